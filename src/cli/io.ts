@@ -1,0 +1,30 @@
+// What a CLI command needs from the outside world, injectable so commands are testable as plain functions.
+import type { Readable, Writable } from 'node:stream';
+
+export interface CliIO {
+  stdout: Writable;
+  stderr: Writable;
+  stdin: Readable;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  isTTY: boolean;
+}
+
+/** Exit codes are part of the contract: 0 clean, 1 findings (or failed verification), 2 usage or config error. */
+export const EXIT = { ok: 0, findings: 1, usage: 2 } as const;
+
+/** A usage or configuration error: printed as one clear line, exit 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export function processIO(): CliIO {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+    cwd: process.cwd(),
+    isTTY: Boolean(process.stderr.isTTY),
+  };
+}

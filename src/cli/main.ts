@@ -1,0 +1,63 @@
+// `jit-gpg <command>`: dispatch only. Each command lives in its own module and returns its exit code.
+import { type CliIO, EXIT, UsageError } from './io.ts';
+
+export const VERSION = '0.1.0';
+
+export const USAGE = `jit-gpg ${VERSION}: just-in-time GPG signing and secret scanning
+
+Usage:
+  jit-gpg scan [PATH|-] [options]     scan a directory, a git range or stdin for hardcoded secrets
+  jit-gpg sign [options] FILES...     write detached signatures with a key from a file, stdin or Vault
+  jit-gpg verify [options] FILES...   verify detached signatures against a public key
+  jit-gpg help [COMMAND]              show help for a command
+  jit-gpg --version
+
+Exit codes: 0 clean/ok, 1 findings or failed verification, 2 usage or configuration error.
+Run \`jit-gpg COMMAND --help\` for a command's options.
+`;
+
+type Command = (argv: string[], io: CliIO) => Promise<number>;
+
+const commands: Record<string, () => Promise<Command>> = {
+  scan: async () => (await import('./scan.ts')).scanCommand,
+  sign: async () => (await import('./sign.ts')).signCommand,
+  verify: async () => (await import('./verify.ts')).verifyCommand,
+};
+
+export async function runCli(argv: string[], io: CliIO): Promise<number> {
+  const [first, ...rest] = argv;
+  try {
+    if (first === undefined || first === '--help' || first === '-h') {
+      io.stdout.write(USAGE);
+      return first === undefined ? EXIT.usage : EXIT.ok;
+    }
+    if (first === '--version' || first === '-V') {
+      io.stdout.write(`${VERSION}\n`);
+      return EXIT.ok;
+    }
+    if (first === 'help') {
+      const topic = rest[0];
+      if (topic && commands[topic]) return await (await commands[topic]())(['--help'], io);
+      io.stdout.write(USAGE);
+      return EXIT.ok;
+    }
+    const load = commands[first];
+    if (!load) {
+      throw new UsageError(
+        first.startsWith('-')
+          ? `unknown option '${first}' (a command comes first: scan, sign or verify). Run \`jit-gpg --help\`.`
+          : `unknown command '${first}' (expected scan, sign or verify). Run \`jit-gpg --help\`.`,
+      );
+    }
+    return await (await load())(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr.write(`jit-gpg: ${e.message}\n`);
+      return EXIT.usage;
+    }
+    // Library errors carry actionable messages and never secrets; stack traces only on request.
+    io.stderr.write(`jit-gpg: ${(e as Error).message}\n`);
+    if (io.env.JIT_GPG_DEBUG) io.stderr.write(`${(e as Error).stack}\n`);
+    return EXIT.usage;
+  }
+}

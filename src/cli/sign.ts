@@ -1,0 +1,10 @@
+// `jit-gpg sign`: placeholder until the sign command lands; keeps the dispatcher honest (exit 2, clear message).
+import { type CliIO, UsageError } from './io.ts';
+
+export async function signCommand(argv: string[], io: CliIO): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    io.stdout.write('Usage: jit-gpg sign ... (not available in this build yet)\n');
+    return 0;
+  }
+  throw new UsageError('sign: not available in this build yet');
+}
