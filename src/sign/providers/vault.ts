@@ -1,0 +1,641 @@
+// HashiCorp Vault / OpenBao key provider (same HTTP API).
+//
+//   1. POST {url}/v1/auth/{mount}/login {role, jwt}           -> auth.client_token (a service token)
+//   2. GET  {url}/v1/{secret path}  (KV v2: {mount}/data/{path}) -> data.data[{key field}, {passphrase field}]
+//   3. POST {url}/v1/auth/token/revoke-self                     -> 204, right after the read (success or not)
+//
+// Every request carries X-Vault-Namespace when a namespace is set, trusts the extra CA from `vault-ca-cert`,
+// is bounded (1 MiB, 10 s) and retried on 5xx/429/connection failures with labelled backoff. Vault's errors
+// ({"errors": [...]}) become messages that say what to change; none carries the JWT, the Vault token, the key or
+// the passphrase (they are also scrubbed defensively from anything Vault echoes).
+//
+// Secret path: pass the KV v2 API path, `secret/data/release/gpg`. The CLI form `secret/release/gpg` is accepted
+// too: when the second segment is not `data`, `data/` is inserted after the first segment (the mount), as
+// `vault kv get` does for a single-segment mount. Mounts with a `/` in their name must use the explicit form.
+import { readFileSync } from 'node:fs';
+import {
+  type HttpClient,
+  HttpError,
+  type HttpResponse,
+  httpRequest,
+  isTransientStatus,
+  retryAfterMs,
+} from '../../shared/http.ts';
+import { errorMessage, type RetryOptions, retry } from '../../shared/retry.ts';
+import { decodeJwtPayload, describeClaims, type OidcClaims, publicClaims } from '../oidc.ts';
+import { type KeyMaterial, type KeyProvider, ProviderError } from './types.ts';
+
+const PROVIDER = 'vault';
+
+export interface VaultProviderOptions {
+  /** Vault address, e.g. https://vault.example.com:8200 (a trailing /v1 or / is ignored). */
+  url: string;
+  role: string;
+  /** KV v2 path: secret/data/release/gpg (or secret/release/gpg, see above). */
+  secret: string;
+  /** Where the JWT auth method is mounted (default jwt). */
+  authMount?: string;
+  namespace?: string;
+  /** Field holding the armored (or base64 of armored) key (default private_key). */
+  keyField?: string;
+  /** Field holding the passphrase (default passphrase); absent field = no passphrase. */
+  passphraseField?: string;
+  /** Path of a PEM file with the CA that signed Vault's certificate. */
+  caCertPath?: string;
+  /** The PEM text itself (alternative to caCertPath). */
+  caCert?: string;
+  http?: HttpClient;
+  retry?: RetryOptions;
+  /** Progress and labelled retry lines (never secrets). */
+  log?: (message: string) => void;
+  /** Called with every secret as soon as it is known: Vault token, key (raw and decoded), passphrase. */
+  mask?: (secret: string) => void;
+  /** Called right after login with what a post step needs to revoke the token; save it as state. */
+  onSession?: (session: VaultSession) => void | Promise<void>;
+  timeoutMs?: number;
+}
+
+/** Everything needed to revoke a Vault token later (e.g. from a post step). `token` is secret. */
+export interface VaultSession {
+  url: string;
+  namespace?: string;
+  token: string;
+  caCertPath?: string;
+  /** Non-secret token accessor, for logs. */
+  accessor?: string;
+}
+
+export interface RevokeOptions {
+  http?: HttpClient;
+  retry?: RetryOptions;
+  log?: (message: string) => void;
+  timeoutMs?: number;
+  /** PEM text, when the session's caCertPath is no longer readable. */
+  caCert?: string;
+}
+
+/** Normalises the Vault address: no trailing slash, no trailing /v1. */
+export function normalizeVaultUrl(url: string): string {
+  let u: URL;
+  try {
+    u = new URL(url.trim());
+  } catch {
+    throw new ProviderError(
+      PROVIDER,
+      'config',
+      `vault-url "${url}" is not a URL (expected https://vault.example.com:8200)`,
+    );
+  }
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') {
+    throw new ProviderError(PROVIDER, 'config', `vault-url must start with https:// (got ${u.protocol})`);
+  }
+  let path = u.pathname.replace(/\/+$/, '');
+  if (path.endsWith('/v1')) path = path.slice(0, -3);
+  return `${u.origin}${path}`;
+}
+
+/** The KV v2 API path for what the user wrote, and whether `data/` had to be inserted. */
+export function normalizeSecretPath(secret: string): { apiPath: string; inserted: boolean } {
+  const clean = secret.trim().replace(/^\/+/, '').replace(/^v1\//, '').replace(/\/+$/, '');
+  const parts = clean.split('/').filter((p) => p !== '');
+  if (parts.length < 2) {
+    throw new ProviderError(
+      PROVIDER,
+      'config',
+      `vault-secret "${secret}" is not a KV v2 path: expected <mount>/data/<path>, e.g. secret/data/release/gpg`,
+    );
+  }
+  if (parts[1] === 'data') return { apiPath: parts.join('/'), inserted: false };
+  return { apiPath: [parts[0], 'data', ...parts.slice(1)].join('/'), inserted: true };
+}
+
+function cleanSegment(s: string): string {
+  return s.trim().replace(/^\/+|\/+$/g, '');
+}
+
+const ARMOR_RE = /-----BEGIN PGP (PRIVATE|PUBLIC) KEY BLOCK-----/;
+
+function crc24(data: Uint8Array): number {
+  let crc = 0xb704ce;
+  for (const byte of data) {
+    crc ^= byte << 16;
+    for (let i = 0; i < 8; i++) {
+      crc <<= 1;
+      if (crc & 0x1000000) crc ^= 0x1864cfb;
+    }
+  }
+  return crc & 0xffffff;
+}
+
+/** First packet tag of binary OpenPGP data, or -1. */
+function firstPacketTag(bytes: Uint8Array): number {
+  const b = bytes[0];
+  if (b === undefined || (b & 0x80) === 0) return -1;
+  return b & 0x40 ? b & 0x3f : (b >> 2) & 0x0f;
+}
+
+function armorSecretKey(bytes: Uint8Array): string {
+  const b64 = Buffer.from(bytes).toString('base64');
+  const lines = b64.match(/.{1,64}/g) ?? [];
+  const crc = Buffer.from([(crc24(bytes) >> 16) & 0xff, (crc24(bytes) >> 8) & 0xff, crc24(bytes) & 0xff]);
+  return [
+    '-----BEGIN PGP PRIVATE KEY BLOCK-----',
+    '',
+    ...lines,
+    `=${crc.toString('base64')}`,
+    '-----END PGP PRIVATE KEY BLOCK-----',
+    '',
+  ].join('\n');
+}
+
+/**
+ * The armored key from a field value: armor as is; base64 of armor decoded; base64 of a binary secret key
+ * (`gpg --export-secret-keys | base64`) armored. Throws without showing the value.
+ */
+export function decodeKeyValue(value: string, field = 'private_key'): string {
+  const trimmed = value.trim();
+  if (ARMOR_RE.test(trimmed)) return `${trimmed.replace(/\r\n/g, '\n')}\n`;
+  const compact = trimmed.replace(/\s+/g, '');
+  if (compact !== '' && /^[A-Za-z0-9+/_-]+={0,2}$/.test(compact)) {
+    const bytes = Buffer.from(compact.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+    const text = bytes.toString('utf8');
+    if (ARMOR_RE.test(text)) return `${text.trim().replace(/\r\n/g, '\n')}\n`;
+    const tag = firstPacketTag(bytes);
+    if (tag === 5) return armorSecretKey(bytes);
+  }
+  throw new ProviderError(
+    PROVIDER,
+    'bad-key',
+    `the field "${field}" holds neither an armored OpenPGP secret key nor base64 of one ` +
+      '(store the output of `gpg --armor --export-secret-keys KEYID`, or that output base64-encoded)',
+  );
+}
+
+/** Vault's {"errors": [...]} list (strings only), or []. */
+export function vaultErrors(body: string): string[] {
+  try {
+    const parsed = JSON.parse(body) as { errors?: unknown };
+    if (Array.isArray(parsed?.errors)) return parsed.errors.filter((e): e is string => typeof e === 'string');
+  } catch {
+    // not JSON
+  }
+  return [];
+}
+
+/** Vault's "1 error occurred:\n\t* permission denied\n\n" flattened to "permission denied". */
+export function flattenVaultError(message: string): string {
+  const bullets = [...message.matchAll(/^\s*\*\s+(.+)$/gm)].map((m) => m[1]!.trim());
+  const text = bullets.length > 0 ? bullets.join('; ') : message.trim();
+  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
+}
+
+function scrub(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const s of secrets) {
+    if (s && s.length >= 4) out = out.split(s).join('***');
+  }
+  return out;
+}
+
+function loadCa(options: { caCert?: string; caCertPath?: string }): string | undefined {
+  if (options.caCert) return options.caCert;
+  if (!options.caCertPath) return undefined;
+  let pem: string;
+  try {
+    pem = readFileSync(options.caCertPath, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? 'error';
+    throw new ProviderError(PROVIDER, 'config', `vault-ca-cert: cannot read ${options.caCertPath} (${code})`);
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new ProviderError(
+      PROVIDER,
+      'config',
+      `vault-ca-cert: ${options.caCertPath} holds no PEM certificate (expected -----BEGIN CERTIFICATE-----)`,
+    );
+  }
+  return pem;
+}
+
+interface VaultCall {
+  method: 'GET' | 'POST';
+  path: string;
+  token?: string;
+  body?: unknown;
+  label: string;
+}
+
+interface VaultConn {
+  url: string;
+  namespace?: string;
+  ca?: string;
+  caCertPath?: string;
+  http: HttpClient;
+  retry?: RetryOptions;
+  log?: (message: string) => void;
+  timeoutMs?: number;
+  secrets: string[];
+}
+
+class TransientStatus extends Error {
+  status: number;
+  retryAfterMs?: number;
+  constructor(message: string, status: number, retryAfter?: number) {
+    super(message);
+    this.status = status;
+    if (retryAfter !== undefined) this.retryAfterMs = retryAfter;
+  }
+}
+
+/** One Vault API call with retries on transient failures; returns the final non-transient response. */
+async function vaultCall(conn: VaultConn, call: VaultCall): Promise<HttpResponse> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (conn.namespace) headers['x-vault-namespace'] = conn.namespace;
+  if (call.token) headers['x-vault-token'] = call.token;
+  if (call.body !== undefined) headers['content-type'] = 'application/json';
+  const body = call.body === undefined ? undefined : JSON.stringify(call.body);
+  const attempts = conn.retry?.attempts ?? 5;
+  let tried = 0;
+  try {
+    return await retry(
+      async () => {
+        tried++;
+        const res = await conn.http({
+          url: `${conn.url}/v1/${call.path}`,
+          method: call.method,
+          headers,
+          body,
+          ca: conn.ca,
+          timeoutMs: conn.timeoutMs,
+        });
+        if (isTransientStatus(res.status)) {
+          const errs = vaultErrors(res.body).map(flattenVaultError).join('; ');
+          throw new TransientStatus(
+            `HTTP ${res.status}${errs ? `: ${scrub(errs, conn.secrets)}` : ''}`,
+            res.status,
+            retryAfterMs(res.headers),
+          );
+        }
+        return res;
+      },
+      {
+        attempts,
+        label: call.label,
+        ...conn.retry,
+        isRetryable: (e) => e instanceof TransientStatus || (e instanceof HttpError && e.retryable),
+        onRetry: (info) => {
+          conn.log?.(info.message);
+          conn.retry?.onRetry?.(info);
+        },
+      },
+    );
+  } catch (e) {
+    const gaveUp = tried > 1 ? ` (gave up after ${tried} attempts)` : '';
+    if (e instanceof TransientStatus) {
+      throw new ProviderError(
+        PROVIDER,
+        'unavailable',
+        `${call.label}: Vault at ${conn.url} answered ${e.message}${gaveUp}`,
+        e.status,
+      );
+    }
+    if (e instanceof HttpError) {
+      if (e.code === 'TLS') {
+        const fix = conn.ca
+          ? `the CA in vault-ca-cert${conn.caCertPath ? ` (${conn.caCertPath})` : ''} did not verify it; pass the CA that signed Vault's certificate`
+          : "set vault-ca-cert to a PEM file with the CA that signed Vault's certificate";
+        throw new ProviderError(
+          PROVIDER,
+          'tls',
+          `${call.label}: the TLS certificate of ${conn.url} did not verify (${e.tlsCode ?? 'TLS'}): ${fix}`,
+        );
+      }
+      throw new ProviderError(PROVIDER, 'unavailable', `${call.label}: cannot reach Vault: ${e.message}${gaveUp}`);
+    }
+    throw e;
+  }
+}
+
+function parseJson(res: HttpResponse, what: string): Record<string, unknown> {
+  try {
+    const parsed = JSON.parse(res.body) as unknown;
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  } catch {
+    // fall through
+  }
+  throw new ProviderError(
+    PROVIDER,
+    'bad-response',
+    `${what}: Vault's answer (HTTP ${res.status}) is not a JSON object`,
+  );
+}
+
+function nsNote(namespace?: string): string {
+  return namespace ? ` in namespace "${namespace}"` : '';
+}
+
+/** Turns a refused login into a message that shows the token's claims beside what to change in the role. */
+export function loginErrorMessage(
+  status: number,
+  errors: string[],
+  ctx: { role: string; mount: string; namespace?: string; claims: OidcClaims },
+): { code: 'claims-mismatch' | 'role-not-found' | 'login-failed'; message: string } {
+  const said = errors.map(flattenVaultError).join('; ') || `HTTP ${status}`;
+  const where = `role "${ctx.role}" on auth/${ctx.mount}${nsNote(ctx.namespace)}`;
+  const claims = `The token's claims:\n${describeClaims(ctx.claims)}`;
+  const head = `Vault refused the login (HTTP ${status}: ${said}).`;
+  const show = (v: unknown) => (v === undefined ? '(absent)' : Array.isArray(v) ? v.join(', ') : String(v));
+
+  if (/role "?[^"]*"? ?could not be found|role not found|role could not be found/i.test(said)) {
+    return {
+      code: 'role-not-found',
+      message:
+        `${head} There is no ${where}. Check vault-role, and vault-auth-mount if the JWT auth method is mounted ` +
+        `elsewhere${ctx.namespace ? ', and vault-namespace' : ''}.`,
+    };
+  }
+  if (/audience|\baud\b/i.test(said)) {
+    return {
+      code: 'claims-mismatch',
+      message:
+        `${head} The token's audience does not match the ${where}: add "${show(ctx.claims.aud)}" to the role's ` +
+        'bound_audiences, or set the `audience` input to a value the role lists.\n' +
+        claims,
+    };
+  }
+  const bound = /claim "([^"]+)" does not match any associated bound claim values/i.exec(said);
+  if (bound) {
+    const name = bound[1]!;
+    return {
+      code: 'claims-mismatch',
+      message:
+        `${head} The token's ${name} (${show((ctx.claims as Record<string, unknown>)[name])}) is not allowed by ` +
+        `bound_claims.${name} of the ${where}: add it (or a glob matching it, with bound_claims_type=glob) to the ` +
+        'role, or run this job from a repository/ref/environment the role admits.\n' +
+        claims,
+    };
+  }
+  const missing = /claim "([^"]+)" is missing/i.exec(said);
+  if (missing) {
+    const name = missing[1]!;
+    const hint =
+      name === 'environment'
+        ? ' GitHub sets `environment` only for jobs that declare `environment:`.'
+        : ' Remove it from bound_claims or make the job produce it.';
+    return {
+      code: 'claims-mismatch',
+      message: `${head} The ${where} binds the claim "${name}", which this token does not carry.${hint}\n${claims}`,
+    };
+  }
+  if (/\bsub(ject)?\b/i.test(said)) {
+    return {
+      code: 'claims-mismatch',
+      message:
+        `${head} The token's sub (${show(ctx.claims.sub)}) does not match bound_subject of the ${where}: change ` +
+        'bound_subject (or prefer bound_claims with globs; repositories created after 2026-07-15 use the ' +
+        'immutable form repo:OWNER@ID/REPO@ID:…).\n' +
+        claims,
+    };
+  }
+  if (/\biss(uer)?\b/i.test(said)) {
+    return {
+      code: 'claims-mismatch',
+      message:
+        `${head} The token's issuer is ${show(ctx.claims.iss)}: set bound_issuer (and oidc_discovery_url or ` +
+        `jwks_url) of auth/${ctx.mount}/config to it.\n${claims}`,
+    };
+  }
+  if (/expired|not yet valid|\bexp\b|\bnbf\b|\biat\b|issued at/i.test(said)) {
+    return {
+      code: 'login-failed',
+      message: `${head} The OIDC token's validity window was rejected: check the clock of the Vault server (and the role's clock_skew_leeway).`,
+    };
+  }
+  if (/signature|jwks|keyset|verif/i.test(said)) {
+    return {
+      code: 'login-failed',
+      message:
+        `${head} Vault could not verify the token's signature: auth/${ctx.mount}/config must trust the ` +
+        'GitHub issuer (oidc_discovery_url https://token.actions.githubusercontent.com, or your enterprise issuer).',
+    };
+  }
+  if (status === 403 || status === 404) {
+    return {
+      code: 'login-failed',
+      message:
+        `${head} Is a JWT auth method mounted at auth/${ctx.mount}${nsNote(ctx.namespace)}? Check vault-auth-mount` +
+        `${ctx.namespace ? ' and vault-namespace' : ''} (and token_bound_cidrs of the role).`,
+    };
+  }
+  return { code: 'login-failed', message: `${head} Check the ${where}.\n${claims}` };
+}
+
+/** Revokes a Vault token (POST auth/token/revoke-self). An already-dead token counts as done. */
+export async function revokeVaultToken(
+  session: VaultSession,
+  options: RevokeOptions = {},
+): Promise<'revoked' | 'already-invalid'> {
+  let ca: string | undefined = options.caCert;
+  if (!ca && session.caCertPath) ca = loadCa({ caCertPath: session.caCertPath });
+  const conn: VaultConn = {
+    url: normalizeVaultUrl(session.url),
+    namespace: session.namespace || undefined,
+    ca,
+    caCertPath: session.caCertPath,
+    http: options.http ?? httpRequest,
+    retry: options.retry,
+    log: options.log,
+    timeoutMs: options.timeoutMs,
+    secrets: [session.token],
+  };
+  const res = await vaultCall(conn, {
+    method: 'POST',
+    path: 'auth/token/revoke-self',
+    token: session.token,
+    label: 'Vault token revoke',
+  });
+  if (res.status === 204 || res.status === 200) return 'revoked';
+  if (res.status === 403 || res.status === 401) return 'already-invalid';
+  const said = vaultErrors(res.body).map(flattenVaultError).join('; ');
+  throw new ProviderError(
+    PROVIDER,
+    'bad-response',
+    `Vault token revoke: HTTP ${res.status}${said ? `: ${scrub(said, conn.secrets)}` : ''}`,
+    res.status,
+  );
+}
+
+export function createVaultProvider(options: VaultProviderOptions): KeyProvider {
+  const url = normalizeVaultUrl(options.url);
+  const role = options.role.trim();
+  if (!role) throw new ProviderError(PROVIDER, 'config', 'vault-role is required');
+  const mount = cleanSegment(options.authMount || 'jwt');
+  const namespace = options.namespace ? cleanSegment(options.namespace) : undefined;
+  const { apiPath, inserted } = normalizeSecretPath(options.secret);
+  const keyField = options.keyField || 'private_key';
+  const passphraseField = options.passphraseField || 'passphrase';
+  const log = options.log ?? (() => {});
+  const mask = options.mask ?? (() => {});
+
+  return {
+    name: PROVIDER,
+    async fetchKey(idToken: string): Promise<KeyMaterial> {
+      const ca = loadCa(options);
+      const conn: VaultConn = {
+        url,
+        namespace,
+        ca,
+        caCertPath: options.caCertPath,
+        http: options.http ?? httpRequest,
+        retry: options.retry,
+        log,
+        timeoutMs: options.timeoutMs,
+        secrets: [idToken],
+      };
+      let claims: OidcClaims = {};
+      try {
+        claims = publicClaims(decodeJwtPayload(idToken));
+      } catch {
+        // not a JWT: Vault will say so; we just cannot show claims
+      }
+
+      // 1. login
+      const loginRes = await vaultCall(conn, {
+        method: 'POST',
+        path: `auth/${mount}/login`,
+        body: { role, jwt: idToken },
+        label: 'Vault login',
+      });
+      if (loginRes.status !== 200) {
+        const { code, message } = loginErrorMessage(loginRes.status, vaultErrors(loginRes.body), {
+          role,
+          mount,
+          namespace,
+          claims,
+        });
+        throw new ProviderError(PROVIDER, code, scrub(message, conn.secrets), loginRes.status);
+      }
+      const login = parseJson(loginRes, 'Vault login');
+      const auth = login.auth as { client_token?: unknown; accessor?: unknown; policies?: unknown } | null;
+      const token = typeof auth?.client_token === 'string' ? auth.client_token : '';
+      if (!token)
+        throw new ProviderError(PROVIDER, 'bad-response', 'Vault login: the answer carries no auth.client_token');
+      mask(token);
+      conn.secrets.push(token);
+      const policies = Array.isArray(auth?.policies) ? auth.policies.filter((p) => typeof p === 'string') : [];
+      const session: VaultSession = { url, token };
+      if (namespace) session.namespace = namespace;
+      if (options.caCertPath) session.caCertPath = options.caCertPath;
+      if (typeof auth?.accessor === 'string') session.accessor = auth.accessor;
+      log(`Logged in to Vault with role "${role}" (policies: ${policies.join(', ') || 'none'})`);
+      await options.onSession?.(session);
+
+      let revoked = false;
+      const revoke = async (): Promise<void> => {
+        if (revoked) return;
+        try {
+          const outcome = await revokeVaultToken(session, {
+            http: conn.http,
+            retry: conn.retry,
+            log,
+            caCert: ca,
+            timeoutMs: conn.timeoutMs,
+          });
+          revoked = true;
+          log(outcome === 'revoked' ? 'Revoked the Vault token' : 'The Vault token was already invalid');
+        } catch (e) {
+          log(`warning: could not revoke the Vault token (the post step will retry): ${errorMessage(e)}`);
+        }
+      };
+
+      // 2. read, 3. revoke whatever happened
+      let fields: Record<string, unknown>;
+      const metadata: Record<string, string | number> = {};
+      try {
+        const res = await vaultCall(conn, { method: 'GET', path: apiPath, token, label: 'Vault read' });
+        const said = vaultErrors(res.body).map(flattenVaultError).join('; ');
+        if (res.status === 403) {
+          throw new ProviderError(
+            PROVIDER,
+            'permission-denied',
+            `Vault denied reading ${apiPath}${nsNote(namespace)} (HTTP 403${said ? `: ${scrub(said, conn.secrets)}` : ''}). ` +
+              `The token from role "${role}" carries the policies [${policies.join(', ')}]; give one of them ` +
+              `read on it: path "${apiPath}" { capabilities = ["read"] }.`,
+            403,
+          );
+        }
+        if (res.status === 404) {
+          const why = said && !/^\s*$/.test(said) ? ` (${scrub(said, conn.secrets)})` : '';
+          const insertedNote = inserted
+            ? ` jit-gpg read "${options.secret.trim()}" as ${apiPath}, inserting data/ after the mount "${apiPath.split('/')[0]}";` +
+              ' if the mount name has a "/", write the full path with data/.'
+            : '';
+          throw new ProviderError(
+            PROVIDER,
+            'not-found',
+            `no secret at ${apiPath}${nsNote(namespace)}${why}: check vault-secret. KV v2 paths need data/ after ` +
+              `the mount (secret/data/release/gpg for a secret written with \`vault kv put secret/release/gpg\`).${insertedNote}`,
+            404,
+          );
+        }
+        if (res.status !== 200) {
+          throw new ProviderError(
+            PROVIDER,
+            'bad-response',
+            `Vault read of ${apiPath}: HTTP ${res.status}${said ? `: ${scrub(said, conn.secrets)}` : ''}`,
+            res.status,
+          );
+        }
+        const body = parseJson(res, 'Vault read');
+        const data = body.data as { data?: unknown; metadata?: unknown } | null | undefined;
+        if (data && typeof data.data === 'object' && data.data !== null) {
+          fields = data.data as Record<string, unknown>;
+          const md = data.metadata as Record<string, unknown> | null | undefined;
+          if (md && typeof md === 'object') {
+            for (const k of ['version', 'created_time'] as const) {
+              const v = md[k];
+              if (typeof v === 'string' || typeof v === 'number') metadata[k] = v;
+            }
+          }
+        } else if (data && typeof data === 'object' && data.data === undefined && data.metadata === undefined) {
+          fields = data as Record<string, unknown>; // a KV v1 mount read at its plain path
+        } else {
+          throw new ProviderError(
+            PROVIDER,
+            'not-found',
+            `the secret at ${apiPath}${nsNote(namespace)} has no data (was its latest version deleted?)`,
+          );
+        }
+        for (const v of Object.values(fields)) if (typeof v === 'string' && v.length >= 4) mask(v);
+      } finally {
+        await revoke();
+      }
+
+      const raw = fields[keyField];
+      if (typeof raw !== 'string' || raw.trim() === '') {
+        const present = Object.keys(fields).sort();
+        throw new ProviderError(
+          PROVIDER,
+          'field-missing',
+          `the secret at ${apiPath} has no ${raw === undefined ? '' : 'usable '}field "${keyField}" (vault-key-field); ` +
+            `fields present: ${present.length ? present.join(', ') : 'none'}`,
+        );
+      }
+      const armoredKey = decodeKeyValue(raw, keyField);
+      mask(armoredKey);
+      const pass = fields[passphraseField];
+      const material: KeyMaterial = {
+        armoredKey,
+        release: revoke,
+        released: () => revoked,
+        source: `vault ${url} ${apiPath}${nsNote(namespace)}`,
+        metadata,
+      };
+      if (typeof pass === 'string' && pass !== '') {
+        mask(pass);
+        material.passphrase = pass;
+      }
+      return material;
+    },
+  };
+}
