@@ -25,7 +25,8 @@ const args = [
   ...include,
 ];
 // Node's glob has no negation: unit runs everything outside test/e2e by listing directories explicitly.
-const finalArgs = which === 'unit' ? args.map((a) => (a === 'test/**/*.test.ts' ? 'test/!(e2e)/**/*.test.ts' : a)) : args;
+const finalArgs =
+  which === 'unit' ? args.map((a) => (a === 'test/**/*.test.ts' ? 'test/!(e2e)/**/*.test.ts' : a)) : args;
 void exclude;
 const res = spawnSync(nodeBinary(), finalArgs, { stdio: 'inherit', env: { ...process.env, NODE_NO_WARNINGS: '1' } });
 process.exit(res.status ?? 1);

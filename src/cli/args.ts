@@ -15,7 +15,12 @@ export function parseFlags<O extends Options>(command: string, argv: string[], o
 }
 
 /** Checks a flag's value against its allowed set. */
-export function oneOf<T extends string>(command: string, flag: string, value: string | undefined, allowed: readonly T[]) {
+export function oneOf<T extends string>(
+  command: string,
+  flag: string,
+  value: string | undefined,
+  allowed: readonly T[],
+) {
   if (value === undefined) return undefined;
   if ((allowed as readonly string[]).includes(value)) return value as T;
   throw new UsageError(`${command}: --${flag} must be one of ${allowed.join(', ')} (got "${value}")`);
