@@ -2,6 +2,7 @@
 // runner's formats, and by running a probe action built on the real @actions/core.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
+import { startOidcIssuer } from './services/oidc-issuer.ts';
 import { join } from 'node:path';
 import {
   createJob,
@@ -127,6 +128,23 @@ describe('probe action through the harness (real @actions/core under Node 24)', 
     const secret = 'lQVYBGV0ZXN0c2VjcmV0aaaa\nmQINBGV0ZXN0c2VjcmV0bbbb';
     const r = await step('main.mjs', { 'leak-mode': 'masked', secret }, { secrets: [secret] });
     assert.deepEqual(r.leaks, []);
+  });
+
+  it('serves the OIDC token endpoint: @actions/core appends &audience= to a URL that has a query', async () => {
+    const issuer = await startOidcIssuer({ owner: 'octo-org', repo: 'octo-repo' });
+    try {
+      const r = await step('main.mjs', { 'oidc-audience': 'jit-gpg' }, { oidc: issuer });
+      assert.equal(r.exitCode, 0, r.log);
+      assert.equal(r.outputs['oidc-aud'], 'jit-gpg');
+      assert.equal(r.outputs['oidc-repository'], 'octo-org/octo-repo');
+      // getIDToken masks the token itself, so the harness sees it as masked, not leaked.
+      assert.match(r.log, /token: \*\*\*/);
+      assert.equal(issuer.issuedTokens.length, 1);
+      assert.deepEqual(findLeaks(r.log, issuer.issuedTokens), []);
+      assert.ok(r.raw.includes(issuer.issuedTokens[0]!), 'the raw output did print it (masked afterwards)');
+    } finally {
+      await issuer.close();
+    }
   });
 
   it('runs under Node 24', async () => {
