@@ -1,0 +1,278 @@
+// Verification of detached OpenPGP signatures against an armored public key.
+// openpgp.js parses the signature and the key, checks the key's validity and does the signature math; the document
+// is hashed here, streamed through node:crypto (openpgp.js would buffer the whole file), and handed to openpgp.js
+// as the precomputed digest (`SignaturePacket.hashed`, the hook its own streaming verification uses).
+
+import { createHash, type Hash } from 'node:crypto';
+import { access, open, readFile } from 'node:fs/promises';
+import * as openpgp from 'openpgp';
+import { normalizeFingerprint } from './key.ts';
+
+/** Signature hash algorithms accepted, by OpenPGP id → node:crypto name. SHA-1, MD5, RIPEMD are refused. */
+const VERIFY_HASHES: Readonly<Record<number, string>> = {
+  8: 'sha256',
+  9: 'sha384',
+  10: 'sha512',
+  11: 'sha224',
+  12: 'sha3-256',
+  14: 'sha3-512',
+};
+
+export interface VerifyResult {
+  file: string;
+  signature: string;
+  valid: boolean;
+  /** Why verification failed (when valid is false). */
+  error?: string;
+  /** The key or subkey that made the signature. */
+  signerFingerprint?: string;
+  primaryFingerprint?: string;
+  keyId?: string;
+  userIds?: string[];
+  created?: Date;
+  hash?: string;
+  notations: Record<string, string>;
+  /** SHA-256 of the file (computed in the same pass). */
+  sha256?: string;
+  /** Non-fatal remarks, e.g. the key expired or was revoked after the signature was made. */
+  warnings: string[];
+}
+
+export interface VerifyFileOptions {
+  /** Armored (or binary) public key(s); or keys already read. */
+  publicKey: string | Uint8Array | readonly openpgp.PublicKey[];
+  file: string;
+  /** Signature file path (default: `<file>.asc`, else `<file>.sig`) or the signature bytes. */
+  signature?: string | Uint8Array;
+  /** If set, only signatures by this fingerprint/key id (key or subkey) count. */
+  fingerprint?: string;
+  /** Verification time (default now). */
+  date?: Date;
+}
+
+export async function readPublicKeys(
+  input: string | Uint8Array | readonly openpgp.PublicKey[],
+): Promise<openpgp.PublicKey[]> {
+  if (Array.isArray(input)) return [...(input as openpgp.PublicKey[])];
+  const data = input as string | Uint8Array;
+  const text =
+    typeof data === 'string' ? data : (data[0]! & 0x80) === 0 ? Buffer.from(data).toString('utf8') : undefined;
+  try {
+    const keys =
+      text !== undefined
+        ? await openpgp.readKeys({ armoredKeys: text })
+        : await openpgp.readKeys({ binaryKeys: data as Uint8Array });
+    return keys.map((k) => (k.isPrivate() ? k.toPublic() : k));
+  } catch (e) {
+    throw new Error(`the public key could not be read: ${(e as Error).message}`);
+  }
+}
+
+/** `<file>.asc` if it exists, else `<file>.sig` if it exists, else `<file>.asc`. */
+export async function defaultSignaturePath(file: string): Promise<string> {
+  for (const ext of ['.asc', '.sig']) {
+    try {
+      await access(file + ext);
+      return file + ext;
+    } catch {
+      // try the next
+    }
+  }
+  return file + '.asc';
+}
+
+async function readSignatureObject(bytes: Uint8Array): Promise<openpgp.Signature> {
+  const text = Buffer.from(bytes.subarray(0, 64)).toString('latin1').trimStart();
+  if (text.startsWith('-----BEGIN')) {
+    return openpgp.readSignature({ armoredSignature: Buffer.from(bytes).toString('utf8') });
+  }
+  return openpgp.readSignature({ binarySignature: bytes });
+}
+
+/** Streams the file once into every hash given (bounded memory). */
+async function streamInto(path: string, hashes: Hash[]): Promise<void> {
+  const fh = await open(path, 'r');
+  try {
+    const size = 1024 * 1024;
+    const bufs = [Buffer.allocUnsafe(size), Buffer.allocUnsafe(size)];
+    let which = 0;
+    let pending = fh.read(bufs[0]!, 0, size, null);
+    for (;;) {
+      const { bytesRead } = await pending;
+      if (bytesRead === 0) break;
+      const buf = bufs[which]!;
+      which ^= 1;
+      pending = fh.read(bufs[which]!, 0, size, null);
+      const chunk = bytesRead === size ? buf : buf.subarray(0, bytesRead);
+      for (const h of hashes) h.update(chunk);
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
+type SigPacket = openpgp.SignaturePacket & { hashed?: Promise<Uint8Array> | Uint8Array; salt?: Uint8Array | null };
+
+/** Verifies one detached signature. Never throws for a bad or unreadable signature: see `valid` and `error`. */
+export async function verifyFile(options: VerifyFileOptions): Promise<VerifyResult> {
+  const sigPath =
+    typeof options.signature === 'string'
+      ? options.signature
+      : options.signature
+        ? '(in memory)'
+        : await defaultSignaturePath(options.file);
+  const result: VerifyResult = { file: options.file, signature: sigPath, valid: false, notations: {}, warnings: [] };
+  const date = options.date ?? new Date();
+  const fail = (error: string): VerifyResult => {
+    result.valid = false;
+    result.error = error;
+    return result;
+  };
+  let expected: string | undefined;
+  try {
+    expected = options.fingerprint ? normalizeFingerprint(options.fingerprint) : undefined;
+  } catch (e) {
+    return fail((e as Error).message);
+  }
+  let sigBytes: Uint8Array;
+  try {
+    sigBytes = options.signature instanceof Uint8Array ? options.signature : await readFile(sigPath);
+  } catch (e) {
+    return fail(`cannot read the signature ${sigPath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  let signature: openpgp.Signature;
+  try {
+    signature = await readSignatureObject(sigBytes);
+  } catch (e) {
+    return fail(`the signature ${sigPath} is corrupted or not an OpenPGP signature (${(e as Error).message})`);
+  }
+  const keys = await readPublicKeys(options.publicKey);
+  const packets = signature.packets.filter((p): p is SigPacket => p instanceof openpgp.SignaturePacket);
+  if (packets.length === 0) return fail(`no signature packet in ${sigPath}`);
+
+  // Pick the signature packets made by a key we have.
+  const candidates: { packet: SigPacket; key: openpgp.PublicKey }[] = [];
+  for (const packet of packets) {
+    const key = keys.find((k) => k.getKeys(packet.issuerKeyID).length > 0);
+    if (key) candidates.push({ packet, key });
+  }
+  if (candidates.length === 0) {
+    const ids = packets.map((p) => p.issuerKeyID.toHex().toUpperCase()).join(', ');
+    return fail(`the signature was made by key ${ids}, which is not in the given public key`);
+  }
+
+  for (const { packet } of candidates) {
+    if (packet.version !== 4 && packet.version !== 6) return fail(`unsupported signature version ${packet.version}`);
+    if (packet.signatureType !== openpgp.enums.signature.binary) {
+      return fail(
+        'only binary-document detached signatures are supported (this one is a text or other signature type)',
+      );
+    }
+    if (!VERIFY_HASHES[packet.hashAlgorithm ?? -1]) {
+      return fail(`the signature uses a hash algorithm that is refused or unsupported (id ${packet.hashAlgorithm})`);
+    }
+  }
+
+  // One pass over the file: one hash per (signature hash, v6 salt), plus SHA-256 of the content.
+  const docHashes = candidates.map(({ packet }) => {
+    const h = createHash(VERIFY_HASHES[packet.hashAlgorithm!]!);
+    if (packet.version === 6 && packet.salt) h.update(packet.salt);
+    return h;
+  });
+  const sha = createHash('sha256');
+  try {
+    await streamInto(options.file, [...docHashes, sha]);
+  } catch (e) {
+    return fail(`cannot read ${options.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  result.sha256 = sha.digest('hex');
+
+  let good = 0;
+  for (const [i, { packet, key }] of candidates.entries()) {
+    const h = docHashes[i]!;
+    const signatureData = packet.signatureData!;
+    const trailer = Buffer.alloc(6);
+    trailer[0] = packet.version;
+    trailer[1] = 0xff;
+    trailer.writeUInt32BE(signatureData.length, 2);
+    h.update(signatureData);
+    h.update(trailer);
+    packet.hashed = new Uint8Array(h.digest());
+    const created = packet.created ?? date;
+    let signingKey: openpgp.PublicKey | openpgp.Subkey;
+    try {
+      signingKey = await key.getSigningKey(packet.issuerKeyID, created);
+    } catch (e) {
+      return fail(
+        `key ${key.getFingerprint().toUpperCase()} was not a valid signing key when the signature was made (${(e as Error).message})`,
+      );
+    }
+    const signer = signingKey.getFingerprint().toUpperCase();
+    const primary = key.getFingerprint().toUpperCase();
+    if (
+      expected &&
+      !(expected.length === 40
+        ? signer === expected || primary === expected
+        : signingKey.getKeyID().toHex().toUpperCase() === expected || key.getKeyID().toHex().toUpperCase() === expected)
+    ) {
+      return fail(`the signature was made by ${signer} (primary ${primary}), not by the expected ${expected}`);
+    }
+    try {
+      await packet.verify(
+        signingKey.keyPacket,
+        openpgp.enums.signature.binary,
+        undefined as unknown as object,
+        date,
+        true,
+      );
+    } catch (e) {
+      return fail(
+        `BAD signature: ${(e as Error).message} (the file changed after signing, or the signature is not for it)`,
+      );
+    }
+    good++;
+    result.signerFingerprint = signer;
+    result.primaryFingerprint = primary;
+    result.keyId = signingKey.getKeyID().toHex().toUpperCase();
+    result.userIds = key.getUserIDs();
+    result.created = packet.created ?? undefined;
+    result.hash = VERIFY_HASHES[packet.hashAlgorithm!];
+    for (const n of packet.rawNotations) {
+      result.notations[n.name] = n.humanReadable
+        ? Buffer.from(n.value).toString('utf8')
+        : Buffer.from(n.value).toString('hex');
+    }
+    if (await key.isRevoked(undefined, undefined, date).catch(() => false))
+      result.warnings.push(`key ${primary} is revoked now`);
+    const exp = await key.getExpirationTime().catch(() => null);
+    if (exp instanceof Date && exp.getTime() <= date.getTime())
+      result.warnings.push(`key ${primary} expired on ${exp.toISOString()}`);
+  }
+  result.valid = good > 0;
+  if (!result.valid) result.error = 'no valid signature';
+  return result;
+}
+
+export interface VerifyFilesOptions {
+  publicKey: string | Uint8Array | readonly openpgp.PublicKey[];
+  files: readonly string[];
+  fingerprint?: string;
+  date?: Date;
+}
+
+/** Verifies `<file>.asc`/`.sig` for each file; the key is read once. */
+export async function verifyFiles(options: VerifyFilesOptions): Promise<VerifyResult[]> {
+  const keys = await readPublicKeys(options.publicKey);
+  const out: VerifyResult[] = [];
+  for (const file of options.files) {
+    out.push(
+      await verifyFile({
+        publicKey: keys,
+        file,
+        ...(options.fingerprint ? { fingerprint: options.fingerprint } : {}),
+        ...(options.date ? { date: options.date } : {}),
+      }),
+    );
+  }
+  return out;
+}
