@@ -148,8 +148,8 @@ export const httpRequest: HttpClient = (request) => {
     const req = (isHttps ? https : http).request(url, options, (res) => {
       const declared = Number(res.headers['content-length'] ?? '0');
       if (declared > maxBytes) {
-        res.destroy();
         fail(new HttpError(`response from ${where} is larger than ${maxBytes} bytes`, 'TOO_LARGE', false));
+        res.destroy();
         return;
       }
       const chunks: Buffer[] = [];
@@ -157,8 +157,8 @@ export const httpRequest: HttpClient = (request) => {
       res.on('data', (chunk: Buffer) => {
         size += chunk.length;
         if (size > maxBytes) {
-          res.destroy();
           fail(new HttpError(`response from ${where} is larger than ${maxBytes} bytes`, 'TOO_LARGE', false));
+          res.destroy();
           return;
         }
         chunks.push(chunk);

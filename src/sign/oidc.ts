@@ -134,6 +134,8 @@ export interface RequestIdTokenOptions {
   retry?: RetryOptions;
   /** Labelled retry lines go here (never the token). */
   log?: (message: string) => void;
+  /** Called with the JWT the moment it arrives, before anything else happens (e.g. core.setSecret). */
+  mask?: (secret: string) => void;
   timeoutMs?: number;
 }
 
@@ -199,8 +201,8 @@ export async function requestIdToken(options: RequestIdTokenOptions = {}): Promi
       return value;
     },
     {
-      label: 'OIDC token request',
       ...options.retry,
+      label: 'OIDC token request',
       isRetryable: (e) =>
         (e instanceof HttpError && e.retryable) || Boolean((e as { transient?: boolean } | null)?.transient),
       onRetry: (info) => {
@@ -214,6 +216,7 @@ export async function requestIdToken(options: RequestIdTokenOptions = {}): Promi
     throw e;
   });
 
+  options.mask?.(token);
   const payload = decodeJwtPayload(token);
   const claims = publicClaims(payload);
   const result: IdToken = { token, claims };

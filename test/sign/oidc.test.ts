@@ -83,6 +83,12 @@ describe('requestIdToken against the local issuer', () => {
     assert.equal(Object.hasOwn(got.claims, 'jti'), false);
   });
 
+  it('hands the token to mask() as soon as it arrives', async () => {
+    const masked: string[] = [];
+    const got = await requestIdToken({ env: issuer.env(), mask: (t) => masked.push(t) });
+    assert.deepEqual(masked, [got.token]);
+  });
+
   it('defaults the audience to jit-gpg', async () => {
     const got = await requestIdToken({ env: issuer.env() });
     assert.equal(got.claims.aud, 'jit-gpg');

@@ -365,6 +365,22 @@ describe('revoking from saved state', () => {
   });
 });
 
+describe('saving the session fails', () => {
+  it('revokes the token before giving up', async () => {
+    let token = '';
+    const { p } = provider({
+      onSession: (s) => {
+        token = s.token;
+        secrets.add(s.token);
+        throw new Error('cannot write GITHUB_STATE');
+      },
+    });
+    await assert.rejects(p.fetchKey(await jwt()), /cannot write GITHUB_STATE/);
+    assert.ok(token);
+    assert.equal(vault.isAlive(token), false);
+  });
+});
+
 describe('TLS with a private CA', () => {
   let dir = '';
   let tlsVault: VaultStandIn | undefined;

@@ -249,7 +249,8 @@ class TransientStatus extends Error {
 
 /** One Vault API call with retries on transient failures; returns the final non-transient response. */
 async function vaultCall(conn: VaultConn, call: VaultCall): Promise<HttpResponse> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+  // X-Vault-Request marks an API call as Vault's own clients do (required by Vault Agent's listener).
+  const headers: Record<string, string> = { accept: 'application/json', 'x-vault-request': 'true' };
   if (conn.namespace) headers['x-vault-namespace'] = conn.namespace;
   if (call.token) headers['x-vault-token'] = call.token;
   if (call.body !== undefined) headers['content-type'] = 'application/json';
@@ -280,8 +281,8 @@ async function vaultCall(conn: VaultConn, call: VaultCall): Promise<HttpResponse
       },
       {
         attempts,
-        label: call.label,
         ...conn.retry,
+        label: call.label,
         isRetryable: (e) => e instanceof TransientStatus || (e instanceof HttpError && e.retryable),
         onRetry: (info) => {
           conn.log?.(info.message);
@@ -528,8 +529,6 @@ export function createVaultProvider(options: VaultProviderOptions): KeyProvider 
       if (options.caCertPath) session.caCertPath = options.caCertPath;
       if (typeof auth?.accessor === 'string') session.accessor = auth.accessor;
       log(`Logged in to Vault with role "${role}" (policies: ${policies.join(', ') || 'none'})`);
-      await options.onSession?.(session);
-
       let revoked = false;
       const revoke = async (): Promise<void> => {
         if (revoked) return;
@@ -547,6 +546,13 @@ export function createVaultProvider(options: VaultProviderOptions): KeyProvider 
           log(`warning: could not revoke the Vault token (the post step will retry): ${errorMessage(e)}`);
         }
       };
+
+      try {
+        await options.onSession?.(session);
+      } catch (e) {
+        await revoke();
+        throw e;
+      }
 
       // 2. read, 3. revoke whatever happened
       let fields: Record<string, unknown>;

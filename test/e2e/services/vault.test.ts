@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { foreignKey, type OidcIssuer, startOidcIssuer } from './oidc-issuer.ts';
-import { startVaultStandIn, type VaultStandIn, vaultGlob } from './vault.ts';
+import { githubVaultOptions, startVaultStandIn, type VaultStandIn, vaultGlob } from './vault.ts';
 
 let issuer: OidcIssuer;
 let vault: VaultStandIn;
@@ -401,5 +401,38 @@ describe('fault injection and bookkeeping', () => {
       withToken: true,
     });
     assert.ok(!JSON.stringify(vault.requests).includes(token));
+  });
+});
+
+describe('githubVaultOptions', () => {
+  it('sets up a role, a read policy and the secret that the default issuer claims unlock', async () => {
+    const gh = await startOidcIssuer();
+    const v = await startVaultStandIn(githubVaultOptions({ issuerUrl: gh.url, fields: { private_key: 'k' } }));
+    try {
+      const jwt = gh.sign(gh.claimsFor('jit-gpg'));
+      const r = await fetch(`${v.url}/v1/auth/jwt/login`, {
+        method: 'POST',
+        body: JSON.stringify({ role: 'jit-gpg', jwt }),
+      });
+      assert.equal(r.status, 200);
+      const token = ((await r.json()) as { auth: { client_token: string } }).auth.client_token;
+      const read = await fetch(`${v.url}/v1/secret/data/release/gpg`, { headers: { 'x-vault-token': token } });
+      assert.equal(read.status, 200);
+      const wrongRef = gh.sign({ ...gh.claimsFor('jit-gpg'), ref: 'refs/heads/dev' });
+      const denied = await fetch(`${v.url}/v1/auth/jwt/login`, {
+        method: 'POST',
+        body: JSON.stringify({ role: 'jit-gpg', jwt: wrongRef }),
+      });
+      assert.equal(denied.status, 400);
+    } finally {
+      await v.close();
+      await gh.close();
+    }
+  });
+
+  it('refuses roles of type oidc at the JWT login endpoint', async () => {
+    vault.setRole('browser', { role_type: 'oidc', bound_audiences: ['vault'] });
+    const r = await login('browser', jwtFor());
+    assert.deepEqual(r.body, { errors: ['role with oidc role_type is not allowed'] });
   });
 });

@@ -30,7 +30,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 export interface JwtRoleConfig {
-  role_type?: 'jwt';
+  role_type?: 'jwt' | 'oidc';
   bound_audiences?: string[];
   bound_subject?: string;
   bound_claims?: Record<string, string | number | boolean | (string | number | boolean)[]>;
@@ -223,6 +223,58 @@ function randomToken(prefix: string, n: number): string {
   return out;
 }
 
+/** What a typical user sets up for GitHub Actions, in one call (see README: Vault setup). */
+export interface GithubVaultSetup {
+  /** The OIDC issuer URL: oidc_discovery_url and bound_issuer of the JWT auth method. */
+  issuerUrl: string;
+  /** Role name (default jit-gpg). */
+  role?: string;
+  /** bound_audiences (default ['jit-gpg'], the action's default audience). */
+  audiences?: string[];
+  /** bound_claims (glob); default: only refs/heads/main of octo-org/release-app (the issuer's defaults). */
+  boundClaims?: JwtRoleConfig['bound_claims'];
+  /** JWT auth mount (default jwt). */
+  mount?: string;
+  namespace?: string;
+  /** KV v2 mount (default secret) and path below it (default release/gpg). */
+  kvMount?: string;
+  secretPath?: string;
+  /** The secret's fields, e.g. { private_key, passphrase }. */
+  fields: Record<string, unknown>;
+  /** Token TTL in seconds (default 300). */
+  tokenTtl?: number;
+}
+
+/** Options for startVaultStandIn: JWT auth trusting the issuer, one role, a read policy, one KV v2 secret. */
+export function githubVaultOptions(setup: GithubVaultSetup): VaultStandInOptions {
+  const kvMount = setup.kvMount ?? 'secret';
+  const secretPath = setup.secretPath ?? 'release/gpg';
+  const policy = `${setup.role ?? 'jit-gpg'}-read`;
+  return {
+    auth: [
+      {
+        path: setup.mount ?? 'jwt',
+        namespace: setup.namespace,
+        oidc_discovery_url: setup.issuerUrl,
+        bound_issuer: setup.issuerUrl,
+        roles: {
+          [setup.role ?? 'jit-gpg']: {
+            role_type: 'jwt',
+            bound_audiences: setup.audiences ?? ['jit-gpg'],
+            bound_claims_type: 'glob',
+            bound_claims: setup.boundClaims ?? { repository: 'octo-org/release-app', ref: 'refs/heads/main' },
+            user_claim: 'repository',
+            token_policies: [policy],
+            token_ttl: setup.tokenTtl ?? 300,
+          },
+        },
+      },
+    ],
+    kv: [{ path: kvMount, namespace: setup.namespace, secrets: { [secretPath]: setup.fields } }],
+    policies: { [policy]: { [`${kvMount}/data/${secretPath}`]: ['read'] } },
+  };
+}
+
 export async function startVaultStandIn(options: VaultStandInOptions = {}): Promise<VaultStandIn> {
   const now = options.now ?? Date.now;
   const authMounts = new Map<string, JwtAuthMount>(); // key ns|path
@@ -330,6 +382,9 @@ export async function startVaultStandIn(options: VaultStandInOptions = {}): Prom
     if (!roleName) throw new VaultFailure(400, ['missing role']);
     const role = mount.roles[roleName];
     if (!role) throw new VaultFailure(400, [`role "${roleName}" could not be found`]);
+    if (role.role_type === 'oidc') {
+      throw new VaultFailure(400, ['role with oidc role_type is not allowed']);
+    }
     const jwt = typeof body.jwt === 'string' ? body.jwt : '';
     if (!jwt) throw new VaultFailure(400, ['missing token']);
 
