@@ -170,8 +170,10 @@ export async function requestIdToken(options: RequestIdTokenOptions = {}): Promi
   const client = options.http ?? httpRequest;
   const where = safeUrl(url);
 
+  let tried = 0;
   const token = await retry(
     async () => {
+      tried++;
       const res = await client({
         url,
         method: 'GET',
@@ -211,8 +213,14 @@ export async function requestIdToken(options: RequestIdTokenOptions = {}): Promi
       },
     },
   ).catch((e: unknown) => {
-    if (e instanceof OidcError) throw e;
-    if (e instanceof HttpError) throw new OidcError(`the OIDC token request failed: ${e.message}`, 'unavailable');
+    const gaveUp = tried > 1 ? ` (gave up after ${tried} attempts)` : '';
+    if (e instanceof OidcError) {
+      if ((e as { transient?: boolean }).transient) e.message += gaveUp;
+      throw e;
+    }
+    if (e instanceof HttpError) {
+      throw new OidcError(`the OIDC token request failed: ${e.message}${gaveUp}`, 'unavailable');
+    }
     throw e;
   });
 

@@ -121,6 +121,7 @@ describe('requestIdToken against the local issuer', () => {
       assert.ok(e instanceof OidcError);
       assert.equal(e.code, 'unavailable');
       assert.match(e.message, /HTTP 503/);
+      assert.match(e.message, /gave up after 3 attempts/);
       return true;
     });
     issuer.failNext(0);

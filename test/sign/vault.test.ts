@@ -12,6 +12,8 @@ import {
   normalizeSecretPath,
   normalizeVaultUrl,
   revokeVaultToken,
+  sessionFromState,
+  sessionToState,
   type VaultProviderOptions,
   type VaultSession,
 } from '../../src/sign/providers/vault.ts';
@@ -355,7 +357,8 @@ describe('revoking from saved state', () => {
     assert.equal(vault.isAlive(session.token), true);
     assert.ok(logs.some((l) => /could not revoke the Vault token/.test(l)));
 
-    const state = JSON.parse(JSON.stringify(session)) as VaultSession; // as saved with core.saveState
+    const state = sessionFromState(sessionToState(session))!; // as saved with core.saveState, read by post
+    assert.deepEqual(state, session);
     assert.equal(await revokeVaultToken(state, { retry: noSleep }), 'revoked');
     assert.equal(vault.isAlive(session.token), false);
     assert.equal(vault.tokens().find((t) => t.token === session.token)?.revoked, true);
@@ -496,6 +499,14 @@ describe('pure helpers', () => {
     assert.throws(() => normalizeSecretPath('gpg'), ProviderError);
   });
 
+  it('reads back saved state, and ignores empty or foreign state', () => {
+    const s: VaultSession = { url: 'https://v:8200', token: 'hvs.x', namespace: 'ns', caCertPath: '/ca.pem' };
+    assert.deepEqual(sessionFromState(sessionToState(s)), s);
+    for (const bad of [undefined, '', '  ', 'not json', 'null', '{"url":"u"}', '{"url":1,"token":"t"}']) {
+      assert.equal(sessionFromState(bad), undefined, String(bad));
+    }
+  });
+
   it('normalizes the Vault URL', () => {
     assert.equal(normalizeVaultUrl('https://vault.example.com:8200/'), 'https://vault.example.com:8200');
     assert.equal(normalizeVaultUrl('https://vault.example.com/v1/'), 'https://vault.example.com');
@@ -506,6 +517,7 @@ describe('pure helpers', () => {
   it('decodes armored, base64-of-armored and base64-of-binary keys; refuses anything else without echoing it', () => {
     assert.equal(decodeKeyValue(FAKE_KEY), FAKE_KEY);
     assert.equal(decodeKeyValue(`  ${FAKE_KEY.replace(/\n/g, '\r\n')}  `), FAKE_KEY);
+    assert.equal(decodeKeyValue(FAKE_KEY.trim().replace(/\n/g, '\\n')), FAKE_KEY);
     const b64 = Buffer.from(FAKE_KEY).toString('base64');
     assert.equal(decodeKeyValue(b64.replace(/(.{60})/g, '$1\n')), FAKE_KEY);
     // new-format packet, tag 5 (secret key)

@@ -74,6 +74,31 @@ export interface RevokeOptions {
   caCert?: string;
 }
 
+/** The session as one state value (JSON) for core.saveState; the token inside is secret (mask it first). */
+export function sessionToState(session: VaultSession): string {
+  const out: VaultSession = { url: session.url, token: session.token };
+  if (session.namespace) out.namespace = session.namespace;
+  if (session.caCertPath) out.caCertPath = session.caCertPath;
+  if (session.accessor) out.accessor = session.accessor;
+  return JSON.stringify(out);
+}
+
+/** Parses what sessionToState wrote; undefined for an empty or malformed value (a main that never logged in). */
+export function sessionFromState(text: string | undefined): VaultSession | undefined {
+  if (!text || text.trim() === '') return undefined;
+  try {
+    const v = JSON.parse(text) as Partial<VaultSession> | null;
+    if (!v || typeof v.url !== 'string' || typeof v.token !== 'string' || v.token === '') return undefined;
+    const out: VaultSession = { url: v.url, token: v.token };
+    if (typeof v.namespace === 'string' && v.namespace) out.namespace = v.namespace;
+    if (typeof v.caCertPath === 'string' && v.caCertPath) out.caCertPath = v.caCertPath;
+    if (typeof v.accessor === 'string' && v.accessor) out.accessor = v.accessor;
+    return out;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Normalises the Vault address: no trailing slash, no trailing /v1. */
 export function normalizeVaultUrl(url: string): string {
   let u: URL;
@@ -153,7 +178,9 @@ function armorSecretKey(bytes: Uint8Array): string {
  * (`gpg --export-secret-keys | base64`) armored. Throws without showing the value.
  */
 export function decodeKeyValue(value: string, field = 'private_key'): string {
-  const trimmed = value.trim();
+  let trimmed = value.trim();
+  // stored through a tool that escaped the newlines (JSON inside JSON, some Terraform setups): literal \n pairs
+  if (!trimmed.includes('\n') && trimmed.includes('\\n')) trimmed = trimmed.replace(/(?:\\r)?\\n/g, '\n');
   if (ARMOR_RE.test(trimmed)) return `${trimmed.replace(/\r\n/g, '\n')}\n`;
   const compact = trimmed.replace(/\s+/g, '');
   if (compact !== '' && /^[A-Za-z0-9+/_-]+={0,2}$/.test(compact)) {
