@@ -9,6 +9,7 @@ import { ProviderError } from '../../src/sign/providers/types.ts';
 import {
   createVaultProvider,
   decodeKeyValue,
+  loginErrorMessage,
   normalizeSecretPath,
   normalizeVaultUrl,
   revokeVaultToken,
@@ -533,6 +534,25 @@ describe('pure helpers', () => {
         (e: unknown) =>
           e instanceof ProviderError && e.code === 'bad-key' && /"gpg"/.test(e.message) && !e.message.includes(bad),
       );
+    }
+  });
+});
+
+describe('loginErrorMessage', () => {
+  const ctx = { role: 'r', mount: 'jwt', claims: { sub: 'repo:a/b:ref:refs/heads/main', aud: 'jit-gpg' } };
+  it('maps each Vault refusal to a code and a fix', () => {
+    const cases: [string, string, RegExp][] = [
+      ['error validating token: invalid issuer (iss) claim', 'claims-mismatch', /bound_issuer/],
+      ['error validating token: invalid subject (sub) claim', 'claims-mismatch', /bound_subject/],
+      ['claim "email" not found in token', 'claims-mismatch', /user_claim of the role "r" on auth\/jwt is "email"/],
+      ['error validating token: invalid expiration time (exp) claim: token is expired', 'login-failed', /clock/],
+      ['error validating claims: claim "environment" is missing', 'claims-mismatch', /`environment:`/],
+      ['missing role', 'login-failed', /Check the role "r"/],
+    ];
+    for (const [said, code, fix] of cases) {
+      const out = loginErrorMessage(400, [said], ctx);
+      assert.equal(out.code, code, said);
+      assert.match(out.message, fix, said);
     }
   });
 });

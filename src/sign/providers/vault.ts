@@ -415,6 +415,15 @@ export function loginErrorMessage(
       message: `${head} The ${where} binds the claim "${name}", which this token does not carry.${hint}\n${claims}`,
     };
   }
+  const userClaim = /claim "([^"]+)" (?:not found in token|could not be converted to string)/i.exec(said);
+  if (userClaim) {
+    return {
+      code: 'claims-mismatch',
+      message:
+        `${head} The user_claim of the ${where} is "${userClaim[1]}", which this token lacks or holds as a ` +
+        'non-string: set user_claim to a claim GitHub always sends as a string (sub, repository, job_workflow_ref).',
+    };
+  }
   if (/\bsub(ject)?\b/i.test(said)) {
     return {
       code: 'claims-mismatch',
@@ -639,7 +648,11 @@ export function createVaultProvider(options: VaultProviderOptions): KeyProvider 
             `the secret at ${apiPath}${nsNote(namespace)} has no data (was its latest version deleted?)`,
           );
         }
-        for (const v of Object.values(fields)) if (typeof v === 'string' && v.length >= 4) mask(v);
+        // mask the two secret fields as soon as they are known (other fields are not ours to hide)
+        for (const f of [keyField, passphraseField]) {
+          const v = fields[f];
+          if (typeof v === 'string' && v !== '') mask(v);
+        }
       } finally {
         await revoke();
       }
