@@ -82,7 +82,7 @@ export interface SigningKey {
 
 /** Normalises an expected fingerprint: strips spaces/colons/0x, upper-cases, checks 16 or 40 hex digits. */
 export function normalizeFingerprint(input: string): string {
-  const v = input.replace(/^0x/i, '').replace(/[\s:]/g, '').toUpperCase();
+  const v = input.trim().replace(/^0x/i, '').replace(/[\s:]/g, '').toUpperCase();
   if (!/^([0-9A-F]{16}|[0-9A-F]{40})$/.test(v)) {
     throw new KeyError(
       'FINGERPRINT_INVALID',
