@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -12,6 +11,7 @@ import {
   loginErrorMessage,
   normalizeSecretPath,
   normalizeVaultUrl,
+  revokeSessionState,
   revokeVaultToken,
   sessionFromState,
   sessionToState,
@@ -19,7 +19,7 @@ import {
   type VaultSession,
 } from '../../src/sign/providers/vault.ts';
 import { foreignKey, type OidcIssuer, startOidcIssuer } from '../e2e/services/oidc-issuer.ts';
-import { startVaultStandIn, type VaultStandIn } from '../e2e/services/vault.ts';
+import { generateTlsFixture, hasOpenssl, startVaultStandIn, type VaultStandIn } from '../e2e/services/vault.ts';
 
 // A fake but format-valid armored block, assembled at run time so no scanner trips on the source.
 const BLOCK = ['PGP', 'PRIVATE', 'KEY', 'BLOCK'].join(' ');
@@ -364,6 +364,8 @@ describe('revoking from saved state', () => {
     assert.equal(vault.isAlive(session.token), false);
     assert.equal(vault.tokens().find((t) => t.token === session.token)?.revoked, true);
     assert.equal(await revokeVaultToken(state, { retry: noSleep }), 'already-invalid');
+    assert.equal(await revokeSessionState(sessionToState(session), { retry: noSleep }), 'already-invalid');
+    assert.equal(await revokeSessionState('', { retry: noSleep }), 'no-session');
     await key.release();
     assert.equal(key.released(), true);
   });
@@ -389,65 +391,14 @@ describe('TLS with a private CA', () => {
   let dir = '';
   let tlsVault: VaultStandIn | undefined;
   let caPath = '';
-  let hasOpenssl = true;
+  const openssl = hasOpenssl();
   before(async () => {
-    try {
-      execFileSync('openssl', ['version'], { stdio: 'ignore' });
-    } catch {
-      hasOpenssl = false;
-      return;
-    }
+    if (!openssl) return;
     dir = mkdtempSync(join(tmpdir(), 'jit-gpg-tls-'));
-    caPath = join(dir, 'ca.pem');
-    const run = (args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
-    run([
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      'ca.key',
-      '-out',
-      'ca.pem',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=jit-gpg test CA',
-    ]);
-    run([
-      'req',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      'server.key',
-      '-out',
-      'server.csr',
-      '-subj',
-      '/CN=127.0.0.1',
-    ]);
-    writeFileSync(join(dir, 'ext.cnf'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
-    run([
-      'x509',
-      '-req',
-      '-in',
-      'server.csr',
-      '-CA',
-      'ca.pem',
-      '-CAkey',
-      'ca.key',
-      '-CAcreateserial',
-      '-out',
-      'server.pem',
-      '-days',
-      '1',
-      '-extfile',
-      'ext.cnf',
-    ]);
-    const { readFileSync } = await import('node:fs');
+    const tls = generateTlsFixture(dir);
+    caPath = tls.caPath;
     tlsVault = await startVaultStandIn({
-      tls: { cert: readFileSync(join(dir, 'server.pem'), 'utf8'), key: readFileSync(join(dir, 'server.key'), 'utf8') },
+      tls: { cert: tls.cert, key: tls.key },
       auth: [{ jwks_url: issuer.jwksUrl, roles: { release: { bound_audiences: ['jit-gpg'], token_policies: ['r'] } } }],
       kv: [{ secrets: { 'release/gpg': { private_key: FAKE_KEY } } }],
       policies: { r: { 'secret/data/*': ['read'] } },
@@ -459,7 +410,7 @@ describe('TLS with a private CA', () => {
   });
 
   it('trusts the CA from vault-ca-cert and revokes the token over TLS', async (t) => {
-    if (!hasOpenssl) return t.skip('openssl not available');
+    if (!openssl) return t.skip('openssl not available');
     const { p, sessions } = provider({ url: tlsVault!.url, caCertPath: caPath });
     const key = await p.fetchKey(await jwt());
     assert.equal(key.armoredKey, FAKE_KEY);
@@ -469,7 +420,7 @@ describe('TLS with a private CA', () => {
   });
 
   it('without the CA, says to set vault-ca-cert (and does not retry)', async (t) => {
-    if (!hasOpenssl) return t.skip('openssl not available');
+    if (!openssl) return t.skip('openssl not available');
     const before = tlsVault!.requests.length;
     const e = await expectProviderError(provider({ url: tlsVault!.url }).p.fetchKey(await jwt()), 'tls');
     assert.match(e.message, /did not verify/);

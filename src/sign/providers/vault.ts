@@ -502,6 +502,20 @@ export async function revokeVaultToken(
   );
 }
 
+/**
+ * For a post step: revokes the token saved by sessionToState, if any. 'no-session' when main saved nothing
+ * (never logged in, or already cleared the state after revoking). Throws ProviderError when Vault cannot be
+ * reached; a post step should warn, not fail.
+ */
+export async function revokeSessionState(
+  state: string | undefined,
+  options: RevokeOptions = {},
+): Promise<'no-session' | 'revoked' | 'already-invalid'> {
+  const session = sessionFromState(state);
+  if (!session) return 'no-session';
+  return revokeVaultToken(session, options);
+}
+
 export function createVaultProvider(options: VaultProviderOptions): KeyProvider {
   const url = normalizeVaultUrl(options.url);
   const role = options.role.trim();

@@ -24,10 +24,13 @@
 // they logged in to and work there and below. Tokens expire after their TTL. Fault injection (`failNext`) answers
 // the next N matching requests with 500/503 or drops the connection. `tokens()` lets a test see what is alive.
 // Not implemented: everything else (other auth methods, writes, leases, renewals, sys/*, response wrapping).
+import { execFileSync } from 'node:child_process';
 import { createPublicKey, randomBytes, randomUUID, verify as verifySignature } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
 
 export interface JwtRoleConfig {
   role_type?: 'jwt' | 'oidc';
@@ -221,6 +224,68 @@ function randomToken(prefix: string, n: number): string {
   let out = prefix;
   for (const b of bytes) out += alphabet[b % alphabet.length];
   return out;
+}
+
+export interface TlsFixture {
+  /** PEM file of the test CA: what a user passes as vault-ca-cert. */
+  caPath: string;
+  /** Server certificate (for 127.0.0.1 and localhost) and key, PEM text: startVaultStandIn({ tls }). */
+  cert: string;
+  key: string;
+}
+
+/** Whether the openssl CLI is available (TLS tests skip without it). */
+export function hasOpenssl(): boolean {
+  try {
+    execFileSync('openssl', ['version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A throwaway CA and a server certificate signed by it, written into `dir` with the openssl CLI. */
+export function generateTlsFixture(dir: string): TlsFixture {
+  const run = (args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
+  const subj = (cn: string) => ['-subj', `/CN=${cn}`];
+  run([
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.pem',
+    '-days',
+    '2',
+    ...subj('jit-gpg test CA'),
+  ]);
+  run(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', ...subj('127.0.0.1')]);
+  writeFileSync(join(dir, 'server.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');
+  run([
+    'x509',
+    '-req',
+    '-in',
+    'server.csr',
+    '-CA',
+    'ca.pem',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    'server.pem',
+    '-days',
+    '2',
+    '-extfile',
+    'server.ext',
+  ]);
+  return {
+    caPath: join(dir, 'ca.pem'),
+    cert: readFileSync(join(dir, 'server.pem'), 'utf8'),
+    key: readFileSync(join(dir, 'server.key'), 'utf8'),
+  };
 }
 
 /** What a typical user sets up for GitHub Actions, in one call (see README: Vault setup). */
