@@ -11,7 +11,7 @@ import {
   sign as cryptoSign,
 } from 'node:crypto';
 import * as openpgp from 'openpgp';
-import { DIGEST_INFO_PREFIX, encodeMpi, type HashName, HASH_LENGTHS, type PubkeyAlgorithm } from './packet.ts';
+import { DIGEST_INFO_PREFIX, dearmor, encodeMpi, type HashName, HASH_LENGTHS, type PubkeyAlgorithm } from './packet.ts';
 
 /** Key inputs larger than this are refused before parsing. */
 export const MAX_KEY_BYTES = 1024 * 1024;
@@ -193,6 +193,21 @@ export async function loadSigningKey(options: LoadKeyOptions): Promise<SigningKe
   const source = decodeKeyInput(options.key);
   const expected = options.fingerprint ? normalizeFingerprint(options.fingerprint) : undefined;
 
+  if ('armoredKey' in source) {
+    // openpgp.js v6 ignores the armor CRC-24: check it here so a damaged copy is reported as such.
+    let type: string;
+    try {
+      type = dearmor(source.armoredKey).type;
+    } catch (e) {
+      throw new KeyError(
+        'KEY_PARSE',
+        `the private key armor is corrupted (${scrub((e as Error).message)}); ${EXPORT_HINT}`,
+      );
+    }
+    if (type === 'PUBLIC KEY BLOCK') {
+      throw new KeyError('NOT_A_PRIVATE_KEY', `this is a public key, not a private key; ${EXPORT_HINT}`);
+    }
+  }
   let key: openpgp.PrivateKey;
   try {
     key =

@@ -7,6 +7,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { access, open, readFile } from 'node:fs/promises';
 import * as openpgp from 'openpgp';
 import { normalizeFingerprint } from './key.ts';
+import { dearmor } from './packet.ts';
 
 /** Signature hash algorithms accepted, by OpenPGP id → node:crypto name. SHA-1, MD5, RIPEMD are refused. */
 const VERIFY_HASHES: Readonly<Record<number, string>> = {
@@ -84,7 +85,10 @@ export async function defaultSignaturePath(file: string): Promise<string> {
 async function readSignatureObject(bytes: Uint8Array): Promise<openpgp.Signature> {
   const text = Buffer.from(bytes.subarray(0, 64)).toString('latin1').trimStart();
   if (text.startsWith('-----BEGIN')) {
-    return openpgp.readSignature({ armoredSignature: Buffer.from(bytes).toString('utf8') });
+    // openpgp.js v6 ignores the armor CRC-24; check it (and the framing) here so corruption is named as such.
+    const { type, data } = dearmor(Buffer.from(bytes).toString('utf8'));
+    if (type !== 'SIGNATURE') throw new Error(`expected a PGP SIGNATURE block, found PGP ${type}`);
+    return openpgp.readSignature({ binarySignature: data });
   }
   return openpgp.readSignature({ binarySignature: bytes });
 }

@@ -1,0 +1,163 @@
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { loadSigningKey } from '../../src/sign/key.ts';
+import { signData, signFiles } from '../../src/sign/signer.ts';
+import { defaultSignaturePath, readPublicKeys, verifyFile, verifyFiles } from '../../src/sign/verify.ts';
+
+const FIX = join(import.meta.dirname, '..', 'fixtures', 'keys');
+const sec = (name: string) => readFileSync(join(FIX, `${name}.sec.asc`), 'utf8');
+const pub = (name: string) => readFileSync(join(FIX, `${name}.pub.asc`), 'utf8');
+const gpgAvailable = spawnSync('gpg', ['--version']).status === 0;
+let dir: string;
+
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'jit-gpg-verify-'));
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('verifyFile', () => {
+  it('reports signer, primary, key id, user ids, time, hash, notations and the file SHA-256', async () => {
+    const key = await loadSigningKey({ key: sec('subkey-only'), passphrase: 'test-only-subkey-passphrase' });
+    const file = join(dir, 'a.txt');
+    writeFileSync(file, 'hello');
+    const date = new Date(Math.floor(Date.now() / 1000 - 60) * 1000);
+    await signFiles({ key, files: [file], hash: 'sha512', notations: { 'commit@jit-gpg': 'abc' }, date });
+    key.destroy();
+    const v = await verifyFile({ publicKey: pub('subkey-only'), file });
+    assert.equal(v.valid, true, v.error);
+    assert.equal(v.signature, file + '.asc');
+    assert.equal(v.signerFingerprint, key.fingerprint);
+    assert.equal(v.primaryFingerprint, key.primaryFingerprint);
+    assert.equal(v.keyId, key.keyId);
+    assert.deepEqual(v.userIds, ['jit-gpg test subkey <subkey@jit-gpg.test>']);
+    assert.equal(v.created?.getTime(), date.getTime());
+    assert.equal(v.hash, 'sha512');
+    assert.deepEqual(v.notations, { 'commit@jit-gpg': 'abc' });
+    assert.equal(v.sha256, '2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824');
+    assert.deepEqual(v.warnings, []);
+    // Pinning: the subkey, its primary and the key id are accepted; another key is not.
+    for (const f of [key.fingerprint, key.primaryFingerprint, key.keyId]) {
+      assert.equal((await verifyFile({ publicKey: pub('subkey-only'), file, fingerprint: f })).valid, true);
+    }
+    const other = await verifyFile({
+      publicKey: pub('subkey-only'),
+      file,
+      fingerprint: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+    });
+    assert.equal(other.valid, false);
+    assert.match(other.error!, /not by the expected/);
+  });
+
+  it('verifies signatures made by GnuPG itself (old-format packets, gpg defaults)', {
+    skip: !gpgAvailable,
+  }, async () => {
+    const home = join(dir, 'gnupg');
+    mkdirSync(home, { mode: 0o700 });
+    const file = join(dir, 'by-gpg.bin');
+    writeFileSync(file, Buffer.alloc(70000, 3));
+    try {
+      for (const name of ['rsa2048', 'p256', 'ed25519']) {
+        execFileSync('gpg', ['--batch', '--quiet', '--homedir', home, '--import', join(FIX, `${name}.sec.asc`)], {
+          stdio: 'ignore',
+        });
+        const fpr = (await readPublicKeys(pub(name)))[0]!.getFingerprint();
+        for (const armor of [true, false]) {
+          const sig = `${file}.${name}.${armor ? 'asc' : 'sig'}`;
+          execFileSync('gpg', [
+            '--batch',
+            '--yes',
+            '--homedir',
+            home,
+            '--local-user',
+            fpr,
+            ...(armor ? ['--armor'] : []),
+            '--output',
+            sig,
+            '--detach-sign',
+            file,
+          ]);
+          const v = await verifyFile({ publicKey: pub(name), file, signature: sig });
+          assert.equal(v.valid, true, `${name} ${armor}: ${v.error}`);
+          assert.equal(v.signerFingerprint, fpr.toUpperCase());
+        }
+      }
+    } finally {
+      spawnSync('gpgconf', ['--homedir', home, '--kill', 'all']);
+    }
+  });
+
+  it('fails (without throwing) on tampering, wrong key, corrupt or missing signatures', async () => {
+    const key = await loadSigningKey({ key: sec('rsa2048') });
+    const file = join(dir, 'b.bin');
+    writeFileSync(file, 'original');
+    const [res] = await signFiles({ key, files: [file], armor: true });
+    key.destroy();
+    assert.equal((await verifyFile({ publicKey: pub('rsa2048'), file })).valid, true);
+
+    writeFileSync(file, 'originaL');
+    const bad = await verifyFile({ publicKey: pub('rsa2048'), file });
+    assert.equal(bad.valid, false);
+    assert.match(bad.error!, /BAD signature/);
+    writeFileSync(file, 'original');
+
+    const wrong = await verifyFile({ publicKey: pub('ed25519'), file });
+    assert.equal(wrong.valid, false);
+    assert.match(wrong.error!, /not in the given public key/);
+
+    const armored = readFileSync(res!.signature, 'utf8');
+    const lines = armored.split('\n');
+    lines[3] = (lines[3]![0] === 'A' ? 'B' : 'A') + lines[3]!.slice(1);
+    const corrupt = await verifyFile({ publicKey: pub('rsa2048'), file, signature: Buffer.from(lines.join('\n')) });
+    assert.equal(corrupt.valid, false);
+    assert.match(corrupt.error!, /corrupted.*CRC-24/);
+
+    const garbage = await verifyFile({ publicKey: pub('rsa2048'), file, signature: Buffer.from('not a signature') });
+    assert.equal(garbage.valid, false);
+    assert.match(garbage.error!, /corrupted or not an OpenPGP signature/);
+
+    const missing = await verifyFile({ publicKey: pub('rsa2048'), file: join(dir, 'nope') });
+    assert.equal(missing.valid, false);
+    assert.match(missing.error!, /cannot read the signature/);
+  });
+
+  it('a signature of the same key on other data fails', async () => {
+    const key = await loadSigningKey({ key: sec('p384') });
+    const { packet } = await signData(key, Buffer.from('other data'));
+    key.destroy();
+    const file = join(dir, 'c.bin');
+    writeFileSync(file, 'this data');
+    const v = await verifyFile({ publicKey: pub('p384'), file, signature: packet });
+    assert.equal(v.valid, false);
+  });
+
+  it('verifyFiles reads the key once and finds .asc or .sig next to each file', async () => {
+    const key = await loadSigningKey({ key: sec('ed25519') });
+    const a = join(dir, 'd1.bin');
+    const b = join(dir, 'd2.bin');
+    writeFileSync(a, '1');
+    writeFileSync(b, '2');
+    await signFiles({ key, files: [a] });
+    await signFiles({ key, files: [b], armor: false });
+    key.destroy();
+    assert.equal(await defaultSignaturePath(b), b + '.sig');
+    const res = await verifyFiles({ publicKey: pub('ed25519'), files: [a, b] });
+    assert.deepEqual(
+      res.map((r) => [r.signature, r.valid]),
+      [
+        [a + '.asc', true],
+        [b + '.sig', true],
+      ],
+    );
+  });
+
+  it('an unreadable public key is a clear error', async () => {
+    await assert.rejects(
+      readPublicKeys('-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nAAAA\n-----END PGP PUBLIC KEY BLOCK-----\n'),
+      /public key could not be read/,
+    );
+  });
+});
