@@ -114,7 +114,8 @@ async function main(): Promise<void> {
     // The test file: 1 MiB of random bytes repeated (hash speed does not depend on content).
     const block = Buffer.from(Array.from({ length: 1024 * 1024 }, () => (Math.random() * 256) | 0));
     const ws = createWriteStream(file);
-    for (let i = 0; i < opts.sizeMiB; i++) if (!ws.write(block)) await new Promise<void>((r) => ws.once('drain', () => r()));
+    for (let i = 0; i < opts.sizeMiB; i++)
+      if (!ws.write(block)) await new Promise<void>((r) => ws.once('drain', () => r()));
     await new Promise<void>((r) => ws.end(() => r()));
     // Warm the page cache so every contender reads from memory.
     for await (const _ of createReadStream(file, { highWaterMark: 4 * 1024 * 1024 })) {

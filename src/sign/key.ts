@@ -45,7 +45,11 @@ export interface LoadKeyOptions {
   /** Armored private key, base64 of an armored key, or binary key packets. */
   key: string | Uint8Array;
   passphrase?: string;
-  /** Expected fingerprint (40 hex) or key id (16 hex) of the key or subkey that must sign; spaces and 0x allowed. */
+  /**
+   * Expected fingerprint (40 hex) or key id (16 hex); spaces and 0x allowed. A subkey's fingerprint pins exactly that
+   * subkey; the primary's pins the certificate (the primary if it can sign, else its newest valid signing subkey).
+   * Anything not in the key is refused.
+   */
   fingerprint?: string;
   /** Validity is checked at this time (default now). */
   date?: Date;
@@ -261,7 +265,13 @@ export async function loadSigningKey(options: LoadKeyOptions): Promise<SigningKe
 
     let selected: AnyKey;
     try {
-      selected = await key.getSigningKey(pinned ? pinned.getKeyID() : undefined, date);
+      if (pinned === key) {
+        // Pinning the primary pins the certificate, as `gpg --local-user PRIMARY` does: the primary signs if it
+        // can, else its newest valid signing subkey. Pinning a subkey pins exactly that subkey.
+        selected = await key.getSigningKey(key.getKeyID(), date).catch(() => key.getSigningKey(undefined, date));
+      } else {
+        selected = await key.getSigningKey(pinned ? pinned.getKeyID() : undefined, date);
+      }
     } catch (e) {
       if (pinned) {
         const why = await explainUnusable(key, pinned, date);

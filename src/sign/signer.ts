@@ -3,7 +3,8 @@
 // by the key's algorithm (see key.ts). No @actions imports; never writes key material anywhere.
 
 import { createHash, type Hash } from 'node:crypto';
-import { chmod, open, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import * as openpgp from 'openpgp';
 import type { SigningKey } from './key.ts';
 import {
   armor as armorPacket,
@@ -13,6 +14,7 @@ import {
   type HashName,
   isHashName,
 } from './packet.ts';
+import { verifyDigestSignature } from './verify.ts';
 
 /** Size of each of the two read buffers. */
 export const READ_CHUNK = 1024 * 1024;
@@ -87,11 +89,22 @@ export async function hashStream(data: Uint8Array | AsyncIterable<Uint8Array>, a
  * trailer, signs the digest, and returns the binary signature packet.
  */
 export function finishSignature(key: SigningKey, docHash: Hash, options: SignOptions = {}): Buffer {
+  return finish(key, docHash, options).packet;
+}
+
+function finish(key: SigningKey, docHash: Hash, options: SignOptions): { packet: Buffer; digest: Buffer } {
   const hash = resolveHash(key, options.hash);
+  const created = options.date ?? new Date();
+  if (Math.floor(created.getTime() / 1000) < Math.floor(key.created.getTime() / 1000)) {
+    throw new Error(
+      `the signature time ${created.toISOString()} is before the signing key was created (${key.created.toISOString()}); ` +
+        'check the system clock',
+    );
+  }
   const hashedPart = encodeHashedPart({
     pubkeyAlgorithm: key.algorithm,
     hash,
-    created: options.date ?? new Date(),
+    created,
     issuerFingerprint: key.fingerprintBytes,
     notations: options.notations,
   });
@@ -99,12 +112,14 @@ export function finishSignature(key: SigningKey, docHash: Hash, options: SignOpt
   docHash.update(encodeTrailer(hashedPart.length));
   const digest = docHash.digest();
   const mpis = key.signDigest(digest, hash);
-  return encodeSignaturePacket(hashedPart, key.keyIdBytes, digest, mpis);
+  return { packet: encodeSignaturePacket(hashedPart, key.keyIdBytes, digest, mpis), digest };
 }
 
 export interface SignedData {
   /** The binary signature packet. */
   packet: Buffer;
+  /** The digest the signature was made over (document ‖ hashed fields ‖ trailer). */
+  digest: Buffer;
   sha256: string;
   size: number;
 }
@@ -117,14 +132,14 @@ export async function signData(
 ): Promise<SignedData> {
   const hash = resolveHash(key, options.hash);
   const d = await hashStream(data, hash);
-  return { packet: finishSignature(key, d.hash, { ...options, hash }), sha256: d.sha256, size: d.size };
+  return { ...finish(key, d.hash, { ...options, hash }), sha256: d.sha256, size: d.size };
 }
 
 /** Signs one file; returns the binary signature packet and the file's SHA-256. Writes nothing. */
 export async function signFile(key: SigningKey, path: string, options: SignOptions = {}): Promise<SignedData> {
   const hash = resolveHash(key, options.hash);
   const d = await hashFile(path, hash);
-  return { packet: finishSignature(key, d.hash, { ...options, hash }), sha256: d.sha256, size: d.size };
+  return { ...finish(key, d.hash, { ...options, hash }), sha256: d.sha256, size: d.size };
 }
 
 /**
@@ -160,6 +175,12 @@ export interface SignFilesOptions extends SignOptions {
   files: readonly string[];
   /** true (default): `<file>.asc` armored; false: `<file>.sig` binary. */
   armor?: boolean;
+  /**
+   * Default true: read each signature back from disk and verify it with openpgp.js against the public key and the
+   * digest it was made over (milliseconds; no second pass over the file). A failure removes the signature and throws.
+   * A full re-verification from the files is `verifyFiles` in verify.ts.
+   */
+  selfCheck?: boolean;
 }
 
 export interface SignedFile {
@@ -199,6 +220,7 @@ export async function signFiles(options: SignFilesOptions): Promise<SignedFile[]
   const hash = resolveHash(options.key, options.hash);
   const date = options.date;
   const out: SignedFile[] = [];
+  let publicKey: openpgp.PublicKey | undefined;
   for (const path of options.files) {
     const signed = await signFile(options.key, path, {
       hash,
@@ -207,6 +229,15 @@ export async function signFiles(options: SignFilesOptions): Promise<SignedFile[]
     });
     const signature = path + (armored ? '.asc' : '.sig');
     await writePublicFile(signature, encodeSignature(signed.packet, armored));
+    if (options.selfCheck ?? true) {
+      publicKey ??= await openpgp.readKey({ armoredKey: options.key.publicKeyArmored });
+      try {
+        await verifyDigestSignature(publicKey, await readFile(signature), signed.digest);
+      } catch (e) {
+        await rm(signature, { force: true });
+        throw new Error(`self-check of the signature for ${path} failed: ${(e as Error).message}`);
+      }
+    }
     out.push({ path, signature, sha256: signed.sha256, size: signed.size });
   }
   return out;

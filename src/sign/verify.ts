@@ -280,3 +280,28 @@ export async function verifyFiles(options: VerifyFilesOptions): Promise<VerifyRe
   }
   return out;
 }
+
+/**
+ * Checks a signature just made against the digest it was made over, without reading the document again:
+ * parses the signature bytes (as written), checks the key is a valid signing key at the signature's time and
+ * verifies the math with openpgp.js. Throws on any failure.
+ */
+export async function verifyDigestSignature(
+  publicKey: openpgp.PublicKey,
+  signature: Uint8Array,
+  digest: Uint8Array,
+): Promise<void> {
+  const sig = await readSignatureObject(signature);
+  const packet = sig.packets.find((p): p is SigPacket => p instanceof openpgp.SignaturePacket);
+  if (!packet) throw new Error('no signature packet');
+  const created = packet.created ?? new Date();
+  const signingKey = await publicKey.getSigningKey(packet.issuerKeyID, created);
+  packet.hashed = new Uint8Array(digest);
+  await packet.verify(
+    signingKey.keyPacket,
+    openpgp.enums.signature.binary,
+    undefined as unknown as object,
+    created,
+    true,
+  );
+}

@@ -116,7 +116,7 @@ describe('loadSigningKey: fixtures', () => {
     k.destroy();
   });
 
-  it('pins by full fingerprint (with spaces), by key id, or by the primary of the selected subkey', async () => {
+  it('pins by full fingerprint (with spaces), by key id, by subkey, or by the primary (the certificate)', async () => {
     const f = fingerprints.get('ed25519')!;
     const spaced = f.replace(/(.{4})/g, '$1 ').trim();
     assert.equal((await loadSigningKey({ key: sec('ed25519'), fingerprint: spaced })).fingerprint, f);
@@ -130,6 +130,14 @@ describe('loadSigningKey: fixtures', () => {
       fingerprint: subkeyFprs[1]!,
     });
     assert.equal(sub.fingerprint, subkeyFprs[1]);
+    // The primary's fingerprint pins the certificate: its stub primary cannot sign, so the signing subkey does.
+    const viaPrimary = await loadSigningKey({
+      key: sec('subkey-only'),
+      passphrase: PASS['subkey-only']!,
+      fingerprint: subkeyFprs[0]!,
+    });
+    assert.equal(viaPrimary.fingerprint, subkeyFprs[1]);
+    assert.equal(viaPrimary.primaryFingerprint, subkeyFprs[0]);
   });
 
   it('accepts base64 of the armored key and binary key bytes', async () => {
@@ -180,11 +188,7 @@ describe('loadSigningKey: refusals with clear messages and nothing secret', () =
     await rejects(loadSigningKey({ key: sec('ed25519'), fingerprint: 'ABCD' }), 'FINGERPRINT_INVALID');
   });
 
-  it('pinning the stub primary or the encryption subkey of a subkey-only export is refused', async () => {
-    await rejects(
-      loadSigningKey({ key: sec('subkey-only'), passphrase: PASS['subkey-only']!, fingerprint: subkeyFprs[0]! }),
-      'NO_SIGNING_KEY',
-    );
+  it('pinning the encryption subkey of a subkey-only export is refused', async () => {
     await rejects(
       loadSigningKey({ key: sec('subkey-only'), passphrase: PASS['subkey-only']!, fingerprint: subkeyFprs[2]! }),
       'NO_SIGNING_KEY',

@@ -258,7 +258,11 @@ describe('signer behaviour', () => {
   });
 
   it('signData over bytes equals signFile over the same bytes (same date)', async () => {
-    const date = new Date(1_700_000_000_000);
+    await assert.rejects(
+      signData(key, Buffer.from('x'), { date: new Date(1_700_000_000_000) }),
+      /before the signing key/,
+    );
+    const date = new Date(Math.floor(Date.now() / 1000) * 1000);
     const data = Buffer.from('same bytes');
     const file = join(dir, 'same.txt');
     writeFileSync(file, data);
@@ -312,6 +316,20 @@ describe('signer behaviour', () => {
       assert.ok(!text.includes('PRIVATE KEY'), f);
       for (const l of lines) assert.ok(!text.includes(l), f);
     }
+  });
+
+  it('self-check: a signature that does not verify is removed and reported', async () => {
+    const file = join(dir, 'selfcheck.txt');
+    writeFileSync(file, 'x');
+    const broken: SigningKey = { ...key, signDigest: (d, h) => key.signDigest(Buffer.alloc(d.length, 1), h) };
+    await assert.rejects(signFiles({ key: broken, files: [file] }), /self-check of the signature for .* failed/);
+    assert.deepEqual(
+      readdirSync(dir).filter((f) => f.startsWith('selfcheck')),
+      ['selfcheck.txt'],
+    );
+    // Without the self-check the bad signature is written (and gpg would reject it).
+    const [r] = await signFiles({ key: broken, files: [file], selfCheck: false });
+    assert.equal((await verifyFile({ publicKey: key.publicKeyArmored, file, signature: r!.signature })).valid, false);
   });
 
   it('refuses a destroyed key', async () => {
