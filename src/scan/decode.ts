@@ -1,0 +1,296 @@
+// Encoded secrets: base64 (standard and URL-safe), hex and percent-encoded segments are decoded and scanned again,
+// so a key in a Kubernetes `Secret` (`data:` values are base64) or in an encoded URL is found. Bounded: depth 2,
+// segment and total sizes capped, decoded bytes must be text.
+//
+// Each decoded segment becomes a small item: the original line with the encoded span replaced by its decoded text
+// (so a rule that needs the name on the line, `password: …`, still sees it). A finding in it is reported at the
+// encoded span's line and column in the original file, tagged `decoded: 'base64'` (`'base64>hex'` when nested).
+import { isUtf8 } from 'node:buffer';
+import type { ScanItem } from './sources/types.ts';
+import type { Finding } from './types.ts';
+
+export type Encoding = 'base64' | 'hex' | 'percent';
+
+export interface DecodeLimits {
+  /** Nesting: 1 decodes once, 2 also decodes what was inside (default 2). */
+  maxDepth: number;
+  /** Longest encoded span considered, bytes (default 256 KiB: a base64 PEM or kubeconfig fits). */
+  maxSegment: number;
+  /** Decoded bytes per item, all segments and depths together (default 4 MiB). */
+  maxTotal: number;
+  /** Segments per item (default 2,000). */
+  maxSegments: number;
+  /** Shortest encoded spans: base64 (default 12 chars, `hunter2!!` in a Secret), hex (default 24 chars). */
+  minBase64: number;
+  minHex: number;
+}
+
+export const DEFAULT_DECODE_LIMITS: DecodeLimits = {
+  maxDepth: 2,
+  maxSegment: 256 * 1024,
+  maxTotal: 4 * 1024 * 1024,
+  maxSegments: 2000,
+  minBase64: 12,
+  minHex: 24,
+};
+
+export interface DecodedSegment {
+  /** `base64`, `hex`, `percent`, or a chain such as `base64>hex`. */
+  encoding: string;
+  /** The original line, with the encoded span replaced by the decoded text. */
+  text: Buffer;
+  /** 1-based line of the span in the scanned data (before any lineMap), and 1-based byte columns. */
+  line: number;
+  column: number;
+  endColumn: number;
+  depth: number;
+}
+
+// Byte classes.
+const B64 = new Uint8Array(256);
+const HEX = new Uint8Array(256);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_') B64[c.charCodeAt(0)] = 1;
+for (const c of '0123456789abcdefABCDEF') HEX[c.charCodeAt(0)] = 1;
+// Characters a percent-encoded token may contain (no whitespace, quotes, brackets or backticks).
+const URLISH = new Uint8Array(256);
+for (let b = 0x21; b < 0x7f; b++) URLISH[b] = 1;
+for (const c of `"'<>\`()[]{},;`) URLISH[c.charCodeAt(0)] = 0;
+
+/** Text worth scanning: valid UTF-8, no control characters but tab/newline/CR, some letters or digits. */
+export function isTextual(buf: Buffer): boolean {
+  if (buf.length === 0) return false;
+  let alnum = 0;
+  for (let i = 0; i < buf.length; i++) {
+    const b = buf[i]!;
+    if (b < 0x20 && b !== 9 && b !== 10 && b !== 13) return false;
+    if (b === 0x7f) return false;
+    if ((b >= 0x30 && b <= 0x39) || ((b | 0x20) >= 0x61 && (b | 0x20) <= 0x7a)) alnum++;
+  }
+  if (alnum * 2 < buf.length) return false;
+  return isUtf8(buf);
+}
+
+function decodeBase64(span: Buffer): Buffer | undefined {
+  let s = span.toString('latin1');
+  const core = s.replace(/=+$/, '');
+  if (core.length % 4 === 1) return undefined;
+  // A run that is all one case of letters, or all digits, is an identifier or a number, not base64 worth decoding.
+  if (!/[A-Z]/.test(core) || !/[a-z0-9]/.test(core)) return undefined;
+  if (/[-_]/.test(core) && /[+/]/.test(core)) return undefined;
+  if (/[-_]/.test(core)) s = core.replace(/-/g, '+').replace(/_/g, '/');
+  const out = Buffer.from(s, 'base64');
+  return out.length > 0 ? out : undefined;
+}
+
+function decodeHex(span: Buffer): Buffer | undefined {
+  if (span.length % 2 !== 0) return undefined;
+  const s = span.toString('latin1');
+  // Mixed-case hex is rarely an encoding.
+  if (/[a-f]/.test(s) && /[A-F]/.test(s)) return undefined;
+  return Buffer.from(s, 'hex');
+}
+
+function decodePercent(span: Buffer): Buffer | undefined {
+  const out = Buffer.allocUnsafe(span.length);
+  let o = 0;
+  let escapes = 0;
+  for (let i = 0; i < span.length; i++) {
+    const b = span[i]!;
+    if (b === 0x25 && i + 2 < span.length && HEX[span[i + 1]!] && HEX[span[i + 2]!]) {
+      out[o++] = Number.parseInt(span.subarray(i + 1, i + 3).toString('latin1'), 16);
+      escapes++;
+      i += 2;
+    } else {
+      out[o++] = b;
+    }
+  }
+  return escapes > 0 ? Buffer.from(out.subarray(0, o)) : undefined;
+}
+
+interface Span {
+  start: number;
+  end: number;
+  encoding: Encoding;
+  decoded: Buffer;
+}
+
+// Base64 of ASCII text: each 4-character group starts with a character for a byte below 0x80 (A-Z, a-f); hex of
+// ASCII text has a digit 2-7 at every even position. Checking that first skips almost every identifier or hash
+// without decoding it (a few non-ASCII bytes are tolerated).
+const B64_ASCII_LEAD = new Uint8Array(256);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef') B64_ASCII_LEAD[c.charCodeAt(0)] = 1;
+
+function looksLikeText(data: Buffer, start: number, end: number, hex: boolean): boolean {
+  const step = hex ? 2 : 4;
+  let bad = 0;
+  let total = 0;
+  for (let k = start; k < end; k += step) {
+    total++;
+    const c = data[k]!;
+    const ok = hex ? c >= 0x32 && c <= 0x37 : B64_ASCII_LEAD[c] === 1;
+    if (!ok && ++bad * 8 > total + 8) return false;
+  }
+  return bad * 8 <= total;
+}
+
+/** Encoded spans in `data`, decoded, text only; in order of position. */
+export function findEncodedSpans(data: Buffer, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): Span[] {
+  const spans: Span[] = [];
+  const n = data.length;
+  // Pass 1: maximal runs of base64 characters (plus `=` padding); all-hex runs are hex.
+  let i = 0;
+  while (i < n && spans.length < limits.maxSegments) {
+    if (!B64[data[i]!]) {
+      i++;
+      continue;
+    }
+    let j = i;
+    let allHex = true;
+    while (j < n && B64[data[j]!]) {
+      if (!HEX[data[j]!]) allHex = false;
+      j++;
+    }
+    let end = j;
+    while (end < n && end - j < 2 && data[end] === 0x3d /* = */) end++;
+    const len = end - i;
+    if (
+      len <= limits.maxSegment &&
+      len >= Math.min(limits.minHex, limits.minBase64) &&
+      looksLikeText(data, i, j, allHex)
+    ) {
+      const span = data.subarray(i, end);
+      if (allHex && len >= limits.minHex) {
+        const d = decodeHex(span);
+        if (d && isTextual(d)) spans.push({ start: i, end, encoding: 'hex', decoded: d });
+      } else if (!allHex && len >= limits.minBase64) {
+        const d = decodeBase64(span);
+        if (d && isTextual(d)) spans.push({ start: i, end, encoding: 'base64', decoded: d });
+      }
+    }
+    i = end;
+  }
+  // Pass 2: tokens holding `%XX` escapes.
+  let from = 0;
+  while (spans.length < limits.maxSegments) {
+    const p = data.indexOf(0x25, from);
+    if (p < 0 || p + 2 >= n) break;
+    if (!HEX[data[p + 1]!] || !HEX[data[p + 2]!]) {
+      from = p + 1;
+      continue;
+    }
+    let s = p;
+    while (s > 0 && URLISH[data[s - 1]!]) s--;
+    let e = p;
+    while (e < n && URLISH[data[e]!]) e++;
+    if (e - s <= limits.maxSegment) {
+      const d = decodePercent(data.subarray(s, e));
+      if (d && isTextual(d)) spans.push({ start: s, end: e, encoding: 'percent', decoded: d });
+    }
+    from = e;
+  }
+  return spans.sort((a, b) => a.start - b.start);
+}
+
+/**
+ * All decoded segments of `data` down to `limits.maxDepth`. Lines and columns refer to `data`; nested segments
+ * keep the line and columns of the outermost span.
+ */
+export function decodeSegments(data: Buffer, limits: Partial<DecodeLimits> = {}): DecodedSegment[] {
+  const lim = { ...DEFAULT_DECODE_LIMITS, ...limits };
+  const out: DecodedSegment[] = [];
+  let budget = lim.maxTotal;
+  const spans = findEncodedSpans(data, lim);
+  if (spans.length === 0) return out;
+  // Line starts, computed lazily up to each span.
+  let line = 1;
+  let pos = 0;
+  let lineStart = 0;
+  for (const span of spans) {
+    while (pos < span.start) {
+      const nl = data.indexOf(10, pos);
+      if (nl < 0 || nl >= span.start) {
+        pos = span.start;
+        break;
+      }
+      line++;
+      pos = nl + 1;
+      lineStart = pos;
+    }
+    if (budget < span.decoded.length) break;
+    budget -= span.decoded.length;
+    let lineEnd = data.indexOf(10, span.end);
+    if (lineEnd < 0) lineEnd = data.length;
+    // Keep the line short around long spans: the name before it is what rules need.
+    const before = data.subarray(Math.max(lineStart, span.start - 256), span.start);
+    const afterSpan = data.subarray(span.end, Math.min(lineEnd, span.end + 256));
+    const text = Buffer.concat([before, span.decoded, afterSpan]);
+    const seg: DecodedSegment = {
+      encoding: span.encoding,
+      text,
+      line,
+      column: span.start - lineStart + 1,
+      endColumn: span.end - lineStart + 1,
+      depth: 1,
+    };
+    out.push(seg);
+    if (lim.maxDepth > 1) {
+      for (const inner of decodeSegments(span.decoded, { ...lim, maxDepth: lim.maxDepth - 1, maxTotal: budget })) {
+        budget -= inner.text.length;
+        if (budget < 0) break;
+        out.push({ ...seg, encoding: `${span.encoding}>${inner.encoding}`, text: inner.text, depth: inner.depth + 1 });
+      }
+    }
+  }
+  return out;
+}
+
+/** An item the engine scans like any other; `decoded` goes into its findings. */
+export type DecodedItem = ScanItem & { decoded: string };
+
+/**
+ * Decoded segments of an item as items: same path/commit, data = the decoded line, `lineMap` pointing every line of
+ * it at the encoded span's line in the file (through the item's own lineMap for diff items).
+ */
+export function decodedItems(item: ScanItem, data: Buffer, limits: Partial<DecodeLimits> = {}): DecodedItem[] {
+  return decodeSegments(data, limits).map((seg) => {
+    const fileLine = item.lineMap ? (item.lineMap[seg.line - 1] ?? seg.line) : seg.line;
+    let lines = 1;
+    for (let k = 0; k < seg.text.length; k++) if (seg.text[k] === 10) lines++;
+    const out: DecodedItem = {
+      path: item.path,
+      source: { kind: 'bytes', data: seg.text },
+      lineMap: new Uint32Array(lines).fill(fileLine),
+      decoded: seg.encoding,
+    };
+    if (item.commit !== undefined) out.commit = item.commit;
+    if (item.author !== undefined) out.author = item.author;
+    if (item.date !== undefined) out.date = item.date;
+    return out;
+  });
+}
+
+/**
+ * Scans the decoded segments of `data` with the engine's `scanBuffer` and maps each finding back: line (through
+ * `lineMap` when given), column and end at the encoded span, `decoded` set. Findings are deduplicated per
+ * (rule, secret, line) so one span decoded two ways reports once.
+ */
+export function scanDecoded<P>(
+  data: Buffer,
+  path: string,
+  policy: P,
+  scanBuffer: (data: Buffer, path: string, policy: P) => Finding[],
+  options: { lineMap?: Uint32Array; limits?: Partial<DecodeLimits> } = {},
+): Finding[] {
+  const out: Finding[] = [];
+  const seen = new Set<string>();
+  for (const seg of decodeSegments(data, options.limits)) {
+    const line = options.lineMap ? (options.lineMap[seg.line - 1] ?? seg.line) : seg.line;
+    for (const f of scanBuffer(seg.text, path, policy)) {
+      const key = `${f.ruleId}\0${f.fingerprint}\0${line}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ ...f, line, endLine: line, column: seg.column, endColumn: seg.endColumn, decoded: seg.encoding });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,248 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { crc32, deflateRawSync, gzipSync } from 'node:zlib';
+import { archiveEntries, archiveItems, archiveKind } from '../../src/scan/archive.ts';
+
+// ---- tiny writers for fixtures (built at run time) -----------------------------------------------------------------
+
+interface ZipIn {
+  name: string;
+  data: Buffer;
+  store?: boolean;
+  /** Reuse the local entry of an earlier file (overlapping-entries bomb). */
+  sameAs?: number;
+}
+
+function zip(files: ZipIn[]): Buffer {
+  const locals: Buffer[] = [];
+  const central: Buffer[] = [];
+  const offsets: number[] = [];
+  const meta: Array<{ comp: number; size: number; crc: number; method: number }> = [];
+  let off = 0;
+  for (const [i, f] of files.entries()) {
+    const name = Buffer.from(f.name);
+    let offset: number;
+    let m: { comp: number; size: number; crc: number; method: number };
+    if (f.sameAs !== undefined) {
+      offset = offsets[f.sameAs]!;
+      m = meta[f.sameAs]!;
+    } else {
+      const method = f.store ? 0 : 8;
+      const body = f.store ? f.data : deflateRawSync(f.data);
+      m = { comp: body.length, size: f.data.length, crc: crc32(f.data), method };
+      const h = Buffer.alloc(30);
+      h.writeUInt32LE(0x04034b50, 0);
+      h.writeUInt16LE(20, 4);
+      h.writeUInt16LE(method, 8);
+      h.writeUInt32LE(m.crc, 14);
+      h.writeUInt32LE(m.comp, 18);
+      h.writeUInt32LE(m.size, 22);
+      h.writeUInt16LE(name.length, 26);
+      offset = off;
+      locals.push(h, name, body);
+      off += 30 + name.length + body.length;
+    }
+    offsets[i] = offset;
+    meta[i] = m;
+    const c = Buffer.alloc(46);
+    c.writeUInt32LE(0x02014b50, 0);
+    c.writeUInt16LE(20, 4);
+    c.writeUInt16LE(20, 6);
+    c.writeUInt16LE(m.method, 10);
+    c.writeUInt32LE(m.crc, 16);
+    c.writeUInt32LE(m.comp, 20);
+    c.writeUInt32LE(m.size, 24);
+    c.writeUInt16LE(name.length, 28);
+    c.writeUInt32LE(offset, 42);
+    central.push(c, name);
+  }
+  const cd = Buffer.concat(central);
+  const e = Buffer.alloc(22);
+  e.writeUInt32LE(0x06054b50, 0);
+  e.writeUInt16LE(files.length, 8);
+  e.writeUInt16LE(files.length, 10);
+  e.writeUInt32LE(cd.length, 12);
+  e.writeUInt32LE(off, 16);
+  return Buffer.concat([...locals, cd, e]);
+}
+
+function tar(files: Array<{ name: string; data: Buffer }>): Buffer {
+  const parts: Buffer[] = [];
+  for (const f of files) {
+    const h = Buffer.alloc(512);
+    h.write(f.name, 0, 100, 'utf8');
+    h.write('0000644\0', 100);
+    h.write('0000000\0', 108);
+    h.write('0000000\0', 116);
+    h.write(`${f.data.length.toString(8).padStart(11, '0')}\0`, 124);
+    h.write('00000000000\0', 136);
+    h.write('        ', 148);
+    h.write('0', 156);
+    h.write('ustar\x0000', 257);
+    let sum = 0;
+    for (const b of h) sum += b;
+    h.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
+    parts.push(h, f.data, Buffer.alloc((512 - (f.data.length % 512)) % 512));
+  }
+  parts.push(Buffer.alloc(1024));
+  return Buffer.concat(parts);
+}
+
+function fakeKeyId(): string {
+  return ['AK', 'IA', 'ZX4Q', 'P7RM', 'K2WT', 'B5NV'].join('');
+}
+
+function collect(
+  data: Buffer,
+  path: string,
+  limits = {},
+): { entries: Array<{ path: string; text: string }>; warnings: string[] } {
+  const warnings: string[] = [];
+  const entries = [...archiveEntries(data, path, { limits, onWarning: (m) => warnings.push(m) })].map((e) => ({
+    path: e.path,
+    text: e.data.length < 200 ? e.data.toString('utf8') : `<${e.data.length} bytes>`,
+  }));
+  return { entries, warnings };
+}
+
+// ---- tests ------------------------------------------------------------------------------------------------------------
+
+test('a secret in a nested .tgz inside a .zip is found, with the full inner path', () => {
+  const key = fakeKeyId();
+  const tgz = gzipSync(
+    tar([
+      { name: 'package/config/.env', data: Buffer.from(`AWS_ACCESS_KEY_ID=${key}\n`) },
+      { name: 'package/README.md', data: Buffer.from('# hi\n') },
+    ]),
+  );
+  const outer = zip([
+    { name: 'docs/readme.txt', data: Buffer.from('nothing here\n') },
+    { name: 'vendor/lib-1.0.0.tgz', data: tgz, store: true },
+  ]);
+  assert.equal(archiveKind(outer), 'zip');
+  assert.equal(archiveKind(tgz), 'gzip');
+  const { entries, warnings } = collect(outer, 'release/bundle.zip');
+  assert.deepEqual(warnings, []);
+  assert.deepEqual(entries, [
+    { path: 'release/bundle.zip!docs/readme.txt', text: 'nothing here\n' },
+    { path: 'release/bundle.zip!vendor/lib-1.0.0.tgz!package/config/.env', text: `AWS_ACCESS_KEY_ID=${key}\n` },
+    { path: 'release/bundle.zip!vendor/lib-1.0.0.tgz!package/README.md', text: '# hi\n' },
+  ]);
+  const items = [...archiveItems({ path: 'a.zip', source: { kind: 'bytes', data: outer }, commit: 'abc' }, outer)];
+  assert.equal(items[1]?.commit, 'abc');
+});
+
+test('jar/whl are zips; plain tar and .gz work; non-archives yield nothing', () => {
+  const jar = zip([{ name: 'META-INF/app.properties', data: Buffer.from('db.password=hunter22\n') }]);
+  assert.deepEqual(
+    collect(jar, 'lib/app.jar').entries.map((e) => e.path),
+    ['lib/app.jar!META-INF/app.properties'],
+  );
+  const t = tar([{ name: 'a/b.txt', data: Buffer.from('x\n') }]);
+  assert.deepEqual(collect(t, 'x.tar').entries, [{ path: 'x.tar!a/b.txt', text: 'x\n' }]);
+  assert.deepEqual(collect(gzipSync(Buffer.from('hello\n')), 'logs/app.log.gz').entries, [
+    { path: 'logs/app.log.gz!app.log', text: 'hello\n' },
+  ]);
+  assert.deepEqual(collect(Buffer.from('just text'), 'a.zip').entries, []);
+  const corrupt = collect(Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.alloc(40)]), 'bad.zip');
+  assert.equal(corrupt.entries.length, 0);
+  assert.match(corrupt.warnings[0] ?? '', /bad\.zip: cannot read the zip archive/);
+});
+
+test('zip bombs end in warnings with bounded memory: ratio, overlapping entries, nesting, entry count', () => {
+  const before = process.memoryUsage().rss;
+  // 1) One entry of 256 MiB of zeros (~250 KiB compressed): refused by ratio, never inflated past the cap.
+  const zeros = deflateRawSync(Buffer.alloc(256 * 1024 * 1024));
+  const bombZip = zip([{ name: 'zeros.bin', data: Buffer.alloc(0) }]);
+  // Patch the fixture to point at the real compressed zeros: rebuild with a fake entry holding `zeros` stored as deflate.
+  const ratio = zipRaw('zeros.bin', zeros, 256 * 1024 * 1024);
+  const r1 = collect(ratio, 'bomb.zip');
+  assert.equal(r1.entries.length, 0);
+  assert.match(r1.warnings.join('\n'), /bomb\.zip!zeros\.bin: declares 256 MiB .*more than 200:1.*zip bomb/);
+  assert.ok(bombZip.length > 0);
+
+  // 2) 42.zip-style: 16 entries of the same 256 MiB stream (overlapping), nested 16 times: 64 GiB declared.
+  const inner = zipRawMany('z', zeros, 256 * 1024 * 1024, 16);
+  const outer = zip(
+    Array.from({ length: 16 }, (_, i) =>
+      i === 0 ? { name: 'inner0.zip', data: inner, store: true } : { name: `inner${i}.zip`, data: inner, sameAs: 0 },
+    ),
+  );
+  const r2 = collect(outer, '42.zip');
+  assert.equal(r2.entries.length, 0);
+  assert.ok(r2.warnings.length > 0);
+
+  // 3) Overlapping entries of incompressible-ish data: the total cap stops it.
+  const chunk = Buffer.from(Array.from({ length: 4 * 1024 * 1024 }, (_, i) => (i * 2654435761) >>> 24));
+  const overlap = zip(
+    Array.from({ length: 40 }, (_, i) =>
+      i === 0 ? { name: 'f0', data: chunk } : { name: `f${i}`, data: chunk, sameAs: 0 },
+    ),
+  );
+  const r3 = collect(overlap, 'overlap.zip', { maxTotal: 32 * 1024 * 1024 });
+  assert.ok(r3.entries.length <= 8, `${r3.entries.length} entries`);
+  assert.match(r3.warnings.join('\n'), /overlap\.zip: expands to more than 32 MiB.*limit: total size/);
+
+  // 4) Nesting deeper than 3 levels.
+  let nested = zip([{ name: 'deep.env', data: Buffer.from('x=1\n') }]);
+  for (let i = 0; i < 4; i++) nested = zip([{ name: `level${i}.zip`, data: nested, store: true }]);
+  const r4 = collect(nested, 'n.zip');
+  assert.equal(r4.entries.length, 0);
+  assert.match(r4.warnings.join('\n'), /nested deeper than 3 levels/);
+
+  // 5) Entry count.
+  const many = zip(Array.from({ length: 50 }, (_, i) => ({ name: `f${i}.txt`, data: Buffer.from(`${i}\n`) })));
+  const r5 = collect(many, 'many.zip', { maxEntries: 20 });
+  assert.equal(r5.entries.length, 20);
+  assert.match(r5.warnings.join('\n'), /more than 20 entries/);
+
+  const grew = process.memoryUsage().rss - before;
+  assert.ok(grew < 400 * 1024 * 1024, `rss grew ${Math.round(grew / 1048576)} MiB`);
+});
+
+/** A zip with one deflated entry whose compressed bytes are given (so 256 MiB of zeros need not be rebuilt). */
+function zipRaw(name: string, comp: Buffer, size: number): Buffer {
+  return zipRawMany(name, comp, size, 1);
+}
+
+function zipRawMany(name: string, comp: Buffer, size: number, copies: number): Buffer {
+  const n = Buffer.from(name);
+  const h = Buffer.alloc(30);
+  h.writeUInt32LE(0x04034b50, 0);
+  h.writeUInt16LE(8, 8);
+  h.writeUInt32LE(comp.length, 18);
+  h.writeUInt32LE(size, 22);
+  h.writeUInt16LE(n.length, 26);
+  const central: Buffer[] = [];
+  for (let i = 0; i < copies; i++) {
+    const nm = Buffer.from(copies > 1 ? `${name}${i}` : name);
+    const c = Buffer.alloc(46);
+    c.writeUInt32LE(0x02014b50, 0);
+    c.writeUInt16LE(8, 10);
+    c.writeUInt32LE(comp.length, 20);
+    c.writeUInt32LE(size, 24);
+    c.writeUInt16LE(nm.length, 28);
+    c.writeUInt32LE(0, 42);
+    central.push(c, nm);
+  }
+  const cd = Buffer.concat(central);
+  const e = Buffer.alloc(22);
+  e.writeUInt32LE(0x06054b50, 0);
+  e.writeUInt16LE(copies, 8);
+  e.writeUInt16LE(copies, 10);
+  e.writeUInt32LE(cd.length, 12);
+  e.writeUInt32LE(30 + n.length + comp.length, 16);
+  return Buffer.concat([h, n, comp, cd, e]);
+}
+
+test('a zip that lies about its sizes is still capped by the inflate limit', () => {
+  const zeros = deflateRawSync(Buffer.alloc(64 * 1024 * 1024));
+  const liar = zipRaw('small.txt', zeros, 10); // claims 10 bytes
+  const r = collect(liar, 'liar.zip');
+  assert.equal(r.entries.length, 0);
+  assert.match(r.warnings.join('\n'), /liar\.zip!small\.txt: (expands more than 200:1|larger than 10 MiB expanded)/);
+  const gz = gzipSync(Buffer.alloc(64 * 1024 * 1024));
+  const r2 = collect(gz, 'big.tgz');
+  assert.equal(r2.entries.length, 0);
+  assert.match(r2.warnings.join('\n'), /big\.tgz: gzip expands more than 200:1/);
+});

@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { decodedItems, decodeSegments, isTextual, scanDecoded } from '../../src/scan/decode.ts';
+import type { ScanItem } from '../../src/scan/sources/types.ts';
+import type { Finding } from '../../src/scan/types.ts';
+
+/** A format-valid AWS access key id built at run time. */
+function fakeKeyId(): string {
+  return ['AK', 'IA', 'Q7TZ', 'M4XB', 'R2KD', 'W6NP'].join('');
+}
+const b64 = (s: string): string => Buffer.from(s).toString('base64');
+
+/** A stand-in for the engine's scanBuffer: finds AWS key ids, reports line/column in the buffer it is given. */
+function fakeScanBuffer(data: Buffer, path: string): Finding[] {
+  const text = data.toString('utf8');
+  const out: Finding[] = [];
+  for (const m of text.matchAll(/AKIA[A-Z2-7]{16}/g)) {
+    const before = text.slice(0, m.index);
+    const line = before.split('\n').length;
+    out.push({
+      ruleId: 'aws-access-key-id',
+      title: 'AWS access key id',
+      severity: 'high',
+      validated: true,
+      file: path,
+      line,
+      column: m.index - before.lastIndexOf('\n'),
+      endLine: line,
+      endColumn: 0,
+      fingerprint: `fp-${m[0].length}`,
+      preview: `${m[0].slice(0, 4)}****`,
+    });
+  }
+  return out;
+}
+
+test('Kubernetes Secret: base64 data values are decoded and found at their line', () => {
+  const key = fakeKeyId();
+  const manifest = [
+    'apiVersion: v1',
+    'kind: Secret',
+    'metadata:',
+    '  name: aws-credentials',
+    'type: Opaque',
+    'data:',
+    `  username: ${b64('deploy-bot')}`,
+    `  aws_access_key_id: ${b64(key)}`,
+    '',
+  ].join('\n');
+  const data = Buffer.from(manifest);
+  assert.deepEqual(fakeScanBuffer(data, 'k8s/secret.yaml'), [], 'nothing in plain text');
+  const findings = scanDecoded(data, 'k8s/secret.yaml', {}, fakeScanBuffer);
+  assert.equal(findings.length, 1);
+  const f = findings[0]!;
+  assert.equal(f.line, 8);
+  assert.equal(f.column, '  aws_access_key_id: '.length + 1);
+  assert.equal(f.endColumn, f.column + b64(key).length);
+  assert.equal(f.decoded, 'base64');
+  // The decoded line keeps its name, so name-dependent rules see `aws_access_key_id: AKIA…`.
+  const seg = decodeSegments(data).find((s) => s.line === 8);
+  assert.equal(seg?.text.toString(), `  aws_access_key_id: ${key}`);
+});
+
+test('hex, percent-encoding and URL-safe base64 are decoded; nesting to depth 2 is tagged', () => {
+  const key = fakeKeyId();
+  const hex = Buffer.from(`id=${key}`).toString('hex');
+  const pct = `https://example.test/cb?token=${encodeURIComponent(`k=${key}&x`)}`;
+  const nested = b64(`blob: ${Buffer.from(key).toString('hex')}`);
+  const urlsafe = Buffer.from(`??>${key}>>?`).toString('base64url');
+  const text = [`a = "${hex}"`, `b = ${pct}`, `c: ${nested}`, `d=${urlsafe}`].join('\n');
+  const found = scanDecoded(Buffer.from(text), 'x.txt', {}, fakeScanBuffer);
+  assert.deepEqual(
+    found.map((f) => [f.line, f.decoded]),
+    [
+      [1, 'hex'],
+      [2, 'percent'],
+      [3, 'base64>hex'],
+      [4, 'base64'],
+    ],
+  );
+  // Depth 1 only: the nested one is not reached.
+  const shallow = scanDecoded(Buffer.from(text), 'x.txt', {}, fakeScanBuffer, { limits: { maxDepth: 1 } });
+  assert.ok(!shallow.some((f) => f.line === 3));
+});
+
+test('no decoding of identifiers, hashes, binary payloads; limits hold', () => {
+  const text = [
+    'const someVeryLongCamelCaseIdentifierName = 1;',
+    'integrity sha512-z4PhNX7vuL3xVChQ1m2AB9Yg5AULVxXcg/SpIdNs6c5H0NE8XYXysP+DGNKHfuwvY7kxvUR3UEFMp1Y3AVJdNA==',
+    'commit 9fceb02d0ae598e95dc970b74767f19372d61af8',
+    '/usr/local/lib/node_modules/typescript/lib/typescript',
+  ].join('\n');
+  assert.deepEqual(decodeSegments(Buffer.from(text)), []);
+  assert.equal(isTextual(Buffer.from([0x41, 0x00, 0x42])), false);
+  assert.equal(isTextual(Buffer.from('plain words 123')), true);
+  // Caps: total decoded bytes.
+  const many = Array.from({ length: 200 }, (_, i) => `k${i}: ${b64(`value number ${i} padding text`)}`).join('\n');
+  assert.equal(decodeSegments(Buffer.from(many)).length, 200);
+  assert.ok(decodeSegments(Buffer.from(many), { maxTotal: 1000 }).length < 50);
+  assert.ok(decodeSegments(Buffer.from(many), { maxSegments: 10 }).length <= 10);
+});
+
+test('decodedItems: items the engine can scan, lines mapped through a diff lineMap', () => {
+  const key = fakeKeyId();
+  const item: ScanItem = {
+    path: 'deploy/secret.yaml',
+    source: { kind: 'bytes', data: Buffer.from(`  x: 1\n  token: ${b64(key)}\n`) },
+    lineMap: Uint32Array.from([10, 42]),
+    commit: 'c0ffee',
+  };
+  const data = item.source.kind === 'bytes' ? item.source.data : Buffer.alloc(0);
+  const items = decodedItems(item, data);
+  assert.equal(items.length, 1);
+  assert.equal(items[0]?.decoded, 'base64');
+  assert.deepEqual([...(items[0]?.lineMap ?? [])], [42]);
+  assert.equal(items[0]?.commit, 'c0ffee');
+  const f = scanDecoded(data, item.path, {}, fakeScanBuffer, { lineMap: item.lineMap });
+  assert.equal(f[0]?.line, 42);
+});
