@@ -1,0 +1,522 @@
+// The scanning engine: bytes in, findings out. Files are never turned into JS strings; only secrets and (rarely)
+// a matched span are decoded.
+//
+// Phase 1: one keyword Aho-Corasick pass over the window's bytes (prefilter.ts), or optionally RE2.Set of all rules.
+// Phase 2: each keyword hit schedules only the rules owning that keyword, on the hit's line (clipped to `margin`
+//   bytes either side for very long lines; multi-line rules extend `rule.window` bytes past the hit to the end of
+//   that line); overlapping windows of a rule merge, so a long line with many hits is scanned once per rule.
+// Phase 3: the secret (capture group) goes through entropy, placeholder/reference/repetition/integrity filters,
+//   stopwords, allow regexes, inline allow comments and the rule's validator; survivors become findings carrying
+//   only a fingerprint and a 4-character preview.
+//
+// Large inputs are scanned in windows of `chunkSize + overlap` bytes; a window owns the matches that start before
+// its last `overlap` bytes (the next window starts there), so a secret straddling a chunk edge is found exactly
+// once, and line numbers carry over by counting newlines. Locations: `line`/`endLine` 1-based; `column` 1-based in
+// Unicode code points; `endColumn` exclusive (SARIF), in code points; the span is the secret's.
+import { closeSync, openSync, readSync } from 'node:fs';
+import {
+  AllowRegexes,
+  hasInlineAllow,
+  hasStopword,
+  isIntegrityHash,
+  isPlaceholder,
+  isReference,
+  isRepeated,
+  shannonEntropy,
+} from './filters.ts';
+import { fingerprint, preview } from './fingerprint.ts';
+import type { ScanPolicy } from './policy.ts';
+import { KeywordPrefilter } from './prefilter.ts';
+import { loadRegexEngine, type Pattern, type PatternSet, type RegexEngine } from './regex/index.ts';
+import type { Finding, Rule, Validity } from './types.ts';
+
+export type PrefilterMode = 'keywords' | 'set';
+
+export interface EngineOptions {
+  /** `keywords` (default): Aho-Corasick on rule keywords; `set`: RE2.Set of all rules (native RE2 only). */
+  prefilter?: PrefilterMode;
+  /** Bytes read per chunk of a large input (default 1 MiB). */
+  chunkSize?: number;
+  /** Bytes shared by consecutive chunks (default 64 KiB): the longest match that can straddle a chunk edge. */
+  overlap?: number;
+  /** Bytes either side of a keyword hit a single-line window may reach on very long lines (default 4 KiB). */
+  margin?: number;
+  /** Regex engine (default: loadRegexEngine()). */
+  regex?: RegexEngine;
+  onWarning?: (message: string) => void;
+}
+
+export type EnginePolicy = Pick<ScanPolicy, 'rules' | 'allowRegexes' | 'stopwords'>;
+
+/** Where an item's bytes came from, copied onto its findings. */
+export interface ItemMeta {
+  path: string;
+  lineMap?: Uint32Array;
+  commit?: string;
+  author?: string;
+  date?: string;
+}
+
+export interface EngineStats {
+  files: number;
+  bytes: number;
+  skippedBinary: number;
+  unreadable: number;
+}
+
+export function emptyEngineStats(): EngineStats {
+  return { files: 0, bytes: 0, skippedBinary: 0, unreadable: 0 };
+}
+
+interface CompiledRule {
+  rule: Rule;
+  pattern: Pattern;
+  group: number;
+  window: number;
+}
+
+interface Candidate {
+  rule: CompiledRule;
+  matchStart: number;
+  matchEnd: number;
+  secretStart: number;
+  secretEnd: number;
+}
+
+interface Survivor extends Candidate {
+  secret: string;
+}
+
+const SNIFF_BYTES = 8192;
+
+/** Binary items (NUL in the first 8 KiB) count as skipped, not as scanned files or bytes. */
+function countItem(stats: EngineStats, binary: boolean, bytes: number): void {
+  if (binary) stats.skippedBinary++;
+  else {
+    stats.files++;
+    stats.bytes += bytes;
+  }
+}
+
+/** Counts UTF-8 code points in view[from, to): bytes that are not continuation bytes. */
+function codePoints(view: Uint8Array, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) if ((view[i]! & 0xc0) !== 0x80) n++;
+  return n;
+}
+
+function compareFindings(a: Finding, b: Finding): number {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  if ((a.commit ?? '') !== (b.commit ?? '')) return (a.commit ?? '') < (b.commit ?? '') ? -1 : 1;
+  if (a.line !== b.line) return a.line - b.line;
+  if (a.column !== b.column) return a.column - b.column;
+  if (a.ruleId !== b.ruleId) return a.ruleId < b.ruleId ? -1 : 1;
+  return a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0;
+}
+
+/** Deterministic order: path, (commit), line, column, rule id, fingerprint. */
+export function sortFindings(findings: Finding[]): Finding[] {
+  return findings.sort(compareFindings);
+}
+
+export class ScanEngine {
+  readonly name: string;
+  readonly regex: RegexEngine;
+  readonly prefilterMode: PrefilterMode;
+  readonly chunkSize: number;
+  readonly overlap: number;
+  readonly margin: number;
+  private readonly rules: CompiledRule[];
+  private readonly prefilter: KeywordPrefilter;
+  private readonly keywordLengths: Int32Array;
+  private readonly keywordRules: Int32Array[];
+  /** Rules without keywords: run over every window. */
+  private readonly alwaysRules: number[];
+  private readonly set: PatternSet | undefined;
+  private readonly allow: AllowRegexes;
+  private readonly stopwords: string[];
+  private readonly work: Buffer;
+  // Per-window scratch: each rule's pending window, and the rules that have one.
+  private readonly wStart: Int32Array;
+  private readonly wEnd: Int32Array;
+  private cands: Candidate[] = [];
+
+  constructor(policy: EnginePolicy, options: EngineOptions = {}) {
+    const warn = options.onWarning ?? (() => {});
+    this.regex = options.regex ?? loadRegexEngine(warn);
+    this.chunkSize = options.chunkSize ?? 1024 * 1024;
+    this.overlap = options.overlap ?? 64 * 1024;
+    this.margin = options.margin ?? 4096;
+    if (this.overlap >= this.chunkSize) throw new Error('engine: overlap must be smaller than chunkSize');
+    this.rules = [];
+    for (const rule of policy.rules) {
+      try {
+        const pattern = this.regex.compile(rule.pattern, { caseInsensitive: rule.caseInsensitive === true });
+        this.rules.push({ rule, pattern, group: rule.secretGroup ?? 1, window: Math.max(0, rule.window ?? 0) });
+      } catch (e) {
+        warn(`rule ${rule.id}: pattern does not compile under RE2 (${(e as Error).message}); rule skipped`);
+      }
+    }
+    // Keyword table: each distinct keyword once, with the rules that own it.
+    const kwIndex = new Map<string, number>();
+    const kwRules: number[][] = [];
+    this.alwaysRules = [];
+    this.rules.forEach((cr, r) => {
+      const kws = cr.rule.keywords.map((k) => k.toLowerCase()).filter((k) => k.length > 0);
+      if (kws.length === 0) this.alwaysRules.push(r);
+      for (const k of new Set(kws)) {
+        let id = kwIndex.get(k);
+        if (id === undefined) {
+          id = kwRules.length;
+          kwIndex.set(k, id);
+          kwRules.push([]);
+        }
+        kwRules[id]!.push(r);
+      }
+    });
+    this.prefilter = new KeywordPrefilter([...kwIndex.keys()]);
+    this.keywordLengths = Int32Array.from(this.prefilter.keywords.map((k) => k.length));
+    this.keywordRules = kwRules.map((r) => Int32Array.from(r));
+    let mode = options.prefilter ?? 'keywords';
+    if (mode === 'set' && this.rules.length > 0) {
+      try {
+        this.set = this.regex.compileSet(
+          this.rules.map((cr) => (cr.rule.caseInsensitive ? `(?i)${cr.rule.pattern}` : cr.rule.pattern)),
+        );
+      } catch (e) {
+        warn(`RE2.Set of all rules failed (${(e as Error).message}); using the keyword prefilter`);
+        mode = 'keywords';
+      }
+    }
+    this.prefilterMode = mode;
+    this.allow = new AllowRegexes(policy.allowRegexes, this.regex);
+    this.stopwords = policy.stopwords.map((s) => s.toLowerCase()).filter((s) => s.length > 0);
+    this.name = `${this.regex.name}+${mode}`;
+    this.work = Buffer.allocUnsafe(this.chunkSize + this.overlap);
+    this.wStart = new Int32Array(this.rules.length);
+    this.wEnd = new Int32Array(this.rules.length).fill(-1);
+  }
+
+  get ruleCount(): number {
+    return this.rules.length;
+  }
+
+  /** Scans bytes held in memory (large ones window by window). */
+  scanBytes(data: Buffer, meta: ItemMeta, stats: EngineStats = emptyEngineStats()): Finding[] {
+    const item = new ItemScan(this, meta);
+    const cap = this.chunkSize + this.overlap;
+    if (data.length <= cap) {
+      item.window(data, true);
+    } else {
+      for (let off = 0; ; off += this.chunkSize) {
+        const final = off + cap >= data.length;
+        item.window(data.subarray(off, Math.min(data.length, off + cap)), final);
+        if (final || item.binary) break;
+      }
+    }
+    countItem(stats, item.binary, data.length);
+    return item.findings;
+  }
+
+  /** Reads and scans a file chunk by chunk into one reused buffer. Throws when the file cannot be opened or read. */
+  scanFile(absPath: string, meta: ItemMeta, stats: EngineStats = emptyEngineStats()): Finding[] {
+    const fd = openSync(absPath, 'r');
+    try {
+      const buf = this.work;
+      const cap = buf.length;
+      const item = new ItemScan(this, meta);
+      let carry = 0;
+      let total = 0;
+      for (;;) {
+        let filled = carry;
+        while (filled < cap) {
+          const n = readSync(fd, buf, filled, cap - filled, null);
+          if (n === 0) break;
+          filled += n;
+        }
+        total += filled - carry;
+        if (filled < cap) {
+          // The last window: (the overlap already seen, when carry > 0) plus what was left.
+          if (filled > 0 || total === 0) item.window(buf.subarray(0, filled), true);
+          break;
+        }
+        item.window(buf, false);
+        if (item.binary) break;
+        buf.copyWithin(0, cap - this.overlap, cap);
+        carry = this.overlap;
+      }
+      countItem(stats, item.binary, total);
+      return item.findings;
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /** A push-style scan for streams (stdin): write chunks, then end() for the findings. */
+  openStream(
+    meta: ItemMeta,
+    stats: EngineStats = emptyEngineStats(),
+  ): { write(chunk: Buffer): void; end(): Finding[] } {
+    const item = new ItemScan(this, meta);
+    const cap = this.chunkSize + this.overlap;
+    const buf = Buffer.allocUnsafe(cap);
+    let filled = 0;
+    let total = 0;
+    return {
+      write: (chunk: Buffer) => {
+        total += chunk.length;
+        let off = 0;
+        while (off < chunk.length && !item.binary) {
+          const n = Math.min(cap - filled, chunk.length - off);
+          chunk.copy(buf, filled, off, off + n);
+          filled += n;
+          off += n;
+          if (filled === cap) {
+            item.window(buf, false);
+            buf.copyWithin(0, cap - this.overlap, cap);
+            filled = this.overlap;
+          }
+        }
+      },
+      end: () => {
+        if (!item.binary) item.window(buf.subarray(0, filled), true);
+        countItem(stats, item.binary, total);
+        return item.findings;
+      },
+    };
+  }
+
+  /** Phases 1 and 2 over view: candidate matches (offsets relative to view). */
+  collect(view: Buffer): Candidate[] {
+    this.cands = [];
+    const len = view.length;
+    if (this.set) {
+      for (const r of this.set.match(view)) this.runRule(view, r, 0, len);
+    } else {
+      this.keywordPass(view);
+      for (const r of this.alwaysRules) this.runRule(view, r, 0, len);
+    }
+    return this.cands;
+  }
+
+  private keywordPass(view: Buffer): void {
+    const len = view.length;
+    const delta = this.prefilter.delta;
+    const outputs = this.prefilter.outputs;
+    const kwLen = this.keywordLengths;
+    const kwRules = this.keywordRules;
+    const rules = this.rules;
+    const wStart = this.wStart;
+    const wEnd = this.wEnd;
+    const margin = this.margin;
+    const touched: number[] = [];
+    let lineStart = 1;
+    let lineEnd = 0;
+    let s = 0;
+    for (let i = 0; i < len; i++) {
+      const t = delta[s + view[i]!]!;
+      if (t >= 0) {
+        s = t;
+        continue;
+      }
+      s = -t;
+      const out = outputs[s >> 8]!;
+      const he = i + 1;
+      for (let k = 0; k < out.length; k++) {
+        const kw = out[k]!;
+        const hs = he - kwLen[kw]!;
+        if (hs < lineStart || hs >= lineEnd) {
+          lineStart = hs === 0 ? 0 : view.lastIndexOf(10, hs - 1) + 1;
+          const nl = view.indexOf(10, he);
+          lineEnd = nl < 0 ? len : nl;
+        }
+        const owners = kwRules[kw]!;
+        for (let j = 0; j < owners.length; j++) {
+          const r = owners[j]!;
+          const extra = rules[r]!.window;
+          let ws = hs - margin;
+          if (ws < lineStart) ws = lineStart;
+          let we: number;
+          if (extra === 0) {
+            we = he + margin;
+            if (we > lineEnd) we = lineEnd;
+          } else {
+            const p = he + extra;
+            if (p >= len) we = len;
+            else if (p <= lineEnd) we = lineEnd;
+            else {
+              const nl = view.indexOf(10, p);
+              we = nl < 0 ? len : nl;
+            }
+          }
+          const pend = wEnd[r]!;
+          if (pend >= 0 && ws <= pend) {
+            if (we > pend) wEnd[r] = we;
+            if (ws < wStart[r]!) wStart[r] = ws;
+          } else {
+            if (pend >= 0) this.runRule(view, r, wStart[r]!, pend);
+            else touched.push(r);
+            wStart[r] = ws;
+            wEnd[r] = we;
+          }
+        }
+      }
+    }
+    for (const r of touched) {
+      this.runRule(view, r, wStart[r]!, wEnd[r]!);
+      wEnd[r] = -1;
+    }
+  }
+
+  private runRule(view: Buffer, r: number, from: number, to: number): void {
+    const cr = this.rules[r]!;
+    const spans = cr.pattern.matchAll(from === 0 && to === view.length ? view : view.subarray(from, to));
+    for (const m of spans) {
+      if (m.end === m.start) continue;
+      const g = m.groups[cr.group];
+      const ss = g ? g[0] : m.start;
+      const se = g ? g[1] : m.end;
+      if (se <= ss) continue;
+      this.cands.push({
+        rule: cr,
+        matchStart: from + m.start,
+        matchEnd: from + m.end,
+        secretStart: from + ss,
+        secretEnd: from + se,
+      });
+    }
+  }
+
+  /** Phase 3, the filters that need only the secret. */
+  keepSecret(cr: CompiledRule, secret: string, view: Buffer, secretStart: number): boolean {
+    const rule = cr.rule;
+    if (rule.entropy !== undefined && shannonEntropy(secret) < rule.entropy) return false;
+    if (isPlaceholder(secret) || isReference(secret) || isRepeated(secret)) return false;
+    if (isIntegrityHash(view, secretStart, secret)) return false;
+    if (hasStopword(secret, this.stopwords)) return false;
+    if (this.allow.matches(secret)) return false;
+    return true;
+  }
+}
+
+/** One item's scan state across its windows. */
+class ItemScan {
+  readonly findings: Finding[] = [];
+  binary = false;
+  private readonly seen = new Set<string>();
+  private started = false;
+  /** Newlines before the current window. */
+  private baseLine = 0;
+  /** Code points of the current line that precede the current window. */
+  private colCarry = 0;
+
+  private readonly engine: ScanEngine;
+  private readonly meta: ItemMeta;
+
+  constructor(engine: ScanEngine, meta: ItemMeta) {
+    this.engine = engine;
+    this.meta = meta;
+  }
+
+  window(view: Buffer, final: boolean): void {
+    if (!this.started) {
+      this.started = true;
+      if (view.subarray(0, SNIFF_BYTES).indexOf(0) >= 0) {
+        this.binary = true;
+        return;
+      }
+    }
+    const engine = this.engine;
+    const acceptLimit = final ? view.length : view.length - engine.overlap;
+    const cands = engine.collect(view);
+    const survivors: Survivor[] = [];
+    for (const c of cands) {
+      if (c.matchStart >= acceptLimit) continue; // the next window owns it
+      const secret = view.toString('utf8', c.secretStart, c.secretEnd);
+      if (engine.keepSecret(c.rule, secret, view, c.secretStart)) survivors.push({ ...c, secret });
+    }
+    if (survivors.length > 0) this.locate(view, survivors);
+    if (!final) this.advance(view, acceptLimit);
+  }
+
+  private locate(view: Buffer, survivors: Survivor[]): void {
+    survivors.sort((a, b) => a.secretStart - b.secretStart);
+    let pos = 0;
+    let lines = this.baseLine;
+    let lastNl = -1;
+    for (const c of survivors) {
+      for (let nl = view.indexOf(10, pos); nl >= 0 && nl < c.secretStart; nl = view.indexOf(10, nl + 1)) {
+        lines++;
+        lastNl = nl;
+      }
+      pos = c.secretStart;
+      const lineStart = lastNl + 1;
+      const nlAfter = view.indexOf(10, c.secretStart);
+      const lineEnd = nlAfter < 0 ? view.length : nlAfter;
+      if (hasInlineAllow(view, lineStart, lineEnd)) continue;
+      const column = 1 + codePoints(view, lineStart, c.secretStart) + (lastNl < 0 ? this.colCarry : 0);
+      // End of the secret: its own newlines (multi-line secrets such as PEM blocks).
+      let endLines = 0;
+      let endNl = -1;
+      for (let nl = nlAfter; nl >= 0 && nl < c.secretEnd; nl = view.indexOf(10, nl + 1)) {
+        endLines++;
+        endNl = nl;
+      }
+      if (endLines > 0) {
+        const e = view.indexOf(10, c.secretEnd);
+        if (hasInlineAllow(view, endNl + 1, e < 0 ? view.length : e)) continue;
+      }
+      const endColumn =
+        endLines > 0
+          ? 1 + codePoints(view, endNl + 1, c.secretEnd)
+          : column + codePoints(view, c.secretStart, c.secretEnd);
+      const rule = c.rule.rule;
+      let validity: Validity = 'unknown';
+      if (rule.validate) {
+        try {
+          validity = rule.validate(c.secret, view.toString('utf8', c.matchStart, c.matchEnd));
+        } catch {
+          validity = 'unknown'; // a validator's exception may quote its input: never surface it
+        }
+      }
+      if (validity === 'invalid') continue;
+      if (rule.requireValid && validity !== 'valid') continue;
+      const dataLine = lines + 1;
+      const map = this.meta.lineMap;
+      const line = map ? (map[dataLine - 1] ?? dataLine) : dataLine;
+      const endLine = map ? (map[dataLine + endLines - 1] ?? dataLine + endLines) : dataLine + endLines;
+      const fp = fingerprint(rule.id, c.secret);
+      const key = `${fp}:${line}`;
+      if (this.seen.has(key)) continue;
+      this.seen.add(key);
+      const f: Finding = {
+        ruleId: rule.id,
+        title: rule.title,
+        severity: rule.severity,
+        validated: validity === 'valid',
+        file: this.meta.path,
+        line,
+        column,
+        endLine,
+        endColumn,
+        fingerprint: fp,
+        preview: preview(c.secret),
+      };
+      if (this.meta.commit !== undefined) f.commit = this.meta.commit;
+      if (this.meta.author !== undefined) f.author = this.meta.author;
+      if (this.meta.date !== undefined) f.date = this.meta.date;
+      this.findings.push(f);
+    }
+  }
+
+  /** Moves the line/column origin to view[acceptLimit], where the next window starts. */
+  private advance(view: Buffer, upTo: number): void {
+    let last = -1;
+    for (let nl = view.indexOf(10); nl >= 0 && nl < upTo; nl = view.indexOf(10, nl + 1)) {
+      this.baseLine++;
+      last = nl;
+    }
+    if (last >= 0) this.colCarry = codePoints(view, last + 1, upTo);
+    else this.colCarry += codePoints(view, 0, upTo);
+  }
+}

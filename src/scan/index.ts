@@ -1,0 +1,264 @@
+// The scanner's library entry: scan a work tree, stdin or any source of items with a policy, in parallel, and get
+// findings in a deterministic order. No @actions imports: the action and the CLI are thin adapters over this.
+import picomatch from 'picomatch';
+import {
+  type EngineOptions,
+  type EngineStats,
+  emptyEngineStats,
+  type ItemMeta,
+  ScanEngine,
+  sortFindings,
+} from './engine.ts';
+import type { ScanPolicy } from './policy.ts';
+import { defaultThreads, type PoolInit, resolveWorkerScript, rulesToWire, ScanPool } from './pool.ts';
+import { stdinChunks } from './sources/stdin.ts';
+import type { ScanItem } from './sources/types.ts';
+import { worktreeItems } from './sources/worktree.ts';
+import type { Finding, ScanResult, ScanStats } from './types.ts';
+
+export type { EngineOptions, ItemMeta, PrefilterMode } from './engine.ts';
+export { ScanEngine, sortFindings } from './engine.ts';
+export { fingerprint, preview } from './fingerprint.ts';
+export { DEFAULT_IGNORE_PATHS, DEFAULT_MAX_FILE_SIZE, defaultPolicy, type ScanPolicy } from './policy.ts';
+export { builtinRules } from './rules/index.ts';
+export { readStdinItem, stdinChunks } from './sources/stdin.ts';
+export type { ScanItem } from './sources/types.ts';
+export { worktreeItems } from './sources/worktree.ts';
+
+export interface ScanOptions {
+  /** Root of the work tree (paths in findings are relative to it). */
+  root: string;
+  /** Scanned as the path `-` (bounded to 256 MiB). With neither `items` nor `stdin`, the work tree is scanned. */
+  stdin?: NodeJS.ReadableStream;
+  /** Custom sources (git modes). Replaces the work tree listing. */
+  items?: AsyncIterable<ScanItem>;
+  policy: ScanPolicy;
+  /** Scanning threads; 1 scans in this thread; default: available cores (at most 8). */
+  threads?: number;
+  onWarning?: (message: string) => void;
+  onProgress?: (p: { items: number; bytes: number }) => void;
+  /** Engine tuning (benchmarks, tests). */
+  engine?: Pick<EngineOptions, 'prefilter' | 'chunkSize' | 'overlap' | 'margin'>;
+  /** Worker script override (default: probed next to this module; or JIT_GPG_SCAN_WORKER). */
+  workerScript?: string | URL;
+  /** Below these, items are scanned inline without starting workers. */
+  inlineBelow?: { items: number; bytes: number };
+}
+
+/** Globs that name whole directories (`dir/**`), as directory patterns, so a walk can prune them. */
+function directoryGlobs(globs: readonly string[]): string[] {
+  return globs.filter((g) => g.endsWith('/**') && g.length > 3).map((g) => g.slice(0, -3));
+}
+
+function pathMatcher(globs: readonly string[]): (path: string) => boolean {
+  if (globs.length === 0) return () => false;
+  return picomatch(globs as string[], { dot: true });
+}
+
+const engineCache = new WeakMap<ScanPolicy['rules'], Map<string, ScanEngine>>();
+
+function cachedEngine(policy: ScanPolicy): ScanEngine {
+  let byKey = engineCache.get(policy.rules);
+  if (!byKey) {
+    byKey = new Map();
+    engineCache.set(policy.rules, byKey);
+  }
+  const key = JSON.stringify([
+    policy.rules.length,
+    policy.allowRegexes,
+    policy.stopwords,
+    process.env.JIT_GPG_REGEX_ENGINE ?? '',
+  ]);
+  let engine = byKey.get(key);
+  if (!engine) {
+    engine = new ScanEngine(policy);
+    byKey.set(key, engine);
+  }
+  return engine;
+}
+
+/** Scans bytes synchronously in this thread (tests, small inputs). Findings in deterministic order. */
+export function scanBuffer(data: Buffer, path: string, policy: ScanPolicy): Finding[] {
+  return sortFindings(cachedEngine(policy).scanBytes(data, { path }));
+}
+
+function metaOf(item: ScanItem): ItemMeta {
+  const meta: ItemMeta = { path: item.path };
+  if (item.lineMap) meta.lineMap = item.lineMap;
+  if (item.commit !== undefined) meta.commit = item.commit;
+  if (item.author !== undefined) meta.author = item.author;
+  if (item.date !== undefined) meta.date = item.date;
+  return meta;
+}
+
+function itemSize(item: ScanItem): number {
+  return item.source.kind === 'file' ? item.source.size : item.source.data.length;
+}
+
+export async function scan(opts: ScanOptions): Promise<ScanResult> {
+  const t0 = performance.now();
+  const warnings: string[] = [];
+  const warn = (m: string) => {
+    warnings.push(m);
+    opts.onWarning?.(m);
+  };
+  const policy = opts.policy;
+  const ignore = pathMatcher(policy.ignorePaths);
+  const ignoreDir = pathMatcher(directoryGlobs(policy.ignorePaths));
+  const engineStats: EngineStats = emptyEngineStats();
+  let skippedLarge = 0;
+  const findings: Finding[] = [];
+  let progressItems = 0;
+  const progress = (items: number) => {
+    progressItems += items;
+    opts.onProgress?.({ items: progressItems, bytes: engineStats.bytes });
+  };
+
+  let inline: ScanEngine | undefined;
+  let engineName = '';
+  const inlineEngine = (): ScanEngine => {
+    if (!inline) {
+      inline = new ScanEngine(policy, { ...opts.engine, onWarning: warn });
+      engineName ||= inline.name;
+    }
+    return inline;
+  };
+  const scanInline = (item: ScanItem) => {
+    const engine = inlineEngine();
+    const meta = metaOf(item);
+    try {
+      const found =
+        item.source.kind === 'file'
+          ? engine.scanFile(item.source.absPath, meta, engineStats)
+          : engine.scanBytes(item.source.data, meta, engineStats);
+      for (const f of found) findings.push(f);
+    } catch (e) {
+      engineStats.unreadable++;
+      const err = e as NodeJS.ErrnoException;
+      warn(err.code ? `${item.path}: cannot read (${err.code})` : `${item.path}: scan failed (${err.name})`);
+    }
+    progress(1);
+  };
+
+  // Workers when there is enough to scan and more than one thread; inline otherwise.
+  const threads = Math.max(1, Math.floor(opts.threads ?? defaultThreads()));
+  const wireRules = threads > 1 ? rulesToWire(policy.rules) : undefined;
+  const limits = opts.inlineBelow ?? { items: 64, bytes: 4 * 1024 * 1024 };
+  let pool: ScanPool | undefined;
+  let poolFailed = threads <= 1 || !wireRules;
+  const held: ScanItem[] = [];
+  let heldBytes = 0;
+  const running = new Set<Promise<void>>();
+  let batch: ScanItem[] = [];
+  let batchBytes = 0;
+
+  const startPool = async (): Promise<void> => {
+    const script = resolveWorkerScript(opts.workerScript);
+    if (!script) {
+      warn('scan worker script not found; scanning in one thread');
+      poolFailed = true;
+      return;
+    }
+    const init: PoolInit = {
+      rules: wireRules!,
+      allowRegexes: policy.allowRegexes,
+      stopwords: policy.stopwords,
+      engine: { ...opts.engine },
+    };
+    const p = new ScanPool(script, threads, init, warn);
+    try {
+      await p.start();
+      pool = p;
+      engineName = p.engineName;
+    } catch (e) {
+      await p.close();
+      warn(`${(e as Error).message}; scanning in one thread`);
+      poolFailed = true;
+    }
+  };
+  const flushBatch = async (): Promise<void> => {
+    if (batch.length === 0) return;
+    const items = batch;
+    batch = [];
+    batchBytes = 0;
+    const done: Promise<void> = pool!.submit(items).then((r) => {
+      running.delete(done);
+      for (const f of r.findings) findings.push(f);
+      for (const w of r.warnings) warn(w);
+      engineStats.files += r.stats.files;
+      engineStats.bytes += r.stats.bytes;
+      engineStats.skippedBinary += r.stats.skippedBinary;
+      engineStats.unreadable += r.stats.unreadable;
+      progress(items.length);
+    });
+    running.add(done);
+    // Bounded memory: never more than a few batches queued per worker.
+    while (pool!.pending > pool!.size * 4 && running.size > 0) await Promise.race(running);
+  };
+  const dispatch = async (item: ScanItem): Promise<void> => {
+    if (!pool) {
+      if (poolFailed) return scanInline(item);
+      held.push(item);
+      heldBytes += itemSize(item);
+      if (held.length < limits.items && heldBytes < limits.bytes) return;
+      await startPool();
+      const pending = held.splice(0);
+      for (const it of pending) await dispatch(it);
+      return;
+    }
+    batch.push(item);
+    batchBytes += itemSize(item);
+    if (batch.length >= 32 || batchBytes >= 1024 * 1024) await flushBatch();
+  };
+
+  const accept = (item: ScanItem): boolean => {
+    if (item.path !== '-' && ignore(item.path)) return false;
+    if (item.path !== '-' && itemSize(item) > policy.maxFileSize) {
+      skippedLarge++;
+      return false;
+    }
+    return true;
+  };
+
+  const source =
+    opts.items ?? (opts.stdin ? undefined : worktreeItems(opts.root, { onWarning: warn, ignore, ignoreDir }));
+  if (source) {
+    for await (const item of source) if (accept(item)) await dispatch(item);
+  }
+  // Whatever was held back (a small input) runs inline.
+  if (!pool) {
+    poolFailed = true;
+    for (const it of held.splice(0)) scanInline(it);
+  } else {
+    await flushBatch();
+    await Promise.all([...running]);
+    await pool.close();
+  }
+
+  if (opts.stdin) {
+    const stream = inlineEngine().openStream({ path: '-' }, engineStats);
+    for await (const chunk of stdinChunks(opts.stdin, { onWarning: warn })) stream.write(chunk);
+    for (const f of stream.end()) findings.push(f);
+    progress(1);
+  }
+
+  // Deduplicate by (path, fingerprint, line) and order deterministically.
+  sortFindings(findings);
+  const seen = new Set<string>();
+  const unique = findings.filter((f) => {
+    const key = `${f.file}\0${f.fingerprint}\0${f.line}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  const stats: ScanStats = {
+    files: engineStats.files,
+    bytes: engineStats.bytes,
+    skippedBinary: engineStats.skippedBinary,
+    skippedLarge,
+    unreadable: engineStats.unreadable,
+    durationMs: Math.round(performance.now() - t0),
+    engine: engineName || inlineEngine().name,
+  };
+  return { findings: unique, stats, warnings, staleBaseline: [] };
+}

@@ -1,0 +1,241 @@
+// A pool of worker_threads that scan batches of items. Workers read files themselves (the main thread passes
+// paths); `bytes` items are transferred when they own their memory, copied otherwise. Results are merged and
+// sorted by the caller, so the order never depends on the thread count or on which worker finished first.
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { EngineOptions, EngineStats } from './engine.ts';
+import { builtinRules } from './rules/index.ts';
+import type { ScanItem } from './sources/types.ts';
+import type { Finding, Rule } from './types.ts';
+
+/** A rule as it crosses to a worker: data only; a built-in validator is re-attached there by rule id. */
+export type WireRule = Omit<Rule, 'validate' | 'examples' | 'help'> & { builtinValidator?: boolean };
+
+export interface PoolInit {
+  rules: WireRule[];
+  allowRegexes: string[];
+  stopwords: string[];
+  engine: Pick<EngineOptions, 'prefilter' | 'chunkSize' | 'overlap' | 'margin'>;
+}
+
+export interface WireItem {
+  path: string;
+  kind: 'file' | 'bytes';
+  absPath?: string;
+  data?: Uint8Array;
+  lineMap?: Uint32Array;
+  commit?: string;
+  author?: string;
+  date?: string;
+}
+
+export interface WireBatch {
+  id: number;
+  items: WireItem[];
+}
+
+export interface WireResult {
+  type: 'result';
+  id: number;
+  findings: Finding[];
+  stats: EngineStats;
+  warnings: string[];
+}
+
+const builtinById = new Map(builtinRules.map((r) => [r.id, r]));
+
+/** Rules as data for a worker, or undefined when one carries a validator a worker cannot rebuild (run inline). */
+export function rulesToWire(rules: readonly Rule[]): WireRule[] | undefined {
+  const out: WireRule[] = [];
+  for (const rule of rules) {
+    const { validate, examples: _e, help: _h, ...data } = rule;
+    let builtinValidator = false;
+    if (validate) {
+      if (builtinById.get(rule.id)?.validate !== validate) return undefined;
+      builtinValidator = true;
+    }
+    out.push({ ...data, builtinValidator });
+  }
+  return out;
+}
+
+export function rulesFromWire(rules: readonly WireRule[]): Rule[] {
+  return rules.map(({ builtinValidator, ...data }) => {
+    const rule: Rule = { ...data, help: '', examples: { tp: [], fp: [] } };
+    if (builtinValidator) {
+      const v = builtinById.get(rule.id)?.validate;
+      if (v) rule.validate = v;
+    }
+    return rule;
+  });
+}
+
+/** Default pool size: the available cores, at most 8. */
+export function defaultThreads(): number {
+  return Math.max(1, Math.min(8, availableParallelism()));
+}
+
+/**
+ * The worker script: an explicit override (option or JIT_GPG_SCAN_WORKER), else the first that exists of
+ * `./worker.ts` (sources), `./worker.js` (dist/scan/main.js), `./scan/worker.js` (dist/cli.js),
+ * `../scan/worker.js` (another dist/ subdirectory), relative to this module.
+ */
+export function resolveWorkerScript(override?: string | URL, base: string | URL = import.meta.url): URL | undefined {
+  const explicit = override ?? process.env.JIT_GPG_SCAN_WORKER;
+  if (explicit) {
+    const url =
+      explicit instanceof URL ? explicit : /^file:/.test(explicit) ? new URL(explicit) : new URL(`file://${explicit}`);
+    return existsSync(fileURLToPath(url)) ? url : undefined;
+  }
+  for (const candidate of ['./worker.ts', './worker.js', './scan/worker.js', '../scan/worker.js']) {
+    const url = new URL(candidate, base);
+    if (url.protocol === 'file:' && existsSync(fileURLToPath(url))) return url;
+  }
+  return undefined;
+}
+
+function failedResult(batch: WireBatch, why: string): WireResult {
+  return {
+    type: 'result',
+    id: batch.id,
+    findings: [],
+    stats: { files: 0, bytes: 0, skippedBinary: 0, unreadable: batch.items.length },
+    warnings: batch.items.map((it) => `${it.path}: scan failed (${why})`),
+  };
+}
+
+interface Slot {
+  worker: Worker;
+  inFlight: Map<number, { batch: WireBatch; resolve: (r: WireResult) => void }>;
+}
+
+export class ScanPool {
+  readonly size: number;
+  engineName = '';
+  private readonly script: URL;
+  private readonly init: PoolInit;
+  private readonly onWarning: (m: string) => void;
+  private slots: Slot[] = [];
+  private queue: Array<{ batch: WireBatch; transfer: ArrayBuffer[]; resolve: (r: WireResult) => void }> = [];
+  private nextId = 1;
+  private closed = false;
+  private readonly perWorker = 2;
+
+  constructor(script: URL, size: number, init: PoolInit, onWarning: (m: string) => void) {
+    this.script = script;
+    this.size = size;
+    this.init = init;
+    this.onWarning = onWarning;
+  }
+
+  /** Spawns the workers and waits until each has compiled the policy. Rejects when a worker cannot start. */
+  async start(): Promise<void> {
+    const ready = [];
+    for (let i = 0; i < this.size; i++) ready.push(this.spawn());
+    const names = await Promise.all(ready);
+    this.engineName = names[0] ?? '';
+  }
+
+  private spawn(): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const worker = new Worker(this.script, { workerData: this.init, stdout: false, stderr: false });
+      const slot: Slot = { worker, inFlight: new Map() };
+      let started = false;
+      worker.on('message', (msg: { type: 'ready'; engine: string; warnings: string[] } | WireResult) => {
+        if (msg.type === 'ready') {
+          started = true;
+          this.slots.push(slot);
+          // Compile warnings are the same in every worker: report them once.
+          if (this.slots.length === 1) for (const w of msg.warnings) this.onWarning(w);
+          resolve(msg.engine);
+          this.pump();
+          return;
+        }
+        const pending = slot.inFlight.get(msg.id);
+        if (!pending) return;
+        slot.inFlight.delete(msg.id);
+        pending.resolve(msg);
+        this.pump();
+      });
+      let dead = false;
+      const fail = (why: string) => {
+        if (dead) return;
+        dead = true;
+        if (!started) {
+          started = true;
+          reject(new Error(`scan worker did not start (${why})`));
+          return;
+        }
+        this.slots = this.slots.filter((s) => s !== slot);
+        // The batch in flight cannot be scanned: name its items, count them unreadable, carry on.
+        for (const { batch, resolve: done } of slot.inFlight.values()) done(failedResult(batch, `worker ${why}`));
+        slot.inFlight.clear();
+        if (this.closed) return;
+        this.spawn().catch((e) => {
+          this.onWarning((e as Error).message);
+          if (this.slots.length === 0) {
+            // No worker left: fail what is queued rather than wait forever.
+            for (const job of this.queue.splice(0)) job.resolve(failedResult(job.batch, 'no worker'));
+          }
+        });
+      };
+      worker.on('error', (e) => fail(e.name || 'error'));
+      worker.on('exit', (code) => {
+        if (!this.closed || slot.inFlight.size > 0) fail(`exited with code ${code}`);
+      });
+    });
+  }
+
+  /** Queues a batch; resolves with its result. */
+  submit(items: readonly ScanItem[]): Promise<WireResult> {
+    const transfer: ArrayBuffer[] = [];
+    const wire: WireItem[] = items.map((it) => {
+      const w: WireItem = { path: it.path, kind: it.source.kind };
+      if (it.source.kind === 'file') w.absPath = it.source.absPath;
+      else {
+        const d = it.source.data;
+        // Transfer only a buffer that owns its whole ArrayBuffer (never Node's shared pool slab).
+        if (d.byteOffset === 0 && d.byteLength === d.buffer.byteLength && d.buffer instanceof ArrayBuffer) {
+          transfer.push(d.buffer);
+          w.data = d;
+        } else w.data = new Uint8Array(d);
+      }
+      if (it.lineMap) w.lineMap = it.lineMap;
+      if (it.commit !== undefined) w.commit = it.commit;
+      if (it.author !== undefined) w.author = it.author;
+      if (it.date !== undefined) w.date = it.date;
+      return w;
+    });
+    return new Promise((resolve) => {
+      this.queue.push({ batch: { id: this.nextId++, items: wire }, transfer, resolve });
+      this.pump();
+    });
+  }
+
+  /** Batches queued or running. */
+  get pending(): number {
+    let n = this.queue.length;
+    for (const s of this.slots) n += s.inFlight.size;
+    return n;
+  }
+
+  private pump(): void {
+    while (this.queue.length > 0) {
+      let best: Slot | undefined;
+      for (const s of this.slots)
+        if (s.inFlight.size < this.perWorker && (!best || s.inFlight.size < best.inFlight.size)) best = s;
+      if (!best) return;
+      const job = this.queue.shift()!;
+      best.inFlight.set(job.batch.id, { batch: job.batch, resolve: job.resolve });
+      best.worker.postMessage(job.batch, job.transfer);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    this.slots = [];
+  }
+}

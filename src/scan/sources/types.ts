@@ -1,0 +1,13 @@
+// What a source hands the engine: bytes (or a file to read) with a location. Git modes produce `bytes` items
+// whose data is the concatenation of added lines, with `lineMap` giving each data line's line in the file.
+
+export interface ScanItem {
+  /** Relative to the scan root, `/` separators; `-` for stdin. */
+  path: string;
+  source: { kind: 'file'; absPath: string; size: number } | { kind: 'bytes'; data: Buffer };
+  /** When data is a concatenation of selected lines (git diff added lines): lineMap[i] = 1-based file line of data line i. */
+  lineMap?: Uint32Array;
+  commit?: string;
+  author?: string;
+  date?: string;
+}

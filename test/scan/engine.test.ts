@@ -1,0 +1,320 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { ScanEngine } from '../../src/scan/engine.ts';
+import { fingerprint } from '../../src/scan/fingerprint.ts';
+import { scan, scanBuffer } from '../../src/scan/index.ts';
+import { defaultPolicy, type ScanPolicy } from '../../src/scan/policy.ts';
+import { loadNativeRE2, nativeEngine } from '../../src/scan/regex/native.ts';
+import { portableEngine } from '../../src/scan/regex/portable.ts';
+import type { RegexEngine } from '../../src/scan/regex/types.ts';
+import type { ScanItem } from '../../src/scan/sources/types.ts';
+import type { Rule } from '../../src/scan/types.ts';
+
+// Fixtures are assembled at run time so no file in the repository holds a token-shaped string.
+const ALNUM = 'aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5cD7eF9gH1';
+const tok = (n = 0) => `${'ghp'}_${ALNUM.slice(n, n + 36)}`;
+
+const ex = { tp: [], fp: [] };
+const rules: Rule[] = [
+  {
+    id: 'test-gh',
+    title: 'GitHub-like token',
+    severity: 'high',
+    keywords: ['ghp_'],
+    pattern: '\\b(ghp_[A-Za-z0-9]{36})\\b',
+    help: '',
+    examples: ex,
+  },
+  {
+    id: 'test-pem',
+    title: 'Private key',
+    severity: 'critical',
+    keywords: ['-----begin'],
+    pattern: '(-----BEGIN [A-Z ]*PRIVATE KEY-----[A-Za-z0-9+/=\\s]{8,}?-----END [A-Z ]*PRIVATE KEY-----)',
+    window: 4096,
+    help: '',
+    examples: ex,
+  },
+  {
+    id: 'test-generic',
+    title: 'Generic password',
+    severity: 'medium',
+    keywords: ['password'],
+    pattern: '(?i)password\\s*[:=]\\s*["\']?([^\\s"\']{8,})',
+    entropy: 2.5,
+    help: '',
+    examples: ex,
+  },
+  {
+    id: 'test-checked',
+    title: 'Checked token',
+    severity: 'high',
+    keywords: ['chk_'],
+    pattern: '\\b(chk_[a-z0-9]{12})\\b',
+    validate: (s) => (s.endsWith('0') ? 'valid' : s.endsWith('9') ? 'invalid' : 'unknown'),
+    help: '',
+    examples: ex,
+  },
+  {
+    id: 'test-required',
+    title: 'Required validation',
+    severity: 'high',
+    keywords: ['req_'],
+    pattern: '\\b(req_[a-z0-9]{12})\\b',
+    validate: (s) => (s.endsWith('0') ? 'valid' : 'unknown'),
+    requireValid: true,
+    help: '',
+    examples: ex,
+  },
+];
+
+const policy = (over: Partial<ScanPolicy> = {}): ScanPolicy => ({ ...defaultPolicy(), rules, ...over });
+const ids = (fs: { ruleId: string }[]) => fs.map((f) => f.ruleId);
+
+const native = loadNativeRE2();
+const regexEngines: RegexEngine[] = [portableEngine()];
+if ('ctor' in native) regexEngines.push(nativeEngine(native.ctor));
+
+const tmp = mkdtempSync(join(tmpdir(), 'jit-gpg-engine-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+for (const regex of regexEngines) {
+  describe(`engine over ${regex.name}`, () => {
+    const engine = (over: Partial<ScanPolicy> = {}, opts = {}) => new ScanEngine(policy(over), { regex, ...opts });
+    const run = (text: string | Buffer, over: Partial<ScanPolicy> = {}, opts = {}) =>
+      engine(over, opts).scanBytes(Buffer.isBuffer(text) ? text : Buffer.from(text), { path: 'f.txt' });
+
+    it('finds a token with its line, code-point column and exclusive end column, fingerprint and preview', () => {
+      const fs = run(`first line\nconst é = "${tok()}";\n`);
+      assert.equal(fs.length, 1);
+      const f = fs[0]!;
+      assert.equal(f.ruleId, 'test-gh');
+      assert.equal(f.line, 2);
+      assert.equal(f.column, 12);
+      assert.equal(f.endLine, 2);
+      assert.equal(f.endColumn, 12 + 40);
+      assert.equal(f.fingerprint, fingerprint('test-gh', tok()));
+      assert.equal(f.preview, 'ghp_****');
+      assert.equal(JSON.stringify(f).includes(tok()), false, 'the secret never leaves the engine');
+    });
+
+    it('matches keywords case-insensitively but patterns as written', () => {
+      assert.deepEqual(ids(run(`PASSWORD = "Zq8#kLm2!pR"`)), ['test-generic']);
+      assert.deepEqual(ids(run(`GHP_${ALNUM.slice(0, 36)}`)), []);
+    });
+
+    it('scans a multi-line PEM block within the rule window', () => {
+      const body = Array.from({ length: 20 }, (_, i) => ALNUM.slice(i % 8, (i % 8) + 32)).join('\n');
+      const pem = `-----BEGIN RSA PRIVATE KEY-----\n${body}\n-----END RSA PRIVATE KEY-----`;
+      const fs = run(`# key\n${pem}\n`);
+      assert.deepEqual(ids(fs), ['test-pem']);
+      assert.equal(fs[0]!.line, 2);
+      assert.equal(fs[0]!.endLine, 23);
+    });
+
+    it('scans a long line with many hits once per rule and finds each token', () => {
+      const parts = Array.from({ length: 50 }, (_, i) => `x=${tok(i % 9)};`).join(' ');
+      const fs = run(`${'a'.repeat(20000)} ${parts}`);
+      assert.equal(fs.length, 9); // 9 distinct tokens on one line: deduplicated by fingerprint and line
+    });
+
+    it('finds a secret straddling a chunk edge exactly once, with its line', () => {
+      const e = engine({}, { chunkSize: 4096, overlap: 512 });
+      for (const pad of [4096 - 20, 4096 - 512 - 10, 4096 - 512 + 3, 4096, 8192 - 530]) {
+        const filler = `${'z'.repeat(99)}\n`.repeat(Math.ceil(pad / 100)).slice(0, pad);
+        const lines = filler.split('\n').length;
+        const data = Buffer.from(`${filler} ${tok()}\ntail\n${'q'.repeat(9000)}\n`);
+        const fs = e.scanBytes(data, { path: 'big' });
+        assert.equal(fs.length, 1, `pad ${pad}`);
+        assert.equal(fs[0]!.line, lines, `pad ${pad}`);
+        const file = join(tmp, `chunk-${pad}.txt`);
+        writeFileSync(file, data);
+        const ff = e.scanFile(file, { path: 'big' });
+        assert.deepEqual(ff, fs, `file read of pad ${pad}`);
+        const stream = e.openStream({ path: 'big' });
+        for (let i = 0; i < data.length; i += 777) stream.write(data.subarray(i, i + 777));
+        assert.deepEqual(stream.end(), fs, `stream of pad ${pad}`);
+      }
+    });
+
+    it('keeps columns right on a line that spans chunks', () => {
+      const e = engine({}, { chunkSize: 4096, overlap: 512 });
+      const data = Buffer.from(`x\n${'é'.repeat(5000)} ${tok()}\n`);
+      const f = e.scanBytes(data, { path: 'p' });
+      assert.equal(f.length, 1);
+      assert.equal(f[0]!.line, 2);
+      assert.equal(f[0]!.column, 5002);
+    });
+
+    it('maps lines through lineMap', () => {
+      const fs = engine().scanBytes(Buffer.from(`added\n${tok()}\n`), {
+        path: 'p',
+        lineMap: Uint32Array.from([10, 42]),
+        commit: 'abc',
+      });
+      assert.equal(fs[0]!.line, 42);
+      assert.equal(fs[0]!.endLine, 42);
+      assert.equal(fs[0]!.commit, 'abc');
+    });
+
+    it('skips binary input (NUL in the first 8 KiB) and counts it', () => {
+      const stats = { files: 0, bytes: 0, skippedBinary: 0, unreadable: 0 };
+      const fs = engine().scanBytes(Buffer.concat([Buffer.from([0, 1, 2]), Buffer.from(tok())]), { path: 'b' }, stats);
+      assert.deepEqual(fs, []);
+      assert.equal(stats.skippedBinary, 1);
+      assert.equal(stats.files, 0);
+    });
+
+    it('honours inline allow comments', () => {
+      for (const c of ['// jit-gpg:allow', '# gitleaks:allow', '# pragma: allowlist secret']) {
+        assert.deepEqual(run(`t = "${tok()}" ${c}\n`), [], c);
+      }
+      assert.equal(run(`t = "${tok()}"\n// jit-gpg:allow\n`).length, 1, 'only on the same line');
+    });
+
+    it('drops placeholders, references, repeated characters and integrity hashes', () => {
+      for (const v of [
+        'xxxxxxxxxxxx',
+        '<your-password>',
+        `\${DB_PASSWORD}`,
+        '{{password}}',
+        '%(password)s',
+        'changeme123',
+        'example-pass',
+        'your_password',
+        'dummy-password',
+        'REDACTED-pass',
+        '********',
+        'process.env.DB_PASSWORD',
+        'os.environ["PW"]',
+        `\${{secrets.PASSWORD}}`,
+        'aaaaaaaaaaaa',
+        'abababababab',
+        'getPassword()',
+        'sha512-Q2xhc3NpY0tleUJhc2U2NA==',
+      ]) {
+        assert.deepEqual(run(`password = ${v}\n`), [], v);
+      }
+      assert.equal(run(`password = Zq8kLm2pRt5w\n`).length, 1);
+    });
+
+    it('applies the entropy floor', () => {
+      assert.deepEqual(run('password = aabbaabbab\n'), []);
+    });
+
+    it('applies stopwords and allow regexes to the secret', () => {
+      assert.deepEqual(run('password = Zq8kLm2pRt5w\n', { stopwords: ['LM2P'] }), []);
+      assert.deepEqual(run('password = Zq8kLm2pRt5w\n', { allowRegexes: ['^Zq8'] }), []);
+      assert.equal(run('password = Zq8kLm2pRt5w\n', { allowRegexes: ['^nope'], stopwords: ['nope'] }).length, 1);
+    });
+
+    it('applies validators: valid raises, invalid drops, requireValid drops unknown', () => {
+      const fs = run('a chk_abcdefabcde0 b chk_abcdefabcde9 c chk_abcdefabcde1\nreq_abcdefabcde0 req_abcdefabcde1\n');
+      assert.deepEqual(
+        fs.map((f) => [f.ruleId, f.validated]),
+        [
+          ['test-checked', true],
+          ['test-checked', false],
+          ['test-required', true],
+        ],
+      );
+    });
+
+    it('finds the same with the RE2.Set prefilter (native) as with keywords', (t) => {
+      if (regex.name !== 're2') return t.skip('RE2.Set prefilter is native only');
+      const text = `password = Zq8kLm2pRt5w\n${tok()}\nchk_abcdefabcde0\n-----BEGIN PRIVATE KEY-----\nMIIabcdefgh\n-----END PRIVATE KEY-----\n`;
+      const a = engine({}, { prefilter: 'set' });
+      assert.equal(a.name, 're2+set');
+      assert.deepEqual(a.scanBytes(Buffer.from(text), { path: 'f.txt' }), run(text));
+      assert.equal(run(text).length, 4);
+    });
+  });
+}
+
+describe('scanBuffer and scan()', () => {
+  it('deduplicates by (path, fingerprint, line) and orders by path, line, column, rule', () => {
+    const text = `${tok(1)} ${tok()} ${tok(1)}\npassword = Zq8kLm2pRt5w ${tok()}\n`;
+    const fs = scanBuffer(Buffer.from(text), 'p', policy());
+    assert.deepEqual(
+      fs.map((f) => [f.line, f.column, f.ruleId]),
+      [
+        [1, 1, 'test-gh'],
+        [1, 42, 'test-gh'],
+        [2, 12, 'test-generic'],
+        [2, 25, 'test-gh'],
+      ],
+    );
+  });
+
+  it('gives the same result with 1 and 2 threads, and with the portable engine', async () => {
+    const items: ScanItem[] = [];
+    for (let i = 0; i < 120; i++) {
+      const text =
+        `n${i}\n`.repeat(i % 7) + (i % 3 === 0 ? `key ${tok(i % 9)}\n` : 'nothing\n') + `password = Zq8kLm${i}pRt5w\n`;
+      if (i % 2) {
+        const file = join(tmp, `t${i}.txt`);
+        writeFileSync(file, text);
+        items.push({ path: `dir/t${i}.txt`, source: { kind: 'file', absPath: file, size: text.length } });
+      } else items.push({ path: `dir/b${i}.txt`, source: { kind: 'bytes', data: Buffer.from(text) } });
+    }
+    async function* gen() {
+      for (const it of items) yield it;
+    }
+    const one = await scan({ root: tmp, items: gen(), policy: policy(), threads: 1 });
+    const two = await scan({
+      root: tmp,
+      items: gen(),
+      policy: policy(),
+      threads: 2,
+      inlineBelow: { items: 1, bytes: 1 },
+    });
+    assert.equal(one.findings.length, 120 + 40);
+    assert.deepEqual(two.findings, one.findings);
+    assert.deepEqual(two.warnings, []);
+    assert.equal(two.stats.files, 120);
+    assert.match(two.stats.engine, /^re2/);
+    const prev = process.env.JIT_GPG_REGEX_ENGINE;
+    process.env.JIT_GPG_REGEX_ENGINE = 're2js';
+    const { resetRegexEngine } = await import('../../src/scan/regex/index.ts');
+    resetRegexEngine();
+    try {
+      const portable = await scan({ root: tmp, items: gen(), policy: policy(), threads: 1 });
+      assert.equal(portable.stats.engine, 're2js+keywords');
+      assert.deepEqual(portable.findings, one.findings);
+    } finally {
+      if (prev === undefined) delete process.env.JIT_GPG_REGEX_ENGINE;
+      else process.env.JIT_GPG_REGEX_ENGINE = prev;
+      resetRegexEngine();
+    }
+  });
+
+  it('skips files over maxFileSize and ignored paths, and counts them', async () => {
+    const big = join(tmp, 'big.txt');
+    writeFileSync(big, `${tok()}\n${'y'.repeat(2000)}`);
+    async function* gen(): AsyncGenerator<ScanItem> {
+      yield { path: 'big.txt', source: { kind: 'file', absPath: big, size: 2042 } };
+      yield { path: 'node_modules/x/a.js', source: { kind: 'bytes', data: Buffer.from(tok()) } };
+      yield { path: 'ok.txt', source: { kind: 'bytes', data: Buffer.from(tok()) } };
+    }
+    const r = await scan({ root: tmp, items: gen(), policy: policy({ maxFileSize: 1000 }) });
+    assert.equal(r.stats.skippedLarge, 1);
+    assert.deepEqual(
+      r.findings.map((f) => f.file),
+      ['ok.txt'],
+    );
+  });
+
+  it('reports an unreadable file as a warning naming it, and carries on', async () => {
+    async function* gen(): AsyncGenerator<ScanItem> {
+      yield { path: 'gone.txt', source: { kind: 'file', absPath: join(tmp, 'does-not-exist'), size: 10 } };
+      yield { path: 'ok.txt', source: { kind: 'bytes', data: Buffer.from(tok()) } };
+    }
+    const r = await scan({ root: tmp, items: gen(), policy: policy() });
+    assert.equal(r.stats.unreadable, 1);
+    assert.deepEqual(r.warnings, ['gone.txt: cannot read (ENOENT)']);
+    assert.equal(r.findings.length, 1);
+  });
+});

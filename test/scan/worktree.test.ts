@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { scan } from '../../src/scan/index.ts';
+import { defaultPolicy, type ScanPolicy } from '../../src/scan/policy.ts';
+import { walkFiles, worktreeItems } from '../../src/scan/sources/worktree.ts';
+import type { Rule } from '../../src/scan/types.ts';
+
+const tok = () => `${'ghp'}_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5`;
+const rules: Rule[] = [
+  {
+    id: 'test-gh',
+    title: 'GitHub-like token',
+    severity: 'high',
+    keywords: ['ghp_'],
+    pattern: '\\b(ghp_[A-Za-z0-9]{36})\\b',
+    help: '',
+    examples: { tp: [], fp: [] },
+  },
+];
+const policy = (): ScanPolicy => ({ ...defaultPolicy(), rules });
+
+const base = mkdtempSync(join(tmpdir(), 'jit-gpg-worktree-'));
+after(() => {
+  try {
+    chmodSync(join(base, 'repo', 'locked.txt'), 0o644);
+  } catch {}
+  rmSync(base, { recursive: true, force: true });
+});
+
+function tree(root: string): void {
+  mkdirSync(join(root, 'src', 'deep'), { recursive: true });
+  mkdirSync(join(root, 'build'), { recursive: true });
+  mkdirSync(join(root, 'node_modules', 'dep'), { recursive: true });
+  writeFileSync(join(root, '.gitignore'), 'build/\n*.log\n');
+  writeFileSync(join(root, 'src', 'a.ts'), `const t = '${tok()}';\n`);
+  writeFileSync(join(root, 'src', 'deep', 'b.env'), `X=1\nTOKEN=${tok()}\n`);
+  writeFileSync(join(root, 'build', 'out.js'), `${tok()}\n`);
+  writeFileSync(join(root, 'debug.log'), `${tok()}\n`);
+  writeFileSync(join(root, 'node_modules', 'dep', 'i.js'), `${tok()}\n`);
+  writeFileSync(join(root, 'bin.dat'), Buffer.concat([Buffer.from([0, 1, 2, 0]), Buffer.from(tok())]));
+}
+
+const outside = join(base, 'outside');
+mkdirSync(outside);
+writeFileSync(join(outside, 'secret.txt'), `${tok()}\n`);
+
+describe('worktree source', () => {
+  it('inside a git repository lists tracked and untracked files and respects .gitignore', async () => {
+    const root = join(base, 'repo');
+    mkdirSync(root);
+    tree(root);
+    execFileSync('git', ['init', '-q'], { cwd: root });
+    execFileSync('git', ['add', 'src/a.ts', '.gitignore'], { cwd: root });
+    symlinkSync(join(outside, 'secret.txt'), join(root, 'escape.txt'));
+    symlinkSync(outside, join(root, 'escape-dir'));
+    const paths: string[] = [];
+    for await (const it of worktreeItems(root)) paths.push(it.path);
+    assert.deepEqual(paths.sort(), ['.gitignore', 'bin.dat', 'node_modules/dep/i.js', 'src/a.ts', 'src/deep/b.env']);
+    const r = await scan({ root, policy: policy() });
+    assert.deepEqual(
+      r.findings.map((f) => `${f.file}:${f.line}`),
+      ['src/a.ts:1', 'src/deep/b.env:2'],
+    );
+    assert.equal(r.stats.skippedBinary, 1);
+    assert.deepEqual(r.warnings, []);
+  });
+
+  it('outside a repository walks the directory, never following symlinks out of the root', async () => {
+    const root = join(base, 'plain');
+    mkdirSync(root);
+    tree(root);
+    symlinkSync(join(outside, 'secret.txt'), join(root, 'src', 'escape.txt'));
+    symlinkSync(outside, join(root, 'escape-dir'));
+    const paths: string[] = [];
+    for await (const it of walkFiles(root)) paths.push(it.path);
+    assert.ok(!paths.some((p) => p.includes('escape')));
+    const r = await scan({ root, policy: policy() });
+    assert.deepEqual(
+      r.findings.map((f) => f.file),
+      ['build/out.js', 'debug.log', 'src/a.ts', 'src/deep/b.env'],
+    );
+  });
+
+  it('reports an unreadable file as a warning and carries on', async (t) => {
+    if (process.getuid?.() === 0) return t.skip('root reads everything');
+    const root = join(base, 'repo');
+    writeFileSync(join(root, 'locked.txt'), `${tok()}\n`);
+    chmodSync(join(root, 'locked.txt'), 0o000);
+    const r = await scan({ root, policy: policy() });
+    assert.deepEqual(r.warnings, ['locked.txt: cannot read (EACCES)']);
+    assert.equal(r.stats.unreadable, 1);
+    assert.equal(r.findings.length, 2);
+  });
+});
