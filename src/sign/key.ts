@@ -115,12 +115,15 @@ function decodeKeyInput(input: string | Uint8Array): { armoredKey: string } | { 
   if (trimmed.includes('-----BEGIN PGP')) return { armoredKey: trimmed };
   const compact = trimmed.replace(/\s+/g, '');
   if (/^[A-Za-z0-9+/_-]+={0,2}$/.test(compact)) {
-    const decoded = Buffer.from(compact, 'base64').toString('utf8');
+    const raw = Buffer.from(compact, 'base64');
+    const decoded = raw.toString('utf8');
     if (decoded.includes('-----BEGIN PGP')) return { armoredKey: decoded.trim() };
+    // base64 of a binary export: a secret-key packet (tag 5) in the old (0x94-0x97) or new (0xC5) format.
+    if (raw.length > 0 && ((raw[0]! & 0xfc) === 0x94 || raw[0] === 0xc5)) return { binaryKey: raw };
   }
   throw new KeyError(
     'KEY_PARSE',
-    'the key is neither an armored OpenPGP private key (-----BEGIN PGP PRIVATE KEY BLOCK-----) nor base64 of one',
+    'the key is neither an armored OpenPGP private key (-----BEGIN PGP PRIVATE KEY BLOCK-----) nor base64 of one (or of a binary export)',
   );
 }
 
@@ -377,8 +380,8 @@ export async function loadSigningKey(options: LoadKeyOptions): Promise<SigningKe
   }
 }
 
-/** Zeroes every decrypted parameter and any cleartext key material openpgp.js still holds. */
-function wipeKey(key: openpgp.PrivateKey): void {
+/** Zeroes every decrypted parameter and any cleartext key material openpgp.js still holds. Exported for tests. */
+export function wipeKey(key: openpgp.PrivateKey): void {
   try {
     for (const k of key.getKeys()) {
       const p = k.keyPacket as openpgp.SecretKeyPacket & {

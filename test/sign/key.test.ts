@@ -3,6 +3,7 @@ import { createHash, createPublicKey, generateKeyPairSync, constants as K, sign,
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import * as openpgp from 'openpgp';
 import {
   bigIntToBytes,
   bits2int,
@@ -16,6 +17,7 @@ import {
   normalizeFingerprint,
   rfc6979Nonces,
   type SigningKey,
+  wipeKey,
 } from '../../src/sign/key.ts';
 import { decodeMpi } from '../../src/sign/packet.ts';
 
@@ -145,11 +147,33 @@ describe('loadSigningKey: fixtures', () => {
     assert.equal((await loadSigningKey({ key: b64 })).fingerprint, fingerprints.get('p256'));
     const wrapped = b64.replace(/(.{76})/g, '$1\n');
     assert.equal((await loadSigningKey({ key: wrapped })).fingerprint, fingerprints.get('p256'));
-    const binary = (await import('openpgp')).readPrivateKey({ armoredKey: sec('rsa2048') });
+    const binary = openpgp.readPrivateKey({ armoredKey: sec('rsa2048') });
     assert.equal((await loadSigningKey({ key: (await binary).write() })).fingerprint, fingerprints.get('rsa2048'));
   });
 
-  it('destroy() zeroes openpgp.js parameters and disables signing', async () => {
+  it('base64 of a binary export', async () => {
+    const bin = (await openpgp.readPrivateKey({ armoredKey: sec('ed25519-pw') })).write();
+    const k = await loadSigningKey({ key: Buffer.from(bin).toString('base64'), passphrase: PASS['ed25519-pw']! });
+    assert.equal(k.fingerprint, fingerprints.get('ed25519-pw'));
+    k.destroy();
+  });
+
+  it('wipeKey zeroes decrypted parameters and the cleartext key material of unprotected keys', async () => {
+    for (const name of ['rsa2048', 'p256-pw']) {
+      const parsed = await openpgp.readPrivateKey({ armoredKey: sec(name) });
+      const k = PASS[name] ? await openpgp.decryptKey({ privateKey: parsed, passphrase: PASS[name]! }) : parsed;
+      const p = k.keyPacket as openpgp.SecretKeyPacket & { keyMaterial?: Uint8Array; s2kUsage?: number };
+      const params = Object.values(p.privateParams as Record<string, Uint8Array>);
+      assert.ok(params.length > 0 && params.every((v) => v.some((b) => b !== 0)));
+      const material = p.s2kUsage === 0 ? p.keyMaterial : undefined;
+      wipeKey(k);
+      assert.equal(p.privateParams, null);
+      assert.ok(params.every((v) => v.every((b) => b === 0)));
+      if (material) assert.ok(material.every((b: number) => b === 0));
+    }
+  });
+
+  it('destroy() disables signing and is idempotent', async () => {
     const k = await loadSigningKey({ key: sec('rsa2048-pw'), passphrase: PASS['rsa2048-pw']! });
     const digest = createHash('sha256').update('x').digest();
     assert.ok(k.signDigest(digest, 'sha256').length > 200);
@@ -254,7 +278,6 @@ async function keyFromPublic(
   name: string,
   passphrase?: string,
 ): Promise<{ key: SigningKey; publicKey: ReturnType<typeof createPublicKey> }> {
-  const openpgp = await import('openpgp');
   const k = await openpgp.readKey({ armoredKey: pub(name) });
   const p = k.keyPacket.publicParams as Record<string, Uint8Array & { getName?: () => string }>;
   const b64u = (b: Uint8Array) => Buffer.from(b).toString('base64url');
