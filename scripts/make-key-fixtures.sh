@@ -2,12 +2,13 @@
 # Generates the signing-key fixtures under test/fixtures/keys/ with real GnuPG.
 # TEST-ONLY keys: the passphrases are published in test/fixtures/keys/README.md. Never use them for anything real.
 #
-#   scripts/make-key-fixtures.sh            # regenerate everything (RSA-4096 takes a while)
+#   scripts/make-key-fixtures.sh            # regenerate everything into test/fixtures/keys/
+#   scripts/make-key-fixtures.sh OUT_DIR    # or into another directory (e.g. to check the script)
 #
 # Every key is generated in a throw-away GNUPGHOME that is removed on exit.
 set -euo pipefail
 
-out="$(cd "$(dirname "$0")/.." && pwd)/test/fixtures/keys"
+out="${1:-$(cd "$(dirname "$0")/.." && pwd)/test/fixtures/keys}"
 mkdir -p "$out"
 GNUPGHOME="$(mktemp -d)"
 export GNUPGHOME

@@ -8,6 +8,7 @@ import {
   constants as cryptoConstants,
   type KeyObject,
   privateEncrypt,
+  randomBytes,
   sign as cryptoSign,
 } from 'node:crypto';
 import * as openpgp from 'openpgp';
@@ -620,7 +621,10 @@ export function ecdsaSignDigest(
     const R = ecdh.getPublicKey(); // 0x04 ‖ X ‖ Y = k·G
     const r = mod(bytesToBigInt(R.subarray(1, 1 + c.bytes)), c.n);
     if (r === 0n) continue;
-    const s = mod(modInverse(k, c.n) * (e + r * d), c.n);
+    // s = k⁻¹(e + r·d), computed blinded by a random b: (k·b)⁻¹ · (b·e + (b·r)·d), so the BigInt inversion
+    // and multiplication never see k or r·d themselves (BigInt arithmetic is not constant-time).
+    const b = mod(bytesToBigInt(randomBytes(c.bytes + 8)), c.n - 1n) + 1n;
+    const s = mod(modInverse(mod(k * b, c.n), c.n) * mod(b * e + mod(b * r, c.n) * d, c.n), c.n);
     if (s === 0n) continue;
     return { r, s };
   }
