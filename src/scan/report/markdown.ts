@@ -1,0 +1,116 @@
+// The job summary (GitHub-flavoured Markdown): totals, a table per file, counts per rule, what was skipped, and
+// what to do next. Previews only; every cell is escaped so a file name cannot break the table or inject HTML.
+import type { Finding } from '../types.ts';
+import type { ReportInput } from './json.ts';
+import { redactFindings } from './redact.ts';
+import { formatBytes, groupByFile, plural } from './text.ts';
+
+export interface MarkdownOptions extends ReportInput {
+  /** Heading text; default "jit-gpg scan". */
+  title?: string;
+  /** Where the SARIF and JSON reports were written, to point readers at them. */
+  reportPaths?: { sarif?: string; json?: string };
+  /** How many findings count towards failing (per fail-on); shown when it differs from the total. */
+  failing?: number;
+}
+
+/** Inline code that survives any content: backticks widen the fence, pipes are escaped for tables. */
+export function mdCode(s: string): string {
+  const oneLine = s.replace(/[\r\n]+/g, ' ');
+  const runs = oneLine.match(/`+/g) ?? [];
+  const fence = '`'.repeat(Math.max(0, ...runs.map((r) => r.length)) + 1);
+  const pad = oneLine.startsWith('`') || oneLine.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${oneLine}${pad}${fence}`.replace(/\|/g, '\\|');
+}
+
+/** Plain text for a table cell or heading: no HTML, no Markdown structure, no pipes. */
+export function mdText(s: string): string {
+  return s.replace(/[\r\n]+/g, ' ').replace(/[\\`*_{}[\]<>()#+!|~]/g, (c) => `\\${c}`);
+}
+
+export function renderMarkdown(opts: MarkdownOptions): string {
+  const title = opts.title ?? 'jit-gpg scan';
+  const findings = redactFindings(opts.findings);
+  const baselined = opts.baselined?.length ?? 0;
+  const stale = opts.staleBaseline ?? [];
+  const s = opts.stats;
+  const out: string[] = [];
+  const scanned = `${plural(s.files, 'file')} (${formatBytes(s.bytes)}) scanned in ${s.durationMs} ms`;
+
+  if (findings.length === 0) {
+    out.push(`## ✅ ${title}: no secrets found`, '');
+    out.push(`${scanned}.${baselined ? ` ${plural(baselined, 'finding')} accepted by the baseline.` : ''}`, '');
+  } else {
+    const validated = findings.filter((f) => f.validated).length;
+    const groups = groupByFile(findings);
+    out.push(`## 🚨 ${title}: ${plural(findings.length, 'secret')} found`, '');
+    out.push(
+      `**${findings.length}** in **${plural(groups.size, 'file')}**` +
+        ` · **${validated}** validated (checksum or structure proves the format)` +
+        (baselined ? ` · ${baselined} accepted by the baseline` : '') +
+        (opts.failing !== undefined && opts.failing !== findings.length ? ` · ${opts.failing} fail the job` : '') +
+        ` · ${scanned}`,
+      '',
+    );
+    for (const [file, list] of groups) {
+      out.push(`### ${mdCode(file)}`, '');
+      out.push('| Line | Rule | Severity | Validated | Preview |', '| ---: | --- | --- | :---: | --- |');
+      for (const f of list) out.push(row(f));
+      out.push('');
+    }
+    out.push('### Findings per rule', '', '| Rule | Title | Findings |', '| --- | --- | ---: |');
+    const perRule = new Map<string, { title: string; n: number }>();
+    for (const f of findings) {
+      const e = perRule.get(f.ruleId) ?? { title: f.title, n: 0 };
+      e.n++;
+      perRule.set(f.ruleId, e);
+    }
+    for (const [id, e] of [...perRule].sort((a, b) => b[1].n - a[1].n || a[0].localeCompare(b[0]))) {
+      out.push(`| ${mdCode(id)} | ${mdText(e.title)} | ${e.n} |`);
+    }
+    out.push('');
+    out.push(
+      '**What to do:** rotate each secret first (treat it as leaked: it is in the history), then remove it from the ' +
+        'code. For a false positive, add an inline `jit-gpg:allow` comment, an `[allow]` entry in `.jit-gpg.toml`, ' +
+        'or pass the JSON report as a `baseline`.',
+      '',
+    );
+  }
+
+  const skipped: string[] = [];
+  if (s.skippedBinary) skipped.push(plural(s.skippedBinary, 'binary file'));
+  if (s.skippedLarge) skipped.push(`${plural(s.skippedLarge, 'file')} over the size limit`);
+  if (s.unreadable) skipped.push(plural(s.unreadable, 'unreadable file'));
+  if (skipped.length) out.push(`**Skipped:** ${skipped.join(', ')}.`, '');
+
+  if (stale.length) {
+    out.push(`### Stale baseline entries (${stale.length})`, '');
+    out.push('These baseline entries matched nothing in this scan; remove them from the baseline file.', '');
+    out.push('| Rule | Was at | Fingerprint |', '| --- | --- | --- |');
+    for (const e of stale) {
+      const where = e.file ? mdCode(`${e.file}${e.line ? `:${e.line}` : ''}`) : '';
+      out.push(`| ${mdCode(e.ruleId ?? 'unknown')} | ${where} | ${mdCode(e.fingerprint.slice(0, 16))} |`);
+    }
+    out.push('');
+  }
+  if (opts.warnings?.length) {
+    out.push(`<details><summary>${plural(opts.warnings.length, 'warning')}</summary>`, '');
+    for (const w of opts.warnings) out.push(`- ${mdText(w)}`);
+    out.push('', '</details>', '');
+  }
+  if (opts.reportPaths?.sarif || opts.reportPaths?.json) {
+    const parts: string[] = [];
+    if (opts.reportPaths.sarif) parts.push(`SARIF ${mdCode(opts.reportPaths.sarif)}`);
+    if (opts.reportPaths.json) parts.push(`JSON ${mdCode(opts.reportPaths.json)}`);
+    out.push(`Reports: ${parts.join(' · ')}`, '');
+  }
+  return `${out.join('\n')}\n`;
+}
+
+function row(f: Finding): string {
+  const commit = f.commit ? ` (${mdCode(f.commit.slice(0, 12))})` : '';
+  return (
+    `| ${f.line} | ${mdCode(f.ruleId)} ${mdText(f.title)}${commit} | ${f.severity} | ` +
+    `${f.validated ? '✅' : '–'} | ${mdCode(f.preview)} |`
+  );
+}
