@@ -51,6 +51,8 @@ const B64 = new Uint8Array(256);
 const HEX = new Uint8Array(256);
 for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_') B64[c.charCodeAt(0)] = 1;
 for (const c of '0123456789abcdefABCDEF') HEX[c.charCodeAt(0)] = 1;
+const CLS = new Uint8Array(256);
+for (let b = 0; b < 256; b++) CLS[b] = HEX[b] ? 3 : B64[b] ? 1 : 0;
 // Characters a percent-encoded token may contain (no whitespace, quotes, brackets or backticks).
 const URLISH = new Uint8Array(256);
 for (let b = 0x21; b < 0x7f; b++) URLISH[b] = 1;
@@ -137,27 +139,33 @@ function looksLikeText(data: Buffer, start: number, end: number, hex: boolean): 
 export function findEncodedSpans(data: Buffer, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): Span[] {
   const spans: Span[] = [];
   const n = data.length;
-  // Pass 1: maximal runs of base64 characters (plus `=` padding); all-hex runs are hex.
+  // Pass 1: maximal runs of base64 characters (plus `=` padding); all-hex runs are hex. CLS: 0 other, 1 base64,
+  // 3 hex digit (also base64): AND-ing a run's classes tells whether it was all hex.
+  const minRun = Math.min(limits.minHex, limits.minBase64);
   let i = 0;
   while (i < n && spans.length < limits.maxSegments) {
-    if (!B64[data[i]!]) {
+    let c = CLS[data[i]!]!;
+    if (c === 0) {
       i++;
       continue;
     }
-    let j = i;
-    let allHex = true;
-    while (j < n && B64[data[j]!]) {
-      if (!HEX[data[j]!]) allHex = false;
+    let j = i + 1;
+    let all = c;
+    while (j < n) {
+      c = CLS[data[j]!]!;
+      if (c === 0) break;
+      all &= c;
       j++;
     }
+    if (j - i + 2 < minRun) {
+      i = j;
+      continue;
+    }
+    const allHex = all === 3;
     let end = j;
     while (end < n && end - j < 2 && data[end] === 0x3d /* = */) end++;
     const len = end - i;
-    if (
-      len <= limits.maxSegment &&
-      len >= Math.min(limits.minHex, limits.minBase64) &&
-      looksLikeText(data, i, j, allHex)
-    ) {
+    if (len <= limits.maxSegment && len >= minRun && looksLikeText(data, i, j, allHex)) {
       const span = data.subarray(i, end);
       if (allHex && len >= limits.minHex) {
         const d = decodeHex(span);
@@ -293,4 +301,41 @@ export function scanDecoded<P>(
     }
   }
   return out;
+}
+
+/** Findings in the decoded segments of one item, located in the item's file and carrying its commit. */
+export function decodedFindings<P>(
+  item: ScanItem,
+  data: Buffer,
+  policy: P,
+  scanBuffer: (data: Buffer, path: string, policy: P) => Finding[],
+  limits?: Partial<DecodeLimits>,
+): Finding[] {
+  const found = scanDecoded(data, item.path, policy, scanBuffer, {
+    ...(item.lineMap ? { lineMap: item.lineMap } : {}),
+    ...(limits ? { limits } : {}),
+  });
+  for (const f of found) {
+    if (item.commit !== undefined) f.commit = item.commit;
+    if (item.author !== undefined) f.author = item.author;
+    if (item.date !== undefined) f.date = item.date;
+  }
+  return found;
+}
+
+/** Reads what decodedFindings needs from an item: its bytes, or a small text file's content; undefined for binary. */
+export function itemText(item: ScanItem, maxSize: number, read: (path: string) => Buffer): Buffer | undefined {
+  let data: Buffer;
+  if (item.source.kind === 'bytes') data = item.source.data;
+  else {
+    if (item.source.size > maxSize || item.source.size === 0) return undefined;
+    try {
+      data = read(item.source.absPath);
+    } catch {
+      return undefined;
+    }
+  }
+  // Binary (a NUL in the first 8 KiB) is not decoded, like the engine does not scan it.
+  if (data.subarray(0, 8192).includes(0)) return undefined;
+  return data;
 }

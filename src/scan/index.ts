@@ -1,6 +1,9 @@
 // The scanner's library entry: scan a work tree, stdin or any source of items with a policy, in parallel, and get
 // findings in a deterministic order. No @actions imports: the action and the CLI are thin adapters over this.
+import { readFileSync } from 'node:fs';
 import picomatch from 'picomatch';
+import { expandArchives } from './archive.ts';
+import { decodedFindings, itemText } from './decode.ts';
 import {
   type EngineOptions,
   type EngineStats,
@@ -43,6 +46,10 @@ export interface ScanOptions {
   workerScript?: string | URL;
   /** Below these, items are scanned inline without starting workers. */
   inlineBelow?: { items: number; bytes: number };
+  /** Scan inside zip/jar/whl/tar/tgz (archive.ts); default true. [wired by the git-sources engineer] */
+  archives?: boolean;
+  /** Decode base64/hex/percent-encoded segments and scan them (decode.ts); default true. [git-sources engineer] */
+  decode?: boolean;
 }
 
 /** Globs that name whole directories (`dir/**`), as directory patterns, so a walk can prune them. */
@@ -223,7 +230,18 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   const source =
     opts.items ?? (opts.stdin ? undefined : worktreeItems(opts.root, { onWarning: warn, ignore, ignoreDir }));
   if (source) {
-    for await (const item of source) if (accept(item)) await dispatch(item);
+    // [git-sources engineer] Archives are replaced by the files inside them (archive.ts: depth, entry, size and
+    // ratio limits, warnings on bombs); encoded segments of each item are decoded and scanned here on the main
+    // thread (decode.ts), their findings located at the encoded span and tagged `decoded`.
+    const expanded = opts.archives === false ? source : expandArchives(source, { onWarning: warn });
+    for await (const item of expanded) {
+      if (!accept(item)) continue;
+      if (opts.decode !== false) {
+        const text = itemText(item, policy.maxFileSize, (p) => readFileSync(p));
+        if (text) for (const f of decodedFindings(item, text, policy, scanBuffer)) findings.push(f);
+      }
+      await dispatch(item);
+    }
   }
   // Whatever was held back (a small input) runs inline.
   if (!pool) {
@@ -246,7 +264,8 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   sortFindings(findings);
   const seen = new Set<string>();
   const unique = findings.filter((f) => {
-    const key = `${f.file}\0${f.fingerprint}\0${f.line}`;
+    // [git-sources engineer] the commit is part of the location: git sources keep the earliest one themselves.
+    const key = `${f.file}\0${f.fingerprint}\0${f.line}\0${f.commit ?? ''}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

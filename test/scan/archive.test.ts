@@ -246,3 +246,45 @@ test('a zip that lies about its sizes is still capped by the inflate limit', () 
   assert.equal(r2.entries.length, 0);
   assert.match(r2.warnings.join('\n'), /big\.tgz: gzip expands more than 200:1/);
 });
+
+test('through scan(): a worktree with a zip holding a tgz holding a secret', async () => {
+  const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { scan } = await import('../../src/scan/index.ts');
+  const dir = mkdtempSync(join(tmpdir(), 'jit-gpg-archive-'));
+  try {
+    const key = fakeKeyId();
+    const tgz = gzipSync(tar([{ name: 'package/.env', data: Buffer.from(`# x\nAWS_ACCESS_KEY_ID=${key}\n`) }]));
+    writeFileSync(join(dir, 'bundle.zip'), zip([{ name: 'deps/lib.tgz', data: tgz }]));
+    writeFileSync(
+      join(dir, 'bomb.zip'),
+      zipRaw('z.bin', deflateRawSync(Buffer.alloc(32 * 1024 * 1024)), 32 * 1024 * 1024),
+    );
+    const policy = {
+      rules: [
+        {
+          id: 't-aws',
+          title: 'AWS key id',
+          severity: 'high' as const,
+          keywords: ['akia'],
+          pattern: '\\b(AKIA[A-Z2-7]{16})\\b',
+          help: '',
+          examples: { tp: [], fp: [] },
+        },
+      ],
+      ignorePaths: [],
+      allowRegexes: [],
+      stopwords: [],
+      maxFileSize: 10 * 1024 * 1024,
+    };
+    const r = await scan({ root: dir, policy, threads: 1 });
+    assert.deepEqual(
+      r.findings.map((f) => [f.file, f.line]),
+      [['bundle.zip!deps/lib.tgz!package/.env', 2]],
+    );
+    assert.match(r.warnings.join('\n'), /bomb\.zip!z\.bin: declares 32 MiB.*zip bomb/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -117,3 +117,53 @@ test('decodedItems: items the engine can scan, lines mapped through a diff lineM
   const f = scanDecoded(data, item.path, {}, fakeScanBuffer, { lineMap: item.lineMap });
   assert.equal(f[0]?.line, 42);
 });
+
+test('through scan(): a Kubernetes Secret in the worktree is caught, tagged base64, at the data line', async () => {
+  const { mkdtempSync, rmSync, writeFileSync, mkdirSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { scan } = await import('../../src/scan/index.ts');
+  const dir = mkdtempSync(join(tmpdir(), 'jit-gpg-decode-'));
+  try {
+    mkdirSync(join(dir, 'deploy'));
+    const key = fakeKeyId();
+    writeFileSync(
+      join(dir, 'deploy/secret.yaml'),
+      [
+        'apiVersion: v1',
+        'kind: Secret',
+        'metadata:',
+        '  name: creds',
+        'data:',
+        `  AWS_ACCESS_KEY_ID: ${b64(key)}`,
+        '',
+      ].join('\n'),
+    );
+    const policy = {
+      rules: [
+        {
+          id: 't-aws',
+          title: 'AWS key id',
+          severity: 'high' as const,
+          keywords: ['akia'],
+          pattern: '\\b(AKIA[A-Z2-7]{16})\\b',
+          help: '',
+          examples: { tp: [], fp: [] },
+        },
+      ],
+      ignorePaths: [],
+      allowRegexes: [],
+      stopwords: [],
+      maxFileSize: 10 * 1024 * 1024,
+    };
+    const r = await scan({ root: dir, policy, threads: 1 });
+    assert.deepEqual(
+      r.findings.map((f) => [f.file, f.line, f.column, f.decoded]),
+      [['deploy/secret.yaml', 6, 22, 'base64']],
+    );
+    const off = await scan({ root: dir, policy, threads: 1, decode: false });
+    assert.equal(off.findings.length, 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -15,6 +15,7 @@ import {
   parseRawLine,
   parseRawLog,
   resolveRange,
+  scanGit,
   unquoteCPath,
 } from '../../src/scan/sources/git.ts';
 import { planScan } from '../../src/scan/sources/event.ts';
@@ -488,5 +489,73 @@ describe('history source on real repositories', () => {
     sh(c2, 'remote', 'remove', 'origin');
     await assert.rejects(openGitSource({ root: c2, mode: 'history' }), /fetch-depth: 0/);
     await assert.rejects(resolveRange({ root: c2, base: 'HEAD~1', head: 'HEAD' }), GitRangeError);
+  });
+});
+
+// ---- through the engine -----------------------------------------------------------------------------------------
+
+const awsRule = {
+  id: 'test-aws-key-id',
+  title: 'AWS access key id',
+  severity: 'high' as const,
+  keywords: ['akia'],
+  pattern: '\\b(AKIA[A-Z2-7]{16})\\b',
+  help: '',
+  examples: { tp: [], fp: [] },
+};
+const testPolicy = {
+  rules: [awsRule],
+  ignorePaths: [],
+  allowRegexes: [],
+  stopwords: [],
+  maxFileSize: 10 * 1024 * 1024,
+};
+
+describe('scanGit: sources through the real engine', () => {
+  test('history: the same secret in many commits is reported once, at its first commit; a deleted one is found', async () => {
+    const dir = repo();
+    const key = fakeKeyId(11);
+    const gone = fakeKeyId(12);
+    commit(dir, { 'README.md': 'hello\n' });
+    const first = commit(dir, { 'app/config.py': `# settings\nAWS_KEY = "${key}"\n` });
+    for (let i = 0; i < 6; i++)
+      commit(dir, { 'app/config.py': `# settings ${i}\nAWS_KEY = "${key}"\n`, 'n.txt': `${i}\n` });
+    const added = commit(dir, { 'tmp/creds.txt': `id ${gone}\n` });
+    commit(dir, { 'tmp/creds.txt': null });
+    const lines: string[] = [];
+    const r = await scanGit({
+      root: dir,
+      mode: 'history',
+      policy: testPolicy,
+      threads: 1,
+      onProgressLine: (l) => lines.push(l),
+    });
+    const got = r.findings.map((f) => [f.file, f.line, f.commit, f.author]);
+    assert.deepEqual(got, [
+      ['app/config.py', 2, first, 'Test Author <author@example.test>'],
+      ['tmp/creds.txt', 1, added, 'Test Author <author@example.test>'],
+    ]);
+    assert.equal(r.git.commits.length, 10);
+    assert.match(r.git.summary, /^scanned 10 commits/);
+    assert.equal(lines.at(-1), r.git.summary);
+  });
+
+  test('diff: a PR adding a secret in a Kubernetes Secret (base64) and in an archive', async () => {
+    const dir = repo();
+    const base = commit(dir, { 'README.md': 'hello\n' });
+    const key = fakeKeyId(13);
+    const manifest = [
+      'apiVersion: v1',
+      'kind: Secret',
+      'data:',
+      `  key_id: ${Buffer.from(key).toString('base64')}`,
+      '',
+    ].join('\n');
+    const head = commit(dir, { 'k8s/secret.yaml': manifest });
+    const r = await scanGit({ root: dir, mode: 'diff', base, head, policy: testPolicy, threads: 1 });
+    assert.deepEqual(
+      r.findings.map((f) => [f.file, f.line, f.decoded, f.commit]),
+      [['k8s/secret.yaml', 4, 'base64', head]],
+    );
   });
 });

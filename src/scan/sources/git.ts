@@ -4,7 +4,10 @@
 // below (PatchParser, parseRawLog, CatFileParser, unquoteCPath), which the tests drive with captured output.
 // A git command that fails is an error (GitError), never an empty scan.
 import { execFile, spawn } from 'node:child_process';
-import type { Finding } from '../types.ts';
+import { scan } from '../index.ts';
+import type { ScanPolicy } from '../policy.ts';
+import { createProgress } from '../progress.ts';
+import type { Finding, ScanResult } from '../types.ts';
 import type { ScanItem } from './types.ts';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -1010,4 +1013,66 @@ export async function* catFile(
     if (child.exitCode === null && !child.stdout.readableEnded) child.kill();
   }
   await done;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// One call for the CLI and the action
+
+export interface GitScanOptions extends Omit<GitSourceOptions, 'onProgress'> {
+  policy: ScanPolicy;
+  threads?: number;
+  /** Progress lines every `progressIntervalMs` (default 5 s) and the one-line total. */
+  onProgressLine?: (line: string) => void;
+  progressIntervalMs?: number;
+}
+
+export interface GitScanResult extends ScanResult {
+  git: {
+    mode: 'diff' | 'history';
+    /** Every commit in scope (cached ones included): what a clean scan lets the cache vouch for. */
+    commits: string[];
+    range?: ResolvedRange;
+    stats: GitSourceStats;
+    /** The one-line total. */
+    summary: string;
+  };
+}
+
+/** Opens the git source, scans it with the engine, keeps each secret once at its first commit. */
+export async function scanGit(opts: GitScanOptions): Promise<GitScanResult> {
+  const log = opts.onProgressLine ?? (() => {});
+  const progress = createProgress({
+    log,
+    ...(opts.progressIntervalMs !== undefined ? { intervalMs: opts.progressIntervalMs } : {}),
+  });
+  const source = await openGitSource({
+    ...opts,
+    onProgress: (p) => progress.update({ done: p.commitsDone, total: p.commitsTotal, bytes: p.bytes }),
+  });
+  const result = await scan({
+    root: opts.root,
+    items: source.items,
+    policy: opts.policy,
+    ...(opts.threads !== undefined ? { threads: opts.threads } : {}),
+    ...(opts.onWarning ? { onWarning: opts.onWarning } : {}),
+  });
+  const st = source.stats;
+  const extra = [
+    st.commitsSkipped > 0 ? `${st.commitsSkipped.toLocaleString('en-US')} commits already scanned (cache)` : '',
+    st.duplicateBlobs > 0 ? `${st.duplicateBlobs.toLocaleString('en-US')} repeated blobs skipped` : '',
+    st.skippedLarge > 0 ? `${st.skippedLarge} too large` : '',
+    st.missing > 0 ? `${st.missing} missing objects` : '',
+  ].filter(Boolean);
+  const summary = progress.finish(extra.join(', ') || undefined);
+  return {
+    ...result,
+    findings: source.finish(result.findings),
+    git: {
+      mode: source.mode,
+      commits: source.commits,
+      ...(source.range ? { range: source.range } : {}),
+      stats: st,
+      summary,
+    },
+  };
 }
