@@ -24,6 +24,7 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { parse, TomlError } from 'smol-toml';
 import { defaultPolicy, type ScanPolicy } from './policy.ts';
+import { scanBuffer } from './index.ts';
 import { loadRegexEngine, type Pattern, type RegexEngine } from './regex/index.ts';
 import type { Rule, Severity } from './types.ts';
 
@@ -218,36 +219,10 @@ export function countGroups(pattern: string): number {
   return n;
 }
 
-/** Shannon entropy in bits per character. */
-export function shannonEntropy(s: string): number {
-  const chars = [...s];
-  if (chars.length === 0) return 0;
-  const counts = new Map<string, number>();
-  for (const c of chars) counts.set(c, (counts.get(c) ?? 0) + 1);
-  let h = 0;
-  for (const n of counts.values()) {
-    const p = n / chars.length;
-    h -= p * Math.log2(p);
-  }
-  return h;
-}
-
-/** The secret of each match of the rule in the text that passes the keyword and entropy checks. */
-export function ruleMatches(rule: Rule, compiled: Pattern, text: string): string[] {
-  const buf = Buffer.from(text, 'utf8');
-  const out: string[] = [];
-  for (const m of compiled.matchAll(buf)) {
-    const whole = buf.subarray(m.start, m.end).toString('utf8');
-    const lower = whole.toLowerCase();
-    if (rule.keywords.length && !rule.keywords.some((k) => lower.includes(k))) continue;
-    const g = rule.secretGroup ?? (m.groups.length > 1 ? 1 : 0);
-    const span = g === 0 ? ([m.start, m.end] as const) : m.groups[g];
-    if (!span) continue;
-    const secret = buf.subarray(span[0], span[1]).toString('utf8');
-    if (rule.entropy !== undefined && shannonEntropy(secret) < rule.entropy) continue;
-    out.push(secret);
-  }
-  return out;
+/** How many findings of the rule the engine reports in an example (the same filters as a real scan). */
+function exampleHits(rule: Rule, example: string, maxFileSize: number): number {
+  const policy: ScanPolicy = { rules: [rule], ignorePaths: [], allowRegexes: [], stopwords: [], maxFileSize };
+  return scanBuffer(Buffer.from(example, 'utf8'), 'example', policy).filter((f) => f.ruleId === rule.id).length;
 }
 
 const TOP_KEYS = ['rules', 'allow', 'max-file-size'] as const;
@@ -419,7 +394,7 @@ export function parseConfig(text: string, file: string, options: ParseOptions = 
           fail([...at, 'case-insensitive'], `expected true or false, got ${typeName(caseInsensitive)}`);
         }
         const pattern = str(t.pattern, [...at, 'pattern'], 'an RE2 pattern string');
-        const compiled = compile(pattern, [...at, 'pattern'], who, caseInsensitive === true);
+        compile(pattern, [...at, 'pattern'], who, caseInsensitive === true);
         const groups = countGroups(pattern);
         const rule: Rule = {
           id,
@@ -451,17 +426,20 @@ export function parseConfig(text: string, file: string, options: ParseOptions = 
         if (t.tp !== undefined) rule.examples.tp = strList(t.tp, [...at, 'tp'], 'true-positive examples');
         if (t.fp !== undefined) rule.examples.fp = strList(t.fp, [...at, 'fp'], 'false-positive examples');
         rule.examples.tp.forEach((ex, j) => {
-          if (ruleMatches(rule, compiled, ex).length === 0) {
+          if (exampleHits(rule, ex, policy.maxFileSize) === 0) {
             fail(
               [...at, 'tp', j],
-              `${who} does not match its true-positive example ${j + 1} (check the pattern, the keywords — every ` +
-                'match must contain one — and the entropy floor)',
+              `${who} finds nothing in its true-positive example ${j + 1} (check the pattern, the keywords — every ` +
+                'match must contain one — the entropy floor, and that the example is not a placeholder)',
             );
           }
         });
         rule.examples.fp.forEach((ex, j) => {
-          if (ruleMatches(rule, compiled, ex).length > 0) {
-            fail([...at, 'fp', j], `${who} matches its false-positive example ${j + 1}; tighten the pattern`);
+          if (exampleHits(rule, ex, policy.maxFileSize) > 0) {
+            fail(
+              [...at, 'fp', j],
+              `${who} reports a finding in its false-positive example ${j + 1}; tighten the pattern`,
+            );
           }
         });
         policy.rules.push(rule);
