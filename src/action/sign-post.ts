@@ -19,6 +19,9 @@ function parseKeyringState(text: string): KeyringInfo | undefined {
     const info: KeyringInfo = { dir: v.dir };
     if (typeof v.socketDir === 'string' && v.socketDir) info.socketDir = v.socketDir;
     if (typeof v.agentPid === 'number' && Number.isInteger(v.agentPid) && v.agentPid > 1) info.agentPid = v.agentPid;
+    if (typeof v.commandPid === 'number' && Number.isInteger(v.commandPid) && v.commandPid > 1) {
+      info.commandPid = v.commandPid;
+    }
     return info;
   } catch {
     return undefined;
@@ -56,6 +59,7 @@ export async function post(): Promise<PostReport> {
           const r = await cleanupKeyring(keyring.dir, {
             ...(keyring.socketDir ? { socketDir: keyring.socketDir } : {}),
             ...(keyring.agentPid !== undefined ? { agentPid: keyring.agentPid } : {}),
+            ...(keyring.commandPid !== undefined ? { commandPid: keyring.commandPid } : {}),
           });
           if (r.actions.length === 0) core.info(`Keyring ${keyring.dir}: already gone`);
           for (const a of r.actions) {

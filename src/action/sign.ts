@@ -533,7 +533,10 @@ export async function run(): Promise<void> {
               `GNUPGHOME=${keyring.info.dir}; git signs with ${keyring.fingerprint} (GIT_CONFIG_* for this command only)`,
             );
             core.info(`Running: ${inputs.run}`);
-            return keyring.runCommand(inputs.run, { cwd: workspace });
+            return keyring.runCommand(inputs.run, {
+              cwd: workspace,
+              onStart: (info) => core.saveState(STATE_KEYRING, JSON.stringify(info)),
+            });
           },
         );
         for (const a of cleanup.actions) core.info(`Teardown: ${a}`);

@@ -8,7 +8,7 @@
 // step calls cleanupKeyring(dir) with what was saved.
 
 import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { chmod, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 
@@ -287,6 +287,32 @@ export function processAlive(pid: number): boolean {
   return true;
 }
 
+/**
+ * Processes whose environment has GNUPGHOME=home (Linux /proc; [] elsewhere or when unreadable). The run command
+ * and everything it started inherit it, so this finds them even after they left the process group.
+ */
+export function processesUsingHome(home: string): number[] {
+  if (process.platform !== 'linux') return [];
+  const needle = `\0GNUPGHOME=${home}\0`;
+  const out: number[] = [];
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  for (const name of entries) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const env = `\0${readFileSync(`/proc/${name}/environ`, 'latin1')}`;
+      if (env.includes(needle) && processAlive(Number(name))) out.push(Number(name));
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return out;
+}
+
 /** Whether pid is a gpg-agent serving `home` (Linux: /proc/PID/cmdline; elsewhere: any live pid counts). */
 function isAgentFor(pid: number, home: string): boolean {
   if (!processAlive(pid)) return false;
@@ -308,6 +334,8 @@ export interface KeyringInfo {
   socketDir?: string;
   /** The agent's pid once it runs. */
   agentPid?: number;
+  /** The `run` command's pid (and process group) while it runs. */
+  commandPid?: number;
 }
 
 export interface KeyringOptions {
@@ -337,6 +365,8 @@ export interface RunCommandOptions {
   stdio?: SpawnOptions['stdio'];
   /** Extra environment for the command. */
   env?: Record<string, string>;
+  /** Called with the command's pid (= its process group) as soon as it started (save it as state). */
+  onStart?: (info: KeyringInfo) => void;
 }
 
 export interface CommandResult {
@@ -354,6 +384,8 @@ export interface CleanupResult {
   removed: boolean;
   /** An agent was running for it and was stopped. */
   agentKilled: boolean;
+  /** Processes of the `run` command that were still running and were killed. */
+  processesKilled: number;
   /** What was done, in words, for the log. */
   actions: string[];
 }
@@ -365,9 +397,9 @@ export interface CleanupResult {
  */
 export async function cleanupKeyring(
   dir: string,
-  hints: { socketDir?: string; agentPid?: number } = {},
+  hints: { socketDir?: string; agentPid?: number; commandPid?: number } = {},
 ): Promise<CleanupResult> {
-  const result: CleanupResult = { dir, removed: false, agentKilled: false, actions: [] };
+  const result: CleanupResult = { dir, removed: false, agentKilled: false, processesKilled: 0, actions: [] };
   if (!dir) return result;
   if (!basename(dir).startsWith(KEYRING_PREFIX)) {
     throw new KeyringError('setup', `refusing to remove ${dir}: it is not a jit-gpg keyring directory`);
@@ -375,6 +407,35 @@ export async function cleanupKeyring(
   const exists = existsSync(dir);
   const pidBefore = hints.agentPid ?? (exists ? await agentPid(dir) : undefined);
   const wasAgent = pidBefore !== undefined && isAgentFor(pidBefore, dir);
+  // the `run` command (and anything it started) if it outlived main: every process with this GNUPGHOME
+  const stray = new Set(processesUsingHome(dir).filter((p) => p !== pidBefore && p !== process.pid));
+  if (hints.commandPid !== undefined && process.platform !== 'linux' && processAlive(hints.commandPid)) {
+    stray.add(hints.commandPid);
+  }
+  if (hints.commandPid !== undefined && process.platform !== 'win32') {
+    const group = hints.commandPid;
+    if (processAlive(group) && stray.has(group)) {
+      try {
+        process.kill(-group, 'SIGKILL');
+      } catch {
+        // no such group
+      }
+    }
+  }
+  for (const pid of stray) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // gone
+    }
+  }
+  if (stray.size) {
+    for (let i = 0; i < 40 && [...stray].some(processAlive); i++) await new Promise((r) => setTimeout(r, 50));
+    result.processesKilled = [...stray].filter((p) => !processAlive(p)).length;
+    result.actions.push(
+      `killed ${stray.size} process(es) still running with this GNUPGHOME (pid ${[...stray].join(', ')})`,
+    );
+  }
   if (exists) {
     try {
       await runTool('gpgconf', ['--homedir', dir, '--kill', 'all'], { env: toolEnv(dir), timeoutMs: 15_000 });
@@ -553,6 +614,10 @@ export class EphemeralKeyring {
       stdio: options.stdio ?? 'inherit',
       detached: !isWin,
     });
+    if (child.pid !== undefined) {
+      this.info.commandPid = child.pid;
+      options.onStart?.({ ...this.info });
+    }
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout?.on('data', (c: Buffer) => out.push(c));
@@ -582,6 +647,7 @@ export class EphemeralKeyring {
       child.on('close', (code, signal) => {
         clearTimeout(ttlTimer);
         if (killTimer) clearTimeout(killTimer);
+        delete this.info.commandPid;
         // whatever the command left in its group (background jobs) goes too
         if (!isWin && child.pid) {
           try {
@@ -604,6 +670,7 @@ export class EphemeralKeyring {
     return cleanupKeyring(this.info.dir, {
       ...(this.info.socketDir ? { socketDir: this.info.socketDir } : {}),
       ...(this.info.agentPid !== undefined ? { agentPid: this.info.agentPid } : {}),
+      ...(this.info.commandPid !== undefined ? { commandPid: this.info.commandPid } : {}),
     });
   }
 }

@@ -18,6 +18,7 @@ import {
   type StepOptions,
   type StepResult,
 } from './harness.ts';
+import { processesUsingHome } from '../../src/sign/keyring.ts';
 import { type OidcIssuer, startOidcIssuer } from './services/oidc-issuer.ts';
 import { githubVaultOptions, startVaultStandIn, type VaultStandIn } from './services/vault.ts';
 
@@ -379,11 +380,13 @@ describe('sign action (dist through the runner harness)', {
       oidc: { requestUrl: issuer.requestUrl, requestToken: issuer.requestToken },
       secrets: allSecrets(),
       timeoutMs: 60_000,
-      interrupt: ({ state }) => (state.keyring?.includes('agentPid') ? 'SIGKILL' : undefined),
+      interrupt: ({ state }) => (state.keyring?.includes('commandPid') ? 'SIGKILL' : undefined),
     });
     assertNoLeaks(r.main, r.post);
     assert.equal(r.main.signal, 'SIGKILL');
-    const saved = JSON.parse(r.main.state.keyring!) as { dir: string; agentPid: number };
+    const saved = JSON.parse(r.main.state.keyring!) as { dir: string; agentPid: number; commandPid: number };
+    assert.match(r.post!.log, /killed 1 process\(es\) still running with this GNUPGHOME/);
+    assert.deepEqual(processesUsingHome(saved.dir), [], 'the run command (sleep) is gone too');
     assert.equal(r.post?.exitCode, 0, r.post?.log);
     assert.match(r.post!.log, /did not finish/);
     assert.match(r.post!.log, /stopped gpg-agent \(pid \d+\)/);

@@ -16,6 +16,7 @@ import {
   parseColonKeys,
   parseTtl,
   processAlive,
+  processesUsingHome,
   selectSigningKey,
   withEphemeralKeyring,
 } from '../../src/sign/keyring.ts';
@@ -282,6 +283,27 @@ describe('with real gpg', { skip: !gpgAvailable() && 'gpg or git missing' }, () 
     assert.equal(existsSync(dir), false);
   });
 
+  it('cleanupKeyring from outside (a post step) kills a command still running with the home', async () => {
+    const k = await EphemeralKeyring.create({ tempRoot: root, ttlSeconds: 60 });
+    await k.importKey(readKey('ed25519.sec.asc'));
+    let started: number | undefined;
+    const running = k.runCommand('sleep 30 & sleep 30; wait', {
+      stdio: 'ignore',
+      onStart: (info) => {
+        started = info.commandPid;
+      },
+    });
+    assert.ok(started);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.ok(processesUsingHome(k.info.dir).length >= 2);
+    const r = await cleanupKeyring(k.info.dir, { commandPid: started! });
+    assert.ok(r.processesKilled >= 2, JSON.stringify(r));
+    assert.equal(r.agentKilled, true);
+    assert.equal((await running).signal, 'SIGKILL');
+    assert.deepEqual(processesUsingHome(k.info.dir), []);
+    assert.equal(existsSync(k.info.dir), false);
+  });
+
   it('cleanupKeyring: kills a live agent, removes the dir, is idempotent, refuses foreign paths', async () => {
     const k = await EphemeralKeyring.create({ tempRoot: root, ttlSeconds: 30 });
     await k.importKey(readKey('ed25519.sec.asc'));
@@ -293,7 +315,10 @@ describe('with real gpg', { skip: !gpgAvailable() && 'gpg or git missing' }, () 
     assert.equal(first.agentKilled, true);
     assert.equal(pidAlive(pid), false);
     const second = await cleanupKeyring(k.info.dir);
-    assert.deepEqual([second.removed, second.agentKilled, second.actions], [false, false, []]);
+    assert.deepEqual(
+      [second.removed, second.agentKilled, second.processesKilled, second.actions],
+      [false, false, 0, []],
+    );
     await assert.rejects(cleanupKeyring(root), /not a jit-gpg keyring/);
     assert.ok(existsSync(root));
   });
