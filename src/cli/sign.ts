@@ -1,10 +1,210 @@
-// `jit-gpg sign`: placeholder until the sign command lands; keeps the dispatcher honest (exit 2, clear message).
-import { type CliIO, UsageError } from './io.ts';
+// `jit-gpg sign`: the signing action's library outside Actions. The key comes from a file, stdin, or Vault
+// (with the runner's OIDC token, or a JWT from another CI system); signatures are verified before success.
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { Readable } from 'node:stream';
+import { loadSigningKey, MAX_KEY_BYTES } from '../sign/key.ts';
+import { writeSignedManifest } from '../sign/manifest.ts';
+import { oidcAvailable, requestIdToken } from '../sign/oidc.ts';
+import { isHashName } from '../sign/packet.ts';
+import { ciNotations } from '../sign/provenance.ts';
+import { createVaultProvider } from '../sign/providers/vault.ts';
+import { type SignedFile, signFiles, writePublicFile } from '../sign/signer.ts';
+import { verifyFiles } from '../sign/verify.ts';
+import { parseFlags } from './args.ts';
+import { type CliIO, EXIT, UsageError } from './io.ts';
+
+export const SIGN_USAGE = `Usage: jit-gpg sign [options] FILES...
+
+Writes a detached signature next to each file (FILE.asc, or FILE.sig with --no-armor), verifies them, and
+prints the key's fingerprint. The key is used in memory and never written anywhere.
+
+Key source (one of):
+  --key-file FILE|-          armored (or base64 of armored) private key; - reads stdin
+  --vault-url URL            fetch it from Vault with a JWT (GitHub OIDC when available, else --jwt-file/--jwt-env)
+    --vault-role ROLE  --vault-secret PATH  [--vault-auth-mount jwt] [--vault-namespace NS]
+    [--vault-key-field private_key] [--vault-passphrase-field passphrase] [--vault-ca-cert FILE]
+    [--audience jit-gpg] [--jwt-file FILE | --jwt-env NAME]
+
+Options:
+  --passphrase-fd N          read the passphrase from file descriptor N (e.g. 3<pass.txt)
+  --passphrase-env NAME      read the passphrase from environment variable NAME
+  --fingerprint FPR          refuse any key or subkey but this one
+  --no-armor                 binary .sig signatures instead of armored .asc
+  --hash sha256|sha384|sha512   signature hash (default sha256; P-384 keys default to sha384)
+  --checksums NAME           write a sha256sum manifest NAME beside the first file, and sign it
+  --notation NAME@DOMAIN=VALUE   add a notation (repeatable); GitHub Actions provenance is added automatically
+  --public-key-out FILE      write the armored public key here
+  -h, --help
+`;
+
+async function readBounded(stream: Readable, limit: number, what: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new UsageError(`sign: ${what} is larger than ${limit} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** A passphrase from a descriptor or variable: one trailing newline is dropped (as `gpg --passphrase-fd` does). */
+async function readPassphrase(fd: string | undefined, envName: string | undefined, io: CliIO) {
+  if (fd !== undefined && envName !== undefined) {
+    throw new UsageError('sign: use either --passphrase-fd or --passphrase-env, not both');
+  }
+  if (fd !== undefined) {
+    const n = Number(fd);
+    if (!Number.isInteger(n) || n < 0)
+      throw new UsageError(`sign: --passphrase-fd needs a descriptor number (got "${fd}")`);
+    const buf = await readBounded(createReadStream('', { fd: n, autoClose: true }), 64 * 1024, 'the passphrase');
+    return buf.toString('utf8').replace(/\r?\n$/, '');
+  }
+  if (envName !== undefined) {
+    const value = io.env[envName];
+    if (value === undefined) throw new UsageError(`sign: --passphrase-env ${envName}: the variable is not set`);
+    return value;
+  }
+  return undefined;
+}
+
+function parseNotations(values: string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const v of values ?? []) {
+    const eq = v.indexOf('=');
+    const name = eq > 0 ? v.slice(0, eq) : '';
+    if (!/^[^@=\s]+@[^@=\s]+$/.test(name)) {
+      throw new UsageError(`sign: --notation wants NAME@DOMAIN=VALUE (got "${v}")`);
+    }
+    out[name] = v.slice(eq + 1);
+  }
+  return out;
+}
 
 export async function signCommand(argv: string[], io: CliIO): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    io.stdout.write('Usage: jit-gpg sign ... (not available in this build yet)\n');
-    return 0;
+  const { values: f, positionals } = parseFlags('sign', argv, {
+    'key-file': { type: 'string' },
+    'passphrase-fd': { type: 'string' },
+    'passphrase-env': { type: 'string' },
+    fingerprint: { type: 'string' },
+    'no-armor': { type: 'boolean' },
+    hash: { type: 'string' },
+    checksums: { type: 'string' },
+    notation: { type: 'string', multiple: true },
+    'public-key-out': { type: 'string' },
+    'vault-url': { type: 'string' },
+    'vault-role': { type: 'string' },
+    'vault-secret': { type: 'string' },
+    'vault-auth-mount': { type: 'string' },
+    'vault-namespace': { type: 'string' },
+    'vault-key-field': { type: 'string' },
+    'vault-passphrase-field': { type: 'string' },
+    'vault-ca-cert': { type: 'string' },
+    audience: { type: 'string' },
+    'jwt-file': { type: 'string' },
+    'jwt-env': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (f.help) {
+    io.stdout.write(SIGN_USAGE);
+    return EXIT.ok;
   }
-  throw new UsageError('sign: not available in this build yet');
+  if (positionals.length === 0) throw new UsageError('sign: name at least one file to sign');
+  if (Boolean(f['key-file']) === Boolean(f['vault-url'])) {
+    throw new UsageError('sign: give exactly one key source: --key-file FILE|- or --vault-url URL');
+  }
+  if (f.hash !== undefined && !isHashName(f.hash)) {
+    throw new UsageError(`sign: --hash must be sha256, sha384 or sha512 (got "${f.hash}")`);
+  }
+  const files = positionals.map((p) => resolve(io.cwd, p));
+  for (const file of files) {
+    const s = await stat(file).catch(() => undefined);
+    if (!s?.isFile()) throw new UsageError(`sign: ${file} is not a readable file`);
+  }
+  const notations = { ...ciNotations(io.env), ...parseNotations(f.notation) };
+
+  let armoredKey: string | Buffer;
+  let passphrase = await readPassphrase(f['passphrase-fd'], f['passphrase-env'], io);
+  if (f['key-file']) {
+    armoredKey =
+      f['key-file'] === '-'
+        ? await readBounded(io.stdin, MAX_KEY_BYTES, 'the key on stdin')
+        : await readFile(resolve(io.cwd, f['key-file'])).catch((e: NodeJS.ErrnoException) => {
+            throw new UsageError(`sign: cannot read --key-file ${f['key-file']}: ${e.code ?? e.message}`);
+          });
+  } else {
+    for (const need of ['vault-role', 'vault-secret'] as const) {
+      if (!f[need]) throw new UsageError(`sign: --vault-url needs --${need}`);
+    }
+    const jwt = await cliJwt(f['jwt-file'], f['jwt-env'], f.audience, io);
+    const provider = createVaultProvider({
+      url: f['vault-url']!,
+      role: f['vault-role']!,
+      secret: f['vault-secret']!,
+      ...(f['vault-auth-mount'] ? { authMount: f['vault-auth-mount'] } : {}),
+      ...(f['vault-namespace'] ? { namespace: f['vault-namespace'] } : {}),
+      ...(f['vault-key-field'] ? { keyField: f['vault-key-field'] } : {}),
+      ...(f['vault-passphrase-field'] ? { passphraseField: f['vault-passphrase-field'] } : {}),
+      ...(f['vault-ca-cert'] ? { caCertPath: resolve(io.cwd, f['vault-ca-cert']) } : {}),
+      log: (m) => io.stderr.write(`${m}\n`),
+    });
+    const material = await provider.fetchKey(jwt);
+    await material.release();
+    armoredKey = material.armoredKey;
+    passphrase ??= material.passphrase;
+  }
+
+  const key = await loadSigningKey({
+    key: armoredKey,
+    ...(passphrase !== undefined ? { passphrase } : {}),
+    ...(f.fingerprint ? { fingerprint: f.fingerprint } : {}),
+  });
+  armoredKey = '';
+  passphrase = undefined;
+  let signed: SignedFile[];
+  try {
+    const common = {
+      key,
+      armor: !f['no-armor'],
+      notations,
+      ...(f.hash ? { hash: f.hash as 'sha256' } : {}),
+    };
+    signed = await signFiles({ ...common, files });
+    if (f.checksums) {
+      const manifestPath = join(dirname(files[0]!), basename(f.checksums));
+      signed.push(await writeSignedManifest({ ...common, manifestPath, entries: signed }));
+    }
+  } finally {
+    key.destroy();
+  }
+  if (f['public-key-out']) await writePublicFile(resolve(io.cwd, f['public-key-out']), key.publicKeyArmored);
+
+  const results = await verifyFiles({ publicKey: key.publicKeyArmored, files: signed.map((s) => s.path) });
+  const bad = results.filter((r) => !r.valid);
+  for (const s of signed) io.stdout.write(`signed ${s.path} -> ${s.signature}  sha256:${s.sha256}\n`);
+  io.stdout.write(`key ${key.fingerprint} (${key.algorithmLabel}) ${key.userIds[0] ?? ''}\n`);
+  if (bad.length) {
+    for (const r of bad) io.stderr.write(`jit-gpg: sign: ${r.file}: self-verification failed: ${r.error}\n`);
+    return EXIT.findings;
+  }
+  return EXIT.ok;
+}
+
+/** The JWT for Vault: a file or variable from the CI system, else the GitHub runner's OIDC token. */
+async function cliJwt(file: string | undefined, envName: string | undefined, audience: string | undefined, io: CliIO) {
+  if (file) return (await readFile(resolve(io.cwd, file), 'utf8')).trim();
+  if (envName) {
+    const v = io.env[envName];
+    if (!v) throw new UsageError(`sign: --jwt-env ${envName}: the variable is not set`);
+    return v.trim();
+  }
+  if (!oidcAvailable(io.env)) {
+    throw new UsageError(
+      'sign: Vault needs a JWT: pass --jwt-file/--jwt-env, or run in GitHub Actions with `permissions: id-token: write`',
+    );
+  }
+  const { token } = await requestIdToken({ env: io.env, ...(audience ? { audience } : {}) });
+  return token;
 }

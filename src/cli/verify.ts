@@ -1,10 +1,62 @@
-// `jit-gpg verify`: placeholder until the verify command lands; keeps the dispatcher honest (exit 2, clear message).
-import { type CliIO, UsageError } from './io.ts';
+// `jit-gpg verify`: checks detached signatures against a public key, for consumers of signed releases.
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { verifyFile } from '../sign/verify.ts';
+import { readPublicKeys } from '../sign/verify.ts';
+import { parseFlags } from './args.ts';
+import { type CliIO, EXIT, UsageError } from './io.ts';
+
+export const VERIFY_USAGE = `Usage: jit-gpg verify --public-key FILE [options] FILES...
+
+Verifies FILE.asc (or FILE.sig) for each file. Exit 0 when every file has a good signature, 1 otherwise.
+
+Options:
+  --public-key FILE     armored or binary public key(s)
+  --signature FILE      the signature, when verifying one file whose signature is elsewhere
+  --fingerprint FPR     only signatures by this key or subkey count
+  --json                print results as JSON
+  -h, --help
+`;
 
 export async function verifyCommand(argv: string[], io: CliIO): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    io.stdout.write('Usage: jit-gpg verify ... (not available in this build yet)\n');
-    return 0;
+  const { values: f, positionals } = parseFlags('verify', argv, {
+    'public-key': { type: 'string' },
+    signature: { type: 'string' },
+    fingerprint: { type: 'string' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (f.help) {
+    io.stdout.write(VERIFY_USAGE);
+    return EXIT.ok;
   }
-  throw new UsageError('verify: not available in this build yet');
+  if (!f['public-key']) throw new UsageError('verify: --public-key FILE is required');
+  if (positionals.length === 0) throw new UsageError('verify: name at least one file to verify');
+  if (f.signature && positionals.length > 1) throw new UsageError('verify: --signature goes with exactly one file');
+  const keyBytes = await readFile(resolve(io.cwd, f['public-key'])).catch((e: NodeJS.ErrnoException) => {
+    throw new UsageError(`verify: cannot read --public-key ${f['public-key']}: ${e.code ?? e.message}`);
+  });
+  const keys = await readPublicKeys(keyBytes);
+  const results = [];
+  for (const p of positionals) {
+    results.push(
+      await verifyFile({
+        publicKey: keys,
+        file: resolve(io.cwd, p),
+        ...(f.signature ? { signature: resolve(io.cwd, f.signature) } : {}),
+        ...(f.fingerprint ? { fingerprint: f.fingerprint } : {}),
+      }),
+    );
+  }
+  if (f.json) io.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+  else {
+    for (const r of results) {
+      if (r.valid) {
+        io.stdout.write(`good  ${r.file}  by ${r.signerFingerprint} ${r.userIds?.[0] ?? ''}\n`);
+        for (const [k, v] of Object.entries(r.notations)) io.stdout.write(`      ${k}=${v}\n`);
+        for (const w of r.warnings) io.stdout.write(`      warning: ${w}\n`);
+      } else io.stdout.write(`BAD   ${r.file}  ${r.error ?? ''}\n`);
+    }
+  }
+  return results.every((r) => r.valid) ? EXIT.ok : EXIT.findings;
 }
