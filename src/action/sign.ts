@@ -11,11 +11,18 @@
 //   keyring        JSON {dir, socketDir?, agentPid?} saved BEFORE the key is imported for `run`; emptied after
 //                  the directory is removed.
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { glob, mkdir, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import * as core from '@actions/core';
 import { loadSigningKey, normalizeFingerprint, type SigningKey } from '../sign/key.ts';
-import { type CommandResult, parseTtl, withEphemeralKeyring } from '../sign/keyring.ts';
+import {
+  type CommandResult,
+  cleanupKeyring,
+  type KeyringInfo,
+  parseTtl,
+  withEphemeralKeyring,
+} from '../sign/keyring.ts';
 import { writeSignedManifest } from '../sign/manifest.ts';
 import { describeClaims, type OidcClaims, requestIdToken } from '../sign/oidc.ts';
 import { ciNotations } from '../sign/provenance.ts';
@@ -333,8 +340,67 @@ async function writeSummary(audit: Audit, auditPath: string | undefined): Promis
   }
 }
 
+/**
+ * On cancel the runner sends SIGINT, then SIGTERM 7.5 s later, then kills. Use that time: stop the `run` command,
+ * the agent and the keyring, revoke a live Vault token, and exit. (The post step checks again afterwards.)
+ */
+function onCancel(cleanup: () => Promise<void>): () => void {
+  let busy = false;
+  const handler = (signal: NodeJS.Signals) => {
+    if (busy) return;
+    busy = true;
+    core.error(`jit-gpg: cancelled (${signal}); removing the keyring and revoking the Vault token before exiting`);
+    const hard = setTimeout(() => process.exit(1), 6000);
+    cleanup()
+      .catch(() => undefined)
+      .finally(() => {
+        clearTimeout(hard);
+        process.exit(1);
+      });
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return () => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  };
+}
+
 /** The main step. Never throws: failures end in core.setFailed("jit-gpg: …"). */
 export async function run(): Promise<void> {
+  let liveKeyring: KeyringInfo | undefined;
+  let liveMaterial: KeyMaterial | undefined;
+  const removeHandlers = onCancel(async () => {
+    if (liveKeyring) {
+      const r = await cleanupKeyring(liveKeyring.dir, liveKeyring);
+      for (const a of r.actions) core.info(`Teardown: ${a}`);
+      if (!existsSync(liveKeyring.dir)) core.saveState(STATE_KEYRING, '');
+    }
+    if (liveMaterial && !liveMaterial.released()) {
+      await liveMaterial.release();
+      if (liveMaterial.released()) core.saveState(STATE_VAULT, '');
+    }
+  });
+  try {
+    await runMain({
+      setKeyring: (i) => {
+        liveKeyring = i;
+      },
+      setMaterial: (m) => {
+        liveMaterial = m;
+      },
+    });
+  } finally {
+    removeHandlers();
+  }
+}
+
+interface Live {
+  setKeyring(info: KeyringInfo | undefined): void;
+  setMaterial(m: KeyMaterial): void;
+}
+
+async function runMain(live: Live): Promise<void> {
   const workspace = resolve(process.env.GITHUB_WORKSPACE || process.cwd());
   const runnerTemp = process.env.RUNNER_TEMP || join(workspace, '..', '_temp');
   let material: KeyMaterial | undefined;
@@ -426,6 +492,7 @@ export async function run(): Promise<void> {
       fetchedAt = new Date();
       maskSecret(m.armoredKey);
       maskSecret(m.passphrase);
+      live.setMaterial(m);
       if (m.released()) core.saveState(STATE_VAULT, '');
       core.info(`Key fetched at ${fetchedAt.toISOString()} from ${m.source}`);
       return m;
@@ -462,7 +529,10 @@ export async function run(): Promise<void> {
     const signed: SignedFile[] = [];
     let manifest: SignedFile | undefined;
     let manifestPath: string | undefined;
-    const publicKeyPath = join(outDir, PUBLIC_KEY_NAME);
+    // beside the artifacts; with only `run`, in RUNNER_TEMP so the checkout stays clean (release tools check it)
+    const publicKeyPath = files.length
+      ? join(outDir, PUBLIC_KEY_NAME)
+      : join(runnerTemp, `jit-gpg-${signingKey.keyId}.pub.asc`);
     if (files.length) {
       await core.group(`Sign ${files.length} file(s)`, async () => {
         for (const n of Object.entries(notations)) core.info(`Notation ${n[0]}=${n[1]}`);
@@ -525,8 +595,14 @@ export async function run(): Promise<void> {
             ttlSeconds: remaining,
             fingerprint: signingKey.fingerprint,
             log: (m) => core.info(m),
-            onPrepared: (info) => core.saveState(STATE_KEYRING, JSON.stringify(info)),
-            onImported: (info) => core.saveState(STATE_KEYRING, JSON.stringify(info)),
+            onPrepared: (info) => {
+              live.setKeyring(info);
+              core.saveState(STATE_KEYRING, JSON.stringify(info));
+            },
+            onImported: (info) => {
+              live.setKeyring(info);
+              core.saveState(STATE_KEYRING, JSON.stringify(info));
+            },
           },
           async (keyring) => {
             core.info(
@@ -535,10 +611,14 @@ export async function run(): Promise<void> {
             core.info(`Running: ${inputs.run}`);
             return keyring.runCommand(inputs.run, {
               cwd: workspace,
-              onStart: (info) => core.saveState(STATE_KEYRING, JSON.stringify(info)),
+              onStart: (info) => {
+                live.setKeyring(info);
+                core.saveState(STATE_KEYRING, JSON.stringify(info));
+              },
             });
           },
         );
+        live.setKeyring(undefined);
         for (const a of cleanup.actions) core.info(`Teardown: ${a}`);
         if (cleanup.removed) core.saveState(STATE_KEYRING, '');
         return result;

@@ -18,6 +18,7 @@ import {
   type StepOptions,
   type StepResult,
 } from './harness.ts';
+import { commonDir, displayPath, errorText, maskSecret, readInputs, resolveFiles } from '../../src/action/sign.ts';
 import { processesUsingHome } from '../../src/sign/keyring.ts';
 import { type OidcIssuer, startOidcIssuer } from './services/oidc-issuer.ts';
 import { githubVaultOptions, startVaultStandIn, type VaultStandIn } from './services/vault.ts';
@@ -68,6 +69,75 @@ function agentsUnder(path: string): number[] {
   }
   return out;
 }
+
+describe('sign action adapter helpers (no dist needed)', () => {
+  const inputsFrom = (values: Record<string, string>) => (name: string) => values[name] ?? '';
+  const base = { 'vault-url': 'https://vault.example', 'vault-role': 'r', 'vault-secret': 'secret/data/x', files: 'a' };
+  it('reads inputs with their defaults', () => {
+    const i = readInputs(inputsFrom({ ...base, files: 'dist/*\n\n# comment\n!dist/*.tmp' }));
+    assert.deepEqual(
+      [
+        i.provider,
+        i.audience,
+        i.vaultAuthMount,
+        i.vaultKeyField,
+        i.vaultPassphraseField,
+        i.armor,
+        i.ttl,
+        i.ifNoFilesFound,
+      ],
+      ['vault', 'jit-gpg', 'jwt', 'private_key', 'passphrase', true, 300, 'error'],
+    );
+    assert.deepEqual(i.files, ['dist/*', '!dist/*.tmp']);
+  });
+  it('refuses bad inputs with the input name and what to write', () => {
+    const bad: [Record<string, string>, RegExp][] = [
+      [{ provider: 'aws' }, /provider "aws" is not supported/],
+      [{ 'vault-url': '' }, /vault-url is required/],
+      [{ armor: 'yes' }, /armor must be true/],
+      [{ 'if-no-files-found': 'fail' }, /if-no-files-found must be error, warn or ignore/],
+      [{ ttl: '0' }, /out of range/],
+      [{ ttl: '5m' }, /whole number/],
+      [{ fingerprint: 'xyz' }, /fingerprint: /],
+      [{ checksums: '../SUMS' }, /checksums must be a file name/],
+      [{ files: '', run: '' }, /nothing to do/],
+    ];
+    for (const [override, pattern] of bad) {
+      assert.throws(() => readInputs(inputsFrom({ ...base, ...override })), pattern, JSON.stringify(override));
+    }
+  });
+  it('resolves globs to sorted files, applies negations, leaves out its own outputs', async () => {
+    const job = createJob();
+    try {
+      const d = join(job.workspace, 'dist');
+      mkdirSync(join(d, 'sub'), { recursive: true });
+      for (const f of ['a.tgz', 'a.tgz.asc', 'b.zip', 'b.tmp', 'SHA256SUMS', 'SHA256SUMS.asc', 'signing-key.pub.asc']) {
+        writeFileSync(join(d, f), f);
+      }
+      writeFileSync(join(d, 'sub', 'c.tgz'), 'c');
+      const files = await resolveFiles(['dist/**/*', '!dist/*.tmp'], job.workspace, { checksums: 'SHA256SUMS' });
+      assert.deepEqual(
+        files.map((f) => displayPath(f, job.workspace)),
+        ['dist/a.tgz', 'dist/b.zip', 'dist/sub/c.tgz'],
+      );
+      assert.equal(commonDir(files, job.workspace), d);
+      assert.equal(commonDir([], job.workspace), job.workspace);
+      assert.deepEqual(await resolveFiles(['nothing/*'], job.workspace), []);
+    } finally {
+      job.cleanup();
+    }
+  });
+  it('masks a multi-line secret whole and line by line; errors carry the prefix once', () => {
+    const seen: string[] = [];
+    maskSecret('-----BEGIN X-----\n  line one  \n\nline two\n', (v) => seen.push(v));
+    assert.deepEqual(seen.slice(1), ['-----BEGIN X-----', 'line one', 'line two']);
+    maskSecret(undefined, (v) => seen.push(v));
+    assert.equal(seen.length, 4);
+    assert.equal(errorText(new Error('boom')), 'jit-gpg: boom');
+    assert.equal(errorText(new Error('jit-gpg: boom')), 'jit-gpg: boom');
+    assert.equal(displayPath('/elsewhere/x', '/work'), '/elsewhere/x');
+  });
+});
 
 const keyringDirs = (job: Job) => readdirSync(job.runnerTemp).filter((n) => n.startsWith('jit-gpg-keyring-'));
 
@@ -362,6 +432,29 @@ describe('sign action (dist through the runner harness)', {
     assert.deepEqual(keyringDirs(job), []);
     assert.deepEqual(agentsUnder(job.runnerTemp), []);
     assert.equal(r.main.state.keyring, '');
+    // with only `run`, the public key goes to RUNNER_TEMP: the checkout stays clean for release tools
+    assert.equal(git('status', '--porcelain').toString(), '');
+    assert.ok(existsSync(r.main.outputs['public-key']!));
+  });
+
+  it('cancelled (SIGTERM) while run: holds the key: main cleans up itself before exiting', async () => {
+    const job = newJob(false);
+    const r = await runSign({
+      job,
+      inputs: baseInputs({ run: 'sleep 60' }),
+      oidc: { requestUrl: issuer.requestUrl, requestToken: issuer.requestToken },
+      secrets: allSecrets(),
+      timeoutMs: 60_000,
+      interrupt: ({ state }) => (state.keyring?.includes('commandPid') ? 'SIGTERM' : undefined),
+    });
+    assertNoLeaks(r.main, r.post);
+    assert.equal(r.main.exitCode, 1, r.main.log);
+    assert.match(r.main.log, /cancelled \(SIGTERM\)/);
+    assert.match(r.main.log, /Teardown: removed /);
+    assert.deepEqual(keyringDirs(job), []);
+    assert.deepEqual(agentsUnder(job.runnerTemp), []);
+    assert.equal(r.post?.exitCode, 0);
+    assert.match(r.post!.log, /Nothing to clean up|already gone/);
   });
 
   it('run: a command that outlives ttl is killed and the step fails', async () => {
