@@ -1,0 +1,350 @@
+// Private keys: PEM (PKCS#1 RSA, PKCS#8, encrypted PKCS#8, SEC1 EC, DSA), OpenSSH, SSH.com, PuTTY .ppk, PGP armored
+// private key blocks, JWK private keys and age identities. PEM bodies may sit in files as-is, indented in YAML
+// block scalars, or in JSON/env strings with `\n` escapes; the patterns accept all three.
+//
+// Examples are generated on first access (real, freshly generated test-only keys): nothing key-shaped is stored in
+// the sources.
+import { generateKeyPairSync } from 'node:crypto';
+import type { Rule, RuleExamples } from '../types.ts';
+import {
+  fakeAgeKey,
+  fixtureBytes,
+  fx,
+  type KeyFixtureKind,
+  keyFixture,
+  validateAgeSecretKey,
+  validateJwkPrivateKey,
+  validateOpenSshKey,
+  validatePemPrivateKey,
+  validatePgpPrivateKey,
+  validatePuttyKey,
+  validateSsh2Key,
+} from '../validate/structure.ts';
+
+const WINDOW = 16384;
+/** Characters of a PEM body and its headers, raw or `\n`-escaped. */
+const BODY = String.raw`[A-Za-z0-9+/=\s\\:,-]`;
+
+function pem(label: string): string {
+  return `-----BEGIN ${label}-----${BODY}{32,}?-----END ${label}-----`;
+}
+
+/** Replaces the base64 body of a PEM block with random base64 of the same size (parses as nothing). */
+function corrupt(text: string, seed: string): string {
+  return text.replace(
+    /\n([A-Za-z0-9+/]{64})\n/g,
+    () => `\n${fx(seed, 64, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/')}\n`,
+  );
+}
+
+function yamlBlock(name: string, text: string): string {
+  return `${name}: |\n${text
+    .trimEnd()
+    .split('\n')
+    .map((l) => `  ${l}`)
+    .join('\n')}\n`;
+}
+
+/** The usual syntaxes a key is pasted in: the file itself, a JSON string, a YAML block scalar, an env value. */
+function keySyntaxes(kind: KeyFixtureKind): string[] {
+  const k = keyFixture(kind);
+  return [k, `{"private_key": ${JSON.stringify(k)}}`, yamlBlock('tls_key', k), `SSH_KEY="${k.trimEnd()}"`];
+}
+
+function lazy(make: () => RuleExamples): RuleExamples {
+  let cached: RuleExamples | undefined;
+  return {
+    get tp() {
+      cached ??= make();
+      return cached.tp;
+    },
+    get fp() {
+      cached ??= make();
+      return cached.fp;
+    },
+  };
+}
+
+function pemFps(label: string, seed: string): string[] {
+  return [
+    keyFixture('public'),
+    keyFixture('certificate-like'),
+    `-----BEGIN ${label}-----\n<paste your private key here>\n-----END ${label}-----`,
+    `private_key: "-----BEGIN ${label}-----\\n...\\n-----END ${label}-----"`,
+    `-----BEGIN ${label}-----\n${fx(seed, 64, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/')}\n${fx(`${seed}2`, 40, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/')}\n-----END ${label}-----`,
+    `const key = process.env.PRIVATE_KEY; // -----BEGIN ${label}----- lives in the vault`,
+  ];
+}
+
+export const keyRules: Rule[] = [
+  {
+    id: 'rsa-private-key',
+    title: 'RSA private key (PKCS#1 PEM)',
+    severity: 'critical',
+    keywords: ['begin rsa private key'],
+    pattern: `(${pem('RSA PRIVATE KEY')})`,
+    window: WINDOW,
+    validate: validatePemPrivateKey,
+    requireValid: true,
+    help:
+      'A PKCS#1 RSA private key (`-----BEGIN RSA PRIVATE KEY-----`, also the legacy encrypted form with ' +
+      '`Proc-Type: 4,ENCRYPTED`). Reported only when node:crypto parses it (or, when encrypted, its headers and body ' +
+      'are well-formed); revoke it wherever its public half is trusted (authorized_keys, certificates, JWKS) and ' +
+      'issue a new one.',
+    examples: lazy(() => ({
+      tp: [...keySyntaxes('rsa'), keyFixture('rsa-encrypted')],
+      fp: [...pemFps('RSA PRIVATE KEY', 'rsa-fp'), corrupt(keyFixture('rsa'), 'rsa-corrupt')],
+    })),
+  },
+  {
+    id: 'pkcs8-private-key',
+    title: 'Private key (PKCS#8 PEM)',
+    severity: 'critical',
+    keywords: ['begin private key'],
+    pattern: `(${pem('PRIVATE KEY')})`,
+    window: WINDOW,
+    validate: validatePemPrivateKey,
+    requireValid: true,
+    help:
+      'An unencrypted PKCS#8 private key (`-----BEGIN PRIVATE KEY-----`: RSA, EC, Ed25519…). Reported only when ' +
+      'node:crypto parses it; remove it from the repository and history, revoke its certificate or registered ' +
+      'public key, and generate a new key in a secret store.',
+    examples: lazy(() => ({
+      tp: keySyntaxes('pkcs8'),
+      fp: pemFps('PRIVATE KEY', 'pk8-fp'),
+    })),
+  },
+  {
+    id: 'encrypted-private-key',
+    title: 'Encrypted private key (PKCS#8 PEM)',
+    severity: 'high',
+    keywords: ['begin encrypted private key'],
+    pattern: `(${pem('ENCRYPTED PRIVATE KEY')})`,
+    window: WINDOW,
+    validate: validatePemPrivateKey,
+    requireValid: true,
+    help:
+      'A passphrase-encrypted PKCS#8 private key (`-----BEGIN ENCRYPTED PRIVATE KEY-----`). Reported only when its ' +
+      'DER structure (algorithm identifier + encrypted data) is well-formed. The passphrase is often nearby: ' +
+      'rotate the key, and treat the passphrase as exposed too.',
+    examples: lazy(() => ({
+      tp: [
+        keyFixture('pkcs8-encrypted'),
+        `{"key": ${JSON.stringify(keyFixture('pkcs8-encrypted'))}}`,
+        yamlBlock('signing_key', keyFixture('pkcs8-encrypted')),
+      ],
+      fp: pemFps('ENCRYPTED PRIVATE KEY', 'epk8-fp'),
+    })),
+  },
+  {
+    id: 'ec-private-key',
+    title: 'EC private key (SEC1 PEM)',
+    severity: 'critical',
+    keywords: ['begin ec private key'],
+    pattern: `(${pem('EC PRIVATE KEY')})`,
+    window: WINDOW,
+    validate: validatePemPrivateKey,
+    requireValid: true,
+    help:
+      'An elliptic-curve private key in SEC1 form (`-----BEGIN EC PRIVATE KEY-----`). Reported only when ' +
+      'node:crypto parses it (or its legacy encryption headers are well-formed); revoke the certificate or ' +
+      'registered public key and issue a new key.',
+    examples: lazy(() => ({
+      tp: keySyntaxes('ec'),
+      fp: pemFps('EC PRIVATE KEY', 'ec-fp'),
+    })),
+  },
+  {
+    id: 'dsa-private-key',
+    title: 'DSA private key (PEM)',
+    severity: 'critical',
+    keywords: ['begin dsa private key'],
+    pattern: `(${pem('DSA PRIVATE KEY')})`,
+    window: WINDOW,
+    validate: validatePemPrivateKey,
+    requireValid: true,
+    help:
+      'A DSA private key in the traditional OpenSSL form (`-----BEGIN DSA PRIVATE KEY-----`). Reported only when ' +
+      'node:crypto parses it. DSA is deprecated: remove the key from wherever it is trusted and move to Ed25519.',
+    examples: lazy(() => ({
+      tp: [keyFixture('dsa'), JSON.stringify({ key: keyFixture('dsa') })],
+      fp: pemFps('DSA PRIVATE KEY', 'dsa-fp'),
+    })),
+  },
+  {
+    id: 'openssh-private-key',
+    title: 'OpenSSH private key',
+    severity: 'critical',
+    keywords: ['begin openssh private key'],
+    pattern: `(${pem('OPENSSH PRIVATE KEY')})`,
+    window: WINDOW,
+    validate: validateOpenSshKey,
+    requireValid: true,
+    help:
+      'An OpenSSH private key (`openssh-key-v1`). Reported only when the container parses (cipher, KDF, public ' +
+      'key, and matching check integers when unencrypted). Remove its public key from every authorized_keys, ' +
+      'deploy-key and CA list, then generate a new key with ssh-keygen.',
+    examples: lazy(() => ({
+      tp: keySyntaxes('openssh'),
+      fp: [
+        ...pemFps('OPENSSH PRIVATE KEY', 'ossh-fp'),
+        `ssh-ed25519 ${fx('ossh-pub', 68, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/')} dev@laptop`,
+      ],
+    })),
+  },
+  {
+    id: 'ssh2-encrypted-private-key',
+    title: 'SSH.com (SSH2) encrypted private key',
+    severity: 'high',
+    keywords: ['begin ssh2 encrypted private key'],
+    pattern: String.raw`(---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----[A-Za-z0-9+/=\s\\:,."-]{32,}?---- END SSH2 ENCRYPTED PRIVATE KEY ----)`,
+    window: WINDOW,
+    validate: validateSsh2Key,
+    requireValid: true,
+    help:
+      'A private key in the SSH.com / Tectia format. Reported only when the body carries the format magic and ' +
+      'its own length. Remove the public key from every server that trusts it and generate a new key.',
+    examples: lazy(() => {
+      const body = Buffer.concat([Buffer.alloc(8), fixtureBytes('ssh2', 120)]);
+      body.writeUInt32BE(0x3f6ff9eb, 0);
+      body.writeUInt32BE(body.length, 4);
+      const lines = body
+        .toString('base64')
+        .match(/.{1,70}/g)!
+        .join('\n');
+      const block = `---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----\nComment: "fixture key"\n${lines}\n---- END SSH2 ENCRYPTED PRIVATE KEY ----\n`;
+      const fakeBody = fixtureBytes('ssh2-fp', 128)
+        .toString('base64')
+        .match(/.{1,70}/g)!
+        .join('\n');
+      return {
+        tp: [block, `{"key": ${JSON.stringify(block)}}`],
+        fp: [
+          `---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----\n${fakeBody}\n---- END SSH2 ENCRYPTED PRIVATE KEY ----`,
+          `---- BEGIN SSH2 PUBLIC KEY ----\nComment: "fixture"\n${fakeBody}\n---- END SSH2 PUBLIC KEY ----`,
+        ],
+      };
+    }),
+  },
+  {
+    id: 'putty-private-key',
+    title: 'PuTTY private key (.ppk)',
+    severity: 'critical',
+    keywords: ['putty-user-key-file-'],
+    pattern: String.raw`(PuTTY-User-Key-File-[23]: [a-z0-9@.-]+(?:\r?\n|(?:\\r)?\\n)[\s\S]*?Private-MAC: ?[0-9a-f]{40,64})`,
+    window: WINDOW,
+    validate: validatePuttyKey,
+    requireValid: true,
+    help:
+      'A PuTTY private key file (PPK v2/v3). Reported only when its fields and line counts are consistent and, ' +
+      'when unencrypted, its Private-MAC verifies. Remove its public key from every server that trusts it and ' +
+      'generate a new key with puttygen.',
+    examples: lazy(() => {
+      const k = keyFixture('putty');
+      return {
+        tp: [k, `{"ppk": ${JSON.stringify(k)}}`, yamlBlock('ppk', k)],
+        fp: [
+          k.replace(/Private-MAC: ([0-9a-f]{8})/, (_, h: string) => `Private-MAC: ${[...h].reverse().join('')}`),
+          'PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: <your key>\nPublic-Lines: 2\n...\nPrivate-MAC: <mac>',
+          'Load the PuTTY-User-Key-File-2 header from your .ppk file in Pageant',
+        ],
+      };
+    }),
+  },
+  {
+    id: 'pgp-private-key-block',
+    title: 'PGP private key block',
+    severity: 'critical',
+    keywords: ['begin pgp private key block'],
+    pattern: String.raw`(-----BEGIN PGP PRIVATE KEY BLOCK-----[A-Za-z0-9+/=\s\\:,.()<>@'_-]{32,}?-----END PGP PRIVATE KEY BLOCK-----)`,
+    window: 65536,
+    validate: validatePgpPrivateKey,
+    requireValid: true,
+    help:
+      'An ASCII-armored OpenPGP secret key. Reported only when the armor is well-formed, its CRC-24 (if present) ' +
+      'matches and the first packet is a secret-key packet. Publish a revocation certificate for the key, remove ' +
+      'it from keyservers and signing setups, and generate a new one.',
+    examples: lazy(() => {
+      const k = keyFixture('pgp');
+      return {
+        tp: [k, `{"gpg_private_key": ${JSON.stringify(k)}}`, yamlBlock('GPG_PRIVATE_KEY', k)],
+        fp: [
+          k.replace(/\n=([A-Za-z0-9+/]{4})\n/, (_, c: string) => `\n=${c === 'AAAA' ? 'BBBB' : 'AAAA'}\n`),
+          k.replace(/PRIVATE KEY BLOCK/g, 'PUBLIC KEY BLOCK'),
+          '-----BEGIN PGP PRIVATE KEY BLOCK-----\n\n<paste the output of gpg --export-secret-keys --armor>\n-----END PGP PRIVATE KEY BLOCK-----',
+          `-----BEGIN PGP PRIVATE KEY BLOCK-----\n\n${fixtureBytes('pgp-fp', 96).toString('base64')}\n-----END PGP PRIVATE KEY BLOCK-----`,
+        ],
+      };
+    }),
+  },
+  {
+    id: 'jwk-private-key',
+    title: 'JWK private key',
+    severity: 'critical',
+    keywords: ['"kty"', '"d"'],
+    pattern: String.raw`(\{?[^{}]*?"(?:kty|d)"\s*:[^{}]{20,}\})`,
+    window: 8192,
+    validate: validateJwkPrivateKey,
+    help:
+      'A JSON Web Key with its private member `d` (RSA, EC or OKP). Validated when node:crypto imports it as a ' +
+      'private key; JWKs without `d` (public keys) are not reported. Remove it from the JWKS or configuration ' +
+      'that trusts its public half and rotate the key.',
+    examples: lazy(() => {
+      const okp = generateJwk();
+      const { d: _d, ...pub } = okp;
+      const ordered = { kty: okp['kty'], crv: okp['crv'], x: okp['x'], d: okp['d'] };
+      return {
+        tp: [
+          JSON.stringify(okp),
+          JSON.stringify(okp, null, 2),
+          `const jwk = ${JSON.stringify(ordered)};`,
+          JSON.stringify(ordered, null, 2),
+        ],
+        fp: [
+          JSON.stringify(pub),
+          JSON.stringify(pub, null, 2),
+          '{"kty": "RSA", "d": "<private exponent>", "n": "<modulus>", "e": "AQAB"}',
+          '{"d": "2026-01-01", "kty": "EC"}',
+        ],
+      };
+    }),
+  },
+  {
+    id: 'age-secret-key',
+    title: 'age secret key',
+    severity: 'critical',
+    keywords: ['age-secret-key-1'],
+    pattern: `(?:^|[^A-Za-z0-9_-])(AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58})(?:[^A-Za-z0-9]|$)`,
+    validate: validateAgeSecretKey,
+    requireValid: true,
+    help:
+      'An age X25519 identity (`AGE-SECRET-KEY-1…`, bech32). Reported only when its bech32 checksum verifies. ' +
+      'Anything encrypted to its recipient (`age1…`) is readable by whoever holds it: re-encrypt those files to a ' +
+      'new identity (age-keygen) and remove this one.',
+    examples: lazy(() => {
+      const k = fakeAgeKey('age-tp');
+      const bad = `${k.slice(0, -1)}${k.endsWith('Q') ? 'P' : 'Q'}`;
+      return {
+        tp: [
+          `# created: 2026-01-01T00:00:00Z\n# public key: age1${fx('age-pub', 58, 'qpzry9x8gf2tvdw0s3jn54khce6mua7l')}\n${k}`,
+          `SOPS_AGE_KEY=${k}`,
+          `sops:\n  age_key: "${k}"`,
+          `{"identity": "${k}"}`,
+        ],
+        fp: [
+          `SOPS_AGE_KEY=${bad}`,
+          'SOPS_AGE_KEY=AGE-SECRET-KEY-1QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ',
+          `recipient: age1${fx('age-pub', 58, 'qpzry9x8gf2tvdw0s3jn54khce6mua7l')}`,
+          'key_file: AGE-SECRET-KEY-1<your key>',
+        ],
+      };
+    }),
+  },
+];
+
+function generateJwk(): Record<string, string> {
+  for (;;) {
+    const jwk = generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' }) as Record<string, string>;
+    if (!/x{4,}|\*{3}|example|dummy/i.test(JSON.stringify(jwk))) return jwk;
+  }
+}

@@ -1,0 +1,1054 @@
+// Offline validators for structured secrets: private keys that parse (node:crypto), OpenSSH/PuTTY/PGP containers
+// that are well-formed, JWT header/payload JSON, age bech32 checksums, Docker `auth` base64 `user:pass`, and
+// passwords that are not placeholders. All synchronous and side-effect free: 'valid' proves the format, 'invalid'
+// drops the match, 'unknown' leaves it to the rule.
+//
+// Also the fixture helpers the rule files use to build fake, format-valid example values at run time, so no source
+// file holds a token-shaped literal or a private key.
+import {
+  createHash,
+  createHmac,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+} from 'node:crypto';
+import type { Validity } from '../types.ts';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Small helpers
+
+function shannon(s: string): number {
+  if (!s) return 0;
+  const counts = new Map<string, number>();
+  for (const c of s) counts.set(c, (counts.get(c) ?? 0) + 1);
+  let h = 0;
+  for (const n of counts.values()) {
+    const p = n / s.length;
+    h -= p * Math.log2(p);
+  }
+  return h;
+}
+
+function b64(s: string): Buffer | undefined {
+  const clean = s.replace(/\s+/g, '');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean) || clean.length % 4 === 1) return undefined;
+  return Buffer.from(clean, 'base64');
+}
+
+function b64url(s: string): Buffer | undefined {
+  if (!/^[A-Za-z0-9_-]*={0,2}$/.test(s) || s.length % 4 === 1) return undefined;
+  return Buffer.from(s.replace(/=+$/, ''), 'base64url');
+}
+
+function jsonObject(buf: Buffer | undefined): Record<string, unknown> | undefined {
+  if (!buf) return undefined;
+  try {
+    const v = JSON.parse(buf.toString('utf8')) as unknown;
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Printable ASCII/UTF-8 text without control characters. */
+function printable(s: string): boolean {
+  return s.length > 0 && !/[\u0000-\u001f\u007f\ufffd]/.test(s);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Placeholder passwords
+
+const PLACEHOLDER_PASSWORDS = new Set([
+  'password',
+  'passwd',
+  'pass',
+  'pwd',
+  'secret',
+  'changeme',
+  'changeit',
+  'admin',
+  'root',
+  'user',
+  'username',
+  'test',
+  'testing',
+  'example',
+  'sample',
+  'dummy',
+  'default',
+  'none',
+  'null',
+  'nil',
+  'undefined',
+  'empty',
+  'redacted',
+  'hidden',
+  'masked',
+  'token',
+  'apikey',
+  'api_key',
+  'your_password',
+  'yourpassword',
+  'mypassword',
+  'mysecretpassword',
+  'postgres',
+  'mysql',
+  'guest',
+  'foo',
+  'bar',
+  'foobar',
+  'pw',
+  'p',
+  'x',
+  'xxx',
+  'todo',
+  'tbd',
+  'fixme',
+  'placeholder',
+  'insert_password_here',
+  'secretpassword',
+  'supersecret',
+  'letmein',
+  '123456',
+  '12345678',
+  'password123',
+  'true',
+  'false',
+]);
+
+const PLACEHOLDER_SHAPES: RegExp[] = [
+  /^\$\{[^}]*\}$/, // ${DB_PASSWORD}
+  /^\$\{/, // ${VAR:-default}
+  /^\$[A-Za-z_][A-Za-z0-9_]*$/, // $DB_PASSWORD
+  /^\$\([^)]*\)$/, // $(cat file)
+  /^%[A-Za-z_][A-Za-z0-9_]*%$/, // %DB_PASSWORD%
+  /^%\([^)]*\)s$/, // %(password)s
+  /\{\{.*\}\}/, // {{ .Values.password }}
+  /^\{[A-Za-z_][\w.-]*\}$/, // {password}
+  /^<[^>]*>$/, // <password>
+  /^\[[^\]]*\]$/, // [password]
+  /^:[A-Za-z_]\w*$/, // :password (Rails-style)
+  /^@[A-Za-z_][\w.]*@?$/, // @password@ (Maven/Ant filtering)
+  /^(.)\1+$/, // ****, xxxx, 0000
+  /x{3,}/i,
+  /\*{3,}/,
+  /^\.\.\.$|\.\.\.|…/,
+  /^(?:your|my|some|the|a|an)[_-]?(?:db[_-]?|database[_-]?|redis[_-]?|admin[_-]?|user[_-]?)?(?:password|passwd|pass|pwd|secret|token|key)/i,
+  /(?:password|passwd|secret|token)[_-]?(?:here|goes[_-]?here|placeholder)$/i,
+  /change[_-]?(?:me|it|this)/i,
+  /^(?:example|sample|dummy|fake|test|demo|placeholder)[_-]?/i,
+  /^env\(|^secret\(|^vault:|^ref\+|^op:\/\/|^arn:aws:secretsmanager/i,
+];
+
+/** A password or secret value that is a stand-in: empty, a template variable, a reference, or a well-known word. */
+export function isPlaceholderPassword(value: string): boolean {
+  const v = value.trim();
+  if (v.length === 0) return true;
+  if (PLACEHOLDER_PASSWORDS.has(v.toLowerCase())) return true;
+  for (const re of PLACEHOLDER_SHAPES) if (re.test(v)) return true;
+  return false;
+}
+
+/** Validity of a password found in a URL or connection string: 'invalid' for placeholders, else 'valid'. */
+export function validatePassword(secret: string): Validity {
+  let value = secret;
+  try {
+    value = decodeURIComponent(secret);
+  } catch {
+    // keep the raw text
+  }
+  return isPlaceholderPassword(value) ? 'invalid' : 'valid';
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Database URLs
+
+const DB_URL = /^([a-z][a-z0-9+.-]*):\/\/([^:@/\s]*):([^@\s]+)@([^\s/?#]+)/i;
+
+/**
+ * A database URL `scheme://user:password@host…`: 'valid' when the password is not a placeholder (and the host is
+ * present), 'invalid' otherwise. Works on the URL or on the password alone.
+ */
+export function validateDbUrl(secret: string, match = ''): Validity {
+  const m = DB_URL.exec(match || secret);
+  if (!m) return validatePassword(secret);
+  const host = m[4]!;
+  if (!host || isPlaceholderPassword(host.replace(/:\d+$/, '')) || /^\$|^\{\{|^</.test(host)) return 'invalid';
+  return validatePassword(m[3]!);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Docker registry auth (`"auth": base64(user:pass)`) and .npmrc `_auth`
+
+/** Base64 that decodes to `user:password` with a non-placeholder password. */
+export function validateBasicAuthBase64(secret: string): Validity {
+  const buf = b64(secret);
+  if (!buf || buf.length < 3) return 'invalid';
+  const text = buf.toString('utf8');
+  if (!printable(text) || Buffer.from(text, 'utf8').toString('base64').replace(/=+$/, '') !== secret.replace(/=+$/, ''))
+    return 'invalid';
+  const i = text.indexOf(':');
+  if (i <= 0 || i === text.length - 1) return 'invalid';
+  return isPlaceholderPassword(text.slice(i + 1)) ? 'invalid' : 'valid';
+}
+
+/** `.npmrc` `_password`: base64 of a non-placeholder password. */
+export function validateBase64Password(secret: string): Validity {
+  const buf = b64(secret);
+  if (!buf || buf.length === 0) return 'invalid';
+  const text = buf.toString('utf8');
+  if (!printable(text) || Buffer.from(text, 'utf8').toString('base64').replace(/=+$/, '') !== secret.replace(/=+$/, ''))
+    return 'invalid';
+  return isPlaceholderPassword(text) ? 'invalid' : 'valid';
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// JWT
+
+const JWT_EXAMPLE_SUBJECTS = new Set(['1234567890']);
+
+/**
+ * A JWS compact token: header and payload are base64url JSON objects, the header names an `alg` other than `none`
+ * and the signature is present. The jwt.io sample (`sub` 1234567890, "John Doe") is 'invalid'.
+ */
+export function validateJwt(secret: string): Validity {
+  const parts = secret.split('.');
+  if (parts.length !== 3) return 'invalid';
+  const header = jsonObject(b64url(parts[0]!));
+  const payload = jsonObject(b64url(parts[1]!));
+  if (!header || !payload) return 'invalid';
+  const alg = header['alg'];
+  if (typeof alg !== 'string' || alg.toLowerCase() === 'none' || !/^[A-Za-z0-9+_-]{2,20}$/.test(alg)) return 'invalid';
+  const sig = b64url(parts[2]!);
+  if (!sig || sig.length < 16) return 'invalid';
+  if (JWT_EXAMPLE_SUBJECTS.has(String(payload['sub'])) && payload['name'] === 'John Doe') return 'invalid';
+  return 'valid';
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Bech32 (age secret keys)
+
+const BECH32 = 'qpzry9x8gf2tvdw0s3jn54khce6mua7l';
+const BECH32_GEN = [0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3];
+
+function bech32Polymod(values: number[]): number {
+  let chk = 1;
+  for (const v of values) {
+    const top = chk >>> 25;
+    chk = ((chk & 0x1ffffff) << 5) ^ v;
+    for (let i = 0; i < 5; i++) if ((top >>> i) & 1) chk ^= BECH32_GEN[i]!;
+  }
+  return chk >>> 0;
+}
+
+function hrpExpand(hrp: string): number[] {
+  const out: number[] = [];
+  for (const c of hrp) out.push(c.charCodeAt(0) >> 5);
+  out.push(0);
+  for (const c of hrp) out.push(c.charCodeAt(0) & 31);
+  return out;
+}
+
+function convertBits(data: ArrayLike<number>, from: number, to: number, pad: boolean): number[] | undefined {
+  let acc = 0;
+  let bits = 0;
+  const out: number[] = [];
+  const maxv = (1 << to) - 1;
+  for (let i = 0; i < data.length; i++) {
+    acc = (acc << from) | data[i]!;
+    bits += from;
+    while (bits >= to) {
+      bits -= to;
+      out.push((acc >> bits) & maxv);
+    }
+  }
+  if (pad) {
+    if (bits > 0) out.push((acc << (to - bits)) & maxv);
+  } else if (bits >= from || ((acc << (to - bits)) & maxv) !== 0) return undefined;
+  return out;
+}
+
+/** Decodes a bech32 (BIP-173, constant 1) string: its HRP and data bytes, or undefined on a bad checksum. */
+export function bech32Decode(s: string): { hrp: string; data: Uint8Array } | undefined {
+  if (s !== s.toLowerCase() && s !== s.toUpperCase()) return undefined;
+  const lower = s.toLowerCase();
+  const sep = lower.lastIndexOf('1');
+  if (sep < 1 || sep + 7 > lower.length) return undefined;
+  const hrp = lower.slice(0, sep);
+  const values: number[] = [];
+  for (const c of lower.slice(sep + 1)) {
+    const v = BECH32.indexOf(c);
+    if (v < 0) return undefined;
+    values.push(v);
+  }
+  if (bech32Polymod([...hrpExpand(hrp), ...values]) !== 1) return undefined;
+  const bytes = convertBits(values.slice(0, -6), 5, 8, false);
+  return bytes ? { hrp, data: Uint8Array.from(bytes) } : undefined;
+}
+
+/** Encodes bytes as bech32 with the given HRP (lowercase); for fixtures. */
+export function bech32Encode(hrp: string, data: Uint8Array): string {
+  const values = convertBits(data, 8, 5, true)!;
+  const poly = bech32Polymod([...hrpExpand(hrp), ...values, 0, 0, 0, 0, 0, 0]) ^ 1;
+  const checksum: number[] = [];
+  for (let i = 0; i < 6; i++) checksum.push((poly >>> (5 * (5 - i))) & 31);
+  return `${hrp}1${[...values, ...checksum].map((v) => BECH32[v]).join('')}`;
+}
+
+/** age X25519 identities: `AGE-SECRET-KEY-1…`, bech32 with HRP `age-secret-key-` carrying 32 bytes. */
+export function validateAgeSecretKey(secret: string): Validity {
+  const d = bech32Decode(secret);
+  if (d?.hrp !== 'age-secret-key-' || d.data.length !== 32) return 'invalid';
+  return 'valid';
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// PEM private keys
+
+interface PemBlock {
+  label: string;
+  headers: Map<string, string>;
+  body: Buffer;
+  base64: string;
+}
+
+/**
+ * Parses a PEM block as found in text: real newlines, or `\n` escapes (JSON, env files), with any indentation
+ * (YAML block scalars). Undefined when the markers disagree or the body is not base64.
+ */
+export function parsePem(text: string): PemBlock | undefined {
+  const unescaped = text.replace(/\\r/g, '').replace(/\\n/g, '\n');
+  const m = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END ([A-Z0-9 ]+)-----/.exec(unescaped);
+  if (!m || m[1] !== m[3]) return undefined;
+  const headers = new Map<string, string>();
+  const bodyLines: string[] = [];
+  for (const raw of m[2]!.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (!line) continue;
+    const h = /^([A-Za-z-]+):\s*(.*)$/.exec(line);
+    if (h && bodyLines.length === 0) headers.set(h[1]!, h[2]!);
+    else bodyLines.push(line);
+  }
+  const base64 = bodyLines.join('');
+  const body = b64(base64);
+  if (!body || body.length < 16) return undefined;
+  return { label: m[1]!, headers, body, base64 };
+}
+
+/** Re-wraps a PEM body at 64 columns under its label. */
+function pemText(label: string, base64: string, headers?: Map<string, string>): string {
+  const lines = base64.match(/.{1,64}/g) ?? [];
+  const head = headers?.size ? `${[...headers].map(([k, v]) => `${k}: ${v}`).join('\n')}\n\n` : '';
+  return `-----BEGIN ${label}-----\n${head}${lines.join('\n')}\n-----END ${label}-----\n`;
+}
+
+// Minimal DER reader: enough to check that a body is one well-formed SEQUENCE and to walk its elements.
+interface Der {
+  tag: number;
+  start: number;
+  end: number;
+  next: number;
+}
+
+function derRead(buf: Buffer, pos: number): Der | undefined {
+  if (pos + 2 > buf.length) return undefined;
+  const tag = buf[pos]!;
+  let len = buf[pos + 1]!;
+  let start = pos + 2;
+  if (len & 0x80) {
+    const n = len & 0x7f;
+    if (n === 0 || n > 4 || start + n > buf.length) return undefined;
+    len = 0;
+    for (let i = 0; i < n; i++) len = len * 256 + buf[start + i]!;
+    start += n;
+  }
+  const end = start + len;
+  if (end > buf.length) return undefined;
+  return { tag, start, end, next: end };
+}
+
+/** The elements of a constructed DER value. */
+function derChildren(buf: Buffer, el: Der): Der[] | undefined {
+  const out: Der[] = [];
+  for (let pos = el.start; pos < el.end; ) {
+    const c = derRead(buf, pos);
+    if (!c || c.end > el.end) return undefined;
+    out.push(c);
+    pos = c.next;
+  }
+  return out;
+}
+
+/** EncryptedPrivateKeyInfo: SEQUENCE { AlgorithmIdentifier SEQUENCE { OID, … }, OCTET STRING }. */
+function isEncryptedPkcs8(der: Buffer): boolean {
+  const top = derRead(der, 0);
+  if (top?.tag !== 0x30 || top.end !== der.length) return false;
+  const kids = derChildren(der, top);
+  if (kids?.length !== 2 || kids[0]!.tag !== 0x30 || kids[1]!.tag !== 0x04) return false;
+  const alg = derChildren(der, kids[0]!);
+  return !!alg && alg.length >= 1 && alg[0]!.tag === 0x06 && kids[1]!.end - kids[1]!.start >= 16;
+}
+
+const PEM_PRIVATE_LABELS = new Set([
+  'RSA PRIVATE KEY',
+  'PRIVATE KEY',
+  'EC PRIVATE KEY',
+  'DSA PRIVATE KEY',
+  'ENCRYPTED PRIVATE KEY',
+  'OPENSSH PRIVATE KEY',
+]);
+
+/**
+ * A PEM private key. Unencrypted PKCS#1/PKCS#8/SEC1/DSA keys are 'valid' when node:crypto parses them as private
+ * keys; legacy-encrypted PKCS#1/SEC1 (`Proc-Type: 4,ENCRYPTED` + `DEK-Info`) and `ENCRYPTED PRIVATE KEY` (PKCS#8)
+ * are 'valid' when their headers and DER structure are well-formed; OpenSSH keys go to validateOpenSshKey.
+ * Everything else (truncated, public keys, certificates, prose) is 'invalid'.
+ */
+export function validatePemPrivateKey(secret: string): Validity {
+  const pem = parsePem(secret);
+  if (!pem || !PEM_PRIVATE_LABELS.has(pem.label)) return 'invalid';
+  if (pem.label === 'OPENSSH PRIVATE KEY') return validateOpenSshBody(pem.body);
+  if (pem.label === 'ENCRYPTED PRIVATE KEY') return isEncryptedPkcs8(pem.body) ? 'valid' : 'invalid';
+  const procType = pem.headers.get('Proc-Type');
+  if (procType !== undefined) {
+    const dek = pem.headers.get('DEK-Info') ?? '';
+    if (!/^4,ENCRYPTED$/.test(procType) || !/^[A-Z0-9-]+,[0-9A-Fa-f]{16,32}$/.test(dek)) return 'invalid';
+    return pem.body.length % 8 === 0 ? 'valid' : 'invalid';
+  }
+  try {
+    const key = createPrivateKey({ key: pemText(pem.label, pem.base64), format: 'pem' });
+    return key.type === 'private' ? 'valid' : 'invalid';
+  } catch {
+    return 'invalid';
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// OpenSSH private keys (openssh-key-v1)
+
+class SshReader {
+  pos = 0;
+  readonly buf: Buffer;
+  constructor(buf: Buffer) {
+    this.buf = buf;
+  }
+  u32(): number | undefined {
+    if (this.pos + 4 > this.buf.length) return undefined;
+    const v = this.buf.readUInt32BE(this.pos);
+    this.pos += 4;
+    return v;
+  }
+  bytes(): Buffer | undefined {
+    const n = this.u32();
+    if (n === undefined || this.pos + n > this.buf.length) return undefined;
+    const out = this.buf.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return out;
+  }
+  str(): string | undefined {
+    return this.bytes()?.toString('latin1');
+  }
+}
+
+const SSH_MAGIC = Buffer.from('openssh-key-v1\0', 'latin1');
+const SSH_CIPHERS = new Set([
+  'none',
+  'aes128-ctr',
+  'aes192-ctr',
+  'aes256-ctr',
+  'aes128-cbc',
+  'aes192-cbc',
+  'aes256-cbc',
+  'aes128-gcm@openssh.com',
+  'aes256-gcm@openssh.com',
+  'chacha20-poly1305@openssh.com',
+  '3des-cbc',
+]);
+
+function sshKeyType(t: string | undefined): boolean {
+  return (
+    !!t && /^(?:ssh-(?:rsa|dss|ed25519|ed448)|ecdsa-sha2-nistp(?:256|384|521)|sk-[a-z0-9-]+@openssh\.com)$/.test(t)
+  );
+}
+
+function validateOpenSshBody(body: Buffer): Validity {
+  if (body.length < SSH_MAGIC.length + 32 || !body.subarray(0, SSH_MAGIC.length).equals(SSH_MAGIC)) return 'invalid';
+  const r = new SshReader(body);
+  r.pos = SSH_MAGIC.length;
+  const cipher = r.str();
+  const kdf = r.str();
+  const kdfOptions = r.bytes();
+  const n = r.u32();
+  if (cipher === undefined || !SSH_CIPHERS.has(cipher) || kdfOptions === undefined || !n || n > 16) return 'invalid';
+  if (cipher === 'none' ? kdf !== 'none' || kdfOptions.length !== 0 : kdf !== 'bcrypt') return 'invalid';
+  if (kdf === 'bcrypt') {
+    const k = new SshReader(kdfOptions);
+    const salt = k.bytes();
+    const rounds = k.u32();
+    if (!salt || salt.length < 8 || !rounds || k.pos !== kdfOptions.length) return 'invalid';
+  }
+  const types: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const pub = r.bytes();
+    if (!pub) return 'invalid';
+    const t = new SshReader(pub).str();
+    if (!sshKeyType(t)) return 'invalid';
+    types.push(t!);
+  }
+  const priv = r.bytes();
+  if (!priv || r.pos !== body.length || priv.length % 8 !== 0 || priv.length < 16) return 'invalid';
+  if (cipher !== 'none') return 'valid'; // encrypted: the container is well-formed; the key itself needs the passphrase
+  const p = new SshReader(priv);
+  const c1 = p.u32();
+  const c2 = p.u32();
+  if (c1 !== c2) return 'invalid';
+  return p.str() === types[0] ? 'valid' : 'invalid';
+}
+
+/** `-----BEGIN OPENSSH PRIVATE KEY-----`: the openssh-key-v1 container parses (checkints agree when unencrypted). */
+export function validateOpenSshKey(secret: string): Validity {
+  const pem = parsePem(secret);
+  if (pem?.label !== 'OPENSSH PRIVATE KEY') return 'invalid';
+  return validateOpenSshBody(pem.body);
+}
+
+/** SSH.com / RFC 4716-style `---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----`: headers then a body with its magic. */
+export function validateSsh2Key(secret: string): Validity {
+  const text = secret.replace(/\\n/g, '\n');
+  const m = /---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----([\s\S]*?)---- END SSH2 ENCRYPTED PRIVATE KEY ----/.exec(text);
+  if (!m) return 'invalid';
+  const lines: string[] = [];
+  let continued = false;
+  for (const raw of m[1]!.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (!line) continue;
+    if (continued || /^[A-Za-z-]+:/.test(line)) {
+      continued = line.endsWith('\\');
+      continue;
+    }
+    lines.push(line);
+  }
+  const body = b64(lines.join(''));
+  // The body starts with the magic 0x3f6ff9eb and its own length.
+  if (!body || body.length < 16 || body.readUInt32BE(0) !== 0x3f6ff9eb) return 'invalid';
+  return body.readUInt32BE(4) === body.length ? 'valid' : 'invalid';
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// PuTTY .ppk
+
+/**
+ * PuTTY-User-Key-File-2/3: the header fields in order, Public-Lines/Private-Lines counts matching their base64
+ * bodies, a Private-MAC of the right size. For unencrypted keys the MAC is checked too (HMAC-SHA-1 keyed by
+ * sha1("putty-private-key-file-mac-key") in v2, HMAC-SHA-256 with an empty key in v3).
+ */
+export function validatePuttyKey(secret: string): Validity {
+  const lines = secret
+    .replace(/\\r/g, '')
+    .replace(/\\n/g, '\n')
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
+  let i = 0;
+  const field = (name: string): string | undefined => {
+    const m = new RegExp(`^${name}: ?(.*)$`).exec(lines[i] ?? '');
+    if (!m) return undefined;
+    i++;
+    return m[1]!;
+  };
+  const head = /^PuTTY-User-Key-File-([23]): ?(\S+)$/.exec(lines[i++] ?? '');
+  if (!head) return 'invalid';
+  const version = head[1]!;
+  const algorithm = head[2]!;
+  const encryption = field('Encryption');
+  const comment = field('Comment');
+  if (!sshKeyType(algorithm) || (encryption !== 'none' && encryption !== 'aes256-cbc') || comment === undefined)
+    return 'invalid';
+  const block = (name: string): Buffer | undefined => {
+    const n = Number(field(name));
+    if (!Number.isInteger(n) || n < 1 || n > 256) return undefined;
+    const body = lines.slice(i, i + n);
+    i += n;
+    if (body.length !== n) return undefined;
+    return b64(body.join(''));
+  };
+  const pub = block('Public-Lines');
+  if (!pub) return 'invalid';
+  if (version === '3' && encryption !== 'none') {
+    for (const f of ['Key-Derivation', 'Argon2-Memory', 'Argon2-Passes', 'Argon2-Parallelism', 'Argon2-Salt'])
+      if (field(f) === undefined) return 'invalid';
+  }
+  const priv = block('Private-Lines');
+  const mac = field('Private-MAC');
+  if (!priv || mac === undefined) return 'invalid';
+  const macLen = version === '2' ? 40 : 64;
+  if (!new RegExp(`^[0-9a-f]{${macLen}}$`).test(mac)) return 'invalid';
+  if (new SshReader(pub).str() !== algorithm) return 'invalid';
+  if (encryption !== 'none') return priv.length % 16 === 0 ? 'valid' : 'invalid';
+  return puttyMac(version, algorithm, encryption, comment, pub, priv) === mac ? 'valid' : 'invalid';
+}
+
+function sshString(data: Buffer | string): Buffer {
+  const b = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(b.length);
+  return Buffer.concat([len, b]);
+}
+
+function puttyMac(
+  version: string,
+  algorithm: string,
+  encryption: string,
+  comment: string,
+  pub: Buffer,
+  priv: Buffer,
+): string {
+  const data = Buffer.concat([
+    sshString(algorithm),
+    sshString(encryption),
+    sshString(comment),
+    sshString(pub),
+    sshString(priv),
+  ]);
+  if (version === '2') {
+    const key = createHash('sha1').update('putty-private-key-file-mac-key').digest();
+    return createHmac('sha1', key).update(data).digest('hex');
+  }
+  return createHmac('sha256', Buffer.alloc(0)).update(data).digest('hex');
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// PGP armored private keys (RFC 4880 / 9580), checked structurally: openpgp's readPrivateKey is async-only.
+
+/** CRC-24 of OpenPGP armor. */
+export function crc24(data: Uint8Array): number {
+  let crc = 0xb704ce;
+  for (const byte of data) {
+    crc ^= byte << 16;
+    for (let i = 0; i < 8; i++) {
+      crc <<= 1;
+      if (crc & 0x1000000) crc ^= 0x1864cfb;
+    }
+  }
+  return crc & 0xffffff;
+}
+
+const PGP_PUBLIC_ALGOS = new Set([1, 2, 3, 16, 17, 18, 19, 20, 22, 25, 26, 27, 28]);
+
+/** First packet of a transferable secret key: tag 5 (secret key), version 3-6, a known public-key algorithm. */
+function pgpSecretPacket(body: Buffer): boolean {
+  const b0 = body[0];
+  if (b0 === undefined || !(b0 & 0x80)) return false;
+  let tag: number;
+  let pos: number;
+  let len: number;
+  if (b0 & 0x40) {
+    tag = b0 & 0x3f;
+    const l0 = body[1]!;
+    if (l0 < 192) {
+      len = l0;
+      pos = 2;
+    } else if (l0 < 224) {
+      len = ((l0 - 192) << 8) + body[2]! + 192;
+      pos = 3;
+    } else if (l0 === 255) {
+      len = body.readUInt32BE(2);
+      pos = 6;
+    } else return false; // partial lengths are not allowed for key packets
+  } else {
+    tag = (b0 >> 2) & 0x0f;
+    const lt = b0 & 3;
+    if (lt === 0) {
+      len = body[1]!;
+      pos = 2;
+    } else if (lt === 1) {
+      len = body.readUInt16BE(1);
+      pos = 3;
+    } else if (lt === 2) {
+      len = body.readUInt32BE(1);
+      pos = 5;
+    } else return false;
+  }
+  if (tag !== 5 || pos + len > body.length || len < 8) return false;
+  const version = body[pos]!;
+  if (version < 3 || version > 6) return false;
+  const algo = body[pos + (version === 3 ? 7 : 5)]!;
+  return PGP_PUBLIC_ALGOS.has(algo);
+}
+
+/**
+ * `-----BEGIN PGP PRIVATE KEY BLOCK-----`: armor headers, a base64 body, the CRC-24 line when present (it must
+ * match), and a first packet that is a secret-key packet.
+ */
+export function validatePgpPrivateKey(secret: string): Validity {
+  const text = secret.replace(/\\r/g, '').replace(/\\n/g, '\n');
+  const m = /-----BEGIN PGP PRIVATE KEY BLOCK-----([\s\S]*?)-----END PGP PRIVATE KEY BLOCK-----/.exec(text);
+  if (!m) return 'invalid';
+  const lines = m[1]!.split(/\r?\n/).map((l) => l.trim());
+  // Armor headers run until the first blank line (when the block has any).
+  let i = 0;
+  while (i < lines.length && lines[i] === '') i++;
+  if (/^[A-Za-z-]+: /.test(lines[i] ?? '')) {
+    while (i < lines.length && lines[i] !== '') i++;
+  }
+  const bodyLines: string[] = [];
+  let crc: string | undefined;
+  for (; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (!line) continue;
+    if (/^=[A-Za-z0-9+/]{4}$/.test(line)) {
+      crc = line.slice(1);
+      break;
+    }
+    bodyLines.push(line);
+  }
+  const body = b64(bodyLines.join(''));
+  if (!body || body.length < 32) return 'invalid';
+  if (crc !== undefined) {
+    const want = Buffer.from(crc, 'base64');
+    if (want.length !== 3 || want.readUIntBE(0, 3) !== crc24(body)) return 'invalid';
+  }
+  return pgpSecretPacket(body) ? 'valid' : 'invalid';
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Kubeconfig client-key-data (base64 of a PEM private key)
+
+/** `client-key-data`: base64 of a PEM private key that node:crypto parses. */
+export function validateBase64PemKey(secret: string): Validity {
+  const buf = b64(secret);
+  if (!buf) return 'invalid';
+  return validatePemPrivateKey(buf.toString('utf8'));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// JWK private keys
+
+const JWK_D_BYTES: Record<string, number[]> = { OKP: [32, 57], EC: [32, 48, 65, 66] };
+
+/**
+ * A JWK object (as text; a leading `{` may be missing when the match began inside a pretty-printed object) with a
+ * private member `d`: 'valid' when node:crypto imports it as a private key; 'unknown' when only part of the object
+ * was seen but `d` has the size the key type calls for; 'invalid' otherwise (public JWKs, placeholders).
+ */
+export function validateJwkPrivateKey(secret: string): Validity {
+  const text = secret.trimStart().startsWith('{') ? secret : `{${secret}`;
+  const obj = jsonObject(Buffer.from(text, 'utf8'));
+  if (!obj || typeof obj['d'] !== 'string') return 'invalid';
+  const kty = obj['kty'];
+  if (kty !== 'RSA' && kty !== 'EC' && kty !== 'OKP') return 'invalid';
+  const d = b64url(obj['d']);
+  if (!d) return 'invalid';
+  try {
+    const key = createPrivateKey({ key: obj as never, format: 'jwk' });
+    if (key.type === 'private') return 'valid';
+  } catch {
+    // partial object: judge `d` alone
+  }
+  const sizes = JWK_D_BYTES[kty];
+  if (sizes ? sizes.includes(d.length) : d.length >= 128) return 'unknown';
+  return 'invalid';
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Generic "secret-looking value" heuristics (the generic rule's own false-positive logic)
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Values owned by a specific rule of the catalogue (their own rule reports them, with a better title and a
+ * checksum): the generic rule leaves them alone so one secret is not reported twice.
+ */
+const OWNED_PREFIXES =
+  /^(?:gh[pousr]_|github_pat_|gl[a-z]{1,4}-|npm_|pypi-|AKIA|ASIA|AIza|xox[a-z]-|xapp-|sk_live_|rk_live_|sk_test_|rk_test_|whsec_|sk-proj-|sk-svcacct-|sk-admin-|sk-ant-|sk-or-v1-|hf_|api_org_|r8_|gsk_|pplx-|xai-|SG\.|shp(?:at|ca|pa|ss)_|sq0[a-z]{3}-|EAAA|AGE-SECRET-KEY-|eyJ|dop_v1_|hvs\.|hvb\.|lsv2_|pcsk_|xkeysib-|FLWSECK)/;
+
+/**
+ * The generic rule's validator: drops placeholders, references, identifiers, paths, URLs, numbers, UUIDs, git SHAs
+ * and values another rule owns; 'unknown' (reported, not validated) otherwise. It never proves a value real.
+ */
+export function validateGenericSecret(secret: string, _match = ''): Validity {
+  const v = secret;
+  if (v.length < 8 || v.length > 200) return 'invalid';
+  if (isPlaceholderPassword(v)) return 'invalid';
+  if (OWNED_PREFIXES.test(v)) return 'invalid';
+  if (UUID.test(v)) return 'invalid';
+  if (/^[0-9a-f]{40}$/i.test(v)) return 'invalid'; // a git commit SHA
+  if (/^(?:sha(?:1|256|384|512)|md5)[-:]/i.test(v)) return 'invalid'; // integrity / digest strings
+  if (/^[0-9.,_:+-]+$/.test(v)) return 'invalid'; // numbers, versions, times
+  if (/^[a-z]+:\/\//i.test(v) || /^(?:\.{0,2}\/|~\/|[A-Za-z]:\\)/.test(v)) return 'invalid'; // URLs and paths
+  if (/\.(?:json|ya?ml|pem|key|txt|env|p12|pfx|crt|cer|toml|ini|conf)$/i.test(v)) return 'invalid'; // file names
+  if (/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(v)) return 'invalid'; // dotted references: config.db.password
+  if (/^[A-Za-z_$][\w$]*(?:\[[^\]]*\])+$/.test(v)) return 'invalid'; // secrets['x'], ENV["X"]
+  if (/^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(v)) return 'invalid'; // CONSTANT_NAMES
+  if (/^[A-Za-z]+$/.test(v)) return 'invalid'; // a bare word or camelCase identifier
+  if (/^(?:[a-z]+[-_])+[a-z]+$/i.test(v)) return 'invalid'; // kebab/snake words: my-secret-name
+  if (/^(?:true|false|null|none|undefined|required|optional|string|bool|int)$/i.test(v)) return 'invalid';
+  // Letters and (digits or symbols), with enough spread to look random.
+  const classes =
+    Number(/[a-z]/.test(v)) + Number(/[A-Z]/.test(v)) + Number(/[0-9]/.test(v)) + Number(/[^A-Za-z0-9]/.test(v));
+  if (classes < 2) return 'invalid';
+  const h = shannon(v);
+  if (h < 3 || (v.length >= 20 && h < 3.5)) return 'invalid';
+  return 'unknown';
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Fixture helpers (examples are built at run time)
+
+export const FIXTURE_ALPHABETS = {
+  base62: '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz',
+  letters: 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz',
+  hex: '0123456789abcdef',
+  HEX: '0123456789ABCDEF',
+  digits: '0123456789',
+  base64: 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/',
+  base64url: 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_',
+  lowerAlnum: 'abcdefghijklmnopqrstuvwxyz0123456789',
+  upperAlnum: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789',
+} as const;
+
+/** Deterministic pseudo-random bytes from a seed (sha256 in counter mode). */
+export function fixtureBytes(seed: string, length: number): Buffer {
+  const chunks: Buffer[] = [];
+  for (let i = 0; chunks.length * 32 < length; i++) {
+    chunks.push(createHash('sha256').update(`jit-gpg-structure:${seed}:${i}`).digest());
+  }
+  return Buffer.concat(chunks).subarray(0, length);
+}
+
+/** A deterministic fake string of `length` characters from `alphabet` (default base62). */
+export function fx(seed: string, length: number, alphabet: string = FIXTURE_ALPHABETS.base62): string {
+  let out = '';
+  for (const b of fixtureBytes(seed, length)) out += alphabet[b % alphabet.length];
+  return out;
+}
+
+/** A deterministic fake UUID (v4 layout). */
+export function fxUuid(seed: string): string {
+  const h = fx(seed, 32, FIXTURE_ALPHABETS.hex);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20)}`;
+}
+
+/** A fake JWS: header {alg, typ}, the given payload, a random signature. */
+export function fakeJwt(payload: Record<string, unknown>, seed: string, alg = 'HS256'): string {
+  const enc = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  return `${enc({ alg, typ: 'JWT' })}.${enc(payload)}.${fixtureBytes(seed, 32).toString('base64url')}`;
+}
+
+/** A fake age identity with a correct bech32 checksum. */
+export function fakeAgeKey(seed: string): string {
+  return bech32Encode('age-secret-key-', fixtureBytes(seed, 32)).toUpperCase();
+}
+
+const PLACEHOLDER_LIKE = /x{4,}|\*{3}|example|dummy|redacted|placeholder|changeme/i;
+
+/** Generates until the PEM text has nothing a placeholder filter would take for a stand-in (tiny odds, but keys are random). */
+function clean(gen: () => string): string {
+  for (;;) {
+    const s = gen();
+    if (!PLACEHOLDER_LIKE.test(s)) return s;
+  }
+}
+
+function derLen(n: number): Buffer {
+  if (n < 0x80) return Buffer.from([n]);
+  const bytes: number[] = [];
+  for (let v = n; v > 0; v = Math.floor(v / 256)) bytes.unshift(v & 0xff);
+  return Buffer.from([0x80 | bytes.length, ...bytes]);
+}
+
+function derTlv(tag: number, content: Buffer): Buffer {
+  return Buffer.concat([Buffer.from([tag]), derLen(content.length), content]);
+}
+
+/** Traditional OpenSSL DSA PEM (`DSA PRIVATE KEY`) from a node DSA key: SEQUENCE { 0, p, q, g, y, x }. */
+function dsaTraditional(priv: KeyObject): string {
+  const pk8 = priv.export({ type: 'pkcs8', format: 'der' });
+  const spki = createPublicKey(priv).export({ type: 'spki', format: 'der' });
+  const top = derRead(pk8, 0)!;
+  const [, algId, octet] = derChildren(pk8, top)!;
+  const [, params] = derChildren(pk8, algId!)!;
+  const pqgTlv = derChildren(pk8, params!)!.map((e) => derTlv(0x02, pk8.subarray(e.start, e.end)));
+  const x = derRead(pk8, octet!.start)!;
+  const xTlv = derTlv(0x02, pk8.subarray(x.start, x.end));
+  const sTop = derRead(spki, 0)!;
+  const [, bitString] = derChildren(spki, sTop)!;
+  const y = derRead(spki, bitString!.start + 1)!;
+  const yTlv = derTlv(0x02, spki.subarray(y.start, y.end));
+  const seq = derTlv(0x30, Buffer.concat([derTlv(0x02, Buffer.from([0])), ...pqgTlv, yTlv, xTlv]));
+  return pemText('DSA PRIVATE KEY', seq.toString('base64'));
+}
+
+function opensshEd25519(comment: string): string {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const pub = Buffer.from(publicKey.export({ format: 'jwk' }).x!, 'base64url');
+  const seed = Buffer.from(privateKey.export({ format: 'jwk' }).d!, 'base64url');
+  const pubBlob = Buffer.concat([sshString('ssh-ed25519'), sshString(pub)]);
+  const check = fixtureBytes(comment, 4);
+  let priv = Buffer.concat([
+    check,
+    check,
+    sshString('ssh-ed25519'),
+    sshString(pub),
+    sshString(Buffer.concat([seed, pub])),
+    sshString(comment),
+  ]);
+  const pad: number[] = [];
+  for (let i = 1; (priv.length + pad.length) % 8 !== 0; i++) pad.push(i);
+  priv = Buffer.concat([priv, Buffer.from(pad)]);
+  const u32 = Buffer.alloc(4);
+  u32.writeUInt32BE(1);
+  const body = Buffer.concat([
+    SSH_MAGIC,
+    sshString('none'),
+    sshString('none'),
+    sshString(''),
+    u32,
+    sshString(pubBlob),
+    sshString(priv),
+  ]);
+  const lines = body.toString('base64').match(/.{1,70}/g)!;
+  return `-----BEGIN OPENSSH PRIVATE KEY-----\n${lines.join('\n')}\n-----END OPENSSH PRIVATE KEY-----\n`;
+}
+
+function puttyEd25519(comment: string): string {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const pub = Buffer.from(publicKey.export({ format: 'jwk' }).x!, 'base64url');
+  const seed = Buffer.from(privateKey.export({ format: 'jwk' }).d!, 'base64url');
+  const pubBlob = Buffer.concat([sshString('ssh-ed25519'), sshString(pub)]);
+  const privBlob = sshString(seed);
+  const mac = puttyMac('3', 'ssh-ed25519', 'none', comment, pubBlob, privBlob);
+  const wrap = (b: Buffer) => b.toString('base64').match(/.{1,64}/g)!;
+  const pubLines = wrap(pubBlob);
+  const privLines = wrap(privBlob);
+  return [
+    'PuTTY-User-Key-File-3: ssh-ed25519',
+    'Encryption: none',
+    `Comment: ${comment}`,
+    `Public-Lines: ${pubLines.length}`,
+    ...pubLines,
+    `Private-Lines: ${privLines.length}`,
+    ...privLines,
+    `Private-MAC: ${mac}`,
+    '',
+  ].join('\n');
+}
+
+function mpi(bytes: Buffer): Buffer {
+  let i = 0;
+  while (i < bytes.length - 1 && bytes[i] === 0) i++;
+  const b = bytes.subarray(i);
+  const bits = (b.length - 1) * 8 + (32 - Math.clz32(b[0]!));
+  const head = Buffer.alloc(2);
+  head.writeUInt16BE(bits);
+  return Buffer.concat([head, b]);
+}
+
+function pgpPacket(tag: number, body: Buffer): Buffer {
+  const len =
+    body.length < 192
+      ? Buffer.from([body.length])
+      : Buffer.from([((body.length - 192) >> 8) + 192, (body.length - 192) & 0xff]);
+  return Buffer.concat([Buffer.from([0xc0 | tag]), len, body]);
+}
+
+/** A v4 EdDSA (legacy Ed25519) secret key packet + user id, armored with a CRC line. */
+function pgpEd25519(userId: string): string {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const pub = Buffer.from(publicKey.export({ format: 'jwk' }).x!, 'base64url');
+  const seed = Buffer.from(privateKey.export({ format: 'jwk' }).d!, 'base64url');
+  const oid = Buffer.from([0x2b, 0x06, 0x01, 0x04, 0x01, 0xda, 0x47, 0x0f, 0x01]);
+  const secretMpi = mpi(seed);
+  let sum = 0;
+  for (const b of secretMpi) sum = (sum + b) & 0xffff;
+  const checksum = Buffer.alloc(2);
+  checksum.writeUInt16BE(sum);
+  const body = Buffer.concat([
+    Buffer.from([4, 0x66, 0x00, 0x00, 0x00, 22, oid.length]),
+    oid,
+    mpi(Buffer.concat([Buffer.from([0x40]), pub])),
+    Buffer.from([0]),
+    secretMpi,
+    checksum,
+  ]);
+  const data = Buffer.concat([pgpPacket(5, body), pgpPacket(13, Buffer.from(userId))]);
+  const crc = Buffer.alloc(3);
+  crc.writeUIntBE(crc24(data), 0, 3);
+  const lines = data.toString('base64').match(/.{1,64}/g)!;
+  return `-----BEGIN PGP PRIVATE KEY BLOCK-----\n\n${lines.join('\n')}\n=${crc.toString('base64')}\n-----END PGP PRIVATE KEY BLOCK-----\n`;
+}
+
+export type KeyFixtureKind =
+  | 'rsa'
+  | 'rsa-encrypted'
+  | 'pkcs8'
+  | 'pkcs8-encrypted'
+  | 'ec'
+  | 'dsa'
+  | 'openssh'
+  | 'putty'
+  | 'pgp'
+  | 'public'
+  | 'certificate-like';
+
+const keyCache = new Map<KeyFixtureKind, string>();
+
+/** Freshly generated test-only private keys (cached per process), in the PEM/container format named. */
+export function keyFixture(kind: KeyFixtureKind): string {
+  const hit = keyCache.get(kind);
+  if (hit) return hit;
+  const make = (): string => {
+    switch (kind) {
+      case 'rsa':
+        return generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({
+          type: 'pkcs1',
+          format: 'pem',
+        }) as string;
+      case 'rsa-encrypted':
+        return generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({
+          type: 'pkcs1',
+          format: 'pem',
+          cipher: 'aes-128-cbc',
+          passphrase: fx('rsa-pass', 16),
+        }) as string;
+      case 'pkcs8':
+        return generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+      case 'pkcs8-encrypted':
+        return generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({
+          type: 'pkcs8',
+          format: 'pem',
+          cipher: 'aes-256-cbc',
+          passphrase: fx('pk8-pass', 16),
+        }) as string;
+      case 'ec':
+        return generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({
+          type: 'sec1',
+          format: 'pem',
+        }) as string;
+      case 'dsa':
+        return dsaTraditional(generateKeyPairSync('dsa', { modulusLength: 1024, divisorLength: 160 }).privateKey);
+      case 'openssh':
+        return opensshEd25519('fixture@jit-gpg');
+      case 'putty':
+        return puttyEd25519('fixture@jit-gpg');
+      case 'pgp':
+        return pgpEd25519('Fixture <fixture@jit-gpg.invalid>');
+      case 'public':
+        return generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({
+          type: 'pkcs1',
+          format: 'pem',
+        }) as string;
+      case 'certificate-like': {
+        const der = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({
+          type: 'spki',
+          format: 'der',
+        });
+        return pemText('CERTIFICATE', der.toString('base64'));
+      }
+    }
+  };
+  const pem = clean(make);
+  keyCache.set(kind, pem);
+  return pem;
+}

@@ -1,0 +1,124 @@
+// The SaaS/AI/payments/messaging/structured/keys/generic half of the rule catalogue: every rule's pattern compiles
+// under both RE2 engines, every true positive survives (pattern, entropy, validator) with a keyword inside the full
+// match, every false positive dies on the rule itself, and the whole engine agrees (exactly one finding per TP).
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ScanEngine } from '../../src/scan/engine.ts';
+import { shannonEntropy } from '../../src/scan/filters.ts';
+import { loadNativeRE2, nativeEngine } from '../../src/scan/regex/native.ts';
+import { portableEngine } from '../../src/scan/regex/portable.ts';
+import type { RegexEngine } from '../../src/scan/regex/types.ts';
+import { aiRules } from '../../src/scan/rules/ai.ts';
+import { commerceRules } from '../../src/scan/rules/commerce.ts';
+import { genericRules } from '../../src/scan/rules/generic.ts';
+import { keyRules } from '../../src/scan/rules/keys.ts';
+import { messagingRules } from '../../src/scan/rules/messaging.ts';
+import { structuredRules } from '../../src/scan/rules/structured.ts';
+import type { Rule } from '../../src/scan/types.ts';
+
+const files: Record<string, Rule[]> = {
+  messaging: messagingRules,
+  commerce: commerceRules,
+  ai: aiRules,
+  structured: structuredRules,
+  keys: keyRules,
+  generic: genericRules,
+};
+const all: Rule[] = Object.values(files).flat();
+
+const native = loadNativeRE2();
+const engines: RegexEngine[] = [portableEngine()];
+if ('ctor' in native) engines.push(nativeEngine(native.ctor));
+
+interface Hit {
+  match: string;
+  secret: string;
+  survives: boolean;
+  why: string;
+}
+
+/** Pattern, entropy and validator: what the rule itself decides about each match in `text`. */
+function ruleHits(rule: Rule, engine: RegexEngine, text: string): Hit[] {
+  const p = engine.compile(rule.pattern, { caseInsensitive: rule.caseInsensitive === true });
+  const buf = Buffer.from(text, 'utf8');
+  const group = rule.secretGroup ?? 1;
+  return p.matchAll(buf).map((m) => {
+    const g = m.groups[group];
+    const match = buf.toString('utf8', m.start, m.end);
+    const secret = g ? buf.toString('utf8', g[0], g[1]) : match;
+    let why = '';
+    if (rule.entropy !== undefined && shannonEntropy(secret) < rule.entropy)
+      why = `entropy ${shannonEntropy(secret).toFixed(2)} < ${rule.entropy}`;
+    else if (rule.validate) {
+      const v = rule.validate(secret, match);
+      if (v === 'invalid') why = 'validator: invalid';
+      else if (rule.requireValid && v !== 'valid') why = `validator: ${v} (requireValid)`;
+    }
+    return { match, secret, survives: why === '', why };
+  });
+}
+
+const short = (s: string) => (s.length > 80 ? `${s.slice(0, 40)}…${s.slice(-20)}` : s).replace(/\n/g, '⏎');
+
+describe('catalogue shape', () => {
+  it('has at least 60 rules with unique kebab-case ids', () => {
+    assert.ok(all.length >= 60, `only ${all.length} rules`);
+    const ids = all.map((r) => r.id);
+    assert.equal(new Set(ids).size, ids.length, 'duplicate ids');
+    for (const id of ids) assert.match(id, /^[a-z0-9]+(?:-[a-z0-9]+)*$/);
+  });
+  for (const rule of all) {
+    it(`${rule.id}: data is complete`, () => {
+      assert.ok(rule.title.length > 3);
+      assert.ok(['critical', 'high', 'medium', 'low'].includes(rule.severity));
+      assert.ok(rule.keywords.length > 0, 'no keywords');
+      for (const k of rule.keywords) assert.equal(k, k.toLowerCase(), `keyword ${k} is not lowercase`);
+      assert.ok(rule.help.length > 40, 'help too short');
+      assert.ok(rule.examples.tp.length >= 2, 'fewer than 2 TPs');
+      assert.ok(rule.examples.fp.length >= 2, 'fewer than 2 FPs');
+    });
+  }
+});
+
+for (const engine of engines) {
+  describe(`rules under ${engine.name}`, () => {
+    for (const rule of all) {
+      it(`${rule.id}: compiles, TPs match with a keyword, FPs do not survive`, () => {
+        engine.compile(rule.pattern, { caseInsensitive: rule.caseInsensitive === true });
+        for (const tp of rule.examples.tp) {
+          const hits = ruleHits(rule, engine, tp);
+          const ok = hits.filter((h) => h.survives);
+          assert.ok(ok.length > 0, `TP not found: ${short(tp)} (${hits.map((h) => h.why).join('; ') || 'no match'})`);
+          for (const h of ok) {
+            const lower = h.match.toLowerCase();
+            assert.ok(
+              rule.keywords.some((k) => lower.includes(k)),
+              `no keyword in the full match of TP ${short(tp)}`,
+            );
+          }
+        }
+        for (const fp of rule.examples.fp) {
+          const ok = ruleHits(rule, engine, fp).filter((h) => h.survives);
+          assert.equal(ok.length, 0, `FP survives: ${short(fp)} → ${ok.map((h) => short(h.secret)).join(', ')}`);
+        }
+      });
+    }
+  });
+
+  describe(`whole engine (${engine.name}) on the examples`, () => {
+    const scanner = new ScanEngine({ rules: all, allowRegexes: [], stopwords: [] }, { regex: engine });
+    it('compiled every rule', () => assert.equal(scanner.ruleCount, all.length));
+    for (const rule of all) {
+      it(`${rule.id}: one finding per TP, none per FP`, () => {
+        for (const tp of rule.examples.tp) {
+          const found = scanner.scanBytes(Buffer.from(tp), { path: 'x' }).filter((f) => f.ruleId === rule.id);
+          assert.equal(found.length, 1, `TP ${short(tp)}: ${found.length} findings`);
+        }
+        for (const fp of rule.examples.fp) {
+          const found = scanner.scanBytes(Buffer.from(fp), { path: 'x' }).filter((f) => f.ruleId === rule.id);
+          assert.equal(found.length, 0, `FP ${short(fp)}: ${found.length} findings`);
+        }
+      });
+    }
+  });
+}
