@@ -14,6 +14,7 @@
 // once, and line numbers carry over by counting newlines. Locations: `line`/`endLine` 1-based; `column` 1-based in
 // Unicode code points; `endColumn` exclusive (SARIF), in code points; the span is the secret's.
 import { closeSync, openSync, readSync } from 'node:fs';
+import { type DecodeLimits, scanDecoded } from './decode.ts';
 import {
   AllowRegexes,
   hasInlineAllow,
@@ -41,6 +42,11 @@ export interface EngineOptions {
   overlap?: number;
   /** Bytes either side of a keyword hit a single-line window may reach on very long lines (default 4 KiB). */
   margin?: number;
+  /**
+   * Also decode base64/hex/percent-encoded segments of each window and scan them (decode.ts); findings carry
+   * `decoded` and the encoded span's location. Default false here; scan() turns it on.
+   */
+  decode?: boolean | Partial<DecodeLimits>;
   /** Regex engine (default: loadRegexEngine()). */
   regex?: RegexEngine;
   onWarning?: (message: string) => void;
@@ -126,6 +132,7 @@ export class ScanEngine {
   readonly chunkSize: number;
   readonly overlap: number;
   readonly margin: number;
+  readonly decode: Partial<DecodeLimits> | undefined;
   private readonly rules: CompiledRule[];
   private readonly prefilter: KeywordPrefilter;
   private readonly keywordLengths: Int32Array;
@@ -147,6 +154,7 @@ export class ScanEngine {
     this.chunkSize = options.chunkSize ?? 1024 * 1024;
     this.overlap = options.overlap ?? 64 * 1024;
     this.margin = options.margin ?? 4096;
+    this.decode = options.decode ? (options.decode === true ? {} : options.decode) : undefined;
     if (this.overlap >= this.chunkSize) throw new Error('engine: overlap must be smaller than chunkSize');
     this.rules = [];
     for (const rule of policy.rules) {
@@ -202,8 +210,8 @@ export class ScanEngine {
   }
 
   /** Scans bytes held in memory (large ones window by window). */
-  scanBytes(data: Buffer, meta: ItemMeta, stats: EngineStats = emptyEngineStats()): Finding[] {
-    const item = new ItemScan(this, meta);
+  scanBytes(data: Buffer, meta: ItemMeta, stats: EngineStats = emptyEngineStats(), decode = true): Finding[] {
+    const item = new ItemScan(this, meta, decode);
     const cap = this.chunkSize + this.overlap;
     if (data.length <= cap) {
       item.window(data, true);
@@ -374,6 +382,9 @@ export class ScanEngine {
     for (const m of spans) {
       if (m.end === m.start) continue;
       const g = m.groups[cr.group];
+      // The secret is the capture group; a pattern without groups gives the whole match; a group that did not
+      // take part in this match means there is no secret here.
+      if (!g && m.groups.length > 1) continue;
       const ss = g ? g[0] : m.start;
       const se = g ? g[1] : m.end;
       if (se <= ss) continue;
@@ -412,10 +423,12 @@ class ItemScan {
 
   private readonly engine: ScanEngine;
   private readonly meta: ItemMeta;
+  private readonly decode: boolean;
 
-  constructor(engine: ScanEngine, meta: ItemMeta) {
+  constructor(engine: ScanEngine, meta: ItemMeta, decode = true) {
     this.engine = engine;
     this.meta = meta;
+    this.decode = decode && engine.decode !== undefined;
   }
 
   window(view: Buffer, final: boolean): void {
@@ -436,7 +449,35 @@ class ItemScan {
       if (engine.keepSecret(c.rule, secret, view, c.secretStart)) survivors.push({ ...c, secret });
     }
     if (survivors.length > 0) this.locate(view, survivors);
+    if (this.decode) this.scanDecoded(view);
     if (!final) this.advance(view, acceptLimit);
+  }
+
+  /** Encoded segments of the window, decoded and scanned (without decoding again: decode.ts handles depth). */
+  private scanDecoded(view: Buffer): void {
+    const engine = this.engine;
+    const scratch = emptyEngineStats();
+    const found = scanDecoded(
+      view,
+      this.meta.path,
+      undefined,
+      (data, path) => engine.scanBytes(data, { path }, scratch, false),
+      { limits: engine.decode! },
+    );
+    const map = this.meta.lineMap;
+    for (const f of found) {
+      const dataLine = f.line + this.baseLine;
+      const line = map ? (map[dataLine - 1] ?? dataLine) : dataLine;
+      const key = `${f.fingerprint}:${line}`;
+      if (this.seen.has(key)) continue;
+      this.seen.add(key);
+      f.line = line;
+      f.endLine = line;
+      if (this.meta.commit !== undefined) f.commit = this.meta.commit;
+      if (this.meta.author !== undefined) f.author = this.meta.author;
+      if (this.meta.date !== undefined) f.date = this.meta.date;
+      this.findings.push(f);
+    }
   }
 
   private locate(view: Buffer, survivors: Survivor[]): void {

@@ -1,9 +1,7 @@
 // The scanner's library entry: scan a work tree, stdin or any source of items with a policy, in parallel, and get
 // findings in a deterministic order. No @actions imports: the action and the CLI are thin adapters over this.
-import { readFileSync } from 'node:fs';
 import picomatch from 'picomatch';
 import { expandArchives } from './archive.ts';
-import { decodedFindings, itemText } from './decode.ts';
 import {
   type EngineOptions,
   type EngineStats,
@@ -41,14 +39,14 @@ export interface ScanOptions {
   onWarning?: (message: string) => void;
   onProgress?: (p: { items: number; bytes: number }) => void;
   /** Engine tuning (benchmarks, tests). */
-  engine?: Pick<EngineOptions, 'prefilter' | 'chunkSize' | 'overlap' | 'margin'>;
+  engine?: Pick<EngineOptions, 'prefilter' | 'chunkSize' | 'overlap' | 'margin' | 'decode'>;
   /** Worker script override (default: probed next to this module; or JIT_GPG_SCAN_WORKER). */
   workerScript?: string | URL;
   /** Below these, items are scanned inline without starting workers. */
   inlineBelow?: { items: number; bytes: number };
   /** Scan inside zip/jar/whl/tar/tgz (archive.ts); default true. [wired by the git-sources engineer] */
   archives?: boolean;
-  /** Decode base64/hex/percent-encoded segments and scan them (decode.ts); default true. [git-sources engineer] */
+  /** Decode base64/hex/percent-encoded segments and scan them (decode.ts, run by the engine in the workers); default true. */
   decode?: boolean;
 }
 
@@ -125,7 +123,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   let engineName = '';
   const inlineEngine = (): ScanEngine => {
     if (!inline) {
-      inline = new ScanEngine(policy, { ...opts.engine, onWarning: warn });
+      inline = new ScanEngine(policy, { decode: opts.decode !== false, ...opts.engine, onWarning: warn });
       engineName ||= inline.name;
     }
     return inline;
@@ -170,7 +168,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       rules: wireRules!,
       allowRegexes: policy.allowRegexes,
       stopwords: policy.stopwords,
-      engine: { ...opts.engine },
+      engine: { decode: opts.decode !== false, ...opts.engine },
     };
     const p = new ScanPool(script, threads, init, warn);
     try {
@@ -230,18 +228,10 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   const source =
     opts.items ?? (opts.stdin ? undefined : worktreeItems(opts.root, { onWarning: warn, ignore, ignoreDir }));
   if (source) {
-    // [git-sources engineer] Archives are replaced by the files inside them (archive.ts: depth, entry, size and
-    // ratio limits, warnings on bombs); encoded segments of each item are decoded and scanned here on the main
-    // thread (decode.ts), their findings located at the encoded span and tagged `decoded`.
+    // Archives are replaced by the files inside them (archive.ts: depth, entry, size and ratio limits, warnings on
+    // bombs). Encoded segments are decoded by the engine, in the workers, on the bytes it already read.
     const expanded = opts.archives === false ? source : expandArchives(source, { onWarning: warn });
-    for await (const item of expanded) {
-      if (!accept(item)) continue;
-      if (opts.decode !== false) {
-        const text = itemText(item, policy.maxFileSize, (p) => readFileSync(p));
-        if (text) for (const f of decodedFindings(item, text, policy, scanBuffer)) findings.push(f);
-      }
-      await dispatch(item);
-    }
+    for await (const item of expanded) if (accept(item)) await dispatch(item);
   }
   // Whatever was held back (a small input) runs inline.
   if (!pool) {

@@ -1,0 +1,80 @@
+// Every example of every built-in rule, through the whole engine (prefilter, windows, global filters, validators)
+// with the default policy: each true positive yields a finding of its rule, each false positive none of it. Plus:
+// every pattern compiles under RE2, ids are unique, and the keyword prefilter can never skip a true positive.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { scanBuffer } from '../../src/scan/index.ts';
+import { defaultPolicy } from '../../src/scan/policy.ts';
+import { loadNativeRE2, nativeEngine } from '../../src/scan/regex/native.ts';
+import { portableEngine } from '../../src/scan/regex/portable.ts';
+import type { RegexEngine } from '../../src/scan/regex/types.ts';
+import { builtinRules } from '../../src/scan/rules/index.ts';
+
+const native = loadNativeRE2();
+const regexEngines: RegexEngine[] = [portableEngine()];
+if ('ctor' in native) regexEngines.push(nativeEngine(native.ctor));
+const policy = defaultPolicy();
+
+describe('built-in catalogue', () => {
+  it('has rules with unique ids, keywords in lowercase ASCII, and examples of both kinds', () => {
+    const ids = builtinRules.map((r) => r.id);
+    assert.equal(new Set(ids).size, ids.length, `duplicate ids: ${ids.filter((id, i) => ids.indexOf(id) !== i)}`);
+    for (const r of builtinRules) {
+      assert.ok(r.keywords.length > 0, `${r.id}: no keywords (the prefilter would never run it)`);
+      for (const k of r.keywords) assert.ok(/^[\x20-\x7e]+$/.test(k) && k === k.toLowerCase(), `${r.id}: keyword ${k}`);
+      assert.ok(r.examples.tp.length > 0, `${r.id}: no true-positive example`);
+    }
+  });
+
+  for (const regex of regexEngines) {
+    it(`every pattern compiles under ${regex.name}`, () => {
+      const problems: string[] = [];
+      for (const r of builtinRules) {
+        try {
+          regex.compile(r.pattern, { caseInsensitive: r.caseInsensitive === true });
+        } catch (e) {
+          problems.push(`${r.id}: ${(e as Error).message}`);
+        }
+      }
+      assert.deepEqual(problems, []);
+    });
+  }
+
+  it('the prefilter cannot skip a true positive: each match contains one of its keywords', () => {
+    const regex = regexEngines[regexEngines.length - 1]!;
+    const problems: string[] = [];
+    for (const r of builtinRules) {
+      let p: ReturnType<RegexEngine['compile']>;
+      try {
+        p = regex.compile(r.pattern, { caseInsensitive: r.caseInsensitive === true });
+      } catch {
+        continue; // reported by the compile test
+      }
+      r.examples.tp.forEach((tp, i) => {
+        const input = Buffer.from(tp);
+        const spans = p.matchAll(input);
+        if (spans.length === 0) problems.push(`${r.id} tp[${i}]: pattern does not match`);
+        for (const s of spans) {
+          const m = input.subarray(s.start, s.end).toString('latin1').toLowerCase();
+          if (!r.keywords.some((k) => m.includes(k))) problems.push(`${r.id} tp[${i}]: match holds no keyword`);
+        }
+      });
+    }
+    assert.deepEqual(problems, []);
+  });
+
+  it('each true positive yields a finding of its rule, each false positive none (default policy)', () => {
+    const problems: string[] = [];
+    for (const r of builtinRules) {
+      r.examples.tp.forEach((tp, i) => {
+        const found = scanBuffer(Buffer.from(tp), 'example.txt', policy).filter((f) => f.ruleId === r.id);
+        if (found.length === 0) problems.push(`${r.id} tp[${i}]: no finding`);
+      });
+      r.examples.fp.forEach((fp, i) => {
+        const found = scanBuffer(Buffer.from(fp), 'example.txt', policy).filter((f) => f.ruleId === r.id);
+        if (found.length > 0) problems.push(`${r.id} fp[${i}]: ${found.length} finding(s)`);
+      });
+    }
+    assert.deepEqual(problems, []);
+  });
+});
