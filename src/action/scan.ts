@@ -1,0 +1,233 @@
+// `uses: org/jit-gpg/scan@v1`: read inputs, scan (the same runScanJob as the CLI), write SARIF + JSON, annotate each
+// finding at its file and line, write the job summary, set outputs, and fail per `fail-on`. The secret never reaches
+// this module: findings carry a preview and a fingerprint only, and every writer re-checks that.
+import { existsSync, statSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import * as core from '@actions/core';
+import { VERSION } from '../cli/main.ts';
+import { FAIL_ON, failing, runScanJob, SCAN_MODES, type ScanJob } from '../cli/scan.ts';
+import { DEFAULT_CONFIG_NAME } from '../scan/config.ts';
+import { renderJson } from '../scan/report/json.ts';
+import { renderMarkdown } from '../scan/report/markdown.ts';
+import { renderSarif } from '../scan/report/sarif.ts';
+import { formatBytes, plural } from '../scan/report/text.ts';
+import type { FailOn, Finding, ScanMode } from '../scan/types.ts';
+import { InputError, type InputSource, inputs } from './inputs.ts';
+
+export const ACTION = 'jit-gpg scan';
+const MAX_WARNING_ANNOTATIONS = 10;
+
+export interface ScanInputs {
+  path: string;
+  mode: ScanMode;
+  base?: string;
+  head?: string;
+  config?: string;
+  baseline?: string;
+  failOn: FailOn;
+  sarif?: string;
+  annotations: boolean;
+  cache: boolean;
+}
+
+export function readScanInputs(source?: InputSource): ScanInputs {
+  const i = inputs(ACTION, source);
+  const out: ScanInputs = {
+    path: i.string('path', { fallback: '.' }),
+    mode: i.oneOf('mode', SCAN_MODES, 'auto'),
+    failOn: i.oneOf('fail-on', FAIL_ON, 'any'),
+    annotations: i.boolean('annotations', true),
+    cache: i.boolean('cache', true),
+  };
+  for (const [key, name] of [
+    ['base', 'base'],
+    ['head', 'head'],
+    ['config', 'config'],
+    ['baseline', 'baseline'],
+    ['sarif', 'sarif'],
+  ] as const) {
+    const v = i.optional(name);
+    if (v !== undefined) out[key] = v;
+  }
+  return out;
+}
+
+/** `sub/dir` for a scan root inside the workspace; '' for the workspace itself; undefined when outside. */
+function workspacePrefix(workspace: string, root: string): string | undefined {
+  const rel = relative(workspace, root);
+  if (rel === '') return '';
+  if (rel.startsWith('..') || isAbsolute(rel)) return undefined;
+  return rel.split(sep).join('/');
+}
+
+function withPrefix(prefix: string | undefined, f: Finding): Finding {
+  return prefix ? { ...f, file: `${prefix}/${f.file}` } : f;
+}
+
+function failMessage(job: ScanJob, fails: Finding[], failOn: FailOn): string {
+  const n = job.result.findings.length;
+  const what =
+    failOn === 'validated'
+      ? `${plural(fails.length, 'validated secret')} found (${n} finding${n === 1 ? '' : 's'} in all)`
+      : `${plural(n, 'secret')} found${fails.some((f) => f.validated) ? ` (${fails.filter((f) => f.validated).length} validated)` : ''}`;
+  return (
+    `${ACTION}: ${what}. Rotate each one first (treat it as leaked: it is in the git history), then remove it ` +
+    'from the code. For a false positive, add an inline `jit-gpg:allow` comment or an [allow] entry in ' +
+    `${DEFAULT_CONFIG_NAME}, or accept the current findings by passing this run's JSON report (output \`report\`) ` +
+    'as input `baseline`. The annotations and the job summary show each file and line.'
+  );
+}
+
+export async function run(): Promise<void> {
+  try {
+    await main(process.env);
+  } catch (e) {
+    const message = (e as Error).message ?? String(e);
+    core.setFailed(message.startsWith(`${ACTION}:`) ? message : `${ACTION}: ${message}`);
+    if (!(e instanceof InputError) && process.env.RUNNER_DEBUG === '1') core.debug((e as Error).stack ?? '');
+  }
+}
+
+async function main(env: NodeJS.ProcessEnv): Promise<void> {
+  const i = inputs(ACTION);
+  const opts = readScanInputs();
+  const workspace = resolve(env.GITHUB_WORKSPACE || process.cwd());
+  const runnerTemp = env.RUNNER_TEMP || tmpdir();
+
+  const target = resolve(workspace, opts.path);
+  if (!existsSync(target)) {
+    throw i.error(
+      'path',
+      `points to ${target}, which does not exist; use a path relative to the workspace (default ".")`,
+    );
+  }
+  const isDir = statSync(target).isDirectory();
+  const root = isDir ? target : dirname(target);
+  const file = isDir ? undefined : basename(target);
+  const sarifPath = opts.sarif ? resolve(workspace, opts.sarif) : join(runnerTemp, 'jit-gpg.sarif');
+  const reportPath = join(runnerTemp, 'jit-gpg-report.json');
+  const prefix = workspacePrefix(workspace, root);
+
+  await core.group('Settings', async () => {
+    core.info(`path: ${target}${file ? ' (a single file)' : ''}`);
+    core.info(`mode: ${opts.mode}${opts.mode === 'auto' ? ' (scans the work tree in this build)' : ''}`);
+    if (opts.base || opts.head) core.info(`base: ${opts.base ?? '-'}  head: ${opts.head ?? '-'}`);
+    core.info(`config: ${opts.config ?? `${DEFAULT_CONFIG_NAME} if present`}`);
+    core.info(`baseline: ${opts.baseline ?? 'none'}`);
+    core.info(`fail-on: ${opts.failOn}  annotations: ${opts.annotations}  cache: ${opts.cache}`);
+  });
+
+  const warnings: string[] = [];
+  const job = await core.group(`Scan ${prefix === '' ? 'the workspace' : (prefix ?? root)}`, async () => {
+    let j: ScanJob;
+    try {
+      j = await runScanJob({
+        root,
+        file,
+        mode: opts.mode,
+        base: opts.base,
+        head: opts.head,
+        configPath: opts.config,
+        configSearch: [...new Set([root, workspace])],
+        cwd: workspace,
+        baselinePath: opts.baseline,
+        env,
+        onWarning: (m) => {
+          warnings.push(m);
+          if (warnings.length <= MAX_WARNING_ANNOTATIONS) core.warning(m);
+          else core.info(`warning: ${m}`);
+        },
+      });
+    } catch (e) {
+      const err = e as Error;
+      const about = (input: string) => new InputError(`${ACTION}: input \`${input}\`: ${err.message}`, input);
+      if (err.name === 'ModeError') throw about('mode');
+      if (err.name === 'BaselineError') throw about('baseline');
+      if (err.name === 'ConfigError' && opts.config && /config file not found|is a directory/.test(err.message)) {
+        throw about('config');
+      }
+      throw e;
+    }
+    const s = j.result.stats;
+    core.info(`config: ${j.configFile ? relative(workspace, j.configFile) || j.configFile : 'built-in defaults'}`);
+    core.info(`${plural(j.policy.rules.length, 'rule')}; engine ${s.engine}`);
+    core.info(`${plural(s.files, 'file')} (${formatBytes(s.bytes)}) scanned in ${s.durationMs} ms`);
+    if (s.skippedBinary || s.skippedLarge || s.unreadable) {
+      core.info(
+        `skipped: ${s.skippedBinary} binary, ${s.skippedLarge} over the size limit, ${s.unreadable} unreadable`,
+      );
+    }
+    if (j.baseline) {
+      core.info(
+        `baseline: ${plural(j.accepted.length, 'finding')} accepted, ${plural(j.stale.length, 'stale entry', 'stale entries')}`,
+      );
+    }
+    return j;
+  });
+
+  const findings = job.result.findings.map((f) => withPrefix(prefix, f));
+  const accepted = job.accepted.map((f) => withPrefix(prefix, f));
+  const fails = failing(findings, opts.failOn);
+  const input = {
+    findings,
+    baselined: accepted,
+    staleBaseline: job.stale,
+    stats: job.result.stats,
+    warnings: job.result.warnings,
+    toolVersion: VERSION,
+  };
+
+  await core.group('Reports', async () => {
+    await mkdir(dirname(sarifPath), { recursive: true });
+    await writeFile(
+      sarifPath,
+      renderSarif({ ...input, rules: job.policy.rules, root: prefix === undefined ? root : workspace }),
+    );
+    core.info(`SARIF: ${sarifPath}`);
+    await mkdir(dirname(reportPath), { recursive: true });
+    await writeFile(reportPath, renderJson(input));
+    core.info(`JSON report: ${reportPath}`);
+    try {
+      await core.summary
+        .addRaw(
+          renderMarkdown({ ...input, failing: fails.length, reportPaths: { sarif: sarifPath, json: reportPath } }),
+        )
+        .write();
+      core.info('job summary written');
+    } catch (e) {
+      core.warning(`${ACTION}: could not write the job summary (${(e as Error).message})`);
+    }
+  });
+
+  await core.group(`Findings (${findings.length})`, async () => {
+    for (const f of findings) {
+      const message = `${f.title}: ${f.preview}${f.validated ? ' (validated)' : ''} [${f.ruleId}]`;
+      if (opts.annotations) {
+        core.error(message, {
+          title: f.title,
+          file: f.file,
+          startLine: f.line,
+          startColumn: f.column,
+          endLine: f.endLine,
+        });
+      } else {
+        core.info(`${f.file}:${f.line}:${f.column}: ${message}`);
+      }
+    }
+    if (findings.length === 0) core.info('no secrets found');
+  });
+
+  core.setOutput('findings', String(findings.length));
+  core.setOutput('sarif', sarifPath);
+  core.setOutput('report', reportPath);
+
+  if (fails.length > 0) {
+    core.setFailed(failMessage(job, fails, opts.failOn));
+  } else if (findings.length > 0) {
+    core.notice(
+      `${ACTION}: ${plural(findings.length, 'finding')}, none failing with fail-on: ${opts.failOn}; see the job summary`,
+    );
+  }
+}
