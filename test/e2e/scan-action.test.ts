@@ -9,6 +9,8 @@ import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Ajv } from 'ajv';
 import addFormatsPlugin from 'ajv-formats';
+import { loadRegexEngine } from '../../src/scan/regex/index.ts';
+import { builtinRules } from '../../src/scan/rules/index.ts';
 import { ACTIONS, createJob, findLeaks, type Job, repoRoot, runAction } from './harness.ts';
 
 type AddFormats = (ajv: Ajv) => Ajv;
@@ -188,6 +190,72 @@ describe('scan action through the runner harness', {
     assert.equal(second.main.outputs.sarif, join(job.workspace, 'out', 'scan.sarif'));
     assert.match(second.main.summary, /1 finding accepted by the baseline/);
     assert.deepEqual(second.main.leaks, []);
+  });
+
+  test('many files go through the worker pool of the bundle and still land at the right line', async () => {
+    const job = newJob();
+    const files: Record<string, string> = { '.jit-gpg.toml': CONFIG };
+    for (let i = 0; i < 150; i++) {
+      files[`d${i % 7}/f${i}.txt`] = 'filler\n'.repeat(i) + (i === 77 ? `k=${SECRETS.env}\n` : 'x\n');
+    }
+    plant(job, files);
+    const { main } = await runAction({ action: 'scan', job, secrets: ALL });
+    assert.equal(main.exitCode, 1, main.log);
+    assert.deepEqual(
+      main.annotations.filter((a) => a.file).map((a) => `${a.file}:${a.line}`),
+      ['d0/f77.txt:78'],
+    );
+    assert.match(main.log, /150 files \(/);
+    assert.deepEqual(main.leaks, []);
+  });
+
+  test('built-in rules: their own true-positive examples are annotated (validated) and never printed', async () => {
+    const wanted = [
+      'github-pat-classic',
+      'npm-access-token',
+      'aws-access-key-id',
+      'slack-bot-token',
+      'stripe-live-secret-key',
+    ];
+    const engine = loadRegexEngine();
+    const picks = builtinRules
+      .filter((r) => wanted.includes(r.id))
+      .map((r) => ({ rule: r, example: r.examples.tp.find((t) => !t.includes('\n')) }))
+      .filter((p): p is { rule: (typeof builtinRules)[number]; example: string } => p.example !== undefined);
+    if (picks.length === 0) return; // catalogue not wired in this build
+    const secrets: string[] = [];
+    const files: Record<string, string> = {};
+    for (const { rule, example } of picks) {
+      // The secret is what the rule's own pattern captures: used only to prove it never leaks.
+      const buf = Buffer.from(example);
+      for (const m of engine.compile(rule.pattern, { caseInsensitive: rule.caseInsensitive }).matchAll(buf)) {
+        const g = rule.secretGroup ?? (m.groups.length > 1 ? 1 : 0);
+        const span = g === 0 ? [m.start, m.end] : m.groups[g];
+        if (span) secrets.push(buf.subarray(span[0]!, span[1]).toString());
+      }
+      files[`config/${rule.id}.txt`] = `# ${rule.id}\n\n${example}\n`;
+    }
+    assert.ok(secrets.length >= picks.length, 'each example yields its secret');
+    const job = newJob();
+    plant(job, files);
+    const { main } = await runAction({ action: 'scan', job, secrets, inputs: { 'fail-on': 'validated' } });
+    assert.ok(main.annotations.filter((a) => a.file).length >= picks.length);
+    for (const { rule } of picks) {
+      const a = main.annotations.find((x) => x.file === `config/${rule.id}.txt` && x.message.includes(`[${rule.id}]`));
+      assert.ok(a, `${rule.id} annotated: ${JSON.stringify(main.annotations)}`);
+      assert.equal(a.line, 3, rule.id);
+    }
+    if (picks.some(({ rule }) => rule.validate)) {
+      assert.equal(main.exitCode, 1, 'fail-on validated fails on validated findings');
+      assert.match(main.summary, /✅/);
+    }
+    assert.deepEqual(main.leaks, []);
+    for (const s of secrets) {
+      assert.ok(s.length >= 8 && !main.raw.includes(s), 'secret not in the raw log');
+      for (const path of [main.outputs.sarif!, main.outputs.report!]) {
+        assert.ok(!readFileSync(path, 'utf8').includes(s), `secret not in ${path}`);
+      }
+    }
   });
 
   test('bad inputs fail with "jit-gpg scan:" and name the input', async () => {
