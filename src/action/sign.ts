@@ -15,12 +15,14 @@ import { existsSync } from 'node:fs';
 import { glob, mkdir, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import * as core from '@actions/core';
+import { type InputSource, inputs } from './inputs.ts';
 import { loadSigningKey, normalizeFingerprint, type SigningKey } from '../sign/key.ts';
 import {
   type CommandResult,
   cleanupKeyring,
   type KeyringInfo,
-  parseTtl,
+  MAX_TTL_SECONDS,
+  MIN_TTL_SECONDS,
   withEphemeralKeyring,
 } from '../sign/keyring.ts';
 import { writeSignedManifest } from '../sign/manifest.ts';
@@ -65,71 +67,51 @@ export class ActionError extends Error {
   override name = 'ActionError';
 }
 
-const input = (name: string) => core.getInput(name).trim();
-
-/** Reads and validates every input; throws ActionError naming the input and what to write. */
-export function readInputs(get: (name: string) => string = input): SignInputs {
-  const provider = (get('provider') || 'vault').toLowerCase();
-  if (provider !== 'vault') {
-    throw new ActionError(`provider "${provider}" is not supported: use provider: vault (HashiCorp Vault or OpenBao)`);
-  }
-  const required = (name: string, example: string) => {
-    const v = get(name);
-    if (!v) throw new ActionError(`the input ${name} is required with provider: vault (e.g. ${name}: ${example})`);
-    return v;
-  };
-  const armorRaw = (get('armor') || 'true').toLowerCase();
-  if (!['true', 'false'].includes(armorRaw)) {
-    throw new ActionError(`armor must be true (.asc signatures) or false (.sig), not "${get('armor')}"`);
-  }
-  const ifNone = (get('if-no-files-found') || 'error').toLowerCase();
-  if (ifNone !== 'error' && ifNone !== 'warn' && ifNone !== 'ignore') {
-    throw new ActionError(`if-no-files-found must be error, warn or ignore, not "${get('if-no-files-found')}"`);
-  }
-  let ttl: number;
-  try {
-    ttl = parseTtl(get('ttl'), 300);
-  } catch (e) {
-    throw new ActionError((e as Error).message);
-  }
-  const fingerprint = get('fingerprint');
+/** Reads and validates every input (through the shared typed reader); errors name the input and what to write. */
+export function readInputs(source?: InputSource): SignInputs {
+  const ins = inputs('jit-gpg', source);
+  ins.oneOf('provider', ['vault'] as const, 'vault');
+  const vaultUrl = ins.url('vault-url', { required: true })!;
+  const vaultRole = ins.string('vault-role', { required: true });
+  const vaultSecret = ins.string('vault-secret', { required: true });
+  const ttl = ins.integer('ttl', { fallback: 300, min: MIN_TTL_SECONDS, max: MAX_TTL_SECONDS });
+  const fingerprint = ins.string('fingerprint');
   if (fingerprint) {
     try {
       normalizeFingerprint(fingerprint);
     } catch (e) {
-      throw new ActionError(`fingerprint: ${(e as Error).message}`);
+      throw ins.error('fingerprint', `is not a fingerprint (got "${fingerprint}"): ${(e as Error).message}`);
     }
   }
-  const checksums = get('checksums');
-  if (checksums && (/[\r\n]/.test(checksums) || checksums.endsWith('/') || /(^|[/\\])\.\.([/\\]|$)/.test(checksums))) {
-    throw new ActionError(`checksums must be a file name such as SHA256SUMS, not "${checksums}"`);
+  const checksums = ins.string('checksums');
+  if (checksums && (checksums.endsWith('/') || /(^|[/\\])\.\.([/\\]|$)/.test(checksums))) {
+    throw ins.error('checksums', `must be a file name such as SHA256SUMS (got "${checksums}")`);
   }
-  const files = get('files')
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter((l) => l !== '' && !l.startsWith('#'));
-  const run = get('run');
+  const files = ins.list('files');
+  const run = ins.string('run');
   if (files.length === 0 && !run) {
-    throw new ActionError('nothing to do: set files (globs of artifacts to sign, one per line) and/or run (a command)');
+    throw new ActionError(
+      'jit-gpg: nothing to do: set `files` (globs of artifacts to sign, one per line) and/or `run` (a command)',
+    );
   }
   return {
     provider: 'vault',
-    audience: get('audience') || 'jit-gpg',
-    vaultUrl: required('vault-url', 'https://vault.example.com:8200'),
-    vaultRole: required('vault-role', 'release-signing'),
-    vaultSecret: required('vault-secret', 'secret/data/release/gpg'),
-    vaultAuthMount: get('vault-auth-mount') || 'jwt',
-    vaultNamespace: get('vault-namespace'),
-    vaultKeyField: get('vault-key-field') || 'private_key',
-    vaultPassphraseField: get('vault-passphrase-field') || 'passphrase',
-    vaultCaCert: get('vault-ca-cert'),
+    audience: ins.string('audience', { fallback: 'jit-gpg' }),
+    vaultUrl,
+    vaultRole,
+    vaultSecret,
+    vaultAuthMount: ins.string('vault-auth-mount', { fallback: 'jwt' }),
+    vaultNamespace: ins.string('vault-namespace'),
+    vaultKeyField: ins.string('vault-key-field', { fallback: 'private_key' }),
+    vaultPassphraseField: ins.string('vault-passphrase-field', { fallback: 'passphrase' }),
+    vaultCaCert: ins.string('vault-ca-cert'),
     files,
-    armor: armorRaw === 'true',
+    armor: ins.boolean('armor', true),
     checksums,
     fingerprint,
     run,
     ttl,
-    ifNoFilesFound: ifNone,
+    ifNoFilesFound: ins.oneOf('if-no-files-found', ['error', 'warn', 'ignore'] as const, 'error'),
   };
 }
 

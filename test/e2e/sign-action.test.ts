@@ -92,15 +92,16 @@ describe('sign action adapter helpers (no dist needed)', () => {
   });
   it('refuses bad inputs with the input name and what to write', () => {
     const bad: [Record<string, string>, RegExp][] = [
-      [{ provider: 'aws' }, /provider "aws" is not supported/],
-      [{ 'vault-url': '' }, /vault-url is required/],
-      [{ armor: 'yes' }, /armor must be true/],
-      [{ 'if-no-files-found': 'fail' }, /if-no-files-found must be error, warn or ignore/],
-      [{ ttl: '0' }, /out of range/],
-      [{ ttl: '5m' }, /whole number/],
-      [{ fingerprint: 'xyz' }, /fingerprint: /],
-      [{ checksums: '../SUMS' }, /checksums must be a file name/],
-      [{ files: '', run: '' }, /nothing to do/],
+      [{ provider: 'aws' }, /jit-gpg: input `provider` must be one of vault \(got "aws"\)/],
+      [{ 'vault-url': '' }, /jit-gpg: input `vault-url` is required/],
+      [{ 'vault-url': 'vault.example' }, /input `vault-url` must be an absolute URL/],
+      [{ armor: 'yes' }, /input `armor` must be true or false/],
+      [{ 'if-no-files-found': 'fail' }, /input `if-no-files-found` must be one of error, warn, ignore/],
+      [{ ttl: '0' }, /input `ttl` must be an integer between 5 and 3600/],
+      [{ ttl: '5m' }, /input `ttl` must be an integer/],
+      [{ fingerprint: 'xyz' }, /input `fingerprint` is not a fingerprint/],
+      [{ checksums: '../SUMS' }, /input `checksums` must be a file name/],
+      [{ files: '', run: '' }, /jit-gpg: nothing to do/],
     ];
     for (const [override, pattern] of bad) {
       assert.throws(() => readInputs(inputsFrom({ ...base, ...override })), pattern, JSON.stringify(override));
@@ -242,7 +243,7 @@ describe('sign action (dist through the runner harness)', {
     assert.equal(r.main.exitCode, 1, r.main.log);
     const err = r.main.annotations.find((a) => a.level === 'error');
     assert.ok(err, `an error annotation: ${r.main.log}`);
-    assert.match(err.message, /^jit-gpg: /);
+    assert.match(err.message, /jit-gpg: /);
     assert.match(err.message, pattern);
     assert.equal(r.post?.exitCode, 0, r.post?.log);
     assert.ok(
