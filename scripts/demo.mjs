@@ -89,7 +89,10 @@ async function scanDemo() {
     join(tree, 'scripts', 'publish.sh'),
     `#!/bin/sh\nnpm config set //registry.npmjs.org/:_authToken ${planted.npm}\nnpm publish\n`,
   );
-  writeFileSync(join(tree, 'README.md'), '# sample app\nTokens come from the environment (GITHUB_TOKEN), never from this tree.\n');
+  writeFileSync(
+    join(tree, 'README.md'),
+    '# sample app\nTokens come from the environment (GITHUB_TOKEN), never from this tree.\n',
+  );
   say(`  planted 2 fake tokens in ${tree}`);
   const r = await runStep({
     job,
@@ -100,6 +103,10 @@ async function scanDemo() {
     timeoutMs: 120_000,
   });
   box(r.log);
+  say(bold('\n  annotations (one per finding, at file and line):'));
+  for (const a of r.annotations.filter((x) => x.file)) {
+    say(`    ${a.level} ${a.file}:${a.line ?? '?'}  ${a.title ?? a.message.split('\n')[0]}`);
+  }
   const findings = Number(r.outputs.findings ?? '0');
   check(r.exitCode !== 0, `the scan fails the step (exit ${r.exitCode})`);
   check(findings >= 2, `it reports the planted secrets (findings: ${r.outputs.findings ?? 'none'})`);
