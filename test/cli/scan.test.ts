@@ -7,8 +7,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { after, describe, test } from 'node:test';
+import { Ajv } from 'ajv';
+import addFormatsPlugin from 'ajv-formats';
 import { runCli } from '../../src/cli/main.ts';
 import { failing, selectSource } from '../../src/cli/scan.ts';
+
+type AddFormats = (ajv: Ajv) => Ajv;
+const addFormats = ((addFormatsPlugin as unknown as { default?: AddFormats }).default ??
+  addFormatsPlugin) as unknown as AddFormats;
+const ajv = new Ajv({ allErrors: true, strict: false });
+addFormats(ajv);
+const validateSarif = ajv.compile(
+  JSON.parse(readFileSync(join(import.meta.dirname, '..', 'fixtures', 'sarif-2.1.0-schema.json'), 'utf8')),
+);
 
 const dir = mkdtempSync(join(tmpdir(), 'jit-gpg-cli-scan-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -174,6 +185,10 @@ describe('jit-gpg scan', () => {
     const log = JSON.parse(r.stdout);
     assert.equal(log.version, '2.1.0');
     assert.equal(log.runs[0].results.length, 2);
+    // Every rule of the policy (the built-in catalogue plus the custom rule) is described, and the log is valid.
+    assert.ok(log.runs[0].tool.driver.rules.some((d: { id: string }) => d.id === 'zq-token'));
+    const ok = validateSarif(structuredClone(log));
+    assert.ok(ok, JSON.stringify(validateSarif.errors));
     const out = join(dir, 'reports', 'nested', 'scan.sarif');
     const r2 = await cli([planted, '--format', 'sarif', '--output', out]);
     assert.equal(r2.code, 1);

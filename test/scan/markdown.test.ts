@@ -88,6 +88,15 @@ describe('markdown summary', () => {
     assert.match(md, /\| `gone` \| `a\.txt:3` \| `dddddddddddddddd` \|/);
   });
 
+  test('tables are capped (GitHub limits a summary to 1 MiB); counts stay complete', () => {
+    const many = Array.from({ length: 30 }, (_, i) => mk('fake-aws', `f${i % 3}.tf`, i + 1));
+    const md = renderMarkdown({ findings: many, stats, toolVersion: '0.1.0', maxRows: 12 });
+    assert.equal(md.split('\n').filter((l) => /^\| \d+ \| `fake-aws`/.test(l)).length, 12);
+    assert.match(md, /…and 18 more findings not listed here: see the SARIF or JSON report\./);
+    assert.match(md, /\| `fake-aws` \| Title fake-aws \| 30 \|/);
+    assert.match(md, /## 🚨 jit-gpg scan: 30 secrets found/);
+  });
+
   test('mdCode survives backticks and pipes; a leaky preview is masked', () => {
     assert.equal(mdCode('a`b'), '``a`b``');
     assert.equal(mdCode('`x'), '`` `x ``');

@@ -12,6 +12,8 @@ export interface MarkdownOptions extends ReportInput {
   reportPaths?: { sarif?: string; json?: string };
   /** How many findings count towards failing (per fail-on); shown when it differs from the total. */
   failing?: number;
+  /** At most this many table rows (GitHub caps a step summary at 1 MiB); the counts stay complete. Default 500. */
+  maxRows?: number;
 }
 
 /** Inline code that survives any content: backticks widen the fence, pipes are escaped for tables. */
@@ -52,11 +54,23 @@ export function renderMarkdown(opts: MarkdownOptions): string {
         ` · ${scanned}`,
       '',
     );
+    let rows = opts.maxRows ?? 500;
+    let omitted = 0;
     for (const [file, list] of groups) {
+      if (rows <= 0) {
+        omitted += list.length;
+        continue;
+      }
       out.push(`### ${mdCode(file)}`, '');
       out.push('| Line | Rule | Severity | Validated | Preview |', '| ---: | --- | --- | :---: | --- |');
-      for (const f of list) out.push(row(f));
+      for (const f of list) {
+        if (rows-- > 0) out.push(row(f));
+        else omitted++;
+      }
       out.push('');
+    }
+    if (omitted > 0) {
+      out.push(`…and ${plural(omitted, 'more finding')} not listed here: see the SARIF or JSON report.`, '');
     }
     out.push('### Findings per rule', '', '| Rule | Title | Findings |', '| --- | --- | ---: |');
     const perRule = new Map<string, { title: string; n: number }>();
