@@ -108,7 +108,15 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   const file = isDir ? undefined : basename(target);
   const sarifPath = opts.sarif ? resolve(workspace, opts.sarif) : join(runnerTemp, 'jit-gpg.sarif');
   const reportPath = join(runnerTemp, 'jit-gpg-report.json');
+  if (existsSync(sarifPath) && statSync(sarifPath).isDirectory()) {
+    throw i.error('sarif', `points to the directory ${sarifPath}; give a file path such as results/jit-gpg.sarif`);
+  }
   const prefix = workspacePrefix(workspace, root);
+  if (prefix === undefined) {
+    core.warning(
+      `${ACTION}: path ${root} is outside the workspace (${workspace}); annotation and SARIF paths are relative to it`,
+    );
+  }
 
   await core.group('Settings', async () => {
     core.info(`path: ${target}${file ? ' (a single file)' : ''}`);

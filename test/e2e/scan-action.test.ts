@@ -269,6 +269,7 @@ describe('scan action through the runner harness', {
       [{ path: 'nope' }, /^jit-gpg scan: input `path` points to .*nope, which does not exist/],
       [{ config: 'missing.toml' }, /^jit-gpg scan: input `config`: missing\.toml: config file not found/],
       [{ baseline: 'missing.json' }, /^jit-gpg scan: input `baseline`: baseline .*missing\.json: file not found/],
+      [{ sarif: '.' }, /^jit-gpg scan: input `sarif` points to the directory /],
     ];
     for (const [inputs, re] of cases) {
       const { main } = await runAction({ action: 'scan', job, inputs });
