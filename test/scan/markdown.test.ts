@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { fingerprint, preview } from '../../src/scan/fingerprint.ts';
+import { scanBuffer } from '../../src/scan/index.ts';
+import { renderJson } from '../../src/scan/report/json.ts';
 import { mdCode, renderMarkdown } from '../../src/scan/report/markdown.ts';
+import { renderSarif } from '../../src/scan/report/sarif.ts';
+import { renderText } from '../../src/scan/report/text.ts';
 import type { Finding, ScanStats } from '../../src/scan/types.ts';
 
 const SECRET = ['AK', 'IA', 'Z7Q3M9X2V5B8N1C4'].join('');
@@ -103,5 +107,37 @@ describe('markdown summary', () => {
     assert.equal(mdCode('a|b'), '`a\\|b`');
     const md = renderMarkdown({ findings: [{ ...mk('r', 'f', 1), preview: SECRET }], stats, toolVersion: '0.1.0' });
     assert.ok(!md.includes(SECRET));
+  });
+
+  test('end to end through the engine: every report shows the preview and never the planted secret', () => {
+    const prefix = ['pl', 'nt_'].join('');
+    const planted = `${prefix}Hq7Lw2Zx9Rt4Vb6Nm1Kc8Js3Df5Gp0Ya`;
+    const rule = {
+      id: 'planted-token',
+      title: 'Planted token',
+      severity: 'high' as const,
+      keywords: [prefix],
+      pattern: `(${prefix}[A-Za-z0-9]{32})`,
+      help: 'Planted for the test.',
+      examples: { tp: [], fp: [] },
+    };
+    const policy = { rules: [rule], ignorePaths: [], allowRegexes: [], stopwords: [], maxFileSize: 1 << 20 };
+    const findings = scanBuffer(Buffer.from(`a: 1\nkey: "${planted}"\n`), 'conf/app.yaml', policy).map((f) => ({
+      ...f,
+      file: 'conf/app.yaml',
+    }));
+    assert.equal(findings.length, 1);
+    const input = { findings, stats, toolVersion: '0.1.0' };
+    const reports = {
+      markdown: renderMarkdown(input),
+      text: renderText(input),
+      json: renderJson(input),
+      sarif: renderSarif({ ...input, rules: [rule] }),
+    };
+    for (const [name, text] of Object.entries(reports)) {
+      assert.ok(text.includes('plnt****'), `${name} shows the preview`);
+      assert.ok(!text.includes(planted), `${name} never contains the secret`);
+      assert.ok(!text.includes(planted.slice(4, 12)), `${name} never contains a part past the preview`);
+    }
   });
 });
