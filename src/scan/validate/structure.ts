@@ -1052,3 +1052,42 @@ export function keyFixture(kind: KeyFixtureKind): string {
   keyCache.set(kind, pem);
   return pem;
 }
+
+/** The usual syntaxes a value is pasted in: env line, YAML, JSON, and a code assignment, under a name. */
+export function inSyntaxes(envName: string, value: string): string[] {
+  const camel = envName.toLowerCase().replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+  return [
+    `${envName}=${value}`,
+    `${envName.toLowerCase()}: "${value}"`,
+    `{"${camel}": "${value}"}`,
+    `const ${camel} = '${value}';`,
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Token payload checks for SaaS tokens without a checksum
+
+/**
+ * Discord bot tokens: base64url(user id) `.` base64url(timestamp) `.` HMAC. 'valid' when the first segment decodes
+ * to a 17-20 digit snowflake and the second to 4 bytes; 'invalid' otherwise.
+ */
+export function validateDiscordBotToken(secret: string): Validity {
+  const [id, ts, mac] = secret.split('.');
+  if (!id || !ts || !mac) return 'invalid';
+  const idText = b64url(id)?.toString('latin1') ?? '';
+  if (!/^[1-9][0-9]{16,19}$/.test(idText)) return 'invalid';
+  return b64url(ts)?.length === 4 && mac.length >= 27 ? 'valid' : 'invalid';
+}
+
+/** Random mixed-case tokens without a checksum (Mandrill): upper and lower case letters both present. */
+export function validateMixedCase(secret: string): Validity {
+  const body = secret.replace(/^[a-z]+[-_]/, '');
+  return /[A-Z]/.test(body) && /[a-z]/.test(body) ? 'unknown' : 'invalid';
+}
+
+/** Adyen API keys: `AQE…` base64, then `-` and base64 of a 32-byte value (`=`-terminated). */
+export function validateAdyenKey(secret: string): Validity {
+  const m = /^AQE([A-Za-z0-9+/]+={0,2})-([A-Za-z0-9+/]{43}=)$/.exec(secret);
+  if (!m) return 'invalid';
+  return b64(m[2]!)?.length === 32 && (b64(`AQE${m[1]!}`)?.length ?? 0) >= 24 ? 'valid' : 'invalid';
+}
