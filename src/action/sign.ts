@@ -20,6 +20,7 @@ import { loadSigningKey, normalizeFingerprint, type SigningKey } from '../sign/k
 import {
   type CommandResult,
   cleanupKeyring,
+  gpgLibexecDir,
   type KeyringInfo,
   MAX_TTL_SECONDS,
   MIN_TTL_SECONDS,
@@ -410,6 +411,11 @@ async function runMain(live: Live): Promise<void> {
       audit.lifetime.ttl = ttl;
       core.info(`Key service: vault ${i.vaultUrl} role "${i.vaultRole}" secret ${i.vaultSecret}`);
       core.info(`Key lifetime (ttl): ${i.ttl} s`);
+      if (i.run) {
+        // `run` needs GnuPG on the runner: find out now, before any token is requested
+        await gpgLibexecDir();
+        core.info(`run: ${i.run}`);
+      }
       return i;
     });
     const files = inputs.files.length

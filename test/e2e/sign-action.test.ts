@@ -149,7 +149,13 @@ describe('sign action (dist through the runner harness)', {
   let vault: VaultStandIn;
   const jobs: Job[] = [];
   /** Every secret any step could have printed; checked after each run. */
-  const staticSecrets = [key('rsa2048-pw.sec.asc'), RSA_PW, key('ed25519.sec.asc'), key('expired.sec.asc')];
+  const staticSecrets = [
+    key('rsa2048-pw.sec.asc'),
+    RSA_PW,
+    key('ed25519.sec.asc'),
+    Buffer.from(key('ed25519.sec.asc')).toString('base64'), // how release/ed25519 is stored
+    key('expired.sec.asc'),
+  ];
   let verifyHome: string;
 
   before(async () => {
@@ -456,6 +462,20 @@ describe('sign action (dist through the runner harness)', {
     assert.deepEqual(agentsUnder(job.runnerTemp), []);
     assert.equal(r.post?.exitCode, 0);
     assert.match(r.post!.log, /Nothing to clean up|already gone/);
+  });
+
+  it('run: without GnuPG on the runner fails before requesting a token', async () => {
+    const before = issuer.requests.length;
+    const r = await runSign({
+      job: newJob(false),
+      inputs: baseInputs({ run: 'git tag -s v1 -m v1' }),
+      oidc: { requestUrl: issuer.requestUrl, requestToken: issuer.requestToken },
+      env: { PATH: '/nonexistent' },
+      secrets: allSecrets(),
+    });
+    assertNoLeaks(r.main, r.post);
+    expectFailure(r, /gpgconf was not found on PATH/);
+    assert.equal(issuer.requests.length, before);
   });
 
   it('run: a command that outlives ttl is killed and the step fails', async () => {
