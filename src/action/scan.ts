@@ -1,20 +1,24 @@
 // `uses: org/jit-gpg/scan@v1`: read inputs, scan (the same runScanJob as the CLI), write SARIF + JSON, annotate each
 // finding at its file and line, write the job summary, set outputs, and fail per `fail-on`. The secret never reaches
 // this module: findings carry a preview and a fingerprint only, and every writer re-checks that.
-import { existsSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import * as core from '@actions/core';
 import { VERSION } from '../cli/main.ts';
 import { FAIL_ON, failing, runScanJob, SCAN_MODES, type ScanJob } from '../cli/scan.ts';
+import { isCleanForCache, policyHash } from '../scan/cache.ts';
 import { DEFAULT_CONFIG_NAME } from '../scan/config.ts';
 import { renderJson } from '../scan/report/json.ts';
 import { renderMarkdown } from '../scan/report/markdown.ts';
 import { renderSarif } from '../scan/report/sarif.ts';
 import { formatBytes, plural } from '../scan/report/text.ts';
+import type { ScanPolicy } from '../scan/policy.ts';
 import type { FailOn, Finding, ScanMode } from '../scan/types.ts';
 import { InputError, type InputSource, inputs } from './inputs.ts';
+import { restoreScanCache, type ScanCacheContext, saveScanCache } from './scan-cache.ts';
 
 export const ACTION = 'jit-gpg scan';
 const MAX_WARNING_ANNOTATIONS = 10;
@@ -120,7 +124,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
 
   await core.group('Settings', async () => {
     core.info(`path: ${target}${file ? ' (a single file)' : ''}`);
-    core.info(`mode: ${opts.mode}${opts.mode === 'auto' ? ' (scans the work tree in this build)' : ''}`);
+    core.info(`mode: ${opts.mode}${opts.mode === 'auto' ? ' (from the event)' : ''}`);
     if (opts.base || opts.head) core.info(`base: ${opts.base ?? '-'}  head: ${opts.head ?? '-'}`);
     core.info(`config: ${opts.config ?? `${DEFAULT_CONFIG_NAME} if present`}`);
     core.info(`baseline: ${opts.baseline ?? 'none'}`);
@@ -128,6 +132,23 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   });
 
   const warnings: string[] = [];
+  // [git-sources engineer] Incremental cache for git modes (scan-cache.ts; trust model in src/scan/cache.ts).
+  let cacheCtx: ScanCacheContext | undefined;
+  let restored: Set<string> | undefined;
+  const restoreGitCache = async (mode: 'diff' | 'history', policy: ScanPolicy, configFile: string | undefined) => {
+    const config = configFile ? createHash('sha256').update(readFileSync(configFile)).digest('hex') : '';
+    const unique = [env.GITHUB_SHA || 'local', env.GITHUB_RUN_ID || String(Date.now()), env.GITHUB_RUN_ATTEMPT || '1'];
+    cacheCtx = {
+      mode,
+      policyHash: policyHash(policy, VERSION, { config }),
+      scannerVersion: VERSION,
+      unique: unique.join('-'),
+    };
+    const r = await restoreScanCache(cacheCtx);
+    core.info(r.message);
+    restored = r.commits;
+    return r.commits;
+  };
   const job = await core.group(`Scan ${prefix === '' ? 'the workspace' : (prefix ?? root)}`, async () => {
     let j: ScanJob;
     try {
@@ -142,6 +163,8 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
         cwd: workspace,
         baselinePath: opts.baseline,
         env,
+        onNotice: (m) => core.info(m), // [git-sources engineer]
+        ...(opts.cache ? { restoreGitCache } : {}),
         onWarning: (m) => {
           warnings.push(m);
           if (warnings.length <= MAX_WARNING_ANNOTATIONS) core.warning(m);
@@ -226,6 +249,20 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
     }
     if (findings.length === 0) core.info('no secrets found');
   });
+
+  // [git-sources engineer] Save the cache only after a clean scan: no findings (none accepted by a baseline either)
+  // and no missing objects. It records commit ids, never findings or content.
+  if (
+    cacheCtx &&
+    job.git &&
+    findings.length === 0 &&
+    accepted.length === 0 &&
+    isCleanForCache(job.result, { stats: job.git.stats })
+  ) {
+    const ctx = cacheCtx;
+    const commits = job.git.commits;
+    await core.group('Cache', async () => core.info((await saveScanCache(ctx, commits, restored)).message));
+  }
 
   core.setOutput('findings', String(findings.length));
   core.setOutput('sarif', sarifPath);

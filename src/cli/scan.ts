@@ -13,6 +13,8 @@ import type { ScanPolicy } from '../scan/policy.ts';
 import { renderJson, type StaleEntry } from '../scan/report/json.ts';
 import { renderSarif } from '../scan/report/sarif.ts';
 import { plural, renderText } from '../scan/report/text.ts';
+import { planScan, readEvent, type ScanPlan } from '../scan/sources/event.ts';
+import { GitRangeError, type GitScanResult, scanGit } from '../scan/sources/git.ts';
 import type { ScanItem } from '../scan/sources/types.ts';
 import type { FailOn, Finding, ScanMode, ScanResult } from '../scan/types.ts';
 import { oneOf, parseFlags } from './args.ts';
@@ -54,7 +56,9 @@ export class ModeError extends Error {
 export type SourcePlan =
   | { kind: 'worktree' }
   | { kind: 'stdin'; stream: NodeJS.ReadableStream }
-  | { kind: 'items'; describe: string; items: () => AsyncIterable<ScanItem> };
+  | { kind: 'items'; describe: string; items: () => AsyncIterable<ScanItem> }
+  // [git-sources engineer] diff, history, and auto on pull_request/push/merge_group events (sources/event.ts).
+  | { kind: 'git'; plan: ScanPlan };
 
 export interface ScanJobOptions {
   /** Absolute directory paths in findings are relative to. */
@@ -77,6 +81,14 @@ export interface ScanJobOptions {
   env: NodeJS.ProcessEnv;
   onWarning: (message: string) => void;
   onProgress?: (p: { items: number; bytes: number }) => void;
+  /** [git-sources engineer] Notices (what auto mode chose, fetches in shallow clones) and git progress lines. */
+  onNotice?: (message: string) => void;
+  /** [git-sources engineer] Commits a restored cache vouches for (the action's @actions/cache adapter). */
+  restoreGitCache?: (
+    mode: 'diff' | 'history',
+    policy: ScanPolicy,
+    configFile: string | undefined,
+  ) => Promise<Set<string> | undefined>;
 }
 
 export interface ScanJob {
@@ -90,13 +102,17 @@ export interface ScanJob {
   baseline?: Baseline;
   /** What was scanned, in words (for logs). */
   source: string;
+  /** [git-sources engineer] Git modes: commits in scope (what a clean scan lets the cache vouch for), stats. */
+  git?: GitScanResult['git'];
 }
 
 /**
  * The one place where `mode` is interpreted. Git sources slot in here: `diff` and `history` (and `auto` on
  * pull_request/push events) will return `{ kind: 'items', … }` from the git source.
  */
-export function selectSource(opts: Pick<ScanJobOptions, 'mode' | 'stdin' | 'file' | 'root' | 'env'>): SourcePlan {
+export function selectSource(
+  opts: Pick<ScanJobOptions, 'mode' | 'stdin' | 'file' | 'root' | 'env' | 'base' | 'head'>,
+): SourcePlan {
   if (opts.stdin) return { kind: 'stdin', stream: opts.stdin };
   if (opts.file) {
     const abs = resolve(opts.root, opts.file);
@@ -112,15 +128,24 @@ export function selectSource(opts: Pick<ScanJobOptions, 'mode' | 'stdin' | 'file
   }
   switch (opts.mode) {
     case 'worktree':
-    case 'auto':
-      // auto: pull_request → the PR's commits, push → the pushed commits, otherwise the work tree. Until the git
-      // sources land, every event scans the work tree (a superset of what the PR or push added).
       return { kind: 'worktree' };
+    case 'auto': {
+      // [git-sources engineer] auto: pull_request → the PR's commits, push → the pushed commits (a new branch: those
+      // not on the default branch), merge_group → its commits; other events (and no event) scan the work tree.
+      let plan: ScanPlan;
+      try {
+        plan = planScan(readEvent(opts.env));
+      } catch (e) {
+        throw new ModeError((e as Error).message);
+      }
+      return plan.mode === 'worktree' ? { kind: 'worktree' } : { kind: 'git', plan };
+    }
     case 'diff':
+      if (!opts.base)
+        throw new ModeError('mode diff needs a base revision (--base, input `base`); head defaults to HEAD');
+      return { kind: 'git', plan: { mode: 'diff', base: opts.base, head: opts.head ?? 'HEAD' } };
     case 'history':
-      throw new ModeError(
-        `mode "${opts.mode}" is not available yet in this build; use "worktree" (or "auto", which scans the work tree)`,
-      );
+      return { kind: 'git', plan: { mode: 'history', ...(opts.head ? { head: opts.head } : {}) } };
     default:
       throw new ModeError(`unknown mode "${String(opts.mode)}"; expected one of ${SCAN_MODES.join(', ')}`);
   }
@@ -128,7 +153,7 @@ export function selectSource(opts: Pick<ScanJobOptions, 'mode' | 'stdin' | 'file
 
 export async function runScanJob(opts: ScanJobOptions): Promise<ScanJob> {
   const plan = selectSource(opts);
-  if (plan.kind !== 'items' && plan.kind !== 'stdin' && (opts.base || opts.head) && opts.mode !== 'diff') {
+  if (plan.kind === 'worktree' && (opts.base || opts.head) && opts.mode !== 'diff') {
     opts.onWarning(`base/head are only used by mode diff; mode ${opts.mode} scans the work tree and ignores them`);
   }
   const { policy, path: configFile } = await loadConfig({
@@ -144,26 +169,86 @@ export async function runScanJob(opts: ScanJobOptions): Promise<ScanJob> {
   }
   const baseline = opts.baselinePath ? await loadBaseline(resolve(opts.cwd, opts.baselinePath)) : undefined;
 
-  const raw = await scan({
-    root: opts.root,
-    policy,
-    threads: opts.threads,
-    onWarning: opts.onWarning,
-    onProgress: opts.onProgress,
-    ...(plan.kind === 'stdin' ? { stdin: plan.stream } : {}),
-    ...(plan.kind === 'items' ? { items: plan.items() } : {}),
-  });
+  let raw: ScanResult;
+  let git: GitScanResult['git'] | undefined;
+  let gitSource: string | undefined;
+  if (plan.kind === 'git') {
+    ({ result: raw, git, source: gitSource } = await runGitPlan(plan.plan, opts, policy, configFile));
+  } else {
+    raw = await scan({
+      root: opts.root,
+      policy,
+      threads: opts.threads,
+      onWarning: opts.onWarning,
+      onProgress: opts.onProgress,
+      ...(plan.kind === 'stdin' ? { stdin: plan.stream } : {}),
+      ...(plan.kind === 'items' ? { items: plan.items() } : {}),
+    });
+  }
   const outcome = applyBaseline(raw.findings, baseline);
   const result: ScanResult = {
     ...raw,
     findings: outcome.findings,
     staleBaseline: outcome.stale.map((s) => s.fingerprint),
   };
-  const source = plan.kind === 'stdin' ? 'stdin' : plan.kind === 'items' ? plan.describe : `work tree ${opts.root}`;
+  const source =
+    gitSource ?? (plan.kind === 'stdin' ? 'stdin' : plan.kind === 'items' ? plan.describe : `work tree ${opts.root}`);
   const job: ScanJob = { result, accepted: outcome.accepted, stale: outcome.stale, policy, source };
+  if (git) job.git = git;
   if (configFile) job.configFile = configFile;
   if (baseline) job.baseline = baseline;
   return job;
+}
+
+/**
+ * [git-sources engineer] Runs a git plan: nothing (an empty range: a clean no-op with a notice), or the diff/history
+ * source through scanGit (findings once per secret at the commit that introduced it). A range git cannot resolve is
+ * a ModeError (CLI exit 2; the action names the `mode` input) carrying git's reason and what to change.
+ */
+async function runGitPlan(
+  p: ScanPlan,
+  opts: ScanJobOptions,
+  policy: ScanPolicy,
+  configFile: string | undefined,
+): Promise<{ result: ScanResult; git?: GitScanResult['git']; source: string }> {
+  if (p.notice) opts.onNotice?.(p.notice);
+  if (p.mode !== 'diff' && p.mode !== 'history') {
+    const stats = {
+      files: 0,
+      bytes: 0,
+      skippedBinary: 0,
+      skippedLarge: 0,
+      unreadable: 0,
+      durationMs: 0,
+      engine: 'none',
+    };
+    return { result: { findings: [], stats, warnings: [], staleBaseline: [] }, source: p.notice ?? 'nothing to scan' };
+  }
+  const skipCommits = opts.restoreGitCache ? await opts.restoreGitCache(p.mode, policy, configFile) : undefined;
+  try {
+    const { git, ...result } = await scanGit({
+      root: opts.root,
+      mode: p.mode,
+      base: p.base,
+      head: p.head,
+      exclude: p.exclude,
+      fallbackExclude: p.fallbackExclude,
+      policy,
+      threads: opts.threads,
+      skipCommits,
+      onWarning: opts.onWarning,
+      onNotice: opts.onNotice,
+      onProgressLine: opts.onNotice,
+    });
+    const range =
+      p.mode === 'history'
+        ? 'history'
+        : `commits ${p.base ? `${p.base.slice(0, 12)}..` : ''}${(p.head ?? 'HEAD').slice(0, 12)}`;
+    return { result, git, source: `${range} (${git.stats.commits} commits) of ${opts.root}` };
+  } catch (e) {
+    if (e instanceof GitRangeError) throw new ModeError(e.message);
+    throw e;
+  }
 }
 
 /** The findings that fail the run per `fail-on`. */
@@ -252,6 +337,7 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
       threads,
       env: io.env,
       onWarning: warn,
+      onNotice: (m) => io.stderr.write(`jit-gpg: ${m}\n`), // [git-sources engineer]
     });
   } catch (e) {
     const name = (e as Error).name;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -60,12 +61,9 @@ function commit(dir: string, files: Record<string, string | Buffer | null>, mess
 /** A format-valid AWS access key id built at run time (never the documented EXAMPLE one). */
 function fakeKeyId(seed: number): string {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  const bytes = createHash('sha256').update(`jit-gpg test key ${seed}`).digest();
   let s = '';
-  let x = seed * 7919 + 17;
-  for (let i = 0; i < 16; i++) {
-    x = (x * 1103515245 + 12345) % 2147483648;
-    s += alphabet[x % 32];
-  }
+  for (let i = 0; i < 16; i++) s += alphabet[bytes[i]! % 32];
   return ['AK', 'IA', s].join('');
 }
 
@@ -556,6 +554,64 @@ describe('scanGit: sources through the real engine', () => {
     assert.deepEqual(
       r.findings.map((f) => [f.file, f.line, f.decoded, f.commit]),
       [['k8s/secret.yaml', 4, 'base64', head]],
+    );
+  });
+});
+
+describe('runScanJob (CLI and action): git modes', () => {
+  test('diff, history, auto from a pull_request event, an empty push, and an unresolvable base (usage error)', async () => {
+    const { runScanJob, ModeError } = await import('../../src/cli/scan.ts');
+    const dir = repo();
+    const base = commit(dir, { 'README.md': 'hello\n' });
+    const key = fakeKeyId(21);
+    const head = commit(dir, { 'app.env': `AWS_ACCESS_KEY_ID=${key}\n` });
+    const notices: string[] = [];
+    const common = {
+      root: dir,
+      configSearch: [dir],
+      cwd: dir,
+      env: {},
+      onWarning: () => {},
+      onNotice: (m: string) => notices.push(m),
+    };
+    const diff = await runScanJob({ ...common, mode: 'diff', base, head });
+    assert.deepEqual(
+      diff.result.findings.map((f) => [f.ruleId, f.file, f.line, f.commit]),
+      [['aws-access-key-id', 'app.env', 1, head]],
+    );
+    assert.equal(diff.git?.commits.length, 1);
+    const hist = await runScanJob({ ...common, mode: 'history' });
+    assert.deepEqual(
+      hist.result.findings.map((f) => f.commit),
+      [head],
+    );
+
+    const eventPath = join(tmp, `event-${n++}.json`);
+    writeFileSync(eventPath, JSON.stringify({ pull_request: { number: 3, base: { sha: base }, head: { sha: head } } }));
+    const auto = await runScanJob({
+      ...common,
+      mode: 'auto',
+      env: { GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: eventPath },
+    });
+    assert.equal(auto.result.findings.length, 1);
+    assert.match(notices.join('\n'), /pull request #3: scanning lines added/);
+
+    writeFileSync(eventPath, JSON.stringify({ before: head, after: head }));
+    const none = await runScanJob({
+      ...common,
+      mode: 'auto',
+      env: { GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH: eventPath },
+    });
+    assert.equal(none.result.findings.length, 0);
+    assert.match(notices.join('\n'), /push with no new commits/);
+
+    await assert.rejects(
+      runScanJob({ ...common, mode: 'diff', base: 'f'.repeat(40), head }),
+      (e: Error) => e instanceof ModeError && /not in this clone/.test(e.message),
+    );
+    await assert.rejects(
+      runScanJob({ ...common, mode: 'diff' }),
+      (e: Error) => e instanceof ModeError && /needs a base/.test(e.message),
     );
   });
 });
