@@ -335,6 +335,17 @@ describe('sign action (dist through the runner harness)', {
     }
   });
 
+  it('wrong ref: Vault refuses a branch the role does not admit', async () => {
+    issuer.setClaims({ ref: 'refs/heads/feature/x' });
+    try {
+      const r = await sign(newJob(), baseInputs({ files: 'dist/*' }));
+      expectFailure(r, /bound_claims\.ref/);
+      assert.match(r.main.log, /ref: refs\/heads\/feature\/x/);
+    } finally {
+      issuer.setClaims({}, { replace: true });
+    }
+  });
+
   it('wrong audience: claims mismatch names bound_audiences and the audience input', async () => {
     const r = await sign(newJob(), baseInputs({ files: 'dist/*', audience: 'someone-else' }));
     expectFailure(r, /bound_audiences/);
