@@ -1,7 +1,7 @@
 // Cloud providers and hosting platforms: AWS, Google Cloud, Azure, DigitalOcean, Heroku, Alibaba, Tencent, IBM,
 // Cloudflare, Fly.io, Vercel, Netlify, Supabase, PlanetScale, Scaleway, Render. Written from each vendor's published
 // key formats; example values are fake and built at run time.
-import type { Rule } from '../types.ts';
+import type { Rule, Validity } from '../types.ts';
 import {
   ALPHABETS,
   fake,
@@ -70,6 +70,16 @@ const serviceAccount = (privateKey: string, type = 'service_account') =>
 
 // --- Azure -----------------------------------------------------------------------------------------------------
 
+/** The Azurite / storage-emulator and Cosmos DB emulator keys are published, well-known development keys. */
+const EMULATOR_KEYS = [
+  'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq',
+  'C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEH',
+];
+const notEmulatorKey = (secret: string, match: string): Validity =>
+  EMULATOR_KEYS.some((k) => secret.startsWith(k)) || /devstoreaccount1|localhost|127\.0\.0\.1/i.test(match)
+    ? 'invalid'
+    : 'unknown';
+const AZURITE_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 const storageKey = (seed: string) => fakeBytes(seed, 64).toString('base64'); // 88 characters ending in ==
 const sasSig = (seed: string) => encodeURIComponent(fakeBytes(seed, 32).toString('base64'));
 const ENTRA = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_~.-';
@@ -307,7 +317,8 @@ export const cloudRules: Rule[] = [
     keywords: ['accountkey='],
     pattern: String.raw`(?i:AccountName)=[A-Za-z0-9-]{3,24};\s*(?i:AccountKey)=([A-Za-z0-9+/]{86}==)`,
     entropy: 4,
-    help: 'A storage account key grants full access to every blob, queue, table and file share in the account. Rotate it under the storage account → Access keys (regenerate the leaked key) and prefer Entra ID or SAS with short expiry.',
+    validate: notEmulatorKey,
+    help: 'A storage account key grants full access to every blob, queue, table and file share in the account (the published emulator key is not reported). Rotate it under the storage account → Access keys (regenerate the leaked key) and prefer Entra ID or SAS with short expiry.',
     examples: {
       tp: [
         `AZURE_STORAGE_CONNECTION_STRING=DefaultEndpointsProtocol=https;AccountName=acmeprod;AccountKey=${storageKey('st-a')};EndpointSuffix=core.windows.net`,
@@ -317,8 +328,9 @@ export const cloudRules: Rule[] = [
         ),
       ],
       fp: [
-        // The Azurite emulator's well-known development key
-        `UseDevelopmentStorage=true;AccountName=devstoreaccount1;AccountKey=${'A'.repeat(86)}==`,
+        // The storage emulator's published development key
+        `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${AZURITE_KEY};BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;`,
+        `DefaultEndpointsProtocol=https;AccountName=acmetest;AccountKey=${AZURITE_KEY}`,
         `DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=${syntax.ref('STORAGE_KEY')}`,
         `DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=${storageKey('st-s').slice(0, 40)}`,
       ],
@@ -331,6 +343,7 @@ export const cloudRules: Rule[] = [
     keywords: ['storage', '--account-key'],
     pattern: String.raw`(?:(?i:azure_?storage_?(?:account_?|access_?)?key|storage_?account_?(?:access_?)?key)${ASSIGN}|--account-key[\s=]+["']?)([A-Za-z0-9+/]{86}==)`,
     entropy: 4,
+    validate: notEmulatorKey,
     help: 'A storage account key grants full access to every blob, queue, table and file share in the account. Regenerate the leaked key under the storage account → Access keys.',
     examples: {
       tp: [
@@ -341,6 +354,7 @@ export const cloudRules: Rule[] = [
       fp: [
         env('AZURE_STORAGE_KEY', syntax.ref('AZURE_STORAGE_KEY')),
         yaml('storageAccountKey', `${'A'.repeat(86)}==`),
+        env('AZURE_STORAGE_KEY', AZURITE_KEY),
         json('storageAccountName', storageKey('sk-n').slice(0, 24)),
       ],
     },
@@ -352,6 +366,7 @@ export const cloudRules: Rule[] = [
     keywords: ['documents.azure.com'],
     pattern: String.raw`AccountEndpoint=https://[a-z0-9-]+\.documents\.azure\.com(?::443)?/?;\s*AccountKey=([A-Za-z0-9+/]{86}==)`,
     entropy: 4,
+    validate: notEmulatorKey,
     help: 'A Cosmos DB primary or secondary key has full control of every database in the account. Regenerate it under the Cosmos DB account → Keys and prefer Entra ID with data-plane RBAC.',
     examples: {
       tp: [

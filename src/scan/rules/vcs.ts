@@ -69,18 +69,25 @@ function gitlab(s: GitlabSpec): Rule {
   const alphabet = s.alphabet ?? ALPHABETS.base64url;
   const a = s.prefix + fake(`${s.id}-a`, min, alphabet);
   const b = s.prefix + fake(`${s.id}-b`, min + 6, alphabet);
-  const routable = s.body ? '' : String.raw`(?:\.[0-9]{2}\.[a-z0-9]{9})?`;
+  // Routable tokens (GitLab 17+): `<prefix><base64url payload>[.<2-char version>].<2-char length><7-char crc32>`.
+  const routable = s.body ? '' : String.raw`(?:(?:\.[0-9a-z]{2})?\.[0-9a-z]{9})?`;
+  const routableTp = s.body
+    ? []
+    : [
+        `${s.name.toUpperCase()}=${s.prefix}${fake(`${s.id}-r`, Math.max(27, min), alphabet)}.01.${fake(`${s.id}-rc`, 9, ALPHABETS.lowerAlnum)}`,
+        `${s.name}: ${s.prefix}${fake(`${s.id}-r2`, Math.max(31, min + 4), alphabet)}.${fake(`${s.id}-rc2`, 9, ALPHABETS.lowerAlnum)}`,
+      ];
   const esc = s.prefix.replace(/[.-]/g, (c) => `\\${c}`);
   return {
     id: s.id,
     title: s.title,
     severity: s.severity,
     keywords: [s.prefix.toLowerCase()],
-    pattern: String.raw`\b(${esc}${body}{${min},}${routable})(?:[^A-Za-z0-9_-]|$)`,
+    pattern: String.raw`\b(${esc}${body}{${min},300}${routable})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 3,
     help: s.help,
     examples: {
-      tp: syntax.all(s.name, a, b),
+      tp: [...syntax.all(s.name, a, b), ...routableTp],
       fp: [
         env(s.name.toUpperCase(), `${s.prefix}${'x'.repeat(min)}`),
         yaml(s.name, `${s.prefix}${fake(`${s.id}-short`, min - 6, alphabet)}`),
@@ -394,9 +401,9 @@ export const vcsRules: Rule[] = [
     title: 'Azure DevOps personal access token',
     severity: 'high',
     keywords: ['azdo'],
-    pattern: String.raw`\b([A-Za-z0-9]{52}JQQJ99[A-Za-z0-9]{18}AZDO[A-Za-z0-9]{4})\b`,
+    pattern: String.raw`\b([A-Za-z0-9]{76}AZDO[A-Za-z0-9]{4})\b`,
     entropy: 4,
-    help: 'An Azure DevOps PAT (84-character identifiable format) acts as its user in the organisations and scopes it was granted. Revoke it under User settings → Personal access tokens, or ask an administrator to revoke it organisation-wide.',
+    help: 'An Azure DevOps PAT (84-character identifiable format, AZDO at offset 76) acts as its user in the organisations and scopes it was granted. Revoke it under User settings → Personal access tokens, or ask an administrator to revoke it organisation-wide.',
     examples: {
       tp: [
         env('AZURE_DEVOPS_EXT_PAT', adoNewA),
