@@ -8,8 +8,11 @@
 //                  main may be SIGKILLed between login and revoke, and only the token itself can revoke a token
 //                  (revoke-self). It is masked, lives at most the role's token_ttl, and is revoked right after the
 //                  read, so the state file holds a dead token in every run that gets that far.
-//   keyring        JSON {dir, socketDir?, agentPid?} saved BEFORE the key is imported for `run`; emptied after
-//                  the directory is removed.
+//   keyring        JSON {dir, socketDir?, agentPid?, commandPid?} saved BEFORE the key is imported for `run`
+//                  (then again with the agent's and the command's pids); emptied after the directory is removed.
+//   main-finished  "true" when main reached its end (failed or not).
+// On cancel (SIGINT/SIGTERM) main itself kills the command and agent, removes the keyring and revokes a live
+// token before exiting; after SIGKILL the post step does it from the state above.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { glob, mkdir, stat, writeFile } from 'node:fs/promises';
@@ -405,7 +408,7 @@ async function runMain(live: Live): Promise<void> {
 
   try {
     // 1. inputs and files, before any network call
-    const inputs = await core.group('Validate inputs and resolve files', async () => {
+    const cfg = await core.group('Validate inputs and resolve files', async () => {
       const i = readInputs();
       ttl = i.ttl;
       audit.lifetime.ttl = ttl;
@@ -418,20 +421,20 @@ async function runMain(live: Live): Promise<void> {
       }
       return i;
     });
-    const files = inputs.files.length
-      ? await resolveFiles(inputs.files, workspace, inputs.checksums ? { checksums: inputs.checksums } : {})
+    const files = cfg.files.length
+      ? await resolveFiles(cfg.files, workspace, cfg.checksums ? { checksums: cfg.checksums } : {})
       : [];
-    if (inputs.files.length) {
+    if (cfg.files.length) {
       if (files.length === 0) {
-        const what = `no files matched ${inputs.files.map((p) => JSON.stringify(p)).join(', ')} in ${workspace}`;
-        if (inputs.ifNoFilesFound === 'error') {
+        const what = `no files matched ${cfg.files.map((p) => JSON.stringify(p)).join(', ')} in ${workspace}`;
+        if (cfg.ifNoFilesFound === 'error') {
           throw new ActionError(
             `${what}: check the files globs (relative to the workspace, one per line) and that the artifacts are built before this step, or set if-no-files-found: warn`,
           );
         }
-        if (inputs.ifNoFilesFound === 'warn') core.warning(`jit-gpg: ${what}; nothing to sign`);
+        if (cfg.ifNoFilesFound === 'warn') core.warning(`jit-gpg: ${what}; nothing to sign`);
         else core.info(`${what}; nothing to sign`);
-        if (!inputs.run) {
+        if (!cfg.run) {
           core.setOutput('signatures', '[]');
           audit.outcome = 'nothing-to-sign';
           const p = await writeAudit(audit, runnerTemp);
@@ -448,27 +451,27 @@ async function runMain(live: Live): Promise<void> {
     // 2. the OIDC token
     const idToken = await core.group('Request the OIDC token', async () => {
       const t = await requestIdToken({
-        audience: inputs.audience,
+        audience: cfg.audience,
         mask: (s) => core.setSecret(s),
         log: (m) => core.info(m),
       });
       claims = t.claims;
       audit.claims = pickClaims(claims);
-      core.info(`Got an OIDC token for audience "${inputs.audience}":\n${describeClaims(claims)}`);
+      core.info(`Got an OIDC token for audience "${cfg.audience}":\n${describeClaims(claims)}`);
       return t.token;
     });
 
     // 3. the key from Vault (the provider revokes its token right after the read)
     material = await core.group('Fetch the signing key from Vault', async () => {
       const provider = createVaultProvider({
-        url: inputs.vaultUrl,
-        role: inputs.vaultRole,
-        secret: inputs.vaultSecret,
-        authMount: inputs.vaultAuthMount,
-        ...(inputs.vaultNamespace ? { namespace: inputs.vaultNamespace } : {}),
-        keyField: inputs.vaultKeyField,
-        passphraseField: inputs.vaultPassphraseField,
-        ...(inputs.vaultCaCert ? { caCertPath: resolve(workspace, inputs.vaultCaCert) } : {}),
+        url: cfg.vaultUrl,
+        role: cfg.vaultRole,
+        secret: cfg.vaultSecret,
+        authMount: cfg.vaultAuthMount,
+        ...(cfg.vaultNamespace ? { namespace: cfg.vaultNamespace } : {}),
+        keyField: cfg.vaultKeyField,
+        passphraseField: cfg.vaultPassphraseField,
+        ...(cfg.vaultCaCert ? { caCertPath: resolve(workspace, cfg.vaultCaCert) } : {}),
         log: (m) => core.info(m),
         mask: (s) => maskSecret(s),
         onSession: (session) => {
@@ -492,7 +495,7 @@ async function runMain(live: Live): Promise<void> {
       const k = await loadSigningKey({
         key: material!.armoredKey,
         ...(material!.passphrase !== undefined ? { passphrase: material!.passphrase } : {}),
-        ...(inputs.fingerprint ? { fingerprint: inputs.fingerprint } : {}),
+        ...(cfg.fingerprint ? { fingerprint: cfg.fingerprint } : {}),
       });
       core.info(
         `Signing with ${k.isSubkey ? 'subkey' : 'key'} ${k.fingerprint} (${k.algorithmLabel}) of ${k.userIds.join(', ') || k.primaryFingerprint}`,
@@ -524,15 +527,15 @@ async function runMain(live: Live): Promise<void> {
     if (files.length) {
       await core.group(`Sign ${files.length} file(s)`, async () => {
         for (const n of Object.entries(notations)) core.info(`Notation ${n[0]}=${n[1]}`);
-        signed.push(...(await signFiles({ key: signingKey, files, armor: inputs.armor, notations })));
+        signed.push(...(await signFiles({ key: signingKey, files, armor: cfg.armor, notations })));
         for (const s of signed) core.info(`${displayPath(s.signature, workspace)}  sha256 ${s.sha256}`);
-        if (inputs.checksums) {
-          manifestPath = isAbsolute(inputs.checksums) ? inputs.checksums : join(outDir, inputs.checksums);
+        if (cfg.checksums) {
+          manifestPath = isAbsolute(cfg.checksums) ? cfg.checksums : join(outDir, cfg.checksums);
           manifest = await writeSignedManifest({
             manifestPath,
             entries: signed.map((s) => ({ path: s.path, sha256: s.sha256 })),
             key: signingKey,
-            armor: inputs.armor,
+            armor: cfg.armor,
             notations,
           });
           core.info(`${displayPath(manifest.signature, workspace)}  (manifest of ${signed.length} file(s))`);
@@ -569,7 +572,7 @@ async function runMain(live: Live): Promise<void> {
 
     // 7. run: the only path where the key touches disk
     let runResult: CommandResult | undefined;
-    if (inputs.run) {
+    if (cfg.run) {
       runResult = await core.group('Run the command with an ephemeral GnuPG keyring', async () => {
         const remaining = Math.floor((deadline - Date.now()) / 1000);
         if (remaining < 1) {
@@ -596,8 +599,8 @@ async function runMain(live: Live): Promise<void> {
             core.info(
               `GNUPGHOME=${keyring.info.dir}; git signs with ${keyring.fingerprint} (GIT_CONFIG_* for this command only)`,
             );
-            core.info(`Running: ${inputs.run}`);
-            return keyring.runCommand(inputs.run, {
+            core.info(`Running: ${cfg.run}`);
+            return keyring.runCommand(cfg.run, {
               cwd: workspace,
               onStart: (info) => {
                 live.setKeyring(info);
