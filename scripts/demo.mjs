@@ -18,8 +18,8 @@ import { githubVaultOptions, startVaultStandIn } from '../test/e2e/services/vaul
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const keep = process.argv.includes('--keep');
 const keysDir = join(root, 'test', 'fixtures', 'keys');
-const SIGN_METADATA = process.env.JIT_GPG_SIGN_METADATA || ACTIONS.sign.metadata;
-const SCAN_METADATA = process.env.JIT_GPG_SCAN_METADATA || ACTIONS.scan.metadata;
+const SIGN_METADATA = ACTIONS.sign.metadata;
+const SCAN_METADATA = ACTIONS.scan.metadata;
 
 const bold = (s) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
 const dim = (s) => (process.stdout.isTTY ? `\x1b[2m${s}\x1b[0m` : s);

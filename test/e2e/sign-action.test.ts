@@ -33,8 +33,7 @@ const FPR = Object.fromEntries(
 );
 const RSA_PW = 'test-only-rsa2048-passphrase';
 
-/** The action's metadata (JIT_GPG_SIGN_METADATA overrides it, for trying a metadata change before it lands). */
-const METADATA = process.env.JIT_GPG_SIGN_METADATA || ACTIONS.sign.metadata;
+const METADATA = ACTIONS.sign.metadata;
 
 /** main, then post with main's state whatever main did (post-if: always()), as harness.runAction does. */
 async function runSign(opts: Omit<StepOptions, 'script' | 'metadata' | 'state'>): Promise<ActionRun> {
