@@ -38,6 +38,9 @@ const PACKAGES = [
   'underscore',
   'async',
   'debug',
+  'react',
+  'webpack',
+  'rxjs',
 ];
 const CUTOFF = '2025-01-01T00:00:00.000Z';
 
@@ -53,7 +56,12 @@ const REBUILD = process.argv.includes('--rebuild');
 const root = resolve(import.meta.dirname, '..', '.bench', 'history');
 const tarballs = join(root, 'tarballs');
 const meta = join(root, 'meta');
-const repo = join(root, `repo-${COMMITS}`);
+// The repository's name pins what it holds: the package list, the cutoff and the commit count.
+const corpusId = createHash('sha256')
+  .update(JSON.stringify([PACKAGES, CUTOFF, COMMITS]))
+  .digest('hex')
+  .slice(0, 10);
+const repo = join(root, `repo-${COMMITS}-${corpusId}`);
 mkdirSync(tarballs, { recursive: true });
 mkdirSync(meta, { recursive: true });
 

@@ -8,6 +8,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { applyBaseline, type Baseline, loadBaseline } from '../scan/baseline.ts';
 import { loadConfig, parseSize } from '../scan/config.ts';
+import { findGitleaksConfig, type GitleaksImport, loadGitleaksConfig, mergeGitleaks } from '../scan/gitleaks.ts';
 import { scan } from '../scan/index.ts';
 import type { ScanPolicy } from '../scan/policy.ts';
 import { renderJson, type StaleEntry } from '../scan/report/json.ts';
@@ -156,11 +157,25 @@ export async function runScanJob(opts: ScanJobOptions): Promise<ScanJob> {
   if (plan.kind === 'worktree' && (opts.base || opts.head) && opts.mode !== 'diff') {
     opts.onWarning(`base/head are only used by mode diff; mode ${opts.mode} scans the work tree and ignores them`);
   }
-  const { policy, path: configFile } = await loadConfig({
+  const { policy: ownPolicy, path: configFile } = await loadConfig({
     path: opts.configPath,
     cwd: opts.cwd,
     searchDirs: opts.configSearch,
   });
+  // [git-sources engineer] Migration: an existing .gitleaks.toml at the root adds its custom rules and allowlists;
+  // what it cannot honour is a warning naming the field. Errors in it are config errors (exit 2).
+  let policy = ownPolicy;
+  let gitleaks: GitleaksImport | undefined;
+  const gitleaksFile = opts.stdin ? undefined : findGitleaksConfig(opts.root);
+  if (gitleaksFile) {
+    gitleaks = loadGitleaksConfig(gitleaksFile);
+    policy = mergeGitleaks(policy, gitleaks);
+    for (const w of gitleaks.warnings) opts.onWarning(w);
+    const s = gitleaks.summary;
+    opts.onNotice?.(
+      `.gitleaks.toml: ${s.rules} custom rules, ${s.allowPaths} allowed paths, ${s.allowRegexes} allow regexes, ${s.stopwords} stopwords, ${s.commits} allowed commits`,
+    );
+  }
   if (opts.maxFileSize !== undefined) policy.maxFileSize = opts.maxFileSize;
   // The config file's own rule examples are fake secrets by definition: don't report the file that defines them.
   if (configFile) {
@@ -185,6 +200,7 @@ export async function runScanJob(opts: ScanJobOptions): Promise<ScanJob> {
       ...(plan.kind === 'items' ? { items: plan.items() } : {}),
     });
   }
+  if (gitleaks) raw.findings = gitleaks.filterFindings(raw.findings); // [git-sources engineer] paths/commits allowlists
   const outcome = applyBaseline(raw.findings, baseline);
   const result: ScanResult = {
     ...raw,

@@ -32,10 +32,11 @@ export interface GitleaksImport {
   summary: { rules: number; allowPaths: number; allowRegexes: number; stopwords: number; commits: number };
 }
 
+/** A .gitleaks.toml that cannot be read. Named `ConfigError` so the CLI and the action treat it as one (exit 2). */
 export class GitleaksConfigError extends Error {
   constructor(message: string) {
     super(message);
-    this.name = 'GitleaksConfigError';
+    this.name = 'ConfigError';
   }
 }
 

@@ -146,3 +146,43 @@ test('TOML errors name the file and line', () => {
     },
   );
 });
+
+test('through runScanJob: a .gitleaks.toml custom rule finds its token, its allowlist keeps fixtures quiet', async () => {
+  const { mkdtempSync, mkdirSync, rmSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { runScanJob } = await import('../../src/cli/scan.ts');
+  const dir = mkdtempSync(join(tmpdir(), 'jit-gpg-gitleaks-'));
+  try {
+    const token = ['acme', 'live', 'Zq8mR2kL9xW4vB7nT3yH6pJd'].join('_');
+    const sample = ['acme', 'test', 'SAMPLEaaaaBBBBccccDDDDee'].join('_');
+    writeFileSync(join(dir, '.gitleaks.toml'), CONFIG);
+    mkdirSync(join(dir, 'src'));
+    mkdirSync(join(dir, 'test', 'fixtures'), { recursive: true });
+    mkdirSync(join(dir, 'testdata'));
+    writeFileSync(join(dir, 'src', 'client.ts'), `const token = "${token}";\nconst other = "${sample}";\n`);
+    writeFileSync(join(dir, 'test', 'fixtures', 'client.ts'), `const token = "${token}";\n`);
+    writeFileSync(join(dir, 'testdata', 'env'), `ACME=${token}\n`);
+    const warnings: string[] = [];
+    const notices: string[] = [];
+    const job = await runScanJob({
+      root: dir,
+      mode: 'worktree',
+      configSearch: [dir],
+      cwd: dir,
+      env: {},
+      threads: 1,
+      onWarning: (m) => warnings.push(m),
+      onNotice: (m) => notices.push(m),
+    });
+    const mine = job.result.findings.filter((f) => f.ruleId.startsWith('acme-'));
+    assert.deepEqual(
+      mine.map((f) => [f.ruleId, f.file, f.line]),
+      [['acme-internal-token', 'src/client.ts', 1]],
+    );
+    assert.match(warnings.join('\n'), /\.gitleaks\.toml: rules\[2\] \(path-only\)\.regex/);
+    assert.match(notices.join('\n'), /\.gitleaks\.toml: 2 custom rules/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
