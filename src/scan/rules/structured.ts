@@ -1,3 +1,509 @@
+// Structured secrets: JWTs, database and service URLs with passwords, JDBC/ADO.NET connection strings, basic-auth
+// URLs, Docker registry `auths`, npm/yarn registry credentials, kubeconfig user credentials, .netrc entries and
+// passwords on command lines. Validators check the payload (JSON, base64 `user:pass`, parseable key) and drop
+// placeholder passwords.
+// Example values are assembled at run time from fixture helpers, so no credential-shaped literal lives here.
 import type { Rule } from '../types.ts';
+import {
+  FIXTURE_ALPHABETS as A,
+  fakeJwt,
+  fx,
+  isPlaceholderPassword,
+  keyFixture,
+  validateBase64Password,
+  validateBase64PemKey,
+  validateBasicAuthBase64,
+  validateDbUrl,
+  validateJwt,
+  validatePassword,
+} from '../validate/structure.ts';
+import type { Validity } from '../types.ts';
 
-export const structuredRules: Rule[] = [];
+const B = '(?:^|[^A-Za-z0-9_-])';
+const E = '(?:[^A-Za-z0-9_-]|$)';
+/** `user:password@host` of a URL; group 1 is the password. */
+const USERINFO = String.raw`[^:@/\s"'<>]*:([^@/\s"'<>]+)@[^\s"'<>/@]+`;
+
+const pw = (seed: string) => `${fx(seed, 10)}-${fx(`${seed}b`, 6, A.lowerAlnum)}`;
+const jwtPayload = { sub: 'svc-deploy', iss: 'https://auth.internal.invalid', iat: 1767225600, exp: 1767229200 };
+const jwt = fakeJwt(jwtPayload, 'jwt1');
+const jwtRs = fakeJwt({ sub: 'user-42', scope: 'admin', iat: 1767225600 }, 'jwt2', 'RS256');
+const jwtIo = fakeJwt({ sub: '1234567890', name: 'John Doe', iat: 1516239022 }, 'jwt3');
+const jwtNone = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(JSON.stringify(jwtPayload)).toString('base64url')}.`;
+const b64 = (s: string) => Buffer.from(s).toString('base64');
+const dockerAuth = b64(`deploy-bot:${pw('dk1')}`);
+const npmLegacyToken = `${fx('np1', 8, A.hex)}-${fx('np2', 4, A.hex)}-4${fx('np3', 3, A.hex)}-a${fx('np4', 3, A.hex)}-${fx('np5', 12, A.hex)}`;
+const kubeToken = `${fx('kb1', 6, A.lowerAlnum)}.${fx('kb2', 16, A.lowerAlnum)}`;
+
+/** Database URL rule: `scheme://user:password@host`, the password validated as not a placeholder. */
+function dbRule(
+  id: string,
+  title: string,
+  scheme: string,
+  keywords: string[],
+  help: string,
+  tp: string[],
+  fp: string[],
+): Rule {
+  return {
+    id,
+    title,
+    severity: 'high',
+    keywords,
+    pattern: `${B}(?i:${scheme})://${USERINFO}`,
+    validate: validateDbUrl,
+    requireValid: true,
+    help: `${help} Reported only when the password is not a placeholder (\`\${DB_PASSWORD}\`, \`<password>\`, \`changeme\`…).`,
+    examples: { tp, fp },
+  };
+}
+
+/** Kubeconfig user tokens: not JWTs (the JWT rule reports those), not placeholders. */
+function validateKubeToken(secret: string): Validity {
+  if (secret.startsWith('eyJ')) return 'invalid';
+  return isPlaceholderPassword(secret) ? 'invalid' : 'unknown';
+}
+
+/** `.npmrc` `_authToken`: not an `npm_` token (the npm rule checks those), not a placeholder. */
+function validateNpmrcToken(secret: string): Validity {
+  if (/^npm_/.test(secret)) return 'invalid';
+  return isPlaceholderPassword(secret) ? 'invalid' : 'unknown';
+}
+
+export const structuredRules: Rule[] = [
+  {
+    id: 'jwt',
+    title: 'JSON Web Token',
+    severity: 'medium',
+    keywords: ['eyj'],
+    pattern: `${B}(eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{16,})${E}`,
+    validate: validateJwt,
+    requireValid: true,
+    help:
+      'A signed JSON Web Token: a bearer credential until it expires (check `exp`). Reported only when its header ' +
+      'and payload decode to JSON with an `alg` other than `none`. Revoke the session or rotate the signing key if ' +
+      'it is long-lived; never commit real tokens as test fixtures.',
+    examples: {
+      tp: [
+        `AUTH_TOKEN=${jwt}`,
+        `Authorization: Bearer ${jwtRs}`,
+        `{"access_token": "${jwt}"}`,
+        `token: ${jwtRs}`,
+        `https://app.internal.invalid/callback#id_token=${jwt}&state=x`,
+      ],
+      fp: [
+        `AUTH_TOKEN=${jwtIo}`,
+        `token: "${jwtNone}"`,
+        `const t = "${jwt.split('.').slice(0, 2).join('.')}";`,
+        `"${Buffer.from('{"x":1}').toString('base64url')}.eyJub3Rqc29u${fx('jwf', 10, A.base64url)}.${fx('jwf2', 43, A.base64url)}"`,
+      ],
+    },
+  },
+  dbRule(
+    'postgres-url',
+    'PostgreSQL URL with password',
+    'postgres(?:ql)?(?:\\+[a-z0-9]+)?',
+    ['postgres'],
+    'A PostgreSQL connection URL with an embedded password. Change the role’s password (`ALTER ROLE … PASSWORD`) and load the URL from a secret store.',
+    [
+      `DATABASE_URL=postgres://app:${pw('pg1')}@db.internal:5432/app`,
+      `database_url: "postgresql+psycopg2://app:${pw('pg2')}@10.0.0.5/app"`,
+      `{"dsn": "postgresql://reporting:${pw('pg3')}@pg.internal/reports?sslmode=require"}`,
+      `engine = create_engine('postgresql://app:${pw('pg4')}@localhost/app')`,
+    ],
+    [
+      'DATABASE_URL=postgres://user:password@localhost:5432/app',
+      'DATABASE_URL=postgres://${DB_USER}:${DB_PASSWORD}@${DB_HOST}/app',
+      'url: "postgresql://postgres:postgres@localhost/test"',
+      'dsn = "postgresql://localhost:5432/app"',
+      'DATABASE_URL="postgres://app:{{ .Values.db.password }}@db/app"',
+    ],
+  ),
+  dbRule(
+    'mysql-url',
+    'MySQL/MariaDB URL with password',
+    'mysql(?:x)?(?:\\+[a-z0-9]+)?|mariadb',
+    ['mysql', 'mariadb'],
+    'A MySQL or MariaDB connection URL with an embedded password. Change the account’s password (`ALTER USER`) and load the URL from a secret store.',
+    [
+      `DATABASE_URL=mysql://app:${pw('my1')}@mysql.internal:3306/shop`,
+      `url: "mysql+pymysql://app:${pw('my2')}@127.0.0.1/shop"`,
+      `$dsn = 'mariadb://root:${pw('my3')}@db/wp';`,
+    ],
+    [
+      'DATABASE_URL=mysql://root:<password>@localhost/shop',
+      'DATABASE_URL=mysql://root:root@localhost/shop',
+      "url = 'mysql://app:' + getPassword() + '@db/shop'",
+    ],
+  ),
+  dbRule(
+    'mongodb-url',
+    'MongoDB URL with password',
+    'mongodb(?:\\+srv)?',
+    ['mongodb'],
+    'A MongoDB connection string with an embedded password (Atlas `mongodb+srv://` included). Rotate the database user’s password (Atlas: Database Access → Edit) and load the URI from a secret store.',
+    [
+      `MONGO_URI=mongodb+srv://api:${pw('mg1')}@cluster0.ab1cd.mongodb.net/prod?retryWrites=true`,
+      `mongo:\n  uri: "mongodb://admin:${pw('mg2')}@mongo-0.internal:27017/admin"`,
+      `{"MONGODB_URI": "mongodb://svc:${pw('mg3')}@10.1.2.3/app"}`,
+    ],
+    [
+      'MONGO_URI=mongodb+srv://<username>:<password>@cluster0.example.mongodb.net/',
+      'MONGO_URI=mongodb://localhost:27017/app',
+      'uri: "mongodb://admin:%PASSWORD%@mongo/admin"',
+    ],
+  ),
+  dbRule(
+    'redis-url',
+    'Redis URL with password',
+    'rediss?',
+    ['redis'],
+    'A Redis connection URL with a password (`redis://:password@host`, ACL users included). Change the password (`CONFIG SET requirepass` / `ACL SETUSER`) or rotate it in your provider’s console.',
+    [
+      `REDIS_URL=redis://:${pw('rd1')}@redis.internal:6379/0`,
+      `cache_url: "rediss://default:${pw('rd2')}@eu1.upstash.io:6379"`,
+      `const redis = new Redis("redis://worker:${pw('rd3')}@10.0.0.9:6379");`,
+    ],
+    [
+      'REDIS_URL=redis://:changeme@localhost:6379',
+      'REDIS_URL=redis://localhost:6379/0',
+      'REDIS_URL=redis://:${REDIS_PASSWORD}@redis:6379',
+    ],
+  ),
+  dbRule(
+    'amqp-url',
+    'AMQP (RabbitMQ) URL with password',
+    'amqps?',
+    ['amqp'],
+    'An AMQP broker URL (RabbitMQ and others) with an embedded password. Change the user’s password (`rabbitmqctl change_password`) and load the URL from a secret store.',
+    [
+      `AMQP_URL=amqp://orders:${pw('aq1')}@rabbit.internal:5672/prod`,
+      `broker_url: "amqps://svc:${pw('aq2')}@b-1.mq.eu-west-1.amazonaws.com:5671"`,
+    ],
+    ['AMQP_URL=amqp://guest:guest@localhost:5672/', 'broker_url: "amqp://user:pass@localhost//"'],
+  ),
+  dbRule(
+    'mssql-url',
+    'SQL Server URL with password',
+    'mssql|sqlserver',
+    ['mssql', 'sqlserver'],
+    'A SQL Server connection URL with an embedded password. Change the login’s password (`ALTER LOGIN`) and load the URL from a secret store.',
+    [`DATABASE_URL=mssql://sa:${pw('ms1')}@sql.internal:1433/app`, `url: "sqlserver://app:${pw('ms2')}@10.0.0.7/app"`],
+    ['DATABASE_URL=mssql://sa:<YourStrong@Passw0rd>@localhost/app', 'url: "sqlserver://sa:Password123@localhost"'],
+  ),
+  dbRule(
+    'database-url',
+    'Database URL with password (other engines)',
+    'oracle|cockroachdb|clickhouse|neo4j(?:\\+s)?|bolt|cassandra|couchbases?|influxdb|snowflake|db2|memcached|nats',
+    [
+      'oracle',
+      'cockroachdb',
+      'clickhouse',
+      'neo4j',
+      'bolt',
+      'cassandra',
+      'couchbase',
+      'influxdb',
+      'snowflake',
+      'db2',
+      'memcached',
+      'nats',
+    ],
+    'A database or message-broker URL (Oracle, CockroachDB, ClickHouse, Neo4j, Cassandra, Couchbase, InfluxDB, Snowflake, NATS…) with an embedded password. Change the account’s password and load the URL from a secret store.',
+    [
+      `NEO4J_URI=neo4j+s://neo4j:${pw('db1')}@abcd1234.databases.neo4j.io`,
+      `clickhouse: "clickhouse://default:${pw('db2')}@ch.internal:9000/analytics"`,
+    ],
+    ['NEO4J_URI=neo4j://neo4j:neo4j@localhost:7687', 'url: "clickhouse://default:@localhost:9000"'],
+  ),
+  {
+    id: 'jdbc-password',
+    title: 'JDBC URL with password',
+    severity: 'high',
+    keywords: ['jdbc:'],
+    pattern: String.raw`jdbc:[a-z0-9]+:[^\s"'<>]*?[;?&](?i:password)=([^;&\s"'<>]+)`,
+    validate: validatePassword,
+    requireValid: true,
+    help:
+      'A JDBC URL with a `password=` parameter. Change the database account’s password and pass it separately ' +
+      '(a secret store or the driver’s properties), not inside the URL. Placeholder passwords are not reported.',
+    examples: {
+      tp: [
+        `spring.datasource.url=jdbc:mysql://db.internal:3306/shop?user=app&password=${pw('jd1')}`,
+        `url: "jdbc:sqlserver://sql.internal:1433;databaseName=app;user=app;password=${pw('jd2')};encrypt=true"`,
+      ],
+      fp: [
+        'spring.datasource.url=jdbc:mysql://localhost/shop?user=app&password=${DB_PASSWORD}',
+        'url: "jdbc:postgresql://localhost/app?password=password"',
+        'jdbc:h2:mem:testdb;DB_CLOSE_DELAY=-1',
+      ],
+    },
+  },
+  {
+    id: 'connection-string-password',
+    title: 'Connection string with password (ADO.NET/ODBC style)',
+    severity: 'high',
+    keywords: ['password=', 'pwd='],
+    pattern: String.raw`(?i:(?:server|data source|host|hostname|address)\s*=\s*[^;"'\n]+;[^"'\n]*?(?:password|pwd)\s*=\s*)([^;"'\n]+)`,
+    validate: validatePassword,
+    requireValid: true,
+    help:
+      'A `Server=…;User Id=…;Password=…` connection string (SQL Server, ODBC, Npgsql, MySQL Connector). Change ' +
+      'the account’s password and load the string from a secret store or use managed identity. Placeholder ' +
+      'passwords are not reported.',
+    examples: {
+      tp: [
+        `ConnectionStrings__Default=Server=sql.internal;Database=app;User Id=app;Password=${pw('ado1')};`,
+        `"Default": "Host=pg.internal;Port=5432;Username=app;Password=${pw('ado2')};SSL Mode=Require"`,
+        `DSN = "Driver={ODBC Driver 18};Server=tcp:10.0.0.4,1433;Uid=sa;Pwd=${pw('ado3')};"`,
+      ],
+      fp: [
+        '"Default": "Server=localhost;Database=app;User Id=sa;Password=<YourStrong!Passw0rd>;"',
+        'ConnectionStrings__Default=Server=sql;Database=app;Password=$(SQL_PASSWORD);',
+        '"Default": "Server=(localdb)\\\\mssqllocaldb;Database=app;Trusted_Connection=True;"',
+      ],
+    },
+  },
+  {
+    id: 'basic-auth-url',
+    title: 'Credentials in an HTTP(S) URL',
+    severity: 'high',
+    keywords: ['http'],
+    pattern: `(?i:https?)://${USERINFO}`,
+    validate: validateDbUrl,
+    requireValid: true,
+    help:
+      'An http(s) URL carrying `user:password@` (registries, git remotes, webhooks, proxies). Rotate the password ' +
+      'or token and pass credentials through a credential helper or header instead. Placeholder passwords are not ' +
+      'reported.',
+    examples: {
+      tp: [
+        `PIP_INDEX_URL=https://ci:${pw('ba1')}@pypi.internal.invalid/simple`,
+        `url = "https://deploy:${pw('ba2')}@git.internal.invalid/team/app.git"`,
+        `proxy: "http://proxyuser:${pw('ba3')}@proxy.corp.invalid:3128"`,
+        `{"registry": "https://bot:${pw('ba4')}@nexus.corp.invalid/repository/npm/"}`,
+      ],
+      fp: [
+        'PIP_INDEX_URL=https://user:password@pypi.example.com/simple',
+        'url = "https://${GIT_USER}:${GIT_TOKEN}@github.com/org/repo.git"',
+        'see https://example.com/docs:faq@v2',
+        'proxy: "http://user:pass@localhost:3128"',
+        'https://<user>:<token>@gitlab.com/group/project.git',
+      ],
+    },
+  },
+  {
+    id: 'service-credentials-url',
+    title: 'Credentials in an SMTP/FTP/LDAP/SSH URL',
+    severity: 'high',
+    keywords: ['smtp', 'ftp', 'ldap', 'imap', 'pop3', 'ssh://'],
+    pattern: `(?i:smtps?|s?ftps?|ldaps?|imaps?|pop3s?|ssh)://${USERINFO}`,
+    validate: validateDbUrl,
+    requireValid: true,
+    help:
+      'A mail, file-transfer, directory or SSH URL carrying `user:password@`. Change that account’s password and ' +
+      'keep the URL in a secret store. Placeholder passwords are not reported.',
+    examples: {
+      tp: [
+        `EMAIL_URL=smtp://mailer:${pw('sv1')}@smtp.mailgun.org:587`,
+        `ldap_url: "ldaps://cn=svc,dc=corp:${pw('sv2')}@ldap.corp.invalid"`,
+        `FTP_TARGET=ftp://upload:${pw('sv3')}@files.corp.invalid/incoming`,
+      ],
+      fp: ['EMAIL_URL=smtp://user:password@localhost:25', 'FTP_TARGET=ftp://anonymous:@ftp.gnu.org/gnu'],
+    },
+  },
+  {
+    id: 'docker-config-auth',
+    title: 'Docker registry credentials (config.json auths)',
+    severity: 'high',
+    keywords: ['"auth"'],
+    pattern: String.raw`"auth"\s*:\s*"([A-Za-z0-9+/]{6,}={0,2})"`,
+    validate: validateBasicAuthBase64,
+    requireValid: true,
+    help:
+      'A Docker/Podman `config.json` `auths` entry: `auth` is base64 of `user:password` (or token) for the ' +
+      'registry. Reported only when it decodes to `user:password` with a real password. Revoke the password or ' +
+      'access token at the registry and use a credential helper (`credsStore`).',
+    examples: {
+      tp: [
+        `{"auths": {"registry.internal.invalid": {"auth": "${dockerAuth}"}}}`,
+        `{\n  "auths": {\n    "ghcr.io": {\n      "auth": "${b64(`bot:${pw('dk2')}`)}"\n    }\n  }\n}`,
+        `.dockerconfigjson: '{"auths":{"quay.io":{"auth":"${b64(`robot+ci:${pw('dk3')}`)}"}}}'`,
+      ],
+      fp: [
+        `{"auths": {"registry.local": {"auth": "${b64('user:password')}"}}}`,
+        '{"auths": {"ghcr.io": {"auth": "aGVsbG8gd29ybGQ="}}}',
+        '{"auth": "basic", "credsStore": "desktop"}',
+        '{"auths": {"docker.io": {"auth": ""}}}',
+      ],
+    },
+  },
+  {
+    id: 'npmrc-auth-token',
+    title: 'npm/yarn registry auth token (.npmrc, .yarnrc.yml)',
+    severity: 'high',
+    keywords: ['_authtoken', 'npmauthtoken'],
+    pattern: String.raw`(?:_authToken|npmAuthToken)\s*[=:]\s*["']?([^\s"'$]{16,})`,
+    entropy: 3,
+    validate: validateNpmrcToken,
+    help:
+      'A registry auth token in `.npmrc` (`//registry/:_authToken=`) or `.yarnrc.yml` (`npmAuthToken`). ' +
+      '`npm_` tokens are left to the npm token rule, which checks their checksum. Revoke the token at its ' +
+      'registry (`npm token revoke`, or the registry’s UI) and use `${NPM_TOKEN}` in the file.',
+    examples: {
+      tp: [
+        `//registry.npmjs.org/:_authToken=${npmLegacyToken}`,
+        `//npm.pkg.github.com/:_authToken=${fx('npg', 40)}`,
+        `npmRegistries:\n  "https://npm.internal.invalid":\n    npmAuthToken: "${fx('npy', 36)}"`,
+      ],
+      fp: [
+        '//registry.npmjs.org/:_authToken=${NPM_TOKEN}',
+        `//registry.npmjs.org/:_authToken=npm_${fx('npf', 36)}`,
+        '//registry.npmjs.org/:_authToken=YOUR_AUTH_TOKEN_HERE',
+        'npmAuthToken: "<your-token>"',
+      ],
+    },
+  },
+  {
+    id: 'npmrc-basic-auth',
+    title: 'npm registry basic auth (.npmrc _auth)',
+    severity: 'high',
+    keywords: ['_auth'],
+    pattern: String.raw`_auth\s*=\s*["']?([A-Za-z0-9+/]{8,}={0,2})`,
+    validate: validateBasicAuthBase64,
+    requireValid: true,
+    help:
+      'An `.npmrc` `_auth` value: base64 of `user:password` for the registry. Reported only when it decodes to ' +
+      '`user:password` with a real password. Change that password and switch to a scoped `_authToken` from an ' +
+      'environment variable.',
+    examples: {
+      tp: [
+        `_auth=${b64(`ci-bot:${pw('na1')}`)}`,
+        `//nexus.corp.invalid/repository/npm/:_auth="${b64(`deploy:${pw('na2')}`)}"`,
+      ],
+      fp: ['_auth=${NPM_AUTH}', `_auth=${b64('user:password')}`, `_auth=${b64('justatoken')}`],
+    },
+  },
+  {
+    id: 'npmrc-password',
+    title: 'npm registry password (.npmrc _password)',
+    severity: 'high',
+    keywords: ['_password'],
+    pattern: String.raw`_password\s*=\s*["']?([A-Za-z0-9+/]{4,}={0,2})`,
+    validate: validateBase64Password,
+    requireValid: true,
+    help:
+      'An `.npmrc` `_password`: base64 of the registry password. Reported only when it decodes to a real ' +
+      'password. Change that password and use a token from an environment variable instead.',
+    examples: {
+      tp: [
+        `//nexus.corp.invalid/repository/npm/:_password=${b64(pw('np6'))}`,
+        `//registry.corp.invalid/:_password="${b64(pw('np7'))}"`,
+      ],
+      fp: [
+        '//registry.corp.invalid/:_password=${NPM_PASSWORD}',
+        `//registry.corp.invalid/:_password=${b64('changeme')}`,
+      ],
+    },
+  },
+  {
+    id: 'kubeconfig-client-key',
+    title: 'Kubernetes client key (kubeconfig client-key-data)',
+    severity: 'critical',
+    keywords: ['client-key-data'],
+    pattern: String.raw`client-key-data["']?\s*:\s*["']?([A-Za-z0-9+/]{100,}={0,2})`,
+    validate: validateBase64PemKey,
+    requireValid: true,
+    help:
+      'A kubeconfig user’s `client-key-data`: base64 of a PEM private key that authenticates to the cluster as ' +
+      'the certificate’s user (often cluster-admin). Reported only when the key parses. Revoke the client ' +
+      'certificate (rotate the cluster CA or remove the user’s bindings) and issue new credentials.',
+    get examples() {
+      const key = b64(keyFixture('ec'));
+      return {
+        tp: [
+          `users:\n- name: admin\n  user:\n    client-certificate-data: ${b64('cert')}\n    client-key-data: ${key}`,
+          `{"users": [{"name": "admin", "user": {"client-key-data": "${key}"}}]}`,
+        ],
+        fp: [
+          `    client-certificate-data: ${b64(keyFixture('certificate-like'))}`,
+          `    client-key-data: ${b64(keyFixture('public'))}`,
+          '    client-key-data: ${CLIENT_KEY_DATA}',
+        ],
+      };
+    },
+  },
+  {
+    id: 'kubeconfig-token',
+    title: 'Kubernetes user token (kubeconfig)',
+    severity: 'high',
+    keywords: ['user:'],
+    pattern: String.raw`(?:^|\s)user:[ \t]*\r?\n(?:[ \t]+[A-Za-z-]+:[^\n]*\r?\n){0,8}?[ \t]+token:[ \t]*["']?([A-Za-z0-9._~+/=:-]{20,})`,
+    window: 1024,
+    entropy: 3,
+    validate: validateKubeToken,
+    help:
+      'A bearer token under a kubeconfig `user:` (bootstrap tokens, static tokens, cloud tokens; JWT service-account ' +
+      'tokens are reported by the JWT rule). Delete the token or its Secret, and the bindings it had.',
+    examples: {
+      tp: [
+        `users:\n- name: ci\n  user:\n    token: ${kubeToken}`,
+        `users:\n- name: ops\n  user:\n    as-user-extra: {}\n    token: "${fx('kb3', 48, A.base64url)}"`,
+      ],
+      fp: [
+        `users:\n- name: ci\n  user:\n    token: ${fakeJwt({ sub: 'system:serviceaccount:ci:deployer' }, 'kbf')}`,
+        'users:\n- name: ci\n  user:\n    token: ${KUBE_TOKEN}',
+        `github:\n  user:\n    name: octocat\n  token_url: https://github.com/login/oauth/access_token`,
+      ],
+    },
+  },
+  {
+    id: 'netrc-password',
+    title: '.netrc machine password',
+    severity: 'high',
+    keywords: ['machine'],
+    pattern: String.raw`machine\s+[^\s]+\s+login\s+[^\s]+\s+password\s+([^\s]+)`,
+    window: 512,
+    validate: validatePassword,
+    requireValid: true,
+    help:
+      'A `.netrc` entry (`machine … login … password …`) used by curl, git and pip. Rotate that password or ' +
+      'token and keep `.netrc` out of the repository. Placeholder passwords are not reported.',
+    examples: {
+      tp: [
+        `machine api.heroku.com login ops@corp.invalid password ${pw('nr1')}`,
+        `machine git.internal.invalid\n  login ci\n  password ${pw('nr2')}`,
+      ],
+      fp: [
+        'machine github.com login USERNAME password ${GITHUB_TOKEN}',
+        'machine example.com login user password changeme',
+      ],
+    },
+  },
+  {
+    id: 'cli-password-argument',
+    title: 'Password on a command line (docker login, mysql, sshpass)',
+    severity: 'high',
+    keywords: ['docker login', 'mysql', 'sshpass', 'mysqldump'],
+    pattern: String.raw`(?:docker\s+login\b[^\n|;&]*?\s(?:-p|--password)(?:\s+|=)|\bmysql(?:dump|admin)?\b[^\n|;&]*?\s(?:-p|--password=)|\bsshpass\s+-p\s*)["']?([^\s"'|;&]{4,})`,
+    validate: validatePassword,
+    requireValid: true,
+    help:
+      'A password passed as a command-line argument (`docker login -p`, `mysql -pSECRET`, `sshpass -p`): it also ' +
+      'leaks into shell history and process lists. Rotate it and read it from stdin (`--password-stdin`) or an ' +
+      'option file. Placeholder passwords and variables are not reported.',
+    examples: {
+      tp: [
+        `docker login -u deploy -p ${pw('cl1')} registry.internal.invalid`,
+        `run: mysql -h db.internal -u root -p${pw('cl2')} shop < dump.sql`,
+        `sshpass -p '${pw('cl3')}' ssh ops@10.0.0.5`,
+      ],
+      fp: [
+        'docker login -u "$DOCKER_USER" -p "$DOCKER_PASSWORD" ghcr.io',
+        'echo "$TOKEN" | docker login ghcr.io -u bot --password-stdin',
+        'mysql -u root -p${MYSQL_ROOT_PASSWORD} shop',
+        'sshpass -p password ssh user@host',
+      ],
+    },
+  },
+];

@@ -164,7 +164,7 @@ export function validatePassword(secret: string): Validity {
 // ---------------------------------------------------------------------------------------------------------------
 // Database URLs
 
-const DB_URL = /^([a-z][a-z0-9+.-]*):\/\/([^:@/\s]*):([^@\s]+)@([^\s/?#]+)/i;
+const DB_URL = /([a-z][a-z0-9+.-]*):\/\/([^:@/\s]*):([^@\s]+)@([^\s/?#]+)/i;
 
 /**
  * A database URL `scheme://user:password@host…`: 'valid' when the password is not a placeholder (and the host is
@@ -175,7 +175,11 @@ export function validateDbUrl(secret: string, match = ''): Validity {
   if (!m) return validatePassword(secret);
   const host = m[4]!;
   if (!host || isPlaceholderPassword(host.replace(/:\d+$/, '')) || /^\$|^\{\{|^</.test(host)) return 'invalid';
-  return validatePassword(m[3]!);
+  // Default credentials (`neo4j:neo4j`, `guest:guest`) and the scheme's name as password are stand-ins.
+  const password = m[3]!;
+  if (password.toLowerCase() === m[2]!.toLowerCase() || password.toLowerCase() === m[1]!.toLowerCase())
+    return 'invalid';
+  return validatePassword(password);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
