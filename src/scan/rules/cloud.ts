@@ -13,6 +13,7 @@ import {
   validateAzureSasSignature,
   validateBedrockApiKey,
   validateBedrockShortTermKey,
+  validateBase64JsonPayload,
   validateGcpServiceAccountKey,
 } from '../validate/checksum.ts';
 
@@ -22,6 +23,9 @@ const { env, yaml, json, code } = syntax;
 const hex = (seed: string, n: number) => fake(seed, n, ALPHABETS.hex);
 const b64 = (seed: string, n: number) => fake(seed, n, ALPHABETS.base64);
 const b64url = (seed: string, n: number) => fake(seed, n, ALPHABETS.base64url);
+const upper = (seed: string, n: number) => fake(seed, n, ALPHABETS.upperAlnum);
+const mapbox = (seed: string) =>
+  `sk.${Buffer.from(JSON.stringify({ u: `acme-${fake(`${seed}-u`, 5, ALPHABETS.lowerAlnum)}`, a: fake(`${seed}-a`, 25, ALPHABETS.lowerAlnum) })).toString('base64url')}.${b64url(`${seed}-s`, 22)}`;
 
 // --- AWS -------------------------------------------------------------------------------------------------------
 
@@ -120,7 +124,7 @@ export const cloudRules: Rule[] = [
     pattern: `(?i:secret_access_key|secretaccesskey|aws_?secret(?:_?key)?)${ASSIGN}([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)`,
     entropy: 4,
     validate: (s) => (s.includes('EXAMPLE') ? 'invalid' : 'unknown'),
-    help: 'An AWS secret access key signs API requests as its IAM user or role. Deactivate and delete the access key in IAM, create a replacement if needed, and review CloudTrail for its use.',
+    help: 'An AWS secret access key signs API requests as its IAM user or role (the documented …EXAMPLEKEY value is not reported). Deactivate and delete the access key in IAM, create a replacement if needed, and review CloudTrail for its use.',
     examples: {
       tp: [
         env('AWS_SECRET_ACCESS_KEY', awsSecretA),
@@ -720,14 +724,17 @@ export const cloudRules: Rule[] = [
     severity: 'high',
     keywords: ['vcp_', 'vci_', 'vca_', 'vcr_', 'vck_'],
     pattern: String.raw`\b(vc[pikar]_[A-Za-z0-9]{24,})\b`,
-    entropy: 4,
-    help: 'A Vercel token deploys and manages projects, domains and environment variables of its scope. Delete it under Account Settings → Tokens (or the integration/app that issued it).',
+    entropy: 4.2,
+    // Random base62 bodies mix cases and digits; identifiers such as vcr_cassettelibrarydirectory… do not.
+    validate: (s) => (/[A-Z]/.test(s) && /[a-z]/.test(s.slice(4)) && /[0-9]/.test(s) ? 'unknown' : 'invalid'),
+    help: 'A Vercel token deploys and manages projects, domains and environment variables of its scope. Delete it under Account Settings → Tokens (or the integration/app that issued it). A body without mixed case and digits is not reported.',
     examples: {
       tp: syntax.all('vercel_token', `vcp_${fake('vc-a', 56)}`, `vca_${fake('vc-b', 56)}`),
       fp: [
         env('VERCEL_TOKEN', `vcp_${'x'.repeat(56)}`),
         yaml('vercel_token', `vcp_${fake('vc-s', 16)}`),
         json('id', `my_vcp_${fake('vc-e', 56)}`),
+        code('fixture', 'vcr_cassettelibrarydirectoryforintegrationtests'),
       ],
     },
   },
@@ -908,6 +915,123 @@ export const cloudRules: Rule[] = [
         env('RENDER_API_KEY', `rnd_${'x'.repeat(32)}`),
         yaml('render_api_key', `rnd_${fake('rnd-s', 12)}`),
         code('fn', `build_rnd_${fake('rnd-e', 32)}`),
+      ],
+    },
+  },
+  {
+    id: 'hetzner-cloud-token',
+    title: 'Hetzner Cloud API token',
+    severity: 'high',
+    keywords: ['hcloud', 'hetzner'],
+    pattern: String.raw`(?i:hcloud[_-]?token|hetzner[A-Za-z0-9_.-]{0,20}token)${ASSIGN}([A-Za-z0-9]{64})\b`,
+    entropy: 4.5,
+    help: 'A Hetzner Cloud API token reads or manages every server, volume and network of one project. Delete it under the project → Security → API tokens.',
+    examples: {
+      tp: [
+        env('HCLOUD_TOKEN', fake('hz-a', 64)),
+        yaml('hcloud_token', fake('hz-b', 64)),
+        json('hetznerApiToken', fake('hz-c', 64)),
+      ],
+      fp: [
+        env('HCLOUD_TOKEN', syntax.ref('HCLOUD_TOKEN')),
+        yaml('hcloud_token', fake('hz-s', 40)),
+        env('HCLOUD_TOKEN', 'a'.repeat(64)),
+      ],
+    },
+  },
+  {
+    id: 'linode-token',
+    title: 'Linode (Akamai Cloud) personal access token',
+    severity: 'high',
+    keywords: ['linode'],
+    pattern: String.raw`(?i:linode[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}([a-f0-9]{64})\b`,
+    entropy: 3,
+    help: "A Linode personal access token manages the account's Linodes, volumes, domains and more within its scopes. Revoke it in Cloud Manager under API Tokens.",
+    examples: {
+      tp: [
+        env('LINODE_TOKEN', hex('ln-a', 64)),
+        yaml('linode_api_key', hex('ln-b', 64)),
+        json('linodeToken', hex('ln-c', 64)),
+      ],
+      fp: [
+        env('LINODE_TOKEN', syntax.ref('LINODE_TOKEN')),
+        yaml('linode_token', '0'.repeat(64)),
+        env('LINODE_TOKEN', hex('ln-s', 40)),
+      ],
+    },
+  },
+  {
+    id: 'vultr-api-key',
+    title: 'Vultr API key',
+    severity: 'high',
+    keywords: ['vultr'],
+    pattern: String.raw`(?i:vultr[A-Za-z0-9_.-]{0,20}(?:api_?key|token))${ASSIGN}([A-Z0-9]{36})\b`,
+    entropy: 4,
+    help: 'A Vultr API key manages every instance, storage and network of the account (or sub-account). Regenerate it under Account → API.',
+    examples: {
+      tp: [env('VULTR_API_KEY', upper('vu-a', 36)), yaml('vultr_api_key', upper('vu-b', 36))],
+      fp: [
+        env('VULTR_API_KEY', syntax.ref('VULTR_API_KEY')),
+        yaml('vultr_api_key', upper('vu-s', 24)),
+        env('VULTR_API_KEY', fakeUuid('vu-u')),
+      ],
+    },
+  },
+  {
+    id: 'backblaze-b2-application-key',
+    title: 'Backblaze B2 application key',
+    severity: 'high',
+    keywords: ['b2_application_key', 'b2_key', 'b2applicationkey', 'backblaze'],
+    pattern: `(?i:b2_application_key|b2_key|b2applicationkey|backblaze[A-Za-z0-9_.-]{0,20}key)${ASSIGN}(K[0-9]{3}[A-Za-z0-9+/]{27})(?:[^A-Za-z0-9+/=]|$)`,
+    entropy: 4,
+    help: 'A Backblaze B2 application key reads or writes the buckets it was created for (all of them for the master key). Delete it under App Keys in the Backblaze console.',
+    examples: {
+      tp: [
+        env('B2_APPLICATION_KEY', `K005${b64('b2-a', 27)}`),
+        yaml('b2_application_key', `K004${b64('b2-b', 27)}`),
+        json('backblazeAppKey', `K003${b64('b2-c', 27)}`),
+      ],
+      fp: [
+        env('B2_APPLICATION_KEY_ID', `005${hex('b2-id', 22)}`),
+        env('B2_APPLICATION_KEY', syntax.ref('B2_APPLICATION_KEY')),
+        yaml('b2_application_key', `K005${'x'.repeat(27)}`),
+      ],
+    },
+  },
+  {
+    id: 'cloudinary-url',
+    title: 'Cloudinary URL with API secret',
+    severity: 'high',
+    keywords: ['cloudinary://'],
+    pattern: `cloudinary://[0-9]{15}:([A-Za-z0-9_-]{27})@[A-Za-z0-9_-]+`,
+    entropy: 4,
+    help: 'A CLOUDINARY_URL carries the API key and secret of a product environment: upload, transform and delete every asset. Rotate the API secret under Settings → API Keys.',
+    examples: {
+      tp: [
+        env('CLOUDINARY_URL', `cloudinary://${fake('cl-k', 15, '0123456789')}:${b64url('cl-a', 27)}@acme`),
+        yaml('cloudinary_url', `cloudinary://${fake('cl-k2', 15, '0123456789')}:${b64url('cl-b', 27)}@acme-prod`),
+      ],
+      fp: [
+        env('CLOUDINARY_URL', 'cloudinary://<api_key>:<api_secret>@<cloud_name>'),
+        yaml('cloudinary_url', `cloudinary://${fake('cl-k3', 15, '0123456789')}:${'x'.repeat(27)}@acme`),
+      ],
+    },
+  },
+  {
+    id: 'mapbox-secret-token',
+    title: 'Mapbox secret access token',
+    severity: 'high',
+    keywords: ['sk.eyj'],
+    pattern: String.raw`\b(sk\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{22})(?:[^A-Za-z0-9_.-]|$)`,
+    entropy: 4,
+    validate: (s) => validateBase64JsonPayload(s.split('.')[1] ?? ''),
+    requireValid: true,
+    help: "A Mapbox secret token (sk.) manages the account's styles, tilesets, datasets and tokens. Delete it under Account → Access tokens. Its middle part must decode to JSON; one that does not is not reported.",
+    examples: {
+      tp: [env('MAPBOX_SECRET_TOKEN', mapbox('mb-a')), yaml('mapbox_token', mapbox('mb-b'))],
+      fp: [
+        env('MAPBOX_SECRET_TOKEN', `sk.eyJ${b64url('mb-x', 40)}.${b64url('mb-y', 22)}`),
+        yaml('mapbox_token', mapbox('mb-c').replace('sk.', 'pk.')),
       ],
     },
   },

@@ -3,10 +3,11 @@
 // CircleCI, Travis CI, Buildkite, Jenkins, Snyk, SonarQube, Codecov, Pulumi, Okta, Tailscale, Prefect, Octopus
 // Deploy, Rancher. Written from each vendor's published token format; example values are fake.
 import type { Rule, Validity } from '../types.ts';
-import { ALPHABETS, fake, fakeUuid, syntax, validateBase64JsonPayload } from '../validate/checksum.ts';
+import { ALPHABETS, fake, fakeBytes, fakeUuid, syntax, validateBase64JsonPayload } from '../validate/checksum.ts';
 
 const ASSIGN = String.raw`["'\x60]?\s*(?::=|=>|=|:)\s*["'\x60]?`;
 const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+const UUIDL = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 const { env, yaml, json, code } = syntax;
 const hex = (seed: string, n: number) => fake(seed, n, ALPHABETS.hex);
 const b64 = (seed: string, n: number) => fake(seed, n, ALPHABETS.base64);
@@ -825,6 +826,157 @@ export const devopsRules: Rule[] = [
       fp: [
         env('RANCHER_TOKEN', `token-abcde:${'x'.repeat(54)}`),
         yaml('token', `token-${fake('rc-s', 5, ALPHABETS.lowerAlnum)}:${fake('rc-t', 30, ALPHABETS.lowerAlnum)}`),
+      ],
+    },
+  },
+  {
+    id: 'launchdarkly-access-token',
+    title: 'LaunchDarkly API access token',
+    severity: 'high',
+    keywords: ['api-'],
+    pattern: `\\b(api-${UUIDL})\\b`,
+    entropy: 3,
+    help: 'A LaunchDarkly access token calls the REST API with its role (flags, targeting, environments and their SDK keys). Delete or reset it under Organization settings → Authorization.',
+    examples: {
+      tp: [env('LD_ACCESS_TOKEN', `api-${fakeUuid('ld-a')}`), yaml('launchdarkly_token', `api-${fakeUuid('ld-b')}`)],
+      fp: [
+        env('LD_ACCESS_TOKEN', 'api-00000000-0000-0000-0000-000000000000'),
+        yaml('route', `/v2/api-${fakeUuid('ld-c').slice(0, 20)}`),
+      ],
+    },
+  },
+  {
+    id: 'launchdarkly-sdk-key',
+    title: 'LaunchDarkly server-side SDK key',
+    severity: 'medium',
+    keywords: ['sdk-'],
+    pattern: `\\b(sdk-${UUIDL})\\b`,
+    entropy: 3,
+    help: "A LaunchDarkly server-side SDK key reads every flag and segment (with targeting rules and user data) of one environment. Reset it under the project → Environments → the environment's keys.",
+    examples: {
+      tp: [env('LAUNCHDARKLY_SDK_KEY', `sdk-${fakeUuid('lds-a')}`), json('sdkKey', `sdk-${fakeUuid('lds-b')}`)],
+      fp: [
+        env('LAUNCHDARKLY_SDK_KEY', 'sdk-00000000-0000-0000-0000-000000000000'),
+        json('sdkKey', `sdk-${hex('lds-s', 32)}`),
+      ],
+    },
+  },
+  {
+    id: 'splunk-hec-token',
+    title: 'Splunk HTTP Event Collector token',
+    severity: 'medium',
+    keywords: ['splunk'],
+    pattern: `(?:(?i:splunk)\\s+|(?i:splunk[A-Za-z0-9_.-]{0,20}(?:hec[_-]?)?token)${ASSIGN})(${UUID})\\b`,
+    entropy: 3,
+    help: 'A Splunk HEC token sends events into the indexes it allows (log injection, licence cost). Disable or delete it under Settings → Data inputs → HTTP Event Collector.',
+    examples: {
+      tp: [
+        `curl -H "Authorization: Splunk ${fakeUuid('sp-a')}" https://splunk.acme.test:8088/services/collector`,
+        env('SPLUNK_HEC_TOKEN', fakeUuid('sp-b')),
+        yaml('splunk_token', fakeUuid('sp-c')),
+      ],
+      fp: [
+        env('SPLUNK_HEC_TOKEN', syntax.ref('SPLUNK_HEC_TOKEN')),
+        yaml('splunk_token', '00000000-0000-0000-0000-000000000000'),
+      ],
+    },
+  },
+  {
+    id: 'opsgenie-api-key',
+    title: 'Opsgenie API key',
+    severity: 'high',
+    keywords: ['geniekey', 'opsgenie'],
+    pattern: `(?:(?i:geniekey)\\s+|(?i:opsgenie[A-Za-z0-9_.-]{0,20}(?:api_?key|key|token))${ASSIGN})(${UUID})\\b`,
+    entropy: 3,
+    help: 'An Opsgenie API key creates, acknowledges and closes alerts or manages the account, per its integration or API-key rights. Delete it under Settings → API key management (or the integration).',
+    examples: {
+      tp: [
+        `curl -H "Authorization: GenieKey ${fakeUuid('og-a')}" https://api.opsgenie.com/v2/alerts`,
+        env('OPSGENIE_API_KEY', fakeUuid('og-b')),
+      ],
+      fp: [env('OPSGENIE_API_KEY', syntax.ref('OPSGENIE_API_KEY')), env('OPSGENIE_TEAM_ID', fakeUuid('og-t'))],
+    },
+  },
+  {
+    id: 'ngrok-authtoken',
+    title: 'ngrok authtoken or API key',
+    severity: 'medium',
+    keywords: ['ngrok', 'authtoken'],
+    pattern: `(?:(?i:ngrok[A-Za-z0-9_.-]{0,20}(?:auth_?token|api_?key|token))${ASSIGN}|add-authtoken\\s+|(?i:authtoken)${ASSIGN})([0-9][A-Za-z0-9]{20,30}_[A-Za-z0-9]{15,30})\\b`,
+    entropy: 4,
+    help: 'An ngrok authtoken opens tunnels on the account (exposing hosts under its domains); an API key manages the account. Reset the authtoken or delete the API key in the ngrok dashboard.',
+    examples: {
+      tp: [
+        `ngrok config add-authtoken 2${fake('ng-a', 26)}_${fake('ng-b', 21)}`,
+        yaml('authtoken', `2${fake('ng-c', 26)}_${fake('ng-d', 21)}`),
+        env('NGROK_AUTHTOKEN', `2${fake('ng-e', 26)}_${fake('ng-f', 21)}`),
+      ],
+      fp: [
+        env('NGROK_AUTHTOKEN', syntax.ref('NGROK_AUTHTOKEN')),
+        yaml('authtoken', `2${'x'.repeat(26)}_${'x'.repeat(21)}`),
+      ],
+    },
+  },
+  {
+    id: 'hashicorp-consul-nomad-token',
+    title: 'HashiCorp Consul / Nomad ACL token',
+    severity: 'high',
+    keywords: ['consul', 'nomad'],
+    pattern: `(?i:consul[_-]?(?:http[_-]?)?token|nomad[_-]?token|consul[A-Za-z0-9_.-]{0,20}acl[A-Za-z0-9_.-]{0,10}token)${ASSIGN}(${UUID})\\b`,
+    entropy: 3,
+    help: 'A Consul or Nomad ACL secret ID acts with its policies (service catalogue and KV for Consul, jobs and allocations for Nomad). Delete the token with `consul acl token delete` or `nomad acl token delete` (by accessor).',
+    examples: {
+      tp: [
+        env('CONSUL_HTTP_TOKEN', fakeUuid('cs-a')),
+        env('NOMAD_TOKEN', fakeUuid('cs-b')),
+        yaml('consul_acl_token', fakeUuid('cs-c')),
+      ],
+      fp: [
+        env('CONSUL_HTTP_TOKEN', syntax.ref('CONSUL_HTTP_TOKEN')),
+        env('NOMAD_TOKEN', '00000000-0000-0000-0000-000000000000'),
+        env('CONSUL_HTTP_ADDR', 'https://consul.acme.test'),
+      ],
+    },
+  },
+  {
+    id: 'kubernetes-bootstrap-token',
+    title: 'Kubernetes bootstrap token',
+    severity: 'high',
+    keywords: ['--token', 'bootstrap'],
+    pattern: `(?:--token[\\s=]+|(?i:bootstrap[_-]?token)${ASSIGN})([a-z0-9]{6}\\.[a-z0-9]{16})\\b`,
+    entropy: 3.5,
+    validate: (s) => (s === 'abcdef.0123456789abcdef' ? 'invalid' : 'unknown'),
+    help: 'A bootstrap token joins nodes to the cluster (and, with kubeadm, can read the cluster CA and config). Delete it with `kubeadm token delete <id>` or the bootstrap-token-<id> Secret in kube-system. The documented abcdef.0123456789abcdef is not reported.',
+    examples: {
+      tp: [
+        `kubeadm join 10.0.0.10:6443 --token ${fake('kb-a', 6, ALPHABETS.lowerAlnum)}.${fake('kb-b', 16, ALPHABETS.lowerAlnum)} --discovery-token-ca-cert-hash sha256:${hex('kb-h', 64)}`,
+        yaml('bootstrap_token', `${fake('kb-c', 6, ALPHABETS.lowerAlnum)}.${fake('kb-d', 16, ALPHABETS.lowerAlnum)}`),
+      ],
+      fp: [
+        'kubeadm join 10.0.0.10:6443 --token abcdef.0123456789abcdef --discovery-token-unsafe-skip-ca-verification',
+        yaml('bootstrap_token', syntax.ref('BOOTSTRAP_TOKEN')),
+      ],
+    },
+  },
+  {
+    id: 'wireguard-private-key',
+    title: 'WireGuard private or preshared key',
+    severity: 'high',
+    keywords: ['privatekey', 'presharedkey'],
+    pattern: String.raw`(?i:PrivateKey|PresharedKey)\s*=\s*([A-Za-z0-9+/]{43}=)(?:[^A-Za-z0-9+/=]|$)`,
+    entropy: 4,
+    validate: (s) => (Buffer.from(s, 'base64').length === 32 ? 'valid' : 'invalid'),
+    requireValid: true,
+    help: "A WireGuard private key (or preshared key) lets anyone impersonate the peer on the VPN. Generate a new key pair with `wg genkey`, update the peer's public key everywhere, and remove the old one.",
+    examples: {
+      tp: [
+        `[Interface]\nAddress = 10.8.0.2/32\nPrivateKey = ${fakeBytes('wg-a', 32).toString('base64')}\nListenPort = 51820`,
+        `PresharedKey = ${fakeBytes('wg-b', 32).toString('base64')}`,
+      ],
+      fp: [
+        `PublicKey = ${fakeBytes('wg-p', 32).toString('base64')}`,
+        `PrivateKey = ${'A'.repeat(43)}=`,
+        'PrivateKey = <output of wg genkey>',
       ],
     },
   },

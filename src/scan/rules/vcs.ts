@@ -461,4 +461,23 @@ export const vcsRules: Rule[] = [
       ],
     },
   },
+  {
+    id: 'gitlab-session-cookie',
+    title: 'GitLab session cookie',
+    severity: 'medium',
+    keywords: ['_gitlab_session='],
+    pattern: String.raw`_gitlab_session=([a-f0-9]{32})\b`,
+    entropy: 3,
+    help: 'A _gitlab_session cookie is a signed-in browser session: whoever holds it is that user until it expires. Sign the user out of all sessions (Profile → Active sessions → Revoke) and scrub the logs or HAR files that carried it.',
+    examples: {
+      tp: [
+        `curl -b "_gitlab_session=${hex40('gsc-a').slice(0, 32)}" https://gitlab.acme.test/api/v4/user`,
+        `Cookie: known_sign_in=1; _gitlab_session=${hex40('gsc-b').slice(0, 32)}; event_filter=all`,
+      ],
+      fp: [
+        `Cookie: _gitlab_session=${'0'.repeat(32)}`,
+        `Set-Cookie: _gitlab_session=; path=/; expires=Thu, 01 Jan 1970 00:00:00 GMT`,
+      ],
+    },
+  },
 ];
