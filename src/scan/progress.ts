@@ -67,7 +67,7 @@ export function createProgress(options: ProgressOptions): Progress {
       const elapsed = now() - start;
       const rate = last.bytes / 1048576 / Math.max(elapsed / 1000, 1e-3);
       const line =
-        `scanned ${num(last.total)} ${unit}, ${formatBytes(last.bytes)} in ${formatDuration(elapsed)} (${rate.toFixed(1)} MiB/s)` +
+        `scanned ${num(last.total)} ${last.total === 1 ? unit.replace(/s$/, '') : unit}, ${formatBytes(last.bytes)} in ${formatDuration(elapsed)} (${rate.toFixed(1)} MiB/s)` +
         (extra ? `; ${extra}` : '');
       options.log(line);
       return line;

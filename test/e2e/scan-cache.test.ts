@@ -111,7 +111,7 @@ test('history mode: full scan and save, then restore and scan only the new commi
   t.diagnostic(`first run ${firstMs.toFixed(0)} ms (600 commits), second ${secondMs.toFixed(0)} ms (1 new commit)`);
   assert.equal(second.exitCode, 1, 'the new secret fails the step');
   assert.match(second.log, /cache: restored jit-gpg-scan-v1-history-[0-9a-f]+-[^:]+: 600 commits already scanned/);
-  assert.match(second.log, /scanned 1 commits.*600 commits already scanned \(cache\)/);
+  assert.match(second.log, /scanned 1 commit,.*600 commits already scanned \(cache\)/);
   assert.equal(second.outputs.findings, '1');
   const ann = second.annotations.filter((a) => a.level === 'error' && a.file === 'deploy.env');
   assert.equal(ann.length, 1, JSON.stringify(second.annotations));
