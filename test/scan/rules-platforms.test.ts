@@ -72,7 +72,10 @@ describe('platform rule catalogue', () => {
             assert.ok(rule.help.length > 20);
             assert.ok(rule.examples.tp.length >= 2, 'at least 2 true positives');
             assert.ok(rule.examples.fp.length >= 2, 'at least 2 false positives');
-            if (rule.requireValid) assert.ok(rule.validate, 'requireValid without a validator');
+            if (rule.requireValid) {
+              assert.ok(rule.validate, 'requireValid without a validator');
+              assert.match(rule.help, /not reported/, 'help should say that a failed check is not reported');
+            }
           });
           for (const engine of engines) {
             it(`compiles and classifies its examples under ${engine.name}`, () => {

@@ -348,7 +348,7 @@ export const cloudRules: Rule[] = [
     pattern: String.raw`(?:(?i:azure_?storage_?(?:account_?|access_?)?key|storage_?account_?(?:access_?)?key)${ASSIGN}|--account-key[\s=]+["']?)([A-Za-z0-9+/]{86}==)`,
     entropy: 4,
     validate: notEmulatorKey,
-    help: 'A storage account key grants full access to every blob, queue, table and file share in the account. Regenerate the leaked key under the storage account → Access keys.',
+    help: 'A storage account key grants full access to every blob, queue, table and file share in the account. Regenerate the leaked key under the storage account → Access keys. The published emulator key is not reported.',
     examples: {
       tp: [
         env('AZURE_STORAGE_KEY', storageKey('sk-a')),
@@ -371,7 +371,7 @@ export const cloudRules: Rule[] = [
     pattern: String.raw`AccountEndpoint=https://[a-z0-9-]+\.documents\.azure\.com(?::443)?/?;\s*AccountKey=([A-Za-z0-9+/]{86}==)`,
     entropy: 4,
     validate: notEmulatorKey,
-    help: 'A Cosmos DB primary or secondary key has full control of every database in the account. Regenerate it under the Cosmos DB account → Keys and prefer Entra ID with data-plane RBAC.',
+    help: 'A Cosmos DB primary or secondary key has full control of every database in the account. Regenerate it under the Cosmos DB account → Keys and prefer Entra ID with data-plane RBAC. The emulator key (and localhost endpoints) are not reported.',
     examples: {
       tp: [
         `COSMOS_CONNECTION=AccountEndpoint=https://acme.documents.azure.com:443/;AccountKey=${storageKey('cos-a')};`,

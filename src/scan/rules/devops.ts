@@ -967,7 +967,7 @@ export const devopsRules: Rule[] = [
     entropy: 4,
     validate: (s) => (Buffer.from(s, 'base64').length === 32 ? 'valid' : 'invalid'),
     requireValid: true,
-    help: "A WireGuard private key (or preshared key) lets anyone impersonate the peer on the VPN. Generate a new key pair with `wg genkey`, update the peer's public key everywhere, and remove the old one.",
+    help: "A WireGuard private key (or preshared key) lets anyone impersonate the peer on the VPN. Generate a new key pair with `wg genkey`, update the peer's public key everywhere, and remove the old one. A value that is not 32 bytes of base64 is not reported.",
     examples: {
       tp: [
         `[Interface]\nAddress = 10.8.0.2/32\nPrivateKey = ${fakeBytes('wg-a', 32).toString('base64')}\nListenPort = 51820`,

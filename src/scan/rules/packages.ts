@@ -213,7 +213,7 @@ export const packageRules: Rule[] = [
     entropy: 4,
     validate: validateJfrogReference,
     requireValid: true,
-    help: 'A JFrog reference token is the short form of an access token for the JFrog Platform (Artifactory, Xray). Revoke it under the user profile or Administration → Identity and Access → Access Tokens.',
+    help: 'A JFrog reference token is the short form of an access token for the JFrog Platform (Artifactory, Xray). Revoke it under the user profile or Administration → Identity and Access → Access Tokens. A value that does not decode to `reftkn:` is not reported.',
     examples: {
       tp: [
         env('JFROG_ACCESS_TOKEN', jfrogRef('jr-a')),

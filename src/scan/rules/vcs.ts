@@ -198,7 +198,7 @@ export const vcsRules: Rule[] = [
     entropy: 4,
     validate: validateGithubFineGrained,
     requireValid: true,
-    help: 'A fine-grained PAT acts as its owner on the repositories and permissions it was granted. Delete it under Settings → Developer settings → Fine-grained tokens (organisation owners can also revoke it).',
+    help: 'A fine-grained PAT acts as its owner on the repositories and permissions it was granted. Delete it under Settings → Developer settings → Fine-grained tokens (organisation owners can also revoke it). A value off the 22 + 59 character structure is not reported.',
     examples: {
       tp: [...syntax.all('github_pat', fineA, fineB), `https://oauth2:${fineA}@github.com/acme/app.git`],
       fp: [
