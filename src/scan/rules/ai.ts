@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${VAR}` placeholders are false-positive fixtures, not templates
 // AI and ML platforms: OpenAI (user, project, service-account, admin), Anthropic (API, admin, OAuth), Hugging Face,
 // Replicate, Groq, Perplexity, xAI, OpenRouter, Together, LangSmith, Pinecone, Tavily, and vendors whose keys have
 // no prefix (Cohere, Mistral, DeepSeek, Weights & Biases, ElevenLabs, Deepgram, AssemblyAI) when named as theirs.

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${VAR}` placeholders are false-positive fixtures, not templates
 // Payments and commerce: Stripe, Shopify, Square, Braintree/PayPal, Adyen, Plaid, Flutterwave, Razorpay, Paddle,
 // Mollie, GoCardless. Live payment keys are critical, test/sandbox keys low.
 // Example values are assembled at run time from fixture helpers, so no token-shaped literal lives in this file.
@@ -103,7 +104,7 @@ export const commerceRules: Rule[] = [
     title: 'Webhook signing secret (Stripe, Svix)',
     severity: 'high',
     keywords: ['whsec_'],
-    pattern: String.raw`${B}(whsec_[A-Za-z0-9+/]{32,86}={0,2})(?:[^A-Za-z0-9+/=_-]|$)`,
+    pattern: `${B}(whsec_[A-Za-z0-9+/]{32,86}={0,2})(?:[^A-Za-z0-9+/=_-]|$)`,
     entropy: 3.5,
     help:
       'A webhook endpoint signing secret (`whsec_`, Stripe and Svix-based services): whoever holds it can forge ' +
@@ -312,7 +313,7 @@ export const commerceRules: Rule[] = [
     title: 'Adyen API key',
     severity: 'high',
     keywords: ['aqe'],
-    pattern: String.raw`(?:^|[^A-Za-z0-9+/_-])(AQE[A-Za-z0-9+/]{20,300}={0,2}-[A-Za-z0-9+/]{43}=)`,
+    pattern: `(?:^|[^A-Za-z0-9+/_-])(AQE[A-Za-z0-9+/]{20,300}={0,2}-[A-Za-z0-9+/]{43}=)`,
     validate: validateAdyenKey,
     requireValid: true,
     help:
@@ -333,7 +334,7 @@ export const commerceRules: Rule[] = [
     title: 'Plaid access token',
     severity: 'high',
     keywords: ['access-production-', 'access-development-'],
-    pattern: String.raw`${B}(access-(?:production|development)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^0-9a-f-]|$)`,
+    pattern: `${B}(access-(?:production|development)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^0-9a-f-]|$)`,
     entropy: 3,
     help:
       'A Plaid Item access token (`access-production-<uuid>`): it reads the linked bank account’s data. Rotate it ' +
@@ -371,7 +372,7 @@ export const commerceRules: Rule[] = [
     title: 'Flutterwave live secret key',
     severity: 'critical',
     keywords: ['flwseck-'],
-    pattern: String.raw`${B}(FLWSECK-[0-9a-f]{32}-X)${E}`,
+    pattern: `${B}(FLWSECK-[0-9a-f]{32}-X)${E}`,
     entropy: 3,
     help:
       'A Flutterwave live secret key (`FLWSECK-…-X`): live payments and transfers. Regenerate the API keys in the ' +
@@ -386,7 +387,7 @@ export const commerceRules: Rule[] = [
     title: 'Flutterwave test secret key',
     severity: 'low',
     keywords: ['flwseck_test-'],
-    pattern: String.raw`${B}(FLWSECK_TEST-[0-9a-f]{32}-X)${E}`,
+    pattern: `${B}(FLWSECK_TEST-[0-9a-f]{32}-X)${E}`,
     entropy: 3,
     help:
       'A Flutterwave test-mode secret key (`FLWSECK_TEST-`): no real money, but it exposes the test account. ' +
@@ -420,7 +421,7 @@ export const commerceRules: Rule[] = [
     title: 'Paddle Billing API key',
     severity: 'high',
     keywords: ['pdl_live_apikey_', 'pdl_sdbx_apikey_'],
-    pattern: String.raw`${B}(pdl_(?:live|sdbx)_apikey_[a-z0-9]{26}_[A-Za-z0-9]{22}_[A-Za-z0-9]{3})${E}`,
+    pattern: `${B}(pdl_(?:live|sdbx)_apikey_[a-z0-9]{26}_[A-Za-z0-9]{22}_[A-Za-z0-9]{3})${E}`,
     entropy: 3.5,
     help:
       'A Paddle Billing API key (`pdl_live_apikey_…`, or `pdl_sdbx_` for sandbox). Revoke it under Developer ' +

@@ -1,3 +1,118 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${VAR}` placeholders are false-positive fixtures, not templates
+// The generic rules: a secret-looking value assigned to a secret-looking name (env, YAML, JSON, properties, code,
+// URL query strings), and the same inside XML elements. Their own false-positive logic (placeholders, references,
+// identifiers, paths, UUIDs, git SHAs, values a specific rule owns) lives in validateGenericSecret, so the rules
+// stay quiet even without the engine's global filters.
 import type { Rule } from '../types.ts';
+import { FIXTURE_ALPHABETS as A, fx, fxUuid, validateGenericSecret } from '../validate/structure.ts';
 
-export const genericRules: Rule[] = [];
+/** Secret-looking names (case-insensitive), with an optional trailing qualifier (`secret_key`, `token_value`). */
+const NAME = `[A-Za-z0-9_.-]*?(?:password|passwd|pwd|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|credentials?)(?:[_.-]?(?:key|token|secret|value|string|str|b64|base64))?`;
+/** Characters a generic value may hold: no quotes, whitespace, template/reference/call syntax or separators. */
+const VALUE = String.raw`[^\s"'\x60<>{}$;,()&\\\[\]=][^\s"'\x60<>{}$;,()&\\\[\]]{7,199}`;
+
+const KEYWORDS = [
+  'password',
+  'passwd',
+  'pwd',
+  'secret',
+  'token',
+  'apikey',
+  'api_key',
+  'api-key',
+  'api.key',
+  'accesskey',
+  'access_key',
+  'access-key',
+  'access.key',
+  'privatekey',
+  'private_key',
+  'private-key',
+  'private.key',
+  'authkey',
+  'auth_key',
+  'auth-key',
+  'auth.key',
+  'credential',
+];
+
+const pw = `${fx('gp1', 12)}!${fx('gp2', 6, A.digits)}`;
+const sec = fx('gs1', 40, A.base64url);
+const key32 = fx('gk1', 32);
+const sha512 = `sha512-${Buffer.from(fx('gi1', 64, A.base64))
+  .toString('base64')
+  .slice(0, 86)}==`;
+
+export const genericRules: Rule[] = [
+  {
+    id: 'generic-secret-assignment',
+    title: 'Secret-looking value assigned to a secret-looking name',
+    severity: 'medium',
+    keywords: KEYWORDS,
+    pattern: String.raw`(?i)(${NAME})["']?\]?[ \t]*(?::=|=>|\?=|=|:)[ \t]*["'\x60]?(${VALUE})(?:["'\x60\s;,)&]|$)`,
+    secretGroup: 2,
+    entropy: 3,
+    validate: validateGenericSecret,
+    help:
+      'A random-looking value assigned to a name such as password, secret, token or api_key (env files, YAML, ' +
+      'JSON, properties, code, URL query strings). Placeholders, references (`${VAR}`, `process.env.X`), function ' +
+      'calls, identifiers, paths, UUIDs and git SHAs are not reported. Rotate the credential and load it from the ' +
+      'environment or a secret store.',
+    examples: {
+      tp: [
+        `DB_PASSWORD=${pw}`,
+        `  password: "${pw}"`,
+        `{"client_secret": "${sec}"}`,
+        `const apiKey = "${key32}";`,
+        `api_key = '${key32}'`,
+        `$config['secret'] = '${sec}';`,
+        `https://api.service.invalid/v1/data?api_key=${key32}&format=json`,
+        `AccessKey := "${fx('gk2', 24)}"`,
+        `spring.datasource.password=${pw}`,
+      ],
+      fp: [
+        'DB_PASSWORD=${DB_PASSWORD}',
+        '  password: "<password>"',
+        '  password: {{ .Values.password }}',
+        'ADMIN_PASSWORD=changeme',
+        'const apiKey = process.env.API_KEY;',
+        'api_key = os.environ["API_KEY"]',
+        'password = getPassword()',
+        `"integrity": "${sha512}"`,
+        `api_token: "${fxUuid('gu1')}"`,
+        `deploy_token = "${fx('gsha', 40, A.hex)}"`,
+        'password: ********',
+        'tokenizer = "bert-base-uncased-v2"',
+        'SECRET_KEY_NAME=my-app-secret-key',
+        'secret: DATABASE_PASSWORD',
+        'password = userInputPasswordField',
+        `OPENAI_API_KEY=sk-proj-${fx('gop', 40)}`,
+        'token: ./secrets/token.txt',
+        'password: "{AES256}ZXhhbXBsZQ==Qm9vdA"',
+        'token_ttl=3600000000',
+      ],
+    },
+  },
+  {
+    id: 'generic-secret-xml',
+    title: 'Secret-looking value in an XML element with a secret-looking name',
+    severity: 'medium',
+    keywords: KEYWORDS,
+    pattern: String.raw`<(?i:(${NAME}))>[ \t]*(${VALUE})[ \t]*</`,
+    secretGroup: 2,
+    entropy: 3,
+    validate: validateGenericSecret,
+    help:
+      'A random-looking value inside an XML element named like a secret (Maven `settings.xml` `<password>`, ' +
+      'app.config, Spring XML). Encrypted Maven values (`{…}`) and placeholders are not reported. Rotate the ' +
+      'credential and use encryption or environment references.',
+    examples: {
+      tp: [`<password>${pw}</password>`, `  <server><id>nexus</id><apiKey>${key32}</apiKey></server>`],
+      fp: [
+        '<password>${env.NEXUS_PASSWORD}</password>',
+        '<password>{COQLCE6DU6GtcS5P=}</password>',
+        '<secretName>my-tls-secret</secretName>',
+      ],
+    },
+  },
+];

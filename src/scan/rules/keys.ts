@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${VAR}` placeholders are false-positive fixtures, not templates
 // Private keys: PEM (PKCS#1 RSA, PKCS#8, encrypted PKCS#8, SEC1 EC, DSA), OpenSSH, SSH.com, PuTTY .ppk, PGP armored
 // private key blocks, JWK private keys and age identities. PEM bodies may sit in files as-is, indented in YAML
 // block scalars, or in JSON/env strings with `\n` escapes; the patterns accept all three.

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${VAR}` placeholders are false-positive fixtures, not templates
 // Messaging and e-mail delivery: Slack, Discord, Telegram, Twilio, SendGrid, Mailgun, Mailchimp/Mandrill, Postmark,
 // Brevo, Resend, MailerSend, Microsoft Teams and Google Chat webhooks, Zapier hooks.
 // Example values are assembled at run time from fixture helpers, so no token-shaped literal lives in this file.
@@ -252,7 +253,7 @@ export const messagingRules: Rule[] = [
     title: 'Telegram bot token',
     severity: 'high',
     keywords: [':aa'],
-    pattern: String.raw`(?:^|[^0-9A-Za-z_]|bot)([0-9]{8,10}:AA[A-Za-z0-9_-]{33})${E}`,
+    pattern: `(?:^|[^0-9A-Za-z_]|bot)([0-9]{8,10}:AA[A-Za-z0-9_-]{33})${E}`,
     entropy: 3,
     help:
       'A Telegram Bot API token (`<bot id>:AA…`): full control of the bot. Revoke it with @BotFather (`/revoke`) ' +
@@ -378,7 +379,7 @@ export const messagingRules: Rule[] = [
     title: 'Mailchimp API key',
     severity: 'high',
     keywords: ['-us'],
-    pattern: String.raw`(?:^|[^0-9A-Za-z_-])([0-9a-f]{32}-us[0-9]{1,2})(?:[^0-9A-Za-z_-]|$)`,
+    pattern: `(?:^|[^0-9A-Za-z_-])([0-9a-f]{32}-us[0-9]{1,2})(?:[^0-9A-Za-z_-]|$)`,
     entropy: 3,
     help:
       'A Mailchimp Marketing API key (`<32 hex>-us<N>`, the suffix is the data centre). Revoke it under Profile → ' +

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${VAR}` placeholders are false-positive fixtures, not templates
 // Structured secrets: JWTs, database and service URLs with passwords, JDBC/ADO.NET connection strings, basic-auth
 // URLs, Docker registry `auths`, npm/yarn registry credentials, kubeconfig user credentials, .netrc entries and
 // passwords on command lines. Validators check the payload (JSON, base64 `user:pass`, parseable key) and drop

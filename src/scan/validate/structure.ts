@@ -764,8 +764,16 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * Values owned by a specific rule of the catalogue (their own rule reports them, with a better title and a
  * checksum): the generic rule leaves them alone so one secret is not reported twice.
  */
-const OWNED_PREFIXES =
-  /^(?:gh[pousr]_|github_pat_|gl[a-z]{1,4}-|npm_|pypi-|AKIA|ASIA|AIza|xox[a-z]-|xapp-|sk_live_|rk_live_|sk_test_|rk_test_|whsec_|sk-proj-|sk-svcacct-|sk-admin-|sk-ant-|sk-or-v1-|hf_|api_org_|r8_|gsk_|pplx-|xai-|SG\.|shp(?:at|ca|pa|ss)_|sq0[a-z]{3}-|EAAA|AGE-SECRET-KEY-|eyJ|dop_v1_|hvs\.|hvb\.|lsv2_|pcsk_|xkeysib-|FLWSECK)/;
+const OWNED_PREFIXES = new RegExp(
+  [
+    '^(?:gh[pousr]_|github_pat_|gl[a-z]{1,4}-|npm_|pypi-|AKIA|ASIA|AIza|ya29\\.|xox[a-z]-|xoxe\\.|xapp-|hf_|api_org_',
+    'r8_|gsk_|pplx-|xai-|SG\\.|shp(?:at|ca|pa|ss)_|sq0[a-z]{3}-|EAAA|AGE-SECRET-KEY-|eyJ|dop_v1_|hvs\\.|hvb\\.|lsv2_',
+    'pcsk_|xkeysib-|xsmtpsib-|FLWSECK|whsec_|[sr]k_(?:live|test)_|sk-(?:proj|svcacct|admin|None|ant|or-v1)-',
+    'tgp_v1_|tvly-|mlsn\\.|md-|re_[A-Za-z0-9]{8}_|pdl_(?:live|sdbx)_|AQE|access-(?:production|development|sandbox)-',
+    'access_token\\$|key-[0-9a-f]{32}$|[0-9a-f]{32}-us[0-9]{1,2}$|[0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8}$',
+    '[0-9]{8,10}:AA|sk-[A-Za-z0-9]{20}T3BlbkFJ)',
+  ].join('|'),
+);
 
 /**
  * The generic rule's validator: drops placeholders, references, identifiers, paths, URLs, numbers, UUIDs, git SHAs
