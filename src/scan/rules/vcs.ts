@@ -213,7 +213,7 @@ export const vcsRules: Rule[] = [
     id: 'github-oauth-client-secret',
     title: 'GitHub OAuth App client secret',
     severity: 'high',
-    keywords: ['github'],
+    keywords: ['client_secret', 'clientsecret', 'client-secret', 'client.secret'],
     pattern: String.raw`(?i:github)[A-Za-z0-9_.-]{0,20}(?i:client[_.-]?secret)${ASSIGN}([a-f0-9]{40})\b`,
     entropy: 3,
     help: 'The client secret of a GitHub OAuth App (or GitHub App) lets anyone complete OAuth flows as the app. Generate a new secret in the app settings and delete the old one.',
