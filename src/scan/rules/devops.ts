@@ -963,7 +963,7 @@ export const devopsRules: Rule[] = [
     title: 'WireGuard private or preshared key',
     severity: 'high',
     keywords: ['privatekey =', 'privatekey=', 'presharedkey =', 'presharedkey='],
-    pattern: String.raw`(?i:PrivateKey|PresharedKey) ?= ?([A-Za-z0-9+/]{43}=)(?:[^A-Za-z0-9+/=]|$)`,
+    pattern: `(?i:PrivateKey|PresharedKey) ?= ?([A-Za-z0-9+/]{43}=)(?:[^A-Za-z0-9+/=]|$)`,
     entropy: 4,
     validate: (s) => (Buffer.from(s, 'base64').length === 32 ? 'valid' : 'invalid'),
     requireValid: true,
