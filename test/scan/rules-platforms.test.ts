@@ -60,6 +60,23 @@ describe('platform rule catalogue', () => {
     for (const id of ids) assert.match(id, /^[a-z0-9]+(?:-[a-z0-9]+)*$/);
   });
 
+  it("no other platform rule reports a rule's true positives (one secret, one finding)", () => {
+    const engine = engines[engines.length - 1]!;
+    const compiled = all.map((r) => ({
+      r,
+      p: engine.compile(r.pattern, { caseInsensitive: r.caseInsensitive ?? false }),
+    }));
+    const problems: string[] = [];
+    for (const { r } of compiled) {
+      r.examples.tp.forEach((tp, i) => {
+        for (const { r: other, p } of compiled) {
+          if (other !== r && survivors(other, p, tp).length > 0) problems.push(`${other.id} reports ${r.id} tp[${i}]`);
+        }
+      });
+    }
+    assert.deepEqual(problems, []);
+  });
+
   for (const [file, rules] of Object.entries(files)) {
     describe(file, () => {
       for (const rule of rules) {
