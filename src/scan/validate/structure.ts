@@ -788,6 +788,7 @@ export function validateGenericSecret(secret: string, _match = ''): Validity {
   if (/^[0-9a-f]{40}$/i.test(v)) return 'invalid'; // a git commit SHA
   if (/^(?:sha(?:1|256|384|512)|md5)[-:]/i.test(v)) return 'invalid'; // integrity / digest strings
   if (/^[0-9.,_:+-]+$/.test(v)) return 'invalid'; // numbers, versions, times
+  if (/^v?[0-9]+(?:\.[0-9]+)+(?:[-+][0-9A-Za-z.-]+)?$/.test(v)) return 'invalid'; // semver-ish versions
   if (/^[a-z]+:\/\//i.test(v) || /^(?:\.{0,2}\/|~\/|[A-Za-z]:\\)/.test(v)) return 'invalid'; // URLs and paths
   if (/\.(?:json|ya?ml|pem|key|txt|env|p12|pfx|crt|cer|toml|ini|conf)$/i.test(v)) return 'invalid'; // file names
   if (/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(v)) return 'invalid'; // dotted references: config.db.password
