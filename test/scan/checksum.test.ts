@@ -9,13 +9,17 @@ import {
   corrupt,
   crc32,
   fake,
+  fakeAtlassianToken,
   fakeAwsKeyId,
+  fakeBitbucketAppPassword,
   fakeBytes,
   fakeChecksummed,
+  fakeGrafanaServiceAccountToken,
   fakePypiToken,
   parseMacaroonV2,
   serializeMacaroonV2,
   tokenChecksum,
+  validateAtlassianToken,
   validateAwsKeyId,
   validateAzureSasSignature,
   validateBase64JsonPayload,
@@ -25,6 +29,7 @@ import {
   validateGithubClassic,
   validateGithubFineGrained,
   validateGithubInstallation,
+  validateGrafanaServiceAccountToken,
   validateNpmToken,
   validatePypiToken,
   validateTestPypiToken,
@@ -218,5 +223,36 @@ describe('fixture helpers', () => {
     const c = corrupt(t);
     assert.notEqual(c, t);
     assert.equal(c.slice(0, -1), t.slice(0, -1));
+  });
+});
+
+describe('Atlassian and Grafana checksums', () => {
+  it('accepts unified Atlassian tokens whose CRC32 suffix holds, and rejects corrupted ones', () => {
+    for (const head of ['ATATT3xFfGF0', 'ATCTT3xFfGN0']) {
+      const t = fakeAtlassianToken(head, head);
+      assert.equal(t.length, 192);
+      assert.equal(validateAtlassianToken(t), 'valid');
+      assert.equal(validateAtlassianToken(corrupt(t)), 'invalid');
+      assert.equal(validateAtlassianToken(t.replace(/=[A-F0-9]{8}$/, '=00000000')), 'invalid');
+      assert.equal(validateAtlassianToken(`${t.slice(0, 20)}x${t.slice(21)}`), 'invalid');
+    }
+  });
+  it('accepts Bitbucket app passwords whose CRC32 suffix holds', () => {
+    const t = fakeBitbucketAppPassword('bb');
+    assert.match(t, /^ATBB[A-Za-z0-9]{24}[A-F0-9]{8}$/);
+    assert.equal(validateAtlassianToken(t), 'valid');
+    assert.equal(validateAtlassianToken(corrupt(t)), 'invalid');
+    assert.equal(validateAtlassianToken(`ATBB${fake('x', 32)}`), 'invalid');
+  });
+  it('accepts Grafana service account tokens whose little-endian CRC32 suffix holds', () => {
+    const t = fakeGrafanaServiceAccountToken('gsa');
+    assert.match(t, /^glsa_[A-Za-z0-9]{32}_[a-f0-9]{8}$/);
+    assert.equal(validateGrafanaServiceAccountToken(t), 'valid');
+    assert.equal(validateGrafanaServiceAccountToken(corrupt(t)), 'invalid');
+    // The same CRC in big-endian order is not the format.
+    const [body, sum] = [t.slice(0, 37), t.slice(38)];
+    const swapped = sum.match(/../g)!.reverse().join('');
+    if (swapped !== sum) assert.equal(validateGrafanaServiceAccountToken(`${body}_${swapped}`), 'invalid');
+    assert.equal(validateGrafanaServiceAccountToken(`glsa_${fake('g', 32)}`), 'invalid');
   });
 });

@@ -3,7 +3,19 @@
 // CircleCI, Travis CI, Buildkite, Jenkins, Snyk, SonarQube, Codecov, Pulumi, Okta, Tailscale, Prefect, Octopus
 // Deploy, Rancher. Written from each vendor's published token format; example values are fake.
 import type { Rule, Validity } from '../types.ts';
-import { ALPHABETS, fake, fakeBytes, fakeUuid, syntax, validateBase64JsonPayload } from '../validate/checksum.ts';
+import {
+  ALPHABETS,
+  corrupt,
+  fake,
+  fakeAtlassianToken,
+  fakeBytes,
+  fakeGrafanaServiceAccountToken,
+  fakeUuid,
+  syntax,
+  validateAtlassianToken,
+  validateBase64JsonPayload,
+  validateGrafanaServiceAccountToken,
+} from '../validate/checksum.ts';
 
 const ASSIGN = String.raw`["'\x60]?\s*(?::=|=>|=|:)\s*["'\x60]?`;
 const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
@@ -30,7 +42,7 @@ const sentryOrg = (seed: string) =>
 const onePassword = (seed: string) =>
   `ops_${jsonB64({ signInAddress: 'acme.1password.com', userAuth: { method: 'SRPg-4096', alg: 'PBES2g-HS256', iterations: 650000, salt: b64url(`${seed}-salt`, 22) }, email: `${fake(`${seed}-e`, 12, ALPHABETS.lowerAlnum)}@1passwordserviceaccounts.com`, srpX: hex(`${seed}-x`, 64), muk: { alg: 'A256GCM', ext: true, k: b64url(`${seed}-k`, 43), key_ops: ['encrypt', 'decrypt'], kty: 'oct', kid: 'mp' }, secretKey: `A3-${upper(`${seed}-sk`, 6)}-${upper(`${seed}-sk2`, 11)}`, deviceUuid: fake(`${seed}-d`, 26, ALPHABETS.lowerAlnum) })}`;
 const terraform = (seed: string) => `${fake(`${seed}-id`, 14)}.atlasv1.${b64url(`${seed}-s`, 67)}`;
-const atlassian = (seed: string) => `ATATT3xFfGF0${b64url(seed, 170)}=${fake(`${seed}-c`, 8, ALPHABETS.HEX)}`;
+const atlassian = (seed: string) => fakeAtlassianToken('ATATT3xFfGF0', seed);
 const tailscale = (kind: string, seed: string) =>
   `tskey-${kind}-k${fake(`${seed}-id`, 10)}CNTRL-${fake(`${seed}-s`, 33)}`;
 
@@ -189,7 +201,9 @@ export const devopsRules: Rule[] = [
     keywords: ['atatt3'],
     pattern: String.raw`\b(ATATT3[A-Za-z0-9_-]{100,300}=[A-F0-9]{8})\b`,
     entropy: 4,
-    help: 'An Atlassian API token authenticates as its user to Jira, Confluence and Bitbucket APIs with all their permissions. Revoke it at id.atlassian.com → Security → API tokens.',
+    validate: validateAtlassianToken,
+    requireValid: true,
+    help: 'An Atlassian API token authenticates as its user to Jira, Confluence and Bitbucket APIs with all their permissions. Revoke it at id.atlassian.com → Security → API tokens. The last 8 hex digits are a CRC32 of the rest; a value whose checksum fails is not reported.',
     examples: {
       tp: [
         env('JIRA_API_TOKEN', atlassian('at-a')),
@@ -200,6 +214,8 @@ export const devopsRules: Rule[] = [
         env('JIRA_API_TOKEN', `ATATT3xFfGF0${'x'.repeat(170)}=00000000`),
         yaml('confluence_token', `ATATT3xFfGF0${b64url('at-s', 40)}=${fake('at-s2', 8, ALPHABETS.HEX)}`),
         json('apiToken', `ATATT3xFfGF0${b64url('at-n', 170)}`), // no checksum suffix
+        code('token', corrupt(atlassian('at-a'))),
+        env('JIRA_API_TOKEN', `ATATT3xFfGF0${b64url('at-r', 170)}=${fake('at-r2', 8, ALPHABETS.HEX)}`), // a random checksum
       ],
     },
   },
@@ -298,16 +314,16 @@ export const devopsRules: Rule[] = [
     title: 'Grafana service account token',
     severity: 'high',
     keywords: ['glsa_'],
-    pattern: String.raw`\b(glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8})\b`,
+    pattern: String.raw`\b(glsa_[A-Za-z0-9]{32}_[a-f0-9]{8})\b`,
     entropy: 4,
-    help: "A Grafana service account token calls the Grafana HTTP API with the service account's role (dashboards, data sources, alerting). Delete it under Administration → Users and access → Service accounts.",
+    validate: validateGrafanaServiceAccountToken,
+    requireValid: true,
+    help: "A Grafana service account token calls the Grafana HTTP API with the service account's role (dashboards, data sources, alerting). Delete it under Administration → Users and access → Service accounts. The last 8 hex digits are a CRC32 of the rest; a value whose checksum fails is not reported.",
     examples: {
-      tp: syntax.all(
-        'grafana_token',
-        `glsa_${fake('gs-a', 32)}_${hex('gs-b', 8)}`,
-        `glsa_${fake('gs-c', 32)}_${hex('gs-d', 8)}`,
-      ),
+      tp: syntax.all('grafana_token', fakeGrafanaServiceAccountToken('gs-a'), fakeGrafanaServiceAccountToken('gs-c')),
       fp: [
+        env('GRAFANA_TOKEN', corrupt(fakeGrafanaServiceAccountToken('gs-a'))),
+        code('token', `glsa_${fake('gs-r', 32)}_${hex('gs-r2', 8)}`), // a random checksum
         env('GRAFANA_TOKEN', `glsa_${'x'.repeat(32)}_00000000`),
         yaml('grafana_token', `glsa_${fake('gs-s', 20)}_${hex('gs-t', 8)}`),
         json('grafana_token', `glsa_${fake('gs-n', 32)}`),

@@ -5,8 +5,11 @@ import {
   ALPHABETS,
   corrupt,
   fake,
+  fakeAtlassianToken,
+  fakeBitbucketAppPassword,
   fakeChecksummed,
   syntax,
+  validateAtlassianToken,
   validateGithubClassic,
   validateGithubFineGrained,
   validateGithubInstallation,
@@ -116,10 +119,10 @@ const hex40 = (seed: string) => fake(seed, 40, ALPHABETS.hex);
 
 const atlassianTail = (seed: string) =>
   `${fake(seed, 170, ALPHABETS.base64url)}=${fake(`${seed}-c`, 8, ALPHABETS.HEX)}`;
-const atctA = `ATCTT3xFfGN0${atlassianTail('atct-a')}`;
-const atctB = `ATCTT3xFfGN0${atlassianTail('atct-b')}`;
-const atbbA = `ATBB${fake('atbb-a', 32)}`;
-const atbbB = `ATBB${fake('atbb-b', 32)}`;
+const atctA = fakeAtlassianToken('ATCTT3xFfGN0', 'atct-a');
+const atctB = fakeAtlassianToken('ATCTT3xFfGN0', 'atct-b');
+const atbbA = fakeBitbucketAppPassword('atbb-a');
+const atbbB = fakeBitbucketAppPassword('atbb-b');
 
 const adoNewA = `${fake('ado-a', 52)}JQQJ99${fake('ado-a2', 18)}AZDO${fake('ado-a3', 4)}`;
 const adoNewB = `${fake('ado-b', 52)}JQQJ99${fake('ado-b2', 18)}AZDO${fake('ado-b3', 4)}`;
@@ -339,7 +342,9 @@ export const vcsRules: Rule[] = [
     keywords: ['atctt3'],
     pattern: String.raw`\b(ATCTT3[A-Za-z0-9_-]{100,300}=[A-F0-9]{8})\b`,
     entropy: 4,
-    help: 'A Bitbucket Cloud access token acts on one repository, project or workspace within its scopes. Revoke it under the repository/project/workspace settings → Access tokens.',
+    validate: validateAtlassianToken,
+    requireValid: true,
+    help: 'A Bitbucket Cloud access token acts on one repository, project or workspace within its scopes. Revoke it under the repository/project/workspace settings → Access tokens. The last 8 hex digits are a CRC32 of the rest; a value whose checksum fails is not reported.',
     examples: {
       tp: [env('BITBUCKET_TOKEN', atctA), yaml('bitbucket_token', atctB), code('token', atctA)],
       fp: [
@@ -349,6 +354,7 @@ export const vcsRules: Rule[] = [
           `ATCTT3xFfGN0${fake('atct-s', 40, ALPHABETS.base64url)}=${fake('c', 8, ALPHABETS.HEX)}`,
         ),
         json('token', `xATCTT3xFfGN0${atlassianTail('atct-e')}`),
+        code('token', corrupt(atctA)),
       ],
     },
   },
@@ -357,9 +363,11 @@ export const vcsRules: Rule[] = [
     title: 'Bitbucket app password',
     severity: 'high',
     keywords: ['atbb'],
-    pattern: String.raw`\b(ATBB[A-Za-z0-9]{32})\b`,
+    pattern: String.raw`\b(ATBB[A-Za-z0-9]{24}[A-F0-9]{8})\b`,
     entropy: 3.5,
-    help: 'A Bitbucket app password authenticates as its user for Git over HTTPS and the API within its permissions. Revoke it under Personal settings → App passwords and move to API tokens.',
+    validate: validateAtlassianToken,
+    requireValid: true,
+    help: 'A Bitbucket app password authenticates as its user for Git over HTTPS and the API within its permissions. Revoke it under Personal settings → App passwords and move to API tokens. The last 8 hex digits are a CRC32 of the first 28 characters; a value whose checksum fails is not reported.',
     examples: {
       tp: [
         env('BITBUCKET_APP_PASSWORD', atbbA),
@@ -368,6 +376,8 @@ export const vcsRules: Rule[] = [
       ],
       fp: [
         env('BITBUCKET_APP_PASSWORD', `ATBB${'X'.repeat(32)}`),
+        env('BITBUCKET_APP_PASSWORD', corrupt(atbbA)),
+        yaml('app_password', `ATBB${fake('atbb-r', 24)}${fake('atbb-r2', 8, ALPHABETS.HEX)}`), // a random checksum
         yaml('app_password', `ATBB${fake('atbb-s', 20)}`),
         json('app_password', `ATBB${fake('atbb-l', 40)}`),
       ],

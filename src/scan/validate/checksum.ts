@@ -88,6 +88,51 @@ export function validateNpmToken(secret: string): Validity {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// Atlassian and Grafana checksummed tokens
+
+const hex8 = (n: number) => n.toString(16).padStart(8, '0');
+/** CRC32 written as the hex of its little-endian bytes (Go's binary.LittleEndian + hex.EncodeToString). */
+const hex8le = (n: number) => Buffer.from([n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, n >>> 24]).toString('hex');
+
+/**
+ * Atlassian tokens. Unified tokens (`ATATT3…` API tokens, `ATCTT3…` Bitbucket access tokens) end in `=` and 8
+ * uppercase hex digits: CRC32 of everything up to and including the `=`. Bitbucket app passwords are `ATBB` + 24
+ * alphanumerics + CRC32 of those first 28 characters in uppercase hex.
+ */
+export function validateAtlassianToken(secret: string): Validity {
+  const bb = /^(ATBB[A-Za-z0-9]{24})([A-F0-9]{8})$/.exec(secret);
+  if (bb) return hex8(crc32(bb[1]!)).toUpperCase() === bb[2] ? 'valid' : 'invalid';
+  const m = /^(AT[A-Z]{3}3[A-Za-z0-9_-]+=)([A-F0-9]{8})$/.exec(secret);
+  if (!m) return 'invalid';
+  return hex8(crc32(m[1]!)).toUpperCase() === m[2] ? 'valid' : 'invalid';
+}
+
+/** Fake Atlassian unified token (`ATATT3xFfGF0`, `ATCTT3xFfGN0`…) with a correct checksum: for fixtures. */
+export function fakeAtlassianToken(head: string, seed: string): string {
+  const body = `${head}${fake(seed, 171, ALPHABETS.base64url)}=`;
+  return body + hex8(crc32(body)).toUpperCase();
+}
+
+/** Fake Bitbucket app password with a correct checksum: for fixtures. */
+export function fakeBitbucketAppPassword(seed: string): string {
+  const body = `ATBB${fake(seed, 24)}`;
+  return body + hex8(crc32(body)).toUpperCase();
+}
+
+/** Grafana service account tokens: `glsa_` + 32 alphanumerics + `_` + CRC32 of `glsa_<32>` as little-endian hex. */
+export function validateGrafanaServiceAccountToken(secret: string): Validity {
+  const m = /^(glsa_[A-Za-z0-9]{32})_([a-f0-9]{8})$/.exec(secret);
+  if (!m) return 'invalid';
+  return hex8le(crc32(m[1]!)) === m[2] ? 'valid' : 'invalid';
+}
+
+/** Fake Grafana service account token with a correct checksum: for fixtures. */
+export function fakeGrafanaServiceAccountToken(seed: string): string {
+  const body = `glsa_${fake(seed, 32)}`;
+  return `${body}_${hex8le(crc32(body))}`;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // AWS access key ids
 
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
