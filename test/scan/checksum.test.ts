@@ -14,6 +14,7 @@ import {
   fakeBitbucketAppPassword,
   fakeBytes,
   fakeChecksummed,
+  fakeGitlabRoutable,
   fakeGrafanaServiceAccountToken,
   fakePypiToken,
   parseMacaroonV2,
@@ -29,6 +30,7 @@ import {
   validateGithubClassic,
   validateGithubFineGrained,
   validateGithubInstallation,
+  validateGitlabToken,
   validateGrafanaServiceAccountToken,
   validateNpmToken,
   validatePypiToken,
@@ -254,5 +256,28 @@ describe('Atlassian and Grafana checksums', () => {
     const swapped = sum.match(/../g)!.reverse().join('');
     if (swapped !== sum) assert.equal(validateGrafanaServiceAccountToken(`${body}_${swapped}`), 'invalid');
     assert.equal(validateGrafanaServiceAccountToken(`glsa_${fake('g', 32)}`), 'invalid');
+  });
+});
+
+describe('GitLab routable tokens', () => {
+  it('accepts routable tokens whose payload length and CRC32 (base36) hold', () => {
+    const plain = fakeGitlabRoutable('glpat-', 'gl', 27);
+    assert.match(plain, /^glpat-[A-Za-z0-9_-]{27}\.0r[0-9a-z]{7}$/);
+    assert.equal(validateGitlabToken(plain), 'valid');
+    assert.equal(validateGitlabToken(fakeGitlabRoutable('glpat-', 'gl', 40, '01')), 'valid');
+  });
+  it('rejects a plain routable token whose checksum fails', () => {
+    const plain = fakeGitlabRoutable('glpat-', 'gl', 27);
+    assert.equal(validateGitlabToken(corrupt(plain)), 'invalid');
+    assert.equal(validateGitlabToken(plain.replace('.0r', '.0s')), 'invalid');
+  });
+  it('leaves legacy, runner and versioned forms it cannot prove unknown', () => {
+    assert.equal(validateGitlabToken(`glpat-${fake('legacy', 20, ALPHABETS.base64url)}`), 'unknown');
+    assert.equal(
+      validateGitlabToken(`glpat-${fake('legacy', 20, ALPHABETS.base64url)}.${fake('x', 9, ALPHABETS.lowerAlnum)}`),
+      'unknown',
+    );
+    assert.equal(validateGitlabToken(corrupt(fakeGitlabRoutable('glpat-', 'gl', 40, '01'))), 'unknown');
+    assert.equal(validateGitlabToken(corrupt(fakeGitlabRoutable('glrt-t1_', 'gl', 27))), 'unknown');
   });
 });

@@ -8,11 +8,13 @@ import {
   fakeAtlassianToken,
   fakeBitbucketAppPassword,
   fakeChecksummed,
+  fakeGitlabRoutable,
   syntax,
   validateAtlassianToken,
   validateGithubClassic,
   validateGithubFineGrained,
   validateGithubInstallation,
+  validateGitlabToken,
 } from '../validate/checksum.ts';
 
 /** `name = value` in env, YAML, JSON and code: an optional closing quote, an operator, an optional opening quote. */
@@ -59,8 +61,10 @@ interface GitlabSpec {
   title: string;
   severity: Severity;
   help: string;
-  /** Body character class and minimum length. */
+  /** Body character class and minimum length (a fixed body class means no routable form). */
   body?: string;
+  /** Only the legacy form exists (no routable tokens). */
+  legacyOnly?: boolean;
   min?: number;
   alphabet?: string;
   name: string;
@@ -68,18 +72,17 @@ interface GitlabSpec {
 
 function gitlab(s: GitlabSpec): Rule {
   const body = s.body ?? '[A-Za-z0-9_-]';
+  const routes = !s.body && !s.legacyOnly;
   const min = s.min ?? 20;
   const alphabet = s.alphabet ?? ALPHABETS.base64url;
   const a = s.prefix + fake(`${s.id}-a`, min, alphabet);
   const b = s.prefix + fake(`${s.id}-b`, min + 6, alphabet);
   // Routable tokens (GitLab 17+): `<prefix><base64url payload>[.<2-char version>].<2-char length><7-char crc32>`.
-  const routable = s.body ? '' : String.raw`(?:(?:\.[0-9a-z]{2})?\.[0-9a-z]{9})?`;
-  const routableTp = s.body
-    ? []
-    : [
-        `${s.name.toUpperCase()}=${s.prefix}${fake(`${s.id}-r`, Math.max(27, min), alphabet)}.01.${fake(`${s.id}-rc`, 9, ALPHABETS.lowerAlnum)}`,
-        `${s.name}: ${s.prefix}${fake(`${s.id}-r2`, Math.max(31, min + 4), alphabet)}.${fake(`${s.id}-rc2`, 9, ALPHABETS.lowerAlnum)}`,
-      ];
+  const routable = !routes ? '' : String.raw`(?:(?:\.[0-9a-z]{2})?\.[0-9a-z]{9})?`;
+  const routableA = fakeGitlabRoutable(s.prefix, `${s.id}-r`, Math.max(27, min));
+  const routableB = fakeGitlabRoutable(s.prefix, `${s.id}-r2`, Math.max(31, min + 4), '01');
+  const routableTp = !routes ? [] : [env(s.name.toUpperCase(), routableA), yaml(s.name, routableB)];
+  const routableFp = !routes ? [] : [json(s.name, corrupt(routableA))];
   const esc = s.prefix.replace(/[.-]/g, (c) => `\\${c}`);
   return {
     id: s.id,
@@ -88,7 +91,10 @@ function gitlab(s: GitlabSpec): Rule {
     keywords: [s.prefix.toLowerCase()],
     pattern: String.raw`\b(${esc}${body}{${min},300}${routable})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 3,
-    help: s.help,
+    ...(routes ? { validate: validateGitlabToken } : {}),
+    help: !routes
+      ? s.help
+      : `${s.help} Routable tokens end in a payload length and a CRC32; one whose checksum fails is not reported.`,
     examples: {
       tp: [...syntax.all(s.name, a, b), ...routableTp],
       fp: [
@@ -96,6 +102,7 @@ function gitlab(s: GitlabSpec): Rule {
         yaml(s.name, `${s.prefix}${fake(`${s.id}-short`, min - 6, alphabet)}`),
         json(s.name, `my${a}`),
         code(s.name, `<${s.prefix}your-token-here>`),
+        ...routableFp,
       ],
     },
   };
@@ -265,6 +272,7 @@ export const vcsRules: Rule[] = [
     title: 'GitLab runner registration token (legacy)',
     severity: 'medium',
     name: 'registration_token',
+    legacyOnly: true,
     help: 'A legacy registration token registers new runners to a project, group or instance, which then receive CI jobs. Reset it in the CI/CD runner settings and move to runner authentication tokens.',
   }),
   gitlab({

@@ -133,6 +133,36 @@ export function fakeGrafanaServiceAccountToken(seed: string): string {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// GitLab routable tokens
+
+/**
+ * GitLab tokens. Legacy ones (`glpat-` + 20 random characters) carry no checksum: 'unknown'. Routable ones are
+ * `<prefix><base64url payload>.<payload length, 2 base36>.<CRC32 of everything before it, 7 base36>`; the versioned
+ * form puts `.<2-character version>` after the payload. 'valid' when length and CRC hold; a plain routable token
+ * whose checksum fails is 'invalid'.
+ */
+export function validateGitlabToken(secret: string): Validity {
+  const m = /^([A-Za-z0-9]+-(?:t[0-9]_)?)([A-Za-z0-9_-]+)\.(?:([0-9a-z]{2})\.)?([0-9a-z]{2})([0-9a-z]{7})$/.exec(
+    secret,
+  );
+  if (!m) return secret.includes('.') ? 'invalid' : 'unknown';
+  const [, prefix, payload, version, length, crc] = m;
+  const head = secret.slice(0, secret.length - 7);
+  const holds = Number.parseInt(length!, 36) === payload!.length && crc32(head).toString(36).padStart(7, '0') === crc;
+  if (holds) return 'valid';
+  // Only the plain routable form is known well enough to reject. A 20-character payload is a legacy token that
+  // happens to be followed by `.<9 characters>`; runner (`t1_`) and versioned forms are left unknown.
+  if (version || /_$/.test(prefix!) || payload!.length === 20) return 'unknown';
+  return 'invalid';
+}
+
+/** A fake routable GitLab token with a correct length and CRC (fixtures). */
+export function fakeGitlabRoutable(prefix: string, seed: string, payloadLength = 27, version = ''): string {
+  const head = `${prefix}${fake(seed, payloadLength, ALPHABETS.base64url)}.${version ? `${version}.` : ''}${payloadLength.toString(36).padStart(2, '0')}`;
+  return head + crc32(head).toString(36).padStart(7, '0');
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // AWS access key ids
 
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
