@@ -131,8 +131,8 @@ const atctB = fakeAtlassianToken('ATCTT3xFfGN0', 'atct-b');
 const atbbA = fakeBitbucketAppPassword('atbb-a');
 const atbbB = fakeBitbucketAppPassword('atbb-b');
 
-const adoNewA = `${fake('ado-a', 52)}JQQJ99${fake('ado-a2', 18)}AZDO${fake('ado-a3', 4)}`;
-const adoNewB = `${fake('ado-b', 52)}JQQJ99${fake('ado-b2', 18)}AZDO${fake('ado-b3', 4)}`;
+const adoNewA = `${fake('ado-a', 76)}AZDO${fake('ado-a3', 4)}`;
+const adoNewB = `${fake('ado-b', 76)}AZDO${fake('ado-b3', 4)}`;
 const adoLegacyA = fake('ado-l-a', 52, 'abcdefghijklmnopqrstuvwxyz234567');
 const adoLegacyB = fake('ado-l-b', 52, 'abcdefghijklmnopqrstuvwxyz234567');
 
@@ -430,7 +430,7 @@ export const vcsRules: Rule[] = [
       ],
       fp: [
         env('AZURE_DEVOPS_EXT_PAT', `${fake('ado-x', 76)}AZDX${fake('ado-x2', 4)}`),
-        yaml('pat', `${fake('ado-s', 40)}JQQJ99${fake('ado-s2', 18)}AZDO${fake('ado-s3', 4)}`),
+        yaml('pat', `${fake('ado-s', 58)}AZDO${fake('ado-s3', 4)}`), // too short
         json('pat', `x${adoNewA}`),
       ],
     },
