@@ -2,6 +2,7 @@
 // true-positive example yields exactly one surviving match (pattern + entropy + validator) whose full match holds a
 // keyword, and every false positive yields none.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { loadNativeRE2, nativeEngine } from '../../src/scan/regex/native.ts';
 import { portableEngine } from '../../src/scan/regex/portable.ts';
@@ -73,6 +74,21 @@ describe('platform rule catalogue', () => {
           if (other !== r && survivors(other, p, tp).length > 0) problems.push(`${other.id} reports ${r.id} tp[${i}]`);
         }
       });
+    }
+    assert.deepEqual(problems, []);
+  });
+
+  it('its own sources hold no literal secret (fixtures are assembled at run time)', () => {
+    const engine = engines[engines.length - 1]!;
+    const sources = ['vcs', 'packages', 'cloud', 'devops'].map((f) => `../../src/scan/rules/${f}.ts`);
+    sources.push('../../src/scan/validate/checksum.ts', './checksum.test.ts', './rules-platforms.test.ts');
+    const problems: string[] = [];
+    for (const src of sources) {
+      const text = readFileSync(new URL(src, import.meta.url), 'utf8');
+      for (const r of all) {
+        const found = survivors(r, engine.compile(r.pattern, { caseInsensitive: r.caseInsensitive ?? false }), text);
+        if (found.length > 0) problems.push(`${src}: ${r.id} (${found.length})`);
+      }
     }
     assert.deepEqual(problems, []);
   });
