@@ -143,6 +143,32 @@ export const cloudRules: Rule[] = [
     },
   },
   {
+    id: 'aws-secret-access-key-pair',
+    title: 'AWS secret access key next to its key ID',
+    severity: 'critical',
+    keywords: ['akia', 'asia'],
+    pattern: String.raw`\b((?:AKIA|ASIA)[A-Z2-7]{16})["']?\s*[,;:|\t ]\s*["']?([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)`,
+    secretGroup: 2,
+    entropy: 4,
+    validate: (secret, match) => {
+      if (secret.includes('EXAMPLE')) return 'invalid';
+      return validateAwsKeyId(match.replace(/^\W*/, '').slice(0, 20));
+    },
+    help: 'An AWS key pair side by side (the credentials.csv the console offers, a CLI argument list, a log line): the secret signs requests as the IAM user. Deactivate and delete the access key in IAM and review CloudTrail. Pairs with the documented …EXAMPLE values are not reported.',
+    examples: {
+      tp: [
+        `User name,Password,Access key ID,Secret access key\nci-deployer,,${akia},${awsSecretA}`,
+        `${akia} ${awsSecretB}`,
+        `creds = ("${asia}", "${awsSecretA}")`,
+      ],
+      fp: [
+        'AKIAIOSFODNN7EXAMPLE,wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+        `${akia},${b64('pair-s', 30)}`,
+        `${akia} ${'A'.repeat(40)}`,
+      ],
+    },
+  },
+  {
     id: 'aws-session-token',
     title: 'AWS session token',
     severity: 'high',
