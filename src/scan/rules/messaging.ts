@@ -356,8 +356,9 @@ export const messagingRules: Rule[] = [
     id: 'mailgun-private-key',
     title: 'Mailgun API key',
     severity: 'high',
-    keywords: ['mailgun', 'api:'],
-    pattern: String.raw`(?:(?i:mailgun)[\w.-]{0,30}${ASSIGN}|api:)([0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8})(?:[^0-9A-Za-z-]|$)`,
+    keywords: ['mailgun'],
+    // `api:<key>` (curl --user) counts when a Mailgun host follows on the line; leftmost-first alternation keeps it in the match.
+    pattern: String.raw`(?:(?i:mailgun)[\w.-]{0,30}${ASSIGN}|api:)([0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8})(?:[^0-9A-Za-z-][^\n]{0,200}?(?i:mailgun)\.net|[^0-9A-Za-z-]|$)`,
     entropy: 3,
     help:
       'A Mailgun API key in the current `<32 hex>-<8 hex>-<8 hex>` form, named as Mailgun’s or used as `api:<key>`. ' +
@@ -366,6 +367,7 @@ export const messagingRules: Rule[] = [
       tp: [
         ...inSyntaxes('MAILGUN_API_KEY', mailgunKey),
         `curl --user "api:${mailgunKey}" https://api.eu.mailgun.net/v3/domains`,
+        `https://api:${mailgunKey}@api.mailgun.net/v3/lists`,
       ],
       fp: [
         'MAILGUN_API_KEY=<mailgun-private-key>',
@@ -378,7 +380,7 @@ export const messagingRules: Rule[] = [
     id: 'mailchimp-api-key',
     title: 'Mailchimp API key',
     severity: 'high',
-    keywords: ['-us'],
+    keywords: ['-us1', '-us2', '-us3', '-us4', '-us5', '-us6', '-us7', '-us8', '-us9'],
     pattern: `(?:^|[^0-9A-Za-z_-])([0-9a-f]{32}-us[0-9]{1,2})(?:[^0-9A-Za-z_-]|$)`,
     entropy: 3,
     help:
@@ -397,19 +399,21 @@ export const messagingRules: Rule[] = [
     id: 'mailchimp-transactional-key',
     title: 'Mailchimp Transactional (Mandrill) API key',
     severity: 'high',
-    keywords: ['md-'],
-    pattern: `${B}(md-[A-Za-z0-9_-]{22})${E}`,
+    keywords: ['mandrill', 'transactional'],
+    pattern: String.raw`(?i:mandrill|mailchimp[_-]?transactional)[\w.-]{0,30}${ASSIGN}((?:md-)?[A-Za-z0-9_-]{22})${E}`,
     entropy: 3.5,
     validate: validateMixedCase,
     help:
-      'A Mailchimp Transactional (Mandrill) API key (`md-` + 22 characters): it sends mail as your domains. Delete ' +
+      'A Mailchimp Transactional (Mandrill) API key (22 characters, `md-` prefixed in newer keys) named as ' +
+      'Mandrill’s: it sends mail as your domains. Delete ' +
       'it in the Mandrill settings (SMTP & API Info) and create a new key.',
     examples: {
       tp: [...inSyntaxes('MANDRILL_API_KEY', mandrill)],
       fp: [
-        '<div class="md-autocomplete-wrapper1">',
         'MANDRILL_API_KEY=md-xxxxxxxxxxxxxxxxxxxxxx',
-        'css: "md-button-toggle-group-x"',
+        'mandrill_template: "md-button-toggle-group-x"',
+        `MANDRILL_API_KEY=${fx('mdf', 22, A.lowerAlnum)}`,
+        `<div class="${mandrill}">`,
       ],
     },
   },
@@ -520,18 +524,19 @@ export const messagingRules: Rule[] = [
     id: 'resend-api-key',
     title: 'Resend API key',
     severity: 'high',
-    keywords: ['re_'],
-    pattern: `${B}(re_[A-Za-z0-9]{8}_[A-Za-z0-9]{24})${E}`,
+    keywords: ['resend'],
+    pattern: String.raw`(?i:resend)[\w.-]{0,30}(?:${ASSIGN}|\(\s*["'])(re_[A-Za-z0-9]{8}_[A-Za-z0-9]{24})${E}`,
     entropy: 3.5,
     help:
-      'A Resend API key (`re_<id>_<secret>`): it sends mail from your verified domains. Delete it under API Keys in ' +
+      'A Resend API key (`re_<id>_<secret>`, named as Resend’s or passed to `new Resend(…)`): it sends mail from ' +
+      'your verified domains. Delete it under API Keys in ' +
       'the Resend dashboard and create a new one.',
     examples: {
-      tp: [...inSyntaxes('RESEND_API_KEY', resend)],
+      tp: [...inSyntaxes('RESEND_API_KEY', resend), `const resend = new Resend('${resend}');`],
       fp: [
         'RESEND_API_KEY=re_123456789',
         'const re_pattern_matcher_for_tokens_abc = 1;',
-        `pre_${fx('rsf', 8)}_${fx('rsf2', 24)}`,
+        `resend_id = "pre_${fx('rsf', 8)}_${fx('rsf2', 24)}"`,
       ],
     },
   },

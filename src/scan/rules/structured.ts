@@ -290,6 +290,7 @@ export const structuredRules: Rule[] = [
         'see https://example.com/docs:faq@v2',
         'proxy: "http://user:pass@localhost:3128"',
         'https://<user>:<token>@gitlab.com/group/project.git',
+        "const myURL = new URL('https://a:b@host.invalid?abc#foo');",
       ],
     },
   },
@@ -486,11 +487,11 @@ export const structuredRules: Rule[] = [
     title: 'Password on a command line (docker login, mysql, sshpass)',
     severity: 'high',
     keywords: ['docker login', 'mysql', 'sshpass', 'mysqldump'],
-    pattern: String.raw`(?:docker\s+login\b[^\n|;&]*?\s(?:-p|--password)(?:\s+|=)|\bmysql(?:dump|admin)?\b[^\n|;&]*?\s(?:-p|--password=)|\bsshpass\s+-p\s*)["']?([^\s"'|;&]{4,})`,
+    pattern: String.raw`(?:docker\s+login\b[^\n|;&]*?\s(?:-p|--password)(?:\s+|=)|\bmysql(?:dump|admin)?\b[^\n|;&]*?\s(?:-p|--password=)|\bsshpass\s+-p\s*)["']?([^\s"'\x60|;&,]{4,})`,
     validate: validatePassword,
     requireValid: true,
     help:
-      'A password passed as a command-line argument (`docker login -p`, `mysql -pSECRET`, `sshpass -p`): it also ' +
+      'A password passed as a command-line argument (`docker login -p`, `mysql -p<password>`, `sshpass -p`): it also ' +
       'leaks into shell history and process lists. Rotate it and read it from stdin (`--password-stdin`) or an ' +
       'option file. Placeholder passwords and variables are not reported.',
     examples: {
@@ -504,6 +505,7 @@ export const structuredRules: Rule[] = [
         'echo "$TOKEN" | docker login ghcr.io -u bot --password-stdin',
         'mysql -u root -p${MYSQL_ROOT_PASSWORD} shop',
         'sshpass -p password ssh user@host',
+        'Pass it as `mysql -pSECRET`, not in the URL.',
       ],
     },
   },

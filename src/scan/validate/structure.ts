@@ -158,6 +158,7 @@ export function validatePassword(secret: string): Validity {
   } catch {
     // keep the raw text
   }
+  if ([...value].length < 4) return 'invalid'; // `https://a:b@host`: documentation, not a credential
   return isPlaceholderPassword(value) ? 'invalid' : 'valid';
 }
 
@@ -775,13 +776,48 @@ const OWNED_PREFIXES = new RegExp(
   ].join('|'),
 );
 
+const TYPE_NAMES =
+  /^(?:u?int(?:8|16|32|64)(?:clamped)?array|float(?:32|64)array|big(?:u?int)64array|arraybuffer|sharedarraybuffer|buffer|string|number|boolean|object|bytes|bytearray|keyobject|cryptokey|uint8list|base64string|hexstring|secretkey|privatekey|publickey)$/i;
+
+/**
+ * Source code rather than a value: type names and unions (`Uint8Array`, `PrivateKey|String`), C++ scopes
+ * (`Token::Iterator`), negations (`!questionToken`), and identifiers that themselves name a secret
+ * (`contextToken2`, `previousToken`): another variable, not a literal.
+ */
+function isCodeNotValue(v: string): boolean {
+  if (TYPE_NAMES.test(v)) return true;
+  const ident = /^[A-Za-z_$][\w$]*$/;
+  const parts = v.replace(/^[!:]+/, '').split(/\||::|\./);
+  if (parts.length > 1 && parts.every((p) => ident.test(p) || p === '')) return true;
+  if (/^[!:]/.test(v) && parts.every((p) => ident.test(p))) return true;
+  if (ident.test(v) && /token|secret|passw|pwd|key|credential|auth/i.test(v) && /^[A-Za-z_$]+[0-9]{0,2}$/.test(v))
+    return true;
+  return false;
+}
+
+/** Runs of three or more consecutive characters (`abc`, `123`, `xyz`): what people type, not what RNGs emit. */
+function sequentialRuns(v: string): number {
+  let runs = 0;
+  let len = 1;
+  for (let i = 1; i <= v.length; i++) {
+    if (i < v.length && v.charCodeAt(i) === v.charCodeAt(i - 1) + 1) len++;
+    else {
+      if (len >= 3) runs++;
+      len = 1;
+    }
+  }
+  return runs;
+}
+
 /**
  * The generic rule's validator: drops placeholders, references, identifiers, paths, URLs, numbers, UUIDs, git SHAs
  * and values another rule owns; 'unknown' (reported, not validated) otherwise. It never proves a value real.
  */
-export function validateGenericSecret(secret: string, _match = ''): Validity {
+export function validateGenericSecret(secret: string, match = ''): Validity {
   const v = secret;
   if (v.length < 8 || v.length > 200) return 'invalid';
+  // URL query parameters (`?token=…`) are often public by design (badge and embed tokens): want a long value.
+  if (/^[?&]/.test(match) && v.length < 16) return 'invalid';
   if (isPlaceholderPassword(v)) return 'invalid';
   if (OWNED_PREFIXES.test(v)) return 'invalid';
   if (UUID.test(v)) return 'invalid';
@@ -791,12 +827,16 @@ export function validateGenericSecret(secret: string, _match = ''): Validity {
   if (/^v?[0-9]+(?:\.[0-9]+)+(?:[-+][0-9A-Za-z.-]+)?$/.test(v)) return 'invalid'; // semver-ish versions
   if (/^[a-z]+:\/\//i.test(v) || /^(?:\.{0,2}\/|~\/|[A-Za-z]:\\)/.test(v)) return 'invalid'; // URLs and paths
   if (/\.(?:json|ya?ml|pem|key|txt|env|p12|pfx|crt|cer|toml|ini|conf)$/i.test(v)) return 'invalid'; // file names
+  if (/^[a-z][a-z0-9_.-]*(?:\/[a-z][a-z0-9_.-]*)+\/?$/.test(v)) return 'invalid'; // store paths: secret/data/app
   if (/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(v)) return 'invalid'; // dotted references: config.db.password
   if (/^[A-Za-z_$][\w$]*(?:\[[^\]]*\])+$/.test(v)) return 'invalid'; // secrets['x'], ENV["X"]
   if (/^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(v)) return 'invalid'; // CONSTANT_NAMES
   if (/^[A-Za-z]+$/.test(v)) return 'invalid'; // a bare word or camelCase identifier
   if (/^(?:[a-z]+[-_])+[a-z]+$/i.test(v)) return 'invalid'; // kebab/snake words: my-secret-name
   if (/^(?:true|false|null|none|undefined|required|optional|string|bool|int)$/i.test(v)) return 'invalid';
+  if (isCodeNotValue(v)) return 'invalid';
+  if (sequentialRuns(v) >= 2 || /(?:0123|1234|2345|3456|4567|5678|6789|abcde|bcdef|qwert|asdf)/i.test(v))
+    return 'invalid';
   // Letters and (digits or symbols), with enough spread to look random.
   const classes =
     Number(/[a-z]/.test(v)) + Number(/[A-Z]/.test(v)) + Number(/[0-9]/.test(v)) + Number(/[^A-Za-z0-9]/.test(v));
