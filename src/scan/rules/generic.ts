@@ -6,8 +6,8 @@
 import type { Rule } from '../types.ts';
 import { FIXTURE_ALPHABETS as A, fx, fxUuid, validateGenericSecret } from '../validate/structure.ts';
 
-/** Secret-looking names (case-insensitive), with an optional trailing qualifier (`secret_key`, `token_value`). */
-const NAME = `[A-Za-z0-9_.-]*?(?:password|passwd|pwd|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|credentials?)(?:[_.-]?(?:key|token|secret|value|string|str|b64|base64))?`;
+/** Secret-looking names (case-insensitive), with up to two trailing qualifiers (`secret_key_base`, `api_key_prod`). */
+const NAME = `[A-Za-z0-9_.-]*?(?:password|passwd|pwd|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|credentials?)(?:[_.-]?(?:key|token|secret|value|string|str|b64|base64|base|hex|encoded|raw|plain|prod|production|live|dev|staging)){0,2}`;
 /** Characters a generic value may hold: no quotes, whitespace, template/reference/call syntax or separators. */
 const VALUE = String.raw`[^\s"'\x60<>{}$;,()&\\\[\]=][^\s"'\x60<>{}$;,()&\\\[\]]{7,199}`;
 
@@ -69,6 +69,7 @@ export const genericRules: Rule[] = [
         `https://api.service.invalid/v1/data?api_key=${key32}&format=json`,
         `AccessKey := "${fx('gk2', 24)}"`,
         `spring.datasource.password=${pw}`,
+        `  secret_key_base: ${fx('gkb', 128, A.hex)}`,
       ],
       fp: [
         'DB_PASSWORD=${DB_PASSWORD}',
@@ -91,6 +92,8 @@ export const genericRules: Rule[] = [
         "const base = { 'vault-secret': 'secret/data/release/app' };",
         'password: "{AES256}ZXhhbXBsZQ==Qm9vdA"',
         'token_ttl=3600000000',
+        'password_min_length: 12345678',
+        'access_token_url = "https://oauth2.googleapis.com/token"',
         ' * const apiToken = "abc123xyz456";',
         '[![codecov](https://codecov.io/gh/org/repo/branch/main/graph/badge.svg?token=yZL6LtXkOA)](https://codecov.io)',
         ' * @returns {Promise<{secretKey: Uint8Array, sharedSecret: Uint8Array}>}',

@@ -24,7 +24,7 @@ import {
 
 const WINDOW = 16384;
 /** Characters of a PEM body and its headers, raw or `\n`-escaped. */
-const BODY = String.raw`[A-Za-z0-9+/=\s\\:,-]`;
+const BODY = String.raw`[A-Za-z0-9+/=\s\\:,"'-]`;
 
 function pem(label: string): string {
   return `-----BEGIN ${label}-----${BODY}{32,}?-----END ${label}-----`;
@@ -49,7 +49,19 @@ function yamlBlock(name: string, text: string): string {
 /** The usual syntaxes a key is pasted in: the file itself, a JSON string, a YAML block scalar, an env value. */
 function keySyntaxes(kind: KeyFixtureKind): string[] {
   const k = keyFixture(kind);
-  return [k, `{"private_key": ${JSON.stringify(k)}}`, yamlBlock('tls_key', k), `SSH_KEY="${k.trimEnd()}"`];
+  return [
+    k,
+    `{"private_key": ${JSON.stringify(k)}}`,
+    yamlBlock('tls_key', k),
+    `SSH_KEY="${k.trimEnd()}"`,
+    concatenated('const key =', k),
+  ];
+}
+
+/** The key as a source-code string split over lines: `"-----BEGIN …\\n" +` (JS, Java). */
+function concatenated(lead: string, text: string): string {
+  const lines = text.trimEnd().split('\n');
+  return `${lead}\n${lines.map((l) => `  "${l}\\n"`).join(' +\n')};`;
 }
 
 function lazy(make: () => RuleExamples): RuleExamples {
@@ -257,8 +269,8 @@ export const keyRules: Rule[] = [
     title: 'PGP private key block',
     severity: 'critical',
     keywords: ['begin pgp private key block'],
-    pattern: String.raw`(-----BEGIN PGP PRIVATE KEY BLOCK-----[A-Za-z0-9+/=\s\\:,.()<>@'_-]{32,}?-----END PGP PRIVATE KEY BLOCK-----)`,
-    window: 65536,
+    pattern: String.raw`(-----BEGIN PGP PRIVATE KEY BLOCK-----[A-Za-z0-9+/=\s\\:,.()<>@'"_-]{32,}?-----END PGP PRIVATE KEY BLOCK-----)`,
+    window: 32768,
     validate: validatePgpPrivateKey,
     requireValid: true,
     help:
@@ -268,7 +280,12 @@ export const keyRules: Rule[] = [
     examples: lazy(() => {
       const k = keyFixture('pgp');
       return {
-        tp: [k, `{"gpg_private_key": ${JSON.stringify(k)}}`, yamlBlock('GPG_PRIVATE_KEY', k)],
+        tp: [
+          k,
+          `{"gpg_private_key": ${JSON.stringify(k)}}`,
+          yamlBlock('GPG_PRIVATE_KEY', k),
+          concatenated('private static final String KEY =', k),
+        ],
         fp: [
           k.replace(/\n=([A-Za-z0-9+/]{4})\n/, (_, c: string) => `\n=${c === 'AAAA' ? 'BBBB' : 'AAAA'}\n`),
           k.replace(/PRIVATE KEY BLOCK/g, 'PUBLIC KEY BLOCK'),

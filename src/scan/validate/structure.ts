@@ -323,7 +323,7 @@ interface PemBlock {
  * (YAML block scalars). Undefined when the markers disagree or the body is not base64.
  */
 export function parsePem(text: string): PemBlock | undefined {
-  const unescaped = text.replace(/\\r/g, '').replace(/\\n/g, '\n');
+  const unescaped = joinStringLiterals(text).replace(/\\r/g, '').replace(/\\n/g, '\n');
   const m = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END ([A-Z0-9 ]+)-----/.exec(unescaped);
   if (!m || m[1] !== m[3]) return undefined;
   const headers = new Map<string, string>();
@@ -339,6 +339,15 @@ export function parsePem(text: string): PemBlock | undefined {
   const body = b64(base64);
   if (!body || body.length < 16) return undefined;
   return { label: m[1]!, headers, body, base64 };
+}
+
+/**
+ * Undoes source-code string splitting around a PEM or armor block: `"…\\n" +` / `"…\\n"` continuation lines (JS,
+ * Java, Python, Go) become one text, and the remaining quotes go.
+ */
+function joinStringLiterals(text: string): string {
+  if (!/["']/.test(text)) return text;
+  return text.replace(/["']\s*\+?\s*["']/g, '').replace(/["']/g, '');
 }
 
 /** Re-wraps a PEM body at 64 columns under its label. */
@@ -687,7 +696,7 @@ function pgpSecretPacket(body: Buffer): boolean {
  * match), and a first packet that is a secret-key packet.
  */
 export function validatePgpPrivateKey(secret: string): Validity {
-  const text = secret.replace(/\\r/g, '').replace(/\\n/g, '\n');
+  const text = joinStringLiterals(secret).replace(/\\r/g, '').replace(/\\n/g, '\n');
   const m = /-----BEGIN PGP PRIVATE KEY BLOCK-----([\s\S]*?)-----END PGP PRIVATE KEY BLOCK-----/.exec(text);
   if (!m) return 'invalid';
   const lines = m[1]!.split(/\r?\n/).map((l) => l.trim());
