@@ -146,6 +146,12 @@ export class ScanPool {
       worker.on('message', (msg: { type: 'ready'; engine: string; warnings: string[] } | WireResult) => {
         if (msg.type === 'ready') {
           started = true;
+          if (this.closed) {
+            // A replacement that came up after close(): not needed.
+            void worker.terminate();
+            resolve(msg.engine);
+            return;
+          }
           this.slots.push(slot);
           // Compile warnings are the same in every worker: report them once.
           if (this.slots.length === 1) for (const w of msg.warnings) this.onWarning(w);

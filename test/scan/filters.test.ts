@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  AllowRegexes,
+  hasInlineAllow,
+  hasStopword,
+  isIntegrityHash,
+  isPlaceholder,
+  isReference,
+  isRepeated,
+  shannonEntropy,
+} from '../../src/scan/filters.ts';
+import { loadNativeRE2, nativeEngine } from '../../src/scan/regex/native.ts';
+import { portableEngine } from '../../src/scan/regex/portable.ts';
+
+describe('global filters', () => {
+  it('computes Shannon entropy in bits per character', () => {
+    assert.equal(shannonEntropy(''), 0);
+    assert.equal(shannonEntropy('aaaa'), 0);
+    assert.equal(shannonEntropy('abab'), 1);
+    assert.equal(shannonEntropy('abcdefgh'), 3);
+  });
+
+  it('recognises placeholders', () => {
+    for (const p of [
+      'xxxxxxxx',
+      'ghp_XXXXXXXXXXXXXXXXXXXX',
+      '<token>',
+      '<your api key>',
+      `\${API_KEY}`,
+      '{{ api_key }}',
+      '%(password)s',
+      'changeme',
+      'CHANGE_ME_PLEASE',
+      'AKIAIOSFODNN7EXAMPLE',
+      'your_api_key_here',
+      'your-token',
+      'dummy_secret_value',
+      'redacted',
+      'sk_live_****',
+      'abc...xyz',
+      'PLACEHOLDER_VALUE',
+    ]) {
+      assert.equal(isPlaceholder(p), true, p);
+    }
+    for (const s of ['Zq8kLm2pRt5wYv', 'ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5', 's3cr3t-V4lue']) {
+      assert.equal(isPlaceholder(s), false, s);
+    }
+  });
+
+  it('recognises references and function calls', () => {
+    for (const r of [
+      'process.env.API_KEY',
+      "os.environ['TOKEN']",
+      'os.getenv("TOKEN")',
+      `\${{ secrets.NPM_TOKEN }}`,
+      '$API_KEY',
+      `\${API_KEY}`,
+      '%API_KEY%',
+      '$(cat /run/secrets/token)',
+      'getPassword()',
+      'config.get("password")',
+      'System.getenv("X")',
+      "ENV['TOKEN']",
+    ]) {
+      assert.equal(isReference(r), true, r);
+    }
+    assert.equal(isReference('Zq8kLm2pRt5wYv'), false);
+  });
+
+  it('recognises repeated characters and runs, judging the body after a prefix', () => {
+    for (const r of [
+      'aaaaaaaa',
+      'ghp_000000000000000000',
+      'abababababab',
+      'abcabcabcabc',
+      '0123456789abcdef',
+      'sk-live-1111111111',
+    ])
+      assert.equal(isRepeated(r), true, r);
+    for (const s of ['Zq8kLm2pRt5wYv', 'ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5', 'short'])
+      assert.equal(isRepeated(s), false, s);
+  });
+
+  it('recognises lockfile integrity hashes around the secret', () => {
+    const line = Buffer.from('"integrity": "sha512-Q2xhc3NpY0tleUJhc2U2NA+/bW9yZQ==",');
+    const at = line.indexOf('Q2xh');
+    assert.equal(isIntegrityHash(line, at, 'Q2xhc3NpY0tleUJhc2U2NA+/bW9yZQ=='), true);
+    assert.equal(isIntegrityHash(line, at + 4, 'c3NpY0tleUJhc2U2NA'), true, 'inside the hash');
+    assert.equal(isIntegrityHash(line, line.indexOf('sha512'), 'sha512-Q2xh'), true);
+    const other = Buffer.from('token: Q2xhc3NpY0tleUJhc2U2NA');
+    assert.equal(isIntegrityHash(other, 7, 'Q2xhc3NpY0tleUJhc2U2NA'), false);
+  });
+
+  it('finds inline allow comments on the line', () => {
+    for (const c of ['x = 1 // jit-gpg:allow', 'x = 1 # gitleaks:allow', 'x: 1 # pragma: allowlist secret']) {
+      const b = Buffer.from(`before\n${c}\nafter`);
+      assert.equal(hasInlineAllow(b, 7, 7 + c.length), true, c);
+      assert.equal(hasInlineAllow(b, 0, 6), false);
+    }
+  });
+
+  it('matches stopwords case-insensitively (lowercased list)', () => {
+    assert.equal(hasStopword('MyTestToken123', ['testtoken']), true);
+    assert.equal(hasStopword('MyTestToken123', []), false);
+    assert.equal(hasStopword('MyTestToken123', ['', 'other']), false);
+  });
+
+  it('tests allow regexes against the secret with either engine', () => {
+    const native = loadNativeRE2();
+    const engines = [portableEngine(), ...('ctor' in native ? [nativeEngine(native.ctor)] : [])];
+    for (const e of engines) {
+      const allow = new AllowRegexes(['^AKIA[0-9A-Z]{12}TEST$', 'internal-only'], e);
+      assert.equal(allow.size, 2);
+      assert.equal(allow.matches('AKIA1234567890ABTEST'), true);
+      assert.equal(allow.matches('an-internal-only-key'), true);
+      assert.equal(allow.matches('AKIA1234567890ABCDEF'), false);
+      assert.equal(new AllowRegexes([], e).matches('x'), false);
+    }
+  });
+});

@@ -1,0 +1,159 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { after, describe, it } from 'node:test';
+import { scan } from '../../src/scan/index.ts';
+import { defaultPolicy, type ScanPolicy } from '../../src/scan/policy.ts';
+import { defaultThreads, resolveWorkerScript, rulesFromWire, rulesToWire, ScanPool } from '../../src/scan/pool.ts';
+import { builtinRules } from '../../src/scan/rules/index.ts';
+import type { ScanItem } from '../../src/scan/sources/types.ts';
+import type { Rule } from '../../src/scan/types.ts';
+
+const tok = (i: number) => `${'ghp'}_${'aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5cD7eF9gH1'.slice(i, i + 36)}`;
+const rules: Rule[] = [
+  {
+    id: 'test-gh',
+    title: 'GitHub-like token',
+    severity: 'high',
+    keywords: ['ghp_'],
+    pattern: '\\b(ghp_[A-Za-z0-9]{36})\\b',
+    help: '',
+    examples: { tp: [], fp: [] },
+  },
+];
+const policy = (): ScanPolicy => ({ ...defaultPolicy(), rules });
+const tmp = mkdtempSync(join(tmpdir(), 'jit-gpg-pool-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+function items(n: number): ScanItem[] {
+  const out: ScanItem[] = [];
+  for (let i = 0; i < n; i++) {
+    const text = `line\n${tok(i % 9)} ${i}\n`;
+    if (i % 2) {
+      const file = join(tmp, `f${i}.txt`);
+      writeFileSync(file, text);
+      out.push({ path: `f${i}.txt`, source: { kind: 'file', absPath: file, size: text.length } });
+    } else {
+      // Half own their memory (transferred), half are slices of Node's shared pool (copied).
+      const data = i % 4 === 0 ? Buffer.from(new TextEncoder().encode(text).buffer) : Buffer.from(text);
+      out.push({ path: `b${i}.txt`, source: { kind: 'bytes', data }, commit: `c${i}` });
+    }
+  }
+  return out;
+}
+async function* gen(list: ScanItem[]): AsyncGenerator<ScanItem> {
+  for (const it of list) yield it;
+}
+
+describe('worker pool', () => {
+  it('finds the worker script from the sources and honours an override', () => {
+    const url = resolveWorkerScript();
+    assert.ok(url?.pathname.endsWith('/src/scan/worker.ts'));
+    const bundled = join(tmp, 'dist', 'scan');
+    mkdirSync(bundled, { recursive: true });
+    writeFileSync(join(bundled, 'worker.js'), '');
+    // From dist/cli.js and from dist/scan/main.js, the bundled dist/scan/worker.js.
+    assert.equal(
+      resolveWorkerScript(undefined, pathToFileURL(join(tmp, 'dist', 'cli.js')))?.pathname,
+      join(bundled, 'worker.js'),
+    );
+    assert.equal(
+      resolveWorkerScript(undefined, pathToFileURL(join(bundled, 'main.js')))?.pathname,
+      join(bundled, 'worker.js'),
+    );
+    assert.equal(resolveWorkerScript(join(bundled, 'worker.js'))?.pathname, join(bundled, 'worker.js'));
+    assert.equal(resolveWorkerScript(join(tmp, 'missing.js')), undefined);
+    assert.ok(defaultThreads() >= 1 && defaultThreads() <= 8);
+  });
+
+  it('sends rules as data and re-attaches built-in validators by id', () => {
+    const withValidator = builtinRules.find((r) => r.validate);
+    const wire = rulesToWire([...rules, ...(withValidator ? [withValidator] : [])])!;
+    assert.ok(wire);
+    assert.doesNotThrow(() => structuredClone(wire));
+    const back = rulesFromWire(wire);
+    assert.equal(back[0]!.pattern, rules[0]!.pattern);
+    if (withValidator) assert.equal(back[1]!.validate, withValidator.validate);
+    // A custom validator cannot cross: the caller scans inline instead.
+    assert.equal(rulesToWire([{ ...rules[0]!, validate: () => 'valid' }]), undefined);
+  });
+
+  it('scans files and transferred bytes in workers, same findings as inline', async () => {
+    const list = items(90);
+    const inline = await scan({ root: tmp, items: gen(list), policy: policy(), threads: 1 });
+    const pooled = await scan({
+      root: tmp,
+      items: gen(items(90)),
+      policy: policy(),
+      threads: 2,
+      inlineBelow: { items: 1, bytes: 1 },
+    });
+    assert.equal(inline.findings.length, 90);
+    assert.deepEqual(pooled.findings, inline.findings);
+    assert.equal(pooled.stats.files, 90);
+    assert.deepEqual(pooled.warnings, []);
+    assert.equal(pooled.findings.find((f) => f.file === 'b0.txt')?.commit, 'c0');
+  });
+
+  it('a scan with a custom validator runs inline and still finds', async () => {
+    const p = { ...policy(), rules: [{ ...rules[0]!, validate: () => 'valid' as const }] };
+    const r = await scan({
+      root: tmp,
+      items: gen(items(70)),
+      policy: p,
+      threads: 2,
+      inlineBelow: { items: 1, bytes: 1 },
+    });
+    assert.equal(r.findings.length, 70);
+    assert.ok(r.findings.every((f) => f.validated));
+  });
+
+  it('falls back to one thread with a warning when no worker script is found', async () => {
+    const r = await scan({
+      root: tmp,
+      items: gen(items(10)),
+      policy: policy(),
+      threads: 2,
+      inlineBelow: { items: 1, bytes: 1 },
+      workerScript: join(tmp, 'nope.js'),
+    });
+    assert.equal(r.findings.length, 10);
+    assert.deepEqual(r.warnings, ['scan worker script not found; scanning in one thread']);
+  });
+
+  it('a worker that dies turns its batch into warnings naming the files, never a crash', async () => {
+    const script = join(tmp, 'crash-worker.mjs');
+    writeFileSync(
+      script,
+      `import { parentPort } from 'node:worker_threads';
+parentPort.postMessage({ type: 'ready', engine: 'fake', warnings: [] });
+parentPort.on('message', () => { throw new Error('boom with no contents'); });`,
+    );
+    const pool = new ScanPool(
+      pathToFileURL(script),
+      1,
+      { rules: [], allowRegexes: [], stopwords: [], engine: {} },
+      () => {},
+    );
+    await pool.start();
+    const res = await pool.submit(items(3).slice(0, 2));
+    await pool.close();
+    assert.deepEqual(res.warnings, ['b0.txt: scan failed (worker Error)', 'f1.txt: scan failed (worker Error)']);
+    assert.equal(res.stats.unreadable, 2);
+  });
+
+  it('rejects start() when the worker cannot load', async () => {
+    const script = join(tmp, 'broken-worker.mjs');
+    writeFileSync(script, 'throw new Error("cannot start");');
+    const pool = new ScanPool(
+      pathToFileURL(script),
+      1,
+      { rules: [], allowRegexes: [], stopwords: [], engine: {} },
+      () => {},
+    );
+    await assert.rejects(pool.start(), /scan worker did not start/);
+    await pool.close();
+  });
+});
