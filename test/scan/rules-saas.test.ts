@@ -76,6 +76,8 @@ describe('catalogue shape', () => {
       assert.ok(rule.help.length > 40, 'help too short');
       assert.ok(rule.examples.tp.length >= 2, 'fewer than 2 TPs');
       assert.ok(rule.examples.fp.length >= 2, 'fewer than 2 FPs');
+      if (rule.validate)
+        assert.match(rule.help, /reported only|not reported/i, 'help must say what a failed check means');
     });
   }
 });

@@ -102,6 +102,13 @@ describe('PEM private keys', () => {
       'invalid',
     );
   });
+  it('joins keys split over source string literals (JS/Java concatenation, Python implicit joining)', () => {
+    const lines = keyFixture('ec').trimEnd().split('\n');
+    const js = lines.map((l) => `  "${l}\\n"`).join(' +\n');
+    assert.equal(validatePemPrivateKey(js), 'valid');
+    const py = `(\n${lines.map((l) => `    '${l}\\n'`).join('\n')}\n)`;
+    assert.equal(validatePemPrivateKey(py), 'valid');
+  });
   it('parses PEM blocks with headers, escapes and indentation', () => {
     const p = parsePem(keyFixture('rsa-encrypted'));
     assert.ok(p);

@@ -170,7 +170,8 @@ export const aiRules: Rule[] = [
     validate: validateMixedCase,
     help:
       'A Hugging Face user access token (`hf_` + 34 letters): read or write access to the user’s models, datasets ' +
-      'and Spaces. Invalidate it under Settings → Access Tokens and create a fine-grained replacement.',
+      'and Spaces. Single-case letter runs (identifiers) are not reported. Invalidate it under Settings → Access ' +
+      'Tokens and create a fine-grained replacement.',
     examples: {
       tp: [...inSyntaxes('HF_TOKEN', hf), `huggingface-cli login --token ${hf}`],
       fp: [
@@ -190,7 +191,7 @@ export const aiRules: Rule[] = [
     validate: validateMixedCase,
     help:
       'A legacy Hugging Face organization API token (`api_org_`): access to the organization’s private repos. ' +
-      'Regenerate it in the organization settings.',
+      'Single-case letter runs are not reported. Regenerate it in the organization settings.',
     examples: {
       tp: [...inSyntaxes('HF_ORG_TOKEN', hfOrg)],
       fp: ['HF_ORG_TOKEN=api_org_<token>', 'def api_org_settingsforthecurrentuserpage(): pass'],

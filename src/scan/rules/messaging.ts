@@ -405,7 +405,7 @@ export const messagingRules: Rule[] = [
     validate: validateMixedCase,
     help:
       'A Mailchimp Transactional (Mandrill) API key (22 characters, `md-` prefixed in newer keys) named as ' +
-      'Mandrill’s: it sends mail as your domains. Delete ' +
+      'Mandrill’s: it sends mail as your domains. Values without both upper- and lower-case letters are not reported. Delete ' +
       'it in the Mandrill settings (SMTP & API Info) and create a new key.',
     examples: {
       tp: [...inSyntaxes('MANDRILL_API_KEY', mandrill)],

@@ -350,7 +350,8 @@ export const structuredRules: Rule[] = [
     validate: validateNpmrcToken,
     help:
       'A registry auth token in `.npmrc` (`//registry/:_authToken=`) or `.yarnrc.yml` (`npmAuthToken`). ' +
-      '`npm_` tokens are left to the npm token rule, which checks their checksum. Revoke the token at its ' +
+      '`npm_` tokens are not reported here (the npm token rule checks their checksum), nor are placeholders. ' +
+      'Revoke the token at its ' +
       'registry (`npm token revoke`, or the registry’s UI) and use `${NPM_TOKEN}` in the file.',
     examples: {
       tp: [
@@ -446,7 +447,8 @@ export const structuredRules: Rule[] = [
     validate: validateKubeToken,
     help:
       'A bearer token under a kubeconfig `user:` (bootstrap tokens, static tokens, cloud tokens; JWT service-account ' +
-      'tokens are reported by the JWT rule). Delete the token or its Secret, and the bindings it had.',
+      'tokens are reported by the JWT rule, placeholders are not reported). Delete the token or its Secret, and the ' +
+      'bindings it had.',
     examples: {
       tp: [
         `users:\n- name: ci\n  user:\n    token: ${kubeToken}`,
