@@ -91,7 +91,7 @@ for (const engine of engines) {
           const hits = ruleHits(rule, engine, tp);
           const ok = hits.filter((h) => h.survives);
           assert.ok(ok.length > 0, `TP not found: ${short(tp)} (${hits.map((h) => h.why).join('; ') || 'no match'})`);
-          for (const h of ok) {
+          for (const h of hits) {
             const lower = h.match.toLowerCase();
             assert.ok(
               rule.keywords.some((k) => lower.includes(k)),

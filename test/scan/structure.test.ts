@@ -377,6 +377,8 @@ describe('passwords, URLs and basic auth', () => {
     assert.equal(validatePassword('s3cr%21t-9a'), 'valid');
     assert.equal(validatePassword('%3Cpassword%3E'), 'invalid');
     assert.equal(validatePassword('%E0%A4%A'), 'valid'); // undecodable: judged raw
+    assert.equal(validatePassword('ab1'), 'invalid'); // too short to be a credential
+    assert.equal(validatePassword(`pscale_pw_${fx('ps', 43)}`), 'invalid'); // PlanetScale's own rule reports it
   });
   it('validates database URLs (password, host, default credentials)', () => {
     const good = `postgres://app:${fx('db', 12)}@db.internal/app`;

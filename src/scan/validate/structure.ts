@@ -159,6 +159,7 @@ export function validatePassword(secret: string): Validity {
     // keep the raw text
   }
   if ([...value].length < 4) return 'invalid'; // `https://a:b@host`: documentation, not a credential
+  if (OWNED_PREFIXES.test(value)) return 'invalid'; // a token with its own rule (and checksum) in the catalogue
   return isPlaceholderPassword(value) ? 'invalid' : 'valid';
 }
 
@@ -781,7 +782,10 @@ const OWNED_PREFIXES = new RegExp(
     'pcsk_|xkeysib-|xsmtpsib-|FLWSECK|whsec_|[sr]k_(?:live|test)_|sk-(?:proj|svcacct|admin|None|ant|or-v1)-',
     'tgp_v1_|tvly-|mlsn\\.|md-|re_[A-Za-z0-9]{8}_|pdl_(?:live|sdbx)_|AQE|access-(?:production|development|sandbox)-',
     'access_token\\$|key-[0-9a-f]{32}$|[0-9a-f]{32}-us[0-9]{1,2}$|[0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8}$',
-    '[0-9]{8,10}:AA|sk-[A-Za-z0-9]{20}T3BlbkFJ)',
+    '[0-9]{8,10}:AA|sk-[A-Za-z0-9]{20}T3BlbkFJ|GOCSPX-|HRKU-|sb_secret_|sbp_|pscale_(?:pw|tkn|oauth)_|rnd_',
+    'lin_(?:api|oauth)_|PMAK-|glc_|glsa_|sntry[us]_|NRAK-|ccipat_|cciprj_|bkua_|sq[upa]_|pul-|tskey-|pnu_|dckr_',
+    'rubygems_|clojars_|packagist_|sgp_|ops_ey|dapi[0-9a-f]|ATATT3|ATCTT3|ABSK|bedrock-api-key-|amzn\\.mws\\.',
+    'fm[12][ar]?_|fo1_|vc[pikar]_|nfp_|dp\\.(?:pt|ct|st|sa|scim|audit)\\.|LTAI|AKID|[0-9A-Za-z_-]{3}[78]Q~)',
   ].join('|'),
 );
 
