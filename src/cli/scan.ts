@@ -374,7 +374,10 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
     toolVersion: VERSION,
   };
   const toStdout = values.output === undefined;
-  const color = toStdout && io.isTTY && !io.env.NO_COLOR;
+  // Colour only when the report goes to a terminal (stdout itself, not stderr), unless NO_COLOR; FORCE_COLOR forces it.
+  const stdoutTTY = Boolean((io.stdout as { isTTY?: boolean }).isTTY);
+  const color =
+    toStdout && !io.env.NO_COLOR && (stdoutTTY || Boolean(io.env.FORCE_COLOR && io.env.FORCE_COLOR !== '0'));
   const report =
     format === 'json'
       ? renderJson(input)

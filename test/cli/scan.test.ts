@@ -11,6 +11,7 @@ import { Ajv } from 'ajv';
 import addFormatsPlugin from 'ajv-formats';
 import { runCli } from '../../src/cli/main.ts';
 import { failing, selectSource } from '../../src/cli/scan.ts';
+import { builtinRules } from '../../src/scan/rules/index.ts';
 
 type AddFormats = (ajv: Ajv) => Ajv;
 const addFormats = ((addFormatsPlugin as unknown as { default?: AddFormats }).default ??
@@ -30,7 +31,10 @@ const SECRET_A = `${PREFIX}${'k3J9x0Q2m8V7b6N5c4Z1l0P9o8I7u6Y5'}`;
 const SECRET_B = `${PREFIX}${'Qw7Er5Ty3Ui1Op9As8Df6Gh4Jk2Lz0Xc'}`;
 const SECRETS = [SECRET_A, SECRET_B];
 
+// The built-in catalogue is switched off in these trees so the tests depend only on the custom rule (a generic
+// rule may also flag `TOKEN=…` lines); the catalogue itself is exercised by the SARIF schema test below.
 const CONFIG = [
+  ...builtinRules.flatMap((r) => [`[rules.${r.id}]`, 'enabled = false']),
   '[[rules.custom]]',
   'id = "zq-token"',
   'title = "ZQ test token"',
@@ -137,10 +141,13 @@ describe('jit-gpg scan', () => {
     }
   });
 
-  test('git modes not in this build exit 2 with a clear message', async () => {
+  test('git modes that cannot run exit 2 with a clear message', async () => {
     const r = await cli([planted, '--mode', 'history']);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /^jit-gpg scan: mode "history" is not available yet/);
+    assert.match(r.stderr, /^jit-gpg scan: .*not a git repository/);
+    const d = await cli([planted, '--mode', 'diff']);
+    assert.equal(d.code, 2);
+    assert.match(d.stderr, /^jit-gpg scan: mode diff needs a base revision/);
   });
 
   test('config errors exit 2 and name file:line:field', async () => {
@@ -185,10 +192,15 @@ describe('jit-gpg scan', () => {
     const log = JSON.parse(r.stdout);
     assert.equal(log.version, '2.1.0');
     assert.equal(log.runs[0].results.length, 2);
-    // Every rule of the policy (the built-in catalogue plus the custom rule) is described, and the log is valid.
     assert.ok(log.runs[0].tool.driver.rules.some((d: { id: string }) => d.id === 'zq-token'));
     const ok = validateSarif(structuredClone(log));
     assert.ok(ok, JSON.stringify(validateSarif.errors));
+    // With the whole built-in catalogue described (no config), the log is valid too.
+    const bare = tree('bare', { 'a.txt': 'hello\n' });
+    const full = JSON.parse((await cli([bare, '--format', 'sarif'])).stdout);
+    assert.ok(full.runs[0].tool.driver.rules.length >= Math.min(1, builtinRules.length));
+    const fullOk = validateSarif(structuredClone(full));
+    assert.ok(fullOk, JSON.stringify(validateSarif.errors));
     const out = join(dir, 'reports', 'nested', 'scan.sarif');
     const r2 = await cli([planted, '--format', 'sarif', '--output', out]);
     assert.equal(r2.code, 1);
@@ -251,10 +263,13 @@ describe('helpers', () => {
     assert.equal(failing(list, 'none').length, 0);
   });
 
-  test('selectSource: worktree and auto scan the work tree; diff/history are not available yet', () => {
+  test('selectSource: the one switch on mode', () => {
     const base = { root: dir, env: {} };
     assert.deepEqual(selectSource({ ...base, mode: 'worktree' }), { kind: 'worktree' });
-    assert.deepEqual(selectSource({ ...base, mode: 'auto' }), { kind: 'worktree' });
-    assert.throws(() => selectSource({ ...base, mode: 'diff' }), /not available yet/);
+    assert.deepEqual(selectSource({ ...base, mode: 'auto' }), { kind: 'worktree' }, 'auto outside an event');
+    assert.throws(() => selectSource({ ...base, mode: 'diff' }), /needs a base revision/);
+    assert.equal(selectSource({ ...base, mode: 'diff', base: 'main' }).kind, 'git');
+    assert.equal(selectSource({ ...base, mode: 'history' }).kind, 'git');
+    assert.equal(selectSource({ ...base, mode: 'history', stdin: Readable.from([]) }).kind, 'stdin');
   });
 });
