@@ -4,13 +4,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ScanEngine } from '../../src/scan/engine.ts';
+import { scanBuffer } from '../../src/scan/index.ts';
+import { defaultPolicy } from '../../src/scan/policy.ts';
 import { shannonEntropy } from '../../src/scan/filters.ts';
 import { loadNativeRE2, nativeEngine } from '../../src/scan/regex/native.ts';
 import { portableEngine } from '../../src/scan/regex/portable.ts';
 import type { RegexEngine } from '../../src/scan/regex/types.ts';
 import { aiRules } from '../../src/scan/rules/ai.ts';
 import { commerceRules } from '../../src/scan/rules/commerce.ts';
-import { genericRules } from '../../src/scan/rules/generic.ts';
+import { genericRules, ownedBySpecificRule } from '../../src/scan/rules/generic.ts';
 import { keyRules } from '../../src/scan/rules/keys.ts';
 import { messagingRules } from '../../src/scan/rules/messaging.ts';
 import { structuredRules } from '../../src/scan/rules/structured.ts';
@@ -124,3 +126,32 @@ for (const engine of engines) {
     }
   });
 }
+
+describe('generic rules yield to specific ones', () => {
+  // Where the specific rule needs context the generic match does not hold (a URL or connection string around a
+  // `password=`, a kubeconfig `user:` block), both report: these are the known pairs.
+  const coReported = new Set([
+    'jdbc-password',
+    'connection-string-password',
+    'kubeconfig-token',
+    'google-chat-webhook-url',
+  ]);
+  const policy = defaultPolicy();
+  it('no true positive of a specific rule is also reported by a generic rule', () => {
+    const problems: string[] = [];
+    for (const rule of all) {
+      if (rule.id.startsWith('generic-') || coReported.has(rule.id)) continue;
+      rule.examples.tp.forEach((tp, i) => {
+        const generic = scanBuffer(Buffer.from(tp), 'x.txt', policy).filter((f) => f.ruleId.startsWith('generic-'));
+        if (generic.length > 0) problems.push(`${rule.id} tp[${i}]`);
+      });
+    }
+    assert.deepEqual(problems, []);
+  });
+  it('checks the specific rule’s validator, not just its pattern', () => {
+    const key = `sk-${'x'.repeat(0)}${'aB3dE5fG7hJ9kL1mN3pQ'}${['T3Blbk', 'FJ'].join('')}${'zA5cD7eF9gH1iJ3kL5mN'}`;
+    assert.equal(ownedBySpecificRule(`OPENAI_API_KEY=${key}`, key), true);
+    const age = 'AGE-SECRET-KEY-1QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7LQPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L';
+    assert.equal(ownedBySpecificRule(`SOPS_AGE_KEY=${age}`, age), false); // bad bech32 checksum: not age's finding
+  });
+});

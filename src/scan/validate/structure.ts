@@ -18,6 +18,11 @@ import type { Validity } from '../types.ts';
 // ---------------------------------------------------------------------------------------------------------------
 // Small helpers
 
+/** Shannon entropy in bits per character (the engine's measure). */
+export function shannonEntropy(s: string): number {
+  return shannon(s);
+}
+
 function shannon(s: string): number {
   if (!s) return 0;
   const counts = new Map<string, number>();
@@ -784,7 +789,7 @@ const OWNED_PREFIXES = new RegExp(
     'access_token\\$|key-[0-9a-f]{32}$|[0-9a-f]{32}-us[0-9]{1,2}$|[0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8}$',
     '[0-9]{8,10}:AA|sk-[A-Za-z0-9]{20}T3BlbkFJ|GOCSPX-|HRKU-|sb_secret_|sbp_|pscale_(?:pw|tkn|oauth)_|rnd_',
     'lin_(?:api|oauth)_|PMAK-|glc_|glsa_|sntry[us]_|NRAK-|ccipat_|cciprj_|bkua_|sq[upa]_|pul-|tskey-|pnu_|dckr_',
-    'rubygems_|clojars_|packagist_|sgp_|ops_ey|dapi[0-9a-f]|ATATT3|ATCTT3|ABSK|bedrock-api-key-|amzn\\.mws\\.',
+    'rubygems_|clojars_|packagist_|sgp_|ops_ey|dapi[0-9a-f]|ATATT3|ATCTT3|ATBB|ABSK|bedrock-api-key-|amzn\\.mws\\.',
     'fm[12][ar]?_|fo1_|vc[pikar]_|nfp_|dp\\.(?:pt|ct|st|sa|scim|audit)\\.|LTAI|AKID|[0-9A-Za-z_-]{3}[78]Q~)',
   ].join('|'),
 );
