@@ -39,6 +39,7 @@ const flwLive = `${'FLWSECK'}-${fx('fw1', 32, A.hex)}-X`;
 const flwTest = `${'FLWSECK_TEST'}-${fx('fw2', 32, A.hex)}-X`;
 const razorpaySecret = fx('rz1', 24);
 const paddle = `pdl_${'live'}_apikey_${fx('pd1', 26, A.lowerAlnum)}_${fx('pd2', 22)}_${fx('pd3', 3)}`;
+const paddleSandbox = `pdl_${'sdbx'}_apikey_${fx('pd4', 26, A.lowerAlnum)}_${fx('pd5', 22)}_${fx('pd6', 3)}`;
 const mollie = `live_${fx('ml1', 30)}`;
 const gocardless = `live_${fx('gc1', 40, A.base64url)}`;
 
@@ -418,17 +419,36 @@ export const commerceRules: Rule[] = [
   },
   {
     id: 'paddle-api-key',
-    title: 'Paddle Billing API key',
-    severity: 'high',
-    keywords: ['pdl_live_apikey_', 'pdl_sdbx_apikey_'],
-    pattern: `${B}(pdl_(?:live|sdbx)_apikey_[a-z0-9]{26}_[A-Za-z0-9]{22}_[A-Za-z0-9]{3})${E}`,
+    title: 'Paddle Billing live API key',
+    severity: 'critical',
+    keywords: ['pdl_live_apikey_'],
+    pattern: `${B}(pdl_live_apikey_[a-z0-9]{26}_[A-Za-z0-9]{22}_[A-Za-z0-9]{3})${E}`,
     entropy: 3.5,
     help:
-      'A Paddle Billing API key (`pdl_live_apikey_…`, or `pdl_sdbx_` for sandbox). Revoke it under Developer ' +
-      'Tools → Authentication in the Paddle dashboard and create a new one.',
+      'A Paddle Billing live API key (`pdl_live_apikey_…`): live transactions, subscriptions and customers, within ' +
+      'its permissions. Revoke it under Developer Tools → Authentication in the Paddle dashboard and create a new one.',
     examples: {
-      tp: [...inSyntaxes('PADDLE_API_KEY', paddle)],
-      fp: ['PADDLE_API_KEY=pdl_live_apikey_<key>', `pdl_live_apikey_${fx('pdf', 26, A.lowerAlnum)}`],
+      tp: [...inSyntaxes('PADDLE_API_KEY', paddle), `Authorization: Bearer ${paddle}`],
+      fp: [
+        'PADDLE_API_KEY=pdl_live_apikey_<key>',
+        `pdl_live_apikey_${fx('pdf', 26, A.lowerAlnum)}`,
+        `PADDLE_API_KEY=${paddleSandbox}`,
+      ],
+    },
+  },
+  {
+    id: 'paddle-sandbox-api-key',
+    title: 'Paddle Billing sandbox API key',
+    severity: 'low',
+    keywords: ['pdl_sdbx_apikey_'],
+    pattern: `${B}(pdl_sdbx_apikey_[a-z0-9]{26}_[A-Za-z0-9]{22}_[A-Za-z0-9]{3})${E}`,
+    entropy: 3.5,
+    help:
+      'A Paddle Billing sandbox API key (`pdl_sdbx_apikey_…`): no real money, but it exposes the sandbox account. ' +
+      'Revoke it in the sandbox dashboard if the repository is public.',
+    examples: {
+      tp: [...inSyntaxes('PADDLE_SANDBOX_API_KEY', paddleSandbox)],
+      fp: ['PADDLE_API_KEY=pdl_sdbx_apikey_...', `PADDLE_API_KEY=${paddle.slice(0, -4)}`],
     },
   },
   {
