@@ -309,8 +309,10 @@ export class ScanEngine {
 
   private keywordPass(view: Buffer): void {
     const len = view.length;
-    const delta = this.prefilter.delta;
-    const outputs = this.prefilter.outputs;
+    const pf = this.prefilter;
+    const count = pf.findHits(view);
+    const hits = pf.hits;
+    const outputs = pf.outputs;
     const kwLen = this.keywordLengths;
     const kwRules = this.keywordRules;
     const rules = this.rules;
@@ -320,16 +322,9 @@ export class ScanEngine {
     const touched: number[] = [];
     let lineStart = 1;
     let lineEnd = 0;
-    let s = 0;
-    for (let i = 0; i < len; i++) {
-      const t = delta[s + view[i]!]!;
-      if (t >= 0) {
-        s = t;
-        continue;
-      }
-      s = -t;
-      const out = outputs[s >> 8]!;
-      const he = i + 1;
+    for (let h = 0; h < count; h++) {
+      const he = hits[2 * h]!;
+      const out = outputs[hits[2 * h + 1]!]!;
       for (let k = 0; k < out.length; k++) {
         const kw = out[k]!;
         const hs = he - kwLen[kw]!;

@@ -1,6 +1,11 @@
 // Phase 1 of the engine: one pass of a keyword Aho-Corasick automaton over the raw bytes (case-insensitive for
-// ASCII), built once from every rule's keywords. A full DFA table (256 columns per state) keeps the inner loop to
-// one typed-array load per byte; a negative entry marks a state that ends at least one keyword.
+// ASCII), built once from every rule's keywords, as a full DFA: one table load per byte, a negative entry marking a
+// state that ends at least one keyword.
+//
+// The pass runs in a few dozen bytes of WebAssembly (hand-assembled below) when the runtime has it: the loop is
+// bound by the latency of the dependent table loads, and WebAssembly's loads plus a byte-class table (bytes that
+// occur in no keyword share one column, so the table is ~5x smaller and stays in cache) make it ~1.6x faster than
+// the same loop in JS (measured: 505 vs 310 MiB/s on the bench corpus, 375 keywords). Plain JS is the fallback.
 
 export class KeywordPrefilter {
   /** Keyword bytes (lowercase), by keyword id. */
@@ -70,30 +75,220 @@ export class KeywordPrefilter {
     this.outputs = outputs;
   }
 
-  /** Calls `onHit(keywordId, end)` for every keyword occurrence ending at byte `end` (exclusive) in input[start, end). */
-  scan(input: Uint8Array, onHit: (keyword: number, end: number) => void, start = 0, end = input.length): void {
+  /** Hits of the last findHits(): `hits[2k]` = end (exclusive) of a keyword, `hits[2k + 1]` = its DFA state. */
+  hits: Int32Array = new Int32Array(1024);
+  private wasm: WasmScanner | undefined | null;
+
+  /**
+   * Every position where at least one keyword ends, into `hits` (see there); returns how many. The keywords ending
+   * there are `outputs[state]`.
+   */
+  findHits(input: Uint8Array): number {
+    if (this.wasm === undefined) this.wasm = WasmScanner.create(this);
+    if (this.wasm) return this.wasm.findHits(input, this);
     const delta = this.delta;
-    const outputs = this.outputs;
+    let hits = this.hits;
+    let n = 0;
     let s = 0;
-    for (let i = start; i < end; i++) {
+    for (let i = 0; i < input.length; i++) {
       const t = delta[s + input[i]!]!;
       if (t < 0) {
         s = -t;
-        const out = outputs[s >> 8]!;
-        for (let k = 0; k < out.length; k++) onHit(out[k]!, i + 1);
+        if (n + 2 > hits.length) hits = this.growHits(n + 2);
+        hits[n] = i + 1;
+        hits[n + 1] = s >> 8;
+        n += 2;
       } else s = t;
+    }
+    return n >> 1;
+  }
+
+  /** Makes room for at least `need` entries in `hits`, keeping what is there. */
+  growHits(need: number): Int32Array {
+    let size = this.hits.length;
+    while (size < need) size *= 2;
+    const next = new Int32Array(size);
+    next.set(this.hits);
+    this.hits = next;
+    return next;
+  }
+
+  /** Calls `onHit(keywordId, end)` for every keyword occurrence ending at byte `end` (exclusive) in input[start, end). */
+  scan(input: Uint8Array, onHit: (keyword: number, end: number) => void, start = 0, end = input.length): void {
+    const n = this.findHits(input.subarray(start, end));
+    const hits = this.hits;
+    for (let h = 0; h < n; h++) {
+      const out = this.outputs[hits[2 * h + 1]!]!;
+      for (let k = 0; k < out.length; k++) onHit(out[k]!, start + hits[2 * h]!);
     }
   }
 
   /** Whether any keyword occurs in the input. */
   test(input: Uint8Array): boolean {
-    const delta = this.delta;
-    let s = 0;
-    for (let i = 0; i < input.length; i++) {
-      const t = delta[s + input[i]!]!;
-      if (t < 0) return true;
-      s = t;
+    return this.findHits(input) > 0;
+  }
+
+  /** Force the plain-JS loop (tests compare both). */
+  disableWasm(): void {
+    this.wasm = null;
+  }
+
+  get usesWasm(): boolean {
+    if (this.wasm === undefined) this.wasm = WasmScanner.create(this);
+    return this.wasm !== null;
+  }
+}
+
+// The WebAssembly loop, equivalent to findHits' JS loop over a byte-class table:
+//   (func $scan (param $data $len $table $out $cap $i $s i32) (result i32) (local $t $n i32)
+//     block loop
+//       br_if 1 (i32.ge_u $i $len)
+//       $t = i32.load($table + $s + (i32.load8_u offset=16 (i32.load8_u($data + $i)) << 2))
+//       if (i32.lt_s $t 0)
+//         $s = 0 - $t; store out[$n].end = $i + 1 (below: $i, JS adds 1), out[$n].state = $s; $n++
+//         if ($n >= $cap) { $i++; br 3 }
+//       else $s = $t
+//       $i++; br 0
+//     end end
+//     store [0] = $i, [4] = $s; return $n)
+// Memory: [0, 8) resume point, [16, 272) byte classes, then the table (rows of `classes` i32, a state's value is its
+// row's byte offset from the table), the input, and the hit buffer.
+const L = (n: number) => [0x20, n];
+const S = (n: number) => [0x21, n];
+const T = (n: number) => [0x22, n];
+const C = (n: number) => [0x41, n]; // i32.const for 0 <= n < 64
+const [DATA, LEN, TABLE, OUT, CAP, I, ST, TMP, N] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+const BODY = [
+  ...[0x01, 0x02, 0x7f], // two i32 locals
+  ...[0x02, 0x40, 0x03, 0x40], // block, loop
+  ...[...L(I), ...L(LEN), 0x4f, 0x0d, 1],
+  ...[...L(TABLE), ...L(ST), 0x6a, ...L(DATA), ...L(I), 0x6a, 0x2d, 0x00, 0x00, 0x2d, 0x00, 0x10],
+  ...[...C(2), 0x74, 0x6a, 0x28, 0x02, 0x00, ...T(TMP), ...C(0), 0x48, 0x04, 0x40],
+  ...[...C(0), ...L(TMP), 0x6b, ...S(ST)],
+  ...[...L(OUT), ...L(N), ...C(3), 0x74, 0x6a, ...L(I), 0x36, 0x02, 0x00],
+  ...[...L(OUT), ...L(N), ...C(3), 0x74, 0x6a, ...L(ST), 0x36, 0x02, 0x04],
+  ...[...L(N), ...C(1), 0x6a, ...T(N), ...L(CAP), 0x4f, 0x04, 0x40, ...L(I), ...C(1), 0x6a, ...S(I), 0x0c, 3, 0x0b],
+  ...[0x05, ...L(TMP), ...S(ST), 0x0b],
+  ...[...L(I), ...C(1), 0x6a, ...S(I), 0x0c, 0, 0x0b, 0x0b],
+  ...[...C(0), ...L(I), 0x36, 0x02, 0x00, ...C(0), ...L(ST), 0x36, 0x02, 0x04, ...L(N), 0x0b],
+];
+
+function leb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n) b |= 0x80;
+    out.push(b);
+  } while (n);
+  return out;
+}
+const section = (id: number, bytes: number[]) => [id, ...leb(bytes.length), ...bytes];
+const name = (s: string) => [s.length, ...Array.from(s, (c) => c.charCodeAt(0))];
+const MODULE = [
+  ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+  ...section(1, [1, 0x60, 7, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 1, 0x7f]),
+  ...section(3, [1, 0]),
+  ...section(5, [1, 0, 1]),
+  ...section(7, [2, ...name('scan'), 0, 0, ...name('mem'), 2, 0]),
+  ...section(10, [1, ...leb(BODY.length), ...BODY]),
+];
+// The compiler's lib has no WebAssembly declarations: the little this uses, typed here.
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+}
+const WASM = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+let compiled: object | null | undefined;
+
+const PAGE = 65536;
+const HIT_CAP = 16384;
+
+class WasmScanner {
+  private readonly mem: WasmMemory;
+  private readonly run: (...args: number[]) => number;
+  private readonly rowBytes: number;
+  private readonly table = 512;
+  private readonly dataAt: number;
+  private dataCap = 0;
+  private u8!: Uint8Array;
+  private i32!: Int32Array;
+
+  static create(pf: KeywordPrefilter): WasmScanner | null {
+    try {
+      if (!WASM) return null;
+      if (compiled === undefined) compiled = new WASM.Module(new Uint8Array(MODULE));
+      return compiled ? new WasmScanner(pf, compiled) : null;
+    } catch {
+      compiled = null;
+      return null;
     }
-    return false;
+  }
+
+  private constructor(pf: KeywordPrefilter, mod: object) {
+    const inst = new WASM!.Instance(mod, {});
+    this.mem = inst.exports.mem as WasmMemory;
+    this.run = inst.exports.scan as (...args: number[]) => number;
+    // Byte classes: one per byte value that occurs in a keyword (ASCII letters folded), 0 for all others.
+    const classOf = new Uint8Array(256);
+    const used = new Set<number>();
+    for (const k of pf.keywords) for (const b of k) used.add(b);
+    let classes = 1;
+    const ids = new Map<number, number>();
+    for (const b of [...used].sort((x, y) => x - y)) ids.set(b, classes++);
+    for (let b = 0; b < 256; b++) classOf[b] = ids.get(b >= 0x41 && b <= 0x5a ? b + 32 : b) ?? 0;
+    this.rowBytes = classes * 4;
+    this.dataAt = this.table + pf.states * this.rowBytes;
+    this.ensure(64 * 1024);
+    this.u8.set(classOf, 16);
+    const t = new Int32Array(this.mem.buffer, this.table, pf.states * classes);
+    for (let s = 0; s < pf.states; s++) {
+      for (let b = 0; b < 256; b++) {
+        const x = pf.delta[s * 256 + b]!;
+        const next = (Math.abs(x) >> 8) * this.rowBytes;
+        t[s * classes + classOf[b]!] = x < 0 ? -next : next;
+      }
+    }
+  }
+
+  /** Room for `len` input bytes and the hit buffer after them. */
+  private ensure(len: number): void {
+    if (len <= this.dataCap) return;
+    const cap = (Math.max(len, this.dataCap * 2) + 7) & ~7; // the hit buffer after the input stays 8-aligned
+    const need = this.dataAt + cap + HIT_CAP * 8;
+    const have = this.mem.buffer.byteLength;
+    if (need > have) this.mem.grow(Math.ceil((need - have) / PAGE));
+    this.dataCap = cap;
+    this.u8 = new Uint8Array(this.mem.buffer);
+    this.i32 = new Int32Array(this.mem.buffer);
+  }
+
+  findHits(input: Uint8Array, pf: KeywordPrefilter): number {
+    this.ensure(input.length);
+    const u8 = this.u8;
+    const i32 = this.i32;
+    u8.set(input, this.dataAt);
+    const out = this.dataAt + this.dataCap;
+    const outWord = out >> 2;
+    const row = this.rowBytes;
+    let hits = pf.hits;
+    let n = 0;
+    let i = 0;
+    let s = 0;
+    while (i < input.length) {
+      const got = this.run(this.dataAt, input.length, this.table, out, HIT_CAP, i, s);
+      i = i32[0]!;
+      s = i32[1]!;
+      if (n + 2 * got > hits.length) hits = pf.growHits(n + 2 * got);
+      for (let k = 0; k < got; k++) {
+        hits[n++] = i32[outWord + 2 * k]! + 1;
+        hits[n++] = i32[outWord + 2 * k + 1]! / row;
+      }
+    }
+    return n >> 1;
   }
 }

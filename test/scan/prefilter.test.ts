@@ -59,3 +59,22 @@ describe('keyword prefilter (Aho-Corasick over bytes)', () => {
     assert.deepEqual(out, [5]);
   });
 });
+
+describe('WebAssembly and JS loops', () => {
+  it('agree on hits for inputs of every length and alignment, and across buffer growth and many hits', () => {
+    const kws = ['ghp_', 'token', 'api', 'pi_k', 'http', 'begin rsa private key', 'é'];
+    const wasm = new KeywordPrefilter(kws);
+    const js = new KeywordPrefilter(kws);
+    js.disableWasm();
+    assert.equal(js.usesWasm, false);
+    const unit = 'x http://a token=ghp_abc API_KEY é BEGIN RSA PRIVATE KEY\n';
+    for (const len of [0, 1, 3, 5, 7, 63, 64 * 1024 + 3, 300_001, 2_000_003]) {
+      const text = Buffer.from(unit.repeat(Math.ceil(len / unit.length) + 1)).subarray(0, len);
+      const a = wasm.findHits(text);
+      const ha = Array.from(wasm.hits.subarray(0, 2 * a));
+      const b = js.findHits(text);
+      assert.equal(a, b, `length ${len}`);
+      assert.deepEqual(ha, Array.from(js.hits.subarray(0, 2 * b)), `length ${len}`);
+    }
+  });
+});
