@@ -344,6 +344,8 @@ describe('JWT', () => {
     assert.equal(validateJwt(`${h}.${p}.`), 'invalid');
     assert.equal(validateJwt(`${h}.${Buffer.from('not json').toString('base64url')}.${fx('s', 43)}`), 'invalid');
     assert.equal(validateJwt(`${Buffer.from('{"typ":"JWT"}').toString('base64url')}.${p}.${fx('s', 43)}`), 'invalid');
+    assert.equal(validateJwt(fakeJwt({ some: 'payload' }, 'f')), 'invalid'); // documentation payload
+    assert.equal(validateJwt(fakeJwt({ user_id: 42, role: 'admin' }, 'g')), 'valid'); // custom claims, no registered one
   });
 });
 
@@ -459,6 +461,15 @@ describe('generic secret heuristics', () => {
       'credentials.json',
       'aaaaaaaaaaaaaaaa',
       'abcdabcd',
+      'secret%3Dpassword',
+      'lock&key',
+      'Not-A-Real-Secret',
+      'Uint8Array',
+      'PrivateKey|Uint8Array|String',
+      '!questionToken',
+      'contextToken2',
+      'abc123xyz456',
+      'secret/data/release/app',
     ];
     for (const v of drop) assert.equal(validateGenericSecret(v), 'invalid', v);
   });

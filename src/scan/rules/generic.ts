@@ -166,6 +166,7 @@ export const genericRules: Rule[] = [
         'password = userInputPasswordField',
         `OPENAI_API_KEY=sk-proj-${fx('gop', 40)}`,
         'token: ./secrets/token.txt',
+        '"oauth_token_secret=secret%3Dpassword&oauth_token=lock%26key",',
         "const base = { 'vault-secret': 'secret/data/release/app' };",
         'password: "{AES256}ZXhhbXBsZQ==Qm9vdA"',
         'token_ttl=3600000000',

@@ -118,6 +118,22 @@ const PLACEHOLDER_PASSWORDS = new Set([
   '123456',
   '12345678',
   'password123',
+  'qwerty',
+  'qwerty123',
+  'hunter2',
+  'passw0rd',
+  'p@ssw0rd',
+  'p@ssword',
+  'abc123',
+  'abcd1234',
+  'iloveyou',
+  'secret123',
+  'test123',
+  'admin123',
+  'pass123',
+  'pa55word',
+  's3cr3t',
+  'topsecret',
   'true',
   'false',
 ]);
@@ -234,6 +250,10 @@ export function validateJwt(secret: string): Validity {
   const sig = b64url(parts[2]!);
   if (!sig || sig.length < 16) return 'invalid';
   if (JWT_EXAMPLE_SUBJECTS.has(String(payload['sub'])) && payload['name'] === 'John Doe') return 'invalid';
+  // Real tokens carry a registered claim or several fields; `{"some": "payload"}` is a documentation example.
+  const keys = Object.keys(payload);
+  const registered = ['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti'].some((k) => k in payload);
+  if (!registered && keys.length < 2) return 'invalid';
   return 'valid';
 }
 
@@ -813,6 +833,13 @@ function isCodeNotValue(v: string): boolean {
   return false;
 }
 
+/** Words joined by punctuation, no digits (`lock&key`, `secret=password`, `Not-A-Secret`): prose, not a secret. */
+function isWordPhrase(v: string): boolean {
+  if (/[0-9]/.test(v)) return false;
+  const parts = v.split(/[^A-Za-z]+/).filter((p) => p.length > 0);
+  return parts.length > 0 && parts.length <= 5 && parts.every((p) => /^(?:[a-z]+|[A-Z][a-z]+|[A-Z]+)$/.test(p));
+}
+
 /** Runs of three or more consecutive characters (`abc`, `123`, `xyz`): what people type, not what RNGs emit. */
 function sequentialRuns(v: string): number {
   let runs = 0;
@@ -832,7 +859,14 @@ function sequentialRuns(v: string): number {
  * and values another rule owns; 'unknown' (reported, not validated) otherwise. It never proves a value real.
  */
 export function validateGenericSecret(secret: string, match = ''): Validity {
-  const v = secret;
+  let v = secret;
+  if (/%[0-9A-Fa-f]{2}/.test(v)) {
+    try {
+      v = decodeURIComponent(v);
+    } catch {
+      // keep the raw text
+    }
+  }
   if (v.length < 8 || v.length > 200) return 'invalid';
   // URL query parameters (`?token=…`) are often public by design (badge and embed tokens): want a long value.
   if (/^[?&]/.test(match) && v.length < 16) return 'invalid';
@@ -853,6 +887,7 @@ export function validateGenericSecret(secret: string, match = ''): Validity {
   if (/^(?:[a-z]+[-_])+[a-z]+$/i.test(v)) return 'invalid'; // kebab/snake words: my-secret-name
   if (/^(?:true|false|null|none|undefined|required|optional|string|bool|int)$/i.test(v)) return 'invalid';
   if (isCodeNotValue(v)) return 'invalid';
+  if (isWordPhrase(v)) return 'invalid';
   if (sequentialRuns(v) >= 2 || /(?:0123|1234|2345|3456|4567|5678|6789|abcde|bcdef|qwert|asdf)/i.test(v))
     return 'invalid';
   // Letters and (digits or symbols), with enough spread to look random.
