@@ -28,6 +28,7 @@ import {
   validateDbUrl,
   validateDiscordBotToken,
   validateGenericSecret,
+  validateIntercomToken,
   validateJwkPrivateKey,
   validateJwt,
   validateMixedCase,
@@ -422,6 +423,12 @@ describe('SaaS token payloads', () => {
     assert.equal(validateAdyenKey(`${head}-${fixtureBytes('b', 32).toString('base64')}`), 'valid');
     assert.equal(validateAdyenKey(`${head}-${fixtureBytes('b', 31).toString('base64')}A=`), 'invalid');
     assert.equal(validateAdyenKey(`AQE-${fixtureBytes('b', 32).toString('base64')}`), 'invalid');
+  });
+  it('Intercom tokens decode to tok:<uuid>', () => {
+    const enc = (t: string) => Buffer.from(t).toString('base64');
+    assert.equal(validateIntercomToken(enc('tok:55add726_6d64_4eaf_8ac2_ba21e7cf8b8d:1:0')), 'valid');
+    assert.equal(validateIntercomToken(enc('tok:55add726-6d64-4eaf-8ac2-ba21e7cf8b8d')), 'valid');
+    assert.equal(validateIntercomToken(enc('tok:not-a-uuid-at-all')), 'invalid');
   });
   it('mixed-case tokens', () => {
     assert.equal(validateMixedCase(`md-${fx('m', 22)}`), 'unknown');

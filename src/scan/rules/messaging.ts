@@ -9,6 +9,7 @@ import {
   fxUuid,
   inSyntaxes,
   validateDiscordBotToken,
+  validateIntercomToken,
   validateMixedCase,
 } from '../validate/structure.ts';
 
@@ -63,6 +64,10 @@ const brevoSmtp = `${'xsmtpsib'}-${fx('bv3', 64, A.hex)}-${fx('bv4', 16)}`;
 const resend = `${'re'}_${fx('rs1', 8)}_${fx('rs2', 24)}`;
 const mailersend = `${'mlsn'}.${fx('ms1', 64, A.hex)}`;
 const zapier = `https://${'hooks.zapier.com'}/hooks/catch/${digits('zp1', 8)}/${fx('zp2', 7, A.lowerAlnum)}/`;
+const twilioApiSecret = fx('tw3', 32);
+const vonageSecret = fx('vn1', 16);
+const pusherSecret = fx('pu1', 20, A.hex);
+const intercom = Buffer.from(`tok:${fxUuid('ic1').replace(/-/g, '_')}:1:0`).toString('base64');
 
 export const messagingRules: Rule[] = [
   {
@@ -570,6 +575,85 @@ export const messagingRules: Rule[] = [
       fp: [
         'ZAPIER_HOOK=https://hooks.zapier.com/hooks/catch/123456/',
         'zap: "https://hooks.zapier.com/hooks/catch/<account>/<hook>/"',
+      ],
+    },
+  },
+  {
+    id: 'twilio-api-key-secret',
+    title: 'Twilio API key secret',
+    severity: 'high',
+    keywords: ['twilio'],
+    pattern: String.raw`(?i:twilio)[\w.-]{0,24}(?i:api[_-]?(?:key[_-]?)?secret)${ASSIGN}([A-Za-z0-9]{32})(?:[^0-9A-Za-z]|$)`,
+    entropy: 3.5,
+    help:
+      'The secret of a Twilio API key (32 characters, named as Twilio’s; the `SK…` key SID is its user name). ' +
+      'Delete the API key in the Twilio Console (API keys & tokens) and create a new one.',
+    examples: {
+      tp: [
+        ...inSyntaxes('TWILIO_API_SECRET', twilioApiSecret),
+        ...inSyntaxes('TWILIO_API_KEY_SECRET', twilioApiSecret).slice(0, 1),
+      ],
+      fp: [
+        'TWILIO_API_SECRET=your_api_secret',
+        `TWILIO_API_KEY=SK${fx('twf', 32, A.hex)}`,
+        `twilio_api_secret: "${fx('twf2', 24)}"`,
+      ],
+    },
+  },
+  {
+    id: 'vonage-api-secret',
+    title: 'Vonage (Nexmo) API secret',
+    severity: 'high',
+    keywords: ['vonage', 'nexmo'],
+    pattern: String.raw`(?i:vonage|nexmo)[\w.-]{0,24}(?i:secret)${ASSIGN}([A-Za-z0-9]{16})(?:[^0-9A-Za-z]|$)`,
+    entropy: 3.3,
+    help:
+      'A Vonage (formerly Nexmo) API secret (16 characters, named as Vonage’s): with the API key it sends SMS and ' +
+      'places calls on the account. Rotate it in the Vonage API dashboard (API settings → secrets).',
+    examples: {
+      tp: [...inSyntaxes('VONAGE_API_SECRET', vonageSecret), `NEXMO_API_SECRET=${vonageSecret}`],
+      fp: [
+        'VONAGE_API_SECRET=<api-secret>',
+        `VONAGE_API_KEY=${fx('vnf', 8, A.hex)}`,
+        'nexmo_secret: "aaaaaaaaaaaaaaaa"',
+      ],
+    },
+  },
+  {
+    id: 'pusher-app-secret',
+    title: 'Pusher Channels app secret',
+    severity: 'high',
+    keywords: ['pusher'],
+    pattern: String.raw`(?i:pusher)[\w.-]{0,24}(?i:secret)${ASSIGN}([0-9a-f]{20})(?:[^0-9A-Za-z]|$)`,
+    entropy: 3,
+    help:
+      'A Pusher Channels app secret (20 hex, named as Pusher’s): it signs private/presence channel auth and ' +
+      'triggers events. Rotate it under App Keys in the Pusher dashboard.',
+    examples: {
+      tp: [...inSyntaxes('PUSHER_APP_SECRET', pusherSecret)],
+      fp: [
+        'PUSHER_APP_SECRET=${PUSHER_SECRET}',
+        `PUSHER_APP_KEY=${fx('puf', 20, A.hex)}`,
+        'pusher_secret: "00000000000000000000"',
+      ],
+    },
+  },
+  {
+    id: 'intercom-access-token',
+    title: 'Intercom access token',
+    severity: 'high',
+    keywords: ['dg9ro'],
+    pattern: `${B}(dG9rO[A-Za-z0-9+/]{30,120}={0,2})(?:[^A-Za-z0-9+/=_-]|$)`,
+    validate: validateIntercomToken,
+    requireValid: true,
+    help:
+      'An Intercom access token (base64 of `tok:<uuid>:…`): workspace data through the REST API. Reported only ' +
+      'when it decodes to that shape. Revoke it in the Developer Hub (app → Authentication) and create a new one.',
+    examples: {
+      tp: [...inSyntaxes('INTERCOM_ACCESS_TOKEN', intercom), `Authorization: Bearer ${intercom}`],
+      fp: [
+        `INTERCOM_ACCESS_TOKEN=${Buffer.from(`tok:${fx('icf', 20)}`).toString('base64')}`,
+        `note = "${Buffer.from('token: this is not one at all, just prose').toString('base64')}"`,
       ],
     },
   },

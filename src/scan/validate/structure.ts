@@ -1197,3 +1197,11 @@ export function validateAdyenKey(secret: string): Validity {
   if (!m) return 'invalid';
   return b64(m[2]!)?.length === 32 && (b64(`AQE${m[1]!}`)?.length ?? 0) >= 24 ? 'valid' : 'invalid';
 }
+
+/** Intercom access tokens: base64 of `tok:<uuid, `-` or `_` separated>` and optional `:…` fields. */
+export function validateIntercomToken(secret: string): Validity {
+  const text = b64(secret)?.toString('latin1') ?? '';
+  return /^tok:[0-9a-f]{8}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{12}(?::[\x20-\x7e]+)?$/.test(text)
+    ? 'valid'
+    : 'invalid';
+}
