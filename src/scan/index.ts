@@ -42,6 +42,8 @@ export interface ScanOptions {
   engine?: Pick<EngineOptions, 'prefilter' | 'chunkSize' | 'overlap' | 'margin' | 'decode'>;
   /** Worker script override (default: probed next to this module; or JIT_GPG_SCAN_WORKER). */
   workerScript?: string | URL;
+  /** Workers start in the background and this thread scans meanwhile; true waits for them instead (tests). */
+  waitForWorkers?: boolean;
   /** Below these, items are scanned inline without starting workers. */
   inlineBelow?: { items: number; bytes: number };
   /** Scan inside zip/jar/whl/tar/tgz (archive.ts); default true. [wired by the git-sources engineer] */
@@ -157,7 +159,12 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   let batch: ScanItem[] = [];
   let batchBytes = 0;
 
-  const startPool = async (): Promise<void> => {
+  // The pool starts in the background (workers load and compile the rules: a few hundred ms from sources); until it
+  // is ready this thread scans inline, so the start-up is not dead time.
+  let poolReady = false;
+  let poolStarting: Promise<void> | undefined;
+  let sinceYield = 0;
+  const startPool = (): void => {
     const script = resolveWorkerScript(opts.workerScript);
     if (!script) {
       warn('scan worker script not found; scanning in one thread');
@@ -171,15 +178,19 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       engine: { decode: opts.decode !== false, ...opts.engine },
     };
     const p = new ScanPool(script, threads, init, warn);
-    try {
-      await p.start();
-      pool = p;
-      engineName = p.engineName;
-    } catch (e) {
-      await p.close();
-      warn(`${(e as Error).message}; scanning in one thread`);
-      poolFailed = true;
-    }
+    pool = p;
+    poolStarting = p.start().then(
+      () => {
+        poolReady = true;
+        engineName = p.engineName;
+      },
+      async (e) => {
+        warn(`${(e as Error).message}; scanning in one thread`);
+        poolFailed = true;
+        pool = undefined;
+        await p.close();
+      },
+    );
   };
   const flushBatch = async (): Promise<void> => {
     if (batch.length === 0) return;
@@ -198,22 +209,30 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     });
     running.add(done);
     // Bounded memory: never more than a few batches queued per worker.
-    while (pool!.pending > pool!.size * 4 && running.size > 0) await Promise.race(running);
+    while (pool!.pending > pool!.size * 6 && running.size > 0) await Promise.race(running);
   };
   const dispatch = async (item: ScanItem): Promise<void> => {
+    if (poolFailed) return scanInline(item);
     if (!pool) {
-      if (poolFailed) return scanInline(item);
       held.push(item);
       heldBytes += itemSize(item);
       if (held.length < limits.items && heldBytes < limits.bytes) return;
-      await startPool();
+      startPool();
       const pending = held.splice(0);
       for (const it of pending) await dispatch(it);
       return;
     }
+    if (!poolReady && opts.waitForWorkers) await poolStarting;
+    if (poolFailed) return scanInline(item);
+    if (!poolReady) {
+      scanInline(item);
+      // Let the workers' "ready" messages in now and then, whatever the source awaits.
+      if (++sinceYield % 16 === 0) await new Promise((r) => setImmediate(r));
+      return;
+    }
     batch.push(item);
     batchBytes += itemSize(item);
-    if (batch.length >= 32 || batchBytes >= 1024 * 1024) await flushBatch();
+    if (batch.length >= 16 || batchBytes >= 512 * 1024) await flushBatch();
   };
 
   const accept = (item: ScanItem): boolean => {
@@ -237,7 +256,9 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   if (!pool) {
     poolFailed = true;
     for (const it of held.splice(0)) scanInline(it);
-  } else {
+  }
+  if (poolStarting) await poolStarting;
+  if (pool) {
     await flushBatch();
     await Promise.all([...running]);
     await pool.close();

@@ -121,7 +121,7 @@ export class ScanPool {
   private queue: Array<{ batch: WireBatch; transfer: ArrayBuffer[]; resolve: (r: WireResult) => void }> = [];
   private nextId = 1;
   private closed = false;
-  private readonly perWorker = 2;
+  private readonly perWorker = 4;
 
   constructor(script: URL, size: number, init: PoolInit, onWarning: (m: string) => void) {
     this.script = script;

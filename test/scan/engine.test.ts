@@ -270,9 +270,20 @@ describe('scanBuffer and scan()', () => {
       policy: policy(),
       threads: 2,
       inlineBelow: { items: 1, bytes: 1 },
+      waitForWorkers: true,
+    });
+    // Default: this thread scans while the workers start, then hands over.
+    const mixed = await scan({
+      root: tmp,
+      items: gen(),
+      policy: policy(),
+      threads: 2,
+      inlineBelow: { items: 1, bytes: 1 },
     });
     assert.equal(one.findings.length, 120 + 40);
     assert.deepEqual(two.findings, one.findings);
+    assert.deepEqual(mixed.findings, one.findings);
+    assert.equal(mixed.stats.files, 120);
     assert.deepEqual(two.warnings, []);
     assert.equal(two.stats.files, 120);
     assert.match(two.stats.engine, /^re2/);

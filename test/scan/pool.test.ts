@@ -89,6 +89,7 @@ describe('worker pool', () => {
       policy: policy(),
       threads: 2,
       inlineBelow: { items: 1, bytes: 1 },
+      waitForWorkers: true,
     });
     assert.equal(inline.findings.length, 90);
     assert.deepEqual(pooled.findings, inline.findings);
