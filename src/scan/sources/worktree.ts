@@ -98,9 +98,13 @@ export async function* walkFiles(root: string, opts: WorktreeOptions = {}): Asyn
 }
 
 async function* statAll(root: string, paths: string[], onWarning?: (m: string) => void): AsyncGenerator<ScanItem> {
+  // Batches of lstat calls, the next one in flight while the consumer works on the current one.
   const BATCH = 64;
-  for (let i = 0; i < paths.length; i += BATCH) {
-    const items = await Promise.all(paths.slice(i, i + BATCH).map((p) => fileItem(root, p, onWarning)));
+  const batch = (i: number) => Promise.all(paths.slice(i, i + BATCH).map((p) => fileItem(root, p, onWarning)));
+  let next = paths.length > 0 ? batch(0) : undefined;
+  for (let i = 0; next; i += BATCH) {
+    const items = await next;
+    next = i + BATCH < paths.length ? batch(i + BATCH) : undefined;
     for (const it of items) if (it) yield it;
   }
 }
