@@ -12,7 +12,8 @@
 //                 finding the keywords (it does no matching of the rules themselves)
 //   secretlint    its recommended preset, on a sample (every Nth file) with a time budget; its rate is
 //                 extrapolated to the corpus and labelled as such (it is far too slow for the whole corpus)
-// MiB/s are corpus bytes (all files) over wall time, so every row divides the same number.
+// MiB/s are corpus bytes (all files) over wall time, so every row divides the same number; MiB/CPU-s divides them by
+// user + system CPU time (all threads), which other load on a shared machine disturbs much less than wall time.
 // Options: --runs N (median of N, default 3), --threads N, --secretlint-budget SECONDS (default 120),
 // --no-secretlint, --rebuild, --prefilter keywords|set.
 import { spawnSync } from 'node:child_process';
@@ -110,9 +111,9 @@ function timed(
   cmd: string,
   argv: string[],
   timeoutMs?: number,
-): { seconds: number; rssKiB: number; stdout: string; status: number | null } {
+): { seconds: number; rssKiB: number; cpu: number; stdout: string; status: number | null } {
   const rssFile = join(BENCH, '.rss');
-  const full = hasTime ? ['/usr/bin/time', ['-f', '%M', '-o', rssFile, cmd, ...argv]] : [cmd, argv];
+  const full = hasTime ? ['/usr/bin/time', ['-f', '%M %U %S', '-o', rssFile, cmd, ...argv]] : [cmd, argv];
   const t0 = performance.now();
   const r = spawnSync(full[0] as string, full[1] as string[], {
     encoding: 'utf8',
@@ -121,8 +122,10 @@ function timed(
     env: { ...process.env, NODE_NO_WARNINGS: '1' },
   });
   const seconds = (performance.now() - t0) / 1000;
-  const rssKiB = hasTime && existsSync(rssFile) ? Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) : 0;
-  return { seconds, rssKiB, stdout: r.stdout ?? '', status: r.status };
+  const last = hasTime && existsSync(rssFile) ? readFileSync(rssFile, 'utf8').trim().split('\n').pop()!.split(' ') : [];
+  const rssKiB = Number(last[0] ?? 0) || 0;
+  const cpu = (Number(last[1] ?? 0) || 0) + (Number(last[2] ?? 0) || 0);
+  return { seconds, rssKiB, cpu, stdout: r.stdout ?? '', status: r.status };
 }
 
 function median(xs: number[]): number {
@@ -136,6 +139,8 @@ interface Row {
   seconds: number;
   mibs: number;
   rssMiB: number;
+  /** User + system CPU seconds (all threads): MiB per CPU second does not depend on other load on the machine. */
+  cpu: number;
   findings: string;
   note?: string;
 }
@@ -170,6 +175,7 @@ async function main(): Promise<void> {
   const jit = (label: string, t: number, match: boolean) => {
     const results: ChildResult[] = [];
     const rss: number[] = [];
+    const cpu: number[] = [];
     for (let i = 0; i < runs; i++) {
       const argv = [self, '--child', '--root', corpus, '--threads', String(t), '--prefilter', prefilter];
       if (match) argv.push('--match-only');
@@ -178,6 +184,7 @@ async function main(): Promise<void> {
       const res = JSON.parse(r.stdout.trim().split('\n').pop()!) as ChildResult;
       results.push(res);
       rss.push(r.rssKiB || res.rssKiB);
+      cpu.push(r.cpu);
     }
     const secs = median(results.map((r) => r.seconds));
     const last = results[results.length - 1]!;
@@ -187,6 +194,7 @@ async function main(): Promise<void> {
       seconds: secs,
       mibs: totalBytes / MiB / secs,
       rssMiB: Math.max(...rss) / 1024,
+      cpu: median(cpu),
       findings: String(last.findings),
       note: `${last.engine}; scanned ${(last.bytes / MiB).toFixed(0)} MiB in ${last.files} files (${last.skippedBinary} binary, ${last.skippedLarge} over max size skipped)`,
     });
@@ -201,11 +209,13 @@ async function main(): Promise<void> {
   if (rg.status === 0) {
     for (const j of [1, 2]) {
       const secs: number[] = [];
+      const cpus: number[] = [];
       let rss = 0;
       let count = 0;
       for (let i = 0; i < runs; i++) {
         const r = timed('rg', ['-c', '-i', '-F', '--no-ignore', '--hidden', '-j', String(j), '-f', kwFile, corpus]);
         secs.push(r.seconds);
+        cpus.push(r.cpu);
         rss = Math.max(rss, r.rssKiB);
         count = r.stdout
           .split('\n')
@@ -219,6 +229,7 @@ async function main(): Promise<void> {
         seconds: s,
         mibs: totalBytes / MiB / s,
         rssMiB: rss / 1024,
+        cpu: median(cpus),
         findings: `${count} lines`,
         note: rg.stdout.split('\n')[0],
       });
@@ -234,11 +245,12 @@ async function main(): Promise<void> {
       const rc = join(slDir, '.secretlintrc.json');
       writeFileSync(rc, JSON.stringify({ rules: [{ id: '@secretlint/secretlint-rule-preset-recommend' }] }));
       const bin = join(slDir, 'node_modules', 'secretlint', 'bin', 'secretlint.js');
-      // Every 50th file (sorted by path), in batches of 10, until the budget is spent.
-      const sample = [...files].sort((a, b) => (a.path < b.path ? -1 : 1)).filter((_, i) => i % 50 === 0);
+      // Every 20th file (sorted by path), in batches of 10, until the budget is spent.
+      const sample = [...files].sort((a, b) => (a.path < b.path ? -1 : 1)).filter((_, i) => i % 20 === 0);
       let done = 0;
       let bytes = 0;
       let secs = 0;
+      let cpuSecs = 0;
       let rss = 0;
       let findings = 0;
       for (let i = 0; i < sample.length && secs < budget; i += 10) {
@@ -250,6 +262,7 @@ async function main(): Promise<void> {
         );
         if (r.status === null) break; // timed out: this batch does not count
         secs += r.seconds;
+        cpuSecs += r.cpu;
         done += batch.length;
         bytes += batch.reduce((a, f) => a + f.size, 0);
         rss = Math.max(rss, r.rssKiB);
@@ -265,8 +278,9 @@ async function main(): Promise<void> {
           seconds: totalBytes / MiB / rate,
           mibs: rate,
           rssMiB: rss / 1024,
+          cpu: (cpuSecs * totalBytes) / bytes,
           findings: `${findings} in sample`,
-          note: `recommended preset; ${done} of ${files.length} files (every 50th), ${(bytes / MiB).toFixed(1)} MiB in ${secs.toFixed(0)} s; corpus time extrapolated`,
+          note: `recommended preset; ${done} of ${files.length} files (every 20th), ${(bytes / MiB).toFixed(1)} MiB in ${secs.toFixed(0)} s; corpus time extrapolated`,
         });
       }
     } catch (e) {
@@ -278,12 +292,12 @@ async function main(): Promise<void> {
   const w = (s: string, n: number) => s.padEnd(n);
   console.log('');
   console.log(
-    `${w('tool', 26)}${w('threads', 8)}${w('seconds', 10)}${w('MiB/s', 9)}${w('peak RSS', 10)}${w('findings', 16)}jit-gpg is`,
+    `${w('tool', 26)}${w('threads', 8)}${w('seconds', 10)}${w('MiB/s', 9)}${w('MiB/CPU-s', 11)}${w('peak RSS', 10)}${w('findings', 16)}jit-gpg is`,
   );
   for (const r of rows) {
     const ratio = r === best ? '' : `${(best.mibs / r.mibs).toFixed(2)}×`;
     console.log(
-      `${w(r.tool, 26)}${w(r.threads, 8)}${w(r.seconds.toFixed(2), 10)}${w(r.mibs.toFixed(1), 9)}${w(`${r.rssMiB.toFixed(0)} MiB`, 10)}${w(r.findings, 16)}${ratio}`,
+      `${w(r.tool, 26)}${w(r.threads, 8)}${w(r.seconds.toFixed(2), 10)}${w(r.mibs.toFixed(1), 9)}${w(r.cpu ? (totalBytes / MiB / r.cpu).toFixed(1) : '-', 11)}${w(`${r.rssMiB.toFixed(0)} MiB`, 10)}${w(r.findings, 16)}${ratio}`,
     );
   }
   console.log('');
