@@ -244,8 +244,11 @@ export function hasOpenssl(): boolean {
   }
 }
 
-/** A throwaway CA and a server certificate signed by it, written into `dir` with the openssl CLI. */
-export function generateTlsFixture(dir: string): TlsFixture {
+/**
+ * A throwaway CA and a server certificate signed by it, written into `dir` with the openssl CLI. The certificate
+ * is for 127.0.0.1 and localhost, plus `dnsNames` (e.g. a name only a test proxy resolves).
+ */
+export function generateTlsFixture(dir: string, dnsNames: readonly string[] = []): TlsFixture {
   const run = (args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
   const subj = (cn: string) => ['-subj', `/CN=${cn}`];
   run([
@@ -263,7 +266,8 @@ export function generateTlsFixture(dir: string): TlsFixture {
     ...subj('jit-gpg test CA'),
   ]);
   run(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', ...subj('127.0.0.1')]);
-  writeFileSync(join(dir, 'server.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');
+  const san = ['IP:127.0.0.1', 'DNS:localhost', ...dnsNames.map((n) => `DNS:${n}`)].join(',');
+  writeFileSync(join(dir, 'server.ext'), `subjectAltName=${san}\nextendedKeyUsage=serverAuth\n`);
   run([
     'x509',
     '-req',
