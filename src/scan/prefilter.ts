@@ -42,24 +42,18 @@ export class KeywordPrefilter {
     const fail = new Int32Array(n);
     const outputs: Int32Array[] = new Array(n);
     const outLists: number[][] = own.map((o) => o.slice());
-    // BFS: delta[s][c] = goto(s, c) if defined, else delta[fail(s)][c]. Uppercase ASCII follows lowercase.
+    // BFS: a state's row starts as a copy of its failure state's row (already complete: shallower), then its own
+    // trie edges override it. Uppercase ASCII follows lowercase.
     const order: number[] = [0];
     for (let head = 0; head < order.length; head++) {
       const s = order[head]!;
       const row = s * 256;
-      const frow = fail[s]! * 256;
-      for (let c = 0; c < 256; c++) {
-        const lc = c >= 0x41 && c <= 0x5a ? c + 32 : c;
-        const g = gotoMaps[s]!.get(lc);
-        if (g !== undefined) {
-          if (c === lc) {
-            fail[g] = s === 0 ? 0 : Math.abs(delta[frow + lc]!) >> 8;
-            order.push(g);
-          }
-          delta[row + c] = g * 256;
-        } else {
-          delta[row + c] = s === 0 ? 0 : Math.abs(delta[frow + c]!);
-        }
+      if (s !== 0) delta.copyWithin(row, fail[s]! * 256, fail[s]! * 256 + 256);
+      for (const [c, g] of gotoMaps[s]!) {
+        fail[g] = s === 0 ? 0 : delta[fail[s]! * 256 + c]! >> 8;
+        order.push(g);
+        delta[row + c] = g * 256;
+        if (c >= 0x61 && c <= 0x7a) delta[row + c - 32] = g * 256;
       }
     }
     // Outputs inherit along failure links (BFS order guarantees the fail state is complete first).
