@@ -544,6 +544,11 @@ export async function resolveRange(opts: RangeOptions): Promise<ResolvedRange> {
     const args = ['fetch', '--no-tags', '--quiet', ...(shallow ? ['--depth=1'] : []), remote, ref];
     await git(root, args, { allowFailure: true });
   };
+  const missing = (ref: string, what: string, why: string): string =>
+    /^[0-9a-f]{7,64}$/i.test(ref)
+      ? `the ${what} commit ${ref} is not in this clone${canFetch ? ` and could not be fetched from ${remote}` : ''}${why}. ${FETCH_HINT}`
+      : `git cannot resolve the ${what} "${ref}" to a commit: check the name (a branch that was not fetched is ` +
+        `${remote}/<branch> after \`git fetch ${remote} <branch>\`). ${FETCH_HINT}`;
   const need = async (ref: string, what: string): Promise<string | undefined> => {
     checkRef(ref);
     let sha = await tryResolveCommit(root, ref);
@@ -551,11 +556,7 @@ export async function resolveRange(opts: RangeOptions): Promise<ResolvedRange> {
       await fetchCommit(ref);
       sha = await tryResolveCommit(root, ref);
     }
-    if (!sha && what === 'head') {
-      throw new GitRangeError(
-        `the ${what} commit "${ref}" is not in this clone${canFetch ? ` and could not be fetched from ${remote}` : ''}. ${FETCH_HINT}`,
-      );
-    }
+    if (!sha && what === 'head') throw new GitRangeError(missing(ref, what, ''));
     return sha;
   };
 
@@ -567,10 +568,7 @@ export async function resolveRange(opts: RangeOptions): Promise<ResolvedRange> {
     if (!base) {
       const fallback = await resolveExcludes(root, opts.fallbackExclude ?? []);
       if (fallback.length === 0) {
-        throw new GitRangeError(
-          `the base commit "${opts.base}" is not in this clone${canFetch ? ` and could not be fetched from ${remote}` : ''}, ` +
-            `so git cannot tell which commits are new. ${FETCH_HINT}`,
-        );
+        throw new GitRangeError(missing(opts.base, 'base', ', so git cannot tell which commits are new'));
       }
       notice(
         `base ${opts.base.slice(0, 12)} is gone (force-push?): scanning the commits not on ${opts.fallbackExclude?.join(' / ')}`,
