@@ -3,7 +3,7 @@
 // by the key's algorithm (see key.ts). No @actions imports; never writes key material anywhere.
 
 import { createHash, type Hash } from 'node:crypto';
-import { chmod, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import * as openpgp from 'openpgp';
 import type { SigningKey } from './key.ts';
 import {
@@ -14,10 +14,10 @@ import {
   type HashName,
   isHashName,
 } from './packet.ts';
+import { hashFileInto, READ_CHUNK } from './stream.ts';
 import { verifyDigestSignature } from './verify.ts';
 
-/** Size of each of the two read buffers. */
-export const READ_CHUNK = 1024 * 1024;
+export { READ_CHUNK };
 
 export interface SignOptions {
   /** Hash declared in (and used for) the signature. Default: see defaultHashFor (sha256 but for P-384/P-521). */
@@ -38,34 +38,15 @@ export interface DigestResult {
 
 /**
  * Streams a file once through `createHash(alg)` and, when alg is not SHA-256, through SHA-256 as well.
- * Two fixed buffers alternate so the next read runs in the thread pool while this one is hashed.
+ * One pass through stream.ts (two alternating buffers, flat memory).
  */
 export async function hashFile(path: string, alg: HashName): Promise<DigestResult> {
-  const fh = await open(path, 'r');
-  try {
-    const main = createHash(alg);
-    const side = alg === 'sha256' ? undefined : createHash('sha256');
-    const bufs = [Buffer.allocUnsafe(READ_CHUNK), Buffer.allocUnsafe(READ_CHUNK)];
-    let which = 0;
-    let size = 0;
-    let pending = fh.read(bufs[0]!, 0, READ_CHUNK, null);
-    for (;;) {
-      const { bytesRead } = await pending;
-      if (bytesRead === 0) break;
-      const buf = bufs[which]!;
-      which ^= 1;
-      pending = fh.read(bufs[which]!, 0, READ_CHUNK, null);
-      const chunk = bytesRead === READ_CHUNK ? buf : buf.subarray(0, bytesRead);
-      main.update(chunk);
-      side?.update(chunk);
-      size += bytesRead;
-    }
-    // For SHA-256 signatures the file digest is the running state at end of file: copy() forks it.
-    const sha256 = (side ?? main.copy()).digest('hex');
-    return { hash: main, sha256, size };
-  } finally {
-    await fh.close();
-  }
+  const main = createHash(alg);
+  const side = alg === 'sha256' ? undefined : createHash('sha256');
+  const size = await hashFileInto(path, side ? [main, side] : [main]);
+  // For SHA-256 signatures the file digest is the running state at end of file: copy() forks it.
+  const sha256 = (side ?? main.copy()).digest('hex');
+  return { hash: main, sha256, size };
 }
 
 /** Hashes an in-memory document or any async byte stream (used for stdin and tests). */

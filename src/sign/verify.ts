@@ -3,11 +3,12 @@
 // is hashed here, streamed through node:crypto (openpgp.js would buffer the whole file), and handed to openpgp.js
 // as the precomputed digest (`SignaturePacket.hashed`, the hook its own streaming verification uses).
 
-import { createHash, type Hash } from 'node:crypto';
-import { access, open, readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { access, readFile } from 'node:fs/promises';
 import * as openpgp from 'openpgp';
 import { normalizeFingerprint } from './key.ts';
 import { dearmor } from './packet.ts';
+import { hashFileInto } from './stream.ts';
 
 /** Signature hash algorithms accepted, by OpenPGP id → node:crypto name. SHA-1, MD5, RIPEMD are refused. */
 const VERIFY_HASHES: Readonly<Record<number, string>> = {
@@ -93,29 +94,18 @@ async function readSignatureObject(bytes: Uint8Array): Promise<openpgp.Signature
   return openpgp.readSignature({ binarySignature: bytes });
 }
 
-/** Streams the file once into every hash given (bounded memory). */
-async function streamInto(path: string, hashes: Hash[]): Promise<void> {
-  const fh = await open(path, 'r');
-  try {
-    const size = 1024 * 1024;
-    const bufs = [Buffer.allocUnsafe(size), Buffer.allocUnsafe(size)];
-    let which = 0;
-    let pending = fh.read(bufs[0]!, 0, size, null);
-    for (;;) {
-      const { bytesRead } = await pending;
-      if (bytesRead === 0) break;
-      const buf = bufs[which]!;
-      which ^= 1;
-      pending = fh.read(bufs[which]!, 0, size, null);
-      const chunk = bytesRead === size ? buf : buf.subarray(0, bytesRead);
-      for (const h of hashes) h.update(chunk);
-    }
-  } finally {
-    await fh.close();
-  }
-}
-
 type SigPacket = openpgp.SignaturePacket & { hashed?: Promise<Uint8Array> | Uint8Array; salt?: Uint8Array | null };
+
+/** Has openpgp.js check the signature math over a digest computed here (its `hashed` hook); throws if bad. */
+async function verifyPacketDigest(
+  packet: SigPacket,
+  key: openpgp.PublicKey | openpgp.Subkey,
+  digest: Uint8Array,
+  date: Date,
+): Promise<void> {
+  packet.hashed = new Uint8Array(digest);
+  await packet.verify(key.keyPacket, openpgp.enums.signature.binary, undefined as unknown as object, date, true);
+}
 
 /** Verifies one detached signature. Never throws for a bad or unreadable signature: see `valid` and `error`. */
 export async function verifyFile(options: VerifyFileOptions): Promise<VerifyResult> {
@@ -185,7 +175,7 @@ export async function verifyFile(options: VerifyFileOptions): Promise<VerifyResu
   });
   const sha = createHash('sha256');
   try {
-    await streamInto(options.file, [...docHashes, sha]);
+    await hashFileInto(options.file, [...docHashes, sha]);
   } catch (e) {
     return fail(`cannot read ${options.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
@@ -201,7 +191,7 @@ export async function verifyFile(options: VerifyFileOptions): Promise<VerifyResu
     trailer.writeUInt32BE(signatureData.length, 2);
     h.update(signatureData);
     h.update(trailer);
-    packet.hashed = new Uint8Array(h.digest());
+    const digest = h.digest();
     const created = packet.created ?? date;
     let signingKey: openpgp.PublicKey | openpgp.Subkey;
     try {
@@ -222,13 +212,7 @@ export async function verifyFile(options: VerifyFileOptions): Promise<VerifyResu
       return fail(`the signature was made by ${signer} (primary ${primary}), not by the expected ${expected}`);
     }
     try {
-      await packet.verify(
-        signingKey.keyPacket,
-        openpgp.enums.signature.binary,
-        undefined as unknown as object,
-        date,
-        true,
-      );
+      await verifyPacketDigest(packet, signingKey, digest, date);
     } catch (e) {
       return fail(
         `BAD signature: ${(e as Error).message} (the file changed after signing, or the signature is not for it)`,
@@ -296,12 +280,5 @@ export async function verifyDigestSignature(
   if (!packet) throw new Error('no signature packet');
   const created = packet.created ?? new Date();
   const signingKey = await publicKey.getSigningKey(packet.issuerKeyID, created);
-  packet.hashed = new Uint8Array(digest);
-  await packet.verify(
-    signingKey.keyPacket,
-    openpgp.enums.signature.binary,
-    undefined as unknown as object,
-    created,
-    true,
-  );
+  await verifyPacketDigest(packet, signingKey, digest, created);
 }

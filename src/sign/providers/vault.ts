@@ -23,6 +23,7 @@ import {
 } from '../../shared/http.ts';
 import { errorMessage, type RetryOptions, retry } from '../../shared/retry.ts';
 import { decodeJwtPayload, describeClaims, type OidcClaims, publicClaims } from '../oidc.ts';
+import { armor } from '../packet.ts';
 import { type KeyMaterial, type KeyProvider, ProviderError } from './types.ts';
 
 const PROVIDER = 'vault';
@@ -140,37 +141,11 @@ function cleanSegment(s: string): string {
 
 const ARMOR_RE = /-----BEGIN PGP (PRIVATE|PUBLIC) KEY BLOCK-----/;
 
-function crc24(data: Uint8Array): number {
-  let crc = 0xb704ce;
-  for (const byte of data) {
-    crc ^= byte << 16;
-    for (let i = 0; i < 8; i++) {
-      crc <<= 1;
-      if (crc & 0x1000000) crc ^= 0x1864cfb;
-    }
-  }
-  return crc & 0xffffff;
-}
-
 /** First packet tag of binary OpenPGP data, or -1. */
 function firstPacketTag(bytes: Uint8Array): number {
   const b = bytes[0];
   if (b === undefined || (b & 0x80) === 0) return -1;
   return b & 0x40 ? b & 0x3f : (b >> 2) & 0x0f;
-}
-
-function armorSecretKey(bytes: Uint8Array): string {
-  const b64 = Buffer.from(bytes).toString('base64');
-  const lines = b64.match(/.{1,64}/g) ?? [];
-  const crc = Buffer.from([(crc24(bytes) >> 16) & 0xff, (crc24(bytes) >> 8) & 0xff, crc24(bytes) & 0xff]);
-  return [
-    '-----BEGIN PGP PRIVATE KEY BLOCK-----',
-    '',
-    ...lines,
-    `=${crc.toString('base64')}`,
-    '-----END PGP PRIVATE KEY BLOCK-----',
-    '',
-  ].join('\n');
 }
 
 /**
@@ -188,7 +163,7 @@ export function decodeKeyValue(value: string, field = 'private_key'): string {
     const text = bytes.toString('utf8');
     if (ARMOR_RE.test(text)) return `${text.trim().replace(/\r\n/g, '\n')}\n`;
     const tag = firstPacketTag(bytes);
-    if (tag === 5) return armorSecretKey(bytes);
+    if (tag === 5) return armor(bytes, 'PRIVATE KEY BLOCK');
   }
   throw new ProviderError(
     PROVIDER,
