@@ -4,6 +4,7 @@ import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
+import { createHttpClient } from '../shared/http.ts';
 import { loadSigningKey, MAX_KEY_BYTES } from '../sign/key.ts';
 import { writeSignedManifest } from '../sign/manifest.ts';
 import { oidcAvailable, requestIdToken } from '../sign/oidc.ts';
@@ -148,6 +149,7 @@ export async function signCommand(argv: string[], io: CliIO): Promise<number> {
       ...(f['vault-key-field'] ? { keyField: f['vault-key-field'] } : {}),
       ...(f['vault-passphrase-field'] ? { passphraseField: f['vault-passphrase-field'] } : {}),
       ...(f['vault-ca-cert'] ? { caCertPath: resolve(io.cwd, f['vault-ca-cert']) } : {}),
+      http: createHttpClient({ env: io.env }),
       log: (m) => io.stderr.write(`${m}\n`),
     });
     const material = await provider.fetchKey(jwt);
@@ -205,6 +207,10 @@ async function cliJwt(file: string | undefined, envName: string | undefined, aud
       'sign: Vault needs a JWT: pass --jwt-file/--jwt-env, or run in GitHub Actions with `permissions: id-token: write`',
     );
   }
-  const { token } = await requestIdToken({ env: io.env, ...(audience ? { audience } : {}) });
+  const { token } = await requestIdToken({
+    env: io.env,
+    http: createHttpClient({ env: io.env }),
+    ...(audience ? { audience } : {}),
+  });
   return token;
 }
