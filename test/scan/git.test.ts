@@ -396,9 +396,13 @@ describe('diff source on real repositories', () => {
     const zipish = Buffer.concat([Buffer.from('PK\x03\x04\x00\x00'), Buffer.from(`KEY=${fakeKeyId(9)}`)]);
     const head = commit(dir, { 'dist/bundle.zip': zipish, 'img.png': Buffer.from([0x89, 0x50, 0, 0, 1]) });
     const items = await collect((await openGitSource({ root: dir, mode: 'diff', base, head })).items);
+    // Both read whole: the engine opens the archive and skips the image (a NUL byte).
     assert.deepEqual(
       items.map((i) => [i.path, i.commit, i.lineMap]),
-      [['dist/bundle.zip', head, undefined]],
+      [
+        ['dist/bundle.zip', head, undefined],
+        ['img.png', head, undefined],
+      ],
     );
   });
 });
@@ -612,6 +616,25 @@ describe('runScanJob (CLI and action): git modes', () => {
     await assert.rejects(
       runScanJob({ ...common, mode: 'diff' }),
       (e: Error) => e instanceof ModeError && /needs a base/.test(e.message),
+    );
+  });
+});
+
+describe('diff source: nothing hides behind .gitattributes', () => {
+  test('a file marked -diff (binary to git log -p) is still read whole', async () => {
+    const dir = repo();
+    const base = commit(dir, { 'README.md': 'x\n' });
+    const key = fakeKeyId(31);
+    const head = commit(dir, { '.gitattributes': '*.env -diff\n', 'prod.env': `A=1\nAWS_ACCESS_KEY_ID=${key}\n` });
+    const items = await collect((await openGitSource({ root: dir, mode: 'diff', base, head })).items);
+    const env = items.find((i) => i.path === 'prod.env');
+    assert.ok(env, items.map((i) => i.path).join(','));
+    assert.equal(env.lineMap, undefined, 'whole blob: lines are file lines');
+    assert.ok(text(env).includes(key));
+    const r = await scanGit({ root: dir, mode: 'diff', base, head, policy: testPolicy, threads: 1 });
+    assert.deepEqual(
+      r.findings.map((f) => [f.file, f.line, f.commit]),
+      [['prod.env', 2, head]],
     );
   });
 });

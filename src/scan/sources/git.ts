@@ -713,8 +713,6 @@ export interface GitSource {
   finish(findings: Finding[]): Finding[];
 }
 
-const ARCHIVE_RE = /\.(zip|jar|war|ear|whl|nupkg|apk|tar|tgz|tar\.gz|gem)$/i;
-
 /** Opens a git source: resolves (and fetches) up front, so range errors surface before any scanning. */
 export async function openGitSource(opts: GitSourceOptions): Promise<GitSource> {
   const { root } = opts;
@@ -838,7 +836,7 @@ async function* diffItems(
       const a = queue.shift()!;
       if (!scannable(a.mode)) continue;
       if (a.binary) {
-        if (ARCHIVE_RE.test(a.path)) binaries.push(a);
+        binaries.push(a);
         continue;
       }
       stats.items++;
@@ -857,7 +855,7 @@ async function* diffItems(
   for (const a of queue) {
     if (!scannable(a.mode)) continue;
     if (a.binary) {
-      if (ARCHIVE_RE.test(a.path)) binaries.push(a);
+      binaries.push(a);
       continue;
     }
     stats.items++;
@@ -872,7 +870,9 @@ async function* diffItems(
     };
   }
   progress(commits.length);
-  // Archives added in the range are binary to `git log -p`: read them whole.
+  // Files `git log -p` calls binary (archives; a NUL byte; or a `-diff`/`binary` attribute in .gitattributes, which a
+  // commit could add to hide a file): read the blob whole and let the engine decide (it skips real binaries and opens
+  // archives), so nothing added in the range goes unseen.
   if (binaries.length) {
     const byBlob = new Map<string, AddedLines[]>();
     for (const b of binaries) byBlob.set(b.blob, [...(byBlob.get(b.blob) ?? []), b]);
