@@ -11,7 +11,9 @@ import {
   GitError,
   GitRangeError,
   git,
+  mapLine,
   openGitSource,
+  parseHunks,
   parsePatch,
   parseRawLine,
   parseRawLog,
@@ -635,6 +637,32 @@ describe('diff source: nothing hides behind .gitattributes', () => {
     assert.deepEqual(
       r.findings.map((f) => [f.file, f.line, f.commit]),
       [['prod.env', 2, head]],
+    );
+  });
+});
+
+describe('diff findings are located in the head commit', () => {
+  test('mapLine moves a line through later insertions and deletions, and gives up on rewritten lines', () => {
+    const hunks = parseHunks('@@ -0,0 +1,2 @@\n+a\n+b\n@@ -5,2 +7,0 @@\n-x\n-y\n@@ -9 +9,3 @@\n-z\n+1\n+2\n+3\n');
+    assert.deepEqual(hunks[0], { oldStart: 0, oldCount: 0, newStart: 1, newCount: 2 });
+    assert.equal(mapLine(1, hunks), 3);
+    assert.equal(mapLine(5, hunks), undefined);
+    assert.equal(mapLine(8, hunks), 8);
+    assert.equal(mapLine(9, hunks), undefined);
+    assert.equal(mapLine(12, hunks), 14);
+    assert.equal(mapLine(3, []), 3);
+  });
+
+  test('a secret added in the first commit of a PR, with lines inserted above it later, is annotated at its head line', async () => {
+    const dir = repo();
+    const base = commit(dir, { 'README.md': 'x\n' });
+    const key = fakeKeyId(41);
+    const c1 = commit(dir, { 'app.env': `A=1\nAWS_ACCESS_KEY_ID=${key}\n` });
+    const head = commit(dir, { 'app.env': `# header\n# more\n# and more\nA=1\nAWS_ACCESS_KEY_ID=${key}\n` });
+    const r = await scanGit({ root: dir, mode: 'diff', base, head, policy: testPolicy, threads: 1 });
+    assert.deepEqual(
+      r.findings.map((f) => [f.file, f.line, f.endLine, f.commit]),
+      [['app.env', 5, 5, c1]],
     );
   });
 });

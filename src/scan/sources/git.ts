@@ -790,6 +790,83 @@ export function firstOccurrences(findings: Finding[], order: ReadonlyMap<string,
   return findings.filter((f) => keep.has(f));
 }
 
+export interface Hunk {
+  oldStart: number;
+  oldCount: number;
+  newStart: number;
+  newCount: number;
+}
+
+/** Hunk headers of a `-U0` diff of one file. */
+export function parseHunks(diff: Buffer | string): Hunk[] {
+  const out: Hunk[] = [];
+  const text = typeof diff === 'string' ? diff : diff.toString('latin1');
+  for (const m of text.matchAll(/^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/gm)) {
+    out.push({
+      oldStart: Number(m[1]),
+      oldCount: m[2] === undefined ? 1 : Number(m[2]),
+      newStart: Number(m[3]),
+      newCount: m[4] === undefined ? 1 : Number(m[4]),
+    });
+  }
+  return out;
+}
+
+/**
+ * Where line `line` of the old file is in the new one, given the `-U0` hunks between them; undefined when a later
+ * change rewrote or removed it.
+ */
+export function mapLine(line: number, hunks: readonly Hunk[]): number | undefined {
+  let shift = 0;
+  for (const h of hunks) {
+    if (h.oldCount === 0) {
+      // Pure insertion after old line oldStart.
+      if (h.oldStart < line) shift += h.newCount;
+      continue;
+    }
+    const end = h.oldStart + h.oldCount - 1;
+    if (line > end) shift += h.newCount - h.oldCount;
+    else if (line >= h.oldStart) return undefined;
+  }
+  return line + shift;
+}
+
+/**
+ * Diff mode: a finding is located in the commit that added it; annotations and SARIF results are read against the
+ * head commit, so move each line to where it is in head (kept as is when a later commit of the range rewrote it).
+ */
+async function relocateToHead(root: string, head: string, findings: Finding[]): Promise<void> {
+  const groups = new Map<string, Finding[]>();
+  for (const f of findings) {
+    if (!f.commit || f.commit === head || f.file.includes('!')) continue;
+    const key = `${f.commit}\0${f.file}`;
+    groups.set(key, [...(groups.get(key) ?? []), f]);
+  }
+  for (const [key, list] of groups) {
+    const [commit = '', file = ''] = key.split('\0');
+    const r = await git(root, [
+      'diff',
+      '-U0',
+      '--no-color',
+      '--no-ext-diff',
+      '--no-textconv',
+      '--no-renames',
+      commit,
+      head,
+      '--',
+      file,
+    ]);
+    const hunks = parseHunks(r.stdout);
+    for (const f of list) {
+      const moved = mapLine(f.line, hunks);
+      if (moved === undefined) continue;
+      const d = moved - f.line;
+      f.line += d;
+      f.endLine += d;
+    }
+  }
+}
+
 function scannable(mode: string): boolean {
   // Regular and executable files; not submodules (160000), symlinks (120000) or deletions.
   return mode === '100644' || mode === '100755' || mode === '100664';
@@ -1062,9 +1139,11 @@ export async function scanGit(opts: GitScanOptions): Promise<GitScanResult> {
     st.missing > 0 ? `${st.missing} missing objects` : '',
   ].filter(Boolean);
   const summary = progress.finish(extra.join(', ') || undefined);
+  const findings = source.finish(result.findings);
+  if (source.mode === 'diff' && source.range) await relocateToHead(opts.root, source.range.head, findings);
   return {
     ...result,
-    findings: source.finish(result.findings),
+    findings,
     git: {
       mode: source.mode,
       commits: source.commits,
