@@ -206,7 +206,7 @@ describe('pure parsers', () => {
     }
   });
 
-  test('firstOccurrences keeps one finding per secret and file, at the earliest commit', () => {
+  test('firstOccurrences keeps each secret per file at its earliest commit (all its lines there)', () => {
     const f = (commit: string, line: number, fp = 'fp1'): Finding =>
       ({ ruleId: 'r', fingerprint: fp, file: 'a.env', line, commit }) as Finding;
     const order = new Map([
@@ -214,10 +214,11 @@ describe('pure parsers', () => {
       ['c2', 1],
       ['c3', 2],
     ]);
-    const out = firstOccurrences([f('c3', 1), f('c2', 9), f('c3', 2, 'fp2'), f('c2', 3)], order);
+    const out = firstOccurrences([f('c3', 1), f('c2', 9), f('c3', 2, 'fp2'), f('c2', 3), f('c3', 4)], order);
     assert.deepEqual(
       out.map((x) => [x.commit, x.line, x.fingerprint]),
       [
+        ['c2', 9, 'fp1'],
         ['c3', 2, 'fp2'],
         ['c2', 3, 'fp1'],
       ],

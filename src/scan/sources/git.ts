@@ -779,15 +779,16 @@ export async function revList(root: string, revs: string[]): Promise<string[]> {
 
 /** Keeps the first finding per (rule, secret, file), ordered by commit (parents first). */
 export function firstOccurrences(findings: Finding[], order: ReadonlyMap<string, number>): Finding[] {
-  const best = new Map<string, Finding>();
+  // Per (rule, secret, file): the earliest commit wins; every line of it in that commit is kept.
+  const best = new Map<string, number>();
   const rank = (f: Finding): number => (f.commit !== undefined ? (order.get(f.commit) ?? Number.MAX_SAFE_INTEGER) : -1);
+  const keyOf = (f: Finding): string => `${f.ruleId}\0${f.fingerprint}\0${f.file}`;
   for (const f of findings) {
-    const key = `${f.ruleId}\0${f.fingerprint}\0${f.file}`;
+    const key = keyOf(f);
     const prev = best.get(key);
-    if (!prev || rank(f) < rank(prev) || (rank(f) === rank(prev) && f.line < prev.line)) best.set(key, f);
+    if (prev === undefined || rank(f) < prev) best.set(key, rank(f));
   }
-  const keep = new Set(best.values());
-  return findings.filter((f) => keep.has(f));
+  return findings.filter((f) => rank(f) === best.get(keyOf(f)));
 }
 
 export interface Hunk {
