@@ -2,6 +2,7 @@
 // saved: the ephemeral keyring directory and its gpg-agent, and a Vault token that may still be alive. Idempotent;
 // warns instead of failing; copes with a main that never started (no state) or died half-way (SIGKILL, timeout).
 import * as core from '@actions/core';
+import { proxySecrets } from '../shared/http.ts';
 import { cleanupKeyring, type KeyringInfo } from '../sign/keyring.ts';
 import { revokeVaultToken, sessionFromState } from '../sign/providers/vault.ts';
 import { STATE_DONE, STATE_KEYRING, STATE_VAULT } from './sign.ts';
@@ -31,6 +32,7 @@ function parseKeyringState(text: string): KeyringInfo | undefined {
 /** The post step. Never fails the job: problems become warnings. */
 export async function post(): Promise<PostReport> {
   const report: PostReport = { removed: [], warnings: [] };
+  for (const s of proxySecrets()) core.setSecret(s);
   const warn = (m: string) => {
     report.warnings.push(m);
     core.warning(`jit-gpg post: ${m}`);

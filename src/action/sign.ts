@@ -18,6 +18,7 @@ import { existsSync } from 'node:fs';
 import { glob, mkdir, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import * as core from '@actions/core';
+import { proxyFor, proxySecrets, safeProxy } from '../shared/http.ts';
 import { type InputSource, inputs } from './inputs.ts';
 import { loadSigningKey, normalizeFingerprint, type SigningKey } from '../sign/key.ts';
 import {
@@ -354,6 +355,7 @@ function onCancel(cleanup: () => Promise<void>): () => void {
 
 /** The main step. Never throws: failures end in core.setFailed("jit-gpg: …"). */
 export async function run(): Promise<void> {
+  for (const s of proxySecrets()) core.setSecret(s);
   let liveKeyring: KeyringInfo | undefined;
   let liveMaterial: KeyMaterial | undefined;
   const removeHandlers = onCancel(async () => {
@@ -413,6 +415,8 @@ async function runMain(live: Live): Promise<void> {
       ttl = i.ttl;
       audit.lifetime.ttl = ttl;
       core.info(`Key service: vault ${i.vaultUrl} role "${i.vaultRole}" secret ${i.vaultSecret}`);
+      const proxy = proxyFor(i.vaultUrl);
+      if (proxy) core.info(`Vault requests go through the proxy ${safeProxy(proxy)} (see NO_PROXY to bypass it)`);
       core.info(`Key lifetime (ttl): ${i.ttl} s`);
       if (i.run) {
         // `run` needs GnuPG on the runner: find out now, before any token is requested

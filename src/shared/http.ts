@@ -241,6 +241,29 @@ function parseProxyUrl(value: string, variable: string): URL {
   return proxy;
 }
 
+/** The passwords in the proxy variables (as written and decoded), for a runner to mask before anything prints. */
+export function proxySecrets(env: ProxyEnv = process.env): string[] {
+  const out = new Set<string>();
+  for (const name of ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY']) {
+    const value = (env[name] ?? '').trim();
+    if (!value) continue;
+    let u: URL;
+    try {
+      u = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
+    } catch {
+      continue;
+    }
+    if (!u.password) continue;
+    out.add(u.password);
+    try {
+      out.add(decodeURIComponent(u.password));
+    } catch {
+      // not percent-encoded
+    }
+  }
+  return [...out];
+}
+
 /** What messages may show of a proxy: scheme, host and port (never its credentials). */
 export function safeProxy(proxy: URL): string {
   return proxy.origin;

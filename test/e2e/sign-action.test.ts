@@ -21,6 +21,7 @@ import {
 import { commonDir, displayPath, errorText, maskSecret, readInputs, resolveFiles } from '../../src/action/sign.ts';
 import { processesUsingHome } from '../../src/sign/keyring.ts';
 import { type OidcIssuer, startOidcIssuer } from './services/oidc-issuer.ts';
+import { startProxy, withCredentials } from './services/proxy.ts';
 import { githubVaultOptions, startVaultStandIn, type VaultStandIn } from './services/vault.ts';
 
 const keysDir = join(import.meta.dirname, '..', 'fixtures', 'keys');
@@ -375,6 +376,43 @@ describe('sign action (dist through the runner harness)', {
     assert.equal(r.main.exitCode, 0, r.main.log);
     assert.match(r.main.log, /attempt 1 of \d+ failed/);
     assert.match(r.main.log, /attempt 2 of \d+ failed/);
+  });
+
+  it('behind a proxy: the OIDC and Vault requests go through HTTP_PROXY with its credentials, which stay masked', async () => {
+    const password = 'proxy-pass-for-e2e-7f3a';
+    const proxy = await startProxy({ user: 'runner', password });
+    try {
+      const proxyUrl = withCredentials(proxy.url, 'runner', password);
+      // host names only the proxy resolves: a request that bypassed it could not succeed
+      const vaultUrl = new URL(vault.url);
+      vaultUrl.hostname = 'vault.proxy.test';
+      const oidcUrl = new URL(issuer.requestUrl);
+      oidcUrl.hostname = 'oidc.proxy.test';
+      const r = await runSign({
+        job: newJob(),
+        inputs: baseInputs({ files: 'dist/*', 'vault-url': vaultUrl.origin }),
+        oidc: { requestUrl: oidcUrl.href, requestToken: issuer.requestToken },
+        env: { HTTP_PROXY: proxyUrl, HTTPS_PROXY: proxyUrl, NO_PROXY: 'github.com,.internal.example' },
+        secrets: [...allSecrets(), password],
+        timeoutMs: 90_000,
+      });
+      assertNoLeaks(r.main, r.post);
+      for (const step of [r.main, r.post]) assert.deepEqual(findLeaks(step!.log, [password]), []);
+      assert.equal(r.main.exitCode, 0, r.main.log);
+      assert.match(r.main.log, new RegExp(`Vault requests go through the proxy ${proxy.url.replace(/\./g, '\\.')} `));
+      const paths = proxy.forwarded.map((u) => new URL(u)).map((u) => `${u.hostname} ${u.pathname}`);
+      assert.deepEqual(paths, [
+        'oidc.proxy.test /token',
+        'vault.proxy.test /v1/auth/jwt/login',
+        'vault.proxy.test /v1/secret/data/release/gpg',
+        'vault.proxy.test /v1/auth/token/revoke-self',
+      ]);
+      const basic = `Basic ${Buffer.from(`runner:${password}`).toString('base64')}`;
+      assert.ok(proxy.auths.every((a) => a === basic));
+      assert.equal(r.post?.exitCode, 0, r.post?.log);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('wrong passphrase: a clear error that prints nothing secret', async () => {

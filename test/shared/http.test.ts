@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
-import net, { type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -11,6 +11,7 @@ import {
   httpRequest,
   isTransientStatus,
   proxyFor,
+  proxySecrets,
   retryAfterMs,
   safeUrl,
   shouldProxy,
@@ -18,6 +19,7 @@ import {
 import { requestIdToken } from '../../src/sign/oidc.ts';
 import { createVaultProvider } from '../../src/sign/providers/vault.ts';
 import { type OidcIssuer, startOidcIssuer } from '../e2e/services/oidc-issuer.ts';
+import { startProxy, type TestProxy, withCredentials } from '../e2e/services/proxy.ts';
 import { generateTlsFixture, hasOpenssl, startVaultStandIn, type VaultStandIn } from '../e2e/services/vault.ts';
 
 let server: http.Server;
@@ -211,6 +213,15 @@ describe('shouldProxy (pure)', () => {
     assert.equal(on('github.com', 'https://vault.example.com'), true);
   });
 
+  it('proxySecrets: the passwords of every proxy variable, as written and decoded, for masking', () => {
+    assert.deepEqual(proxySecrets({}), []);
+    assert.deepEqual(proxySecrets({ HTTPS_PROXY: 'http://user@proxy:3128', HTTP_PROXY: 'proxy:3128' }), []);
+    assert.deepEqual(
+      proxySecrets({ https_proxy: 'http://u:p%40ss%20word@proxy:3128', HTTP_PROXY: 'user:plain-pw@proxy:8080' }),
+      ['p%40ss%20word', 'p@ss word', 'plain-pw'],
+    );
+  });
+
   it('an unsupported proxy scheme is reported by the request, without credentials', async () => {
     const env = { HTTPS_PROXY: 'socks5://user:hunter2pw@proxy.corp:1080' };
     assert.equal(shouldProxy('https://vault.example.com', env), true);
@@ -222,103 +233,6 @@ describe('shouldProxy (pure)', () => {
     });
   });
 });
-
-interface TestProxy {
-  url: string;
-  /** CONNECT targets (host:port), one per tunnel opened. */
-  tunnels: string[];
-  /** Absolute URIs of plain-HTTP requests forwarded. */
-  forwarded: string[];
-  /** Proxy-Authorization headers seen (null when absent). */
-  auths: (string | null)[];
-  close(): Promise<void>;
-}
-
-/** A tiny forward proxy on 127.0.0.1: CONNECT tunnels and absolute-URI requests, every host mapped to 127.0.0.1. */
-async function startProxy(credentials?: { user: string; password: string }): Promise<TestProxy> {
-  const expected = credentials
-    ? `Basic ${Buffer.from(`${credentials.user}:${credentials.password}`).toString('base64')}`
-    : undefined;
-  const tunnels: string[] = [];
-  const forwarded: string[] = [];
-  const auths: (string | null)[] = [];
-  const sockets = new Set<net.Socket>();
-  const allowed = (req: http.IncomingMessage) => {
-    const got = req.headers['proxy-authorization'] ?? null;
-    auths.push(got);
-    return expected === undefined || got === expected;
-  };
-  const server = http.createServer((req, res) => {
-    if (!allowed(req)) {
-      res.writeHead(407, { 'proxy-authenticate': 'Basic realm="test"' });
-      res.end();
-      return;
-    }
-    const target = new URL(req.url ?? '');
-    forwarded.push(target.href);
-    const headers = { ...req.headers };
-    delete headers['proxy-authorization'];
-    const up = http.request(
-      {
-        host: '127.0.0.1',
-        port: Number(target.port || 80),
-        method: req.method,
-        path: target.pathname + target.search,
-        headers,
-      },
-      (upRes) => {
-        res.writeHead(upRes.statusCode ?? 502, upRes.headers);
-        upRes.pipe(res);
-      },
-    );
-    up.on('error', () => {
-      res.writeHead(502);
-      res.end();
-    });
-    req.pipe(up);
-  });
-  server.on('connection', (s: net.Socket) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  server.on('connect', (req: http.IncomingMessage, client: net.Socket, head: Buffer) => {
-    if (!allowed(req)) {
-      client.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="test"\r\n\r\n');
-      return;
-    }
-    tunnels.push(req.url ?? '');
-    const port = Number(/:(\d+)$/.exec(req.url ?? '')?.[1] ?? 443);
-    const up = net.connect(port, '127.0.0.1', () => {
-      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-      if (head.length) up.write(head);
-      up.pipe(client);
-      client.pipe(up);
-    });
-    sockets.add(up);
-    up.on('close', () => sockets.delete(up));
-    up.on('error', () => client.destroy());
-    client.on('error', () => up.destroy());
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    tunnels,
-    forwarded,
-    auths,
-    close: async () => {
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((r) => server.close(() => r()));
-    },
-  };
-}
-
-/** `http://user:pass@127.0.0.1:PORT` (credentials percent-encoded as users write them). */
-function withCredentials(proxyUrl: string, user: string, password: string): string {
-  const u = new URL(proxyUrl);
-  u.username = encodeURIComponent(user);
-  u.password = encodeURIComponent(password);
-  return u.href;
-}
 
 describe('through a proxy', () => {
   const USER = 'ci-runner';
