@@ -166,8 +166,9 @@ async function main(): Promise<void> {
     `corpus: ${PACKAGES.join(' ')} → ${files.length} files, ${(totalBytes / MiB).toFixed(1)} MiB; ` +
       `${builtinRules.length} rules, ${keywords.length} keywords; ${availableParallelism()} cores; ${runs} run(s) each`,
   );
-  // Warm the page cache so every tool reads from memory.
-  spawnSync('sh', ['-c', `find "${corpus}" -type f -exec cat {} + > /dev/null`]);
+  // Warm the page cache before every timed run, so every tool reads from memory (some machines reclaim cache
+  // proactively between runs).
+  const warm = () => spawnSync('sh', ['-c', `find "${corpus}" -type f -exec cat {} + > /dev/null`]);
 
   const node = process.execPath;
   const self = fileURLToPath(import.meta.url);
@@ -179,6 +180,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < runs; i++) {
       const argv = [self, '--child', '--root', corpus, '--threads', String(t), '--prefilter', prefilter];
       if (match) argv.push('--match-only');
+      warm();
       const r = timed(node, argv);
       if (r.status !== 0) throw new Error(`${label}: child failed (${r.status})`);
       const res = JSON.parse(r.stdout.trim().split('\n').pop()!) as ChildResult;
@@ -213,6 +215,7 @@ async function main(): Promise<void> {
       let rss = 0;
       let count = 0;
       for (let i = 0; i < runs; i++) {
+        warm();
         const r = timed('rg', ['-c', '-i', '-F', '--no-ignore', '--hidden', '-j', String(j), '-f', kwFile, corpus]);
         secs.push(r.seconds);
         cpus.push(r.cpu);
@@ -255,6 +258,7 @@ async function main(): Promise<void> {
       let findings = 0;
       for (let i = 0; i < sample.length && secs < budget; i += 10) {
         const batch = sample.slice(i, i + 10);
+        for (const f of batch) readFileSync(f.path);
         const r = timed(
           node,
           [bin, '--secretlintrc', rc, '--format', 'json', ...batch.map((f) => f.path)],

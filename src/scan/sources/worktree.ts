@@ -2,6 +2,7 @@
 // .gitignore respected), a directory walk otherwise. Symlinks are never followed (a link's target is scanned on its
 // own when it is inside the tree, and never when it points out of it); unreadable entries are warnings.
 import { spawn } from 'node:child_process';
+import type { Dirent } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ScanItem } from './types.ts';
@@ -70,15 +71,26 @@ async function fileItem(root: string, path: string, onWarning?: (m: string) => v
 /** Every regular file under root, in sorted order per directory, without following symlinks. */
 export async function* walkFiles(root: string, opts: WorktreeOptions = {}): AsyncGenerator<ScanItem> {
   const stack: string[] = [''];
+  // The next few directories on the stack are listed ahead, so the walk does not wait on one readdir at a time.
+  const ahead = new Map<string, Promise<Dirent[] | NodeJS.ErrnoException>>();
+  const list = (dir: string) => {
+    let p = ahead.get(dir);
+    if (!p) {
+      p = readdir(join(root, dir), { withFileTypes: true }).catch((e: NodeJS.ErrnoException) => e);
+      ahead.set(dir, p);
+    }
+    return p;
+  };
   while (stack.length > 0) {
     const dir = stack.pop()!;
-    let entries: import('node:fs').Dirent[];
-    try {
-      entries = await readdir(join(root, dir), { withFileTypes: true });
-    } catch (e) {
-      opts.onWarning?.(`${dir || '.'}: cannot list directory (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    for (let k = stack.length - 1; k >= Math.max(0, stack.length - 8); k--) list(stack[k]!);
+    const listed = await list(dir);
+    ahead.delete(dir);
+    if (!Array.isArray(listed)) {
+      opts.onWarning?.(`${dir || '.'}: cannot list directory (${listed.code ?? 'error'})`);
       continue;
     }
+    const entries = listed;
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const subdirs: string[] = [];
     const files: string[] = [];
