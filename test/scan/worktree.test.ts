@@ -85,6 +85,26 @@ describe('worktree source', () => {
     );
   });
 
+  it('reports a file that vanished between listing and reading as a warning naming it', async () => {
+    const root = join(base, 'vanish');
+    mkdirSync(root);
+    writeFileSync(join(root, 'a.txt'), `${tok()}\n`);
+    writeFileSync(join(root, 'b.txt'), `${tok()}\n`);
+    async function* listedThenDeleted() {
+      for await (const it of worktreeItems(root)) {
+        if (it.path === 'a.txt') rmSync(join(root, 'a.txt'));
+        yield it;
+      }
+    }
+    const r = await scan({ root, items: listedThenDeleted(), policy: policy() });
+    assert.deepEqual(r.warnings, ['a.txt: cannot read (ENOENT)']);
+    assert.equal(r.stats.unreadable, 1);
+    assert.deepEqual(
+      r.findings.map((f) => f.file),
+      ['b.txt'],
+    );
+  });
+
   it('reports an unreadable file as a warning and carries on', async (t) => {
     if (process.getuid?.() === 0) return t.skip('root reads everything');
     const root = join(base, 'repo');

@@ -4,6 +4,10 @@
 export interface ScanItem {
   /** Relative to the scan root, `/` separators; `-` for stdin. */
   path: string;
+  /**
+   * `file`: the engine (a worker) reads it. `bytes`: scan() may transfer `data`'s memory to a worker when the Buffer
+   * owns its whole ArrayBuffer, which leaves it empty here: a source must not use `data` after yielding the item.
+   */
   source: { kind: 'file'; absPath: string; size: number } | { kind: 'bytes'; data: Buffer };
   /** When data is a concatenation of selected lines (git diff added lines): lineMap[i] = 1-based file line of data line i. */
   lineMap?: Uint32Array;
