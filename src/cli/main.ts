@@ -1,7 +1,8 @@
 // `jit-gpg <command>`: dispatch only. Each command lives in its own module and returns its exit code.
 import { type CliIO, EXIT, UsageError } from './io.ts';
 
-export const VERSION = '0.1.0';
+export { VERSION } from '../shared/version.ts';
+import { VERSION } from '../shared/version.ts';
 
 export const USAGE = `jit-gpg ${VERSION}: just-in-time GPG signing and secret scanning
 

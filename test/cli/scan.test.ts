@@ -10,7 +10,7 @@ import { after, describe, test } from 'node:test';
 import { Ajv } from 'ajv';
 import addFormatsPlugin from 'ajv-formats';
 import { runCli } from '../../src/cli/main.ts';
-import { failing, selectSource } from '../../src/cli/scan.ts';
+import { failing, selectSource } from '../../src/scan/job.ts';
 import { builtinRules } from '../../src/scan/rules/index.ts';
 
 type AddFormats = (ajv: Ajv) => Ajv;

@@ -567,7 +567,7 @@ describe('scanGit: sources through the real engine', () => {
 
 describe('runScanJob (CLI and action): git modes', () => {
   test('diff, history, auto from a pull_request event, an empty push, and an unresolvable base (usage error)', async () => {
-    const { runScanJob, ModeError } = await import('../../src/cli/scan.ts');
+    const { runScanJob, ModeError } = await import('../../src/scan/job.ts');
     const dir = repo();
     const base = commit(dir, { 'README.md': 'hello\n' });
     const key = fakeKeyId(21);

@@ -151,7 +151,7 @@ test('through runScanJob: a .gitleaks.toml custom rule finds its token, its allo
   const { mkdtempSync, mkdirSync, rmSync, writeFileSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   const { join } = await import('node:path');
-  const { runScanJob } = await import('../../src/cli/scan.ts');
+  const { runScanJob } = await import('../../src/scan/job.ts');
   const dir = mkdtempSync(join(tmpdir(), 'jit-gpg-gitleaks-'));
   try {
     const token = ['acme', 'live', 'Zq8mR2kL9xW4vB7nT3yH6pJd'].join('_');

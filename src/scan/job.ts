@@ -1,0 +1,243 @@
+// One scan, from options to result: config → policy → source (work tree, stdin, a file, or git) → engine →
+// baseline. The CLI (`jit-gpg scan`) and the scan action both call `runScanJob`, so they cannot drift apart.
+import { statSync } from 'node:fs';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { applyBaseline, type Baseline, loadBaseline } from './baseline.ts';
+import { loadConfig } from './config.ts';
+import { findGitleaksConfig, type GitleaksImport, loadGitleaksConfig, mergeGitleaks } from './gitleaks.ts';
+import { scan } from './index.ts';
+import type { ScanPolicy } from './policy.ts';
+import type { StaleEntry } from './report/json.ts';
+import { planScan, readEvent, type ScanPlan } from './sources/event.ts';
+import { GitRangeError, type GitScanResult, scanGit } from './sources/git.ts';
+import type { ScanItem } from './sources/types.ts';
+import type { FailOn, Finding, ScanMode, ScanResult } from './types.ts';
+
+export const SCAN_MODES: readonly ScanMode[] = ['auto', 'worktree', 'diff', 'history'];
+export const FAIL_ON: readonly FailOn[] = ['any', 'validated', 'none'];
+
+/** A mode that this build cannot run (yet), or a mode that needs options it did not get. */
+export class ModeError extends Error {
+  override name = 'ModeError';
+}
+
+/** What a scan should read: the work tree, stdin, a single file, or (later) git history. */
+export type SourcePlan =
+  | { kind: 'worktree' }
+  | { kind: 'stdin'; stream: NodeJS.ReadableStream }
+  | { kind: 'items'; describe: string; items: () => AsyncIterable<ScanItem> }
+  // [git-sources engineer] diff, history, and auto on pull_request/push/merge_group events (sources/event.ts).
+  | { kind: 'git'; plan: ScanPlan };
+
+export interface ScanJobOptions {
+  /** Absolute directory paths in findings are relative to. */
+  root: string;
+  /** The file to scan when PATH names a single file (relative to root). */
+  file?: string;
+  stdin?: NodeJS.ReadableStream;
+  mode: ScanMode;
+  base?: string;
+  head?: string;
+  /** Explicit config file: must exist. */
+  configPath?: string;
+  /** Where to look for `.jit-gpg.toml` otherwise, in order. */
+  configSearch: string[];
+  /** Resolves relative config/baseline paths; names files in errors. */
+  cwd: string;
+  baselinePath?: string;
+  maxFileSize?: number;
+  threads?: number;
+  env: NodeJS.ProcessEnv;
+  onWarning: (message: string) => void;
+  onProgress?: (p: { items: number; bytes: number }) => void;
+  /** [git-sources engineer] Notices (what auto mode chose, fetches in shallow clones) and git progress lines. */
+  onNotice?: (message: string) => void;
+  /** [git-sources engineer] Commits a restored cache vouches for (the action's @actions/cache adapter). */
+  restoreGitCache?: (
+    mode: 'diff' | 'history',
+    policy: ScanPolicy,
+    configFile: string | undefined,
+  ) => Promise<Set<string> | undefined>;
+}
+
+export interface ScanJob {
+  /** The scan result with `findings` after the baseline and `staleBaseline` filled in. */
+  result: ScanResult;
+  /** Findings the baseline accepted. */
+  accepted: Finding[];
+  stale: StaleEntry[];
+  policy: ScanPolicy;
+  configFile?: string;
+  baseline?: Baseline;
+  /** What was scanned, in words (for logs). */
+  source: string;
+  /** [git-sources engineer] Git modes: commits in scope (what a clean scan lets the cache vouch for), stats. */
+  git?: GitScanResult['git'];
+}
+
+/**
+ * The one place where `mode` is interpreted. Git sources slot in here: `diff` and `history` (and `auto` on
+ * pull_request/push events) will return `{ kind: 'items', … }` from the git source.
+ */
+export function selectSource(
+  opts: Pick<ScanJobOptions, 'mode' | 'stdin' | 'file' | 'root' | 'env' | 'base' | 'head'>,
+): SourcePlan {
+  if (opts.stdin) return { kind: 'stdin', stream: opts.stdin };
+  if (opts.file) {
+    const abs = resolve(opts.root, opts.file);
+    const size = statSync(abs).size;
+    const path = opts.file;
+    return {
+      kind: 'items',
+      describe: `file ${path}`,
+      items: async function* () {
+        yield { path, source: { kind: 'file', absPath: abs, size } };
+      },
+    };
+  }
+  switch (opts.mode) {
+    case 'worktree':
+      return { kind: 'worktree' };
+    case 'auto': {
+      // [git-sources engineer] auto: pull_request → the PR's commits, push → the pushed commits (a new branch: those
+      // not on the default branch), merge_group → its commits; other events (and no event) scan the work tree.
+      let plan: ScanPlan;
+      try {
+        plan = planScan(readEvent(opts.env));
+      } catch (e) {
+        throw new ModeError((e as Error).message);
+      }
+      return plan.mode === 'worktree' ? { kind: 'worktree' } : { kind: 'git', plan };
+    }
+    case 'diff':
+      if (!opts.base)
+        throw new ModeError('mode diff needs a base revision (--base, input `base`); head defaults to HEAD');
+      return { kind: 'git', plan: { mode: 'diff', base: opts.base, head: opts.head ?? 'HEAD' } };
+    case 'history':
+      return { kind: 'git', plan: { mode: 'history', ...(opts.head ? { head: opts.head } : {}) } };
+    default:
+      throw new ModeError(`unknown mode "${String(opts.mode)}"; expected one of ${SCAN_MODES.join(', ')}`);
+  }
+}
+
+export async function runScanJob(opts: ScanJobOptions): Promise<ScanJob> {
+  const plan = selectSource(opts);
+  if (plan.kind === 'worktree' && (opts.base || opts.head) && opts.mode !== 'diff') {
+    opts.onWarning(`base/head are only used by mode diff; mode ${opts.mode} scans the work tree and ignores them`);
+  }
+  const { policy: ownPolicy, path: configFile } = await loadConfig({
+    path: opts.configPath,
+    cwd: opts.cwd,
+    searchDirs: opts.configSearch,
+  });
+  // [git-sources engineer] Migration: an existing .gitleaks.toml at the root adds its custom rules and allowlists;
+  // what it cannot honour is a warning naming the field. Errors in it are config errors (exit 2).
+  let policy = ownPolicy;
+  let gitleaks: GitleaksImport | undefined;
+  const gitleaksFile = opts.stdin ? undefined : findGitleaksConfig(opts.root);
+  if (gitleaksFile) {
+    gitleaks = loadGitleaksConfig(gitleaksFile);
+    policy = mergeGitleaks(policy, gitleaks);
+    for (const w of gitleaks.warnings) opts.onWarning(w);
+    const s = gitleaks.summary;
+    opts.onNotice?.(
+      `.gitleaks.toml: ${s.rules} custom rules, ${s.allowPaths} allowed paths, ${s.allowRegexes} allow regexes, ${s.stopwords} stopwords, ${s.commits} allowed commits`,
+    );
+  }
+  if (opts.maxFileSize !== undefined) policy.maxFileSize = opts.maxFileSize;
+  // The config file's own rule examples are fake secrets by definition: don't report the file that defines them.
+  if (configFile) {
+    const rel = relative(opts.root, configFile);
+    if (rel && !rel.startsWith('..') && !isAbsolute(rel)) policy.ignorePaths.push(rel.split(sep).join('/'));
+  }
+  const baseline = opts.baselinePath ? await loadBaseline(resolve(opts.cwd, opts.baselinePath)) : undefined;
+
+  let raw: ScanResult;
+  let git: GitScanResult['git'] | undefined;
+  let gitSource: string | undefined;
+  if (plan.kind === 'git') {
+    ({ result: raw, git, source: gitSource } = await runGitPlan(plan.plan, opts, policy, configFile));
+  } else {
+    raw = await scan({
+      root: opts.root,
+      policy,
+      threads: opts.threads,
+      onWarning: opts.onWarning,
+      onProgress: opts.onProgress,
+      ...(plan.kind === 'stdin' ? { stdin: plan.stream } : {}),
+      ...(plan.kind === 'items' ? { items: plan.items() } : {}),
+    });
+  }
+  if (gitleaks) raw.findings = gitleaks.filterFindings(raw.findings); // [git-sources engineer] paths/commits allowlists
+  const outcome = applyBaseline(raw.findings, baseline);
+  const result: ScanResult = {
+    ...raw,
+    findings: outcome.findings,
+    staleBaseline: outcome.stale.map((s) => s.fingerprint),
+  };
+  const source =
+    gitSource ?? (plan.kind === 'stdin' ? 'stdin' : plan.kind === 'items' ? plan.describe : `work tree ${opts.root}`);
+  const job: ScanJob = { result, accepted: outcome.accepted, stale: outcome.stale, policy, source };
+  if (git) job.git = git;
+  if (configFile) job.configFile = configFile;
+  if (baseline) job.baseline = baseline;
+  return job;
+}
+
+/**
+ * [git-sources engineer] Runs a git plan: nothing (an empty range: a clean no-op with a notice), or the diff/history
+ * source through scanGit (findings once per secret at the commit that introduced it). A range git cannot resolve is
+ * a ModeError (CLI exit 2; the action names the `mode` input) carrying git's reason and what to change.
+ */
+async function runGitPlan(
+  p: ScanPlan,
+  opts: ScanJobOptions,
+  policy: ScanPolicy,
+  configFile: string | undefined,
+): Promise<{ result: ScanResult; git?: GitScanResult['git']; source: string }> {
+  if (p.notice) opts.onNotice?.(p.notice);
+  if (p.mode !== 'diff' && p.mode !== 'history') {
+    const stats = {
+      files: 0,
+      bytes: 0,
+      skippedBinary: 0,
+      skippedLarge: 0,
+      unreadable: 0,
+      durationMs: 0,
+      engine: 'none',
+    };
+    return { result: { findings: [], stats, warnings: [], staleBaseline: [] }, source: p.notice ?? 'nothing to scan' };
+  }
+  const skipCommits = opts.restoreGitCache ? await opts.restoreGitCache(p.mode, policy, configFile) : undefined;
+  try {
+    const { git, ...result } = await scanGit({
+      root: opts.root,
+      mode: p.mode,
+      base: p.base,
+      head: p.head,
+      exclude: p.exclude,
+      fallbackExclude: p.fallbackExclude,
+      policy,
+      threads: opts.threads,
+      skipCommits,
+      onWarning: opts.onWarning,
+      onNotice: opts.onNotice,
+      onProgressLine: opts.onNotice,
+    });
+    const range =
+      p.mode === 'history'
+        ? 'history'
+        : `commits ${p.base ? `${p.base.slice(0, 12)}..` : ''}${(p.head ?? 'HEAD').slice(0, 12)}`;
+    return { result, git, source: `${range} (${git.stats.commits} commits) of ${opts.root}` };
+  } catch (e) {
+    if (e instanceof GitRangeError) throw new ModeError(e.message);
+    throw e;
+  }
+}
+
+/** The findings that fail the run per `fail-on`. */
+export function failing(findings: readonly Finding[], failOn: FailOn): Finding[] {
+  if (failOn === 'none') return [];
+  if (failOn === 'validated') return findings.filter((f) => f.validated);
+  return [...findings];
+}
