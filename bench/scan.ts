@@ -14,8 +14,9 @@
 //                 extrapolated to the corpus and labelled as such (it is far too slow for the whole corpus)
 // MiB/s are corpus bytes (all files) over wall time, so every row divides the same number; MiB/CPU-s divides them by
 // user + system CPU time (all threads), which other load on a shared machine disturbs much less than wall time.
+// The scanner runs bundled with esbuild as dist/ is (.bench/build), or from the TypeScript sources (--from-source).
 // Options: --runs N (median of N, default 3), --threads N, --secretlint-budget SECONDS (default 120),
-// --no-secretlint, --rebuild, --prefilter keywords|set.
+// --no-secretlint, --rebuild, --prefilter keywords|set, --from-source.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -164,14 +165,39 @@ async function main(): Promise<void> {
   writeFileSync(kwFile, `${keywords.join('\n')}\n`);
   console.log(
     `corpus: ${PACKAGES.join(' ')} → ${files.length} files, ${(totalBytes / MiB).toFixed(1)} MiB; ` +
-      `${builtinRules.length} rules, ${keywords.length} keywords; ${availableParallelism()} cores; ${runs} run(s) each`,
+      `${builtinRules.length} rules, ${keywords.length} keywords; ${availableParallelism()} cores; ${runs} run(s) each; ` +
+      `scanner ${flag('--from-source') ? 'from sources' : 'bundled'}`,
   );
   // Warm the page cache before every timed run, so every tool reads from memory (some machines reclaim cache
   // proactively between runs).
   const warm = () => spawnSync('sh', ['-c', `find "${corpus}" -type f -exec cat {} + > /dev/null`]);
 
   const node = process.execPath;
-  const self = fileURLToPath(import.meta.url);
+  // The scanner runs as users run it: bundled like dist/ (one ESM file per entry, the worker beside it as
+  // scan/worker.js), unless --from-source (Node type-stripping every module at each start: slower start-up).
+  let self = fileURLToPath(import.meta.url);
+  if (!flag('--from-source')) {
+    const out = join(BENCH, 'build');
+    const { build } = await import('esbuild');
+    await build({
+      absWorkingDir: ROOT,
+      entryPoints: [
+        { out: 'scan-bench', in: 'bench/scan.ts' },
+        { out: 'scan/worker', in: 'src/scan/worker.ts' },
+      ],
+      outdir: out,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      external: ['re2', 'esbuild'],
+      logLevel: 'warning',
+      banner: {
+        js: "import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);",
+      },
+    });
+    self = join(out, 'scan-bench.js');
+  }
   const rows: Row[] = [];
   const jit = (label: string, t: number, match: boolean) => {
     const results: ChildResult[] = [];
