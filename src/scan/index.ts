@@ -246,22 +246,27 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
 
   const source =
     opts.items ?? (opts.stdin ? undefined : worktreeItems(opts.root, { onWarning: warn, ignore, ignoreDir }));
-  if (source) {
-    // Archives are replaced by the files inside them (archive.ts: depth, entry, size and ratio limits, warnings on
-    // bombs). Encoded segments are decoded by the engine, in the workers, on the bytes it already read.
-    const expanded = opts.archives === false ? source : expandArchives(source, { onWarning: warn });
-    for await (const item of expanded) if (accept(item)) await dispatch(item);
-  }
-  // Whatever was held back (a small input) runs inline.
-  if (!pool) {
-    poolFailed = true;
-    for (const it of held.splice(0)) scanInline(it);
-  }
-  if (poolStarting) await poolStarting;
-  if (pool) {
-    await flushBatch();
-    await Promise.all([...running]);
-    await pool.close();
+  try {
+    if (source) {
+      // Archives are replaced by the files inside them (archive.ts: depth, entry, size and ratio limits, warnings on
+      // bombs). Encoded segments are decoded by the engine, in the workers, on the bytes it already read.
+      const expanded = opts.archives === false ? source : expandArchives(source, { onWarning: warn });
+      for await (const item of expanded) if (accept(item)) await dispatch(item);
+    }
+    // Whatever was held back (a small input) runs inline.
+    if (!pool) {
+      poolFailed = true;
+      for (const it of held.splice(0)) scanInline(it);
+    }
+    if (poolStarting) await poolStarting;
+    if (pool) {
+      await flushBatch();
+      await Promise.all([...running]);
+    }
+  } finally {
+    // Also when a source fails midway: no worker outlives the scan.
+    if (poolStarting) await poolStarting.catch(() => {});
+    await (pool as ScanPool | undefined)?.close();
   }
 
   if (opts.stdin) {

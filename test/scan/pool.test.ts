@@ -124,6 +124,17 @@ describe('worker pool', () => {
     assert.deepEqual(r.warnings, ['scan worker script not found; scanning in one thread']);
   });
 
+  it('a source that fails midway rejects the scan and leaves no worker behind', async () => {
+    async function* failing(): AsyncGenerator<ScanItem> {
+      yield* gen(items(40));
+      throw new Error('git died');
+    }
+    await assert.rejects(
+      scan({ root: tmp, items: failing(), policy: policy(), threads: 2, inlineBelow: { items: 1, bytes: 1 } }),
+      /git died/,
+    );
+  });
+
   it('a worker that dies turns its batch into warnings naming the files, never a crash', async () => {
     const script = join(tmp, 'crash-worker.mjs');
     writeFileSync(
