@@ -6,6 +6,7 @@
 // Side by side, in one run, each in its own process (peak RSS by /usr/bin/time when present):
 //   jit-gpg       scan() with the built-in rules and default options (archives expanded, encoded segments decoded),
 //                 default threads and 1 thread
+//   jit-gpg no archives   the same without opening archives (decoding on): what archives cost
 //   jit-gpg match the same with archives and decoding off: keyword prefilter + RE2 + filters only (what rg and
 //                 secretlint do)
 //   rg            `rg -c -i -F -f keywords.txt` with the same keyword set, -j1 and -j2: the near-physical floor of
@@ -57,6 +58,7 @@ interface ChildResult {
 if (flag('--child')) {
   const threads = Number(opt('--threads', '0')) || undefined;
   const match = flag('--match-only');
+  const noArchives = match || flag('--no-archives');
   const prefilter = opt('--prefilter', 'keywords') as PrefilterMode;
   const root = opt('--root', CORPUS);
   const policy = { ...defaultPolicy(), ignorePaths: [] }; // the corpus is node_modules: ignore nothing
@@ -66,7 +68,7 @@ if (flag('--child')) {
     items: walkFiles(root),
     policy,
     threads,
-    archives: !match,
+    archives: !noArchives,
     decode: !match,
     engine: { prefilter },
   });
@@ -199,13 +201,13 @@ async function main(): Promise<void> {
     self = join(out, 'scan-bench.js');
   }
   const rows: Row[] = [];
-  const jit = (label: string, t: number, match: boolean) => {
+  const jit = (label: string, t: number, mode: '' | '--no-archives' | '--match-only') => {
     const results: ChildResult[] = [];
     const rss: number[] = [];
     const cpu: number[] = [];
     for (let i = 0; i < runs; i++) {
       const argv = [self, '--child', '--root', corpus, '--threads', String(t), '--prefilter', prefilter];
-      if (match) argv.push('--match-only');
+      if (mode) argv.push(mode);
       warm();
       const r = timed(node, argv);
       if (r.status !== 0) throw new Error(`${label}: child failed (${r.status})`);
@@ -228,10 +230,11 @@ async function main(): Promise<void> {
     });
     console.log(`  ${label} threads=${t}: ${secs.toFixed(2)} s`);
   };
-  jit('jit-gpg', threads, false);
-  jit('jit-gpg', 1, false);
-  jit('jit-gpg match', threads, true);
-  jit('jit-gpg match', 1, true);
+  jit('jit-gpg', threads, '');
+  jit('jit-gpg', 1, '');
+  jit('jit-gpg no archives', threads, '--no-archives');
+  jit('jit-gpg match', threads, '--match-only');
+  jit('jit-gpg match', 1, '--match-only');
 
   const rg = spawnSync('rg', ['--version'], { encoding: 'utf8' });
   if (rg.status === 0) {
