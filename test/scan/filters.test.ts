@@ -46,6 +46,11 @@ describe('global filters', () => {
     for (const s of ['Zq8kLm2pRt5wYv', 'ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5', 's3cr3t-V4lue']) {
       assert.equal(isPlaceholder(s), false, s);
     }
+    // A short run of x inside a long random value is chance, not a placeholder.
+    assert.equal(isPlaceholder(`MIIEvQIBADANBgkqhkiG9w0BAQEFAASC${'xXxx'}Kcwg${'A'.repeat(80)}`), false);
+    assert.equal(isPlaceholder(`aB3dE5fG7hJ9kxxxxL1mN3pQ5rS7`), false);
+    assert.equal(isPlaceholder(`aB3dE5fG7hJ9kxxxxxxL1mN3pQ5rS7`), true);
+    assert.equal(isPlaceholder('xxxx-xxxx'), true);
   });
 
   it('recognises references and function calls', () => {
