@@ -69,6 +69,17 @@ describe('worktree source', () => {
     assert.deepEqual(r.warnings, []);
   });
 
+  it('a directory git ignores entirely is walked, with a warning', async () => {
+    const root = join(base, 'repo', 'build');
+    const r = await scan({ root, policy: policy() });
+    assert.deepEqual(
+      r.findings.map((f) => f.file),
+      ['out.js'],
+    );
+    assert.equal(r.warnings.length, 1);
+    assert.match(r.warnings[0]!, /git ignores every file here/);
+  });
+
   it('outside a repository walks the directory, never following symlinks out of the root', async () => {
     const root = join(base, 'plain');
     mkdirSync(root);

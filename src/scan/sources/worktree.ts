@@ -130,6 +130,17 @@ export async function* worktreeItems(root: string, opts: WorktreeOptions = {}): 
     yield* walkFiles(root, opts);
     return;
   }
+  if (listed.length === 0) {
+    // The root is inside a repository that ignores all of it (a build or vendor directory named explicitly): scan
+    // what is there rather than nothing, and say so.
+    let any = false;
+    for await (const it of walkFiles(root, opts)) {
+      if (!any) opts.onWarning?.(`${root}: git ignores every file here; scanning the directory as it is`);
+      any = true;
+      yield it;
+    }
+    return;
+  }
   const paths = listed.filter((p) => !opts.ignore?.(p));
   yield* statAll(root, paths, opts.onWarning);
 }
