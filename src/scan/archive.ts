@@ -5,7 +5,7 @@
 // so a zip bomb (huge ratio, overlapping entries, deep nesting, thousands of entries) ends in a warning, not an
 // out-of-memory crash. Limits: nesting depth, entries, expanded bytes per entry and per outer archive, and ratio.
 import { readFile } from 'node:fs/promises';
-import { gunzipSync, inflateRawSync } from 'node:zlib';
+import { gunzipSync, inflateRawSync, constants as zlibConstants } from 'node:zlib';
 import type { ScanItem } from './sources/types.ts';
 
 export interface ArchiveLimits {
@@ -15,7 +15,7 @@ export interface ArchiveLimits {
   maxEntries: number;
   /** Expanded bytes per outer archive, nested ones included (default 128 MiB). */
   maxTotal: number;
-  /** Largest entry read (default 10 MiB, the scanner's max file size). */
+  /** Largest entry read, and largest a plain `.gz` may expand to (default 10 MiB, the scanner's max file size). */
   maxEntrySize: number;
   /** Expansion ratio beyond which an entry is refused (only checked above 1 MiB of output; default 200). */
   maxRatio: number;
@@ -373,6 +373,23 @@ function* tarEntries(
   }
 }
 
+// Names that say "a tar inside": their gzip may expand up to the archive's total limit (the tar's entries are each
+// checked on their own). Any other gzip is one file (`x.json.gz`) unless its first bytes are a tar header.
+const TAR_GZ_NAME = /\.(tgz|taz|tar\.gz)$/i;
+
+/** The first bytes a gzip expands to (enough to see a tar header), or an empty buffer if that fails. */
+function gunzipHead(data: Buffer): Buffer {
+  try {
+    // A truncated stream with a sync flush yields what it holds so far; 4 KiB of deflate expands to at most ~4 MiB.
+    return gunzipSync(data.subarray(0, 4096), {
+      finishFlush: zlibConstants.Z_SYNC_FLUSH,
+      maxOutputLength: 8 * 1024 * 1024,
+    });
+  } catch {
+    return Buffer.alloc(0);
+  }
+}
+
 function* gzipEntries(
   data: Buffer,
   path: string,
@@ -380,17 +397,26 @@ function* gzipEntries(
   budget: Budget,
   warn: (m: string) => void,
 ): Generator<ArchiveEntry> {
-  // The whole tar is in memory while its entries are scanned: it counts against the total once (its entries are
-  // views into it), capped like any inflate.
-  const { cap, byRatio } = outputCap(data.length, { ...limits, maxEntrySize: limits.maxTotal }, budget);
+  // A tar inside: the whole tar is in memory while its entries are scanned, so it counts against the total once (its
+  // entries are views into it), capped like any inflate. A plain .gz is one file: a file is only scanned up to the
+  // entry size (the scanner's max file size), so its inflate stops there instead of expanding it whole to drop it.
+  const tarInside = TAR_GZ_NAME.test(path) || archiveKind(gunzipHead(data)) === 'tar';
+  const { cap, byRatio } = outputCap(
+    data.length,
+    tarInside ? { ...limits, maxEntrySize: limits.maxTotal } : limits,
+    budget,
+  );
   let out: Buffer;
   try {
-    out = gunzipSync(data, { maxOutputLength: Math.max(1, cap) });
+    // The inflate stops (and throws) as soon as its output passes the cap: never more than the cap in memory.
+    out = gunzipSync(data, { maxOutputLength: Math.max(1, cap), chunkSize: 64 * 1024 });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) {
       const why = byRatio
         ? `more than ${limits.maxRatio}:1 (limit: ratio, zip bomb?)`
-        : `beyond ${mib(cap)} (limit: total size)`;
+        : tarInside || cap < limits.maxEntrySize
+          ? `beyond ${mib(cap)} (limit: total size)`
+          : `beyond ${mib(cap)}, more than a scanned file may hold (limit: entry size)`;
       warn(`${path}: gzip expands ${why}, not scanned`);
       return;
     }

@@ -288,3 +288,48 @@ test('through scan(): a worktree with a zip holding a tgz holding a secret', asy
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a plain .gz expanding past the entry size (max file size) is skipped with a warning, inflating no further', () => {
+  // 200 MiB of zeros as 200 concatenated gzip members (~200 KiB): the old cap was the 128 MiB archive total.
+  const member = gzipSync(Buffer.alloc(1024 * 1024));
+  const gz = Buffer.concat(Array.from({ length: 200 }, () => member));
+  const before = process.resourceUsage().maxRSS;
+  const t0 = performance.now();
+  const r = collect(gz, 'pkg/.jsii.tabl.json.gz', { maxRatio: 1e9 });
+  const ms = performance.now() - t0;
+  assert.deepEqual(r.entries, []);
+  assert.match(r.warnings.join('\n'), /pkg\/\.jsii\.tabl\.json\.gz: gzip expands beyond 10 MiB.*\(limit: entry size\)/);
+  const grewMiB = (process.resourceUsage().maxRSS - before) / 1024;
+  assert.ok(grewMiB < 64, `peak RSS grew ${Math.round(grewMiB)} MiB`);
+  assert.ok(ms < 5000, `${Math.round(ms)} ms`);
+
+  // The cap is the entry size, whatever it is set to; at or under it the file is yielded whole.
+  const text = Buffer.from('line of text with some words in it\n'.repeat(40_000)); // ~1.4 MiB
+  const small = collect(gzipSync(text), 'logs/app.log.gz', { maxEntrySize: 1024 * 1024, maxRatio: 1e9 });
+  assert.deepEqual(small.entries, []);
+  assert.match(small.warnings.join('\n'), /logs\/app\.log\.gz: gzip expands beyond 1 MiB.*limit: entry size/);
+  const fits = collect(gzipSync(text), 'logs/app.log.gz', { maxEntrySize: text.length, maxRatio: 1e9 });
+  assert.deepEqual(fits.warnings, []);
+  assert.deepEqual(
+    fits.entries.map((e) => e.path),
+    ['logs/app.log.gz!app.log'],
+  );
+});
+
+test('a tar inside a .gz is recognised by its header whatever the name; .tgz keeps the archive total as its cap', () => {
+  const big = Buffer.from('x'.repeat(3 * 1024 * 1024));
+  const t = tar([
+    { name: 'a/one.txt', data: big },
+    { name: 'a/two.txt', data: big },
+  ]);
+  // 6 MiB of tar under a 4 MiB entry size: still opened, each entry checked on its own.
+  const limits = { maxEntrySize: 4 * 1024 * 1024, maxRatio: 1e9 };
+  for (const name of ['dist/pkg.tgz', 'dist/pkg.tar.gz', 'dist/pkg.gz']) {
+    const r = collect(gzipSync(t), name, limits);
+    assert.deepEqual(r.warnings, [], name);
+    assert.deepEqual(
+      r.entries.map((e) => e.path),
+      [`${name}!a/one.txt`, `${name}!a/two.txt`],
+    );
+  }
+});
