@@ -141,25 +141,41 @@ export function findEncodedSpans(data: Buffer, limits: DecodeLimits = DEFAULT_DE
   const n = data.length;
   // Pass 1: maximal runs of base64 characters (plus `=` padding); all-hex runs are hex. CLS: 0 other, 1 base64,
   // 3 hex digit (also base64): AND-ing a run's classes tells whether it was all hex.
+  // Only runs of at least `need` characters matter (the shortest span, less its padding), so the loop looks at the
+  // last byte of each `need`-byte window first: a byte outside the alphabet there skips the whole window, and
+  // otherwise a backward look finds where the run really starts (or the next window to try). Most bytes of ordinary
+  // text are never looked at, none twice but the few a backward look revisits.
   const minRun = Math.min(limits.minHex, limits.minBase64);
+  const need = Math.max(1, minRun - 2);
   let i = 0;
-  while (i < n && spans.length < limits.maxSegments) {
-    let c = CLS[data[i]!]!;
+  // Invariant: `i` is the start of a run, or of text without one (the byte before it is not in the alphabet, or
+  // ends a span just processed).
+  while (i + need <= n && spans.length < limits.maxSegments) {
+    const k = i + need - 1;
+    let c = CLS[data[k]!]!;
     if (c === 0) {
-      i++;
+      i = k + 1;
       continue;
     }
-    let j = i + 1;
     let all = c;
+    let q = k - 1;
+    while (q >= i) {
+      c = CLS[data[q]!]!;
+      if (c === 0) break;
+      all &= c;
+      q--;
+    }
+    if (q >= i) {
+      i = q + 1; // a shorter run ends at q: the next window starts after it
+      continue;
+    }
+    // data[i, k] is a run of `need`: extend it to its end.
+    let j = k + 1;
     while (j < n) {
       c = CLS[data[j]!]!;
       if (c === 0) break;
       all &= c;
       j++;
-    }
-    if (j - i + 2 < minRun) {
-      i = j;
-      continue;
     }
     const allHex = all === 3;
     let end = j;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import * as decodeModule from '../../src/scan/decode.ts';
 import { decodedItems, decodeSegments, isTextual, scanDecoded } from '../../src/scan/decode.ts';
 import type { ScanItem } from '../../src/scan/sources/types.ts';
 import type { Finding } from '../../src/scan/types.ts';
@@ -166,4 +167,48 @@ test('through scan(): a Kubernetes Secret in the worktree is caught, tagged base
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('encoded spans are found wherever they sit: buffer edges, after padding, next to short runs, every length', () => {
+  const { findEncodedSpans } = decodeModule;
+  let seed = 7;
+  const rnd = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    return (seed >>> 8) % n;
+  };
+  const words = ['x', 'ab', 'foo', 'bar_baz', 'a.b', 'i++', 'q-r', 'lower12', 'some/path'];
+  const seps = [' ', '\n', ', ', '(', ');', ': "', '"', '\t'];
+  for (let round = 0; round < 300; round++) {
+    const parts: string[] = [];
+    const expected: Array<[number, number]> = [];
+    let pos = 0;
+    const push = (s: string) => {
+      parts.push(s);
+      pos += s.length;
+    };
+    const pieces = 1 + rnd(8);
+    for (let p = 0; p < pieces; p++) {
+      if (rnd(3) === 0) {
+        // An encoded value of text: 9 to 60 bytes, so 12 to 80 base64 characters, padded or not.
+        const plain = `Secret Value ${'Zq'.repeat(rnd(24))}`.slice(0, 9 + rnd(52));
+        const enc = b64(plain);
+        expected.push([pos, pos + enc.length]);
+        push(enc);
+      } else push(words[rnd(words.length)]!);
+      if (p < pieces - 1 || rnd(2) === 0) push(seps[rnd(seps.length)]!);
+    }
+    const text = parts.join('');
+    const got = findEncodedSpans(Buffer.from(text)).map((s) => [s.start, s.end] as [number, number]);
+    assert.deepEqual(got, expected, JSON.stringify(text));
+  }
+  // Padding ends a span; the next one may start right after it.
+  const two = `${b64('first value')}${b64('second value')}`;
+  assert.match(two, /=[A-Za-z0-9]/);
+  assert.deepEqual(
+    findEncodedSpans(Buffer.from(two)).map((s) => [s.start, s.end]),
+    [
+      [0, b64('first value').length],
+      [b64('first value').length, two.length],
+    ],
+  );
 });
