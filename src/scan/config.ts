@@ -13,6 +13,7 @@
 //   pattern = '\b(acme_[a-z0-9]{32})\b'
 //   secret-group = 1                   # optional; default 1 when the pattern has a group, else the whole match
 //   entropy = 3.0                      # optional
+//   fallback = true                    # optional: report only where no other rule reports an overlapping secret
 //   tp = ["token = acme_…"]            # optional examples, checked when the config loads
 //   fp = ["acme_xxxxxxxx…"]
 //   [allow]
@@ -236,6 +237,7 @@ const CUSTOM_KEYS = [
   'secret-group',
   'entropy',
   'case-insensitive',
+  'fallback',
   'help',
   'tp',
   'fp',
@@ -423,6 +425,12 @@ export function parseConfig(text: string, file: string, options: ParseOptions = 
           rule.secretGroup = g as number;
         }
         if (t.entropy !== undefined) rule.entropy = entropy(t.entropy, [...at, 'entropy']);
+        if (t.fallback !== undefined) {
+          if (typeof t.fallback !== 'boolean') {
+            fail([...at, 'fallback'], `expected true or false, got ${typeName(t.fallback)}`);
+          }
+          if (t.fallback === true) rule.fallback = true;
+        }
         if (t.tp !== undefined) rule.examples.tp = strList(t.tp, [...at, 'tp'], 'true-positive examples');
         if (t.fp !== undefined) rule.examples.fp = strList(t.fp, [...at, 'fp'], 'false-positive examples');
         rule.examples.tp.forEach((ex, j) => {

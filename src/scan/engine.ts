@@ -8,10 +8,17 @@
 // Phase 3: the secret (capture group) goes through entropy, placeholder/reference/repetition/integrity filters,
 //   stopwords, allow regexes, inline allow comments and the rule's validator; survivors become findings carrying
 //   only a fingerprint and a 4-character preview.
+// Phase 4: overlap resolution over the window's findings (resolveOverlaps): one secret, one finding. A fallback
+//   rule's finding (the generic ones) gives way to any other rule's finding whose secret overlaps it; among the
+//   other rules' overlapping findings one is kept: validated first, then the span that contains the other (the
+//   more complete credential: the whole service-account JSON over the key inside it), then higher severity, then
+//   catalogue order.
 //
 // Large inputs are scanned in windows of `chunkSize + overlap` bytes; a window owns the matches that start before
 // its last `overlap` bytes (the next window starts there), so a secret straddling a chunk edge is found exactly
-// once, and line numbers carry over by counting newlines. Locations: `line`/`endLine` 1-based; `column` 1-based in
+// once, and line numbers carry over by counting newlines. Overlaps are resolved over the whole window (including
+// the matches the next window owns), and the findings kept that reach into the next window go along with it as
+// already decided, so a secret straddling the edge is resolved the same as anywhere else. Locations: `line`/`endLine` 1-based; `column` 1-based in
 // Unicode code points; `endColumn` exclusive (SARIF), in code points; the span is the secret's.
 import { closeSync, openSync, readSync } from 'node:fs';
 import { type DecodeLimits, scanDecoded } from './decode.ts';
@@ -29,7 +36,7 @@ import { fingerprint, preview } from './fingerprint.ts';
 import type { ScanPolicy } from './policy.ts';
 import { KeywordPrefilter } from './prefilter.ts';
 import { loadRegexEngine, type Pattern, type PatternSet, type RegexEngine } from './regex/index.ts';
-import type { Finding, Rule, Validity } from './types.ts';
+import type { Finding, Rule, Severity, Validity } from './types.ts';
 
 export type PrefilterMode = 'keywords' | 'set';
 
@@ -79,6 +86,8 @@ interface CompiledRule {
   pattern: Pattern;
   group: number;
   window: number;
+  /** Position in the policy's rule list (catalogue order): the last tie-breaker between overlapping findings. */
+  order: number;
 }
 
 interface Candidate {
@@ -91,6 +100,130 @@ interface Candidate {
 
 interface Survivor extends Candidate {
   secret: string;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Overlap resolution
+
+const SEVERITY_RANK: Record<Severity, number> = { critical: 3, high: 2, medium: 1, low: 0 };
+
+/** What overlap resolution needs to know about a candidate finding: its secret's span and its rule's standing. */
+export interface OverlapEntry {
+  /** The secret's byte span [start, end) in the input. */
+  start: number;
+  end: number;
+  /** From a fallback rule (Rule.fallback). */
+  fallback: boolean;
+  validated: boolean;
+  severity: Severity;
+  /** Catalogue order of the rule (lower first). */
+  order: number;
+}
+
+/** Ranking of the greedy pass: validated, then severity, then catalogue order, then position (a total order). */
+function rank(a: OverlapEntry, b: OverlapEntry): number {
+  if (a.validated !== b.validated) return a.validated ? -1 : 1;
+  const s = SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity];
+  if (s !== 0) return s;
+  if (a.order !== b.order) return a.order - b.order;
+  if (a.start !== b.start) return a.start - b.start;
+  return b.end - a.end;
+}
+
+const byPosition = (a: OverlapEntry, b: OverlapEntry) => a.start - b.start || b.end - a.end;
+
+/** Between findings of the very same bytes only the name differs: the higher severity, else the earlier rule. */
+function sameSpanBest<T extends OverlapEntry>(sorted: T[], from: number, to: number): T {
+  let best = sorted[from]!;
+  for (let k = from + 1; k < to; k++) {
+    const e = sorted[k]!;
+    const s = SEVERITY_RANK[e.severity] - SEVERITY_RANK[best.severity];
+    if (s > 0 || (s === 0 && e.order < best.order)) best = e;
+  }
+  return best;
+}
+
+/**
+ * One finding per secret among `list` (all of one kind). Findings of identical spans are the same secret seen by
+ * several rules: the most specific name is kept (sameSpanBest; a rule that proves only the container, such as a
+ * parsed URL, does not outrank the rule that knows the token's own format). Then an entry strictly contained in
+ * another's span is dropped, unless it is validated and its container is not; then, best first by `rank`, an entry
+ * is kept when it overlaps none kept before it. O(n log n); the result is in position order.
+ */
+function pickOne<T extends OverlapEntry>(list: T[]): T[] {
+  if (list.length < 2) return list;
+  const sorted = list.slice().sort(byPosition);
+  // Containment: every earlier entry in position order starts at or before this one; those of an earlier group of
+  // identical spans, ending at or after this one's end, strictly contain it.
+  const open: T[] = [];
+  let maxEnd = -1;
+  let maxEndValid = -1;
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j < sorted.length && sorted[j]!.start === sorted[i]!.start && sorted[j]!.end === sorted[i]!.end) j++;
+    const e = j - i > 1 ? sameSpanBest(sorted, i, j) : sorted[i]!;
+    if ((e.validated ? maxEndValid : maxEnd) < e.end) open.push(e);
+    for (let k = i; k < j; k++) {
+      const e = sorted[k]!;
+      if (e.end > maxEnd) maxEnd = e.end;
+      if (e.validated && e.end > maxEndValid) maxEndValid = e.end;
+    }
+    i = j;
+  }
+  // Greedy by rank; the kept entries never overlap, so a sorted array and a binary search answer "overlaps any".
+  open.sort(rank);
+  const kept: T[] = [];
+  for (const e of open) {
+    let lo = 0;
+    let hi = kept.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (kept[mid]!.start < e.start) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo > 0 && kept[lo - 1]!.end > e.start) continue;
+    if (lo < kept.length && kept[lo]!.start < e.end) continue;
+    kept.splice(lo, 0, e);
+  }
+  return kept;
+}
+
+/**
+ * Overlap resolution over one input's candidate findings (after filters and validators): one finding per secret.
+ * (a) A fallback entry is dropped when any non-fallback entry's span overlaps it. (b) Among overlapping
+ * non-fallback entries one is kept: validated first, then the span that strictly contains the other (the more
+ * complete credential), then higher severity, then catalogue order, then position. Fallback entries left over are
+ * resolved among themselves the same way. Deterministic: the result does not depend on the input's order, and it
+ * is returned in position order.
+ */
+export function resolveOverlaps<T extends OverlapEntry>(entries: T[]): T[] {
+  if (entries.length < 2) return entries;
+  const primary: T[] = [];
+  const fallback: T[] = [];
+  for (const e of entries) (e.fallback ? fallback : primary).push(e);
+  const keptPrimary = pickOne(primary);
+  if (fallback.length === 0) return keptPrimary; // pickOne returns position order
+  if (primary.length === 0) return pickOne(fallback);
+  // Any non-fallback entry counts, kept or not (a dropped one overlaps the one kept in its place).
+  const starts = primary.slice().sort(byPosition);
+  const prefixMaxEnd = new Float64Array(starts.length);
+  let m = -1;
+  starts.forEach((p, i) => {
+    if (p.end > m) m = p.end;
+    prefixMaxEnd[i] = m;
+  });
+  const free = fallback.filter((f) => {
+    // The non-fallback entries starting before f ends: does any of them end after f starts?
+    let lo = 0;
+    let hi = starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (starts[mid]!.start < f.end) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo === 0 || prefixMaxEnd[lo - 1]! <= f.start;
+  });
+  return [...keptPrimary, ...pickOne(free)].sort(byPosition);
 }
 
 const SNIFF_BYTES = 8192;
@@ -160,7 +293,13 @@ export class ScanEngine {
     for (const rule of policy.rules) {
       try {
         const pattern = this.regex.compile(rule.pattern, { caseInsensitive: rule.caseInsensitive === true });
-        this.rules.push({ rule, pattern, group: rule.secretGroup ?? 1, window: Math.max(0, rule.window ?? 0) });
+        this.rules.push({
+          rule,
+          pattern,
+          group: rule.secretGroup ?? 1,
+          window: Math.max(0, rule.window ?? 0),
+          order: this.rules.length,
+        });
       } catch (e) {
         warn(`rule ${rule.id}: pattern does not compile under RE2 (${(e as Error).message}); rule skipped`);
       }
@@ -406,12 +545,24 @@ export class ScanEngine {
   }
 }
 
+/** A located, validated candidate of one window, waiting for overlap resolution. Offsets are the item's. */
+interface Pending extends OverlapEntry {
+  /** Starts before the window's accept limit (this window reports it), or already reported by the previous one. */
+  owned: boolean;
+  decided: boolean;
+  finding: Finding | undefined;
+}
+
 /** One item's scan state across its windows. */
 class ItemScan {
   readonly findings: Finding[] = [];
   binary = false;
   private readonly seen = new Set<string>();
   private started = false;
+  /** Byte offset of the current window in the item. */
+  private offset = 0;
+  /** Findings kept by the previous window whose secret reaches into this one: they win every overlap here. */
+  private decided: Pending[] = [];
   /** Newlines before the current window. */
   private baseLine = 0;
   /** Code points of the current line that precede the current window. */
@@ -439,14 +590,38 @@ class ItemScan {
     const acceptLimit = final ? view.length : view.length - engine.overlap;
     const cands = engine.collect(view);
     const survivors: Survivor[] = [];
+    // Matches the next window owns are judged here too (not reported): overlaps across the edge resolve alike.
     for (const c of cands) {
-      if (c.matchStart >= acceptLimit) continue; // the next window owns it
       const secret = view.toString('utf8', c.secretStart, c.secretEnd);
       if (engine.keepSecret(c.rule, secret, view, c.secretStart)) survivors.push({ ...c, secret });
     }
-    if (survivors.length > 0) this.locate(view, survivors);
+    const decided = this.decided;
+    this.decided = [];
+    if (survivors.length > 0 || decided.length > 0) this.resolve(view, survivors, acceptLimit, decided);
     if (this.decode) this.scanDecoded(view);
     if (!final) this.advance(view, acceptLimit);
+  }
+
+  /** Phase 4: locate and validate the window's survivors, resolve overlaps, report the window's own. */
+  private resolve(view: Buffer, survivors: Survivor[], acceptLimit: number, decided: Pending[]): void {
+    let pending = survivors.length > 0 ? this.locate(view, survivors, acceptLimit) : [];
+    if (decided.length > 0) {
+      // What the previous window reported stands: whatever overlaps it here is its duplicate.
+      pending = pending.filter((p) => !decided.some((d) => p.start < d.end && d.start < p.end));
+      pending.push(...decided);
+    }
+    const kept = resolveOverlaps(pending);
+    const edge = this.offset + acceptLimit;
+    for (const p of kept) {
+      if (p.owned && !p.decided && p.finding) {
+        const key = `${p.finding.fingerprint}:${p.finding.line}`;
+        if (!this.seen.has(key)) {
+          this.seen.add(key);
+          this.findings.push(p.finding);
+        }
+      }
+      if (p.owned && p.end > edge) this.decided.push({ ...p, decided: true, finding: undefined });
+    }
   }
 
   /** Encoded segments of the window, decoded and scanned (without decoding again: decode.ts handles depth). */
@@ -476,7 +651,9 @@ class ItemScan {
     }
   }
 
-  private locate(view: Buffer, survivors: Survivor[]): void {
+  /** Line, column, inline allow and the rule's validator for each survivor: the window's candidate findings. */
+  private locate(view: Buffer, survivors: Survivor[], acceptLimit: number): Pending[] {
+    const out: Pending[] = [];
     survivors.sort((a, b) => a.secretStart - b.secretStart);
     let pos = 0;
     let lines = this.baseLine;
@@ -523,9 +700,6 @@ class ItemScan {
       const line = map ? (map[dataLine - 1] ?? dataLine) : dataLine;
       const endLine = map ? (map[dataLine + endLines - 1] ?? dataLine + endLines) : dataLine + endLines;
       const fp = fingerprint(rule.id, c.secret);
-      const key = `${fp}:${line}`;
-      if (this.seen.has(key)) continue;
-      this.seen.add(key);
       const f: Finding = {
         ruleId: rule.id,
         title: rule.title,
@@ -542,12 +716,24 @@ class ItemScan {
       if (this.meta.commit !== undefined) f.commit = this.meta.commit;
       if (this.meta.author !== undefined) f.author = this.meta.author;
       if (this.meta.date !== undefined) f.date = this.meta.date;
-      this.findings.push(f);
+      out.push({
+        start: this.offset + c.secretStart,
+        end: this.offset + c.secretEnd,
+        fallback: rule.fallback === true,
+        validated: f.validated,
+        severity: rule.severity,
+        order: c.rule.order,
+        owned: c.matchStart < acceptLimit,
+        decided: false,
+        finding: f,
+      });
     }
+    return out;
   }
 
   /** Moves the line/column origin to view[acceptLimit], where the next window starts. */
   private advance(view: Buffer, upTo: number): void {
+    this.offset += upTo;
     let last = -1;
     for (let nl = view.indexOf(10); nl >= 0 && nl < upTo; nl = view.indexOf(10, nl + 1)) {
       this.baseLine++;

@@ -31,6 +31,12 @@ export interface Rule {
   validate?: (secret: string, match: string) => Validity;
   /** When the rule needs a validator to be believed (a checksum it can check), unvalidated matches are dropped. */
   requireValid?: boolean;
+  /**
+   * A catch-all rule (the generic ones): reported only where no other rule reports an overlapping secret. The
+   * engine resolves overlaps per input (engine.ts, `resolveOverlaps`), so a specific rule that is disabled or
+   * rejects the value leaves the fallback free to report it.
+   */
+  fallback?: boolean;
   /** Help text for SARIF and docs: what the secret is, and how to revoke or rotate it. */
   help: string;
   examples: RuleExamples;

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { ConfigError, countGroups, KeyLines, loadConfig, parseConfig, parseSize } from '../../src/scan/config.ts';
+import { scanBuffer } from '../../src/scan/index.ts';
 import type { ScanPolicy } from '../../src/scan/policy.ts';
 import type { Rule } from '../../src/scan/types.ts';
 
@@ -143,6 +144,28 @@ describe('parseConfig: values', () => {
     assert.equal(rule.title, 'x1');
     assert.equal(rule.severity, 'high');
     assert.match(rule.help, /Custom rule `x1` from \.jit-gpg\.toml/);
+    assert.equal(rule.fallback, undefined);
+  });
+
+  test('a custom rule can be a fallback: reported only where no other rule reports an overlapping secret', () => {
+    const policy = (fallback: string) =>
+      parseConfig(
+        ['[[rules.custom]]', 'id = "any-alpha"', 'keywords = ["alpha_"]', "pattern = 'alpha_([a-z0-9]{8,})'", fallback]
+          .filter((l) => l !== '')
+          .join('\n'),
+        FILE,
+        { base: base() },
+      );
+    const custom = (fallback: string) => policy(fallback).rules.at(-1)!;
+    assert.equal(custom('fallback = true').fallback, true);
+    assert.equal(custom('fallback = false').fallback, undefined);
+    assert.equal(custom('').fallback, undefined);
+    // The built-in alpha-token rule reports the overlapping secret: the fallback stays quiet; as a plain rule, its
+    // longer span holds alpha-token's and is the one kept.
+    const text = Buffer.from(`x = alpha_${'k3j9x0q2m8v7b6n5'}c4z1\n`);
+    const ids = (fallback: string) => scanBuffer(text, 'f', policy(fallback)).map((f) => f.ruleId);
+    assert.deepEqual(ids('fallback = true'), ['alpha-token']);
+    assert.deepEqual(ids(''), ['any-alpha']);
   });
 });
 
@@ -186,6 +209,15 @@ describe('parseConfig: every error names file, line and field', () => {
 
   test('enabled must be a boolean', () => {
     expectError('[rules.beta-key]\nenabled = "no"\n', 2, 'rules.beta-key.enabled', /expected true or false/);
+  });
+
+  test("a custom rule's fallback must be a boolean", () => {
+    expectError(
+      ['[[rules.custom]]', 'id = "x1"', 'keywords = ["zz_"]', "pattern = 'zz_[0-9]{4}'", 'fallback = "yes"'].join('\n'),
+      5,
+      'rules.custom[0].fallback',
+      /expected true or false, got the string "yes"/,
+    );
   });
 
   test('entropy out of range', () => {

@@ -1,87 +1,14 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${VAR}` placeholders are false-positive fixtures, not templates
 // The generic rules: a secret-looking value assigned to a secret-looking name (env, YAML, JSON, properties, code,
 // URL query strings), and the same inside XML elements. Their own false-positive logic (placeholders, references,
-// identifiers, paths, UUIDs, git SHAs, values a specific rule owns) lives in validateGenericSecret, so the rules
+// identifiers, paths, UUIDs, git SHAs, prefixes of specific formats) lives in validateGenericSecret, so the rules
 // stay quiet even without the engine's global filters.
-import { loadRegexEngine, type Pattern } from '../regex/index.ts';
-import type { Rule, Validity } from '../types.ts';
-import { FIXTURE_ALPHABETS as A, fx, fxUuid, shannonEntropy, validateGenericSecret } from '../validate/structure.ts';
-import { aiRules } from './ai.ts';
-import { cloudRules } from './cloud.ts';
-import { commerceRules } from './commerce.ts';
-import { devopsRules } from './devops.ts';
-import { keyRules } from './keys.ts';
-import { messagingRules } from './messaging.ts';
-import { packageRules } from './packages.ts';
-import { structuredRules } from './structured.ts';
-import { vcsRules } from './vcs.ts';
+import type { Rule } from '../types.ts';
+import { FIXTURE_ALPHABETS as A, fx, fxUuid, validateGenericSecret } from '../validate/structure.ts';
 
-// ---------------------------------------------------------------------------------------------------------------
-// The generic rules yield to specific ones: a value that a specific rule of the catalogue reports (its pattern
-// matches the same text, its entropy floor and validator accept it) is that rule's finding, with a better title
-// and a checksum, so the generic rule drops it instead of reporting the secret twice. Runs only on the generic
-// rules' own candidates (a few per file), and only the rules whose keywords occur in the candidate's text.
-
-let specific: Array<{ rule: Rule; pattern?: Pattern | null }> | undefined;
-
-function specificRules(): Array<{ rule: Rule; pattern?: Pattern | null }> {
-  specific ??= [
-    ...vcsRules,
-    ...packageRules,
-    ...cloudRules,
-    ...devopsRules,
-    ...messagingRules,
-    ...commerceRules,
-    ...aiRules,
-    ...structuredRules,
-    ...keyRules,
-  ].map((rule) => ({ rule }));
-  return specific;
-}
-
-/** Whether a specific rule reports a secret overlapping `value` (at `valueStart` in `text`). */
-export function ownedBySpecificRule(text: string, value: string, valueStart = text.lastIndexOf(value)): boolean {
-  if (valueStart < 0) return false;
-  const lower = text.toLowerCase();
-  const buf = Buffer.from(text, 'utf8');
-  const vs = Buffer.byteLength(text.slice(0, valueStart));
-  const ve = vs + Buffer.byteLength(value);
-  for (const entry of specificRules()) {
-    const rule = entry.rule;
-    if (!rule.keywords.some((k) => lower.includes(k))) continue;
-    if (entry.pattern === undefined) {
-      try {
-        entry.pattern = loadRegexEngine().compile(rule.pattern, { caseInsensitive: rule.caseInsensitive === true });
-      } catch {
-        entry.pattern = null;
-      }
-    }
-    if (!entry.pattern) continue;
-    for (const m of entry.pattern.matchAll(buf)) {
-      const g = m.groups[rule.secretGroup ?? 1];
-      const [ss, se] = g ?? [m.start, m.end];
-      if (se <= vs || ss >= ve) continue;
-      const secret = buf.toString('utf8', ss, se);
-      if (rule.entropy !== undefined && shannonEntropy(secret) < rule.entropy) continue;
-      let v: Validity = 'unknown';
-      try {
-        v = rule.validate ? rule.validate(secret, buf.toString('utf8', m.start, m.end)) : 'unknown';
-      } catch {
-        v = 'unknown';
-      }
-      if (v === 'invalid' || (rule.requireValid && v !== 'valid')) continue;
-      return true;
-    }
-  }
-  return false;
-}
-
-/** The generic rules' validator: their own false-positive logic, then deference to specific rules. */
-function validateGeneric(secret: string, match: string): Validity {
-  const v = validateGenericSecret(secret, match);
-  if (v === 'invalid') return v;
-  return ownedBySpecificRule(match, secret) ? 'invalid' : v;
-}
+// The generic rules are fallbacks (Rule.fallback): the engine reports them only where no other rule reports an
+// overlapping secret, so a value a specific rule of the policy owns is that rule's finding (better title, a
+// checksum), and a specific rule the user disabled leaves the generic one free to report it.
 
 /** Secret-looking names (case-insensitive), with up to two trailing qualifiers (`secret_key_base`, `api_key_prod`). */
 const NAME = `[A-Za-z0-9_.-]*?(?:password|passwd|pwd|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|credentials?)(?:[_.-]?(?:key|token|secret|value|string|str|b64|base64|base|hex|encoded|raw|plain|prod|production|live|dev|staging)){0,2}`;
@@ -129,7 +56,8 @@ export const genericRules: Rule[] = [
     pattern: String.raw`(?i)([?&]?${NAME})["']?\]?[ \t]*(?::=|=>|\?=|=|:)[ \t]*["'\x60]?(${VALUE})(?:["'\x60\s;,)&]|$)`,
     secretGroup: 2,
     entropy: 3,
-    validate: validateGeneric,
+    validate: validateGenericSecret,
+    fallback: true,
     help:
       'A random-looking value assigned to a name such as password, secret, token or api_key (env files, YAML, ' +
       'JSON, properties, code, URL query strings). Placeholders, references (`${VAR}`, `process.env.X`), function ' +
@@ -190,7 +118,8 @@ export const genericRules: Rule[] = [
     pattern: String.raw`<(?i:(${NAME}))>[ \t]*(${VALUE})[ \t]*</`,
     secretGroup: 2,
     entropy: 3,
-    validate: validateGeneric,
+    validate: validateGenericSecret,
+    fallback: true,
     help:
       'A random-looking value inside an XML element named like a secret (Maven `settings.xml` `<password>`, ' +
       'app.config, Spring XML). Encrypted Maven values (`{…}`) and placeholders are not reported. Rotate the ' +
