@@ -904,12 +904,8 @@ async function* diffItems(
   const parser = new PatchParser((a) => queue.push(a));
   let done = 0;
   let last = '';
-  for await (const line of gitLines(root, args, `${commits.join('\n')}\n`)) {
-    parser.push(line);
-    if (line[0] === 1) {
-      if (last) progress(++done);
-      last = 'x';
-    }
+  // Added lines the parser has finished, as scan items; binary files are kept to be read whole afterwards.
+  function* drain(): Generator<ScanItem> {
     while (queue.length) {
       const a = queue.shift()!;
       if (!scannable(a.mode)) continue;
@@ -929,24 +925,16 @@ async function* diffItems(
       };
     }
   }
-  parser.end();
-  for (const a of queue) {
-    if (!scannable(a.mode)) continue;
-    if (a.binary) {
-      binaries.push(a);
-      continue;
+  for await (const line of gitLines(root, args, `${commits.join('\n')}\n`)) {
+    parser.push(line);
+    if (line[0] === 1) {
+      if (last) progress(++done);
+      last = 'x';
     }
-    stats.items++;
-    stats.bytes += a.data.length;
-    yield {
-      path: a.path,
-      source: { kind: 'bytes', data: a.data },
-      lineMap: a.lineMap,
-      commit: a.commit,
-      author: a.author,
-      date: a.date,
-    };
+    yield* drain();
   }
+  parser.end();
+  yield* drain();
   progress(commits.length);
   // Files `git log -p` calls binary (archives; a NUL byte; or a `-diff`/`binary` attribute in .gitattributes, which a
   // commit could add to hide a file): read the blob whole and let the engine decide (it skips real binaries and opens
