@@ -154,6 +154,17 @@ function outputCap(compressed: number, limits: ArchiveLimits, budget: Budget): {
   return { cap: Math.max(0, cap), byRatio: byRatio < limits.maxEntrySize && byRatio <= limits.maxTotal - budget.bytes };
 }
 
+/**
+ * zlib options that inflate into one buffer of the expected size (when the header's size is plausible): the result is
+ * that buffer, owning its memory (handed to a worker without a copy), with no 16 KiB chunks to concatenate and collect.
+ * A wrong size only costs the default path (more chunks, concatenated); the output cap still bounds it.
+ */
+function sized(expected: number | undefined, cap: number): { maxOutputLength: number; chunkSize?: number } {
+  const maxOutputLength = cap + 1 > 0x7fffffff ? 0x7fffffff : Math.max(1, cap);
+  if (expected === undefined || expected < 64 * 1024 || expected > cap) return { maxOutputLength };
+  return { maxOutputLength, chunkSize: expected };
+}
+
 function inflateCapped(
   comp: Buffer,
   fn: typeof inflateRawSync,
@@ -162,10 +173,11 @@ function inflateCapped(
   limits: ArchiveLimits,
   budget: Budget,
   warn: (m: string) => void,
+  expected?: number,
 ): Buffer | undefined {
   const { cap, byRatio } = outputCap(comp.length, limits, budget);
   try {
-    return fn(comp, { maxOutputLength: cap + 1 > 0x7fffffff ? 0x7fffffff : Math.max(1, cap) });
+    return fn(comp, sized(expected, cap));
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) {
       if (budget.bytes + cap >= limits.maxTotal) {
@@ -272,7 +284,7 @@ function* zipEntries(
         warn(`${where}: larger than ${mib(limits.maxEntrySize)} expanded, not scanned (limit: entry size)`);
         continue;
       }
-      content = inflateCapped(comp, inflateRawSync, where, path, limits, budget, warn);
+      content = inflateCapped(comp, inflateRawSync, where, path, limits, budget, warn, size);
       if (!content) continue;
     }
     takeEntry(where, content.length, limits, budget, path);
@@ -409,7 +421,8 @@ function* gzipEntries(
   let out: Buffer;
   try {
     // The inflate stops (and throws) as soon as its output passes the cap: never more than the cap in memory.
-    out = gunzipSync(data, { maxOutputLength: Math.max(1, cap), chunkSize: 64 * 1024 });
+    // ISIZE, the trailer's size (mod 2^32) of a single-member gzip, sizes the output buffer.
+    out = gunzipSync(data, sized(data.readUInt32LE(data.length - 4), cap));
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) {
       const why = byRatio

@@ -333,3 +333,14 @@ test('a tar inside a .gz is recognised by its header whatever the name; .tgz kee
     );
   }
 });
+
+test('inflated entries of a known size come out as one buffer owning its memory (a worker takes it without a copy)', () => {
+  const text = Buffer.from(Array.from({ length: 300_000 }, (_, i) => 97 + ((i * 7919) % 26)));
+  const fromZip = [...archiveEntries(zip([{ name: 'big.txt', data: text }]), 'a.zip')];
+  const fromGz = [...archiveEntries(gzipSync(text), 'big.txt.gz')];
+  for (const e of [...fromZip, ...fromGz]) {
+    assert.ok(e.data.equals(text), e.path);
+    assert.equal(e.data.byteLength, e.data.buffer.byteLength, e.path);
+  }
+  assert.equal(fromZip.length + fromGz.length, 2);
+});
