@@ -348,6 +348,17 @@ export class ScanEngine {
     return this.rules.length;
   }
 
+  /** A rule's standing for overlap resolution, by id (findings of decoded text carry only the id). */
+  ruleRank(id: string): { fallback: boolean; order: number } {
+    if (!this.rankById) {
+      this.rankById = new Map();
+      for (const cr of this.rules)
+        this.rankById.set(cr.rule.id, { fallback: cr.rule.fallback === true, order: cr.order });
+    }
+    return this.rankById.get(id) ?? { fallback: false, order: this.rules.length };
+  }
+  private rankById: Map<string, { fallback: boolean; order: number }> | undefined;
+
   /** Scans bytes held in memory (large ones window by window). */
   scanBytes(data: Buffer, meta: ItemMeta, stats: EngineStats = emptyEngineStats(), decode = true): Finding[] {
     const item = new ItemScan(this, meta, decode);
@@ -551,6 +562,8 @@ interface Pending extends OverlapEntry {
   owned: boolean;
   decided: boolean;
   finding: Finding | undefined;
+  /** 1-based line in the scanned data (before any lineMap). */
+  dataLine: number;
 }
 
 /** One item's scan state across its windows. */
@@ -561,6 +574,8 @@ class ItemScan {
   private started = false;
   /** Byte offset of the current window in the item. */
   private offset = 0;
+  /** Data line (before the lineMap) of each direct finding, for the comparison with decoded ones. */
+  private readonly dataLines = new WeakMap<Finding, number>();
   /** Findings kept by the previous window whose secret reaches into this one: they win every overlap here. */
   private decided: Pending[] = [];
   /** Newlines before the current window. */
@@ -597,8 +612,9 @@ class ItemScan {
     }
     const decided = this.decided;
     this.decided = [];
+    const direct = this.findings.length;
     if (survivors.length > 0 || decided.length > 0) this.resolve(view, survivors, acceptLimit, decided);
-    if (this.decode) this.scanDecoded(view);
+    if (this.decode) this.scanDecoded(view, direct);
     if (!final) this.advance(view, acceptLimit);
   }
 
@@ -618,6 +634,7 @@ class ItemScan {
         if (!this.seen.has(key)) {
           this.seen.add(key);
           this.findings.push(p.finding);
+          this.dataLines.set(p.finding, p.dataLine);
         }
       }
       if (p.owned && p.end > edge) this.decided.push({ ...p, decided: true, finding: undefined });
@@ -625,7 +642,7 @@ class ItemScan {
   }
 
   /** Encoded segments of the window, decoded and scanned (without decoding again: decode.ts handles depth). */
-  private scanDecoded(view: Buffer): void {
+  private scanDecoded(view: Buffer, direct: number): void {
     const engine = this.engine;
     const scratch = emptyEngineStats();
     const found = scanDecoded(
@@ -636,7 +653,7 @@ class ItemScan {
       { limits: engine.decode! },
     );
     const map = this.meta.lineMap;
-    for (const f of found) {
+    for (const f of this.resolveDecoded(found, direct)) {
       const dataLine = f.line + this.baseLine;
       const line = map ? (map[dataLine - 1] ?? dataLine) : dataLine;
       const key = `${f.fingerprint}:${line}`;
@@ -649,6 +666,58 @@ class ItemScan {
       if (this.meta.date !== undefined) f.date = this.meta.date;
       this.findings.push(f);
     }
+  }
+
+  /**
+   * One secret, one finding, also between the window's direct findings (this.findings from `direct` on) and the
+   * findings of its decoded segments, which are located at the encoded span (line and columns, one line): a
+   * decoded fallback finding is dropped where a direct finding or a decoded non-fallback one overlaps it; a direct
+   * fallback finding is dropped where a decoded non-fallback one overlaps it (`password: <base64 of a token>`);
+   * decoded findings overlapping each other resolve as in resolveOverlaps. Returns the decoded findings kept.
+   */
+  private resolveDecoded(found: Finding[], direct: number): Finding[] {
+    if (found.length === 0) return found;
+    const engine = this.engine;
+    type Entry = OverlapEntry & { f: Finding };
+    const entry = (f: Finding, line: number): Entry => {
+      const { fallback, order } = engine.ruleRank(f.ruleId);
+      const end = f.endLine > line ? Number.MAX_SAFE_INTEGER : f.endColumn;
+      return { start: f.column, end, fallback, validated: f.validated, severity: f.severity, order, f };
+    };
+    // Direct findings by the data line they start on (before any lineMap, as the decoded ones).
+    const byLine = new Map<number, Entry[]>();
+    for (let i = direct; i < this.findings.length; i++) {
+      const f = this.findings[i]!;
+      const line = this.dataLines.get(f) ?? f.line;
+      const list = byLine.get(line) ?? [];
+      list.push(entry(f, f.line));
+      byLine.set(line, list);
+    }
+    const dropDirect = new Set<Finding>();
+    const kept: Finding[] = [];
+    const decodedByLine = new Map<number, Entry[]>();
+    for (const f of found) {
+      const line = f.line + this.baseLine;
+      const list = decodedByLine.get(line) ?? [];
+      list.push(entry(f, f.line));
+      decodedByLine.set(line, list);
+    }
+    for (const [line, decoded] of decodedByLine) {
+      const directs = byLine.get(line) ?? [];
+      const overlaps = (a: OverlapEntry, b: OverlapEntry) => a.start < b.end && b.start < a.end;
+      const survivors = decoded.filter((d) => !(d.fallback && directs.some((x) => overlaps(x, d))));
+      const resolved = resolveOverlaps(survivors);
+      for (const x of directs) {
+        if (x.fallback && resolved.some((d) => !d.fallback && overlaps(x, d))) dropDirect.add(x.f);
+      }
+      for (const d of resolved) kept.push(d.f);
+    }
+    if (dropDirect.size > 0) {
+      const rest = this.findings.filter((f, i) => i < direct || !dropDirect.has(f));
+      this.findings.length = 0;
+      this.findings.push(...rest);
+    }
+    return kept;
   }
 
   /** Line, column, inline allow and the rule's validator for each survivor: the window's candidate findings. */
@@ -726,6 +795,7 @@ class ItemScan {
         owned: c.matchStart < acceptLimit,
         decided: false,
         finding: f,
+        dataLine,
       });
     }
     return out;

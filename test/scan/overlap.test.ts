@@ -181,6 +181,30 @@ describe('overlap resolution in the engine', () => {
     assert.deepEqual(ids(run(`x = BLOB[user=ci;${tok()};]\n`, ['test-gh'])), ['test-gh']);
   });
 
+  it('resolves between direct findings and those of decoded segments', () => {
+    const e = new ScanEngine(policy(), { decode: true });
+    const scanned = (text: string) => e.scanBytes(Buffer.from(text), { path: 'f' });
+    // The token inside a base64 value: the decoded token, not the generic finding on the encoded text.
+    const b64 = Buffer.from(`user ${tok()}`).toString('base64');
+    const a = scanned(`password = ${b64}\n`);
+    assert.deepEqual(
+      a.map((f) => [f.ruleId, f.decoded]),
+      [['test-gh', 'base64']],
+    );
+    // The same on an added line of a diff (lines mapped through lineMap).
+    const mapped = e.scanBytes(Buffer.from(`password = ${b64}\n`), { path: 'f', lineMap: Uint32Array.from([42]) });
+    assert.deepEqual(
+      mapped.map((f) => [f.ruleId, f.line]),
+      [['test-gh', 42]],
+    );
+    // A percent-encoded value: the direct finding only, not its decoded twin.
+    const b = scanned(`password = Zq8kLm2pRt5w%3AQx7vN4bW9cY1\n`);
+    assert.deepEqual(
+      b.map((f) => [f.ruleId, f.decoded]),
+      [['test-fallback', undefined]],
+    );
+  });
+
   it('resolves the same across a chunk edge (buffer, file and stream), once per secret', () => {
     const cases = [
       { text: `password = ${tok()}`, want: 'test-gh' },

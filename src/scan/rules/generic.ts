@@ -12,8 +12,17 @@ import { FIXTURE_ALPHABETS as A, fx, fxUuid, validateGenericSecret } from '../va
 
 /** Secret-looking names (case-insensitive), with up to two trailing qualifiers (`secret_key_base`, `api_key_prod`). */
 const NAME = `[A-Za-z0-9_.-]*?(?:password|passwd|pwd|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|credentials?)(?:[_.-]?(?:key|token|secret|value|string|str|b64|base64|base|hex|encoded|raw|plain|prod|production|live|dev|staging)){0,2}`;
-/** Characters a generic value may hold: no quotes, whitespace, template/reference/call syntax or separators. */
-const VALUE = String.raw`[^\s"'\x60<>{}$;,()&\\\[\]=][^\s"'\x60<>{}$;,()&\\\[\]]{7,199}`;
+/**
+ * Characters a generic value may hold: no quotes, whitespace, template/reference/call syntax or separators. The
+ * length is open-ended here (the validator wants 8 to 200): a counted repetition makes RE2's capture pass slow, and
+ * a longer run ends at the same terminator either way.
+ */
+const VALUE = String.raw`[^\s"'\x60<>{}$;,()&\\\[\]=][^\s"'\x60<>{}$;,()&\\\[\]]{7,}`;
+/**
+ * Where a name starts: the start of the window or a character that cannot be part of a name. `:` is excluded too,
+ * so scoped and qualified names are not assignments (`AWS::IAM::AccessKey`, `arn:aws:…:secret:name`).
+ */
+const NAME_START = '(?:^|[^A-Za-z0-9_.:-])';
 
 const KEYWORDS = [
   'password',
@@ -53,7 +62,7 @@ export const genericRules: Rule[] = [
     title: 'Secret-looking value assigned to a secret-looking name',
     severity: 'medium',
     keywords: KEYWORDS,
-    pattern: String.raw`(?i)([?&]?${NAME})["']?\]?[ \t]*(?::=|=>|\?=|=|:)[ \t]*["'\x60]?(${VALUE})(?:["'\x60\s;,)&]|$)`,
+    pattern: String.raw`(?i)${NAME_START}([?&]?${NAME})["']?\]?[ \t]*(?::=|=>|\?=|=|:)[ \t]*["'\x60]?(${VALUE})(?:["'\x60\s;,)&]|$)`,
     secretGroup: 2,
     entropy: 3,
     validate: validateGenericSecret,
@@ -75,6 +84,7 @@ export const genericRules: Rule[] = [
         `AccessKey := "${fx('gk2', 24)}"`,
         `spring.datasource.password=${pw}`,
         `  secret_key_base: ${fx('gkb', 128, A.hex)}`,
+        `$db_password = "${pw}";`,
       ],
       fp: [
         'DB_PASSWORD=${DB_PASSWORD}',
@@ -107,6 +117,23 @@ export const genericRules: Rule[] = [
         'const exclamationToken = !questionToken && !seen;',
         'const { contextToken: contextToken2, previousToken: previousToken2 } = info;',
         'CordzSampleToken::Iterator::pointer CordzSampleToken::Iterator::operator->() const',
+        // Shapes seen in third-party packages (the benchmark corpus): code after the assignment, names as values.
+        'exports.RateLimitedApiKey=exports.ApiKeySourceType=void 0;',
+        'accessToken:props.accessTokenValidity?"minutes":void 0,refreshToken:props.refreshTokenValidity?"minutes":void 0',
+        "const clientSecret = this.#clientAuthentication.clientSecret || '';",
+        'actionProperties:props.map(ap=>({key:ap.key||!1,secret:ap.secret||!1,...ap}))',
+        'const secretName=`${prefix}`+env.SECRET_NAME_SUFFIX;',
+        '    withCredentials: defaultToConfig2,',
+        'exports.SignatureV4SignWithCredentials = SignatureV4SignWithCredentials;',
+        'export const X_AWS_EC2_METADATA_TOKEN = "x-aws-ec2-metadata-token";',
+        '  "AWS::IAM::AccessKey": "aws-cdk-lib.aws_iam.CfnAccessKey",',
+        'exports.LOG_USER_POOL_CLIENT_SECRET_VALUE="@aws-cdk/cognito:logUserPoolClientSecretValue";',
+        '"ARN": "arn:aws:secretsmanager:us-west-2:123456789012:secret:MyTestDatabaseSecret-a1b2c3",',
+        `  "NextContinuationToken": "${fx('gct', 54, A.base64)}==",`,
+        `  "ClientToken": "${fx('gcl', 16, A.lowerAlnum)}",`,
+        '  "Password": "SomeKindOfPassword#42",',
+        ` *   clientSecret: "VERYLONGSECRET${fx('gvl', 40)}",`,
+        '         *       //   "recaptchaV3Token": "my_recaptchaV3Token"',
       ],
     },
   },

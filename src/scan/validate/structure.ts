@@ -840,6 +840,56 @@ function isWordPhrase(v: string): boolean {
   return parts.length > 0 && parts.length <= 5 && parts.every((p) => /^(?:[a-z]+|[A-Z][a-z]+|[A-Z]+)$/.test(p));
 }
 
+/**
+ * A word-like identifier part: letters in camelCase, lowercase or UPPERCASE words (average word of 3+ letters, a
+ * quarter vowels) with at most two digits (`recaptchaV3Token`, `CfnApiKey`, `ec2`). Random text fails it: mixed
+ * case splits it into one- and two-letter words, and more than two digits or no vowels give it away.
+ */
+function isWordish(part: string): boolean {
+  const digits = part.replace(/[^0-9]/g, '').length;
+  if (digits > 2) return false;
+  const letters = part.replace(/[0-9]/g, '');
+  if (letters.length === 0 || !/^[A-Za-z]+$/.test(letters)) return false;
+  const words = letters.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+/g) ?? [];
+  if (words.join('') !== letters || letters.length / words.length < 3) return false;
+  return (letters.match(/[aeiouy]/gi)?.length ?? 0) >= letters.length / 4;
+}
+
+/**
+ * Names rather than secrets: identifiers, header names, package paths, feature flags and class paths made of
+ * word-like parts (`x-aws-ec2-metadata-token`, `aws-cdk-lib.aws_iam.CfnAccessKey`,
+ * `@aws-cdk/aws-rds:preventRenderingDeprecatedCredentials`, `SignatureV4SignWithCredentials`). Short parts (`x`,
+ * `v2`, `aws`) and small numbers may sit between them; at least one part must be a word of four letters or more.
+ */
+function isIdentifierPhrase(v: string): boolean {
+  const parts = v.split(/[-_.:/@#+]+/).filter((p) => p.length > 0);
+  if (parts.length === 0) return false;
+  let word = false;
+  for (const p of parts) {
+    if (p.length >= 4 && isWordish(p)) word = true;
+    else if (!/^[A-Za-z]{1,3}[0-9]{0,2}$|^[0-9]{1,4}$/.test(p) && !isWordish(p)) return false;
+  }
+  return word;
+}
+
+/**
+ * Source code after the assignment, not a value: a member chain (`props.x`, `this.#auth.clientSecret`,
+ * `ctx?.identity?.apiKey`) alone or followed by an operator (`exports.A=exports.B=void 0`, `opts.token||''`,
+ * `props.validity?"minutes":…`, `+env.SECRET_NAME`). Every member is an identifier with at most two digits.
+ */
+function isCodeExpression(v: string): boolean {
+  const m = /^[!+-]?((?:#?[A-Za-z_$][\w$]*)(?:\??\.#?[A-Za-z_$][\w$]*)+)(?:$|[?|&=!+:,*/%<>^~-])/.exec(v);
+  if (!m) return false;
+  return m[1]!.split(/\??\./).every((p) => /^#?[A-Za-z_$][A-Za-z_$]*[0-9]{0,2}[A-Za-z_$]*$/.test(p));
+}
+
+/** Names of tokens that are not credentials: pagination cursors, idempotency and request ids. */
+const NON_SECRET_TOKEN_NAME =
+  /(?:continuation|next|page|pagination|cursor|client|idempotency)[_.-]?token["'\]]*[ \t]*(?::=|=>|\?=|=|:)/i;
+
+/** A value that spells out what it stands for (`VERYLONGSECRET…`, `SomeKindOfPassword`, `my-token-value`). */
+const NAMES_ITSELF = /secret|passw(?:or)?d|token/i;
+
 /** Runs of three or more consecutive characters (`abc`, `123`, `xyz`): what people type, not what RNGs emit. */
 function sequentialRuns(v: string): number {
   let runs = 0;
@@ -859,6 +909,7 @@ function sequentialRuns(v: string): number {
  * and values another rule owns; 'unknown' (reported, not validated) otherwise. It never proves a value real.
  */
 export function validateGenericSecret(secret: string, match = ''): Validity {
+  if (secret.length > 200) return 'invalid'; // as written, before percent-decoding (the rule's pattern is open-ended)
   let v = secret;
   if (/%[0-9A-Fa-f]{2}/.test(v)) {
     try {
@@ -888,6 +939,10 @@ export function validateGenericSecret(secret: string, match = ''): Validity {
   if (/^(?:true|false|null|none|undefined|required|optional|string|bool|int)$/i.test(v)) return 'invalid';
   if (isCodeNotValue(v)) return 'invalid';
   if (isWordPhrase(v)) return 'invalid';
+  if (isCodeExpression(v)) return 'invalid';
+  if (isIdentifierPhrase(v)) return 'invalid';
+  if (NAMES_ITSELF.test(v)) return 'invalid';
+  if (NON_SECRET_TOKEN_NAME.test(match)) return 'invalid';
   if (sequentialRuns(v) >= 2 || /(?:0123|1234|2345|3456|4567|5678|6789|abcde|bcdef|qwert|asdf)/i.test(v))
     return 'invalid';
   // Letters and (digits or symbols), with enough spread to look random.
