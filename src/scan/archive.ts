@@ -418,19 +418,28 @@ function* gzipEntries(
     tarInside ? { ...limits, maxEntrySize: limits.maxTotal } : limits,
     budget,
   );
+  const tooLarge = () => {
+    const why = byRatio
+      ? `more than ${limits.maxRatio}:1 (limit: ratio, zip bomb?)`
+      : tarInside || cap < limits.maxEntrySize
+        ? `beyond ${mib(cap)} (limit: total size)`
+        : `beyond ${mib(cap)}, more than a scanned file may hold (limit: entry size)`;
+    warn(`${path}: gzip expands ${why}, not scanned`);
+  };
+  // ISIZE, the trailer's size (mod 2^32) of the last member, is a lower bound of the expanded size: above the cap,
+  // the gzip is refused without inflating (like a zip entry's declared size); otherwise it sizes the output buffer.
+  const isize = data.readUInt32LE(data.length - 4);
+  if (isize > cap) {
+    tooLarge();
+    return;
+  }
   let out: Buffer;
   try {
     // The inflate stops (and throws) as soon as its output passes the cap: never more than the cap in memory.
-    // ISIZE, the trailer's size (mod 2^32) of a single-member gzip, sizes the output buffer.
-    out = gunzipSync(data, sized(data.readUInt32LE(data.length - 4), cap));
+    out = gunzipSync(data, sized(isize, cap));
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) {
-      const why = byRatio
-        ? `more than ${limits.maxRatio}:1 (limit: ratio, zip bomb?)`
-        : tarInside || cap < limits.maxEntrySize
-          ? `beyond ${mib(cap)} (limit: total size)`
-          : `beyond ${mib(cap)}, more than a scanned file may hold (limit: entry size)`;
-      warn(`${path}: gzip expands ${why}, not scanned`);
+      tooLarge();
       return;
     }
     throw err;

@@ -344,3 +344,19 @@ test('inflated entries of a known size come out as one buffer owning its memory 
   }
   assert.equal(fromZip.length + fromGz.length, 2);
 });
+
+test('a gzip whose trailer already says it is too large is refused without inflating; a lying trailer is still capped', () => {
+  const text = Buffer.from(Array.from({ length: 2 * 1024 * 1024 }, (_, i) => 97 + ((i * 7919) % 26)));
+  const gz = gzipSync(text);
+  const limits = { maxEntrySize: 1024 * 1024, maxRatio: 1e9 };
+  const t0 = performance.now();
+  const honest = collect(gz, 'data.json.gz', limits);
+  assert.deepEqual(honest.entries, []);
+  assert.match(honest.warnings.join('\n'), /data\.json\.gz: gzip expands beyond 1 MiB.*limit: entry size/);
+  assert.ok(performance.now() - t0 < 1000);
+  const liar = Buffer.from(gz);
+  liar.writeUInt32LE(100, liar.length - 4); // claims 100 bytes
+  const lied = collect(liar, 'data.json.gz', limits);
+  assert.deepEqual(lied.entries, []);
+  assert.match(lied.warnings.join('\n'), /data\.json\.gz: gzip expands beyond 1 MiB.*limit: entry size/);
+});
