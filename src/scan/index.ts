@@ -249,8 +249,11 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   try {
     if (source) {
       // Archives are replaced by the files inside them (archive.ts: depth, entry, size and ratio limits, warnings on
-      // bombs). Encoded segments are decoded by the engine, in the workers, on the bytes it already read.
-      const expanded = opts.archives === false ? source : expandArchives(source, { onWarning: warn });
+      // bombs; an entry is a file, so the policy's max file size bounds it). Encoded segments are decoded by the engine, in the workers, on the bytes it already read.
+      const expanded =
+        opts.archives === false
+          ? source
+          : expandArchives(source, { onWarning: warn, limits: { maxEntrySize: opts.policy.maxFileSize } });
       for await (const item of expanded) if (accept(item)) await dispatch(item);
     }
     // Whatever was held back (a small input) runs inline.
