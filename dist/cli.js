@@ -898,9 +898,6 @@ import {
   createPublicKey,
   generateKeyPairSync
 } from "node:crypto";
-function shannonEntropy(s) {
-  return shannon(s);
-}
 function shannon(s) {
   if (!s) return 0;
   const counts = /* @__PURE__ */ new Map();
@@ -1376,6 +1373,30 @@ function isWordPhrase(v) {
   const parts = v.split(/[^A-Za-z]+/).filter((p) => p.length > 0);
   return parts.length > 0 && parts.length <= 5 && parts.every((p) => /^(?:[a-z]+|[A-Z][a-z]+|[A-Z]+)$/.test(p));
 }
+function isWordish(part) {
+  const digits2 = part.replace(/[^0-9]/g, "").length;
+  if (digits2 > 2) return false;
+  const letters = part.replace(/[0-9]/g, "");
+  if (letters.length === 0 || !/^[A-Za-z]+$/.test(letters)) return false;
+  const words = letters.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+/g) ?? [];
+  if (words.join("") !== letters || letters.length / words.length < 3) return false;
+  return (letters.match(/[aeiouy]/gi)?.length ?? 0) >= letters.length / 4;
+}
+function isIdentifierPhrase(v) {
+  const parts = v.split(/[-_.:/@#+]+/).filter((p) => p.length > 0);
+  if (parts.length === 0) return false;
+  let word = false;
+  for (const p of parts) {
+    if (p.length >= 4 && isWordish(p)) word = true;
+    else if (!/^[A-Za-z]{1,3}[0-9]{0,2}$|^[0-9]{1,4}$/.test(p) && !isWordish(p)) return false;
+  }
+  return word;
+}
+function isCodeExpression(v) {
+  const m = /^[!+-]?((?:#?[A-Za-z_$][\w$]*)(?:\??\.#?[A-Za-z_$][\w$]*)+)(?:$|[?|&=!+:,*/%<>^~-])/.exec(v);
+  if (!m) return false;
+  return m[1].split(/\??\./).every((p) => /^#?[A-Za-z_$][A-Za-z_$]*[0-9]{0,2}[A-Za-z_$]*$/.test(p));
+}
 function sequentialRuns(v) {
   let runs = 0;
   let len = 1;
@@ -1389,6 +1410,7 @@ function sequentialRuns(v) {
   return runs;
 }
 function validateGenericSecret(secret, match = "") {
+  if (secret.length > 200) return "invalid";
   let v = secret;
   if (/%[0-9A-Fa-f]{2}/.test(v)) {
     try {
@@ -1416,6 +1438,10 @@ function validateGenericSecret(secret, match = "") {
   if (/^(?:true|false|null|none|undefined|required|optional|string|bool|int)$/i.test(v)) return "invalid";
   if (isCodeNotValue(v)) return "invalid";
   if (isWordPhrase(v)) return "invalid";
+  if (isCodeExpression(v)) return "invalid";
+  if (isIdentifierPhrase(v)) return "invalid";
+  if (NAMES_ITSELF.test(v)) return "invalid";
+  if (NON_SECRET_TOKEN_NAME.test(match)) return "invalid";
   if (sequentialRuns(v) >= 2 || /(?:0123|1234|2345|3456|4567|5678|6789|abcde|bcdef|qwert|asdf)/i.test(v))
     return "invalid";
   const classes = Number(/[a-z]/.test(v)) + Number(/[A-Z]/.test(v)) + Number(/[0-9]/.test(v)) + Number(/[^A-Za-z0-9]/.test(v));
@@ -1662,7 +1688,7 @@ function validateIntercomToken(secret) {
   const text = b64(secret)?.toString("latin1") ?? "";
   return /^tok:[0-9a-f]{8}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{12}(?::[\x20-\x7e]+)?$/.test(text) ? "valid" : "invalid";
 }
-var PLACEHOLDER_PASSWORDS, PLACEHOLDER_SHAPES, DB_URL, JWT_EXAMPLE_SUBJECTS, BECH32, BECH32_GEN, PEM_PRIVATE_LABELS, SshReader, SSH_MAGIC, SSH_CIPHERS, PGP_PUBLIC_ALGOS, JWK_D_BYTES, UUID, OWNED_PREFIXES, TYPE_NAMES, FIXTURE_ALPHABETS, PLACEHOLDER_LIKE, keyCache;
+var PLACEHOLDER_PASSWORDS, PLACEHOLDER_SHAPES, DB_URL, JWT_EXAMPLE_SUBJECTS, BECH32, BECH32_GEN, PEM_PRIVATE_LABELS, SshReader, SSH_MAGIC, SSH_CIPHERS, PGP_PUBLIC_ALGOS, JWK_D_BYTES, UUID, OWNED_PREFIXES, TYPE_NAMES, NON_SECRET_TOKEN_NAME, NAMES_ITSELF, FIXTURE_ALPHABETS, PLACEHOLDER_LIKE, keyCache;
 var init_structure = __esm({
   "src/scan/validate/structure.ts"() {
     "use strict";
@@ -1841,6 +1867,8 @@ var init_structure = __esm({
       ].join("|")
     );
     TYPE_NAMES = /^(?:u?int(?:8|16|32|64)(?:clamped)?array|float(?:32|64)array|big(?:u?int)64array|arraybuffer|sharedarraybuffer|buffer|string|number|boolean|object|bytes|bytearray|keyobject|cryptokey|uint8list|base64string|hexstring|secretkey|privatekey|publickey)$/i;
+    NON_SECRET_TOKEN_NAME = /(?:continuation|next|page|pagination|cursor|client|idempotency)[_.-]?token["'\]]*[ \t]*(?::=|=>|\?=|=|:)/i;
+    NAMES_ITSELF = /secret|passw(?:or)?d|token/i;
     FIXTURE_ALPHABETS = {
       base62: "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
       letters: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
@@ -5087,6 +5115,5051 @@ ListenPort = 51820`,
   }
 });
 
+// src/scan/rules/generic.ts
+var NAME, VALUE, NAME_START, KEYWORDS, pw, sec, key32, sha512, genericRules;
+var init_generic = __esm({
+  "src/scan/rules/generic.ts"() {
+    "use strict";
+    init_structure();
+    NAME = `[A-Za-z0-9_.-]*?(?:password|passwd|pwd|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|credentials?)(?:[_.-]?(?:key|token|secret|value|string|str|b64|base64|base|hex|encoded|raw|plain|prod|production|live|dev|staging)){0,2}`;
+    VALUE = String.raw`[^\s"'\x60<>{}$;,()&\\\[\]=][^\s"'\x60<>{}$;,()&\\\[\]]{7,}`;
+    NAME_START = "(?:^|[^A-Za-z0-9_.:-])";
+    KEYWORDS = [
+      "password",
+      "passwd",
+      "pwd",
+      "secret",
+      "token",
+      "apikey",
+      "api_key",
+      "api-key",
+      "api.key",
+      "accesskey",
+      "access_key",
+      "access-key",
+      "access.key",
+      "privatekey",
+      "private_key",
+      "private-key",
+      "private.key",
+      "authkey",
+      "auth_key",
+      "auth-key",
+      "auth.key",
+      "credential"
+    ];
+    pw = `${fx("gp1", 12)}!${fx("gp2", 6, FIXTURE_ALPHABETS.digits)}`;
+    sec = fx("gs1", 40, FIXTURE_ALPHABETS.base64url);
+    key32 = fx("gk1", 32);
+    sha512 = `sha512-${Buffer.from(fx("gi1", 64, FIXTURE_ALPHABETS.base64)).toString("base64").slice(0, 86)}==`;
+    genericRules = [
+      {
+        id: "generic-secret-assignment",
+        title: "Secret-looking value assigned to a secret-looking name",
+        severity: "medium",
+        keywords: KEYWORDS,
+        pattern: String.raw`(?i)${NAME_START}([?&]?${NAME})["']?\]?[ \t]*(?::=|=>|\?=|=|:)[ \t]*["'\x60]?(${VALUE})(?:["'\x60\s;,)&]|$)`,
+        secretGroup: 2,
+        entropy: 3,
+        validate: validateGenericSecret,
+        fallback: true,
+        help: "A random-looking value assigned to a name such as password, secret, token or api_key (env files, YAML, JSON, properties, code, URL query strings). Placeholders, references (`${VAR}`, `process.env.X`), function calls, identifiers, paths, UUIDs and git SHAs are not reported. Rotate the credential and load it from the environment or a secret store.",
+        examples: {
+          tp: [
+            `DB_PASSWORD=${pw}`,
+            `  password: "${pw}"`,
+            `{"client_secret": "${sec}"}`,
+            `const apiKey = "${key32}";`,
+            `api_key = '${key32}'`,
+            `$config['secret'] = '${sec}';`,
+            `https://api.service.invalid/v1/data?api_key=${key32}&format=json`,
+            `AccessKey := "${fx("gk2", 24)}"`,
+            `spring.datasource.password=${pw}`,
+            `  secret_key_base: ${fx("gkb", 128, FIXTURE_ALPHABETS.hex)}`,
+            `$db_password = "${pw}";`
+          ],
+          fp: [
+            "DB_PASSWORD=${DB_PASSWORD}",
+            '  password: "<password>"',
+            "  password: {{ .Values.password }}",
+            "ADMIN_PASSWORD=changeme",
+            "const apiKey = process.env.API_KEY;",
+            'api_key = os.environ["API_KEY"]',
+            "password = getPassword()",
+            `"integrity": "${sha512}"`,
+            `api_token: "${fxUuid("gu1")}"`,
+            `deploy_token = "${fx("gsha", 40, FIXTURE_ALPHABETS.hex)}"`,
+            "password: ********",
+            'tokenizer = "bert-base-uncased-v2"',
+            "SECRET_KEY_NAME=my-app-secret-key",
+            "secret: DATABASE_PASSWORD",
+            "password = userInputPasswordField",
+            `OPENAI_API_KEY=sk-proj-${fx("gop", 40)}`,
+            "token: ./secrets/token.txt",
+            '"oauth_token_secret=secret%3Dpassword&oauth_token=lock%26key",',
+            "const base = { 'vault-secret': 'secret/data/release/app' };",
+            'password: "{AES256}ZXhhbXBsZQ==Qm9vdA"',
+            "token_ttl=3600000000",
+            "password_min_length: 12345678",
+            'access_token_url = "https://oauth2.googleapis.com/token"',
+            ' * const apiToken = "abc123xyz456";',
+            "[![codecov](https://codecov.io/gh/org/repo/branch/main/graph/badge.svg?token=yZL6LtXkOA)](https://codecov.io)",
+            " * @returns {Promise<{secretKey: Uint8Array, sharedSecret: Uint8Array}>}",
+            "function f({ privateKey:PrivateKey|Uint8Array|String }) {}",
+            "const exclamationToken = !questionToken && !seen;",
+            "const { contextToken: contextToken2, previousToken: previousToken2 } = info;",
+            "CordzSampleToken::Iterator::pointer CordzSampleToken::Iterator::operator->() const",
+            // Shapes seen in third-party packages (the benchmark corpus): code after the assignment, names as values.
+            "exports.RateLimitedApiKey=exports.ApiKeySourceType=void 0;",
+            'accessToken:props.accessTokenValidity?"minutes":void 0,refreshToken:props.refreshTokenValidity?"minutes":void 0',
+            "const clientSecret = this.#clientAuthentication.clientSecret || '';",
+            "actionProperties:props.map(ap=>({key:ap.key||!1,secret:ap.secret||!1,...ap}))",
+            "const secretName=`${prefix}`+env.SECRET_NAME_SUFFIX;",
+            "    withCredentials: defaultToConfig2,",
+            "exports.SignatureV4SignWithCredentials = SignatureV4SignWithCredentials;",
+            'export const X_AWS_EC2_METADATA_TOKEN = "x-aws-ec2-metadata-token";',
+            '  "AWS::IAM::AccessKey": "aws-cdk-lib.aws_iam.CfnAccessKey",',
+            'exports.LOG_USER_POOL_CLIENT_SECRET_VALUE="@aws-cdk/cognito:logUserPoolClientSecretValue";',
+            '"ARN": "arn:aws:secretsmanager:us-west-2:123456789012:secret:MyTestDatabaseSecret-a1b2c3",',
+            `  "NextContinuationToken": "${fx("gct", 54, FIXTURE_ALPHABETS.base64)}==",`,
+            `  "ClientToken": "${fx("gcl", 16, FIXTURE_ALPHABETS.lowerAlnum)}",`,
+            '  "Password": "SomeKindOfPassword#42",',
+            ` *   clientSecret: "VERYLONGSECRET${fx("gvl", 40)}",`,
+            '         *       //   "recaptchaV3Token": "my_recaptchaV3Token"'
+          ]
+        }
+      },
+      {
+        id: "generic-secret-xml",
+        title: "Secret-looking value in an XML element with a secret-looking name",
+        severity: "medium",
+        keywords: KEYWORDS,
+        pattern: String.raw`<(?i:(${NAME}))>[ \t]*(${VALUE})[ \t]*</`,
+        secretGroup: 2,
+        entropy: 3,
+        validate: validateGenericSecret,
+        fallback: true,
+        help: "A random-looking value inside an XML element named like a secret (Maven `settings.xml` `<password>`, app.config, Spring XML). Encrypted Maven values (`{…}`) and placeholders are not reported. Rotate the credential and use encryption or environment references.",
+        examples: {
+          tp: [`<password>${pw}</password>`, `  <server><id>nexus</id><apiKey>${key32}</apiKey></server>`],
+          fp: [
+            "<password>${env.NEXUS_PASSWORD}</password>",
+            "<password>{COQLCE6DU6GtcS5P=}</password>",
+            "<secretName>my-tls-secret</secretName>"
+          ]
+        }
+      }
+    ];
+  }
+});
+
+// src/scan/rules/keys.ts
+import { generateKeyPairSync as generateKeyPairSync2 } from "node:crypto";
+function pem(label) {
+  return `-----BEGIN ${label}-----${BODY}{32,}?-----END ${label}-----`;
+}
+function corrupt2(text, seed) {
+  return text.replace(
+    /\n([A-Za-z0-9+/]{64})\n/g,
+    () => `
+${fx(seed, 64, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")}
+`
+  );
+}
+function yamlBlock(name2, text) {
+  return `${name2}: |
+${text.trimEnd().split("\n").map((l) => `  ${l}`).join("\n")}
+`;
+}
+function keySyntaxes(kind) {
+  const k = keyFixture(kind);
+  return [
+    k,
+    `{"private_key": ${JSON.stringify(k)}}`,
+    yamlBlock("tls_key", k),
+    `SSH_KEY="${k.trimEnd()}"`,
+    concatenated("const key =", k)
+  ];
+}
+function concatenated(lead, text) {
+  const lines = text.trimEnd().split("\n");
+  return `${lead}
+${lines.map((l) => `  "${l}\\n"`).join(" +\n")};`;
+}
+function lazy(make) {
+  let cached2;
+  return {
+    get tp() {
+      cached2 ??= make();
+      return cached2.tp;
+    },
+    get fp() {
+      cached2 ??= make();
+      return cached2.fp;
+    }
+  };
+}
+function pemFps(label, seed) {
+  return [
+    keyFixture("public"),
+    keyFixture("certificate-like"),
+    `-----BEGIN ${label}-----
+<paste your private key here>
+-----END ${label}-----`,
+    `private_key: "-----BEGIN ${label}-----\\n...\\n-----END ${label}-----"`,
+    `-----BEGIN ${label}-----
+${fx(seed, 64, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")}
+${fx(`${seed}2`, 40, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")}
+-----END ${label}-----`,
+    `const key = process.env.PRIVATE_KEY; // -----BEGIN ${label}----- lives in the vault`
+  ];
+}
+function generateJwk() {
+  for (; ; ) {
+    const jwk = generateKeyPairSync2("ed25519").privateKey.export({ format: "jwk" });
+    if (!/x{4,}|\*{3}|example|dummy/i.test(JSON.stringify(jwk))) return jwk;
+  }
+}
+var WINDOW, BODY, keyRules;
+var init_keys = __esm({
+  "src/scan/rules/keys.ts"() {
+    "use strict";
+    init_structure();
+    WINDOW = 16384;
+    BODY = String.raw`[A-Za-z0-9+/=\s\\:,"'-]`;
+    keyRules = [
+      {
+        id: "rsa-private-key",
+        title: "RSA private key (PKCS#1 PEM)",
+        severity: "critical",
+        keywords: ["begin rsa private key"],
+        pattern: `(${pem("RSA PRIVATE KEY")})`,
+        window: WINDOW,
+        validate: validatePemPrivateKey,
+        requireValid: true,
+        help: "A PKCS#1 RSA private key (`-----BEGIN RSA PRIVATE KEY-----`, also the legacy encrypted form with `Proc-Type: 4,ENCRYPTED`). Reported only when node:crypto parses it (or, when encrypted, its headers and body are well-formed); revoke it wherever its public half is trusted (authorized_keys, certificates, JWKS) and issue a new one.",
+        examples: lazy(() => ({
+          tp: [...keySyntaxes("rsa"), keyFixture("rsa-encrypted")],
+          fp: [...pemFps("RSA PRIVATE KEY", "rsa-fp"), corrupt2(keyFixture("rsa"), "rsa-corrupt")]
+        }))
+      },
+      {
+        id: "pkcs8-private-key",
+        title: "Private key (PKCS#8 PEM)",
+        severity: "critical",
+        keywords: ["begin private key"],
+        pattern: `(${pem("PRIVATE KEY")})`,
+        window: WINDOW,
+        validate: validatePemPrivateKey,
+        requireValid: true,
+        help: "An unencrypted PKCS#8 private key (`-----BEGIN PRIVATE KEY-----`: RSA, EC, Ed25519…). Reported only when node:crypto parses it; remove it from the repository and history, revoke its certificate or registered public key, and generate a new key in a secret store.",
+        examples: lazy(() => ({
+          tp: keySyntaxes("pkcs8"),
+          fp: pemFps("PRIVATE KEY", "pk8-fp")
+        }))
+      },
+      {
+        id: "encrypted-private-key",
+        title: "Encrypted private key (PKCS#8 PEM)",
+        severity: "high",
+        keywords: ["begin encrypted private key"],
+        pattern: `(${pem("ENCRYPTED PRIVATE KEY")})`,
+        window: WINDOW,
+        validate: validatePemPrivateKey,
+        requireValid: true,
+        help: "A passphrase-encrypted PKCS#8 private key (`-----BEGIN ENCRYPTED PRIVATE KEY-----`). Reported only when its DER structure (algorithm identifier + encrypted data) is well-formed. The passphrase is often nearby: rotate the key, and treat the passphrase as exposed too.",
+        examples: lazy(() => ({
+          tp: [
+            keyFixture("pkcs8-encrypted"),
+            `{"key": ${JSON.stringify(keyFixture("pkcs8-encrypted"))}}`,
+            yamlBlock("signing_key", keyFixture("pkcs8-encrypted"))
+          ],
+          fp: pemFps("ENCRYPTED PRIVATE KEY", "epk8-fp")
+        }))
+      },
+      {
+        id: "ec-private-key",
+        title: "EC private key (SEC1 PEM)",
+        severity: "critical",
+        keywords: ["begin ec private key"],
+        pattern: `(${pem("EC PRIVATE KEY")})`,
+        window: WINDOW,
+        validate: validatePemPrivateKey,
+        requireValid: true,
+        help: "An elliptic-curve private key in SEC1 form (`-----BEGIN EC PRIVATE KEY-----`). Reported only when node:crypto parses it (or its legacy encryption headers are well-formed); revoke the certificate or registered public key and issue a new key.",
+        examples: lazy(() => ({
+          tp: keySyntaxes("ec"),
+          fp: pemFps("EC PRIVATE KEY", "ec-fp")
+        }))
+      },
+      {
+        id: "dsa-private-key",
+        title: "DSA private key (PEM)",
+        severity: "critical",
+        keywords: ["begin dsa private key"],
+        pattern: `(${pem("DSA PRIVATE KEY")})`,
+        window: WINDOW,
+        validate: validatePemPrivateKey,
+        requireValid: true,
+        help: "A DSA private key in the traditional OpenSSL form (`-----BEGIN DSA PRIVATE KEY-----`). Reported only when node:crypto parses it. DSA is deprecated: remove the key from wherever it is trusted and move to Ed25519.",
+        examples: lazy(() => ({
+          tp: [keyFixture("dsa"), JSON.stringify({ key: keyFixture("dsa") })],
+          fp: pemFps("DSA PRIVATE KEY", "dsa-fp")
+        }))
+      },
+      {
+        id: "openssh-private-key",
+        title: "OpenSSH private key",
+        severity: "critical",
+        keywords: ["begin openssh private key"],
+        pattern: `(${pem("OPENSSH PRIVATE KEY")})`,
+        window: WINDOW,
+        validate: validateOpenSshKey,
+        requireValid: true,
+        help: "An OpenSSH private key (`openssh-key-v1`). Reported only when the container parses (cipher, KDF, public key, and matching check integers when unencrypted). Remove its public key from every authorized_keys, deploy-key and CA list, then generate a new key with ssh-keygen.",
+        examples: lazy(() => ({
+          tp: keySyntaxes("openssh"),
+          fp: [
+            ...pemFps("OPENSSH PRIVATE KEY", "ossh-fp"),
+            `ssh-ed25519 ${fx("ossh-pub", 68, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")} dev@laptop`
+          ]
+        }))
+      },
+      {
+        id: "ssh2-encrypted-private-key",
+        title: "SSH.com (SSH2) encrypted private key",
+        severity: "high",
+        keywords: ["begin ssh2 encrypted private key"],
+        pattern: String.raw`(---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----[A-Za-z0-9+/=\s\\:,."-]{32,}?---- END SSH2 ENCRYPTED PRIVATE KEY ----)`,
+        window: WINDOW,
+        validate: validateSsh2Key,
+        requireValid: true,
+        help: "A private key in the SSH.com / Tectia format. Reported only when the body carries the format magic and its own length. Remove the public key from every server that trusts it and generate a new key.",
+        examples: lazy(() => {
+          const body = Buffer.concat([Buffer.alloc(8), fixtureBytes("ssh2", 120)]);
+          body.writeUInt32BE(1064303083, 0);
+          body.writeUInt32BE(body.length, 4);
+          const lines = body.toString("base64").match(/.{1,70}/g).join("\n");
+          const block = `---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----
+Comment: "fixture key"
+${lines}
+---- END SSH2 ENCRYPTED PRIVATE KEY ----
+`;
+          const fakeBody = fixtureBytes("ssh2-fp", 128).toString("base64").match(/.{1,70}/g).join("\n");
+          return {
+            tp: [block, `{"key": ${JSON.stringify(block)}}`],
+            fp: [
+              `---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----
+${fakeBody}
+---- END SSH2 ENCRYPTED PRIVATE KEY ----`,
+              `---- BEGIN SSH2 PUBLIC KEY ----
+Comment: "fixture"
+${fakeBody}
+---- END SSH2 PUBLIC KEY ----`
+            ]
+          };
+        })
+      },
+      {
+        id: "putty-private-key",
+        title: "PuTTY private key (.ppk)",
+        severity: "critical",
+        keywords: ["putty-user-key-file-"],
+        pattern: String.raw`(PuTTY-User-Key-File-[23]: [a-z0-9@.-]+(?:\r?\n|(?:\\r)?\\n)[\s\S]*?Private-MAC: ?[0-9a-f]{40,64})`,
+        window: WINDOW,
+        validate: validatePuttyKey,
+        requireValid: true,
+        help: "A PuTTY private key file (PPK v2/v3). Reported only when its fields and line counts are consistent and, when unencrypted, its Private-MAC verifies. Remove its public key from every server that trusts it and generate a new key with puttygen.",
+        examples: lazy(() => {
+          const k = keyFixture("putty");
+          return {
+            tp: [k, `{"ppk": ${JSON.stringify(k)}}`, yamlBlock("ppk", k)],
+            fp: [
+              k.replace(/Private-MAC: ([0-9a-f]{8})/, (_, h) => `Private-MAC: ${[...h].reverse().join("")}`),
+              "PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: <your key>\nPublic-Lines: 2\n...\nPrivate-MAC: <mac>",
+              "Load the PuTTY-User-Key-File-2 header from your .ppk file in Pageant"
+            ]
+          };
+        })
+      },
+      {
+        id: "pgp-private-key-block",
+        title: "PGP private key block",
+        severity: "critical",
+        keywords: ["begin pgp private key block"],
+        pattern: String.raw`(-----BEGIN PGP PRIVATE KEY BLOCK-----[A-Za-z0-9+/=\s\\:,.()<>@'"_-]{32,}?-----END PGP PRIVATE KEY BLOCK-----)`,
+        window: 32768,
+        validate: validatePgpPrivateKey,
+        requireValid: true,
+        help: "An ASCII-armored OpenPGP secret key. Reported only when the armor is well-formed, its CRC-24 (if present) matches and the first packet is a secret-key packet. Publish a revocation certificate for the key, remove it from keyservers and signing setups, and generate a new one.",
+        examples: lazy(() => {
+          const k = keyFixture("pgp");
+          return {
+            tp: [
+              k,
+              `{"gpg_private_key": ${JSON.stringify(k)}}`,
+              yamlBlock("GPG_PRIVATE_KEY", k),
+              concatenated("private static final String KEY =", k)
+            ],
+            fp: [
+              k.replace(/\n=([A-Za-z0-9+/]{4})\n/, (_, c) => `
+=${c === "AAAA" ? "BBBB" : "AAAA"}
+`),
+              k.replace(/PRIVATE KEY BLOCK/g, "PUBLIC KEY BLOCK"),
+              "-----BEGIN PGP PRIVATE KEY BLOCK-----\n\n<paste the output of gpg --export-secret-keys --armor>\n-----END PGP PRIVATE KEY BLOCK-----",
+              `-----BEGIN PGP PRIVATE KEY BLOCK-----
+
+${fixtureBytes("pgp-fp", 96).toString("base64")}
+-----END PGP PRIVATE KEY BLOCK-----`
+            ]
+          };
+        })
+      },
+      {
+        id: "jwk-private-key",
+        title: "JWK private key",
+        severity: "critical",
+        keywords: ['"kty"', '"d"'],
+        pattern: String.raw`(\{?[^{}]*?"(?:kty|d)"\s*:[^{}]{20,}\})`,
+        window: 8192,
+        validate: validateJwkPrivateKey,
+        help: "A JSON Web Key with its private member `d` (RSA, EC or OKP). Validated when node:crypto imports it as a private key; JWKs without `d` (public keys) are not reported. Remove it from the JWKS or configuration that trusts its public half and rotate the key.",
+        examples: lazy(() => {
+          const okp = generateJwk();
+          const { d: _d, ...pub } = okp;
+          const ordered = { kty: okp["kty"], crv: okp["crv"], x: okp["x"], d: okp["d"] };
+          return {
+            tp: [
+              JSON.stringify(okp),
+              JSON.stringify(okp, null, 2),
+              `const jwk = ${JSON.stringify(ordered)};`,
+              JSON.stringify(ordered, null, 2)
+            ],
+            fp: [
+              JSON.stringify(pub),
+              JSON.stringify(pub, null, 2),
+              '{"kty": "RSA", "d": "<private exponent>", "n": "<modulus>", "e": "AQAB"}',
+              '{"d": "2026-01-01", "kty": "EC"}'
+            ]
+          };
+        })
+      },
+      {
+        id: "age-secret-key",
+        title: "age secret key",
+        severity: "critical",
+        keywords: ["age-secret-key-1"],
+        pattern: `(?:^|[^A-Za-z0-9_-])(AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58})(?:[^A-Za-z0-9]|$)`,
+        validate: validateAgeSecretKey,
+        requireValid: true,
+        help: "An age X25519 identity (`AGE-SECRET-KEY-1…`, bech32). Reported only when its bech32 checksum verifies. Anything encrypted to its recipient (`age1…`) is readable by whoever holds it: re-encrypt those files to a new identity (age-keygen) and remove this one.",
+        examples: lazy(() => {
+          const k = fakeAgeKey("age-tp");
+          const bad = `${k.slice(0, -1)}${k.endsWith("Q") ? "P" : "Q"}`;
+          return {
+            tp: [
+              `# created: 2026-01-01T00:00:00Z
+# public key: age1${fx("age-pub", 58, "qpzry9x8gf2tvdw0s3jn54khce6mua7l")}
+${k}`,
+              `SOPS_AGE_KEY=${k}`,
+              `sops:
+  age_key: "${k}"`,
+              `{"identity": "${k}"}`
+            ],
+            fp: [
+              `SOPS_AGE_KEY=${bad}`,
+              "SOPS_AGE_KEY=AGE-SECRET-KEY-1QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ",
+              `recipient: age1${fx("age-pub", 58, "qpzry9x8gf2tvdw0s3jn54khce6mua7l")}`,
+              "key_file: AGE-SECRET-KEY-1<your key>"
+            ]
+          };
+        })
+      }
+    ];
+  }
+});
+
+// src/scan/rules/messaging.ts
+var B3, E3, ASSIGN5, digits, slackBot, slackUser, slackApp, slackConfig, slackRefresh, slackLegacy, slackHookPath, slackHook, slackTrigger, discordId, discordBot, discordBadId, discordHook, telegram, twilioToken, twilioSid, sendgrid, mailgunLegacy, mailgunKey, mailchimp, mandrill, postmark, teamsHook, teamsFlowSig, teamsFlow, gchatToken, gchat, brevo, brevoSmtp, resend, mailersend, zapier, twilioApiSecret, vonageSecret, pusherSecret, intercom, messagingRules;
+var init_messaging = __esm({
+  "src/scan/rules/messaging.ts"() {
+    "use strict";
+    init_structure();
+    B3 = "(?:^|[^A-Za-z0-9_-])";
+    E3 = "(?:[^A-Za-z0-9_-]|$)";
+    ASSIGN5 = String.raw`["']?\s*(?:[:=]|:=|=>)\s*["']?`;
+    digits = (seed, n) => `${1 + fx(seed, 1, FIXTURE_ALPHABETS.digits).charCodeAt(0) % 9}${fx(seed, n - 1, FIXTURE_ALPHABETS.digits)}`;
+    slackBot = ["xoxb", digits("sb1", 12), digits("sb2", 13), fx("sb3", 24)].join("-");
+    slackUser = ["xoxp", digits("su1", 12), digits("su2", 12), digits("su3", 13), fx("su4", 32, FIXTURE_ALPHABETS.hex)].join("-");
+    slackApp = ["xapp", "1", `A${fx("sa1", 10, FIXTURE_ALPHABETS.upperAlnum)}`, digits("sa2", 13), fx("sa3", 64, FIXTURE_ALPHABETS.hex)].join("-");
+    slackConfig = `${["xoxe", "xoxp"].join(".")}-1-${fx("sc1", 146)}`;
+    slackRefresh = `${"xoxe"}-1-${fx("sr1", 146)}`;
+    slackLegacy = ["xoxs", digits("sl1", 11), digits("sl2", 11), digits("sl3", 12), fx("sl4", 64, FIXTURE_ALPHABETS.hex)].join("-");
+    slackHookPath = `T${fx("sh1", 10, FIXTURE_ALPHABETS.upperAlnum)}/B${fx("sh2", 10, FIXTURE_ALPHABETS.upperAlnum)}/${fx("sh3", 24)}`;
+    slackHook = `https://${"hooks.slack.com"}/services/${slackHookPath}`;
+    slackTrigger = `https://${"hooks.slack.com"}/triggers/T${fx("st1", 10, FIXTURE_ALPHABETS.upperAlnum)}/${digits("st2", 13)}/${fx("st3", 32, FIXTURE_ALPHABETS.hex)}`;
+    discordId = digits("dc1", 19);
+    discordBot = [
+      Buffer.from(discordId).toString("base64url"),
+      Buffer.from(fx("dc2", 4, FIXTURE_ALPHABETS.base62)).toString("base64url"),
+      fx("dc3", 38, FIXTURE_ALPHABETS.base64url)
+    ].join(".");
+    discordBadId = [
+      Buffer.from(`x${discordId.slice(1)}`).toString("base64url"),
+      Buffer.from("abcd").toString("base64url"),
+      fx("dc4", 38, FIXTURE_ALPHABETS.base64url)
+    ].join(".");
+    discordHook = `https://${"discord.com"}/api/webhooks/${digits("dh1", 19)}/${fx("dh2", 68, FIXTURE_ALPHABETS.base64url)}`;
+    telegram = `${digits("tg1", 10)}:${"AA"}${fx("tg2", 33, FIXTURE_ALPHABETS.base64url)}`;
+    twilioToken = fx("tw1", 32, FIXTURE_ALPHABETS.hex);
+    twilioSid = `AC${fx("tw2", 32, FIXTURE_ALPHABETS.hex)}`;
+    sendgrid = ["SG", fx("sg1", 22, FIXTURE_ALPHABETS.base64url), fx("sg2", 43, FIXTURE_ALPHABETS.base64url)].join(".");
+    mailgunLegacy = `${"key"}-${fx("mg1", 32, FIXTURE_ALPHABETS.hex)}`;
+    mailgunKey = `${fx("mg2", 32, FIXTURE_ALPHABETS.hex)}-${fx("mg3", 8, FIXTURE_ALPHABETS.hex)}-${fx("mg4", 8, FIXTURE_ALPHABETS.hex)}`;
+    mailchimp = `${fx("mc1", 32, FIXTURE_ALPHABETS.hex)}-us${"14"}`;
+    mandrill = `${"md"}-${fx("md1", 22, FIXTURE_ALPHABETS.base64url)}`;
+    postmark = fxUuid("pm1");
+    teamsHook = `https://contoso.${"webhook.office.com"}/webhookb2/${fxUuid("tm1")}@${fxUuid("tm2")}/IncomingWebhook/${fx("tm3", 32, FIXTURE_ALPHABETS.hex)}/${fxUuid("tm4")}/${fx("tm5", 48, FIXTURE_ALPHABETS.base64url)}`;
+    teamsFlowSig = fx("tf1", 43, FIXTURE_ALPHABETS.base64url);
+    teamsFlow = `https://prod-12.westeurope.${"logic.azure.com"}:443/workflows/${fx("tf2", 32, FIXTURE_ALPHABETS.hex)}/triggers/manual/paths/invoke?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=${teamsFlowSig}`;
+    gchatToken = fx("gc1", 43, FIXTURE_ALPHABETS.base64url);
+    gchat = `https://${"chat.googleapis.com"}/v1/spaces/AAAA${fx("gc2", 7, FIXTURE_ALPHABETS.base62)}/messages?key=${"AIza"}${fx("gc3", 35, FIXTURE_ALPHABETS.base64url)}&token=${gchatToken}`;
+    brevo = `${"xkeysib"}-${fx("bv1", 64, FIXTURE_ALPHABETS.hex)}-${fx("bv2", 16)}`;
+    brevoSmtp = `${"xsmtpsib"}-${fx("bv3", 64, FIXTURE_ALPHABETS.hex)}-${fx("bv4", 16)}`;
+    resend = `${"re"}_${fx("rs1", 8)}_${fx("rs2", 24)}`;
+    mailersend = `${"mlsn"}.${fx("ms1", 64, FIXTURE_ALPHABETS.hex)}`;
+    zapier = `https://${"hooks.zapier.com"}/hooks/catch/${digits("zp1", 8)}/${fx("zp2", 7, FIXTURE_ALPHABETS.lowerAlnum)}/`;
+    twilioApiSecret = fx("tw3", 32);
+    vonageSecret = fx("vn1", 16);
+    pusherSecret = fx("pu1", 20, FIXTURE_ALPHABETS.hex);
+    intercom = Buffer.from(`tok:${fxUuid("ic1").replace(/-/g, "_")}:1:0`).toString("base64");
+    messagingRules = [
+      {
+        id: "slack-bot-token",
+        title: "Slack bot token",
+        severity: "high",
+        keywords: ["xoxb-"],
+        pattern: `${B3}(xoxb-[0-9]{8,13}-[0-9]{8,14}-[A-Za-z0-9]{24})${E3}`,
+        entropy: 3,
+        help: "A Slack bot user OAuth token (`xoxb-`): it acts as the app’s bot in the workspace. Revoke it with `auth.revoke` or by reinstalling the app (OAuth & Permissions → Revoke tokens), then store the new one in a secret manager.",
+        examples: {
+          tp: [
+            ...inSyntaxes("SLACK_BOT_TOKEN", slackBot),
+            `curl -H "Authorization: Bearer ${slackBot}" https://slack.com/api/auth.test`
+          ],
+          fp: [
+            "SLACK_BOT_TOKEN=xoxb-your-bot-token-here",
+            `SLACK_BOT_TOKEN=xoxb-${digits("sbf", 12)}-${digits("sbf2", 13)}-${fx("sbf3", 23)}`,
+            `slack_token: "myxoxb-${digits("sbf4", 12)}-${digits("sbf5", 13)}-${fx("sbf6", 24)}"`
+          ]
+        }
+      },
+      {
+        id: "slack-user-token",
+        title: "Slack user token",
+        severity: "high",
+        keywords: ["xoxp-"],
+        pattern: `${B3}(xoxp-[0-9]{8,13}-[0-9]{8,13}-[0-9]{8,14}-[0-9a-f]{32})${E3}`,
+        entropy: 3,
+        help: "A Slack user OAuth token (`xoxp-`): it acts as the person who installed the app, with their access. Revoke it with `auth.revoke` or from the app’s OAuth settings, then reinstall to get a new one.",
+        examples: {
+          tp: [...inSyntaxes("SLACK_USER_TOKEN", slackUser)],
+          fp: [
+            "SLACK_USER_TOKEN=xoxp-xxxxxxxxxxxx-xxxxxxxxxxxx-xxxxxxxxxxxxx-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+            `slack_user_token: "${slackUser.slice(0, -1)}"`,
+            `const t = '${slackUser.replace("xoxp-", "xoxq-")}';`
+          ]
+        }
+      },
+      {
+        id: "slack-app-token",
+        title: "Slack app-level token",
+        severity: "high",
+        keywords: ["xapp-"],
+        pattern: `${B3}(xapp-[0-9]-A[A-Z0-9]{8,12}-[0-9]{10,14}-[0-9a-f]{64})${E3}`,
+        entropy: 3,
+        help: "A Slack app-level token (`xapp-`), used for Socket Mode and app-wide APIs. Revoke it on the app’s Basic Information page (App-Level Tokens) and generate a new one.",
+        examples: {
+          tp: [...inSyntaxes("SLACK_APP_TOKEN", slackApp)],
+          fp: [
+            "SLACK_APP_TOKEN=xapp-1-A0123456789-0123456789012-<your-token>",
+            `slack_app_token: "${slackApp.slice(0, -3)}"`,
+            `appToken = "xapp-1-${fx("saf", 20)}"`
+          ]
+        }
+      },
+      {
+        id: "slack-config-access-token",
+        title: "Slack configuration access token",
+        severity: "high",
+        keywords: ["xoxe.xox"],
+        pattern: `${B3}(xoxe\\.xox[bp]-[0-9]-[A-Za-z0-9]{100,250})${E3}`,
+        entropy: 4,
+        help: "A Slack app configuration access token (`xoxe.xoxp-`/`xoxe.xoxb-`): it can create and modify apps through the App Manifest API. Revoke it under Your Apps → Your App Configuration Tokens.",
+        examples: {
+          tp: [...inSyntaxes("SLACK_CONFIG_TOKEN", slackConfig)],
+          fp: ["SLACK_CONFIG_TOKEN=xoxe.xoxp-1-...", `slack_config_token: "xoxe.xoxp-1-${fx("scf", 40)}"`]
+        }
+      },
+      {
+        id: "slack-config-refresh-token",
+        title: "Slack configuration refresh token",
+        severity: "high",
+        keywords: ["xoxe-"],
+        pattern: `${B3}(xoxe-[0-9]-[A-Za-z0-9]{100,250})${E3}`,
+        entropy: 4,
+        help: "A Slack configuration refresh token (`xoxe-1-`): it mints new configuration access tokens. Revoke it under Your Apps → Your App Configuration Tokens.",
+        examples: {
+          tp: [...inSyntaxes("SLACK_CONFIG_REFRESH_TOKEN", slackRefresh)],
+          fp: ["SLACK_CONFIG_REFRESH_TOKEN=xoxe-1-<refresh token>", `refresh: "xoxe-1-${fx("srf", 60)}"`]
+        }
+      },
+      {
+        id: "slack-legacy-token",
+        title: "Slack legacy, session or workspace token",
+        severity: "high",
+        keywords: ["xoxa-", "xoxc-", "xoxo-", "xoxr-", "xoxs-"],
+        pattern: `${B3}(xox[acors]-[0-9]{1,13}(?:-[0-9]{8,13}){1,3}-[A-Za-z0-9]{24,64})${E3}`,
+        entropy: 3,
+        help: "A Slack legacy/workspace (`xoxa-`, `xoxo-`), refresh (`xoxr-`), or browser session (`xoxc-`, `xoxs-`) token. Revoke it (`auth.revoke`, or sign the user out of all sessions) and replace legacy tokens with a Slack app.",
+        examples: {
+          tp: [...inSyntaxes("SLACK_TOKEN", slackLegacy)],
+          fp: ["SLACK_TOKEN=xoxs-0000-0000-0000-<session>", `slack: "xoxs-${fx("slf", 30)}"`]
+        }
+      },
+      {
+        id: "slack-webhook-url",
+        title: "Slack incoming webhook URL",
+        severity: "high",
+        keywords: ["hooks.slack.com/services"],
+        pattern: String.raw`hooks\.slack\.com/services/(T[A-Z0-9]{8,12}/B[A-Z0-9]{8,12}/[A-Za-z0-9]{24})(?:[^A-Za-z0-9]|$)`,
+        entropy: 3,
+        help: "A Slack incoming webhook: anyone with the URL can post into its channel. Regenerate it (remove and re-add the webhook under the app’s Incoming Webhooks page) and keep the URL in a secret store.",
+        examples: {
+          tp: [...inSyntaxes("SLACK_WEBHOOK_URL", slackHook), `curl -X POST -d '{"text":"hi"}' ${slackHook}`],
+          fp: [
+            "SLACK_WEBHOOK_URL=https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX",
+            'webhook: "https://hooks.slack.com/services/${SLACK_TEAM}/${SLACK_HOOK}"',
+            `url = "https://hooks.slack.com/services/T${fx("shf", 10, FIXTURE_ALPHABETS.upperAlnum)}/B${fx("shf2", 10, FIXTURE_ALPHABETS.upperAlnum)}/${fx("shf3", 12)}"`
+          ]
+        }
+      },
+      {
+        id: "slack-workflow-webhook-url",
+        title: "Slack workflow webhook URL",
+        severity: "medium",
+        keywords: ["hooks.slack.com/workflows", "hooks.slack.com/triggers"],
+        pattern: String.raw`hooks\.slack\.com/(?:workflows|triggers)/(T[A-Z0-9]{8,12}/(?:A[A-Z0-9]{8,12}/)?[0-9]{8,20}/[A-Za-z0-9]{32})(?:[^A-Za-z0-9]|$)`,
+        entropy: 3,
+        help: "A Slack Workflow Builder webhook trigger: anyone with the URL can start the workflow with their own input. Delete and recreate the trigger in Workflow Builder.",
+        examples: {
+          tp: [...inSyntaxes("SLACK_WORKFLOW_URL", slackTrigger)],
+          fp: [
+            "SLACK_WORKFLOW_URL=https://hooks.slack.com/triggers/T0000000000/0000000000000/<secret>",
+            `trigger: "https://hooks.slack.com/triggers/T${fx("stf", 10, FIXTURE_ALPHABETS.upperAlnum)}/${digits("stf2", 13)}/${fx("stf3", 16, FIXTURE_ALPHABETS.hex)}"`
+          ]
+        }
+      },
+      {
+        id: "discord-bot-token",
+        title: "Discord bot token",
+        severity: "high",
+        keywords: ["discord", "authorization"],
+        pattern: String.raw`(?:(?i:discord)[\w.-]{0,30}${ASSIGN5}(?:Bot\s+)?|(?i:authorization)["']?\s*[:=,]\s*["']?Bot\s+)([MNO][A-Za-z0-9_-]{22,26}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,40})${E3}`,
+        validate: validateDiscordBotToken,
+        requireValid: true,
+        help: "A Discord bot token: base64 of the bot’s user id, a timestamp and an HMAC. Reported only when the first part decodes to a snowflake id. Reset it on the Developer Portal (Bot → Reset Token).",
+        examples: {
+          tp: [...inSyntaxes("DISCORD_BOT_TOKEN", discordBot), `headers = {"Authorization": "Bot ${discordBot}"}`],
+          fp: [
+            `DISCORD_BOT_TOKEN=${discordBadId}`,
+            'discord_token: "MTIzNDU2Nzg5MDEyMzQ1Njc4.your-token-here"',
+            `discordToken = process.env.DISCORD_TOKEN // ${fx("dcf", 10)}`
+          ]
+        }
+      },
+      {
+        id: "discord-webhook-url",
+        title: "Discord webhook URL",
+        severity: "high",
+        keywords: ["discord.com/api", "discordapp.com/api"],
+        pattern: String.raw`discord(?:app)?\.com/api(?:/v[0-9]+)?/webhooks/([0-9]{17,20}/[A-Za-z0-9_-]{60,80})${E3}`,
+        entropy: 3.5,
+        help: "A Discord channel webhook: anyone with the URL can post as it. Delete the webhook (channel settings → Integrations → Webhooks) and create a new one.",
+        examples: {
+          tp: [...inSyntaxes("DISCORD_WEBHOOK", discordHook)],
+          fp: [
+            "DISCORD_WEBHOOK=https://discord.com/api/webhooks/{webhook.id}/{webhook.token}",
+            'discord_webhook: "https://discord.com/api/webhooks/123456789012345678/<token>"',
+            `hook = "https://discord.com/api/webhooks/${digits("dhf", 19)}/${fx("dhf2", 30, FIXTURE_ALPHABETS.base64url)}"`
+          ]
+        }
+      },
+      {
+        id: "telegram-bot-token",
+        title: "Telegram bot token",
+        severity: "high",
+        keywords: [":aa"],
+        pattern: `(?:^|[^0-9A-Za-z_]|bot)([0-9]{8,10}:AA[A-Za-z0-9_-]{33})${E3}`,
+        entropy: 3,
+        help: "A Telegram Bot API token (`<bot id>:AA…`): full control of the bot. Revoke it with @BotFather (`/revoke`) and use the new token.",
+        examples: {
+          tp: [...inSyntaxes("TELEGRAM_BOT_TOKEN", telegram), `https://api.telegram.org/bot${telegram}/sendMessage`],
+          fp: [
+            "TELEGRAM_BOT_TOKEN=123456789:AAxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+            `telegram_token: "${telegram.slice(0, -2)}"`,
+            `mac = "${digits("tgf", 10)}:aa:bb:cc"`,
+            "TELEGRAM_BOT_TOKEN=${TELEGRAM_TOKEN}"
+          ]
+        }
+      },
+      {
+        id: "twilio-auth-token",
+        title: "Twilio auth token",
+        severity: "high",
+        keywords: ["twilio"],
+        pattern: String.raw`(?i:twilio)[\w.-]{0,24}(?i:auth[_-]?token|token|secret)${ASSIGN5}([0-9a-f]{32})(?:[^0-9A-Za-z]|$)`,
+        entropy: 3,
+        help: "A Twilio account auth token (32 hex characters) named as such: with the account SID it controls the whole account. Rotate it in the Twilio Console (Account → API keys & tokens → request a secondary token, promote it) and prefer API keys.",
+        examples: {
+          tp: [...inSyntaxes("TWILIO_AUTH_TOKEN", twilioToken)],
+          fp: [
+            "TWILIO_AUTH_TOKEN=your_auth_token",
+            'twilio_auth_token: "00000000000000000000000000000000"',
+            `twilioAuthToken = "${twilioToken.slice(0, 30)}"`,
+            `TWILIO_ACCOUNT_SID=${twilioSid}`
+          ]
+        }
+      },
+      {
+        id: "twilio-credentials-url",
+        title: "Twilio credentials in a URL",
+        severity: "high",
+        keywords: ["twilio.com"],
+        pattern: String.raw`(?:AC|SK)[0-9a-f]{32}:([A-Za-z0-9]{32})@(?:[a-z0-9-]+\.)*twilio\.com`,
+        entropy: 3,
+        help: "A Twilio account SID or API key SID with its secret in a URL’s user-info (`https://AC…:token@api.twilio.com`). Rotate the auth token or delete the API key in the Twilio Console.",
+        examples: {
+          tp: [
+            `TWILIO_URL=https://${twilioSid}:${twilioToken}@api.twilio.com/2010-04-01/Accounts`,
+            `curl "https://${twilioSid}:${twilioToken}@api.twilio.com/2010-04-01/Accounts/${twilioSid}/Messages.json"`
+          ],
+          fp: [
+            `curl -u ${twilioSid}:$TWILIO_AUTH_TOKEN https://api.twilio.com/2010-04-01/Accounts`,
+            "https://ACxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx:[AuthToken]@api.twilio.com/"
+          ]
+        }
+      },
+      {
+        id: "sendgrid-api-key",
+        title: "SendGrid API key",
+        severity: "high",
+        keywords: ["sg."],
+        pattern: `${B3}(SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43})${E3}`,
+        entropy: 3.5,
+        help: "A SendGrid (Twilio) API key (`SG.<id>.<secret>`): it sends mail as your domain. Delete it under Settings → API Keys and create a new, narrowly scoped key.",
+        examples: {
+          tp: [...inSyntaxes("SENDGRID_API_KEY", sendgrid)],
+          fp: [
+            "SENDGRID_API_KEY=SG.xxxxxxxxxxxxxxxxxxxxxx.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+            `sendgrid_api_key: "${sendgrid.slice(0, -5)}"`,
+            'const sg = require("@sendgrid/mail"); sg.setApiKey(process.env.SENDGRID_API_KEY);'
+          ]
+        }
+      },
+      {
+        id: "mailgun-api-key",
+        title: "Mailgun API key (legacy key- form)",
+        severity: "high",
+        keywords: ["key-"],
+        pattern: `${B3}(key-[0-9a-f]{32})${E3}`,
+        entropy: 3,
+        help: "A Mailgun private API key in the legacy `key-<32 hex>` form: full access to sending and account APIs. Delete it under API Security in the Mailgun dashboard and create a new key.",
+        examples: {
+          tp: [
+            ...inSyntaxes("MAILGUN_API_KEY", mailgunLegacy),
+            `curl -s --user 'api:${mailgunLegacy}' https://api.mailgun.net/v3/domains`
+          ],
+          fp: [
+            "MAILGUN_API_KEY=key-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+            `monkey-${fx("mgf", 32, FIXTURE_ALPHABETS.hex)}`,
+            `"ssh-key-${fx("mgf2", 32, FIXTURE_ALPHABETS.hex)}"`,
+            `mailgun_api_key: "key-${fx("mgf3", 31, FIXTURE_ALPHABETS.hex)}"`
+          ]
+        }
+      },
+      {
+        id: "mailgun-private-key",
+        title: "Mailgun API key",
+        severity: "high",
+        keywords: ["mailgun"],
+        // `api:<key>` (curl --user) counts when a Mailgun host follows on the line; leftmost-first alternation keeps it in the match.
+        pattern: String.raw`(?:(?i:mailgun)[\w.-]{0,30}${ASSIGN5}|api:)([0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8})(?:[^0-9A-Za-z-][^\n]{0,200}?(?i:mailgun)\.net|[^0-9A-Za-z-]|$)`,
+        entropy: 3,
+        help: "A Mailgun API key in the current `<32 hex>-<8 hex>-<8 hex>` form, named as Mailgun’s or used as `api:<key>`. Delete it under API Security in the Mailgun dashboard and create a new key.",
+        examples: {
+          tp: [
+            ...inSyntaxes("MAILGUN_API_KEY", mailgunKey),
+            `curl --user "api:${mailgunKey}" https://api.eu.mailgun.net/v3/domains`,
+            `https://api:${mailgunKey}@api.mailgun.net/v3/lists`
+          ],
+          fp: [
+            "MAILGUN_API_KEY=<mailgun-private-key>",
+            `mailgun_request_id: "${fxUuid("mgf4")}"`,
+            `build_id = "${mailgunKey}"`
+          ]
+        }
+      },
+      {
+        id: "mailchimp-api-key",
+        title: "Mailchimp API key",
+        severity: "high",
+        keywords: ["-us1", "-us2", "-us3", "-us4", "-us5", "-us6", "-us7", "-us8", "-us9"],
+        pattern: `(?:^|[^0-9A-Za-z_-])([0-9a-f]{32}-us[0-9]{1,2})(?:[^0-9A-Za-z_-]|$)`,
+        entropy: 3,
+        help: "A Mailchimp Marketing API key (`<32 hex>-us<N>`, the suffix is the data centre). Revoke it under Profile → Extras → API keys and create a new one.",
+        examples: {
+          tp: [...inSyntaxes("MAILCHIMP_API_KEY", mailchimp)],
+          fp: [
+            "MAILCHIMP_API_KEY=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx-us14",
+            `locale: "${fx("mcf", 32, FIXTURE_ALPHABETS.hex)}-us-east-1"`,
+            `mailchimp_key: "${fx("mcf2", 30, FIXTURE_ALPHABETS.hex)}-us14"`
+          ]
+        }
+      },
+      {
+        id: "mailchimp-transactional-key",
+        title: "Mailchimp Transactional (Mandrill) API key",
+        severity: "high",
+        keywords: ["mandrill", "transactional"],
+        pattern: String.raw`(?i:mandrill|mailchimp[_-]?transactional)[\w.-]{0,30}${ASSIGN5}((?:md-)?[A-Za-z0-9_-]{22})${E3}`,
+        entropy: 3.5,
+        validate: validateMixedCase,
+        help: "A Mailchimp Transactional (Mandrill) API key (22 characters, `md-` prefixed in newer keys) named as Mandrill’s: it sends mail as your domains. Values without both upper- and lower-case letters are not reported. Delete it in the Mandrill settings (SMTP & API Info) and create a new key.",
+        examples: {
+          tp: [...inSyntaxes("MANDRILL_API_KEY", mandrill)],
+          fp: [
+            "MANDRILL_API_KEY=md-xxxxxxxxxxxxxxxxxxxxxx",
+            'mandrill_template: "md-button-toggle-group-x"',
+            `MANDRILL_API_KEY=${fx("mdf", 22, FIXTURE_ALPHABETS.lowerAlnum)}`,
+            `<div class="${mandrill}">`
+          ]
+        }
+      },
+      {
+        id: "postmark-server-token",
+        title: "Postmark server or account token",
+        severity: "high",
+        keywords: ["postmark"],
+        pattern: String.raw`(?i:postmark)[\w.-]{0,30}${ASSIGN5}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^0-9A-Za-z-]|$)`,
+        entropy: 3,
+        help: "A Postmark server or account API token (a UUID named as Postmark’s, or in an `X-Postmark-Server-Token` header): it sends mail from your servers. Regenerate it under the server’s API Tokens tab.",
+        examples: {
+          tp: [...inSyntaxes("POSTMARK_SERVER_TOKEN", postmark), `-H "X-Postmark-Server-Token: ${postmark}"`],
+          fp: [
+            "POSTMARK_SERVER_TOKEN=POSTMARK_API_TEST",
+            'postmark_token: "00000000-0000-0000-0000-000000000000"',
+            `postmark_message_stream: outbound # ${fxUuid("pmf")}`
+          ]
+        }
+      },
+      {
+        id: "microsoft-teams-webhook-url",
+        title: "Microsoft Teams incoming webhook URL",
+        severity: "high",
+        keywords: ["office.com/webhook", "office365.com/webhook"],
+        pattern: String.raw`(?:webhook\.office\.com/webhookb2|outlook\.office(?:365)?\.com/webhook)/([0-9a-f-]{36}@[0-9a-f-]{36}/IncomingWebhook/[0-9a-f]{32}/[0-9a-f-]{36}(?:/[A-Za-z0-9_-]{20,80})?)`,
+        entropy: 3,
+        help: "A Microsoft Teams (Office 365 connector) incoming webhook: anyone with the URL can post into the channel. Remove the connector from the channel and create a new one (or move to a Workflows webhook).",
+        examples: {
+          tp: [...inSyntaxes("TEAMS_WEBHOOK_URL", teamsHook)],
+          fp: [
+            "TEAMS_WEBHOOK_URL=https://contoso.webhook.office.com/webhookb2/<group>@<tenant>/IncomingWebhook/<id>/<owner>",
+            'teams: "https://outlook.office.com/webhook/${TEAMS_WEBHOOK_PATH}"'
+          ]
+        }
+      },
+      {
+        id: "microsoft-teams-workflow-webhook-url",
+        title: "Microsoft Teams / Power Automate workflow webhook URL",
+        severity: "high",
+        keywords: ["logic.azure.com", "powerplatform.com"],
+        pattern: String.raw`(?:logic\.azure\.com|api\.powerplatform\.com)(?::443)?/[A-Za-z0-9/_.-]*workflows/[0-9a-f]{32}/triggers/[A-Za-z0-9_]+/paths/invoke\?[^\s"'<>]*?sig=([A-Za-z0-9_%-]{40,90})`,
+        entropy: 3.5,
+        help: "A Power Automate / Logic Apps HTTP trigger URL (the Teams “Workflows” webhook); its `sig` is a SAS signature that lets anyone start the flow. Regenerate the trigger’s access keys (or recreate the flow).",
+        examples: {
+          tp: [...inSyntaxes("TEAMS_FLOW_URL", teamsFlow)],
+          fp: [
+            "TEAMS_FLOW_URL=https://prod-12.westeurope.logic.azure.com:443/workflows/<id>/triggers/manual/paths/invoke?api-version=2016-06-01&sig=<sig>",
+            `flow: "https://prod-12.westeurope.logic.azure.com:443/workflows/${fx("tff", 32, FIXTURE_ALPHABETS.hex)}/triggers/manual/paths/invoke?api-version=2016-06-01&sig=\${SIG}"`
+          ]
+        }
+      },
+      {
+        id: "google-chat-webhook-url",
+        title: "Google Chat webhook URL",
+        severity: "medium",
+        keywords: ["chat.googleapis.com"],
+        pattern: String.raw`chat\.googleapis\.com/v1/spaces/[A-Za-z0-9_-]+/messages\?[^\s"'<>]*?token=([A-Za-z0-9_%-]{40,60})`,
+        entropy: 3.5,
+        help: "A Google Chat incoming webhook (space URL with `key` and `token`): anyone with it can post into the space. Delete the webhook in the space’s Apps & integrations and create a new one.",
+        examples: {
+          tp: [...inSyntaxes("GOOGLE_CHAT_WEBHOOK", gchat)],
+          fp: [
+            "GOOGLE_CHAT_WEBHOOK=https://chat.googleapis.com/v1/spaces/SPACE_ID/messages?key=KEY&token=TOKEN",
+            'webhook: "https://chat.googleapis.com/v1/spaces/AAAA/messages?token={{ chat_token }}"'
+          ]
+        }
+      },
+      {
+        id: "brevo-api-key",
+        title: "Brevo (Sendinblue) API key",
+        severity: "high",
+        keywords: ["xkeysib-"],
+        pattern: `${B3}(xkeysib-[0-9a-f]{64}-[A-Za-z0-9]{16})${E3}`,
+        entropy: 3,
+        help: "A Brevo (formerly Sendinblue) API v3 key (`xkeysib-`): contacts, campaigns and transactional mail. Delete it under SMTP & API → API Keys and create a new one.",
+        examples: {
+          tp: [...inSyntaxes("BREVO_API_KEY", brevo)],
+          fp: ["BREVO_API_KEY=xkeysib-<your-key>", `brevo: "xkeysib-${fx("bvf", 64, FIXTURE_ALPHABETS.hex)}"`]
+        }
+      },
+      {
+        id: "brevo-smtp-key",
+        title: "Brevo (Sendinblue) SMTP key",
+        severity: "high",
+        keywords: ["xsmtpsib-"],
+        pattern: `${B3}(xsmtpsib-[0-9a-f]{64}-[A-Za-z0-9]{16})${E3}`,
+        entropy: 3,
+        help: "A Brevo SMTP relay key (`xsmtpsib-`): it sends mail through Brevo’s SMTP relay as your account. Delete it under SMTP & API → SMTP and create a new one.",
+        examples: {
+          tp: [...inSyntaxes("BREVO_SMTP_KEY", brevoSmtp)],
+          fp: ["SMTP_PASSWORD=xsmtpsib-xxxxxxxx", `smtp: "xsmtpsib-${fx("bvf2", 60, FIXTURE_ALPHABETS.hex)}-${fx("bvf3", 16)}"`]
+        }
+      },
+      {
+        id: "resend-api-key",
+        title: "Resend API key",
+        severity: "high",
+        keywords: ["resend"],
+        pattern: String.raw`(?i:resend)[\w.-]{0,30}(?:${ASSIGN5}|\(\s*["'])(re_[A-Za-z0-9]{8}_[A-Za-z0-9]{24})${E3}`,
+        entropy: 3.5,
+        help: "A Resend API key (`re_<id>_<secret>`, named as Resend’s or passed to `new Resend(…)`): it sends mail from your verified domains. Delete it under API Keys in the Resend dashboard and create a new one.",
+        examples: {
+          tp: [...inSyntaxes("RESEND_API_KEY", resend), `const resend = new Resend('${resend}');`],
+          fp: [
+            "RESEND_API_KEY=re_123456789",
+            "const re_pattern_matcher_for_tokens_abc = 1;",
+            `resend_id = "pre_${fx("rsf", 8)}_${fx("rsf2", 24)}"`
+          ]
+        }
+      },
+      {
+        id: "mailersend-api-token",
+        title: "MailerSend API token",
+        severity: "high",
+        keywords: ["mlsn."],
+        pattern: `${B3}(mlsn\\.[0-9a-f]{64})${E3}`,
+        entropy: 3,
+        help: "A MailerSend API token (`mlsn.` + 64 hex): it sends mail from your domains. Delete it under Integrations → API tokens and create a new one.",
+        examples: {
+          tp: [...inSyntaxes("MAILERSEND_API_KEY", mailersend)],
+          fp: ["MAILERSEND_API_KEY=mlsn.<token>", `mailersend: "mlsn.${fx("msf", 40, FIXTURE_ALPHABETS.hex)}"`]
+        }
+      },
+      {
+        id: "zapier-webhook-url",
+        title: "Zapier catch hook URL",
+        severity: "medium",
+        keywords: ["hooks.zapier.com"],
+        pattern: String.raw`hooks\.zapier\.com/hooks/catch/([0-9]{4,12}/[a-z0-9]{6,8})(?:/|[^A-Za-z0-9]|$)`,
+        entropy: 2.5,
+        help: "A Zapier “Catch Hook” trigger URL: anyone with it can start the Zap with their own data. Turn the Zap off, replace its trigger (a new hook URL is issued) and keep the URL in a secret store.",
+        examples: {
+          tp: [...inSyntaxes("ZAPIER_HOOK", zapier)],
+          fp: [
+            "ZAPIER_HOOK=https://hooks.zapier.com/hooks/catch/123456/",
+            'zap: "https://hooks.zapier.com/hooks/catch/<account>/<hook>/"'
+          ]
+        }
+      },
+      {
+        id: "twilio-api-key-secret",
+        title: "Twilio API key secret",
+        severity: "high",
+        keywords: ["twilio"],
+        pattern: String.raw`(?i:twilio)[\w.-]{0,24}(?i:api[_-]?(?:key[_-]?)?secret)${ASSIGN5}([A-Za-z0-9]{32})(?:[^0-9A-Za-z]|$)`,
+        entropy: 3.5,
+        help: "The secret of a Twilio API key (32 characters, named as Twilio’s; the `SK…` key SID is its user name). Delete the API key in the Twilio Console (API keys & tokens) and create a new one.",
+        examples: {
+          tp: [
+            ...inSyntaxes("TWILIO_API_SECRET", twilioApiSecret),
+            ...inSyntaxes("TWILIO_API_KEY_SECRET", twilioApiSecret).slice(0, 1)
+          ],
+          fp: [
+            "TWILIO_API_SECRET=your_api_secret",
+            `TWILIO_API_KEY=SK${fx("twf", 32, FIXTURE_ALPHABETS.hex)}`,
+            `twilio_api_secret: "${fx("twf2", 24)}"`
+          ]
+        }
+      },
+      {
+        id: "vonage-api-secret",
+        title: "Vonage (Nexmo) API secret",
+        severity: "high",
+        keywords: ["vonage", "nexmo"],
+        pattern: String.raw`(?i:vonage|nexmo)[\w.-]{0,24}(?i:secret)${ASSIGN5}([A-Za-z0-9]{16})(?:[^0-9A-Za-z]|$)`,
+        entropy: 3.3,
+        help: "A Vonage (formerly Nexmo) API secret (16 characters, named as Vonage’s): with the API key it sends SMS and places calls on the account. Rotate it in the Vonage API dashboard (API settings → secrets).",
+        examples: {
+          tp: [...inSyntaxes("VONAGE_API_SECRET", vonageSecret), `NEXMO_API_SECRET=${vonageSecret}`],
+          fp: [
+            "VONAGE_API_SECRET=<api-secret>",
+            `VONAGE_API_KEY=${fx("vnf", 8, FIXTURE_ALPHABETS.hex)}`,
+            'nexmo_secret: "aaaaaaaaaaaaaaaa"'
+          ]
+        }
+      },
+      {
+        id: "pusher-app-secret",
+        title: "Pusher Channels app secret",
+        severity: "high",
+        keywords: ["pusher"],
+        pattern: String.raw`(?i:pusher)[\w.-]{0,24}(?i:secret)${ASSIGN5}([0-9a-f]{20})(?:[^0-9A-Za-z]|$)`,
+        entropy: 3,
+        help: "A Pusher Channels app secret (20 hex, named as Pusher’s): it signs private/presence channel auth and triggers events. Rotate it under App Keys in the Pusher dashboard.",
+        examples: {
+          tp: [...inSyntaxes("PUSHER_APP_SECRET", pusherSecret)],
+          fp: [
+            "PUSHER_APP_SECRET=${PUSHER_SECRET}",
+            `PUSHER_APP_KEY=${fx("puf", 20, FIXTURE_ALPHABETS.hex)}`,
+            'pusher_secret: "00000000000000000000"'
+          ]
+        }
+      },
+      {
+        id: "intercom-access-token",
+        title: "Intercom access token",
+        severity: "high",
+        keywords: ["dg9ro"],
+        pattern: `${B3}(dG9rO[A-Za-z0-9+/]{30,120}={0,2})(?:[^A-Za-z0-9+/=_-]|$)`,
+        validate: validateIntercomToken,
+        requireValid: true,
+        help: "An Intercom access token (base64 of `tok:<uuid>:…`): workspace data through the REST API. Reported only when it decodes to that shape. Revoke it in the Developer Hub (app → Authentication) and create a new one.",
+        examples: {
+          tp: [...inSyntaxes("INTERCOM_ACCESS_TOKEN", intercom), `Authorization: Bearer ${intercom}`],
+          fp: [
+            `INTERCOM_ACCESS_TOKEN=${Buffer.from(`tok:${fx("icf", 20)}`).toString("base64")}`,
+            `note = "${Buffer.from("token: this is not one at all, just prose").toString("base64")}"`
+          ]
+        }
+      }
+    ];
+  }
+});
+
+// src/scan/rules/packages.ts
+function validateJfrogReference(secret) {
+  return Buffer.from(secret, "base64").toString("latin1").startsWith("reftkn:") ? "valid" : "invalid";
+}
+var env3, yaml3, json3, code3, hex3, npmA, npmB, pypiA, pypiB, testPypiA, testPypiB, jfrogRef, packageRules;
+var init_packages = __esm({
+  "src/scan/rules/packages.ts"() {
+    "use strict";
+    init_checksum();
+    ({ env: env3, yaml: yaml3, json: json3, code: code3 } = syntax);
+    hex3 = (seed, n) => fake(seed, n, ALPHABETS.hex);
+    npmA = fakeChecksummed("npm_", "npm-a");
+    npmB = fakeChecksummed("npm_", "npm-b");
+    pypiA = fakePypiToken("pypi.org", "pypi-a");
+    pypiB = fakePypiToken("pypi.org", "pypi-b");
+    testPypiA = fakePypiToken("test.pypi.org", "tpypi-a");
+    testPypiB = fakePypiToken("test.pypi.org", "tpypi-b");
+    jfrogRef = (seed) => {
+      const raw = Buffer.concat([Buffer.from("reftkn:01:1893456000:"), Buffer.from(fake(seed, 27))]);
+      return raw.toString("base64").slice(0, 64);
+    };
+    packageRules = [
+      {
+        id: "npm-access-token",
+        title: "npm access token",
+        severity: "high",
+        keywords: ["npm_"],
+        pattern: String.raw`\b(npm_[A-Za-z0-9]{36})\b`,
+        entropy: 3.5,
+        validate: validateNpmToken,
+        requireValid: true,
+        help: "An npm access token publishes and reads packages as its user (granular tokens within their packages and scopes). Delete it on npmjs.com under Access Tokens or with `npm token revoke`. The last 6 characters are a base62 CRC32 of the 30 random ones; a value whose checksum fails is not reported.",
+        examples: {
+          tp: [
+            ...syntax.all("npm_token", npmA, npmB),
+            `//registry.npmjs.org/:_authToken=${npmA}`,
+            `curl -H "Authorization: Bearer ${npmB}" https://registry.npmjs.org/-/whoami`
+          ],
+          fp: [
+            env3("NPM_TOKEN", corrupt(npmA)),
+            yaml3("npm_token", `npm_${"x".repeat(36)}`),
+            json3("npmToken", `npm_${fake("npm-s", 30)}`),
+            code3("name", `my_npm_${fake("npm-e", 36)}`),
+            env3("NPM_TOKEN", syntax.ref("NPM_TOKEN"))
+          ]
+        }
+      },
+      {
+        id: "pypi-api-token",
+        title: "PyPI API token",
+        severity: "high",
+        keywords: ["pypi-"],
+        pattern: String.raw`\b(pypi-[A-Za-z0-9_-]{80,}={0,2})`,
+        entropy: 4,
+        validate: validatePypiToken,
+        requireValid: true,
+        help: "A PyPI API token uploads releases for its account or one project. Remove it under Account settings → API tokens on pypi.org. The token is a macaroon: a value that does not decode to a pypi.org macaroon is not reported.",
+        examples: {
+          tp: [
+            env3("TWINE_PASSWORD", pypiA),
+            yaml3("password", pypiB),
+            json3("pypi_token", pypiA),
+            `[pypi]
+username = __token__
+password = ${pypiB}`
+          ],
+          fp: [
+            env3("TWINE_PASSWORD", testPypiA),
+            // a TestPyPI token: its own rule
+            yaml3("password", `pypi-${fake("pypi-r", 120, ALPHABETS.base64url)}`),
+            // not a macaroon
+            json3("pypi_token", `pypi-AgEIcHlwaS5vcmc${"x".repeat(100)}`),
+            code3("pkg", "pypi-simple-index-mirror-configuration-for-the-internal-build-cluster-and-the-ci-runners")
+          ]
+        }
+      },
+      {
+        id: "pypi-test-api-token",
+        title: "TestPyPI API token",
+        severity: "low",
+        keywords: ["pypi-"],
+        pattern: String.raw`\b(pypi-[A-Za-z0-9_-]{80,}={0,2})`,
+        entropy: 4,
+        validate: validateTestPypiToken,
+        requireValid: true,
+        help: "A TestPyPI API token uploads to the test index only. Remove it under Account settings → API tokens on test.pypi.org. A value that does not decode to a test.pypi.org macaroon is not reported.",
+        examples: {
+          tp: [env3("TEST_PYPI_TOKEN", testPypiA), yaml3("password", testPypiB)],
+          fp: [env3("PYPI_TOKEN", pypiA), yaml3("password", `pypi-${fake("tpypi-r", 120, ALPHABETS.base64url)}`)]
+        }
+      },
+      {
+        id: "rubygems-api-key",
+        title: "RubyGems API key",
+        severity: "high",
+        keywords: ["rubygems_"],
+        pattern: String.raw`\b(rubygems_[a-f0-9]{48})\b`,
+        entropy: 3,
+        help: "A RubyGems API key pushes and yanks gems within its scopes. Delete it on rubygems.org under Settings → API keys.",
+        examples: {
+          tp: [
+            env3("GEM_HOST_API_KEY", `rubygems_${hex3("rg-a", 48)}`),
+            yaml3(":rubygems_api_key", `rubygems_${hex3("rg-b", 48)}`),
+            json3("rubygemsKey", `rubygems_${hex3("rg-a", 48)}`)
+          ],
+          fp: [
+            env3("GEM_HOST_API_KEY", `rubygems_${"0".repeat(48)}`),
+            yaml3(":rubygems_api_key", `rubygems_${hex3("rg-s", 40)}`),
+            code3("k", `my_rubygems_${hex3("rg-e", 48)}`)
+          ]
+        }
+      },
+      {
+        id: "nuget-api-key",
+        title: "NuGet.org API key",
+        severity: "high",
+        keywords: ["oy2"],
+        pattern: String.raw`\b(oy2[a-z0-9]{43})\b`,
+        entropy: 3.5,
+        help: "A NuGet.org API key pushes or unlists packages matching its glob. Delete or regenerate it on nuget.org under API Keys.",
+        examples: {
+          tp: [
+            env3("NUGET_API_KEY", `oy2${fake("ng-a", 43, ALPHABETS.lowerAlnum)}`),
+            `dotnet nuget push app.nupkg --api-key oy2${fake("ng-b", 43, ALPHABETS.lowerAlnum)} --source https://api.nuget.org/v3/index.json`,
+            json3("apiKey", `oy2${fake("ng-a", 43, ALPHABETS.lowerAlnum)}`)
+          ],
+          fp: [
+            env3("NUGET_API_KEY", `oy2${"a".repeat(43)}`),
+            yaml3("apiKey", `oy2${fake("ng-s", 30, ALPHABETS.lowerAlnum)}`),
+            code3("id", `toy2${fake("ng-e", 43, ALPHABETS.lowerAlnum)}`)
+          ]
+        }
+      },
+      {
+        id: "crates-io-token",
+        title: "crates.io API token",
+        severity: "high",
+        keywords: ["cio"],
+        pattern: String.raw`\b(cio[A-Za-z0-9]{32})\b`,
+        entropy: 3.5,
+        help: "A crates.io API token publishes and yanks crates within its scopes. Revoke it on crates.io under Account Settings → API Tokens.",
+        examples: {
+          tp: [
+            env3("CARGO_REGISTRY_TOKEN", `cio${fake("cio-a", 32)}`),
+            `[registry]
+token = "cio${fake("cio-b", 32)}"`,
+            json3("token", `cio${fake("cio-a", 32)}`)
+          ],
+          fp: [
+            env3("CARGO_REGISTRY_TOKEN", `cio${"x".repeat(32)}`),
+            yaml3("token", `cio${fake("cio-s", 24)}`),
+            code3("word", `precious${fake("cio-e", 32)}`)
+          ]
+        }
+      },
+      {
+        id: "docker-hub-pat",
+        title: "Docker Hub personal or organisation access token",
+        severity: "high",
+        keywords: ["dckr_pat_", "dckr_oat_"],
+        pattern: String.raw`\b(dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,})(?:[^A-Za-z0-9_-]|$)`,
+        entropy: 3.5,
+        help: "A Docker Hub access token pushes and pulls images as its user or organisation. Delete it on Docker Hub under Account settings → Personal access tokens (or the organisation access tokens).",
+        examples: {
+          tp: [
+            env3("DOCKERHUB_TOKEN", `dckr_pat_${fake("dh-a", 27, ALPHABETS.base64url)}`),
+            yaml3("password", `dckr_oat_${fake("dh-b", 32, ALPHABETS.base64url)}`),
+            `echo dckr_pat_${fake("dh-c", 27, ALPHABETS.base64url)} | docker login -u acme --password-stdin`
+          ],
+          fp: [
+            env3("DOCKERHUB_TOKEN", `dckr_pat_${"x".repeat(27)}`),
+            yaml3("password", `dckr_pat_${fake("dh-s", 16, ALPHABETS.base64url)}`),
+            json3("password", `xdckr_pat_${fake("dh-e", 27, ALPHABETS.base64url)}`)
+          ]
+        }
+      },
+      {
+        id: "jfrog-api-key",
+        title: "JFrog Artifactory API key",
+        severity: "high",
+        keywords: ["akcp"],
+        pattern: String.raw`\b(AKCp[A-Za-z0-9]{69})\b`,
+        entropy: 4,
+        help: "A JFrog Artifactory API key (deprecated) authenticates as its user to every repository the user can reach. Revoke it in the JFrog Platform user profile and move to access tokens.",
+        examples: {
+          tp: [
+            env3("ARTIFACTORY_API_KEY", `AKCp${fake("jf-a", 69)}`),
+            yaml3("api_key", `AKCp${fake("jf-b", 69)}`),
+            `curl -H "X-JFrog-Art-Api: AKCp${fake("jf-a", 69)}" https://acme.jfrog.io/artifactory/api/repositories`
+          ],
+          fp: [
+            env3("ARTIFACTORY_API_KEY", `AKCp${"x".repeat(69)}`),
+            yaml3("api_key", `AKCp${fake("jf-s", 50)}`),
+            json3("api_key", `AKCp${fake("jf-l", 80)}`)
+          ]
+        }
+      },
+      {
+        id: "jfrog-reference-token",
+        title: "JFrog reference token",
+        severity: "high",
+        keywords: ["cmvmdgtu"],
+        pattern: String.raw`\b(cmVmdGtu[A-Za-z0-9]{56})\b`,
+        entropy: 4,
+        validate: validateJfrogReference,
+        requireValid: true,
+        help: "A JFrog reference token is the short form of an access token for the JFrog Platform (Artifactory, Xray). Revoke it under the user profile or Administration → Identity and Access → Access Tokens. A value that does not decode to `reftkn:` is not reported.",
+        examples: {
+          tp: [
+            env3("JFROG_ACCESS_TOKEN", jfrogRef("jr-a")),
+            yaml3("token", jfrogRef("jr-b")),
+            `curl -H "Authorization: Bearer ${jfrogRef("jr-c")}" https://acme.jfrog.io/artifactory/api/system/ping`
+          ],
+          fp: [
+            env3("JFROG_ACCESS_TOKEN", `cmVmdGtu${"A".repeat(56)}`),
+            yaml3("token", `cmVmdGtu${fake("jr-s", 30)}`),
+            json3("token", `xcmVmdGtu${fake("jr-e", 56)}`)
+          ]
+        }
+      },
+      {
+        id: "clojars-deploy-token",
+        title: "Clojars deploy token",
+        severity: "high",
+        keywords: ["clojars_"],
+        pattern: String.raw`\b(CLOJARS_[a-f0-9]{60})\b`,
+        entropy: 3,
+        help: "A Clojars deploy token publishes artifacts to the groups and jars it is scoped to. Disable it on clojars.org under Deploy Tokens.",
+        examples: {
+          tp: [
+            env3("CLOJARS_PASSWORD", `CLOJARS_${hex3("cj-a", 60)}`),
+            `{:url "https://repo.clojars.org" :username "acme" :password "CLOJARS_${hex3("cj-b", 60)}"}`
+          ],
+          fp: [env3("CLOJARS_PASSWORD", `CLOJARS_${"0".repeat(60)}`), yaml3("password", `CLOJARS_${hex3("cj-s", 40)}`)]
+        }
+      },
+      {
+        id: "packagist-token",
+        title: "Private Packagist authentication token",
+        severity: "high",
+        keywords: ["packagist_"],
+        pattern: String.raw`\b(packagist_[a-z]{3}_[a-f0-9]{68})\b`,
+        entropy: 3,
+        help: "A Private Packagist token reads (and for update tokens, changes) an organisation's private Composer packages. Revoke it under the organisation or user settings → Authentication tokens.",
+        examples: {
+          tp: [
+            env3("COMPOSER_AUTH_TOKEN", `packagist_ort_${hex3("pk-a", 68)}`),
+            json3("repo.packagist.com", `packagist_uut_${hex3("pk-b", 68)}`),
+            code3("token", `packagist_out_${hex3("pk-c", 68)}`)
+          ],
+          fp: [
+            env3("COMPOSER_AUTH_TOKEN", `packagist_ort_${"0".repeat(68)}`),
+            yaml3("token", `packagist_ort_${hex3("pk-s", 60)}`),
+            code3("name", `my_packagist_ort_${hex3("pk-e", 68)}`)
+          ]
+        }
+      }
+    ];
+  }
+});
+
+// src/scan/rules/structured.ts
+function dbRule(id, title, scheme, keywords, help, tp, fp) {
+  return {
+    id,
+    title,
+    severity: "high",
+    keywords,
+    pattern: `${B4}(?i:${scheme})://${USERINFO}`,
+    validate: validateDbUrl,
+    requireValid: true,
+    help: `${help} Reported only when the password is not a placeholder (\`\${DB_PASSWORD}\`, \`<password>\`, \`changeme\`…).`,
+    examples: { tp, fp }
+  };
+}
+function validateKubeToken(secret) {
+  if (secret.startsWith("eyJ")) return "invalid";
+  return isPlaceholderPassword(secret) ? "invalid" : "unknown";
+}
+function validateNpmrcToken(secret) {
+  if (/^npm_/.test(secret)) return "invalid";
+  return isPlaceholderPassword(secret) ? "invalid" : "unknown";
+}
+var B4, E4, USERINFO, USERINFO_END, pw2, jwtPayload, jwt, jwtRs, jwtIo, jwtNone, b644, dockerAuth, npmLegacyToken, kubeToken, structuredRules;
+var init_structured = __esm({
+  "src/scan/rules/structured.ts"() {
+    "use strict";
+    init_structure();
+    B4 = "(?:^|[^A-Za-z0-9_-])";
+    E4 = "(?:[^A-Za-z0-9_-]|$)";
+    USERINFO = String.raw`[^:@/\s"'<>]*:([^@/\s"'<>]+)@[^\s"'<>/@]+`;
+    USERINFO_END = Array.from({ length: 127 - 33 }, (_, i2) => String.fromCharCode(33 + i2)).filter((c) => !`"'/<>@`.includes(c) && !(c >= "A" && c <= "Z")).map((c) => `${c}@`);
+    pw2 = (seed) => `${fx(seed, 10)}-${fx(`${seed}b`, 6, FIXTURE_ALPHABETS.lowerAlnum)}`;
+    jwtPayload = { sub: "svc-deploy", iss: "https://auth.internal.invalid", iat: 1767225600, exp: 1767229200 };
+    jwt = fakeJwt(jwtPayload, "jwt1");
+    jwtRs = fakeJwt({ sub: "user-42", scope: "admin", iat: 1767225600 }, "jwt2", "RS256");
+    jwtIo = fakeJwt({ sub: "1234567890", name: "John Doe", iat: 1516239022 }, "jwt3");
+    jwtNone = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString("base64url")}.${Buffer.from(JSON.stringify(jwtPayload)).toString("base64url")}.`;
+    b644 = (s) => Buffer.from(s).toString("base64");
+    dockerAuth = b644(`deploy-bot:${pw2("dk1")}`);
+    npmLegacyToken = `${fx("np1", 8, FIXTURE_ALPHABETS.hex)}-${fx("np2", 4, FIXTURE_ALPHABETS.hex)}-4${fx("np3", 3, FIXTURE_ALPHABETS.hex)}-a${fx("np4", 3, FIXTURE_ALPHABETS.hex)}-${fx("np5", 12, FIXTURE_ALPHABETS.hex)}`;
+    kubeToken = `${fx("kb1", 6, FIXTURE_ALPHABETS.lowerAlnum)}.${fx("kb2", 16, FIXTURE_ALPHABETS.lowerAlnum)}`;
+    structuredRules = [
+      {
+        id: "jwt",
+        title: "JSON Web Token",
+        severity: "medium",
+        keywords: ["eyj"],
+        pattern: `${B4}(eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{16,})${E4}`,
+        validate: validateJwt,
+        requireValid: true,
+        help: "A signed JSON Web Token: a bearer credential until it expires (check `exp`). Reported only when its header and payload decode to JSON with an `alg` other than `none`. Revoke the session or rotate the signing key if it is long-lived; never commit real tokens as test fixtures.",
+        examples: {
+          tp: [
+            `AUTH_TOKEN=${jwt}`,
+            `Authorization: Bearer ${jwtRs}`,
+            `{"access_token": "${jwt}"}`,
+            `token: ${jwtRs}`,
+            `https://app.internal.invalid/callback#id_token=${jwt}&state=x`
+          ],
+          fp: [
+            `AUTH_TOKEN=${jwtIo}`,
+            `token: "${jwtNone}"`,
+            `const t = "${jwt.split(".").slice(0, 2).join(".")}";`,
+            `token = jwt.encode({"some": "payload"}, key) # ${fakeJwt({ some: "payload" }, "jwf3")}`,
+            `"${Buffer.from('{"x":1}').toString("base64url")}.eyJub3Rqc29u${fx("jwf", 10, FIXTURE_ALPHABETS.base64url)}.${fx("jwf2", 43, FIXTURE_ALPHABETS.base64url)}"`
+          ]
+        }
+      },
+      dbRule(
+        "postgres-url",
+        "PostgreSQL URL with password",
+        "postgres(?:ql)?(?:\\+[a-z0-9]+)?",
+        ["postgres"],
+        "A PostgreSQL connection URL with an embedded password. Change the role’s password (`ALTER ROLE … PASSWORD`) and load the URL from a secret store.",
+        [
+          `DATABASE_URL=postgres://app:${pw2("pg1")}@db.internal:5432/app`,
+          `database_url: "postgresql+psycopg2://app:${pw2("pg2")}@10.0.0.5/app"`,
+          `{"dsn": "postgresql://reporting:${pw2("pg3")}@pg.internal/reports?sslmode=require"}`,
+          `engine = create_engine('postgresql://app:${pw2("pg4")}@localhost/app')`
+        ],
+        [
+          "DATABASE_URL=postgres://user:password@localhost:5432/app",
+          "DATABASE_URL=postgres://${DB_USER}:${DB_PASSWORD}@${DB_HOST}/app",
+          'url: "postgresql://postgres:postgres@localhost/test"',
+          'dsn = "postgresql://localhost:5432/app"',
+          'DATABASE_URL="postgres://app:{{ .Values.db.password }}@db/app"'
+        ]
+      ),
+      dbRule(
+        "mysql-url",
+        "MySQL/MariaDB URL with password",
+        "mysql(?:x)?(?:\\+[a-z0-9]+)?|mariadb",
+        ["mysql", "mariadb"],
+        "A MySQL or MariaDB connection URL with an embedded password. Change the account’s password (`ALTER USER`) and load the URL from a secret store.",
+        [
+          `DATABASE_URL=mysql://app:${pw2("my1")}@mysql.internal:3306/shop`,
+          `url: "mysql+pymysql://app:${pw2("my2")}@127.0.0.1/shop"`,
+          `$dsn = 'mariadb://root:${pw2("my3")}@db/wp';`
+        ],
+        [
+          "DATABASE_URL=mysql://root:<password>@localhost/shop",
+          "DATABASE_URL=mysql://root:root@localhost/shop",
+          "url = 'mysql://app:' + getPassword() + '@db/shop'"
+        ]
+      ),
+      dbRule(
+        "mongodb-url",
+        "MongoDB URL with password",
+        "mongodb(?:\\+srv)?",
+        ["mongodb"],
+        "A MongoDB connection string with an embedded password (Atlas `mongodb+srv://` included). Rotate the database user’s password (Atlas: Database Access → Edit) and load the URI from a secret store.",
+        [
+          `MONGO_URI=mongodb+srv://api:${pw2("mg1")}@cluster0.ab1cd.mongodb.net/prod?retryWrites=true`,
+          `mongo:
+  uri: "mongodb://admin:${pw2("mg2")}@mongo-0.internal:27017/admin"`,
+          `{"MONGODB_URI": "mongodb://svc:${pw2("mg3")}@10.1.2.3/app"}`
+        ],
+        [
+          "MONGO_URI=mongodb+srv://<username>:<password>@cluster0.example.mongodb.net/",
+          "MONGO_URI=mongodb://localhost:27017/app",
+          'uri: "mongodb://admin:%PASSWORD%@mongo/admin"'
+        ]
+      ),
+      dbRule(
+        "redis-url",
+        "Redis URL with password",
+        "rediss?",
+        ["redis"],
+        "A Redis connection URL with a password (`redis://:password@host`, ACL users included). Change the password (`CONFIG SET requirepass` / `ACL SETUSER`) or rotate it in your provider’s console.",
+        [
+          `REDIS_URL=redis://:${pw2("rd1")}@redis.internal:6379/0`,
+          `cache_url: "rediss://default:${pw2("rd2")}@eu1.upstash.io:6379"`,
+          `const redis = new Redis("redis://worker:${pw2("rd3")}@10.0.0.9:6379");`
+        ],
+        [
+          "REDIS_URL=redis://:changeme@localhost:6379",
+          "REDIS_URL=redis://localhost:6379/0",
+          "REDIS_URL=redis://:${REDIS_PASSWORD}@redis:6379"
+        ]
+      ),
+      dbRule(
+        "amqp-url",
+        "AMQP (RabbitMQ) URL with password",
+        "amqps?",
+        ["amqp"],
+        "An AMQP broker URL (RabbitMQ and others) with an embedded password. Change the user’s password (`rabbitmqctl change_password`) and load the URL from a secret store.",
+        [
+          `AMQP_URL=amqp://orders:${pw2("aq1")}@rabbit.internal:5672/prod`,
+          `broker_url: "amqps://svc:${pw2("aq2")}@b-1.mq.eu-west-1.amazonaws.com:5671"`
+        ],
+        ["AMQP_URL=amqp://guest:guest@localhost:5672/", 'broker_url: "amqp://user:pass@localhost//"']
+      ),
+      dbRule(
+        "mssql-url",
+        "SQL Server URL with password",
+        "mssql|sqlserver",
+        ["mssql", "sqlserver"],
+        "A SQL Server connection URL with an embedded password. Change the login’s password (`ALTER LOGIN`) and load the URL from a secret store.",
+        [`DATABASE_URL=mssql://sa:${pw2("ms1")}@sql.internal:1433/app`, `url: "sqlserver://app:${pw2("ms2")}@10.0.0.7/app"`],
+        ["DATABASE_URL=mssql://sa:<YourStrong@Passw0rd>@localhost/app", 'url: "sqlserver://sa:Password123@localhost"']
+      ),
+      dbRule(
+        "database-url",
+        "Database URL with password (other engines)",
+        "oracle|cockroachdb|clickhouse|neo4j(?:\\+s)?|bolt|cassandra|couchbases?|influxdb|snowflake|db2|memcached|nats",
+        [
+          "oracle",
+          "cockroachdb",
+          "clickhouse",
+          "neo4j",
+          "bolt",
+          "cassandra",
+          "couchbase",
+          "influxdb",
+          "snowflake",
+          "db2",
+          "memcached",
+          "nats"
+        ],
+        "A database or message-broker URL (Oracle, CockroachDB, ClickHouse, Neo4j, Cassandra, Couchbase, InfluxDB, Snowflake, NATS…) with an embedded password. Change the account’s password and load the URL from a secret store.",
+        [
+          `NEO4J_URI=neo4j+s://neo4j:${pw2("db1")}@abcd1234.databases.neo4j.io`,
+          `clickhouse: "clickhouse://default:${pw2("db2")}@ch.internal:9000/analytics"`
+        ],
+        ["NEO4J_URI=neo4j://neo4j:neo4j@localhost:7687", 'url: "clickhouse://default:@localhost:9000"']
+      ),
+      {
+        id: "jdbc-password",
+        title: "JDBC URL with password",
+        severity: "high",
+        keywords: ["jdbc:"],
+        pattern: String.raw`jdbc:[a-z0-9]+:[^\s"'<>]*?[;?&](?i:password)=([^;&\s"'<>]+)`,
+        validate: validatePassword,
+        requireValid: true,
+        help: "A JDBC URL with a `password=` parameter. Change the database account’s password and pass it separately (a secret store or the driver’s properties), not inside the URL. Placeholder passwords are not reported.",
+        examples: {
+          tp: [
+            `spring.datasource.url=jdbc:mysql://db.internal:3306/shop?user=app&password=${pw2("jd1")}`,
+            `url: "jdbc:sqlserver://sql.internal:1433;databaseName=app;user=app;password=${pw2("jd2")};encrypt=true"`
+          ],
+          fp: [
+            "spring.datasource.url=jdbc:mysql://localhost/shop?user=app&password=${DB_PASSWORD}",
+            'url: "jdbc:postgresql://localhost/app?password=password"',
+            "jdbc:h2:mem:testdb;DB_CLOSE_DELAY=-1"
+          ]
+        }
+      },
+      {
+        id: "connection-string-password",
+        title: "Connection string with password (ADO.NET/ODBC style)",
+        severity: "high",
+        keywords: ["password=", "pwd="],
+        pattern: String.raw`(?i:(?:server|data source|host|hostname|address)\s*=\s*[^;"'\n]+;[^"'\n]*?(?:password|pwd)\s*=\s*)([^;"'\n]+)`,
+        validate: validatePassword,
+        requireValid: true,
+        help: "A `Server=…;User Id=…;Password=…` connection string (SQL Server, ODBC, Npgsql, MySQL Connector). Change the account’s password and load the string from a secret store or use managed identity. Placeholder passwords are not reported.",
+        examples: {
+          tp: [
+            `ConnectionStrings__Default=Server=sql.internal;Database=app;User Id=app;Password=${pw2("ado1")};`,
+            `"Default": "Host=pg.internal;Port=5432;Username=app;Password=${pw2("ado2")};SSL Mode=Require"`,
+            `DSN = "Driver={ODBC Driver 18};Server=tcp:10.0.0.4,1433;Uid=sa;Pwd=${pw2("ado3")};"`
+          ],
+          fp: [
+            '"Default": "Server=localhost;Database=app;User Id=sa;Password=<YourStrong!Passw0rd>;"',
+            "ConnectionStrings__Default=Server=sql;Database=app;Password=$(SQL_PASSWORD);",
+            '"Default": "Server=(localdb)\\\\mssqllocaldb;Database=app;Trusted_Connection=True;"'
+          ]
+        }
+      },
+      {
+        id: "basic-auth-url",
+        title: "Credentials in an HTTP(S) URL",
+        severity: "high",
+        keywords: USERINFO_END,
+        pattern: `(?i:https?)://${USERINFO}`,
+        validate: validateDbUrl,
+        requireValid: true,
+        help: "An http(s) URL carrying `user:password@` (registries, git remotes, webhooks, proxies). Rotate the password or token and pass credentials through a credential helper or header instead. Placeholder passwords are not reported.",
+        examples: {
+          tp: [
+            `PIP_INDEX_URL=https://ci:${pw2("ba1")}@pypi.internal.invalid/simple`,
+            `url = "https://deploy:${pw2("ba2")}@git.internal.invalid/team/app.git"`,
+            `proxy: "http://proxyuser:${pw2("ba3")}@proxy.corp.invalid:3128"`,
+            `{"registry": "https://bot:${pw2("ba4")}@nexus.corp.invalid/repository/npm/"}`
+          ],
+          fp: [
+            "PIP_INDEX_URL=https://user:password@pypi.example.com/simple",
+            'url = "https://${GIT_USER}:${GIT_TOKEN}@github.com/org/repo.git"',
+            "see https://example.com/docs:faq@v2",
+            'proxy: "http://user:pass@localhost:3128"',
+            "https://<user>:<token>@gitlab.com/group/project.git",
+            "const myURL = new URL('https://a:b@host.invalid?abc#foo');"
+          ]
+        }
+      },
+      {
+        id: "service-credentials-url",
+        title: "Credentials in an SMTP/FTP/LDAP/SSH URL",
+        severity: "high",
+        keywords: ["smtp", "ftp", "ldap", "imap", "pop3", "ssh://"],
+        pattern: `(?i:smtps?|s?ftps?|ldaps?|imaps?|pop3s?|ssh)://${USERINFO}`,
+        validate: validateDbUrl,
+        requireValid: true,
+        help: "A mail, file-transfer, directory or SSH URL carrying `user:password@`. Change that account’s password and keep the URL in a secret store. Placeholder passwords are not reported.",
+        examples: {
+          tp: [
+            `EMAIL_URL=smtp://mailer:${pw2("sv1")}@smtp.mailgun.org:587`,
+            `ldap_url: "ldaps://cn=svc,dc=corp:${pw2("sv2")}@ldap.corp.invalid"`,
+            `FTP_TARGET=ftp://upload:${pw2("sv3")}@files.corp.invalid/incoming`
+          ],
+          fp: ["EMAIL_URL=smtp://user:password@localhost:25", "FTP_TARGET=ftp://anonymous:@ftp.gnu.org/gnu"]
+        }
+      },
+      {
+        id: "docker-config-auth",
+        title: "Docker registry credentials (config.json auths)",
+        severity: "high",
+        keywords: ['"auth"'],
+        pattern: String.raw`"auth"\s*:\s*"([A-Za-z0-9+/]{6,}={0,2})"`,
+        validate: validateBasicAuthBase64,
+        requireValid: true,
+        help: "A Docker/Podman `config.json` `auths` entry: `auth` is base64 of `user:password` (or token) for the registry. Reported only when it decodes to `user:password` with a real password. Revoke the password or access token at the registry and use a credential helper (`credsStore`).",
+        examples: {
+          tp: [
+            `{"auths": {"registry.internal.invalid": {"auth": "${dockerAuth}"}}}`,
+            `{
+  "auths": {
+    "ghcr.io": {
+      "auth": "${b644(`bot:${pw2("dk2")}`)}"
+    }
+  }
+}`,
+            `.dockerconfigjson: '{"auths":{"quay.io":{"auth":"${b644(`robot+ci:${pw2("dk3")}`)}"}}}'`
+          ],
+          fp: [
+            `{"auths": {"registry.local": {"auth": "${b644("user:password")}"}}}`,
+            '{"auths": {"ghcr.io": {"auth": "aGVsbG8gd29ybGQ="}}}',
+            '{"auth": "basic", "credsStore": "desktop"}',
+            '{"auths": {"docker.io": {"auth": ""}}}'
+          ]
+        }
+      },
+      {
+        id: "npmrc-auth-token",
+        title: "npm/yarn registry auth token (.npmrc, .yarnrc.yml)",
+        severity: "high",
+        keywords: ["_authtoken", "npmauthtoken"],
+        pattern: String.raw`(?:_authToken|npmAuthToken)\s*[=:]\s*["']?([^\s"'$]{16,})`,
+        entropy: 3,
+        validate: validateNpmrcToken,
+        help: "A registry auth token in `.npmrc` (`//registry/:_authToken=`) or `.yarnrc.yml` (`npmAuthToken`). `npm_` tokens are not reported here (the npm token rule checks their checksum), nor are placeholders. Revoke the token at its registry (`npm token revoke`, or the registry’s UI) and use `${NPM_TOKEN}` in the file.",
+        examples: {
+          tp: [
+            `//registry.npmjs.org/:_authToken=${npmLegacyToken}`,
+            `//npm.pkg.github.com/:_authToken=${fx("npg", 40)}`,
+            `npmRegistries:
+  "https://npm.internal.invalid":
+    npmAuthToken: "${fx("npy", 36)}"`
+          ],
+          fp: [
+            "//registry.npmjs.org/:_authToken=${NPM_TOKEN}",
+            `//registry.npmjs.org/:_authToken=npm_${fx("npf", 36)}`,
+            "//registry.npmjs.org/:_authToken=YOUR_AUTH_TOKEN_HERE",
+            'npmAuthToken: "<your-token>"'
+          ]
+        }
+      },
+      {
+        id: "npmrc-basic-auth",
+        title: "npm registry basic auth (.npmrc _auth)",
+        severity: "high",
+        keywords: ["_auth"],
+        pattern: String.raw`_auth\s*=\s*["']?([A-Za-z0-9+/]{8,}={0,2})`,
+        validate: validateBasicAuthBase64,
+        requireValid: true,
+        help: "An `.npmrc` `_auth` value: base64 of `user:password` for the registry. Reported only when it decodes to `user:password` with a real password. Change that password and switch to a scoped `_authToken` from an environment variable.",
+        examples: {
+          tp: [
+            `_auth=${b644(`ci-bot:${pw2("na1")}`)}`,
+            `//nexus.corp.invalid/repository/npm/:_auth="${b644(`deploy:${pw2("na2")}`)}"`
+          ],
+          fp: ["_auth=${NPM_AUTH}", `_auth=${b644("user:password")}`, `_auth=${b644("justatoken")}`]
+        }
+      },
+      {
+        id: "npmrc-password",
+        title: "npm registry password (.npmrc _password)",
+        severity: "high",
+        keywords: ["_password"],
+        pattern: String.raw`_password\s*=\s*["']?([A-Za-z0-9+/]{4,}={0,2})`,
+        validate: validateBase64Password,
+        requireValid: true,
+        help: "An `.npmrc` `_password`: base64 of the registry password. Reported only when it decodes to a real password. Change that password and use a token from an environment variable instead.",
+        examples: {
+          tp: [
+            `//nexus.corp.invalid/repository/npm/:_password=${b644(pw2("np6"))}`,
+            `//registry.corp.invalid/:_password="${b644(pw2("np7"))}"`
+          ],
+          fp: [
+            "//registry.corp.invalid/:_password=${NPM_PASSWORD}",
+            `//registry.corp.invalid/:_password=${b644("changeme")}`
+          ]
+        }
+      },
+      {
+        id: "kubeconfig-client-key",
+        title: "Kubernetes client key (kubeconfig client-key-data)",
+        severity: "critical",
+        keywords: ["client-key-data"],
+        pattern: String.raw`client-key-data["']?\s*:\s*["']?([A-Za-z0-9+/]{100,}={0,2})`,
+        validate: validateBase64PemKey,
+        requireValid: true,
+        help: "A kubeconfig user’s `client-key-data`: base64 of a PEM private key that authenticates to the cluster as the certificate’s user (often cluster-admin). Reported only when the key parses. Revoke the client certificate (rotate the cluster CA or remove the user’s bindings) and issue new credentials.",
+        get examples() {
+          const key = b644(keyFixture("ec"));
+          return {
+            tp: [
+              `users:
+- name: admin
+  user:
+    client-certificate-data: ${b644("cert")}
+    client-key-data: ${key}`,
+              `{"users": [{"name": "admin", "user": {"client-key-data": "${key}"}}]}`
+            ],
+            fp: [
+              `    client-certificate-data: ${b644(keyFixture("certificate-like"))}`,
+              `    client-key-data: ${b644(keyFixture("public"))}`,
+              "    client-key-data: ${CLIENT_KEY_DATA}"
+            ]
+          };
+        }
+      },
+      {
+        id: "kubeconfig-token",
+        title: "Kubernetes user token (kubeconfig)",
+        severity: "high",
+        keywords: ["user:"],
+        pattern: String.raw`(?:^|\s)user:[ \t]*\r?\n(?:[ \t]+[A-Za-z-]+:[^\n]*\r?\n){0,8}?[ \t]+token:[ \t]*["']?([A-Za-z0-9._~+/=:-]{20,})`,
+        window: 1024,
+        entropy: 3,
+        validate: validateKubeToken,
+        help: "A bearer token under a kubeconfig `user:` (bootstrap tokens, static tokens, cloud tokens; JWT service-account tokens are reported by the JWT rule, placeholders are not reported). Delete the token or its Secret, and the bindings it had.",
+        examples: {
+          tp: [
+            `users:
+- name: ci
+  user:
+    token: ${kubeToken}`,
+            `users:
+- name: ops
+  user:
+    as-user-extra: {}
+    token: "${fx("kb3", 48, FIXTURE_ALPHABETS.base64url)}"`
+          ],
+          fp: [
+            `users:
+- name: ci
+  user:
+    token: ${fakeJwt({ sub: "system:serviceaccount:ci:deployer" }, "kbf")}`,
+            "users:\n- name: ci\n  user:\n    token: ${KUBE_TOKEN}",
+            `github:
+  user:
+    name: octocat
+  token_url: https://github.com/login/oauth/access_token`
+          ]
+        }
+      },
+      {
+        id: "netrc-password",
+        title: ".netrc machine password",
+        severity: "high",
+        keywords: ["machine"],
+        pattern: String.raw`machine\s+[^\s]+\s+login\s+[^\s]+\s+password\s+([^\s"'\x60]+)`,
+        window: 512,
+        validate: validatePassword,
+        requireValid: true,
+        help: "A `.netrc` entry (`machine … login … password …`) used by curl, git and pip. Rotate that password or token and keep `.netrc` out of the repository. Placeholder passwords are not reported.",
+        examples: {
+          tp: [
+            `machine api.heroku.com login ops@corp.invalid password ${pw2("nr1")}`,
+            `machine git.internal.invalid
+  login ci
+  password ${pw2("nr2")}`
+          ],
+          fp: [
+            "machine github.com login USERNAME password ${GITHUB_TOKEN}",
+            "machine example.com login user password changeme",
+            "return f'machine {hostname}{path} login {self.username} password {self.password}'"
+          ]
+        }
+      },
+      {
+        id: "cli-password-argument",
+        title: "Password on a command line (docker login, mysql, sshpass)",
+        severity: "high",
+        keywords: ["docker login", "mysql", "sshpass", "mysqldump"],
+        pattern: String.raw`(?:docker\s+login\b[^\n|;&]*?\s(?:-p|--password)(?:\s+|=)|\bmysql(?:dump|admin)?\b[^\n|;&]*?\s(?:-p|--password=)|\bsshpass\s+-p\s*)["']?([^\s"'\x60|;&,]{4,})`,
+        validate: validatePassword,
+        requireValid: true,
+        help: "A password passed as a command-line argument (`docker login -p`, `mysql -p<password>`, `sshpass -p`): it also leaks into shell history and process lists. Rotate it and read it from stdin (`--password-stdin`) or an option file. Placeholder passwords and variables are not reported.",
+        examples: {
+          tp: [
+            `docker login -u deploy -p ${pw2("cl1")} registry.internal.invalid`,
+            `run: mysql -h db.internal -u root -p${pw2("cl2")} shop < dump.sql`,
+            `sshpass -p '${pw2("cl3")}' ssh ops@10.0.0.5`
+          ],
+          fp: [
+            'docker login -u "$DOCKER_USER" -p "$DOCKER_PASSWORD" ghcr.io',
+            'echo "$TOKEN" | docker login ghcr.io -u bot --password-stdin',
+            "mysql -u root -p${MYSQL_ROOT_PASSWORD} shop",
+            "sshpass -p password ssh user@host",
+            "Pass it as `mysql -pSECRET`, not in the URL."
+          ]
+        }
+      }
+    ];
+  }
+});
+
+// src/scan/rules/vcs.ts
+function githubClassic(prefix, id, title, severity, help) {
+  const p = `${prefix}_`;
+  const a = fakeChecksummed(p, `${id}-a`);
+  const b = fakeChecksummed(p, `${id}-b`);
+  return {
+    id,
+    title,
+    severity,
+    keywords: [p],
+    pattern: String.raw`\b(${prefix}_[A-Za-z0-9]{36})\b`,
+    entropy: 3.5,
+    validate: validateGithubClassic,
+    requireValid: true,
+    help: `${help} The last 6 characters are a base62 CRC32 of the 30 random ones. ${NOT_REPORTED}`,
+    examples: {
+      tp: [
+        ...syntax.all("github_token", a, b),
+        `git clone https://x-access-token:${a}@github.com/acme/app.git`,
+        `curl -H "Authorization: token ${b}" https://api.github.com/user`
+      ],
+      fp: [
+        env4("GITHUB_TOKEN", corrupt(a)),
+        // checksum fails
+        yaml4("token", `${p}${"x".repeat(36)}`),
+        json4("token", `${p}${fake(`${id}-short`, 30)}`),
+        // too short
+        code4("token", `my${a}`),
+        // embedded in a longer identifier
+        env4("GITHUB_TOKEN", `${a}Z`),
+        // too long
+        yaml4("token", syntax.secretRef("GITHUB_TOKEN"))
+      ]
+    }
+  };
+}
+function gitlab(s) {
+  const body = s.body ?? "[A-Za-z0-9_-]";
+  const routes = !s.body && !s.legacyOnly;
+  const min = s.min ?? 20;
+  const alphabet = s.alphabet ?? ALPHABETS.base64url;
+  const a = s.prefix + fake(`${s.id}-a`, min, alphabet);
+  const b = s.prefix + fake(`${s.id}-b`, min + 6, alphabet);
+  const routable = !routes ? "" : String.raw`(?:(?:\.[0-9a-z]{2})?\.[0-9a-z]{9})?`;
+  const routableA = fakeGitlabRoutable(s.prefix, `${s.id}-r`, Math.max(27, min));
+  const routableB = fakeGitlabRoutable(s.prefix, `${s.id}-r2`, Math.max(31, min + 4), "01");
+  const routableTp = !routes ? [] : [env4(s.name.toUpperCase(), routableA), yaml4(s.name, routableB)];
+  const routableFp = !routes ? [] : [json4(s.name, corrupt(routableA))];
+  const esc = s.prefix.replace(/[.-]/g, (c) => `\\${c}`);
+  return {
+    id: s.id,
+    title: s.title,
+    severity: s.severity,
+    keywords: [s.prefix.toLowerCase()],
+    pattern: String.raw`\b(${esc}${body}{${min},300}${routable})(?:[^A-Za-z0-9_-]|$)`,
+    entropy: 3,
+    ...routes ? { validate: validateGitlabToken } : {},
+    help: !routes ? s.help : `${s.help} Routable tokens end in a payload length and a CRC32; one whose checksum fails is not reported.`,
+    examples: {
+      tp: [...syntax.all(s.name, a, b), ...routableTp],
+      fp: [
+        env4(s.name.toUpperCase(), `${s.prefix}${"x".repeat(min)}`),
+        yaml4(s.name, `${s.prefix}${fake(`${s.id}-short`, min - 6, alphabet)}`),
+        json4(s.name, `my${a}`),
+        code4(s.name, `<${s.prefix}your-token-here>`),
+        ...routableFp
+      ]
+    }
+  };
+}
+var ASSIGN6, env4, yaml4, json4, code4, NOT_REPORTED, fineA, fineB, ghsA, jwtPart, ghsStateless, ghrShort, ghrLong, hex40, atlassianTail, atctA, atctB, atbbA, atbbB, adoNewA, adoNewB, adoLegacyA, adoLegacyB, vcsRules;
+var init_vcs = __esm({
+  "src/scan/rules/vcs.ts"() {
+    "use strict";
+    init_checksum();
+    ASSIGN6 = String.raw`["'\x60]?\s*(?::=|=>|=|:)\s*["'\x60]?`;
+    ({ env: env4, yaml: yaml4, json: json4, code: code4 } = syntax);
+    NOT_REPORTED = "A value whose checksum fails is not reported.";
+    fineA = `github_pat_${fake("fg-a", 22)}_${fake("fg-a2", 59)}`;
+    fineB = `github_pat_${fake("fg-b", 22)}_${fake("fg-b2", 59)}`;
+    ghsA = fakeChecksummed("ghs_", "ghs-a");
+    jwtPart = (o) => Buffer.from(JSON.stringify(o)).toString("base64url");
+    ghsStateless = `ghs_${fake("app", 6, "0123456789")}_${jwtPart({ alg: "RS256", typ: "JWT" })}.${jwtPart({
+      iss: fake("iss", 12),
+      exp: 19e8,
+      inst: 4242
+    })}.${fake("ghs-sig", 86, ALPHABETS.base64url)}`;
+    ghrShort = fakeChecksummed("ghr_", "ghr-a");
+    ghrLong = `ghr_${fake("ghr-long", 76)}`;
+    hex40 = (seed) => fake(seed, 40, ALPHABETS.hex);
+    atlassianTail = (seed) => `${fake(seed, 170, ALPHABETS.base64url)}=${fake(`${seed}-c`, 8, ALPHABETS.HEX)}`;
+    atctA = fakeAtlassianToken("ATCTT3xFfGN0", "atct-a");
+    atctB = fakeAtlassianToken("ATCTT3xFfGN0", "atct-b");
+    atbbA = fakeBitbucketAppPassword("atbb-a");
+    atbbB = fakeBitbucketAppPassword("atbb-b");
+    adoNewA = `${fake("ado-a", 76)}AZDO${fake("ado-a3", 4)}`;
+    adoNewB = `${fake("ado-b", 76)}AZDO${fake("ado-b3", 4)}`;
+    adoLegacyA = fake("ado-l-a", 52, "abcdefghijklmnopqrstuvwxyz234567");
+    adoLegacyB = fake("ado-l-b", 52, "abcdefghijklmnopqrstuvwxyz234567");
+    vcsRules = [
+      githubClassic(
+        "ghp",
+        "github-pat-classic",
+        "GitHub personal access token (classic)",
+        "high",
+        "A classic GitHub PAT acts as its owner on every repository its scopes allow. Delete it under Settings → Developer settings → Personal access tokens and replace it with a fine-grained token."
+      ),
+      githubClassic(
+        "gho",
+        "github-oauth-token",
+        "GitHub OAuth access token",
+        "high",
+        "An OAuth App's access token acts as the user who authorised the app. Revoke it from the user's Authorized OAuth Apps or with the app's DELETE /applications/{client_id}/token call."
+      ),
+      githubClassic(
+        "ghu",
+        "github-user-to-server-token",
+        "GitHub App user-to-server token",
+        "high",
+        "A GitHub App user access token acts as the user within the app's permissions (valid for 8 hours, renewable). Revoke the app authorisation or the token through the API."
+      ),
+      {
+        id: "github-refresh-token",
+        title: "GitHub App refresh token",
+        severity: "high",
+        keywords: ["ghr_"],
+        pattern: String.raw`\b(ghr_[A-Za-z0-9]{36}(?:[A-Za-z0-9]{40})?)\b`,
+        entropy: 3.5,
+        validate: (s) => s.length === 40 ? validateGithubClassic(s) : "unknown",
+        help: `A GitHub App refresh token mints new user access tokens for 6 months. Revoke the user's authorisation of the app. The 40-character form carries a base62 CRC32 checksum; ${NOT_REPORTED.toLowerCase()}`,
+        examples: {
+          tp: [env4("GH_REFRESH_TOKEN", ghrShort), yaml4("refresh_token", ghrLong), json4("refresh_token", ghrShort)],
+          fp: [
+            env4("GH_REFRESH_TOKEN", corrupt(ghrShort)),
+            yaml4("refresh_token", `ghr_${"x".repeat(36)}`),
+            json4("refresh_token", `myghr_${fake("ghr-emb", 36)}`)
+          ]
+        }
+      },
+      {
+        id: "github-app-installation-token",
+        title: "GitHub App installation token",
+        severity: "medium",
+        keywords: ["ghs_"],
+        pattern: String.raw`\b(ghs_(?:[0-9]+_[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+|[A-Za-z0-9]{36}))(?:[^A-Za-z0-9_.-]|$)`,
+        entropy: 3.5,
+        validate: validateGithubInstallation,
+        requireValid: true,
+        help: `An installation token (also GITHUB_TOKEN in Actions) acts as a GitHub App on one installation for up to an hour; revoke it early with DELETE /installation/token. The classic form carries a base62 CRC32 checksum and the stateless form (ghs_<app id>_<JWT>) a JSON header and payload; ${NOT_REPORTED.toLowerCase()}`,
+        examples: {
+          tp: [
+            env4("GH_TOKEN", ghsA),
+            yaml4("token", ghsStateless),
+            `git remote set-url origin https://x-access-token:${ghsA}@github.com/acme/app.git`
+          ],
+          fp: [
+            env4("GH_TOKEN", corrupt(ghsA)),
+            yaml4("token", `ghs_${"x".repeat(36)}`),
+            json4("token", `ghs_123_${fake("bad-jwt", 20)}.${fake("bad-jwt2", 20)}.${fake("bad-jwt3", 20)}`)
+          ]
+        }
+      },
+      {
+        id: "github-fine-grained-pat",
+        title: "GitHub fine-grained personal access token",
+        severity: "high",
+        keywords: ["github_pat_"],
+        pattern: String.raw`\b(github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})\b`,
+        entropy: 4,
+        validate: validateGithubFineGrained,
+        requireValid: true,
+        help: "A fine-grained PAT acts as its owner on the repositories and permissions it was granted. Delete it under Settings → Developer settings → Fine-grained tokens (organisation owners can also revoke it). A value off the 22 + 59 character structure is not reported.",
+        examples: {
+          tp: [...syntax.all("github_pat", fineA, fineB), `https://oauth2:${fineA}@github.com/acme/app.git`],
+          fp: [
+            env4("GITHUB_PAT", `github_pat_${fake("fg-s", 22)}_${fake("fg-s2", 40)}`),
+            yaml4("token", `github_pat_${"x".repeat(22)}_${"x".repeat(59)}`),
+            json4("token", `github_pat_${fake("fg-c", 82)}`),
+            code4("token", `my_github_pat_${fake("fg-e", 22)}_${fake("fg-e2", 59)}`)
+          ]
+        }
+      },
+      {
+        id: "github-oauth-client-secret",
+        title: "GitHub OAuth App client secret",
+        severity: "high",
+        keywords: ["client_secret", "clientsecret", "client-secret", "client.secret"],
+        pattern: String.raw`(?i:github)[A-Za-z0-9_.-]{0,20}(?i:client[_.-]?secret)${ASSIGN6}([a-f0-9]{40})\b`,
+        entropy: 3,
+        help: "The client secret of a GitHub OAuth App (or GitHub App) lets anyone complete OAuth flows as the app. Generate a new secret in the app settings and delete the old one.",
+        examples: {
+          tp: [
+            env4("GITHUB_CLIENT_SECRET", hex40("gcs-a")),
+            yaml4("github_client_secret", hex40("gcs-b")),
+            json4("githubClientSecret", hex40("gcs-a")),
+            code4("githubClientSecret", hex40("gcs-b"))
+          ],
+          fp: [
+            env4("GITHUB_CLIENT_SECRET", syntax.ref("GITHUB_CLIENT_SECRET")),
+            yaml4("github_client_secret", "0000000000000000000000000000000000000000"),
+            env4("GITHUB_CLIENT_ID", hex40("gcs-id")),
+            // an id, not the secret
+            json4("github_client_secret", fake("gcs-short", 32, ALPHABETS.hex))
+          ]
+        }
+      },
+      gitlab({
+        id: "gitlab-pat",
+        prefix: "glpat-",
+        title: "GitLab personal, project or group access token",
+        severity: "high",
+        name: "gitlab_token",
+        help: "A GitLab access token acts as its user (or project/group bot) within its scopes. Revoke it under Access tokens in the user, project or group settings, or with the token revocation API."
+      }),
+      gitlab({
+        id: "gitlab-deploy-token",
+        prefix: "gldt-",
+        title: "GitLab deploy token",
+        severity: "high",
+        name: "deploy_token",
+        help: "A GitLab deploy token reads (or writes) repositories, packages and the registry of a project or group. Revoke it under Settings → Repository → Deploy tokens."
+      }),
+      gitlab({
+        id: "gitlab-runner-token",
+        prefix: "glrt-",
+        title: "GitLab runner authentication token",
+        severity: "high",
+        name: "runner_token",
+        help: "A runner authentication token lets a machine pick up CI jobs (and their secrets) as a registered runner. Delete the runner or reset its token in the CI/CD runner settings."
+      }),
+      gitlab({
+        id: "gitlab-runner-registration-token",
+        prefix: "GR1348941",
+        title: "GitLab runner registration token (legacy)",
+        severity: "medium",
+        name: "registration_token",
+        legacyOnly: true,
+        help: "A legacy registration token registers new runners to a project, group or instance, which then receive CI jobs. Reset it in the CI/CD runner settings and move to runner authentication tokens."
+      }),
+      gitlab({
+        id: "gitlab-pipeline-trigger-token",
+        prefix: "glptt-",
+        title: "GitLab pipeline trigger token",
+        severity: "medium",
+        name: "trigger_token",
+        body: "[a-f0-9]",
+        min: 40,
+        alphabet: ALPHABETS.hex,
+        help: "A pipeline trigger token starts pipelines of a project as the token owner. Revoke it under Settings → CI/CD → Pipeline trigger tokens."
+      }),
+      gitlab({
+        id: "gitlab-ci-job-token",
+        prefix: "glcbt-",
+        title: "GitLab CI/CD job token",
+        severity: "medium",
+        name: "ci_job_token",
+        help: "A CI/CD job token acts for the duration of one job with the permissions of the user who started it. It expires when the job ends; a leaked one in logs or artifacts still means the job output should be removed."
+      }),
+      gitlab({
+        id: "gitlab-oauth-app-secret",
+        prefix: "gloas-",
+        title: "GitLab OAuth application secret",
+        severity: "high",
+        name: "oauth_secret",
+        help: "The secret of a GitLab OAuth application lets anyone complete OAuth flows as the app. Renew the secret in the application settings (user, group or instance applications)."
+      }),
+      gitlab({
+        id: "gitlab-feed-token",
+        prefix: "glft-",
+        title: "GitLab feed token",
+        severity: "low",
+        name: "feed_token",
+        help: "A feed token reads RSS/Atom feeds and calendar exports as its user. Reset it in the user Access tokens settings."
+      }),
+      gitlab({
+        id: "gitlab-incoming-mail-token",
+        prefix: "glimt-",
+        title: "GitLab incoming email token",
+        severity: "medium",
+        name: "incoming_email_token",
+        help: "An incoming email token lets mail create issues and merge requests as its user. Reset it in the user Access tokens settings."
+      }),
+      gitlab({
+        id: "gitlab-agent-token",
+        prefix: "glagent-",
+        title: "GitLab agent for Kubernetes token",
+        severity: "high",
+        name: "agent_token",
+        min: 50,
+        help: "An agent token connects a Kubernetes cluster to GitLab; with it anyone can impersonate the agent. Revoke it under Operate → Kubernetes clusters → the agent → Access tokens."
+      }),
+      gitlab({
+        id: "gitlab-scim-token",
+        prefix: "glsoat-",
+        title: "GitLab SCIM OAuth token",
+        severity: "high",
+        name: "scim_token",
+        help: "A SCIM token provisions and deprovisions group members from the identity provider. Reset it in the group SAML SSO settings."
+      }),
+      gitlab({
+        id: "gitlab-feature-flags-client-token",
+        prefix: "glffct-",
+        title: "GitLab feature flags client token",
+        severity: "low",
+        name: "unleash_token",
+        help: "A feature flags client token reads a project's feature flag configuration. Reset it under Deploy → Feature flags → Configure."
+      }),
+      {
+        id: "bitbucket-access-token",
+        title: "Bitbucket repository, project or workspace access token",
+        severity: "high",
+        keywords: ["atctt3"],
+        pattern: String.raw`\b(ATCTT3[A-Za-z0-9_-]{100,300}=[A-F0-9]{8})\b`,
+        entropy: 4,
+        validate: validateAtlassianToken,
+        requireValid: true,
+        help: "A Bitbucket Cloud access token acts on one repository, project or workspace within its scopes. Revoke it under the repository/project/workspace settings → Access tokens. The last 8 hex digits are a CRC32 of the rest; a value whose checksum fails is not reported.",
+        examples: {
+          tp: [env4("BITBUCKET_TOKEN", atctA), yaml4("bitbucket_token", atctB), code4("token", atctA)],
+          fp: [
+            env4("BITBUCKET_TOKEN", `ATCTT3xFfGN0${"x".repeat(170)}=00000000`),
+            yaml4(
+              "bitbucket_token",
+              `ATCTT3xFfGN0${fake("atct-s", 40, ALPHABETS.base64url)}=${fake("c", 8, ALPHABETS.HEX)}`
+            ),
+            json4("token", `xATCTT3xFfGN0${atlassianTail("atct-e")}`),
+            code4("token", corrupt(atctA))
+          ]
+        }
+      },
+      {
+        id: "bitbucket-app-password",
+        title: "Bitbucket app password",
+        severity: "high",
+        keywords: ["atbb"],
+        pattern: String.raw`\b(ATBB[A-Za-z0-9]{24}[A-F0-9]{8})\b`,
+        entropy: 3.5,
+        validate: validateAtlassianToken,
+        requireValid: true,
+        help: "A Bitbucket app password authenticates as its user for Git over HTTPS and the API within its permissions. Revoke it under Personal settings → App passwords and move to API tokens. The last 8 hex digits are a CRC32 of the first 28 characters; a value whose checksum fails is not reported.",
+        examples: {
+          tp: [
+            env4("BITBUCKET_APP_PASSWORD", atbbA),
+            yaml4("app_password", atbbB),
+            `git clone https://jdoe:${atbbA}@bitbucket.org/acme/app.git`
+          ],
+          fp: [
+            env4("BITBUCKET_APP_PASSWORD", `ATBB${"X".repeat(32)}`),
+            env4("BITBUCKET_APP_PASSWORD", corrupt(atbbA)),
+            yaml4("app_password", `ATBB${fake("atbb-r", 24)}${fake("atbb-r2", 8, ALPHABETS.HEX)}`),
+            // a random checksum
+            yaml4("app_password", `ATBB${fake("atbb-s", 20)}`),
+            json4("app_password", `ATBB${fake("atbb-l", 40)}`)
+          ]
+        }
+      },
+      {
+        id: "gitea-token",
+        title: "Gitea / Forgejo access token",
+        severity: "high",
+        keywords: ["gitea", "forgejo"],
+        pattern: String.raw`(?i:gitea|forgejo)[A-Za-z0-9_.-]{0,20}(?i:token|password|secret)${ASSIGN6}([a-f0-9]{40})\b`,
+        entropy: 3,
+        help: "A Gitea or Forgejo access token (40 hex characters) acts as its user within its scopes. Delete it under Settings → Applications on the instance.",
+        examples: {
+          tp: [
+            env4("GITEA_TOKEN", hex40("gitea-a")),
+            yaml4("forgejo_token", hex40("gitea-b")),
+            json4("giteaToken", hex40("gitea-a")),
+            code4("giteaToken", hex40("gitea-b"))
+          ],
+          fp: [
+            env4("GITEA_TOKEN", syntax.secretRef("GITEA_TOKEN")),
+            yaml4("gitea_commit", hex40("gitea-c").slice(0, 39)),
+            env4("GITEA_TOKEN", "a".repeat(40)),
+            yaml4("gitea_version", "1.22.0")
+          ]
+        }
+      },
+      {
+        id: "azure-devops-pat",
+        title: "Azure DevOps personal access token",
+        severity: "high",
+        keywords: ["azdo"],
+        pattern: String.raw`\b([A-Za-z0-9]{76}AZDO[A-Za-z0-9]{4})\b`,
+        entropy: 4,
+        help: "An Azure DevOps PAT (84-character identifiable format, AZDO at offset 76) acts as its user in the organisations and scopes it was granted. Revoke it under User settings → Personal access tokens, or ask an administrator to revoke it organisation-wide.",
+        examples: {
+          tp: [
+            env4("AZURE_DEVOPS_EXT_PAT", adoNewA),
+            yaml4("pat", adoNewB),
+            `git clone https://user:${adoNewA}@dev.azure.com/acme/app/_git/app`
+          ],
+          fp: [
+            env4("AZURE_DEVOPS_EXT_PAT", `${fake("ado-x", 76)}AZDX${fake("ado-x2", 4)}`),
+            yaml4("pat", `${fake("ado-s", 58)}AZDO${fake("ado-s3", 4)}`),
+            // too short
+            json4("pat", `x${adoNewA}`)
+          ]
+        }
+      },
+      {
+        id: "azure-devops-pat-legacy",
+        title: "Azure DevOps personal access token (legacy 52-character)",
+        severity: "high",
+        keywords: ["devops", "azdo", "ado_", "vsts"],
+        pattern: String.raw`(?i:azure_?devops|azdo|ado_|vsts)[A-Za-z0-9_.-]{0,20}(?i:pat|token)${ASSIGN6}([a-z2-7]{52})\b`,
+        entropy: 3.5,
+        help: "A legacy Azure DevOps PAT (52 base32 characters) acts as its user in the organisations and scopes it was granted. Revoke it under User settings → Personal access tokens.",
+        examples: {
+          tp: [
+            env4("AZURE_DEVOPS_PAT", adoLegacyA),
+            yaml4("azdo_token", adoLegacyB),
+            json4("azureDevopsPat", adoLegacyA),
+            code4("vstsToken", adoLegacyB)
+          ],
+          fp: [
+            env4("AZURE_DEVOPS_PAT", "$(System.AccessToken)"),
+            yaml4("azdo_token", "a".repeat(52)),
+            json4("azureDevopsPat", adoLegacyA.toUpperCase()),
+            env4("AZURE_DEVOPS_ORG", "https://dev.azure.com/acme")
+          ]
+        }
+      },
+      {
+        id: "sourcegraph-token",
+        title: "Sourcegraph access token",
+        severity: "high",
+        keywords: ["sgp_"],
+        pattern: String.raw`\b(sgp_(?:[a-f0-9]{16}_|local_)?[a-f0-9]{40})\b`,
+        entropy: 3,
+        help: "A Sourcegraph access token acts as its user on the instance (code search across every repository it can read). Delete it under Settings → Access tokens.",
+        examples: {
+          tp: [
+            env4("SRC_ACCESS_TOKEN", `sgp_${fake("sg-i", 16, ALPHABETS.hex)}_${hex40("sg-a")}`),
+            yaml4("token", `sgp_${hex40("sg-b")}`),
+            json4("token", `sgp_local_${hex40("sg-c")}`)
+          ],
+          fp: [
+            env4("SRC_ACCESS_TOKEN", `sgp_${"0".repeat(40)}`),
+            yaml4("token", `sgp_${fake("sg-s", 30, ALPHABETS.hex)}`),
+            json4("token", `xsgp_${hex40("sg-e")}`)
+          ]
+        }
+      },
+      {
+        id: "gitlab-session-cookie",
+        title: "GitLab session cookie",
+        severity: "medium",
+        keywords: ["_gitlab_session="],
+        pattern: String.raw`_gitlab_session=([a-f0-9]{32})\b`,
+        entropy: 3,
+        help: "A _gitlab_session cookie is a signed-in browser session: whoever holds it is that user until it expires. Sign the user out of all sessions (Profile → Active sessions → Revoke) and scrub the logs or HAR files that carried it.",
+        examples: {
+          tp: [
+            `curl -b "_gitlab_session=${hex40("gsc-a").slice(0, 32)}" https://gitlab.acme.test/api/v4/user`,
+            `Cookie: known_sign_in=1; _gitlab_session=${hex40("gsc-b").slice(0, 32)}; event_filter=all`
+          ],
+          fp: [
+            `Cookie: _gitlab_session=${"0".repeat(32)}`,
+            `Set-Cookie: _gitlab_session=; path=/; expires=Thu, 01 Jan 1970 00:00:00 GMT`
+          ]
+        }
+      }
+    ];
+  }
+});
+
+// src/scan/rules/index.ts
+var builtinRules;
+var init_rules = __esm({
+  "src/scan/rules/index.ts"() {
+    "use strict";
+    init_ai();
+    init_cloud();
+    init_commerce();
+    init_devops();
+    init_generic();
+    init_keys();
+    init_messaging();
+    init_packages();
+    init_structured();
+    init_vcs();
+    builtinRules = [
+      ...vcsRules,
+      ...packageRules,
+      ...cloudRules,
+      ...devopsRules,
+      ...messagingRules,
+      ...commerceRules,
+      ...aiRules,
+      ...structuredRules,
+      ...keyRules,
+      ...genericRules
+    ];
+  }
+});
+
+// src/scan/policy.ts
+function defaultPolicy() {
+  return {
+    rules: builtinRules.slice(),
+    ignorePaths: DEFAULT_IGNORE_PATHS.slice(),
+    allowRegexes: [],
+    stopwords: [],
+    maxFileSize: DEFAULT_MAX_FILE_SIZE
+  };
+}
+var DEFAULT_MAX_FILE_SIZE, DEFAULT_IGNORE_PATHS;
+var init_policy = __esm({
+  "src/scan/policy.ts"() {
+    "use strict";
+    init_rules();
+    DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
+    DEFAULT_IGNORE_PATHS = [
+      ".git/**",
+      "**/.git/**",
+      "node_modules/**",
+      "**/node_modules/**"
+    ];
+  }
+});
+
+// node_modules/picomatch/lib/constants.js
+var require_constants = __commonJS({
+  "node_modules/picomatch/lib/constants.js"(exports, module) {
+    "use strict";
+    var WIN_SLASH = "\\\\/";
+    var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
+    var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
+    var DOT_LITERAL = "\\.";
+    var PLUS_LITERAL = "\\+";
+    var QMARK_LITERAL = "\\?";
+    var SLASH_LITERAL = "\\/";
+    var ONE_CHAR = "(?=.)";
+    var QMARK = "[^/]";
+    var END_ANCHOR = `(?:${SLASH_LITERAL}|$)`;
+    var START_ANCHOR = `(?:^|${SLASH_LITERAL})`;
+    var DOTS_SLASH = `${DOT_LITERAL}{1,2}${END_ANCHOR}`;
+    var NO_DOT = `(?!${DOT_LITERAL})`;
+    var NO_DOTS = `(?!${START_ANCHOR}${DOTS_SLASH})`;
+    var NO_DOT_SLASH = `(?!${DOT_LITERAL}{0,1}${END_ANCHOR})`;
+    var NO_DOTS_SLASH = `(?!${DOTS_SLASH})`;
+    var QMARK_NO_DOT = `[^.${SLASH_LITERAL}]`;
+    var STAR = `${QMARK}*?`;
+    var SEP = "/";
+    var POSIX_CHARS = {
+      DOT_LITERAL,
+      PLUS_LITERAL,
+      QMARK_LITERAL,
+      SLASH_LITERAL,
+      ONE_CHAR,
+      QMARK,
+      END_ANCHOR,
+      DOTS_SLASH,
+      NO_DOT,
+      NO_DOTS,
+      NO_DOT_SLASH,
+      NO_DOTS_SLASH,
+      QMARK_NO_DOT,
+      STAR,
+      START_ANCHOR,
+      SEP
+    };
+    var WINDOWS_CHARS = {
+      ...POSIX_CHARS,
+      SLASH_LITERAL: `[${WIN_SLASH}]`,
+      QMARK: WIN_NO_SLASH,
+      STAR: `${WIN_NO_SLASH}*?`,
+      DOTS_SLASH: `${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$)`,
+      NO_DOT: `(?!${DOT_LITERAL})`,
+      NO_DOTS: `(?!(?:^|[${WIN_SLASH}])${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+      NO_DOT_SLASH: `(?!${DOT_LITERAL}{0,1}(?:[${WIN_SLASH}]|$))`,
+      NO_DOTS_SLASH: `(?!${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+      QMARK_NO_DOT: `[^.${WIN_SLASH}]`,
+      START_ANCHOR: `(?:^|[${WIN_SLASH}])`,
+      END_ANCHOR: `(?:[${WIN_SLASH}]|$)`,
+      SEP: "\\"
+    };
+    var POSIX_REGEX_SOURCE = {
+      __proto__: null,
+      alnum: "a-zA-Z0-9",
+      alpha: "a-zA-Z",
+      ascii: "\\x00-\\x7F",
+      blank: " \\t",
+      cntrl: "\\x00-\\x1F\\x7F",
+      digit: "0-9",
+      graph: "\\x21-\\x7E",
+      lower: "a-z",
+      print: "\\x20-\\x7E ",
+      punct: "\\-!\"#$%&'()\\*+,./:;<=>?@[\\]^_`{|}~",
+      space: " \\t\\r\\n\\v\\f",
+      upper: "A-Z",
+      word: "A-Za-z0-9_",
+      xdigit: "A-Fa-f0-9"
+    };
+    module.exports = {
+      DEFAULT_MAX_EXTGLOB_RECURSION,
+      MAX_LENGTH: 1024 * 64,
+      POSIX_REGEX_SOURCE,
+      // regular expressions
+      REGEX_BACKSLASH: /\\(?![*+?^${}(|)[\]])/g,
+      REGEX_NON_SPECIAL_CHARS: /^[^@![\].,$*+?^{}()|\\/]+/,
+      REGEX_SPECIAL_CHARS: /[-*+?.^${}(|)[\]]/,
+      REGEX_SPECIAL_CHARS_BACKREF: /(\\?)((\W)(\3*))/g,
+      REGEX_SPECIAL_CHARS_GLOBAL: /([-*+?.^${}(|)[\]])/g,
+      REGEX_REMOVE_BACKSLASH: /(?:\[.*?[^\\]\]|\\(?=.))/g,
+      // Replace globs with equivalent patterns to reduce parsing time.
+      REPLACEMENTS: {
+        __proto__: null,
+        "***": "*",
+        "**/**": "**",
+        "**/**/**": "**"
+      },
+      // Digits
+      CHAR_0: 48,
+      /* 0 */
+      CHAR_9: 57,
+      /* 9 */
+      // Alphabet chars.
+      CHAR_UPPERCASE_A: 65,
+      /* A */
+      CHAR_LOWERCASE_A: 97,
+      /* a */
+      CHAR_UPPERCASE_Z: 90,
+      /* Z */
+      CHAR_LOWERCASE_Z: 122,
+      /* z */
+      CHAR_LEFT_PARENTHESES: 40,
+      /* ( */
+      CHAR_RIGHT_PARENTHESES: 41,
+      /* ) */
+      CHAR_ASTERISK: 42,
+      /* * */
+      // Non-alphabetic chars.
+      CHAR_AMPERSAND: 38,
+      /* & */
+      CHAR_AT: 64,
+      /* @ */
+      CHAR_BACKWARD_SLASH: 92,
+      /* \ */
+      CHAR_CARRIAGE_RETURN: 13,
+      /* \r */
+      CHAR_CIRCUMFLEX_ACCENT: 94,
+      /* ^ */
+      CHAR_COLON: 58,
+      /* : */
+      CHAR_COMMA: 44,
+      /* , */
+      CHAR_DOT: 46,
+      /* . */
+      CHAR_DOUBLE_QUOTE: 34,
+      /* " */
+      CHAR_EQUAL: 61,
+      /* = */
+      CHAR_EXCLAMATION_MARK: 33,
+      /* ! */
+      CHAR_FORM_FEED: 12,
+      /* \f */
+      CHAR_FORWARD_SLASH: 47,
+      /* / */
+      CHAR_GRAVE_ACCENT: 96,
+      /* ` */
+      CHAR_HASH: 35,
+      /* # */
+      CHAR_HYPHEN_MINUS: 45,
+      /* - */
+      CHAR_LEFT_ANGLE_BRACKET: 60,
+      /* < */
+      CHAR_LEFT_CURLY_BRACE: 123,
+      /* { */
+      CHAR_LEFT_SQUARE_BRACKET: 91,
+      /* [ */
+      CHAR_LINE_FEED: 10,
+      /* \n */
+      CHAR_NO_BREAK_SPACE: 160,
+      /* \u00A0 */
+      CHAR_PERCENT: 37,
+      /* % */
+      CHAR_PLUS: 43,
+      /* + */
+      CHAR_QUESTION_MARK: 63,
+      /* ? */
+      CHAR_RIGHT_ANGLE_BRACKET: 62,
+      /* > */
+      CHAR_RIGHT_CURLY_BRACE: 125,
+      /* } */
+      CHAR_RIGHT_SQUARE_BRACKET: 93,
+      /* ] */
+      CHAR_SEMICOLON: 59,
+      /* ; */
+      CHAR_SINGLE_QUOTE: 39,
+      /* ' */
+      CHAR_SPACE: 32,
+      /*   */
+      CHAR_TAB: 9,
+      /* \t */
+      CHAR_UNDERSCORE: 95,
+      /* _ */
+      CHAR_VERTICAL_LINE: 124,
+      /* | */
+      CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
+      /* \uFEFF */
+      /**
+       * Create EXTGLOB_CHARS
+       */
+      extglobChars(chars) {
+        return {
+          "!": { type: "negate", open: "(?:(?!(?:", close: `))${chars.STAR})` },
+          "?": { type: "qmark", open: "(?:", close: ")?" },
+          "+": { type: "plus", open: "(?:", close: ")+" },
+          "*": { type: "star", open: "(?:", close: ")*" },
+          "@": { type: "at", open: "(?:", close: ")" }
+        };
+      },
+      /**
+       * Create GLOB_CHARS
+       */
+      globChars(win32) {
+        return win32 === true ? WINDOWS_CHARS : POSIX_CHARS;
+      }
+    };
+  }
+});
+
+// node_modules/picomatch/lib/utils.js
+var require_utils = __commonJS({
+  "node_modules/picomatch/lib/utils.js"(exports) {
+    "use strict";
+    var {
+      REGEX_BACKSLASH,
+      REGEX_REMOVE_BACKSLASH,
+      REGEX_SPECIAL_CHARS,
+      REGEX_SPECIAL_CHARS_GLOBAL
+    } = require_constants();
+    exports.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
+    exports.hasRegexChars = (str3) => REGEX_SPECIAL_CHARS.test(str3);
+    exports.isRegexChar = (str3) => str3.length === 1 && exports.hasRegexChars(str3);
+    exports.escapeRegex = (str3) => str3.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
+    exports.toPosixSlashes = (str3) => str3.replace(REGEX_BACKSLASH, "/");
+    exports.isWindows = () => {
+      if (typeof navigator !== "undefined" && navigator.platform) {
+        const platform = navigator.platform.toLowerCase();
+        return platform === "win32" || platform === "windows";
+      }
+      if (typeof process !== "undefined" && process.platform) {
+        return process.platform === "win32";
+      }
+      return false;
+    };
+    exports.removeBackslashes = (str3) => {
+      return str3.replace(REGEX_REMOVE_BACKSLASH, (match) => {
+        return match === "\\" ? "" : match;
+      });
+    };
+    exports.escapeLast = (input, char, lastIdx) => {
+      const idx = input.lastIndexOf(char, lastIdx);
+      if (idx === -1) return input;
+      if (input[idx - 1] === "\\") return exports.escapeLast(input, char, idx - 1);
+      return `${input.slice(0, idx)}\\${input.slice(idx)}`;
+    };
+    exports.removePrefix = (input, state = {}) => {
+      let output = input;
+      if (output.startsWith("./")) {
+        output = output.slice(2);
+        state.prefix = "./";
+      }
+      return output;
+    };
+    exports.wrapOutput = (input, state = {}, options = {}) => {
+      const prepend = options.contains ? "" : "^";
+      const append = options.contains ? "" : "$";
+      let output = `${prepend}(?:${input})${append}`;
+      if (state.negated === true) {
+        output = `(?:^(?!${output}).*$)`;
+      }
+      return output;
+    };
+    exports.basename = (path, { windows } = {}) => {
+      const segs = path.split(windows ? /[\\/]/ : "/");
+      const last = segs[segs.length - 1];
+      if (last === "") {
+        return segs[segs.length - 2];
+      }
+      return last;
+    };
+  }
+});
+
+// node_modules/picomatch/lib/scan.js
+var require_scan = __commonJS({
+  "node_modules/picomatch/lib/scan.js"(exports, module) {
+    "use strict";
+    var utils = require_utils();
+    var {
+      CHAR_ASTERISK,
+      /* * */
+      CHAR_AT,
+      /* @ */
+      CHAR_BACKWARD_SLASH,
+      /* \ */
+      CHAR_COMMA,
+      /* , */
+      CHAR_DOT,
+      /* . */
+      CHAR_EXCLAMATION_MARK,
+      /* ! */
+      CHAR_FORWARD_SLASH,
+      /* / */
+      CHAR_LEFT_CURLY_BRACE,
+      /* { */
+      CHAR_LEFT_PARENTHESES,
+      /* ( */
+      CHAR_LEFT_SQUARE_BRACKET,
+      /* [ */
+      CHAR_PLUS,
+      /* + */
+      CHAR_QUESTION_MARK,
+      /* ? */
+      CHAR_RIGHT_CURLY_BRACE,
+      /* } */
+      CHAR_RIGHT_PARENTHESES,
+      /* ) */
+      CHAR_RIGHT_SQUARE_BRACKET
+      /* ] */
+    } = require_constants();
+    var isPathSeparator = (code18) => {
+      return code18 === CHAR_FORWARD_SLASH || code18 === CHAR_BACKWARD_SLASH;
+    };
+    var depth = (token) => {
+      if (token.isPrefix !== true) {
+        token.depth = token.isGlobstar ? Infinity : 1;
+      }
+    };
+    var scan2 = (input, options) => {
+      const opts = options || {};
+      const length = input.length - 1;
+      const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
+      const slashes = [];
+      const tokens = [];
+      const parts = [];
+      let str3 = input;
+      let index2 = -1;
+      let start = 0;
+      let lastIndex = 0;
+      let isBrace = false;
+      let isBracket = false;
+      let isGlob = false;
+      let isExtglob = false;
+      let isGlobstar = false;
+      let braceEscaped = false;
+      let backslashes = false;
+      let negated = false;
+      let negatedExtglob = false;
+      let finished = false;
+      let braces = 0;
+      let prev;
+      let code18;
+      let token = { value: "", depth: 0, isGlob: false };
+      const eos = () => index2 >= length;
+      const peek = () => str3.charCodeAt(index2 + 1);
+      const advance = () => {
+        prev = code18;
+        return str3.charCodeAt(++index2);
+      };
+      while (index2 < length) {
+        code18 = advance();
+        let next;
+        if (code18 === CHAR_BACKWARD_SLASH) {
+          backslashes = token.backslashes = true;
+          code18 = advance();
+          if (code18 === CHAR_LEFT_CURLY_BRACE) {
+            braceEscaped = true;
+          }
+          continue;
+        }
+        if (braceEscaped === true || code18 === CHAR_LEFT_CURLY_BRACE) {
+          braces++;
+          while (eos() !== true && (code18 = advance())) {
+            if (code18 === CHAR_BACKWARD_SLASH) {
+              backslashes = token.backslashes = true;
+              advance();
+              continue;
+            }
+            if (code18 === CHAR_LEFT_CURLY_BRACE) {
+              braces++;
+              continue;
+            }
+            if (braceEscaped !== true && code18 === CHAR_DOT && (code18 = advance()) === CHAR_DOT) {
+              isBrace = token.isBrace = true;
+              isGlob = token.isGlob = true;
+              finished = true;
+              if (scanToEnd === true) {
+                continue;
+              }
+              break;
+            }
+            if (braceEscaped !== true && code18 === CHAR_COMMA) {
+              isBrace = token.isBrace = true;
+              isGlob = token.isGlob = true;
+              finished = true;
+              if (scanToEnd === true) {
+                continue;
+              }
+              break;
+            }
+            if (code18 === CHAR_RIGHT_CURLY_BRACE) {
+              braces--;
+              if (braces === 0) {
+                braceEscaped = false;
+                isBrace = token.isBrace = true;
+                finished = true;
+                break;
+              }
+            }
+          }
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code18 === CHAR_FORWARD_SLASH) {
+          slashes.push(index2);
+          tokens.push(token);
+          token = { value: "", depth: 0, isGlob: false };
+          if (finished === true) continue;
+          if (prev === CHAR_DOT && index2 === start + 1) {
+            start += 2;
+            continue;
+          }
+          lastIndex = index2 + 1;
+          continue;
+        }
+        if (opts.noext !== true) {
+          const isExtglobChar = code18 === CHAR_PLUS || code18 === CHAR_AT || code18 === CHAR_ASTERISK || code18 === CHAR_QUESTION_MARK || code18 === CHAR_EXCLAMATION_MARK;
+          if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
+            isGlob = token.isGlob = true;
+            isExtglob = token.isExtglob = true;
+            finished = true;
+            if (code18 === CHAR_EXCLAMATION_MARK && index2 === start) {
+              negatedExtglob = true;
+            }
+            if (scanToEnd === true) {
+              let parens = 0;
+              while (eos() !== true && (code18 = advance())) {
+                if (code18 === CHAR_BACKWARD_SLASH) {
+                  backslashes = token.backslashes = true;
+                  advance();
+                  continue;
+                }
+                if (code18 === CHAR_LEFT_PARENTHESES) {
+                  parens++;
+                  continue;
+                }
+                if (code18 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+                  finished = true;
+                  break;
+                }
+              }
+              continue;
+            }
+            break;
+          }
+        }
+        if (code18 === CHAR_ASTERISK) {
+          if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
+          isGlob = token.isGlob = true;
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code18 === CHAR_QUESTION_MARK) {
+          isGlob = token.isGlob = true;
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code18 === CHAR_LEFT_SQUARE_BRACKET) {
+          while (eos() !== true && (next = advance())) {
+            if (next === CHAR_BACKWARD_SLASH) {
+              backslashes = token.backslashes = true;
+              advance();
+              continue;
+            }
+            if (next === CHAR_RIGHT_SQUARE_BRACKET) {
+              isBracket = token.isBracket = true;
+              isGlob = token.isGlob = true;
+              finished = true;
+              break;
+            }
+          }
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (opts.nonegate !== true && code18 === CHAR_EXCLAMATION_MARK && index2 === start) {
+          negated = token.negated = true;
+          start++;
+          continue;
+        }
+        if (opts.noparen !== true && code18 === CHAR_LEFT_PARENTHESES) {
+          isGlob = token.isGlob = true;
+          if (scanToEnd === true) {
+            let parens = 1;
+            while (eos() !== true && (code18 = advance())) {
+              if (code18 === CHAR_BACKWARD_SLASH) {
+                backslashes = token.backslashes = true;
+                advance();
+                continue;
+              }
+              if (code18 === CHAR_LEFT_PARENTHESES) {
+                parens++;
+                continue;
+              }
+              if (code18 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+                finished = true;
+                break;
+              }
+            }
+            continue;
+          }
+          break;
+        }
+        if (isGlob === true) {
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+      }
+      if (opts.noext === true) {
+        isExtglob = false;
+        isGlob = false;
+      }
+      let base = str3;
+      let prefix = "";
+      let glob = "";
+      if (start > 0) {
+        prefix = str3.slice(0, start);
+        str3 = str3.slice(start);
+        lastIndex -= start;
+      }
+      if (base && isGlob === true && lastIndex > 0) {
+        base = str3.slice(0, lastIndex);
+        glob = str3.slice(lastIndex);
+      } else if (isGlob === true) {
+        base = "";
+        glob = str3;
+      } else {
+        base = str3;
+      }
+      if (base && base !== "" && base !== "/" && base !== str3) {
+        if (isPathSeparator(base.charCodeAt(base.length - 1))) {
+          base = base.slice(0, -1);
+        }
+      }
+      if (opts.unescape === true) {
+        if (glob) glob = utils.removeBackslashes(glob);
+        if (base && backslashes === true) {
+          base = utils.removeBackslashes(base);
+        }
+      }
+      const state = {
+        prefix,
+        input,
+        start,
+        base,
+        glob,
+        isBrace,
+        isBracket,
+        isGlob,
+        isExtglob,
+        isGlobstar,
+        negated,
+        negatedExtglob
+      };
+      if (opts.tokens === true) {
+        state.maxDepth = 0;
+        if (!isPathSeparator(code18)) {
+          tokens.push(token);
+        }
+        state.tokens = tokens;
+      }
+      if (opts.parts === true || opts.tokens === true) {
+        let prevIndex;
+        for (let idx = 0; idx < slashes.length; idx++) {
+          const n2 = prevIndex !== void 0 ? prevIndex + 1 : start;
+          const i2 = slashes[idx];
+          const value2 = input.slice(n2, i2);
+          if (opts.tokens) {
+            if (idx === 0 && start !== 0) {
+              tokens[idx].isPrefix = true;
+              tokens[idx].value = prefix;
+            } else {
+              tokens[idx].value = value2;
+            }
+            depth(tokens[idx]);
+            state.maxDepth += tokens[idx].depth;
+          }
+          if (i2 >= start) {
+            parts.push(value2);
+            prevIndex = i2;
+          }
+        }
+        const n = prevIndex !== void 0 ? prevIndex + 1 : start;
+        const value = input.slice(n);
+        parts.push(value);
+        if (opts.tokens && prevIndex && prevIndex + 1 < input.length) {
+          tokens[tokens.length - 1].value = value;
+          depth(tokens[tokens.length - 1]);
+          state.maxDepth += tokens[tokens.length - 1].depth;
+        }
+        state.slashes = slashes;
+        state.parts = parts;
+      }
+      return state;
+    };
+    module.exports = scan2;
+  }
+});
+
+// node_modules/picomatch/lib/parse.js
+var require_parse = __commonJS({
+  "node_modules/picomatch/lib/parse.js"(exports, module) {
+    "use strict";
+    var constants = require_constants();
+    var utils = require_utils();
+    var {
+      MAX_LENGTH,
+      POSIX_REGEX_SOURCE,
+      REGEX_NON_SPECIAL_CHARS,
+      REGEX_SPECIAL_CHARS_BACKREF,
+      REPLACEMENTS
+    } = constants;
+    var expandRange = (args, options) => {
+      if (typeof options.expandRange === "function") {
+        return options.expandRange(...args, options);
+      }
+      args.sort();
+      const value = `[${args.join("-")}]`;
+      try {
+        new RegExp(value);
+      } catch (ex) {
+        return args.map((v) => utils.escapeRegex(v)).join("..");
+      }
+      return value;
+    };
+    var syntaxError = (type, char) => {
+      return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
+    };
+    var splitTopLevel = (input) => {
+      const parts = [];
+      let bracket = 0;
+      let paren = 0;
+      let quote = 0;
+      let value = "";
+      let escaped = false;
+      for (const ch of input) {
+        if (escaped === true) {
+          value += ch;
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          value += ch;
+          escaped = true;
+          continue;
+        }
+        if (ch === '"') {
+          quote = quote === 1 ? 0 : 1;
+          value += ch;
+          continue;
+        }
+        if (quote === 0) {
+          if (ch === "[") {
+            bracket++;
+          } else if (ch === "]" && bracket > 0) {
+            bracket--;
+          } else if (bracket === 0) {
+            if (ch === "(") {
+              paren++;
+            } else if (ch === ")" && paren > 0) {
+              paren--;
+            } else if (ch === "|" && paren === 0) {
+              parts.push(value);
+              value = "";
+              continue;
+            }
+          }
+        }
+        value += ch;
+      }
+      parts.push(value);
+      return parts;
+    };
+    var isPlainBranch = (branch) => {
+      let escaped = false;
+      for (const ch of branch) {
+        if (escaped === true) {
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          escaped = true;
+          continue;
+        }
+        if (/[?*+@!()[\]{}]/.test(ch)) {
+          return false;
+        }
+      }
+      return true;
+    };
+    var normalizeSimpleBranch = (branch) => {
+      let value = branch.trim();
+      let changed = true;
+      while (changed === true) {
+        changed = false;
+        if (/^@\([^\\()[\]{}|]+\)$/.test(value)) {
+          value = value.slice(2, -1);
+          changed = true;
+        }
+      }
+      if (!isPlainBranch(value)) {
+        return;
+      }
+      return value.replace(/\\(.)/g, "$1");
+    };
+    var hasRepeatedCharPrefixOverlap = (branches) => {
+      const values = branches.map(normalizeSimpleBranch).filter(Boolean);
+      for (let i2 = 0; i2 < values.length; i2++) {
+        for (let j = i2 + 1; j < values.length; j++) {
+          const a = values[i2];
+          const b = values[j];
+          const char = a[0];
+          if (!char || a !== char.repeat(a.length) || b !== char.repeat(b.length)) {
+            continue;
+          }
+          if (a === b || a.startsWith(b) || b.startsWith(a)) {
+            return true;
+          }
+        }
+      }
+      return false;
+    };
+    var parseRepeatedExtglob = (pattern, requireEnd = true) => {
+      if (pattern[0] !== "+" && pattern[0] !== "*" || pattern[1] !== "(") {
+        return;
+      }
+      let bracket = 0;
+      let paren = 0;
+      let quote = 0;
+      let escaped = false;
+      for (let i2 = 1; i2 < pattern.length; i2++) {
+        const ch = pattern[i2];
+        if (escaped === true) {
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          escaped = true;
+          continue;
+        }
+        if (ch === '"') {
+          quote = quote === 1 ? 0 : 1;
+          continue;
+        }
+        if (quote === 1) {
+          continue;
+        }
+        if (ch === "[") {
+          bracket++;
+          continue;
+        }
+        if (ch === "]" && bracket > 0) {
+          bracket--;
+          continue;
+        }
+        if (bracket > 0) {
+          continue;
+        }
+        if (ch === "(") {
+          paren++;
+          continue;
+        }
+        if (ch === ")") {
+          paren--;
+          if (paren === 0) {
+            if (requireEnd === true && i2 !== pattern.length - 1) {
+              return;
+            }
+            return {
+              type: pattern[0],
+              body: pattern.slice(2, i2),
+              end: i2
+            };
+          }
+        }
+      }
+    };
+    var buildCharClassStar = (chars) => {
+      const source = chars.length === 1 ? utils.escapeRegex(chars[0]) : `[${chars.map((ch) => utils.escapeRegex(ch)).join("")}]`;
+      return `${source}*`;
+    };
+    var getStarExtglobSequenceChars = (pattern) => {
+      let index2 = 0;
+      const chars = [];
+      while (index2 < pattern.length) {
+        const match = parseRepeatedExtglob(pattern.slice(index2), false);
+        if (!match || match.type !== "*") {
+          return;
+        }
+        const branches = splitTopLevel(match.body).map((branch2) => branch2.trim());
+        if (branches.length !== 1) {
+          return;
+        }
+        const branch = normalizeSimpleBranch(branches[0]);
+        if (!branch || branch.length !== 1) {
+          return;
+        }
+        chars.push(branch);
+        index2 += match.end + 1;
+      }
+      if (chars.length < 1) {
+        return;
+      }
+      return chars;
+    };
+    var repeatedExtglobRecursion = (pattern) => {
+      let depth = 0;
+      let value = pattern.trim();
+      let match = parseRepeatedExtglob(value);
+      while (match) {
+        depth++;
+        value = match.body.trim();
+        match = parseRepeatedExtglob(value);
+      }
+      return depth;
+    };
+    var analyzeRepeatedExtglob = (body, options) => {
+      if (options.maxExtglobRecursion === false) {
+        return { risky: false };
+      }
+      const max2 = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const branches = splitTopLevel(body).map((branch) => branch.trim());
+      if (branches.length > 1) {
+        if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
+          return { risky: true };
+        }
+      }
+      const safeChars = [];
+      let sawStarSequence = false;
+      let combinable = true;
+      for (const branch of branches) {
+        const chars = getStarExtglobSequenceChars(branch);
+        if (chars) {
+          sawStarSequence = true;
+          safeChars.push(...chars);
+          continue;
+        }
+        const literal = normalizeSimpleBranch(branch);
+        if (literal && literal.length === 1) {
+          safeChars.push(literal);
+          continue;
+        }
+        combinable = false;
+        if (repeatedExtglobRecursion(branch) > max2) {
+          return { risky: true };
+        }
+      }
+      if (sawStarSequence) {
+        return combinable ? { risky: true, safeOutput: buildCharClassStar([...new Set(safeChars)]) } : { risky: true };
+      }
+      return { risky: false };
+    };
+    var parse2 = (input, options) => {
+      if (typeof input !== "string") {
+        throw new TypeError("Expected a string");
+      }
+      input = REPLACEMENTS[input] || input;
+      const opts = { ...options };
+      const max2 = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      let len = input.length;
+      if (len > max2) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max2}`);
+      }
+      const bos = { type: "bos", value: "", output: opts.prepend || "" };
+      const tokens = [bos];
+      const capture = opts.capture ? "" : "?:";
+      const PLATFORM_CHARS = constants.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants.extglobChars(PLATFORM_CHARS);
+      const {
+        DOT_LITERAL,
+        PLUS_LITERAL,
+        SLASH_LITERAL,
+        ONE_CHAR,
+        DOTS_SLASH,
+        NO_DOT,
+        NO_DOT_SLASH,
+        NO_DOTS_SLASH,
+        QMARK,
+        QMARK_NO_DOT,
+        STAR,
+        START_ANCHOR
+      } = PLATFORM_CHARS;
+      const globstar = (opts2) => {
+        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+      };
+      const nodot = opts.dot ? "" : NO_DOT;
+      const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
+      let star = opts.bash === true ? globstar(opts) : STAR;
+      if (opts.capture) {
+        star = `(${star})`;
+      }
+      if (typeof opts.noext === "boolean") {
+        opts.noextglob = opts.noext;
+      }
+      const state = {
+        input,
+        index: -1,
+        start: 0,
+        dot: opts.dot === true,
+        consumed: "",
+        output: "",
+        prefix: "",
+        backtrack: false,
+        negated: false,
+        brackets: 0,
+        braces: 0,
+        parens: 0,
+        quotes: 0,
+        globstar: false,
+        tokens
+      };
+      input = utils.removePrefix(input, state);
+      len = input.length;
+      const extglobs = [];
+      const braces = [];
+      const stack = [];
+      let prev = bos;
+      let value;
+      const eos = () => state.index === len - 1;
+      const peek = state.peek = (n = 1) => input[state.index + n];
+      const advance = state.advance = () => input[++state.index] || "";
+      const remaining = () => input.slice(state.index + 1);
+      const consume = (value2 = "", num2 = 0) => {
+        state.consumed += value2;
+        state.index += num2;
+      };
+      const append = (token) => {
+        state.output += token.output != null ? token.output : token.value;
+        consume(token.value);
+      };
+      const negate = () => {
+        let count = 1;
+        while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
+          advance();
+          state.start++;
+          count++;
+        }
+        if (count % 2 === 0) {
+          return false;
+        }
+        state.negated = true;
+        state.start++;
+        return true;
+      };
+      const increment = (type) => {
+        state[type]++;
+        stack.push(type);
+      };
+      const decrement = (type) => {
+        state[type]--;
+        stack.pop();
+      };
+      const push = (tok) => {
+        if (prev.type === "globstar") {
+          const isBrace = state.braces > 0 && (tok.type === "comma" || tok.type === "brace");
+          const isExtglob = tok.extglob === true || extglobs.length && (tok.type === "pipe" || tok.type === "paren");
+          if (tok.type !== "slash" && tok.type !== "paren" && !isBrace && !isExtglob) {
+            state.output = state.output.slice(0, -prev.output.length);
+            prev.type = "star";
+            prev.value = "*";
+            prev.output = star;
+            state.output += prev.output;
+          }
+        }
+        if (extglobs.length && tok.type !== "paren") {
+          extglobs[extglobs.length - 1].inner += tok.value;
+        }
+        if (tok.value || tok.output) append(tok);
+        if (prev && prev.type === "text" && tok.type === "text") {
+          prev.output = (prev.output || prev.value) + tok.value;
+          prev.value += tok.value;
+          return;
+        }
+        tok.prev = prev;
+        tokens.push(tok);
+        prev = tok;
+      };
+      const extglobOpen = (type, value2) => {
+        const token = { ...EXTGLOB_CHARS[value2], conditions: 1, inner: "" };
+        token.prev = prev;
+        token.parens = state.parens;
+        token.output = state.output;
+        token.startIndex = state.index;
+        token.tokensIndex = tokens.length;
+        const output = (opts.capture ? "(" : "") + token.open;
+        increment("parens");
+        push({ type, value: value2, output: state.output ? "" : ONE_CHAR });
+        push({ type: "paren", extglob: true, value: advance(), output });
+        extglobs.push(token);
+      };
+      const extglobClose = (token) => {
+        const literal = input.slice(token.startIndex, state.index + 1);
+        const body = input.slice(token.startIndex + 2, state.index);
+        const analysis = analyzeRepeatedExtglob(body, opts);
+        if ((token.type === "plus" || token.type === "star") && analysis.risky) {
+          const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
+          const open2 = tokens[token.tokensIndex];
+          open2.type = "text";
+          open2.value = literal;
+          open2.output = safeOutput || utils.escapeRegex(literal);
+          for (let i2 = token.tokensIndex + 1; i2 < tokens.length; i2++) {
+            tokens[i2].value = "";
+            tokens[i2].output = "";
+            delete tokens[i2].suffix;
+          }
+          state.output = token.output + open2.output;
+          state.backtrack = true;
+          push({ type: "paren", extglob: true, value, output: "" });
+          decrement("parens");
+          return;
+        }
+        let output = token.close + (opts.capture ? ")" : "");
+        let rest;
+        if (token.type === "negate") {
+          let extglobStar = star;
+          if (token.inner && token.inner.length > 1 && token.inner.includes("/")) {
+            extglobStar = globstar(opts);
+          }
+          if (extglobStar !== star || eos() || /^\)+$/.test(remaining())) {
+            output = token.close = `)$))${extglobStar}`;
+          }
+          if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
+            const expression = parse2(rest, { ...options, fastpaths: false }).output;
+            output = token.close = `)${expression})${extglobStar})`;
+          }
+          if (token.prev.type === "bos") {
+            state.negatedExtglob = true;
+          }
+        }
+        push({ type: "paren", extglob: true, value, output });
+        decrement("parens");
+      };
+      if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
+        let backslashes = false;
+        let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc, chars, first, rest, index2) => {
+          if (first === "\\") {
+            backslashes = true;
+            return m;
+          }
+          if (first === "?") {
+            if (esc) {
+              return esc + first + (rest ? QMARK.repeat(rest.length) : "");
+            }
+            if (index2 === 0) {
+              return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : "");
+            }
+            return QMARK.repeat(chars.length);
+          }
+          if (first === ".") {
+            return DOT_LITERAL.repeat(chars.length);
+          }
+          if (first === "*") {
+            if (esc) {
+              return esc + first + (rest ? star : "");
+            }
+            return star;
+          }
+          return esc ? m : `\\${m}`;
+        });
+        if (backslashes === true) {
+          if (opts.unescape === true) {
+            output = output.replace(/\\/g, "");
+          } else {
+            output = output.replace(/\\+/g, (m) => {
+              return m.length % 2 === 0 ? "\\\\" : m ? "\\" : "";
+            });
+          }
+        }
+        if (output === input && opts.contains === true) {
+          state.output = input;
+          return state;
+        }
+        state.output = utils.wrapOutput(output, state, options);
+        return state;
+      }
+      while (!eos()) {
+        value = advance();
+        if (value === "\0") {
+          continue;
+        }
+        if (value === "\\") {
+          const next = peek();
+          if (next === "/" && opts.bash !== true) {
+            continue;
+          }
+          if (next === "." || next === ";") {
+            continue;
+          }
+          if (!next) {
+            value += "\\";
+            push({ type: "text", value });
+            continue;
+          }
+          const match = /^\\+/.exec(remaining());
+          let slashes = 0;
+          if (match && match[0].length > 2) {
+            slashes = match[0].length;
+            state.index += slashes;
+            if (slashes % 2 !== 0) {
+              value += "\\";
+            }
+          }
+          if (opts.unescape === true) {
+            value = advance();
+          } else {
+            value += advance();
+          }
+          if (state.brackets === 0) {
+            push({ type: "text", value });
+            continue;
+          }
+        }
+        if (state.brackets > 0 && (value !== "]" || prev.value === "[" || prev.value === "[^")) {
+          if (opts.posix !== false && value === ":") {
+            const inner = prev.value.slice(1);
+            if (inner.includes("[")) {
+              prev.posix = true;
+              if (inner.includes(":")) {
+                const idx = prev.value.lastIndexOf("[");
+                const pre = prev.value.slice(0, idx);
+                const rest2 = prev.value.slice(idx + 2);
+                const posix = POSIX_REGEX_SOURCE[rest2];
+                if (posix) {
+                  prev.value = pre + posix;
+                  state.backtrack = true;
+                  advance();
+                  if (!bos.output && tokens.indexOf(prev) === 1) {
+                    bos.output = ONE_CHAR;
+                  }
+                  continue;
+                }
+              }
+            }
+          }
+          if (value === "[" && peek() !== ":" || value === "-" && peek() === "]") {
+            value = `\\${value}`;
+          }
+          if (value === "]" && (prev.value === "[" || prev.value === "[^")) {
+            value = `\\${value}`;
+          }
+          if (opts.posix === true && value === "!" && prev.value === "[") {
+            value = "^";
+          }
+          prev.value += value;
+          append({ value });
+          continue;
+        }
+        if (state.quotes === 1 && value !== '"') {
+          value = utils.escapeRegex(value);
+          prev.value += value;
+          append({ value });
+          continue;
+        }
+        if (value === '"') {
+          state.quotes = state.quotes === 1 ? 0 : 1;
+          if (opts.keepQuotes === true) {
+            push({ type: "text", value });
+          }
+          continue;
+        }
+        if (value === "(") {
+          increment("parens");
+          push({ type: "paren", value });
+          continue;
+        }
+        if (value === ")") {
+          if (state.parens === 0 && opts.strictBrackets === true) {
+            throw new SyntaxError(syntaxError("opening", "("));
+          }
+          const extglob = extglobs[extglobs.length - 1];
+          if (extglob && state.parens === extglob.parens + 1) {
+            extglobClose(extglobs.pop());
+            continue;
+          }
+          push({ type: "paren", value, output: state.parens ? ")" : "\\)" });
+          decrement("parens");
+          continue;
+        }
+        if (value === "[") {
+          if (opts.nobracket === true || !remaining().includes("]")) {
+            if (opts.nobracket !== true && opts.strictBrackets === true) {
+              throw new SyntaxError(syntaxError("closing", "]"));
+            }
+            value = `\\${value}`;
+          } else {
+            increment("brackets");
+          }
+          push({ type: "bracket", value });
+          continue;
+        }
+        if (value === "]") {
+          if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
+            push({ type: "text", value, output: `\\${value}` });
+            continue;
+          }
+          if (state.brackets === 0) {
+            if (opts.strictBrackets === true) {
+              throw new SyntaxError(syntaxError("opening", "["));
+            }
+            push({ type: "text", value, output: `\\${value}` });
+            continue;
+          }
+          decrement("brackets");
+          const prevValue = prev.value.slice(1);
+          if (prev.posix !== true && prevValue[0] === "^" && !prevValue.includes("/")) {
+            value = `/${value}`;
+          }
+          prev.value += value;
+          append({ value });
+          if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
+            continue;
+          }
+          const escaped = utils.escapeRegex(prev.value);
+          state.output = state.output.slice(0, -prev.value.length);
+          if (opts.literalBrackets === true) {
+            state.output += escaped;
+            prev.value = escaped;
+            continue;
+          }
+          prev.value = `(${capture}${escaped}|${prev.value})`;
+          state.output += prev.value;
+          continue;
+        }
+        if (value === "{" && opts.nobrace !== true) {
+          increment("braces");
+          const open2 = {
+            type: "brace",
+            value,
+            output: "(",
+            outputIndex: state.output.length,
+            tokensIndex: state.tokens.length
+          };
+          braces.push(open2);
+          push(open2);
+          continue;
+        }
+        if (value === "}") {
+          const brace = braces[braces.length - 1];
+          if (opts.nobrace === true || !brace) {
+            push({ type: "text", value, output: value });
+            continue;
+          }
+          let output = ")";
+          if (brace.dots === true) {
+            const arr = tokens.slice();
+            const range = [];
+            for (let i2 = arr.length - 1; i2 >= 0; i2--) {
+              tokens.pop();
+              if (arr[i2].type === "brace") {
+                break;
+              }
+              if (arr[i2].type !== "dots") {
+                range.unshift(arr[i2].value);
+              }
+            }
+            output = expandRange(range, opts);
+            state.backtrack = true;
+          }
+          if (brace.comma !== true && brace.dots !== true) {
+            const out = state.output.slice(0, brace.outputIndex);
+            const toks = state.tokens.slice(brace.tokensIndex);
+            brace.value = brace.output = "\\{";
+            value = output = "\\}";
+            state.output = out;
+            for (const t of toks) {
+              state.output += t.output || t.value;
+            }
+          }
+          push({ type: "brace", value, output });
+          decrement("braces");
+          braces.pop();
+          continue;
+        }
+        if (value === "|") {
+          if (extglobs.length > 0) {
+            extglobs[extglobs.length - 1].conditions++;
+          }
+          push({ type: "text", value });
+          continue;
+        }
+        if (value === ",") {
+          let output = value;
+          const brace = braces[braces.length - 1];
+          if (brace && stack[stack.length - 1] === "braces") {
+            brace.comma = true;
+            output = "|";
+          }
+          push({ type: "comma", value, output });
+          continue;
+        }
+        if (value === "/") {
+          if (prev.type === "dot" && state.index === state.start + 1) {
+            state.start = state.index + 1;
+            state.consumed = "";
+            state.output = "";
+            tokens.pop();
+            prev = bos;
+            continue;
+          }
+          push({ type: "slash", value, output: SLASH_LITERAL });
+          continue;
+        }
+        if (value === ".") {
+          if (state.braces > 0 && prev.type === "dot") {
+            if (prev.value === ".") prev.output = DOT_LITERAL;
+            const brace = braces[braces.length - 1];
+            prev.type = "dots";
+            prev.output += value;
+            prev.value += value;
+            brace.dots = true;
+            continue;
+          }
+          if (state.braces + state.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
+            push({ type: "text", value, output: DOT_LITERAL });
+            continue;
+          }
+          push({ type: "dot", value, output: DOT_LITERAL });
+          continue;
+        }
+        if (value === "?") {
+          const isGroup = prev && prev.value === "(";
+          if (!isGroup && opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            extglobOpen("qmark", value);
+            continue;
+          }
+          if (prev && prev.type === "paren") {
+            const next = peek();
+            let output = value;
+            if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
+              output = `\\${value}`;
+            }
+            push({ type: "text", value, output });
+            continue;
+          }
+          if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
+            push({ type: "qmark", value, output: QMARK_NO_DOT });
+            continue;
+          }
+          push({ type: "qmark", value, output: QMARK });
+          continue;
+        }
+        if (value === "!") {
+          if (opts.noextglob !== true && peek() === "(") {
+            if (peek(2) !== "?" || !/[!=<:]/.test(peek(3))) {
+              extglobOpen("negate", value);
+              continue;
+            }
+          }
+          if (opts.nonegate !== true && state.index === 0) {
+            negate();
+            continue;
+          }
+        }
+        if (value === "+") {
+          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            extglobOpen("plus", value);
+            continue;
+          }
+          if (prev && prev.value === "(" || opts.regex === false) {
+            push({ type: "plus", value, output: PLUS_LITERAL });
+            continue;
+          }
+          if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state.parens > 0) {
+            push({ type: "plus", value });
+            continue;
+          }
+          push({ type: "plus", value: PLUS_LITERAL });
+          continue;
+        }
+        if (value === "@") {
+          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            push({ type: "at", extglob: true, value, output: "" });
+            continue;
+          }
+          push({ type: "text", value });
+          continue;
+        }
+        if (value !== "*") {
+          if (value === "$" || value === "^") {
+            value = `\\${value}`;
+          }
+          const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
+          if (match) {
+            value += match[0];
+            state.index += match[0].length;
+          }
+          push({ type: "text", value });
+          continue;
+        }
+        if (prev && (prev.type === "globstar" || prev.star === true)) {
+          prev.type = "star";
+          prev.star = true;
+          prev.value += value;
+          prev.output = star;
+          state.backtrack = true;
+          state.globstar = true;
+          consume(value);
+          continue;
+        }
+        let rest = remaining();
+        if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
+          extglobOpen("star", value);
+          continue;
+        }
+        if (prev.type === "star") {
+          if (opts.noglobstar === true) {
+            consume(value);
+            continue;
+          }
+          const prior = prev.prev;
+          const before = prior.prev;
+          const isStart = prior.type === "slash" || prior.type === "bos";
+          const afterStar = before && (before.type === "star" || before.type === "globstar");
+          if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
+            push({ type: "star", value, output: "" });
+            continue;
+          }
+          const isBrace = state.braces > 0 && (prior.type === "comma" || prior.type === "brace");
+          const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
+          if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
+            push({ type: "star", value, output: "" });
+            continue;
+          }
+          while (rest.slice(0, 3) === "/**") {
+            const after = input[state.index + 4];
+            if (after && after !== "/") {
+              break;
+            }
+            rest = rest.slice(3);
+            consume("/**", 3);
+          }
+          const isEnd = eos() || state.parens > 0 && rest === ")".repeat(state.parens) && !extglobs.some((extglob) => extglob.type === "negate");
+          if (prior.type === "bos" && eos()) {
+            prev.type = "globstar";
+            prev.value += value;
+            prev.output = globstar(opts);
+            state.output = prev.output;
+            state.globstar = true;
+            consume(value);
+            continue;
+          }
+          if (prior.type === "slash" && prior.prev.type !== "bos" && !afterStar && isEnd) {
+            state.output = state.output.slice(0, -(prior.output + prev.output).length);
+            prior.output = `(?:${prior.output}`;
+            prev.type = "globstar";
+            prev.output = globstar(opts) + (opts.strictSlashes ? ")" : "|$)");
+            prev.value += value;
+            state.globstar = true;
+            state.output += prior.output + prev.output;
+            consume(value);
+            continue;
+          }
+          if (prior.type === "slash" && prior.prev.type !== "bos" && rest[0] === "/") {
+            const end = rest[1] !== void 0 ? "|$" : "";
+            state.output = state.output.slice(0, -(prior.output + prev.output).length);
+            prior.output = `(?:${prior.output}`;
+            prev.type = "globstar";
+            prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
+            prev.value += value;
+            state.output += prior.output + prev.output;
+            state.globstar = true;
+            consume(value + advance());
+            push({ type: "slash", value: "/", output: "" });
+            continue;
+          }
+          if (prior.type === "bos" && rest[0] === "/") {
+            prev.type = "globstar";
+            prev.value += value;
+            prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
+            state.output = prev.output;
+            state.globstar = true;
+            consume(value + advance());
+            push({ type: "slash", value: "/", output: "" });
+            continue;
+          }
+          state.output = state.output.slice(0, -prev.output.length);
+          prev.type = "globstar";
+          prev.output = globstar(opts);
+          prev.value += value;
+          state.output += prev.output;
+          state.globstar = true;
+          consume(value);
+          continue;
+        }
+        const token = { type: "star", value, output: star };
+        if (opts.bash === true) {
+          token.output = ".*?";
+          if (prev.type === "bos" || prev.type === "slash") {
+            token.output = nodot + token.output;
+          }
+          push(token);
+          continue;
+        }
+        if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
+          token.output = value;
+          push(token);
+          continue;
+        }
+        if (state.index === state.start || prev.type === "slash" || prev.type === "dot") {
+          if (prev.type === "dot") {
+            state.output += NO_DOT_SLASH;
+            prev.output += NO_DOT_SLASH;
+          } else if (opts.dot === true) {
+            state.output += NO_DOTS_SLASH;
+            prev.output += NO_DOTS_SLASH;
+          } else {
+            state.output += nodot;
+            prev.output += nodot;
+          }
+          if (peek() !== "*") {
+            state.output += ONE_CHAR;
+            prev.output += ONE_CHAR;
+          }
+        }
+        push(token);
+      }
+      while (state.brackets > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
+        state.output = utils.escapeLast(state.output, "[");
+        decrement("brackets");
+      }
+      while (state.parens > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", ")"));
+        state.output = utils.escapeLast(state.output, "(");
+        decrement("parens");
+      }
+      while (state.braces > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "}"));
+        state.output = utils.escapeLast(state.output, "{");
+        decrement("braces");
+      }
+      if (opts.strictSlashes !== true && (prev.type === "star" || prev.type === "bracket")) {
+        push({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
+      }
+      if (state.backtrack === true) {
+        state.output = "";
+        for (const token of state.tokens) {
+          state.output += token.output != null ? token.output : token.value;
+          if (token.suffix) {
+            state.output += token.suffix;
+          }
+        }
+      }
+      return state;
+    };
+    parse2.fastpaths = (input, options) => {
+      const opts = { ...options };
+      const max2 = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      const len = input.length;
+      if (len > max2) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max2}`);
+      }
+      input = REPLACEMENTS[input] || input;
+      const {
+        DOT_LITERAL,
+        SLASH_LITERAL,
+        ONE_CHAR,
+        DOTS_SLASH,
+        NO_DOT,
+        NO_DOTS,
+        NO_DOTS_SLASH,
+        STAR,
+        START_ANCHOR
+      } = constants.globChars(opts.windows);
+      const nodot = opts.dot ? NO_DOTS : NO_DOT;
+      const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
+      const capture = opts.capture ? "" : "?:";
+      const state = { negated: false, prefix: "" };
+      let star = opts.bash === true ? ".*?" : STAR;
+      if (opts.capture) {
+        star = `(${star})`;
+      }
+      const globstar = (opts2) => {
+        if (opts2.noglobstar === true) return star;
+        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+      };
+      const create = (str3) => {
+        switch (str3) {
+          case "*":
+            return `${nodot}${ONE_CHAR}${star}`;
+          case ".*":
+            return `${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "*.*":
+            return `${nodot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "*/*":
+            return `${nodot}${star}${SLASH_LITERAL}${ONE_CHAR}${slashDot}${star}`;
+          case "**":
+            return nodot + globstar(opts);
+          case "**/*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${ONE_CHAR}${star}`;
+          case "**/*.*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "**/.*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
+          default: {
+            const match = /^(.*?)\.(\w+)$/.exec(str3);
+            if (!match) return;
+            const source2 = create(match[1]);
+            if (!source2) return;
+            return source2 + DOT_LITERAL + match[2];
+          }
+        }
+      };
+      const output = utils.removePrefix(input, state);
+      let source = create(output);
+      if (source && opts.strictSlashes !== true) {
+        source += `${SLASH_LITERAL}?`;
+      }
+      return source;
+    };
+    module.exports = parse2;
+  }
+});
+
+// node_modules/picomatch/lib/picomatch.js
+var require_picomatch = __commonJS({
+  "node_modules/picomatch/lib/picomatch.js"(exports, module) {
+    "use strict";
+    var scan2 = require_scan();
+    var parse2 = require_parse();
+    var utils = require_utils();
+    var constants = require_constants();
+    var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
+    var picomatch2 = (glob, options, returnState = false) => {
+      if (Array.isArray(glob)) {
+        const fns = glob.map((input) => picomatch2(input, options, returnState));
+        const arrayMatcher = (str3) => {
+          for (const isMatch of fns) {
+            const state2 = isMatch(str3);
+            if (state2) return state2;
+          }
+          return false;
+        };
+        return arrayMatcher;
+      }
+      const isState2 = isObject(glob) && glob.tokens && glob.input;
+      if (glob === "" || typeof glob !== "string" && !isState2) {
+        throw new TypeError("Expected pattern to be a non-empty string");
+      }
+      const opts = options || {};
+      const posix = opts.windows;
+      const regex = isState2 ? picomatch2.compileRe(glob, options) : picomatch2.makeRe(glob, options, false, true);
+      const state = regex.state;
+      delete regex.state;
+      let isIgnored = () => false;
+      if (opts.ignore) {
+        const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
+        isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
+      }
+      const matcher = (input, returnObject = false) => {
+        const { isMatch, match, output } = picomatch2.test(input, regex, options, { glob, posix });
+        const result = { glob, state, regex, posix, input, output, match, isMatch };
+        if (typeof opts.onResult === "function") {
+          opts.onResult(result);
+        }
+        if (isMatch === false) {
+          result.isMatch = false;
+          return returnObject ? result : false;
+        }
+        if (isIgnored(input)) {
+          if (typeof opts.onIgnore === "function") {
+            opts.onIgnore(result);
+          }
+          result.isMatch = false;
+          return returnObject ? result : false;
+        }
+        if (typeof opts.onMatch === "function") {
+          opts.onMatch(result);
+        }
+        return returnObject ? result : true;
+      };
+      if (returnState) {
+        matcher.state = state;
+      }
+      return matcher;
+    };
+    picomatch2.test = (input, regex, options, { glob, posix } = {}) => {
+      if (typeof input !== "string") {
+        throw new TypeError("Expected input to be a string");
+      }
+      if (input === "") {
+        return { isMatch: false, output: "" };
+      }
+      const opts = options || {};
+      const format = opts.format || (posix ? utils.toPosixSlashes : null);
+      let match = input === glob;
+      let output = match && format ? format(input) : input;
+      if (match === false) {
+        output = format ? format(input) : input;
+        match = output === glob;
+      }
+      if (match === false || opts.capture === true) {
+        if (opts.matchBase === true || opts.basename === true) {
+          match = picomatch2.matchBase(input, regex, options, posix);
+        } else {
+          match = regex.exec(output);
+        }
+      }
+      return { isMatch: Boolean(match), match, output };
+    };
+    picomatch2.matchBase = (input, glob, options, posix = options && options.windows) => {
+      const regex = glob instanceof RegExp ? glob : picomatch2.makeRe(glob, options);
+      return regex.test(utils.basename(input, { windows: posix }));
+    };
+    picomatch2.isMatch = (str3, patterns, options) => picomatch2(patterns, options)(str3);
+    picomatch2.parse = (pattern, options) => {
+      if (Array.isArray(pattern)) return pattern.map((p) => picomatch2.parse(p, options));
+      return parse2(pattern, { ...options, fastpaths: false });
+    };
+    picomatch2.scan = (input, options) => scan2(input, options);
+    picomatch2.compileRe = (state, options, returnOutput = false, returnState = false) => {
+      if (returnOutput === true) {
+        return state.output;
+      }
+      const opts = options || {};
+      const prepend = opts.contains ? "" : "^";
+      const append = opts.contains ? "" : "$";
+      let source = `${prepend}(?:${state.output})${append}`;
+      if (state && state.negated === true) {
+        source = `^(?!${source}).*$`;
+      }
+      const regex = picomatch2.toRegex(source, options);
+      if (returnState === true) {
+        regex.state = state;
+      }
+      return regex;
+    };
+    picomatch2.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
+      if (!input || typeof input !== "string") {
+        throw new TypeError("Expected a non-empty string");
+      }
+      let parsed = { negated: false, fastpaths: true };
+      if (options.fastpaths !== false && (input[0] === "." || input[0] === "*")) {
+        parsed.output = parse2.fastpaths(input, options);
+      }
+      if (!parsed.output) {
+        parsed = parse2(input, options);
+      }
+      return picomatch2.compileRe(parsed, options, returnOutput, returnState);
+    };
+    picomatch2.toRegex = (source, options) => {
+      try {
+        const opts = options || {};
+        return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
+      } catch (err2) {
+        if (options && options.debug === true) throw err2;
+        return /$^/;
+      }
+    };
+    picomatch2.constants = constants;
+    module.exports = picomatch2;
+  }
+});
+
+// node_modules/picomatch/index.js
+var require_picomatch2 = __commonJS({
+  "node_modules/picomatch/index.js"(exports, module) {
+    "use strict";
+    var pico = require_picomatch();
+    var utils = require_utils();
+    function picomatch2(glob, options, returnState = false) {
+      if (options && (options.windows === null || options.windows === void 0)) {
+        options = { ...options, windows: utils.isWindows() };
+      }
+      return pico(glob, options, returnState);
+    }
+    Object.assign(picomatch2, pico);
+    module.exports = picomatch2;
+  }
+});
+
+// src/scan/archive.ts
+import { readFile } from "node:fs/promises";
+import { gunzipSync, inflateRawSync, constants as zlibConstants } from "node:zlib";
+function archiveKind(data) {
+  if (data.length >= 4 && data[0] === 80 && data[1] === 75 && (data[2] === 3 || data[2] === 5) && (data[3] === 4 || data[3] === 6)) {
+    return "zip";
+  }
+  if (data.length >= 18 && data[0] === 31 && data[1] === 139 && data[2] === 8) return "gzip";
+  if (data.length >= 512 && data.subarray(257, 262).toString("latin1") === "ustar") return "tar";
+  return void 0;
+}
+function* archiveEntries(data, path, options = {}) {
+  const limits = { ...DEFAULT_ARCHIVE_LIMITS, ...options.limits };
+  const warn = options.onWarning ?? (() => {
+  });
+  const budget = { entries: 0, bytes: 0, warned: /* @__PURE__ */ new Set() };
+  yield* expand(data, path, 1, limits, budget, warn);
+}
+function* archiveItems(item, data, options = {}) {
+  for (const entry of archiveEntries(data, item.path, options)) {
+    const out = { path: entry.path, source: { kind: "bytes", data: entry.data } };
+    if (item.commit !== void 0) out.commit = item.commit;
+    if (item.author !== void 0) out.author = item.author;
+    if (item.date !== void 0) out.date = item.date;
+    yield out;
+  }
+}
+function* expand(data, path, depth, limits, budget, warn) {
+  const kind = archiveKind(data);
+  if (!kind) return;
+  let inner;
+  try {
+    if (kind === "zip") inner = zipEntries(data, path, limits, budget, warn);
+    else if (kind === "tar") inner = tarEntries(data, path, budget, limits, warn);
+    else inner = gzipEntries(data, path, limits, budget, warn);
+    for (const entry of inner) {
+      if (archiveKind(entry.data)) {
+        if (depth >= limits.maxDepth) {
+          warn(`${entry.path}: archive nested deeper than ${limits.maxDepth} levels, not opened (limit: depth)`);
+          continue;
+        }
+        yield* expand(entry.data, entry.path, depth + 1, limits, budget, warn);
+        continue;
+      }
+      yield entry;
+    }
+  } catch (err2) {
+    if (err2 instanceof LimitReached) {
+      if (!budget.warned.has(err2.message)) warn(err2.message);
+      budget.warned.add(err2.message);
+      if (depth > 1) throw err2;
+      return;
+    }
+    warn(`${path}: cannot read the ${kind} archive (${err2.message}); its contents were not scanned`);
+  }
+}
+function takeEntry(path, size, limits, budget, outer) {
+  budget.entries++;
+  if (budget.entries > limits.maxEntries) {
+    throw new LimitReached(
+      `${outer}: more than ${limits.maxEntries} entries; the rest were not scanned (limit: entries)`
+    );
+  }
+  if (budget.bytes + size > limits.maxTotal) {
+    throw new LimitReached(
+      `${outer}: expands to more than ${mib(limits.maxTotal)} (at ${path}); the rest was not scanned (limit: total size, zip bomb?)`
+    );
+  }
+  budget.bytes += size;
+}
+function mib(n) {
+  return `${Math.round(n / 1048576 * 10) / 10} MiB`;
+}
+function outputCap(compressed, limits, budget) {
+  const byRatio = Math.max(1024 * 1024, compressed * limits.maxRatio);
+  const cap = Math.min(limits.maxEntrySize, limits.maxTotal - budget.bytes, byRatio);
+  return { cap: Math.max(0, cap), byRatio: byRatio < limits.maxEntrySize && byRatio <= limits.maxTotal - budget.bytes };
+}
+function sized(expected, cap) {
+  const maxOutputLength = cap + 1 > 2147483647 ? 2147483647 : Math.max(1, cap);
+  if (expected === void 0 || expected < 64 * 1024 || expected > cap) return { maxOutputLength };
+  return { maxOutputLength, chunkSize: expected };
+}
+function inflateCapped(comp, fn, where, outer, limits, budget, warn, expected) {
+  const { cap, byRatio } = outputCap(comp.length, limits, budget);
+  try {
+    return fn(comp, sized(expected, cap));
+  } catch (err2) {
+    if (err2.code === "ERR_BUFFER_TOO_LARGE" || err2 instanceof RangeError) {
+      if (budget.bytes + cap >= limits.maxTotal) {
+        throw new LimitReached(
+          `${outer}: expands to more than ${mib(limits.maxTotal)} (at ${where}); the rest was not scanned (limit: total size, zip bomb?)`
+        );
+      }
+      if (byRatio) {
+        warn(
+          `${where}: expands more than ${limits.maxRatio}:1 (${mib(comp.length)} compressed), not scanned (limit: ratio, zip bomb?)`
+        );
+      } else {
+        warn(`${where}: larger than ${mib(limits.maxEntrySize)} expanded, not scanned (limit: entry size)`);
+      }
+      return void 0;
+    }
+    warn(`${where}: cannot inflate (${err2.message}), not scanned`);
+    return void 0;
+  }
+}
+function* zipEntries(data, path, limits, budget, warn) {
+  let eocd = -1;
+  for (let i2 = data.length - 22; i2 >= Math.max(0, data.length - 22 - 65535); i2--) {
+    if (data.readUInt32LE(i2) === 101010256) {
+      eocd = i2;
+      break;
+    }
+  }
+  if (eocd < 0) throw new Error("no end of central directory");
+  let count = data.readUInt16LE(eocd + 10);
+  let cdOffset = data.readUInt32LE(eocd + 16);
+  if (count === 65535 || cdOffset === 4294967295) {
+    const loc = eocd - 20;
+    if (loc < 0 || data.readUInt32LE(loc) !== 117853008) throw new Error("zip64 locator missing");
+    const rec = Number(data.readBigUInt64LE(loc + 8));
+    if (rec + 56 > data.length || data.readUInt32LE(rec) !== 101075792) throw new Error("zip64 record missing");
+    count = Number(data.readBigUInt64LE(rec + 32));
+    cdOffset = Number(data.readBigUInt64LE(rec + 48));
+  }
+  let p = cdOffset;
+  for (let k = 0; k < count; k++) {
+    if (p + 46 > data.length || data.readUInt32LE(p) !== 33639248)
+      throw new Error(`central directory entry ${k + 1} is corrupt`);
+    const flags = data.readUInt16LE(p + 8);
+    const method = data.readUInt16LE(p + 10);
+    let compSize = data.readUInt32LE(p + 20);
+    let size = data.readUInt32LE(p + 24);
+    const nameLen = data.readUInt16LE(p + 28);
+    const extraLen = data.readUInt16LE(p + 30);
+    const commentLen = data.readUInt16LE(p + 32);
+    let local = data.readUInt32LE(p + 42);
+    const name2 = data.subarray(p + 46, p + 46 + nameLen).toString(flags & 2048 ? "utf8" : "latin1");
+    const extra = data.subarray(p + 46 + nameLen, p + 46 + nameLen + extraLen);
+    p += 46 + nameLen + extraLen + commentLen;
+    if (size === 4294967295 || compSize === 4294967295 || local === 4294967295) {
+      const z = zip64Extra(extra, size === 4294967295, compSize === 4294967295, local === 4294967295);
+      size = z.size ?? size;
+      compSize = z.compSize ?? compSize;
+      local = z.local ?? local;
+    }
+    if (name2.endsWith("/")) continue;
+    const where = `${path}!${name2}`;
+    if (flags & 1) {
+      warn(`${where}: encrypted zip entry, not scanned`);
+      continue;
+    }
+    if (method !== 0 && method !== 8) {
+      warn(`${where}: zip compression method ${method} is not supported, not scanned`);
+      continue;
+    }
+    if (local + 30 > data.length || data.readUInt32LE(local) !== 67324752) {
+      warn(`${where}: local header is corrupt, not scanned`);
+      continue;
+    }
+    const start = local + 30 + data.readUInt16LE(local + 26) + data.readUInt16LE(local + 28);
+    const comp = data.subarray(start, Math.min(data.length, start + compSize));
+    let content;
+    if (method === 0) {
+      if (comp.length > limits.maxEntrySize) {
+        warn(`${where}: larger than ${mib(limits.maxEntrySize)}, not scanned (limit: entry size)`);
+        continue;
+      }
+      content = comp;
+    } else {
+      if (size > 1024 * 1024 && size > compSize * limits.maxRatio) {
+        warn(
+          `${where}: declares ${mib(size)} from ${mib(compSize)} (more than ${limits.maxRatio}:1), not scanned (limit: ratio, zip bomb?)`
+        );
+        continue;
+      }
+      if (size > limits.maxEntrySize) {
+        warn(`${where}: larger than ${mib(limits.maxEntrySize)} expanded, not scanned (limit: entry size)`);
+        continue;
+      }
+      content = inflateCapped(comp, inflateRawSync, where, path, limits, budget, warn, size);
+      if (!content) continue;
+    }
+    takeEntry(where, content.length, limits, budget, path);
+    yield { path: where, data: content };
+  }
+}
+function zip64Extra(extra, wantSize, wantComp, wantLocal) {
+  let q = 0;
+  while (q + 4 <= extra.length) {
+    const id = extra.readUInt16LE(q);
+    const len = extra.readUInt16LE(q + 2);
+    if (id === 1) {
+      let r = q + 4;
+      const out = {};
+      if (wantSize && r + 8 <= q + 4 + len) {
+        out.size = Number(extra.readBigUInt64LE(r));
+        r += 8;
+      }
+      if (wantComp && r + 8 <= q + 4 + len) {
+        out.compSize = Number(extra.readBigUInt64LE(r));
+        r += 8;
+      }
+      if (wantLocal && r + 8 <= q + 4 + len) out.local = Number(extra.readBigUInt64LE(r));
+      return out;
+    }
+    q += 4 + len;
+  }
+  return {};
+}
+function tarNumber(field) {
+  if (field[0] & 128) {
+    let v = 0;
+    for (let i2 = 1; i2 < field.length; i2++) v = v * 256 + field[i2];
+    return v;
+  }
+  const s = field.toString("latin1").replace(/\0.*$/s, "").trim();
+  return s === "" ? 0 : Number.parseInt(s, 8);
+}
+function cstr(b) {
+  const z = b.indexOf(0);
+  return (z < 0 ? b : b.subarray(0, z)).toString("utf8");
+}
+function* tarEntries(data, path, budget, limits, warn) {
+  let p = 0;
+  let longName;
+  let paxPath;
+  while (p + 512 <= data.length) {
+    const h = data.subarray(p, p + 512);
+    if (h.every((b) => b === 0)) break;
+    const size = tarNumber(h.subarray(124, 136));
+    if (!Number.isSafeInteger(size) || size < 0) throw new Error(`bad size in header at ${p}`);
+    const type = String.fromCharCode(h[156] || 48);
+    const body = data.subarray(p + 512, Math.min(data.length, p + 512 + size));
+    p += 512 + Math.ceil(size / 512) * 512;
+    if (type === "L") {
+      longName = cstr(body);
+      continue;
+    }
+    if (type === "x") {
+      const m = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(body.toString("utf8"));
+      if (m) paxPath = m[1];
+      continue;
+    }
+    if (type === "g") continue;
+    let name2 = paxPath ?? longName;
+    if (!name2) {
+      const prefix = h.subarray(257, 262).toString("latin1") === "ustar" ? cstr(h.subarray(345, 500)) : "";
+      name2 = prefix ? `${prefix}/${cstr(h.subarray(0, 100))}` : cstr(h.subarray(0, 100));
+    }
+    longName = void 0;
+    paxPath = void 0;
+    if (type !== "0" && type !== "7") continue;
+    const where = `${path}!${name2.replace(/^\.\//, "")}`;
+    if (size > limits.maxEntrySize) {
+      warn(`${where}: larger than ${mib(limits.maxEntrySize)}, not scanned (limit: entry size)`);
+      continue;
+    }
+    takeEntry(where, body.length, limits, budget, path);
+    yield { path: where, data: body };
+  }
+}
+function gunzipHead(data) {
+  try {
+    return gunzipSync(data.subarray(0, 4096), {
+      finishFlush: zlibConstants.Z_SYNC_FLUSH,
+      maxOutputLength: 8 * 1024 * 1024
+    });
+  } catch {
+    return Buffer.alloc(0);
+  }
+}
+function* gzipEntries(data, path, limits, budget, warn) {
+  const tarInside = TAR_GZ_NAME.test(path) || archiveKind(gunzipHead(data)) === "tar";
+  const { cap, byRatio } = outputCap(
+    data.length,
+    tarInside ? { ...limits, maxEntrySize: limits.maxTotal } : limits,
+    budget
+  );
+  const tooLarge = () => {
+    const why = byRatio ? `more than ${limits.maxRatio}:1 (limit: ratio, zip bomb?)` : tarInside || cap < limits.maxEntrySize ? `beyond ${mib(cap)} (limit: total size)` : `beyond ${mib(cap)}, more than a scanned file may hold (limit: entry size)`;
+    warn(`${path}: gzip expands ${why}, not scanned`);
+  };
+  const isize = data.readUInt32LE(data.length - 4);
+  if (isize > cap) {
+    tooLarge();
+    return;
+  }
+  let out;
+  try {
+    out = gunzipSync(data, sized(isize, cap));
+  } catch (err2) {
+    if (err2.code === "ERR_BUFFER_TOO_LARGE" || err2 instanceof RangeError) {
+      tooLarge();
+      return;
+    }
+    throw err2;
+  }
+  if (archiveKind(out) === "tar") {
+    yield* tarEntries(out, path, budget, limits, warn);
+    return;
+  }
+  const base = path.slice(path.lastIndexOf("!") + 1).replace(/^.*\//, "");
+  const inner = base.replace(/\.t?gz$/i, (m) => m.toLowerCase() === ".tgz" ? ".tar" : "") || "data";
+  takeEntry(`${path}!${inner}`, out.length, limits, budget, path);
+  yield { path: `${path}!${inner}`, data: out };
+}
+async function* expandArchives(items, options = {}) {
+  const limits = { ...DEFAULT_ARCHIVE_LIMITS, ...options.limits };
+  for await (const item of items) {
+    let data;
+    if (item.source.kind === "bytes") {
+      data = item.source.data;
+    } else if (ARCHIVE_NAME.test(item.path) && item.source.size <= limits.maxTotal) {
+      try {
+        data = await readFile(item.source.absPath);
+      } catch {
+        data = void 0;
+      }
+    }
+    if (!data || item.lineMap || !archiveKind(data)) {
+      yield item;
+      continue;
+    }
+    yield* archiveItems(item, data, options);
+  }
+}
+var DEFAULT_ARCHIVE_LIMITS, ARCHIVE_NAME, LimitReached, TAR_GZ_NAME;
+var init_archive = __esm({
+  "src/scan/archive.ts"() {
+    "use strict";
+    DEFAULT_ARCHIVE_LIMITS = {
+      maxDepth: 3,
+      maxEntries: 1e4,
+      maxTotal: 128 * 1024 * 1024,
+      maxEntrySize: 10 * 1024 * 1024,
+      maxRatio: 200
+    };
+    ARCHIVE_NAME = /\.(zip|jar|war|ear|aar|whl|egg|nupkg|apk|ipa|vsix|xpi|crx|tar|tgz|gz|tbz|gem)$/i;
+    LimitReached = class extends Error {
+    };
+    TAR_GZ_NAME = /\.(tgz|taz|tar\.gz)$/i;
+  }
+});
+
+// src/scan/decode.ts
+import { isUtf8 } from "node:buffer";
+function isTextual(buf) {
+  if (buf.length === 0) return false;
+  let alnum = 0;
+  for (let i2 = 0; i2 < buf.length; i2++) {
+    const b = buf[i2];
+    if (b < 32 && b !== 9 && b !== 10 && b !== 13) return false;
+    if (b === 127) return false;
+    if (b >= 48 && b <= 57 || (b | 32) >= 97 && (b | 32) <= 122) alnum++;
+  }
+  if (alnum * 2 < buf.length) return false;
+  return isUtf8(buf);
+}
+function decodeBase64(span) {
+  let s = span.toString("latin1");
+  const core = s.replace(/=+$/, "");
+  if (core.length % 4 === 1) return void 0;
+  if (!/[A-Z]/.test(core) || !/[a-z0-9]/.test(core)) return void 0;
+  if (/[-_]/.test(core) && /[+/]/.test(core)) return void 0;
+  if (/[-_]/.test(core)) s = core.replace(/-/g, "+").replace(/_/g, "/");
+  const out = Buffer.from(s, "base64");
+  return out.length > 0 ? out : void 0;
+}
+function decodeHex(span) {
+  if (span.length % 2 !== 0) return void 0;
+  const s = span.toString("latin1");
+  if (/[a-f]/.test(s) && /[A-F]/.test(s)) return void 0;
+  return Buffer.from(s, "hex");
+}
+function decodePercent(span) {
+  const out = Buffer.allocUnsafe(span.length);
+  let o = 0;
+  let escapes = 0;
+  for (let i2 = 0; i2 < span.length; i2++) {
+    const b = span[i2];
+    if (b === 37 && i2 + 2 < span.length && HEX[span[i2 + 1]] && HEX[span[i2 + 2]]) {
+      out[o++] = Number.parseInt(span.subarray(i2 + 1, i2 + 3).toString("latin1"), 16);
+      escapes++;
+      i2 += 2;
+    } else {
+      out[o++] = b;
+    }
+  }
+  return escapes > 0 ? Buffer.from(out.subarray(0, o)) : void 0;
+}
+function looksLikeText(data, start, end, hex4) {
+  const step = hex4 ? 2 : 4;
+  let bad = 0;
+  let total = 0;
+  for (let k = start; k < end; k += step) {
+    total++;
+    const c = data[k];
+    const ok = hex4 ? c >= 50 && c <= 55 : B64_ASCII_LEAD[c] === 1;
+    if (!ok && ++bad * 8 > total + 8) return false;
+  }
+  return bad * 8 <= total;
+}
+function findEncodedSpans(data, limits = DEFAULT_DECODE_LIMITS) {
+  const spans = [];
+  const n = data.length;
+  const minRun = Math.min(limits.minHex, limits.minBase64);
+  const need = Math.max(1, minRun - 2);
+  let i2 = 0;
+  while (i2 + need <= n && spans.length < limits.maxSegments) {
+    const k = i2 + need - 1;
+    let c = CLS[data[k]];
+    if (c === 0) {
+      i2 = k + 1;
+      continue;
+    }
+    let all = c;
+    let q = k - 1;
+    while (q >= i2) {
+      c = CLS[data[q]];
+      if (c === 0) break;
+      all &= c;
+      q--;
+    }
+    if (q >= i2) {
+      i2 = q + 1;
+      continue;
+    }
+    let j = k + 1;
+    while (j < n) {
+      c = CLS[data[j]];
+      if (c === 0) break;
+      all &= c;
+      j++;
+    }
+    const allHex = all === 3;
+    let end = j;
+    while (end < n && end - j < 2 && data[end] === 61) end++;
+    const len = end - i2;
+    if (len <= limits.maxSegment && len >= minRun && looksLikeText(data, i2, j, allHex)) {
+      const span = data.subarray(i2, end);
+      if (allHex && len >= limits.minHex) {
+        const d = decodeHex(span);
+        if (d && isTextual(d)) spans.push({ start: i2, end, encoding: "hex", decoded: d });
+      } else if (!allHex && len >= limits.minBase64) {
+        const d = decodeBase64(span);
+        if (d && isTextual(d)) spans.push({ start: i2, end, encoding: "base64", decoded: d });
+      }
+    }
+    i2 = end;
+  }
+  let from = 0;
+  while (spans.length < limits.maxSegments) {
+    const p = data.indexOf(37, from);
+    if (p < 0 || p + 2 >= n) break;
+    if (!HEX[data[p + 1]] || !HEX[data[p + 2]]) {
+      from = p + 1;
+      continue;
+    }
+    let s = p;
+    while (s > 0 && URLISH[data[s - 1]]) s--;
+    let e = p;
+    while (e < n && URLISH[data[e]]) e++;
+    if (e - s <= limits.maxSegment) {
+      const d = decodePercent(data.subarray(s, e));
+      if (d && isTextual(d)) spans.push({ start: s, end: e, encoding: "percent", decoded: d });
+    }
+    from = e;
+  }
+  return spans.sort((a, b) => a.start - b.start);
+}
+function decodeSegments(data, limits = {}) {
+  const lim = { ...DEFAULT_DECODE_LIMITS, ...limits };
+  const out = [];
+  let budget = lim.maxTotal;
+  const spans = findEncodedSpans(data, lim);
+  if (spans.length === 0) return out;
+  let line = 1;
+  let pos = 0;
+  let lineStart = 0;
+  for (const span of spans) {
+    while (pos < span.start) {
+      const nl = data.indexOf(10, pos);
+      if (nl < 0 || nl >= span.start) {
+        pos = span.start;
+        break;
+      }
+      line++;
+      pos = nl + 1;
+      lineStart = pos;
+    }
+    if (budget < span.decoded.length) break;
+    budget -= span.decoded.length;
+    let lineEnd = data.indexOf(10, span.end);
+    if (lineEnd < 0) lineEnd = data.length;
+    const before = data.subarray(Math.max(lineStart, span.start - 256), span.start);
+    const afterSpan = data.subarray(span.end, Math.min(lineEnd, span.end + 256));
+    const text = Buffer.concat([before, span.decoded, afterSpan]);
+    const seg = {
+      encoding: span.encoding,
+      text,
+      line,
+      column: span.start - lineStart + 1,
+      endColumn: span.end - lineStart + 1,
+      depth: 1
+    };
+    out.push(seg);
+    if (lim.maxDepth > 1) {
+      for (const inner of decodeSegments(span.decoded, { ...lim, maxDepth: lim.maxDepth - 1, maxTotal: budget })) {
+        budget -= inner.text.length;
+        if (budget < 0) break;
+        out.push({ ...seg, encoding: `${span.encoding}>${inner.encoding}`, text: inner.text, depth: inner.depth + 1 });
+      }
+    }
+  }
+  return out;
+}
+function scanDecoded(data, path, policy, scanBuffer2, options = {}) {
+  const out = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const seg of decodeSegments(data, options.limits)) {
+    const line = options.lineMap ? options.lineMap[seg.line - 1] ?? seg.line : seg.line;
+    for (const f of scanBuffer2(seg.text, path, policy)) {
+      const key = `${f.ruleId}\0${f.fingerprint}\0${line}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ ...f, line, endLine: line, column: seg.column, endColumn: seg.endColumn, decoded: seg.encoding });
+    }
+  }
+  return out;
+}
+var DEFAULT_DECODE_LIMITS, B64, HEX, CLS, URLISH, B64_ASCII_LEAD;
+var init_decode = __esm({
+  "src/scan/decode.ts"() {
+    "use strict";
+    DEFAULT_DECODE_LIMITS = {
+      maxDepth: 2,
+      maxSegment: 256 * 1024,
+      maxTotal: 4 * 1024 * 1024,
+      maxSegments: 2e3,
+      minBase64: 12,
+      minHex: 24
+    };
+    B64 = new Uint8Array(256);
+    HEX = new Uint8Array(256);
+    for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_") B64[c.charCodeAt(0)] = 1;
+    for (const c of "0123456789abcdefABCDEF") HEX[c.charCodeAt(0)] = 1;
+    CLS = new Uint8Array(256);
+    for (let b = 0; b < 256; b++) CLS[b] = HEX[b] ? 3 : B64[b] ? 1 : 0;
+    URLISH = new Uint8Array(256);
+    for (let b = 33; b < 127; b++) URLISH[b] = 1;
+    for (const c of `"'<>\`()[]{},;`) URLISH[c.charCodeAt(0)] = 0;
+    B64_ASCII_LEAD = new Uint8Array(256);
+    for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef") B64_ASCII_LEAD[c.charCodeAt(0)] = 1;
+  }
+});
+
+// src/scan/filters.ts
+function shannonEntropy(s) {
+  if (s.length === 0) return 0;
+  const counts = /* @__PURE__ */ new Map();
+  for (let i2 = 0; i2 < s.length; i2++) {
+    const c = s.charCodeAt(i2);
+    counts.set(c, (counts.get(c) ?? 0) + 1);
+  }
+  let h = 0;
+  for (const n of counts.values()) {
+    const p = n / s.length;
+    h -= p * Math.log2(p);
+  }
+  return h;
+}
+function isPlaceholder(secret) {
+  const xs = secret.length >= 100 ? 8 : secret.length >= 20 ? 6 : 4;
+  let run = 0;
+  for (let i2 = 0; i2 < secret.length; i2++) {
+    run = (secret.charCodeAt(i2) | 32) === 120 ? run + 1 : 0;
+    if (run >= xs) return true;
+  }
+  const lower = secret.toLowerCase();
+  for (const w of PLACEHOLDER_WORDS) if (lower.includes(w)) return true;
+  for (const re of PLACEHOLDER_SHAPES2) if (re.test(secret)) return true;
+  return false;
+}
+function isRepeated(secret) {
+  let body = "";
+  for (const seg of secret.split(/[_\-.:/]+/)) if (seg.length > body.length) body = seg;
+  if (body.length < 8) return false;
+  if (new Set(body).size <= 2) return true;
+  for (let period = 1; period <= 4; period++) {
+    let periodic = true;
+    for (let i2 = period; i2 < body.length; i2++) {
+      if (body.charCodeAt(i2) !== body.charCodeAt(i2 - period)) {
+        periodic = false;
+        break;
+      }
+    }
+    if (periodic) return true;
+  }
+  let ascending = true;
+  for (let i2 = 1; i2 < body.length; i2++) {
+    const d = body.charCodeAt(i2) - body.charCodeAt(i2 - 1);
+    if (d !== 1 && !(body[i2 - 1] === "9" && (body[i2] === "a" || body[i2] === "A"))) {
+      ascending = false;
+      break;
+    }
+  }
+  return ascending;
+}
+function isReference(secret) {
+  for (const re of REFERENCE_SHAPES) if (re.test(secret)) return true;
+  return false;
+}
+function isIntegrityHash(input, secretStart, secret) {
+  if (/^sha(?:1|256|384|512)-/.test(secret)) return true;
+  let i2 = secretStart;
+  const floor = Math.max(0, secretStart - 128);
+  while (i2 > floor && isBase64Byte(input[i2 - 1])) i2--;
+  for (const p of INTEGRITY_PREFIXES) {
+    if (i2 >= p.length && Buffer.compare(p, input.subarray(i2 - p.length, i2)) === 0) return true;
+  }
+  return false;
+}
+function isBase64Byte(b) {
+  return b >= 48 && b <= 57 || b >= 65 && b <= 90 || b >= 97 && b <= 122 || b === 43 || b === 47;
+}
+function hasInlineAllow(input, lineStart, lineEnd) {
+  if (lineEnd - lineStart < 13) return false;
+  const line = input.subarray(lineStart, lineEnd);
+  for (const m of ALLOW_MARKERS) if (line.indexOf(m) >= 0) return true;
+  return false;
+}
+function hasStopword(secret, stopwords) {
+  if (stopwords.length === 0) return false;
+  const lower = secret.toLowerCase();
+  for (const w of stopwords) if (w && lower.includes(w)) return true;
+  return false;
+}
+var PLACEHOLDER_WORDS, PLACEHOLDER_SHAPES2, REFERENCE_SHAPES, INTEGRITY_PREFIXES, ALLOW_MARKERS, AllowRegexes;
+var init_filters = __esm({
+  "src/scan/filters.ts"() {
+    "use strict";
+    PLACEHOLDER_WORDS = ["changeme", "change_me", "change-me", "example", "dummy", "redacted", "placeholder"];
+    PLACEHOLDER_SHAPES2 = [
+      /\*{3,}/,
+      // ****, masked values
+      /<[^<>\s]*>|^<|>$/,
+      // <token>, <your key>
+      /\$\{[^}]*\}?/,
+      // ${VAR}
+      /\{\{[^}]*\}?\}?/,
+      // {{ var }}
+      /%\([^)]*\)s/,
+      // %(name)s
+      /\byour[_-]/i,
+      // your_api_key
+      /^your/i,
+      /\.\.\.|…/
+      // elided values
+    ];
+    REFERENCE_SHAPES = [
+      /process\.env\b/,
+      /\bos\.environ\b/,
+      /\bos\.getenv\b/i,
+      /\bgetenv\s*\(/i,
+      /\bSystem\.getenv\b/,
+      /\bENV\s*\[/,
+      /\$\{\{\s*(?:secrets|env|vars|inputs)\./,
+      /^\$[A-Za-z_][A-Za-z0-9_]*$/,
+      // $VAR
+      /^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/,
+      /^%[A-Za-z_][A-Za-z0-9_]*%$/,
+      // %VAR%
+      /^\$\([^)]*\)$/,
+      // $(command)
+      /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\s*\([^()]*\)$/
+      // getPassword(), config.get("x")
+    ];
+    INTEGRITY_PREFIXES = ["sha512-", "sha384-", "sha256-", "sha1-"].map((p) => Buffer.from(p));
+    ALLOW_MARKERS = ["jit-gpg:allow", "gitleaks:allow", "pragma: allowlist secret"].map((m) => Buffer.from(m));
+    AllowRegexes = class {
+      patterns;
+      constructor(sources, engine) {
+        this.patterns = sources.map((s) => engine.compile(s));
+      }
+      get size() {
+        return this.patterns.length;
+      }
+      matches(secret) {
+        if (this.patterns.length === 0) return false;
+        const buf = Buffer.from(secret, "utf8");
+        for (const p of this.patterns) if (p.matchAll(buf).length > 0) return true;
+        return false;
+      }
+    };
+  }
+});
+
+// src/scan/fingerprint.ts
+import { createHash as createHash3 } from "node:crypto";
+function fingerprint(ruleId, secret) {
+  return createHash3("sha256").update(ruleId).update("\0").update(secret).digest("hex");
+}
+function preview(secret) {
+  let out = "";
+  let n = 0;
+  for (const ch of secret) {
+    if (n++ === 4) break;
+    out += ch;
+  }
+  return `${out}****`;
+}
+var init_fingerprint = __esm({
+  "src/scan/fingerprint.ts"() {
+    "use strict";
+  }
+});
+
+// src/scan/prefilter.ts
+function leb(n) {
+  const out = [];
+  do {
+    let b = n & 127;
+    n >>>= 7;
+    if (n) b |= 128;
+    out.push(b);
+  } while (n);
+  return out;
+}
+var KeywordPrefilter, L, S, T, C, DATA, LEN, TABLE, OUT, CAP, I, ST, TMP, N, BODY2, section, name, MODULE, WASM, compiled, PAGE, HIT_CAP, WasmScanner;
+var init_prefilter = __esm({
+  "src/scan/prefilter.ts"() {
+    "use strict";
+    KeywordPrefilter = class {
+      /** Keyword bytes (lowercase), by keyword id. */
+      keywords;
+      /** `state * 256 + byte` → next state * 256, negated when the next state ends a keyword. */
+      delta;
+      /** Keyword ids ending at each state (its own and those of its suffix states), indexed by `state`. */
+      outputs;
+      states;
+      constructor(keywords) {
+        this.keywords = keywords.map((k) => Buffer.from(k.toLowerCase(), "utf8"));
+        const gotoMaps = [/* @__PURE__ */ new Map()];
+        const own = [[]];
+        this.keywords.forEach((kw, id) => {
+          if (kw.length === 0) return;
+          let s = 0;
+          for (const b of kw) {
+            let next = gotoMaps[s].get(b);
+            if (next === void 0) {
+              next = gotoMaps.length;
+              gotoMaps.push(/* @__PURE__ */ new Map());
+              own.push([]);
+              gotoMaps[s].set(b, next);
+            }
+            s = next;
+          }
+          own[s].push(id);
+        });
+        const n = gotoMaps.length;
+        this.states = n;
+        const delta = new Int32Array(n * 256);
+        const fail = new Int32Array(n);
+        const outputs = new Array(n);
+        const outLists = own.map((o) => o.slice());
+        const order = [0];
+        for (let head = 0; head < order.length; head++) {
+          const s = order[head];
+          const row = s * 256;
+          if (s !== 0) delta.copyWithin(row, fail[s] * 256, fail[s] * 256 + 256);
+          for (const [c, g] of gotoMaps[s]) {
+            fail[g] = s === 0 ? 0 : delta[fail[s] * 256 + c] >> 8;
+            order.push(g);
+            delta[row + c] = g * 256;
+            if (c >= 97 && c <= 122) delta[row + c - 32] = g * 256;
+          }
+        }
+        for (const s of order) {
+          if (s !== 0) for (const id of outLists[fail[s]]) outLists[s].push(id);
+          outputs[s] = Int32Array.from(outLists[s]);
+        }
+        for (let i2 = 0; i2 < delta.length; i2++) {
+          const t = delta[i2];
+          if (t !== 0 && outputs[t >> 8].length > 0) delta[i2] = -t;
+        }
+        this.delta = delta;
+        this.outputs = outputs;
+      }
+      /** Hits of the last findHits(): `hits[2k]` = end (exclusive) of a keyword, `hits[2k + 1]` = its DFA state. */
+      hits = new Int32Array(1024);
+      wasm;
+      /**
+       * Every position where at least one keyword ends, into `hits` (see there); returns how many. The keywords ending
+       * there are `outputs[state]`.
+       */
+      findHits(input) {
+        if (this.wasm === void 0) this.wasm = WasmScanner.create(this);
+        if (this.wasm) return this.wasm.findHits(input, this);
+        const delta = this.delta;
+        let hits = this.hits;
+        let n = 0;
+        let s = 0;
+        for (let i2 = 0; i2 < input.length; i2++) {
+          const t = delta[s + input[i2]];
+          if (t < 0) {
+            s = -t;
+            if (n + 2 > hits.length) hits = this.growHits(n + 2);
+            hits[n] = i2 + 1;
+            hits[n + 1] = s >> 8;
+            n += 2;
+          } else s = t;
+        }
+        return n >> 1;
+      }
+      /** Makes room for at least `need` entries in `hits`, keeping what is there. */
+      growHits(need) {
+        let size = this.hits.length;
+        while (size < need) size *= 2;
+        const next = new Int32Array(size);
+        next.set(this.hits);
+        this.hits = next;
+        return next;
+      }
+      /** Calls `onHit(keywordId, end)` for every keyword occurrence ending at byte `end` (exclusive) in input[start, end). */
+      scan(input, onHit, start = 0, end = input.length) {
+        const n = this.findHits(input.subarray(start, end));
+        const hits = this.hits;
+        for (let h = 0; h < n; h++) {
+          const out = this.outputs[hits[2 * h + 1]];
+          for (let k = 0; k < out.length; k++) onHit(out[k], start + hits[2 * h]);
+        }
+      }
+      /** Whether any keyword occurs in the input. */
+      test(input) {
+        return this.findHits(input) > 0;
+      }
+      /** Force the plain-JS loop (tests compare both). */
+      disableWasm() {
+        this.wasm = null;
+      }
+      get usesWasm() {
+        if (this.wasm === void 0) this.wasm = WasmScanner.create(this);
+        return this.wasm !== null;
+      }
+    };
+    L = (n) => [32, n];
+    S = (n) => [33, n];
+    T = (n) => [34, n];
+    C = (n) => [65, n];
+    [DATA, LEN, TABLE, OUT, CAP, I, ST, TMP, N] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+    BODY2 = [
+      ...[1, 2, 127],
+      // two i32 locals
+      ...[2, 64, 3, 64],
+      // block, loop
+      ...[...L(I), ...L(LEN), 79, 13, 1],
+      ...[...L(TABLE), ...L(ST), 106, ...L(DATA), ...L(I), 106, 45, 0, 0, 45, 0, 16],
+      ...[...C(2), 116, 106, 40, 2, 0, ...T(TMP), ...C(0), 72, 4, 64],
+      ...[...C(0), ...L(TMP), 107, ...S(ST)],
+      ...[...L(OUT), ...L(N), ...C(3), 116, 106, ...L(I), 54, 2, 0],
+      ...[...L(OUT), ...L(N), ...C(3), 116, 106, ...L(ST), 54, 2, 4],
+      ...[...L(N), ...C(1), 106, ...T(N), ...L(CAP), 79, 4, 64, ...L(I), ...C(1), 106, ...S(I), 12, 3, 11],
+      ...[5, ...L(TMP), ...S(ST), 11],
+      ...[...L(I), ...C(1), 106, ...S(I), 12, 0, 11, 11],
+      ...[...C(0), ...L(I), 54, 2, 0, ...C(0), ...L(ST), 54, 2, 4, ...L(N), 11]
+    ];
+    section = (id, bytes) => [id, ...leb(bytes.length), ...bytes];
+    name = (s) => [s.length, ...Array.from(s, (c) => c.charCodeAt(0))];
+    MODULE = [
+      ...[0, 97, 115, 109, 1, 0, 0, 0],
+      ...section(1, [1, 96, 7, 127, 127, 127, 127, 127, 127, 127, 1, 127]),
+      ...section(3, [1, 0]),
+      ...section(5, [1, 0, 1]),
+      ...section(7, [2, ...name("scan"), 0, 0, ...name("mem"), 2, 0]),
+      ...section(10, [1, ...leb(BODY2.length), ...BODY2])
+    ];
+    WASM = globalThis.WebAssembly;
+    PAGE = 65536;
+    HIT_CAP = 16384;
+    WasmScanner = class _WasmScanner {
+      mem;
+      run;
+      rowBytes;
+      table = 512;
+      dataAt;
+      dataCap = 0;
+      u8;
+      i32;
+      static create(pf) {
+        try {
+          if (!WASM) return null;
+          if (compiled === void 0) compiled = new WASM.Module(new Uint8Array(MODULE));
+          return compiled ? new _WasmScanner(pf, compiled) : null;
+        } catch {
+          compiled = null;
+          return null;
+        }
+      }
+      constructor(pf, mod3) {
+        const inst = new WASM.Instance(mod3, {});
+        this.mem = inst.exports.mem;
+        this.run = inst.exports.scan;
+        const classOf = new Uint8Array(256);
+        const used = /* @__PURE__ */ new Set();
+        for (const k of pf.keywords) for (const b of k) used.add(b);
+        let classes = 1;
+        const ids = /* @__PURE__ */ new Map();
+        for (const b of [...used].sort((x2, y) => x2 - y)) ids.set(b, classes++);
+        for (let b = 0; b < 256; b++) classOf[b] = ids.get(b >= 65 && b <= 90 ? b + 32 : b) ?? 0;
+        this.rowBytes = classes * 4;
+        this.dataAt = this.table + pf.states * this.rowBytes;
+        this.ensure(64 * 1024);
+        this.u8.set(classOf, 16);
+        const t = new Int32Array(this.mem.buffer, this.table, pf.states * classes);
+        for (let s = 0; s < pf.states; s++) {
+          for (let b = 0; b < 256; b++) {
+            const x2 = pf.delta[s * 256 + b];
+            const next = (Math.abs(x2) >> 8) * this.rowBytes;
+            t[s * classes + classOf[b]] = x2 < 0 ? -next : next;
+          }
+        }
+      }
+      /** Room for `len` input bytes and the hit buffer after them. */
+      ensure(len) {
+        if (len <= this.dataCap) return;
+        const cap = Math.max(len, this.dataCap * 2) + 7 & ~7;
+        const need = this.dataAt + cap + HIT_CAP * 8;
+        const have = this.mem.buffer.byteLength;
+        if (need > have) this.mem.grow(Math.ceil((need - have) / PAGE));
+        this.dataCap = cap;
+        this.u8 = new Uint8Array(this.mem.buffer);
+        this.i32 = new Int32Array(this.mem.buffer);
+      }
+      findHits(input, pf) {
+        this.ensure(input.length);
+        const u82 = this.u8;
+        const i322 = this.i32;
+        u82.set(input, this.dataAt);
+        const out = this.dataAt + this.dataCap;
+        const outWord = out >> 2;
+        const row = this.rowBytes;
+        let hits = pf.hits;
+        let n = 0;
+        let i2 = 0;
+        let s = 0;
+        while (i2 < input.length) {
+          const got = this.run(this.dataAt, input.length, this.table, out, HIT_CAP, i2, s);
+          i2 = i322[0];
+          s = i322[1];
+          if (n + 2 * got > hits.length) hits = pf.growHits(n + 2 * got);
+          for (let k = 0; k < got; k++) {
+            hits[n++] = i322[outWord + 2 * k] + 1;
+            hits[n++] = i322[outWord + 2 * k + 1] / row;
+          }
+        }
+        return n >> 1;
+      }
+    };
+  }
+});
+
 // src/scan/regex/native.ts
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -5165,7 +10238,7 @@ var init_native = __esm({
 });
 
 // node_modules/re2js/build/index.js
-var RE2Flags, PublicFlags, ASCII_SIZE, ASCII_TO_UPPER, ASCII_TO_LOWER, MAX_BMP, Codepoint, UnicodeRangeTable, B64, B64_MAP, decodeVLQ, decodeRanges, decodeOrbit, LazyMap, UnicodeTables, Unicode, RE2JSException, RE2JSSyntaxException, RE2JSCompileException, RE2JSGroupException, RE2JSFlagsException, RE2JSInternalException, FAST_PATH_TABLE_SIZE, WORD_RUNE_TABLE, cachedNativeEncoder, cachedNativeDecoder, Utils, createEnum, MatcherInputBase, Utf8MatcherInput, Utf16MatcherInput, MatcherInput, MachineInputBase, MachineUTF8Input, MachineUTF16Input, MachineInput, Matcher, Inst, Queue, LookbehindState, Machine, hashState, arraysEqual, isState, NO_IDS, END_TEXT, DFAState, DFA, VISITED_BITS, MAX_BACKTRACK_PROG, INITIAL_JOB_CAPACITY, MAX_BACKTRACK_VECTOR, BitState, bitStatePool, Backtracker, QueueOnePass, mergeRuneSets, OnePassProg, onePassCopy, makeOnePass, cleanupOnePass, OnePass, Regexp, RegexpWalker, AhoCorasick, Prefilter, PrefilterTree, PatchList, Prog, ANY_RUNE_NOT_NL, ANY_RUNE, Frag, Compiler, Simplify, CharGroup, code1, code22, code3, PERL_GROUPS, code4, code5, code6, code7, code8, code9, code10, code11, code12, code13, code14, code15, code16, code17, POSIX_GROUPS, CharClass, StringIterator, Parser, RE2, RE2Set, TranslateRegExpString, execResult, RE2JS;
+var RE2Flags, PublicFlags, ASCII_SIZE, ASCII_TO_UPPER, ASCII_TO_LOWER, MAX_BMP, Codepoint, UnicodeRangeTable, B642, B64_MAP, decodeVLQ, decodeRanges, decodeOrbit, LazyMap, UnicodeTables, Unicode, RE2JSException, RE2JSSyntaxException, RE2JSCompileException, RE2JSGroupException, RE2JSFlagsException, RE2JSInternalException, FAST_PATH_TABLE_SIZE, WORD_RUNE_TABLE, cachedNativeEncoder, cachedNativeDecoder, Utils, createEnum, MatcherInputBase, Utf8MatcherInput, Utf16MatcherInput, MatcherInput, MachineInputBase, MachineUTF8Input, MachineUTF16Input, MachineInput, Matcher, Inst, Queue, LookbehindState, Machine, hashState, arraysEqual, isState, NO_IDS, END_TEXT, DFAState, DFA, VISITED_BITS, MAX_BACKTRACK_PROG, INITIAL_JOB_CAPACITY, MAX_BACKTRACK_VECTOR, BitState, bitStatePool, Backtracker, QueueOnePass, mergeRuneSets, OnePassProg, onePassCopy, makeOnePass, cleanupOnePass, OnePass, Regexp, RegexpWalker, AhoCorasick, Prefilter, PrefilterTree, PatchList, Prog, ANY_RUNE_NOT_NL, ANY_RUNE, Frag, Compiler, Simplify, CharGroup, code1, code22, code32, PERL_GROUPS, code42, code5, code6, code7, code8, code9, code10, code11, code12, code13, code14, code15, code16, code17, POSIX_GROUPS, CharClass, StringIterator, Parser, RE2, RE2Set, TranslateRegExpString, execResult, RE2JS;
 var init_build = __esm({
   "node_modules/re2js/build/index.js"() {
     RE2Flags = class RE2Flags2 {
@@ -5312,9 +10385,9 @@ var init_build = __esm({
         return this.data.length / this.SIZE;
       }
     };
-    B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-";
+    B642 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-";
     B64_MAP = /* @__PURE__ */ new Uint8Array(256);
-    for (let i2 = 0; i2 < 64; i2++) B64_MAP[B64.charCodeAt(i2)] = i2;
+    for (let i2 = 0; i2 < 64; i2++) B64_MAP[B642.charCodeAt(i2)] = i2;
     decodeVLQ = (str3) => {
       const res = [];
       let value = 0;
@@ -9317,7 +14390,7 @@ var init_build = __esm({
       32,
       32
     ];
-    code3 = [
+    code32 = [
       48,
       57,
       65,
@@ -9332,10 +14405,10 @@ var init_build = __esm({
       ["\\D", new CharGroup(-1, code1)],
       ["\\s", new CharGroup(1, code22)],
       ["\\S", new CharGroup(-1, code22)],
-      ["\\w", new CharGroup(1, code3)],
-      ["\\W", new CharGroup(-1, code3)]
+      ["\\w", new CharGroup(1, code32)],
+      ["\\W", new CharGroup(-1, code32)]
     ]);
-    code4 = [
+    code42 = [
       48,
       57,
       65,
@@ -9402,8 +14475,8 @@ var init_build = __esm({
       102
     ];
     POSIX_GROUPS = /* @__PURE__ */ new Map([
-      ["[:alnum:]", new CharGroup(1, code4)],
-      ["[:^alnum:]", new CharGroup(-1, code4)],
+      ["[:alnum:]", new CharGroup(1, code42)],
+      ["[:^alnum:]", new CharGroup(-1, code42)],
       ["[:alpha:]", new CharGroup(1, code5)],
       ["[:^alpha:]", new CharGroup(-1, code5)],
       ["[:ascii:]", new CharGroup(1, code6)],
@@ -11346,9 +16419,9 @@ var init_build = __esm({
                   continue;
                 case "c":
                   if (i2 + 2 < size) {
-                    let code20 = data[i2 + 2].charCodeAt(0);
-                    if (code20 >= 65 && code20 <= 90 || code20 >= 97 && code20 <= 122) {
-                      let val = code20 % 32;
+                    let code18 = data[i2 + 2].charCodeAt(0);
+                    if (code18 >= 65 && code18 <= 90 || code18 >= 97 && code18 <= 122) {
+                      let val = code18 % 32;
                       result += "\\x";
                       result += (val >> 4).toString(16).toUpperCase();
                       result += (val & 15).toString(16).toUpperCase();
@@ -11924,5059 +16997,88 @@ var init_regex = __esm({
   }
 });
 
-// src/scan/rules/keys.ts
-import { generateKeyPairSync as generateKeyPairSync2 } from "node:crypto";
-function pem(label) {
-  return `-----BEGIN ${label}-----${BODY}{32,}?-----END ${label}-----`;
-}
-function corrupt2(text, seed) {
-  return text.replace(
-    /\n([A-Za-z0-9+/]{64})\n/g,
-    () => `
-${fx(seed, 64, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")}
-`
-  );
-}
-function yamlBlock(name2, text) {
-  return `${name2}: |
-${text.trimEnd().split("\n").map((l) => `  ${l}`).join("\n")}
-`;
-}
-function keySyntaxes(kind) {
-  const k = keyFixture(kind);
-  return [
-    k,
-    `{"private_key": ${JSON.stringify(k)}}`,
-    yamlBlock("tls_key", k),
-    `SSH_KEY="${k.trimEnd()}"`,
-    concatenated("const key =", k)
-  ];
-}
-function concatenated(lead, text) {
-  const lines = text.trimEnd().split("\n");
-  return `${lead}
-${lines.map((l) => `  "${l}\\n"`).join(" +\n")};`;
-}
-function lazy(make) {
-  let cached2;
-  return {
-    get tp() {
-      cached2 ??= make();
-      return cached2.tp;
-    },
-    get fp() {
-      cached2 ??= make();
-      return cached2.fp;
-    }
-  };
-}
-function pemFps(label, seed) {
-  return [
-    keyFixture("public"),
-    keyFixture("certificate-like"),
-    `-----BEGIN ${label}-----
-<paste your private key here>
------END ${label}-----`,
-    `private_key: "-----BEGIN ${label}-----\\n...\\n-----END ${label}-----"`,
-    `-----BEGIN ${label}-----
-${fx(seed, 64, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")}
-${fx(`${seed}2`, 40, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")}
------END ${label}-----`,
-    `const key = process.env.PRIVATE_KEY; // -----BEGIN ${label}----- lives in the vault`
-  ];
-}
-function generateJwk() {
-  for (; ; ) {
-    const jwk = generateKeyPairSync2("ed25519").privateKey.export({ format: "jwk" });
-    if (!/x{4,}|\*{3}|example|dummy/i.test(JSON.stringify(jwk))) return jwk;
-  }
-}
-var WINDOW, BODY, keyRules;
-var init_keys = __esm({
-  "src/scan/rules/keys.ts"() {
-    "use strict";
-    init_structure();
-    WINDOW = 16384;
-    BODY = String.raw`[A-Za-z0-9+/=\s\\:,"'-]`;
-    keyRules = [
-      {
-        id: "rsa-private-key",
-        title: "RSA private key (PKCS#1 PEM)",
-        severity: "critical",
-        keywords: ["begin rsa private key"],
-        pattern: `(${pem("RSA PRIVATE KEY")})`,
-        window: WINDOW,
-        validate: validatePemPrivateKey,
-        requireValid: true,
-        help: "A PKCS#1 RSA private key (`-----BEGIN RSA PRIVATE KEY-----`, also the legacy encrypted form with `Proc-Type: 4,ENCRYPTED`). Reported only when node:crypto parses it (or, when encrypted, its headers and body are well-formed); revoke it wherever its public half is trusted (authorized_keys, certificates, JWKS) and issue a new one.",
-        examples: lazy(() => ({
-          tp: [...keySyntaxes("rsa"), keyFixture("rsa-encrypted")],
-          fp: [...pemFps("RSA PRIVATE KEY", "rsa-fp"), corrupt2(keyFixture("rsa"), "rsa-corrupt")]
-        }))
-      },
-      {
-        id: "pkcs8-private-key",
-        title: "Private key (PKCS#8 PEM)",
-        severity: "critical",
-        keywords: ["begin private key"],
-        pattern: `(${pem("PRIVATE KEY")})`,
-        window: WINDOW,
-        validate: validatePemPrivateKey,
-        requireValid: true,
-        help: "An unencrypted PKCS#8 private key (`-----BEGIN PRIVATE KEY-----`: RSA, EC, Ed25519…). Reported only when node:crypto parses it; remove it from the repository and history, revoke its certificate or registered public key, and generate a new key in a secret store.",
-        examples: lazy(() => ({
-          tp: keySyntaxes("pkcs8"),
-          fp: pemFps("PRIVATE KEY", "pk8-fp")
-        }))
-      },
-      {
-        id: "encrypted-private-key",
-        title: "Encrypted private key (PKCS#8 PEM)",
-        severity: "high",
-        keywords: ["begin encrypted private key"],
-        pattern: `(${pem("ENCRYPTED PRIVATE KEY")})`,
-        window: WINDOW,
-        validate: validatePemPrivateKey,
-        requireValid: true,
-        help: "A passphrase-encrypted PKCS#8 private key (`-----BEGIN ENCRYPTED PRIVATE KEY-----`). Reported only when its DER structure (algorithm identifier + encrypted data) is well-formed. The passphrase is often nearby: rotate the key, and treat the passphrase as exposed too.",
-        examples: lazy(() => ({
-          tp: [
-            keyFixture("pkcs8-encrypted"),
-            `{"key": ${JSON.stringify(keyFixture("pkcs8-encrypted"))}}`,
-            yamlBlock("signing_key", keyFixture("pkcs8-encrypted"))
-          ],
-          fp: pemFps("ENCRYPTED PRIVATE KEY", "epk8-fp")
-        }))
-      },
-      {
-        id: "ec-private-key",
-        title: "EC private key (SEC1 PEM)",
-        severity: "critical",
-        keywords: ["begin ec private key"],
-        pattern: `(${pem("EC PRIVATE KEY")})`,
-        window: WINDOW,
-        validate: validatePemPrivateKey,
-        requireValid: true,
-        help: "An elliptic-curve private key in SEC1 form (`-----BEGIN EC PRIVATE KEY-----`). Reported only when node:crypto parses it (or its legacy encryption headers are well-formed); revoke the certificate or registered public key and issue a new key.",
-        examples: lazy(() => ({
-          tp: keySyntaxes("ec"),
-          fp: pemFps("EC PRIVATE KEY", "ec-fp")
-        }))
-      },
-      {
-        id: "dsa-private-key",
-        title: "DSA private key (PEM)",
-        severity: "critical",
-        keywords: ["begin dsa private key"],
-        pattern: `(${pem("DSA PRIVATE KEY")})`,
-        window: WINDOW,
-        validate: validatePemPrivateKey,
-        requireValid: true,
-        help: "A DSA private key in the traditional OpenSSL form (`-----BEGIN DSA PRIVATE KEY-----`). Reported only when node:crypto parses it. DSA is deprecated: remove the key from wherever it is trusted and move to Ed25519.",
-        examples: lazy(() => ({
-          tp: [keyFixture("dsa"), JSON.stringify({ key: keyFixture("dsa") })],
-          fp: pemFps("DSA PRIVATE KEY", "dsa-fp")
-        }))
-      },
-      {
-        id: "openssh-private-key",
-        title: "OpenSSH private key",
-        severity: "critical",
-        keywords: ["begin openssh private key"],
-        pattern: `(${pem("OPENSSH PRIVATE KEY")})`,
-        window: WINDOW,
-        validate: validateOpenSshKey,
-        requireValid: true,
-        help: "An OpenSSH private key (`openssh-key-v1`). Reported only when the container parses (cipher, KDF, public key, and matching check integers when unencrypted). Remove its public key from every authorized_keys, deploy-key and CA list, then generate a new key with ssh-keygen.",
-        examples: lazy(() => ({
-          tp: keySyntaxes("openssh"),
-          fp: [
-            ...pemFps("OPENSSH PRIVATE KEY", "ossh-fp"),
-            `ssh-ed25519 ${fx("ossh-pub", 68, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")} dev@laptop`
-          ]
-        }))
-      },
-      {
-        id: "ssh2-encrypted-private-key",
-        title: "SSH.com (SSH2) encrypted private key",
-        severity: "high",
-        keywords: ["begin ssh2 encrypted private key"],
-        pattern: String.raw`(---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----[A-Za-z0-9+/=\s\\:,."-]{32,}?---- END SSH2 ENCRYPTED PRIVATE KEY ----)`,
-        window: WINDOW,
-        validate: validateSsh2Key,
-        requireValid: true,
-        help: "A private key in the SSH.com / Tectia format. Reported only when the body carries the format magic and its own length. Remove the public key from every server that trusts it and generate a new key.",
-        examples: lazy(() => {
-          const body = Buffer.concat([Buffer.alloc(8), fixtureBytes("ssh2", 120)]);
-          body.writeUInt32BE(1064303083, 0);
-          body.writeUInt32BE(body.length, 4);
-          const lines = body.toString("base64").match(/.{1,70}/g).join("\n");
-          const block = `---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----
-Comment: "fixture key"
-${lines}
----- END SSH2 ENCRYPTED PRIVATE KEY ----
-`;
-          const fakeBody = fixtureBytes("ssh2-fp", 128).toString("base64").match(/.{1,70}/g).join("\n");
-          return {
-            tp: [block, `{"key": ${JSON.stringify(block)}}`],
-            fp: [
-              `---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----
-${fakeBody}
----- END SSH2 ENCRYPTED PRIVATE KEY ----`,
-              `---- BEGIN SSH2 PUBLIC KEY ----
-Comment: "fixture"
-${fakeBody}
----- END SSH2 PUBLIC KEY ----`
-            ]
-          };
-        })
-      },
-      {
-        id: "putty-private-key",
-        title: "PuTTY private key (.ppk)",
-        severity: "critical",
-        keywords: ["putty-user-key-file-"],
-        pattern: String.raw`(PuTTY-User-Key-File-[23]: [a-z0-9@.-]+(?:\r?\n|(?:\\r)?\\n)[\s\S]*?Private-MAC: ?[0-9a-f]{40,64})`,
-        window: WINDOW,
-        validate: validatePuttyKey,
-        requireValid: true,
-        help: "A PuTTY private key file (PPK v2/v3). Reported only when its fields and line counts are consistent and, when unencrypted, its Private-MAC verifies. Remove its public key from every server that trusts it and generate a new key with puttygen.",
-        examples: lazy(() => {
-          const k = keyFixture("putty");
-          return {
-            tp: [k, `{"ppk": ${JSON.stringify(k)}}`, yamlBlock("ppk", k)],
-            fp: [
-              k.replace(/Private-MAC: ([0-9a-f]{8})/, (_, h) => `Private-MAC: ${[...h].reverse().join("")}`),
-              "PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: <your key>\nPublic-Lines: 2\n...\nPrivate-MAC: <mac>",
-              "Load the PuTTY-User-Key-File-2 header from your .ppk file in Pageant"
-            ]
-          };
-        })
-      },
-      {
-        id: "pgp-private-key-block",
-        title: "PGP private key block",
-        severity: "critical",
-        keywords: ["begin pgp private key block"],
-        pattern: String.raw`(-----BEGIN PGP PRIVATE KEY BLOCK-----[A-Za-z0-9+/=\s\\:,.()<>@'"_-]{32,}?-----END PGP PRIVATE KEY BLOCK-----)`,
-        window: 32768,
-        validate: validatePgpPrivateKey,
-        requireValid: true,
-        help: "An ASCII-armored OpenPGP secret key. Reported only when the armor is well-formed, its CRC-24 (if present) matches and the first packet is a secret-key packet. Publish a revocation certificate for the key, remove it from keyservers and signing setups, and generate a new one.",
-        examples: lazy(() => {
-          const k = keyFixture("pgp");
-          return {
-            tp: [
-              k,
-              `{"gpg_private_key": ${JSON.stringify(k)}}`,
-              yamlBlock("GPG_PRIVATE_KEY", k),
-              concatenated("private static final String KEY =", k)
-            ],
-            fp: [
-              k.replace(/\n=([A-Za-z0-9+/]{4})\n/, (_, c) => `
-=${c === "AAAA" ? "BBBB" : "AAAA"}
-`),
-              k.replace(/PRIVATE KEY BLOCK/g, "PUBLIC KEY BLOCK"),
-              "-----BEGIN PGP PRIVATE KEY BLOCK-----\n\n<paste the output of gpg --export-secret-keys --armor>\n-----END PGP PRIVATE KEY BLOCK-----",
-              `-----BEGIN PGP PRIVATE KEY BLOCK-----
-
-${fixtureBytes("pgp-fp", 96).toString("base64")}
------END PGP PRIVATE KEY BLOCK-----`
-            ]
-          };
-        })
-      },
-      {
-        id: "jwk-private-key",
-        title: "JWK private key",
-        severity: "critical",
-        keywords: ['"kty"', '"d"'],
-        pattern: String.raw`(\{?[^{}]*?"(?:kty|d)"\s*:[^{}]{20,}\})`,
-        window: 8192,
-        validate: validateJwkPrivateKey,
-        help: "A JSON Web Key with its private member `d` (RSA, EC or OKP). Validated when node:crypto imports it as a private key; JWKs without `d` (public keys) are not reported. Remove it from the JWKS or configuration that trusts its public half and rotate the key.",
-        examples: lazy(() => {
-          const okp = generateJwk();
-          const { d: _d, ...pub } = okp;
-          const ordered = { kty: okp["kty"], crv: okp["crv"], x: okp["x"], d: okp["d"] };
-          return {
-            tp: [
-              JSON.stringify(okp),
-              JSON.stringify(okp, null, 2),
-              `const jwk = ${JSON.stringify(ordered)};`,
-              JSON.stringify(ordered, null, 2)
-            ],
-            fp: [
-              JSON.stringify(pub),
-              JSON.stringify(pub, null, 2),
-              '{"kty": "RSA", "d": "<private exponent>", "n": "<modulus>", "e": "AQAB"}',
-              '{"d": "2026-01-01", "kty": "EC"}'
-            ]
-          };
-        })
-      },
-      {
-        id: "age-secret-key",
-        title: "age secret key",
-        severity: "critical",
-        keywords: ["age-secret-key-1"],
-        pattern: `(?:^|[^A-Za-z0-9_-])(AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58})(?:[^A-Za-z0-9]|$)`,
-        validate: validateAgeSecretKey,
-        requireValid: true,
-        help: "An age X25519 identity (`AGE-SECRET-KEY-1…`, bech32). Reported only when its bech32 checksum verifies. Anything encrypted to its recipient (`age1…`) is readable by whoever holds it: re-encrypt those files to a new identity (age-keygen) and remove this one.",
-        examples: lazy(() => {
-          const k = fakeAgeKey("age-tp");
-          const bad = `${k.slice(0, -1)}${k.endsWith("Q") ? "P" : "Q"}`;
-          return {
-            tp: [
-              `# created: 2026-01-01T00:00:00Z
-# public key: age1${fx("age-pub", 58, "qpzry9x8gf2tvdw0s3jn54khce6mua7l")}
-${k}`,
-              `SOPS_AGE_KEY=${k}`,
-              `sops:
-  age_key: "${k}"`,
-              `{"identity": "${k}"}`
-            ],
-            fp: [
-              `SOPS_AGE_KEY=${bad}`,
-              "SOPS_AGE_KEY=AGE-SECRET-KEY-1QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ",
-              `recipient: age1${fx("age-pub", 58, "qpzry9x8gf2tvdw0s3jn54khce6mua7l")}`,
-              "key_file: AGE-SECRET-KEY-1<your key>"
-            ]
-          };
-        })
-      }
-    ];
-  }
-});
-
-// src/scan/rules/messaging.ts
-var B3, E3, ASSIGN5, digits, slackBot, slackUser, slackApp, slackConfig, slackRefresh, slackLegacy, slackHookPath, slackHook, slackTrigger, discordId, discordBot, discordBadId, discordHook, telegram, twilioToken, twilioSid, sendgrid, mailgunLegacy, mailgunKey, mailchimp, mandrill, postmark, teamsHook, teamsFlowSig, teamsFlow, gchatToken, gchat, brevo, brevoSmtp, resend, mailersend, zapier, twilioApiSecret, vonageSecret, pusherSecret, intercom, messagingRules;
-var init_messaging = __esm({
-  "src/scan/rules/messaging.ts"() {
-    "use strict";
-    init_structure();
-    B3 = "(?:^|[^A-Za-z0-9_-])";
-    E3 = "(?:[^A-Za-z0-9_-]|$)";
-    ASSIGN5 = String.raw`["']?\s*(?:[:=]|:=|=>)\s*["']?`;
-    digits = (seed, n) => `${1 + fx(seed, 1, FIXTURE_ALPHABETS.digits).charCodeAt(0) % 9}${fx(seed, n - 1, FIXTURE_ALPHABETS.digits)}`;
-    slackBot = ["xoxb", digits("sb1", 12), digits("sb2", 13), fx("sb3", 24)].join("-");
-    slackUser = ["xoxp", digits("su1", 12), digits("su2", 12), digits("su3", 13), fx("su4", 32, FIXTURE_ALPHABETS.hex)].join("-");
-    slackApp = ["xapp", "1", `A${fx("sa1", 10, FIXTURE_ALPHABETS.upperAlnum)}`, digits("sa2", 13), fx("sa3", 64, FIXTURE_ALPHABETS.hex)].join("-");
-    slackConfig = `${["xoxe", "xoxp"].join(".")}-1-${fx("sc1", 146)}`;
-    slackRefresh = `${"xoxe"}-1-${fx("sr1", 146)}`;
-    slackLegacy = ["xoxs", digits("sl1", 11), digits("sl2", 11), digits("sl3", 12), fx("sl4", 64, FIXTURE_ALPHABETS.hex)].join("-");
-    slackHookPath = `T${fx("sh1", 10, FIXTURE_ALPHABETS.upperAlnum)}/B${fx("sh2", 10, FIXTURE_ALPHABETS.upperAlnum)}/${fx("sh3", 24)}`;
-    slackHook = `https://${"hooks.slack.com"}/services/${slackHookPath}`;
-    slackTrigger = `https://${"hooks.slack.com"}/triggers/T${fx("st1", 10, FIXTURE_ALPHABETS.upperAlnum)}/${digits("st2", 13)}/${fx("st3", 32, FIXTURE_ALPHABETS.hex)}`;
-    discordId = digits("dc1", 19);
-    discordBot = [
-      Buffer.from(discordId).toString("base64url"),
-      Buffer.from(fx("dc2", 4, FIXTURE_ALPHABETS.base62)).toString("base64url"),
-      fx("dc3", 38, FIXTURE_ALPHABETS.base64url)
-    ].join(".");
-    discordBadId = [
-      Buffer.from(`x${discordId.slice(1)}`).toString("base64url"),
-      Buffer.from("abcd").toString("base64url"),
-      fx("dc4", 38, FIXTURE_ALPHABETS.base64url)
-    ].join(".");
-    discordHook = `https://${"discord.com"}/api/webhooks/${digits("dh1", 19)}/${fx("dh2", 68, FIXTURE_ALPHABETS.base64url)}`;
-    telegram = `${digits("tg1", 10)}:${"AA"}${fx("tg2", 33, FIXTURE_ALPHABETS.base64url)}`;
-    twilioToken = fx("tw1", 32, FIXTURE_ALPHABETS.hex);
-    twilioSid = `AC${fx("tw2", 32, FIXTURE_ALPHABETS.hex)}`;
-    sendgrid = ["SG", fx("sg1", 22, FIXTURE_ALPHABETS.base64url), fx("sg2", 43, FIXTURE_ALPHABETS.base64url)].join(".");
-    mailgunLegacy = `${"key"}-${fx("mg1", 32, FIXTURE_ALPHABETS.hex)}`;
-    mailgunKey = `${fx("mg2", 32, FIXTURE_ALPHABETS.hex)}-${fx("mg3", 8, FIXTURE_ALPHABETS.hex)}-${fx("mg4", 8, FIXTURE_ALPHABETS.hex)}`;
-    mailchimp = `${fx("mc1", 32, FIXTURE_ALPHABETS.hex)}-us${"14"}`;
-    mandrill = `${"md"}-${fx("md1", 22, FIXTURE_ALPHABETS.base64url)}`;
-    postmark = fxUuid("pm1");
-    teamsHook = `https://contoso.${"webhook.office.com"}/webhookb2/${fxUuid("tm1")}@${fxUuid("tm2")}/IncomingWebhook/${fx("tm3", 32, FIXTURE_ALPHABETS.hex)}/${fxUuid("tm4")}/${fx("tm5", 48, FIXTURE_ALPHABETS.base64url)}`;
-    teamsFlowSig = fx("tf1", 43, FIXTURE_ALPHABETS.base64url);
-    teamsFlow = `https://prod-12.westeurope.${"logic.azure.com"}:443/workflows/${fx("tf2", 32, FIXTURE_ALPHABETS.hex)}/triggers/manual/paths/invoke?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=${teamsFlowSig}`;
-    gchatToken = fx("gc1", 43, FIXTURE_ALPHABETS.base64url);
-    gchat = `https://${"chat.googleapis.com"}/v1/spaces/AAAA${fx("gc2", 7, FIXTURE_ALPHABETS.base62)}/messages?key=${"AIza"}${fx("gc3", 35, FIXTURE_ALPHABETS.base64url)}&token=${gchatToken}`;
-    brevo = `${"xkeysib"}-${fx("bv1", 64, FIXTURE_ALPHABETS.hex)}-${fx("bv2", 16)}`;
-    brevoSmtp = `${"xsmtpsib"}-${fx("bv3", 64, FIXTURE_ALPHABETS.hex)}-${fx("bv4", 16)}`;
-    resend = `${"re"}_${fx("rs1", 8)}_${fx("rs2", 24)}`;
-    mailersend = `${"mlsn"}.${fx("ms1", 64, FIXTURE_ALPHABETS.hex)}`;
-    zapier = `https://${"hooks.zapier.com"}/hooks/catch/${digits("zp1", 8)}/${fx("zp2", 7, FIXTURE_ALPHABETS.lowerAlnum)}/`;
-    twilioApiSecret = fx("tw3", 32);
-    vonageSecret = fx("vn1", 16);
-    pusherSecret = fx("pu1", 20, FIXTURE_ALPHABETS.hex);
-    intercom = Buffer.from(`tok:${fxUuid("ic1").replace(/-/g, "_")}:1:0`).toString("base64");
-    messagingRules = [
-      {
-        id: "slack-bot-token",
-        title: "Slack bot token",
-        severity: "high",
-        keywords: ["xoxb-"],
-        pattern: `${B3}(xoxb-[0-9]{8,13}-[0-9]{8,14}-[A-Za-z0-9]{24})${E3}`,
-        entropy: 3,
-        help: "A Slack bot user OAuth token (`xoxb-`): it acts as the app’s bot in the workspace. Revoke it with `auth.revoke` or by reinstalling the app (OAuth & Permissions → Revoke tokens), then store the new one in a secret manager.",
-        examples: {
-          tp: [
-            ...inSyntaxes("SLACK_BOT_TOKEN", slackBot),
-            `curl -H "Authorization: Bearer ${slackBot}" https://slack.com/api/auth.test`
-          ],
-          fp: [
-            "SLACK_BOT_TOKEN=xoxb-your-bot-token-here",
-            `SLACK_BOT_TOKEN=xoxb-${digits("sbf", 12)}-${digits("sbf2", 13)}-${fx("sbf3", 23)}`,
-            `slack_token: "myxoxb-${digits("sbf4", 12)}-${digits("sbf5", 13)}-${fx("sbf6", 24)}"`
-          ]
-        }
-      },
-      {
-        id: "slack-user-token",
-        title: "Slack user token",
-        severity: "high",
-        keywords: ["xoxp-"],
-        pattern: `${B3}(xoxp-[0-9]{8,13}-[0-9]{8,13}-[0-9]{8,14}-[0-9a-f]{32})${E3}`,
-        entropy: 3,
-        help: "A Slack user OAuth token (`xoxp-`): it acts as the person who installed the app, with their access. Revoke it with `auth.revoke` or from the app’s OAuth settings, then reinstall to get a new one.",
-        examples: {
-          tp: [...inSyntaxes("SLACK_USER_TOKEN", slackUser)],
-          fp: [
-            "SLACK_USER_TOKEN=xoxp-xxxxxxxxxxxx-xxxxxxxxxxxx-xxxxxxxxxxxxx-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-            `slack_user_token: "${slackUser.slice(0, -1)}"`,
-            `const t = '${slackUser.replace("xoxp-", "xoxq-")}';`
-          ]
-        }
-      },
-      {
-        id: "slack-app-token",
-        title: "Slack app-level token",
-        severity: "high",
-        keywords: ["xapp-"],
-        pattern: `${B3}(xapp-[0-9]-A[A-Z0-9]{8,12}-[0-9]{10,14}-[0-9a-f]{64})${E3}`,
-        entropy: 3,
-        help: "A Slack app-level token (`xapp-`), used for Socket Mode and app-wide APIs. Revoke it on the app’s Basic Information page (App-Level Tokens) and generate a new one.",
-        examples: {
-          tp: [...inSyntaxes("SLACK_APP_TOKEN", slackApp)],
-          fp: [
-            "SLACK_APP_TOKEN=xapp-1-A0123456789-0123456789012-<your-token>",
-            `slack_app_token: "${slackApp.slice(0, -3)}"`,
-            `appToken = "xapp-1-${fx("saf", 20)}"`
-          ]
-        }
-      },
-      {
-        id: "slack-config-access-token",
-        title: "Slack configuration access token",
-        severity: "high",
-        keywords: ["xoxe.xox"],
-        pattern: `${B3}(xoxe\\.xox[bp]-[0-9]-[A-Za-z0-9]{100,250})${E3}`,
-        entropy: 4,
-        help: "A Slack app configuration access token (`xoxe.xoxp-`/`xoxe.xoxb-`): it can create and modify apps through the App Manifest API. Revoke it under Your Apps → Your App Configuration Tokens.",
-        examples: {
-          tp: [...inSyntaxes("SLACK_CONFIG_TOKEN", slackConfig)],
-          fp: ["SLACK_CONFIG_TOKEN=xoxe.xoxp-1-...", `slack_config_token: "xoxe.xoxp-1-${fx("scf", 40)}"`]
-        }
-      },
-      {
-        id: "slack-config-refresh-token",
-        title: "Slack configuration refresh token",
-        severity: "high",
-        keywords: ["xoxe-"],
-        pattern: `${B3}(xoxe-[0-9]-[A-Za-z0-9]{100,250})${E3}`,
-        entropy: 4,
-        help: "A Slack configuration refresh token (`xoxe-1-`): it mints new configuration access tokens. Revoke it under Your Apps → Your App Configuration Tokens.",
-        examples: {
-          tp: [...inSyntaxes("SLACK_CONFIG_REFRESH_TOKEN", slackRefresh)],
-          fp: ["SLACK_CONFIG_REFRESH_TOKEN=xoxe-1-<refresh token>", `refresh: "xoxe-1-${fx("srf", 60)}"`]
-        }
-      },
-      {
-        id: "slack-legacy-token",
-        title: "Slack legacy, session or workspace token",
-        severity: "high",
-        keywords: ["xoxa-", "xoxc-", "xoxo-", "xoxr-", "xoxs-"],
-        pattern: `${B3}(xox[acors]-[0-9]{1,13}(?:-[0-9]{8,13}){1,3}-[A-Za-z0-9]{24,64})${E3}`,
-        entropy: 3,
-        help: "A Slack legacy/workspace (`xoxa-`, `xoxo-`), refresh (`xoxr-`), or browser session (`xoxc-`, `xoxs-`) token. Revoke it (`auth.revoke`, or sign the user out of all sessions) and replace legacy tokens with a Slack app.",
-        examples: {
-          tp: [...inSyntaxes("SLACK_TOKEN", slackLegacy)],
-          fp: ["SLACK_TOKEN=xoxs-0000-0000-0000-<session>", `slack: "xoxs-${fx("slf", 30)}"`]
-        }
-      },
-      {
-        id: "slack-webhook-url",
-        title: "Slack incoming webhook URL",
-        severity: "high",
-        keywords: ["hooks.slack.com/services"],
-        pattern: String.raw`hooks\.slack\.com/services/(T[A-Z0-9]{8,12}/B[A-Z0-9]{8,12}/[A-Za-z0-9]{24})(?:[^A-Za-z0-9]|$)`,
-        entropy: 3,
-        help: "A Slack incoming webhook: anyone with the URL can post into its channel. Regenerate it (remove and re-add the webhook under the app’s Incoming Webhooks page) and keep the URL in a secret store.",
-        examples: {
-          tp: [...inSyntaxes("SLACK_WEBHOOK_URL", slackHook), `curl -X POST -d '{"text":"hi"}' ${slackHook}`],
-          fp: [
-            "SLACK_WEBHOOK_URL=https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX",
-            'webhook: "https://hooks.slack.com/services/${SLACK_TEAM}/${SLACK_HOOK}"',
-            `url = "https://hooks.slack.com/services/T${fx("shf", 10, FIXTURE_ALPHABETS.upperAlnum)}/B${fx("shf2", 10, FIXTURE_ALPHABETS.upperAlnum)}/${fx("shf3", 12)}"`
-          ]
-        }
-      },
-      {
-        id: "slack-workflow-webhook-url",
-        title: "Slack workflow webhook URL",
-        severity: "medium",
-        keywords: ["hooks.slack.com/workflows", "hooks.slack.com/triggers"],
-        pattern: String.raw`hooks\.slack\.com/(?:workflows|triggers)/(T[A-Z0-9]{8,12}/(?:A[A-Z0-9]{8,12}/)?[0-9]{8,20}/[A-Za-z0-9]{32})(?:[^A-Za-z0-9]|$)`,
-        entropy: 3,
-        help: "A Slack Workflow Builder webhook trigger: anyone with the URL can start the workflow with their own input. Delete and recreate the trigger in Workflow Builder.",
-        examples: {
-          tp: [...inSyntaxes("SLACK_WORKFLOW_URL", slackTrigger)],
-          fp: [
-            "SLACK_WORKFLOW_URL=https://hooks.slack.com/triggers/T0000000000/0000000000000/<secret>",
-            `trigger: "https://hooks.slack.com/triggers/T${fx("stf", 10, FIXTURE_ALPHABETS.upperAlnum)}/${digits("stf2", 13)}/${fx("stf3", 16, FIXTURE_ALPHABETS.hex)}"`
-          ]
-        }
-      },
-      {
-        id: "discord-bot-token",
-        title: "Discord bot token",
-        severity: "high",
-        keywords: ["discord", "authorization"],
-        pattern: String.raw`(?:(?i:discord)[\w.-]{0,30}${ASSIGN5}(?:Bot\s+)?|(?i:authorization)["']?\s*[:=,]\s*["']?Bot\s+)([MNO][A-Za-z0-9_-]{22,26}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,40})${E3}`,
-        validate: validateDiscordBotToken,
-        requireValid: true,
-        help: "A Discord bot token: base64 of the bot’s user id, a timestamp and an HMAC. Reported only when the first part decodes to a snowflake id. Reset it on the Developer Portal (Bot → Reset Token).",
-        examples: {
-          tp: [...inSyntaxes("DISCORD_BOT_TOKEN", discordBot), `headers = {"Authorization": "Bot ${discordBot}"}`],
-          fp: [
-            `DISCORD_BOT_TOKEN=${discordBadId}`,
-            'discord_token: "MTIzNDU2Nzg5MDEyMzQ1Njc4.your-token-here"',
-            `discordToken = process.env.DISCORD_TOKEN // ${fx("dcf", 10)}`
-          ]
-        }
-      },
-      {
-        id: "discord-webhook-url",
-        title: "Discord webhook URL",
-        severity: "high",
-        keywords: ["discord.com/api", "discordapp.com/api"],
-        pattern: String.raw`discord(?:app)?\.com/api(?:/v[0-9]+)?/webhooks/([0-9]{17,20}/[A-Za-z0-9_-]{60,80})${E3}`,
-        entropy: 3.5,
-        help: "A Discord channel webhook: anyone with the URL can post as it. Delete the webhook (channel settings → Integrations → Webhooks) and create a new one.",
-        examples: {
-          tp: [...inSyntaxes("DISCORD_WEBHOOK", discordHook)],
-          fp: [
-            "DISCORD_WEBHOOK=https://discord.com/api/webhooks/{webhook.id}/{webhook.token}",
-            'discord_webhook: "https://discord.com/api/webhooks/123456789012345678/<token>"',
-            `hook = "https://discord.com/api/webhooks/${digits("dhf", 19)}/${fx("dhf2", 30, FIXTURE_ALPHABETS.base64url)}"`
-          ]
-        }
-      },
-      {
-        id: "telegram-bot-token",
-        title: "Telegram bot token",
-        severity: "high",
-        keywords: [":aa"],
-        pattern: `(?:^|[^0-9A-Za-z_]|bot)([0-9]{8,10}:AA[A-Za-z0-9_-]{33})${E3}`,
-        entropy: 3,
-        help: "A Telegram Bot API token (`<bot id>:AA…`): full control of the bot. Revoke it with @BotFather (`/revoke`) and use the new token.",
-        examples: {
-          tp: [...inSyntaxes("TELEGRAM_BOT_TOKEN", telegram), `https://api.telegram.org/bot${telegram}/sendMessage`],
-          fp: [
-            "TELEGRAM_BOT_TOKEN=123456789:AAxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-            `telegram_token: "${telegram.slice(0, -2)}"`,
-            `mac = "${digits("tgf", 10)}:aa:bb:cc"`,
-            "TELEGRAM_BOT_TOKEN=${TELEGRAM_TOKEN}"
-          ]
-        }
-      },
-      {
-        id: "twilio-auth-token",
-        title: "Twilio auth token",
-        severity: "high",
-        keywords: ["twilio"],
-        pattern: String.raw`(?i:twilio)[\w.-]{0,24}(?i:auth[_-]?token|token|secret)${ASSIGN5}([0-9a-f]{32})(?:[^0-9A-Za-z]|$)`,
-        entropy: 3,
-        help: "A Twilio account auth token (32 hex characters) named as such: with the account SID it controls the whole account. Rotate it in the Twilio Console (Account → API keys & tokens → request a secondary token, promote it) and prefer API keys.",
-        examples: {
-          tp: [...inSyntaxes("TWILIO_AUTH_TOKEN", twilioToken)],
-          fp: [
-            "TWILIO_AUTH_TOKEN=your_auth_token",
-            'twilio_auth_token: "00000000000000000000000000000000"',
-            `twilioAuthToken = "${twilioToken.slice(0, 30)}"`,
-            `TWILIO_ACCOUNT_SID=${twilioSid}`
-          ]
-        }
-      },
-      {
-        id: "twilio-credentials-url",
-        title: "Twilio credentials in a URL",
-        severity: "high",
-        keywords: ["twilio.com"],
-        pattern: String.raw`(?:AC|SK)[0-9a-f]{32}:([A-Za-z0-9]{32})@(?:[a-z0-9-]+\.)*twilio\.com`,
-        entropy: 3,
-        help: "A Twilio account SID or API key SID with its secret in a URL’s user-info (`https://AC…:token@api.twilio.com`). Rotate the auth token or delete the API key in the Twilio Console.",
-        examples: {
-          tp: [
-            `TWILIO_URL=https://${twilioSid}:${twilioToken}@api.twilio.com/2010-04-01/Accounts`,
-            `curl "https://${twilioSid}:${twilioToken}@api.twilio.com/2010-04-01/Accounts/${twilioSid}/Messages.json"`
-          ],
-          fp: [
-            `curl -u ${twilioSid}:$TWILIO_AUTH_TOKEN https://api.twilio.com/2010-04-01/Accounts`,
-            "https://ACxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx:[AuthToken]@api.twilio.com/"
-          ]
-        }
-      },
-      {
-        id: "sendgrid-api-key",
-        title: "SendGrid API key",
-        severity: "high",
-        keywords: ["sg."],
-        pattern: `${B3}(SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43})${E3}`,
-        entropy: 3.5,
-        help: "A SendGrid (Twilio) API key (`SG.<id>.<secret>`): it sends mail as your domain. Delete it under Settings → API Keys and create a new, narrowly scoped key.",
-        examples: {
-          tp: [...inSyntaxes("SENDGRID_API_KEY", sendgrid)],
-          fp: [
-            "SENDGRID_API_KEY=SG.xxxxxxxxxxxxxxxxxxxxxx.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-            `sendgrid_api_key: "${sendgrid.slice(0, -5)}"`,
-            'const sg = require("@sendgrid/mail"); sg.setApiKey(process.env.SENDGRID_API_KEY);'
-          ]
-        }
-      },
-      {
-        id: "mailgun-api-key",
-        title: "Mailgun API key (legacy key- form)",
-        severity: "high",
-        keywords: ["key-"],
-        pattern: `${B3}(key-[0-9a-f]{32})${E3}`,
-        entropy: 3,
-        help: "A Mailgun private API key in the legacy `key-<32 hex>` form: full access to sending and account APIs. Delete it under API Security in the Mailgun dashboard and create a new key.",
-        examples: {
-          tp: [
-            ...inSyntaxes("MAILGUN_API_KEY", mailgunLegacy),
-            `curl -s --user 'api:${mailgunLegacy}' https://api.mailgun.net/v3/domains`
-          ],
-          fp: [
-            "MAILGUN_API_KEY=key-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-            `monkey-${fx("mgf", 32, FIXTURE_ALPHABETS.hex)}`,
-            `"ssh-key-${fx("mgf2", 32, FIXTURE_ALPHABETS.hex)}"`,
-            `mailgun_api_key: "key-${fx("mgf3", 31, FIXTURE_ALPHABETS.hex)}"`
-          ]
-        }
-      },
-      {
-        id: "mailgun-private-key",
-        title: "Mailgun API key",
-        severity: "high",
-        keywords: ["mailgun"],
-        // `api:<key>` (curl --user) counts when a Mailgun host follows on the line; leftmost-first alternation keeps it in the match.
-        pattern: String.raw`(?:(?i:mailgun)[\w.-]{0,30}${ASSIGN5}|api:)([0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8})(?:[^0-9A-Za-z-][^\n]{0,200}?(?i:mailgun)\.net|[^0-9A-Za-z-]|$)`,
-        entropy: 3,
-        help: "A Mailgun API key in the current `<32 hex>-<8 hex>-<8 hex>` form, named as Mailgun’s or used as `api:<key>`. Delete it under API Security in the Mailgun dashboard and create a new key.",
-        examples: {
-          tp: [
-            ...inSyntaxes("MAILGUN_API_KEY", mailgunKey),
-            `curl --user "api:${mailgunKey}" https://api.eu.mailgun.net/v3/domains`,
-            `https://api:${mailgunKey}@api.mailgun.net/v3/lists`
-          ],
-          fp: [
-            "MAILGUN_API_KEY=<mailgun-private-key>",
-            `mailgun_request_id: "${fxUuid("mgf4")}"`,
-            `build_id = "${mailgunKey}"`
-          ]
-        }
-      },
-      {
-        id: "mailchimp-api-key",
-        title: "Mailchimp API key",
-        severity: "high",
-        keywords: ["-us1", "-us2", "-us3", "-us4", "-us5", "-us6", "-us7", "-us8", "-us9"],
-        pattern: `(?:^|[^0-9A-Za-z_-])([0-9a-f]{32}-us[0-9]{1,2})(?:[^0-9A-Za-z_-]|$)`,
-        entropy: 3,
-        help: "A Mailchimp Marketing API key (`<32 hex>-us<N>`, the suffix is the data centre). Revoke it under Profile → Extras → API keys and create a new one.",
-        examples: {
-          tp: [...inSyntaxes("MAILCHIMP_API_KEY", mailchimp)],
-          fp: [
-            "MAILCHIMP_API_KEY=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx-us14",
-            `locale: "${fx("mcf", 32, FIXTURE_ALPHABETS.hex)}-us-east-1"`,
-            `mailchimp_key: "${fx("mcf2", 30, FIXTURE_ALPHABETS.hex)}-us14"`
-          ]
-        }
-      },
-      {
-        id: "mailchimp-transactional-key",
-        title: "Mailchimp Transactional (Mandrill) API key",
-        severity: "high",
-        keywords: ["mandrill", "transactional"],
-        pattern: String.raw`(?i:mandrill|mailchimp[_-]?transactional)[\w.-]{0,30}${ASSIGN5}((?:md-)?[A-Za-z0-9_-]{22})${E3}`,
-        entropy: 3.5,
-        validate: validateMixedCase,
-        help: "A Mailchimp Transactional (Mandrill) API key (22 characters, `md-` prefixed in newer keys) named as Mandrill’s: it sends mail as your domains. Values without both upper- and lower-case letters are not reported. Delete it in the Mandrill settings (SMTP & API Info) and create a new key.",
-        examples: {
-          tp: [...inSyntaxes("MANDRILL_API_KEY", mandrill)],
-          fp: [
-            "MANDRILL_API_KEY=md-xxxxxxxxxxxxxxxxxxxxxx",
-            'mandrill_template: "md-button-toggle-group-x"',
-            `MANDRILL_API_KEY=${fx("mdf", 22, FIXTURE_ALPHABETS.lowerAlnum)}`,
-            `<div class="${mandrill}">`
-          ]
-        }
-      },
-      {
-        id: "postmark-server-token",
-        title: "Postmark server or account token",
-        severity: "high",
-        keywords: ["postmark"],
-        pattern: String.raw`(?i:postmark)[\w.-]{0,30}${ASSIGN5}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^0-9A-Za-z-]|$)`,
-        entropy: 3,
-        help: "A Postmark server or account API token (a UUID named as Postmark’s, or in an `X-Postmark-Server-Token` header): it sends mail from your servers. Regenerate it under the server’s API Tokens tab.",
-        examples: {
-          tp: [...inSyntaxes("POSTMARK_SERVER_TOKEN", postmark), `-H "X-Postmark-Server-Token: ${postmark}"`],
-          fp: [
-            "POSTMARK_SERVER_TOKEN=POSTMARK_API_TEST",
-            'postmark_token: "00000000-0000-0000-0000-000000000000"',
-            `postmark_message_stream: outbound # ${fxUuid("pmf")}`
-          ]
-        }
-      },
-      {
-        id: "microsoft-teams-webhook-url",
-        title: "Microsoft Teams incoming webhook URL",
-        severity: "high",
-        keywords: ["office.com/webhook", "office365.com/webhook"],
-        pattern: String.raw`(?:webhook\.office\.com/webhookb2|outlook\.office(?:365)?\.com/webhook)/([0-9a-f-]{36}@[0-9a-f-]{36}/IncomingWebhook/[0-9a-f]{32}/[0-9a-f-]{36}(?:/[A-Za-z0-9_-]{20,80})?)`,
-        entropy: 3,
-        help: "A Microsoft Teams (Office 365 connector) incoming webhook: anyone with the URL can post into the channel. Remove the connector from the channel and create a new one (or move to a Workflows webhook).",
-        examples: {
-          tp: [...inSyntaxes("TEAMS_WEBHOOK_URL", teamsHook)],
-          fp: [
-            "TEAMS_WEBHOOK_URL=https://contoso.webhook.office.com/webhookb2/<group>@<tenant>/IncomingWebhook/<id>/<owner>",
-            'teams: "https://outlook.office.com/webhook/${TEAMS_WEBHOOK_PATH}"'
-          ]
-        }
-      },
-      {
-        id: "microsoft-teams-workflow-webhook-url",
-        title: "Microsoft Teams / Power Automate workflow webhook URL",
-        severity: "high",
-        keywords: ["logic.azure.com", "powerplatform.com"],
-        pattern: String.raw`(?:logic\.azure\.com|api\.powerplatform\.com)(?::443)?/[A-Za-z0-9/_.-]*workflows/[0-9a-f]{32}/triggers/[A-Za-z0-9_]+/paths/invoke\?[^\s"'<>]*?sig=([A-Za-z0-9_%-]{40,90})`,
-        entropy: 3.5,
-        help: "A Power Automate / Logic Apps HTTP trigger URL (the Teams “Workflows” webhook); its `sig` is a SAS signature that lets anyone start the flow. Regenerate the trigger’s access keys (or recreate the flow).",
-        examples: {
-          tp: [...inSyntaxes("TEAMS_FLOW_URL", teamsFlow)],
-          fp: [
-            "TEAMS_FLOW_URL=https://prod-12.westeurope.logic.azure.com:443/workflows/<id>/triggers/manual/paths/invoke?api-version=2016-06-01&sig=<sig>",
-            `flow: "https://prod-12.westeurope.logic.azure.com:443/workflows/${fx("tff", 32, FIXTURE_ALPHABETS.hex)}/triggers/manual/paths/invoke?api-version=2016-06-01&sig=\${SIG}"`
-          ]
-        }
-      },
-      {
-        id: "google-chat-webhook-url",
-        title: "Google Chat webhook URL",
-        severity: "medium",
-        keywords: ["chat.googleapis.com"],
-        pattern: String.raw`chat\.googleapis\.com/v1/spaces/[A-Za-z0-9_-]+/messages\?[^\s"'<>]*?token=([A-Za-z0-9_%-]{40,60})`,
-        entropy: 3.5,
-        help: "A Google Chat incoming webhook (space URL with `key` and `token`): anyone with it can post into the space. Delete the webhook in the space’s Apps & integrations and create a new one.",
-        examples: {
-          tp: [...inSyntaxes("GOOGLE_CHAT_WEBHOOK", gchat)],
-          fp: [
-            "GOOGLE_CHAT_WEBHOOK=https://chat.googleapis.com/v1/spaces/SPACE_ID/messages?key=KEY&token=TOKEN",
-            'webhook: "https://chat.googleapis.com/v1/spaces/AAAA/messages?token={{ chat_token }}"'
-          ]
-        }
-      },
-      {
-        id: "brevo-api-key",
-        title: "Brevo (Sendinblue) API key",
-        severity: "high",
-        keywords: ["xkeysib-"],
-        pattern: `${B3}(xkeysib-[0-9a-f]{64}-[A-Za-z0-9]{16})${E3}`,
-        entropy: 3,
-        help: "A Brevo (formerly Sendinblue) API v3 key (`xkeysib-`): contacts, campaigns and transactional mail. Delete it under SMTP & API → API Keys and create a new one.",
-        examples: {
-          tp: [...inSyntaxes("BREVO_API_KEY", brevo)],
-          fp: ["BREVO_API_KEY=xkeysib-<your-key>", `brevo: "xkeysib-${fx("bvf", 64, FIXTURE_ALPHABETS.hex)}"`]
-        }
-      },
-      {
-        id: "brevo-smtp-key",
-        title: "Brevo (Sendinblue) SMTP key",
-        severity: "high",
-        keywords: ["xsmtpsib-"],
-        pattern: `${B3}(xsmtpsib-[0-9a-f]{64}-[A-Za-z0-9]{16})${E3}`,
-        entropy: 3,
-        help: "A Brevo SMTP relay key (`xsmtpsib-`): it sends mail through Brevo’s SMTP relay as your account. Delete it under SMTP & API → SMTP and create a new one.",
-        examples: {
-          tp: [...inSyntaxes("BREVO_SMTP_KEY", brevoSmtp)],
-          fp: ["SMTP_PASSWORD=xsmtpsib-xxxxxxxx", `smtp: "xsmtpsib-${fx("bvf2", 60, FIXTURE_ALPHABETS.hex)}-${fx("bvf3", 16)}"`]
-        }
-      },
-      {
-        id: "resend-api-key",
-        title: "Resend API key",
-        severity: "high",
-        keywords: ["resend"],
-        pattern: String.raw`(?i:resend)[\w.-]{0,30}(?:${ASSIGN5}|\(\s*["'])(re_[A-Za-z0-9]{8}_[A-Za-z0-9]{24})${E3}`,
-        entropy: 3.5,
-        help: "A Resend API key (`re_<id>_<secret>`, named as Resend’s or passed to `new Resend(…)`): it sends mail from your verified domains. Delete it under API Keys in the Resend dashboard and create a new one.",
-        examples: {
-          tp: [...inSyntaxes("RESEND_API_KEY", resend), `const resend = new Resend('${resend}');`],
-          fp: [
-            "RESEND_API_KEY=re_123456789",
-            "const re_pattern_matcher_for_tokens_abc = 1;",
-            `resend_id = "pre_${fx("rsf", 8)}_${fx("rsf2", 24)}"`
-          ]
-        }
-      },
-      {
-        id: "mailersend-api-token",
-        title: "MailerSend API token",
-        severity: "high",
-        keywords: ["mlsn."],
-        pattern: `${B3}(mlsn\\.[0-9a-f]{64})${E3}`,
-        entropy: 3,
-        help: "A MailerSend API token (`mlsn.` + 64 hex): it sends mail from your domains. Delete it under Integrations → API tokens and create a new one.",
-        examples: {
-          tp: [...inSyntaxes("MAILERSEND_API_KEY", mailersend)],
-          fp: ["MAILERSEND_API_KEY=mlsn.<token>", `mailersend: "mlsn.${fx("msf", 40, FIXTURE_ALPHABETS.hex)}"`]
-        }
-      },
-      {
-        id: "zapier-webhook-url",
-        title: "Zapier catch hook URL",
-        severity: "medium",
-        keywords: ["hooks.zapier.com"],
-        pattern: String.raw`hooks\.zapier\.com/hooks/catch/([0-9]{4,12}/[a-z0-9]{6,8})(?:/|[^A-Za-z0-9]|$)`,
-        entropy: 2.5,
-        help: "A Zapier “Catch Hook” trigger URL: anyone with it can start the Zap with their own data. Turn the Zap off, replace its trigger (a new hook URL is issued) and keep the URL in a secret store.",
-        examples: {
-          tp: [...inSyntaxes("ZAPIER_HOOK", zapier)],
-          fp: [
-            "ZAPIER_HOOK=https://hooks.zapier.com/hooks/catch/123456/",
-            'zap: "https://hooks.zapier.com/hooks/catch/<account>/<hook>/"'
-          ]
-        }
-      },
-      {
-        id: "twilio-api-key-secret",
-        title: "Twilio API key secret",
-        severity: "high",
-        keywords: ["twilio"],
-        pattern: String.raw`(?i:twilio)[\w.-]{0,24}(?i:api[_-]?(?:key[_-]?)?secret)${ASSIGN5}([A-Za-z0-9]{32})(?:[^0-9A-Za-z]|$)`,
-        entropy: 3.5,
-        help: "The secret of a Twilio API key (32 characters, named as Twilio’s; the `SK…` key SID is its user name). Delete the API key in the Twilio Console (API keys & tokens) and create a new one.",
-        examples: {
-          tp: [
-            ...inSyntaxes("TWILIO_API_SECRET", twilioApiSecret),
-            ...inSyntaxes("TWILIO_API_KEY_SECRET", twilioApiSecret).slice(0, 1)
-          ],
-          fp: [
-            "TWILIO_API_SECRET=your_api_secret",
-            `TWILIO_API_KEY=SK${fx("twf", 32, FIXTURE_ALPHABETS.hex)}`,
-            `twilio_api_secret: "${fx("twf2", 24)}"`
-          ]
-        }
-      },
-      {
-        id: "vonage-api-secret",
-        title: "Vonage (Nexmo) API secret",
-        severity: "high",
-        keywords: ["vonage", "nexmo"],
-        pattern: String.raw`(?i:vonage|nexmo)[\w.-]{0,24}(?i:secret)${ASSIGN5}([A-Za-z0-9]{16})(?:[^0-9A-Za-z]|$)`,
-        entropy: 3.3,
-        help: "A Vonage (formerly Nexmo) API secret (16 characters, named as Vonage’s): with the API key it sends SMS and places calls on the account. Rotate it in the Vonage API dashboard (API settings → secrets).",
-        examples: {
-          tp: [...inSyntaxes("VONAGE_API_SECRET", vonageSecret), `NEXMO_API_SECRET=${vonageSecret}`],
-          fp: [
-            "VONAGE_API_SECRET=<api-secret>",
-            `VONAGE_API_KEY=${fx("vnf", 8, FIXTURE_ALPHABETS.hex)}`,
-            'nexmo_secret: "aaaaaaaaaaaaaaaa"'
-          ]
-        }
-      },
-      {
-        id: "pusher-app-secret",
-        title: "Pusher Channels app secret",
-        severity: "high",
-        keywords: ["pusher"],
-        pattern: String.raw`(?i:pusher)[\w.-]{0,24}(?i:secret)${ASSIGN5}([0-9a-f]{20})(?:[^0-9A-Za-z]|$)`,
-        entropy: 3,
-        help: "A Pusher Channels app secret (20 hex, named as Pusher’s): it signs private/presence channel auth and triggers events. Rotate it under App Keys in the Pusher dashboard.",
-        examples: {
-          tp: [...inSyntaxes("PUSHER_APP_SECRET", pusherSecret)],
-          fp: [
-            "PUSHER_APP_SECRET=${PUSHER_SECRET}",
-            `PUSHER_APP_KEY=${fx("puf", 20, FIXTURE_ALPHABETS.hex)}`,
-            'pusher_secret: "00000000000000000000"'
-          ]
-        }
-      },
-      {
-        id: "intercom-access-token",
-        title: "Intercom access token",
-        severity: "high",
-        keywords: ["dg9ro"],
-        pattern: `${B3}(dG9rO[A-Za-z0-9+/]{30,120}={0,2})(?:[^A-Za-z0-9+/=_-]|$)`,
-        validate: validateIntercomToken,
-        requireValid: true,
-        help: "An Intercom access token (base64 of `tok:<uuid>:…`): workspace data through the REST API. Reported only when it decodes to that shape. Revoke it in the Developer Hub (app → Authentication) and create a new one.",
-        examples: {
-          tp: [...inSyntaxes("INTERCOM_ACCESS_TOKEN", intercom), `Authorization: Bearer ${intercom}`],
-          fp: [
-            `INTERCOM_ACCESS_TOKEN=${Buffer.from(`tok:${fx("icf", 20)}`).toString("base64")}`,
-            `note = "${Buffer.from("token: this is not one at all, just prose").toString("base64")}"`
-          ]
-        }
-      }
-    ];
-  }
-});
-
-// src/scan/rules/packages.ts
-function validateJfrogReference(secret) {
-  return Buffer.from(secret, "base64").toString("latin1").startsWith("reftkn:") ? "valid" : "invalid";
-}
-var env3, yaml3, json3, code18, hex3, npmA, npmB, pypiA, pypiB, testPypiA, testPypiB, jfrogRef, packageRules;
-var init_packages = __esm({
-  "src/scan/rules/packages.ts"() {
-    "use strict";
-    init_checksum();
-    ({ env: env3, yaml: yaml3, json: json3, code: code18 } = syntax);
-    hex3 = (seed, n) => fake(seed, n, ALPHABETS.hex);
-    npmA = fakeChecksummed("npm_", "npm-a");
-    npmB = fakeChecksummed("npm_", "npm-b");
-    pypiA = fakePypiToken("pypi.org", "pypi-a");
-    pypiB = fakePypiToken("pypi.org", "pypi-b");
-    testPypiA = fakePypiToken("test.pypi.org", "tpypi-a");
-    testPypiB = fakePypiToken("test.pypi.org", "tpypi-b");
-    jfrogRef = (seed) => {
-      const raw = Buffer.concat([Buffer.from("reftkn:01:1893456000:"), Buffer.from(fake(seed, 27))]);
-      return raw.toString("base64").slice(0, 64);
-    };
-    packageRules = [
-      {
-        id: "npm-access-token",
-        title: "npm access token",
-        severity: "high",
-        keywords: ["npm_"],
-        pattern: String.raw`\b(npm_[A-Za-z0-9]{36})\b`,
-        entropy: 3.5,
-        validate: validateNpmToken,
-        requireValid: true,
-        help: "An npm access token publishes and reads packages as its user (granular tokens within their packages and scopes). Delete it on npmjs.com under Access Tokens or with `npm token revoke`. The last 6 characters are a base62 CRC32 of the 30 random ones; a value whose checksum fails is not reported.",
-        examples: {
-          tp: [
-            ...syntax.all("npm_token", npmA, npmB),
-            `//registry.npmjs.org/:_authToken=${npmA}`,
-            `curl -H "Authorization: Bearer ${npmB}" https://registry.npmjs.org/-/whoami`
-          ],
-          fp: [
-            env3("NPM_TOKEN", corrupt(npmA)),
-            yaml3("npm_token", `npm_${"x".repeat(36)}`),
-            json3("npmToken", `npm_${fake("npm-s", 30)}`),
-            code18("name", `my_npm_${fake("npm-e", 36)}`),
-            env3("NPM_TOKEN", syntax.ref("NPM_TOKEN"))
-          ]
-        }
-      },
-      {
-        id: "pypi-api-token",
-        title: "PyPI API token",
-        severity: "high",
-        keywords: ["pypi-"],
-        pattern: String.raw`\b(pypi-[A-Za-z0-9_-]{80,}={0,2})`,
-        entropy: 4,
-        validate: validatePypiToken,
-        requireValid: true,
-        help: "A PyPI API token uploads releases for its account or one project. Remove it under Account settings → API tokens on pypi.org. The token is a macaroon: a value that does not decode to a pypi.org macaroon is not reported.",
-        examples: {
-          tp: [
-            env3("TWINE_PASSWORD", pypiA),
-            yaml3("password", pypiB),
-            json3("pypi_token", pypiA),
-            `[pypi]
-username = __token__
-password = ${pypiB}`
-          ],
-          fp: [
-            env3("TWINE_PASSWORD", testPypiA),
-            // a TestPyPI token: its own rule
-            yaml3("password", `pypi-${fake("pypi-r", 120, ALPHABETS.base64url)}`),
-            // not a macaroon
-            json3("pypi_token", `pypi-AgEIcHlwaS5vcmc${"x".repeat(100)}`),
-            code18("pkg", "pypi-simple-index-mirror-configuration-for-the-internal-build-cluster-and-the-ci-runners")
-          ]
-        }
-      },
-      {
-        id: "pypi-test-api-token",
-        title: "TestPyPI API token",
-        severity: "low",
-        keywords: ["pypi-"],
-        pattern: String.raw`\b(pypi-[A-Za-z0-9_-]{80,}={0,2})`,
-        entropy: 4,
-        validate: validateTestPypiToken,
-        requireValid: true,
-        help: "A TestPyPI API token uploads to the test index only. Remove it under Account settings → API tokens on test.pypi.org. A value that does not decode to a test.pypi.org macaroon is not reported.",
-        examples: {
-          tp: [env3("TEST_PYPI_TOKEN", testPypiA), yaml3("password", testPypiB)],
-          fp: [env3("PYPI_TOKEN", pypiA), yaml3("password", `pypi-${fake("tpypi-r", 120, ALPHABETS.base64url)}`)]
-        }
-      },
-      {
-        id: "rubygems-api-key",
-        title: "RubyGems API key",
-        severity: "high",
-        keywords: ["rubygems_"],
-        pattern: String.raw`\b(rubygems_[a-f0-9]{48})\b`,
-        entropy: 3,
-        help: "A RubyGems API key pushes and yanks gems within its scopes. Delete it on rubygems.org under Settings → API keys.",
-        examples: {
-          tp: [
-            env3("GEM_HOST_API_KEY", `rubygems_${hex3("rg-a", 48)}`),
-            yaml3(":rubygems_api_key", `rubygems_${hex3("rg-b", 48)}`),
-            json3("rubygemsKey", `rubygems_${hex3("rg-a", 48)}`)
-          ],
-          fp: [
-            env3("GEM_HOST_API_KEY", `rubygems_${"0".repeat(48)}`),
-            yaml3(":rubygems_api_key", `rubygems_${hex3("rg-s", 40)}`),
-            code18("k", `my_rubygems_${hex3("rg-e", 48)}`)
-          ]
-        }
-      },
-      {
-        id: "nuget-api-key",
-        title: "NuGet.org API key",
-        severity: "high",
-        keywords: ["oy2"],
-        pattern: String.raw`\b(oy2[a-z0-9]{43})\b`,
-        entropy: 3.5,
-        help: "A NuGet.org API key pushes or unlists packages matching its glob. Delete or regenerate it on nuget.org under API Keys.",
-        examples: {
-          tp: [
-            env3("NUGET_API_KEY", `oy2${fake("ng-a", 43, ALPHABETS.lowerAlnum)}`),
-            `dotnet nuget push app.nupkg --api-key oy2${fake("ng-b", 43, ALPHABETS.lowerAlnum)} --source https://api.nuget.org/v3/index.json`,
-            json3("apiKey", `oy2${fake("ng-a", 43, ALPHABETS.lowerAlnum)}`)
-          ],
-          fp: [
-            env3("NUGET_API_KEY", `oy2${"a".repeat(43)}`),
-            yaml3("apiKey", `oy2${fake("ng-s", 30, ALPHABETS.lowerAlnum)}`),
-            code18("id", `toy2${fake("ng-e", 43, ALPHABETS.lowerAlnum)}`)
-          ]
-        }
-      },
-      {
-        id: "crates-io-token",
-        title: "crates.io API token",
-        severity: "high",
-        keywords: ["cio"],
-        pattern: String.raw`\b(cio[A-Za-z0-9]{32})\b`,
-        entropy: 3.5,
-        help: "A crates.io API token publishes and yanks crates within its scopes. Revoke it on crates.io under Account Settings → API Tokens.",
-        examples: {
-          tp: [
-            env3("CARGO_REGISTRY_TOKEN", `cio${fake("cio-a", 32)}`),
-            `[registry]
-token = "cio${fake("cio-b", 32)}"`,
-            json3("token", `cio${fake("cio-a", 32)}`)
-          ],
-          fp: [
-            env3("CARGO_REGISTRY_TOKEN", `cio${"x".repeat(32)}`),
-            yaml3("token", `cio${fake("cio-s", 24)}`),
-            code18("word", `precious${fake("cio-e", 32)}`)
-          ]
-        }
-      },
-      {
-        id: "docker-hub-pat",
-        title: "Docker Hub personal or organisation access token",
-        severity: "high",
-        keywords: ["dckr_pat_", "dckr_oat_"],
-        pattern: String.raw`\b(dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,})(?:[^A-Za-z0-9_-]|$)`,
-        entropy: 3.5,
-        help: "A Docker Hub access token pushes and pulls images as its user or organisation. Delete it on Docker Hub under Account settings → Personal access tokens (or the organisation access tokens).",
-        examples: {
-          tp: [
-            env3("DOCKERHUB_TOKEN", `dckr_pat_${fake("dh-a", 27, ALPHABETS.base64url)}`),
-            yaml3("password", `dckr_oat_${fake("dh-b", 32, ALPHABETS.base64url)}`),
-            `echo dckr_pat_${fake("dh-c", 27, ALPHABETS.base64url)} | docker login -u acme --password-stdin`
-          ],
-          fp: [
-            env3("DOCKERHUB_TOKEN", `dckr_pat_${"x".repeat(27)}`),
-            yaml3("password", `dckr_pat_${fake("dh-s", 16, ALPHABETS.base64url)}`),
-            json3("password", `xdckr_pat_${fake("dh-e", 27, ALPHABETS.base64url)}`)
-          ]
-        }
-      },
-      {
-        id: "jfrog-api-key",
-        title: "JFrog Artifactory API key",
-        severity: "high",
-        keywords: ["akcp"],
-        pattern: String.raw`\b(AKCp[A-Za-z0-9]{69})\b`,
-        entropy: 4,
-        help: "A JFrog Artifactory API key (deprecated) authenticates as its user to every repository the user can reach. Revoke it in the JFrog Platform user profile and move to access tokens.",
-        examples: {
-          tp: [
-            env3("ARTIFACTORY_API_KEY", `AKCp${fake("jf-a", 69)}`),
-            yaml3("api_key", `AKCp${fake("jf-b", 69)}`),
-            `curl -H "X-JFrog-Art-Api: AKCp${fake("jf-a", 69)}" https://acme.jfrog.io/artifactory/api/repositories`
-          ],
-          fp: [
-            env3("ARTIFACTORY_API_KEY", `AKCp${"x".repeat(69)}`),
-            yaml3("api_key", `AKCp${fake("jf-s", 50)}`),
-            json3("api_key", `AKCp${fake("jf-l", 80)}`)
-          ]
-        }
-      },
-      {
-        id: "jfrog-reference-token",
-        title: "JFrog reference token",
-        severity: "high",
-        keywords: ["cmvmdgtu"],
-        pattern: String.raw`\b(cmVmdGtu[A-Za-z0-9]{56})\b`,
-        entropy: 4,
-        validate: validateJfrogReference,
-        requireValid: true,
-        help: "A JFrog reference token is the short form of an access token for the JFrog Platform (Artifactory, Xray). Revoke it under the user profile or Administration → Identity and Access → Access Tokens. A value that does not decode to `reftkn:` is not reported.",
-        examples: {
-          tp: [
-            env3("JFROG_ACCESS_TOKEN", jfrogRef("jr-a")),
-            yaml3("token", jfrogRef("jr-b")),
-            `curl -H "Authorization: Bearer ${jfrogRef("jr-c")}" https://acme.jfrog.io/artifactory/api/system/ping`
-          ],
-          fp: [
-            env3("JFROG_ACCESS_TOKEN", `cmVmdGtu${"A".repeat(56)}`),
-            yaml3("token", `cmVmdGtu${fake("jr-s", 30)}`),
-            json3("token", `xcmVmdGtu${fake("jr-e", 56)}`)
-          ]
-        }
-      },
-      {
-        id: "clojars-deploy-token",
-        title: "Clojars deploy token",
-        severity: "high",
-        keywords: ["clojars_"],
-        pattern: String.raw`\b(CLOJARS_[a-f0-9]{60})\b`,
-        entropy: 3,
-        help: "A Clojars deploy token publishes artifacts to the groups and jars it is scoped to. Disable it on clojars.org under Deploy Tokens.",
-        examples: {
-          tp: [
-            env3("CLOJARS_PASSWORD", `CLOJARS_${hex3("cj-a", 60)}`),
-            `{:url "https://repo.clojars.org" :username "acme" :password "CLOJARS_${hex3("cj-b", 60)}"}`
-          ],
-          fp: [env3("CLOJARS_PASSWORD", `CLOJARS_${"0".repeat(60)}`), yaml3("password", `CLOJARS_${hex3("cj-s", 40)}`)]
-        }
-      },
-      {
-        id: "packagist-token",
-        title: "Private Packagist authentication token",
-        severity: "high",
-        keywords: ["packagist_"],
-        pattern: String.raw`\b(packagist_[a-z]{3}_[a-f0-9]{68})\b`,
-        entropy: 3,
-        help: "A Private Packagist token reads (and for update tokens, changes) an organisation's private Composer packages. Revoke it under the organisation or user settings → Authentication tokens.",
-        examples: {
-          tp: [
-            env3("COMPOSER_AUTH_TOKEN", `packagist_ort_${hex3("pk-a", 68)}`),
-            json3("repo.packagist.com", `packagist_uut_${hex3("pk-b", 68)}`),
-            code18("token", `packagist_out_${hex3("pk-c", 68)}`)
-          ],
-          fp: [
-            env3("COMPOSER_AUTH_TOKEN", `packagist_ort_${"0".repeat(68)}`),
-            yaml3("token", `packagist_ort_${hex3("pk-s", 60)}`),
-            code18("name", `my_packagist_ort_${hex3("pk-e", 68)}`)
-          ]
-        }
-      }
-    ];
-  }
-});
-
-// src/scan/rules/structured.ts
-function dbRule(id, title, scheme, keywords, help, tp, fp) {
-  return {
-    id,
-    title,
-    severity: "high",
-    keywords,
-    pattern: `${B4}(?i:${scheme})://${USERINFO}`,
-    validate: validateDbUrl,
-    requireValid: true,
-    help: `${help} Reported only when the password is not a placeholder (\`\${DB_PASSWORD}\`, \`<password>\`, \`changeme\`…).`,
-    examples: { tp, fp }
-  };
-}
-function validateKubeToken(secret) {
-  if (secret.startsWith("eyJ")) return "invalid";
-  return isPlaceholderPassword(secret) ? "invalid" : "unknown";
-}
-function validateNpmrcToken(secret) {
-  if (/^npm_/.test(secret)) return "invalid";
-  return isPlaceholderPassword(secret) ? "invalid" : "unknown";
-}
-var B4, E4, USERINFO, pw, jwtPayload, jwt, jwtRs, jwtIo, jwtNone, b644, dockerAuth, npmLegacyToken, kubeToken, structuredRules;
-var init_structured = __esm({
-  "src/scan/rules/structured.ts"() {
-    "use strict";
-    init_structure();
-    B4 = "(?:^|[^A-Za-z0-9_-])";
-    E4 = "(?:[^A-Za-z0-9_-]|$)";
-    USERINFO = String.raw`[^:@/\s"'<>]*:([^@/\s"'<>]+)@[^\s"'<>/@]+`;
-    pw = (seed) => `${fx(seed, 10)}-${fx(`${seed}b`, 6, FIXTURE_ALPHABETS.lowerAlnum)}`;
-    jwtPayload = { sub: "svc-deploy", iss: "https://auth.internal.invalid", iat: 1767225600, exp: 1767229200 };
-    jwt = fakeJwt(jwtPayload, "jwt1");
-    jwtRs = fakeJwt({ sub: "user-42", scope: "admin", iat: 1767225600 }, "jwt2", "RS256");
-    jwtIo = fakeJwt({ sub: "1234567890", name: "John Doe", iat: 1516239022 }, "jwt3");
-    jwtNone = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString("base64url")}.${Buffer.from(JSON.stringify(jwtPayload)).toString("base64url")}.`;
-    b644 = (s) => Buffer.from(s).toString("base64");
-    dockerAuth = b644(`deploy-bot:${pw("dk1")}`);
-    npmLegacyToken = `${fx("np1", 8, FIXTURE_ALPHABETS.hex)}-${fx("np2", 4, FIXTURE_ALPHABETS.hex)}-4${fx("np3", 3, FIXTURE_ALPHABETS.hex)}-a${fx("np4", 3, FIXTURE_ALPHABETS.hex)}-${fx("np5", 12, FIXTURE_ALPHABETS.hex)}`;
-    kubeToken = `${fx("kb1", 6, FIXTURE_ALPHABETS.lowerAlnum)}.${fx("kb2", 16, FIXTURE_ALPHABETS.lowerAlnum)}`;
-    structuredRules = [
-      {
-        id: "jwt",
-        title: "JSON Web Token",
-        severity: "medium",
-        keywords: ["eyj"],
-        pattern: `${B4}(eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{16,})${E4}`,
-        validate: validateJwt,
-        requireValid: true,
-        help: "A signed JSON Web Token: a bearer credential until it expires (check `exp`). Reported only when its header and payload decode to JSON with an `alg` other than `none`. Revoke the session or rotate the signing key if it is long-lived; never commit real tokens as test fixtures.",
-        examples: {
-          tp: [
-            `AUTH_TOKEN=${jwt}`,
-            `Authorization: Bearer ${jwtRs}`,
-            `{"access_token": "${jwt}"}`,
-            `token: ${jwtRs}`,
-            `https://app.internal.invalid/callback#id_token=${jwt}&state=x`
-          ],
-          fp: [
-            `AUTH_TOKEN=${jwtIo}`,
-            `token: "${jwtNone}"`,
-            `const t = "${jwt.split(".").slice(0, 2).join(".")}";`,
-            `token = jwt.encode({"some": "payload"}, key) # ${fakeJwt({ some: "payload" }, "jwf3")}`,
-            `"${Buffer.from('{"x":1}').toString("base64url")}.eyJub3Rqc29u${fx("jwf", 10, FIXTURE_ALPHABETS.base64url)}.${fx("jwf2", 43, FIXTURE_ALPHABETS.base64url)}"`
-          ]
-        }
-      },
-      dbRule(
-        "postgres-url",
-        "PostgreSQL URL with password",
-        "postgres(?:ql)?(?:\\+[a-z0-9]+)?",
-        ["postgres"],
-        "A PostgreSQL connection URL with an embedded password. Change the role’s password (`ALTER ROLE … PASSWORD`) and load the URL from a secret store.",
-        [
-          `DATABASE_URL=postgres://app:${pw("pg1")}@db.internal:5432/app`,
-          `database_url: "postgresql+psycopg2://app:${pw("pg2")}@10.0.0.5/app"`,
-          `{"dsn": "postgresql://reporting:${pw("pg3")}@pg.internal/reports?sslmode=require"}`,
-          `engine = create_engine('postgresql://app:${pw("pg4")}@localhost/app')`
-        ],
-        [
-          "DATABASE_URL=postgres://user:password@localhost:5432/app",
-          "DATABASE_URL=postgres://${DB_USER}:${DB_PASSWORD}@${DB_HOST}/app",
-          'url: "postgresql://postgres:postgres@localhost/test"',
-          'dsn = "postgresql://localhost:5432/app"',
-          'DATABASE_URL="postgres://app:{{ .Values.db.password }}@db/app"'
-        ]
-      ),
-      dbRule(
-        "mysql-url",
-        "MySQL/MariaDB URL with password",
-        "mysql(?:x)?(?:\\+[a-z0-9]+)?|mariadb",
-        ["mysql", "mariadb"],
-        "A MySQL or MariaDB connection URL with an embedded password. Change the account’s password (`ALTER USER`) and load the URL from a secret store.",
-        [
-          `DATABASE_URL=mysql://app:${pw("my1")}@mysql.internal:3306/shop`,
-          `url: "mysql+pymysql://app:${pw("my2")}@127.0.0.1/shop"`,
-          `$dsn = 'mariadb://root:${pw("my3")}@db/wp';`
-        ],
-        [
-          "DATABASE_URL=mysql://root:<password>@localhost/shop",
-          "DATABASE_URL=mysql://root:root@localhost/shop",
-          "url = 'mysql://app:' + getPassword() + '@db/shop'"
-        ]
-      ),
-      dbRule(
-        "mongodb-url",
-        "MongoDB URL with password",
-        "mongodb(?:\\+srv)?",
-        ["mongodb"],
-        "A MongoDB connection string with an embedded password (Atlas `mongodb+srv://` included). Rotate the database user’s password (Atlas: Database Access → Edit) and load the URI from a secret store.",
-        [
-          `MONGO_URI=mongodb+srv://api:${pw("mg1")}@cluster0.ab1cd.mongodb.net/prod?retryWrites=true`,
-          `mongo:
-  uri: "mongodb://admin:${pw("mg2")}@mongo-0.internal:27017/admin"`,
-          `{"MONGODB_URI": "mongodb://svc:${pw("mg3")}@10.1.2.3/app"}`
-        ],
-        [
-          "MONGO_URI=mongodb+srv://<username>:<password>@cluster0.example.mongodb.net/",
-          "MONGO_URI=mongodb://localhost:27017/app",
-          'uri: "mongodb://admin:%PASSWORD%@mongo/admin"'
-        ]
-      ),
-      dbRule(
-        "redis-url",
-        "Redis URL with password",
-        "rediss?",
-        ["redis"],
-        "A Redis connection URL with a password (`redis://:password@host`, ACL users included). Change the password (`CONFIG SET requirepass` / `ACL SETUSER`) or rotate it in your provider’s console.",
-        [
-          `REDIS_URL=redis://:${pw("rd1")}@redis.internal:6379/0`,
-          `cache_url: "rediss://default:${pw("rd2")}@eu1.upstash.io:6379"`,
-          `const redis = new Redis("redis://worker:${pw("rd3")}@10.0.0.9:6379");`
-        ],
-        [
-          "REDIS_URL=redis://:changeme@localhost:6379",
-          "REDIS_URL=redis://localhost:6379/0",
-          "REDIS_URL=redis://:${REDIS_PASSWORD}@redis:6379"
-        ]
-      ),
-      dbRule(
-        "amqp-url",
-        "AMQP (RabbitMQ) URL with password",
-        "amqps?",
-        ["amqp"],
-        "An AMQP broker URL (RabbitMQ and others) with an embedded password. Change the user’s password (`rabbitmqctl change_password`) and load the URL from a secret store.",
-        [
-          `AMQP_URL=amqp://orders:${pw("aq1")}@rabbit.internal:5672/prod`,
-          `broker_url: "amqps://svc:${pw("aq2")}@b-1.mq.eu-west-1.amazonaws.com:5671"`
-        ],
-        ["AMQP_URL=amqp://guest:guest@localhost:5672/", 'broker_url: "amqp://user:pass@localhost//"']
-      ),
-      dbRule(
-        "mssql-url",
-        "SQL Server URL with password",
-        "mssql|sqlserver",
-        ["mssql", "sqlserver"],
-        "A SQL Server connection URL with an embedded password. Change the login’s password (`ALTER LOGIN`) and load the URL from a secret store.",
-        [`DATABASE_URL=mssql://sa:${pw("ms1")}@sql.internal:1433/app`, `url: "sqlserver://app:${pw("ms2")}@10.0.0.7/app"`],
-        ["DATABASE_URL=mssql://sa:<YourStrong@Passw0rd>@localhost/app", 'url: "sqlserver://sa:Password123@localhost"']
-      ),
-      dbRule(
-        "database-url",
-        "Database URL with password (other engines)",
-        "oracle|cockroachdb|clickhouse|neo4j(?:\\+s)?|bolt|cassandra|couchbases?|influxdb|snowflake|db2|memcached|nats",
-        [
-          "oracle",
-          "cockroachdb",
-          "clickhouse",
-          "neo4j",
-          "bolt",
-          "cassandra",
-          "couchbase",
-          "influxdb",
-          "snowflake",
-          "db2",
-          "memcached",
-          "nats"
-        ],
-        "A database or message-broker URL (Oracle, CockroachDB, ClickHouse, Neo4j, Cassandra, Couchbase, InfluxDB, Snowflake, NATS…) with an embedded password. Change the account’s password and load the URL from a secret store.",
-        [
-          `NEO4J_URI=neo4j+s://neo4j:${pw("db1")}@abcd1234.databases.neo4j.io`,
-          `clickhouse: "clickhouse://default:${pw("db2")}@ch.internal:9000/analytics"`
-        ],
-        ["NEO4J_URI=neo4j://neo4j:neo4j@localhost:7687", 'url: "clickhouse://default:@localhost:9000"']
-      ),
-      {
-        id: "jdbc-password",
-        title: "JDBC URL with password",
-        severity: "high",
-        keywords: ["jdbc:"],
-        pattern: String.raw`jdbc:[a-z0-9]+:[^\s"'<>]*?[;?&](?i:password)=([^;&\s"'<>]+)`,
-        validate: validatePassword,
-        requireValid: true,
-        help: "A JDBC URL with a `password=` parameter. Change the database account’s password and pass it separately (a secret store or the driver’s properties), not inside the URL. Placeholder passwords are not reported.",
-        examples: {
-          tp: [
-            `spring.datasource.url=jdbc:mysql://db.internal:3306/shop?user=app&password=${pw("jd1")}`,
-            `url: "jdbc:sqlserver://sql.internal:1433;databaseName=app;user=app;password=${pw("jd2")};encrypt=true"`
-          ],
-          fp: [
-            "spring.datasource.url=jdbc:mysql://localhost/shop?user=app&password=${DB_PASSWORD}",
-            'url: "jdbc:postgresql://localhost/app?password=password"',
-            "jdbc:h2:mem:testdb;DB_CLOSE_DELAY=-1"
-          ]
-        }
-      },
-      {
-        id: "connection-string-password",
-        title: "Connection string with password (ADO.NET/ODBC style)",
-        severity: "high",
-        keywords: ["password=", "pwd="],
-        pattern: String.raw`(?i:(?:server|data source|host|hostname|address)\s*=\s*[^;"'\n]+;[^"'\n]*?(?:password|pwd)\s*=\s*)([^;"'\n]+)`,
-        validate: validatePassword,
-        requireValid: true,
-        help: "A `Server=…;User Id=…;Password=…` connection string (SQL Server, ODBC, Npgsql, MySQL Connector). Change the account’s password and load the string from a secret store or use managed identity. Placeholder passwords are not reported.",
-        examples: {
-          tp: [
-            `ConnectionStrings__Default=Server=sql.internal;Database=app;User Id=app;Password=${pw("ado1")};`,
-            `"Default": "Host=pg.internal;Port=5432;Username=app;Password=${pw("ado2")};SSL Mode=Require"`,
-            `DSN = "Driver={ODBC Driver 18};Server=tcp:10.0.0.4,1433;Uid=sa;Pwd=${pw("ado3")};"`
-          ],
-          fp: [
-            '"Default": "Server=localhost;Database=app;User Id=sa;Password=<YourStrong!Passw0rd>;"',
-            "ConnectionStrings__Default=Server=sql;Database=app;Password=$(SQL_PASSWORD);",
-            '"Default": "Server=(localdb)\\\\mssqllocaldb;Database=app;Trusted_Connection=True;"'
-          ]
-        }
-      },
-      {
-        id: "basic-auth-url",
-        title: "Credentials in an HTTP(S) URL",
-        severity: "high",
-        keywords: ["http"],
-        pattern: `(?i:https?)://${USERINFO}`,
-        validate: validateDbUrl,
-        requireValid: true,
-        help: "An http(s) URL carrying `user:password@` (registries, git remotes, webhooks, proxies). Rotate the password or token and pass credentials through a credential helper or header instead. Placeholder passwords are not reported.",
-        examples: {
-          tp: [
-            `PIP_INDEX_URL=https://ci:${pw("ba1")}@pypi.internal.invalid/simple`,
-            `url = "https://deploy:${pw("ba2")}@git.internal.invalid/team/app.git"`,
-            `proxy: "http://proxyuser:${pw("ba3")}@proxy.corp.invalid:3128"`,
-            `{"registry": "https://bot:${pw("ba4")}@nexus.corp.invalid/repository/npm/"}`
-          ],
-          fp: [
-            "PIP_INDEX_URL=https://user:password@pypi.example.com/simple",
-            'url = "https://${GIT_USER}:${GIT_TOKEN}@github.com/org/repo.git"',
-            "see https://example.com/docs:faq@v2",
-            'proxy: "http://user:pass@localhost:3128"',
-            "https://<user>:<token>@gitlab.com/group/project.git",
-            "const myURL = new URL('https://a:b@host.invalid?abc#foo');"
-          ]
-        }
-      },
-      {
-        id: "service-credentials-url",
-        title: "Credentials in an SMTP/FTP/LDAP/SSH URL",
-        severity: "high",
-        keywords: ["smtp", "ftp", "ldap", "imap", "pop3", "ssh://"],
-        pattern: `(?i:smtps?|s?ftps?|ldaps?|imaps?|pop3s?|ssh)://${USERINFO}`,
-        validate: validateDbUrl,
-        requireValid: true,
-        help: "A mail, file-transfer, directory or SSH URL carrying `user:password@`. Change that account’s password and keep the URL in a secret store. Placeholder passwords are not reported.",
-        examples: {
-          tp: [
-            `EMAIL_URL=smtp://mailer:${pw("sv1")}@smtp.mailgun.org:587`,
-            `ldap_url: "ldaps://cn=svc,dc=corp:${pw("sv2")}@ldap.corp.invalid"`,
-            `FTP_TARGET=ftp://upload:${pw("sv3")}@files.corp.invalid/incoming`
-          ],
-          fp: ["EMAIL_URL=smtp://user:password@localhost:25", "FTP_TARGET=ftp://anonymous:@ftp.gnu.org/gnu"]
-        }
-      },
-      {
-        id: "docker-config-auth",
-        title: "Docker registry credentials (config.json auths)",
-        severity: "high",
-        keywords: ['"auth"'],
-        pattern: String.raw`"auth"\s*:\s*"([A-Za-z0-9+/]{6,}={0,2})"`,
-        validate: validateBasicAuthBase64,
-        requireValid: true,
-        help: "A Docker/Podman `config.json` `auths` entry: `auth` is base64 of `user:password` (or token) for the registry. Reported only when it decodes to `user:password` with a real password. Revoke the password or access token at the registry and use a credential helper (`credsStore`).",
-        examples: {
-          tp: [
-            `{"auths": {"registry.internal.invalid": {"auth": "${dockerAuth}"}}}`,
-            `{
-  "auths": {
-    "ghcr.io": {
-      "auth": "${b644(`bot:${pw("dk2")}`)}"
-    }
-  }
-}`,
-            `.dockerconfigjson: '{"auths":{"quay.io":{"auth":"${b644(`robot+ci:${pw("dk3")}`)}"}}}'`
-          ],
-          fp: [
-            `{"auths": {"registry.local": {"auth": "${b644("user:password")}"}}}`,
-            '{"auths": {"ghcr.io": {"auth": "aGVsbG8gd29ybGQ="}}}',
-            '{"auth": "basic", "credsStore": "desktop"}',
-            '{"auths": {"docker.io": {"auth": ""}}}'
-          ]
-        }
-      },
-      {
-        id: "npmrc-auth-token",
-        title: "npm/yarn registry auth token (.npmrc, .yarnrc.yml)",
-        severity: "high",
-        keywords: ["_authtoken", "npmauthtoken"],
-        pattern: String.raw`(?:_authToken|npmAuthToken)\s*[=:]\s*["']?([^\s"'$]{16,})`,
-        entropy: 3,
-        validate: validateNpmrcToken,
-        help: "A registry auth token in `.npmrc` (`//registry/:_authToken=`) or `.yarnrc.yml` (`npmAuthToken`). `npm_` tokens are not reported here (the npm token rule checks their checksum), nor are placeholders. Revoke the token at its registry (`npm token revoke`, or the registry’s UI) and use `${NPM_TOKEN}` in the file.",
-        examples: {
-          tp: [
-            `//registry.npmjs.org/:_authToken=${npmLegacyToken}`,
-            `//npm.pkg.github.com/:_authToken=${fx("npg", 40)}`,
-            `npmRegistries:
-  "https://npm.internal.invalid":
-    npmAuthToken: "${fx("npy", 36)}"`
-          ],
-          fp: [
-            "//registry.npmjs.org/:_authToken=${NPM_TOKEN}",
-            `//registry.npmjs.org/:_authToken=npm_${fx("npf", 36)}`,
-            "//registry.npmjs.org/:_authToken=YOUR_AUTH_TOKEN_HERE",
-            'npmAuthToken: "<your-token>"'
-          ]
-        }
-      },
-      {
-        id: "npmrc-basic-auth",
-        title: "npm registry basic auth (.npmrc _auth)",
-        severity: "high",
-        keywords: ["_auth"],
-        pattern: String.raw`_auth\s*=\s*["']?([A-Za-z0-9+/]{8,}={0,2})`,
-        validate: validateBasicAuthBase64,
-        requireValid: true,
-        help: "An `.npmrc` `_auth` value: base64 of `user:password` for the registry. Reported only when it decodes to `user:password` with a real password. Change that password and switch to a scoped `_authToken` from an environment variable.",
-        examples: {
-          tp: [
-            `_auth=${b644(`ci-bot:${pw("na1")}`)}`,
-            `//nexus.corp.invalid/repository/npm/:_auth="${b644(`deploy:${pw("na2")}`)}"`
-          ],
-          fp: ["_auth=${NPM_AUTH}", `_auth=${b644("user:password")}`, `_auth=${b644("justatoken")}`]
-        }
-      },
-      {
-        id: "npmrc-password",
-        title: "npm registry password (.npmrc _password)",
-        severity: "high",
-        keywords: ["_password"],
-        pattern: String.raw`_password\s*=\s*["']?([A-Za-z0-9+/]{4,}={0,2})`,
-        validate: validateBase64Password,
-        requireValid: true,
-        help: "An `.npmrc` `_password`: base64 of the registry password. Reported only when it decodes to a real password. Change that password and use a token from an environment variable instead.",
-        examples: {
-          tp: [
-            `//nexus.corp.invalid/repository/npm/:_password=${b644(pw("np6"))}`,
-            `//registry.corp.invalid/:_password="${b644(pw("np7"))}"`
-          ],
-          fp: [
-            "//registry.corp.invalid/:_password=${NPM_PASSWORD}",
-            `//registry.corp.invalid/:_password=${b644("changeme")}`
-          ]
-        }
-      },
-      {
-        id: "kubeconfig-client-key",
-        title: "Kubernetes client key (kubeconfig client-key-data)",
-        severity: "critical",
-        keywords: ["client-key-data"],
-        pattern: String.raw`client-key-data["']?\s*:\s*["']?([A-Za-z0-9+/]{100,}={0,2})`,
-        validate: validateBase64PemKey,
-        requireValid: true,
-        help: "A kubeconfig user’s `client-key-data`: base64 of a PEM private key that authenticates to the cluster as the certificate’s user (often cluster-admin). Reported only when the key parses. Revoke the client certificate (rotate the cluster CA or remove the user’s bindings) and issue new credentials.",
-        get examples() {
-          const key = b644(keyFixture("ec"));
-          return {
-            tp: [
-              `users:
-- name: admin
-  user:
-    client-certificate-data: ${b644("cert")}
-    client-key-data: ${key}`,
-              `{"users": [{"name": "admin", "user": {"client-key-data": "${key}"}}]}`
-            ],
-            fp: [
-              `    client-certificate-data: ${b644(keyFixture("certificate-like"))}`,
-              `    client-key-data: ${b644(keyFixture("public"))}`,
-              "    client-key-data: ${CLIENT_KEY_DATA}"
-            ]
-          };
-        }
-      },
-      {
-        id: "kubeconfig-token",
-        title: "Kubernetes user token (kubeconfig)",
-        severity: "high",
-        keywords: ["user:"],
-        pattern: String.raw`(?:^|\s)user:[ \t]*\r?\n(?:[ \t]+[A-Za-z-]+:[^\n]*\r?\n){0,8}?[ \t]+token:[ \t]*["']?([A-Za-z0-9._~+/=:-]{20,})`,
-        window: 1024,
-        entropy: 3,
-        validate: validateKubeToken,
-        help: "A bearer token under a kubeconfig `user:` (bootstrap tokens, static tokens, cloud tokens; JWT service-account tokens are reported by the JWT rule, placeholders are not reported). Delete the token or its Secret, and the bindings it had.",
-        examples: {
-          tp: [
-            `users:
-- name: ci
-  user:
-    token: ${kubeToken}`,
-            `users:
-- name: ops
-  user:
-    as-user-extra: {}
-    token: "${fx("kb3", 48, FIXTURE_ALPHABETS.base64url)}"`
-          ],
-          fp: [
-            `users:
-- name: ci
-  user:
-    token: ${fakeJwt({ sub: "system:serviceaccount:ci:deployer" }, "kbf")}`,
-            "users:\n- name: ci\n  user:\n    token: ${KUBE_TOKEN}",
-            `github:
-  user:
-    name: octocat
-  token_url: https://github.com/login/oauth/access_token`
-          ]
-        }
-      },
-      {
-        id: "netrc-password",
-        title: ".netrc machine password",
-        severity: "high",
-        keywords: ["machine"],
-        pattern: String.raw`machine\s+[^\s]+\s+login\s+[^\s]+\s+password\s+([^\s"'\x60]+)`,
-        window: 512,
-        validate: validatePassword,
-        requireValid: true,
-        help: "A `.netrc` entry (`machine … login … password …`) used by curl, git and pip. Rotate that password or token and keep `.netrc` out of the repository. Placeholder passwords are not reported.",
-        examples: {
-          tp: [
-            `machine api.heroku.com login ops@corp.invalid password ${pw("nr1")}`,
-            `machine git.internal.invalid
-  login ci
-  password ${pw("nr2")}`
-          ],
-          fp: [
-            "machine github.com login USERNAME password ${GITHUB_TOKEN}",
-            "machine example.com login user password changeme",
-            "return f'machine {hostname}{path} login {self.username} password {self.password}'"
-          ]
-        }
-      },
-      {
-        id: "cli-password-argument",
-        title: "Password on a command line (docker login, mysql, sshpass)",
-        severity: "high",
-        keywords: ["docker login", "mysql", "sshpass", "mysqldump"],
-        pattern: String.raw`(?:docker\s+login\b[^\n|;&]*?\s(?:-p|--password)(?:\s+|=)|\bmysql(?:dump|admin)?\b[^\n|;&]*?\s(?:-p|--password=)|\bsshpass\s+-p\s*)["']?([^\s"'\x60|;&,]{4,})`,
-        validate: validatePassword,
-        requireValid: true,
-        help: "A password passed as a command-line argument (`docker login -p`, `mysql -p<password>`, `sshpass -p`): it also leaks into shell history and process lists. Rotate it and read it from stdin (`--password-stdin`) or an option file. Placeholder passwords and variables are not reported.",
-        examples: {
-          tp: [
-            `docker login -u deploy -p ${pw("cl1")} registry.internal.invalid`,
-            `run: mysql -h db.internal -u root -p${pw("cl2")} shop < dump.sql`,
-            `sshpass -p '${pw("cl3")}' ssh ops@10.0.0.5`
-          ],
-          fp: [
-            'docker login -u "$DOCKER_USER" -p "$DOCKER_PASSWORD" ghcr.io',
-            'echo "$TOKEN" | docker login ghcr.io -u bot --password-stdin',
-            "mysql -u root -p${MYSQL_ROOT_PASSWORD} shop",
-            "sshpass -p password ssh user@host",
-            "Pass it as `mysql -pSECRET`, not in the URL."
-          ]
-        }
-      }
-    ];
-  }
-});
-
-// src/scan/rules/vcs.ts
-function githubClassic(prefix, id, title, severity, help) {
-  const p = `${prefix}_`;
-  const a = fakeChecksummed(p, `${id}-a`);
-  const b = fakeChecksummed(p, `${id}-b`);
-  return {
-    id,
-    title,
-    severity,
-    keywords: [p],
-    pattern: String.raw`\b(${prefix}_[A-Za-z0-9]{36})\b`,
-    entropy: 3.5,
-    validate: validateGithubClassic,
-    requireValid: true,
-    help: `${help} The last 6 characters are a base62 CRC32 of the 30 random ones. ${NOT_REPORTED}`,
-    examples: {
-      tp: [
-        ...syntax.all("github_token", a, b),
-        `git clone https://x-access-token:${a}@github.com/acme/app.git`,
-        `curl -H "Authorization: token ${b}" https://api.github.com/user`
-      ],
-      fp: [
-        env4("GITHUB_TOKEN", corrupt(a)),
-        // checksum fails
-        yaml4("token", `${p}${"x".repeat(36)}`),
-        json4("token", `${p}${fake(`${id}-short`, 30)}`),
-        // too short
-        code19("token", `my${a}`),
-        // embedded in a longer identifier
-        env4("GITHUB_TOKEN", `${a}Z`),
-        // too long
-        yaml4("token", syntax.secretRef("GITHUB_TOKEN"))
-      ]
-    }
-  };
-}
-function gitlab(s) {
-  const body = s.body ?? "[A-Za-z0-9_-]";
-  const routes = !s.body && !s.legacyOnly;
-  const min = s.min ?? 20;
-  const alphabet = s.alphabet ?? ALPHABETS.base64url;
-  const a = s.prefix + fake(`${s.id}-a`, min, alphabet);
-  const b = s.prefix + fake(`${s.id}-b`, min + 6, alphabet);
-  const routable = !routes ? "" : String.raw`(?:(?:\.[0-9a-z]{2})?\.[0-9a-z]{9})?`;
-  const routableA = fakeGitlabRoutable(s.prefix, `${s.id}-r`, Math.max(27, min));
-  const routableB = fakeGitlabRoutable(s.prefix, `${s.id}-r2`, Math.max(31, min + 4), "01");
-  const routableTp = !routes ? [] : [env4(s.name.toUpperCase(), routableA), yaml4(s.name, routableB)];
-  const routableFp = !routes ? [] : [json4(s.name, corrupt(routableA))];
-  const esc = s.prefix.replace(/[.-]/g, (c) => `\\${c}`);
-  return {
-    id: s.id,
-    title: s.title,
-    severity: s.severity,
-    keywords: [s.prefix.toLowerCase()],
-    pattern: String.raw`\b(${esc}${body}{${min},300}${routable})(?:[^A-Za-z0-9_-]|$)`,
-    entropy: 3,
-    ...routes ? { validate: validateGitlabToken } : {},
-    help: !routes ? s.help : `${s.help} Routable tokens end in a payload length and a CRC32; one whose checksum fails is not reported.`,
-    examples: {
-      tp: [...syntax.all(s.name, a, b), ...routableTp],
-      fp: [
-        env4(s.name.toUpperCase(), `${s.prefix}${"x".repeat(min)}`),
-        yaml4(s.name, `${s.prefix}${fake(`${s.id}-short`, min - 6, alphabet)}`),
-        json4(s.name, `my${a}`),
-        code19(s.name, `<${s.prefix}your-token-here>`),
-        ...routableFp
-      ]
-    }
-  };
-}
-var ASSIGN6, env4, yaml4, json4, code19, NOT_REPORTED, fineA, fineB, ghsA, jwtPart, ghsStateless, ghrShort, ghrLong, hex40, atlassianTail, atctA, atctB, atbbA, atbbB, adoNewA, adoNewB, adoLegacyA, adoLegacyB, vcsRules;
-var init_vcs = __esm({
-  "src/scan/rules/vcs.ts"() {
-    "use strict";
-    init_checksum();
-    ASSIGN6 = String.raw`["'\x60]?\s*(?::=|=>|=|:)\s*["'\x60]?`;
-    ({ env: env4, yaml: yaml4, json: json4, code: code19 } = syntax);
-    NOT_REPORTED = "A value whose checksum fails is not reported.";
-    fineA = `github_pat_${fake("fg-a", 22)}_${fake("fg-a2", 59)}`;
-    fineB = `github_pat_${fake("fg-b", 22)}_${fake("fg-b2", 59)}`;
-    ghsA = fakeChecksummed("ghs_", "ghs-a");
-    jwtPart = (o) => Buffer.from(JSON.stringify(o)).toString("base64url");
-    ghsStateless = `ghs_${fake("app", 6, "0123456789")}_${jwtPart({ alg: "RS256", typ: "JWT" })}.${jwtPart({
-      iss: fake("iss", 12),
-      exp: 19e8,
-      inst: 4242
-    })}.${fake("ghs-sig", 86, ALPHABETS.base64url)}`;
-    ghrShort = fakeChecksummed("ghr_", "ghr-a");
-    ghrLong = `ghr_${fake("ghr-long", 76)}`;
-    hex40 = (seed) => fake(seed, 40, ALPHABETS.hex);
-    atlassianTail = (seed) => `${fake(seed, 170, ALPHABETS.base64url)}=${fake(`${seed}-c`, 8, ALPHABETS.HEX)}`;
-    atctA = fakeAtlassianToken("ATCTT3xFfGN0", "atct-a");
-    atctB = fakeAtlassianToken("ATCTT3xFfGN0", "atct-b");
-    atbbA = fakeBitbucketAppPassword("atbb-a");
-    atbbB = fakeBitbucketAppPassword("atbb-b");
-    adoNewA = `${fake("ado-a", 76)}AZDO${fake("ado-a3", 4)}`;
-    adoNewB = `${fake("ado-b", 76)}AZDO${fake("ado-b3", 4)}`;
-    adoLegacyA = fake("ado-l-a", 52, "abcdefghijklmnopqrstuvwxyz234567");
-    adoLegacyB = fake("ado-l-b", 52, "abcdefghijklmnopqrstuvwxyz234567");
-    vcsRules = [
-      githubClassic(
-        "ghp",
-        "github-pat-classic",
-        "GitHub personal access token (classic)",
-        "high",
-        "A classic GitHub PAT acts as its owner on every repository its scopes allow. Delete it under Settings → Developer settings → Personal access tokens and replace it with a fine-grained token."
-      ),
-      githubClassic(
-        "gho",
-        "github-oauth-token",
-        "GitHub OAuth access token",
-        "high",
-        "An OAuth App's access token acts as the user who authorised the app. Revoke it from the user's Authorized OAuth Apps or with the app's DELETE /applications/{client_id}/token call."
-      ),
-      githubClassic(
-        "ghu",
-        "github-user-to-server-token",
-        "GitHub App user-to-server token",
-        "high",
-        "A GitHub App user access token acts as the user within the app's permissions (valid for 8 hours, renewable). Revoke the app authorisation or the token through the API."
-      ),
-      {
-        id: "github-refresh-token",
-        title: "GitHub App refresh token",
-        severity: "high",
-        keywords: ["ghr_"],
-        pattern: String.raw`\b(ghr_[A-Za-z0-9]{36}(?:[A-Za-z0-9]{40})?)\b`,
-        entropy: 3.5,
-        validate: (s) => s.length === 40 ? validateGithubClassic(s) : "unknown",
-        help: `A GitHub App refresh token mints new user access tokens for 6 months. Revoke the user's authorisation of the app. The 40-character form carries a base62 CRC32 checksum; ${NOT_REPORTED.toLowerCase()}`,
-        examples: {
-          tp: [env4("GH_REFRESH_TOKEN", ghrShort), yaml4("refresh_token", ghrLong), json4("refresh_token", ghrShort)],
-          fp: [
-            env4("GH_REFRESH_TOKEN", corrupt(ghrShort)),
-            yaml4("refresh_token", `ghr_${"x".repeat(36)}`),
-            json4("refresh_token", `myghr_${fake("ghr-emb", 36)}`)
-          ]
-        }
-      },
-      {
-        id: "github-app-installation-token",
-        title: "GitHub App installation token",
-        severity: "medium",
-        keywords: ["ghs_"],
-        pattern: String.raw`\b(ghs_(?:[0-9]+_[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+|[A-Za-z0-9]{36}))(?:[^A-Za-z0-9_.-]|$)`,
-        entropy: 3.5,
-        validate: validateGithubInstallation,
-        requireValid: true,
-        help: `An installation token (also GITHUB_TOKEN in Actions) acts as a GitHub App on one installation for up to an hour; revoke it early with DELETE /installation/token. The classic form carries a base62 CRC32 checksum and the stateless form (ghs_<app id>_<JWT>) a JSON header and payload; ${NOT_REPORTED.toLowerCase()}`,
-        examples: {
-          tp: [
-            env4("GH_TOKEN", ghsA),
-            yaml4("token", ghsStateless),
-            `git remote set-url origin https://x-access-token:${ghsA}@github.com/acme/app.git`
-          ],
-          fp: [
-            env4("GH_TOKEN", corrupt(ghsA)),
-            yaml4("token", `ghs_${"x".repeat(36)}`),
-            json4("token", `ghs_123_${fake("bad-jwt", 20)}.${fake("bad-jwt2", 20)}.${fake("bad-jwt3", 20)}`)
-          ]
-        }
-      },
-      {
-        id: "github-fine-grained-pat",
-        title: "GitHub fine-grained personal access token",
-        severity: "high",
-        keywords: ["github_pat_"],
-        pattern: String.raw`\b(github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})\b`,
-        entropy: 4,
-        validate: validateGithubFineGrained,
-        requireValid: true,
-        help: "A fine-grained PAT acts as its owner on the repositories and permissions it was granted. Delete it under Settings → Developer settings → Fine-grained tokens (organisation owners can also revoke it). A value off the 22 + 59 character structure is not reported.",
-        examples: {
-          tp: [...syntax.all("github_pat", fineA, fineB), `https://oauth2:${fineA}@github.com/acme/app.git`],
-          fp: [
-            env4("GITHUB_PAT", `github_pat_${fake("fg-s", 22)}_${fake("fg-s2", 40)}`),
-            yaml4("token", `github_pat_${"x".repeat(22)}_${"x".repeat(59)}`),
-            json4("token", `github_pat_${fake("fg-c", 82)}`),
-            code19("token", `my_github_pat_${fake("fg-e", 22)}_${fake("fg-e2", 59)}`)
-          ]
-        }
-      },
-      {
-        id: "github-oauth-client-secret",
-        title: "GitHub OAuth App client secret",
-        severity: "high",
-        keywords: ["client_secret", "clientsecret", "client-secret", "client.secret"],
-        pattern: String.raw`(?i:github)[A-Za-z0-9_.-]{0,20}(?i:client[_.-]?secret)${ASSIGN6}([a-f0-9]{40})\b`,
-        entropy: 3,
-        help: "The client secret of a GitHub OAuth App (or GitHub App) lets anyone complete OAuth flows as the app. Generate a new secret in the app settings and delete the old one.",
-        examples: {
-          tp: [
-            env4("GITHUB_CLIENT_SECRET", hex40("gcs-a")),
-            yaml4("github_client_secret", hex40("gcs-b")),
-            json4("githubClientSecret", hex40("gcs-a")),
-            code19("githubClientSecret", hex40("gcs-b"))
-          ],
-          fp: [
-            env4("GITHUB_CLIENT_SECRET", syntax.ref("GITHUB_CLIENT_SECRET")),
-            yaml4("github_client_secret", "0000000000000000000000000000000000000000"),
-            env4("GITHUB_CLIENT_ID", hex40("gcs-id")),
-            // an id, not the secret
-            json4("github_client_secret", fake("gcs-short", 32, ALPHABETS.hex))
-          ]
-        }
-      },
-      gitlab({
-        id: "gitlab-pat",
-        prefix: "glpat-",
-        title: "GitLab personal, project or group access token",
-        severity: "high",
-        name: "gitlab_token",
-        help: "A GitLab access token acts as its user (or project/group bot) within its scopes. Revoke it under Access tokens in the user, project or group settings, or with the token revocation API."
-      }),
-      gitlab({
-        id: "gitlab-deploy-token",
-        prefix: "gldt-",
-        title: "GitLab deploy token",
-        severity: "high",
-        name: "deploy_token",
-        help: "A GitLab deploy token reads (or writes) repositories, packages and the registry of a project or group. Revoke it under Settings → Repository → Deploy tokens."
-      }),
-      gitlab({
-        id: "gitlab-runner-token",
-        prefix: "glrt-",
-        title: "GitLab runner authentication token",
-        severity: "high",
-        name: "runner_token",
-        help: "A runner authentication token lets a machine pick up CI jobs (and their secrets) as a registered runner. Delete the runner or reset its token in the CI/CD runner settings."
-      }),
-      gitlab({
-        id: "gitlab-runner-registration-token",
-        prefix: "GR1348941",
-        title: "GitLab runner registration token (legacy)",
-        severity: "medium",
-        name: "registration_token",
-        legacyOnly: true,
-        help: "A legacy registration token registers new runners to a project, group or instance, which then receive CI jobs. Reset it in the CI/CD runner settings and move to runner authentication tokens."
-      }),
-      gitlab({
-        id: "gitlab-pipeline-trigger-token",
-        prefix: "glptt-",
-        title: "GitLab pipeline trigger token",
-        severity: "medium",
-        name: "trigger_token",
-        body: "[a-f0-9]",
-        min: 40,
-        alphabet: ALPHABETS.hex,
-        help: "A pipeline trigger token starts pipelines of a project as the token owner. Revoke it under Settings → CI/CD → Pipeline trigger tokens."
-      }),
-      gitlab({
-        id: "gitlab-ci-job-token",
-        prefix: "glcbt-",
-        title: "GitLab CI/CD job token",
-        severity: "medium",
-        name: "ci_job_token",
-        help: "A CI/CD job token acts for the duration of one job with the permissions of the user who started it. It expires when the job ends; a leaked one in logs or artifacts still means the job output should be removed."
-      }),
-      gitlab({
-        id: "gitlab-oauth-app-secret",
-        prefix: "gloas-",
-        title: "GitLab OAuth application secret",
-        severity: "high",
-        name: "oauth_secret",
-        help: "The secret of a GitLab OAuth application lets anyone complete OAuth flows as the app. Renew the secret in the application settings (user, group or instance applications)."
-      }),
-      gitlab({
-        id: "gitlab-feed-token",
-        prefix: "glft-",
-        title: "GitLab feed token",
-        severity: "low",
-        name: "feed_token",
-        help: "A feed token reads RSS/Atom feeds and calendar exports as its user. Reset it in the user Access tokens settings."
-      }),
-      gitlab({
-        id: "gitlab-incoming-mail-token",
-        prefix: "glimt-",
-        title: "GitLab incoming email token",
-        severity: "medium",
-        name: "incoming_email_token",
-        help: "An incoming email token lets mail create issues and merge requests as its user. Reset it in the user Access tokens settings."
-      }),
-      gitlab({
-        id: "gitlab-agent-token",
-        prefix: "glagent-",
-        title: "GitLab agent for Kubernetes token",
-        severity: "high",
-        name: "agent_token",
-        min: 50,
-        help: "An agent token connects a Kubernetes cluster to GitLab; with it anyone can impersonate the agent. Revoke it under Operate → Kubernetes clusters → the agent → Access tokens."
-      }),
-      gitlab({
-        id: "gitlab-scim-token",
-        prefix: "glsoat-",
-        title: "GitLab SCIM OAuth token",
-        severity: "high",
-        name: "scim_token",
-        help: "A SCIM token provisions and deprovisions group members from the identity provider. Reset it in the group SAML SSO settings."
-      }),
-      gitlab({
-        id: "gitlab-feature-flags-client-token",
-        prefix: "glffct-",
-        title: "GitLab feature flags client token",
-        severity: "low",
-        name: "unleash_token",
-        help: "A feature flags client token reads a project's feature flag configuration. Reset it under Deploy → Feature flags → Configure."
-      }),
-      {
-        id: "bitbucket-access-token",
-        title: "Bitbucket repository, project or workspace access token",
-        severity: "high",
-        keywords: ["atctt3"],
-        pattern: String.raw`\b(ATCTT3[A-Za-z0-9_-]{100,300}=[A-F0-9]{8})\b`,
-        entropy: 4,
-        validate: validateAtlassianToken,
-        requireValid: true,
-        help: "A Bitbucket Cloud access token acts on one repository, project or workspace within its scopes. Revoke it under the repository/project/workspace settings → Access tokens. The last 8 hex digits are a CRC32 of the rest; a value whose checksum fails is not reported.",
-        examples: {
-          tp: [env4("BITBUCKET_TOKEN", atctA), yaml4("bitbucket_token", atctB), code19("token", atctA)],
-          fp: [
-            env4("BITBUCKET_TOKEN", `ATCTT3xFfGN0${"x".repeat(170)}=00000000`),
-            yaml4(
-              "bitbucket_token",
-              `ATCTT3xFfGN0${fake("atct-s", 40, ALPHABETS.base64url)}=${fake("c", 8, ALPHABETS.HEX)}`
-            ),
-            json4("token", `xATCTT3xFfGN0${atlassianTail("atct-e")}`),
-            code19("token", corrupt(atctA))
-          ]
-        }
-      },
-      {
-        id: "bitbucket-app-password",
-        title: "Bitbucket app password",
-        severity: "high",
-        keywords: ["atbb"],
-        pattern: String.raw`\b(ATBB[A-Za-z0-9]{24}[A-F0-9]{8})\b`,
-        entropy: 3.5,
-        validate: validateAtlassianToken,
-        requireValid: true,
-        help: "A Bitbucket app password authenticates as its user for Git over HTTPS and the API within its permissions. Revoke it under Personal settings → App passwords and move to API tokens. The last 8 hex digits are a CRC32 of the first 28 characters; a value whose checksum fails is not reported.",
-        examples: {
-          tp: [
-            env4("BITBUCKET_APP_PASSWORD", atbbA),
-            yaml4("app_password", atbbB),
-            `git clone https://jdoe:${atbbA}@bitbucket.org/acme/app.git`
-          ],
-          fp: [
-            env4("BITBUCKET_APP_PASSWORD", `ATBB${"X".repeat(32)}`),
-            env4("BITBUCKET_APP_PASSWORD", corrupt(atbbA)),
-            yaml4("app_password", `ATBB${fake("atbb-r", 24)}${fake("atbb-r2", 8, ALPHABETS.HEX)}`),
-            // a random checksum
-            yaml4("app_password", `ATBB${fake("atbb-s", 20)}`),
-            json4("app_password", `ATBB${fake("atbb-l", 40)}`)
-          ]
-        }
-      },
-      {
-        id: "gitea-token",
-        title: "Gitea / Forgejo access token",
-        severity: "high",
-        keywords: ["gitea", "forgejo"],
-        pattern: String.raw`(?i:gitea|forgejo)[A-Za-z0-9_.-]{0,20}(?i:token|password|secret)${ASSIGN6}([a-f0-9]{40})\b`,
-        entropy: 3,
-        help: "A Gitea or Forgejo access token (40 hex characters) acts as its user within its scopes. Delete it under Settings → Applications on the instance.",
-        examples: {
-          tp: [
-            env4("GITEA_TOKEN", hex40("gitea-a")),
-            yaml4("forgejo_token", hex40("gitea-b")),
-            json4("giteaToken", hex40("gitea-a")),
-            code19("giteaToken", hex40("gitea-b"))
-          ],
-          fp: [
-            env4("GITEA_TOKEN", syntax.secretRef("GITEA_TOKEN")),
-            yaml4("gitea_commit", hex40("gitea-c").slice(0, 39)),
-            env4("GITEA_TOKEN", "a".repeat(40)),
-            yaml4("gitea_version", "1.22.0")
-          ]
-        }
-      },
-      {
-        id: "azure-devops-pat",
-        title: "Azure DevOps personal access token",
-        severity: "high",
-        keywords: ["azdo"],
-        pattern: String.raw`\b([A-Za-z0-9]{76}AZDO[A-Za-z0-9]{4})\b`,
-        entropy: 4,
-        help: "An Azure DevOps PAT (84-character identifiable format, AZDO at offset 76) acts as its user in the organisations and scopes it was granted. Revoke it under User settings → Personal access tokens, or ask an administrator to revoke it organisation-wide.",
-        examples: {
-          tp: [
-            env4("AZURE_DEVOPS_EXT_PAT", adoNewA),
-            yaml4("pat", adoNewB),
-            `git clone https://user:${adoNewA}@dev.azure.com/acme/app/_git/app`
-          ],
-          fp: [
-            env4("AZURE_DEVOPS_EXT_PAT", `${fake("ado-x", 76)}AZDX${fake("ado-x2", 4)}`),
-            yaml4("pat", `${fake("ado-s", 58)}AZDO${fake("ado-s3", 4)}`),
-            // too short
-            json4("pat", `x${adoNewA}`)
-          ]
-        }
-      },
-      {
-        id: "azure-devops-pat-legacy",
-        title: "Azure DevOps personal access token (legacy 52-character)",
-        severity: "high",
-        keywords: ["devops", "azdo", "ado_", "vsts"],
-        pattern: String.raw`(?i:azure_?devops|azdo|ado_|vsts)[A-Za-z0-9_.-]{0,20}(?i:pat|token)${ASSIGN6}([a-z2-7]{52})\b`,
-        entropy: 3.5,
-        help: "A legacy Azure DevOps PAT (52 base32 characters) acts as its user in the organisations and scopes it was granted. Revoke it under User settings → Personal access tokens.",
-        examples: {
-          tp: [
-            env4("AZURE_DEVOPS_PAT", adoLegacyA),
-            yaml4("azdo_token", adoLegacyB),
-            json4("azureDevopsPat", adoLegacyA),
-            code19("vstsToken", adoLegacyB)
-          ],
-          fp: [
-            env4("AZURE_DEVOPS_PAT", "$(System.AccessToken)"),
-            yaml4("azdo_token", "a".repeat(52)),
-            json4("azureDevopsPat", adoLegacyA.toUpperCase()),
-            env4("AZURE_DEVOPS_ORG", "https://dev.azure.com/acme")
-          ]
-        }
-      },
-      {
-        id: "sourcegraph-token",
-        title: "Sourcegraph access token",
-        severity: "high",
-        keywords: ["sgp_"],
-        pattern: String.raw`\b(sgp_(?:[a-f0-9]{16}_|local_)?[a-f0-9]{40})\b`,
-        entropy: 3,
-        help: "A Sourcegraph access token acts as its user on the instance (code search across every repository it can read). Delete it under Settings → Access tokens.",
-        examples: {
-          tp: [
-            env4("SRC_ACCESS_TOKEN", `sgp_${fake("sg-i", 16, ALPHABETS.hex)}_${hex40("sg-a")}`),
-            yaml4("token", `sgp_${hex40("sg-b")}`),
-            json4("token", `sgp_local_${hex40("sg-c")}`)
-          ],
-          fp: [
-            env4("SRC_ACCESS_TOKEN", `sgp_${"0".repeat(40)}`),
-            yaml4("token", `sgp_${fake("sg-s", 30, ALPHABETS.hex)}`),
-            json4("token", `xsgp_${hex40("sg-e")}`)
-          ]
-        }
-      },
-      {
-        id: "gitlab-session-cookie",
-        title: "GitLab session cookie",
-        severity: "medium",
-        keywords: ["_gitlab_session="],
-        pattern: String.raw`_gitlab_session=([a-f0-9]{32})\b`,
-        entropy: 3,
-        help: "A _gitlab_session cookie is a signed-in browser session: whoever holds it is that user until it expires. Sign the user out of all sessions (Profile → Active sessions → Revoke) and scrub the logs or HAR files that carried it.",
-        examples: {
-          tp: [
-            `curl -b "_gitlab_session=${hex40("gsc-a").slice(0, 32)}" https://gitlab.acme.test/api/v4/user`,
-            `Cookie: known_sign_in=1; _gitlab_session=${hex40("gsc-b").slice(0, 32)}; event_filter=all`
-          ],
-          fp: [
-            `Cookie: _gitlab_session=${"0".repeat(32)}`,
-            `Set-Cookie: _gitlab_session=; path=/; expires=Thu, 01 Jan 1970 00:00:00 GMT`
-          ]
-        }
-      }
-    ];
-  }
-});
-
-// src/scan/rules/generic.ts
-function specificRules() {
-  specific ??= [
-    ...vcsRules,
-    ...packageRules,
-    ...cloudRules,
-    ...devopsRules,
-    ...messagingRules,
-    ...commerceRules,
-    ...aiRules,
-    ...structuredRules,
-    ...keyRules
-  ].map((rule) => ({ rule }));
-  return specific;
-}
-function ownedBySpecificRule(text, value, valueStart = text.lastIndexOf(value)) {
-  if (valueStart < 0) return false;
-  const lower = text.toLowerCase();
-  const buf = Buffer.from(text, "utf8");
-  const vs = Buffer.byteLength(text.slice(0, valueStart));
-  const ve = vs + Buffer.byteLength(value);
-  for (const entry of specificRules()) {
-    const rule = entry.rule;
-    if (!rule.keywords.some((k) => lower.includes(k))) continue;
-    if (entry.pattern === void 0) {
-      try {
-        entry.pattern = loadRegexEngine().compile(rule.pattern, { caseInsensitive: rule.caseInsensitive === true });
-      } catch {
-        entry.pattern = null;
-      }
-    }
-    if (!entry.pattern) continue;
-    for (const m of entry.pattern.matchAll(buf)) {
-      const g = m.groups[rule.secretGroup ?? 1];
-      const [ss, se] = g ?? [m.start, m.end];
-      if (se <= vs || ss >= ve) continue;
-      const secret = buf.toString("utf8", ss, se);
-      if (rule.entropy !== void 0 && shannonEntropy(secret) < rule.entropy) continue;
-      let v = "unknown";
-      try {
-        v = rule.validate ? rule.validate(secret, buf.toString("utf8", m.start, m.end)) : "unknown";
-      } catch {
-        v = "unknown";
-      }
-      if (v === "invalid" || rule.requireValid && v !== "valid") continue;
-      return true;
-    }
-  }
-  return false;
-}
-function validateGeneric(secret, match) {
-  const v = validateGenericSecret(secret, match);
-  if (v === "invalid") return v;
-  return ownedBySpecificRule(match, secret) ? "invalid" : v;
-}
-var specific, NAME, VALUE, KEYWORDS, pw2, sec, key32, sha512, genericRules;
-var init_generic = __esm({
-  "src/scan/rules/generic.ts"() {
-    "use strict";
-    init_regex();
-    init_structure();
-    init_ai();
-    init_cloud();
-    init_commerce();
-    init_devops();
-    init_keys();
-    init_messaging();
-    init_packages();
-    init_structured();
-    init_vcs();
-    NAME = `[A-Za-z0-9_.-]*?(?:password|passwd|pwd|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|credentials?)(?:[_.-]?(?:key|token|secret|value|string|str|b64|base64|base|hex|encoded|raw|plain|prod|production|live|dev|staging)){0,2}`;
-    VALUE = String.raw`[^\s"'\x60<>{}$;,()&\\\[\]=][^\s"'\x60<>{}$;,()&\\\[\]]{7,199}`;
-    KEYWORDS = [
-      "password",
-      "passwd",
-      "pwd",
-      "secret",
-      "token",
-      "apikey",
-      "api_key",
-      "api-key",
-      "api.key",
-      "accesskey",
-      "access_key",
-      "access-key",
-      "access.key",
-      "privatekey",
-      "private_key",
-      "private-key",
-      "private.key",
-      "authkey",
-      "auth_key",
-      "auth-key",
-      "auth.key",
-      "credential"
-    ];
-    pw2 = `${fx("gp1", 12)}!${fx("gp2", 6, FIXTURE_ALPHABETS.digits)}`;
-    sec = fx("gs1", 40, FIXTURE_ALPHABETS.base64url);
-    key32 = fx("gk1", 32);
-    sha512 = `sha512-${Buffer.from(fx("gi1", 64, FIXTURE_ALPHABETS.base64)).toString("base64").slice(0, 86)}==`;
-    genericRules = [
-      {
-        id: "generic-secret-assignment",
-        title: "Secret-looking value assigned to a secret-looking name",
-        severity: "medium",
-        keywords: KEYWORDS,
-        pattern: String.raw`(?i)([?&]?${NAME})["']?\]?[ \t]*(?::=|=>|\?=|=|:)[ \t]*["'\x60]?(${VALUE})(?:["'\x60\s;,)&]|$)`,
-        secretGroup: 2,
-        entropy: 3,
-        validate: validateGeneric,
-        help: "A random-looking value assigned to a name such as password, secret, token or api_key (env files, YAML, JSON, properties, code, URL query strings). Placeholders, references (`${VAR}`, `process.env.X`), function calls, identifiers, paths, UUIDs and git SHAs are not reported. Rotate the credential and load it from the environment or a secret store.",
-        examples: {
-          tp: [
-            `DB_PASSWORD=${pw2}`,
-            `  password: "${pw2}"`,
-            `{"client_secret": "${sec}"}`,
-            `const apiKey = "${key32}";`,
-            `api_key = '${key32}'`,
-            `$config['secret'] = '${sec}';`,
-            `https://api.service.invalid/v1/data?api_key=${key32}&format=json`,
-            `AccessKey := "${fx("gk2", 24)}"`,
-            `spring.datasource.password=${pw2}`,
-            `  secret_key_base: ${fx("gkb", 128, FIXTURE_ALPHABETS.hex)}`
-          ],
-          fp: [
-            "DB_PASSWORD=${DB_PASSWORD}",
-            '  password: "<password>"',
-            "  password: {{ .Values.password }}",
-            "ADMIN_PASSWORD=changeme",
-            "const apiKey = process.env.API_KEY;",
-            'api_key = os.environ["API_KEY"]',
-            "password = getPassword()",
-            `"integrity": "${sha512}"`,
-            `api_token: "${fxUuid("gu1")}"`,
-            `deploy_token = "${fx("gsha", 40, FIXTURE_ALPHABETS.hex)}"`,
-            "password: ********",
-            'tokenizer = "bert-base-uncased-v2"',
-            "SECRET_KEY_NAME=my-app-secret-key",
-            "secret: DATABASE_PASSWORD",
-            "password = userInputPasswordField",
-            `OPENAI_API_KEY=sk-proj-${fx("gop", 40)}`,
-            "token: ./secrets/token.txt",
-            '"oauth_token_secret=secret%3Dpassword&oauth_token=lock%26key",',
-            "const base = { 'vault-secret': 'secret/data/release/app' };",
-            'password: "{AES256}ZXhhbXBsZQ==Qm9vdA"',
-            "token_ttl=3600000000",
-            "password_min_length: 12345678",
-            'access_token_url = "https://oauth2.googleapis.com/token"',
-            ' * const apiToken = "abc123xyz456";',
-            "[![codecov](https://codecov.io/gh/org/repo/branch/main/graph/badge.svg?token=yZL6LtXkOA)](https://codecov.io)",
-            " * @returns {Promise<{secretKey: Uint8Array, sharedSecret: Uint8Array}>}",
-            "function f({ privateKey:PrivateKey|Uint8Array|String }) {}",
-            "const exclamationToken = !questionToken && !seen;",
-            "const { contextToken: contextToken2, previousToken: previousToken2 } = info;",
-            "CordzSampleToken::Iterator::pointer CordzSampleToken::Iterator::operator->() const"
-          ]
-        }
-      },
-      {
-        id: "generic-secret-xml",
-        title: "Secret-looking value in an XML element with a secret-looking name",
-        severity: "medium",
-        keywords: KEYWORDS,
-        pattern: String.raw`<(?i:(${NAME}))>[ \t]*(${VALUE})[ \t]*</`,
-        secretGroup: 2,
-        entropy: 3,
-        validate: validateGeneric,
-        help: "A random-looking value inside an XML element named like a secret (Maven `settings.xml` `<password>`, app.config, Spring XML). Encrypted Maven values (`{…}`) and placeholders are not reported. Rotate the credential and use encryption or environment references.",
-        examples: {
-          tp: [`<password>${pw2}</password>`, `  <server><id>nexus</id><apiKey>${key32}</apiKey></server>`],
-          fp: [
-            "<password>${env.NEXUS_PASSWORD}</password>",
-            "<password>{COQLCE6DU6GtcS5P=}</password>",
-            "<secretName>my-tls-secret</secretName>"
-          ]
-        }
-      }
-    ];
-  }
-});
-
-// src/scan/rules/index.ts
-var builtinRules;
-var init_rules = __esm({
-  "src/scan/rules/index.ts"() {
-    "use strict";
-    init_ai();
-    init_cloud();
-    init_commerce();
-    init_devops();
-    init_generic();
-    init_keys();
-    init_messaging();
-    init_packages();
-    init_structured();
-    init_vcs();
-    builtinRules = [
-      ...vcsRules,
-      ...packageRules,
-      ...cloudRules,
-      ...devopsRules,
-      ...messagingRules,
-      ...commerceRules,
-      ...aiRules,
-      ...structuredRules,
-      ...keyRules,
-      ...genericRules
-    ];
-  }
-});
-
-// src/scan/policy.ts
-function defaultPolicy() {
-  return {
-    rules: builtinRules.slice(),
-    ignorePaths: DEFAULT_IGNORE_PATHS.slice(),
-    allowRegexes: [],
-    stopwords: [],
-    maxFileSize: DEFAULT_MAX_FILE_SIZE
-  };
-}
-var DEFAULT_MAX_FILE_SIZE, DEFAULT_IGNORE_PATHS;
-var init_policy = __esm({
-  "src/scan/policy.ts"() {
-    "use strict";
-    init_rules();
-    DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
-    DEFAULT_IGNORE_PATHS = [
-      ".git/**",
-      "**/.git/**",
-      "node_modules/**",
-      "**/node_modules/**"
-    ];
-  }
-});
-
-// node_modules/picomatch/lib/constants.js
-var require_constants = __commonJS({
-  "node_modules/picomatch/lib/constants.js"(exports, module) {
-    "use strict";
-    var WIN_SLASH = "\\\\/";
-    var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
-    var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
-    var DOT_LITERAL = "\\.";
-    var PLUS_LITERAL = "\\+";
-    var QMARK_LITERAL = "\\?";
-    var SLASH_LITERAL = "\\/";
-    var ONE_CHAR = "(?=.)";
-    var QMARK = "[^/]";
-    var END_ANCHOR = `(?:${SLASH_LITERAL}|$)`;
-    var START_ANCHOR = `(?:^|${SLASH_LITERAL})`;
-    var DOTS_SLASH = `${DOT_LITERAL}{1,2}${END_ANCHOR}`;
-    var NO_DOT = `(?!${DOT_LITERAL})`;
-    var NO_DOTS = `(?!${START_ANCHOR}${DOTS_SLASH})`;
-    var NO_DOT_SLASH = `(?!${DOT_LITERAL}{0,1}${END_ANCHOR})`;
-    var NO_DOTS_SLASH = `(?!${DOTS_SLASH})`;
-    var QMARK_NO_DOT = `[^.${SLASH_LITERAL}]`;
-    var STAR = `${QMARK}*?`;
-    var SEP = "/";
-    var POSIX_CHARS = {
-      DOT_LITERAL,
-      PLUS_LITERAL,
-      QMARK_LITERAL,
-      SLASH_LITERAL,
-      ONE_CHAR,
-      QMARK,
-      END_ANCHOR,
-      DOTS_SLASH,
-      NO_DOT,
-      NO_DOTS,
-      NO_DOT_SLASH,
-      NO_DOTS_SLASH,
-      QMARK_NO_DOT,
-      STAR,
-      START_ANCHOR,
-      SEP
-    };
-    var WINDOWS_CHARS = {
-      ...POSIX_CHARS,
-      SLASH_LITERAL: `[${WIN_SLASH}]`,
-      QMARK: WIN_NO_SLASH,
-      STAR: `${WIN_NO_SLASH}*?`,
-      DOTS_SLASH: `${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$)`,
-      NO_DOT: `(?!${DOT_LITERAL})`,
-      NO_DOTS: `(?!(?:^|[${WIN_SLASH}])${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
-      NO_DOT_SLASH: `(?!${DOT_LITERAL}{0,1}(?:[${WIN_SLASH}]|$))`,
-      NO_DOTS_SLASH: `(?!${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
-      QMARK_NO_DOT: `[^.${WIN_SLASH}]`,
-      START_ANCHOR: `(?:^|[${WIN_SLASH}])`,
-      END_ANCHOR: `(?:[${WIN_SLASH}]|$)`,
-      SEP: "\\"
-    };
-    var POSIX_REGEX_SOURCE = {
-      __proto__: null,
-      alnum: "a-zA-Z0-9",
-      alpha: "a-zA-Z",
-      ascii: "\\x00-\\x7F",
-      blank: " \\t",
-      cntrl: "\\x00-\\x1F\\x7F",
-      digit: "0-9",
-      graph: "\\x21-\\x7E",
-      lower: "a-z",
-      print: "\\x20-\\x7E ",
-      punct: "\\-!\"#$%&'()\\*+,./:;<=>?@[\\]^_`{|}~",
-      space: " \\t\\r\\n\\v\\f",
-      upper: "A-Z",
-      word: "A-Za-z0-9_",
-      xdigit: "A-Fa-f0-9"
-    };
-    module.exports = {
-      DEFAULT_MAX_EXTGLOB_RECURSION,
-      MAX_LENGTH: 1024 * 64,
-      POSIX_REGEX_SOURCE,
-      // regular expressions
-      REGEX_BACKSLASH: /\\(?![*+?^${}(|)[\]])/g,
-      REGEX_NON_SPECIAL_CHARS: /^[^@![\].,$*+?^{}()|\\/]+/,
-      REGEX_SPECIAL_CHARS: /[-*+?.^${}(|)[\]]/,
-      REGEX_SPECIAL_CHARS_BACKREF: /(\\?)((\W)(\3*))/g,
-      REGEX_SPECIAL_CHARS_GLOBAL: /([-*+?.^${}(|)[\]])/g,
-      REGEX_REMOVE_BACKSLASH: /(?:\[.*?[^\\]\]|\\(?=.))/g,
-      // Replace globs with equivalent patterns to reduce parsing time.
-      REPLACEMENTS: {
-        __proto__: null,
-        "***": "*",
-        "**/**": "**",
-        "**/**/**": "**"
-      },
-      // Digits
-      CHAR_0: 48,
-      /* 0 */
-      CHAR_9: 57,
-      /* 9 */
-      // Alphabet chars.
-      CHAR_UPPERCASE_A: 65,
-      /* A */
-      CHAR_LOWERCASE_A: 97,
-      /* a */
-      CHAR_UPPERCASE_Z: 90,
-      /* Z */
-      CHAR_LOWERCASE_Z: 122,
-      /* z */
-      CHAR_LEFT_PARENTHESES: 40,
-      /* ( */
-      CHAR_RIGHT_PARENTHESES: 41,
-      /* ) */
-      CHAR_ASTERISK: 42,
-      /* * */
-      // Non-alphabetic chars.
-      CHAR_AMPERSAND: 38,
-      /* & */
-      CHAR_AT: 64,
-      /* @ */
-      CHAR_BACKWARD_SLASH: 92,
-      /* \ */
-      CHAR_CARRIAGE_RETURN: 13,
-      /* \r */
-      CHAR_CIRCUMFLEX_ACCENT: 94,
-      /* ^ */
-      CHAR_COLON: 58,
-      /* : */
-      CHAR_COMMA: 44,
-      /* , */
-      CHAR_DOT: 46,
-      /* . */
-      CHAR_DOUBLE_QUOTE: 34,
-      /* " */
-      CHAR_EQUAL: 61,
-      /* = */
-      CHAR_EXCLAMATION_MARK: 33,
-      /* ! */
-      CHAR_FORM_FEED: 12,
-      /* \f */
-      CHAR_FORWARD_SLASH: 47,
-      /* / */
-      CHAR_GRAVE_ACCENT: 96,
-      /* ` */
-      CHAR_HASH: 35,
-      /* # */
-      CHAR_HYPHEN_MINUS: 45,
-      /* - */
-      CHAR_LEFT_ANGLE_BRACKET: 60,
-      /* < */
-      CHAR_LEFT_CURLY_BRACE: 123,
-      /* { */
-      CHAR_LEFT_SQUARE_BRACKET: 91,
-      /* [ */
-      CHAR_LINE_FEED: 10,
-      /* \n */
-      CHAR_NO_BREAK_SPACE: 160,
-      /* \u00A0 */
-      CHAR_PERCENT: 37,
-      /* % */
-      CHAR_PLUS: 43,
-      /* + */
-      CHAR_QUESTION_MARK: 63,
-      /* ? */
-      CHAR_RIGHT_ANGLE_BRACKET: 62,
-      /* > */
-      CHAR_RIGHT_CURLY_BRACE: 125,
-      /* } */
-      CHAR_RIGHT_SQUARE_BRACKET: 93,
-      /* ] */
-      CHAR_SEMICOLON: 59,
-      /* ; */
-      CHAR_SINGLE_QUOTE: 39,
-      /* ' */
-      CHAR_SPACE: 32,
-      /*   */
-      CHAR_TAB: 9,
-      /* \t */
-      CHAR_UNDERSCORE: 95,
-      /* _ */
-      CHAR_VERTICAL_LINE: 124,
-      /* | */
-      CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
-      /* \uFEFF */
-      /**
-       * Create EXTGLOB_CHARS
-       */
-      extglobChars(chars) {
-        return {
-          "!": { type: "negate", open: "(?:(?!(?:", close: `))${chars.STAR})` },
-          "?": { type: "qmark", open: "(?:", close: ")?" },
-          "+": { type: "plus", open: "(?:", close: ")+" },
-          "*": { type: "star", open: "(?:", close: ")*" },
-          "@": { type: "at", open: "(?:", close: ")" }
-        };
-      },
-      /**
-       * Create GLOB_CHARS
-       */
-      globChars(win32) {
-        return win32 === true ? WINDOWS_CHARS : POSIX_CHARS;
-      }
-    };
-  }
-});
-
-// node_modules/picomatch/lib/utils.js
-var require_utils = __commonJS({
-  "node_modules/picomatch/lib/utils.js"(exports) {
-    "use strict";
-    var {
-      REGEX_BACKSLASH,
-      REGEX_REMOVE_BACKSLASH,
-      REGEX_SPECIAL_CHARS,
-      REGEX_SPECIAL_CHARS_GLOBAL
-    } = require_constants();
-    exports.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
-    exports.hasRegexChars = (str3) => REGEX_SPECIAL_CHARS.test(str3);
-    exports.isRegexChar = (str3) => str3.length === 1 && exports.hasRegexChars(str3);
-    exports.escapeRegex = (str3) => str3.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
-    exports.toPosixSlashes = (str3) => str3.replace(REGEX_BACKSLASH, "/");
-    exports.isWindows = () => {
-      if (typeof navigator !== "undefined" && navigator.platform) {
-        const platform = navigator.platform.toLowerCase();
-        return platform === "win32" || platform === "windows";
-      }
-      if (typeof process !== "undefined" && process.platform) {
-        return process.platform === "win32";
-      }
-      return false;
-    };
-    exports.removeBackslashes = (str3) => {
-      return str3.replace(REGEX_REMOVE_BACKSLASH, (match) => {
-        return match === "\\" ? "" : match;
-      });
-    };
-    exports.escapeLast = (input, char, lastIdx) => {
-      const idx = input.lastIndexOf(char, lastIdx);
-      if (idx === -1) return input;
-      if (input[idx - 1] === "\\") return exports.escapeLast(input, char, idx - 1);
-      return `${input.slice(0, idx)}\\${input.slice(idx)}`;
-    };
-    exports.removePrefix = (input, state = {}) => {
-      let output = input;
-      if (output.startsWith("./")) {
-        output = output.slice(2);
-        state.prefix = "./";
-      }
-      return output;
-    };
-    exports.wrapOutput = (input, state = {}, options = {}) => {
-      const prepend = options.contains ? "" : "^";
-      const append = options.contains ? "" : "$";
-      let output = `${prepend}(?:${input})${append}`;
-      if (state.negated === true) {
-        output = `(?:^(?!${output}).*$)`;
-      }
-      return output;
-    };
-    exports.basename = (path, { windows } = {}) => {
-      const segs = path.split(windows ? /[\\/]/ : "/");
-      const last = segs[segs.length - 1];
-      if (last === "") {
-        return segs[segs.length - 2];
-      }
-      return last;
-    };
-  }
-});
-
-// node_modules/picomatch/lib/scan.js
-var require_scan = __commonJS({
-  "node_modules/picomatch/lib/scan.js"(exports, module) {
-    "use strict";
-    var utils = require_utils();
-    var {
-      CHAR_ASTERISK,
-      /* * */
-      CHAR_AT,
-      /* @ */
-      CHAR_BACKWARD_SLASH,
-      /* \ */
-      CHAR_COMMA,
-      /* , */
-      CHAR_DOT,
-      /* . */
-      CHAR_EXCLAMATION_MARK,
-      /* ! */
-      CHAR_FORWARD_SLASH,
-      /* / */
-      CHAR_LEFT_CURLY_BRACE,
-      /* { */
-      CHAR_LEFT_PARENTHESES,
-      /* ( */
-      CHAR_LEFT_SQUARE_BRACKET,
-      /* [ */
-      CHAR_PLUS,
-      /* + */
-      CHAR_QUESTION_MARK,
-      /* ? */
-      CHAR_RIGHT_CURLY_BRACE,
-      /* } */
-      CHAR_RIGHT_PARENTHESES,
-      /* ) */
-      CHAR_RIGHT_SQUARE_BRACKET
-      /* ] */
-    } = require_constants();
-    var isPathSeparator = (code20) => {
-      return code20 === CHAR_FORWARD_SLASH || code20 === CHAR_BACKWARD_SLASH;
-    };
-    var depth = (token) => {
-      if (token.isPrefix !== true) {
-        token.depth = token.isGlobstar ? Infinity : 1;
-      }
-    };
-    var scan2 = (input, options) => {
-      const opts = options || {};
-      const length = input.length - 1;
-      const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
-      const slashes = [];
-      const tokens = [];
-      const parts = [];
-      let str3 = input;
-      let index2 = -1;
-      let start = 0;
-      let lastIndex = 0;
-      let isBrace = false;
-      let isBracket = false;
-      let isGlob = false;
-      let isExtglob = false;
-      let isGlobstar = false;
-      let braceEscaped = false;
-      let backslashes = false;
-      let negated = false;
-      let negatedExtglob = false;
-      let finished = false;
-      let braces = 0;
-      let prev;
-      let code20;
-      let token = { value: "", depth: 0, isGlob: false };
-      const eos = () => index2 >= length;
-      const peek = () => str3.charCodeAt(index2 + 1);
-      const advance = () => {
-        prev = code20;
-        return str3.charCodeAt(++index2);
-      };
-      while (index2 < length) {
-        code20 = advance();
-        let next;
-        if (code20 === CHAR_BACKWARD_SLASH) {
-          backslashes = token.backslashes = true;
-          code20 = advance();
-          if (code20 === CHAR_LEFT_CURLY_BRACE) {
-            braceEscaped = true;
-          }
-          continue;
-        }
-        if (braceEscaped === true || code20 === CHAR_LEFT_CURLY_BRACE) {
-          braces++;
-          while (eos() !== true && (code20 = advance())) {
-            if (code20 === CHAR_BACKWARD_SLASH) {
-              backslashes = token.backslashes = true;
-              advance();
-              continue;
-            }
-            if (code20 === CHAR_LEFT_CURLY_BRACE) {
-              braces++;
-              continue;
-            }
-            if (braceEscaped !== true && code20 === CHAR_DOT && (code20 = advance()) === CHAR_DOT) {
-              isBrace = token.isBrace = true;
-              isGlob = token.isGlob = true;
-              finished = true;
-              if (scanToEnd === true) {
-                continue;
-              }
-              break;
-            }
-            if (braceEscaped !== true && code20 === CHAR_COMMA) {
-              isBrace = token.isBrace = true;
-              isGlob = token.isGlob = true;
-              finished = true;
-              if (scanToEnd === true) {
-                continue;
-              }
-              break;
-            }
-            if (code20 === CHAR_RIGHT_CURLY_BRACE) {
-              braces--;
-              if (braces === 0) {
-                braceEscaped = false;
-                isBrace = token.isBrace = true;
-                finished = true;
-                break;
-              }
-            }
-          }
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (code20 === CHAR_FORWARD_SLASH) {
-          slashes.push(index2);
-          tokens.push(token);
-          token = { value: "", depth: 0, isGlob: false };
-          if (finished === true) continue;
-          if (prev === CHAR_DOT && index2 === start + 1) {
-            start += 2;
-            continue;
-          }
-          lastIndex = index2 + 1;
-          continue;
-        }
-        if (opts.noext !== true) {
-          const isExtglobChar = code20 === CHAR_PLUS || code20 === CHAR_AT || code20 === CHAR_ASTERISK || code20 === CHAR_QUESTION_MARK || code20 === CHAR_EXCLAMATION_MARK;
-          if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
-            isGlob = token.isGlob = true;
-            isExtglob = token.isExtglob = true;
-            finished = true;
-            if (code20 === CHAR_EXCLAMATION_MARK && index2 === start) {
-              negatedExtglob = true;
-            }
-            if (scanToEnd === true) {
-              let parens = 0;
-              while (eos() !== true && (code20 = advance())) {
-                if (code20 === CHAR_BACKWARD_SLASH) {
-                  backslashes = token.backslashes = true;
-                  advance();
-                  continue;
-                }
-                if (code20 === CHAR_LEFT_PARENTHESES) {
-                  parens++;
-                  continue;
-                }
-                if (code20 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
-                  finished = true;
-                  break;
-                }
-              }
-              continue;
-            }
-            break;
-          }
-        }
-        if (code20 === CHAR_ASTERISK) {
-          if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
-          isGlob = token.isGlob = true;
-          finished = true;
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (code20 === CHAR_QUESTION_MARK) {
-          isGlob = token.isGlob = true;
-          finished = true;
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (code20 === CHAR_LEFT_SQUARE_BRACKET) {
-          while (eos() !== true && (next = advance())) {
-            if (next === CHAR_BACKWARD_SLASH) {
-              backslashes = token.backslashes = true;
-              advance();
-              continue;
-            }
-            if (next === CHAR_RIGHT_SQUARE_BRACKET) {
-              isBracket = token.isBracket = true;
-              isGlob = token.isGlob = true;
-              finished = true;
-              break;
-            }
-          }
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (opts.nonegate !== true && code20 === CHAR_EXCLAMATION_MARK && index2 === start) {
-          negated = token.negated = true;
-          start++;
-          continue;
-        }
-        if (opts.noparen !== true && code20 === CHAR_LEFT_PARENTHESES) {
-          isGlob = token.isGlob = true;
-          if (scanToEnd === true) {
-            let parens = 1;
-            while (eos() !== true && (code20 = advance())) {
-              if (code20 === CHAR_BACKWARD_SLASH) {
-                backslashes = token.backslashes = true;
-                advance();
-                continue;
-              }
-              if (code20 === CHAR_LEFT_PARENTHESES) {
-                parens++;
-                continue;
-              }
-              if (code20 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
-                finished = true;
-                break;
-              }
-            }
-            continue;
-          }
-          break;
-        }
-        if (isGlob === true) {
-          finished = true;
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-      }
-      if (opts.noext === true) {
-        isExtglob = false;
-        isGlob = false;
-      }
-      let base = str3;
-      let prefix = "";
-      let glob = "";
-      if (start > 0) {
-        prefix = str3.slice(0, start);
-        str3 = str3.slice(start);
-        lastIndex -= start;
-      }
-      if (base && isGlob === true && lastIndex > 0) {
-        base = str3.slice(0, lastIndex);
-        glob = str3.slice(lastIndex);
-      } else if (isGlob === true) {
-        base = "";
-        glob = str3;
-      } else {
-        base = str3;
-      }
-      if (base && base !== "" && base !== "/" && base !== str3) {
-        if (isPathSeparator(base.charCodeAt(base.length - 1))) {
-          base = base.slice(0, -1);
-        }
-      }
-      if (opts.unescape === true) {
-        if (glob) glob = utils.removeBackslashes(glob);
-        if (base && backslashes === true) {
-          base = utils.removeBackslashes(base);
-        }
-      }
-      const state = {
-        prefix,
-        input,
-        start,
-        base,
-        glob,
-        isBrace,
-        isBracket,
-        isGlob,
-        isExtglob,
-        isGlobstar,
-        negated,
-        negatedExtglob
-      };
-      if (opts.tokens === true) {
-        state.maxDepth = 0;
-        if (!isPathSeparator(code20)) {
-          tokens.push(token);
-        }
-        state.tokens = tokens;
-      }
-      if (opts.parts === true || opts.tokens === true) {
-        let prevIndex;
-        for (let idx = 0; idx < slashes.length; idx++) {
-          const n2 = prevIndex !== void 0 ? prevIndex + 1 : start;
-          const i2 = slashes[idx];
-          const value2 = input.slice(n2, i2);
-          if (opts.tokens) {
-            if (idx === 0 && start !== 0) {
-              tokens[idx].isPrefix = true;
-              tokens[idx].value = prefix;
-            } else {
-              tokens[idx].value = value2;
-            }
-            depth(tokens[idx]);
-            state.maxDepth += tokens[idx].depth;
-          }
-          if (i2 >= start) {
-            parts.push(value2);
-            prevIndex = i2;
-          }
-        }
-        const n = prevIndex !== void 0 ? prevIndex + 1 : start;
-        const value = input.slice(n);
-        parts.push(value);
-        if (opts.tokens && prevIndex && prevIndex + 1 < input.length) {
-          tokens[tokens.length - 1].value = value;
-          depth(tokens[tokens.length - 1]);
-          state.maxDepth += tokens[tokens.length - 1].depth;
-        }
-        state.slashes = slashes;
-        state.parts = parts;
-      }
-      return state;
-    };
-    module.exports = scan2;
-  }
-});
-
-// node_modules/picomatch/lib/parse.js
-var require_parse = __commonJS({
-  "node_modules/picomatch/lib/parse.js"(exports, module) {
-    "use strict";
-    var constants = require_constants();
-    var utils = require_utils();
-    var {
-      MAX_LENGTH,
-      POSIX_REGEX_SOURCE,
-      REGEX_NON_SPECIAL_CHARS,
-      REGEX_SPECIAL_CHARS_BACKREF,
-      REPLACEMENTS
-    } = constants;
-    var expandRange = (args, options) => {
-      if (typeof options.expandRange === "function") {
-        return options.expandRange(...args, options);
-      }
-      args.sort();
-      const value = `[${args.join("-")}]`;
-      try {
-        new RegExp(value);
-      } catch (ex) {
-        return args.map((v) => utils.escapeRegex(v)).join("..");
-      }
-      return value;
-    };
-    var syntaxError = (type, char) => {
-      return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
-    };
-    var splitTopLevel = (input) => {
-      const parts = [];
-      let bracket = 0;
-      let paren = 0;
-      let quote = 0;
-      let value = "";
-      let escaped = false;
-      for (const ch of input) {
-        if (escaped === true) {
-          value += ch;
-          escaped = false;
-          continue;
-        }
-        if (ch === "\\") {
-          value += ch;
-          escaped = true;
-          continue;
-        }
-        if (ch === '"') {
-          quote = quote === 1 ? 0 : 1;
-          value += ch;
-          continue;
-        }
-        if (quote === 0) {
-          if (ch === "[") {
-            bracket++;
-          } else if (ch === "]" && bracket > 0) {
-            bracket--;
-          } else if (bracket === 0) {
-            if (ch === "(") {
-              paren++;
-            } else if (ch === ")" && paren > 0) {
-              paren--;
-            } else if (ch === "|" && paren === 0) {
-              parts.push(value);
-              value = "";
-              continue;
-            }
-          }
-        }
-        value += ch;
-      }
-      parts.push(value);
-      return parts;
-    };
-    var isPlainBranch = (branch) => {
-      let escaped = false;
-      for (const ch of branch) {
-        if (escaped === true) {
-          escaped = false;
-          continue;
-        }
-        if (ch === "\\") {
-          escaped = true;
-          continue;
-        }
-        if (/[?*+@!()[\]{}]/.test(ch)) {
-          return false;
-        }
-      }
-      return true;
-    };
-    var normalizeSimpleBranch = (branch) => {
-      let value = branch.trim();
-      let changed = true;
-      while (changed === true) {
-        changed = false;
-        if (/^@\([^\\()[\]{}|]+\)$/.test(value)) {
-          value = value.slice(2, -1);
-          changed = true;
-        }
-      }
-      if (!isPlainBranch(value)) {
-        return;
-      }
-      return value.replace(/\\(.)/g, "$1");
-    };
-    var hasRepeatedCharPrefixOverlap = (branches) => {
-      const values = branches.map(normalizeSimpleBranch).filter(Boolean);
-      for (let i2 = 0; i2 < values.length; i2++) {
-        for (let j = i2 + 1; j < values.length; j++) {
-          const a = values[i2];
-          const b = values[j];
-          const char = a[0];
-          if (!char || a !== char.repeat(a.length) || b !== char.repeat(b.length)) {
-            continue;
-          }
-          if (a === b || a.startsWith(b) || b.startsWith(a)) {
-            return true;
-          }
-        }
-      }
-      return false;
-    };
-    var parseRepeatedExtglob = (pattern, requireEnd = true) => {
-      if (pattern[0] !== "+" && pattern[0] !== "*" || pattern[1] !== "(") {
-        return;
-      }
-      let bracket = 0;
-      let paren = 0;
-      let quote = 0;
-      let escaped = false;
-      for (let i2 = 1; i2 < pattern.length; i2++) {
-        const ch = pattern[i2];
-        if (escaped === true) {
-          escaped = false;
-          continue;
-        }
-        if (ch === "\\") {
-          escaped = true;
-          continue;
-        }
-        if (ch === '"') {
-          quote = quote === 1 ? 0 : 1;
-          continue;
-        }
-        if (quote === 1) {
-          continue;
-        }
-        if (ch === "[") {
-          bracket++;
-          continue;
-        }
-        if (ch === "]" && bracket > 0) {
-          bracket--;
-          continue;
-        }
-        if (bracket > 0) {
-          continue;
-        }
-        if (ch === "(") {
-          paren++;
-          continue;
-        }
-        if (ch === ")") {
-          paren--;
-          if (paren === 0) {
-            if (requireEnd === true && i2 !== pattern.length - 1) {
-              return;
-            }
-            return {
-              type: pattern[0],
-              body: pattern.slice(2, i2),
-              end: i2
-            };
-          }
-        }
-      }
-    };
-    var buildCharClassStar = (chars) => {
-      const source = chars.length === 1 ? utils.escapeRegex(chars[0]) : `[${chars.map((ch) => utils.escapeRegex(ch)).join("")}]`;
-      return `${source}*`;
-    };
-    var getStarExtglobSequenceChars = (pattern) => {
-      let index2 = 0;
-      const chars = [];
-      while (index2 < pattern.length) {
-        const match = parseRepeatedExtglob(pattern.slice(index2), false);
-        if (!match || match.type !== "*") {
-          return;
-        }
-        const branches = splitTopLevel(match.body).map((branch2) => branch2.trim());
-        if (branches.length !== 1) {
-          return;
-        }
-        const branch = normalizeSimpleBranch(branches[0]);
-        if (!branch || branch.length !== 1) {
-          return;
-        }
-        chars.push(branch);
-        index2 += match.end + 1;
-      }
-      if (chars.length < 1) {
-        return;
-      }
-      return chars;
-    };
-    var repeatedExtglobRecursion = (pattern) => {
-      let depth = 0;
-      let value = pattern.trim();
-      let match = parseRepeatedExtglob(value);
-      while (match) {
-        depth++;
-        value = match.body.trim();
-        match = parseRepeatedExtglob(value);
-      }
-      return depth;
-    };
-    var analyzeRepeatedExtglob = (body, options) => {
-      if (options.maxExtglobRecursion === false) {
-        return { risky: false };
-      }
-      const max2 = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants.DEFAULT_MAX_EXTGLOB_RECURSION;
-      const branches = splitTopLevel(body).map((branch) => branch.trim());
-      if (branches.length > 1) {
-        if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
-          return { risky: true };
-        }
-      }
-      const safeChars = [];
-      let sawStarSequence = false;
-      let combinable = true;
-      for (const branch of branches) {
-        const chars = getStarExtglobSequenceChars(branch);
-        if (chars) {
-          sawStarSequence = true;
-          safeChars.push(...chars);
-          continue;
-        }
-        const literal = normalizeSimpleBranch(branch);
-        if (literal && literal.length === 1) {
-          safeChars.push(literal);
-          continue;
-        }
-        combinable = false;
-        if (repeatedExtglobRecursion(branch) > max2) {
-          return { risky: true };
-        }
-      }
-      if (sawStarSequence) {
-        return combinable ? { risky: true, safeOutput: buildCharClassStar([...new Set(safeChars)]) } : { risky: true };
-      }
-      return { risky: false };
-    };
-    var parse2 = (input, options) => {
-      if (typeof input !== "string") {
-        throw new TypeError("Expected a string");
-      }
-      input = REPLACEMENTS[input] || input;
-      const opts = { ...options };
-      const max2 = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
-      let len = input.length;
-      if (len > max2) {
-        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max2}`);
-      }
-      const bos = { type: "bos", value: "", output: opts.prepend || "" };
-      const tokens = [bos];
-      const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants.extglobChars(PLATFORM_CHARS);
-      const {
-        DOT_LITERAL,
-        PLUS_LITERAL,
-        SLASH_LITERAL,
-        ONE_CHAR,
-        DOTS_SLASH,
-        NO_DOT,
-        NO_DOT_SLASH,
-        NO_DOTS_SLASH,
-        QMARK,
-        QMARK_NO_DOT,
-        STAR,
-        START_ANCHOR
-      } = PLATFORM_CHARS;
-      const globstar = (opts2) => {
-        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
-      };
-      const nodot = opts.dot ? "" : NO_DOT;
-      const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
-      let star = opts.bash === true ? globstar(opts) : STAR;
-      if (opts.capture) {
-        star = `(${star})`;
-      }
-      if (typeof opts.noext === "boolean") {
-        opts.noextglob = opts.noext;
-      }
-      const state = {
-        input,
-        index: -1,
-        start: 0,
-        dot: opts.dot === true,
-        consumed: "",
-        output: "",
-        prefix: "",
-        backtrack: false,
-        negated: false,
-        brackets: 0,
-        braces: 0,
-        parens: 0,
-        quotes: 0,
-        globstar: false,
-        tokens
-      };
-      input = utils.removePrefix(input, state);
-      len = input.length;
-      const extglobs = [];
-      const braces = [];
-      const stack = [];
-      let prev = bos;
-      let value;
-      const eos = () => state.index === len - 1;
-      const peek = state.peek = (n = 1) => input[state.index + n];
-      const advance = state.advance = () => input[++state.index] || "";
-      const remaining = () => input.slice(state.index + 1);
-      const consume = (value2 = "", num2 = 0) => {
-        state.consumed += value2;
-        state.index += num2;
-      };
-      const append = (token) => {
-        state.output += token.output != null ? token.output : token.value;
-        consume(token.value);
-      };
-      const negate = () => {
-        let count = 1;
-        while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
-          advance();
-          state.start++;
-          count++;
-        }
-        if (count % 2 === 0) {
-          return false;
-        }
-        state.negated = true;
-        state.start++;
-        return true;
-      };
-      const increment = (type) => {
-        state[type]++;
-        stack.push(type);
-      };
-      const decrement = (type) => {
-        state[type]--;
-        stack.pop();
-      };
-      const push = (tok) => {
-        if (prev.type === "globstar") {
-          const isBrace = state.braces > 0 && (tok.type === "comma" || tok.type === "brace");
-          const isExtglob = tok.extglob === true || extglobs.length && (tok.type === "pipe" || tok.type === "paren");
-          if (tok.type !== "slash" && tok.type !== "paren" && !isBrace && !isExtglob) {
-            state.output = state.output.slice(0, -prev.output.length);
-            prev.type = "star";
-            prev.value = "*";
-            prev.output = star;
-            state.output += prev.output;
-          }
-        }
-        if (extglobs.length && tok.type !== "paren") {
-          extglobs[extglobs.length - 1].inner += tok.value;
-        }
-        if (tok.value || tok.output) append(tok);
-        if (prev && prev.type === "text" && tok.type === "text") {
-          prev.output = (prev.output || prev.value) + tok.value;
-          prev.value += tok.value;
-          return;
-        }
-        tok.prev = prev;
-        tokens.push(tok);
-        prev = tok;
-      };
-      const extglobOpen = (type, value2) => {
-        const token = { ...EXTGLOB_CHARS[value2], conditions: 1, inner: "" };
-        token.prev = prev;
-        token.parens = state.parens;
-        token.output = state.output;
-        token.startIndex = state.index;
-        token.tokensIndex = tokens.length;
-        const output = (opts.capture ? "(" : "") + token.open;
-        increment("parens");
-        push({ type, value: value2, output: state.output ? "" : ONE_CHAR });
-        push({ type: "paren", extglob: true, value: advance(), output });
-        extglobs.push(token);
-      };
-      const extglobClose = (token) => {
-        const literal = input.slice(token.startIndex, state.index + 1);
-        const body = input.slice(token.startIndex + 2, state.index);
-        const analysis = analyzeRepeatedExtglob(body, opts);
-        if ((token.type === "plus" || token.type === "star") && analysis.risky) {
-          const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open2 = tokens[token.tokensIndex];
-          open2.type = "text";
-          open2.value = literal;
-          open2.output = safeOutput || utils.escapeRegex(literal);
-          for (let i2 = token.tokensIndex + 1; i2 < tokens.length; i2++) {
-            tokens[i2].value = "";
-            tokens[i2].output = "";
-            delete tokens[i2].suffix;
-          }
-          state.output = token.output + open2.output;
-          state.backtrack = true;
-          push({ type: "paren", extglob: true, value, output: "" });
-          decrement("parens");
-          return;
-        }
-        let output = token.close + (opts.capture ? ")" : "");
-        let rest;
-        if (token.type === "negate") {
-          let extglobStar = star;
-          if (token.inner && token.inner.length > 1 && token.inner.includes("/")) {
-            extglobStar = globstar(opts);
-          }
-          if (extglobStar !== star || eos() || /^\)+$/.test(remaining())) {
-            output = token.close = `)$))${extglobStar}`;
-          }
-          if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-            const expression = parse2(rest, { ...options, fastpaths: false }).output;
-            output = token.close = `)${expression})${extglobStar})`;
-          }
-          if (token.prev.type === "bos") {
-            state.negatedExtglob = true;
-          }
-        }
-        push({ type: "paren", extglob: true, value, output });
-        decrement("parens");
-      };
-      if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
-        let backslashes = false;
-        let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc, chars, first, rest, index2) => {
-          if (first === "\\") {
-            backslashes = true;
-            return m;
-          }
-          if (first === "?") {
-            if (esc) {
-              return esc + first + (rest ? QMARK.repeat(rest.length) : "");
-            }
-            if (index2 === 0) {
-              return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : "");
-            }
-            return QMARK.repeat(chars.length);
-          }
-          if (first === ".") {
-            return DOT_LITERAL.repeat(chars.length);
-          }
-          if (first === "*") {
-            if (esc) {
-              return esc + first + (rest ? star : "");
-            }
-            return star;
-          }
-          return esc ? m : `\\${m}`;
-        });
-        if (backslashes === true) {
-          if (opts.unescape === true) {
-            output = output.replace(/\\/g, "");
-          } else {
-            output = output.replace(/\\+/g, (m) => {
-              return m.length % 2 === 0 ? "\\\\" : m ? "\\" : "";
-            });
-          }
-        }
-        if (output === input && opts.contains === true) {
-          state.output = input;
-          return state;
-        }
-        state.output = utils.wrapOutput(output, state, options);
-        return state;
-      }
-      while (!eos()) {
-        value = advance();
-        if (value === "\0") {
-          continue;
-        }
-        if (value === "\\") {
-          const next = peek();
-          if (next === "/" && opts.bash !== true) {
-            continue;
-          }
-          if (next === "." || next === ";") {
-            continue;
-          }
-          if (!next) {
-            value += "\\";
-            push({ type: "text", value });
-            continue;
-          }
-          const match = /^\\+/.exec(remaining());
-          let slashes = 0;
-          if (match && match[0].length > 2) {
-            slashes = match[0].length;
-            state.index += slashes;
-            if (slashes % 2 !== 0) {
-              value += "\\";
-            }
-          }
-          if (opts.unescape === true) {
-            value = advance();
-          } else {
-            value += advance();
-          }
-          if (state.brackets === 0) {
-            push({ type: "text", value });
-            continue;
-          }
-        }
-        if (state.brackets > 0 && (value !== "]" || prev.value === "[" || prev.value === "[^")) {
-          if (opts.posix !== false && value === ":") {
-            const inner = prev.value.slice(1);
-            if (inner.includes("[")) {
-              prev.posix = true;
-              if (inner.includes(":")) {
-                const idx = prev.value.lastIndexOf("[");
-                const pre = prev.value.slice(0, idx);
-                const rest2 = prev.value.slice(idx + 2);
-                const posix = POSIX_REGEX_SOURCE[rest2];
-                if (posix) {
-                  prev.value = pre + posix;
-                  state.backtrack = true;
-                  advance();
-                  if (!bos.output && tokens.indexOf(prev) === 1) {
-                    bos.output = ONE_CHAR;
-                  }
-                  continue;
-                }
-              }
-            }
-          }
-          if (value === "[" && peek() !== ":" || value === "-" && peek() === "]") {
-            value = `\\${value}`;
-          }
-          if (value === "]" && (prev.value === "[" || prev.value === "[^")) {
-            value = `\\${value}`;
-          }
-          if (opts.posix === true && value === "!" && prev.value === "[") {
-            value = "^";
-          }
-          prev.value += value;
-          append({ value });
-          continue;
-        }
-        if (state.quotes === 1 && value !== '"') {
-          value = utils.escapeRegex(value);
-          prev.value += value;
-          append({ value });
-          continue;
-        }
-        if (value === '"') {
-          state.quotes = state.quotes === 1 ? 0 : 1;
-          if (opts.keepQuotes === true) {
-            push({ type: "text", value });
-          }
-          continue;
-        }
-        if (value === "(") {
-          increment("parens");
-          push({ type: "paren", value });
-          continue;
-        }
-        if (value === ")") {
-          if (state.parens === 0 && opts.strictBrackets === true) {
-            throw new SyntaxError(syntaxError("opening", "("));
-          }
-          const extglob = extglobs[extglobs.length - 1];
-          if (extglob && state.parens === extglob.parens + 1) {
-            extglobClose(extglobs.pop());
-            continue;
-          }
-          push({ type: "paren", value, output: state.parens ? ")" : "\\)" });
-          decrement("parens");
-          continue;
-        }
-        if (value === "[") {
-          if (opts.nobracket === true || !remaining().includes("]")) {
-            if (opts.nobracket !== true && opts.strictBrackets === true) {
-              throw new SyntaxError(syntaxError("closing", "]"));
-            }
-            value = `\\${value}`;
-          } else {
-            increment("brackets");
-          }
-          push({ type: "bracket", value });
-          continue;
-        }
-        if (value === "]") {
-          if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
-            push({ type: "text", value, output: `\\${value}` });
-            continue;
-          }
-          if (state.brackets === 0) {
-            if (opts.strictBrackets === true) {
-              throw new SyntaxError(syntaxError("opening", "["));
-            }
-            push({ type: "text", value, output: `\\${value}` });
-            continue;
-          }
-          decrement("brackets");
-          const prevValue = prev.value.slice(1);
-          if (prev.posix !== true && prevValue[0] === "^" && !prevValue.includes("/")) {
-            value = `/${value}`;
-          }
-          prev.value += value;
-          append({ value });
-          if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
-            continue;
-          }
-          const escaped = utils.escapeRegex(prev.value);
-          state.output = state.output.slice(0, -prev.value.length);
-          if (opts.literalBrackets === true) {
-            state.output += escaped;
-            prev.value = escaped;
-            continue;
-          }
-          prev.value = `(${capture}${escaped}|${prev.value})`;
-          state.output += prev.value;
-          continue;
-        }
-        if (value === "{" && opts.nobrace !== true) {
-          increment("braces");
-          const open2 = {
-            type: "brace",
-            value,
-            output: "(",
-            outputIndex: state.output.length,
-            tokensIndex: state.tokens.length
-          };
-          braces.push(open2);
-          push(open2);
-          continue;
-        }
-        if (value === "}") {
-          const brace = braces[braces.length - 1];
-          if (opts.nobrace === true || !brace) {
-            push({ type: "text", value, output: value });
-            continue;
-          }
-          let output = ")";
-          if (brace.dots === true) {
-            const arr = tokens.slice();
-            const range = [];
-            for (let i2 = arr.length - 1; i2 >= 0; i2--) {
-              tokens.pop();
-              if (arr[i2].type === "brace") {
-                break;
-              }
-              if (arr[i2].type !== "dots") {
-                range.unshift(arr[i2].value);
-              }
-            }
-            output = expandRange(range, opts);
-            state.backtrack = true;
-          }
-          if (brace.comma !== true && brace.dots !== true) {
-            const out = state.output.slice(0, brace.outputIndex);
-            const toks = state.tokens.slice(brace.tokensIndex);
-            brace.value = brace.output = "\\{";
-            value = output = "\\}";
-            state.output = out;
-            for (const t of toks) {
-              state.output += t.output || t.value;
-            }
-          }
-          push({ type: "brace", value, output });
-          decrement("braces");
-          braces.pop();
-          continue;
-        }
-        if (value === "|") {
-          if (extglobs.length > 0) {
-            extglobs[extglobs.length - 1].conditions++;
-          }
-          push({ type: "text", value });
-          continue;
-        }
-        if (value === ",") {
-          let output = value;
-          const brace = braces[braces.length - 1];
-          if (brace && stack[stack.length - 1] === "braces") {
-            brace.comma = true;
-            output = "|";
-          }
-          push({ type: "comma", value, output });
-          continue;
-        }
-        if (value === "/") {
-          if (prev.type === "dot" && state.index === state.start + 1) {
-            state.start = state.index + 1;
-            state.consumed = "";
-            state.output = "";
-            tokens.pop();
-            prev = bos;
-            continue;
-          }
-          push({ type: "slash", value, output: SLASH_LITERAL });
-          continue;
-        }
-        if (value === ".") {
-          if (state.braces > 0 && prev.type === "dot") {
-            if (prev.value === ".") prev.output = DOT_LITERAL;
-            const brace = braces[braces.length - 1];
-            prev.type = "dots";
-            prev.output += value;
-            prev.value += value;
-            brace.dots = true;
-            continue;
-          }
-          if (state.braces + state.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
-            push({ type: "text", value, output: DOT_LITERAL });
-            continue;
-          }
-          push({ type: "dot", value, output: DOT_LITERAL });
-          continue;
-        }
-        if (value === "?") {
-          const isGroup = prev && prev.value === "(";
-          if (!isGroup && opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            extglobOpen("qmark", value);
-            continue;
-          }
-          if (prev && prev.type === "paren") {
-            const next = peek();
-            let output = value;
-            if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
-              output = `\\${value}`;
-            }
-            push({ type: "text", value, output });
-            continue;
-          }
-          if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
-            push({ type: "qmark", value, output: QMARK_NO_DOT });
-            continue;
-          }
-          push({ type: "qmark", value, output: QMARK });
-          continue;
-        }
-        if (value === "!") {
-          if (opts.noextglob !== true && peek() === "(") {
-            if (peek(2) !== "?" || !/[!=<:]/.test(peek(3))) {
-              extglobOpen("negate", value);
-              continue;
-            }
-          }
-          if (opts.nonegate !== true && state.index === 0) {
-            negate();
-            continue;
-          }
-        }
-        if (value === "+") {
-          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            extglobOpen("plus", value);
-            continue;
-          }
-          if (prev && prev.value === "(" || opts.regex === false) {
-            push({ type: "plus", value, output: PLUS_LITERAL });
-            continue;
-          }
-          if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state.parens > 0) {
-            push({ type: "plus", value });
-            continue;
-          }
-          push({ type: "plus", value: PLUS_LITERAL });
-          continue;
-        }
-        if (value === "@") {
-          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            push({ type: "at", extglob: true, value, output: "" });
-            continue;
-          }
-          push({ type: "text", value });
-          continue;
-        }
-        if (value !== "*") {
-          if (value === "$" || value === "^") {
-            value = `\\${value}`;
-          }
-          const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
-          if (match) {
-            value += match[0];
-            state.index += match[0].length;
-          }
-          push({ type: "text", value });
-          continue;
-        }
-        if (prev && (prev.type === "globstar" || prev.star === true)) {
-          prev.type = "star";
-          prev.star = true;
-          prev.value += value;
-          prev.output = star;
-          state.backtrack = true;
-          state.globstar = true;
-          consume(value);
-          continue;
-        }
-        let rest = remaining();
-        if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
-          extglobOpen("star", value);
-          continue;
-        }
-        if (prev.type === "star") {
-          if (opts.noglobstar === true) {
-            consume(value);
-            continue;
-          }
-          const prior = prev.prev;
-          const before = prior.prev;
-          const isStart = prior.type === "slash" || prior.type === "bos";
-          const afterStar = before && (before.type === "star" || before.type === "globstar");
-          if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
-            push({ type: "star", value, output: "" });
-            continue;
-          }
-          const isBrace = state.braces > 0 && (prior.type === "comma" || prior.type === "brace");
-          const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
-          if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
-            push({ type: "star", value, output: "" });
-            continue;
-          }
-          while (rest.slice(0, 3) === "/**") {
-            const after = input[state.index + 4];
-            if (after && after !== "/") {
-              break;
-            }
-            rest = rest.slice(3);
-            consume("/**", 3);
-          }
-          const isEnd = eos() || state.parens > 0 && rest === ")".repeat(state.parens) && !extglobs.some((extglob) => extglob.type === "negate");
-          if (prior.type === "bos" && eos()) {
-            prev.type = "globstar";
-            prev.value += value;
-            prev.output = globstar(opts);
-            state.output = prev.output;
-            state.globstar = true;
-            consume(value);
-            continue;
-          }
-          if (prior.type === "slash" && prior.prev.type !== "bos" && !afterStar && isEnd) {
-            state.output = state.output.slice(0, -(prior.output + prev.output).length);
-            prior.output = `(?:${prior.output}`;
-            prev.type = "globstar";
-            prev.output = globstar(opts) + (opts.strictSlashes ? ")" : "|$)");
-            prev.value += value;
-            state.globstar = true;
-            state.output += prior.output + prev.output;
-            consume(value);
-            continue;
-          }
-          if (prior.type === "slash" && prior.prev.type !== "bos" && rest[0] === "/") {
-            const end = rest[1] !== void 0 ? "|$" : "";
-            state.output = state.output.slice(0, -(prior.output + prev.output).length);
-            prior.output = `(?:${prior.output}`;
-            prev.type = "globstar";
-            prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
-            prev.value += value;
-            state.output += prior.output + prev.output;
-            state.globstar = true;
-            consume(value + advance());
-            push({ type: "slash", value: "/", output: "" });
-            continue;
-          }
-          if (prior.type === "bos" && rest[0] === "/") {
-            prev.type = "globstar";
-            prev.value += value;
-            prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
-            state.output = prev.output;
-            state.globstar = true;
-            consume(value + advance());
-            push({ type: "slash", value: "/", output: "" });
-            continue;
-          }
-          state.output = state.output.slice(0, -prev.output.length);
-          prev.type = "globstar";
-          prev.output = globstar(opts);
-          prev.value += value;
-          state.output += prev.output;
-          state.globstar = true;
-          consume(value);
-          continue;
-        }
-        const token = { type: "star", value, output: star };
-        if (opts.bash === true) {
-          token.output = ".*?";
-          if (prev.type === "bos" || prev.type === "slash") {
-            token.output = nodot + token.output;
-          }
-          push(token);
-          continue;
-        }
-        if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
-          token.output = value;
-          push(token);
-          continue;
-        }
-        if (state.index === state.start || prev.type === "slash" || prev.type === "dot") {
-          if (prev.type === "dot") {
-            state.output += NO_DOT_SLASH;
-            prev.output += NO_DOT_SLASH;
-          } else if (opts.dot === true) {
-            state.output += NO_DOTS_SLASH;
-            prev.output += NO_DOTS_SLASH;
-          } else {
-            state.output += nodot;
-            prev.output += nodot;
-          }
-          if (peek() !== "*") {
-            state.output += ONE_CHAR;
-            prev.output += ONE_CHAR;
-          }
-        }
-        push(token);
-      }
-      while (state.brackets > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
-        state.output = utils.escapeLast(state.output, "[");
-        decrement("brackets");
-      }
-      while (state.parens > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", ")"));
-        state.output = utils.escapeLast(state.output, "(");
-        decrement("parens");
-      }
-      while (state.braces > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "}"));
-        state.output = utils.escapeLast(state.output, "{");
-        decrement("braces");
-      }
-      if (opts.strictSlashes !== true && (prev.type === "star" || prev.type === "bracket")) {
-        push({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
-      }
-      if (state.backtrack === true) {
-        state.output = "";
-        for (const token of state.tokens) {
-          state.output += token.output != null ? token.output : token.value;
-          if (token.suffix) {
-            state.output += token.suffix;
-          }
-        }
-      }
-      return state;
-    };
-    parse2.fastpaths = (input, options) => {
-      const opts = { ...options };
-      const max2 = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
-      const len = input.length;
-      if (len > max2) {
-        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max2}`);
-      }
-      input = REPLACEMENTS[input] || input;
-      const {
-        DOT_LITERAL,
-        SLASH_LITERAL,
-        ONE_CHAR,
-        DOTS_SLASH,
-        NO_DOT,
-        NO_DOTS,
-        NO_DOTS_SLASH,
-        STAR,
-        START_ANCHOR
-      } = constants.globChars(opts.windows);
-      const nodot = opts.dot ? NO_DOTS : NO_DOT;
-      const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
-      const capture = opts.capture ? "" : "?:";
-      const state = { negated: false, prefix: "" };
-      let star = opts.bash === true ? ".*?" : STAR;
-      if (opts.capture) {
-        star = `(${star})`;
-      }
-      const globstar = (opts2) => {
-        if (opts2.noglobstar === true) return star;
-        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
-      };
-      const create = (str3) => {
-        switch (str3) {
-          case "*":
-            return `${nodot}${ONE_CHAR}${star}`;
-          case ".*":
-            return `${DOT_LITERAL}${ONE_CHAR}${star}`;
-          case "*.*":
-            return `${nodot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
-          case "*/*":
-            return `${nodot}${star}${SLASH_LITERAL}${ONE_CHAR}${slashDot}${star}`;
-          case "**":
-            return nodot + globstar(opts);
-          case "**/*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${ONE_CHAR}${star}`;
-          case "**/*.*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
-          case "**/.*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
-          default: {
-            const match = /^(.*?)\.(\w+)$/.exec(str3);
-            if (!match) return;
-            const source2 = create(match[1]);
-            if (!source2) return;
-            return source2 + DOT_LITERAL + match[2];
-          }
-        }
-      };
-      const output = utils.removePrefix(input, state);
-      let source = create(output);
-      if (source && opts.strictSlashes !== true) {
-        source += `${SLASH_LITERAL}?`;
-      }
-      return source;
-    };
-    module.exports = parse2;
-  }
-});
-
-// node_modules/picomatch/lib/picomatch.js
-var require_picomatch = __commonJS({
-  "node_modules/picomatch/lib/picomatch.js"(exports, module) {
-    "use strict";
-    var scan2 = require_scan();
-    var parse2 = require_parse();
-    var utils = require_utils();
-    var constants = require_constants();
-    var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch2 = (glob, options, returnState = false) => {
-      if (Array.isArray(glob)) {
-        const fns = glob.map((input) => picomatch2(input, options, returnState));
-        const arrayMatcher = (str3) => {
-          for (const isMatch of fns) {
-            const state2 = isMatch(str3);
-            if (state2) return state2;
-          }
-          return false;
-        };
-        return arrayMatcher;
-      }
-      const isState2 = isObject(glob) && glob.tokens && glob.input;
-      if (glob === "" || typeof glob !== "string" && !isState2) {
-        throw new TypeError("Expected pattern to be a non-empty string");
-      }
-      const opts = options || {};
-      const posix = opts.windows;
-      const regex = isState2 ? picomatch2.compileRe(glob, options) : picomatch2.makeRe(glob, options, false, true);
-      const state = regex.state;
-      delete regex.state;
-      let isIgnored = () => false;
-      if (opts.ignore) {
-        const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-        isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
-      }
-      const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch2.test(input, regex, options, { glob, posix });
-        const result = { glob, state, regex, posix, input, output, match, isMatch };
-        if (typeof opts.onResult === "function") {
-          opts.onResult(result);
-        }
-        if (isMatch === false) {
-          result.isMatch = false;
-          return returnObject ? result : false;
-        }
-        if (isIgnored(input)) {
-          if (typeof opts.onIgnore === "function") {
-            opts.onIgnore(result);
-          }
-          result.isMatch = false;
-          return returnObject ? result : false;
-        }
-        if (typeof opts.onMatch === "function") {
-          opts.onMatch(result);
-        }
-        return returnObject ? result : true;
-      };
-      if (returnState) {
-        matcher.state = state;
-      }
-      return matcher;
-    };
-    picomatch2.test = (input, regex, options, { glob, posix } = {}) => {
-      if (typeof input !== "string") {
-        throw new TypeError("Expected input to be a string");
-      }
-      if (input === "") {
-        return { isMatch: false, output: "" };
-      }
-      const opts = options || {};
-      const format = opts.format || (posix ? utils.toPosixSlashes : null);
-      let match = input === glob;
-      let output = match && format ? format(input) : input;
-      if (match === false) {
-        output = format ? format(input) : input;
-        match = output === glob;
-      }
-      if (match === false || opts.capture === true) {
-        if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch2.matchBase(input, regex, options, posix);
-        } else {
-          match = regex.exec(output);
-        }
-      }
-      return { isMatch: Boolean(match), match, output };
-    };
-    picomatch2.matchBase = (input, glob, options, posix = options && options.windows) => {
-      const regex = glob instanceof RegExp ? glob : picomatch2.makeRe(glob, options);
-      return regex.test(utils.basename(input, { windows: posix }));
-    };
-    picomatch2.isMatch = (str3, patterns, options) => picomatch2(patterns, options)(str3);
-    picomatch2.parse = (pattern, options) => {
-      if (Array.isArray(pattern)) return pattern.map((p) => picomatch2.parse(p, options));
-      return parse2(pattern, { ...options, fastpaths: false });
-    };
-    picomatch2.scan = (input, options) => scan2(input, options);
-    picomatch2.compileRe = (state, options, returnOutput = false, returnState = false) => {
-      if (returnOutput === true) {
-        return state.output;
-      }
-      const opts = options || {};
-      const prepend = opts.contains ? "" : "^";
-      const append = opts.contains ? "" : "$";
-      let source = `${prepend}(?:${state.output})${append}`;
-      if (state && state.negated === true) {
-        source = `^(?!${source}).*$`;
-      }
-      const regex = picomatch2.toRegex(source, options);
-      if (returnState === true) {
-        regex.state = state;
-      }
-      return regex;
-    };
-    picomatch2.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
-      if (!input || typeof input !== "string") {
-        throw new TypeError("Expected a non-empty string");
-      }
-      let parsed = { negated: false, fastpaths: true };
-      if (options.fastpaths !== false && (input[0] === "." || input[0] === "*")) {
-        parsed.output = parse2.fastpaths(input, options);
-      }
-      if (!parsed.output) {
-        parsed = parse2(input, options);
-      }
-      return picomatch2.compileRe(parsed, options, returnOutput, returnState);
-    };
-    picomatch2.toRegex = (source, options) => {
-      try {
-        const opts = options || {};
-        return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
-      } catch (err2) {
-        if (options && options.debug === true) throw err2;
-        return /$^/;
-      }
-    };
-    picomatch2.constants = constants;
-    module.exports = picomatch2;
-  }
-});
-
-// node_modules/picomatch/index.js
-var require_picomatch2 = __commonJS({
-  "node_modules/picomatch/index.js"(exports, module) {
-    "use strict";
-    var pico = require_picomatch();
-    var utils = require_utils();
-    function picomatch2(glob, options, returnState = false) {
-      if (options && (options.windows === null || options.windows === void 0)) {
-        options = { ...options, windows: utils.isWindows() };
-      }
-      return pico(glob, options, returnState);
-    }
-    Object.assign(picomatch2, pico);
-    module.exports = picomatch2;
-  }
-});
-
-// src/scan/archive.ts
-import { readFile } from "node:fs/promises";
-import { gunzipSync, inflateRawSync } from "node:zlib";
-function archiveKind(data) {
-  if (data.length >= 4 && data[0] === 80 && data[1] === 75 && (data[2] === 3 || data[2] === 5) && (data[3] === 4 || data[3] === 6)) {
-    return "zip";
-  }
-  if (data.length >= 18 && data[0] === 31 && data[1] === 139 && data[2] === 8) return "gzip";
-  if (data.length >= 512 && data.subarray(257, 262).toString("latin1") === "ustar") return "tar";
-  return void 0;
-}
-function* archiveEntries(data, path, options = {}) {
-  const limits = { ...DEFAULT_ARCHIVE_LIMITS, ...options.limits };
-  const warn = options.onWarning ?? (() => {
-  });
-  const budget = { entries: 0, bytes: 0, warned: /* @__PURE__ */ new Set() };
-  yield* expand(data, path, 1, limits, budget, warn);
-}
-function* archiveItems(item, data, options = {}) {
-  for (const entry of archiveEntries(data, item.path, options)) {
-    const out = { path: entry.path, source: { kind: "bytes", data: entry.data } };
-    if (item.commit !== void 0) out.commit = item.commit;
-    if (item.author !== void 0) out.author = item.author;
-    if (item.date !== void 0) out.date = item.date;
-    yield out;
-  }
-}
-function* expand(data, path, depth, limits, budget, warn) {
-  const kind = archiveKind(data);
-  if (!kind) return;
-  let inner;
-  try {
-    if (kind === "zip") inner = zipEntries(data, path, limits, budget, warn);
-    else if (kind === "tar") inner = tarEntries(data, path, budget, limits, warn);
-    else inner = gzipEntries(data, path, limits, budget, warn);
-    for (const entry of inner) {
-      if (archiveKind(entry.data)) {
-        if (depth >= limits.maxDepth) {
-          warn(`${entry.path}: archive nested deeper than ${limits.maxDepth} levels, not opened (limit: depth)`);
-          continue;
-        }
-        yield* expand(entry.data, entry.path, depth + 1, limits, budget, warn);
-        continue;
-      }
-      yield entry;
-    }
-  } catch (err2) {
-    if (err2 instanceof LimitReached) {
-      if (!budget.warned.has(err2.message)) warn(err2.message);
-      budget.warned.add(err2.message);
-      if (depth > 1) throw err2;
-      return;
-    }
-    warn(`${path}: cannot read the ${kind} archive (${err2.message}); its contents were not scanned`);
-  }
-}
-function takeEntry(path, size, limits, budget, outer) {
-  budget.entries++;
-  if (budget.entries > limits.maxEntries) {
-    throw new LimitReached(
-      `${outer}: more than ${limits.maxEntries} entries; the rest were not scanned (limit: entries)`
-    );
-  }
-  if (budget.bytes + size > limits.maxTotal) {
-    throw new LimitReached(
-      `${outer}: expands to more than ${mib(limits.maxTotal)} (at ${path}); the rest was not scanned (limit: total size, zip bomb?)`
-    );
-  }
-  budget.bytes += size;
-}
-function mib(n) {
-  return `${Math.round(n / 1048576 * 10) / 10} MiB`;
-}
-function outputCap(compressed, limits, budget) {
-  const byRatio = Math.max(1024 * 1024, compressed * limits.maxRatio);
-  const cap = Math.min(limits.maxEntrySize, limits.maxTotal - budget.bytes, byRatio);
-  return { cap: Math.max(0, cap), byRatio: byRatio < limits.maxEntrySize && byRatio <= limits.maxTotal - budget.bytes };
-}
-function inflateCapped(comp, fn, where, outer, limits, budget, warn) {
-  const { cap, byRatio } = outputCap(comp.length, limits, budget);
-  try {
-    return fn(comp, { maxOutputLength: cap + 1 > 2147483647 ? 2147483647 : Math.max(1, cap) });
-  } catch (err2) {
-    if (err2.code === "ERR_BUFFER_TOO_LARGE" || err2 instanceof RangeError) {
-      if (budget.bytes + cap >= limits.maxTotal) {
-        throw new LimitReached(
-          `${outer}: expands to more than ${mib(limits.maxTotal)} (at ${where}); the rest was not scanned (limit: total size, zip bomb?)`
-        );
-      }
-      if (byRatio) {
-        warn(
-          `${where}: expands more than ${limits.maxRatio}:1 (${mib(comp.length)} compressed), not scanned (limit: ratio, zip bomb?)`
-        );
-      } else {
-        warn(`${where}: larger than ${mib(limits.maxEntrySize)} expanded, not scanned (limit: entry size)`);
-      }
-      return void 0;
-    }
-    warn(`${where}: cannot inflate (${err2.message}), not scanned`);
-    return void 0;
-  }
-}
-function* zipEntries(data, path, limits, budget, warn) {
-  let eocd = -1;
-  for (let i2 = data.length - 22; i2 >= Math.max(0, data.length - 22 - 65535); i2--) {
-    if (data.readUInt32LE(i2) === 101010256) {
-      eocd = i2;
-      break;
-    }
-  }
-  if (eocd < 0) throw new Error("no end of central directory");
-  let count = data.readUInt16LE(eocd + 10);
-  let cdOffset = data.readUInt32LE(eocd + 16);
-  if (count === 65535 || cdOffset === 4294967295) {
-    const loc = eocd - 20;
-    if (loc < 0 || data.readUInt32LE(loc) !== 117853008) throw new Error("zip64 locator missing");
-    const rec = Number(data.readBigUInt64LE(loc + 8));
-    if (rec + 56 > data.length || data.readUInt32LE(rec) !== 101075792) throw new Error("zip64 record missing");
-    count = Number(data.readBigUInt64LE(rec + 32));
-    cdOffset = Number(data.readBigUInt64LE(rec + 48));
-  }
-  let p = cdOffset;
-  for (let k = 0; k < count; k++) {
-    if (p + 46 > data.length || data.readUInt32LE(p) !== 33639248)
-      throw new Error(`central directory entry ${k + 1} is corrupt`);
-    const flags = data.readUInt16LE(p + 8);
-    const method = data.readUInt16LE(p + 10);
-    let compSize = data.readUInt32LE(p + 20);
-    let size = data.readUInt32LE(p + 24);
-    const nameLen = data.readUInt16LE(p + 28);
-    const extraLen = data.readUInt16LE(p + 30);
-    const commentLen = data.readUInt16LE(p + 32);
-    let local = data.readUInt32LE(p + 42);
-    const name2 = data.subarray(p + 46, p + 46 + nameLen).toString(flags & 2048 ? "utf8" : "latin1");
-    const extra = data.subarray(p + 46 + nameLen, p + 46 + nameLen + extraLen);
-    p += 46 + nameLen + extraLen + commentLen;
-    if (size === 4294967295 || compSize === 4294967295 || local === 4294967295) {
-      const z = zip64Extra(extra, size === 4294967295, compSize === 4294967295, local === 4294967295);
-      size = z.size ?? size;
-      compSize = z.compSize ?? compSize;
-      local = z.local ?? local;
-    }
-    if (name2.endsWith("/")) continue;
-    const where = `${path}!${name2}`;
-    if (flags & 1) {
-      warn(`${where}: encrypted zip entry, not scanned`);
-      continue;
-    }
-    if (method !== 0 && method !== 8) {
-      warn(`${where}: zip compression method ${method} is not supported, not scanned`);
-      continue;
-    }
-    if (local + 30 > data.length || data.readUInt32LE(local) !== 67324752) {
-      warn(`${where}: local header is corrupt, not scanned`);
-      continue;
-    }
-    const start = local + 30 + data.readUInt16LE(local + 26) + data.readUInt16LE(local + 28);
-    const comp = data.subarray(start, Math.min(data.length, start + compSize));
-    let content;
-    if (method === 0) {
-      if (comp.length > limits.maxEntrySize) {
-        warn(`${where}: larger than ${mib(limits.maxEntrySize)}, not scanned (limit: entry size)`);
-        continue;
-      }
-      content = comp;
-    } else {
-      if (size > 1024 * 1024 && size > compSize * limits.maxRatio) {
-        warn(
-          `${where}: declares ${mib(size)} from ${mib(compSize)} (more than ${limits.maxRatio}:1), not scanned (limit: ratio, zip bomb?)`
-        );
-        continue;
-      }
-      if (size > limits.maxEntrySize) {
-        warn(`${where}: larger than ${mib(limits.maxEntrySize)} expanded, not scanned (limit: entry size)`);
-        continue;
-      }
-      content = inflateCapped(comp, inflateRawSync, where, path, limits, budget, warn);
-      if (!content) continue;
-    }
-    takeEntry(where, content.length, limits, budget, path);
-    yield { path: where, data: content };
-  }
-}
-function zip64Extra(extra, wantSize, wantComp, wantLocal) {
-  let q = 0;
-  while (q + 4 <= extra.length) {
-    const id = extra.readUInt16LE(q);
-    const len = extra.readUInt16LE(q + 2);
-    if (id === 1) {
-      let r = q + 4;
-      const out = {};
-      if (wantSize && r + 8 <= q + 4 + len) {
-        out.size = Number(extra.readBigUInt64LE(r));
-        r += 8;
-      }
-      if (wantComp && r + 8 <= q + 4 + len) {
-        out.compSize = Number(extra.readBigUInt64LE(r));
-        r += 8;
-      }
-      if (wantLocal && r + 8 <= q + 4 + len) out.local = Number(extra.readBigUInt64LE(r));
-      return out;
-    }
-    q += 4 + len;
-  }
-  return {};
-}
-function tarNumber(field) {
-  if (field[0] & 128) {
-    let v = 0;
-    for (let i2 = 1; i2 < field.length; i2++) v = v * 256 + field[i2];
-    return v;
-  }
-  const s = field.toString("latin1").replace(/\0.*$/s, "").trim();
-  return s === "" ? 0 : Number.parseInt(s, 8);
-}
-function cstr(b) {
-  const z = b.indexOf(0);
-  return (z < 0 ? b : b.subarray(0, z)).toString("utf8");
-}
-function* tarEntries(data, path, budget, limits, warn) {
-  let p = 0;
-  let longName;
-  let paxPath;
-  while (p + 512 <= data.length) {
-    const h = data.subarray(p, p + 512);
-    if (h.every((b) => b === 0)) break;
-    const size = tarNumber(h.subarray(124, 136));
-    if (!Number.isSafeInteger(size) || size < 0) throw new Error(`bad size in header at ${p}`);
-    const type = String.fromCharCode(h[156] || 48);
-    const body = data.subarray(p + 512, Math.min(data.length, p + 512 + size));
-    p += 512 + Math.ceil(size / 512) * 512;
-    if (type === "L") {
-      longName = cstr(body);
-      continue;
-    }
-    if (type === "x") {
-      const m = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(body.toString("utf8"));
-      if (m) paxPath = m[1];
-      continue;
-    }
-    if (type === "g") continue;
-    let name2 = paxPath ?? longName;
-    if (!name2) {
-      const prefix = h.subarray(257, 262).toString("latin1") === "ustar" ? cstr(h.subarray(345, 500)) : "";
-      name2 = prefix ? `${prefix}/${cstr(h.subarray(0, 100))}` : cstr(h.subarray(0, 100));
-    }
-    longName = void 0;
-    paxPath = void 0;
-    if (type !== "0" && type !== "7") continue;
-    const where = `${path}!${name2.replace(/^\.\//, "")}`;
-    if (size > limits.maxEntrySize) {
-      warn(`${where}: larger than ${mib(limits.maxEntrySize)}, not scanned (limit: entry size)`);
-      continue;
-    }
-    takeEntry(where, body.length, limits, budget, path);
-    yield { path: where, data: body };
-  }
-}
-function* gzipEntries(data, path, limits, budget, warn) {
-  const { cap, byRatio } = outputCap(data.length, { ...limits, maxEntrySize: limits.maxTotal }, budget);
-  let out;
-  try {
-    out = gunzipSync(data, { maxOutputLength: Math.max(1, cap) });
-  } catch (err2) {
-    if (err2.code === "ERR_BUFFER_TOO_LARGE" || err2 instanceof RangeError) {
-      const why = byRatio ? `more than ${limits.maxRatio}:1 (limit: ratio, zip bomb?)` : `beyond ${mib(cap)} (limit: total size)`;
-      warn(`${path}: gzip expands ${why}, not scanned`);
-      return;
-    }
-    throw err2;
-  }
-  if (archiveKind(out) === "tar") {
-    yield* tarEntries(out, path, budget, limits, warn);
-    return;
-  }
-  const base = path.slice(path.lastIndexOf("!") + 1).replace(/^.*\//, "");
-  const inner = base.replace(/\.t?gz$/i, (m) => m.toLowerCase() === ".tgz" ? ".tar" : "") || "data";
-  takeEntry(`${path}!${inner}`, out.length, limits, budget, path);
-  yield { path: `${path}!${inner}`, data: out };
-}
-async function* expandArchives(items, options = {}) {
-  const limits = { ...DEFAULT_ARCHIVE_LIMITS, ...options.limits };
-  for await (const item of items) {
-    let data;
-    if (item.source.kind === "bytes") {
-      data = item.source.data;
-    } else if (ARCHIVE_NAME.test(item.path) && item.source.size <= limits.maxTotal) {
-      try {
-        data = await readFile(item.source.absPath);
-      } catch {
-        data = void 0;
-      }
-    }
-    if (!data || item.lineMap || !archiveKind(data)) {
-      yield item;
-      continue;
-    }
-    yield* archiveItems(item, data, options);
-  }
-}
-var DEFAULT_ARCHIVE_LIMITS, ARCHIVE_NAME, LimitReached;
-var init_archive = __esm({
-  "src/scan/archive.ts"() {
-    "use strict";
-    DEFAULT_ARCHIVE_LIMITS = {
-      maxDepth: 3,
-      maxEntries: 1e4,
-      maxTotal: 128 * 1024 * 1024,
-      maxEntrySize: 10 * 1024 * 1024,
-      maxRatio: 200
-    };
-    ARCHIVE_NAME = /\.(zip|jar|war|ear|aar|whl|egg|nupkg|apk|ipa|vsix|xpi|crx|tar|tgz|gz|tbz|gem)$/i;
-    LimitReached = class extends Error {
-    };
-  }
-});
-
-// src/scan/decode.ts
-import { isUtf8 } from "node:buffer";
-function isTextual(buf) {
-  if (buf.length === 0) return false;
-  let alnum = 0;
-  for (let i2 = 0; i2 < buf.length; i2++) {
-    const b = buf[i2];
-    if (b < 32 && b !== 9 && b !== 10 && b !== 13) return false;
-    if (b === 127) return false;
-    if (b >= 48 && b <= 57 || (b | 32) >= 97 && (b | 32) <= 122) alnum++;
-  }
-  if (alnum * 2 < buf.length) return false;
-  return isUtf8(buf);
-}
-function decodeBase64(span) {
-  let s = span.toString("latin1");
-  const core = s.replace(/=+$/, "");
-  if (core.length % 4 === 1) return void 0;
-  if (!/[A-Z]/.test(core) || !/[a-z0-9]/.test(core)) return void 0;
-  if (/[-_]/.test(core) && /[+/]/.test(core)) return void 0;
-  if (/[-_]/.test(core)) s = core.replace(/-/g, "+").replace(/_/g, "/");
-  const out = Buffer.from(s, "base64");
-  return out.length > 0 ? out : void 0;
-}
-function decodeHex(span) {
-  if (span.length % 2 !== 0) return void 0;
-  const s = span.toString("latin1");
-  if (/[a-f]/.test(s) && /[A-F]/.test(s)) return void 0;
-  return Buffer.from(s, "hex");
-}
-function decodePercent(span) {
-  const out = Buffer.allocUnsafe(span.length);
-  let o = 0;
-  let escapes = 0;
-  for (let i2 = 0; i2 < span.length; i2++) {
-    const b = span[i2];
-    if (b === 37 && i2 + 2 < span.length && HEX[span[i2 + 1]] && HEX[span[i2 + 2]]) {
-      out[o++] = Number.parseInt(span.subarray(i2 + 1, i2 + 3).toString("latin1"), 16);
-      escapes++;
-      i2 += 2;
-    } else {
-      out[o++] = b;
-    }
-  }
-  return escapes > 0 ? Buffer.from(out.subarray(0, o)) : void 0;
-}
-function looksLikeText(data, start, end, hex4) {
-  const step = hex4 ? 2 : 4;
-  let bad = 0;
-  let total = 0;
-  for (let k = start; k < end; k += step) {
-    total++;
-    const c = data[k];
-    const ok = hex4 ? c >= 50 && c <= 55 : B64_ASCII_LEAD[c] === 1;
-    if (!ok && ++bad * 8 > total + 8) return false;
-  }
-  return bad * 8 <= total;
-}
-function findEncodedSpans(data, limits = DEFAULT_DECODE_LIMITS) {
-  const spans = [];
-  const n = data.length;
-  const minRun = Math.min(limits.minHex, limits.minBase64);
-  let i2 = 0;
-  while (i2 < n && spans.length < limits.maxSegments) {
-    let c = CLS[data[i2]];
-    if (c === 0) {
-      i2++;
-      continue;
-    }
-    let j = i2 + 1;
-    let all = c;
-    while (j < n) {
-      c = CLS[data[j]];
-      if (c === 0) break;
-      all &= c;
-      j++;
-    }
-    if (j - i2 + 2 < minRun) {
-      i2 = j;
-      continue;
-    }
-    const allHex = all === 3;
-    let end = j;
-    while (end < n && end - j < 2 && data[end] === 61) end++;
-    const len = end - i2;
-    if (len <= limits.maxSegment && len >= minRun && looksLikeText(data, i2, j, allHex)) {
-      const span = data.subarray(i2, end);
-      if (allHex && len >= limits.minHex) {
-        const d = decodeHex(span);
-        if (d && isTextual(d)) spans.push({ start: i2, end, encoding: "hex", decoded: d });
-      } else if (!allHex && len >= limits.minBase64) {
-        const d = decodeBase64(span);
-        if (d && isTextual(d)) spans.push({ start: i2, end, encoding: "base64", decoded: d });
-      }
-    }
-    i2 = end;
-  }
-  let from = 0;
-  while (spans.length < limits.maxSegments) {
-    const p = data.indexOf(37, from);
-    if (p < 0 || p + 2 >= n) break;
-    if (!HEX[data[p + 1]] || !HEX[data[p + 2]]) {
-      from = p + 1;
-      continue;
-    }
-    let s = p;
-    while (s > 0 && URLISH[data[s - 1]]) s--;
-    let e = p;
-    while (e < n && URLISH[data[e]]) e++;
-    if (e - s <= limits.maxSegment) {
-      const d = decodePercent(data.subarray(s, e));
-      if (d && isTextual(d)) spans.push({ start: s, end: e, encoding: "percent", decoded: d });
-    }
-    from = e;
-  }
-  return spans.sort((a, b) => a.start - b.start);
-}
-function decodeSegments(data, limits = {}) {
-  const lim = { ...DEFAULT_DECODE_LIMITS, ...limits };
-  const out = [];
-  let budget = lim.maxTotal;
-  const spans = findEncodedSpans(data, lim);
-  if (spans.length === 0) return out;
-  let line = 1;
-  let pos = 0;
-  let lineStart = 0;
-  for (const span of spans) {
-    while (pos < span.start) {
-      const nl = data.indexOf(10, pos);
-      if (nl < 0 || nl >= span.start) {
-        pos = span.start;
-        break;
-      }
-      line++;
-      pos = nl + 1;
-      lineStart = pos;
-    }
-    if (budget < span.decoded.length) break;
-    budget -= span.decoded.length;
-    let lineEnd = data.indexOf(10, span.end);
-    if (lineEnd < 0) lineEnd = data.length;
-    const before = data.subarray(Math.max(lineStart, span.start - 256), span.start);
-    const afterSpan = data.subarray(span.end, Math.min(lineEnd, span.end + 256));
-    const text = Buffer.concat([before, span.decoded, afterSpan]);
-    const seg = {
-      encoding: span.encoding,
-      text,
-      line,
-      column: span.start - lineStart + 1,
-      endColumn: span.end - lineStart + 1,
-      depth: 1
-    };
-    out.push(seg);
-    if (lim.maxDepth > 1) {
-      for (const inner of decodeSegments(span.decoded, { ...lim, maxDepth: lim.maxDepth - 1, maxTotal: budget })) {
-        budget -= inner.text.length;
-        if (budget < 0) break;
-        out.push({ ...seg, encoding: `${span.encoding}>${inner.encoding}`, text: inner.text, depth: inner.depth + 1 });
-      }
-    }
-  }
-  return out;
-}
-function scanDecoded(data, path, policy, scanBuffer2, options = {}) {
-  const out = [];
-  const seen = /* @__PURE__ */ new Set();
-  for (const seg of decodeSegments(data, options.limits)) {
-    const line = options.lineMap ? options.lineMap[seg.line - 1] ?? seg.line : seg.line;
-    for (const f of scanBuffer2(seg.text, path, policy)) {
-      const key = `${f.ruleId}\0${f.fingerprint}\0${line}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      out.push({ ...f, line, endLine: line, column: seg.column, endColumn: seg.endColumn, decoded: seg.encoding });
-    }
-  }
-  return out;
-}
-var DEFAULT_DECODE_LIMITS, B642, HEX, CLS, URLISH, B64_ASCII_LEAD;
-var init_decode = __esm({
-  "src/scan/decode.ts"() {
-    "use strict";
-    DEFAULT_DECODE_LIMITS = {
-      maxDepth: 2,
-      maxSegment: 256 * 1024,
-      maxTotal: 4 * 1024 * 1024,
-      maxSegments: 2e3,
-      minBase64: 12,
-      minHex: 24
-    };
-    B642 = new Uint8Array(256);
-    HEX = new Uint8Array(256);
-    for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_") B642[c.charCodeAt(0)] = 1;
-    for (const c of "0123456789abcdefABCDEF") HEX[c.charCodeAt(0)] = 1;
-    CLS = new Uint8Array(256);
-    for (let b = 0; b < 256; b++) CLS[b] = HEX[b] ? 3 : B642[b] ? 1 : 0;
-    URLISH = new Uint8Array(256);
-    for (let b = 33; b < 127; b++) URLISH[b] = 1;
-    for (const c of `"'<>\`()[]{},;`) URLISH[c.charCodeAt(0)] = 0;
-    B64_ASCII_LEAD = new Uint8Array(256);
-    for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef") B64_ASCII_LEAD[c.charCodeAt(0)] = 1;
-  }
-});
-
-// src/scan/filters.ts
-function shannonEntropy2(s) {
-  if (s.length === 0) return 0;
-  const counts = /* @__PURE__ */ new Map();
-  for (let i2 = 0; i2 < s.length; i2++) {
-    const c = s.charCodeAt(i2);
-    counts.set(c, (counts.get(c) ?? 0) + 1);
-  }
-  let h = 0;
-  for (const n of counts.values()) {
-    const p = n / s.length;
-    h -= p * Math.log2(p);
-  }
-  return h;
-}
-function isPlaceholder(secret) {
-  const xs = secret.length >= 100 ? 8 : secret.length >= 20 ? 6 : 4;
-  let run = 0;
-  for (let i2 = 0; i2 < secret.length; i2++) {
-    run = (secret.charCodeAt(i2) | 32) === 120 ? run + 1 : 0;
-    if (run >= xs) return true;
-  }
-  const lower = secret.toLowerCase();
-  for (const w of PLACEHOLDER_WORDS) if (lower.includes(w)) return true;
-  for (const re of PLACEHOLDER_SHAPES2) if (re.test(secret)) return true;
-  return false;
-}
-function isRepeated(secret) {
-  let body = "";
-  for (const seg of secret.split(/[_\-.:/]+/)) if (seg.length > body.length) body = seg;
-  if (body.length < 8) return false;
-  if (new Set(body).size <= 2) return true;
-  for (let period = 1; period <= 4; period++) {
-    let periodic = true;
-    for (let i2 = period; i2 < body.length; i2++) {
-      if (body.charCodeAt(i2) !== body.charCodeAt(i2 - period)) {
-        periodic = false;
-        break;
-      }
-    }
-    if (periodic) return true;
-  }
-  let ascending = true;
-  for (let i2 = 1; i2 < body.length; i2++) {
-    const d = body.charCodeAt(i2) - body.charCodeAt(i2 - 1);
-    if (d !== 1 && !(body[i2 - 1] === "9" && (body[i2] === "a" || body[i2] === "A"))) {
-      ascending = false;
-      break;
-    }
-  }
-  return ascending;
-}
-function isReference(secret) {
-  for (const re of REFERENCE_SHAPES) if (re.test(secret)) return true;
-  return false;
-}
-function isIntegrityHash(input, secretStart, secret) {
-  if (/^sha(?:1|256|384|512)-/.test(secret)) return true;
-  let i2 = secretStart;
-  const floor = Math.max(0, secretStart - 128);
-  while (i2 > floor && isBase64Byte(input[i2 - 1])) i2--;
-  for (const p of INTEGRITY_PREFIXES) {
-    if (i2 >= p.length && Buffer.compare(p, input.subarray(i2 - p.length, i2)) === 0) return true;
-  }
-  return false;
-}
-function isBase64Byte(b) {
-  return b >= 48 && b <= 57 || b >= 65 && b <= 90 || b >= 97 && b <= 122 || b === 43 || b === 47;
-}
-function hasInlineAllow(input, lineStart, lineEnd) {
-  if (lineEnd - lineStart < 13) return false;
-  const line = input.subarray(lineStart, lineEnd);
-  for (const m of ALLOW_MARKERS) if (line.indexOf(m) >= 0) return true;
-  return false;
-}
-function hasStopword(secret, stopwords) {
-  if (stopwords.length === 0) return false;
-  const lower = secret.toLowerCase();
-  for (const w of stopwords) if (w && lower.includes(w)) return true;
-  return false;
-}
-var PLACEHOLDER_WORDS, PLACEHOLDER_SHAPES2, REFERENCE_SHAPES, INTEGRITY_PREFIXES, ALLOW_MARKERS, AllowRegexes;
-var init_filters = __esm({
-  "src/scan/filters.ts"() {
-    "use strict";
-    PLACEHOLDER_WORDS = ["changeme", "change_me", "change-me", "example", "dummy", "redacted", "placeholder"];
-    PLACEHOLDER_SHAPES2 = [
-      /\*{3,}/,
-      // ****, masked values
-      /<[^<>\s]*>|^<|>$/,
-      // <token>, <your key>
-      /\$\{[^}]*\}?/,
-      // ${VAR}
-      /\{\{[^}]*\}?\}?/,
-      // {{ var }}
-      /%\([^)]*\)s/,
-      // %(name)s
-      /\byour[_-]/i,
-      // your_api_key
-      /^your/i,
-      /\.\.\.|…/
-      // elided values
-    ];
-    REFERENCE_SHAPES = [
-      /process\.env\b/,
-      /\bos\.environ\b/,
-      /\bos\.getenv\b/i,
-      /\bgetenv\s*\(/i,
-      /\bSystem\.getenv\b/,
-      /\bENV\s*\[/,
-      /\$\{\{\s*(?:secrets|env|vars|inputs)\./,
-      /^\$[A-Za-z_][A-Za-z0-9_]*$/,
-      // $VAR
-      /^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/,
-      /^%[A-Za-z_][A-Za-z0-9_]*%$/,
-      // %VAR%
-      /^\$\([^)]*\)$/,
-      // $(command)
-      /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\s*\([^()]*\)$/
-      // getPassword(), config.get("x")
-    ];
-    INTEGRITY_PREFIXES = ["sha512-", "sha384-", "sha256-", "sha1-"].map((p) => Buffer.from(p));
-    ALLOW_MARKERS = ["jit-gpg:allow", "gitleaks:allow", "pragma: allowlist secret"].map((m) => Buffer.from(m));
-    AllowRegexes = class {
-      patterns;
-      constructor(sources, engine) {
-        this.patterns = sources.map((s) => engine.compile(s));
-      }
-      get size() {
-        return this.patterns.length;
-      }
-      matches(secret) {
-        if (this.patterns.length === 0) return false;
-        const buf = Buffer.from(secret, "utf8");
-        for (const p of this.patterns) if (p.matchAll(buf).length > 0) return true;
-        return false;
-      }
-    };
-  }
-});
-
-// src/scan/fingerprint.ts
-import { createHash as createHash3 } from "node:crypto";
-function fingerprint(ruleId, secret) {
-  return createHash3("sha256").update(ruleId).update("\0").update(secret).digest("hex");
-}
-function preview(secret) {
-  let out = "";
-  let n = 0;
-  for (const ch of secret) {
-    if (n++ === 4) break;
-    out += ch;
-  }
-  return `${out}****`;
-}
-var init_fingerprint = __esm({
-  "src/scan/fingerprint.ts"() {
-    "use strict";
-  }
-});
-
-// src/scan/prefilter.ts
-function leb(n) {
-  const out = [];
-  do {
-    let b = n & 127;
-    n >>>= 7;
-    if (n) b |= 128;
-    out.push(b);
-  } while (n);
-  return out;
-}
-var KeywordPrefilter, L, S, T, C, DATA, LEN, TABLE, OUT, CAP, I, ST, TMP, N, BODY2, section, name, MODULE, WASM, compiled, PAGE, HIT_CAP, WasmScanner;
-var init_prefilter = __esm({
-  "src/scan/prefilter.ts"() {
-    "use strict";
-    KeywordPrefilter = class {
-      /** Keyword bytes (lowercase), by keyword id. */
-      keywords;
-      /** `state * 256 + byte` → next state * 256, negated when the next state ends a keyword. */
-      delta;
-      /** Keyword ids ending at each state (its own and those of its suffix states), indexed by `state`. */
-      outputs;
-      states;
-      constructor(keywords) {
-        this.keywords = keywords.map((k) => Buffer.from(k.toLowerCase(), "utf8"));
-        const gotoMaps = [/* @__PURE__ */ new Map()];
-        const own = [[]];
-        this.keywords.forEach((kw, id) => {
-          if (kw.length === 0) return;
-          let s = 0;
-          for (const b of kw) {
-            let next = gotoMaps[s].get(b);
-            if (next === void 0) {
-              next = gotoMaps.length;
-              gotoMaps.push(/* @__PURE__ */ new Map());
-              own.push([]);
-              gotoMaps[s].set(b, next);
-            }
-            s = next;
-          }
-          own[s].push(id);
-        });
-        const n = gotoMaps.length;
-        this.states = n;
-        const delta = new Int32Array(n * 256);
-        const fail = new Int32Array(n);
-        const outputs = new Array(n);
-        const outLists = own.map((o) => o.slice());
-        const order = [0];
-        for (let head = 0; head < order.length; head++) {
-          const s = order[head];
-          const row = s * 256;
-          if (s !== 0) delta.copyWithin(row, fail[s] * 256, fail[s] * 256 + 256);
-          for (const [c, g] of gotoMaps[s]) {
-            fail[g] = s === 0 ? 0 : delta[fail[s] * 256 + c] >> 8;
-            order.push(g);
-            delta[row + c] = g * 256;
-            if (c >= 97 && c <= 122) delta[row + c - 32] = g * 256;
-          }
-        }
-        for (const s of order) {
-          if (s !== 0) for (const id of outLists[fail[s]]) outLists[s].push(id);
-          outputs[s] = Int32Array.from(outLists[s]);
-        }
-        for (let i2 = 0; i2 < delta.length; i2++) {
-          const t = delta[i2];
-          if (t !== 0 && outputs[t >> 8].length > 0) delta[i2] = -t;
-        }
-        this.delta = delta;
-        this.outputs = outputs;
-      }
-      /** Hits of the last findHits(): `hits[2k]` = end (exclusive) of a keyword, `hits[2k + 1]` = its DFA state. */
-      hits = new Int32Array(1024);
-      wasm;
-      /**
-       * Every position where at least one keyword ends, into `hits` (see there); returns how many. The keywords ending
-       * there are `outputs[state]`.
-       */
-      findHits(input) {
-        if (this.wasm === void 0) this.wasm = WasmScanner.create(this);
-        if (this.wasm) return this.wasm.findHits(input, this);
-        const delta = this.delta;
-        let hits = this.hits;
-        let n = 0;
-        let s = 0;
-        for (let i2 = 0; i2 < input.length; i2++) {
-          const t = delta[s + input[i2]];
-          if (t < 0) {
-            s = -t;
-            if (n + 2 > hits.length) hits = this.growHits(n + 2);
-            hits[n] = i2 + 1;
-            hits[n + 1] = s >> 8;
-            n += 2;
-          } else s = t;
-        }
-        return n >> 1;
-      }
-      /** Makes room for at least `need` entries in `hits`, keeping what is there. */
-      growHits(need) {
-        let size = this.hits.length;
-        while (size < need) size *= 2;
-        const next = new Int32Array(size);
-        next.set(this.hits);
-        this.hits = next;
-        return next;
-      }
-      /** Calls `onHit(keywordId, end)` for every keyword occurrence ending at byte `end` (exclusive) in input[start, end). */
-      scan(input, onHit, start = 0, end = input.length) {
-        const n = this.findHits(input.subarray(start, end));
-        const hits = this.hits;
-        for (let h = 0; h < n; h++) {
-          const out = this.outputs[hits[2 * h + 1]];
-          for (let k = 0; k < out.length; k++) onHit(out[k], start + hits[2 * h]);
-        }
-      }
-      /** Whether any keyword occurs in the input. */
-      test(input) {
-        return this.findHits(input) > 0;
-      }
-      /** Force the plain-JS loop (tests compare both). */
-      disableWasm() {
-        this.wasm = null;
-      }
-      get usesWasm() {
-        if (this.wasm === void 0) this.wasm = WasmScanner.create(this);
-        return this.wasm !== null;
-      }
-    };
-    L = (n) => [32, n];
-    S = (n) => [33, n];
-    T = (n) => [34, n];
-    C = (n) => [65, n];
-    [DATA, LEN, TABLE, OUT, CAP, I, ST, TMP, N] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
-    BODY2 = [
-      ...[1, 2, 127],
-      // two i32 locals
-      ...[2, 64, 3, 64],
-      // block, loop
-      ...[...L(I), ...L(LEN), 79, 13, 1],
-      ...[...L(TABLE), ...L(ST), 106, ...L(DATA), ...L(I), 106, 45, 0, 0, 45, 0, 16],
-      ...[...C(2), 116, 106, 40, 2, 0, ...T(TMP), ...C(0), 72, 4, 64],
-      ...[...C(0), ...L(TMP), 107, ...S(ST)],
-      ...[...L(OUT), ...L(N), ...C(3), 116, 106, ...L(I), 54, 2, 0],
-      ...[...L(OUT), ...L(N), ...C(3), 116, 106, ...L(ST), 54, 2, 4],
-      ...[...L(N), ...C(1), 106, ...T(N), ...L(CAP), 79, 4, 64, ...L(I), ...C(1), 106, ...S(I), 12, 3, 11],
-      ...[5, ...L(TMP), ...S(ST), 11],
-      ...[...L(I), ...C(1), 106, ...S(I), 12, 0, 11, 11],
-      ...[...C(0), ...L(I), 54, 2, 0, ...C(0), ...L(ST), 54, 2, 4, ...L(N), 11]
-    ];
-    section = (id, bytes) => [id, ...leb(bytes.length), ...bytes];
-    name = (s) => [s.length, ...Array.from(s, (c) => c.charCodeAt(0))];
-    MODULE = [
-      ...[0, 97, 115, 109, 1, 0, 0, 0],
-      ...section(1, [1, 96, 7, 127, 127, 127, 127, 127, 127, 127, 1, 127]),
-      ...section(3, [1, 0]),
-      ...section(5, [1, 0, 1]),
-      ...section(7, [2, ...name("scan"), 0, 0, ...name("mem"), 2, 0]),
-      ...section(10, [1, ...leb(BODY2.length), ...BODY2])
-    ];
-    WASM = globalThis.WebAssembly;
-    PAGE = 65536;
-    HIT_CAP = 16384;
-    WasmScanner = class _WasmScanner {
-      mem;
-      run;
-      rowBytes;
-      table = 512;
-      dataAt;
-      dataCap = 0;
-      u8;
-      i32;
-      static create(pf) {
-        try {
-          if (!WASM) return null;
-          if (compiled === void 0) compiled = new WASM.Module(new Uint8Array(MODULE));
-          return compiled ? new _WasmScanner(pf, compiled) : null;
-        } catch {
-          compiled = null;
-          return null;
-        }
-      }
-      constructor(pf, mod3) {
-        const inst = new WASM.Instance(mod3, {});
-        this.mem = inst.exports.mem;
-        this.run = inst.exports.scan;
-        const classOf = new Uint8Array(256);
-        const used = /* @__PURE__ */ new Set();
-        for (const k of pf.keywords) for (const b of k) used.add(b);
-        let classes = 1;
-        const ids = /* @__PURE__ */ new Map();
-        for (const b of [...used].sort((x2, y) => x2 - y)) ids.set(b, classes++);
-        for (let b = 0; b < 256; b++) classOf[b] = ids.get(b >= 65 && b <= 90 ? b + 32 : b) ?? 0;
-        this.rowBytes = classes * 4;
-        this.dataAt = this.table + pf.states * this.rowBytes;
-        this.ensure(64 * 1024);
-        this.u8.set(classOf, 16);
-        const t = new Int32Array(this.mem.buffer, this.table, pf.states * classes);
-        for (let s = 0; s < pf.states; s++) {
-          for (let b = 0; b < 256; b++) {
-            const x2 = pf.delta[s * 256 + b];
-            const next = (Math.abs(x2) >> 8) * this.rowBytes;
-            t[s * classes + classOf[b]] = x2 < 0 ? -next : next;
-          }
-        }
-      }
-      /** Room for `len` input bytes and the hit buffer after them. */
-      ensure(len) {
-        if (len <= this.dataCap) return;
-        const cap = Math.max(len, this.dataCap * 2) + 7 & ~7;
-        const need = this.dataAt + cap + HIT_CAP * 8;
-        const have = this.mem.buffer.byteLength;
-        if (need > have) this.mem.grow(Math.ceil((need - have) / PAGE));
-        this.dataCap = cap;
-        this.u8 = new Uint8Array(this.mem.buffer);
-        this.i32 = new Int32Array(this.mem.buffer);
-      }
-      findHits(input, pf) {
-        this.ensure(input.length);
-        const u82 = this.u8;
-        const i322 = this.i32;
-        u82.set(input, this.dataAt);
-        const out = this.dataAt + this.dataCap;
-        const outWord = out >> 2;
-        const row = this.rowBytes;
-        let hits = pf.hits;
-        let n = 0;
-        let i2 = 0;
-        let s = 0;
-        while (i2 < input.length) {
-          const got = this.run(this.dataAt, input.length, this.table, out, HIT_CAP, i2, s);
-          i2 = i322[0];
-          s = i322[1];
-          if (n + 2 * got > hits.length) hits = pf.growHits(n + 2 * got);
-          for (let k = 0; k < got; k++) {
-            hits[n++] = i322[outWord + 2 * k] + 1;
-            hits[n++] = i322[outWord + 2 * k + 1] / row;
-          }
-        }
-        return n >> 1;
-      }
-    };
-  }
-});
-
 // src/scan/engine.ts
 import { closeSync, openSync, readSync } from "node:fs";
 function emptyEngineStats() {
   return { files: 0, bytes: 0, skippedBinary: 0, unreadable: 0 };
+}
+function rank(a, b) {
+  if (a.validated !== b.validated) return a.validated ? -1 : 1;
+  const s = SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity];
+  if (s !== 0) return s;
+  if (a.order !== b.order) return a.order - b.order;
+  if (a.start !== b.start) return a.start - b.start;
+  return b.end - a.end;
+}
+function sameSpanBest(sorted, from, to) {
+  let best = sorted[from];
+  for (let k = from + 1; k < to; k++) {
+    const e = sorted[k];
+    const s = SEVERITY_RANK[e.severity] - SEVERITY_RANK[best.severity];
+    if (s > 0 || s === 0 && e.order < best.order) best = e;
+  }
+  return best;
+}
+function pickOne(list) {
+  if (list.length < 2) return list;
+  const sorted = list.slice().sort(byPosition);
+  const open2 = [];
+  let maxEnd = -1;
+  let maxEndValid = -1;
+  for (let i2 = 0; i2 < sorted.length; ) {
+    let j = i2;
+    while (j < sorted.length && sorted[j].start === sorted[i2].start && sorted[j].end === sorted[i2].end) j++;
+    const e = j - i2 > 1 ? sameSpanBest(sorted, i2, j) : sorted[i2];
+    if ((e.validated ? maxEndValid : maxEnd) < e.end) open2.push(e);
+    for (let k = i2; k < j; k++) {
+      const e2 = sorted[k];
+      if (e2.end > maxEnd) maxEnd = e2.end;
+      if (e2.validated && e2.end > maxEndValid) maxEndValid = e2.end;
+    }
+    i2 = j;
+  }
+  open2.sort(rank);
+  const kept = [];
+  for (const e of open2) {
+    let lo = 0;
+    let hi = kept.length;
+    while (lo < hi) {
+      const mid = lo + hi >> 1;
+      if (kept[mid].start < e.start) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo > 0 && kept[lo - 1].end > e.start) continue;
+    if (lo < kept.length && kept[lo].start < e.end) continue;
+    kept.splice(lo, 0, e);
+  }
+  return kept;
+}
+function resolveOverlaps(entries) {
+  if (entries.length < 2) return entries;
+  const primary = [];
+  const fallback = [];
+  for (const e of entries) (e.fallback ? fallback : primary).push(e);
+  const keptPrimary = pickOne(primary);
+  if (fallback.length === 0) return keptPrimary;
+  if (primary.length === 0) return pickOne(fallback);
+  const starts = primary.slice().sort(byPosition);
+  const prefixMaxEnd = new Float64Array(starts.length);
+  let m = -1;
+  starts.forEach((p, i2) => {
+    if (p.end > m) m = p.end;
+    prefixMaxEnd[i2] = m;
+  });
+  const free = fallback.filter((f) => {
+    let lo = 0;
+    let hi = starts.length;
+    while (lo < hi) {
+      const mid = lo + hi >> 1;
+      if (starts[mid].start < f.end) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo === 0 || prefixMaxEnd[lo - 1] <= f.start;
+  });
+  return [...keptPrimary, ...pickOne(free)].sort(byPosition);
 }
 function countItem(stats, binary, bytes) {
   if (binary) stats.skippedBinary++;
@@ -17001,7 +17103,7 @@ function compareFindings(a, b) {
 function sortFindings(findings) {
   return findings.sort(compareFindings);
 }
-var SNIFF_BYTES, ScanEngine, ItemScan;
+var SEVERITY_RANK, byPosition, SNIFF_BYTES, ScanEngine, ItemScan;
 var init_engine = __esm({
   "src/scan/engine.ts"() {
     "use strict";
@@ -17010,6 +17112,8 @@ var init_engine = __esm({
     init_fingerprint();
     init_prefilter();
     init_regex();
+    SEVERITY_RANK = { critical: 3, high: 2, medium: 1, low: 0 };
+    byPosition = (a, b) => a.start - b.start || b.end - a.end;
     SNIFF_BYTES = 8192;
     ScanEngine = class {
       name;
@@ -17046,7 +17150,13 @@ var init_engine = __esm({
         for (const rule of policy.rules) {
           try {
             const pattern = this.regex.compile(rule.pattern, { caseInsensitive: rule.caseInsensitive === true });
-            this.rules.push({ rule, pattern, group: rule.secretGroup ?? 1, window: Math.max(0, rule.window ?? 0) });
+            this.rules.push({
+              rule,
+              pattern,
+              group: rule.secretGroup ?? 1,
+              window: Math.max(0, rule.window ?? 0),
+              order: this.rules.length
+            });
           } catch (e) {
             warn(`rule ${rule.id}: pattern does not compile under RE2 (${e.message}); rule skipped`);
           }
@@ -17092,6 +17202,16 @@ var init_engine = __esm({
       get ruleCount() {
         return this.rules.length;
       }
+      /** A rule's standing for overlap resolution, by id (findings of decoded text carry only the id). */
+      ruleRank(id) {
+        if (!this.rankById) {
+          this.rankById = /* @__PURE__ */ new Map();
+          for (const cr of this.rules)
+            this.rankById.set(cr.rule.id, { fallback: cr.rule.fallback === true, order: cr.order });
+        }
+        return this.rankById.get(id) ?? { fallback: false, order: this.rules.length };
+      }
+      rankById;
       /** Scans bytes held in memory (large ones window by window). */
       scanBytes(data, meta, stats = emptyEngineStats(), decode2 = true) {
         const item = new ItemScan(this, meta, decode2);
@@ -17268,7 +17388,7 @@ var init_engine = __esm({
       /** Phase 3, the filters that need only the secret. */
       keepSecret(cr, secret, view, secretStart) {
         const rule = cr.rule;
-        if (rule.entropy !== void 0 && shannonEntropy2(secret) < rule.entropy) return false;
+        if (rule.entropy !== void 0 && shannonEntropy(secret) < rule.entropy) return false;
         if (isPlaceholder(secret) || isReference(secret) || isRepeated(secret)) return false;
         if (isIntegrityHash(view, secretStart, secret)) return false;
         if (hasStopword(secret, this.stopwords)) return false;
@@ -17281,6 +17401,12 @@ var init_engine = __esm({
       binary = false;
       seen = /* @__PURE__ */ new Set();
       started = false;
+      /** Byte offset of the current window in the item. */
+      offset = 0;
+      /** Data line (before the lineMap) of each direct finding, for the comparison with decoded ones. */
+      dataLines = /* @__PURE__ */ new WeakMap();
+      /** Findings kept by the previous window whose secret reaches into this one: they win every overlap here. */
+      decided = [];
       /** Newlines before the current window. */
       baseLine = 0;
       /** Code points of the current line that precede the current window. */
@@ -17306,16 +17432,39 @@ var init_engine = __esm({
         const cands = engine.collect(view);
         const survivors = [];
         for (const c of cands) {
-          if (c.matchStart >= acceptLimit) continue;
           const secret = view.toString("utf8", c.secretStart, c.secretEnd);
           if (engine.keepSecret(c.rule, secret, view, c.secretStart)) survivors.push({ ...c, secret });
         }
-        if (survivors.length > 0) this.locate(view, survivors);
-        if (this.decode) this.scanDecoded(view);
+        const decided = this.decided;
+        this.decided = [];
+        const direct = this.findings.length;
+        if (survivors.length > 0 || decided.length > 0) this.resolve(view, survivors, acceptLimit, decided);
+        if (this.decode) this.scanDecoded(view, direct);
         if (!final) this.advance(view, acceptLimit);
       }
+      /** Phase 4: locate and validate the window's survivors, resolve overlaps, report the window's own. */
+      resolve(view, survivors, acceptLimit, decided) {
+        let pending = survivors.length > 0 ? this.locate(view, survivors, acceptLimit) : [];
+        if (decided.length > 0) {
+          pending = pending.filter((p) => !decided.some((d) => p.start < d.end && d.start < p.end));
+          pending.push(...decided);
+        }
+        const kept = resolveOverlaps(pending);
+        const edge = this.offset + acceptLimit;
+        for (const p of kept) {
+          if (p.owned && !p.decided && p.finding) {
+            const key = `${p.finding.fingerprint}:${p.finding.line}`;
+            if (!this.seen.has(key)) {
+              this.seen.add(key);
+              this.findings.push(p.finding);
+              this.dataLines.set(p.finding, p.dataLine);
+            }
+          }
+          if (p.owned && p.end > edge) this.decided.push({ ...p, decided: true, finding: void 0 });
+        }
+      }
       /** Encoded segments of the window, decoded and scanned (without decoding again: decode.ts handles depth). */
-      scanDecoded(view) {
+      scanDecoded(view, direct) {
         const engine = this.engine;
         const scratch = emptyEngineStats();
         const found = scanDecoded(
@@ -17326,7 +17475,7 @@ var init_engine = __esm({
           { limits: engine.decode }
         );
         const map = this.meta.lineMap;
-        for (const f of found) {
+        for (const f of this.resolveDecoded(found, direct)) {
           const dataLine = f.line + this.baseLine;
           const line = map ? map[dataLine - 1] ?? dataLine : dataLine;
           const key = `${f.fingerprint}:${line}`;
@@ -17340,7 +17489,58 @@ var init_engine = __esm({
           this.findings.push(f);
         }
       }
-      locate(view, survivors) {
+      /**
+       * One secret, one finding, also between the window's direct findings (this.findings from `direct` on) and the
+       * findings of its decoded segments, which are located at the encoded span (line and columns, one line): a
+       * decoded fallback finding is dropped where a direct finding or a decoded non-fallback one overlaps it; a direct
+       * fallback finding is dropped where a decoded non-fallback one overlaps it (`password: <base64 of a token>`);
+       * decoded findings overlapping each other resolve as in resolveOverlaps. Returns the decoded findings kept.
+       */
+      resolveDecoded(found, direct) {
+        if (found.length === 0) return found;
+        const engine = this.engine;
+        const entry = (f, line) => {
+          const { fallback, order } = engine.ruleRank(f.ruleId);
+          const end = f.endLine > line ? Number.MAX_SAFE_INTEGER : f.endColumn;
+          return { start: f.column, end, fallback, validated: f.validated, severity: f.severity, order, f };
+        };
+        const byLine = /* @__PURE__ */ new Map();
+        for (let i2 = direct; i2 < this.findings.length; i2++) {
+          const f = this.findings[i2];
+          const line = this.dataLines.get(f) ?? f.line;
+          const list = byLine.get(line) ?? [];
+          list.push(entry(f, f.line));
+          byLine.set(line, list);
+        }
+        const dropDirect = /* @__PURE__ */ new Set();
+        const kept = [];
+        const decodedByLine = /* @__PURE__ */ new Map();
+        for (const f of found) {
+          const line = f.line + this.baseLine;
+          const list = decodedByLine.get(line) ?? [];
+          list.push(entry(f, f.line));
+          decodedByLine.set(line, list);
+        }
+        for (const [line, decoded] of decodedByLine) {
+          const directs = byLine.get(line) ?? [];
+          const overlaps = (a, b) => a.start < b.end && b.start < a.end;
+          const survivors = decoded.filter((d) => !(d.fallback && directs.some((x2) => overlaps(x2, d))));
+          const resolved = resolveOverlaps(survivors);
+          for (const x2 of directs) {
+            if (x2.fallback && resolved.some((d) => !d.fallback && overlaps(x2, d))) dropDirect.add(x2.f);
+          }
+          for (const d of resolved) kept.push(d.f);
+        }
+        if (dropDirect.size > 0) {
+          const rest = this.findings.filter((f, i2) => i2 < direct || !dropDirect.has(f));
+          this.findings.length = 0;
+          this.findings.push(...rest);
+        }
+        return kept;
+      }
+      /** Line, column, inline allow and the rule's validator for each survivor: the window's candidate findings. */
+      locate(view, survivors, acceptLimit) {
+        const out = [];
         survivors.sort((a, b) => a.secretStart - b.secretStart);
         let pos = 0;
         let lines = this.baseLine;
@@ -17383,9 +17583,6 @@ var init_engine = __esm({
           const line = map ? map[dataLine - 1] ?? dataLine : dataLine;
           const endLine = map ? map[dataLine + endLines - 1] ?? dataLine + endLines : dataLine + endLines;
           const fp = fingerprint(rule.id, c.secret);
-          const key = `${fp}:${line}`;
-          if (this.seen.has(key)) continue;
-          this.seen.add(key);
           const f = {
             ruleId: rule.id,
             title: rule.title,
@@ -17402,11 +17599,24 @@ var init_engine = __esm({
           if (this.meta.commit !== void 0) f.commit = this.meta.commit;
           if (this.meta.author !== void 0) f.author = this.meta.author;
           if (this.meta.date !== void 0) f.date = this.meta.date;
-          this.findings.push(f);
+          out.push({
+            start: this.offset + c.secretStart,
+            end: this.offset + c.secretEnd,
+            fallback: rule.fallback === true,
+            validated: f.validated,
+            severity: rule.severity,
+            order: c.rule.order,
+            owned: c.matchStart < acceptLimit,
+            decided: false,
+            finding: f,
+            dataLine
+          });
         }
+        return out;
       }
       /** Moves the line/column origin to view[acceptLimit], where the next window starts. */
       advance(view, upTo) {
+        this.offset += upTo;
         let last = -1;
         for (let nl = view.indexOf(10); nl >= 0 && nl < upTo; nl = view.indexOf(10, nl + 1)) {
           this.baseLine++;
@@ -17537,8 +17747,8 @@ var init_pool = __esm({
             });
           };
           worker.on("error", (e) => fail(e.name || "error"));
-          worker.on("exit", (code20) => {
-            if (!this.closed || slot.inFlight.size > 0) fail(`exited with code ${code20}`);
+          worker.on("exit", (code18) => {
+            if (!this.closed || slot.inFlight.size > 0) fail(`exited with code ${code18}`);
           });
         });
       }
@@ -17641,11 +17851,11 @@ async function gitListFiles(root, onWarning) {
       if (err2.length < 4096) err2 += d.toString();
     });
     child.on("error", () => resolve7(void 0));
-    child.on("close", (code20) => {
-      if (code20 !== 0) {
+    child.on("close", (code18) => {
+      if (code18 !== 0) {
         if (!/not a git repository/i.test(err2) && onWarning) {
           onWarning(
-            `git ls-files failed in ${root} (${err2.trim().split("\n")[0] ?? `exit ${code20}`}); walking the directory instead`
+            `git ls-files failed in ${root} (${err2.trim().split("\n")[0] ?? `exit ${code18}`}); walking the directory instead`
           );
         }
         resolve7(void 0);
@@ -17663,9 +17873,9 @@ async function fileItem(root, path, onWarning) {
     if (!st.isFile()) return void 0;
     return { path, source: { kind: "file", absPath, size: st.size } };
   } catch (e) {
-    const code20 = e.code;
-    if (code20 === "ENOENT") return void 0;
-    onWarning?.(`${path}: cannot stat (${code20 ?? e.name})`);
+    const code18 = e.code;
+    if (code18 === "ENOENT") return void 0;
+    onWarning?.(`${path}: cannot stat (${code18 ?? e.name})`);
     return void 0;
   }
 }
@@ -17916,7 +18126,7 @@ async function scan(opts) {
   const source = opts.items ?? (opts.stdin ? void 0 : worktreeItems(opts.root, { onWarning: warn, ignore, ignoreDir }));
   try {
     if (source) {
-      const expanded = opts.archives === false ? source : expandArchives(source, { onWarning: warn });
+      const expanded = opts.archives === false ? source : expandArchives(source, { onWarning: warn, limits: { maxEntrySize: opts.policy.maxFileSize } });
       for await (const item of expanded) if (accept(item)) await dispatch(item);
     }
     if (!pool) {
@@ -18240,6 +18450,12 @@ function parseConfig(text, file, options = {}) {
           rule.secretGroup = g;
         }
         if (t.entropy !== void 0) rule.entropy = entropy(t.entropy, [...at, "entropy"]);
+        if (t.fallback !== void 0) {
+          if (typeof t.fallback !== "boolean") {
+            fail([...at, "fallback"], `expected true or false, got ${typeName(t.fallback)}`);
+          }
+          if (t.fallback === true) rule.fallback = true;
+        }
         if (t.tp !== void 0) rule.examples.tp = strList(t.tp, [...at, "tp"], "true-positive examples");
         if (t.fp !== void 0) rule.examples.fp = strList(t.fp, [...at, "fp"], "false-positive examples");
         rule.examples.tp.forEach((ex, j) => {
@@ -18412,6 +18628,7 @@ var init_config = __esm({
       "secret-group",
       "entropy",
       "case-insensitive",
+      "fallback",
       "help",
       "tp",
       "fp"
@@ -18788,9 +19005,9 @@ async function loadBaseline(path) {
   try {
     text = await readFile3(path, "utf8");
   } catch (e) {
-    const code20 = e.code;
+    const code18 = e.code;
     throw new BaselineError(
-      code20 === "ENOENT" ? `baseline ${path}: file not found; pass a JSON report written by an earlier scan` : `baseline ${path}: cannot read it (${e.message})`
+      code18 === "ENOENT" ? `baseline ${path}: file not found; pass a JSON report written by an earlier scan` : `baseline ${path}: cannot read it (${e.message})`
     );
   }
   return parseBaseline(text, path);
@@ -19407,9 +19624,9 @@ function exitOf(child, args) {
       "error",
       (err2) => reject(new GitError(args, null, stderr, `git ${args[0]} could not run: ${err2.message}`))
     );
-    child.on("close", (code20, signal) => {
-      if (code20 === 0) resolve7();
-      else reject(new GitError(args, code20, stderr || (signal ? `killed by ${signal}` : "")));
+    child.on("close", (code18, signal) => {
+      if (code18 === 0) resolve7();
+      else reject(new GitError(args, code18, stderr || (signal ? `killed by ${signal}` : "")));
     });
   });
 }
@@ -19666,14 +19883,14 @@ async function revList(root, revs) {
 }
 function firstOccurrences(findings, order) {
   const best = /* @__PURE__ */ new Map();
-  const rank = (f) => f.commit !== void 0 ? order.get(f.commit) ?? Number.MAX_SAFE_INTEGER : -1;
+  const rank2 = (f) => f.commit !== void 0 ? order.get(f.commit) ?? Number.MAX_SAFE_INTEGER : -1;
   const keyOf = (f) => `${f.ruleId}\0${f.fingerprint}\0${f.file}`;
   for (const f of findings) {
     const key = keyOf(f);
     const prev = best.get(key);
-    if (prev === void 0 || rank(f) < prev) best.set(key, rank(f));
+    if (prev === void 0 || rank2(f) < prev) best.set(key, rank2(f));
   }
-  return findings.filter((f) => rank(f) === best.get(keyOf(f)));
+  return findings.filter((f) => rank2(f) === best.get(keyOf(f)));
 }
 function parseHunks(diff) {
   const out = [];
@@ -19759,13 +19976,7 @@ async function* diffItems(root, commits, stats, maxFileSize, warn, progress) {
   const parser = new PatchParser((a) => queue.push(a));
   let done = 0;
   let last = "";
-  for await (const line of gitLines(root, args, `${commits.join("\n")}
-`)) {
-    parser.push(line);
-    if (line[0] === 1) {
-      if (last) progress(++done);
-      last = "x";
-    }
+  function* drain() {
     while (queue.length) {
       const a = queue.shift();
       if (!scannable(a.mode)) continue;
@@ -19785,24 +19996,17 @@ async function* diffItems(root, commits, stats, maxFileSize, warn, progress) {
       };
     }
   }
-  parser.end();
-  for (const a of queue) {
-    if (!scannable(a.mode)) continue;
-    if (a.binary) {
-      binaries.push(a);
-      continue;
+  for await (const line of gitLines(root, args, `${commits.join("\n")}
+`)) {
+    parser.push(line);
+    if (line[0] === 1) {
+      if (last) progress(++done);
+      last = "x";
     }
-    stats.items++;
-    stats.bytes += a.data.length;
-    yield {
-      path: a.path,
-      source: { kind: "bytes", data: a.data },
-      lineMap: a.lineMap,
-      commit: a.commit,
-      author: a.author,
-      date: a.date
-    };
+    yield* drain();
   }
+  parser.end();
+  yield* drain();
   progress(commits.length);
   if (binaries.length) {
     const byBlob = /* @__PURE__ */ new Map();
@@ -20522,9 +20726,9 @@ function retryAfterMs(headers, now = Date.now()) {
   return Number.isNaN(at) ? void 0 : Math.max(0, at - now);
 }
 function describeNetworkError(err2, where) {
-  const code20 = err2.code ?? "UNKNOWN";
-  if (TLS_CODES.has(code20) || /certificate|self[- ]signed|SSL|TLS/i.test(err2.message)) {
-    return new HttpError(`TLS verification failed for ${where} (${code20}): ${err2.message}`, "TLS", false, code20);
+  const code18 = err2.code ?? "UNKNOWN";
+  if (TLS_CODES.has(code18) || /certificate|self[- ]signed|SSL|TLS/i.test(err2.message)) {
+    return new HttpError(`TLS verification failed for ${where} (${code18}): ${err2.message}`, "TLS", false, code18);
   }
   const what = {
     ECONNRESET: "connection reset",
@@ -20534,8 +20738,8 @@ function describeNetworkError(err2, where) {
     EAI_AGAIN: "DNS lookup failed temporarily",
     ENOTFOUND: "host not found"
   };
-  const text = what[code20] ?? err2.message;
-  return new HttpError(`${text} (${code20}) at ${where}`, code20, TRANSIENT_CODES.has(code20));
+  const text = what[code18] ?? err2.message;
+  return new HttpError(`${text} (${code18}) at ${where}`, code18, TRANSIENT_CODES.has(code18));
 }
 function envValue(env5, lower) {
   return (env5[lower] || env5[lower.toUpperCase()] || "").trim();
@@ -20813,9 +21017,9 @@ var init_http = __esm({
       retryable;
       /** The TLS verification code when code is TLS. */
       tlsCode;
-      constructor(message, code20, retryable, tlsCode) {
+      constructor(message, code18, retryable, tlsCode) {
         super(message);
-        this.code = code20;
+        this.code = code18;
         this.retryable = retryable;
         if (tlsCode) this.tlsCode = tlsCode;
       }
@@ -44946,10 +45150,10 @@ var init_key = __esm({
     MAX_KEY_BYTES = 1024 * 1024;
     KeyError = class extends Error {
       code;
-      constructor(code20, message) {
+      constructor(code18, message) {
         super(message);
         this.name = "KeyError";
-        this.code = code20;
+        this.code = code18;
       }
     };
     EXPORT_HINT = "export it with `gpg --armor --export-secret-keys FINGERPRINT` (or --export-secret-subkeys)";
@@ -45566,9 +45770,9 @@ var init_oidc = __esm({
       name = "OidcError";
       /** missing-env | denied | unavailable | bad-response */
       code;
-      constructor(message, code20) {
+      constructor(message, code18) {
         super(message);
-        this.code = code20;
+        this.code = code18;
       }
     };
     MISSING_PERMISSION_MESSAGE = `the job cannot request an OIDC token: ${OIDC_URL_VAR} and ${OIDC_TOKEN_VAR} are not set. Add \`permissions: id-token: write\` to the job (or the workflow). GitHub withholds the token even then for pull requests from forks and for Dependabot runs, and a reusable workflow gets it only when the calling job grants \`id-token: write\` too.`;
@@ -45613,10 +45817,10 @@ var init_types = __esm({
       code;
       /** HTTP status, when the service answered. */
       status;
-      constructor(provider, code20, message, status) {
+      constructor(provider, code18, message, status) {
         super(message);
         this.provider = provider;
-        this.code = code20;
+        this.code = code18;
         if (status !== void 0) this.status = status;
       }
     };
@@ -45711,8 +45915,8 @@ function loadCa(options) {
   try {
     pem2 = readFileSync3(options.caCertPath, "utf8");
   } catch (e) {
-    const code20 = e.code ?? "error";
-    throw new ProviderError(PROVIDER, "config", `vault-ca-cert: cannot read ${options.caCertPath} (${code20})`);
+    const code18 = e.code ?? "error";
+    throw new ProviderError(PROVIDER, "config", `vault-ca-cert: cannot read ${options.caCertPath} (${code18})`);
   }
   if (!pem2.includes("-----BEGIN CERTIFICATE-----")) {
     throw new ProviderError(
@@ -45954,13 +46158,13 @@ function createVaultProvider(options) {
         label: "Vault login"
       });
       if (loginRes.status !== 200) {
-        const { code: code20, message } = loginErrorMessage(loginRes.status, vaultErrors(loginRes.body), {
+        const { code: code18, message } = loginErrorMessage(loginRes.status, vaultErrors(loginRes.body), {
           role,
           mount,
           namespace,
           claims
         });
-        throw new ProviderError(PROVIDER, code20, scrub2(message, conn.secrets), loginRes.status);
+        throw new ProviderError(PROVIDER, code18, scrub2(message, conn.secrets), loginRes.status);
       }
       const login = parseJson(loginRes, "Vault login");
       const auth = login.auth;

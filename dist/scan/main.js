@@ -593,10 +593,10 @@ var require_errors = __commonJS({
     };
     var kHTTPParserError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_HTTP_PARSER");
     var HTTPParserError = class extends Error {
-      constructor(message, code20, data) {
+      constructor(message, code18, data) {
         super(message);
         this.name = "HTTPParserError";
-        this.code = code20 ? `HPE_${code20}` : void 0;
+        this.code = code18 ? `HPE_${code18}` : void 0;
         this.data = data ? data.toString() : void 0;
       }
       static [Symbol.hasInstance](instance) {
@@ -619,12 +619,12 @@ var require_errors = __commonJS({
     };
     var kRequestRetryError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_REQ_RETRY");
     var RequestRetryError = class extends UndiciError {
-      constructor(message, code20, { headers, data }) {
+      constructor(message, code18, { headers, data }) {
         super(message);
         this.name = "RequestRetryError";
         this.message = message || "Request retry error";
         this.code = "UND_ERR_REQ_RETRY";
-        this.statusCode = code20;
+        this.statusCode = code18;
         this.data = data;
         this.headers = headers;
       }
@@ -635,12 +635,12 @@ var require_errors = __commonJS({
     };
     var kResponseError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_RESPONSE");
     var ResponseError = class extends UndiciError {
-      constructor(message, code20, { headers, data }) {
+      constructor(message, code18, { headers, data }) {
         super(message);
         this.name = "ResponseError";
         this.message = message || "Response error";
         this.code = "UND_ERR_RESPONSE";
-        this.statusCode = code20;
+        this.statusCode = code18;
         this.data = data;
         this.headers = headers;
       }
@@ -850,8 +850,8 @@ var require_tree = __commonJS({
         if (index === void 0 || index >= key.length) {
           throw new TypeError("Unreachable");
         }
-        const code20 = this.code = key.charCodeAt(index);
-        if (code20 > 127) {
+        const code18 = this.code = key.charCodeAt(index);
+        if (code18 > 127) {
           throw new TypeError("key must be ascii string");
         }
         if (key.length !== ++index) {
@@ -872,11 +872,11 @@ var require_tree = __commonJS({
         let index = 0;
         let node = this;
         while (true) {
-          const code20 = key.charCodeAt(index);
-          if (code20 > 127) {
+          const code18 = key.charCodeAt(index);
+          if (code18 > 127) {
             throw new TypeError("key must be ascii string");
           }
-          if (node.code === code20) {
+          if (node.code === code18) {
             if (length === ++index) {
               node.value = value;
               break;
@@ -886,7 +886,7 @@ var require_tree = __commonJS({
               node.middle = new _TstNode(key, value, index);
               break;
             }
-          } else if (node.code < code20) {
+          } else if (node.code < code18) {
             if (node.left !== null) {
               node = node.left;
             } else {
@@ -910,19 +910,19 @@ var require_tree = __commonJS({
         let index = 0;
         let node = this;
         while (node !== null && index < keylength) {
-          let code20 = key[index];
-          if (code20 <= 90 && code20 >= 65) {
-            code20 |= 32;
+          let code18 = key[index];
+          if (code18 <= 90 && code18 >= 65) {
+            code18 |= 32;
           }
           while (node !== null) {
-            if (code20 === node.code) {
+            if (code18 === node.code) {
               if (keylength === ++index) {
                 return node;
               }
               node = node.middle;
               break;
             }
-            node = node.code < code20 ? node.left : node.right;
+            node = node.code < code18 ? node.left : node.right;
           }
         }
         return null;
@@ -1629,11 +1629,11 @@ var require_diagnostics = __commonJS({
         websocketDebuglog("connection opened %s%s", address, port ? `:${port}` : "");
       });
       diagnosticsChannel.channel("undici:websocket:close").subscribe((evt) => {
-        const { websocket, code: code20, reason } = evt;
+        const { websocket, code: code18, reason } = evt;
         websocketDebuglog(
           "closed connection to %s - %s %s",
           websocket.url,
-          code20,
+          code18,
           reason
         );
       });
@@ -4121,9 +4121,9 @@ var require_util2 = __commonJS({
     }
     function isValidEncodedURL(url2) {
       for (let i = 0; i < url2.length; ++i) {
-        const code20 = url2.charCodeAt(i);
-        if (code20 > 126 || // Non-US-ASCII + DEL
-        code20 < 32) {
+        const code18 = url2.charCodeAt(i);
+        if (code18 > 126 || // Non-US-ASCII + DEL
+        code18 < 32) {
           return false;
         }
       }
@@ -4714,8 +4714,8 @@ var require_util2 = __commonJS({
       }
       const rangeStart = collectASequenceOfCodePoints(
         (char) => {
-          const code20 = char.charCodeAt(0);
-          return code20 >= 48 && code20 <= 57;
+          const code18 = char.charCodeAt(0);
+          return code18 >= 48 && code18 <= 57;
         },
         data,
         position
@@ -4741,8 +4741,8 @@ var require_util2 = __commonJS({
       }
       const rangeEnd = collectASequenceOfCodePoints(
         (char) => {
-          const code20 = char.charCodeAt(0);
-          return code20 >= 48 && code20 <= 57;
+          const code18 = char.charCodeAt(0);
+          return code18 >= 48 && code18 <= 57;
         },
         data,
         position
@@ -7033,9 +7033,9 @@ var require_client_h2 = __commonJS({
       this[kSocket][kError] = err;
       this[kClient][kOnError](err);
     }
-    function onHttp2FrameError(type, code20, id) {
+    function onHttp2FrameError(type, code18, id) {
       if (id === 0) {
-        const err = new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code20}`);
+        const err = new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code18}`);
         this[kSocket][kError] = err;
         this[kClient][kOnError](err);
       }
@@ -7045,8 +7045,8 @@ var require_client_h2 = __commonJS({
       this.destroy(err);
       util5.destroy(this[kSocket], err);
     }
-    function onHTTP2GoAway(code20) {
-      const err = this[kError] || new SocketError(`HTTP/2: "GOAWAY" frame received with code ${code20}`, util5.getSocketInfo(this));
+    function onHTTP2GoAway(code18) {
+      const err = this[kError] || new SocketError(`HTTP/2: "GOAWAY" frame received with code ${code18}`, util5.getSocketInfo(this));
       const client = this[kClient];
       client[kSocket] = null;
       client[kHTTPContext] = null;
@@ -7251,8 +7251,8 @@ var require_client_h2 = __commonJS({
       stream2.once("error", function(err) {
         abort(err);
       });
-      stream2.once("frameError", (type, code20) => {
-        abort(new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code20}`));
+      stream2.once("frameError", (type, code18) => {
+        abort(new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code18}`));
       });
       return true;
       function writeBodyH2() {
@@ -9190,7 +9190,7 @@ var require_retry_handler = __commonJS({
         if (this.handler.onBodySent) return this.handler.onBodySent(chunk);
       }
       static [kRetryHandlerDefaultRetry](err, { state: state3, opts }, cb) {
-        const { statusCode, code: code20, headers } = err;
+        const { statusCode, code: code18, headers } = err;
         const { method, retryOptions } = opts;
         const {
           maxRetries,
@@ -9202,7 +9202,7 @@ var require_retry_handler = __commonJS({
           methods
         } = retryOptions;
         const { counter } = state3;
-        if (code20 && code20 !== "UND_ERR_REQ_RETRY" && !errorCodes.includes(code20)) {
+        if (code18 && code18 !== "UND_ERR_REQ_RETRY" && !errorCodes.includes(code18)) {
           cb(err);
           return;
         }
@@ -11945,8 +11945,8 @@ var require_headers = __commonJS({
     var util5 = __require("node:util");
     var kHeadersMap = /* @__PURE__ */ Symbol("headers map");
     var kHeadersSortedMap = /* @__PURE__ */ Symbol("headers map sorted");
-    function isHTTPWhiteSpaceCharCode(code20) {
-      return code20 === 10 || code20 === 13 || code20 === 9 || code20 === 32;
+    function isHTTPWhiteSpaceCharCode(code18) {
+      return code18 === 10 || code18 === 13 || code18 === 9 || code18 === 32;
     }
     function headerValueNormalize(potentialValue) {
       let i = 0;
@@ -16101,8 +16101,8 @@ var require_util6 = __commonJS({
     "use strict";
     function isCTLExcludingHtab(value) {
       for (let i = 0; i < value.length; ++i) {
-        const code20 = value.charCodeAt(i);
-        if (code20 >= 0 && code20 <= 8 || code20 >= 10 && code20 <= 31 || code20 === 127) {
+        const code18 = value.charCodeAt(i);
+        if (code18 >= 0 && code18 <= 8 || code18 >= 10 && code18 <= 31 || code18 === 127) {
           return true;
         }
       }
@@ -16110,26 +16110,26 @@ var require_util6 = __commonJS({
     }
     function validateCookieName(name2) {
       for (let i = 0; i < name2.length; ++i) {
-        const code20 = name2.charCodeAt(i);
-        if (code20 < 33 || // exclude CTLs (0-31), SP and HT
-        code20 > 126 || // exclude non-ascii and DEL
-        code20 === 34 || // "
-        code20 === 40 || // (
-        code20 === 41 || // )
-        code20 === 60 || // <
-        code20 === 62 || // >
-        code20 === 64 || // @
-        code20 === 44 || // ,
-        code20 === 59 || // ;
-        code20 === 58 || // :
-        code20 === 92 || // \
-        code20 === 47 || // /
-        code20 === 91 || // [
-        code20 === 93 || // ]
-        code20 === 63 || // ?
-        code20 === 61 || // =
-        code20 === 123 || // {
-        code20 === 125) {
+        const code18 = name2.charCodeAt(i);
+        if (code18 < 33 || // exclude CTLs (0-31), SP and HT
+        code18 > 126 || // exclude non-ascii and DEL
+        code18 === 34 || // "
+        code18 === 40 || // (
+        code18 === 41 || // )
+        code18 === 60 || // <
+        code18 === 62 || // >
+        code18 === 64 || // @
+        code18 === 44 || // ,
+        code18 === 59 || // ;
+        code18 === 58 || // :
+        code18 === 92 || // \
+        code18 === 47 || // /
+        code18 === 91 || // [
+        code18 === 93 || // ]
+        code18 === 63 || // ?
+        code18 === 61 || // =
+        code18 === 123 || // {
+        code18 === 125) {
           throw new Error("Invalid cookie name");
         }
       }
@@ -16145,31 +16145,31 @@ var require_util6 = __commonJS({
         ++i;
       }
       while (i < len) {
-        const code20 = value.charCodeAt(i++);
-        if (code20 < 33 || // exclude CTLs (0-31)
-        code20 > 126 || // non-ascii and DEL (127)
-        code20 === 34 || // "
-        code20 === 44 || // ,
-        code20 === 59 || // ;
-        code20 === 92) {
+        const code18 = value.charCodeAt(i++);
+        if (code18 < 33 || // exclude CTLs (0-31)
+        code18 > 126 || // non-ascii and DEL (127)
+        code18 === 34 || // "
+        code18 === 44 || // ,
+        code18 === 59 || // ;
+        code18 === 92) {
           throw new Error("Invalid cookie value");
         }
       }
     }
     function validateCookiePath(path12) {
       for (let i = 0; i < path12.length; ++i) {
-        const code20 = path12.charCodeAt(i);
-        if (code20 < 32 || // exclude CTLs (0-31)
-        code20 > 126 || // exclude DEL and non-ascii
-        code20 === 59) {
+        const code18 = path12.charCodeAt(i);
+        if (code18 < 32 || // exclude CTLs (0-31)
+        code18 > 126 || // exclude DEL and non-ascii
+        code18 === 59) {
           throw new Error("Invalid cookie path");
         }
       }
     }
-    function isLetterOrDigit(code20) {
-      return code20 >= 48 && code20 <= 57 || // 0-9
-      code20 >= 65 && code20 <= 90 || // A-Z
-      code20 >= 97 && code20 <= 122;
+    function isLetterOrDigit(code18) {
+      return code18 >= 48 && code18 <= 57 || // 0-9
+      code18 >= 65 && code18 <= 90 || // A-Z
+      code18 >= 97 && code18 <= 122;
     }
     function validateCookieDomain(domain) {
       if (domain === " ") {
@@ -16180,8 +16180,8 @@ var require_util6 = __commonJS({
       }
       let labelLength = 0;
       for (let i = 0; i < domain.length; ++i) {
-        const code20 = domain.charCodeAt(i);
-        if (code20 === 46) {
+        const code18 = domain.charCodeAt(i);
+        if (code18 === 46) {
           if (labelLength === 0) {
             throw new Error("Invalid cookie domain");
           }
@@ -16191,10 +16191,10 @@ var require_util6 = __commonJS({
           labelLength = 0;
           continue;
         }
-        if (labelLength === 0 && !isLetterOrDigit(code20)) {
+        if (labelLength === 0 && !isLetterOrDigit(code18)) {
           throw new Error("Invalid cookie domain");
         }
-        if (!isLetterOrDigit(code20) && code20 !== 45) {
+        if (!isLetterOrDigit(code18) && code18 !== 45) {
           throw new Error("Invalid cookie domain");
         }
         if (++labelLength > 63) {
@@ -16968,37 +16968,37 @@ var require_util7 = __commonJS({
         return false;
       }
       for (let i = 0; i < protocol.length; ++i) {
-        const code20 = protocol.charCodeAt(i);
-        if (code20 < 33 || // CTL, contains SP (0x20) and HT (0x09)
-        code20 > 126 || code20 === 34 || // "
-        code20 === 40 || // (
-        code20 === 41 || // )
-        code20 === 44 || // ,
-        code20 === 47 || // /
-        code20 === 58 || // :
-        code20 === 59 || // ;
-        code20 === 60 || // <
-        code20 === 61 || // =
-        code20 === 62 || // >
-        code20 === 63 || // ?
-        code20 === 64 || // @
-        code20 === 91 || // [
-        code20 === 92 || // \
-        code20 === 93 || // ]
-        code20 === 123 || // {
-        code20 === 125) {
+        const code18 = protocol.charCodeAt(i);
+        if (code18 < 33 || // CTL, contains SP (0x20) and HT (0x09)
+        code18 > 126 || code18 === 34 || // "
+        code18 === 40 || // (
+        code18 === 41 || // )
+        code18 === 44 || // ,
+        code18 === 47 || // /
+        code18 === 58 || // :
+        code18 === 59 || // ;
+        code18 === 60 || // <
+        code18 === 61 || // =
+        code18 === 62 || // >
+        code18 === 63 || // ?
+        code18 === 64 || // @
+        code18 === 91 || // [
+        code18 === 92 || // \
+        code18 === 93 || // ]
+        code18 === 123 || // {
+        code18 === 125) {
           return false;
         }
       }
       return true;
     }
-    function isValidStatusCode(code20) {
-      if (code20 >= 1e3 && code20 < 1015) {
-        return code20 !== 1004 && // reserved
-        code20 !== 1005 && // "MUST NOT be set as a status code"
-        code20 !== 1006;
+    function isValidStatusCode(code18) {
+      if (code18 >= 1e3 && code18 < 1015) {
+        return code18 !== 1004 && // reserved
+        code18 !== 1005 && // "MUST NOT be set as a status code"
+        code18 !== 1006;
       }
-      return code20 >= 3e3 && code20 <= 4999;
+      return code18 >= 3e3 && code18 <= 4999;
     }
     function failWebsocketConnection(ws, reason) {
       const { [kController]: controller, [kResponse]: response } = ws;
@@ -17267,7 +17267,7 @@ var require_connection = __commonJS({
       });
       return controller;
     }
-    function closeWebSocketConnection(ws, code20, reason, reasonByteLength) {
+    function closeWebSocketConnection(ws, code18, reason, reasonByteLength) {
       if (isClosing(ws) || isClosed(ws)) {
       } else if (!isEstablished(ws)) {
         failWebsocketConnection(ws, "Connection was closed before it was established.");
@@ -17275,12 +17275,12 @@ var require_connection = __commonJS({
       } else if (ws[kSentClose] === sentCloseFrameState.NOT_SENT) {
         ws[kSentClose] = sentCloseFrameState.PROCESSING;
         const frame = new WebsocketFrameSend();
-        if (code20 !== void 0 && reason === void 0) {
+        if (code18 !== void 0 && reason === void 0) {
           frame.frameData = Buffer.allocUnsafe(2);
-          frame.frameData.writeUInt16BE(code20, 0);
-        } else if (code20 !== void 0 && reason !== void 0) {
+          frame.frameData.writeUInt16BE(code18, 0);
+        } else if (code18 !== void 0 && reason !== void 0) {
           frame.frameData = Buffer.allocUnsafe(2 + reasonByteLength);
-          frame.frameData.writeUInt16BE(code20, 0);
+          frame.frameData.writeUInt16BE(code18, 0);
           frame.frameData.write(reason, 2, "utf-8");
         } else {
           frame.frameData = emptyBuffer;
@@ -17305,25 +17305,25 @@ var require_connection = __commonJS({
       response.socket.off("close", onSocketClose);
       response.socket.off("error", onSocketError);
       const wasClean = ws[kSentClose] === sentCloseFrameState.SENT && ws[kReceivedClose];
-      let code20 = 1005;
+      let code18 = 1005;
       let reason = "";
       const result = ws[kByteParser].closingInfo;
       if (result && !result.error) {
-        code20 = result.code ?? 1005;
+        code18 = result.code ?? 1005;
         reason = result.reason;
       } else if (!ws[kReceivedClose]) {
-        code20 = 1006;
+        code18 = 1006;
       }
       ws[kReadyState] = states.CLOSED;
       fireEvent("close", ws, (type, init) => new CloseEvent(type, init), {
         wasClean,
-        code: code20,
+        code: code18,
         reason
       });
       if (channels.close.hasSubscribers) {
         channels.close.publish({
           websocket: ws,
-          code: code20,
+          code: code18,
           reason
         });
       }
@@ -17448,8 +17448,8 @@ var require_receiver = __commonJS({
     var { closeWebSocketConnection } = require_connection();
     var { PerMessageDeflate } = require_permessage_deflate();
     var { MessageSizeExceededError } = require_errors();
-    function failWebsocketConnectionWithCode(ws, code20, reason) {
-      closeWebSocketConnection(ws, code20, reason, Buffer.byteLength(reason));
+    function failWebsocketConnectionWithCode(ws, code18, reason) {
+      closeWebSocketConnection(ws, code18, reason, Buffer.byteLength(reason));
       failWebsocketConnection(ws, reason);
     }
     var ByteParser = class extends Writable {
@@ -17636,8 +17636,8 @@ var require_receiver = __commonJS({
                   this.#info.fin,
                   (error2, data) => {
                     if (error2) {
-                      const code20 = error2 instanceof MessageSizeExceededError ? 1009 : 1007;
-                      failWebsocketConnectionWithCode(this.ws, code20, error2.message);
+                      const code18 = error2 instanceof MessageSizeExceededError ? 1009 : 1007;
+                      failWebsocketConnectionWithCode(this.ws, code18, error2.message);
                       return;
                     }
                     if (!this.writeFragments(data)) {
@@ -17723,11 +17723,11 @@ var require_receiver = __commonJS({
       }
       parseCloseBody(data) {
         assert4(data.length !== 1);
-        let code20;
+        let code18;
         if (data.length >= 2) {
-          code20 = data.readUInt16BE(0);
+          code18 = data.readUInt16BE(0);
         }
-        if (code20 !== void 0 && !isValidStatusCode(code20)) {
+        if (code18 !== void 0 && !isValidStatusCode(code18)) {
           return { code: 1002, reason: "Invalid status code", error: true };
         }
         let reason = data.subarray(2);
@@ -17739,7 +17739,7 @@ var require_receiver = __commonJS({
         } catch {
           return { code: 1007, reason: "Invalid UTF-8", error: true };
         }
-        return { code: code20, reason, error: false };
+        return { code: code18, reason, error: false };
       }
       /**
        * Parses control frames.
@@ -17754,8 +17754,8 @@ var require_receiver = __commonJS({
           }
           this.#info.closeInfo = this.parseCloseBody(body2);
           if (this.#info.closeInfo.error) {
-            const { code: code20, reason } = this.#info.closeInfo;
-            closeWebSocketConnection(this.ws, code20, reason, reason.length);
+            const { code: code18, reason } = this.#info.closeInfo;
+            closeWebSocketConnection(this.ws, code18, reason, reason.length);
             failWebsocketConnection(this.ws, reason);
             return false;
           }
@@ -17993,17 +17993,17 @@ var require_websocket = __commonJS({
        * @param {number|undefined} code
        * @param {string|undefined} reason
        */
-      close(code20 = void 0, reason = void 0) {
+      close(code18 = void 0, reason = void 0) {
         webidl.brandCheck(this, _WebSocket);
         const prefix2 = "WebSocket.close";
-        if (code20 !== void 0) {
-          code20 = webidl.converters["unsigned short"](code20, prefix2, "code", { clamp: true });
+        if (code18 !== void 0) {
+          code18 = webidl.converters["unsigned short"](code18, prefix2, "code", { clamp: true });
         }
         if (reason !== void 0) {
           reason = webidl.converters.USVString(reason, prefix2, "reason");
         }
-        if (code20 !== void 0) {
-          if (code20 !== 1e3 && (code20 < 3e3 || code20 > 4999)) {
+        if (code18 !== void 0) {
+          if (code18 !== 1e3 && (code18 < 3e3 || code18 > 4999)) {
             throw new DOMException("invalid code", "InvalidAccessError");
           }
         }
@@ -18017,7 +18017,7 @@ var require_websocket = __commonJS({
             );
           }
         }
-        closeWebSocketConnection(this, code20, reason, reasonByteLength);
+        closeWebSocketConnection(this, code18, reason, reasonByteLength);
       }
       /**
        * @see https://websockets.spec.whatwg.org/#dom-websocket-send
@@ -18263,15 +18263,15 @@ var require_websocket = __commonJS({
     }
     function onParserError(err) {
       let message;
-      let code20;
+      let code18;
       if (err instanceof CloseEvent) {
         message = err.reason;
-        code20 = err.code;
+        code18 = err.code;
       } else {
         message = err.message;
       }
       fireEvent("error", this, () => new ErrorEvent("error", { error: err, message }));
-      closeWebSocketConnection(this, code20);
+      closeWebSocketConnection(this, code18);
     }
     module.exports = {
       WebSocket
@@ -19456,8 +19456,8 @@ var require_scan = __commonJS({
       CHAR_RIGHT_SQUARE_BRACKET
       /* ] */
     } = require_constants6();
-    var isPathSeparator = (code20) => {
-      return code20 === CHAR_FORWARD_SLASH || code20 === CHAR_BACKWARD_SLASH;
+    var isPathSeparator = (code18) => {
+      return code18 === CHAR_FORWARD_SLASH || code18 === CHAR_BACKWARD_SLASH;
     };
     var depth = (token) => {
       if (token.isPrefix !== true) {
@@ -19487,38 +19487,38 @@ var require_scan = __commonJS({
       let finished = false;
       let braces = 0;
       let prev;
-      let code20;
+      let code18;
       let token = { value: "", depth: 0, isGlob: false };
       const eos = () => index >= length;
       const peek = () => str3.charCodeAt(index + 1);
       const advance = () => {
-        prev = code20;
+        prev = code18;
         return str3.charCodeAt(++index);
       };
       while (index < length) {
-        code20 = advance();
+        code18 = advance();
         let next;
-        if (code20 === CHAR_BACKWARD_SLASH) {
+        if (code18 === CHAR_BACKWARD_SLASH) {
           backslashes = token.backslashes = true;
-          code20 = advance();
-          if (code20 === CHAR_LEFT_CURLY_BRACE) {
+          code18 = advance();
+          if (code18 === CHAR_LEFT_CURLY_BRACE) {
             braceEscaped = true;
           }
           continue;
         }
-        if (braceEscaped === true || code20 === CHAR_LEFT_CURLY_BRACE) {
+        if (braceEscaped === true || code18 === CHAR_LEFT_CURLY_BRACE) {
           braces++;
-          while (eos() !== true && (code20 = advance())) {
-            if (code20 === CHAR_BACKWARD_SLASH) {
+          while (eos() !== true && (code18 = advance())) {
+            if (code18 === CHAR_BACKWARD_SLASH) {
               backslashes = token.backslashes = true;
               advance();
               continue;
             }
-            if (code20 === CHAR_LEFT_CURLY_BRACE) {
+            if (code18 === CHAR_LEFT_CURLY_BRACE) {
               braces++;
               continue;
             }
-            if (braceEscaped !== true && code20 === CHAR_DOT && (code20 = advance()) === CHAR_DOT) {
+            if (braceEscaped !== true && code18 === CHAR_DOT && (code18 = advance()) === CHAR_DOT) {
               isBrace = token.isBrace = true;
               isGlob = token.isGlob = true;
               finished = true;
@@ -19527,7 +19527,7 @@ var require_scan = __commonJS({
               }
               break;
             }
-            if (braceEscaped !== true && code20 === CHAR_COMMA) {
+            if (braceEscaped !== true && code18 === CHAR_COMMA) {
               isBrace = token.isBrace = true;
               isGlob = token.isGlob = true;
               finished = true;
@@ -19536,7 +19536,7 @@ var require_scan = __commonJS({
               }
               break;
             }
-            if (code20 === CHAR_RIGHT_CURLY_BRACE) {
+            if (code18 === CHAR_RIGHT_CURLY_BRACE) {
               braces--;
               if (braces === 0) {
                 braceEscaped = false;
@@ -19551,7 +19551,7 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (code20 === CHAR_FORWARD_SLASH) {
+        if (code18 === CHAR_FORWARD_SLASH) {
           slashes.push(index);
           tokens.push(token);
           token = { value: "", depth: 0, isGlob: false };
@@ -19564,27 +19564,27 @@ var require_scan = __commonJS({
           continue;
         }
         if (opts.noext !== true) {
-          const isExtglobChar = code20 === CHAR_PLUS || code20 === CHAR_AT || code20 === CHAR_ASTERISK || code20 === CHAR_QUESTION_MARK || code20 === CHAR_EXCLAMATION_MARK;
+          const isExtglobChar = code18 === CHAR_PLUS || code18 === CHAR_AT || code18 === CHAR_ASTERISK || code18 === CHAR_QUESTION_MARK || code18 === CHAR_EXCLAMATION_MARK;
           if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
             isGlob = token.isGlob = true;
             isExtglob = token.isExtglob = true;
             finished = true;
-            if (code20 === CHAR_EXCLAMATION_MARK && index === start) {
+            if (code18 === CHAR_EXCLAMATION_MARK && index === start) {
               negatedExtglob = true;
             }
             if (scanToEnd === true) {
               let parens = 0;
-              while (eos() !== true && (code20 = advance())) {
-                if (code20 === CHAR_BACKWARD_SLASH) {
+              while (eos() !== true && (code18 = advance())) {
+                if (code18 === CHAR_BACKWARD_SLASH) {
                   backslashes = token.backslashes = true;
                   advance();
                   continue;
                 }
-                if (code20 === CHAR_LEFT_PARENTHESES) {
+                if (code18 === CHAR_LEFT_PARENTHESES) {
                   parens++;
                   continue;
                 }
-                if (code20 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+                if (code18 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
                   finished = true;
                   break;
                 }
@@ -19594,7 +19594,7 @@ var require_scan = __commonJS({
             break;
           }
         }
-        if (code20 === CHAR_ASTERISK) {
+        if (code18 === CHAR_ASTERISK) {
           if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
           isGlob = token.isGlob = true;
           finished = true;
@@ -19603,7 +19603,7 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (code20 === CHAR_QUESTION_MARK) {
+        if (code18 === CHAR_QUESTION_MARK) {
           isGlob = token.isGlob = true;
           finished = true;
           if (scanToEnd === true) {
@@ -19611,7 +19611,7 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (code20 === CHAR_LEFT_SQUARE_BRACKET) {
+        if (code18 === CHAR_LEFT_SQUARE_BRACKET) {
           while (eos() !== true && (next = advance())) {
             if (next === CHAR_BACKWARD_SLASH) {
               backslashes = token.backslashes = true;
@@ -19630,26 +19630,26 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (opts.nonegate !== true && code20 === CHAR_EXCLAMATION_MARK && index === start) {
+        if (opts.nonegate !== true && code18 === CHAR_EXCLAMATION_MARK && index === start) {
           negated = token.negated = true;
           start++;
           continue;
         }
-        if (opts.noparen !== true && code20 === CHAR_LEFT_PARENTHESES) {
+        if (opts.noparen !== true && code18 === CHAR_LEFT_PARENTHESES) {
           isGlob = token.isGlob = true;
           if (scanToEnd === true) {
             let parens = 1;
-            while (eos() !== true && (code20 = advance())) {
-              if (code20 === CHAR_BACKWARD_SLASH) {
+            while (eos() !== true && (code18 = advance())) {
+              if (code18 === CHAR_BACKWARD_SLASH) {
                 backslashes = token.backslashes = true;
                 advance();
                 continue;
               }
-              if (code20 === CHAR_LEFT_PARENTHESES) {
+              if (code18 === CHAR_LEFT_PARENTHESES) {
                 parens++;
                 continue;
               }
-              if (code20 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+              if (code18 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
                 finished = true;
                 break;
               }
@@ -19714,7 +19714,7 @@ var require_scan = __commonJS({
       };
       if (opts.tokens === true) {
         state3.maxDepth = 0;
-        if (!isPathSeparator(code20)) {
+        if (!isPathSeparator(code18)) {
           tokens.push(token);
         }
         state3.tokens = tokens;
@@ -27645,11 +27645,11 @@ var require_rpc_error = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.RpcError = void 0;
     var RpcError = class extends Error {
-      constructor(message, code20 = "UNKNOWN", meta) {
+      constructor(message, code18 = "UNKNOWN", meta) {
         super(message);
         this.name = "RpcError";
         Object.setPrototypeOf(this, new.target.prototype);
-        this.code = code20;
+        this.code = code18;
         this.meta = meta !== null && meta !== void 0 ? meta : {};
       }
       toString() {
@@ -29748,9 +29748,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addCodeBlock(code20, lang) {
+  addCodeBlock(code18, lang) {
     const attrs = Object.assign({}, lang && { lang });
-    const element = this.wrap("pre", this.wrap("code", code20), attrs);
+    const element = this.wrap("pre", this.wrap("code", code18), attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -30437,14 +30437,14 @@ var ToolRunner = class extends events.EventEmitter {
           state3.processClosed = true;
           state3.CheckComplete();
         });
-        cp.on("exit", (code20) => {
-          state3.processExitCode = code20;
+        cp.on("exit", (code18) => {
+          state3.processExitCode = code18;
           state3.processExited = true;
-          this._debug(`Exit code ${code20} received from tool '${this.toolPath}'`);
+          this._debug(`Exit code ${code18} received from tool '${this.toolPath}'`);
           state3.CheckComplete();
         });
-        cp.on("close", (code20) => {
-          state3.processExitCode = code20;
+        cp.on("close", (code18) => {
+          state3.processExitCode = code18;
           state3.processExited = true;
           state3.processClosed = true;
           this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
@@ -30795,9 +30795,9 @@ async function loadBaseline(path12) {
   try {
     text = await readFile(path12, "utf8");
   } catch (e) {
-    const code20 = e.code;
+    const code18 = e.code;
     throw new BaselineError(
-      code20 === "ENOENT" ? `baseline ${path12}: file not found; pass a JSON report written by an earlier scan` : `baseline ${path12}: cannot read it (${e.message})`
+      code18 === "ENOENT" ? `baseline ${path12}: file not found; pass a JSON report written by an earlier scan` : `baseline ${path12}: cannot read it (${e.message})`
     );
   }
   return parseBaseline(text, path12);
@@ -31591,9 +31591,6 @@ import {
   createPublicKey,
   generateKeyPairSync
 } from "node:crypto";
-function shannonEntropy(s) {
-  return shannon(s);
-}
 function shannon(s) {
   if (!s) return 0;
   const counts = /* @__PURE__ */ new Map();
@@ -32244,6 +32241,32 @@ function isWordPhrase(v) {
   const parts = v.split(/[^A-Za-z]+/).filter((p) => p.length > 0);
   return parts.length > 0 && parts.length <= 5 && parts.every((p) => /^(?:[a-z]+|[A-Z][a-z]+|[A-Z]+)$/.test(p));
 }
+function isWordish(part) {
+  const digits2 = part.replace(/[^0-9]/g, "").length;
+  if (digits2 > 2) return false;
+  const letters = part.replace(/[0-9]/g, "");
+  if (letters.length === 0 || !/^[A-Za-z]+$/.test(letters)) return false;
+  const words = letters.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+/g) ?? [];
+  if (words.join("") !== letters || letters.length / words.length < 3) return false;
+  return (letters.match(/[aeiouy]/gi)?.length ?? 0) >= letters.length / 4;
+}
+function isIdentifierPhrase(v) {
+  const parts = v.split(/[-_.:/@#+]+/).filter((p) => p.length > 0);
+  if (parts.length === 0) return false;
+  let word = false;
+  for (const p of parts) {
+    if (p.length >= 4 && isWordish(p)) word = true;
+    else if (!/^[A-Za-z]{1,3}[0-9]{0,2}$|^[0-9]{1,4}$/.test(p) && !isWordish(p)) return false;
+  }
+  return word;
+}
+function isCodeExpression(v) {
+  const m = /^[!+-]?((?:#?[A-Za-z_$][\w$]*)(?:\??\.#?[A-Za-z_$][\w$]*)+)(?:$|[?|&=!+:,*/%<>^~-])/.exec(v);
+  if (!m) return false;
+  return m[1].split(/\??\./).every((p) => /^#?[A-Za-z_$][A-Za-z_$]*[0-9]{0,2}[A-Za-z_$]*$/.test(p));
+}
+var NON_SECRET_TOKEN_NAME = /(?:continuation|next|page|pagination|cursor|client|idempotency)[_.-]?token["'\]]*[ \t]*(?::=|=>|\?=|=|:)/i;
+var NAMES_ITSELF = /secret|passw(?:or)?d|token/i;
 function sequentialRuns(v) {
   let runs = 0;
   let len = 1;
@@ -32257,6 +32280,7 @@ function sequentialRuns(v) {
   return runs;
 }
 function validateGenericSecret(secret, match3 = "") {
+  if (secret.length > 200) return "invalid";
   let v = secret;
   if (/%[0-9A-Fa-f]{2}/.test(v)) {
     try {
@@ -32284,6 +32308,10 @@ function validateGenericSecret(secret, match3 = "") {
   if (/^(?:true|false|null|none|undefined|required|optional|string|bool|int)$/i.test(v)) return "invalid";
   if (isCodeNotValue(v)) return "invalid";
   if (isWordPhrase(v)) return "invalid";
+  if (isCodeExpression(v)) return "invalid";
+  if (isIdentifierPhrase(v)) return "invalid";
+  if (NAMES_ITSELF.test(v)) return "invalid";
+  if (NON_SECRET_TOKEN_NAME.test(match3)) return "invalid";
   if (sequentialRuns(v) >= 2 || /(?:0123|1234|2345|3456|4567|5678|6789|abcde|bcdef|qwert|asdf)/i.test(v))
     return "invalid";
   const classes = Number(/[a-z]/.test(v)) + Number(/[A-Z]/.test(v)) + Number(/[0-9]/.test(v)) + Number(/[^A-Za-z0-9]/.test(v));
@@ -35740,6 +35768,3188 @@ ListenPort = 51820`,
   }
 ];
 
+// src/scan/rules/generic.ts
+var NAME = `[A-Za-z0-9_.-]*?(?:password|passwd|pwd|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|credentials?)(?:[_.-]?(?:key|token|secret|value|string|str|b64|base64|base|hex|encoded|raw|plain|prod|production|live|dev|staging)){0,2}`;
+var VALUE = String.raw`[^\s"'\x60<>{}$;,()&\\\[\]=][^\s"'\x60<>{}$;,()&\\\[\]]{7,}`;
+var NAME_START = "(?:^|[^A-Za-z0-9_.:-])";
+var KEYWORDS = [
+  "password",
+  "passwd",
+  "pwd",
+  "secret",
+  "token",
+  "apikey",
+  "api_key",
+  "api-key",
+  "api.key",
+  "accesskey",
+  "access_key",
+  "access-key",
+  "access.key",
+  "privatekey",
+  "private_key",
+  "private-key",
+  "private.key",
+  "authkey",
+  "auth_key",
+  "auth-key",
+  "auth.key",
+  "credential"
+];
+var pw = `${fx("gp1", 12)}!${fx("gp2", 6, FIXTURE_ALPHABETS.digits)}`;
+var sec = fx("gs1", 40, FIXTURE_ALPHABETS.base64url);
+var key32 = fx("gk1", 32);
+var sha512 = `sha512-${Buffer.from(fx("gi1", 64, FIXTURE_ALPHABETS.base64)).toString("base64").slice(0, 86)}==`;
+var genericRules = [
+  {
+    id: "generic-secret-assignment",
+    title: "Secret-looking value assigned to a secret-looking name",
+    severity: "medium",
+    keywords: KEYWORDS,
+    pattern: String.raw`(?i)${NAME_START}([?&]?${NAME})["']?\]?[ \t]*(?::=|=>|\?=|=|:)[ \t]*["'\x60]?(${VALUE})(?:["'\x60\s;,)&]|$)`,
+    secretGroup: 2,
+    entropy: 3,
+    validate: validateGenericSecret,
+    fallback: true,
+    help: "A random-looking value assigned to a name such as password, secret, token or api_key (env files, YAML, JSON, properties, code, URL query strings). Placeholders, references (`${VAR}`, `process.env.X`), function calls, identifiers, paths, UUIDs and git SHAs are not reported. Rotate the credential and load it from the environment or a secret store.",
+    examples: {
+      tp: [
+        `DB_PASSWORD=${pw}`,
+        `  password: "${pw}"`,
+        `{"client_secret": "${sec}"}`,
+        `const apiKey = "${key32}";`,
+        `api_key = '${key32}'`,
+        `$config['secret'] = '${sec}';`,
+        `https://api.service.invalid/v1/data?api_key=${key32}&format=json`,
+        `AccessKey := "${fx("gk2", 24)}"`,
+        `spring.datasource.password=${pw}`,
+        `  secret_key_base: ${fx("gkb", 128, FIXTURE_ALPHABETS.hex)}`,
+        `$db_password = "${pw}";`
+      ],
+      fp: [
+        "DB_PASSWORD=${DB_PASSWORD}",
+        '  password: "<password>"',
+        "  password: {{ .Values.password }}",
+        "ADMIN_PASSWORD=changeme",
+        "const apiKey = process.env.API_KEY;",
+        'api_key = os.environ["API_KEY"]',
+        "password = getPassword()",
+        `"integrity": "${sha512}"`,
+        `api_token: "${fxUuid("gu1")}"`,
+        `deploy_token = "${fx("gsha", 40, FIXTURE_ALPHABETS.hex)}"`,
+        "password: ********",
+        'tokenizer = "bert-base-uncased-v2"',
+        "SECRET_KEY_NAME=my-app-secret-key",
+        "secret: DATABASE_PASSWORD",
+        "password = userInputPasswordField",
+        `OPENAI_API_KEY=sk-proj-${fx("gop", 40)}`,
+        "token: ./secrets/token.txt",
+        '"oauth_token_secret=secret%3Dpassword&oauth_token=lock%26key",',
+        "const base = { 'vault-secret': 'secret/data/release/app' };",
+        'password: "{AES256}ZXhhbXBsZQ==Qm9vdA"',
+        "token_ttl=3600000000",
+        "password_min_length: 12345678",
+        'access_token_url = "https://oauth2.googleapis.com/token"',
+        ' * const apiToken = "abc123xyz456";',
+        "[![codecov](https://codecov.io/gh/org/repo/branch/main/graph/badge.svg?token=yZL6LtXkOA)](https://codecov.io)",
+        " * @returns {Promise<{secretKey: Uint8Array, sharedSecret: Uint8Array}>}",
+        "function f({ privateKey:PrivateKey|Uint8Array|String }) {}",
+        "const exclamationToken = !questionToken && !seen;",
+        "const { contextToken: contextToken2, previousToken: previousToken2 } = info;",
+        "CordzSampleToken::Iterator::pointer CordzSampleToken::Iterator::operator->() const",
+        // Shapes seen in third-party packages (the benchmark corpus): code after the assignment, names as values.
+        "exports.RateLimitedApiKey=exports.ApiKeySourceType=void 0;",
+        'accessToken:props.accessTokenValidity?"minutes":void 0,refreshToken:props.refreshTokenValidity?"minutes":void 0',
+        "const clientSecret = this.#clientAuthentication.clientSecret || '';",
+        "actionProperties:props.map(ap=>({key:ap.key||!1,secret:ap.secret||!1,...ap}))",
+        "const secretName=`${prefix}`+env.SECRET_NAME_SUFFIX;",
+        "    withCredentials: defaultToConfig2,",
+        "exports.SignatureV4SignWithCredentials = SignatureV4SignWithCredentials;",
+        'export const X_AWS_EC2_METADATA_TOKEN = "x-aws-ec2-metadata-token";',
+        '  "AWS::IAM::AccessKey": "aws-cdk-lib.aws_iam.CfnAccessKey",',
+        'exports.LOG_USER_POOL_CLIENT_SECRET_VALUE="@aws-cdk/cognito:logUserPoolClientSecretValue";',
+        '"ARN": "arn:aws:secretsmanager:us-west-2:123456789012:secret:MyTestDatabaseSecret-a1b2c3",',
+        `  "NextContinuationToken": "${fx("gct", 54, FIXTURE_ALPHABETS.base64)}==",`,
+        `  "ClientToken": "${fx("gcl", 16, FIXTURE_ALPHABETS.lowerAlnum)}",`,
+        '  "Password": "SomeKindOfPassword#42",',
+        ` *   clientSecret: "VERYLONGSECRET${fx("gvl", 40)}",`,
+        '         *       //   "recaptchaV3Token": "my_recaptchaV3Token"'
+      ]
+    }
+  },
+  {
+    id: "generic-secret-xml",
+    title: "Secret-looking value in an XML element with a secret-looking name",
+    severity: "medium",
+    keywords: KEYWORDS,
+    pattern: String.raw`<(?i:(${NAME}))>[ \t]*(${VALUE})[ \t]*</`,
+    secretGroup: 2,
+    entropy: 3,
+    validate: validateGenericSecret,
+    fallback: true,
+    help: "A random-looking value inside an XML element named like a secret (Maven `settings.xml` `<password>`, app.config, Spring XML). Encrypted Maven values (`{…}`) and placeholders are not reported. Rotate the credential and use encryption or environment references.",
+    examples: {
+      tp: [`<password>${pw}</password>`, `  <server><id>nexus</id><apiKey>${key32}</apiKey></server>`],
+      fp: [
+        "<password>${env.NEXUS_PASSWORD}</password>",
+        "<password>{COQLCE6DU6GtcS5P=}</password>",
+        "<secretName>my-tls-secret</secretName>"
+      ]
+    }
+  }
+];
+
+// src/scan/rules/keys.ts
+import { generateKeyPairSync as generateKeyPairSync2 } from "node:crypto";
+var WINDOW = 16384;
+var BODY = String.raw`[A-Za-z0-9+/=\s\\:,"'-]`;
+function pem(label) {
+  return `-----BEGIN ${label}-----${BODY}{32,}?-----END ${label}-----`;
+}
+function corrupt2(text, seed) {
+  return text.replace(
+    /\n([A-Za-z0-9+/]{64})\n/g,
+    () => `
+${fx(seed, 64, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")}
+`
+  );
+}
+function yamlBlock(name2, text) {
+  return `${name2}: |
+${text.trimEnd().split("\n").map((l) => `  ${l}`).join("\n")}
+`;
+}
+function keySyntaxes(kind) {
+  const k = keyFixture(kind);
+  return [
+    k,
+    `{"private_key": ${JSON.stringify(k)}}`,
+    yamlBlock("tls_key", k),
+    `SSH_KEY="${k.trimEnd()}"`,
+    concatenated("const key =", k)
+  ];
+}
+function concatenated(lead, text) {
+  const lines = text.trimEnd().split("\n");
+  return `${lead}
+${lines.map((l) => `  "${l}\\n"`).join(" +\n")};`;
+}
+function lazy(make) {
+  let cached2;
+  return {
+    get tp() {
+      cached2 ??= make();
+      return cached2.tp;
+    },
+    get fp() {
+      cached2 ??= make();
+      return cached2.fp;
+    }
+  };
+}
+function pemFps(label, seed) {
+  return [
+    keyFixture("public"),
+    keyFixture("certificate-like"),
+    `-----BEGIN ${label}-----
+<paste your private key here>
+-----END ${label}-----`,
+    `private_key: "-----BEGIN ${label}-----\\n...\\n-----END ${label}-----"`,
+    `-----BEGIN ${label}-----
+${fx(seed, 64, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")}
+${fx(`${seed}2`, 40, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")}
+-----END ${label}-----`,
+    `const key = process.env.PRIVATE_KEY; // -----BEGIN ${label}----- lives in the vault`
+  ];
+}
+var keyRules = [
+  {
+    id: "rsa-private-key",
+    title: "RSA private key (PKCS#1 PEM)",
+    severity: "critical",
+    keywords: ["begin rsa private key"],
+    pattern: `(${pem("RSA PRIVATE KEY")})`,
+    window: WINDOW,
+    validate: validatePemPrivateKey,
+    requireValid: true,
+    help: "A PKCS#1 RSA private key (`-----BEGIN RSA PRIVATE KEY-----`, also the legacy encrypted form with `Proc-Type: 4,ENCRYPTED`). Reported only when node:crypto parses it (or, when encrypted, its headers and body are well-formed); revoke it wherever its public half is trusted (authorized_keys, certificates, JWKS) and issue a new one.",
+    examples: lazy(() => ({
+      tp: [...keySyntaxes("rsa"), keyFixture("rsa-encrypted")],
+      fp: [...pemFps("RSA PRIVATE KEY", "rsa-fp"), corrupt2(keyFixture("rsa"), "rsa-corrupt")]
+    }))
+  },
+  {
+    id: "pkcs8-private-key",
+    title: "Private key (PKCS#8 PEM)",
+    severity: "critical",
+    keywords: ["begin private key"],
+    pattern: `(${pem("PRIVATE KEY")})`,
+    window: WINDOW,
+    validate: validatePemPrivateKey,
+    requireValid: true,
+    help: "An unencrypted PKCS#8 private key (`-----BEGIN PRIVATE KEY-----`: RSA, EC, Ed25519…). Reported only when node:crypto parses it; remove it from the repository and history, revoke its certificate or registered public key, and generate a new key in a secret store.",
+    examples: lazy(() => ({
+      tp: keySyntaxes("pkcs8"),
+      fp: pemFps("PRIVATE KEY", "pk8-fp")
+    }))
+  },
+  {
+    id: "encrypted-private-key",
+    title: "Encrypted private key (PKCS#8 PEM)",
+    severity: "high",
+    keywords: ["begin encrypted private key"],
+    pattern: `(${pem("ENCRYPTED PRIVATE KEY")})`,
+    window: WINDOW,
+    validate: validatePemPrivateKey,
+    requireValid: true,
+    help: "A passphrase-encrypted PKCS#8 private key (`-----BEGIN ENCRYPTED PRIVATE KEY-----`). Reported only when its DER structure (algorithm identifier + encrypted data) is well-formed. The passphrase is often nearby: rotate the key, and treat the passphrase as exposed too.",
+    examples: lazy(() => ({
+      tp: [
+        keyFixture("pkcs8-encrypted"),
+        `{"key": ${JSON.stringify(keyFixture("pkcs8-encrypted"))}}`,
+        yamlBlock("signing_key", keyFixture("pkcs8-encrypted"))
+      ],
+      fp: pemFps("ENCRYPTED PRIVATE KEY", "epk8-fp")
+    }))
+  },
+  {
+    id: "ec-private-key",
+    title: "EC private key (SEC1 PEM)",
+    severity: "critical",
+    keywords: ["begin ec private key"],
+    pattern: `(${pem("EC PRIVATE KEY")})`,
+    window: WINDOW,
+    validate: validatePemPrivateKey,
+    requireValid: true,
+    help: "An elliptic-curve private key in SEC1 form (`-----BEGIN EC PRIVATE KEY-----`). Reported only when node:crypto parses it (or its legacy encryption headers are well-formed); revoke the certificate or registered public key and issue a new key.",
+    examples: lazy(() => ({
+      tp: keySyntaxes("ec"),
+      fp: pemFps("EC PRIVATE KEY", "ec-fp")
+    }))
+  },
+  {
+    id: "dsa-private-key",
+    title: "DSA private key (PEM)",
+    severity: "critical",
+    keywords: ["begin dsa private key"],
+    pattern: `(${pem("DSA PRIVATE KEY")})`,
+    window: WINDOW,
+    validate: validatePemPrivateKey,
+    requireValid: true,
+    help: "A DSA private key in the traditional OpenSSL form (`-----BEGIN DSA PRIVATE KEY-----`). Reported only when node:crypto parses it. DSA is deprecated: remove the key from wherever it is trusted and move to Ed25519.",
+    examples: lazy(() => ({
+      tp: [keyFixture("dsa"), JSON.stringify({ key: keyFixture("dsa") })],
+      fp: pemFps("DSA PRIVATE KEY", "dsa-fp")
+    }))
+  },
+  {
+    id: "openssh-private-key",
+    title: "OpenSSH private key",
+    severity: "critical",
+    keywords: ["begin openssh private key"],
+    pattern: `(${pem("OPENSSH PRIVATE KEY")})`,
+    window: WINDOW,
+    validate: validateOpenSshKey,
+    requireValid: true,
+    help: "An OpenSSH private key (`openssh-key-v1`). Reported only when the container parses (cipher, KDF, public key, and matching check integers when unencrypted). Remove its public key from every authorized_keys, deploy-key and CA list, then generate a new key with ssh-keygen.",
+    examples: lazy(() => ({
+      tp: keySyntaxes("openssh"),
+      fp: [
+        ...pemFps("OPENSSH PRIVATE KEY", "ossh-fp"),
+        `ssh-ed25519 ${fx("ossh-pub", 68, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")} dev@laptop`
+      ]
+    }))
+  },
+  {
+    id: "ssh2-encrypted-private-key",
+    title: "SSH.com (SSH2) encrypted private key",
+    severity: "high",
+    keywords: ["begin ssh2 encrypted private key"],
+    pattern: String.raw`(---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----[A-Za-z0-9+/=\s\\:,."-]{32,}?---- END SSH2 ENCRYPTED PRIVATE KEY ----)`,
+    window: WINDOW,
+    validate: validateSsh2Key,
+    requireValid: true,
+    help: "A private key in the SSH.com / Tectia format. Reported only when the body carries the format magic and its own length. Remove the public key from every server that trusts it and generate a new key.",
+    examples: lazy(() => {
+      const body2 = Buffer.concat([Buffer.alloc(8), fixtureBytes("ssh2", 120)]);
+      body2.writeUInt32BE(1064303083, 0);
+      body2.writeUInt32BE(body2.length, 4);
+      const lines = body2.toString("base64").match(/.{1,70}/g).join("\n");
+      const block = `---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----
+Comment: "fixture key"
+${lines}
+---- END SSH2 ENCRYPTED PRIVATE KEY ----
+`;
+      const fakeBody = fixtureBytes("ssh2-fp", 128).toString("base64").match(/.{1,70}/g).join("\n");
+      return {
+        tp: [block, `{"key": ${JSON.stringify(block)}}`],
+        fp: [
+          `---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----
+${fakeBody}
+---- END SSH2 ENCRYPTED PRIVATE KEY ----`,
+          `---- BEGIN SSH2 PUBLIC KEY ----
+Comment: "fixture"
+${fakeBody}
+---- END SSH2 PUBLIC KEY ----`
+        ]
+      };
+    })
+  },
+  {
+    id: "putty-private-key",
+    title: "PuTTY private key (.ppk)",
+    severity: "critical",
+    keywords: ["putty-user-key-file-"],
+    pattern: String.raw`(PuTTY-User-Key-File-[23]: [a-z0-9@.-]+(?:\r?\n|(?:\\r)?\\n)[\s\S]*?Private-MAC: ?[0-9a-f]{40,64})`,
+    window: WINDOW,
+    validate: validatePuttyKey,
+    requireValid: true,
+    help: "A PuTTY private key file (PPK v2/v3). Reported only when its fields and line counts are consistent and, when unencrypted, its Private-MAC verifies. Remove its public key from every server that trusts it and generate a new key with puttygen.",
+    examples: lazy(() => {
+      const k = keyFixture("putty");
+      return {
+        tp: [k, `{"ppk": ${JSON.stringify(k)}}`, yamlBlock("ppk", k)],
+        fp: [
+          k.replace(/Private-MAC: ([0-9a-f]{8})/, (_, h) => `Private-MAC: ${[...h].reverse().join("")}`),
+          "PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: <your key>\nPublic-Lines: 2\n...\nPrivate-MAC: <mac>",
+          "Load the PuTTY-User-Key-File-2 header from your .ppk file in Pageant"
+        ]
+      };
+    })
+  },
+  {
+    id: "pgp-private-key-block",
+    title: "PGP private key block",
+    severity: "critical",
+    keywords: ["begin pgp private key block"],
+    pattern: String.raw`(-----BEGIN PGP PRIVATE KEY BLOCK-----[A-Za-z0-9+/=\s\\:,.()<>@'"_-]{32,}?-----END PGP PRIVATE KEY BLOCK-----)`,
+    window: 32768,
+    validate: validatePgpPrivateKey,
+    requireValid: true,
+    help: "An ASCII-armored OpenPGP secret key. Reported only when the armor is well-formed, its CRC-24 (if present) matches and the first packet is a secret-key packet. Publish a revocation certificate for the key, remove it from keyservers and signing setups, and generate a new one.",
+    examples: lazy(() => {
+      const k = keyFixture("pgp");
+      return {
+        tp: [
+          k,
+          `{"gpg_private_key": ${JSON.stringify(k)}}`,
+          yamlBlock("GPG_PRIVATE_KEY", k),
+          concatenated("private static final String KEY =", k)
+        ],
+        fp: [
+          k.replace(/\n=([A-Za-z0-9+/]{4})\n/, (_, c) => `
+=${c === "AAAA" ? "BBBB" : "AAAA"}
+`),
+          k.replace(/PRIVATE KEY BLOCK/g, "PUBLIC KEY BLOCK"),
+          "-----BEGIN PGP PRIVATE KEY BLOCK-----\n\n<paste the output of gpg --export-secret-keys --armor>\n-----END PGP PRIVATE KEY BLOCK-----",
+          `-----BEGIN PGP PRIVATE KEY BLOCK-----
+
+${fixtureBytes("pgp-fp", 96).toString("base64")}
+-----END PGP PRIVATE KEY BLOCK-----`
+        ]
+      };
+    })
+  },
+  {
+    id: "jwk-private-key",
+    title: "JWK private key",
+    severity: "critical",
+    keywords: ['"kty"', '"d"'],
+    pattern: String.raw`(\{?[^{}]*?"(?:kty|d)"\s*:[^{}]{20,}\})`,
+    window: 8192,
+    validate: validateJwkPrivateKey,
+    help: "A JSON Web Key with its private member `d` (RSA, EC or OKP). Validated when node:crypto imports it as a private key; JWKs without `d` (public keys) are not reported. Remove it from the JWKS or configuration that trusts its public half and rotate the key.",
+    examples: lazy(() => {
+      const okp = generateJwk();
+      const { d: _d, ...pub } = okp;
+      const ordered = { kty: okp["kty"], crv: okp["crv"], x: okp["x"], d: okp["d"] };
+      return {
+        tp: [
+          JSON.stringify(okp),
+          JSON.stringify(okp, null, 2),
+          `const jwk = ${JSON.stringify(ordered)};`,
+          JSON.stringify(ordered, null, 2)
+        ],
+        fp: [
+          JSON.stringify(pub),
+          JSON.stringify(pub, null, 2),
+          '{"kty": "RSA", "d": "<private exponent>", "n": "<modulus>", "e": "AQAB"}',
+          '{"d": "2026-01-01", "kty": "EC"}'
+        ]
+      };
+    })
+  },
+  {
+    id: "age-secret-key",
+    title: "age secret key",
+    severity: "critical",
+    keywords: ["age-secret-key-1"],
+    pattern: `(?:^|[^A-Za-z0-9_-])(AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58})(?:[^A-Za-z0-9]|$)`,
+    validate: validateAgeSecretKey,
+    requireValid: true,
+    help: "An age X25519 identity (`AGE-SECRET-KEY-1…`, bech32). Reported only when its bech32 checksum verifies. Anything encrypted to its recipient (`age1…`) is readable by whoever holds it: re-encrypt those files to a new identity (age-keygen) and remove this one.",
+    examples: lazy(() => {
+      const k = fakeAgeKey("age-tp");
+      const bad = `${k.slice(0, -1)}${k.endsWith("Q") ? "P" : "Q"}`;
+      return {
+        tp: [
+          `# created: 2026-01-01T00:00:00Z
+# public key: age1${fx("age-pub", 58, "qpzry9x8gf2tvdw0s3jn54khce6mua7l")}
+${k}`,
+          `SOPS_AGE_KEY=${k}`,
+          `sops:
+  age_key: "${k}"`,
+          `{"identity": "${k}"}`
+        ],
+        fp: [
+          `SOPS_AGE_KEY=${bad}`,
+          "SOPS_AGE_KEY=AGE-SECRET-KEY-1QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ",
+          `recipient: age1${fx("age-pub", 58, "qpzry9x8gf2tvdw0s3jn54khce6mua7l")}`,
+          "key_file: AGE-SECRET-KEY-1<your key>"
+        ]
+      };
+    })
+  }
+];
+function generateJwk() {
+  for (; ; ) {
+    const jwk = generateKeyPairSync2("ed25519").privateKey.export({ format: "jwk" });
+    if (!/x{4,}|\*{3}|example|dummy/i.test(JSON.stringify(jwk))) return jwk;
+  }
+}
+
+// src/scan/rules/messaging.ts
+var B3 = "(?:^|[^A-Za-z0-9_-])";
+var E3 = "(?:[^A-Za-z0-9_-]|$)";
+var ASSIGN5 = String.raw`["']?\s*(?:[:=]|:=|=>)\s*["']?`;
+var digits = (seed, n) => `${1 + fx(seed, 1, FIXTURE_ALPHABETS.digits).charCodeAt(0) % 9}${fx(seed, n - 1, FIXTURE_ALPHABETS.digits)}`;
+var slackBot = ["xoxb", digits("sb1", 12), digits("sb2", 13), fx("sb3", 24)].join("-");
+var slackUser = ["xoxp", digits("su1", 12), digits("su2", 12), digits("su3", 13), fx("su4", 32, FIXTURE_ALPHABETS.hex)].join("-");
+var slackApp = ["xapp", "1", `A${fx("sa1", 10, FIXTURE_ALPHABETS.upperAlnum)}`, digits("sa2", 13), fx("sa3", 64, FIXTURE_ALPHABETS.hex)].join("-");
+var slackConfig = `${["xoxe", "xoxp"].join(".")}-1-${fx("sc1", 146)}`;
+var slackRefresh = `${"xoxe"}-1-${fx("sr1", 146)}`;
+var slackLegacy = ["xoxs", digits("sl1", 11), digits("sl2", 11), digits("sl3", 12), fx("sl4", 64, FIXTURE_ALPHABETS.hex)].join("-");
+var slackHookPath = `T${fx("sh1", 10, FIXTURE_ALPHABETS.upperAlnum)}/B${fx("sh2", 10, FIXTURE_ALPHABETS.upperAlnum)}/${fx("sh3", 24)}`;
+var slackHook = `https://${"hooks.slack.com"}/services/${slackHookPath}`;
+var slackTrigger = `https://${"hooks.slack.com"}/triggers/T${fx("st1", 10, FIXTURE_ALPHABETS.upperAlnum)}/${digits("st2", 13)}/${fx("st3", 32, FIXTURE_ALPHABETS.hex)}`;
+var discordId = digits("dc1", 19);
+var discordBot = [
+  Buffer.from(discordId).toString("base64url"),
+  Buffer.from(fx("dc2", 4, FIXTURE_ALPHABETS.base62)).toString("base64url"),
+  fx("dc3", 38, FIXTURE_ALPHABETS.base64url)
+].join(".");
+var discordBadId = [
+  Buffer.from(`x${discordId.slice(1)}`).toString("base64url"),
+  Buffer.from("abcd").toString("base64url"),
+  fx("dc4", 38, FIXTURE_ALPHABETS.base64url)
+].join(".");
+var discordHook = `https://${"discord.com"}/api/webhooks/${digits("dh1", 19)}/${fx("dh2", 68, FIXTURE_ALPHABETS.base64url)}`;
+var telegram = `${digits("tg1", 10)}:${"AA"}${fx("tg2", 33, FIXTURE_ALPHABETS.base64url)}`;
+var twilioToken = fx("tw1", 32, FIXTURE_ALPHABETS.hex);
+var twilioSid = `AC${fx("tw2", 32, FIXTURE_ALPHABETS.hex)}`;
+var sendgrid = ["SG", fx("sg1", 22, FIXTURE_ALPHABETS.base64url), fx("sg2", 43, FIXTURE_ALPHABETS.base64url)].join(".");
+var mailgunLegacy = `${"key"}-${fx("mg1", 32, FIXTURE_ALPHABETS.hex)}`;
+var mailgunKey = `${fx("mg2", 32, FIXTURE_ALPHABETS.hex)}-${fx("mg3", 8, FIXTURE_ALPHABETS.hex)}-${fx("mg4", 8, FIXTURE_ALPHABETS.hex)}`;
+var mailchimp = `${fx("mc1", 32, FIXTURE_ALPHABETS.hex)}-us${"14"}`;
+var mandrill = `${"md"}-${fx("md1", 22, FIXTURE_ALPHABETS.base64url)}`;
+var postmark = fxUuid("pm1");
+var teamsHook = `https://contoso.${"webhook.office.com"}/webhookb2/${fxUuid("tm1")}@${fxUuid("tm2")}/IncomingWebhook/${fx("tm3", 32, FIXTURE_ALPHABETS.hex)}/${fxUuid("tm4")}/${fx("tm5", 48, FIXTURE_ALPHABETS.base64url)}`;
+var teamsFlowSig = fx("tf1", 43, FIXTURE_ALPHABETS.base64url);
+var teamsFlow = `https://prod-12.westeurope.${"logic.azure.com"}:443/workflows/${fx("tf2", 32, FIXTURE_ALPHABETS.hex)}/triggers/manual/paths/invoke?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=${teamsFlowSig}`;
+var gchatToken = fx("gc1", 43, FIXTURE_ALPHABETS.base64url);
+var gchat = `https://${"chat.googleapis.com"}/v1/spaces/AAAA${fx("gc2", 7, FIXTURE_ALPHABETS.base62)}/messages?key=${"AIza"}${fx("gc3", 35, FIXTURE_ALPHABETS.base64url)}&token=${gchatToken}`;
+var brevo = `${"xkeysib"}-${fx("bv1", 64, FIXTURE_ALPHABETS.hex)}-${fx("bv2", 16)}`;
+var brevoSmtp = `${"xsmtpsib"}-${fx("bv3", 64, FIXTURE_ALPHABETS.hex)}-${fx("bv4", 16)}`;
+var resend = `${"re"}_${fx("rs1", 8)}_${fx("rs2", 24)}`;
+var mailersend = `${"mlsn"}.${fx("ms1", 64, FIXTURE_ALPHABETS.hex)}`;
+var zapier = `https://${"hooks.zapier.com"}/hooks/catch/${digits("zp1", 8)}/${fx("zp2", 7, FIXTURE_ALPHABETS.lowerAlnum)}/`;
+var twilioApiSecret = fx("tw3", 32);
+var vonageSecret = fx("vn1", 16);
+var pusherSecret = fx("pu1", 20, FIXTURE_ALPHABETS.hex);
+var intercom = Buffer.from(`tok:${fxUuid("ic1").replace(/-/g, "_")}:1:0`).toString("base64");
+var messagingRules = [
+  {
+    id: "slack-bot-token",
+    title: "Slack bot token",
+    severity: "high",
+    keywords: ["xoxb-"],
+    pattern: `${B3}(xoxb-[0-9]{8,13}-[0-9]{8,14}-[A-Za-z0-9]{24})${E3}`,
+    entropy: 3,
+    help: "A Slack bot user OAuth token (`xoxb-`): it acts as the app’s bot in the workspace. Revoke it with `auth.revoke` or by reinstalling the app (OAuth & Permissions → Revoke tokens), then store the new one in a secret manager.",
+    examples: {
+      tp: [
+        ...inSyntaxes("SLACK_BOT_TOKEN", slackBot),
+        `curl -H "Authorization: Bearer ${slackBot}" https://slack.com/api/auth.test`
+      ],
+      fp: [
+        "SLACK_BOT_TOKEN=xoxb-your-bot-token-here",
+        `SLACK_BOT_TOKEN=xoxb-${digits("sbf", 12)}-${digits("sbf2", 13)}-${fx("sbf3", 23)}`,
+        `slack_token: "myxoxb-${digits("sbf4", 12)}-${digits("sbf5", 13)}-${fx("sbf6", 24)}"`
+      ]
+    }
+  },
+  {
+    id: "slack-user-token",
+    title: "Slack user token",
+    severity: "high",
+    keywords: ["xoxp-"],
+    pattern: `${B3}(xoxp-[0-9]{8,13}-[0-9]{8,13}-[0-9]{8,14}-[0-9a-f]{32})${E3}`,
+    entropy: 3,
+    help: "A Slack user OAuth token (`xoxp-`): it acts as the person who installed the app, with their access. Revoke it with `auth.revoke` or from the app’s OAuth settings, then reinstall to get a new one.",
+    examples: {
+      tp: [...inSyntaxes("SLACK_USER_TOKEN", slackUser)],
+      fp: [
+        "SLACK_USER_TOKEN=xoxp-xxxxxxxxxxxx-xxxxxxxxxxxx-xxxxxxxxxxxxx-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        `slack_user_token: "${slackUser.slice(0, -1)}"`,
+        `const t = '${slackUser.replace("xoxp-", "xoxq-")}';`
+      ]
+    }
+  },
+  {
+    id: "slack-app-token",
+    title: "Slack app-level token",
+    severity: "high",
+    keywords: ["xapp-"],
+    pattern: `${B3}(xapp-[0-9]-A[A-Z0-9]{8,12}-[0-9]{10,14}-[0-9a-f]{64})${E3}`,
+    entropy: 3,
+    help: "A Slack app-level token (`xapp-`), used for Socket Mode and app-wide APIs. Revoke it on the app’s Basic Information page (App-Level Tokens) and generate a new one.",
+    examples: {
+      tp: [...inSyntaxes("SLACK_APP_TOKEN", slackApp)],
+      fp: [
+        "SLACK_APP_TOKEN=xapp-1-A0123456789-0123456789012-<your-token>",
+        `slack_app_token: "${slackApp.slice(0, -3)}"`,
+        `appToken = "xapp-1-${fx("saf", 20)}"`
+      ]
+    }
+  },
+  {
+    id: "slack-config-access-token",
+    title: "Slack configuration access token",
+    severity: "high",
+    keywords: ["xoxe.xox"],
+    pattern: `${B3}(xoxe\\.xox[bp]-[0-9]-[A-Za-z0-9]{100,250})${E3}`,
+    entropy: 4,
+    help: "A Slack app configuration access token (`xoxe.xoxp-`/`xoxe.xoxb-`): it can create and modify apps through the App Manifest API. Revoke it under Your Apps → Your App Configuration Tokens.",
+    examples: {
+      tp: [...inSyntaxes("SLACK_CONFIG_TOKEN", slackConfig)],
+      fp: ["SLACK_CONFIG_TOKEN=xoxe.xoxp-1-...", `slack_config_token: "xoxe.xoxp-1-${fx("scf", 40)}"`]
+    }
+  },
+  {
+    id: "slack-config-refresh-token",
+    title: "Slack configuration refresh token",
+    severity: "high",
+    keywords: ["xoxe-"],
+    pattern: `${B3}(xoxe-[0-9]-[A-Za-z0-9]{100,250})${E3}`,
+    entropy: 4,
+    help: "A Slack configuration refresh token (`xoxe-1-`): it mints new configuration access tokens. Revoke it under Your Apps → Your App Configuration Tokens.",
+    examples: {
+      tp: [...inSyntaxes("SLACK_CONFIG_REFRESH_TOKEN", slackRefresh)],
+      fp: ["SLACK_CONFIG_REFRESH_TOKEN=xoxe-1-<refresh token>", `refresh: "xoxe-1-${fx("srf", 60)}"`]
+    }
+  },
+  {
+    id: "slack-legacy-token",
+    title: "Slack legacy, session or workspace token",
+    severity: "high",
+    keywords: ["xoxa-", "xoxc-", "xoxo-", "xoxr-", "xoxs-"],
+    pattern: `${B3}(xox[acors]-[0-9]{1,13}(?:-[0-9]{8,13}){1,3}-[A-Za-z0-9]{24,64})${E3}`,
+    entropy: 3,
+    help: "A Slack legacy/workspace (`xoxa-`, `xoxo-`), refresh (`xoxr-`), or browser session (`xoxc-`, `xoxs-`) token. Revoke it (`auth.revoke`, or sign the user out of all sessions) and replace legacy tokens with a Slack app.",
+    examples: {
+      tp: [...inSyntaxes("SLACK_TOKEN", slackLegacy)],
+      fp: ["SLACK_TOKEN=xoxs-0000-0000-0000-<session>", `slack: "xoxs-${fx("slf", 30)}"`]
+    }
+  },
+  {
+    id: "slack-webhook-url",
+    title: "Slack incoming webhook URL",
+    severity: "high",
+    keywords: ["hooks.slack.com/services"],
+    pattern: String.raw`hooks\.slack\.com/services/(T[A-Z0-9]{8,12}/B[A-Z0-9]{8,12}/[A-Za-z0-9]{24})(?:[^A-Za-z0-9]|$)`,
+    entropy: 3,
+    help: "A Slack incoming webhook: anyone with the URL can post into its channel. Regenerate it (remove and re-add the webhook under the app’s Incoming Webhooks page) and keep the URL in a secret store.",
+    examples: {
+      tp: [...inSyntaxes("SLACK_WEBHOOK_URL", slackHook), `curl -X POST -d '{"text":"hi"}' ${slackHook}`],
+      fp: [
+        "SLACK_WEBHOOK_URL=https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX",
+        'webhook: "https://hooks.slack.com/services/${SLACK_TEAM}/${SLACK_HOOK}"',
+        `url = "https://hooks.slack.com/services/T${fx("shf", 10, FIXTURE_ALPHABETS.upperAlnum)}/B${fx("shf2", 10, FIXTURE_ALPHABETS.upperAlnum)}/${fx("shf3", 12)}"`
+      ]
+    }
+  },
+  {
+    id: "slack-workflow-webhook-url",
+    title: "Slack workflow webhook URL",
+    severity: "medium",
+    keywords: ["hooks.slack.com/workflows", "hooks.slack.com/triggers"],
+    pattern: String.raw`hooks\.slack\.com/(?:workflows|triggers)/(T[A-Z0-9]{8,12}/(?:A[A-Z0-9]{8,12}/)?[0-9]{8,20}/[A-Za-z0-9]{32})(?:[^A-Za-z0-9]|$)`,
+    entropy: 3,
+    help: "A Slack Workflow Builder webhook trigger: anyone with the URL can start the workflow with their own input. Delete and recreate the trigger in Workflow Builder.",
+    examples: {
+      tp: [...inSyntaxes("SLACK_WORKFLOW_URL", slackTrigger)],
+      fp: [
+        "SLACK_WORKFLOW_URL=https://hooks.slack.com/triggers/T0000000000/0000000000000/<secret>",
+        `trigger: "https://hooks.slack.com/triggers/T${fx("stf", 10, FIXTURE_ALPHABETS.upperAlnum)}/${digits("stf2", 13)}/${fx("stf3", 16, FIXTURE_ALPHABETS.hex)}"`
+      ]
+    }
+  },
+  {
+    id: "discord-bot-token",
+    title: "Discord bot token",
+    severity: "high",
+    keywords: ["discord", "authorization"],
+    pattern: String.raw`(?:(?i:discord)[\w.-]{0,30}${ASSIGN5}(?:Bot\s+)?|(?i:authorization)["']?\s*[:=,]\s*["']?Bot\s+)([MNO][A-Za-z0-9_-]{22,26}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,40})${E3}`,
+    validate: validateDiscordBotToken,
+    requireValid: true,
+    help: "A Discord bot token: base64 of the bot’s user id, a timestamp and an HMAC. Reported only when the first part decodes to a snowflake id. Reset it on the Developer Portal (Bot → Reset Token).",
+    examples: {
+      tp: [...inSyntaxes("DISCORD_BOT_TOKEN", discordBot), `headers = {"Authorization": "Bot ${discordBot}"}`],
+      fp: [
+        `DISCORD_BOT_TOKEN=${discordBadId}`,
+        'discord_token: "MTIzNDU2Nzg5MDEyMzQ1Njc4.your-token-here"',
+        `discordToken = process.env.DISCORD_TOKEN // ${fx("dcf", 10)}`
+      ]
+    }
+  },
+  {
+    id: "discord-webhook-url",
+    title: "Discord webhook URL",
+    severity: "high",
+    keywords: ["discord.com/api", "discordapp.com/api"],
+    pattern: String.raw`discord(?:app)?\.com/api(?:/v[0-9]+)?/webhooks/([0-9]{17,20}/[A-Za-z0-9_-]{60,80})${E3}`,
+    entropy: 3.5,
+    help: "A Discord channel webhook: anyone with the URL can post as it. Delete the webhook (channel settings → Integrations → Webhooks) and create a new one.",
+    examples: {
+      tp: [...inSyntaxes("DISCORD_WEBHOOK", discordHook)],
+      fp: [
+        "DISCORD_WEBHOOK=https://discord.com/api/webhooks/{webhook.id}/{webhook.token}",
+        'discord_webhook: "https://discord.com/api/webhooks/123456789012345678/<token>"',
+        `hook = "https://discord.com/api/webhooks/${digits("dhf", 19)}/${fx("dhf2", 30, FIXTURE_ALPHABETS.base64url)}"`
+      ]
+    }
+  },
+  {
+    id: "telegram-bot-token",
+    title: "Telegram bot token",
+    severity: "high",
+    keywords: [":aa"],
+    pattern: `(?:^|[^0-9A-Za-z_]|bot)([0-9]{8,10}:AA[A-Za-z0-9_-]{33})${E3}`,
+    entropy: 3,
+    help: "A Telegram Bot API token (`<bot id>:AA…`): full control of the bot. Revoke it with @BotFather (`/revoke`) and use the new token.",
+    examples: {
+      tp: [...inSyntaxes("TELEGRAM_BOT_TOKEN", telegram), `https://api.telegram.org/bot${telegram}/sendMessage`],
+      fp: [
+        "TELEGRAM_BOT_TOKEN=123456789:AAxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        `telegram_token: "${telegram.slice(0, -2)}"`,
+        `mac = "${digits("tgf", 10)}:aa:bb:cc"`,
+        "TELEGRAM_BOT_TOKEN=${TELEGRAM_TOKEN}"
+      ]
+    }
+  },
+  {
+    id: "twilio-auth-token",
+    title: "Twilio auth token",
+    severity: "high",
+    keywords: ["twilio"],
+    pattern: String.raw`(?i:twilio)[\w.-]{0,24}(?i:auth[_-]?token|token|secret)${ASSIGN5}([0-9a-f]{32})(?:[^0-9A-Za-z]|$)`,
+    entropy: 3,
+    help: "A Twilio account auth token (32 hex characters) named as such: with the account SID it controls the whole account. Rotate it in the Twilio Console (Account → API keys & tokens → request a secondary token, promote it) and prefer API keys.",
+    examples: {
+      tp: [...inSyntaxes("TWILIO_AUTH_TOKEN", twilioToken)],
+      fp: [
+        "TWILIO_AUTH_TOKEN=your_auth_token",
+        'twilio_auth_token: "00000000000000000000000000000000"',
+        `twilioAuthToken = "${twilioToken.slice(0, 30)}"`,
+        `TWILIO_ACCOUNT_SID=${twilioSid}`
+      ]
+    }
+  },
+  {
+    id: "twilio-credentials-url",
+    title: "Twilio credentials in a URL",
+    severity: "high",
+    keywords: ["twilio.com"],
+    pattern: String.raw`(?:AC|SK)[0-9a-f]{32}:([A-Za-z0-9]{32})@(?:[a-z0-9-]+\.)*twilio\.com`,
+    entropy: 3,
+    help: "A Twilio account SID or API key SID with its secret in a URL’s user-info (`https://AC…:token@api.twilio.com`). Rotate the auth token or delete the API key in the Twilio Console.",
+    examples: {
+      tp: [
+        `TWILIO_URL=https://${twilioSid}:${twilioToken}@api.twilio.com/2010-04-01/Accounts`,
+        `curl "https://${twilioSid}:${twilioToken}@api.twilio.com/2010-04-01/Accounts/${twilioSid}/Messages.json"`
+      ],
+      fp: [
+        `curl -u ${twilioSid}:$TWILIO_AUTH_TOKEN https://api.twilio.com/2010-04-01/Accounts`,
+        "https://ACxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx:[AuthToken]@api.twilio.com/"
+      ]
+    }
+  },
+  {
+    id: "sendgrid-api-key",
+    title: "SendGrid API key",
+    severity: "high",
+    keywords: ["sg."],
+    pattern: `${B3}(SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43})${E3}`,
+    entropy: 3.5,
+    help: "A SendGrid (Twilio) API key (`SG.<id>.<secret>`): it sends mail as your domain. Delete it under Settings → API Keys and create a new, narrowly scoped key.",
+    examples: {
+      tp: [...inSyntaxes("SENDGRID_API_KEY", sendgrid)],
+      fp: [
+        "SENDGRID_API_KEY=SG.xxxxxxxxxxxxxxxxxxxxxx.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        `sendgrid_api_key: "${sendgrid.slice(0, -5)}"`,
+        'const sg = require("@sendgrid/mail"); sg.setApiKey(process.env.SENDGRID_API_KEY);'
+      ]
+    }
+  },
+  {
+    id: "mailgun-api-key",
+    title: "Mailgun API key (legacy key- form)",
+    severity: "high",
+    keywords: ["key-"],
+    pattern: `${B3}(key-[0-9a-f]{32})${E3}`,
+    entropy: 3,
+    help: "A Mailgun private API key in the legacy `key-<32 hex>` form: full access to sending and account APIs. Delete it under API Security in the Mailgun dashboard and create a new key.",
+    examples: {
+      tp: [
+        ...inSyntaxes("MAILGUN_API_KEY", mailgunLegacy),
+        `curl -s --user 'api:${mailgunLegacy}' https://api.mailgun.net/v3/domains`
+      ],
+      fp: [
+        "MAILGUN_API_KEY=key-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        `monkey-${fx("mgf", 32, FIXTURE_ALPHABETS.hex)}`,
+        `"ssh-key-${fx("mgf2", 32, FIXTURE_ALPHABETS.hex)}"`,
+        `mailgun_api_key: "key-${fx("mgf3", 31, FIXTURE_ALPHABETS.hex)}"`
+      ]
+    }
+  },
+  {
+    id: "mailgun-private-key",
+    title: "Mailgun API key",
+    severity: "high",
+    keywords: ["mailgun"],
+    // `api:<key>` (curl --user) counts when a Mailgun host follows on the line; leftmost-first alternation keeps it in the match.
+    pattern: String.raw`(?:(?i:mailgun)[\w.-]{0,30}${ASSIGN5}|api:)([0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8})(?:[^0-9A-Za-z-][^\n]{0,200}?(?i:mailgun)\.net|[^0-9A-Za-z-]|$)`,
+    entropy: 3,
+    help: "A Mailgun API key in the current `<32 hex>-<8 hex>-<8 hex>` form, named as Mailgun’s or used as `api:<key>`. Delete it under API Security in the Mailgun dashboard and create a new key.",
+    examples: {
+      tp: [
+        ...inSyntaxes("MAILGUN_API_KEY", mailgunKey),
+        `curl --user "api:${mailgunKey}" https://api.eu.mailgun.net/v3/domains`,
+        `https://api:${mailgunKey}@api.mailgun.net/v3/lists`
+      ],
+      fp: [
+        "MAILGUN_API_KEY=<mailgun-private-key>",
+        `mailgun_request_id: "${fxUuid("mgf4")}"`,
+        `build_id = "${mailgunKey}"`
+      ]
+    }
+  },
+  {
+    id: "mailchimp-api-key",
+    title: "Mailchimp API key",
+    severity: "high",
+    keywords: ["-us1", "-us2", "-us3", "-us4", "-us5", "-us6", "-us7", "-us8", "-us9"],
+    pattern: `(?:^|[^0-9A-Za-z_-])([0-9a-f]{32}-us[0-9]{1,2})(?:[^0-9A-Za-z_-]|$)`,
+    entropy: 3,
+    help: "A Mailchimp Marketing API key (`<32 hex>-us<N>`, the suffix is the data centre). Revoke it under Profile → Extras → API keys and create a new one.",
+    examples: {
+      tp: [...inSyntaxes("MAILCHIMP_API_KEY", mailchimp)],
+      fp: [
+        "MAILCHIMP_API_KEY=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx-us14",
+        `locale: "${fx("mcf", 32, FIXTURE_ALPHABETS.hex)}-us-east-1"`,
+        `mailchimp_key: "${fx("mcf2", 30, FIXTURE_ALPHABETS.hex)}-us14"`
+      ]
+    }
+  },
+  {
+    id: "mailchimp-transactional-key",
+    title: "Mailchimp Transactional (Mandrill) API key",
+    severity: "high",
+    keywords: ["mandrill", "transactional"],
+    pattern: String.raw`(?i:mandrill|mailchimp[_-]?transactional)[\w.-]{0,30}${ASSIGN5}((?:md-)?[A-Za-z0-9_-]{22})${E3}`,
+    entropy: 3.5,
+    validate: validateMixedCase,
+    help: "A Mailchimp Transactional (Mandrill) API key (22 characters, `md-` prefixed in newer keys) named as Mandrill’s: it sends mail as your domains. Values without both upper- and lower-case letters are not reported. Delete it in the Mandrill settings (SMTP & API Info) and create a new key.",
+    examples: {
+      tp: [...inSyntaxes("MANDRILL_API_KEY", mandrill)],
+      fp: [
+        "MANDRILL_API_KEY=md-xxxxxxxxxxxxxxxxxxxxxx",
+        'mandrill_template: "md-button-toggle-group-x"',
+        `MANDRILL_API_KEY=${fx("mdf", 22, FIXTURE_ALPHABETS.lowerAlnum)}`,
+        `<div class="${mandrill}">`
+      ]
+    }
+  },
+  {
+    id: "postmark-server-token",
+    title: "Postmark server or account token",
+    severity: "high",
+    keywords: ["postmark"],
+    pattern: String.raw`(?i:postmark)[\w.-]{0,30}${ASSIGN5}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^0-9A-Za-z-]|$)`,
+    entropy: 3,
+    help: "A Postmark server or account API token (a UUID named as Postmark’s, or in an `X-Postmark-Server-Token` header): it sends mail from your servers. Regenerate it under the server’s API Tokens tab.",
+    examples: {
+      tp: [...inSyntaxes("POSTMARK_SERVER_TOKEN", postmark), `-H "X-Postmark-Server-Token: ${postmark}"`],
+      fp: [
+        "POSTMARK_SERVER_TOKEN=POSTMARK_API_TEST",
+        'postmark_token: "00000000-0000-0000-0000-000000000000"',
+        `postmark_message_stream: outbound # ${fxUuid("pmf")}`
+      ]
+    }
+  },
+  {
+    id: "microsoft-teams-webhook-url",
+    title: "Microsoft Teams incoming webhook URL",
+    severity: "high",
+    keywords: ["office.com/webhook", "office365.com/webhook"],
+    pattern: String.raw`(?:webhook\.office\.com/webhookb2|outlook\.office(?:365)?\.com/webhook)/([0-9a-f-]{36}@[0-9a-f-]{36}/IncomingWebhook/[0-9a-f]{32}/[0-9a-f-]{36}(?:/[A-Za-z0-9_-]{20,80})?)`,
+    entropy: 3,
+    help: "A Microsoft Teams (Office 365 connector) incoming webhook: anyone with the URL can post into the channel. Remove the connector from the channel and create a new one (or move to a Workflows webhook).",
+    examples: {
+      tp: [...inSyntaxes("TEAMS_WEBHOOK_URL", teamsHook)],
+      fp: [
+        "TEAMS_WEBHOOK_URL=https://contoso.webhook.office.com/webhookb2/<group>@<tenant>/IncomingWebhook/<id>/<owner>",
+        'teams: "https://outlook.office.com/webhook/${TEAMS_WEBHOOK_PATH}"'
+      ]
+    }
+  },
+  {
+    id: "microsoft-teams-workflow-webhook-url",
+    title: "Microsoft Teams / Power Automate workflow webhook URL",
+    severity: "high",
+    keywords: ["logic.azure.com", "powerplatform.com"],
+    pattern: String.raw`(?:logic\.azure\.com|api\.powerplatform\.com)(?::443)?/[A-Za-z0-9/_.-]*workflows/[0-9a-f]{32}/triggers/[A-Za-z0-9_]+/paths/invoke\?[^\s"'<>]*?sig=([A-Za-z0-9_%-]{40,90})`,
+    entropy: 3.5,
+    help: "A Power Automate / Logic Apps HTTP trigger URL (the Teams “Workflows” webhook); its `sig` is a SAS signature that lets anyone start the flow. Regenerate the trigger’s access keys (or recreate the flow).",
+    examples: {
+      tp: [...inSyntaxes("TEAMS_FLOW_URL", teamsFlow)],
+      fp: [
+        "TEAMS_FLOW_URL=https://prod-12.westeurope.logic.azure.com:443/workflows/<id>/triggers/manual/paths/invoke?api-version=2016-06-01&sig=<sig>",
+        `flow: "https://prod-12.westeurope.logic.azure.com:443/workflows/${fx("tff", 32, FIXTURE_ALPHABETS.hex)}/triggers/manual/paths/invoke?api-version=2016-06-01&sig=\${SIG}"`
+      ]
+    }
+  },
+  {
+    id: "google-chat-webhook-url",
+    title: "Google Chat webhook URL",
+    severity: "medium",
+    keywords: ["chat.googleapis.com"],
+    pattern: String.raw`chat\.googleapis\.com/v1/spaces/[A-Za-z0-9_-]+/messages\?[^\s"'<>]*?token=([A-Za-z0-9_%-]{40,60})`,
+    entropy: 3.5,
+    help: "A Google Chat incoming webhook (space URL with `key` and `token`): anyone with it can post into the space. Delete the webhook in the space’s Apps & integrations and create a new one.",
+    examples: {
+      tp: [...inSyntaxes("GOOGLE_CHAT_WEBHOOK", gchat)],
+      fp: [
+        "GOOGLE_CHAT_WEBHOOK=https://chat.googleapis.com/v1/spaces/SPACE_ID/messages?key=KEY&token=TOKEN",
+        'webhook: "https://chat.googleapis.com/v1/spaces/AAAA/messages?token={{ chat_token }}"'
+      ]
+    }
+  },
+  {
+    id: "brevo-api-key",
+    title: "Brevo (Sendinblue) API key",
+    severity: "high",
+    keywords: ["xkeysib-"],
+    pattern: `${B3}(xkeysib-[0-9a-f]{64}-[A-Za-z0-9]{16})${E3}`,
+    entropy: 3,
+    help: "A Brevo (formerly Sendinblue) API v3 key (`xkeysib-`): contacts, campaigns and transactional mail. Delete it under SMTP & API → API Keys and create a new one.",
+    examples: {
+      tp: [...inSyntaxes("BREVO_API_KEY", brevo)],
+      fp: ["BREVO_API_KEY=xkeysib-<your-key>", `brevo: "xkeysib-${fx("bvf", 64, FIXTURE_ALPHABETS.hex)}"`]
+    }
+  },
+  {
+    id: "brevo-smtp-key",
+    title: "Brevo (Sendinblue) SMTP key",
+    severity: "high",
+    keywords: ["xsmtpsib-"],
+    pattern: `${B3}(xsmtpsib-[0-9a-f]{64}-[A-Za-z0-9]{16})${E3}`,
+    entropy: 3,
+    help: "A Brevo SMTP relay key (`xsmtpsib-`): it sends mail through Brevo’s SMTP relay as your account. Delete it under SMTP & API → SMTP and create a new one.",
+    examples: {
+      tp: [...inSyntaxes("BREVO_SMTP_KEY", brevoSmtp)],
+      fp: ["SMTP_PASSWORD=xsmtpsib-xxxxxxxx", `smtp: "xsmtpsib-${fx("bvf2", 60, FIXTURE_ALPHABETS.hex)}-${fx("bvf3", 16)}"`]
+    }
+  },
+  {
+    id: "resend-api-key",
+    title: "Resend API key",
+    severity: "high",
+    keywords: ["resend"],
+    pattern: String.raw`(?i:resend)[\w.-]{0,30}(?:${ASSIGN5}|\(\s*["'])(re_[A-Za-z0-9]{8}_[A-Za-z0-9]{24})${E3}`,
+    entropy: 3.5,
+    help: "A Resend API key (`re_<id>_<secret>`, named as Resend’s or passed to `new Resend(…)`): it sends mail from your verified domains. Delete it under API Keys in the Resend dashboard and create a new one.",
+    examples: {
+      tp: [...inSyntaxes("RESEND_API_KEY", resend), `const resend = new Resend('${resend}');`],
+      fp: [
+        "RESEND_API_KEY=re_123456789",
+        "const re_pattern_matcher_for_tokens_abc = 1;",
+        `resend_id = "pre_${fx("rsf", 8)}_${fx("rsf2", 24)}"`
+      ]
+    }
+  },
+  {
+    id: "mailersend-api-token",
+    title: "MailerSend API token",
+    severity: "high",
+    keywords: ["mlsn."],
+    pattern: `${B3}(mlsn\\.[0-9a-f]{64})${E3}`,
+    entropy: 3,
+    help: "A MailerSend API token (`mlsn.` + 64 hex): it sends mail from your domains. Delete it under Integrations → API tokens and create a new one.",
+    examples: {
+      tp: [...inSyntaxes("MAILERSEND_API_KEY", mailersend)],
+      fp: ["MAILERSEND_API_KEY=mlsn.<token>", `mailersend: "mlsn.${fx("msf", 40, FIXTURE_ALPHABETS.hex)}"`]
+    }
+  },
+  {
+    id: "zapier-webhook-url",
+    title: "Zapier catch hook URL",
+    severity: "medium",
+    keywords: ["hooks.zapier.com"],
+    pattern: String.raw`hooks\.zapier\.com/hooks/catch/([0-9]{4,12}/[a-z0-9]{6,8})(?:/|[^A-Za-z0-9]|$)`,
+    entropy: 2.5,
+    help: "A Zapier “Catch Hook” trigger URL: anyone with it can start the Zap with their own data. Turn the Zap off, replace its trigger (a new hook URL is issued) and keep the URL in a secret store.",
+    examples: {
+      tp: [...inSyntaxes("ZAPIER_HOOK", zapier)],
+      fp: [
+        "ZAPIER_HOOK=https://hooks.zapier.com/hooks/catch/123456/",
+        'zap: "https://hooks.zapier.com/hooks/catch/<account>/<hook>/"'
+      ]
+    }
+  },
+  {
+    id: "twilio-api-key-secret",
+    title: "Twilio API key secret",
+    severity: "high",
+    keywords: ["twilio"],
+    pattern: String.raw`(?i:twilio)[\w.-]{0,24}(?i:api[_-]?(?:key[_-]?)?secret)${ASSIGN5}([A-Za-z0-9]{32})(?:[^0-9A-Za-z]|$)`,
+    entropy: 3.5,
+    help: "The secret of a Twilio API key (32 characters, named as Twilio’s; the `SK…` key SID is its user name). Delete the API key in the Twilio Console (API keys & tokens) and create a new one.",
+    examples: {
+      tp: [
+        ...inSyntaxes("TWILIO_API_SECRET", twilioApiSecret),
+        ...inSyntaxes("TWILIO_API_KEY_SECRET", twilioApiSecret).slice(0, 1)
+      ],
+      fp: [
+        "TWILIO_API_SECRET=your_api_secret",
+        `TWILIO_API_KEY=SK${fx("twf", 32, FIXTURE_ALPHABETS.hex)}`,
+        `twilio_api_secret: "${fx("twf2", 24)}"`
+      ]
+    }
+  },
+  {
+    id: "vonage-api-secret",
+    title: "Vonage (Nexmo) API secret",
+    severity: "high",
+    keywords: ["vonage", "nexmo"],
+    pattern: String.raw`(?i:vonage|nexmo)[\w.-]{0,24}(?i:secret)${ASSIGN5}([A-Za-z0-9]{16})(?:[^0-9A-Za-z]|$)`,
+    entropy: 3.3,
+    help: "A Vonage (formerly Nexmo) API secret (16 characters, named as Vonage’s): with the API key it sends SMS and places calls on the account. Rotate it in the Vonage API dashboard (API settings → secrets).",
+    examples: {
+      tp: [...inSyntaxes("VONAGE_API_SECRET", vonageSecret), `NEXMO_API_SECRET=${vonageSecret}`],
+      fp: [
+        "VONAGE_API_SECRET=<api-secret>",
+        `VONAGE_API_KEY=${fx("vnf", 8, FIXTURE_ALPHABETS.hex)}`,
+        'nexmo_secret: "aaaaaaaaaaaaaaaa"'
+      ]
+    }
+  },
+  {
+    id: "pusher-app-secret",
+    title: "Pusher Channels app secret",
+    severity: "high",
+    keywords: ["pusher"],
+    pattern: String.raw`(?i:pusher)[\w.-]{0,24}(?i:secret)${ASSIGN5}([0-9a-f]{20})(?:[^0-9A-Za-z]|$)`,
+    entropy: 3,
+    help: "A Pusher Channels app secret (20 hex, named as Pusher’s): it signs private/presence channel auth and triggers events. Rotate it under App Keys in the Pusher dashboard.",
+    examples: {
+      tp: [...inSyntaxes("PUSHER_APP_SECRET", pusherSecret)],
+      fp: [
+        "PUSHER_APP_SECRET=${PUSHER_SECRET}",
+        `PUSHER_APP_KEY=${fx("puf", 20, FIXTURE_ALPHABETS.hex)}`,
+        'pusher_secret: "00000000000000000000"'
+      ]
+    }
+  },
+  {
+    id: "intercom-access-token",
+    title: "Intercom access token",
+    severity: "high",
+    keywords: ["dg9ro"],
+    pattern: `${B3}(dG9rO[A-Za-z0-9+/]{30,120}={0,2})(?:[^A-Za-z0-9+/=_-]|$)`,
+    validate: validateIntercomToken,
+    requireValid: true,
+    help: "An Intercom access token (base64 of `tok:<uuid>:…`): workspace data through the REST API. Reported only when it decodes to that shape. Revoke it in the Developer Hub (app → Authentication) and create a new one.",
+    examples: {
+      tp: [...inSyntaxes("INTERCOM_ACCESS_TOKEN", intercom), `Authorization: Bearer ${intercom}`],
+      fp: [
+        `INTERCOM_ACCESS_TOKEN=${Buffer.from(`tok:${fx("icf", 20)}`).toString("base64")}`,
+        `note = "${Buffer.from("token: this is not one at all, just prose").toString("base64")}"`
+      ]
+    }
+  }
+];
+
+// src/scan/rules/packages.ts
+var { env: env3, yaml: yaml3, json: json3, code: code3 } = syntax;
+var hex3 = (seed, n) => fake(seed, n, ALPHABETS.hex);
+var npmA = fakeChecksummed("npm_", "npm-a");
+var npmB = fakeChecksummed("npm_", "npm-b");
+var pypiA = fakePypiToken("pypi.org", "pypi-a");
+var pypiB = fakePypiToken("pypi.org", "pypi-b");
+var testPypiA = fakePypiToken("test.pypi.org", "tpypi-a");
+var testPypiB = fakePypiToken("test.pypi.org", "tpypi-b");
+var jfrogRef = (seed) => {
+  const raw = Buffer.concat([Buffer.from("reftkn:01:1893456000:"), Buffer.from(fake(seed, 27))]);
+  return raw.toString("base64").slice(0, 64);
+};
+function validateJfrogReference(secret) {
+  return Buffer.from(secret, "base64").toString("latin1").startsWith("reftkn:") ? "valid" : "invalid";
+}
+var packageRules = [
+  {
+    id: "npm-access-token",
+    title: "npm access token",
+    severity: "high",
+    keywords: ["npm_"],
+    pattern: String.raw`\b(npm_[A-Za-z0-9]{36})\b`,
+    entropy: 3.5,
+    validate: validateNpmToken,
+    requireValid: true,
+    help: "An npm access token publishes and reads packages as its user (granular tokens within their packages and scopes). Delete it on npmjs.com under Access Tokens or with `npm token revoke`. The last 6 characters are a base62 CRC32 of the 30 random ones; a value whose checksum fails is not reported.",
+    examples: {
+      tp: [
+        ...syntax.all("npm_token", npmA, npmB),
+        `//registry.npmjs.org/:_authToken=${npmA}`,
+        `curl -H "Authorization: Bearer ${npmB}" https://registry.npmjs.org/-/whoami`
+      ],
+      fp: [
+        env3("NPM_TOKEN", corrupt(npmA)),
+        yaml3("npm_token", `npm_${"x".repeat(36)}`),
+        json3("npmToken", `npm_${fake("npm-s", 30)}`),
+        code3("name", `my_npm_${fake("npm-e", 36)}`),
+        env3("NPM_TOKEN", syntax.ref("NPM_TOKEN"))
+      ]
+    }
+  },
+  {
+    id: "pypi-api-token",
+    title: "PyPI API token",
+    severity: "high",
+    keywords: ["pypi-"],
+    pattern: String.raw`\b(pypi-[A-Za-z0-9_-]{80,}={0,2})`,
+    entropy: 4,
+    validate: validatePypiToken,
+    requireValid: true,
+    help: "A PyPI API token uploads releases for its account or one project. Remove it under Account settings → API tokens on pypi.org. The token is a macaroon: a value that does not decode to a pypi.org macaroon is not reported.",
+    examples: {
+      tp: [
+        env3("TWINE_PASSWORD", pypiA),
+        yaml3("password", pypiB),
+        json3("pypi_token", pypiA),
+        `[pypi]
+username = __token__
+password = ${pypiB}`
+      ],
+      fp: [
+        env3("TWINE_PASSWORD", testPypiA),
+        // a TestPyPI token: its own rule
+        yaml3("password", `pypi-${fake("pypi-r", 120, ALPHABETS.base64url)}`),
+        // not a macaroon
+        json3("pypi_token", `pypi-AgEIcHlwaS5vcmc${"x".repeat(100)}`),
+        code3("pkg", "pypi-simple-index-mirror-configuration-for-the-internal-build-cluster-and-the-ci-runners")
+      ]
+    }
+  },
+  {
+    id: "pypi-test-api-token",
+    title: "TestPyPI API token",
+    severity: "low",
+    keywords: ["pypi-"],
+    pattern: String.raw`\b(pypi-[A-Za-z0-9_-]{80,}={0,2})`,
+    entropy: 4,
+    validate: validateTestPypiToken,
+    requireValid: true,
+    help: "A TestPyPI API token uploads to the test index only. Remove it under Account settings → API tokens on test.pypi.org. A value that does not decode to a test.pypi.org macaroon is not reported.",
+    examples: {
+      tp: [env3("TEST_PYPI_TOKEN", testPypiA), yaml3("password", testPypiB)],
+      fp: [env3("PYPI_TOKEN", pypiA), yaml3("password", `pypi-${fake("tpypi-r", 120, ALPHABETS.base64url)}`)]
+    }
+  },
+  {
+    id: "rubygems-api-key",
+    title: "RubyGems API key",
+    severity: "high",
+    keywords: ["rubygems_"],
+    pattern: String.raw`\b(rubygems_[a-f0-9]{48})\b`,
+    entropy: 3,
+    help: "A RubyGems API key pushes and yanks gems within its scopes. Delete it on rubygems.org under Settings → API keys.",
+    examples: {
+      tp: [
+        env3("GEM_HOST_API_KEY", `rubygems_${hex3("rg-a", 48)}`),
+        yaml3(":rubygems_api_key", `rubygems_${hex3("rg-b", 48)}`),
+        json3("rubygemsKey", `rubygems_${hex3("rg-a", 48)}`)
+      ],
+      fp: [
+        env3("GEM_HOST_API_KEY", `rubygems_${"0".repeat(48)}`),
+        yaml3(":rubygems_api_key", `rubygems_${hex3("rg-s", 40)}`),
+        code3("k", `my_rubygems_${hex3("rg-e", 48)}`)
+      ]
+    }
+  },
+  {
+    id: "nuget-api-key",
+    title: "NuGet.org API key",
+    severity: "high",
+    keywords: ["oy2"],
+    pattern: String.raw`\b(oy2[a-z0-9]{43})\b`,
+    entropy: 3.5,
+    help: "A NuGet.org API key pushes or unlists packages matching its glob. Delete or regenerate it on nuget.org under API Keys.",
+    examples: {
+      tp: [
+        env3("NUGET_API_KEY", `oy2${fake("ng-a", 43, ALPHABETS.lowerAlnum)}`),
+        `dotnet nuget push app.nupkg --api-key oy2${fake("ng-b", 43, ALPHABETS.lowerAlnum)} --source https://api.nuget.org/v3/index.json`,
+        json3("apiKey", `oy2${fake("ng-a", 43, ALPHABETS.lowerAlnum)}`)
+      ],
+      fp: [
+        env3("NUGET_API_KEY", `oy2${"a".repeat(43)}`),
+        yaml3("apiKey", `oy2${fake("ng-s", 30, ALPHABETS.lowerAlnum)}`),
+        code3("id", `toy2${fake("ng-e", 43, ALPHABETS.lowerAlnum)}`)
+      ]
+    }
+  },
+  {
+    id: "crates-io-token",
+    title: "crates.io API token",
+    severity: "high",
+    keywords: ["cio"],
+    pattern: String.raw`\b(cio[A-Za-z0-9]{32})\b`,
+    entropy: 3.5,
+    help: "A crates.io API token publishes and yanks crates within its scopes. Revoke it on crates.io under Account Settings → API Tokens.",
+    examples: {
+      tp: [
+        env3("CARGO_REGISTRY_TOKEN", `cio${fake("cio-a", 32)}`),
+        `[registry]
+token = "cio${fake("cio-b", 32)}"`,
+        json3("token", `cio${fake("cio-a", 32)}`)
+      ],
+      fp: [
+        env3("CARGO_REGISTRY_TOKEN", `cio${"x".repeat(32)}`),
+        yaml3("token", `cio${fake("cio-s", 24)}`),
+        code3("word", `precious${fake("cio-e", 32)}`)
+      ]
+    }
+  },
+  {
+    id: "docker-hub-pat",
+    title: "Docker Hub personal or organisation access token",
+    severity: "high",
+    keywords: ["dckr_pat_", "dckr_oat_"],
+    pattern: String.raw`\b(dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,})(?:[^A-Za-z0-9_-]|$)`,
+    entropy: 3.5,
+    help: "A Docker Hub access token pushes and pulls images as its user or organisation. Delete it on Docker Hub under Account settings → Personal access tokens (or the organisation access tokens).",
+    examples: {
+      tp: [
+        env3("DOCKERHUB_TOKEN", `dckr_pat_${fake("dh-a", 27, ALPHABETS.base64url)}`),
+        yaml3("password", `dckr_oat_${fake("dh-b", 32, ALPHABETS.base64url)}`),
+        `echo dckr_pat_${fake("dh-c", 27, ALPHABETS.base64url)} | docker login -u acme --password-stdin`
+      ],
+      fp: [
+        env3("DOCKERHUB_TOKEN", `dckr_pat_${"x".repeat(27)}`),
+        yaml3("password", `dckr_pat_${fake("dh-s", 16, ALPHABETS.base64url)}`),
+        json3("password", `xdckr_pat_${fake("dh-e", 27, ALPHABETS.base64url)}`)
+      ]
+    }
+  },
+  {
+    id: "jfrog-api-key",
+    title: "JFrog Artifactory API key",
+    severity: "high",
+    keywords: ["akcp"],
+    pattern: String.raw`\b(AKCp[A-Za-z0-9]{69})\b`,
+    entropy: 4,
+    help: "A JFrog Artifactory API key (deprecated) authenticates as its user to every repository the user can reach. Revoke it in the JFrog Platform user profile and move to access tokens.",
+    examples: {
+      tp: [
+        env3("ARTIFACTORY_API_KEY", `AKCp${fake("jf-a", 69)}`),
+        yaml3("api_key", `AKCp${fake("jf-b", 69)}`),
+        `curl -H "X-JFrog-Art-Api: AKCp${fake("jf-a", 69)}" https://acme.jfrog.io/artifactory/api/repositories`
+      ],
+      fp: [
+        env3("ARTIFACTORY_API_KEY", `AKCp${"x".repeat(69)}`),
+        yaml3("api_key", `AKCp${fake("jf-s", 50)}`),
+        json3("api_key", `AKCp${fake("jf-l", 80)}`)
+      ]
+    }
+  },
+  {
+    id: "jfrog-reference-token",
+    title: "JFrog reference token",
+    severity: "high",
+    keywords: ["cmvmdgtu"],
+    pattern: String.raw`\b(cmVmdGtu[A-Za-z0-9]{56})\b`,
+    entropy: 4,
+    validate: validateJfrogReference,
+    requireValid: true,
+    help: "A JFrog reference token is the short form of an access token for the JFrog Platform (Artifactory, Xray). Revoke it under the user profile or Administration → Identity and Access → Access Tokens. A value that does not decode to `reftkn:` is not reported.",
+    examples: {
+      tp: [
+        env3("JFROG_ACCESS_TOKEN", jfrogRef("jr-a")),
+        yaml3("token", jfrogRef("jr-b")),
+        `curl -H "Authorization: Bearer ${jfrogRef("jr-c")}" https://acme.jfrog.io/artifactory/api/system/ping`
+      ],
+      fp: [
+        env3("JFROG_ACCESS_TOKEN", `cmVmdGtu${"A".repeat(56)}`),
+        yaml3("token", `cmVmdGtu${fake("jr-s", 30)}`),
+        json3("token", `xcmVmdGtu${fake("jr-e", 56)}`)
+      ]
+    }
+  },
+  {
+    id: "clojars-deploy-token",
+    title: "Clojars deploy token",
+    severity: "high",
+    keywords: ["clojars_"],
+    pattern: String.raw`\b(CLOJARS_[a-f0-9]{60})\b`,
+    entropy: 3,
+    help: "A Clojars deploy token publishes artifacts to the groups and jars it is scoped to. Disable it on clojars.org under Deploy Tokens.",
+    examples: {
+      tp: [
+        env3("CLOJARS_PASSWORD", `CLOJARS_${hex3("cj-a", 60)}`),
+        `{:url "https://repo.clojars.org" :username "acme" :password "CLOJARS_${hex3("cj-b", 60)}"}`
+      ],
+      fp: [env3("CLOJARS_PASSWORD", `CLOJARS_${"0".repeat(60)}`), yaml3("password", `CLOJARS_${hex3("cj-s", 40)}`)]
+    }
+  },
+  {
+    id: "packagist-token",
+    title: "Private Packagist authentication token",
+    severity: "high",
+    keywords: ["packagist_"],
+    pattern: String.raw`\b(packagist_[a-z]{3}_[a-f0-9]{68})\b`,
+    entropy: 3,
+    help: "A Private Packagist token reads (and for update tokens, changes) an organisation's private Composer packages. Revoke it under the organisation or user settings → Authentication tokens.",
+    examples: {
+      tp: [
+        env3("COMPOSER_AUTH_TOKEN", `packagist_ort_${hex3("pk-a", 68)}`),
+        json3("repo.packagist.com", `packagist_uut_${hex3("pk-b", 68)}`),
+        code3("token", `packagist_out_${hex3("pk-c", 68)}`)
+      ],
+      fp: [
+        env3("COMPOSER_AUTH_TOKEN", `packagist_ort_${"0".repeat(68)}`),
+        yaml3("token", `packagist_ort_${hex3("pk-s", 60)}`),
+        code3("name", `my_packagist_ort_${hex3("pk-e", 68)}`)
+      ]
+    }
+  }
+];
+
+// src/scan/rules/structured.ts
+var B4 = "(?:^|[^A-Za-z0-9_-])";
+var E4 = "(?:[^A-Za-z0-9_-]|$)";
+var USERINFO = String.raw`[^:@/\s"'<>]*:([^@/\s"'<>]+)@[^\s"'<>/@]+`;
+var USERINFO_END = Array.from({ length: 127 - 33 }, (_, i) => String.fromCharCode(33 + i)).filter((c) => !`"'/<>@`.includes(c) && !(c >= "A" && c <= "Z")).map((c) => `${c}@`);
+var pw2 = (seed) => `${fx(seed, 10)}-${fx(`${seed}b`, 6, FIXTURE_ALPHABETS.lowerAlnum)}`;
+var jwtPayload = { sub: "svc-deploy", iss: "https://auth.internal.invalid", iat: 1767225600, exp: 1767229200 };
+var jwt = fakeJwt(jwtPayload, "jwt1");
+var jwtRs = fakeJwt({ sub: "user-42", scope: "admin", iat: 1767225600 }, "jwt2", "RS256");
+var jwtIo = fakeJwt({ sub: "1234567890", name: "John Doe", iat: 1516239022 }, "jwt3");
+var jwtNone = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString("base64url")}.${Buffer.from(JSON.stringify(jwtPayload)).toString("base64url")}.`;
+var b644 = (s) => Buffer.from(s).toString("base64");
+var dockerAuth = b644(`deploy-bot:${pw2("dk1")}`);
+var npmLegacyToken = `${fx("np1", 8, FIXTURE_ALPHABETS.hex)}-${fx("np2", 4, FIXTURE_ALPHABETS.hex)}-4${fx("np3", 3, FIXTURE_ALPHABETS.hex)}-a${fx("np4", 3, FIXTURE_ALPHABETS.hex)}-${fx("np5", 12, FIXTURE_ALPHABETS.hex)}`;
+var kubeToken = `${fx("kb1", 6, FIXTURE_ALPHABETS.lowerAlnum)}.${fx("kb2", 16, FIXTURE_ALPHABETS.lowerAlnum)}`;
+function dbRule(id, title, scheme, keywords, help, tp, fp) {
+  return {
+    id,
+    title,
+    severity: "high",
+    keywords,
+    pattern: `${B4}(?i:${scheme})://${USERINFO}`,
+    validate: validateDbUrl,
+    requireValid: true,
+    help: `${help} Reported only when the password is not a placeholder (\`\${DB_PASSWORD}\`, \`<password>\`, \`changeme\`…).`,
+    examples: { tp, fp }
+  };
+}
+function validateKubeToken(secret) {
+  if (secret.startsWith("eyJ")) return "invalid";
+  return isPlaceholderPassword(secret) ? "invalid" : "unknown";
+}
+function validateNpmrcToken(secret) {
+  if (/^npm_/.test(secret)) return "invalid";
+  return isPlaceholderPassword(secret) ? "invalid" : "unknown";
+}
+var structuredRules = [
+  {
+    id: "jwt",
+    title: "JSON Web Token",
+    severity: "medium",
+    keywords: ["eyj"],
+    pattern: `${B4}(eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{16,})${E4}`,
+    validate: validateJwt,
+    requireValid: true,
+    help: "A signed JSON Web Token: a bearer credential until it expires (check `exp`). Reported only when its header and payload decode to JSON with an `alg` other than `none`. Revoke the session or rotate the signing key if it is long-lived; never commit real tokens as test fixtures.",
+    examples: {
+      tp: [
+        `AUTH_TOKEN=${jwt}`,
+        `Authorization: Bearer ${jwtRs}`,
+        `{"access_token": "${jwt}"}`,
+        `token: ${jwtRs}`,
+        `https://app.internal.invalid/callback#id_token=${jwt}&state=x`
+      ],
+      fp: [
+        `AUTH_TOKEN=${jwtIo}`,
+        `token: "${jwtNone}"`,
+        `const t = "${jwt.split(".").slice(0, 2).join(".")}";`,
+        `token = jwt.encode({"some": "payload"}, key) # ${fakeJwt({ some: "payload" }, "jwf3")}`,
+        `"${Buffer.from('{"x":1}').toString("base64url")}.eyJub3Rqc29u${fx("jwf", 10, FIXTURE_ALPHABETS.base64url)}.${fx("jwf2", 43, FIXTURE_ALPHABETS.base64url)}"`
+      ]
+    }
+  },
+  dbRule(
+    "postgres-url",
+    "PostgreSQL URL with password",
+    "postgres(?:ql)?(?:\\+[a-z0-9]+)?",
+    ["postgres"],
+    "A PostgreSQL connection URL with an embedded password. Change the role’s password (`ALTER ROLE … PASSWORD`) and load the URL from a secret store.",
+    [
+      `DATABASE_URL=postgres://app:${pw2("pg1")}@db.internal:5432/app`,
+      `database_url: "postgresql+psycopg2://app:${pw2("pg2")}@10.0.0.5/app"`,
+      `{"dsn": "postgresql://reporting:${pw2("pg3")}@pg.internal/reports?sslmode=require"}`,
+      `engine = create_engine('postgresql://app:${pw2("pg4")}@localhost/app')`
+    ],
+    [
+      "DATABASE_URL=postgres://user:password@localhost:5432/app",
+      "DATABASE_URL=postgres://${DB_USER}:${DB_PASSWORD}@${DB_HOST}/app",
+      'url: "postgresql://postgres:postgres@localhost/test"',
+      'dsn = "postgresql://localhost:5432/app"',
+      'DATABASE_URL="postgres://app:{{ .Values.db.password }}@db/app"'
+    ]
+  ),
+  dbRule(
+    "mysql-url",
+    "MySQL/MariaDB URL with password",
+    "mysql(?:x)?(?:\\+[a-z0-9]+)?|mariadb",
+    ["mysql", "mariadb"],
+    "A MySQL or MariaDB connection URL with an embedded password. Change the account’s password (`ALTER USER`) and load the URL from a secret store.",
+    [
+      `DATABASE_URL=mysql://app:${pw2("my1")}@mysql.internal:3306/shop`,
+      `url: "mysql+pymysql://app:${pw2("my2")}@127.0.0.1/shop"`,
+      `$dsn = 'mariadb://root:${pw2("my3")}@db/wp';`
+    ],
+    [
+      "DATABASE_URL=mysql://root:<password>@localhost/shop",
+      "DATABASE_URL=mysql://root:root@localhost/shop",
+      "url = 'mysql://app:' + getPassword() + '@db/shop'"
+    ]
+  ),
+  dbRule(
+    "mongodb-url",
+    "MongoDB URL with password",
+    "mongodb(?:\\+srv)?",
+    ["mongodb"],
+    "A MongoDB connection string with an embedded password (Atlas `mongodb+srv://` included). Rotate the database user’s password (Atlas: Database Access → Edit) and load the URI from a secret store.",
+    [
+      `MONGO_URI=mongodb+srv://api:${pw2("mg1")}@cluster0.ab1cd.mongodb.net/prod?retryWrites=true`,
+      `mongo:
+  uri: "mongodb://admin:${pw2("mg2")}@mongo-0.internal:27017/admin"`,
+      `{"MONGODB_URI": "mongodb://svc:${pw2("mg3")}@10.1.2.3/app"}`
+    ],
+    [
+      "MONGO_URI=mongodb+srv://<username>:<password>@cluster0.example.mongodb.net/",
+      "MONGO_URI=mongodb://localhost:27017/app",
+      'uri: "mongodb://admin:%PASSWORD%@mongo/admin"'
+    ]
+  ),
+  dbRule(
+    "redis-url",
+    "Redis URL with password",
+    "rediss?",
+    ["redis"],
+    "A Redis connection URL with a password (`redis://:password@host`, ACL users included). Change the password (`CONFIG SET requirepass` / `ACL SETUSER`) or rotate it in your provider’s console.",
+    [
+      `REDIS_URL=redis://:${pw2("rd1")}@redis.internal:6379/0`,
+      `cache_url: "rediss://default:${pw2("rd2")}@eu1.upstash.io:6379"`,
+      `const redis = new Redis("redis://worker:${pw2("rd3")}@10.0.0.9:6379");`
+    ],
+    [
+      "REDIS_URL=redis://:changeme@localhost:6379",
+      "REDIS_URL=redis://localhost:6379/0",
+      "REDIS_URL=redis://:${REDIS_PASSWORD}@redis:6379"
+    ]
+  ),
+  dbRule(
+    "amqp-url",
+    "AMQP (RabbitMQ) URL with password",
+    "amqps?",
+    ["amqp"],
+    "An AMQP broker URL (RabbitMQ and others) with an embedded password. Change the user’s password (`rabbitmqctl change_password`) and load the URL from a secret store.",
+    [
+      `AMQP_URL=amqp://orders:${pw2("aq1")}@rabbit.internal:5672/prod`,
+      `broker_url: "amqps://svc:${pw2("aq2")}@b-1.mq.eu-west-1.amazonaws.com:5671"`
+    ],
+    ["AMQP_URL=amqp://guest:guest@localhost:5672/", 'broker_url: "amqp://user:pass@localhost//"']
+  ),
+  dbRule(
+    "mssql-url",
+    "SQL Server URL with password",
+    "mssql|sqlserver",
+    ["mssql", "sqlserver"],
+    "A SQL Server connection URL with an embedded password. Change the login’s password (`ALTER LOGIN`) and load the URL from a secret store.",
+    [`DATABASE_URL=mssql://sa:${pw2("ms1")}@sql.internal:1433/app`, `url: "sqlserver://app:${pw2("ms2")}@10.0.0.7/app"`],
+    ["DATABASE_URL=mssql://sa:<YourStrong@Passw0rd>@localhost/app", 'url: "sqlserver://sa:Password123@localhost"']
+  ),
+  dbRule(
+    "database-url",
+    "Database URL with password (other engines)",
+    "oracle|cockroachdb|clickhouse|neo4j(?:\\+s)?|bolt|cassandra|couchbases?|influxdb|snowflake|db2|memcached|nats",
+    [
+      "oracle",
+      "cockroachdb",
+      "clickhouse",
+      "neo4j",
+      "bolt",
+      "cassandra",
+      "couchbase",
+      "influxdb",
+      "snowflake",
+      "db2",
+      "memcached",
+      "nats"
+    ],
+    "A database or message-broker URL (Oracle, CockroachDB, ClickHouse, Neo4j, Cassandra, Couchbase, InfluxDB, Snowflake, NATS…) with an embedded password. Change the account’s password and load the URL from a secret store.",
+    [
+      `NEO4J_URI=neo4j+s://neo4j:${pw2("db1")}@abcd1234.databases.neo4j.io`,
+      `clickhouse: "clickhouse://default:${pw2("db2")}@ch.internal:9000/analytics"`
+    ],
+    ["NEO4J_URI=neo4j://neo4j:neo4j@localhost:7687", 'url: "clickhouse://default:@localhost:9000"']
+  ),
+  {
+    id: "jdbc-password",
+    title: "JDBC URL with password",
+    severity: "high",
+    keywords: ["jdbc:"],
+    pattern: String.raw`jdbc:[a-z0-9]+:[^\s"'<>]*?[;?&](?i:password)=([^;&\s"'<>]+)`,
+    validate: validatePassword,
+    requireValid: true,
+    help: "A JDBC URL with a `password=` parameter. Change the database account’s password and pass it separately (a secret store or the driver’s properties), not inside the URL. Placeholder passwords are not reported.",
+    examples: {
+      tp: [
+        `spring.datasource.url=jdbc:mysql://db.internal:3306/shop?user=app&password=${pw2("jd1")}`,
+        `url: "jdbc:sqlserver://sql.internal:1433;databaseName=app;user=app;password=${pw2("jd2")};encrypt=true"`
+      ],
+      fp: [
+        "spring.datasource.url=jdbc:mysql://localhost/shop?user=app&password=${DB_PASSWORD}",
+        'url: "jdbc:postgresql://localhost/app?password=password"',
+        "jdbc:h2:mem:testdb;DB_CLOSE_DELAY=-1"
+      ]
+    }
+  },
+  {
+    id: "connection-string-password",
+    title: "Connection string with password (ADO.NET/ODBC style)",
+    severity: "high",
+    keywords: ["password=", "pwd="],
+    pattern: String.raw`(?i:(?:server|data source|host|hostname|address)\s*=\s*[^;"'\n]+;[^"'\n]*?(?:password|pwd)\s*=\s*)([^;"'\n]+)`,
+    validate: validatePassword,
+    requireValid: true,
+    help: "A `Server=…;User Id=…;Password=…` connection string (SQL Server, ODBC, Npgsql, MySQL Connector). Change the account’s password and load the string from a secret store or use managed identity. Placeholder passwords are not reported.",
+    examples: {
+      tp: [
+        `ConnectionStrings__Default=Server=sql.internal;Database=app;User Id=app;Password=${pw2("ado1")};`,
+        `"Default": "Host=pg.internal;Port=5432;Username=app;Password=${pw2("ado2")};SSL Mode=Require"`,
+        `DSN = "Driver={ODBC Driver 18};Server=tcp:10.0.0.4,1433;Uid=sa;Pwd=${pw2("ado3")};"`
+      ],
+      fp: [
+        '"Default": "Server=localhost;Database=app;User Id=sa;Password=<YourStrong!Passw0rd>;"',
+        "ConnectionStrings__Default=Server=sql;Database=app;Password=$(SQL_PASSWORD);",
+        '"Default": "Server=(localdb)\\\\mssqllocaldb;Database=app;Trusted_Connection=True;"'
+      ]
+    }
+  },
+  {
+    id: "basic-auth-url",
+    title: "Credentials in an HTTP(S) URL",
+    severity: "high",
+    keywords: USERINFO_END,
+    pattern: `(?i:https?)://${USERINFO}`,
+    validate: validateDbUrl,
+    requireValid: true,
+    help: "An http(s) URL carrying `user:password@` (registries, git remotes, webhooks, proxies). Rotate the password or token and pass credentials through a credential helper or header instead. Placeholder passwords are not reported.",
+    examples: {
+      tp: [
+        `PIP_INDEX_URL=https://ci:${pw2("ba1")}@pypi.internal.invalid/simple`,
+        `url = "https://deploy:${pw2("ba2")}@git.internal.invalid/team/app.git"`,
+        `proxy: "http://proxyuser:${pw2("ba3")}@proxy.corp.invalid:3128"`,
+        `{"registry": "https://bot:${pw2("ba4")}@nexus.corp.invalid/repository/npm/"}`
+      ],
+      fp: [
+        "PIP_INDEX_URL=https://user:password@pypi.example.com/simple",
+        'url = "https://${GIT_USER}:${GIT_TOKEN}@github.com/org/repo.git"',
+        "see https://example.com/docs:faq@v2",
+        'proxy: "http://user:pass@localhost:3128"',
+        "https://<user>:<token>@gitlab.com/group/project.git",
+        "const myURL = new URL('https://a:b@host.invalid?abc#foo');"
+      ]
+    }
+  },
+  {
+    id: "service-credentials-url",
+    title: "Credentials in an SMTP/FTP/LDAP/SSH URL",
+    severity: "high",
+    keywords: ["smtp", "ftp", "ldap", "imap", "pop3", "ssh://"],
+    pattern: `(?i:smtps?|s?ftps?|ldaps?|imaps?|pop3s?|ssh)://${USERINFO}`,
+    validate: validateDbUrl,
+    requireValid: true,
+    help: "A mail, file-transfer, directory or SSH URL carrying `user:password@`. Change that account’s password and keep the URL in a secret store. Placeholder passwords are not reported.",
+    examples: {
+      tp: [
+        `EMAIL_URL=smtp://mailer:${pw2("sv1")}@smtp.mailgun.org:587`,
+        `ldap_url: "ldaps://cn=svc,dc=corp:${pw2("sv2")}@ldap.corp.invalid"`,
+        `FTP_TARGET=ftp://upload:${pw2("sv3")}@files.corp.invalid/incoming`
+      ],
+      fp: ["EMAIL_URL=smtp://user:password@localhost:25", "FTP_TARGET=ftp://anonymous:@ftp.gnu.org/gnu"]
+    }
+  },
+  {
+    id: "docker-config-auth",
+    title: "Docker registry credentials (config.json auths)",
+    severity: "high",
+    keywords: ['"auth"'],
+    pattern: String.raw`"auth"\s*:\s*"([A-Za-z0-9+/]{6,}={0,2})"`,
+    validate: validateBasicAuthBase64,
+    requireValid: true,
+    help: "A Docker/Podman `config.json` `auths` entry: `auth` is base64 of `user:password` (or token) for the registry. Reported only when it decodes to `user:password` with a real password. Revoke the password or access token at the registry and use a credential helper (`credsStore`).",
+    examples: {
+      tp: [
+        `{"auths": {"registry.internal.invalid": {"auth": "${dockerAuth}"}}}`,
+        `{
+  "auths": {
+    "ghcr.io": {
+      "auth": "${b644(`bot:${pw2("dk2")}`)}"
+    }
+  }
+}`,
+        `.dockerconfigjson: '{"auths":{"quay.io":{"auth":"${b644(`robot+ci:${pw2("dk3")}`)}"}}}'`
+      ],
+      fp: [
+        `{"auths": {"registry.local": {"auth": "${b644("user:password")}"}}}`,
+        '{"auths": {"ghcr.io": {"auth": "aGVsbG8gd29ybGQ="}}}',
+        '{"auth": "basic", "credsStore": "desktop"}',
+        '{"auths": {"docker.io": {"auth": ""}}}'
+      ]
+    }
+  },
+  {
+    id: "npmrc-auth-token",
+    title: "npm/yarn registry auth token (.npmrc, .yarnrc.yml)",
+    severity: "high",
+    keywords: ["_authtoken", "npmauthtoken"],
+    pattern: String.raw`(?:_authToken|npmAuthToken)\s*[=:]\s*["']?([^\s"'$]{16,})`,
+    entropy: 3,
+    validate: validateNpmrcToken,
+    help: "A registry auth token in `.npmrc` (`//registry/:_authToken=`) or `.yarnrc.yml` (`npmAuthToken`). `npm_` tokens are not reported here (the npm token rule checks their checksum), nor are placeholders. Revoke the token at its registry (`npm token revoke`, or the registry’s UI) and use `${NPM_TOKEN}` in the file.",
+    examples: {
+      tp: [
+        `//registry.npmjs.org/:_authToken=${npmLegacyToken}`,
+        `//npm.pkg.github.com/:_authToken=${fx("npg", 40)}`,
+        `npmRegistries:
+  "https://npm.internal.invalid":
+    npmAuthToken: "${fx("npy", 36)}"`
+      ],
+      fp: [
+        "//registry.npmjs.org/:_authToken=${NPM_TOKEN}",
+        `//registry.npmjs.org/:_authToken=npm_${fx("npf", 36)}`,
+        "//registry.npmjs.org/:_authToken=YOUR_AUTH_TOKEN_HERE",
+        'npmAuthToken: "<your-token>"'
+      ]
+    }
+  },
+  {
+    id: "npmrc-basic-auth",
+    title: "npm registry basic auth (.npmrc _auth)",
+    severity: "high",
+    keywords: ["_auth"],
+    pattern: String.raw`_auth\s*=\s*["']?([A-Za-z0-9+/]{8,}={0,2})`,
+    validate: validateBasicAuthBase64,
+    requireValid: true,
+    help: "An `.npmrc` `_auth` value: base64 of `user:password` for the registry. Reported only when it decodes to `user:password` with a real password. Change that password and switch to a scoped `_authToken` from an environment variable.",
+    examples: {
+      tp: [
+        `_auth=${b644(`ci-bot:${pw2("na1")}`)}`,
+        `//nexus.corp.invalid/repository/npm/:_auth="${b644(`deploy:${pw2("na2")}`)}"`
+      ],
+      fp: ["_auth=${NPM_AUTH}", `_auth=${b644("user:password")}`, `_auth=${b644("justatoken")}`]
+    }
+  },
+  {
+    id: "npmrc-password",
+    title: "npm registry password (.npmrc _password)",
+    severity: "high",
+    keywords: ["_password"],
+    pattern: String.raw`_password\s*=\s*["']?([A-Za-z0-9+/]{4,}={0,2})`,
+    validate: validateBase64Password,
+    requireValid: true,
+    help: "An `.npmrc` `_password`: base64 of the registry password. Reported only when it decodes to a real password. Change that password and use a token from an environment variable instead.",
+    examples: {
+      tp: [
+        `//nexus.corp.invalid/repository/npm/:_password=${b644(pw2("np6"))}`,
+        `//registry.corp.invalid/:_password="${b644(pw2("np7"))}"`
+      ],
+      fp: [
+        "//registry.corp.invalid/:_password=${NPM_PASSWORD}",
+        `//registry.corp.invalid/:_password=${b644("changeme")}`
+      ]
+    }
+  },
+  {
+    id: "kubeconfig-client-key",
+    title: "Kubernetes client key (kubeconfig client-key-data)",
+    severity: "critical",
+    keywords: ["client-key-data"],
+    pattern: String.raw`client-key-data["']?\s*:\s*["']?([A-Za-z0-9+/]{100,}={0,2})`,
+    validate: validateBase64PemKey,
+    requireValid: true,
+    help: "A kubeconfig user’s `client-key-data`: base64 of a PEM private key that authenticates to the cluster as the certificate’s user (often cluster-admin). Reported only when the key parses. Revoke the client certificate (rotate the cluster CA or remove the user’s bindings) and issue new credentials.",
+    get examples() {
+      const key = b644(keyFixture("ec"));
+      return {
+        tp: [
+          `users:
+- name: admin
+  user:
+    client-certificate-data: ${b644("cert")}
+    client-key-data: ${key}`,
+          `{"users": [{"name": "admin", "user": {"client-key-data": "${key}"}}]}`
+        ],
+        fp: [
+          `    client-certificate-data: ${b644(keyFixture("certificate-like"))}`,
+          `    client-key-data: ${b644(keyFixture("public"))}`,
+          "    client-key-data: ${CLIENT_KEY_DATA}"
+        ]
+      };
+    }
+  },
+  {
+    id: "kubeconfig-token",
+    title: "Kubernetes user token (kubeconfig)",
+    severity: "high",
+    keywords: ["user:"],
+    pattern: String.raw`(?:^|\s)user:[ \t]*\r?\n(?:[ \t]+[A-Za-z-]+:[^\n]*\r?\n){0,8}?[ \t]+token:[ \t]*["']?([A-Za-z0-9._~+/=:-]{20,})`,
+    window: 1024,
+    entropy: 3,
+    validate: validateKubeToken,
+    help: "A bearer token under a kubeconfig `user:` (bootstrap tokens, static tokens, cloud tokens; JWT service-account tokens are reported by the JWT rule, placeholders are not reported). Delete the token or its Secret, and the bindings it had.",
+    examples: {
+      tp: [
+        `users:
+- name: ci
+  user:
+    token: ${kubeToken}`,
+        `users:
+- name: ops
+  user:
+    as-user-extra: {}
+    token: "${fx("kb3", 48, FIXTURE_ALPHABETS.base64url)}"`
+      ],
+      fp: [
+        `users:
+- name: ci
+  user:
+    token: ${fakeJwt({ sub: "system:serviceaccount:ci:deployer" }, "kbf")}`,
+        "users:\n- name: ci\n  user:\n    token: ${KUBE_TOKEN}",
+        `github:
+  user:
+    name: octocat
+  token_url: https://github.com/login/oauth/access_token`
+      ]
+    }
+  },
+  {
+    id: "netrc-password",
+    title: ".netrc machine password",
+    severity: "high",
+    keywords: ["machine"],
+    pattern: String.raw`machine\s+[^\s]+\s+login\s+[^\s]+\s+password\s+([^\s"'\x60]+)`,
+    window: 512,
+    validate: validatePassword,
+    requireValid: true,
+    help: "A `.netrc` entry (`machine … login … password …`) used by curl, git and pip. Rotate that password or token and keep `.netrc` out of the repository. Placeholder passwords are not reported.",
+    examples: {
+      tp: [
+        `machine api.heroku.com login ops@corp.invalid password ${pw2("nr1")}`,
+        `machine git.internal.invalid
+  login ci
+  password ${pw2("nr2")}`
+      ],
+      fp: [
+        "machine github.com login USERNAME password ${GITHUB_TOKEN}",
+        "machine example.com login user password changeme",
+        "return f'machine {hostname}{path} login {self.username} password {self.password}'"
+      ]
+    }
+  },
+  {
+    id: "cli-password-argument",
+    title: "Password on a command line (docker login, mysql, sshpass)",
+    severity: "high",
+    keywords: ["docker login", "mysql", "sshpass", "mysqldump"],
+    pattern: String.raw`(?:docker\s+login\b[^\n|;&]*?\s(?:-p|--password)(?:\s+|=)|\bmysql(?:dump|admin)?\b[^\n|;&]*?\s(?:-p|--password=)|\bsshpass\s+-p\s*)["']?([^\s"'\x60|;&,]{4,})`,
+    validate: validatePassword,
+    requireValid: true,
+    help: "A password passed as a command-line argument (`docker login -p`, `mysql -p<password>`, `sshpass -p`): it also leaks into shell history and process lists. Rotate it and read it from stdin (`--password-stdin`) or an option file. Placeholder passwords and variables are not reported.",
+    examples: {
+      tp: [
+        `docker login -u deploy -p ${pw2("cl1")} registry.internal.invalid`,
+        `run: mysql -h db.internal -u root -p${pw2("cl2")} shop < dump.sql`,
+        `sshpass -p '${pw2("cl3")}' ssh ops@10.0.0.5`
+      ],
+      fp: [
+        'docker login -u "$DOCKER_USER" -p "$DOCKER_PASSWORD" ghcr.io',
+        'echo "$TOKEN" | docker login ghcr.io -u bot --password-stdin',
+        "mysql -u root -p${MYSQL_ROOT_PASSWORD} shop",
+        "sshpass -p password ssh user@host",
+        "Pass it as `mysql -pSECRET`, not in the URL."
+      ]
+    }
+  }
+];
+
+// src/scan/rules/vcs.ts
+var ASSIGN6 = String.raw`["'\x60]?\s*(?::=|=>|=|:)\s*["'\x60]?`;
+var { env: env4, yaml: yaml4, json: json4, code: code4 } = syntax;
+var NOT_REPORTED = "A value whose checksum fails is not reported.";
+function githubClassic(prefix2, id, title, severity, help) {
+  const p = `${prefix2}_`;
+  const a = fakeChecksummed(p, `${id}-a`);
+  const b = fakeChecksummed(p, `${id}-b`);
+  return {
+    id,
+    title,
+    severity,
+    keywords: [p],
+    pattern: String.raw`\b(${prefix2}_[A-Za-z0-9]{36})\b`,
+    entropy: 3.5,
+    validate: validateGithubClassic,
+    requireValid: true,
+    help: `${help} The last 6 characters are a base62 CRC32 of the 30 random ones. ${NOT_REPORTED}`,
+    examples: {
+      tp: [
+        ...syntax.all("github_token", a, b),
+        `git clone https://x-access-token:${a}@github.com/acme/app.git`,
+        `curl -H "Authorization: token ${b}" https://api.github.com/user`
+      ],
+      fp: [
+        env4("GITHUB_TOKEN", corrupt(a)),
+        // checksum fails
+        yaml4("token", `${p}${"x".repeat(36)}`),
+        json4("token", `${p}${fake(`${id}-short`, 30)}`),
+        // too short
+        code4("token", `my${a}`),
+        // embedded in a longer identifier
+        env4("GITHUB_TOKEN", `${a}Z`),
+        // too long
+        yaml4("token", syntax.secretRef("GITHUB_TOKEN"))
+      ]
+    }
+  };
+}
+function gitlab(s) {
+  const body2 = s.body ?? "[A-Za-z0-9_-]";
+  const routes = !s.body && !s.legacyOnly;
+  const min = s.min ?? 20;
+  const alphabet = s.alphabet ?? ALPHABETS.base64url;
+  const a = s.prefix + fake(`${s.id}-a`, min, alphabet);
+  const b = s.prefix + fake(`${s.id}-b`, min + 6, alphabet);
+  const routable = !routes ? "" : String.raw`(?:(?:\.[0-9a-z]{2})?\.[0-9a-z]{9})?`;
+  const routableA = fakeGitlabRoutable(s.prefix, `${s.id}-r`, Math.max(27, min));
+  const routableB = fakeGitlabRoutable(s.prefix, `${s.id}-r2`, Math.max(31, min + 4), "01");
+  const routableTp = !routes ? [] : [env4(s.name.toUpperCase(), routableA), yaml4(s.name, routableB)];
+  const routableFp = !routes ? [] : [json4(s.name, corrupt(routableA))];
+  const esc = s.prefix.replace(/[.-]/g, (c) => `\\${c}`);
+  return {
+    id: s.id,
+    title: s.title,
+    severity: s.severity,
+    keywords: [s.prefix.toLowerCase()],
+    pattern: String.raw`\b(${esc}${body2}{${min},300}${routable})(?:[^A-Za-z0-9_-]|$)`,
+    entropy: 3,
+    ...routes ? { validate: validateGitlabToken } : {},
+    help: !routes ? s.help : `${s.help} Routable tokens end in a payload length and a CRC32; one whose checksum fails is not reported.`,
+    examples: {
+      tp: [...syntax.all(s.name, a, b), ...routableTp],
+      fp: [
+        env4(s.name.toUpperCase(), `${s.prefix}${"x".repeat(min)}`),
+        yaml4(s.name, `${s.prefix}${fake(`${s.id}-short`, min - 6, alphabet)}`),
+        json4(s.name, `my${a}`),
+        code4(s.name, `<${s.prefix}your-token-here>`),
+        ...routableFp
+      ]
+    }
+  };
+}
+var fineA = `github_pat_${fake("fg-a", 22)}_${fake("fg-a2", 59)}`;
+var fineB = `github_pat_${fake("fg-b", 22)}_${fake("fg-b2", 59)}`;
+var ghsA = fakeChecksummed("ghs_", "ghs-a");
+var jwtPart = (o) => Buffer.from(JSON.stringify(o)).toString("base64url");
+var ghsStateless = `ghs_${fake("app", 6, "0123456789")}_${jwtPart({ alg: "RS256", typ: "JWT" })}.${jwtPart({
+  iss: fake("iss", 12),
+  exp: 19e8,
+  inst: 4242
+})}.${fake("ghs-sig", 86, ALPHABETS.base64url)}`;
+var ghrShort = fakeChecksummed("ghr_", "ghr-a");
+var ghrLong = `ghr_${fake("ghr-long", 76)}`;
+var hex40 = (seed) => fake(seed, 40, ALPHABETS.hex);
+var atlassianTail = (seed) => `${fake(seed, 170, ALPHABETS.base64url)}=${fake(`${seed}-c`, 8, ALPHABETS.HEX)}`;
+var atctA = fakeAtlassianToken("ATCTT3xFfGN0", "atct-a");
+var atctB = fakeAtlassianToken("ATCTT3xFfGN0", "atct-b");
+var atbbA = fakeBitbucketAppPassword("atbb-a");
+var atbbB = fakeBitbucketAppPassword("atbb-b");
+var adoNewA = `${fake("ado-a", 76)}AZDO${fake("ado-a3", 4)}`;
+var adoNewB = `${fake("ado-b", 76)}AZDO${fake("ado-b3", 4)}`;
+var adoLegacyA = fake("ado-l-a", 52, "abcdefghijklmnopqrstuvwxyz234567");
+var adoLegacyB = fake("ado-l-b", 52, "abcdefghijklmnopqrstuvwxyz234567");
+var vcsRules = [
+  githubClassic(
+    "ghp",
+    "github-pat-classic",
+    "GitHub personal access token (classic)",
+    "high",
+    "A classic GitHub PAT acts as its owner on every repository its scopes allow. Delete it under Settings → Developer settings → Personal access tokens and replace it with a fine-grained token."
+  ),
+  githubClassic(
+    "gho",
+    "github-oauth-token",
+    "GitHub OAuth access token",
+    "high",
+    "An OAuth App's access token acts as the user who authorised the app. Revoke it from the user's Authorized OAuth Apps or with the app's DELETE /applications/{client_id}/token call."
+  ),
+  githubClassic(
+    "ghu",
+    "github-user-to-server-token",
+    "GitHub App user-to-server token",
+    "high",
+    "A GitHub App user access token acts as the user within the app's permissions (valid for 8 hours, renewable). Revoke the app authorisation or the token through the API."
+  ),
+  {
+    id: "github-refresh-token",
+    title: "GitHub App refresh token",
+    severity: "high",
+    keywords: ["ghr_"],
+    pattern: String.raw`\b(ghr_[A-Za-z0-9]{36}(?:[A-Za-z0-9]{40})?)\b`,
+    entropy: 3.5,
+    validate: (s) => s.length === 40 ? validateGithubClassic(s) : "unknown",
+    help: `A GitHub App refresh token mints new user access tokens for 6 months. Revoke the user's authorisation of the app. The 40-character form carries a base62 CRC32 checksum; ${NOT_REPORTED.toLowerCase()}`,
+    examples: {
+      tp: [env4("GH_REFRESH_TOKEN", ghrShort), yaml4("refresh_token", ghrLong), json4("refresh_token", ghrShort)],
+      fp: [
+        env4("GH_REFRESH_TOKEN", corrupt(ghrShort)),
+        yaml4("refresh_token", `ghr_${"x".repeat(36)}`),
+        json4("refresh_token", `myghr_${fake("ghr-emb", 36)}`)
+      ]
+    }
+  },
+  {
+    id: "github-app-installation-token",
+    title: "GitHub App installation token",
+    severity: "medium",
+    keywords: ["ghs_"],
+    pattern: String.raw`\b(ghs_(?:[0-9]+_[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+|[A-Za-z0-9]{36}))(?:[^A-Za-z0-9_.-]|$)`,
+    entropy: 3.5,
+    validate: validateGithubInstallation,
+    requireValid: true,
+    help: `An installation token (also GITHUB_TOKEN in Actions) acts as a GitHub App on one installation for up to an hour; revoke it early with DELETE /installation/token. The classic form carries a base62 CRC32 checksum and the stateless form (ghs_<app id>_<JWT>) a JSON header and payload; ${NOT_REPORTED.toLowerCase()}`,
+    examples: {
+      tp: [
+        env4("GH_TOKEN", ghsA),
+        yaml4("token", ghsStateless),
+        `git remote set-url origin https://x-access-token:${ghsA}@github.com/acme/app.git`
+      ],
+      fp: [
+        env4("GH_TOKEN", corrupt(ghsA)),
+        yaml4("token", `ghs_${"x".repeat(36)}`),
+        json4("token", `ghs_123_${fake("bad-jwt", 20)}.${fake("bad-jwt2", 20)}.${fake("bad-jwt3", 20)}`)
+      ]
+    }
+  },
+  {
+    id: "github-fine-grained-pat",
+    title: "GitHub fine-grained personal access token",
+    severity: "high",
+    keywords: ["github_pat_"],
+    pattern: String.raw`\b(github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})\b`,
+    entropy: 4,
+    validate: validateGithubFineGrained,
+    requireValid: true,
+    help: "A fine-grained PAT acts as its owner on the repositories and permissions it was granted. Delete it under Settings → Developer settings → Fine-grained tokens (organisation owners can also revoke it). A value off the 22 + 59 character structure is not reported.",
+    examples: {
+      tp: [...syntax.all("github_pat", fineA, fineB), `https://oauth2:${fineA}@github.com/acme/app.git`],
+      fp: [
+        env4("GITHUB_PAT", `github_pat_${fake("fg-s", 22)}_${fake("fg-s2", 40)}`),
+        yaml4("token", `github_pat_${"x".repeat(22)}_${"x".repeat(59)}`),
+        json4("token", `github_pat_${fake("fg-c", 82)}`),
+        code4("token", `my_github_pat_${fake("fg-e", 22)}_${fake("fg-e2", 59)}`)
+      ]
+    }
+  },
+  {
+    id: "github-oauth-client-secret",
+    title: "GitHub OAuth App client secret",
+    severity: "high",
+    keywords: ["client_secret", "clientsecret", "client-secret", "client.secret"],
+    pattern: String.raw`(?i:github)[A-Za-z0-9_.-]{0,20}(?i:client[_.-]?secret)${ASSIGN6}([a-f0-9]{40})\b`,
+    entropy: 3,
+    help: "The client secret of a GitHub OAuth App (or GitHub App) lets anyone complete OAuth flows as the app. Generate a new secret in the app settings and delete the old one.",
+    examples: {
+      tp: [
+        env4("GITHUB_CLIENT_SECRET", hex40("gcs-a")),
+        yaml4("github_client_secret", hex40("gcs-b")),
+        json4("githubClientSecret", hex40("gcs-a")),
+        code4("githubClientSecret", hex40("gcs-b"))
+      ],
+      fp: [
+        env4("GITHUB_CLIENT_SECRET", syntax.ref("GITHUB_CLIENT_SECRET")),
+        yaml4("github_client_secret", "0000000000000000000000000000000000000000"),
+        env4("GITHUB_CLIENT_ID", hex40("gcs-id")),
+        // an id, not the secret
+        json4("github_client_secret", fake("gcs-short", 32, ALPHABETS.hex))
+      ]
+    }
+  },
+  gitlab({
+    id: "gitlab-pat",
+    prefix: "glpat-",
+    title: "GitLab personal, project or group access token",
+    severity: "high",
+    name: "gitlab_token",
+    help: "A GitLab access token acts as its user (or project/group bot) within its scopes. Revoke it under Access tokens in the user, project or group settings, or with the token revocation API."
+  }),
+  gitlab({
+    id: "gitlab-deploy-token",
+    prefix: "gldt-",
+    title: "GitLab deploy token",
+    severity: "high",
+    name: "deploy_token",
+    help: "A GitLab deploy token reads (or writes) repositories, packages and the registry of a project or group. Revoke it under Settings → Repository → Deploy tokens."
+  }),
+  gitlab({
+    id: "gitlab-runner-token",
+    prefix: "glrt-",
+    title: "GitLab runner authentication token",
+    severity: "high",
+    name: "runner_token",
+    help: "A runner authentication token lets a machine pick up CI jobs (and their secrets) as a registered runner. Delete the runner or reset its token in the CI/CD runner settings."
+  }),
+  gitlab({
+    id: "gitlab-runner-registration-token",
+    prefix: "GR1348941",
+    title: "GitLab runner registration token (legacy)",
+    severity: "medium",
+    name: "registration_token",
+    legacyOnly: true,
+    help: "A legacy registration token registers new runners to a project, group or instance, which then receive CI jobs. Reset it in the CI/CD runner settings and move to runner authentication tokens."
+  }),
+  gitlab({
+    id: "gitlab-pipeline-trigger-token",
+    prefix: "glptt-",
+    title: "GitLab pipeline trigger token",
+    severity: "medium",
+    name: "trigger_token",
+    body: "[a-f0-9]",
+    min: 40,
+    alphabet: ALPHABETS.hex,
+    help: "A pipeline trigger token starts pipelines of a project as the token owner. Revoke it under Settings → CI/CD → Pipeline trigger tokens."
+  }),
+  gitlab({
+    id: "gitlab-ci-job-token",
+    prefix: "glcbt-",
+    title: "GitLab CI/CD job token",
+    severity: "medium",
+    name: "ci_job_token",
+    help: "A CI/CD job token acts for the duration of one job with the permissions of the user who started it. It expires when the job ends; a leaked one in logs or artifacts still means the job output should be removed."
+  }),
+  gitlab({
+    id: "gitlab-oauth-app-secret",
+    prefix: "gloas-",
+    title: "GitLab OAuth application secret",
+    severity: "high",
+    name: "oauth_secret",
+    help: "The secret of a GitLab OAuth application lets anyone complete OAuth flows as the app. Renew the secret in the application settings (user, group or instance applications)."
+  }),
+  gitlab({
+    id: "gitlab-feed-token",
+    prefix: "glft-",
+    title: "GitLab feed token",
+    severity: "low",
+    name: "feed_token",
+    help: "A feed token reads RSS/Atom feeds and calendar exports as its user. Reset it in the user Access tokens settings."
+  }),
+  gitlab({
+    id: "gitlab-incoming-mail-token",
+    prefix: "glimt-",
+    title: "GitLab incoming email token",
+    severity: "medium",
+    name: "incoming_email_token",
+    help: "An incoming email token lets mail create issues and merge requests as its user. Reset it in the user Access tokens settings."
+  }),
+  gitlab({
+    id: "gitlab-agent-token",
+    prefix: "glagent-",
+    title: "GitLab agent for Kubernetes token",
+    severity: "high",
+    name: "agent_token",
+    min: 50,
+    help: "An agent token connects a Kubernetes cluster to GitLab; with it anyone can impersonate the agent. Revoke it under Operate → Kubernetes clusters → the agent → Access tokens."
+  }),
+  gitlab({
+    id: "gitlab-scim-token",
+    prefix: "glsoat-",
+    title: "GitLab SCIM OAuth token",
+    severity: "high",
+    name: "scim_token",
+    help: "A SCIM token provisions and deprovisions group members from the identity provider. Reset it in the group SAML SSO settings."
+  }),
+  gitlab({
+    id: "gitlab-feature-flags-client-token",
+    prefix: "glffct-",
+    title: "GitLab feature flags client token",
+    severity: "low",
+    name: "unleash_token",
+    help: "A feature flags client token reads a project's feature flag configuration. Reset it under Deploy → Feature flags → Configure."
+  }),
+  {
+    id: "bitbucket-access-token",
+    title: "Bitbucket repository, project or workspace access token",
+    severity: "high",
+    keywords: ["atctt3"],
+    pattern: String.raw`\b(ATCTT3[A-Za-z0-9_-]{100,300}=[A-F0-9]{8})\b`,
+    entropy: 4,
+    validate: validateAtlassianToken,
+    requireValid: true,
+    help: "A Bitbucket Cloud access token acts on one repository, project or workspace within its scopes. Revoke it under the repository/project/workspace settings → Access tokens. The last 8 hex digits are a CRC32 of the rest; a value whose checksum fails is not reported.",
+    examples: {
+      tp: [env4("BITBUCKET_TOKEN", atctA), yaml4("bitbucket_token", atctB), code4("token", atctA)],
+      fp: [
+        env4("BITBUCKET_TOKEN", `ATCTT3xFfGN0${"x".repeat(170)}=00000000`),
+        yaml4(
+          "bitbucket_token",
+          `ATCTT3xFfGN0${fake("atct-s", 40, ALPHABETS.base64url)}=${fake("c", 8, ALPHABETS.HEX)}`
+        ),
+        json4("token", `xATCTT3xFfGN0${atlassianTail("atct-e")}`),
+        code4("token", corrupt(atctA))
+      ]
+    }
+  },
+  {
+    id: "bitbucket-app-password",
+    title: "Bitbucket app password",
+    severity: "high",
+    keywords: ["atbb"],
+    pattern: String.raw`\b(ATBB[A-Za-z0-9]{24}[A-F0-9]{8})\b`,
+    entropy: 3.5,
+    validate: validateAtlassianToken,
+    requireValid: true,
+    help: "A Bitbucket app password authenticates as its user for Git over HTTPS and the API within its permissions. Revoke it under Personal settings → App passwords and move to API tokens. The last 8 hex digits are a CRC32 of the first 28 characters; a value whose checksum fails is not reported.",
+    examples: {
+      tp: [
+        env4("BITBUCKET_APP_PASSWORD", atbbA),
+        yaml4("app_password", atbbB),
+        `git clone https://jdoe:${atbbA}@bitbucket.org/acme/app.git`
+      ],
+      fp: [
+        env4("BITBUCKET_APP_PASSWORD", `ATBB${"X".repeat(32)}`),
+        env4("BITBUCKET_APP_PASSWORD", corrupt(atbbA)),
+        yaml4("app_password", `ATBB${fake("atbb-r", 24)}${fake("atbb-r2", 8, ALPHABETS.HEX)}`),
+        // a random checksum
+        yaml4("app_password", `ATBB${fake("atbb-s", 20)}`),
+        json4("app_password", `ATBB${fake("atbb-l", 40)}`)
+      ]
+    }
+  },
+  {
+    id: "gitea-token",
+    title: "Gitea / Forgejo access token",
+    severity: "high",
+    keywords: ["gitea", "forgejo"],
+    pattern: String.raw`(?i:gitea|forgejo)[A-Za-z0-9_.-]{0,20}(?i:token|password|secret)${ASSIGN6}([a-f0-9]{40})\b`,
+    entropy: 3,
+    help: "A Gitea or Forgejo access token (40 hex characters) acts as its user within its scopes. Delete it under Settings → Applications on the instance.",
+    examples: {
+      tp: [
+        env4("GITEA_TOKEN", hex40("gitea-a")),
+        yaml4("forgejo_token", hex40("gitea-b")),
+        json4("giteaToken", hex40("gitea-a")),
+        code4("giteaToken", hex40("gitea-b"))
+      ],
+      fp: [
+        env4("GITEA_TOKEN", syntax.secretRef("GITEA_TOKEN")),
+        yaml4("gitea_commit", hex40("gitea-c").slice(0, 39)),
+        env4("GITEA_TOKEN", "a".repeat(40)),
+        yaml4("gitea_version", "1.22.0")
+      ]
+    }
+  },
+  {
+    id: "azure-devops-pat",
+    title: "Azure DevOps personal access token",
+    severity: "high",
+    keywords: ["azdo"],
+    pattern: String.raw`\b([A-Za-z0-9]{76}AZDO[A-Za-z0-9]{4})\b`,
+    entropy: 4,
+    help: "An Azure DevOps PAT (84-character identifiable format, AZDO at offset 76) acts as its user in the organisations and scopes it was granted. Revoke it under User settings → Personal access tokens, or ask an administrator to revoke it organisation-wide.",
+    examples: {
+      tp: [
+        env4("AZURE_DEVOPS_EXT_PAT", adoNewA),
+        yaml4("pat", adoNewB),
+        `git clone https://user:${adoNewA}@dev.azure.com/acme/app/_git/app`
+      ],
+      fp: [
+        env4("AZURE_DEVOPS_EXT_PAT", `${fake("ado-x", 76)}AZDX${fake("ado-x2", 4)}`),
+        yaml4("pat", `${fake("ado-s", 58)}AZDO${fake("ado-s3", 4)}`),
+        // too short
+        json4("pat", `x${adoNewA}`)
+      ]
+    }
+  },
+  {
+    id: "azure-devops-pat-legacy",
+    title: "Azure DevOps personal access token (legacy 52-character)",
+    severity: "high",
+    keywords: ["devops", "azdo", "ado_", "vsts"],
+    pattern: String.raw`(?i:azure_?devops|azdo|ado_|vsts)[A-Za-z0-9_.-]{0,20}(?i:pat|token)${ASSIGN6}([a-z2-7]{52})\b`,
+    entropy: 3.5,
+    help: "A legacy Azure DevOps PAT (52 base32 characters) acts as its user in the organisations and scopes it was granted. Revoke it under User settings → Personal access tokens.",
+    examples: {
+      tp: [
+        env4("AZURE_DEVOPS_PAT", adoLegacyA),
+        yaml4("azdo_token", adoLegacyB),
+        json4("azureDevopsPat", adoLegacyA),
+        code4("vstsToken", adoLegacyB)
+      ],
+      fp: [
+        env4("AZURE_DEVOPS_PAT", "$(System.AccessToken)"),
+        yaml4("azdo_token", "a".repeat(52)),
+        json4("azureDevopsPat", adoLegacyA.toUpperCase()),
+        env4("AZURE_DEVOPS_ORG", "https://dev.azure.com/acme")
+      ]
+    }
+  },
+  {
+    id: "sourcegraph-token",
+    title: "Sourcegraph access token",
+    severity: "high",
+    keywords: ["sgp_"],
+    pattern: String.raw`\b(sgp_(?:[a-f0-9]{16}_|local_)?[a-f0-9]{40})\b`,
+    entropy: 3,
+    help: "A Sourcegraph access token acts as its user on the instance (code search across every repository it can read). Delete it under Settings → Access tokens.",
+    examples: {
+      tp: [
+        env4("SRC_ACCESS_TOKEN", `sgp_${fake("sg-i", 16, ALPHABETS.hex)}_${hex40("sg-a")}`),
+        yaml4("token", `sgp_${hex40("sg-b")}`),
+        json4("token", `sgp_local_${hex40("sg-c")}`)
+      ],
+      fp: [
+        env4("SRC_ACCESS_TOKEN", `sgp_${"0".repeat(40)}`),
+        yaml4("token", `sgp_${fake("sg-s", 30, ALPHABETS.hex)}`),
+        json4("token", `xsgp_${hex40("sg-e")}`)
+      ]
+    }
+  },
+  {
+    id: "gitlab-session-cookie",
+    title: "GitLab session cookie",
+    severity: "medium",
+    keywords: ["_gitlab_session="],
+    pattern: String.raw`_gitlab_session=([a-f0-9]{32})\b`,
+    entropy: 3,
+    help: "A _gitlab_session cookie is a signed-in browser session: whoever holds it is that user until it expires. Sign the user out of all sessions (Profile → Active sessions → Revoke) and scrub the logs or HAR files that carried it.",
+    examples: {
+      tp: [
+        `curl -b "_gitlab_session=${hex40("gsc-a").slice(0, 32)}" https://gitlab.acme.test/api/v4/user`,
+        `Cookie: known_sign_in=1; _gitlab_session=${hex40("gsc-b").slice(0, 32)}; event_filter=all`
+      ],
+      fp: [
+        `Cookie: _gitlab_session=${"0".repeat(32)}`,
+        `Set-Cookie: _gitlab_session=; path=/; expires=Thu, 01 Jan 1970 00:00:00 GMT`
+      ]
+    }
+  }
+];
+
+// src/scan/rules/index.ts
+var builtinRules = [
+  ...vcsRules,
+  ...packageRules,
+  ...cloudRules,
+  ...devopsRules,
+  ...messagingRules,
+  ...commerceRules,
+  ...aiRules,
+  ...structuredRules,
+  ...keyRules,
+  ...genericRules
+];
+
+// src/scan/policy.ts
+var DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
+var DEFAULT_IGNORE_PATHS = [
+  ".git/**",
+  "**/.git/**",
+  "node_modules/**",
+  "**/node_modules/**"
+];
+function defaultPolicy() {
+  return {
+    rules: builtinRules.slice(),
+    ignorePaths: DEFAULT_IGNORE_PATHS.slice(),
+    allowRegexes: [],
+    stopwords: [],
+    maxFileSize: DEFAULT_MAX_FILE_SIZE
+  };
+}
+
+// src/scan/index.ts
+var import_picomatch = __toESM(require_picomatch2(), 1);
+
+// src/scan/archive.ts
+import { readFile as readFile2 } from "node:fs/promises";
+import { gunzipSync, inflateRawSync, constants as zlibConstants } from "node:zlib";
+var DEFAULT_ARCHIVE_LIMITS = {
+  maxDepth: 3,
+  maxEntries: 1e4,
+  maxTotal: 128 * 1024 * 1024,
+  maxEntrySize: 10 * 1024 * 1024,
+  maxRatio: 200
+};
+function archiveKind(data) {
+  if (data.length >= 4 && data[0] === 80 && data[1] === 75 && (data[2] === 3 || data[2] === 5) && (data[3] === 4 || data[3] === 6)) {
+    return "zip";
+  }
+  if (data.length >= 18 && data[0] === 31 && data[1] === 139 && data[2] === 8) return "gzip";
+  if (data.length >= 512 && data.subarray(257, 262).toString("latin1") === "ustar") return "tar";
+  return void 0;
+}
+var ARCHIVE_NAME = /\.(zip|jar|war|ear|aar|whl|egg|nupkg|apk|ipa|vsix|xpi|crx|tar|tgz|gz|tbz|gem)$/i;
+function* archiveEntries(data, path12, options = {}) {
+  const limits = { ...DEFAULT_ARCHIVE_LIMITS, ...options.limits };
+  const warn = options.onWarning ?? (() => {
+  });
+  const budget = { entries: 0, bytes: 0, warned: /* @__PURE__ */ new Set() };
+  yield* expand(data, path12, 1, limits, budget, warn);
+}
+function* archiveItems(item, data, options = {}) {
+  for (const entry of archiveEntries(data, item.path, options)) {
+    const out = { path: entry.path, source: { kind: "bytes", data: entry.data } };
+    if (item.commit !== void 0) out.commit = item.commit;
+    if (item.author !== void 0) out.author = item.author;
+    if (item.date !== void 0) out.date = item.date;
+    yield out;
+  }
+}
+function* expand(data, path12, depth, limits, budget, warn) {
+  const kind = archiveKind(data);
+  if (!kind) return;
+  let inner;
+  try {
+    if (kind === "zip") inner = zipEntries(data, path12, limits, budget, warn);
+    else if (kind === "tar") inner = tarEntries(data, path12, budget, limits, warn);
+    else inner = gzipEntries(data, path12, limits, budget, warn);
+    for (const entry of inner) {
+      if (archiveKind(entry.data)) {
+        if (depth >= limits.maxDepth) {
+          warn(`${entry.path}: archive nested deeper than ${limits.maxDepth} levels, not opened (limit: depth)`);
+          continue;
+        }
+        yield* expand(entry.data, entry.path, depth + 1, limits, budget, warn);
+        continue;
+      }
+      yield entry;
+    }
+  } catch (err) {
+    if (err instanceof LimitReached) {
+      if (!budget.warned.has(err.message)) warn(err.message);
+      budget.warned.add(err.message);
+      if (depth > 1) throw err;
+      return;
+    }
+    warn(`${path12}: cannot read the ${kind} archive (${err.message}); its contents were not scanned`);
+  }
+}
+var LimitReached = class extends Error {
+};
+function takeEntry(path12, size, limits, budget, outer) {
+  budget.entries++;
+  if (budget.entries > limits.maxEntries) {
+    throw new LimitReached(
+      `${outer}: more than ${limits.maxEntries} entries; the rest were not scanned (limit: entries)`
+    );
+  }
+  if (budget.bytes + size > limits.maxTotal) {
+    throw new LimitReached(
+      `${outer}: expands to more than ${mib(limits.maxTotal)} (at ${path12}); the rest was not scanned (limit: total size, zip bomb?)`
+    );
+  }
+  budget.bytes += size;
+}
+function mib(n) {
+  return `${Math.round(n / 1048576 * 10) / 10} MiB`;
+}
+function outputCap(compressed, limits, budget) {
+  const byRatio = Math.max(1024 * 1024, compressed * limits.maxRatio);
+  const cap = Math.min(limits.maxEntrySize, limits.maxTotal - budget.bytes, byRatio);
+  return { cap: Math.max(0, cap), byRatio: byRatio < limits.maxEntrySize && byRatio <= limits.maxTotal - budget.bytes };
+}
+function sized(expected, cap) {
+  const maxOutputLength = cap + 1 > 2147483647 ? 2147483647 : Math.max(1, cap);
+  if (expected === void 0 || expected < 64 * 1024 || expected > cap) return { maxOutputLength };
+  return { maxOutputLength, chunkSize: expected };
+}
+function inflateCapped(comp26, fn, where2, outer, limits, budget, warn, expected) {
+  const { cap, byRatio } = outputCap(comp26.length, limits, budget);
+  try {
+    return fn(comp26, sized(expected, cap));
+  } catch (err) {
+    if (err.code === "ERR_BUFFER_TOO_LARGE" || err instanceof RangeError) {
+      if (budget.bytes + cap >= limits.maxTotal) {
+        throw new LimitReached(
+          `${outer}: expands to more than ${mib(limits.maxTotal)} (at ${where2}); the rest was not scanned (limit: total size, zip bomb?)`
+        );
+      }
+      if (byRatio) {
+        warn(
+          `${where2}: expands more than ${limits.maxRatio}:1 (${mib(comp26.length)} compressed), not scanned (limit: ratio, zip bomb?)`
+        );
+      } else {
+        warn(`${where2}: larger than ${mib(limits.maxEntrySize)} expanded, not scanned (limit: entry size)`);
+      }
+      return void 0;
+    }
+    warn(`${where2}: cannot inflate (${err.message}), not scanned`);
+    return void 0;
+  }
+}
+function* zipEntries(data, path12, limits, budget, warn) {
+  let eocd = -1;
+  for (let i = data.length - 22; i >= Math.max(0, data.length - 22 - 65535); i--) {
+    if (data.readUInt32LE(i) === 101010256) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) throw new Error("no end of central directory");
+  let count = data.readUInt16LE(eocd + 10);
+  let cdOffset = data.readUInt32LE(eocd + 16);
+  if (count === 65535 || cdOffset === 4294967295) {
+    const loc = eocd - 20;
+    if (loc < 0 || data.readUInt32LE(loc) !== 117853008) throw new Error("zip64 locator missing");
+    const rec = Number(data.readBigUInt64LE(loc + 8));
+    if (rec + 56 > data.length || data.readUInt32LE(rec) !== 101075792) throw new Error("zip64 record missing");
+    count = Number(data.readBigUInt64LE(rec + 32));
+    cdOffset = Number(data.readBigUInt64LE(rec + 48));
+  }
+  let p = cdOffset;
+  for (let k = 0; k < count; k++) {
+    if (p + 46 > data.length || data.readUInt32LE(p) !== 33639248)
+      throw new Error(`central directory entry ${k + 1} is corrupt`);
+    const flags = data.readUInt16LE(p + 8);
+    const method = data.readUInt16LE(p + 10);
+    let compSize = data.readUInt32LE(p + 20);
+    let size = data.readUInt32LE(p + 24);
+    const nameLen = data.readUInt16LE(p + 28);
+    const extraLen = data.readUInt16LE(p + 30);
+    const commentLen = data.readUInt16LE(p + 32);
+    let local = data.readUInt32LE(p + 42);
+    const name2 = data.subarray(p + 46, p + 46 + nameLen).toString(flags & 2048 ? "utf8" : "latin1");
+    const extra = data.subarray(p + 46 + nameLen, p + 46 + nameLen + extraLen);
+    p += 46 + nameLen + extraLen + commentLen;
+    if (size === 4294967295 || compSize === 4294967295 || local === 4294967295) {
+      const z = zip64Extra(extra, size === 4294967295, compSize === 4294967295, local === 4294967295);
+      size = z.size ?? size;
+      compSize = z.compSize ?? compSize;
+      local = z.local ?? local;
+    }
+    if (name2.endsWith("/")) continue;
+    const where2 = `${path12}!${name2}`;
+    if (flags & 1) {
+      warn(`${where2}: encrypted zip entry, not scanned`);
+      continue;
+    }
+    if (method !== 0 && method !== 8) {
+      warn(`${where2}: zip compression method ${method} is not supported, not scanned`);
+      continue;
+    }
+    if (local + 30 > data.length || data.readUInt32LE(local) !== 67324752) {
+      warn(`${where2}: local header is corrupt, not scanned`);
+      continue;
+    }
+    const start = local + 30 + data.readUInt16LE(local + 26) + data.readUInt16LE(local + 28);
+    const comp26 = data.subarray(start, Math.min(data.length, start + compSize));
+    let content;
+    if (method === 0) {
+      if (comp26.length > limits.maxEntrySize) {
+        warn(`${where2}: larger than ${mib(limits.maxEntrySize)}, not scanned (limit: entry size)`);
+        continue;
+      }
+      content = comp26;
+    } else {
+      if (size > 1024 * 1024 && size > compSize * limits.maxRatio) {
+        warn(
+          `${where2}: declares ${mib(size)} from ${mib(compSize)} (more than ${limits.maxRatio}:1), not scanned (limit: ratio, zip bomb?)`
+        );
+        continue;
+      }
+      if (size > limits.maxEntrySize) {
+        warn(`${where2}: larger than ${mib(limits.maxEntrySize)} expanded, not scanned (limit: entry size)`);
+        continue;
+      }
+      content = inflateCapped(comp26, inflateRawSync, where2, path12, limits, budget, warn, size);
+      if (!content) continue;
+    }
+    takeEntry(where2, content.length, limits, budget, path12);
+    yield { path: where2, data: content };
+  }
+}
+function zip64Extra(extra, wantSize, wantComp, wantLocal) {
+  let q = 0;
+  while (q + 4 <= extra.length) {
+    const id = extra.readUInt16LE(q);
+    const len = extra.readUInt16LE(q + 2);
+    if (id === 1) {
+      let r = q + 4;
+      const out = {};
+      if (wantSize && r + 8 <= q + 4 + len) {
+        out.size = Number(extra.readBigUInt64LE(r));
+        r += 8;
+      }
+      if (wantComp && r + 8 <= q + 4 + len) {
+        out.compSize = Number(extra.readBigUInt64LE(r));
+        r += 8;
+      }
+      if (wantLocal && r + 8 <= q + 4 + len) out.local = Number(extra.readBigUInt64LE(r));
+      return out;
+    }
+    q += 4 + len;
+  }
+  return {};
+}
+function tarNumber(field) {
+  if (field[0] & 128) {
+    let v = 0;
+    for (let i = 1; i < field.length; i++) v = v * 256 + field[i];
+    return v;
+  }
+  const s = field.toString("latin1").replace(/\0.*$/s, "").trim();
+  return s === "" ? 0 : Number.parseInt(s, 8);
+}
+function cstr(b) {
+  const z = b.indexOf(0);
+  return (z < 0 ? b : b.subarray(0, z)).toString("utf8");
+}
+function* tarEntries(data, path12, budget, limits, warn) {
+  let p = 0;
+  let longName;
+  let paxPath;
+  while (p + 512 <= data.length) {
+    const h = data.subarray(p, p + 512);
+    if (h.every((b) => b === 0)) break;
+    const size = tarNumber(h.subarray(124, 136));
+    if (!Number.isSafeInteger(size) || size < 0) throw new Error(`bad size in header at ${p}`);
+    const type = String.fromCharCode(h[156] || 48);
+    const body2 = data.subarray(p + 512, Math.min(data.length, p + 512 + size));
+    p += 512 + Math.ceil(size / 512) * 512;
+    if (type === "L") {
+      longName = cstr(body2);
+      continue;
+    }
+    if (type === "x") {
+      const m = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(body2.toString("utf8"));
+      if (m) paxPath = m[1];
+      continue;
+    }
+    if (type === "g") continue;
+    let name2 = paxPath ?? longName;
+    if (!name2) {
+      const prefix2 = h.subarray(257, 262).toString("latin1") === "ustar" ? cstr(h.subarray(345, 500)) : "";
+      name2 = prefix2 ? `${prefix2}/${cstr(h.subarray(0, 100))}` : cstr(h.subarray(0, 100));
+    }
+    longName = void 0;
+    paxPath = void 0;
+    if (type !== "0" && type !== "7") continue;
+    const where2 = `${path12}!${name2.replace(/^\.\//, "")}`;
+    if (size > limits.maxEntrySize) {
+      warn(`${where2}: larger than ${mib(limits.maxEntrySize)}, not scanned (limit: entry size)`);
+      continue;
+    }
+    takeEntry(where2, body2.length, limits, budget, path12);
+    yield { path: where2, data: body2 };
+  }
+}
+var TAR_GZ_NAME = /\.(tgz|taz|tar\.gz)$/i;
+function gunzipHead(data) {
+  try {
+    return gunzipSync(data.subarray(0, 4096), {
+      finishFlush: zlibConstants.Z_SYNC_FLUSH,
+      maxOutputLength: 8 * 1024 * 1024
+    });
+  } catch {
+    return Buffer.alloc(0);
+  }
+}
+function* gzipEntries(data, path12, limits, budget, warn) {
+  const tarInside = TAR_GZ_NAME.test(path12) || archiveKind(gunzipHead(data)) === "tar";
+  const { cap, byRatio } = outputCap(
+    data.length,
+    tarInside ? { ...limits, maxEntrySize: limits.maxTotal } : limits,
+    budget
+  );
+  const tooLarge = () => {
+    const why = byRatio ? `more than ${limits.maxRatio}:1 (limit: ratio, zip bomb?)` : tarInside || cap < limits.maxEntrySize ? `beyond ${mib(cap)} (limit: total size)` : `beyond ${mib(cap)}, more than a scanned file may hold (limit: entry size)`;
+    warn(`${path12}: gzip expands ${why}, not scanned`);
+  };
+  const isize = data.readUInt32LE(data.length - 4);
+  if (isize > cap) {
+    tooLarge();
+    return;
+  }
+  let out;
+  try {
+    out = gunzipSync(data, sized(isize, cap));
+  } catch (err) {
+    if (err.code === "ERR_BUFFER_TOO_LARGE" || err instanceof RangeError) {
+      tooLarge();
+      return;
+    }
+    throw err;
+  }
+  if (archiveKind(out) === "tar") {
+    yield* tarEntries(out, path12, budget, limits, warn);
+    return;
+  }
+  const base = path12.slice(path12.lastIndexOf("!") + 1).replace(/^.*\//, "");
+  const inner = base.replace(/\.t?gz$/i, (m) => m.toLowerCase() === ".tgz" ? ".tar" : "") || "data";
+  takeEntry(`${path12}!${inner}`, out.length, limits, budget, path12);
+  yield { path: `${path12}!${inner}`, data: out };
+}
+async function* expandArchives(items, options = {}) {
+  const limits = { ...DEFAULT_ARCHIVE_LIMITS, ...options.limits };
+  for await (const item of items) {
+    let data;
+    if (item.source.kind === "bytes") {
+      data = item.source.data;
+    } else if (ARCHIVE_NAME.test(item.path) && item.source.size <= limits.maxTotal) {
+      try {
+        data = await readFile2(item.source.absPath);
+      } catch {
+        data = void 0;
+      }
+    }
+    if (!data || item.lineMap || !archiveKind(data)) {
+      yield item;
+      continue;
+    }
+    yield* archiveItems(item, data, options);
+  }
+}
+
+// src/scan/engine.ts
+import { closeSync, openSync, readSync } from "node:fs";
+
+// src/scan/decode.ts
+import { isUtf8 } from "node:buffer";
+var DEFAULT_DECODE_LIMITS = {
+  maxDepth: 2,
+  maxSegment: 256 * 1024,
+  maxTotal: 4 * 1024 * 1024,
+  maxSegments: 2e3,
+  minBase64: 12,
+  minHex: 24
+};
+var B64 = new Uint8Array(256);
+var HEX = new Uint8Array(256);
+for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_") B64[c.charCodeAt(0)] = 1;
+for (const c of "0123456789abcdefABCDEF") HEX[c.charCodeAt(0)] = 1;
+var CLS = new Uint8Array(256);
+for (let b = 0; b < 256; b++) CLS[b] = HEX[b] ? 3 : B64[b] ? 1 : 0;
+var URLISH = new Uint8Array(256);
+for (let b = 33; b < 127; b++) URLISH[b] = 1;
+for (const c of `"'<>\`()[]{},;`) URLISH[c.charCodeAt(0)] = 0;
+function isTextual(buf) {
+  if (buf.length === 0) return false;
+  let alnum = 0;
+  for (let i = 0; i < buf.length; i++) {
+    const b = buf[i];
+    if (b < 32 && b !== 9 && b !== 10 && b !== 13) return false;
+    if (b === 127) return false;
+    if (b >= 48 && b <= 57 || (b | 32) >= 97 && (b | 32) <= 122) alnum++;
+  }
+  if (alnum * 2 < buf.length) return false;
+  return isUtf8(buf);
+}
+function decodeBase64(span) {
+  let s = span.toString("latin1");
+  const core = s.replace(/=+$/, "");
+  if (core.length % 4 === 1) return void 0;
+  if (!/[A-Z]/.test(core) || !/[a-z0-9]/.test(core)) return void 0;
+  if (/[-_]/.test(core) && /[+/]/.test(core)) return void 0;
+  if (/[-_]/.test(core)) s = core.replace(/-/g, "+").replace(/_/g, "/");
+  const out = Buffer.from(s, "base64");
+  return out.length > 0 ? out : void 0;
+}
+function decodeHex(span) {
+  if (span.length % 2 !== 0) return void 0;
+  const s = span.toString("latin1");
+  if (/[a-f]/.test(s) && /[A-F]/.test(s)) return void 0;
+  return Buffer.from(s, "hex");
+}
+function decodePercent(span) {
+  const out = Buffer.allocUnsafe(span.length);
+  let o = 0;
+  let escapes = 0;
+  for (let i = 0; i < span.length; i++) {
+    const b = span[i];
+    if (b === 37 && i + 2 < span.length && HEX[span[i + 1]] && HEX[span[i + 2]]) {
+      out[o++] = Number.parseInt(span.subarray(i + 1, i + 3).toString("latin1"), 16);
+      escapes++;
+      i += 2;
+    } else {
+      out[o++] = b;
+    }
+  }
+  return escapes > 0 ? Buffer.from(out.subarray(0, o)) : void 0;
+}
+var B64_ASCII_LEAD = new Uint8Array(256);
+for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef") B64_ASCII_LEAD[c.charCodeAt(0)] = 1;
+function looksLikeText(data, start, end, hex4) {
+  const step = hex4 ? 2 : 4;
+  let bad = 0;
+  let total = 0;
+  for (let k = start; k < end; k += step) {
+    total++;
+    const c = data[k];
+    const ok2 = hex4 ? c >= 50 && c <= 55 : B64_ASCII_LEAD[c] === 1;
+    if (!ok2 && ++bad * 8 > total + 8) return false;
+  }
+  return bad * 8 <= total;
+}
+function findEncodedSpans(data, limits = DEFAULT_DECODE_LIMITS) {
+  const spans = [];
+  const n = data.length;
+  const minRun = Math.min(limits.minHex, limits.minBase64);
+  const need = Math.max(1, minRun - 2);
+  let i = 0;
+  while (i + need <= n && spans.length < limits.maxSegments) {
+    const k = i + need - 1;
+    let c = CLS[data[k]];
+    if (c === 0) {
+      i = k + 1;
+      continue;
+    }
+    let all = c;
+    let q = k - 1;
+    while (q >= i) {
+      c = CLS[data[q]];
+      if (c === 0) break;
+      all &= c;
+      q--;
+    }
+    if (q >= i) {
+      i = q + 1;
+      continue;
+    }
+    let j = k + 1;
+    while (j < n) {
+      c = CLS[data[j]];
+      if (c === 0) break;
+      all &= c;
+      j++;
+    }
+    const allHex = all === 3;
+    let end = j;
+    while (end < n && end - j < 2 && data[end] === 61) end++;
+    const len = end - i;
+    if (len <= limits.maxSegment && len >= minRun && looksLikeText(data, i, j, allHex)) {
+      const span = data.subarray(i, end);
+      if (allHex && len >= limits.minHex) {
+        const d = decodeHex(span);
+        if (d && isTextual(d)) spans.push({ start: i, end, encoding: "hex", decoded: d });
+      } else if (!allHex && len >= limits.minBase64) {
+        const d = decodeBase64(span);
+        if (d && isTextual(d)) spans.push({ start: i, end, encoding: "base64", decoded: d });
+      }
+    }
+    i = end;
+  }
+  let from = 0;
+  while (spans.length < limits.maxSegments) {
+    const p = data.indexOf(37, from);
+    if (p < 0 || p + 2 >= n) break;
+    if (!HEX[data[p + 1]] || !HEX[data[p + 2]]) {
+      from = p + 1;
+      continue;
+    }
+    let s = p;
+    while (s > 0 && URLISH[data[s - 1]]) s--;
+    let e = p;
+    while (e < n && URLISH[data[e]]) e++;
+    if (e - s <= limits.maxSegment) {
+      const d = decodePercent(data.subarray(s, e));
+      if (d && isTextual(d)) spans.push({ start: s, end: e, encoding: "percent", decoded: d });
+    }
+    from = e;
+  }
+  return spans.sort((a, b) => a.start - b.start);
+}
+function decodeSegments(data, limits = {}) {
+  const lim = { ...DEFAULT_DECODE_LIMITS, ...limits };
+  const out = [];
+  let budget = lim.maxTotal;
+  const spans = findEncodedSpans(data, lim);
+  if (spans.length === 0) return out;
+  let line = 1;
+  let pos = 0;
+  let lineStart = 0;
+  for (const span of spans) {
+    while (pos < span.start) {
+      const nl = data.indexOf(10, pos);
+      if (nl < 0 || nl >= span.start) {
+        pos = span.start;
+        break;
+      }
+      line++;
+      pos = nl + 1;
+      lineStart = pos;
+    }
+    if (budget < span.decoded.length) break;
+    budget -= span.decoded.length;
+    let lineEnd = data.indexOf(10, span.end);
+    if (lineEnd < 0) lineEnd = data.length;
+    const before = data.subarray(Math.max(lineStart, span.start - 256), span.start);
+    const afterSpan = data.subarray(span.end, Math.min(lineEnd, span.end + 256));
+    const text = Buffer.concat([before, span.decoded, afterSpan]);
+    const seg = {
+      encoding: span.encoding,
+      text,
+      line,
+      column: span.start - lineStart + 1,
+      endColumn: span.end - lineStart + 1,
+      depth: 1
+    };
+    out.push(seg);
+    if (lim.maxDepth > 1) {
+      for (const inner of decodeSegments(span.decoded, { ...lim, maxDepth: lim.maxDepth - 1, maxTotal: budget })) {
+        budget -= inner.text.length;
+        if (budget < 0) break;
+        out.push({ ...seg, encoding: `${span.encoding}>${inner.encoding}`, text: inner.text, depth: inner.depth + 1 });
+      }
+    }
+  }
+  return out;
+}
+function scanDecoded(data, path12, policy, scanBuffer2, options = {}) {
+  const out = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const seg of decodeSegments(data, options.limits)) {
+    const line = options.lineMap ? options.lineMap[seg.line - 1] ?? seg.line : seg.line;
+    for (const f of scanBuffer2(seg.text, path12, policy)) {
+      const key = `${f.ruleId}\0${f.fingerprint}\0${line}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ ...f, line, endLine: line, column: seg.column, endColumn: seg.endColumn, decoded: seg.encoding });
+    }
+  }
+  return out;
+}
+
+// src/scan/filters.ts
+function shannonEntropy(s) {
+  if (s.length === 0) return 0;
+  const counts = /* @__PURE__ */ new Map();
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    counts.set(c, (counts.get(c) ?? 0) + 1);
+  }
+  let h = 0;
+  for (const n of counts.values()) {
+    const p = n / s.length;
+    h -= p * Math.log2(p);
+  }
+  return h;
+}
+var PLACEHOLDER_WORDS = ["changeme", "change_me", "change-me", "example", "dummy", "redacted", "placeholder"];
+var PLACEHOLDER_SHAPES2 = [
+  /\*{3,}/,
+  // ****, masked values
+  /<[^<>\s]*>|^<|>$/,
+  // <token>, <your key>
+  /\$\{[^}]*\}?/,
+  // ${VAR}
+  /\{\{[^}]*\}?\}?/,
+  // {{ var }}
+  /%\([^)]*\)s/,
+  // %(name)s
+  /\byour[_-]/i,
+  // your_api_key
+  /^your/i,
+  /\.\.\.|…/
+  // elided values
+];
+function isPlaceholder(secret) {
+  const xs = secret.length >= 100 ? 8 : secret.length >= 20 ? 6 : 4;
+  let run2 = 0;
+  for (let i = 0; i < secret.length; i++) {
+    run2 = (secret.charCodeAt(i) | 32) === 120 ? run2 + 1 : 0;
+    if (run2 >= xs) return true;
+  }
+  const lower = secret.toLowerCase();
+  for (const w of PLACEHOLDER_WORDS) if (lower.includes(w)) return true;
+  for (const re of PLACEHOLDER_SHAPES2) if (re.test(secret)) return true;
+  return false;
+}
+function isRepeated(secret) {
+  let body2 = "";
+  for (const seg of secret.split(/[_\-.:/]+/)) if (seg.length > body2.length) body2 = seg;
+  if (body2.length < 8) return false;
+  if (new Set(body2).size <= 2) return true;
+  for (let period = 1; period <= 4; period++) {
+    let periodic = true;
+    for (let i = period; i < body2.length; i++) {
+      if (body2.charCodeAt(i) !== body2.charCodeAt(i - period)) {
+        periodic = false;
+        break;
+      }
+    }
+    if (periodic) return true;
+  }
+  let ascending = true;
+  for (let i = 1; i < body2.length; i++) {
+    const d = body2.charCodeAt(i) - body2.charCodeAt(i - 1);
+    if (d !== 1 && !(body2[i - 1] === "9" && (body2[i] === "a" || body2[i] === "A"))) {
+      ascending = false;
+      break;
+    }
+  }
+  return ascending;
+}
+var REFERENCE_SHAPES = [
+  /process\.env\b/,
+  /\bos\.environ\b/,
+  /\bos\.getenv\b/i,
+  /\bgetenv\s*\(/i,
+  /\bSystem\.getenv\b/,
+  /\bENV\s*\[/,
+  /\$\{\{\s*(?:secrets|env|vars|inputs)\./,
+  /^\$[A-Za-z_][A-Za-z0-9_]*$/,
+  // $VAR
+  /^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/,
+  /^%[A-Za-z_][A-Za-z0-9_]*%$/,
+  // %VAR%
+  /^\$\([^)]*\)$/,
+  // $(command)
+  /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\s*\([^()]*\)$/
+  // getPassword(), config.get("x")
+];
+function isReference(secret) {
+  for (const re of REFERENCE_SHAPES) if (re.test(secret)) return true;
+  return false;
+}
+var INTEGRITY_PREFIXES = ["sha512-", "sha384-", "sha256-", "sha1-"].map((p) => Buffer.from(p));
+function isIntegrityHash(input, secretStart, secret) {
+  if (/^sha(?:1|256|384|512)-/.test(secret)) return true;
+  let i = secretStart;
+  const floor = Math.max(0, secretStart - 128);
+  while (i > floor && isBase64Byte(input[i - 1])) i--;
+  for (const p of INTEGRITY_PREFIXES) {
+    if (i >= p.length && Buffer.compare(p, input.subarray(i - p.length, i)) === 0) return true;
+  }
+  return false;
+}
+function isBase64Byte(b) {
+  return b >= 48 && b <= 57 || b >= 65 && b <= 90 || b >= 97 && b <= 122 || b === 43 || b === 47;
+}
+var ALLOW_MARKERS = ["jit-gpg:allow", "gitleaks:allow", "pragma: allowlist secret"].map((m) => Buffer.from(m));
+function hasInlineAllow(input, lineStart, lineEnd) {
+  if (lineEnd - lineStart < 13) return false;
+  const line = input.subarray(lineStart, lineEnd);
+  for (const m of ALLOW_MARKERS) if (line.indexOf(m) >= 0) return true;
+  return false;
+}
+function hasStopword(secret, stopwords) {
+  if (stopwords.length === 0) return false;
+  const lower = secret.toLowerCase();
+  for (const w of stopwords) if (w && lower.includes(w)) return true;
+  return false;
+}
+var AllowRegexes = class {
+  patterns;
+  constructor(sources, engine) {
+    this.patterns = sources.map((s) => engine.compile(s));
+  }
+  get size() {
+    return this.patterns.length;
+  }
+  matches(secret) {
+    if (this.patterns.length === 0) return false;
+    const buf = Buffer.from(secret, "utf8");
+    for (const p of this.patterns) if (p.matchAll(buf).length > 0) return true;
+    return false;
+  }
+};
+
+// src/scan/fingerprint.ts
+import { createHash as createHash3 } from "node:crypto";
+function fingerprint(ruleId, secret) {
+  return createHash3("sha256").update(ruleId).update("\0").update(secret).digest("hex");
+}
+function preview(secret) {
+  let out = "";
+  let n = 0;
+  for (const ch of secret) {
+    if (n++ === 4) break;
+    out += ch;
+  }
+  return `${out}****`;
+}
+
+// src/scan/prefilter.ts
+var KeywordPrefilter = class {
+  /** Keyword bytes (lowercase), by keyword id. */
+  keywords;
+  /** `state * 256 + byte` → next state * 256, negated when the next state ends a keyword. */
+  delta;
+  /** Keyword ids ending at each state (its own and those of its suffix states), indexed by `state`. */
+  outputs;
+  states;
+  constructor(keywords) {
+    this.keywords = keywords.map((k) => Buffer.from(k.toLowerCase(), "utf8"));
+    const gotoMaps = [/* @__PURE__ */ new Map()];
+    const own = [[]];
+    this.keywords.forEach((kw, id) => {
+      if (kw.length === 0) return;
+      let s = 0;
+      for (const b of kw) {
+        let next = gotoMaps[s].get(b);
+        if (next === void 0) {
+          next = gotoMaps.length;
+          gotoMaps.push(/* @__PURE__ */ new Map());
+          own.push([]);
+          gotoMaps[s].set(b, next);
+        }
+        s = next;
+      }
+      own[s].push(id);
+    });
+    const n = gotoMaps.length;
+    this.states = n;
+    const delta = new Int32Array(n * 256);
+    const fail = new Int32Array(n);
+    const outputs = new Array(n);
+    const outLists = own.map((o) => o.slice());
+    const order = [0];
+    for (let head = 0; head < order.length; head++) {
+      const s = order[head];
+      const row2 = s * 256;
+      if (s !== 0) delta.copyWithin(row2, fail[s] * 256, fail[s] * 256 + 256);
+      for (const [c, g] of gotoMaps[s]) {
+        fail[g] = s === 0 ? 0 : delta[fail[s] * 256 + c] >> 8;
+        order.push(g);
+        delta[row2 + c] = g * 256;
+        if (c >= 97 && c <= 122) delta[row2 + c - 32] = g * 256;
+      }
+    }
+    for (const s of order) {
+      if (s !== 0) for (const id of outLists[fail[s]]) outLists[s].push(id);
+      outputs[s] = Int32Array.from(outLists[s]);
+    }
+    for (let i = 0; i < delta.length; i++) {
+      const t = delta[i];
+      if (t !== 0 && outputs[t >> 8].length > 0) delta[i] = -t;
+    }
+    this.delta = delta;
+    this.outputs = outputs;
+  }
+  /** Hits of the last findHits(): `hits[2k]` = end (exclusive) of a keyword, `hits[2k + 1]` = its DFA state. */
+  hits = new Int32Array(1024);
+  wasm;
+  /**
+   * Every position where at least one keyword ends, into `hits` (see there); returns how many. The keywords ending
+   * there are `outputs[state]`.
+   */
+  findHits(input) {
+    if (this.wasm === void 0) this.wasm = WasmScanner.create(this);
+    if (this.wasm) return this.wasm.findHits(input, this);
+    const delta = this.delta;
+    let hits = this.hits;
+    let n = 0;
+    let s = 0;
+    for (let i = 0; i < input.length; i++) {
+      const t = delta[s + input[i]];
+      if (t < 0) {
+        s = -t;
+        if (n + 2 > hits.length) hits = this.growHits(n + 2);
+        hits[n] = i + 1;
+        hits[n + 1] = s >> 8;
+        n += 2;
+      } else s = t;
+    }
+    return n >> 1;
+  }
+  /** Makes room for at least `need` entries in `hits`, keeping what is there. */
+  growHits(need) {
+    let size = this.hits.length;
+    while (size < need) size *= 2;
+    const next = new Int32Array(size);
+    next.set(this.hits);
+    this.hits = next;
+    return next;
+  }
+  /** Calls `onHit(keywordId, end)` for every keyword occurrence ending at byte `end` (exclusive) in input[start, end). */
+  scan(input, onHit, start = 0, end = input.length) {
+    const n = this.findHits(input.subarray(start, end));
+    const hits = this.hits;
+    for (let h = 0; h < n; h++) {
+      const out = this.outputs[hits[2 * h + 1]];
+      for (let k = 0; k < out.length; k++) onHit(out[k], start + hits[2 * h]);
+    }
+  }
+  /** Whether any keyword occurs in the input. */
+  test(input) {
+    return this.findHits(input) > 0;
+  }
+  /** Force the plain-JS loop (tests compare both). */
+  disableWasm() {
+    this.wasm = null;
+  }
+  get usesWasm() {
+    if (this.wasm === void 0) this.wasm = WasmScanner.create(this);
+    return this.wasm !== null;
+  }
+};
+var L = (n) => [32, n];
+var S = (n) => [33, n];
+var T = (n) => [34, n];
+var C = (n) => [65, n];
+var [DATA, LEN, TABLE, OUT, CAP, I, ST, TMP, N] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+var BODY2 = [
+  ...[1, 2, 127],
+  // two i32 locals
+  ...[2, 64, 3, 64],
+  // block, loop
+  ...[...L(I), ...L(LEN), 79, 13, 1],
+  ...[...L(TABLE), ...L(ST), 106, ...L(DATA), ...L(I), 106, 45, 0, 0, 45, 0, 16],
+  ...[...C(2), 116, 106, 40, 2, 0, ...T(TMP), ...C(0), 72, 4, 64],
+  ...[...C(0), ...L(TMP), 107, ...S(ST)],
+  ...[...L(OUT), ...L(N), ...C(3), 116, 106, ...L(I), 54, 2, 0],
+  ...[...L(OUT), ...L(N), ...C(3), 116, 106, ...L(ST), 54, 2, 4],
+  ...[...L(N), ...C(1), 106, ...T(N), ...L(CAP), 79, 4, 64, ...L(I), ...C(1), 106, ...S(I), 12, 3, 11],
+  ...[5, ...L(TMP), ...S(ST), 11],
+  ...[...L(I), ...C(1), 106, ...S(I), 12, 0, 11, 11],
+  ...[...C(0), ...L(I), 54, 2, 0, ...C(0), ...L(ST), 54, 2, 4, ...L(N), 11]
+];
+function leb(n) {
+  const out = [];
+  do {
+    let b = n & 127;
+    n >>>= 7;
+    if (n) b |= 128;
+    out.push(b);
+  } while (n);
+  return out;
+}
+var section = (id, bytes) => [id, ...leb(bytes.length), ...bytes];
+var name = (s) => [s.length, ...Array.from(s, (c) => c.charCodeAt(0))];
+var MODULE = [
+  ...[0, 97, 115, 109, 1, 0, 0, 0],
+  ...section(1, [1, 96, 7, 127, 127, 127, 127, 127, 127, 127, 1, 127]),
+  ...section(3, [1, 0]),
+  ...section(5, [1, 0, 1]),
+  ...section(7, [2, ...name("scan"), 0, 0, ...name("mem"), 2, 0]),
+  ...section(10, [1, ...leb(BODY2.length), ...BODY2])
+];
+var WASM = globalThis.WebAssembly;
+var compiled;
+var PAGE = 65536;
+var HIT_CAP = 16384;
+var WasmScanner = class _WasmScanner {
+  mem;
+  run;
+  rowBytes;
+  table = 512;
+  dataAt;
+  dataCap = 0;
+  u8;
+  i32;
+  static create(pf) {
+    try {
+      if (!WASM) return null;
+      if (compiled === void 0) compiled = new WASM.Module(new Uint8Array(MODULE));
+      return compiled ? new _WasmScanner(pf, compiled) : null;
+    } catch {
+      compiled = null;
+      return null;
+    }
+  }
+  constructor(pf, mod) {
+    const inst = new WASM.Instance(mod, {});
+    this.mem = inst.exports.mem;
+    this.run = inst.exports.scan;
+    const classOf = new Uint8Array(256);
+    const used = /* @__PURE__ */ new Set();
+    for (const k of pf.keywords) for (const b of k) used.add(b);
+    let classes = 1;
+    const ids = /* @__PURE__ */ new Map();
+    for (const b of [...used].sort((x, y) => x - y)) ids.set(b, classes++);
+    for (let b = 0; b < 256; b++) classOf[b] = ids.get(b >= 65 && b <= 90 ? b + 32 : b) ?? 0;
+    this.rowBytes = classes * 4;
+    this.dataAt = this.table + pf.states * this.rowBytes;
+    this.ensure(64 * 1024);
+    this.u8.set(classOf, 16);
+    const t = new Int32Array(this.mem.buffer, this.table, pf.states * classes);
+    for (let s = 0; s < pf.states; s++) {
+      for (let b = 0; b < 256; b++) {
+        const x = pf.delta[s * 256 + b];
+        const next = (Math.abs(x) >> 8) * this.rowBytes;
+        t[s * classes + classOf[b]] = x < 0 ? -next : next;
+      }
+    }
+  }
+  /** Room for `len` input bytes and the hit buffer after them. */
+  ensure(len) {
+    if (len <= this.dataCap) return;
+    const cap = Math.max(len, this.dataCap * 2) + 7 & ~7;
+    const need = this.dataAt + cap + HIT_CAP * 8;
+    const have = this.mem.buffer.byteLength;
+    if (need > have) this.mem.grow(Math.ceil((need - have) / PAGE));
+    this.dataCap = cap;
+    this.u8 = new Uint8Array(this.mem.buffer);
+    this.i32 = new Int32Array(this.mem.buffer);
+  }
+  findHits(input, pf) {
+    this.ensure(input.length);
+    const u8 = this.u8;
+    const i32 = this.i32;
+    u8.set(input, this.dataAt);
+    const out = this.dataAt + this.dataCap;
+    const outWord = out >> 2;
+    const row2 = this.rowBytes;
+    let hits = pf.hits;
+    let n = 0;
+    let i = 0;
+    let s = 0;
+    while (i < input.length) {
+      const got = this.run(this.dataAt, input.length, this.table, out, HIT_CAP, i, s);
+      i = i32[0];
+      s = i32[1];
+      if (n + 2 * got > hits.length) hits = pf.growHits(n + 2 * got);
+      for (let k = 0; k < got; k++) {
+        hits[n++] = i32[outWord + 2 * k] + 1;
+        hits[n++] = i32[outWord + 2 * k + 1] / row2;
+      }
+    }
+    return n >> 1;
+  }
+};
+
 // src/scan/regex/native.ts
 import { existsSync as existsSync2 } from "node:fs";
 import { createRequire } from "node:module";
@@ -35957,9 +39167,9 @@ var UnicodeRangeTable = class {
     return this.data.length / this.SIZE;
   }
 };
-var B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-";
+var B642 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-";
 var B64_MAP = /* @__PURE__ */ new Uint8Array(256);
-for (let i = 0; i < 64; i++) B64_MAP[B64.charCodeAt(i)] = i;
+for (let i = 0; i < 64; i++) B64_MAP[B642.charCodeAt(i)] = i;
 var decodeVLQ = (str3) => {
   const res = [];
   let value = 0;
@@ -39962,7 +43172,7 @@ var code22 = [
   32,
   32
 ];
-var code3 = [
+var code32 = [
   48,
   57,
   65,
@@ -39977,10 +43187,10 @@ var PERL_GROUPS = /* @__PURE__ */ new Map([
   ["\\D", new CharGroup(-1, code1)],
   ["\\s", new CharGroup(1, code22)],
   ["\\S", new CharGroup(-1, code22)],
-  ["\\w", new CharGroup(1, code3)],
-  ["\\W", new CharGroup(-1, code3)]
+  ["\\w", new CharGroup(1, code32)],
+  ["\\W", new CharGroup(-1, code32)]
 ]);
-var code4 = [
+var code42 = [
   48,
   57,
   65,
@@ -40047,8 +43257,8 @@ var code17 = [
   102
 ];
 var POSIX_GROUPS = /* @__PURE__ */ new Map([
-  ["[:alnum:]", new CharGroup(1, code4)],
-  ["[:^alnum:]", new CharGroup(-1, code4)],
+  ["[:alnum:]", new CharGroup(1, code42)],
+  ["[:^alnum:]", new CharGroup(-1, code42)],
   ["[:alpha:]", new CharGroup(1, code5)],
   ["[:^alpha:]", new CharGroup(-1, code5)],
   ["[:ascii:]", new CharGroup(1, code6)],
@@ -41991,9 +45201,9 @@ var TranslateRegExpString = class TranslateRegExpString2 {
               continue;
             case "c":
               if (i + 2 < size) {
-                let code20 = data[i + 2].charCodeAt(0);
-                if (code20 >= 65 && code20 <= 90 || code20 >= 97 && code20 <= 122) {
-                  let val = code20 % 32;
+                let code18 = data[i + 2].charCodeAt(0);
+                if (code18 >= 65 && code18 <= 90 || code18 >= 97 && code18 <= 122) {
+                  let val = code18 % 32;
                   result += "\\x";
                   result += (val >> 4).toString(16).toUpperCase();
                   result += (val & 15).toString(16).toUpperCase();
@@ -42554,3186 +45764,89 @@ function loadRegexEngine(onWarning = () => {
   return cached;
 }
 
-// src/scan/rules/keys.ts
-import { generateKeyPairSync as generateKeyPairSync2 } from "node:crypto";
-var WINDOW = 16384;
-var BODY = String.raw`[A-Za-z0-9+/=\s\\:,"'-]`;
-function pem(label) {
-  return `-----BEGIN ${label}-----${BODY}{32,}?-----END ${label}-----`;
-}
-function corrupt2(text, seed) {
-  return text.replace(
-    /\n([A-Za-z0-9+/]{64})\n/g,
-    () => `
-${fx(seed, 64, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")}
-`
-  );
-}
-function yamlBlock(name2, text) {
-  return `${name2}: |
-${text.trimEnd().split("\n").map((l) => `  ${l}`).join("\n")}
-`;
-}
-function keySyntaxes(kind) {
-  const k = keyFixture(kind);
-  return [
-    k,
-    `{"private_key": ${JSON.stringify(k)}}`,
-    yamlBlock("tls_key", k),
-    `SSH_KEY="${k.trimEnd()}"`,
-    concatenated("const key =", k)
-  ];
-}
-function concatenated(lead, text) {
-  const lines = text.trimEnd().split("\n");
-  return `${lead}
-${lines.map((l) => `  "${l}\\n"`).join(" +\n")};`;
-}
-function lazy(make) {
-  let cached2;
-  return {
-    get tp() {
-      cached2 ??= make();
-      return cached2.tp;
-    },
-    get fp() {
-      cached2 ??= make();
-      return cached2.fp;
-    }
-  };
-}
-function pemFps(label, seed) {
-  return [
-    keyFixture("public"),
-    keyFixture("certificate-like"),
-    `-----BEGIN ${label}-----
-<paste your private key here>
------END ${label}-----`,
-    `private_key: "-----BEGIN ${label}-----\\n...\\n-----END ${label}-----"`,
-    `-----BEGIN ${label}-----
-${fx(seed, 64, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")}
-${fx(`${seed}2`, 40, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")}
------END ${label}-----`,
-    `const key = process.env.PRIVATE_KEY; // -----BEGIN ${label}----- lives in the vault`
-  ];
-}
-var keyRules = [
-  {
-    id: "rsa-private-key",
-    title: "RSA private key (PKCS#1 PEM)",
-    severity: "critical",
-    keywords: ["begin rsa private key"],
-    pattern: `(${pem("RSA PRIVATE KEY")})`,
-    window: WINDOW,
-    validate: validatePemPrivateKey,
-    requireValid: true,
-    help: "A PKCS#1 RSA private key (`-----BEGIN RSA PRIVATE KEY-----`, also the legacy encrypted form with `Proc-Type: 4,ENCRYPTED`). Reported only when node:crypto parses it (or, when encrypted, its headers and body are well-formed); revoke it wherever its public half is trusted (authorized_keys, certificates, JWKS) and issue a new one.",
-    examples: lazy(() => ({
-      tp: [...keySyntaxes("rsa"), keyFixture("rsa-encrypted")],
-      fp: [...pemFps("RSA PRIVATE KEY", "rsa-fp"), corrupt2(keyFixture("rsa"), "rsa-corrupt")]
-    }))
-  },
-  {
-    id: "pkcs8-private-key",
-    title: "Private key (PKCS#8 PEM)",
-    severity: "critical",
-    keywords: ["begin private key"],
-    pattern: `(${pem("PRIVATE KEY")})`,
-    window: WINDOW,
-    validate: validatePemPrivateKey,
-    requireValid: true,
-    help: "An unencrypted PKCS#8 private key (`-----BEGIN PRIVATE KEY-----`: RSA, EC, Ed25519…). Reported only when node:crypto parses it; remove it from the repository and history, revoke its certificate or registered public key, and generate a new key in a secret store.",
-    examples: lazy(() => ({
-      tp: keySyntaxes("pkcs8"),
-      fp: pemFps("PRIVATE KEY", "pk8-fp")
-    }))
-  },
-  {
-    id: "encrypted-private-key",
-    title: "Encrypted private key (PKCS#8 PEM)",
-    severity: "high",
-    keywords: ["begin encrypted private key"],
-    pattern: `(${pem("ENCRYPTED PRIVATE KEY")})`,
-    window: WINDOW,
-    validate: validatePemPrivateKey,
-    requireValid: true,
-    help: "A passphrase-encrypted PKCS#8 private key (`-----BEGIN ENCRYPTED PRIVATE KEY-----`). Reported only when its DER structure (algorithm identifier + encrypted data) is well-formed. The passphrase is often nearby: rotate the key, and treat the passphrase as exposed too.",
-    examples: lazy(() => ({
-      tp: [
-        keyFixture("pkcs8-encrypted"),
-        `{"key": ${JSON.stringify(keyFixture("pkcs8-encrypted"))}}`,
-        yamlBlock("signing_key", keyFixture("pkcs8-encrypted"))
-      ],
-      fp: pemFps("ENCRYPTED PRIVATE KEY", "epk8-fp")
-    }))
-  },
-  {
-    id: "ec-private-key",
-    title: "EC private key (SEC1 PEM)",
-    severity: "critical",
-    keywords: ["begin ec private key"],
-    pattern: `(${pem("EC PRIVATE KEY")})`,
-    window: WINDOW,
-    validate: validatePemPrivateKey,
-    requireValid: true,
-    help: "An elliptic-curve private key in SEC1 form (`-----BEGIN EC PRIVATE KEY-----`). Reported only when node:crypto parses it (or its legacy encryption headers are well-formed); revoke the certificate or registered public key and issue a new key.",
-    examples: lazy(() => ({
-      tp: keySyntaxes("ec"),
-      fp: pemFps("EC PRIVATE KEY", "ec-fp")
-    }))
-  },
-  {
-    id: "dsa-private-key",
-    title: "DSA private key (PEM)",
-    severity: "critical",
-    keywords: ["begin dsa private key"],
-    pattern: `(${pem("DSA PRIVATE KEY")})`,
-    window: WINDOW,
-    validate: validatePemPrivateKey,
-    requireValid: true,
-    help: "A DSA private key in the traditional OpenSSL form (`-----BEGIN DSA PRIVATE KEY-----`). Reported only when node:crypto parses it. DSA is deprecated: remove the key from wherever it is trusted and move to Ed25519.",
-    examples: lazy(() => ({
-      tp: [keyFixture("dsa"), JSON.stringify({ key: keyFixture("dsa") })],
-      fp: pemFps("DSA PRIVATE KEY", "dsa-fp")
-    }))
-  },
-  {
-    id: "openssh-private-key",
-    title: "OpenSSH private key",
-    severity: "critical",
-    keywords: ["begin openssh private key"],
-    pattern: `(${pem("OPENSSH PRIVATE KEY")})`,
-    window: WINDOW,
-    validate: validateOpenSshKey,
-    requireValid: true,
-    help: "An OpenSSH private key (`openssh-key-v1`). Reported only when the container parses (cipher, KDF, public key, and matching check integers when unencrypted). Remove its public key from every authorized_keys, deploy-key and CA list, then generate a new key with ssh-keygen.",
-    examples: lazy(() => ({
-      tp: keySyntaxes("openssh"),
-      fp: [
-        ...pemFps("OPENSSH PRIVATE KEY", "ossh-fp"),
-        `ssh-ed25519 ${fx("ossh-pub", 68, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")} dev@laptop`
-      ]
-    }))
-  },
-  {
-    id: "ssh2-encrypted-private-key",
-    title: "SSH.com (SSH2) encrypted private key",
-    severity: "high",
-    keywords: ["begin ssh2 encrypted private key"],
-    pattern: String.raw`(---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----[A-Za-z0-9+/=\s\\:,."-]{32,}?---- END SSH2 ENCRYPTED PRIVATE KEY ----)`,
-    window: WINDOW,
-    validate: validateSsh2Key,
-    requireValid: true,
-    help: "A private key in the SSH.com / Tectia format. Reported only when the body carries the format magic and its own length. Remove the public key from every server that trusts it and generate a new key.",
-    examples: lazy(() => {
-      const body2 = Buffer.concat([Buffer.alloc(8), fixtureBytes("ssh2", 120)]);
-      body2.writeUInt32BE(1064303083, 0);
-      body2.writeUInt32BE(body2.length, 4);
-      const lines = body2.toString("base64").match(/.{1,70}/g).join("\n");
-      const block = `---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----
-Comment: "fixture key"
-${lines}
----- END SSH2 ENCRYPTED PRIVATE KEY ----
-`;
-      const fakeBody = fixtureBytes("ssh2-fp", 128).toString("base64").match(/.{1,70}/g).join("\n");
-      return {
-        tp: [block, `{"key": ${JSON.stringify(block)}}`],
-        fp: [
-          `---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----
-${fakeBody}
----- END SSH2 ENCRYPTED PRIVATE KEY ----`,
-          `---- BEGIN SSH2 PUBLIC KEY ----
-Comment: "fixture"
-${fakeBody}
----- END SSH2 PUBLIC KEY ----`
-        ]
-      };
-    })
-  },
-  {
-    id: "putty-private-key",
-    title: "PuTTY private key (.ppk)",
-    severity: "critical",
-    keywords: ["putty-user-key-file-"],
-    pattern: String.raw`(PuTTY-User-Key-File-[23]: [a-z0-9@.-]+(?:\r?\n|(?:\\r)?\\n)[\s\S]*?Private-MAC: ?[0-9a-f]{40,64})`,
-    window: WINDOW,
-    validate: validatePuttyKey,
-    requireValid: true,
-    help: "A PuTTY private key file (PPK v2/v3). Reported only when its fields and line counts are consistent and, when unencrypted, its Private-MAC verifies. Remove its public key from every server that trusts it and generate a new key with puttygen.",
-    examples: lazy(() => {
-      const k = keyFixture("putty");
-      return {
-        tp: [k, `{"ppk": ${JSON.stringify(k)}}`, yamlBlock("ppk", k)],
-        fp: [
-          k.replace(/Private-MAC: ([0-9a-f]{8})/, (_, h) => `Private-MAC: ${[...h].reverse().join("")}`),
-          "PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: <your key>\nPublic-Lines: 2\n...\nPrivate-MAC: <mac>",
-          "Load the PuTTY-User-Key-File-2 header from your .ppk file in Pageant"
-        ]
-      };
-    })
-  },
-  {
-    id: "pgp-private-key-block",
-    title: "PGP private key block",
-    severity: "critical",
-    keywords: ["begin pgp private key block"],
-    pattern: String.raw`(-----BEGIN PGP PRIVATE KEY BLOCK-----[A-Za-z0-9+/=\s\\:,.()<>@'"_-]{32,}?-----END PGP PRIVATE KEY BLOCK-----)`,
-    window: 32768,
-    validate: validatePgpPrivateKey,
-    requireValid: true,
-    help: "An ASCII-armored OpenPGP secret key. Reported only when the armor is well-formed, its CRC-24 (if present) matches and the first packet is a secret-key packet. Publish a revocation certificate for the key, remove it from keyservers and signing setups, and generate a new one.",
-    examples: lazy(() => {
-      const k = keyFixture("pgp");
-      return {
-        tp: [
-          k,
-          `{"gpg_private_key": ${JSON.stringify(k)}}`,
-          yamlBlock("GPG_PRIVATE_KEY", k),
-          concatenated("private static final String KEY =", k)
-        ],
-        fp: [
-          k.replace(/\n=([A-Za-z0-9+/]{4})\n/, (_, c) => `
-=${c === "AAAA" ? "BBBB" : "AAAA"}
-`),
-          k.replace(/PRIVATE KEY BLOCK/g, "PUBLIC KEY BLOCK"),
-          "-----BEGIN PGP PRIVATE KEY BLOCK-----\n\n<paste the output of gpg --export-secret-keys --armor>\n-----END PGP PRIVATE KEY BLOCK-----",
-          `-----BEGIN PGP PRIVATE KEY BLOCK-----
-
-${fixtureBytes("pgp-fp", 96).toString("base64")}
------END PGP PRIVATE KEY BLOCK-----`
-        ]
-      };
-    })
-  },
-  {
-    id: "jwk-private-key",
-    title: "JWK private key",
-    severity: "critical",
-    keywords: ['"kty"', '"d"'],
-    pattern: String.raw`(\{?[^{}]*?"(?:kty|d)"\s*:[^{}]{20,}\})`,
-    window: 8192,
-    validate: validateJwkPrivateKey,
-    help: "A JSON Web Key with its private member `d` (RSA, EC or OKP). Validated when node:crypto imports it as a private key; JWKs without `d` (public keys) are not reported. Remove it from the JWKS or configuration that trusts its public half and rotate the key.",
-    examples: lazy(() => {
-      const okp = generateJwk();
-      const { d: _d, ...pub } = okp;
-      const ordered = { kty: okp["kty"], crv: okp["crv"], x: okp["x"], d: okp["d"] };
-      return {
-        tp: [
-          JSON.stringify(okp),
-          JSON.stringify(okp, null, 2),
-          `const jwk = ${JSON.stringify(ordered)};`,
-          JSON.stringify(ordered, null, 2)
-        ],
-        fp: [
-          JSON.stringify(pub),
-          JSON.stringify(pub, null, 2),
-          '{"kty": "RSA", "d": "<private exponent>", "n": "<modulus>", "e": "AQAB"}',
-          '{"d": "2026-01-01", "kty": "EC"}'
-        ]
-      };
-    })
-  },
-  {
-    id: "age-secret-key",
-    title: "age secret key",
-    severity: "critical",
-    keywords: ["age-secret-key-1"],
-    pattern: `(?:^|[^A-Za-z0-9_-])(AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58})(?:[^A-Za-z0-9]|$)`,
-    validate: validateAgeSecretKey,
-    requireValid: true,
-    help: "An age X25519 identity (`AGE-SECRET-KEY-1…`, bech32). Reported only when its bech32 checksum verifies. Anything encrypted to its recipient (`age1…`) is readable by whoever holds it: re-encrypt those files to a new identity (age-keygen) and remove this one.",
-    examples: lazy(() => {
-      const k = fakeAgeKey("age-tp");
-      const bad = `${k.slice(0, -1)}${k.endsWith("Q") ? "P" : "Q"}`;
-      return {
-        tp: [
-          `# created: 2026-01-01T00:00:00Z
-# public key: age1${fx("age-pub", 58, "qpzry9x8gf2tvdw0s3jn54khce6mua7l")}
-${k}`,
-          `SOPS_AGE_KEY=${k}`,
-          `sops:
-  age_key: "${k}"`,
-          `{"identity": "${k}"}`
-        ],
-        fp: [
-          `SOPS_AGE_KEY=${bad}`,
-          "SOPS_AGE_KEY=AGE-SECRET-KEY-1QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ",
-          `recipient: age1${fx("age-pub", 58, "qpzry9x8gf2tvdw0s3jn54khce6mua7l")}`,
-          "key_file: AGE-SECRET-KEY-1<your key>"
-        ]
-      };
-    })
-  }
-];
-function generateJwk() {
-  for (; ; ) {
-    const jwk = generateKeyPairSync2("ed25519").privateKey.export({ format: "jwk" });
-    if (!/x{4,}|\*{3}|example|dummy/i.test(JSON.stringify(jwk))) return jwk;
-  }
-}
-
-// src/scan/rules/messaging.ts
-var B3 = "(?:^|[^A-Za-z0-9_-])";
-var E3 = "(?:[^A-Za-z0-9_-]|$)";
-var ASSIGN5 = String.raw`["']?\s*(?:[:=]|:=|=>)\s*["']?`;
-var digits = (seed, n) => `${1 + fx(seed, 1, FIXTURE_ALPHABETS.digits).charCodeAt(0) % 9}${fx(seed, n - 1, FIXTURE_ALPHABETS.digits)}`;
-var slackBot = ["xoxb", digits("sb1", 12), digits("sb2", 13), fx("sb3", 24)].join("-");
-var slackUser = ["xoxp", digits("su1", 12), digits("su2", 12), digits("su3", 13), fx("su4", 32, FIXTURE_ALPHABETS.hex)].join("-");
-var slackApp = ["xapp", "1", `A${fx("sa1", 10, FIXTURE_ALPHABETS.upperAlnum)}`, digits("sa2", 13), fx("sa3", 64, FIXTURE_ALPHABETS.hex)].join("-");
-var slackConfig = `${["xoxe", "xoxp"].join(".")}-1-${fx("sc1", 146)}`;
-var slackRefresh = `${"xoxe"}-1-${fx("sr1", 146)}`;
-var slackLegacy = ["xoxs", digits("sl1", 11), digits("sl2", 11), digits("sl3", 12), fx("sl4", 64, FIXTURE_ALPHABETS.hex)].join("-");
-var slackHookPath = `T${fx("sh1", 10, FIXTURE_ALPHABETS.upperAlnum)}/B${fx("sh2", 10, FIXTURE_ALPHABETS.upperAlnum)}/${fx("sh3", 24)}`;
-var slackHook = `https://${"hooks.slack.com"}/services/${slackHookPath}`;
-var slackTrigger = `https://${"hooks.slack.com"}/triggers/T${fx("st1", 10, FIXTURE_ALPHABETS.upperAlnum)}/${digits("st2", 13)}/${fx("st3", 32, FIXTURE_ALPHABETS.hex)}`;
-var discordId = digits("dc1", 19);
-var discordBot = [
-  Buffer.from(discordId).toString("base64url"),
-  Buffer.from(fx("dc2", 4, FIXTURE_ALPHABETS.base62)).toString("base64url"),
-  fx("dc3", 38, FIXTURE_ALPHABETS.base64url)
-].join(".");
-var discordBadId = [
-  Buffer.from(`x${discordId.slice(1)}`).toString("base64url"),
-  Buffer.from("abcd").toString("base64url"),
-  fx("dc4", 38, FIXTURE_ALPHABETS.base64url)
-].join(".");
-var discordHook = `https://${"discord.com"}/api/webhooks/${digits("dh1", 19)}/${fx("dh2", 68, FIXTURE_ALPHABETS.base64url)}`;
-var telegram = `${digits("tg1", 10)}:${"AA"}${fx("tg2", 33, FIXTURE_ALPHABETS.base64url)}`;
-var twilioToken = fx("tw1", 32, FIXTURE_ALPHABETS.hex);
-var twilioSid = `AC${fx("tw2", 32, FIXTURE_ALPHABETS.hex)}`;
-var sendgrid = ["SG", fx("sg1", 22, FIXTURE_ALPHABETS.base64url), fx("sg2", 43, FIXTURE_ALPHABETS.base64url)].join(".");
-var mailgunLegacy = `${"key"}-${fx("mg1", 32, FIXTURE_ALPHABETS.hex)}`;
-var mailgunKey = `${fx("mg2", 32, FIXTURE_ALPHABETS.hex)}-${fx("mg3", 8, FIXTURE_ALPHABETS.hex)}-${fx("mg4", 8, FIXTURE_ALPHABETS.hex)}`;
-var mailchimp = `${fx("mc1", 32, FIXTURE_ALPHABETS.hex)}-us${"14"}`;
-var mandrill = `${"md"}-${fx("md1", 22, FIXTURE_ALPHABETS.base64url)}`;
-var postmark = fxUuid("pm1");
-var teamsHook = `https://contoso.${"webhook.office.com"}/webhookb2/${fxUuid("tm1")}@${fxUuid("tm2")}/IncomingWebhook/${fx("tm3", 32, FIXTURE_ALPHABETS.hex)}/${fxUuid("tm4")}/${fx("tm5", 48, FIXTURE_ALPHABETS.base64url)}`;
-var teamsFlowSig = fx("tf1", 43, FIXTURE_ALPHABETS.base64url);
-var teamsFlow = `https://prod-12.westeurope.${"logic.azure.com"}:443/workflows/${fx("tf2", 32, FIXTURE_ALPHABETS.hex)}/triggers/manual/paths/invoke?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=${teamsFlowSig}`;
-var gchatToken = fx("gc1", 43, FIXTURE_ALPHABETS.base64url);
-var gchat = `https://${"chat.googleapis.com"}/v1/spaces/AAAA${fx("gc2", 7, FIXTURE_ALPHABETS.base62)}/messages?key=${"AIza"}${fx("gc3", 35, FIXTURE_ALPHABETS.base64url)}&token=${gchatToken}`;
-var brevo = `${"xkeysib"}-${fx("bv1", 64, FIXTURE_ALPHABETS.hex)}-${fx("bv2", 16)}`;
-var brevoSmtp = `${"xsmtpsib"}-${fx("bv3", 64, FIXTURE_ALPHABETS.hex)}-${fx("bv4", 16)}`;
-var resend = `${"re"}_${fx("rs1", 8)}_${fx("rs2", 24)}`;
-var mailersend = `${"mlsn"}.${fx("ms1", 64, FIXTURE_ALPHABETS.hex)}`;
-var zapier = `https://${"hooks.zapier.com"}/hooks/catch/${digits("zp1", 8)}/${fx("zp2", 7, FIXTURE_ALPHABETS.lowerAlnum)}/`;
-var twilioApiSecret = fx("tw3", 32);
-var vonageSecret = fx("vn1", 16);
-var pusherSecret = fx("pu1", 20, FIXTURE_ALPHABETS.hex);
-var intercom = Buffer.from(`tok:${fxUuid("ic1").replace(/-/g, "_")}:1:0`).toString("base64");
-var messagingRules = [
-  {
-    id: "slack-bot-token",
-    title: "Slack bot token",
-    severity: "high",
-    keywords: ["xoxb-"],
-    pattern: `${B3}(xoxb-[0-9]{8,13}-[0-9]{8,14}-[A-Za-z0-9]{24})${E3}`,
-    entropy: 3,
-    help: "A Slack bot user OAuth token (`xoxb-`): it acts as the app’s bot in the workspace. Revoke it with `auth.revoke` or by reinstalling the app (OAuth & Permissions → Revoke tokens), then store the new one in a secret manager.",
-    examples: {
-      tp: [
-        ...inSyntaxes("SLACK_BOT_TOKEN", slackBot),
-        `curl -H "Authorization: Bearer ${slackBot}" https://slack.com/api/auth.test`
-      ],
-      fp: [
-        "SLACK_BOT_TOKEN=xoxb-your-bot-token-here",
-        `SLACK_BOT_TOKEN=xoxb-${digits("sbf", 12)}-${digits("sbf2", 13)}-${fx("sbf3", 23)}`,
-        `slack_token: "myxoxb-${digits("sbf4", 12)}-${digits("sbf5", 13)}-${fx("sbf6", 24)}"`
-      ]
-    }
-  },
-  {
-    id: "slack-user-token",
-    title: "Slack user token",
-    severity: "high",
-    keywords: ["xoxp-"],
-    pattern: `${B3}(xoxp-[0-9]{8,13}-[0-9]{8,13}-[0-9]{8,14}-[0-9a-f]{32})${E3}`,
-    entropy: 3,
-    help: "A Slack user OAuth token (`xoxp-`): it acts as the person who installed the app, with their access. Revoke it with `auth.revoke` or from the app’s OAuth settings, then reinstall to get a new one.",
-    examples: {
-      tp: [...inSyntaxes("SLACK_USER_TOKEN", slackUser)],
-      fp: [
-        "SLACK_USER_TOKEN=xoxp-xxxxxxxxxxxx-xxxxxxxxxxxx-xxxxxxxxxxxxx-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-        `slack_user_token: "${slackUser.slice(0, -1)}"`,
-        `const t = '${slackUser.replace("xoxp-", "xoxq-")}';`
-      ]
-    }
-  },
-  {
-    id: "slack-app-token",
-    title: "Slack app-level token",
-    severity: "high",
-    keywords: ["xapp-"],
-    pattern: `${B3}(xapp-[0-9]-A[A-Z0-9]{8,12}-[0-9]{10,14}-[0-9a-f]{64})${E3}`,
-    entropy: 3,
-    help: "A Slack app-level token (`xapp-`), used for Socket Mode and app-wide APIs. Revoke it on the app’s Basic Information page (App-Level Tokens) and generate a new one.",
-    examples: {
-      tp: [...inSyntaxes("SLACK_APP_TOKEN", slackApp)],
-      fp: [
-        "SLACK_APP_TOKEN=xapp-1-A0123456789-0123456789012-<your-token>",
-        `slack_app_token: "${slackApp.slice(0, -3)}"`,
-        `appToken = "xapp-1-${fx("saf", 20)}"`
-      ]
-    }
-  },
-  {
-    id: "slack-config-access-token",
-    title: "Slack configuration access token",
-    severity: "high",
-    keywords: ["xoxe.xox"],
-    pattern: `${B3}(xoxe\\.xox[bp]-[0-9]-[A-Za-z0-9]{100,250})${E3}`,
-    entropy: 4,
-    help: "A Slack app configuration access token (`xoxe.xoxp-`/`xoxe.xoxb-`): it can create and modify apps through the App Manifest API. Revoke it under Your Apps → Your App Configuration Tokens.",
-    examples: {
-      tp: [...inSyntaxes("SLACK_CONFIG_TOKEN", slackConfig)],
-      fp: ["SLACK_CONFIG_TOKEN=xoxe.xoxp-1-...", `slack_config_token: "xoxe.xoxp-1-${fx("scf", 40)}"`]
-    }
-  },
-  {
-    id: "slack-config-refresh-token",
-    title: "Slack configuration refresh token",
-    severity: "high",
-    keywords: ["xoxe-"],
-    pattern: `${B3}(xoxe-[0-9]-[A-Za-z0-9]{100,250})${E3}`,
-    entropy: 4,
-    help: "A Slack configuration refresh token (`xoxe-1-`): it mints new configuration access tokens. Revoke it under Your Apps → Your App Configuration Tokens.",
-    examples: {
-      tp: [...inSyntaxes("SLACK_CONFIG_REFRESH_TOKEN", slackRefresh)],
-      fp: ["SLACK_CONFIG_REFRESH_TOKEN=xoxe-1-<refresh token>", `refresh: "xoxe-1-${fx("srf", 60)}"`]
-    }
-  },
-  {
-    id: "slack-legacy-token",
-    title: "Slack legacy, session or workspace token",
-    severity: "high",
-    keywords: ["xoxa-", "xoxc-", "xoxo-", "xoxr-", "xoxs-"],
-    pattern: `${B3}(xox[acors]-[0-9]{1,13}(?:-[0-9]{8,13}){1,3}-[A-Za-z0-9]{24,64})${E3}`,
-    entropy: 3,
-    help: "A Slack legacy/workspace (`xoxa-`, `xoxo-`), refresh (`xoxr-`), or browser session (`xoxc-`, `xoxs-`) token. Revoke it (`auth.revoke`, or sign the user out of all sessions) and replace legacy tokens with a Slack app.",
-    examples: {
-      tp: [...inSyntaxes("SLACK_TOKEN", slackLegacy)],
-      fp: ["SLACK_TOKEN=xoxs-0000-0000-0000-<session>", `slack: "xoxs-${fx("slf", 30)}"`]
-    }
-  },
-  {
-    id: "slack-webhook-url",
-    title: "Slack incoming webhook URL",
-    severity: "high",
-    keywords: ["hooks.slack.com/services"],
-    pattern: String.raw`hooks\.slack\.com/services/(T[A-Z0-9]{8,12}/B[A-Z0-9]{8,12}/[A-Za-z0-9]{24})(?:[^A-Za-z0-9]|$)`,
-    entropy: 3,
-    help: "A Slack incoming webhook: anyone with the URL can post into its channel. Regenerate it (remove and re-add the webhook under the app’s Incoming Webhooks page) and keep the URL in a secret store.",
-    examples: {
-      tp: [...inSyntaxes("SLACK_WEBHOOK_URL", slackHook), `curl -X POST -d '{"text":"hi"}' ${slackHook}`],
-      fp: [
-        "SLACK_WEBHOOK_URL=https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX",
-        'webhook: "https://hooks.slack.com/services/${SLACK_TEAM}/${SLACK_HOOK}"',
-        `url = "https://hooks.slack.com/services/T${fx("shf", 10, FIXTURE_ALPHABETS.upperAlnum)}/B${fx("shf2", 10, FIXTURE_ALPHABETS.upperAlnum)}/${fx("shf3", 12)}"`
-      ]
-    }
-  },
-  {
-    id: "slack-workflow-webhook-url",
-    title: "Slack workflow webhook URL",
-    severity: "medium",
-    keywords: ["hooks.slack.com/workflows", "hooks.slack.com/triggers"],
-    pattern: String.raw`hooks\.slack\.com/(?:workflows|triggers)/(T[A-Z0-9]{8,12}/(?:A[A-Z0-9]{8,12}/)?[0-9]{8,20}/[A-Za-z0-9]{32})(?:[^A-Za-z0-9]|$)`,
-    entropy: 3,
-    help: "A Slack Workflow Builder webhook trigger: anyone with the URL can start the workflow with their own input. Delete and recreate the trigger in Workflow Builder.",
-    examples: {
-      tp: [...inSyntaxes("SLACK_WORKFLOW_URL", slackTrigger)],
-      fp: [
-        "SLACK_WORKFLOW_URL=https://hooks.slack.com/triggers/T0000000000/0000000000000/<secret>",
-        `trigger: "https://hooks.slack.com/triggers/T${fx("stf", 10, FIXTURE_ALPHABETS.upperAlnum)}/${digits("stf2", 13)}/${fx("stf3", 16, FIXTURE_ALPHABETS.hex)}"`
-      ]
-    }
-  },
-  {
-    id: "discord-bot-token",
-    title: "Discord bot token",
-    severity: "high",
-    keywords: ["discord", "authorization"],
-    pattern: String.raw`(?:(?i:discord)[\w.-]{0,30}${ASSIGN5}(?:Bot\s+)?|(?i:authorization)["']?\s*[:=,]\s*["']?Bot\s+)([MNO][A-Za-z0-9_-]{22,26}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,40})${E3}`,
-    validate: validateDiscordBotToken,
-    requireValid: true,
-    help: "A Discord bot token: base64 of the bot’s user id, a timestamp and an HMAC. Reported only when the first part decodes to a snowflake id. Reset it on the Developer Portal (Bot → Reset Token).",
-    examples: {
-      tp: [...inSyntaxes("DISCORD_BOT_TOKEN", discordBot), `headers = {"Authorization": "Bot ${discordBot}"}`],
-      fp: [
-        `DISCORD_BOT_TOKEN=${discordBadId}`,
-        'discord_token: "MTIzNDU2Nzg5MDEyMzQ1Njc4.your-token-here"',
-        `discordToken = process.env.DISCORD_TOKEN // ${fx("dcf", 10)}`
-      ]
-    }
-  },
-  {
-    id: "discord-webhook-url",
-    title: "Discord webhook URL",
-    severity: "high",
-    keywords: ["discord.com/api", "discordapp.com/api"],
-    pattern: String.raw`discord(?:app)?\.com/api(?:/v[0-9]+)?/webhooks/([0-9]{17,20}/[A-Za-z0-9_-]{60,80})${E3}`,
-    entropy: 3.5,
-    help: "A Discord channel webhook: anyone with the URL can post as it. Delete the webhook (channel settings → Integrations → Webhooks) and create a new one.",
-    examples: {
-      tp: [...inSyntaxes("DISCORD_WEBHOOK", discordHook)],
-      fp: [
-        "DISCORD_WEBHOOK=https://discord.com/api/webhooks/{webhook.id}/{webhook.token}",
-        'discord_webhook: "https://discord.com/api/webhooks/123456789012345678/<token>"',
-        `hook = "https://discord.com/api/webhooks/${digits("dhf", 19)}/${fx("dhf2", 30, FIXTURE_ALPHABETS.base64url)}"`
-      ]
-    }
-  },
-  {
-    id: "telegram-bot-token",
-    title: "Telegram bot token",
-    severity: "high",
-    keywords: [":aa"],
-    pattern: `(?:^|[^0-9A-Za-z_]|bot)([0-9]{8,10}:AA[A-Za-z0-9_-]{33})${E3}`,
-    entropy: 3,
-    help: "A Telegram Bot API token (`<bot id>:AA…`): full control of the bot. Revoke it with @BotFather (`/revoke`) and use the new token.",
-    examples: {
-      tp: [...inSyntaxes("TELEGRAM_BOT_TOKEN", telegram), `https://api.telegram.org/bot${telegram}/sendMessage`],
-      fp: [
-        "TELEGRAM_BOT_TOKEN=123456789:AAxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-        `telegram_token: "${telegram.slice(0, -2)}"`,
-        `mac = "${digits("tgf", 10)}:aa:bb:cc"`,
-        "TELEGRAM_BOT_TOKEN=${TELEGRAM_TOKEN}"
-      ]
-    }
-  },
-  {
-    id: "twilio-auth-token",
-    title: "Twilio auth token",
-    severity: "high",
-    keywords: ["twilio"],
-    pattern: String.raw`(?i:twilio)[\w.-]{0,24}(?i:auth[_-]?token|token|secret)${ASSIGN5}([0-9a-f]{32})(?:[^0-9A-Za-z]|$)`,
-    entropy: 3,
-    help: "A Twilio account auth token (32 hex characters) named as such: with the account SID it controls the whole account. Rotate it in the Twilio Console (Account → API keys & tokens → request a secondary token, promote it) and prefer API keys.",
-    examples: {
-      tp: [...inSyntaxes("TWILIO_AUTH_TOKEN", twilioToken)],
-      fp: [
-        "TWILIO_AUTH_TOKEN=your_auth_token",
-        'twilio_auth_token: "00000000000000000000000000000000"',
-        `twilioAuthToken = "${twilioToken.slice(0, 30)}"`,
-        `TWILIO_ACCOUNT_SID=${twilioSid}`
-      ]
-    }
-  },
-  {
-    id: "twilio-credentials-url",
-    title: "Twilio credentials in a URL",
-    severity: "high",
-    keywords: ["twilio.com"],
-    pattern: String.raw`(?:AC|SK)[0-9a-f]{32}:([A-Za-z0-9]{32})@(?:[a-z0-9-]+\.)*twilio\.com`,
-    entropy: 3,
-    help: "A Twilio account SID or API key SID with its secret in a URL’s user-info (`https://AC…:token@api.twilio.com`). Rotate the auth token or delete the API key in the Twilio Console.",
-    examples: {
-      tp: [
-        `TWILIO_URL=https://${twilioSid}:${twilioToken}@api.twilio.com/2010-04-01/Accounts`,
-        `curl "https://${twilioSid}:${twilioToken}@api.twilio.com/2010-04-01/Accounts/${twilioSid}/Messages.json"`
-      ],
-      fp: [
-        `curl -u ${twilioSid}:$TWILIO_AUTH_TOKEN https://api.twilio.com/2010-04-01/Accounts`,
-        "https://ACxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx:[AuthToken]@api.twilio.com/"
-      ]
-    }
-  },
-  {
-    id: "sendgrid-api-key",
-    title: "SendGrid API key",
-    severity: "high",
-    keywords: ["sg."],
-    pattern: `${B3}(SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43})${E3}`,
-    entropy: 3.5,
-    help: "A SendGrid (Twilio) API key (`SG.<id>.<secret>`): it sends mail as your domain. Delete it under Settings → API Keys and create a new, narrowly scoped key.",
-    examples: {
-      tp: [...inSyntaxes("SENDGRID_API_KEY", sendgrid)],
-      fp: [
-        "SENDGRID_API_KEY=SG.xxxxxxxxxxxxxxxxxxxxxx.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-        `sendgrid_api_key: "${sendgrid.slice(0, -5)}"`,
-        'const sg = require("@sendgrid/mail"); sg.setApiKey(process.env.SENDGRID_API_KEY);'
-      ]
-    }
-  },
-  {
-    id: "mailgun-api-key",
-    title: "Mailgun API key (legacy key- form)",
-    severity: "high",
-    keywords: ["key-"],
-    pattern: `${B3}(key-[0-9a-f]{32})${E3}`,
-    entropy: 3,
-    help: "A Mailgun private API key in the legacy `key-<32 hex>` form: full access to sending and account APIs. Delete it under API Security in the Mailgun dashboard and create a new key.",
-    examples: {
-      tp: [
-        ...inSyntaxes("MAILGUN_API_KEY", mailgunLegacy),
-        `curl -s --user 'api:${mailgunLegacy}' https://api.mailgun.net/v3/domains`
-      ],
-      fp: [
-        "MAILGUN_API_KEY=key-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-        `monkey-${fx("mgf", 32, FIXTURE_ALPHABETS.hex)}`,
-        `"ssh-key-${fx("mgf2", 32, FIXTURE_ALPHABETS.hex)}"`,
-        `mailgun_api_key: "key-${fx("mgf3", 31, FIXTURE_ALPHABETS.hex)}"`
-      ]
-    }
-  },
-  {
-    id: "mailgun-private-key",
-    title: "Mailgun API key",
-    severity: "high",
-    keywords: ["mailgun"],
-    // `api:<key>` (curl --user) counts when a Mailgun host follows on the line; leftmost-first alternation keeps it in the match.
-    pattern: String.raw`(?:(?i:mailgun)[\w.-]{0,30}${ASSIGN5}|api:)([0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8})(?:[^0-9A-Za-z-][^\n]{0,200}?(?i:mailgun)\.net|[^0-9A-Za-z-]|$)`,
-    entropy: 3,
-    help: "A Mailgun API key in the current `<32 hex>-<8 hex>-<8 hex>` form, named as Mailgun’s or used as `api:<key>`. Delete it under API Security in the Mailgun dashboard and create a new key.",
-    examples: {
-      tp: [
-        ...inSyntaxes("MAILGUN_API_KEY", mailgunKey),
-        `curl --user "api:${mailgunKey}" https://api.eu.mailgun.net/v3/domains`,
-        `https://api:${mailgunKey}@api.mailgun.net/v3/lists`
-      ],
-      fp: [
-        "MAILGUN_API_KEY=<mailgun-private-key>",
-        `mailgun_request_id: "${fxUuid("mgf4")}"`,
-        `build_id = "${mailgunKey}"`
-      ]
-    }
-  },
-  {
-    id: "mailchimp-api-key",
-    title: "Mailchimp API key",
-    severity: "high",
-    keywords: ["-us1", "-us2", "-us3", "-us4", "-us5", "-us6", "-us7", "-us8", "-us9"],
-    pattern: `(?:^|[^0-9A-Za-z_-])([0-9a-f]{32}-us[0-9]{1,2})(?:[^0-9A-Za-z_-]|$)`,
-    entropy: 3,
-    help: "A Mailchimp Marketing API key (`<32 hex>-us<N>`, the suffix is the data centre). Revoke it under Profile → Extras → API keys and create a new one.",
-    examples: {
-      tp: [...inSyntaxes("MAILCHIMP_API_KEY", mailchimp)],
-      fp: [
-        "MAILCHIMP_API_KEY=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx-us14",
-        `locale: "${fx("mcf", 32, FIXTURE_ALPHABETS.hex)}-us-east-1"`,
-        `mailchimp_key: "${fx("mcf2", 30, FIXTURE_ALPHABETS.hex)}-us14"`
-      ]
-    }
-  },
-  {
-    id: "mailchimp-transactional-key",
-    title: "Mailchimp Transactional (Mandrill) API key",
-    severity: "high",
-    keywords: ["mandrill", "transactional"],
-    pattern: String.raw`(?i:mandrill|mailchimp[_-]?transactional)[\w.-]{0,30}${ASSIGN5}((?:md-)?[A-Za-z0-9_-]{22})${E3}`,
-    entropy: 3.5,
-    validate: validateMixedCase,
-    help: "A Mailchimp Transactional (Mandrill) API key (22 characters, `md-` prefixed in newer keys) named as Mandrill’s: it sends mail as your domains. Values without both upper- and lower-case letters are not reported. Delete it in the Mandrill settings (SMTP & API Info) and create a new key.",
-    examples: {
-      tp: [...inSyntaxes("MANDRILL_API_KEY", mandrill)],
-      fp: [
-        "MANDRILL_API_KEY=md-xxxxxxxxxxxxxxxxxxxxxx",
-        'mandrill_template: "md-button-toggle-group-x"',
-        `MANDRILL_API_KEY=${fx("mdf", 22, FIXTURE_ALPHABETS.lowerAlnum)}`,
-        `<div class="${mandrill}">`
-      ]
-    }
-  },
-  {
-    id: "postmark-server-token",
-    title: "Postmark server or account token",
-    severity: "high",
-    keywords: ["postmark"],
-    pattern: String.raw`(?i:postmark)[\w.-]{0,30}${ASSIGN5}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^0-9A-Za-z-]|$)`,
-    entropy: 3,
-    help: "A Postmark server or account API token (a UUID named as Postmark’s, or in an `X-Postmark-Server-Token` header): it sends mail from your servers. Regenerate it under the server’s API Tokens tab.",
-    examples: {
-      tp: [...inSyntaxes("POSTMARK_SERVER_TOKEN", postmark), `-H "X-Postmark-Server-Token: ${postmark}"`],
-      fp: [
-        "POSTMARK_SERVER_TOKEN=POSTMARK_API_TEST",
-        'postmark_token: "00000000-0000-0000-0000-000000000000"',
-        `postmark_message_stream: outbound # ${fxUuid("pmf")}`
-      ]
-    }
-  },
-  {
-    id: "microsoft-teams-webhook-url",
-    title: "Microsoft Teams incoming webhook URL",
-    severity: "high",
-    keywords: ["office.com/webhook", "office365.com/webhook"],
-    pattern: String.raw`(?:webhook\.office\.com/webhookb2|outlook\.office(?:365)?\.com/webhook)/([0-9a-f-]{36}@[0-9a-f-]{36}/IncomingWebhook/[0-9a-f]{32}/[0-9a-f-]{36}(?:/[A-Za-z0-9_-]{20,80})?)`,
-    entropy: 3,
-    help: "A Microsoft Teams (Office 365 connector) incoming webhook: anyone with the URL can post into the channel. Remove the connector from the channel and create a new one (or move to a Workflows webhook).",
-    examples: {
-      tp: [...inSyntaxes("TEAMS_WEBHOOK_URL", teamsHook)],
-      fp: [
-        "TEAMS_WEBHOOK_URL=https://contoso.webhook.office.com/webhookb2/<group>@<tenant>/IncomingWebhook/<id>/<owner>",
-        'teams: "https://outlook.office.com/webhook/${TEAMS_WEBHOOK_PATH}"'
-      ]
-    }
-  },
-  {
-    id: "microsoft-teams-workflow-webhook-url",
-    title: "Microsoft Teams / Power Automate workflow webhook URL",
-    severity: "high",
-    keywords: ["logic.azure.com", "powerplatform.com"],
-    pattern: String.raw`(?:logic\.azure\.com|api\.powerplatform\.com)(?::443)?/[A-Za-z0-9/_.-]*workflows/[0-9a-f]{32}/triggers/[A-Za-z0-9_]+/paths/invoke\?[^\s"'<>]*?sig=([A-Za-z0-9_%-]{40,90})`,
-    entropy: 3.5,
-    help: "A Power Automate / Logic Apps HTTP trigger URL (the Teams “Workflows” webhook); its `sig` is a SAS signature that lets anyone start the flow. Regenerate the trigger’s access keys (or recreate the flow).",
-    examples: {
-      tp: [...inSyntaxes("TEAMS_FLOW_URL", teamsFlow)],
-      fp: [
-        "TEAMS_FLOW_URL=https://prod-12.westeurope.logic.azure.com:443/workflows/<id>/triggers/manual/paths/invoke?api-version=2016-06-01&sig=<sig>",
-        `flow: "https://prod-12.westeurope.logic.azure.com:443/workflows/${fx("tff", 32, FIXTURE_ALPHABETS.hex)}/triggers/manual/paths/invoke?api-version=2016-06-01&sig=\${SIG}"`
-      ]
-    }
-  },
-  {
-    id: "google-chat-webhook-url",
-    title: "Google Chat webhook URL",
-    severity: "medium",
-    keywords: ["chat.googleapis.com"],
-    pattern: String.raw`chat\.googleapis\.com/v1/spaces/[A-Za-z0-9_-]+/messages\?[^\s"'<>]*?token=([A-Za-z0-9_%-]{40,60})`,
-    entropy: 3.5,
-    help: "A Google Chat incoming webhook (space URL with `key` and `token`): anyone with it can post into the space. Delete the webhook in the space’s Apps & integrations and create a new one.",
-    examples: {
-      tp: [...inSyntaxes("GOOGLE_CHAT_WEBHOOK", gchat)],
-      fp: [
-        "GOOGLE_CHAT_WEBHOOK=https://chat.googleapis.com/v1/spaces/SPACE_ID/messages?key=KEY&token=TOKEN",
-        'webhook: "https://chat.googleapis.com/v1/spaces/AAAA/messages?token={{ chat_token }}"'
-      ]
-    }
-  },
-  {
-    id: "brevo-api-key",
-    title: "Brevo (Sendinblue) API key",
-    severity: "high",
-    keywords: ["xkeysib-"],
-    pattern: `${B3}(xkeysib-[0-9a-f]{64}-[A-Za-z0-9]{16})${E3}`,
-    entropy: 3,
-    help: "A Brevo (formerly Sendinblue) API v3 key (`xkeysib-`): contacts, campaigns and transactional mail. Delete it under SMTP & API → API Keys and create a new one.",
-    examples: {
-      tp: [...inSyntaxes("BREVO_API_KEY", brevo)],
-      fp: ["BREVO_API_KEY=xkeysib-<your-key>", `brevo: "xkeysib-${fx("bvf", 64, FIXTURE_ALPHABETS.hex)}"`]
-    }
-  },
-  {
-    id: "brevo-smtp-key",
-    title: "Brevo (Sendinblue) SMTP key",
-    severity: "high",
-    keywords: ["xsmtpsib-"],
-    pattern: `${B3}(xsmtpsib-[0-9a-f]{64}-[A-Za-z0-9]{16})${E3}`,
-    entropy: 3,
-    help: "A Brevo SMTP relay key (`xsmtpsib-`): it sends mail through Brevo’s SMTP relay as your account. Delete it under SMTP & API → SMTP and create a new one.",
-    examples: {
-      tp: [...inSyntaxes("BREVO_SMTP_KEY", brevoSmtp)],
-      fp: ["SMTP_PASSWORD=xsmtpsib-xxxxxxxx", `smtp: "xsmtpsib-${fx("bvf2", 60, FIXTURE_ALPHABETS.hex)}-${fx("bvf3", 16)}"`]
-    }
-  },
-  {
-    id: "resend-api-key",
-    title: "Resend API key",
-    severity: "high",
-    keywords: ["resend"],
-    pattern: String.raw`(?i:resend)[\w.-]{0,30}(?:${ASSIGN5}|\(\s*["'])(re_[A-Za-z0-9]{8}_[A-Za-z0-9]{24})${E3}`,
-    entropy: 3.5,
-    help: "A Resend API key (`re_<id>_<secret>`, named as Resend’s or passed to `new Resend(…)`): it sends mail from your verified domains. Delete it under API Keys in the Resend dashboard and create a new one.",
-    examples: {
-      tp: [...inSyntaxes("RESEND_API_KEY", resend), `const resend = new Resend('${resend}');`],
-      fp: [
-        "RESEND_API_KEY=re_123456789",
-        "const re_pattern_matcher_for_tokens_abc = 1;",
-        `resend_id = "pre_${fx("rsf", 8)}_${fx("rsf2", 24)}"`
-      ]
-    }
-  },
-  {
-    id: "mailersend-api-token",
-    title: "MailerSend API token",
-    severity: "high",
-    keywords: ["mlsn."],
-    pattern: `${B3}(mlsn\\.[0-9a-f]{64})${E3}`,
-    entropy: 3,
-    help: "A MailerSend API token (`mlsn.` + 64 hex): it sends mail from your domains. Delete it under Integrations → API tokens and create a new one.",
-    examples: {
-      tp: [...inSyntaxes("MAILERSEND_API_KEY", mailersend)],
-      fp: ["MAILERSEND_API_KEY=mlsn.<token>", `mailersend: "mlsn.${fx("msf", 40, FIXTURE_ALPHABETS.hex)}"`]
-    }
-  },
-  {
-    id: "zapier-webhook-url",
-    title: "Zapier catch hook URL",
-    severity: "medium",
-    keywords: ["hooks.zapier.com"],
-    pattern: String.raw`hooks\.zapier\.com/hooks/catch/([0-9]{4,12}/[a-z0-9]{6,8})(?:/|[^A-Za-z0-9]|$)`,
-    entropy: 2.5,
-    help: "A Zapier “Catch Hook” trigger URL: anyone with it can start the Zap with their own data. Turn the Zap off, replace its trigger (a new hook URL is issued) and keep the URL in a secret store.",
-    examples: {
-      tp: [...inSyntaxes("ZAPIER_HOOK", zapier)],
-      fp: [
-        "ZAPIER_HOOK=https://hooks.zapier.com/hooks/catch/123456/",
-        'zap: "https://hooks.zapier.com/hooks/catch/<account>/<hook>/"'
-      ]
-    }
-  },
-  {
-    id: "twilio-api-key-secret",
-    title: "Twilio API key secret",
-    severity: "high",
-    keywords: ["twilio"],
-    pattern: String.raw`(?i:twilio)[\w.-]{0,24}(?i:api[_-]?(?:key[_-]?)?secret)${ASSIGN5}([A-Za-z0-9]{32})(?:[^0-9A-Za-z]|$)`,
-    entropy: 3.5,
-    help: "The secret of a Twilio API key (32 characters, named as Twilio’s; the `SK…` key SID is its user name). Delete the API key in the Twilio Console (API keys & tokens) and create a new one.",
-    examples: {
-      tp: [
-        ...inSyntaxes("TWILIO_API_SECRET", twilioApiSecret),
-        ...inSyntaxes("TWILIO_API_KEY_SECRET", twilioApiSecret).slice(0, 1)
-      ],
-      fp: [
-        "TWILIO_API_SECRET=your_api_secret",
-        `TWILIO_API_KEY=SK${fx("twf", 32, FIXTURE_ALPHABETS.hex)}`,
-        `twilio_api_secret: "${fx("twf2", 24)}"`
-      ]
-    }
-  },
-  {
-    id: "vonage-api-secret",
-    title: "Vonage (Nexmo) API secret",
-    severity: "high",
-    keywords: ["vonage", "nexmo"],
-    pattern: String.raw`(?i:vonage|nexmo)[\w.-]{0,24}(?i:secret)${ASSIGN5}([A-Za-z0-9]{16})(?:[^0-9A-Za-z]|$)`,
-    entropy: 3.3,
-    help: "A Vonage (formerly Nexmo) API secret (16 characters, named as Vonage’s): with the API key it sends SMS and places calls on the account. Rotate it in the Vonage API dashboard (API settings → secrets).",
-    examples: {
-      tp: [...inSyntaxes("VONAGE_API_SECRET", vonageSecret), `NEXMO_API_SECRET=${vonageSecret}`],
-      fp: [
-        "VONAGE_API_SECRET=<api-secret>",
-        `VONAGE_API_KEY=${fx("vnf", 8, FIXTURE_ALPHABETS.hex)}`,
-        'nexmo_secret: "aaaaaaaaaaaaaaaa"'
-      ]
-    }
-  },
-  {
-    id: "pusher-app-secret",
-    title: "Pusher Channels app secret",
-    severity: "high",
-    keywords: ["pusher"],
-    pattern: String.raw`(?i:pusher)[\w.-]{0,24}(?i:secret)${ASSIGN5}([0-9a-f]{20})(?:[^0-9A-Za-z]|$)`,
-    entropy: 3,
-    help: "A Pusher Channels app secret (20 hex, named as Pusher’s): it signs private/presence channel auth and triggers events. Rotate it under App Keys in the Pusher dashboard.",
-    examples: {
-      tp: [...inSyntaxes("PUSHER_APP_SECRET", pusherSecret)],
-      fp: [
-        "PUSHER_APP_SECRET=${PUSHER_SECRET}",
-        `PUSHER_APP_KEY=${fx("puf", 20, FIXTURE_ALPHABETS.hex)}`,
-        'pusher_secret: "00000000000000000000"'
-      ]
-    }
-  },
-  {
-    id: "intercom-access-token",
-    title: "Intercom access token",
-    severity: "high",
-    keywords: ["dg9ro"],
-    pattern: `${B3}(dG9rO[A-Za-z0-9+/]{30,120}={0,2})(?:[^A-Za-z0-9+/=_-]|$)`,
-    validate: validateIntercomToken,
-    requireValid: true,
-    help: "An Intercom access token (base64 of `tok:<uuid>:…`): workspace data through the REST API. Reported only when it decodes to that shape. Revoke it in the Developer Hub (app → Authentication) and create a new one.",
-    examples: {
-      tp: [...inSyntaxes("INTERCOM_ACCESS_TOKEN", intercom), `Authorization: Bearer ${intercom}`],
-      fp: [
-        `INTERCOM_ACCESS_TOKEN=${Buffer.from(`tok:${fx("icf", 20)}`).toString("base64")}`,
-        `note = "${Buffer.from("token: this is not one at all, just prose").toString("base64")}"`
-      ]
-    }
-  }
-];
-
-// src/scan/rules/packages.ts
-var { env: env3, yaml: yaml3, json: json3, code: code18 } = syntax;
-var hex3 = (seed, n) => fake(seed, n, ALPHABETS.hex);
-var npmA = fakeChecksummed("npm_", "npm-a");
-var npmB = fakeChecksummed("npm_", "npm-b");
-var pypiA = fakePypiToken("pypi.org", "pypi-a");
-var pypiB = fakePypiToken("pypi.org", "pypi-b");
-var testPypiA = fakePypiToken("test.pypi.org", "tpypi-a");
-var testPypiB = fakePypiToken("test.pypi.org", "tpypi-b");
-var jfrogRef = (seed) => {
-  const raw = Buffer.concat([Buffer.from("reftkn:01:1893456000:"), Buffer.from(fake(seed, 27))]);
-  return raw.toString("base64").slice(0, 64);
-};
-function validateJfrogReference(secret) {
-  return Buffer.from(secret, "base64").toString("latin1").startsWith("reftkn:") ? "valid" : "invalid";
-}
-var packageRules = [
-  {
-    id: "npm-access-token",
-    title: "npm access token",
-    severity: "high",
-    keywords: ["npm_"],
-    pattern: String.raw`\b(npm_[A-Za-z0-9]{36})\b`,
-    entropy: 3.5,
-    validate: validateNpmToken,
-    requireValid: true,
-    help: "An npm access token publishes and reads packages as its user (granular tokens within their packages and scopes). Delete it on npmjs.com under Access Tokens or with `npm token revoke`. The last 6 characters are a base62 CRC32 of the 30 random ones; a value whose checksum fails is not reported.",
-    examples: {
-      tp: [
-        ...syntax.all("npm_token", npmA, npmB),
-        `//registry.npmjs.org/:_authToken=${npmA}`,
-        `curl -H "Authorization: Bearer ${npmB}" https://registry.npmjs.org/-/whoami`
-      ],
-      fp: [
-        env3("NPM_TOKEN", corrupt(npmA)),
-        yaml3("npm_token", `npm_${"x".repeat(36)}`),
-        json3("npmToken", `npm_${fake("npm-s", 30)}`),
-        code18("name", `my_npm_${fake("npm-e", 36)}`),
-        env3("NPM_TOKEN", syntax.ref("NPM_TOKEN"))
-      ]
-    }
-  },
-  {
-    id: "pypi-api-token",
-    title: "PyPI API token",
-    severity: "high",
-    keywords: ["pypi-"],
-    pattern: String.raw`\b(pypi-[A-Za-z0-9_-]{80,}={0,2})`,
-    entropy: 4,
-    validate: validatePypiToken,
-    requireValid: true,
-    help: "A PyPI API token uploads releases for its account or one project. Remove it under Account settings → API tokens on pypi.org. The token is a macaroon: a value that does not decode to a pypi.org macaroon is not reported.",
-    examples: {
-      tp: [
-        env3("TWINE_PASSWORD", pypiA),
-        yaml3("password", pypiB),
-        json3("pypi_token", pypiA),
-        `[pypi]
-username = __token__
-password = ${pypiB}`
-      ],
-      fp: [
-        env3("TWINE_PASSWORD", testPypiA),
-        // a TestPyPI token: its own rule
-        yaml3("password", `pypi-${fake("pypi-r", 120, ALPHABETS.base64url)}`),
-        // not a macaroon
-        json3("pypi_token", `pypi-AgEIcHlwaS5vcmc${"x".repeat(100)}`),
-        code18("pkg", "pypi-simple-index-mirror-configuration-for-the-internal-build-cluster-and-the-ci-runners")
-      ]
-    }
-  },
-  {
-    id: "pypi-test-api-token",
-    title: "TestPyPI API token",
-    severity: "low",
-    keywords: ["pypi-"],
-    pattern: String.raw`\b(pypi-[A-Za-z0-9_-]{80,}={0,2})`,
-    entropy: 4,
-    validate: validateTestPypiToken,
-    requireValid: true,
-    help: "A TestPyPI API token uploads to the test index only. Remove it under Account settings → API tokens on test.pypi.org. A value that does not decode to a test.pypi.org macaroon is not reported.",
-    examples: {
-      tp: [env3("TEST_PYPI_TOKEN", testPypiA), yaml3("password", testPypiB)],
-      fp: [env3("PYPI_TOKEN", pypiA), yaml3("password", `pypi-${fake("tpypi-r", 120, ALPHABETS.base64url)}`)]
-    }
-  },
-  {
-    id: "rubygems-api-key",
-    title: "RubyGems API key",
-    severity: "high",
-    keywords: ["rubygems_"],
-    pattern: String.raw`\b(rubygems_[a-f0-9]{48})\b`,
-    entropy: 3,
-    help: "A RubyGems API key pushes and yanks gems within its scopes. Delete it on rubygems.org under Settings → API keys.",
-    examples: {
-      tp: [
-        env3("GEM_HOST_API_KEY", `rubygems_${hex3("rg-a", 48)}`),
-        yaml3(":rubygems_api_key", `rubygems_${hex3("rg-b", 48)}`),
-        json3("rubygemsKey", `rubygems_${hex3("rg-a", 48)}`)
-      ],
-      fp: [
-        env3("GEM_HOST_API_KEY", `rubygems_${"0".repeat(48)}`),
-        yaml3(":rubygems_api_key", `rubygems_${hex3("rg-s", 40)}`),
-        code18("k", `my_rubygems_${hex3("rg-e", 48)}`)
-      ]
-    }
-  },
-  {
-    id: "nuget-api-key",
-    title: "NuGet.org API key",
-    severity: "high",
-    keywords: ["oy2"],
-    pattern: String.raw`\b(oy2[a-z0-9]{43})\b`,
-    entropy: 3.5,
-    help: "A NuGet.org API key pushes or unlists packages matching its glob. Delete or regenerate it on nuget.org under API Keys.",
-    examples: {
-      tp: [
-        env3("NUGET_API_KEY", `oy2${fake("ng-a", 43, ALPHABETS.lowerAlnum)}`),
-        `dotnet nuget push app.nupkg --api-key oy2${fake("ng-b", 43, ALPHABETS.lowerAlnum)} --source https://api.nuget.org/v3/index.json`,
-        json3("apiKey", `oy2${fake("ng-a", 43, ALPHABETS.lowerAlnum)}`)
-      ],
-      fp: [
-        env3("NUGET_API_KEY", `oy2${"a".repeat(43)}`),
-        yaml3("apiKey", `oy2${fake("ng-s", 30, ALPHABETS.lowerAlnum)}`),
-        code18("id", `toy2${fake("ng-e", 43, ALPHABETS.lowerAlnum)}`)
-      ]
-    }
-  },
-  {
-    id: "crates-io-token",
-    title: "crates.io API token",
-    severity: "high",
-    keywords: ["cio"],
-    pattern: String.raw`\b(cio[A-Za-z0-9]{32})\b`,
-    entropy: 3.5,
-    help: "A crates.io API token publishes and yanks crates within its scopes. Revoke it on crates.io under Account Settings → API Tokens.",
-    examples: {
-      tp: [
-        env3("CARGO_REGISTRY_TOKEN", `cio${fake("cio-a", 32)}`),
-        `[registry]
-token = "cio${fake("cio-b", 32)}"`,
-        json3("token", `cio${fake("cio-a", 32)}`)
-      ],
-      fp: [
-        env3("CARGO_REGISTRY_TOKEN", `cio${"x".repeat(32)}`),
-        yaml3("token", `cio${fake("cio-s", 24)}`),
-        code18("word", `precious${fake("cio-e", 32)}`)
-      ]
-    }
-  },
-  {
-    id: "docker-hub-pat",
-    title: "Docker Hub personal or organisation access token",
-    severity: "high",
-    keywords: ["dckr_pat_", "dckr_oat_"],
-    pattern: String.raw`\b(dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,})(?:[^A-Za-z0-9_-]|$)`,
-    entropy: 3.5,
-    help: "A Docker Hub access token pushes and pulls images as its user or organisation. Delete it on Docker Hub under Account settings → Personal access tokens (or the organisation access tokens).",
-    examples: {
-      tp: [
-        env3("DOCKERHUB_TOKEN", `dckr_pat_${fake("dh-a", 27, ALPHABETS.base64url)}`),
-        yaml3("password", `dckr_oat_${fake("dh-b", 32, ALPHABETS.base64url)}`),
-        `echo dckr_pat_${fake("dh-c", 27, ALPHABETS.base64url)} | docker login -u acme --password-stdin`
-      ],
-      fp: [
-        env3("DOCKERHUB_TOKEN", `dckr_pat_${"x".repeat(27)}`),
-        yaml3("password", `dckr_pat_${fake("dh-s", 16, ALPHABETS.base64url)}`),
-        json3("password", `xdckr_pat_${fake("dh-e", 27, ALPHABETS.base64url)}`)
-      ]
-    }
-  },
-  {
-    id: "jfrog-api-key",
-    title: "JFrog Artifactory API key",
-    severity: "high",
-    keywords: ["akcp"],
-    pattern: String.raw`\b(AKCp[A-Za-z0-9]{69})\b`,
-    entropy: 4,
-    help: "A JFrog Artifactory API key (deprecated) authenticates as its user to every repository the user can reach. Revoke it in the JFrog Platform user profile and move to access tokens.",
-    examples: {
-      tp: [
-        env3("ARTIFACTORY_API_KEY", `AKCp${fake("jf-a", 69)}`),
-        yaml3("api_key", `AKCp${fake("jf-b", 69)}`),
-        `curl -H "X-JFrog-Art-Api: AKCp${fake("jf-a", 69)}" https://acme.jfrog.io/artifactory/api/repositories`
-      ],
-      fp: [
-        env3("ARTIFACTORY_API_KEY", `AKCp${"x".repeat(69)}`),
-        yaml3("api_key", `AKCp${fake("jf-s", 50)}`),
-        json3("api_key", `AKCp${fake("jf-l", 80)}`)
-      ]
-    }
-  },
-  {
-    id: "jfrog-reference-token",
-    title: "JFrog reference token",
-    severity: "high",
-    keywords: ["cmvmdgtu"],
-    pattern: String.raw`\b(cmVmdGtu[A-Za-z0-9]{56})\b`,
-    entropy: 4,
-    validate: validateJfrogReference,
-    requireValid: true,
-    help: "A JFrog reference token is the short form of an access token for the JFrog Platform (Artifactory, Xray). Revoke it under the user profile or Administration → Identity and Access → Access Tokens. A value that does not decode to `reftkn:` is not reported.",
-    examples: {
-      tp: [
-        env3("JFROG_ACCESS_TOKEN", jfrogRef("jr-a")),
-        yaml3("token", jfrogRef("jr-b")),
-        `curl -H "Authorization: Bearer ${jfrogRef("jr-c")}" https://acme.jfrog.io/artifactory/api/system/ping`
-      ],
-      fp: [
-        env3("JFROG_ACCESS_TOKEN", `cmVmdGtu${"A".repeat(56)}`),
-        yaml3("token", `cmVmdGtu${fake("jr-s", 30)}`),
-        json3("token", `xcmVmdGtu${fake("jr-e", 56)}`)
-      ]
-    }
-  },
-  {
-    id: "clojars-deploy-token",
-    title: "Clojars deploy token",
-    severity: "high",
-    keywords: ["clojars_"],
-    pattern: String.raw`\b(CLOJARS_[a-f0-9]{60})\b`,
-    entropy: 3,
-    help: "A Clojars deploy token publishes artifacts to the groups and jars it is scoped to. Disable it on clojars.org under Deploy Tokens.",
-    examples: {
-      tp: [
-        env3("CLOJARS_PASSWORD", `CLOJARS_${hex3("cj-a", 60)}`),
-        `{:url "https://repo.clojars.org" :username "acme" :password "CLOJARS_${hex3("cj-b", 60)}"}`
-      ],
-      fp: [env3("CLOJARS_PASSWORD", `CLOJARS_${"0".repeat(60)}`), yaml3("password", `CLOJARS_${hex3("cj-s", 40)}`)]
-    }
-  },
-  {
-    id: "packagist-token",
-    title: "Private Packagist authentication token",
-    severity: "high",
-    keywords: ["packagist_"],
-    pattern: String.raw`\b(packagist_[a-z]{3}_[a-f0-9]{68})\b`,
-    entropy: 3,
-    help: "A Private Packagist token reads (and for update tokens, changes) an organisation's private Composer packages. Revoke it under the organisation or user settings → Authentication tokens.",
-    examples: {
-      tp: [
-        env3("COMPOSER_AUTH_TOKEN", `packagist_ort_${hex3("pk-a", 68)}`),
-        json3("repo.packagist.com", `packagist_uut_${hex3("pk-b", 68)}`),
-        code18("token", `packagist_out_${hex3("pk-c", 68)}`)
-      ],
-      fp: [
-        env3("COMPOSER_AUTH_TOKEN", `packagist_ort_${"0".repeat(68)}`),
-        yaml3("token", `packagist_ort_${hex3("pk-s", 60)}`),
-        code18("name", `my_packagist_ort_${hex3("pk-e", 68)}`)
-      ]
-    }
-  }
-];
-
-// src/scan/rules/structured.ts
-var B4 = "(?:^|[^A-Za-z0-9_-])";
-var E4 = "(?:[^A-Za-z0-9_-]|$)";
-var USERINFO = String.raw`[^:@/\s"'<>]*:([^@/\s"'<>]+)@[^\s"'<>/@]+`;
-var pw = (seed) => `${fx(seed, 10)}-${fx(`${seed}b`, 6, FIXTURE_ALPHABETS.lowerAlnum)}`;
-var jwtPayload = { sub: "svc-deploy", iss: "https://auth.internal.invalid", iat: 1767225600, exp: 1767229200 };
-var jwt = fakeJwt(jwtPayload, "jwt1");
-var jwtRs = fakeJwt({ sub: "user-42", scope: "admin", iat: 1767225600 }, "jwt2", "RS256");
-var jwtIo = fakeJwt({ sub: "1234567890", name: "John Doe", iat: 1516239022 }, "jwt3");
-var jwtNone = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString("base64url")}.${Buffer.from(JSON.stringify(jwtPayload)).toString("base64url")}.`;
-var b644 = (s) => Buffer.from(s).toString("base64");
-var dockerAuth = b644(`deploy-bot:${pw("dk1")}`);
-var npmLegacyToken = `${fx("np1", 8, FIXTURE_ALPHABETS.hex)}-${fx("np2", 4, FIXTURE_ALPHABETS.hex)}-4${fx("np3", 3, FIXTURE_ALPHABETS.hex)}-a${fx("np4", 3, FIXTURE_ALPHABETS.hex)}-${fx("np5", 12, FIXTURE_ALPHABETS.hex)}`;
-var kubeToken = `${fx("kb1", 6, FIXTURE_ALPHABETS.lowerAlnum)}.${fx("kb2", 16, FIXTURE_ALPHABETS.lowerAlnum)}`;
-function dbRule(id, title, scheme, keywords, help, tp, fp) {
-  return {
-    id,
-    title,
-    severity: "high",
-    keywords,
-    pattern: `${B4}(?i:${scheme})://${USERINFO}`,
-    validate: validateDbUrl,
-    requireValid: true,
-    help: `${help} Reported only when the password is not a placeholder (\`\${DB_PASSWORD}\`, \`<password>\`, \`changeme\`…).`,
-    examples: { tp, fp }
-  };
-}
-function validateKubeToken(secret) {
-  if (secret.startsWith("eyJ")) return "invalid";
-  return isPlaceholderPassword(secret) ? "invalid" : "unknown";
-}
-function validateNpmrcToken(secret) {
-  if (/^npm_/.test(secret)) return "invalid";
-  return isPlaceholderPassword(secret) ? "invalid" : "unknown";
-}
-var structuredRules = [
-  {
-    id: "jwt",
-    title: "JSON Web Token",
-    severity: "medium",
-    keywords: ["eyj"],
-    pattern: `${B4}(eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{16,})${E4}`,
-    validate: validateJwt,
-    requireValid: true,
-    help: "A signed JSON Web Token: a bearer credential until it expires (check `exp`). Reported only when its header and payload decode to JSON with an `alg` other than `none`. Revoke the session or rotate the signing key if it is long-lived; never commit real tokens as test fixtures.",
-    examples: {
-      tp: [
-        `AUTH_TOKEN=${jwt}`,
-        `Authorization: Bearer ${jwtRs}`,
-        `{"access_token": "${jwt}"}`,
-        `token: ${jwtRs}`,
-        `https://app.internal.invalid/callback#id_token=${jwt}&state=x`
-      ],
-      fp: [
-        `AUTH_TOKEN=${jwtIo}`,
-        `token: "${jwtNone}"`,
-        `const t = "${jwt.split(".").slice(0, 2).join(".")}";`,
-        `token = jwt.encode({"some": "payload"}, key) # ${fakeJwt({ some: "payload" }, "jwf3")}`,
-        `"${Buffer.from('{"x":1}').toString("base64url")}.eyJub3Rqc29u${fx("jwf", 10, FIXTURE_ALPHABETS.base64url)}.${fx("jwf2", 43, FIXTURE_ALPHABETS.base64url)}"`
-      ]
-    }
-  },
-  dbRule(
-    "postgres-url",
-    "PostgreSQL URL with password",
-    "postgres(?:ql)?(?:\\+[a-z0-9]+)?",
-    ["postgres"],
-    "A PostgreSQL connection URL with an embedded password. Change the role’s password (`ALTER ROLE … PASSWORD`) and load the URL from a secret store.",
-    [
-      `DATABASE_URL=postgres://app:${pw("pg1")}@db.internal:5432/app`,
-      `database_url: "postgresql+psycopg2://app:${pw("pg2")}@10.0.0.5/app"`,
-      `{"dsn": "postgresql://reporting:${pw("pg3")}@pg.internal/reports?sslmode=require"}`,
-      `engine = create_engine('postgresql://app:${pw("pg4")}@localhost/app')`
-    ],
-    [
-      "DATABASE_URL=postgres://user:password@localhost:5432/app",
-      "DATABASE_URL=postgres://${DB_USER}:${DB_PASSWORD}@${DB_HOST}/app",
-      'url: "postgresql://postgres:postgres@localhost/test"',
-      'dsn = "postgresql://localhost:5432/app"',
-      'DATABASE_URL="postgres://app:{{ .Values.db.password }}@db/app"'
-    ]
-  ),
-  dbRule(
-    "mysql-url",
-    "MySQL/MariaDB URL with password",
-    "mysql(?:x)?(?:\\+[a-z0-9]+)?|mariadb",
-    ["mysql", "mariadb"],
-    "A MySQL or MariaDB connection URL with an embedded password. Change the account’s password (`ALTER USER`) and load the URL from a secret store.",
-    [
-      `DATABASE_URL=mysql://app:${pw("my1")}@mysql.internal:3306/shop`,
-      `url: "mysql+pymysql://app:${pw("my2")}@127.0.0.1/shop"`,
-      `$dsn = 'mariadb://root:${pw("my3")}@db/wp';`
-    ],
-    [
-      "DATABASE_URL=mysql://root:<password>@localhost/shop",
-      "DATABASE_URL=mysql://root:root@localhost/shop",
-      "url = 'mysql://app:' + getPassword() + '@db/shop'"
-    ]
-  ),
-  dbRule(
-    "mongodb-url",
-    "MongoDB URL with password",
-    "mongodb(?:\\+srv)?",
-    ["mongodb"],
-    "A MongoDB connection string with an embedded password (Atlas `mongodb+srv://` included). Rotate the database user’s password (Atlas: Database Access → Edit) and load the URI from a secret store.",
-    [
-      `MONGO_URI=mongodb+srv://api:${pw("mg1")}@cluster0.ab1cd.mongodb.net/prod?retryWrites=true`,
-      `mongo:
-  uri: "mongodb://admin:${pw("mg2")}@mongo-0.internal:27017/admin"`,
-      `{"MONGODB_URI": "mongodb://svc:${pw("mg3")}@10.1.2.3/app"}`
-    ],
-    [
-      "MONGO_URI=mongodb+srv://<username>:<password>@cluster0.example.mongodb.net/",
-      "MONGO_URI=mongodb://localhost:27017/app",
-      'uri: "mongodb://admin:%PASSWORD%@mongo/admin"'
-    ]
-  ),
-  dbRule(
-    "redis-url",
-    "Redis URL with password",
-    "rediss?",
-    ["redis"],
-    "A Redis connection URL with a password (`redis://:password@host`, ACL users included). Change the password (`CONFIG SET requirepass` / `ACL SETUSER`) or rotate it in your provider’s console.",
-    [
-      `REDIS_URL=redis://:${pw("rd1")}@redis.internal:6379/0`,
-      `cache_url: "rediss://default:${pw("rd2")}@eu1.upstash.io:6379"`,
-      `const redis = new Redis("redis://worker:${pw("rd3")}@10.0.0.9:6379");`
-    ],
-    [
-      "REDIS_URL=redis://:changeme@localhost:6379",
-      "REDIS_URL=redis://localhost:6379/0",
-      "REDIS_URL=redis://:${REDIS_PASSWORD}@redis:6379"
-    ]
-  ),
-  dbRule(
-    "amqp-url",
-    "AMQP (RabbitMQ) URL with password",
-    "amqps?",
-    ["amqp"],
-    "An AMQP broker URL (RabbitMQ and others) with an embedded password. Change the user’s password (`rabbitmqctl change_password`) and load the URL from a secret store.",
-    [
-      `AMQP_URL=amqp://orders:${pw("aq1")}@rabbit.internal:5672/prod`,
-      `broker_url: "amqps://svc:${pw("aq2")}@b-1.mq.eu-west-1.amazonaws.com:5671"`
-    ],
-    ["AMQP_URL=amqp://guest:guest@localhost:5672/", 'broker_url: "amqp://user:pass@localhost//"']
-  ),
-  dbRule(
-    "mssql-url",
-    "SQL Server URL with password",
-    "mssql|sqlserver",
-    ["mssql", "sqlserver"],
-    "A SQL Server connection URL with an embedded password. Change the login’s password (`ALTER LOGIN`) and load the URL from a secret store.",
-    [`DATABASE_URL=mssql://sa:${pw("ms1")}@sql.internal:1433/app`, `url: "sqlserver://app:${pw("ms2")}@10.0.0.7/app"`],
-    ["DATABASE_URL=mssql://sa:<YourStrong@Passw0rd>@localhost/app", 'url: "sqlserver://sa:Password123@localhost"']
-  ),
-  dbRule(
-    "database-url",
-    "Database URL with password (other engines)",
-    "oracle|cockroachdb|clickhouse|neo4j(?:\\+s)?|bolt|cassandra|couchbases?|influxdb|snowflake|db2|memcached|nats",
-    [
-      "oracle",
-      "cockroachdb",
-      "clickhouse",
-      "neo4j",
-      "bolt",
-      "cassandra",
-      "couchbase",
-      "influxdb",
-      "snowflake",
-      "db2",
-      "memcached",
-      "nats"
-    ],
-    "A database or message-broker URL (Oracle, CockroachDB, ClickHouse, Neo4j, Cassandra, Couchbase, InfluxDB, Snowflake, NATS…) with an embedded password. Change the account’s password and load the URL from a secret store.",
-    [
-      `NEO4J_URI=neo4j+s://neo4j:${pw("db1")}@abcd1234.databases.neo4j.io`,
-      `clickhouse: "clickhouse://default:${pw("db2")}@ch.internal:9000/analytics"`
-    ],
-    ["NEO4J_URI=neo4j://neo4j:neo4j@localhost:7687", 'url: "clickhouse://default:@localhost:9000"']
-  ),
-  {
-    id: "jdbc-password",
-    title: "JDBC URL with password",
-    severity: "high",
-    keywords: ["jdbc:"],
-    pattern: String.raw`jdbc:[a-z0-9]+:[^\s"'<>]*?[;?&](?i:password)=([^;&\s"'<>]+)`,
-    validate: validatePassword,
-    requireValid: true,
-    help: "A JDBC URL with a `password=` parameter. Change the database account’s password and pass it separately (a secret store or the driver’s properties), not inside the URL. Placeholder passwords are not reported.",
-    examples: {
-      tp: [
-        `spring.datasource.url=jdbc:mysql://db.internal:3306/shop?user=app&password=${pw("jd1")}`,
-        `url: "jdbc:sqlserver://sql.internal:1433;databaseName=app;user=app;password=${pw("jd2")};encrypt=true"`
-      ],
-      fp: [
-        "spring.datasource.url=jdbc:mysql://localhost/shop?user=app&password=${DB_PASSWORD}",
-        'url: "jdbc:postgresql://localhost/app?password=password"',
-        "jdbc:h2:mem:testdb;DB_CLOSE_DELAY=-1"
-      ]
-    }
-  },
-  {
-    id: "connection-string-password",
-    title: "Connection string with password (ADO.NET/ODBC style)",
-    severity: "high",
-    keywords: ["password=", "pwd="],
-    pattern: String.raw`(?i:(?:server|data source|host|hostname|address)\s*=\s*[^;"'\n]+;[^"'\n]*?(?:password|pwd)\s*=\s*)([^;"'\n]+)`,
-    validate: validatePassword,
-    requireValid: true,
-    help: "A `Server=…;User Id=…;Password=…` connection string (SQL Server, ODBC, Npgsql, MySQL Connector). Change the account’s password and load the string from a secret store or use managed identity. Placeholder passwords are not reported.",
-    examples: {
-      tp: [
-        `ConnectionStrings__Default=Server=sql.internal;Database=app;User Id=app;Password=${pw("ado1")};`,
-        `"Default": "Host=pg.internal;Port=5432;Username=app;Password=${pw("ado2")};SSL Mode=Require"`,
-        `DSN = "Driver={ODBC Driver 18};Server=tcp:10.0.0.4,1433;Uid=sa;Pwd=${pw("ado3")};"`
-      ],
-      fp: [
-        '"Default": "Server=localhost;Database=app;User Id=sa;Password=<YourStrong!Passw0rd>;"',
-        "ConnectionStrings__Default=Server=sql;Database=app;Password=$(SQL_PASSWORD);",
-        '"Default": "Server=(localdb)\\\\mssqllocaldb;Database=app;Trusted_Connection=True;"'
-      ]
-    }
-  },
-  {
-    id: "basic-auth-url",
-    title: "Credentials in an HTTP(S) URL",
-    severity: "high",
-    keywords: ["http"],
-    pattern: `(?i:https?)://${USERINFO}`,
-    validate: validateDbUrl,
-    requireValid: true,
-    help: "An http(s) URL carrying `user:password@` (registries, git remotes, webhooks, proxies). Rotate the password or token and pass credentials through a credential helper or header instead. Placeholder passwords are not reported.",
-    examples: {
-      tp: [
-        `PIP_INDEX_URL=https://ci:${pw("ba1")}@pypi.internal.invalid/simple`,
-        `url = "https://deploy:${pw("ba2")}@git.internal.invalid/team/app.git"`,
-        `proxy: "http://proxyuser:${pw("ba3")}@proxy.corp.invalid:3128"`,
-        `{"registry": "https://bot:${pw("ba4")}@nexus.corp.invalid/repository/npm/"}`
-      ],
-      fp: [
-        "PIP_INDEX_URL=https://user:password@pypi.example.com/simple",
-        'url = "https://${GIT_USER}:${GIT_TOKEN}@github.com/org/repo.git"',
-        "see https://example.com/docs:faq@v2",
-        'proxy: "http://user:pass@localhost:3128"',
-        "https://<user>:<token>@gitlab.com/group/project.git",
-        "const myURL = new URL('https://a:b@host.invalid?abc#foo');"
-      ]
-    }
-  },
-  {
-    id: "service-credentials-url",
-    title: "Credentials in an SMTP/FTP/LDAP/SSH URL",
-    severity: "high",
-    keywords: ["smtp", "ftp", "ldap", "imap", "pop3", "ssh://"],
-    pattern: `(?i:smtps?|s?ftps?|ldaps?|imaps?|pop3s?|ssh)://${USERINFO}`,
-    validate: validateDbUrl,
-    requireValid: true,
-    help: "A mail, file-transfer, directory or SSH URL carrying `user:password@`. Change that account’s password and keep the URL in a secret store. Placeholder passwords are not reported.",
-    examples: {
-      tp: [
-        `EMAIL_URL=smtp://mailer:${pw("sv1")}@smtp.mailgun.org:587`,
-        `ldap_url: "ldaps://cn=svc,dc=corp:${pw("sv2")}@ldap.corp.invalid"`,
-        `FTP_TARGET=ftp://upload:${pw("sv3")}@files.corp.invalid/incoming`
-      ],
-      fp: ["EMAIL_URL=smtp://user:password@localhost:25", "FTP_TARGET=ftp://anonymous:@ftp.gnu.org/gnu"]
-    }
-  },
-  {
-    id: "docker-config-auth",
-    title: "Docker registry credentials (config.json auths)",
-    severity: "high",
-    keywords: ['"auth"'],
-    pattern: String.raw`"auth"\s*:\s*"([A-Za-z0-9+/]{6,}={0,2})"`,
-    validate: validateBasicAuthBase64,
-    requireValid: true,
-    help: "A Docker/Podman `config.json` `auths` entry: `auth` is base64 of `user:password` (or token) for the registry. Reported only when it decodes to `user:password` with a real password. Revoke the password or access token at the registry and use a credential helper (`credsStore`).",
-    examples: {
-      tp: [
-        `{"auths": {"registry.internal.invalid": {"auth": "${dockerAuth}"}}}`,
-        `{
-  "auths": {
-    "ghcr.io": {
-      "auth": "${b644(`bot:${pw("dk2")}`)}"
-    }
-  }
-}`,
-        `.dockerconfigjson: '{"auths":{"quay.io":{"auth":"${b644(`robot+ci:${pw("dk3")}`)}"}}}'`
-      ],
-      fp: [
-        `{"auths": {"registry.local": {"auth": "${b644("user:password")}"}}}`,
-        '{"auths": {"ghcr.io": {"auth": "aGVsbG8gd29ybGQ="}}}',
-        '{"auth": "basic", "credsStore": "desktop"}',
-        '{"auths": {"docker.io": {"auth": ""}}}'
-      ]
-    }
-  },
-  {
-    id: "npmrc-auth-token",
-    title: "npm/yarn registry auth token (.npmrc, .yarnrc.yml)",
-    severity: "high",
-    keywords: ["_authtoken", "npmauthtoken"],
-    pattern: String.raw`(?:_authToken|npmAuthToken)\s*[=:]\s*["']?([^\s"'$]{16,})`,
-    entropy: 3,
-    validate: validateNpmrcToken,
-    help: "A registry auth token in `.npmrc` (`//registry/:_authToken=`) or `.yarnrc.yml` (`npmAuthToken`). `npm_` tokens are not reported here (the npm token rule checks their checksum), nor are placeholders. Revoke the token at its registry (`npm token revoke`, or the registry’s UI) and use `${NPM_TOKEN}` in the file.",
-    examples: {
-      tp: [
-        `//registry.npmjs.org/:_authToken=${npmLegacyToken}`,
-        `//npm.pkg.github.com/:_authToken=${fx("npg", 40)}`,
-        `npmRegistries:
-  "https://npm.internal.invalid":
-    npmAuthToken: "${fx("npy", 36)}"`
-      ],
-      fp: [
-        "//registry.npmjs.org/:_authToken=${NPM_TOKEN}",
-        `//registry.npmjs.org/:_authToken=npm_${fx("npf", 36)}`,
-        "//registry.npmjs.org/:_authToken=YOUR_AUTH_TOKEN_HERE",
-        'npmAuthToken: "<your-token>"'
-      ]
-    }
-  },
-  {
-    id: "npmrc-basic-auth",
-    title: "npm registry basic auth (.npmrc _auth)",
-    severity: "high",
-    keywords: ["_auth"],
-    pattern: String.raw`_auth\s*=\s*["']?([A-Za-z0-9+/]{8,}={0,2})`,
-    validate: validateBasicAuthBase64,
-    requireValid: true,
-    help: "An `.npmrc` `_auth` value: base64 of `user:password` for the registry. Reported only when it decodes to `user:password` with a real password. Change that password and switch to a scoped `_authToken` from an environment variable.",
-    examples: {
-      tp: [
-        `_auth=${b644(`ci-bot:${pw("na1")}`)}`,
-        `//nexus.corp.invalid/repository/npm/:_auth="${b644(`deploy:${pw("na2")}`)}"`
-      ],
-      fp: ["_auth=${NPM_AUTH}", `_auth=${b644("user:password")}`, `_auth=${b644("justatoken")}`]
-    }
-  },
-  {
-    id: "npmrc-password",
-    title: "npm registry password (.npmrc _password)",
-    severity: "high",
-    keywords: ["_password"],
-    pattern: String.raw`_password\s*=\s*["']?([A-Za-z0-9+/]{4,}={0,2})`,
-    validate: validateBase64Password,
-    requireValid: true,
-    help: "An `.npmrc` `_password`: base64 of the registry password. Reported only when it decodes to a real password. Change that password and use a token from an environment variable instead.",
-    examples: {
-      tp: [
-        `//nexus.corp.invalid/repository/npm/:_password=${b644(pw("np6"))}`,
-        `//registry.corp.invalid/:_password="${b644(pw("np7"))}"`
-      ],
-      fp: [
-        "//registry.corp.invalid/:_password=${NPM_PASSWORD}",
-        `//registry.corp.invalid/:_password=${b644("changeme")}`
-      ]
-    }
-  },
-  {
-    id: "kubeconfig-client-key",
-    title: "Kubernetes client key (kubeconfig client-key-data)",
-    severity: "critical",
-    keywords: ["client-key-data"],
-    pattern: String.raw`client-key-data["']?\s*:\s*["']?([A-Za-z0-9+/]{100,}={0,2})`,
-    validate: validateBase64PemKey,
-    requireValid: true,
-    help: "A kubeconfig user’s `client-key-data`: base64 of a PEM private key that authenticates to the cluster as the certificate’s user (often cluster-admin). Reported only when the key parses. Revoke the client certificate (rotate the cluster CA or remove the user’s bindings) and issue new credentials.",
-    get examples() {
-      const key = b644(keyFixture("ec"));
-      return {
-        tp: [
-          `users:
-- name: admin
-  user:
-    client-certificate-data: ${b644("cert")}
-    client-key-data: ${key}`,
-          `{"users": [{"name": "admin", "user": {"client-key-data": "${key}"}}]}`
-        ],
-        fp: [
-          `    client-certificate-data: ${b644(keyFixture("certificate-like"))}`,
-          `    client-key-data: ${b644(keyFixture("public"))}`,
-          "    client-key-data: ${CLIENT_KEY_DATA}"
-        ]
-      };
-    }
-  },
-  {
-    id: "kubeconfig-token",
-    title: "Kubernetes user token (kubeconfig)",
-    severity: "high",
-    keywords: ["user:"],
-    pattern: String.raw`(?:^|\s)user:[ \t]*\r?\n(?:[ \t]+[A-Za-z-]+:[^\n]*\r?\n){0,8}?[ \t]+token:[ \t]*["']?([A-Za-z0-9._~+/=:-]{20,})`,
-    window: 1024,
-    entropy: 3,
-    validate: validateKubeToken,
-    help: "A bearer token under a kubeconfig `user:` (bootstrap tokens, static tokens, cloud tokens; JWT service-account tokens are reported by the JWT rule, placeholders are not reported). Delete the token or its Secret, and the bindings it had.",
-    examples: {
-      tp: [
-        `users:
-- name: ci
-  user:
-    token: ${kubeToken}`,
-        `users:
-- name: ops
-  user:
-    as-user-extra: {}
-    token: "${fx("kb3", 48, FIXTURE_ALPHABETS.base64url)}"`
-      ],
-      fp: [
-        `users:
-- name: ci
-  user:
-    token: ${fakeJwt({ sub: "system:serviceaccount:ci:deployer" }, "kbf")}`,
-        "users:\n- name: ci\n  user:\n    token: ${KUBE_TOKEN}",
-        `github:
-  user:
-    name: octocat
-  token_url: https://github.com/login/oauth/access_token`
-      ]
-    }
-  },
-  {
-    id: "netrc-password",
-    title: ".netrc machine password",
-    severity: "high",
-    keywords: ["machine"],
-    pattern: String.raw`machine\s+[^\s]+\s+login\s+[^\s]+\s+password\s+([^\s"'\x60]+)`,
-    window: 512,
-    validate: validatePassword,
-    requireValid: true,
-    help: "A `.netrc` entry (`machine … login … password …`) used by curl, git and pip. Rotate that password or token and keep `.netrc` out of the repository. Placeholder passwords are not reported.",
-    examples: {
-      tp: [
-        `machine api.heroku.com login ops@corp.invalid password ${pw("nr1")}`,
-        `machine git.internal.invalid
-  login ci
-  password ${pw("nr2")}`
-      ],
-      fp: [
-        "machine github.com login USERNAME password ${GITHUB_TOKEN}",
-        "machine example.com login user password changeme",
-        "return f'machine {hostname}{path} login {self.username} password {self.password}'"
-      ]
-    }
-  },
-  {
-    id: "cli-password-argument",
-    title: "Password on a command line (docker login, mysql, sshpass)",
-    severity: "high",
-    keywords: ["docker login", "mysql", "sshpass", "mysqldump"],
-    pattern: String.raw`(?:docker\s+login\b[^\n|;&]*?\s(?:-p|--password)(?:\s+|=)|\bmysql(?:dump|admin)?\b[^\n|;&]*?\s(?:-p|--password=)|\bsshpass\s+-p\s*)["']?([^\s"'\x60|;&,]{4,})`,
-    validate: validatePassword,
-    requireValid: true,
-    help: "A password passed as a command-line argument (`docker login -p`, `mysql -p<password>`, `sshpass -p`): it also leaks into shell history and process lists. Rotate it and read it from stdin (`--password-stdin`) or an option file. Placeholder passwords and variables are not reported.",
-    examples: {
-      tp: [
-        `docker login -u deploy -p ${pw("cl1")} registry.internal.invalid`,
-        `run: mysql -h db.internal -u root -p${pw("cl2")} shop < dump.sql`,
-        `sshpass -p '${pw("cl3")}' ssh ops@10.0.0.5`
-      ],
-      fp: [
-        'docker login -u "$DOCKER_USER" -p "$DOCKER_PASSWORD" ghcr.io',
-        'echo "$TOKEN" | docker login ghcr.io -u bot --password-stdin',
-        "mysql -u root -p${MYSQL_ROOT_PASSWORD} shop",
-        "sshpass -p password ssh user@host",
-        "Pass it as `mysql -pSECRET`, not in the URL."
-      ]
-    }
-  }
-];
-
-// src/scan/rules/vcs.ts
-var ASSIGN6 = String.raw`["'\x60]?\s*(?::=|=>|=|:)\s*["'\x60]?`;
-var { env: env4, yaml: yaml4, json: json4, code: code19 } = syntax;
-var NOT_REPORTED = "A value whose checksum fails is not reported.";
-function githubClassic(prefix2, id, title, severity, help) {
-  const p = `${prefix2}_`;
-  const a = fakeChecksummed(p, `${id}-a`);
-  const b = fakeChecksummed(p, `${id}-b`);
-  return {
-    id,
-    title,
-    severity,
-    keywords: [p],
-    pattern: String.raw`\b(${prefix2}_[A-Za-z0-9]{36})\b`,
-    entropy: 3.5,
-    validate: validateGithubClassic,
-    requireValid: true,
-    help: `${help} The last 6 characters are a base62 CRC32 of the 30 random ones. ${NOT_REPORTED}`,
-    examples: {
-      tp: [
-        ...syntax.all("github_token", a, b),
-        `git clone https://x-access-token:${a}@github.com/acme/app.git`,
-        `curl -H "Authorization: token ${b}" https://api.github.com/user`
-      ],
-      fp: [
-        env4("GITHUB_TOKEN", corrupt(a)),
-        // checksum fails
-        yaml4("token", `${p}${"x".repeat(36)}`),
-        json4("token", `${p}${fake(`${id}-short`, 30)}`),
-        // too short
-        code19("token", `my${a}`),
-        // embedded in a longer identifier
-        env4("GITHUB_TOKEN", `${a}Z`),
-        // too long
-        yaml4("token", syntax.secretRef("GITHUB_TOKEN"))
-      ]
-    }
-  };
-}
-function gitlab(s) {
-  const body2 = s.body ?? "[A-Za-z0-9_-]";
-  const routes = !s.body && !s.legacyOnly;
-  const min = s.min ?? 20;
-  const alphabet = s.alphabet ?? ALPHABETS.base64url;
-  const a = s.prefix + fake(`${s.id}-a`, min, alphabet);
-  const b = s.prefix + fake(`${s.id}-b`, min + 6, alphabet);
-  const routable = !routes ? "" : String.raw`(?:(?:\.[0-9a-z]{2})?\.[0-9a-z]{9})?`;
-  const routableA = fakeGitlabRoutable(s.prefix, `${s.id}-r`, Math.max(27, min));
-  const routableB = fakeGitlabRoutable(s.prefix, `${s.id}-r2`, Math.max(31, min + 4), "01");
-  const routableTp = !routes ? [] : [env4(s.name.toUpperCase(), routableA), yaml4(s.name, routableB)];
-  const routableFp = !routes ? [] : [json4(s.name, corrupt(routableA))];
-  const esc = s.prefix.replace(/[.-]/g, (c) => `\\${c}`);
-  return {
-    id: s.id,
-    title: s.title,
-    severity: s.severity,
-    keywords: [s.prefix.toLowerCase()],
-    pattern: String.raw`\b(${esc}${body2}{${min},300}${routable})(?:[^A-Za-z0-9_-]|$)`,
-    entropy: 3,
-    ...routes ? { validate: validateGitlabToken } : {},
-    help: !routes ? s.help : `${s.help} Routable tokens end in a payload length and a CRC32; one whose checksum fails is not reported.`,
-    examples: {
-      tp: [...syntax.all(s.name, a, b), ...routableTp],
-      fp: [
-        env4(s.name.toUpperCase(), `${s.prefix}${"x".repeat(min)}`),
-        yaml4(s.name, `${s.prefix}${fake(`${s.id}-short`, min - 6, alphabet)}`),
-        json4(s.name, `my${a}`),
-        code19(s.name, `<${s.prefix}your-token-here>`),
-        ...routableFp
-      ]
-    }
-  };
-}
-var fineA = `github_pat_${fake("fg-a", 22)}_${fake("fg-a2", 59)}`;
-var fineB = `github_pat_${fake("fg-b", 22)}_${fake("fg-b2", 59)}`;
-var ghsA = fakeChecksummed("ghs_", "ghs-a");
-var jwtPart = (o) => Buffer.from(JSON.stringify(o)).toString("base64url");
-var ghsStateless = `ghs_${fake("app", 6, "0123456789")}_${jwtPart({ alg: "RS256", typ: "JWT" })}.${jwtPart({
-  iss: fake("iss", 12),
-  exp: 19e8,
-  inst: 4242
-})}.${fake("ghs-sig", 86, ALPHABETS.base64url)}`;
-var ghrShort = fakeChecksummed("ghr_", "ghr-a");
-var ghrLong = `ghr_${fake("ghr-long", 76)}`;
-var hex40 = (seed) => fake(seed, 40, ALPHABETS.hex);
-var atlassianTail = (seed) => `${fake(seed, 170, ALPHABETS.base64url)}=${fake(`${seed}-c`, 8, ALPHABETS.HEX)}`;
-var atctA = fakeAtlassianToken("ATCTT3xFfGN0", "atct-a");
-var atctB = fakeAtlassianToken("ATCTT3xFfGN0", "atct-b");
-var atbbA = fakeBitbucketAppPassword("atbb-a");
-var atbbB = fakeBitbucketAppPassword("atbb-b");
-var adoNewA = `${fake("ado-a", 76)}AZDO${fake("ado-a3", 4)}`;
-var adoNewB = `${fake("ado-b", 76)}AZDO${fake("ado-b3", 4)}`;
-var adoLegacyA = fake("ado-l-a", 52, "abcdefghijklmnopqrstuvwxyz234567");
-var adoLegacyB = fake("ado-l-b", 52, "abcdefghijklmnopqrstuvwxyz234567");
-var vcsRules = [
-  githubClassic(
-    "ghp",
-    "github-pat-classic",
-    "GitHub personal access token (classic)",
-    "high",
-    "A classic GitHub PAT acts as its owner on every repository its scopes allow. Delete it under Settings → Developer settings → Personal access tokens and replace it with a fine-grained token."
-  ),
-  githubClassic(
-    "gho",
-    "github-oauth-token",
-    "GitHub OAuth access token",
-    "high",
-    "An OAuth App's access token acts as the user who authorised the app. Revoke it from the user's Authorized OAuth Apps or with the app's DELETE /applications/{client_id}/token call."
-  ),
-  githubClassic(
-    "ghu",
-    "github-user-to-server-token",
-    "GitHub App user-to-server token",
-    "high",
-    "A GitHub App user access token acts as the user within the app's permissions (valid for 8 hours, renewable). Revoke the app authorisation or the token through the API."
-  ),
-  {
-    id: "github-refresh-token",
-    title: "GitHub App refresh token",
-    severity: "high",
-    keywords: ["ghr_"],
-    pattern: String.raw`\b(ghr_[A-Za-z0-9]{36}(?:[A-Za-z0-9]{40})?)\b`,
-    entropy: 3.5,
-    validate: (s) => s.length === 40 ? validateGithubClassic(s) : "unknown",
-    help: `A GitHub App refresh token mints new user access tokens for 6 months. Revoke the user's authorisation of the app. The 40-character form carries a base62 CRC32 checksum; ${NOT_REPORTED.toLowerCase()}`,
-    examples: {
-      tp: [env4("GH_REFRESH_TOKEN", ghrShort), yaml4("refresh_token", ghrLong), json4("refresh_token", ghrShort)],
-      fp: [
-        env4("GH_REFRESH_TOKEN", corrupt(ghrShort)),
-        yaml4("refresh_token", `ghr_${"x".repeat(36)}`),
-        json4("refresh_token", `myghr_${fake("ghr-emb", 36)}`)
-      ]
-    }
-  },
-  {
-    id: "github-app-installation-token",
-    title: "GitHub App installation token",
-    severity: "medium",
-    keywords: ["ghs_"],
-    pattern: String.raw`\b(ghs_(?:[0-9]+_[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+|[A-Za-z0-9]{36}))(?:[^A-Za-z0-9_.-]|$)`,
-    entropy: 3.5,
-    validate: validateGithubInstallation,
-    requireValid: true,
-    help: `An installation token (also GITHUB_TOKEN in Actions) acts as a GitHub App on one installation for up to an hour; revoke it early with DELETE /installation/token. The classic form carries a base62 CRC32 checksum and the stateless form (ghs_<app id>_<JWT>) a JSON header and payload; ${NOT_REPORTED.toLowerCase()}`,
-    examples: {
-      tp: [
-        env4("GH_TOKEN", ghsA),
-        yaml4("token", ghsStateless),
-        `git remote set-url origin https://x-access-token:${ghsA}@github.com/acme/app.git`
-      ],
-      fp: [
-        env4("GH_TOKEN", corrupt(ghsA)),
-        yaml4("token", `ghs_${"x".repeat(36)}`),
-        json4("token", `ghs_123_${fake("bad-jwt", 20)}.${fake("bad-jwt2", 20)}.${fake("bad-jwt3", 20)}`)
-      ]
-    }
-  },
-  {
-    id: "github-fine-grained-pat",
-    title: "GitHub fine-grained personal access token",
-    severity: "high",
-    keywords: ["github_pat_"],
-    pattern: String.raw`\b(github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})\b`,
-    entropy: 4,
-    validate: validateGithubFineGrained,
-    requireValid: true,
-    help: "A fine-grained PAT acts as its owner on the repositories and permissions it was granted. Delete it under Settings → Developer settings → Fine-grained tokens (organisation owners can also revoke it). A value off the 22 + 59 character structure is not reported.",
-    examples: {
-      tp: [...syntax.all("github_pat", fineA, fineB), `https://oauth2:${fineA}@github.com/acme/app.git`],
-      fp: [
-        env4("GITHUB_PAT", `github_pat_${fake("fg-s", 22)}_${fake("fg-s2", 40)}`),
-        yaml4("token", `github_pat_${"x".repeat(22)}_${"x".repeat(59)}`),
-        json4("token", `github_pat_${fake("fg-c", 82)}`),
-        code19("token", `my_github_pat_${fake("fg-e", 22)}_${fake("fg-e2", 59)}`)
-      ]
-    }
-  },
-  {
-    id: "github-oauth-client-secret",
-    title: "GitHub OAuth App client secret",
-    severity: "high",
-    keywords: ["client_secret", "clientsecret", "client-secret", "client.secret"],
-    pattern: String.raw`(?i:github)[A-Za-z0-9_.-]{0,20}(?i:client[_.-]?secret)${ASSIGN6}([a-f0-9]{40})\b`,
-    entropy: 3,
-    help: "The client secret of a GitHub OAuth App (or GitHub App) lets anyone complete OAuth flows as the app. Generate a new secret in the app settings and delete the old one.",
-    examples: {
-      tp: [
-        env4("GITHUB_CLIENT_SECRET", hex40("gcs-a")),
-        yaml4("github_client_secret", hex40("gcs-b")),
-        json4("githubClientSecret", hex40("gcs-a")),
-        code19("githubClientSecret", hex40("gcs-b"))
-      ],
-      fp: [
-        env4("GITHUB_CLIENT_SECRET", syntax.ref("GITHUB_CLIENT_SECRET")),
-        yaml4("github_client_secret", "0000000000000000000000000000000000000000"),
-        env4("GITHUB_CLIENT_ID", hex40("gcs-id")),
-        // an id, not the secret
-        json4("github_client_secret", fake("gcs-short", 32, ALPHABETS.hex))
-      ]
-    }
-  },
-  gitlab({
-    id: "gitlab-pat",
-    prefix: "glpat-",
-    title: "GitLab personal, project or group access token",
-    severity: "high",
-    name: "gitlab_token",
-    help: "A GitLab access token acts as its user (or project/group bot) within its scopes. Revoke it under Access tokens in the user, project or group settings, or with the token revocation API."
-  }),
-  gitlab({
-    id: "gitlab-deploy-token",
-    prefix: "gldt-",
-    title: "GitLab deploy token",
-    severity: "high",
-    name: "deploy_token",
-    help: "A GitLab deploy token reads (or writes) repositories, packages and the registry of a project or group. Revoke it under Settings → Repository → Deploy tokens."
-  }),
-  gitlab({
-    id: "gitlab-runner-token",
-    prefix: "glrt-",
-    title: "GitLab runner authentication token",
-    severity: "high",
-    name: "runner_token",
-    help: "A runner authentication token lets a machine pick up CI jobs (and their secrets) as a registered runner. Delete the runner or reset its token in the CI/CD runner settings."
-  }),
-  gitlab({
-    id: "gitlab-runner-registration-token",
-    prefix: "GR1348941",
-    title: "GitLab runner registration token (legacy)",
-    severity: "medium",
-    name: "registration_token",
-    legacyOnly: true,
-    help: "A legacy registration token registers new runners to a project, group or instance, which then receive CI jobs. Reset it in the CI/CD runner settings and move to runner authentication tokens."
-  }),
-  gitlab({
-    id: "gitlab-pipeline-trigger-token",
-    prefix: "glptt-",
-    title: "GitLab pipeline trigger token",
-    severity: "medium",
-    name: "trigger_token",
-    body: "[a-f0-9]",
-    min: 40,
-    alphabet: ALPHABETS.hex,
-    help: "A pipeline trigger token starts pipelines of a project as the token owner. Revoke it under Settings → CI/CD → Pipeline trigger tokens."
-  }),
-  gitlab({
-    id: "gitlab-ci-job-token",
-    prefix: "glcbt-",
-    title: "GitLab CI/CD job token",
-    severity: "medium",
-    name: "ci_job_token",
-    help: "A CI/CD job token acts for the duration of one job with the permissions of the user who started it. It expires when the job ends; a leaked one in logs or artifacts still means the job output should be removed."
-  }),
-  gitlab({
-    id: "gitlab-oauth-app-secret",
-    prefix: "gloas-",
-    title: "GitLab OAuth application secret",
-    severity: "high",
-    name: "oauth_secret",
-    help: "The secret of a GitLab OAuth application lets anyone complete OAuth flows as the app. Renew the secret in the application settings (user, group or instance applications)."
-  }),
-  gitlab({
-    id: "gitlab-feed-token",
-    prefix: "glft-",
-    title: "GitLab feed token",
-    severity: "low",
-    name: "feed_token",
-    help: "A feed token reads RSS/Atom feeds and calendar exports as its user. Reset it in the user Access tokens settings."
-  }),
-  gitlab({
-    id: "gitlab-incoming-mail-token",
-    prefix: "glimt-",
-    title: "GitLab incoming email token",
-    severity: "medium",
-    name: "incoming_email_token",
-    help: "An incoming email token lets mail create issues and merge requests as its user. Reset it in the user Access tokens settings."
-  }),
-  gitlab({
-    id: "gitlab-agent-token",
-    prefix: "glagent-",
-    title: "GitLab agent for Kubernetes token",
-    severity: "high",
-    name: "agent_token",
-    min: 50,
-    help: "An agent token connects a Kubernetes cluster to GitLab; with it anyone can impersonate the agent. Revoke it under Operate → Kubernetes clusters → the agent → Access tokens."
-  }),
-  gitlab({
-    id: "gitlab-scim-token",
-    prefix: "glsoat-",
-    title: "GitLab SCIM OAuth token",
-    severity: "high",
-    name: "scim_token",
-    help: "A SCIM token provisions and deprovisions group members from the identity provider. Reset it in the group SAML SSO settings."
-  }),
-  gitlab({
-    id: "gitlab-feature-flags-client-token",
-    prefix: "glffct-",
-    title: "GitLab feature flags client token",
-    severity: "low",
-    name: "unleash_token",
-    help: "A feature flags client token reads a project's feature flag configuration. Reset it under Deploy → Feature flags → Configure."
-  }),
-  {
-    id: "bitbucket-access-token",
-    title: "Bitbucket repository, project or workspace access token",
-    severity: "high",
-    keywords: ["atctt3"],
-    pattern: String.raw`\b(ATCTT3[A-Za-z0-9_-]{100,300}=[A-F0-9]{8})\b`,
-    entropy: 4,
-    validate: validateAtlassianToken,
-    requireValid: true,
-    help: "A Bitbucket Cloud access token acts on one repository, project or workspace within its scopes. Revoke it under the repository/project/workspace settings → Access tokens. The last 8 hex digits are a CRC32 of the rest; a value whose checksum fails is not reported.",
-    examples: {
-      tp: [env4("BITBUCKET_TOKEN", atctA), yaml4("bitbucket_token", atctB), code19("token", atctA)],
-      fp: [
-        env4("BITBUCKET_TOKEN", `ATCTT3xFfGN0${"x".repeat(170)}=00000000`),
-        yaml4(
-          "bitbucket_token",
-          `ATCTT3xFfGN0${fake("atct-s", 40, ALPHABETS.base64url)}=${fake("c", 8, ALPHABETS.HEX)}`
-        ),
-        json4("token", `xATCTT3xFfGN0${atlassianTail("atct-e")}`),
-        code19("token", corrupt(atctA))
-      ]
-    }
-  },
-  {
-    id: "bitbucket-app-password",
-    title: "Bitbucket app password",
-    severity: "high",
-    keywords: ["atbb"],
-    pattern: String.raw`\b(ATBB[A-Za-z0-9]{24}[A-F0-9]{8})\b`,
-    entropy: 3.5,
-    validate: validateAtlassianToken,
-    requireValid: true,
-    help: "A Bitbucket app password authenticates as its user for Git over HTTPS and the API within its permissions. Revoke it under Personal settings → App passwords and move to API tokens. The last 8 hex digits are a CRC32 of the first 28 characters; a value whose checksum fails is not reported.",
-    examples: {
-      tp: [
-        env4("BITBUCKET_APP_PASSWORD", atbbA),
-        yaml4("app_password", atbbB),
-        `git clone https://jdoe:${atbbA}@bitbucket.org/acme/app.git`
-      ],
-      fp: [
-        env4("BITBUCKET_APP_PASSWORD", `ATBB${"X".repeat(32)}`),
-        env4("BITBUCKET_APP_PASSWORD", corrupt(atbbA)),
-        yaml4("app_password", `ATBB${fake("atbb-r", 24)}${fake("atbb-r2", 8, ALPHABETS.HEX)}`),
-        // a random checksum
-        yaml4("app_password", `ATBB${fake("atbb-s", 20)}`),
-        json4("app_password", `ATBB${fake("atbb-l", 40)}`)
-      ]
-    }
-  },
-  {
-    id: "gitea-token",
-    title: "Gitea / Forgejo access token",
-    severity: "high",
-    keywords: ["gitea", "forgejo"],
-    pattern: String.raw`(?i:gitea|forgejo)[A-Za-z0-9_.-]{0,20}(?i:token|password|secret)${ASSIGN6}([a-f0-9]{40})\b`,
-    entropy: 3,
-    help: "A Gitea or Forgejo access token (40 hex characters) acts as its user within its scopes. Delete it under Settings → Applications on the instance.",
-    examples: {
-      tp: [
-        env4("GITEA_TOKEN", hex40("gitea-a")),
-        yaml4("forgejo_token", hex40("gitea-b")),
-        json4("giteaToken", hex40("gitea-a")),
-        code19("giteaToken", hex40("gitea-b"))
-      ],
-      fp: [
-        env4("GITEA_TOKEN", syntax.secretRef("GITEA_TOKEN")),
-        yaml4("gitea_commit", hex40("gitea-c").slice(0, 39)),
-        env4("GITEA_TOKEN", "a".repeat(40)),
-        yaml4("gitea_version", "1.22.0")
-      ]
-    }
-  },
-  {
-    id: "azure-devops-pat",
-    title: "Azure DevOps personal access token",
-    severity: "high",
-    keywords: ["azdo"],
-    pattern: String.raw`\b([A-Za-z0-9]{76}AZDO[A-Za-z0-9]{4})\b`,
-    entropy: 4,
-    help: "An Azure DevOps PAT (84-character identifiable format, AZDO at offset 76) acts as its user in the organisations and scopes it was granted. Revoke it under User settings → Personal access tokens, or ask an administrator to revoke it organisation-wide.",
-    examples: {
-      tp: [
-        env4("AZURE_DEVOPS_EXT_PAT", adoNewA),
-        yaml4("pat", adoNewB),
-        `git clone https://user:${adoNewA}@dev.azure.com/acme/app/_git/app`
-      ],
-      fp: [
-        env4("AZURE_DEVOPS_EXT_PAT", `${fake("ado-x", 76)}AZDX${fake("ado-x2", 4)}`),
-        yaml4("pat", `${fake("ado-s", 58)}AZDO${fake("ado-s3", 4)}`),
-        // too short
-        json4("pat", `x${adoNewA}`)
-      ]
-    }
-  },
-  {
-    id: "azure-devops-pat-legacy",
-    title: "Azure DevOps personal access token (legacy 52-character)",
-    severity: "high",
-    keywords: ["devops", "azdo", "ado_", "vsts"],
-    pattern: String.raw`(?i:azure_?devops|azdo|ado_|vsts)[A-Za-z0-9_.-]{0,20}(?i:pat|token)${ASSIGN6}([a-z2-7]{52})\b`,
-    entropy: 3.5,
-    help: "A legacy Azure DevOps PAT (52 base32 characters) acts as its user in the organisations and scopes it was granted. Revoke it under User settings → Personal access tokens.",
-    examples: {
-      tp: [
-        env4("AZURE_DEVOPS_PAT", adoLegacyA),
-        yaml4("azdo_token", adoLegacyB),
-        json4("azureDevopsPat", adoLegacyA),
-        code19("vstsToken", adoLegacyB)
-      ],
-      fp: [
-        env4("AZURE_DEVOPS_PAT", "$(System.AccessToken)"),
-        yaml4("azdo_token", "a".repeat(52)),
-        json4("azureDevopsPat", adoLegacyA.toUpperCase()),
-        env4("AZURE_DEVOPS_ORG", "https://dev.azure.com/acme")
-      ]
-    }
-  },
-  {
-    id: "sourcegraph-token",
-    title: "Sourcegraph access token",
-    severity: "high",
-    keywords: ["sgp_"],
-    pattern: String.raw`\b(sgp_(?:[a-f0-9]{16}_|local_)?[a-f0-9]{40})\b`,
-    entropy: 3,
-    help: "A Sourcegraph access token acts as its user on the instance (code search across every repository it can read). Delete it under Settings → Access tokens.",
-    examples: {
-      tp: [
-        env4("SRC_ACCESS_TOKEN", `sgp_${fake("sg-i", 16, ALPHABETS.hex)}_${hex40("sg-a")}`),
-        yaml4("token", `sgp_${hex40("sg-b")}`),
-        json4("token", `sgp_local_${hex40("sg-c")}`)
-      ],
-      fp: [
-        env4("SRC_ACCESS_TOKEN", `sgp_${"0".repeat(40)}`),
-        yaml4("token", `sgp_${fake("sg-s", 30, ALPHABETS.hex)}`),
-        json4("token", `xsgp_${hex40("sg-e")}`)
-      ]
-    }
-  },
-  {
-    id: "gitlab-session-cookie",
-    title: "GitLab session cookie",
-    severity: "medium",
-    keywords: ["_gitlab_session="],
-    pattern: String.raw`_gitlab_session=([a-f0-9]{32})\b`,
-    entropy: 3,
-    help: "A _gitlab_session cookie is a signed-in browser session: whoever holds it is that user until it expires. Sign the user out of all sessions (Profile → Active sessions → Revoke) and scrub the logs or HAR files that carried it.",
-    examples: {
-      tp: [
-        `curl -b "_gitlab_session=${hex40("gsc-a").slice(0, 32)}" https://gitlab.acme.test/api/v4/user`,
-        `Cookie: known_sign_in=1; _gitlab_session=${hex40("gsc-b").slice(0, 32)}; event_filter=all`
-      ],
-      fp: [
-        `Cookie: _gitlab_session=${"0".repeat(32)}`,
-        `Set-Cookie: _gitlab_session=; path=/; expires=Thu, 01 Jan 1970 00:00:00 GMT`
-      ]
-    }
-  }
-];
-
-// src/scan/rules/generic.ts
-var specific;
-function specificRules() {
-  specific ??= [
-    ...vcsRules,
-    ...packageRules,
-    ...cloudRules,
-    ...devopsRules,
-    ...messagingRules,
-    ...commerceRules,
-    ...aiRules,
-    ...structuredRules,
-    ...keyRules
-  ].map((rule) => ({ rule }));
-  return specific;
-}
-function ownedBySpecificRule(text, value, valueStart = text.lastIndexOf(value)) {
-  if (valueStart < 0) return false;
-  const lower = text.toLowerCase();
-  const buf = Buffer.from(text, "utf8");
-  const vs = Buffer.byteLength(text.slice(0, valueStart));
-  const ve = vs + Buffer.byteLength(value);
-  for (const entry of specificRules()) {
-    const rule = entry.rule;
-    if (!rule.keywords.some((k) => lower.includes(k))) continue;
-    if (entry.pattern === void 0) {
-      try {
-        entry.pattern = loadRegexEngine().compile(rule.pattern, { caseInsensitive: rule.caseInsensitive === true });
-      } catch {
-        entry.pattern = null;
-      }
-    }
-    if (!entry.pattern) continue;
-    for (const m of entry.pattern.matchAll(buf)) {
-      const g = m.groups[rule.secretGroup ?? 1];
-      const [ss, se] = g ?? [m.start, m.end];
-      if (se <= vs || ss >= ve) continue;
-      const secret = buf.toString("utf8", ss, se);
-      if (rule.entropy !== void 0 && shannonEntropy(secret) < rule.entropy) continue;
-      let v = "unknown";
-      try {
-        v = rule.validate ? rule.validate(secret, buf.toString("utf8", m.start, m.end)) : "unknown";
-      } catch {
-        v = "unknown";
-      }
-      if (v === "invalid" || rule.requireValid && v !== "valid") continue;
-      return true;
-    }
-  }
-  return false;
-}
-function validateGeneric(secret, match3) {
-  const v = validateGenericSecret(secret, match3);
-  if (v === "invalid") return v;
-  return ownedBySpecificRule(match3, secret) ? "invalid" : v;
-}
-var NAME = `[A-Za-z0-9_.-]*?(?:password|passwd|pwd|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|credentials?)(?:[_.-]?(?:key|token|secret|value|string|str|b64|base64|base|hex|encoded|raw|plain|prod|production|live|dev|staging)){0,2}`;
-var VALUE = String.raw`[^\s"'\x60<>{}$;,()&\\\[\]=][^\s"'\x60<>{}$;,()&\\\[\]]{7,199}`;
-var KEYWORDS = [
-  "password",
-  "passwd",
-  "pwd",
-  "secret",
-  "token",
-  "apikey",
-  "api_key",
-  "api-key",
-  "api.key",
-  "accesskey",
-  "access_key",
-  "access-key",
-  "access.key",
-  "privatekey",
-  "private_key",
-  "private-key",
-  "private.key",
-  "authkey",
-  "auth_key",
-  "auth-key",
-  "auth.key",
-  "credential"
-];
-var pw2 = `${fx("gp1", 12)}!${fx("gp2", 6, FIXTURE_ALPHABETS.digits)}`;
-var sec = fx("gs1", 40, FIXTURE_ALPHABETS.base64url);
-var key32 = fx("gk1", 32);
-var sha512 = `sha512-${Buffer.from(fx("gi1", 64, FIXTURE_ALPHABETS.base64)).toString("base64").slice(0, 86)}==`;
-var genericRules = [
-  {
-    id: "generic-secret-assignment",
-    title: "Secret-looking value assigned to a secret-looking name",
-    severity: "medium",
-    keywords: KEYWORDS,
-    pattern: String.raw`(?i)([?&]?${NAME})["']?\]?[ \t]*(?::=|=>|\?=|=|:)[ \t]*["'\x60]?(${VALUE})(?:["'\x60\s;,)&]|$)`,
-    secretGroup: 2,
-    entropy: 3,
-    validate: validateGeneric,
-    help: "A random-looking value assigned to a name such as password, secret, token or api_key (env files, YAML, JSON, properties, code, URL query strings). Placeholders, references (`${VAR}`, `process.env.X`), function calls, identifiers, paths, UUIDs and git SHAs are not reported. Rotate the credential and load it from the environment or a secret store.",
-    examples: {
-      tp: [
-        `DB_PASSWORD=${pw2}`,
-        `  password: "${pw2}"`,
-        `{"client_secret": "${sec}"}`,
-        `const apiKey = "${key32}";`,
-        `api_key = '${key32}'`,
-        `$config['secret'] = '${sec}';`,
-        `https://api.service.invalid/v1/data?api_key=${key32}&format=json`,
-        `AccessKey := "${fx("gk2", 24)}"`,
-        `spring.datasource.password=${pw2}`,
-        `  secret_key_base: ${fx("gkb", 128, FIXTURE_ALPHABETS.hex)}`
-      ],
-      fp: [
-        "DB_PASSWORD=${DB_PASSWORD}",
-        '  password: "<password>"',
-        "  password: {{ .Values.password }}",
-        "ADMIN_PASSWORD=changeme",
-        "const apiKey = process.env.API_KEY;",
-        'api_key = os.environ["API_KEY"]',
-        "password = getPassword()",
-        `"integrity": "${sha512}"`,
-        `api_token: "${fxUuid("gu1")}"`,
-        `deploy_token = "${fx("gsha", 40, FIXTURE_ALPHABETS.hex)}"`,
-        "password: ********",
-        'tokenizer = "bert-base-uncased-v2"',
-        "SECRET_KEY_NAME=my-app-secret-key",
-        "secret: DATABASE_PASSWORD",
-        "password = userInputPasswordField",
-        `OPENAI_API_KEY=sk-proj-${fx("gop", 40)}`,
-        "token: ./secrets/token.txt",
-        '"oauth_token_secret=secret%3Dpassword&oauth_token=lock%26key",',
-        "const base = { 'vault-secret': 'secret/data/release/app' };",
-        'password: "{AES256}ZXhhbXBsZQ==Qm9vdA"',
-        "token_ttl=3600000000",
-        "password_min_length: 12345678",
-        'access_token_url = "https://oauth2.googleapis.com/token"',
-        ' * const apiToken = "abc123xyz456";',
-        "[![codecov](https://codecov.io/gh/org/repo/branch/main/graph/badge.svg?token=yZL6LtXkOA)](https://codecov.io)",
-        " * @returns {Promise<{secretKey: Uint8Array, sharedSecret: Uint8Array}>}",
-        "function f({ privateKey:PrivateKey|Uint8Array|String }) {}",
-        "const exclamationToken = !questionToken && !seen;",
-        "const { contextToken: contextToken2, previousToken: previousToken2 } = info;",
-        "CordzSampleToken::Iterator::pointer CordzSampleToken::Iterator::operator->() const"
-      ]
-    }
-  },
-  {
-    id: "generic-secret-xml",
-    title: "Secret-looking value in an XML element with a secret-looking name",
-    severity: "medium",
-    keywords: KEYWORDS,
-    pattern: String.raw`<(?i:(${NAME}))>[ \t]*(${VALUE})[ \t]*</`,
-    secretGroup: 2,
-    entropy: 3,
-    validate: validateGeneric,
-    help: "A random-looking value inside an XML element named like a secret (Maven `settings.xml` `<password>`, app.config, Spring XML). Encrypted Maven values (`{…}`) and placeholders are not reported. Rotate the credential and use encryption or environment references.",
-    examples: {
-      tp: [`<password>${pw2}</password>`, `  <server><id>nexus</id><apiKey>${key32}</apiKey></server>`],
-      fp: [
-        "<password>${env.NEXUS_PASSWORD}</password>",
-        "<password>{COQLCE6DU6GtcS5P=}</password>",
-        "<secretName>my-tls-secret</secretName>"
-      ]
-    }
-  }
-];
-
-// src/scan/rules/index.ts
-var builtinRules = [
-  ...vcsRules,
-  ...packageRules,
-  ...cloudRules,
-  ...devopsRules,
-  ...messagingRules,
-  ...commerceRules,
-  ...aiRules,
-  ...structuredRules,
-  ...keyRules,
-  ...genericRules
-];
-
-// src/scan/policy.ts
-var DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
-var DEFAULT_IGNORE_PATHS = [
-  ".git/**",
-  "**/.git/**",
-  "node_modules/**",
-  "**/node_modules/**"
-];
-function defaultPolicy() {
-  return {
-    rules: builtinRules.slice(),
-    ignorePaths: DEFAULT_IGNORE_PATHS.slice(),
-    allowRegexes: [],
-    stopwords: [],
-    maxFileSize: DEFAULT_MAX_FILE_SIZE
-  };
-}
-
-// src/scan/index.ts
-var import_picomatch = __toESM(require_picomatch2(), 1);
-
-// src/scan/archive.ts
-import { readFile as readFile2 } from "node:fs/promises";
-import { gunzipSync, inflateRawSync } from "node:zlib";
-var DEFAULT_ARCHIVE_LIMITS = {
-  maxDepth: 3,
-  maxEntries: 1e4,
-  maxTotal: 128 * 1024 * 1024,
-  maxEntrySize: 10 * 1024 * 1024,
-  maxRatio: 200
-};
-function archiveKind(data) {
-  if (data.length >= 4 && data[0] === 80 && data[1] === 75 && (data[2] === 3 || data[2] === 5) && (data[3] === 4 || data[3] === 6)) {
-    return "zip";
-  }
-  if (data.length >= 18 && data[0] === 31 && data[1] === 139 && data[2] === 8) return "gzip";
-  if (data.length >= 512 && data.subarray(257, 262).toString("latin1") === "ustar") return "tar";
-  return void 0;
-}
-var ARCHIVE_NAME = /\.(zip|jar|war|ear|aar|whl|egg|nupkg|apk|ipa|vsix|xpi|crx|tar|tgz|gz|tbz|gem)$/i;
-function* archiveEntries(data, path12, options = {}) {
-  const limits = { ...DEFAULT_ARCHIVE_LIMITS, ...options.limits };
-  const warn = options.onWarning ?? (() => {
-  });
-  const budget = { entries: 0, bytes: 0, warned: /* @__PURE__ */ new Set() };
-  yield* expand(data, path12, 1, limits, budget, warn);
-}
-function* archiveItems(item, data, options = {}) {
-  for (const entry of archiveEntries(data, item.path, options)) {
-    const out = { path: entry.path, source: { kind: "bytes", data: entry.data } };
-    if (item.commit !== void 0) out.commit = item.commit;
-    if (item.author !== void 0) out.author = item.author;
-    if (item.date !== void 0) out.date = item.date;
-    yield out;
-  }
-}
-function* expand(data, path12, depth, limits, budget, warn) {
-  const kind = archiveKind(data);
-  if (!kind) return;
-  let inner;
-  try {
-    if (kind === "zip") inner = zipEntries(data, path12, limits, budget, warn);
-    else if (kind === "tar") inner = tarEntries(data, path12, budget, limits, warn);
-    else inner = gzipEntries(data, path12, limits, budget, warn);
-    for (const entry of inner) {
-      if (archiveKind(entry.data)) {
-        if (depth >= limits.maxDepth) {
-          warn(`${entry.path}: archive nested deeper than ${limits.maxDepth} levels, not opened (limit: depth)`);
-          continue;
-        }
-        yield* expand(entry.data, entry.path, depth + 1, limits, budget, warn);
-        continue;
-      }
-      yield entry;
-    }
-  } catch (err) {
-    if (err instanceof LimitReached) {
-      if (!budget.warned.has(err.message)) warn(err.message);
-      budget.warned.add(err.message);
-      if (depth > 1) throw err;
-      return;
-    }
-    warn(`${path12}: cannot read the ${kind} archive (${err.message}); its contents were not scanned`);
-  }
-}
-var LimitReached = class extends Error {
-};
-function takeEntry(path12, size, limits, budget, outer) {
-  budget.entries++;
-  if (budget.entries > limits.maxEntries) {
-    throw new LimitReached(
-      `${outer}: more than ${limits.maxEntries} entries; the rest were not scanned (limit: entries)`
-    );
-  }
-  if (budget.bytes + size > limits.maxTotal) {
-    throw new LimitReached(
-      `${outer}: expands to more than ${mib(limits.maxTotal)} (at ${path12}); the rest was not scanned (limit: total size, zip bomb?)`
-    );
-  }
-  budget.bytes += size;
-}
-function mib(n) {
-  return `${Math.round(n / 1048576 * 10) / 10} MiB`;
-}
-function outputCap(compressed, limits, budget) {
-  const byRatio = Math.max(1024 * 1024, compressed * limits.maxRatio);
-  const cap = Math.min(limits.maxEntrySize, limits.maxTotal - budget.bytes, byRatio);
-  return { cap: Math.max(0, cap), byRatio: byRatio < limits.maxEntrySize && byRatio <= limits.maxTotal - budget.bytes };
-}
-function inflateCapped(comp26, fn, where2, outer, limits, budget, warn) {
-  const { cap, byRatio } = outputCap(comp26.length, limits, budget);
-  try {
-    return fn(comp26, { maxOutputLength: cap + 1 > 2147483647 ? 2147483647 : Math.max(1, cap) });
-  } catch (err) {
-    if (err.code === "ERR_BUFFER_TOO_LARGE" || err instanceof RangeError) {
-      if (budget.bytes + cap >= limits.maxTotal) {
-        throw new LimitReached(
-          `${outer}: expands to more than ${mib(limits.maxTotal)} (at ${where2}); the rest was not scanned (limit: total size, zip bomb?)`
-        );
-      }
-      if (byRatio) {
-        warn(
-          `${where2}: expands more than ${limits.maxRatio}:1 (${mib(comp26.length)} compressed), not scanned (limit: ratio, zip bomb?)`
-        );
-      } else {
-        warn(`${where2}: larger than ${mib(limits.maxEntrySize)} expanded, not scanned (limit: entry size)`);
-      }
-      return void 0;
-    }
-    warn(`${where2}: cannot inflate (${err.message}), not scanned`);
-    return void 0;
-  }
-}
-function* zipEntries(data, path12, limits, budget, warn) {
-  let eocd = -1;
-  for (let i = data.length - 22; i >= Math.max(0, data.length - 22 - 65535); i--) {
-    if (data.readUInt32LE(i) === 101010256) {
-      eocd = i;
-      break;
-    }
-  }
-  if (eocd < 0) throw new Error("no end of central directory");
-  let count = data.readUInt16LE(eocd + 10);
-  let cdOffset = data.readUInt32LE(eocd + 16);
-  if (count === 65535 || cdOffset === 4294967295) {
-    const loc = eocd - 20;
-    if (loc < 0 || data.readUInt32LE(loc) !== 117853008) throw new Error("zip64 locator missing");
-    const rec = Number(data.readBigUInt64LE(loc + 8));
-    if (rec + 56 > data.length || data.readUInt32LE(rec) !== 101075792) throw new Error("zip64 record missing");
-    count = Number(data.readBigUInt64LE(rec + 32));
-    cdOffset = Number(data.readBigUInt64LE(rec + 48));
-  }
-  let p = cdOffset;
-  for (let k = 0; k < count; k++) {
-    if (p + 46 > data.length || data.readUInt32LE(p) !== 33639248)
-      throw new Error(`central directory entry ${k + 1} is corrupt`);
-    const flags = data.readUInt16LE(p + 8);
-    const method = data.readUInt16LE(p + 10);
-    let compSize = data.readUInt32LE(p + 20);
-    let size = data.readUInt32LE(p + 24);
-    const nameLen = data.readUInt16LE(p + 28);
-    const extraLen = data.readUInt16LE(p + 30);
-    const commentLen = data.readUInt16LE(p + 32);
-    let local = data.readUInt32LE(p + 42);
-    const name2 = data.subarray(p + 46, p + 46 + nameLen).toString(flags & 2048 ? "utf8" : "latin1");
-    const extra = data.subarray(p + 46 + nameLen, p + 46 + nameLen + extraLen);
-    p += 46 + nameLen + extraLen + commentLen;
-    if (size === 4294967295 || compSize === 4294967295 || local === 4294967295) {
-      const z = zip64Extra(extra, size === 4294967295, compSize === 4294967295, local === 4294967295);
-      size = z.size ?? size;
-      compSize = z.compSize ?? compSize;
-      local = z.local ?? local;
-    }
-    if (name2.endsWith("/")) continue;
-    const where2 = `${path12}!${name2}`;
-    if (flags & 1) {
-      warn(`${where2}: encrypted zip entry, not scanned`);
-      continue;
-    }
-    if (method !== 0 && method !== 8) {
-      warn(`${where2}: zip compression method ${method} is not supported, not scanned`);
-      continue;
-    }
-    if (local + 30 > data.length || data.readUInt32LE(local) !== 67324752) {
-      warn(`${where2}: local header is corrupt, not scanned`);
-      continue;
-    }
-    const start = local + 30 + data.readUInt16LE(local + 26) + data.readUInt16LE(local + 28);
-    const comp26 = data.subarray(start, Math.min(data.length, start + compSize));
-    let content;
-    if (method === 0) {
-      if (comp26.length > limits.maxEntrySize) {
-        warn(`${where2}: larger than ${mib(limits.maxEntrySize)}, not scanned (limit: entry size)`);
-        continue;
-      }
-      content = comp26;
-    } else {
-      if (size > 1024 * 1024 && size > compSize * limits.maxRatio) {
-        warn(
-          `${where2}: declares ${mib(size)} from ${mib(compSize)} (more than ${limits.maxRatio}:1), not scanned (limit: ratio, zip bomb?)`
-        );
-        continue;
-      }
-      if (size > limits.maxEntrySize) {
-        warn(`${where2}: larger than ${mib(limits.maxEntrySize)} expanded, not scanned (limit: entry size)`);
-        continue;
-      }
-      content = inflateCapped(comp26, inflateRawSync, where2, path12, limits, budget, warn);
-      if (!content) continue;
-    }
-    takeEntry(where2, content.length, limits, budget, path12);
-    yield { path: where2, data: content };
-  }
-}
-function zip64Extra(extra, wantSize, wantComp, wantLocal) {
-  let q = 0;
-  while (q + 4 <= extra.length) {
-    const id = extra.readUInt16LE(q);
-    const len = extra.readUInt16LE(q + 2);
-    if (id === 1) {
-      let r = q + 4;
-      const out = {};
-      if (wantSize && r + 8 <= q + 4 + len) {
-        out.size = Number(extra.readBigUInt64LE(r));
-        r += 8;
-      }
-      if (wantComp && r + 8 <= q + 4 + len) {
-        out.compSize = Number(extra.readBigUInt64LE(r));
-        r += 8;
-      }
-      if (wantLocal && r + 8 <= q + 4 + len) out.local = Number(extra.readBigUInt64LE(r));
-      return out;
-    }
-    q += 4 + len;
-  }
-  return {};
-}
-function tarNumber(field) {
-  if (field[0] & 128) {
-    let v = 0;
-    for (let i = 1; i < field.length; i++) v = v * 256 + field[i];
-    return v;
-  }
-  const s = field.toString("latin1").replace(/\0.*$/s, "").trim();
-  return s === "" ? 0 : Number.parseInt(s, 8);
-}
-function cstr(b) {
-  const z = b.indexOf(0);
-  return (z < 0 ? b : b.subarray(0, z)).toString("utf8");
-}
-function* tarEntries(data, path12, budget, limits, warn) {
-  let p = 0;
-  let longName;
-  let paxPath;
-  while (p + 512 <= data.length) {
-    const h = data.subarray(p, p + 512);
-    if (h.every((b) => b === 0)) break;
-    const size = tarNumber(h.subarray(124, 136));
-    if (!Number.isSafeInteger(size) || size < 0) throw new Error(`bad size in header at ${p}`);
-    const type = String.fromCharCode(h[156] || 48);
-    const body2 = data.subarray(p + 512, Math.min(data.length, p + 512 + size));
-    p += 512 + Math.ceil(size / 512) * 512;
-    if (type === "L") {
-      longName = cstr(body2);
-      continue;
-    }
-    if (type === "x") {
-      const m = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(body2.toString("utf8"));
-      if (m) paxPath = m[1];
-      continue;
-    }
-    if (type === "g") continue;
-    let name2 = paxPath ?? longName;
-    if (!name2) {
-      const prefix2 = h.subarray(257, 262).toString("latin1") === "ustar" ? cstr(h.subarray(345, 500)) : "";
-      name2 = prefix2 ? `${prefix2}/${cstr(h.subarray(0, 100))}` : cstr(h.subarray(0, 100));
-    }
-    longName = void 0;
-    paxPath = void 0;
-    if (type !== "0" && type !== "7") continue;
-    const where2 = `${path12}!${name2.replace(/^\.\//, "")}`;
-    if (size > limits.maxEntrySize) {
-      warn(`${where2}: larger than ${mib(limits.maxEntrySize)}, not scanned (limit: entry size)`);
-      continue;
-    }
-    takeEntry(where2, body2.length, limits, budget, path12);
-    yield { path: where2, data: body2 };
-  }
-}
-function* gzipEntries(data, path12, limits, budget, warn) {
-  const { cap, byRatio } = outputCap(data.length, { ...limits, maxEntrySize: limits.maxTotal }, budget);
-  let out;
-  try {
-    out = gunzipSync(data, { maxOutputLength: Math.max(1, cap) });
-  } catch (err) {
-    if (err.code === "ERR_BUFFER_TOO_LARGE" || err instanceof RangeError) {
-      const why = byRatio ? `more than ${limits.maxRatio}:1 (limit: ratio, zip bomb?)` : `beyond ${mib(cap)} (limit: total size)`;
-      warn(`${path12}: gzip expands ${why}, not scanned`);
-      return;
-    }
-    throw err;
-  }
-  if (archiveKind(out) === "tar") {
-    yield* tarEntries(out, path12, budget, limits, warn);
-    return;
-  }
-  const base = path12.slice(path12.lastIndexOf("!") + 1).replace(/^.*\//, "");
-  const inner = base.replace(/\.t?gz$/i, (m) => m.toLowerCase() === ".tgz" ? ".tar" : "") || "data";
-  takeEntry(`${path12}!${inner}`, out.length, limits, budget, path12);
-  yield { path: `${path12}!${inner}`, data: out };
-}
-async function* expandArchives(items, options = {}) {
-  const limits = { ...DEFAULT_ARCHIVE_LIMITS, ...options.limits };
-  for await (const item of items) {
-    let data;
-    if (item.source.kind === "bytes") {
-      data = item.source.data;
-    } else if (ARCHIVE_NAME.test(item.path) && item.source.size <= limits.maxTotal) {
-      try {
-        data = await readFile2(item.source.absPath);
-      } catch {
-        data = void 0;
-      }
-    }
-    if (!data || item.lineMap || !archiveKind(data)) {
-      yield item;
-      continue;
-    }
-    yield* archiveItems(item, data, options);
-  }
-}
-
-// src/scan/engine.ts
-import { closeSync, openSync, readSync } from "node:fs";
-
-// src/scan/decode.ts
-import { isUtf8 } from "node:buffer";
-var DEFAULT_DECODE_LIMITS = {
-  maxDepth: 2,
-  maxSegment: 256 * 1024,
-  maxTotal: 4 * 1024 * 1024,
-  maxSegments: 2e3,
-  minBase64: 12,
-  minHex: 24
-};
-var B642 = new Uint8Array(256);
-var HEX = new Uint8Array(256);
-for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_") B642[c.charCodeAt(0)] = 1;
-for (const c of "0123456789abcdefABCDEF") HEX[c.charCodeAt(0)] = 1;
-var CLS = new Uint8Array(256);
-for (let b = 0; b < 256; b++) CLS[b] = HEX[b] ? 3 : B642[b] ? 1 : 0;
-var URLISH = new Uint8Array(256);
-for (let b = 33; b < 127; b++) URLISH[b] = 1;
-for (const c of `"'<>\`()[]{},;`) URLISH[c.charCodeAt(0)] = 0;
-function isTextual(buf) {
-  if (buf.length === 0) return false;
-  let alnum = 0;
-  for (let i = 0; i < buf.length; i++) {
-    const b = buf[i];
-    if (b < 32 && b !== 9 && b !== 10 && b !== 13) return false;
-    if (b === 127) return false;
-    if (b >= 48 && b <= 57 || (b | 32) >= 97 && (b | 32) <= 122) alnum++;
-  }
-  if (alnum * 2 < buf.length) return false;
-  return isUtf8(buf);
-}
-function decodeBase64(span) {
-  let s = span.toString("latin1");
-  const core = s.replace(/=+$/, "");
-  if (core.length % 4 === 1) return void 0;
-  if (!/[A-Z]/.test(core) || !/[a-z0-9]/.test(core)) return void 0;
-  if (/[-_]/.test(core) && /[+/]/.test(core)) return void 0;
-  if (/[-_]/.test(core)) s = core.replace(/-/g, "+").replace(/_/g, "/");
-  const out = Buffer.from(s, "base64");
-  return out.length > 0 ? out : void 0;
-}
-function decodeHex(span) {
-  if (span.length % 2 !== 0) return void 0;
-  const s = span.toString("latin1");
-  if (/[a-f]/.test(s) && /[A-F]/.test(s)) return void 0;
-  return Buffer.from(s, "hex");
-}
-function decodePercent(span) {
-  const out = Buffer.allocUnsafe(span.length);
-  let o = 0;
-  let escapes = 0;
-  for (let i = 0; i < span.length; i++) {
-    const b = span[i];
-    if (b === 37 && i + 2 < span.length && HEX[span[i + 1]] && HEX[span[i + 2]]) {
-      out[o++] = Number.parseInt(span.subarray(i + 1, i + 3).toString("latin1"), 16);
-      escapes++;
-      i += 2;
-    } else {
-      out[o++] = b;
-    }
-  }
-  return escapes > 0 ? Buffer.from(out.subarray(0, o)) : void 0;
-}
-var B64_ASCII_LEAD = new Uint8Array(256);
-for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef") B64_ASCII_LEAD[c.charCodeAt(0)] = 1;
-function looksLikeText(data, start, end, hex4) {
-  const step = hex4 ? 2 : 4;
-  let bad = 0;
-  let total = 0;
-  for (let k = start; k < end; k += step) {
-    total++;
-    const c = data[k];
-    const ok2 = hex4 ? c >= 50 && c <= 55 : B64_ASCII_LEAD[c] === 1;
-    if (!ok2 && ++bad * 8 > total + 8) return false;
-  }
-  return bad * 8 <= total;
-}
-function findEncodedSpans(data, limits = DEFAULT_DECODE_LIMITS) {
-  const spans = [];
-  const n = data.length;
-  const minRun = Math.min(limits.minHex, limits.minBase64);
-  let i = 0;
-  while (i < n && spans.length < limits.maxSegments) {
-    let c = CLS[data[i]];
-    if (c === 0) {
-      i++;
-      continue;
-    }
-    let j = i + 1;
-    let all = c;
-    while (j < n) {
-      c = CLS[data[j]];
-      if (c === 0) break;
-      all &= c;
-      j++;
-    }
-    if (j - i + 2 < minRun) {
-      i = j;
-      continue;
-    }
-    const allHex = all === 3;
-    let end = j;
-    while (end < n && end - j < 2 && data[end] === 61) end++;
-    const len = end - i;
-    if (len <= limits.maxSegment && len >= minRun && looksLikeText(data, i, j, allHex)) {
-      const span = data.subarray(i, end);
-      if (allHex && len >= limits.minHex) {
-        const d = decodeHex(span);
-        if (d && isTextual(d)) spans.push({ start: i, end, encoding: "hex", decoded: d });
-      } else if (!allHex && len >= limits.minBase64) {
-        const d = decodeBase64(span);
-        if (d && isTextual(d)) spans.push({ start: i, end, encoding: "base64", decoded: d });
-      }
-    }
-    i = end;
-  }
-  let from = 0;
-  while (spans.length < limits.maxSegments) {
-    const p = data.indexOf(37, from);
-    if (p < 0 || p + 2 >= n) break;
-    if (!HEX[data[p + 1]] || !HEX[data[p + 2]]) {
-      from = p + 1;
-      continue;
-    }
-    let s = p;
-    while (s > 0 && URLISH[data[s - 1]]) s--;
-    let e = p;
-    while (e < n && URLISH[data[e]]) e++;
-    if (e - s <= limits.maxSegment) {
-      const d = decodePercent(data.subarray(s, e));
-      if (d && isTextual(d)) spans.push({ start: s, end: e, encoding: "percent", decoded: d });
-    }
-    from = e;
-  }
-  return spans.sort((a, b) => a.start - b.start);
-}
-function decodeSegments(data, limits = {}) {
-  const lim = { ...DEFAULT_DECODE_LIMITS, ...limits };
-  const out = [];
-  let budget = lim.maxTotal;
-  const spans = findEncodedSpans(data, lim);
-  if (spans.length === 0) return out;
-  let line = 1;
-  let pos = 0;
-  let lineStart = 0;
-  for (const span of spans) {
-    while (pos < span.start) {
-      const nl = data.indexOf(10, pos);
-      if (nl < 0 || nl >= span.start) {
-        pos = span.start;
-        break;
-      }
-      line++;
-      pos = nl + 1;
-      lineStart = pos;
-    }
-    if (budget < span.decoded.length) break;
-    budget -= span.decoded.length;
-    let lineEnd = data.indexOf(10, span.end);
-    if (lineEnd < 0) lineEnd = data.length;
-    const before = data.subarray(Math.max(lineStart, span.start - 256), span.start);
-    const afterSpan = data.subarray(span.end, Math.min(lineEnd, span.end + 256));
-    const text = Buffer.concat([before, span.decoded, afterSpan]);
-    const seg = {
-      encoding: span.encoding,
-      text,
-      line,
-      column: span.start - lineStart + 1,
-      endColumn: span.end - lineStart + 1,
-      depth: 1
-    };
-    out.push(seg);
-    if (lim.maxDepth > 1) {
-      for (const inner of decodeSegments(span.decoded, { ...lim, maxDepth: lim.maxDepth - 1, maxTotal: budget })) {
-        budget -= inner.text.length;
-        if (budget < 0) break;
-        out.push({ ...seg, encoding: `${span.encoding}>${inner.encoding}`, text: inner.text, depth: inner.depth + 1 });
-      }
-    }
-  }
-  return out;
-}
-function scanDecoded(data, path12, policy, scanBuffer2, options = {}) {
-  const out = [];
-  const seen = /* @__PURE__ */ new Set();
-  for (const seg of decodeSegments(data, options.limits)) {
-    const line = options.lineMap ? options.lineMap[seg.line - 1] ?? seg.line : seg.line;
-    for (const f of scanBuffer2(seg.text, path12, policy)) {
-      const key = `${f.ruleId}\0${f.fingerprint}\0${line}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      out.push({ ...f, line, endLine: line, column: seg.column, endColumn: seg.endColumn, decoded: seg.encoding });
-    }
-  }
-  return out;
-}
-
-// src/scan/filters.ts
-function shannonEntropy2(s) {
-  if (s.length === 0) return 0;
-  const counts = /* @__PURE__ */ new Map();
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    counts.set(c, (counts.get(c) ?? 0) + 1);
-  }
-  let h = 0;
-  for (const n of counts.values()) {
-    const p = n / s.length;
-    h -= p * Math.log2(p);
-  }
-  return h;
-}
-var PLACEHOLDER_WORDS = ["changeme", "change_me", "change-me", "example", "dummy", "redacted", "placeholder"];
-var PLACEHOLDER_SHAPES2 = [
-  /\*{3,}/,
-  // ****, masked values
-  /<[^<>\s]*>|^<|>$/,
-  // <token>, <your key>
-  /\$\{[^}]*\}?/,
-  // ${VAR}
-  /\{\{[^}]*\}?\}?/,
-  // {{ var }}
-  /%\([^)]*\)s/,
-  // %(name)s
-  /\byour[_-]/i,
-  // your_api_key
-  /^your/i,
-  /\.\.\.|…/
-  // elided values
-];
-function isPlaceholder(secret) {
-  const xs = secret.length >= 100 ? 8 : secret.length >= 20 ? 6 : 4;
-  let run2 = 0;
-  for (let i = 0; i < secret.length; i++) {
-    run2 = (secret.charCodeAt(i) | 32) === 120 ? run2 + 1 : 0;
-    if (run2 >= xs) return true;
-  }
-  const lower = secret.toLowerCase();
-  for (const w of PLACEHOLDER_WORDS) if (lower.includes(w)) return true;
-  for (const re of PLACEHOLDER_SHAPES2) if (re.test(secret)) return true;
-  return false;
-}
-function isRepeated(secret) {
-  let body2 = "";
-  for (const seg of secret.split(/[_\-.:/]+/)) if (seg.length > body2.length) body2 = seg;
-  if (body2.length < 8) return false;
-  if (new Set(body2).size <= 2) return true;
-  for (let period = 1; period <= 4; period++) {
-    let periodic = true;
-    for (let i = period; i < body2.length; i++) {
-      if (body2.charCodeAt(i) !== body2.charCodeAt(i - period)) {
-        periodic = false;
-        break;
-      }
-    }
-    if (periodic) return true;
-  }
-  let ascending = true;
-  for (let i = 1; i < body2.length; i++) {
-    const d = body2.charCodeAt(i) - body2.charCodeAt(i - 1);
-    if (d !== 1 && !(body2[i - 1] === "9" && (body2[i] === "a" || body2[i] === "A"))) {
-      ascending = false;
-      break;
-    }
-  }
-  return ascending;
-}
-var REFERENCE_SHAPES = [
-  /process\.env\b/,
-  /\bos\.environ\b/,
-  /\bos\.getenv\b/i,
-  /\bgetenv\s*\(/i,
-  /\bSystem\.getenv\b/,
-  /\bENV\s*\[/,
-  /\$\{\{\s*(?:secrets|env|vars|inputs)\./,
-  /^\$[A-Za-z_][A-Za-z0-9_]*$/,
-  // $VAR
-  /^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/,
-  /^%[A-Za-z_][A-Za-z0-9_]*%$/,
-  // %VAR%
-  /^\$\([^)]*\)$/,
-  // $(command)
-  /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\s*\([^()]*\)$/
-  // getPassword(), config.get("x")
-];
-function isReference(secret) {
-  for (const re of REFERENCE_SHAPES) if (re.test(secret)) return true;
-  return false;
-}
-var INTEGRITY_PREFIXES = ["sha512-", "sha384-", "sha256-", "sha1-"].map((p) => Buffer.from(p));
-function isIntegrityHash(input, secretStart, secret) {
-  if (/^sha(?:1|256|384|512)-/.test(secret)) return true;
-  let i = secretStart;
-  const floor = Math.max(0, secretStart - 128);
-  while (i > floor && isBase64Byte(input[i - 1])) i--;
-  for (const p of INTEGRITY_PREFIXES) {
-    if (i >= p.length && Buffer.compare(p, input.subarray(i - p.length, i)) === 0) return true;
-  }
-  return false;
-}
-function isBase64Byte(b) {
-  return b >= 48 && b <= 57 || b >= 65 && b <= 90 || b >= 97 && b <= 122 || b === 43 || b === 47;
-}
-var ALLOW_MARKERS = ["jit-gpg:allow", "gitleaks:allow", "pragma: allowlist secret"].map((m) => Buffer.from(m));
-function hasInlineAllow(input, lineStart, lineEnd) {
-  if (lineEnd - lineStart < 13) return false;
-  const line = input.subarray(lineStart, lineEnd);
-  for (const m of ALLOW_MARKERS) if (line.indexOf(m) >= 0) return true;
-  return false;
-}
-function hasStopword(secret, stopwords) {
-  if (stopwords.length === 0) return false;
-  const lower = secret.toLowerCase();
-  for (const w of stopwords) if (w && lower.includes(w)) return true;
-  return false;
-}
-var AllowRegexes = class {
-  patterns;
-  constructor(sources, engine) {
-    this.patterns = sources.map((s) => engine.compile(s));
-  }
-  get size() {
-    return this.patterns.length;
-  }
-  matches(secret) {
-    if (this.patterns.length === 0) return false;
-    const buf = Buffer.from(secret, "utf8");
-    for (const p of this.patterns) if (p.matchAll(buf).length > 0) return true;
-    return false;
-  }
-};
-
-// src/scan/fingerprint.ts
-import { createHash as createHash3 } from "node:crypto";
-function fingerprint(ruleId, secret) {
-  return createHash3("sha256").update(ruleId).update("\0").update(secret).digest("hex");
-}
-function preview(secret) {
-  let out = "";
-  let n = 0;
-  for (const ch of secret) {
-    if (n++ === 4) break;
-    out += ch;
-  }
-  return `${out}****`;
-}
-
-// src/scan/prefilter.ts
-var KeywordPrefilter = class {
-  /** Keyword bytes (lowercase), by keyword id. */
-  keywords;
-  /** `state * 256 + byte` → next state * 256, negated when the next state ends a keyword. */
-  delta;
-  /** Keyword ids ending at each state (its own and those of its suffix states), indexed by `state`. */
-  outputs;
-  states;
-  constructor(keywords) {
-    this.keywords = keywords.map((k) => Buffer.from(k.toLowerCase(), "utf8"));
-    const gotoMaps = [/* @__PURE__ */ new Map()];
-    const own = [[]];
-    this.keywords.forEach((kw, id) => {
-      if (kw.length === 0) return;
-      let s = 0;
-      for (const b of kw) {
-        let next = gotoMaps[s].get(b);
-        if (next === void 0) {
-          next = gotoMaps.length;
-          gotoMaps.push(/* @__PURE__ */ new Map());
-          own.push([]);
-          gotoMaps[s].set(b, next);
-        }
-        s = next;
-      }
-      own[s].push(id);
-    });
-    const n = gotoMaps.length;
-    this.states = n;
-    const delta = new Int32Array(n * 256);
-    const fail = new Int32Array(n);
-    const outputs = new Array(n);
-    const outLists = own.map((o) => o.slice());
-    const order = [0];
-    for (let head = 0; head < order.length; head++) {
-      const s = order[head];
-      const row2 = s * 256;
-      if (s !== 0) delta.copyWithin(row2, fail[s] * 256, fail[s] * 256 + 256);
-      for (const [c, g] of gotoMaps[s]) {
-        fail[g] = s === 0 ? 0 : delta[fail[s] * 256 + c] >> 8;
-        order.push(g);
-        delta[row2 + c] = g * 256;
-        if (c >= 97 && c <= 122) delta[row2 + c - 32] = g * 256;
-      }
-    }
-    for (const s of order) {
-      if (s !== 0) for (const id of outLists[fail[s]]) outLists[s].push(id);
-      outputs[s] = Int32Array.from(outLists[s]);
-    }
-    for (let i = 0; i < delta.length; i++) {
-      const t = delta[i];
-      if (t !== 0 && outputs[t >> 8].length > 0) delta[i] = -t;
-    }
-    this.delta = delta;
-    this.outputs = outputs;
-  }
-  /** Hits of the last findHits(): `hits[2k]` = end (exclusive) of a keyword, `hits[2k + 1]` = its DFA state. */
-  hits = new Int32Array(1024);
-  wasm;
-  /**
-   * Every position where at least one keyword ends, into `hits` (see there); returns how many. The keywords ending
-   * there are `outputs[state]`.
-   */
-  findHits(input) {
-    if (this.wasm === void 0) this.wasm = WasmScanner.create(this);
-    if (this.wasm) return this.wasm.findHits(input, this);
-    const delta = this.delta;
-    let hits = this.hits;
-    let n = 0;
-    let s = 0;
-    for (let i = 0; i < input.length; i++) {
-      const t = delta[s + input[i]];
-      if (t < 0) {
-        s = -t;
-        if (n + 2 > hits.length) hits = this.growHits(n + 2);
-        hits[n] = i + 1;
-        hits[n + 1] = s >> 8;
-        n += 2;
-      } else s = t;
-    }
-    return n >> 1;
-  }
-  /** Makes room for at least `need` entries in `hits`, keeping what is there. */
-  growHits(need) {
-    let size = this.hits.length;
-    while (size < need) size *= 2;
-    const next = new Int32Array(size);
-    next.set(this.hits);
-    this.hits = next;
-    return next;
-  }
-  /** Calls `onHit(keywordId, end)` for every keyword occurrence ending at byte `end` (exclusive) in input[start, end). */
-  scan(input, onHit, start = 0, end = input.length) {
-    const n = this.findHits(input.subarray(start, end));
-    const hits = this.hits;
-    for (let h = 0; h < n; h++) {
-      const out = this.outputs[hits[2 * h + 1]];
-      for (let k = 0; k < out.length; k++) onHit(out[k], start + hits[2 * h]);
-    }
-  }
-  /** Whether any keyword occurs in the input. */
-  test(input) {
-    return this.findHits(input) > 0;
-  }
-  /** Force the plain-JS loop (tests compare both). */
-  disableWasm() {
-    this.wasm = null;
-  }
-  get usesWasm() {
-    if (this.wasm === void 0) this.wasm = WasmScanner.create(this);
-    return this.wasm !== null;
-  }
-};
-var L = (n) => [32, n];
-var S = (n) => [33, n];
-var T = (n) => [34, n];
-var C = (n) => [65, n];
-var [DATA, LEN, TABLE, OUT, CAP, I, ST, TMP, N] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
-var BODY2 = [
-  ...[1, 2, 127],
-  // two i32 locals
-  ...[2, 64, 3, 64],
-  // block, loop
-  ...[...L(I), ...L(LEN), 79, 13, 1],
-  ...[...L(TABLE), ...L(ST), 106, ...L(DATA), ...L(I), 106, 45, 0, 0, 45, 0, 16],
-  ...[...C(2), 116, 106, 40, 2, 0, ...T(TMP), ...C(0), 72, 4, 64],
-  ...[...C(0), ...L(TMP), 107, ...S(ST)],
-  ...[...L(OUT), ...L(N), ...C(3), 116, 106, ...L(I), 54, 2, 0],
-  ...[...L(OUT), ...L(N), ...C(3), 116, 106, ...L(ST), 54, 2, 4],
-  ...[...L(N), ...C(1), 106, ...T(N), ...L(CAP), 79, 4, 64, ...L(I), ...C(1), 106, ...S(I), 12, 3, 11],
-  ...[5, ...L(TMP), ...S(ST), 11],
-  ...[...L(I), ...C(1), 106, ...S(I), 12, 0, 11, 11],
-  ...[...C(0), ...L(I), 54, 2, 0, ...C(0), ...L(ST), 54, 2, 4, ...L(N), 11]
-];
-function leb(n) {
-  const out = [];
-  do {
-    let b = n & 127;
-    n >>>= 7;
-    if (n) b |= 128;
-    out.push(b);
-  } while (n);
-  return out;
-}
-var section = (id, bytes) => [id, ...leb(bytes.length), ...bytes];
-var name = (s) => [s.length, ...Array.from(s, (c) => c.charCodeAt(0))];
-var MODULE = [
-  ...[0, 97, 115, 109, 1, 0, 0, 0],
-  ...section(1, [1, 96, 7, 127, 127, 127, 127, 127, 127, 127, 1, 127]),
-  ...section(3, [1, 0]),
-  ...section(5, [1, 0, 1]),
-  ...section(7, [2, ...name("scan"), 0, 0, ...name("mem"), 2, 0]),
-  ...section(10, [1, ...leb(BODY2.length), ...BODY2])
-];
-var WASM = globalThis.WebAssembly;
-var compiled;
-var PAGE = 65536;
-var HIT_CAP = 16384;
-var WasmScanner = class _WasmScanner {
-  mem;
-  run;
-  rowBytes;
-  table = 512;
-  dataAt;
-  dataCap = 0;
-  u8;
-  i32;
-  static create(pf) {
-    try {
-      if (!WASM) return null;
-      if (compiled === void 0) compiled = new WASM.Module(new Uint8Array(MODULE));
-      return compiled ? new _WasmScanner(pf, compiled) : null;
-    } catch {
-      compiled = null;
-      return null;
-    }
-  }
-  constructor(pf, mod) {
-    const inst = new WASM.Instance(mod, {});
-    this.mem = inst.exports.mem;
-    this.run = inst.exports.scan;
-    const classOf = new Uint8Array(256);
-    const used = /* @__PURE__ */ new Set();
-    for (const k of pf.keywords) for (const b of k) used.add(b);
-    let classes = 1;
-    const ids = /* @__PURE__ */ new Map();
-    for (const b of [...used].sort((x, y) => x - y)) ids.set(b, classes++);
-    for (let b = 0; b < 256; b++) classOf[b] = ids.get(b >= 65 && b <= 90 ? b + 32 : b) ?? 0;
-    this.rowBytes = classes * 4;
-    this.dataAt = this.table + pf.states * this.rowBytes;
-    this.ensure(64 * 1024);
-    this.u8.set(classOf, 16);
-    const t = new Int32Array(this.mem.buffer, this.table, pf.states * classes);
-    for (let s = 0; s < pf.states; s++) {
-      for (let b = 0; b < 256; b++) {
-        const x = pf.delta[s * 256 + b];
-        const next = (Math.abs(x) >> 8) * this.rowBytes;
-        t[s * classes + classOf[b]] = x < 0 ? -next : next;
-      }
-    }
-  }
-  /** Room for `len` input bytes and the hit buffer after them. */
-  ensure(len) {
-    if (len <= this.dataCap) return;
-    const cap = Math.max(len, this.dataCap * 2) + 7 & ~7;
-    const need = this.dataAt + cap + HIT_CAP * 8;
-    const have = this.mem.buffer.byteLength;
-    if (need > have) this.mem.grow(Math.ceil((need - have) / PAGE));
-    this.dataCap = cap;
-    this.u8 = new Uint8Array(this.mem.buffer);
-    this.i32 = new Int32Array(this.mem.buffer);
-  }
-  findHits(input, pf) {
-    this.ensure(input.length);
-    const u8 = this.u8;
-    const i32 = this.i32;
-    u8.set(input, this.dataAt);
-    const out = this.dataAt + this.dataCap;
-    const outWord = out >> 2;
-    const row2 = this.rowBytes;
-    let hits = pf.hits;
-    let n = 0;
-    let i = 0;
-    let s = 0;
-    while (i < input.length) {
-      const got = this.run(this.dataAt, input.length, this.table, out, HIT_CAP, i, s);
-      i = i32[0];
-      s = i32[1];
-      if (n + 2 * got > hits.length) hits = pf.growHits(n + 2 * got);
-      for (let k = 0; k < got; k++) {
-        hits[n++] = i32[outWord + 2 * k] + 1;
-        hits[n++] = i32[outWord + 2 * k + 1] / row2;
-      }
-    }
-    return n >> 1;
-  }
-};
-
 // src/scan/engine.ts
 function emptyEngineStats() {
   return { files: 0, bytes: 0, skippedBinary: 0, unreadable: 0 };
+}
+var SEVERITY_RANK = { critical: 3, high: 2, medium: 1, low: 0 };
+function rank(a, b) {
+  if (a.validated !== b.validated) return a.validated ? -1 : 1;
+  const s = SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity];
+  if (s !== 0) return s;
+  if (a.order !== b.order) return a.order - b.order;
+  if (a.start !== b.start) return a.start - b.start;
+  return b.end - a.end;
+}
+var byPosition = (a, b) => a.start - b.start || b.end - a.end;
+function sameSpanBest(sorted, from, to) {
+  let best = sorted[from];
+  for (let k = from + 1; k < to; k++) {
+    const e = sorted[k];
+    const s = SEVERITY_RANK[e.severity] - SEVERITY_RANK[best.severity];
+    if (s > 0 || s === 0 && e.order < best.order) best = e;
+  }
+  return best;
+}
+function pickOne(list) {
+  if (list.length < 2) return list;
+  const sorted = list.slice().sort(byPosition);
+  const open2 = [];
+  let maxEnd = -1;
+  let maxEndValid = -1;
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j < sorted.length && sorted[j].start === sorted[i].start && sorted[j].end === sorted[i].end) j++;
+    const e = j - i > 1 ? sameSpanBest(sorted, i, j) : sorted[i];
+    if ((e.validated ? maxEndValid : maxEnd) < e.end) open2.push(e);
+    for (let k = i; k < j; k++) {
+      const e2 = sorted[k];
+      if (e2.end > maxEnd) maxEnd = e2.end;
+      if (e2.validated && e2.end > maxEndValid) maxEndValid = e2.end;
+    }
+    i = j;
+  }
+  open2.sort(rank);
+  const kept = [];
+  for (const e of open2) {
+    let lo = 0;
+    let hi = kept.length;
+    while (lo < hi) {
+      const mid = lo + hi >> 1;
+      if (kept[mid].start < e.start) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo > 0 && kept[lo - 1].end > e.start) continue;
+    if (lo < kept.length && kept[lo].start < e.end) continue;
+    kept.splice(lo, 0, e);
+  }
+  return kept;
+}
+function resolveOverlaps(entries) {
+  if (entries.length < 2) return entries;
+  const primary = [];
+  const fallback = [];
+  for (const e of entries) (e.fallback ? fallback : primary).push(e);
+  const keptPrimary = pickOne(primary);
+  if (fallback.length === 0) return keptPrimary;
+  if (primary.length === 0) return pickOne(fallback);
+  const starts = primary.slice().sort(byPosition);
+  const prefixMaxEnd = new Float64Array(starts.length);
+  let m = -1;
+  starts.forEach((p, i) => {
+    if (p.end > m) m = p.end;
+    prefixMaxEnd[i] = m;
+  });
+  const free = fallback.filter((f) => {
+    let lo = 0;
+    let hi = starts.length;
+    while (lo < hi) {
+      const mid = lo + hi >> 1;
+      if (starts[mid].start < f.end) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo === 0 || prefixMaxEnd[lo - 1] <= f.start;
+  });
+  return [...keptPrimary, ...pickOne(free)].sort(byPosition);
 }
 var SNIFF_BYTES = 8192;
 function countItem(stats, binary, bytes) {
@@ -45794,7 +45907,13 @@ var ScanEngine = class {
     for (const rule of policy.rules) {
       try {
         const pattern = this.regex.compile(rule.pattern, { caseInsensitive: rule.caseInsensitive === true });
-        this.rules.push({ rule, pattern, group: rule.secretGroup ?? 1, window: Math.max(0, rule.window ?? 0) });
+        this.rules.push({
+          rule,
+          pattern,
+          group: rule.secretGroup ?? 1,
+          window: Math.max(0, rule.window ?? 0),
+          order: this.rules.length
+        });
       } catch (e) {
         warn(`rule ${rule.id}: pattern does not compile under RE2 (${e.message}); rule skipped`);
       }
@@ -45840,6 +45959,16 @@ var ScanEngine = class {
   get ruleCount() {
     return this.rules.length;
   }
+  /** A rule's standing for overlap resolution, by id (findings of decoded text carry only the id). */
+  ruleRank(id) {
+    if (!this.rankById) {
+      this.rankById = /* @__PURE__ */ new Map();
+      for (const cr of this.rules)
+        this.rankById.set(cr.rule.id, { fallback: cr.rule.fallback === true, order: cr.order });
+    }
+    return this.rankById.get(id) ?? { fallback: false, order: this.rules.length };
+  }
+  rankById;
   /** Scans bytes held in memory (large ones window by window). */
   scanBytes(data, meta, stats = emptyEngineStats(), decode = true) {
     const item = new ItemScan(this, meta, decode);
@@ -46016,7 +46145,7 @@ var ScanEngine = class {
   /** Phase 3, the filters that need only the secret. */
   keepSecret(cr, secret, view, secretStart) {
     const rule = cr.rule;
-    if (rule.entropy !== void 0 && shannonEntropy2(secret) < rule.entropy) return false;
+    if (rule.entropy !== void 0 && shannonEntropy(secret) < rule.entropy) return false;
     if (isPlaceholder(secret) || isReference(secret) || isRepeated(secret)) return false;
     if (isIntegrityHash(view, secretStart, secret)) return false;
     if (hasStopword(secret, this.stopwords)) return false;
@@ -46029,6 +46158,12 @@ var ItemScan = class {
   binary = false;
   seen = /* @__PURE__ */ new Set();
   started = false;
+  /** Byte offset of the current window in the item. */
+  offset = 0;
+  /** Data line (before the lineMap) of each direct finding, for the comparison with decoded ones. */
+  dataLines = /* @__PURE__ */ new WeakMap();
+  /** Findings kept by the previous window whose secret reaches into this one: they win every overlap here. */
+  decided = [];
   /** Newlines before the current window. */
   baseLine = 0;
   /** Code points of the current line that precede the current window. */
@@ -46054,16 +46189,39 @@ var ItemScan = class {
     const cands = engine.collect(view);
     const survivors = [];
     for (const c of cands) {
-      if (c.matchStart >= acceptLimit) continue;
       const secret = view.toString("utf8", c.secretStart, c.secretEnd);
       if (engine.keepSecret(c.rule, secret, view, c.secretStart)) survivors.push({ ...c, secret });
     }
-    if (survivors.length > 0) this.locate(view, survivors);
-    if (this.decode) this.scanDecoded(view);
+    const decided = this.decided;
+    this.decided = [];
+    const direct = this.findings.length;
+    if (survivors.length > 0 || decided.length > 0) this.resolve(view, survivors, acceptLimit, decided);
+    if (this.decode) this.scanDecoded(view, direct);
     if (!final) this.advance(view, acceptLimit);
   }
+  /** Phase 4: locate and validate the window's survivors, resolve overlaps, report the window's own. */
+  resolve(view, survivors, acceptLimit, decided) {
+    let pending = survivors.length > 0 ? this.locate(view, survivors, acceptLimit) : [];
+    if (decided.length > 0) {
+      pending = pending.filter((p) => !decided.some((d) => p.start < d.end && d.start < p.end));
+      pending.push(...decided);
+    }
+    const kept = resolveOverlaps(pending);
+    const edge = this.offset + acceptLimit;
+    for (const p of kept) {
+      if (p.owned && !p.decided && p.finding) {
+        const key = `${p.finding.fingerprint}:${p.finding.line}`;
+        if (!this.seen.has(key)) {
+          this.seen.add(key);
+          this.findings.push(p.finding);
+          this.dataLines.set(p.finding, p.dataLine);
+        }
+      }
+      if (p.owned && p.end > edge) this.decided.push({ ...p, decided: true, finding: void 0 });
+    }
+  }
   /** Encoded segments of the window, decoded and scanned (without decoding again: decode.ts handles depth). */
-  scanDecoded(view) {
+  scanDecoded(view, direct) {
     const engine = this.engine;
     const scratch = emptyEngineStats();
     const found = scanDecoded(
@@ -46074,7 +46232,7 @@ var ItemScan = class {
       { limits: engine.decode }
     );
     const map = this.meta.lineMap;
-    for (const f of found) {
+    for (const f of this.resolveDecoded(found, direct)) {
       const dataLine = f.line + this.baseLine;
       const line = map ? map[dataLine - 1] ?? dataLine : dataLine;
       const key = `${f.fingerprint}:${line}`;
@@ -46088,7 +46246,58 @@ var ItemScan = class {
       this.findings.push(f);
     }
   }
-  locate(view, survivors) {
+  /**
+   * One secret, one finding, also between the window's direct findings (this.findings from `direct` on) and the
+   * findings of its decoded segments, which are located at the encoded span (line and columns, one line): a
+   * decoded fallback finding is dropped where a direct finding or a decoded non-fallback one overlaps it; a direct
+   * fallback finding is dropped where a decoded non-fallback one overlaps it (`password: <base64 of a token>`);
+   * decoded findings overlapping each other resolve as in resolveOverlaps. Returns the decoded findings kept.
+   */
+  resolveDecoded(found, direct) {
+    if (found.length === 0) return found;
+    const engine = this.engine;
+    const entry = (f, line) => {
+      const { fallback, order } = engine.ruleRank(f.ruleId);
+      const end = f.endLine > line ? Number.MAX_SAFE_INTEGER : f.endColumn;
+      return { start: f.column, end, fallback, validated: f.validated, severity: f.severity, order, f };
+    };
+    const byLine = /* @__PURE__ */ new Map();
+    for (let i = direct; i < this.findings.length; i++) {
+      const f = this.findings[i];
+      const line = this.dataLines.get(f) ?? f.line;
+      const list = byLine.get(line) ?? [];
+      list.push(entry(f, f.line));
+      byLine.set(line, list);
+    }
+    const dropDirect = /* @__PURE__ */ new Set();
+    const kept = [];
+    const decodedByLine = /* @__PURE__ */ new Map();
+    for (const f of found) {
+      const line = f.line + this.baseLine;
+      const list = decodedByLine.get(line) ?? [];
+      list.push(entry(f, f.line));
+      decodedByLine.set(line, list);
+    }
+    for (const [line, decoded] of decodedByLine) {
+      const directs = byLine.get(line) ?? [];
+      const overlaps = (a, b) => a.start < b.end && b.start < a.end;
+      const survivors = decoded.filter((d) => !(d.fallback && directs.some((x) => overlaps(x, d))));
+      const resolved = resolveOverlaps(survivors);
+      for (const x of directs) {
+        if (x.fallback && resolved.some((d) => !d.fallback && overlaps(x, d))) dropDirect.add(x.f);
+      }
+      for (const d of resolved) kept.push(d.f);
+    }
+    if (dropDirect.size > 0) {
+      const rest = this.findings.filter((f, i) => i < direct || !dropDirect.has(f));
+      this.findings.length = 0;
+      this.findings.push(...rest);
+    }
+    return kept;
+  }
+  /** Line, column, inline allow and the rule's validator for each survivor: the window's candidate findings. */
+  locate(view, survivors, acceptLimit) {
+    const out = [];
     survivors.sort((a, b) => a.secretStart - b.secretStart);
     let pos = 0;
     let lines = this.baseLine;
@@ -46131,9 +46340,6 @@ var ItemScan = class {
       const line = map ? map[dataLine - 1] ?? dataLine : dataLine;
       const endLine = map ? map[dataLine + endLines - 1] ?? dataLine + endLines : dataLine + endLines;
       const fp = fingerprint(rule.id, c.secret);
-      const key = `${fp}:${line}`;
-      if (this.seen.has(key)) continue;
-      this.seen.add(key);
       const f = {
         ruleId: rule.id,
         title: rule.title,
@@ -46150,11 +46356,24 @@ var ItemScan = class {
       if (this.meta.commit !== void 0) f.commit = this.meta.commit;
       if (this.meta.author !== void 0) f.author = this.meta.author;
       if (this.meta.date !== void 0) f.date = this.meta.date;
-      this.findings.push(f);
+      out.push({
+        start: this.offset + c.secretStart,
+        end: this.offset + c.secretEnd,
+        fallback: rule.fallback === true,
+        validated: f.validated,
+        severity: rule.severity,
+        order: c.rule.order,
+        owned: c.matchStart < acceptLimit,
+        decided: false,
+        finding: f,
+        dataLine
+      });
     }
+    return out;
   }
   /** Moves the line/column origin to view[acceptLimit], where the next window starts. */
   advance(view, upTo) {
+    this.offset += upTo;
     let last = -1;
     for (let nl = view.indexOf(10); nl >= 0 && nl < upTo; nl = view.indexOf(10, nl + 1)) {
       this.baseLine++;
@@ -46278,8 +46497,8 @@ var ScanPool = class {
         });
       };
       worker.on("error", (e) => fail(e.name || "error"));
-      worker.on("exit", (code20) => {
-        if (!this.closed || slot.inFlight.size > 0) fail(`exited with code ${code20}`);
+      worker.on("exit", (code18) => {
+        if (!this.closed || slot.inFlight.size > 0) fail(`exited with code ${code18}`);
       });
     });
   }
@@ -46374,11 +46593,11 @@ async function gitListFiles(root, onWarning) {
       if (err.length < 4096) err += d.toString();
     });
     child2.on("error", () => resolve6(void 0));
-    child2.on("close", (code20) => {
-      if (code20 !== 0) {
+    child2.on("close", (code18) => {
+      if (code18 !== 0) {
         if (!/not a git repository/i.test(err) && onWarning) {
           onWarning(
-            `git ls-files failed in ${root} (${err.trim().split("\n")[0] ?? `exit ${code20}`}); walking the directory instead`
+            `git ls-files failed in ${root} (${err.trim().split("\n")[0] ?? `exit ${code18}`}); walking the directory instead`
           );
         }
         resolve6(void 0);
@@ -46396,9 +46615,9 @@ async function fileItem(root, path12, onWarning) {
     if (!st.isFile()) return void 0;
     return { path: path12, source: { kind: "file", absPath, size: st.size } };
   } catch (e) {
-    const code20 = e.code;
-    if (code20 === "ENOENT") return void 0;
-    onWarning?.(`${path12}: cannot stat (${code20 ?? e.name})`);
+    const code18 = e.code;
+    if (code18 === "ENOENT") return void 0;
+    onWarning?.(`${path12}: cannot stat (${code18 ?? e.name})`);
     return void 0;
   }
 }
@@ -46645,7 +46864,7 @@ async function scan(opts) {
   const source = opts.items ?? (opts.stdin ? void 0 : worktreeItems(opts.root, { onWarning: warn, ignore, ignoreDir }));
   try {
     if (source) {
-      const expanded = opts.archives === false ? source : expandArchives(source, { onWarning: warn });
+      const expanded = opts.archives === false ? source : expandArchives(source, { onWarning: warn, limits: { maxEntrySize: opts.policy.maxFileSize } });
       for await (const item of expanded) if (accept3(item)) await dispatch(item);
     }
     if (!pool) {
@@ -46868,6 +47087,7 @@ var CUSTOM_KEYS = [
   "secret-group",
   "entropy",
   "case-insensitive",
+  "fallback",
   "help",
   "tp",
   "fp"
@@ -47038,6 +47258,12 @@ function parseConfig(text, file, options = {}) {
           rule.secretGroup = g;
         }
         if (t.entropy !== void 0) rule.entropy = entropy(t.entropy, [...at, "entropy"]);
+        if (t.fallback !== void 0) {
+          if (typeof t.fallback !== "boolean") {
+            fail([...at, "fallback"], `expected true or false, got ${typeName(t.fallback)}`);
+          }
+          if (t.fallback === true) rule.fallback = true;
+        }
         if (t.tp !== void 0) rule.examples.tp = strList(t.tp, [...at, "tp"], "true-positive examples");
         if (t.fp !== void 0) rule.examples.fp = strList(t.fp, [...at, "fp"], "false-positive examples");
         rule.examples.tp.forEach((ex, j) => {
@@ -47710,9 +47936,9 @@ function exitOf(child2, args) {
       "error",
       (err) => reject(new GitError(args, null, stderr, `git ${args[0]} could not run: ${err.message}`))
     );
-    child2.on("close", (code20, signal) => {
-      if (code20 === 0) resolve6();
-      else reject(new GitError(args, code20, stderr || (signal ? `killed by ${signal}` : "")));
+    child2.on("close", (code18, signal) => {
+      if (code18 === 0) resolve6();
+      else reject(new GitError(args, code18, stderr || (signal ? `killed by ${signal}` : "")));
     });
   });
 }
@@ -48139,14 +48365,14 @@ async function revList(root, revs) {
 }
 function firstOccurrences(findings, order) {
   const best = /* @__PURE__ */ new Map();
-  const rank = (f) => f.commit !== void 0 ? order.get(f.commit) ?? Number.MAX_SAFE_INTEGER : -1;
+  const rank2 = (f) => f.commit !== void 0 ? order.get(f.commit) ?? Number.MAX_SAFE_INTEGER : -1;
   const keyOf = (f) => `${f.ruleId}\0${f.fingerprint}\0${f.file}`;
   for (const f of findings) {
     const key = keyOf(f);
     const prev = best.get(key);
-    if (prev === void 0 || rank(f) < prev) best.set(key, rank(f));
+    if (prev === void 0 || rank2(f) < prev) best.set(key, rank2(f));
   }
-  return findings.filter((f) => rank(f) === best.get(keyOf(f)));
+  return findings.filter((f) => rank2(f) === best.get(keyOf(f)));
 }
 function parseHunks(diff) {
   const out = [];
@@ -48232,13 +48458,7 @@ async function* diffItems(root, commits, stats, maxFileSize, warn, progress) {
   const parser = new PatchParser((a) => queue.push(a));
   let done = 0;
   let last = "";
-  for await (const line of gitLines(root, args, `${commits.join("\n")}
-`)) {
-    parser.push(line);
-    if (line[0] === 1) {
-      if (last) progress(++done);
-      last = "x";
-    }
+  function* drain() {
     while (queue.length) {
       const a = queue.shift();
       if (!scannable(a.mode)) continue;
@@ -48258,24 +48478,17 @@ async function* diffItems(root, commits, stats, maxFileSize, warn, progress) {
       };
     }
   }
-  parser.end();
-  for (const a of queue) {
-    if (!scannable(a.mode)) continue;
-    if (a.binary) {
-      binaries.push(a);
-      continue;
+  for await (const line of gitLines(root, args, `${commits.join("\n")}
+`)) {
+    parser.push(line);
+    if (line[0] === 1) {
+      if (last) progress(++done);
+      last = "x";
     }
-    stats.items++;
-    stats.bytes += a.data.length;
-    yield {
-      path: a.path,
-      source: { kind: "bytes", data: a.data },
-      lineMap: a.lineMap,
-      commit: a.commit,
-      author: a.author,
-      date: a.date
-    };
+    yield* drain();
   }
+  parser.end();
+  yield* drain();
   progress(commits.length);
   if (binaries.length) {
     const byBlob = /* @__PURE__ */ new Map();
@@ -57169,10 +57382,10 @@ function validateAmpersand(xmlData, i) {
   }
   return i;
 }
-function getErrorObject(code20, message, lineNumber) {
+function getErrorObject(code18, message, lineNumber) {
   return {
     err: {
-      code: code20,
+      code: code18,
       msg: message,
       line: lineNumber.line || lineNumber,
       col: lineNumber.col
@@ -60678,11 +60891,11 @@ function tagExpWithClosingIndex(xmlData, i, closingChar = ">") {
   let result = "";
   let segmentStart = i;
   for (let index = i; index < len; index++) {
-    const code20 = xmlData.charCodeAt(index);
-    if (code20 === 34 || code20 === 39) {
+    const code18 = xmlData.charCodeAt(index);
+    if (code18 === 34 || code18 === 39) {
       index = xmlData.indexOf(xmlData[index], index + 1);
       if (index === -1) return;
-    } else if (code20 === closeCode0) {
+    } else if (code18 === closeCode0) {
       if (closeCode1 !== -1) {
         if (xmlData.charCodeAt(index + 1) === closeCode1) {
           result += xmlData.substring(segmentStart, index);
@@ -60692,7 +60905,7 @@ function tagExpWithClosingIndex(xmlData, i, closingChar = ">") {
         result += xmlData.substring(segmentStart, index);
         return { data: result, index };
       }
-    } else if (code20 === 9) {
+    } else if (code18 === 9) {
       result += xmlData.substring(segmentStart, index) + " ";
       segmentStart = index + 1;
     }
@@ -86447,16 +86660,16 @@ var InvalidResponseError = class extends Error {
   }
 };
 var NetworkError = class extends Error {
-  constructor(code20) {
-    const message = `Unable to make request: ${code20}
+  constructor(code18) {
+    const message = `Unable to make request: ${code18}
 If you are using self-hosted runners, please make sure your runner has access to all GitHub endpoints: https://docs.github.com/en/actions/hosting-your-own-runners/managing-self-hosted-runners/about-self-hosted-runners#communication-between-self-hosted-runners-and-github`;
     super(message);
-    this.code = code20;
+    this.code = code18;
     this.name = "NetworkError";
   }
 };
-NetworkError.isNetworkErrorCode = (code20) => {
-  if (!code20)
+NetworkError.isNetworkErrorCode = (code18) => {
+  if (!code18)
     return false;
   return [
     "ECONNRESET",
@@ -86464,7 +86677,7 @@ NetworkError.isNetworkErrorCode = (code20) => {
     "ETIMEDOUT",
     "ECONNREFUSED",
     "EHOSTUNREACH"
-  ].includes(code20);
+  ].includes(code18);
 };
 var UsageError = class extends Error {
   constructor() {

@@ -87,24 +87,33 @@ function findEncodedSpans(data, limits = DEFAULT_DECODE_LIMITS) {
   const spans = [];
   const n = data.length;
   const minRun = Math.min(limits.minHex, limits.minBase64);
+  const need = Math.max(1, minRun - 2);
   let i = 0;
-  while (i < n && spans.length < limits.maxSegments) {
-    let c = CLS[data[i]];
+  while (i + need <= n && spans.length < limits.maxSegments) {
+    const k = i + need - 1;
+    let c = CLS[data[k]];
     if (c === 0) {
-      i++;
+      i = k + 1;
       continue;
     }
-    let j = i + 1;
     let all = c;
+    let q = k - 1;
+    while (q >= i) {
+      c = CLS[data[q]];
+      if (c === 0) break;
+      all &= c;
+      q--;
+    }
+    if (q >= i) {
+      i = q + 1;
+      continue;
+    }
+    let j = k + 1;
     while (j < n) {
       c = CLS[data[j]];
       if (c === 0) break;
       all &= c;
       j++;
-    }
-    if (j - i + 2 < minRun) {
-      i = j;
-      continue;
     }
     const allHex = all === 3;
     let end = j;
@@ -7410,6 +7419,86 @@ function loadRegexEngine(onWarning = () => {
 function emptyEngineStats() {
   return { files: 0, bytes: 0, skippedBinary: 0, unreadable: 0 };
 }
+var SEVERITY_RANK = { critical: 3, high: 2, medium: 1, low: 0 };
+function rank(a, b) {
+  if (a.validated !== b.validated) return a.validated ? -1 : 1;
+  const s = SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity];
+  if (s !== 0) return s;
+  if (a.order !== b.order) return a.order - b.order;
+  if (a.start !== b.start) return a.start - b.start;
+  return b.end - a.end;
+}
+var byPosition = (a, b) => a.start - b.start || b.end - a.end;
+function sameSpanBest(sorted, from, to) {
+  let best = sorted[from];
+  for (let k = from + 1; k < to; k++) {
+    const e = sorted[k];
+    const s = SEVERITY_RANK[e.severity] - SEVERITY_RANK[best.severity];
+    if (s > 0 || s === 0 && e.order < best.order) best = e;
+  }
+  return best;
+}
+function pickOne(list) {
+  if (list.length < 2) return list;
+  const sorted = list.slice().sort(byPosition);
+  const open = [];
+  let maxEnd = -1;
+  let maxEndValid = -1;
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j < sorted.length && sorted[j].start === sorted[i].start && sorted[j].end === sorted[i].end) j++;
+    const e = j - i > 1 ? sameSpanBest(sorted, i, j) : sorted[i];
+    if ((e.validated ? maxEndValid : maxEnd) < e.end) open.push(e);
+    for (let k = i; k < j; k++) {
+      const e2 = sorted[k];
+      if (e2.end > maxEnd) maxEnd = e2.end;
+      if (e2.validated && e2.end > maxEndValid) maxEndValid = e2.end;
+    }
+    i = j;
+  }
+  open.sort(rank);
+  const kept = [];
+  for (const e of open) {
+    let lo = 0;
+    let hi = kept.length;
+    while (lo < hi) {
+      const mid = lo + hi >> 1;
+      if (kept[mid].start < e.start) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo > 0 && kept[lo - 1].end > e.start) continue;
+    if (lo < kept.length && kept[lo].start < e.end) continue;
+    kept.splice(lo, 0, e);
+  }
+  return kept;
+}
+function resolveOverlaps(entries) {
+  if (entries.length < 2) return entries;
+  const primary = [];
+  const fallback = [];
+  for (const e of entries) (e.fallback ? fallback : primary).push(e);
+  const keptPrimary = pickOne(primary);
+  if (fallback.length === 0) return keptPrimary;
+  if (primary.length === 0) return pickOne(fallback);
+  const starts = primary.slice().sort(byPosition);
+  const prefixMaxEnd = new Float64Array(starts.length);
+  let m = -1;
+  starts.forEach((p, i) => {
+    if (p.end > m) m = p.end;
+    prefixMaxEnd[i] = m;
+  });
+  const free = fallback.filter((f) => {
+    let lo = 0;
+    let hi = starts.length;
+    while (lo < hi) {
+      const mid = lo + hi >> 1;
+      if (starts[mid].start < f.end) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo === 0 || prefixMaxEnd[lo - 1] <= f.start;
+  });
+  return [...keptPrimary, ...pickOne(free)].sort(byPosition);
+}
 var SNIFF_BYTES = 8192;
 function countItem(stats, binary, bytes) {
   if (binary) stats.skippedBinary++;
@@ -7458,7 +7547,13 @@ var ScanEngine = class {
     for (const rule of policy.rules) {
       try {
         const pattern = this.regex.compile(rule.pattern, { caseInsensitive: rule.caseInsensitive === true });
-        this.rules.push({ rule, pattern, group: rule.secretGroup ?? 1, window: Math.max(0, rule.window ?? 0) });
+        this.rules.push({
+          rule,
+          pattern,
+          group: rule.secretGroup ?? 1,
+          window: Math.max(0, rule.window ?? 0),
+          order: this.rules.length
+        });
       } catch (e) {
         warn(`rule ${rule.id}: pattern does not compile under RE2 (${e.message}); rule skipped`);
       }
@@ -7504,6 +7599,16 @@ var ScanEngine = class {
   get ruleCount() {
     return this.rules.length;
   }
+  /** A rule's standing for overlap resolution, by id (findings of decoded text carry only the id). */
+  ruleRank(id) {
+    if (!this.rankById) {
+      this.rankById = /* @__PURE__ */ new Map();
+      for (const cr of this.rules)
+        this.rankById.set(cr.rule.id, { fallback: cr.rule.fallback === true, order: cr.order });
+    }
+    return this.rankById.get(id) ?? { fallback: false, order: this.rules.length };
+  }
+  rankById;
   /** Scans bytes held in memory (large ones window by window). */
   scanBytes(data, meta, stats = emptyEngineStats(), decode = true) {
     const item = new ItemScan(this, meta, decode);
@@ -7693,6 +7798,12 @@ var ItemScan = class {
   binary = false;
   seen = /* @__PURE__ */ new Set();
   started = false;
+  /** Byte offset of the current window in the item. */
+  offset = 0;
+  /** Data line (before the lineMap) of each direct finding, for the comparison with decoded ones. */
+  dataLines = /* @__PURE__ */ new WeakMap();
+  /** Findings kept by the previous window whose secret reaches into this one: they win every overlap here. */
+  decided = [];
   /** Newlines before the current window. */
   baseLine = 0;
   /** Code points of the current line that precede the current window. */
@@ -7718,16 +7829,39 @@ var ItemScan = class {
     const cands = engine2.collect(view);
     const survivors = [];
     for (const c of cands) {
-      if (c.matchStart >= acceptLimit) continue;
       const secret = view.toString("utf8", c.secretStart, c.secretEnd);
       if (engine2.keepSecret(c.rule, secret, view, c.secretStart)) survivors.push({ ...c, secret });
     }
-    if (survivors.length > 0) this.locate(view, survivors);
-    if (this.decode) this.scanDecoded(view);
+    const decided = this.decided;
+    this.decided = [];
+    const direct = this.findings.length;
+    if (survivors.length > 0 || decided.length > 0) this.resolve(view, survivors, acceptLimit, decided);
+    if (this.decode) this.scanDecoded(view, direct);
     if (!final) this.advance(view, acceptLimit);
   }
+  /** Phase 4: locate and validate the window's survivors, resolve overlaps, report the window's own. */
+  resolve(view, survivors, acceptLimit, decided) {
+    let pending = survivors.length > 0 ? this.locate(view, survivors, acceptLimit) : [];
+    if (decided.length > 0) {
+      pending = pending.filter((p) => !decided.some((d) => p.start < d.end && d.start < p.end));
+      pending.push(...decided);
+    }
+    const kept = resolveOverlaps(pending);
+    const edge = this.offset + acceptLimit;
+    for (const p of kept) {
+      if (p.owned && !p.decided && p.finding) {
+        const key = `${p.finding.fingerprint}:${p.finding.line}`;
+        if (!this.seen.has(key)) {
+          this.seen.add(key);
+          this.findings.push(p.finding);
+          this.dataLines.set(p.finding, p.dataLine);
+        }
+      }
+      if (p.owned && p.end > edge) this.decided.push({ ...p, decided: true, finding: void 0 });
+    }
+  }
   /** Encoded segments of the window, decoded and scanned (without decoding again: decode.ts handles depth). */
-  scanDecoded(view) {
+  scanDecoded(view, direct) {
     const engine2 = this.engine;
     const scratch = emptyEngineStats();
     const found = scanDecoded(
@@ -7738,7 +7872,7 @@ var ItemScan = class {
       { limits: engine2.decode }
     );
     const map = this.meta.lineMap;
-    for (const f of found) {
+    for (const f of this.resolveDecoded(found, direct)) {
       const dataLine = f.line + this.baseLine;
       const line = map ? map[dataLine - 1] ?? dataLine : dataLine;
       const key = `${f.fingerprint}:${line}`;
@@ -7752,7 +7886,58 @@ var ItemScan = class {
       this.findings.push(f);
     }
   }
-  locate(view, survivors) {
+  /**
+   * One secret, one finding, also between the window's direct findings (this.findings from `direct` on) and the
+   * findings of its decoded segments, which are located at the encoded span (line and columns, one line): a
+   * decoded fallback finding is dropped where a direct finding or a decoded non-fallback one overlaps it; a direct
+   * fallback finding is dropped where a decoded non-fallback one overlaps it (`password: <base64 of a token>`);
+   * decoded findings overlapping each other resolve as in resolveOverlaps. Returns the decoded findings kept.
+   */
+  resolveDecoded(found, direct) {
+    if (found.length === 0) return found;
+    const engine2 = this.engine;
+    const entry = (f, line) => {
+      const { fallback, order } = engine2.ruleRank(f.ruleId);
+      const end = f.endLine > line ? Number.MAX_SAFE_INTEGER : f.endColumn;
+      return { start: f.column, end, fallback, validated: f.validated, severity: f.severity, order, f };
+    };
+    const byLine = /* @__PURE__ */ new Map();
+    for (let i = direct; i < this.findings.length; i++) {
+      const f = this.findings[i];
+      const line = this.dataLines.get(f) ?? f.line;
+      const list = byLine.get(line) ?? [];
+      list.push(entry(f, f.line));
+      byLine.set(line, list);
+    }
+    const dropDirect = /* @__PURE__ */ new Set();
+    const kept = [];
+    const decodedByLine = /* @__PURE__ */ new Map();
+    for (const f of found) {
+      const line = f.line + this.baseLine;
+      const list = decodedByLine.get(line) ?? [];
+      list.push(entry(f, f.line));
+      decodedByLine.set(line, list);
+    }
+    for (const [line, decoded] of decodedByLine) {
+      const directs = byLine.get(line) ?? [];
+      const overlaps = (a, b) => a.start < b.end && b.start < a.end;
+      const survivors = decoded.filter((d) => !(d.fallback && directs.some((x) => overlaps(x, d))));
+      const resolved = resolveOverlaps(survivors);
+      for (const x of directs) {
+        if (x.fallback && resolved.some((d) => !d.fallback && overlaps(x, d))) dropDirect.add(x.f);
+      }
+      for (const d of resolved) kept.push(d.f);
+    }
+    if (dropDirect.size > 0) {
+      const rest = this.findings.filter((f, i) => i < direct || !dropDirect.has(f));
+      this.findings.length = 0;
+      this.findings.push(...rest);
+    }
+    return kept;
+  }
+  /** Line, column, inline allow and the rule's validator for each survivor: the window's candidate findings. */
+  locate(view, survivors, acceptLimit) {
+    const out = [];
     survivors.sort((a, b) => a.secretStart - b.secretStart);
     let pos = 0;
     let lines = this.baseLine;
@@ -7795,9 +7980,6 @@ var ItemScan = class {
       const line = map ? map[dataLine - 1] ?? dataLine : dataLine;
       const endLine = map ? map[dataLine + endLines - 1] ?? dataLine + endLines : dataLine + endLines;
       const fp = fingerprint(rule.id, c.secret);
-      const key = `${fp}:${line}`;
-      if (this.seen.has(key)) continue;
-      this.seen.add(key);
       const f = {
         ruleId: rule.id,
         title: rule.title,
@@ -7814,11 +7996,24 @@ var ItemScan = class {
       if (this.meta.commit !== void 0) f.commit = this.meta.commit;
       if (this.meta.author !== void 0) f.author = this.meta.author;
       if (this.meta.date !== void 0) f.date = this.meta.date;
-      this.findings.push(f);
+      out.push({
+        start: this.offset + c.secretStart,
+        end: this.offset + c.secretEnd,
+        fallback: rule.fallback === true,
+        validated: f.validated,
+        severity: rule.severity,
+        order: c.rule.order,
+        owned: c.matchStart < acceptLimit,
+        decided: false,
+        finding: f,
+        dataLine
+      });
     }
+    return out;
   }
   /** Moves the line/column origin to view[acceptLimit], where the next window starts. */
   advance(view, upTo) {
+    this.offset += upTo;
     let last = -1;
     for (let nl = view.indexOf(10); nl >= 0 && nl < upTo; nl = view.indexOf(10, nl + 1)) {
       this.baseLine++;
@@ -7837,9 +8032,6 @@ import {
   createPublicKey,
   generateKeyPairSync
 } from "node:crypto";
-function shannonEntropy2(s) {
-  return shannon(s);
-}
 function shannon(s) {
   if (!s) return 0;
   const counts = /* @__PURE__ */ new Map();
@@ -8490,6 +8682,32 @@ function isWordPhrase(v) {
   const parts = v.split(/[^A-Za-z]+/).filter((p) => p.length > 0);
   return parts.length > 0 && parts.length <= 5 && parts.every((p) => /^(?:[a-z]+|[A-Z][a-z]+|[A-Z]+)$/.test(p));
 }
+function isWordish(part) {
+  const digits2 = part.replace(/[^0-9]/g, "").length;
+  if (digits2 > 2) return false;
+  const letters = part.replace(/[0-9]/g, "");
+  if (letters.length === 0 || !/^[A-Za-z]+$/.test(letters)) return false;
+  const words = letters.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+/g) ?? [];
+  if (words.join("") !== letters || letters.length / words.length < 3) return false;
+  return (letters.match(/[aeiouy]/gi)?.length ?? 0) >= letters.length / 4;
+}
+function isIdentifierPhrase(v) {
+  const parts = v.split(/[-_.:/@#+]+/).filter((p) => p.length > 0);
+  if (parts.length === 0) return false;
+  let word = false;
+  for (const p of parts) {
+    if (p.length >= 4 && isWordish(p)) word = true;
+    else if (!/^[A-Za-z]{1,3}[0-9]{0,2}$|^[0-9]{1,4}$/.test(p) && !isWordish(p)) return false;
+  }
+  return word;
+}
+function isCodeExpression(v) {
+  const m = /^[!+-]?((?:#?[A-Za-z_$][\w$]*)(?:\??\.#?[A-Za-z_$][\w$]*)+)(?:$|[?|&=!+:,*/%<>^~-])/.exec(v);
+  if (!m) return false;
+  return m[1].split(/\??\./).every((p) => /^#?[A-Za-z_$][A-Za-z_$]*[0-9]{0,2}[A-Za-z_$]*$/.test(p));
+}
+var NON_SECRET_TOKEN_NAME = /(?:continuation|next|page|pagination|cursor|client|idempotency)[_.-]?token["'\]]*[ \t]*(?::=|=>|\?=|=|:)/i;
+var NAMES_ITSELF = /secret|passw(?:or)?d|token/i;
 function sequentialRuns(v) {
   let runs = 0;
   let len = 1;
@@ -8503,6 +8721,7 @@ function sequentialRuns(v) {
   return runs;
 }
 function validateGenericSecret(secret, match = "") {
+  if (secret.length > 200) return "invalid";
   let v = secret;
   if (/%[0-9A-Fa-f]{2}/.test(v)) {
     try {
@@ -8530,6 +8749,10 @@ function validateGenericSecret(secret, match = "") {
   if (/^(?:true|false|null|none|undefined|required|optional|string|bool|int)$/i.test(v)) return "invalid";
   if (isCodeNotValue(v)) return "invalid";
   if (isWordPhrase(v)) return "invalid";
+  if (isCodeExpression(v)) return "invalid";
+  if (isIdentifierPhrase(v)) return "invalid";
+  if (NAMES_ITSELF.test(v)) return "invalid";
+  if (NON_SECRET_TOKEN_NAME.test(match)) return "invalid";
   if (sequentialRuns(v) >= 2 || /(?:0123|1234|2345|3456|4567|5678|6789|abcde|bcdef|qwert|asdf)/i.test(v))
     return "invalid";
   const classes = Number(/[a-z]/.test(v)) + Number(/[A-Z]/.test(v)) + Number(/[0-9]/.test(v)) + Number(/[^A-Za-z0-9]/.test(v));
@@ -11986,6 +12209,137 @@ ListenPort = 51820`,
   }
 ];
 
+// src/scan/rules/generic.ts
+var NAME = `[A-Za-z0-9_.-]*?(?:password|passwd|pwd|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|credentials?)(?:[_.-]?(?:key|token|secret|value|string|str|b64|base64|base|hex|encoded|raw|plain|prod|production|live|dev|staging)){0,2}`;
+var VALUE = String.raw`[^\s"'\x60<>{}$;,()&\\\[\]=][^\s"'\x60<>{}$;,()&\\\[\]]{7,}`;
+var NAME_START = "(?:^|[^A-Za-z0-9_.:-])";
+var KEYWORDS = [
+  "password",
+  "passwd",
+  "pwd",
+  "secret",
+  "token",
+  "apikey",
+  "api_key",
+  "api-key",
+  "api.key",
+  "accesskey",
+  "access_key",
+  "access-key",
+  "access.key",
+  "privatekey",
+  "private_key",
+  "private-key",
+  "private.key",
+  "authkey",
+  "auth_key",
+  "auth-key",
+  "auth.key",
+  "credential"
+];
+var pw = `${fx("gp1", 12)}!${fx("gp2", 6, FIXTURE_ALPHABETS.digits)}`;
+var sec = fx("gs1", 40, FIXTURE_ALPHABETS.base64url);
+var key32 = fx("gk1", 32);
+var sha512 = `sha512-${Buffer.from(fx("gi1", 64, FIXTURE_ALPHABETS.base64)).toString("base64").slice(0, 86)}==`;
+var genericRules = [
+  {
+    id: "generic-secret-assignment",
+    title: "Secret-looking value assigned to a secret-looking name",
+    severity: "medium",
+    keywords: KEYWORDS,
+    pattern: String.raw`(?i)${NAME_START}([?&]?${NAME})["']?\]?[ \t]*(?::=|=>|\?=|=|:)[ \t]*["'\x60]?(${VALUE})(?:["'\x60\s;,)&]|$)`,
+    secretGroup: 2,
+    entropy: 3,
+    validate: validateGenericSecret,
+    fallback: true,
+    help: "A random-looking value assigned to a name such as password, secret, token or api_key (env files, YAML, JSON, properties, code, URL query strings). Placeholders, references (`${VAR}`, `process.env.X`), function calls, identifiers, paths, UUIDs and git SHAs are not reported. Rotate the credential and load it from the environment or a secret store.",
+    examples: {
+      tp: [
+        `DB_PASSWORD=${pw}`,
+        `  password: "${pw}"`,
+        `{"client_secret": "${sec}"}`,
+        `const apiKey = "${key32}";`,
+        `api_key = '${key32}'`,
+        `$config['secret'] = '${sec}';`,
+        `https://api.service.invalid/v1/data?api_key=${key32}&format=json`,
+        `AccessKey := "${fx("gk2", 24)}"`,
+        `spring.datasource.password=${pw}`,
+        `  secret_key_base: ${fx("gkb", 128, FIXTURE_ALPHABETS.hex)}`,
+        `$db_password = "${pw}";`
+      ],
+      fp: [
+        "DB_PASSWORD=${DB_PASSWORD}",
+        '  password: "<password>"',
+        "  password: {{ .Values.password }}",
+        "ADMIN_PASSWORD=changeme",
+        "const apiKey = process.env.API_KEY;",
+        'api_key = os.environ["API_KEY"]',
+        "password = getPassword()",
+        `"integrity": "${sha512}"`,
+        `api_token: "${fxUuid("gu1")}"`,
+        `deploy_token = "${fx("gsha", 40, FIXTURE_ALPHABETS.hex)}"`,
+        "password: ********",
+        'tokenizer = "bert-base-uncased-v2"',
+        "SECRET_KEY_NAME=my-app-secret-key",
+        "secret: DATABASE_PASSWORD",
+        "password = userInputPasswordField",
+        `OPENAI_API_KEY=sk-proj-${fx("gop", 40)}`,
+        "token: ./secrets/token.txt",
+        '"oauth_token_secret=secret%3Dpassword&oauth_token=lock%26key",',
+        "const base = { 'vault-secret': 'secret/data/release/app' };",
+        'password: "{AES256}ZXhhbXBsZQ==Qm9vdA"',
+        "token_ttl=3600000000",
+        "password_min_length: 12345678",
+        'access_token_url = "https://oauth2.googleapis.com/token"',
+        ' * const apiToken = "abc123xyz456";',
+        "[![codecov](https://codecov.io/gh/org/repo/branch/main/graph/badge.svg?token=yZL6LtXkOA)](https://codecov.io)",
+        " * @returns {Promise<{secretKey: Uint8Array, sharedSecret: Uint8Array}>}",
+        "function f({ privateKey:PrivateKey|Uint8Array|String }) {}",
+        "const exclamationToken = !questionToken && !seen;",
+        "const { contextToken: contextToken2, previousToken: previousToken2 } = info;",
+        "CordzSampleToken::Iterator::pointer CordzSampleToken::Iterator::operator->() const",
+        // Shapes seen in third-party packages (the benchmark corpus): code after the assignment, names as values.
+        "exports.RateLimitedApiKey=exports.ApiKeySourceType=void 0;",
+        'accessToken:props.accessTokenValidity?"minutes":void 0,refreshToken:props.refreshTokenValidity?"minutes":void 0',
+        "const clientSecret = this.#clientAuthentication.clientSecret || '';",
+        "actionProperties:props.map(ap=>({key:ap.key||!1,secret:ap.secret||!1,...ap}))",
+        "const secretName=`${prefix}`+env.SECRET_NAME_SUFFIX;",
+        "    withCredentials: defaultToConfig2,",
+        "exports.SignatureV4SignWithCredentials = SignatureV4SignWithCredentials;",
+        'export const X_AWS_EC2_METADATA_TOKEN = "x-aws-ec2-metadata-token";',
+        '  "AWS::IAM::AccessKey": "aws-cdk-lib.aws_iam.CfnAccessKey",',
+        'exports.LOG_USER_POOL_CLIENT_SECRET_VALUE="@aws-cdk/cognito:logUserPoolClientSecretValue";',
+        '"ARN": "arn:aws:secretsmanager:us-west-2:123456789012:secret:MyTestDatabaseSecret-a1b2c3",',
+        `  "NextContinuationToken": "${fx("gct", 54, FIXTURE_ALPHABETS.base64)}==",`,
+        `  "ClientToken": "${fx("gcl", 16, FIXTURE_ALPHABETS.lowerAlnum)}",`,
+        '  "Password": "SomeKindOfPassword#42",',
+        ` *   clientSecret: "VERYLONGSECRET${fx("gvl", 40)}",`,
+        '         *       //   "recaptchaV3Token": "my_recaptchaV3Token"'
+      ]
+    }
+  },
+  {
+    id: "generic-secret-xml",
+    title: "Secret-looking value in an XML element with a secret-looking name",
+    severity: "medium",
+    keywords: KEYWORDS,
+    pattern: String.raw`<(?i:(${NAME}))>[ \t]*(${VALUE})[ \t]*</`,
+    secretGroup: 2,
+    entropy: 3,
+    validate: validateGenericSecret,
+    fallback: true,
+    help: "A random-looking value inside an XML element named like a secret (Maven `settings.xml` `<password>`, app.config, Spring XML). Encrypted Maven values (`{…}`) and placeholders are not reported. Rotate the credential and use encryption or environment references.",
+    examples: {
+      tp: [`<password>${pw}</password>`, `  <server><id>nexus</id><apiKey>${key32}</apiKey></server>`],
+      fp: [
+        "<password>${env.NEXUS_PASSWORD}</password>",
+        "<password>{COQLCE6DU6GtcS5P=}</password>",
+        "<secretName>my-tls-secret</secretName>"
+      ]
+    }
+  }
+];
+
 // src/scan/rules/keys.ts
 import { generateKeyPairSync as generateKeyPairSync2 } from "node:crypto";
 var WINDOW = 16384;
@@ -13135,14 +13489,15 @@ token = "cio${fake("cio-b", 32)}"`,
 var B4 = "(?:^|[^A-Za-z0-9_-])";
 var E4 = "(?:[^A-Za-z0-9_-]|$)";
 var USERINFO = String.raw`[^:@/\s"'<>]*:([^@/\s"'<>]+)@[^\s"'<>/@]+`;
-var pw = (seed) => `${fx(seed, 10)}-${fx(`${seed}b`, 6, FIXTURE_ALPHABETS.lowerAlnum)}`;
+var USERINFO_END = Array.from({ length: 127 - 33 }, (_, i) => String.fromCharCode(33 + i)).filter((c) => !`"'/<>@`.includes(c) && !(c >= "A" && c <= "Z")).map((c) => `${c}@`);
+var pw2 = (seed) => `${fx(seed, 10)}-${fx(`${seed}b`, 6, FIXTURE_ALPHABETS.lowerAlnum)}`;
 var jwtPayload = { sub: "svc-deploy", iss: "https://auth.internal.invalid", iat: 1767225600, exp: 1767229200 };
 var jwt = fakeJwt(jwtPayload, "jwt1");
 var jwtRs = fakeJwt({ sub: "user-42", scope: "admin", iat: 1767225600 }, "jwt2", "RS256");
 var jwtIo = fakeJwt({ sub: "1234567890", name: "John Doe", iat: 1516239022 }, "jwt3");
 var jwtNone = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString("base64url")}.${Buffer.from(JSON.stringify(jwtPayload)).toString("base64url")}.`;
 var b644 = (s) => Buffer.from(s).toString("base64");
-var dockerAuth = b644(`deploy-bot:${pw("dk1")}`);
+var dockerAuth = b644(`deploy-bot:${pw2("dk1")}`);
 var npmLegacyToken = `${fx("np1", 8, FIXTURE_ALPHABETS.hex)}-${fx("np2", 4, FIXTURE_ALPHABETS.hex)}-4${fx("np3", 3, FIXTURE_ALPHABETS.hex)}-a${fx("np4", 3, FIXTURE_ALPHABETS.hex)}-${fx("np5", 12, FIXTURE_ALPHABETS.hex)}`;
 var kubeToken = `${fx("kb1", 6, FIXTURE_ALPHABETS.lowerAlnum)}.${fx("kb2", 16, FIXTURE_ALPHABETS.lowerAlnum)}`;
 function dbRule(id, title, scheme, keywords, help, tp, fp) {
@@ -13200,10 +13555,10 @@ var structuredRules = [
     ["postgres"],
     "A PostgreSQL connection URL with an embedded password. Change the role’s password (`ALTER ROLE … PASSWORD`) and load the URL from a secret store.",
     [
-      `DATABASE_URL=postgres://app:${pw("pg1")}@db.internal:5432/app`,
-      `database_url: "postgresql+psycopg2://app:${pw("pg2")}@10.0.0.5/app"`,
-      `{"dsn": "postgresql://reporting:${pw("pg3")}@pg.internal/reports?sslmode=require"}`,
-      `engine = create_engine('postgresql://app:${pw("pg4")}@localhost/app')`
+      `DATABASE_URL=postgres://app:${pw2("pg1")}@db.internal:5432/app`,
+      `database_url: "postgresql+psycopg2://app:${pw2("pg2")}@10.0.0.5/app"`,
+      `{"dsn": "postgresql://reporting:${pw2("pg3")}@pg.internal/reports?sslmode=require"}`,
+      `engine = create_engine('postgresql://app:${pw2("pg4")}@localhost/app')`
     ],
     [
       "DATABASE_URL=postgres://user:password@localhost:5432/app",
@@ -13220,9 +13575,9 @@ var structuredRules = [
     ["mysql", "mariadb"],
     "A MySQL or MariaDB connection URL with an embedded password. Change the account’s password (`ALTER USER`) and load the URL from a secret store.",
     [
-      `DATABASE_URL=mysql://app:${pw("my1")}@mysql.internal:3306/shop`,
-      `url: "mysql+pymysql://app:${pw("my2")}@127.0.0.1/shop"`,
-      `$dsn = 'mariadb://root:${pw("my3")}@db/wp';`
+      `DATABASE_URL=mysql://app:${pw2("my1")}@mysql.internal:3306/shop`,
+      `url: "mysql+pymysql://app:${pw2("my2")}@127.0.0.1/shop"`,
+      `$dsn = 'mariadb://root:${pw2("my3")}@db/wp';`
     ],
     [
       "DATABASE_URL=mysql://root:<password>@localhost/shop",
@@ -13237,10 +13592,10 @@ var structuredRules = [
     ["mongodb"],
     "A MongoDB connection string with an embedded password (Atlas `mongodb+srv://` included). Rotate the database user’s password (Atlas: Database Access → Edit) and load the URI from a secret store.",
     [
-      `MONGO_URI=mongodb+srv://api:${pw("mg1")}@cluster0.ab1cd.mongodb.net/prod?retryWrites=true`,
+      `MONGO_URI=mongodb+srv://api:${pw2("mg1")}@cluster0.ab1cd.mongodb.net/prod?retryWrites=true`,
       `mongo:
-  uri: "mongodb://admin:${pw("mg2")}@mongo-0.internal:27017/admin"`,
-      `{"MONGODB_URI": "mongodb://svc:${pw("mg3")}@10.1.2.3/app"}`
+  uri: "mongodb://admin:${pw2("mg2")}@mongo-0.internal:27017/admin"`,
+      `{"MONGODB_URI": "mongodb://svc:${pw2("mg3")}@10.1.2.3/app"}`
     ],
     [
       "MONGO_URI=mongodb+srv://<username>:<password>@cluster0.example.mongodb.net/",
@@ -13255,9 +13610,9 @@ var structuredRules = [
     ["redis"],
     "A Redis connection URL with a password (`redis://:password@host`, ACL users included). Change the password (`CONFIG SET requirepass` / `ACL SETUSER`) or rotate it in your provider’s console.",
     [
-      `REDIS_URL=redis://:${pw("rd1")}@redis.internal:6379/0`,
-      `cache_url: "rediss://default:${pw("rd2")}@eu1.upstash.io:6379"`,
-      `const redis = new Redis("redis://worker:${pw("rd3")}@10.0.0.9:6379");`
+      `REDIS_URL=redis://:${pw2("rd1")}@redis.internal:6379/0`,
+      `cache_url: "rediss://default:${pw2("rd2")}@eu1.upstash.io:6379"`,
+      `const redis = new Redis("redis://worker:${pw2("rd3")}@10.0.0.9:6379");`
     ],
     [
       "REDIS_URL=redis://:changeme@localhost:6379",
@@ -13272,8 +13627,8 @@ var structuredRules = [
     ["amqp"],
     "An AMQP broker URL (RabbitMQ and others) with an embedded password. Change the user’s password (`rabbitmqctl change_password`) and load the URL from a secret store.",
     [
-      `AMQP_URL=amqp://orders:${pw("aq1")}@rabbit.internal:5672/prod`,
-      `broker_url: "amqps://svc:${pw("aq2")}@b-1.mq.eu-west-1.amazonaws.com:5671"`
+      `AMQP_URL=amqp://orders:${pw2("aq1")}@rabbit.internal:5672/prod`,
+      `broker_url: "amqps://svc:${pw2("aq2")}@b-1.mq.eu-west-1.amazonaws.com:5671"`
     ],
     ["AMQP_URL=amqp://guest:guest@localhost:5672/", 'broker_url: "amqp://user:pass@localhost//"']
   ),
@@ -13283,7 +13638,7 @@ var structuredRules = [
     "mssql|sqlserver",
     ["mssql", "sqlserver"],
     "A SQL Server connection URL with an embedded password. Change the login’s password (`ALTER LOGIN`) and load the URL from a secret store.",
-    [`DATABASE_URL=mssql://sa:${pw("ms1")}@sql.internal:1433/app`, `url: "sqlserver://app:${pw("ms2")}@10.0.0.7/app"`],
+    [`DATABASE_URL=mssql://sa:${pw2("ms1")}@sql.internal:1433/app`, `url: "sqlserver://app:${pw2("ms2")}@10.0.0.7/app"`],
     ["DATABASE_URL=mssql://sa:<YourStrong@Passw0rd>@localhost/app", 'url: "sqlserver://sa:Password123@localhost"']
   ),
   dbRule(
@@ -13306,8 +13661,8 @@ var structuredRules = [
     ],
     "A database or message-broker URL (Oracle, CockroachDB, ClickHouse, Neo4j, Cassandra, Couchbase, InfluxDB, Snowflake, NATS…) with an embedded password. Change the account’s password and load the URL from a secret store.",
     [
-      `NEO4J_URI=neo4j+s://neo4j:${pw("db1")}@abcd1234.databases.neo4j.io`,
-      `clickhouse: "clickhouse://default:${pw("db2")}@ch.internal:9000/analytics"`
+      `NEO4J_URI=neo4j+s://neo4j:${pw2("db1")}@abcd1234.databases.neo4j.io`,
+      `clickhouse: "clickhouse://default:${pw2("db2")}@ch.internal:9000/analytics"`
     ],
     ["NEO4J_URI=neo4j://neo4j:neo4j@localhost:7687", 'url: "clickhouse://default:@localhost:9000"']
   ),
@@ -13322,8 +13677,8 @@ var structuredRules = [
     help: "A JDBC URL with a `password=` parameter. Change the database account’s password and pass it separately (a secret store or the driver’s properties), not inside the URL. Placeholder passwords are not reported.",
     examples: {
       tp: [
-        `spring.datasource.url=jdbc:mysql://db.internal:3306/shop?user=app&password=${pw("jd1")}`,
-        `url: "jdbc:sqlserver://sql.internal:1433;databaseName=app;user=app;password=${pw("jd2")};encrypt=true"`
+        `spring.datasource.url=jdbc:mysql://db.internal:3306/shop?user=app&password=${pw2("jd1")}`,
+        `url: "jdbc:sqlserver://sql.internal:1433;databaseName=app;user=app;password=${pw2("jd2")};encrypt=true"`
       ],
       fp: [
         "spring.datasource.url=jdbc:mysql://localhost/shop?user=app&password=${DB_PASSWORD}",
@@ -13343,9 +13698,9 @@ var structuredRules = [
     help: "A `Server=…;User Id=…;Password=…` connection string (SQL Server, ODBC, Npgsql, MySQL Connector). Change the account’s password and load the string from a secret store or use managed identity. Placeholder passwords are not reported.",
     examples: {
       tp: [
-        `ConnectionStrings__Default=Server=sql.internal;Database=app;User Id=app;Password=${pw("ado1")};`,
-        `"Default": "Host=pg.internal;Port=5432;Username=app;Password=${pw("ado2")};SSL Mode=Require"`,
-        `DSN = "Driver={ODBC Driver 18};Server=tcp:10.0.0.4,1433;Uid=sa;Pwd=${pw("ado3")};"`
+        `ConnectionStrings__Default=Server=sql.internal;Database=app;User Id=app;Password=${pw2("ado1")};`,
+        `"Default": "Host=pg.internal;Port=5432;Username=app;Password=${pw2("ado2")};SSL Mode=Require"`,
+        `DSN = "Driver={ODBC Driver 18};Server=tcp:10.0.0.4,1433;Uid=sa;Pwd=${pw2("ado3")};"`
       ],
       fp: [
         '"Default": "Server=localhost;Database=app;User Id=sa;Password=<YourStrong!Passw0rd>;"',
@@ -13358,17 +13713,17 @@ var structuredRules = [
     id: "basic-auth-url",
     title: "Credentials in an HTTP(S) URL",
     severity: "high",
-    keywords: ["http"],
+    keywords: USERINFO_END,
     pattern: `(?i:https?)://${USERINFO}`,
     validate: validateDbUrl,
     requireValid: true,
     help: "An http(s) URL carrying `user:password@` (registries, git remotes, webhooks, proxies). Rotate the password or token and pass credentials through a credential helper or header instead. Placeholder passwords are not reported.",
     examples: {
       tp: [
-        `PIP_INDEX_URL=https://ci:${pw("ba1")}@pypi.internal.invalid/simple`,
-        `url = "https://deploy:${pw("ba2")}@git.internal.invalid/team/app.git"`,
-        `proxy: "http://proxyuser:${pw("ba3")}@proxy.corp.invalid:3128"`,
-        `{"registry": "https://bot:${pw("ba4")}@nexus.corp.invalid/repository/npm/"}`
+        `PIP_INDEX_URL=https://ci:${pw2("ba1")}@pypi.internal.invalid/simple`,
+        `url = "https://deploy:${pw2("ba2")}@git.internal.invalid/team/app.git"`,
+        `proxy: "http://proxyuser:${pw2("ba3")}@proxy.corp.invalid:3128"`,
+        `{"registry": "https://bot:${pw2("ba4")}@nexus.corp.invalid/repository/npm/"}`
       ],
       fp: [
         "PIP_INDEX_URL=https://user:password@pypi.example.com/simple",
@@ -13391,9 +13746,9 @@ var structuredRules = [
     help: "A mail, file-transfer, directory or SSH URL carrying `user:password@`. Change that account’s password and keep the URL in a secret store. Placeholder passwords are not reported.",
     examples: {
       tp: [
-        `EMAIL_URL=smtp://mailer:${pw("sv1")}@smtp.mailgun.org:587`,
-        `ldap_url: "ldaps://cn=svc,dc=corp:${pw("sv2")}@ldap.corp.invalid"`,
-        `FTP_TARGET=ftp://upload:${pw("sv3")}@files.corp.invalid/incoming`
+        `EMAIL_URL=smtp://mailer:${pw2("sv1")}@smtp.mailgun.org:587`,
+        `ldap_url: "ldaps://cn=svc,dc=corp:${pw2("sv2")}@ldap.corp.invalid"`,
+        `FTP_TARGET=ftp://upload:${pw2("sv3")}@files.corp.invalid/incoming`
       ],
       fp: ["EMAIL_URL=smtp://user:password@localhost:25", "FTP_TARGET=ftp://anonymous:@ftp.gnu.org/gnu"]
     }
@@ -13413,11 +13768,11 @@ var structuredRules = [
         `{
   "auths": {
     "ghcr.io": {
-      "auth": "${b644(`bot:${pw("dk2")}`)}"
+      "auth": "${b644(`bot:${pw2("dk2")}`)}"
     }
   }
 }`,
-        `.dockerconfigjson: '{"auths":{"quay.io":{"auth":"${b644(`robot+ci:${pw("dk3")}`)}"}}}'`
+        `.dockerconfigjson: '{"auths":{"quay.io":{"auth":"${b644(`robot+ci:${pw2("dk3")}`)}"}}}'`
       ],
       fp: [
         `{"auths": {"registry.local": {"auth": "${b644("user:password")}"}}}`,
@@ -13463,8 +13818,8 @@ var structuredRules = [
     help: "An `.npmrc` `_auth` value: base64 of `user:password` for the registry. Reported only when it decodes to `user:password` with a real password. Change that password and switch to a scoped `_authToken` from an environment variable.",
     examples: {
       tp: [
-        `_auth=${b644(`ci-bot:${pw("na1")}`)}`,
-        `//nexus.corp.invalid/repository/npm/:_auth="${b644(`deploy:${pw("na2")}`)}"`
+        `_auth=${b644(`ci-bot:${pw2("na1")}`)}`,
+        `//nexus.corp.invalid/repository/npm/:_auth="${b644(`deploy:${pw2("na2")}`)}"`
       ],
       fp: ["_auth=${NPM_AUTH}", `_auth=${b644("user:password")}`, `_auth=${b644("justatoken")}`]
     }
@@ -13480,8 +13835,8 @@ var structuredRules = [
     help: "An `.npmrc` `_password`: base64 of the registry password. Reported only when it decodes to a real password. Change that password and use a token from an environment variable instead.",
     examples: {
       tp: [
-        `//nexus.corp.invalid/repository/npm/:_password=${b644(pw("np6"))}`,
-        `//registry.corp.invalid/:_password="${b644(pw("np7"))}"`
+        `//nexus.corp.invalid/repository/npm/:_password=${b644(pw2("np6"))}`,
+        `//registry.corp.invalid/:_password="${b644(pw2("np7"))}"`
       ],
       fp: [
         "//registry.corp.invalid/:_password=${NPM_PASSWORD}",
@@ -13564,10 +13919,10 @@ var structuredRules = [
     help: "A `.netrc` entry (`machine … login … password …`) used by curl, git and pip. Rotate that password or token and keep `.netrc` out of the repository. Placeholder passwords are not reported.",
     examples: {
       tp: [
-        `machine api.heroku.com login ops@corp.invalid password ${pw("nr1")}`,
+        `machine api.heroku.com login ops@corp.invalid password ${pw2("nr1")}`,
         `machine git.internal.invalid
   login ci
-  password ${pw("nr2")}`
+  password ${pw2("nr2")}`
       ],
       fp: [
         "machine github.com login USERNAME password ${GITHUB_TOKEN}",
@@ -13587,9 +13942,9 @@ var structuredRules = [
     help: "A password passed as a command-line argument (`docker login -p`, `mysql -p<password>`, `sshpass -p`): it also leaks into shell history and process lists. Rotate it and read it from stdin (`--password-stdin`) or an option file. Placeholder passwords and variables are not reported.",
     examples: {
       tp: [
-        `docker login -u deploy -p ${pw("cl1")} registry.internal.invalid`,
-        `run: mysql -h db.internal -u root -p${pw("cl2")} shop < dump.sql`,
-        `sshpass -p '${pw("cl3")}' ssh ops@10.0.0.5`
+        `docker login -u deploy -p ${pw2("cl1")} registry.internal.invalid`,
+        `run: mysql -h db.internal -u root -p${pw2("cl2")} shop < dump.sql`,
+        `sshpass -p '${pw2("cl3")}' ssh ops@10.0.0.5`
       ],
       fp: [
         'docker login -u "$DOCKER_USER" -p "$DOCKER_PASSWORD" ghcr.io',
@@ -14058,171 +14413,6 @@ var vcsRules = [
       fp: [
         `Cookie: _gitlab_session=${"0".repeat(32)}`,
         `Set-Cookie: _gitlab_session=; path=/; expires=Thu, 01 Jan 1970 00:00:00 GMT`
-      ]
-    }
-  }
-];
-
-// src/scan/rules/generic.ts
-var specific;
-function specificRules() {
-  specific ??= [
-    ...vcsRules,
-    ...packageRules,
-    ...cloudRules,
-    ...devopsRules,
-    ...messagingRules,
-    ...commerceRules,
-    ...aiRules,
-    ...structuredRules,
-    ...keyRules
-  ].map((rule) => ({ rule }));
-  return specific;
-}
-function ownedBySpecificRule(text, value, valueStart = text.lastIndexOf(value)) {
-  if (valueStart < 0) return false;
-  const lower = text.toLowerCase();
-  const buf = Buffer.from(text, "utf8");
-  const vs = Buffer.byteLength(text.slice(0, valueStart));
-  const ve = vs + Buffer.byteLength(value);
-  for (const entry of specificRules()) {
-    const rule = entry.rule;
-    if (!rule.keywords.some((k) => lower.includes(k))) continue;
-    if (entry.pattern === void 0) {
-      try {
-        entry.pattern = loadRegexEngine().compile(rule.pattern, { caseInsensitive: rule.caseInsensitive === true });
-      } catch {
-        entry.pattern = null;
-      }
-    }
-    if (!entry.pattern) continue;
-    for (const m of entry.pattern.matchAll(buf)) {
-      const g = m.groups[rule.secretGroup ?? 1];
-      const [ss, se] = g ?? [m.start, m.end];
-      if (se <= vs || ss >= ve) continue;
-      const secret = buf.toString("utf8", ss, se);
-      if (rule.entropy !== void 0 && shannonEntropy2(secret) < rule.entropy) continue;
-      let v = "unknown";
-      try {
-        v = rule.validate ? rule.validate(secret, buf.toString("utf8", m.start, m.end)) : "unknown";
-      } catch {
-        v = "unknown";
-      }
-      if (v === "invalid" || rule.requireValid && v !== "valid") continue;
-      return true;
-    }
-  }
-  return false;
-}
-function validateGeneric(secret, match) {
-  const v = validateGenericSecret(secret, match);
-  if (v === "invalid") return v;
-  return ownedBySpecificRule(match, secret) ? "invalid" : v;
-}
-var NAME = `[A-Za-z0-9_.-]*?(?:password|passwd|pwd|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|credentials?)(?:[_.-]?(?:key|token|secret|value|string|str|b64|base64|base|hex|encoded|raw|plain|prod|production|live|dev|staging)){0,2}`;
-var VALUE = String.raw`[^\s"'\x60<>{}$;,()&\\\[\]=][^\s"'\x60<>{}$;,()&\\\[\]]{7,199}`;
-var KEYWORDS = [
-  "password",
-  "passwd",
-  "pwd",
-  "secret",
-  "token",
-  "apikey",
-  "api_key",
-  "api-key",
-  "api.key",
-  "accesskey",
-  "access_key",
-  "access-key",
-  "access.key",
-  "privatekey",
-  "private_key",
-  "private-key",
-  "private.key",
-  "authkey",
-  "auth_key",
-  "auth-key",
-  "auth.key",
-  "credential"
-];
-var pw2 = `${fx("gp1", 12)}!${fx("gp2", 6, FIXTURE_ALPHABETS.digits)}`;
-var sec = fx("gs1", 40, FIXTURE_ALPHABETS.base64url);
-var key32 = fx("gk1", 32);
-var sha512 = `sha512-${Buffer.from(fx("gi1", 64, FIXTURE_ALPHABETS.base64)).toString("base64").slice(0, 86)}==`;
-var genericRules = [
-  {
-    id: "generic-secret-assignment",
-    title: "Secret-looking value assigned to a secret-looking name",
-    severity: "medium",
-    keywords: KEYWORDS,
-    pattern: String.raw`(?i)([?&]?${NAME})["']?\]?[ \t]*(?::=|=>|\?=|=|:)[ \t]*["'\x60]?(${VALUE})(?:["'\x60\s;,)&]|$)`,
-    secretGroup: 2,
-    entropy: 3,
-    validate: validateGeneric,
-    help: "A random-looking value assigned to a name such as password, secret, token or api_key (env files, YAML, JSON, properties, code, URL query strings). Placeholders, references (`${VAR}`, `process.env.X`), function calls, identifiers, paths, UUIDs and git SHAs are not reported. Rotate the credential and load it from the environment or a secret store.",
-    examples: {
-      tp: [
-        `DB_PASSWORD=${pw2}`,
-        `  password: "${pw2}"`,
-        `{"client_secret": "${sec}"}`,
-        `const apiKey = "${key32}";`,
-        `api_key = '${key32}'`,
-        `$config['secret'] = '${sec}';`,
-        `https://api.service.invalid/v1/data?api_key=${key32}&format=json`,
-        `AccessKey := "${fx("gk2", 24)}"`,
-        `spring.datasource.password=${pw2}`,
-        `  secret_key_base: ${fx("gkb", 128, FIXTURE_ALPHABETS.hex)}`
-      ],
-      fp: [
-        "DB_PASSWORD=${DB_PASSWORD}",
-        '  password: "<password>"',
-        "  password: {{ .Values.password }}",
-        "ADMIN_PASSWORD=changeme",
-        "const apiKey = process.env.API_KEY;",
-        'api_key = os.environ["API_KEY"]',
-        "password = getPassword()",
-        `"integrity": "${sha512}"`,
-        `api_token: "${fxUuid("gu1")}"`,
-        `deploy_token = "${fx("gsha", 40, FIXTURE_ALPHABETS.hex)}"`,
-        "password: ********",
-        'tokenizer = "bert-base-uncased-v2"',
-        "SECRET_KEY_NAME=my-app-secret-key",
-        "secret: DATABASE_PASSWORD",
-        "password = userInputPasswordField",
-        `OPENAI_API_KEY=sk-proj-${fx("gop", 40)}`,
-        "token: ./secrets/token.txt",
-        '"oauth_token_secret=secret%3Dpassword&oauth_token=lock%26key",',
-        "const base = { 'vault-secret': 'secret/data/release/app' };",
-        'password: "{AES256}ZXhhbXBsZQ==Qm9vdA"',
-        "token_ttl=3600000000",
-        "password_min_length: 12345678",
-        'access_token_url = "https://oauth2.googleapis.com/token"',
-        ' * const apiToken = "abc123xyz456";',
-        "[![codecov](https://codecov.io/gh/org/repo/branch/main/graph/badge.svg?token=yZL6LtXkOA)](https://codecov.io)",
-        " * @returns {Promise<{secretKey: Uint8Array, sharedSecret: Uint8Array}>}",
-        "function f({ privateKey:PrivateKey|Uint8Array|String }) {}",
-        "const exclamationToken = !questionToken && !seen;",
-        "const { contextToken: contextToken2, previousToken: previousToken2 } = info;",
-        "CordzSampleToken::Iterator::pointer CordzSampleToken::Iterator::operator->() const"
-      ]
-    }
-  },
-  {
-    id: "generic-secret-xml",
-    title: "Secret-looking value in an XML element with a secret-looking name",
-    severity: "medium",
-    keywords: KEYWORDS,
-    pattern: String.raw`<(?i:(${NAME}))>[ \t]*(${VALUE})[ \t]*</`,
-    secretGroup: 2,
-    entropy: 3,
-    validate: validateGeneric,
-    help: "A random-looking value inside an XML element named like a secret (Maven `settings.xml` `<password>`, app.config, Spring XML). Encrypted Maven values (`{…}`) and placeholders are not reported. Rotate the credential and use encryption or environment references.",
-    examples: {
-      tp: [`<password>${pw2}</password>`, `  <server><id>nexus</id><apiKey>${key32}</apiKey></server>`],
-      fp: [
-        "<password>${env.NEXUS_PASSWORD}</password>",
-        "<password>{COQLCE6DU6GtcS5P=}</password>",
-        "<secretName>my-tls-secret</secretName>"
       ]
     }
   }
