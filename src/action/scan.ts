@@ -132,7 +132,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   });
 
   const warnings: string[] = [];
-  // [git-sources engineer] Incremental cache for git modes (scan-cache.ts; trust model in src/scan/cache.ts).
+  // Incremental cache for git modes (scan-cache.ts; trust model in src/scan/cache.ts).
   let cacheCtx: ScanCacheContext | undefined;
   let restored: Set<string> | undefined;
   const restoreGitCache = async (mode: 'diff' | 'history', policy: ScanPolicy, configFile: string | undefined) => {
@@ -163,7 +163,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
         cwd: workspace,
         baselinePath: opts.baseline,
         env,
-        onNotice: (m) => core.info(m), // [git-sources engineer]
+        onNotice: (m) => core.info(m),
         ...(opts.cache ? { restoreGitCache } : {}),
         onWarning: (m) => {
           warnings.push(m);
@@ -250,7 +250,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
     if (findings.length === 0) core.info('no secrets found');
   });
 
-  // [git-sources engineer] Save the cache only after a clean scan: no findings (none accepted by a baseline either)
+  // Save the cache only after a clean scan: no findings (none accepted by a baseline either)
   // and no missing objects. It records commit ids, never findings or content.
   if (
     cacheCtx &&

@@ -117,7 +117,7 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
       threads,
       env: io.env,
       onWarning: warn,
-      onNotice: (m) => io.stderr.write(`jit-gpg: ${m}\n`), // [git-sources engineer]
+      onNotice: (m) => io.stderr.write(`jit-gpg: ${m}\n`),
     });
   } catch (e) {
     const name = (e as Error).name;

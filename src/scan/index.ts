@@ -46,7 +46,7 @@ export interface ScanOptions {
   waitForWorkers?: boolean;
   /** Below these, items are scanned inline without starting workers. */
   inlineBelow?: { items: number; bytes: number };
-  /** Scan inside zip/jar/whl/tar/tgz (archive.ts); default true. [wired by the git-sources engineer] */
+  /** Scan inside zip/jar/whl/tar/tgz (archive.ts); default true. */
   archives?: boolean;
   /** Decode base64/hex/percent-encoded segments and scan them (decode.ts, run by the engine in the workers); default true. */
   decode?: boolean;
@@ -283,7 +283,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   sortFindings(findings);
   const seen = new Set<string>();
   const unique = findings.filter((f) => {
-    // [git-sources engineer] the commit is part of the location: git sources keep the earliest one themselves.
+    // the commit is part of the location: git sources keep the earliest one themselves.
     const key = `${f.file}\0${f.fingerprint}\0${f.line}\0${f.commit ?? ''}`;
     if (seen.has(key)) return false;
     seen.add(key);

@@ -26,7 +26,7 @@ export type SourcePlan =
   | { kind: 'worktree' }
   | { kind: 'stdin'; stream: NodeJS.ReadableStream }
   | { kind: 'items'; describe: string; items: () => AsyncIterable<ScanItem> }
-  // [git-sources engineer] diff, history, and auto on pull_request/push/merge_group events (sources/event.ts).
+  // diff, history, and auto on pull_request/push/merge_group events (sources/event.ts).
   | { kind: 'git'; plan: ScanPlan };
 
 export interface ScanJobOptions {
@@ -50,9 +50,9 @@ export interface ScanJobOptions {
   env: NodeJS.ProcessEnv;
   onWarning: (message: string) => void;
   onProgress?: (p: { items: number; bytes: number }) => void;
-  /** [git-sources engineer] Notices (what auto mode chose, fetches in shallow clones) and git progress lines. */
+  /** Notices (what auto mode chose, fetches in shallow clones) and git progress lines. */
   onNotice?: (message: string) => void;
-  /** [git-sources engineer] Commits a restored cache vouches for (the action's @actions/cache adapter). */
+  /** Commits a restored cache vouches for (the action's @actions/cache adapter). */
   restoreGitCache?: (
     mode: 'diff' | 'history',
     policy: ScanPolicy,
@@ -71,7 +71,7 @@ export interface ScanJob {
   baseline?: Baseline;
   /** What was scanned, in words (for logs). */
   source: string;
-  /** [git-sources engineer] Git modes: commits in scope (what a clean scan lets the cache vouch for), stats. */
+  /** Git modes: commits in scope (what a clean scan lets the cache vouch for), stats. */
   git?: GitScanResult['git'];
 }
 
@@ -99,7 +99,7 @@ export function selectSource(
     case 'worktree':
       return { kind: 'worktree' };
     case 'auto': {
-      // [git-sources engineer] auto: pull_request → the PR's commits, push → the pushed commits (a new branch: those
+      // auto: pull_request → the PR's commits, push → the pushed commits (a new branch: those
       // not on the default branch), merge_group → its commits; other events (and no event) scan the work tree.
       let plan: ScanPlan;
       try {
@@ -130,7 +130,7 @@ export async function runScanJob(opts: ScanJobOptions): Promise<ScanJob> {
     cwd: opts.cwd,
     searchDirs: opts.configSearch,
   });
-  // [git-sources engineer] Migration: an existing .gitleaks.toml at the root adds its custom rules and allowlists;
+  // Migration: an existing .gitleaks.toml at the root adds its custom rules and allowlists;
   // what it cannot honour is a warning naming the field. Errors in it are config errors (exit 2).
   let policy = ownPolicy;
   let gitleaks: GitleaksImport | undefined;
@@ -168,7 +168,7 @@ export async function runScanJob(opts: ScanJobOptions): Promise<ScanJob> {
       ...(plan.kind === 'items' ? { items: plan.items() } : {}),
     });
   }
-  if (gitleaks) raw.findings = gitleaks.filterFindings(raw.findings); // [git-sources engineer] paths/commits allowlists
+  if (gitleaks) raw.findings = gitleaks.filterFindings(raw.findings); // paths/commits allowlists
   const outcome = applyBaseline(raw.findings, baseline);
   const result: ScanResult = {
     ...raw,
@@ -185,7 +185,7 @@ export async function runScanJob(opts: ScanJobOptions): Promise<ScanJob> {
 }
 
 /**
- * [git-sources engineer] Runs a git plan: nothing (an empty range: a clean no-op with a notice), or the diff/history
+ * Runs a git plan: nothing (an empty range: a clean no-op with a notice), or the diff/history
  * source through scanGit (findings once per secret at the commit that introduced it). A range git cannot resolve is
  * a ModeError (CLI exit 2; the action names the `mode` input) carrying git's reason and what to change.
  */
