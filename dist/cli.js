@@ -20623,7 +20623,6 @@ async function scanCommand(argv, io) {
       onWarning: warn,
       onNotice: (m) => io.stderr.write(`jit-gpg: ${m}
 `)
-      // [git-sources engineer]
     });
   } catch (e) {
     const name2 = e.name;

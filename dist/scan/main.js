@@ -89300,7 +89300,6 @@ async function main(env5) {
         baselinePath: opts.baseline,
         env: env5,
         onNotice: (m) => info(m),
-        // [git-sources engineer]
         ...opts.cache ? { restoreGitCache } : {},
         onWarning: (m) => {
           warnings.push(m);
