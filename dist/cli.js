@@ -18044,6 +18044,7 @@ async function scan(opts) {
   const running = /* @__PURE__ */ new Set();
   let batch = [];
   let batchBytes = 0;
+  let heldInFlight = 0;
   let poolReady = false;
   let poolStarting;
   let sinceYield = 0;
@@ -18080,8 +18081,11 @@ async function scan(opts) {
     const items = batch;
     batch = [];
     batchBytes = 0;
+    const inMemory = items.reduce((n, it) => n + (it.source.kind === "bytes" ? it.source.data.length : 0), 0);
+    heldInFlight += inMemory;
     const done = pool.submit(items).then((r) => {
       running.delete(done);
+      heldInFlight -= inMemory;
       for (const f of r.findings) findings.push(f);
       for (const w of r.warnings) warn(w);
       engineStats.files += r.stats.files;
@@ -18091,7 +18095,9 @@ async function scan(opts) {
       progress(items.length);
     });
     running.add(done);
-    while (pool.pending > pool.size * 6 && running.size > 0) await Promise.race(running);
+    while ((pool.pending > pool.size * 6 || heldInFlight > MAX_BYTES_IN_FLIGHT) && running.size > 0) {
+      await Promise.race(running);
+    }
   };
   const dispatch = async (item) => {
     if (poolFailed) return scanInline(item);
@@ -18168,7 +18174,7 @@ async function scan(opts) {
   };
   return { findings: unique, stats, warnings, staleBaseline: [] };
 }
-var import_picomatch, engineCache;
+var import_picomatch, MAX_BYTES_IN_FLIGHT, engineCache;
 var init_scan = __esm({
   "src/scan/index.ts"() {
     "use strict";
@@ -18184,6 +18190,7 @@ var init_scan = __esm({
     init_rules();
     init_stdin();
     init_worktree();
+    MAX_BYTES_IN_FLIGHT = 32 * 1024 * 1024;
     engineCache = /* @__PURE__ */ new WeakMap();
   }
 });

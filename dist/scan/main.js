@@ -46691,6 +46691,7 @@ async function* worktreeItems(root, opts = {}) {
 }
 
 // src/scan/index.ts
+var MAX_BYTES_IN_FLIGHT = 32 * 1024 * 1024;
 function directoryGlobs(globs) {
   return globs.filter((g) => g.endsWith("/**") && g.length > 3).map((g) => g.slice(0, -3));
 }
@@ -46782,6 +46783,7 @@ async function scan(opts) {
   const running = /* @__PURE__ */ new Set();
   let batch = [];
   let batchBytes = 0;
+  let heldInFlight = 0;
   let poolReady = false;
   let poolStarting;
   let sinceYield = 0;
@@ -46818,8 +46820,11 @@ async function scan(opts) {
     const items = batch;
     batch = [];
     batchBytes = 0;
+    const inMemory = items.reduce((n, it) => n + (it.source.kind === "bytes" ? it.source.data.length : 0), 0);
+    heldInFlight += inMemory;
     const done = pool.submit(items).then((r) => {
       running.delete(done);
+      heldInFlight -= inMemory;
       for (const f of r.findings) findings.push(f);
       for (const w of r.warnings) warn(w);
       engineStats.files += r.stats.files;
@@ -46829,7 +46834,9 @@ async function scan(opts) {
       progress(items.length);
     });
     running.add(done);
-    while (pool.pending > pool.size * 6 && running.size > 0) await Promise.race(running);
+    while ((pool.pending > pool.size * 6 || heldInFlight > MAX_BYTES_IN_FLIGHT) && running.size > 0) {
+      await Promise.race(running);
+    }
   };
   const dispatch = async (item) => {
     if (poolFailed) return scanInline(item);

@@ -17,6 +17,8 @@ import type { ScanItem } from './sources/types.ts';
 import { worktreeItems } from './sources/worktree.ts';
 import type { Finding, ScanResult, ScanStats } from './types.ts';
 
+/** In-memory bytes (archive entries, git blobs) queued for the workers at most, before the source is paused. */
+const MAX_BYTES_IN_FLIGHT = 32 * 1024 * 1024;
 export type { EngineOptions, ItemMeta, PrefilterMode } from './engine.ts';
 export { ScanEngine, sortFindings } from './engine.ts';
 export { fingerprint, preview } from './fingerprint.ts';
@@ -158,6 +160,9 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   const running = new Set<Promise<void>>();
   let batch: ScanItem[] = [];
   let batchBytes = 0;
+  // Bytes held in memory by items on their way to a worker (archive entries, git blobs): bounded, so a source that
+  // produces faster than the workers scan cannot grow the heap. Files on disk cost nothing until a worker reads them.
+  let heldInFlight = 0;
 
   // The pool starts in the background (workers load and compile the rules: a few hundred ms from sources); until it
   // is ready this thread scans inline, so the start-up is not dead time.
@@ -197,8 +202,11 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     const items = batch;
     batch = [];
     batchBytes = 0;
+    const inMemory = items.reduce((n, it) => n + (it.source.kind === 'bytes' ? it.source.data.length : 0), 0);
+    heldInFlight += inMemory;
     const done: Promise<void> = pool!.submit(items).then((r) => {
       running.delete(done);
+      heldInFlight -= inMemory;
       for (const f of r.findings) findings.push(f);
       for (const w of r.warnings) warn(w);
       engineStats.files += r.stats.files;
@@ -208,8 +216,10 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       progress(items.length);
     });
     running.add(done);
-    // Bounded memory: never more than a few batches queued per worker.
-    while (pool!.pending > pool!.size * 6 && running.size > 0) await Promise.race(running);
+    // Bounded memory: never more than a few batches queued per worker, nor more than MAX_BYTES_IN_FLIGHT held.
+    while ((pool!.pending > pool!.size * 6 || heldInFlight > MAX_BYTES_IN_FLIGHT) && running.size > 0) {
+      await Promise.race(running);
+    }
   };
   const dispatch = async (item: ScanItem): Promise<void> => {
     if (poolFailed) return scanInline(item);
