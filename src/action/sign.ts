@@ -554,7 +554,8 @@ async function runMain(live: Live): Promise<void> {
     // 6. verify every signature before reporting success
     if (files.length) {
       await core.group('Verify every signature against the public key', async () => {
-        const all = [...files, ...(manifestPath ? [manifestPath] : [])];
+        // Exactly the signatures written above: a stale `.asc` beside a new `.sig` must not stand in for it.
+        const all = [...signed, ...(manifest ? [manifest] : [])].map((s) => ({ file: s.path, signature: s.signature }));
         const results = await verifyFiles({
           publicKey: publicKeyArmored,
           files: all,

@@ -183,7 +183,11 @@ export async function signCommand(argv: string[], io: CliIO): Promise<number> {
   }
   if (f['public-key-out']) await writePublicFile(resolve(io.cwd, f['public-key-out']), key.publicKeyArmored);
 
-  const results = await verifyFiles({ publicKey: key.publicKeyArmored, files: signed.map((s) => s.path) });
+  const results = await verifyFiles({
+    publicKey: key.publicKeyArmored,
+    files: signed.map((s) => ({ file: s.path, signature: s.signature })),
+    fingerprint: key.fingerprint,
+  });
   const bad = results.filter((r) => !r.valid);
   for (const s of signed) io.stdout.write(`signed ${s.path} -> ${s.signature}  sha256:${s.sha256}\n`);
   io.stdout.write(`key ${key.fingerprint} (${key.algorithmLabel}) ${key.userIds[0] ?? ''}\n`);

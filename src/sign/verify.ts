@@ -243,20 +243,22 @@ export async function verifyFile(options: VerifyFileOptions): Promise<VerifyResu
 
 export interface VerifyFilesOptions {
   publicKey: string | Uint8Array | readonly openpgp.PublicKey[];
-  files: readonly string[];
+  /** Files whose `<file>.asc`/`.sig` is looked up, or explicit file/signature pairs (what a signer just wrote). */
+  files: readonly (string | { file: string; signature: string })[];
   fingerprint?: string;
   date?: Date;
 }
 
-/** Verifies `<file>.asc`/`.sig` for each file; the key is read once. */
+/** Verifies each file against its signature; the key is read once. */
 export async function verifyFiles(options: VerifyFilesOptions): Promise<VerifyResult[]> {
   const keys = await readPublicKeys(options.publicKey);
   const out: VerifyResult[] = [];
-  for (const file of options.files) {
+  for (const entry of options.files) {
+    const pair = typeof entry === 'string' ? { file: entry } : entry;
     out.push(
       await verifyFile({
         publicKey: keys,
-        file,
+        ...pair,
         ...(options.fingerprint ? { fingerprint: options.fingerprint } : {}),
         ...(options.date ? { date: options.date } : {}),
       }),

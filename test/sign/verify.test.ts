@@ -161,3 +161,20 @@ describe('verifyFile', () => {
     );
   });
 });
+
+describe('verifyFiles with explicit signatures', () => {
+  it('checks the signature it is given, not a stale .asc lying beside it', async () => {
+    const key = await loadSigningKey({ key: sec('ed25519') });
+    const file = join(dir, 'stale.txt');
+    writeFileSync(file, 'release');
+    await signFiles({ key, files: [file], armor: true });
+    const [sig] = await signFiles({ key, files: [file], armor: false });
+    key.destroy();
+    writeFileSync(sig!.signature, Buffer.from('not a signature'));
+    const byName = await verifyFiles({ publicKey: pub('ed25519'), files: [file] });
+    assert.equal(byName[0]!.valid, true, 'the stale .asc alone looks fine');
+    const exact = await verifyFiles({ publicKey: pub('ed25519'), files: [{ file, signature: sig!.signature }] });
+    assert.equal(exact[0]!.valid, false);
+    assert.equal(exact[0]!.signature, sig!.signature);
+  });
+});
