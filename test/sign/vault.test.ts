@@ -464,6 +464,22 @@ describe('pure helpers', () => {
     assert.equal(normalizeVaultUrl('https://vault.example.com/v1/'), 'https://vault.example.com');
     assert.throws(() => normalizeVaultUrl('vault.example.com'), ProviderError);
     assert.throws(() => normalizeVaultUrl('ftp://vault'), ProviderError);
+    assert.throws(
+      () => normalizeVaultUrl('https://admin:hunter2pass@vault.example.com'),
+      (e: Error) =>
+        e instanceof ProviderError && /user name or password/.test(e.message) && !e.message.includes('hunter2pass'),
+    );
+  });
+
+  it('warns when plain http would carry the token and key off this machine, not for loopback', () => {
+    const logs: string[] = [];
+    const opts = { role: 'r', secret: 'secret/data/x', log: (m: string) => logs.push(m) };
+    createVaultProvider({ ...opts, url: 'http://127.0.0.1:8200' });
+    createVaultProvider({ ...opts, url: 'https://vault.example.com' });
+    assert.deepEqual(logs, []);
+    createVaultProvider({ ...opts, url: 'http://vault.example.com:8200' });
+    assert.equal(logs.length, 1);
+    assert.match(logs[0]!, /plain http to vault\.example\.com:8200.*unencrypted/);
   });
 
   it('decodes armored, base64-of-armored and base64-of-binary keys; refuses anything else without echoing it', () => {

@@ -18,6 +18,7 @@ import {
   HttpError,
   type HttpResponse,
   httpRequest,
+  isLoopbackHost,
   isTransientStatus,
   retryAfterMs,
 } from '../../shared/http.ts';
@@ -114,6 +115,10 @@ export function normalizeVaultUrl(url: string): string {
   }
   if (u.protocol !== 'https:' && u.protocol !== 'http:') {
     throw new ProviderError(PROVIDER, 'config', `vault-url must start with https:// (got ${u.protocol})`);
+  }
+  if (u.username || u.password) {
+    // Vault authenticates with the JWT; credentials in the address would only end up in logs.
+    throw new ProviderError(PROVIDER, 'config', 'vault-url must not contain a user name or password');
   }
   let path = u.pathname.replace(/\/+$/, '');
   if (path.endsWith('/v1')) path = path.slice(0, -3);
@@ -502,6 +507,12 @@ export function createVaultProvider(options: VaultProviderOptions): KeyProvider 
   const passphraseField = options.passphraseField || 'passphrase';
   const log = options.log ?? (() => {});
   const mask = options.mask ?? (() => {});
+  if (url.startsWith('http:') && !isLoopbackHost(new URL(url).hostname)) {
+    log(
+      `warning: vault-url uses plain http to ${new URL(url).host}: the OIDC token, the Vault token and the private key ` +
+        'would cross the network unencrypted. Use https:// (with vault-ca-cert for a private CA).',
+    );
+  }
 
   return {
     name: PROVIDER,
