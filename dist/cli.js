@@ -9902,13 +9902,8 @@ function fingerprint(ruleId, secret) {
   return createHash3("sha256").update(ruleId).update("\0").update(secret).digest("hex");
 }
 function preview(secret) {
-  let out = "";
-  let n = 0;
-  for (const ch of secret) {
-    if (n++ === 4) break;
-    out += ch;
-  }
-  return `${out}****`;
+  const chars = [...secret];
+  return `${chars.slice(0, Math.min(4, Math.floor(chars.length / 4))).join("")}****`;
 }
 var init_fingerprint = __esm({
   "src/scan/fingerprint.ts"() {
@@ -45372,11 +45367,12 @@ async function verifyFile(options) {
 async function verifyFiles(options) {
   const keys = await readPublicKeys(options.publicKey);
   const out = [];
-  for (const file of options.files) {
+  for (const entry of options.files) {
+    const pair = typeof entry === "string" ? { file: entry } : entry;
     out.push(
       await verifyFile({
         publicKey: keys,
-        file,
+        ...pair,
         ...options.fingerprint ? { fingerprint: options.fingerprint } : {},
         ...options.date ? { date: options.date } : {}
       })
@@ -45849,6 +45845,9 @@ function normalizeVaultUrl(url) {
   if (u.protocol !== "https:" && u.protocol !== "http:") {
     throw new ProviderError(PROVIDER, "config", `vault-url must start with https:// (got ${u.protocol})`);
   }
+  if (u.username || u.password) {
+    throw new ProviderError(PROVIDER, "config", "vault-url must not contain a user name or password");
+  }
   let path = u.pathname.replace(/\/+$/, "");
   if (path.endsWith("/v1")) path = path.slice(0, -3);
   return `${u.origin}${path}`;
@@ -46137,6 +46136,11 @@ function createVaultProvider(options) {
   });
   const mask = options.mask ?? (() => {
   });
+  if (url.startsWith("http:") && !isLoopbackHost(new URL(url).hostname)) {
+    log(
+      `warning: vault-url uses plain http to ${new URL(url).host}: the OIDC token, the Vault token and the private key would cross the network unencrypted. Use https:// (with vault-ca-cert for a private CA).`
+    );
+  }
   return {
     name: PROVIDER,
     async fetchKey(idToken) {
@@ -46459,7 +46463,11 @@ async function signCommand(argv, io) {
     key.destroy();
   }
   if (f["public-key-out"]) await writePublicFile(resolve5(io.cwd, f["public-key-out"]), key.publicKeyArmored);
-  const results = await verifyFiles({ publicKey: key.publicKeyArmored, files: signed.map((s) => s.path) });
+  const results = await verifyFiles({
+    publicKey: key.publicKeyArmored,
+    files: signed.map((s) => ({ file: s.path, signature: s.signature })),
+    fingerprint: key.fingerprint
+  });
   const bad = results.filter((r) => !r.valid);
   for (const s of signed) io.stdout.write(`signed ${s.path} -> ${s.signature}  sha256:${s.sha256}
 `);

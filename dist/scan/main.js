@@ -38702,13 +38702,8 @@ function fingerprint(ruleId, secret) {
   return createHash3("sha256").update(ruleId).update("\0").update(secret).digest("hex");
 }
 function preview(secret) {
-  let out = "";
-  let n = 0;
-  for (const ch of secret) {
-    if (n++ === 4) break;
-    out += ch;
-  }
-  return `${out}****`;
+  const chars = [...secret];
+  return `${chars.slice(0, Math.min(4, Math.floor(chars.length / 4))).join("")}****`;
 }
 
 // src/scan/prefilter.ts
@@ -89340,8 +89335,8 @@ async function main(env5) {
     }
     return j;
   });
-  const findings = job.result.findings.map((f) => withPrefix(prefix2, f));
-  const accepted = job.accepted.map((f) => withPrefix(prefix2, f));
+  const findings = redactFindings(job.result.findings).map((f) => withPrefix(prefix2, f));
+  const accepted = redactFindings(job.accepted).map((f) => withPrefix(prefix2, f));
   const fails = failing(findings, opts.failOn);
   const input = {
     findings,

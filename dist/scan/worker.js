@@ -353,13 +353,8 @@ function fingerprint(ruleId, secret) {
   return createHash("sha256").update(ruleId).update("\0").update(secret).digest("hex");
 }
 function preview(secret) {
-  let out = "";
-  let n = 0;
-  for (const ch of secret) {
-    if (n++ === 4) break;
-    out += ch;
-  }
-  return `${out}****`;
+  const chars = [...secret];
+  return `${chars.slice(0, Math.min(4, Math.floor(chars.length / 4))).join("")}****`;
 }
 
 // src/scan/prefilter.ts

@@ -44973,11 +44973,12 @@ async function verifyFile(options) {
 async function verifyFiles(options) {
   const keys = await readPublicKeys(options.publicKey);
   const out = [];
-  for (const file of options.files) {
+  for (const entry of options.files) {
+    const pair = typeof entry === "string" ? { file: entry } : entry;
     out.push(
       await verifyFile({
         publicKey: keys,
-        file,
+        ...pair,
         ...options.fingerprint ? { fingerprint: options.fingerprint } : {},
         ...options.date ? { date: options.date } : {}
       })
@@ -45397,6 +45398,9 @@ function normalizeVaultUrl(url) {
   if (u.protocol !== "https:" && u.protocol !== "http:") {
     throw new ProviderError(PROVIDER, "config", `vault-url must start with https:// (got ${u.protocol})`);
   }
+  if (u.username || u.password) {
+    throw new ProviderError(PROVIDER, "config", "vault-url must not contain a user name or password");
+  }
   let path = u.pathname.replace(/\/+$/, "");
   if (path.endsWith("/v1")) path = path.slice(0, -3);
   return `${u.origin}${path}`;
@@ -45695,6 +45699,11 @@ function createVaultProvider(options) {
   });
   const mask = options.mask ?? (() => {
   });
+  if (url.startsWith("http:") && !isLoopbackHost(new URL(url).hostname)) {
+    log(
+      `warning: vault-url uses plain http to ${new URL(url).host}: the OIDC token, the Vault token and the private key would cross the network unencrypted. Use https:// (with vault-ca-cert for a private CA).`
+    );
+  }
   return {
     name: PROVIDER,
     async fetchKey(idToken) {
@@ -46252,7 +46261,7 @@ ${describeClaims(claims)}`);
     signingKey.destroy();
     if (files.length) {
       await group("Verify every signature against the public key", async () => {
-        const all = [...files, ...manifestPath ? [manifestPath] : []];
+        const all = [...signed, ...manifest ? [manifest] : []].map((s) => ({ file: s.path, signature: s.signature }));
         const results = await verifyFiles({
           publicKey: publicKeyArmored,
           files: all,

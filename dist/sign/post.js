@@ -20273,6 +20273,9 @@ function normalizeVaultUrl(url) {
   if (u.protocol !== "https:" && u.protocol !== "http:") {
     throw new ProviderError(PROVIDER, "config", `vault-url must start with https:// (got ${u.protocol})`);
   }
+  if (u.username || u.password) {
+    throw new ProviderError(PROVIDER, "config", "vault-url must not contain a user name or password");
+  }
   let path = u.pathname.replace(/\/+$/, "");
   if (path.endsWith("/v1")) path = path.slice(0, -3);
   return `${u.origin}${path}`;

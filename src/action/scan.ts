@@ -13,6 +13,7 @@ import { isCleanForCache, policyHash } from '../scan/cache.ts';
 import { DEFAULT_CONFIG_NAME } from '../scan/config.ts';
 import { renderJson } from '../scan/report/json.ts';
 import { renderMarkdown } from '../scan/report/markdown.ts';
+import { redactFindings } from '../scan/report/redact.ts';
 import { renderSarif } from '../scan/report/sarif.ts';
 import { formatBytes, plural } from '../scan/report/text.ts';
 import type { ScanPolicy } from '../scan/policy.ts';
@@ -198,8 +199,9 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
     return j;
   });
 
-  const findings = job.result.findings.map((f) => withPrefix(prefix, f));
-  const accepted = job.accepted.map((f) => withPrefix(prefix, f));
+  // Every writer below (annotations, log, reports, summary) sees only redacted findings.
+  const findings = redactFindings(job.result.findings).map((f) => withPrefix(prefix, f));
+  const accepted = redactFindings(job.accepted).map((f) => withPrefix(prefix, f));
   const fails = failing(findings, opts.failOn);
   const input = {
     findings,

@@ -16,9 +16,10 @@ describe('fingerprint and preview', () => {
     assert.notEqual(fingerprint('ab', 'c'), fingerprint('a', 'bc'), 'the separator keeps id and secret apart');
   });
 
-  it('previews the first 4 characters (code points) and a mask, never more', () => {
-    assert.equal(preview('ghp_abcdefgh'), 'ghp_****');
-    assert.equal(preview('ab'), 'ab****');
-    assert.equal(preview('😀é€xyz'), '😀é€x****');
+  it('previews the first 4 characters (code points) and a mask, never more than a quarter of the secret', () => {
+    assert.equal(preview('ghp_abcdefghijkl'), 'ghp_****');
+    assert.equal(preview('😀é€xyzabcdefghijk'), '😀é€x****');
+    assert.equal(preview('hunter42'), 'hu****', 'a short password shows 2 of 8');
+    assert.equal(preview('abc'), '****');
   });
 });
