@@ -16995,7 +16995,7 @@ var init_regex = __esm({
 // src/scan/engine.ts
 import { closeSync, openSync, readSync } from "node:fs";
 function emptyEngineStats() {
-  return { files: 0, bytes: 0, skippedBinary: 0, unreadable: 0 };
+  return { files: 0, bytes: 0, skippedBinary: 0, unreadable: 0, failed: 0 };
 }
 function rank(a, b) {
   if (a.validated !== b.validated) return a.validated ? -1 : 1;
@@ -17662,7 +17662,7 @@ function failedResult(batch, why) {
     type: "result",
     id: batch.id,
     findings: [],
-    stats: { files: 0, bytes: 0, skippedBinary: 0, unreadable: batch.items.length },
+    stats: { files: 0, bytes: 0, skippedBinary: 0, unreadable: 0, failed: batch.items.length },
     warnings: batch.items.map((it) => `${it.path}: scan failed (${why})`)
   };
 }
@@ -18023,8 +18023,9 @@ async function scan(opts) {
       const found = item.source.kind === "file" ? engine.scanFile(item.source.absPath, meta, engineStats) : engine.scanBytes(item.source.data, meta, engineStats);
       for (const f of found) findings.push(f);
     } catch (e) {
-      engineStats.unreadable++;
       const err2 = e;
+      if (err2.code) engineStats.unreadable++;
+      else engineStats.failed++;
       warn(err2.code ? `${item.path}: cannot read (${err2.code})` : `${item.path}: scan failed (${err2.name})`);
     }
     progress(1);
@@ -18087,6 +18088,7 @@ async function scan(opts) {
       engineStats.bytes += r.stats.bytes;
       engineStats.skippedBinary += r.stats.skippedBinary;
       engineStats.unreadable += r.stats.unreadable;
+      engineStats.failed += r.stats.failed;
       progress(items.length);
     });
     running.add(done);
@@ -18164,6 +18166,7 @@ async function scan(opts) {
     skippedBinary: engineStats.skippedBinary,
     skippedLarge,
     unreadable: engineStats.unreadable,
+    failed: engineStats.failed,
     durationMs: Math.round(performance.now() - t0),
     engine: engineName || inlineEngine().name
   };
@@ -20485,6 +20488,7 @@ async function runGitPlan(p, opts, policy, configFile) {
       skippedBinary: 0,
       skippedLarge: 0,
       unreadable: 0,
+      failed: 0,
       durationMs: 0,
       engine: "none"
     };
@@ -20647,7 +20651,12 @@ async function scanCommand(argv, io) {
   const toStdout = values.output === void 0;
   const stdoutTTY = Boolean(io.stdout.isTTY);
   const color = toStdout && !io.env.NO_COLOR && (stdoutTTY || Boolean(io.env.FORCE_COLOR && io.env.FORCE_COLOR !== "0"));
-  const report = format === "json" ? renderJson(input) : format === "sarif" ? renderSarif({ ...input, rules: job.policy.rules, root: useStdin ? void 0 : root }) : renderText({ ...input, color });
+  const report = format === "json" ? renderJson(input) : format === "sarif" ? renderSarif({
+    ...input,
+    rules: job.policy.rules,
+    root: useStdin ? void 0 : root,
+    executionSuccessful: result.stats.failed === 0
+  }) : renderText({ ...input, color });
   if (toStdout) {
     io.stdout.write(report);
   } else {
@@ -20665,7 +20674,15 @@ async function scanCommand(argv, io) {
     io.stderr.write(`jit-gpg: ${fails.length} of ${result.findings.length} count for --fail-on ${failOn}
 `);
   }
-  return fails.length > 0 ? EXIT.findings : EXIT.ok;
+  if (fails.length > 0) return EXIT.findings;
+  if (result.stats.failed > 0) {
+    io.stderr.write(
+      `jit-gpg: scan incomplete: ${plural(result.stats.failed, "item")} could not be scanned (see the warnings above)
+`
+    );
+    return EXIT.usage;
+  }
+  return EXIT.ok;
 }
 var FORMATS, SCAN_USAGE;
 var init_scan2 = __esm({

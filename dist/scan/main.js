@@ -45761,7 +45761,7 @@ function loadRegexEngine(onWarning = () => {
 
 // src/scan/engine.ts
 function emptyEngineStats() {
-  return { files: 0, bytes: 0, skippedBinary: 0, unreadable: 0 };
+  return { files: 0, bytes: 0, skippedBinary: 0, unreadable: 0, failed: 0 };
 }
 var SEVERITY_RANK = { critical: 3, high: 2, medium: 1, low: 0 };
 function rank(a, b) {
@@ -46418,7 +46418,7 @@ function failedResult(batch, why) {
     type: "result",
     id: batch.id,
     findings: [],
-    stats: { files: 0, bytes: 0, skippedBinary: 0, unreadable: batch.items.length },
+    stats: { files: 0, bytes: 0, skippedBinary: 0, unreadable: 0, failed: batch.items.length },
     warnings: batch.items.map((it) => `${it.path}: scan failed (${why})`)
   };
 }
@@ -46762,8 +46762,9 @@ async function scan(opts) {
       const found = item.source.kind === "file" ? engine.scanFile(item.source.absPath, meta, engineStats) : engine.scanBytes(item.source.data, meta, engineStats);
       for (const f of found) findings.push(f);
     } catch (e) {
-      engineStats.unreadable++;
       const err = e;
+      if (err.code) engineStats.unreadable++;
+      else engineStats.failed++;
       warn(err.code ? `${item.path}: cannot read (${err.code})` : `${item.path}: scan failed (${err.name})`);
     }
     progress(1);
@@ -46826,6 +46827,7 @@ async function scan(opts) {
       engineStats.bytes += r.stats.bytes;
       engineStats.skippedBinary += r.stats.skippedBinary;
       engineStats.unreadable += r.stats.unreadable;
+      engineStats.failed += r.stats.failed;
       progress(items.length);
     });
     running.add(done);
@@ -46903,6 +46905,7 @@ async function scan(opts) {
     skippedBinary: engineStats.skippedBinary,
     skippedLarge,
     unreadable: engineStats.unreadable,
+    failed: engineStats.failed,
     durationMs: Math.round(performance.now() - t0),
     engine: engineName || inlineEngine().name
   };
@@ -48765,6 +48768,7 @@ async function runGitPlan(p, opts, policy, configFile) {
       skippedBinary: 0,
       skippedLarge: 0,
       unreadable: 0,
+      failed: 0,
       durationMs: 0,
       engine: "none"
     };
@@ -89350,7 +89354,12 @@ async function main(env5) {
     await mkdir2(dirname7(sarifPath), { recursive: true });
     await writeFile2(
       sarifPath,
-      renderSarif({ ...input, rules: job.policy.rules, root: prefix2 === void 0 ? root : workspace })
+      renderSarif({
+        ...input,
+        rules: job.policy.rules,
+        root: prefix2 === void 0 ? root : workspace,
+        executionSuccessful: job.result.stats.failed === 0
+      })
     );
     info(`SARIF: ${sarifPath}`);
     await mkdir2(dirname7(reportPath), { recursive: true });
@@ -89392,6 +89401,10 @@ async function main(env5) {
   setOutput("report", reportPath);
   if (fails.length > 0) {
     setFailed(failMessage(job, fails, opts.failOn));
+  } else if (job.result.stats.failed > 0) {
+    setFailed(
+      `${ACTION}: scan incomplete: ${plural(job.result.stats.failed, "item")} could not be scanned (see the warnings); re-run the job`
+    );
   } else if (findings.length > 0) {
     notice(
       `${ACTION}: ${plural(findings.length, "finding")}, none failing with fail-on: ${opts.failOn}; see the job summary`

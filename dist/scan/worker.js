@@ -7412,7 +7412,7 @@ function loadRegexEngine(onWarning = () => {
 
 // src/scan/engine.ts
 function emptyEngineStats() {
-  return { files: 0, bytes: 0, skippedBinary: 0, unreadable: 0 };
+  return { files: 0, bytes: 0, skippedBinary: 0, unreadable: 0, failed: 0 };
 }
 var SEVERITY_RANK = { critical: 3, high: 2, medium: 1, low: 0 };
 function rank(a, b) {
@@ -14458,7 +14458,8 @@ parentPort.on("message", (batch) => {
       const found = item.kind === "file" ? engine.scanFile(item.absPath, meta, stats) : engine.scanBytes(Buffer.from(item.data.buffer, item.data.byteOffset, item.data.byteLength), meta, stats);
       for (const f of found) result.findings.push(f);
     } catch (e) {
-      stats.unreadable++;
+      if (e.code) stats.unreadable++;
+      else stats.failed++;
       result.warnings.push(describeFailure(item.path, e));
     }
   }

@@ -216,7 +216,12 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
     await mkdir(dirname(sarifPath), { recursive: true });
     await writeFile(
       sarifPath,
-      renderSarif({ ...input, rules: job.policy.rules, root: prefix === undefined ? root : workspace }),
+      renderSarif({
+        ...input,
+        rules: job.policy.rules,
+        root: prefix === undefined ? root : workspace,
+        executionSuccessful: job.result.stats.failed === 0,
+      }),
     );
     core.info(`SARIF: ${sarifPath}`);
     await mkdir(dirname(reportPath), { recursive: true });
@@ -272,6 +277,11 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
 
   if (fails.length > 0) {
     core.setFailed(failMessage(job, fails, opts.failOn));
+  } else if (job.result.stats.failed > 0) {
+    // Never a silent pass: what could not be scanned might hold a secret.
+    core.setFailed(
+      `${ACTION}: scan incomplete: ${plural(job.result.stats.failed, 'item')} could not be scanned (see the warnings); re-run the job`,
+    );
   } else if (findings.length > 0) {
     core.notice(
       `${ACTION}: ${plural(findings.length, 'finding')}, none failing with fail-on: ${opts.failOn}; see the job summary`,

@@ -146,7 +146,12 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
     format === 'json'
       ? renderJson(input)
       : format === 'sarif'
-        ? renderSarif({ ...input, rules: job.policy.rules, root: useStdin ? undefined : root })
+        ? renderSarif({
+            ...input,
+            rules: job.policy.rules,
+            root: useStdin ? undefined : root,
+            executionSuccessful: result.stats.failed === 0,
+          })
         : renderText({ ...input, color });
   if (toStdout) {
     io.stdout.write(report);
@@ -169,5 +174,13 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
   } else if (failOn !== 'any' && result.findings.length > 0) {
     io.stderr.write(`jit-gpg: ${fails.length} of ${result.findings.length} count for --fail-on ${failOn}\n`);
   }
-  return fails.length > 0 ? EXIT.findings : EXIT.ok;
+  if (fails.length > 0) return EXIT.findings;
+  if (result.stats.failed > 0) {
+    // Never a silent pass: what could not be scanned might hold a secret.
+    io.stderr.write(
+      `jit-gpg: scan incomplete: ${plural(result.stats.failed, 'item')} could not be scanned (see the warnings above)\n`,
+    );
+    return EXIT.usage;
+  }
+  return EXIT.ok;
 }

@@ -75,10 +75,12 @@ export interface EngineStats {
   bytes: number;
   skippedBinary: number;
   unreadable: number;
+  /** Items the engine could not scan for another reason than I/O (a crash, a bug): the scan is incomplete. */
+  failed: number;
 }
 
 export function emptyEngineStats(): EngineStats {
-  return { files: 0, bytes: 0, skippedBinary: 0, unreadable: 0 };
+  return { files: 0, bytes: 0, skippedBinary: 0, unreadable: 0, failed: 0 };
 }
 
 interface CompiledRule {

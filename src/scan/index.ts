@@ -142,8 +142,9 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
           : engine.scanBytes(item.source.data, meta, engineStats);
       for (const f of found) findings.push(f);
     } catch (e) {
-      engineStats.unreadable++;
       const err = e as NodeJS.ErrnoException;
+      if (err.code) engineStats.unreadable++;
+      else engineStats.failed++;
       warn(err.code ? `${item.path}: cannot read (${err.code})` : `${item.path}: scan failed (${err.name})`);
     }
     progress(1);
@@ -213,6 +214,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       engineStats.bytes += r.stats.bytes;
       engineStats.skippedBinary += r.stats.skippedBinary;
       engineStats.unreadable += r.stats.unreadable;
+      engineStats.failed += r.stats.failed;
       progress(items.length);
     });
     running.add(done);
@@ -305,6 +307,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     skippedBinary: engineStats.skippedBinary,
     skippedLarge,
     unreadable: engineStats.unreadable,
+    failed: engineStats.failed,
     durationMs: Math.round(performance.now() - t0),
     engine: engineName || inlineEngine().name,
   };

@@ -203,6 +203,7 @@ async function runGitPlan(
       skippedBinary: 0,
       skippedLarge: 0,
       unreadable: 0,
+      failed: 0,
       durationMs: 0,
       engine: 'none',
     };

@@ -101,7 +101,7 @@ function failedResult(batch: WireBatch, why: string): WireResult {
     type: 'result',
     id: batch.id,
     findings: [],
-    stats: { files: 0, bytes: 0, skippedBinary: 0, unreadable: batch.items.length },
+    stats: { files: 0, bytes: 0, skippedBinary: 0, unreadable: 0, failed: batch.items.length },
     warnings: batch.items.map((it) => `${it.path}: scan failed (${why})`),
   };
 }

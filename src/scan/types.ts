@@ -73,6 +73,8 @@ export interface ScanStats {
   skippedBinary: number;
   skippedLarge: number;
   unreadable: number;
+  /** Items that could not be scanned for another reason than I/O (a worker crash): the scan is incomplete. */
+  failed: number;
   durationMs: number;
   engine: string;
 }

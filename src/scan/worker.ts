@@ -25,7 +25,8 @@ parentPort!.on('message', (batch: WireBatch) => {
           : engine.scanBytes(Buffer.from(item.data!.buffer, item.data!.byteOffset, item.data!.byteLength), meta, stats);
       for (const f of found) result.findings.push(f);
     } catch (e) {
-      stats.unreadable++;
+      if ((e as NodeJS.ErrnoException).code) stats.unreadable++;
+      else stats.failed++;
       result.warnings.push(describeFailure(item.path, e));
     }
   }

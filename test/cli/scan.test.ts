@@ -273,3 +273,46 @@ describe('helpers', () => {
     assert.equal(selectSource({ ...base, mode: 'history', stdin: Readable.from([]) }).kind, 'stdin');
   });
 });
+
+describe('an incomplete scan never passes', () => {
+  test('a crashing worker makes the CLI exit 2 and the SARIF say the run failed', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'jit-gpg-cli-crash-'));
+    try {
+      for (let i = 0; i < 2000; i++) writeFileSync(join(root, `f${i}.txt`), `clean file ${i}\n`);
+      const worker = join(root, 'crash-worker.mjs');
+      writeFileSync(
+        worker,
+        `import { parentPort } from 'node:worker_threads';
+parentPort.postMessage({ type: 'ready', engine: 'fake', warnings: [] });
+parentPort.on('message', () => { throw new Error('boom'); });`,
+      );
+      const out = new PassThrough();
+      const err = new PassThrough();
+      let stdout = '';
+      let stderr = '';
+      out.on('data', (d) => (stdout += d));
+      err.on('data', (d) => (stderr += d));
+      const previous = process.env.JIT_GPG_SCAN_WORKER;
+      process.env.JIT_GPG_SCAN_WORKER = worker;
+      let code: number;
+      try {
+        code = await runCli(['scan', root, '--format', 'sarif', '--threads', '2'], {
+          stdout: out,
+          stderr: err,
+          stdin: Readable.from([]),
+          env: {},
+          cwd: root,
+          isTTY: false,
+        });
+      } finally {
+        if (previous === undefined) delete process.env.JIT_GPG_SCAN_WORKER;
+        else process.env.JIT_GPG_SCAN_WORKER = previous;
+      }
+      assert.equal(code, 2, stderr);
+      assert.match(stderr, /scan incomplete: \d+ items? could not be scanned/);
+      assert.equal(JSON.parse(stdout).runs[0].invocations[0].executionSuccessful, false);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});

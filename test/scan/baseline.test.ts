@@ -14,6 +14,7 @@ const stats: ScanStats = {
   skippedBinary: 0,
   skippedLarge: 0,
   unreadable: 0,
+  failed: 0,
   durationMs: 5,
   engine: 're2',
 };

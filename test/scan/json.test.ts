@@ -12,6 +12,7 @@ const stats: ScanStats = {
   skippedBinary: 0,
   skippedLarge: 2,
   unreadable: 0,
+  failed: 0,
   durationMs: 1,
   engine: 're2js',
 };

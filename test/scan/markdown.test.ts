@@ -15,6 +15,7 @@ const stats: ScanStats = {
   skippedBinary: 1,
   skippedLarge: 0,
   unreadable: 1,
+  failed: 0,
   durationMs: 30,
   engine: 're2',
 };

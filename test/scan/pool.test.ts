@@ -153,7 +153,8 @@ parentPort.on('message', () => { throw new Error('boom with no contents'); });`,
     const res = await pool.submit(items(3).slice(0, 2));
     await pool.close();
     assert.deepEqual(res.warnings, ['b0.txt: scan failed (worker Error)', 'f1.txt: scan failed (worker Error)']);
-    assert.equal(res.stats.unreadable, 2);
+    assert.equal(res.stats.unreadable, 0);
+    assert.equal(res.stats.failed, 2, 'a crash is a failure, not an unreadable file');
   });
 
   it('rejects start() when the worker cannot load', async () => {

@@ -36,6 +36,7 @@ const stats: ScanStats = {
   skippedBinary: 1,
   skippedLarge: 0,
   unreadable: 0,
+  failed: 0,
   durationMs: 12,
   engine: 're2',
 };

@@ -11,6 +11,7 @@ const stats: ScanStats = {
   skippedBinary: 2,
   skippedLarge: 1,
   unreadable: 0,
+  failed: 0,
   durationMs: 7,
   engine: 're2',
 };
