@@ -20386,6 +20386,9 @@ var init_git = __esm({
 import { statSync as statSync2 } from "node:fs";
 import { isAbsolute as isAbsolute2, relative as relative2, resolve as resolve2, sep } from "node:path";
 function selectSource(opts) {
+  if ((opts.stdin || opts.file) && (opts.mode === "diff" || opts.mode === "history")) {
+    throw new ModeError(`--mode ${opts.mode} scans a git repository, not ${opts.stdin ? "stdin" : "a single file"}`);
+  }
   if (opts.stdin) return { kind: "stdin", stream: opts.stdin };
   if (opts.file) {
     const abs2 = resolve2(opts.root, opts.file);
@@ -45571,6 +45574,18 @@ async function writeSignedManifest(options) {
   });
   return signed;
 }
+function commonDir(files, fallback) {
+  if (files.length === 0) return fallback;
+  let dir = dirname3(files[0]);
+  for (const f of files.slice(1)) {
+    while (!(dirname3(f) === dir || dirname3(f).startsWith(dir.endsWith(sep2) ? dir : dir + sep2))) {
+      const up = dirname3(dir);
+      if (up === dir) break;
+      dir = up;
+    }
+  }
+  return dir;
+}
 var init_manifest = __esm({
   "src/sign/manifest.ts"() {
     "use strict";
@@ -46345,7 +46360,7 @@ __export(sign_exports, {
 });
 import { createReadStream } from "node:fs";
 import { readFile as readFile6, stat } from "node:fs/promises";
-import { basename as basename2, dirname as dirname4, join as join5, resolve as resolve5 } from "node:path";
+import { basename as basename2, join as join5, resolve as resolve5 } from "node:path";
 async function readBounded(stream, limit, what) {
   const chunks = [];
   let size = 0;
@@ -46473,7 +46488,7 @@ async function signCommand(argv, io) {
     };
     signed = await signFiles({ ...common, files });
     if (f.checksums) {
-      const manifestPath = join5(dirname4(files[0]), basename2(f.checksums));
+      const manifestPath = join5(commonDir(files, io.cwd), basename2(f.checksums));
       signed.push(await writeSignedManifest({ ...common, manifestPath, entries: signed }));
     }
   } finally {
@@ -46549,7 +46564,7 @@ Options:
   --fingerprint FPR          refuse any key or subkey but this one
   --no-armor                 binary .sig signatures instead of armored .asc
   --hash sha256|sha384|sha512   signature hash (default sha256; P-384 keys default to sha384)
-  --checksums NAME           write a sha256sum manifest NAME beside the first file, and sign it
+  --checksums NAME           write a sha256sum manifest NAME in the deepest directory holding every file, and sign it
   --notation NAME@DOMAIN=VALUE   add a notation (repeatable); GitHub Actions provenance is added automatically
   --public-key-out FILE      write the armored public key here
   -h, --help

@@ -48666,6 +48666,9 @@ var ModeError = class extends Error {
   name = "ModeError";
 };
 function selectSource(opts) {
+  if ((opts.stdin || opts.file) && (opts.mode === "diff" || opts.mode === "history")) {
+    throw new ModeError(`--mode ${opts.mode} scans a git repository, not ${opts.stdin ? "stdin" : "a single file"}`);
+  }
   if (opts.stdin) return { kind: "stdin", stream: opts.stdin };
   if (opts.file) {
     const abs = resolve3(opts.root, opts.file);
@@ -89278,11 +89281,13 @@ async function main(env5) {
   let cacheCtx;
   let restored;
   const restoreGitCache = async (mode, policy, configFile) => {
-    const config = configFile ? createHash6("sha256").update(readFileSync4(configFile)).digest("hex") : "";
+    const digest = (file2) => file2 ? createHash6("sha256").update(readFileSync4(file2)).digest("hex") : "";
+    const config = digest(configFile);
+    const gitleaks = digest(findGitleaksConfig(root));
     const unique = [env5.GITHUB_SHA || "local", env5.GITHUB_RUN_ID || String(Date.now()), env5.GITHUB_RUN_ATTEMPT || "1"];
     cacheCtx = {
       mode,
-      policyHash: policyHash(policy, VERSION, { config }),
+      policyHash: policyHash(policy, VERSION, { config, gitleaks }),
       scannerVersion: VERSION,
       unique: unique.join("-")
     };

@@ -19153,7 +19153,7 @@ var require_undici = __commonJS({
 import { randomBytes as randomBytes3 } from "node:crypto";
 import { existsSync as existsSync3 } from "node:fs";
 import { glob, mkdir as mkdir2, stat as stat3, writeFile as writeFile4 } from "node:fs/promises";
-import { basename as basename2, dirname as dirname2, isAbsolute as isAbsolute2, join as join2, relative as relative2, resolve as resolve2, sep as sep2 } from "node:path";
+import { basename as basename2, isAbsolute as isAbsolute2, join as join2, relative as relative2, resolve as resolve2, sep as sep2 } from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -45129,6 +45129,18 @@ async function writeSignedManifest(options) {
   });
   return signed;
 }
+function commonDir(files, fallback) {
+  if (files.length === 0) return fallback;
+  let dir = dirname(files[0]);
+  for (const f of files.slice(1)) {
+    while (!(dirname(f) === dir || dirname(f).startsWith(dir.endsWith(sep) ? dir : dir + sep))) {
+      const up = dirname(dir);
+      if (up === dir) break;
+      dir = up;
+    }
+  }
+  return dir;
+}
 
 // src/shared/retry.ts
 var defaultSleep = (ms) => new Promise((resolve3) => setTimeout(resolve3, ms));
@@ -45947,18 +45959,6 @@ async function resolveFiles(patterns, workspace, exclude = {}) {
     return false;
   };
   return [...found].filter((f) => !ownOutputs(f)).sort();
-}
-function commonDir(files, fallback) {
-  if (files.length === 0) return fallback;
-  let dir = dirname2(files[0]);
-  for (const f of files.slice(1)) {
-    while (!(dirname2(f) === dir || dirname2(f).startsWith(dir.endsWith(sep2) ? dir : dir + sep2))) {
-      const up = dirname2(dir);
-      if (up === dir) break;
-      dir = up;
-    }
-  }
-  return dir;
 }
 function maskSecret(value, setSecret2 = setSecret) {
   if (!value) return;

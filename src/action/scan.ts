@@ -11,6 +11,7 @@ import { VERSION } from '../shared/version.ts';
 import { FAIL_ON, failing, runScanJob, SCAN_MODES, type ScanJob } from '../scan/job.ts';
 import { isCleanForCache, policyHash } from '../scan/cache.ts';
 import { DEFAULT_CONFIG_NAME } from '../scan/config.ts';
+import { findGitleaksConfig } from '../scan/gitleaks.ts';
 import { renderJson } from '../scan/report/json.ts';
 import { renderMarkdown } from '../scan/report/markdown.ts';
 import { redactFindings } from '../scan/report/redact.ts';
@@ -137,11 +138,15 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   let cacheCtx: ScanCacheContext | undefined;
   let restored: Set<string> | undefined;
   const restoreGitCache = async (mode: 'diff' | 'history', policy: ScanPolicy, configFile: string | undefined) => {
-    const config = configFile ? createHash('sha256').update(readFileSync(configFile)).digest('hex') : '';
+    const digest = (file: string | undefined) =>
+      file ? createHash('sha256').update(readFileSync(file)).digest('hex') : '';
+    // .gitleaks.toml allowlists apply after the scan, outside the policy: they must change the key too.
+    const config = digest(configFile);
+    const gitleaks = digest(findGitleaksConfig(root));
     const unique = [env.GITHUB_SHA || 'local', env.GITHUB_RUN_ID || String(Date.now()), env.GITHUB_RUN_ATTEMPT || '1'];
     cacheCtx = {
       mode,
-      policyHash: policyHash(policy, VERSION, { config }),
+      policyHash: policyHash(policy, VERSION, { config, gitleaks }),
       scannerVersion: VERSION,
       unique: unique.join('-'),
     };

@@ -16,7 +16,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { glob, mkdir, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import * as core from '@actions/core';
 import { proxyFor, proxySecrets, safeProxy } from '../shared/http.ts';
 import { type InputSource, inputs } from './inputs.ts';
@@ -30,7 +30,7 @@ import {
   MIN_TTL_SECONDS,
   withEphemeralKeyring,
 } from '../sign/keyring.ts';
-import { writeSignedManifest } from '../sign/manifest.ts';
+import { commonDir, writeSignedManifest } from '../sign/manifest.ts';
 import { describeClaims, type OidcClaims, requestIdToken } from '../sign/oidc.ts';
 import { ciNotations } from '../sign/provenance.ts';
 import { createVaultProvider, sessionToState } from '../sign/providers/vault.ts';
@@ -167,20 +167,6 @@ export async function resolveFiles(
     return false;
   };
   return [...found].filter((f) => !ownOutputs(f)).sort();
-}
-
-/** The deepest directory containing every file (the workspace when there are none). */
-export function commonDir(files: readonly string[], fallback: string): string {
-  if (files.length === 0) return fallback;
-  let dir = dirname(files[0]!);
-  for (const f of files.slice(1)) {
-    while (!(dirname(f) === dir || dirname(f).startsWith(dir.endsWith(sep) ? dir : dir + sep))) {
-      const up = dirname(dir);
-      if (up === dir) break;
-      dir = up;
-    }
-  }
-  return dir;
 }
 
 /** Registers a secret with the runner: the whole value and every trimmed non-empty line of it. */

@@ -2,11 +2,11 @@
 // (with the runner's OIDC token, or a JWT from another CI system); signatures are verified before success.
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { createHttpClient } from '../shared/http.ts';
 import { loadSigningKey, MAX_KEY_BYTES } from '../sign/key.ts';
-import { writeSignedManifest } from '../sign/manifest.ts';
+import { commonDir, writeSignedManifest } from '../sign/manifest.ts';
 import { oidcAvailable, requestIdToken } from '../sign/oidc.ts';
 import { isHashName } from '../sign/packet.ts';
 import { ciNotations } from '../sign/provenance.ts';
@@ -34,7 +34,7 @@ Options:
   --fingerprint FPR          refuse any key or subkey but this one
   --no-armor                 binary .sig signatures instead of armored .asc
   --hash sha256|sha384|sha512   signature hash (default sha256; P-384 keys default to sha384)
-  --checksums NAME           write a sha256sum manifest NAME beside the first file, and sign it
+  --checksums NAME           write a sha256sum manifest NAME in the deepest directory holding every file, and sign it
   --notation NAME@DOMAIN=VALUE   add a notation (repeatable); GitHub Actions provenance is added automatically
   --public-key-out FILE      write the armored public key here
   -h, --help
@@ -175,7 +175,7 @@ export async function signCommand(argv: string[], io: CliIO): Promise<number> {
     };
     signed = await signFiles({ ...common, files });
     if (f.checksums) {
-      const manifestPath = join(dirname(files[0]!), basename(f.checksums));
+      const manifestPath = join(commonDir(files, io.cwd), basename(f.checksums));
       signed.push(await writeSignedManifest({ ...common, manifestPath, entries: signed }));
     }
   } finally {

@@ -82,6 +82,9 @@ export interface ScanJob {
 export function selectSource(
   opts: Pick<ScanJobOptions, 'mode' | 'stdin' | 'file' | 'root' | 'env' | 'base' | 'head'>,
 ): SourcePlan {
+  if ((opts.stdin || opts.file) && (opts.mode === 'diff' || opts.mode === 'history')) {
+    throw new ModeError(`--mode ${opts.mode} scans a git repository, not ${opts.stdin ? 'stdin' : 'a single file'}`);
+  }
   if (opts.stdin) return { kind: 'stdin', stream: opts.stdin };
   if (opts.file) {
     const abs = resolve(opts.root, opts.file);

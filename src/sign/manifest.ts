@@ -82,3 +82,17 @@ export async function writeSignedManifest(options: SignedManifestOptions): Promi
   });
   return signed!;
 }
+
+/** The deepest directory containing every file (the workspace when there are none). */
+export function commonDir(files: readonly string[], fallback: string): string {
+  if (files.length === 0) return fallback;
+  let dir = dirname(files[0]!);
+  for (const f of files.slice(1)) {
+    while (!(dirname(f) === dir || dirname(f).startsWith(dir.endsWith(sep) ? dir : dir + sep))) {
+      const up = dirname(dir);
+      if (up === dir) break;
+      dir = up;
+    }
+  }
+  return dir;
+}

@@ -270,7 +270,8 @@ describe('helpers', () => {
     assert.throws(() => selectSource({ ...base, mode: 'diff' }), /needs a base revision/);
     assert.equal(selectSource({ ...base, mode: 'diff', base: 'main' }).kind, 'git');
     assert.equal(selectSource({ ...base, mode: 'history' }).kind, 'git');
-    assert.equal(selectSource({ ...base, mode: 'history', stdin: Readable.from([]) }).kind, 'stdin');
+    assert.throws(() => selectSource({ ...base, mode: 'history', stdin: Readable.from([]) }), /not stdin/);
+    assert.equal(selectSource({ ...base, mode: 'auto', stdin: Readable.from([]) }).kind, 'stdin');
   });
 });
 
@@ -315,4 +316,28 @@ parentPort.on('message', () => { throw new Error('boom'); });`,
       rmSync(root, { recursive: true, force: true });
     }
   });
+});
+
+test('git modes on stdin or a single file are usage errors, not silently ignored', async () => {
+  for (const argv of [
+    ['scan', '-', '--mode', 'history'],
+    ['scan', 'one.txt', '--mode', 'diff', '--base', 'HEAD~1'],
+  ]) {
+    const root = mkdtempSync(join(tmpdir(), 'jit-gpg-cli-mode-'));
+    writeFileSync(join(root, 'one.txt'), 'nothing\n');
+    const err = new PassThrough();
+    let stderr = '';
+    err.on('data', (d) => (stderr += d));
+    const code = await runCli(argv, {
+      stdout: new PassThrough(),
+      stderr: err,
+      stdin: Readable.from([Buffer.from('text\n')]),
+      env: {},
+      cwd: root,
+      isTTY: false,
+    });
+    rmSync(root, { recursive: true, force: true });
+    assert.equal(code, 2, argv.join(' '));
+    assert.match(stderr, /scans a git repository, not (stdin|a single file)/);
+  }
 });

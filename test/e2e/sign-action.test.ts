@@ -18,7 +18,8 @@ import {
   type StepOptions,
   type StepResult,
 } from './harness.ts';
-import { commonDir, displayPath, errorText, maskSecret, readInputs, resolveFiles } from '../../src/action/sign.ts';
+import { displayPath, errorText, maskSecret, readInputs, resolveFiles } from '../../src/action/sign.ts';
+import { commonDir } from '../../src/sign/manifest.ts';
 import { processesUsingHome } from '../../src/sign/keyring.ts';
 import { type OidcIssuer, startOidcIssuer } from './services/oidc-issuer.ts';
 import { startProxy, withCredentials } from './services/proxy.ts';
