@@ -890,6 +890,24 @@ var init_dist = __esm({
   }
 });
 
+// src/shared/crc24.ts
+function crc24(data) {
+  let crc = 11994318;
+  for (let i2 = 0; i2 < data.length; i2++) {
+    crc ^= data[i2] << 16;
+    for (let j = 0; j < 8; j++) {
+      crc <<= 1;
+      if (crc & 16777216) crc ^= 25578747;
+    }
+  }
+  return crc & 16777215;
+}
+var init_crc24 = __esm({
+  "src/shared/crc24.ts"() {
+    "use strict";
+  }
+});
+
 // src/scan/validate/structure.ts
 import {
   createHash,
@@ -1256,17 +1274,6 @@ function puttyMac(version, algorithm, encryption, comment, pub, priv) {
     return createHmac("sha1", key).update(data).digest("hex");
   }
   return createHmac("sha256", Buffer.alloc(0)).update(data).digest("hex");
-}
-function crc24(data) {
-  let crc = 11994318;
-  for (const byte of data) {
-    crc ^= byte << 16;
-    for (let i2 = 0; i2 < 8; i2++) {
-      crc <<= 1;
-      if (crc & 16777216) crc ^= 25578747;
-    }
-  }
-  return crc & 16777215;
 }
 function pgpSecretPacket(body) {
   const b0 = body[0];
@@ -1692,6 +1699,8 @@ var PLACEHOLDER_PASSWORDS, PLACEHOLDER_SHAPES, DB_URL, JWT_EXAMPLE_SUBJECTS, BEC
 var init_structure = __esm({
   "src/scan/validate/structure.ts"() {
     "use strict";
+    init_crc24();
+    init_crc24();
     PLACEHOLDER_PASSWORDS = /* @__PURE__ */ new Set([
       "password",
       "passwd",
@@ -44647,22 +44656,11 @@ function encodeSignaturePacket(hashedPart, issuerKeyId, digest, mpis) {
   const body = Buffer.concat([hashedPart, unhashedLen, unhashed, Buffer.from(digest.subarray(0, 2)), mpis]);
   return encodePacket(TAG_SIGNATURE, body);
 }
-function crc242(data) {
-  let crc = 11994318;
-  for (let i2 = 0; i2 < data.length; i2++) {
-    crc ^= data[i2] << 16;
-    for (let j = 0; j < 8; j++) {
-      crc <<= 1;
-      if (crc & 16777216) crc ^= 25578747;
-    }
-  }
-  return crc & 16777215;
-}
 function armor2(data, type = "SIGNATURE") {
   const b645 = Buffer.from(data).toString("base64");
   const lines = [`-----BEGIN PGP ${type}-----`, ""];
   for (let i2 = 0; i2 < b645.length; i2 += 64) lines.push(b645.slice(i2, i2 + 64));
-  const crc = crc242(data);
+  const crc = crc24(data);
   lines.push("=" + Buffer.from([crc >> 16, crc >> 8 & 255, crc & 255]).toString("base64"));
   lines.push(`-----END PGP ${type}-----`, "");
   return lines.join("\n");
@@ -44690,7 +44688,7 @@ function dearmor(text) {
   }
   const data = Buffer.from(body.join(""), "base64");
   if (checksum !== void 0) {
-    const crc = crc242(data);
+    const crc = crc24(data);
     const expected = Buffer.from([crc >> 16, crc >> 8 & 255, crc & 255]).toString("base64");
     if (expected !== checksum) throw new Error("armor checksum (CRC-24) mismatch: the armored data is corrupted");
   }
@@ -44700,6 +44698,8 @@ var HASH_IDS, PUBKEY_IDS, SUBPACKET, TAG_SIGNATURE, SIG_BINARY, DIGEST_INFO_PREF
 var init_packet = __esm({
   "src/sign/packet.ts"() {
     "use strict";
+    init_crc24();
+    init_crc24();
     HASH_IDS = { sha256: 8, sha384: 9, sha512: 10 };
     PUBKEY_IDS = { rsa: 1, ecdsa: 19, eddsaLegacy: 22 };
     SUBPACKET = {

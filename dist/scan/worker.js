@@ -8027,6 +8027,21 @@ import {
   createPublicKey,
   generateKeyPairSync
 } from "node:crypto";
+
+// src/shared/crc24.ts
+function crc24(data) {
+  let crc = 11994318;
+  for (let i = 0; i < data.length; i++) {
+    crc ^= data[i] << 16;
+    for (let j = 0; j < 8; j++) {
+      crc <<= 1;
+      if (crc & 16777216) crc ^= 25578747;
+    }
+  }
+  return crc & 16777215;
+}
+
+// src/scan/validate/structure.ts
 function shannon(s) {
   if (!s) return 0;
   const counts = /* @__PURE__ */ new Map();
@@ -8543,17 +8558,6 @@ function puttyMac(version, algorithm, encryption, comment, pub, priv) {
     return createHmac("sha1", key).update(data).digest("hex");
   }
   return createHmac("sha256", Buffer.alloc(0)).update(data).digest("hex");
-}
-function crc24(data) {
-  let crc = 11994318;
-  for (const byte of data) {
-    crc ^= byte << 16;
-    for (let i = 0; i < 8; i++) {
-      crc <<= 1;
-      if (crc & 16777216) crc ^= 25578747;
-    }
-  }
-  return crc & 16777215;
 }
 var PGP_PUBLIC_ALGOS = /* @__PURE__ */ new Set([1, 2, 3, 16, 17, 18, 19, 20, 22, 25, 26, 27, 28]);
 function pgpSecretPacket(body) {

@@ -43679,6 +43679,19 @@ var index$1 = /* @__PURE__ */ _mergeNamespaces({
   default: index
 }, [unbzip2StreamExports]);
 
+// src/shared/crc24.ts
+function crc24(data) {
+  let crc = 11994318;
+  for (let i2 = 0; i2 < data.length; i2++) {
+    crc ^= data[i2] << 16;
+    for (let j = 0; j < 8; j++) {
+      crc <<= 1;
+      if (crc & 16777216) crc ^= 25578747;
+    }
+  }
+  return crc & 16777215;
+}
+
 // src/sign/packet.ts
 var HASH_IDS = { sha256: 8, sha384: 9, sha512: 10 };
 var PUBKEY_IDS = { rsa: 1, ecdsa: 19, eddsaLegacy: 22 };
@@ -43774,17 +43787,6 @@ function encodeSignaturePacket(hashedPart, issuerKeyId, digest, mpis) {
   unhashedLen.writeUInt16BE(unhashed.length);
   const body = Buffer.concat([hashedPart, unhashedLen, unhashed, Buffer.from(digest.subarray(0, 2)), mpis]);
   return encodePacket(TAG_SIGNATURE, body);
-}
-function crc24(data) {
-  let crc = 11994318;
-  for (let i2 = 0; i2 < data.length; i2++) {
-    crc ^= data[i2] << 16;
-    for (let j = 0; j < 8; j++) {
-      crc <<= 1;
-      if (crc & 16777216) crc ^= 25578747;
-    }
-  }
-  return crc & 16777215;
 }
 function armor2(data, type = "SIGNATURE") {
   const b64 = Buffer.from(data).toString("base64");

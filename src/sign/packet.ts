@@ -1,5 +1,6 @@
 // OpenPGP packet encoding for detached v4 signatures (RFC 4880 §4, §5.2, §6; RFC 9580 §4, §5.2, §6).
 // Pure functions over bytes: no I/O, no key material beyond what a caller passes in.
+import { crc24 } from '../shared/crc24.ts';
 
 /** Hash algorithms the signer supports, by node:crypto name. */
 export type HashName = 'sha256' | 'sha384' | 'sha512';
@@ -184,18 +185,7 @@ export function encodeSignaturePacket(
 
 // ---- ASCII armor (RFC 4880 §6; the checksum is optional in RFC 9580 but GnuPG 2.2 expects it) ----
 
-/** CRC-24 as used by OpenPGP armor (init 0xB704CE, poly 0x1864CFB). */
-export function crc24(data: Uint8Array): number {
-  let crc = 0xb704ce;
-  for (let i = 0; i < data.length; i++) {
-    crc ^= data[i]! << 16;
-    for (let j = 0; j < 8; j++) {
-      crc <<= 1;
-      if (crc & 0x1000000) crc ^= 0x1864cfb;
-    }
-  }
-  return crc & 0xffffff;
-}
+export { crc24 } from '../shared/crc24.ts';
 
 export function armor(data: Uint8Array, type = 'SIGNATURE'): string {
   const b64 = Buffer.from(data).toString('base64');

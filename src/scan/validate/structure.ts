@@ -14,6 +14,7 @@ import {
   type KeyObject,
 } from 'node:crypto';
 import type { Validity } from '../types.ts';
+import { crc24 } from '../../shared/crc24.ts';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Small helpers
@@ -661,18 +662,7 @@ function puttyMac(
 // ---------------------------------------------------------------------------------------------------------------
 // PGP armored private keys (RFC 4880 / 9580), checked structurally: openpgp's readPrivateKey is async-only.
 
-/** CRC-24 of OpenPGP armor. */
-export function crc24(data: Uint8Array): number {
-  let crc = 0xb704ce;
-  for (const byte of data) {
-    crc ^= byte << 16;
-    for (let i = 0; i < 8; i++) {
-      crc <<= 1;
-      if (crc & 0x1000000) crc ^= 0x1864cfb;
-    }
-  }
-  return crc & 0xffffff;
-}
+export { crc24 } from '../../shared/crc24.ts';
 
 const PGP_PUBLIC_ALGOS = new Set([1, 2, 3, 16, 17, 18, 19, 20, 22, 25, 26, 27, 28]);
 
