@@ -18,8 +18,10 @@
 // its last `overlap` bytes (the next window starts there), so a secret straddling a chunk edge is found exactly
 // once, and line numbers carry over by counting newlines. Overlaps are resolved over the whole window (including
 // the matches the next window owns), and the findings kept that reach into the next window go along with it as
-// already decided, so a secret straddling the edge is resolved the same as anywhere else. Locations: `line`/`endLine` 1-based; `column` 1-based in
-// Unicode code points; `endColumn` exclusive (SARIF), in code points; the span is the secret's.
+// already decided, so a secret straddling the edge is resolved the same as anywhere else.
+//
+// Locations: `line`/`endLine` 1-based; `column` 1-based in Unicode code points; `endColumn` exclusive (SARIF), in
+// code points; the span is the secret's.
 import { closeSync, openSync, readSync } from 'node:fs';
 import { type DecodeLimits, scanDecoded } from './decode.ts';
 import {
