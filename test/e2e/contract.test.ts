@@ -25,14 +25,26 @@ describe('action.yml (signing) contract', () => {
   });
   it('declares exactly the contract inputs with their defaults', () => {
     assert.deepEqual(Object.keys(meta.inputs).sort(), [
+      'allow-insecure-http',
       'armor',
       'audience',
+      'aws-region',
+      'aws-role-arn',
+      'azure-client-id',
+      'azure-tenant-id',
       'checksums',
+      'checksums-merge',
       'files',
       'fingerprint',
+      'gcp-service-account',
+      'gcp-workload-identity-provider',
       'if-no-files-found',
+      'key',
       'provider',
+      'public-key',
       'run',
+      'scan',
+      'secret',
       'ttl',
       'vault-auth-mount',
       'vault-ca-cert',
@@ -41,10 +53,14 @@ describe('action.yml (signing) contract', () => {
       'vault-passphrase-field',
       'vault-role',
       'vault-secret',
+      'vault-transit-mount',
       'vault-url',
     ]);
     const defaults = Object.fromEntries(Object.entries(meta.inputs).map(([k, v]) => [k, v.default]));
-    assert.equal(defaults.audience, 'jit-gpg');
+    assert.equal(defaults.audience, undefined, 'the audience default depends on the provider');
+    assert.equal(defaults['vault-transit-mount'], 'transit');
+    assert.equal(defaults['allow-insecure-http'], 'false');
+    assert.equal(defaults.scan, 'true');
     assert.equal(defaults['vault-auth-mount'], 'jwt');
     assert.equal(defaults['vault-key-field'], 'private_key');
     assert.equal(defaults['vault-passphrase-field'], 'passphrase');
@@ -76,12 +92,19 @@ describe('scan/action.yml contract', () => {
       'baseline',
       'cache',
       'config',
+      'config-from',
       'fail-on',
       'head',
       'mode',
       'path',
+      'revoke',
+      'run-id',
       'sarif',
+      'token',
     ]);
+    assert.equal(meta.inputs['config-from']?.default, 'base');
+    assert.equal(meta.inputs.revoke?.default, 'none');
+    assert.equal(meta.inputs.token?.default, '${{ github.token }}');
     assert.equal(meta.inputs.path?.default, '.');
     assert.equal(meta.inputs.mode?.default, 'auto');
     assert.equal(meta.inputs['fail-on']?.default, 'any');

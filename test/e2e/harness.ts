@@ -43,12 +43,20 @@ export function inputEnvName(name: string): string {
   return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
 }
 
+/** The job's `github.token` as the harness's runner hands it out (the runner masks it in the log). */
+export const HARNESS_GITHUB_TOKEN = 'ghs_harnessJobToken0000000000000000000000';
+
+/** The runner evaluates `${{ ... }}` in input defaults; the harness knows the one expression action.yml uses. */
+function evaluateDefault(value: string): string {
+  return value.replace(/\$\{\{\s*github\.token\s*\}\}/g, HARNESS_GITHUB_TOKEN);
+}
+
 /** Declared inputs and their defaults, read from an action.yml. */
 export function readInputDefaults(metadataPath: string): Record<string, string> {
   const meta = parseYaml(readFileSync(metadataPath, 'utf8')) as { inputs?: Record<string, { default?: unknown }> };
   const out: Record<string, string> = {};
   for (const [name, spec] of Object.entries(meta.inputs ?? {})) {
-    out[name] = spec?.default === undefined || spec.default === null ? '' : String(spec.default);
+    out[name] = spec?.default === undefined || spec.default === null ? '' : evaluateDefault(String(spec.default));
   }
   return out;
 }
