@@ -20,6 +20,9 @@ export function commandProperty(text: string): string {
 const UNSAFE =
   /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
+// What JSON.stringify leaves as it is but `printable` would escape (its C0 escapes and newlines are structural).
+const JSON_UNSAFE = /[\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g;
+
 const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
 function hex(code: number, width: number): string {
@@ -112,4 +115,13 @@ export function verbatimBlock(text: string, token: string = stopToken()): string
   if (text.includes(token)) return verbatimBlock(text, stopToken());
   const body = text.endsWith('\n') || text === '' ? text : `${text}\n`;
   return `::stop-commands::${token}\n${body}::${token}::\n`;
+}
+
+/**
+ * JSON text (a report a later step may print) with nothing the runner or a terminal acts on: the legacy `##[`
+ * prefix and the code points `printable` escapes are written as `\uNNNN` JSON escapes, so the value is unchanged.
+ * JSON.stringify already escapes C0 controls and lone surrogates, and no line of its output starts with `::`.
+ */
+export function jsonSafe(json: string): string {
+  return json.replace(JSON_UNSAFE, (ch) => `\\u${hex(ch.charCodeAt(0), 4)}`).replace(LEGACY_PREFIX, '#\\u0023[');
 }

@@ -4,6 +4,7 @@ import {
   commandData,
   commandProperty,
   displayPath,
+  jsonSafe,
   printable,
   stopToken,
   verbatimBlock,
@@ -164,5 +165,16 @@ describe('verbatimBlock', () => {
   it('refuses a token that could be guessed or break the line', () => {
     assert.throws(() => verbatimBlock('x', 'short'));
     assert.throws(() => verbatimBlock('x', 'aaaaaaaaaaaaaaaa\n::x'));
+  });
+});
+
+describe('jsonSafe', () => {
+  it('keeps the value but writes ##[ and invisible code points as JSON escapes', () => {
+    const value = { file: '##[error]x\u202e\u2028\u007f', list: ['::warning::y'] };
+    const text = jsonSafe(JSON.stringify(value, null, 2));
+    assert.deepEqual(JSON.parse(text), value);
+    assert.ok(!text.includes('##['));
+    assert.ok(!/[\u007f\u202e\u2028]/.test(text));
+    for (const line of text.split('\n')) assert.ok(!runnerWouldParse(line), line);
   });
 });
