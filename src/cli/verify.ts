@@ -1,8 +1,8 @@
 // `jit-gpg verify`: checks detached signatures against a public key, for consumers of signed releases.
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { verifyFile } from '../sign/verify.ts';
-import { readPublicKeys } from '../sign/verify.ts';
+import { FileReadError, readRegularFile } from '../shared/read-file.ts';
+import { MAX_KEY_BYTES } from '../sign/key.ts';
+import { readPublicKeys, verifyFile } from '../sign/verify.ts';
 import { parseFlags } from './args.ts';
 import { type CliIO, EXIT, UsageError } from './io.ts';
 
@@ -33,9 +33,16 @@ export async function verifyCommand(argv: string[], io: CliIO): Promise<number> 
   if (!f['public-key']) throw new UsageError('verify: --public-key FILE is required');
   if (positionals.length === 0) throw new UsageError('verify: name at least one file to verify');
   if (f.signature && positionals.length > 1) throw new UsageError('verify: --signature goes with exactly one file');
-  const keyBytes = await readFile(resolve(io.cwd, f['public-key'])).catch((e: NodeJS.ErrnoException) => {
-    throw new UsageError(`verify: cannot read --public-key ${f['public-key']}: ${e.code ?? e.message}`);
-  });
+  let keyBytes: Buffer;
+  try {
+    keyBytes = readRegularFile(resolve(io.cwd, f['public-key']), {
+      what: 'verify: --public-key',
+      maxBytes: MAX_KEY_BYTES,
+    });
+  } catch (e) {
+    if (e instanceof FileReadError) throw new UsageError(e.message);
+    throw e;
+  }
   const keys = await readPublicKeys(keyBytes);
   const results = [];
   for (const p of positionals) {
