@@ -125,7 +125,9 @@ const sections = [...packages.entries()]
       }
     }
     if (texts.length === 0 && p.license === 'MIT' && p.author) {
-      texts = [{ file: 'MIT licence (no licence file in the package)', text: `Copyright (c) ${p.author}\n\n${MIT_TEXT}` }];
+      texts = [
+        { file: 'MIT licence (no licence file in the package)', text: `Copyright (c) ${p.author}\n\n${MIT_TEXT}` },
+      ];
     }
     if (texts.length === 0) missingLicence.push(`${p.name}@${p.version}`);
     const body = texts.map((t) => `--- ${t.file} ---\n${t.text}`).join('\n\n');
