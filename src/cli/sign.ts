@@ -3,6 +3,7 @@
 import { stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
+import { displayPath, printable } from '../shared/escape.ts';
 import { createHttpClient } from '../shared/http.ts';
 import { FileReadError, readRegularFile } from '../shared/read-file.ts';
 import { type KeySource, runSignJob, SignJobError } from '../sign/job.ts';
@@ -163,7 +164,10 @@ export async function signCommand(argv: string[], io: CliIO): Promise<number> {
     if (!s?.isFile()) throw new UsageError(`sign: ${file} is not a readable file`);
   }
   const notations = { ...ciNotations(io.env), ...parseNotations(f.notation) };
-  const log = (m: string) => io.stderr.write(`${m}\n`);
+  // progress lines carry file names, user IDs and server text: each line through printable()
+  const log = (m: string) => {
+    for (const line of m.split(/\r?\n/)) io.stderr.write(`${printable(line)}\n`);
+  };
 
   const passphrase = await readPassphrase(f['passphrase-fd'], f['passphrase-env'], f['key-file'] === '-', io);
   let key: KeySource;
@@ -213,16 +217,20 @@ export async function signCommand(argv: string[], io: CliIO): Promise<number> {
   if (result.error !== undefined) {
     if (result.error instanceof SignJobError && result.error.code === 'verify-failed') {
       for (const r of result.verification.filter((v) => !v.valid)) {
-        io.stderr.write(`jit-gpg: sign: ${r.file}: self-verification failed: ${r.error}\n`);
+        io.stderr.write(
+          `jit-gpg: sign: ${displayPath(r.file)}: self-verification failed: ${printable(r.error ?? '')}\n`,
+        );
       }
       return EXIT.findings;
     }
     throw result.error;
   }
   const signed = [...result.signed, ...(result.manifest ? [result.manifest] : [])];
-  for (const s of signed) io.stdout.write(`signed ${s.path} -> ${s.signature}  sha256:${s.sha256}\n`);
+  for (const s of signed) {
+    io.stdout.write(`signed ${displayPath(s.path)} -> ${displayPath(s.signature)}  sha256:${s.sha256}\n`);
+  }
   const k = result.key!;
-  io.stdout.write(`key ${k.fingerprint} (${k.algorithmLabel}) ${k.userIds[0] ?? ''}\n`);
+  io.stdout.write(`key ${k.fingerprint} (${k.algorithmLabel}) ${printable(k.userIds[0] ?? '')}\n`);
   return EXIT.ok;
 }
 

@@ -1,5 +1,6 @@
 // `jit-gpg verify`: checks detached signatures against a public key, for consumers of signed releases.
 import { resolve } from 'node:path';
+import { displayPath, jsonSafe, printable } from '../shared/escape.ts';
 import { FileReadError, readRegularFile } from '../shared/read-file.ts';
 import { MAX_KEY_BYTES } from '../sign/key.ts';
 import { readPublicKeys, verifyFile } from '../sign/verify.ts';
@@ -55,14 +56,15 @@ export async function verifyCommand(argv: string[], io: CliIO): Promise<number> 
       }),
     );
   }
-  if (f.json) io.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+  // file names, user IDs and notations come from outside (the notations from the signature itself)
+  if (f.json) io.stdout.write(`${jsonSafe(JSON.stringify(results, null, 2))}\n`);
   else {
     for (const r of results) {
       if (r.valid) {
-        io.stdout.write(`good  ${r.file}  by ${r.signerFingerprint} ${r.userIds?.[0] ?? ''}\n`);
-        for (const [k, v] of Object.entries(r.notations)) io.stdout.write(`      ${k}=${v}\n`);
-        for (const w of r.warnings) io.stdout.write(`      warning: ${w}\n`);
-      } else io.stdout.write(`BAD   ${r.file}  ${r.error ?? ''}\n`);
+        io.stdout.write(`good  ${displayPath(r.file)}  by ${r.signerFingerprint} ${printable(r.userIds?.[0] ?? '')}\n`);
+        for (const [k, v] of Object.entries(r.notations)) io.stdout.write(`      ${printable(k)}=${printable(v)}\n`);
+        for (const w of r.warnings) io.stdout.write(`      warning: ${printable(w)}\n`);
+      } else io.stdout.write(`BAD   ${displayPath(r.file)}  ${printable(r.error ?? '')}\n`);
     }
   }
   return results.every((r) => r.valid) ? EXIT.ok : EXIT.findings;

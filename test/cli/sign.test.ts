@@ -259,4 +259,34 @@ describe('jit-gpg sign', () => {
       assert.ok(!r.stderr.includes('hunter2'));
     }
   });
+
+  it('item 1: file names and signed notations carrying newlines and :: are printed escaped by sign and verify', async () => {
+    const name = 'evil\n::error::owned.txt';
+    writeFileSync(join(dir, name), 'evil\n');
+    const s = await cli([
+      'sign',
+      '--key-file',
+      join(keys, 'rsa2048.sec.asc'),
+      '--notation',
+      'note@example.test=a\n::warning::b ##[error]c',
+      name,
+    ]);
+    assert.equal(s.code, 0, s.stderr);
+    for (const out of [s.stdout, s.stderr]) {
+      for (const line of out.split('\n')) {
+        assert.doesNotMatch(line, /^\s*::/, line);
+        assert.ok(!line.includes('##['), line);
+      }
+    }
+    assert.match(s.stdout, /signed .*evil\\n::error::owned\.txt -> /);
+    for (const json of [false, true]) {
+      const v = await cli(['verify', '--public-key', join(keys, 'rsa2048.pub.asc'), ...(json ? ['--json'] : []), name]);
+      assert.equal(v.code, 0, v.stdout);
+      for (const line of v.stdout.split('\n')) {
+        assert.doesNotMatch(line, /^\s*::/, line);
+        assert.ok(!line.includes('##['), line);
+      }
+      if (!json) assert.match(v.stdout, /note@example\.test=a\\n::warning::b #\\x23\[error\]c/);
+    }
+  });
 });
