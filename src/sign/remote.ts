@@ -6,8 +6,9 @@
 
 import { readFile, rm } from 'node:fs/promises';
 import * as openpgp from 'openpgp';
-import { encodeHashedPart, encodeSignaturePacket, encodeTrailer } from './packet.ts';
-import type { RemoteKey } from './remote-key.ts';
+import { dearmor, encodeHashedPart, encodeSignaturePacket, encodeTrailer } from './packet.ts';
+import type { RemoteSignerSession } from './providers/remote.ts';
+import { createRemoteKey, matchPublicKey, type RemoteKey, RemoteKeyError } from './remote-key.ts';
 import { encodeSignature, hashFile, type SignedFile, writePublicFile } from './signer.ts';
 import { verifyDigestSignature } from './verify.ts';
 
@@ -91,4 +92,44 @@ export async function signFilesRemote(options: RemoteSignFilesOptions): Promise<
   await Promise.all(inFlight);
   if (failure) throw failure;
   return results;
+}
+
+/** Largest accepted public-key input (an exported key is a few KB). */
+export const MAX_PUBLIC_KEY_BYTES = 256 * 1024;
+
+/** The binary packets of a `public-key` input: armored text or binary; refuses anything but a public key block. */
+export function publicKeyPackets(input: string | Uint8Array): Buffer {
+  const size = typeof input === 'string' ? Buffer.byteLength(input) : input.length;
+  if (size === 0) throw new RemoteKeyError('public-key is empty');
+  if (size > MAX_PUBLIC_KEY_BYTES) throw new RemoteKeyError(`public-key is ${size} bytes; an exported key is a few KB`);
+  const bytes = typeof input === 'string' ? Buffer.from(input, 'utf8') : Buffer.from(input);
+  if (bytes[0]! & 0x80) return bytes;
+  let block: { type: string; data: Buffer };
+  try {
+    block = dearmor(bytes.toString('utf8'));
+  } catch (e) {
+    throw new RemoteKeyError(`public-key is not an armored OpenPGP public key (${(e as Error).message})`);
+  }
+  if (block.type !== 'PUBLIC KEY BLOCK') {
+    throw new RemoteKeyError(`public-key holds a PGP ${block.type}, not a PGP PUBLIC KEY BLOCK`);
+  }
+  return block.data;
+}
+
+/**
+ * The OpenPGP key of a remote signing session. With `publicKey` (the output of `jit-gpg key export`) the service's
+ * key must be the one it was exported from, and its creation time (so its fingerprint) comes from it; this check
+ * makes no sign call. With `created` (key export) the identity is made fresh.
+ */
+export function bindRemoteKey(
+  session: Pick<RemoteSignerSession, 'publicKey' | 'sign' | 'hash'>,
+  binding: { publicKey: string | Uint8Array } | { created: Date },
+): RemoteKey {
+  const created =
+    'publicKey' in binding ? matchPublicKey(publicKeyPackets(binding.publicKey), session.publicKey) : binding.created;
+  return createRemoteKey(session.publicKey, {
+    created,
+    signer: session.sign,
+    ...(session.hash ? { hash: session.hash } : {}),
+  });
 }
