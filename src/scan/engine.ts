@@ -26,13 +26,17 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { type DecodeLimits, scanDecoded } from './decode.ts';
 import {
   AllowRegexes,
+  decodedForms,
   hasInlineAllow,
   hasStopword,
+  isCodeNotSecret,
   isIntegrityHash,
   isPlaceholder,
   isReference,
   isRepeated,
+  isStandIn,
   shannonEntropy,
+  valueLength,
 } from './filters.ts';
 import { fingerprint, preview } from './fingerprint.ts';
 import type { ScanPolicy } from './policy.ts';
@@ -552,7 +556,9 @@ export class ScanEngine {
   keepSecret(cr: CompiledRule, secret: string, view: Buffer, secretStart: number): boolean {
     const rule = cr.rule;
     if (rule.entropy !== undefined && shannonEntropy(secret) < rule.entropy) return false;
-    if (isPlaceholder(secret) || isReference(secret) || isRepeated(secret)) return false;
+    if (isPlaceholder(secret) || isReference(secret) || isRepeated(secret) || isCodeNotSecret(secret)) return false;
+    // The same checks on what the value decodes to: `MTIzNAo=` is `1234`, `c2VjcmV0` is `secret`.
+    for (const text of decodedForms(secret)) if (isStandIn(text)) return false;
     if (isIntegrityHash(view, secretStart, secret)) return false;
     if (hasStopword(secret, this.stopwords)) return false;
     if (this.allow.matches(secret)) return false;
@@ -611,7 +617,17 @@ class ItemScan {
     const survivors: Survivor[] = [];
     // Matches the next window owns are judged here too (not reported): overlaps across the edge resolve alike.
     for (const c of cands) {
-      const secret = view.toString('utf8', c.secretStart, c.secretEnd);
+      let secret = view.toString('utf8', c.secretStart, c.secretEnd);
+      // A one-token value ends where a string literal's escape sequence or trailing code starts (a PEM or JSON
+      // secret keeps its escapes: they are part of its encoding).
+      if (!/\s|-----|^\{\\*"/.test(secret)) {
+        const len = valueLength(secret);
+        if (len < secret.length) {
+          c.secretEnd = c.secretStart + Buffer.byteLength(secret.slice(0, len));
+          secret = secret.slice(0, len);
+          if (c.secretEnd <= c.secretStart) continue;
+        }
+      }
       if (engine.keepSecret(c.rule, secret, view, c.secretStart)) survivors.push({ ...c, secret });
     }
     const decided = this.decided;
@@ -761,7 +777,8 @@ class ItemScan {
       let validity: Validity = 'unknown';
       if (rule.validate) {
         try {
-          validity = rule.validate(c.secret, view.toString('utf8', c.matchStart, c.matchEnd));
+          const before = view.toString('utf8', Math.max(0, c.matchStart - 256), c.matchStart);
+          validity = rule.validate(c.secret, view.toString('utf8', c.matchStart, c.matchEnd), before);
         } catch {
           validity = 'unknown'; // a validator's exception may quote its input: never surface it
         }

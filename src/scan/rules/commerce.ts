@@ -316,7 +316,6 @@ export const commerceRules: Rule[] = [
     keywords: ['aqe'],
     pattern: `(?:^|[^A-Za-z0-9+/_-])(AQE[A-Za-z0-9+/]{20,300}={0,2}-[A-Za-z0-9+/]{43}=)`,
     validate: validateAdyenKey,
-    requireValid: true,
     help:
       'An Adyen API key (`AQE…-<base64>=-…`): payment and management API access for its company or merchant ' +
       'account. Reported only when both base64 segments decode. Generate a new key for the API credential in the ' +

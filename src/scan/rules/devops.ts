@@ -981,8 +981,7 @@ export const devopsRules: Rule[] = [
     keywords: ['privatekey =', 'privatekey=', 'presharedkey =', 'presharedkey='],
     pattern: `(?i:PrivateKey|PresharedKey) ?= ?([A-Za-z0-9+/]{43}=)(?:[^A-Za-z0-9+/=]|$)`,
     entropy: 4,
-    validate: (s) => (Buffer.from(s, 'base64').length === 32 ? 'valid' : 'invalid'),
-    requireValid: true,
+    validate: (s) => (Buffer.from(s, 'base64').length === 32 ? 'unknown' : 'invalid'),
     help: "A WireGuard private key (or preshared key) lets anyone impersonate the peer on the VPN. Generate a new key pair with `wg genkey`, update the peer's public key everywhere, and remove the old one. A value that is not 32 bytes of base64 is not reported.",
     examples: {
       tp: [

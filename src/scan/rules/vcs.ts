@@ -207,7 +207,6 @@ export const vcsRules: Rule[] = [
     pattern: String.raw`\b(github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})\b`,
     entropy: 4,
     validate: validateGithubFineGrained,
-    requireValid: true,
     help: 'A fine-grained PAT acts as its owner on the repositories and permissions it was granted. Delete it under Settings → Developer settings → Fine-grained tokens (organisation owners can also revoke it). A value off the 22 + 59 character structure is not reported.',
     examples: {
       tp: [...syntax.all('github_pat', fineA, fineB), `https://oauth2:${fineA}@github.com/acme/app.git`],
