@@ -2,6 +2,7 @@
 // Cloudflare, Fly.io, Vercel, Netlify, Supabase, PlanetScale, Scaleway, Render. Written from each vendor's published
 // key formats; example values are fake and built at run time.
 import type { Rule, Validity } from '../types.ts';
+import { ASSIGN } from './syntax.ts';
 import {
   ALPHABETS,
   fake,
@@ -17,7 +18,6 @@ import {
   validateGcpServiceAccountKey,
 } from '../validate/checksum.ts';
 
-const ASSIGN = String.raw`["'\x60]?\s*(?::=|=>|=|:)\s*["'\x60]?`;
 const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
 const { env, yaml, json, code } = syntax;
 const hex = (seed: string, n: number) => fake(seed, n, ALPHABETS.hex);

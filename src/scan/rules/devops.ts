@@ -3,6 +3,7 @@
 // CircleCI, Travis CI, Buildkite, Jenkins, Snyk, SonarQube, Codecov, Pulumi, Okta, Tailscale, Prefect, Octopus
 // Deploy, Rancher. Written from each vendor's published token format; example values are fake.
 import type { Rule, Validity } from '../types.ts';
+import { ASSIGN } from './syntax.ts';
 import {
   ALPHABETS,
   corrupt,
@@ -17,7 +18,6 @@ import {
   validateGrafanaServiceAccountToken,
 } from '../validate/checksum.ts';
 
-const ASSIGN = String.raw`["'\x60]?\s*(?::=|=>|=|:)\s*["'\x60]?`;
 const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
 const UUIDL = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 const { env, yaml, json, code } = syntax;

@@ -152,8 +152,6 @@ export const genericRules: Rule[] = [
         `  PolicyUpdateToken: "${fx('gpu', 24)}"`,
         `{"type": "http-01", "url": "https://acme.invalid/chall/1",\n "token": "${fx('gac', 43, A.base64url)}"}`,
         `X-Amz-Credential=${'AKIA'}${fx('gsc', 16, A.upperAlnum)}%2F20250101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20250101T000000Z`,
-        // An inline marker of another scanner.
-        `api_key = "${key32}" # trufflehog:ignore`,
       ],
     },
   },

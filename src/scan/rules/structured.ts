@@ -5,6 +5,7 @@
 // placeholder passwords.
 // Example values are assembled at run time from fixture helpers, so no credential-shaped literal lives here.
 import type { Rule } from '../types.ts';
+import { TOKEN_END as E, TOKEN_START as B } from './syntax.ts';
 import {
   FIXTURE_ALPHABETS as A,
   fakeJwt,
@@ -20,8 +21,6 @@ import {
 } from '../validate/structure.ts';
 import type { Validity } from '../types.ts';
 
-const B = '(?:^|[^A-Za-z0-9_-])';
-const E = '(?:[^A-Za-z0-9_-]|$)';
 /** `user:password@host` of a URL; group 1 is the password. */
 const USERINFO = String.raw`[^:@/\s"'<>]*:([^@/\s"'<>]+)@[^\s"'<>/@]+`;
 

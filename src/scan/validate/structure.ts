@@ -15,26 +15,10 @@ import {
 } from 'node:crypto';
 import type { Validity } from '../types.ts';
 import { crc24 } from '../../shared/crc24.ts';
+import { isStandIn, shannonEntropy, valueLength } from '../filters.ts';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Small helpers
-
-/** Shannon entropy in bits per character (the engine's measure). */
-export function shannonEntropy(s: string): number {
-  return shannon(s);
-}
-
-function shannon(s: string): number {
-  if (!s) return 0;
-  const counts = new Map<string, number>();
-  for (const c of s) counts.set(c, (counts.get(c) ?? 0) + 1);
-  let h = 0;
-  for (const n of counts.values()) {
-    const p = n / s.length;
-    h -= p * Math.log2(p);
-  }
-  return h;
-}
 
 function b64(s: string): Buffer | undefined {
   const clean = s.replace(/\s+/g, '');
@@ -198,9 +182,10 @@ export function isStandInPassword(value: string): boolean {
  * else 'unknown'. Never 'valid': a password has no structure to prove, so such findings are never `validated`.
  */
 export function validatePassword(secret: string): Validity {
-  let value = secret;
+  // A value in a string literal ends at its escape sequence: `password {self.token}\n` is `{self.token}`.
+  let value = secret.slice(0, valueLength(secret));
   try {
-    value = decodeURIComponent(secret);
+    value = decodeURIComponent(value);
   } catch {
     // keep the raw text
   }
@@ -976,7 +961,7 @@ export function validateGenericSecret(secret: string, match = '', before = ''): 
   if (/^[*&]+[A-Za-z_][\w.]*$/.test(v)) return 'invalid'; // a pointer dereference or address: `*apiKey`
   // What the value decodes to must itself be a secret: base64 of `1234\n`, `secret`, `foo:bar` is a stand-in.
   const decoded = decodedText(v);
-  if (decoded !== undefined && (decoded.length < 6 || isPlaceholderPassword(decoded) || isStandInPassword(decoded)))
+  if (decoded !== undefined && (isStandIn(decoded) || isPlaceholderPassword(decoded) || isStandInPassword(decoded)))
     return 'invalid';
   if (sequentialRuns(v) >= 2 || /(?:0123|1234|2345|3456|4567|5678|6789|abcde|bcdef|qwert|asdf)/i.test(v))
     return 'invalid';
@@ -984,7 +969,7 @@ export function validateGenericSecret(secret: string, match = '', before = ''): 
   const classes =
     Number(/[a-z]/.test(v)) + Number(/[A-Z]/.test(v)) + Number(/[0-9]/.test(v)) + Number(/[^A-Za-z0-9]/.test(v));
   if (classes < 2) return 'invalid';
-  const h = shannon(v);
+  const h = shannonEntropy(v);
   if (h < 3 || (v.length >= 20 && h < 3.5)) return 'invalid';
   return 'unknown';
 }
