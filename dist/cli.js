@@ -926,6 +926,20 @@ var init_dist = __esm({
   }
 });
 
+// src/scan/rules/syntax.ts
+function named(vendor, value) {
+  return String.raw`(?i:${vendor})[\w.-]{0,30}${ASSIGN}(${value})${TOKEN_END}`;
+}
+var TOKEN_START, TOKEN_END, ASSIGN;
+var init_syntax = __esm({
+  "src/scan/rules/syntax.ts"() {
+    "use strict";
+    TOKEN_START = "(?:^|[^A-Za-z0-9_-])";
+    TOKEN_END = "(?:[^A-Za-z0-9_-]|$)";
+    ASSIGN = String.raw`["'\x60]?\s*(?::=|=>|=|:)\s*["'\x60]?`;
+  }
+});
+
 // src/shared/crc24.ts
 function crc24(data) {
   let crc = 11994318;
@@ -944,6 +958,232 @@ var init_crc24 = __esm({
   }
 });
 
+// src/scan/filters.ts
+function shannonEntropy(s) {
+  if (s.length === 0) return 0;
+  const counts = /* @__PURE__ */ new Map();
+  for (let i2 = 0; i2 < s.length; i2++) {
+    const c = s.charCodeAt(i2);
+    counts.set(c, (counts.get(c) ?? 0) + 1);
+  }
+  let h = 0;
+  for (const n of counts.values()) {
+    const p = n / s.length;
+    h -= p * Math.log2(p);
+  }
+  return h;
+}
+function isPlaceholder(secret) {
+  const xs = secret.length >= 100 ? 8 : secret.length >= 20 ? 6 : 4;
+  let run = 0;
+  for (let i2 = 0; i2 < secret.length; i2++) {
+    run = (secret.charCodeAt(i2) | 32) === 120 ? run + 1 : 0;
+    if (run >= xs) return true;
+  }
+  const lower = secret.toLowerCase();
+  for (const w of PLACEHOLDER_WORDS) if (lower.includes(w)) return true;
+  for (const re of PLACEHOLDER_SHAPES) if (re.test(secret)) return true;
+  if (secret.length < 200 && longestAscendingRun(secret) >= 6) return true;
+  if (isConstantName(secret)) return true;
+  return false;
+}
+function longestAscendingRun(s) {
+  let best = s.length > 0 ? 1 : 0;
+  let run = 1;
+  for (let i2 = 1; i2 < s.length; i2++) {
+    const a = s.charCodeAt(i2 - 1);
+    const b = s.charCodeAt(i2);
+    const alnum = /[0-9A-Za-z]/.test(s[i2]) && /[0-9A-Za-z]/.test(s[i2 - 1]);
+    run = alnum && b === a + 1 ? run + 1 : 1;
+    if (run > best) best = run;
+  }
+  return best;
+}
+function isConstantName(s) {
+  if (!/^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(s)) return false;
+  return s.split("_").every((w) => /^[0-9]{0,3}$/.test(w) || /^[A-Z]+[0-9]{0,2}$/.test(w) && /[AEIOUY]/.test(w));
+}
+function valueLength(secret) {
+  let end = secret.length;
+  const esc = /\\+[nrt"'\x60]|\\+$/.exec(secret);
+  if (esc) end = esc.index;
+  const count = (ch, upTo) => {
+    let n = 0;
+    for (let i2 = 0; i2 < upTo; i2++) if (secret[i2] === ch) n++;
+    return n;
+  };
+  const pairs = { ")": "(", "]": "[", "}": "{" };
+  for (; ; ) {
+    const c = secret[end - 1];
+    if (c === void 0) break;
+    if (c === "," || c === ";") end--;
+    else if (c in pairs && count(c, end) > count(pairs[c], end)) end--;
+    else if ((c === '"' || c === "'" || c === "`") && count(c, end) % 2 === 1) end--;
+    else break;
+  }
+  return end;
+}
+function isCodeNotSecret(secret) {
+  if (/\\[sSdDwWbB]|\(\?[:!=<iP]|\.[*+?]|\[\^|\]\*|\]\+|\)\*|\)\+|\)\?/.test(secret)) return true;
+  if (/^[*&]+[A-Za-z_][\w.]*$/.test(secret)) return true;
+  return false;
+}
+function decodedForms(secret) {
+  const out = [];
+  if (secret.length >= 4 && secret.length <= 512) {
+    if (/^[A-Za-z0-9+/]+={0,2}$/.test(secret) && secret.length % 4 !== 1) {
+      const text = Buffer.from(secret, "base64").toString("utf8");
+      if (isPrintableText(text)) out.push(text.replace(/[\r\n]+$/, ""));
+    }
+    if (/^(?:[0-9a-f]{2})+$|^(?:[0-9A-F]{2})+$/.test(secret)) {
+      const text = Buffer.from(secret, "hex").toString("utf8");
+      if (isPrintableText(text)) out.push(text.replace(/[\r\n]+$/, ""));
+    }
+    if (/%[0-9A-Fa-f]{2}/.test(secret)) {
+      try {
+        out.push(decodeURIComponent(secret));
+      } catch {
+      }
+    }
+  }
+  return out;
+}
+function isPrintableText(text) {
+  return text.length > 0 && /^[\x20-\x7e]+[\r\n]*$/.test(text);
+}
+function isStandIn(text) {
+  const t = text.trim();
+  if (t.length < 6) return true;
+  if (isPlaceholder(t) || isReference(t) || isRepeated(t)) return true;
+  if (/^[A-Za-z]+$/.test(t) && t.length <= 12) return true;
+  if (/^[A-Za-z]+:[A-Za-z]+$/.test(t)) return true;
+  return /^(?:pass(?:word)?|secret|token|key|test|admin|user)[0-9!._-]*$/i.test(t);
+}
+function isRepeated(secret) {
+  let body = "";
+  for (const seg of secret.split(/[_\-.:/]+/)) if (seg.length > body.length) body = seg;
+  if (body.length < 8) return false;
+  if (new Set(body).size <= 2) return true;
+  for (let period = 1; period <= 4; period++) {
+    let periodic = true;
+    for (let i2 = period; i2 < body.length; i2++) {
+      if (body.charCodeAt(i2) !== body.charCodeAt(i2 - period)) {
+        periodic = false;
+        break;
+      }
+    }
+    if (periodic) return true;
+  }
+  let ascending = true;
+  for (let i2 = 1; i2 < body.length; i2++) {
+    const d = body.charCodeAt(i2) - body.charCodeAt(i2 - 1);
+    if (d !== 1 && !(body[i2 - 1] === "9" && (body[i2] === "a" || body[i2] === "A"))) {
+      ascending = false;
+      break;
+    }
+  }
+  return ascending;
+}
+function isReference(secret) {
+  for (const re of REFERENCE_SHAPES) if (re.test(secret)) return true;
+  return false;
+}
+function isIntegrityHash(input, secretStart, secret) {
+  if (/^sha(?:1|256|384|512)-/.test(secret)) return true;
+  let i2 = secretStart;
+  const floor = Math.max(0, secretStart - 128);
+  while (i2 > floor && isBase64Byte(input[i2 - 1])) i2--;
+  for (const p of INTEGRITY_PREFIXES) {
+    if (i2 >= p.length && Buffer.compare(p, input.subarray(i2 - p.length, i2)) === 0) return true;
+  }
+  return false;
+}
+function isBase64Byte(b) {
+  return b >= 48 && b <= 57 || b >= 65 && b <= 90 || b >= 97 && b <= 122 || b === 43 || b === 47;
+}
+function hasInlineAllow(input, lineStart, lineEnd) {
+  if (lineEnd - lineStart < 13) return false;
+  const line = input.subarray(lineStart, lineEnd);
+  for (const m of ALLOW_MARKERS) if (line.indexOf(m) >= 0) return true;
+  return false;
+}
+function hasStopword(secret, stopwords) {
+  if (stopwords.length === 0) return false;
+  const lower = secret.toLowerCase();
+  for (const w of stopwords) if (w && lower.includes(w)) return true;
+  return false;
+}
+var PLACEHOLDER_WORDS, PLACEHOLDER_SHAPES, REFERENCE_SHAPES, INTEGRITY_PREFIXES, ALLOW_MARKERS, AllowRegexes;
+var init_filters = __esm({
+  "src/scan/filters.ts"() {
+    "use strict";
+    PLACEHOLDER_WORDS = [
+      "changeme",
+      "change_me",
+      "change-me",
+      "example",
+      "dummy",
+      "redacted",
+      "placeholder",
+      "removed"
+    ];
+    PLACEHOLDER_SHAPES = [
+      /\*{3,}/,
+      // ****, masked values
+      /<[^<>\s]*>|^<|>$/,
+      // <token>, <your key>
+      /\$\{[^}]*\}?/,
+      // ${VAR}
+      /\{\{[^}]*\}?\}?/,
+      // {{ var }}
+      /%\([^)]*\)s/,
+      // %(name)s
+      /\byour[_-]/i,
+      // your_api_key
+      /^your/i,
+      /\.\.\.|…/
+      // elided values
+    ];
+    REFERENCE_SHAPES = [
+      /process\.env\b/,
+      /\bos\.environ\b/,
+      /\bos\.getenv\b/i,
+      /\bgetenv\s*\(/i,
+      /\bSystem\.getenv\b/,
+      /\bENV\s*\[/,
+      /\$\{\{\s*(?:secrets|env|vars|inputs)\./,
+      /^\$[A-Za-z_][A-Za-z0-9_]*$/,
+      // $VAR
+      /^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/,
+      /^%[A-Za-z_][A-Za-z0-9_]*%$/,
+      // %VAR%
+      /^\$\([^)]*\)$/,
+      // $(command)
+      /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\s*\([^()]*\)$/
+      // getPassword(), config.get("x")
+    ];
+    INTEGRITY_PREFIXES = ["sha512-", "sha384-", "sha256-", "sha1-"].map((p) => Buffer.from(p));
+    ALLOW_MARKERS = ["jit-gpg:allow", "gitleaks:allow", "trufflehog:ignore", "pragma: allowlist secret"].map(
+      (m) => Buffer.from(m)
+    );
+    AllowRegexes = class {
+      patterns;
+      constructor(sources, engine) {
+        this.patterns = sources.map((s) => engine.compile(s));
+      }
+      get size() {
+        return this.patterns.length;
+      }
+      matches(secret) {
+        if (this.patterns.length === 0) return false;
+        const buf = Buffer.from(secret, "utf8");
+        for (const p of this.patterns) if (p.matchAll(buf).length > 0) return true;
+        return false;
+      }
+    };
+  }
+});
+
 // src/scan/validate/structure.ts
 import {
   createHash,
@@ -952,17 +1192,6 @@ import {
   createPublicKey,
   generateKeyPairSync
 } from "node:crypto";
-function shannon(s) {
-  if (!s) return 0;
-  const counts = /* @__PURE__ */ new Map();
-  for (const c of s) counts.set(c, (counts.get(c) ?? 0) + 1);
-  let h = 0;
-  for (const n of counts.values()) {
-    const p = n / s.length;
-    h -= p * Math.log2(p);
-  }
-  return h;
-}
 function b64(s) {
   const clean4 = s.replace(/\s+/g, "");
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean4) || clean4.length % 4 === 1) return void 0;
@@ -981,6 +1210,11 @@ function jsonObject(buf) {
     return void 0;
   }
 }
+function decodedText(v) {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(v) || v.length % 4 === 1) return void 0;
+  const text = Buffer.from(v, "base64").toString("latin1").replace(/[\r\n]+$/, "");
+  return /^[\x20-\x7e]+$/.test(text) ? text : void 0;
+}
 function printable2(s) {
   return s.length > 0 && !/[\u0000-\u001f\u007f\ufffd]/.test(s);
 }
@@ -988,18 +1222,26 @@ function isPlaceholderPassword(value) {
   const v = value.trim();
   if (v.length === 0) return true;
   if (PLACEHOLDER_PASSWORDS.has(v.toLowerCase())) return true;
-  for (const re of PLACEHOLDER_SHAPES) if (re.test(v)) return true;
+  for (const re of PLACEHOLDER_SHAPES2) if (re.test(v)) return true;
+  return false;
+}
+function isStandInPassword(value) {
+  if (/^[0-9]{1,8}$/.test(value)) return true;
+  const words = value.split(/[-_.\s]+/).filter(Boolean);
+  if (words.length > 0 && words.length <= 5 && words.every((w) => /^[A-Za-z]+[0-9]?$/.test(w))) {
+    if (words.some((w) => /^(?:pass(?:word|wd)?|pwd|secret|token|key|auth|credentials?)[0-9]?$/i.test(w))) return true;
+  }
   return false;
 }
 function validatePassword(secret) {
-  let value = secret;
+  let value = secret.slice(0, valueLength(secret));
   try {
-    value = decodeURIComponent(secret);
+    value = decodeURIComponent(value);
   } catch {
   }
   if ([...value].length < 4) return "invalid";
   if (OWNED_PREFIXES.test(value)) return "invalid";
-  return isPlaceholderPassword(value) ? "invalid" : "valid";
+  return isPlaceholderPassword(value) || isStandInPassword(value) ? "invalid" : "unknown";
 }
 function validateDbUrl(secret, match = "") {
   const m = DB_URL.exec(match || secret);
@@ -1019,7 +1261,8 @@ function validateBasicAuthBase64(secret) {
     return "invalid";
   const i2 = text.indexOf(":");
   if (i2 <= 0 || i2 === text.length - 1) return "invalid";
-  return isPlaceholderPassword(text.slice(i2 + 1)) ? "invalid" : "valid";
+  const password = text.slice(i2 + 1);
+  return isPlaceholderPassword(password) || isStandInPassword(password) || password.length < 4 ? "invalid" : "unknown";
 }
 function validateBase64Password(secret) {
   const buf = b64(secret);
@@ -1027,7 +1270,7 @@ function validateBase64Password(secret) {
   const text = buf.toString("utf8");
   if (!printable2(text) || Buffer.from(text, "utf8").toString("base64").replace(/=+$/, "") !== secret.replace(/=+$/, ""))
     return "invalid";
-  return isPlaceholderPassword(text) ? "invalid" : "valid";
+  return isPlaceholderPassword(text) || isStandInPassword(text) ? "invalid" : "unknown";
 }
 function validateJwt(secret) {
   const parts = secret.split(".");
@@ -1452,7 +1695,7 @@ function sequentialRuns(v) {
   }
   return runs;
 }
-function validateGenericSecret(secret, match = "") {
+function validateGenericSecret(secret, match = "", before = "") {
   if (secret.length > 200) return "invalid";
   let v = secret;
   if (/%[0-9A-Fa-f]{2}/.test(v)) {
@@ -1485,11 +1728,17 @@ function validateGenericSecret(secret, match = "") {
   if (isIdentifierPhrase(v)) return "invalid";
   if (NAMES_ITSELF.test(v)) return "invalid";
   if (NON_SECRET_TOKEN_NAME.test(match)) return "invalid";
+  if (CREDENTIAL_SCOPE.test(v)) return "invalid";
+  if (/token["'\]]*[ \t]*[:=]/i.test(match) && ACME_CHALLENGE.test(`${before}${match}`)) return "invalid";
+  if (/^[*&]+[A-Za-z_][\w.]*$/.test(v)) return "invalid";
+  const decoded = decodedText(v);
+  if (decoded !== void 0 && (isStandIn(decoded) || isPlaceholderPassword(decoded) || isStandInPassword(decoded)))
+    return "invalid";
   if (sequentialRuns(v) >= 2 || /(?:0123|1234|2345|3456|4567|5678|6789|abcde|bcdef|qwert|asdf)/i.test(v))
     return "invalid";
   const classes = Number(/[a-z]/.test(v)) + Number(/[A-Z]/.test(v)) + Number(/[0-9]/.test(v)) + Number(/[^A-Za-z0-9]/.test(v));
   if (classes < 2) return "invalid";
-  const h = shannon(v);
+  const h = shannonEntropy(v);
   if (h < 3 || v.length >= 20 && h < 3.5) return "invalid";
   return "unknown";
 }
@@ -1725,17 +1974,18 @@ function validateMixedCase(secret) {
 function validateAdyenKey(secret) {
   const m = /^AQE([A-Za-z0-9+/]+={0,2})-([A-Za-z0-9+/]{43}=)$/.exec(secret);
   if (!m) return "invalid";
-  return b64(m[2])?.length === 32 && (b64(`AQE${m[1]}`)?.length ?? 0) >= 24 ? "valid" : "invalid";
+  return b64(m[2])?.length === 32 && (b64(`AQE${m[1]}`)?.length ?? 0) >= 24 ? "unknown" : "invalid";
 }
 function validateIntercomToken(secret) {
   const text = b64(secret)?.toString("latin1") ?? "";
   return /^tok:[0-9a-f]{8}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{12}(?::[\x20-\x7e]+)?$/.test(text) ? "valid" : "invalid";
 }
-var PLACEHOLDER_PASSWORDS, PLACEHOLDER_SHAPES, DB_URL, JWT_EXAMPLE_SUBJECTS, BECH32, BECH32_GEN, PEM_PRIVATE_LABELS, SshReader, SSH_MAGIC, SSH_CIPHERS, PGP_PUBLIC_ALGOS, JWK_D_BYTES, UUID, OWNED_PREFIXES, TYPE_NAMES, NON_SECRET_TOKEN_NAME, NAMES_ITSELF, FIXTURE_ALPHABETS, PLACEHOLDER_LIKE, keyCache;
+var PLACEHOLDER_PASSWORDS, PLACEHOLDER_SHAPES2, DB_URL, JWT_EXAMPLE_SUBJECTS, BECH32, BECH32_GEN, PEM_PRIVATE_LABELS, SshReader, SSH_MAGIC, SSH_CIPHERS, PGP_PUBLIC_ALGOS, JWK_D_BYTES, UUID, OWNED_PREFIXES, TYPE_NAMES, NON_SECRET_TOKEN_NAME, ACME_CHALLENGE, CREDENTIAL_SCOPE, NAMES_ITSELF, FIXTURE_ALPHABETS, PLACEHOLDER_LIKE, keyCache;
 var init_structure = __esm({
   "src/scan/validate/structure.ts"() {
     "use strict";
     init_crc24();
+    init_filters();
     init_crc24();
     PLACEHOLDER_PASSWORDS = /* @__PURE__ */ new Set([
       "password",
@@ -1810,7 +2060,7 @@ var init_structure = __esm({
       "true",
       "false"
     ]);
-    PLACEHOLDER_SHAPES = [
+    PLACEHOLDER_SHAPES2 = [
       /^\$\{[^}]*\}$/,
       // ${DB_PASSWORD}
       /^\$\{/,
@@ -1912,7 +2162,9 @@ var init_structure = __esm({
       ].join("|")
     );
     TYPE_NAMES = /^(?:u?int(?:8|16|32|64)(?:clamped)?array|float(?:32|64)array|big(?:u?int)64array|arraybuffer|sharedarraybuffer|buffer|string|number|boolean|object|bytes|bytearray|keyobject|cryptokey|uint8list|base64string|hexstring|secretkey|privatekey|publickey)$/i;
-    NON_SECRET_TOKEN_NAME = /(?:continuation|next|page|pagination|cursor|client|idempotency)[_.-]?token["'\]]*[ \t]*(?::=|=>|\?=|=|:)/i;
+    NON_SECRET_TOKEN_NAME = /(?:continuation|next|page|pagination|cursor|client|idempotency|request|update|sync|resume|change|marker|csrf|xsrf|challenge|verification|state)[_.-]?token["'\]]*[ \t]*(?::=|=>|\?=|=|:)/i;
+    ACME_CHALLENGE = /\b(?:http-01|dns-01|tls-alpn-01)\b|\bacme\b.*challenge|challenge.*\bacme\b/i;
+    CREDENTIAL_SCOPE = /^[A-Za-z0-9]{8,128}\/[0-9]{8}\/[A-Za-z0-9-]+\/[A-Za-z0-9-]+\/[a-z0-9_]+$/;
     NAMES_ITSELF = /secret|passw(?:or)?d|token/i;
     FIXTURE_ALPHABETS = {
       base62: "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
@@ -1931,17 +2183,12 @@ var init_structure = __esm({
 });
 
 // src/scan/rules/ai.ts
-function named(vendor, value) {
-  return String.raw`(?i:${vendor})[\w.-]{0,30}${ASSIGN}(${value})${E}`;
-}
-var B, E, ASSIGN, OAI, openaiLegacy, openaiProject, openaiSvc, openaiAdmin, anthropic, anthropicAdmin, anthropicOauth, hf, hfOrg, replicate, groq, pplx, xai, openrouter, together, langsmith, pinecone, tavily, cohere, mistral, deepseek, wandb, eleven, deepgram, assembly, openaiHelp, aiRules;
+var OAI, openaiLegacy, openaiProject, openaiSvc, openaiAdmin, anthropic, anthropicAdmin, anthropicOauth, hf, hfOrg, replicate, groq, pplx, xai, openrouter, together, langsmith, pinecone, tavily, cohere, mistral, deepseek, wandb, eleven, deepgram, assembly, openaiHelp, aiRules;
 var init_ai = __esm({
   "src/scan/rules/ai.ts"() {
     "use strict";
+    init_syntax();
     init_structure();
-    B = "(?:^|[^A-Za-z0-9_-])";
-    E = "(?:[^A-Za-z0-9_-]|$)";
-    ASSIGN = String.raw`["']?\s*(?:[:=]|:=|=>)\s*["']?`;
     OAI = ["T3Blbk", "FJ"].join("");
     openaiLegacy = `sk-${fx("oa1", 20)}${OAI}${fx("oa2", 20)}`;
     openaiProject = `sk-${"proj"}-${fx("oa3", 74, FIXTURE_ALPHABETS.base64url)}${OAI}${fx("oa4", 74, FIXTURE_ALPHABETS.base64url)}`;
@@ -1975,7 +2222,7 @@ var init_ai = __esm({
         title: "OpenAI API key (user key)",
         severity: "high",
         keywords: [OAI.toLowerCase()],
-        pattern: `${B}(sk-[A-Za-z0-9]{20}${OAI}[A-Za-z0-9]{20})${E}`,
+        pattern: `${TOKEN_START}(sk-[A-Za-z0-9]{20}${OAI}[A-Za-z0-9]{20})${TOKEN_END}`,
         entropy: 3.5,
         help: openaiHelp("user API key (`sk-…` with the `T3BlbkFJ` marker)"),
         examples: {
@@ -1993,7 +2240,7 @@ var init_ai = __esm({
         title: "OpenAI project API key",
         severity: "high",
         keywords: ["sk-proj-", "sk-none-"],
-        pattern: `${B}(sk-(?:proj|None)-[A-Za-z0-9_-]{20,200}${OAI}[A-Za-z0-9_-]{20,200})${E}`,
+        pattern: `${TOKEN_START}(sk-(?:proj|None)-[A-Za-z0-9_-]{20,200}${OAI}[A-Za-z0-9_-]{20,200})${TOKEN_END}`,
         entropy: 4,
         help: openaiHelp("project API key (`sk-proj-`)"),
         examples: {
@@ -2010,7 +2257,7 @@ var init_ai = __esm({
         title: "OpenAI service account key",
         severity: "high",
         keywords: ["sk-svcacct-"],
-        pattern: `${B}(sk-svcacct-[A-Za-z0-9_-]{20,200}${OAI}[A-Za-z0-9_-]{20,200})${E}`,
+        pattern: `${TOKEN_START}(sk-svcacct-[A-Za-z0-9_-]{20,200}${OAI}[A-Za-z0-9_-]{20,200})${TOKEN_END}`,
         entropy: 4,
         help: openaiHelp("service account key (`sk-svcacct-`), not tied to a person"),
         examples: {
@@ -2023,7 +2270,7 @@ var init_ai = __esm({
         title: "OpenAI admin key",
         severity: "critical",
         keywords: ["sk-admin-"],
-        pattern: `${B}(sk-admin-[A-Za-z0-9_-]{20,200}${OAI}[A-Za-z0-9_-]{20,200})${E}`,
+        pattern: `${TOKEN_START}(sk-admin-[A-Za-z0-9_-]{20,200}${OAI}[A-Za-z0-9_-]{20,200})${TOKEN_END}`,
         entropy: 4,
         help: "An OpenAI admin API key (`sk-admin-`): it manages the organization itself (users, projects, API keys, usage). Delete it under Organization → Admin keys and audit the keys and members it could have created.",
         examples: {
@@ -2036,7 +2283,7 @@ var init_ai = __esm({
         title: "Anthropic API key",
         severity: "high",
         keywords: ["sk-ant-api"],
-        pattern: `${B}(sk-ant-api[0-9]{2}-[A-Za-z0-9_-]{80,120}AA)${E}`,
+        pattern: `${TOKEN_START}(sk-ant-api[0-9]{2}-[A-Za-z0-9_-]{80,120}AA)${TOKEN_END}`,
         entropy: 4,
         help: "An Anthropic API key (`sk-ant-api03-…AA`): it spends the workspace’s credits. Delete it in the Claude Console (Settings → API keys) and create a new one.",
         examples: {
@@ -2053,7 +2300,7 @@ var init_ai = __esm({
         title: "Anthropic Admin API key",
         severity: "critical",
         keywords: ["sk-ant-admin"],
-        pattern: `${B}(sk-ant-admin[0-9]{2}-[A-Za-z0-9_-]{80,120}AA)${E}`,
+        pattern: `${TOKEN_START}(sk-ant-admin[0-9]{2}-[A-Za-z0-9_-]{80,120}AA)${TOKEN_END}`,
         entropy: 4,
         help: "An Anthropic Admin API key (`sk-ant-admin01-`): it manages the organization (members, workspaces, API keys). Delete it in the Claude Console and review what it changed.",
         examples: {
@@ -2066,7 +2313,7 @@ var init_ai = __esm({
         title: "Anthropic OAuth token",
         severity: "high",
         keywords: ["sk-ant-oat", "sk-ant-ort"],
-        pattern: `${B}(sk-ant-o(?:at|rt)[0-9]{2}-[A-Za-z0-9_-]{80,200})${E}`,
+        pattern: `${TOKEN_START}(sk-ant-o(?:at|rt)[0-9]{2}-[A-Za-z0-9_-]{80,200})${TOKEN_END}`,
         entropy: 4,
         help: "An Anthropic OAuth access or refresh token (`sk-ant-oat01-`, `sk-ant-ort01-`), e.g. from Claude Code: it acts as the signed-in user. Sign out of the session (or revoke the app’s access) to invalidate it.",
         examples: {
@@ -2079,7 +2326,7 @@ var init_ai = __esm({
         title: "Hugging Face access token",
         severity: "high",
         keywords: ["hf_"],
-        pattern: `${B}(hf_[A-Za-z]{34})${E}`,
+        pattern: `${TOKEN_START}(hf_[A-Za-z]{34})${TOKEN_END}`,
         entropy: 3.5,
         validate: validateMixedCase,
         help: "A Hugging Face user access token (`hf_` + 34 letters): read or write access to the user’s models, datasets and Spaces. Single-case letter runs (identifiers) are not reported. Invalidate it under Settings → Access Tokens and create a fine-grained replacement.",
@@ -2097,7 +2344,7 @@ var init_ai = __esm({
         title: "Hugging Face organization API token",
         severity: "high",
         keywords: ["api_org_"],
-        pattern: `${B}(api_org_[A-Za-z]{34})${E}`,
+        pattern: `${TOKEN_START}(api_org_[A-Za-z]{34})${TOKEN_END}`,
         entropy: 3.5,
         validate: validateMixedCase,
         help: "A legacy Hugging Face organization API token (`api_org_`): access to the organization’s private repos. Single-case letter runs are not reported. Regenerate it in the organization settings.",
@@ -2111,7 +2358,7 @@ var init_ai = __esm({
         title: "Replicate API token",
         severity: "high",
         keywords: ["r8_"],
-        pattern: `${B}(r8_[A-Za-z0-9]{37})${E}`,
+        pattern: `${TOKEN_START}(r8_[A-Za-z0-9]{37})${TOKEN_END}`,
         entropy: 3.5,
         help: "A Replicate API token (`r8_`): it runs models on the account’s bill. Disable it under Account → API tokens and create a new one.",
         examples: {
@@ -2124,7 +2371,7 @@ var init_ai = __esm({
         title: "Groq API key",
         severity: "high",
         keywords: ["gsk_"],
-        pattern: `${B}(gsk_[A-Za-z0-9]{52})${E}`,
+        pattern: `${TOKEN_START}(gsk_[A-Za-z0-9]{52})${TOKEN_END}`,
         entropy: 4,
         help: "A Groq API key (`gsk_` + 52 characters). Delete it in the GroqCloud console (API Keys) and create a new one.",
         examples: {
@@ -2137,7 +2384,7 @@ var init_ai = __esm({
         title: "Perplexity API key",
         severity: "high",
         keywords: ["pplx-"],
-        pattern: `${B}(pplx-[A-Za-z0-9]{48})${E}`,
+        pattern: `${TOKEN_START}(pplx-[A-Za-z0-9]{48})${TOKEN_END}`,
         entropy: 4,
         help: "A Perplexity API key (`pplx-`). Delete it in the API settings of your Perplexity account and create a new one.",
         examples: {
@@ -2153,7 +2400,7 @@ var init_ai = __esm({
         title: "xAI API key",
         severity: "high",
         keywords: ["xai-"],
-        pattern: `${B}(xai-[A-Za-z0-9]{80})${E}`,
+        pattern: `${TOKEN_START}(xai-[A-Za-z0-9]{80})${TOKEN_END}`,
         entropy: 4,
         help: "An xAI (Grok) API key (`xai-` + 80 characters). Revoke it in the xAI console (API Keys) and create a new one.",
         examples: {
@@ -2166,7 +2413,7 @@ var init_ai = __esm({
         title: "OpenRouter API key",
         severity: "high",
         keywords: ["sk-or-v1-"],
-        pattern: `${B}(sk-or-v1-[0-9a-f]{64})${E}`,
+        pattern: `${TOKEN_START}(sk-or-v1-[0-9a-f]{64})${TOKEN_END}`,
         entropy: 3,
         help: "An OpenRouter API key (`sk-or-v1-` + 64 hex): it spends the account’s credits. Delete it under Keys and create a new one.",
         examples: {
@@ -2179,7 +2426,7 @@ var init_ai = __esm({
         title: "Together AI API key",
         severity: "high",
         keywords: ["tgp_v1_"],
-        pattern: `${B}(tgp_v1_[A-Za-z0-9_-]{40,50})${E}`,
+        pattern: `${TOKEN_START}(tgp_v1_[A-Za-z0-9_-]{40,50})${TOKEN_END}`,
         entropy: 4,
         help: "A Together AI API key (`tgp_v1_`). Revoke it in the Together dashboard (Settings → API Keys) and create a new one.",
         examples: {
@@ -2192,7 +2439,7 @@ var init_ai = __esm({
         title: "LangSmith API key",
         severity: "high",
         keywords: ["lsv2_"],
-        pattern: `${B}(lsv2_(?:pt|sk)_[0-9a-f]{32}_[0-9a-f]{10})${E}`,
+        pattern: `${TOKEN_START}(lsv2_(?:pt|sk)_[0-9a-f]{32}_[0-9a-f]{10})${TOKEN_END}`,
         entropy: 3,
         help: "A LangSmith personal access token or service key (`lsv2_pt_`, `lsv2_sk_`): traces, datasets and prompts of the workspace. Delete it under Settings → API Keys.",
         examples: {
@@ -2205,7 +2452,7 @@ var init_ai = __esm({
         title: "Pinecone API key",
         severity: "high",
         keywords: ["pcsk_"],
-        pattern: `${B}(pcsk_[A-Za-z0-9]{5,7}_[A-Za-z0-9]{60,75})${E}`,
+        pattern: `${TOKEN_START}(pcsk_[A-Za-z0-9]{5,7}_[A-Za-z0-9]{60,75})${TOKEN_END}`,
         entropy: 4,
         help: "A Pinecone API key (`pcsk_`): read and write access to the project’s indexes. Delete it in the Pinecone console (API keys).",
         examples: {
@@ -2218,7 +2465,7 @@ var init_ai = __esm({
         title: "Tavily API key",
         severity: "high",
         keywords: ["tvly-"],
-        pattern: `${B}(tvly-(?:dev-|prod-)?[A-Za-z0-9]{32})${E}`,
+        pattern: `${TOKEN_START}(tvly-(?:dev-|prod-)?[A-Za-z0-9]{32})${TOKEN_END}`,
         entropy: 4,
         help: "A Tavily search API key (`tvly-`): it spends the account’s credits. Delete it in the Tavily dashboard and create a new one.",
         examples: {
@@ -2295,7 +2542,7 @@ var init_ai = __esm({
         title: "ElevenLabs API key",
         severity: "high",
         keywords: ["elevenlabs", "xi-api-key", "xi_api_key"],
-        pattern: String.raw`(?i:elevenlabs|xi[_-]api[_-]key)[\w.-]{0,30}["']?\s*(?:[:=,]|:=|=>)\s*["']?(sk_[0-9a-f]{48})${E}`,
+        pattern: String.raw`(?i:elevenlabs|xi[_-]api[_-]key)[\w.-]{0,30}["']?\s*(?:[:=,]|:=|=>)\s*["']?(sk_[0-9a-f]{48})${TOKEN_END}`,
         entropy: 3,
         help: "An ElevenLabs API key (`sk_` + 48 hex). Delete it in the ElevenLabs settings (API Keys) and create a new one.",
         examples: {
@@ -2373,7 +2620,7 @@ function validateGithubInstallation(secret) {
   return jsonObject2(b64decode(h)) && jsonObject2(b64decode(p)) ? "valid" : "invalid";
 }
 function validateGithubFineGrained(secret) {
-  return /^github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}$/.test(secret) ? "valid" : "invalid";
+  return /^github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}$/.test(secret) ? "unknown" : "invalid";
 }
 function validateNpmToken(secret) {
   const m = /^npm_([A-Za-z0-9]+)$/.exec(secret);
@@ -2450,7 +2697,7 @@ function validateAwsKeyId(secret) {
   if (secret.endsWith("EXAMPLE")) return "invalid";
   const account = awsAccountIdFromKeyId(secret);
   if (account === void 0) return "invalid";
-  return account.length === 12 ? "valid" : "unknown";
+  return "unknown";
 }
 function fakeAwsKeyId(prefix, account, seed) {
   const acct = Number(account);
@@ -2614,7 +2861,7 @@ function validateAzureSasSignature(sig) {
     return "invalid";
   }
   if (!/^[A-Za-z0-9+/]{43}=$/.test(raw)) return "invalid";
-  return Buffer.from(raw, "base64").length === 32 ? "valid" : "invalid";
+  return Buffer.from(raw, "base64").length === 32 ? "unknown" : "invalid";
 }
 function validateBedrockApiKey(secret) {
   const m = /^ABSK([A-Za-z0-9+/]+={0,2})$/.exec(secret);
@@ -2703,12 +2950,12 @@ var init_checksum = __esm({
 });
 
 // src/scan/rules/cloud.ts
-var ASSIGN2, UUID2, env, yaml, json, code, hex2, b642, b64url2, upper, mapbox, akia, asia, awsSecretA, awsSecretB, sessionA, sessionB, bedrockLong, bedrockShort, SA_KEY_BODY, PK, jsonPem, serviceAccount, EMULATOR_KEYS, notEmulatorKey, AZURITE_KEY, storageKey, sasSig, ENTRA, entraA, entraB, cloudRules;
+var UUID2, env, yaml, json, code, hex2, b642, b64url2, upper, mapbox, akia, asia, awsSecretA, awsSecretB, sessionA, sessionB, bedrockLong, bedrockShort, SA_KEY_BODY, PK, jsonPem, serviceAccount, EMULATOR_KEYS, notEmulatorKey, AZURITE_KEY, storageKey, sasSig, ENTRA, entraA, entraB, cloudRules;
 var init_cloud = __esm({
   "src/scan/rules/cloud.ts"() {
     "use strict";
+    init_syntax();
     init_checksum();
-    ASSIGN2 = String.raw`["'\x60]?\s*(?::=|=>|=|:)\s*["'\x60]?`;
     UUID2 = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
     ({ env, yaml, json, code } = syntax);
     hex2 = (seed, n) => fake(seed, n, ALPHABETS.hex);
@@ -2791,7 +3038,7 @@ aws_access_key_id = ${akia}`,
         title: "AWS secret access key",
         severity: "critical",
         keywords: ["secret_access_key", "secretaccesskey", "aws_secret", "awssecret"],
-        pattern: `(?i:secret_access_key|secretaccesskey|aws_?secret(?:_?key)?)${ASSIGN2}([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)`,
+        pattern: `(?i:secret_access_key|secretaccesskey|aws_?secret(?:_?key)?)${ASSIGN}([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)`,
         entropy: 4,
         validate: (s) => s.includes("EXAMPLE") ? "invalid" : "unknown",
         help: "An AWS secret access key signs API requests as its IAM user or role (the documented …EXAMPLEKEY value is not reported). Deactivate and delete the access key in IAM, create a replacement if needed, and review CloudTrail for its use.",
@@ -3054,7 +3301,7 @@ ci-deployer,,${akia},${awsSecretA}`,
           "storageaccess",
           "--account-key"
         ],
-        pattern: String.raw`(?:(?i:azure_?storage_?(?:account_?|access_?)?key|storage_?account_?(?:access_?)?key)${ASSIGN2}|--account-key[\s=]+["']?)([A-Za-z0-9+/]{86}==)`,
+        pattern: String.raw`(?:(?i:azure_?storage_?(?:account_?|access_?)?key|storage_?account_?(?:access_?)?key)${ASSIGN}|--account-key[\s=]+["']?)([A-Za-z0-9+/]{86}==)`,
         entropy: 4,
         validate: notEmulatorKey,
         help: "A storage account key grants full access to every blob, queue, table and file share in the account. Regenerate the leaked key under the storage account → Access keys. The published emulator key is not reported.",
@@ -3123,7 +3370,6 @@ ci-deployer,,${akia},${awsSecretA}`,
         pattern: String.raw`\bsv=[0-9]{4}-[0-9]{2}-[0-9]{2}&(?:[A-Za-z]{2,5}=[^&\s"'<>]*&){0,12}sig=([A-Za-z0-9%+/]{43,}(?:%3[Dd]|=))`,
         entropy: 4,
         validate: validateAzureSasSignature,
-        requireValid: true,
         help: "A SAS token grants the permissions it lists (sp=) on a storage resource until it expires (se=). Revoke it by rotating the account key that signed it, or the stored access policy / user delegation key behind it. Its sig must decode to a 32-byte HMAC; one that does not is not reported.",
         examples: {
           tp: [
@@ -3232,7 +3478,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         title: "Heroku API key (UUID form)",
         severity: "high",
         keywords: ["heroku"],
-        pattern: String.raw`(?i:heroku)[A-Za-z0-9_.-]{0,20}(?i:api_?key|token|key|secret|password)${ASSIGN2}(${UUID2})\b`,
+        pattern: String.raw`(?i:heroku)[A-Za-z0-9_.-]{0,20}(?i:api_?key|token|key|secret|password)${ASSIGN}(${UUID2})\b`,
         entropy: 3,
         help: "A legacy Heroku API key (a UUID) acts as its user on every app they can reach. Regenerate it under Account settings → API Key, or revoke the authorisation with `heroku authorizations:revoke`.",
         examples: {
@@ -3275,7 +3521,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         title: "Alibaba Cloud AccessKey secret",
         severity: "critical",
         keywords: ["alibaba", "aliyun", "alicloud"],
-        pattern: String.raw`(?i:alibaba|aliyun|alicloud)[A-Za-z0-9_.-]{0,24}(?i:secret)[A-Za-z0-9_.-]{0,10}${ASSIGN2}([A-Za-z0-9]{30})\b`,
+        pattern: String.raw`(?i:alibaba|aliyun|alicloud)[A-Za-z0-9_.-]{0,24}(?i:secret)[A-Za-z0-9_.-]{0,10}${ASSIGN}([A-Za-z0-9]{30})\b`,
         entropy: 4,
         help: "An Alibaba Cloud AccessKey secret signs API requests as its RAM user. Disable and delete the AccessKey in the RAM console, create a replacement, and review ActionTrail.",
         examples: {
@@ -3317,7 +3563,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         title: "IBM Cloud API key",
         severity: "high",
         keywords: ["ibm", "ic_api_key"],
-        pattern: `(?i:ibm[A-Za-z0-9_.-]{0,20}api_?key|ic_api_key)${ASSIGN2}([A-Za-z0-9_-]{44})(?:[^A-Za-z0-9_-]|$)`,
+        pattern: `(?i:ibm[A-Za-z0-9_.-]{0,20}api_?key|ic_api_key)${ASSIGN}([A-Za-z0-9_-]{44})(?:[^A-Za-z0-9_-]|$)`,
         entropy: 4,
         help: "An IBM Cloud API key logs in as its user or service ID. Delete it under Manage → Access (IAM) → API keys and review Activity Tracker.",
         examples: {
@@ -3339,7 +3585,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         title: "Cloudflare API token",
         severity: "high",
         keywords: ["cloudflare", "cf_api_token"],
-        pattern: `(?i:cloudflare[A-Za-z0-9_.-]{0,20}token|cf_api_token)${ASSIGN2}([A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_-]|$)`,
+        pattern: `(?i:cloudflare[A-Za-z0-9_.-]{0,20}token|cf_api_token)${ASSIGN}([A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_-]|$)`,
         entropy: 4,
         help: "A Cloudflare API token acts on the accounts and zones its permissions list (DNS, Workers, WAF…). Roll or delete it under My Profile → API Tokens and review the audit log.",
         examples: {
@@ -3361,7 +3607,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         title: "Cloudflare global API key",
         severity: "critical",
         keywords: ["cloudflare", "cf_api_key", "x-auth-key"],
-        pattern: String.raw`(?i:cloudflare[A-Za-z0-9_.-]{0,20}key|cf_api_key|x-auth-key)${ASSIGN2}([a-f0-9]{37})\b`,
+        pattern: String.raw`(?i:cloudflare[A-Za-z0-9_.-]{0,20}key|cf_api_key|x-auth-key)${ASSIGN}([a-f0-9]{37})\b`,
         entropy: 3,
         help: "The Cloudflare global API key has every permission of its user on every account. Change it under My Profile → API Tokens → Global API Key → Change, and move automation to scoped API tokens.",
         examples: {
@@ -3452,7 +3698,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         title: "Vercel access token (unprefixed)",
         severity: "high",
         keywords: ["vercel"],
-        pattern: String.raw`(?i:vercel[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN2}([A-Za-z0-9]{24})\b`,
+        pattern: String.raw`(?i:vercel[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}([A-Za-z0-9]{24})\b`,
         entropy: 4,
         help: "An unprefixed (pre-2025) Vercel token deploys and manages projects of its scope. Delete it under Account Settings → Tokens.",
         examples: {
@@ -3490,7 +3736,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         title: "Netlify access token (unprefixed)",
         severity: "high",
         keywords: ["netlify"],
-        pattern: `(?i:netlify[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN2}([A-Za-z0-9_-]{43})(?:[^A-Za-z0-9_-]|$)`,
+        pattern: `(?i:netlify[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}([A-Za-z0-9_-]{43})(?:[^A-Za-z0-9_-]|$)`,
         entropy: 4,
         help: "An unprefixed Netlify access token acts as its user on every team and site. Revoke it under User settings → Applications.",
         examples: {
@@ -3598,7 +3844,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         title: "Scaleway API secret key",
         severity: "high",
         keywords: ["scw_secret_key", "scaleway"],
-        pattern: String.raw`(?i:scw_secret_key|scaleway[A-Za-z0-9_.-]{0,20}secret_?key)${ASSIGN2}(${UUID2})\b`,
+        pattern: String.raw`(?i:scw_secret_key|scaleway[A-Za-z0-9_.-]{0,20}secret_?key)${ASSIGN}(${UUID2})\b`,
         entropy: 3,
         help: "A Scaleway API secret key acts with its IAM application or user policies on the organisation's projects. Delete the API key in the console under IAM → API keys.",
         examples: {
@@ -3632,7 +3878,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         title: "Hetzner Cloud API token",
         severity: "high",
         keywords: ["hcloud", "hetzner"],
-        pattern: String.raw`(?i:hcloud[_-]?token|hetzner[A-Za-z0-9_.-]{0,20}token)${ASSIGN2}([A-Za-z0-9]{64})\b`,
+        pattern: String.raw`(?i:hcloud[_-]?token|hetzner[A-Za-z0-9_.-]{0,20}token)${ASSIGN}([A-Za-z0-9]{64})\b`,
         entropy: 4.5,
         help: "A Hetzner Cloud API token reads or manages every server, volume and network of one project. Delete it under the project → Security → API tokens.",
         examples: {
@@ -3653,7 +3899,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         title: "Linode (Akamai Cloud) personal access token",
         severity: "high",
         keywords: ["linode"],
-        pattern: String.raw`(?i:linode[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN2}([a-f0-9]{64})\b`,
+        pattern: String.raw`(?i:linode[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}([a-f0-9]{64})\b`,
         entropy: 3,
         help: "A Linode personal access token manages the account's Linodes, volumes, domains and more within its scopes. Revoke it in Cloud Manager under API Tokens.",
         examples: {
@@ -3674,7 +3920,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         title: "Vultr API key",
         severity: "high",
         keywords: ["vultr"],
-        pattern: String.raw`(?i:vultr[A-Za-z0-9_.-]{0,20}(?:api_?key|token))${ASSIGN2}([A-Z0-9]{36})\b`,
+        pattern: String.raw`(?i:vultr[A-Za-z0-9_.-]{0,20}(?:api_?key|token))${ASSIGN}([A-Z0-9]{36})\b`,
         entropy: 4,
         help: "A Vultr API key manages every instance, storage and network of the account (or sub-account). Regenerate it under Account → API.",
         examples: {
@@ -3691,7 +3937,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         title: "Backblaze B2 application key",
         severity: "high",
         keywords: ["b2_application_key", "b2_key", "b2applicationkey", "backblaze"],
-        pattern: `(?i:b2_application_key|b2_key|b2applicationkey|backblaze[A-Za-z0-9_.-]{0,20}key)${ASSIGN2}(K[0-9]{3}[A-Za-z0-9+/]{27})(?:[^A-Za-z0-9+/=]|$)`,
+        pattern: `(?i:b2_application_key|b2_key|b2applicationkey|backblaze[A-Za-z0-9_.-]{0,20}key)${ASSIGN}(K[0-9]{3}[A-Za-z0-9+/]{27})(?:[^A-Za-z0-9+/=]|$)`,
         entropy: 4,
         help: "A Backblaze B2 application key reads or writes the buckets it was created for (all of them for the master key). Delete it under App Keys in the Backblaze console.",
         examples: {
@@ -3749,14 +3995,12 @@ ci-deployer,,${akia},${awsSecretA}`,
 });
 
 // src/scan/rules/commerce.ts
-var B2, E2, ASSIGN3, stripe, skLive, rkLive, skTest, rkTest, whsec, svixWhsec, shop, squareToken, squareLegacy, squareSecret, btProd, btSandbox, btPrivate, paypalSecret, adyen, adyenFull, plaidAccess, plaidSecret, flwLive, flwTest, razorpaySecret, paddle, paddleSandbox, mollie, gocardless, commerceRules;
+var stripe, skLive, rkLive, skTest, rkTest, whsec, svixWhsec, shop, squareToken, squareLegacy, squareSecret, btProd, btSandbox, btPrivate, paypalSecret, adyen, adyenFull, plaidAccess, plaidSecret, flwLive, flwTest, razorpaySecret, paddle, paddleSandbox, mollie, gocardless, commerceRules;
 var init_commerce = __esm({
   "src/scan/rules/commerce.ts"() {
     "use strict";
+    init_syntax();
     init_structure();
-    B2 = "(?:^|[^A-Za-z0-9_-])";
-    E2 = "(?:[^A-Za-z0-9_-]|$)";
-    ASSIGN3 = String.raw`["']?\s*(?:[:=]|:=|=>)\s*["']?`;
     stripe = (kind, mode, seed, n = 99) => `${kind}_${mode}_${fx(seed, n)}`;
     skLive = stripe("sk", "live", "st1");
     rkLive = stripe("rk", "live", "st2");
@@ -3789,7 +4033,7 @@ var init_commerce = __esm({
         title: "Stripe live secret key",
         severity: "critical",
         keywords: ["sk_live_"],
-        pattern: `${B2}(sk_live_[A-Za-z0-9]{24,247})${E2}`,
+        pattern: `${TOKEN_START}(sk_live_[A-Za-z0-9]{24,247})${TOKEN_END}`,
         entropy: 3.5,
         help: "A Stripe live-mode secret key (`sk_live_`): full API access to charges, payouts and customer data. Roll it in the Dashboard (Developers → API keys → Roll key) and move it to a secret store.",
         examples: {
@@ -3808,7 +4052,7 @@ var init_commerce = __esm({
         title: "Stripe live restricted key",
         severity: "high",
         keywords: ["rk_live_"],
-        pattern: `${B2}(rk_live_[A-Za-z0-9]{24,247})${E2}`,
+        pattern: `${TOKEN_START}(rk_live_[A-Za-z0-9]{24,247})${TOKEN_END}`,
         entropy: 3.5,
         help: "A Stripe live-mode restricted key (`rk_live_`): API access limited to the permissions it was created with. Roll or delete it in the Dashboard (Developers → API keys).",
         examples: {
@@ -3821,7 +4065,7 @@ var init_commerce = __esm({
         title: "Stripe test-mode secret or restricted key",
         severity: "low",
         keywords: ["sk_test_", "rk_test_"],
-        pattern: `${B2}([sr]k_test_[A-Za-z0-9]{24,247})${E2}`,
+        pattern: `${TOKEN_START}([sr]k_test_[A-Za-z0-9]{24,247})${TOKEN_END}`,
         entropy: 3.5,
         help: "A Stripe test-mode secret or restricted key: no real money, but it reads and writes your test data and reveals the account. Roll it in the Dashboard if the repository is public.",
         examples: {
@@ -3839,7 +4083,7 @@ var init_commerce = __esm({
         title: "Webhook signing secret (Stripe, Svix)",
         severity: "high",
         keywords: ["whsec_"],
-        pattern: `${B2}(whsec_[A-Za-z0-9+/]{32,86}={0,2})(?:[^A-Za-z0-9+/=_-]|$)`,
+        pattern: `${TOKEN_START}(whsec_[A-Za-z0-9+/]{32,86}={0,2})(?:[^A-Za-z0-9+/=_-]|$)`,
         entropy: 3.5,
         help: "A webhook endpoint signing secret (`whsec_`, Stripe and Svix-based services): whoever holds it can forge webhook events your endpoint will trust. Roll the endpoint’s secret in the provider’s dashboard.",
         examples: {
@@ -3856,7 +4100,7 @@ var init_commerce = __esm({
         title: "Shopify Admin API access token",
         severity: "high",
         keywords: ["shpat_"],
-        pattern: `${B2}(shpat_[a-fA-F0-9]{32})${E2}`,
+        pattern: `${TOKEN_START}(shpat_[a-fA-F0-9]{32})${TOKEN_END}`,
         entropy: 3,
         help: "A Shopify Admin API access token (`shpat_`): store data and orders with the app’s scopes. Uninstall and reinstall the app (or rotate the token in the app’s API credentials) to revoke it.",
         examples: {
@@ -3873,7 +4117,7 @@ var init_commerce = __esm({
         title: "Shopify custom app access token",
         severity: "high",
         keywords: ["shpca_"],
-        pattern: `${B2}(shpca_[a-fA-F0-9]{32})${E2}`,
+        pattern: `${TOKEN_START}(shpca_[a-fA-F0-9]{32})${TOKEN_END}`,
         entropy: 3,
         help: "A Shopify custom app access token (`shpca_`). Uninstall the custom app or rotate its credentials in the Shopify admin to revoke it.",
         examples: {
@@ -3886,7 +4130,7 @@ var init_commerce = __esm({
         title: "Shopify private app access token",
         severity: "high",
         keywords: ["shppa_"],
-        pattern: `${B2}(shppa_[a-fA-F0-9]{32})${E2}`,
+        pattern: `${TOKEN_START}(shppa_[a-fA-F0-9]{32})${TOKEN_END}`,
         entropy: 3,
         help: "A Shopify (legacy) private app password/access token (`shppa_`). Delete the private app or regenerate its password in the Shopify admin.",
         examples: {
@@ -3899,7 +4143,7 @@ var init_commerce = __esm({
         title: "Shopify app shared secret",
         severity: "high",
         keywords: ["shpss_"],
-        pattern: `${B2}(shpss_[a-fA-F0-9]{32})${E2}`,
+        pattern: `${TOKEN_START}(shpss_[a-fA-F0-9]{32})${TOKEN_END}`,
         entropy: 3,
         help: "A Shopify app shared secret (`shpss_`): it signs OAuth and webhook HMACs, so it lets an attacker forge requests to your app. Rotate the client secret in the Partner Dashboard.",
         examples: {
@@ -3912,7 +4156,7 @@ var init_commerce = __esm({
         title: "Square access token",
         severity: "high",
         keywords: ["eaaa"],
-        pattern: `${B2}(EAAA[A-Za-z0-9_-]{60})${E2}`,
+        pattern: `${TOKEN_START}(EAAA[A-Za-z0-9_-]{60})${TOKEN_END}`,
         entropy: 4,
         help: "A Square production or sandbox access token (`EAAA` + 60 characters): payments, customers and catalog access. Revoke it in the Developer Dashboard (Credentials → Replace) or through the OAuth revoke endpoint.",
         examples: {
@@ -3929,7 +4173,7 @@ var init_commerce = __esm({
         title: "Square legacy access token",
         severity: "high",
         keywords: ["sq0atp-"],
-        pattern: `${B2}(sq0atp-[A-Za-z0-9_-]{22})${E2}`,
+        pattern: `${TOKEN_START}(sq0atp-[A-Za-z0-9_-]{22})${TOKEN_END}`,
         entropy: 3.5,
         help: "A Square access token in the legacy `sq0atp-` form. Revoke it in the Developer Dashboard and use a current OAuth or personal access token.",
         examples: {
@@ -3942,7 +4186,7 @@ var init_commerce = __esm({
         title: "Square OAuth application secret",
         severity: "high",
         keywords: ["sq0csp-"],
-        pattern: `${B2}(sq0csp-[A-Za-z0-9_-]{43})${E2}`,
+        pattern: `${TOKEN_START}(sq0csp-[A-Za-z0-9_-]{43})${TOKEN_END}`,
         entropy: 3.5,
         help: "A Square OAuth application secret (`sq0csp-`): it exchanges authorization codes for merchant tokens. Replace it in the Developer Dashboard (OAuth → Replace secret).",
         examples: {
@@ -3990,7 +4234,7 @@ var init_commerce = __esm({
         title: "Braintree API private key",
         severity: "high",
         keywords: ["braintree"],
-        pattern: String.raw`(?i:braintree)[\w.-]{0,30}(?i:private[_-]?key)${ASSIGN3}([0-9a-f]{32})(?:[^0-9A-Za-z]|$)`,
+        pattern: String.raw`(?i:braintree)[\w.-]{0,30}(?i:private[_-]?key)${ASSIGN}([0-9a-f]{32})(?:[^0-9A-Za-z]|$)`,
         entropy: 3,
         help: "A Braintree API private key (32 hex, named as Braintree’s): with the public key and merchant id it has full gateway access. Delete the API key in the Control Panel (Settings → API) and generate a new pair.",
         examples: {
@@ -4007,7 +4251,7 @@ var init_commerce = __esm({
         title: "PayPal REST client secret",
         severity: "high",
         keywords: ["paypal"],
-        pattern: String.raw`(?i:paypal)[\w.-]{0,30}(?i:secret)${ASSIGN3}([A-Za-z0-9_-]{80})(?:[^A-Za-z0-9_-]|$)`,
+        pattern: String.raw`(?i:paypal)[\w.-]{0,30}(?i:secret)${ASSIGN}([A-Za-z0-9_-]{80})(?:[^A-Za-z0-9_-]|$)`,
         entropy: 4,
         help: "A PayPal REST API app secret (80 characters, named as PayPal’s): with the client id it obtains OAuth tokens for the app. Generate a new secret and disable the old one under Apps & Credentials.",
         examples: {
@@ -4026,7 +4270,6 @@ var init_commerce = __esm({
         keywords: ["aqe"],
         pattern: `(?:^|[^A-Za-z0-9+/_-])(AQE[A-Za-z0-9+/]{20,300}={0,2}-[A-Za-z0-9+/]{43}=)`,
         validate: validateAdyenKey,
-        requireValid: true,
         help: "An Adyen API key (`AQE…-<base64>=-…`): payment and management API access for its company or merchant account. Reported only when both base64 segments decode. Generate a new key for the API credential in the Customer Area and delete the old one.",
         examples: {
           tp: [...inSyntaxes("ADYEN_API_KEY", adyenFull), `x-api-key: ${adyen}`],
@@ -4042,7 +4285,7 @@ var init_commerce = __esm({
         title: "Plaid access token",
         severity: "high",
         keywords: ["access-production-", "access-development-"],
-        pattern: `${B2}(access-(?:production|development)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^0-9a-f-]|$)`,
+        pattern: `${TOKEN_START}(access-(?:production|development)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^0-9a-f-]|$)`,
         entropy: 3,
         help: "A Plaid Item access token (`access-production-<uuid>`): it reads the linked bank account’s data. Rotate it with `/item/access_token/invalidate` or remove the Item with `/item/remove`.",
         examples: {
@@ -4059,7 +4302,7 @@ var init_commerce = __esm({
         title: "Plaid API secret",
         severity: "high",
         keywords: ["plaid"],
-        pattern: String.raw`(?i:plaid)[\w.-]{0,30}(?i:secret)${ASSIGN3}([0-9a-f]{30})(?:[^0-9A-Za-z]|$)`,
+        pattern: String.raw`(?i:plaid)[\w.-]{0,30}(?i:secret)${ASSIGN}([0-9a-f]{30})(?:[^0-9A-Za-z]|$)`,
         entropy: 3,
         help: "A Plaid API secret (30 hex, named as Plaid’s): with the client id it calls the Plaid API for every linked Item. Rotate it in the Plaid Dashboard (Team Settings → Keys).",
         examples: {
@@ -4076,7 +4319,7 @@ var init_commerce = __esm({
         title: "Flutterwave live secret key",
         severity: "critical",
         keywords: ["flwseck-"],
-        pattern: `${B2}(FLWSECK-[0-9a-f]{32}-X)${E2}`,
+        pattern: `${TOKEN_START}(FLWSECK-[0-9a-f]{32}-X)${TOKEN_END}`,
         entropy: 3,
         help: "A Flutterwave live secret key (`FLWSECK-…-X`): live payments and transfers. Regenerate the API keys in the Flutterwave dashboard (Settings → API).",
         examples: {
@@ -4089,7 +4332,7 @@ var init_commerce = __esm({
         title: "Flutterwave test secret key",
         severity: "low",
         keywords: ["flwseck_test-"],
-        pattern: `${B2}(FLWSECK_TEST-[0-9a-f]{32}-X)${E2}`,
+        pattern: `${TOKEN_START}(FLWSECK_TEST-[0-9a-f]{32}-X)${TOKEN_END}`,
         entropy: 3,
         help: "A Flutterwave test-mode secret key (`FLWSECK_TEST-`): no real money, but it exposes the test account. Regenerate the test keys if the repository is public.",
         examples: {
@@ -4102,7 +4345,7 @@ var init_commerce = __esm({
         title: "Razorpay key secret",
         severity: "high",
         keywords: ["razorpay"],
-        pattern: String.raw`(?i:razorpay)[\w.-]{0,30}(?i:secret)${ASSIGN3}([A-Za-z0-9]{24})(?:[^A-Za-z0-9]|$)`,
+        pattern: String.raw`(?i:razorpay)[\w.-]{0,30}(?i:secret)${ASSIGN}([A-Za-z0-9]{24})(?:[^A-Za-z0-9]|$)`,
         entropy: 3.5,
         help: "A Razorpay API key secret (24 characters, named as Razorpay’s): with the `rzp_` key id it has payment API access. Regenerate the key in the Razorpay Dashboard (Account & Settings → API Keys).",
         examples: {
@@ -4119,7 +4362,7 @@ var init_commerce = __esm({
         title: "Paddle Billing live API key",
         severity: "critical",
         keywords: ["pdl_live_apikey_"],
-        pattern: `${B2}(pdl_live_apikey_[a-z0-9]{26}_[A-Za-z0-9]{22}_[A-Za-z0-9]{3})${E2}`,
+        pattern: `${TOKEN_START}(pdl_live_apikey_[a-z0-9]{26}_[A-Za-z0-9]{22}_[A-Za-z0-9]{3})${TOKEN_END}`,
         entropy: 3.5,
         help: "A Paddle Billing live API key (`pdl_live_apikey_…`): live transactions, subscriptions and customers, within its permissions. Revoke it under Developer Tools → Authentication in the Paddle dashboard and create a new one.",
         examples: {
@@ -4136,7 +4379,7 @@ var init_commerce = __esm({
         title: "Paddle Billing sandbox API key",
         severity: "low",
         keywords: ["pdl_sdbx_apikey_"],
-        pattern: `${B2}(pdl_sdbx_apikey_[a-z0-9]{26}_[A-Za-z0-9]{22}_[A-Za-z0-9]{3})${E2}`,
+        pattern: `${TOKEN_START}(pdl_sdbx_apikey_[a-z0-9]{26}_[A-Za-z0-9]{22}_[A-Za-z0-9]{3})${TOKEN_END}`,
         entropy: 3.5,
         help: "A Paddle Billing sandbox API key (`pdl_sdbx_apikey_…`): no real money, but it exposes the sandbox account. Revoke it in the sandbox dashboard if the repository is public.",
         examples: {
@@ -4149,7 +4392,7 @@ var init_commerce = __esm({
         title: "Mollie live API key",
         severity: "critical",
         keywords: ["mollie"],
-        pattern: String.raw`(?i:mollie)[\w.-]{0,30}${ASSIGN3}(live_[A-Za-z0-9]{30})(?:[^A-Za-z0-9]|$)`,
+        pattern: String.raw`(?i:mollie)[\w.-]{0,30}${ASSIGN}(live_[A-Za-z0-9]{30})(?:[^A-Za-z0-9]|$)`,
         entropy: 3.5,
         help: "A Mollie live API key (`live_` + 30 characters, named as Mollie’s): live payments and refunds. Reset it in the Mollie Dashboard (Developers → API keys).",
         examples: {
@@ -4162,7 +4405,7 @@ var init_commerce = __esm({
         title: "GoCardless live access token",
         severity: "critical",
         keywords: ["gocardless"],
-        pattern: String.raw`(?i:gocardless)[\w.-]{0,30}${ASSIGN3}(live_[A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_-]|$)`,
+        pattern: String.raw`(?i:gocardless)[\w.-]{0,30}${ASSIGN}(live_[A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_-]|$)`,
         entropy: 3.5,
         help: "A GoCardless live access token (`live_` + 40 characters, named as GoCardless’s): Direct Debit mandates and payments. Revoke it in the GoCardless Dashboard (Developers → Access tokens).",
         examples: {
@@ -4175,12 +4418,12 @@ var init_commerce = __esm({
 });
 
 // src/scan/rules/devops.ts
-var ASSIGN4, UUID3, UUIDL, env2, yaml2, json2, code2, hex3, b643, b64url3, upper2, jsonB64, jsonAfter, grafanaCloud, grafanaLegacy, sentryOrg, onePassword, terraform, atlassian, tailscale, devopsRules;
+var UUID3, UUIDL, env2, yaml2, json2, code2, hex3, b643, b64url3, upper2, jsonB64, jsonAfter, grafanaCloud, grafanaLegacy, sentryOrg, onePassword, terraform, atlassian, tailscale, devopsRules;
 var init_devops = __esm({
   "src/scan/rules/devops.ts"() {
     "use strict";
+    init_syntax();
     init_checksum();
-    ASSIGN4 = String.raw`["'\x60]?\s*(?::=|=>|=|:)\s*["'\x60]?`;
     UUID3 = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
     UUIDL = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
     ({ env: env2, yaml: yaml2, json: json2, code: code2 } = syntax);
@@ -4240,7 +4483,7 @@ var init_devops = __esm({
         title: "HashiCorp Vault token (pre-1.10 format)",
         severity: "medium",
         keywords: ["vault_token", "vaulttoken", "x-vault-token"],
-        pattern: String.raw`(?i:vault_?token|x-vault-token)${ASSIGN4}(s\.[A-Za-z0-9]{24})\b`,
+        pattern: String.raw`(?i:vault_?token|x-vault-token)${ASSIGN}(s\.[A-Za-z0-9]{24})\b`,
         entropy: 3.5,
         help: "A Vault token in the old s.… format reads and writes whatever its policies allow. Revoke it with `vault token revoke` and upgrade to prefixed tokens.",
         examples: {
@@ -4379,7 +4622,7 @@ var init_devops = __esm({
         title: "Atlassian API token (unprefixed)",
         severity: "medium",
         keywords: ["jira", "confluence", "atlassian"],
-        pattern: String.raw`(?i:jira|confluence|atlassian)[A-Za-z0-9_.-]{0,20}(?i:api_?token|token|password)${ASSIGN4}([A-Za-z0-9]{24})\b`,
+        pattern: String.raw`(?i:jira|confluence|atlassian)[A-Za-z0-9_.-]{0,20}(?i:api_?token|token|password)${ASSIGN}([A-Za-z0-9]{24})\b`,
         entropy: 3.5,
         help: "An older 24-character Atlassian API token authenticates as its user to Jira and Confluence. Revoke it at id.atlassian.com → Security → API tokens.",
         examples: {
@@ -4595,7 +4838,7 @@ var init_devops = __esm({
         title: "Datadog API key",
         severity: "high",
         keywords: ["datadog", "dd_api", "dd-api", "ddapi"],
-        pattern: String.raw`(?i:(?:datadog|dd)[_-]?api[_-]?key)${ASSIGN4}([a-f0-9]{32})\b`,
+        pattern: String.raw`(?i:(?:datadog|dd)[_-]?api[_-]?key)${ASSIGN}([a-f0-9]{32})\b`,
         entropy: 3,
         help: "A Datadog API key submits metrics, logs and events to the organisation. Revoke it under Organization Settings → API Keys and roll agents to a new one.",
         examples: {
@@ -4618,7 +4861,7 @@ var init_devops = __esm({
         title: "Datadog application key",
         severity: "high",
         keywords: ["datadog", "dd_app", "dd-app", "ddapp"],
-        pattern: String.raw`(?i:(?:datadog|dd)[_-]?app(?:lication)?[_-]?key)${ASSIGN4}([a-f0-9]{40})\b`,
+        pattern: String.raw`(?i:(?:datadog|dd)[_-]?app(?:lication)?[_-]?key)${ASSIGN}([a-f0-9]{40})\b`,
         entropy: 3,
         help: "A Datadog application key, with an API key, reads and changes the organisation's data and configuration as its user. Revoke it under Organization Settings → Application Keys.",
         examples: {
@@ -4659,7 +4902,7 @@ var init_devops = __esm({
         title: "PagerDuty API key",
         severity: "high",
         keywords: ["pagerduty"],
-        pattern: String.raw`(?i:pagerduty[A-Za-z0-9_.-]{0,20}(?:token|key))${ASSIGN4}((?:u\+)?[A-Za-z0-9_+-]{20})(?:[^A-Za-z0-9_+-]|$)`,
+        pattern: String.raw`(?i:pagerduty[A-Za-z0-9_.-]{0,20}(?:token|key))${ASSIGN}((?:u\+)?[A-Za-z0-9_+-]{20})(?:[^A-Za-z0-9_+-]|$)`,
         entropy: 3.5,
         help: "A PagerDuty REST API key reads and changes incidents, schedules and services (account-wide for general keys, as its user for user tokens). Delete it under Integrations → API Access Keys or the user's API access.",
         examples: {
@@ -4720,7 +4963,7 @@ var init_devops = __esm({
         title: "CircleCI API token (unprefixed)",
         severity: "medium",
         keywords: ["circle"],
-        pattern: String.raw`(?i:circle[_-]?(?:ci[_-]?)?(?:api[_-]?)?token)${ASSIGN4}([a-f0-9]{40})\b`,
+        pattern: String.raw`(?i:circle[_-]?(?:ci[_-]?)?(?:api[_-]?)?token)${ASSIGN}([a-f0-9]{40})\b`,
         entropy: 3,
         help: "An older 40-hex CircleCI API token acts as its user or on its project. Delete it under User Settings → Personal API Tokens or Project Settings → API Permissions.",
         examples: {
@@ -4741,7 +4984,7 @@ var init_devops = __esm({
         title: "Travis CI API token",
         severity: "medium",
         keywords: ["travis"],
-        pattern: `(?i:travis[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN4}([A-Za-z0-9_-]{22})(?:[^A-Za-z0-9_-]|$)`,
+        pattern: `(?i:travis[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}([A-Za-z0-9_-]{22})(?:[^A-Za-z0-9_-]|$)`,
         entropy: 3.5,
         help: "A Travis CI API token acts as its user (builds, env vars, settings of their repositories). Regenerate it under Settings → API authentication.",
         examples: {
@@ -4778,7 +5021,7 @@ var init_devops = __esm({
         title: "Jenkins API token",
         severity: "high",
         keywords: ["jenkins"],
-        pattern: String.raw`(?i:jenkins[A-Za-z0-9_.-]{0,20}(?:token|api_?key|password))${ASSIGN4}(11[a-f0-9]{32})\b`,
+        pattern: String.raw`(?i:jenkins[A-Za-z0-9_.-]{0,20}(?:token|api_?key|password))${ASSIGN}(11[a-f0-9]{32})\b`,
         entropy: 3,
         help: "A Jenkins API token authenticates as its user to the controller (trigger jobs, read credentials, script console for admins). Revoke it under the user → Security → API Token.",
         examples: {
@@ -4799,7 +5042,7 @@ var init_devops = __esm({
         title: "Snyk API token",
         severity: "high",
         keywords: ["snyk"],
-        pattern: `(?i:snyk[A-Za-z0-9_.-]{0,20}(?:token|api_?key|auth))${ASSIGN4}(${UUID3})\\b`,
+        pattern: `(?i:snyk[A-Za-z0-9_.-]{0,20}(?:token|api_?key|auth))${ASSIGN}(${UUID3})\\b`,
         entropy: 3,
         help: "A Snyk API token acts as its user or service account (projects, vulnerability data, integrations). Revoke it under Account settings → Auth token, or the service account.",
         examples: {
@@ -4837,7 +5080,7 @@ var init_devops = __esm({
         title: "SonarCloud / SonarQube token (unprefixed)",
         severity: "medium",
         keywords: ["sonar"],
-        pattern: String.raw`(?i:sonar[_.-]?(?:token|login))${ASSIGN4}([a-f0-9]{40})\b`,
+        pattern: String.raw`(?i:sonar[_.-]?(?:token|login))${ASSIGN}([a-f0-9]{40})\b`,
         entropy: 3,
         help: "An unprefixed SonarCloud or older SonarQube token runs analyses and reads project data as its user. Revoke it under My Account → Security.",
         examples: {
@@ -4858,7 +5101,7 @@ var init_devops = __esm({
         title: "Codecov upload token",
         severity: "low",
         keywords: ["codecov"],
-        pattern: `(?i:codecov[_-]?(?:upload[_-]?)?token)${ASSIGN4}(${UUID3})\\b`,
+        pattern: `(?i:codecov[_-]?(?:upload[_-]?)?token)${ASSIGN}(${UUID3})\\b`,
         entropy: 3,
         help: "A Codecov upload token uploads coverage reports for a repository (or the organisation, for global tokens). Regenerate it in the repository's Codecov settings.",
         examples: {
@@ -4891,7 +5134,7 @@ var init_devops = __esm({
         title: "Okta API token",
         severity: "high",
         keywords: ["okta", "ssws"],
-        pattern: String.raw`(?:(?i:okta[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN4}|(?i:ssws)\s+)(00[A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_-]|$)`,
+        pattern: String.raw`(?:(?i:okta[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}|(?i:ssws)\s+)(00[A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_-]|$)`,
         entropy: 4,
         help: "An Okta API token calls the management API with its admin's permissions (users, apps, policies). Revoke it under Security → API → Tokens.",
         examples: {
@@ -5039,7 +5282,7 @@ var init_devops = __esm({
         title: "Splunk HTTP Event Collector token",
         severity: "medium",
         keywords: ["splunk"],
-        pattern: `(?:(?i:splunk)\\s+|(?i:splunk[A-Za-z0-9_.-]{0,20}(?:hec[_-]?)?token)${ASSIGN4})(${UUID3})\\b`,
+        pattern: `(?:(?i:splunk)\\s+|(?i:splunk[A-Za-z0-9_.-]{0,20}(?:hec[_-]?)?token)${ASSIGN})(${UUID3})\\b`,
         entropy: 3,
         help: "A Splunk HEC token sends events into the indexes it allows (log injection, licence cost). Disable or delete it under Settings → Data inputs → HTTP Event Collector.",
         examples: {
@@ -5059,7 +5302,7 @@ var init_devops = __esm({
         title: "Opsgenie API key",
         severity: "high",
         keywords: ["geniekey", "opsgenie"],
-        pattern: `(?:(?i:geniekey)\\s+|(?i:opsgenie[A-Za-z0-9_.-]{0,20}(?:api_?key|key|token))${ASSIGN4})(${UUID3})\\b`,
+        pattern: `(?:(?i:geniekey)\\s+|(?i:opsgenie[A-Za-z0-9_.-]{0,20}(?:api_?key|key|token))${ASSIGN})(${UUID3})\\b`,
         entropy: 3,
         help: "An Opsgenie API key creates, acknowledges and closes alerts or manages the account, per its integration or API-key rights. Delete it under Settings → API key management (or the integration).",
         examples: {
@@ -5075,7 +5318,7 @@ var init_devops = __esm({
         title: "ngrok authtoken or API key",
         severity: "medium",
         keywords: ["ngrok", "authtoken"],
-        pattern: `(?:(?i:ngrok[A-Za-z0-9_.-]{0,20}(?:auth_?token|api_?key|token))${ASSIGN4}|add-authtoken\\s+|(?i:authtoken)${ASSIGN4})([0-9][A-Za-z0-9]{20,30}_[A-Za-z0-9]{15,30})\\b`,
+        pattern: `(?:(?i:ngrok[A-Za-z0-9_.-]{0,20}(?:auth_?token|api_?key|token))${ASSIGN}|add-authtoken\\s+|(?i:authtoken)${ASSIGN})([0-9][A-Za-z0-9]{20,30}_[A-Za-z0-9]{15,30})\\b`,
         entropy: 4,
         help: "An ngrok authtoken opens tunnels on the account (exposing hosts under its domains); an API key manages the account. Reset the authtoken or delete the API key in the ngrok dashboard.",
         examples: {
@@ -5095,7 +5338,7 @@ var init_devops = __esm({
         title: "HashiCorp Consul / Nomad ACL token",
         severity: "high",
         keywords: ["consul", "nomad"],
-        pattern: `(?i:consul[_-]?(?:http[_-]?)?token|nomad[_-]?token|consul[A-Za-z0-9_.-]{0,20}acl[A-Za-z0-9_.-]{0,10}token)${ASSIGN4}(${UUID3})\\b`,
+        pattern: `(?i:consul[_-]?(?:http[_-]?)?token|nomad[_-]?token|consul[A-Za-z0-9_.-]{0,20}acl[A-Za-z0-9_.-]{0,10}token)${ASSIGN}(${UUID3})\\b`,
         entropy: 3,
         help: "A Consul or Nomad ACL secret ID acts with its policies (service catalogue and KV for Consul, jobs and allocations for Nomad). Delete the token with `consul acl token delete` or `nomad acl token delete` (by accessor).",
         examples: {
@@ -5116,7 +5359,7 @@ var init_devops = __esm({
         title: "Kubernetes bootstrap token",
         severity: "high",
         keywords: ["--token", "bootstrap"],
-        pattern: `(?:--token[\\s=]+|(?i:bootstrap[_-]?token)${ASSIGN4})([a-z0-9]{6}\\.[a-z0-9]{16})\\b`,
+        pattern: `(?:--token[\\s=]+|(?i:bootstrap[_-]?token)${ASSIGN})([a-z0-9]{6}\\.[a-z0-9]{16})\\b`,
         entropy: 3.5,
         validate: (s) => s === "abcdef.0123456789abcdef" ? "invalid" : "unknown",
         help: "A bootstrap token joins nodes to the cluster (and, with kubeadm, can read the cluster CA and config). Delete it with `kubeadm token delete <id>` or the bootstrap-token-<id> Secret in kube-system. The documented abcdef.0123456789abcdef is not reported.",
@@ -5138,8 +5381,7 @@ var init_devops = __esm({
         keywords: ["privatekey =", "privatekey=", "presharedkey =", "presharedkey="],
         pattern: `(?i:PrivateKey|PresharedKey) ?= ?([A-Za-z0-9+/]{43}=)(?:[^A-Za-z0-9+/=]|$)`,
         entropy: 4,
-        validate: (s) => Buffer.from(s, "base64").length === 32 ? "valid" : "invalid",
-        requireValid: true,
+        validate: (s) => Buffer.from(s, "base64").length === 32 ? "unknown" : "invalid",
         help: "A WireGuard private key (or preshared key) lets anyone impersonate the peer on the VPN. Generate a new key pair with `wg genkey`, update the peer's public key everywhere, and remove the old one. A value that is not 32 bytes of base64 is not reported.",
         examples: {
           tp: [
@@ -5161,7 +5403,7 @@ ListenPort = 51820`,
 });
 
 // src/scan/rules/generic.ts
-var NAME, VALUE, NAME_START, KEYWORDS, pw, sec, key32, sha512, genericRules;
+var NAME, VALUE, NAME_START, KEYWORDS, pw, b644, sec, key32, sha512, genericRules;
 var init_generic = __esm({
   "src/scan/rules/generic.ts"() {
     "use strict";
@@ -5194,6 +5436,7 @@ var init_generic = __esm({
       "credential"
     ];
     pw = `${fx("gp1", 12)}!${fx("gp2", 6, FIXTURE_ALPHABETS.digits)}`;
+    b644 = (s) => Buffer.from(s).toString("base64");
     sec = fx("gs1", 40, FIXTURE_ALPHABETS.base64url);
     key32 = fx("gk1", 32);
     sha512 = `sha512-${Buffer.from(fx("gi1", 64, FIXTURE_ALPHABETS.base64)).toString("base64").slice(0, 86)}==`;
@@ -5270,7 +5513,25 @@ var init_generic = __esm({
             `  "ClientToken": "${fx("gcl", 16, FIXTURE_ALPHABETS.lowerAlnum)}",`,
             '  "Password": "SomeKindOfPassword#42",',
             ` *   clientSecret: "VERYLONGSECRET${fx("gvl", 40)}",`,
-            '         *       //   "recaptchaV3Token": "my_recaptchaV3Token"'
+            '         *       //   "recaptchaV3Token": "my_recaptchaV3Token"',
+            // Encoded placeholders: base64 of `1234\n`, `secret\n`, `password`, `foo:bar`.
+            `password: ${b644("1234\n")}`,
+            `  secret: ${b644("secret\n")}`,
+            `token = "${b644("password")}"`,
+            `auth_token: ${b644("foo:bar")}`,
+            // Code, not values: a pointer dereference, a regular expression's source, a constant and trailing code.
+            "	ApiKey: *gcsAPIKey,",
+            "var re = regexp.MustCompile(`_authToken=\\s*((npm_.+)|(\\$\\{.+\\}))`)",
+            '  password = "REMOVED_TOKEN`),',
+            // Sequential stand-ins.
+            'api_key = "12345678-2323-1111-2222-123456789012"',
+            `api_key = "${"API-"}1234567890ABCDEFGHIJKLMNO1234"`,
+            // Non-secret fields named like secrets: request and update tokens, an ACME challenge, a credential scope.
+            `"RequestToken": "${fx("grq", 20)}"`,
+            `  PolicyUpdateToken: "${fx("gpu", 24)}"`,
+            `{"type": "http-01", "url": "https://acme.invalid/chall/1",
+ "token": "${fx("gac", 43, FIXTURE_ALPHABETS.base64url)}"}`,
+            `X-Amz-Credential=${"AKIA"}${fx("gsc", 16, FIXTURE_ALPHABETS.upperAlnum)}%2F20250101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20250101T000000Z`
           ]
         }
       },
@@ -5625,14 +5886,12 @@ ${k}`,
 });
 
 // src/scan/rules/messaging.ts
-var B3, E3, ASSIGN5, digits, slackBot, slackUser, slackApp, slackConfig, slackRefresh, slackLegacy, slackHookPath, slackHook, slackTrigger, discordId, discordBot, discordBadId, discordHook, telegram, twilioToken, twilioSid, sendgrid, mailgunLegacy, mailgunKey, mailchimp, mandrill, postmark, teamsHook, teamsFlowSig, teamsFlow, gchatToken, gchat, brevo, brevoSmtp, resend, mailersend, zapier, twilioApiSecret, vonageSecret, pusherSecret, intercom, messagingRules;
+var digits, slackBot, slackUser, slackApp, slackConfig, slackRefresh, slackLegacy, slackHookPath, slackHook, slackTrigger, discordId, discordBot, discordBadId, discordHook, telegram, twilioToken, twilioSid, sendgrid, mailgunLegacy, mailgunKey, mailchimp, mandrill, postmark, teamsHook, teamsFlowSig, teamsFlow, gchatToken, gchat, brevo, brevoSmtp, resend, mailersend, zapier, twilioApiSecret, vonageSecret, pusherSecret, intercom, messagingRules;
 var init_messaging = __esm({
   "src/scan/rules/messaging.ts"() {
     "use strict";
+    init_syntax();
     init_structure();
-    B3 = "(?:^|[^A-Za-z0-9_-])";
-    E3 = "(?:[^A-Za-z0-9_-]|$)";
-    ASSIGN5 = String.raw`["']?\s*(?:[:=]|:=|=>)\s*["']?`;
     digits = (seed, n) => `${1 + fx(seed, 1, FIXTURE_ALPHABETS.digits).charCodeAt(0) % 9}${fx(seed, n - 1, FIXTURE_ALPHABETS.digits)}`;
     slackBot = ["xoxb", digits("sb1", 12), digits("sb2", 13), fx("sb3", 24)].join("-");
     slackUser = ["xoxp", digits("su1", 12), digits("su2", 12), digits("su3", 13), fx("su4", 32, FIXTURE_ALPHABETS.hex)].join("-");
@@ -5684,7 +5943,7 @@ var init_messaging = __esm({
         title: "Slack bot token",
         severity: "high",
         keywords: ["xoxb-"],
-        pattern: `${B3}(xoxb-[0-9]{8,13}-[0-9]{8,14}-[A-Za-z0-9]{24})${E3}`,
+        pattern: `${TOKEN_START}(xoxb-[0-9]{8,13}-[0-9]{8,14}-[A-Za-z0-9]{24})${TOKEN_END}`,
         entropy: 3,
         help: "A Slack bot user OAuth token (`xoxb-`): it acts as the app’s bot in the workspace. Revoke it with `auth.revoke` or by reinstalling the app (OAuth & Permissions → Revoke tokens), then store the new one in a secret manager.",
         examples: {
@@ -5704,7 +5963,7 @@ var init_messaging = __esm({
         title: "Slack user token",
         severity: "high",
         keywords: ["xoxp-"],
-        pattern: `${B3}(xoxp-[0-9]{8,13}-[0-9]{8,13}-[0-9]{8,14}-[0-9a-f]{32})${E3}`,
+        pattern: `${TOKEN_START}(xoxp-[0-9]{8,13}-[0-9]{8,13}-[0-9]{8,14}-[0-9a-f]{32})${TOKEN_END}`,
         entropy: 3,
         help: "A Slack user OAuth token (`xoxp-`): it acts as the person who installed the app, with their access. Revoke it with `auth.revoke` or from the app’s OAuth settings, then reinstall to get a new one.",
         examples: {
@@ -5721,7 +5980,7 @@ var init_messaging = __esm({
         title: "Slack app-level token",
         severity: "high",
         keywords: ["xapp-"],
-        pattern: `${B3}(xapp-[0-9]-A[A-Z0-9]{8,12}-[0-9]{10,14}-[0-9a-f]{64})${E3}`,
+        pattern: `${TOKEN_START}(xapp-[0-9]-A[A-Z0-9]{8,12}-[0-9]{10,14}-[0-9a-f]{64})${TOKEN_END}`,
         entropy: 3,
         help: "A Slack app-level token (`xapp-`), used for Socket Mode and app-wide APIs. Revoke it on the app’s Basic Information page (App-Level Tokens) and generate a new one.",
         examples: {
@@ -5738,7 +5997,7 @@ var init_messaging = __esm({
         title: "Slack configuration access token",
         severity: "high",
         keywords: ["xoxe.xox"],
-        pattern: `${B3}(xoxe\\.xox[bp]-[0-9]-[A-Za-z0-9]{100,250})${E3}`,
+        pattern: `${TOKEN_START}(xoxe\\.xox[bp]-[0-9]-[A-Za-z0-9]{100,250})${TOKEN_END}`,
         entropy: 4,
         help: "A Slack app configuration access token (`xoxe.xoxp-`/`xoxe.xoxb-`): it can create and modify apps through the App Manifest API. Revoke it under Your Apps → Your App Configuration Tokens.",
         examples: {
@@ -5751,7 +6010,7 @@ var init_messaging = __esm({
         title: "Slack configuration refresh token",
         severity: "high",
         keywords: ["xoxe-"],
-        pattern: `${B3}(xoxe-[0-9]-[A-Za-z0-9]{100,250})${E3}`,
+        pattern: `${TOKEN_START}(xoxe-[0-9]-[A-Za-z0-9]{100,250})${TOKEN_END}`,
         entropy: 4,
         help: "A Slack configuration refresh token (`xoxe-1-`): it mints new configuration access tokens. Revoke it under Your Apps → Your App Configuration Tokens.",
         examples: {
@@ -5764,7 +6023,7 @@ var init_messaging = __esm({
         title: "Slack legacy, session or workspace token",
         severity: "high",
         keywords: ["xoxa-", "xoxc-", "xoxo-", "xoxr-", "xoxs-"],
-        pattern: `${B3}(xox[acors]-[0-9]{1,13}(?:-[0-9]{8,13}){1,3}-[A-Za-z0-9]{24,64})${E3}`,
+        pattern: `${TOKEN_START}(xox[acors]-[0-9]{1,13}(?:-[0-9]{8,13}){1,3}-[A-Za-z0-9]{24,64})${TOKEN_END}`,
         entropy: 3,
         help: "A Slack legacy/workspace (`xoxa-`, `xoxo-`), refresh (`xoxr-`), or browser session (`xoxc-`, `xoxs-`) token. Revoke it (`auth.revoke`, or sign the user out of all sessions) and replace legacy tokens with a Slack app.",
         examples: {
@@ -5810,7 +6069,7 @@ var init_messaging = __esm({
         title: "Discord bot token",
         severity: "high",
         keywords: ["discord", "authorization"],
-        pattern: String.raw`(?:(?i:discord)[\w.-]{0,30}${ASSIGN5}(?:Bot\s+)?|(?i:authorization)["']?\s*[:=,]\s*["']?Bot\s+)([MNO][A-Za-z0-9_-]{22,26}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,40})${E3}`,
+        pattern: String.raw`(?:(?i:discord)[\w.-]{0,30}${ASSIGN}(?:Bot\s+)?|(?i:authorization)["']?\s*[:=,]\s*["']?Bot\s+)([MNO][A-Za-z0-9_-]{22,26}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,40})${TOKEN_END}`,
         validate: validateDiscordBotToken,
         requireValid: true,
         help: "A Discord bot token: base64 of the bot’s user id, a timestamp and an HMAC. Reported only when the first part decodes to a snowflake id. Reset it on the Developer Portal (Bot → Reset Token).",
@@ -5828,7 +6087,7 @@ var init_messaging = __esm({
         title: "Discord webhook URL",
         severity: "high",
         keywords: ["discord.com/api", "discordapp.com/api"],
-        pattern: String.raw`discord(?:app)?\.com/api(?:/v[0-9]+)?/webhooks/([0-9]{17,20}/[A-Za-z0-9_-]{60,80})${E3}`,
+        pattern: String.raw`discord(?:app)?\.com/api(?:/v[0-9]+)?/webhooks/([0-9]{17,20}/[A-Za-z0-9_-]{60,80})${TOKEN_END}`,
         entropy: 3.5,
         help: "A Discord channel webhook: anyone with the URL can post as it. Delete the webhook (channel settings → Integrations → Webhooks) and create a new one.",
         examples: {
@@ -5845,7 +6104,7 @@ var init_messaging = __esm({
         title: "Telegram bot token",
         severity: "high",
         keywords: [":aa"],
-        pattern: `(?:^|[^0-9A-Za-z_]|bot)([0-9]{8,10}:AA[A-Za-z0-9_-]{33})${E3}`,
+        pattern: `(?:^|[^0-9A-Za-z_]|bot)([0-9]{8,10}:AA[A-Za-z0-9_-]{33})${TOKEN_END}`,
         entropy: 3,
         help: "A Telegram Bot API token (`<bot id>:AA…`): full control of the bot. Revoke it with @BotFather (`/revoke`) and use the new token.",
         examples: {
@@ -5863,7 +6122,7 @@ var init_messaging = __esm({
         title: "Twilio auth token",
         severity: "high",
         keywords: ["twilio"],
-        pattern: String.raw`(?i:twilio)[\w.-]{0,24}(?i:auth[_-]?token|token|secret)${ASSIGN5}([0-9a-f]{32})(?:[^0-9A-Za-z]|$)`,
+        pattern: String.raw`(?i:twilio)[\w.-]{0,24}(?i:auth[_-]?token|token|secret)${ASSIGN}([0-9a-f]{32})(?:[^0-9A-Za-z]|$)`,
         entropy: 3,
         help: "A Twilio account auth token (32 hex characters) named as such: with the account SID it controls the whole account. Rotate it in the Twilio Console (Account → API keys & tokens → request a secondary token, promote it) and prefer API keys.",
         examples: {
@@ -5900,7 +6159,7 @@ var init_messaging = __esm({
         title: "SendGrid API key",
         severity: "high",
         keywords: ["sg."],
-        pattern: `${B3}(SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43})${E3}`,
+        pattern: `${TOKEN_START}(SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43})${TOKEN_END}`,
         entropy: 3.5,
         help: "A SendGrid (Twilio) API key (`SG.<id>.<secret>`): it sends mail as your domain. Delete it under Settings → API Keys and create a new, narrowly scoped key.",
         examples: {
@@ -5917,7 +6176,7 @@ var init_messaging = __esm({
         title: "Mailgun API key (legacy key- form)",
         severity: "high",
         keywords: ["key-"],
-        pattern: `${B3}(key-[0-9a-f]{32})${E3}`,
+        pattern: `${TOKEN_START}(key-[0-9a-f]{32})${TOKEN_END}`,
         entropy: 3,
         help: "A Mailgun private API key in the legacy `key-<32 hex>` form: full access to sending and account APIs. Delete it under API Security in the Mailgun dashboard and create a new key.",
         examples: {
@@ -5939,7 +6198,7 @@ var init_messaging = __esm({
         severity: "high",
         keywords: ["mailgun"],
         // `api:<key>` (curl --user) counts when a Mailgun host follows on the line; leftmost-first alternation keeps it in the match.
-        pattern: String.raw`(?:(?i:mailgun)[\w.-]{0,30}${ASSIGN5}|api:)([0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8})(?:[^0-9A-Za-z-][^\n]{0,200}?(?i:mailgun)\.net|[^0-9A-Za-z-]|$)`,
+        pattern: String.raw`(?:(?i:mailgun)[\w.-]{0,30}${ASSIGN}|api:)([0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8})(?:[^0-9A-Za-z-][^\n]{0,200}?(?i:mailgun)\.net|[^0-9A-Za-z-]|$)`,
         entropy: 3,
         help: "A Mailgun API key in the current `<32 hex>-<8 hex>-<8 hex>` form, named as Mailgun’s or used as `api:<key>`. Delete it under API Security in the Mailgun dashboard and create a new key.",
         examples: {
@@ -5977,7 +6236,7 @@ var init_messaging = __esm({
         title: "Mailchimp Transactional (Mandrill) API key",
         severity: "high",
         keywords: ["mandrill", "transactional"],
-        pattern: String.raw`(?i:mandrill|mailchimp[_-]?transactional)[\w.-]{0,30}${ASSIGN5}((?:md-)?[A-Za-z0-9_-]{22})${E3}`,
+        pattern: String.raw`(?i:mandrill|mailchimp[_-]?transactional)[\w.-]{0,30}${ASSIGN}((?:md-)?[A-Za-z0-9_-]{22})${TOKEN_END}`,
         entropy: 3.5,
         validate: validateMixedCase,
         help: "A Mailchimp Transactional (Mandrill) API key (22 characters, `md-` prefixed in newer keys) named as Mandrill’s: it sends mail as your domains. Values without both upper- and lower-case letters are not reported. Delete it in the Mandrill settings (SMTP & API Info) and create a new key.",
@@ -5996,7 +6255,7 @@ var init_messaging = __esm({
         title: "Postmark server or account token",
         severity: "high",
         keywords: ["postmark"],
-        pattern: String.raw`(?i:postmark)[\w.-]{0,30}${ASSIGN5}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^0-9A-Za-z-]|$)`,
+        pattern: String.raw`(?i:postmark)[\w.-]{0,30}${ASSIGN}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^0-9A-Za-z-]|$)`,
         entropy: 3,
         help: "A Postmark server or account API token (a UUID named as Postmark’s, or in an `X-Postmark-Server-Token` header): it sends mail from your servers. Regenerate it under the server’s API Tokens tab.",
         examples: {
@@ -6061,7 +6320,7 @@ var init_messaging = __esm({
         title: "Brevo (Sendinblue) API key",
         severity: "high",
         keywords: ["xkeysib-"],
-        pattern: `${B3}(xkeysib-[0-9a-f]{64}-[A-Za-z0-9]{16})${E3}`,
+        pattern: `${TOKEN_START}(xkeysib-[0-9a-f]{64}-[A-Za-z0-9]{16})${TOKEN_END}`,
         entropy: 3,
         help: "A Brevo (formerly Sendinblue) API v3 key (`xkeysib-`): contacts, campaigns and transactional mail. Delete it under SMTP & API → API Keys and create a new one.",
         examples: {
@@ -6074,7 +6333,7 @@ var init_messaging = __esm({
         title: "Brevo (Sendinblue) SMTP key",
         severity: "high",
         keywords: ["xsmtpsib-"],
-        pattern: `${B3}(xsmtpsib-[0-9a-f]{64}-[A-Za-z0-9]{16})${E3}`,
+        pattern: `${TOKEN_START}(xsmtpsib-[0-9a-f]{64}-[A-Za-z0-9]{16})${TOKEN_END}`,
         entropy: 3,
         help: "A Brevo SMTP relay key (`xsmtpsib-`): it sends mail through Brevo’s SMTP relay as your account. Delete it under SMTP & API → SMTP and create a new one.",
         examples: {
@@ -6087,7 +6346,7 @@ var init_messaging = __esm({
         title: "Resend API key",
         severity: "high",
         keywords: ["resend"],
-        pattern: String.raw`(?i:resend)[\w.-]{0,30}(?:${ASSIGN5}|\(\s*["'])(re_[A-Za-z0-9]{8}_[A-Za-z0-9]{24})${E3}`,
+        pattern: String.raw`(?i:resend)[\w.-]{0,30}(?:${ASSIGN}|\(\s*["'])(re_[A-Za-z0-9]{8}_[A-Za-z0-9]{24})${TOKEN_END}`,
         entropy: 3.5,
         help: "A Resend API key (`re_<id>_<secret>`, named as Resend’s or passed to `new Resend(…)`): it sends mail from your verified domains. Delete it under API Keys in the Resend dashboard and create a new one.",
         examples: {
@@ -6104,7 +6363,7 @@ var init_messaging = __esm({
         title: "MailerSend API token",
         severity: "high",
         keywords: ["mlsn."],
-        pattern: `${B3}(mlsn\\.[0-9a-f]{64})${E3}`,
+        pattern: `${TOKEN_START}(mlsn\\.[0-9a-f]{64})${TOKEN_END}`,
         entropy: 3,
         help: "A MailerSend API token (`mlsn.` + 64 hex): it sends mail from your domains. Delete it under Integrations → API tokens and create a new one.",
         examples: {
@@ -6133,7 +6392,7 @@ var init_messaging = __esm({
         title: "Twilio API key secret",
         severity: "high",
         keywords: ["twilio"],
-        pattern: String.raw`(?i:twilio)[\w.-]{0,24}(?i:api[_-]?(?:key[_-]?)?secret)${ASSIGN5}([A-Za-z0-9]{32})(?:[^0-9A-Za-z]|$)`,
+        pattern: String.raw`(?i:twilio)[\w.-]{0,24}(?i:api[_-]?(?:key[_-]?)?secret)${ASSIGN}([A-Za-z0-9]{32})(?:[^0-9A-Za-z]|$)`,
         entropy: 3.5,
         help: "The secret of a Twilio API key (32 characters, named as Twilio’s; the `SK…` key SID is its user name). Delete the API key in the Twilio Console (API keys & tokens) and create a new one.",
         examples: {
@@ -6153,7 +6412,7 @@ var init_messaging = __esm({
         title: "Vonage (Nexmo) API secret",
         severity: "high",
         keywords: ["vonage", "nexmo"],
-        pattern: String.raw`(?i:vonage|nexmo)[\w.-]{0,24}(?i:secret)${ASSIGN5}([A-Za-z0-9]{16})(?:[^0-9A-Za-z]|$)`,
+        pattern: String.raw`(?i:vonage|nexmo)[\w.-]{0,24}(?i:secret)${ASSIGN}([A-Za-z0-9]{16})(?:[^0-9A-Za-z]|$)`,
         entropy: 3.3,
         help: "A Vonage (formerly Nexmo) API secret (16 characters, named as Vonage’s): with the API key it sends SMS and places calls on the account. Rotate it in the Vonage API dashboard (API settings → secrets).",
         examples: {
@@ -6170,7 +6429,7 @@ var init_messaging = __esm({
         title: "Pusher Channels app secret",
         severity: "high",
         keywords: ["pusher"],
-        pattern: String.raw`(?i:pusher)[\w.-]{0,24}(?i:secret)${ASSIGN5}([0-9a-f]{20})(?:[^0-9A-Za-z]|$)`,
+        pattern: String.raw`(?i:pusher)[\w.-]{0,24}(?i:secret)${ASSIGN}([0-9a-f]{20})(?:[^0-9A-Za-z]|$)`,
         entropy: 3,
         help: "A Pusher Channels app secret (20 hex, named as Pusher’s): it signs private/presence channel auth and triggers events. Rotate it under App Keys in the Pusher dashboard.",
         examples: {
@@ -6187,7 +6446,7 @@ var init_messaging = __esm({
         title: "Intercom access token",
         severity: "high",
         keywords: ["dg9ro"],
-        pattern: `${B3}(dG9rO[A-Za-z0-9+/]{30,120}={0,2})(?:[^A-Za-z0-9+/=_-]|$)`,
+        pattern: `${TOKEN_START}(dG9rO[A-Za-z0-9+/]{30,120}={0,2})(?:[^A-Za-z0-9+/=_-]|$)`,
         validate: validateIntercomToken,
         requireValid: true,
         help: "An Intercom access token (base64 of `tok:<uuid>:…`): workspace data through the REST API. Reported only when it decodes to that shape. Revoke it in the Developer Hub (app → Authentication) and create a new one.",
@@ -6471,9 +6730,8 @@ function dbRule(id, title, scheme, keywords, help, tp, fp) {
     title,
     severity: "high",
     keywords,
-    pattern: `${B4}(?i:${scheme})://${USERINFO}`,
+    pattern: `${TOKEN_START}(?i:${scheme})://${USERINFO}`,
     validate: validateDbUrl,
-    requireValid: true,
     help: `${help} Reported only when the password is not a placeholder (\`\${DB_PASSWORD}\`, \`<password>\`, \`changeme\`…).`,
     examples: { tp, fp }
   };
@@ -6486,13 +6744,12 @@ function validateNpmrcToken(secret) {
   if (/^npm_/.test(secret)) return "invalid";
   return isPlaceholderPassword(secret) ? "invalid" : "unknown";
 }
-var B4, E4, USERINFO, USERINFO_END, pw2, jwtPayload, jwt, jwtRs, jwtIo, jwtNone, b644, dockerAuth, npmLegacyToken, kubeToken, structuredRules;
+var USERINFO, USERINFO_END, pw2, jwtPayload, jwt, jwtRs, jwtIo, jwtNone, b645, dockerAuth, npmLegacyToken, kubeToken, structuredRules;
 var init_structured = __esm({
   "src/scan/rules/structured.ts"() {
     "use strict";
+    init_syntax();
     init_structure();
-    B4 = "(?:^|[^A-Za-z0-9_-])";
-    E4 = "(?:[^A-Za-z0-9_-]|$)";
     USERINFO = String.raw`[^:@/\s"'<>]*:([^@/\s"'<>]+)@[^\s"'<>/@]+`;
     USERINFO_END = Array.from({ length: 127 - 33 }, (_, i2) => String.fromCharCode(33 + i2)).filter((c) => !`"'/<>@`.includes(c) && !(c >= "A" && c <= "Z")).map((c) => `${c}@`);
     pw2 = (seed) => `${fx(seed, 10)}-${fx(`${seed}b`, 6, FIXTURE_ALPHABETS.lowerAlnum)}`;
@@ -6501,8 +6758,8 @@ var init_structured = __esm({
     jwtRs = fakeJwt({ sub: "user-42", scope: "admin", iat: 1767225600 }, "jwt2", "RS256");
     jwtIo = fakeJwt({ sub: "1234567890", name: "John Doe", iat: 1516239022 }, "jwt3");
     jwtNone = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString("base64url")}.${Buffer.from(JSON.stringify(jwtPayload)).toString("base64url")}.`;
-    b644 = (s) => Buffer.from(s).toString("base64");
-    dockerAuth = b644(`deploy-bot:${pw2("dk1")}`);
+    b645 = (s) => Buffer.from(s).toString("base64");
+    dockerAuth = b645(`deploy-bot:${pw2("dk1")}`);
     npmLegacyToken = `${fx("np1", 8, FIXTURE_ALPHABETS.hex)}-${fx("np2", 4, FIXTURE_ALPHABETS.hex)}-4${fx("np3", 3, FIXTURE_ALPHABETS.hex)}-a${fx("np4", 3, FIXTURE_ALPHABETS.hex)}-${fx("np5", 12, FIXTURE_ALPHABETS.hex)}`;
     kubeToken = `${fx("kb1", 6, FIXTURE_ALPHABETS.lowerAlnum)}.${fx("kb2", 16, FIXTURE_ALPHABETS.lowerAlnum)}`;
     structuredRules = [
@@ -6511,7 +6768,7 @@ var init_structured = __esm({
         title: "JSON Web Token",
         severity: "medium",
         keywords: ["eyj"],
-        pattern: `${B4}(eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{16,})${E4}`,
+        pattern: `${TOKEN_START}(eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{16,})${TOKEN_END}`,
         validate: validateJwt,
         requireValid: true,
         help: "A signed JSON Web Token: a bearer credential until it expires (check `exp`). Reported only when its header and payload decode to JSON with an `alg` other than `none`. Revoke the session or rotate the signing key if it is long-lived; never commit real tokens as test fixtures.",
@@ -6546,6 +6803,7 @@ var init_structured = __esm({
         ],
         [
           "DATABASE_URL=postgres://user:password@localhost:5432/app",
+          "DATABASE_URL=postgres://admin:master_password@db.internal:5432/app",
           "DATABASE_URL=postgres://${DB_USER}:${DB_PASSWORD}@${DB_HOST}/app",
           'url: "postgresql://postgres:postgres@localhost/test"',
           'dsn = "postgresql://localhost:5432/app"',
@@ -6657,7 +6915,6 @@ var init_structured = __esm({
         keywords: ["jdbc:"],
         pattern: String.raw`jdbc:[a-z0-9]+:[^\s"'<>]*?[;?&](?i:password)=([^;&\s"'<>]+)`,
         validate: validatePassword,
-        requireValid: true,
         help: "A JDBC URL with a `password=` parameter. Change the database account’s password and pass it separately (a secret store or the driver’s properties), not inside the URL. Placeholder passwords are not reported.",
         examples: {
           tp: [
@@ -6678,7 +6935,6 @@ var init_structured = __esm({
         keywords: ["password=", "pwd="],
         pattern: String.raw`(?i:(?:server|data source|host|hostname|address)\s*=\s*[^;"'\n]+;[^"'\n]*?(?:password|pwd)\s*=\s*)([^;"'\n]+)`,
         validate: validatePassword,
-        requireValid: true,
         help: "A `Server=…;User Id=…;Password=…` connection string (SQL Server, ODBC, Npgsql, MySQL Connector). Change the account’s password and load the string from a secret store or use managed identity. Placeholder passwords are not reported.",
         examples: {
           tp: [
@@ -6689,7 +6945,8 @@ var init_structured = __esm({
           fp: [
             '"Default": "Server=localhost;Database=app;User Id=sa;Password=<YourStrong!Passw0rd>;"',
             "ConnectionStrings__Default=Server=sql;Database=app;Password=$(SQL_PASSWORD);",
-            '"Default": "Server=(localdb)\\\\mssqllocaldb;Database=app;Trusted_Connection=True;"'
+            '"Default": "Server=(localdb)\\\\mssqllocaldb;Database=app;Trusted_Connection=True;"',
+            '    conn = "Server=db;User Id=sa;Password=hunter2\\nserver=other"'
           ]
         }
       },
@@ -6700,7 +6957,6 @@ var init_structured = __esm({
         keywords: USERINFO_END,
         pattern: `(?i:https?)://${USERINFO}`,
         validate: validateDbUrl,
-        requireValid: true,
         help: "An http(s) URL carrying `user:password@` (registries, git remotes, webhooks, proxies). Rotate the password or token and pass credentials through a credential helper or header instead. Placeholder passwords are not reported.",
         examples: {
           tp: [
@@ -6726,7 +6982,6 @@ var init_structured = __esm({
         keywords: ["smtp", "ftp", "ldap", "imap", "pop3", "ssh://"],
         pattern: `(?i:smtps?|s?ftps?|ldaps?|imaps?|pop3s?|ssh)://${USERINFO}`,
         validate: validateDbUrl,
-        requireValid: true,
         help: "A mail, file-transfer, directory or SSH URL carrying `user:password@`. Change that account’s password and keep the URL in a secret store. Placeholder passwords are not reported.",
         examples: {
           tp: [
@@ -6744,7 +6999,6 @@ var init_structured = __esm({
         keywords: ['"auth"'],
         pattern: String.raw`"auth"\s*:\s*"([A-Za-z0-9+/]{6,}={0,2})"`,
         validate: validateBasicAuthBase64,
-        requireValid: true,
         help: "A Docker/Podman `config.json` `auths` entry: `auth` is base64 of `user:password` (or token) for the registry. Reported only when it decodes to `user:password` with a real password. Revoke the password or access token at the registry and use a credential helper (`credsStore`).",
         examples: {
           tp: [
@@ -6752,14 +7006,14 @@ var init_structured = __esm({
             `{
   "auths": {
     "ghcr.io": {
-      "auth": "${b644(`bot:${pw2("dk2")}`)}"
+      "auth": "${b645(`bot:${pw2("dk2")}`)}"
     }
   }
 }`,
-            `.dockerconfigjson: '{"auths":{"quay.io":{"auth":"${b644(`robot+ci:${pw2("dk3")}`)}"}}}'`
+            `.dockerconfigjson: '{"auths":{"quay.io":{"auth":"${b645(`robot+ci:${pw2("dk3")}`)}"}}}'`
           ],
           fp: [
-            `{"auths": {"registry.local": {"auth": "${b644("user:password")}"}}}`,
+            `{"auths": {"registry.local": {"auth": "${b645("user:password")}"}}}`,
             '{"auths": {"ghcr.io": {"auth": "aGVsbG8gd29ybGQ="}}}',
             '{"auth": "basic", "credsStore": "desktop"}',
             '{"auths": {"docker.io": {"auth": ""}}}'
@@ -6798,14 +7052,13 @@ var init_structured = __esm({
         keywords: ["_auth"],
         pattern: String.raw`_auth\s*=\s*["']?([A-Za-z0-9+/]{8,}={0,2})`,
         validate: validateBasicAuthBase64,
-        requireValid: true,
         help: "An `.npmrc` `_auth` value: base64 of `user:password` for the registry. Reported only when it decodes to `user:password` with a real password. Change that password and switch to a scoped `_authToken` from an environment variable.",
         examples: {
           tp: [
-            `_auth=${b644(`ci-bot:${pw2("na1")}`)}`,
-            `//nexus.corp.invalid/repository/npm/:_auth="${b644(`deploy:${pw2("na2")}`)}"`
+            `_auth=${b645(`ci-bot:${pw2("na1")}`)}`,
+            `//nexus.corp.invalid/repository/npm/:_auth="${b645(`deploy:${pw2("na2")}`)}"`
           ],
-          fp: ["_auth=${NPM_AUTH}", `_auth=${b644("user:password")}`, `_auth=${b644("justatoken")}`]
+          fp: ["_auth=${NPM_AUTH}", `_auth=${b645("user:password")}`, `_auth=${b645("justatoken")}`]
         }
       },
       {
@@ -6815,16 +7068,15 @@ var init_structured = __esm({
         keywords: ["_password"],
         pattern: String.raw`_password\s*=\s*["']?([A-Za-z0-9+/]{4,}={0,2})`,
         validate: validateBase64Password,
-        requireValid: true,
         help: "An `.npmrc` `_password`: base64 of the registry password. Reported only when it decodes to a real password. Change that password and use a token from an environment variable instead.",
         examples: {
           tp: [
-            `//nexus.corp.invalid/repository/npm/:_password=${b644(pw2("np6"))}`,
-            `//registry.corp.invalid/:_password="${b644(pw2("np7"))}"`
+            `//nexus.corp.invalid/repository/npm/:_password=${b645(pw2("np6"))}`,
+            `//registry.corp.invalid/:_password="${b645(pw2("np7"))}"`
           ],
           fp: [
             "//registry.corp.invalid/:_password=${NPM_PASSWORD}",
-            `//registry.corp.invalid/:_password=${b644("changeme")}`
+            `//registry.corp.invalid/:_password=${b645("changeme")}`
           ]
         }
       },
@@ -6838,19 +7090,19 @@ var init_structured = __esm({
         requireValid: true,
         help: "A kubeconfig user’s `client-key-data`: base64 of a PEM private key that authenticates to the cluster as the certificate’s user (often cluster-admin). Reported only when the key parses. Revoke the client certificate (rotate the cluster CA or remove the user’s bindings) and issue new credentials.",
         get examples() {
-          const key = b644(keyFixture("ec"));
+          const key = b645(keyFixture("ec"));
           return {
             tp: [
               `users:
 - name: admin
   user:
-    client-certificate-data: ${b644("cert")}
+    client-certificate-data: ${b645("cert")}
     client-key-data: ${key}`,
               `{"users": [{"name": "admin", "user": {"client-key-data": "${key}"}}]}`
             ],
             fp: [
-              `    client-certificate-data: ${b644(keyFixture("certificate-like"))}`,
-              `    client-key-data: ${b644(keyFixture("public"))}`,
+              `    client-certificate-data: ${b645(keyFixture("certificate-like"))}`,
+              `    client-key-data: ${b645(keyFixture("public"))}`,
               "    client-key-data: ${CLIENT_KEY_DATA}"
             ]
           };
@@ -6899,7 +7151,6 @@ var init_structured = __esm({
         pattern: String.raw`machine\s+[^\s]+\s+login\s+[^\s]+\s+password\s+([^\s"'\x60]+)`,
         window: 512,
         validate: validatePassword,
-        requireValid: true,
         help: "A `.netrc` entry (`machine … login … password …`) used by curl, git and pip. Rotate that password or token and keep `.netrc` out of the repository. Placeholder passwords are not reported.",
         examples: {
           tp: [
@@ -6911,7 +7162,12 @@ var init_structured = __esm({
           fp: [
             "machine github.com login USERNAME password ${GITHUB_TOKEN}",
             "machine example.com login user password changeme",
-            "return f'machine {hostname}{path} login {self.username} password {self.password}'"
+            "return f'machine {hostname}{path} login {self.username} password {self.password}'",
+            // An escape sequence is not part of the value; stand-ins are not passwords.
+            "    f.write('machine {h} login token password {self.auth_token}\\n')",
+            "machine api.corp.invalid login me password 1234",
+            "machine api.corp.invalid login me password old-token",
+            "machine api.corp.invalid login me password expired-auth-token"
           ]
         }
       },
@@ -6922,7 +7178,6 @@ var init_structured = __esm({
         keywords: ["docker login", "mysql", "sshpass", "mysqldump"],
         pattern: String.raw`(?:docker\s+login\b[^\n|;&]*?\s(?:-p|--password)(?:\s+|=)|\bmysql(?:dump|admin)?\b[^\n|;&]*?\s(?:-p|--password=)|\bsshpass\s+-p\s*)["']?([^\s"'\x60|;&,]{4,})`,
         validate: validatePassword,
-        requireValid: true,
         help: "A password passed as a command-line argument (`docker login -p`, `mysql -p<password>`, `sshpass -p`): it also leaks into shell history and process lists. Rotate it and read it from stdin (`--password-stdin`) or an option file. Placeholder passwords and variables are not reported.",
         examples: {
           tp: [
@@ -7013,12 +7268,12 @@ function gitlab(s) {
     }
   };
 }
-var ASSIGN6, env4, yaml4, json4, code4, NOT_REPORTED, fineA, fineB, ghsA, jwtPart, ghsStateless, ghrShort, ghrLong, hex40, atlassianTail, atctA, atctB, atbbA, atbbB, adoNewA, adoNewB, adoLegacyA, adoLegacyB, vcsRules;
+var env4, yaml4, json4, code4, NOT_REPORTED, fineA, fineB, ghsA, jwtPart, ghsStateless, ghrShort, ghrLong, hex40, atlassianTail, atctA, atctB, atbbA, atbbB, adoNewA, adoNewB, adoLegacyA, adoLegacyB, vcsRules;
 var init_vcs = __esm({
   "src/scan/rules/vcs.ts"() {
     "use strict";
+    init_syntax();
     init_checksum();
-    ASSIGN6 = String.raw`["'\x60]?\s*(?::=|=>|=|:)\s*["'\x60]?`;
     ({ env: env4, yaml: yaml4, json: json4, code: code4 } = syntax);
     NOT_REPORTED = "A value whose checksum fails is not reported.";
     fineA = `github_pat_${fake("fg-a", 22)}_${fake("fg-a2", 59)}`;
@@ -7113,7 +7368,6 @@ var init_vcs = __esm({
         pattern: String.raw`\b(github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})\b`,
         entropy: 4,
         validate: validateGithubFineGrained,
-        requireValid: true,
         help: "A fine-grained PAT acts as its owner on the repositories and permissions it was granted. Delete it under Settings → Developer settings → Fine-grained tokens (organisation owners can also revoke it). A value off the 22 + 59 character structure is not reported.",
         examples: {
           tp: [...syntax.all("github_pat", fineA, fineB), `https://oauth2:${fineA}@github.com/acme/app.git`],
@@ -7130,7 +7384,7 @@ var init_vcs = __esm({
         title: "GitHub OAuth App client secret",
         severity: "high",
         keywords: ["client_secret", "clientsecret", "client-secret", "client.secret"],
-        pattern: String.raw`(?i:github)[A-Za-z0-9_.-]{0,20}(?i:client[_.-]?secret)${ASSIGN6}([a-f0-9]{40})\b`,
+        pattern: String.raw`(?i:github)[A-Za-z0-9_.-]{0,20}(?i:client[_.-]?secret)${ASSIGN}([a-f0-9]{40})\b`,
         entropy: 3,
         help: "The client secret of a GitHub OAuth App (or GitHub App) lets anyone complete OAuth flows as the app. Generate a new secret in the app settings and delete the old one.",
         examples: {
@@ -7304,7 +7558,7 @@ var init_vcs = __esm({
         title: "Gitea / Forgejo access token",
         severity: "high",
         keywords: ["gitea", "forgejo"],
-        pattern: String.raw`(?i:gitea|forgejo)[A-Za-z0-9_.-]{0,20}(?i:token|password|secret)${ASSIGN6}([a-f0-9]{40})\b`,
+        pattern: String.raw`(?i:gitea|forgejo)[A-Za-z0-9_.-]{0,20}(?i:token|password|secret)${ASSIGN}([a-f0-9]{40})\b`,
         entropy: 3,
         help: "A Gitea or Forgejo access token (40 hex characters) acts as its user within its scopes. Delete it under Settings → Applications on the instance.",
         examples: {
@@ -7349,7 +7603,7 @@ var init_vcs = __esm({
         title: "Azure DevOps personal access token (legacy 52-character)",
         severity: "high",
         keywords: ["devops", "azdo", "ado_", "vsts"],
-        pattern: String.raw`(?i:azure_?devops|azdo|ado_|vsts)[A-Za-z0-9_.-]{0,20}(?i:pat|token)${ASSIGN6}([a-z2-7]{52})\b`,
+        pattern: String.raw`(?i:azure_?devops|azdo|ado_|vsts)[A-Za-z0-9_.-]{0,20}(?i:pat|token)${ASSIGN}([a-z2-7]{52})\b`,
         entropy: 3.5,
         help: "A legacy Azure DevOps PAT (52 base32 characters) acts as its user in the organisations and scopes it was granted. Revoke it under User settings → Personal access tokens.",
         examples: {
@@ -9797,147 +10051,6 @@ var init_decode = __esm({
     for (const c of `"'<>\`()[]{},;`) URLISH[c.charCodeAt(0)] = 0;
     B64_ASCII_LEAD = new Uint8Array(256);
     for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef") B64_ASCII_LEAD[c.charCodeAt(0)] = 1;
-  }
-});
-
-// src/scan/filters.ts
-function shannonEntropy(s) {
-  if (s.length === 0) return 0;
-  const counts = /* @__PURE__ */ new Map();
-  for (let i2 = 0; i2 < s.length; i2++) {
-    const c = s.charCodeAt(i2);
-    counts.set(c, (counts.get(c) ?? 0) + 1);
-  }
-  let h = 0;
-  for (const n of counts.values()) {
-    const p = n / s.length;
-    h -= p * Math.log2(p);
-  }
-  return h;
-}
-function isPlaceholder(secret) {
-  const xs = secret.length >= 100 ? 8 : secret.length >= 20 ? 6 : 4;
-  let run = 0;
-  for (let i2 = 0; i2 < secret.length; i2++) {
-    run = (secret.charCodeAt(i2) | 32) === 120 ? run + 1 : 0;
-    if (run >= xs) return true;
-  }
-  const lower = secret.toLowerCase();
-  for (const w of PLACEHOLDER_WORDS) if (lower.includes(w)) return true;
-  for (const re of PLACEHOLDER_SHAPES2) if (re.test(secret)) return true;
-  return false;
-}
-function isRepeated(secret) {
-  let body = "";
-  for (const seg of secret.split(/[_\-.:/]+/)) if (seg.length > body.length) body = seg;
-  if (body.length < 8) return false;
-  if (new Set(body).size <= 2) return true;
-  for (let period = 1; period <= 4; period++) {
-    let periodic = true;
-    for (let i2 = period; i2 < body.length; i2++) {
-      if (body.charCodeAt(i2) !== body.charCodeAt(i2 - period)) {
-        periodic = false;
-        break;
-      }
-    }
-    if (periodic) return true;
-  }
-  let ascending = true;
-  for (let i2 = 1; i2 < body.length; i2++) {
-    const d = body.charCodeAt(i2) - body.charCodeAt(i2 - 1);
-    if (d !== 1 && !(body[i2 - 1] === "9" && (body[i2] === "a" || body[i2] === "A"))) {
-      ascending = false;
-      break;
-    }
-  }
-  return ascending;
-}
-function isReference(secret) {
-  for (const re of REFERENCE_SHAPES) if (re.test(secret)) return true;
-  return false;
-}
-function isIntegrityHash(input, secretStart, secret) {
-  if (/^sha(?:1|256|384|512)-/.test(secret)) return true;
-  let i2 = secretStart;
-  const floor = Math.max(0, secretStart - 128);
-  while (i2 > floor && isBase64Byte(input[i2 - 1])) i2--;
-  for (const p of INTEGRITY_PREFIXES) {
-    if (i2 >= p.length && Buffer.compare(p, input.subarray(i2 - p.length, i2)) === 0) return true;
-  }
-  return false;
-}
-function isBase64Byte(b) {
-  return b >= 48 && b <= 57 || b >= 65 && b <= 90 || b >= 97 && b <= 122 || b === 43 || b === 47;
-}
-function hasInlineAllow(input, lineStart, lineEnd) {
-  if (lineEnd - lineStart < 13) return false;
-  const line = input.subarray(lineStart, lineEnd);
-  for (const m of ALLOW_MARKERS) if (line.indexOf(m) >= 0) return true;
-  return false;
-}
-function hasStopword(secret, stopwords) {
-  if (stopwords.length === 0) return false;
-  const lower = secret.toLowerCase();
-  for (const w of stopwords) if (w && lower.includes(w)) return true;
-  return false;
-}
-var PLACEHOLDER_WORDS, PLACEHOLDER_SHAPES2, REFERENCE_SHAPES, INTEGRITY_PREFIXES, ALLOW_MARKERS, AllowRegexes;
-var init_filters = __esm({
-  "src/scan/filters.ts"() {
-    "use strict";
-    PLACEHOLDER_WORDS = ["changeme", "change_me", "change-me", "example", "dummy", "redacted", "placeholder"];
-    PLACEHOLDER_SHAPES2 = [
-      /\*{3,}/,
-      // ****, masked values
-      /<[^<>\s]*>|^<|>$/,
-      // <token>, <your key>
-      /\$\{[^}]*\}?/,
-      // ${VAR}
-      /\{\{[^}]*\}?\}?/,
-      // {{ var }}
-      /%\([^)]*\)s/,
-      // %(name)s
-      /\byour[_-]/i,
-      // your_api_key
-      /^your/i,
-      /\.\.\.|…/
-      // elided values
-    ];
-    REFERENCE_SHAPES = [
-      /process\.env\b/,
-      /\bos\.environ\b/,
-      /\bos\.getenv\b/i,
-      /\bgetenv\s*\(/i,
-      /\bSystem\.getenv\b/,
-      /\bENV\s*\[/,
-      /\$\{\{\s*(?:secrets|env|vars|inputs)\./,
-      /^\$[A-Za-z_][A-Za-z0-9_]*$/,
-      // $VAR
-      /^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/,
-      /^%[A-Za-z_][A-Za-z0-9_]*%$/,
-      // %VAR%
-      /^\$\([^)]*\)$/,
-      // $(command)
-      /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\s*\([^()]*\)$/
-      // getPassword(), config.get("x")
-    ];
-    INTEGRITY_PREFIXES = ["sha512-", "sha384-", "sha256-", "sha1-"].map((p) => Buffer.from(p));
-    ALLOW_MARKERS = ["jit-gpg:allow", "gitleaks:allow", "pragma: allowlist secret"].map((m) => Buffer.from(m));
-    AllowRegexes = class {
-      patterns;
-      constructor(sources, engine) {
-        this.patterns = sources.map((s) => engine.compile(s));
-      }
-      get size() {
-        return this.patterns.length;
-      }
-      matches(secret) {
-        if (this.patterns.length === 0) return false;
-        const buf = Buffer.from(secret, "utf8");
-        for (const p of this.patterns) if (p.matchAll(buf).length > 0) return true;
-        return false;
-      }
-    };
   }
 });
 
@@ -17429,7 +17542,8 @@ var init_engine = __esm({
       keepSecret(cr, secret, view, secretStart) {
         const rule = cr.rule;
         if (rule.entropy !== void 0 && shannonEntropy(secret) < rule.entropy) return false;
-        if (isPlaceholder(secret) || isReference(secret) || isRepeated(secret)) return false;
+        if (isPlaceholder(secret) || isReference(secret) || isRepeated(secret) || isCodeNotSecret(secret)) return false;
+        for (const text of decodedForms(secret)) if (isStandIn(text)) return false;
         if (isIntegrityHash(view, secretStart, secret)) return false;
         if (hasStopword(secret, this.stopwords)) return false;
         if (this.allow.matches(secret)) return false;
@@ -17472,7 +17586,15 @@ var init_engine = __esm({
         const cands = engine.collect(view);
         const survivors = [];
         for (const c of cands) {
-          const secret = view.toString("utf8", c.secretStart, c.secretEnd);
+          let secret = view.toString("utf8", c.secretStart, c.secretEnd);
+          if (!/\s|-----|^\{\\*"/.test(secret)) {
+            const len = valueLength(secret);
+            if (len < secret.length) {
+              c.secretEnd = c.secretStart + Buffer.byteLength(secret.slice(0, len));
+              secret = secret.slice(0, len);
+              if (c.secretEnd <= c.secretStart) continue;
+            }
+          }
           if (engine.keepSecret(c.rule, secret, view, c.secretStart)) survivors.push({ ...c, secret });
         }
         const decided = this.decided;
@@ -17532,7 +17654,8 @@ var init_engine = __esm({
       /**
        * One secret, one finding, also between the window's direct findings (this.findings from `direct` on) and the
        * findings of its decoded segments, which are located at the encoded span (line and columns, one line): a
-       * decoded fallback finding is dropped where a direct finding or a decoded non-fallback one overlaps it; a direct
+       * decoded finding is dropped where a direct finding overlaps it (any direct one for a decoded fallback finding, a
+       * direct non-fallback one for any), and a decoded fallback one where a decoded non-fallback one does; a direct
        * fallback finding is dropped where a decoded non-fallback one overlaps it (`password: <base64 of a token>`);
        * decoded findings overlapping each other resolve as in resolveOverlaps. Returns the decoded findings kept.
        */
@@ -17564,7 +17687,7 @@ var init_engine = __esm({
         for (const [line, decoded] of decodedByLine) {
           const directs = byLine.get(line) ?? [];
           const overlaps = (a, b) => a.start < b.end && b.start < a.end;
-          const survivors = decoded.filter((d) => !(d.fallback && directs.some((x2) => overlaps(x2, d))));
+          const survivors = decoded.filter((d) => !directs.some((x2) => overlaps(x2, d) && (d.fallback || !x2.fallback)));
           const resolved = resolveOverlaps(survivors);
           for (const x2 of directs) {
             if (x2.fallback && resolved.some((d) => !d.fallback && overlaps(x2, d))) dropDirect.add(x2.f);
@@ -17611,7 +17734,8 @@ var init_engine = __esm({
           let validity = "unknown";
           if (rule.validate) {
             try {
-              validity = rule.validate(c.secret, view.toString("utf8", c.matchStart, c.matchEnd));
+              const before = view.toString("utf8", Math.max(0, c.matchStart - 256), c.matchStart);
+              validity = rule.validate(c.secret, view.toString("utf8", c.matchStart, c.matchEnd), before);
             } catch {
               validity = "unknown";
             }
@@ -27394,17 +27518,17 @@ function createCurve(curveDef, defHash) {
   return { ...create(defHash), create };
 }
 function keccakP(s, rounds = 24) {
-  const B5 = new Uint32Array(5 * 2);
+  const B = new Uint32Array(5 * 2);
   for (let round = 24 - rounds; round < 24; round++) {
     for (let x2 = 0; x2 < 10; x2++)
-      B5[x2] = s[x2] ^ s[x2 + 10] ^ s[x2 + 20] ^ s[x2 + 30] ^ s[x2 + 40];
+      B[x2] = s[x2] ^ s[x2 + 10] ^ s[x2 + 20] ^ s[x2 + 30] ^ s[x2 + 40];
     for (let x2 = 0; x2 < 10; x2 += 2) {
       const idx1 = (x2 + 8) % 10;
       const idx0 = (x2 + 2) % 10;
-      const B0 = B5[idx0];
-      const B1 = B5[idx0 + 1];
-      const Th = rotlH(B0, B1, 1) ^ B5[idx1];
-      const Tl = rotlL(B0, B1, 1) ^ B5[idx1 + 1];
+      const B0 = B[idx0];
+      const B1 = B[idx0 + 1];
+      const Th = rotlH(B0, B1, 1) ^ B[idx1];
+      const Tl = rotlL(B0, B1, 1) ^ B[idx1 + 1];
       for (let y = 0; y < 50; y += 10) {
         s[x2 + y] ^= Th;
         s[x2 + y + 1] ^= Tl;
@@ -27424,14 +27548,14 @@ function keccakP(s, rounds = 24) {
     }
     for (let y = 0; y < 50; y += 10) {
       for (let x2 = 0; x2 < 10; x2++)
-        B5[x2] = s[y + x2];
+        B[x2] = s[y + x2];
       for (let x2 = 0; x2 < 10; x2++)
-        s[y + x2] ^= ~B5[(x2 + 2) % 10] & B5[(x2 + 4) % 10];
+        s[y + x2] ^= ~B[(x2 + 2) % 10] & B[(x2 + 4) % 10];
     }
     s[0] ^= SHA3_IOTA_H[round];
     s[1] ^= SHA3_IOTA_L[round];
   }
-  clean3(B5);
+  clean3(B);
 }
 function isEdValidXY(Fp2, CURVE, x2, y) {
   const x22 = Fp2.sqr(x2);
@@ -27588,17 +27712,17 @@ function edwards(params, extraOpts = {}) {
       const { a } = CURVE;
       const { X: X1, Y: Y1, Z: Z1 } = this;
       const A2 = modP(X1 * X1);
-      const B5 = modP(Y1 * Y1);
+      const B = modP(Y1 * Y1);
       const C2 = modP(_2n$3 * modP(Z1 * Z1));
       const D3 = modP(a * A2);
       const x1y1 = X1 + Y1;
-      const E5 = modP(modP(x1y1 * x1y1) - A2 - B5);
-      const G3 = D3 + B5;
+      const E = modP(modP(x1y1 * x1y1) - A2 - B);
+      const G3 = D3 + B;
       const F = G3 - C2;
-      const H = D3 - B5;
-      const X3 = modP(E5 * F);
+      const H = D3 - B;
+      const X3 = modP(E * F);
       const Y3 = modP(G3 * H);
-      const T3 = modP(E5 * H);
+      const T3 = modP(E * H);
       const Z3 = modP(F * G3);
       return new Point(X3, Y3, Z3, T3);
     }
@@ -27611,16 +27735,16 @@ function edwards(params, extraOpts = {}) {
       const { X: X1, Y: Y1, Z: Z1, T: T1 } = this;
       const { X: X2, Y: Y2, Z: Z2, T: T2 } = other;
       const A2 = modP(X1 * X2);
-      const B5 = modP(Y1 * Y2);
+      const B = modP(Y1 * Y2);
       const C2 = modP(T1 * d * T2);
       const D3 = modP(Z1 * Z2);
-      const E5 = modP((X1 + Y1) * (X2 + Y2) - A2 - B5);
+      const E = modP((X1 + Y1) * (X2 + Y2) - A2 - B);
       const F = D3 - C2;
       const G3 = D3 + C2;
-      const H = modP(B5 - a * A2);
-      const X3 = modP(E5 * F);
+      const H = modP(B - a * A2);
+      const X3 = modP(E * F);
       const Y3 = modP(G3 * H);
-      const T3 = modP(E5 * H);
+      const T3 = modP(E * H);
       const Z3 = modP(F * G3);
       return new Point(X3, Y3, Z3, T3);
     }
@@ -27979,19 +28103,19 @@ function montgomery(curveDef) {
       swap = k_t;
       const A2 = x_2 + z_2;
       const AA = modP(A2 * A2);
-      const B5 = x_2 - z_2;
-      const BB = modP(B5 * B5);
-      const E5 = AA - BB;
+      const B = x_2 - z_2;
+      const BB = modP(B * B);
+      const E = AA - BB;
       const C2 = x_3 + z_3;
       const D3 = x_3 - z_3;
       const DA = modP(D3 * A2);
-      const CB = modP(C2 * B5);
+      const CB = modP(C2 * B);
       const dacb = DA + CB;
       const da_cb = DA - CB;
       x_3 = modP(dacb * dacb);
       z_3 = modP(x_1 * modP(da_cb * da_cb));
       x_2 = modP(AA * BB);
-      z_2 = modP(E5 * (AA + modP(a24 * E5)));
+      z_2 = modP(E * (AA + modP(a24 * E)));
     }
     ({ x_2, x_3 } = cswap2(swap, x_2, x_3));
     ({ x_2: z_2, x_3: z_3 } = cswap2(swap, z_2, z_3));
@@ -32935,10 +33059,10 @@ function argon2id(params, { memory, instance: wasmInstance }) {
   const allocatedMemory = new Uint8Array(memory.buffer, 0, offset);
   const H0 = getH0(ctx);
   const q = m_ / ctx.lanes;
-  const B5 = new Array(ctx.lanes).fill(null).map(() => new Array(q));
+  const B = new Array(ctx.lanes).fill(null).map(() => new Array(q));
   const initBlock = (i2, j) => {
-    B5[i2][j] = blockMemory.subarray(i2 * q * 1024 + j * 1024, i2 * q * 1024 + j * 1024 + ARGON2_BLOCK_SIZE);
-    return B5[i2][j];
+    B[i2][j] = blockMemory.subarray(i2 * q * 1024 + j * 1024, i2 * q * 1024 + j * 1024 + ARGON2_BLOCK_SIZE);
+    return B[i2][j];
   };
   for (let i2 = 0; i2 < ctx.lanes; i2++) {
     const tmp = new Uint8Array(H0.length + 8);
@@ -32959,21 +33083,21 @@ function argon2id(params, { memory, instance: wasmInstance }) {
         const PRNG = isDataIndependent ? makePRNG(wasmContext, pass, i2, sl, m_, ctx.passes, segmentLength, segmentOffset) : null;
         for (segmentOffset; segmentOffset < segmentLength; segmentOffset++) {
           const j = sl * segmentLength + segmentOffset;
-          const prevBlock = j > 0 ? B5[i2][j - 1] : B5[i2][q - 1];
+          const prevBlock = j > 0 ? B[i2][j - 1] : B[i2][q - 1];
           const J1J2 = isDataIndependent ? PRNG.next().value : prevBlock;
           wasmLZ(lz.byteOffset, J1J2.byteOffset, i2, ctx.lanes, pass, sl, segmentOffset, SL, segmentLength);
           const l = lz[0];
           const z = lz[1];
           if (pass === 0) initBlock(i2, j);
-          G(wasmContext, prevBlock, B5[l][z], pass > 0 ? newBlock : B5[i2][j]);
-          if (pass > 0) XOR(wasmContext, B5[i2][j], newBlock, B5[i2][j]);
+          G(wasmContext, prevBlock, B[l][z], pass > 0 ? newBlock : B[i2][j]);
+          if (pass > 0) XOR(wasmContext, B[i2][j], newBlock, B[i2][j]);
         }
       }
     }
   }
-  const C2 = B5[0][q - 1];
+  const C2 = B[0][q - 1];
   for (let i2 = 1; i2 < ctx.lanes; i2++) {
-    XOR(wasmContext, C2, C2, B5[i2][q - 1]);
+    XOR(wasmContext, C2, C2, B[i2][q - 1]);
   }
   const tag = H_(ctx.tagLength, C2, new Uint8Array(ctx.tagLength));
   allocatedMemory.fill(0);
@@ -40964,8 +41088,8 @@ var init_openpgp = __esm({
         }));
         const primaryUser = users.sort(function(a, b) {
           const A2 = a.selfCertification;
-          const B5 = b.selfCertification;
-          return B5.revoked - A2.revoked || A2.isPrimaryUserID - B5.isPrimaryUserID || A2.created - B5.created;
+          const B = b.selfCertification;
+          return B.revoked - A2.revoked || A2.isPrimaryUserID - B.isPrimaryUserID || A2.created - B.created;
         }).pop();
         const { user, selfCertification: cert } = primaryUser;
         if (cert.revoked || await user.isRevoked(cert, null, date, config$1)) {
@@ -41713,16 +41837,16 @@ var init_openpgp = __esm({
         this.H = SHA256_IV[7] | 0;
       }
       get() {
-        const { A: A2, B: B5, C: C2, D: D3, E: E5, F, G: G3, H } = this;
-        return [A2, B5, C2, D3, E5, F, G3, H];
+        const { A: A2, B, C: C2, D: D3, E, F, G: G3, H } = this;
+        return [A2, B, C2, D3, E, F, G3, H];
       }
       // prettier-ignore
-      set(A2, B5, C2, D3, E5, F, G3, H) {
+      set(A2, B, C2, D3, E, F, G3, H) {
         this.A = A2 | 0;
-        this.B = B5 | 0;
+        this.B = B | 0;
         this.C = C2 | 0;
         this.D = D3 | 0;
-        this.E = E5 | 0;
+        this.E = E | 0;
         this.F = F | 0;
         this.G = G3 | 0;
         this.H = H | 0;
@@ -41737,30 +41861,30 @@ var init_openpgp = __esm({
           const s1 = rotr(W2, 17) ^ rotr(W2, 19) ^ W2 >>> 10;
           SHA256_W[i2] = s1 + SHA256_W[i2 - 7] + s0 + SHA256_W[i2 - 16] | 0;
         }
-        let { A: A2, B: B5, C: C2, D: D3, E: E5, F, G: G3, H } = this;
+        let { A: A2, B, C: C2, D: D3, E, F, G: G3, H } = this;
         for (let i2 = 0; i2 < 64; i2++) {
-          const sigma1 = rotr(E5, 6) ^ rotr(E5, 11) ^ rotr(E5, 25);
-          const T1 = H + sigma1 + Chi$1(E5, F, G3) + SHA256_K[i2] + SHA256_W[i2] | 0;
+          const sigma1 = rotr(E, 6) ^ rotr(E, 11) ^ rotr(E, 25);
+          const T1 = H + sigma1 + Chi$1(E, F, G3) + SHA256_K[i2] + SHA256_W[i2] | 0;
           const sigma0 = rotr(A2, 2) ^ rotr(A2, 13) ^ rotr(A2, 22);
-          const T2 = sigma0 + Maj(A2, B5, C2) | 0;
+          const T2 = sigma0 + Maj(A2, B, C2) | 0;
           H = G3;
           G3 = F;
-          F = E5;
-          E5 = D3 + T1 | 0;
+          F = E;
+          E = D3 + T1 | 0;
           D3 = C2;
-          C2 = B5;
-          B5 = A2;
+          C2 = B;
+          B = A2;
           A2 = T1 + T2 | 0;
         }
         A2 = A2 + this.A | 0;
-        B5 = B5 + this.B | 0;
+        B = B + this.B | 0;
         C2 = C2 + this.C | 0;
         D3 = D3 + this.D | 0;
-        E5 = E5 + this.E | 0;
+        E = E + this.E | 0;
         F = F + this.F | 0;
         G3 = G3 + this.G | 0;
         H = H + this.H | 0;
-        this.set(A2, B5, C2, D3, E5, F, G3, H);
+        this.set(A2, B, C2, D3, E, F, G3, H);
       }
       roundClean() {
         clean3(SHA256_W);
@@ -42214,27 +42338,27 @@ var init_openpgp = __esm({
       // Basic building block is TLV (Tag-Length-Value)
       _tlv: {
         encode: (tag, data) => {
-          const { Err: E5 } = DER;
+          const { Err: E } = DER;
           if (tag < 0 || tag > 256)
-            throw new E5("tlv.encode: wrong tag");
+            throw new E("tlv.encode: wrong tag");
           if (data.length & 1)
-            throw new E5("tlv.encode: unpadded data");
+            throw new E("tlv.encode: unpadded data");
           const dataLen = data.length / 2;
           const len = numberToHexUnpadded(dataLen);
           if (len.length / 2 & 128)
-            throw new E5("tlv.encode: long form length too big");
+            throw new E("tlv.encode: long form length too big");
           const lenLen = dataLen > 127 ? numberToHexUnpadded(len.length / 2 | 128) : "";
           const t = numberToHexUnpadded(tag);
           return t + lenLen + len + data;
         },
         // v - value, l - left bytes (unparsed)
         decode(tag, data) {
-          const { Err: E5 } = DER;
+          const { Err: E } = DER;
           let pos = 0;
           if (tag < 0 || tag > 256)
-            throw new E5("tlv.encode: wrong tag");
+            throw new E("tlv.encode: wrong tag");
           if (data.length < 2 || data[pos++] !== tag)
-            throw new E5("tlv.decode: wrong tlv");
+            throw new E("tlv.decode: wrong tlv");
           const first = data[pos++];
           const isLong = !!(first & 128);
           let length = 0;
@@ -42243,23 +42367,23 @@ var init_openpgp = __esm({
           else {
             const lenLen = first & 127;
             if (!lenLen)
-              throw new E5("tlv.decode(long): indefinite length not supported");
+              throw new E("tlv.decode(long): indefinite length not supported");
             if (lenLen > 4)
-              throw new E5("tlv.decode(long): byte length is too big");
+              throw new E("tlv.decode(long): byte length is too big");
             const lengthBytes = data.subarray(pos, pos + lenLen);
             if (lengthBytes.length !== lenLen)
-              throw new E5("tlv.decode: length bytes not complete");
+              throw new E("tlv.decode: length bytes not complete");
             if (lengthBytes[0] === 0)
-              throw new E5("tlv.decode(long): zero leftmost byte");
+              throw new E("tlv.decode(long): zero leftmost byte");
             for (const b of lengthBytes)
               length = length << 8 | b;
             pos += lenLen;
             if (length < 128)
-              throw new E5("tlv.decode(long): not minimal encoding");
+              throw new E("tlv.decode(long): not minimal encoding");
           }
           const v = data.subarray(pos, pos + length);
           if (v.length !== length)
-            throw new E5("tlv.decode: wrong value length");
+            throw new E("tlv.decode: wrong value length");
           return { v, l: data.subarray(pos + length) };
         }
       },
@@ -42269,35 +42393,35 @@ var init_openpgp = __esm({
       // - if next byte doesn't have a flag, leading zero is not allowed (minimal encoding)
       _int: {
         encode(num2) {
-          const { Err: E5 } = DER;
+          const { Err: E } = DER;
           if (num2 < _0n$3)
-            throw new E5("integer: negative integers are not allowed");
+            throw new E("integer: negative integers are not allowed");
           let hex5 = numberToHexUnpadded(num2);
           if (Number.parseInt(hex5[0], 16) & 8)
             hex5 = "00" + hex5;
           if (hex5.length & 1)
-            throw new E5("unexpected DER parsing assertion: unpadded hex");
+            throw new E("unexpected DER parsing assertion: unpadded hex");
           return hex5;
         },
         decode(data) {
-          const { Err: E5 } = DER;
+          const { Err: E } = DER;
           if (data[0] & 128)
-            throw new E5("invalid signature integer: negative");
+            throw new E("invalid signature integer: negative");
           if (data[0] === 0 && !(data[1] & 128))
-            throw new E5("invalid signature integer: unnecessary leading zero");
+            throw new E("invalid signature integer: unnecessary leading zero");
           return bytesToNumberBE(data);
         }
       },
       toSig(hex5) {
-        const { Err: E5, _int: int, _tlv: tlv } = DER;
+        const { Err: E, _int: int, _tlv: tlv } = DER;
         const data = ensureBytes("signature", hex5);
         const { v: seqBytes, l: seqLeftBytes } = tlv.decode(48, data);
         if (seqLeftBytes.length)
-          throw new E5("invalid signature: left bytes after parsing");
+          throw new E("invalid signature: left bytes after parsing");
         const { v: rBytes, l: rLeftBytes } = tlv.decode(2, seqBytes);
         const { v: sBytes, l: sLeftBytes } = tlv.decode(2, rLeftBytes);
         if (sLeftBytes.length)
-          throw new E5("invalid signature: left bytes after parsing");
+          throw new E("invalid signature: left bytes after parsing");
         return { r: int.decode(rBytes), s: int.decode(sBytes) };
       },
       hexFromSig(sig) {
@@ -42653,50 +42777,50 @@ var init_openpgp = __esm({
         this.E = SHA1_IV[4] | 0;
       }
       get() {
-        const { A: A2, B: B5, C: C2, D: D3, E: E5 } = this;
-        return [A2, B5, C2, D3, E5];
+        const { A: A2, B, C: C2, D: D3, E } = this;
+        return [A2, B, C2, D3, E];
       }
-      set(A2, B5, C2, D3, E5) {
+      set(A2, B, C2, D3, E) {
         this.A = A2 | 0;
-        this.B = B5 | 0;
+        this.B = B | 0;
         this.C = C2 | 0;
         this.D = D3 | 0;
-        this.E = E5 | 0;
+        this.E = E | 0;
       }
       process(view, offset) {
         for (let i2 = 0; i2 < 16; i2++, offset += 4)
           SHA1_W[i2] = view.getUint32(offset, false);
         for (let i2 = 16; i2 < 80; i2++)
           SHA1_W[i2] = rotl(SHA1_W[i2 - 3] ^ SHA1_W[i2 - 8] ^ SHA1_W[i2 - 14] ^ SHA1_W[i2 - 16], 1);
-        let { A: A2, B: B5, C: C2, D: D3, E: E5 } = this;
+        let { A: A2, B, C: C2, D: D3, E } = this;
         for (let i2 = 0; i2 < 80; i2++) {
           let F, K2;
           if (i2 < 20) {
-            F = Chi$1(B5, C2, D3);
+            F = Chi$1(B, C2, D3);
             K2 = 1518500249;
           } else if (i2 < 40) {
-            F = B5 ^ C2 ^ D3;
+            F = B ^ C2 ^ D3;
             K2 = 1859775393;
           } else if (i2 < 60) {
-            F = Maj(B5, C2, D3);
+            F = Maj(B, C2, D3);
             K2 = 2400959708;
           } else {
-            F = B5 ^ C2 ^ D3;
+            F = B ^ C2 ^ D3;
             K2 = 3395469782;
           }
-          const T2 = rotl(A2, 5) + F + E5 + K2 + SHA1_W[i2] | 0;
-          E5 = D3;
+          const T2 = rotl(A2, 5) + F + E + K2 + SHA1_W[i2] | 0;
+          E = D3;
           D3 = C2;
-          C2 = rotl(B5, 30);
-          B5 = A2;
+          C2 = rotl(B, 30);
+          B = A2;
           A2 = T2;
         }
         A2 = A2 + this.A | 0;
-        B5 = B5 + this.B | 0;
+        B = B + this.B | 0;
         C2 = C2 + this.C | 0;
         D3 = D3 + this.D | 0;
-        E5 = E5 + this.E | 0;
-        this.set(A2, B5, C2, D3, E5);
+        E = E + this.E | 0;
+        this.set(A2, B, C2, D3, E);
       }
       roundClean() {
         clean3(SHA1_W);
@@ -42827,49 +42951,49 @@ var init_openpgp = __esm({
         this.D = IV[3] | 0;
       }
       get() {
-        const { A: A2, B: B5, C: C2, D: D3 } = this;
-        return [A2, B5, C2, D3];
+        const { A: A2, B, C: C2, D: D3 } = this;
+        return [A2, B, C2, D3];
       }
-      set(A2, B5, C2, D3) {
+      set(A2, B, C2, D3) {
         this.A = A2 | 0;
-        this.B = B5 | 0;
+        this.B = B | 0;
         this.C = C2 | 0;
         this.D = D3 | 0;
       }
       process(view, offset) {
         for (let i2 = 0; i2 < 16; i2++, offset += 4)
           MD5_W[i2] = view.getUint32(offset, true);
-        let { A: A2, B: B5, C: C2, D: D3 } = this;
+        let { A: A2, B, C: C2, D: D3 } = this;
         for (let i2 = 0; i2 < 64; i2++) {
           let F, g, s;
           if (i2 < 16) {
-            F = Chi(B5, C2, D3);
+            F = Chi(B, C2, D3);
             g = i2;
             s = [7, 12, 17, 22];
           } else if (i2 < 32) {
-            F = Chi(D3, B5, C2);
+            F = Chi(D3, B, C2);
             g = (5 * i2 + 1) % 16;
             s = [5, 9, 14, 20];
           } else if (i2 < 48) {
-            F = B5 ^ C2 ^ D3;
+            F = B ^ C2 ^ D3;
             g = (3 * i2 + 5) % 16;
             s = [4, 11, 16, 23];
           } else {
-            F = C2 ^ (B5 | ~D3);
+            F = C2 ^ (B | ~D3);
             g = 7 * i2 % 16;
             s = [6, 10, 15, 21];
           }
           F = F + A2 + K$1[i2] + MD5_W[g];
           A2 = D3;
           D3 = C2;
-          C2 = B5;
-          B5 = B5 + rotl(F, s[i2 % 4]);
+          C2 = B;
+          B = B + rotl(F, s[i2 % 4]);
         }
         A2 = A2 + this.A | 0;
-        B5 = B5 + this.B | 0;
+        B = B + this.B | 0;
         C2 = C2 + this.C | 0;
         D3 = D3 + this.D | 0;
-        this.set(A2, B5, C2, D3);
+        this.set(A2, B, C2, D3);
       }
       roundClean() {
         MD5_W.fill(0);
@@ -44752,9 +44876,9 @@ function encodeSignaturePacket(hashedPart, issuerKeyId, digest, mpis) {
   return encodePacket(TAG_SIGNATURE, body);
 }
 function armor2(data, type = "SIGNATURE") {
-  const b645 = Buffer.from(data).toString("base64");
+  const b646 = Buffer.from(data).toString("base64");
   const lines = [`-----BEGIN PGP ${type}-----`, ""];
-  for (let i2 = 0; i2 < b645.length; i2 += 64) lines.push(b645.slice(i2, i2 + 64));
+  for (let i2 = 0; i2 < b646.length; i2 += 64) lines.push(b646.slice(i2, i2 + 64));
   const crc = crc24(data);
   lines.push("=" + Buffer.from([crc >> 16, crc >> 8 & 255, crc & 255]).toString("base64"));
   lines.push(`-----END PGP ${type}-----`, "");
@@ -47042,6 +47166,32 @@ ${claims}`
   return { code: "login-failed", message: `${head} Check the ${where}.
 ${claims}` };
 }
+async function vaultLogin(conn, ctx) {
+  const loginRes = await vaultCall(conn, {
+    method: "POST",
+    path: `auth/${ctx.mount}/login`,
+    body: { role: ctx.role, jwt: ctx.idToken },
+    label: "Vault login"
+  });
+  if (loginRes.status !== 200) {
+    const { code: code18, message } = loginErrorMessage(loginRes.status, vaultErrors(loginRes.body), {
+      role: ctx.role,
+      mount: ctx.mount,
+      ...ctx.namespace ? { namespace: ctx.namespace } : {},
+      claims: ctx.claims
+    });
+    throw new ProviderError(PROVIDER, code18, scrub2(message, conn.secrets), loginRes.status);
+  }
+  const login = parseJson(loginRes, "Vault login");
+  const auth = login.auth;
+  const token = typeof auth?.client_token === "string" ? auth.client_token : "";
+  if (!token) throw new ProviderError(PROVIDER, "bad-response", "Vault login: the answer carries no auth.client_token");
+  ctx.mask(token);
+  conn.secrets.push(token);
+  const policies = Array.isArray(auth?.policies) ? auth.policies.filter((p) => typeof p === "string") : [];
+  conn.log?.(`Logged in to Vault with role "${ctx.role}" (policies: ${policies.join(", ") || "none"})`);
+  return { token, policies, ...typeof auth?.accessor === "string" ? { accessor: auth.accessor } : {} };
+}
 async function revokeVaultToken(session, options = {}) {
   let ca = options.caCert;
   if (!ca && session.caCertPath) ca = loadCa({ caCertPath: session.caCertPath });
@@ -47113,34 +47263,11 @@ function createVaultProvider(options) {
         claims = publicClaims(decodeJwtPayload(idToken));
       } catch {
       }
-      const loginRes = await vaultCall(conn, {
-        method: "POST",
-        path: `auth/${mount}/login`,
-        body: { role, jwt: idToken },
-        label: "Vault login"
-      });
-      if (loginRes.status !== 200) {
-        const { code: code18, message } = loginErrorMessage(loginRes.status, vaultErrors(loginRes.body), {
-          role,
-          mount,
-          namespace,
-          claims
-        });
-        throw new ProviderError(PROVIDER, code18, scrub2(message, conn.secrets), loginRes.status);
-      }
-      const login = parseJson(loginRes, "Vault login");
-      const auth = login.auth;
-      const token = typeof auth?.client_token === "string" ? auth.client_token : "";
-      if (!token)
-        throw new ProviderError(PROVIDER, "bad-response", "Vault login: the answer carries no auth.client_token");
-      mask(token);
-      conn.secrets.push(token);
-      const policies = Array.isArray(auth?.policies) ? auth.policies.filter((p) => typeof p === "string") : [];
+      const { token, policies, accessor } = await vaultLogin(conn, { role, mount, namespace, idToken, claims, mask });
       const session = { url, token };
       if (namespace) session.namespace = namespace;
       if (options.caCertPath) session.caCertPath = options.caCertPath;
-      if (typeof auth?.accessor === "string") session.accessor = auth.accessor;
-      log(`Logged in to Vault with role "${role}" (policies: ${policies.join(", ") || "none"})`);
+      if (accessor) session.accessor = accessor;
       let revoked = false;
       let revoking;
       const revoke = () => {

@@ -46006,6 +46006,32 @@ ${claims}`
   return { code: "login-failed", message: `${head} Check the ${where}.
 ${claims}` };
 }
+async function vaultLogin(conn, ctx) {
+  const loginRes = await vaultCall(conn, {
+    method: "POST",
+    path: `auth/${ctx.mount}/login`,
+    body: { role: ctx.role, jwt: ctx.idToken },
+    label: "Vault login"
+  });
+  if (loginRes.status !== 200) {
+    const { code, message } = loginErrorMessage(loginRes.status, vaultErrors(loginRes.body), {
+      role: ctx.role,
+      mount: ctx.mount,
+      ...ctx.namespace ? { namespace: ctx.namespace } : {},
+      claims: ctx.claims
+    });
+    throw new ProviderError(PROVIDER, code, scrub2(message, conn.secrets), loginRes.status);
+  }
+  const login = parseJson(loginRes, "Vault login");
+  const auth = login.auth;
+  const token = typeof auth?.client_token === "string" ? auth.client_token : "";
+  if (!token) throw new ProviderError(PROVIDER, "bad-response", "Vault login: the answer carries no auth.client_token");
+  ctx.mask(token);
+  conn.secrets.push(token);
+  const policies = Array.isArray(auth?.policies) ? auth.policies.filter((p) => typeof p === "string") : [];
+  conn.log?.(`Logged in to Vault with role "${ctx.role}" (policies: ${policies.join(", ") || "none"})`);
+  return { token, policies, ...typeof auth?.accessor === "string" ? { accessor: auth.accessor } : {} };
+}
 async function revokeVaultToken(session, options = {}) {
   let ca = options.caCert;
   if (!ca && session.caCertPath) ca = loadCa({ caCertPath: session.caCertPath });
@@ -46077,34 +46103,11 @@ function createVaultProvider(options) {
         claims = publicClaims(decodeJwtPayload(idToken));
       } catch {
       }
-      const loginRes = await vaultCall(conn, {
-        method: "POST",
-        path: `auth/${mount}/login`,
-        body: { role, jwt: idToken },
-        label: "Vault login"
-      });
-      if (loginRes.status !== 200) {
-        const { code, message } = loginErrorMessage(loginRes.status, vaultErrors(loginRes.body), {
-          role,
-          mount,
-          namespace,
-          claims
-        });
-        throw new ProviderError(PROVIDER, code, scrub2(message, conn.secrets), loginRes.status);
-      }
-      const login = parseJson(loginRes, "Vault login");
-      const auth = login.auth;
-      const token = typeof auth?.client_token === "string" ? auth.client_token : "";
-      if (!token)
-        throw new ProviderError(PROVIDER, "bad-response", "Vault login: the answer carries no auth.client_token");
-      mask(token);
-      conn.secrets.push(token);
-      const policies = Array.isArray(auth?.policies) ? auth.policies.filter((p) => typeof p === "string") : [];
+      const { token, policies, accessor } = await vaultLogin(conn, { role, mount, namespace, idToken, claims, mask });
       const session = { url, token };
       if (namespace) session.namespace = namespace;
       if (options.caCertPath) session.caCertPath = options.caCertPath;
-      if (typeof auth?.accessor === "string") session.accessor = auth.accessor;
-      log(`Logged in to Vault with role "${role}" (policies: ${policies.join(", ") || "none"})`);
+      if (accessor) session.accessor = accessor;
       let revoked = false;
       let revoking;
       const revoke = () => {
