@@ -184,7 +184,10 @@ describe('excerpt', () => {
   it('shows at most four characters of a value and its length', () => {
     assert.equal(excerpt('ghp_0123456789abcdef'), '"ghp_…" (20 characters)');
     assert.equal(excerpt('abc'), '"abc"');
-    assert.equal(excerpt('\u{1f511}\u{1f511}\u{1f511}\u{1f511}\u{1f511}'), '"\u{1f511}\u{1f511}\u{1f511}\u{1f511}…" (5 characters)');
+    assert.equal(
+      excerpt('\u{1f511}\u{1f511}\u{1f511}\u{1f511}\u{1f511}'),
+      '"\u{1f511}\u{1f511}\u{1f511}\u{1f511}…" (5 characters)',
+    );
     assert.equal(excerpt('::e\nx'), '"\\x3a:e\\n…" (5 characters)');
   });
 });
