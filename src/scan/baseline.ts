@@ -98,10 +98,10 @@ export const MAX_BASELINE_BYTES = 64 * 1024 * 1024;
  */
 export async function loadBaseline(
   path: string,
-  opts: { source?: ConfigSource; asGiven?: boolean } = {},
+  opts: { source?: ConfigSource; asGiven?: boolean; name?: string } = {},
 ): Promise<Baseline> {
   const source = opts.source ?? worktreeSource(process.cwd());
-  const name = displayPath(path);
+  const name = displayPath(opts.name ?? path);
   let bytes: Buffer | undefined;
   try {
     bytes = await source.read(

@@ -170,7 +170,11 @@ export async function runScanJob(opts: ScanJobOptions): Promise<ScanJob> {
     if (rel && !rel.startsWith('..') && !isAbsolute(rel)) policy.ignorePaths.push(rel.split(sep).join('/'));
   }
   const baseline = opts.baselinePath
-    ? await loadBaseline(resolve(opts.cwd, opts.baselinePath), { source, asGiven: isAbsolute(opts.baselinePath) })
+    ? await loadBaseline(resolve(opts.cwd, opts.baselinePath), {
+        source,
+        asGiven: isAbsolute(opts.baselinePath),
+        name: opts.baselinePath,
+      })
     : undefined;
   // Markers on the lines a pull request adds were written by its author: they are reported, not honoured.
   if (source.base !== undefined && plan.kind === 'git') policy.inlineAllow = 'report';

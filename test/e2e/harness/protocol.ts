@@ -117,8 +117,8 @@ export function parseLegacyCommand(line: string): string | undefined {
 }
 
 /**
- * Lines of printed output that the runner would parse as a command the project did not mean to issue: any legacy
- * `##[` form, and any `::` command whose name is not one of `own` (the commands the action itself issues). A line
+ * Lines of printed output that the runner would parse as a command the project did not mean to issue: any line
+ * with the legacy `##[` form that is not itself a `::` command, and any `::` command whose name is not one of `own` (the commands the action itself issues). A line
  * inside a `::stop-commands::` block is never a command, as the runner does it.
  */
 export function foreignCommands(
@@ -132,9 +132,12 @@ export function foreignCommands(
       if (parseWorkflowCommand(line, [stop])?.command === stop) stop = undefined;
       continue;
     }
-    if (line.includes('##[')) found.push(line);
     const cmd = parseWorkflowCommand(line);
-    if (!cmd) continue;
+    // The runner tries the legacy form only on a line that is not a `::` command (ActionCommandManager).
+    if (!cmd) {
+      if (line.includes('##[')) found.push(line);
+      continue;
+    }
     if (cmd.command === 'stop-commands' && !own.includes('stop-commands')) found.push(line);
     else if (cmd.command === 'stop-commands') stop = cmd.message;
     else if (!own.includes(cmd.command)) found.push(line);
