@@ -16,10 +16,18 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { glob, mkdir, stat, writeFile } from 'node:fs/promises';
-import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import * as core from '@actions/core';
 import { proxyFor, proxySecrets, safeProxy } from '../shared/http.ts';
 import { type InputSource, inputs } from './inputs.ts';
+import {
+  type MergeAudit,
+  mergeAudit,
+  mergeBeforeSign,
+  presentMergedFiles,
+  type ScanAudit,
+  scanBeforeSign,
+} from './pre-sign.ts';
 import { loadSigningKey, normalizeFingerprint, type SigningKey } from '../sign/key.ts';
 import {
   type CommandResult,
@@ -30,7 +38,8 @@ import {
   MIN_TTL_SECONDS,
   withEphemeralKeyring,
 } from '../sign/keyring.ts';
-import { commonDir, writeSignedManifest } from '../sign/manifest.ts';
+import { commonDir, nameRelativeTo, writeSignedManifest, writeSignedText } from '../sign/manifest.ts';
+import { type MergedManifest, withLocalEntries } from '../sign/merge.ts';
 import { describeClaims, type OidcClaims, requestIdToken } from '../sign/oidc.ts';
 import { ciNotations } from '../sign/provenance.ts';
 import { createVaultProvider, sessionToState } from '../sign/providers/vault.ts';
@@ -61,6 +70,10 @@ export interface SignInputs {
   files: string[];
   armor: boolean;
   checksums: string;
+  /** Globs of sha256sum fragments merged into `checksums` (fan-in of matrix jobs). */
+  checksumsMerge: string[];
+  /** Scan the files for secrets before any OIDC request. */
+  scan: boolean;
   fingerprint: string;
   run: string;
   ttl: number;
@@ -94,9 +107,13 @@ export function readInputs(source?: InputSource): SignInputs {
   }
   const files = ins.list('files');
   const run = ins.string('run');
-  if (files.length === 0 && !run) {
+  const checksumsMerge = ins.list('checksums-merge');
+  if (checksumsMerge.length && !checksums) {
+    throw ins.error('checksums-merge', 'needs `checksums`, the name of the manifest to merge into (e.g. SHA256SUMS)');
+  }
+  if (files.length === 0 && !run && checksumsMerge.length === 0) {
     throw new ActionError(
-      'jit-gpg: nothing to do: set `files` (globs of artifacts to sign, one per line) and/or `run` (a command)',
+      'jit-gpg: nothing to do: set `files` (globs of artifacts to sign, one per line), `checksums-merge` and/or `run` (a command)',
     );
   }
   return {
@@ -113,6 +130,8 @@ export function readInputs(source?: InputSource): SignInputs {
     files,
     armor: ins.boolean('armor', true),
     checksums,
+    checksumsMerge,
+    scan: ins.boolean('scan', true),
     fingerprint,
     run,
     ttl,
@@ -223,7 +242,9 @@ export interface Audit {
   };
   claims: Partial<Record<(typeof AUDIT_CLAIMS)[number], string | number | string[]>>;
   files: AuditFile[];
-  checksums?: { path: string; sha256: string; signature: string };
+  checksums?: { path: string; sha256: string; signature: string; merged?: MergeAudit };
+  /** The scan before sign: whether it ran, with which rule set. */
+  scan?: ScanAudit;
   publicKey?: string;
   run?: { exitCode: number | null; timedOut: boolean; durationMs: number };
   lifetime: { fetchedAt?: string; destroyedAt?: string; seconds?: number; ttl: number };
@@ -292,6 +313,21 @@ async function writeSummary(audit: Audit, auditPath: string | undefined): Promis
         ]);
       }
       s.addHeading('Artifacts', 3).addTable(rows);
+    }
+    const merged = audit.checksums?.merged;
+    if (merged) {
+      s.addRaw(
+        `<p>Merged ${merged.fragments.length} fragment(s): ${merged.entries} artifact(s) listed, ${merged.verified} present and matching, ${merged.absent.length} absent${merged.absent.length ? ` (${merged.absent.map((a) => `<code>${esc(a)}</code>`).join(', ')})` : ''}.</p>`,
+        true,
+      );
+    }
+    if (audit.scan?.scanned) {
+      s.addRaw(
+        `<p>Scanned for secrets before signing: ${audit.scan.artifacts} file(s), ${audit.scan.findings} finding(s), rule set <code>${esc(audit.scan.ruleSet?.version ?? '')}</code> (${audit.scan.ruleSet?.rules} rules).</p>`,
+        true,
+      );
+    } else if (audit.scan) {
+      s.addRaw(`<p>Not scanned for secrets before signing (${esc(audit.scan.reason ?? '')}).</p>`, true);
     }
     const claimRows = Object.entries(audit.claims).map(([k, v]) => [
       esc(k),
@@ -424,7 +460,7 @@ async function runMain(live: Live): Promise<void> {
         }
         if (cfg.ifNoFilesFound === 'warn') core.warning(`jit-gpg: ${what}; nothing to sign`);
         else core.info(`${what}; nothing to sign`);
-        if (!cfg.run) {
+        if (!cfg.run && cfg.checksumsMerge.length === 0) {
           core.setOutput('signatures', '[]');
           audit.outcome = 'nothing-to-sign';
           const p = await writeAudit(audit, runnerTemp);
@@ -436,6 +472,26 @@ async function runMain(live: Live): Promise<void> {
         core.info(`${files.length} file(s) to sign:`);
         for (const f of files) core.info(`  ${displayPath(f, workspace)}`);
       }
+    }
+
+    // 1b. release checks, still before any token: the fan-in of fragments, then the scan of what will be vouched for
+    const outDir = commonDir(files, workspace);
+    const manifestPath = cfg.checksums
+      ? isAbsolute(cfg.checksums)
+        ? cfg.checksums
+        : join(outDir, cfg.checksums)
+      : undefined;
+    const manifestDir = manifestPath ? dirname(manifestPath) : outDir;
+    let merged: MergedManifest | undefined;
+    if (cfg.checksumsMerge.length) merged = await mergeBeforeSign(cfg.checksumsMerge, workspace, manifestDir);
+    if (cfg.scan) {
+      const toScan = [...files, ...presentMergedFiles(merged, manifestDir)];
+      await scanBeforeSign(toScan, workspace, process.env, (a) => {
+        audit.scan = a;
+      });
+    } else {
+      audit.scan = { scanned: false, reason: 'input scan is false' };
+      core.info('scan: false: the files are signed without a secret scan');
     }
 
     // 2. the OIDC token
@@ -505,22 +561,38 @@ async function runMain(live: Live): Promise<void> {
     core.setOutput('key-id', signingKey.keyId);
 
     // 5. sign in memory; the public key and manifest beside the artifacts
-    const outDir = commonDir(files, workspace);
     const notations = ciNotations(process.env);
     const signed: SignedFile[] = [];
     let manifest: SignedFile | undefined;
-    let manifestPath: string | undefined;
     // beside the artifacts; with only `run`, in RUNNER_TEMP so the checkout stays clean (release tools check it)
     const publicKeyPath = files.length
       ? join(outDir, PUBLIC_KEY_NAME)
-      : join(runnerTemp, `jit-gpg-${signingKey.keyId}.pub.asc`);
-    if (files.length) {
-      await core.group(`Sign ${files.length} file(s)`, async () => {
+      : merged
+        ? join(manifestDir, PUBLIC_KEY_NAME)
+        : join(runnerTemp, `jit-gpg-${signingKey.keyId}.pub.asc`);
+    if (files.length || merged) {
+      await core.group(`Sign ${files.length} file(s)${merged ? ' and the merged manifest' : ''}`, async () => {
         for (const n of Object.entries(notations)) core.info(`Notation ${n[0]}=${n[1]}`);
         signed.push(...(await signFiles({ key: signingKey, files, armor: cfg.armor, notations })));
         for (const s of signed) core.info(`${displayPath(s.signature, workspace)}  sha256 ${s.sha256}`);
-        if (cfg.checksums) {
-          manifestPath = isAbsolute(cfg.checksums) ? cfg.checksums : join(outDir, cfg.checksums);
+        if (manifestPath && merged) {
+          const local = signed.map((s) => ({
+            name: nameRelativeTo(s.path, manifestDir),
+            sha256: s.sha256,
+            source: 'input files (signed in this step)',
+          }));
+          merged = withLocalEntries(merged, local);
+          manifest = await writeSignedText({
+            manifestPath,
+            text: merged.text,
+            key: signingKey,
+            armor: cfg.armor,
+            notations,
+          });
+          core.info(
+            `${displayPath(manifest.signature, workspace)}  (merged manifest of ${merged.entries.length} file(s))`,
+          );
+        } else if (manifestPath) {
           manifest = await writeSignedManifest({
             manifestPath,
             entries: signed.map((s) => ({ path: s.path, sha256: s.sha256 })),
@@ -538,7 +610,7 @@ async function runMain(live: Live): Promise<void> {
     signingKey.destroy();
 
     // 6. verify every signature before reporting success
-    if (files.length) {
+    if (files.length || manifest) {
       await core.group('Verify every signature against the public key', async () => {
         // Exactly the signatures written above: a stale `.asc` beside a new `.sig` must not stand in for it.
         const all = [...signed, ...(manifest ? [manifest] : [])].map((s) => ({ file: s.path, signature: s.signature }));
@@ -625,7 +697,7 @@ async function runMain(live: Live): Promise<void> {
       displayPath(p, workspace),
     );
     core.setOutput('signatures', JSON.stringify(sigPaths));
-    if (manifestPath) core.setOutput('checksums', displayPath(manifestPath, workspace));
+    if (manifest && manifestPath) core.setOutput('checksums', displayPath(manifestPath, workspace));
     core.setOutput('public-key', displayPath(publicKeyPath, workspace));
     audit.outcome = 'signed';
     audit.files = signed.map((s) => ({
@@ -639,6 +711,7 @@ async function runMain(live: Live): Promise<void> {
         path: displayPath(manifestPath, workspace),
         sha256: manifest.sha256,
         signature: displayPath(manifest.signature, workspace),
+        ...(merged ? { merged: mergeAudit(merged) } : {}),
       };
     }
     audit.publicKey = displayPath(publicKeyPath, workspace);

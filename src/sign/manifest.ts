@@ -182,7 +182,15 @@ export interface SignedManifestOptions extends ManifestOptions {
 
 /** Writes the manifest and signs it (`SHA256SUMS.asc` / `.sig` next to it). */
 export async function writeSignedManifest(options: SignedManifestOptions): Promise<SignedFile> {
-  await writeManifest(options);
+  const text = formatManifest(options.entries, dirname(resolve(options.manifestPath)));
+  return writeSignedText({ ...options, text });
+}
+
+/** Writes manifest text made elsewhere (a fan-in of fragments) and signs it. */
+export async function writeSignedText(
+  options: Omit<SignedManifestOptions, 'entries'> & { text: string },
+): Promise<SignedFile> {
+  await writePublicFile(options.manifestPath, options.text);
   const [signed] = await signFiles({
     key: options.key,
     files: [options.manifestPath],

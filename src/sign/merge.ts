@@ -144,9 +144,8 @@ export interface MergeOptions {
  * Merges the fragments (and local entries): each name once; one name with two digests throws a MergeError naming
  * both sources; every listed file present beside the manifest is hashed and must match.
  */
-export async function mergeFragments(options: MergeOptions): Promise<MergedManifest> {
-  const byName = new Map<string, MergedEntry>();
-  const add = (e: MergedEntry, where: string) => {
+function adder(byName: Map<string, MergedEntry>) {
+  return (e: MergedEntry, where: string) => {
     const prev = byName.get(e.name);
     if (!prev) {
       byName.set(e.name, e);
@@ -158,6 +157,23 @@ export async function mergeFragments(options: MergeOptions): Promise<MergedManif
         `${e.sha256}; two matrix jobs built different files under one name (rename one per OS/arch), or a fragment is stale. Nothing was signed`,
     );
   };
+}
+
+/**
+ * Adds entries computed later (the files this job signed, named relative to the manifest's directory) to a merge:
+ * a name already listed with another digest throws naming both sources.
+ */
+export function withLocalEntries(merged: MergedManifest, local: readonly MergedEntry[]): MergedManifest {
+  const byName = new Map(merged.entries.map((e) => [e.name, e]));
+  const add = adder(byName);
+  for (const e of local) add(e, e.source);
+  const entries = [...byName.values()];
+  return { ...merged, entries, text: formatNamed(entries) };
+}
+
+export async function mergeFragments(options: MergeOptions): Promise<MergedManifest> {
+  const byName = new Map<string, MergedEntry>();
+  const add = adder(byName);
   for (const e of options.local ?? []) add(e, e.source);
   for (const f of options.fragments) {
     for (const l of await readFragment(f, options.maxFragmentBytes)) {
