@@ -2,38 +2,25 @@
 // (`checksums-merge`: conflicts and changed artifacts fail, absent ones are counted) and the scan of everything the
 // signatures will vouch for (`scan`: a finding fails the step with one annotation per finding naming
 // `ARTIFACT!entry`; no key is fetched). The library work is in src/sign/merge.ts and src/scan/artifacts.ts.
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import * as core from '@actions/core';
-import { type ArtifactScan, describeArtifactFindings, type RuleSet, scanArtifacts } from '../scan/artifacts.ts';
-import { findFragments, type MergedManifest, mergeFragments } from '../sign/merge.ts';
+import { type ArtifactScan, describeArtifactFindings, scanArtifacts } from '../scan/artifacts.ts';
+import { displayPath, printable } from '../shared/escape.ts';
+import type { Audit } from '../sign/audit.ts';
+import { findFragments, type MergedManifest, manifestEntriesWith, mergeFragments } from '../sign/merge.ts';
+import type { ManifestEntry } from '../sign/manifest.ts';
 
-/** The audit's record of the scan before sign. */
-export interface ScanAudit {
-  scanned: boolean;
-  /** Why not, when not. */
-  reason?: string;
-  ruleSet?: RuleSet;
-  artifacts?: number;
-  findings?: number;
-  skipped?: { binary: number; large: number };
-}
+export type ScanAudit = NonNullable<Audit['scan']>;
+export type MergeAudit = NonNullable<NonNullable<Audit['checksums']>['merged']>;
 
-/** The audit's record of a fan-in. */
-export interface MergeAudit {
-  fragments: string[];
-  entries: number;
-  verified: number;
-  absent: string[];
-}
-
-/** A log line with untrusted text in it: JSON quoting keeps it on one line and away from `::` commands. */
-const quote = (s: string) => JSON.stringify(s);
+/** A log line with an untrusted name in it: quoted and escaped (one line, never a workflow command). */
+const quote = (s: string) => `"${displayPath(s)}"`;
 
 /** Merges the fragments into the manifest's text (signed later, once); throws a MergeError when it must not be. */
 export async function mergeBeforeSign(patterns: string[], workspace: string, manifestDir: string) {
   return core.group('Merge the checksum fragments', async () => {
     const fragments = await findFragments(patterns, workspace);
-    for (const f of fragments) core.info(`fragment ${quote(f.display)}`);
+    for (const f of fragments) core.info(`fragment ${f.display}`);
     const merged = await mergeFragments({ fragments, manifestDir });
     core.info(
       `${merged.entries.length} artifact(s) listed by ${fragments.length} fragment(s): ${merged.verified.length} present and matching, ${merged.absent.length} absent (not checked here)`,
@@ -78,7 +65,7 @@ export async function scanBeforeSign(
       files,
       root: workspace,
       env,
-      onWarning: (m) => core.warning(`jit-gpg: scan: ${m}`),
+      onWarning: (m) => core.warning(printable(`jit-gpg: scan: ${m}`)),
     });
     core.info(
       `rule set ${r.ruleSet.version} (${r.ruleSet.rules} rules${r.ruleSet.config ? `, config ${quote(r.ruleSet.config)}` : ', built-in'}); ${r.stats.files} item(s) scanned in ${r.stats.durationMs} ms`,
@@ -89,7 +76,7 @@ export async function scanBeforeSign(
     return r;
   });
   for (const f of scan.findings) {
-    core.error(`${f.title}: ${f.preview}${f.validated ? ' (validated)' : ''} in ${f.file} [${f.ruleId}]`, {
+    core.error(printable(`${f.title}: ${f.preview}${f.validated ? ' (validated)' : ''} in ${f.file} [${f.ruleId}]`), {
       title: `Secret in an artifact about to be signed: ${f.title}`,
       file: f.file,
       startLine: f.line,
@@ -142,4 +129,53 @@ async function writeFindingsSummary(scan: ArtifactScan): Promise<void> {
   } catch (e) {
     core.warning(`jit-gpg: could not write the job summary: ${(e as Error).message}`);
   }
+}
+
+export interface ReleaseCheckOptions {
+  workspace: string;
+  /** Input `scan`. */
+  scan: boolean;
+  /** Input `checksums-merge`. */
+  mergePatterns: readonly string[];
+  /** Where the manifest goes (needed with mergePatterns). */
+  manifestPath?: string;
+  env: NodeJS.ProcessEnv;
+}
+
+/**
+ * The signing job's hooks for release pipelines: before any token, merge the fragments (when asked) and scan the
+ * files plus the present artifacts the merged manifest will vouch for; when the manifest is written, add the files
+ * this step signed to the merge. `record` copies what happened into the audit.
+ */
+export function releaseHooks(options: ReleaseCheckOptions) {
+  const state: { scan?: ScanAudit; merged?: MergedManifest } = {};
+  const manifestDir = options.manifestPath ? dirname(options.manifestPath) : options.workspace;
+  const merging = options.mergePatterns.length > 0;
+  return {
+    async beforeToken(files: readonly string[]): Promise<void> {
+      if (merging) state.merged = await mergeBeforeSign([...options.mergePatterns], options.workspace, manifestDir);
+      if (!options.scan) {
+        state.scan = { scanned: false, reason: 'input scan is false' };
+        core.info('scan: false: the files are signed without a secret scan');
+        return;
+      }
+      const toScan = [...files, ...presentMergedFiles(state.merged, manifestDir)];
+      await scanBeforeSign(toScan, options.workspace, options.env, (a) => {
+        state.scan = a;
+      });
+    },
+    ...(merging
+      ? {
+          async mergeChecksums(entries: readonly ManifestEntry[], manifestPath: string): Promise<ManifestEntry[]> {
+            const r = manifestEntriesWith(state.merged!, entries, dirname(manifestPath));
+            state.merged = r.merged;
+            return r.entries;
+          },
+        }
+      : {}),
+    record(audit: Audit): void {
+      if (state.scan) audit.scan = state.scan;
+      if (state.merged && audit.checksums) audit.checksums.merged = mergeAudit(state.merged);
+    },
+  };
 }

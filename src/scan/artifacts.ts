@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { isAbsolute, relative, sep } from 'node:path';
+import { displayPath } from '../shared/escape.ts';
 import { VERSION } from '../shared/version.ts';
 import { policyHash } from './cache.ts';
 import { runScanJob } from './job.ts';
@@ -89,15 +90,16 @@ export async function scanArtifacts(options: ArtifactScanOptions): Promise<Artif
   };
 }
 
-/** The step's failure message: how many, where (artifact!entry), and what to do. Names are JSON-quoted. */
-export function describeArtifactFindings(scan: ArtifactScan): string {
+/** The step's failure message: how many, where (artifact!entry), and what to do. Names are quoted and escaped. */
+export function describeArtifactFindings(scan: ArtifactScan, offSwitch = 'the input `scan: false`'): string {
   const where = [...new Set(scan.findings.map((f) => f.file))];
-  const shown = where.slice(0, 5).map((w) => JSON.stringify(w));
+  const shown = where.slice(0, 5).map((w) => `"${displayPath(w)}"`);
   const more = where.length > shown.length ? ` and ${where.length - shown.length} more` : '';
   const n = scan.findings.length;
   return (
     `${n} secret${n === 1 ? '' : 's'} found in the artifacts about to be signed (${shown.join(', ')}${more}); ` +
     'no key was requested. Rebuild the artifacts without them (and rotate each secret: it may already have been ' +
-    'uploaded), or, for a false positive, allow it in .jit-gpg.toml. Setting `scan: false` turns this check off.'
+    'uploaded), or, for a false positive, allow it in .jit-gpg.toml. ' +
+    `${offSwitch} turns this check off.`
   );
 }

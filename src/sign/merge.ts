@@ -4,10 +4,11 @@
 // every listed file that is present is hashed and must match, absent ones are counted. Nothing here signs: the
 // caller signs the returned text only when this returned without throwing.
 import { createHash } from 'node:crypto';
-import { constants } from 'node:fs';
-import { glob, lstat, open, realpath } from 'node:fs/promises';
+import { glob, lstat, realpath } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { formatNamed, type ManifestLine, parseManifestLines } from './manifest.ts';
+import { displayPath, printable } from '../shared/escape.ts';
+import { readRegularFile } from '../shared/read-file.ts';
+import { formatNamed, type ManifestEntry, type ManifestLine, nameRelativeTo, parseManifestLines } from './manifest.ts';
 import { hashFileInto } from './stream.ts';
 
 /** A fragment lists one line per artifact (~70 bytes + name): 4 MiB is tens of thousands of artifacts. */
@@ -21,7 +22,7 @@ export class MergeError extends Error {
 export interface Fragment {
   /** Absolute path. */
   path: string;
-  /** How messages name it (workspace-relative). */
+  /** How messages name it: workspace-relative, already escaped for printing. */
   display: string;
 }
 
@@ -43,6 +44,9 @@ export interface MergedManifest {
   absent: string[];
 }
 
+/** An untrusted name in a message: quoted, escaped (one line, no workflow commands). */
+const q = (s: string) => `"${displayPath(s)}"`;
+
 const toPosix = (p: string) => (sep === '/' ? p : p.split(sep).join('/'));
 
 function inside(dir: string, path: string): boolean {
@@ -60,7 +64,7 @@ export async function findFragments(patterns: readonly string[], workspace: stri
   for (const p of patterns) {
     const bare = p.startsWith('!') ? p.slice(1) : p;
     if (isAbsolute(bare) || bare.split(/[\\/]/).includes('..')) {
-      throw new MergeError(`checksums-merge pattern ${JSON.stringify(p)} must be relative and inside the workspace`);
+      throw new MergeError(`checksums-merge pattern ${q(p)} must be relative and inside the workspace`);
     }
   }
   const include = patterns.filter((p) => !p.startsWith('!'));
@@ -75,48 +79,30 @@ export async function findFragments(patterns: readonly string[], workspace: stri
       const real = await realpath(abs).catch(() => undefined);
       if (real === undefined) continue; // vanished, or a dangling link
       if (!inside(ws, real)) {
-        throw new MergeError(`fragment ${JSON.stringify(toPosix(p))} is a link to a file outside the workspace`);
+        throw new MergeError(`fragment ${q(toPosix(p))} is a link to a file outside the workspace`);
       }
-      if ((await lstat(real)).isFile()) found.set(abs, { path: abs, display: toPosix(relative(ws, abs)) });
+      if ((await lstat(real)).isFile()) found.set(abs, { path: abs, display: displayPath(toPosix(relative(ws, abs))) });
     }
   }
   if (found.size === 0) {
     throw new MergeError(
-      `checksums-merge: no fragment matched ${patterns.map((p) => JSON.stringify(p)).join(', ')} in the workspace; ` +
+      `checksums-merge: no fragment matched ${patterns.map((p) => q(p)).join(', ')} in the workspace; ` +
         'download the matrix jobs’ fragments (e.g. actions/download-artifact with merge-multiple) before this step',
     );
   }
   return [...found.values()].sort((a, b) => (a.display < b.display ? -1 : a.display > b.display ? 1 : 0));
 }
 
-/** Reads a fragment: a regular file (no link at the last component), at most `limit` bytes, UTF-8. */
+/**
+ * Reads a fragment through the one bounded reader (a regular file, at most `limit` bytes; a FIFO or device is
+ * refused without blocking), as UTF-8 text.
+ */
 export async function readFragment(fragment: Fragment, limit = MAX_FRAGMENT_BYTES): Promise<ManifestLine[]> {
-  const fh = await open(fragment.path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK).catch(
-    (e: NodeJS.ErrnoException) => {
-      throw new MergeError(
-        `cannot read fragment ${fragment.display}: ${e.code === 'ELOOP' ? 'a symbolic link' : e.code}`,
-      );
-    },
-  );
   let buf: Buffer;
   try {
-    const st = await fh.stat();
-    if (!st.isFile()) throw new MergeError(`fragment ${fragment.display} is not a regular file`);
-    if (st.size > limit) {
-      throw new MergeError(`fragment ${fragment.display} is ${st.size} bytes; fragments are at most ${limit} bytes`);
-    }
-    // The size may grow while we read: read at most limit + 1 bytes and refuse if we got more than limit.
-    buf = Buffer.alloc(limit + 1);
-    let got = 0;
-    for (;;) {
-      const { bytesRead } = await fh.read(buf, got, buf.length - got, got);
-      if (bytesRead === 0) break;
-      got += bytesRead;
-      if (got > limit) throw new MergeError(`fragment ${fragment.display} grew over ${limit} bytes while read`);
-    }
-    buf = buf.subarray(0, got);
-  } finally {
-    await fh.close();
+    buf = readRegularFile(fragment.path, { maxBytes: limit, what: 'fragment' });
+  } catch (e) {
+    throw new MergeError((e as Error).message);
   }
   let text: string;
   try {
@@ -127,7 +113,7 @@ export async function readFragment(fragment: Fragment, limit = MAX_FRAGMENT_BYTE
   try {
     return parseManifestLines(text);
   } catch (e) {
-    throw new MergeError(`fragment ${fragment.display}: ${(e as Error).message}`);
+    throw new MergeError(`fragment ${fragment.display}: ${printable((e as Error).message)}`);
   }
 }
 
@@ -153,7 +139,7 @@ function adder(byName: Map<string, MergedEntry>) {
     }
     if (prev.sha256 === e.sha256) return;
     throw new MergeError(
-      `conflicting digests for ${JSON.stringify(e.name)}: ${prev.source} says ${prev.sha256}, ${where} says ` +
+      `conflicting digests for ${q(e.name)}: ${printable(prev.source)} says ${prev.sha256}, ${printable(where)} says ` +
         `${e.sha256}; two matrix jobs built different files under one name (rename one per OS/arch), or a fragment is stale. Nothing was signed`,
     );
   };
@@ -189,7 +175,7 @@ export async function mergeFragments(options: MergeOptions): Promise<MergedManif
     const path = join(dir, ...e.name.split('/'));
     const st = await lstat(path).catch((err: NodeJS.ErrnoException) => {
       if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return undefined;
-      throw new MergeError(`cannot check ${JSON.stringify(e.name)} (listed by ${e.source}): ${err.code}`);
+      throw new MergeError(`cannot check ${q(e.name)} (listed by ${e.source}): ${err.code}`);
     });
     if (!st) {
       absent.push(e.name);
@@ -198,7 +184,7 @@ export async function mergeFragments(options: MergeOptions): Promise<MergedManif
     const real = await realpath(path);
     if (!st.isFile() || !inside(dir, real)) {
       throw new MergeError(
-        `${JSON.stringify(e.name)} (listed by ${e.source}) is ${st.isSymbolicLink() ? 'a symbolic link' : 'not a regular file'} beside the manifest; refusing to vouch for it`,
+        `${q(e.name)} (listed by ${e.source}) is ${st.isSymbolicLink() ? 'a symbolic link' : 'not a regular file'} beside the manifest; refusing to vouch for it`,
       );
     }
     const h = createHash('sha256');
@@ -206,7 +192,7 @@ export async function mergeFragments(options: MergeOptions): Promise<MergedManif
     const actual = h.digest('hex');
     if (actual !== e.sha256) {
       throw new MergeError(
-        `${JSON.stringify(e.name)} does not match its digest: ${e.source} says ${e.sha256}, the file has ${actual}. Nothing was signed`,
+        `${q(e.name)} does not match its digest: ${e.source} says ${e.sha256}, the file has ${actual}. Nothing was signed`,
       );
     }
     verified.push(e.name);
@@ -218,5 +204,27 @@ export async function mergeFragments(options: MergeOptions): Promise<MergedManif
     fragments: [...options.fragments],
     verified: verified.sort(),
     absent: absent.sort(),
+  };
+}
+
+/**
+ * For the signing job's merge hook: the files it signed (named relative to the manifest's directory) added to the
+ * merge (a conflict names both sources), returned as manifest entries (paths beside the manifest).
+ */
+export function manifestEntriesWith(
+  merged: MergedManifest,
+  signed: readonly ManifestEntry[],
+  manifestDir: string,
+  localSource = 'the files signed in this step',
+): { merged: MergedManifest; entries: ManifestEntry[] } {
+  const local = signed.map((s) => ({
+    name: nameRelativeTo(s.path, manifestDir),
+    sha256: s.sha256,
+    source: localSource,
+  }));
+  const all = withLocalEntries(merged, local);
+  return {
+    merged: all,
+    entries: all.entries.map((e) => ({ path: join(manifestDir, ...e.name.split('/')), sha256: e.sha256 })),
   };
 }

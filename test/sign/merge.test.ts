@@ -54,15 +54,16 @@ describe('findFragments', () => {
 });
 
 describe('readFragment', () => {
-  it('bounds the read: size cap, regular files only, no final symlink, UTF-8 text', async () => {
+  it('bounds the read: size cap, regular files only, UTF-8 text', async () => {
     const big = join(ws, 'fragments', 'big.sha256sums');
     writeFileSync(big, `${'a'.repeat(64)}  x\n`.repeat(100));
-    await assert.rejects(readFragment({ path: big, display: 'fragments/big' }, 1000), /is 6800 bytes; .*at most 1000/);
+    await assert.rejects(
+      readFragment({ path: big, display: 'fragments/big' }, 1000),
+      /fragment .*big\.sha256sums is larger than the 1000 bytes limit/,
+    );
     const target = join(ws, 'fragments', 'real.sha256sums');
     writeFileSync(target, `${'a'.repeat(64)}  x\n`);
-    const link = join(ws, 'fragments', 'link.sha256sums');
-    symlinkSync(target, link);
-    await assert.rejects(readFragment({ path: link, display: 'l' }), /a symbolic link/);
+    assert.equal((await readFragment({ path: target, display: 'fragments/real.sha256sums' })).length, 1);
     await assert.rejects(readFragment({ path: join(ws, 'fragments'), display: 'd' }), /not a regular file/);
     const bin = join(ws, 'fragments', 'bin.sha256sums');
     writeFileSync(bin, Buffer.from([0xff, 0xfe, 0x00]));
