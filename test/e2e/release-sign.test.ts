@@ -138,6 +138,23 @@ describe('sign action: scan before sign and fan-in', {
     assert.match(r2.main.summary, /Not scanned for secrets before signing/);
   });
 
+  it('a hostile entry name (line break, workflow command) is escaped in the annotation, the log and the summary', async () => {
+    const job = createJob();
+    jobs.push(job);
+    const hostile = 'evil\n::warning title=pwned::injected\n<b>x</b>.env';
+    tarball(job, 'app-2.0.0.tgz', { [hostile]: `TOKEN=${token}\n` });
+    const r = await sign(job, { files: 'dist/*.tgz' });
+    assert.equal(r.main.exitCode, 1, r.main.log);
+    assert.ok(
+      !r.main.annotations.some((a) => a.level === 'warning' || /pwned/.test(a.title ?? '')),
+      'no injected command',
+    );
+    assert.ok(!r.main.log.split('\n').some((l) => l.startsWith('::')), 'no raw command line reached the log');
+    const finding = r.main.annotations.find((a) => a.level === 'error' && a.file);
+    assert.equal(finding?.file, `dist/app-2.0.0.tgz!package/${hostile}`, 'the annotation names the entry exactly');
+    assert.ok(!r.main.summary.includes('<b>x</b>'), 'no HTML from an entry name in the summary');
+  });
+
   it('clean artifacts are scanned, then signed; the audit records the rule-set version', async () => {
     const job = createJob();
     jobs.push(job);
