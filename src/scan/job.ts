@@ -35,6 +35,8 @@ export interface ScanJobOptions {
   root: string;
   /** The file to scan when PATH names a single file (relative to root). */
   file?: string;
+  /** Any list of items instead (artifacts about to be signed); paths relative to root. */
+  items?: { describe: string; items: () => AsyncIterable<ScanItem> };
   stdin?: NodeJS.ReadableStream;
   mode: ScanMode;
   base?: string;
@@ -94,8 +96,9 @@ export interface ScanJob {
  * pull_request/push events) will return `{ kind: 'items', … }` from the git source.
  */
 export function selectSource(
-  opts: Pick<ScanJobOptions, 'mode' | 'stdin' | 'file' | 'root' | 'env' | 'base' | 'head'>,
+  opts: Pick<ScanJobOptions, 'mode' | 'stdin' | 'file' | 'items' | 'root' | 'env' | 'base' | 'head'>,
 ): SourcePlan {
+  if (opts.items) return { kind: 'items', ...opts.items };
   if ((opts.stdin || opts.file) && (opts.mode === 'diff' || opts.mode === 'history')) {
     throw new ModeError(`--mode ${opts.mode} scans a git repository, not ${opts.stdin ? 'stdin' : 'a single file'}`);
   }
