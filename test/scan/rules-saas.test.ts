@@ -13,6 +13,7 @@ import type { RegexEngine } from '../../src/scan/regex/types.ts';
 import { aiRules } from '../../src/scan/rules/ai.ts';
 import { commerceRules } from '../../src/scan/rules/commerce.ts';
 import { genericRules } from '../../src/scan/rules/generic.ts';
+import { httpRules } from '../../src/scan/rules/http.ts';
 import { keyRules } from '../../src/scan/rules/keys.ts';
 import { messagingRules } from '../../src/scan/rules/messaging.ts';
 import { structuredRules } from '../../src/scan/rules/structured.ts';
@@ -24,6 +25,7 @@ const files: Record<string, Rule[]> = {
   ai: aiRules,
   structured: structuredRules,
   keys: keyRules,
+  http: httpRules,
   generic: genericRules,
 };
 const all: Rule[] = Object.values(files).flat();

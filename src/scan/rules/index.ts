@@ -6,6 +6,7 @@ import { cloudRules } from './cloud.ts';
 import { commerceRules } from './commerce.ts';
 import { devopsRules } from './devops.ts';
 import { genericRules } from './generic.ts';
+import { httpRules } from './http.ts';
 import { keyRules } from './keys.ts';
 import { messagingRules } from './messaging.ts';
 import { packageRules } from './packages.ts';
@@ -22,5 +23,6 @@ export const builtinRules: Rule[] = [
   ...aiRules,
   ...structuredRules,
   ...keyRules,
+  ...httpRules,
   ...genericRules,
 ];
