@@ -16,6 +16,7 @@ import { genericRules } from '../../src/scan/rules/generic.ts';
 import { httpRules } from '../../src/scan/rules/http.ts';
 import { keyRules } from '../../src/scan/rules/keys.ts';
 import { messagingRules } from '../../src/scan/rules/messaging.ts';
+import { serviceRules } from '../../src/scan/rules/services.ts';
 import { structuredRules } from '../../src/scan/rules/structured.ts';
 import type { Rule } from '../../src/scan/types.ts';
 
@@ -23,6 +24,7 @@ const files: Record<string, Rule[]> = {
   messaging: messagingRules,
   commerce: commerceRules,
   ai: aiRules,
+  services: serviceRules,
   structured: structuredRules,
   keys: keyRules,
   http: httpRules,

@@ -9,6 +9,7 @@ import { genericRules } from './generic.ts';
 import { httpRules } from './http.ts';
 import { keyRules } from './keys.ts';
 import { messagingRules } from './messaging.ts';
+import { serviceRules } from './services.ts';
 import { packageRules } from './packages.ts';
 import { structuredRules } from './structured.ts';
 import { vcsRules } from './vcs.ts';
@@ -21,6 +22,7 @@ export const builtinRules: Rule[] = [
   ...messagingRules,
   ...commerceRules,
   ...aiRules,
+  ...serviceRules,
   ...structuredRules,
   ...keyRules,
   ...httpRules,
