@@ -11,6 +11,7 @@ import type { ScanPolicy } from './policy.ts';
 import type { StaleEntry } from './report/json.ts';
 import { planScan, readEvent, type ScanPlan, trustedBaseSha } from './sources/event.ts';
 import { GitRangeError, type GitScanResult, scanGit } from './sources/git.ts';
+import { openNamedInput } from './sources/stdin.ts';
 import type { ScanItem } from './sources/types.ts';
 import type { FailOn, Finding, ScanMode, ScanResult } from './types.ts';
 
@@ -26,6 +27,8 @@ export class ModeError extends Error {
 export type SourcePlan =
   | { kind: 'worktree' }
   | { kind: 'stdin'; stream: NodeJS.ReadableStream }
+  // A named path that is not a regular file (a pipe, /dev/stdin, a device): read to its end like stdin.
+  | { kind: 'named'; absPath: string; name: string }
   | { kind: 'items'; describe: string; items: () => AsyncIterable<ScanItem> }
   // diff, history, and auto on pull_request/push/merge_group events (sources/event.ts).
   | { kind: 'git'; plan: ScanPlan };
@@ -105,7 +108,9 @@ export function selectSource(
   if (opts.stdin) return { kind: 'stdin', stream: opts.stdin };
   if (opts.file) {
     const abs = resolve(opts.root, opts.file);
-    const size = statSync(abs).size;
+    const st = statSync(abs);
+    if (!st.isFile()) return { kind: 'named', absPath: abs, name: opts.file };
+    const size = st.size;
     const path = opts.file;
     return {
       kind: 'items',
@@ -195,6 +200,7 @@ export async function runScanJob(opts: ScanJobOptions): Promise<ScanJob> {
       onWarning: opts.onWarning,
       onProgress: opts.onProgress,
       ...(plan.kind === 'stdin' ? { stdin: plan.stream } : {}),
+      ...(plan.kind === 'named' ? { stdin: await openNamedInput(plan.absPath, plan.name), stdinName: plan.name } : {}),
       ...(plan.kind === 'items' ? { items: plan.items() } : {}),
     });
   }
@@ -210,7 +216,14 @@ export async function runScanJob(opts: ScanJobOptions): Promise<ScanJob> {
     staleBaseline: outcome.stale.map((s) => s.fingerprint),
   };
   const sourceWords =
-    gitSource ?? (plan.kind === 'stdin' ? 'stdin' : plan.kind === 'items' ? plan.describe : `work tree ${opts.root}`);
+    gitSource ??
+    (plan.kind === 'named'
+      ? `${plan.name} (read like stdin)`
+      : plan.kind === 'stdin'
+        ? 'stdin'
+        : plan.kind === 'items'
+          ? plan.describe
+          : `work tree ${opts.root}`);
   const job: ScanJob = {
     result,
     accepted: outcome.accepted,
