@@ -33,6 +33,8 @@ export interface ScanOptions {
   root: string;
   /** Scanned as the path `-` (bounded to 256 MiB). With neither `items` nor `stdin`, the work tree is scanned. */
   stdin?: NodeJS.ReadableStream;
+  /** How findings in the stream name it: `-` for stdin, the path for a named pipe or device. */
+  stdinName?: string;
   /** Custom sources (git modes). Replaces the work tree listing. */
   items?: AsyncIterable<ScanItem>;
   policy: ScanPolicy;
@@ -116,6 +118,8 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   const ignoreDir = pathMatcher(directoryGlobs(policy.ignorePaths));
   const engineStats: EngineStats = emptyEngineStats();
   let skippedLarge = 0;
+  const skips = { symlink: 0, special: 0, archive: 0 };
+  let truncated = 0;
   const findings: Finding[] = [];
   let progressItems = 0;
   const progress = (items: number) => {
@@ -127,7 +131,12 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   let engineName = '';
   const inlineEngine = (): ScanEngine => {
     if (!inline) {
-      inline = new ScanEngine(policy, { decode: opts.decode !== false, ...opts.engine, onWarning: warn });
+      inline = new ScanEngine(policy, {
+        decode: opts.decode !== false,
+        ...opts.engine,
+        reportInlineAllowed: policy.inlineAllow === 'report',
+        onWarning: warn,
+      });
       engineName ||= inline.name;
     }
     return inline;
@@ -181,7 +190,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       rules: wireRules!,
       allowRegexes: policy.allowRegexes,
       stopwords: policy.stopwords,
-      engine: { decode: opts.decode !== false, ...opts.engine },
+      engine: { decode: opts.decode !== false, ...opts.engine, reportInlineAllowed: policy.inlineAllow === 'report' },
     };
     const p = new ScanPool(script, threads, init, warn);
     pool = p;
@@ -257,7 +266,10 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   };
 
   const source =
-    opts.items ?? (opts.stdin ? undefined : worktreeItems(opts.root, { onWarning: warn, ignore, ignoreDir }));
+    opts.items ??
+    (opts.stdin
+      ? undefined
+      : worktreeItems(opts.root, { onWarning: warn, ignore, ignoreDir, onSkip: (kind) => skips[kind]++ }));
   try {
     if (source) {
       // Archives are replaced by the files inside them (archive.ts: depth, entry, size and ratio limits, warnings on
@@ -265,7 +277,14 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       const expanded =
         opts.archives === false
           ? source
-          : expandArchives(source, { onWarning: warn, limits: { maxEntrySize: opts.policy.maxFileSize } });
+          : expandArchives(source, {
+              // Every archive warning is something not opened (a limit, encryption, corruption): counted.
+              onWarning: (m) => {
+                skips.archive++;
+                warn(m);
+              },
+              limits: { maxEntrySize: opts.policy.maxFileSize },
+            });
       for await (const item of expanded) if (accept(item)) await dispatch(item);
     }
     // Whatever was held back (a small input) runs inline.
@@ -285,8 +304,13 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   }
 
   if (opts.stdin) {
-    const stream = inlineEngine().openStream({ path: '-' }, engineStats);
-    for await (const chunk of stdinChunks(opts.stdin, { onWarning: warn })) stream.write(chunk);
+    const stdinName = opts.stdinName ?? '-';
+    const stream = inlineEngine().openStream({ path: stdinName }, engineStats);
+    const onCut = (m: string) => {
+      truncated++;
+      warn(m);
+    };
+    for await (const chunk of stdinChunks(opts.stdin, { onWarning: onCut, name: stdinName })) stream.write(chunk);
     for (const f of stream.end()) findings.push(f);
     progress(1);
   }
@@ -306,6 +330,10 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     bytes: engineStats.bytes,
     skippedBinary: engineStats.skippedBinary,
     skippedLarge,
+    ...(skips.symlink ? { skippedSymlinks: skips.symlink } : {}),
+    ...(skips.special ? { skippedSpecial: skips.special } : {}),
+    ...(skips.archive ? { skippedArchive: skips.archive } : {}),
+    ...(truncated ? { truncated } : {}),
     unreadable: engineStats.unreadable,
     failed: engineStats.failed,
     durationMs: Math.round(performance.now() - t0),

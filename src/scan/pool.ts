@@ -17,13 +17,13 @@ export interface PoolInit {
   rules: WireRule[];
   allowRegexes: string[];
   stopwords: string[];
-  engine: Pick<EngineOptions, 'prefilter' | 'chunkSize' | 'overlap' | 'margin' | 'decode'>;
+  engine: Pick<EngineOptions, 'prefilter' | 'chunkSize' | 'overlap' | 'margin' | 'decode' | 'reportInlineAllowed'>;
 }
 
 export interface WireItem {
   path: string;
   kind: 'file' | 'bytes';
-  absPath?: string;
+  absPath?: string | Uint8Array;
   data?: Uint8Array;
   lineMap?: Uint32Array;
   commit?: string;
