@@ -121,6 +121,7 @@ describe('jit-gpg sign', () => {
   });
 
   it('usage errors exit 2 with a clear message', async () => {
+    writeFileSync(join(dir, 'a.txt'), 'artifact a\n');
     for (const [argv, re] of [
       [['sign', 'x'], /exactly one key source/],
       [['sign', '--key-file', 'k'], /at least one file/],
@@ -128,6 +129,8 @@ describe('jit-gpg sign', () => {
       [['sign', '--key-file', 'nope.asc', 'missing.txt'], /not a readable file/],
       [['sign', '--vault-url', 'http://127.0.0.1:1', 'a.txt'], /needs --vault-role/],
       [['verify', 'a.txt'], /--public-key FILE is required/],
+      [['sign', '--key-file', '-', '--passphrase-fd', '0', 'a.txt'], /the key is read from stdin; pass the passphrase/],
+      [['sign', '--key-file', 'k', '--passphrase-fd=-1', 'a.txt'], /--passphrase-fd needs a descriptor number/],
     ] as const) {
       const r = await cli([...argv]);
       assert.equal(r.code, 2, `${argv.join(' ')}: ${r.stderr}`);
