@@ -50,8 +50,12 @@ export function checkKeyringState(text: string, runnerTemp: string): CheckedKeyr
   const info: KeyringInfo = { dir };
   if (typeof v.socketDir === 'string' && v.socketDir) {
     const uid = typeof process.getuid === 'function' ? process.getuid() : -1;
-    const gpgRunDir = `/run/user/${uid}/gnupg`;
-    if (v.socketDir === dir || (dirname(v.socketDir) === gpgRunDir && basename(v.socketDir).startsWith('d.'))) {
+    // gpg puts the sockets of a non-default home under /run/user/UID/gnupg/d.HASH (or /var/run/…) when it exists
+    const gpgRunDirs = [`/run/user/${uid}/gnupg`, `/var/run/user/${uid}/gnupg`];
+    if (
+      v.socketDir === dir ||
+      (gpgRunDirs.includes(dirname(v.socketDir)) && /^d\.[a-z0-9]+$/.test(basename(v.socketDir)))
+    ) {
       info.socketDir = v.socketDir;
     } else {
       warnings.push(
