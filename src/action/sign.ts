@@ -168,7 +168,8 @@ export function errorText(e: unknown): string {
   return msg.startsWith('jit-gpg:') ? msg : `jit-gpg: ${msg}`;
 }
 
-const esc = (s: string) => s.replace(/[&<>|]/g, (c) => `&#${c.charCodeAt(0)};`);
+/** Untrusted text in a summary table cell: one line (control characters shown escaped), no HTML, no cell break. */
+const esc = (s: string) => printable(s).replace(/[&<>|]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 async function writeSummary(audit: Audit, auditPath: string | undefined): Promise<void> {
   try {
