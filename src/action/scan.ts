@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import * as core from '@actions/core';
 import { VERSION } from '../shared/version.ts';
-import { FAIL_ON, failing, runScanJob, SCAN_MODES, type ScanJob } from '../scan/job.ts';
+import { FAIL_ON, failing, REVOKE, runScanJob, SCAN_MODES, type ScanJob } from '../scan/job.ts';
 import { isCleanForCache, policyHash } from '../scan/cache.ts';
 import { DEFAULT_CONFIG_NAME } from '../scan/config.ts';
 import { findGitleaksConfig } from '../scan/gitleaks.ts';
@@ -36,6 +36,10 @@ export interface ScanInputs {
   sarif?: string;
   annotations: boolean;
   cache: boolean;
+  /** mode logs: the run to scan (default: this run). */
+  runId?: number;
+  token?: string;
+  revoke: 'none' | 'github';
 }
 
 export function readScanInputs(source?: InputSource): ScanInputs {
@@ -46,7 +50,11 @@ export function readScanInputs(source?: InputSource): ScanInputs {
     failOn: i.oneOf('fail-on', FAIL_ON, 'any'),
     annotations: i.boolean('annotations', true),
     cache: i.boolean('cache', true),
+    revoke: i.oneOf('revoke', REVOKE, 'none'),
   };
+  if (i.optional('run-id') !== undefined) out.runId = i.integer('run-id', { fallback: 0, min: 1 });
+  const token = i.optional('token');
+  if (token !== undefined) out.token = token;
   for (const [key, name] of [
     ['base', 'base'],
     ['head', 'head'],
@@ -74,6 +82,13 @@ function withPrefix(prefix: string | undefined, f: Finding): Finding {
 
 function failMessage(job: ScanJob, fails: Finding[], failOn: FailOn): string {
   const n = job.result.findings.length;
+  if (job.logs) {
+    return (
+      `${ACTION}: ${plural(n, 'secret')} found in the run's logs. Rotate each one first (treat it as leaked: ` +
+      'anyone who can read the run can read its logs), then stop the step from printing it and delete the logs ' +
+      "(the run's menu: Delete all logs). The annotations and the job summary link to each job, step and line."
+    );
+  }
   const what =
     failOn === 'validated'
       ? `${plural(fails.length, 'validated secret')} found (${n} finding${n === 1 ? '' : 's'} in all)`
@@ -99,6 +114,7 @@ export async function run(): Promise<void> {
 async function main(env: NodeJS.ProcessEnv): Promise<void> {
   const i = inputs(ACTION);
   const opts = readScanInputs();
+  if (opts.token) core.setSecret(opts.token);
   const workspace = resolve(env.GITHUB_WORKSPACE || process.cwd());
   const runnerTemp = env.RUNNER_TEMP || tmpdir();
 
@@ -117,8 +133,9 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   if (existsSync(sarifPath) && statSync(sarifPath).isDirectory()) {
     throw i.error('sarif', `points to the directory ${sarifPath}; give a file path such as results/jit-gpg.sarif`);
   }
+  const logsMode = opts.mode === 'logs';
   const prefix = workspacePrefix(workspace, root);
-  if (prefix === undefined) {
+  if (prefix === undefined && !logsMode) {
     core.warning(
       `${ACTION}: path ${root} is outside the workspace (${workspace}); annotation and SARIF paths are relative to it`,
     );
@@ -131,6 +148,8 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
     core.info(`config: ${opts.config ?? `${DEFAULT_CONFIG_NAME} if present`}`);
     core.info(`baseline: ${opts.baseline ?? 'none'}`);
     core.info(`fail-on: ${opts.failOn}  annotations: ${opts.annotations}  cache: ${opts.cache}`);
+    if (logsMode) core.info(`run: ${opts.runId ?? `${env.GITHUB_RUN_ID ?? '-'} (this run)`}`);
+    core.info(`revoke: ${opts.revoke}`);
   });
 
   const warnings: string[] = [];
@@ -169,6 +188,20 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
         cwd: workspace,
         baselinePath: opts.baseline,
         env,
+        revoke: opts.revoke,
+        ...(logsMode
+          ? {
+              logs: {
+                repo: env.GITHUB_REPOSITORY ?? '',
+                runId: opts.runId ?? Number(env.GITHUB_RUN_ID ?? ''),
+                serverUrl: env.GITHUB_SERVER_URL || 'https://github.com',
+              },
+            }
+          : {}),
+        github: {
+          apiUrl: env.GITHUB_API_URL || 'https://api.github.com',
+          ...(opts.token ? { token: opts.token } : {}),
+        },
         onNotice: (m) => core.info(m),
         ...(opts.cache ? { restoreGitCache } : {}),
         onWarning: (m) => {
@@ -205,8 +238,9 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   });
 
   // Every writer below (annotations, log, reports, summary) sees only redacted findings.
-  const findings = redactFindings(job.result.findings).map((f) => withPrefix(prefix, f));
-  const accepted = redactFindings(job.accepted).map((f) => withPrefix(prefix, f));
+  const filePrefix = logsMode ? '' : prefix;
+  const findings = redactFindings(job.result.findings).map((f) => withPrefix(filePrefix, f));
+  const accepted = redactFindings(job.accepted).map((f) => withPrefix(filePrefix, f));
   const fails = failing(findings, opts.failOn);
   const input = {
     findings,
@@ -247,6 +281,16 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   await core.group(`Findings (${findings.length})`, async () => {
     for (const f of findings) {
       const message = `${f.title}: ${f.preview}${f.validated ? ' (validated)' : ''} [${f.ruleId}]`;
+      if (f.log) {
+        // A log line has no file in the repository: the annotation names the job, the step and the line.
+        const step = f.log.step !== undefined ? `, step ${JSON.stringify(f.log.step)}` : '';
+        const where = `job ${JSON.stringify(f.log.job)}${step}, line ${f.line}`;
+        const revoked = f.revocation ? `; revocation: ${f.revocation.answer}` : '';
+        const text = `${message} in ${where}${revoked}: ${f.log.url}`;
+        if (opts.annotations) core.error(text, { title: f.title });
+        else core.info(JSON.stringify(text).slice(1, -1));
+        continue;
+      }
       if (opts.annotations) {
         core.error(message, {
           title: f.title,
@@ -280,6 +324,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   core.setOutput('sarif', sarifPath);
   core.setOutput('report', reportPath);
 
+  if (job.revocation?.failure) core.setFailed(`${ACTION}: ${job.revocation.failure}`);
   if (fails.length > 0) {
     core.setFailed(failMessage(job, fails, opts.failOn));
   } else if (job.result.stats.failed > 0) {

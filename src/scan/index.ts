@@ -11,6 +11,7 @@ import {
   sortFindings,
 } from './engine.ts';
 import type { ScanPolicy } from './policy.ts';
+import { RetainedSecrets } from './retained.ts';
 import { defaultThreads, type PoolInit, resolveWorkerScript, rulesToWire, ScanPool } from './pool.ts';
 import { stdinChunks } from './sources/stdin.ts';
 import type { ScanItem } from './sources/types.ts';
@@ -117,6 +118,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   const engineStats: EngineStats = emptyEngineStats();
   let skippedLarge = 0;
   const findings: Finding[] = [];
+  const retained = new RetainedSecrets();
   let progressItems = 0;
   const progress = (items: number) => {
     progressItems += items;
@@ -181,6 +183,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       rules: wireRules!,
       allowRegexes: policy.allowRegexes,
       stopwords: policy.stopwords,
+      ...(policy.retainSecrets?.length ? { retainSecrets: policy.retainSecrets } : {}),
       engine: { decode: opts.decode !== false, ...opts.engine },
     };
     const p = new ScanPool(script, threads, init, warn);
@@ -209,6 +212,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       running.delete(done);
       heldInFlight -= inMemory;
       for (const f of r.findings) findings.push(f);
+      if (r.retained) retained.add(r.retained);
       for (const w of r.warnings) warn(w);
       engineStats.files += r.stats.files;
       engineStats.bytes += r.stats.bytes;
@@ -290,6 +294,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     for (const f of stream.end()) findings.push(f);
     progress(1);
   }
+  if (inline) retained.add(inline.takeRetained());
 
   // Deduplicate by (path, fingerprint, line) and order deterministically.
   sortFindings(findings);
@@ -311,5 +316,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     durationMs: Math.round(performance.now() - t0),
     engine: engineName || inlineEngine().name,
   };
-  return { findings: unique, stats, warnings, staleBaseline: [] };
+  const result: ScanResult = { findings: unique, stats, warnings, staleBaseline: [] };
+  if (policy.retainSecrets?.length) result.secrets = retained;
+  return result;
 }
