@@ -94,7 +94,8 @@ export function nextLink(link: string | string[] | undefined): string | undefine
 /** The API's own message from an error body (`{"message": …}`), one line, bounded; never the body itself. */
 function apiMessage(res: HttpResponse): string {
   try {
-    const m = (JSON.parse(res.body) as { message?: unknown }).message;
+    const text = res.body || (res.data ? res.data.toString('utf8', 0, 64 * 1024) : '');
+    const m = (JSON.parse(text) as { message?: unknown }).message;
     if (typeof m === 'string' && m.trim()) {
       const line = m.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim();
       return line.length > 200 ? `${line.slice(0, 200)}…` : line;
