@@ -14,7 +14,7 @@ import type { ScanItem } from './sources/types.ts';
 import type { FailOn, Finding, ScanMode, ScanResult } from './types.ts';
 import { createGitHubClient, type GitHubClient, type GitHubClientOptions, isGitHubCloud } from '../shared/github.ts';
 import { REVOCABLE_RULE_IDS, type RevocationResult, revokeFindings } from './revoke.ts';
-import { type LogsSource, openLogsSource, RUNNER_MASK } from './sources/logs.ts';
+import { type LogsSource, openLogsSource } from './sources/logs.ts';
 
 export const SCAN_MODES: readonly ScanMode[] = ['auto', 'worktree', 'diff', 'history', 'logs'];
 export const FAIL_ON: readonly FailOn[] = ['any', 'validated', 'none'];
@@ -194,9 +194,9 @@ export async function runScanJob(opts: ScanJobOptions): Promise<ScanJob> {
     ({ result: raw, git, source: gitSource } = await runGitPlan(plan.plan, opts, policy, configFile));
   } else if (plan.kind === 'logs') {
     logs = await openLogs(opts, client!);
-    // A log is scanned whole; the runner's mask of a registered secret is never part of a finding.
+    // A log is scanned whole (its download is bounded instead). The runner's `***` masks need nothing here: a
+    // candidate containing `***` is a placeholder to the engine's filters (filters.ts).
     policy.maxFileSize = Number.MAX_SAFE_INTEGER;
-    if (!policy.stopwords.includes(RUNNER_MASK)) policy.stopwords.push(RUNNER_MASK);
     raw = await scan({
       root: opts.root,
       policy,

@@ -6,14 +6,12 @@
 // time: a finding belongs to the step whose started_at..completed_at (seconds, as the API gives them) encloses it.
 // Steps follow each other, so a line stays with the step before unless that step no longer encloses its time; in
 // the one second two steps share, a `##[group]` line (how the runner opens every step) starts the later one.
-// `***` is the runner's mask of a registered secret: a candidate containing it is not a finding (job.ts adds it as
-// a stopword in this mode). Line numbers are lines of that job's log; the job's file is `logs/<job name>.log`.
+// `***` is the runner's mask of a registered secret: a candidate containing it is a placeholder to the engine's
+// filters, never a finding. Line numbers are lines of that job's log; the job's file is `logs/<job name>.log`.
 import type { GitHubClient, WorkflowJob, WorkflowStep } from '../../shared/github.ts';
 import type { Finding, LogLocation } from '../types.ts';
 import type { ScanItem } from './types.ts';
 
-/** The runner's mask for registered secrets. */
-export const RUNNER_MASK = '***';
 /** Logs downloaded at once (each held whole in memory until scanned). */
 const CONCURRENCY = 4;
 
