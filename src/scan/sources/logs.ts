@@ -71,6 +71,29 @@ export function timestampPrefix(buf: Buffer, at: number, end: number, out: { sec
   return i;
 }
 
+/** Whether buf[at, at+19) is the date and time in `last` (the previous prefix's). */
+function sameSecond(buf: Buffer, at: number, last: Buffer): boolean {
+  for (let i = 18; i >= 0; i--) if (buf[at + i] !== last[i]) return false;
+  return true;
+}
+
+/** The prefix length after a known `YYYY-MM-DDTHH:MM:SS` at `at` (fraction, `Z`, space), or 0. */
+function prefixTail(buf: Buffer, at: number, end: number): number {
+  let i = at + 19;
+  if (buf[i] === 0x2e) {
+    const start = ++i;
+    while (i < end && i - start < 9 && D(buf[i]!)) i++;
+    if (i === start) return 0;
+  }
+  if (i >= end || buf[i] !== 0x5a) return 0;
+  i++;
+  if (i < end) {
+    if (buf[i] !== 0x20) return 0;
+    i++;
+  }
+  return i - at;
+}
+
 const GROUP = Buffer.from('##[group]');
 
 /**
@@ -92,11 +115,22 @@ export function prepareLog(raw: Buffer, steps: readonly WorkflowStep[]): Prepare
   let cur = -1;
   let assigned = -1;
   const ts = { sec: 0 };
+  // Consecutive lines mostly share their second: the date and time are parsed again only when they differ.
+  const last = Buffer.alloc(19);
+  let lastCut = 0;
   while (read < raw.length) {
     line++;
     const nl = raw.indexOf(10, read);
     const end = nl < 0 ? raw.length : nl;
-    const cut = timestampPrefix(raw, read, end, ts);
+    let cut = 0;
+    if (lastCut > 0 && end - read >= lastCut && sameSecond(raw, read, last)) {
+      cut = prefixTail(raw, read, end);
+    }
+    if (cut === 0) {
+      cut = timestampPrefix(raw, read, end, ts);
+      if (cut > 0) raw.copy(last, 0, read, read + 19);
+    }
+    lastCut = cut;
     const contentStart = read + cut;
     if (cut > 0 && steps.length > 0) {
       const t = ts.sec;
@@ -120,7 +154,7 @@ export function prepareLog(raw: Buffer, steps: readonly WorkflowStep[]): Prepare
       if (next >= 0 && !firstLine.has(next)) firstLine.set(next, line);
     }
     const stop = nl < 0 ? raw.length : nl + 1;
-    if (write !== contentStart) raw.copy(raw, write, contentStart, stop);
+    if (write !== contentStart) raw.copyWithin(write, contentStart, stop);
     write += stop - contentStart;
     read = stop;
   }
