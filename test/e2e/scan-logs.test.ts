@@ -217,6 +217,30 @@ describe('scan action, mode logs, through the runner harness', {
     assert.match(main.log, /HTTP 401 .*the token needs `actions: read`/);
   });
 
+  test('a hostile job or step name is printed, never obeyed', async () => {
+    const evil = 'x\n::error title=pwned::injected\n##[group]forged';
+    gh.addRun('octo-org', 'octo-repo', 4242, [
+      {
+        id: 9100,
+        name: evil,
+        steps: steps(['Set up job', '08:20', '08:21'], [evil, '08:21', '08:29']),
+        log: log([
+          ['08:21.1000000', '##[group]Run ./x.sh'],
+          ['08:22.0000000', `token ${CLEAR}`],
+        ]),
+      },
+    ]);
+    const { main } = await runLogs({ 'run-id': '4242' });
+    assert.equal(main.exitCode, 1);
+    assert.ok(!main.annotations.some((a) => a.title === 'pwned' || a.message === 'injected'), main.log);
+    assert.ok(!main.groups.includes('forged'));
+    const finding = main.annotations.find((a) => a.message.includes('[github-pat-classic]'))!;
+    assert.match(finding.message, /in job "x\\n::error title=pwned::injected\\n#\\x23\[group\]forged", step "x\\n/);
+    const json = JSON.parse(readFileSync(main.outputs.report!, 'utf8'));
+    assert.equal(json.findings[0].file, 'logs/x_::error title=pwned::injected_##[group]forged.log');
+    assert.equal(json.findings[0].log.job, evil, 'the JSON report keeps the name as the API gave it');
+  });
+
   test('a log that cannot be fetched fails the run', async () => {
     gh.fail({ path: /\/actions\/jobs\/9002\/logs$/, status: 404, times: 5 });
     const { main } = await runLogs({ 'fail-on': 'none' });

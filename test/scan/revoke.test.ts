@@ -16,6 +16,7 @@ import { REVOCABLE_RULE_IDS, revokeFindings } from '../../src/scan/revoke.ts';
 import type { Finding } from '../../src/scan/types.ts';
 import { fake, fakeChecksummed } from '../../src/scan/validate/checksum.ts';
 import { createGitHubClient } from '../../src/shared/github.ts';
+import { type HttpClient, httpRequest } from '../../src/shared/http.ts';
 import { type GitHubStandIn, startGitHubStandIn } from '../e2e/services/github.ts';
 
 const ghp = fakeChecksummed('ghp_', 'revoke-ghp');
@@ -107,6 +108,21 @@ describe('revoke github', () => {
       assert.deepEqual(f.revocation, { submitted: true, status: 422, answer: 'refused (HTTP 422)' });
     } finally {
       gh.setRevokeStatus(202);
+    }
+  });
+
+  test('on GitHub.com (GITHUB_API_URL api.github.com) the request carries no Authorization header', async () => {
+    const cloud = await startGitHubStandIn({ cloud: true });
+    try {
+      // The client's HTTP layer is pointed at the stand-in; the client itself sees api.github.com.
+      const http: HttpClient = (req) =>
+        httpRequest({ ...req, url: String(req.url).replace('https://api.github.com', cloud.url) });
+      const scanned = await job({ github: { apiUrl: 'https://api.github.com', token: 'ghs_jobtoken', http } });
+      assert.equal(cloud.revocations.length, 1);
+      assert.ok(cloud.requests.every((r) => r.authorization === undefined));
+      assert.equal(scanned.revocation?.failure, undefined);
+    } finally {
+      await cloud.close();
     }
   });
 
