@@ -42,6 +42,37 @@ var __toESM = (mod3, isNodeMode, target) => (target = mod3 != null ? __create(__
   mod3
 ));
 
+// src/shared/escape.ts
+function hex(code18, width) {
+  return code18.toString(16).padStart(width, "0");
+}
+function escapeUnsafe(ch) {
+  const named2 = NAMED[ch];
+  if (named2) return named2;
+  const code18 = ch.charCodeAt(0);
+  return code18 <= 127 ? `\\x${hex(code18, 2)}` : `\\u${hex(code18, 4)}`;
+}
+function neutralise(text) {
+  return text.replace(LEADING_COLON, "$1\\x3a").replace(LEGACY_PREFIX, "#\\x23[");
+}
+function printable(text) {
+  return neutralise(text.replace(UNSAFE, escapeUnsafe));
+}
+function jsonSafe(json5) {
+  return json5.replace(JSON_UNSAFE, (ch) => `\\u${hex(ch.charCodeAt(0), 4)}`).replace(LEGACY_PREFIX, "#\\u0023[");
+}
+var UNSAFE, JSON_UNSAFE, NAMED, LEADING_COLON, LEGACY_PREFIX;
+var init_escape = __esm({
+  "src/shared/escape.ts"() {
+    "use strict";
+    UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+    JSON_UNSAFE = /[\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g;
+    NAMED = { "\n": "\\n", "\r": "\\r", "	": "\\t" };
+    LEADING_COLON = /^(\s*):/;
+    LEGACY_PREFIX = /##\[/g;
+  }
+});
+
 // src/cli/io.ts
 function processIO() {
   return {
@@ -53,10 +84,15 @@ function processIO() {
     isTTY: Boolean(process.stderr.isTTY)
   };
 }
+function writeLine(stream, line) {
+  stream.write(`${printable(line)}
+`);
+}
 var EXIT, UsageError;
 var init_io = __esm({
   "src/cli/io.ts"() {
     "use strict";
+    init_escape();
     EXIT = { ok: 0, findings: 1, usage: 2 };
     UsageError = class extends Error {
       name = "UsageError";
@@ -168,14 +204,14 @@ function parseString(ctx) {
         let value = 0;
         let len = c === 120 ? 2 : c === 117 ? 4 : 8;
         for (let j = 0; j < len; j++, ctx.p++) {
-          let hex4 = ctx.s.charCodeAt(ctx.p);
+          let hex5 = ctx.s.charCodeAt(ctx.p);
           let digit = (
             /* 0-9 */
-            hex4 >= 48 && hex4 <= 57 ? hex4 - 48 : (
+            hex5 >= 48 && hex5 <= 57 ? hex5 - 48 : (
               /* A-F */
-              hex4 >= 65 && hex4 <= 70 ? hex4 - 65 + 10 : (
+              hex5 >= 65 && hex5 <= 70 ? hex5 - 65 + 10 : (
                 /* a-f */
-                hex4 >= 97 && hex4 <= 102 ? hex4 - 97 + 10 : -1
+                hex5 >= 97 && hex5 <= 102 ? hex5 - 97 + 10 : -1
               )
             )
           );
@@ -890,6 +926,20 @@ var init_dist = __esm({
   }
 });
 
+// src/scan/rules/syntax.ts
+function named(vendor, value) {
+  return String.raw`(?i:${vendor})[\w.-]{0,30}${ASSIGN}(${value})${TOKEN_END}`;
+}
+var TOKEN_START, TOKEN_END, ASSIGN;
+var init_syntax = __esm({
+  "src/scan/rules/syntax.ts"() {
+    "use strict";
+    TOKEN_START = "(?:^|[^A-Za-z0-9_-])";
+    TOKEN_END = "(?:[^A-Za-z0-9_-]|$)";
+    ASSIGN = String.raw`["'\x60]?\s*(?::=|=>|=|:)\s*["'\x60]?`;
+  }
+});
+
 // src/shared/crc24.ts
 function crc24(data) {
   let crc = 11994318;
@@ -908,6 +958,232 @@ var init_crc24 = __esm({
   }
 });
 
+// src/scan/filters.ts
+function shannonEntropy(s) {
+  if (s.length === 0) return 0;
+  const counts = /* @__PURE__ */ new Map();
+  for (let i2 = 0; i2 < s.length; i2++) {
+    const c = s.charCodeAt(i2);
+    counts.set(c, (counts.get(c) ?? 0) + 1);
+  }
+  let h = 0;
+  for (const n of counts.values()) {
+    const p = n / s.length;
+    h -= p * Math.log2(p);
+  }
+  return h;
+}
+function isPlaceholder(secret) {
+  const xs = secret.length >= 100 ? 8 : secret.length >= 20 ? 6 : 4;
+  let run = 0;
+  for (let i2 = 0; i2 < secret.length; i2++) {
+    run = (secret.charCodeAt(i2) | 32) === 120 ? run + 1 : 0;
+    if (run >= xs) return true;
+  }
+  const lower = secret.toLowerCase();
+  for (const w of PLACEHOLDER_WORDS) if (lower.includes(w)) return true;
+  for (const re of PLACEHOLDER_SHAPES) if (re.test(secret)) return true;
+  if (secret.length < 200 && longestAscendingRun(secret) >= 6) return true;
+  if (isConstantName(secret)) return true;
+  return false;
+}
+function longestAscendingRun(s) {
+  let best = s.length > 0 ? 1 : 0;
+  let run = 1;
+  for (let i2 = 1; i2 < s.length; i2++) {
+    const a = s.charCodeAt(i2 - 1);
+    const b = s.charCodeAt(i2);
+    const alnum = /[0-9A-Za-z]/.test(s[i2]) && /[0-9A-Za-z]/.test(s[i2 - 1]);
+    run = alnum && b === a + 1 ? run + 1 : 1;
+    if (run > best) best = run;
+  }
+  return best;
+}
+function isConstantName(s) {
+  if (!/^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(s)) return false;
+  return s.split("_").every((w) => /^[0-9]{0,3}$/.test(w) || /^[A-Z]+[0-9]{0,2}$/.test(w) && /[AEIOUY]/.test(w));
+}
+function valueLength(secret) {
+  let end = secret.length;
+  const esc = /\\+[nrt"'\x60]|\\+$/.exec(secret);
+  if (esc) end = esc.index;
+  const count = (ch, upTo) => {
+    let n = 0;
+    for (let i2 = 0; i2 < upTo; i2++) if (secret[i2] === ch) n++;
+    return n;
+  };
+  const pairs = { ")": "(", "]": "[", "}": "{" };
+  for (; ; ) {
+    const c = secret[end - 1];
+    if (c === void 0) break;
+    if (c === "," || c === ";") end--;
+    else if (c in pairs && count(c, end) > count(pairs[c], end)) end--;
+    else if ((c === '"' || c === "'" || c === "`") && count(c, end) % 2 === 1) end--;
+    else break;
+  }
+  return end;
+}
+function isCodeNotSecret(secret) {
+  if (/\\[sSdDwWbB]|\(\?[:!=<iP]|\.[*+?]|\[\^|\]\*|\]\+|\)\*|\)\+|\)\?/.test(secret)) return true;
+  if (/^[*&]+[A-Za-z_][\w.]*$/.test(secret)) return true;
+  return false;
+}
+function decodedForms(secret) {
+  const out = [];
+  if (secret.length >= 4 && secret.length <= 512) {
+    if (/^[A-Za-z0-9+/]+={0,2}$/.test(secret) && secret.length % 4 !== 1) {
+      const text = Buffer.from(secret, "base64").toString("utf8");
+      if (isPrintableText(text)) out.push(text.replace(/[\r\n]+$/, ""));
+    }
+    if (/^(?:[0-9a-f]{2})+$|^(?:[0-9A-F]{2})+$/.test(secret)) {
+      const text = Buffer.from(secret, "hex").toString("utf8");
+      if (isPrintableText(text)) out.push(text.replace(/[\r\n]+$/, ""));
+    }
+    if (/%[0-9A-Fa-f]{2}/.test(secret)) {
+      try {
+        out.push(decodeURIComponent(secret));
+      } catch {
+      }
+    }
+  }
+  return out;
+}
+function isPrintableText(text) {
+  return text.length > 0 && /^[\x20-\x7e]+[\r\n]*$/.test(text);
+}
+function isStandIn(text) {
+  const t = text.trim();
+  if (t.length < 6) return true;
+  if (isPlaceholder(t) || isReference(t) || isRepeated(t)) return true;
+  if (/^[A-Za-z]+$/.test(t) && t.length <= 12) return true;
+  if (/^[A-Za-z]+:[A-Za-z]+$/.test(t)) return true;
+  return /^(?:pass(?:word)?|secret|token|key|test|admin|user)[0-9!._-]*$/i.test(t);
+}
+function isRepeated(secret) {
+  let body = "";
+  for (const seg of secret.split(/[_\-.:/]+/)) if (seg.length > body.length) body = seg;
+  if (body.length < 8) return false;
+  if (new Set(body).size <= 2) return true;
+  for (let period = 1; period <= 4; period++) {
+    let periodic = true;
+    for (let i2 = period; i2 < body.length; i2++) {
+      if (body.charCodeAt(i2) !== body.charCodeAt(i2 - period)) {
+        periodic = false;
+        break;
+      }
+    }
+    if (periodic) return true;
+  }
+  let ascending = true;
+  for (let i2 = 1; i2 < body.length; i2++) {
+    const d = body.charCodeAt(i2) - body.charCodeAt(i2 - 1);
+    if (d !== 1 && !(body[i2 - 1] === "9" && (body[i2] === "a" || body[i2] === "A"))) {
+      ascending = false;
+      break;
+    }
+  }
+  return ascending;
+}
+function isReference(secret) {
+  for (const re of REFERENCE_SHAPES) if (re.test(secret)) return true;
+  return false;
+}
+function isIntegrityHash(input, secretStart, secret) {
+  if (/^sha(?:1|256|384|512)-/.test(secret)) return true;
+  let i2 = secretStart;
+  const floor = Math.max(0, secretStart - 128);
+  while (i2 > floor && isBase64Byte(input[i2 - 1])) i2--;
+  for (const p of INTEGRITY_PREFIXES) {
+    if (i2 >= p.length && Buffer.compare(p, input.subarray(i2 - p.length, i2)) === 0) return true;
+  }
+  return false;
+}
+function isBase64Byte(b) {
+  return b >= 48 && b <= 57 || b >= 65 && b <= 90 || b >= 97 && b <= 122 || b === 43 || b === 47;
+}
+function hasInlineAllow(input, lineStart, lineEnd) {
+  if (lineEnd - lineStart < 13) return false;
+  const line = input.subarray(lineStart, lineEnd);
+  for (const m of ALLOW_MARKERS) if (line.indexOf(m) >= 0) return true;
+  return false;
+}
+function hasStopword(secret, stopwords) {
+  if (stopwords.length === 0) return false;
+  const lower = secret.toLowerCase();
+  for (const w of stopwords) if (w && lower.includes(w)) return true;
+  return false;
+}
+var PLACEHOLDER_WORDS, PLACEHOLDER_SHAPES, REFERENCE_SHAPES, INTEGRITY_PREFIXES, ALLOW_MARKERS, AllowRegexes;
+var init_filters = __esm({
+  "src/scan/filters.ts"() {
+    "use strict";
+    PLACEHOLDER_WORDS = [
+      "changeme",
+      "change_me",
+      "change-me",
+      "example",
+      "dummy",
+      "redacted",
+      "placeholder",
+      "removed"
+    ];
+    PLACEHOLDER_SHAPES = [
+      /\*{3,}/,
+      // ****, masked values
+      /<[^<>\s]*>|^<|>$/,
+      // <token>, <your key>
+      /\$\{[^}]*\}?/,
+      // ${VAR}
+      /\{\{[^}]*\}?\}?/,
+      // {{ var }}
+      /%\([^)]*\)s/,
+      // %(name)s
+      /\byour[_-]/i,
+      // your_api_key
+      /^your/i,
+      /\.\.\.|…/
+      // elided values
+    ];
+    REFERENCE_SHAPES = [
+      /process\.env\b/,
+      /\bos\.environ\b/,
+      /\bos\.getenv\b/i,
+      /\bgetenv\s*\(/i,
+      /\bSystem\.getenv\b/,
+      /\bENV\s*\[/,
+      /\$\{\{\s*(?:secrets|env|vars|inputs)\./,
+      /^\$[A-Za-z_][A-Za-z0-9_]*$/,
+      // $VAR
+      /^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/,
+      /^%[A-Za-z_][A-Za-z0-9_]*%$/,
+      // %VAR%
+      /^\$\([^)]*\)$/,
+      // $(command)
+      /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\s*\([^()]*\)$/
+      // getPassword(), config.get("x")
+    ];
+    INTEGRITY_PREFIXES = ["sha512-", "sha384-", "sha256-", "sha1-"].map((p) => Buffer.from(p));
+    ALLOW_MARKERS = ["jit-gpg:allow", "gitleaks:allow", "trufflehog:ignore", "pragma: allowlist secret"].map(
+      (m) => Buffer.from(m)
+    );
+    AllowRegexes = class {
+      patterns;
+      constructor(sources, engine) {
+        this.patterns = sources.map((s) => engine.compile(s));
+      }
+      get size() {
+        return this.patterns.length;
+      }
+      matches(secret) {
+        if (this.patterns.length === 0) return false;
+        const buf = Buffer.from(secret, "utf8");
+        for (const p of this.patterns) if (p.matchAll(buf).length > 0) return true;
+        return false;
+      }
+    };
+  }
+});
+
 // src/scan/validate/structure.ts
 import {
   createHash,
@@ -916,17 +1192,6 @@ import {
   createPublicKey,
   generateKeyPairSync
 } from "node:crypto";
-function shannon(s) {
-  if (!s) return 0;
-  const counts = /* @__PURE__ */ new Map();
-  for (const c of s) counts.set(c, (counts.get(c) ?? 0) + 1);
-  let h = 0;
-  for (const n of counts.values()) {
-    const p = n / s.length;
-    h -= p * Math.log2(p);
-  }
-  return h;
-}
 function b64(s) {
   const clean4 = s.replace(/\s+/g, "");
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean4) || clean4.length % 4 === 1) return void 0;
@@ -945,25 +1210,38 @@ function jsonObject(buf) {
     return void 0;
   }
 }
-function printable(s) {
+function decodedText(v) {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(v) || v.length % 4 === 1) return void 0;
+  const text = Buffer.from(v, "base64").toString("latin1").replace(/[\r\n]+$/, "");
+  return /^[\x20-\x7e]+$/.test(text) ? text : void 0;
+}
+function printable2(s) {
   return s.length > 0 && !/[\u0000-\u001f\u007f\ufffd]/.test(s);
 }
 function isPlaceholderPassword(value) {
   const v = value.trim();
   if (v.length === 0) return true;
   if (PLACEHOLDER_PASSWORDS.has(v.toLowerCase())) return true;
-  for (const re of PLACEHOLDER_SHAPES) if (re.test(v)) return true;
+  for (const re of PLACEHOLDER_SHAPES2) if (re.test(v)) return true;
+  return false;
+}
+function isStandInPassword(value) {
+  if (/^[0-9]{1,8}$/.test(value)) return true;
+  const words = value.split(/[-_.\s]+/).filter(Boolean);
+  if (words.length > 0 && words.length <= 5 && words.every((w) => /^[A-Za-z]+[0-9]?$/.test(w))) {
+    if (words.some((w) => /^(?:pass(?:word|wd)?|pwd|secret|token|key|auth|credentials?)[0-9]?$/i.test(w))) return true;
+  }
   return false;
 }
 function validatePassword(secret) {
-  let value = secret;
+  let value = secret.slice(0, valueLength(secret));
   try {
-    value = decodeURIComponent(secret);
+    value = decodeURIComponent(value);
   } catch {
   }
   if ([...value].length < 4) return "invalid";
   if (OWNED_PREFIXES.test(value)) return "invalid";
-  return isPlaceholderPassword(value) ? "invalid" : "valid";
+  return isPlaceholderPassword(value) || isStandInPassword(value) ? "invalid" : "unknown";
 }
 function validateDbUrl(secret, match = "") {
   const m = DB_URL.exec(match || secret);
@@ -979,19 +1257,20 @@ function validateBasicAuthBase64(secret) {
   const buf = b64(secret);
   if (!buf || buf.length < 3) return "invalid";
   const text = buf.toString("utf8");
-  if (!printable(text) || Buffer.from(text, "utf8").toString("base64").replace(/=+$/, "") !== secret.replace(/=+$/, ""))
+  if (!printable2(text) || Buffer.from(text, "utf8").toString("base64").replace(/=+$/, "") !== secret.replace(/=+$/, ""))
     return "invalid";
   const i2 = text.indexOf(":");
   if (i2 <= 0 || i2 === text.length - 1) return "invalid";
-  return isPlaceholderPassword(text.slice(i2 + 1)) ? "invalid" : "valid";
+  const password = text.slice(i2 + 1);
+  return isPlaceholderPassword(password) || isStandInPassword(password) || password.length < 4 ? "invalid" : "unknown";
 }
 function validateBase64Password(secret) {
   const buf = b64(secret);
   if (!buf || buf.length === 0) return "invalid";
   const text = buf.toString("utf8");
-  if (!printable(text) || Buffer.from(text, "utf8").toString("base64").replace(/=+$/, "") !== secret.replace(/=+$/, ""))
+  if (!printable2(text) || Buffer.from(text, "utf8").toString("base64").replace(/=+$/, "") !== secret.replace(/=+$/, ""))
     return "invalid";
-  return isPlaceholderPassword(text) ? "invalid" : "valid";
+  return isPlaceholderPassword(text) || isStandInPassword(text) ? "invalid" : "unknown";
 }
 function validateJwt(secret) {
   const parts = secret.split(".");
@@ -1046,11 +1325,11 @@ function convertBits(data, from, to, pad2) {
 function bech32Decode(s) {
   if (s !== s.toLowerCase() && s !== s.toUpperCase()) return void 0;
   const lower = s.toLowerCase();
-  const sep3 = lower.lastIndexOf("1");
-  if (sep3 < 1 || sep3 + 7 > lower.length) return void 0;
-  const hrp = lower.slice(0, sep3);
+  const sep4 = lower.lastIndexOf("1");
+  if (sep4 < 1 || sep4 + 7 > lower.length) return void 0;
+  const hrp = lower.slice(0, sep4);
   const values = [];
-  for (const c of lower.slice(sep3 + 1)) {
+  for (const c of lower.slice(sep4 + 1)) {
     const v = BECH32.indexOf(c);
     if (v < 0) return void 0;
     values.push(v);
@@ -1416,7 +1695,7 @@ function sequentialRuns(v) {
   }
   return runs;
 }
-function validateGenericSecret(secret, match = "") {
+function validateGenericSecret(secret, match = "", before = "") {
   if (secret.length > 200) return "invalid";
   let v = secret;
   if (/%[0-9A-Fa-f]{2}/.test(v)) {
@@ -1449,11 +1728,17 @@ function validateGenericSecret(secret, match = "") {
   if (isIdentifierPhrase(v)) return "invalid";
   if (NAMES_ITSELF.test(v)) return "invalid";
   if (NON_SECRET_TOKEN_NAME.test(match)) return "invalid";
+  if (CREDENTIAL_SCOPE.test(v)) return "invalid";
+  if (/token["'\]]*[ \t]*[:=]/i.test(match) && ACME_CHALLENGE.test(`${before}${match}`)) return "invalid";
+  if (/^[*&]+[A-Za-z_][\w.]*$/.test(v)) return "invalid";
+  const decoded = decodedText(v);
+  if (decoded !== void 0 && (isStandIn(decoded) || isPlaceholderPassword(decoded) || isStandInPassword(decoded)))
+    return "invalid";
   if (sequentialRuns(v) >= 2 || /(?:0123|1234|2345|3456|4567|5678|6789|abcde|bcdef|qwert|asdf)/i.test(v))
     return "invalid";
   const classes = Number(/[a-z]/.test(v)) + Number(/[A-Z]/.test(v)) + Number(/[0-9]/.test(v)) + Number(/[^A-Za-z0-9]/.test(v));
   if (classes < 2) return "invalid";
-  const h = shannon(v);
+  const h = shannonEntropy(v);
   if (h < 3 || v.length >= 20 && h < 3.5) return "invalid";
   return "unknown";
 }
@@ -1689,17 +1974,18 @@ function validateMixedCase(secret) {
 function validateAdyenKey(secret) {
   const m = /^AQE([A-Za-z0-9+/]+={0,2})-([A-Za-z0-9+/]{43}=)$/.exec(secret);
   if (!m) return "invalid";
-  return b64(m[2])?.length === 32 && (b64(`AQE${m[1]}`)?.length ?? 0) >= 24 ? "valid" : "invalid";
+  return b64(m[2])?.length === 32 && (b64(`AQE${m[1]}`)?.length ?? 0) >= 24 ? "unknown" : "invalid";
 }
 function validateIntercomToken(secret) {
   const text = b64(secret)?.toString("latin1") ?? "";
   return /^tok:[0-9a-f]{8}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{12}(?::[\x20-\x7e]+)?$/.test(text) ? "valid" : "invalid";
 }
-var PLACEHOLDER_PASSWORDS, PLACEHOLDER_SHAPES, DB_URL, JWT_EXAMPLE_SUBJECTS, BECH32, BECH32_GEN, PEM_PRIVATE_LABELS, SshReader, SSH_MAGIC, SSH_CIPHERS, PGP_PUBLIC_ALGOS, JWK_D_BYTES, UUID, OWNED_PREFIXES, TYPE_NAMES, NON_SECRET_TOKEN_NAME, NAMES_ITSELF, FIXTURE_ALPHABETS, PLACEHOLDER_LIKE, keyCache;
+var PLACEHOLDER_PASSWORDS, PLACEHOLDER_SHAPES2, DB_URL, JWT_EXAMPLE_SUBJECTS, BECH32, BECH32_GEN, PEM_PRIVATE_LABELS, SshReader, SSH_MAGIC, SSH_CIPHERS, PGP_PUBLIC_ALGOS, JWK_D_BYTES, UUID, OWNED_PREFIXES, TYPE_NAMES, NON_SECRET_TOKEN_NAME, ACME_CHALLENGE, CREDENTIAL_SCOPE, NAMES_ITSELF, FIXTURE_ALPHABETS, PLACEHOLDER_LIKE, keyCache;
 var init_structure = __esm({
   "src/scan/validate/structure.ts"() {
     "use strict";
     init_crc24();
+    init_filters();
     init_crc24();
     PLACEHOLDER_PASSWORDS = /* @__PURE__ */ new Set([
       "password",
@@ -1774,7 +2060,7 @@ var init_structure = __esm({
       "true",
       "false"
     ]);
-    PLACEHOLDER_SHAPES = [
+    PLACEHOLDER_SHAPES2 = [
       /^\$\{[^}]*\}$/,
       // ${DB_PASSWORD}
       /^\$\{/,
@@ -1876,7 +2162,9 @@ var init_structure = __esm({
       ].join("|")
     );
     TYPE_NAMES = /^(?:u?int(?:8|16|32|64)(?:clamped)?array|float(?:32|64)array|big(?:u?int)64array|arraybuffer|sharedarraybuffer|buffer|string|number|boolean|object|bytes|bytearray|keyobject|cryptokey|uint8list|base64string|hexstring|secretkey|privatekey|publickey)$/i;
-    NON_SECRET_TOKEN_NAME = /(?:continuation|next|page|pagination|cursor|client|idempotency)[_.-]?token["'\]]*[ \t]*(?::=|=>|\?=|=|:)/i;
+    NON_SECRET_TOKEN_NAME = /(?:continuation|next|page|pagination|cursor|client|idempotency|request|update|sync|resume|change|marker|csrf|xsrf|challenge|verification|state)[_.-]?token["'\]]*[ \t]*(?::=|=>|\?=|=|:)/i;
+    ACME_CHALLENGE = /\b(?:http-01|dns-01|tls-alpn-01)\b|\bacme\b.*challenge|challenge.*\bacme\b/i;
+    CREDENTIAL_SCOPE = /^[A-Za-z0-9]{8,128}\/[0-9]{8}\/[A-Za-z0-9-]+\/[A-Za-z0-9-]+\/[a-z0-9_]+$/;
     NAMES_ITSELF = /secret|passw(?:or)?d|token/i;
     FIXTURE_ALPHABETS = {
       base62: "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
@@ -1895,17 +2183,12 @@ var init_structure = __esm({
 });
 
 // src/scan/rules/ai.ts
-function named(vendor, value) {
-  return String.raw`(?i:${vendor})[\w.-]{0,30}${ASSIGN}(${value})${E}`;
-}
-var B, E, ASSIGN, OAI, openaiLegacy, openaiProject, openaiSvc, openaiAdmin, anthropic, anthropicAdmin, anthropicOauth, hf, hfOrg, replicate, groq, pplx, xai, openrouter, together, langsmith, pinecone, tavily, cohere, mistral, deepseek, wandb, eleven, deepgram, assembly, openaiHelp, aiRules;
+var OAI, openaiLegacy, openaiProject, openaiSvc, openaiAdmin, anthropic, anthropicAdmin, anthropicOauth, hf, hfOrg, replicate, groq, pplx, xai, openrouter, together, langsmith, pinecone, tavily, cohere, mistral, deepseek, wandb, eleven, deepgram, assembly, openaiHelp, aiRules;
 var init_ai = __esm({
   "src/scan/rules/ai.ts"() {
     "use strict";
+    init_syntax();
     init_structure();
-    B = "(?:^|[^A-Za-z0-9_-])";
-    E = "(?:[^A-Za-z0-9_-]|$)";
-    ASSIGN = String.raw`["']?\s*(?:[:=]|:=|=>)\s*["']?`;
     OAI = ["T3Blbk", "FJ"].join("");
     openaiLegacy = `sk-${fx("oa1", 20)}${OAI}${fx("oa2", 20)}`;
     openaiProject = `sk-${"proj"}-${fx("oa3", 74, FIXTURE_ALPHABETS.base64url)}${OAI}${fx("oa4", 74, FIXTURE_ALPHABETS.base64url)}`;
@@ -1939,7 +2222,7 @@ var init_ai = __esm({
         title: "OpenAI API key (user key)",
         severity: "high",
         keywords: [OAI.toLowerCase()],
-        pattern: `${B}(sk-[A-Za-z0-9]{20}${OAI}[A-Za-z0-9]{20})${E}`,
+        pattern: `${TOKEN_START}(sk-[A-Za-z0-9]{20}${OAI}[A-Za-z0-9]{20})${TOKEN_END}`,
         entropy: 3.5,
         help: openaiHelp("user API key (`sk-…` with the `T3BlbkFJ` marker)"),
         examples: {
@@ -1957,7 +2240,7 @@ var init_ai = __esm({
         title: "OpenAI project API key",
         severity: "high",
         keywords: ["sk-proj-", "sk-none-"],
-        pattern: `${B}(sk-(?:proj|None)-[A-Za-z0-9_-]{20,200}${OAI}[A-Za-z0-9_-]{20,200})${E}`,
+        pattern: `${TOKEN_START}(sk-(?:proj|None)-[A-Za-z0-9_-]{20,200}${OAI}[A-Za-z0-9_-]{20,200})${TOKEN_END}`,
         entropy: 4,
         help: openaiHelp("project API key (`sk-proj-`)"),
         examples: {
@@ -1974,7 +2257,7 @@ var init_ai = __esm({
         title: "OpenAI service account key",
         severity: "high",
         keywords: ["sk-svcacct-"],
-        pattern: `${B}(sk-svcacct-[A-Za-z0-9_-]{20,200}${OAI}[A-Za-z0-9_-]{20,200})${E}`,
+        pattern: `${TOKEN_START}(sk-svcacct-[A-Za-z0-9_-]{20,200}${OAI}[A-Za-z0-9_-]{20,200})${TOKEN_END}`,
         entropy: 4,
         help: openaiHelp("service account key (`sk-svcacct-`), not tied to a person"),
         examples: {
@@ -1987,7 +2270,7 @@ var init_ai = __esm({
         title: "OpenAI admin key",
         severity: "critical",
         keywords: ["sk-admin-"],
-        pattern: `${B}(sk-admin-[A-Za-z0-9_-]{20,200}${OAI}[A-Za-z0-9_-]{20,200})${E}`,
+        pattern: `${TOKEN_START}(sk-admin-[A-Za-z0-9_-]{20,200}${OAI}[A-Za-z0-9_-]{20,200})${TOKEN_END}`,
         entropy: 4,
         help: "An OpenAI admin API key (`sk-admin-`): it manages the organization itself (users, projects, API keys, usage). Delete it under Organization → Admin keys and audit the keys and members it could have created.",
         examples: {
@@ -2000,7 +2283,7 @@ var init_ai = __esm({
         title: "Anthropic API key",
         severity: "high",
         keywords: ["sk-ant-api"],
-        pattern: `${B}(sk-ant-api[0-9]{2}-[A-Za-z0-9_-]{80,120}AA)${E}`,
+        pattern: `${TOKEN_START}(sk-ant-api[0-9]{2}-[A-Za-z0-9_-]{80,120}AA)${TOKEN_END}`,
         entropy: 4,
         help: "An Anthropic API key (`sk-ant-api03-…AA`): it spends the workspace’s credits. Delete it in the Claude Console (Settings → API keys) and create a new one.",
         examples: {
@@ -2017,7 +2300,7 @@ var init_ai = __esm({
         title: "Anthropic Admin API key",
         severity: "critical",
         keywords: ["sk-ant-admin"],
-        pattern: `${B}(sk-ant-admin[0-9]{2}-[A-Za-z0-9_-]{80,120}AA)${E}`,
+        pattern: `${TOKEN_START}(sk-ant-admin[0-9]{2}-[A-Za-z0-9_-]{80,120}AA)${TOKEN_END}`,
         entropy: 4,
         help: "An Anthropic Admin API key (`sk-ant-admin01-`): it manages the organization (members, workspaces, API keys). Delete it in the Claude Console and review what it changed.",
         examples: {
@@ -2030,7 +2313,7 @@ var init_ai = __esm({
         title: "Anthropic OAuth token",
         severity: "high",
         keywords: ["sk-ant-oat", "sk-ant-ort"],
-        pattern: `${B}(sk-ant-o(?:at|rt)[0-9]{2}-[A-Za-z0-9_-]{80,200})${E}`,
+        pattern: `${TOKEN_START}(sk-ant-o(?:at|rt)[0-9]{2}-[A-Za-z0-9_-]{80,200})${TOKEN_END}`,
         entropy: 4,
         help: "An Anthropic OAuth access or refresh token (`sk-ant-oat01-`, `sk-ant-ort01-`), e.g. from Claude Code: it acts as the signed-in user. Sign out of the session (or revoke the app’s access) to invalidate it.",
         examples: {
@@ -2043,7 +2326,7 @@ var init_ai = __esm({
         title: "Hugging Face access token",
         severity: "high",
         keywords: ["hf_"],
-        pattern: `${B}(hf_[A-Za-z]{34})${E}`,
+        pattern: `${TOKEN_START}(hf_[A-Za-z]{34})${TOKEN_END}`,
         entropy: 3.5,
         validate: validateMixedCase,
         help: "A Hugging Face user access token (`hf_` + 34 letters): read or write access to the user’s models, datasets and Spaces. Single-case letter runs (identifiers) are not reported. Invalidate it under Settings → Access Tokens and create a fine-grained replacement.",
@@ -2061,7 +2344,7 @@ var init_ai = __esm({
         title: "Hugging Face organization API token",
         severity: "high",
         keywords: ["api_org_"],
-        pattern: `${B}(api_org_[A-Za-z]{34})${E}`,
+        pattern: `${TOKEN_START}(api_org_[A-Za-z]{34})${TOKEN_END}`,
         entropy: 3.5,
         validate: validateMixedCase,
         help: "A legacy Hugging Face organization API token (`api_org_`): access to the organization’s private repos. Single-case letter runs are not reported. Regenerate it in the organization settings.",
@@ -2075,7 +2358,7 @@ var init_ai = __esm({
         title: "Replicate API token",
         severity: "high",
         keywords: ["r8_"],
-        pattern: `${B}(r8_[A-Za-z0-9]{37})${E}`,
+        pattern: `${TOKEN_START}(r8_[A-Za-z0-9]{37})${TOKEN_END}`,
         entropy: 3.5,
         help: "A Replicate API token (`r8_`): it runs models on the account’s bill. Disable it under Account → API tokens and create a new one.",
         examples: {
@@ -2088,7 +2371,7 @@ var init_ai = __esm({
         title: "Groq API key",
         severity: "high",
         keywords: ["gsk_"],
-        pattern: `${B}(gsk_[A-Za-z0-9]{52})${E}`,
+        pattern: `${TOKEN_START}(gsk_[A-Za-z0-9]{52})${TOKEN_END}`,
         entropy: 4,
         help: "A Groq API key (`gsk_` + 52 characters). Delete it in the GroqCloud console (API Keys) and create a new one.",
         examples: {
@@ -2101,7 +2384,7 @@ var init_ai = __esm({
         title: "Perplexity API key",
         severity: "high",
         keywords: ["pplx-"],
-        pattern: `${B}(pplx-[A-Za-z0-9]{48})${E}`,
+        pattern: `${TOKEN_START}(pplx-[A-Za-z0-9]{48})${TOKEN_END}`,
         entropy: 4,
         help: "A Perplexity API key (`pplx-`). Delete it in the API settings of your Perplexity account and create a new one.",
         examples: {
@@ -2117,7 +2400,7 @@ var init_ai = __esm({
         title: "xAI API key",
         severity: "high",
         keywords: ["xai-"],
-        pattern: `${B}(xai-[A-Za-z0-9]{80})${E}`,
+        pattern: `${TOKEN_START}(xai-[A-Za-z0-9]{80})${TOKEN_END}`,
         entropy: 4,
         help: "An xAI (Grok) API key (`xai-` + 80 characters). Revoke it in the xAI console (API Keys) and create a new one.",
         examples: {
@@ -2130,7 +2413,7 @@ var init_ai = __esm({
         title: "OpenRouter API key",
         severity: "high",
         keywords: ["sk-or-v1-"],
-        pattern: `${B}(sk-or-v1-[0-9a-f]{64})${E}`,
+        pattern: `${TOKEN_START}(sk-or-v1-[0-9a-f]{64})${TOKEN_END}`,
         entropy: 3,
         help: "An OpenRouter API key (`sk-or-v1-` + 64 hex): it spends the account’s credits. Delete it under Keys and create a new one.",
         examples: {
@@ -2143,7 +2426,7 @@ var init_ai = __esm({
         title: "Together AI API key",
         severity: "high",
         keywords: ["tgp_v1_"],
-        pattern: `${B}(tgp_v1_[A-Za-z0-9_-]{40,50})${E}`,
+        pattern: `${TOKEN_START}(tgp_v1_[A-Za-z0-9_-]{40,50})${TOKEN_END}`,
         entropy: 4,
         help: "A Together AI API key (`tgp_v1_`). Revoke it in the Together dashboard (Settings → API Keys) and create a new one.",
         examples: {
@@ -2156,7 +2439,7 @@ var init_ai = __esm({
         title: "LangSmith API key",
         severity: "high",
         keywords: ["lsv2_"],
-        pattern: `${B}(lsv2_(?:pt|sk)_[0-9a-f]{32}_[0-9a-f]{10})${E}`,
+        pattern: `${TOKEN_START}(lsv2_(?:pt|sk)_[0-9a-f]{32}_[0-9a-f]{10})${TOKEN_END}`,
         entropy: 3,
         help: "A LangSmith personal access token or service key (`lsv2_pt_`, `lsv2_sk_`): traces, datasets and prompts of the workspace. Delete it under Settings → API Keys.",
         examples: {
@@ -2169,7 +2452,7 @@ var init_ai = __esm({
         title: "Pinecone API key",
         severity: "high",
         keywords: ["pcsk_"],
-        pattern: `${B}(pcsk_[A-Za-z0-9]{5,7}_[A-Za-z0-9]{60,75})${E}`,
+        pattern: `${TOKEN_START}(pcsk_[A-Za-z0-9]{5,7}_[A-Za-z0-9]{60,75})${TOKEN_END}`,
         entropy: 4,
         help: "A Pinecone API key (`pcsk_`): read and write access to the project’s indexes. Delete it in the Pinecone console (API keys).",
         examples: {
@@ -2182,7 +2465,7 @@ var init_ai = __esm({
         title: "Tavily API key",
         severity: "high",
         keywords: ["tvly-"],
-        pattern: `${B}(tvly-(?:dev-|prod-)?[A-Za-z0-9]{32})${E}`,
+        pattern: `${TOKEN_START}(tvly-(?:dev-|prod-)?[A-Za-z0-9]{32})${TOKEN_END}`,
         entropy: 4,
         help: "A Tavily search API key (`tvly-`): it spends the account’s credits. Delete it in the Tavily dashboard and create a new one.",
         examples: {
@@ -2259,7 +2542,7 @@ var init_ai = __esm({
         title: "ElevenLabs API key",
         severity: "high",
         keywords: ["elevenlabs", "xi-api-key", "xi_api_key"],
-        pattern: String.raw`(?i:elevenlabs|xi[_-]api[_-]key)[\w.-]{0,30}["']?\s*(?:[:=,]|:=|=>)\s*["']?(sk_[0-9a-f]{48})${E}`,
+        pattern: String.raw`(?i:elevenlabs|xi[_-]api[_-]key)[\w.-]{0,30}["']?\s*(?:[:=,]|:=|=>)\s*["']?(sk_[0-9a-f]{48})${TOKEN_END}`,
         entropy: 3,
         help: "An ElevenLabs API key (`sk_` + 48 hex). Delete it in the ElevenLabs settings (API Keys) and create a new one.",
         examples: {
@@ -2337,7 +2620,7 @@ function validateGithubInstallation(secret) {
   return jsonObject2(b64decode(h)) && jsonObject2(b64decode(p)) ? "valid" : "invalid";
 }
 function validateGithubFineGrained(secret) {
-  return /^github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}$/.test(secret) ? "valid" : "invalid";
+  return /^github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}$/.test(secret) ? "unknown" : "invalid";
 }
 function validateNpmToken(secret) {
   const m = /^npm_([A-Za-z0-9]+)$/.exec(secret);
@@ -2414,7 +2697,7 @@ function validateAwsKeyId(secret) {
   if (secret.endsWith("EXAMPLE")) return "invalid";
   const account = awsAccountIdFromKeyId(secret);
   if (account === void 0) return "invalid";
-  return account.length === 12 ? "valid" : "unknown";
+  return "unknown";
 }
 function fakeAwsKeyId(prefix, account, seed) {
   const acct = Number(account);
@@ -2578,7 +2861,7 @@ function validateAzureSasSignature(sig) {
     return "invalid";
   }
   if (!/^[A-Za-z0-9+/]{43}=$/.test(raw)) return "invalid";
-  return Buffer.from(raw, "base64").length === 32 ? "valid" : "invalid";
+  return Buffer.from(raw, "base64").length === 32 ? "unknown" : "invalid";
 }
 function validateBedrockApiKey(secret) {
   const m = /^ABSK([A-Za-z0-9+/]+={0,2})$/.exec(secret);
@@ -2667,15 +2950,15 @@ var init_checksum = __esm({
 });
 
 // src/scan/rules/cloud.ts
-var ASSIGN2, UUID2, env, yaml, json, code, hex, b642, b64url2, upper, mapbox, akia, asia, awsSecretA, awsSecretB, sessionA, sessionB, bedrockLong, bedrockShort, SA_KEY_BODY, PK, jsonPem, serviceAccount, EMULATOR_KEYS, notEmulatorKey, AZURITE_KEY, storageKey, sasSig, ENTRA, entraA, entraB, cloudRules;
+var UUID2, env, yaml, json, code, hex2, b642, b64url2, upper, mapbox, akia, asia, awsSecretA, awsSecretB, sessionA, sessionB, bedrockLong, bedrockShort, SA_KEY_BODY, PK, jsonPem, serviceAccount, EMULATOR_KEYS, notEmulatorKey, AZURITE_KEY, storageKey, sasSig, ENTRA, entraA, entraB, cloudRules;
 var init_cloud = __esm({
   "src/scan/rules/cloud.ts"() {
     "use strict";
+    init_syntax();
     init_checksum();
-    ASSIGN2 = String.raw`["'\x60]?\s*(?::=|=>|=|:)\s*["'\x60]?`;
     UUID2 = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
     ({ env, yaml, json, code } = syntax);
-    hex = (seed, n) => fake(seed, n, ALPHABETS.hex);
+    hex2 = (seed, n) => fake(seed, n, ALPHABETS.hex);
     b642 = (seed, n) => fake(seed, n, ALPHABETS.base64);
     b64url2 = (seed, n) => fake(seed, n, ALPHABETS.base64url);
     upper = (seed, n) => fake(seed, n, ALPHABETS.upperAlnum);
@@ -2688,7 +2971,7 @@ var init_cloud = __esm({
     sessionB = `FwoGZXIvYXdzE${b642("sts-b", 280)}`;
     bedrockLong = (seed) => `ABSK${Buffer.from(`BedrockAPIKey-${fake(seed, 4, ALPHABETS.lowerAlnum)}-at-123456789012:${b642(`${seed}-s`, 44)}`).toString("base64")}`;
     bedrockShort = (seed) => `bedrock-api-key-${Buffer.from(
-      `bedrock.amazonaws.com/?Action=CallWithBearerToken&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=${fake(`${seed}-c`, 20, ALPHABETS.upperAlnum)}%2F20260101%2Fus-east-1%2Fbedrock%2Faws4_request&X-Amz-Date=20260101T000000Z&X-Amz-Expires=43200&X-Amz-Signature=${hex(`${seed}-sig`, 64)}&Version=1`
+      `bedrock.amazonaws.com/?Action=CallWithBearerToken&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=${fake(`${seed}-c`, 20, ALPHABETS.upperAlnum)}%2F20260101%2Fus-east-1%2Fbedrock%2Faws4_request&X-Amz-Date=20260101T000000Z&X-Amz-Expires=43200&X-Amz-Signature=${hex2(`${seed}-sig`, 64)}&Version=1`
     ).toString("base64")}`;
     SA_KEY_BODY = [
       "MIIBVQIBADANBgkqhkiG9w0BAQEFAASCAT8wggE7AgEAAkEAq6rVEdKbHT73PwA9HgS6z4MAMZLZpcmsjuJsvMBpvk9OLb++x2AxhrungfM0",
@@ -2703,7 +2986,7 @@ var init_cloud = __esm({
       "{",
       `  "type": "${type}",`,
       '  "project_id": "acme-prod",',
-      `  "private_key_id": "${hex("sa-kid", 40)}",`,
+      `  "private_key_id": "${hex2("sa-kid", 40)}",`,
       `  "private_key": "${privateKey}",`,
       '  "client_email": "deployer@acme-prod.iam.gserviceaccount.com",',
       '  "client_id": "104857600000000000000",',
@@ -2755,7 +3038,7 @@ aws_access_key_id = ${akia}`,
         title: "AWS secret access key",
         severity: "critical",
         keywords: ["secret_access_key", "secretaccesskey", "aws_secret", "awssecret"],
-        pattern: `(?i:secret_access_key|secretaccesskey|aws_?secret(?:_?key)?)${ASSIGN2}([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)`,
+        pattern: `(?i:secret_access_key|secretaccesskey|aws_?secret(?:_?key)?)${ASSIGN}([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)`,
         entropy: 4,
         validate: (s) => s.includes("EXAMPLE") ? "invalid" : "unknown",
         help: "An AWS secret access key signs API requests as its IAM user or role (the documented …EXAMPLEKEY value is not reported). Deactivate and delete the access key in IAM, create a replacement if needed, and review CloudTrail for its use.",
@@ -2878,7 +3161,7 @@ ci-deployer,,${akia},${awsSecretA}`,
           ],
           fp: [
             env("MWS_AUTH_TOKEN", "amzn.mws.00000000-0000-0000-0000-000000000000"),
-            yaml("mws_auth_token", `amzn.mws.${hex("mws-s", 32)}`)
+            yaml("mws_auth_token", `amzn.mws.${hex2("mws-s", 32)}`)
           ]
         }
       },
@@ -3018,7 +3301,7 @@ ci-deployer,,${akia},${awsSecretA}`,
           "storageaccess",
           "--account-key"
         ],
-        pattern: String.raw`(?:(?i:azure_?storage_?(?:account_?|access_?)?key|storage_?account_?(?:access_?)?key)${ASSIGN2}|--account-key[\s=]+["']?)([A-Za-z0-9+/]{86}==)`,
+        pattern: String.raw`(?:(?i:azure_?storage_?(?:account_?|access_?)?key|storage_?account_?(?:access_?)?key)${ASSIGN}|--account-key[\s=]+["']?)([A-Za-z0-9+/]{86}==)`,
         entropy: 4,
         validate: notEmulatorKey,
         help: "A storage account key grants full access to every blob, queue, table and file share in the account. Regenerate the leaked key under the storage account → Access keys. The published emulator key is not reported.",
@@ -3087,7 +3370,6 @@ ci-deployer,,${akia},${awsSecretA}`,
         pattern: String.raw`\bsv=[0-9]{4}-[0-9]{2}-[0-9]{2}&(?:[A-Za-z]{2,5}=[^&\s"'<>]*&){0,12}sig=([A-Za-z0-9%+/]{43,}(?:%3[Dd]|=))`,
         entropy: 4,
         validate: validateAzureSasSignature,
-        requireValid: true,
         help: "A SAS token grants the permissions it lists (sp=) on a storage resource until it expires (se=). Revoke it by rotating the account key that signed it, or the stored access policy / user delegation key behind it. Its sig must decode to a 32-byte HMAC; one that does not is not reported.",
         examples: {
           tp: [
@@ -3163,13 +3445,13 @@ ci-deployer,,${akia},${awsSecretA}`,
           examples: {
             tp: syntax.all(
               "digitalocean_token",
-              `${prefix}_v1_${hex(`${id}-a`, 64)}`,
-              `${prefix}_v1_${hex(`${id}-b`, 64)}`
+              `${prefix}_v1_${hex2(`${id}-a`, 64)}`,
+              `${prefix}_v1_${hex2(`${id}-b`, 64)}`
             ),
             fp: [
               env("DIGITALOCEAN_TOKEN", `${prefix}_v1_${"0".repeat(64)}`),
-              yaml("digitalocean_token", `${prefix}_v1_${hex(`${id}-s`, 40)}`),
-              json("digitalocean_token", `${prefix}_v1_${hex(`${id}-u`, 64).toUpperCase()}`)
+              yaml("digitalocean_token", `${prefix}_v1_${hex2(`${id}-s`, 40)}`),
+              json("digitalocean_token", `${prefix}_v1_${hex2(`${id}-u`, 64).toUpperCase()}`)
             ]
           }
         })
@@ -3196,7 +3478,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         title: "Heroku API key (UUID form)",
         severity: "high",
         keywords: ["heroku"],
-        pattern: String.raw`(?i:heroku)[A-Za-z0-9_.-]{0,20}(?i:api_?key|token|key|secret|password)${ASSIGN2}(${UUID2})\b`,
+        pattern: String.raw`(?i:heroku)[A-Za-z0-9_.-]{0,20}(?i:api_?key|token|key|secret|password)${ASSIGN}(${UUID2})\b`,
         entropy: 3,
         help: "A legacy Heroku API key (a UUID) acts as its user on every app they can reach. Regenerate it under Account settings → API Key, or revoke the authorisation with `heroku authorizations:revoke`.",
         examples: {
@@ -3239,7 +3521,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         title: "Alibaba Cloud AccessKey secret",
         severity: "critical",
         keywords: ["alibaba", "aliyun", "alicloud"],
-        pattern: String.raw`(?i:alibaba|aliyun|alicloud)[A-Za-z0-9_.-]{0,24}(?i:secret)[A-Za-z0-9_.-]{0,10}${ASSIGN2}([A-Za-z0-9]{30})\b`,
+        pattern: String.raw`(?i:alibaba|aliyun|alicloud)[A-Za-z0-9_.-]{0,24}(?i:secret)[A-Za-z0-9_.-]{0,10}${ASSIGN}([A-Za-z0-9]{30})\b`,
         entropy: 4,
         help: "An Alibaba Cloud AccessKey secret signs API requests as its RAM user. Disable and delete the AccessKey in the RAM console, create a replacement, and review ActionTrail.",
         examples: {
@@ -3281,7 +3563,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         title: "IBM Cloud API key",
         severity: "high",
         keywords: ["ibm", "ic_api_key"],
-        pattern: `(?i:ibm[A-Za-z0-9_.-]{0,20}api_?key|ic_api_key)${ASSIGN2}([A-Za-z0-9_-]{44})(?:[^A-Za-z0-9_-]|$)`,
+        pattern: `(?i:ibm[A-Za-z0-9_.-]{0,20}api_?key|ic_api_key)${ASSIGN}([A-Za-z0-9_-]{44})(?:[^A-Za-z0-9_-]|$)`,
         entropy: 4,
         help: "An IBM Cloud API key logs in as its user or service ID. Delete it under Manage → Access (IAM) → API keys and review Activity Tracker.",
         examples: {
@@ -3303,7 +3585,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         title: "Cloudflare API token",
         severity: "high",
         keywords: ["cloudflare", "cf_api_token"],
-        pattern: `(?i:cloudflare[A-Za-z0-9_.-]{0,20}token|cf_api_token)${ASSIGN2}([A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_-]|$)`,
+        pattern: `(?i:cloudflare[A-Za-z0-9_.-]{0,20}token|cf_api_token)${ASSIGN}([A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_-]|$)`,
         entropy: 4,
         help: "A Cloudflare API token acts on the accounts and zones its permissions list (DNS, Workers, WAF…). Roll or delete it under My Profile → API Tokens and review the audit log.",
         examples: {
@@ -3316,7 +3598,7 @@ ci-deployer,,${akia},${awsSecretA}`,
           fp: [
             env("CLOUDFLARE_API_TOKEN", syntax.secretRef("CLOUDFLARE_API_TOKEN")),
             yaml("cloudflare_token", b64url2("cf-s", 32)),
-            env("CLOUDFLARE_ACCOUNT_ID", hex("cf-id", 32))
+            env("CLOUDFLARE_ACCOUNT_ID", hex2("cf-id", 32))
           ]
         }
       },
@@ -3325,18 +3607,18 @@ ci-deployer,,${akia},${awsSecretA}`,
         title: "Cloudflare global API key",
         severity: "critical",
         keywords: ["cloudflare", "cf_api_key", "x-auth-key"],
-        pattern: String.raw`(?i:cloudflare[A-Za-z0-9_.-]{0,20}key|cf_api_key|x-auth-key)${ASSIGN2}([a-f0-9]{37})\b`,
+        pattern: String.raw`(?i:cloudflare[A-Za-z0-9_.-]{0,20}key|cf_api_key|x-auth-key)${ASSIGN}([a-f0-9]{37})\b`,
         entropy: 3,
         help: "The Cloudflare global API key has every permission of its user on every account. Change it under My Profile → API Tokens → Global API Key → Change, and move automation to scoped API tokens.",
         examples: {
           tp: [
-            env("CLOUDFLARE_API_KEY", hex("cfg-a", 37)),
-            yaml("cloudflare_global_api_key", hex("cfg-b", 37)),
-            `curl -H "X-Auth-Email: ops@acme.test" -H "X-Auth-Key: ${hex("cfg-c", 37)}" https://api.cloudflare.com/client/v4/zones`
+            env("CLOUDFLARE_API_KEY", hex2("cfg-a", 37)),
+            yaml("cloudflare_global_api_key", hex2("cfg-b", 37)),
+            `curl -H "X-Auth-Email: ops@acme.test" -H "X-Auth-Key: ${hex2("cfg-c", 37)}" https://api.cloudflare.com/client/v4/zones`
           ],
           fp: [
             env("CLOUDFLARE_API_KEY", "0".repeat(37)),
-            yaml("cloudflare_zone_id", hex("cfg-z", 32)),
+            yaml("cloudflare_zone_id", hex2("cfg-z", 32)),
             env("CF_API_KEY", syntax.ref("CF_API_KEY"))
           ]
         }
@@ -3351,10 +3633,10 @@ ci-deployer,,${akia},${awsSecretA}`,
         help: "An Origin CA key issues and revokes origin certificates for the user's zones. Change it under My Profile → API Tokens → Origin CA Key.",
         examples: {
           tp: [
-            env("CF_ORIGIN_CA_KEY", `v1.0-${hex("oca-a", 24)}-${hex("oca-b", 146)}`),
-            yaml("origin_ca_key", `v1.0-${hex("oca-c", 24)}-${hex("oca-d", 146)}`)
+            env("CF_ORIGIN_CA_KEY", `v1.0-${hex2("oca-a", 24)}-${hex2("oca-b", 146)}`),
+            yaml("origin_ca_key", `v1.0-${hex2("oca-c", 24)}-${hex2("oca-d", 146)}`)
           ],
-          fp: [env("CF_ORIGIN_CA_KEY", `v1.0-${hex("oca-s", 24)}-${hex("oca-t", 100)}`), yaml("version", "v1.0-beta")]
+          fp: [env("CF_ORIGIN_CA_KEY", `v1.0-${hex2("oca-s", 24)}-${hex2("oca-t", 100)}`), yaml("version", "v1.0-beta")]
         }
       },
       {
@@ -3416,7 +3698,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         title: "Vercel access token (unprefixed)",
         severity: "high",
         keywords: ["vercel"],
-        pattern: String.raw`(?i:vercel[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN2}([A-Za-z0-9]{24})\b`,
+        pattern: String.raw`(?i:vercel[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}([A-Za-z0-9]{24})\b`,
         entropy: 4,
         help: "An unprefixed (pre-2025) Vercel token deploys and manages projects of its scope. Delete it under Account Settings → Tokens.",
         examples: {
@@ -3454,7 +3736,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         title: "Netlify access token (unprefixed)",
         severity: "high",
         keywords: ["netlify"],
-        pattern: `(?i:netlify[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN2}([A-Za-z0-9_-]{43})(?:[^A-Za-z0-9_-]|$)`,
+        pattern: `(?i:netlify[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}([A-Za-z0-9_-]{43})(?:[^A-Za-z0-9_-]|$)`,
         entropy: 4,
         help: "An unprefixed Netlify access token acts as its user on every team and site. Revoke it under User settings → Applications.",
         examples: {
@@ -3474,10 +3756,10 @@ ci-deployer,,${akia},${awsSecretA}`,
         entropy: 3,
         help: "A Supabase personal access token manages every project of its user through the Management API (databases, keys, functions). Revoke it under Account → Access Tokens.",
         examples: {
-          tp: syntax.all("supabase_access_token", `sbp_${hex("sbp-a", 40)}`, `sbp_${hex("sbp-b", 40)}`),
+          tp: syntax.all("supabase_access_token", `sbp_${hex2("sbp-a", 40)}`, `sbp_${hex2("sbp-b", 40)}`),
           fp: [
             env("SUPABASE_ACCESS_TOKEN", `sbp_${"0".repeat(40)}`),
-            yaml("supabase_access_token", `sbp_${hex("sbp-s", 32)}`),
+            yaml("supabase_access_token", `sbp_${hex2("sbp-s", 32)}`),
             json("supabase_access_token", `sbp_${fake("sbp-x", 40)}`)
           ]
         }
@@ -3562,7 +3844,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         title: "Scaleway API secret key",
         severity: "high",
         keywords: ["scw_secret_key", "scaleway"],
-        pattern: String.raw`(?i:scw_secret_key|scaleway[A-Za-z0-9_.-]{0,20}secret_?key)${ASSIGN2}(${UUID2})\b`,
+        pattern: String.raw`(?i:scw_secret_key|scaleway[A-Za-z0-9_.-]{0,20}secret_?key)${ASSIGN}(${UUID2})\b`,
         entropy: 3,
         help: "A Scaleway API secret key acts with its IAM application or user policies on the organisation's projects. Delete the API key in the console under IAM → API keys.",
         examples: {
@@ -3596,7 +3878,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         title: "Hetzner Cloud API token",
         severity: "high",
         keywords: ["hcloud", "hetzner"],
-        pattern: String.raw`(?i:hcloud[_-]?token|hetzner[A-Za-z0-9_.-]{0,20}token)${ASSIGN2}([A-Za-z0-9]{64})\b`,
+        pattern: String.raw`(?i:hcloud[_-]?token|hetzner[A-Za-z0-9_.-]{0,20}token)${ASSIGN}([A-Za-z0-9]{64})\b`,
         entropy: 4.5,
         help: "A Hetzner Cloud API token reads or manages every server, volume and network of one project. Delete it under the project → Security → API tokens.",
         examples: {
@@ -3617,19 +3899,19 @@ ci-deployer,,${akia},${awsSecretA}`,
         title: "Linode (Akamai Cloud) personal access token",
         severity: "high",
         keywords: ["linode"],
-        pattern: String.raw`(?i:linode[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN2}([a-f0-9]{64})\b`,
+        pattern: String.raw`(?i:linode[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}([a-f0-9]{64})\b`,
         entropy: 3,
         help: "A Linode personal access token manages the account's Linodes, volumes, domains and more within its scopes. Revoke it in Cloud Manager under API Tokens.",
         examples: {
           tp: [
-            env("LINODE_TOKEN", hex("ln-a", 64)),
-            yaml("linode_api_key", hex("ln-b", 64)),
-            json("linodeToken", hex("ln-c", 64))
+            env("LINODE_TOKEN", hex2("ln-a", 64)),
+            yaml("linode_api_key", hex2("ln-b", 64)),
+            json("linodeToken", hex2("ln-c", 64))
           ],
           fp: [
             env("LINODE_TOKEN", syntax.ref("LINODE_TOKEN")),
             yaml("linode_token", "0".repeat(64)),
-            env("LINODE_TOKEN", hex("ln-s", 40))
+            env("LINODE_TOKEN", hex2("ln-s", 40))
           ]
         }
       },
@@ -3638,7 +3920,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         title: "Vultr API key",
         severity: "high",
         keywords: ["vultr"],
-        pattern: String.raw`(?i:vultr[A-Za-z0-9_.-]{0,20}(?:api_?key|token))${ASSIGN2}([A-Z0-9]{36})\b`,
+        pattern: String.raw`(?i:vultr[A-Za-z0-9_.-]{0,20}(?:api_?key|token))${ASSIGN}([A-Z0-9]{36})\b`,
         entropy: 4,
         help: "A Vultr API key manages every instance, storage and network of the account (or sub-account). Regenerate it under Account → API.",
         examples: {
@@ -3655,7 +3937,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         title: "Backblaze B2 application key",
         severity: "high",
         keywords: ["b2_application_key", "b2_key", "b2applicationkey", "backblaze"],
-        pattern: `(?i:b2_application_key|b2_key|b2applicationkey|backblaze[A-Za-z0-9_.-]{0,20}key)${ASSIGN2}(K[0-9]{3}[A-Za-z0-9+/]{27})(?:[^A-Za-z0-9+/=]|$)`,
+        pattern: `(?i:b2_application_key|b2_key|b2applicationkey|backblaze[A-Za-z0-9_.-]{0,20}key)${ASSIGN}(K[0-9]{3}[A-Za-z0-9+/]{27})(?:[^A-Za-z0-9+/=]|$)`,
         entropy: 4,
         help: "A Backblaze B2 application key reads or writes the buckets it was created for (all of them for the master key). Delete it under App Keys in the Backblaze console.",
         examples: {
@@ -3665,7 +3947,7 @@ ci-deployer,,${akia},${awsSecretA}`,
             json("backblazeAppKey", `K003${b642("b2-c", 27)}`)
           ],
           fp: [
-            env("B2_APPLICATION_KEY_ID", `005${hex("b2-id", 22)}`),
+            env("B2_APPLICATION_KEY_ID", `005${hex2("b2-id", 22)}`),
             env("B2_APPLICATION_KEY", syntax.ref("B2_APPLICATION_KEY")),
             yaml("b2_application_key", `K005${"x".repeat(27)}`)
           ]
@@ -3713,14 +3995,12 @@ ci-deployer,,${akia},${awsSecretA}`,
 });
 
 // src/scan/rules/commerce.ts
-var B2, E2, ASSIGN3, stripe, skLive, rkLive, skTest, rkTest, whsec, svixWhsec, shop, squareToken, squareLegacy, squareSecret, btProd, btSandbox, btPrivate, paypalSecret, adyen, adyenFull, plaidAccess, plaidSecret, flwLive, flwTest, razorpaySecret, paddle, paddleSandbox, mollie, gocardless, commerceRules;
+var stripe, skLive, rkLive, skTest, rkTest, whsec, svixWhsec, shop, squareToken, squareLegacy, squareSecret, btProd, btSandbox, btPrivate, paypalSecret, adyen, adyenFull, plaidAccess, plaidSecret, flwLive, flwTest, razorpaySecret, paddle, paddleSandbox, mollie, gocardless, commerceRules;
 var init_commerce = __esm({
   "src/scan/rules/commerce.ts"() {
     "use strict";
+    init_syntax();
     init_structure();
-    B2 = "(?:^|[^A-Za-z0-9_-])";
-    E2 = "(?:[^A-Za-z0-9_-]|$)";
-    ASSIGN3 = String.raw`["']?\s*(?:[:=]|:=|=>)\s*["']?`;
     stripe = (kind, mode, seed, n = 99) => `${kind}_${mode}_${fx(seed, n)}`;
     skLive = stripe("sk", "live", "st1");
     rkLive = stripe("rk", "live", "st2");
@@ -3753,7 +4033,7 @@ var init_commerce = __esm({
         title: "Stripe live secret key",
         severity: "critical",
         keywords: ["sk_live_"],
-        pattern: `${B2}(sk_live_[A-Za-z0-9]{24,247})${E2}`,
+        pattern: `${TOKEN_START}(sk_live_[A-Za-z0-9]{24,247})${TOKEN_END}`,
         entropy: 3.5,
         help: "A Stripe live-mode secret key (`sk_live_`): full API access to charges, payouts and customer data. Roll it in the Dashboard (Developers → API keys → Roll key) and move it to a secret store.",
         examples: {
@@ -3772,7 +4052,7 @@ var init_commerce = __esm({
         title: "Stripe live restricted key",
         severity: "high",
         keywords: ["rk_live_"],
-        pattern: `${B2}(rk_live_[A-Za-z0-9]{24,247})${E2}`,
+        pattern: `${TOKEN_START}(rk_live_[A-Za-z0-9]{24,247})${TOKEN_END}`,
         entropy: 3.5,
         help: "A Stripe live-mode restricted key (`rk_live_`): API access limited to the permissions it was created with. Roll or delete it in the Dashboard (Developers → API keys).",
         examples: {
@@ -3785,7 +4065,7 @@ var init_commerce = __esm({
         title: "Stripe test-mode secret or restricted key",
         severity: "low",
         keywords: ["sk_test_", "rk_test_"],
-        pattern: `${B2}([sr]k_test_[A-Za-z0-9]{24,247})${E2}`,
+        pattern: `${TOKEN_START}([sr]k_test_[A-Za-z0-9]{24,247})${TOKEN_END}`,
         entropy: 3.5,
         help: "A Stripe test-mode secret or restricted key: no real money, but it reads and writes your test data and reveals the account. Roll it in the Dashboard if the repository is public.",
         examples: {
@@ -3803,7 +4083,7 @@ var init_commerce = __esm({
         title: "Webhook signing secret (Stripe, Svix)",
         severity: "high",
         keywords: ["whsec_"],
-        pattern: `${B2}(whsec_[A-Za-z0-9+/]{32,86}={0,2})(?:[^A-Za-z0-9+/=_-]|$)`,
+        pattern: `${TOKEN_START}(whsec_[A-Za-z0-9+/]{32,86}={0,2})(?:[^A-Za-z0-9+/=_-]|$)`,
         entropy: 3.5,
         help: "A webhook endpoint signing secret (`whsec_`, Stripe and Svix-based services): whoever holds it can forge webhook events your endpoint will trust. Roll the endpoint’s secret in the provider’s dashboard.",
         examples: {
@@ -3820,7 +4100,7 @@ var init_commerce = __esm({
         title: "Shopify Admin API access token",
         severity: "high",
         keywords: ["shpat_"],
-        pattern: `${B2}(shpat_[a-fA-F0-9]{32})${E2}`,
+        pattern: `${TOKEN_START}(shpat_[a-fA-F0-9]{32})${TOKEN_END}`,
         entropy: 3,
         help: "A Shopify Admin API access token (`shpat_`): store data and orders with the app’s scopes. Uninstall and reinstall the app (or rotate the token in the app’s API credentials) to revoke it.",
         examples: {
@@ -3837,7 +4117,7 @@ var init_commerce = __esm({
         title: "Shopify custom app access token",
         severity: "high",
         keywords: ["shpca_"],
-        pattern: `${B2}(shpca_[a-fA-F0-9]{32})${E2}`,
+        pattern: `${TOKEN_START}(shpca_[a-fA-F0-9]{32})${TOKEN_END}`,
         entropy: 3,
         help: "A Shopify custom app access token (`shpca_`). Uninstall the custom app or rotate its credentials in the Shopify admin to revoke it.",
         examples: {
@@ -3850,7 +4130,7 @@ var init_commerce = __esm({
         title: "Shopify private app access token",
         severity: "high",
         keywords: ["shppa_"],
-        pattern: `${B2}(shppa_[a-fA-F0-9]{32})${E2}`,
+        pattern: `${TOKEN_START}(shppa_[a-fA-F0-9]{32})${TOKEN_END}`,
         entropy: 3,
         help: "A Shopify (legacy) private app password/access token (`shppa_`). Delete the private app or regenerate its password in the Shopify admin.",
         examples: {
@@ -3863,7 +4143,7 @@ var init_commerce = __esm({
         title: "Shopify app shared secret",
         severity: "high",
         keywords: ["shpss_"],
-        pattern: `${B2}(shpss_[a-fA-F0-9]{32})${E2}`,
+        pattern: `${TOKEN_START}(shpss_[a-fA-F0-9]{32})${TOKEN_END}`,
         entropy: 3,
         help: "A Shopify app shared secret (`shpss_`): it signs OAuth and webhook HMACs, so it lets an attacker forge requests to your app. Rotate the client secret in the Partner Dashboard.",
         examples: {
@@ -3876,7 +4156,7 @@ var init_commerce = __esm({
         title: "Square access token",
         severity: "high",
         keywords: ["eaaa"],
-        pattern: `${B2}(EAAA[A-Za-z0-9_-]{60})${E2}`,
+        pattern: `${TOKEN_START}(EAAA[A-Za-z0-9_-]{60})${TOKEN_END}`,
         entropy: 4,
         help: "A Square production or sandbox access token (`EAAA` + 60 characters): payments, customers and catalog access. Revoke it in the Developer Dashboard (Credentials → Replace) or through the OAuth revoke endpoint.",
         examples: {
@@ -3893,7 +4173,7 @@ var init_commerce = __esm({
         title: "Square legacy access token",
         severity: "high",
         keywords: ["sq0atp-"],
-        pattern: `${B2}(sq0atp-[A-Za-z0-9_-]{22})${E2}`,
+        pattern: `${TOKEN_START}(sq0atp-[A-Za-z0-9_-]{22})${TOKEN_END}`,
         entropy: 3.5,
         help: "A Square access token in the legacy `sq0atp-` form. Revoke it in the Developer Dashboard and use a current OAuth or personal access token.",
         examples: {
@@ -3906,7 +4186,7 @@ var init_commerce = __esm({
         title: "Square OAuth application secret",
         severity: "high",
         keywords: ["sq0csp-"],
-        pattern: `${B2}(sq0csp-[A-Za-z0-9_-]{43})${E2}`,
+        pattern: `${TOKEN_START}(sq0csp-[A-Za-z0-9_-]{43})${TOKEN_END}`,
         entropy: 3.5,
         help: "A Square OAuth application secret (`sq0csp-`): it exchanges authorization codes for merchant tokens. Replace it in the Developer Dashboard (OAuth → Replace secret).",
         examples: {
@@ -3954,7 +4234,7 @@ var init_commerce = __esm({
         title: "Braintree API private key",
         severity: "high",
         keywords: ["braintree"],
-        pattern: String.raw`(?i:braintree)[\w.-]{0,30}(?i:private[_-]?key)${ASSIGN3}([0-9a-f]{32})(?:[^0-9A-Za-z]|$)`,
+        pattern: String.raw`(?i:braintree)[\w.-]{0,30}(?i:private[_-]?key)${ASSIGN}([0-9a-f]{32})(?:[^0-9A-Za-z]|$)`,
         entropy: 3,
         help: "A Braintree API private key (32 hex, named as Braintree’s): with the public key and merchant id it has full gateway access. Delete the API key in the Control Panel (Settings → API) and generate a new pair.",
         examples: {
@@ -3971,7 +4251,7 @@ var init_commerce = __esm({
         title: "PayPal REST client secret",
         severity: "high",
         keywords: ["paypal"],
-        pattern: String.raw`(?i:paypal)[\w.-]{0,30}(?i:secret)${ASSIGN3}([A-Za-z0-9_-]{80})(?:[^A-Za-z0-9_-]|$)`,
+        pattern: String.raw`(?i:paypal)[\w.-]{0,30}(?i:secret)${ASSIGN}([A-Za-z0-9_-]{80})(?:[^A-Za-z0-9_-]|$)`,
         entropy: 4,
         help: "A PayPal REST API app secret (80 characters, named as PayPal’s): with the client id it obtains OAuth tokens for the app. Generate a new secret and disable the old one under Apps & Credentials.",
         examples: {
@@ -3990,7 +4270,6 @@ var init_commerce = __esm({
         keywords: ["aqe"],
         pattern: `(?:^|[^A-Za-z0-9+/_-])(AQE[A-Za-z0-9+/]{20,300}={0,2}-[A-Za-z0-9+/]{43}=)`,
         validate: validateAdyenKey,
-        requireValid: true,
         help: "An Adyen API key (`AQE…-<base64>=-…`): payment and management API access for its company or merchant account. Reported only when both base64 segments decode. Generate a new key for the API credential in the Customer Area and delete the old one.",
         examples: {
           tp: [...inSyntaxes("ADYEN_API_KEY", adyenFull), `x-api-key: ${adyen}`],
@@ -4006,7 +4285,7 @@ var init_commerce = __esm({
         title: "Plaid access token",
         severity: "high",
         keywords: ["access-production-", "access-development-"],
-        pattern: `${B2}(access-(?:production|development)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^0-9a-f-]|$)`,
+        pattern: `${TOKEN_START}(access-(?:production|development)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^0-9a-f-]|$)`,
         entropy: 3,
         help: "A Plaid Item access token (`access-production-<uuid>`): it reads the linked bank account’s data. Rotate it with `/item/access_token/invalidate` or remove the Item with `/item/remove`.",
         examples: {
@@ -4023,7 +4302,7 @@ var init_commerce = __esm({
         title: "Plaid API secret",
         severity: "high",
         keywords: ["plaid"],
-        pattern: String.raw`(?i:plaid)[\w.-]{0,30}(?i:secret)${ASSIGN3}([0-9a-f]{30})(?:[^0-9A-Za-z]|$)`,
+        pattern: String.raw`(?i:plaid)[\w.-]{0,30}(?i:secret)${ASSIGN}([0-9a-f]{30})(?:[^0-9A-Za-z]|$)`,
         entropy: 3,
         help: "A Plaid API secret (30 hex, named as Plaid’s): with the client id it calls the Plaid API for every linked Item. Rotate it in the Plaid Dashboard (Team Settings → Keys).",
         examples: {
@@ -4040,7 +4319,7 @@ var init_commerce = __esm({
         title: "Flutterwave live secret key",
         severity: "critical",
         keywords: ["flwseck-"],
-        pattern: `${B2}(FLWSECK-[0-9a-f]{32}-X)${E2}`,
+        pattern: `${TOKEN_START}(FLWSECK-[0-9a-f]{32}-X)${TOKEN_END}`,
         entropy: 3,
         help: "A Flutterwave live secret key (`FLWSECK-…-X`): live payments and transfers. Regenerate the API keys in the Flutterwave dashboard (Settings → API).",
         examples: {
@@ -4053,7 +4332,7 @@ var init_commerce = __esm({
         title: "Flutterwave test secret key",
         severity: "low",
         keywords: ["flwseck_test-"],
-        pattern: `${B2}(FLWSECK_TEST-[0-9a-f]{32}-X)${E2}`,
+        pattern: `${TOKEN_START}(FLWSECK_TEST-[0-9a-f]{32}-X)${TOKEN_END}`,
         entropy: 3,
         help: "A Flutterwave test-mode secret key (`FLWSECK_TEST-`): no real money, but it exposes the test account. Regenerate the test keys if the repository is public.",
         examples: {
@@ -4066,7 +4345,7 @@ var init_commerce = __esm({
         title: "Razorpay key secret",
         severity: "high",
         keywords: ["razorpay"],
-        pattern: String.raw`(?i:razorpay)[\w.-]{0,30}(?i:secret)${ASSIGN3}([A-Za-z0-9]{24})(?:[^A-Za-z0-9]|$)`,
+        pattern: String.raw`(?i:razorpay)[\w.-]{0,30}(?i:secret)${ASSIGN}([A-Za-z0-9]{24})(?:[^A-Za-z0-9]|$)`,
         entropy: 3.5,
         help: "A Razorpay API key secret (24 characters, named as Razorpay’s): with the `rzp_` key id it has payment API access. Regenerate the key in the Razorpay Dashboard (Account & Settings → API Keys).",
         examples: {
@@ -4083,7 +4362,7 @@ var init_commerce = __esm({
         title: "Paddle Billing live API key",
         severity: "critical",
         keywords: ["pdl_live_apikey_"],
-        pattern: `${B2}(pdl_live_apikey_[a-z0-9]{26}_[A-Za-z0-9]{22}_[A-Za-z0-9]{3})${E2}`,
+        pattern: `${TOKEN_START}(pdl_live_apikey_[a-z0-9]{26}_[A-Za-z0-9]{22}_[A-Za-z0-9]{3})${TOKEN_END}`,
         entropy: 3.5,
         help: "A Paddle Billing live API key (`pdl_live_apikey_…`): live transactions, subscriptions and customers, within its permissions. Revoke it under Developer Tools → Authentication in the Paddle dashboard and create a new one.",
         examples: {
@@ -4100,7 +4379,7 @@ var init_commerce = __esm({
         title: "Paddle Billing sandbox API key",
         severity: "low",
         keywords: ["pdl_sdbx_apikey_"],
-        pattern: `${B2}(pdl_sdbx_apikey_[a-z0-9]{26}_[A-Za-z0-9]{22}_[A-Za-z0-9]{3})${E2}`,
+        pattern: `${TOKEN_START}(pdl_sdbx_apikey_[a-z0-9]{26}_[A-Za-z0-9]{22}_[A-Za-z0-9]{3})${TOKEN_END}`,
         entropy: 3.5,
         help: "A Paddle Billing sandbox API key (`pdl_sdbx_apikey_…`): no real money, but it exposes the sandbox account. Revoke it in the sandbox dashboard if the repository is public.",
         examples: {
@@ -4113,7 +4392,7 @@ var init_commerce = __esm({
         title: "Mollie live API key",
         severity: "critical",
         keywords: ["mollie"],
-        pattern: String.raw`(?i:mollie)[\w.-]{0,30}${ASSIGN3}(live_[A-Za-z0-9]{30})(?:[^A-Za-z0-9]|$)`,
+        pattern: String.raw`(?i:mollie)[\w.-]{0,30}${ASSIGN}(live_[A-Za-z0-9]{30})(?:[^A-Za-z0-9]|$)`,
         entropy: 3.5,
         help: "A Mollie live API key (`live_` + 30 characters, named as Mollie’s): live payments and refunds. Reset it in the Mollie Dashboard (Developers → API keys).",
         examples: {
@@ -4126,7 +4405,7 @@ var init_commerce = __esm({
         title: "GoCardless live access token",
         severity: "critical",
         keywords: ["gocardless"],
-        pattern: String.raw`(?i:gocardless)[\w.-]{0,30}${ASSIGN3}(live_[A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_-]|$)`,
+        pattern: String.raw`(?i:gocardless)[\w.-]{0,30}${ASSIGN}(live_[A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_-]|$)`,
         entropy: 3.5,
         help: "A GoCardless live access token (`live_` + 40 characters, named as GoCardless’s): Direct Debit mandates and payments. Revoke it in the GoCardless Dashboard (Developers → Access tokens).",
         examples: {
@@ -4139,16 +4418,16 @@ var init_commerce = __esm({
 });
 
 // src/scan/rules/devops.ts
-var ASSIGN4, UUID3, UUIDL, env2, yaml2, json2, code2, hex2, b643, b64url3, upper2, jsonB64, jsonAfter, grafanaCloud, grafanaLegacy, sentryOrg, onePassword, terraform, atlassian, tailscale, devopsRules;
+var UUID3, UUIDL, env2, yaml2, json2, code2, hex3, b643, b64url3, upper2, jsonB64, jsonAfter, grafanaCloud, grafanaLegacy, sentryOrg, onePassword, terraform, atlassian, tailscale, devopsRules;
 var init_devops = __esm({
   "src/scan/rules/devops.ts"() {
     "use strict";
+    init_syntax();
     init_checksum();
-    ASSIGN4 = String.raw`["'\x60]?\s*(?::=|=>|=|:)\s*["'\x60]?`;
     UUID3 = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
     UUIDL = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
     ({ env: env2, yaml: yaml2, json: json2, code: code2 } = syntax);
-    hex2 = (seed, n) => fake(seed, n, ALPHABETS.hex);
+    hex3 = (seed, n) => fake(seed, n, ALPHABETS.hex);
     b643 = (seed, n) => fake(seed, n, ALPHABETS.base64);
     b64url3 = (seed, n) => fake(seed, n, ALPHABETS.base64url);
     upper2 = (seed, n) => fake(seed, n, ALPHABETS.upperAlnum);
@@ -4157,7 +4436,7 @@ var init_devops = __esm({
     grafanaCloud = (seed) => `glc_${jsonB64({ o: fake(`${seed}-o`, 6, "0123456789"), n: `stack-${fake(`${seed}-n`, 6, ALPHABETS.lowerAlnum)}`, k: fake(`${seed}-k`, 24), m: { r: "prod-us-east-0" } })}`;
     grafanaLegacy = (seed) => jsonB64({ k: fake(`${seed}-k`, 32), n: "ci-deployer", id: Number(fake(`${seed}-id`, 6, "0123456789")) });
     sentryOrg = (seed) => `sntrys_${jsonB64({ iat: 17672256001e-1, url: "https://sentry.io", region_url: "https://us.sentry.io", org: "acme" })}_${b643(`${seed}-s`, 43)}`;
-    onePassword = (seed) => `ops_${jsonB64({ signInAddress: "acme.1password.com", userAuth: { method: "SRPg-4096", alg: "PBES2g-HS256", iterations: 65e4, salt: b64url3(`${seed}-salt`, 22) }, email: `${fake(`${seed}-e`, 12, ALPHABETS.lowerAlnum)}@1passwordserviceaccounts.com`, srpX: hex2(`${seed}-x`, 64), muk: { alg: "A256GCM", ext: true, k: b64url3(`${seed}-k`, 43), key_ops: ["encrypt", "decrypt"], kty: "oct", kid: "mp" }, secretKey: `A3-${upper2(`${seed}-sk`, 6)}-${upper2(`${seed}-sk2`, 11)}`, deviceUuid: fake(`${seed}-d`, 26, ALPHABETS.lowerAlnum) })}`;
+    onePassword = (seed) => `ops_${jsonB64({ signInAddress: "acme.1password.com", userAuth: { method: "SRPg-4096", alg: "PBES2g-HS256", iterations: 65e4, salt: b64url3(`${seed}-salt`, 22) }, email: `${fake(`${seed}-e`, 12, ALPHABETS.lowerAlnum)}@1passwordserviceaccounts.com`, srpX: hex3(`${seed}-x`, 64), muk: { alg: "A256GCM", ext: true, k: b64url3(`${seed}-k`, 43), key_ops: ["encrypt", "decrypt"], kty: "oct", kid: "mp" }, secretKey: `A3-${upper2(`${seed}-sk`, 6)}-${upper2(`${seed}-sk2`, 11)}`, deviceUuid: fake(`${seed}-d`, 26, ALPHABETS.lowerAlnum) })}`;
     terraform = (seed) => `${fake(`${seed}-id`, 14)}.atlasv1.${b64url3(`${seed}-s`, 67)}`;
     atlassian = (seed) => fakeAtlassianToken("ATATT3xFfGF0", seed);
     tailscale = (kind, seed) => `tskey-${kind}-k${fake(`${seed}-id`, 10)}CNTRL-${fake(`${seed}-s`, 33)}`;
@@ -4204,7 +4483,7 @@ var init_devops = __esm({
         title: "HashiCorp Vault token (pre-1.10 format)",
         severity: "medium",
         keywords: ["vault_token", "vaulttoken", "x-vault-token"],
-        pattern: String.raw`(?i:vault_?token|x-vault-token)${ASSIGN4}(s\.[A-Za-z0-9]{24})\b`,
+        pattern: String.raw`(?i:vault_?token|x-vault-token)${ASSIGN}(s\.[A-Za-z0-9]{24})\b`,
         entropy: 3.5,
         help: "A Vault token in the old s.… format reads and writes whatever its policies allow. Revoke it with `vault token revoke` and upgrade to prefixed tokens.",
         examples: {
@@ -4301,13 +4580,13 @@ var init_devops = __esm({
         help: "A Databricks PAT acts as its user or service principal in the workspace (clusters, jobs, data). Revoke it under User Settings → Developer → Access tokens, or an admin can revoke it with the Token Management API.",
         examples: {
           tp: [
-            ...syntax.all("databricks_token", `dapi${hex2("db-a", 32)}`, `dapi${hex2("db-b", 32)}-2`),
-            `curl -H "Authorization: Bearer dapi${hex2("db-c", 32)}" https://adb-1.azuredatabricks.net/api/2.0/clusters/list`
+            ...syntax.all("databricks_token", `dapi${hex3("db-a", 32)}`, `dapi${hex3("db-b", 32)}-2`),
+            `curl -H "Authorization: Bearer dapi${hex3("db-c", 32)}" https://adb-1.azuredatabricks.net/api/2.0/clusters/list`
           ],
           fp: [
             env2("DATABRICKS_TOKEN", `dapi${"0".repeat(32)}`),
-            yaml2("databricks_token", `dapi${hex2("db-s", 24)}`),
-            code2("fn", `rapidapi${hex2("db-e", 32)}`)
+            yaml2("databricks_token", `dapi${hex3("db-s", 24)}`),
+            code2("fn", `rapidapi${hex3("db-e", 32)}`)
           ]
         }
       },
@@ -4343,7 +4622,7 @@ var init_devops = __esm({
         title: "Atlassian API token (unprefixed)",
         severity: "medium",
         keywords: ["jira", "confluence", "atlassian"],
-        pattern: String.raw`(?i:jira|confluence|atlassian)[A-Za-z0-9_.-]{0,20}(?i:api_?token|token|password)${ASSIGN4}([A-Za-z0-9]{24})\b`,
+        pattern: String.raw`(?i:jira|confluence|atlassian)[A-Za-z0-9_.-]{0,20}(?i:api_?token|token|password)${ASSIGN}([A-Za-z0-9]{24})\b`,
         entropy: 3.5,
         help: "An older 24-character Atlassian API token authenticates as its user to Jira and Confluence. Revoke it at id.atlassian.com → Security → API tokens.",
         examples: {
@@ -4385,8 +4664,8 @@ var init_devops = __esm({
         entropy: 3,
         help: "A Linear OAuth token acts for the user who authorised the application. Revoke it with the OAuth revoke endpoint or under Settings → Applications.",
         examples: {
-          tp: [env2("LINEAR_TOKEN", `lin_oauth_${hex2("lo-a", 64)}`), json2("access_token", `lin_oauth_${hex2("lo-b", 64)}`)],
-          fp: [env2("LINEAR_TOKEN", `lin_oauth_${"0".repeat(64)}`), json2("access_token", `lin_oauth_${hex2("lo-s", 40)}`)]
+          tp: [env2("LINEAR_TOKEN", `lin_oauth_${hex3("lo-a", 64)}`), json2("access_token", `lin_oauth_${hex3("lo-b", 64)}`)],
+          fp: [env2("LINEAR_TOKEN", `lin_oauth_${"0".repeat(64)}`), json2("access_token", `lin_oauth_${hex3("lo-s", 40)}`)]
         }
       },
       {
@@ -4400,12 +4679,12 @@ var init_devops = __esm({
         examples: {
           tp: syntax.all(
             "postman_api_key",
-            `PMAK-${hex2("pm-a", 24)}-${hex2("pm-b", 34)}`,
-            `PMAK-${hex2("pm-c", 24)}-${hex2("pm-d", 34)}`
+            `PMAK-${hex3("pm-a", 24)}-${hex3("pm-b", 34)}`,
+            `PMAK-${hex3("pm-c", 24)}-${hex3("pm-d", 34)}`
           ),
           fp: [
             env2("POSTMAN_API_KEY", `PMAK-${"0".repeat(24)}-${"0".repeat(34)}`),
-            yaml2("postman_api_key", `PMAK-${hex2("pm-s", 24)}-${hex2("pm-t", 20)}`)
+            yaml2("postman_api_key", `PMAK-${hex3("pm-s", 24)}-${hex3("pm-t", 20)}`)
           ]
         }
       },
@@ -4442,10 +4721,10 @@ var init_devops = __esm({
           tp: syntax.all("grafana_token", fakeGrafanaServiceAccountToken("gs-a"), fakeGrafanaServiceAccountToken("gs-c")),
           fp: [
             env2("GRAFANA_TOKEN", corrupt(fakeGrafanaServiceAccountToken("gs-a"))),
-            code2("token", `glsa_${fake("gs-r", 32)}_${hex2("gs-r2", 8)}`),
+            code2("token", `glsa_${fake("gs-r", 32)}_${hex3("gs-r2", 8)}`),
             // a random checksum
             env2("GRAFANA_TOKEN", `glsa_${"x".repeat(32)}_00000000`),
-            yaml2("grafana_token", `glsa_${fake("gs-s", 20)}_${hex2("gs-t", 8)}`),
+            yaml2("grafana_token", `glsa_${fake("gs-s", 20)}_${hex3("gs-t", 8)}`),
             json2("grafana_token", `glsa_${fake("gs-n", 32)}`)
           ]
         }
@@ -4477,10 +4756,10 @@ var init_devops = __esm({
         entropy: 3,
         help: "A Sentry user auth token calls the Sentry API as its user within its scopes (projects, releases, events with their data). Revoke it under User settings → Personal Tokens.",
         examples: {
-          tp: syntax.all("sentry_auth_token", `sntryu_${hex2("su-a", 64)}`, `sntryu_${hex2("su-b", 64)}`),
+          tp: syntax.all("sentry_auth_token", `sntryu_${hex3("su-a", 64)}`, `sntryu_${hex3("su-b", 64)}`),
           fp: [
             env2("SENTRY_AUTH_TOKEN", `sntryu_${"0".repeat(64)}`),
-            yaml2("sentry_auth_token", `sntryu_${hex2("su-s", 40)}`)
+            yaml2("sentry_auth_token", `sntryu_${hex3("su-s", 40)}`)
           ]
         }
       },
@@ -4559,20 +4838,20 @@ var init_devops = __esm({
         title: "Datadog API key",
         severity: "high",
         keywords: ["datadog", "dd_api", "dd-api", "ddapi"],
-        pattern: String.raw`(?i:(?:datadog|dd)[_-]?api[_-]?key)${ASSIGN4}([a-f0-9]{32})\b`,
+        pattern: String.raw`(?i:(?:datadog|dd)[_-]?api[_-]?key)${ASSIGN}([a-f0-9]{32})\b`,
         entropy: 3,
         help: "A Datadog API key submits metrics, logs and events to the organisation. Revoke it under Organization Settings → API Keys and roll agents to a new one.",
         examples: {
           tp: [
-            env2("DD_API_KEY", hex2("dd-a", 32)),
-            yaml2("datadog_api_key", hex2("dd-b", 32)),
-            json2("ddApiKey", hex2("dd-c", 32)),
-            code2("datadogApiKey", hex2("dd-a", 32))
+            env2("DD_API_KEY", hex3("dd-a", 32)),
+            yaml2("datadog_api_key", hex3("dd-b", 32)),
+            json2("ddApiKey", hex3("dd-c", 32)),
+            code2("datadogApiKey", hex3("dd-a", 32))
           ],
           fp: [
             env2("DD_API_KEY", syntax.ref("DD_API_KEY")),
             yaml2("datadog_api_key", "0".repeat(32)),
-            env2("DD_API_KEY", hex2("dd-s", 24)),
+            env2("DD_API_KEY", hex3("dd-s", 24)),
             json2("dd_site", "datadoghq.eu")
           ]
         }
@@ -4582,18 +4861,18 @@ var init_devops = __esm({
         title: "Datadog application key",
         severity: "high",
         keywords: ["datadog", "dd_app", "dd-app", "ddapp"],
-        pattern: String.raw`(?i:(?:datadog|dd)[_-]?app(?:lication)?[_-]?key)${ASSIGN4}([a-f0-9]{40})\b`,
+        pattern: String.raw`(?i:(?:datadog|dd)[_-]?app(?:lication)?[_-]?key)${ASSIGN}([a-f0-9]{40})\b`,
         entropy: 3,
         help: "A Datadog application key, with an API key, reads and changes the organisation's data and configuration as its user. Revoke it under Organization Settings → Application Keys.",
         examples: {
           tp: [
-            env2("DD_APP_KEY", hex2("dda-a", 40)),
-            yaml2("datadog_application_key", hex2("dda-b", 40)),
-            json2("ddAppKey", hex2("dda-c", 40))
+            env2("DD_APP_KEY", hex3("dda-a", 40)),
+            yaml2("datadog_application_key", hex3("dda-b", 40)),
+            json2("ddAppKey", hex3("dda-c", 40))
           ],
           fp: [
             env2("DD_APP_KEY", syntax.ref("DD_APP_KEY")),
-            yaml2("datadog_app_key", hex2("dda-s", 32)),
+            yaml2("datadog_app_key", hex3("dda-s", 32)),
             env2("DD_APP_KEY", "0".repeat(40))
           ]
         }
@@ -4623,7 +4902,7 @@ var init_devops = __esm({
         title: "PagerDuty API key",
         severity: "high",
         keywords: ["pagerduty"],
-        pattern: String.raw`(?i:pagerduty[A-Za-z0-9_.-]{0,20}(?:token|key))${ASSIGN4}((?:u\+)?[A-Za-z0-9_+-]{20})(?:[^A-Za-z0-9_+-]|$)`,
+        pattern: String.raw`(?i:pagerduty[A-Za-z0-9_.-]{0,20}(?:token|key))${ASSIGN}((?:u\+)?[A-Za-z0-9_+-]{20})(?:[^A-Za-z0-9_+-]|$)`,
         entropy: 3.5,
         help: "A PagerDuty REST API key reads and changes incidents, schedules and services (account-wide for general keys, as its user for user tokens). Delete it under Integrations → API Access Keys or the user's API access.",
         examples: {
@@ -4634,7 +4913,7 @@ var init_devops = __esm({
           ],
           fp: [
             env2("PAGERDUTY_TOKEN", syntax.ref("PAGERDUTY_TOKEN")),
-            yaml2("pagerduty_routing_key", hex2("pd-r", 32)),
+            yaml2("pagerduty_routing_key", hex3("pd-r", 32)),
             // an Events routing key is 32 hex: not this rule
             env2("PAGERDUTY_TOKEN", "x".repeat(20))
           ]
@@ -4651,12 +4930,12 @@ var init_devops = __esm({
         examples: {
           tp: syntax.all(
             "circle_token",
-            `CCIPAT_${fake("cc-a", 22)}_${hex2("cc-b", 40)}`,
-            `CCIPAT_${fake("cc-c", 22)}_${hex2("cc-d", 40)}`
+            `CCIPAT_${fake("cc-a", 22)}_${hex3("cc-b", 40)}`,
+            `CCIPAT_${fake("cc-c", 22)}_${hex3("cc-d", 40)}`
           ),
           fp: [
             env2("CIRCLE_TOKEN", `CCIPAT_${"x".repeat(22)}_${"0".repeat(40)}`),
-            yaml2("circle_token", `CCIPAT_${fake("cc-s", 22)}_${hex2("cc-t", 20)}`)
+            yaml2("circle_token", `CCIPAT_${fake("cc-s", 22)}_${hex3("cc-t", 20)}`)
           ]
         }
       },
@@ -4670,8 +4949,8 @@ var init_devops = __esm({
         help: "A CircleCI project token triggers pipelines and reads or changes one project. Delete it under Project Settings → API Permissions.",
         examples: {
           tp: [
-            env2("CIRCLE_PROJECT_TOKEN", `CCIPRJ_${fake("cp-a", 22)}_${hex2("cp-b", 40)}`),
-            json2("token", `CCIPRJ_${fake("cp-c", 22)}_${hex2("cp-d", 40)}`)
+            env2("CIRCLE_PROJECT_TOKEN", `CCIPRJ_${fake("cp-a", 22)}_${hex3("cp-b", 40)}`),
+            json2("token", `CCIPRJ_${fake("cp-c", 22)}_${hex3("cp-d", 40)}`)
           ],
           fp: [
             env2("CIRCLE_PROJECT_TOKEN", `CCIPRJ_${"x".repeat(22)}_${"0".repeat(40)}`),
@@ -4684,18 +4963,18 @@ var init_devops = __esm({
         title: "CircleCI API token (unprefixed)",
         severity: "medium",
         keywords: ["circle"],
-        pattern: String.raw`(?i:circle[_-]?(?:ci[_-]?)?(?:api[_-]?)?token)${ASSIGN4}([a-f0-9]{40})\b`,
+        pattern: String.raw`(?i:circle[_-]?(?:ci[_-]?)?(?:api[_-]?)?token)${ASSIGN}([a-f0-9]{40})\b`,
         entropy: 3,
         help: "An older 40-hex CircleCI API token acts as its user or on its project. Delete it under User Settings → Personal API Tokens or Project Settings → API Permissions.",
         examples: {
           tp: [
-            env2("CIRCLE_TOKEN", hex2("cl-a", 40)),
-            yaml2("circleci_token", hex2("cl-b", 40)),
-            json2("circleApiToken", hex2("cl-c", 40))
+            env2("CIRCLE_TOKEN", hex3("cl-a", 40)),
+            yaml2("circleci_token", hex3("cl-b", 40)),
+            json2("circleApiToken", hex3("cl-c", 40))
           ],
           fp: [
             env2("CIRCLE_TOKEN", syntax.ref("CIRCLE_TOKEN")),
-            env2("CIRCLE_SHA1", hex2("cl-sha", 40)),
+            env2("CIRCLE_SHA1", hex3("cl-sha", 40)),
             yaml2("circleci_token", "0".repeat(40))
           ]
         }
@@ -4705,7 +4984,7 @@ var init_devops = __esm({
         title: "Travis CI API token",
         severity: "medium",
         keywords: ["travis"],
-        pattern: `(?i:travis[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN4}([A-Za-z0-9_-]{22})(?:[^A-Za-z0-9_-]|$)`,
+        pattern: `(?i:travis[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}([A-Za-z0-9_-]{22})(?:[^A-Za-z0-9_-]|$)`,
         entropy: 3.5,
         help: "A Travis CI API token acts as its user (builds, env vars, settings of their repositories). Regenerate it under Settings → API authentication.",
         examples: {
@@ -4730,10 +5009,10 @@ var init_devops = __esm({
         entropy: 3,
         help: "A Buildkite API access token calls the REST/GraphQL APIs as its user within its scopes (pipelines, builds, agents). Revoke it under Personal Settings → API Access Tokens.",
         examples: {
-          tp: syntax.all("buildkite_api_token", `bkua_${hex2("bk-a", 40)}`, `bkua_${hex2("bk-b", 40)}`),
+          tp: syntax.all("buildkite_api_token", `bkua_${hex3("bk-a", 40)}`, `bkua_${hex3("bk-b", 40)}`),
           fp: [
             env2("BUILDKITE_API_TOKEN", `bkua_${"0".repeat(40)}`),
-            yaml2("buildkite_api_token", `bkua_${hex2("bk-s", 32)}`)
+            yaml2("buildkite_api_token", `bkua_${hex3("bk-s", 32)}`)
           ]
         }
       },
@@ -4742,14 +5021,14 @@ var init_devops = __esm({
         title: "Jenkins API token",
         severity: "high",
         keywords: ["jenkins"],
-        pattern: String.raw`(?i:jenkins[A-Za-z0-9_.-]{0,20}(?:token|api_?key|password))${ASSIGN4}(11[a-f0-9]{32})\b`,
+        pattern: String.raw`(?i:jenkins[A-Za-z0-9_.-]{0,20}(?:token|api_?key|password))${ASSIGN}(11[a-f0-9]{32})\b`,
         entropy: 3,
         help: "A Jenkins API token authenticates as its user to the controller (trigger jobs, read credentials, script console for admins). Revoke it under the user → Security → API Token.",
         examples: {
           tp: [
-            env2("JENKINS_API_TOKEN", `11${hex2("jk-a", 32)}`),
-            yaml2("jenkins_token", `11${hex2("jk-b", 32)}`),
-            json2("jenkinsApiKey", `11${hex2("jk-c", 32)}`)
+            env2("JENKINS_API_TOKEN", `11${hex3("jk-a", 32)}`),
+            yaml2("jenkins_token", `11${hex3("jk-b", 32)}`),
+            json2("jenkinsApiKey", `11${hex3("jk-c", 32)}`)
           ],
           fp: [
             env2("JENKINS_API_TOKEN", syntax.ref("JENKINS_API_TOKEN")),
@@ -4763,7 +5042,7 @@ var init_devops = __esm({
         title: "Snyk API token",
         severity: "high",
         keywords: ["snyk"],
-        pattern: `(?i:snyk[A-Za-z0-9_.-]{0,20}(?:token|api_?key|auth))${ASSIGN4}(${UUID3})\\b`,
+        pattern: `(?i:snyk[A-Za-z0-9_.-]{0,20}(?:token|api_?key|auth))${ASSIGN}(${UUID3})\\b`,
         entropy: 3,
         help: "A Snyk API token acts as its user or service account (projects, vulnerability data, integrations). Revoke it under Account settings → Auth token, or the service account.",
         examples: {
@@ -4788,11 +5067,11 @@ var init_devops = __esm({
         entropy: 3,
         help: "A SonarQube user (squ_), project analysis (sqp_) or global analysis (sqa_) token runs analyses and, for user tokens, reads source and issues as its user. Revoke it under My Account → Security or Administration → Security.",
         examples: {
-          tp: syntax.all("sonar_token", `squ_${hex2("sq-a", 40)}`, `sqp_${hex2("sq-b", 40)}`),
+          tp: syntax.all("sonar_token", `squ_${hex3("sq-a", 40)}`, `sqp_${hex3("sq-b", 40)}`),
           fp: [
             env2("SONAR_TOKEN", `squ_${"0".repeat(40)}`),
-            yaml2("sonar_token", `sqa_${hex2("sq-s", 30)}`),
-            json2("id", `xsqu_${hex2("sq-e", 40)}`)
+            yaml2("sonar_token", `sqa_${hex3("sq-s", 30)}`),
+            json2("id", `xsqu_${hex3("sq-e", 40)}`)
           ]
         }
       },
@@ -4801,14 +5080,14 @@ var init_devops = __esm({
         title: "SonarCloud / SonarQube token (unprefixed)",
         severity: "medium",
         keywords: ["sonar"],
-        pattern: String.raw`(?i:sonar[_.-]?(?:token|login))${ASSIGN4}([a-f0-9]{40})\b`,
+        pattern: String.raw`(?i:sonar[_.-]?(?:token|login))${ASSIGN}([a-f0-9]{40})\b`,
         entropy: 3,
         help: "An unprefixed SonarCloud or older SonarQube token runs analyses and reads project data as its user. Revoke it under My Account → Security.",
         examples: {
           tp: [
-            env2("SONAR_TOKEN", hex2("sc-a", 40)),
-            `sonar-scanner -Dsonar.login=${hex2("sc-b", 40)}`,
-            yaml2("sonar.token", hex2("sc-c", 40))
+            env2("SONAR_TOKEN", hex3("sc-a", 40)),
+            `sonar-scanner -Dsonar.login=${hex3("sc-b", 40)}`,
+            yaml2("sonar.token", hex3("sc-c", 40))
           ],
           fp: [
             env2("SONAR_TOKEN", syntax.secretRef("SONAR_TOKEN")),
@@ -4822,7 +5101,7 @@ var init_devops = __esm({
         title: "Codecov upload token",
         severity: "low",
         keywords: ["codecov"],
-        pattern: `(?i:codecov[_-]?(?:upload[_-]?)?token)${ASSIGN4}(${UUID3})\\b`,
+        pattern: `(?i:codecov[_-]?(?:upload[_-]?)?token)${ASSIGN}(${UUID3})\\b`,
         entropy: 3,
         help: "A Codecov upload token uploads coverage reports for a repository (or the organisation, for global tokens). Regenerate it in the repository's Codecov settings.",
         examples: {
@@ -4842,11 +5121,11 @@ var init_devops = __esm({
         entropy: 3,
         help: "A Pulumi access token reads and updates stacks (and their secrets and state) of its user, team or organisation. Delete it under Settings → Access tokens in Pulumi Cloud.",
         examples: {
-          tp: syntax.all("pulumi_access_token", `pul-${hex2("pu-a", 40)}`, `pul-${hex2("pu-b", 40)}`),
+          tp: syntax.all("pulumi_access_token", `pul-${hex3("pu-a", 40)}`, `pul-${hex3("pu-b", 40)}`),
           fp: [
             env2("PULUMI_ACCESS_TOKEN", `pul-${"0".repeat(40)}`),
-            yaml2("pulumi_access_token", `pul-${hex2("pu-s", 32)}`),
-            json2("name", `rapul-${hex2("pu-e", 40)}`)
+            yaml2("pulumi_access_token", `pul-${hex3("pu-s", 32)}`),
+            json2("name", `rapul-${hex3("pu-e", 40)}`)
           ]
         }
       },
@@ -4855,7 +5134,7 @@ var init_devops = __esm({
         title: "Okta API token",
         severity: "high",
         keywords: ["okta", "ssws"],
-        pattern: String.raw`(?:(?i:okta[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN4}|(?i:ssws)\s+)(00[A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_-]|$)`,
+        pattern: String.raw`(?:(?i:okta[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}|(?i:ssws)\s+)(00[A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_-]|$)`,
         entropy: 4,
         help: "An Okta API token calls the management API with its admin's permissions (users, apps, policies). Revoke it under Security → API → Tokens.",
         examples: {
@@ -4994,7 +5273,7 @@ var init_devops = __esm({
           tp: [env2("LAUNCHDARKLY_SDK_KEY", `sdk-${fakeUuid("lds-a")}`), json2("sdkKey", `sdk-${fakeUuid("lds-b")}`)],
           fp: [
             env2("LAUNCHDARKLY_SDK_KEY", "sdk-00000000-0000-0000-0000-000000000000"),
-            json2("sdkKey", `sdk-${hex2("lds-s", 32)}`)
+            json2("sdkKey", `sdk-${hex3("lds-s", 32)}`)
           ]
         }
       },
@@ -5003,7 +5282,7 @@ var init_devops = __esm({
         title: "Splunk HTTP Event Collector token",
         severity: "medium",
         keywords: ["splunk"],
-        pattern: `(?:(?i:splunk)\\s+|(?i:splunk[A-Za-z0-9_.-]{0,20}(?:hec[_-]?)?token)${ASSIGN4})(${UUID3})\\b`,
+        pattern: `(?:(?i:splunk)\\s+|(?i:splunk[A-Za-z0-9_.-]{0,20}(?:hec[_-]?)?token)${ASSIGN})(${UUID3})\\b`,
         entropy: 3,
         help: "A Splunk HEC token sends events into the indexes it allows (log injection, licence cost). Disable or delete it under Settings → Data inputs → HTTP Event Collector.",
         examples: {
@@ -5023,7 +5302,7 @@ var init_devops = __esm({
         title: "Opsgenie API key",
         severity: "high",
         keywords: ["geniekey", "opsgenie"],
-        pattern: `(?:(?i:geniekey)\\s+|(?i:opsgenie[A-Za-z0-9_.-]{0,20}(?:api_?key|key|token))${ASSIGN4})(${UUID3})\\b`,
+        pattern: `(?:(?i:geniekey)\\s+|(?i:opsgenie[A-Za-z0-9_.-]{0,20}(?:api_?key|key|token))${ASSIGN})(${UUID3})\\b`,
         entropy: 3,
         help: "An Opsgenie API key creates, acknowledges and closes alerts or manages the account, per its integration or API-key rights. Delete it under Settings → API key management (or the integration).",
         examples: {
@@ -5039,7 +5318,7 @@ var init_devops = __esm({
         title: "ngrok authtoken or API key",
         severity: "medium",
         keywords: ["ngrok", "authtoken"],
-        pattern: `(?:(?i:ngrok[A-Za-z0-9_.-]{0,20}(?:auth_?token|api_?key|token))${ASSIGN4}|add-authtoken\\s+|(?i:authtoken)${ASSIGN4})([0-9][A-Za-z0-9]{20,30}_[A-Za-z0-9]{15,30})\\b`,
+        pattern: `(?:(?i:ngrok[A-Za-z0-9_.-]{0,20}(?:auth_?token|api_?key|token))${ASSIGN}|add-authtoken\\s+|(?i:authtoken)${ASSIGN})([0-9][A-Za-z0-9]{20,30}_[A-Za-z0-9]{15,30})\\b`,
         entropy: 4,
         help: "An ngrok authtoken opens tunnels on the account (exposing hosts under its domains); an API key manages the account. Reset the authtoken or delete the API key in the ngrok dashboard.",
         examples: {
@@ -5059,7 +5338,7 @@ var init_devops = __esm({
         title: "HashiCorp Consul / Nomad ACL token",
         severity: "high",
         keywords: ["consul", "nomad"],
-        pattern: `(?i:consul[_-]?(?:http[_-]?)?token|nomad[_-]?token|consul[A-Za-z0-9_.-]{0,20}acl[A-Za-z0-9_.-]{0,10}token)${ASSIGN4}(${UUID3})\\b`,
+        pattern: `(?i:consul[_-]?(?:http[_-]?)?token|nomad[_-]?token|consul[A-Za-z0-9_.-]{0,20}acl[A-Za-z0-9_.-]{0,10}token)${ASSIGN}(${UUID3})\\b`,
         entropy: 3,
         help: "A Consul or Nomad ACL secret ID acts with its policies (service catalogue and KV for Consul, jobs and allocations for Nomad). Delete the token with `consul acl token delete` or `nomad acl token delete` (by accessor).",
         examples: {
@@ -5080,13 +5359,13 @@ var init_devops = __esm({
         title: "Kubernetes bootstrap token",
         severity: "high",
         keywords: ["--token", "bootstrap"],
-        pattern: `(?:--token[\\s=]+|(?i:bootstrap[_-]?token)${ASSIGN4})([a-z0-9]{6}\\.[a-z0-9]{16})\\b`,
+        pattern: `(?:--token[\\s=]+|(?i:bootstrap[_-]?token)${ASSIGN})([a-z0-9]{6}\\.[a-z0-9]{16})\\b`,
         entropy: 3.5,
         validate: (s) => s === "abcdef.0123456789abcdef" ? "invalid" : "unknown",
         help: "A bootstrap token joins nodes to the cluster (and, with kubeadm, can read the cluster CA and config). Delete it with `kubeadm token delete <id>` or the bootstrap-token-<id> Secret in kube-system. The documented abcdef.0123456789abcdef is not reported.",
         examples: {
           tp: [
-            `kubeadm join 10.0.0.10:6443 --token ${fake("kb-a", 6, ALPHABETS.lowerAlnum)}.${fake("kb-b", 16, ALPHABETS.lowerAlnum)} --discovery-token-ca-cert-hash sha256:${hex2("kb-h", 64)}`,
+            `kubeadm join 10.0.0.10:6443 --token ${fake("kb-a", 6, ALPHABETS.lowerAlnum)}.${fake("kb-b", 16, ALPHABETS.lowerAlnum)} --discovery-token-ca-cert-hash sha256:${hex3("kb-h", 64)}`,
             yaml2("bootstrap_token", `${fake("kb-c", 6, ALPHABETS.lowerAlnum)}.${fake("kb-d", 16, ALPHABETS.lowerAlnum)}`)
           ],
           fp: [
@@ -5102,8 +5381,7 @@ var init_devops = __esm({
         keywords: ["privatekey =", "privatekey=", "presharedkey =", "presharedkey="],
         pattern: `(?i:PrivateKey|PresharedKey) ?= ?([A-Za-z0-9+/]{43}=)(?:[^A-Za-z0-9+/=]|$)`,
         entropy: 4,
-        validate: (s) => Buffer.from(s, "base64").length === 32 ? "valid" : "invalid",
-        requireValid: true,
+        validate: (s) => Buffer.from(s, "base64").length === 32 ? "unknown" : "invalid",
         help: "A WireGuard private key (or preshared key) lets anyone impersonate the peer on the VPN. Generate a new key pair with `wg genkey`, update the peer's public key everywhere, and remove the old one. A value that is not 32 bytes of base64 is not reported.",
         examples: {
           tp: [
@@ -5125,7 +5403,7 @@ ListenPort = 51820`,
 });
 
 // src/scan/rules/generic.ts
-var NAME, VALUE, NAME_START, KEYWORDS, pw, sec, key32, sha512, genericRules;
+var NAME, VALUE, NAME_START, KEYWORDS, pw, b644, sec, key32, sha512, genericRules;
 var init_generic = __esm({
   "src/scan/rules/generic.ts"() {
     "use strict";
@@ -5158,6 +5436,7 @@ var init_generic = __esm({
       "credential"
     ];
     pw = `${fx("gp1", 12)}!${fx("gp2", 6, FIXTURE_ALPHABETS.digits)}`;
+    b644 = (s) => Buffer.from(s).toString("base64");
     sec = fx("gs1", 40, FIXTURE_ALPHABETS.base64url);
     key32 = fx("gk1", 32);
     sha512 = `sha512-${Buffer.from(fx("gi1", 64, FIXTURE_ALPHABETS.base64)).toString("base64").slice(0, 86)}==`;
@@ -5234,7 +5513,25 @@ var init_generic = __esm({
             `  "ClientToken": "${fx("gcl", 16, FIXTURE_ALPHABETS.lowerAlnum)}",`,
             '  "Password": "SomeKindOfPassword#42",',
             ` *   clientSecret: "VERYLONGSECRET${fx("gvl", 40)}",`,
-            '         *       //   "recaptchaV3Token": "my_recaptchaV3Token"'
+            '         *       //   "recaptchaV3Token": "my_recaptchaV3Token"',
+            // Encoded placeholders: base64 of `1234\n`, `secret\n`, `password`, `foo:bar`.
+            `password: ${b644("1234\n")}`,
+            `  secret: ${b644("secret\n")}`,
+            `token = "${b644("password")}"`,
+            `auth_token: ${b644("foo:bar")}`,
+            // Code, not values: a pointer dereference, a regular expression's source, a constant and trailing code.
+            "	ApiKey: *gcsAPIKey,",
+            "var re = regexp.MustCompile(`_authToken=\\s*((npm_.+)|(\\$\\{.+\\}))`)",
+            '  password = "REMOVED_TOKEN`),',
+            // Sequential stand-ins.
+            'api_key = "12345678-2323-1111-2222-123456789012"',
+            `api_key = "${"API-"}1234567890ABCDEFGHIJKLMNO1234"`,
+            // Non-secret fields named like secrets: request and update tokens, an ACME challenge, a credential scope.
+            `"RequestToken": "${fx("grq", 20)}"`,
+            `  PolicyUpdateToken: "${fx("gpu", 24)}"`,
+            `{"type": "http-01", "url": "https://acme.invalid/chall/1",
+ "token": "${fx("gac", 43, FIXTURE_ALPHABETS.base64url)}"}`,
+            `X-Amz-Credential=${"AKIA"}${fx("gsc", 16, FIXTURE_ALPHABETS.upperAlnum)}%2F20250101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20250101T000000Z`
           ]
         }
       },
@@ -5589,14 +5886,12 @@ ${k}`,
 });
 
 // src/scan/rules/messaging.ts
-var B3, E3, ASSIGN5, digits, slackBot, slackUser, slackApp, slackConfig, slackRefresh, slackLegacy, slackHookPath, slackHook, slackTrigger, discordId, discordBot, discordBadId, discordHook, telegram, twilioToken, twilioSid, sendgrid, mailgunLegacy, mailgunKey, mailchimp, mandrill, postmark, teamsHook, teamsFlowSig, teamsFlow, gchatToken, gchat, brevo, brevoSmtp, resend, mailersend, zapier, twilioApiSecret, vonageSecret, pusherSecret, intercom, messagingRules;
+var digits, slackBot, slackUser, slackApp, slackConfig, slackRefresh, slackLegacy, slackHookPath, slackHook, slackTrigger, discordId, discordBot, discordBadId, discordHook, telegram, twilioToken, twilioSid, sendgrid, mailgunLegacy, mailgunKey, mailchimp, mandrill, postmark, teamsHook, teamsFlowSig, teamsFlow, gchatToken, gchat, brevo, brevoSmtp, resend, mailersend, zapier, twilioApiSecret, vonageSecret, pusherSecret, intercom, messagingRules;
 var init_messaging = __esm({
   "src/scan/rules/messaging.ts"() {
     "use strict";
+    init_syntax();
     init_structure();
-    B3 = "(?:^|[^A-Za-z0-9_-])";
-    E3 = "(?:[^A-Za-z0-9_-]|$)";
-    ASSIGN5 = String.raw`["']?\s*(?:[:=]|:=|=>)\s*["']?`;
     digits = (seed, n) => `${1 + fx(seed, 1, FIXTURE_ALPHABETS.digits).charCodeAt(0) % 9}${fx(seed, n - 1, FIXTURE_ALPHABETS.digits)}`;
     slackBot = ["xoxb", digits("sb1", 12), digits("sb2", 13), fx("sb3", 24)].join("-");
     slackUser = ["xoxp", digits("su1", 12), digits("su2", 12), digits("su3", 13), fx("su4", 32, FIXTURE_ALPHABETS.hex)].join("-");
@@ -5648,7 +5943,7 @@ var init_messaging = __esm({
         title: "Slack bot token",
         severity: "high",
         keywords: ["xoxb-"],
-        pattern: `${B3}(xoxb-[0-9]{8,13}-[0-9]{8,14}-[A-Za-z0-9]{24})${E3}`,
+        pattern: `${TOKEN_START}(xoxb-[0-9]{8,13}-[0-9]{8,14}-[A-Za-z0-9]{24})${TOKEN_END}`,
         entropy: 3,
         help: "A Slack bot user OAuth token (`xoxb-`): it acts as the app’s bot in the workspace. Revoke it with `auth.revoke` or by reinstalling the app (OAuth & Permissions → Revoke tokens), then store the new one in a secret manager.",
         examples: {
@@ -5668,7 +5963,7 @@ var init_messaging = __esm({
         title: "Slack user token",
         severity: "high",
         keywords: ["xoxp-"],
-        pattern: `${B3}(xoxp-[0-9]{8,13}-[0-9]{8,13}-[0-9]{8,14}-[0-9a-f]{32})${E3}`,
+        pattern: `${TOKEN_START}(xoxp-[0-9]{8,13}-[0-9]{8,13}-[0-9]{8,14}-[0-9a-f]{32})${TOKEN_END}`,
         entropy: 3,
         help: "A Slack user OAuth token (`xoxp-`): it acts as the person who installed the app, with their access. Revoke it with `auth.revoke` or from the app’s OAuth settings, then reinstall to get a new one.",
         examples: {
@@ -5685,7 +5980,7 @@ var init_messaging = __esm({
         title: "Slack app-level token",
         severity: "high",
         keywords: ["xapp-"],
-        pattern: `${B3}(xapp-[0-9]-A[A-Z0-9]{8,12}-[0-9]{10,14}-[0-9a-f]{64})${E3}`,
+        pattern: `${TOKEN_START}(xapp-[0-9]-A[A-Z0-9]{8,12}-[0-9]{10,14}-[0-9a-f]{64})${TOKEN_END}`,
         entropy: 3,
         help: "A Slack app-level token (`xapp-`), used for Socket Mode and app-wide APIs. Revoke it on the app’s Basic Information page (App-Level Tokens) and generate a new one.",
         examples: {
@@ -5702,7 +5997,7 @@ var init_messaging = __esm({
         title: "Slack configuration access token",
         severity: "high",
         keywords: ["xoxe.xox"],
-        pattern: `${B3}(xoxe\\.xox[bp]-[0-9]-[A-Za-z0-9]{100,250})${E3}`,
+        pattern: `${TOKEN_START}(xoxe\\.xox[bp]-[0-9]-[A-Za-z0-9]{100,250})${TOKEN_END}`,
         entropy: 4,
         help: "A Slack app configuration access token (`xoxe.xoxp-`/`xoxe.xoxb-`): it can create and modify apps through the App Manifest API. Revoke it under Your Apps → Your App Configuration Tokens.",
         examples: {
@@ -5715,7 +6010,7 @@ var init_messaging = __esm({
         title: "Slack configuration refresh token",
         severity: "high",
         keywords: ["xoxe-"],
-        pattern: `${B3}(xoxe-[0-9]-[A-Za-z0-9]{100,250})${E3}`,
+        pattern: `${TOKEN_START}(xoxe-[0-9]-[A-Za-z0-9]{100,250})${TOKEN_END}`,
         entropy: 4,
         help: "A Slack configuration refresh token (`xoxe-1-`): it mints new configuration access tokens. Revoke it under Your Apps → Your App Configuration Tokens.",
         examples: {
@@ -5728,7 +6023,7 @@ var init_messaging = __esm({
         title: "Slack legacy, session or workspace token",
         severity: "high",
         keywords: ["xoxa-", "xoxc-", "xoxo-", "xoxr-", "xoxs-"],
-        pattern: `${B3}(xox[acors]-[0-9]{1,13}(?:-[0-9]{8,13}){1,3}-[A-Za-z0-9]{24,64})${E3}`,
+        pattern: `${TOKEN_START}(xox[acors]-[0-9]{1,13}(?:-[0-9]{8,13}){1,3}-[A-Za-z0-9]{24,64})${TOKEN_END}`,
         entropy: 3,
         help: "A Slack legacy/workspace (`xoxa-`, `xoxo-`), refresh (`xoxr-`), or browser session (`xoxc-`, `xoxs-`) token. Revoke it (`auth.revoke`, or sign the user out of all sessions) and replace legacy tokens with a Slack app.",
         examples: {
@@ -5774,7 +6069,7 @@ var init_messaging = __esm({
         title: "Discord bot token",
         severity: "high",
         keywords: ["discord", "authorization"],
-        pattern: String.raw`(?:(?i:discord)[\w.-]{0,30}${ASSIGN5}(?:Bot\s+)?|(?i:authorization)["']?\s*[:=,]\s*["']?Bot\s+)([MNO][A-Za-z0-9_-]{22,26}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,40})${E3}`,
+        pattern: String.raw`(?:(?i:discord)[\w.-]{0,30}${ASSIGN}(?:Bot\s+)?|(?i:authorization)["']?\s*[:=,]\s*["']?Bot\s+)([MNO][A-Za-z0-9_-]{22,26}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,40})${TOKEN_END}`,
         validate: validateDiscordBotToken,
         requireValid: true,
         help: "A Discord bot token: base64 of the bot’s user id, a timestamp and an HMAC. Reported only when the first part decodes to a snowflake id. Reset it on the Developer Portal (Bot → Reset Token).",
@@ -5792,7 +6087,7 @@ var init_messaging = __esm({
         title: "Discord webhook URL",
         severity: "high",
         keywords: ["discord.com/api", "discordapp.com/api"],
-        pattern: String.raw`discord(?:app)?\.com/api(?:/v[0-9]+)?/webhooks/([0-9]{17,20}/[A-Za-z0-9_-]{60,80})${E3}`,
+        pattern: String.raw`discord(?:app)?\.com/api(?:/v[0-9]+)?/webhooks/([0-9]{17,20}/[A-Za-z0-9_-]{60,80})${TOKEN_END}`,
         entropy: 3.5,
         help: "A Discord channel webhook: anyone with the URL can post as it. Delete the webhook (channel settings → Integrations → Webhooks) and create a new one.",
         examples: {
@@ -5809,7 +6104,7 @@ var init_messaging = __esm({
         title: "Telegram bot token",
         severity: "high",
         keywords: [":aa"],
-        pattern: `(?:^|[^0-9A-Za-z_]|bot)([0-9]{8,10}:AA[A-Za-z0-9_-]{33})${E3}`,
+        pattern: `(?:^|[^0-9A-Za-z_]|bot)([0-9]{8,10}:AA[A-Za-z0-9_-]{33})${TOKEN_END}`,
         entropy: 3,
         help: "A Telegram Bot API token (`<bot id>:AA…`): full control of the bot. Revoke it with @BotFather (`/revoke`) and use the new token.",
         examples: {
@@ -5827,7 +6122,7 @@ var init_messaging = __esm({
         title: "Twilio auth token",
         severity: "high",
         keywords: ["twilio"],
-        pattern: String.raw`(?i:twilio)[\w.-]{0,24}(?i:auth[_-]?token|token|secret)${ASSIGN5}([0-9a-f]{32})(?:[^0-9A-Za-z]|$)`,
+        pattern: String.raw`(?i:twilio)[\w.-]{0,24}(?i:auth[_-]?token|token|secret)${ASSIGN}([0-9a-f]{32})(?:[^0-9A-Za-z]|$)`,
         entropy: 3,
         help: "A Twilio account auth token (32 hex characters) named as such: with the account SID it controls the whole account. Rotate it in the Twilio Console (Account → API keys & tokens → request a secondary token, promote it) and prefer API keys.",
         examples: {
@@ -5864,7 +6159,7 @@ var init_messaging = __esm({
         title: "SendGrid API key",
         severity: "high",
         keywords: ["sg."],
-        pattern: `${B3}(SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43})${E3}`,
+        pattern: `${TOKEN_START}(SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43})${TOKEN_END}`,
         entropy: 3.5,
         help: "A SendGrid (Twilio) API key (`SG.<id>.<secret>`): it sends mail as your domain. Delete it under Settings → API Keys and create a new, narrowly scoped key.",
         examples: {
@@ -5881,7 +6176,7 @@ var init_messaging = __esm({
         title: "Mailgun API key (legacy key- form)",
         severity: "high",
         keywords: ["key-"],
-        pattern: `${B3}(key-[0-9a-f]{32})${E3}`,
+        pattern: `${TOKEN_START}(key-[0-9a-f]{32})${TOKEN_END}`,
         entropy: 3,
         help: "A Mailgun private API key in the legacy `key-<32 hex>` form: full access to sending and account APIs. Delete it under API Security in the Mailgun dashboard and create a new key.",
         examples: {
@@ -5903,7 +6198,7 @@ var init_messaging = __esm({
         severity: "high",
         keywords: ["mailgun"],
         // `api:<key>` (curl --user) counts when a Mailgun host follows on the line; leftmost-first alternation keeps it in the match.
-        pattern: String.raw`(?:(?i:mailgun)[\w.-]{0,30}${ASSIGN5}|api:)([0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8})(?:[^0-9A-Za-z-][^\n]{0,200}?(?i:mailgun)\.net|[^0-9A-Za-z-]|$)`,
+        pattern: String.raw`(?:(?i:mailgun)[\w.-]{0,30}${ASSIGN}|api:)([0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8})(?:[^0-9A-Za-z-][^\n]{0,200}?(?i:mailgun)\.net|[^0-9A-Za-z-]|$)`,
         entropy: 3,
         help: "A Mailgun API key in the current `<32 hex>-<8 hex>-<8 hex>` form, named as Mailgun’s or used as `api:<key>`. Delete it under API Security in the Mailgun dashboard and create a new key.",
         examples: {
@@ -5941,7 +6236,7 @@ var init_messaging = __esm({
         title: "Mailchimp Transactional (Mandrill) API key",
         severity: "high",
         keywords: ["mandrill", "transactional"],
-        pattern: String.raw`(?i:mandrill|mailchimp[_-]?transactional)[\w.-]{0,30}${ASSIGN5}((?:md-)?[A-Za-z0-9_-]{22})${E3}`,
+        pattern: String.raw`(?i:mandrill|mailchimp[_-]?transactional)[\w.-]{0,30}${ASSIGN}((?:md-)?[A-Za-z0-9_-]{22})${TOKEN_END}`,
         entropy: 3.5,
         validate: validateMixedCase,
         help: "A Mailchimp Transactional (Mandrill) API key (22 characters, `md-` prefixed in newer keys) named as Mandrill’s: it sends mail as your domains. Values without both upper- and lower-case letters are not reported. Delete it in the Mandrill settings (SMTP & API Info) and create a new key.",
@@ -5960,7 +6255,7 @@ var init_messaging = __esm({
         title: "Postmark server or account token",
         severity: "high",
         keywords: ["postmark"],
-        pattern: String.raw`(?i:postmark)[\w.-]{0,30}${ASSIGN5}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^0-9A-Za-z-]|$)`,
+        pattern: String.raw`(?i:postmark)[\w.-]{0,30}${ASSIGN}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^0-9A-Za-z-]|$)`,
         entropy: 3,
         help: "A Postmark server or account API token (a UUID named as Postmark’s, or in an `X-Postmark-Server-Token` header): it sends mail from your servers. Regenerate it under the server’s API Tokens tab.",
         examples: {
@@ -6025,7 +6320,7 @@ var init_messaging = __esm({
         title: "Brevo (Sendinblue) API key",
         severity: "high",
         keywords: ["xkeysib-"],
-        pattern: `${B3}(xkeysib-[0-9a-f]{64}-[A-Za-z0-9]{16})${E3}`,
+        pattern: `${TOKEN_START}(xkeysib-[0-9a-f]{64}-[A-Za-z0-9]{16})${TOKEN_END}`,
         entropy: 3,
         help: "A Brevo (formerly Sendinblue) API v3 key (`xkeysib-`): contacts, campaigns and transactional mail. Delete it under SMTP & API → API Keys and create a new one.",
         examples: {
@@ -6038,7 +6333,7 @@ var init_messaging = __esm({
         title: "Brevo (Sendinblue) SMTP key",
         severity: "high",
         keywords: ["xsmtpsib-"],
-        pattern: `${B3}(xsmtpsib-[0-9a-f]{64}-[A-Za-z0-9]{16})${E3}`,
+        pattern: `${TOKEN_START}(xsmtpsib-[0-9a-f]{64}-[A-Za-z0-9]{16})${TOKEN_END}`,
         entropy: 3,
         help: "A Brevo SMTP relay key (`xsmtpsib-`): it sends mail through Brevo’s SMTP relay as your account. Delete it under SMTP & API → SMTP and create a new one.",
         examples: {
@@ -6051,7 +6346,7 @@ var init_messaging = __esm({
         title: "Resend API key",
         severity: "high",
         keywords: ["resend"],
-        pattern: String.raw`(?i:resend)[\w.-]{0,30}(?:${ASSIGN5}|\(\s*["'])(re_[A-Za-z0-9]{8}_[A-Za-z0-9]{24})${E3}`,
+        pattern: String.raw`(?i:resend)[\w.-]{0,30}(?:${ASSIGN}|\(\s*["'])(re_[A-Za-z0-9]{8}_[A-Za-z0-9]{24})${TOKEN_END}`,
         entropy: 3.5,
         help: "A Resend API key (`re_<id>_<secret>`, named as Resend’s or passed to `new Resend(…)`): it sends mail from your verified domains. Delete it under API Keys in the Resend dashboard and create a new one.",
         examples: {
@@ -6068,7 +6363,7 @@ var init_messaging = __esm({
         title: "MailerSend API token",
         severity: "high",
         keywords: ["mlsn."],
-        pattern: `${B3}(mlsn\\.[0-9a-f]{64})${E3}`,
+        pattern: `${TOKEN_START}(mlsn\\.[0-9a-f]{64})${TOKEN_END}`,
         entropy: 3,
         help: "A MailerSend API token (`mlsn.` + 64 hex): it sends mail from your domains. Delete it under Integrations → API tokens and create a new one.",
         examples: {
@@ -6097,7 +6392,7 @@ var init_messaging = __esm({
         title: "Twilio API key secret",
         severity: "high",
         keywords: ["twilio"],
-        pattern: String.raw`(?i:twilio)[\w.-]{0,24}(?i:api[_-]?(?:key[_-]?)?secret)${ASSIGN5}([A-Za-z0-9]{32})(?:[^0-9A-Za-z]|$)`,
+        pattern: String.raw`(?i:twilio)[\w.-]{0,24}(?i:api[_-]?(?:key[_-]?)?secret)${ASSIGN}([A-Za-z0-9]{32})(?:[^0-9A-Za-z]|$)`,
         entropy: 3.5,
         help: "The secret of a Twilio API key (32 characters, named as Twilio’s; the `SK…` key SID is its user name). Delete the API key in the Twilio Console (API keys & tokens) and create a new one.",
         examples: {
@@ -6117,7 +6412,7 @@ var init_messaging = __esm({
         title: "Vonage (Nexmo) API secret",
         severity: "high",
         keywords: ["vonage", "nexmo"],
-        pattern: String.raw`(?i:vonage|nexmo)[\w.-]{0,24}(?i:secret)${ASSIGN5}([A-Za-z0-9]{16})(?:[^0-9A-Za-z]|$)`,
+        pattern: String.raw`(?i:vonage|nexmo)[\w.-]{0,24}(?i:secret)${ASSIGN}([A-Za-z0-9]{16})(?:[^0-9A-Za-z]|$)`,
         entropy: 3.3,
         help: "A Vonage (formerly Nexmo) API secret (16 characters, named as Vonage’s): with the API key it sends SMS and places calls on the account. Rotate it in the Vonage API dashboard (API settings → secrets).",
         examples: {
@@ -6134,7 +6429,7 @@ var init_messaging = __esm({
         title: "Pusher Channels app secret",
         severity: "high",
         keywords: ["pusher"],
-        pattern: String.raw`(?i:pusher)[\w.-]{0,24}(?i:secret)${ASSIGN5}([0-9a-f]{20})(?:[^0-9A-Za-z]|$)`,
+        pattern: String.raw`(?i:pusher)[\w.-]{0,24}(?i:secret)${ASSIGN}([0-9a-f]{20})(?:[^0-9A-Za-z]|$)`,
         entropy: 3,
         help: "A Pusher Channels app secret (20 hex, named as Pusher’s): it signs private/presence channel auth and triggers events. Rotate it under App Keys in the Pusher dashboard.",
         examples: {
@@ -6151,7 +6446,7 @@ var init_messaging = __esm({
         title: "Intercom access token",
         severity: "high",
         keywords: ["dg9ro"],
-        pattern: `${B3}(dG9rO[A-Za-z0-9+/]{30,120}={0,2})(?:[^A-Za-z0-9+/=_-]|$)`,
+        pattern: `${TOKEN_START}(dG9rO[A-Za-z0-9+/]{30,120}={0,2})(?:[^A-Za-z0-9+/=_-]|$)`,
         validate: validateIntercomToken,
         requireValid: true,
         help: "An Intercom access token (base64 of `tok:<uuid>:…`): workspace data through the REST API. Reported only when it decodes to that shape. Revoke it in the Developer Hub (app → Authentication) and create a new one.",
@@ -6171,13 +6466,13 @@ var init_messaging = __esm({
 function validateJfrogReference(secret) {
   return Buffer.from(secret, "base64").toString("latin1").startsWith("reftkn:") ? "valid" : "invalid";
 }
-var env3, yaml3, json3, code3, hex3, npmA, npmB, pypiA, pypiB, testPypiA, testPypiB, jfrogRef, packageRules;
+var env3, yaml3, json3, code3, hex4, npmA, npmB, pypiA, pypiB, testPypiA, testPypiB, jfrogRef, packageRules;
 var init_packages = __esm({
   "src/scan/rules/packages.ts"() {
     "use strict";
     init_checksum();
     ({ env: env3, yaml: yaml3, json: json3, code: code3 } = syntax);
-    hex3 = (seed, n) => fake(seed, n, ALPHABETS.hex);
+    hex4 = (seed, n) => fake(seed, n, ALPHABETS.hex);
     npmA = fakeChecksummed("npm_", "npm-a");
     npmB = fakeChecksummed("npm_", "npm-b");
     pypiA = fakePypiToken("pypi.org", "pypi-a");
@@ -6268,14 +6563,14 @@ password = ${pypiB}`
         help: "A RubyGems API key pushes and yanks gems within its scopes. Delete it on rubygems.org under Settings → API keys.",
         examples: {
           tp: [
-            env3("GEM_HOST_API_KEY", `rubygems_${hex3("rg-a", 48)}`),
-            yaml3(":rubygems_api_key", `rubygems_${hex3("rg-b", 48)}`),
-            json3("rubygemsKey", `rubygems_${hex3("rg-a", 48)}`)
+            env3("GEM_HOST_API_KEY", `rubygems_${hex4("rg-a", 48)}`),
+            yaml3(":rubygems_api_key", `rubygems_${hex4("rg-b", 48)}`),
+            json3("rubygemsKey", `rubygems_${hex4("rg-a", 48)}`)
           ],
           fp: [
             env3("GEM_HOST_API_KEY", `rubygems_${"0".repeat(48)}`),
-            yaml3(":rubygems_api_key", `rubygems_${hex3("rg-s", 40)}`),
-            code3("k", `my_rubygems_${hex3("rg-e", 48)}`)
+            yaml3(":rubygems_api_key", `rubygems_${hex4("rg-s", 40)}`),
+            code3("k", `my_rubygems_${hex4("rg-e", 48)}`)
           ]
         }
       },
@@ -6397,10 +6692,10 @@ token = "cio${fake("cio-b", 32)}"`,
         help: "A Clojars deploy token publishes artifacts to the groups and jars it is scoped to. Disable it on clojars.org under Deploy Tokens.",
         examples: {
           tp: [
-            env3("CLOJARS_PASSWORD", `CLOJARS_${hex3("cj-a", 60)}`),
-            `{:url "https://repo.clojars.org" :username "acme" :password "CLOJARS_${hex3("cj-b", 60)}"}`
+            env3("CLOJARS_PASSWORD", `CLOJARS_${hex4("cj-a", 60)}`),
+            `{:url "https://repo.clojars.org" :username "acme" :password "CLOJARS_${hex4("cj-b", 60)}"}`
           ],
-          fp: [env3("CLOJARS_PASSWORD", `CLOJARS_${"0".repeat(60)}`), yaml3("password", `CLOJARS_${hex3("cj-s", 40)}`)]
+          fp: [env3("CLOJARS_PASSWORD", `CLOJARS_${"0".repeat(60)}`), yaml3("password", `CLOJARS_${hex4("cj-s", 40)}`)]
         }
       },
       {
@@ -6413,14 +6708,14 @@ token = "cio${fake("cio-b", 32)}"`,
         help: "A Private Packagist token reads (and for update tokens, changes) an organisation's private Composer packages. Revoke it under the organisation or user settings → Authentication tokens.",
         examples: {
           tp: [
-            env3("COMPOSER_AUTH_TOKEN", `packagist_ort_${hex3("pk-a", 68)}`),
-            json3("repo.packagist.com", `packagist_uut_${hex3("pk-b", 68)}`),
-            code3("token", `packagist_out_${hex3("pk-c", 68)}`)
+            env3("COMPOSER_AUTH_TOKEN", `packagist_ort_${hex4("pk-a", 68)}`),
+            json3("repo.packagist.com", `packagist_uut_${hex4("pk-b", 68)}`),
+            code3("token", `packagist_out_${hex4("pk-c", 68)}`)
           ],
           fp: [
             env3("COMPOSER_AUTH_TOKEN", `packagist_ort_${"0".repeat(68)}`),
-            yaml3("token", `packagist_ort_${hex3("pk-s", 60)}`),
-            code3("name", `my_packagist_ort_${hex3("pk-e", 68)}`)
+            yaml3("token", `packagist_ort_${hex4("pk-s", 60)}`),
+            code3("name", `my_packagist_ort_${hex4("pk-e", 68)}`)
           ]
         }
       }
@@ -6435,9 +6730,8 @@ function dbRule(id, title, scheme, keywords, help, tp, fp) {
     title,
     severity: "high",
     keywords,
-    pattern: `${B4}(?i:${scheme})://${USERINFO}`,
+    pattern: `${TOKEN_START}(?i:${scheme})://${USERINFO}`,
     validate: validateDbUrl,
-    requireValid: true,
     help: `${help} Reported only when the password is not a placeholder (\`\${DB_PASSWORD}\`, \`<password>\`, \`changeme\`…).`,
     examples: { tp, fp }
   };
@@ -6450,13 +6744,12 @@ function validateNpmrcToken(secret) {
   if (/^npm_/.test(secret)) return "invalid";
   return isPlaceholderPassword(secret) ? "invalid" : "unknown";
 }
-var B4, E4, USERINFO, USERINFO_END, pw2, jwtPayload, jwt, jwtRs, jwtIo, jwtNone, b644, dockerAuth, npmLegacyToken, kubeToken, structuredRules;
+var USERINFO, USERINFO_END, pw2, jwtPayload, jwt, jwtRs, jwtIo, jwtNone, b645, dockerAuth, npmLegacyToken, kubeToken, structuredRules;
 var init_structured = __esm({
   "src/scan/rules/structured.ts"() {
     "use strict";
+    init_syntax();
     init_structure();
-    B4 = "(?:^|[^A-Za-z0-9_-])";
-    E4 = "(?:[^A-Za-z0-9_-]|$)";
     USERINFO = String.raw`[^:@/\s"'<>]*:([^@/\s"'<>]+)@[^\s"'<>/@]+`;
     USERINFO_END = Array.from({ length: 127 - 33 }, (_, i2) => String.fromCharCode(33 + i2)).filter((c) => !`"'/<>@`.includes(c) && !(c >= "A" && c <= "Z")).map((c) => `${c}@`);
     pw2 = (seed) => `${fx(seed, 10)}-${fx(`${seed}b`, 6, FIXTURE_ALPHABETS.lowerAlnum)}`;
@@ -6465,8 +6758,8 @@ var init_structured = __esm({
     jwtRs = fakeJwt({ sub: "user-42", scope: "admin", iat: 1767225600 }, "jwt2", "RS256");
     jwtIo = fakeJwt({ sub: "1234567890", name: "John Doe", iat: 1516239022 }, "jwt3");
     jwtNone = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString("base64url")}.${Buffer.from(JSON.stringify(jwtPayload)).toString("base64url")}.`;
-    b644 = (s) => Buffer.from(s).toString("base64");
-    dockerAuth = b644(`deploy-bot:${pw2("dk1")}`);
+    b645 = (s) => Buffer.from(s).toString("base64");
+    dockerAuth = b645(`deploy-bot:${pw2("dk1")}`);
     npmLegacyToken = `${fx("np1", 8, FIXTURE_ALPHABETS.hex)}-${fx("np2", 4, FIXTURE_ALPHABETS.hex)}-4${fx("np3", 3, FIXTURE_ALPHABETS.hex)}-a${fx("np4", 3, FIXTURE_ALPHABETS.hex)}-${fx("np5", 12, FIXTURE_ALPHABETS.hex)}`;
     kubeToken = `${fx("kb1", 6, FIXTURE_ALPHABETS.lowerAlnum)}.${fx("kb2", 16, FIXTURE_ALPHABETS.lowerAlnum)}`;
     structuredRules = [
@@ -6475,7 +6768,7 @@ var init_structured = __esm({
         title: "JSON Web Token",
         severity: "medium",
         keywords: ["eyj"],
-        pattern: `${B4}(eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{16,})${E4}`,
+        pattern: `${TOKEN_START}(eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{16,})${TOKEN_END}`,
         validate: validateJwt,
         requireValid: true,
         help: "A signed JSON Web Token: a bearer credential until it expires (check `exp`). Reported only when its header and payload decode to JSON with an `alg` other than `none`. Revoke the session or rotate the signing key if it is long-lived; never commit real tokens as test fixtures.",
@@ -6510,6 +6803,7 @@ var init_structured = __esm({
         ],
         [
           "DATABASE_URL=postgres://user:password@localhost:5432/app",
+          "DATABASE_URL=postgres://admin:master_password@db.internal:5432/app",
           "DATABASE_URL=postgres://${DB_USER}:${DB_PASSWORD}@${DB_HOST}/app",
           'url: "postgresql://postgres:postgres@localhost/test"',
           'dsn = "postgresql://localhost:5432/app"',
@@ -6621,7 +6915,6 @@ var init_structured = __esm({
         keywords: ["jdbc:"],
         pattern: String.raw`jdbc:[a-z0-9]+:[^\s"'<>]*?[;?&](?i:password)=([^;&\s"'<>]+)`,
         validate: validatePassword,
-        requireValid: true,
         help: "A JDBC URL with a `password=` parameter. Change the database account’s password and pass it separately (a secret store or the driver’s properties), not inside the URL. Placeholder passwords are not reported.",
         examples: {
           tp: [
@@ -6642,7 +6935,6 @@ var init_structured = __esm({
         keywords: ["password=", "pwd="],
         pattern: String.raw`(?i:(?:server|data source|host|hostname|address)\s*=\s*[^;"'\n]+;[^"'\n]*?(?:password|pwd)\s*=\s*)([^;"'\n]+)`,
         validate: validatePassword,
-        requireValid: true,
         help: "A `Server=…;User Id=…;Password=…` connection string (SQL Server, ODBC, Npgsql, MySQL Connector). Change the account’s password and load the string from a secret store or use managed identity. Placeholder passwords are not reported.",
         examples: {
           tp: [
@@ -6653,7 +6945,8 @@ var init_structured = __esm({
           fp: [
             '"Default": "Server=localhost;Database=app;User Id=sa;Password=<YourStrong!Passw0rd>;"',
             "ConnectionStrings__Default=Server=sql;Database=app;Password=$(SQL_PASSWORD);",
-            '"Default": "Server=(localdb)\\\\mssqllocaldb;Database=app;Trusted_Connection=True;"'
+            '"Default": "Server=(localdb)\\\\mssqllocaldb;Database=app;Trusted_Connection=True;"',
+            '    conn = "Server=db;User Id=sa;Password=hunter2\\nserver=other"'
           ]
         }
       },
@@ -6664,7 +6957,6 @@ var init_structured = __esm({
         keywords: USERINFO_END,
         pattern: `(?i:https?)://${USERINFO}`,
         validate: validateDbUrl,
-        requireValid: true,
         help: "An http(s) URL carrying `user:password@` (registries, git remotes, webhooks, proxies). Rotate the password or token and pass credentials through a credential helper or header instead. Placeholder passwords are not reported.",
         examples: {
           tp: [
@@ -6690,7 +6982,6 @@ var init_structured = __esm({
         keywords: ["smtp", "ftp", "ldap", "imap", "pop3", "ssh://"],
         pattern: `(?i:smtps?|s?ftps?|ldaps?|imaps?|pop3s?|ssh)://${USERINFO}`,
         validate: validateDbUrl,
-        requireValid: true,
         help: "A mail, file-transfer, directory or SSH URL carrying `user:password@`. Change that account’s password and keep the URL in a secret store. Placeholder passwords are not reported.",
         examples: {
           tp: [
@@ -6708,7 +6999,6 @@ var init_structured = __esm({
         keywords: ['"auth"'],
         pattern: String.raw`"auth"\s*:\s*"([A-Za-z0-9+/]{6,}={0,2})"`,
         validate: validateBasicAuthBase64,
-        requireValid: true,
         help: "A Docker/Podman `config.json` `auths` entry: `auth` is base64 of `user:password` (or token) for the registry. Reported only when it decodes to `user:password` with a real password. Revoke the password or access token at the registry and use a credential helper (`credsStore`).",
         examples: {
           tp: [
@@ -6716,14 +7006,14 @@ var init_structured = __esm({
             `{
   "auths": {
     "ghcr.io": {
-      "auth": "${b644(`bot:${pw2("dk2")}`)}"
+      "auth": "${b645(`bot:${pw2("dk2")}`)}"
     }
   }
 }`,
-            `.dockerconfigjson: '{"auths":{"quay.io":{"auth":"${b644(`robot+ci:${pw2("dk3")}`)}"}}}'`
+            `.dockerconfigjson: '{"auths":{"quay.io":{"auth":"${b645(`robot+ci:${pw2("dk3")}`)}"}}}'`
           ],
           fp: [
-            `{"auths": {"registry.local": {"auth": "${b644("user:password")}"}}}`,
+            `{"auths": {"registry.local": {"auth": "${b645("user:password")}"}}}`,
             '{"auths": {"ghcr.io": {"auth": "aGVsbG8gd29ybGQ="}}}',
             '{"auth": "basic", "credsStore": "desktop"}',
             '{"auths": {"docker.io": {"auth": ""}}}'
@@ -6762,14 +7052,13 @@ var init_structured = __esm({
         keywords: ["_auth"],
         pattern: String.raw`_auth\s*=\s*["']?([A-Za-z0-9+/]{8,}={0,2})`,
         validate: validateBasicAuthBase64,
-        requireValid: true,
         help: "An `.npmrc` `_auth` value: base64 of `user:password` for the registry. Reported only when it decodes to `user:password` with a real password. Change that password and switch to a scoped `_authToken` from an environment variable.",
         examples: {
           tp: [
-            `_auth=${b644(`ci-bot:${pw2("na1")}`)}`,
-            `//nexus.corp.invalid/repository/npm/:_auth="${b644(`deploy:${pw2("na2")}`)}"`
+            `_auth=${b645(`ci-bot:${pw2("na1")}`)}`,
+            `//nexus.corp.invalid/repository/npm/:_auth="${b645(`deploy:${pw2("na2")}`)}"`
           ],
-          fp: ["_auth=${NPM_AUTH}", `_auth=${b644("user:password")}`, `_auth=${b644("justatoken")}`]
+          fp: ["_auth=${NPM_AUTH}", `_auth=${b645("user:password")}`, `_auth=${b645("justatoken")}`]
         }
       },
       {
@@ -6779,16 +7068,15 @@ var init_structured = __esm({
         keywords: ["_password"],
         pattern: String.raw`_password\s*=\s*["']?([A-Za-z0-9+/]{4,}={0,2})`,
         validate: validateBase64Password,
-        requireValid: true,
         help: "An `.npmrc` `_password`: base64 of the registry password. Reported only when it decodes to a real password. Change that password and use a token from an environment variable instead.",
         examples: {
           tp: [
-            `//nexus.corp.invalid/repository/npm/:_password=${b644(pw2("np6"))}`,
-            `//registry.corp.invalid/:_password="${b644(pw2("np7"))}"`
+            `//nexus.corp.invalid/repository/npm/:_password=${b645(pw2("np6"))}`,
+            `//registry.corp.invalid/:_password="${b645(pw2("np7"))}"`
           ],
           fp: [
             "//registry.corp.invalid/:_password=${NPM_PASSWORD}",
-            `//registry.corp.invalid/:_password=${b644("changeme")}`
+            `//registry.corp.invalid/:_password=${b645("changeme")}`
           ]
         }
       },
@@ -6802,19 +7090,19 @@ var init_structured = __esm({
         requireValid: true,
         help: "A kubeconfig user’s `client-key-data`: base64 of a PEM private key that authenticates to the cluster as the certificate’s user (often cluster-admin). Reported only when the key parses. Revoke the client certificate (rotate the cluster CA or remove the user’s bindings) and issue new credentials.",
         get examples() {
-          const key = b644(keyFixture("ec"));
+          const key = b645(keyFixture("ec"));
           return {
             tp: [
               `users:
 - name: admin
   user:
-    client-certificate-data: ${b644("cert")}
+    client-certificate-data: ${b645("cert")}
     client-key-data: ${key}`,
               `{"users": [{"name": "admin", "user": {"client-key-data": "${key}"}}]}`
             ],
             fp: [
-              `    client-certificate-data: ${b644(keyFixture("certificate-like"))}`,
-              `    client-key-data: ${b644(keyFixture("public"))}`,
+              `    client-certificate-data: ${b645(keyFixture("certificate-like"))}`,
+              `    client-key-data: ${b645(keyFixture("public"))}`,
               "    client-key-data: ${CLIENT_KEY_DATA}"
             ]
           };
@@ -6863,7 +7151,6 @@ var init_structured = __esm({
         pattern: String.raw`machine\s+[^\s]+\s+login\s+[^\s]+\s+password\s+([^\s"'\x60]+)`,
         window: 512,
         validate: validatePassword,
-        requireValid: true,
         help: "A `.netrc` entry (`machine … login … password …`) used by curl, git and pip. Rotate that password or token and keep `.netrc` out of the repository. Placeholder passwords are not reported.",
         examples: {
           tp: [
@@ -6875,7 +7162,12 @@ var init_structured = __esm({
           fp: [
             "machine github.com login USERNAME password ${GITHUB_TOKEN}",
             "machine example.com login user password changeme",
-            "return f'machine {hostname}{path} login {self.username} password {self.password}'"
+            "return f'machine {hostname}{path} login {self.username} password {self.password}'",
+            // An escape sequence is not part of the value; stand-ins are not passwords.
+            "    f.write('machine {h} login token password {self.auth_token}\\n')",
+            "machine api.corp.invalid login me password 1234",
+            "machine api.corp.invalid login me password old-token",
+            "machine api.corp.invalid login me password expired-auth-token"
           ]
         }
       },
@@ -6886,7 +7178,6 @@ var init_structured = __esm({
         keywords: ["docker login", "mysql", "sshpass", "mysqldump"],
         pattern: String.raw`(?:docker\s+login\b[^\n|;&]*?\s(?:-p|--password)(?:\s+|=)|\bmysql(?:dump|admin)?\b[^\n|;&]*?\s(?:-p|--password=)|\bsshpass\s+-p\s*)["']?([^\s"'\x60|;&,]{4,})`,
         validate: validatePassword,
-        requireValid: true,
         help: "A password passed as a command-line argument (`docker login -p`, `mysql -p<password>`, `sshpass -p`): it also leaks into shell history and process lists. Rotate it and read it from stdin (`--password-stdin`) or an option file. Placeholder passwords and variables are not reported.",
         examples: {
           tp: [
@@ -6977,12 +7268,12 @@ function gitlab(s) {
     }
   };
 }
-var ASSIGN6, env4, yaml4, json4, code4, NOT_REPORTED, fineA, fineB, ghsA, jwtPart, ghsStateless, ghrShort, ghrLong, hex40, atlassianTail, atctA, atctB, atbbA, atbbB, adoNewA, adoNewB, adoLegacyA, adoLegacyB, vcsRules;
+var env4, yaml4, json4, code4, NOT_REPORTED, fineA, fineB, ghsA, jwtPart, ghsStateless, ghrShort, ghrLong, hex40, atlassianTail, atctA, atctB, atbbA, atbbB, adoNewA, adoNewB, adoLegacyA, adoLegacyB, vcsRules;
 var init_vcs = __esm({
   "src/scan/rules/vcs.ts"() {
     "use strict";
+    init_syntax();
     init_checksum();
-    ASSIGN6 = String.raw`["'\x60]?\s*(?::=|=>|=|:)\s*["'\x60]?`;
     ({ env: env4, yaml: yaml4, json: json4, code: code4 } = syntax);
     NOT_REPORTED = "A value whose checksum fails is not reported.";
     fineA = `github_pat_${fake("fg-a", 22)}_${fake("fg-a2", 59)}`;
@@ -7077,7 +7368,6 @@ var init_vcs = __esm({
         pattern: String.raw`\b(github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})\b`,
         entropy: 4,
         validate: validateGithubFineGrained,
-        requireValid: true,
         help: "A fine-grained PAT acts as its owner on the repositories and permissions it was granted. Delete it under Settings → Developer settings → Fine-grained tokens (organisation owners can also revoke it). A value off the 22 + 59 character structure is not reported.",
         examples: {
           tp: [...syntax.all("github_pat", fineA, fineB), `https://oauth2:${fineA}@github.com/acme/app.git`],
@@ -7094,7 +7384,7 @@ var init_vcs = __esm({
         title: "GitHub OAuth App client secret",
         severity: "high",
         keywords: ["client_secret", "clientsecret", "client-secret", "client.secret"],
-        pattern: String.raw`(?i:github)[A-Za-z0-9_.-]{0,20}(?i:client[_.-]?secret)${ASSIGN6}([a-f0-9]{40})\b`,
+        pattern: String.raw`(?i:github)[A-Za-z0-9_.-]{0,20}(?i:client[_.-]?secret)${ASSIGN}([a-f0-9]{40})\b`,
         entropy: 3,
         help: "The client secret of a GitHub OAuth App (or GitHub App) lets anyone complete OAuth flows as the app. Generate a new secret in the app settings and delete the old one.",
         examples: {
@@ -7268,7 +7558,7 @@ var init_vcs = __esm({
         title: "Gitea / Forgejo access token",
         severity: "high",
         keywords: ["gitea", "forgejo"],
-        pattern: String.raw`(?i:gitea|forgejo)[A-Za-z0-9_.-]{0,20}(?i:token|password|secret)${ASSIGN6}([a-f0-9]{40})\b`,
+        pattern: String.raw`(?i:gitea|forgejo)[A-Za-z0-9_.-]{0,20}(?i:token|password|secret)${ASSIGN}([a-f0-9]{40})\b`,
         entropy: 3,
         help: "A Gitea or Forgejo access token (40 hex characters) acts as its user within its scopes. Delete it under Settings → Applications on the instance.",
         examples: {
@@ -7313,7 +7603,7 @@ var init_vcs = __esm({
         title: "Azure DevOps personal access token (legacy 52-character)",
         severity: "high",
         keywords: ["devops", "azdo", "ado_", "vsts"],
-        pattern: String.raw`(?i:azure_?devops|azdo|ado_|vsts)[A-Za-z0-9_.-]{0,20}(?i:pat|token)${ASSIGN6}([a-z2-7]{52})\b`,
+        pattern: String.raw`(?i:azure_?devops|azdo|ado_|vsts)[A-Za-z0-9_.-]{0,20}(?i:pat|token)${ASSIGN}([a-z2-7]{52})\b`,
         entropy: 3.5,
         help: "A legacy Azure DevOps PAT (52 base32 characters) acts as its user in the organisations and scopes it was granted. Revoke it under User settings → Personal access tokens.",
         examples: {
@@ -7625,8 +7915,8 @@ var require_constants = __commonJS({
       /**
        * Create GLOB_CHARS
        */
-      globChars(win32) {
-        return win32 === true ? WINDOWS_CHARS : POSIX_CHARS;
+      globChars(win322) {
+        return win322 === true ? WINDOWS_CHARS : POSIX_CHARS;
       }
     };
   }
@@ -9598,14 +9888,14 @@ function decodePercent(span) {
   }
   return escapes > 0 ? Buffer.from(out.subarray(0, o)) : void 0;
 }
-function looksLikeText(data, start, end, hex4) {
-  const step = hex4 ? 2 : 4;
+function looksLikeText(data, start, end, hex5) {
+  const step = hex5 ? 2 : 4;
   let bad = 0;
   let total = 0;
   for (let k = start; k < end; k += step) {
     total++;
     const c = data[k];
-    const ok = hex4 ? c >= 50 && c <= 55 : B64_ASCII_LEAD[c] === 1;
+    const ok = hex5 ? c >= 50 && c <= 55 : B64_ASCII_LEAD[c] === 1;
     if (!ok && ++bad * 8 > total + 8) return false;
   }
   return bad * 8 <= total;
@@ -9761,147 +10051,6 @@ var init_decode = __esm({
     for (const c of `"'<>\`()[]{},;`) URLISH[c.charCodeAt(0)] = 0;
     B64_ASCII_LEAD = new Uint8Array(256);
     for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef") B64_ASCII_LEAD[c.charCodeAt(0)] = 1;
-  }
-});
-
-// src/scan/filters.ts
-function shannonEntropy(s) {
-  if (s.length === 0) return 0;
-  const counts = /* @__PURE__ */ new Map();
-  for (let i2 = 0; i2 < s.length; i2++) {
-    const c = s.charCodeAt(i2);
-    counts.set(c, (counts.get(c) ?? 0) + 1);
-  }
-  let h = 0;
-  for (const n of counts.values()) {
-    const p = n / s.length;
-    h -= p * Math.log2(p);
-  }
-  return h;
-}
-function isPlaceholder(secret) {
-  const xs = secret.length >= 100 ? 8 : secret.length >= 20 ? 6 : 4;
-  let run = 0;
-  for (let i2 = 0; i2 < secret.length; i2++) {
-    run = (secret.charCodeAt(i2) | 32) === 120 ? run + 1 : 0;
-    if (run >= xs) return true;
-  }
-  const lower = secret.toLowerCase();
-  for (const w of PLACEHOLDER_WORDS) if (lower.includes(w)) return true;
-  for (const re of PLACEHOLDER_SHAPES2) if (re.test(secret)) return true;
-  return false;
-}
-function isRepeated(secret) {
-  let body = "";
-  for (const seg of secret.split(/[_\-.:/]+/)) if (seg.length > body.length) body = seg;
-  if (body.length < 8) return false;
-  if (new Set(body).size <= 2) return true;
-  for (let period = 1; period <= 4; period++) {
-    let periodic = true;
-    for (let i2 = period; i2 < body.length; i2++) {
-      if (body.charCodeAt(i2) !== body.charCodeAt(i2 - period)) {
-        periodic = false;
-        break;
-      }
-    }
-    if (periodic) return true;
-  }
-  let ascending = true;
-  for (let i2 = 1; i2 < body.length; i2++) {
-    const d = body.charCodeAt(i2) - body.charCodeAt(i2 - 1);
-    if (d !== 1 && !(body[i2 - 1] === "9" && (body[i2] === "a" || body[i2] === "A"))) {
-      ascending = false;
-      break;
-    }
-  }
-  return ascending;
-}
-function isReference(secret) {
-  for (const re of REFERENCE_SHAPES) if (re.test(secret)) return true;
-  return false;
-}
-function isIntegrityHash(input, secretStart, secret) {
-  if (/^sha(?:1|256|384|512)-/.test(secret)) return true;
-  let i2 = secretStart;
-  const floor = Math.max(0, secretStart - 128);
-  while (i2 > floor && isBase64Byte(input[i2 - 1])) i2--;
-  for (const p of INTEGRITY_PREFIXES) {
-    if (i2 >= p.length && Buffer.compare(p, input.subarray(i2 - p.length, i2)) === 0) return true;
-  }
-  return false;
-}
-function isBase64Byte(b) {
-  return b >= 48 && b <= 57 || b >= 65 && b <= 90 || b >= 97 && b <= 122 || b === 43 || b === 47;
-}
-function hasInlineAllow(input, lineStart, lineEnd) {
-  if (lineEnd - lineStart < 13) return false;
-  const line = input.subarray(lineStart, lineEnd);
-  for (const m of ALLOW_MARKERS) if (line.indexOf(m) >= 0) return true;
-  return false;
-}
-function hasStopword(secret, stopwords) {
-  if (stopwords.length === 0) return false;
-  const lower = secret.toLowerCase();
-  for (const w of stopwords) if (w && lower.includes(w)) return true;
-  return false;
-}
-var PLACEHOLDER_WORDS, PLACEHOLDER_SHAPES2, REFERENCE_SHAPES, INTEGRITY_PREFIXES, ALLOW_MARKERS, AllowRegexes;
-var init_filters = __esm({
-  "src/scan/filters.ts"() {
-    "use strict";
-    PLACEHOLDER_WORDS = ["changeme", "change_me", "change-me", "example", "dummy", "redacted", "placeholder"];
-    PLACEHOLDER_SHAPES2 = [
-      /\*{3,}/,
-      // ****, masked values
-      /<[^<>\s]*>|^<|>$/,
-      // <token>, <your key>
-      /\$\{[^}]*\}?/,
-      // ${VAR}
-      /\{\{[^}]*\}?\}?/,
-      // {{ var }}
-      /%\([^)]*\)s/,
-      // %(name)s
-      /\byour[_-]/i,
-      // your_api_key
-      /^your/i,
-      /\.\.\.|…/
-      // elided values
-    ];
-    REFERENCE_SHAPES = [
-      /process\.env\b/,
-      /\bos\.environ\b/,
-      /\bos\.getenv\b/i,
-      /\bgetenv\s*\(/i,
-      /\bSystem\.getenv\b/,
-      /\bENV\s*\[/,
-      /\$\{\{\s*(?:secrets|env|vars|inputs)\./,
-      /^\$[A-Za-z_][A-Za-z0-9_]*$/,
-      // $VAR
-      /^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/,
-      /^%[A-Za-z_][A-Za-z0-9_]*%$/,
-      // %VAR%
-      /^\$\([^)]*\)$/,
-      // $(command)
-      /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\s*\([^()]*\)$/
-      // getPassword(), config.get("x")
-    ];
-    INTEGRITY_PREFIXES = ["sha512-", "sha384-", "sha256-", "sha1-"].map((p) => Buffer.from(p));
-    ALLOW_MARKERS = ["jit-gpg:allow", "gitleaks:allow", "pragma: allowlist secret"].map((m) => Buffer.from(m));
-    AllowRegexes = class {
-      patterns;
-      constructor(sources, engine) {
-        this.patterns = sources.map((s) => engine.compile(s));
-      }
-      get size() {
-        return this.patterns.length;
-      }
-      matches(secret) {
-        if (this.patterns.length === 0) return false;
-        const buf = Buffer.from(secret, "utf8");
-        for (const p of this.patterns) if (p.matchAll(buf).length > 0) return true;
-        return false;
-      }
-    };
   }
 });
 
@@ -13379,10 +13528,10 @@ var init_build = __esm({
             else out += sub.appendTo();
             break;
           case Regexp2.Op.ALTERNATE: {
-            let sep3 = "";
+            let sep4 = "";
             for (let sub of this.subs) {
-              out += sep3;
-              sep3 = "|";
+              out += sep4;
+              sep4 = "|";
               out += sub.appendTo();
             }
             break;
@@ -17393,7 +17542,8 @@ var init_engine = __esm({
       keepSecret(cr, secret, view, secretStart) {
         const rule = cr.rule;
         if (rule.entropy !== void 0 && shannonEntropy(secret) < rule.entropy) return false;
-        if (isPlaceholder(secret) || isReference(secret) || isRepeated(secret)) return false;
+        if (isPlaceholder(secret) || isReference(secret) || isRepeated(secret) || isCodeNotSecret(secret)) return false;
+        for (const text of decodedForms(secret)) if (isStandIn(text)) return false;
         if (isIntegrityHash(view, secretStart, secret)) return false;
         if (hasStopword(secret, this.stopwords)) return false;
         if (this.allow.matches(secret)) return false;
@@ -17436,7 +17586,15 @@ var init_engine = __esm({
         const cands = engine.collect(view);
         const survivors = [];
         for (const c of cands) {
-          const secret = view.toString("utf8", c.secretStart, c.secretEnd);
+          let secret = view.toString("utf8", c.secretStart, c.secretEnd);
+          if (!/\s|-----|^\{\\*"/.test(secret)) {
+            const len = valueLength(secret);
+            if (len < secret.length) {
+              c.secretEnd = c.secretStart + Buffer.byteLength(secret.slice(0, len));
+              secret = secret.slice(0, len);
+              if (c.secretEnd <= c.secretStart) continue;
+            }
+          }
           if (engine.keepSecret(c.rule, secret, view, c.secretStart)) survivors.push({ ...c, secret });
         }
         const decided = this.decided;
@@ -17496,7 +17654,8 @@ var init_engine = __esm({
       /**
        * One secret, one finding, also between the window's direct findings (this.findings from `direct` on) and the
        * findings of its decoded segments, which are located at the encoded span (line and columns, one line): a
-       * decoded fallback finding is dropped where a direct finding or a decoded non-fallback one overlaps it; a direct
+       * decoded finding is dropped where a direct finding overlaps it (any direct one for a decoded fallback finding, a
+       * direct non-fallback one for any), and a decoded fallback one where a decoded non-fallback one does; a direct
        * fallback finding is dropped where a decoded non-fallback one overlaps it (`password: <base64 of a token>`);
        * decoded findings overlapping each other resolve as in resolveOverlaps. Returns the decoded findings kept.
        */
@@ -17528,7 +17687,7 @@ var init_engine = __esm({
         for (const [line, decoded] of decodedByLine) {
           const directs = byLine.get(line) ?? [];
           const overlaps = (a, b) => a.start < b.end && b.start < a.end;
-          const survivors = decoded.filter((d) => !(d.fallback && directs.some((x2) => overlaps(x2, d))));
+          const survivors = decoded.filter((d) => !directs.some((x2) => overlaps(x2, d) && (d.fallback || !x2.fallback)));
           const resolved = resolveOverlaps(survivors);
           for (const x2 of directs) {
             if (x2.fallback && resolved.some((d) => !d.fallback && overlaps(x2, d))) dropDirect.add(x2.f);
@@ -17575,7 +17734,8 @@ var init_engine = __esm({
           let validity = "unknown";
           if (rule.validate) {
             try {
-              validity = rule.validate(c.secret, view.toString("utf8", c.matchStart, c.matchEnd));
+              const before = view.toString("utf8", Math.max(0, c.matchStart - 256), c.matchStart);
+              validity = rule.validate(c.secret, view.toString("utf8", c.matchStart, c.matchEnd), before);
             } catch {
               validity = "unknown";
             }
@@ -17706,7 +17866,7 @@ var init_pool = __esm({
         this.engineName = names[0] ?? "";
       }
       spawn() {
-        return new Promise((resolve7, reject) => {
+        return new Promise((resolve8, reject) => {
           const worker = new Worker(this.script, { workerData: this.init, stdout: false, stderr: false });
           const slot = { worker, inFlight: /* @__PURE__ */ new Map() };
           let started = false;
@@ -17715,12 +17875,12 @@ var init_pool = __esm({
               started = true;
               if (this.closed) {
                 void worker.terminate();
-                resolve7(msg.engine);
+                resolve8(msg.engine);
                 return;
               }
               this.slots.push(slot);
               if (this.slots.length === 1) for (const w of msg.warnings) this.onWarning(w);
-              resolve7(msg.engine);
+              resolve8(msg.engine);
               this.pump();
               return;
             }
@@ -17775,8 +17935,8 @@ var init_pool = __esm({
           if (it.date !== void 0) w.date = it.date;
           return w;
         });
-        return new Promise((resolve7) => {
-          this.queue.push({ batch: { id: this.nextId++, items: wire }, transfer, resolve: resolve7 });
+        return new Promise((resolve8) => {
+          this.queue.push({ batch: { id: this.nextId++, items: wire }, transfer, resolve: resolve8 });
           this.pump();
         });
       }
@@ -17836,7 +17996,7 @@ import { spawn } from "node:child_process";
 import { lstat, readdir } from "node:fs/promises";
 import { join as join2 } from "node:path";
 async function gitListFiles(root, onWarning) {
-  return new Promise((resolve7) => {
+  return new Promise((resolve8) => {
     let child;
     try {
       child = spawn("git", ["ls-files", "-z", "-co", "--exclude-standard"], {
@@ -17845,7 +18005,7 @@ async function gitListFiles(root, onWarning) {
         env: { ...process.env, GIT_OPTIONAL_LOCKS: "0" }
       });
     } catch {
-      resolve7(void 0);
+      resolve8(void 0);
       return;
     }
     const out = [];
@@ -17854,7 +18014,7 @@ async function gitListFiles(root, onWarning) {
     child.stderr.on("data", (d) => {
       if (err2.length < 4096) err2 += d.toString();
     });
-    child.on("error", () => resolve7(void 0));
+    child.on("error", () => resolve8(void 0));
     child.on("close", (code18) => {
       if (code18 !== 0) {
         if (!/not a git repository/i.test(err2) && onWarning) {
@@ -17862,11 +18022,11 @@ async function gitListFiles(root, onWarning) {
             `git ls-files failed in ${root} (${err2.trim().split("\n")[0] ?? `exit ${code18}`}); walking the directory instead`
           );
         }
-        resolve7(void 0);
+        resolve8(void 0);
         return;
       }
       const text = Buffer.concat(out).toString("utf8");
-      resolve7(text.split("\0").filter((p) => p.length > 0));
+      resolve8(text.split("\0").filter((p) => p.length > 0));
     });
   });
 }
@@ -18720,13 +18880,14 @@ function toJsonReport(input) {
   };
 }
 function renderJson(input) {
-  return `${JSON.stringify(toJsonReport(input), null, 2)}
+  return `${jsonSafe(JSON.stringify(toJsonReport(input), null, 2))}
 `;
 }
 var REPORT_VERSION, TOOL_NAME, TOOL_URI;
 var init_json = __esm({
   "src/scan/report/json.ts"() {
     "use strict";
+    init_escape();
     init_redact();
     REPORT_VERSION = 1;
     TOOL_NAME = "jit-gpg";
@@ -18832,13 +18993,14 @@ function toSarif(opts) {
   return { $schema: SARIF_SCHEMA, version: "2.1.0", runs: [run] };
 }
 function renderSarif(opts) {
-  return `${JSON.stringify(toSarif(opts), null, 2)}
+  return `${jsonSafe(JSON.stringify(toSarif(opts), null, 2))}
 `;
 }
 var SARIF_SCHEMA, SRCROOT, LEVEL, SECURITY_SEVERITY;
 var init_sarif = __esm({
   "src/scan/report/sarif.ts"() {
     "use strict";
+    init_escape();
     init_json();
     init_redact();
     SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -18868,9 +19030,6 @@ function formatBytes(n) {
 function plural(n, one2, many = `${one2}s`) {
   return `${n} ${n === 1 ? one2 : many}`;
 }
-function clean2(s) {
-  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
-}
 function renderText(opts) {
   const paint = (style, s2) => opts.color ? `\x1B[${SGR[style]}m${s2}\x1B[0m` : s2;
   const findings = redactFindings(opts.findings);
@@ -18886,7 +19045,7 @@ function renderText(opts) {
       const sev = paint(SEVERITY_STYLE[f.severity] ?? "red", f.severity.padEnd(8));
       const extra = [f.validated ? paint("bold", "validated") : "", f.commit ? `commit ${f.commit.slice(0, 12)}` : ""].filter(Boolean).join(", ");
       lines.push(
-        `  ${paint("dim", pos)}  ${sev}  ${clean2(f.title)}  ${f.preview}  ${paint("dim", f.ruleId)}${extra ? `  (${extra})` : ""}`
+        `  ${paint("dim", pos)}  ${sev}  ${clean2(f.title)}  ${clean2(f.preview)}  ${paint("dim", clean2(f.ruleId))}${extra ? `  (${extra})` : ""}`
       );
     }
     lines.push("");
@@ -18918,19 +19077,21 @@ function renderText(opts) {
     );
     for (const e of stale) {
       const where = e.file ? ` ${clean2(e.file)}${e.line ? `:${e.line}` : ""}` : "";
-      lines.push(`  ${e.ruleId ?? "unknown"}${where} ${paint("dim", e.fingerprint.slice(0, 16))}`);
+      lines.push(`  ${clean2(e.ruleId ?? "unknown")}${where} ${paint("dim", clean2(e.fingerprint.slice(0, 16)))}`);
     }
   }
   return `${lines.join("\n")}
 `;
 }
-var SGR, SEVERITY_STYLE;
+var SGR, SEVERITY_STYLE, clean2;
 var init_text = __esm({
   "src/scan/report/text.ts"() {
     "use strict";
+    init_escape();
     init_redact();
     SGR = { reset: 0, bold: 1, dim: 2, red: 31, yellow: 33, cyan: 36, magenta: 35, green: 32 };
     SEVERITY_STYLE = { critical: "magenta", high: "red", medium: "yellow", low: "cyan" };
+    clean2 = printable;
   }
 });
 
@@ -19561,7 +19722,7 @@ var init_progress = __esm({
 // src/scan/sources/git.ts
 import { execFile, spawn as spawn2 } from "node:child_process";
 function git(cwd, args, options = {}) {
-  return new Promise((resolve7, reject) => {
+  return new Promise((resolve8, reject) => {
     const child = execFile(
       "git",
       [...GIT_BASE_ARGS, ...args],
@@ -19584,7 +19745,7 @@ function git(cwd, args, options = {}) {
           reject(new GitError(args, exitCode, stderrText));
           return;
         }
-        resolve7({ stdout, stderr: stderrText, exitCode });
+        resolve8({ stdout, stderr: stderrText, exitCode });
       }
     );
     if (options.input !== void 0) child.stdin?.end(options.input);
@@ -19633,13 +19794,13 @@ function exitOf(child, args) {
   child.stderr?.on("data", (d) => {
     if (stderr.length < 64 * 1024) stderr += d.toString("utf8");
   });
-  return new Promise((resolve7, reject) => {
+  return new Promise((resolve8, reject) => {
     child.on(
       "error",
       (err2) => reject(new GitError(args, null, stderr, `git ${args[0]} could not run: ${err2.message}`))
     );
     child.on("close", (code18, signal) => {
-      if (code18 === 0) resolve7();
+      if (code18 === 0) resolve8();
       else reject(new GitError(args, code18, stderr || (signal ? `killed by ${signal}` : "")));
     });
   });
@@ -20620,8 +20781,7 @@ async function scanCommand(argv, io) {
       file = basename(abs2);
     }
   }
-  const warn = (m) => io.stderr.write(`jit-gpg: warning: ${m}
-`);
+  const warn = (m) => writeLine(io.stderr, `jit-gpg: warning: ${m}`);
   let job;
   try {
     job = await runScanJob({
@@ -20639,14 +20799,12 @@ async function scanCommand(argv, io) {
       threads,
       env: io.env,
       onWarning: warn,
-      onNotice: (m) => io.stderr.write(`jit-gpg: ${m}
-`)
+      onNotice: (m) => writeLine(io.stderr, `jit-gpg: ${m}`)
     });
   } catch (e) {
     const name2 = e.name;
     if (name2 === "ConfigError" || name2 === "BaselineError" || name2 === "ModeError") {
-      io.stderr.write(`jit-gpg scan: ${e.message}
-`);
+      writeLine(io.stderr, `jit-gpg scan: ${e.message}`);
       return EXIT.usage;
     }
     throw e;
@@ -20680,17 +20838,15 @@ async function scanCommand(argv, io) {
   if (!toStdout || format !== "text") {
     const n = result.findings.length;
     const summary = n === 0 ? `no secrets found (${plural(result.stats.files, "file")} scanned)` : `${plural(n, "secret")} found` + (failOn !== "any" ? ` (${fails.length} count for --fail-on ${failOn})` : "") + (job.accepted.length ? `; ${job.accepted.length} accepted by the baseline` : "");
-    io.stderr.write(`jit-gpg: ${summary}${toStdout ? "" : `; ${format} report written to ${values.output}`}
-`);
+    writeLine(io.stderr, `jit-gpg: ${summary}${toStdout ? "" : `; ${format} report written to ${values.output}`}`);
   } else if (failOn !== "any" && result.findings.length > 0) {
-    io.stderr.write(`jit-gpg: ${fails.length} of ${result.findings.length} count for --fail-on ${failOn}
-`);
+    writeLine(io.stderr, `jit-gpg: ${fails.length} of ${result.findings.length} count for --fail-on ${failOn}`);
   }
   if (fails.length > 0) return EXIT.findings;
   if (result.stats.failed > 0) {
-    io.stderr.write(
-      `jit-gpg: scan incomplete: ${plural(result.stats.failed, "item")} could not be scanned (see the warnings above)
-`
+    writeLine(
+      io.stderr,
+      `jit-gpg: scan incomplete: ${plural(result.stats.failed, "item")} could not be scanned (see the warnings above)`
     );
     return EXIT.usage;
   }
@@ -20903,7 +21059,7 @@ function send(request, env5) {
     return Promise.reject(e);
   }
   const method = request.method ?? "GET";
-  return new Promise((resolve7, reject) => {
+  return new Promise((resolve8, reject) => {
     let settled = false;
     const live = [];
     const fail = (err2) => {
@@ -20950,7 +21106,7 @@ function send(request, env5) {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        resolve7({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") });
+        resolve8({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") });
       });
     };
     const start = (req, at) => {
@@ -21056,6 +21212,69 @@ var init_http = __esm({
     };
     bareHost = (host) => host.toLowerCase().replace(/^\[|\]$/g, "").replace(/\.$/, "");
     httpRequest = (request) => send(request, process.env);
+  }
+});
+
+// src/sign/audit.ts
+function newAudit(ttl) {
+  return { tool: "jit-gpg", version: 1, outcome: "failed", claims: {}, files: [], lifetime: { ttl } };
+}
+function pickClaims(claims) {
+  const out = {};
+  for (const n of AUDIT_CLAIMS) if (claims[n] !== void 0) out[n] = claims[n];
+  return out;
+}
+var AUDIT_CLAIMS;
+var init_audit = __esm({
+  "src/sign/audit.ts"() {
+    "use strict";
+    AUDIT_CLAIMS = [
+      "repository",
+      "ref",
+      "sha",
+      "workflow",
+      "job_workflow_ref",
+      "run_id",
+      "run_attempt",
+      "actor",
+      "environment",
+      "event_name",
+      "sub",
+      "aud"
+    ];
+  }
+});
+
+// src/sign/files.ts
+import { realpathSync } from "node:fs";
+import { basename as basename2, dirname as dirname3, isAbsolute as isAbsolute3, relative as relative3, resolve as resolve4, sep as sep2, win32 } from "node:path";
+function isInside(root, path) {
+  const rel = relative3(root, path);
+  return rel === "" || !rel.startsWith(`..${sep2}`) && rel !== ".." && !isAbsolute3(rel);
+}
+function displayPath(path, workspace) {
+  const rel = relative3(workspace, path);
+  return rel && !rel.startsWith("..") && !isAbsolute3(rel) ? toPosix(rel) : path;
+}
+function assertWritableInside(root, path, what) {
+  let realDir;
+  try {
+    realDir = realpathSync(dirname3(resolve4(path)));
+  } catch (e) {
+    throw new WorkspaceError(`cannot write the ${what}: ${e.code ?? "error"}`);
+  }
+  if (!isInside(root, realDir)) {
+    throw new WorkspaceError(`refusing to write the ${what} outside the workspace (its directory resolves outside)`);
+  }
+}
+var WorkspaceError, toPosix;
+var init_files = __esm({
+  "src/sign/files.ts"() {
+    "use strict";
+    WorkspaceError = class extends Error {
+      name = "WorkspaceError";
+    };
+    toPosix = (p) => sep2 === "/" ? p : p.split(sep2).join("/");
   }
 });
 
@@ -21317,8 +21536,8 @@ function transformWithCancel(customCancel) {
         }
         outputController.enqueue(chunk);
         if (!pulled) {
-          await new Promise((resolve7, reject) => {
-            backpressureChangePromiseResolve = resolve7;
+          await new Promise((resolve8, reject) => {
+            backpressureChangePromiseResolve = resolve8;
             backpressureChangePromiseReject = reject;
           });
           backpressureChangePromiseResolve = null;
@@ -21421,7 +21640,7 @@ function transformPair(input, fn) {
     const outgoing = transformWithCancel(async function(reason) {
       incomingTransformController.error(reason);
       await pipeDonePromise;
-      await new Promise((resolve7) => setTimeout(resolve7));
+      await new Promise((resolve8) => setTimeout(resolve8));
     });
     fn(incoming.readable, outgoing.writable);
     return outgoing.readable;
@@ -21580,12 +21799,12 @@ function slice(input, begin = 0, end = Infinity) {
   }
   return input.slice(begin, end);
 }
-async function readToEnd(input, join6 = concat) {
+async function readToEnd(input, join7 = concat) {
   if (isArrayStream(input)) {
-    return input.readToEnd(join6);
+    return input.readToEnd(join7);
   }
   if (isStream(input)) {
-    return getReader(input).readToEnd(join6);
+    return getReader(input).readToEnd(join7);
   }
   return input;
 }
@@ -21593,12 +21812,12 @@ async function cancel(input, reason) {
   if (isStream(input)) {
     if (input.cancel) {
       const cancelled = await input.cancel(reason);
-      await new Promise((resolve7) => setTimeout(resolve7));
+      await new Promise((resolve8) => setTimeout(resolve8));
       return cancelled;
     }
     if (input.destroy) {
       input.destroy(reason);
-      await new Promise((resolve7) => setTimeout(resolve7));
+      await new Promise((resolve8) => setTimeout(resolve8));
       return reason;
     }
   }
@@ -21750,7 +21969,7 @@ function removeChecksum(text) {
   return body;
 }
 function unarmor(input) {
-  return new Promise((resolve7, reject) => {
+  return new Promise((resolve8, reject) => {
     try {
       const reSplit = /^-----[^-]+-----$/m;
       const reEmptyLine = /^[ \f\r\t\u00a0\u2000-\u200a\u202f\u205f\u3000]*$/;
@@ -21783,7 +22002,7 @@ function unarmor(input) {
                 verifyHeaders$1(lastHeaders);
                 headersDone = true;
                 if (textDone || type !== enums.armor.signed) {
-                  resolve7({ text, data, headers, type });
+                  resolve8({ text, data, headers, type });
                   break;
                 }
               }
@@ -22027,16 +22246,16 @@ function byteLength(x2) {
   return len;
 }
 function bigIntToUint8Array(x2, endian = "be", length) {
-  let hex4 = x2.toString(16);
-  if (hex4.length % 2 === 1) {
-    hex4 = "0" + hex4;
+  let hex5 = x2.toString(16);
+  if (hex5.length % 2 === 1) {
+    hex5 = "0" + hex5;
   }
-  const rawLength = hex4.length / 2;
+  const rawLength = hex5.length / 2;
   const bytes = new Uint8Array(length || rawLength);
   const offset = length ? length - rawLength : 0;
   let i2 = 0;
   while (i2 < rawLength) {
-    bytes[i2 + offset] = parseInt(hex4.slice(2 * i2, 2 * i2 + 2), 16);
+    bytes[i2 + offset] = parseInt(hex5.slice(2 * i2, 2 * i2 + 2), 16);
     i2++;
   }
   if (endian !== "be") {
@@ -22296,12 +22515,12 @@ async function generate$4(bits2, e) {
       publicKeyEncoding: { type: "pkcs1", format: "jwk" },
       privateKeyEncoding: { type: "pkcs1", format: "jwk" }
     };
-    const jwk = await new Promise((resolve7, reject) => {
+    const jwk = await new Promise((resolve8, reject) => {
       nodeCrypto$6.generateKeyPair("rsa", opts, (err2, _, jwkPrivateKey) => {
         if (err2) {
           reject(err2);
         } else {
-          resolve7(jwkPrivateKey);
+          resolve8(jwkPrivateKey);
         }
       });
     });
@@ -25652,11 +25871,11 @@ function bytesToHex(bytes) {
   abytes(bytes);
   if (hasHexBuiltin)
     return bytes.toHex();
-  let hex4 = "";
+  let hex5 = "";
   for (let i2 = 0; i2 < bytes.length; i2++) {
-    hex4 += hexes[bytes[i2]];
+    hex5 += hexes[bytes[i2]];
   }
-  return hex4;
+  return hex5;
 }
 function asciiToBase16(ch) {
   if (ch >= asciis._0 && ch <= asciis._9)
@@ -25667,21 +25886,21 @@ function asciiToBase16(ch) {
     return ch - (asciis.a - 10);
   return;
 }
-function hexToBytes(hex4) {
-  if (typeof hex4 !== "string")
-    throw new Error("hex string expected, got " + typeof hex4);
+function hexToBytes(hex5) {
+  if (typeof hex5 !== "string")
+    throw new Error("hex string expected, got " + typeof hex5);
   if (hasHexBuiltin)
-    return Uint8Array.fromHex(hex4);
-  const hl = hex4.length;
+    return Uint8Array.fromHex(hex5);
+  const hl = hex5.length;
   const al = hl / 2;
   if (hl % 2)
     throw new Error("hex string expected, got unpadded hex of length " + hl);
   const array = new Uint8Array(al);
   for (let ai = 0, hi = 0; ai < al; ai++, hi += 2) {
-    const n1 = asciiToBase16(hex4.charCodeAt(hi));
-    const n2 = asciiToBase16(hex4.charCodeAt(hi + 1));
+    const n1 = asciiToBase16(hex5.charCodeAt(hi));
+    const n2 = asciiToBase16(hex5.charCodeAt(hi + 1));
     if (n1 === void 0 || n2 === void 0) {
-      const char = hex4[hi] + hex4[hi + 1];
+      const char = hex5[hi] + hex5[hi + 1];
       throw new Error('hex string expected, got non-hex character "' + char + '" at index ' + hi);
     }
     array[ai] = n1 * 16 + n2;
@@ -25759,13 +25978,13 @@ function _abytes2(value, length, title = "") {
   return value;
 }
 function numberToHexUnpadded(num2) {
-  const hex4 = num2.toString(16);
-  return hex4.length & 1 ? "0" + hex4 : hex4;
+  const hex5 = num2.toString(16);
+  return hex5.length & 1 ? "0" + hex5 : hex5;
 }
-function hexToNumber(hex4) {
-  if (typeof hex4 !== "string")
-    throw new Error("hex string expected, got " + typeof hex4);
-  return hex4 === "" ? _0n$6 : BigInt("0x" + hex4);
+function hexToNumber(hex5) {
+  if (typeof hex5 !== "string")
+    throw new Error("hex string expected, got " + typeof hex5);
+  return hex5 === "" ? _0n$6 : BigInt("0x" + hex5);
 }
 function bytesToNumberBE(bytes) {
   return hexToNumber(bytesToHex(bytes));
@@ -25780,16 +25999,16 @@ function numberToBytesBE(n, len) {
 function numberToBytesLE(n, len) {
   return numberToBytesBE(n, len).reverse();
 }
-function ensureBytes(title, hex4, expectedLength) {
+function ensureBytes(title, hex5, expectedLength) {
   let res;
-  if (typeof hex4 === "string") {
+  if (typeof hex5 === "string") {
     try {
-      res = hexToBytes(hex4);
+      res = hexToBytes(hex5);
     } catch (e) {
       throw new Error(title + " must be hex string or Uint8Array, cause: " + e);
     }
-  } else if (isBytes(hex4)) {
-    res = Uint8Array.from(hex4);
+  } else if (isBytes(hex5)) {
+    res = Uint8Array.from(hex5);
   } else {
     throw new Error(title + " must be hex string or Uint8Array");
   }
@@ -26612,8 +26831,8 @@ function weierstrassN(params, extraOpts = {}) {
       P.assertValidity();
       return P;
     }
-    static fromHex(hex4) {
-      return Point.fromBytes(ensureBytes("pointHex", hex4));
+    static fromHex(hex5) {
+      return Point.fromBytes(ensureBytes("pointHex", hex5));
     }
     get x() {
       return this.toAffine().x;
@@ -27032,8 +27251,8 @@ function ecdsa(Point, hash, ecdsaOpts = {}) {
       const s = bytes.subarray(L3, L3 * 2);
       return new Signature2(Fn2.fromBytes(r), Fn2.fromBytes(s), recid);
     }
-    static fromHex(hex4, format) {
-      return this.fromBytes(hexToBytes(hex4), format);
+    static fromHex(hex5, format) {
+      return this.fromBytes(hexToBytes(hex5), format);
     }
     addRecoveryBit(recovery) {
       return new Signature2(this.r, this.s, recovery);
@@ -27084,11 +27303,11 @@ function ecdsa(Point, hash, ecdsaOpts = {}) {
     // TODO: remove
     assertValidity() {
     }
-    static fromCompact(hex4) {
-      return Signature2.fromBytes(ensureBytes("sig", hex4), "compact");
+    static fromCompact(hex5) {
+      return Signature2.fromBytes(ensureBytes("sig", hex5), "compact");
     }
-    static fromDER(hex4) {
-      return Signature2.fromBytes(ensureBytes("sig", hex4), "der");
+    static fromDER(hex5) {
+      return Signature2.fromBytes(ensureBytes("sig", hex5), "der");
     }
     normalizeS() {
       return this.hasHighS() ? new Signature2(this.r, Fn2.neg(this.s), this.recovery) : this;
@@ -27299,17 +27518,17 @@ function createCurve(curveDef, defHash) {
   return { ...create(defHash), create };
 }
 function keccakP(s, rounds = 24) {
-  const B5 = new Uint32Array(5 * 2);
+  const B = new Uint32Array(5 * 2);
   for (let round = 24 - rounds; round < 24; round++) {
     for (let x2 = 0; x2 < 10; x2++)
-      B5[x2] = s[x2] ^ s[x2 + 10] ^ s[x2 + 20] ^ s[x2 + 30] ^ s[x2 + 40];
+      B[x2] = s[x2] ^ s[x2 + 10] ^ s[x2 + 20] ^ s[x2 + 30] ^ s[x2 + 40];
     for (let x2 = 0; x2 < 10; x2 += 2) {
       const idx1 = (x2 + 8) % 10;
       const idx0 = (x2 + 2) % 10;
-      const B0 = B5[idx0];
-      const B1 = B5[idx0 + 1];
-      const Th = rotlH(B0, B1, 1) ^ B5[idx1];
-      const Tl = rotlL(B0, B1, 1) ^ B5[idx1 + 1];
+      const B0 = B[idx0];
+      const B1 = B[idx0 + 1];
+      const Th = rotlH(B0, B1, 1) ^ B[idx1];
+      const Tl = rotlL(B0, B1, 1) ^ B[idx1 + 1];
       for (let y = 0; y < 50; y += 10) {
         s[x2 + y] ^= Th;
         s[x2 + y + 1] ^= Tl;
@@ -27329,14 +27548,14 @@ function keccakP(s, rounds = 24) {
     }
     for (let y = 0; y < 50; y += 10) {
       for (let x2 = 0; x2 < 10; x2++)
-        B5[x2] = s[y + x2];
+        B[x2] = s[y + x2];
       for (let x2 = 0; x2 < 10; x2++)
-        s[y + x2] ^= ~B5[(x2 + 2) % 10] & B5[(x2 + 4) % 10];
+        s[y + x2] ^= ~B[(x2 + 2) % 10] & B[(x2 + 4) % 10];
     }
     s[0] ^= SHA3_IOTA_H[round];
     s[1] ^= SHA3_IOTA_L[round];
   }
-  clean3(B5);
+  clean3(B);
 }
 function isEdValidXY(Fp2, CURVE, x2, y) {
   const x22 = Fp2.sqr(x2);
@@ -27493,17 +27712,17 @@ function edwards(params, extraOpts = {}) {
       const { a } = CURVE;
       const { X: X1, Y: Y1, Z: Z1 } = this;
       const A2 = modP(X1 * X1);
-      const B5 = modP(Y1 * Y1);
+      const B = modP(Y1 * Y1);
       const C2 = modP(_2n$3 * modP(Z1 * Z1));
       const D3 = modP(a * A2);
       const x1y1 = X1 + Y1;
-      const E5 = modP(modP(x1y1 * x1y1) - A2 - B5);
-      const G3 = D3 + B5;
+      const E = modP(modP(x1y1 * x1y1) - A2 - B);
+      const G3 = D3 + B;
       const F = G3 - C2;
-      const H = D3 - B5;
-      const X3 = modP(E5 * F);
+      const H = D3 - B;
+      const X3 = modP(E * F);
       const Y3 = modP(G3 * H);
-      const T3 = modP(E5 * H);
+      const T3 = modP(E * H);
       const Z3 = modP(F * G3);
       return new Point(X3, Y3, Z3, T3);
     }
@@ -27516,16 +27735,16 @@ function edwards(params, extraOpts = {}) {
       const { X: X1, Y: Y1, Z: Z1, T: T1 } = this;
       const { X: X2, Y: Y2, Z: Z2, T: T2 } = other;
       const A2 = modP(X1 * X2);
-      const B5 = modP(Y1 * Y2);
+      const B = modP(Y1 * Y2);
       const C2 = modP(T1 * d * T2);
       const D3 = modP(Z1 * Z2);
-      const E5 = modP((X1 + Y1) * (X2 + Y2) - A2 - B5);
+      const E = modP((X1 + Y1) * (X2 + Y2) - A2 - B);
       const F = D3 - C2;
       const G3 = D3 + C2;
-      const H = modP(B5 - a * A2);
-      const X3 = modP(E5 * F);
+      const H = modP(B - a * A2);
+      const X3 = modP(E * F);
       const Y3 = modP(G3 * H);
-      const T3 = modP(E5 * H);
+      const T3 = modP(E * H);
       const Z3 = modP(F * G3);
       return new Point(X3, Y3, Z3, T3);
     }
@@ -27884,19 +28103,19 @@ function montgomery(curveDef) {
       swap = k_t;
       const A2 = x_2 + z_2;
       const AA = modP(A2 * A2);
-      const B5 = x_2 - z_2;
-      const BB = modP(B5 * B5);
-      const E5 = AA - BB;
+      const B = x_2 - z_2;
+      const BB = modP(B * B);
+      const E = AA - BB;
       const C2 = x_3 + z_3;
       const D3 = x_3 - z_3;
       const DA = modP(D3 * A2);
-      const CB = modP(C2 * B5);
+      const CB = modP(C2 * B);
       const dacb = DA + CB;
       const da_cb = DA - CB;
       x_3 = modP(dacb * dacb);
       z_3 = modP(x_1 * modP(da_cb * da_cb));
       x_2 = modP(AA * BB);
-      z_2 = modP(E5 * (AA + modP(a24 * E5)));
+      z_2 = modP(E * (AA + modP(a24 * E)));
     }
     ({ x_2, x_3 } = cswap2(swap, x_2, x_3));
     ({ x_2: z_2, x_3: z_3 } = cswap2(swap, z_2, z_3));
@@ -32840,10 +33059,10 @@ function argon2id(params, { memory, instance: wasmInstance }) {
   const allocatedMemory = new Uint8Array(memory.buffer, 0, offset);
   const H0 = getH0(ctx);
   const q = m_ / ctx.lanes;
-  const B5 = new Array(ctx.lanes).fill(null).map(() => new Array(q));
+  const B = new Array(ctx.lanes).fill(null).map(() => new Array(q));
   const initBlock = (i2, j) => {
-    B5[i2][j] = blockMemory.subarray(i2 * q * 1024 + j * 1024, i2 * q * 1024 + j * 1024 + ARGON2_BLOCK_SIZE);
-    return B5[i2][j];
+    B[i2][j] = blockMemory.subarray(i2 * q * 1024 + j * 1024, i2 * q * 1024 + j * 1024 + ARGON2_BLOCK_SIZE);
+    return B[i2][j];
   };
   for (let i2 = 0; i2 < ctx.lanes; i2++) {
     const tmp = new Uint8Array(H0.length + 8);
@@ -32864,21 +33083,21 @@ function argon2id(params, { memory, instance: wasmInstance }) {
         const PRNG = isDataIndependent ? makePRNG(wasmContext, pass, i2, sl, m_, ctx.passes, segmentLength, segmentOffset) : null;
         for (segmentOffset; segmentOffset < segmentLength; segmentOffset++) {
           const j = sl * segmentLength + segmentOffset;
-          const prevBlock = j > 0 ? B5[i2][j - 1] : B5[i2][q - 1];
+          const prevBlock = j > 0 ? B[i2][j - 1] : B[i2][q - 1];
           const J1J2 = isDataIndependent ? PRNG.next().value : prevBlock;
           wasmLZ(lz.byteOffset, J1J2.byteOffset, i2, ctx.lanes, pass, sl, segmentOffset, SL, segmentLength);
           const l = lz[0];
           const z = lz[1];
           if (pass === 0) initBlock(i2, j);
-          G(wasmContext, prevBlock, B5[l][z], pass > 0 ? newBlock : B5[i2][j]);
-          if (pass > 0) XOR(wasmContext, B5[i2][j], newBlock, B5[i2][j]);
+          G(wasmContext, prevBlock, B[l][z], pass > 0 ? newBlock : B[i2][j]);
+          if (pass > 0) XOR(wasmContext, B[i2][j], newBlock, B[i2][j]);
         }
       }
     }
   }
-  const C2 = B5[0][q - 1];
+  const C2 = B[0][q - 1];
   for (let i2 = 1; i2 < ctx.lanes; i2++) {
-    XOR(wasmContext, C2, C2, B5[i2][q - 1]);
+    XOR(wasmContext, C2, C2, B[i2][q - 1]);
   }
   const tag = H_(ctx.tagLength, C2, new Uint8Array(ctx.tagLength));
   allocatedMemory.fill(0);
@@ -33665,8 +33884,8 @@ var init_openpgp = __esm({
       constructor() {
         super();
         Object.setPrototypeOf(this, _ArrayStream.prototype);
-        this[doneWritingPromise] = new Promise((resolve7, reject) => {
-          this[doneWritingResolve] = resolve7;
+        this[doneWritingPromise] = new Promise((resolve8, reject) => {
+          this[doneWritingResolve] = resolve8;
           this[doneWritingReject] = reject;
         });
         this[doneWritingPromise].catch(() => {
@@ -33687,9 +33906,9 @@ var init_openpgp = __esm({
         }
       };
     };
-    ArrayStream.prototype.readToEnd = async function(join6) {
+    ArrayStream.prototype.readToEnd = async function(join7) {
       await this[doneWritingPromise];
-      const result = join6(this.slice(this[readingIndex]));
+      const result = join7(this.slice(this[readingIndex]));
       this.length = 0;
       return result;
     };
@@ -33797,14 +34016,14 @@ var init_openpgp = __esm({
       }
       this[externalBuffer].unshift(...values.filter((value) => value && value.length));
     };
-    Reader.prototype.readToEnd = async function(join6 = concat) {
+    Reader.prototype.readToEnd = async function(join7 = concat) {
       const result = [];
       while (true) {
         const { done, value } = await this.read();
         if (done) break;
         result.push(value);
       }
-      return join6(result);
+      return join7(result);
     };
     byValue = /* @__PURE__ */ Symbol("byValue");
     enums = {
@@ -34699,10 +34918,10 @@ var init_openpgp = __esm({
        * @param {String} hex - A hex string to convert
        * @returns {Uint8Array} An array of 8-bit integers.
        */
-      hexToUint8Array: function(hex4) {
-        const result = new Uint8Array(hex4.length >> 1);
-        for (let k = 0; k < hex4.length >> 1; k++) {
-          result[k] = parseInt(hex4.substr(k << 1, 2), 16);
+      hexToUint8Array: function(hex5) {
+        const result = new Uint8Array(hex5.length >> 1);
+        for (let k = 0; k < hex5.length >> 1; k++) {
+          result[k] = parseInt(hex5.substr(k << 1, 2), 16);
         }
         return result;
       },
@@ -35126,11 +35345,11 @@ var init_openpgp = __esm({
        *                          or rejected with the Error of the last resolved Promise (if all promises are rejected)
        */
       anyPromise: function(promises) {
-        return new Promise((resolve7, reject) => {
+        return new Promise((resolve8, reject) => {
           let exception;
           void Promise.all(promises.map(async (promise) => {
             try {
-              resolve7(await promise);
+              resolve8(await promise);
             } catch (e) {
               exception = e;
             }
@@ -38354,9 +38573,9 @@ var init_openpgp = __esm({
       static mapToHex(keyID) {
         return keyID.toHex();
       }
-      static fromID(hex4) {
+      static fromID(hex5) {
         const keyID = new _KeyID();
-        keyID.read(util.hexToUint8Array(hex4));
+        keyID.read(util.hexToUint8Array(hex5));
         return keyID;
       }
       static wildcard() {
@@ -40869,8 +41088,8 @@ var init_openpgp = __esm({
         }));
         const primaryUser = users.sort(function(a, b) {
           const A2 = a.selfCertification;
-          const B5 = b.selfCertification;
-          return B5.revoked - A2.revoked || A2.isPrimaryUserID - B5.isPrimaryUserID || A2.created - B5.created;
+          const B = b.selfCertification;
+          return B.revoked - A2.revoked || A2.isPrimaryUserID - B.isPrimaryUserID || A2.created - B.created;
         }).pop();
         const { user, selfCertification: cert } = primaryUser;
         if (cert.revoked || await user.isRevoked(cert, null, date, config$1)) {
@@ -41618,16 +41837,16 @@ var init_openpgp = __esm({
         this.H = SHA256_IV[7] | 0;
       }
       get() {
-        const { A: A2, B: B5, C: C2, D: D3, E: E5, F, G: G3, H } = this;
-        return [A2, B5, C2, D3, E5, F, G3, H];
+        const { A: A2, B, C: C2, D: D3, E, F, G: G3, H } = this;
+        return [A2, B, C2, D3, E, F, G3, H];
       }
       // prettier-ignore
-      set(A2, B5, C2, D3, E5, F, G3, H) {
+      set(A2, B, C2, D3, E, F, G3, H) {
         this.A = A2 | 0;
-        this.B = B5 | 0;
+        this.B = B | 0;
         this.C = C2 | 0;
         this.D = D3 | 0;
-        this.E = E5 | 0;
+        this.E = E | 0;
         this.F = F | 0;
         this.G = G3 | 0;
         this.H = H | 0;
@@ -41642,30 +41861,30 @@ var init_openpgp = __esm({
           const s1 = rotr(W2, 17) ^ rotr(W2, 19) ^ W2 >>> 10;
           SHA256_W[i2] = s1 + SHA256_W[i2 - 7] + s0 + SHA256_W[i2 - 16] | 0;
         }
-        let { A: A2, B: B5, C: C2, D: D3, E: E5, F, G: G3, H } = this;
+        let { A: A2, B, C: C2, D: D3, E, F, G: G3, H } = this;
         for (let i2 = 0; i2 < 64; i2++) {
-          const sigma1 = rotr(E5, 6) ^ rotr(E5, 11) ^ rotr(E5, 25);
-          const T1 = H + sigma1 + Chi$1(E5, F, G3) + SHA256_K[i2] + SHA256_W[i2] | 0;
+          const sigma1 = rotr(E, 6) ^ rotr(E, 11) ^ rotr(E, 25);
+          const T1 = H + sigma1 + Chi$1(E, F, G3) + SHA256_K[i2] + SHA256_W[i2] | 0;
           const sigma0 = rotr(A2, 2) ^ rotr(A2, 13) ^ rotr(A2, 22);
-          const T2 = sigma0 + Maj(A2, B5, C2) | 0;
+          const T2 = sigma0 + Maj(A2, B, C2) | 0;
           H = G3;
           G3 = F;
-          F = E5;
-          E5 = D3 + T1 | 0;
+          F = E;
+          E = D3 + T1 | 0;
           D3 = C2;
-          C2 = B5;
-          B5 = A2;
+          C2 = B;
+          B = A2;
           A2 = T1 + T2 | 0;
         }
         A2 = A2 + this.A | 0;
-        B5 = B5 + this.B | 0;
+        B = B + this.B | 0;
         C2 = C2 + this.C | 0;
         D3 = D3 + this.D | 0;
-        E5 = E5 + this.E | 0;
+        E = E + this.E | 0;
         F = F + this.F | 0;
         G3 = G3 + this.G | 0;
         H = H + this.H | 0;
-        this.set(A2, B5, C2, D3, E5, F, G3, H);
+        this.set(A2, B, C2, D3, E, F, G3, H);
       }
       roundClean() {
         clean3(SHA256_W);
@@ -42119,27 +42338,27 @@ var init_openpgp = __esm({
       // Basic building block is TLV (Tag-Length-Value)
       _tlv: {
         encode: (tag, data) => {
-          const { Err: E5 } = DER;
+          const { Err: E } = DER;
           if (tag < 0 || tag > 256)
-            throw new E5("tlv.encode: wrong tag");
+            throw new E("tlv.encode: wrong tag");
           if (data.length & 1)
-            throw new E5("tlv.encode: unpadded data");
+            throw new E("tlv.encode: unpadded data");
           const dataLen = data.length / 2;
           const len = numberToHexUnpadded(dataLen);
           if (len.length / 2 & 128)
-            throw new E5("tlv.encode: long form length too big");
+            throw new E("tlv.encode: long form length too big");
           const lenLen = dataLen > 127 ? numberToHexUnpadded(len.length / 2 | 128) : "";
           const t = numberToHexUnpadded(tag);
           return t + lenLen + len + data;
         },
         // v - value, l - left bytes (unparsed)
         decode(tag, data) {
-          const { Err: E5 } = DER;
+          const { Err: E } = DER;
           let pos = 0;
           if (tag < 0 || tag > 256)
-            throw new E5("tlv.encode: wrong tag");
+            throw new E("tlv.encode: wrong tag");
           if (data.length < 2 || data[pos++] !== tag)
-            throw new E5("tlv.decode: wrong tlv");
+            throw new E("tlv.decode: wrong tlv");
           const first = data[pos++];
           const isLong = !!(first & 128);
           let length = 0;
@@ -42148,23 +42367,23 @@ var init_openpgp = __esm({
           else {
             const lenLen = first & 127;
             if (!lenLen)
-              throw new E5("tlv.decode(long): indefinite length not supported");
+              throw new E("tlv.decode(long): indefinite length not supported");
             if (lenLen > 4)
-              throw new E5("tlv.decode(long): byte length is too big");
+              throw new E("tlv.decode(long): byte length is too big");
             const lengthBytes = data.subarray(pos, pos + lenLen);
             if (lengthBytes.length !== lenLen)
-              throw new E5("tlv.decode: length bytes not complete");
+              throw new E("tlv.decode: length bytes not complete");
             if (lengthBytes[0] === 0)
-              throw new E5("tlv.decode(long): zero leftmost byte");
+              throw new E("tlv.decode(long): zero leftmost byte");
             for (const b of lengthBytes)
               length = length << 8 | b;
             pos += lenLen;
             if (length < 128)
-              throw new E5("tlv.decode(long): not minimal encoding");
+              throw new E("tlv.decode(long): not minimal encoding");
           }
           const v = data.subarray(pos, pos + length);
           if (v.length !== length)
-            throw new E5("tlv.decode: wrong value length");
+            throw new E("tlv.decode: wrong value length");
           return { v, l: data.subarray(pos + length) };
         }
       },
@@ -42174,35 +42393,35 @@ var init_openpgp = __esm({
       // - if next byte doesn't have a flag, leading zero is not allowed (minimal encoding)
       _int: {
         encode(num2) {
-          const { Err: E5 } = DER;
+          const { Err: E } = DER;
           if (num2 < _0n$3)
-            throw new E5("integer: negative integers are not allowed");
-          let hex4 = numberToHexUnpadded(num2);
-          if (Number.parseInt(hex4[0], 16) & 8)
-            hex4 = "00" + hex4;
-          if (hex4.length & 1)
-            throw new E5("unexpected DER parsing assertion: unpadded hex");
-          return hex4;
+            throw new E("integer: negative integers are not allowed");
+          let hex5 = numberToHexUnpadded(num2);
+          if (Number.parseInt(hex5[0], 16) & 8)
+            hex5 = "00" + hex5;
+          if (hex5.length & 1)
+            throw new E("unexpected DER parsing assertion: unpadded hex");
+          return hex5;
         },
         decode(data) {
-          const { Err: E5 } = DER;
+          const { Err: E } = DER;
           if (data[0] & 128)
-            throw new E5("invalid signature integer: negative");
+            throw new E("invalid signature integer: negative");
           if (data[0] === 0 && !(data[1] & 128))
-            throw new E5("invalid signature integer: unnecessary leading zero");
+            throw new E("invalid signature integer: unnecessary leading zero");
           return bytesToNumberBE(data);
         }
       },
-      toSig(hex4) {
-        const { Err: E5, _int: int, _tlv: tlv } = DER;
-        const data = ensureBytes("signature", hex4);
+      toSig(hex5) {
+        const { Err: E, _int: int, _tlv: tlv } = DER;
+        const data = ensureBytes("signature", hex5);
         const { v: seqBytes, l: seqLeftBytes } = tlv.decode(48, data);
         if (seqLeftBytes.length)
-          throw new E5("invalid signature: left bytes after parsing");
+          throw new E("invalid signature: left bytes after parsing");
         const { v: rBytes, l: rLeftBytes } = tlv.decode(2, seqBytes);
         const { v: sBytes, l: sLeftBytes } = tlv.decode(2, rLeftBytes);
         if (sLeftBytes.length)
-          throw new E5("invalid signature: left bytes after parsing");
+          throw new E("invalid signature: left bytes after parsing");
         return { r: int.decode(rBytes), s: int.decode(sBytes) };
       },
       hexFromSig(sig) {
@@ -42558,50 +42777,50 @@ var init_openpgp = __esm({
         this.E = SHA1_IV[4] | 0;
       }
       get() {
-        const { A: A2, B: B5, C: C2, D: D3, E: E5 } = this;
-        return [A2, B5, C2, D3, E5];
+        const { A: A2, B, C: C2, D: D3, E } = this;
+        return [A2, B, C2, D3, E];
       }
-      set(A2, B5, C2, D3, E5) {
+      set(A2, B, C2, D3, E) {
         this.A = A2 | 0;
-        this.B = B5 | 0;
+        this.B = B | 0;
         this.C = C2 | 0;
         this.D = D3 | 0;
-        this.E = E5 | 0;
+        this.E = E | 0;
       }
       process(view, offset) {
         for (let i2 = 0; i2 < 16; i2++, offset += 4)
           SHA1_W[i2] = view.getUint32(offset, false);
         for (let i2 = 16; i2 < 80; i2++)
           SHA1_W[i2] = rotl(SHA1_W[i2 - 3] ^ SHA1_W[i2 - 8] ^ SHA1_W[i2 - 14] ^ SHA1_W[i2 - 16], 1);
-        let { A: A2, B: B5, C: C2, D: D3, E: E5 } = this;
+        let { A: A2, B, C: C2, D: D3, E } = this;
         for (let i2 = 0; i2 < 80; i2++) {
           let F, K2;
           if (i2 < 20) {
-            F = Chi$1(B5, C2, D3);
+            F = Chi$1(B, C2, D3);
             K2 = 1518500249;
           } else if (i2 < 40) {
-            F = B5 ^ C2 ^ D3;
+            F = B ^ C2 ^ D3;
             K2 = 1859775393;
           } else if (i2 < 60) {
-            F = Maj(B5, C2, D3);
+            F = Maj(B, C2, D3);
             K2 = 2400959708;
           } else {
-            F = B5 ^ C2 ^ D3;
+            F = B ^ C2 ^ D3;
             K2 = 3395469782;
           }
-          const T2 = rotl(A2, 5) + F + E5 + K2 + SHA1_W[i2] | 0;
-          E5 = D3;
+          const T2 = rotl(A2, 5) + F + E + K2 + SHA1_W[i2] | 0;
+          E = D3;
           D3 = C2;
-          C2 = rotl(B5, 30);
-          B5 = A2;
+          C2 = rotl(B, 30);
+          B = A2;
           A2 = T2;
         }
         A2 = A2 + this.A | 0;
-        B5 = B5 + this.B | 0;
+        B = B + this.B | 0;
         C2 = C2 + this.C | 0;
         D3 = D3 + this.D | 0;
-        E5 = E5 + this.E | 0;
-        this.set(A2, B5, C2, D3, E5);
+        E = E + this.E | 0;
+        this.set(A2, B, C2, D3, E);
       }
       roundClean() {
         clean3(SHA1_W);
@@ -42732,49 +42951,49 @@ var init_openpgp = __esm({
         this.D = IV[3] | 0;
       }
       get() {
-        const { A: A2, B: B5, C: C2, D: D3 } = this;
-        return [A2, B5, C2, D3];
+        const { A: A2, B, C: C2, D: D3 } = this;
+        return [A2, B, C2, D3];
       }
-      set(A2, B5, C2, D3) {
+      set(A2, B, C2, D3) {
         this.A = A2 | 0;
-        this.B = B5 | 0;
+        this.B = B | 0;
         this.C = C2 | 0;
         this.D = D3 | 0;
       }
       process(view, offset) {
         for (let i2 = 0; i2 < 16; i2++, offset += 4)
           MD5_W[i2] = view.getUint32(offset, true);
-        let { A: A2, B: B5, C: C2, D: D3 } = this;
+        let { A: A2, B, C: C2, D: D3 } = this;
         for (let i2 = 0; i2 < 64; i2++) {
           let F, g, s;
           if (i2 < 16) {
-            F = Chi(B5, C2, D3);
+            F = Chi(B, C2, D3);
             g = i2;
             s = [7, 12, 17, 22];
           } else if (i2 < 32) {
-            F = Chi(D3, B5, C2);
+            F = Chi(D3, B, C2);
             g = (5 * i2 + 1) % 16;
             s = [5, 9, 14, 20];
           } else if (i2 < 48) {
-            F = B5 ^ C2 ^ D3;
+            F = B ^ C2 ^ D3;
             g = (3 * i2 + 5) % 16;
             s = [4, 11, 16, 23];
           } else {
-            F = C2 ^ (B5 | ~D3);
+            F = C2 ^ (B | ~D3);
             g = 7 * i2 % 16;
             s = [6, 10, 15, 21];
           }
           F = F + A2 + K$1[i2] + MD5_W[g];
           A2 = D3;
           D3 = C2;
-          C2 = B5;
-          B5 = B5 + rotl(F, s[i2 % 4]);
+          C2 = B;
+          B = B + rotl(F, s[i2 % 4]);
         }
         A2 = A2 + this.A | 0;
-        B5 = B5 + this.B | 0;
+        B = B + this.B | 0;
         C2 = C2 + this.C | 0;
         D3 = D3 + this.D | 0;
-        this.set(A2, B5, C2, D3);
+        this.set(A2, B, C2, D3);
       }
       roundClean() {
         MD5_W.fill(0);
@@ -44657,9 +44876,9 @@ function encodeSignaturePacket(hashedPart, issuerKeyId, digest, mpis) {
   return encodePacket(TAG_SIGNATURE, body);
 }
 function armor2(data, type = "SIGNATURE") {
-  const b645 = Buffer.from(data).toString("base64");
+  const b646 = Buffer.from(data).toString("base64");
   const lines = [`-----BEGIN PGP ${type}-----`, ""];
-  for (let i2 = 0; i2 < b645.length; i2 += 64) lines.push(b645.slice(i2, i2 + 64));
+  for (let i2 = 0; i2 < b646.length; i2 += 64) lines.push(b646.slice(i2, i2 + 64));
   const crc = crc24(data);
   lines.push("=" + Buffer.from([crc >> 16, crc >> 8 & 255, crc & 255]).toString("base64"));
   lines.push(`-----END PGP ${type}-----`, "");
@@ -45027,9 +45246,9 @@ function bytesToBigInt(b) {
   return b.length === 0 ? 0n : BigInt("0x" + Buffer.from(b).toString("hex"));
 }
 function bigIntToBytes(v, length) {
-  let hex4 = v.toString(16);
-  if (hex4.length % 2) hex4 = "0" + hex4;
-  const b = Buffer.from(hex4, "hex");
+  let hex5 = v.toString(16);
+  if (hex5.length % 2) hex5 = "0" + hex5;
+  const b = Buffer.from(hex5, "hex");
   if (length === void 0 || b.length === length) return b;
   if (b.length > length) throw new RangeError("integer too large");
   return Buffer.concat([Buffer.alloc(length - b.length), b]);
@@ -45196,6 +45415,498 @@ var init_key = __esm({
         n: 0x01fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409n,
         bytes: 66,
         bits: 521
+      }
+    };
+  }
+});
+
+// src/sign/keyring.ts
+import { spawn as spawn3 } from "node:child_process";
+import { existsSync as existsSync6, readdirSync, readFileSync as readFileSync3 } from "node:fs";
+import { chmod, mkdtemp, readdir as readdir2, rm, stat, writeFile as writeFile2 } from "node:fs/promises";
+import { basename as basename3, join as join5 } from "node:path";
+function agentConfig(ttlSeconds) {
+  const ttl = Math.max(1, Math.floor(ttlSeconds));
+  return [
+    "# written by jit-gpg for one step; removed when the step ends",
+    `default-cache-ttl ${ttl}`,
+    `max-cache-ttl ${ttl}`,
+    "allow-preset-passphrase",
+    "allow-loopback-pinentry",
+    "no-allow-external-cache",
+    ""
+  ].join("\n");
+}
+function gpgConfig() {
+  return [
+    "# written by jit-gpg for one step; removed when the step ends",
+    "batch",
+    "no-tty",
+    "pinentry-mode loopback",
+    "no-greeting",
+    "trust-model always",
+    "no-auto-key-retrieve",
+    "no-auto-key-locate",
+    ""
+  ].join("\n");
+}
+function parseColonKeys(text) {
+  const out = [];
+  let current;
+  let primary;
+  for (const line of text.split(/\r?\n/)) {
+    const f = line.split(":");
+    const rec = f[0];
+    if (rec === "sec" || rec === "ssb" || rec === "pub" || rec === "sub") {
+      const type = rec === "sec" || rec === "pub" ? "sec" : "ssb";
+      const caps = (f[11] ?? "").replace(/[A-Z]/g, "");
+      const serial = f[14] ?? "";
+      current = {
+        type,
+        keyId: (f[4] ?? "").toUpperCase(),
+        fingerprint: "",
+        keygrip: "",
+        capabilities: caps,
+        hasSecret: (rec === "sec" || rec === "ssb") && serial !== "#" && serial !== "",
+        validity: f[1] ?? "",
+        userIds: []
+      };
+      if (type === "sec") primary = current;
+      out.push(current);
+    } else if (rec === "fpr" && current && !current.fingerprint) {
+      current.fingerprint = (f[9] ?? "").toUpperCase();
+    } else if (rec === "grp" && current && !current.keygrip) {
+      current.keygrip = (f[9] ?? "").toUpperCase();
+    } else if (rec === "uid" && primary) {
+      const uid = unescapeColon(f[9] ?? "");
+      if (uid) primary.userIds.push(uid);
+    }
+  }
+  return out;
+}
+function unescapeColon(s) {
+  return s.replace(/\\x([0-9a-fA-F]{2})/g, (_m, h) => String.fromCharCode(Number.parseInt(h, 16)));
+}
+function selectSigningKey(keys, fingerprint2) {
+  const want = fingerprint2?.replace(/^0x/i, "").replace(/[\s:!]/g, "").toUpperCase();
+  if (want) return keys.find((k) => k.fingerprint === want || k.keyId === want);
+  return keys.find((k) => k.hasSecret && k.capabilities.includes("s") && !["r", "e", "i", "d"].includes(k.validity));
+}
+function gitSigningEnv(fingerprint2, base = {}, gpgProgram = "gpg") {
+  const existing = Number.parseInt(base.GIT_CONFIG_COUNT ?? "0", 10);
+  let n = Number.isFinite(existing) && existing > 0 ? existing : 0;
+  const out = {};
+  const pairs = [
+    ["user.signingkey", `${fingerprint2.toUpperCase()}!`],
+    ["gpg.format", "openpgp"],
+    ["gpg.program", gpgProgram],
+    ["gpg.openpgp.program", gpgProgram]
+  ];
+  for (const [k, v] of pairs) {
+    out[`GIT_CONFIG_KEY_${n}`] = k;
+    out[`GIT_CONFIG_VALUE_${n}`] = v;
+    n++;
+  }
+  out.GIT_CONFIG_COUNT = String(n);
+  return out;
+}
+function runTool(file, args, options) {
+  return new Promise((resolve8, reject) => {
+    const child = spawn3(file, args, { env: options.env, stdio: ["pipe", "pipe", "pipe"] });
+    const out = [];
+    const err2 = [];
+    child.stdout.on("data", (c) => out.push(c));
+    child.stderr.on("data", (c) => err2.push(c));
+    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 3e4);
+    child.on("error", (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on("close", (code18, signal) => {
+      clearTimeout(timer);
+      resolve8({
+        code: code18,
+        signal,
+        stdout: Buffer.concat(out).toString("utf8"),
+        stderr: Buffer.concat(err2).toString("utf8")
+      });
+    });
+    child.stdin.on("error", () => {
+    });
+    child.stdin.end(options.input ?? "");
+  });
+}
+function toolEnv(home, base = process.env) {
+  const env5 = { ...base, GNUPGHOME: home, LC_ALL: "C", LANGUAGE: "C" };
+  delete env5.GPG_AGENT_INFO;
+  return env5;
+}
+async function gpgLibexecDir(env5 = process.env) {
+  if (libexecCache) return libexecCache;
+  let r;
+  try {
+    r = await runTool("gpgconf", ["--list-dirs", "libexecdir"], { env: env5 });
+  } catch {
+    throw new KeyringError(
+      "gpg-missing",
+      "gpgconf was not found on PATH: the `run` input needs GnuPG 2.1 or later (preinstalled on GitHub-hosted runners)"
+    );
+  }
+  const dir = r.stdout.trim();
+  if (r.code !== 0 || !dir) throw new KeyringError("gpg-missing", "gpgconf --list-dirs libexecdir failed");
+  libexecCache = decodeURIComponent(dir.replace(/%3a/gi, ":"));
+  return libexecCache;
+}
+async function agentSocketDir(home) {
+  try {
+    const r = await runTool("gpgconf", ["--homedir", home, "--list-dirs", "socketdir"], { env: toolEnv(home) });
+    const dir = r.stdout.trim();
+    return r.code === 0 && dir ? decodeURIComponent(dir.replace(/%3a/gi, ":")) : void 0;
+  } catch {
+    return void 0;
+  }
+}
+async function agentPid(home) {
+  try {
+    const r = await runTool("gpg-connect-agent", ["--homedir", home, "--no-autostart", "getinfo pid", "/bye"], {
+      env: toolEnv(home),
+      timeoutMs: 1e4
+    });
+    const m = /^D (\d+)/m.exec(r.stdout);
+    return m ? Number(m[1]) : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function processAlive(pid) {
+  try {
+    process.kill(pid, 0);
+  } catch (e) {
+    return e.code === "EPERM";
+  }
+  if (process.platform === "linux") {
+    try {
+      const stat3 = readFileSync3(`/proc/${pid}/stat`, "utf8");
+      const state = stat3.slice(stat3.lastIndexOf(")") + 2, stat3.lastIndexOf(")") + 3);
+      if (state === "Z" || state === "X") return false;
+    } catch {
+      return false;
+    }
+  }
+  return true;
+}
+function processesUsingHome(home) {
+  if (process.platform !== "linux") return [];
+  const needle = `\0GNUPGHOME=${home}\0`;
+  const out = [];
+  let entries;
+  try {
+    entries = readdirSync("/proc");
+  } catch {
+    return [];
+  }
+  for (const name2 of entries) {
+    if (!/^\d+$/.test(name2)) continue;
+    try {
+      const env5 = `\0${readFileSync3(`/proc/${name2}/environ`, "latin1")}`;
+      if (env5.includes(needle) && processAlive(Number(name2))) out.push(Number(name2));
+    } catch {
+    }
+  }
+  return out;
+}
+function isAgentFor(pid, home) {
+  if (!processAlive(pid)) return false;
+  if (process.platform !== "linux") return true;
+  try {
+    const cmd = readFileSync3(`/proc/${pid}/cmdline`, "utf8").split("\0");
+    return cmd.some((a) => basename3(a) === "gpg-agent") && cmd.some((a) => a === home || a.includes(home));
+  } catch {
+    return false;
+  }
+}
+async function cleanupKeyring(dir, hints = {}) {
+  const result = { dir, removed: false, agentKilled: false, processesKilled: 0, actions: [] };
+  if (!dir) return result;
+  if (!basename3(dir).startsWith(KEYRING_PREFIX)) {
+    throw new KeyringError("setup", `refusing to remove ${dir}: it is not a jit-gpg keyring directory`);
+  }
+  const exists = existsSync6(dir);
+  const pidBefore = hints.agentPid ?? (exists ? await agentPid(dir) : void 0);
+  const wasAgent = pidBefore !== void 0 && isAgentFor(pidBefore, dir);
+  const stray = new Set(processesUsingHome(dir).filter((p) => p !== pidBefore && p !== process.pid));
+  if (hints.commandPid !== void 0 && process.platform !== "linux" && processAlive(hints.commandPid)) {
+    stray.add(hints.commandPid);
+  }
+  if (hints.commandPid !== void 0 && process.platform !== "win32") {
+    const group = hints.commandPid;
+    if (processAlive(group) && stray.has(group)) {
+      try {
+        process.kill(-group, "SIGKILL");
+      } catch {
+      }
+    }
+  }
+  for (const pid of stray) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+    }
+  }
+  if (stray.size) {
+    for (let i2 = 0; i2 < 40 && [...stray].some(processAlive); i2++) await new Promise((r) => setTimeout(r, 50));
+    result.processesKilled = [...stray].filter((p) => !processAlive(p)).length;
+    result.actions.push(
+      `killed ${stray.size} process(es) still running with this GNUPGHOME (pid ${[...stray].join(", ")})`
+    );
+  }
+  if (exists) {
+    try {
+      await runTool("gpgconf", ["--homedir", dir, "--kill", "all"], { env: toolEnv(dir), timeoutMs: 15e3 });
+    } catch {
+    }
+  }
+  if (pidBefore !== void 0 && wasAgent) {
+    const gone = async (ms) => {
+      const until = Date.now() + ms;
+      while (processAlive(pidBefore) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+      return !processAlive(pidBefore);
+    };
+    if (!await gone(3e3) && isAgentFor(pidBefore, dir)) {
+      try {
+        process.kill(pidBefore, "SIGKILL");
+      } catch {
+      }
+      await gone(2e3);
+    }
+    if (!processAlive(pidBefore)) {
+      result.agentKilled = true;
+      result.actions.push(`stopped gpg-agent (pid ${pidBefore})`);
+    } else {
+      result.actions.push(`gpg-agent (pid ${pidBefore}) is still running`);
+    }
+  }
+  if (exists) {
+    try {
+      await runTool("gpgconf", ["--homedir", dir, "--remove-socketdir"], { env: toolEnv(dir), timeoutMs: 1e4 });
+    } catch {
+    }
+    await rm(dir, { recursive: true, force: true, maxRetries: 3 });
+    result.removed = !existsSync6(dir);
+    result.actions.push(result.removed ? `removed ${dir}` : `could not remove ${dir}`);
+  }
+  if (hints.socketDir && hints.socketDir !== dir && basename3(hints.socketDir).startsWith("d.")) {
+    try {
+      const entries = await readdir2(hints.socketDir);
+      if (entries.every((e) => e.startsWith("S."))) {
+        await rm(hints.socketDir, { recursive: true, force: true });
+        result.actions.push(`removed ${hints.socketDir}`);
+      }
+    } catch {
+    }
+  }
+  return result;
+}
+function lastLines(text, n = 3) {
+  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  return lines.slice(-n).join(" | ").slice(0, 400) || "(no output)";
+}
+async function withEphemeralKeyring(options, fn) {
+  const keyring = await EphemeralKeyring.create(options);
+  let cleanup2;
+  try {
+    await options.onPrepared?.({ ...keyring.info });
+    await keyring.importKey(options.armoredKey, options.passphrase, options.fingerprint);
+    await options.onImported?.({ ...keyring.info });
+    const result = await fn(keyring);
+    cleanup2 = await keyring.destroy();
+    return { result, cleanup: cleanup2 };
+  } finally {
+    if (!cleanup2) await keyring.destroy().catch(() => void 0);
+  }
+}
+var KEYRING_PREFIX, KILL_GRACE_MS, KeyringError, libexecCache, EphemeralKeyring;
+var init_keyring = __esm({
+  "src/sign/keyring.ts"() {
+    "use strict";
+    KEYRING_PREFIX = "jit-gpg-keyring-";
+    KILL_GRACE_MS = 2e3;
+    KeyringError = class extends Error {
+      name = "KeyringError";
+      code;
+      constructor(code18, message) {
+        super(message);
+        this.code = code18;
+      }
+    };
+    EphemeralKeyring = class _EphemeralKeyring {
+      info;
+      deadline;
+      #fingerprint;
+      #userIds = [];
+      #env;
+      #log;
+      #destroyed = false;
+      constructor(info, deadline, env5, log) {
+        this.info = info;
+        this.deadline = deadline;
+        this.#env = env5;
+        this.#log = log;
+      }
+      /** Creates the 0700 home and its config files (no key yet). */
+      static async create(options) {
+        if (!options.tempRoot) throw new KeyringError("setup", "no temporary directory (RUNNER_TEMP) for the keyring");
+        const dir = await mkdtemp(join5(options.tempRoot, KEYRING_PREFIX));
+        await chmod(dir, 448);
+        await writeFile2(join5(dir, "gpg-agent.conf"), agentConfig(options.ttlSeconds), { mode: 384 });
+        await writeFile2(join5(dir, "gpg.conf"), gpgConfig(), { mode: 384 });
+        const info = { dir };
+        const socketDir = await agentSocketDir(dir);
+        if (socketDir) info.socketDir = socketDir;
+        return new _EphemeralKeyring(
+          info,
+          Date.now() + options.ttlSeconds * 1e3,
+          options.env ?? process.env,
+          options.log ?? (() => {
+          })
+        );
+      }
+      get fingerprint() {
+        return this.#fingerprint;
+      }
+      get userIds() {
+        return [...this.#userIds];
+      }
+      /** Imports the key over stdin, presets the passphrase over a pipe, selects the signing (sub)key. */
+      async importKey(armoredKey, passphrase, fingerprint2) {
+        const env5 = toolEnv(this.info.dir, this.#env);
+        const gpg = (args, input) => runTool("gpg", ["--homedir", this.info.dir, "--batch", "--no-tty", ...args], {
+          env: env5,
+          ...input !== void 0 ? { input } : {}
+        });
+        let imp;
+        try {
+          imp = await gpg(["--import"], armoredKey);
+        } catch {
+          throw new KeyringError("gpg-missing", "gpg was not found on PATH: the `run` input needs GnuPG 2.1 or later");
+        }
+        if (imp.code !== 0 || !/secret keys (imported|unchanged)/.test(imp.stderr)) {
+          throw new KeyringError(
+            "import-failed",
+            `gpg could not import the key into the ephemeral keyring (exit ${imp.code}): ${lastLines(imp.stderr)}`
+          );
+        }
+        const list = await gpg(["--with-colons", "--with-keygrip", "--list-secret-keys"]);
+        const keys = parseColonKeys(list.stdout);
+        const selected = selectSigningKey(keys, fingerprint2);
+        if (!selected?.hasSecret) {
+          throw new KeyringError(
+            "no-signing-key",
+            fingerprint2 ? `the ephemeral keyring holds no secret key ${fingerprint2}` : "the ephemeral keyring holds no usable signing key"
+          );
+        }
+        this.#fingerprint = selected.fingerprint;
+        this.#userIds = keys.find((k) => k.type === "sec")?.userIds ?? [];
+        if (passphrase !== void 0 && passphrase !== "") {
+          const preset = join5(await gpgLibexecDir(env5), "gpg-preset-passphrase");
+          for (const k of keys.filter((x2) => x2.hasSecret && x2.keygrip)) {
+            const r = await runTool(preset, ["--homedir", this.info.dir, "--preset", k.keygrip], {
+              env: env5,
+              input: passphrase
+            }).catch(() => void 0);
+            if (r?.code !== 0) {
+              throw new KeyringError(
+                "preset-failed",
+                `gpg-preset-passphrase could not give the passphrase to the agent${r ? `: ${lastLines(r.stderr)}` : ""}`
+              );
+            }
+          }
+        }
+        const pid = await agentPid(this.info.dir);
+        if (pid !== void 0) this.info.agentPid = pid;
+        this.#log(
+          `Imported ${selected.type === "ssb" ? "subkey" : "key"} ${selected.fingerprint} into ${this.info.dir}` + (pid !== void 0 ? ` (gpg-agent pid ${pid})` : "")
+        );
+        return selected;
+      }
+      /** Environment for the command: GNUPGHOME and git's signing key, nothing else changed. */
+      commandEnv(extra = {}) {
+        if (!this.#fingerprint) throw new KeyringError("setup", "no key imported yet");
+        const env5 = { ...this.#env, ...extra, GNUPGHOME: this.info.dir };
+        delete env5.GPG_AGENT_INFO;
+        Object.assign(env5, gitSigningEnv(this.#fingerprint, env5));
+        return env5;
+      }
+      /**
+       * Runs `command` with bash (-e -o pipefail) in its own process group; kills the group when the keyring's
+       * ttl runs out (SIGTERM, then SIGKILL after a grace period).
+       */
+      runCommand(command, options = {}) {
+        if (this.#destroyed) throw new KeyringError("setup", "the keyring was already destroyed");
+        const env5 = this.commandEnv(options.env);
+        const started = Date.now();
+        const remaining = Math.max(0, this.deadline - started);
+        const isWin = process.platform === "win32";
+        const child = spawn3("bash", ["-e", "-o", "pipefail", "-c", command], {
+          cwd: options.cwd,
+          env: env5,
+          stdio: options.stdio ?? "inherit",
+          detached: !isWin
+        });
+        if (child.pid !== void 0) {
+          this.info.commandPid = child.pid;
+          options.onStart?.({ ...this.info });
+        }
+        const out = [];
+        const err2 = [];
+        child.stdout?.on("data", (c) => out.push(c));
+        child.stderr?.on("data", (c) => err2.push(c));
+        let timedOut = false;
+        const signalGroup = (signal) => {
+          try {
+            if (!isWin && child.pid) process.kill(-child.pid, signal);
+            else child.kill(signal);
+          } catch {
+          }
+        };
+        let killTimer;
+        const ttlTimer = setTimeout(() => {
+          timedOut = true;
+          this.#log(`The command outlived the key's ttl; stopping it`);
+          signalGroup("SIGTERM");
+          killTimer = setTimeout(() => signalGroup("SIGKILL"), KILL_GRACE_MS);
+        }, remaining);
+        return new Promise((resolve8, reject) => {
+          child.on("error", (e) => {
+            clearTimeout(ttlTimer);
+            if (killTimer) clearTimeout(killTimer);
+            reject(new KeyringError("command-failed", `the run command could not start: ${e.message}`));
+          });
+          child.on("close", (code18, signal) => {
+            clearTimeout(ttlTimer);
+            if (killTimer) clearTimeout(killTimer);
+            delete this.info.commandPid;
+            if (!isWin && child.pid) {
+              try {
+                process.kill(-child.pid, "SIGKILL");
+              } catch {
+              }
+            }
+            const result = { exitCode: code18, signal, timedOut, durationMs: Date.now() - started };
+            if (child.stdout) result.stdout = Buffer.concat(out).toString("utf8");
+            if (child.stderr) result.stderr = Buffer.concat(err2).toString("utf8");
+            resolve8(result);
+          });
+        });
+      }
+      /** Kills the agent and removes the home. Idempotent. */
+      async destroy() {
+        this.#destroyed = true;
+        return cleanupKeyring(this.info.dir, {
+          ...this.info.socketDir ? { socketDir: this.info.socketDir } : {},
+          ...this.info.agentPid !== void 0 ? { agentPid: this.info.agentPid } : {},
+          ...this.info.commandPid !== void 0 ? { commandPid: this.info.commandPid } : {}
+        });
       }
     };
   }
@@ -45429,7 +46140,7 @@ var init_verify = __esm({
 
 // src/sign/signer.ts
 import { createHash as createHash6 } from "node:crypto";
-import { chmod, readFile as readFile5, rename, rm, writeFile as writeFile2 } from "node:fs/promises";
+import { chmod as chmod2, readFile as readFile5, rename, rm as rm2, writeFile as writeFile3 } from "node:fs/promises";
 async function hashFile(path, alg) {
   const main = createHash6(alg);
   const side = alg === "sha256" ? void 0 : createHash6("sha256");
@@ -45485,11 +46196,11 @@ function encodeSignature(packet, armored) {
 async function writePublicFile(path, data) {
   const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   try {
-    await writeFile2(tmp, data, { mode: 420, flag: "wx" });
-    await chmod(tmp, 420);
+    await writeFile3(tmp, data, { mode: 420, flag: "wx" });
+    await chmod2(tmp, 420);
     await rename(tmp, path);
   } catch (e) {
-    await rm(tmp, { force: true });
+    await rm2(tmp, { force: true });
     throw e;
   }
 }
@@ -45512,7 +46223,7 @@ async function signFiles(options) {
       try {
         await verifyDigestSignature(publicKey, await readFile5(signature), signed.digest);
       } catch (e) {
-        await rm(signature, { force: true });
+        await rm2(signature, { force: true });
         throw new Error(`self-check of the signature for ${path} failed: ${e.message}`);
       }
     }
@@ -45534,31 +46245,31 @@ var init_signer = __esm({
 });
 
 // src/sign/manifest.ts
-import { dirname as dirname3, isAbsolute as isAbsolute3, relative as relative3, resolve as resolve4, sep as sep2 } from "node:path";
+import { dirname as dirname4, isAbsolute as isAbsolute4, relative as relative4, resolve as resolve5, sep as sep3 } from "node:path";
 function formatManifest(entries, baseDir) {
   const byName = /* @__PURE__ */ new Map();
   for (const e of entries) {
     if (!/^[0-9a-f]{64}$/i.test(e.sha256)) throw new Error(`not a SHA-256 digest for ${e.path}`);
-    const abs2 = resolve4(e.path);
-    let name2 = relative3(resolve4(baseDir), abs2);
-    if (name2 === "" || isAbsolute3(name2)) throw new Error(`cannot name ${e.path} relative to ${baseDir}`);
+    const abs2 = resolve5(e.path);
+    let name2 = relative4(resolve5(baseDir), abs2);
+    if (name2 === "" || isAbsolute4(name2)) throw new Error(`cannot name ${e.path} relative to ${baseDir}`);
     if (name2.startsWith("..")) {
       throw new Error(`${e.path} is outside the manifest's directory ${baseDir}; put the manifest in a common parent`);
     }
-    if (sep2 !== "/") name2 = name2.split(sep2).join("/");
+    if (sep3 !== "/") name2 = name2.split(sep3).join("/");
     if (/[\n\r\\]/.test(name2))
       throw new Error(`file name ${JSON.stringify(name2)} cannot appear in a checksum manifest`);
-    const hex4 = e.sha256.toLowerCase();
+    const hex5 = e.sha256.toLowerCase();
     const prev = byName.get(name2);
-    if (prev !== void 0 && prev !== hex4) throw new Error(`${name2} listed twice with different digests`);
-    byName.set(name2, hex4);
+    if (prev !== void 0 && prev !== hex5) throw new Error(`${name2} listed twice with different digests`);
+    byName.set(name2, hex5);
   }
   const names = [...byName.keys()].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
   return names.map((n) => `${byName.get(n)}  ${n}
 `).join("");
 }
 async function writeManifest(options) {
-  const text = formatManifest(options.entries, dirname3(resolve4(options.manifestPath)));
+  const text = formatManifest(options.entries, dirname4(resolve5(options.manifestPath)));
   await writePublicFile(options.manifestPath, text);
   return text;
 }
@@ -45576,10 +46287,10 @@ async function writeSignedManifest(options) {
 }
 function commonDir(files, fallback) {
   if (files.length === 0) return fallback;
-  let dir = dirname3(files[0]);
+  let dir = dirname4(files[0]);
   for (const f of files.slice(1)) {
-    while (!(dirname3(f) === dir || dirname3(f).startsWith(dir.endsWith(sep2) ? dir : dir + sep2))) {
-      const up = dirname3(dir);
+    while (!(dirname4(f) === dir || dirname4(f).startsWith(dir.endsWith(sep3) ? dir : dir + sep3))) {
+      const up = dirname4(dir);
       if (up === dir) break;
       dir = up;
     }
@@ -45590,6 +46301,311 @@ var init_manifest = __esm({
   "src/sign/manifest.ts"() {
     "use strict";
     init_signer();
+  }
+});
+
+// src/sign/state.ts
+var STATE_KEYRING;
+var init_state = __esm({
+  "src/sign/state.ts"() {
+    "use strict";
+    STATE_KEYRING = "keyring";
+  }
+});
+
+// src/sign/job.ts
+import { existsSync as existsSync7 } from "node:fs";
+async function runSignJob(options, hooks) {
+  const { workspace, files } = options;
+  const log = hooks.log;
+  const group = hooks.group ?? ((_title, fn) => fn());
+  const mask = hooks.mask ?? (() => {
+  });
+  const saveState = hooks.saveState ?? (() => {
+  });
+  const show = (p) => displayPath(p, workspace);
+  const audit = newAudit(options.ttl);
+  const result = { audit, claims: {}, signed: [], verification: [] };
+  let session;
+  let material;
+  let key;
+  let liveKeyring;
+  let fetchedAt;
+  let destroyedAt;
+  const destroyKey = () => {
+    if (key && !key.destroyed) key.destroy();
+    if (material) {
+      material.armoredKey = "";
+      delete material.passphrase;
+    }
+    if (fetchedAt && !destroyedAt) destroyedAt = /* @__PURE__ */ new Date();
+  };
+  let cleaning;
+  const cleanup2 = () => {
+    cleaning ??= (async () => {
+      destroyKey();
+      const ring = liveKeyring;
+      if (ring) {
+        try {
+          const r = await cleanupKeyring(ring.dir, ring);
+          for (const a of r.actions) log(`Teardown: ${a}`);
+        } catch (e) {
+          log(`warning: could not remove the keyring: ${e.message}`);
+        }
+        if (!existsSync7(ring.dir)) {
+          liveKeyring = void 0;
+          saveState(STATE_KEYRING, "");
+        }
+      }
+      if (session && !session.released()) await session.release();
+    })();
+    return cleaning;
+  };
+  hooks.registerCleanup?.(cleanup2);
+  try {
+    if (hooks.beforeToken) await hooks.beforeToken(files);
+    let remote;
+    if (options.key.kind === "armored") {
+      material = {
+        armoredKey: typeof options.key.armoredKey === "string" ? options.key.armoredKey : Buffer.from(options.key.armoredKey).toString("utf8"),
+        ...options.key.passphrase !== void 0 ? { passphrase: options.key.passphrase } : {}
+      };
+      fetchedAt = /* @__PURE__ */ new Date();
+    } else {
+      const provider = options.key.provider;
+      const source = options.key;
+      const idToken = await group("Request the OIDC token", async () => {
+        const t = await source.idToken();
+        mask(t.token);
+        result.claims = t.claims;
+        audit.claims = pickClaims(t.claims);
+        return t.token;
+      });
+      if (provider.kind === "key-store") {
+        const m = await group(`Fetch the signing key from ${provider.label}`, async () => {
+          const fetched = await provider.fetchKey(idToken);
+          session = fetched;
+          mask(fetched.armoredKey);
+          if (fetched.passphrase) mask(fetched.passphrase);
+          return fetched;
+        });
+        fetchedAt = /* @__PURE__ */ new Date();
+        log(`Key fetched at ${fetchedAt.toISOString()} from ${m.source}`);
+        material = { armoredKey: m.armoredKey, ...m.passphrase !== void 0 ? { passphrase: m.passphrase } : {} };
+        m.armoredKey = "";
+        delete m.passphrase;
+      } else {
+        remote = await group(`Connect to ${provider.label}`, async () => {
+          const s = await provider.connect(idToken);
+          session = s;
+          return s;
+        });
+        fetchedAt = /* @__PURE__ */ new Date();
+        log(`Connected at ${fetchedAt.toISOString()} to ${remote.source}`);
+      }
+    }
+    if (options.passphrase !== void 0 && material) material.passphrase = options.passphrase;
+    const deadline = (fetchedAt ?? /* @__PURE__ */ new Date()).getTime() + options.ttl * 1e3;
+    key = await group(remote ? "Check the remote key" : "Unlock the key", async () => {
+      let k;
+      if (remote) {
+        if (!options.publicKey) {
+          throw new SignJobError("config", "a remote signer needs the OpenPGP public key (`public-key`)");
+        }
+        if (!hooks.remoteKey) throw new SignJobError("config", "remote signers are not supported by this build");
+        k = await hooks.remoteKey(remote, options.publicKey);
+      } else {
+        k = await loadSigningKey({
+          key: material.armoredKey,
+          ...material.passphrase !== void 0 ? { passphrase: material.passphrase } : {},
+          ...options.fingerprint ? { fingerprint: options.fingerprint } : {}
+        });
+      }
+      log(
+        `Signing with ${k.isSubkey ? "subkey" : "key"} ${k.fingerprint} (${k.algorithmLabel}) of ${k.userIds.join(", ") || k.primaryFingerprint}`
+      );
+      return k;
+    });
+    const signingKey = key;
+    result.key = {
+      fingerprint: signingKey.fingerprint,
+      keyId: signingKey.keyId,
+      primaryFingerprint: signingKey.primaryFingerprint,
+      isSubkey: signingKey.isSubkey,
+      userIds: signingKey.userIds,
+      algorithmLabel: signingKey.algorithmLabel
+    };
+    audit.key = {
+      fingerprint: signingKey.fingerprint,
+      keyId: signingKey.keyId,
+      primaryFingerprint: signingKey.primaryFingerprint,
+      userIds: signingKey.userIds,
+      algorithm: signingKey.algorithmLabel,
+      source: session?.source ?? (options.key.kind === "armored" ? options.key.source : ""),
+      ...session?.identity ? { identity: session.identity } : {}
+    };
+    const confine = (path, what) => {
+      if (options.confineTo) assertWritableInside(options.confineTo, path, what);
+    };
+    if (files.length) {
+      await group(`Sign ${files.length} file(s)`, async () => {
+        for (const [n, v] of Object.entries(options.notations)) log(`Notation ${n}=${v}`);
+        for (const f of files) confine(`${f}.asc`, `signature of ${show(f)}`);
+        const common = {
+          key: signingKey,
+          armor: options.armor,
+          notations: options.notations,
+          ...options.hash ? { hash: options.hash } : {}
+        };
+        result.signed = await signFiles({ ...common, files });
+        for (const s of result.signed) log(`${show(s.signature)}  sha256 ${s.sha256}`);
+        if (options.checksumsPath) {
+          const manifestPath = options.checksumsPath;
+          confine(manifestPath, "checksum manifest");
+          let entries = result.signed.map((s) => ({ path: s.path, sha256: s.sha256 }));
+          if (hooks.mergeChecksums) entries = await hooks.mergeChecksums(entries, manifestPath);
+          result.manifestPath = manifestPath;
+          result.manifest = await writeSignedManifest({ ...common, manifestPath, entries });
+          log(`${show(result.manifest.signature)}  (manifest of ${entries.length} file(s))`);
+        }
+      });
+    }
+    result.publicKeyArmored = signingKey.publicKeyArmored;
+    if (options.publicKeyPath) {
+      const path = typeof options.publicKeyPath === "string" ? options.publicKeyPath : options.publicKeyPath(result.key);
+      if (files.length) confine(path, "public key");
+      await writePublicFile(path, signingKey.publicKeyArmored);
+      result.publicKeyPath = path;
+    }
+    signingKey.destroy();
+    const written = [...result.signed, ...result.manifest ? [result.manifest] : []];
+    if (written.length) {
+      await group("Verify every signature against the public key", async () => {
+        result.verification = await verifyFiles({
+          publicKey: signingKey.publicKeyArmored,
+          files: written.map((s) => ({ file: s.path, signature: s.signature })),
+          fingerprint: signingKey.fingerprint
+        });
+        for (const r of result.verification) {
+          log(`${r.valid ? "Good" : "BAD"} signature: ${show(r.signature)}${r.error ? ` (${r.error})` : ""}`);
+        }
+        const bad = result.verification.filter((r) => !r.valid);
+        if (bad.length) {
+          throw new SignJobError(
+            "verify-failed",
+            `${bad.length} signature(s) did not verify against the public key (${bad.map((r) => show(r.file)).join(", ")}); nothing was reported as signed`
+          );
+        }
+      });
+    }
+    if (options.run) {
+      const run = options.run;
+      if (remote || !material) {
+        throw new SignJobError("config", "`run` with a remote signer is not supported by this build");
+      }
+      const held = material;
+      result.run = await group("Run the command with an ephemeral GnuPG keyring", async () => {
+        const remaining = Math.floor((deadline - Date.now()) / 1e3);
+        if (remaining < 1) {
+          throw new SignJobError(
+            "ttl",
+            `the key's ttl (${options.ttl} s) ran out before the run command could start: raise ttl`
+          );
+        }
+        const track = (info) => {
+          liveKeyring = info;
+          saveState(STATE_KEYRING, JSON.stringify(info));
+        };
+        const { result: commandResult, cleanup: teardown } = await withEphemeralKeyring(
+          {
+            tempRoot: run.tempRoot,
+            armoredKey: held.armoredKey,
+            ...held.passphrase !== void 0 ? { passphrase: held.passphrase } : {},
+            ttlSeconds: remaining,
+            fingerprint: signingKey.fingerprint,
+            env: run.env,
+            log,
+            onPrepared: track,
+            onImported: track
+          },
+          async (keyring) => {
+            log(
+              `GNUPGHOME=${keyring.info.dir}; git signs with ${keyring.fingerprint} (GIT_CONFIG_* for this command only)`
+            );
+            log(`Running: ${run.command}`);
+            return keyring.runCommand(run.command, { cwd: run.cwd, onStart: track });
+          }
+        );
+        for (const a of teardown.actions) log(`Teardown: ${a}`);
+        if (teardown.removed || !existsSync7(teardown.dir)) {
+          liveKeyring = void 0;
+          saveState(STATE_KEYRING, "");
+        }
+        return commandResult;
+      });
+      audit.run = {
+        exitCode: result.run.exitCode,
+        timedOut: result.run.timedOut,
+        durationMs: result.run.durationMs
+      };
+      if (result.run.timedOut) {
+        throw new SignJobError(
+          "ttl",
+          `the run command was stopped when the key's ttl (${options.ttl} s) ran out: raise ttl (at most 3600) or make the command faster`
+        );
+      }
+      if (result.run.exitCode !== 0) {
+        throw new SignJobError(
+          "run-failed",
+          `the run command failed (${result.run.signal ? `signal ${result.run.signal}` : `exit code ${result.run.exitCode}`}); its output is above`
+        );
+      }
+    }
+    destroyKey();
+    log(`Key fetched at ${fetchedAt?.toISOString()}, destroyed at ${destroyedAt?.toISOString()}`);
+    audit.outcome = "signed";
+    audit.files = result.signed.map(
+      (s) => ({ path: show(s.path), sha256: s.sha256, size: s.size, signature: show(s.signature) })
+    );
+    if (result.manifest && result.manifestPath) {
+      audit.checksums = {
+        path: show(result.manifestPath),
+        sha256: result.manifest.sha256,
+        signature: show(result.manifest.signature)
+      };
+    }
+    if (result.publicKeyPath) audit.publicKey = show(result.publicKeyPath);
+  } catch (e) {
+    result.error = e;
+    audit.outcome = "failed";
+  } finally {
+    await cleanup2();
+    if (fetchedAt) audit.lifetime.fetchedAt = fetchedAt.toISOString();
+    if (destroyedAt) audit.lifetime.destroyedAt = destroyedAt.toISOString();
+    if (fetchedAt && destroyedAt) audit.lifetime.seconds = (destroyedAt.getTime() - fetchedAt.getTime()) / 1e3;
+  }
+  return result;
+}
+var SignJobError;
+var init_job2 = __esm({
+  "src/sign/job.ts"() {
+    "use strict";
+    init_audit();
+    init_files();
+    init_key();
+    init_keyring();
+    init_manifest();
+    init_signer();
+    init_state();
+    init_verify();
+    SignJobError = class extends Error {
+      name = "SignJobError";
+      code;
+      constructor(code18, message) {
+        super(message);
+        this.code = code18;
+      }
+    };
   }
 });
 
@@ -45638,7 +46654,7 @@ var defaultSleep;
 var init_retry = __esm({
   "src/shared/retry.ts"() {
     "use strict";
-    defaultSleep = (ms) => new Promise((resolve7) => setTimeout(resolve7, ms));
+    defaultSleep = (ms) => new Promise((resolve8) => setTimeout(resolve8, ms));
   }
 });
 
@@ -45650,8 +46666,8 @@ function tokenRequestUrl(requestUrl, audience) {
   const url = new URL(requestUrl);
   if (url.searchParams.has("audience")) url.searchParams.delete("audience");
   if (!audience) return url.toString();
-  const sep3 = url.search === "" ? "?" : "&";
-  return `${url.toString()}${sep3}audience=${encodeURIComponent(audience)}`;
+  const sep4 = url.search === "" ? "?" : "&";
+  return `${url.toString()}${sep4}audience=${encodeURIComponent(audience)}`;
 }
 function base64UrlDecode(part) {
   return Buffer.from(part.replace(/-/g, "+").replace(/_/g, "/"), "base64").toString("utf8");
@@ -45840,6 +46856,41 @@ var init_provenance = __esm({
   }
 });
 
+// src/sign/service-url.ts
+function checkServiceUrl(value, options) {
+  const { name: name2 } = options;
+  let u;
+  try {
+    u = new URL(value.trim());
+  } catch {
+    throw new ServiceUrlError(`${name2} is not an absolute URL (expected e.g. https://vault.example.com:8200)`);
+  }
+  if (u.username || u.password) {
+    throw new ServiceUrlError(
+      `${name2} must not contain a user name or password (the value is not shown); remove the part before "@"`
+    );
+  }
+  if (u.protocol !== "https:" && u.protocol !== "http:") {
+    throw new ServiceUrlError(`${name2} must be an https:// URL (got a ${u.protocol.replace(/:$/, "")}: URL)`);
+  }
+  if (u.protocol === "http:" && !isLoopbackHost(u.hostname) && !options.allowInsecureHttp) {
+    throw new ServiceUrlError(
+      `${name2} uses plain http:// to ${u.host}: the OIDC token, the service token and the key would cross the network unencrypted. Use https:// (with a CA certificate for a private CA), or set ${options.allowHint ?? "allow-insecure-http: true"} for a lab setup`
+    );
+  }
+  return u;
+}
+var ServiceUrlError;
+var init_service_url = __esm({
+  "src/sign/service-url.ts"() {
+    "use strict";
+    init_http();
+    ServiceUrlError = class extends Error {
+      name = "ServiceUrlError";
+    };
+  }
+});
+
 // src/sign/providers/types.ts
 var ProviderError;
 var init_types = __esm({
@@ -45862,23 +46913,13 @@ var init_types = __esm({
 });
 
 // src/sign/providers/vault.ts
-import { readFileSync as readFileSync3 } from "node:fs";
-function normalizeVaultUrl(url) {
+import { readFileSync as readFileSync4 } from "node:fs";
+function normalizeVaultUrl(url, options = {}) {
   let u;
   try {
-    u = new URL(url.trim());
-  } catch {
-    throw new ProviderError(
-      PROVIDER,
-      "config",
-      `vault-url "${url}" is not a URL (expected https://vault.example.com:8200)`
-    );
-  }
-  if (u.protocol !== "https:" && u.protocol !== "http:") {
-    throw new ProviderError(PROVIDER, "config", `vault-url must start with https:// (got ${u.protocol})`);
-  }
-  if (u.username || u.password) {
-    throw new ProviderError(PROVIDER, "config", "vault-url must not contain a user name or password");
+    u = checkServiceUrl(url, { name: "vault-url", allowInsecureHttp: options.allowInsecureHttp ?? false });
+  } catch (e) {
+    throw new ProviderError(PROVIDER, "config", e.message);
   }
   let path = u.pathname.replace(/\/+$/, "");
   if (path.endsWith("/v1")) path = path.slice(0, -3);
@@ -45950,7 +46991,7 @@ function loadCa(options) {
   if (!options.caCertPath) return void 0;
   let pem2;
   try {
-    pem2 = readFileSync3(options.caCertPath, "utf8");
+    pem2 = readFileSync4(options.caCertPath, "utf8");
   } catch (e) {
     const code18 = e.code ?? "error";
     throw new ProviderError(PROVIDER, "config", `vault-ca-cert: cannot read ${options.caCertPath} (${code18})`);
@@ -46125,11 +47166,38 @@ ${claims}`
   return { code: "login-failed", message: `${head} Check the ${where}.
 ${claims}` };
 }
+async function vaultLogin(conn, ctx) {
+  const loginRes = await vaultCall(conn, {
+    method: "POST",
+    path: `auth/${ctx.mount}/login`,
+    body: { role: ctx.role, jwt: ctx.idToken },
+    label: "Vault login"
+  });
+  if (loginRes.status !== 200) {
+    const { code: code18, message } = loginErrorMessage(loginRes.status, vaultErrors(loginRes.body), {
+      role: ctx.role,
+      mount: ctx.mount,
+      ...ctx.namespace ? { namespace: ctx.namespace } : {},
+      claims: ctx.claims
+    });
+    throw new ProviderError(PROVIDER, code18, scrub2(message, conn.secrets), loginRes.status);
+  }
+  const login = parseJson(loginRes, "Vault login");
+  const auth = login.auth;
+  const token = typeof auth?.client_token === "string" ? auth.client_token : "";
+  if (!token) throw new ProviderError(PROVIDER, "bad-response", "Vault login: the answer carries no auth.client_token");
+  ctx.mask(token);
+  conn.secrets.push(token);
+  const policies = Array.isArray(auth?.policies) ? auth.policies.filter((p) => typeof p === "string") : [];
+  conn.log?.(`Logged in to Vault with role "${ctx.role}" (policies: ${policies.join(", ") || "none"})`);
+  return { token, policies, ...typeof auth?.accessor === "string" ? { accessor: auth.accessor } : {} };
+}
 async function revokeVaultToken(session, options = {}) {
   let ca = options.caCert;
   if (!ca && session.caCertPath) ca = loadCa({ caCertPath: session.caCertPath });
   const conn = {
-    url: normalizeVaultUrl(session.url),
+    // main checked this address before it logged in (and allow-insecure-http decided about plain http)
+    url: normalizeVaultUrl(session.url, { allowInsecureHttp: true }),
     namespace: session.namespace || void 0,
     ca,
     caCertPath: session.caCertPath,
@@ -46156,7 +47224,7 @@ async function revokeVaultToken(session, options = {}) {
   );
 }
 function createVaultProvider(options) {
-  const url = normalizeVaultUrl(options.url);
+  const url = normalizeVaultUrl(options.url, { allowInsecureHttp: options.allowInsecureHttp ?? false });
   const role = options.role.trim();
   if (!role) throw new ProviderError(PROVIDER, "config", "vault-role is required");
   const mount = cleanSegment(options.authMount || "jwt");
@@ -46170,11 +47238,13 @@ function createVaultProvider(options) {
   });
   if (url.startsWith("http:") && !isLoopbackHost(new URL(url).hostname)) {
     log(
-      `warning: vault-url uses plain http to ${new URL(url).host}: the OIDC token, the Vault token and the private key would cross the network unencrypted. Use https:// (with vault-ca-cert for a private CA).`
+      `warning: vault-url uses plain http to ${new URL(url).host} (allowed by allow-insecure-http): the OIDC token, the Vault token and the private key cross the network unencrypted.`
     );
   }
   return {
+    kind: "key-store",
     name: PROVIDER,
+    label: "Vault",
     async fetchKey(idToken) {
       const ca = loadCa(options);
       const conn = {
@@ -46193,50 +47263,34 @@ function createVaultProvider(options) {
         claims = publicClaims(decodeJwtPayload(idToken));
       } catch {
       }
-      const loginRes = await vaultCall(conn, {
-        method: "POST",
-        path: `auth/${mount}/login`,
-        body: { role, jwt: idToken },
-        label: "Vault login"
-      });
-      if (loginRes.status !== 200) {
-        const { code: code18, message } = loginErrorMessage(loginRes.status, vaultErrors(loginRes.body), {
-          role,
-          mount,
-          namespace,
-          claims
-        });
-        throw new ProviderError(PROVIDER, code18, scrub2(message, conn.secrets), loginRes.status);
-      }
-      const login = parseJson(loginRes, "Vault login");
-      const auth = login.auth;
-      const token = typeof auth?.client_token === "string" ? auth.client_token : "";
-      if (!token)
-        throw new ProviderError(PROVIDER, "bad-response", "Vault login: the answer carries no auth.client_token");
-      mask(token);
-      conn.secrets.push(token);
-      const policies = Array.isArray(auth?.policies) ? auth.policies.filter((p) => typeof p === "string") : [];
+      const { token, policies, accessor } = await vaultLogin(conn, { role, mount, namespace, idToken, claims, mask });
       const session = { url, token };
       if (namespace) session.namespace = namespace;
       if (options.caCertPath) session.caCertPath = options.caCertPath;
-      if (typeof auth?.accessor === "string") session.accessor = auth.accessor;
-      log(`Logged in to Vault with role "${role}" (policies: ${policies.join(", ") || "none"})`);
+      if (accessor) session.accessor = accessor;
       let revoked = false;
-      const revoke = async () => {
-        if (revoked) return;
-        try {
-          const outcome = await revokeVaultToken(session, {
-            http: conn.http,
-            retry: conn.retry,
-            log,
-            caCert: ca,
-            timeoutMs: conn.timeoutMs
-          });
-          revoked = true;
-          log(outcome === "revoked" ? "Revoked the Vault token" : "The Vault token was already invalid");
-        } catch (e) {
-          log(`warning: could not revoke the Vault token (the post step will retry): ${errorMessage(e)}`);
-        }
+      let revoking;
+      const revoke = () => {
+        if (revoked) return Promise.resolve();
+        revoking ??= (async () => {
+          try {
+            const outcome = await revokeVaultToken(session, {
+              http: conn.http,
+              retry: conn.retry,
+              log,
+              caCert: ca,
+              timeoutMs: conn.timeoutMs
+            });
+            revoked = true;
+            options.onSessionEnd?.();
+            log(outcome === "revoked" ? "Revoked the Vault token" : "The Vault token was already invalid");
+          } catch (e) {
+            log(`warning: could not revoke the Vault token (the post step will retry): ${errorMessage(e)}`);
+          } finally {
+            revoking = void 0;
+          }
+        })();
+        return revoking;
       };
       try {
         await options.onSession?.(session);
@@ -46335,6 +47389,7 @@ var init_vault = __esm({
     "use strict";
     init_http();
     init_retry();
+    init_service_url();
     init_oidc();
     init_packet();
     init_types();
@@ -46359,8 +47414,8 @@ __export(sign_exports, {
   signCommand: () => signCommand
 });
 import { createReadStream } from "node:fs";
-import { readFile as readFile6, stat } from "node:fs/promises";
-import { basename as basename2, join as join5, resolve as resolve5 } from "node:path";
+import { readFile as readFile6, stat as stat2 } from "node:fs/promises";
+import { basename as basename4, join as join6, resolve as resolve6 } from "node:path";
 async function readBounded(stream, limit, what) {
   const chunks = [];
   let size = 0;
@@ -46420,6 +47475,7 @@ async function signCommand(argv, io) {
     "vault-key-field": { type: "string" },
     "vault-passphrase-field": { type: "string" },
     "vault-ca-cert": { type: "string" },
+    "allow-insecure-http": { type: "boolean" },
     audience: { type: "string" },
     "jwt-file": { type: "string" },
     "jwt-env": { type: "string" },
@@ -46436,23 +47492,25 @@ async function signCommand(argv, io) {
   if (f.hash !== void 0 && !isHashName(f.hash)) {
     throw new UsageError(`sign: --hash must be sha256, sha384 or sha512 (got "${f.hash}")`);
   }
-  const files = positionals.map((p) => resolve5(io.cwd, p));
+  const files = positionals.map((p) => resolve6(io.cwd, p));
   for (const file of files) {
-    const s = await stat(file).catch(() => void 0);
+    const s = await stat2(file).catch(() => void 0);
     if (!s?.isFile()) throw new UsageError(`sign: ${file} is not a readable file`);
   }
   const notations = { ...ciNotations(io.env), ...parseNotations(f.notation) };
-  let armoredKey;
-  let passphrase = await readPassphrase(f["passphrase-fd"], f["passphrase-env"], io);
+  const log = (m) => io.stderr.write(`${m}
+`);
+  const passphrase = await readPassphrase(f["passphrase-fd"], f["passphrase-env"], io);
+  let key;
   if (f["key-file"]) {
-    armoredKey = f["key-file"] === "-" ? await readBounded(io.stdin, MAX_KEY_BYTES, "the key on stdin") : await readFile6(resolve5(io.cwd, f["key-file"])).catch((e) => {
+    const armoredKey = f["key-file"] === "-" ? await readBounded(io.stdin, MAX_KEY_BYTES, "the key on stdin") : await readFile6(resolve6(io.cwd, f["key-file"])).catch((e) => {
       throw new UsageError(`sign: cannot read --key-file ${f["key-file"]}: ${e.code ?? e.message}`);
     });
+    key = { kind: "armored", armoredKey, source: f["key-file"] === "-" ? "stdin" : "key file" };
   } else {
     for (const need of ["vault-role", "vault-secret"]) {
       if (!f[need]) throw new UsageError(`sign: --vault-url needs --${need}`);
     }
-    const jwt2 = await cliJwt(f["jwt-file"], f["jwt-env"], f.audience, io);
     const provider = createVaultProvider({
       url: f["vault-url"],
       role: f["vault-role"],
@@ -46461,89 +47519,88 @@ async function signCommand(argv, io) {
       ...f["vault-namespace"] ? { namespace: f["vault-namespace"] } : {},
       ...f["vault-key-field"] ? { keyField: f["vault-key-field"] } : {},
       ...f["vault-passphrase-field"] ? { passphraseField: f["vault-passphrase-field"] } : {},
-      ...f["vault-ca-cert"] ? { caCertPath: resolve5(io.cwd, f["vault-ca-cert"]) } : {},
+      ...f["vault-ca-cert"] ? { caCertPath: resolve6(io.cwd, f["vault-ca-cert"]) } : {},
+      allowInsecureHttp: Boolean(f["allow-insecure-http"]),
       http: createHttpClient({ env: io.env }),
-      log: (m) => io.stderr.write(`${m}
-`)
+      log
     });
-    const material = await provider.fetchKey(jwt2);
-    await material.release();
-    armoredKey = material.armoredKey;
-    passphrase ??= material.passphrase;
+    key = { kind: "provider", provider, idToken: () => cliJwt(f["jwt-file"], f["jwt-env"], f.audience, io) };
   }
-  const key = await loadSigningKey({
-    key: armoredKey,
-    ...passphrase !== void 0 ? { passphrase } : {},
-    ...f.fingerprint ? { fingerprint: f.fingerprint } : {}
-  });
-  armoredKey = "";
-  passphrase = void 0;
-  let signed;
-  try {
-    const common = {
+  const result = await runSignJob(
+    {
+      workspace: io.cwd,
+      files,
       key,
+      ...passphrase !== void 0 ? { passphrase } : {},
+      ...f.fingerprint ? { fingerprint: f.fingerprint } : {},
       armor: !f["no-armor"],
+      ...f.hash ? { hash: f.hash } : {},
       notations,
-      ...f.hash ? { hash: f.hash } : {}
-    };
-    signed = await signFiles({ ...common, files });
-    if (f.checksums) {
-      const manifestPath = join5(commonDir(files, io.cwd), basename2(f.checksums));
-      signed.push(await writeSignedManifest({ ...common, manifestPath, entries: signed }));
+      ...f.checksums ? { checksumsPath: join6(commonDir(files, io.cwd), basename4(f.checksums)) } : {},
+      ...f["public-key-out"] ? { publicKeyPath: resolve6(io.cwd, f["public-key-out"]) } : {},
+      ttl: 300
+    },
+    // progress goes to stderr only for key services (as before); the files' lines are printed below
+    { log: key.kind === "provider" ? log : () => {
+    } }
+  );
+  if (result.error !== void 0) {
+    if (result.error instanceof SignJobError && result.error.code === "verify-failed") {
+      for (const r of result.verification.filter((v) => !v.valid)) {
+        io.stderr.write(`jit-gpg: sign: ${r.file}: self-verification failed: ${r.error}
+`);
+      }
+      return EXIT.findings;
     }
-  } finally {
-    key.destroy();
+    throw result.error;
   }
-  if (f["public-key-out"]) await writePublicFile(resolve5(io.cwd, f["public-key-out"]), key.publicKeyArmored);
-  const results = await verifyFiles({
-    publicKey: key.publicKeyArmored,
-    files: signed.map((s) => ({ file: s.path, signature: s.signature })),
-    fingerprint: key.fingerprint
-  });
-  const bad = results.filter((r) => !r.valid);
+  const signed = [...result.signed, ...result.manifest ? [result.manifest] : []];
   for (const s of signed) io.stdout.write(`signed ${s.path} -> ${s.signature}  sha256:${s.sha256}
 `);
-  io.stdout.write(`key ${key.fingerprint} (${key.algorithmLabel}) ${key.userIds[0] ?? ""}
+  const k = result.key;
+  io.stdout.write(`key ${k.fingerprint} (${k.algorithmLabel}) ${k.userIds[0] ?? ""}
 `);
-  if (bad.length) {
-    for (const r of bad) io.stderr.write(`jit-gpg: sign: ${r.file}: self-verification failed: ${r.error}
-`);
-    return EXIT.findings;
-  }
   return EXIT.ok;
 }
 async function cliJwt(file, envName, audience, io) {
-  if (file) return (await readFile6(resolve5(io.cwd, file), "utf8")).trim();
+  const fromText = (text) => {
+    const token = text.trim();
+    let claims = {};
+    try {
+      claims = publicClaims(decodeJwtPayload(token));
+    } catch {
+    }
+    return { token, claims };
+  };
+  if (file) return fromText(await readFile6(resolve6(io.cwd, file), "utf8"));
   if (envName) {
     const v = io.env[envName];
     if (!v) throw new UsageError(`sign: --jwt-env ${envName}: the variable is not set`);
-    return v.trim();
+    return fromText(v);
   }
   if (!oidcAvailable(io.env)) {
     throw new UsageError(
       "sign: Vault needs a JWT: pass --jwt-file/--jwt-env, or run in GitHub Actions with `permissions: id-token: write`"
     );
   }
-  const { token } = await requestIdToken({
+  return requestIdToken({
     env: io.env,
     http: createHttpClient({ env: io.env }),
     ...audience ? { audience } : {}
   });
-  return token;
 }
 var SIGN_USAGE;
 var init_sign = __esm({
   "src/cli/sign.ts"() {
     "use strict";
     init_http();
+    init_job2();
     init_key();
     init_manifest();
     init_oidc();
     init_packet();
     init_provenance();
     init_vault();
-    init_signer();
-    init_verify();
     init_args();
     init_io();
     SIGN_USAGE = `Usage: jit-gpg sign [options] FILES...
@@ -46557,6 +47614,7 @@ Key source (one of):
     --vault-role ROLE  --vault-secret PATH  [--vault-auth-mount jwt] [--vault-namespace NS]
     [--vault-key-field private_key] [--vault-passphrase-field passphrase] [--vault-ca-cert FILE]
     [--audience jit-gpg] [--jwt-file FILE | --jwt-env NAME]
+    [--allow-insecure-http]   allow plain http:// to a Vault that is not on this machine (labs only)
 
 Options:
   --passphrase-fd N          read the passphrase from file descriptor N (e.g. 3<pass.txt)
@@ -46579,7 +47637,7 @@ __export(verify_exports, {
   verifyCommand: () => verifyCommand
 });
 import { readFile as readFile7 } from "node:fs/promises";
-import { resolve as resolve6 } from "node:path";
+import { resolve as resolve7 } from "node:path";
 async function verifyCommand(argv, io) {
   const { values: f, positionals } = parseFlags("verify", argv, {
     "public-key": { type: "string" },
@@ -46595,7 +47653,7 @@ async function verifyCommand(argv, io) {
   if (!f["public-key"]) throw new UsageError("verify: --public-key FILE is required");
   if (positionals.length === 0) throw new UsageError("verify: name at least one file to verify");
   if (f.signature && positionals.length > 1) throw new UsageError("verify: --signature goes with exactly one file");
-  const keyBytes = await readFile7(resolve6(io.cwd, f["public-key"])).catch((e) => {
+  const keyBytes = await readFile7(resolve7(io.cwd, f["public-key"])).catch((e) => {
     throw new UsageError(`verify: cannot read --public-key ${f["public-key"]}: ${e.code ?? e.message}`);
   });
   const keys = await readPublicKeys(keyBytes);
@@ -46604,8 +47662,8 @@ async function verifyCommand(argv, io) {
     results.push(
       await verifyFile({
         publicKey: keys,
-        file: resolve6(io.cwd, p),
-        ...f.signature ? { signature: resolve6(io.cwd, f.signature) } : {},
+        file: resolve7(io.cwd, p),
+        ...f.signature ? { signature: resolve7(io.cwd, f.signature) } : {},
         ...f.fingerprint ? { fingerprint: f.fingerprint } : {}
       })
     );
@@ -46697,14 +47755,11 @@ async function runCli(argv, io) {
     return await (await load())(rest, io);
   } catch (e) {
     if (e instanceof UsageError) {
-      io.stderr.write(`jit-gpg: ${e.message}
-`);
+      writeLine(io.stderr, `jit-gpg: ${e.message}`);
       return EXIT.usage;
     }
-    io.stderr.write(`jit-gpg: ${e.message}
-`);
-    if (io.env.JIT_GPG_DEBUG) io.stderr.write(`${e.stack}
-`);
+    writeLine(io.stderr, `jit-gpg: ${e.message}`);
+    if (io.env.JIT_GPG_DEBUG) for (const line of String(e.stack).split("\n")) writeLine(io.stderr, line);
     return EXIT.usage;
   }
 }

@@ -4464,11 +4464,11 @@ var require_util2 = __commonJS({
     }
     function tryUpgradeRequestToAPotentiallyTrustworthyURL(request) {
     }
-    function sameOrigin(A, B5) {
-      if (A.origin === B5.origin && A.origin === "null") {
+    function sameOrigin(A, B) {
+      if (A.origin === B.origin && A.origin === "null") {
         return true;
       }
-      if (A.protocol === B5.protocol && A.hostname === B5.hostname && A.port === B5.port) {
+      if (A.protocol === B.protocol && A.hostname === B.hostname && A.port === B.port) {
         return true;
       }
       return false;
@@ -15404,9 +15404,9 @@ var require_util5 = __commonJS({
     var assert4 = __require("node:assert");
     var { URLSerializer } = require_data_url();
     var { isValidHeaderName } = require_util2();
-    function urlEquals(A, B5, excludeFragment = false) {
+    function urlEquals(A, B, excludeFragment = false) {
       const serializedA = URLSerializer(A, excludeFragment);
-      const serializedB = URLSerializer(B5, excludeFragment);
+      const serializedB = URLSerializer(B, excludeFragment);
       return serializedA === serializedB;
     }
     function getFieldValues(header) {
@@ -25773,9 +25773,9 @@ var require_reflection_type_check = __commonJS({
     var reflection_info_1 = require_reflection_info();
     var oneof_1 = require_oneof();
     var ReflectionTypeCheck = class {
-      constructor(info2) {
+      constructor(info3) {
         var _a2;
-        this.fields = (_a2 = info2.fields) !== null && _a2 !== void 0 ? _a2 : [];
+        this.fields = (_a2 = info3.fields) !== null && _a2 !== void 0 ? _a2 : [];
       }
       prepare() {
         if (this.data)
@@ -26021,8 +26021,8 @@ var require_reflection_json_reader = __commonJS({
     var assert_1 = require_assert();
     var reflection_long_convert_1 = require_reflection_long_convert();
     var ReflectionJsonReader = class {
-      constructor(info2) {
-        this.info = info2;
+      constructor(info3) {
+        this.info = info3;
       }
       prepare() {
         var _a2;
@@ -26318,9 +26318,9 @@ var require_reflection_json_writer = __commonJS({
     var reflection_info_1 = require_reflection_info();
     var assert_1 = require_assert();
     var ReflectionJsonWriter = class {
-      constructor(info2) {
+      constructor(info3) {
         var _a2;
-        this.fields = (_a2 = info2.fields) !== null && _a2 !== void 0 ? _a2 : [];
+        this.fields = (_a2 = info3.fields) !== null && _a2 !== void 0 ? _a2 : [];
       }
       /**
        * Converts the message to a JSON object, based on the field descriptors.
@@ -26573,8 +26573,8 @@ var require_reflection_binary_reader = __commonJS({
     var reflection_long_convert_1 = require_reflection_long_convert();
     var reflection_scalar_default_1 = require_reflection_scalar_default();
     var ReflectionBinaryReader = class {
-      constructor(info2) {
-        this.info = info2;
+      constructor(info3) {
+        this.info = info3;
       }
       prepare() {
         var _a2;
@@ -26747,8 +26747,8 @@ var require_reflection_binary_writer = __commonJS({
     var assert_1 = require_assert();
     var pb_long_1 = require_pb_long();
     var ReflectionBinaryWriter = class {
-      constructor(info2) {
-        this.info = info2;
+      constructor(info3) {
+        this.info = info3;
       }
       prepare() {
         if (!this.fields) {
@@ -26998,9 +26998,9 @@ var require_reflection_merge_partial = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.reflectionMergePartial = void 0;
-    function reflectionMergePartial4(info2, target, source) {
+    function reflectionMergePartial4(info3, target, source) {
       let fieldValue, input = source, output;
-      for (let field of info2.fields) {
+      for (let field of info3.fields) {
         let name2 = field.localName;
         if (field.oneof) {
           const group2 = input[field.oneof];
@@ -27069,12 +27069,12 @@ var require_reflection_equals = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.reflectionEquals = void 0;
     var reflection_info_1 = require_reflection_info();
-    function reflectionEquals(info2, a, b) {
+    function reflectionEquals(info3, a, b) {
       if (a === b)
         return true;
       if (!a || !b)
         return false;
-      for (let field of info2.fields) {
+      for (let field of info3.fields) {
         let localName = field.localName;
         let val_a = field.oneof ? a[field.oneof][localName] : a[localName];
         let val_b = field.oneof ? b[field.oneof][localName] : b[localName];
@@ -29161,12 +29161,12 @@ var HttpClient = class {
         throw new Error("Client has already been disposed.");
       }
       const parsedUrl = new URL(requestUrl);
-      let info2 = this._prepareRequest(verb, parsedUrl, headers);
+      let info3 = this._prepareRequest(verb, parsedUrl, headers);
       const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb) ? this._maxRetries + 1 : 1;
       let numTries = 0;
       let response;
       do {
-        response = yield this.requestRaw(info2, data);
+        response = yield this.requestRaw(info3, data);
         if (response && response.message && response.message.statusCode === HttpCodes.Unauthorized) {
           let authenticationHandler;
           for (const handler of this.handlers) {
@@ -29176,7 +29176,7 @@ var HttpClient = class {
             }
           }
           if (authenticationHandler) {
-            return authenticationHandler.handleAuthentication(this, info2, data);
+            return authenticationHandler.handleAuthentication(this, info3, data);
           } else {
             return response;
           }
@@ -29199,8 +29199,8 @@ var HttpClient = class {
               }
             }
           }
-          info2 = this._prepareRequest(verb, parsedRedirectUrl, headers);
-          response = yield this.requestRaw(info2, data);
+          info3 = this._prepareRequest(verb, parsedRedirectUrl, headers);
+          response = yield this.requestRaw(info3, data);
           redirectsRemaining--;
         }
         if (!response.message.statusCode || !HttpResponseRetryCodes.includes(response.message.statusCode)) {
@@ -29229,7 +29229,7 @@ var HttpClient = class {
    * @param info
    * @param data
    */
-  requestRaw(info2, data) {
+  requestRaw(info3, data) {
     return __awaiter(this, void 0, void 0, function* () {
       return new Promise((resolve6, reject) => {
         function callbackForResult(err, res) {
@@ -29241,7 +29241,7 @@ var HttpClient = class {
             resolve6(res);
           }
         }
-        this.requestRawWithCallback(info2, data, callbackForResult);
+        this.requestRawWithCallback(info3, data, callbackForResult);
       });
     });
   }
@@ -29251,12 +29251,12 @@ var HttpClient = class {
    * @param data
    * @param onResult
    */
-  requestRawWithCallback(info2, data, onResult) {
+  requestRawWithCallback(info3, data, onResult) {
     if (typeof data === "string") {
-      if (!info2.options.headers) {
-        info2.options.headers = {};
+      if (!info3.options.headers) {
+        info3.options.headers = {};
       }
-      info2.options.headers["Content-Length"] = Buffer.byteLength(data, "utf8");
+      info3.options.headers["Content-Length"] = Buffer.byteLength(data, "utf8");
     }
     let callbackCalled = false;
     function handleResult(err, res) {
@@ -29265,7 +29265,7 @@ var HttpClient = class {
         onResult(err, res);
       }
     }
-    const req = info2.httpModule.request(info2.options, (msg) => {
+    const req = info3.httpModule.request(info3.options, (msg) => {
       const res = new HttpClientResponse(msg);
       handleResult(void 0, res);
     });
@@ -29277,7 +29277,7 @@ var HttpClient = class {
       if (socket) {
         socket.end();
       }
-      handleResult(new Error(`Request timeout: ${info2.options.path}`));
+      handleResult(new Error(`Request timeout: ${info3.options.path}`));
     });
     req.on("error", function(err) {
       handleResult(err);
@@ -29313,27 +29313,27 @@ var HttpClient = class {
     return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
   }
   _prepareRequest(method, requestUrl, headers) {
-    const info2 = {};
-    info2.parsedUrl = requestUrl;
-    const usingSsl = info2.parsedUrl.protocol === "https:";
-    info2.httpModule = usingSsl ? https : http;
+    const info3 = {};
+    info3.parsedUrl = requestUrl;
+    const usingSsl = info3.parsedUrl.protocol === "https:";
+    info3.httpModule = usingSsl ? https : http;
     const defaultPort = usingSsl ? 443 : 80;
-    info2.options = {};
-    info2.options.host = info2.parsedUrl.hostname;
-    info2.options.port = info2.parsedUrl.port ? parseInt(info2.parsedUrl.port) : defaultPort;
-    info2.options.path = (info2.parsedUrl.pathname || "") + (info2.parsedUrl.search || "");
-    info2.options.method = method;
-    info2.options.headers = this._mergeHeaders(headers);
+    info3.options = {};
+    info3.options.host = info3.parsedUrl.hostname;
+    info3.options.port = info3.parsedUrl.port ? parseInt(info3.parsedUrl.port) : defaultPort;
+    info3.options.path = (info3.parsedUrl.pathname || "") + (info3.parsedUrl.search || "");
+    info3.options.method = method;
+    info3.options.headers = this._mergeHeaders(headers);
     if (this.userAgent != null) {
-      info2.options.headers["user-agent"] = this.userAgent;
+      info3.options.headers["user-agent"] = this.userAgent;
     }
-    info2.options.agent = this._getAgent(info2.parsedUrl);
+    info3.options.agent = this._getAgent(info3.parsedUrl);
     if (this.handlers) {
       for (const handler of this.handlers) {
-        handler.prepareRequest(info2.options);
+        handler.prepareRequest(info3.options);
       }
     }
-    return info2;
+    return info3;
   }
   _mergeHeaders(headers) {
     if (this.requestOptions && this.requestOptions.headers) {
@@ -30721,6 +30721,31 @@ function group(name2, fn) {
   });
 }
 
+// src/shared/escape.ts
+var UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+var JSON_UNSAFE = /[\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g;
+var NAMED = { "\n": "\\n", "\r": "\\r", "	": "\\t" };
+function hex(code18, width) {
+  return code18.toString(16).padStart(width, "0");
+}
+function escapeUnsafe(ch) {
+  const named2 = NAMED[ch];
+  if (named2) return named2;
+  const code18 = ch.charCodeAt(0);
+  return code18 <= 127 ? `\\x${hex(code18, 2)}` : `\\u${hex(code18, 4)}`;
+}
+var LEADING_COLON = /^(\s*):/;
+var LEGACY_PREFIX = /##\[/g;
+function neutralise(text) {
+  return text.replace(LEADING_COLON, "$1\\x3a").replace(LEGACY_PREFIX, "#\\x23[");
+}
+function printable(text) {
+  return neutralise(text.replace(UNSAFE, escapeUnsafe));
+}
+function jsonSafe(json5) {
+  return json5.replace(JSON_UNSAFE, (ch) => `\\u${hex(ch.charCodeAt(0), 4)}`).replace(LEGACY_PREFIX, "#\\u0023[");
+}
+
 // src/shared/version.ts
 var VERSION = "0.1.0";
 
@@ -30915,14 +30940,14 @@ function parseString(ctx) {
         let value = 0;
         let len = c === 120 ? 2 : c === 117 ? 4 : 8;
         for (let j = 0; j < len; j++, ctx.p++) {
-          let hex4 = ctx.s.charCodeAt(ctx.p);
+          let hex5 = ctx.s.charCodeAt(ctx.p);
           let digit = (
             /* 0-9 */
-            hex4 >= 48 && hex4 <= 57 ? hex4 - 48 : (
+            hex5 >= 48 && hex5 <= 57 ? hex5 - 48 : (
               /* A-F */
-              hex4 >= 65 && hex4 <= 70 ? hex4 - 65 + 10 : (
+              hex5 >= 65 && hex5 <= 70 ? hex5 - 65 + 10 : (
                 /* a-f */
-                hex4 >= 97 && hex4 <= 102 ? hex4 - 97 + 10 : -1
+                hex5 >= 97 && hex5 <= 102 ? hex5 - 97 + 10 : -1
               )
             )
           );
@@ -31583,6 +31608,14 @@ function parse(toml, options = {}) {
 // node_modules/smol-toml/dist/stringify.js
 var HAS_WELLFORMED = !!"".isWellFormed;
 
+// src/scan/rules/syntax.ts
+var TOKEN_START = "(?:^|[^A-Za-z0-9_-])";
+var TOKEN_END = "(?:[^A-Za-z0-9_-]|$)";
+var ASSIGN = String.raw`["'\x60]?\s*(?::=|=>|=|:)\s*["'\x60]?`;
+function named(vendor, value) {
+  return String.raw`(?i:${vendor})[\w.-]{0,30}${ASSIGN}(${value})${TOKEN_END}`;
+}
+
 // src/scan/validate/structure.ts
 import {
   createHash,
@@ -31605,11 +31638,14 @@ function crc24(data) {
   return crc & 16777215;
 }
 
-// src/scan/validate/structure.ts
-function shannon(s) {
-  if (!s) return 0;
+// src/scan/filters.ts
+function shannonEntropy(s) {
+  if (s.length === 0) return 0;
   const counts = /* @__PURE__ */ new Map();
-  for (const c of s) counts.set(c, (counts.get(c) ?? 0) + 1);
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    counts.set(c, (counts.get(c) ?? 0) + 1);
+  }
   let h = 0;
   for (const n of counts.values()) {
     const p = n / s.length;
@@ -31617,6 +31653,212 @@ function shannon(s) {
   }
   return h;
 }
+var PLACEHOLDER_WORDS = [
+  "changeme",
+  "change_me",
+  "change-me",
+  "example",
+  "dummy",
+  "redacted",
+  "placeholder",
+  "removed"
+];
+var PLACEHOLDER_SHAPES = [
+  /\*{3,}/,
+  // ****, masked values
+  /<[^<>\s]*>|^<|>$/,
+  // <token>, <your key>
+  /\$\{[^}]*\}?/,
+  // ${VAR}
+  /\{\{[^}]*\}?\}?/,
+  // {{ var }}
+  /%\([^)]*\)s/,
+  // %(name)s
+  /\byour[_-]/i,
+  // your_api_key
+  /^your/i,
+  /\.\.\.|…/
+  // elided values
+];
+function isPlaceholder(secret) {
+  const xs = secret.length >= 100 ? 8 : secret.length >= 20 ? 6 : 4;
+  let run2 = 0;
+  for (let i = 0; i < secret.length; i++) {
+    run2 = (secret.charCodeAt(i) | 32) === 120 ? run2 + 1 : 0;
+    if (run2 >= xs) return true;
+  }
+  const lower = secret.toLowerCase();
+  for (const w of PLACEHOLDER_WORDS) if (lower.includes(w)) return true;
+  for (const re of PLACEHOLDER_SHAPES) if (re.test(secret)) return true;
+  if (secret.length < 200 && longestAscendingRun(secret) >= 6) return true;
+  if (isConstantName(secret)) return true;
+  return false;
+}
+function longestAscendingRun(s) {
+  let best = s.length > 0 ? 1 : 0;
+  let run2 = 1;
+  for (let i = 1; i < s.length; i++) {
+    const a = s.charCodeAt(i - 1);
+    const b = s.charCodeAt(i);
+    const alnum = /[0-9A-Za-z]/.test(s[i]) && /[0-9A-Za-z]/.test(s[i - 1]);
+    run2 = alnum && b === a + 1 ? run2 + 1 : 1;
+    if (run2 > best) best = run2;
+  }
+  return best;
+}
+function isConstantName(s) {
+  if (!/^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(s)) return false;
+  return s.split("_").every((w) => /^[0-9]{0,3}$/.test(w) || /^[A-Z]+[0-9]{0,2}$/.test(w) && /[AEIOUY]/.test(w));
+}
+function valueLength(secret) {
+  let end = secret.length;
+  const esc = /\\+[nrt"'\x60]|\\+$/.exec(secret);
+  if (esc) end = esc.index;
+  const count = (ch, upTo) => {
+    let n = 0;
+    for (let i = 0; i < upTo; i++) if (secret[i] === ch) n++;
+    return n;
+  };
+  const pairs = { ")": "(", "]": "[", "}": "{" };
+  for (; ; ) {
+    const c = secret[end - 1];
+    if (c === void 0) break;
+    if (c === "," || c === ";") end--;
+    else if (c in pairs && count(c, end) > count(pairs[c], end)) end--;
+    else if ((c === '"' || c === "'" || c === "`") && count(c, end) % 2 === 1) end--;
+    else break;
+  }
+  return end;
+}
+function isCodeNotSecret(secret) {
+  if (/\\[sSdDwWbB]|\(\?[:!=<iP]|\.[*+?]|\[\^|\]\*|\]\+|\)\*|\)\+|\)\?/.test(secret)) return true;
+  if (/^[*&]+[A-Za-z_][\w.]*$/.test(secret)) return true;
+  return false;
+}
+function decodedForms(secret) {
+  const out = [];
+  if (secret.length >= 4 && secret.length <= 512) {
+    if (/^[A-Za-z0-9+/]+={0,2}$/.test(secret) && secret.length % 4 !== 1) {
+      const text = Buffer.from(secret, "base64").toString("utf8");
+      if (isPrintableText(text)) out.push(text.replace(/[\r\n]+$/, ""));
+    }
+    if (/^(?:[0-9a-f]{2})+$|^(?:[0-9A-F]{2})+$/.test(secret)) {
+      const text = Buffer.from(secret, "hex").toString("utf8");
+      if (isPrintableText(text)) out.push(text.replace(/[\r\n]+$/, ""));
+    }
+    if (/%[0-9A-Fa-f]{2}/.test(secret)) {
+      try {
+        out.push(decodeURIComponent(secret));
+      } catch {
+      }
+    }
+  }
+  return out;
+}
+function isPrintableText(text) {
+  return text.length > 0 && /^[\x20-\x7e]+[\r\n]*$/.test(text);
+}
+function isStandIn(text) {
+  const t = text.trim();
+  if (t.length < 6) return true;
+  if (isPlaceholder(t) || isReference(t) || isRepeated(t)) return true;
+  if (/^[A-Za-z]+$/.test(t) && t.length <= 12) return true;
+  if (/^[A-Za-z]+:[A-Za-z]+$/.test(t)) return true;
+  return /^(?:pass(?:word)?|secret|token|key|test|admin|user)[0-9!._-]*$/i.test(t);
+}
+function isRepeated(secret) {
+  let body2 = "";
+  for (const seg of secret.split(/[_\-.:/]+/)) if (seg.length > body2.length) body2 = seg;
+  if (body2.length < 8) return false;
+  if (new Set(body2).size <= 2) return true;
+  for (let period = 1; period <= 4; period++) {
+    let periodic = true;
+    for (let i = period; i < body2.length; i++) {
+      if (body2.charCodeAt(i) !== body2.charCodeAt(i - period)) {
+        periodic = false;
+        break;
+      }
+    }
+    if (periodic) return true;
+  }
+  let ascending = true;
+  for (let i = 1; i < body2.length; i++) {
+    const d = body2.charCodeAt(i) - body2.charCodeAt(i - 1);
+    if (d !== 1 && !(body2[i - 1] === "9" && (body2[i] === "a" || body2[i] === "A"))) {
+      ascending = false;
+      break;
+    }
+  }
+  return ascending;
+}
+var REFERENCE_SHAPES = [
+  /process\.env\b/,
+  /\bos\.environ\b/,
+  /\bos\.getenv\b/i,
+  /\bgetenv\s*\(/i,
+  /\bSystem\.getenv\b/,
+  /\bENV\s*\[/,
+  /\$\{\{\s*(?:secrets|env|vars|inputs)\./,
+  /^\$[A-Za-z_][A-Za-z0-9_]*$/,
+  // $VAR
+  /^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/,
+  /^%[A-Za-z_][A-Za-z0-9_]*%$/,
+  // %VAR%
+  /^\$\([^)]*\)$/,
+  // $(command)
+  /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\s*\([^()]*\)$/
+  // getPassword(), config.get("x")
+];
+function isReference(secret) {
+  for (const re of REFERENCE_SHAPES) if (re.test(secret)) return true;
+  return false;
+}
+var INTEGRITY_PREFIXES = ["sha512-", "sha384-", "sha256-", "sha1-"].map((p) => Buffer.from(p));
+function isIntegrityHash(input, secretStart, secret) {
+  if (/^sha(?:1|256|384|512)-/.test(secret)) return true;
+  let i = secretStart;
+  const floor = Math.max(0, secretStart - 128);
+  while (i > floor && isBase64Byte(input[i - 1])) i--;
+  for (const p of INTEGRITY_PREFIXES) {
+    if (i >= p.length && Buffer.compare(p, input.subarray(i - p.length, i)) === 0) return true;
+  }
+  return false;
+}
+function isBase64Byte(b) {
+  return b >= 48 && b <= 57 || b >= 65 && b <= 90 || b >= 97 && b <= 122 || b === 43 || b === 47;
+}
+var ALLOW_MARKERS = ["jit-gpg:allow", "gitleaks:allow", "trufflehog:ignore", "pragma: allowlist secret"].map(
+  (m) => Buffer.from(m)
+);
+function hasInlineAllow(input, lineStart, lineEnd) {
+  if (lineEnd - lineStart < 13) return false;
+  const line = input.subarray(lineStart, lineEnd);
+  for (const m of ALLOW_MARKERS) if (line.indexOf(m) >= 0) return true;
+  return false;
+}
+function hasStopword(secret, stopwords) {
+  if (stopwords.length === 0) return false;
+  const lower = secret.toLowerCase();
+  for (const w of stopwords) if (w && lower.includes(w)) return true;
+  return false;
+}
+var AllowRegexes = class {
+  patterns;
+  constructor(sources, engine) {
+    this.patterns = sources.map((s) => engine.compile(s));
+  }
+  get size() {
+    return this.patterns.length;
+  }
+  matches(secret) {
+    if (this.patterns.length === 0) return false;
+    const buf = Buffer.from(secret, "utf8");
+    for (const p of this.patterns) if (p.matchAll(buf).length > 0) return true;
+    return false;
+  }
+};
+
+// src/scan/validate/structure.ts
 function b64(s) {
   const clean3 = s.replace(/\s+/g, "");
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean3) || clean3.length % 4 === 1) return void 0;
@@ -31635,7 +31877,12 @@ function jsonObject(buf) {
     return void 0;
   }
 }
-function printable(s) {
+function decodedText(v) {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(v) || v.length % 4 === 1) return void 0;
+  const text = Buffer.from(v, "base64").toString("latin1").replace(/[\r\n]+$/, "");
+  return /^[\x20-\x7e]+$/.test(text) ? text : void 0;
+}
+function printable2(s) {
   return s.length > 0 && !/[\u0000-\u001f\u007f\ufffd]/.test(s);
 }
 var PLACEHOLDER_PASSWORDS = /* @__PURE__ */ new Set([
@@ -31711,7 +31958,7 @@ var PLACEHOLDER_PASSWORDS = /* @__PURE__ */ new Set([
   "true",
   "false"
 ]);
-var PLACEHOLDER_SHAPES = [
+var PLACEHOLDER_SHAPES2 = [
   /^\$\{[^}]*\}$/,
   // ${DB_PASSWORD}
   /^\$\{/,
@@ -31751,18 +31998,26 @@ function isPlaceholderPassword(value) {
   const v = value.trim();
   if (v.length === 0) return true;
   if (PLACEHOLDER_PASSWORDS.has(v.toLowerCase())) return true;
-  for (const re of PLACEHOLDER_SHAPES) if (re.test(v)) return true;
+  for (const re of PLACEHOLDER_SHAPES2) if (re.test(v)) return true;
+  return false;
+}
+function isStandInPassword(value) {
+  if (/^[0-9]{1,8}$/.test(value)) return true;
+  const words = value.split(/[-_.\s]+/).filter(Boolean);
+  if (words.length > 0 && words.length <= 5 && words.every((w) => /^[A-Za-z]+[0-9]?$/.test(w))) {
+    if (words.some((w) => /^(?:pass(?:word|wd)?|pwd|secret|token|key|auth|credentials?)[0-9]?$/i.test(w))) return true;
+  }
   return false;
 }
 function validatePassword(secret) {
-  let value = secret;
+  let value = secret.slice(0, valueLength(secret));
   try {
-    value = decodeURIComponent(secret);
+    value = decodeURIComponent(value);
   } catch {
   }
   if ([...value].length < 4) return "invalid";
   if (OWNED_PREFIXES.test(value)) return "invalid";
-  return isPlaceholderPassword(value) ? "invalid" : "valid";
+  return isPlaceholderPassword(value) || isStandInPassword(value) ? "invalid" : "unknown";
 }
 var DB_URL = /([a-z][a-z0-9+.-]*):\/\/([^:@/\s]*):([^@\s]+)@([^\s/?#]+)/i;
 function validateDbUrl(secret, match3 = "") {
@@ -31779,19 +32034,20 @@ function validateBasicAuthBase64(secret) {
   const buf = b64(secret);
   if (!buf || buf.length < 3) return "invalid";
   const text = buf.toString("utf8");
-  if (!printable(text) || Buffer.from(text, "utf8").toString("base64").replace(/=+$/, "") !== secret.replace(/=+$/, ""))
+  if (!printable2(text) || Buffer.from(text, "utf8").toString("base64").replace(/=+$/, "") !== secret.replace(/=+$/, ""))
     return "invalid";
   const i = text.indexOf(":");
   if (i <= 0 || i === text.length - 1) return "invalid";
-  return isPlaceholderPassword(text.slice(i + 1)) ? "invalid" : "valid";
+  const password = text.slice(i + 1);
+  return isPlaceholderPassword(password) || isStandInPassword(password) || password.length < 4 ? "invalid" : "unknown";
 }
 function validateBase64Password(secret) {
   const buf = b64(secret);
   if (!buf || buf.length === 0) return "invalid";
   const text = buf.toString("utf8");
-  if (!printable(text) || Buffer.from(text, "utf8").toString("base64").replace(/=+$/, "") !== secret.replace(/=+$/, ""))
+  if (!printable2(text) || Buffer.from(text, "utf8").toString("base64").replace(/=+$/, "") !== secret.replace(/=+$/, ""))
     return "invalid";
-  return isPlaceholderPassword(text) ? "invalid" : "valid";
+  return isPlaceholderPassword(text) || isStandInPassword(text) ? "invalid" : "unknown";
 }
 var JWT_EXAMPLE_SUBJECTS = /* @__PURE__ */ new Set(["1234567890"]);
 function validateJwt(secret) {
@@ -32269,7 +32525,9 @@ function isCodeExpression(v) {
   if (!m) return false;
   return m[1].split(/\??\./).every((p) => /^#?[A-Za-z_$][A-Za-z_$]*[0-9]{0,2}[A-Za-z_$]*$/.test(p));
 }
-var NON_SECRET_TOKEN_NAME = /(?:continuation|next|page|pagination|cursor|client|idempotency)[_.-]?token["'\]]*[ \t]*(?::=|=>|\?=|=|:)/i;
+var NON_SECRET_TOKEN_NAME = /(?:continuation|next|page|pagination|cursor|client|idempotency|request|update|sync|resume|change|marker|csrf|xsrf|challenge|verification|state)[_.-]?token["'\]]*[ \t]*(?::=|=>|\?=|=|:)/i;
+var ACME_CHALLENGE = /\b(?:http-01|dns-01|tls-alpn-01)\b|\bacme\b.*challenge|challenge.*\bacme\b/i;
+var CREDENTIAL_SCOPE = /^[A-Za-z0-9]{8,128}\/[0-9]{8}\/[A-Za-z0-9-]+\/[A-Za-z0-9-]+\/[a-z0-9_]+$/;
 var NAMES_ITSELF = /secret|passw(?:or)?d|token/i;
 function sequentialRuns(v) {
   let runs = 0;
@@ -32283,7 +32541,7 @@ function sequentialRuns(v) {
   }
   return runs;
 }
-function validateGenericSecret(secret, match3 = "") {
+function validateGenericSecret(secret, match3 = "", before = "") {
   if (secret.length > 200) return "invalid";
   let v = secret;
   if (/%[0-9A-Fa-f]{2}/.test(v)) {
@@ -32316,11 +32574,17 @@ function validateGenericSecret(secret, match3 = "") {
   if (isIdentifierPhrase(v)) return "invalid";
   if (NAMES_ITSELF.test(v)) return "invalid";
   if (NON_SECRET_TOKEN_NAME.test(match3)) return "invalid";
+  if (CREDENTIAL_SCOPE.test(v)) return "invalid";
+  if (/token["'\]]*[ \t]*[:=]/i.test(match3) && ACME_CHALLENGE.test(`${before}${match3}`)) return "invalid";
+  if (/^[*&]+[A-Za-z_][\w.]*$/.test(v)) return "invalid";
+  const decoded = decodedText(v);
+  if (decoded !== void 0 && (isStandIn(decoded) || isPlaceholderPassword(decoded) || isStandInPassword(decoded)))
+    return "invalid";
   if (sequentialRuns(v) >= 2 || /(?:0123|1234|2345|3456|4567|5678|6789|abcde|bcdef|qwert|asdf)/i.test(v))
     return "invalid";
   const classes = Number(/[a-z]/.test(v)) + Number(/[A-Z]/.test(v)) + Number(/[0-9]/.test(v)) + Number(/[^A-Za-z0-9]/.test(v));
   if (classes < 2) return "invalid";
-  const h = shannon(v);
+  const h = shannonEntropy(v);
   if (h < 3 || v.length >= 20 && h < 3.5) return "invalid";
   return "unknown";
 }
@@ -32569,7 +32833,7 @@ function validateMixedCase(secret) {
 function validateAdyenKey(secret) {
   const m = /^AQE([A-Za-z0-9+/]+={0,2})-([A-Za-z0-9+/]{43}=)$/.exec(secret);
   if (!m) return "invalid";
-  return b64(m[2])?.length === 32 && (b64(`AQE${m[1]}`)?.length ?? 0) >= 24 ? "valid" : "invalid";
+  return b64(m[2])?.length === 32 && (b64(`AQE${m[1]}`)?.length ?? 0) >= 24 ? "unknown" : "invalid";
 }
 function validateIntercomToken(secret) {
   const text = b64(secret)?.toString("latin1") ?? "";
@@ -32577,12 +32841,6 @@ function validateIntercomToken(secret) {
 }
 
 // src/scan/rules/ai.ts
-var B = "(?:^|[^A-Za-z0-9_-])";
-var E = "(?:[^A-Za-z0-9_-]|$)";
-var ASSIGN = String.raw`["']?\s*(?:[:=]|:=|=>)\s*["']?`;
-function named(vendor, value) {
-  return String.raw`(?i:${vendor})[\w.-]{0,30}${ASSIGN}(${value})${E}`;
-}
 var OAI = ["T3Blbk", "FJ"].join("");
 var openaiLegacy = `sk-${fx("oa1", 20)}${OAI}${fx("oa2", 20)}`;
 var openaiProject = `sk-${"proj"}-${fx("oa3", 74, FIXTURE_ALPHABETS.base64url)}${OAI}${fx("oa4", 74, FIXTURE_ALPHABETS.base64url)}`;
@@ -32616,7 +32874,7 @@ var aiRules = [
     title: "OpenAI API key (user key)",
     severity: "high",
     keywords: [OAI.toLowerCase()],
-    pattern: `${B}(sk-[A-Za-z0-9]{20}${OAI}[A-Za-z0-9]{20})${E}`,
+    pattern: `${TOKEN_START}(sk-[A-Za-z0-9]{20}${OAI}[A-Za-z0-9]{20})${TOKEN_END}`,
     entropy: 3.5,
     help: openaiHelp("user API key (`sk-…` with the `T3BlbkFJ` marker)"),
     examples: {
@@ -32634,7 +32892,7 @@ var aiRules = [
     title: "OpenAI project API key",
     severity: "high",
     keywords: ["sk-proj-", "sk-none-"],
-    pattern: `${B}(sk-(?:proj|None)-[A-Za-z0-9_-]{20,200}${OAI}[A-Za-z0-9_-]{20,200})${E}`,
+    pattern: `${TOKEN_START}(sk-(?:proj|None)-[A-Za-z0-9_-]{20,200}${OAI}[A-Za-z0-9_-]{20,200})${TOKEN_END}`,
     entropy: 4,
     help: openaiHelp("project API key (`sk-proj-`)"),
     examples: {
@@ -32651,7 +32909,7 @@ var aiRules = [
     title: "OpenAI service account key",
     severity: "high",
     keywords: ["sk-svcacct-"],
-    pattern: `${B}(sk-svcacct-[A-Za-z0-9_-]{20,200}${OAI}[A-Za-z0-9_-]{20,200})${E}`,
+    pattern: `${TOKEN_START}(sk-svcacct-[A-Za-z0-9_-]{20,200}${OAI}[A-Za-z0-9_-]{20,200})${TOKEN_END}`,
     entropy: 4,
     help: openaiHelp("service account key (`sk-svcacct-`), not tied to a person"),
     examples: {
@@ -32664,7 +32922,7 @@ var aiRules = [
     title: "OpenAI admin key",
     severity: "critical",
     keywords: ["sk-admin-"],
-    pattern: `${B}(sk-admin-[A-Za-z0-9_-]{20,200}${OAI}[A-Za-z0-9_-]{20,200})${E}`,
+    pattern: `${TOKEN_START}(sk-admin-[A-Za-z0-9_-]{20,200}${OAI}[A-Za-z0-9_-]{20,200})${TOKEN_END}`,
     entropy: 4,
     help: "An OpenAI admin API key (`sk-admin-`): it manages the organization itself (users, projects, API keys, usage). Delete it under Organization → Admin keys and audit the keys and members it could have created.",
     examples: {
@@ -32677,7 +32935,7 @@ var aiRules = [
     title: "Anthropic API key",
     severity: "high",
     keywords: ["sk-ant-api"],
-    pattern: `${B}(sk-ant-api[0-9]{2}-[A-Za-z0-9_-]{80,120}AA)${E}`,
+    pattern: `${TOKEN_START}(sk-ant-api[0-9]{2}-[A-Za-z0-9_-]{80,120}AA)${TOKEN_END}`,
     entropy: 4,
     help: "An Anthropic API key (`sk-ant-api03-…AA`): it spends the workspace’s credits. Delete it in the Claude Console (Settings → API keys) and create a new one.",
     examples: {
@@ -32694,7 +32952,7 @@ var aiRules = [
     title: "Anthropic Admin API key",
     severity: "critical",
     keywords: ["sk-ant-admin"],
-    pattern: `${B}(sk-ant-admin[0-9]{2}-[A-Za-z0-9_-]{80,120}AA)${E}`,
+    pattern: `${TOKEN_START}(sk-ant-admin[0-9]{2}-[A-Za-z0-9_-]{80,120}AA)${TOKEN_END}`,
     entropy: 4,
     help: "An Anthropic Admin API key (`sk-ant-admin01-`): it manages the organization (members, workspaces, API keys). Delete it in the Claude Console and review what it changed.",
     examples: {
@@ -32707,7 +32965,7 @@ var aiRules = [
     title: "Anthropic OAuth token",
     severity: "high",
     keywords: ["sk-ant-oat", "sk-ant-ort"],
-    pattern: `${B}(sk-ant-o(?:at|rt)[0-9]{2}-[A-Za-z0-9_-]{80,200})${E}`,
+    pattern: `${TOKEN_START}(sk-ant-o(?:at|rt)[0-9]{2}-[A-Za-z0-9_-]{80,200})${TOKEN_END}`,
     entropy: 4,
     help: "An Anthropic OAuth access or refresh token (`sk-ant-oat01-`, `sk-ant-ort01-`), e.g. from Claude Code: it acts as the signed-in user. Sign out of the session (or revoke the app’s access) to invalidate it.",
     examples: {
@@ -32720,7 +32978,7 @@ var aiRules = [
     title: "Hugging Face access token",
     severity: "high",
     keywords: ["hf_"],
-    pattern: `${B}(hf_[A-Za-z]{34})${E}`,
+    pattern: `${TOKEN_START}(hf_[A-Za-z]{34})${TOKEN_END}`,
     entropy: 3.5,
     validate: validateMixedCase,
     help: "A Hugging Face user access token (`hf_` + 34 letters): read or write access to the user’s models, datasets and Spaces. Single-case letter runs (identifiers) are not reported. Invalidate it under Settings → Access Tokens and create a fine-grained replacement.",
@@ -32738,7 +32996,7 @@ var aiRules = [
     title: "Hugging Face organization API token",
     severity: "high",
     keywords: ["api_org_"],
-    pattern: `${B}(api_org_[A-Za-z]{34})${E}`,
+    pattern: `${TOKEN_START}(api_org_[A-Za-z]{34})${TOKEN_END}`,
     entropy: 3.5,
     validate: validateMixedCase,
     help: "A legacy Hugging Face organization API token (`api_org_`): access to the organization’s private repos. Single-case letter runs are not reported. Regenerate it in the organization settings.",
@@ -32752,7 +33010,7 @@ var aiRules = [
     title: "Replicate API token",
     severity: "high",
     keywords: ["r8_"],
-    pattern: `${B}(r8_[A-Za-z0-9]{37})${E}`,
+    pattern: `${TOKEN_START}(r8_[A-Za-z0-9]{37})${TOKEN_END}`,
     entropy: 3.5,
     help: "A Replicate API token (`r8_`): it runs models on the account’s bill. Disable it under Account → API tokens and create a new one.",
     examples: {
@@ -32765,7 +33023,7 @@ var aiRules = [
     title: "Groq API key",
     severity: "high",
     keywords: ["gsk_"],
-    pattern: `${B}(gsk_[A-Za-z0-9]{52})${E}`,
+    pattern: `${TOKEN_START}(gsk_[A-Za-z0-9]{52})${TOKEN_END}`,
     entropy: 4,
     help: "A Groq API key (`gsk_` + 52 characters). Delete it in the GroqCloud console (API Keys) and create a new one.",
     examples: {
@@ -32778,7 +33036,7 @@ var aiRules = [
     title: "Perplexity API key",
     severity: "high",
     keywords: ["pplx-"],
-    pattern: `${B}(pplx-[A-Za-z0-9]{48})${E}`,
+    pattern: `${TOKEN_START}(pplx-[A-Za-z0-9]{48})${TOKEN_END}`,
     entropy: 4,
     help: "A Perplexity API key (`pplx-`). Delete it in the API settings of your Perplexity account and create a new one.",
     examples: {
@@ -32794,7 +33052,7 @@ var aiRules = [
     title: "xAI API key",
     severity: "high",
     keywords: ["xai-"],
-    pattern: `${B}(xai-[A-Za-z0-9]{80})${E}`,
+    pattern: `${TOKEN_START}(xai-[A-Za-z0-9]{80})${TOKEN_END}`,
     entropy: 4,
     help: "An xAI (Grok) API key (`xai-` + 80 characters). Revoke it in the xAI console (API Keys) and create a new one.",
     examples: {
@@ -32807,7 +33065,7 @@ var aiRules = [
     title: "OpenRouter API key",
     severity: "high",
     keywords: ["sk-or-v1-"],
-    pattern: `${B}(sk-or-v1-[0-9a-f]{64})${E}`,
+    pattern: `${TOKEN_START}(sk-or-v1-[0-9a-f]{64})${TOKEN_END}`,
     entropy: 3,
     help: "An OpenRouter API key (`sk-or-v1-` + 64 hex): it spends the account’s credits. Delete it under Keys and create a new one.",
     examples: {
@@ -32820,7 +33078,7 @@ var aiRules = [
     title: "Together AI API key",
     severity: "high",
     keywords: ["tgp_v1_"],
-    pattern: `${B}(tgp_v1_[A-Za-z0-9_-]{40,50})${E}`,
+    pattern: `${TOKEN_START}(tgp_v1_[A-Za-z0-9_-]{40,50})${TOKEN_END}`,
     entropy: 4,
     help: "A Together AI API key (`tgp_v1_`). Revoke it in the Together dashboard (Settings → API Keys) and create a new one.",
     examples: {
@@ -32833,7 +33091,7 @@ var aiRules = [
     title: "LangSmith API key",
     severity: "high",
     keywords: ["lsv2_"],
-    pattern: `${B}(lsv2_(?:pt|sk)_[0-9a-f]{32}_[0-9a-f]{10})${E}`,
+    pattern: `${TOKEN_START}(lsv2_(?:pt|sk)_[0-9a-f]{32}_[0-9a-f]{10})${TOKEN_END}`,
     entropy: 3,
     help: "A LangSmith personal access token or service key (`lsv2_pt_`, `lsv2_sk_`): traces, datasets and prompts of the workspace. Delete it under Settings → API Keys.",
     examples: {
@@ -32846,7 +33104,7 @@ var aiRules = [
     title: "Pinecone API key",
     severity: "high",
     keywords: ["pcsk_"],
-    pattern: `${B}(pcsk_[A-Za-z0-9]{5,7}_[A-Za-z0-9]{60,75})${E}`,
+    pattern: `${TOKEN_START}(pcsk_[A-Za-z0-9]{5,7}_[A-Za-z0-9]{60,75})${TOKEN_END}`,
     entropy: 4,
     help: "A Pinecone API key (`pcsk_`): read and write access to the project’s indexes. Delete it in the Pinecone console (API keys).",
     examples: {
@@ -32859,7 +33117,7 @@ var aiRules = [
     title: "Tavily API key",
     severity: "high",
     keywords: ["tvly-"],
-    pattern: `${B}(tvly-(?:dev-|prod-)?[A-Za-z0-9]{32})${E}`,
+    pattern: `${TOKEN_START}(tvly-(?:dev-|prod-)?[A-Za-z0-9]{32})${TOKEN_END}`,
     entropy: 4,
     help: "A Tavily search API key (`tvly-`): it spends the account’s credits. Delete it in the Tavily dashboard and create a new one.",
     examples: {
@@ -32936,7 +33194,7 @@ var aiRules = [
     title: "ElevenLabs API key",
     severity: "high",
     keywords: ["elevenlabs", "xi-api-key", "xi_api_key"],
-    pattern: String.raw`(?i:elevenlabs|xi[_-]api[_-]key)[\w.-]{0,30}["']?\s*(?:[:=,]|:=|=>)\s*["']?(sk_[0-9a-f]{48})${E}`,
+    pattern: String.raw`(?i:elevenlabs|xi[_-]api[_-]key)[\w.-]{0,30}["']?\s*(?:[:=,]|:=|=>)\s*["']?(sk_[0-9a-f]{48})${TOKEN_END}`,
     entropy: 3,
     help: "An ElevenLabs API key (`sk_` + 48 hex). Delete it in the ElevenLabs settings (API Keys) and create a new one.",
     examples: {
@@ -33023,7 +33281,7 @@ function validateGithubInstallation(secret) {
   return jsonObject2(b64decode(h)) && jsonObject2(b64decode(p)) ? "valid" : "invalid";
 }
 function validateGithubFineGrained(secret) {
-  return /^github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}$/.test(secret) ? "valid" : "invalid";
+  return /^github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}$/.test(secret) ? "unknown" : "invalid";
 }
 function validateNpmToken(secret) {
   const m = /^npm_([A-Za-z0-9]+)$/.exec(secret);
@@ -33103,7 +33361,7 @@ function validateAwsKeyId(secret) {
   if (secret.endsWith("EXAMPLE")) return "invalid";
   const account = awsAccountIdFromKeyId(secret);
   if (account === void 0) return "invalid";
-  return account.length === 12 ? "valid" : "unknown";
+  return "unknown";
 }
 function fakeAwsKeyId(prefix2, account, seed) {
   const acct = Number(account);
@@ -33267,7 +33525,7 @@ function validateAzureSasSignature(sig) {
     return "invalid";
   }
   if (!/^[A-Za-z0-9+/]{43}=$/.test(raw)) return "invalid";
-  return Buffer.from(raw, "base64").length === 32 ? "valid" : "invalid";
+  return Buffer.from(raw, "base64").length === 32 ? "unknown" : "invalid";
 }
 function validateBedrockApiKey(secret) {
   const m = /^ABSK([A-Za-z0-9+/]+={0,2})$/.exec(secret);
@@ -33336,10 +33594,9 @@ var syntax = {
 };
 
 // src/scan/rules/cloud.ts
-var ASSIGN2 = String.raw`["'\x60]?\s*(?::=|=>|=|:)\s*["'\x60]?`;
 var UUID2 = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
 var { env, yaml, json, code } = syntax;
-var hex = (seed, n) => fake(seed, n, ALPHABETS.hex);
+var hex2 = (seed, n) => fake(seed, n, ALPHABETS.hex);
 var b642 = (seed, n) => fake(seed, n, ALPHABETS.base64);
 var b64url2 = (seed, n) => fake(seed, n, ALPHABETS.base64url);
 var upper = (seed, n) => fake(seed, n, ALPHABETS.upperAlnum);
@@ -33352,7 +33609,7 @@ var sessionA = `IQoJb3JpZ2luX2VjE${b642("sts-a", 300)}`;
 var sessionB = `FwoGZXIvYXdzE${b642("sts-b", 280)}`;
 var bedrockLong = (seed) => `ABSK${Buffer.from(`BedrockAPIKey-${fake(seed, 4, ALPHABETS.lowerAlnum)}-at-123456789012:${b642(`${seed}-s`, 44)}`).toString("base64")}`;
 var bedrockShort = (seed) => `bedrock-api-key-${Buffer.from(
-  `bedrock.amazonaws.com/?Action=CallWithBearerToken&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=${fake(`${seed}-c`, 20, ALPHABETS.upperAlnum)}%2F20260101%2Fus-east-1%2Fbedrock%2Faws4_request&X-Amz-Date=20260101T000000Z&X-Amz-Expires=43200&X-Amz-Signature=${hex(`${seed}-sig`, 64)}&Version=1`
+  `bedrock.amazonaws.com/?Action=CallWithBearerToken&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=${fake(`${seed}-c`, 20, ALPHABETS.upperAlnum)}%2F20260101%2Fus-east-1%2Fbedrock%2Faws4_request&X-Amz-Date=20260101T000000Z&X-Amz-Expires=43200&X-Amz-Signature=${hex2(`${seed}-sig`, 64)}&Version=1`
 ).toString("base64")}`;
 var SA_KEY_BODY = [
   "MIIBVQIBADANBgkqhkiG9w0BAQEFAASCAT8wggE7AgEAAkEAq6rVEdKbHT73PwA9HgS6z4MAMZLZpcmsjuJsvMBpvk9OLb++x2AxhrungfM0",
@@ -33367,7 +33624,7 @@ var serviceAccount = (privateKey, type = "service_account") => [
   "{",
   `  "type": "${type}",`,
   '  "project_id": "acme-prod",',
-  `  "private_key_id": "${hex("sa-kid", 40)}",`,
+  `  "private_key_id": "${hex2("sa-kid", 40)}",`,
   `  "private_key": "${privateKey}",`,
   '  "client_email": "deployer@acme-prod.iam.gserviceaccount.com",',
   '  "client_id": "104857600000000000000",',
@@ -33419,7 +33676,7 @@ aws_access_key_id = ${akia}`,
     title: "AWS secret access key",
     severity: "critical",
     keywords: ["secret_access_key", "secretaccesskey", "aws_secret", "awssecret"],
-    pattern: `(?i:secret_access_key|secretaccesskey|aws_?secret(?:_?key)?)${ASSIGN2}([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)`,
+    pattern: `(?i:secret_access_key|secretaccesskey|aws_?secret(?:_?key)?)${ASSIGN}([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)`,
     entropy: 4,
     validate: (s) => s.includes("EXAMPLE") ? "invalid" : "unknown",
     help: "An AWS secret access key signs API requests as its IAM user or role (the documented …EXAMPLEKEY value is not reported). Deactivate and delete the access key in IAM, create a replacement if needed, and review CloudTrail for its use.",
@@ -33542,7 +33799,7 @@ ci-deployer,,${akia},${awsSecretA}`,
       ],
       fp: [
         env("MWS_AUTH_TOKEN", "amzn.mws.00000000-0000-0000-0000-000000000000"),
-        yaml("mws_auth_token", `amzn.mws.${hex("mws-s", 32)}`)
+        yaml("mws_auth_token", `amzn.mws.${hex2("mws-s", 32)}`)
       ]
     }
   },
@@ -33682,7 +33939,7 @@ ci-deployer,,${akia},${awsSecretA}`,
       "storageaccess",
       "--account-key"
     ],
-    pattern: String.raw`(?:(?i:azure_?storage_?(?:account_?|access_?)?key|storage_?account_?(?:access_?)?key)${ASSIGN2}|--account-key[\s=]+["']?)([A-Za-z0-9+/]{86}==)`,
+    pattern: String.raw`(?:(?i:azure_?storage_?(?:account_?|access_?)?key|storage_?account_?(?:access_?)?key)${ASSIGN}|--account-key[\s=]+["']?)([A-Za-z0-9+/]{86}==)`,
     entropy: 4,
     validate: notEmulatorKey,
     help: "A storage account key grants full access to every blob, queue, table and file share in the account. Regenerate the leaked key under the storage account → Access keys. The published emulator key is not reported.",
@@ -33751,7 +34008,6 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: String.raw`\bsv=[0-9]{4}-[0-9]{2}-[0-9]{2}&(?:[A-Za-z]{2,5}=[^&\s"'<>]*&){0,12}sig=([A-Za-z0-9%+/]{43,}(?:%3[Dd]|=))`,
     entropy: 4,
     validate: validateAzureSasSignature,
-    requireValid: true,
     help: "A SAS token grants the permissions it lists (sp=) on a storage resource until it expires (se=). Revoke it by rotating the account key that signed it, or the stored access policy / user delegation key behind it. Its sig must decode to a 32-byte HMAC; one that does not is not reported.",
     examples: {
       tp: [
@@ -33827,13 +34083,13 @@ ci-deployer,,${akia},${awsSecretA}`,
       examples: {
         tp: syntax.all(
           "digitalocean_token",
-          `${prefix2}_v1_${hex(`${id}-a`, 64)}`,
-          `${prefix2}_v1_${hex(`${id}-b`, 64)}`
+          `${prefix2}_v1_${hex2(`${id}-a`, 64)}`,
+          `${prefix2}_v1_${hex2(`${id}-b`, 64)}`
         ),
         fp: [
           env("DIGITALOCEAN_TOKEN", `${prefix2}_v1_${"0".repeat(64)}`),
-          yaml("digitalocean_token", `${prefix2}_v1_${hex(`${id}-s`, 40)}`),
-          json("digitalocean_token", `${prefix2}_v1_${hex(`${id}-u`, 64).toUpperCase()}`)
+          yaml("digitalocean_token", `${prefix2}_v1_${hex2(`${id}-s`, 40)}`),
+          json("digitalocean_token", `${prefix2}_v1_${hex2(`${id}-u`, 64).toUpperCase()}`)
         ]
       }
     })
@@ -33860,7 +34116,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     title: "Heroku API key (UUID form)",
     severity: "high",
     keywords: ["heroku"],
-    pattern: String.raw`(?i:heroku)[A-Za-z0-9_.-]{0,20}(?i:api_?key|token|key|secret|password)${ASSIGN2}(${UUID2})\b`,
+    pattern: String.raw`(?i:heroku)[A-Za-z0-9_.-]{0,20}(?i:api_?key|token|key|secret|password)${ASSIGN}(${UUID2})\b`,
     entropy: 3,
     help: "A legacy Heroku API key (a UUID) acts as its user on every app they can reach. Regenerate it under Account settings → API Key, or revoke the authorisation with `heroku authorizations:revoke`.",
     examples: {
@@ -33903,7 +34159,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     title: "Alibaba Cloud AccessKey secret",
     severity: "critical",
     keywords: ["alibaba", "aliyun", "alicloud"],
-    pattern: String.raw`(?i:alibaba|aliyun|alicloud)[A-Za-z0-9_.-]{0,24}(?i:secret)[A-Za-z0-9_.-]{0,10}${ASSIGN2}([A-Za-z0-9]{30})\b`,
+    pattern: String.raw`(?i:alibaba|aliyun|alicloud)[A-Za-z0-9_.-]{0,24}(?i:secret)[A-Za-z0-9_.-]{0,10}${ASSIGN}([A-Za-z0-9]{30})\b`,
     entropy: 4,
     help: "An Alibaba Cloud AccessKey secret signs API requests as its RAM user. Disable and delete the AccessKey in the RAM console, create a replacement, and review ActionTrail.",
     examples: {
@@ -33945,7 +34201,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     title: "IBM Cloud API key",
     severity: "high",
     keywords: ["ibm", "ic_api_key"],
-    pattern: `(?i:ibm[A-Za-z0-9_.-]{0,20}api_?key|ic_api_key)${ASSIGN2}([A-Za-z0-9_-]{44})(?:[^A-Za-z0-9_-]|$)`,
+    pattern: `(?i:ibm[A-Za-z0-9_.-]{0,20}api_?key|ic_api_key)${ASSIGN}([A-Za-z0-9_-]{44})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
     help: "An IBM Cloud API key logs in as its user or service ID. Delete it under Manage → Access (IAM) → API keys and review Activity Tracker.",
     examples: {
@@ -33967,7 +34223,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     title: "Cloudflare API token",
     severity: "high",
     keywords: ["cloudflare", "cf_api_token"],
-    pattern: `(?i:cloudflare[A-Za-z0-9_.-]{0,20}token|cf_api_token)${ASSIGN2}([A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_-]|$)`,
+    pattern: `(?i:cloudflare[A-Za-z0-9_.-]{0,20}token|cf_api_token)${ASSIGN}([A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
     help: "A Cloudflare API token acts on the accounts and zones its permissions list (DNS, Workers, WAF…). Roll or delete it under My Profile → API Tokens and review the audit log.",
     examples: {
@@ -33980,7 +34236,7 @@ ci-deployer,,${akia},${awsSecretA}`,
       fp: [
         env("CLOUDFLARE_API_TOKEN", syntax.secretRef("CLOUDFLARE_API_TOKEN")),
         yaml("cloudflare_token", b64url2("cf-s", 32)),
-        env("CLOUDFLARE_ACCOUNT_ID", hex("cf-id", 32))
+        env("CLOUDFLARE_ACCOUNT_ID", hex2("cf-id", 32))
       ]
     }
   },
@@ -33989,18 +34245,18 @@ ci-deployer,,${akia},${awsSecretA}`,
     title: "Cloudflare global API key",
     severity: "critical",
     keywords: ["cloudflare", "cf_api_key", "x-auth-key"],
-    pattern: String.raw`(?i:cloudflare[A-Za-z0-9_.-]{0,20}key|cf_api_key|x-auth-key)${ASSIGN2}([a-f0-9]{37})\b`,
+    pattern: String.raw`(?i:cloudflare[A-Za-z0-9_.-]{0,20}key|cf_api_key|x-auth-key)${ASSIGN}([a-f0-9]{37})\b`,
     entropy: 3,
     help: "The Cloudflare global API key has every permission of its user on every account. Change it under My Profile → API Tokens → Global API Key → Change, and move automation to scoped API tokens.",
     examples: {
       tp: [
-        env("CLOUDFLARE_API_KEY", hex("cfg-a", 37)),
-        yaml("cloudflare_global_api_key", hex("cfg-b", 37)),
-        `curl -H "X-Auth-Email: ops@acme.test" -H "X-Auth-Key: ${hex("cfg-c", 37)}" https://api.cloudflare.com/client/v4/zones`
+        env("CLOUDFLARE_API_KEY", hex2("cfg-a", 37)),
+        yaml("cloudflare_global_api_key", hex2("cfg-b", 37)),
+        `curl -H "X-Auth-Email: ops@acme.test" -H "X-Auth-Key: ${hex2("cfg-c", 37)}" https://api.cloudflare.com/client/v4/zones`
       ],
       fp: [
         env("CLOUDFLARE_API_KEY", "0".repeat(37)),
-        yaml("cloudflare_zone_id", hex("cfg-z", 32)),
+        yaml("cloudflare_zone_id", hex2("cfg-z", 32)),
         env("CF_API_KEY", syntax.ref("CF_API_KEY"))
       ]
     }
@@ -34015,10 +34271,10 @@ ci-deployer,,${akia},${awsSecretA}`,
     help: "An Origin CA key issues and revokes origin certificates for the user's zones. Change it under My Profile → API Tokens → Origin CA Key.",
     examples: {
       tp: [
-        env("CF_ORIGIN_CA_KEY", `v1.0-${hex("oca-a", 24)}-${hex("oca-b", 146)}`),
-        yaml("origin_ca_key", `v1.0-${hex("oca-c", 24)}-${hex("oca-d", 146)}`)
+        env("CF_ORIGIN_CA_KEY", `v1.0-${hex2("oca-a", 24)}-${hex2("oca-b", 146)}`),
+        yaml("origin_ca_key", `v1.0-${hex2("oca-c", 24)}-${hex2("oca-d", 146)}`)
       ],
-      fp: [env("CF_ORIGIN_CA_KEY", `v1.0-${hex("oca-s", 24)}-${hex("oca-t", 100)}`), yaml("version", "v1.0-beta")]
+      fp: [env("CF_ORIGIN_CA_KEY", `v1.0-${hex2("oca-s", 24)}-${hex2("oca-t", 100)}`), yaml("version", "v1.0-beta")]
     }
   },
   {
@@ -34080,7 +34336,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     title: "Vercel access token (unprefixed)",
     severity: "high",
     keywords: ["vercel"],
-    pattern: String.raw`(?i:vercel[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN2}([A-Za-z0-9]{24})\b`,
+    pattern: String.raw`(?i:vercel[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}([A-Za-z0-9]{24})\b`,
     entropy: 4,
     help: "An unprefixed (pre-2025) Vercel token deploys and manages projects of its scope. Delete it under Account Settings → Tokens.",
     examples: {
@@ -34118,7 +34374,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     title: "Netlify access token (unprefixed)",
     severity: "high",
     keywords: ["netlify"],
-    pattern: `(?i:netlify[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN2}([A-Za-z0-9_-]{43})(?:[^A-Za-z0-9_-]|$)`,
+    pattern: `(?i:netlify[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}([A-Za-z0-9_-]{43})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
     help: "An unprefixed Netlify access token acts as its user on every team and site. Revoke it under User settings → Applications.",
     examples: {
@@ -34138,10 +34394,10 @@ ci-deployer,,${akia},${awsSecretA}`,
     entropy: 3,
     help: "A Supabase personal access token manages every project of its user through the Management API (databases, keys, functions). Revoke it under Account → Access Tokens.",
     examples: {
-      tp: syntax.all("supabase_access_token", `sbp_${hex("sbp-a", 40)}`, `sbp_${hex("sbp-b", 40)}`),
+      tp: syntax.all("supabase_access_token", `sbp_${hex2("sbp-a", 40)}`, `sbp_${hex2("sbp-b", 40)}`),
       fp: [
         env("SUPABASE_ACCESS_TOKEN", `sbp_${"0".repeat(40)}`),
-        yaml("supabase_access_token", `sbp_${hex("sbp-s", 32)}`),
+        yaml("supabase_access_token", `sbp_${hex2("sbp-s", 32)}`),
         json("supabase_access_token", `sbp_${fake("sbp-x", 40)}`)
       ]
     }
@@ -34226,7 +34482,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     title: "Scaleway API secret key",
     severity: "high",
     keywords: ["scw_secret_key", "scaleway"],
-    pattern: String.raw`(?i:scw_secret_key|scaleway[A-Za-z0-9_.-]{0,20}secret_?key)${ASSIGN2}(${UUID2})\b`,
+    pattern: String.raw`(?i:scw_secret_key|scaleway[A-Za-z0-9_.-]{0,20}secret_?key)${ASSIGN}(${UUID2})\b`,
     entropy: 3,
     help: "A Scaleway API secret key acts with its IAM application or user policies on the organisation's projects. Delete the API key in the console under IAM → API keys.",
     examples: {
@@ -34260,7 +34516,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     title: "Hetzner Cloud API token",
     severity: "high",
     keywords: ["hcloud", "hetzner"],
-    pattern: String.raw`(?i:hcloud[_-]?token|hetzner[A-Za-z0-9_.-]{0,20}token)${ASSIGN2}([A-Za-z0-9]{64})\b`,
+    pattern: String.raw`(?i:hcloud[_-]?token|hetzner[A-Za-z0-9_.-]{0,20}token)${ASSIGN}([A-Za-z0-9]{64})\b`,
     entropy: 4.5,
     help: "A Hetzner Cloud API token reads or manages every server, volume and network of one project. Delete it under the project → Security → API tokens.",
     examples: {
@@ -34281,19 +34537,19 @@ ci-deployer,,${akia},${awsSecretA}`,
     title: "Linode (Akamai Cloud) personal access token",
     severity: "high",
     keywords: ["linode"],
-    pattern: String.raw`(?i:linode[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN2}([a-f0-9]{64})\b`,
+    pattern: String.raw`(?i:linode[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}([a-f0-9]{64})\b`,
     entropy: 3,
     help: "A Linode personal access token manages the account's Linodes, volumes, domains and more within its scopes. Revoke it in Cloud Manager under API Tokens.",
     examples: {
       tp: [
-        env("LINODE_TOKEN", hex("ln-a", 64)),
-        yaml("linode_api_key", hex("ln-b", 64)),
-        json("linodeToken", hex("ln-c", 64))
+        env("LINODE_TOKEN", hex2("ln-a", 64)),
+        yaml("linode_api_key", hex2("ln-b", 64)),
+        json("linodeToken", hex2("ln-c", 64))
       ],
       fp: [
         env("LINODE_TOKEN", syntax.ref("LINODE_TOKEN")),
         yaml("linode_token", "0".repeat(64)),
-        env("LINODE_TOKEN", hex("ln-s", 40))
+        env("LINODE_TOKEN", hex2("ln-s", 40))
       ]
     }
   },
@@ -34302,7 +34558,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     title: "Vultr API key",
     severity: "high",
     keywords: ["vultr"],
-    pattern: String.raw`(?i:vultr[A-Za-z0-9_.-]{0,20}(?:api_?key|token))${ASSIGN2}([A-Z0-9]{36})\b`,
+    pattern: String.raw`(?i:vultr[A-Za-z0-9_.-]{0,20}(?:api_?key|token))${ASSIGN}([A-Z0-9]{36})\b`,
     entropy: 4,
     help: "A Vultr API key manages every instance, storage and network of the account (or sub-account). Regenerate it under Account → API.",
     examples: {
@@ -34319,7 +34575,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     title: "Backblaze B2 application key",
     severity: "high",
     keywords: ["b2_application_key", "b2_key", "b2applicationkey", "backblaze"],
-    pattern: `(?i:b2_application_key|b2_key|b2applicationkey|backblaze[A-Za-z0-9_.-]{0,20}key)${ASSIGN2}(K[0-9]{3}[A-Za-z0-9+/]{27})(?:[^A-Za-z0-9+/=]|$)`,
+    pattern: `(?i:b2_application_key|b2_key|b2applicationkey|backblaze[A-Za-z0-9_.-]{0,20}key)${ASSIGN}(K[0-9]{3}[A-Za-z0-9+/]{27})(?:[^A-Za-z0-9+/=]|$)`,
     entropy: 4,
     help: "A Backblaze B2 application key reads or writes the buckets it was created for (all of them for the master key). Delete it under App Keys in the Backblaze console.",
     examples: {
@@ -34329,7 +34585,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         json("backblazeAppKey", `K003${b642("b2-c", 27)}`)
       ],
       fp: [
-        env("B2_APPLICATION_KEY_ID", `005${hex("b2-id", 22)}`),
+        env("B2_APPLICATION_KEY_ID", `005${hex2("b2-id", 22)}`),
         env("B2_APPLICATION_KEY", syntax.ref("B2_APPLICATION_KEY")),
         yaml("b2_application_key", `K005${"x".repeat(27)}`)
       ]
@@ -34375,9 +34631,6 @@ ci-deployer,,${akia},${awsSecretA}`,
 ];
 
 // src/scan/rules/commerce.ts
-var B2 = "(?:^|[^A-Za-z0-9_-])";
-var E2 = "(?:[^A-Za-z0-9_-]|$)";
-var ASSIGN3 = String.raw`["']?\s*(?:[:=]|:=|=>)\s*["']?`;
 var stripe = (kind, mode, seed, n = 99) => `${kind}_${mode}_${fx(seed, n)}`;
 var skLive = stripe("sk", "live", "st1");
 var rkLive = stripe("rk", "live", "st2");
@@ -34410,7 +34663,7 @@ var commerceRules = [
     title: "Stripe live secret key",
     severity: "critical",
     keywords: ["sk_live_"],
-    pattern: `${B2}(sk_live_[A-Za-z0-9]{24,247})${E2}`,
+    pattern: `${TOKEN_START}(sk_live_[A-Za-z0-9]{24,247})${TOKEN_END}`,
     entropy: 3.5,
     help: "A Stripe live-mode secret key (`sk_live_`): full API access to charges, payouts and customer data. Roll it in the Dashboard (Developers → API keys → Roll key) and move it to a secret store.",
     examples: {
@@ -34429,7 +34682,7 @@ var commerceRules = [
     title: "Stripe live restricted key",
     severity: "high",
     keywords: ["rk_live_"],
-    pattern: `${B2}(rk_live_[A-Za-z0-9]{24,247})${E2}`,
+    pattern: `${TOKEN_START}(rk_live_[A-Za-z0-9]{24,247})${TOKEN_END}`,
     entropy: 3.5,
     help: "A Stripe live-mode restricted key (`rk_live_`): API access limited to the permissions it was created with. Roll or delete it in the Dashboard (Developers → API keys).",
     examples: {
@@ -34442,7 +34695,7 @@ var commerceRules = [
     title: "Stripe test-mode secret or restricted key",
     severity: "low",
     keywords: ["sk_test_", "rk_test_"],
-    pattern: `${B2}([sr]k_test_[A-Za-z0-9]{24,247})${E2}`,
+    pattern: `${TOKEN_START}([sr]k_test_[A-Za-z0-9]{24,247})${TOKEN_END}`,
     entropy: 3.5,
     help: "A Stripe test-mode secret or restricted key: no real money, but it reads and writes your test data and reveals the account. Roll it in the Dashboard if the repository is public.",
     examples: {
@@ -34460,7 +34713,7 @@ var commerceRules = [
     title: "Webhook signing secret (Stripe, Svix)",
     severity: "high",
     keywords: ["whsec_"],
-    pattern: `${B2}(whsec_[A-Za-z0-9+/]{32,86}={0,2})(?:[^A-Za-z0-9+/=_-]|$)`,
+    pattern: `${TOKEN_START}(whsec_[A-Za-z0-9+/]{32,86}={0,2})(?:[^A-Za-z0-9+/=_-]|$)`,
     entropy: 3.5,
     help: "A webhook endpoint signing secret (`whsec_`, Stripe and Svix-based services): whoever holds it can forge webhook events your endpoint will trust. Roll the endpoint’s secret in the provider’s dashboard.",
     examples: {
@@ -34477,7 +34730,7 @@ var commerceRules = [
     title: "Shopify Admin API access token",
     severity: "high",
     keywords: ["shpat_"],
-    pattern: `${B2}(shpat_[a-fA-F0-9]{32})${E2}`,
+    pattern: `${TOKEN_START}(shpat_[a-fA-F0-9]{32})${TOKEN_END}`,
     entropy: 3,
     help: "A Shopify Admin API access token (`shpat_`): store data and orders with the app’s scopes. Uninstall and reinstall the app (or rotate the token in the app’s API credentials) to revoke it.",
     examples: {
@@ -34494,7 +34747,7 @@ var commerceRules = [
     title: "Shopify custom app access token",
     severity: "high",
     keywords: ["shpca_"],
-    pattern: `${B2}(shpca_[a-fA-F0-9]{32})${E2}`,
+    pattern: `${TOKEN_START}(shpca_[a-fA-F0-9]{32})${TOKEN_END}`,
     entropy: 3,
     help: "A Shopify custom app access token (`shpca_`). Uninstall the custom app or rotate its credentials in the Shopify admin to revoke it.",
     examples: {
@@ -34507,7 +34760,7 @@ var commerceRules = [
     title: "Shopify private app access token",
     severity: "high",
     keywords: ["shppa_"],
-    pattern: `${B2}(shppa_[a-fA-F0-9]{32})${E2}`,
+    pattern: `${TOKEN_START}(shppa_[a-fA-F0-9]{32})${TOKEN_END}`,
     entropy: 3,
     help: "A Shopify (legacy) private app password/access token (`shppa_`). Delete the private app or regenerate its password in the Shopify admin.",
     examples: {
@@ -34520,7 +34773,7 @@ var commerceRules = [
     title: "Shopify app shared secret",
     severity: "high",
     keywords: ["shpss_"],
-    pattern: `${B2}(shpss_[a-fA-F0-9]{32})${E2}`,
+    pattern: `${TOKEN_START}(shpss_[a-fA-F0-9]{32})${TOKEN_END}`,
     entropy: 3,
     help: "A Shopify app shared secret (`shpss_`): it signs OAuth and webhook HMACs, so it lets an attacker forge requests to your app. Rotate the client secret in the Partner Dashboard.",
     examples: {
@@ -34533,7 +34786,7 @@ var commerceRules = [
     title: "Square access token",
     severity: "high",
     keywords: ["eaaa"],
-    pattern: `${B2}(EAAA[A-Za-z0-9_-]{60})${E2}`,
+    pattern: `${TOKEN_START}(EAAA[A-Za-z0-9_-]{60})${TOKEN_END}`,
     entropy: 4,
     help: "A Square production or sandbox access token (`EAAA` + 60 characters): payments, customers and catalog access. Revoke it in the Developer Dashboard (Credentials → Replace) or through the OAuth revoke endpoint.",
     examples: {
@@ -34550,7 +34803,7 @@ var commerceRules = [
     title: "Square legacy access token",
     severity: "high",
     keywords: ["sq0atp-"],
-    pattern: `${B2}(sq0atp-[A-Za-z0-9_-]{22})${E2}`,
+    pattern: `${TOKEN_START}(sq0atp-[A-Za-z0-9_-]{22})${TOKEN_END}`,
     entropy: 3.5,
     help: "A Square access token in the legacy `sq0atp-` form. Revoke it in the Developer Dashboard and use a current OAuth or personal access token.",
     examples: {
@@ -34563,7 +34816,7 @@ var commerceRules = [
     title: "Square OAuth application secret",
     severity: "high",
     keywords: ["sq0csp-"],
-    pattern: `${B2}(sq0csp-[A-Za-z0-9_-]{43})${E2}`,
+    pattern: `${TOKEN_START}(sq0csp-[A-Za-z0-9_-]{43})${TOKEN_END}`,
     entropy: 3.5,
     help: "A Square OAuth application secret (`sq0csp-`): it exchanges authorization codes for merchant tokens. Replace it in the Developer Dashboard (OAuth → Replace secret).",
     examples: {
@@ -34611,7 +34864,7 @@ var commerceRules = [
     title: "Braintree API private key",
     severity: "high",
     keywords: ["braintree"],
-    pattern: String.raw`(?i:braintree)[\w.-]{0,30}(?i:private[_-]?key)${ASSIGN3}([0-9a-f]{32})(?:[^0-9A-Za-z]|$)`,
+    pattern: String.raw`(?i:braintree)[\w.-]{0,30}(?i:private[_-]?key)${ASSIGN}([0-9a-f]{32})(?:[^0-9A-Za-z]|$)`,
     entropy: 3,
     help: "A Braintree API private key (32 hex, named as Braintree’s): with the public key and merchant id it has full gateway access. Delete the API key in the Control Panel (Settings → API) and generate a new pair.",
     examples: {
@@ -34628,7 +34881,7 @@ var commerceRules = [
     title: "PayPal REST client secret",
     severity: "high",
     keywords: ["paypal"],
-    pattern: String.raw`(?i:paypal)[\w.-]{0,30}(?i:secret)${ASSIGN3}([A-Za-z0-9_-]{80})(?:[^A-Za-z0-9_-]|$)`,
+    pattern: String.raw`(?i:paypal)[\w.-]{0,30}(?i:secret)${ASSIGN}([A-Za-z0-9_-]{80})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
     help: "A PayPal REST API app secret (80 characters, named as PayPal’s): with the client id it obtains OAuth tokens for the app. Generate a new secret and disable the old one under Apps & Credentials.",
     examples: {
@@ -34647,7 +34900,6 @@ var commerceRules = [
     keywords: ["aqe"],
     pattern: `(?:^|[^A-Za-z0-9+/_-])(AQE[A-Za-z0-9+/]{20,300}={0,2}-[A-Za-z0-9+/]{43}=)`,
     validate: validateAdyenKey,
-    requireValid: true,
     help: "An Adyen API key (`AQE…-<base64>=-…`): payment and management API access for its company or merchant account. Reported only when both base64 segments decode. Generate a new key for the API credential in the Customer Area and delete the old one.",
     examples: {
       tp: [...inSyntaxes("ADYEN_API_KEY", adyenFull), `x-api-key: ${adyen}`],
@@ -34663,7 +34915,7 @@ var commerceRules = [
     title: "Plaid access token",
     severity: "high",
     keywords: ["access-production-", "access-development-"],
-    pattern: `${B2}(access-(?:production|development)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^0-9a-f-]|$)`,
+    pattern: `${TOKEN_START}(access-(?:production|development)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^0-9a-f-]|$)`,
     entropy: 3,
     help: "A Plaid Item access token (`access-production-<uuid>`): it reads the linked bank account’s data. Rotate it with `/item/access_token/invalidate` or remove the Item with `/item/remove`.",
     examples: {
@@ -34680,7 +34932,7 @@ var commerceRules = [
     title: "Plaid API secret",
     severity: "high",
     keywords: ["plaid"],
-    pattern: String.raw`(?i:plaid)[\w.-]{0,30}(?i:secret)${ASSIGN3}([0-9a-f]{30})(?:[^0-9A-Za-z]|$)`,
+    pattern: String.raw`(?i:plaid)[\w.-]{0,30}(?i:secret)${ASSIGN}([0-9a-f]{30})(?:[^0-9A-Za-z]|$)`,
     entropy: 3,
     help: "A Plaid API secret (30 hex, named as Plaid’s): with the client id it calls the Plaid API for every linked Item. Rotate it in the Plaid Dashboard (Team Settings → Keys).",
     examples: {
@@ -34697,7 +34949,7 @@ var commerceRules = [
     title: "Flutterwave live secret key",
     severity: "critical",
     keywords: ["flwseck-"],
-    pattern: `${B2}(FLWSECK-[0-9a-f]{32}-X)${E2}`,
+    pattern: `${TOKEN_START}(FLWSECK-[0-9a-f]{32}-X)${TOKEN_END}`,
     entropy: 3,
     help: "A Flutterwave live secret key (`FLWSECK-…-X`): live payments and transfers. Regenerate the API keys in the Flutterwave dashboard (Settings → API).",
     examples: {
@@ -34710,7 +34962,7 @@ var commerceRules = [
     title: "Flutterwave test secret key",
     severity: "low",
     keywords: ["flwseck_test-"],
-    pattern: `${B2}(FLWSECK_TEST-[0-9a-f]{32}-X)${E2}`,
+    pattern: `${TOKEN_START}(FLWSECK_TEST-[0-9a-f]{32}-X)${TOKEN_END}`,
     entropy: 3,
     help: "A Flutterwave test-mode secret key (`FLWSECK_TEST-`): no real money, but it exposes the test account. Regenerate the test keys if the repository is public.",
     examples: {
@@ -34723,7 +34975,7 @@ var commerceRules = [
     title: "Razorpay key secret",
     severity: "high",
     keywords: ["razorpay"],
-    pattern: String.raw`(?i:razorpay)[\w.-]{0,30}(?i:secret)${ASSIGN3}([A-Za-z0-9]{24})(?:[^A-Za-z0-9]|$)`,
+    pattern: String.raw`(?i:razorpay)[\w.-]{0,30}(?i:secret)${ASSIGN}([A-Za-z0-9]{24})(?:[^A-Za-z0-9]|$)`,
     entropy: 3.5,
     help: "A Razorpay API key secret (24 characters, named as Razorpay’s): with the `rzp_` key id it has payment API access. Regenerate the key in the Razorpay Dashboard (Account & Settings → API Keys).",
     examples: {
@@ -34740,7 +34992,7 @@ var commerceRules = [
     title: "Paddle Billing live API key",
     severity: "critical",
     keywords: ["pdl_live_apikey_"],
-    pattern: `${B2}(pdl_live_apikey_[a-z0-9]{26}_[A-Za-z0-9]{22}_[A-Za-z0-9]{3})${E2}`,
+    pattern: `${TOKEN_START}(pdl_live_apikey_[a-z0-9]{26}_[A-Za-z0-9]{22}_[A-Za-z0-9]{3})${TOKEN_END}`,
     entropy: 3.5,
     help: "A Paddle Billing live API key (`pdl_live_apikey_…`): live transactions, subscriptions and customers, within its permissions. Revoke it under Developer Tools → Authentication in the Paddle dashboard and create a new one.",
     examples: {
@@ -34757,7 +35009,7 @@ var commerceRules = [
     title: "Paddle Billing sandbox API key",
     severity: "low",
     keywords: ["pdl_sdbx_apikey_"],
-    pattern: `${B2}(pdl_sdbx_apikey_[a-z0-9]{26}_[A-Za-z0-9]{22}_[A-Za-z0-9]{3})${E2}`,
+    pattern: `${TOKEN_START}(pdl_sdbx_apikey_[a-z0-9]{26}_[A-Za-z0-9]{22}_[A-Za-z0-9]{3})${TOKEN_END}`,
     entropy: 3.5,
     help: "A Paddle Billing sandbox API key (`pdl_sdbx_apikey_…`): no real money, but it exposes the sandbox account. Revoke it in the sandbox dashboard if the repository is public.",
     examples: {
@@ -34770,7 +35022,7 @@ var commerceRules = [
     title: "Mollie live API key",
     severity: "critical",
     keywords: ["mollie"],
-    pattern: String.raw`(?i:mollie)[\w.-]{0,30}${ASSIGN3}(live_[A-Za-z0-9]{30})(?:[^A-Za-z0-9]|$)`,
+    pattern: String.raw`(?i:mollie)[\w.-]{0,30}${ASSIGN}(live_[A-Za-z0-9]{30})(?:[^A-Za-z0-9]|$)`,
     entropy: 3.5,
     help: "A Mollie live API key (`live_` + 30 characters, named as Mollie’s): live payments and refunds. Reset it in the Mollie Dashboard (Developers → API keys).",
     examples: {
@@ -34783,7 +35035,7 @@ var commerceRules = [
     title: "GoCardless live access token",
     severity: "critical",
     keywords: ["gocardless"],
-    pattern: String.raw`(?i:gocardless)[\w.-]{0,30}${ASSIGN3}(live_[A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_-]|$)`,
+    pattern: String.raw`(?i:gocardless)[\w.-]{0,30}${ASSIGN}(live_[A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 3.5,
     help: "A GoCardless live access token (`live_` + 40 characters, named as GoCardless’s): Direct Debit mandates and payments. Revoke it in the GoCardless Dashboard (Developers → Access tokens).",
     examples: {
@@ -34794,11 +35046,10 @@ var commerceRules = [
 ];
 
 // src/scan/rules/devops.ts
-var ASSIGN4 = String.raw`["'\x60]?\s*(?::=|=>|=|:)\s*["'\x60]?`;
 var UUID3 = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
 var UUIDL = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 var { env: env2, yaml: yaml2, json: json2, code: code2 } = syntax;
-var hex2 = (seed, n) => fake(seed, n, ALPHABETS.hex);
+var hex3 = (seed, n) => fake(seed, n, ALPHABETS.hex);
 var b643 = (seed, n) => fake(seed, n, ALPHABETS.base64);
 var b64url3 = (seed, n) => fake(seed, n, ALPHABETS.base64url);
 var upper2 = (seed, n) => fake(seed, n, ALPHABETS.upperAlnum);
@@ -34807,7 +35058,7 @@ var jsonAfter = (prefix2) => (secret) => secret.startsWith(prefix2) ? validateBa
 var grafanaCloud = (seed) => `glc_${jsonB64({ o: fake(`${seed}-o`, 6, "0123456789"), n: `stack-${fake(`${seed}-n`, 6, ALPHABETS.lowerAlnum)}`, k: fake(`${seed}-k`, 24), m: { r: "prod-us-east-0" } })}`;
 var grafanaLegacy = (seed) => jsonB64({ k: fake(`${seed}-k`, 32), n: "ci-deployer", id: Number(fake(`${seed}-id`, 6, "0123456789")) });
 var sentryOrg = (seed) => `sntrys_${jsonB64({ iat: 17672256001e-1, url: "https://sentry.io", region_url: "https://us.sentry.io", org: "acme" })}_${b643(`${seed}-s`, 43)}`;
-var onePassword = (seed) => `ops_${jsonB64({ signInAddress: "acme.1password.com", userAuth: { method: "SRPg-4096", alg: "PBES2g-HS256", iterations: 65e4, salt: b64url3(`${seed}-salt`, 22) }, email: `${fake(`${seed}-e`, 12, ALPHABETS.lowerAlnum)}@1passwordserviceaccounts.com`, srpX: hex2(`${seed}-x`, 64), muk: { alg: "A256GCM", ext: true, k: b64url3(`${seed}-k`, 43), key_ops: ["encrypt", "decrypt"], kty: "oct", kid: "mp" }, secretKey: `A3-${upper2(`${seed}-sk`, 6)}-${upper2(`${seed}-sk2`, 11)}`, deviceUuid: fake(`${seed}-d`, 26, ALPHABETS.lowerAlnum) })}`;
+var onePassword = (seed) => `ops_${jsonB64({ signInAddress: "acme.1password.com", userAuth: { method: "SRPg-4096", alg: "PBES2g-HS256", iterations: 65e4, salt: b64url3(`${seed}-salt`, 22) }, email: `${fake(`${seed}-e`, 12, ALPHABETS.lowerAlnum)}@1passwordserviceaccounts.com`, srpX: hex3(`${seed}-x`, 64), muk: { alg: "A256GCM", ext: true, k: b64url3(`${seed}-k`, 43), key_ops: ["encrypt", "decrypt"], kty: "oct", kid: "mp" }, secretKey: `A3-${upper2(`${seed}-sk`, 6)}-${upper2(`${seed}-sk2`, 11)}`, deviceUuid: fake(`${seed}-d`, 26, ALPHABETS.lowerAlnum) })}`;
 var terraform = (seed) => `${fake(`${seed}-id`, 14)}.atlasv1.${b64url3(`${seed}-s`, 67)}`;
 var atlassian = (seed) => fakeAtlassianToken("ATATT3xFfGF0", seed);
 var tailscale = (kind, seed) => `tskey-${kind}-k${fake(`${seed}-id`, 10)}CNTRL-${fake(`${seed}-s`, 33)}`;
@@ -34854,7 +35105,7 @@ var devopsRules = [
     title: "HashiCorp Vault token (pre-1.10 format)",
     severity: "medium",
     keywords: ["vault_token", "vaulttoken", "x-vault-token"],
-    pattern: String.raw`(?i:vault_?token|x-vault-token)${ASSIGN4}(s\.[A-Za-z0-9]{24})\b`,
+    pattern: String.raw`(?i:vault_?token|x-vault-token)${ASSIGN}(s\.[A-Za-z0-9]{24})\b`,
     entropy: 3.5,
     help: "A Vault token in the old s.… format reads and writes whatever its policies allow. Revoke it with `vault token revoke` and upgrade to prefixed tokens.",
     examples: {
@@ -34951,13 +35202,13 @@ var devopsRules = [
     help: "A Databricks PAT acts as its user or service principal in the workspace (clusters, jobs, data). Revoke it under User Settings → Developer → Access tokens, or an admin can revoke it with the Token Management API.",
     examples: {
       tp: [
-        ...syntax.all("databricks_token", `dapi${hex2("db-a", 32)}`, `dapi${hex2("db-b", 32)}-2`),
-        `curl -H "Authorization: Bearer dapi${hex2("db-c", 32)}" https://adb-1.azuredatabricks.net/api/2.0/clusters/list`
+        ...syntax.all("databricks_token", `dapi${hex3("db-a", 32)}`, `dapi${hex3("db-b", 32)}-2`),
+        `curl -H "Authorization: Bearer dapi${hex3("db-c", 32)}" https://adb-1.azuredatabricks.net/api/2.0/clusters/list`
       ],
       fp: [
         env2("DATABRICKS_TOKEN", `dapi${"0".repeat(32)}`),
-        yaml2("databricks_token", `dapi${hex2("db-s", 24)}`),
-        code2("fn", `rapidapi${hex2("db-e", 32)}`)
+        yaml2("databricks_token", `dapi${hex3("db-s", 24)}`),
+        code2("fn", `rapidapi${hex3("db-e", 32)}`)
       ]
     }
   },
@@ -34993,7 +35244,7 @@ var devopsRules = [
     title: "Atlassian API token (unprefixed)",
     severity: "medium",
     keywords: ["jira", "confluence", "atlassian"],
-    pattern: String.raw`(?i:jira|confluence|atlassian)[A-Za-z0-9_.-]{0,20}(?i:api_?token|token|password)${ASSIGN4}([A-Za-z0-9]{24})\b`,
+    pattern: String.raw`(?i:jira|confluence|atlassian)[A-Za-z0-9_.-]{0,20}(?i:api_?token|token|password)${ASSIGN}([A-Za-z0-9]{24})\b`,
     entropy: 3.5,
     help: "An older 24-character Atlassian API token authenticates as its user to Jira and Confluence. Revoke it at id.atlassian.com → Security → API tokens.",
     examples: {
@@ -35035,8 +35286,8 @@ var devopsRules = [
     entropy: 3,
     help: "A Linear OAuth token acts for the user who authorised the application. Revoke it with the OAuth revoke endpoint or under Settings → Applications.",
     examples: {
-      tp: [env2("LINEAR_TOKEN", `lin_oauth_${hex2("lo-a", 64)}`), json2("access_token", `lin_oauth_${hex2("lo-b", 64)}`)],
-      fp: [env2("LINEAR_TOKEN", `lin_oauth_${"0".repeat(64)}`), json2("access_token", `lin_oauth_${hex2("lo-s", 40)}`)]
+      tp: [env2("LINEAR_TOKEN", `lin_oauth_${hex3("lo-a", 64)}`), json2("access_token", `lin_oauth_${hex3("lo-b", 64)}`)],
+      fp: [env2("LINEAR_TOKEN", `lin_oauth_${"0".repeat(64)}`), json2("access_token", `lin_oauth_${hex3("lo-s", 40)}`)]
     }
   },
   {
@@ -35050,12 +35301,12 @@ var devopsRules = [
     examples: {
       tp: syntax.all(
         "postman_api_key",
-        `PMAK-${hex2("pm-a", 24)}-${hex2("pm-b", 34)}`,
-        `PMAK-${hex2("pm-c", 24)}-${hex2("pm-d", 34)}`
+        `PMAK-${hex3("pm-a", 24)}-${hex3("pm-b", 34)}`,
+        `PMAK-${hex3("pm-c", 24)}-${hex3("pm-d", 34)}`
       ),
       fp: [
         env2("POSTMAN_API_KEY", `PMAK-${"0".repeat(24)}-${"0".repeat(34)}`),
-        yaml2("postman_api_key", `PMAK-${hex2("pm-s", 24)}-${hex2("pm-t", 20)}`)
+        yaml2("postman_api_key", `PMAK-${hex3("pm-s", 24)}-${hex3("pm-t", 20)}`)
       ]
     }
   },
@@ -35092,10 +35343,10 @@ var devopsRules = [
       tp: syntax.all("grafana_token", fakeGrafanaServiceAccountToken("gs-a"), fakeGrafanaServiceAccountToken("gs-c")),
       fp: [
         env2("GRAFANA_TOKEN", corrupt(fakeGrafanaServiceAccountToken("gs-a"))),
-        code2("token", `glsa_${fake("gs-r", 32)}_${hex2("gs-r2", 8)}`),
+        code2("token", `glsa_${fake("gs-r", 32)}_${hex3("gs-r2", 8)}`),
         // a random checksum
         env2("GRAFANA_TOKEN", `glsa_${"x".repeat(32)}_00000000`),
-        yaml2("grafana_token", `glsa_${fake("gs-s", 20)}_${hex2("gs-t", 8)}`),
+        yaml2("grafana_token", `glsa_${fake("gs-s", 20)}_${hex3("gs-t", 8)}`),
         json2("grafana_token", `glsa_${fake("gs-n", 32)}`)
       ]
     }
@@ -35127,10 +35378,10 @@ var devopsRules = [
     entropy: 3,
     help: "A Sentry user auth token calls the Sentry API as its user within its scopes (projects, releases, events with their data). Revoke it under User settings → Personal Tokens.",
     examples: {
-      tp: syntax.all("sentry_auth_token", `sntryu_${hex2("su-a", 64)}`, `sntryu_${hex2("su-b", 64)}`),
+      tp: syntax.all("sentry_auth_token", `sntryu_${hex3("su-a", 64)}`, `sntryu_${hex3("su-b", 64)}`),
       fp: [
         env2("SENTRY_AUTH_TOKEN", `sntryu_${"0".repeat(64)}`),
-        yaml2("sentry_auth_token", `sntryu_${hex2("su-s", 40)}`)
+        yaml2("sentry_auth_token", `sntryu_${hex3("su-s", 40)}`)
       ]
     }
   },
@@ -35209,20 +35460,20 @@ var devopsRules = [
     title: "Datadog API key",
     severity: "high",
     keywords: ["datadog", "dd_api", "dd-api", "ddapi"],
-    pattern: String.raw`(?i:(?:datadog|dd)[_-]?api[_-]?key)${ASSIGN4}([a-f0-9]{32})\b`,
+    pattern: String.raw`(?i:(?:datadog|dd)[_-]?api[_-]?key)${ASSIGN}([a-f0-9]{32})\b`,
     entropy: 3,
     help: "A Datadog API key submits metrics, logs and events to the organisation. Revoke it under Organization Settings → API Keys and roll agents to a new one.",
     examples: {
       tp: [
-        env2("DD_API_KEY", hex2("dd-a", 32)),
-        yaml2("datadog_api_key", hex2("dd-b", 32)),
-        json2("ddApiKey", hex2("dd-c", 32)),
-        code2("datadogApiKey", hex2("dd-a", 32))
+        env2("DD_API_KEY", hex3("dd-a", 32)),
+        yaml2("datadog_api_key", hex3("dd-b", 32)),
+        json2("ddApiKey", hex3("dd-c", 32)),
+        code2("datadogApiKey", hex3("dd-a", 32))
       ],
       fp: [
         env2("DD_API_KEY", syntax.ref("DD_API_KEY")),
         yaml2("datadog_api_key", "0".repeat(32)),
-        env2("DD_API_KEY", hex2("dd-s", 24)),
+        env2("DD_API_KEY", hex3("dd-s", 24)),
         json2("dd_site", "datadoghq.eu")
       ]
     }
@@ -35232,18 +35483,18 @@ var devopsRules = [
     title: "Datadog application key",
     severity: "high",
     keywords: ["datadog", "dd_app", "dd-app", "ddapp"],
-    pattern: String.raw`(?i:(?:datadog|dd)[_-]?app(?:lication)?[_-]?key)${ASSIGN4}([a-f0-9]{40})\b`,
+    pattern: String.raw`(?i:(?:datadog|dd)[_-]?app(?:lication)?[_-]?key)${ASSIGN}([a-f0-9]{40})\b`,
     entropy: 3,
     help: "A Datadog application key, with an API key, reads and changes the organisation's data and configuration as its user. Revoke it under Organization Settings → Application Keys.",
     examples: {
       tp: [
-        env2("DD_APP_KEY", hex2("dda-a", 40)),
-        yaml2("datadog_application_key", hex2("dda-b", 40)),
-        json2("ddAppKey", hex2("dda-c", 40))
+        env2("DD_APP_KEY", hex3("dda-a", 40)),
+        yaml2("datadog_application_key", hex3("dda-b", 40)),
+        json2("ddAppKey", hex3("dda-c", 40))
       ],
       fp: [
         env2("DD_APP_KEY", syntax.ref("DD_APP_KEY")),
-        yaml2("datadog_app_key", hex2("dda-s", 32)),
+        yaml2("datadog_app_key", hex3("dda-s", 32)),
         env2("DD_APP_KEY", "0".repeat(40))
       ]
     }
@@ -35273,7 +35524,7 @@ var devopsRules = [
     title: "PagerDuty API key",
     severity: "high",
     keywords: ["pagerduty"],
-    pattern: String.raw`(?i:pagerduty[A-Za-z0-9_.-]{0,20}(?:token|key))${ASSIGN4}((?:u\+)?[A-Za-z0-9_+-]{20})(?:[^A-Za-z0-9_+-]|$)`,
+    pattern: String.raw`(?i:pagerduty[A-Za-z0-9_.-]{0,20}(?:token|key))${ASSIGN}((?:u\+)?[A-Za-z0-9_+-]{20})(?:[^A-Za-z0-9_+-]|$)`,
     entropy: 3.5,
     help: "A PagerDuty REST API key reads and changes incidents, schedules and services (account-wide for general keys, as its user for user tokens). Delete it under Integrations → API Access Keys or the user's API access.",
     examples: {
@@ -35284,7 +35535,7 @@ var devopsRules = [
       ],
       fp: [
         env2("PAGERDUTY_TOKEN", syntax.ref("PAGERDUTY_TOKEN")),
-        yaml2("pagerduty_routing_key", hex2("pd-r", 32)),
+        yaml2("pagerduty_routing_key", hex3("pd-r", 32)),
         // an Events routing key is 32 hex: not this rule
         env2("PAGERDUTY_TOKEN", "x".repeat(20))
       ]
@@ -35301,12 +35552,12 @@ var devopsRules = [
     examples: {
       tp: syntax.all(
         "circle_token",
-        `CCIPAT_${fake("cc-a", 22)}_${hex2("cc-b", 40)}`,
-        `CCIPAT_${fake("cc-c", 22)}_${hex2("cc-d", 40)}`
+        `CCIPAT_${fake("cc-a", 22)}_${hex3("cc-b", 40)}`,
+        `CCIPAT_${fake("cc-c", 22)}_${hex3("cc-d", 40)}`
       ),
       fp: [
         env2("CIRCLE_TOKEN", `CCIPAT_${"x".repeat(22)}_${"0".repeat(40)}`),
-        yaml2("circle_token", `CCIPAT_${fake("cc-s", 22)}_${hex2("cc-t", 20)}`)
+        yaml2("circle_token", `CCIPAT_${fake("cc-s", 22)}_${hex3("cc-t", 20)}`)
       ]
     }
   },
@@ -35320,8 +35571,8 @@ var devopsRules = [
     help: "A CircleCI project token triggers pipelines and reads or changes one project. Delete it under Project Settings → API Permissions.",
     examples: {
       tp: [
-        env2("CIRCLE_PROJECT_TOKEN", `CCIPRJ_${fake("cp-a", 22)}_${hex2("cp-b", 40)}`),
-        json2("token", `CCIPRJ_${fake("cp-c", 22)}_${hex2("cp-d", 40)}`)
+        env2("CIRCLE_PROJECT_TOKEN", `CCIPRJ_${fake("cp-a", 22)}_${hex3("cp-b", 40)}`),
+        json2("token", `CCIPRJ_${fake("cp-c", 22)}_${hex3("cp-d", 40)}`)
       ],
       fp: [
         env2("CIRCLE_PROJECT_TOKEN", `CCIPRJ_${"x".repeat(22)}_${"0".repeat(40)}`),
@@ -35334,18 +35585,18 @@ var devopsRules = [
     title: "CircleCI API token (unprefixed)",
     severity: "medium",
     keywords: ["circle"],
-    pattern: String.raw`(?i:circle[_-]?(?:ci[_-]?)?(?:api[_-]?)?token)${ASSIGN4}([a-f0-9]{40})\b`,
+    pattern: String.raw`(?i:circle[_-]?(?:ci[_-]?)?(?:api[_-]?)?token)${ASSIGN}([a-f0-9]{40})\b`,
     entropy: 3,
     help: "An older 40-hex CircleCI API token acts as its user or on its project. Delete it under User Settings → Personal API Tokens or Project Settings → API Permissions.",
     examples: {
       tp: [
-        env2("CIRCLE_TOKEN", hex2("cl-a", 40)),
-        yaml2("circleci_token", hex2("cl-b", 40)),
-        json2("circleApiToken", hex2("cl-c", 40))
+        env2("CIRCLE_TOKEN", hex3("cl-a", 40)),
+        yaml2("circleci_token", hex3("cl-b", 40)),
+        json2("circleApiToken", hex3("cl-c", 40))
       ],
       fp: [
         env2("CIRCLE_TOKEN", syntax.ref("CIRCLE_TOKEN")),
-        env2("CIRCLE_SHA1", hex2("cl-sha", 40)),
+        env2("CIRCLE_SHA1", hex3("cl-sha", 40)),
         yaml2("circleci_token", "0".repeat(40))
       ]
     }
@@ -35355,7 +35606,7 @@ var devopsRules = [
     title: "Travis CI API token",
     severity: "medium",
     keywords: ["travis"],
-    pattern: `(?i:travis[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN4}([A-Za-z0-9_-]{22})(?:[^A-Za-z0-9_-]|$)`,
+    pattern: `(?i:travis[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}([A-Za-z0-9_-]{22})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 3.5,
     help: "A Travis CI API token acts as its user (builds, env vars, settings of their repositories). Regenerate it under Settings → API authentication.",
     examples: {
@@ -35380,10 +35631,10 @@ var devopsRules = [
     entropy: 3,
     help: "A Buildkite API access token calls the REST/GraphQL APIs as its user within its scopes (pipelines, builds, agents). Revoke it under Personal Settings → API Access Tokens.",
     examples: {
-      tp: syntax.all("buildkite_api_token", `bkua_${hex2("bk-a", 40)}`, `bkua_${hex2("bk-b", 40)}`),
+      tp: syntax.all("buildkite_api_token", `bkua_${hex3("bk-a", 40)}`, `bkua_${hex3("bk-b", 40)}`),
       fp: [
         env2("BUILDKITE_API_TOKEN", `bkua_${"0".repeat(40)}`),
-        yaml2("buildkite_api_token", `bkua_${hex2("bk-s", 32)}`)
+        yaml2("buildkite_api_token", `bkua_${hex3("bk-s", 32)}`)
       ]
     }
   },
@@ -35392,14 +35643,14 @@ var devopsRules = [
     title: "Jenkins API token",
     severity: "high",
     keywords: ["jenkins"],
-    pattern: String.raw`(?i:jenkins[A-Za-z0-9_.-]{0,20}(?:token|api_?key|password))${ASSIGN4}(11[a-f0-9]{32})\b`,
+    pattern: String.raw`(?i:jenkins[A-Za-z0-9_.-]{0,20}(?:token|api_?key|password))${ASSIGN}(11[a-f0-9]{32})\b`,
     entropy: 3,
     help: "A Jenkins API token authenticates as its user to the controller (trigger jobs, read credentials, script console for admins). Revoke it under the user → Security → API Token.",
     examples: {
       tp: [
-        env2("JENKINS_API_TOKEN", `11${hex2("jk-a", 32)}`),
-        yaml2("jenkins_token", `11${hex2("jk-b", 32)}`),
-        json2("jenkinsApiKey", `11${hex2("jk-c", 32)}`)
+        env2("JENKINS_API_TOKEN", `11${hex3("jk-a", 32)}`),
+        yaml2("jenkins_token", `11${hex3("jk-b", 32)}`),
+        json2("jenkinsApiKey", `11${hex3("jk-c", 32)}`)
       ],
       fp: [
         env2("JENKINS_API_TOKEN", syntax.ref("JENKINS_API_TOKEN")),
@@ -35413,7 +35664,7 @@ var devopsRules = [
     title: "Snyk API token",
     severity: "high",
     keywords: ["snyk"],
-    pattern: `(?i:snyk[A-Za-z0-9_.-]{0,20}(?:token|api_?key|auth))${ASSIGN4}(${UUID3})\\b`,
+    pattern: `(?i:snyk[A-Za-z0-9_.-]{0,20}(?:token|api_?key|auth))${ASSIGN}(${UUID3})\\b`,
     entropy: 3,
     help: "A Snyk API token acts as its user or service account (projects, vulnerability data, integrations). Revoke it under Account settings → Auth token, or the service account.",
     examples: {
@@ -35438,11 +35689,11 @@ var devopsRules = [
     entropy: 3,
     help: "A SonarQube user (squ_), project analysis (sqp_) or global analysis (sqa_) token runs analyses and, for user tokens, reads source and issues as its user. Revoke it under My Account → Security or Administration → Security.",
     examples: {
-      tp: syntax.all("sonar_token", `squ_${hex2("sq-a", 40)}`, `sqp_${hex2("sq-b", 40)}`),
+      tp: syntax.all("sonar_token", `squ_${hex3("sq-a", 40)}`, `sqp_${hex3("sq-b", 40)}`),
       fp: [
         env2("SONAR_TOKEN", `squ_${"0".repeat(40)}`),
-        yaml2("sonar_token", `sqa_${hex2("sq-s", 30)}`),
-        json2("id", `xsqu_${hex2("sq-e", 40)}`)
+        yaml2("sonar_token", `sqa_${hex3("sq-s", 30)}`),
+        json2("id", `xsqu_${hex3("sq-e", 40)}`)
       ]
     }
   },
@@ -35451,14 +35702,14 @@ var devopsRules = [
     title: "SonarCloud / SonarQube token (unprefixed)",
     severity: "medium",
     keywords: ["sonar"],
-    pattern: String.raw`(?i:sonar[_.-]?(?:token|login))${ASSIGN4}([a-f0-9]{40})\b`,
+    pattern: String.raw`(?i:sonar[_.-]?(?:token|login))${ASSIGN}([a-f0-9]{40})\b`,
     entropy: 3,
     help: "An unprefixed SonarCloud or older SonarQube token runs analyses and reads project data as its user. Revoke it under My Account → Security.",
     examples: {
       tp: [
-        env2("SONAR_TOKEN", hex2("sc-a", 40)),
-        `sonar-scanner -Dsonar.login=${hex2("sc-b", 40)}`,
-        yaml2("sonar.token", hex2("sc-c", 40))
+        env2("SONAR_TOKEN", hex3("sc-a", 40)),
+        `sonar-scanner -Dsonar.login=${hex3("sc-b", 40)}`,
+        yaml2("sonar.token", hex3("sc-c", 40))
       ],
       fp: [
         env2("SONAR_TOKEN", syntax.secretRef("SONAR_TOKEN")),
@@ -35472,7 +35723,7 @@ var devopsRules = [
     title: "Codecov upload token",
     severity: "low",
     keywords: ["codecov"],
-    pattern: `(?i:codecov[_-]?(?:upload[_-]?)?token)${ASSIGN4}(${UUID3})\\b`,
+    pattern: `(?i:codecov[_-]?(?:upload[_-]?)?token)${ASSIGN}(${UUID3})\\b`,
     entropy: 3,
     help: "A Codecov upload token uploads coverage reports for a repository (or the organisation, for global tokens). Regenerate it in the repository's Codecov settings.",
     examples: {
@@ -35492,11 +35743,11 @@ var devopsRules = [
     entropy: 3,
     help: "A Pulumi access token reads and updates stacks (and their secrets and state) of its user, team or organisation. Delete it under Settings → Access tokens in Pulumi Cloud.",
     examples: {
-      tp: syntax.all("pulumi_access_token", `pul-${hex2("pu-a", 40)}`, `pul-${hex2("pu-b", 40)}`),
+      tp: syntax.all("pulumi_access_token", `pul-${hex3("pu-a", 40)}`, `pul-${hex3("pu-b", 40)}`),
       fp: [
         env2("PULUMI_ACCESS_TOKEN", `pul-${"0".repeat(40)}`),
-        yaml2("pulumi_access_token", `pul-${hex2("pu-s", 32)}`),
-        json2("name", `rapul-${hex2("pu-e", 40)}`)
+        yaml2("pulumi_access_token", `pul-${hex3("pu-s", 32)}`),
+        json2("name", `rapul-${hex3("pu-e", 40)}`)
       ]
     }
   },
@@ -35505,7 +35756,7 @@ var devopsRules = [
     title: "Okta API token",
     severity: "high",
     keywords: ["okta", "ssws"],
-    pattern: String.raw`(?:(?i:okta[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN4}|(?i:ssws)\s+)(00[A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_-]|$)`,
+    pattern: String.raw`(?:(?i:okta[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}|(?i:ssws)\s+)(00[A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
     help: "An Okta API token calls the management API with its admin's permissions (users, apps, policies). Revoke it under Security → API → Tokens.",
     examples: {
@@ -35644,7 +35895,7 @@ var devopsRules = [
       tp: [env2("LAUNCHDARKLY_SDK_KEY", `sdk-${fakeUuid("lds-a")}`), json2("sdkKey", `sdk-${fakeUuid("lds-b")}`)],
       fp: [
         env2("LAUNCHDARKLY_SDK_KEY", "sdk-00000000-0000-0000-0000-000000000000"),
-        json2("sdkKey", `sdk-${hex2("lds-s", 32)}`)
+        json2("sdkKey", `sdk-${hex3("lds-s", 32)}`)
       ]
     }
   },
@@ -35653,7 +35904,7 @@ var devopsRules = [
     title: "Splunk HTTP Event Collector token",
     severity: "medium",
     keywords: ["splunk"],
-    pattern: `(?:(?i:splunk)\\s+|(?i:splunk[A-Za-z0-9_.-]{0,20}(?:hec[_-]?)?token)${ASSIGN4})(${UUID3})\\b`,
+    pattern: `(?:(?i:splunk)\\s+|(?i:splunk[A-Za-z0-9_.-]{0,20}(?:hec[_-]?)?token)${ASSIGN})(${UUID3})\\b`,
     entropy: 3,
     help: "A Splunk HEC token sends events into the indexes it allows (log injection, licence cost). Disable or delete it under Settings → Data inputs → HTTP Event Collector.",
     examples: {
@@ -35673,7 +35924,7 @@ var devopsRules = [
     title: "Opsgenie API key",
     severity: "high",
     keywords: ["geniekey", "opsgenie"],
-    pattern: `(?:(?i:geniekey)\\s+|(?i:opsgenie[A-Za-z0-9_.-]{0,20}(?:api_?key|key|token))${ASSIGN4})(${UUID3})\\b`,
+    pattern: `(?:(?i:geniekey)\\s+|(?i:opsgenie[A-Za-z0-9_.-]{0,20}(?:api_?key|key|token))${ASSIGN})(${UUID3})\\b`,
     entropy: 3,
     help: "An Opsgenie API key creates, acknowledges and closes alerts or manages the account, per its integration or API-key rights. Delete it under Settings → API key management (or the integration).",
     examples: {
@@ -35689,7 +35940,7 @@ var devopsRules = [
     title: "ngrok authtoken or API key",
     severity: "medium",
     keywords: ["ngrok", "authtoken"],
-    pattern: `(?:(?i:ngrok[A-Za-z0-9_.-]{0,20}(?:auth_?token|api_?key|token))${ASSIGN4}|add-authtoken\\s+|(?i:authtoken)${ASSIGN4})([0-9][A-Za-z0-9]{20,30}_[A-Za-z0-9]{15,30})\\b`,
+    pattern: `(?:(?i:ngrok[A-Za-z0-9_.-]{0,20}(?:auth_?token|api_?key|token))${ASSIGN}|add-authtoken\\s+|(?i:authtoken)${ASSIGN})([0-9][A-Za-z0-9]{20,30}_[A-Za-z0-9]{15,30})\\b`,
     entropy: 4,
     help: "An ngrok authtoken opens tunnels on the account (exposing hosts under its domains); an API key manages the account. Reset the authtoken or delete the API key in the ngrok dashboard.",
     examples: {
@@ -35709,7 +35960,7 @@ var devopsRules = [
     title: "HashiCorp Consul / Nomad ACL token",
     severity: "high",
     keywords: ["consul", "nomad"],
-    pattern: `(?i:consul[_-]?(?:http[_-]?)?token|nomad[_-]?token|consul[A-Za-z0-9_.-]{0,20}acl[A-Za-z0-9_.-]{0,10}token)${ASSIGN4}(${UUID3})\\b`,
+    pattern: `(?i:consul[_-]?(?:http[_-]?)?token|nomad[_-]?token|consul[A-Za-z0-9_.-]{0,20}acl[A-Za-z0-9_.-]{0,10}token)${ASSIGN}(${UUID3})\\b`,
     entropy: 3,
     help: "A Consul or Nomad ACL secret ID acts with its policies (service catalogue and KV for Consul, jobs and allocations for Nomad). Delete the token with `consul acl token delete` or `nomad acl token delete` (by accessor).",
     examples: {
@@ -35730,13 +35981,13 @@ var devopsRules = [
     title: "Kubernetes bootstrap token",
     severity: "high",
     keywords: ["--token", "bootstrap"],
-    pattern: `(?:--token[\\s=]+|(?i:bootstrap[_-]?token)${ASSIGN4})([a-z0-9]{6}\\.[a-z0-9]{16})\\b`,
+    pattern: `(?:--token[\\s=]+|(?i:bootstrap[_-]?token)${ASSIGN})([a-z0-9]{6}\\.[a-z0-9]{16})\\b`,
     entropy: 3.5,
     validate: (s) => s === "abcdef.0123456789abcdef" ? "invalid" : "unknown",
     help: "A bootstrap token joins nodes to the cluster (and, with kubeadm, can read the cluster CA and config). Delete it with `kubeadm token delete <id>` or the bootstrap-token-<id> Secret in kube-system. The documented abcdef.0123456789abcdef is not reported.",
     examples: {
       tp: [
-        `kubeadm join 10.0.0.10:6443 --token ${fake("kb-a", 6, ALPHABETS.lowerAlnum)}.${fake("kb-b", 16, ALPHABETS.lowerAlnum)} --discovery-token-ca-cert-hash sha256:${hex2("kb-h", 64)}`,
+        `kubeadm join 10.0.0.10:6443 --token ${fake("kb-a", 6, ALPHABETS.lowerAlnum)}.${fake("kb-b", 16, ALPHABETS.lowerAlnum)} --discovery-token-ca-cert-hash sha256:${hex3("kb-h", 64)}`,
         yaml2("bootstrap_token", `${fake("kb-c", 6, ALPHABETS.lowerAlnum)}.${fake("kb-d", 16, ALPHABETS.lowerAlnum)}`)
       ],
       fp: [
@@ -35752,8 +36003,7 @@ var devopsRules = [
     keywords: ["privatekey =", "privatekey=", "presharedkey =", "presharedkey="],
     pattern: `(?i:PrivateKey|PresharedKey) ?= ?([A-Za-z0-9+/]{43}=)(?:[^A-Za-z0-9+/=]|$)`,
     entropy: 4,
-    validate: (s) => Buffer.from(s, "base64").length === 32 ? "valid" : "invalid",
-    requireValid: true,
+    validate: (s) => Buffer.from(s, "base64").length === 32 ? "unknown" : "invalid",
     help: "A WireGuard private key (or preshared key) lets anyone impersonate the peer on the VPN. Generate a new key pair with `wg genkey`, update the peer's public key everywhere, and remove the old one. A value that is not 32 bytes of base64 is not reported.",
     examples: {
       tp: [
@@ -35801,6 +36051,7 @@ var KEYWORDS = [
   "credential"
 ];
 var pw = `${fx("gp1", 12)}!${fx("gp2", 6, FIXTURE_ALPHABETS.digits)}`;
+var b644 = (s) => Buffer.from(s).toString("base64");
 var sec = fx("gs1", 40, FIXTURE_ALPHABETS.base64url);
 var key32 = fx("gk1", 32);
 var sha512 = `sha512-${Buffer.from(fx("gi1", 64, FIXTURE_ALPHABETS.base64)).toString("base64").slice(0, 86)}==`;
@@ -35877,7 +36128,25 @@ var genericRules = [
         `  "ClientToken": "${fx("gcl", 16, FIXTURE_ALPHABETS.lowerAlnum)}",`,
         '  "Password": "SomeKindOfPassword#42",',
         ` *   clientSecret: "VERYLONGSECRET${fx("gvl", 40)}",`,
-        '         *       //   "recaptchaV3Token": "my_recaptchaV3Token"'
+        '         *       //   "recaptchaV3Token": "my_recaptchaV3Token"',
+        // Encoded placeholders: base64 of `1234\n`, `secret\n`, `password`, `foo:bar`.
+        `password: ${b644("1234\n")}`,
+        `  secret: ${b644("secret\n")}`,
+        `token = "${b644("password")}"`,
+        `auth_token: ${b644("foo:bar")}`,
+        // Code, not values: a pointer dereference, a regular expression's source, a constant and trailing code.
+        "	ApiKey: *gcsAPIKey,",
+        "var re = regexp.MustCompile(`_authToken=\\s*((npm_.+)|(\\$\\{.+\\}))`)",
+        '  password = "REMOVED_TOKEN`),',
+        // Sequential stand-ins.
+        'api_key = "12345678-2323-1111-2222-123456789012"',
+        `api_key = "${"API-"}1234567890ABCDEFGHIJKLMNO1234"`,
+        // Non-secret fields named like secrets: request and update tokens, an ACME challenge, a credential scope.
+        `"RequestToken": "${fx("grq", 20)}"`,
+        `  PolicyUpdateToken: "${fx("gpu", 24)}"`,
+        `{"type": "http-01", "url": "https://acme.invalid/chall/1",
+ "token": "${fx("gac", 43, FIXTURE_ALPHABETS.base64url)}"}`,
+        `X-Amz-Credential=${"AKIA"}${fx("gsc", 16, FIXTURE_ALPHABETS.upperAlnum)}%2F20250101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20250101T000000Z`
       ]
     }
   },
@@ -36223,9 +36492,6 @@ function generateJwk() {
 }
 
 // src/scan/rules/messaging.ts
-var B3 = "(?:^|[^A-Za-z0-9_-])";
-var E3 = "(?:[^A-Za-z0-9_-]|$)";
-var ASSIGN5 = String.raw`["']?\s*(?:[:=]|:=|=>)\s*["']?`;
 var digits = (seed, n) => `${1 + fx(seed, 1, FIXTURE_ALPHABETS.digits).charCodeAt(0) % 9}${fx(seed, n - 1, FIXTURE_ALPHABETS.digits)}`;
 var slackBot = ["xoxb", digits("sb1", 12), digits("sb2", 13), fx("sb3", 24)].join("-");
 var slackUser = ["xoxp", digits("su1", 12), digits("su2", 12), digits("su3", 13), fx("su4", 32, FIXTURE_ALPHABETS.hex)].join("-");
@@ -36277,7 +36543,7 @@ var messagingRules = [
     title: "Slack bot token",
     severity: "high",
     keywords: ["xoxb-"],
-    pattern: `${B3}(xoxb-[0-9]{8,13}-[0-9]{8,14}-[A-Za-z0-9]{24})${E3}`,
+    pattern: `${TOKEN_START}(xoxb-[0-9]{8,13}-[0-9]{8,14}-[A-Za-z0-9]{24})${TOKEN_END}`,
     entropy: 3,
     help: "A Slack bot user OAuth token (`xoxb-`): it acts as the app’s bot in the workspace. Revoke it with `auth.revoke` or by reinstalling the app (OAuth & Permissions → Revoke tokens), then store the new one in a secret manager.",
     examples: {
@@ -36297,7 +36563,7 @@ var messagingRules = [
     title: "Slack user token",
     severity: "high",
     keywords: ["xoxp-"],
-    pattern: `${B3}(xoxp-[0-9]{8,13}-[0-9]{8,13}-[0-9]{8,14}-[0-9a-f]{32})${E3}`,
+    pattern: `${TOKEN_START}(xoxp-[0-9]{8,13}-[0-9]{8,13}-[0-9]{8,14}-[0-9a-f]{32})${TOKEN_END}`,
     entropy: 3,
     help: "A Slack user OAuth token (`xoxp-`): it acts as the person who installed the app, with their access. Revoke it with `auth.revoke` or from the app’s OAuth settings, then reinstall to get a new one.",
     examples: {
@@ -36314,7 +36580,7 @@ var messagingRules = [
     title: "Slack app-level token",
     severity: "high",
     keywords: ["xapp-"],
-    pattern: `${B3}(xapp-[0-9]-A[A-Z0-9]{8,12}-[0-9]{10,14}-[0-9a-f]{64})${E3}`,
+    pattern: `${TOKEN_START}(xapp-[0-9]-A[A-Z0-9]{8,12}-[0-9]{10,14}-[0-9a-f]{64})${TOKEN_END}`,
     entropy: 3,
     help: "A Slack app-level token (`xapp-`), used for Socket Mode and app-wide APIs. Revoke it on the app’s Basic Information page (App-Level Tokens) and generate a new one.",
     examples: {
@@ -36331,7 +36597,7 @@ var messagingRules = [
     title: "Slack configuration access token",
     severity: "high",
     keywords: ["xoxe.xox"],
-    pattern: `${B3}(xoxe\\.xox[bp]-[0-9]-[A-Za-z0-9]{100,250})${E3}`,
+    pattern: `${TOKEN_START}(xoxe\\.xox[bp]-[0-9]-[A-Za-z0-9]{100,250})${TOKEN_END}`,
     entropy: 4,
     help: "A Slack app configuration access token (`xoxe.xoxp-`/`xoxe.xoxb-`): it can create and modify apps through the App Manifest API. Revoke it under Your Apps → Your App Configuration Tokens.",
     examples: {
@@ -36344,7 +36610,7 @@ var messagingRules = [
     title: "Slack configuration refresh token",
     severity: "high",
     keywords: ["xoxe-"],
-    pattern: `${B3}(xoxe-[0-9]-[A-Za-z0-9]{100,250})${E3}`,
+    pattern: `${TOKEN_START}(xoxe-[0-9]-[A-Za-z0-9]{100,250})${TOKEN_END}`,
     entropy: 4,
     help: "A Slack configuration refresh token (`xoxe-1-`): it mints new configuration access tokens. Revoke it under Your Apps → Your App Configuration Tokens.",
     examples: {
@@ -36357,7 +36623,7 @@ var messagingRules = [
     title: "Slack legacy, session or workspace token",
     severity: "high",
     keywords: ["xoxa-", "xoxc-", "xoxo-", "xoxr-", "xoxs-"],
-    pattern: `${B3}(xox[acors]-[0-9]{1,13}(?:-[0-9]{8,13}){1,3}-[A-Za-z0-9]{24,64})${E3}`,
+    pattern: `${TOKEN_START}(xox[acors]-[0-9]{1,13}(?:-[0-9]{8,13}){1,3}-[A-Za-z0-9]{24,64})${TOKEN_END}`,
     entropy: 3,
     help: "A Slack legacy/workspace (`xoxa-`, `xoxo-`), refresh (`xoxr-`), or browser session (`xoxc-`, `xoxs-`) token. Revoke it (`auth.revoke`, or sign the user out of all sessions) and replace legacy tokens with a Slack app.",
     examples: {
@@ -36403,7 +36669,7 @@ var messagingRules = [
     title: "Discord bot token",
     severity: "high",
     keywords: ["discord", "authorization"],
-    pattern: String.raw`(?:(?i:discord)[\w.-]{0,30}${ASSIGN5}(?:Bot\s+)?|(?i:authorization)["']?\s*[:=,]\s*["']?Bot\s+)([MNO][A-Za-z0-9_-]{22,26}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,40})${E3}`,
+    pattern: String.raw`(?:(?i:discord)[\w.-]{0,30}${ASSIGN}(?:Bot\s+)?|(?i:authorization)["']?\s*[:=,]\s*["']?Bot\s+)([MNO][A-Za-z0-9_-]{22,26}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,40})${TOKEN_END}`,
     validate: validateDiscordBotToken,
     requireValid: true,
     help: "A Discord bot token: base64 of the bot’s user id, a timestamp and an HMAC. Reported only when the first part decodes to a snowflake id. Reset it on the Developer Portal (Bot → Reset Token).",
@@ -36421,7 +36687,7 @@ var messagingRules = [
     title: "Discord webhook URL",
     severity: "high",
     keywords: ["discord.com/api", "discordapp.com/api"],
-    pattern: String.raw`discord(?:app)?\.com/api(?:/v[0-9]+)?/webhooks/([0-9]{17,20}/[A-Za-z0-9_-]{60,80})${E3}`,
+    pattern: String.raw`discord(?:app)?\.com/api(?:/v[0-9]+)?/webhooks/([0-9]{17,20}/[A-Za-z0-9_-]{60,80})${TOKEN_END}`,
     entropy: 3.5,
     help: "A Discord channel webhook: anyone with the URL can post as it. Delete the webhook (channel settings → Integrations → Webhooks) and create a new one.",
     examples: {
@@ -36438,7 +36704,7 @@ var messagingRules = [
     title: "Telegram bot token",
     severity: "high",
     keywords: [":aa"],
-    pattern: `(?:^|[^0-9A-Za-z_]|bot)([0-9]{8,10}:AA[A-Za-z0-9_-]{33})${E3}`,
+    pattern: `(?:^|[^0-9A-Za-z_]|bot)([0-9]{8,10}:AA[A-Za-z0-9_-]{33})${TOKEN_END}`,
     entropy: 3,
     help: "A Telegram Bot API token (`<bot id>:AA…`): full control of the bot. Revoke it with @BotFather (`/revoke`) and use the new token.",
     examples: {
@@ -36456,7 +36722,7 @@ var messagingRules = [
     title: "Twilio auth token",
     severity: "high",
     keywords: ["twilio"],
-    pattern: String.raw`(?i:twilio)[\w.-]{0,24}(?i:auth[_-]?token|token|secret)${ASSIGN5}([0-9a-f]{32})(?:[^0-9A-Za-z]|$)`,
+    pattern: String.raw`(?i:twilio)[\w.-]{0,24}(?i:auth[_-]?token|token|secret)${ASSIGN}([0-9a-f]{32})(?:[^0-9A-Za-z]|$)`,
     entropy: 3,
     help: "A Twilio account auth token (32 hex characters) named as such: with the account SID it controls the whole account. Rotate it in the Twilio Console (Account → API keys & tokens → request a secondary token, promote it) and prefer API keys.",
     examples: {
@@ -36493,7 +36759,7 @@ var messagingRules = [
     title: "SendGrid API key",
     severity: "high",
     keywords: ["sg."],
-    pattern: `${B3}(SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43})${E3}`,
+    pattern: `${TOKEN_START}(SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43})${TOKEN_END}`,
     entropy: 3.5,
     help: "A SendGrid (Twilio) API key (`SG.<id>.<secret>`): it sends mail as your domain. Delete it under Settings → API Keys and create a new, narrowly scoped key.",
     examples: {
@@ -36510,7 +36776,7 @@ var messagingRules = [
     title: "Mailgun API key (legacy key- form)",
     severity: "high",
     keywords: ["key-"],
-    pattern: `${B3}(key-[0-9a-f]{32})${E3}`,
+    pattern: `${TOKEN_START}(key-[0-9a-f]{32})${TOKEN_END}`,
     entropy: 3,
     help: "A Mailgun private API key in the legacy `key-<32 hex>` form: full access to sending and account APIs. Delete it under API Security in the Mailgun dashboard and create a new key.",
     examples: {
@@ -36532,7 +36798,7 @@ var messagingRules = [
     severity: "high",
     keywords: ["mailgun"],
     // `api:<key>` (curl --user) counts when a Mailgun host follows on the line; leftmost-first alternation keeps it in the match.
-    pattern: String.raw`(?:(?i:mailgun)[\w.-]{0,30}${ASSIGN5}|api:)([0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8})(?:[^0-9A-Za-z-][^\n]{0,200}?(?i:mailgun)\.net|[^0-9A-Za-z-]|$)`,
+    pattern: String.raw`(?:(?i:mailgun)[\w.-]{0,30}${ASSIGN}|api:)([0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8})(?:[^0-9A-Za-z-][^\n]{0,200}?(?i:mailgun)\.net|[^0-9A-Za-z-]|$)`,
     entropy: 3,
     help: "A Mailgun API key in the current `<32 hex>-<8 hex>-<8 hex>` form, named as Mailgun’s or used as `api:<key>`. Delete it under API Security in the Mailgun dashboard and create a new key.",
     examples: {
@@ -36570,7 +36836,7 @@ var messagingRules = [
     title: "Mailchimp Transactional (Mandrill) API key",
     severity: "high",
     keywords: ["mandrill", "transactional"],
-    pattern: String.raw`(?i:mandrill|mailchimp[_-]?transactional)[\w.-]{0,30}${ASSIGN5}((?:md-)?[A-Za-z0-9_-]{22})${E3}`,
+    pattern: String.raw`(?i:mandrill|mailchimp[_-]?transactional)[\w.-]{0,30}${ASSIGN}((?:md-)?[A-Za-z0-9_-]{22})${TOKEN_END}`,
     entropy: 3.5,
     validate: validateMixedCase,
     help: "A Mailchimp Transactional (Mandrill) API key (22 characters, `md-` prefixed in newer keys) named as Mandrill’s: it sends mail as your domains. Values without both upper- and lower-case letters are not reported. Delete it in the Mandrill settings (SMTP & API Info) and create a new key.",
@@ -36589,7 +36855,7 @@ var messagingRules = [
     title: "Postmark server or account token",
     severity: "high",
     keywords: ["postmark"],
-    pattern: String.raw`(?i:postmark)[\w.-]{0,30}${ASSIGN5}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^0-9A-Za-z-]|$)`,
+    pattern: String.raw`(?i:postmark)[\w.-]{0,30}${ASSIGN}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^0-9A-Za-z-]|$)`,
     entropy: 3,
     help: "A Postmark server or account API token (a UUID named as Postmark’s, or in an `X-Postmark-Server-Token` header): it sends mail from your servers. Regenerate it under the server’s API Tokens tab.",
     examples: {
@@ -36654,7 +36920,7 @@ var messagingRules = [
     title: "Brevo (Sendinblue) API key",
     severity: "high",
     keywords: ["xkeysib-"],
-    pattern: `${B3}(xkeysib-[0-9a-f]{64}-[A-Za-z0-9]{16})${E3}`,
+    pattern: `${TOKEN_START}(xkeysib-[0-9a-f]{64}-[A-Za-z0-9]{16})${TOKEN_END}`,
     entropy: 3,
     help: "A Brevo (formerly Sendinblue) API v3 key (`xkeysib-`): contacts, campaigns and transactional mail. Delete it under SMTP & API → API Keys and create a new one.",
     examples: {
@@ -36667,7 +36933,7 @@ var messagingRules = [
     title: "Brevo (Sendinblue) SMTP key",
     severity: "high",
     keywords: ["xsmtpsib-"],
-    pattern: `${B3}(xsmtpsib-[0-9a-f]{64}-[A-Za-z0-9]{16})${E3}`,
+    pattern: `${TOKEN_START}(xsmtpsib-[0-9a-f]{64}-[A-Za-z0-9]{16})${TOKEN_END}`,
     entropy: 3,
     help: "A Brevo SMTP relay key (`xsmtpsib-`): it sends mail through Brevo’s SMTP relay as your account. Delete it under SMTP & API → SMTP and create a new one.",
     examples: {
@@ -36680,7 +36946,7 @@ var messagingRules = [
     title: "Resend API key",
     severity: "high",
     keywords: ["resend"],
-    pattern: String.raw`(?i:resend)[\w.-]{0,30}(?:${ASSIGN5}|\(\s*["'])(re_[A-Za-z0-9]{8}_[A-Za-z0-9]{24})${E3}`,
+    pattern: String.raw`(?i:resend)[\w.-]{0,30}(?:${ASSIGN}|\(\s*["'])(re_[A-Za-z0-9]{8}_[A-Za-z0-9]{24})${TOKEN_END}`,
     entropy: 3.5,
     help: "A Resend API key (`re_<id>_<secret>`, named as Resend’s or passed to `new Resend(…)`): it sends mail from your verified domains. Delete it under API Keys in the Resend dashboard and create a new one.",
     examples: {
@@ -36697,7 +36963,7 @@ var messagingRules = [
     title: "MailerSend API token",
     severity: "high",
     keywords: ["mlsn."],
-    pattern: `${B3}(mlsn\\.[0-9a-f]{64})${E3}`,
+    pattern: `${TOKEN_START}(mlsn\\.[0-9a-f]{64})${TOKEN_END}`,
     entropy: 3,
     help: "A MailerSend API token (`mlsn.` + 64 hex): it sends mail from your domains. Delete it under Integrations → API tokens and create a new one.",
     examples: {
@@ -36726,7 +36992,7 @@ var messagingRules = [
     title: "Twilio API key secret",
     severity: "high",
     keywords: ["twilio"],
-    pattern: String.raw`(?i:twilio)[\w.-]{0,24}(?i:api[_-]?(?:key[_-]?)?secret)${ASSIGN5}([A-Za-z0-9]{32})(?:[^0-9A-Za-z]|$)`,
+    pattern: String.raw`(?i:twilio)[\w.-]{0,24}(?i:api[_-]?(?:key[_-]?)?secret)${ASSIGN}([A-Za-z0-9]{32})(?:[^0-9A-Za-z]|$)`,
     entropy: 3.5,
     help: "The secret of a Twilio API key (32 characters, named as Twilio’s; the `SK…` key SID is its user name). Delete the API key in the Twilio Console (API keys & tokens) and create a new one.",
     examples: {
@@ -36746,7 +37012,7 @@ var messagingRules = [
     title: "Vonage (Nexmo) API secret",
     severity: "high",
     keywords: ["vonage", "nexmo"],
-    pattern: String.raw`(?i:vonage|nexmo)[\w.-]{0,24}(?i:secret)${ASSIGN5}([A-Za-z0-9]{16})(?:[^0-9A-Za-z]|$)`,
+    pattern: String.raw`(?i:vonage|nexmo)[\w.-]{0,24}(?i:secret)${ASSIGN}([A-Za-z0-9]{16})(?:[^0-9A-Za-z]|$)`,
     entropy: 3.3,
     help: "A Vonage (formerly Nexmo) API secret (16 characters, named as Vonage’s): with the API key it sends SMS and places calls on the account. Rotate it in the Vonage API dashboard (API settings → secrets).",
     examples: {
@@ -36763,7 +37029,7 @@ var messagingRules = [
     title: "Pusher Channels app secret",
     severity: "high",
     keywords: ["pusher"],
-    pattern: String.raw`(?i:pusher)[\w.-]{0,24}(?i:secret)${ASSIGN5}([0-9a-f]{20})(?:[^0-9A-Za-z]|$)`,
+    pattern: String.raw`(?i:pusher)[\w.-]{0,24}(?i:secret)${ASSIGN}([0-9a-f]{20})(?:[^0-9A-Za-z]|$)`,
     entropy: 3,
     help: "A Pusher Channels app secret (20 hex, named as Pusher’s): it signs private/presence channel auth and triggers events. Rotate it under App Keys in the Pusher dashboard.",
     examples: {
@@ -36780,7 +37046,7 @@ var messagingRules = [
     title: "Intercom access token",
     severity: "high",
     keywords: ["dg9ro"],
-    pattern: `${B3}(dG9rO[A-Za-z0-9+/]{30,120}={0,2})(?:[^A-Za-z0-9+/=_-]|$)`,
+    pattern: `${TOKEN_START}(dG9rO[A-Za-z0-9+/]{30,120}={0,2})(?:[^A-Za-z0-9+/=_-]|$)`,
     validate: validateIntercomToken,
     requireValid: true,
     help: "An Intercom access token (base64 of `tok:<uuid>:…`): workspace data through the REST API. Reported only when it decodes to that shape. Revoke it in the Developer Hub (app → Authentication) and create a new one.",
@@ -36796,7 +37062,7 @@ var messagingRules = [
 
 // src/scan/rules/packages.ts
 var { env: env3, yaml: yaml3, json: json3, code: code3 } = syntax;
-var hex3 = (seed, n) => fake(seed, n, ALPHABETS.hex);
+var hex4 = (seed, n) => fake(seed, n, ALPHABETS.hex);
 var npmA = fakeChecksummed("npm_", "npm-a");
 var npmB = fakeChecksummed("npm_", "npm-b");
 var pypiA = fakePypiToken("pypi.org", "pypi-a");
@@ -36890,14 +37156,14 @@ password = ${pypiB}`
     help: "A RubyGems API key pushes and yanks gems within its scopes. Delete it on rubygems.org under Settings → API keys.",
     examples: {
       tp: [
-        env3("GEM_HOST_API_KEY", `rubygems_${hex3("rg-a", 48)}`),
-        yaml3(":rubygems_api_key", `rubygems_${hex3("rg-b", 48)}`),
-        json3("rubygemsKey", `rubygems_${hex3("rg-a", 48)}`)
+        env3("GEM_HOST_API_KEY", `rubygems_${hex4("rg-a", 48)}`),
+        yaml3(":rubygems_api_key", `rubygems_${hex4("rg-b", 48)}`),
+        json3("rubygemsKey", `rubygems_${hex4("rg-a", 48)}`)
       ],
       fp: [
         env3("GEM_HOST_API_KEY", `rubygems_${"0".repeat(48)}`),
-        yaml3(":rubygems_api_key", `rubygems_${hex3("rg-s", 40)}`),
-        code3("k", `my_rubygems_${hex3("rg-e", 48)}`)
+        yaml3(":rubygems_api_key", `rubygems_${hex4("rg-s", 40)}`),
+        code3("k", `my_rubygems_${hex4("rg-e", 48)}`)
       ]
     }
   },
@@ -37019,10 +37285,10 @@ token = "cio${fake("cio-b", 32)}"`,
     help: "A Clojars deploy token publishes artifacts to the groups and jars it is scoped to. Disable it on clojars.org under Deploy Tokens.",
     examples: {
       tp: [
-        env3("CLOJARS_PASSWORD", `CLOJARS_${hex3("cj-a", 60)}`),
-        `{:url "https://repo.clojars.org" :username "acme" :password "CLOJARS_${hex3("cj-b", 60)}"}`
+        env3("CLOJARS_PASSWORD", `CLOJARS_${hex4("cj-a", 60)}`),
+        `{:url "https://repo.clojars.org" :username "acme" :password "CLOJARS_${hex4("cj-b", 60)}"}`
       ],
-      fp: [env3("CLOJARS_PASSWORD", `CLOJARS_${"0".repeat(60)}`), yaml3("password", `CLOJARS_${hex3("cj-s", 40)}`)]
+      fp: [env3("CLOJARS_PASSWORD", `CLOJARS_${"0".repeat(60)}`), yaml3("password", `CLOJARS_${hex4("cj-s", 40)}`)]
     }
   },
   {
@@ -37035,22 +37301,20 @@ token = "cio${fake("cio-b", 32)}"`,
     help: "A Private Packagist token reads (and for update tokens, changes) an organisation's private Composer packages. Revoke it under the organisation or user settings → Authentication tokens.",
     examples: {
       tp: [
-        env3("COMPOSER_AUTH_TOKEN", `packagist_ort_${hex3("pk-a", 68)}`),
-        json3("repo.packagist.com", `packagist_uut_${hex3("pk-b", 68)}`),
-        code3("token", `packagist_out_${hex3("pk-c", 68)}`)
+        env3("COMPOSER_AUTH_TOKEN", `packagist_ort_${hex4("pk-a", 68)}`),
+        json3("repo.packagist.com", `packagist_uut_${hex4("pk-b", 68)}`),
+        code3("token", `packagist_out_${hex4("pk-c", 68)}`)
       ],
       fp: [
         env3("COMPOSER_AUTH_TOKEN", `packagist_ort_${"0".repeat(68)}`),
-        yaml3("token", `packagist_ort_${hex3("pk-s", 60)}`),
-        code3("name", `my_packagist_ort_${hex3("pk-e", 68)}`)
+        yaml3("token", `packagist_ort_${hex4("pk-s", 60)}`),
+        code3("name", `my_packagist_ort_${hex4("pk-e", 68)}`)
       ]
     }
   }
 ];
 
 // src/scan/rules/structured.ts
-var B4 = "(?:^|[^A-Za-z0-9_-])";
-var E4 = "(?:[^A-Za-z0-9_-]|$)";
 var USERINFO = String.raw`[^:@/\s"'<>]*:([^@/\s"'<>]+)@[^\s"'<>/@]+`;
 var USERINFO_END = Array.from({ length: 127 - 33 }, (_, i) => String.fromCharCode(33 + i)).filter((c) => !`"'/<>@`.includes(c) && !(c >= "A" && c <= "Z")).map((c) => `${c}@`);
 var pw2 = (seed) => `${fx(seed, 10)}-${fx(`${seed}b`, 6, FIXTURE_ALPHABETS.lowerAlnum)}`;
@@ -37059,8 +37323,8 @@ var jwt = fakeJwt(jwtPayload, "jwt1");
 var jwtRs = fakeJwt({ sub: "user-42", scope: "admin", iat: 1767225600 }, "jwt2", "RS256");
 var jwtIo = fakeJwt({ sub: "1234567890", name: "John Doe", iat: 1516239022 }, "jwt3");
 var jwtNone = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString("base64url")}.${Buffer.from(JSON.stringify(jwtPayload)).toString("base64url")}.`;
-var b644 = (s) => Buffer.from(s).toString("base64");
-var dockerAuth = b644(`deploy-bot:${pw2("dk1")}`);
+var b645 = (s) => Buffer.from(s).toString("base64");
+var dockerAuth = b645(`deploy-bot:${pw2("dk1")}`);
 var npmLegacyToken = `${fx("np1", 8, FIXTURE_ALPHABETS.hex)}-${fx("np2", 4, FIXTURE_ALPHABETS.hex)}-4${fx("np3", 3, FIXTURE_ALPHABETS.hex)}-a${fx("np4", 3, FIXTURE_ALPHABETS.hex)}-${fx("np5", 12, FIXTURE_ALPHABETS.hex)}`;
 var kubeToken = `${fx("kb1", 6, FIXTURE_ALPHABETS.lowerAlnum)}.${fx("kb2", 16, FIXTURE_ALPHABETS.lowerAlnum)}`;
 function dbRule(id, title, scheme, keywords, help, tp, fp) {
@@ -37069,9 +37333,8 @@ function dbRule(id, title, scheme, keywords, help, tp, fp) {
     title,
     severity: "high",
     keywords,
-    pattern: `${B4}(?i:${scheme})://${USERINFO}`,
+    pattern: `${TOKEN_START}(?i:${scheme})://${USERINFO}`,
     validate: validateDbUrl,
-    requireValid: true,
     help: `${help} Reported only when the password is not a placeholder (\`\${DB_PASSWORD}\`, \`<password>\`, \`changeme\`…).`,
     examples: { tp, fp }
   };
@@ -37090,7 +37353,7 @@ var structuredRules = [
     title: "JSON Web Token",
     severity: "medium",
     keywords: ["eyj"],
-    pattern: `${B4}(eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{16,})${E4}`,
+    pattern: `${TOKEN_START}(eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{16,})${TOKEN_END}`,
     validate: validateJwt,
     requireValid: true,
     help: "A signed JSON Web Token: a bearer credential until it expires (check `exp`). Reported only when its header and payload decode to JSON with an `alg` other than `none`. Revoke the session or rotate the signing key if it is long-lived; never commit real tokens as test fixtures.",
@@ -37125,6 +37388,7 @@ var structuredRules = [
     ],
     [
       "DATABASE_URL=postgres://user:password@localhost:5432/app",
+      "DATABASE_URL=postgres://admin:master_password@db.internal:5432/app",
       "DATABASE_URL=postgres://${DB_USER}:${DB_PASSWORD}@${DB_HOST}/app",
       'url: "postgresql://postgres:postgres@localhost/test"',
       'dsn = "postgresql://localhost:5432/app"',
@@ -37236,7 +37500,6 @@ var structuredRules = [
     keywords: ["jdbc:"],
     pattern: String.raw`jdbc:[a-z0-9]+:[^\s"'<>]*?[;?&](?i:password)=([^;&\s"'<>]+)`,
     validate: validatePassword,
-    requireValid: true,
     help: "A JDBC URL with a `password=` parameter. Change the database account’s password and pass it separately (a secret store or the driver’s properties), not inside the URL. Placeholder passwords are not reported.",
     examples: {
       tp: [
@@ -37257,7 +37520,6 @@ var structuredRules = [
     keywords: ["password=", "pwd="],
     pattern: String.raw`(?i:(?:server|data source|host|hostname|address)\s*=\s*[^;"'\n]+;[^"'\n]*?(?:password|pwd)\s*=\s*)([^;"'\n]+)`,
     validate: validatePassword,
-    requireValid: true,
     help: "A `Server=…;User Id=…;Password=…` connection string (SQL Server, ODBC, Npgsql, MySQL Connector). Change the account’s password and load the string from a secret store or use managed identity. Placeholder passwords are not reported.",
     examples: {
       tp: [
@@ -37268,7 +37530,8 @@ var structuredRules = [
       fp: [
         '"Default": "Server=localhost;Database=app;User Id=sa;Password=<YourStrong!Passw0rd>;"',
         "ConnectionStrings__Default=Server=sql;Database=app;Password=$(SQL_PASSWORD);",
-        '"Default": "Server=(localdb)\\\\mssqllocaldb;Database=app;Trusted_Connection=True;"'
+        '"Default": "Server=(localdb)\\\\mssqllocaldb;Database=app;Trusted_Connection=True;"',
+        '    conn = "Server=db;User Id=sa;Password=hunter2\\nserver=other"'
       ]
     }
   },
@@ -37279,7 +37542,6 @@ var structuredRules = [
     keywords: USERINFO_END,
     pattern: `(?i:https?)://${USERINFO}`,
     validate: validateDbUrl,
-    requireValid: true,
     help: "An http(s) URL carrying `user:password@` (registries, git remotes, webhooks, proxies). Rotate the password or token and pass credentials through a credential helper or header instead. Placeholder passwords are not reported.",
     examples: {
       tp: [
@@ -37305,7 +37567,6 @@ var structuredRules = [
     keywords: ["smtp", "ftp", "ldap", "imap", "pop3", "ssh://"],
     pattern: `(?i:smtps?|s?ftps?|ldaps?|imaps?|pop3s?|ssh)://${USERINFO}`,
     validate: validateDbUrl,
-    requireValid: true,
     help: "A mail, file-transfer, directory or SSH URL carrying `user:password@`. Change that account’s password and keep the URL in a secret store. Placeholder passwords are not reported.",
     examples: {
       tp: [
@@ -37323,7 +37584,6 @@ var structuredRules = [
     keywords: ['"auth"'],
     pattern: String.raw`"auth"\s*:\s*"([A-Za-z0-9+/]{6,}={0,2})"`,
     validate: validateBasicAuthBase64,
-    requireValid: true,
     help: "A Docker/Podman `config.json` `auths` entry: `auth` is base64 of `user:password` (or token) for the registry. Reported only when it decodes to `user:password` with a real password. Revoke the password or access token at the registry and use a credential helper (`credsStore`).",
     examples: {
       tp: [
@@ -37331,14 +37591,14 @@ var structuredRules = [
         `{
   "auths": {
     "ghcr.io": {
-      "auth": "${b644(`bot:${pw2("dk2")}`)}"
+      "auth": "${b645(`bot:${pw2("dk2")}`)}"
     }
   }
 }`,
-        `.dockerconfigjson: '{"auths":{"quay.io":{"auth":"${b644(`robot+ci:${pw2("dk3")}`)}"}}}'`
+        `.dockerconfigjson: '{"auths":{"quay.io":{"auth":"${b645(`robot+ci:${pw2("dk3")}`)}"}}}'`
       ],
       fp: [
-        `{"auths": {"registry.local": {"auth": "${b644("user:password")}"}}}`,
+        `{"auths": {"registry.local": {"auth": "${b645("user:password")}"}}}`,
         '{"auths": {"ghcr.io": {"auth": "aGVsbG8gd29ybGQ="}}}',
         '{"auth": "basic", "credsStore": "desktop"}',
         '{"auths": {"docker.io": {"auth": ""}}}'
@@ -37377,14 +37637,13 @@ var structuredRules = [
     keywords: ["_auth"],
     pattern: String.raw`_auth\s*=\s*["']?([A-Za-z0-9+/]{8,}={0,2})`,
     validate: validateBasicAuthBase64,
-    requireValid: true,
     help: "An `.npmrc` `_auth` value: base64 of `user:password` for the registry. Reported only when it decodes to `user:password` with a real password. Change that password and switch to a scoped `_authToken` from an environment variable.",
     examples: {
       tp: [
-        `_auth=${b644(`ci-bot:${pw2("na1")}`)}`,
-        `//nexus.corp.invalid/repository/npm/:_auth="${b644(`deploy:${pw2("na2")}`)}"`
+        `_auth=${b645(`ci-bot:${pw2("na1")}`)}`,
+        `//nexus.corp.invalid/repository/npm/:_auth="${b645(`deploy:${pw2("na2")}`)}"`
       ],
-      fp: ["_auth=${NPM_AUTH}", `_auth=${b644("user:password")}`, `_auth=${b644("justatoken")}`]
+      fp: ["_auth=${NPM_AUTH}", `_auth=${b645("user:password")}`, `_auth=${b645("justatoken")}`]
     }
   },
   {
@@ -37394,16 +37653,15 @@ var structuredRules = [
     keywords: ["_password"],
     pattern: String.raw`_password\s*=\s*["']?([A-Za-z0-9+/]{4,}={0,2})`,
     validate: validateBase64Password,
-    requireValid: true,
     help: "An `.npmrc` `_password`: base64 of the registry password. Reported only when it decodes to a real password. Change that password and use a token from an environment variable instead.",
     examples: {
       tp: [
-        `//nexus.corp.invalid/repository/npm/:_password=${b644(pw2("np6"))}`,
-        `//registry.corp.invalid/:_password="${b644(pw2("np7"))}"`
+        `//nexus.corp.invalid/repository/npm/:_password=${b645(pw2("np6"))}`,
+        `//registry.corp.invalid/:_password="${b645(pw2("np7"))}"`
       ],
       fp: [
         "//registry.corp.invalid/:_password=${NPM_PASSWORD}",
-        `//registry.corp.invalid/:_password=${b644("changeme")}`
+        `//registry.corp.invalid/:_password=${b645("changeme")}`
       ]
     }
   },
@@ -37417,19 +37675,19 @@ var structuredRules = [
     requireValid: true,
     help: "A kubeconfig user’s `client-key-data`: base64 of a PEM private key that authenticates to the cluster as the certificate’s user (often cluster-admin). Reported only when the key parses. Revoke the client certificate (rotate the cluster CA or remove the user’s bindings) and issue new credentials.",
     get examples() {
-      const key = b644(keyFixture("ec"));
+      const key = b645(keyFixture("ec"));
       return {
         tp: [
           `users:
 - name: admin
   user:
-    client-certificate-data: ${b644("cert")}
+    client-certificate-data: ${b645("cert")}
     client-key-data: ${key}`,
           `{"users": [{"name": "admin", "user": {"client-key-data": "${key}"}}]}`
         ],
         fp: [
-          `    client-certificate-data: ${b644(keyFixture("certificate-like"))}`,
-          `    client-key-data: ${b644(keyFixture("public"))}`,
+          `    client-certificate-data: ${b645(keyFixture("certificate-like"))}`,
+          `    client-key-data: ${b645(keyFixture("public"))}`,
           "    client-key-data: ${CLIENT_KEY_DATA}"
         ]
       };
@@ -37478,7 +37736,6 @@ var structuredRules = [
     pattern: String.raw`machine\s+[^\s]+\s+login\s+[^\s]+\s+password\s+([^\s"'\x60]+)`,
     window: 512,
     validate: validatePassword,
-    requireValid: true,
     help: "A `.netrc` entry (`machine … login … password …`) used by curl, git and pip. Rotate that password or token and keep `.netrc` out of the repository. Placeholder passwords are not reported.",
     examples: {
       tp: [
@@ -37490,7 +37747,12 @@ var structuredRules = [
       fp: [
         "machine github.com login USERNAME password ${GITHUB_TOKEN}",
         "machine example.com login user password changeme",
-        "return f'machine {hostname}{path} login {self.username} password {self.password}'"
+        "return f'machine {hostname}{path} login {self.username} password {self.password}'",
+        // An escape sequence is not part of the value; stand-ins are not passwords.
+        "    f.write('machine {h} login token password {self.auth_token}\\n')",
+        "machine api.corp.invalid login me password 1234",
+        "machine api.corp.invalid login me password old-token",
+        "machine api.corp.invalid login me password expired-auth-token"
       ]
     }
   },
@@ -37501,7 +37763,6 @@ var structuredRules = [
     keywords: ["docker login", "mysql", "sshpass", "mysqldump"],
     pattern: String.raw`(?:docker\s+login\b[^\n|;&]*?\s(?:-p|--password)(?:\s+|=)|\bmysql(?:dump|admin)?\b[^\n|;&]*?\s(?:-p|--password=)|\bsshpass\s+-p\s*)["']?([^\s"'\x60|;&,]{4,})`,
     validate: validatePassword,
-    requireValid: true,
     help: "A password passed as a command-line argument (`docker login -p`, `mysql -p<password>`, `sshpass -p`): it also leaks into shell history and process lists. Rotate it and read it from stdin (`--password-stdin`) or an option file. Placeholder passwords and variables are not reported.",
     examples: {
       tp: [
@@ -37521,7 +37782,6 @@ var structuredRules = [
 ];
 
 // src/scan/rules/vcs.ts
-var ASSIGN6 = String.raw`["'\x60]?\s*(?::=|=>|=|:)\s*["'\x60]?`;
 var { env: env4, yaml: yaml4, json: json4, code: code4 } = syntax;
 var NOT_REPORTED = "A value whose checksum fails is not reported.";
 function githubClassic(prefix2, id, title, severity, help) {
@@ -37685,7 +37945,6 @@ var vcsRules = [
     pattern: String.raw`\b(github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})\b`,
     entropy: 4,
     validate: validateGithubFineGrained,
-    requireValid: true,
     help: "A fine-grained PAT acts as its owner on the repositories and permissions it was granted. Delete it under Settings → Developer settings → Fine-grained tokens (organisation owners can also revoke it). A value off the 22 + 59 character structure is not reported.",
     examples: {
       tp: [...syntax.all("github_pat", fineA, fineB), `https://oauth2:${fineA}@github.com/acme/app.git`],
@@ -37702,7 +37961,7 @@ var vcsRules = [
     title: "GitHub OAuth App client secret",
     severity: "high",
     keywords: ["client_secret", "clientsecret", "client-secret", "client.secret"],
-    pattern: String.raw`(?i:github)[A-Za-z0-9_.-]{0,20}(?i:client[_.-]?secret)${ASSIGN6}([a-f0-9]{40})\b`,
+    pattern: String.raw`(?i:github)[A-Za-z0-9_.-]{0,20}(?i:client[_.-]?secret)${ASSIGN}([a-f0-9]{40})\b`,
     entropy: 3,
     help: "The client secret of a GitHub OAuth App (or GitHub App) lets anyone complete OAuth flows as the app. Generate a new secret in the app settings and delete the old one.",
     examples: {
@@ -37876,7 +38135,7 @@ var vcsRules = [
     title: "Gitea / Forgejo access token",
     severity: "high",
     keywords: ["gitea", "forgejo"],
-    pattern: String.raw`(?i:gitea|forgejo)[A-Za-z0-9_.-]{0,20}(?i:token|password|secret)${ASSIGN6}([a-f0-9]{40})\b`,
+    pattern: String.raw`(?i:gitea|forgejo)[A-Za-z0-9_.-]{0,20}(?i:token|password|secret)${ASSIGN}([a-f0-9]{40})\b`,
     entropy: 3,
     help: "A Gitea or Forgejo access token (40 hex characters) acts as its user within its scopes. Delete it under Settings → Applications on the instance.",
     examples: {
@@ -37921,7 +38180,7 @@ var vcsRules = [
     title: "Azure DevOps personal access token (legacy 52-character)",
     severity: "high",
     keywords: ["devops", "azdo", "ado_", "vsts"],
-    pattern: String.raw`(?i:azure_?devops|azdo|ado_|vsts)[A-Za-z0-9_.-]{0,20}(?i:pat|token)${ASSIGN6}([a-z2-7]{52})\b`,
+    pattern: String.raw`(?i:azure_?devops|azdo|ado_|vsts)[A-Za-z0-9_.-]{0,20}(?i:pat|token)${ASSIGN}([a-z2-7]{52})\b`,
     entropy: 3.5,
     help: "A legacy Azure DevOps PAT (52 base32 characters) acts as its user in the organisations and scopes it was granted. Revoke it under User settings → Personal access tokens.",
     examples: {
@@ -38424,14 +38683,14 @@ function decodePercent(span) {
 }
 var B64_ASCII_LEAD = new Uint8Array(256);
 for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef") B64_ASCII_LEAD[c.charCodeAt(0)] = 1;
-function looksLikeText(data, start, end, hex4) {
-  const step = hex4 ? 2 : 4;
+function looksLikeText(data, start, end, hex5) {
+  const step = hex5 ? 2 : 4;
   let bad = 0;
   let total = 0;
   for (let k = start; k < end; k += step) {
     total++;
     const c = data[k];
-    const ok2 = hex4 ? c >= 50 && c <= 55 : B64_ASCII_LEAD[c] === 1;
+    const ok2 = hex5 ? c >= 50 && c <= 55 : B64_ASCII_LEAD[c] === 1;
     if (!ok2 && ++bad * 8 > total + 8) return false;
   }
   return bad * 8 <= total;
@@ -38564,141 +38823,6 @@ function scanDecoded(data, path12, policy, scanBuffer2, options = {}) {
   }
   return out;
 }
-
-// src/scan/filters.ts
-function shannonEntropy(s) {
-  if (s.length === 0) return 0;
-  const counts = /* @__PURE__ */ new Map();
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    counts.set(c, (counts.get(c) ?? 0) + 1);
-  }
-  let h = 0;
-  for (const n of counts.values()) {
-    const p = n / s.length;
-    h -= p * Math.log2(p);
-  }
-  return h;
-}
-var PLACEHOLDER_WORDS = ["changeme", "change_me", "change-me", "example", "dummy", "redacted", "placeholder"];
-var PLACEHOLDER_SHAPES2 = [
-  /\*{3,}/,
-  // ****, masked values
-  /<[^<>\s]*>|^<|>$/,
-  // <token>, <your key>
-  /\$\{[^}]*\}?/,
-  // ${VAR}
-  /\{\{[^}]*\}?\}?/,
-  // {{ var }}
-  /%\([^)]*\)s/,
-  // %(name)s
-  /\byour[_-]/i,
-  // your_api_key
-  /^your/i,
-  /\.\.\.|…/
-  // elided values
-];
-function isPlaceholder(secret) {
-  const xs = secret.length >= 100 ? 8 : secret.length >= 20 ? 6 : 4;
-  let run2 = 0;
-  for (let i = 0; i < secret.length; i++) {
-    run2 = (secret.charCodeAt(i) | 32) === 120 ? run2 + 1 : 0;
-    if (run2 >= xs) return true;
-  }
-  const lower = secret.toLowerCase();
-  for (const w of PLACEHOLDER_WORDS) if (lower.includes(w)) return true;
-  for (const re of PLACEHOLDER_SHAPES2) if (re.test(secret)) return true;
-  return false;
-}
-function isRepeated(secret) {
-  let body2 = "";
-  for (const seg of secret.split(/[_\-.:/]+/)) if (seg.length > body2.length) body2 = seg;
-  if (body2.length < 8) return false;
-  if (new Set(body2).size <= 2) return true;
-  for (let period = 1; period <= 4; period++) {
-    let periodic = true;
-    for (let i = period; i < body2.length; i++) {
-      if (body2.charCodeAt(i) !== body2.charCodeAt(i - period)) {
-        periodic = false;
-        break;
-      }
-    }
-    if (periodic) return true;
-  }
-  let ascending = true;
-  for (let i = 1; i < body2.length; i++) {
-    const d = body2.charCodeAt(i) - body2.charCodeAt(i - 1);
-    if (d !== 1 && !(body2[i - 1] === "9" && (body2[i] === "a" || body2[i] === "A"))) {
-      ascending = false;
-      break;
-    }
-  }
-  return ascending;
-}
-var REFERENCE_SHAPES = [
-  /process\.env\b/,
-  /\bos\.environ\b/,
-  /\bos\.getenv\b/i,
-  /\bgetenv\s*\(/i,
-  /\bSystem\.getenv\b/,
-  /\bENV\s*\[/,
-  /\$\{\{\s*(?:secrets|env|vars|inputs)\./,
-  /^\$[A-Za-z_][A-Za-z0-9_]*$/,
-  // $VAR
-  /^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/,
-  /^%[A-Za-z_][A-Za-z0-9_]*%$/,
-  // %VAR%
-  /^\$\([^)]*\)$/,
-  // $(command)
-  /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\s*\([^()]*\)$/
-  // getPassword(), config.get("x")
-];
-function isReference(secret) {
-  for (const re of REFERENCE_SHAPES) if (re.test(secret)) return true;
-  return false;
-}
-var INTEGRITY_PREFIXES = ["sha512-", "sha384-", "sha256-", "sha1-"].map((p) => Buffer.from(p));
-function isIntegrityHash(input, secretStart, secret) {
-  if (/^sha(?:1|256|384|512)-/.test(secret)) return true;
-  let i = secretStart;
-  const floor = Math.max(0, secretStart - 128);
-  while (i > floor && isBase64Byte(input[i - 1])) i--;
-  for (const p of INTEGRITY_PREFIXES) {
-    if (i >= p.length && Buffer.compare(p, input.subarray(i - p.length, i)) === 0) return true;
-  }
-  return false;
-}
-function isBase64Byte(b) {
-  return b >= 48 && b <= 57 || b >= 65 && b <= 90 || b >= 97 && b <= 122 || b === 43 || b === 47;
-}
-var ALLOW_MARKERS = ["jit-gpg:allow", "gitleaks:allow", "pragma: allowlist secret"].map((m) => Buffer.from(m));
-function hasInlineAllow(input, lineStart, lineEnd) {
-  if (lineEnd - lineStart < 13) return false;
-  const line = input.subarray(lineStart, lineEnd);
-  for (const m of ALLOW_MARKERS) if (line.indexOf(m) >= 0) return true;
-  return false;
-}
-function hasStopword(secret, stopwords) {
-  if (stopwords.length === 0) return false;
-  const lower = secret.toLowerCase();
-  for (const w of stopwords) if (w && lower.includes(w)) return true;
-  return false;
-}
-var AllowRegexes = class {
-  patterns;
-  constructor(sources, engine) {
-    this.patterns = sources.map((s) => engine.compile(s));
-  }
-  get size() {
-    return this.patterns.length;
-  }
-  matches(secret) {
-    if (this.patterns.length === 0) return false;
-    const buf = Buffer.from(secret, "utf8");
-    for (const p of this.patterns) if (p.matchAll(buf).length > 0) return true;
-    return false;
-  }
-};
 
 // src/scan/fingerprint.ts
 import { createHash as createHash3 } from "node:crypto";
@@ -46145,7 +46269,8 @@ var ScanEngine = class {
   keepSecret(cr, secret, view, secretStart) {
     const rule = cr.rule;
     if (rule.entropy !== void 0 && shannonEntropy(secret) < rule.entropy) return false;
-    if (isPlaceholder(secret) || isReference(secret) || isRepeated(secret)) return false;
+    if (isPlaceholder(secret) || isReference(secret) || isRepeated(secret) || isCodeNotSecret(secret)) return false;
+    for (const text of decodedForms(secret)) if (isStandIn(text)) return false;
     if (isIntegrityHash(view, secretStart, secret)) return false;
     if (hasStopword(secret, this.stopwords)) return false;
     if (this.allow.matches(secret)) return false;
@@ -46188,7 +46313,15 @@ var ItemScan = class {
     const cands = engine.collect(view);
     const survivors = [];
     for (const c of cands) {
-      const secret = view.toString("utf8", c.secretStart, c.secretEnd);
+      let secret = view.toString("utf8", c.secretStart, c.secretEnd);
+      if (!/\s|-----|^\{\\*"/.test(secret)) {
+        const len = valueLength(secret);
+        if (len < secret.length) {
+          c.secretEnd = c.secretStart + Buffer.byteLength(secret.slice(0, len));
+          secret = secret.slice(0, len);
+          if (c.secretEnd <= c.secretStart) continue;
+        }
+      }
       if (engine.keepSecret(c.rule, secret, view, c.secretStart)) survivors.push({ ...c, secret });
     }
     const decided = this.decided;
@@ -46248,7 +46381,8 @@ var ItemScan = class {
   /**
    * One secret, one finding, also between the window's direct findings (this.findings from `direct` on) and the
    * findings of its decoded segments, which are located at the encoded span (line and columns, one line): a
-   * decoded fallback finding is dropped where a direct finding or a decoded non-fallback one overlaps it; a direct
+   * decoded finding is dropped where a direct finding overlaps it (any direct one for a decoded fallback finding, a
+   * direct non-fallback one for any), and a decoded fallback one where a decoded non-fallback one does; a direct
    * fallback finding is dropped where a decoded non-fallback one overlaps it (`password: <base64 of a token>`);
    * decoded findings overlapping each other resolve as in resolveOverlaps. Returns the decoded findings kept.
    */
@@ -46280,7 +46414,7 @@ var ItemScan = class {
     for (const [line, decoded] of decodedByLine) {
       const directs = byLine.get(line) ?? [];
       const overlaps = (a, b) => a.start < b.end && b.start < a.end;
-      const survivors = decoded.filter((d) => !(d.fallback && directs.some((x) => overlaps(x, d))));
+      const survivors = decoded.filter((d) => !directs.some((x) => overlaps(x, d) && (d.fallback || !x.fallback)));
       const resolved = resolveOverlaps(survivors);
       for (const x of directs) {
         if (x.fallback && resolved.some((d) => !d.fallback && overlaps(x, d))) dropDirect.add(x.f);
@@ -46327,7 +46461,8 @@ var ItemScan = class {
       let validity = "unknown";
       if (rule.validate) {
         try {
-          validity = rule.validate(c.secret, view.toString("utf8", c.matchStart, c.matchEnd));
+          const before = view.toString("utf8", Math.max(0, c.matchStart - 256), c.matchStart);
+          validity = rule.validate(c.secret, view.toString("utf8", c.matchStart, c.matchEnd), before);
         } catch {
           validity = "unknown";
         }
@@ -47788,6 +47923,10 @@ function planScan(event, env5 = {}) {
 function short(sha) {
   return sha ? sha.slice(0, 12) : "?";
 }
+var PULL_REQUEST_EVENTS = ["pull_request", "pull_request_target", "merge_group"];
+function isPullRequestEvent(name2) {
+  return name2 !== void 0 && PULL_REQUEST_EVENTS.includes(name2);
+}
 
 // src/scan/sources/git.ts
 import { execFile, spawn as spawn3 } from "node:child_process";
@@ -48982,7 +49121,7 @@ function toJsonReport(input) {
   };
 }
 function renderJson(input) {
-  return `${JSON.stringify(toJsonReport(input), null, 2)}
+  return `${jsonSafe(JSON.stringify(toJsonReport(input), null, 2))}
 `;
 }
 
@@ -49009,14 +49148,14 @@ function plural(n, one, many = `${one}s`) {
 
 // src/scan/report/markdown.ts
 function mdCode(s) {
-  const oneLine = s.replace(/[\r\n]+/g, " ");
+  const oneLine = printable(s);
   const runs = oneLine.match(/`+/g) ?? [];
   const fence = "`".repeat(Math.max(0, ...runs.map((r) => r.length)) + 1);
   const pad = oneLine.startsWith("`") || oneLine.endsWith("`") ? " " : "";
   return `${fence}${pad}${oneLine}${pad}${fence}`.replace(/\|/g, "\\|");
 }
 function mdText(s) {
-  return s.replace(/[\r\n]+/g, " ").replace(/[\\`*_{}[\]<>()#+!|~]/g, (c) => `\\${c}`);
+  return printable(s).replace(/&/g, "&amp;").replace(/[\\`*_{}[\]<>()#+!|~]/g, (c) => `\\${c}`);
 }
 function renderMarkdown(opts) {
   const title = opts.title ?? "jit-gpg scan";
@@ -49070,6 +49209,10 @@ function renderMarkdown(opts) {
       "**What to do:** rotate each secret first (treat it as leaked: it is in the history), then remove it from the code. For a false positive, add an inline `jit-gpg:allow` comment, an `[allow]` entry in `.jit-gpg.toml`, or pass the JSON report as a `baseline`.",
       ""
     );
+  }
+  if (opts.notes?.length) {
+    for (const n of opts.notes) out.push(`- ${mdText(n)}`);
+    out.push("");
   }
   const skipped = [];
   if (s.skippedBinary) skipped.push(plural(s.skippedBinary, "binary file"));
@@ -49207,7 +49350,7 @@ function toSarif(opts) {
   return { $schema: SARIF_SCHEMA, version: "2.1.0", runs: [run2] };
 }
 function renderSarif(opts) {
-  return `${JSON.stringify(toSarif(opts), null, 2)}
+  return `${jsonSafe(JSON.stringify(toSarif(opts), null, 2))}
 `;
 }
 
@@ -49224,7 +49367,8 @@ var fromCore = (name2) => getInput(name2);
 var TRUE = ["true", "True", "TRUE"];
 var FALSE = ["false", "False", "FALSE"];
 function shown(v) {
-  return JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}…` : v);
+  const chars = [...v];
+  return JSON.stringify(chars.length > 4 ? `${chars.slice(0, 4).join("")}…` : v);
 }
 function inputs(action5, source = fromCore) {
   const raw = (name2) => (source(name2) ?? "").trim();
@@ -49287,6 +49431,12 @@ function inputs(action5, source = fromCore) {
         u = new URL(v);
       } catch {
         throw error2(name2, `must be an absolute URL such as https://vault.example.com:8200 (got ${shown(v)})`);
+      }
+      if (u.username || u.password) {
+        throw error2(
+          name2,
+          'must not contain a user name or password (the value is not shown); remove the part before "@"'
+        );
       }
       if (u.protocol !== "https:" && u.protocol !== "http:") {
         throw error2(name2, `must be an http(s) URL (got ${shown(v)})`);
@@ -55868,12 +56018,12 @@ function getOperationRequestInfo(request) {
   if (hasOriginalRequest(request)) {
     return getOperationRequestInfo(request[originalRequestSymbol]);
   }
-  let info2 = state2.operationRequestMap.get(request);
-  if (!info2) {
-    info2 = {};
-    state2.operationRequestMap.set(request, info2);
+  let info3 = state2.operationRequestMap.get(request);
+  if (!info3) {
+    info3 = {};
+    state2.operationRequestMap.set(request, info3);
   }
-  return info2;
+  return info3;
 }
 
 // node_modules/@azure/core-client/dist/esm/deserializationPolicy.js
@@ -60317,7 +60467,7 @@ var SQL_STRICT_PATTERNS = [...sql_default, ...SQL_STRICT_EXTRA];
 var sql_strict_default = SQL_STRICT_PATTERNS;
 
 // node_modules/is-unsafe/src/util/decode-entities.js
-var NAMED = Object.freeze({
+var NAMED2 = Object.freeze({
   colon: ":",
   Tab: "	",
   NewLine: "\n"
@@ -60325,11 +60475,11 @@ var NAMED = Object.freeze({
 var ENTITY_RE = /&(?:#[xX]0*([0-9a-fA-F]{1,6});?|#0*([0-9]{1,7});?|([a-zA-Z][a-zA-Z0-9]{1,15});)/g;
 function decodeEntities(input) {
   if (input.indexOf("&") === -1) return input;
-  return input.replace(ENTITY_RE, (match3, hex4, dec, name2) => {
+  return input.replace(ENTITY_RE, (match3, hex5, dec, name2) => {
     if (name2 !== void 0) {
-      return Object.prototype.hasOwnProperty.call(NAMED, name2) ? NAMED[name2] : match3;
+      return Object.prototype.hasOwnProperty.call(NAMED2, name2) ? NAMED2[name2] : match3;
     }
-    const cp = hex4 !== void 0 ? parseInt(hex4, 16) : parseInt(dec, 10);
+    const cp = hex5 !== void 0 ? parseInt(hex5, 16) : parseInt(dec, 10);
     if (!Number.isFinite(cp) || cp > 1114111) return match3;
     return String.fromCodePoint(cp);
   });
@@ -63769,7 +63919,7 @@ var NativeCRC64 = (() => {
       });
     }
     function createWasm() {
-      var info2 = {
+      var info3 = {
         "env": asmLibraryArg,
         "wasi_snapshot_preview1": asmLibraryArg
       };
@@ -63793,7 +63943,7 @@ var NativeCRC64 = (() => {
       }
       function instantiateArrayBuffer(receiver) {
         return getBinaryPromise().then(function(binary) {
-          return WebAssembly.instantiate(binary, info2);
+          return WebAssembly.instantiate(binary, info3);
         }).then(function(instance) {
           return instance;
         }).then(receiver, function(reason) {
@@ -63809,7 +63959,7 @@ var NativeCRC64 = (() => {
       }
       if (Module["instantiateWasm"]) {
         try {
-          var exports2 = Module["instantiateWasm"](info2, receiveInstance);
+          var exports2 = Module["instantiateWasm"](info3, receiveInstance);
           return exports2;
         } catch (e) {
           err("Module.instantiateWasm callback failed with error: " + e);
@@ -89202,6 +89352,9 @@ async function saveScanCache(ctx, commits, restored) {
 
 // src/action/scan.ts
 var ACTION = "jit-gpg scan";
+function info2(line) {
+  info(printable(line));
+}
 var MAX_WARNING_ANNOTATIONS = 10;
 function readScanInputs(source) {
   const i = inputs(ACTION, source);
@@ -89274,14 +89427,23 @@ async function main(env5) {
     );
   }
   await group("Settings", async () => {
-    info(`path: ${target}${file ? " (a single file)" : ""}`);
-    info(`mode: ${opts.mode}${opts.mode === "auto" ? " (from the event)" : ""}`);
-    if (opts.base || opts.head) info(`base: ${opts.base ?? "-"}  head: ${opts.head ?? "-"}`);
-    info(`config: ${opts.config ?? `${DEFAULT_CONFIG_NAME} if present`}`);
-    info(`baseline: ${opts.baseline ?? "none"}`);
-    info(`fail-on: ${opts.failOn}  annotations: ${opts.annotations}  cache: ${opts.cache}`);
+    info2(`path: ${target}${file ? " (a single file)" : ""}`);
+    info2(`mode: ${opts.mode}${opts.mode === "auto" ? " (from the event)" : ""}`);
+    if (opts.base || opts.head) info2(`base: ${opts.base ?? "-"}  head: ${opts.head ?? "-"}`);
+    info2(`config: ${opts.config ?? `${DEFAULT_CONFIG_NAME} if present`}`);
+    info2(`baseline: ${opts.baseline ?? "none"}`);
+    info2(`fail-on: ${opts.failOn}  annotations: ${opts.annotations}  cache: ${opts.cache}`);
   });
   const warnings = [];
+  const notes = [];
+  const event = env5.GITHUB_EVENT_NAME;
+  const useCache = opts.cache && !isPullRequestEvent(event);
+  if (!opts.cache) notes.push("Cache: not used (input `cache` is false).");
+  else if (!useCache) {
+    const note = `Cache: not used on ${event} events (a pull request's own workflows can write that cache scope); every commit in range was scanned.`;
+    info2(note);
+    notes.push(note);
+  }
   let cacheCtx;
   let restored;
   const restoreGitCache = async (mode, policy, configFile) => {
@@ -89296,7 +89458,7 @@ async function main(env5) {
       unique: unique.join("-")
     };
     const r = await restoreScanCache(cacheCtx);
-    info(r.message);
+    info2(r.message);
     restored = r.commits;
     return r.commits;
   };
@@ -89314,12 +89476,12 @@ async function main(env5) {
         cwd: workspace,
         baselinePath: opts.baseline,
         env: env5,
-        onNotice: (m) => info(m),
-        ...opts.cache ? { restoreGitCache } : {},
+        onNotice: (m) => info2(m),
+        ...useCache ? { restoreGitCache } : {},
         onWarning: (m) => {
           warnings.push(m);
           if (warnings.length <= MAX_WARNING_ANNOTATIONS) warning(m);
-          else info(`warning: ${m}`);
+          else info2(`warning: ${m}`);
         }
       });
     } catch (e) {
@@ -89333,16 +89495,14 @@ async function main(env5) {
       throw e;
     }
     const s = j.result.stats;
-    info(`config: ${j.configFile ? relative5(workspace, j.configFile) || j.configFile : "built-in defaults"}`);
-    info(`${plural(j.policy.rules.length, "rule")}; engine ${s.engine}`);
-    info(`${plural(s.files, "file")} (${formatBytes2(s.bytes)}) scanned in ${s.durationMs} ms`);
+    info2(`config: ${j.configFile ? relative5(workspace, j.configFile) || j.configFile : "built-in defaults"}`);
+    info2(`${plural(j.policy.rules.length, "rule")}; engine ${s.engine}`);
+    info2(`${plural(s.files, "file")} (${formatBytes2(s.bytes)}) scanned in ${s.durationMs} ms`);
     if (s.skippedBinary || s.skippedLarge || s.unreadable) {
-      info(
-        `skipped: ${s.skippedBinary} binary, ${s.skippedLarge} over the size limit, ${s.unreadable} unreadable`
-      );
+      info2(`skipped: ${s.skippedBinary} binary, ${s.skippedLarge} over the size limit, ${s.unreadable} unreadable`);
     }
     if (j.baseline) {
-      info(
+      info2(
         `baseline: ${plural(j.accepted.length, "finding")} accepted, ${plural(j.stale.length, "stale entry", "stale entries")}`
       );
     }
@@ -89370,15 +89530,20 @@ async function main(env5) {
         executionSuccessful: job.result.stats.failed === 0
       })
     );
-    info(`SARIF: ${sarifPath}`);
+    info2(`SARIF: ${sarifPath}`);
     await mkdir2(dirname7(reportPath), { recursive: true });
     await writeFile2(reportPath, renderJson(input));
-    info(`JSON report: ${reportPath}`);
+    info2(`JSON report: ${reportPath}`);
     try {
       await summary.addRaw(
-        renderMarkdown({ ...input, failing: fails.length, reportPaths: { sarif: sarifPath, json: reportPath } })
+        renderMarkdown({
+          ...input,
+          notes,
+          failing: fails.length,
+          reportPaths: { sarif: sarifPath, json: reportPath }
+        })
       ).write();
-      info("job summary written");
+      info2("job summary written");
     } catch (e) {
       warning(`${ACTION}: could not write the job summary (${e.message})`);
     }
@@ -89395,15 +89560,15 @@ async function main(env5) {
           endLine: f.endLine
         });
       } else {
-        info(`${f.file}:${f.line}:${f.column}: ${message}`);
+        info2(`${f.file}:${f.line}:${f.column}: ${message}`);
       }
     }
-    if (findings.length === 0) info("no secrets found");
+    if (findings.length === 0) info2("no secrets found");
   });
   if (cacheCtx && job.git && findings.length === 0 && accepted.length === 0 && isCleanForCache(job.result, { stats: job.git.stats })) {
     const ctx = cacheCtx;
     const commits = job.git.commits;
-    await group("Cache", async () => info((await saveScanCache(ctx, commits, restored)).message));
+    await group("Cache", async () => info2((await saveScanCache(ctx, commits, restored)).message));
   }
   setOutput("findings", String(findings.length));
   setOutput("sarif", sarifPath);

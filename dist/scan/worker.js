@@ -227,7 +227,16 @@ function shannonEntropy(s) {
   }
   return h;
 }
-var PLACEHOLDER_WORDS = ["changeme", "change_me", "change-me", "example", "dummy", "redacted", "placeholder"];
+var PLACEHOLDER_WORDS = [
+  "changeme",
+  "change_me",
+  "change-me",
+  "example",
+  "dummy",
+  "redacted",
+  "placeholder",
+  "removed"
+];
 var PLACEHOLDER_SHAPES = [
   /\*{3,}/,
   // ****, masked values
@@ -255,7 +264,81 @@ function isPlaceholder(secret) {
   const lower = secret.toLowerCase();
   for (const w of PLACEHOLDER_WORDS) if (lower.includes(w)) return true;
   for (const re of PLACEHOLDER_SHAPES) if (re.test(secret)) return true;
+  if (secret.length < 200 && longestAscendingRun(secret) >= 6) return true;
+  if (isConstantName(secret)) return true;
   return false;
+}
+function longestAscendingRun(s) {
+  let best = s.length > 0 ? 1 : 0;
+  let run = 1;
+  for (let i = 1; i < s.length; i++) {
+    const a = s.charCodeAt(i - 1);
+    const b = s.charCodeAt(i);
+    const alnum = /[0-9A-Za-z]/.test(s[i]) && /[0-9A-Za-z]/.test(s[i - 1]);
+    run = alnum && b === a + 1 ? run + 1 : 1;
+    if (run > best) best = run;
+  }
+  return best;
+}
+function isConstantName(s) {
+  if (!/^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(s)) return false;
+  return s.split("_").every((w) => /^[0-9]{0,3}$/.test(w) || /^[A-Z]+[0-9]{0,2}$/.test(w) && /[AEIOUY]/.test(w));
+}
+function valueLength(secret) {
+  let end = secret.length;
+  const esc = /\\+[nrt"'\x60]|\\+$/.exec(secret);
+  if (esc) end = esc.index;
+  const count = (ch, upTo) => {
+    let n = 0;
+    for (let i = 0; i < upTo; i++) if (secret[i] === ch) n++;
+    return n;
+  };
+  const pairs = { ")": "(", "]": "[", "}": "{" };
+  for (; ; ) {
+    const c = secret[end - 1];
+    if (c === void 0) break;
+    if (c === "," || c === ";") end--;
+    else if (c in pairs && count(c, end) > count(pairs[c], end)) end--;
+    else if ((c === '"' || c === "'" || c === "`") && count(c, end) % 2 === 1) end--;
+    else break;
+  }
+  return end;
+}
+function isCodeNotSecret(secret) {
+  if (/\\[sSdDwWbB]|\(\?[:!=<iP]|\.[*+?]|\[\^|\]\*|\]\+|\)\*|\)\+|\)\?/.test(secret)) return true;
+  if (/^[*&]+[A-Za-z_][\w.]*$/.test(secret)) return true;
+  return false;
+}
+function decodedForms(secret) {
+  const out = [];
+  if (secret.length >= 4 && secret.length <= 512) {
+    if (/^[A-Za-z0-9+/]+={0,2}$/.test(secret) && secret.length % 4 !== 1) {
+      const text = Buffer.from(secret, "base64").toString("utf8");
+      if (isPrintableText(text)) out.push(text.replace(/[\r\n]+$/, ""));
+    }
+    if (/^(?:[0-9a-f]{2})+$|^(?:[0-9A-F]{2})+$/.test(secret)) {
+      const text = Buffer.from(secret, "hex").toString("utf8");
+      if (isPrintableText(text)) out.push(text.replace(/[\r\n]+$/, ""));
+    }
+    if (/%[0-9A-Fa-f]{2}/.test(secret)) {
+      try {
+        out.push(decodeURIComponent(secret));
+      } catch {
+      }
+    }
+  }
+  return out;
+}
+function isPrintableText(text) {
+  return text.length > 0 && /^[\x20-\x7e]+[\r\n]*$/.test(text);
+}
+function isStandIn(text) {
+  const t = text.trim();
+  if (t.length < 6) return true;
+  if (isPlaceholder(t) || isReference(t) || isRepeated(t)) return true;
+  if (/^[A-Za-z]+$/.test(t) && t.length <= 12) return true;
+  if (/^[A-Za-z]+:[A-Za-z]+$/.test(t)) return true;
+  return /^(?:pass(?:word)?|secret|token|key|test|admin|user)[0-9!._-]*$/i.test(t);
 }
 function isRepeated(secret) {
   let body = "";
@@ -318,7 +401,9 @@ function isIntegrityHash(input, secretStart, secret) {
 function isBase64Byte(b) {
   return b >= 48 && b <= 57 || b >= 65 && b <= 90 || b >= 97 && b <= 122 || b === 43 || b === 47;
 }
-var ALLOW_MARKERS = ["jit-gpg:allow", "gitleaks:allow", "pragma: allowlist secret"].map((m) => Buffer.from(m));
+var ALLOW_MARKERS = ["jit-gpg:allow", "gitleaks:allow", "trufflehog:ignore", "pragma: allowlist secret"].map(
+  (m) => Buffer.from(m)
+);
 function hasInlineAllow(input, lineStart, lineEnd) {
   if (lineEnd - lineStart < 13) return false;
   const line = input.subarray(lineStart, lineEnd);
@@ -7781,7 +7866,8 @@ var ScanEngine = class {
   keepSecret(cr, secret, view, secretStart) {
     const rule = cr.rule;
     if (rule.entropy !== void 0 && shannonEntropy(secret) < rule.entropy) return false;
-    if (isPlaceholder(secret) || isReference(secret) || isRepeated(secret)) return false;
+    if (isPlaceholder(secret) || isReference(secret) || isRepeated(secret) || isCodeNotSecret(secret)) return false;
+    for (const text of decodedForms(secret)) if (isStandIn(text)) return false;
     if (isIntegrityHash(view, secretStart, secret)) return false;
     if (hasStopword(secret, this.stopwords)) return false;
     if (this.allow.matches(secret)) return false;
@@ -7824,7 +7910,15 @@ var ItemScan = class {
     const cands = engine2.collect(view);
     const survivors = [];
     for (const c of cands) {
-      const secret = view.toString("utf8", c.secretStart, c.secretEnd);
+      let secret = view.toString("utf8", c.secretStart, c.secretEnd);
+      if (!/\s|-----|^\{\\*"/.test(secret)) {
+        const len = valueLength(secret);
+        if (len < secret.length) {
+          c.secretEnd = c.secretStart + Buffer.byteLength(secret.slice(0, len));
+          secret = secret.slice(0, len);
+          if (c.secretEnd <= c.secretStart) continue;
+        }
+      }
       if (engine2.keepSecret(c.rule, secret, view, c.secretStart)) survivors.push({ ...c, secret });
     }
     const decided = this.decided;
@@ -7884,7 +7978,8 @@ var ItemScan = class {
   /**
    * One secret, one finding, also between the window's direct findings (this.findings from `direct` on) and the
    * findings of its decoded segments, which are located at the encoded span (line and columns, one line): a
-   * decoded fallback finding is dropped where a direct finding or a decoded non-fallback one overlaps it; a direct
+   * decoded finding is dropped where a direct finding overlaps it (any direct one for a decoded fallback finding, a
+   * direct non-fallback one for any), and a decoded fallback one where a decoded non-fallback one does; a direct
    * fallback finding is dropped where a decoded non-fallback one overlaps it (`password: <base64 of a token>`);
    * decoded findings overlapping each other resolve as in resolveOverlaps. Returns the decoded findings kept.
    */
@@ -7916,7 +8011,7 @@ var ItemScan = class {
     for (const [line, decoded] of decodedByLine) {
       const directs = byLine.get(line) ?? [];
       const overlaps = (a, b) => a.start < b.end && b.start < a.end;
-      const survivors = decoded.filter((d) => !(d.fallback && directs.some((x) => overlaps(x, d))));
+      const survivors = decoded.filter((d) => !directs.some((x) => overlaps(x, d) && (d.fallback || !x.fallback)));
       const resolved = resolveOverlaps(survivors);
       for (const x of directs) {
         if (x.fallback && resolved.some((d) => !d.fallback && overlaps(x, d))) dropDirect.add(x.f);
@@ -7963,7 +8058,8 @@ var ItemScan = class {
       let validity = "unknown";
       if (rule.validate) {
         try {
-          validity = rule.validate(c.secret, view.toString("utf8", c.matchStart, c.matchEnd));
+          const before = view.toString("utf8", Math.max(0, c.matchStart - 256), c.matchStart);
+          validity = rule.validate(c.secret, view.toString("utf8", c.matchStart, c.matchEnd), before);
         } catch {
           validity = "unknown";
         }
@@ -8019,6 +8115,14 @@ var ItemScan = class {
   }
 };
 
+// src/scan/rules/syntax.ts
+var TOKEN_START = "(?:^|[^A-Za-z0-9_-])";
+var TOKEN_END = "(?:[^A-Za-z0-9_-]|$)";
+var ASSIGN = String.raw`["'\x60]?\s*(?::=|=>|=|:)\s*["'\x60]?`;
+function named(vendor, value) {
+  return String.raw`(?i:${vendor})[\w.-]{0,30}${ASSIGN}(${value})${TOKEN_END}`;
+}
+
 // src/scan/validate/structure.ts
 import {
   createHash as createHash2,
@@ -8042,17 +8146,6 @@ function crc24(data) {
 }
 
 // src/scan/validate/structure.ts
-function shannon(s) {
-  if (!s) return 0;
-  const counts = /* @__PURE__ */ new Map();
-  for (const c of s) counts.set(c, (counts.get(c) ?? 0) + 1);
-  let h = 0;
-  for (const n of counts.values()) {
-    const p = n / s.length;
-    h -= p * Math.log2(p);
-  }
-  return h;
-}
 function b64(s) {
   const clean2 = s.replace(/\s+/g, "");
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean2) || clean2.length % 4 === 1) return void 0;
@@ -8070,6 +8163,11 @@ function jsonObject(buf) {
   } catch {
     return void 0;
   }
+}
+function decodedText(v) {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(v) || v.length % 4 === 1) return void 0;
+  const text = Buffer.from(v, "base64").toString("latin1").replace(/[\r\n]+$/, "");
+  return /^[\x20-\x7e]+$/.test(text) ? text : void 0;
 }
 function printable(s) {
   return s.length > 0 && !/[\u0000-\u001f\u007f\ufffd]/.test(s);
@@ -8190,15 +8288,23 @@ function isPlaceholderPassword(value) {
   for (const re of PLACEHOLDER_SHAPES2) if (re.test(v)) return true;
   return false;
 }
+function isStandInPassword(value) {
+  if (/^[0-9]{1,8}$/.test(value)) return true;
+  const words = value.split(/[-_.\s]+/).filter(Boolean);
+  if (words.length > 0 && words.length <= 5 && words.every((w) => /^[A-Za-z]+[0-9]?$/.test(w))) {
+    if (words.some((w) => /^(?:pass(?:word|wd)?|pwd|secret|token|key|auth|credentials?)[0-9]?$/i.test(w))) return true;
+  }
+  return false;
+}
 function validatePassword(secret) {
-  let value = secret;
+  let value = secret.slice(0, valueLength(secret));
   try {
-    value = decodeURIComponent(secret);
+    value = decodeURIComponent(value);
   } catch {
   }
   if ([...value].length < 4) return "invalid";
   if (OWNED_PREFIXES.test(value)) return "invalid";
-  return isPlaceholderPassword(value) ? "invalid" : "valid";
+  return isPlaceholderPassword(value) || isStandInPassword(value) ? "invalid" : "unknown";
 }
 var DB_URL = /([a-z][a-z0-9+.-]*):\/\/([^:@/\s]*):([^@\s]+)@([^\s/?#]+)/i;
 function validateDbUrl(secret, match = "") {
@@ -8219,7 +8325,8 @@ function validateBasicAuthBase64(secret) {
     return "invalid";
   const i = text.indexOf(":");
   if (i <= 0 || i === text.length - 1) return "invalid";
-  return isPlaceholderPassword(text.slice(i + 1)) ? "invalid" : "valid";
+  const password = text.slice(i + 1);
+  return isPlaceholderPassword(password) || isStandInPassword(password) || password.length < 4 ? "invalid" : "unknown";
 }
 function validateBase64Password(secret) {
   const buf = b64(secret);
@@ -8227,7 +8334,7 @@ function validateBase64Password(secret) {
   const text = buf.toString("utf8");
   if (!printable(text) || Buffer.from(text, "utf8").toString("base64").replace(/=+$/, "") !== secret.replace(/=+$/, ""))
     return "invalid";
-  return isPlaceholderPassword(text) ? "invalid" : "valid";
+  return isPlaceholderPassword(text) || isStandInPassword(text) ? "invalid" : "unknown";
 }
 var JWT_EXAMPLE_SUBJECTS = /* @__PURE__ */ new Set(["1234567890"]);
 function validateJwt(secret) {
@@ -8705,7 +8812,9 @@ function isCodeExpression(v) {
   if (!m) return false;
   return m[1].split(/\??\./).every((p) => /^#?[A-Za-z_$][A-Za-z_$]*[0-9]{0,2}[A-Za-z_$]*$/.test(p));
 }
-var NON_SECRET_TOKEN_NAME = /(?:continuation|next|page|pagination|cursor|client|idempotency)[_.-]?token["'\]]*[ \t]*(?::=|=>|\?=|=|:)/i;
+var NON_SECRET_TOKEN_NAME = /(?:continuation|next|page|pagination|cursor|client|idempotency|request|update|sync|resume|change|marker|csrf|xsrf|challenge|verification|state)[_.-]?token["'\]]*[ \t]*(?::=|=>|\?=|=|:)/i;
+var ACME_CHALLENGE = /\b(?:http-01|dns-01|tls-alpn-01)\b|\bacme\b.*challenge|challenge.*\bacme\b/i;
+var CREDENTIAL_SCOPE = /^[A-Za-z0-9]{8,128}\/[0-9]{8}\/[A-Za-z0-9-]+\/[A-Za-z0-9-]+\/[a-z0-9_]+$/;
 var NAMES_ITSELF = /secret|passw(?:or)?d|token/i;
 function sequentialRuns(v) {
   let runs = 0;
@@ -8719,7 +8828,7 @@ function sequentialRuns(v) {
   }
   return runs;
 }
-function validateGenericSecret(secret, match = "") {
+function validateGenericSecret(secret, match = "", before = "") {
   if (secret.length > 200) return "invalid";
   let v = secret;
   if (/%[0-9A-Fa-f]{2}/.test(v)) {
@@ -8752,11 +8861,17 @@ function validateGenericSecret(secret, match = "") {
   if (isIdentifierPhrase(v)) return "invalid";
   if (NAMES_ITSELF.test(v)) return "invalid";
   if (NON_SECRET_TOKEN_NAME.test(match)) return "invalid";
+  if (CREDENTIAL_SCOPE.test(v)) return "invalid";
+  if (/token["'\]]*[ \t]*[:=]/i.test(match) && ACME_CHALLENGE.test(`${before}${match}`)) return "invalid";
+  if (/^[*&]+[A-Za-z_][\w.]*$/.test(v)) return "invalid";
+  const decoded = decodedText(v);
+  if (decoded !== void 0 && (isStandIn(decoded) || isPlaceholderPassword(decoded) || isStandInPassword(decoded)))
+    return "invalid";
   if (sequentialRuns(v) >= 2 || /(?:0123|1234|2345|3456|4567|5678|6789|abcde|bcdef|qwert|asdf)/i.test(v))
     return "invalid";
   const classes = Number(/[a-z]/.test(v)) + Number(/[A-Z]/.test(v)) + Number(/[0-9]/.test(v)) + Number(/[^A-Za-z0-9]/.test(v));
   if (classes < 2) return "invalid";
-  const h = shannon(v);
+  const h = shannonEntropy(v);
   if (h < 3 || v.length >= 20 && h < 3.5) return "invalid";
   return "unknown";
 }
@@ -9005,7 +9120,7 @@ function validateMixedCase(secret) {
 function validateAdyenKey(secret) {
   const m = /^AQE([A-Za-z0-9+/]+={0,2})-([A-Za-z0-9+/]{43}=)$/.exec(secret);
   if (!m) return "invalid";
-  return b64(m[2])?.length === 32 && (b64(`AQE${m[1]}`)?.length ?? 0) >= 24 ? "valid" : "invalid";
+  return b64(m[2])?.length === 32 && (b64(`AQE${m[1]}`)?.length ?? 0) >= 24 ? "unknown" : "invalid";
 }
 function validateIntercomToken(secret) {
   const text = b64(secret)?.toString("latin1") ?? "";
@@ -9013,12 +9128,6 @@ function validateIntercomToken(secret) {
 }
 
 // src/scan/rules/ai.ts
-var B = "(?:^|[^A-Za-z0-9_-])";
-var E = "(?:[^A-Za-z0-9_-]|$)";
-var ASSIGN = String.raw`["']?\s*(?:[:=]|:=|=>)\s*["']?`;
-function named(vendor, value) {
-  return String.raw`(?i:${vendor})[\w.-]{0,30}${ASSIGN}(${value})${E}`;
-}
 var OAI = ["T3Blbk", "FJ"].join("");
 var openaiLegacy = `sk-${fx("oa1", 20)}${OAI}${fx("oa2", 20)}`;
 var openaiProject = `sk-${"proj"}-${fx("oa3", 74, FIXTURE_ALPHABETS.base64url)}${OAI}${fx("oa4", 74, FIXTURE_ALPHABETS.base64url)}`;
@@ -9052,7 +9161,7 @@ var aiRules = [
     title: "OpenAI API key (user key)",
     severity: "high",
     keywords: [OAI.toLowerCase()],
-    pattern: `${B}(sk-[A-Za-z0-9]{20}${OAI}[A-Za-z0-9]{20})${E}`,
+    pattern: `${TOKEN_START}(sk-[A-Za-z0-9]{20}${OAI}[A-Za-z0-9]{20})${TOKEN_END}`,
     entropy: 3.5,
     help: openaiHelp("user API key (`sk-…` with the `T3BlbkFJ` marker)"),
     examples: {
@@ -9070,7 +9179,7 @@ var aiRules = [
     title: "OpenAI project API key",
     severity: "high",
     keywords: ["sk-proj-", "sk-none-"],
-    pattern: `${B}(sk-(?:proj|None)-[A-Za-z0-9_-]{20,200}${OAI}[A-Za-z0-9_-]{20,200})${E}`,
+    pattern: `${TOKEN_START}(sk-(?:proj|None)-[A-Za-z0-9_-]{20,200}${OAI}[A-Za-z0-9_-]{20,200})${TOKEN_END}`,
     entropy: 4,
     help: openaiHelp("project API key (`sk-proj-`)"),
     examples: {
@@ -9087,7 +9196,7 @@ var aiRules = [
     title: "OpenAI service account key",
     severity: "high",
     keywords: ["sk-svcacct-"],
-    pattern: `${B}(sk-svcacct-[A-Za-z0-9_-]{20,200}${OAI}[A-Za-z0-9_-]{20,200})${E}`,
+    pattern: `${TOKEN_START}(sk-svcacct-[A-Za-z0-9_-]{20,200}${OAI}[A-Za-z0-9_-]{20,200})${TOKEN_END}`,
     entropy: 4,
     help: openaiHelp("service account key (`sk-svcacct-`), not tied to a person"),
     examples: {
@@ -9100,7 +9209,7 @@ var aiRules = [
     title: "OpenAI admin key",
     severity: "critical",
     keywords: ["sk-admin-"],
-    pattern: `${B}(sk-admin-[A-Za-z0-9_-]{20,200}${OAI}[A-Za-z0-9_-]{20,200})${E}`,
+    pattern: `${TOKEN_START}(sk-admin-[A-Za-z0-9_-]{20,200}${OAI}[A-Za-z0-9_-]{20,200})${TOKEN_END}`,
     entropy: 4,
     help: "An OpenAI admin API key (`sk-admin-`): it manages the organization itself (users, projects, API keys, usage). Delete it under Organization → Admin keys and audit the keys and members it could have created.",
     examples: {
@@ -9113,7 +9222,7 @@ var aiRules = [
     title: "Anthropic API key",
     severity: "high",
     keywords: ["sk-ant-api"],
-    pattern: `${B}(sk-ant-api[0-9]{2}-[A-Za-z0-9_-]{80,120}AA)${E}`,
+    pattern: `${TOKEN_START}(sk-ant-api[0-9]{2}-[A-Za-z0-9_-]{80,120}AA)${TOKEN_END}`,
     entropy: 4,
     help: "An Anthropic API key (`sk-ant-api03-…AA`): it spends the workspace’s credits. Delete it in the Claude Console (Settings → API keys) and create a new one.",
     examples: {
@@ -9130,7 +9239,7 @@ var aiRules = [
     title: "Anthropic Admin API key",
     severity: "critical",
     keywords: ["sk-ant-admin"],
-    pattern: `${B}(sk-ant-admin[0-9]{2}-[A-Za-z0-9_-]{80,120}AA)${E}`,
+    pattern: `${TOKEN_START}(sk-ant-admin[0-9]{2}-[A-Za-z0-9_-]{80,120}AA)${TOKEN_END}`,
     entropy: 4,
     help: "An Anthropic Admin API key (`sk-ant-admin01-`): it manages the organization (members, workspaces, API keys). Delete it in the Claude Console and review what it changed.",
     examples: {
@@ -9143,7 +9252,7 @@ var aiRules = [
     title: "Anthropic OAuth token",
     severity: "high",
     keywords: ["sk-ant-oat", "sk-ant-ort"],
-    pattern: `${B}(sk-ant-o(?:at|rt)[0-9]{2}-[A-Za-z0-9_-]{80,200})${E}`,
+    pattern: `${TOKEN_START}(sk-ant-o(?:at|rt)[0-9]{2}-[A-Za-z0-9_-]{80,200})${TOKEN_END}`,
     entropy: 4,
     help: "An Anthropic OAuth access or refresh token (`sk-ant-oat01-`, `sk-ant-ort01-`), e.g. from Claude Code: it acts as the signed-in user. Sign out of the session (or revoke the app’s access) to invalidate it.",
     examples: {
@@ -9156,7 +9265,7 @@ var aiRules = [
     title: "Hugging Face access token",
     severity: "high",
     keywords: ["hf_"],
-    pattern: `${B}(hf_[A-Za-z]{34})${E}`,
+    pattern: `${TOKEN_START}(hf_[A-Za-z]{34})${TOKEN_END}`,
     entropy: 3.5,
     validate: validateMixedCase,
     help: "A Hugging Face user access token (`hf_` + 34 letters): read or write access to the user’s models, datasets and Spaces. Single-case letter runs (identifiers) are not reported. Invalidate it under Settings → Access Tokens and create a fine-grained replacement.",
@@ -9174,7 +9283,7 @@ var aiRules = [
     title: "Hugging Face organization API token",
     severity: "high",
     keywords: ["api_org_"],
-    pattern: `${B}(api_org_[A-Za-z]{34})${E}`,
+    pattern: `${TOKEN_START}(api_org_[A-Za-z]{34})${TOKEN_END}`,
     entropy: 3.5,
     validate: validateMixedCase,
     help: "A legacy Hugging Face organization API token (`api_org_`): access to the organization’s private repos. Single-case letter runs are not reported. Regenerate it in the organization settings.",
@@ -9188,7 +9297,7 @@ var aiRules = [
     title: "Replicate API token",
     severity: "high",
     keywords: ["r8_"],
-    pattern: `${B}(r8_[A-Za-z0-9]{37})${E}`,
+    pattern: `${TOKEN_START}(r8_[A-Za-z0-9]{37})${TOKEN_END}`,
     entropy: 3.5,
     help: "A Replicate API token (`r8_`): it runs models on the account’s bill. Disable it under Account → API tokens and create a new one.",
     examples: {
@@ -9201,7 +9310,7 @@ var aiRules = [
     title: "Groq API key",
     severity: "high",
     keywords: ["gsk_"],
-    pattern: `${B}(gsk_[A-Za-z0-9]{52})${E}`,
+    pattern: `${TOKEN_START}(gsk_[A-Za-z0-9]{52})${TOKEN_END}`,
     entropy: 4,
     help: "A Groq API key (`gsk_` + 52 characters). Delete it in the GroqCloud console (API Keys) and create a new one.",
     examples: {
@@ -9214,7 +9323,7 @@ var aiRules = [
     title: "Perplexity API key",
     severity: "high",
     keywords: ["pplx-"],
-    pattern: `${B}(pplx-[A-Za-z0-9]{48})${E}`,
+    pattern: `${TOKEN_START}(pplx-[A-Za-z0-9]{48})${TOKEN_END}`,
     entropy: 4,
     help: "A Perplexity API key (`pplx-`). Delete it in the API settings of your Perplexity account and create a new one.",
     examples: {
@@ -9230,7 +9339,7 @@ var aiRules = [
     title: "xAI API key",
     severity: "high",
     keywords: ["xai-"],
-    pattern: `${B}(xai-[A-Za-z0-9]{80})${E}`,
+    pattern: `${TOKEN_START}(xai-[A-Za-z0-9]{80})${TOKEN_END}`,
     entropy: 4,
     help: "An xAI (Grok) API key (`xai-` + 80 characters). Revoke it in the xAI console (API Keys) and create a new one.",
     examples: {
@@ -9243,7 +9352,7 @@ var aiRules = [
     title: "OpenRouter API key",
     severity: "high",
     keywords: ["sk-or-v1-"],
-    pattern: `${B}(sk-or-v1-[0-9a-f]{64})${E}`,
+    pattern: `${TOKEN_START}(sk-or-v1-[0-9a-f]{64})${TOKEN_END}`,
     entropy: 3,
     help: "An OpenRouter API key (`sk-or-v1-` + 64 hex): it spends the account’s credits. Delete it under Keys and create a new one.",
     examples: {
@@ -9256,7 +9365,7 @@ var aiRules = [
     title: "Together AI API key",
     severity: "high",
     keywords: ["tgp_v1_"],
-    pattern: `${B}(tgp_v1_[A-Za-z0-9_-]{40,50})${E}`,
+    pattern: `${TOKEN_START}(tgp_v1_[A-Za-z0-9_-]{40,50})${TOKEN_END}`,
     entropy: 4,
     help: "A Together AI API key (`tgp_v1_`). Revoke it in the Together dashboard (Settings → API Keys) and create a new one.",
     examples: {
@@ -9269,7 +9378,7 @@ var aiRules = [
     title: "LangSmith API key",
     severity: "high",
     keywords: ["lsv2_"],
-    pattern: `${B}(lsv2_(?:pt|sk)_[0-9a-f]{32}_[0-9a-f]{10})${E}`,
+    pattern: `${TOKEN_START}(lsv2_(?:pt|sk)_[0-9a-f]{32}_[0-9a-f]{10})${TOKEN_END}`,
     entropy: 3,
     help: "A LangSmith personal access token or service key (`lsv2_pt_`, `lsv2_sk_`): traces, datasets and prompts of the workspace. Delete it under Settings → API Keys.",
     examples: {
@@ -9282,7 +9391,7 @@ var aiRules = [
     title: "Pinecone API key",
     severity: "high",
     keywords: ["pcsk_"],
-    pattern: `${B}(pcsk_[A-Za-z0-9]{5,7}_[A-Za-z0-9]{60,75})${E}`,
+    pattern: `${TOKEN_START}(pcsk_[A-Za-z0-9]{5,7}_[A-Za-z0-9]{60,75})${TOKEN_END}`,
     entropy: 4,
     help: "A Pinecone API key (`pcsk_`): read and write access to the project’s indexes. Delete it in the Pinecone console (API keys).",
     examples: {
@@ -9295,7 +9404,7 @@ var aiRules = [
     title: "Tavily API key",
     severity: "high",
     keywords: ["tvly-"],
-    pattern: `${B}(tvly-(?:dev-|prod-)?[A-Za-z0-9]{32})${E}`,
+    pattern: `${TOKEN_START}(tvly-(?:dev-|prod-)?[A-Za-z0-9]{32})${TOKEN_END}`,
     entropy: 4,
     help: "A Tavily search API key (`tvly-`): it spends the account’s credits. Delete it in the Tavily dashboard and create a new one.",
     examples: {
@@ -9372,7 +9481,7 @@ var aiRules = [
     title: "ElevenLabs API key",
     severity: "high",
     keywords: ["elevenlabs", "xi-api-key", "xi_api_key"],
-    pattern: String.raw`(?i:elevenlabs|xi[_-]api[_-]key)[\w.-]{0,30}["']?\s*(?:[:=,]|:=|=>)\s*["']?(sk_[0-9a-f]{48})${E}`,
+    pattern: String.raw`(?i:elevenlabs|xi[_-]api[_-]key)[\w.-]{0,30}["']?\s*(?:[:=,]|:=|=>)\s*["']?(sk_[0-9a-f]{48})${TOKEN_END}`,
     entropy: 3,
     help: "An ElevenLabs API key (`sk_` + 48 hex). Delete it in the ElevenLabs settings (API Keys) and create a new one.",
     examples: {
@@ -9459,7 +9568,7 @@ function validateGithubInstallation(secret) {
   return jsonObject2(b64decode(h)) && jsonObject2(b64decode(p)) ? "valid" : "invalid";
 }
 function validateGithubFineGrained(secret) {
-  return /^github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}$/.test(secret) ? "valid" : "invalid";
+  return /^github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}$/.test(secret) ? "unknown" : "invalid";
 }
 function validateNpmToken(secret) {
   const m = /^npm_([A-Za-z0-9]+)$/.exec(secret);
@@ -9539,7 +9648,7 @@ function validateAwsKeyId(secret) {
   if (secret.endsWith("EXAMPLE")) return "invalid";
   const account = awsAccountIdFromKeyId(secret);
   if (account === void 0) return "invalid";
-  return account.length === 12 ? "valid" : "unknown";
+  return "unknown";
 }
 function fakeAwsKeyId(prefix, account, seed) {
   const acct = Number(account);
@@ -9703,7 +9812,7 @@ function validateAzureSasSignature(sig) {
     return "invalid";
   }
   if (!/^[A-Za-z0-9+/]{43}=$/.test(raw)) return "invalid";
-  return Buffer.from(raw, "base64").length === 32 ? "valid" : "invalid";
+  return Buffer.from(raw, "base64").length === 32 ? "unknown" : "invalid";
 }
 function validateBedrockApiKey(secret) {
   const m = /^ABSK([A-Za-z0-9+/]+={0,2})$/.exec(secret);
@@ -9772,7 +9881,6 @@ var syntax = {
 };
 
 // src/scan/rules/cloud.ts
-var ASSIGN2 = String.raw`["'\x60]?\s*(?::=|=>|=|:)\s*["'\x60]?`;
 var UUID2 = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
 var { env, yaml, json, code } = syntax;
 var hex = (seed, n) => fake(seed, n, ALPHABETS.hex);
@@ -9855,7 +9963,7 @@ aws_access_key_id = ${akia}`,
     title: "AWS secret access key",
     severity: "critical",
     keywords: ["secret_access_key", "secretaccesskey", "aws_secret", "awssecret"],
-    pattern: `(?i:secret_access_key|secretaccesskey|aws_?secret(?:_?key)?)${ASSIGN2}([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)`,
+    pattern: `(?i:secret_access_key|secretaccesskey|aws_?secret(?:_?key)?)${ASSIGN}([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)`,
     entropy: 4,
     validate: (s) => s.includes("EXAMPLE") ? "invalid" : "unknown",
     help: "An AWS secret access key signs API requests as its IAM user or role (the documented …EXAMPLEKEY value is not reported). Deactivate and delete the access key in IAM, create a replacement if needed, and review CloudTrail for its use.",
@@ -10118,7 +10226,7 @@ ci-deployer,,${akia},${awsSecretA}`,
       "storageaccess",
       "--account-key"
     ],
-    pattern: String.raw`(?:(?i:azure_?storage_?(?:account_?|access_?)?key|storage_?account_?(?:access_?)?key)${ASSIGN2}|--account-key[\s=]+["']?)([A-Za-z0-9+/]{86}==)`,
+    pattern: String.raw`(?:(?i:azure_?storage_?(?:account_?|access_?)?key|storage_?account_?(?:access_?)?key)${ASSIGN}|--account-key[\s=]+["']?)([A-Za-z0-9+/]{86}==)`,
     entropy: 4,
     validate: notEmulatorKey,
     help: "A storage account key grants full access to every blob, queue, table and file share in the account. Regenerate the leaked key under the storage account → Access keys. The published emulator key is not reported.",
@@ -10187,7 +10295,6 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: String.raw`\bsv=[0-9]{4}-[0-9]{2}-[0-9]{2}&(?:[A-Za-z]{2,5}=[^&\s"'<>]*&){0,12}sig=([A-Za-z0-9%+/]{43,}(?:%3[Dd]|=))`,
     entropy: 4,
     validate: validateAzureSasSignature,
-    requireValid: true,
     help: "A SAS token grants the permissions it lists (sp=) on a storage resource until it expires (se=). Revoke it by rotating the account key that signed it, or the stored access policy / user delegation key behind it. Its sig must decode to a 32-byte HMAC; one that does not is not reported.",
     examples: {
       tp: [
@@ -10296,7 +10403,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     title: "Heroku API key (UUID form)",
     severity: "high",
     keywords: ["heroku"],
-    pattern: String.raw`(?i:heroku)[A-Za-z0-9_.-]{0,20}(?i:api_?key|token|key|secret|password)${ASSIGN2}(${UUID2})\b`,
+    pattern: String.raw`(?i:heroku)[A-Za-z0-9_.-]{0,20}(?i:api_?key|token|key|secret|password)${ASSIGN}(${UUID2})\b`,
     entropy: 3,
     help: "A legacy Heroku API key (a UUID) acts as its user on every app they can reach. Regenerate it under Account settings → API Key, or revoke the authorisation with `heroku authorizations:revoke`.",
     examples: {
@@ -10339,7 +10446,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     title: "Alibaba Cloud AccessKey secret",
     severity: "critical",
     keywords: ["alibaba", "aliyun", "alicloud"],
-    pattern: String.raw`(?i:alibaba|aliyun|alicloud)[A-Za-z0-9_.-]{0,24}(?i:secret)[A-Za-z0-9_.-]{0,10}${ASSIGN2}([A-Za-z0-9]{30})\b`,
+    pattern: String.raw`(?i:alibaba|aliyun|alicloud)[A-Za-z0-9_.-]{0,24}(?i:secret)[A-Za-z0-9_.-]{0,10}${ASSIGN}([A-Za-z0-9]{30})\b`,
     entropy: 4,
     help: "An Alibaba Cloud AccessKey secret signs API requests as its RAM user. Disable and delete the AccessKey in the RAM console, create a replacement, and review ActionTrail.",
     examples: {
@@ -10381,7 +10488,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     title: "IBM Cloud API key",
     severity: "high",
     keywords: ["ibm", "ic_api_key"],
-    pattern: `(?i:ibm[A-Za-z0-9_.-]{0,20}api_?key|ic_api_key)${ASSIGN2}([A-Za-z0-9_-]{44})(?:[^A-Za-z0-9_-]|$)`,
+    pattern: `(?i:ibm[A-Za-z0-9_.-]{0,20}api_?key|ic_api_key)${ASSIGN}([A-Za-z0-9_-]{44})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
     help: "An IBM Cloud API key logs in as its user or service ID. Delete it under Manage → Access (IAM) → API keys and review Activity Tracker.",
     examples: {
@@ -10403,7 +10510,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     title: "Cloudflare API token",
     severity: "high",
     keywords: ["cloudflare", "cf_api_token"],
-    pattern: `(?i:cloudflare[A-Za-z0-9_.-]{0,20}token|cf_api_token)${ASSIGN2}([A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_-]|$)`,
+    pattern: `(?i:cloudflare[A-Za-z0-9_.-]{0,20}token|cf_api_token)${ASSIGN}([A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
     help: "A Cloudflare API token acts on the accounts and zones its permissions list (DNS, Workers, WAF…). Roll or delete it under My Profile → API Tokens and review the audit log.",
     examples: {
@@ -10425,7 +10532,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     title: "Cloudflare global API key",
     severity: "critical",
     keywords: ["cloudflare", "cf_api_key", "x-auth-key"],
-    pattern: String.raw`(?i:cloudflare[A-Za-z0-9_.-]{0,20}key|cf_api_key|x-auth-key)${ASSIGN2}([a-f0-9]{37})\b`,
+    pattern: String.raw`(?i:cloudflare[A-Za-z0-9_.-]{0,20}key|cf_api_key|x-auth-key)${ASSIGN}([a-f0-9]{37})\b`,
     entropy: 3,
     help: "The Cloudflare global API key has every permission of its user on every account. Change it under My Profile → API Tokens → Global API Key → Change, and move automation to scoped API tokens.",
     examples: {
@@ -10516,7 +10623,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     title: "Vercel access token (unprefixed)",
     severity: "high",
     keywords: ["vercel"],
-    pattern: String.raw`(?i:vercel[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN2}([A-Za-z0-9]{24})\b`,
+    pattern: String.raw`(?i:vercel[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}([A-Za-z0-9]{24})\b`,
     entropy: 4,
     help: "An unprefixed (pre-2025) Vercel token deploys and manages projects of its scope. Delete it under Account Settings → Tokens.",
     examples: {
@@ -10554,7 +10661,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     title: "Netlify access token (unprefixed)",
     severity: "high",
     keywords: ["netlify"],
-    pattern: `(?i:netlify[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN2}([A-Za-z0-9_-]{43})(?:[^A-Za-z0-9_-]|$)`,
+    pattern: `(?i:netlify[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}([A-Za-z0-9_-]{43})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
     help: "An unprefixed Netlify access token acts as its user on every team and site. Revoke it under User settings → Applications.",
     examples: {
@@ -10662,7 +10769,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     title: "Scaleway API secret key",
     severity: "high",
     keywords: ["scw_secret_key", "scaleway"],
-    pattern: String.raw`(?i:scw_secret_key|scaleway[A-Za-z0-9_.-]{0,20}secret_?key)${ASSIGN2}(${UUID2})\b`,
+    pattern: String.raw`(?i:scw_secret_key|scaleway[A-Za-z0-9_.-]{0,20}secret_?key)${ASSIGN}(${UUID2})\b`,
     entropy: 3,
     help: "A Scaleway API secret key acts with its IAM application or user policies on the organisation's projects. Delete the API key in the console under IAM → API keys.",
     examples: {
@@ -10696,7 +10803,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     title: "Hetzner Cloud API token",
     severity: "high",
     keywords: ["hcloud", "hetzner"],
-    pattern: String.raw`(?i:hcloud[_-]?token|hetzner[A-Za-z0-9_.-]{0,20}token)${ASSIGN2}([A-Za-z0-9]{64})\b`,
+    pattern: String.raw`(?i:hcloud[_-]?token|hetzner[A-Za-z0-9_.-]{0,20}token)${ASSIGN}([A-Za-z0-9]{64})\b`,
     entropy: 4.5,
     help: "A Hetzner Cloud API token reads or manages every server, volume and network of one project. Delete it under the project → Security → API tokens.",
     examples: {
@@ -10717,7 +10824,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     title: "Linode (Akamai Cloud) personal access token",
     severity: "high",
     keywords: ["linode"],
-    pattern: String.raw`(?i:linode[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN2}([a-f0-9]{64})\b`,
+    pattern: String.raw`(?i:linode[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}([a-f0-9]{64})\b`,
     entropy: 3,
     help: "A Linode personal access token manages the account's Linodes, volumes, domains and more within its scopes. Revoke it in Cloud Manager under API Tokens.",
     examples: {
@@ -10738,7 +10845,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     title: "Vultr API key",
     severity: "high",
     keywords: ["vultr"],
-    pattern: String.raw`(?i:vultr[A-Za-z0-9_.-]{0,20}(?:api_?key|token))${ASSIGN2}([A-Z0-9]{36})\b`,
+    pattern: String.raw`(?i:vultr[A-Za-z0-9_.-]{0,20}(?:api_?key|token))${ASSIGN}([A-Z0-9]{36})\b`,
     entropy: 4,
     help: "A Vultr API key manages every instance, storage and network of the account (or sub-account). Regenerate it under Account → API.",
     examples: {
@@ -10755,7 +10862,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     title: "Backblaze B2 application key",
     severity: "high",
     keywords: ["b2_application_key", "b2_key", "b2applicationkey", "backblaze"],
-    pattern: `(?i:b2_application_key|b2_key|b2applicationkey|backblaze[A-Za-z0-9_.-]{0,20}key)${ASSIGN2}(K[0-9]{3}[A-Za-z0-9+/]{27})(?:[^A-Za-z0-9+/=]|$)`,
+    pattern: `(?i:b2_application_key|b2_key|b2applicationkey|backblaze[A-Za-z0-9_.-]{0,20}key)${ASSIGN}(K[0-9]{3}[A-Za-z0-9+/]{27})(?:[^A-Za-z0-9+/=]|$)`,
     entropy: 4,
     help: "A Backblaze B2 application key reads or writes the buckets it was created for (all of them for the master key). Delete it under App Keys in the Backblaze console.",
     examples: {
@@ -10811,9 +10918,6 @@ ci-deployer,,${akia},${awsSecretA}`,
 ];
 
 // src/scan/rules/commerce.ts
-var B2 = "(?:^|[^A-Za-z0-9_-])";
-var E2 = "(?:[^A-Za-z0-9_-]|$)";
-var ASSIGN3 = String.raw`["']?\s*(?:[:=]|:=|=>)\s*["']?`;
 var stripe = (kind, mode, seed, n = 99) => `${kind}_${mode}_${fx(seed, n)}`;
 var skLive = stripe("sk", "live", "st1");
 var rkLive = stripe("rk", "live", "st2");
@@ -10846,7 +10950,7 @@ var commerceRules = [
     title: "Stripe live secret key",
     severity: "critical",
     keywords: ["sk_live_"],
-    pattern: `${B2}(sk_live_[A-Za-z0-9]{24,247})${E2}`,
+    pattern: `${TOKEN_START}(sk_live_[A-Za-z0-9]{24,247})${TOKEN_END}`,
     entropy: 3.5,
     help: "A Stripe live-mode secret key (`sk_live_`): full API access to charges, payouts and customer data. Roll it in the Dashboard (Developers → API keys → Roll key) and move it to a secret store.",
     examples: {
@@ -10865,7 +10969,7 @@ var commerceRules = [
     title: "Stripe live restricted key",
     severity: "high",
     keywords: ["rk_live_"],
-    pattern: `${B2}(rk_live_[A-Za-z0-9]{24,247})${E2}`,
+    pattern: `${TOKEN_START}(rk_live_[A-Za-z0-9]{24,247})${TOKEN_END}`,
     entropy: 3.5,
     help: "A Stripe live-mode restricted key (`rk_live_`): API access limited to the permissions it was created with. Roll or delete it in the Dashboard (Developers → API keys).",
     examples: {
@@ -10878,7 +10982,7 @@ var commerceRules = [
     title: "Stripe test-mode secret or restricted key",
     severity: "low",
     keywords: ["sk_test_", "rk_test_"],
-    pattern: `${B2}([sr]k_test_[A-Za-z0-9]{24,247})${E2}`,
+    pattern: `${TOKEN_START}([sr]k_test_[A-Za-z0-9]{24,247})${TOKEN_END}`,
     entropy: 3.5,
     help: "A Stripe test-mode secret or restricted key: no real money, but it reads and writes your test data and reveals the account. Roll it in the Dashboard if the repository is public.",
     examples: {
@@ -10896,7 +11000,7 @@ var commerceRules = [
     title: "Webhook signing secret (Stripe, Svix)",
     severity: "high",
     keywords: ["whsec_"],
-    pattern: `${B2}(whsec_[A-Za-z0-9+/]{32,86}={0,2})(?:[^A-Za-z0-9+/=_-]|$)`,
+    pattern: `${TOKEN_START}(whsec_[A-Za-z0-9+/]{32,86}={0,2})(?:[^A-Za-z0-9+/=_-]|$)`,
     entropy: 3.5,
     help: "A webhook endpoint signing secret (`whsec_`, Stripe and Svix-based services): whoever holds it can forge webhook events your endpoint will trust. Roll the endpoint’s secret in the provider’s dashboard.",
     examples: {
@@ -10913,7 +11017,7 @@ var commerceRules = [
     title: "Shopify Admin API access token",
     severity: "high",
     keywords: ["shpat_"],
-    pattern: `${B2}(shpat_[a-fA-F0-9]{32})${E2}`,
+    pattern: `${TOKEN_START}(shpat_[a-fA-F0-9]{32})${TOKEN_END}`,
     entropy: 3,
     help: "A Shopify Admin API access token (`shpat_`): store data and orders with the app’s scopes. Uninstall and reinstall the app (or rotate the token in the app’s API credentials) to revoke it.",
     examples: {
@@ -10930,7 +11034,7 @@ var commerceRules = [
     title: "Shopify custom app access token",
     severity: "high",
     keywords: ["shpca_"],
-    pattern: `${B2}(shpca_[a-fA-F0-9]{32})${E2}`,
+    pattern: `${TOKEN_START}(shpca_[a-fA-F0-9]{32})${TOKEN_END}`,
     entropy: 3,
     help: "A Shopify custom app access token (`shpca_`). Uninstall the custom app or rotate its credentials in the Shopify admin to revoke it.",
     examples: {
@@ -10943,7 +11047,7 @@ var commerceRules = [
     title: "Shopify private app access token",
     severity: "high",
     keywords: ["shppa_"],
-    pattern: `${B2}(shppa_[a-fA-F0-9]{32})${E2}`,
+    pattern: `${TOKEN_START}(shppa_[a-fA-F0-9]{32})${TOKEN_END}`,
     entropy: 3,
     help: "A Shopify (legacy) private app password/access token (`shppa_`). Delete the private app or regenerate its password in the Shopify admin.",
     examples: {
@@ -10956,7 +11060,7 @@ var commerceRules = [
     title: "Shopify app shared secret",
     severity: "high",
     keywords: ["shpss_"],
-    pattern: `${B2}(shpss_[a-fA-F0-9]{32})${E2}`,
+    pattern: `${TOKEN_START}(shpss_[a-fA-F0-9]{32})${TOKEN_END}`,
     entropy: 3,
     help: "A Shopify app shared secret (`shpss_`): it signs OAuth and webhook HMACs, so it lets an attacker forge requests to your app. Rotate the client secret in the Partner Dashboard.",
     examples: {
@@ -10969,7 +11073,7 @@ var commerceRules = [
     title: "Square access token",
     severity: "high",
     keywords: ["eaaa"],
-    pattern: `${B2}(EAAA[A-Za-z0-9_-]{60})${E2}`,
+    pattern: `${TOKEN_START}(EAAA[A-Za-z0-9_-]{60})${TOKEN_END}`,
     entropy: 4,
     help: "A Square production or sandbox access token (`EAAA` + 60 characters): payments, customers and catalog access. Revoke it in the Developer Dashboard (Credentials → Replace) or through the OAuth revoke endpoint.",
     examples: {
@@ -10986,7 +11090,7 @@ var commerceRules = [
     title: "Square legacy access token",
     severity: "high",
     keywords: ["sq0atp-"],
-    pattern: `${B2}(sq0atp-[A-Za-z0-9_-]{22})${E2}`,
+    pattern: `${TOKEN_START}(sq0atp-[A-Za-z0-9_-]{22})${TOKEN_END}`,
     entropy: 3.5,
     help: "A Square access token in the legacy `sq0atp-` form. Revoke it in the Developer Dashboard and use a current OAuth or personal access token.",
     examples: {
@@ -10999,7 +11103,7 @@ var commerceRules = [
     title: "Square OAuth application secret",
     severity: "high",
     keywords: ["sq0csp-"],
-    pattern: `${B2}(sq0csp-[A-Za-z0-9_-]{43})${E2}`,
+    pattern: `${TOKEN_START}(sq0csp-[A-Za-z0-9_-]{43})${TOKEN_END}`,
     entropy: 3.5,
     help: "A Square OAuth application secret (`sq0csp-`): it exchanges authorization codes for merchant tokens. Replace it in the Developer Dashboard (OAuth → Replace secret).",
     examples: {
@@ -11047,7 +11151,7 @@ var commerceRules = [
     title: "Braintree API private key",
     severity: "high",
     keywords: ["braintree"],
-    pattern: String.raw`(?i:braintree)[\w.-]{0,30}(?i:private[_-]?key)${ASSIGN3}([0-9a-f]{32})(?:[^0-9A-Za-z]|$)`,
+    pattern: String.raw`(?i:braintree)[\w.-]{0,30}(?i:private[_-]?key)${ASSIGN}([0-9a-f]{32})(?:[^0-9A-Za-z]|$)`,
     entropy: 3,
     help: "A Braintree API private key (32 hex, named as Braintree’s): with the public key and merchant id it has full gateway access. Delete the API key in the Control Panel (Settings → API) and generate a new pair.",
     examples: {
@@ -11064,7 +11168,7 @@ var commerceRules = [
     title: "PayPal REST client secret",
     severity: "high",
     keywords: ["paypal"],
-    pattern: String.raw`(?i:paypal)[\w.-]{0,30}(?i:secret)${ASSIGN3}([A-Za-z0-9_-]{80})(?:[^A-Za-z0-9_-]|$)`,
+    pattern: String.raw`(?i:paypal)[\w.-]{0,30}(?i:secret)${ASSIGN}([A-Za-z0-9_-]{80})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
     help: "A PayPal REST API app secret (80 characters, named as PayPal’s): with the client id it obtains OAuth tokens for the app. Generate a new secret and disable the old one under Apps & Credentials.",
     examples: {
@@ -11083,7 +11187,6 @@ var commerceRules = [
     keywords: ["aqe"],
     pattern: `(?:^|[^A-Za-z0-9+/_-])(AQE[A-Za-z0-9+/]{20,300}={0,2}-[A-Za-z0-9+/]{43}=)`,
     validate: validateAdyenKey,
-    requireValid: true,
     help: "An Adyen API key (`AQE…-<base64>=-…`): payment and management API access for its company or merchant account. Reported only when both base64 segments decode. Generate a new key for the API credential in the Customer Area and delete the old one.",
     examples: {
       tp: [...inSyntaxes("ADYEN_API_KEY", adyenFull), `x-api-key: ${adyen}`],
@@ -11099,7 +11202,7 @@ var commerceRules = [
     title: "Plaid access token",
     severity: "high",
     keywords: ["access-production-", "access-development-"],
-    pattern: `${B2}(access-(?:production|development)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^0-9a-f-]|$)`,
+    pattern: `${TOKEN_START}(access-(?:production|development)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^0-9a-f-]|$)`,
     entropy: 3,
     help: "A Plaid Item access token (`access-production-<uuid>`): it reads the linked bank account’s data. Rotate it with `/item/access_token/invalidate` or remove the Item with `/item/remove`.",
     examples: {
@@ -11116,7 +11219,7 @@ var commerceRules = [
     title: "Plaid API secret",
     severity: "high",
     keywords: ["plaid"],
-    pattern: String.raw`(?i:plaid)[\w.-]{0,30}(?i:secret)${ASSIGN3}([0-9a-f]{30})(?:[^0-9A-Za-z]|$)`,
+    pattern: String.raw`(?i:plaid)[\w.-]{0,30}(?i:secret)${ASSIGN}([0-9a-f]{30})(?:[^0-9A-Za-z]|$)`,
     entropy: 3,
     help: "A Plaid API secret (30 hex, named as Plaid’s): with the client id it calls the Plaid API for every linked Item. Rotate it in the Plaid Dashboard (Team Settings → Keys).",
     examples: {
@@ -11133,7 +11236,7 @@ var commerceRules = [
     title: "Flutterwave live secret key",
     severity: "critical",
     keywords: ["flwseck-"],
-    pattern: `${B2}(FLWSECK-[0-9a-f]{32}-X)${E2}`,
+    pattern: `${TOKEN_START}(FLWSECK-[0-9a-f]{32}-X)${TOKEN_END}`,
     entropy: 3,
     help: "A Flutterwave live secret key (`FLWSECK-…-X`): live payments and transfers. Regenerate the API keys in the Flutterwave dashboard (Settings → API).",
     examples: {
@@ -11146,7 +11249,7 @@ var commerceRules = [
     title: "Flutterwave test secret key",
     severity: "low",
     keywords: ["flwseck_test-"],
-    pattern: `${B2}(FLWSECK_TEST-[0-9a-f]{32}-X)${E2}`,
+    pattern: `${TOKEN_START}(FLWSECK_TEST-[0-9a-f]{32}-X)${TOKEN_END}`,
     entropy: 3,
     help: "A Flutterwave test-mode secret key (`FLWSECK_TEST-`): no real money, but it exposes the test account. Regenerate the test keys if the repository is public.",
     examples: {
@@ -11159,7 +11262,7 @@ var commerceRules = [
     title: "Razorpay key secret",
     severity: "high",
     keywords: ["razorpay"],
-    pattern: String.raw`(?i:razorpay)[\w.-]{0,30}(?i:secret)${ASSIGN3}([A-Za-z0-9]{24})(?:[^A-Za-z0-9]|$)`,
+    pattern: String.raw`(?i:razorpay)[\w.-]{0,30}(?i:secret)${ASSIGN}([A-Za-z0-9]{24})(?:[^A-Za-z0-9]|$)`,
     entropy: 3.5,
     help: "A Razorpay API key secret (24 characters, named as Razorpay’s): with the `rzp_` key id it has payment API access. Regenerate the key in the Razorpay Dashboard (Account & Settings → API Keys).",
     examples: {
@@ -11176,7 +11279,7 @@ var commerceRules = [
     title: "Paddle Billing live API key",
     severity: "critical",
     keywords: ["pdl_live_apikey_"],
-    pattern: `${B2}(pdl_live_apikey_[a-z0-9]{26}_[A-Za-z0-9]{22}_[A-Za-z0-9]{3})${E2}`,
+    pattern: `${TOKEN_START}(pdl_live_apikey_[a-z0-9]{26}_[A-Za-z0-9]{22}_[A-Za-z0-9]{3})${TOKEN_END}`,
     entropy: 3.5,
     help: "A Paddle Billing live API key (`pdl_live_apikey_…`): live transactions, subscriptions and customers, within its permissions. Revoke it under Developer Tools → Authentication in the Paddle dashboard and create a new one.",
     examples: {
@@ -11193,7 +11296,7 @@ var commerceRules = [
     title: "Paddle Billing sandbox API key",
     severity: "low",
     keywords: ["pdl_sdbx_apikey_"],
-    pattern: `${B2}(pdl_sdbx_apikey_[a-z0-9]{26}_[A-Za-z0-9]{22}_[A-Za-z0-9]{3})${E2}`,
+    pattern: `${TOKEN_START}(pdl_sdbx_apikey_[a-z0-9]{26}_[A-Za-z0-9]{22}_[A-Za-z0-9]{3})${TOKEN_END}`,
     entropy: 3.5,
     help: "A Paddle Billing sandbox API key (`pdl_sdbx_apikey_…`): no real money, but it exposes the sandbox account. Revoke it in the sandbox dashboard if the repository is public.",
     examples: {
@@ -11206,7 +11309,7 @@ var commerceRules = [
     title: "Mollie live API key",
     severity: "critical",
     keywords: ["mollie"],
-    pattern: String.raw`(?i:mollie)[\w.-]{0,30}${ASSIGN3}(live_[A-Za-z0-9]{30})(?:[^A-Za-z0-9]|$)`,
+    pattern: String.raw`(?i:mollie)[\w.-]{0,30}${ASSIGN}(live_[A-Za-z0-9]{30})(?:[^A-Za-z0-9]|$)`,
     entropy: 3.5,
     help: "A Mollie live API key (`live_` + 30 characters, named as Mollie’s): live payments and refunds. Reset it in the Mollie Dashboard (Developers → API keys).",
     examples: {
@@ -11219,7 +11322,7 @@ var commerceRules = [
     title: "GoCardless live access token",
     severity: "critical",
     keywords: ["gocardless"],
-    pattern: String.raw`(?i:gocardless)[\w.-]{0,30}${ASSIGN3}(live_[A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_-]|$)`,
+    pattern: String.raw`(?i:gocardless)[\w.-]{0,30}${ASSIGN}(live_[A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 3.5,
     help: "A GoCardless live access token (`live_` + 40 characters, named as GoCardless’s): Direct Debit mandates and payments. Revoke it in the GoCardless Dashboard (Developers → Access tokens).",
     examples: {
@@ -11230,7 +11333,6 @@ var commerceRules = [
 ];
 
 // src/scan/rules/devops.ts
-var ASSIGN4 = String.raw`["'\x60]?\s*(?::=|=>|=|:)\s*["'\x60]?`;
 var UUID3 = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
 var UUIDL = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 var { env: env2, yaml: yaml2, json: json2, code: code18 } = syntax;
@@ -11290,7 +11392,7 @@ var devopsRules = [
     title: "HashiCorp Vault token (pre-1.10 format)",
     severity: "medium",
     keywords: ["vault_token", "vaulttoken", "x-vault-token"],
-    pattern: String.raw`(?i:vault_?token|x-vault-token)${ASSIGN4}(s\.[A-Za-z0-9]{24})\b`,
+    pattern: String.raw`(?i:vault_?token|x-vault-token)${ASSIGN}(s\.[A-Za-z0-9]{24})\b`,
     entropy: 3.5,
     help: "A Vault token in the old s.… format reads and writes whatever its policies allow. Revoke it with `vault token revoke` and upgrade to prefixed tokens.",
     examples: {
@@ -11429,7 +11531,7 @@ var devopsRules = [
     title: "Atlassian API token (unprefixed)",
     severity: "medium",
     keywords: ["jira", "confluence", "atlassian"],
-    pattern: String.raw`(?i:jira|confluence|atlassian)[A-Za-z0-9_.-]{0,20}(?i:api_?token|token|password)${ASSIGN4}([A-Za-z0-9]{24})\b`,
+    pattern: String.raw`(?i:jira|confluence|atlassian)[A-Za-z0-9_.-]{0,20}(?i:api_?token|token|password)${ASSIGN}([A-Za-z0-9]{24})\b`,
     entropy: 3.5,
     help: "An older 24-character Atlassian API token authenticates as its user to Jira and Confluence. Revoke it at id.atlassian.com → Security → API tokens.",
     examples: {
@@ -11645,7 +11747,7 @@ var devopsRules = [
     title: "Datadog API key",
     severity: "high",
     keywords: ["datadog", "dd_api", "dd-api", "ddapi"],
-    pattern: String.raw`(?i:(?:datadog|dd)[_-]?api[_-]?key)${ASSIGN4}([a-f0-9]{32})\b`,
+    pattern: String.raw`(?i:(?:datadog|dd)[_-]?api[_-]?key)${ASSIGN}([a-f0-9]{32})\b`,
     entropy: 3,
     help: "A Datadog API key submits metrics, logs and events to the organisation. Revoke it under Organization Settings → API Keys and roll agents to a new one.",
     examples: {
@@ -11668,7 +11770,7 @@ var devopsRules = [
     title: "Datadog application key",
     severity: "high",
     keywords: ["datadog", "dd_app", "dd-app", "ddapp"],
-    pattern: String.raw`(?i:(?:datadog|dd)[_-]?app(?:lication)?[_-]?key)${ASSIGN4}([a-f0-9]{40})\b`,
+    pattern: String.raw`(?i:(?:datadog|dd)[_-]?app(?:lication)?[_-]?key)${ASSIGN}([a-f0-9]{40})\b`,
     entropy: 3,
     help: "A Datadog application key, with an API key, reads and changes the organisation's data and configuration as its user. Revoke it under Organization Settings → Application Keys.",
     examples: {
@@ -11709,7 +11811,7 @@ var devopsRules = [
     title: "PagerDuty API key",
     severity: "high",
     keywords: ["pagerduty"],
-    pattern: String.raw`(?i:pagerduty[A-Za-z0-9_.-]{0,20}(?:token|key))${ASSIGN4}((?:u\+)?[A-Za-z0-9_+-]{20})(?:[^A-Za-z0-9_+-]|$)`,
+    pattern: String.raw`(?i:pagerduty[A-Za-z0-9_.-]{0,20}(?:token|key))${ASSIGN}((?:u\+)?[A-Za-z0-9_+-]{20})(?:[^A-Za-z0-9_+-]|$)`,
     entropy: 3.5,
     help: "A PagerDuty REST API key reads and changes incidents, schedules and services (account-wide for general keys, as its user for user tokens). Delete it under Integrations → API Access Keys or the user's API access.",
     examples: {
@@ -11770,7 +11872,7 @@ var devopsRules = [
     title: "CircleCI API token (unprefixed)",
     severity: "medium",
     keywords: ["circle"],
-    pattern: String.raw`(?i:circle[_-]?(?:ci[_-]?)?(?:api[_-]?)?token)${ASSIGN4}([a-f0-9]{40})\b`,
+    pattern: String.raw`(?i:circle[_-]?(?:ci[_-]?)?(?:api[_-]?)?token)${ASSIGN}([a-f0-9]{40})\b`,
     entropy: 3,
     help: "An older 40-hex CircleCI API token acts as its user or on its project. Delete it under User Settings → Personal API Tokens or Project Settings → API Permissions.",
     examples: {
@@ -11791,7 +11893,7 @@ var devopsRules = [
     title: "Travis CI API token",
     severity: "medium",
     keywords: ["travis"],
-    pattern: `(?i:travis[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN4}([A-Za-z0-9_-]{22})(?:[^A-Za-z0-9_-]|$)`,
+    pattern: `(?i:travis[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}([A-Za-z0-9_-]{22})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 3.5,
     help: "A Travis CI API token acts as its user (builds, env vars, settings of their repositories). Regenerate it under Settings → API authentication.",
     examples: {
@@ -11828,7 +11930,7 @@ var devopsRules = [
     title: "Jenkins API token",
     severity: "high",
     keywords: ["jenkins"],
-    pattern: String.raw`(?i:jenkins[A-Za-z0-9_.-]{0,20}(?:token|api_?key|password))${ASSIGN4}(11[a-f0-9]{32})\b`,
+    pattern: String.raw`(?i:jenkins[A-Za-z0-9_.-]{0,20}(?:token|api_?key|password))${ASSIGN}(11[a-f0-9]{32})\b`,
     entropy: 3,
     help: "A Jenkins API token authenticates as its user to the controller (trigger jobs, read credentials, script console for admins). Revoke it under the user → Security → API Token.",
     examples: {
@@ -11849,7 +11951,7 @@ var devopsRules = [
     title: "Snyk API token",
     severity: "high",
     keywords: ["snyk"],
-    pattern: `(?i:snyk[A-Za-z0-9_.-]{0,20}(?:token|api_?key|auth))${ASSIGN4}(${UUID3})\\b`,
+    pattern: `(?i:snyk[A-Za-z0-9_.-]{0,20}(?:token|api_?key|auth))${ASSIGN}(${UUID3})\\b`,
     entropy: 3,
     help: "A Snyk API token acts as its user or service account (projects, vulnerability data, integrations). Revoke it under Account settings → Auth token, or the service account.",
     examples: {
@@ -11887,7 +11989,7 @@ var devopsRules = [
     title: "SonarCloud / SonarQube token (unprefixed)",
     severity: "medium",
     keywords: ["sonar"],
-    pattern: String.raw`(?i:sonar[_.-]?(?:token|login))${ASSIGN4}([a-f0-9]{40})\b`,
+    pattern: String.raw`(?i:sonar[_.-]?(?:token|login))${ASSIGN}([a-f0-9]{40})\b`,
     entropy: 3,
     help: "An unprefixed SonarCloud or older SonarQube token runs analyses and reads project data as its user. Revoke it under My Account → Security.",
     examples: {
@@ -11908,7 +12010,7 @@ var devopsRules = [
     title: "Codecov upload token",
     severity: "low",
     keywords: ["codecov"],
-    pattern: `(?i:codecov[_-]?(?:upload[_-]?)?token)${ASSIGN4}(${UUID3})\\b`,
+    pattern: `(?i:codecov[_-]?(?:upload[_-]?)?token)${ASSIGN}(${UUID3})\\b`,
     entropy: 3,
     help: "A Codecov upload token uploads coverage reports for a repository (or the organisation, for global tokens). Regenerate it in the repository's Codecov settings.",
     examples: {
@@ -11941,7 +12043,7 @@ var devopsRules = [
     title: "Okta API token",
     severity: "high",
     keywords: ["okta", "ssws"],
-    pattern: String.raw`(?:(?i:okta[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN4}|(?i:ssws)\s+)(00[A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_-]|$)`,
+    pattern: String.raw`(?:(?i:okta[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}|(?i:ssws)\s+)(00[A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
     help: "An Okta API token calls the management API with its admin's permissions (users, apps, policies). Revoke it under Security → API → Tokens.",
     examples: {
@@ -12089,7 +12191,7 @@ var devopsRules = [
     title: "Splunk HTTP Event Collector token",
     severity: "medium",
     keywords: ["splunk"],
-    pattern: `(?:(?i:splunk)\\s+|(?i:splunk[A-Za-z0-9_.-]{0,20}(?:hec[_-]?)?token)${ASSIGN4})(${UUID3})\\b`,
+    pattern: `(?:(?i:splunk)\\s+|(?i:splunk[A-Za-z0-9_.-]{0,20}(?:hec[_-]?)?token)${ASSIGN})(${UUID3})\\b`,
     entropy: 3,
     help: "A Splunk HEC token sends events into the indexes it allows (log injection, licence cost). Disable or delete it under Settings → Data inputs → HTTP Event Collector.",
     examples: {
@@ -12109,7 +12211,7 @@ var devopsRules = [
     title: "Opsgenie API key",
     severity: "high",
     keywords: ["geniekey", "opsgenie"],
-    pattern: `(?:(?i:geniekey)\\s+|(?i:opsgenie[A-Za-z0-9_.-]{0,20}(?:api_?key|key|token))${ASSIGN4})(${UUID3})\\b`,
+    pattern: `(?:(?i:geniekey)\\s+|(?i:opsgenie[A-Za-z0-9_.-]{0,20}(?:api_?key|key|token))${ASSIGN})(${UUID3})\\b`,
     entropy: 3,
     help: "An Opsgenie API key creates, acknowledges and closes alerts or manages the account, per its integration or API-key rights. Delete it under Settings → API key management (or the integration).",
     examples: {
@@ -12125,7 +12227,7 @@ var devopsRules = [
     title: "ngrok authtoken or API key",
     severity: "medium",
     keywords: ["ngrok", "authtoken"],
-    pattern: `(?:(?i:ngrok[A-Za-z0-9_.-]{0,20}(?:auth_?token|api_?key|token))${ASSIGN4}|add-authtoken\\s+|(?i:authtoken)${ASSIGN4})([0-9][A-Za-z0-9]{20,30}_[A-Za-z0-9]{15,30})\\b`,
+    pattern: `(?:(?i:ngrok[A-Za-z0-9_.-]{0,20}(?:auth_?token|api_?key|token))${ASSIGN}|add-authtoken\\s+|(?i:authtoken)${ASSIGN})([0-9][A-Za-z0-9]{20,30}_[A-Za-z0-9]{15,30})\\b`,
     entropy: 4,
     help: "An ngrok authtoken opens tunnels on the account (exposing hosts under its domains); an API key manages the account. Reset the authtoken or delete the API key in the ngrok dashboard.",
     examples: {
@@ -12145,7 +12247,7 @@ var devopsRules = [
     title: "HashiCorp Consul / Nomad ACL token",
     severity: "high",
     keywords: ["consul", "nomad"],
-    pattern: `(?i:consul[_-]?(?:http[_-]?)?token|nomad[_-]?token|consul[A-Za-z0-9_.-]{0,20}acl[A-Za-z0-9_.-]{0,10}token)${ASSIGN4}(${UUID3})\\b`,
+    pattern: `(?i:consul[_-]?(?:http[_-]?)?token|nomad[_-]?token|consul[A-Za-z0-9_.-]{0,20}acl[A-Za-z0-9_.-]{0,10}token)${ASSIGN}(${UUID3})\\b`,
     entropy: 3,
     help: "A Consul or Nomad ACL secret ID acts with its policies (service catalogue and KV for Consul, jobs and allocations for Nomad). Delete the token with `consul acl token delete` or `nomad acl token delete` (by accessor).",
     examples: {
@@ -12166,7 +12268,7 @@ var devopsRules = [
     title: "Kubernetes bootstrap token",
     severity: "high",
     keywords: ["--token", "bootstrap"],
-    pattern: `(?:--token[\\s=]+|(?i:bootstrap[_-]?token)${ASSIGN4})([a-z0-9]{6}\\.[a-z0-9]{16})\\b`,
+    pattern: `(?:--token[\\s=]+|(?i:bootstrap[_-]?token)${ASSIGN})([a-z0-9]{6}\\.[a-z0-9]{16})\\b`,
     entropy: 3.5,
     validate: (s) => s === "abcdef.0123456789abcdef" ? "invalid" : "unknown",
     help: "A bootstrap token joins nodes to the cluster (and, with kubeadm, can read the cluster CA and config). Delete it with `kubeadm token delete <id>` or the bootstrap-token-<id> Secret in kube-system. The documented abcdef.0123456789abcdef is not reported.",
@@ -12188,8 +12290,7 @@ var devopsRules = [
     keywords: ["privatekey =", "privatekey=", "presharedkey =", "presharedkey="],
     pattern: `(?i:PrivateKey|PresharedKey) ?= ?([A-Za-z0-9+/]{43}=)(?:[^A-Za-z0-9+/=]|$)`,
     entropy: 4,
-    validate: (s) => Buffer.from(s, "base64").length === 32 ? "valid" : "invalid",
-    requireValid: true,
+    validate: (s) => Buffer.from(s, "base64").length === 32 ? "unknown" : "invalid",
     help: "A WireGuard private key (or preshared key) lets anyone impersonate the peer on the VPN. Generate a new key pair with `wg genkey`, update the peer's public key everywhere, and remove the old one. A value that is not 32 bytes of base64 is not reported.",
     examples: {
       tp: [
@@ -12237,6 +12338,7 @@ var KEYWORDS = [
   "credential"
 ];
 var pw = `${fx("gp1", 12)}!${fx("gp2", 6, FIXTURE_ALPHABETS.digits)}`;
+var b644 = (s) => Buffer.from(s).toString("base64");
 var sec = fx("gs1", 40, FIXTURE_ALPHABETS.base64url);
 var key32 = fx("gk1", 32);
 var sha512 = `sha512-${Buffer.from(fx("gi1", 64, FIXTURE_ALPHABETS.base64)).toString("base64").slice(0, 86)}==`;
@@ -12313,7 +12415,25 @@ var genericRules = [
         `  "ClientToken": "${fx("gcl", 16, FIXTURE_ALPHABETS.lowerAlnum)}",`,
         '  "Password": "SomeKindOfPassword#42",',
         ` *   clientSecret: "VERYLONGSECRET${fx("gvl", 40)}",`,
-        '         *       //   "recaptchaV3Token": "my_recaptchaV3Token"'
+        '         *       //   "recaptchaV3Token": "my_recaptchaV3Token"',
+        // Encoded placeholders: base64 of `1234\n`, `secret\n`, `password`, `foo:bar`.
+        `password: ${b644("1234\n")}`,
+        `  secret: ${b644("secret\n")}`,
+        `token = "${b644("password")}"`,
+        `auth_token: ${b644("foo:bar")}`,
+        // Code, not values: a pointer dereference, a regular expression's source, a constant and trailing code.
+        "	ApiKey: *gcsAPIKey,",
+        "var re = regexp.MustCompile(`_authToken=\\s*((npm_.+)|(\\$\\{.+\\}))`)",
+        '  password = "REMOVED_TOKEN`),',
+        // Sequential stand-ins.
+        'api_key = "12345678-2323-1111-2222-123456789012"',
+        `api_key = "${"API-"}1234567890ABCDEFGHIJKLMNO1234"`,
+        // Non-secret fields named like secrets: request and update tokens, an ACME challenge, a credential scope.
+        `"RequestToken": "${fx("grq", 20)}"`,
+        `  PolicyUpdateToken: "${fx("gpu", 24)}"`,
+        `{"type": "http-01", "url": "https://acme.invalid/chall/1",
+ "token": "${fx("gac", 43, FIXTURE_ALPHABETS.base64url)}"}`,
+        `X-Amz-Credential=${"AKIA"}${fx("gsc", 16, FIXTURE_ALPHABETS.upperAlnum)}%2F20250101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20250101T000000Z`
       ]
     }
   },
@@ -12659,9 +12779,6 @@ function generateJwk() {
 }
 
 // src/scan/rules/messaging.ts
-var B3 = "(?:^|[^A-Za-z0-9_-])";
-var E3 = "(?:[^A-Za-z0-9_-]|$)";
-var ASSIGN5 = String.raw`["']?\s*(?:[:=]|:=|=>)\s*["']?`;
 var digits = (seed, n) => `${1 + fx(seed, 1, FIXTURE_ALPHABETS.digits).charCodeAt(0) % 9}${fx(seed, n - 1, FIXTURE_ALPHABETS.digits)}`;
 var slackBot = ["xoxb", digits("sb1", 12), digits("sb2", 13), fx("sb3", 24)].join("-");
 var slackUser = ["xoxp", digits("su1", 12), digits("su2", 12), digits("su3", 13), fx("su4", 32, FIXTURE_ALPHABETS.hex)].join("-");
@@ -12713,7 +12830,7 @@ var messagingRules = [
     title: "Slack bot token",
     severity: "high",
     keywords: ["xoxb-"],
-    pattern: `${B3}(xoxb-[0-9]{8,13}-[0-9]{8,14}-[A-Za-z0-9]{24})${E3}`,
+    pattern: `${TOKEN_START}(xoxb-[0-9]{8,13}-[0-9]{8,14}-[A-Za-z0-9]{24})${TOKEN_END}`,
     entropy: 3,
     help: "A Slack bot user OAuth token (`xoxb-`): it acts as the app’s bot in the workspace. Revoke it with `auth.revoke` or by reinstalling the app (OAuth & Permissions → Revoke tokens), then store the new one in a secret manager.",
     examples: {
@@ -12733,7 +12850,7 @@ var messagingRules = [
     title: "Slack user token",
     severity: "high",
     keywords: ["xoxp-"],
-    pattern: `${B3}(xoxp-[0-9]{8,13}-[0-9]{8,13}-[0-9]{8,14}-[0-9a-f]{32})${E3}`,
+    pattern: `${TOKEN_START}(xoxp-[0-9]{8,13}-[0-9]{8,13}-[0-9]{8,14}-[0-9a-f]{32})${TOKEN_END}`,
     entropy: 3,
     help: "A Slack user OAuth token (`xoxp-`): it acts as the person who installed the app, with their access. Revoke it with `auth.revoke` or from the app’s OAuth settings, then reinstall to get a new one.",
     examples: {
@@ -12750,7 +12867,7 @@ var messagingRules = [
     title: "Slack app-level token",
     severity: "high",
     keywords: ["xapp-"],
-    pattern: `${B3}(xapp-[0-9]-A[A-Z0-9]{8,12}-[0-9]{10,14}-[0-9a-f]{64})${E3}`,
+    pattern: `${TOKEN_START}(xapp-[0-9]-A[A-Z0-9]{8,12}-[0-9]{10,14}-[0-9a-f]{64})${TOKEN_END}`,
     entropy: 3,
     help: "A Slack app-level token (`xapp-`), used for Socket Mode and app-wide APIs. Revoke it on the app’s Basic Information page (App-Level Tokens) and generate a new one.",
     examples: {
@@ -12767,7 +12884,7 @@ var messagingRules = [
     title: "Slack configuration access token",
     severity: "high",
     keywords: ["xoxe.xox"],
-    pattern: `${B3}(xoxe\\.xox[bp]-[0-9]-[A-Za-z0-9]{100,250})${E3}`,
+    pattern: `${TOKEN_START}(xoxe\\.xox[bp]-[0-9]-[A-Za-z0-9]{100,250})${TOKEN_END}`,
     entropy: 4,
     help: "A Slack app configuration access token (`xoxe.xoxp-`/`xoxe.xoxb-`): it can create and modify apps through the App Manifest API. Revoke it under Your Apps → Your App Configuration Tokens.",
     examples: {
@@ -12780,7 +12897,7 @@ var messagingRules = [
     title: "Slack configuration refresh token",
     severity: "high",
     keywords: ["xoxe-"],
-    pattern: `${B3}(xoxe-[0-9]-[A-Za-z0-9]{100,250})${E3}`,
+    pattern: `${TOKEN_START}(xoxe-[0-9]-[A-Za-z0-9]{100,250})${TOKEN_END}`,
     entropy: 4,
     help: "A Slack configuration refresh token (`xoxe-1-`): it mints new configuration access tokens. Revoke it under Your Apps → Your App Configuration Tokens.",
     examples: {
@@ -12793,7 +12910,7 @@ var messagingRules = [
     title: "Slack legacy, session or workspace token",
     severity: "high",
     keywords: ["xoxa-", "xoxc-", "xoxo-", "xoxr-", "xoxs-"],
-    pattern: `${B3}(xox[acors]-[0-9]{1,13}(?:-[0-9]{8,13}){1,3}-[A-Za-z0-9]{24,64})${E3}`,
+    pattern: `${TOKEN_START}(xox[acors]-[0-9]{1,13}(?:-[0-9]{8,13}){1,3}-[A-Za-z0-9]{24,64})${TOKEN_END}`,
     entropy: 3,
     help: "A Slack legacy/workspace (`xoxa-`, `xoxo-`), refresh (`xoxr-`), or browser session (`xoxc-`, `xoxs-`) token. Revoke it (`auth.revoke`, or sign the user out of all sessions) and replace legacy tokens with a Slack app.",
     examples: {
@@ -12839,7 +12956,7 @@ var messagingRules = [
     title: "Discord bot token",
     severity: "high",
     keywords: ["discord", "authorization"],
-    pattern: String.raw`(?:(?i:discord)[\w.-]{0,30}${ASSIGN5}(?:Bot\s+)?|(?i:authorization)["']?\s*[:=,]\s*["']?Bot\s+)([MNO][A-Za-z0-9_-]{22,26}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,40})${E3}`,
+    pattern: String.raw`(?:(?i:discord)[\w.-]{0,30}${ASSIGN}(?:Bot\s+)?|(?i:authorization)["']?\s*[:=,]\s*["']?Bot\s+)([MNO][A-Za-z0-9_-]{22,26}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,40})${TOKEN_END}`,
     validate: validateDiscordBotToken,
     requireValid: true,
     help: "A Discord bot token: base64 of the bot’s user id, a timestamp and an HMAC. Reported only when the first part decodes to a snowflake id. Reset it on the Developer Portal (Bot → Reset Token).",
@@ -12857,7 +12974,7 @@ var messagingRules = [
     title: "Discord webhook URL",
     severity: "high",
     keywords: ["discord.com/api", "discordapp.com/api"],
-    pattern: String.raw`discord(?:app)?\.com/api(?:/v[0-9]+)?/webhooks/([0-9]{17,20}/[A-Za-z0-9_-]{60,80})${E3}`,
+    pattern: String.raw`discord(?:app)?\.com/api(?:/v[0-9]+)?/webhooks/([0-9]{17,20}/[A-Za-z0-9_-]{60,80})${TOKEN_END}`,
     entropy: 3.5,
     help: "A Discord channel webhook: anyone with the URL can post as it. Delete the webhook (channel settings → Integrations → Webhooks) and create a new one.",
     examples: {
@@ -12874,7 +12991,7 @@ var messagingRules = [
     title: "Telegram bot token",
     severity: "high",
     keywords: [":aa"],
-    pattern: `(?:^|[^0-9A-Za-z_]|bot)([0-9]{8,10}:AA[A-Za-z0-9_-]{33})${E3}`,
+    pattern: `(?:^|[^0-9A-Za-z_]|bot)([0-9]{8,10}:AA[A-Za-z0-9_-]{33})${TOKEN_END}`,
     entropy: 3,
     help: "A Telegram Bot API token (`<bot id>:AA…`): full control of the bot. Revoke it with @BotFather (`/revoke`) and use the new token.",
     examples: {
@@ -12892,7 +13009,7 @@ var messagingRules = [
     title: "Twilio auth token",
     severity: "high",
     keywords: ["twilio"],
-    pattern: String.raw`(?i:twilio)[\w.-]{0,24}(?i:auth[_-]?token|token|secret)${ASSIGN5}([0-9a-f]{32})(?:[^0-9A-Za-z]|$)`,
+    pattern: String.raw`(?i:twilio)[\w.-]{0,24}(?i:auth[_-]?token|token|secret)${ASSIGN}([0-9a-f]{32})(?:[^0-9A-Za-z]|$)`,
     entropy: 3,
     help: "A Twilio account auth token (32 hex characters) named as such: with the account SID it controls the whole account. Rotate it in the Twilio Console (Account → API keys & tokens → request a secondary token, promote it) and prefer API keys.",
     examples: {
@@ -12929,7 +13046,7 @@ var messagingRules = [
     title: "SendGrid API key",
     severity: "high",
     keywords: ["sg."],
-    pattern: `${B3}(SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43})${E3}`,
+    pattern: `${TOKEN_START}(SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43})${TOKEN_END}`,
     entropy: 3.5,
     help: "A SendGrid (Twilio) API key (`SG.<id>.<secret>`): it sends mail as your domain. Delete it under Settings → API Keys and create a new, narrowly scoped key.",
     examples: {
@@ -12946,7 +13063,7 @@ var messagingRules = [
     title: "Mailgun API key (legacy key- form)",
     severity: "high",
     keywords: ["key-"],
-    pattern: `${B3}(key-[0-9a-f]{32})${E3}`,
+    pattern: `${TOKEN_START}(key-[0-9a-f]{32})${TOKEN_END}`,
     entropy: 3,
     help: "A Mailgun private API key in the legacy `key-<32 hex>` form: full access to sending and account APIs. Delete it under API Security in the Mailgun dashboard and create a new key.",
     examples: {
@@ -12968,7 +13085,7 @@ var messagingRules = [
     severity: "high",
     keywords: ["mailgun"],
     // `api:<key>` (curl --user) counts when a Mailgun host follows on the line; leftmost-first alternation keeps it in the match.
-    pattern: String.raw`(?:(?i:mailgun)[\w.-]{0,30}${ASSIGN5}|api:)([0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8})(?:[^0-9A-Za-z-][^\n]{0,200}?(?i:mailgun)\.net|[^0-9A-Za-z-]|$)`,
+    pattern: String.raw`(?:(?i:mailgun)[\w.-]{0,30}${ASSIGN}|api:)([0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8})(?:[^0-9A-Za-z-][^\n]{0,200}?(?i:mailgun)\.net|[^0-9A-Za-z-]|$)`,
     entropy: 3,
     help: "A Mailgun API key in the current `<32 hex>-<8 hex>-<8 hex>` form, named as Mailgun’s or used as `api:<key>`. Delete it under API Security in the Mailgun dashboard and create a new key.",
     examples: {
@@ -13006,7 +13123,7 @@ var messagingRules = [
     title: "Mailchimp Transactional (Mandrill) API key",
     severity: "high",
     keywords: ["mandrill", "transactional"],
-    pattern: String.raw`(?i:mandrill|mailchimp[_-]?transactional)[\w.-]{0,30}${ASSIGN5}((?:md-)?[A-Za-z0-9_-]{22})${E3}`,
+    pattern: String.raw`(?i:mandrill|mailchimp[_-]?transactional)[\w.-]{0,30}${ASSIGN}((?:md-)?[A-Za-z0-9_-]{22})${TOKEN_END}`,
     entropy: 3.5,
     validate: validateMixedCase,
     help: "A Mailchimp Transactional (Mandrill) API key (22 characters, `md-` prefixed in newer keys) named as Mandrill’s: it sends mail as your domains. Values without both upper- and lower-case letters are not reported. Delete it in the Mandrill settings (SMTP & API Info) and create a new key.",
@@ -13025,7 +13142,7 @@ var messagingRules = [
     title: "Postmark server or account token",
     severity: "high",
     keywords: ["postmark"],
-    pattern: String.raw`(?i:postmark)[\w.-]{0,30}${ASSIGN5}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^0-9A-Za-z-]|$)`,
+    pattern: String.raw`(?i:postmark)[\w.-]{0,30}${ASSIGN}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^0-9A-Za-z-]|$)`,
     entropy: 3,
     help: "A Postmark server or account API token (a UUID named as Postmark’s, or in an `X-Postmark-Server-Token` header): it sends mail from your servers. Regenerate it under the server’s API Tokens tab.",
     examples: {
@@ -13090,7 +13207,7 @@ var messagingRules = [
     title: "Brevo (Sendinblue) API key",
     severity: "high",
     keywords: ["xkeysib-"],
-    pattern: `${B3}(xkeysib-[0-9a-f]{64}-[A-Za-z0-9]{16})${E3}`,
+    pattern: `${TOKEN_START}(xkeysib-[0-9a-f]{64}-[A-Za-z0-9]{16})${TOKEN_END}`,
     entropy: 3,
     help: "A Brevo (formerly Sendinblue) API v3 key (`xkeysib-`): contacts, campaigns and transactional mail. Delete it under SMTP & API → API Keys and create a new one.",
     examples: {
@@ -13103,7 +13220,7 @@ var messagingRules = [
     title: "Brevo (Sendinblue) SMTP key",
     severity: "high",
     keywords: ["xsmtpsib-"],
-    pattern: `${B3}(xsmtpsib-[0-9a-f]{64}-[A-Za-z0-9]{16})${E3}`,
+    pattern: `${TOKEN_START}(xsmtpsib-[0-9a-f]{64}-[A-Za-z0-9]{16})${TOKEN_END}`,
     entropy: 3,
     help: "A Brevo SMTP relay key (`xsmtpsib-`): it sends mail through Brevo’s SMTP relay as your account. Delete it under SMTP & API → SMTP and create a new one.",
     examples: {
@@ -13116,7 +13233,7 @@ var messagingRules = [
     title: "Resend API key",
     severity: "high",
     keywords: ["resend"],
-    pattern: String.raw`(?i:resend)[\w.-]{0,30}(?:${ASSIGN5}|\(\s*["'])(re_[A-Za-z0-9]{8}_[A-Za-z0-9]{24})${E3}`,
+    pattern: String.raw`(?i:resend)[\w.-]{0,30}(?:${ASSIGN}|\(\s*["'])(re_[A-Za-z0-9]{8}_[A-Za-z0-9]{24})${TOKEN_END}`,
     entropy: 3.5,
     help: "A Resend API key (`re_<id>_<secret>`, named as Resend’s or passed to `new Resend(…)`): it sends mail from your verified domains. Delete it under API Keys in the Resend dashboard and create a new one.",
     examples: {
@@ -13133,7 +13250,7 @@ var messagingRules = [
     title: "MailerSend API token",
     severity: "high",
     keywords: ["mlsn."],
-    pattern: `${B3}(mlsn\\.[0-9a-f]{64})${E3}`,
+    pattern: `${TOKEN_START}(mlsn\\.[0-9a-f]{64})${TOKEN_END}`,
     entropy: 3,
     help: "A MailerSend API token (`mlsn.` + 64 hex): it sends mail from your domains. Delete it under Integrations → API tokens and create a new one.",
     examples: {
@@ -13162,7 +13279,7 @@ var messagingRules = [
     title: "Twilio API key secret",
     severity: "high",
     keywords: ["twilio"],
-    pattern: String.raw`(?i:twilio)[\w.-]{0,24}(?i:api[_-]?(?:key[_-]?)?secret)${ASSIGN5}([A-Za-z0-9]{32})(?:[^0-9A-Za-z]|$)`,
+    pattern: String.raw`(?i:twilio)[\w.-]{0,24}(?i:api[_-]?(?:key[_-]?)?secret)${ASSIGN}([A-Za-z0-9]{32})(?:[^0-9A-Za-z]|$)`,
     entropy: 3.5,
     help: "The secret of a Twilio API key (32 characters, named as Twilio’s; the `SK…` key SID is its user name). Delete the API key in the Twilio Console (API keys & tokens) and create a new one.",
     examples: {
@@ -13182,7 +13299,7 @@ var messagingRules = [
     title: "Vonage (Nexmo) API secret",
     severity: "high",
     keywords: ["vonage", "nexmo"],
-    pattern: String.raw`(?i:vonage|nexmo)[\w.-]{0,24}(?i:secret)${ASSIGN5}([A-Za-z0-9]{16})(?:[^0-9A-Za-z]|$)`,
+    pattern: String.raw`(?i:vonage|nexmo)[\w.-]{0,24}(?i:secret)${ASSIGN}([A-Za-z0-9]{16})(?:[^0-9A-Za-z]|$)`,
     entropy: 3.3,
     help: "A Vonage (formerly Nexmo) API secret (16 characters, named as Vonage’s): with the API key it sends SMS and places calls on the account. Rotate it in the Vonage API dashboard (API settings → secrets).",
     examples: {
@@ -13199,7 +13316,7 @@ var messagingRules = [
     title: "Pusher Channels app secret",
     severity: "high",
     keywords: ["pusher"],
-    pattern: String.raw`(?i:pusher)[\w.-]{0,24}(?i:secret)${ASSIGN5}([0-9a-f]{20})(?:[^0-9A-Za-z]|$)`,
+    pattern: String.raw`(?i:pusher)[\w.-]{0,24}(?i:secret)${ASSIGN}([0-9a-f]{20})(?:[^0-9A-Za-z]|$)`,
     entropy: 3,
     help: "A Pusher Channels app secret (20 hex, named as Pusher’s): it signs private/presence channel auth and triggers events. Rotate it under App Keys in the Pusher dashboard.",
     examples: {
@@ -13216,7 +13333,7 @@ var messagingRules = [
     title: "Intercom access token",
     severity: "high",
     keywords: ["dg9ro"],
-    pattern: `${B3}(dG9rO[A-Za-z0-9+/]{30,120}={0,2})(?:[^A-Za-z0-9+/=_-]|$)`,
+    pattern: `${TOKEN_START}(dG9rO[A-Za-z0-9+/]{30,120}={0,2})(?:[^A-Za-z0-9+/=_-]|$)`,
     validate: validateIntercomToken,
     requireValid: true,
     help: "An Intercom access token (base64 of `tok:<uuid>:…`): workspace data through the REST API. Reported only when it decodes to that shape. Revoke it in the Developer Hub (app → Authentication) and create a new one.",
@@ -13485,8 +13602,6 @@ token = "cio${fake("cio-b", 32)}"`,
 ];
 
 // src/scan/rules/structured.ts
-var B4 = "(?:^|[^A-Za-z0-9_-])";
-var E4 = "(?:[^A-Za-z0-9_-]|$)";
 var USERINFO = String.raw`[^:@/\s"'<>]*:([^@/\s"'<>]+)@[^\s"'<>/@]+`;
 var USERINFO_END = Array.from({ length: 127 - 33 }, (_, i) => String.fromCharCode(33 + i)).filter((c) => !`"'/<>@`.includes(c) && !(c >= "A" && c <= "Z")).map((c) => `${c}@`);
 var pw2 = (seed) => `${fx(seed, 10)}-${fx(`${seed}b`, 6, FIXTURE_ALPHABETS.lowerAlnum)}`;
@@ -13495,8 +13610,8 @@ var jwt = fakeJwt(jwtPayload, "jwt1");
 var jwtRs = fakeJwt({ sub: "user-42", scope: "admin", iat: 1767225600 }, "jwt2", "RS256");
 var jwtIo = fakeJwt({ sub: "1234567890", name: "John Doe", iat: 1516239022 }, "jwt3");
 var jwtNone = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString("base64url")}.${Buffer.from(JSON.stringify(jwtPayload)).toString("base64url")}.`;
-var b644 = (s) => Buffer.from(s).toString("base64");
-var dockerAuth = b644(`deploy-bot:${pw2("dk1")}`);
+var b645 = (s) => Buffer.from(s).toString("base64");
+var dockerAuth = b645(`deploy-bot:${pw2("dk1")}`);
 var npmLegacyToken = `${fx("np1", 8, FIXTURE_ALPHABETS.hex)}-${fx("np2", 4, FIXTURE_ALPHABETS.hex)}-4${fx("np3", 3, FIXTURE_ALPHABETS.hex)}-a${fx("np4", 3, FIXTURE_ALPHABETS.hex)}-${fx("np5", 12, FIXTURE_ALPHABETS.hex)}`;
 var kubeToken = `${fx("kb1", 6, FIXTURE_ALPHABETS.lowerAlnum)}.${fx("kb2", 16, FIXTURE_ALPHABETS.lowerAlnum)}`;
 function dbRule(id, title, scheme, keywords, help, tp, fp) {
@@ -13505,9 +13620,8 @@ function dbRule(id, title, scheme, keywords, help, tp, fp) {
     title,
     severity: "high",
     keywords,
-    pattern: `${B4}(?i:${scheme})://${USERINFO}`,
+    pattern: `${TOKEN_START}(?i:${scheme})://${USERINFO}`,
     validate: validateDbUrl,
-    requireValid: true,
     help: `${help} Reported only when the password is not a placeholder (\`\${DB_PASSWORD}\`, \`<password>\`, \`changeme\`…).`,
     examples: { tp, fp }
   };
@@ -13526,7 +13640,7 @@ var structuredRules = [
     title: "JSON Web Token",
     severity: "medium",
     keywords: ["eyj"],
-    pattern: `${B4}(eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{16,})${E4}`,
+    pattern: `${TOKEN_START}(eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{16,})${TOKEN_END}`,
     validate: validateJwt,
     requireValid: true,
     help: "A signed JSON Web Token: a bearer credential until it expires (check `exp`). Reported only when its header and payload decode to JSON with an `alg` other than `none`. Revoke the session or rotate the signing key if it is long-lived; never commit real tokens as test fixtures.",
@@ -13561,6 +13675,7 @@ var structuredRules = [
     ],
     [
       "DATABASE_URL=postgres://user:password@localhost:5432/app",
+      "DATABASE_URL=postgres://admin:master_password@db.internal:5432/app",
       "DATABASE_URL=postgres://${DB_USER}:${DB_PASSWORD}@${DB_HOST}/app",
       'url: "postgresql://postgres:postgres@localhost/test"',
       'dsn = "postgresql://localhost:5432/app"',
@@ -13672,7 +13787,6 @@ var structuredRules = [
     keywords: ["jdbc:"],
     pattern: String.raw`jdbc:[a-z0-9]+:[^\s"'<>]*?[;?&](?i:password)=([^;&\s"'<>]+)`,
     validate: validatePassword,
-    requireValid: true,
     help: "A JDBC URL with a `password=` parameter. Change the database account’s password and pass it separately (a secret store or the driver’s properties), not inside the URL. Placeholder passwords are not reported.",
     examples: {
       tp: [
@@ -13693,7 +13807,6 @@ var structuredRules = [
     keywords: ["password=", "pwd="],
     pattern: String.raw`(?i:(?:server|data source|host|hostname|address)\s*=\s*[^;"'\n]+;[^"'\n]*?(?:password|pwd)\s*=\s*)([^;"'\n]+)`,
     validate: validatePassword,
-    requireValid: true,
     help: "A `Server=…;User Id=…;Password=…` connection string (SQL Server, ODBC, Npgsql, MySQL Connector). Change the account’s password and load the string from a secret store or use managed identity. Placeholder passwords are not reported.",
     examples: {
       tp: [
@@ -13704,7 +13817,8 @@ var structuredRules = [
       fp: [
         '"Default": "Server=localhost;Database=app;User Id=sa;Password=<YourStrong!Passw0rd>;"',
         "ConnectionStrings__Default=Server=sql;Database=app;Password=$(SQL_PASSWORD);",
-        '"Default": "Server=(localdb)\\\\mssqllocaldb;Database=app;Trusted_Connection=True;"'
+        '"Default": "Server=(localdb)\\\\mssqllocaldb;Database=app;Trusted_Connection=True;"',
+        '    conn = "Server=db;User Id=sa;Password=hunter2\\nserver=other"'
       ]
     }
   },
@@ -13715,7 +13829,6 @@ var structuredRules = [
     keywords: USERINFO_END,
     pattern: `(?i:https?)://${USERINFO}`,
     validate: validateDbUrl,
-    requireValid: true,
     help: "An http(s) URL carrying `user:password@` (registries, git remotes, webhooks, proxies). Rotate the password or token and pass credentials through a credential helper or header instead. Placeholder passwords are not reported.",
     examples: {
       tp: [
@@ -13741,7 +13854,6 @@ var structuredRules = [
     keywords: ["smtp", "ftp", "ldap", "imap", "pop3", "ssh://"],
     pattern: `(?i:smtps?|s?ftps?|ldaps?|imaps?|pop3s?|ssh)://${USERINFO}`,
     validate: validateDbUrl,
-    requireValid: true,
     help: "A mail, file-transfer, directory or SSH URL carrying `user:password@`. Change that account’s password and keep the URL in a secret store. Placeholder passwords are not reported.",
     examples: {
       tp: [
@@ -13759,7 +13871,6 @@ var structuredRules = [
     keywords: ['"auth"'],
     pattern: String.raw`"auth"\s*:\s*"([A-Za-z0-9+/]{6,}={0,2})"`,
     validate: validateBasicAuthBase64,
-    requireValid: true,
     help: "A Docker/Podman `config.json` `auths` entry: `auth` is base64 of `user:password` (or token) for the registry. Reported only when it decodes to `user:password` with a real password. Revoke the password or access token at the registry and use a credential helper (`credsStore`).",
     examples: {
       tp: [
@@ -13767,14 +13878,14 @@ var structuredRules = [
         `{
   "auths": {
     "ghcr.io": {
-      "auth": "${b644(`bot:${pw2("dk2")}`)}"
+      "auth": "${b645(`bot:${pw2("dk2")}`)}"
     }
   }
 }`,
-        `.dockerconfigjson: '{"auths":{"quay.io":{"auth":"${b644(`robot+ci:${pw2("dk3")}`)}"}}}'`
+        `.dockerconfigjson: '{"auths":{"quay.io":{"auth":"${b645(`robot+ci:${pw2("dk3")}`)}"}}}'`
       ],
       fp: [
-        `{"auths": {"registry.local": {"auth": "${b644("user:password")}"}}}`,
+        `{"auths": {"registry.local": {"auth": "${b645("user:password")}"}}}`,
         '{"auths": {"ghcr.io": {"auth": "aGVsbG8gd29ybGQ="}}}',
         '{"auth": "basic", "credsStore": "desktop"}',
         '{"auths": {"docker.io": {"auth": ""}}}'
@@ -13813,14 +13924,13 @@ var structuredRules = [
     keywords: ["_auth"],
     pattern: String.raw`_auth\s*=\s*["']?([A-Za-z0-9+/]{8,}={0,2})`,
     validate: validateBasicAuthBase64,
-    requireValid: true,
     help: "An `.npmrc` `_auth` value: base64 of `user:password` for the registry. Reported only when it decodes to `user:password` with a real password. Change that password and switch to a scoped `_authToken` from an environment variable.",
     examples: {
       tp: [
-        `_auth=${b644(`ci-bot:${pw2("na1")}`)}`,
-        `//nexus.corp.invalid/repository/npm/:_auth="${b644(`deploy:${pw2("na2")}`)}"`
+        `_auth=${b645(`ci-bot:${pw2("na1")}`)}`,
+        `//nexus.corp.invalid/repository/npm/:_auth="${b645(`deploy:${pw2("na2")}`)}"`
       ],
-      fp: ["_auth=${NPM_AUTH}", `_auth=${b644("user:password")}`, `_auth=${b644("justatoken")}`]
+      fp: ["_auth=${NPM_AUTH}", `_auth=${b645("user:password")}`, `_auth=${b645("justatoken")}`]
     }
   },
   {
@@ -13830,16 +13940,15 @@ var structuredRules = [
     keywords: ["_password"],
     pattern: String.raw`_password\s*=\s*["']?([A-Za-z0-9+/]{4,}={0,2})`,
     validate: validateBase64Password,
-    requireValid: true,
     help: "An `.npmrc` `_password`: base64 of the registry password. Reported only when it decodes to a real password. Change that password and use a token from an environment variable instead.",
     examples: {
       tp: [
-        `//nexus.corp.invalid/repository/npm/:_password=${b644(pw2("np6"))}`,
-        `//registry.corp.invalid/:_password="${b644(pw2("np7"))}"`
+        `//nexus.corp.invalid/repository/npm/:_password=${b645(pw2("np6"))}`,
+        `//registry.corp.invalid/:_password="${b645(pw2("np7"))}"`
       ],
       fp: [
         "//registry.corp.invalid/:_password=${NPM_PASSWORD}",
-        `//registry.corp.invalid/:_password=${b644("changeme")}`
+        `//registry.corp.invalid/:_password=${b645("changeme")}`
       ]
     }
   },
@@ -13853,19 +13962,19 @@ var structuredRules = [
     requireValid: true,
     help: "A kubeconfig user’s `client-key-data`: base64 of a PEM private key that authenticates to the cluster as the certificate’s user (often cluster-admin). Reported only when the key parses. Revoke the client certificate (rotate the cluster CA or remove the user’s bindings) and issue new credentials.",
     get examples() {
-      const key = b644(keyFixture("ec"));
+      const key = b645(keyFixture("ec"));
       return {
         tp: [
           `users:
 - name: admin
   user:
-    client-certificate-data: ${b644("cert")}
+    client-certificate-data: ${b645("cert")}
     client-key-data: ${key}`,
           `{"users": [{"name": "admin", "user": {"client-key-data": "${key}"}}]}`
         ],
         fp: [
-          `    client-certificate-data: ${b644(keyFixture("certificate-like"))}`,
-          `    client-key-data: ${b644(keyFixture("public"))}`,
+          `    client-certificate-data: ${b645(keyFixture("certificate-like"))}`,
+          `    client-key-data: ${b645(keyFixture("public"))}`,
           "    client-key-data: ${CLIENT_KEY_DATA}"
         ]
       };
@@ -13914,7 +14023,6 @@ var structuredRules = [
     pattern: String.raw`machine\s+[^\s]+\s+login\s+[^\s]+\s+password\s+([^\s"'\x60]+)`,
     window: 512,
     validate: validatePassword,
-    requireValid: true,
     help: "A `.netrc` entry (`machine … login … password …`) used by curl, git and pip. Rotate that password or token and keep `.netrc` out of the repository. Placeholder passwords are not reported.",
     examples: {
       tp: [
@@ -13926,7 +14034,12 @@ var structuredRules = [
       fp: [
         "machine github.com login USERNAME password ${GITHUB_TOKEN}",
         "machine example.com login user password changeme",
-        "return f'machine {hostname}{path} login {self.username} password {self.password}'"
+        "return f'machine {hostname}{path} login {self.username} password {self.password}'",
+        // An escape sequence is not part of the value; stand-ins are not passwords.
+        "    f.write('machine {h} login token password {self.auth_token}\\n')",
+        "machine api.corp.invalid login me password 1234",
+        "machine api.corp.invalid login me password old-token",
+        "machine api.corp.invalid login me password expired-auth-token"
       ]
     }
   },
@@ -13937,7 +14050,6 @@ var structuredRules = [
     keywords: ["docker login", "mysql", "sshpass", "mysqldump"],
     pattern: String.raw`(?:docker\s+login\b[^\n|;&]*?\s(?:-p|--password)(?:\s+|=)|\bmysql(?:dump|admin)?\b[^\n|;&]*?\s(?:-p|--password=)|\bsshpass\s+-p\s*)["']?([^\s"'\x60|;&,]{4,})`,
     validate: validatePassword,
-    requireValid: true,
     help: "A password passed as a command-line argument (`docker login -p`, `mysql -p<password>`, `sshpass -p`): it also leaks into shell history and process lists. Rotate it and read it from stdin (`--password-stdin`) or an option file. Placeholder passwords and variables are not reported.",
     examples: {
       tp: [
@@ -13957,7 +14069,6 @@ var structuredRules = [
 ];
 
 // src/scan/rules/vcs.ts
-var ASSIGN6 = String.raw`["'\x60]?\s*(?::=|=>|=|:)\s*["'\x60]?`;
 var { env: env4, yaml: yaml4, json: json4, code: code20 } = syntax;
 var NOT_REPORTED = "A value whose checksum fails is not reported.";
 function githubClassic(prefix, id, title, severity, help) {
@@ -14121,7 +14232,6 @@ var vcsRules = [
     pattern: String.raw`\b(github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})\b`,
     entropy: 4,
     validate: validateGithubFineGrained,
-    requireValid: true,
     help: "A fine-grained PAT acts as its owner on the repositories and permissions it was granted. Delete it under Settings → Developer settings → Fine-grained tokens (organisation owners can also revoke it). A value off the 22 + 59 character structure is not reported.",
     examples: {
       tp: [...syntax.all("github_pat", fineA, fineB), `https://oauth2:${fineA}@github.com/acme/app.git`],
@@ -14138,7 +14248,7 @@ var vcsRules = [
     title: "GitHub OAuth App client secret",
     severity: "high",
     keywords: ["client_secret", "clientsecret", "client-secret", "client.secret"],
-    pattern: String.raw`(?i:github)[A-Za-z0-9_.-]{0,20}(?i:client[_.-]?secret)${ASSIGN6}([a-f0-9]{40})\b`,
+    pattern: String.raw`(?i:github)[A-Za-z0-9_.-]{0,20}(?i:client[_.-]?secret)${ASSIGN}([a-f0-9]{40})\b`,
     entropy: 3,
     help: "The client secret of a GitHub OAuth App (or GitHub App) lets anyone complete OAuth flows as the app. Generate a new secret in the app settings and delete the old one.",
     examples: {
@@ -14312,7 +14422,7 @@ var vcsRules = [
     title: "Gitea / Forgejo access token",
     severity: "high",
     keywords: ["gitea", "forgejo"],
-    pattern: String.raw`(?i:gitea|forgejo)[A-Za-z0-9_.-]{0,20}(?i:token|password|secret)${ASSIGN6}([a-f0-9]{40})\b`,
+    pattern: String.raw`(?i:gitea|forgejo)[A-Za-z0-9_.-]{0,20}(?i:token|password|secret)${ASSIGN}([a-f0-9]{40})\b`,
     entropy: 3,
     help: "A Gitea or Forgejo access token (40 hex characters) acts as its user within its scopes. Delete it under Settings → Applications on the instance.",
     examples: {
@@ -14357,7 +14467,7 @@ var vcsRules = [
     title: "Azure DevOps personal access token (legacy 52-character)",
     severity: "high",
     keywords: ["devops", "azdo", "ado_", "vsts"],
-    pattern: String.raw`(?i:azure_?devops|azdo|ado_|vsts)[A-Za-z0-9_.-]{0,20}(?i:pat|token)${ASSIGN6}([a-z2-7]{52})\b`,
+    pattern: String.raw`(?i:azure_?devops|azdo|ado_|vsts)[A-Za-z0-9_.-]{0,20}(?i:pat|token)${ASSIGN}([a-z2-7]{52})\b`,
     entropy: 3.5,
     help: "A legacy Azure DevOps PAT (52 base32 characters) acts as its user in the organisations and scopes it was granted. Revoke it under User settings → Personal access tokens.",
     examples: {

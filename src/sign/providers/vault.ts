@@ -193,7 +193,7 @@ export function flattenVaultError(message: string): string {
   return text.length > 300 ? `${text.slice(0, 300)}…` : text;
 }
 
-function scrub(text: string, secrets: readonly string[]): string {
+export function scrub(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const s of secrets) {
     if (s && s.length >= 4) out = out.split(s).join('***');
@@ -201,7 +201,7 @@ function scrub(text: string, secrets: readonly string[]): string {
   return out;
 }
 
-function loadCa(options: { caCert?: string; caCertPath?: string }): string | undefined {
+export function loadCa(options: { caCert?: string; caCertPath?: string }): string | undefined {
   if (options.caCert) return options.caCert;
   if (!options.caCertPath) return undefined;
   let pem: string;
@@ -221,7 +221,7 @@ function loadCa(options: { caCert?: string; caCertPath?: string }): string | und
   return pem;
 }
 
-interface VaultCall {
+export interface VaultCall {
   method: 'GET' | 'POST';
   path: string;
   token?: string;
@@ -229,7 +229,7 @@ interface VaultCall {
   label: string;
 }
 
-interface VaultConn {
+export interface VaultConn {
   url: string;
   namespace?: string;
   ca?: string;
@@ -252,7 +252,7 @@ class TransientStatus extends Error {
 }
 
 /** One Vault API call with retries on transient failures; returns the final non-transient response. */
-async function vaultCall(conn: VaultConn, call: VaultCall): Promise<HttpResponse> {
+export async function vaultCall(conn: VaultConn, call: VaultCall): Promise<HttpResponse> {
   // X-Vault-Request marks an API call as Vault's own clients do (required by Vault Agent's listener).
   const headers: Record<string, string> = { accept: 'application/json', 'x-vault-request': 'true' };
   if (conn.namespace) headers['x-vault-namespace'] = conn.namespace;
@@ -321,7 +321,7 @@ async function vaultCall(conn: VaultConn, call: VaultCall): Promise<HttpResponse
   }
 }
 
-function parseJson(res: HttpResponse, what: string): Record<string, unknown> {
+export function parseJson(res: HttpResponse, what: string): Record<string, unknown> {
   try {
     const parsed = JSON.parse(res.body) as unknown;
     if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
@@ -335,7 +335,7 @@ function parseJson(res: HttpResponse, what: string): Record<string, unknown> {
   );
 }
 
-function nsNote(namespace?: string): string {
+export function nsNote(namespace?: string): string {
   return namespace ? ` in namespace "${namespace}"` : '';
 }
 
@@ -444,6 +444,47 @@ export function loginErrorMessage(
   return { code: 'login-failed', message: `${head} Check the ${where}.\n${claims}` };
 }
 
+/**
+ * JWT login (POST auth/<mount>/login {role, jwt}): returns the Vault token, masked and added to conn.secrets at
+ * once. A refusal becomes a ProviderError listing the token's claims beside the role element to check.
+ */
+export async function vaultLogin(
+  conn: VaultConn,
+  ctx: {
+    role: string;
+    mount: string;
+    namespace?: string;
+    idToken: string;
+    claims: OidcClaims;
+    mask: (secret: string) => void;
+  },
+): Promise<{ token: string; policies: string[]; accessor?: string }> {
+  const loginRes = await vaultCall(conn, {
+    method: 'POST',
+    path: `auth/${ctx.mount}/login`,
+    body: { role: ctx.role, jwt: ctx.idToken },
+    label: 'Vault login',
+  });
+  if (loginRes.status !== 200) {
+    const { code, message } = loginErrorMessage(loginRes.status, vaultErrors(loginRes.body), {
+      role: ctx.role,
+      mount: ctx.mount,
+      ...(ctx.namespace ? { namespace: ctx.namespace } : {}),
+      claims: ctx.claims,
+    });
+    throw new ProviderError(PROVIDER, code, scrub(message, conn.secrets), loginRes.status);
+  }
+  const login = parseJson(loginRes, 'Vault login');
+  const auth = login.auth as { client_token?: unknown; accessor?: unknown; policies?: unknown } | null;
+  const token = typeof auth?.client_token === 'string' ? auth.client_token : '';
+  if (!token) throw new ProviderError(PROVIDER, 'bad-response', 'Vault login: the answer carries no auth.client_token');
+  ctx.mask(token);
+  conn.secrets.push(token);
+  const policies = Array.isArray(auth?.policies) ? auth.policies.filter((p): p is string => typeof p === 'string') : [];
+  conn.log?.(`Logged in to Vault with role "${ctx.role}" (policies: ${policies.join(', ') || 'none'})`);
+  return { token, policies, ...(typeof auth?.accessor === 'string' ? { accessor: auth.accessor } : {}) };
+}
+
 /** Revokes a Vault token (POST auth/token/revoke-self). An already-dead token counts as done. */
 export async function revokeVaultToken(
   session: VaultSession,
@@ -537,34 +578,11 @@ export function createVaultProvider(options: VaultProviderOptions): KeyProvider 
       }
 
       // 1. login
-      const loginRes = await vaultCall(conn, {
-        method: 'POST',
-        path: `auth/${mount}/login`,
-        body: { role, jwt: idToken },
-        label: 'Vault login',
-      });
-      if (loginRes.status !== 200) {
-        const { code, message } = loginErrorMessage(loginRes.status, vaultErrors(loginRes.body), {
-          role,
-          mount,
-          namespace,
-          claims,
-        });
-        throw new ProviderError(PROVIDER, code, scrub(message, conn.secrets), loginRes.status);
-      }
-      const login = parseJson(loginRes, 'Vault login');
-      const auth = login.auth as { client_token?: unknown; accessor?: unknown; policies?: unknown } | null;
-      const token = typeof auth?.client_token === 'string' ? auth.client_token : '';
-      if (!token)
-        throw new ProviderError(PROVIDER, 'bad-response', 'Vault login: the answer carries no auth.client_token');
-      mask(token);
-      conn.secrets.push(token);
-      const policies = Array.isArray(auth?.policies) ? auth.policies.filter((p) => typeof p === 'string') : [];
+      const { token, policies, accessor } = await vaultLogin(conn, { role, mount, namespace, idToken, claims, mask });
       const session: VaultSession = { url, token };
       if (namespace) session.namespace = namespace;
       if (options.caCertPath) session.caCertPath = options.caCertPath;
-      if (typeof auth?.accessor === 'string') session.accessor = auth.accessor;
-      log(`Logged in to Vault with role "${role}" (policies: ${policies.join(', ') || 'none'})`);
+      if (accessor) session.accessor = accessor;
       let revoked = false;
       let revoking: Promise<void> | undefined;
       // One revoke at a time: a cancel handler and main's own cleanup share the call in flight.
