@@ -75,21 +75,28 @@ describe('revoke github', () => {
     writeFileSync(join(dir, '..', 'baseline-revoke.json'), JSON.stringify({ findings: [known] }));
     const before = gh.requests.length;
     const scanned = await job({ baselinePath: join(dir, '..', 'baseline-revoke.json') });
-    assert.deepEqual(gh.revocations, [[ghp, pat]]);
+    assert.deepEqual(gh.revocations, [[ghp]]);
     const revokes = gh.requests.slice(before).filter((r) => r.path === '/credentials/revoke');
     assert.equal(revokes.length, 1);
     assert.equal(revokes[0]!.authorization, `Bearer ${gh.token}`, 'GHES: authenticated');
     const byLine = new Map(scanned.result.findings.map((f) => [f.line, f.revocation]));
     assert.deepEqual(byLine.get(1), { submitted: true, status: 202, answer: 'accepted (HTTP 202)' });
     assert.deepEqual(byLine.get(2), { submitted: true, status: 202, answer: 'accepted (HTTP 202)' });
-    assert.deepEqual(byLine.get(3), { submitted: true, status: 202, answer: 'accepted (HTTP 202)' });
+    assert.deepEqual(
+      byLine.get(3),
+      {
+        submitted: false,
+        answer: 'not submitted: its checksum or structure is not proven',
+      },
+      'a fine-grained PAT has no checksum: its layout alone proves nothing',
+    );
     assert.equal(byLine.get(4), undefined, 'ghs_ is not a type the endpoint accepts');
     assert.deepEqual(byLine.get(5), {
       submitted: false,
       answer: 'not submitted: its checksum or structure is not proven',
     });
     assert.ok(!byLine.has(6) && !byLine.has(7), 'allowed and baselined findings are not reported');
-    assert.deepEqual(scanned.revocation, { accepted: 2, candidates: 2 });
+    assert.deepEqual(scanned.revocation, { accepted: 1, candidates: 1 });
     const text = JSON.stringify(scanned);
     for (const s of ALL) assert.ok(!text.includes(s.slice(4)), 'no secret in the job result');
   });
@@ -101,7 +108,7 @@ describe('revoke github', () => {
       const failure = scanned.revocation?.failure ?? '';
       assert.match(
         failure,
-        /^revocation of 3 GitHub tokens failed \(.*HTTP 422 \(Validation Failed\).*\); they are still live\. Revoke by hand now/,
+        /^revocation of 2 GitHub tokens failed \(.*HTTP 422 \(Validation Failed\).*\); they are still live\. Revoke by hand now/,
       );
       for (const s of ALL) assert.ok(!failure.includes(s.slice(4)));
       const f = scanned.result.findings.find((x) => x.line === 1)!;
