@@ -7608,6 +7608,8 @@ var ScanEngine = class {
   alwaysRules;
   set;
   allow;
+  /** EngineOptions.reportInlineAllowed (read by ItemScan). */
+  reportInlineAllowed;
   stopwords;
   work;
   // Per-window scratch: each rule's pending window, and the rules that have one.
@@ -7617,6 +7619,7 @@ var ScanEngine = class {
   constructor(policy, options2 = {}) {
     const warn = options2.onWarning ?? (() => {
     });
+    this.reportInlineAllowed = options2.reportInlineAllowed === true;
     this.regex = options2.regex ?? loadRegexEngine(warn);
     this.chunkSize = options2.chunkSize ?? 1024 * 1024;
     this.overlap = options2.overlap ?? 64 * 1024;
@@ -8041,7 +8044,8 @@ var ItemScan = class {
       const lineStart = lastNl + 1;
       const nlAfter = view.indexOf(10, c.secretStart);
       const lineEnd = nlAfter < 0 ? view.length : nlAfter;
-      if (hasInlineAllow(view, lineStart, lineEnd)) continue;
+      let inlineAllowed = hasInlineAllow(view, lineStart, lineEnd);
+      if (inlineAllowed && !this.engine.reportInlineAllowed) continue;
       const column = 1 + codePoints(view, lineStart, c.secretStart) + (lastNl < 0 ? this.colCarry : 0);
       let endLines = 0;
       let endNl = -1;
@@ -8051,7 +8055,10 @@ var ItemScan = class {
       }
       if (endLines > 0) {
         const e = view.indexOf(10, c.secretEnd);
-        if (hasInlineAllow(view, endNl + 1, e < 0 ? view.length : e)) continue;
+        if (hasInlineAllow(view, endNl + 1, e < 0 ? view.length : e)) {
+          if (!this.engine.reportInlineAllowed) continue;
+          inlineAllowed = true;
+        }
       }
       const endColumn = endLines > 0 ? 1 + codePoints(view, endNl + 1, c.secretEnd) : column + codePoints(view, c.secretStart, c.secretEnd);
       const rule = c.rule.rule;
@@ -8084,6 +8091,7 @@ var ItemScan = class {
         fingerprint: fp,
         preview: preview(c.secret)
       };
+      if (inlineAllowed) f.inlineAllowed = true;
       if (this.meta.commit !== void 0) f.commit = this.meta.commit;
       if (this.meta.author !== void 0) f.author = this.meta.author;
       if (this.meta.date !== void 0) f.date = this.meta.date;
@@ -8418,7 +8426,7 @@ function validateAgeSecretKey(secret) {
   return "valid";
 }
 function parsePem(text) {
-  const unescaped = joinStringLiterals(text).replace(/\\r/g, "").replace(/\\n/g, "\n");
+  const unescaped = joinStringLiterals(text).replace(/\\+r/g, "").replace(/\\+n/g, "\n");
   const m = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END ([A-Z0-9 ]+)-----/.exec(unescaped);
   if (!m || m[1] !== m[3]) return void 0;
   const headers = /* @__PURE__ */ new Map();
@@ -8508,6 +8516,38 @@ function validatePemPrivateKey(secret) {
   } catch {
     return "invalid";
   }
+}
+function validatePemPrivateKeyOtherLabel(secret) {
+  const pem2 = parsePem(secret);
+  if (!pem2 || !/(?:^| )PRIVATE KEY$/.test(pem2.label) || PEM_PRIVATE_LABELS.has(pem2.label)) return "invalid";
+  for (const type of ["pkcs8", "sec1", "pkcs1"]) {
+    try {
+      if (createPrivateKey({ key: pem2.body, format: "der", type }).type === "private") return "valid";
+    } catch {
+    }
+  }
+  const top = derRead(pem2.body, 0);
+  if (top?.tag !== 48 || top.end !== pem2.body.length) return "invalid";
+  const version = derRead(pem2.body, top.start);
+  const small = version?.tag === 2 && version.end - version.start === 1 && pem2.body[version.start] <= 1;
+  return small ? "unknown" : "invalid";
+}
+var CEPH_EPOCH = [1199145600, 4102444800];
+function validateCephKey(secret) {
+  const buf = b64(secret);
+  if (buf?.length !== 28) return "invalid";
+  const created = buf.readUInt32LE(2);
+  const ok = buf.readUInt16LE(0) === 1 && buf.readUInt16LE(10) === 16 && created >= CEPH_EPOCH[0] && created < CEPH_EPOCH[1] && buf.readUInt32LE(6) < 1e9;
+  return ok ? "valid" : "invalid";
+}
+function fakeCephKey(seed) {
+  const buf = Buffer.alloc(28);
+  buf.writeUInt16LE(1, 0);
+  buf.writeUInt32LE(15e8 + fixtureBytes(`${seed}:t`, 4).readUInt32LE(0) % 2e8, 2);
+  buf.writeUInt32LE(fixtureBytes(`${seed}:n`, 4).readUInt32LE(0) % 1e9, 6);
+  buf.writeUInt16LE(16, 10);
+  fixtureBytes(seed, 16).copy(buf, 12);
+  return buf.toString("base64");
 }
 var SshReader = class {
   pos = 0;
@@ -8777,7 +8817,7 @@ function isCodeNotValue(v) {
   if (TYPE_NAMES.test(v)) return true;
   const ident = /^[A-Za-z_$][\w$]*$/;
   const parts = v.replace(/^[!:]+/, "").split(/\||::|\./);
-  if (parts.length > 1 && parts.every((p) => ident.test(p) || p === "")) return true;
+  if (parts.filter((p) => p !== "").length > 1 && parts.every((p) => ident.test(p) || p === "")) return true;
   if (/^[!:]/.test(v) && parts.every((p) => ident.test(p))) return true;
   if (ident.test(v) && /token|secret|passw|pwd|key|credential|auth/i.test(v) && /^[A-Za-z_$]+[0-9]{0,2}$/.test(v))
     return true;
@@ -9856,11 +9896,11 @@ function fakeUuid(seed) {
   const h = fake(seed, 32, ALPHABETS.hex);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20)}`;
 }
-function corrupt(token) {
-  const last = token.at(-1);
+function corrupt(token2) {
+  const last = token2.at(-1);
   const pool = /[0-9]/.test(last) ? "73" : /[a-z]/.test(last) ? "qk" : "QK";
   const swap = last === pool[0] ? pool[1] : pool[0];
-  return token.slice(0, -1) + swap;
+  return token2.slice(0, -1) + swap;
 }
 var syntax = {
   env: (name2, value) => `${name2}=${value}`,
@@ -12313,6 +12353,16 @@ ListenPort = 51820`,
 var NAME = `[A-Za-z0-9_.-]*?(?:password|passwd|pwd|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|credentials?)(?:[_.-]?(?:key|token|secret|value|string|str|b64|base64|base|hex|encoded|raw|plain|prod|production|live|dev|staging)){0,2}`;
 var VALUE = String.raw`[^\s"'\x60<>{}$;,()&\\\[\]=][^\s"'\x60<>{}$;,()&\\\[\]]{7,}`;
 var NAME_START = "(?:^|[^A-Za-z0-9_.:-])";
+var QUOTED_ONLY = /^[.\][&{}$;,()=\\<>]|[{}$;,()&[\]=\\<>]/;
+function validateQuotedSecret(secret, match = "", before = "") {
+  if (!QUOTED_ONLY.test(secret)) return "invalid";
+  if (/[%#]\{|^\{[A-Za-z0-9_-]+\}|^ENC\(|^\$(?:2[abxy]?|1|5|6|y|7|argon2\w*|pbkdf2[\w-]*|scrypt)\$/i.test(secret))
+    return "invalid";
+  if (/^(?:pbkdf2_sha\d+|bcrypt|argon2\w*|sha\d+|md5|scrypt)\$/i.test(secret)) return "invalid";
+  if (/^[^,]*(?:,[^,]*){2,}$/.test(secret) && secret.split(",").every((p) => p.length <= 3)) return "invalid";
+  if (!/[A-Za-z]/.test(secret) || !/[0-9]/.test(secret)) return "invalid";
+  return validateGenericSecret(secret, match, before);
+}
 var KEYWORDS = [
   "password",
   "passwd",
@@ -12438,6 +12488,38 @@ var genericRules = [
     }
   },
   {
+    id: "generic-secret-quoted",
+    title: "Quoted secret-looking value with punctuation assigned to a secret-looking name",
+    severity: "medium",
+    keywords: KEYWORDS,
+    pattern: String.raw`(?i)${NAME_START}([?&]?${NAME})["']?\]?[ \t]*(?::=|=>|\?=|=|:)[ \t]*["'\x60]([^\s"'\x60]{8,})["'\x60]`,
+    secretGroup: 2,
+    entropy: 3,
+    validate: validateQuotedSecret,
+    fallback: true,
+    help: "A quoted random-looking value that starts with or holds punctuation an unquoted value cannot (`]`, `&`, `{`, `$`, `;`, `,`, `(`), assigned to a name such as password or secret. Values without such punctuation are the other generic rule’s; placeholders, references, interpolations, encrypted values (`{cipher}…`, `ENC(…)`) and password hashes are not reported. Rotate the credential and load it from a secret store.",
+    examples: {
+      tp: [
+        `  password: "]${pw}"`,
+        `DB_PASSWORD='&${fx("gq1", 6)}{${fx("gq2", 5)}$${fx("gq3", 4, FIXTURE_ALPHABETS.digits)}'`,
+        `"client_secret": "${fx("gq4", 10)};${fx("gq5", 10)},${fx("gq6", 4, FIXTURE_ALPHABETS.digits)}"`,
+        `const password = "(${fx("gq7", 9)})!${fx("gq8", 3, FIXTURE_ALPHABETS.digits)}";`
+      ],
+      fp: [
+        '  password: "${DB_PASSWORD}"',
+        '  password: "%{db_password}"',
+        `  password: "#{ENV['DB_PASSWORD']}"`,
+        '  password: "{cipher}AQA7c2VjcmV0c2VjcmV0"',
+        '  password: "ENC(G6N718UuyPE5bHyWKyuLQSm02auQPUtm)"',
+        `  password_hash: "$2b$12$${fx("gqh", 53, "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")}"`,
+        '  token: "[REDACTED]"',
+        `  api_key: "${key32}"`,
+        '  password: "getPassword(user,realm)"',
+        '  secret: "a,b,c,d,e,f"'
+      ]
+    }
+  },
+  {
     id: "generic-secret-xml",
     title: "Secret-looking value in an XML element with a secret-looking name",
     severity: "medium",
@@ -12459,9 +12541,109 @@ var genericRules = [
   }
 ];
 
+// src/scan/rules/http.ts
+var AUTHORIZATION = String.raw`(?i:authorization)["'\x60]?[ \t]*(?::|=>|=|,)[ \t]*["'\x60]?`;
+var b645 = (s) => Buffer.from(s).toString("base64");
+var basic = b645(`deploy-bot:${fx("hb1", 14)}-${fx("hb2", 4, FIXTURE_ALPHABETS.digits)}`);
+var bearer = fx("hbe", 40, FIXTURE_ALPHABETS.base64url);
+var token = fx("htk", 40, FIXTURE_ALPHABETS.hex);
+var pw2 = `${fx("hcu", 12)}!${fx("hcu2", 4, FIXTURE_ALPHABETS.digits)}`;
+function validateBearer(secret) {
+  if (secret.startsWith("eyJ")) return "invalid";
+  if (isPlaceholder(secret) || isReference(secret) || isRepeated(secret) || isStandIn(secret)) return "invalid";
+  if (isPlaceholderPassword(secret) || /^[A-Za-z_]+$/.test(secret) || /^[A-Z0-9_]+$/.test(secret)) return "invalid";
+  if (/token|secret|passw|example|sample/i.test(secret)) return "invalid";
+  return shannonEntropy(secret) < 3.2 ? "invalid" : "unknown";
+}
+var httpRules = [
+  {
+    id: "authorization-basic",
+    title: "HTTP Basic credentials in an Authorization header",
+    severity: "high",
+    keywords: ["authorization"],
+    pattern: String.raw`${AUTHORIZATION}(?i:basic)[ \t]+([A-Za-z0-9+/]{8,}={0,2})(?:[^A-Za-z0-9+/=]|$)`,
+    validate: validateBasicAuthBase64,
+    fallback: true,
+    help: "An `Authorization: Basic …` header with base64 of `user:password` (curl commands, `.http` files, code, YAML). Reported only when it decodes to `user:password` with a password that is not a placeholder. Change the password and send it from a secret store or the environment instead.",
+    examples: {
+      tp: [
+        `curl -H "Authorization: Basic ${basic}" https://api.service.invalid/v1/items`,
+        `GET https://api.service.invalid/v1/items
+Authorization: Basic ${basic}`,
+        `headers = {"Authorization": "Basic ${basic}"}`,
+        `req.Header.Set("Authorization", "Basic ${basic}")`,
+        `        Authorization: Basic ${basic}`
+      ],
+      fp: [
+        `curl -H "Authorization: Basic ${b645("user:password")}" https://localhost`,
+        `curl -H "Authorization: Basic ${b645("foo:bar")}" https://localhost`,
+        'curl -H "Authorization: Basic $(echo -n $USER:$PASS | base64)" https://api.service.invalid',
+        "headers: { Authorization: 'Basic ' + btoa(`${user}:${pass}`) }",
+        "Authorization: Basic {{credentials}}"
+      ]
+    }
+  },
+  {
+    id: "authorization-bearer",
+    title: "Bearer or API token in an Authorization header",
+    severity: "high",
+    keywords: ["authorization"],
+    pattern: String.raw`${AUTHORIZATION}(?i:bearer|token)[ \t]+([A-Za-z0-9._~+/=-]{16,})(?:[^A-Za-z0-9._~+/=-]|$)`,
+    validate: validateBearer,
+    fallback: true,
+    help: "An `Authorization: Bearer …` or `Authorization: Token …` header with a literal token (curl commands, `.http` files, code, YAML). Tokens with a rule of their own (GitHub, GitLab, JWT…) are reported by that rule; placeholders, variables and JWTs the JWT rule rejects are not reported. Revoke the token and load it from a secret store.",
+    examples: {
+      tp: [
+        `curl -H "Authorization: Bearer ${bearer}" https://api.service.invalid/v1/items`,
+        `curl -sS -H 'Authorization: Token ${token}' https://api.service.invalid/`,
+        `GET https://api.service.invalid/v1/me
+Authorization: Bearer ${bearer}`,
+        `headers = {'Authorization': 'Bearer ${bearer}'}`,
+        `req.Header.Set("Authorization", "Token ${token}")`,
+        `  headers:
+    Authorization: Bearer ${bearer}`
+      ],
+      fp: [
+        'curl -H "Authorization: Bearer $API_TOKEN" https://api.service.invalid',
+        'curl -H "Authorization: Bearer ${API_TOKEN}" https://api.service.invalid',
+        "Authorization: Bearer <your-access-token>",
+        "Authorization: Bearer {{access_token}}",
+        "Authorization: Bearer YOUR_ACCESS_TOKEN_HERE",
+        "headers: { Authorization: `Bearer ${token}` }",
+        `Authorization: Bearer ${fakeJwt({ sub: "1234567890", name: "John Doe", iat: 1516239022 }, "hjw")}`,
+        "Authorization: Bearer xxxxxxxxxxxxxxxxxxxxxxxx"
+      ]
+    }
+  },
+  {
+    id: "curl-user-password",
+    title: "Password in a curl -u/--user argument",
+    severity: "high",
+    keywords: ["curl"],
+    pattern: String.raw`\bcurl\b[^\n|;&]*?[ \t](?:-u|--user)(?:[ \t]+|=)["']?[^\s:"'$]{0,64}:([^\s"']{3,})`,
+    validate: validatePassword,
+    help: "A `user:password` passed to curl with `-u` or `--user`: it also leaks into shell history, CI logs and process lists. Placeholders and variables are not reported. Rotate the password and pass it with `--netrc-file` or a config read from a secret.",
+    examples: {
+      tp: [
+        `curl -u admin:${pw2} https://api.service.invalid/v1/items`,
+        `curl --user "deploy:${pw2}" -X POST https://ci.service.invalid/job/build`,
+        `curl -fsS --user=ci:${pw2} https://nexus.corp.invalid/repository/raw/`
+      ],
+      fp: [
+        'curl -u "$USER:$PASSWORD" https://api.service.invalid',
+        "curl -u admin:admin http://localhost:8080",
+        "curl -u user:password https://api.service.invalid",
+        "curl -u ${USERNAME}:${TOKEN} https://api.service.invalid",
+        "curl -u elastic:<password> https://localhost:9200"
+      ]
+    }
+  }
+];
+
 // src/scan/rules/keys.ts
 import { generateKeyPairSync as generateKeyPairSync2 } from "node:crypto";
 var WINDOW = 16384;
+var A64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 var BODY2 = String.raw`[A-Za-z0-9+/=\s\\:,"'-]`;
 function pem(label) {
   return `-----BEGIN ${label}-----${BODY2}{32,}?-----END ${label}-----`;
@@ -12486,7 +12668,9 @@ function keySyntaxes(kind) {
     `{"private_key": ${JSON.stringify(k)}}`,
     yamlBlock("tls_key", k),
     `SSH_KEY="${k.trimEnd()}"`,
-    concatenated("const key =", k)
+    concatenated("const key =", k),
+    // JSON inside a string literal: the newlines escaped twice.
+    `const config = ${JSON.stringify(JSON.stringify({ private_key: k }))};`
   ];
 }
 function concatenated(lead, text) {
@@ -12767,6 +12951,61 @@ ${k}`,
           `recipient: age1${fx("age-pub", 58, "qpzry9x8gf2tvdw0s3jn54khce6mua7l")}`,
           "key_file: AGE-SECRET-KEY-1<your key>"
         ]
+      };
+    })
+  },
+  {
+    id: "pem-private-key",
+    title: "Private key (PEM, other label)",
+    severity: "critical",
+    keywords: ["private key-----"],
+    pattern: `(-----BEGIN (?:[A-Z0-9]+ )+PRIVATE KEY-----${BODY2}{32,}?-----END (?:[A-Z0-9]+ )+PRIVATE KEY-----)`,
+    window: WINDOW,
+    validate: validatePemPrivateKeyOtherLabel,
+    help: "A PEM private key under a label other than the standard ones (`-----BEGIN ECDSA PRIVATE KEY-----`, `ED25519 PRIVATE KEY`…), as some libraries and tools write them. Validated when the body parses as a PKCS#8, SEC1 or PKCS#1 private key; bodies that are not one DER structure are not reported. Revoke the key wherever its public half is trusted and issue a new one.",
+    examples: lazy(() => {
+      const relabel = (text, label) => text.replace(/(BEGIN|END) [A-Z ]*PRIVATE KEY/g, `$1 ${label}`);
+      const ec = relabel(keyFixture("ec"), "ECDSA PRIVATE KEY");
+      const ed = relabel(keyFixture("pkcs8"), "ED25519 PRIVATE KEY");
+      return {
+        tp: [ec, ed, `{"key": ${JSON.stringify(ec)}}`, `const s = ${JSON.stringify(JSON.stringify({ key: ec }))};`],
+        fp: [
+          relabel(keyFixture("public"), "ECDSA PRIVATE KEY").replace(/PUBLIC KEY/g, "ECDSA PRIVATE KEY"),
+          "-----BEGIN ECDSA PRIVATE KEY-----\n<your key here>\n-----END ECDSA PRIVATE KEY-----",
+          `-----BEGIN ECDSA PRIVATE KEY-----
+${fx("pem-o", 64, A64)}
+-----END ECDSA PRIVATE KEY-----`,
+          keyFixture("ec")
+        ]
+      };
+    })
+  },
+  {
+    id: "ceph-secret-key",
+    title: "Ceph (cephx) secret key",
+    severity: "high",
+    keywords: ["aqa", "aqb", "aqc", "aqd"],
+    pattern: `${TOKEN_START}(AQ[A-D][A-Za-z0-9+/]{35}==)(?:[^A-Za-z0-9+/=]|$)`,
+    validate: validateCephKey,
+    requireValid: true,
+    help: "A cephx secret key (a keyring `key = …`, `ceph auth get-key`, a Rook/CSI Kubernetes Secret `key:` or `adminKey:`). Reported only when it decodes to the cephx structure (type, creation time, 16-byte key). Rotate it with `ceph auth get-or-create-key`/`ceph auth caps` for a new entity and remove the old one.",
+    examples: lazy(() => {
+      const key = fakeCephKey("ceph-tp");
+      const badLength = Buffer.from(fakeCephKey("ceph-fp"), "base64");
+      badLength.writeUInt16LE(20, 10);
+      return {
+        tp: [
+          `[client.admin]
+	key = ${key}`,
+          `apiVersion: v1
+kind: Secret
+stringData:
+  userID: csi-rbd
+  userKey: ${key}`,
+          `ceph:
+  key: "${key}"`
+        ],
+        fp: [`key = ${badLength.toString("base64")}`, `  key: AQ${fx("ceph-fp3", 36, A64)}==`]
       };
     })
   }
@@ -13347,6 +13586,168 @@ var messagingRules = [
   }
 ];
 
+// src/scan/rules/services.ts
+var sidekiq = `${fx("skq1", 8, FIXTURE_ALPHABETS.hex)}:${fx("skq2", 8, FIXTURE_ALPHABETS.hex)}`;
+var sumoId = `su${fx("sumo1", 12)}`;
+var sumoKey = fx("sumo2", 64);
+var notion = `${"ntn"}_${fx("ntn1", 11, FIXTURE_ALPHABETS.digits)}${fx("ntn2", 35)}`;
+var notionLegacy = `${"secret"}_${fx("ntn3", 43)}`;
+var fbPage = `${"EAA"}G${fx("fb1", 160)}`;
+var fbSecret = fx("fb2", 32, FIXTURE_ALPHABETS.hex);
+var slackLegacyBot = `${"xoxb"}-${fx("slb1", 11, FIXTURE_ALPHABETS.digits)}-${fx("slb2", 24)}`;
+var liveKey = (seed) => `${"sk_live"}_${fx(`${seed}a`, 12)}-${fx(`${seed}b`, 20)}`;
+function validateRandomBody(secret) {
+  const body = secret.replace(/^[a-z]+_(?:live|test)_/, "");
+  if (isPlaceholder(body) || isStandIn(body)) return "invalid";
+  const classes = Number(/[a-z]/.test(body)) + Number(/[A-Z]/.test(body)) + Number(/[0-9]/.test(body));
+  return classes >= 2 && shannonEntropy(body) >= 3.5 ? "unknown" : "invalid";
+}
+var serviceRules = [
+  {
+    id: "sidekiq-enterprise-credentials",
+    title: "Sidekiq Enterprise/Pro gem server credentials",
+    severity: "high",
+    keywords: ["contribsys__com"],
+    pattern: String.raw`(?i:BUNDLE_(?:ENTERPRISE|GEMS)__CONTRIBSYS__COM)${ASSIGN}([0-9a-f]{8}:[0-9a-f]{8})${TOKEN_END}`,
+    help: "The `user:password` Bundler uses for the Sidekiq Enterprise or Pro gem server (`BUNDLE_ENTERPRISE__CONTRIBSYS__COM`, `BUNDLE_GEMS__CONTRIBSYS__COM`): it is the paid licence. Ask Contributed Systems to rotate it and set it as a CI secret.",
+    examples: {
+      tp: [
+        `BUNDLE_ENTERPRISE__CONTRIBSYS__COM=${sidekiq}`,
+        `  BUNDLE_GEMS__CONTRIBSYS__COM: "${sidekiq}"`,
+        `ENV BUNDLE_ENTERPRISE__CONTRIBSYS__COM=${sidekiq}`
+      ],
+      fp: [
+        "BUNDLE_ENTERPRISE__CONTRIBSYS__COM=${SIDEKIQ_CREDS}",
+        "bundle config enterprise.contribsys.com $SIDEKIQ_USER:$SIDEKIQ_PASSWORD"
+      ]
+    }
+  },
+  {
+    id: "sumologic-access-id",
+    title: "Sumo Logic access id",
+    severity: "medium",
+    keywords: ["sumo"],
+    pattern: named("sumo(?:_?logic)?", "su[A-Za-z0-9]{12}"),
+    validate: validateRandomBody,
+    help: "A Sumo Logic access id (`su` + 12 characters), half of an access key pair; the access key is reported separately. Placeholder-like ids are not reported. Delete the access key pair in Sumo Logic (Administration → Security → Access Keys) and create a new one.",
+    examples: {
+      tp: inSyntaxes("SUMO_ACCESS_ID", sumoId).slice(0, 3),
+      fp: ["SUMO_ACCESS_ID=${SUMO_ID}", "sumo_access_id: suXXXXXXXXXXXX", `SUMO_ACCESS_ID=su${"abcdefghijkl"}`]
+    }
+  },
+  {
+    id: "sumologic-access-key",
+    title: "Sumo Logic access key",
+    severity: "high",
+    keywords: ["sumo"],
+    pattern: named("sumo(?:_?logic)?", "[A-Za-z0-9]{64}"),
+    validate: validateRandomBody,
+    help: "A Sumo Logic access key (64 characters) under a Sumo Logic name: with its access id it calls the Sumo Logic API as the key’s user. Placeholders are not reported. Delete it under Administration → Security → Access Keys and create a new pair.",
+    examples: {
+      tp: inSyntaxes("SUMO_ACCESS_KEY", sumoKey).slice(0, 3),
+      fp: ["SUMO_ACCESS_KEY=${SUMO_KEY}", `sumo_access_key: ${"x".repeat(64)}`]
+    }
+  },
+  {
+    id: "notion-integration-token",
+    title: "Notion integration token",
+    severity: "high",
+    keywords: ["ntn_"],
+    pattern: `${TOKEN_START}(ntn_[0-9]{11}[A-Za-z0-9]{35})${TOKEN_END}`,
+    help: "A Notion internal integration token (`ntn_` + 11 digits + 35 characters): it reads and edits every page shared with the integration. Refresh the secret on the integration’s page at notion.so/my-integrations.",
+    examples: {
+      tp: [...inSyntaxes("NOTION_TOKEN", notion).slice(0, 3), `curl -H 'Authorization: Bearer ${notion}'`],
+      fp: [`NOTION_TOKEN=ntn_${fx("ntnf", 11, FIXTURE_ALPHABETS.digits)}`, "NOTION_TOKEN=ntn_<your token>"]
+    }
+  },
+  {
+    id: "notion-integration-token-legacy",
+    title: "Notion integration token (legacy secret_)",
+    severity: "high",
+    keywords: ["notion"],
+    pattern: named("notion", "secret_[A-Za-z0-9]{43}"),
+    validate: validateRandomBody,
+    help: "A Notion internal integration secret in the older `secret_` + 43 characters form, under a Notion name. Placeholders are not reported. Refresh it at notion.so/my-integrations.",
+    examples: {
+      tp: inSyntaxes("NOTION_API_KEY", notionLegacy).slice(0, 3),
+      fp: ["NOTION_API_KEY=secret_${NOTION}", `NOTION_API_KEY=secret_${"X".repeat(43)}`]
+    }
+  },
+  {
+    id: "nuget-cleartext-password",
+    title: "NuGet feed password (NuGet.Config ClearTextPassword)",
+    severity: "high",
+    keywords: ["cleartextpassword"],
+    pattern: String.raw`<add\s+key=["'](?i:ClearTextPassword)["']\s+value=["']([^"'\s]{4,})["']`,
+    validate: validatePassword,
+    help: "A `NuGet.Config` `packageSourceCredentials` entry with `ClearTextPassword`: the feed’s password or token (Azure Artifacts, GitHub Packages, a private feed) in plain text. Placeholders and `%VAR%` references are not reported. Revoke the token and use `dotnet nuget update source --store-password-in-clear-text` only from a CI secret.",
+    examples: {
+      tp: [
+        `<add key="ClearTextPassword" value="${fx("nug1", 24)}" />`,
+        `      <add key="Username" value="ci" />
+      <add key="ClearTextPassword" value="${fx("nug2", 52, FIXTURE_ALPHABETS.lowerAlnum)}" />`
+      ],
+      fp: [
+        '<add key="ClearTextPassword" value="%NUGET_PAT%" />',
+        '<add key="ClearTextPassword" value="$(NuGetPassword)" />',
+        '<add key="ClearTextPassword" value="password" />'
+      ]
+    }
+  },
+  {
+    id: "facebook-access-token",
+    title: "Facebook (Meta) page or user access token",
+    severity: "high",
+    keywords: ["eaa"],
+    pattern: `${TOKEN_START}(EAA[B-Z0-9][A-Za-z0-9]{90,})${TOKEN_END}`,
+    validate: validateRandomBody,
+    help: "A Facebook Graph API access token (`EAA…`): page and long-lived user tokens post and read as the page or user. Placeholder-like values are not reported. Invalidate it by changing the app secret or removing the app from the page, and keep tokens in a secret store.",
+    examples: {
+      tp: [...inSyntaxes("FACEBOOK_PAGE_TOKEN", fbPage).slice(0, 3), `graph.facebook.com/me?access_token=${fbPage}`],
+      fp: [`FACEBOOK_PAGE_TOKEN=EAAG${"x".repeat(120)}`, "FACEBOOK_PAGE_TOKEN=EAAG<your page token>"]
+    }
+  },
+  {
+    id: "facebook-app-secret",
+    title: "Facebook (Meta) app secret",
+    severity: "high",
+    keywords: ["facebook", "fb_app_secret", "fb_secret"],
+    pattern: String.raw`(?i:facebook|fb)[\w.-]{0,20}(?i:secret)${ASSIGN}([0-9a-f]{32})${TOKEN_END}`,
+    validate: validateRandomBody,
+    help: "A Facebook app secret (32 hex) under a Facebook name: it signs app access tokens and verifies webhooks. Placeholders are not reported. Reset it in the app’s Basic settings on developers.facebook.com.",
+    examples: {
+      tp: inSyntaxes("FACEBOOK_APP_SECRET", fbSecret).slice(0, 3),
+      fp: ["FACEBOOK_APP_SECRET=${FB_SECRET}", `FACEBOOK_APP_SECRET=${"0".repeat(32)}`]
+    }
+  },
+  {
+    id: "slack-legacy-bot-token",
+    title: "Slack legacy bot token",
+    severity: "high",
+    keywords: ["xoxb-"],
+    pattern: `${TOKEN_START}(xoxb-[0-9]{8,14}-[A-Za-z0-9]{18,26})${TOKEN_END}`,
+    validate: validateRandomBody,
+    help: "A Slack bot token of the older two-part form (`xoxb-<digits>-<secret>`), from legacy custom bot integrations. Placeholder-like values are not reported. Remove the custom integration in the workspace’s app management and move to a Slack app.",
+    examples: {
+      tp: inSyntaxes("SLACK_BOT_TOKEN", slackLegacyBot).slice(0, 3),
+      fp: [`SLACK_BOT_TOKEN=xoxb-${"1".repeat(11)}-${"x".repeat(24)}`, "SLACK_BOT_TOKEN=xoxb-<your token>"]
+    }
+  },
+  {
+    id: "live-secret-key",
+    title: "Live secret key (sk_live_, non-Stripe layout)",
+    severity: "high",
+    keywords: ["sk_live_"],
+    pattern: `${TOKEN_START}(sk_live_[A-Za-z0-9]*[-_][A-Za-z0-9_-]{8,})${TOKEN_END}`,
+    validate: validateRandomBody,
+    help: "A live-mode secret key with the `sk_live_` prefix whose body holds `-` or `_` (Paystack, Clerk, Lemon Squeezy and others use the prefix Stripe made common; Stripe’s own keys have their own rule). Placeholder-like keys are not reported. Roll the key in the vendor’s dashboard.",
+    examples: {
+      tp: [...inSyntaxes("CLERK_SECRET_KEY", liveKey("lk1")).slice(0, 3), `secretKey: '${liveKey("lk2")}'`],
+      fp: ["CLERK_SECRET_KEY=sk_live_your-secret-key-here", "CLERK_SECRET_KEY=sk_live_xxxxxxxx-xxxxxxxxxxxxxxxx"]
+    }
+  }
+];
+
 // src/scan/rules/packages.ts
 var { env: env3, yaml: yaml3, json: json3, code: code19 } = syntax;
 var hex3 = (seed, n) => fake(seed, n, ALPHABETS.hex);
@@ -13604,14 +14005,14 @@ token = "cio${fake("cio-b", 32)}"`,
 // src/scan/rules/structured.ts
 var USERINFO = String.raw`[^:@/\s"'<>]*:([^@/\s"'<>]+)@[^\s"'<>/@]+`;
 var USERINFO_END = Array.from({ length: 127 - 33 }, (_, i) => String.fromCharCode(33 + i)).filter((c) => !`"'/<>@`.includes(c) && !(c >= "A" && c <= "Z")).map((c) => `${c}@`);
-var pw2 = (seed) => `${fx(seed, 10)}-${fx(`${seed}b`, 6, FIXTURE_ALPHABETS.lowerAlnum)}`;
+var pw3 = (seed) => `${fx(seed, 10)}-${fx(`${seed}b`, 6, FIXTURE_ALPHABETS.lowerAlnum)}`;
 var jwtPayload = { sub: "svc-deploy", iss: "https://auth.internal.invalid", iat: 1767225600, exp: 1767229200 };
 var jwt = fakeJwt(jwtPayload, "jwt1");
 var jwtRs = fakeJwt({ sub: "user-42", scope: "admin", iat: 1767225600 }, "jwt2", "RS256");
 var jwtIo = fakeJwt({ sub: "1234567890", name: "John Doe", iat: 1516239022 }, "jwt3");
 var jwtNone = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString("base64url")}.${Buffer.from(JSON.stringify(jwtPayload)).toString("base64url")}.`;
-var b645 = (s) => Buffer.from(s).toString("base64");
-var dockerAuth = b645(`deploy-bot:${pw2("dk1")}`);
+var b646 = (s) => Buffer.from(s).toString("base64");
+var dockerAuth = b646(`deploy-bot:${pw3("dk1")}`);
 var npmLegacyToken = `${fx("np1", 8, FIXTURE_ALPHABETS.hex)}-${fx("np2", 4, FIXTURE_ALPHABETS.hex)}-4${fx("np3", 3, FIXTURE_ALPHABETS.hex)}-a${fx("np4", 3, FIXTURE_ALPHABETS.hex)}-${fx("np5", 12, FIXTURE_ALPHABETS.hex)}`;
 var kubeToken = `${fx("kb1", 6, FIXTURE_ALPHABETS.lowerAlnum)}.${fx("kb2", 16, FIXTURE_ALPHABETS.lowerAlnum)}`;
 function dbRule(id, title, scheme, keywords, help, tp, fp) {
@@ -13668,10 +14069,10 @@ var structuredRules = [
     ["postgres"],
     "A PostgreSQL connection URL with an embedded password. Change the role’s password (`ALTER ROLE … PASSWORD`) and load the URL from a secret store.",
     [
-      `DATABASE_URL=postgres://app:${pw2("pg1")}@db.internal:5432/app`,
-      `database_url: "postgresql+psycopg2://app:${pw2("pg2")}@10.0.0.5/app"`,
-      `{"dsn": "postgresql://reporting:${pw2("pg3")}@pg.internal/reports?sslmode=require"}`,
-      `engine = create_engine('postgresql://app:${pw2("pg4")}@localhost/app')`
+      `DATABASE_URL=postgres://app:${pw3("pg1")}@db.internal:5432/app`,
+      `database_url: "postgresql+psycopg2://app:${pw3("pg2")}@10.0.0.5/app"`,
+      `{"dsn": "postgresql://reporting:${pw3("pg3")}@pg.internal/reports?sslmode=require"}`,
+      `engine = create_engine('postgresql://app:${pw3("pg4")}@localhost/app')`
     ],
     [
       "DATABASE_URL=postgres://user:password@localhost:5432/app",
@@ -13689,9 +14090,9 @@ var structuredRules = [
     ["mysql", "mariadb"],
     "A MySQL or MariaDB connection URL with an embedded password. Change the account’s password (`ALTER USER`) and load the URL from a secret store.",
     [
-      `DATABASE_URL=mysql://app:${pw2("my1")}@mysql.internal:3306/shop`,
-      `url: "mysql+pymysql://app:${pw2("my2")}@127.0.0.1/shop"`,
-      `$dsn = 'mariadb://root:${pw2("my3")}@db/wp';`
+      `DATABASE_URL=mysql://app:${pw3("my1")}@mysql.internal:3306/shop`,
+      `url: "mysql+pymysql://app:${pw3("my2")}@127.0.0.1/shop"`,
+      `$dsn = 'mariadb://root:${pw3("my3")}@db/wp';`
     ],
     [
       "DATABASE_URL=mysql://root:<password>@localhost/shop",
@@ -13706,10 +14107,10 @@ var structuredRules = [
     ["mongodb"],
     "A MongoDB connection string with an embedded password (Atlas `mongodb+srv://` included). Rotate the database user’s password (Atlas: Database Access → Edit) and load the URI from a secret store.",
     [
-      `MONGO_URI=mongodb+srv://api:${pw2("mg1")}@cluster0.ab1cd.mongodb.net/prod?retryWrites=true`,
+      `MONGO_URI=mongodb+srv://api:${pw3("mg1")}@cluster0.ab1cd.mongodb.net/prod?retryWrites=true`,
       `mongo:
-  uri: "mongodb://admin:${pw2("mg2")}@mongo-0.internal:27017/admin"`,
-      `{"MONGODB_URI": "mongodb://svc:${pw2("mg3")}@10.1.2.3/app"}`
+  uri: "mongodb://admin:${pw3("mg2")}@mongo-0.internal:27017/admin"`,
+      `{"MONGODB_URI": "mongodb://svc:${pw3("mg3")}@10.1.2.3/app"}`
     ],
     [
       "MONGO_URI=mongodb+srv://<username>:<password>@cluster0.example.mongodb.net/",
@@ -13724,9 +14125,9 @@ var structuredRules = [
     ["redis"],
     "A Redis connection URL with a password (`redis://:password@host`, ACL users included). Change the password (`CONFIG SET requirepass` / `ACL SETUSER`) or rotate it in your provider’s console.",
     [
-      `REDIS_URL=redis://:${pw2("rd1")}@redis.internal:6379/0`,
-      `cache_url: "rediss://default:${pw2("rd2")}@eu1.upstash.io:6379"`,
-      `const redis = new Redis("redis://worker:${pw2("rd3")}@10.0.0.9:6379");`
+      `REDIS_URL=redis://:${pw3("rd1")}@redis.internal:6379/0`,
+      `cache_url: "rediss://default:${pw3("rd2")}@eu1.upstash.io:6379"`,
+      `const redis = new Redis("redis://worker:${pw3("rd3")}@10.0.0.9:6379");`
     ],
     [
       "REDIS_URL=redis://:changeme@localhost:6379",
@@ -13741,8 +14142,8 @@ var structuredRules = [
     ["amqp"],
     "An AMQP broker URL (RabbitMQ and others) with an embedded password. Change the user’s password (`rabbitmqctl change_password`) and load the URL from a secret store.",
     [
-      `AMQP_URL=amqp://orders:${pw2("aq1")}@rabbit.internal:5672/prod`,
-      `broker_url: "amqps://svc:${pw2("aq2")}@b-1.mq.eu-west-1.amazonaws.com:5671"`
+      `AMQP_URL=amqp://orders:${pw3("aq1")}@rabbit.internal:5672/prod`,
+      `broker_url: "amqps://svc:${pw3("aq2")}@b-1.mq.eu-west-1.amazonaws.com:5671"`
     ],
     ["AMQP_URL=amqp://guest:guest@localhost:5672/", 'broker_url: "amqp://user:pass@localhost//"']
   ),
@@ -13752,7 +14153,7 @@ var structuredRules = [
     "mssql|sqlserver",
     ["mssql", "sqlserver"],
     "A SQL Server connection URL with an embedded password. Change the login’s password (`ALTER LOGIN`) and load the URL from a secret store.",
-    [`DATABASE_URL=mssql://sa:${pw2("ms1")}@sql.internal:1433/app`, `url: "sqlserver://app:${pw2("ms2")}@10.0.0.7/app"`],
+    [`DATABASE_URL=mssql://sa:${pw3("ms1")}@sql.internal:1433/app`, `url: "sqlserver://app:${pw3("ms2")}@10.0.0.7/app"`],
     ["DATABASE_URL=mssql://sa:<YourStrong@Passw0rd>@localhost/app", 'url: "sqlserver://sa:Password123@localhost"']
   ),
   dbRule(
@@ -13775,8 +14176,8 @@ var structuredRules = [
     ],
     "A database or message-broker URL (Oracle, CockroachDB, ClickHouse, Neo4j, Cassandra, Couchbase, InfluxDB, Snowflake, NATS…) with an embedded password. Change the account’s password and load the URL from a secret store.",
     [
-      `NEO4J_URI=neo4j+s://neo4j:${pw2("db1")}@abcd1234.databases.neo4j.io`,
-      `clickhouse: "clickhouse://default:${pw2("db2")}@ch.internal:9000/analytics"`
+      `NEO4J_URI=neo4j+s://neo4j:${pw3("db1")}@abcd1234.databases.neo4j.io`,
+      `clickhouse: "clickhouse://default:${pw3("db2")}@ch.internal:9000/analytics"`
     ],
     ["NEO4J_URI=neo4j://neo4j:neo4j@localhost:7687", 'url: "clickhouse://default:@localhost:9000"']
   ),
@@ -13790,8 +14191,8 @@ var structuredRules = [
     help: "A JDBC URL with a `password=` parameter. Change the database account’s password and pass it separately (a secret store or the driver’s properties), not inside the URL. Placeholder passwords are not reported.",
     examples: {
       tp: [
-        `spring.datasource.url=jdbc:mysql://db.internal:3306/shop?user=app&password=${pw2("jd1")}`,
-        `url: "jdbc:sqlserver://sql.internal:1433;databaseName=app;user=app;password=${pw2("jd2")};encrypt=true"`
+        `spring.datasource.url=jdbc:mysql://db.internal:3306/shop?user=app&password=${pw3("jd1")}`,
+        `url: "jdbc:sqlserver://sql.internal:1433;databaseName=app;user=app;password=${pw3("jd2")};encrypt=true"`
       ],
       fp: [
         "spring.datasource.url=jdbc:mysql://localhost/shop?user=app&password=${DB_PASSWORD}",
@@ -13810,9 +14211,9 @@ var structuredRules = [
     help: "A `Server=…;User Id=…;Password=…` connection string (SQL Server, ODBC, Npgsql, MySQL Connector). Change the account’s password and load the string from a secret store or use managed identity. Placeholder passwords are not reported.",
     examples: {
       tp: [
-        `ConnectionStrings__Default=Server=sql.internal;Database=app;User Id=app;Password=${pw2("ado1")};`,
-        `"Default": "Host=pg.internal;Port=5432;Username=app;Password=${pw2("ado2")};SSL Mode=Require"`,
-        `DSN = "Driver={ODBC Driver 18};Server=tcp:10.0.0.4,1433;Uid=sa;Pwd=${pw2("ado3")};"`
+        `ConnectionStrings__Default=Server=sql.internal;Database=app;User Id=app;Password=${pw3("ado1")};`,
+        `"Default": "Host=pg.internal;Port=5432;Username=app;Password=${pw3("ado2")};SSL Mode=Require"`,
+        `DSN = "Driver={ODBC Driver 18};Server=tcp:10.0.0.4,1433;Uid=sa;Pwd=${pw3("ado3")};"`
       ],
       fp: [
         '"Default": "Server=localhost;Database=app;User Id=sa;Password=<YourStrong!Passw0rd>;"',
@@ -13832,10 +14233,10 @@ var structuredRules = [
     help: "An http(s) URL carrying `user:password@` (registries, git remotes, webhooks, proxies). Rotate the password or token and pass credentials through a credential helper or header instead. Placeholder passwords are not reported.",
     examples: {
       tp: [
-        `PIP_INDEX_URL=https://ci:${pw2("ba1")}@pypi.internal.invalid/simple`,
-        `url = "https://deploy:${pw2("ba2")}@git.internal.invalid/team/app.git"`,
-        `proxy: "http://proxyuser:${pw2("ba3")}@proxy.corp.invalid:3128"`,
-        `{"registry": "https://bot:${pw2("ba4")}@nexus.corp.invalid/repository/npm/"}`
+        `PIP_INDEX_URL=https://ci:${pw3("ba1")}@pypi.internal.invalid/simple`,
+        `url = "https://deploy:${pw3("ba2")}@git.internal.invalid/team/app.git"`,
+        `proxy: "http://proxyuser:${pw3("ba3")}@proxy.corp.invalid:3128"`,
+        `{"registry": "https://bot:${pw3("ba4")}@nexus.corp.invalid/repository/npm/"}`
       ],
       fp: [
         "PIP_INDEX_URL=https://user:password@pypi.example.com/simple",
@@ -13857,9 +14258,9 @@ var structuredRules = [
     help: "A mail, file-transfer, directory or SSH URL carrying `user:password@`. Change that account’s password and keep the URL in a secret store. Placeholder passwords are not reported.",
     examples: {
       tp: [
-        `EMAIL_URL=smtp://mailer:${pw2("sv1")}@smtp.mailgun.org:587`,
-        `ldap_url: "ldaps://cn=svc,dc=corp:${pw2("sv2")}@ldap.corp.invalid"`,
-        `FTP_TARGET=ftp://upload:${pw2("sv3")}@files.corp.invalid/incoming`
+        `EMAIL_URL=smtp://mailer:${pw3("sv1")}@smtp.mailgun.org:587`,
+        `ldap_url: "ldaps://cn=svc,dc=corp:${pw3("sv2")}@ldap.corp.invalid"`,
+        `FTP_TARGET=ftp://upload:${pw3("sv3")}@files.corp.invalid/incoming`
       ],
       fp: ["EMAIL_URL=smtp://user:password@localhost:25", "FTP_TARGET=ftp://anonymous:@ftp.gnu.org/gnu"]
     }
@@ -13878,14 +14279,14 @@ var structuredRules = [
         `{
   "auths": {
     "ghcr.io": {
-      "auth": "${b645(`bot:${pw2("dk2")}`)}"
+      "auth": "${b646(`bot:${pw3("dk2")}`)}"
     }
   }
 }`,
-        `.dockerconfigjson: '{"auths":{"quay.io":{"auth":"${b645(`robot+ci:${pw2("dk3")}`)}"}}}'`
+        `.dockerconfigjson: '{"auths":{"quay.io":{"auth":"${b646(`robot+ci:${pw3("dk3")}`)}"}}}'`
       ],
       fp: [
-        `{"auths": {"registry.local": {"auth": "${b645("user:password")}"}}}`,
+        `{"auths": {"registry.local": {"auth": "${b646("user:password")}"}}}`,
         '{"auths": {"ghcr.io": {"auth": "aGVsbG8gd29ybGQ="}}}',
         '{"auth": "basic", "credsStore": "desktop"}',
         '{"auths": {"docker.io": {"auth": ""}}}'
@@ -13927,10 +14328,10 @@ var structuredRules = [
     help: "An `.npmrc` `_auth` value: base64 of `user:password` for the registry. Reported only when it decodes to `user:password` with a real password. Change that password and switch to a scoped `_authToken` from an environment variable.",
     examples: {
       tp: [
-        `_auth=${b645(`ci-bot:${pw2("na1")}`)}`,
-        `//nexus.corp.invalid/repository/npm/:_auth="${b645(`deploy:${pw2("na2")}`)}"`
+        `_auth=${b646(`ci-bot:${pw3("na1")}`)}`,
+        `//nexus.corp.invalid/repository/npm/:_auth="${b646(`deploy:${pw3("na2")}`)}"`
       ],
-      fp: ["_auth=${NPM_AUTH}", `_auth=${b645("user:password")}`, `_auth=${b645("justatoken")}`]
+      fp: ["_auth=${NPM_AUTH}", `_auth=${b646("user:password")}`, `_auth=${b646("justatoken")}`]
     }
   },
   {
@@ -13943,12 +14344,12 @@ var structuredRules = [
     help: "An `.npmrc` `_password`: base64 of the registry password. Reported only when it decodes to a real password. Change that password and use a token from an environment variable instead.",
     examples: {
       tp: [
-        `//nexus.corp.invalid/repository/npm/:_password=${b645(pw2("np6"))}`,
-        `//registry.corp.invalid/:_password="${b645(pw2("np7"))}"`
+        `//nexus.corp.invalid/repository/npm/:_password=${b646(pw3("np6"))}`,
+        `//registry.corp.invalid/:_password="${b646(pw3("np7"))}"`
       ],
       fp: [
         "//registry.corp.invalid/:_password=${NPM_PASSWORD}",
-        `//registry.corp.invalid/:_password=${b645("changeme")}`
+        `//registry.corp.invalid/:_password=${b646("changeme")}`
       ]
     }
   },
@@ -13962,19 +14363,19 @@ var structuredRules = [
     requireValid: true,
     help: "A kubeconfig user’s `client-key-data`: base64 of a PEM private key that authenticates to the cluster as the certificate’s user (often cluster-admin). Reported only when the key parses. Revoke the client certificate (rotate the cluster CA or remove the user’s bindings) and issue new credentials.",
     get examples() {
-      const key = b645(keyFixture("ec"));
+      const key = b646(keyFixture("ec"));
       return {
         tp: [
           `users:
 - name: admin
   user:
-    client-certificate-data: ${b645("cert")}
+    client-certificate-data: ${b646("cert")}
     client-key-data: ${key}`,
           `{"users": [{"name": "admin", "user": {"client-key-data": "${key}"}}]}`
         ],
         fp: [
-          `    client-certificate-data: ${b645(keyFixture("certificate-like"))}`,
-          `    client-key-data: ${b645(keyFixture("public"))}`,
+          `    client-certificate-data: ${b646(keyFixture("certificate-like"))}`,
+          `    client-key-data: ${b646(keyFixture("public"))}`,
           "    client-key-data: ${CLIENT_KEY_DATA}"
         ]
       };
@@ -14026,10 +14427,10 @@ var structuredRules = [
     help: "A `.netrc` entry (`machine … login … password …`) used by curl, git and pip. Rotate that password or token and keep `.netrc` out of the repository. Placeholder passwords are not reported.",
     examples: {
       tp: [
-        `machine api.heroku.com login ops@corp.invalid password ${pw2("nr1")}`,
+        `machine api.heroku.com login ops@corp.invalid password ${pw3("nr1")}`,
         `machine git.internal.invalid
   login ci
-  password ${pw2("nr2")}`
+  password ${pw3("nr2")}`
       ],
       fp: [
         "machine github.com login USERNAME password ${GITHUB_TOKEN}",
@@ -14053,9 +14454,9 @@ var structuredRules = [
     help: "A password passed as a command-line argument (`docker login -p`, `mysql -p<password>`, `sshpass -p`): it also leaks into shell history and process lists. Rotate it and read it from stdin (`--password-stdin`) or an option file. Placeholder passwords and variables are not reported.",
     examples: {
       tp: [
-        `docker login -u deploy -p ${pw2("cl1")} registry.internal.invalid`,
-        `run: mysql -h db.internal -u root -p${pw2("cl2")} shop < dump.sql`,
-        `sshpass -p '${pw2("cl3")}' ssh ops@10.0.0.5`
+        `docker login -u deploy -p ${pw3("cl1")} registry.internal.invalid`,
+        `run: mysql -h db.internal -u root -p${pw3("cl2")} shop < dump.sql`,
+        `sshpass -p '${pw3("cl3")}' ssh ops@10.0.0.5`
       ],
       fp: [
         'docker login -u "$DOCKER_USER" -p "$DOCKER_PASSWORD" ghcr.io',
@@ -14536,8 +14937,10 @@ var builtinRules = [
   ...messagingRules,
   ...commerceRules,
   ...aiRules,
+  ...serviceRules,
   ...structuredRules,
   ...keyRules,
+  ...httpRules,
   ...genericRules
 ];
 

@@ -129,7 +129,12 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   let engineName = '';
   const inlineEngine = (): ScanEngine => {
     if (!inline) {
-      inline = new ScanEngine(policy, { decode: opts.decode !== false, ...opts.engine, onWarning: warn });
+      inline = new ScanEngine(policy, {
+        decode: opts.decode !== false,
+        ...opts.engine,
+        reportInlineAllowed: policy.inlineAllow === 'report',
+        onWarning: warn,
+      });
       engineName ||= inline.name;
     }
     return inline;
@@ -184,7 +189,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       allowRegexes: policy.allowRegexes,
       stopwords: policy.stopwords,
       ...(policy.retainSecrets?.length ? { retainSecrets: policy.retainSecrets } : {}),
-      engine: { decode: opts.decode !== false, ...opts.engine },
+      engine: { decode: opts.decode !== false, ...opts.engine, reportInlineAllowed: policy.inlineAllow === 'report' },
     };
     const p = new ScanPool(script, threads, init, warn);
     pool = p;

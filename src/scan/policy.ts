@@ -18,6 +18,11 @@ export interface ScanPolicy {
    * no secret ever leaves the engine.
    */
   retainSecrets?: string[];
+  /**
+   * `honour` (default): an inline allow marker drops the finding on its line. `report`: the finding is kept, flagged
+   * `inlineAllowed` (lines a pull request adds: its author wrote the marker).
+   */
+  inlineAllow?: 'honour' | 'report';
 }
 
 export const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;

@@ -18,7 +18,7 @@ export interface PoolInit {
   allowRegexes: string[];
   stopwords: string[];
   retainSecrets?: string[];
-  engine: Pick<EngineOptions, 'prefilter' | 'chunkSize' | 'overlap' | 'margin' | 'decode'>;
+  engine: Pick<EngineOptions, 'prefilter' | 'chunkSize' | 'overlap' | 'margin' | 'decode' | 'reportInlineAllowed'>;
 }
 
 export interface WireItem {

@@ -71,6 +71,11 @@ export interface Finding {
   log?: LogLocation;
   /** `revoke: github`: whether it was submitted for revocation, and the answer. */
   revocation?: Revocation;
+  /**
+   * An inline allow marker is on its line, but markers do not count there (a line a pull request adds): reported
+   * for review, never failing the run.
+   */
+  inlineAllowed?: boolean;
 }
 
 export interface LogLocation {
