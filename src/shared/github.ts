@@ -15,8 +15,11 @@ export const REVOKE_BATCH_SIZE = 1000;
 /** 100 jobs a page: 10,000 jobs at most (a run has at most 256 jobs per matrix, and a few matrices). */
 const MAX_PAGES = 100;
 const PAGE_BYTES = 16 * 1024 * 1024;
-/** A job's log, downloaded whole; a larger one cannot be scanned and fails the run. */
-export const DEFAULT_MAX_LOG_BYTES = 1024 * 1024 * 1024;
+/**
+ * A job's log, downloaded whole; a larger one cannot be scanned and fails the run. With the source's 4 downloads in
+ * flight this bounds the memory the logs can take (GitHub's own log viewer gives up far sooner).
+ */
+export const DEFAULT_MAX_LOG_BYTES = 512 * 1024 * 1024;
 const MAX_NAME = 512;
 
 export interface WorkflowStep {
