@@ -71,6 +71,12 @@ describe('GitHub client', () => {
     assert.equal(blob!.authorization, undefined);
   });
 
+  test('a log is kept as bytes (http.ts binary): not decoded, byte for byte', async () => {
+    const bytes = Buffer.concat([Buffer.from('2026-12-05T17:08:21.0000000Z caf'), Buffer.from([0xe9, 0xff, 0x0a])]);
+    gh.addRun('octo-org', 'octo-repo', 43, [{ id: 600, name: 'latin1', steps: [], log: bytes }]);
+    assert.deepEqual(await client().downloadJobLog('octo-org', 'octo-repo', 600), bytes);
+  });
+
   test('retries 5xx and 429 with labelled, jittered backoff, honouring retry-after', async () => {
     sleeps.length = 0;
     notices.length = 0;
