@@ -171,6 +171,7 @@ describe('scan action, mode logs, through the runner harness', {
       /\[12\]\(https:\/\/github\.com\/octo-org\/octo-repo\/actions\/runs\/1234567890\/job\/9003#step:3:4\)/,
     );
     assert.match(main.summary, /in step `Deploy`/);
+    assert.match(main.summary, /stop the step from printing it and delete the run’s logs/);
     for (const text of [sarifText, report, main.summary, main.log]) assert.deepEqual(findLeaks(text, SECRETS), []);
   });
 

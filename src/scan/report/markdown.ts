@@ -98,9 +98,13 @@ export function renderMarkdown(opts: MarkdownOptions): string {
     }
     out.push('');
     out.push(
-      '**What to do:** rotate each secret first (treat it as leaked: it is in the history), then remove it from the ' +
-        'code. For a false positive, add an inline `jit-gpg:allow` comment, an `[allow]` entry in `.jit-gpg.toml`, ' +
-        'or pass the JSON report as a `baseline`.',
+      findings.every((f) => f.log)
+        ? '**What to do:** rotate each secret first (treat it as leaked: anyone who can read the run can read its ' +
+            'logs), then stop the step from printing it and delete the run’s logs. For a false positive, add an ' +
+            '`[allow]` entry in `.jit-gpg.toml` or pass the JSON report as a `baseline`.'
+        : '**What to do:** rotate each secret first (treat it as leaked: it is in the history), then remove it from ' +
+            'the code. For a false positive, add an inline `jit-gpg:allow` comment, an `[allow]` entry in ' +
+            '`.jit-gpg.toml`, or pass the JSON report as a `baseline`.',
       '',
     );
   }
