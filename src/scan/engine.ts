@@ -70,7 +70,7 @@ export interface EngineOptions {
   reportInlineAllowed?: boolean;
 }
 
-export type EnginePolicy = Pick<ScanPolicy, 'rules' | 'allowRegexes' | 'stopwords'>;
+export type EnginePolicy = Pick<ScanPolicy, 'rules' | 'allowRegexes' | 'stopwords' | 'retainSecrets'>;
 
 /** Where an item's bytes came from, copied onto its findings. */
 export interface ItemMeta {
@@ -295,8 +295,12 @@ export class ScanEngine {
   private readonly wStart: Int32Array;
   private readonly wEnd: Int32Array;
   private cands: Candidate[] = [];
+  /** Rule ids whose validated secrets are retained for revocation, and those secrets by fingerprint. */
+  private readonly retain: Set<string>;
+  private retained = new Map<string, string>();
 
   constructor(policy: EnginePolicy, options: EngineOptions = {}) {
+    this.retain = new Set(policy.retainSecrets ?? []);
     const warn = options.onWarning ?? (() => {});
     this.reportInlineAllowed = options.reportInlineAllowed === true;
     this.regex = options.regex ?? loadRegexEngine(warn);
@@ -362,6 +366,19 @@ export class ScanEngine {
 
   get ruleCount(): number {
     return this.rules.length;
+  }
+
+  /** Keeps a validated secret of a retained rule (revocation only); a no-op for every other rule. */
+  retainSecret(ruleId: string, fingerprint: string, secret: string): void {
+    if (this.retain.has(ruleId)) this.retained.set(fingerprint, secret);
+  }
+
+  /** The secrets retained since the last call, by fingerprint (then forgotten here). */
+  takeRetained(): [string, string][] {
+    if (this.retained.size === 0) return [];
+    const out = [...this.retained];
+    this.retained = new Map();
+    return out;
   }
 
   /** A rule's standing for overlap resolution, by id (findings of decoded text carry only the id). */
@@ -826,6 +843,7 @@ class ItemScan {
       const line = map ? (map[dataLine - 1] ?? dataLine) : dataLine;
       const endLine = map ? (map[dataLine + endLines - 1] ?? dataLine + endLines) : dataLine + endLines;
       const fp = fingerprint(rule.id, c.secret);
+      if (validity === 'valid') this.engine.retainSecret(rule.id, fp, c.secret);
       const f: Finding = {
         ruleId: rule.id,
         title: rule.title,

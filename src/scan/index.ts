@@ -11,6 +11,7 @@ import {
   sortFindings,
 } from './engine.ts';
 import type { ScanPolicy } from './policy.ts';
+import { RetainedSecrets } from './retained.ts';
 import { defaultThreads, type PoolInit, resolveWorkerScript, rulesToWire, ScanPool } from './pool.ts';
 import { stdinChunks } from './sources/stdin.ts';
 import type { ScanItem } from './sources/types.ts';
@@ -121,6 +122,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   const skips = { symlink: 0, special: 0, archive: 0 };
   let truncated = 0;
   const findings: Finding[] = [];
+  const retained = new RetainedSecrets();
   let progressItems = 0;
   const progress = (items: number) => {
     progressItems += items;
@@ -190,6 +192,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       rules: wireRules!,
       allowRegexes: policy.allowRegexes,
       stopwords: policy.stopwords,
+      ...(policy.retainSecrets?.length ? { retainSecrets: policy.retainSecrets } : {}),
       engine: { decode: opts.decode !== false, ...opts.engine, reportInlineAllowed: policy.inlineAllow === 'report' },
     };
     const p = new ScanPool(script, threads, init, warn);
@@ -218,6 +221,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       running.delete(done);
       heldInFlight -= inMemory;
       for (const f of r.findings) findings.push(f);
+      if (r.retained) retained.add(r.retained);
       for (const w of r.warnings) warn(w);
       engineStats.files += r.stats.files;
       engineStats.bytes += r.stats.bytes;
@@ -314,6 +318,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     for (const f of stream.end()) findings.push(f);
     progress(1);
   }
+  if (inline) retained.add(inline.takeRetained());
 
   // Deduplicate by (path, fingerprint, line) and order deterministically.
   sortFindings(findings);
@@ -339,5 +344,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     durationMs: Math.round(performance.now() - t0),
     engine: engineName || inlineEngine().name,
   };
-  return { findings: unique, stats, warnings, staleBaseline: [] };
+  const result: ScanResult = { findings: unique, stats, warnings, staleBaseline: [] };
+  if (policy.retainSecrets?.length) result.secrets = retained;
+  return result;
 }

@@ -17,6 +17,7 @@ export interface PoolInit {
   rules: WireRule[];
   allowRegexes: string[];
   stopwords: string[];
+  retainSecrets?: string[];
   engine: Pick<EngineOptions, 'prefilter' | 'chunkSize' | 'overlap' | 'margin' | 'decode' | 'reportInlineAllowed'>;
 }
 
@@ -42,6 +43,8 @@ export interface WireResult {
   findings: Finding[];
   stats: EngineStats;
   warnings: string[];
+  /** Validated secrets of the policy's retainSecrets rules, by fingerprint (revocation only). */
+  retained?: [string, string][];
 }
 
 const builtinById = new Map(builtinRules.map((r) => [r.id, r]));

@@ -1,4 +1,5 @@
 // The scanner's public shapes. A finding never carries the secret itself: only a preview and a fingerprint.
+import type { RetainedSecrets } from './retained.ts';
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low';
 
@@ -66,6 +67,10 @@ export interface Finding {
   fingerprint: string;
   /** First 4 characters of the secret, then a mask. */
   preview: string;
+  /** `mode: logs`: the job and step whose log holds it, and a link to the line. */
+  log?: LogLocation;
+  /** `revoke: github`: whether it was submitted for revocation, and the answer. */
+  revocation?: Revocation;
   /**
    * An inline allow marker is on its line, but markers do not count there (a line a pull request adds): reported
    * for review, never failing the run.
@@ -73,7 +78,25 @@ export interface Finding {
   inlineAllowed?: boolean;
 }
 
-export type ScanMode = 'auto' | 'worktree' | 'diff' | 'history';
+export interface LogLocation {
+  job: string;
+  jobId: number;
+  /** As the API names it; absent when no step's times enclose the line's. */
+  step?: string;
+  stepNumber?: number;
+  /** The line on GitHub (`…/actions/runs/RUN/job/JOB#step:N:L`). */
+  url: string;
+}
+
+export interface Revocation {
+  submitted: boolean;
+  /** The endpoint's HTTP status, when it answered. */
+  status?: number;
+  /** In words: "accepted (HTTP 202)", "refused (HTTP 422: …)", "not submitted: …". */
+  answer: string;
+}
+
+export type ScanMode = 'auto' | 'worktree' | 'diff' | 'history' | 'logs';
 export type FailOn = 'any' | 'validated' | 'none';
 
 export interface ScanStats {
@@ -104,6 +127,8 @@ export interface ScanResult {
   warnings: string[];
   /** Baseline fingerprints that matched nothing in this scan (stale entries). */
   staleBaseline: string[];
+  /** Validated secrets of the policy's retainSecrets rules (revocation only; never serialised). */
+  secrets?: RetainedSecrets;
 }
 
 /**

@@ -77,6 +77,15 @@ export function renderMarkdown(opts: MarkdownOptions): string {
     if (omitted > 0) {
       out.push(`…and ${plural(omitted, 'more finding')} not listed here: see the SARIF or JSON report.`, '');
     }
+    const revocable = findings.filter((f) => f.revocation);
+    if (revocable.length > 0) {
+      const accepted = revocable.filter((f) => f.revocation!.submitted && f.revocation!.answer.startsWith('accepted'));
+      out.push(
+        `**Revocation:** ${accepted.length} of ${plural(revocable.length, 'GitHub token finding')} accepted by ` +
+          "GitHub's credential-revocation endpoint (irreversible; the owners are notified).",
+        '',
+      );
+    }
     out.push('### Findings per rule', '', '| Rule | Title | Findings |', '| --- | --- | ---: |');
     const perRule = new Map<string, { title: string; n: number }>();
     for (const f of findings) {
@@ -89,9 +98,13 @@ export function renderMarkdown(opts: MarkdownOptions): string {
     }
     out.push('');
     out.push(
-      '**What to do:** rotate each secret first (treat it as leaked: it is in the history), then remove it from the ' +
-        'code. For a false positive, add an inline `jit-gpg:allow` comment, an `[allow]` entry in `.jit-gpg.toml`, ' +
-        'or pass the JSON report as a `baseline`.',
+      findings.every((f) => f.log)
+        ? '**What to do:** rotate each secret first (treat it as leaked: anyone who can read the run can read its ' +
+            'logs), then stop the step from printing it and delete the run’s logs. For a false positive, add an ' +
+            '`[allow]` entry in `.jit-gpg.toml` or pass the JSON report as a `baseline`.'
+        : '**What to do:** rotate each secret first (treat it as leaked: it is in the history), then remove it from ' +
+            'the code. For a false positive, add an inline `jit-gpg:allow` comment, an `[allow]` entry in ' +
+            '`.jit-gpg.toml`, or pass the JSON report as a `baseline`.',
       '',
     );
   }
@@ -132,8 +145,12 @@ export function renderMarkdown(opts: MarkdownOptions): string {
 
 function row(f: Finding): string {
   const commit = f.commit ? ` (${mdCode(f.commit.slice(0, 12))})` : '';
+  // mode logs: the line links to GitHub's view of it, and the step is named as the API names it.
+  const line = f.log && /^https?:\/\/[^\s()<>]+$/.test(f.log.url) ? `[${f.line}](${f.log.url})` : String(f.line);
+  const step = f.log?.step !== undefined ? ` in step ${mdCode(f.log.step)}` : '';
+  const revocation = f.revocation ? ` · revocation: ${mdText(f.revocation.answer)}` : '';
   return (
-    `| ${f.line} | ${mdCode(f.ruleId)} ${mdText(f.title)}${commit} | ${f.severity} | ` +
-    `${f.validated ? '✅' : '–'} | ${mdCode(f.preview)} |`
+    `| ${line} | ${mdCode(f.ruleId)} ${mdText(f.title)}${commit}${step} | ${f.severity} | ` +
+    `${f.validated ? '✅' : '–'} | ${mdCode(f.preview)}${revocation} |`
   );
 }

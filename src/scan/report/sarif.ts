@@ -88,6 +88,8 @@ export function toSarif(opts: SarifOptions) {
     const properties: Record<string, unknown> = { validated: f.validated, severity: f.severity };
     if (f.commit) properties.commit = f.commit;
     if (f.decoded) properties.decoded = f.decoded;
+    if (f.log) properties.log = f.log;
+    if (f.revocation) properties.revocation = f.revocation;
     return {
       ruleId: f.ruleId,
       ruleIndex: index.get(f.ruleId)!,

@@ -53,7 +53,12 @@ export function renderText(opts: TextOptions): string {
     for (const f of list) {
       const pos = `${f.line}:${f.column}`.padEnd(width);
       const sev = paint(SEVERITY_STYLE[f.severity] ?? 'red', f.severity.padEnd(8));
-      const extra = [f.validated ? paint('bold', 'validated') : '', f.commit ? `commit ${f.commit.slice(0, 12)}` : '']
+      const extra = [
+        f.validated ? paint('bold', 'validated') : '',
+        f.commit ? `commit ${f.commit.slice(0, 12)}` : '',
+        f.log?.step !== undefined ? `step "${clean(f.log.step)}"` : '',
+        f.revocation ? `revocation: ${clean(f.revocation.answer)}` : '',
+      ]
         .filter(Boolean)
         .join(', ');
       lines.push(
