@@ -746,7 +746,7 @@ var require_scan = __commonJS({
       }
       let base = str3;
       let prefix = "";
-      let glob2 = "";
+      let glob = "";
       if (start > 0) {
         prefix = str3.slice(0, start);
         str3 = str3.slice(start);
@@ -754,10 +754,10 @@ var require_scan = __commonJS({
       }
       if (base && isGlob === true && lastIndex > 0) {
         base = str3.slice(0, lastIndex);
-        glob2 = str3.slice(lastIndex);
+        glob = str3.slice(lastIndex);
       } else if (isGlob === true) {
         base = "";
-        glob2 = str3;
+        glob = str3;
       } else {
         base = str3;
       }
@@ -767,7 +767,7 @@ var require_scan = __commonJS({
         }
       }
       if (opts.unescape === true) {
-        if (glob2) glob2 = utils.removeBackslashes(glob2);
+        if (glob) glob = utils.removeBackslashes(glob);
         if (base && backslashes === true) {
           base = utils.removeBackslashes(base);
         }
@@ -777,7 +777,7 @@ var require_scan = __commonJS({
         input,
         start,
         base,
-        glob: glob2,
+        glob,
         isBrace,
         isBracket,
         isGlob,
@@ -835,7 +835,7 @@ var require_scan = __commonJS({
 var require_parse = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports, module) {
     "use strict";
-    var constants2 = require_constants();
+    var constants3 = require_constants();
     var utils = require_utils();
     var {
       MAX_LENGTH,
@@ -843,7 +843,7 @@ var require_parse = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants2;
+    } = constants3;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -1052,7 +1052,7 @@ var require_parse = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max2 = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants2.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max2 = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants3.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -1098,8 +1098,8 @@ var require_parse = __commonJS({
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants2.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants2.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants3.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants3.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -1154,9 +1154,9 @@ var require_parse = __commonJS({
       const peek = state.peek = (n = 1) => input[state.index + n];
       const advance = state.advance = () => input[++state.index] || "";
       const remaining = () => input.slice(state.index + 1);
-      const consume = (value2 = "", num2 = 0) => {
+      const consume = (value2 = "", num3 = 0) => {
         state.consumed += value2;
-        state.index += num2;
+        state.index += num3;
       };
       const append = (token2) => {
         state.output += token2.output != null ? token2.output : token2.value;
@@ -1795,7 +1795,7 @@ var require_parse = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants2.globChars(opts.windows);
+      } = constants3.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -1853,11 +1853,11 @@ var require_picomatch = __commonJS({
     var scan2 = require_scan();
     var parse2 = require_parse();
     var utils = require_utils();
-    var constants2 = require_constants();
+    var constants3 = require_constants();
     var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch2 = (glob2, options, returnState = false) => {
-      if (Array.isArray(glob2)) {
-        const fns = glob2.map((input) => picomatch2(input, options, returnState));
+    var picomatch3 = (glob, options, returnState = false) => {
+      if (Array.isArray(glob)) {
+        const fns = glob.map((input) => picomatch3(input, options, returnState));
         const arrayMatcher = (str3) => {
           for (const isMatch of fns) {
             const state2 = isMatch(str3);
@@ -1867,23 +1867,23 @@ var require_picomatch = __commonJS({
         };
         return arrayMatcher;
       }
-      const isState2 = isObject(glob2) && glob2.tokens && glob2.input;
-      if (glob2 === "" || typeof glob2 !== "string" && !isState2) {
+      const isState2 = isObject(glob) && glob.tokens && glob.input;
+      if (glob === "" || typeof glob !== "string" && !isState2) {
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
       const posix = opts.windows;
-      const regex = isState2 ? picomatch2.compileRe(glob2, options) : picomatch2.makeRe(glob2, options, false, true);
+      const regex = isState2 ? picomatch3.compileRe(glob, options) : picomatch3.makeRe(glob, options, false, true);
       const state = regex.state;
       delete regex.state;
       let isIgnored = () => false;
       if (opts.ignore) {
         const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-        isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
+        isIgnored = picomatch3(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch2.test(input, regex, options, { glob: glob2, posix });
-        const result = { glob: glob2, state, regex, posix, input, output, match, isMatch };
+        const { isMatch, match, output } = picomatch3.test(input, regex, options, { glob, posix });
+        const result = { glob, state, regex, posix, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -1908,7 +1908,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch2.test = (input, regex, options, { glob: glob2, posix } = {}) => {
+    picomatch3.test = (input, regex, options, { glob, posix } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -1917,32 +1917,32 @@ var require_picomatch = __commonJS({
       }
       const opts = options || {};
       const format = opts.format || (posix ? utils.toPosixSlashes : null);
-      let match = input === glob2;
+      let match = input === glob;
       let output = match && format ? format(input) : input;
       if (match === false) {
         output = format ? format(input) : input;
-        match = output === glob2;
+        match = output === glob;
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch2.matchBase(input, regex, options, posix);
+          match = picomatch3.matchBase(input, regex, options, posix);
         } else {
           match = regex.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch2.matchBase = (input, glob2, options, posix = options && options.windows) => {
-      const regex = glob2 instanceof RegExp ? glob2 : picomatch2.makeRe(glob2, options);
+    picomatch3.matchBase = (input, glob, options, posix = options && options.windows) => {
+      const regex = glob instanceof RegExp ? glob : picomatch3.makeRe(glob, options);
       return regex.test(utils.basename(input, { windows: posix }));
     };
-    picomatch2.isMatch = (str3, patterns, options) => picomatch2(patterns, options)(str3);
-    picomatch2.parse = (pattern, options) => {
-      if (Array.isArray(pattern)) return pattern.map((p) => picomatch2.parse(p, options));
+    picomatch3.isMatch = (str3, patterns, options) => picomatch3(patterns, options)(str3);
+    picomatch3.parse = (pattern, options) => {
+      if (Array.isArray(pattern)) return pattern.map((p) => picomatch3.parse(p, options));
       return parse2(pattern, { ...options, fastpaths: false });
     };
-    picomatch2.scan = (input, options) => scan2(input, options);
-    picomatch2.compileRe = (state, options, returnOutput = false, returnState = false) => {
+    picomatch3.scan = (input, options) => scan2(input, options);
+    picomatch3.compileRe = (state, options, returnOutput = false, returnState = false) => {
       if (returnOutput === true) {
         return state.output;
       }
@@ -1953,13 +1953,13 @@ var require_picomatch = __commonJS({
       if (state && state.negated === true) {
         source = `^(?!${source}).*$`;
       }
-      const regex = picomatch2.toRegex(source, options);
+      const regex = picomatch3.toRegex(source, options);
       if (returnState === true) {
         regex.state = state;
       }
       return regex;
     };
-    picomatch2.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
+    picomatch3.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
       if (!input || typeof input !== "string") {
         throw new TypeError("Expected a non-empty string");
       }
@@ -1970,9 +1970,9 @@ var require_picomatch = __commonJS({
       if (!parsed.output) {
         parsed = parse2(input, options);
       }
-      return picomatch2.compileRe(parsed, options, returnOutput, returnState);
+      return picomatch3.compileRe(parsed, options, returnOutput, returnState);
     };
-    picomatch2.toRegex = (source, options) => {
+    picomatch3.toRegex = (source, options) => {
       try {
         const opts = options || {};
         return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
@@ -1981,8 +1981,8 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch2.constants = constants2;
-    module.exports = picomatch2;
+    picomatch3.constants = constants3;
+    module.exports = picomatch3;
   }
 });
 
@@ -1992,14 +1992,14 @@ var require_picomatch2 = __commonJS({
     "use strict";
     var pico = require_picomatch();
     var utils = require_utils();
-    function picomatch2(glob2, options, returnState = false) {
+    function picomatch3(glob, options, returnState = false) {
       if (options && (options.windows === null || options.windows === void 0)) {
         options = { ...options, windows: utils.isWindows() };
       }
-      return pico(glob2, options, returnState);
+      return pico(glob, options, returnState);
     }
-    Object.assign(picomatch2, pico);
-    module.exports = picomatch2;
+    Object.assign(picomatch3, pico);
+    module.exports = picomatch3;
   }
 });
 
@@ -9884,7 +9884,7 @@ var init_regex = __esm({
 });
 
 // src/scan/engine.ts
-import { closeSync as closeSync2, openSync as openSync2, readSync as readSync2 } from "node:fs";
+import { closeSync as closeSync2, openSync as openSync2, readFileSync, readSync as readSync2 } from "node:fs";
 function emptyEngineStats() {
   return { files: 0, bytes: 0, skippedBinary: 0, unreadable: 0, failed: 0 };
 }
@@ -9989,6 +9989,15 @@ function compareFindings(a, b) {
 function sortFindings(findings) {
   return findings.sort(compareFindings);
 }
+function utf16ToUtf8(data) {
+  if (data.length < 2) return void 0;
+  const le = data[0] === 255 && data[1] === 254;
+  const be = data[0] === 254 && data[1] === 255;
+  if (!le && !be) return void 0;
+  const body = Buffer.from(data.subarray(2, 2 + (data.length - 2 & ~1)));
+  if (be) body.swap16();
+  return Buffer.from(body.toString("utf16le"), "utf8");
+}
 var SEVERITY_RANK, byPosition, SNIFF_BYTES, ScanEngine, ItemScan;
 var init_engine = __esm({
   "src/scan/engine.ts"() {
@@ -10025,7 +10034,11 @@ var init_engine = __esm({
       wStart;
       wEnd;
       cands = [];
+      /** Rule ids whose validated secrets are retained for revocation, and those secrets by fingerprint. */
+      retain;
+      retained = /* @__PURE__ */ new Map();
       constructor(policy, options = {}) {
+        this.retain = new Set(policy.retainSecrets ?? []);
         const warn = options.onWarning ?? (() => {
         });
         this.reportInlineAllowed = options.reportInlineAllowed === true;
@@ -10091,6 +10104,17 @@ var init_engine = __esm({
       get ruleCount() {
         return this.rules.length;
       }
+      /** Keeps a validated secret of a retained rule (revocation only); a no-op for every other rule. */
+      retainSecret(ruleId, fingerprint2, secret) {
+        if (this.retain.has(ruleId)) this.retained.set(fingerprint2, secret);
+      }
+      /** The secrets retained since the last call, by fingerprint (then forgotten here). */
+      takeRetained() {
+        if (this.retained.size === 0) return [];
+        const out = [...this.retained];
+        this.retained = /* @__PURE__ */ new Map();
+        return out;
+      }
       /** A rule's standing for overlap resolution, by id (findings of decoded text carry only the id). */
       ruleRank(id) {
         if (!this.rankById) {
@@ -10102,7 +10126,8 @@ var init_engine = __esm({
       }
       rankById;
       /** Scans bytes held in memory (large ones window by window). */
-      scanBytes(data, meta, stats = emptyEngineStats(), decode2 = true) {
+      scanBytes(input, meta, stats = emptyEngineStats(), decode2 = true) {
+        const data = utf16ToUtf8(input) ?? input;
         const item = new ItemScan(this, meta, decode2);
         const cap = this.chunkSize + this.overlap;
         if (data.length <= cap) {
@@ -10119,8 +10144,12 @@ var init_engine = __esm({
       }
       /** Reads and scans a file chunk by chunk into one reused buffer. Throws when the file cannot be opened or read. */
       scanFile(absPath, meta, stats = emptyEngineStats()) {
-        const fd2 = openSync2(absPath, "r");
+        const fd2 = openSync2(typeof absPath === "string" ? absPath : Buffer.from(absPath), "r");
         try {
+          const bom = Buffer.alloc(2);
+          if (readSync2(fd2, bom, 0, 2, 0) === 2 && utf16ToUtf8(bom) !== void 0) {
+            return this.scanBytes(readFileSync(fd2), meta, stats);
+          }
           const buf = this.work;
           const cap = buf.length;
           const item = new ItemScan(this, meta);
@@ -10487,6 +10516,7 @@ var init_engine = __esm({
           const line = map ? map[dataLine - 1] ?? dataLine : dataLine;
           const endLine = map ? map[dataLine + endLines - 1] ?? dataLine + endLines : dataLine + endLines;
           const fp = fingerprint(rule.id, c.secret);
+          if (validity === "valid") this.engine.retainSecret(rule.id, fp, c.secret);
           const f = {
             ruleId: rule.id,
             title: rule.title,
@@ -10529,6 +10559,37 @@ var init_engine = __esm({
         }
         if (last >= 0) this.colCarry = codePoints(view, last + 1, upTo);
         else this.colCarry += codePoints(view, 0, upTo);
+      }
+    };
+  }
+});
+
+// src/scan/retained.ts
+import { inspect } from "node:util";
+var RetainedSecrets;
+var init_retained = __esm({
+  "src/scan/retained.ts"() {
+    "use strict";
+    RetainedSecrets = class {
+      #byFingerprint = /* @__PURE__ */ new Map();
+      add(entries) {
+        for (const [fingerprint2, secret] of entries) this.#byFingerprint.set(fingerprint2, secret);
+      }
+      /** The secret of a finding, by its fingerprint. */
+      get(fingerprint2) {
+        return this.#byFingerprint.get(fingerprint2);
+      }
+      get size() {
+        return this.#byFingerprint.size;
+      }
+      toJSON() {
+        return { retained: this.size };
+      }
+      toString() {
+        return `[${this.size} retained secrets]`;
+      }
+      [inspect.custom]() {
+        return this.toString();
       }
     };
   }
@@ -10657,10 +10718,10 @@ function validateBase64Password(secret) {
 function validateJwt(secret) {
   const parts = secret.split(".");
   if (parts.length !== 3) return "invalid";
-  const header = jsonObject(b64url(parts[0]));
+  const header2 = jsonObject(b64url(parts[0]));
   const payload = jsonObject(b64url(parts[1]));
-  if (!header || !payload) return "invalid";
-  const alg = header["alg"];
+  if (!header2 || !payload) return "invalid";
+  const alg = header2["alg"];
   if (typeof alg !== "string" || alg.toLowerCase() === "none" || !/^[A-Za-z0-9+_-]{2,20}$/.test(alg)) return "invalid";
   const sig = b64url(parts[2]);
   if (!sig || sig.length < 16) return "invalid";
@@ -17666,15 +17727,21 @@ var init_pool = __esm({
 });
 
 // src/scan/sources/stdin.ts
+import { closeSync as closeSync3, constants as constants2, createReadStream, fstatSync as fstatSync2, openSync as openSync3, readSync as readSync3 } from "node:fs";
+import { Socket } from "node:net";
+import { Readable } from "node:stream";
 async function* stdinChunks(stream, opts = {}) {
   const limit = opts.limit ?? STDIN_LIMIT;
+  const name2 = opts.name ?? "-";
   let total = 0;
   for await (const chunk of stream) {
     let buf = typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk;
     if (total + buf.length > limit) {
       buf = buf.subarray(0, limit - total);
       if (buf.length) yield buf;
-      opts.onWarning?.(`-: input is larger than ${Math.round(limit / 1048576)} MiB; only the first part was scanned`);
+      opts.onWarning?.(
+        `${name2}: input is larger than ${Math.round(limit / 1048576)} MiB; only the first part was scanned (the scan is incomplete)`
+      );
       stream.pause?.();
       return;
     }
@@ -17682,11 +17749,48 @@ async function* stdinChunks(stream, opts = {}) {
     if (buf.length) yield buf;
   }
 }
-var STDIN_LIMIT;
+async function openNamedInput(abs2, name2) {
+  const fd2 = openSync3(abs2, constants2.O_RDONLY | constants2.O_NONBLOCK | constants2.O_NOCTTY);
+  const st = fstatSync2(fd2);
+  if (!st.isFIFO() && !st.isSocket()) {
+    closeSync3(fd2);
+    return createReadStream(abs2);
+  }
+  const probe = Buffer.allocUnsafe(64 * 1024);
+  let first;
+  try {
+    const n = readSync3(fd2, probe, 0, probe.length, null);
+    if (n === 0) {
+      closeSync3(fd2);
+      throw new NamedInputError(
+        `${displayPath(name2)}: a FIFO with no writer (or nothing written to it): nothing to scan; start the writer first, or pipe the data to \`jit-gpg scan -\``
+      );
+    }
+    first = Buffer.from(probe.subarray(0, n));
+  } catch (e) {
+    if (e.code !== "EAGAIN") {
+      if (e instanceof NamedInputError) throw e;
+      closeSync3(fd2);
+      throw e;
+    }
+  }
+  const pipe2 = new Socket({ fd: fd2, readable: true, writable: false });
+  return Readable.from(
+    (async function* () {
+      if (first) yield first;
+      for await (const chunk of pipe2) yield chunk;
+    })()
+  );
+}
+var STDIN_LIMIT, NamedInputError;
 var init_stdin = __esm({
   "src/scan/sources/stdin.ts"() {
     "use strict";
+    init_escape();
     STDIN_LIMIT = 256 * 1024 * 1024;
+    NamedInputError = class extends Error {
+      name = "NamedInputError";
+    };
   }
 });
 
@@ -17694,7 +17798,14 @@ var init_stdin = __esm({
 import { spawn } from "node:child_process";
 import { lstat, readdir } from "node:fs/promises";
 import { join as join2 } from "node:path";
-async function gitListFiles(root, onWarning) {
+function nameOf(root, rel) {
+  const text = rel.toString("utf8");
+  if (Buffer.byteLength(text) === rel.length && Buffer.from(text, "utf8").equals(rel)) {
+    return { path: text, abs: join2(root, text) };
+  }
+  return { path: displayPath(rel), abs: Buffer.concat([Buffer.from(`${root}/`), rel]) };
+}
+async function gitListNames(root, onWarning) {
   return new Promise((resolve10) => {
     let child;
     try {
@@ -17724,15 +17835,25 @@ async function gitListFiles(root, onWarning) {
         resolve10(void 0);
         return;
       }
-      const text = Buffer.concat(out).toString("utf8");
-      resolve10(text.split("\0").filter((p) => p.length > 0));
+      const all = Buffer.concat(out);
+      const names = [];
+      for (let start = 0; start < all.length; ) {
+        let end = all.indexOf(0, start);
+        if (end < 0) end = all.length;
+        if (end > start) names.push(all.subarray(start, end));
+        start = end + 1;
+      }
+      resolve10(names);
     });
   });
 }
-async function fileItem(root, path, onWarning) {
-  const absPath = join2(root, path);
+async function fileItem(name2, opts) {
+  const { path, abs: absPath } = name2;
+  const onWarning = opts.onWarning;
   try {
     const st = await lstat(absPath);
+    if (st.isSymbolicLink()) opts.onSkip?.("symlink", path);
+    else if (!st.isFile() && !st.isDirectory()) opts.onSkip?.("special", path);
     if (!st.isFile()) return void 0;
     return { path, source: { kind: "file", absPath, size: st.size } };
   } catch (e) {
@@ -17743,12 +17864,14 @@ async function fileItem(root, path, onWarning) {
   }
 }
 async function* walkFiles(root, opts = {}) {
-  const stack = [""];
+  const stack = [Buffer.alloc(0)];
+  const rootBytes = Buffer.from(root);
+  const absOf = (rel) => rel.length ? Buffer.concat([rootBytes, Buffer.from("/"), rel]) : rootBytes;
   const ahead = /* @__PURE__ */ new Map();
   const list = (dir) => {
     let p = ahead.get(dir);
     if (!p) {
-      p = readdir(join2(root, dir), { withFileTypes: true }).catch((e) => e);
+      p = readdir(absOf(dir), { withFileTypes: true, encoding: "buffer" }).catch((e) => e);
       ahead.set(dir, p);
     }
     return p;
@@ -17759,30 +17882,36 @@ async function* walkFiles(root, opts = {}) {
     const listed = await list(dir);
     ahead.delete(dir);
     if (!Array.isArray(listed)) {
-      opts.onWarning?.(`${dir || "."}: cannot list directory (${listed.code ?? "error"})`);
+      opts.onWarning?.(`${dir.length ? displayPath(dir) : "."}: cannot list directory (${listed.code ?? "error"})`);
       continue;
     }
     const entries = listed;
-    entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+    entries.sort((a, b) => Buffer.compare(a.name, b.name));
     const subdirs = [];
     const files = [];
     for (const ent of entries) {
-      const rel = dir ? `${dir}/${ent.name}` : ent.name;
-      if (ent.isSymbolicLink()) continue;
+      const relBytes = dir.length ? Buffer.concat([dir, Buffer.from("/"), ent.name]) : ent.name;
+      const name2 = nameOf(root, relBytes);
+      if (ent.isSymbolicLink()) {
+        if (!opts.ignore?.(name2.path)) opts.onSkip?.("symlink", name2.path);
+        continue;
+      }
       if (ent.isDirectory()) {
-        if (ent.name === ".git" || opts.ignoreDir?.(rel)) continue;
-        subdirs.push(rel);
+        if (ent.name.toString() === ".git" || opts.ignoreDir?.(name2.path)) continue;
+        subdirs.push(relBytes);
       } else if (ent.isFile()) {
-        if (!opts.ignore?.(rel)) files.push(rel);
+        if (!opts.ignore?.(name2.path)) files.push(name2);
+      } else if (!opts.ignore?.(name2.path)) {
+        opts.onSkip?.("special", name2.path);
       }
     }
-    yield* statAll(root, files, opts.onWarning);
+    yield* statAll(files, opts);
     for (let i2 = subdirs.length - 1; i2 >= 0; i2--) stack.push(subdirs[i2]);
   }
 }
-async function* statAll(root, paths, onWarning) {
+async function* statAll(paths, opts) {
   const BATCH = 64;
-  const batch = (i2) => Promise.all(paths.slice(i2, i2 + BATCH).map((p) => fileItem(root, p, onWarning)));
+  const batch = (i2) => Promise.all(paths.slice(i2, i2 + BATCH).map((p) => fileItem(p, opts)));
   let next = paths.length > 0 ? batch(0) : void 0;
   for (let i2 = 0; next; i2 += BATCH) {
     const items = await next;
@@ -17792,7 +17921,7 @@ async function* statAll(root, paths, onWarning) {
 }
 async function* worktreeItems(root, opts = {}) {
   const lister = opts.lister ?? "auto";
-  const listed = lister === "walk" ? void 0 : await gitListFiles(root, opts.onWarning);
+  const listed = lister === "walk" ? void 0 : await gitListNames(root, opts.onWarning);
   if (listed === void 0) {
     if (lister === "git") throw new Error(`${root} is not inside a git work tree`);
     yield* walkFiles(root, opts);
@@ -17807,12 +17936,13 @@ async function* worktreeItems(root, opts = {}) {
     }
     return;
   }
-  const paths = listed.filter((p) => !opts.ignore?.(p));
-  yield* statAll(root, paths, opts.onWarning);
+  const paths = listed.map((n) => nameOf(root, n)).filter((n) => !opts.ignore?.(n.path));
+  yield* statAll(paths, opts);
 }
 var init_worktree = __esm({
   "src/scan/sources/worktree.ts"() {
     "use strict";
+    init_escape();
   }
 });
 
@@ -17894,7 +18024,10 @@ async function scan(opts) {
   const ignoreDir = pathMatcher(directoryGlobs(policy.ignorePaths));
   const engineStats = emptyEngineStats();
   let skippedLarge = 0;
+  const skips = { symlink: 0, special: 0, archive: 0 };
+  let truncated = 0;
   const findings = [];
+  const retained = new RetainedSecrets();
   let progressItems = 0;
   const progress = (items) => {
     progressItems += items;
@@ -17953,6 +18086,7 @@ async function scan(opts) {
       rules: wireRules,
       allowRegexes: policy.allowRegexes,
       stopwords: policy.stopwords,
+      ...policy.retainSecrets?.length ? { retainSecrets: policy.retainSecrets } : {},
       engine: { decode: opts.decode !== false, ...opts.engine, reportInlineAllowed: policy.inlineAllow === "report" }
     };
     const p = new ScanPool(script, threads, init, warn);
@@ -17981,6 +18115,7 @@ async function scan(opts) {
       running.delete(done);
       heldInFlight -= inMemory;
       for (const f of r.findings) findings.push(f);
+      if (r.retained) retained.add(r.retained);
       for (const w of r.warnings) warn(w);
       engineStats.files += r.stats.files;
       engineStats.bytes += r.stats.bytes;
@@ -18024,10 +18159,17 @@ async function scan(opts) {
     }
     return true;
   };
-  const source = opts.items ?? (opts.stdin ? void 0 : worktreeItems(opts.root, { onWarning: warn, ignore, ignoreDir }));
+  const source = opts.items ?? (opts.stdin ? void 0 : worktreeItems(opts.root, { onWarning: warn, ignore, ignoreDir, onSkip: (kind2) => skips[kind2]++ }));
   try {
     if (source) {
-      const expanded = opts.archives === false ? source : expandArchives(source, { onWarning: warn, limits: { maxEntrySize: opts.policy.maxFileSize } });
+      const expanded = opts.archives === false ? source : expandArchives(source, {
+        // Every archive warning is something not opened (a limit, encryption, corruption): counted.
+        onWarning: (m) => {
+          skips.archive++;
+          warn(m);
+        },
+        limits: { maxEntrySize: opts.policy.maxFileSize }
+      });
       for await (const item of expanded) if (accept(item)) await dispatch(item);
     }
     if (!pool) {
@@ -18045,11 +18187,17 @@ async function scan(opts) {
     await pool?.close();
   }
   if (opts.stdin) {
-    const stream = inlineEngine().openStream({ path: "-" }, engineStats);
-    for await (const chunk of stdinChunks(opts.stdin, { onWarning: warn })) stream.write(chunk);
+    const stdinName = opts.stdinName ?? "-";
+    const stream = inlineEngine().openStream({ path: stdinName }, engineStats);
+    const onCut = (m) => {
+      truncated++;
+      warn(m);
+    };
+    for await (const chunk of stdinChunks(opts.stdin, { onWarning: onCut, name: stdinName })) stream.write(chunk);
     for (const f of stream.end()) findings.push(f);
     progress(1);
   }
+  if (inline) retained.add(inline.takeRetained());
   sortFindings(findings);
   const seen = /* @__PURE__ */ new Set();
   const unique = findings.filter((f) => {
@@ -18063,12 +18211,18 @@ async function scan(opts) {
     bytes: engineStats.bytes,
     skippedBinary: engineStats.skippedBinary,
     skippedLarge,
+    ...skips.symlink ? { skippedSymlinks: skips.symlink } : {},
+    ...skips.special ? { skippedSpecial: skips.special } : {},
+    ...skips.archive ? { skippedArchive: skips.archive } : {},
+    ...truncated ? { truncated } : {},
     unreadable: engineStats.unreadable,
     failed: engineStats.failed,
     durationMs: Math.round(performance.now() - t0),
     engine: engineName || inlineEngine().name
   };
-  return { findings: unique, stats, warnings, staleBaseline: [] };
+  const result = { findings: unique, stats, warnings, staleBaseline: [] };
+  if (policy.retainSecrets?.length) result.secrets = retained;
+  return result;
 }
 var import_picomatch, MAX_BYTES_IN_FLIGHT, engineCache;
 var init_scan = __esm({
@@ -18077,6 +18231,7 @@ var init_scan = __esm({
     import_picomatch = __toESM(require_picomatch2(), 1);
     init_archive();
     init_engine();
+    init_retained();
     init_pool();
     init_stdin();
     init_worktree();
@@ -18759,6 +18914,7 @@ async function scanGit(opts) {
   const summary = progress.finish(extra.join(", ") || void 0);
   const findings = source.finish(result.findings);
   if (source.mode === "diff" && source.range) await relocateToHead(opts.root, source.range.head, findings);
+  if (st.missing > 0) result.stats.missingObjects = st.missing;
   return {
     ...result,
     findings,
@@ -18812,10 +18968,10 @@ var init_git = __esm({
         this.#emit = emit;
       }
       push(line) {
-        const header = parseHeader(line);
-        if (header) {
+        const header2 = parseHeader(line);
+        if (header2) {
           this.end();
-          this.#current = { ...header, entries: [] };
+          this.#current = { ...header2, entries: [] };
           return;
         }
         if (!this.#current || line[0] !== 58) return;
@@ -18865,10 +19021,10 @@ var init_git = __esm({
           }
           if (c2 === 92) return;
         }
-        const header = parseHeader(line);
-        if (header) {
+        const header2 = parseHeader(line);
+        if (header2) {
           this.#flush();
-          this.#meta = header;
+          this.#meta = header2;
           this.#raw = [];
           this.#section = -1;
           return;
@@ -18955,16 +19111,16 @@ var init_git = __esm({
             this.#pending = Buffer.from(buf.subarray(pos));
             return;
           }
-          const header = buf.subarray(pos, nl).toString("latin1");
+          const header2 = buf.subarray(pos, nl).toString("latin1");
           pos = nl + 1;
-          const parts = header.split(" ");
+          const parts = header2.split(" ");
           if (parts[1] === "missing" || parts[1] === "ambiguous") {
             this.#emit({ oid: parts[0] ?? "", missing: true });
             continue;
           }
           const size = Number(parts[2]);
           if (parts.length !== 3 || !Number.isSafeInteger(size))
-            throw new Error(`git cat-file: unexpected header "${header}"`);
+            throw new Error(`git cat-file: unexpected header "${header2}"`);
           this.#want = { oid: parts[0], type: parts[1], size, chunks: [], got: 0, keep: size <= this.#maxSize };
         }
         buf = Buffer.alloc(0);
@@ -20301,7 +20457,7 @@ var init_config = __esm({
       lines = /* @__PURE__ */ new Map();
       constructor(text) {
         const src = text.split(/\r?\n/);
-        let header = [];
+        let header2 = [];
         const arrayCounts = /* @__PURE__ */ new Map();
         let inMulti;
         for (let i2 = 0; i2 < src.length; i2++) {
@@ -20318,15 +20474,15 @@ var init_config = __esm({
             const k = pathKey(name2);
             const n = arrayCounts.get(k) ?? 0;
             arrayCounts.set(k, n + 1);
-            header = [...name2, n];
+            header2 = [...name2, n];
             this.add(name2, i2 + 1);
-            this.add(header, i2 + 1);
+            this.add(header2, i2 + 1);
             continue;
           }
           m = /^\[\s*(.+?)\s*\]/.exec(t);
           if (m) {
-            header = splitKey(m[1]);
-            this.add(header, i2 + 1);
+            header2 = splitKey(m[1]);
+            this.add(header2, i2 + 1);
             continue;
           }
           m = /^((?:"(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_-]+)(?:\s*\.\s*(?:"(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_-]+))*)\s*=/.exec(
@@ -20334,7 +20490,7 @@ var init_config = __esm({
           );
           if (m) {
             const key = splitKey(m[1]);
-            for (let j = 1; j <= key.length; j++) this.add([...header, ...key.slice(0, j)], i2 + 1);
+            for (let j = 1; j <= key.length; j++) this.add([...header2, ...key.slice(0, j)], i2 + 1);
             const rest = t.slice(m[0].length);
             for (const q2 of ['"""', "'''"]) {
               const at = rest.indexOf(q2);
@@ -20412,6 +20568,27 @@ function redactFinding(f) {
   if (typeof f.date === "string") out.date = f.date;
   if (typeof f.decoded === "string") out.decoded = f.decoded;
   if (f.inlineAllowed === true) out.inlineAllowed = true;
+  const log = logLocation(f.log);
+  if (log) out.log = log;
+  const revocation = revocationRecord(f.revocation);
+  if (revocation) out.revocation = revocation;
+  return out;
+}
+function logLocation(v) {
+  if (!v || typeof v !== "object") return void 0;
+  const l = v;
+  if (typeof l.job !== "string" || typeof l.url !== "string" || !Number.isSafeInteger(l.jobId)) return void 0;
+  const out = { job: l.job, jobId: l.jobId, url: l.url };
+  if (typeof l.step === "string") out.step = l.step;
+  if (Number.isSafeInteger(l.stepNumber)) out.stepNumber = l.stepNumber;
+  return out;
+}
+function revocationRecord(v) {
+  if (!v || typeof v !== "object") return void 0;
+  const r = v;
+  if (typeof r.submitted !== "boolean" || typeof r.answer !== "string") return void 0;
+  const out = { submitted: r.submitted, answer: r.answer };
+  if (Number.isSafeInteger(r.status)) out.status = r.status;
   return out;
 }
 function redactFindings(findings) {
@@ -20463,6 +20640,30 @@ var init_json = __esm({
   }
 });
 
+// src/scan/types.ts
+function incompleteItems(stats) {
+  return stats.unreadable + stats.failed + (stats.missingObjects ?? 0) + (stats.truncated ?? 0);
+}
+function policySkips(stats) {
+  const n = (count, one2, many) => count > 0 ? [`${count} ${count === 1 ? one2 : many}`] : [];
+  return [
+    ...n(stats.skippedBinary, "binary file", "binary files"),
+    ...n(stats.skippedLarge, "file over the size limit", "files over the size limit"),
+    ...n(
+      stats.skippedArchive ?? 0,
+      "archive item over a limit or unreadable",
+      "archive items over a limit or unreadable"
+    ),
+    ...n(stats.skippedSpecial ?? 0, "FIFO, socket or device", "FIFOs, sockets or devices"),
+    ...n(stats.skippedSymlinks ?? 0, "symlink (not followed)", "symlinks (not followed)")
+  ];
+}
+var init_types = __esm({
+  "src/scan/types.ts"() {
+    "use strict";
+  }
+});
+
 // src/scan/report/sarif.ts
 import { pathToFileURL } from "node:url";
 function sarifLevel(severity) {
@@ -20511,6 +20712,8 @@ function toSarif(opts) {
     const properties = { validated: f.validated, severity: f.severity };
     if (f.commit) properties.commit = f.commit;
     if (f.decoded) properties.decoded = f.decoded;
+    if (f.log) properties.log = f.log;
+    if (f.revocation) properties.revocation = f.revocation;
     return {
       ruleId: f.ruleId,
       ruleIndex: index2.get(f.ruleId),
@@ -20533,7 +20736,13 @@ function toSarif(opts) {
       properties
     };
   });
-  const notifications = (opts.warnings ?? []).map((w) => ({ level: "warning", message: { text: w } }));
+  const notifications = [
+    ...(opts.warnings ?? []).map((w) => ({ level: "warning", message: { text: w } })),
+    ...policySkips(opts.stats).map((text) => ({
+      level: "note",
+      message: { text: `skipped by policy: ${text}` }
+    }))
+  ];
   const run = {
     tool: {
       driver: {
@@ -20569,6 +20778,7 @@ var init_sarif = __esm({
   "src/scan/report/sarif.ts"() {
     "use strict";
     init_escape();
+    init_types();
     init_json();
     init_redact();
     SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -20611,7 +20821,12 @@ function renderText(opts) {
     for (const f of list) {
       const pos = `${f.line}:${f.column}`.padEnd(width);
       const sev = paint(SEVERITY_STYLE[f.severity] ?? "red", f.severity.padEnd(8));
-      const extra = [f.validated ? paint("bold", "validated") : "", f.commit ? `commit ${f.commit.slice(0, 12)}` : ""].filter(Boolean).join(", ");
+      const extra = [
+        f.validated ? paint("bold", "validated") : "",
+        f.commit ? `commit ${f.commit.slice(0, 12)}` : "",
+        f.log?.step !== void 0 ? `step "${clean2(f.log.step)}"` : "",
+        f.revocation ? `revocation: ${clean2(f.revocation.answer)}` : ""
+      ].filter(Boolean).join(", ");
       lines.push(
         `  ${paint("dim", pos)}  ${sev}  ${clean2(f.title)}  ${clean2(f.preview)}  ${paint("dim", clean2(f.ruleId))}${extra ? `  (${extra})` : ""}`
       );
@@ -20633,11 +20848,10 @@ function renderText(opts) {
     lines.push("Rotate each secret (treat it as leaked), then remove it; accept false positives with an inline");
     lines.push("`jit-gpg:allow` comment, an [allow] entry in .jit-gpg.toml, or a baseline (--baseline REPORT.json).");
   }
-  const skipped = [];
-  if (s.skippedBinary) skipped.push(`${plural(s.skippedBinary, "binary file")}`);
-  if (s.skippedLarge) skipped.push(`${plural(s.skippedLarge, "file")} over the size limit`);
-  if (s.unreadable) skipped.push(`${plural(s.unreadable, "unreadable file")}`);
-  if (skipped.length) lines.push(paint("dim", `Skipped: ${skipped.join(", ")}.`));
+  const skipped = policySkips(s);
+  if (skipped.length) lines.push(paint("dim", `Skipped by policy: ${skipped.join(", ")}.`));
+  const incomplete = incompleteItems(s);
+  if (incomplete) lines.push(paint("red", `Not scanned (the scan is incomplete): ${plural(incomplete, "item")}.`));
   if (baselined) lines.push(paint("dim", `${plural(baselined, "finding")} accepted by the baseline.`));
   if (stale.length) {
     lines.push(
@@ -20656,6 +20870,7 @@ var init_text = __esm({
   "src/scan/report/text.ts"() {
     "use strict";
     init_escape();
+    init_types();
     init_redact();
     SGR = { reset: 0, bold: 1, dim: 2, red: 31, yellow: 33, cyan: 36, magenta: 35, green: 32 };
     SEVERITY_STYLE = { critical: "magenta", high: "red", medium: "yellow", low: "cyan" };
@@ -21138,7 +21353,7 @@ var init_gitleaks = __esm({
 });
 
 // src/scan/sources/event.ts
-import { readFileSync } from "node:fs";
+import { readFileSync as readFileSync2 } from "node:fs";
 function get(obj, ...path) {
   let cur = obj;
   for (const key of path) {
@@ -21158,7 +21373,7 @@ function readEvent(env5 = process.env) {
   if (!path) return { name: name2, payload: {} };
   let text;
   try {
-    text = readFileSync(path, "utf8");
+    text = readFileSync2(path, "utf8");
   } catch (err2) {
     throw new Error(`cannot read the event payload at GITHUB_EVENT_PATH=${path}: ${err2.message}`);
   }
@@ -21188,12 +21403,12 @@ function planScan(event, env5 = {}) {
         );
       }
       if (base === head) return { mode: "none", base, head, notice: `pull request has no commits (${short(base)})` };
-      const num2 = get(p, "pull_request", "number") ?? get(p, "number");
+      const num3 = get(p, "pull_request", "number") ?? get(p, "number");
       return {
         mode: "diff",
         base,
         head,
-        notice: `pull request${typeof num2 === "number" ? ` #${num2}` : ""}: scanning lines added in ${short(base)}..${short(head)}`
+        notice: `pull request${typeof num3 === "number" ? ` #${num3}` : ""}: scanning lines added in ${short(base)}..${short(head)}`
       };
     }
     case "push": {
@@ -21267,397 +21482,6 @@ var init_event = __esm({
     "use strict";
     ZERO_SHA = /^0+$/;
     PULL_REQUEST_EVENTS = ["pull_request", "pull_request_target", "merge_group"];
-  }
-});
-
-// src/scan/job.ts
-import { statSync } from "node:fs";
-import { isAbsolute as isAbsolute3, relative as relative3, resolve as resolve2, sep } from "node:path";
-function selectSource(opts) {
-  if (opts.items) return { kind: "items", ...opts.items };
-  if ((opts.stdin || opts.file) && (opts.mode === "diff" || opts.mode === "history")) {
-    throw new ModeError(`--mode ${opts.mode} scans a git repository, not ${opts.stdin ? "stdin" : "a single file"}`);
-  }
-  if (opts.stdin) return { kind: "stdin", stream: opts.stdin };
-  if (opts.file) {
-    const abs2 = resolve2(opts.root, opts.file);
-    const size = statSync(abs2).size;
-    const path = opts.file;
-    return {
-      kind: "items",
-      describe: `file ${path}`,
-      items: async function* () {
-        yield { path, source: { kind: "file", absPath: abs2, size } };
-      }
-    };
-  }
-  switch (opts.mode) {
-    case "worktree":
-      return { kind: "worktree" };
-    case "auto": {
-      let plan;
-      try {
-        plan = planScan(readEvent(opts.env));
-      } catch (e) {
-        throw new ModeError(e.message);
-      }
-      return plan.mode === "worktree" ? { kind: "worktree" } : { kind: "git", plan };
-    }
-    case "diff":
-      if (!opts.base)
-        throw new ModeError("mode diff needs a base revision (--base, input `base`); head defaults to HEAD");
-      return { kind: "git", plan: { mode: "diff", base: opts.base, head: opts.head ?? "HEAD" } };
-    case "history":
-      return { kind: "git", plan: { mode: "history", ...opts.head ? { head: opts.head } : {} } };
-    default:
-      throw new ModeError(`unknown mode "${String(opts.mode)}"; expected one of ${SCAN_MODES.join(", ")}`);
-  }
-}
-async function runScanJob(opts) {
-  const plan = selectSource(opts);
-  if (plan.kind === "worktree" && (opts.base || opts.head) && opts.mode !== "diff") {
-    opts.onWarning(`base/head are only used by mode diff; mode ${opts.mode} scans the work tree and ignores them`);
-  }
-  const source = await configSource(opts);
-  const { policy: ownPolicy, path: configFile } = await loadConfig({
-    path: opts.configPath,
-    cwd: opts.cwd,
-    searchDirs: opts.configSearch,
-    source
-  });
-  let policy = ownPolicy;
-  let gitleaks;
-  gitleaks = opts.stdin ? void 0 : await loadGitleaksConfig(opts.root, source);
-  if (gitleaks) {
-    policy = mergeGitleaks(policy, gitleaks);
-    for (const w of gitleaks.warnings) opts.onWarning(w);
-    const s = gitleaks.summary;
-    opts.onNotice?.(
-      `.gitleaks.toml: ${s.rules} custom rules, ${s.allowPaths} allowed paths, ${s.allowRegexes} allow regexes, ${s.stopwords} stopwords, ${s.commits} allowed commits`
-    );
-  }
-  if (opts.maxFileSize !== void 0) policy.maxFileSize = opts.maxFileSize;
-  if (configFile && !source.files.some((f) => f.changed && resolve2(opts.cwd, f.name) === configFile)) {
-    const rel = relative3(opts.root, configFile);
-    if (rel && !rel.startsWith("..") && !isAbsolute3(rel)) policy.ignorePaths.push(rel.split(sep).join("/"));
-  }
-  const baseline = opts.baselinePath ? await loadBaseline(resolve2(opts.cwd, opts.baselinePath), {
-    source,
-    asGiven: isAbsolute3(opts.baselinePath),
-    name: opts.baselinePath
-  }) : void 0;
-  if (source.base !== void 0 && plan.kind === "git") policy.inlineAllow = "report";
-  let raw;
-  let git2;
-  let gitSource;
-  if (plan.kind === "git") {
-    ({ result: raw, git: git2, source: gitSource } = await runGitPlan(plan.plan, opts, policy, configFile));
-  } else {
-    raw = await scan({
-      root: opts.root,
-      policy,
-      threads: opts.threads,
-      onWarning: opts.onWarning,
-      onProgress: opts.onProgress,
-      ...plan.kind === "stdin" ? { stdin: plan.stream } : {},
-      ...plan.kind === "items" ? { items: plan.items() } : {}
-    });
-  }
-  if (gitleaks) raw.findings = gitleaks.filterFindings(raw.findings);
-  const markerSuppressed = raw.findings.filter((f) => f.inlineAllowed);
-  const outcome = applyBaseline(
-    raw.findings.filter((f) => !f.inlineAllowed),
-    baseline
-  );
-  const result = {
-    ...raw,
-    findings: outcome.findings,
-    staleBaseline: outcome.stale.map((s) => s.fingerprint)
-  };
-  const sourceWords = gitSource ?? (plan.kind === "stdin" ? "stdin" : plan.kind === "items" ? plan.describe : `work tree ${opts.root}`);
-  const job = {
-    result,
-    accepted: outcome.accepted,
-    stale: outcome.stale,
-    policy,
-    source: sourceWords,
-    config: source,
-    markerSuppressed
-  };
-  if (git2) job.git = git2;
-  if (configFile) job.configFile = configFile;
-  if (baseline) job.baseline = baseline;
-  return job;
-}
-async function configSource(opts) {
-  if (opts.configFrom !== "base") return worktreeSource(opts.cwd);
-  let base;
-  try {
-    base = trustedBaseSha(readEvent(opts.env));
-  } catch (e) {
-    throw new ConfigError(e.message, "");
-  }
-  if (base === void 0) return worktreeSource(opts.cwd);
-  try {
-    return await baseSource({ root: opts.root, cwd: opts.cwd, base, onNotice: opts.onNotice });
-  } catch (e) {
-    if (e instanceof ConfigSourceError) throw new ConfigError(e.message, "");
-    throw e;
-  }
-}
-async function runGitPlan(p, opts, policy, configFile) {
-  if (p.notice) opts.onNotice?.(p.notice);
-  if (p.mode !== "diff" && p.mode !== "history") {
-    const stats = {
-      files: 0,
-      bytes: 0,
-      skippedBinary: 0,
-      skippedLarge: 0,
-      unreadable: 0,
-      failed: 0,
-      durationMs: 0,
-      engine: "none"
-    };
-    return { result: { findings: [], stats, warnings: [], staleBaseline: [] }, source: p.notice ?? "nothing to scan" };
-  }
-  const skipCommits = opts.restoreGitCache ? await opts.restoreGitCache(p.mode, policy, configFile) : void 0;
-  try {
-    const { git: git2, ...result } = await scanGit({
-      root: opts.root,
-      mode: p.mode,
-      base: p.base,
-      head: p.head,
-      exclude: p.exclude,
-      fallbackExclude: p.fallbackExclude,
-      policy,
-      threads: opts.threads,
-      skipCommits,
-      onWarning: opts.onWarning,
-      onNotice: opts.onNotice,
-      onProgressLine: opts.onNotice
-    });
-    const range = p.mode === "history" ? "history" : `commits ${p.base ? `${p.base.slice(0, 12)}..` : ""}${(p.head ?? "HEAD").slice(0, 12)}`;
-    return { result, git: git2, source: `${range} (${git2.stats.commits} commits) of ${opts.root}` };
-  } catch (e) {
-    if (e instanceof GitRangeError) throw new ModeError(e.message);
-    throw e;
-  }
-}
-function failing(findings, failOn) {
-  if (failOn === "none") return [];
-  if (failOn === "validated") return findings.filter((f) => f.validated);
-  return [...findings];
-}
-var SCAN_MODES, FAIL_ON, ModeError;
-var init_job = __esm({
-  "src/scan/job.ts"() {
-    "use strict";
-    init_baseline();
-    init_config();
-    init_config_source();
-    init_gitleaks();
-    init_scan();
-    init_event();
-    init_git();
-    SCAN_MODES = ["auto", "worktree", "diff", "history"];
-    FAIL_ON = ["any", "validated", "none"];
-    ModeError = class extends Error {
-      name = "ModeError";
-    };
-  }
-});
-
-// src/cli/scan.ts
-var scan_exports = {};
-__export(scan_exports, {
-  FORMATS: () => FORMATS,
-  SCAN_USAGE: () => SCAN_USAGE,
-  scanCommand: () => scanCommand
-});
-import { existsSync as existsSync4, statSync as statSync2 } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
-import { basename as basename2, dirname as dirname3, resolve as resolve3 } from "node:path";
-function positiveInt(flag, v) {
-  if (v === void 0) return void 0;
-  if (!/^\d+$/.test(v) || Number(v) < 1)
-    throw new UsageError(`scan: --${flag} must be a positive integer (got "${v}")`);
-  return Number(v);
-}
-async function scanCommand(argv, io) {
-  const { values, positionals } = parseFlags("scan", argv, {
-    mode: { type: "string" },
-    base: { type: "string" },
-    head: { type: "string" },
-    config: { type: "string" },
-    baseline: { type: "string" },
-    "config-from": { type: "string" },
-    format: { type: "string" },
-    output: { type: "string", short: "o" },
-    "fail-on": { type: "string" },
-    "max-file-size": { type: "string" },
-    threads: { type: "string" },
-    help: { type: "boolean", short: "h" }
-  });
-  if (values.help) {
-    io.stdout.write(SCAN_USAGE);
-    return EXIT.ok;
-  }
-  if (positionals.length > 1) {
-    throw new UsageError(
-      `scan: one PATH at most (got ${positionals.length}: ${positionals.join(" ")}). Run \`jit-gpg scan --help\`.`
-    );
-  }
-  const mode = oneOf("scan", "mode", values.mode, SCAN_MODES) ?? "auto";
-  const format = oneOf("scan", "format", values.format, FORMATS) ?? "text";
-  const failOn = oneOf("scan", "fail-on", values["fail-on"], FAIL_ON) ?? "any";
-  const configFrom = oneOf("scan", "config-from", values["config-from"], ["base", "head"]) ?? "base";
-  const threads = positiveInt("threads", values.threads);
-  let maxFileSize;
-  if (values["max-file-size"] !== void 0) {
-    maxFileSize = parseSize(values["max-file-size"]);
-    if (maxFileSize === void 0) {
-      throw new UsageError(
-        `scan: --max-file-size must be a positive size in bytes or with a unit, e.g. 5MiB (got "${values["max-file-size"]}")`
-      );
-    }
-  }
-  for (const flag of ["config", "baseline", "output", "base", "head"]) {
-    if (values[flag] === "") throw new UsageError(`scan: --${flag} needs a value`);
-  }
-  const target = positionals[0] ?? ".";
-  const useStdin = target === "-";
-  let root = io.cwd;
-  let file;
-  if (!useStdin) {
-    const abs2 = resolve3(io.cwd, target);
-    if (!existsSync4(abs2)) throw new UsageError(`scan: ${target}: no such file or directory`);
-    if (statSync2(abs2).isDirectory()) root = abs2;
-    else {
-      root = dirname3(abs2);
-      file = basename2(abs2);
-    }
-  }
-  const warn = (m) => writeLine(io.stderr, `jit-gpg: warning: ${m}`);
-  let job;
-  try {
-    job = await runScanJob({
-      root,
-      file,
-      stdin: useStdin ? io.stdin : void 0,
-      mode,
-      base: values.base,
-      head: values.head,
-      configPath: values.config,
-      configSearch: useStdin ? [io.cwd] : [.../* @__PURE__ */ new Set([root, io.cwd])],
-      cwd: io.cwd,
-      baselinePath: values.baseline,
-      configFrom,
-      maxFileSize,
-      threads,
-      env: io.env,
-      onWarning: warn,
-      onNotice: (m) => writeLine(io.stderr, `jit-gpg: ${m}`)
-    });
-  } catch (e) {
-    const name2 = e.name;
-    if (name2 === "ConfigError" || name2 === "BaselineError" || name2 === "ModeError") {
-      writeLine(io.stderr, `jit-gpg scan: ${e.message}`);
-      return EXIT.usage;
-    }
-    throw e;
-  }
-  const { result } = job;
-  if (job.config.base) {
-    const used = job.config.files.map((f) => `${f.name} (${f.origin})`).join(", ") || "none, built-in defaults";
-    writeLine(io.stderr, `jit-gpg: config read from the ${job.config.describe}: ${used}`);
-    for (const f of job.config.files.filter((c) => c.changed)) {
-      writeLine(io.stderr, `jit-gpg: notice: this pull request changes ${f.name}; the base commit's version was used`);
-    }
-  }
-  for (const f of redactFindings(job.markerSuppressed)) {
-    writeLine(
-      io.stderr,
-      `jit-gpg: warning: ${f.file}:${f.line}: suppressed by a marker added in this pull request: review it (${f.title}: ${f.preview} [${f.ruleId}])`
-    );
-  }
-  const input = {
-    findings: result.findings,
-    baselined: job.accepted,
-    staleBaseline: job.stale,
-    stats: result.stats,
-    warnings: result.warnings,
-    toolVersion: VERSION
-  };
-  const toStdout = values.output === void 0;
-  const stdoutTTY = Boolean(io.stdout.isTTY);
-  const color = toStdout && !io.env.NO_COLOR && (stdoutTTY || Boolean(io.env.FORCE_COLOR && io.env.FORCE_COLOR !== "0"));
-  const report = format === "json" ? renderJson(input) : format === "sarif" ? renderSarif({
-    ...input,
-    rules: job.policy.rules,
-    root: useStdin ? void 0 : root,
-    executionSuccessful: result.stats.failed === 0
-  }) : renderText({ ...input, color });
-  if (toStdout) {
-    io.stdout.write(report);
-  } else {
-    const out = resolve3(io.cwd, values.output);
-    await mkdir(dirname3(out), { recursive: true });
-    await writeFile(out, report);
-  }
-  const fails = failing(result.findings, failOn);
-  if (!toStdout || format !== "text") {
-    const n = result.findings.length;
-    const summary = n === 0 ? `no secrets found (${plural(result.stats.files, "file")} scanned)` : `${plural(n, "secret")} found` + (failOn !== "any" ? ` (${fails.length} count for --fail-on ${failOn})` : "") + (job.accepted.length ? `; ${job.accepted.length} accepted by the baseline` : "");
-    writeLine(io.stderr, `jit-gpg: ${summary}${toStdout ? "" : `; ${format} report written to ${values.output}`}`);
-  } else if (failOn !== "any" && result.findings.length > 0) {
-    writeLine(io.stderr, `jit-gpg: ${fails.length} of ${result.findings.length} count for --fail-on ${failOn}`);
-  }
-  if (fails.length > 0) return EXIT.findings;
-  if (result.stats.failed > 0) {
-    writeLine(
-      io.stderr,
-      `jit-gpg: scan incomplete: ${plural(result.stats.failed, "item")} could not be scanned (see the warnings above)`
-    );
-    return EXIT.usage;
-  }
-  return EXIT.ok;
-}
-var FORMATS, SCAN_USAGE;
-var init_scan2 = __esm({
-  "src/cli/scan.ts"() {
-    "use strict";
-    init_config();
-    init_json();
-    init_redact();
-    init_sarif();
-    init_text();
-    init_args();
-    init_io();
-    init_job();
-    init_version();
-    FORMATS = ["text", "json", "sarif"];
-    SCAN_USAGE = `Usage: jit-gpg scan [PATH|-] [options]
-
-Scan a directory (default .), a single file, or stdin (-) for hardcoded secrets.
-
-Options:
-  --mode MODE          auto (default), worktree, diff (added lines between --base and --head) or history
-  --base REV           base revision for --mode diff
-  --head REV           head revision for --mode diff (default HEAD)
-  --config FILE        config file (TOML); default .jit-gpg.toml in PATH or the current directory, if present
-  --baseline FILE      a previous JSON report (--format json): its findings are accepted
-  --config-from WHERE  base (default: on pull_request, pull_request_target and merge_group events, read the
-                       tracked config files and baseline from the event's base commit) or head
-  --format FORMAT      text (default), json or sarif
-  --output FILE        write the report to FILE instead of stdout
-  --fail-on WHEN       any (default), validated (only findings a checksum or structure proves), none
-  --max-file-size SIZE skip larger files (bytes, or e.g. "5MiB"; default 10MiB)
-  --threads N          scanning threads (default: available cores, at most 8)
-  -h, --help           show this help
-
-Suppress a finding with an inline \`jit-gpg:allow\` comment, [allow] in .jit-gpg.toml, or a baseline.
-Exit codes: 0 no findings, 1 findings (per --fail-on), 2 usage or configuration error.
-`;
   }
 });
 
@@ -21879,7 +21703,10 @@ function send(request, env5) {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        resolve10({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") });
+        const data = Buffer.concat(chunks, size);
+        resolve10(
+          request.binary ? { status: res.statusCode ?? 0, headers: res.headers, body: "", data } : { status: res.statusCode ?? 0, headers: res.headers, body: data.toString("utf8") }
+        );
       });
     };
     const start = (req, at) => {
@@ -21985,6 +21812,1169 @@ var init_http2 = __esm({
     };
     bareHost = (host) => host.toLowerCase().replace(/^\[|\]$/g, "").replace(/\.$/, "");
     httpRequest = (request) => send(request, process.env);
+  }
+});
+
+// src/shared/retry.ts
+function backoffDelay(attempt, baseMs, maxMs, random = Math.random) {
+  const step = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(step / 2 + random() * (step / 2));
+}
+function formatSeconds(ms) {
+  return `${(ms / 1e3).toFixed(1)} s`;
+}
+function errorMessage(error) {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+function retryAfterOf(error) {
+  if (error && typeof error === "object" && "retryAfterMs" in error) {
+    const v = error.retryAfterMs;
+    if (typeof v === "number" && Number.isFinite(v) && v >= 0) return v;
+  }
+  return void 0;
+}
+async function retry(fn, options = {}) {
+  const attempts = Math.max(1, Math.floor(options.attempts ?? 5));
+  const baseMs = options.baseMs ?? 500;
+  const maxMs = options.maxMs ?? 1e4;
+  const isRetryable = options.isRetryable ?? (() => true);
+  const sleep = options.sleep ?? defaultSleep;
+  const random = options.random ?? Math.random;
+  const prefix = options.label ? `${options.label}: ` : "";
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn(attempt);
+    } catch (error) {
+      if (attempt >= attempts || !isRetryable(error)) throw error;
+      let delayMs = backoffDelay(attempt, baseMs, maxMs, random);
+      const hinted = retryAfterOf(error);
+      if (hinted !== void 0) delayMs = Math.min(maxMs, Math.max(delayMs, hinted));
+      const message = `${prefix}attempt ${attempt} of ${attempts} failed: ${errorMessage(error)}; retrying in ${formatSeconds(delayMs)}`;
+      options.onRetry?.({ attempt, attempts, error, delayMs, message });
+      await sleep(delayMs);
+    }
+  }
+}
+var defaultSleep;
+var init_retry = __esm({
+  "src/shared/retry.ts"() {
+    "use strict";
+    defaultSleep = (ms) => new Promise((resolve10) => setTimeout(resolve10, ms));
+  }
+});
+
+// src/shared/github.ts
+function isGitHubCloud(apiUrl) {
+  try {
+    const host = new URL(apiUrl).hostname.toLowerCase();
+    return host === "api.github.com" || /^api\.[a-z0-9-]+\.ghe\.com$/.test(host);
+  } catch {
+    return false;
+  }
+}
+function nextLink(link) {
+  const text = Array.isArray(link) ? link.join(",") : link ?? "";
+  for (const part of text.split(",")) {
+    const m = /^\s*<([^>]*)>\s*;(.*)$/.exec(part);
+    if (m && /(?:^|;)\s*rel="?(?:[^";]*\s)?next(?:\s[^";]*)?"?\s*(?:;|$)/.test(m[2])) return m[1];
+  }
+  return void 0;
+}
+function apiMessage(res) {
+  try {
+    const text = res.body || (res.data ? res.data.toString("utf8", 0, 64 * 1024) : "");
+    const m = JSON.parse(text).message;
+    if (typeof m === "string" && m.trim()) {
+      const line = m.replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ").trim();
+      return line.length > 200 ? `${line.slice(0, 200)}…` : line;
+    }
+  } catch {
+  }
+  return "";
+}
+function header(res, name2) {
+  const v = res.headers[name2];
+  return Array.isArray(v) ? v[0] : v;
+}
+function isoMs(v) {
+  if (typeof v !== "string") return void 0;
+  const t = Date.parse(v);
+  return Number.isNaN(t) ? void 0 : t;
+}
+function boundedName(v, what) {
+  if (typeof v !== "string") throw new Error(`${what} has no name`);
+  return v.length > MAX_NAME ? `${v.slice(0, MAX_NAME)}…` : v;
+}
+function parseJob(raw) {
+  if (!raw || typeof raw !== "object") throw new Error("a job is not an object");
+  const j = raw;
+  if (!isId(j.id)) throw new Error("a job has no numeric id");
+  const job = {
+    id: j.id,
+    name: boundedName(j.name, `job ${j.id}`),
+    status: typeof j.status === "string" ? j.status : "unknown",
+    conclusion: typeof j.conclusion === "string" ? j.conclusion : null,
+    steps: []
+  };
+  const started = isoMs(j.started_at);
+  const completed = isoMs(j.completed_at);
+  if (started !== void 0) job.startedAt = started;
+  if (completed !== void 0) job.completedAt = completed;
+  if (isId(j.run_attempt)) job.runAttempt = j.run_attempt;
+  const steps = Array.isArray(j.steps) ? j.steps : [];
+  for (const s of steps.slice(0, 1e3)) {
+    if (!s || typeof s !== "object") continue;
+    const r = s;
+    if (!isId(r.number)) continue;
+    const step = {
+      number: r.number,
+      name: boundedName(r.name, `step ${r.number} of job ${j.id}`),
+      status: typeof r.status === "string" ? r.status : "unknown",
+      conclusion: typeof r.conclusion === "string" ? r.conclusion : null
+    };
+    const ss = isoMs(r.started_at);
+    const sc = isoMs(r.completed_at);
+    if (ss !== void 0) step.startedAt = ss;
+    if (sc !== void 0) step.completedAt = sc;
+    job.steps.push(step);
+  }
+  job.steps.sort((a, b) => a.number - b.number);
+  return job;
+}
+function createGitHubClient(options) {
+  const api = new URL(options.apiUrl.replace(/\/+$/, ""));
+  if (api.protocol !== "https:" && api.protocol !== "http:") {
+    throw new Error(`GITHUB_API_URL must be an http(s) URL (got ${api.protocol})`);
+  }
+  const base = api.href.replace(/\/+$/, "");
+  const http2 = options.http ?? httpRequest;
+  const sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+  const now = options.now ?? Date.now;
+  const maxWaitMs = options.maxWaitMs ?? 6e4;
+  const notice = options.onNotice ?? (() => {
+  });
+  const limit = { resetAt: 0 };
+  const observe = (res) => {
+    const remaining = header(res, "x-ratelimit-remaining");
+    const reset = header(res, "x-ratelimit-reset");
+    if (remaining !== void 0 && /^\d+$/.test(remaining)) limit.remaining = Number(remaining);
+    if (reset !== void 0 && /^\d+$/.test(reset)) limit.resetAt = Number(reset) * 1e3;
+  };
+  const resetText = () => new Date(limit.resetAt).toISOString().replace(/\.\d+Z$/, "Z");
+  const waitForLimit = async (label) => {
+    if (limit.remaining !== 0) return;
+    const wait = limit.resetAt - now();
+    if (wait <= 0) return;
+    if (wait > maxWaitMs) {
+      throw new GitHubApiError(
+        `${label}: the API rate limit is exhausted until ${resetText()}; re-run the job after that`,
+        429,
+        false
+      );
+    }
+    notice(`${label}: API rate limit exhausted; waiting ${Math.ceil(wait / 1e3)} s for it to reset`);
+    await sleep(wait + 250);
+    limit.remaining = void 0;
+  };
+  const failure = (res, label, hint) => {
+    const said = apiMessage(res);
+    const status = res.status;
+    let retryAfter = retryAfterMs(res.headers, now());
+    const limited = (status === 403 || status === 429) && (header(res, "x-ratelimit-remaining") === "0" || retryAfter !== void 0);
+    if (limited && retryAfter === void 0 && limit.resetAt > now()) retryAfter = limit.resetAt - now() + 250;
+    if (limited) {
+      const tooLong = retryAfter === void 0 || retryAfter > maxWaitMs;
+      const when = header(res, "x-ratelimit-remaining") === "0" && limit.resetAt ? ` until ${resetText()}` : "";
+      return new GitHubApiError(
+        `${label}: rate limited (HTTP ${status}${said ? `: ${said}` : ""})${when}${tooLong ? "; re-run the job later" : ""}`,
+        status,
+        !tooLong,
+        tooLong ? void 0 : retryAfter
+      );
+    }
+    const extra = hint?.(status);
+    return new GitHubApiError(
+      `${label}: HTTP ${status}${said ? ` (${said})` : ""}${extra ? `; ${extra}` : ""}`,
+      status,
+      isTransientStatus(status),
+      retryAfter
+    );
+  };
+  const retrying = (label, fn) => retry(fn, {
+    label,
+    attempts: options.attempts ?? 5,
+    maxMs: maxWaitMs,
+    isRetryable: (e) => (e instanceof GitHubApiError || e instanceof HttpError) && e.retryable,
+    onRetry: (i2) => notice(i2.message),
+    ...options.sleep ? { sleep: options.sleep } : {},
+    ...options.random ? { random: options.random } : {}
+  });
+  const apiHeaders = (authenticated) => {
+    const h = {
+      accept: "application/vnd.github+json",
+      "x-github-api-version": GITHUB_API_VERSION,
+      "user-agent": "jit-gpg"
+    };
+    if (authenticated && options.token) h.authorization = `Bearer ${options.token}`;
+    return h;
+  };
+  const sameOrigin = (url) => url.origin === api.origin;
+  const path = (...parts) => parts.map((p) => encodeURIComponent(String(p))).join("/");
+  return {
+    apiUrl: base,
+    async listRunJobs(owner, repo, runId) {
+      const jobs = [];
+      let url = new URL(`${base}/repos/${path(owner, repo)}/actions/runs/${runId}/jobs`);
+      url.searchParams.set("per_page", "100");
+      url.searchParams.set("filter", "latest");
+      const label = `listing the jobs of run ${runId} in ${owner}/${repo}`;
+      for (let page = 1; url; page++) {
+        if (page > MAX_PAGES) throw new Error(`${label}: more than ${MAX_PAGES} pages of jobs`);
+        const target = url;
+        const res = await retrying(label, async () => {
+          await waitForLimit(label);
+          const r = await http2({ url: target, headers: apiHeaders(true), maxBytes: PAGE_BYTES, timeoutMs: 3e4 });
+          observe(r);
+          if (r.status !== 200) {
+            throw failure(
+              r,
+              label,
+              (s) => s === 401 || s === 403 ? ACTIONS_READ : s === 404 ? `no run ${runId} in ${owner}/${repo} that this token can see; check \`run-id\`, and that ${ACTIONS_READ}` : void 0
+            );
+          }
+          return r;
+        });
+        let body;
+        try {
+          body = JSON.parse(res.body);
+        } catch {
+          throw new Error(`${label}: the answer is not JSON`);
+        }
+        if (!body || !Array.isArray(body.jobs)) throw new Error(`${label}: the answer has no \`jobs\` list`);
+        for (const raw of body.jobs) {
+          try {
+            jobs.push(parseJob(raw));
+          } catch (e) {
+            throw new Error(`${label}: unexpected answer (${e.message})`);
+          }
+        }
+        const next = nextLink(res.headers.link);
+        url = void 0;
+        if (next) {
+          let u;
+          try {
+            u = new URL(next, base);
+          } catch {
+            throw new Error(`${label}: the next-page link is not a URL`);
+          }
+          if (!sameOrigin(u)) throw new Error(`${label}: the next-page link points away from ${api.origin}`);
+          url = u;
+        }
+      }
+      const seen = /* @__PURE__ */ new Set();
+      return jobs.filter((j) => !seen.has(j.id) && seen.add(j.id));
+    },
+    async downloadJobLog(owner, repo, jobId, opts = {}) {
+      const maxBytes = opts.maxBytes ?? DEFAULT_MAX_LOG_BYTES;
+      const label = `downloading the log of job ${jobId}`;
+      const endpoint = `${base}/repos/${path(owner, repo)}/actions/jobs/${jobId}/logs`;
+      return retrying(label, async () => {
+        await waitForLimit(label);
+        const r = await http2({ url: endpoint, headers: apiHeaders(true), maxBytes, binary: true, timeoutMs: 3e4 });
+        observe(r);
+        if (r.status === 200) return r.data ?? Buffer.alloc(0);
+        if (r.status !== 301 && r.status !== 302 && r.status !== 303 && r.status !== 307) {
+          throw failure(
+            r,
+            label,
+            (s) => s === 401 || s === 403 ? ACTIONS_READ : s === 404 || s === 410 ? "the log is gone (deleted, expired, or the job never ran)" : void 0
+          );
+        }
+        const location = header(r, "location");
+        let target;
+        try {
+          target = new URL(location ?? "", endpoint);
+        } catch {
+          throw new GitHubApiError(`${label}: the redirect has no valid Location`, r.status, false);
+        }
+        if (!location || target.protocol !== "https:" && !(target.protocol === "http:" && api.protocol === "http:")) {
+          throw new GitHubApiError(`${label}: the redirect does not lead to an https URL`, r.status, false);
+        }
+        const d = await http2({
+          url: target,
+          headers: sameOrigin(target) ? apiHeaders(true) : { "user-agent": "jit-gpg" },
+          maxBytes,
+          binary: true,
+          timeoutMs: 12e4
+        });
+        if (d.status !== 200) {
+          throw new GitHubApiError(
+            `${label}: the download answered HTTP ${d.status}`,
+            d.status,
+            isTransientStatus(d.status) || d.status === 403 || d.status === 404
+          );
+        }
+        return d.data ?? Buffer.alloc(0);
+      }).catch((e) => {
+        if (e instanceof HttpError && e.code === "TOO_LARGE") {
+          throw new GitHubApiError(`${label}: the log is larger than ${Math.round(maxBytes / 1048576)} MiB`, 0, false);
+        }
+        throw e;
+      });
+    },
+    async revokeCredentials(credentials, opts) {
+      if (credentials.length === 0) return { status: 202 };
+      if (credentials.length > REVOKE_BATCH_SIZE) {
+        throw new Error(`at most ${REVOKE_BATCH_SIZE} credentials per revocation request`);
+      }
+      const label = `submitting ${credentials.length} credential${credentials.length === 1 ? "" : "s"} for revocation`;
+      const body = JSON.stringify({ credentials });
+      return retrying(label, async () => {
+        await waitForLimit(label);
+        const headers = { ...apiHeaders(opts.authenticated), "content-type": "application/json" };
+        const r = await http2({ url: `${base}/credentials/revoke`, method: "POST", headers, body, timeoutMs: 3e4 });
+        observe(r);
+        if (r.status === 202 || r.status === 200 || r.status === 204) return { status: r.status };
+        throw failure(
+          r,
+          label,
+          (s) => s === 422 ? "GitHub refused the batch (validation failed, or the endpoint is throttled)" : s === 403 && opts.authenticated ? "this server does not accept the token for revocation" : void 0
+        );
+      });
+    }
+  };
+}
+var GITHUB_API_VERSION, REVOKE_BATCH_SIZE, MAX_PAGES, PAGE_BYTES, DEFAULT_MAX_LOG_BYTES, MAX_NAME, GitHubApiError, isId, ACTIONS_READ;
+var init_github = __esm({
+  "src/shared/github.ts"() {
+    "use strict";
+    init_http2();
+    init_retry();
+    GITHUB_API_VERSION = "2022-11-28";
+    REVOKE_BATCH_SIZE = 1e3;
+    MAX_PAGES = 100;
+    PAGE_BYTES = 16 * 1024 * 1024;
+    DEFAULT_MAX_LOG_BYTES = 512 * 1024 * 1024;
+    MAX_NAME = 512;
+    GitHubApiError = class extends Error {
+      name = "GitHubApiError";
+      status;
+      retryable;
+      retryAfterMs;
+      constructor(message, status, retryable, retryAfter) {
+        super(message);
+        this.status = status;
+        this.retryable = retryable;
+        if (retryAfter !== void 0) this.retryAfterMs = retryAfter;
+      }
+    };
+    isId = (v) => typeof v === "number" && Number.isSafeInteger(v) && v > 0;
+    ACTIONS_READ = "the token needs `actions: read` (add `permissions: actions: read` to the job, or pass a token that can read this repository’s Actions)";
+  }
+});
+
+// src/scan/revoke.ts
+async function revokeFindings(findings, secrets, opts) {
+  const records = /* @__PURE__ */ new Map();
+  const bySecret = /* @__PURE__ */ new Map();
+  for (const f of findings) {
+    const prefix = REVOCABLE[f.ruleId];
+    if (prefix === void 0) continue;
+    const secret = f.validated ? secrets?.get(f.fingerprint) : void 0;
+    if (!f.validated) {
+      records.set(f, { submitted: false, answer: "not submitted: its checksum or structure is not proven" });
+    } else if (!secret?.startsWith(prefix)) {
+      records.set(f, { submitted: false, answer: "not submitted: not a token type the endpoint accepts" });
+    } else {
+      const list = bySecret.get(secret) ?? [];
+      list.push(f);
+      bySecret.set(secret, list);
+    }
+  }
+  const batchSize = Math.max(1, Math.min(REVOKE_BATCH_SIZE, opts.batchSize ?? REVOKE_BATCH_SIZE));
+  const all = [...bySecret.keys()];
+  let accepted = 0;
+  let failure;
+  for (let i2 = 0, request = 0; i2 < all.length; i2 += batchSize, request++) {
+    const batch = all.slice(i2, i2 + batchSize);
+    const mark = (r) => {
+      for (const s of batch) for (const f of bySecret.get(s)) records.set(f, r);
+    };
+    if (failure !== void 0) {
+      mark({ submitted: false, answer: "not submitted: an earlier revocation request failed" });
+      continue;
+    }
+    if (request >= MAX_REVOKE_REQUESTS) {
+      failure = `more than ${MAX_REVOKE_REQUESTS * batchSize} tokens: GitHub accepts ${MAX_REVOKE_REQUESTS} revocation requests an hour`;
+      mark({ submitted: false, answer: "not submitted: over the endpoint’s hourly limit" });
+      continue;
+    }
+    try {
+      const { status } = await opts.client.revokeCredentials(batch, { authenticated: opts.authenticated });
+      accepted += batch.length;
+      mark({ submitted: true, status, answer: `accepted (HTTP ${status})` });
+      opts.onNotice?.(`revocation: ${plural2(batch.length, "token")} submitted, HTTP ${status}`);
+    } catch (e) {
+      const status = e instanceof GitHubApiError && e.status > 0 ? e.status : void 0;
+      const why = e.message;
+      failure = why;
+      mark({
+        submitted: true,
+        ...status !== void 0 ? { status } : {},
+        answer: status !== void 0 ? `refused (HTTP ${status})` : "failed (no answer)"
+      });
+    }
+  }
+  const out = findings.map((f) => {
+    const r = records.get(f);
+    return r ? { ...f, revocation: r } : f;
+  });
+  const result = { findings: out, accepted, candidates: all.length };
+  if (failure !== void 0) {
+    const left = all.length - accepted;
+    result.failure = `revocation of ${plural2(left, "GitHub token")} failed (${failure}); ${left === 1 ? "it is" : "they are"} still live. Revoke by hand now: find each one at the location the annotations and the job summary give (findings whose revocation was not accepted), then have its owner delete it (Settings → Developer settings → Personal access tokens), or submit it yourself with POST /credentials/revoke ({"credentials": ["<token>"]}; on GitHub.com without an Authorization header).`;
+  }
+  return result;
+}
+var REVOCABLE, REVOCABLE_RULE_IDS, MAX_REVOKE_REQUESTS, plural2;
+var init_revoke = __esm({
+  "src/scan/revoke.ts"() {
+    "use strict";
+    init_github();
+    REVOCABLE = {
+      "github-pat-classic": "ghp_",
+      "github-fine-grained-pat": "github_pat_",
+      "github-oauth-token": "gho_",
+      "github-user-to-server-token": "ghu_",
+      "github-refresh-token": "ghr_"
+    };
+    REVOCABLE_RULE_IDS = Object.keys(REVOCABLE);
+    MAX_REVOKE_REQUESTS = 60;
+    plural2 = (n, one2) => `${n} ${one2}${n === 1 ? "" : "s"}`;
+  }
+});
+
+// src/scan/sources/logs.ts
+function timestampPrefix(buf, at, end, out) {
+  if (end - at < 20) return 0;
+  const b = (i3) => buf[at + i3];
+  if (!(D(b(0)) && D(b(1)) && D(b(2)) && D(b(3)) && b(4) === 45 && D(b(5)) && D(b(6)) && b(7) === 45) || !(D(b(8)) && D(b(9)) && b(10) === 84 && D(b(11)) && D(b(12)) && b(13) === 58 && D(b(14)) && D(b(15))) || !(b(16) === 58 && D(b(17)) && D(b(18)))) {
+    return 0;
+  }
+  let i2 = 19;
+  if (b(i2) === 46) {
+    i2++;
+    const start = i2;
+    while (at + i2 < end && i2 - start < 9 && D(b(i2))) i2++;
+    if (i2 === start) return 0;
+  }
+  if (at + i2 >= end || b(i2) !== 90) return 0;
+  i2++;
+  if (at + i2 < end) {
+    if (b(i2) !== 32) return 0;
+    i2++;
+  }
+  const ms = Date.UTC(
+    num2(buf, at, 4),
+    num2(buf, at + 5, 2) - 1,
+    num2(buf, at + 8, 2),
+    num2(buf, at + 11, 2),
+    num2(buf, at + 14, 2),
+    num2(buf, at + 17, 2)
+  );
+  out.sec = Math.floor(ms / 1e3);
+  return i2;
+}
+function sameSecond(buf, at, last) {
+  for (let i2 = 18; i2 >= 0; i2--) if (buf[at + i2] !== last[i2]) return false;
+  return true;
+}
+function prefixTail(buf, at, end) {
+  let i2 = at + 19;
+  if (buf[i2] === 46) {
+    const start = ++i2;
+    while (i2 < end && i2 - start < 9 && D(buf[i2])) i2++;
+    if (i2 === start) return 0;
+  }
+  if (i2 >= end || buf[i2] !== 90) return 0;
+  i2++;
+  if (i2 < end) {
+    if (buf[i2] !== 32) return 0;
+    i2++;
+  }
+  return i2 - at;
+}
+function prepareLog(raw, steps) {
+  const span = steps.map((s) => ({
+    from: s.startedAt === void 0 ? Number.NaN : Math.floor(s.startedAt / 1e3),
+    to: s.completedAt === void 0 ? Number.POSITIVE_INFINITY : Math.floor(s.completedAt / 1e3)
+  }));
+  const encloses = (k, t) => span[k].from <= t && t <= span[k].to;
+  const runLine = [];
+  const runStep = [];
+  const firstLine = /* @__PURE__ */ new Map();
+  let read = raw.length >= 3 && raw[0] === 239 && raw[1] === 187 && raw[2] === 191 ? 3 : 0;
+  let write = 0;
+  let line = 0;
+  let cur = -1;
+  let assigned = -1;
+  const ts = { sec: 0 };
+  const last = Buffer.alloc(19);
+  let lastCut = 0;
+  while (read < raw.length) {
+    line++;
+    const nl = raw.indexOf(10, read);
+    const end = nl < 0 ? raw.length : nl;
+    let cut = 0;
+    if (lastCut > 0 && end - read >= lastCut && sameSecond(raw, read, last)) {
+      cut = prefixTail(raw, read, end);
+    }
+    if (cut === 0) {
+      cut = timestampPrefix(raw, read, end, ts);
+      if (cut > 0) raw.copy(last, 0, read, read + 19);
+    }
+    lastCut = cut;
+    const contentStart = read + cut;
+    if (cut > 0 && steps.length > 0) {
+      const t = ts.sec;
+      let next = -1;
+      if (cur >= 0 && encloses(cur, t)) {
+        next = cur;
+        const opensGroup = contentStart + GROUP.length <= end && raw.compare(GROUP, 0, GROUP.length, contentStart, contentStart + GROUP.length) === 0;
+        if (opensGroup && cur + 1 < span.length && encloses(cur + 1, t)) next = cur + 1;
+      } else {
+        for (let k = cur + 1; k < span.length && next < 0; k++) if (encloses(k, t)) next = k;
+        for (let k = 0; k <= cur && next < 0; k++) if (encloses(k, t)) next = k;
+      }
+      if (next >= 0) cur = next;
+      if (next !== assigned || runLine.length === 0) {
+        runLine.push(line);
+        runStep.push(next);
+        assigned = next;
+      }
+      if (next >= 0 && !firstLine.has(next)) firstLine.set(next, line);
+    }
+    const stop = nl < 0 ? raw.length : nl + 1;
+    if (write !== contentStart) raw.copyWithin(write, contentStart, stop);
+    write += stop - contentStart;
+    read = stop;
+  }
+  const lines = line;
+  return {
+    data: raw.subarray(0, write),
+    lines,
+    firstLine,
+    stepOf(l) {
+      let lo = 0;
+      let hi = runLine.length;
+      while (lo < hi) {
+        const mid = lo + hi >> 1;
+        if (runLine[mid] <= l) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo === 0 ? -1 : runStep[lo - 1];
+    }
+  };
+}
+function logPath(name2) {
+  const safe = name2.replace(/[/\\\u0000-\u001f\u007f-\u009f]/g, "_");
+  return `logs/${safe}.log`;
+}
+async function openLogsSource(opts) {
+  const all = await opts.client.listRunJobs(opts.owner, opts.repo, opts.runId);
+  const skipped = [];
+  const scanned = [];
+  const byPath = /* @__PURE__ */ new Map();
+  for (const job of all) {
+    if (job.status !== "completed") {
+      skipped.push({
+        job: job.name,
+        why: `${job.status}: its log is not complete yet (the scanning job's own log never is)`
+      });
+      continue;
+    }
+    if (job.conclusion === "skipped" || job.steps.length === 0 && job.conclusion === "cancelled") {
+      skipped.push({ job: job.name, why: `${job.conclusion}: it never ran, so it has no log` });
+      continue;
+    }
+    let path = logPath(job.name);
+    if (byPath.has(path)) path = logPath(`${job.name} (${job.id})`);
+    const entry = { job, path };
+    byPath.set(path, entry);
+    scanned.push(entry);
+  }
+  for (const s of skipped) opts.onNotice?.(`job ${JSON.stringify(s.job)} not scanned: ${s.why}`);
+  let failed = 0;
+  const server = opts.serverUrl.replace(/\/+$/, "");
+  const runUrl = `${server}/${encodeURIComponent(opts.owner)}/${encodeURIComponent(opts.repo)}/actions/runs/${opts.runId}`;
+  async function fetchOne(entry) {
+    try {
+      const raw = await opts.client.downloadJobLog(opts.owner, opts.repo, entry.job.id, {
+        ...opts.maxLogBytes ? { maxBytes: opts.maxLogBytes } : {}
+      });
+      const prepared = prepareLog(raw, entry.job.steps);
+      entry.log = { stepOf: prepared.stepOf, firstLine: prepared.firstLine, lines: prepared.lines };
+      return { path: entry.path, source: { kind: "bytes", data: prepared.data } };
+    } catch (e) {
+      failed++;
+      opts.onWarning?.(`${entry.path}: log not scanned: ${e.message}`);
+      return void 0;
+    }
+  }
+  return {
+    describe: `logs of ${scanned.length} completed job${scanned.length === 1 ? "" : "s"} of run ${opts.runId} in ${opts.owner}/${opts.repo}`,
+    get failed() {
+      return failed;
+    },
+    skipped,
+    jobs: scanned.length,
+    items: async function* () {
+      const queue = scanned.slice();
+      const running = /* @__PURE__ */ new Map();
+      let next = 0;
+      const start = () => {
+        const entry = queue.shift();
+        if (!entry) return;
+        const id = next++;
+        running.set(
+          id,
+          fetchOne(entry).then((item) => ({ id, item }))
+        );
+      };
+      for (let i2 = 0; i2 < CONCURRENCY; i2++) start();
+      while (running.size > 0) {
+        const { id, item } = await Promise.race(running.values());
+        running.delete(id);
+        start();
+        if (item) yield item;
+      }
+    },
+    locate(f) {
+      const entry = byPath.get(f.file);
+      if (!entry) return void 0;
+      const { job } = entry;
+      const loc = { job: job.name, jobId: job.id, url: `${runUrl}/job/${job.id}` };
+      const k = entry.log?.stepOf(f.line) ?? -1;
+      const step = k >= 0 ? job.steps[k] : void 0;
+      if (step) {
+        loc.step = step.name;
+        loc.stepNumber = step.number;
+        const first = entry.log?.firstLine.get(k) ?? f.line;
+        loc.url += `#step:${step.number}:${f.line - first + 1}`;
+      }
+      return loc;
+    }
+  };
+}
+var CONCURRENCY, D, num2, GROUP;
+var init_logs = __esm({
+  "src/scan/sources/logs.ts"() {
+    "use strict";
+    CONCURRENCY = 4;
+    D = (b) => b >= 48 && b <= 57;
+    num2 = (buf, from, len) => {
+      let n = 0;
+      for (let i2 = from; i2 < from + len; i2++) n = n * 10 + (buf[i2] - 48);
+      return n;
+    };
+    GROUP = Buffer.from("##[group]");
+  }
+});
+
+// src/scan/job.ts
+import { statSync } from "node:fs";
+import { isAbsolute as isAbsolute3, relative as relative3, resolve as resolve2, sep } from "node:path";
+function selectSource(opts) {
+  if (opts.items) return { kind: "items", ...opts.items };
+  if ((opts.stdin || opts.file) && (opts.mode === "diff" || opts.mode === "history")) {
+    throw new ModeError(`--mode ${opts.mode} scans a git repository, not ${opts.stdin ? "stdin" : "a single file"}`);
+  }
+  if ((opts.stdin || opts.file) && opts.mode === "logs") {
+    throw new ModeError(
+      `--mode logs fetches a workflow run's logs, not ${opts.stdin ? "stdin" : "a single file"} (\`jit-gpg scan -\` scans a log piped in)`
+    );
+  }
+  if (opts.stdin) return { kind: "stdin", stream: opts.stdin };
+  if (opts.file) {
+    const abs2 = resolve2(opts.root, opts.file);
+    const st = statSync(abs2);
+    if (!st.isFile()) return { kind: "named", absPath: abs2, name: opts.file };
+    const size = st.size;
+    const path = opts.file;
+    return {
+      kind: "items",
+      describe: `file ${path}`,
+      items: async function* () {
+        yield { path, source: { kind: "file", absPath: abs2, size } };
+      }
+    };
+  }
+  switch (opts.mode) {
+    case "worktree":
+      return { kind: "worktree" };
+    case "auto": {
+      let plan;
+      try {
+        plan = planScan(readEvent(opts.env));
+      } catch (e) {
+        throw new ModeError(e.message);
+      }
+      return plan.mode === "worktree" ? { kind: "worktree" } : { kind: "git", plan };
+    }
+    case "diff":
+      if (!opts.base)
+        throw new ModeError("mode diff needs a base revision (--base, input `base`); head defaults to HEAD");
+      return { kind: "git", plan: { mode: "diff", base: opts.base, head: opts.head ?? "HEAD" } };
+    case "history":
+      return { kind: "git", plan: { mode: "history", ...opts.head ? { head: opts.head } : {} } };
+    case "logs":
+      return { kind: "logs" };
+    default:
+      throw new ModeError(`unknown mode "${String(opts.mode)}"; expected one of ${SCAN_MODES.join(", ")}`);
+  }
+}
+async function runScanJob(opts) {
+  const plan = selectSource(opts);
+  if (plan.kind === "worktree" && (opts.base || opts.head) && opts.mode !== "diff") {
+    opts.onWarning(`base/head are only used by mode diff; mode ${opts.mode} scans the work tree and ignores them`);
+  }
+  const source = await configSource(opts);
+  const { policy: ownPolicy, path: configFile } = await loadConfig({
+    path: opts.configPath,
+    cwd: opts.cwd,
+    searchDirs: opts.configSearch,
+    source
+  });
+  let policy = ownPolicy;
+  let gitleaks;
+  gitleaks = opts.stdin ? void 0 : await loadGitleaksConfig(opts.root, source);
+  if (gitleaks) {
+    policy = mergeGitleaks(policy, gitleaks);
+    for (const w of gitleaks.warnings) opts.onWarning(w);
+    const s = gitleaks.summary;
+    opts.onNotice?.(
+      `.gitleaks.toml: ${s.rules} custom rules, ${s.allowPaths} allowed paths, ${s.allowRegexes} allow regexes, ${s.stopwords} stopwords, ${s.commits} allowed commits`
+    );
+  }
+  if (opts.maxFileSize !== void 0) policy.maxFileSize = opts.maxFileSize;
+  if (configFile && !source.files.some((f) => f.changed && resolve2(opts.cwd, f.name) === configFile)) {
+    const rel = relative3(opts.root, configFile);
+    if (rel && !rel.startsWith("..") && !isAbsolute3(rel)) policy.ignorePaths.push(rel.split(sep).join("/"));
+  }
+  const baseline = opts.baselinePath ? await loadBaseline(resolve2(opts.cwd, opts.baselinePath), {
+    source,
+    asGiven: isAbsolute3(opts.baselinePath),
+    name: opts.baselinePath
+  }) : void 0;
+  if (source.base !== void 0 && plan.kind === "git") policy.inlineAllow = "report";
+  const revoke = opts.revoke === "github";
+  let client;
+  if (plan.kind === "logs" || revoke) {
+    if (!opts.github?.apiUrl) throw new ModeError("the GitHub API URL is not set (GITHUB_API_URL)");
+    client = createGitHubClient({ ...opts.github, ...opts.onNotice ? { onNotice: opts.onNotice } : {} });
+  }
+  if (revoke) policy.retainSecrets = [...REVOCABLE_RULE_IDS];
+  let raw;
+  let logs;
+  let git2;
+  let gitSource;
+  if (plan.kind === "git") {
+    ({ result: raw, git: git2, source: gitSource } = await runGitPlan(plan.plan, opts, policy, configFile));
+  } else if (plan.kind === "logs") {
+    logs = await openLogs(opts, client);
+    policy.maxFileSize = Number.MAX_SAFE_INTEGER;
+    raw = await scan({
+      root: opts.root,
+      policy,
+      threads: opts.threads,
+      onWarning: opts.onWarning,
+      onProgress: opts.onProgress,
+      items: logs.items()
+    });
+    raw.stats.failed += logs.failed;
+    const fetched = logs;
+    raw.findings = raw.findings.map((f) => {
+      const at = fetched.locate(f);
+      return at ? { ...f, log: at } : f;
+    });
+  } else {
+    raw = await scan({
+      root: opts.root,
+      policy,
+      threads: opts.threads,
+      onWarning: opts.onWarning,
+      onProgress: opts.onProgress,
+      ...plan.kind === "stdin" ? { stdin: plan.stream } : {},
+      ...plan.kind === "named" ? { stdin: await openNamedInput(plan.absPath, plan.name), stdinName: plan.name } : {},
+      ...plan.kind === "items" ? { items: plan.items() } : {}
+    });
+  }
+  if (gitleaks) raw.findings = gitleaks.filterFindings(raw.findings);
+  const markerSuppressed = raw.findings.filter((f) => f.inlineAllowed);
+  const outcome = applyBaseline(
+    raw.findings.filter((f) => !f.inlineAllowed),
+    baseline
+  );
+  const { secrets, ...kept } = raw;
+  const result = {
+    ...kept,
+    findings: outcome.findings,
+    staleBaseline: outcome.stale.map((s) => s.fingerprint)
+  };
+  let revocation;
+  if (revoke) {
+    const r = await revokeFindings(result.findings, secrets, {
+      client,
+      authenticated: !isGitHubCloud(client.apiUrl),
+      ...opts.onNotice ? { onNotice: opts.onNotice } : {}
+    });
+    const { findings, ...rest } = r;
+    result.findings = findings;
+    revocation = rest;
+  }
+  const sourceWords = gitSource ?? (plan.kind === "named" ? `${plan.name} (read like stdin)` : plan.kind === "stdin" ? "stdin" : plan.kind === "items" ? plan.describe : plan.kind === "logs" ? logs.describe : `work tree ${opts.root}`);
+  const job = {
+    result,
+    accepted: outcome.accepted,
+    stale: outcome.stale,
+    policy,
+    source: sourceWords,
+    config: source,
+    markerSuppressed
+  };
+  if (git2) job.git = git2;
+  if (logs) job.logs = { jobs: logs.jobs, skipped: logs.skipped, failed: logs.failed };
+  if (revocation) job.revocation = revocation;
+  if (configFile) job.configFile = configFile;
+  if (baseline) job.baseline = baseline;
+  return job;
+}
+async function openLogs(opts, client) {
+  const where = opts.logs;
+  const m = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(where?.repo ?? "");
+  if (!where || !m) {
+    throw new ModeError("mode logs needs the repository as OWNER/REPO (--repo, or GITHUB_REPOSITORY on a runner)");
+  }
+  if (!Number.isSafeInteger(where.runId) || where.runId < 1) {
+    throw new ModeError("mode logs needs the run id, a positive integer (--run-id, input `run-id`, or GITHUB_RUN_ID)");
+  }
+  return openLogsSource({
+    client,
+    owner: m[1],
+    repo: m[2],
+    runId: where.runId,
+    serverUrl: where.serverUrl,
+    ...opts.onNotice ? { onNotice: opts.onNotice } : {},
+    onWarning: opts.onWarning
+  });
+}
+async function configSource(opts) {
+  if (opts.configFrom !== "base") return worktreeSource(opts.cwd);
+  let base;
+  try {
+    base = trustedBaseSha(readEvent(opts.env));
+  } catch (e) {
+    throw new ConfigError(e.message, "");
+  }
+  if (base === void 0) return worktreeSource(opts.cwd);
+  try {
+    return await baseSource({ root: opts.root, cwd: opts.cwd, base, onNotice: opts.onNotice });
+  } catch (e) {
+    if (e instanceof ConfigSourceError) throw new ConfigError(e.message, "");
+    throw e;
+  }
+}
+async function runGitPlan(p, opts, policy, configFile) {
+  if (p.notice) opts.onNotice?.(p.notice);
+  if (p.mode !== "diff" && p.mode !== "history") {
+    const stats = {
+      files: 0,
+      bytes: 0,
+      skippedBinary: 0,
+      skippedLarge: 0,
+      unreadable: 0,
+      failed: 0,
+      durationMs: 0,
+      engine: "none"
+    };
+    return { result: { findings: [], stats, warnings: [], staleBaseline: [] }, source: p.notice ?? "nothing to scan" };
+  }
+  const skipCommits = opts.restoreGitCache ? await opts.restoreGitCache(p.mode, policy, configFile) : void 0;
+  try {
+    const { git: git2, ...result } = await scanGit({
+      root: opts.root,
+      mode: p.mode,
+      base: p.base,
+      head: p.head,
+      exclude: p.exclude,
+      fallbackExclude: p.fallbackExclude,
+      policy,
+      threads: opts.threads,
+      skipCommits,
+      onWarning: opts.onWarning,
+      onNotice: opts.onNotice,
+      onProgressLine: opts.onNotice
+    });
+    const range = p.mode === "history" ? "history" : `commits ${p.base ? `${p.base.slice(0, 12)}..` : ""}${(p.head ?? "HEAD").slice(0, 12)}`;
+    return { result, git: git2, source: `${range} (${git2.stats.commits} commits) of ${opts.root}` };
+  } catch (e) {
+    if (e instanceof GitRangeError) throw new ModeError(e.message);
+    throw e;
+  }
+}
+function failing(findings, failOn) {
+  if (failOn === "none") return [];
+  if (failOn === "validated") return findings.filter((f) => f.validated);
+  return [...findings];
+}
+var SCAN_MODES, FAIL_ON, REVOKE, ModeError;
+var init_job = __esm({
+  "src/scan/job.ts"() {
+    "use strict";
+    init_baseline();
+    init_config();
+    init_config_source();
+    init_gitleaks();
+    init_scan();
+    init_event();
+    init_git();
+    init_stdin();
+    init_github();
+    init_revoke();
+    init_logs();
+    SCAN_MODES = ["auto", "worktree", "diff", "history", "logs"];
+    FAIL_ON = ["any", "validated", "none"];
+    REVOKE = ["none", "github"];
+    ModeError = class extends Error {
+      name = "ModeError";
+    };
+  }
+});
+
+// src/cli/scan.ts
+var scan_exports = {};
+__export(scan_exports, {
+  FORMATS: () => FORMATS,
+  SCAN_USAGE: () => SCAN_USAGE,
+  scanCommand: () => scanCommand
+});
+import { existsSync as existsSync4, statSync as statSync2 } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import { basename as basename2, dirname as dirname3, resolve as resolve3 } from "node:path";
+function positiveInt(flag, v) {
+  if (v === void 0) return void 0;
+  if (!/^\d+$/.test(v) || Number(v) < 1)
+    throw new UsageError(`scan: --${flag} must be a positive integer (got "${v}")`);
+  return Number(v);
+}
+async function scanCommand(argv, io) {
+  const { values, positionals } = parseFlags("scan", argv, {
+    mode: { type: "string" },
+    base: { type: "string" },
+    head: { type: "string" },
+    config: { type: "string" },
+    baseline: { type: "string" },
+    "config-from": { type: "string" },
+    format: { type: "string" },
+    output: { type: "string", short: "o" },
+    "fail-on": { type: "string" },
+    "max-file-size": { type: "string" },
+    threads: { type: "string" },
+    repo: { type: "string" },
+    "run-id": { type: "string" },
+    revoke: { type: "string" },
+    help: { type: "boolean", short: "h" }
+  });
+  if (values.help) {
+    io.stdout.write(SCAN_USAGE);
+    return EXIT.ok;
+  }
+  if (positionals.length > 1) {
+    throw new UsageError(
+      `scan: one PATH at most (got ${positionals.length}: ${positionals.join(" ")}). Run \`jit-gpg scan --help\`.`
+    );
+  }
+  const mode = oneOf("scan", "mode", values.mode, SCAN_MODES) ?? "auto";
+  const format = oneOf("scan", "format", values.format, FORMATS) ?? "text";
+  const failOn = oneOf("scan", "fail-on", values["fail-on"], FAIL_ON) ?? "any";
+  const configFrom = oneOf("scan", "config-from", values["config-from"], ["base", "head"]) ?? "base";
+  const threads = positiveInt("threads", values.threads);
+  const revoke = oneOf("scan", "revoke", values.revoke, REVOKE) ?? "none";
+  const runId = positiveInt("run-id", values["run-id"] ?? (mode === "logs" ? io.env.GITHUB_RUN_ID : void 0));
+  if (mode !== "logs" && (values.repo !== void 0 || values["run-id"] !== void 0)) {
+    throw new UsageError("scan: --repo and --run-id are only used by --mode logs");
+  }
+  let maxFileSize;
+  if (values["max-file-size"] !== void 0) {
+    maxFileSize = parseSize(values["max-file-size"]);
+    if (maxFileSize === void 0) {
+      throw new UsageError(
+        `scan: --max-file-size must be a positive size in bytes or with a unit, e.g. 5MiB (got "${values["max-file-size"]}")`
+      );
+    }
+  }
+  for (const flag of ["config", "baseline", "output", "base", "head"]) {
+    if (values[flag] === "") throw new UsageError(`scan: --${flag} needs a value`);
+  }
+  const target = positionals[0] ?? ".";
+  const useStdin = target === "-";
+  let root = io.cwd;
+  let file;
+  if (!useStdin) {
+    const abs2 = resolve3(io.cwd, target);
+    if (!existsSync4(abs2)) throw new UsageError(`scan: ${target}: no such file or directory`);
+    if (statSync2(abs2).isDirectory()) root = abs2;
+    else {
+      root = dirname3(abs2);
+      file = basename2(abs2);
+    }
+  }
+  const warn = (m) => writeLine(io.stderr, `jit-gpg: warning: ${m}`);
+  let job;
+  try {
+    job = await runScanJob({
+      root,
+      file,
+      stdin: useStdin ? io.stdin : void 0,
+      mode,
+      base: values.base,
+      head: values.head,
+      configPath: values.config,
+      configSearch: useStdin ? [io.cwd] : [.../* @__PURE__ */ new Set([root, io.cwd])],
+      cwd: io.cwd,
+      baselinePath: values.baseline,
+      configFrom,
+      maxFileSize,
+      threads,
+      env: io.env,
+      revoke,
+      ...mode === "logs" ? {
+        logs: {
+          repo: values.repo ?? io.env.GITHUB_REPOSITORY ?? "",
+          runId: runId ?? 0,
+          serverUrl: io.env.GITHUB_SERVER_URL || "https://github.com"
+        }
+      } : {},
+      github: {
+        apiUrl: io.env.GITHUB_API_URL || "https://api.github.com",
+        ...io.env.GITHUB_TOKEN ? { token: io.env.GITHUB_TOKEN } : {}
+      },
+      onWarning: warn,
+      onNotice: (m) => writeLine(io.stderr, `jit-gpg: ${m}`)
+    });
+  } catch (e) {
+    const name2 = e.name;
+    if (name2 === "ConfigError" || name2 === "BaselineError" || name2 === "ModeError") {
+      writeLine(io.stderr, `jit-gpg scan: ${e.message}`);
+      return EXIT.usage;
+    }
+    throw e;
+  }
+  const { result } = job;
+  if (job.config.base) {
+    const used = job.config.files.map((f) => `${f.name} (${f.origin})`).join(", ") || "none, built-in defaults";
+    writeLine(io.stderr, `jit-gpg: config read from the ${job.config.describe}: ${used}`);
+    for (const f of job.config.files.filter((c) => c.changed)) {
+      writeLine(io.stderr, `jit-gpg: notice: this pull request changes ${f.name}; the base commit's version was used`);
+    }
+  }
+  for (const f of redactFindings(job.markerSuppressed)) {
+    writeLine(
+      io.stderr,
+      `jit-gpg: warning: ${f.file}:${f.line}: suppressed by a marker added in this pull request: review it (${f.title}: ${f.preview} [${f.ruleId}])`
+    );
+  }
+  const input = {
+    findings: result.findings,
+    baselined: job.accepted,
+    staleBaseline: job.stale,
+    stats: result.stats,
+    warnings: result.warnings,
+    toolVersion: VERSION
+  };
+  const toStdout = values.output === void 0;
+  const stdoutTTY = Boolean(io.stdout.isTTY);
+  const color = toStdout && !io.env.NO_COLOR && (stdoutTTY || Boolean(io.env.FORCE_COLOR && io.env.FORCE_COLOR !== "0"));
+  const report = format === "json" ? renderJson(input) : format === "sarif" ? renderSarif({
+    ...input,
+    rules: job.policy.rules,
+    root: useStdin ? void 0 : root,
+    executionSuccessful: incompleteItems(result.stats) === 0
+  }) : renderText({ ...input, color });
+  if (toStdout) {
+    io.stdout.write(report);
+  } else {
+    const out = resolve3(io.cwd, values.output);
+    await mkdir(dirname3(out), { recursive: true });
+    await writeFile(out, report);
+  }
+  const fails = failing(result.findings, failOn);
+  if (job.revocation?.failure) writeLine(io.stderr, `jit-gpg: ${job.revocation.failure}`);
+  else if (job.revocation && job.revocation.candidates > 0) {
+    writeLine(io.stderr, `jit-gpg: revocation: ${plural(job.revocation.accepted, "GitHub token")} accepted by GitHub`);
+  }
+  if (!toStdout || format !== "text") {
+    const n = result.findings.length;
+    const summary = n === 0 ? `no secrets found (${plural(result.stats.files, "file")} scanned)` : `${plural(n, "secret")} found` + (failOn !== "any" ? ` (${fails.length} count for --fail-on ${failOn})` : "") + (job.accepted.length ? `; ${job.accepted.length} accepted by the baseline` : "");
+    writeLine(io.stderr, `jit-gpg: ${summary}${toStdout ? "" : `; ${format} report written to ${values.output}`}`);
+  } else if (failOn !== "any" && result.findings.length > 0) {
+    writeLine(io.stderr, `jit-gpg: ${fails.length} of ${result.findings.length} count for --fail-on ${failOn}`);
+  }
+  if (job.revocation?.failure) return EXIT.usage;
+  if (fails.length > 0) return EXIT.findings;
+  const incomplete = incompleteItems(result.stats);
+  if (incomplete > 0) {
+    writeLine(
+      io.stderr,
+      `jit-gpg: scan incomplete: ${plural(incomplete, "item")} could not be scanned (see the warnings above)`
+    );
+    return EXIT.usage;
+  }
+  return EXIT.ok;
+}
+var FORMATS, SCAN_USAGE;
+var init_scan2 = __esm({
+  "src/cli/scan.ts"() {
+    "use strict";
+    init_config();
+    init_json();
+    init_redact();
+    init_sarif();
+    init_text();
+    init_args();
+    init_io();
+    init_job();
+    init_version();
+    init_types();
+    FORMATS = ["text", "json", "sarif"];
+    SCAN_USAGE = `Usage: jit-gpg scan [PATH|-] [options]
+
+Scan a directory (default .), a single file, or stdin (-) for hardcoded secrets.
+
+Options:
+  --mode MODE          auto (default), worktree, diff (added lines between --base and --head), history, or
+                       logs (the completed jobs' logs of workflow run --run-id in --repo; token from GITHUB_TOKEN)
+  --base REV           base revision for --mode diff
+  --head REV           head revision for --mode diff (default HEAD)
+  --config FILE        config file (TOML); default .jit-gpg.toml in PATH or the current directory, if present
+  --baseline FILE      a previous JSON report (--format json): its findings are accepted
+  --config-from WHERE  base (default: on pull_request, pull_request_target and merge_group events, read the
+                       tracked config files and baseline from the event's base commit) or head
+  --format FORMAT      text (default), json or sarif
+  --output FILE        write the report to FILE instead of stdout
+  --fail-on WHEN       any (default), validated (only findings a checksum or structure proves), none
+  --max-file-size SIZE skip larger files (bytes, or e.g. "5MiB"; default 10MiB)
+  --threads N          scanning threads (default: available cores, at most 8)
+  --repo OWNER/REPO    for --mode logs (default GITHUB_REPOSITORY)
+  --run-id N           for --mode logs: the workflow run (default GITHUB_RUN_ID)
+  --revoke github      submit validated GitHub tokens found to GitHub's credential-revocation endpoint
+                       (irreversible; the owner is notified); GITHUB_API_URL names a GitHub Enterprise Server
+  -h, --help           show this help
+
+Suppress a finding with an inline \`jit-gpg:allow\` comment, [allow] in .jit-gpg.toml, or a baseline.
+Exit codes: 0 no findings, 1 findings (per --fail-on), 2 usage or configuration error.
+`;
   }
 });
 
@@ -22665,29 +23655,29 @@ function uint8ArrayToB64(bytes, url) {
 }
 function getType(text) {
   const reHeader = /^-----BEGIN PGP (MESSAGE, PART \d+\/\d+|MESSAGE, PART \d+|SIGNED MESSAGE|MESSAGE|PUBLIC KEY BLOCK|PRIVATE KEY BLOCK|SIGNATURE)-----$/m;
-  const header = text.match(reHeader);
-  if (!header) {
+  const header2 = text.match(reHeader);
+  if (!header2) {
     throw new Error("Unknown ASCII armor type");
   }
-  if (/MESSAGE, PART \d+\/\d+/.test(header[1])) {
+  if (/MESSAGE, PART \d+\/\d+/.test(header2[1])) {
     return enums.armor.multipartSection;
   }
-  if (/MESSAGE, PART \d+/.test(header[1])) {
+  if (/MESSAGE, PART \d+/.test(header2[1])) {
     return enums.armor.multipartLast;
   }
-  if (/SIGNED MESSAGE/.test(header[1])) {
+  if (/SIGNED MESSAGE/.test(header2[1])) {
     return enums.armor.signed;
   }
-  if (/MESSAGE/.test(header[1])) {
+  if (/MESSAGE/.test(header2[1])) {
     return enums.armor.message;
   }
-  if (/PUBLIC KEY BLOCK/.test(header[1])) {
+  if (/PUBLIC KEY BLOCK/.test(header2[1])) {
     return enums.armor.publicKey;
   }
-  if (/PRIVATE KEY BLOCK/.test(header[1])) {
+  if (/PRIVATE KEY BLOCK/.test(header2[1])) {
     return enums.armor.privateKey;
   }
-  if (/SIGNATURE/.test(header[1])) {
+  if (/SIGNATURE/.test(header2[1])) {
     return enums.armor.signature;
   }
 }
@@ -23896,11 +24886,11 @@ function setBigUint64$1(view, byteOffset, value, isLE2) {
   view.setUint32(byteOffset + l, wl, isLE2);
 }
 function u64Lengths(dataLength, aadLength, isLE2) {
-  const num2 = new Uint8Array(16);
-  const view = createView$1(num2);
+  const num3 = new Uint8Array(16);
+  const view = createView$1(num3);
   setBigUint64$1(view, 0, BigInt(aadLength), isLE2);
   setBigUint64$1(view, 8, BigInt(dataLength), isLE2);
-  return num2;
+  return num3;
 }
 function isAligned32(bytes) {
   return bytes.byteOffset % 4 === 0;
@@ -24165,11 +25155,11 @@ function computeTag(fn, isLE2, key, data, AAD) {
   const h = fn.create(key, data.length + aadLength);
   if (AAD)
     h.update(AAD);
-  const num2 = u64Lengths(8 * data.length, 8 * aadLength, isLE2);
+  const num3 = u64Lengths(8 * data.length, 8 * aadLength, isLE2);
   h.update(data);
-  h.update(num2);
+  h.update(num3);
   const res = h.digest();
-  clean$1(num2);
+  clean$1(num3);
   return res;
 }
 function isBytes32(a) {
@@ -26750,8 +27740,8 @@ function _abytes2(value, length, title = "") {
   }
   return value;
 }
-function numberToHexUnpadded(num2) {
-  const hex5 = num2.toString(16);
+function numberToHexUnpadded(num3) {
+  const hex5 = num3.toString(16);
   return hex5.length & 1 ? "0" + hex5 : hex5;
 }
 function hexToNumber(hex5) {
@@ -27035,15 +28025,15 @@ function validateField(field) {
   _validateObject(field, opts);
   return field;
 }
-function FpPow(Fp2, num2, power) {
+function FpPow(Fp2, num3, power) {
   if (power < _0n$5)
     throw new Error("invalid exponent, negatives unsupported");
   if (power === _0n$5)
     return Fp2.ONE;
   if (power === _1n$6)
-    return num2;
+    return num3;
   let p = Fp2.ONE;
-  let d = num2;
+  let d = num3;
   while (power > _0n$5) {
     if (power & _1n$6)
       p = Fp2.mul(p, d);
@@ -27054,18 +28044,18 @@ function FpPow(Fp2, num2, power) {
 }
 function FpInvertBatch(Fp2, nums, passZero = false) {
   const inverted = new Array(nums.length).fill(passZero ? Fp2.ZERO : void 0);
-  const multipliedAcc = nums.reduce((acc, num2, i2) => {
-    if (Fp2.is0(num2))
+  const multipliedAcc = nums.reduce((acc, num3, i2) => {
+    if (Fp2.is0(num3))
       return acc;
     inverted[i2] = acc;
-    return Fp2.mul(acc, num2);
+    return Fp2.mul(acc, num3);
   }, Fp2.ONE);
   const invertedAcc = Fp2.inv(multipliedAcc);
-  nums.reduceRight((acc, num2, i2) => {
-    if (Fp2.is0(num2))
+  nums.reduceRight((acc, num3, i2) => {
+    if (Fp2.is0(num3))
       return acc;
     inverted[i2] = Fp2.mul(acc, inverted[i2]);
-    return Fp2.mul(acc, num2);
+    return Fp2.mul(acc, num3);
   }, invertedAcc);
   return inverted;
 }
@@ -27125,36 +28115,36 @@ function Field(ORDER, bitLenOrOpts, isLE2 = false, opts = {}) {
     ZERO: _0n$5,
     ONE: _1n$6,
     allowedLengths,
-    create: (num2) => mod(num2, ORDER),
-    isValid: (num2) => {
-      if (typeof num2 !== "bigint")
-        throw new Error("invalid field element: expected bigint, got " + typeof num2);
-      return _0n$5 <= num2 && num2 < ORDER;
+    create: (num3) => mod(num3, ORDER),
+    isValid: (num3) => {
+      if (typeof num3 !== "bigint")
+        throw new Error("invalid field element: expected bigint, got " + typeof num3);
+      return _0n$5 <= num3 && num3 < ORDER;
     },
-    is0: (num2) => num2 === _0n$5,
+    is0: (num3) => num3 === _0n$5,
     // is valid and invertible
-    isValidNot0: (num2) => !f.is0(num2) && f.isValid(num2),
-    isOdd: (num2) => (num2 & _1n$6) === _1n$6,
-    neg: (num2) => mod(-num2, ORDER),
+    isValidNot0: (num3) => !f.is0(num3) && f.isValid(num3),
+    isOdd: (num3) => (num3 & _1n$6) === _1n$6,
+    neg: (num3) => mod(-num3, ORDER),
     eql: (lhs, rhs) => lhs === rhs,
-    sqr: (num2) => mod(num2 * num2, ORDER),
+    sqr: (num3) => mod(num3 * num3, ORDER),
     add: (lhs, rhs) => mod(lhs + rhs, ORDER),
     sub: (lhs, rhs) => mod(lhs - rhs, ORDER),
     mul: (lhs, rhs) => mod(lhs * rhs, ORDER),
-    pow: (num2, power) => FpPow(f, num2, power),
+    pow: (num3, power) => FpPow(f, num3, power),
     div: (lhs, rhs) => mod(lhs * invert(rhs, ORDER), ORDER),
     // Same as above, but doesn't normalize
-    sqrN: (num2) => num2 * num2,
+    sqrN: (num3) => num3 * num3,
     addN: (lhs, rhs) => lhs + rhs,
     subN: (lhs, rhs) => lhs - rhs,
     mulN: (lhs, rhs) => lhs * rhs,
-    inv: (num2) => invert(num2, ORDER),
+    inv: (num3) => invert(num3, ORDER),
     sqrt: _sqrt || ((n) => {
       if (!sqrtP)
         sqrtP = FpSqrt(ORDER);
       return sqrtP(f, n);
     }),
-    toBytes: (num2) => isLE2 ? numberToBytesLE(num2, BYTES) : numberToBytesBE(num2, BYTES),
+    toBytes: (num3) => isLE2 ? numberToBytesLE(num3, BYTES) : numberToBytesBE(num3, BYTES),
     fromBytes: (bytes, skipValidation = true) => {
       if (allowedLengths) {
         if (!allowedLengths.includes(bytes.length) || bytes.length > BYTES) {
@@ -27199,8 +28189,8 @@ function mapHashToField(key, fieldOrder, isLE2 = false) {
   const minLen = getMinHashLength(fieldOrder);
   if (len < 16 || len < minLen || len > 1024)
     throw new Error("expected " + minLen + "-1024 bytes of input, got " + len);
-  const num2 = isLE2 ? bytesToNumberLE(key) : bytesToNumberBE(key);
-  const reduced = mod(num2, fieldOrder - _1n$6) + _1n$6;
+  const num3 = isLE2 ? bytesToNumberLE(key) : bytesToNumberBE(key);
+  const reduced = mod(num3, fieldOrder - _1n$6) + _1n$6;
   return isLE2 ? numberToBytesLE(reduced, fieldLen) : numberToBytesBE(reduced, fieldLen);
 }
 function setBigUint64(view, byteOffset, value, isLE2) {
@@ -27421,20 +28411,20 @@ function validateSigOpts(opts, def) {
 }
 function _normFnElement(Fn2, key) {
   const { BYTES: expected } = Fn2;
-  let num2;
+  let num3;
   if (typeof key === "bigint") {
-    num2 = key;
+    num3 = key;
   } else {
     let bytes = ensureBytes("private key", key);
     try {
-      num2 = Fn2.fromBytes(bytes);
+      num3 = Fn2.fromBytes(bytes);
     } catch (error) {
       throw new Error(`invalid private key: expected ui8a of size ${expected}, got ${typeof key}`);
     }
   }
-  if (!Fn2.isValidNot0(num2))
+  if (!Fn2.isValidNot0(num3))
     throw new Error("invalid private key: out of range [1..N-1]");
-  return num2;
+  return num3;
 }
 function weierstrassN(params, extraOpts = {}) {
   const validated = _createCurveFields("weierstrass", params, extraOpts);
@@ -27988,10 +28978,10 @@ function ecdsa(Point, hash, ecdsaOpts = {}) {
     const HALF = CURVE_ORDER >> _1n$4;
     return number > HALF;
   }
-  function validateRS(title, num2) {
-    if (!Fn2.isValidNot0(num2))
+  function validateRS(title, num3) {
+    if (!Fn2.isValidNot0(num3))
       throw new Error(`invalid signature ${title}: out of range 1..Point.Fn.ORDER`);
-    return num2;
+    return num3;
   }
   function validateSigLength(bytes, format) {
     validateSigFormat(format);
@@ -28101,17 +29091,17 @@ function ecdsa(Point, hash, ecdsaOpts = {}) {
   const bits2int2 = ecdsaOpts.bits2int || function bits2int_def(bytes) {
     if (bytes.length > 8192)
       throw new Error("input is too large");
-    const num2 = bytesToNumberBE(bytes);
+    const num3 = bytesToNumberBE(bytes);
     const delta = bytes.length * 8 - fnBits;
-    return delta > 0 ? num2 >> BigInt(delta) : num2;
+    return delta > 0 ? num3 >> BigInt(delta) : num3;
   };
   const bits2int_modN = ecdsaOpts.bits2int_modN || function bits2int_modN_def(bytes) {
     return Fn2.create(bits2int2(bytes));
   };
   const ORDER_MASK = bitMask(fnBits);
-  function int2octets(num2) {
-    aInRange("num < 2^" + fnBits, num2, _0n$3, ORDER_MASK);
-    return Fn2.toBytes(num2);
+  function int2octets(num3) {
+    aInRange("num < 2^" + fnBits, num3, _0n$3, ORDER_MASK);
+    return Fn2.toBytes(num3);
   }
   function validateMsgAndHash(message, prehash) {
     _abytes2(message, void 0, "message");
@@ -29899,7 +30889,7 @@ function add(p, q2) {
   A(t, q2[0], q2[1]);
   M(b, b, t);
   M(c, p[3], q2[3]);
-  M(c, c, D2);
+  M(c, c, D22);
   M(d, p[2], q2[2]);
   A(d, d, d);
   Z(e, b, a);
@@ -30020,29 +31010,29 @@ function crypto_sign(sm, m, n, sk) {
   return smlen;
 }
 function unpackneg(r, p) {
-  var t = gf(), chk = gf(), num2 = gf(), den = gf(), den2 = gf(), den4 = gf(), den6 = gf();
+  var t = gf(), chk = gf(), num3 = gf(), den = gf(), den2 = gf(), den4 = gf(), den6 = gf();
   set25519(r[2], gf1);
   unpack25519(r[1], p);
-  S2(num2, r[1]);
-  M(den, num2, D);
-  Z(num2, num2, r[2]);
+  S2(num3, r[1]);
+  M(den, num3, D2);
+  Z(num3, num3, r[2]);
   A(den, r[2], den);
   S2(den2, den);
   S2(den4, den2);
   M(den6, den4, den2);
-  M(t, den6, num2);
+  M(t, den6, num3);
   M(t, t, den);
   pow2523(t, t);
-  M(t, t, num2);
+  M(t, t, num3);
   M(t, t, den);
   M(t, t, den);
   M(r[0], t, den);
   S2(chk, r[0]);
   M(chk, chk, den);
-  if (neq25519(chk, num2)) M(r[0], r[0], I2);
+  if (neq25519(chk, num3)) M(r[0], r[0], I2);
   S2(chk, r[0]);
   M(chk, chk, den);
-  if (neq25519(chk, num2)) return -1;
+  if (neq25519(chk, num3)) return -1;
   if (par25519(r[0]) === p[31] >> 7) Z(r[0], gf0, r[0]);
   M(r[3], r[0], r[1]);
   return 0;
@@ -34645,7 +35635,7 @@ function requireUnbzip2Stream() {
   }
   return unbzip2Stream_1;
 }
-var globalThis2, doneWritingPromise, doneWritingResolve, doneWritingReject, readingIndex, ArrayStream, doneReadingSet, externalBuffer, byValue, enums, config, debugMode, util, Buffer$3, encodeChunk, decodeChunk, crc_table, isLittleEndian$1, _0n$8, _1n$c, nodeCrypto$8, _1n$b, smallPrimes, webCrypto$8, nodeCrypto$7, nodeCryptoHashes, md5$1, sha1$2, sha224$2, sha256$2, sha384$2, sha512$2, ripemd, sha3_256$1, sha3_512$1, hash_headers, webCrypto$7, nodeCrypto$6, _1n$a, _1n$9, knownOIDs, OID, UnsupportedError, UnknownPacketError, MalformedPacketError, UnparseablePacket, publicKeyToJWK$1, privateKeyToJWK$1, eddsa$1, isLE$1, wrapCipher, BLOCK_SIZE$1, ZEROS16, ZEROS32, POLY$1, mul2$1, swapLE, estimateWindow, GHASH, Polyval, ghash, BLOCK_SIZE, BLOCK_SIZE32, EMPTY_BLOCK, POLY, sbox, invSbox, rotr32_8, rotl32_8, byteSwap$1, tableEncoding, tableDecoding, xPowers, ctr, cbc, cfb, gcm, AESW, AESKW_IV, aeskw, unsafe, webCrypto$6, HKDF_INFO, ecdh_x, webCrypto$5, nodeCrypto$5, webCurves, knownCurves, nodeCurves, curves, CurveWithOID, webCrypto$4, nodeCrypto$4, ecdsa$1, eddsa_legacy, ecdh$1, elliptic, _0n$7, _1n$8, KDFParams, webCrypto$3, nodeCrypto$3, knownAlgos, nodeAlgos, WebCryptoEncryptor, NobleStreamProcessor, getUint32Array, webCrypto$2, nodeCrypto$2, blockLength$3, zeroBlock$1, webCrypto$1, nodeCrypto$1, Buffer$2, blockLength$2, ivLength$2, tagLength$2, zero, one$1, two, blockLength$1, ivLength$1, tagLength$1, zeroBlock, one, webCrypto, nodeCrypto, Buffer$1, blockLength, ivLength, tagLength, ALGO, ARGON2_TYPE, ARGON2_VERSION, ARGON2_SALT_SIZE, ARGON2_MAX_ENCODEDM, Argon2OutOfMemoryError, loadArgonWasmModule, argon2Promise, ARGON2_WASM_MEMORY_THRESHOLD_RELOAD, Argon2S2K, GenericS2K, allowedS2KTypesForEncryption, require$1, _a, Worker2, isMarkedAsUntransferable, u8, u16, i32, fleb, fdeb, clim, freb, _a, fl, revfl, _b, fd, revfd, rev, x, i, hMap, flt, i, i, i, i, fdt, i, flm, flrm, fdm, fdrm, max, bits, bits16, shft, slc, ec, err, inflt, wbits, wbits16, hTree, ln, lc, clen, wfblk, wblk, deo, et, dflt, adler, dopt, wbytes, zlh, zls, Deflate, Inflate, Zlib, Unzlib, td, tds, KeyID, verified, SALT_NOTATION_NAME, allowedUnhashedSubpackets, SignaturePacket, OnePassSignaturePacket, PacketList, MessageType, getCompressionStreamInstantiators, compress_fns, decompress_fns, PublicKeyPacket, PublicSubkeyPacket, UserAttributePacket, SecretKeyPacket, UserIDPacket, SecretSubkeyPacket, allowedPackets$1, Signature, User, Subkey, allowedRevocationPackets, mainKeyPacketTags, keyPacketTags, Key, PublicKey, PrivateKey, allowedKeyPackets, defaultConfigPropsCount, crypto$2, isLE, swap32IfBE, hasHexBuiltin, hexes, asciis, Hash, wrapConstructor, _0n$6, _1n$7, isPosBig, bitMask, _0n$5, _1n$6, _2n$6, _3n$2, _4n$1, _5n, _7n$1, _8n$1, _9n, _16n, FIELD_FIELDS, HashMD, SHA256_IV, SHA224_IV, SHA384_IV, SHA512_IV, U32_MASK64, _32n, shrSH, shrSL, rotrSH, rotrSL, rotrBH, rotrBL, rotlSH, rotlSL, rotlBH, rotlBL, add3L, add3H, add4L, add4H, add5L, add5H, SHA256_K, SHA256_W, SHA256, SHA224, K512, SHA512_Kh, SHA512_Kl, SHA512_W_H, SHA512_W_L, SHA512, SHA384, sha256$1, sha224$1, sha512$1, sha384$1, HMAC, hmac, _0n$4, _1n$5, pointPrecomputes, pointWindowSizes, wNAF, divNearest, DERErr, DER, _0n$3, _1n$4, _2n$5, _3n$1, _4n, p256_CURVE, p384_CURVE, p521_CURVE, Fp256, Fp384, Fp521, p256$1, p384$1, p521$1, p256, p384, p521, _0n$2, _1n$3, _2n$4, _7n, _256n, _0x71n, SHA3_PI, SHA3_ROTL, _SHA3_IOTA, IOTAS, SHA3_IOTA_H, SHA3_IOTA_L, rotlH, rotlL, Keccak, gen, sha3_256, sha3_512, genShake, shake256, _0n$1, _1n$2, _2n$3, _8n, _0n, _1n$1, _2n$2, ed448_CURVE, E448_CURVE, shake256_114, _1n, _2n$1, _3n, _11n, _22n, _44n, _88n, _223n, Fp$3, Fn, ED448_DEF, ed448, x448, secp256k1_CURVE, secp256k1_ENDO, _2n, Fpk1, secp256k1, sha256, sha224, Fp$2, CURVE_A$2, CURVE_B$2, brainpoolP256r1, sha5122, sha384, Fp$1, CURVE_A$1, CURVE_B$1, brainpoolP384r1, Fp, CURVE_A, CURVE_B, brainpoolP512r1, nobleCurves, noble_curves, SHA1_IV, SHA1_W, SHA1, sha1$1, Rho160, Id160, Pi160, idxLR, idxL, idxR, shifts160, shiftsL160, shiftsR160, Kl160, Kr160, BUF_160, RIPEMD160, ripemd160$1, sha1, ripemd160, K$1, Chi, IV, MD5_W, MD5, md5, nobleHashes, noble_hashes, crypto$1, nacl, gf, randombytes, _9, gf0, gf1, _121665, D, D2, X, Y, I2, K, L2, crypto_scalarmult_BYTES, crypto_scalarmult_SCALARBYTES, crypto_box_PUBLICKEYBYTES, crypto_box_SECRETKEYBYTES, crypto_sign_BYTES, crypto_sign_PUBLICKEYBYTES, crypto_sign_SECRETKEYBYTES, crypto_sign_SEEDBYTES, naclFast, MAXINT, legacyCiphers, legacy_ciphers, BLAKE2B_IV32, SIGMA, Blake2b, OUTBYTES_MAX, BLOCKBYTES, TYPE, VERSION2, TAGBYTES_MAX, TAGBYTES_MIN, SALTBYTES_MAX, SALTBYTES_MIN, passwordBYTES_MAX, passwordBYTES_MIN, MEMBYTES_MAX, ADBYTES_MAX, SECRETBYTES_MAX, ARGON2_BLOCK_SIZE, ARGON2_PREHASH_DIGEST_LENGTH, isLittleEndian, KB, WASM_PAGE_SIZE, isSIMDSupported, loadWasm, index$2, bzip2_1, hasRequiredBzip2, bit_iterator, hasRequiredBit_iterator, unbzip2Stream_1, hasRequiredUnbzip2Stream, unbzip2StreamExports, index, index$1;
+var globalThis2, doneWritingPromise, doneWritingResolve, doneWritingReject, readingIndex, ArrayStream, doneReadingSet, externalBuffer, byValue, enums, config, debugMode, util, Buffer$3, encodeChunk, decodeChunk, crc_table, isLittleEndian$1, _0n$8, _1n$c, nodeCrypto$8, _1n$b, smallPrimes, webCrypto$8, nodeCrypto$7, nodeCryptoHashes, md5$1, sha1$2, sha224$2, sha256$2, sha384$2, sha512$2, ripemd, sha3_256$1, sha3_512$1, hash_headers, webCrypto$7, nodeCrypto$6, _1n$a, _1n$9, knownOIDs, OID, UnsupportedError, UnknownPacketError, MalformedPacketError, UnparseablePacket, publicKeyToJWK$1, privateKeyToJWK$1, eddsa$1, isLE$1, wrapCipher, BLOCK_SIZE$1, ZEROS16, ZEROS32, POLY$1, mul2$1, swapLE, estimateWindow, GHASH, Polyval, ghash, BLOCK_SIZE, BLOCK_SIZE32, EMPTY_BLOCK, POLY, sbox, invSbox, rotr32_8, rotl32_8, byteSwap$1, tableEncoding, tableDecoding, xPowers, ctr, cbc, cfb, gcm, AESW, AESKW_IV, aeskw, unsafe, webCrypto$6, HKDF_INFO, ecdh_x, webCrypto$5, nodeCrypto$5, webCurves, knownCurves, nodeCurves, curves, CurveWithOID, webCrypto$4, nodeCrypto$4, ecdsa$1, eddsa_legacy, ecdh$1, elliptic, _0n$7, _1n$8, KDFParams, webCrypto$3, nodeCrypto$3, knownAlgos, nodeAlgos, WebCryptoEncryptor, NobleStreamProcessor, getUint32Array, webCrypto$2, nodeCrypto$2, blockLength$3, zeroBlock$1, webCrypto$1, nodeCrypto$1, Buffer$2, blockLength$2, ivLength$2, tagLength$2, zero, one$1, two, blockLength$1, ivLength$1, tagLength$1, zeroBlock, one, webCrypto, nodeCrypto, Buffer$1, blockLength, ivLength, tagLength, ALGO, ARGON2_TYPE, ARGON2_VERSION, ARGON2_SALT_SIZE, ARGON2_MAX_ENCODEDM, Argon2OutOfMemoryError, loadArgonWasmModule, argon2Promise, ARGON2_WASM_MEMORY_THRESHOLD_RELOAD, Argon2S2K, GenericS2K, allowedS2KTypesForEncryption, require$1, _a, Worker2, isMarkedAsUntransferable, u8, u16, i32, fleb, fdeb, clim, freb, _a, fl, revfl, _b, fd, revfd, rev, x, i, hMap, flt, i, i, i, i, fdt, i, flm, flrm, fdm, fdrm, max, bits, bits16, shft, slc, ec, err, inflt, wbits, wbits16, hTree, ln, lc, clen, wfblk, wblk, deo, et, dflt, adler, dopt, wbytes, zlh, zls, Deflate, Inflate, Zlib, Unzlib, td, tds, KeyID, verified, SALT_NOTATION_NAME, allowedUnhashedSubpackets, SignaturePacket, OnePassSignaturePacket, PacketList, MessageType, getCompressionStreamInstantiators, compress_fns, decompress_fns, PublicKeyPacket, PublicSubkeyPacket, UserAttributePacket, SecretKeyPacket, UserIDPacket, SecretSubkeyPacket, allowedPackets$1, Signature, User, Subkey, allowedRevocationPackets, mainKeyPacketTags, keyPacketTags, Key, PublicKey, PrivateKey, allowedKeyPackets, defaultConfigPropsCount, crypto$2, isLE, swap32IfBE, hasHexBuiltin, hexes, asciis, Hash, wrapConstructor, _0n$6, _1n$7, isPosBig, bitMask, _0n$5, _1n$6, _2n$6, _3n$2, _4n$1, _5n, _7n$1, _8n$1, _9n, _16n, FIELD_FIELDS, HashMD, SHA256_IV, SHA224_IV, SHA384_IV, SHA512_IV, U32_MASK64, _32n, shrSH, shrSL, rotrSH, rotrSL, rotrBH, rotrBL, rotlSH, rotlSL, rotlBH, rotlBL, add3L, add3H, add4L, add4H, add5L, add5H, SHA256_K, SHA256_W, SHA256, SHA224, K512, SHA512_Kh, SHA512_Kl, SHA512_W_H, SHA512_W_L, SHA512, SHA384, sha256$1, sha224$1, sha512$1, sha384$1, HMAC, hmac, _0n$4, _1n$5, pointPrecomputes, pointWindowSizes, wNAF, divNearest, DERErr, DER, _0n$3, _1n$4, _2n$5, _3n$1, _4n, p256_CURVE, p384_CURVE, p521_CURVE, Fp256, Fp384, Fp521, p256$1, p384$1, p521$1, p256, p384, p521, _0n$2, _1n$3, _2n$4, _7n, _256n, _0x71n, SHA3_PI, SHA3_ROTL, _SHA3_IOTA, IOTAS, SHA3_IOTA_H, SHA3_IOTA_L, rotlH, rotlL, Keccak, gen, sha3_256, sha3_512, genShake, shake256, _0n$1, _1n$2, _2n$3, _8n, _0n, _1n$1, _2n$2, ed448_CURVE, E448_CURVE, shake256_114, _1n, _2n$1, _3n, _11n, _22n, _44n, _88n, _223n, Fp$3, Fn, ED448_DEF, ed448, x448, secp256k1_CURVE, secp256k1_ENDO, _2n, Fpk1, secp256k1, sha256, sha224, Fp$2, CURVE_A$2, CURVE_B$2, brainpoolP256r1, sha5122, sha384, Fp$1, CURVE_A$1, CURVE_B$1, brainpoolP384r1, Fp, CURVE_A, CURVE_B, brainpoolP512r1, nobleCurves, noble_curves, SHA1_IV, SHA1_W, SHA1, sha1$1, Rho160, Id160, Pi160, idxLR, idxL, idxR, shifts160, shiftsL160, shiftsR160, Kl160, Kr160, BUF_160, RIPEMD160, ripemd160$1, sha1, ripemd160, K$1, Chi, IV, MD5_W, MD5, md5, nobleHashes, noble_hashes, crypto$1, nacl, gf, randombytes, _9, gf0, gf1, _121665, D2, D22, X, Y, I2, K, L2, crypto_scalarmult_BYTES, crypto_scalarmult_SCALARBYTES, crypto_box_PUBLICKEYBYTES, crypto_box_SECRETKEYBYTES, crypto_sign_BYTES, crypto_sign_PUBLICKEYBYTES, crypto_sign_SECRETKEYBYTES, crypto_sign_SEEDBYTES, naclFast, MAXINT, legacyCiphers, legacy_ciphers, BLAKE2B_IV32, SIGMA, Blake2b, OUTBYTES_MAX, BLOCKBYTES, TYPE, VERSION2, TAGBYTES_MAX, TAGBYTES_MIN, SALTBYTES_MAX, SALTBYTES_MIN, passwordBYTES_MAX, passwordBYTES_MIN, MEMBYTES_MAX, ADBYTES_MAX, SECRETBYTES_MAX, ARGON2_BLOCK_SIZE, ARGON2_PREHASH_DIGEST_LENGTH, isLittleEndian, KB, WASM_PAGE_SIZE, isSIMDSupported, loadWasm, index$2, bzip2_1, hasRequiredBzip2, bit_iterator, hasRequiredBit_iterator, unbzip2Stream_1, hasRequiredUnbzip2Stream, unbzip2StreamExports, index, index$1;
 var init_openpgp = __esm({
   "node_modules/openpgp/dist/node/openpgp.mjs"() {
     globalThis2 = typeof window !== "undefined" ? window : typeof global !== "undefined" ? global : typeof self !== "undefined" ? self : {};
@@ -37310,9 +38300,9 @@ var init_openpgp = __esm({
         let o0 = 0, o1 = 0, o2 = 0, o3 = 0;
         const mask = (1 << W) - 1;
         let w = 0;
-        for (const num2 of [s0, s1, s2, s3]) {
+        for (const num3 of [s0, s1, s2, s3]) {
           for (let bytePos = 0; bytePos < 4; bytePos++) {
-            const byte = num2 >>> 8 * bytePos & 255;
+            const byte = num3 >>> 8 * bytePos & 255;
             for (let bitPos = 8 / W - 1; bitPos >= 0; bitPos--) {
               const bit = byte >>> W * bitPos & mask;
               const { s0: e0, s1: e1, s2: e2, s3: e3 } = t[w * windowSize + bit];
@@ -43099,7 +44089,7 @@ var init_openpgp = __esm({
         return getW$1(elm) !== 1;
       }
     };
-    divNearest = (num2, den) => (num2 + (num2 >= 0 ? den : -den) / _2n$5) / den;
+    divNearest = (num3, den) => (num3 + (num3 >= 0 ? den : -den) / _2n$5) / den;
     DERErr = class extends Error {
       constructor(m = "") {
         super(m);
@@ -43165,11 +44155,11 @@ var init_openpgp = __esm({
       // - add zero byte if exists
       // - if next byte doesn't have a flag, leading zero is not allowed (minimal encoding)
       _int: {
-        encode(num2) {
+        encode(num3) {
           const { Err: E } = DER;
-          if (num2 < _0n$3)
+          if (num3 < _0n$3)
             throw new E("integer: negative integers are not allowed");
-          let hex5 = numberToHexUnpadded(num2);
+          let hex5 = numberToHexUnpadded(num3);
           if (Number.parseInt(hex5[0], 16) & 8)
             hex5 = "00" + hex5;
           if (hex5.length & 1)
@@ -43807,8 +44797,8 @@ var init_openpgp = __esm({
     gf0 = gf();
     gf1 = gf([1]);
     _121665 = gf([56129, 1]);
-    D = gf([30883, 4953, 19914, 30187, 55467, 16705, 2637, 112, 59544, 30585, 16505, 36039, 65139, 11119, 27886, 20995]);
-    D2 = gf([61785, 9906, 39828, 60374, 45398, 33411, 5274, 224, 53552, 61171, 33010, 6542, 64743, 22239, 55772, 9222]);
+    D2 = gf([30883, 4953, 19914, 30187, 55467, 16705, 2637, 112, 59544, 30585, 16505, 36039, 65139, 11119, 27886, 20995]);
+    D22 = gf([61785, 9906, 39828, 60374, 45398, 33411, 5274, 224, 53552, 61171, 33010, 6542, 64743, 22239, 55772, 9222]);
     X = gf([54554, 36645, 11616, 51542, 42930, 38181, 51040, 26924, 56412, 64982, 57905, 49316, 21502, 52590, 14035, 8553]);
     Y = gf([26200, 26214, 26214, 26214, 26214, 26214, 26214, 26214, 26214, 26214, 26214, 26214, 26214, 26214, 26214, 26214]);
     I2 = gf([41136, 18958, 6951, 50414, 58488, 44335, 6150, 12099, 55207, 15867, 153, 11085, 57099, 20417, 9344, 11139]);
@@ -46195,7 +47185,7 @@ var init_key = __esm({
 
 // src/sign/keyring.ts
 import { spawn as spawn3 } from "node:child_process";
-import { existsSync as existsSync5, readdirSync, readFileSync as readFileSync2 } from "node:fs";
+import { existsSync as existsSync5, readdirSync, readFileSync as readFileSync3 } from "node:fs";
 import { chmod, mkdtemp, readdir as readdir2, rm, stat, writeFile as writeFile2 } from "node:fs/promises";
 import { basename as basename4, join as join5 } from "node:path";
 function agentConfig(ttlSeconds) {
@@ -46359,7 +47349,7 @@ function processAlive(pid) {
   }
   if (process.platform === "linux") {
     try {
-      const stat5 = readFileSync2(`/proc/${pid}/stat`, "utf8");
+      const stat5 = readFileSync3(`/proc/${pid}/stat`, "utf8");
       const state = stat5.slice(stat5.lastIndexOf(")") + 2, stat5.lastIndexOf(")") + 3);
       if (state === "Z" || state === "X") return false;
     } catch {
@@ -46381,7 +47371,7 @@ function processesUsingHome(home) {
   for (const name2 of entries) {
     if (!/^\d+$/.test(name2)) continue;
     try {
-      const env5 = `\0${readFileSync2(`/proc/${name2}/environ`, "latin1")}`;
+      const env5 = `\0${readFileSync3(`/proc/${name2}/environ`, "latin1")}`;
       if (env5.includes(needle) && processAlive(Number(name2))) out.push(Number(name2));
     } catch {
     }
@@ -46392,7 +47382,7 @@ function isAgentFor(pid, home) {
   if (!processAlive(pid)) return false;
   if (process.platform !== "linux") return true;
   try {
-    const cmd = readFileSync2(`/proc/${pid}/cmdline`, "utf8").split("\0");
+    const cmd = readFileSync3(`/proc/${pid}/cmdline`, "utf8").split("\0");
     return cmd.some((a) => basename4(a) === "gpg-agent") && cmd.some((a) => a === home || a.includes(home));
   } catch {
     return false;
@@ -47460,55 +48450,6 @@ var init_job2 = __esm({
   }
 });
 
-// src/shared/retry.ts
-function backoffDelay(attempt, baseMs, maxMs, random = Math.random) {
-  const step = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(step / 2 + random() * (step / 2));
-}
-function formatSeconds(ms) {
-  return `${(ms / 1e3).toFixed(1)} s`;
-}
-function errorMessage(error) {
-  if (error instanceof Error) return error.message;
-  return String(error);
-}
-function retryAfterOf(error) {
-  if (error && typeof error === "object" && "retryAfterMs" in error) {
-    const v = error.retryAfterMs;
-    if (typeof v === "number" && Number.isFinite(v) && v >= 0) return v;
-  }
-  return void 0;
-}
-async function retry(fn, options = {}) {
-  const attempts = Math.max(1, Math.floor(options.attempts ?? 5));
-  const baseMs = options.baseMs ?? 500;
-  const maxMs = options.maxMs ?? 1e4;
-  const isRetryable = options.isRetryable ?? (() => true);
-  const sleep = options.sleep ?? defaultSleep;
-  const random = options.random ?? Math.random;
-  const prefix = options.label ? `${options.label}: ` : "";
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn(attempt);
-    } catch (error) {
-      if (attempt >= attempts || !isRetryable(error)) throw error;
-      let delayMs = backoffDelay(attempt, baseMs, maxMs, random);
-      const hinted = retryAfterOf(error);
-      if (hinted !== void 0) delayMs = Math.min(maxMs, Math.max(delayMs, hinted));
-      const message = `${prefix}attempt ${attempt} of ${attempts} failed: ${errorMessage(error)}; retrying in ${formatSeconds(delayMs)}`;
-      options.onRetry?.({ attempt, attempts, error, delayMs, message });
-      await sleep(delayMs);
-    }
-  }
-}
-var defaultSleep;
-var init_retry = __esm({
-  "src/shared/retry.ts"() {
-    "use strict";
-    defaultSleep = (ms) => new Promise((resolve10) => setTimeout(resolve10, ms));
-  }
-});
-
 // src/sign/oidc.ts
 function oidcAvailable(env5 = process.env) {
   return Boolean(env5[OIDC_URL_VAR]?.trim()) && Boolean(env5[OIDC_TOKEN_VAR]?.trim());
@@ -47744,7 +48685,7 @@ var init_service_url = __esm({
 
 // src/sign/providers/types.ts
 var ProviderError;
-var init_types = __esm({
+var init_types2 = __esm({
   "src/sign/providers/types.ts"() {
     "use strict";
     ProviderError = class extends Error {
@@ -47764,7 +48705,7 @@ var init_types = __esm({
 });
 
 // src/sign/providers/vault.ts
-import { readFileSync as readFileSync3 } from "node:fs";
+import { readFileSync as readFileSync4 } from "node:fs";
 function normalizeVaultUrl(url, options = {}) {
   let u;
   try {
@@ -47842,7 +48783,7 @@ function loadCa(options) {
   if (!options.caCertPath) return void 0;
   let pem2;
   try {
-    pem2 = readFileSync3(options.caCertPath, "utf8");
+    pem2 = readFileSync4(options.caCertPath, "utf8");
   } catch (e) {
     const code21 = e.code ?? "error";
     throw new ProviderError(PROVIDER, "config", `vault-ca-cert: cannot read ${options.caCertPath} (${code21})`);
@@ -48243,7 +49184,7 @@ var init_vault = __esm({
     init_service_url();
     init_oidc();
     init_packet();
-    init_types();
+    init_types2();
     PROVIDER = "vault";
     ARMOR_RE = /-----BEGIN PGP (PRIVATE|PUBLIC) KEY BLOCK-----/;
     TransientStatus = class extends Error {
@@ -48298,9 +49239,13 @@ var init_cache = __esm({
 
 // src/scan/artifacts.ts
 import { createHash as createHash9 } from "node:crypto";
-import { readFileSync as readFileSync4 } from "node:fs";
+import { readFileSync as readFileSync5 } from "node:fs";
 import { stat as stat3 } from "node:fs/promises";
 import { isAbsolute as isAbsolute6, relative as relative6, sep as sep4 } from "node:path";
+function classifyWarning(message) {
+  if (!NOT_SCANNED.test(message)) return "other";
+  return POLICY_LIMIT.test(message) ? "policy" : "unscannable";
+}
 function itemPath(file, root) {
   const rel = relative6(root, file);
   if (rel === "" || rel === ".." || rel.startsWith(`..${sep4}`) || isAbsolute6(rel)) return file;
@@ -48316,6 +49261,8 @@ async function scanArtifacts(options) {
     }
   };
   const warnings = [];
+  let unscannable = 0;
+  let policySkipped = 0;
   const job = await runScanJob({
     root,
     items: { describe: `${files.length} artifact(s)`, items },
@@ -48327,10 +49274,13 @@ async function scanArtifacts(options) {
     ...options.threads !== void 0 ? { threads: options.threads } : {},
     onWarning: (m) => {
       warnings.push(m);
+      const kind2 = classifyWarning(m);
+      if (kind2 === "unscannable") unscannable++;
+      if (kind2 === "policy") policySkipped++;
       options.onWarning?.(m);
     }
   });
-  const configBytes = job.configFile ? createHash9("sha256").update(readFileSync4(job.configFile)).digest("hex") : "";
+  const configBytes = job.configFile ? createHash9("sha256").update(readFileSync5(job.configFile)).digest("hex") : "";
   const hash = policyHash(job.policy, VERSION, { config: configBytes });
   const ruleSet = { version: `${VERSION}+${hash.slice(0, 12)}`, rules: job.policy.rules.length };
   if (job.configFile) ruleSet.config = itemPath(job.configFile, root);
@@ -48340,7 +49290,8 @@ async function scanArtifacts(options) {
     ruleSet,
     stats: s,
     warnings,
-    incomplete: s.failed + s.unreadable
+    incomplete: s.failed + s.unreadable + unscannable,
+    policySkipped
   };
 }
 function describeArtifactFindings(scan2, offSwitch = "the input `scan: false`") {
@@ -48350,6 +49301,7 @@ function describeArtifactFindings(scan2, offSwitch = "the input `scan: false`") 
   const n = scan2.findings.length;
   return `${n} secret${n === 1 ? "" : "s"} found in the artifacts about to be signed (${shown.join(", ")}${more}); no key was requested. Rebuild the artifacts without them (and rotate each secret: it may already have been uploaded), or, for a false positive, allow it in .jit-gpg.toml. ${offSwitch} turns this check off.`;
 }
+var POLICY_LIMIT, NOT_SCANNED;
 var init_artifacts = __esm({
   "src/scan/artifacts.ts"() {
     "use strict";
@@ -48358,12 +49310,14 @@ var init_artifacts = __esm({
     init_cache();
     init_job();
     init_redact();
+    POLICY_LIMIT = /\(limit: (entry size|total size|entries|depth)\b/;
+    NOT_SCANNED = /not scanned|not opened|were not scanned|was not scanned/;
   }
 });
 
 // src/sign/merge.ts
 import { createHash as createHash10 } from "node:crypto";
-import { glob, lstat as lstat2, realpath } from "node:fs/promises";
+import { lstat as lstat2, readdir as readdir3, realpath } from "node:fs/promises";
 import { isAbsolute as isAbsolute7, join as join6, relative as relative7, resolve as resolve6, sep as sep5 } from "node:path";
 function inside(dir, path) {
   const rel = relative7(dir, path);
@@ -48377,22 +49331,15 @@ async function findFragments(patterns, workspace) {
       throw new MergeError(`checksums-merge pattern ${q(p)} must be relative and inside the workspace`);
     }
   }
-  const include = patterns.filter((p) => !p.startsWith("!"));
-  const negated = patterns.filter((p) => p.startsWith("!")).map((p) => p.slice(1));
-  const excluded = /* @__PURE__ */ new Set();
-  if (negated.length) for await (const p of glob(negated, { cwd: ws })) excluded.add(resolve6(ws, p));
   const found = /* @__PURE__ */ new Map();
-  if (include.length) {
-    for await (const p of glob(include, { cwd: ws })) {
-      const abs2 = resolve6(ws, p);
-      if (excluded.has(abs2)) continue;
-      const real = await realpath(abs2).catch(() => void 0);
-      if (real === void 0) continue;
-      if (!inside(ws, real)) {
-        throw new MergeError(`fragment ${q(toPosix2(p))} is a link to a file outside the workspace`);
-      }
-      if ((await lstat2(real)).isFile()) found.set(abs2, { path: abs2, display: displayPath(toPosix2(relative7(ws, abs2))) });
+  for (const rel of await matchPaths(patterns, ws)) {
+    const abs2 = resolve6(ws, rel);
+    const real = await realpath(abs2).catch(() => void 0);
+    if (real === void 0) continue;
+    if (!inside(ws, real)) {
+      throw new MergeError(`fragment ${q(rel)} is a link to a file outside the workspace`);
     }
+    if ((await lstat2(real)).isFile()) found.set(abs2, { path: abs2, display: displayPath(rel) });
   }
   if (found.size === 0) {
     throw new MergeError(
@@ -48400,6 +49347,24 @@ async function findFragments(patterns, workspace) {
     );
   }
   return [...found.values()].sort((a, b) => a.display < b.display ? -1 : a.display > b.display ? 1 : 0);
+}
+async function matchPaths(patterns, ws) {
+  const include = patterns.filter((p) => !p.startsWith("!"));
+  const exclude = patterns.filter((p) => p.startsWith("!")).map((p) => p.slice(1));
+  if (!include.length) return [];
+  const included = (0, import_picomatch2.default)(include);
+  const excluded = exclude.length ? (0, import_picomatch2.default)(exclude) : () => false;
+  const out = /* @__PURE__ */ new Set();
+  for (const base of new Set(include.map((p) => import_picomatch2.default.scan(p).base))) {
+    const dir = resolve6(ws, base);
+    const entries = await readdir3(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+    for (const e of entries) {
+      if (e.isDirectory()) continue;
+      const rel = toPosix2(relative7(ws, join6(e.parentPath, e.name)));
+      if (included(rel) && !excluded(rel)) out.add(rel);
+    }
+  }
+  return [...out];
 }
 async function readFragment(fragment, limit = MAX_FRAGMENT_BYTES) {
   let buf;
@@ -48500,10 +49465,11 @@ function manifestEntriesWith(merged, signed, manifestDir, localSource = "the fil
     entries: all.entries.map((e) => ({ path: join6(manifestDir, ...e.name.split("/")), sha256: e.sha256 }))
   };
 }
-var MAX_FRAGMENT_BYTES, MergeError, q, toPosix2;
+var import_picomatch2, MAX_FRAGMENT_BYTES, MergeError, q, toPosix2;
 var init_merge = __esm({
   "src/sign/merge.ts"() {
     "use strict";
+    import_picomatch2 = __toESM(require_picomatch2(), 1);
     init_escape();
     init_read_file();
     init_manifest();
@@ -48554,7 +49520,7 @@ function cliReleaseHooks(options) {
       if (scan2.findings.length) throw new ReleaseCheckError(describeArtifactFindings(scan2, "--no-scan"));
       if (scan2.incomplete) {
         throw new ReleaseCheckError(
-          `the scan before signing is incomplete: ${scan2.incomplete} item(s) could not be read or scanned; no key was read`
+          `the scan before signing is incomplete: ${scan2.incomplete} item(s) could not be read or scanned (corrupt, encrypted or bomb-like archive content, or unreadable files: see the warnings); no key was read. Rebuild the artifact, or pass --no-scan`
         );
       }
       options.log(
@@ -48593,7 +49559,7 @@ __export(sign_exports, {
   SIGN_USAGE: () => SIGN_USAGE,
   signCommand: () => signCommand
 });
-import { createReadStream } from "node:fs";
+import { createReadStream as createReadStream2 } from "node:fs";
 import { readFile as readFile4, stat as stat4 } from "node:fs/promises";
 import { basename as basename5, join as join8, resolve as resolve7 } from "node:path";
 async function readBounded(stream, limit, what) {
@@ -48614,7 +49580,7 @@ async function readPassphrase(fd2, envName, io) {
     const n = Number(fd2);
     if (!Number.isInteger(n) || n < 0)
       throw new UsageError(`sign: --passphrase-fd needs a descriptor number (got "${fd2}")`);
-    const buf = await readBounded(createReadStream("", { fd: n, autoClose: true }), 64 * 1024, "the passphrase");
+    const buf = await readBounded(createReadStream2("", { fd: n, autoClose: true }), 64 * 1024, "the passphrase");
     return buf.toString("utf8").replace(/\r?\n$/, "");
   }
   if (envName !== void 0) {

@@ -44,9 +44,9 @@ var require_tunnel = __commonJS({
   "node_modules/tunnel/lib/tunnel.js"(exports2) {
     "use strict";
     var net = __require("net");
-    var tls = __require("tls");
-    var http3 = __require("http");
-    var https3 = __require("https");
+    var tls2 = __require("tls");
+    var http4 = __require("http");
+    var https4 = __require("https");
     var events2 = __require("events");
     var assert4 = __require("assert");
     var util5 = __require("util");
@@ -56,24 +56,24 @@ var require_tunnel = __commonJS({
     exports2.httpsOverHttps = httpsOverHttps2;
     function httpOverHttp2(options) {
       var agent = new TunnelingAgent(options);
-      agent.request = http3.request;
+      agent.request = http4.request;
       return agent;
     }
     function httpsOverHttp2(options) {
       var agent = new TunnelingAgent(options);
-      agent.request = http3.request;
+      agent.request = http4.request;
       agent.createSocket = createSecureSocket;
       agent.defaultPort = 443;
       return agent;
     }
     function httpOverHttps2(options) {
       var agent = new TunnelingAgent(options);
-      agent.request = https3.request;
+      agent.request = https4.request;
       return agent;
     }
     function httpsOverHttps2(options) {
       var agent = new TunnelingAgent(options);
-      agent.request = https3.request;
+      agent.request = https4.request;
       agent.createSocket = createSecureSocket;
       agent.defaultPort = 443;
       return agent;
@@ -82,7 +82,7 @@ var require_tunnel = __commonJS({
       var self2 = this;
       self2.options = options || {};
       self2.proxyOptions = self2.options.proxy || {};
-      self2.maxSockets = self2.options.maxSockets || http3.Agent.defaultMaxSockets;
+      self2.maxSockets = self2.options.maxSockets || http4.Agent.defaultMaxSockets;
       self2.requests = [];
       self2.sockets = [];
       self2.on("free", function onFree(socket, host, port, localAddress) {
@@ -220,7 +220,7 @@ var require_tunnel = __commonJS({
           socket,
           servername: hostHeader ? hostHeader.replace(/:.*$/, "") : options.host
         });
-        var secureSocket = tls.connect(0, tlsOptions);
+        var secureSocket = tls2.connect(0, tlsOptions);
         self2.sockets[self2.sockets.indexOf(socket)] = secureSocket;
         cb(secureSocket);
       });
@@ -1786,11 +1786,11 @@ var require_request = __commonJS({
           }
         } else if (headers && typeof headers === "object") {
           if (headers[Symbol.iterator]) {
-            for (const header of headers) {
-              if (!Array.isArray(header) || header.length !== 2) {
+            for (const header2 of headers) {
+              if (!Array.isArray(header2) || header2.length !== 2) {
                 throw new InvalidArgumentError("headers must be in key-value pair format");
               }
-              processHeader(this, header[0], header[1]);
+              processHeader(this, header2[0], header2[1]);
             }
           } else {
             const keys = Object.keys(headers);
@@ -2523,7 +2523,7 @@ var require_connect = __commonJS({
     var timers = require_timers();
     function noop() {
     }
-    var tls;
+    var tls2;
     var SessionCache;
     if (global.FinalizationRegistry && !(process.env.NODE_V8_COVERAGE || process.env.UNDICI_NO_FG)) {
       SessionCache = class WeakSessionCache {
@@ -2584,15 +2584,15 @@ var require_connect = __commonJS({
       return function connect({ hostname, host, protocol, port, servername, localAddress, httpSocket }, callback) {
         let socket;
         if (protocol === "https:") {
-          if (!tls) {
-            tls = __require("node:tls");
+          if (!tls2) {
+            tls2 = __require("node:tls");
           }
           servername = servername || options.servername || util5.getServerName(host) || null;
           const sessionKey = servername || hostname;
           assert4(sessionKey);
           const session = customSession || sessionCache.get(sessionKey) || null;
           port = port || 443;
-          socket = tls.connect({
+          socket = tls2.connect({
             highWaterMark: 16384,
             // TLS in node can't have bigger HWM anyway...
             ...options,
@@ -3661,7 +3661,7 @@ var require_data_url = __commonJS({
 var require_webidl = __commonJS({
   "node_modules/undici/lib/web/fetch/webidl.js"(exports2, module) {
     "use strict";
-    var { types: types2, inspect: inspect2 } = __require("node:util");
+    var { types: types2, inspect: inspect3 } = __require("node:util");
     var { markAsUncloneable } = __require("node:worker_threads");
     var { toUSVString } = require_util();
     var webidl = {};
@@ -3672,8 +3672,8 @@ var require_webidl = __commonJS({
       return new TypeError(`${message.header}: ${message.message}`);
     };
     webidl.errors.conversionFailed = function(context3) {
-      const plural2 = context3.types.length === 1 ? "" : " one of";
-      const message = `${context3.argument} could not be converted to${plural2}: ${context3.types.join(", ")}.`;
+      const plural3 = context3.types.length === 1 ? "" : " one of";
+      const message = `${context3.argument} could not be converted to${plural3}: ${context3.types.join(", ")}.`;
       return webidl.errors.exception({
         header: context3.prefix,
         message
@@ -3808,7 +3808,7 @@ var require_webidl = __commonJS({
         case "Symbol":
           return `Symbol(${V.description})`;
         case "Object":
-          return inspect2(V);
+          return inspect3(V);
         case "String":
           return `"${V}"`;
         default:
@@ -4186,10 +4186,10 @@ var require_util2 = __commonJS({
     function TAOCheck() {
       return "success";
     }
-    function appendFetchMetadata(httpRequest) {
-      let header = null;
-      header = httpRequest.mode;
-      httpRequest.headersList.set("sec-fetch-mode", header, true);
+    function appendFetchMetadata(httpRequest2) {
+      let header2 = null;
+      header2 = httpRequest2.mode;
+      httpRequest2.headersList.set("sec-fetch-mode", header2, true);
     }
     function appendRequestOriginHeader(request) {
       let serializedOrigin = request.origin;
@@ -5789,7 +5789,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants5 = require_constants2();
+    var constants6 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util5.addListener;
@@ -5864,7 +5864,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports3 }) {
         assert4(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports3;
-        this.ptr = this.llhttp.llhttp_alloc(constants5.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants6.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -5959,11 +5959,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants5.ERROR.OK) {
+          if (ret !== constants6.ERROR.OK) {
             const body2 = data.subarray(offset);
-            if (ret === constants5.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants6.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body2);
-            } else if (ret === constants5.ERROR.PAUSED) {
+            } else if (ret === constants6.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body2);
             } else {
@@ -5986,10 +5986,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants5.ERROR.OK) {
+        if (ret === constants6.ERROR.OK) {
           return null;
         }
-        if (ret === constants5.ERROR.PAUSED || ret === constants5.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants6.ERROR.PAUSED || ret === constants6.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -6006,7 +6006,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants5.ERROR[ret], data);
+        return new HTTPParserError(message, constants6.ERROR[ret], data);
       }
       destroy() {
         assert4(this.ptr != null);
@@ -6186,7 +6186,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants5.ERROR.PAUSED : 0;
+        return pause ? constants6.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -6208,7 +6208,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request.onData(buf) === false) {
-          return constants5.ERROR.PAUSED;
+          return constants6.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -6244,13 +6244,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert4(client[kRunning] === 0);
           util5.destroy(socket, new InformationalError("reset"));
-          return constants5.ERROR.PAUSED;
+          return constants6.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util5.destroy(socket, new InformationalError("reset"));
-          return constants5.ERROR.PAUSED;
+          return constants6.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util5.destroy(socket, new InformationalError("reset"));
-          return constants5.ERROR.PAUSED;
+          return constants6.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -6541,22 +6541,22 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path12} HTTP/1.1\r
+      let header2 = `${method} ${path12} HTTP/1.1\r
 `;
       if (typeof host === "string") {
-        header += `host: ${host}\r
+        header2 += `host: ${host}\r
 `;
       } else {
-        header += client[kHostHeader];
+        header2 += client[kHostHeader];
       }
       if (upgrade) {
-        header += `connection: upgrade\r
+        header2 += `connection: upgrade\r
 upgrade: ${upgrade}\r
 `;
       } else if (client[kPipelining] && !socket[kReset]) {
-        header += "connection: keep-alive\r\n";
+        header2 += "connection: keep-alive\r\n";
       } else {
-        header += "connection: close\r\n";
+        header2 += "connection: close\r\n";
       }
       if (Array.isArray(headers)) {
         for (let n = 0; n < headers.length; n += 2) {
@@ -6564,41 +6564,41 @@ upgrade: ${upgrade}\r
           const val = headers[n + 1];
           if (Array.isArray(val)) {
             for (let i = 0; i < val.length; i++) {
-              header += `${key}: ${val[i]}\r
+              header2 += `${key}: ${val[i]}\r
 `;
             }
           } else {
-            header += `${key}: ${val}\r
+            header2 += `${key}: ${val}\r
 `;
           }
         }
       }
       if (channels.sendHeaders.hasSubscribers) {
-        channels.sendHeaders.publish({ request, headers: header, socket });
+        channels.sendHeaders.publish({ request, headers: header2, socket });
       }
       if (!body2 || bodyLength === 0) {
-        writeBuffer(abort, null, client, request, socket, contentLength2, header, expectsPayload);
+        writeBuffer(abort, null, client, request, socket, contentLength2, header2, expectsPayload);
       } else if (util5.isBuffer(body2)) {
-        writeBuffer(abort, body2, client, request, socket, contentLength2, header, expectsPayload);
+        writeBuffer(abort, body2, client, request, socket, contentLength2, header2, expectsPayload);
       } else if (util5.isBlobLike(body2)) {
         if (typeof body2.stream === "function") {
-          writeIterable(abort, body2.stream(), client, request, socket, contentLength2, header, expectsPayload);
+          writeIterable(abort, body2.stream(), client, request, socket, contentLength2, header2, expectsPayload);
         } else {
-          writeBlob(abort, body2, client, request, socket, contentLength2, header, expectsPayload);
+          writeBlob(abort, body2, client, request, socket, contentLength2, header2, expectsPayload);
         }
       } else if (util5.isStream(body2)) {
-        writeStream(abort, body2, client, request, socket, contentLength2, header, expectsPayload);
+        writeStream(abort, body2, client, request, socket, contentLength2, header2, expectsPayload);
       } else if (util5.isIterable(body2)) {
-        writeIterable(abort, body2, client, request, socket, contentLength2, header, expectsPayload);
+        writeIterable(abort, body2, client, request, socket, contentLength2, header2, expectsPayload);
       } else {
         assert4(false);
       }
       return true;
     }
-    function writeStream(abort, body2, client, request, socket, contentLength2, header, expectsPayload) {
+    function writeStream(abort, body2, client, request, socket, contentLength2, header2, expectsPayload) {
       assert4(contentLength2 !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
       let finished = false;
-      const writer = new AsyncWriter({ abort, socket, request, contentLength: contentLength2, client, expectsPayload, header });
+      const writer = new AsyncWriter({ abort, socket, request, contentLength: contentLength2, client, expectsPayload, header: header2 });
       const onData = function(chunk) {
         if (finished) {
           return;
@@ -6664,22 +6664,22 @@ upgrade: ${upgrade}\r
         setImmediate(onClose);
       }
     }
-    function writeBuffer(abort, body2, client, request, socket, contentLength2, header, expectsPayload) {
+    function writeBuffer(abort, body2, client, request, socket, contentLength2, header2, expectsPayload) {
       try {
         if (!body2) {
           if (contentLength2 === 0) {
-            socket.write(`${header}content-length: 0\r
+            socket.write(`${header2}content-length: 0\r
 \r
 `, "latin1");
           } else {
             assert4(contentLength2 === null, "no body must not have content length");
-            socket.write(`${header}\r
+            socket.write(`${header2}\r
 `, "latin1");
           }
         } else if (util5.isBuffer(body2)) {
           assert4(contentLength2 === body2.byteLength, "buffer body must have content length");
           socket.cork();
-          socket.write(`${header}content-length: ${contentLength2}\r
+          socket.write(`${header2}content-length: ${contentLength2}\r
 \r
 `, "latin1");
           socket.write(body2);
@@ -6695,7 +6695,7 @@ upgrade: ${upgrade}\r
         abort(err);
       }
     }
-    async function writeBlob(abort, body2, client, request, socket, contentLength2, header, expectsPayload) {
+    async function writeBlob(abort, body2, client, request, socket, contentLength2, header2, expectsPayload) {
       assert4(contentLength2 === body2.size, "blob body must have content length");
       try {
         if (contentLength2 != null && contentLength2 !== body2.size) {
@@ -6703,7 +6703,7 @@ upgrade: ${upgrade}\r
         }
         const buffer3 = Buffer.from(await body2.arrayBuffer());
         socket.cork();
-        socket.write(`${header}content-length: ${contentLength2}\r
+        socket.write(`${header2}content-length: ${contentLength2}\r
 \r
 `, "latin1");
         socket.write(buffer3);
@@ -6718,7 +6718,7 @@ upgrade: ${upgrade}\r
         abort(err);
       }
     }
-    async function writeIterable(abort, body2, client, request, socket, contentLength2, header, expectsPayload) {
+    async function writeIterable(abort, body2, client, request, socket, contentLength2, header2, expectsPayload) {
       assert4(contentLength2 !== 0 || client[kRunning] === 0, "iterator body cannot be pipelined");
       let callback = null;
       function onDrain() {
@@ -6737,7 +6737,7 @@ upgrade: ${upgrade}\r
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
-      const writer = new AsyncWriter({ abort, socket, request, contentLength: contentLength2, client, expectsPayload, header });
+      const writer = new AsyncWriter({ abort, socket, request, contentLength: contentLength2, client, expectsPayload, header: header2 });
       try {
         for await (const chunk of body2) {
           if (socket[kError]) {
@@ -6755,19 +6755,19 @@ upgrade: ${upgrade}\r
       }
     }
     var AsyncWriter = class {
-      constructor({ abort, socket, request, contentLength: contentLength2, client, expectsPayload, header }) {
+      constructor({ abort, socket, request, contentLength: contentLength2, client, expectsPayload, header: header2 }) {
         this.socket = socket;
         this.request = request;
         this.contentLength = contentLength2;
         this.client = client;
         this.bytesWritten = 0;
         this.expectsPayload = expectsPayload;
-        this.header = header;
+        this.header = header2;
         this.abort = abort;
         socket[kWriting] = true;
       }
       write(chunk) {
-        const { socket, request, contentLength: contentLength2, client, bytesWritten, expectsPayload, header } = this;
+        const { socket, request, contentLength: contentLength2, client, bytesWritten, expectsPayload, header: header2 } = this;
         if (socket[kError]) {
           throw socket[kError];
         }
@@ -6790,10 +6790,10 @@ upgrade: ${upgrade}\r
             socket[kReset] = true;
           }
           if (contentLength2 === null) {
-            socket.write(`${header}transfer-encoding: chunked\r
+            socket.write(`${header2}transfer-encoding: chunked\r
 `, "latin1");
           } else {
-            socket.write(`${header}content-length: ${contentLength2}\r
+            socket.write(`${header2}content-length: ${contentLength2}\r
 \r
 `, "latin1");
           }
@@ -6817,7 +6817,7 @@ ${len.toString(16)}\r
         return ret;
       }
       end() {
-        const { socket, contentLength: contentLength2, client, bytesWritten, expectsPayload, header, request } = this;
+        const { socket, contentLength: contentLength2, client, bytesWritten, expectsPayload, header: header2, request } = this;
         request.onRequestSent();
         socket[kWriting] = false;
         if (socket[kError]) {
@@ -6828,11 +6828,11 @@ ${len.toString(16)}\r
         }
         if (bytesWritten === 0) {
           if (expectsPayload) {
-            socket.write(`${header}content-length: 0\r
+            socket.write(`${header2}content-length: 0\r
 \r
 `, "latin1");
           } else {
-            socket.write(`${header}\r
+            socket.write(`${header2}\r
 `, "latin1");
           }
         } else if (contentLength2 === null) {
@@ -7562,15 +7562,15 @@ var require_redirect_handler = __commonJS({
         }
       }
     }
-    function shouldRemoveHeader(header, removeContent, unknownOrigin) {
-      if (header.length === 4) {
-        return util5.headerNameToString(header) === "host";
+    function shouldRemoveHeader(header2, removeContent, unknownOrigin) {
+      if (header2.length === 4) {
+        return util5.headerNameToString(header2) === "host";
       }
-      if (removeContent && util5.headerNameToString(header).startsWith("content-")) {
+      if (removeContent && util5.headerNameToString(header2).startsWith("content-")) {
         return true;
       }
-      if (unknownOrigin && (header.length === 13 || header.length === 6 || header.length === 19)) {
-        const name2 = util5.headerNameToString(header);
+      if (unknownOrigin && (header2.length === 13 || header2.length === 6 || header2.length === 19)) {
+        const name2 = util5.headerNameToString(header2);
         return name2 === "authorization" || name2 === "cookie" || name2 === "proxy-authorization";
       }
       return false;
@@ -7626,7 +7626,7 @@ var require_client = __commonJS({
     "use strict";
     var assert4 = __require("node:assert");
     var net = __require("node:net");
-    var http3 = __require("node:http");
+    var http4 = __require("node:http");
     var util5 = require_util();
     var { channels } = require_diagnostics();
     var Request = require_request();
@@ -7710,7 +7710,7 @@ var require_client = __commonJS({
         keepAliveTimeoutThreshold,
         socketPath,
         pipelining,
-        tls,
+        tls: tls2,
         strictContentLength,
         maxCachedSessions,
         maxRedirections,
@@ -7792,7 +7792,7 @@ var require_client = __commonJS({
         }
         if (typeof connect2 !== "function") {
           connect2 = buildConnector({
-            ...tls,
+            ...tls2,
             maxCachedSessions,
             allowH2,
             socketPath,
@@ -7815,7 +7815,7 @@ var require_client = __commonJS({
         this[kUrl] = util5.parseOrigin(url2);
         this[kConnector] = connect2;
         this[kPipelining] = pipelining != null ? pipelining : 1;
-        this[kMaxHeadersSize] = maxHeaderSize || http3.maxHeaderSize;
+        this[kMaxHeadersSize] = maxHeaderSize || http4.maxHeaderSize;
         this[kKeepAliveDefaultTimeout] = keepAliveTimeout == null ? 4e3 : keepAliveTimeout;
         this[kKeepAliveMaxTimeout] = keepAliveMaxTimeout == null ? 6e5 : keepAliveMaxTimeout;
         this[kKeepAliveTimeoutThreshold] = keepAliveTimeoutThreshold == null ? 2e3 : keepAliveTimeoutThreshold;
@@ -8396,7 +8396,7 @@ var require_pool = __commonJS({
         factory = defaultFactory,
         connect,
         connectTimeout,
-        tls,
+        tls: tls2,
         maxCachedSessions,
         socketPath,
         autoSelectFamily,
@@ -8415,7 +8415,7 @@ var require_pool = __commonJS({
         }
         if (typeof connect !== "function") {
           connect = buildConnector({
-            ...tls,
+            ...tls2,
             maxCachedSessions,
             allowH2,
             socketPath,
@@ -8623,7 +8623,7 @@ var require_agent = __commonJS({
       return opts && opts.connections === 1 ? new Client(origin, opts) : new Pool(origin, opts);
     }
     var Agent3 = class extends DispatcherBase {
-      constructor({ factory = defaultFactory, maxRedirections = 0, connect, tls, ...options } = {}) {
+      constructor({ factory = defaultFactory, maxRedirections = 0, connect, tls: tls2, ...options } = {}) {
         if (typeof factory !== "function") {
           throw new InvalidArgumentError("factory must be a function.");
         }
@@ -8637,11 +8637,11 @@ var require_agent = __commonJS({
         if (connect && typeof connect !== "function") {
           connect = { ...connect };
         }
-        if (tls && typeof tls !== "function") {
-          tls = { ...tls };
+        if (tls2 && typeof tls2 !== "function") {
+          tls2 = { ...tls2 };
         }
         this[kInterceptors] = options.interceptors?.Agent && Array.isArray(options.interceptors.Agent) ? options.interceptors.Agent : [createRedirectInterceptor({ maxRedirections })];
-        this[kOptions] = { ...util5.deepClone(options), connect, tls };
+        this[kOptions] = { ...util5.deepClone(options), connect, tls: tls2 };
         this[kOptions].interceptors = options.interceptors ? { ...options.interceptors } : void 0;
         this[kMaxRedirections] = maxRedirections;
         this[kFactory] = factory;
@@ -9424,14 +9424,14 @@ var require_retry_agent = __commonJS({
         this.#options = options;
       }
       dispatch(opts, handler) {
-        const retry2 = new RetryHandler({
+        const retry3 = new RetryHandler({
           ...opts,
           retryOptions: this.#options
         }, {
           dispatch: this.#agent.dispatch.bind(this.#agent),
           handler
         });
-        return this.#agent.dispatch(opts, retry2);
+        return this.#agent.dispatch(opts, retry3);
       }
       close() {
         return this.#agent.close();
@@ -9449,7 +9449,7 @@ var require_readable = __commonJS({
   "node_modules/undici/lib/api/readable.js"(exports2, module) {
     "use strict";
     var assert4 = __require("node:assert");
-    var { Readable: Readable5 } = __require("node:stream");
+    var { Readable: Readable6 } = __require("node:stream");
     var { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError: AbortError3 } = require_errors();
     var util5 = require_util();
     var { ReadableStreamFrom } = require_util();
@@ -9461,7 +9461,7 @@ var require_readable = __commonJS({
     var kContentLength = /* @__PURE__ */ Symbol("kContentLength");
     var noop = () => {
     };
-    var BodyReadable = class extends Readable5 {
+    var BodyReadable = class extends Readable6 {
       constructor({
         resume,
         abort,
@@ -9803,7 +9803,7 @@ var require_api_request = __commonJS({
   "node_modules/undici/lib/api/api-request.js"(exports2, module) {
     "use strict";
     var assert4 = __require("node:assert");
-    var { Readable: Readable5 } = require_readable();
+    var { Readable: Readable6 } = require_readable();
     var { InvalidArgumentError, RequestAbortedError } = require_errors();
     var util5 = require_util();
     var { getResolveErrorBodyCallback } = require_util3();
@@ -9898,7 +9898,7 @@ var require_api_request = __commonJS({
         const parsedHeaders = responseHeaders === "raw" ? util5.parseHeaders(rawHeaders) : headers;
         const contentType2 = parsedHeaders["content-type"];
         const contentLength2 = parsedHeaders["content-length"];
-        const res = new Readable5({
+        const res = new Readable6({
           resume,
           abort,
           contentType: contentType2,
@@ -10213,7 +10213,7 @@ var require_api_pipeline = __commonJS({
   "node_modules/undici/lib/api/api-pipeline.js"(exports2, module) {
     "use strict";
     var {
-      Readable: Readable5,
+      Readable: Readable6,
       Duplex,
       PassThrough
     } = __require("node:stream");
@@ -10227,7 +10227,7 @@ var require_api_pipeline = __commonJS({
     var { addSignal, removeSignal } = require_abort_signal();
     var assert4 = __require("node:assert");
     var kResume = /* @__PURE__ */ Symbol("resume");
-    var PipelineRequest = class extends Readable5 {
+    var PipelineRequest = class extends Readable6 {
       constructor() {
         super({ autoDestroy: true });
         this[kResume] = null;
@@ -10244,7 +10244,7 @@ var require_api_pipeline = __commonJS({
         callback(err);
       }
     };
-    var PipelineResponse = class extends Readable5 {
+    var PipelineResponse = class extends Readable6 {
       constructor(resume) {
         super({ autoDestroy: true });
         this[kResume] = resume;
@@ -10736,7 +10736,7 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path12) {
+    function safeUrl2(path12) {
       if (typeof path12 !== "string") {
         return path12;
       }
@@ -10770,8 +10770,8 @@ var require_mock_utils = __commonJS({
     }
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
-      const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path12 }) => matchValue(safeUrl(path12), resolvedPath));
+      const resolvedPath = typeof basePath === "string" ? safeUrl2(basePath) : basePath;
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path12 }) => matchValue(safeUrl2(path12), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -11236,9 +11236,9 @@ var require_pluralizer = __commonJS({
       this: "these"
     };
     module.exports = class Pluralizer {
-      constructor(singular, plural2) {
+      constructor(singular, plural3) {
         this.singular = singular;
-        this.plural = plural2;
+        this.plural = plural3;
       }
       pluralize(count) {
         const one = count === 1;
@@ -11644,7 +11644,7 @@ var require_dump = __commonJS({
 var require_dns = __commonJS({
   "node_modules/undici/lib/interceptor/dns.js"(exports2, module) {
     "use strict";
-    var { isIP } = __require("node:net");
+    var { isIP: isIP2 } = __require("node:net");
     var { lookup } = __require("node:dns");
     var DecoratorHandler = require_decorator_handler();
     var { InvalidArgumentError, InformationalError } = require_errors();
@@ -11899,7 +11899,7 @@ var require_dns = __commonJS({
       return (dispatch) => {
         return function dnsInterceptor(origDispatchOpts, handler) {
           const origin = origDispatchOpts.origin.constructor === URL ? origDispatchOpts.origin : new URL(origDispatchOpts.origin);
-          if (isIP(origin.hostname) !== 0) {
+          if (isIP2(origin.hostname) !== 0) {
             return dispatch(origDispatchOpts, handler);
           }
           instance.runLookup(origin, origDispatchOpts, (err, newOrigin) => {
@@ -11958,14 +11958,14 @@ var require_headers = __commonJS({
     function fill(headers, object) {
       if (Array.isArray(object)) {
         for (let i = 0; i < object.length; ++i) {
-          const header = object[i];
-          if (header.length !== 2) {
+          const header2 = object[i];
+          if (header2.length !== 2) {
             throw webidl.errors.exception({
               header: "Headers constructor",
-              message: `expected name/value pair to be length 2, found ${header.length}.`
+              message: `expected name/value pair to be length 2, found ${header2.length}.`
             });
           }
-          appendHeader(headers, header[0], header[1]);
+          appendHeader(headers, header2[0], header2[1]);
         }
       } else if (typeof object === "object" && object !== null) {
         const keys = Object.keys(object);
@@ -13569,7 +13569,7 @@ var require_fetch = __commonJS({
       subresourceSet
     } = require_constants3();
     var EE = __require("node:events");
-    var { Readable: Readable5, pipeline: pipeline2, finished } = __require("node:stream");
+    var { Readable: Readable6, pipeline: pipeline2, finished } = __require("node:stream");
     var { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = require_util();
     var { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url();
     var { getGlobalDispatcher } = require_global2();
@@ -14148,74 +14148,74 @@ var require_fetch = __commonJS({
     async function httpNetworkOrCacheFetch(fetchParams, isAuthenticationFetch = false, isNewConnectionFetch = false) {
       const request = fetchParams.request;
       let httpFetchParams = null;
-      let httpRequest = null;
+      let httpRequest2 = null;
       let response = null;
       const httpCache = null;
       const revalidatingFlag = false;
       if (request.window === "no-window" && request.redirect === "error") {
         httpFetchParams = fetchParams;
-        httpRequest = request;
+        httpRequest2 = request;
       } else {
-        httpRequest = cloneRequest(request);
+        httpRequest2 = cloneRequest(request);
         httpFetchParams = { ...fetchParams };
-        httpFetchParams.request = httpRequest;
+        httpFetchParams.request = httpRequest2;
       }
       const includeCredentials = request.credentials === "include" || request.credentials === "same-origin" && request.responseTainting === "basic";
-      const contentLength2 = httpRequest.body ? httpRequest.body.length : null;
+      const contentLength2 = httpRequest2.body ? httpRequest2.body.length : null;
       let contentLengthHeaderValue = null;
-      if (httpRequest.body == null && ["POST", "PUT"].includes(httpRequest.method)) {
+      if (httpRequest2.body == null && ["POST", "PUT"].includes(httpRequest2.method)) {
         contentLengthHeaderValue = "0";
       }
       if (contentLength2 != null) {
         contentLengthHeaderValue = isomorphicEncode(`${contentLength2}`);
       }
       if (contentLengthHeaderValue != null) {
-        httpRequest.headersList.append("content-length", contentLengthHeaderValue, true);
+        httpRequest2.headersList.append("content-length", contentLengthHeaderValue, true);
       }
-      if (contentLength2 != null && httpRequest.keepalive) {
+      if (contentLength2 != null && httpRequest2.keepalive) {
       }
-      if (httpRequest.referrer instanceof URL) {
-        httpRequest.headersList.append("referer", isomorphicEncode(httpRequest.referrer.href), true);
+      if (httpRequest2.referrer instanceof URL) {
+        httpRequest2.headersList.append("referer", isomorphicEncode(httpRequest2.referrer.href), true);
       }
-      appendRequestOriginHeader(httpRequest);
-      appendFetchMetadata(httpRequest);
-      if (!httpRequest.headersList.contains("user-agent", true)) {
-        httpRequest.headersList.append("user-agent", defaultUserAgent);
+      appendRequestOriginHeader(httpRequest2);
+      appendFetchMetadata(httpRequest2);
+      if (!httpRequest2.headersList.contains("user-agent", true)) {
+        httpRequest2.headersList.append("user-agent", defaultUserAgent);
       }
-      if (httpRequest.cache === "default" && (httpRequest.headersList.contains("if-modified-since", true) || httpRequest.headersList.contains("if-none-match", true) || httpRequest.headersList.contains("if-unmodified-since", true) || httpRequest.headersList.contains("if-match", true) || httpRequest.headersList.contains("if-range", true))) {
-        httpRequest.cache = "no-store";
+      if (httpRequest2.cache === "default" && (httpRequest2.headersList.contains("if-modified-since", true) || httpRequest2.headersList.contains("if-none-match", true) || httpRequest2.headersList.contains("if-unmodified-since", true) || httpRequest2.headersList.contains("if-match", true) || httpRequest2.headersList.contains("if-range", true))) {
+        httpRequest2.cache = "no-store";
       }
-      if (httpRequest.cache === "no-cache" && !httpRequest.preventNoCacheCacheControlHeaderModification && !httpRequest.headersList.contains("cache-control", true)) {
-        httpRequest.headersList.append("cache-control", "max-age=0", true);
+      if (httpRequest2.cache === "no-cache" && !httpRequest2.preventNoCacheCacheControlHeaderModification && !httpRequest2.headersList.contains("cache-control", true)) {
+        httpRequest2.headersList.append("cache-control", "max-age=0", true);
       }
-      if (httpRequest.cache === "no-store" || httpRequest.cache === "reload") {
-        if (!httpRequest.headersList.contains("pragma", true)) {
-          httpRequest.headersList.append("pragma", "no-cache", true);
+      if (httpRequest2.cache === "no-store" || httpRequest2.cache === "reload") {
+        if (!httpRequest2.headersList.contains("pragma", true)) {
+          httpRequest2.headersList.append("pragma", "no-cache", true);
         }
-        if (!httpRequest.headersList.contains("cache-control", true)) {
-          httpRequest.headersList.append("cache-control", "no-cache", true);
+        if (!httpRequest2.headersList.contains("cache-control", true)) {
+          httpRequest2.headersList.append("cache-control", "no-cache", true);
         }
       }
-      if (httpRequest.headersList.contains("range", true)) {
-        httpRequest.headersList.append("accept-encoding", "identity", true);
+      if (httpRequest2.headersList.contains("range", true)) {
+        httpRequest2.headersList.append("accept-encoding", "identity", true);
       }
-      if (!httpRequest.headersList.contains("accept-encoding", true)) {
-        if (urlHasHttpsScheme(requestCurrentURL(httpRequest))) {
-          httpRequest.headersList.append("accept-encoding", "br, gzip, deflate", true);
+      if (!httpRequest2.headersList.contains("accept-encoding", true)) {
+        if (urlHasHttpsScheme(requestCurrentURL(httpRequest2))) {
+          httpRequest2.headersList.append("accept-encoding", "br, gzip, deflate", true);
         } else {
-          httpRequest.headersList.append("accept-encoding", "gzip, deflate", true);
+          httpRequest2.headersList.append("accept-encoding", "gzip, deflate", true);
         }
       }
-      httpRequest.headersList.delete("host", true);
+      httpRequest2.headersList.delete("host", true);
       if (includeCredentials) {
       }
       if (httpCache == null) {
-        httpRequest.cache = "no-store";
+        httpRequest2.cache = "no-store";
       }
-      if (httpRequest.cache !== "no-store" && httpRequest.cache !== "reload") {
+      if (httpRequest2.cache !== "no-store" && httpRequest2.cache !== "reload") {
       }
       if (response == null) {
-        if (httpRequest.cache === "only-if-cached") {
+        if (httpRequest2.cache === "only-if-cached") {
           return makeNetworkError("only if cached");
         }
         const forwardResponse = await httpNetworkFetch(
@@ -14223,7 +14223,7 @@ var require_fetch = __commonJS({
           includeCredentials,
           isNewConnectionFetch
         );
-        if (!safeMethodsSet.has(httpRequest.method) && forwardResponse.status >= 200 && forwardResponse.status <= 399) {
+        if (!safeMethodsSet.has(httpRequest2.method) && forwardResponse.status >= 200 && forwardResponse.status <= 399) {
         }
         if (revalidatingFlag && forwardResponse.status === 304) {
         }
@@ -14231,8 +14231,8 @@ var require_fetch = __commonJS({
           response = forwardResponse;
         }
       }
-      response.urlList = [...httpRequest.urlList];
-      if (httpRequest.headersList.contains("range", true)) {
+      response.urlList = [...httpRequest2.urlList];
+      if (httpRequest2.headersList.contains("range", true)) {
         response.rangeRequested = true;
       }
       response.requestIncludesCredentials = includeCredentials;
@@ -14508,7 +14508,7 @@ var require_fetch = __commonJS({
                   }
                 }
               }
-              this.body = new Readable5({ read: resume });
+              this.body = new Readable6({ read: resume });
               const onError = this.onError.bind(this);
               resolve6({
                 status,
@@ -15409,10 +15409,10 @@ var require_util5 = __commonJS({
       const serializedB = URLSerializer(B, excludeFragment);
       return serializedA === serializedB;
     }
-    function getFieldValues(header) {
-      assert4(header !== null);
+    function getFieldValues(header2) {
+      assert4(header2 !== null);
       const values = [];
-      for (let value of header.split(",")) {
+      for (let value of header2.split(",")) {
         value = value.trim();
         if (isValidHeaderName(value)) {
           values.push(value);
@@ -16311,20 +16311,20 @@ var require_parse = __commonJS({
     var { isCTLExcludingHtab } = require_util6();
     var { collectASequenceOfCodePointsFast } = require_data_url();
     var assert4 = __require("node:assert");
-    function parseSetCookie(header) {
-      if (isCTLExcludingHtab(header)) {
+    function parseSetCookie(header2) {
+      if (isCTLExcludingHtab(header2)) {
         return null;
       }
       let nameValuePair = "";
       let unparsedAttributes = "";
       let name2 = "";
       let value = "";
-      if (header.includes(";")) {
+      if (header2.includes(";")) {
         const position = { position: 0 };
-        nameValuePair = collectASequenceOfCodePointsFast(";", header, position);
-        unparsedAttributes = header.slice(position.position);
+        nameValuePair = collectASequenceOfCodePointsFast(";", header2, position);
+        unparsedAttributes = header2.slice(position.position);
       } else {
-        nameValuePair = header;
+        nameValuePair = header2;
       }
       if (!nameValuePair.includes("=")) {
         value = nameValuePair;
@@ -17049,8 +17049,8 @@ var require_util7 = __commonJS({
           return false;
         }
       }
-      const num2 = Number.parseInt(value, 10);
-      return num2 >= 8 && num2 <= 15;
+      const num3 = Number.parseInt(value, 10);
+      return num3 >= 8 && num3 <= 15;
     }
     var hasIntl = typeof process.versions.icu === "string";
     var fatalDecoder = hasIntl ? new TextDecoder("utf-8", { fatal: true }) : void 0;
@@ -19761,7 +19761,7 @@ var require_scan = __commonJS({
 var require_parse2 = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports2, module) {
     "use strict";
-    var constants5 = require_constants6();
+    var constants6 = require_constants6();
     var utils = require_utils2();
     var {
       MAX_LENGTH,
@@ -19769,7 +19769,7 @@ var require_parse2 = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants5;
+    } = constants6;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -19978,7 +19978,7 @@ var require_parse2 = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants5.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants6.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body2).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -20024,8 +20024,8 @@ var require_parse2 = __commonJS({
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants5.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants5.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants6.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants6.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -20080,9 +20080,9 @@ var require_parse2 = __commonJS({
       const peek = state3.peek = (n = 1) => input[state3.index + n];
       const advance = state3.advance = () => input[++state3.index] || "";
       const remaining = () => input.slice(state3.index + 1);
-      const consume = (value2 = "", num2 = 0) => {
+      const consume = (value2 = "", num3 = 0) => {
         state3.consumed += value2;
-        state3.index += num2;
+        state3.index += num3;
       };
       const append = (token2) => {
         state3.output += token2.output != null ? token2.output : token2.value;
@@ -20721,7 +20721,7 @@ var require_parse2 = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants5.globChars(opts.windows);
+      } = constants6.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -20779,7 +20779,7 @@ var require_picomatch = __commonJS({
     var scan2 = require_scan();
     var parse3 = require_parse2();
     var utils = require_utils2();
-    var constants5 = require_constants6();
+    var constants6 = require_constants6();
     var isObject2 = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch2 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
@@ -20907,7 +20907,7 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch2.constants = constants5;
+    picomatch2.constants = constants6;
     module.exports = picomatch2;
   }
 });
@@ -21195,9 +21195,9 @@ var require_semver = __commonJS({
         } else {
           this.prerelease = m[4].split(".").map((id) => {
             if (/^[0-9]+$/.test(id)) {
-              const num2 = +id;
-              if (num2 >= 0 && num2 < MAX_SAFE_INTEGER) {
-                return num2;
+              const num3 = +id;
+              if (num3 >= 0 && num3 < MAX_SAFE_INTEGER) {
+                return num3;
               }
             }
             return id;
@@ -21807,10 +21807,10 @@ var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports2, module) {
     "use strict";
     var parse3 = require_parse3();
-    var constants5 = require_constants7();
+    var constants6 = require_constants7();
     var SemVer = require_semver();
     var truncate = (version3, truncation, options) => {
-      if (!constants5.RELEASE_TYPES.includes(truncation)) {
+      if (!constants6.RELEASE_TYPES.includes(truncation)) {
         return null;
       }
       const clonedVersion = cloneInputVersion(version3, options);
@@ -23050,7 +23050,7 @@ var require_semver2 = __commonJS({
   "node_modules/semver/index.js"(exports2, module) {
     "use strict";
     var internalRe = require_re();
-    var constants5 = require_constants7();
+    var constants6 = require_constants7();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
     var parse3 = require_parse3();
@@ -23134,8 +23134,8 @@ var require_semver2 = __commonJS({
       re: internalRe.re,
       src: internalRe.src,
       tokens: internalRe.t,
-      SEMVER_SPEC_VERSION: constants5.SEMVER_SPEC_VERSION,
-      RELEASE_TYPES: constants5.RELEASE_TYPES,
+      SEMVER_SPEC_VERSION: constants6.SEMVER_SPEC_VERSION,
+      RELEASE_TYPES: constants6.RELEASE_TYPES,
       compareIdentifiers: identifiers.compareIdentifiers,
       rcompareIdentifiers: identifiers.rcompareIdentifiers
     };
@@ -23238,20 +23238,20 @@ var require_ms = __commonJS({
     function fmtLong(ms) {
       var msAbs = Math.abs(ms);
       if (msAbs >= d) {
-        return plural2(ms, msAbs, d, "day");
+        return plural3(ms, msAbs, d, "day");
       }
       if (msAbs >= h) {
-        return plural2(ms, msAbs, h, "hour");
+        return plural3(ms, msAbs, h, "hour");
       }
       if (msAbs >= m) {
-        return plural2(ms, msAbs, m, "minute");
+        return plural3(ms, msAbs, m, "minute");
       }
       if (msAbs >= s) {
-        return plural2(ms, msAbs, s, "second");
+        return plural3(ms, msAbs, s, "second");
       }
       return ms + " ms";
     }
-    function plural2(ms, msAbs, n, name2) {
+    function plural3(ms, msAbs, n, name2) {
       var isPlural = msAbs >= n * 1.5;
       return Math.round(ms / n) + " " + name2 + (isPlural ? "s" : "");
     }
@@ -23823,8 +23823,8 @@ var require_helpers = __commonJS({
     };
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.req = exports2.json = exports2.toBuffer = void 0;
-    var http3 = __importStar(__require("http"));
-    var https3 = __importStar(__require("https"));
+    var http4 = __importStar(__require("http"));
+    var https4 = __importStar(__require("https"));
     async function toBuffer(stream2) {
       let length = 0;
       const chunks = [];
@@ -23849,7 +23849,7 @@ var require_helpers = __commonJS({
     exports2.json = json5;
     function req(url2, opts = {}) {
       const href = typeof url2 === "string" ? url2 : url2.href;
-      const req2 = (href.startsWith("https:") ? https3 : http3).request(url2, opts);
+      const req2 = (href.startsWith("https:") ? https4 : http4).request(url2, opts);
       const promise = new Promise((resolve6, reject) => {
         req2.once("response", resolve6).once("error", reject).end();
       });
@@ -23897,11 +23897,11 @@ var require_dist = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Agent = void 0;
     var net = __importStar(__require("net"));
-    var http3 = __importStar(__require("http"));
+    var http4 = __importStar(__require("http"));
     var https_1 = __require("https");
     __exportStar(require_helpers(), exports2);
     var INTERNAL = /* @__PURE__ */ Symbol("AgentBaseInternalState");
-    var Agent3 = class extends http3.Agent {
+    var Agent3 = class extends http4.Agent {
       constructor(opts) {
         super(opts);
         this[INTERNAL] = {};
@@ -23973,7 +23973,7 @@ var require_dist = __commonJS({
         const fakeSocket = this.incrementSockets(name2);
         Promise.resolve().then(() => this.connect(req, connectOpts)).then((socket) => {
           this.decrementSockets(name2, fakeSocket);
-          if (socket instanceof http3.Agent) {
+          if (socket instanceof http4.Agent) {
             try {
               return socket.addRequest(req, connectOpts);
             } catch (err) {
@@ -24073,16 +24073,16 @@ var require_parse_proxy_response = __commonJS({
           const statusCode = +firstLineParts[1];
           const statusText = firstLineParts.slice(2).join(" ");
           const headers = {};
-          for (const header of headerParts) {
-            if (!header)
+          for (const header2 of headerParts) {
+            if (!header2)
               continue;
-            const firstColon = header.indexOf(":");
+            const firstColon = header2.indexOf(":");
             if (firstColon === -1) {
               socket.destroy();
-              return reject(new Error(`Invalid header from proxy CONNECT response: "${header}"`));
+              return reject(new Error(`Invalid header from proxy CONNECT response: "${header2}"`));
             }
-            const key = header.slice(0, firstColon).toLowerCase();
-            const value = header.slice(firstColon + 1).trimStart();
+            const key = header2.slice(0, firstColon).toLowerCase();
+            const value = header2.slice(firstColon + 1).trimStart();
             const current = headers[key];
             if (typeof current === "string") {
               headers[key] = [current, value];
@@ -24149,7 +24149,7 @@ var require_dist2 = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.HttpsProxyAgent = void 0;
     var net = __importStar(__require("net"));
-    var tls = __importStar(__require("tls"));
+    var tls2 = __importStar(__require("tls"));
     var assert_1 = __importDefault(__require("assert"));
     var debug_1 = __importDefault(require_src());
     var agent_base_1 = require_dist();
@@ -24194,7 +24194,7 @@ var require_dist2 = __commonJS({
         let socket;
         if (proxy.protocol === "https:") {
           debug2("Creating `tls.Socket`: %o", this.connectOpts);
-          socket = tls.connect(setServernameFromNonIpHost(this.connectOpts));
+          socket = tls2.connect(setServernameFromNonIpHost(this.connectOpts));
         } else {
           debug2("Creating `net.Socket`: %o", this.connectOpts);
           socket = net.connect(this.connectOpts);
@@ -24225,7 +24225,7 @@ var require_dist2 = __commonJS({
           req.once("socket", resume);
           if (opts.secureEndpoint) {
             debug2("Upgrading socket connection to TLS");
-            return tls.connect({
+            return tls2.connect({
               ...omit(setServernameFromNonIpHost(opts), "host", "path", "port"),
               socket
             });
@@ -24299,7 +24299,7 @@ var require_dist3 = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.HttpProxyAgent = void 0;
     var net = __importStar(__require("net"));
-    var tls = __importStar(__require("tls"));
+    var tls2 = __importStar(__require("tls"));
     var debug_1 = __importDefault(require_src());
     var events_1 = __require("events");
     var agent_base_1 = require_dist();
@@ -24368,7 +24368,7 @@ var require_dist3 = __commonJS({
         let socket;
         if (this.proxy.protocol === "https:") {
           debug2("Creating `tls.Socket`: %o", this.connectOpts);
-          socket = tls.connect(this.connectOpts);
+          socket = tls2.connect(this.connectOpts);
         } else {
           debug2("Creating `net.Socket`: %o", this.connectOpts);
           socket = net.connect(this.connectOpts);
@@ -27340,20 +27340,20 @@ var require_enum_object = __commonJS({
         return false;
       }
       for (let k of Object.keys(arg)) {
-        let num2 = parseInt(k);
-        if (!Number.isNaN(num2)) {
-          let nam = arg[num2];
+        let num3 = parseInt(k);
+        if (!Number.isNaN(num3)) {
+          let nam = arg[num3];
           if (nam === void 0)
             return false;
-          if (arg[nam] !== num2)
+          if (arg[nam] !== num3)
             return false;
         } else {
-          let num3 = arg[k];
-          if (num3 === void 0)
+          let num4 = arg[k];
+          if (num4 === void 0)
             return false;
-          if (typeof num3 !== "number")
+          if (typeof num4 !== "number")
             return false;
-          if (arg[num3] === void 0)
+          if (arg[num4] === void 0)
             return false;
         }
       }
@@ -27375,7 +27375,7 @@ var require_enum_object = __commonJS({
     }
     exports2.listEnumNames = listEnumNames;
     function listEnumNumbers(enumObject) {
-      return listEnumValues(enumObject).map((val) => val.number).filter((num2, index, arr) => arr.indexOf(num2) == index);
+      return listEnumValues(enumObject).map((val) => val.number).filter((num3, index, arr) => arr.indexOf(num3) == index);
     }
     exports2.listEnumNumbers = listEnumNumbers;
   }
@@ -29193,9 +29193,9 @@ var HttpClient = class {
           }
           yield response.readBody();
           if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
-            for (const header in headers) {
-              if (header.toLowerCase() === "authorization") {
-                delete headers[header];
+            for (const header2 in headers) {
+              if (header2.toLowerCase() === "authorization") {
+                delete headers[header2];
               }
             }
           }
@@ -29317,10 +29317,10 @@ var HttpClient = class {
     info3.parsedUrl = requestUrl;
     const usingSsl = info3.parsedUrl.protocol === "https:";
     info3.httpModule = usingSsl ? https : http;
-    const defaultPort = usingSsl ? 443 : 80;
+    const defaultPort2 = usingSsl ? 443 : 80;
     info3.options = {};
     info3.options.host = info3.parsedUrl.hostname;
-    info3.options.port = info3.parsedUrl.port ? parseInt(info3.parsedUrl.port) : defaultPort;
+    info3.options.port = info3.parsedUrl.port ? parseInt(info3.parsedUrl.port) : defaultPort2;
     info3.options.path = (info3.parsedUrl.pathname || "") + (info3.parsedUrl.search || "");
     info3.options.method = method;
     info3.options.headers = this._mergeHeaders(headers);
@@ -29348,15 +29348,15 @@ var HttpClient = class {
    * For headers that must always be a single string (like Content-Type), use the
    * specialized _getExistingOrDefaultContentTypeHeader method instead.
    */
-  _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
+  _getExistingOrDefaultHeader(additionalHeaders, header2, _default) {
     let clientHeader;
     if (this.requestOptions && this.requestOptions.headers) {
-      const headerValue = lowercaseKeys(this.requestOptions.headers)[header];
+      const headerValue = lowercaseKeys(this.requestOptions.headers)[header2];
       if (headerValue) {
         clientHeader = typeof headerValue === "number" ? headerValue.toString() : headerValue;
       }
     }
-    const additionalValue = additionalHeaders[header];
+    const additionalValue = additionalHeaders[header2];
     if (additionalValue !== void 0) {
       return typeof additionalValue === "number" ? additionalValue.toString() : additionalValue;
     }
@@ -29780,8 +29780,8 @@ var Summary = class {
         if (typeof cell === "string") {
           return this.wrap("td", cell);
         }
-        const { header, data, colspan, rowspan } = cell;
-        const tag = header ? "th" : "td";
+        const { header: header2, data, colspan, rowspan } = cell;
+        const tag = header2 ? "th" : "td";
         const attrs = Object.assign(Object.assign({}, colspan && { colspan }), rowspan && { rowspan });
         return this.wrap(tag, data, attrs);
       }).join("");
@@ -31215,7 +31215,7 @@ async function* expandArchives(items, options = {}) {
 }
 
 // src/scan/engine.ts
-import { closeSync as closeSync2, openSync as openSync2, readSync as readSync2 } from "node:fs";
+import { closeSync as closeSync2, openSync as openSync2, readFileSync, readSync as readSync2 } from "node:fs";
 
 // src/scan/decode.ts
 import { isUtf8 } from "node:buffer";
@@ -38838,7 +38838,11 @@ var ScanEngine = class {
   wStart;
   wEnd;
   cands = [];
+  /** Rule ids whose validated secrets are retained for revocation, and those secrets by fingerprint. */
+  retain;
+  retained = /* @__PURE__ */ new Map();
   constructor(policy, options = {}) {
+    this.retain = new Set(policy.retainSecrets ?? []);
     const warn = options.onWarning ?? (() => {
     });
     this.reportInlineAllowed = options.reportInlineAllowed === true;
@@ -38904,6 +38908,17 @@ var ScanEngine = class {
   get ruleCount() {
     return this.rules.length;
   }
+  /** Keeps a validated secret of a retained rule (revocation only); a no-op for every other rule. */
+  retainSecret(ruleId, fingerprint2, secret) {
+    if (this.retain.has(ruleId)) this.retained.set(fingerprint2, secret);
+  }
+  /** The secrets retained since the last call, by fingerprint (then forgotten here). */
+  takeRetained() {
+    if (this.retained.size === 0) return [];
+    const out = [...this.retained];
+    this.retained = /* @__PURE__ */ new Map();
+    return out;
+  }
   /** A rule's standing for overlap resolution, by id (findings of decoded text carry only the id). */
   ruleRank(id) {
     if (!this.rankById) {
@@ -38915,7 +38930,8 @@ var ScanEngine = class {
   }
   rankById;
   /** Scans bytes held in memory (large ones window by window). */
-  scanBytes(data, meta, stats = emptyEngineStats(), decode = true) {
+  scanBytes(input, meta, stats = emptyEngineStats(), decode = true) {
+    const data = utf16ToUtf8(input) ?? input;
     const item = new ItemScan(this, meta, decode);
     const cap = this.chunkSize + this.overlap;
     if (data.length <= cap) {
@@ -38932,8 +38948,12 @@ var ScanEngine = class {
   }
   /** Reads and scans a file chunk by chunk into one reused buffer. Throws when the file cannot be opened or read. */
   scanFile(absPath, meta, stats = emptyEngineStats()) {
-    const fd = openSync2(absPath, "r");
+    const fd = openSync2(typeof absPath === "string" ? absPath : Buffer.from(absPath), "r");
     try {
+      const bom = Buffer.alloc(2);
+      if (readSync2(fd, bom, 0, 2, 0) === 2 && utf16ToUtf8(bom) !== void 0) {
+        return this.scanBytes(readFileSync(fd), meta, stats);
+      }
       const buf = this.work;
       const cap = buf.length;
       const item = new ItemScan(this, meta);
@@ -39099,6 +39119,15 @@ var ScanEngine = class {
     return true;
   }
 };
+function utf16ToUtf8(data) {
+  if (data.length < 2) return void 0;
+  const le = data[0] === 255 && data[1] === 254;
+  const be = data[0] === 254 && data[1] === 255;
+  if (!le && !be) return void 0;
+  const body2 = Buffer.from(data.subarray(2, 2 + (data.length - 2 & ~1)));
+  if (be) body2.swap16();
+  return Buffer.from(body2.toString("utf16le"), "utf8");
+}
 var ItemScan = class {
   findings = [];
   binary = false;
@@ -39300,6 +39329,7 @@ var ItemScan = class {
       const line = map ? map[dataLine - 1] ?? dataLine : dataLine;
       const endLine = map ? map[dataLine + endLines - 1] ?? dataLine + endLines : dataLine + endLines;
       const fp = fingerprint(rule.id, c.secret);
+      if (validity === "valid") this.engine.retainSecret(rule.id, fp, c.secret);
       const f = {
         ruleId: rule.id,
         title: rule.title,
@@ -39342,6 +39372,31 @@ var ItemScan = class {
     }
     if (last >= 0) this.colCarry = codePoints(view, last + 1, upTo);
     else this.colCarry += codePoints(view, 0, upTo);
+  }
+};
+
+// src/scan/retained.ts
+import { inspect } from "node:util";
+var RetainedSecrets = class {
+  #byFingerprint = /* @__PURE__ */ new Map();
+  add(entries) {
+    for (const [fingerprint2, secret] of entries) this.#byFingerprint.set(fingerprint2, secret);
+  }
+  /** The secret of a finding, by its fingerprint. */
+  get(fingerprint2) {
+    return this.#byFingerprint.get(fingerprint2);
+  }
+  get size() {
+    return this.#byFingerprint.size;
+  }
+  toJSON() {
+    return { retained: this.size };
+  }
+  toString() {
+    return `[${this.size} retained secrets]`;
+  }
+  [inspect.custom]() {
+    return this.toString();
   }
 };
 
@@ -39576,10 +39631,10 @@ var JWT_EXAMPLE_SUBJECTS = /* @__PURE__ */ new Set(["1234567890"]);
 function validateJwt(secret) {
   const parts = secret.split(".");
   if (parts.length !== 3) return "invalid";
-  const header = jsonObject(b64url(parts[0]));
+  const header2 = jsonObject(b64url(parts[0]));
   const payload = jsonObject(b64url(parts[1]));
-  if (!header || !payload) return "invalid";
-  const alg = header["alg"];
+  if (!header2 || !payload) return "invalid";
+  const alg = header2["alg"];
   if (typeof alg !== "string" || alg.toLowerCase() === "none" || !/^[A-Za-z0-9+_-]{2,20}$/.test(alg)) return "invalid";
   const sig = b64url(parts[2]);
   if (!sig || sig.length < 16) return "invalid";
@@ -46335,16 +46390,22 @@ var ScanPool = class {
 };
 
 // src/scan/sources/stdin.ts
+import { closeSync as closeSync3, constants as constants4, createReadStream, fstatSync as fstatSync2, openSync as openSync3, readSync as readSync3 } from "node:fs";
+import { Socket } from "node:net";
+import { Readable } from "node:stream";
 var STDIN_LIMIT = 256 * 1024 * 1024;
 async function* stdinChunks(stream2, opts = {}) {
   const limit = opts.limit ?? STDIN_LIMIT;
+  const name2 = opts.name ?? "-";
   let total = 0;
   for await (const chunk of stream2) {
     let buf = typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk;
     if (total + buf.length > limit) {
       buf = buf.subarray(0, limit - total);
       if (buf.length) yield buf;
-      opts.onWarning?.(`-: input is larger than ${Math.round(limit / 1048576)} MiB; only the first part was scanned`);
+      opts.onWarning?.(
+        `${name2}: input is larger than ${Math.round(limit / 1048576)} MiB; only the first part was scanned (the scan is incomplete)`
+      );
       stream2.pause?.();
       return;
     }
@@ -46352,12 +46413,55 @@ async function* stdinChunks(stream2, opts = {}) {
     if (buf.length) yield buf;
   }
 }
+var NamedInputError = class extends Error {
+  name = "NamedInputError";
+};
+async function openNamedInput(abs, name2) {
+  const fd = openSync3(abs, constants4.O_RDONLY | constants4.O_NONBLOCK | constants4.O_NOCTTY);
+  const st = fstatSync2(fd);
+  if (!st.isFIFO() && !st.isSocket()) {
+    closeSync3(fd);
+    return createReadStream(abs);
+  }
+  const probe = Buffer.allocUnsafe(64 * 1024);
+  let first;
+  try {
+    const n = readSync3(fd, probe, 0, probe.length, null);
+    if (n === 0) {
+      closeSync3(fd);
+      throw new NamedInputError(
+        `${displayPath(name2)}: a FIFO with no writer (or nothing written to it): nothing to scan; start the writer first, or pipe the data to \`jit-gpg scan -\``
+      );
+    }
+    first = Buffer.from(probe.subarray(0, n));
+  } catch (e) {
+    if (e.code !== "EAGAIN") {
+      if (e instanceof NamedInputError) throw e;
+      closeSync3(fd);
+      throw e;
+    }
+  }
+  const pipe = new Socket({ fd, readable: true, writable: false });
+  return Readable.from(
+    (async function* () {
+      if (first) yield first;
+      for await (const chunk of pipe) yield chunk;
+    })()
+  );
+}
 
 // src/scan/sources/worktree.ts
 import { spawn as spawn2 } from "node:child_process";
 import { lstat as lstat2, readdir as readdir2 } from "node:fs/promises";
 import { join as join4 } from "node:path";
-async function gitListFiles(root, onWarning) {
+function nameOf(root, rel) {
+  const text = rel.toString("utf8");
+  if (Buffer.byteLength(text) === rel.length && Buffer.from(text, "utf8").equals(rel)) {
+    return { path: text, abs: join4(root, text) };
+  }
+  return { path: displayPath(rel), abs: Buffer.concat([Buffer.from(`${root}/`), rel]) };
+}
+async function gitListNames(root, onWarning) {
   return new Promise((resolve6) => {
     let child2;
     try {
@@ -46387,15 +46491,25 @@ async function gitListFiles(root, onWarning) {
         resolve6(void 0);
         return;
       }
-      const text = Buffer.concat(out).toString("utf8");
-      resolve6(text.split("\0").filter((p) => p.length > 0));
+      const all = Buffer.concat(out);
+      const names = [];
+      for (let start = 0; start < all.length; ) {
+        let end = all.indexOf(0, start);
+        if (end < 0) end = all.length;
+        if (end > start) names.push(all.subarray(start, end));
+        start = end + 1;
+      }
+      resolve6(names);
     });
   });
 }
-async function fileItem(root, path12, onWarning) {
-  const absPath = join4(root, path12);
+async function fileItem(name2, opts) {
+  const { path: path12, abs: absPath } = name2;
+  const onWarning = opts.onWarning;
   try {
     const st = await lstat2(absPath);
+    if (st.isSymbolicLink()) opts.onSkip?.("symlink", path12);
+    else if (!st.isFile() && !st.isDirectory()) opts.onSkip?.("special", path12);
     if (!st.isFile()) return void 0;
     return { path: path12, source: { kind: "file", absPath, size: st.size } };
   } catch (e) {
@@ -46406,12 +46520,14 @@ async function fileItem(root, path12, onWarning) {
   }
 }
 async function* walkFiles(root, opts = {}) {
-  const stack = [""];
+  const stack = [Buffer.alloc(0)];
+  const rootBytes = Buffer.from(root);
+  const absOf = (rel) => rel.length ? Buffer.concat([rootBytes, Buffer.from("/"), rel]) : rootBytes;
   const ahead = /* @__PURE__ */ new Map();
   const list = (dir) => {
     let p = ahead.get(dir);
     if (!p) {
-      p = readdir2(join4(root, dir), { withFileTypes: true }).catch((e) => e);
+      p = readdir2(absOf(dir), { withFileTypes: true, encoding: "buffer" }).catch((e) => e);
       ahead.set(dir, p);
     }
     return p;
@@ -46422,30 +46538,36 @@ async function* walkFiles(root, opts = {}) {
     const listed = await list(dir);
     ahead.delete(dir);
     if (!Array.isArray(listed)) {
-      opts.onWarning?.(`${dir || "."}: cannot list directory (${listed.code ?? "error"})`);
+      opts.onWarning?.(`${dir.length ? displayPath(dir) : "."}: cannot list directory (${listed.code ?? "error"})`);
       continue;
     }
     const entries = listed;
-    entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+    entries.sort((a, b) => Buffer.compare(a.name, b.name));
     const subdirs = [];
     const files = [];
     for (const ent of entries) {
-      const rel = dir ? `${dir}/${ent.name}` : ent.name;
-      if (ent.isSymbolicLink()) continue;
+      const relBytes = dir.length ? Buffer.concat([dir, Buffer.from("/"), ent.name]) : ent.name;
+      const name2 = nameOf(root, relBytes);
+      if (ent.isSymbolicLink()) {
+        if (!opts.ignore?.(name2.path)) opts.onSkip?.("symlink", name2.path);
+        continue;
+      }
       if (ent.isDirectory()) {
-        if (ent.name === ".git" || opts.ignoreDir?.(rel)) continue;
-        subdirs.push(rel);
+        if (ent.name.toString() === ".git" || opts.ignoreDir?.(name2.path)) continue;
+        subdirs.push(relBytes);
       } else if (ent.isFile()) {
-        if (!opts.ignore?.(rel)) files.push(rel);
+        if (!opts.ignore?.(name2.path)) files.push(name2);
+      } else if (!opts.ignore?.(name2.path)) {
+        opts.onSkip?.("special", name2.path);
       }
     }
-    yield* statAll(root, files, opts.onWarning);
+    yield* statAll(files, opts);
     for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i]);
   }
 }
-async function* statAll(root, paths, onWarning) {
+async function* statAll(paths, opts) {
   const BATCH = 64;
-  const batch = (i) => Promise.all(paths.slice(i, i + BATCH).map((p) => fileItem(root, p, onWarning)));
+  const batch = (i) => Promise.all(paths.slice(i, i + BATCH).map((p) => fileItem(p, opts)));
   let next = paths.length > 0 ? batch(0) : void 0;
   for (let i = 0; next; i += BATCH) {
     const items = await next;
@@ -46455,7 +46577,7 @@ async function* statAll(root, paths, onWarning) {
 }
 async function* worktreeItems(root, opts = {}) {
   const lister = opts.lister ?? "auto";
-  const listed = lister === "walk" ? void 0 : await gitListFiles(root, opts.onWarning);
+  const listed = lister === "walk" ? void 0 : await gitListNames(root, opts.onWarning);
   if (listed === void 0) {
     if (lister === "git") throw new Error(`${root} is not inside a git work tree`);
     yield* walkFiles(root, opts);
@@ -46470,8 +46592,8 @@ async function* worktreeItems(root, opts = {}) {
     }
     return;
   }
-  const paths = listed.filter((p) => !opts.ignore?.(p));
-  yield* statAll(root, paths, opts.onWarning);
+  const paths = listed.map((n) => nameOf(root, n)).filter((n) => !opts.ignore?.(n.path));
+  yield* statAll(paths, opts);
 }
 
 // src/scan/policy.ts
@@ -46547,7 +46669,10 @@ async function scan(opts) {
   const ignoreDir = pathMatcher(directoryGlobs(policy.ignorePaths));
   const engineStats = emptyEngineStats();
   let skippedLarge = 0;
+  const skips = { symlink: 0, special: 0, archive: 0 };
+  let truncated = 0;
   const findings = [];
+  const retained = new RetainedSecrets();
   let progressItems = 0;
   const progress = (items) => {
     progressItems += items;
@@ -46606,6 +46731,7 @@ async function scan(opts) {
       rules: wireRules,
       allowRegexes: policy.allowRegexes,
       stopwords: policy.stopwords,
+      ...policy.retainSecrets?.length ? { retainSecrets: policy.retainSecrets } : {},
       engine: { decode: opts.decode !== false, ...opts.engine, reportInlineAllowed: policy.inlineAllow === "report" }
     };
     const p = new ScanPool(script, threads, init, warn);
@@ -46634,6 +46760,7 @@ async function scan(opts) {
       running.delete(done);
       heldInFlight -= inMemory;
       for (const f of r.findings) findings.push(f);
+      if (r.retained) retained.add(r.retained);
       for (const w of r.warnings) warn(w);
       engineStats.files += r.stats.files;
       engineStats.bytes += r.stats.bytes;
@@ -46677,10 +46804,17 @@ async function scan(opts) {
     }
     return true;
   };
-  const source = opts.items ?? (opts.stdin ? void 0 : worktreeItems(opts.root, { onWarning: warn, ignore, ignoreDir }));
+  const source = opts.items ?? (opts.stdin ? void 0 : worktreeItems(opts.root, { onWarning: warn, ignore, ignoreDir, onSkip: (kind2) => skips[kind2]++ }));
   try {
     if (source) {
-      const expanded = opts.archives === false ? source : expandArchives(source, { onWarning: warn, limits: { maxEntrySize: opts.policy.maxFileSize } });
+      const expanded = opts.archives === false ? source : expandArchives(source, {
+        // Every archive warning is something not opened (a limit, encryption, corruption): counted.
+        onWarning: (m) => {
+          skips.archive++;
+          warn(m);
+        },
+        limits: { maxEntrySize: opts.policy.maxFileSize }
+      });
       for await (const item of expanded) if (accept3(item)) await dispatch(item);
     }
     if (!pool) {
@@ -46698,11 +46832,17 @@ async function scan(opts) {
     await pool?.close();
   }
   if (opts.stdin) {
-    const stream2 = inlineEngine().openStream({ path: "-" }, engineStats);
-    for await (const chunk of stdinChunks(opts.stdin, { onWarning: warn })) stream2.write(chunk);
+    const stdinName = opts.stdinName ?? "-";
+    const stream2 = inlineEngine().openStream({ path: stdinName }, engineStats);
+    const onCut = (m) => {
+      truncated++;
+      warn(m);
+    };
+    for await (const chunk of stdinChunks(opts.stdin, { onWarning: onCut, name: stdinName })) stream2.write(chunk);
     for (const f of stream2.end()) findings.push(f);
     progress(1);
   }
+  if (inline) retained.add(inline.takeRetained());
   sortFindings(findings);
   const seen = /* @__PURE__ */ new Set();
   const unique = findings.filter((f) => {
@@ -46716,12 +46856,18 @@ async function scan(opts) {
     bytes: engineStats.bytes,
     skippedBinary: engineStats.skippedBinary,
     skippedLarge,
+    ...skips.symlink ? { skippedSymlinks: skips.symlink } : {},
+    ...skips.special ? { skippedSpecial: skips.special } : {},
+    ...skips.archive ? { skippedArchive: skips.archive } : {},
+    ...truncated ? { truncated } : {},
     unreadable: engineStats.unreadable,
     failed: engineStats.failed,
     durationMs: Math.round(performance.now() - t0),
     engine: engineName || inlineEngine().name
   };
-  return { findings: unique, stats, warnings, staleBaseline: [] };
+  const result = { findings: unique, stats, warnings, staleBaseline: [] };
+  if (policy.retainSecrets?.length) result.secrets = retained;
+  return result;
 }
 
 // src/scan/progress.ts
@@ -46936,10 +47082,10 @@ var RawLogParser = class {
     this.#emit = emit;
   }
   push(line) {
-    const header = parseHeader(line);
-    if (header) {
+    const header2 = parseHeader(line);
+    if (header2) {
       this.end();
-      this.#current = { ...header, entries: [] };
+      this.#current = { ...header2, entries: [] };
       return;
     }
     if (!this.#current || line[0] !== 58) return;
@@ -46989,10 +47135,10 @@ var PatchParser = class {
       }
       if (c2 === 92) return;
     }
-    const header = parseHeader(line);
-    if (header) {
+    const header2 = parseHeader(line);
+    if (header2) {
       this.#flush();
-      this.#meta = header;
+      this.#meta = header2;
       this.#raw = [];
       this.#section = -1;
       return;
@@ -47079,16 +47225,16 @@ var CatFileParser = class {
         this.#pending = Buffer.from(buf.subarray(pos));
         return;
       }
-      const header = buf.subarray(pos, nl).toString("latin1");
+      const header2 = buf.subarray(pos, nl).toString("latin1");
       pos = nl + 1;
-      const parts = header.split(" ");
+      const parts = header2.split(" ");
       if (parts[1] === "missing" || parts[1] === "ambiguous") {
         this.#emit({ oid: parts[0] ?? "", missing: true });
         continue;
       }
       const size = Number(parts[2]);
       if (parts.length !== 3 || !Number.isSafeInteger(size))
-        throw new Error(`git cat-file: unexpected header "${header}"`);
+        throw new Error(`git cat-file: unexpected header "${header2}"`);
       this.#want = { oid: parts[0], type: parts[1], size, chunks: [], got: 0, keep: size <= this.#maxSize };
     }
     buf = Buffer.alloc(0);
@@ -47582,6 +47728,7 @@ async function scanGit(opts) {
   const summary2 = progress.finish(extra.join(", ") || void 0);
   const findings = source.finish(result.findings);
   if (source.mode === "diff" && source.range) await relocateToHead(opts.root, source.range.head, findings);
+  if (st.missing > 0) result.stats.missingObjects = st.missing;
   return {
     ...result,
     findings,
@@ -48615,7 +48762,7 @@ var KeyLines = class {
   lines = /* @__PURE__ */ new Map();
   constructor(text) {
     const src = text.split(/\r?\n/);
-    let header = [];
+    let header2 = [];
     const arrayCounts = /* @__PURE__ */ new Map();
     let inMulti;
     for (let i = 0; i < src.length; i++) {
@@ -48632,15 +48779,15 @@ var KeyLines = class {
         const k = pathKey(name2);
         const n = arrayCounts.get(k) ?? 0;
         arrayCounts.set(k, n + 1);
-        header = [...name2, n];
+        header2 = [...name2, n];
         this.add(name2, i + 1);
-        this.add(header, i + 1);
+        this.add(header2, i + 1);
         continue;
       }
       m = /^\[\s*(.+?)\s*\]/.exec(t);
       if (m) {
-        header = splitKey(m[1]);
-        this.add(header, i + 1);
+        header2 = splitKey(m[1]);
+        this.add(header2, i + 1);
         continue;
       }
       m = /^((?:"(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_-]+)(?:\s*\.\s*(?:"(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_-]+))*)\s*=/.exec(
@@ -48648,7 +48795,7 @@ var KeyLines = class {
       );
       if (m) {
         const key = splitKey(m[1]);
-        for (let j = 1; j <= key.length; j++) this.add([...header, ...key.slice(0, j)], i + 1);
+        for (let j = 1; j <= key.length; j++) this.add([...header2, ...key.slice(0, j)], i + 1);
         const rest = t.slice(m[0].length);
         for (const q of ['"""', "'''"]) {
           const at = rest.indexOf(q);
@@ -49352,7 +49499,7 @@ function hasTopLevelAlternation(p) {
 }
 
 // src/scan/sources/event.ts
-import { readFileSync } from "node:fs";
+import { readFileSync as readFileSync2 } from "node:fs";
 var ZERO_SHA = /^0+$/;
 function get(obj, ...path12) {
   let cur = obj;
@@ -49373,7 +49520,7 @@ function readEvent(env5 = process.env) {
   if (!path12) return { name: name2, payload: {} };
   let text;
   try {
-    text = readFileSync(path12, "utf8");
+    text = readFileSync2(path12, "utf8");
   } catch (err) {
     throw new Error(`cannot read the event payload at GITHUB_EVENT_PATH=${path12}: ${err.message}`);
   }
@@ -49403,12 +49550,12 @@ function planScan(event, env5 = {}) {
         );
       }
       if (base === head) return { mode: "none", base, head, notice: `pull request has no commits (${short(base)})` };
-      const num2 = get(p, "pull_request", "number") ?? get(p, "number");
+      const num3 = get(p, "pull_request", "number") ?? get(p, "number");
       return {
         mode: "diff",
         base,
         head,
-        notice: `pull request${typeof num2 === "number" ? ` #${num2}` : ""}: scanning lines added in ${short(base)}..${short(head)}`
+        notice: `pull request${typeof num3 === "number" ? ` #${num3}` : ""}: scanning lines added in ${short(base)}..${short(head)}`
       };
     }
     case "push": {
@@ -49478,9 +49625,971 @@ function trustedBaseSha(event) {
   return base;
 }
 
+// src/shared/http.ts
+import http2 from "node:http";
+import https2 from "node:https";
+import { BlockList, isIP } from "node:net";
+import tls from "node:tls";
+var DEFAULT_TIMEOUT_MS = 1e4;
+var DEFAULT_MAX_BYTES = 1024 * 1024;
+var TRANSIENT_CODES = /* @__PURE__ */ new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "ECONNABORTED",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EAI_AGAIN",
+  "ENETUNREACH",
+  "EHOSTUNREACH",
+  "ENETDOWN",
+  "UND_ERR_SOCKET",
+  "TIMEOUT"
+]);
+var TLS_CODES = /* @__PURE__ */ new Set([
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "CERT_HAS_EXPIRED",
+  "CERT_NOT_YET_VALID",
+  "CERT_UNTRUSTED",
+  "CERT_SIGNATURE_FAILURE",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+  "EPROTO"
+]);
+var HttpError = class extends Error {
+  name = "HttpError";
+  /** Node's error code (ECONNRESET, ...), or TIMEOUT, TOO_LARGE, TLS. */
+  code;
+  retryable;
+  /** The TLS verification code when code is TLS. */
+  tlsCode;
+  constructor(message, code21, retryable, tlsCode) {
+    super(message);
+    this.code = code21;
+    this.retryable = retryable;
+    if (tlsCode) this.tlsCode = tlsCode;
+  }
+};
+function safeUrl(url2) {
+  try {
+    const u = new URL(String(url2));
+    return `${u.origin}${u.pathname}`;
+  } catch {
+    return "(invalid URL)";
+  }
+}
+function isTransientStatus(status) {
+  return status >= 500 || status === 429 || status === 408;
+}
+function retryAfterMs(headers, now = Date.now()) {
+  const raw = headers["retry-after"];
+  if (typeof raw !== "string" || raw.trim() === "") return void 0;
+  if (/^\d+$/.test(raw.trim())) return Number(raw.trim()) * 1e3;
+  const at = Date.parse(raw);
+  return Number.isNaN(at) ? void 0 : Math.max(0, at - now);
+}
+function describeNetworkError(err, where2) {
+  const code21 = err.code ?? "UNKNOWN";
+  if (TLS_CODES.has(code21) || /certificate|self[- ]signed|SSL|TLS/i.test(err.message)) {
+    return new HttpError(`TLS verification failed for ${where2} (${code21}): ${err.message}`, "TLS", false, code21);
+  }
+  const what = {
+    ECONNRESET: "connection reset",
+    ECONNREFUSED: "connection refused",
+    ETIMEDOUT: "connection timed out",
+    EPIPE: "connection closed while sending",
+    EAI_AGAIN: "DNS lookup failed temporarily",
+    ENOTFOUND: "host not found"
+  };
+  const text = what[code21] ?? err.message;
+  return new HttpError(`${text} (${code21}) at ${where2}`, code21, TRANSIENT_CODES.has(code21));
+}
+function envValue(env5, lower) {
+  return (env5[lower] || env5[lower.toUpperCase()] || "").trim();
+}
+var bareHost = (host) => host.toLowerCase().replace(/^\[|\]$/g, "").replace(/\.$/, "");
+function isLoopbackHost(hostname) {
+  const h = bareHost(hostname);
+  if (h === "localhost" || h.endsWith(".localhost")) return true;
+  if (isIP(h) === 4) return h.startsWith("127.");
+  if (isIP(h) === 6) return h === "::1" || /^(0{1,4}:){7}0{0,3}1$/.test(h) || h === "0:0:0:0:0:0:0:1";
+  return false;
+}
+function defaultPort(u) {
+  return u.port ? Number(u.port) : u.protocol === "https:" ? 443 : 80;
+}
+function splitEntry(entry) {
+  const v6 = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
+  if (v6) return v6[2] ? { host: v6[1], port: Number(v6[2]) } : { host: v6[1] };
+  if (isIP(entry.split("/")[0]) === 6) return { host: entry };
+  const m = /^(.*):(\d+)$/.exec(entry);
+  return m ? { host: m[1], port: Number(m[2]) } : { host: entry };
+}
+function bypassedBy(entry, host, port) {
+  if (entry === "*") return true;
+  const { host: raw, port: entryPort } = splitEntry(entry);
+  if (entryPort !== void 0 && entryPort !== port) return false;
+  const e = bareHost(raw).replace(/^\*?\./, "");
+  if (!e) return false;
+  const family = isIP(host);
+  const cidr = /^(.+)\/(\d{1,3})$/.exec(e);
+  if (cidr && isIP(cidr[1])) {
+    if (!family) return false;
+    const entryFamily = isIP(cidr[1]) === 4 ? "ipv4" : "ipv6";
+    const bits = Number(cidr[2]);
+    if (bits > (entryFamily === "ipv4" ? 32 : 128)) return false;
+    const list = new BlockList();
+    list.addSubnet(cidr[1], bits, entryFamily);
+    return list.check(host, family === 4 ? "ipv4" : "ipv6");
+  }
+  if (isIP(e)) {
+    if (!family) return false;
+    const list = new BlockList();
+    list.addAddress(e, isIP(e) === 4 ? "ipv4" : "ipv6");
+    return list.check(host, family === 4 ? "ipv4" : "ipv6");
+  }
+  if (family) return false;
+  return host === e || host.endsWith(`.${e}`);
+}
+function proxyFor(url2, env5 = process.env) {
+  let u;
+  try {
+    u = new URL(String(url2));
+  } catch {
+    return void 0;
+  }
+  if (u.protocol !== "https:" && u.protocol !== "http:") return void 0;
+  const value = envValue(env5, u.protocol === "https:" ? "https_proxy" : "http_proxy");
+  if (!value) return void 0;
+  const host = bareHost(u.hostname);
+  if (!host || isLoopbackHost(host)) return void 0;
+  const port = defaultPort(u);
+  const noProxy = envValue(env5, "no_proxy");
+  for (const entry of noProxy.split(/[\s,]+/)) {
+    if (entry && bypassedBy(entry.toLowerCase(), host, port)) return void 0;
+  }
+  const proxy = parseProxyUrl(value, u.protocol === "https:" ? "HTTPS_PROXY" : "HTTP_PROXY");
+  return proxy;
+}
+function parseProxyUrl(value, variable) {
+  let proxy;
+  try {
+    proxy = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
+  } catch {
+    throw new HttpError(`${variable} is not a valid proxy URL (expected http://host:port)`, "EINVAL", false);
+  }
+  if (proxy.protocol !== "http:" && proxy.protocol !== "https:") {
+    throw new HttpError(
+      `${variable}: proxy scheme ${proxy.protocol} is not supported (use an http:// or https:// proxy)`,
+      "EINVAL",
+      false
+    );
+  }
+  return proxy;
+}
+function safeProxy(proxy) {
+  return proxy.origin;
+}
+function proxyAuthorization(proxy) {
+  if (!proxy.username && !proxy.password) return void 0;
+  const decode = (s) => {
+    try {
+      return decodeURIComponent(s);
+    } catch {
+      return s;
+    }
+  };
+  return `Basic ${Buffer.from(`${decode(proxy.username)}:${decode(proxy.password)}`).toString("base64")}`;
+}
+function proxyStatusError(status, proxy, where2) {
+  const fix = status === 407 ? proxy.username ? ": the proxy refused the credentials in the proxy URL; check the user and password in HTTPS_PROXY/HTTP_PROXY" : ": the proxy wants credentials; put them in the proxy URL (http://user:password@proxy:port)" : status === 403 ? ": the proxy does not allow this destination; ask for it to be allowed or add the host to NO_PROXY" : "";
+  return new HttpError(
+    `proxy ${safeProxy(proxy)} answered HTTP ${status} for ${where2}${fix}`,
+    status === 407 ? "PROXY_AUTH" : `PROXY_${status}`,
+    isTransientStatus(status)
+  );
+}
+var httpRequest = (request) => send(request, process.env);
+function send(request, env5) {
+  let url2;
+  try {
+    url2 = new URL(String(request.url));
+  } catch {
+    return Promise.reject(new HttpError("invalid URL (expected https://host[:port]/path)", "EINVAL", false));
+  }
+  const where2 = safeUrl(url2);
+  const timeoutMs = request.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const maxBytes = request.maxBytes ?? DEFAULT_MAX_BYTES;
+  const headers = { ...request.headers };
+  if (request.body !== void 0) headers["content-length"] = String(Buffer.byteLength(request.body));
+  const isHttps = url2.protocol === "https:";
+  if (!isHttps && url2.protocol !== "http:") {
+    return Promise.reject(
+      new HttpError(`unsupported URL scheme ${url2.protocol} (use https:// or http://)`, "EINVAL", false)
+    );
+  }
+  let proxy;
+  try {
+    proxy = proxyFor(url2, env5);
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  const method = request.method ?? "GET";
+  return new Promise((resolve6, reject) => {
+    let settled = false;
+    const live = [];
+    const fail = (err) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      for (const r of live) r.destroy();
+      reject(err);
+    };
+    const timer = setTimeout(
+      () => fail(
+        new HttpError(
+          `no answer from ${where2}${proxy ? ` through proxy ${safeProxy(proxy)}` : ""} within ${timeoutMs / 1e3} s`,
+          "TIMEOUT",
+          true
+        )
+      ),
+      timeoutMs
+    );
+    const onResponse = (res) => {
+      live.push(res);
+      if (proxy && !isHttps && res.statusCode === 407) {
+        fail(proxyStatusError(407, proxy, where2));
+        return;
+      }
+      const declared = Number(res.headers["content-length"] ?? "0");
+      if (declared > maxBytes) {
+        fail(new HttpError(`response from ${where2} is larger than ${maxBytes} bytes`, "TOO_LARGE", false));
+        return;
+      }
+      const chunks = [];
+      let size = 0;
+      res.on("data", (chunk) => {
+        size += chunk.length;
+        if (size > maxBytes) {
+          fail(new HttpError(`response from ${where2} is larger than ${maxBytes} bytes`, "TOO_LARGE", false));
+          return;
+        }
+        chunks.push(chunk);
+      });
+      res.on("error", (err) => fail(describeNetworkError(err, where2)));
+      res.on("aborted", () => fail(new HttpError(`connection reset (ECONNRESET) at ${where2}`, "ECONNRESET", true)));
+      res.on("end", () => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        const data = Buffer.concat(chunks, size);
+        resolve6(
+          request.binary ? { status: res.statusCode ?? 0, headers: res.headers, body: "", data } : { status: res.statusCode ?? 0, headers: res.headers, body: data.toString("utf8") }
+        );
+      });
+    };
+    const start = (req, at) => {
+      live.push(req);
+      req.on("error", (err) => fail(describeNetworkError(err, at)));
+      if (request.body !== void 0) req.write(request.body);
+      req.end();
+    };
+    if (!proxy) {
+      const options = { method, headers, agent: false };
+      if (isHttps && request.ca) options.ca = request.ca;
+      start((isHttps ? https2 : http2).request(url2, options, onResponse), where2);
+      return;
+    }
+    const viaProxy = `proxy ${safeProxy(proxy)} (for ${where2})`;
+    const proxyModule = proxy.protocol === "https:" ? https2 : http2;
+    const proxyTarget = { host: bareHost(proxy.hostname), port: defaultPort(proxy), agent: false };
+    const auth = proxyAuthorization(proxy);
+    if (!isHttps) {
+      const proxied = { ...headers, host: url2.host };
+      if (auth) proxied["proxy-authorization"] = auth;
+      start(proxyModule.request({ ...proxyTarget, method, path: url2.href, headers: proxied }, onResponse), viaProxy);
+      return;
+    }
+    const authority = `${url2.hostname}:${defaultPort(url2)}`;
+    const connectHeaders = { host: authority };
+    if (auth) connectHeaders["proxy-authorization"] = auth;
+    const connect = proxyModule.request({
+      ...proxyTarget,
+      method: "CONNECT",
+      path: authority,
+      headers: connectHeaders
+    });
+    connect.on("connect", (res, socket, head) => {
+      live.push(socket);
+      if (res.statusCode !== 200) {
+        fail(proxyStatusError(res.statusCode ?? 0, proxy, where2));
+        return;
+      }
+      if (settled) return;
+      if (head.length) socket.unshift(head);
+      const host = bareHost(url2.hostname);
+      const tlsOptions = { socket, host };
+      if (!isIP(host)) tlsOptions.servername = host;
+      if (request.ca) tlsOptions.ca = request.ca;
+      const createConnection = () => {
+        const t = tls.connect(tlsOptions);
+        live.push(t);
+        return t;
+      };
+      start(https2.request(url2, { method, headers, createConnection }, onResponse), where2);
+    });
+    live.push(connect);
+    connect.on("error", (err) => fail(describeNetworkError(err, viaProxy)));
+    connect.end();
+  });
+}
+
+// src/shared/retry.ts
+var defaultSleep = (ms) => new Promise((resolve6) => setTimeout(resolve6, ms));
+function backoffDelay(attempt, baseMs, maxMs, random = Math.random) {
+  const step = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(step / 2 + random() * (step / 2));
+}
+function formatSeconds(ms) {
+  return `${(ms / 1e3).toFixed(1)} s`;
+}
+function errorMessage(error2) {
+  if (error2 instanceof Error) return error2.message;
+  return String(error2);
+}
+function retryAfterOf(error2) {
+  if (error2 && typeof error2 === "object" && "retryAfterMs" in error2) {
+    const v = error2.retryAfterMs;
+    if (typeof v === "number" && Number.isFinite(v) && v >= 0) return v;
+  }
+  return void 0;
+}
+async function retry(fn, options = {}) {
+  const attempts = Math.max(1, Math.floor(options.attempts ?? 5));
+  const baseMs = options.baseMs ?? 500;
+  const maxMs = options.maxMs ?? 1e4;
+  const isRetryable = options.isRetryable ?? (() => true);
+  const sleep2 = options.sleep ?? defaultSleep;
+  const random = options.random ?? Math.random;
+  const prefix2 = options.label ? `${options.label}: ` : "";
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn(attempt);
+    } catch (error2) {
+      if (attempt >= attempts || !isRetryable(error2)) throw error2;
+      let delayMs = backoffDelay(attempt, baseMs, maxMs, random);
+      const hinted = retryAfterOf(error2);
+      if (hinted !== void 0) delayMs = Math.min(maxMs, Math.max(delayMs, hinted));
+      const message = `${prefix2}attempt ${attempt} of ${attempts} failed: ${errorMessage(error2)}; retrying in ${formatSeconds(delayMs)}`;
+      options.onRetry?.({ attempt, attempts, error: error2, delayMs, message });
+      await sleep2(delayMs);
+    }
+  }
+}
+
+// src/shared/github.ts
+var GITHUB_API_VERSION = "2022-11-28";
+var REVOKE_BATCH_SIZE = 1e3;
+var MAX_PAGES = 100;
+var PAGE_BYTES = 16 * 1024 * 1024;
+var DEFAULT_MAX_LOG_BYTES = 512 * 1024 * 1024;
+var MAX_NAME = 512;
+var GitHubApiError = class extends Error {
+  name = "GitHubApiError";
+  status;
+  retryable;
+  retryAfterMs;
+  constructor(message, status, retryable, retryAfter) {
+    super(message);
+    this.status = status;
+    this.retryable = retryable;
+    if (retryAfter !== void 0) this.retryAfterMs = retryAfter;
+  }
+};
+function isGitHubCloud(apiUrl) {
+  try {
+    const host = new URL(apiUrl).hostname.toLowerCase();
+    return host === "api.github.com" || /^api\.[a-z0-9-]+\.ghe\.com$/.test(host);
+  } catch {
+    return false;
+  }
+}
+function nextLink(link) {
+  const text = Array.isArray(link) ? link.join(",") : link ?? "";
+  for (const part of text.split(",")) {
+    const m = /^\s*<([^>]*)>\s*;(.*)$/.exec(part);
+    if (m && /(?:^|;)\s*rel="?(?:[^";]*\s)?next(?:\s[^";]*)?"?\s*(?:;|$)/.test(m[2])) return m[1];
+  }
+  return void 0;
+}
+function apiMessage(res) {
+  try {
+    const text = res.body || (res.data ? res.data.toString("utf8", 0, 64 * 1024) : "");
+    const m = JSON.parse(text).message;
+    if (typeof m === "string" && m.trim()) {
+      const line = m.replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ").trim();
+      return line.length > 200 ? `${line.slice(0, 200)}…` : line;
+    }
+  } catch {
+  }
+  return "";
+}
+function header(res, name2) {
+  const v = res.headers[name2];
+  return Array.isArray(v) ? v[0] : v;
+}
+function isoMs(v) {
+  if (typeof v !== "string") return void 0;
+  const t = Date.parse(v);
+  return Number.isNaN(t) ? void 0 : t;
+}
+function boundedName(v, what) {
+  if (typeof v !== "string") throw new Error(`${what} has no name`);
+  return v.length > MAX_NAME ? `${v.slice(0, MAX_NAME)}…` : v;
+}
+var isId = (v) => typeof v === "number" && Number.isSafeInteger(v) && v > 0;
+function parseJob(raw) {
+  if (!raw || typeof raw !== "object") throw new Error("a job is not an object");
+  const j = raw;
+  if (!isId(j.id)) throw new Error("a job has no numeric id");
+  const job = {
+    id: j.id,
+    name: boundedName(j.name, `job ${j.id}`),
+    status: typeof j.status === "string" ? j.status : "unknown",
+    conclusion: typeof j.conclusion === "string" ? j.conclusion : null,
+    steps: []
+  };
+  const started = isoMs(j.started_at);
+  const completed = isoMs(j.completed_at);
+  if (started !== void 0) job.startedAt = started;
+  if (completed !== void 0) job.completedAt = completed;
+  if (isId(j.run_attempt)) job.runAttempt = j.run_attempt;
+  const steps = Array.isArray(j.steps) ? j.steps : [];
+  for (const s of steps.slice(0, 1e3)) {
+    if (!s || typeof s !== "object") continue;
+    const r = s;
+    if (!isId(r.number)) continue;
+    const step = {
+      number: r.number,
+      name: boundedName(r.name, `step ${r.number} of job ${j.id}`),
+      status: typeof r.status === "string" ? r.status : "unknown",
+      conclusion: typeof r.conclusion === "string" ? r.conclusion : null
+    };
+    const ss = isoMs(r.started_at);
+    const sc = isoMs(r.completed_at);
+    if (ss !== void 0) step.startedAt = ss;
+    if (sc !== void 0) step.completedAt = sc;
+    job.steps.push(step);
+  }
+  job.steps.sort((a, b) => a.number - b.number);
+  return job;
+}
+var ACTIONS_READ = "the token needs `actions: read` (add `permissions: actions: read` to the job, or pass a token that can read this repository’s Actions)";
+function createGitHubClient(options) {
+  const api = new URL(options.apiUrl.replace(/\/+$/, ""));
+  if (api.protocol !== "https:" && api.protocol !== "http:") {
+    throw new Error(`GITHUB_API_URL must be an http(s) URL (got ${api.protocol})`);
+  }
+  const base = api.href.replace(/\/+$/, "");
+  const http4 = options.http ?? httpRequest;
+  const sleep2 = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+  const now = options.now ?? Date.now;
+  const maxWaitMs = options.maxWaitMs ?? 6e4;
+  const notice2 = options.onNotice ?? (() => {
+  });
+  const limit = { resetAt: 0 };
+  const observe = (res) => {
+    const remaining = header(res, "x-ratelimit-remaining");
+    const reset = header(res, "x-ratelimit-reset");
+    if (remaining !== void 0 && /^\d+$/.test(remaining)) limit.remaining = Number(remaining);
+    if (reset !== void 0 && /^\d+$/.test(reset)) limit.resetAt = Number(reset) * 1e3;
+  };
+  const resetText = () => new Date(limit.resetAt).toISOString().replace(/\.\d+Z$/, "Z");
+  const waitForLimit = async (label) => {
+    if (limit.remaining !== 0) return;
+    const wait = limit.resetAt - now();
+    if (wait <= 0) return;
+    if (wait > maxWaitMs) {
+      throw new GitHubApiError(
+        `${label}: the API rate limit is exhausted until ${resetText()}; re-run the job after that`,
+        429,
+        false
+      );
+    }
+    notice2(`${label}: API rate limit exhausted; waiting ${Math.ceil(wait / 1e3)} s for it to reset`);
+    await sleep2(wait + 250);
+    limit.remaining = void 0;
+  };
+  const failure = (res, label, hint) => {
+    const said = apiMessage(res);
+    const status = res.status;
+    let retryAfter = retryAfterMs(res.headers, now());
+    const limited = (status === 403 || status === 429) && (header(res, "x-ratelimit-remaining") === "0" || retryAfter !== void 0);
+    if (limited && retryAfter === void 0 && limit.resetAt > now()) retryAfter = limit.resetAt - now() + 250;
+    if (limited) {
+      const tooLong = retryAfter === void 0 || retryAfter > maxWaitMs;
+      const when = header(res, "x-ratelimit-remaining") === "0" && limit.resetAt ? ` until ${resetText()}` : "";
+      return new GitHubApiError(
+        `${label}: rate limited (HTTP ${status}${said ? `: ${said}` : ""})${when}${tooLong ? "; re-run the job later" : ""}`,
+        status,
+        !tooLong,
+        tooLong ? void 0 : retryAfter
+      );
+    }
+    const extra = hint?.(status);
+    return new GitHubApiError(
+      `${label}: HTTP ${status}${said ? ` (${said})` : ""}${extra ? `; ${extra}` : ""}`,
+      status,
+      isTransientStatus(status),
+      retryAfter
+    );
+  };
+  const retrying = (label, fn) => retry(fn, {
+    label,
+    attempts: options.attempts ?? 5,
+    maxMs: maxWaitMs,
+    isRetryable: (e) => (e instanceof GitHubApiError || e instanceof HttpError) && e.retryable,
+    onRetry: (i) => notice2(i.message),
+    ...options.sleep ? { sleep: options.sleep } : {},
+    ...options.random ? { random: options.random } : {}
+  });
+  const apiHeaders = (authenticated) => {
+    const h = {
+      accept: "application/vnd.github+json",
+      "x-github-api-version": GITHUB_API_VERSION,
+      "user-agent": "jit-gpg"
+    };
+    if (authenticated && options.token) h.authorization = `Bearer ${options.token}`;
+    return h;
+  };
+  const sameOrigin = (url2) => url2.origin === api.origin;
+  const path12 = (...parts) => parts.map((p) => encodeURIComponent(String(p))).join("/");
+  return {
+    apiUrl: base,
+    async listRunJobs(owner, repo, runId) {
+      const jobs = [];
+      let url2 = new URL(`${base}/repos/${path12(owner, repo)}/actions/runs/${runId}/jobs`);
+      url2.searchParams.set("per_page", "100");
+      url2.searchParams.set("filter", "latest");
+      const label = `listing the jobs of run ${runId} in ${owner}/${repo}`;
+      for (let page = 1; url2; page++) {
+        if (page > MAX_PAGES) throw new Error(`${label}: more than ${MAX_PAGES} pages of jobs`);
+        const target = url2;
+        const res = await retrying(label, async () => {
+          await waitForLimit(label);
+          const r = await http4({ url: target, headers: apiHeaders(true), maxBytes: PAGE_BYTES, timeoutMs: 3e4 });
+          observe(r);
+          if (r.status !== 200) {
+            throw failure(
+              r,
+              label,
+              (s) => s === 401 || s === 403 ? ACTIONS_READ : s === 404 ? `no run ${runId} in ${owner}/${repo} that this token can see; check \`run-id\`, and that ${ACTIONS_READ}` : void 0
+            );
+          }
+          return r;
+        });
+        let body2;
+        try {
+          body2 = JSON.parse(res.body);
+        } catch {
+          throw new Error(`${label}: the answer is not JSON`);
+        }
+        if (!body2 || !Array.isArray(body2.jobs)) throw new Error(`${label}: the answer has no \`jobs\` list`);
+        for (const raw of body2.jobs) {
+          try {
+            jobs.push(parseJob(raw));
+          } catch (e) {
+            throw new Error(`${label}: unexpected answer (${e.message})`);
+          }
+        }
+        const next = nextLink(res.headers.link);
+        url2 = void 0;
+        if (next) {
+          let u;
+          try {
+            u = new URL(next, base);
+          } catch {
+            throw new Error(`${label}: the next-page link is not a URL`);
+          }
+          if (!sameOrigin(u)) throw new Error(`${label}: the next-page link points away from ${api.origin}`);
+          url2 = u;
+        }
+      }
+      const seen = /* @__PURE__ */ new Set();
+      return jobs.filter((j) => !seen.has(j.id) && seen.add(j.id));
+    },
+    async downloadJobLog(owner, repo, jobId, opts = {}) {
+      const maxBytes = opts.maxBytes ?? DEFAULT_MAX_LOG_BYTES;
+      const label = `downloading the log of job ${jobId}`;
+      const endpoint = `${base}/repos/${path12(owner, repo)}/actions/jobs/${jobId}/logs`;
+      return retrying(label, async () => {
+        await waitForLimit(label);
+        const r = await http4({ url: endpoint, headers: apiHeaders(true), maxBytes, binary: true, timeoutMs: 3e4 });
+        observe(r);
+        if (r.status === 200) return r.data ?? Buffer.alloc(0);
+        if (r.status !== 301 && r.status !== 302 && r.status !== 303 && r.status !== 307) {
+          throw failure(
+            r,
+            label,
+            (s) => s === 401 || s === 403 ? ACTIONS_READ : s === 404 || s === 410 ? "the log is gone (deleted, expired, or the job never ran)" : void 0
+          );
+        }
+        const location = header(r, "location");
+        let target;
+        try {
+          target = new URL(location ?? "", endpoint);
+        } catch {
+          throw new GitHubApiError(`${label}: the redirect has no valid Location`, r.status, false);
+        }
+        if (!location || target.protocol !== "https:" && !(target.protocol === "http:" && api.protocol === "http:")) {
+          throw new GitHubApiError(`${label}: the redirect does not lead to an https URL`, r.status, false);
+        }
+        const d = await http4({
+          url: target,
+          headers: sameOrigin(target) ? apiHeaders(true) : { "user-agent": "jit-gpg" },
+          maxBytes,
+          binary: true,
+          timeoutMs: 12e4
+        });
+        if (d.status !== 200) {
+          throw new GitHubApiError(
+            `${label}: the download answered HTTP ${d.status}`,
+            d.status,
+            isTransientStatus(d.status) || d.status === 403 || d.status === 404
+          );
+        }
+        return d.data ?? Buffer.alloc(0);
+      }).catch((e) => {
+        if (e instanceof HttpError && e.code === "TOO_LARGE") {
+          throw new GitHubApiError(`${label}: the log is larger than ${Math.round(maxBytes / 1048576)} MiB`, 0, false);
+        }
+        throw e;
+      });
+    },
+    async revokeCredentials(credentials, opts) {
+      if (credentials.length === 0) return { status: 202 };
+      if (credentials.length > REVOKE_BATCH_SIZE) {
+        throw new Error(`at most ${REVOKE_BATCH_SIZE} credentials per revocation request`);
+      }
+      const label = `submitting ${credentials.length} credential${credentials.length === 1 ? "" : "s"} for revocation`;
+      const body2 = JSON.stringify({ credentials });
+      return retrying(label, async () => {
+        await waitForLimit(label);
+        const headers = { ...apiHeaders(opts.authenticated), "content-type": "application/json" };
+        const r = await http4({ url: `${base}/credentials/revoke`, method: "POST", headers, body: body2, timeoutMs: 3e4 });
+        observe(r);
+        if (r.status === 202 || r.status === 200 || r.status === 204) return { status: r.status };
+        throw failure(
+          r,
+          label,
+          (s) => s === 422 ? "GitHub refused the batch (validation failed, or the endpoint is throttled)" : s === 403 && opts.authenticated ? "this server does not accept the token for revocation" : void 0
+        );
+      });
+    }
+  };
+}
+
+// src/scan/revoke.ts
+var REVOCABLE = {
+  "github-pat-classic": "ghp_",
+  "github-fine-grained-pat": "github_pat_",
+  "github-oauth-token": "gho_",
+  "github-user-to-server-token": "ghu_",
+  "github-refresh-token": "ghr_"
+};
+var REVOCABLE_RULE_IDS = Object.keys(REVOCABLE);
+var MAX_REVOKE_REQUESTS = 60;
+var plural = (n, one) => `${n} ${one}${n === 1 ? "" : "s"}`;
+async function revokeFindings(findings, secrets, opts) {
+  const records = /* @__PURE__ */ new Map();
+  const bySecret = /* @__PURE__ */ new Map();
+  for (const f of findings) {
+    const prefix2 = REVOCABLE[f.ruleId];
+    if (prefix2 === void 0) continue;
+    const secret = f.validated ? secrets?.get(f.fingerprint) : void 0;
+    if (!f.validated) {
+      records.set(f, { submitted: false, answer: "not submitted: its checksum or structure is not proven" });
+    } else if (!secret?.startsWith(prefix2)) {
+      records.set(f, { submitted: false, answer: "not submitted: not a token type the endpoint accepts" });
+    } else {
+      const list = bySecret.get(secret) ?? [];
+      list.push(f);
+      bySecret.set(secret, list);
+    }
+  }
+  const batchSize = Math.max(1, Math.min(REVOKE_BATCH_SIZE, opts.batchSize ?? REVOKE_BATCH_SIZE));
+  const all = [...bySecret.keys()];
+  let accepted = 0;
+  let failure;
+  for (let i = 0, request = 0; i < all.length; i += batchSize, request++) {
+    const batch = all.slice(i, i + batchSize);
+    const mark = (r) => {
+      for (const s of batch) for (const f of bySecret.get(s)) records.set(f, r);
+    };
+    if (failure !== void 0) {
+      mark({ submitted: false, answer: "not submitted: an earlier revocation request failed" });
+      continue;
+    }
+    if (request >= MAX_REVOKE_REQUESTS) {
+      failure = `more than ${MAX_REVOKE_REQUESTS * batchSize} tokens: GitHub accepts ${MAX_REVOKE_REQUESTS} revocation requests an hour`;
+      mark({ submitted: false, answer: "not submitted: over the endpoint’s hourly limit" });
+      continue;
+    }
+    try {
+      const { status } = await opts.client.revokeCredentials(batch, { authenticated: opts.authenticated });
+      accepted += batch.length;
+      mark({ submitted: true, status, answer: `accepted (HTTP ${status})` });
+      opts.onNotice?.(`revocation: ${plural(batch.length, "token")} submitted, HTTP ${status}`);
+    } catch (e) {
+      const status = e instanceof GitHubApiError && e.status > 0 ? e.status : void 0;
+      const why = e.message;
+      failure = why;
+      mark({
+        submitted: true,
+        ...status !== void 0 ? { status } : {},
+        answer: status !== void 0 ? `refused (HTTP ${status})` : "failed (no answer)"
+      });
+    }
+  }
+  const out = findings.map((f) => {
+    const r = records.get(f);
+    return r ? { ...f, revocation: r } : f;
+  });
+  const result = { findings: out, accepted, candidates: all.length };
+  if (failure !== void 0) {
+    const left = all.length - accepted;
+    result.failure = `revocation of ${plural(left, "GitHub token")} failed (${failure}); ${left === 1 ? "it is" : "they are"} still live. Revoke by hand now: find each one at the location the annotations and the job summary give (findings whose revocation was not accepted), then have its owner delete it (Settings → Developer settings → Personal access tokens), or submit it yourself with POST /credentials/revoke ({"credentials": ["<token>"]}; on GitHub.com without an Authorization header).`;
+  }
+  return result;
+}
+
+// src/scan/sources/logs.ts
+var CONCURRENCY = 4;
+var D = (b) => b >= 48 && b <= 57;
+var num2 = (buf, from, len) => {
+  let n = 0;
+  for (let i = from; i < from + len; i++) n = n * 10 + (buf[i] - 48);
+  return n;
+};
+function timestampPrefix(buf, at, end, out) {
+  if (end - at < 20) return 0;
+  const b = (i2) => buf[at + i2];
+  if (!(D(b(0)) && D(b(1)) && D(b(2)) && D(b(3)) && b(4) === 45 && D(b(5)) && D(b(6)) && b(7) === 45) || !(D(b(8)) && D(b(9)) && b(10) === 84 && D(b(11)) && D(b(12)) && b(13) === 58 && D(b(14)) && D(b(15))) || !(b(16) === 58 && D(b(17)) && D(b(18)))) {
+    return 0;
+  }
+  let i = 19;
+  if (b(i) === 46) {
+    i++;
+    const start = i;
+    while (at + i < end && i - start < 9 && D(b(i))) i++;
+    if (i === start) return 0;
+  }
+  if (at + i >= end || b(i) !== 90) return 0;
+  i++;
+  if (at + i < end) {
+    if (b(i) !== 32) return 0;
+    i++;
+  }
+  const ms = Date.UTC(
+    num2(buf, at, 4),
+    num2(buf, at + 5, 2) - 1,
+    num2(buf, at + 8, 2),
+    num2(buf, at + 11, 2),
+    num2(buf, at + 14, 2),
+    num2(buf, at + 17, 2)
+  );
+  out.sec = Math.floor(ms / 1e3);
+  return i;
+}
+function sameSecond(buf, at, last) {
+  for (let i = 18; i >= 0; i--) if (buf[at + i] !== last[i]) return false;
+  return true;
+}
+function prefixTail(buf, at, end) {
+  let i = at + 19;
+  if (buf[i] === 46) {
+    const start = ++i;
+    while (i < end && i - start < 9 && D(buf[i])) i++;
+    if (i === start) return 0;
+  }
+  if (i >= end || buf[i] !== 90) return 0;
+  i++;
+  if (i < end) {
+    if (buf[i] !== 32) return 0;
+    i++;
+  }
+  return i - at;
+}
+var GROUP = Buffer.from("##[group]");
+function prepareLog(raw, steps) {
+  const span = steps.map((s) => ({
+    from: s.startedAt === void 0 ? Number.NaN : Math.floor(s.startedAt / 1e3),
+    to: s.completedAt === void 0 ? Number.POSITIVE_INFINITY : Math.floor(s.completedAt / 1e3)
+  }));
+  const encloses = (k, t) => span[k].from <= t && t <= span[k].to;
+  const runLine = [];
+  const runStep = [];
+  const firstLine = /* @__PURE__ */ new Map();
+  let read2 = raw.length >= 3 && raw[0] === 239 && raw[1] === 187 && raw[2] === 191 ? 3 : 0;
+  let write = 0;
+  let line = 0;
+  let cur = -1;
+  let assigned = -1;
+  const ts = { sec: 0 };
+  const last = Buffer.alloc(19);
+  let lastCut = 0;
+  while (read2 < raw.length) {
+    line++;
+    const nl = raw.indexOf(10, read2);
+    const end = nl < 0 ? raw.length : nl;
+    let cut = 0;
+    if (lastCut > 0 && end - read2 >= lastCut && sameSecond(raw, read2, last)) {
+      cut = prefixTail(raw, read2, end);
+    }
+    if (cut === 0) {
+      cut = timestampPrefix(raw, read2, end, ts);
+      if (cut > 0) raw.copy(last, 0, read2, read2 + 19);
+    }
+    lastCut = cut;
+    const contentStart = read2 + cut;
+    if (cut > 0 && steps.length > 0) {
+      const t = ts.sec;
+      let next = -1;
+      if (cur >= 0 && encloses(cur, t)) {
+        next = cur;
+        const opensGroup = contentStart + GROUP.length <= end && raw.compare(GROUP, 0, GROUP.length, contentStart, contentStart + GROUP.length) === 0;
+        if (opensGroup && cur + 1 < span.length && encloses(cur + 1, t)) next = cur + 1;
+      } else {
+        for (let k = cur + 1; k < span.length && next < 0; k++) if (encloses(k, t)) next = k;
+        for (let k = 0; k <= cur && next < 0; k++) if (encloses(k, t)) next = k;
+      }
+      if (next >= 0) cur = next;
+      if (next !== assigned || runLine.length === 0) {
+        runLine.push(line);
+        runStep.push(next);
+        assigned = next;
+      }
+      if (next >= 0 && !firstLine.has(next)) firstLine.set(next, line);
+    }
+    const stop = nl < 0 ? raw.length : nl + 1;
+    if (write !== contentStart) raw.copyWithin(write, contentStart, stop);
+    write += stop - contentStart;
+    read2 = stop;
+  }
+  const lines = line;
+  return {
+    data: raw.subarray(0, write),
+    lines,
+    firstLine,
+    stepOf(l) {
+      let lo = 0;
+      let hi = runLine.length;
+      while (lo < hi) {
+        const mid = lo + hi >> 1;
+        if (runLine[mid] <= l) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo === 0 ? -1 : runStep[lo - 1];
+    }
+  };
+}
+function logPath(name2) {
+  const safe = name2.replace(/[/\\\u0000-\u001f\u007f-\u009f]/g, "_");
+  return `logs/${safe}.log`;
+}
+async function openLogsSource(opts) {
+  const all = await opts.client.listRunJobs(opts.owner, opts.repo, opts.runId);
+  const skipped = [];
+  const scanned = [];
+  const byPath = /* @__PURE__ */ new Map();
+  for (const job of all) {
+    if (job.status !== "completed") {
+      skipped.push({
+        job: job.name,
+        why: `${job.status}: its log is not complete yet (the scanning job's own log never is)`
+      });
+      continue;
+    }
+    if (job.conclusion === "skipped" || job.steps.length === 0 && job.conclusion === "cancelled") {
+      skipped.push({ job: job.name, why: `${job.conclusion}: it never ran, so it has no log` });
+      continue;
+    }
+    let path12 = logPath(job.name);
+    if (byPath.has(path12)) path12 = logPath(`${job.name} (${job.id})`);
+    const entry = { job, path: path12 };
+    byPath.set(path12, entry);
+    scanned.push(entry);
+  }
+  for (const s of skipped) opts.onNotice?.(`job ${JSON.stringify(s.job)} not scanned: ${s.why}`);
+  let failed = 0;
+  const server = opts.serverUrl.replace(/\/+$/, "");
+  const runUrl = `${server}/${encodeURIComponent(opts.owner)}/${encodeURIComponent(opts.repo)}/actions/runs/${opts.runId}`;
+  async function fetchOne(entry) {
+    try {
+      const raw = await opts.client.downloadJobLog(opts.owner, opts.repo, entry.job.id, {
+        ...opts.maxLogBytes ? { maxBytes: opts.maxLogBytes } : {}
+      });
+      const prepared = prepareLog(raw, entry.job.steps);
+      entry.log = { stepOf: prepared.stepOf, firstLine: prepared.firstLine, lines: prepared.lines };
+      return { path: entry.path, source: { kind: "bytes", data: prepared.data } };
+    } catch (e) {
+      failed++;
+      opts.onWarning?.(`${entry.path}: log not scanned: ${e.message}`);
+      return void 0;
+    }
+  }
+  return {
+    describe: `logs of ${scanned.length} completed job${scanned.length === 1 ? "" : "s"} of run ${opts.runId} in ${opts.owner}/${opts.repo}`,
+    get failed() {
+      return failed;
+    },
+    skipped,
+    jobs: scanned.length,
+    items: async function* () {
+      const queue = scanned.slice();
+      const running = /* @__PURE__ */ new Map();
+      let next = 0;
+      const start = () => {
+        const entry = queue.shift();
+        if (!entry) return;
+        const id = next++;
+        running.set(
+          id,
+          fetchOne(entry).then((item) => ({ id, item }))
+        );
+      };
+      for (let i = 0; i < CONCURRENCY; i++) start();
+      while (running.size > 0) {
+        const { id, item } = await Promise.race(running.values());
+        running.delete(id);
+        start();
+        if (item) yield item;
+      }
+    },
+    locate(f) {
+      const entry = byPath.get(f.file);
+      if (!entry) return void 0;
+      const { job } = entry;
+      const loc = { job: job.name, jobId: job.id, url: `${runUrl}/job/${job.id}` };
+      const k = entry.log?.stepOf(f.line) ?? -1;
+      const step = k >= 0 ? job.steps[k] : void 0;
+      if (step) {
+        loc.step = step.name;
+        loc.stepNumber = step.number;
+        const first = entry.log?.firstLine.get(k) ?? f.line;
+        loc.url += `#step:${step.number}:${f.line - first + 1}`;
+      }
+      return loc;
+    }
+  };
+}
+
 // src/scan/job.ts
-var SCAN_MODES = ["auto", "worktree", "diff", "history"];
+var SCAN_MODES = ["auto", "worktree", "diff", "history", "logs"];
 var FAIL_ON = ["any", "validated", "none"];
+var REVOKE = ["none", "github"];
 var ModeError = class extends Error {
   name = "ModeError";
 };
@@ -49489,10 +50598,17 @@ function selectSource(opts) {
   if ((opts.stdin || opts.file) && (opts.mode === "diff" || opts.mode === "history")) {
     throw new ModeError(`--mode ${opts.mode} scans a git repository, not ${opts.stdin ? "stdin" : "a single file"}`);
   }
+  if ((opts.stdin || opts.file) && opts.mode === "logs") {
+    throw new ModeError(
+      `--mode logs fetches a workflow run's logs, not ${opts.stdin ? "stdin" : "a single file"} (\`jit-gpg scan -\` scans a log piped in)`
+    );
+  }
   if (opts.stdin) return { kind: "stdin", stream: opts.stdin };
   if (opts.file) {
     const abs = resolve3(opts.root, opts.file);
-    const size = statSync(abs).size;
+    const st = statSync(abs);
+    if (!st.isFile()) return { kind: "named", absPath: abs, name: opts.file };
+    const size = st.size;
     const path12 = opts.file;
     return {
       kind: "items",
@@ -49520,6 +50636,8 @@ function selectSource(opts) {
       return { kind: "git", plan: { mode: "diff", base: opts.base, head: opts.head ?? "HEAD" } };
     case "history":
       return { kind: "git", plan: { mode: "history", ...opts.head ? { head: opts.head } : {} } };
+    case "logs":
+      return { kind: "logs" };
     default:
       throw new ModeError(`unknown mode "${String(opts.mode)}"; expected one of ${SCAN_MODES.join(", ")}`);
   }
@@ -49558,11 +50676,36 @@ async function runScanJob(opts) {
     name: opts.baselinePath
   }) : void 0;
   if (source.base !== void 0 && plan.kind === "git") policy.inlineAllow = "report";
+  const revoke = opts.revoke === "github";
+  let client;
+  if (plan.kind === "logs" || revoke) {
+    if (!opts.github?.apiUrl) throw new ModeError("the GitHub API URL is not set (GITHUB_API_URL)");
+    client = createGitHubClient({ ...opts.github, ...opts.onNotice ? { onNotice: opts.onNotice } : {} });
+  }
+  if (revoke) policy.retainSecrets = [...REVOCABLE_RULE_IDS];
   let raw;
+  let logs;
   let git2;
   let gitSource;
   if (plan.kind === "git") {
     ({ result: raw, git: git2, source: gitSource } = await runGitPlan(plan.plan, opts, policy, configFile));
+  } else if (plan.kind === "logs") {
+    logs = await openLogs(opts, client);
+    policy.maxFileSize = Number.MAX_SAFE_INTEGER;
+    raw = await scan({
+      root: opts.root,
+      policy,
+      threads: opts.threads,
+      onWarning: opts.onWarning,
+      onProgress: opts.onProgress,
+      items: logs.items()
+    });
+    raw.stats.failed += logs.failed;
+    const fetched = logs;
+    raw.findings = raw.findings.map((f) => {
+      const at = fetched.locate(f);
+      return at ? { ...f, log: at } : f;
+    });
   } else {
     raw = await scan({
       root: opts.root,
@@ -49571,6 +50714,7 @@ async function runScanJob(opts) {
       onWarning: opts.onWarning,
       onProgress: opts.onProgress,
       ...plan.kind === "stdin" ? { stdin: plan.stream } : {},
+      ...plan.kind === "named" ? { stdin: await openNamedInput(plan.absPath, plan.name), stdinName: plan.name } : {},
       ...plan.kind === "items" ? { items: plan.items() } : {}
     });
   }
@@ -49580,12 +50724,24 @@ async function runScanJob(opts) {
     raw.findings.filter((f) => !f.inlineAllowed),
     baseline
   );
+  const { secrets, ...kept } = raw;
   const result = {
-    ...raw,
+    ...kept,
     findings: outcome.findings,
     staleBaseline: outcome.stale.map((s) => s.fingerprint)
   };
-  const sourceWords = gitSource ?? (plan.kind === "stdin" ? "stdin" : plan.kind === "items" ? plan.describe : `work tree ${opts.root}`);
+  let revocation;
+  if (revoke) {
+    const r = await revokeFindings(result.findings, secrets, {
+      client,
+      authenticated: !isGitHubCloud(client.apiUrl),
+      ...opts.onNotice ? { onNotice: opts.onNotice } : {}
+    });
+    const { findings, ...rest } = r;
+    result.findings = findings;
+    revocation = rest;
+  }
+  const sourceWords = gitSource ?? (plan.kind === "named" ? `${plan.name} (read like stdin)` : plan.kind === "stdin" ? "stdin" : plan.kind === "items" ? plan.describe : plan.kind === "logs" ? logs.describe : `work tree ${opts.root}`);
   const job = {
     result,
     accepted: outcome.accepted,
@@ -49596,9 +50752,30 @@ async function runScanJob(opts) {
     markerSuppressed
   };
   if (git2) job.git = git2;
+  if (logs) job.logs = { jobs: logs.jobs, skipped: logs.skipped, failed: logs.failed };
+  if (revocation) job.revocation = revocation;
   if (configFile) job.configFile = configFile;
   if (baseline) job.baseline = baseline;
   return job;
+}
+async function openLogs(opts, client) {
+  const where2 = opts.logs;
+  const m = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(where2?.repo ?? "");
+  if (!where2 || !m) {
+    throw new ModeError("mode logs needs the repository as OWNER/REPO (--repo, or GITHUB_REPOSITORY on a runner)");
+  }
+  if (!Number.isSafeInteger(where2.runId) || where2.runId < 1) {
+    throw new ModeError("mode logs needs the run id, a positive integer (--run-id, input `run-id`, or GITHUB_RUN_ID)");
+  }
+  return openLogsSource({
+    client,
+    owner: m[1],
+    repo: m[2],
+    runId: where2.runId,
+    serverUrl: where2.serverUrl,
+    ...opts.onNotice ? { onNotice: opts.onNotice } : {},
+    onWarning: opts.onWarning
+  });
 }
 async function configSource(opts) {
   if (opts.configFrom !== "base") return worktreeSource(opts.cwd);
@@ -49803,6 +50980,27 @@ function redactFinding(f) {
   if (typeof f.date === "string") out.date = f.date;
   if (typeof f.decoded === "string") out.decoded = f.decoded;
   if (f.inlineAllowed === true) out.inlineAllowed = true;
+  const log2 = logLocation(f.log);
+  if (log2) out.log = log2;
+  const revocation = revocationRecord(f.revocation);
+  if (revocation) out.revocation = revocation;
+  return out;
+}
+function logLocation(v) {
+  if (!v || typeof v !== "object") return void 0;
+  const l = v;
+  if (typeof l.job !== "string" || typeof l.url !== "string" || !Number.isSafeInteger(l.jobId)) return void 0;
+  const out = { job: l.job, jobId: l.jobId, url: l.url };
+  if (typeof l.step === "string") out.step = l.step;
+  if (Number.isSafeInteger(l.stepNumber)) out.stepNumber = l.stepNumber;
+  return out;
+}
+function revocationRecord(v) {
+  if (!v || typeof v !== "object") return void 0;
+  const r = v;
+  if (typeof r.submitted !== "boolean" || typeof r.answer !== "string") return void 0;
+  const out = { submitted: r.submitted, answer: r.answer };
+  if (Number.isSafeInteger(r.status)) out.status = r.status;
   return out;
 }
 function redactFindings(findings) {
@@ -49837,6 +51035,25 @@ function renderJson(input) {
 `;
 }
 
+// src/scan/types.ts
+function incompleteItems(stats) {
+  return stats.unreadable + stats.failed + (stats.missingObjects ?? 0) + (stats.truncated ?? 0);
+}
+function policySkips(stats) {
+  const n = (count, one, many) => count > 0 ? [`${count} ${count === 1 ? one : many}`] : [];
+  return [
+    ...n(stats.skippedBinary, "binary file", "binary files"),
+    ...n(stats.skippedLarge, "file over the size limit", "files over the size limit"),
+    ...n(
+      stats.skippedArchive ?? 0,
+      "archive item over a limit or unreadable",
+      "archive items over a limit or unreadable"
+    ),
+    ...n(stats.skippedSpecial ?? 0, "FIFO, socket or device", "FIFOs, sockets or devices"),
+    ...n(stats.skippedSymlinks ?? 0, "symlink (not followed)", "symlinks (not followed)")
+  ];
+}
+
 // src/scan/report/text.ts
 function groupByFile(findings) {
   const groups = /* @__PURE__ */ new Map();
@@ -49854,7 +51071,7 @@ function formatBytes3(n) {
   if (n < 1024 * 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MiB`;
   return `${(n / 1024 / 1024 / 1024).toFixed(2)} GiB`;
 }
-function plural(n, one, many = `${one}s`) {
+function plural2(n, one, many = `${one}s`) {
   return `${n} ${n === 1 ? one : many}`;
 }
 
@@ -49876,16 +51093,16 @@ function renderMarkdown(opts) {
   const stale = opts.staleBaseline ?? [];
   const s = opts.stats;
   const out = [];
-  const scanned = `${plural(s.files, "file")} (${formatBytes3(s.bytes)}) scanned in ${s.durationMs} ms`;
+  const scanned = `${plural2(s.files, "file")} (${formatBytes3(s.bytes)}) scanned in ${s.durationMs} ms`;
   if (findings.length === 0) {
     out.push(`## ✅ ${title}: no secrets found`, "");
-    out.push(`${scanned}.${baselined ? ` ${plural(baselined, "finding")} accepted by the baseline.` : ""}`, "");
+    out.push(`${scanned}.${baselined ? ` ${plural2(baselined, "finding")} accepted by the baseline.` : ""}`, "");
   } else {
     const validated = findings.filter((f) => f.validated).length;
     const groups = groupByFile(findings);
-    out.push(`## 🚨 ${title}: ${plural(findings.length, "secret")} found`, "");
+    out.push(`## 🚨 ${title}: ${plural2(findings.length, "secret")} found`, "");
     out.push(
-      `**${findings.length}** in **${plural(groups.size, "file")}** · **${validated}** validated (checksum or structure proves the format)` + (baselined ? ` · ${baselined} accepted by the baseline` : "") + (opts.failing !== void 0 && opts.failing !== findings.length ? ` · ${opts.failing} fail the job` : "") + ` · ${scanned}`,
+      `**${findings.length}** in **${plural2(groups.size, "file")}** · **${validated}** validated (checksum or structure proves the format)` + (baselined ? ` · ${baselined} accepted by the baseline` : "") + (opts.failing !== void 0 && opts.failing !== findings.length ? ` · ${opts.failing} fail the job` : "") + ` · ${scanned}`,
       ""
     );
     let rows = opts.maxRows ?? 500;
@@ -49904,7 +51121,15 @@ function renderMarkdown(opts) {
       out.push("");
     }
     if (omitted > 0) {
-      out.push(`…and ${plural(omitted, "more finding")} not listed here: see the SARIF or JSON report.`, "");
+      out.push(`…and ${plural2(omitted, "more finding")} not listed here: see the SARIF or JSON report.`, "");
+    }
+    const revocable = findings.filter((f) => f.revocation);
+    if (revocable.length > 0) {
+      const accepted = revocable.filter((f) => f.revocation.submitted && f.revocation.answer.startsWith("accepted"));
+      out.push(
+        `**Revocation:** ${accepted.length} of ${plural2(revocable.length, "GitHub token finding")} accepted by GitHub's credential-revocation endpoint (irreversible; the owners are notified).`,
+        ""
+      );
     }
     out.push("### Findings per rule", "", "| Rule | Title | Findings |", "| --- | --- | ---: |");
     const perRule = /* @__PURE__ */ new Map();
@@ -49918,7 +51143,7 @@ function renderMarkdown(opts) {
     }
     out.push("");
     out.push(
-      "**What to do:** rotate each secret first (treat it as leaked: it is in the history), then remove it from the code. For a false positive, add an inline `jit-gpg:allow` comment, an `[allow]` entry in `.jit-gpg.toml`, or pass the JSON report as a `baseline`.",
+      findings.every((f) => f.log) ? "**What to do:** rotate each secret first (treat it as leaked: anyone who can read the run can read its logs), then stop the step from printing it and delete the run’s logs. For a false positive, add an `[allow]` entry in `.jit-gpg.toml` or pass the JSON report as a `baseline`." : "**What to do:** rotate each secret first (treat it as leaked: it is in the history), then remove it from the code. For a false positive, add an inline `jit-gpg:allow` comment, an `[allow]` entry in `.jit-gpg.toml`, or pass the JSON report as a `baseline`.",
       ""
     );
   }
@@ -49926,11 +51151,11 @@ function renderMarkdown(opts) {
     for (const n of opts.notes) out.push(`- ${mdText(n)}`);
     out.push("");
   }
-  const skipped = [];
-  if (s.skippedBinary) skipped.push(plural(s.skippedBinary, "binary file"));
-  if (s.skippedLarge) skipped.push(`${plural(s.skippedLarge, "file")} over the size limit`);
-  if (s.unreadable) skipped.push(plural(s.unreadable, "unreadable file"));
-  if (skipped.length) out.push(`**Skipped:** ${skipped.join(", ")}.`, "");
+  const skipped = policySkips(s);
+  if (skipped.length) out.push(`**Skipped by policy:** ${skipped.join(", ")}.`, "");
+  const incomplete = incompleteItems(s);
+  if (incomplete)
+    out.push(`**Not scanned (the scan is incomplete):** ${plural2(incomplete, "item")}; see the warnings.`, "");
   if (stale.length) {
     out.push(`### Stale baseline entries (${stale.length})`, "");
     out.push("These baseline entries matched nothing in this scan; remove them from the baseline file.", "");
@@ -49942,7 +51167,7 @@ function renderMarkdown(opts) {
     out.push("");
   }
   if (opts.warnings?.length) {
-    out.push(`<details><summary>${plural(opts.warnings.length, "warning")}</summary>`, "");
+    out.push(`<details><summary>${plural2(opts.warnings.length, "warning")}</summary>`, "");
     for (const w of opts.warnings) out.push(`- ${mdText(w)}`);
     out.push("", "</details>", "");
   }
@@ -49957,7 +51182,10 @@ function renderMarkdown(opts) {
 }
 function row(f) {
   const commit = f.commit ? ` (${mdCode(f.commit.slice(0, 12))})` : "";
-  return `| ${f.line} | ${mdCode(f.ruleId)} ${mdText(f.title)}${commit} | ${f.severity} | ${f.validated ? "✅" : "–"} | ${mdCode(f.preview)} |`;
+  const line = f.log && /^https?:\/\/[^\s()<>]+$/.test(f.log.url) ? `[${f.line}](${f.log.url})` : String(f.line);
+  const step = f.log?.step !== void 0 ? ` in step ${mdCode(f.log.step)}` : "";
+  const revocation = f.revocation ? ` · revocation: ${mdText(f.revocation.answer)}` : "";
+  return `| ${line} | ${mdCode(f.ruleId)} ${mdText(f.title)}${commit}${step} | ${f.severity} | ${f.validated ? "✅" : "–"} | ${mdCode(f.preview)}${revocation} |`;
 }
 
 // src/scan/report/sarif.ts
@@ -50012,6 +51240,8 @@ function toSarif(opts) {
     const properties = { validated: f.validated, severity: f.severity };
     if (f.commit) properties.commit = f.commit;
     if (f.decoded) properties.decoded = f.decoded;
+    if (f.log) properties.log = f.log;
+    if (f.revocation) properties.revocation = f.revocation;
     return {
       ruleId: f.ruleId,
       ruleIndex: index.get(f.ruleId),
@@ -50034,7 +51264,13 @@ function toSarif(opts) {
       properties
     };
   });
-  const notifications = (opts.warnings ?? []).map((w) => ({ level: "warning", message: { text: w } }));
+  const notifications = [
+    ...(opts.warnings ?? []).map((w) => ({ level: "warning", message: { text: w } })),
+    ...policySkips(opts.stats).map((text) => ({
+      level: "note",
+      message: { text: `skipped by policy: ${text}` }
+    }))
+  ];
   const run2 = {
     tool: {
       driver: {
@@ -50160,7 +51396,7 @@ function inputs(action5, source = fromCore) {
 }
 
 // src/action/scan-cache.ts
-import { mkdirSync, readFileSync as readFileSync2, rmSync, statSync as statSync3, writeFileSync as writeFileSync3 } from "node:fs";
+import { mkdirSync, readFileSync as readFileSync3, rmSync, statSync as statSync3, writeFileSync as writeFileSync3 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join as join11 } from "node:path";
 
@@ -53653,8 +54889,8 @@ function isError(e) {
 }
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/inspect.js
-import { inspect } from "node:util";
-var custom = inspect.custom;
+import { inspect as inspect2 } from "node:util";
+var custom = inspect2.custom;
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/sanitizer.js
 var RedactedString = "REDACTED";
@@ -53869,8 +55105,8 @@ function stringToUint8Array(value, format) {
 }
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/nodeHttpClient.js
-import http2 from "node:http";
-import https2 from "node:https";
+import http3 from "node:http";
+import https3 from "node:https";
 import zlib from "node:zlib";
 import { Transform } from "node:stream";
 
@@ -54044,7 +55280,7 @@ var NodeHttpClient = class {
       ...request.requestOverrides
     };
     return new Promise((resolve6, reject) => {
-      const req = isInsecure ? http2.request(options, resolve6) : https2.request(options, resolve6);
+      const req = isInsecure ? http3.request(options, resolve6) : https3.request(options, resolve6);
       req.once("error", (err) => {
         reject(new RestError(err.message, { code: err.code ?? RestError.REQUEST_SEND_ERROR, request }));
       });
@@ -54073,15 +55309,15 @@ var NodeHttpClient = class {
     const disableKeepAlive = request.disableKeepAlive;
     if (isInsecure) {
       if (disableKeepAlive) {
-        return http2.globalAgent;
+        return http3.globalAgent;
       }
       if (!this.cachedHttpAgent) {
-        this.cachedHttpAgent = new http2.Agent({ keepAlive: true });
+        this.cachedHttpAgent = new http3.Agent({ keepAlive: true });
       }
       return this.cachedHttpAgent;
     } else {
       if (disableKeepAlive && !request.tlsSettings) {
-        return https2.globalAgent;
+        return https3.globalAgent;
       }
       const tlsSettings = request.tlsSettings ?? DEFAULT_TLS_SETTINGS;
       let agent = this.cachedHttpsAgents.get(tlsSettings);
@@ -54089,7 +55325,7 @@ var NodeHttpClient = class {
         return agent;
       }
       logger.info("No cached TLS Agent exist, creating a new Agent");
-      agent = new https2.Agent({
+      agent = new https3.Agent({
         // keepAlive is true if disableKeepAlive is false.
         keepAlive: !disableKeepAlive,
         // Since we are spreading, if no tslSettings were provided, nothing is added to the agent options.
@@ -54102,14 +55338,14 @@ var NodeHttpClient = class {
 };
 function getResponseHeaders(res) {
   const headers = createHttpHeaders();
-  for (const header of Object.keys(res.headers)) {
-    const value = res.headers[header];
+  for (const header2 of Object.keys(res.headers)) {
+    const value = res.headers[header2];
     if (Array.isArray(value)) {
       if (value.length > 0) {
-        headers.set(header, value[0]);
+        headers.set(header2, value[0]);
       }
     } else if (value) {
-      headers.set(header, value);
+      headers.set(header2, value);
     }
   }
   return headers;
@@ -54280,10 +55516,10 @@ function getRetryAfterInMs(response) {
   if (!(response && [429, 503].includes(response.status)))
     return void 0;
   try {
-    for (const header of AllRetryAfterHeaders) {
-      const retryAfterValue = parseHeaderValueAsNumber(response, header);
+    for (const header2 of AllRetryAfterHeaders) {
+      const retryAfterValue = parseHeaderValueAsNumber(response, header2);
       if (retryAfterValue === 0 || retryAfterValue) {
-        const multiplyingFactor = header === RetryAfterHeader ? 1e3 : 1;
+        const multiplyingFactor = header2 === RetryAfterHeader ? 1e3 : 1;
         return retryAfterValue * multiplyingFactor;
       }
     }
@@ -54759,7 +55995,7 @@ function isBlob(x) {
 }
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/concat.js
-import { Readable } from "stream";
+import { Readable as Readable2 } from "stream";
 async function* streamAsyncIterator() {
   const reader = this.getReader();
   try {
@@ -54785,14 +56021,14 @@ function makeAsyncIterable(webStream) {
 function ensureNodeStream(stream2) {
   if (stream2 instanceof ReadableStream) {
     makeAsyncIterable(stream2);
-    return Readable.fromWeb(stream2);
+    return Readable2.fromWeb(stream2);
   } else {
     return stream2;
   }
 }
 function toStream(source) {
   if (source instanceof Uint8Array) {
-    return Readable.from(Buffer.from(source));
+    return Readable2.from(Buffer.from(source));
   } else if (isBlob(source)) {
     return ensureNodeStream(source.stream());
   } else {
@@ -54802,7 +56038,7 @@ function toStream(source) {
 async function concat(sources) {
   return function() {
     const streams = sources.map((x) => typeof x === "function" ? x() : x).map(toStream);
-    return Readable.from((async function* () {
+    return Readable2.from((async function* () {
       for (const stream2 of streams) {
         for await (const chunk of stream2) {
           yield chunk;
@@ -57658,8 +58894,8 @@ var HttpHeaders = class _HttpHeaders {
    * @param headerName - The name of the header.
    */
   get(headerName) {
-    const header = this._headersMap[getHeaderKey(headerName)];
-    return !header ? void 0 : header.value;
+    const header2 = this._headersMap[getHeaderKey(headerName)];
+    return !header2 ? void 0 : header2.value;
   }
   /**
    * Get whether or not this header collection contains a header entry for the provided header name.
@@ -57722,13 +58958,13 @@ var HttpHeaders = class _HttpHeaders {
     const result = {};
     if (options.preserveCase) {
       for (const headerKey in this._headersMap) {
-        const header = this._headersMap[headerKey];
-        result[header.name] = header.value;
+        const header2 = this._headersMap[headerKey];
+        result[header2.name] = header2.value;
       }
     } else {
       for (const headerKey in this._headersMap) {
-        const header = this._headersMap[headerKey];
-        result[getHeaderKey(header.name)] = header.value;
+        const header2 = this._headersMap[headerKey];
+        result[getHeaderKey(header2.name)] = header2.value;
       }
     }
     return result;
@@ -57745,8 +58981,8 @@ var HttpHeaders = class _HttpHeaders {
   clone() {
     const resultPreservingCasing = {};
     for (const headerKey in this._headersMap) {
-      const header = this._headersMap[headerKey];
-      resultPreservingCasing[header.name] = header.value;
+      const header2 = this._headersMap[headerKey];
+      resultPreservingCasing[header2.name] = header2.value;
     }
     return new _HttpHeaders(resultPreservingCasing);
   }
@@ -57867,8 +59103,8 @@ function createRequestPolicyFactoryPolicy(factories) {
     name: requestPolicyFactoryPolicyName,
     async sendRequest(request, next) {
       let httpPipeline = {
-        async sendRequest(httpRequest) {
-          const response2 = await next(toPipelineRequest(httpRequest));
+        async sendRequest(httpRequest2) {
+          const response2 = await next(toPipelineRequest(httpRequest2));
           return toCompatResponse(response2, { createProxy: true });
         }
       };
@@ -59558,9 +60794,9 @@ function toNumber(str3, options = {}) {
   } else if (options.octal && octRegex.test(trimmedStr)) {
     return parse_int(trimmedStr, 8);
   } else if (!isFinite(trimmedStr)) {
-    const num2 = Number(trimmedStr);
-    if (Number.isNaN(num2)) return str3;
-    return handleInfinity(str3, num2, options);
+    const num3 = Number(trimmedStr);
+    if (Number.isNaN(num3)) return str3;
+    return handleInfinity(str3, num3, options);
   } else if (trimmedStr.includes("e") || trimmedStr.includes("E")) {
     return resolveEnotation(str3, trimmedStr, options);
   } else {
@@ -59576,23 +60812,23 @@ function toNumber(str3, options = {}) {
       if (!options.leadingZeros && (leadingZeros.length > 1 || leadingZeros.length === 1 && !decimalAdjacentToLeadingZeros)) {
         return str3;
       } else {
-        const num2 = Number(trimmedStr);
-        const parsedStr = String(num2);
-        if (num2 === 0) return num2;
+        const num3 = Number(trimmedStr);
+        const parsedStr = String(num3);
+        if (num3 === 0) return num3;
         if (parsedStr.search(/[eE]/) !== -1) {
-          if (options.eNotation) return num2;
+          if (options.eNotation) return num3;
           else return str3;
         } else if (trimmedStr.indexOf(".") !== -1) {
-          if (parsedStr === "0") return num2;
-          else if (parsedStr === numTrimmedByZeros) return num2;
-          else if (parsedStr === `${sign}${numTrimmedByZeros}`) return num2;
+          if (parsedStr === "0") return num3;
+          else if (parsedStr === numTrimmedByZeros) return num3;
+          else if (parsedStr === `${sign}${numTrimmedByZeros}`) return num3;
           else return str3;
         }
         let n = leadingZeros ? numTrimmedByZeros : trimmedStr;
         if (leadingZeros) {
-          return n === parsedStr || sign + n === parsedStr ? num2 : str3;
+          return n === parsedStr || sign + n === parsedStr ? num3 : str3;
         } else {
-          return n === parsedStr || n === sign + parsedStr ? num2 : str3;
+          return n === parsedStr || n === sign + parsedStr ? num3 : str3;
         }
       }
     } else {
@@ -59646,13 +60882,13 @@ function parse_int(numStr, base) {
   else if (window && window.parseInt) return window.parseInt(numStr, base);
   else throw new Error("parseInt, Number.parseInt, window.parseInt are not supported");
 }
-function handleInfinity(str3, num2, options) {
-  const isPositive = num2 === Infinity;
+function handleInfinity(str3, num3, options) {
+  const isPositive = num3 === Infinity;
   switch (options.infinity.toLowerCase()) {
     case "null":
       return null;
     case "infinity":
-      return num2;
+      return num3;
     // Return Infinity or -Infinity
     case "string":
       return isPositive ? "Infinity" : "-Infinity";
@@ -62908,8 +64144,8 @@ var logger4 = createClientLogger2("storage-blob");
 import { EventEmitter as EventEmitter2 } from "events";
 
 // node_modules/@azure/storage-common/dist/esm/BuffersStream.js
-import { Readable as Readable2 } from "node:stream";
-var BuffersStream = class extends Readable2 {
+import { Readable as Readable3 } from "node:stream";
+var BuffersStream = class extends Readable3 {
   buffers;
   byteLength;
   /**
@@ -64837,7 +66073,7 @@ var NativeCRC64 = (() => {
       if (printCharBuffers[2].length) printChar(2, 10);
     }
     function _fd_write(fd, iov, iovcnt, pnum) {
-      var num2 = 0;
+      var num3 = 0;
       for (var i = 0; i < iovcnt; i++) {
         var ptr = HEAPU32[iov >> 2];
         var len = HEAPU32[iov + 4 >> 2];
@@ -64845,9 +66081,9 @@ var NativeCRC64 = (() => {
         for (var j = 0; j < len; j++) {
           printChar(fd, HEAPU8[ptr + j]);
         }
-        num2 += len;
+        num3 += len;
       }
-      HEAPU32[pnum >> 2] = num2;
+      HEAPU32[pnum >> 2] = num3;
       return 0;
     }
     function intArrayFromString(stringy, dontAddNull, length) {
@@ -66441,8 +67677,8 @@ var StorageSharedKeyCredentialPolicy = class extends CredentialPolicy {
       return true;
     });
     let canonicalizedHeadersStringToSign = "";
-    headersArray.forEach((header) => {
-      canonicalizedHeadersStringToSign += `${header.name.toLowerCase().trimRight()}:${header.value.trimLeft()}
+    headersArray.forEach((header2) => {
+      canonicalizedHeadersStringToSign += `${header2.name.toLowerCase().trimRight()}:${header2.value.trimLeft()}
 `;
     });
     return canonicalizedHeadersStringToSign;
@@ -66930,8 +68166,8 @@ function storageSharedKeyCredentialPolicy(options) {
       return true;
     });
     let canonicalizedHeadersStringToSign = "";
-    headersArray.forEach((header) => {
-      canonicalizedHeadersStringToSign += `${header.name.toLowerCase().trimRight()}:${header.value.trimLeft()}
+    headersArray.forEach((header2) => {
+      canonicalizedHeadersStringToSign += `${header2.name.toLowerCase().trimRight()}:${header2.value.trimLeft()}
 `;
     });
     return canonicalizedHeadersStringToSign;
@@ -67653,7 +68889,7 @@ __export(mappers_exports, {
   BlockBlobStageBlockHeaders: () => BlockBlobStageBlockHeaders,
   BlockBlobUploadExceptionHeaders: () => BlockBlobUploadExceptionHeaders,
   BlockBlobUploadHeaders: () => BlockBlobUploadHeaders,
-  BlockList: () => BlockList,
+  BlockList: () => BlockList2,
   BlockLookupList: () => BlockLookupList,
   ClearRange: () => ClearRange,
   ContainerAcquireLeaseExceptionHeaders: () => ContainerAcquireLeaseExceptionHeaders,
@@ -69332,7 +70568,7 @@ var BlockLookupList = {
     }
   }
 };
-var BlockList = {
+var BlockList2 = {
   serializedName: "BlockList",
   type: {
     name: "Composite",
@@ -80792,7 +82028,7 @@ var getBlockListOperationSpec = {
   httpMethod: "GET",
   responses: {
     200: {
-      bodyMapper: BlockList,
+      bodyMapper: BlockList2,
       headersMapper: BlockBlobGetBlockListHeaders
     },
     default: {
@@ -82664,8 +83900,8 @@ var BlobLeaseClient = class {
 };
 
 // node_modules/@azure/storage-blob/dist/esm/utils/RetriableReadableStream.js
-import { Readable as Readable3 } from "node:stream";
-var RetriableReadableStream = class extends Readable3 {
+import { Readable as Readable4 } from "node:stream";
+var RetriableReadableStream = class extends Readable4 {
   start;
   offset;
   end;
@@ -83217,7 +84453,7 @@ var BlobDownloadResponse = class {
 };
 
 // node_modules/@azure/storage-blob/dist/esm/utils/BlobQuickQueryStream.js
-import { Readable as Readable4 } from "node:stream";
+import { Readable as Readable5 } from "node:stream";
 
 // node_modules/@azure/storage-blob/dist/esm/internal-avro/AvroConstants.js
 var AVRO_SYNC_MARKER_SIZE = 16;
@@ -83581,10 +84817,10 @@ var AvroReader = class {
     this._initialBlockOffset = currentBlockOffset || 0;
   }
   async initialize(options = {}) {
-    const header = await AvroParser.readFixedBytes(this._headerStream, AVRO_INIT_BYTES.length, {
+    const header2 = await AvroParser.readFixedBytes(this._headerStream, AVRO_INIT_BYTES.length, {
       abortSignal: options.abortSignal
     });
-    if (!arraysEqual2(header, AVRO_INIT_BYTES)) {
+    if (!arraysEqual2(header2, AVRO_INIT_BYTES)) {
       throw new Error("Stream is not an Avro file.");
     }
     this._metadata = await AvroParser.readMap(this._headerStream, AvroParser.readString, {
@@ -83733,7 +84969,7 @@ var AvroReadableFromStream = class extends AvroReadable {
 };
 
 // node_modules/@azure/storage-blob/dist/esm/utils/BlobQuickQueryStream.js
-var BlobQuickQueryStream = class extends Readable4 {
+var BlobQuickQueryStream = class extends Readable5 {
   source;
   avroReader;
   avroIter;
@@ -87774,9 +89010,9 @@ function sleep(milliseconds) {
     return new Promise((resolve6) => setTimeout(resolve6, milliseconds));
   });
 }
-function retry(name_1, method_1, getStatusCode_1) {
+function retry2(name_1, method_1, getStatusCode_1) {
   return __awaiter13(this, arguments, void 0, function* (name2, method, getStatusCode, maxAttempts = DefaultRetryAttempts, delay4 = DefaultRetryDelay, onError = void 0) {
-    let errorMessage = "";
+    let errorMessage2 = "";
     let attempt = 1;
     while (attempt <= maxAttempts) {
       let response = void 0;
@@ -87789,7 +89025,7 @@ function retry(name_1, method_1, getStatusCode_1) {
           response = onError(error2);
         }
         isRetryable = true;
-        errorMessage = error2.message;
+        errorMessage2 = error2.message;
       }
       if (response) {
         statusCode = getStatusCode(response);
@@ -87799,9 +89035,9 @@ function retry(name_1, method_1, getStatusCode_1) {
       }
       if (statusCode) {
         isRetryable = isRetryableStatusCode(statusCode);
-        errorMessage = `Cache service responded with ${statusCode}`;
+        errorMessage2 = `Cache service responded with ${statusCode}`;
       }
-      debug(`${name2} - Attempt ${attempt} of ${maxAttempts} failed with error: ${errorMessage}`);
+      debug(`${name2} - Attempt ${attempt} of ${maxAttempts} failed with error: ${errorMessage2}`);
       if (!isRetryable) {
         debug(`${name2} - Error is not retryable`);
         break;
@@ -87809,12 +89045,12 @@ function retry(name_1, method_1, getStatusCode_1) {
       yield sleep(delay4);
       attempt++;
     }
-    throw Error(`${name2} failed: ${errorMessage}`);
+    throw Error(`${name2} failed: ${errorMessage2}`);
   });
 }
 function retryTypedResponse(name_1, method_1) {
   return __awaiter13(this, arguments, void 0, function* (name2, method, maxAttempts = DefaultRetryAttempts, delay4 = DefaultRetryDelay) {
-    return yield retry(
+    return yield retry2(
       name2,
       method,
       (response) => response.statusCode,
@@ -87839,7 +89075,7 @@ function retryTypedResponse(name_1, method_1) {
 }
 function retryHttpClientResponse(name_1, method_1) {
   return __awaiter13(this, arguments, void 0, function* (name2, method, maxAttempts = DefaultRetryAttempts, delay4 = DefaultRetryDelay) {
-    return yield retry(name2, method, (response) => response.message.statusCode, maxAttempts, delay4);
+    return yield retry2(name2, method, (response) => response.message.statusCode, maxAttempts, delay4);
   });
 }
 
@@ -88336,9 +89572,9 @@ function getCacheEntry(keys, paths, options) {
       return null;
     }
     if (!isSuccessStatusCode(response.statusCode)) {
-      const errorMessage = (_a2 = response.error) === null || _a2 === void 0 ? void 0 : _a2.message;
-      if (errorMessage === null || errorMessage === void 0 ? void 0 : errorMessage.includes(CacheReadDeniedMessagePrefix)) {
-        throw new Error(errorMessage);
+      const errorMessage2 = (_a2 = response.error) === null || _a2 === void 0 ? void 0 : _a2.message;
+      if (errorMessage2 === null || errorMessage2 === void 0 ? void 0 : errorMessage2.includes(CacheReadDeniedMessagePrefix)) {
+        throw new Error(errorMessage2);
       }
       throw new Error(`Cache service responded with ${response.statusCode}`);
     }
@@ -89234,7 +90470,7 @@ var CacheServiceClient = class {
   retryableRequest(operation) {
     return __awaiter16(this, void 0, void 0, function* () {
       let attempt = 0;
-      let errorMessage = "";
+      let errorMessage2 = "";
       let rawBody = "";
       while (attempt < this.maxAttempts) {
         let isRetryable = false;
@@ -89251,12 +90487,12 @@ var CacheServiceClient = class {
             return { response, body: body2 };
           }
           isRetryable = this.isRetryableHttpStatusCode(statusCode);
-          errorMessage = `Failed request: (${statusCode}) ${response.message.statusMessage}`;
+          errorMessage2 = `Failed request: (${statusCode}) ${response.message.statusMessage}`;
           if (body2.msg) {
             if (UsageError.isUsageErrorMessage(body2.msg)) {
               throw new UsageError();
             }
-            errorMessage = `${errorMessage}: ${body2.msg}`;
+            errorMessage2 = `${errorMessage2}: ${body2.msg}`;
           }
           if (statusCode === HttpCodes.TooManyRequests) {
             const retryAfterHeader = response.message.headers["retry-after"];
@@ -89266,7 +90502,7 @@ var CacheServiceClient = class {
                 warning(`You've hit a rate limit, your rate limit will reset in ${parsedSeconds} seconds`);
               }
             }
-            throw new RateLimitError(`Rate limited: ${errorMessage}`);
+            throw new RateLimitError(`Rate limited: ${errorMessage2}`);
           }
         } catch (error2) {
           if (error2 instanceof SyntaxError) {
@@ -89282,16 +90518,16 @@ var CacheServiceClient = class {
             throw new NetworkError(error2 === null || error2 === void 0 ? void 0 : error2.code);
           }
           isRetryable = true;
-          errorMessage = error2.message;
+          errorMessage2 = error2.message;
         }
         if (!isRetryable) {
-          throw new Error(`Received non-retryable error: ${errorMessage}`);
+          throw new Error(`Received non-retryable error: ${errorMessage2}`);
         }
         if (attempt + 1 === this.maxAttempts) {
-          throw new Error(`Failed to make request after ${this.maxAttempts} attempts: ${errorMessage}`);
+          throw new Error(`Failed to make request after ${this.maxAttempts} attempts: ${errorMessage2}`);
         }
         const retryTimeMilliseconds = this.getExponentialRetryTimeMilliseconds(attempt);
-        info(`Attempt ${attempt + 1} of ${this.maxAttempts} failed with error: ${errorMessage}. Retrying request in ${retryTimeMilliseconds} ms...`);
+        info(`Attempt ${attempt + 1} of ${this.maxAttempts} failed with error: ${errorMessage2}. Retrying request in ${retryTimeMilliseconds} ms...`);
         yield this.sleep(retryTimeMilliseconds);
         attempt++;
       }
@@ -89684,9 +90920,9 @@ function restoreCacheV1(paths_1, primaryKey_1, restoreKeys_1, options_1) {
           enableCrossOsArchive
         });
       } catch (error2) {
-        const errorMessage = (_a2 = error2 === null || error2 === void 0 ? void 0 : error2.message) !== null && _a2 !== void 0 ? _a2 : "";
-        if (errorMessage.includes(CACHE_READ_DENIED_PREFIX)) {
-          throw new CacheReadDeniedError(errorMessage);
+        const errorMessage2 = (_a2 = error2 === null || error2 === void 0 ? void 0 : error2.message) !== null && _a2 !== void 0 ? _a2 : "";
+        if (errorMessage2.includes(CACHE_READ_DENIED_PREFIX)) {
+          throw new CacheReadDeniedError(errorMessage2);
         }
         throw error2;
       }
@@ -89756,9 +90992,9 @@ function restoreCacheV2(paths_1, primaryKey_1, restoreKeys_1, options_1) {
       try {
         response = yield twirpClient.GetCacheEntryDownloadURL(request);
       } catch (error2) {
-        const errorMessage = (_a2 = error2 === null || error2 === void 0 ? void 0 : error2.message) !== null && _a2 !== void 0 ? _a2 : "";
-        if (errorMessage.includes(CACHE_READ_DENIED_PREFIX)) {
-          throw new CacheReadDeniedError(errorMessage);
+        const errorMessage2 = (_a2 = error2 === null || error2 === void 0 ? void 0 : error2.message) !== null && _a2 !== void 0 ? _a2 : "";
+        if (errorMessage2.includes(CACHE_READ_DENIED_PREFIX)) {
+          throw new CacheReadDeniedError(errorMessage2);
         }
         throw error2;
       }
@@ -89941,9 +91177,9 @@ function saveCacheV2(paths_1, key_1, options_1) {
         signedUploadUrl = response.signedUploadUrl;
       } catch (error2) {
         debug(`Failed to reserve cache: ${error2}`);
-        const errorMessage = (_a2 = error2 === null || error2 === void 0 ? void 0 : error2.message) !== null && _a2 !== void 0 ? _a2 : "";
-        if (errorMessage.startsWith(CACHE_WRITE_DENIED_PREFIX)) {
-          throw new CacheWriteDeniedError(`Unable to reserve cache with key ${key}. More details: ${errorMessage}`);
+        const errorMessage2 = (_a2 = error2 === null || error2 === void 0 ? void 0 : error2.message) !== null && _a2 !== void 0 ? _a2 : "";
+        if (errorMessage2.startsWith(CACHE_WRITE_DENIED_PREFIX)) {
+          throw new CacheWriteDeniedError(`Unable to reserve cache with key ${key}. More details: ${errorMessage2}`);
         }
         throw new ReserveCacheError(`Unable to reserve cache with key ${key}, another job may be creating this cache.`);
       }
@@ -90021,7 +91257,7 @@ async function restoreScanCache(ctx) {
   try {
     if (statSync3(file).size > MAX_STATE_BYTES)
       return { matchedKey, message: `cache: ${matchedKey} is too large; ignored, full scan` };
-    text = readFileSync2(file);
+    text = readFileSync3(file);
   } catch {
     return { matchedKey, message: `cache: ${matchedKey} holds no scan state; ignored, full scan` };
   }
@@ -90076,8 +91312,12 @@ function readScanInputs(source) {
     failOn: i.oneOf("fail-on", FAIL_ON, "any"),
     annotations: i.boolean("annotations", true),
     cache: i.boolean("cache", true),
+    revoke: i.oneOf("revoke", REVOKE, "none"),
     configFrom: i.oneOf("config-from", ["base", "head"], "base")
   };
+  if (i.optional("run-id") !== void 0) out.runId = i.integer("run-id", { fallback: 0, min: 1 });
+  const token2 = i.optional("token");
+  if (token2 !== void 0) out.token = token2;
   for (const [key, name2] of [
     ["base", "base"],
     ["head", "head"],
@@ -90101,7 +91341,10 @@ function withPrefix(prefix2, f) {
 }
 function failMessage(job, fails, failOn) {
   const n = job.result.findings.length;
-  const what = failOn === "validated" ? `${plural(fails.length, "validated secret")} found (${n} finding${n === 1 ? "" : "s"} in all)` : `${plural(n, "secret")} found${fails.some((f) => f.validated) ? ` (${fails.filter((f) => f.validated).length} validated)` : ""}`;
+  if (job.logs) {
+    return `${ACTION}: ${plural2(n, "secret")} found in the run's logs. Rotate each one first (treat it as leaked: anyone who can read the run can read its logs), then stop the step from printing it and delete the logs (the run's menu: Delete all logs). The annotations and the job summary link to each job, step and line.`;
+  }
+  const what = failOn === "validated" ? `${plural2(fails.length, "validated secret")} found (${n} finding${n === 1 ? "" : "s"} in all)` : `${plural2(n, "secret")} found${fails.some((f) => f.validated) ? ` (${fails.filter((f) => f.validated).length} validated)` : ""}`;
   return `${ACTION}: ${what}. Rotate each one first (treat it as leaked: it is in the git history), then remove it from the code. For a false positive, add an inline \`jit-gpg:allow\` comment or an [allow] entry in ${DEFAULT_CONFIG_NAME}, or accept the current findings by passing this run's JSON report (output \`report\`) as input \`baseline\`. The annotations and the job summary show each file and line.`;
 }
 async function run() {
@@ -90116,6 +91359,7 @@ async function run() {
 async function main(env5) {
   const i = inputs(ACTION);
   const opts = readScanInputs();
+  if (opts.token) setSecret(opts.token);
   const workspace = resolve5(env5.GITHUB_WORKSPACE || process.cwd());
   const runnerTemp = env5.RUNNER_TEMP || tmpdir2();
   const target = resolve5(workspace, opts.path);
@@ -90133,8 +91377,9 @@ async function main(env5) {
   if (existsSync8(sarifPath) && statSync4(sarifPath).isDirectory()) {
     throw i.error("sarif", `points to the directory ${sarifPath}; give a file path such as results/jit-gpg.sarif`);
   }
+  const logsMode = opts.mode === "logs";
   const prefix2 = workspacePrefix(workspace, root);
-  if (prefix2 === void 0) {
+  if (prefix2 === void 0 && !logsMode) {
     warning(
       `${ACTION}: path ${root} is outside the workspace (${workspace}); annotation and SARIF paths are relative to it`
     );
@@ -90146,6 +91391,8 @@ async function main(env5) {
     info2(`config: ${opts.config ?? `${DEFAULT_CONFIG_NAME} if present`}`);
     info2(`baseline: ${opts.baseline ?? "none"}`);
     info2(`fail-on: ${opts.failOn}  annotations: ${opts.annotations}  cache: ${opts.cache}`);
+    if (logsMode) info2(`run: ${opts.runId ?? `${env5.GITHUB_RUN_ID ?? "-"} (this run)`}`);
+    info2(`revoke: ${opts.revoke}`);
     info2(`config-from: ${opts.configFrom}`);
   });
   const warnings = [];
@@ -90191,6 +91438,18 @@ async function main(env5) {
         baselinePath: opts.baseline,
         configFrom: opts.configFrom,
         env: env5,
+        revoke: opts.revoke,
+        ...logsMode ? {
+          logs: {
+            repo: env5.GITHUB_REPOSITORY ?? "",
+            runId: opts.runId ?? Number(env5.GITHUB_RUN_ID ?? ""),
+            serverUrl: env5.GITHUB_SERVER_URL || "https://github.com"
+          }
+        } : {},
+        github: {
+          apiUrl: env5.GITHUB_API_URL || "https://api.github.com",
+          ...opts.token ? { token: opts.token } : {}
+        },
         onNotice: (m) => info2(m),
         ...useCache ? { restoreGitCache } : {},
         onWarning: (m) => {
@@ -90211,14 +91470,16 @@ async function main(env5) {
     }
     const s = j.result.stats;
     info2(`config: ${j.configFile ? relative6(workspace, j.configFile) || j.configFile : "built-in defaults"}`);
-    info2(`${plural(j.policy.rules.length, "rule")}; engine ${s.engine}`);
-    info2(`${plural(s.files, "file")} (${formatBytes3(s.bytes)}) scanned in ${s.durationMs} ms`);
-    if (s.skippedBinary || s.skippedLarge || s.unreadable) {
-      info2(`skipped: ${s.skippedBinary} binary, ${s.skippedLarge} over the size limit, ${s.unreadable} unreadable`);
+    info2(`${plural2(j.policy.rules.length, "rule")}; engine ${s.engine}`);
+    info2(`${plural2(s.files, "file")} (${formatBytes3(s.bytes)}) scanned in ${s.durationMs} ms`);
+    const skips = policySkips(s);
+    if (skips.length) info2(`skipped by policy: ${skips.join(", ")}`);
+    if (incompleteItems(s) > 0) {
+      info2(`could not be scanned: ${plural2(incompleteItems(s), "item")} (see the warnings)`);
     }
     if (j.baseline) {
       info2(
-        `baseline: ${plural(j.accepted.length, "finding")} accepted, ${plural(j.stale.length, "stale entry", "stale entries")}`
+        `baseline: ${plural2(j.accepted.length, "finding")} accepted, ${plural2(j.stale.length, "stale entry", "stale entries")}`
       );
     }
     return j;
@@ -90239,8 +91500,9 @@ async function main(env5) {
     warning(message, { title: "Inline allow marker added", file: f.file, startLine: f.line, endLine: f.endLine });
     notes.push(`${f.file}:${f.line}: ${message}`);
   }
-  const findings = redactFindings(job.result.findings).map((f) => withPrefix(prefix2, f));
-  const accepted = redactFindings(job.accepted).map((f) => withPrefix(prefix2, f));
+  const filePrefix = logsMode ? "" : prefix2;
+  const findings = redactFindings(job.result.findings).map((f) => withPrefix(filePrefix, f));
+  const accepted = redactFindings(job.accepted).map((f) => withPrefix(filePrefix, f));
   const fails = failing(findings, opts.failOn);
   const input = {
     findings,
@@ -90258,7 +91520,7 @@ async function main(env5) {
         ...input,
         rules: job.policy.rules,
         root: prefix2 === void 0 ? root : workspace,
-        executionSuccessful: job.result.stats.failed === 0
+        executionSuccessful: incompleteItems(job.result.stats) === 0
       })
     );
     info2(`SARIF: ${sarifPath}`);
@@ -90282,6 +91544,15 @@ async function main(env5) {
   await group(`Findings (${findings.length})`, async () => {
     for (const f of findings) {
       const message = `${f.title}: ${f.preview}${f.validated ? " (validated)" : ""} [${f.ruleId}]`;
+      if (f.log) {
+        const step = f.log.step !== void 0 ? `, step "${printable(f.log.step)}"` : "";
+        const where2 = `job "${printable(f.log.job)}"${step}, line ${f.line}`;
+        const revoked = f.revocation ? `; revocation: ${f.revocation.answer}` : "";
+        const text = `${message} in ${where2}${revoked}: ${f.log.url}`;
+        if (opts.annotations) error(printable(text), { title: f.title });
+        else info2(text);
+        continue;
+      }
       if (opts.annotations) {
         error(message, {
           title: f.title,
@@ -90304,15 +91575,16 @@ async function main(env5) {
   setOutput("findings", String(findings.length));
   setOutput("sarif", sarifPath);
   setOutput("report", reportPath);
+  if (job.revocation?.failure) setFailed(`${ACTION}: ${job.revocation.failure}`);
   if (fails.length > 0) {
     setFailed(failMessage(job, fails, opts.failOn));
-  } else if (job.result.stats.failed > 0) {
+  } else if (incompleteItems(job.result.stats) > 0) {
     setFailed(
-      `${ACTION}: scan incomplete: ${plural(job.result.stats.failed, "item")} could not be scanned (see the warnings); re-run the job`
+      `${ACTION}: scan incomplete: ${plural2(incompleteItems(job.result.stats), "item")} could not be scanned (see the warnings); fix what they name or re-run the job`
     );
   } else if (findings.length > 0) {
     notice(
-      `${ACTION}: ${plural(findings.length, "finding")}, none failing with fail-on: ${opts.failOn}; see the job summary`
+      `${ACTION}: ${plural2(findings.length, "finding")}, none failing with fail-on: ${opts.failOn}; see the job summary`
     );
   }
 }

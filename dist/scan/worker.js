@@ -4,7 +4,7 @@ import { createRequire as __jitCreateRequire } from 'node:module'; const require
 import { parentPort, workerData } from "node:worker_threads";
 
 // src/scan/engine.ts
-import { closeSync, openSync, readSync } from "node:fs";
+import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 
 // src/scan/decode.ts
 import { isUtf8 } from "node:buffer";
@@ -7616,7 +7616,11 @@ var ScanEngine = class {
   wStart;
   wEnd;
   cands = [];
+  /** Rule ids whose validated secrets are retained for revocation, and those secrets by fingerprint. */
+  retain;
+  retained = /* @__PURE__ */ new Map();
   constructor(policy, options2 = {}) {
+    this.retain = new Set(policy.retainSecrets ?? []);
     const warn = options2.onWarning ?? (() => {
     });
     this.reportInlineAllowed = options2.reportInlineAllowed === true;
@@ -7682,6 +7686,17 @@ var ScanEngine = class {
   get ruleCount() {
     return this.rules.length;
   }
+  /** Keeps a validated secret of a retained rule (revocation only); a no-op for every other rule. */
+  retainSecret(ruleId, fingerprint2, secret) {
+    if (this.retain.has(ruleId)) this.retained.set(fingerprint2, secret);
+  }
+  /** The secrets retained since the last call, by fingerprint (then forgotten here). */
+  takeRetained() {
+    if (this.retained.size === 0) return [];
+    const out = [...this.retained];
+    this.retained = /* @__PURE__ */ new Map();
+    return out;
+  }
   /** A rule's standing for overlap resolution, by id (findings of decoded text carry only the id). */
   ruleRank(id) {
     if (!this.rankById) {
@@ -7693,7 +7708,8 @@ var ScanEngine = class {
   }
   rankById;
   /** Scans bytes held in memory (large ones window by window). */
-  scanBytes(data, meta, stats = emptyEngineStats(), decode = true) {
+  scanBytes(input, meta, stats = emptyEngineStats(), decode = true) {
+    const data = utf16ToUtf8(input) ?? input;
     const item = new ItemScan(this, meta, decode);
     const cap = this.chunkSize + this.overlap;
     if (data.length <= cap) {
@@ -7710,8 +7726,12 @@ var ScanEngine = class {
   }
   /** Reads and scans a file chunk by chunk into one reused buffer. Throws when the file cannot be opened or read. */
   scanFile(absPath, meta, stats = emptyEngineStats()) {
-    const fd = openSync(absPath, "r");
+    const fd = openSync(typeof absPath === "string" ? absPath : Buffer.from(absPath), "r");
     try {
+      const bom = Buffer.alloc(2);
+      if (readSync(fd, bom, 0, 2, 0) === 2 && utf16ToUtf8(bom) !== void 0) {
+        return this.scanBytes(readFileSync(fd), meta, stats);
+      }
       const buf = this.work;
       const cap = buf.length;
       const item = new ItemScan(this, meta);
@@ -7877,6 +7897,15 @@ var ScanEngine = class {
     return true;
   }
 };
+function utf16ToUtf8(data) {
+  if (data.length < 2) return void 0;
+  const le = data[0] === 255 && data[1] === 254;
+  const be = data[0] === 254 && data[1] === 255;
+  if (!le && !be) return void 0;
+  const body = Buffer.from(data.subarray(2, 2 + (data.length - 2 & ~1)));
+  if (be) body.swap16();
+  return Buffer.from(body.toString("utf16le"), "utf8");
+}
 var ItemScan = class {
   findings = [];
   binary = false;
@@ -8078,6 +8107,7 @@ var ItemScan = class {
       const line = map ? map[dataLine - 1] ?? dataLine : dataLine;
       const endLine = map ? map[dataLine + endLines - 1] ?? dataLine + endLines : dataLine + endLines;
       const fp = fingerprint(rule.id, c.secret);
+      if (validity === "valid") this.engine.retainSecret(rule.id, fp, c.secret);
       const f = {
         ruleId: rule.id,
         title: rule.title,
@@ -14962,7 +14992,12 @@ var init = workerData;
 var initWarnings = [];
 var options = { ...init.engine, onWarning: (m) => initWarnings.push(m) };
 var engine = new ScanEngine(
-  { rules: rulesFromWire(init.rules), allowRegexes: init.allowRegexes, stopwords: init.stopwords },
+  {
+    rules: rulesFromWire(init.rules),
+    allowRegexes: init.allowRegexes,
+    stopwords: init.stopwords,
+    ...init.retainSecrets ? { retainSecrets: init.retainSecrets } : {}
+  },
   options
 );
 parentPort.postMessage({ type: "ready", engine: engine.name, warnings: initWarnings });
@@ -14980,6 +15015,8 @@ parentPort.on("message", (batch) => {
       result.warnings.push(describeFailure(item.path, e));
     }
   }
+  const retained = engine.takeRetained();
+  if (retained.length > 0) result.retained = retained;
   parentPort.postMessage(result);
 });
 function describeFailure(path, e) {

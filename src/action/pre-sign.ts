@@ -70,8 +70,10 @@ export async function scanBeforeSign(
     core.info(
       `rule set ${r.ruleSet.version} (${r.ruleSet.rules} rules${r.ruleSet.config ? `, config ${quote(r.ruleSet.config)}` : ', built-in'}); ${r.stats.files} item(s) scanned in ${r.stats.durationMs} ms`,
     );
-    if (r.stats.skippedBinary || r.stats.skippedLarge) {
-      core.info(`skipped by policy: ${r.stats.skippedBinary} binary, ${r.stats.skippedLarge} over the size limit`);
+    if (r.stats.skippedBinary || r.stats.skippedLarge || r.policySkipped) {
+      core.info(
+        `skipped by policy: ${r.stats.skippedBinary} binary, ${r.stats.skippedLarge} over the size limit, ${r.policySkipped} archive part(s) over an archive limit`,
+      );
     }
     return r;
   });
@@ -89,7 +91,7 @@ export async function scanBeforeSign(
     ruleSet: scan.ruleSet,
     artifacts: files.length,
     findings: scan.findings.length,
-    skipped: { binary: scan.stats.skippedBinary, large: scan.stats.skippedLarge },
+    skipped: { binary: scan.stats.skippedBinary, large: scan.stats.skippedLarge, archiveLimits: scan.policySkipped },
   };
   record(audit);
   if (scan.findings.length) {
@@ -98,7 +100,7 @@ export async function scanBeforeSign(
   }
   if (scan.incomplete) {
     throw new PreSignError(
-      `the scan before signing is incomplete: ${scan.incomplete} item(s) could not be read or scanned (see the warnings); no key was requested. Re-run the job`,
+      `the scan before signing is incomplete: ${scan.incomplete} item(s) could not be read or scanned (corrupt, encrypted or bomb-like archive content, or unreadable files: see the warnings); no key was requested. Rebuild the artifact, or set scan: false to sign without the check`,
     );
   }
   return audit;

@@ -21,7 +21,7 @@ import { redactFindings } from '../scan/report/redact.ts';
 import { renderSarif } from '../scan/report/sarif.ts';
 import { formatBytes, plural } from '../scan/report/text.ts';
 import type { ScanPolicy } from '../scan/policy.ts';
-import type { FailOn, Finding, ScanMode } from '../scan/types.ts';
+import { type FailOn, type Finding, incompleteItems, policySkips, type ScanMode } from '../scan/types.ts';
 import { InputError, type InputSource, inputs } from './inputs.ts';
 import { restoreScanCache, type ScanCacheContext, saveScanCache } from './scan-cache.ts';
 
@@ -252,8 +252,10 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
     info(`config: ${j.configFile ? relative(workspace, j.configFile) || j.configFile : 'built-in defaults'}`);
     info(`${plural(j.policy.rules.length, 'rule')}; engine ${s.engine}`);
     info(`${plural(s.files, 'file')} (${formatBytes(s.bytes)}) scanned in ${s.durationMs} ms`);
-    if (s.skippedBinary || s.skippedLarge || s.unreadable) {
-      info(`skipped: ${s.skippedBinary} binary, ${s.skippedLarge} over the size limit, ${s.unreadable} unreadable`);
+    const skips = policySkips(s);
+    if (skips.length) info(`skipped by policy: ${skips.join(', ')}`);
+    if (incompleteItems(s) > 0) {
+      info(`could not be scanned: ${plural(incompleteItems(s), 'item')} (see the warnings)`);
     }
     if (j.baseline) {
       info(
@@ -304,7 +306,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
         ...input,
         rules: job.policy.rules,
         root: prefix === undefined ? root : workspace,
-        executionSuccessful: job.result.stats.failed === 0,
+        executionSuccessful: incompleteItems(job.result.stats) === 0,
       }),
     );
     info(`SARIF: ${sarifPath}`);
@@ -378,10 +380,10 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   if (job.revocation?.failure) core.setFailed(`${ACTION}: ${job.revocation.failure}`);
   if (fails.length > 0) {
     core.setFailed(failMessage(job, fails, opts.failOn));
-  } else if (job.result.stats.failed > 0) {
+  } else if (incompleteItems(job.result.stats) > 0) {
     // Never a silent pass: what could not be scanned might hold a secret.
     core.setFailed(
-      `${ACTION}: scan incomplete: ${plural(job.result.stats.failed, 'item')} could not be scanned (see the warnings); re-run the job`,
+      `${ACTION}: scan incomplete: ${plural(incompleteItems(job.result.stats), 'item')} could not be scanned (see the warnings); fix what they name or re-run the job`,
     );
   } else if (findings.length > 0) {
     core.notice(

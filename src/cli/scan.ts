@@ -14,6 +14,7 @@ import { oneOf, parseFlags } from './args.ts';
 import { type CliIO, EXIT, UsageError, writeLine } from './io.ts';
 import { FAIL_ON, failing, REVOKE, runScanJob, SCAN_MODES, type ScanJob } from '../scan/job.ts';
 import { VERSION } from '../shared/version.ts';
+import { incompleteItems } from '../scan/types.ts';
 
 export const FORMATS = ['text', 'json', 'sarif'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -197,7 +198,7 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
             ...input,
             rules: job.policy.rules,
             root: useStdin ? undefined : root,
-            executionSuccessful: result.stats.failed === 0,
+            executionSuccessful: incompleteItems(result.stats) === 0,
           })
         : renderText({ ...input, color });
   if (toStdout) {
@@ -227,11 +228,12 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
   }
   if (job.revocation?.failure) return EXIT.usage;
   if (fails.length > 0) return EXIT.findings;
-  if (result.stats.failed > 0) {
+  const incomplete = incompleteItems(result.stats);
+  if (incomplete > 0) {
     // Never a silent pass: what could not be scanned might hold a secret.
     writeLine(
       io.stderr,
-      `jit-gpg: scan incomplete: ${plural(result.stats.failed, 'item')} could not be scanned (see the warnings above)`,
+      `jit-gpg: scan incomplete: ${plural(incomplete, 'item')} could not be scanned (see the warnings above)`,
     );
     return EXIT.usage;
   }

@@ -22,7 +22,7 @@
 //
 // Locations: `line`/`endLine` 1-based; `column` 1-based in Unicode code points; `endColumn` exclusive (SARIF), in
 // code points; the span is the secret's.
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { type DecodeLimits, scanDecoded } from './decode.ts';
 import {
   AllowRegexes,
@@ -393,7 +393,8 @@ export class ScanEngine {
   private rankById: Map<string, { fallback: boolean; order: number }> | undefined;
 
   /** Scans bytes held in memory (large ones window by window). */
-  scanBytes(data: Buffer, meta: ItemMeta, stats: EngineStats = emptyEngineStats(), decode = true): Finding[] {
+  scanBytes(input: Buffer, meta: ItemMeta, stats: EngineStats = emptyEngineStats(), decode = true): Finding[] {
+    const data = utf16ToUtf8(input) ?? input;
     const item = new ItemScan(this, meta, decode);
     const cap = this.chunkSize + this.overlap;
     if (data.length <= cap) {
@@ -410,9 +411,15 @@ export class ScanEngine {
   }
 
   /** Reads and scans a file chunk by chunk into one reused buffer. Throws when the file cannot be opened or read. */
-  scanFile(absPath: string, meta: ItemMeta, stats: EngineStats = emptyEngineStats()): Finding[] {
-    const fd = openSync(absPath, 'r');
+  scanFile(absPath: string | Uint8Array, meta: ItemMeta, stats: EngineStats = emptyEngineStats()): Finding[] {
+    // A worker receives a byte path (a name that is not UTF-8) as a plain Uint8Array.
+    const fd = openSync(typeof absPath === 'string' ? absPath : Buffer.from(absPath), 'r');
     try {
+      // UTF-16 text (a BOM) is read whole and scanned as UTF-8; callers bound file sizes by the policy.
+      const bom = Buffer.alloc(2);
+      if (readSync(fd, bom, 0, 2, 0) === 2 && utf16ToUtf8(bom) !== undefined) {
+        return this.scanBytes(readFileSync(fd), meta, stats);
+      }
       const buf = this.work;
       const cap = buf.length;
       const item = new ItemScan(this, meta);
@@ -599,6 +606,20 @@ interface Pending extends OverlapEntry {
   finding: Finding | undefined;
   /** 1-based line in the scanned data (before any lineMap). */
   dataLine: number;
+}
+
+/**
+ * UTF-16 text with a byte order mark (FF FE little-endian, FE FF big-endian), as UTF-8 without the BOM: its NULs would
+ * otherwise make it look binary. Lines and columns (code points) are unchanged. Undefined for anything else.
+ */
+export function utf16ToUtf8(data: Buffer): Buffer | undefined {
+  if (data.length < 2) return undefined;
+  const le = data[0] === 0xff && data[1] === 0xfe;
+  const be = data[0] === 0xfe && data[1] === 0xff;
+  if (!le && !be) return undefined;
+  const body = Buffer.from(data.subarray(2, 2 + ((data.length - 2) & ~1)));
+  if (be) body.swap16();
+  return Buffer.from(body.toString('utf16le'), 'utf8');
 }
 
 /** One item's scan state across its windows. */

@@ -34,6 +34,8 @@ export interface ScanOptions {
   root: string;
   /** Scanned as the path `-` (bounded to 256 MiB). With neither `items` nor `stdin`, the work tree is scanned. */
   stdin?: NodeJS.ReadableStream;
+  /** How findings in the stream name it: `-` for stdin, the path for a named pipe or device. */
+  stdinName?: string;
   /** Custom sources (git modes). Replaces the work tree listing. */
   items?: AsyncIterable<ScanItem>;
   policy: ScanPolicy;
@@ -117,6 +119,8 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   const ignoreDir = pathMatcher(directoryGlobs(policy.ignorePaths));
   const engineStats: EngineStats = emptyEngineStats();
   let skippedLarge = 0;
+  const skips = { symlink: 0, special: 0, archive: 0 };
+  let truncated = 0;
   const findings: Finding[] = [];
   const retained = new RetainedSecrets();
   let progressItems = 0;
@@ -266,7 +270,10 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   };
 
   const source =
-    opts.items ?? (opts.stdin ? undefined : worktreeItems(opts.root, { onWarning: warn, ignore, ignoreDir }));
+    opts.items ??
+    (opts.stdin
+      ? undefined
+      : worktreeItems(opts.root, { onWarning: warn, ignore, ignoreDir, onSkip: (kind) => skips[kind]++ }));
   try {
     if (source) {
       // Archives are replaced by the files inside them (archive.ts: depth, entry, size and ratio limits, warnings on
@@ -274,7 +281,14 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       const expanded =
         opts.archives === false
           ? source
-          : expandArchives(source, { onWarning: warn, limits: { maxEntrySize: opts.policy.maxFileSize } });
+          : expandArchives(source, {
+              // Every archive warning is something not opened (a limit, encryption, corruption): counted.
+              onWarning: (m) => {
+                skips.archive++;
+                warn(m);
+              },
+              limits: { maxEntrySize: opts.policy.maxFileSize },
+            });
       for await (const item of expanded) if (accept(item)) await dispatch(item);
     }
     // Whatever was held back (a small input) runs inline.
@@ -294,8 +308,13 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   }
 
   if (opts.stdin) {
-    const stream = inlineEngine().openStream({ path: '-' }, engineStats);
-    for await (const chunk of stdinChunks(opts.stdin, { onWarning: warn })) stream.write(chunk);
+    const stdinName = opts.stdinName ?? '-';
+    const stream = inlineEngine().openStream({ path: stdinName }, engineStats);
+    const onCut = (m: string) => {
+      truncated++;
+      warn(m);
+    };
+    for await (const chunk of stdinChunks(opts.stdin, { onWarning: onCut, name: stdinName })) stream.write(chunk);
     for (const f of stream.end()) findings.push(f);
     progress(1);
   }
@@ -316,6 +335,10 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     bytes: engineStats.bytes,
     skippedBinary: engineStats.skippedBinary,
     skippedLarge,
+    ...(skips.symlink ? { skippedSymlinks: skips.symlink } : {}),
+    ...(skips.special ? { skippedSpecial: skips.special } : {}),
+    ...(skips.archive ? { skippedArchive: skips.archive } : {}),
+    ...(truncated ? { truncated } : {}),
     unreadable: engineStats.unreadable,
     failed: engineStats.failed,
     durationMs: Math.round(performance.now() - t0),

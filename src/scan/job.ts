@@ -11,6 +11,7 @@ import type { ScanPolicy } from './policy.ts';
 import type { StaleEntry } from './report/json.ts';
 import { planScan, readEvent, type ScanPlan, trustedBaseSha } from './sources/event.ts';
 import { GitRangeError, type GitScanResult, scanGit } from './sources/git.ts';
+import { openNamedInput } from './sources/stdin.ts';
 import type { ScanItem } from './sources/types.ts';
 import type { FailOn, Finding, ScanMode, ScanResult } from './types.ts';
 import { createGitHubClient, type GitHubClient, type GitHubClientOptions, isGitHubCloud } from '../shared/github.ts';
@@ -30,6 +31,8 @@ export class ModeError extends Error {
 export type SourcePlan =
   | { kind: 'worktree' }
   | { kind: 'stdin'; stream: NodeJS.ReadableStream }
+  // A named path that is not a regular file (a pipe, /dev/stdin, a device): read to its end like stdin.
+  | { kind: 'named'; absPath: string; name: string }
   | { kind: 'items'; describe: string; items: () => AsyncIterable<ScanItem> }
   // diff, history, and auto on pull_request/push/merge_group events (sources/event.ts).
   | { kind: 'git'; plan: ScanPlan }
@@ -126,7 +129,9 @@ export function selectSource(
   if (opts.stdin) return { kind: 'stdin', stream: opts.stdin };
   if (opts.file) {
     const abs = resolve(opts.root, opts.file);
-    const size = statSync(abs).size;
+    const st = statSync(abs);
+    if (!st.isFile()) return { kind: 'named', absPath: abs, name: opts.file };
+    const size = st.size;
     const path = opts.file;
     return {
       kind: 'items',
@@ -246,6 +251,7 @@ export async function runScanJob(opts: ScanJobOptions): Promise<ScanJob> {
       onWarning: opts.onWarning,
       onProgress: opts.onProgress,
       ...(plan.kind === 'stdin' ? { stdin: plan.stream } : {}),
+      ...(plan.kind === 'named' ? { stdin: await openNamedInput(plan.absPath, plan.name), stdinName: plan.name } : {}),
       ...(plan.kind === 'items' ? { items: plan.items() } : {}),
     });
   }
@@ -274,13 +280,15 @@ export async function runScanJob(opts: ScanJobOptions): Promise<ScanJob> {
   }
   const sourceWords =
     gitSource ??
-    (plan.kind === 'stdin'
-      ? 'stdin'
-      : plan.kind === 'items'
-        ? plan.describe
-        : plan.kind === 'logs'
-          ? logs!.describe
-          : `work tree ${opts.root}`);
+    (plan.kind === 'named'
+      ? `${plan.name} (read like stdin)`
+      : plan.kind === 'stdin'
+        ? 'stdin'
+        : plan.kind === 'items'
+          ? plan.describe
+          : plan.kind === 'logs'
+            ? logs!.describe
+            : `work tree ${opts.root}`);
   const job: ScanJob = {
     result,
     accepted: outcome.accepted,

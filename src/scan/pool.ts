@@ -24,7 +24,7 @@ export interface PoolInit {
 export interface WireItem {
   path: string;
   kind: 'file' | 'bytes';
-  absPath?: string;
+  absPath?: string | Uint8Array;
   data?: Uint8Array;
   lineMap?: Uint32Array;
   commit?: string;

@@ -107,6 +107,16 @@ export interface ScanStats {
   unreadable: number;
   /** Items that could not be scanned for another reason than I/O (a worker crash): the scan is incomplete. */
   failed: number;
+  /** Symlinks met while listing the work tree: never followed (a target inside the tree is scanned on its own). */
+  skippedSymlinks?: number;
+  /** FIFOs, sockets and devices met while listing the work tree: never opened. */
+  skippedSpecial?: number;
+  /** Archives or archive entries not opened: over an archive limit, encrypted, unsupported or corrupt. */
+  skippedArchive?: number;
+  /** Git objects the range needs that are missing from the clone: the scan is incomplete. */
+  missingObjects?: number;
+  /** Inputs cut at the stdin cap: the scan is incomplete. */
+  truncated?: number;
   durationMs: number;
   engine: string;
 }
@@ -119,4 +129,28 @@ export interface ScanResult {
   staleBaseline: string[];
   /** Validated secrets of the policy's retainSecrets rules (revocation only; never serialised). */
   secrets?: RetainedSecrets;
+}
+
+/**
+ * What could not be scanned (unreadable, failed, missing git objects, input cut at the cap): any of it fails the run
+ * (CLI exit 2, the action fails, SARIF executionSuccessful false), since it might hold a secret.
+ */
+export function incompleteItems(stats: ScanStats): number {
+  return stats.unreadable + stats.failed + (stats.missingObjects ?? 0) + (stats.truncated ?? 0);
+}
+
+/** What policy skipped on purpose, in words with counts ("2 binary files"): shown and reported, never a failure. */
+export function policySkips(stats: ScanStats): string[] {
+  const n = (count: number, one: string, many: string) => (count > 0 ? [`${count} ${count === 1 ? one : many}`] : []);
+  return [
+    ...n(stats.skippedBinary, 'binary file', 'binary files'),
+    ...n(stats.skippedLarge, 'file over the size limit', 'files over the size limit'),
+    ...n(
+      stats.skippedArchive ?? 0,
+      'archive item over a limit or unreadable',
+      'archive items over a limit or unreadable',
+    ),
+    ...n(stats.skippedSpecial ?? 0, 'FIFO, socket or device', 'FIFOs, sockets or devices'),
+    ...n(stats.skippedSymlinks ?? 0, 'symlink (not followed)', 'symlinks (not followed)'),
+  ];
 }

@@ -1,7 +1,7 @@
 // The job summary (GitHub-flavoured Markdown): totals, a table per file, counts per rule, what was skipped, and
 // what to do next. Previews only; every cell is escaped so a file name cannot break the table or inject HTML.
 import { printable } from '../../shared/escape.ts';
-import type { Finding } from '../types.ts';
+import { type Finding, incompleteItems, policySkips } from '../types.ts';
 import type { ReportInput } from './json.ts';
 import { redactFindings } from './redact.ts';
 import { formatBytes, groupByFile, plural } from './text.ts';
@@ -113,11 +113,11 @@ export function renderMarkdown(opts: MarkdownOptions): string {
     for (const n of opts.notes) out.push(`- ${mdText(n)}`);
     out.push('');
   }
-  const skipped: string[] = [];
-  if (s.skippedBinary) skipped.push(plural(s.skippedBinary, 'binary file'));
-  if (s.skippedLarge) skipped.push(`${plural(s.skippedLarge, 'file')} over the size limit`);
-  if (s.unreadable) skipped.push(plural(s.unreadable, 'unreadable file'));
-  if (skipped.length) out.push(`**Skipped:** ${skipped.join(', ')}.`, '');
+  const skipped = policySkips(s);
+  if (skipped.length) out.push(`**Skipped by policy:** ${skipped.join(', ')}.`, '');
+  const incomplete = incompleteItems(s);
+  if (incomplete)
+    out.push(`**Not scanned (the scan is incomplete):** ${plural(incomplete, 'item')}; see the warnings.`, '');
 
   if (stale.length) {
     out.push(`### Stale baseline entries (${stale.length})`, '');

@@ -2,7 +2,7 @@
 // the rule title and the preview; `partialFingerprints` carry the secret hash so alerts follow a secret across edits.
 import { jsonSafe } from '../../shared/escape.ts';
 import { pathToFileURL } from 'node:url';
-import type { Finding, Rule, Severity } from '../types.ts';
+import { type Finding, policySkips, type Rule, type Severity } from '../types.ts';
 import { type ReportInput, TOOL_NAME, TOOL_URI } from './json.ts';
 import { redactFindings } from './redact.ts';
 
@@ -113,7 +113,14 @@ export function toSarif(opts: SarifOptions) {
     };
   });
 
-  const notifications = (opts.warnings ?? []).map((w) => ({ level: 'warning' as const, message: { text: w } }));
+  // Every warning, then one note per reason policy skipped something (counts), so SARIF consumers see both.
+  const notifications: Array<{ level: 'warning' | 'note'; message: { text: string } }> = [
+    ...(opts.warnings ?? []).map((w) => ({ level: 'warning' as const, message: { text: w } })),
+    ...policySkips(opts.stats).map((text) => ({
+      level: 'note' as const,
+      message: { text: `skipped by policy: ${text}` },
+    })),
+  ];
   const run: Record<string, unknown> = {
     tool: {
       driver: {
