@@ -46,6 +46,19 @@ export interface Rule {
   examples: RuleExamples;
 }
 
+/** Another place a finding's secret occurs (the same rule, the same secret). */
+export interface FindingLocation {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  commit?: string;
+  author?: string;
+  date?: string;
+  decoded?: string;
+}
+
 export interface Finding {
   ruleId: string;
   title: string;
@@ -66,6 +79,11 @@ export interface Finding {
   fingerprint: string;
   /** First 4 characters of the secret, then a mask. */
   preview: string;
+  /**
+   * Every other place the same secret occurs for the same rule (other files, lines, commits), in order of
+   * occurrence; the finding itself is the first occurrence (in history, the earliest commit). Absent when none.
+   */
+  locations?: FindingLocation[];
 }
 
 export type ScanMode = 'auto' | 'worktree' | 'diff' | 'history';
