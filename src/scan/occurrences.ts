@@ -16,6 +16,7 @@ export function locationOf(f: Finding | FindingLocation): FindingLocation {
   if (f.author !== undefined) loc.author = f.author;
   if (f.date !== undefined) loc.date = f.date;
   if (f.decoded !== undefined) loc.decoded = f.decoded;
+  if (f.log !== undefined) loc.log = f.log;
   return loc;
 }
 

@@ -258,8 +258,10 @@ export async function runSignJob(options: SignJobOptions, hooks: SignJobHooks): 
     const confine = (path: string, what: string) => {
       if (options.confineTo) assertWritableInside(options.confineTo, path, what);
     };
-    if (files.length) {
-      await group(`Sign ${files.length} file(s)`, async () => {
+    // a fan-in job may sign only the merged manifest
+    const fanIn = Boolean(options.checksumsPath && hooks.mergeChecksums);
+    if (files.length || fanIn) {
+      await group(`Sign ${files.length} file(s)${fanIn ? ' and the merged manifest' : ''}`, async () => {
         for (const [n, v] of Object.entries(options.notations)) log(`Notation ${n}=${v}`);
         for (const f of files) confine(`${f}.asc`, `signature of ${show(f)}`);
         const common = {
@@ -287,7 +289,7 @@ export async function runSignJob(options: SignJobOptions, hooks: SignJobHooks): 
       const path =
         typeof options.publicKeyPath === 'string' ? options.publicKeyPath : options.publicKeyPath(result.key);
       // beside the artifacts it must stay in the workspace; with only `run`, the caller puts it in its temp dir
-      if (files.length) confine(path, 'public key');
+      if (files.length || fanIn) confine(path, 'public key');
       await writePublicFile(path, signingKey.publicKeyArmored);
       result.publicKeyPath = path;
     }

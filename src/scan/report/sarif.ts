@@ -2,7 +2,7 @@
 // the rule title and the preview; `partialFingerprints` carry the secret hash so alerts follow a secret across edits.
 import { jsonSafe } from '../../shared/escape.ts';
 import { pathToFileURL } from 'node:url';
-import type { Finding, FindingLocation, Rule, Severity } from '../types.ts';
+import { type Finding, type FindingLocation, policySkips, type Rule, type Severity } from '../types.ts';
 import { type ReportInput, TOOL_NAME, TOOL_URI } from './json.ts';
 import { redactFindings } from './redact.ts';
 
@@ -98,6 +98,8 @@ export function toSarif(opts: SarifOptions) {
     const properties: Record<string, unknown> = { validated: f.validated, severity: f.severity };
     if (f.commit) properties.commit = f.commit;
     if (f.decoded) properties.decoded = f.decoded;
+    if (f.log) properties.log = f.log;
+    if (f.revocation) properties.revocation = f.revocation;
     const result: Record<string, unknown> = {
       ruleId: f.ruleId,
       ruleIndex: index.get(f.ruleId)!,
@@ -118,7 +120,14 @@ export function toSarif(opts: SarifOptions) {
     return result;
   });
 
-  const notifications = (opts.warnings ?? []).map((w) => ({ level: 'warning' as const, message: { text: w } }));
+  // Every warning, then one note per reason policy skipped something (counts), so SARIF consumers see both.
+  const notifications: Array<{ level: 'warning' | 'note'; message: { text: string } }> = [
+    ...(opts.warnings ?? []).map((w) => ({ level: 'warning' as const, message: { text: w } })),
+    ...policySkips(opts.stats).map((text) => ({
+      level: 'note' as const,
+      message: { text: `skipped by policy: ${text}` },
+    })),
+  ];
   const run: Record<string, unknown> = {
     tool: {
       driver: {

@@ -69,7 +69,7 @@ function segment(value: string, input: string): string {
 }
 
 export function createVaultTransitProvider(options: VaultTransitOptions): RemoteSignerProvider {
-  const url = normalizeVaultUrl(options.url);
+  const url = normalizeVaultUrl(options.url, { allowInsecureHttp: options.allowInsecureHttp ?? false });
   const role = options.role.trim();
   if (!role) throw new ProviderError(PROVIDER, 'config', 'vault-role is required');
   if (!options.key?.trim()) throw new ProviderError(PROVIDER, 'config', 'key (the transit key name) is required');
