@@ -62,7 +62,7 @@ export function groupOccurrences(
     // The first occurrence that was a finding of its own (its validity and title are the ones it was found with).
     const first = all.find((o) => o.primary) ?? all[0]!;
     const primary: Finding = { ...first.finding, ...locationOf(all[0]!.loc) };
-    for (const k of ['commit', 'author', 'date', 'decoded'] as const)
+    for (const k of ['commit', 'author', 'date', 'decoded', 'log'] as const)
       if (all[0]!.loc[k] === undefined) delete primary[k];
     const seen = new Set([keyOfLocation(all[0]!.loc)]);
     const rest: FindingLocation[] = [];

@@ -73,6 +73,8 @@ function redactLocation(l: FindingLocation): FindingLocation {
   if (typeof l.author === 'string') out.author = l.author;
   if (typeof l.date === 'string') out.date = l.date;
   if (typeof l.decoded === 'string') out.decoded = l.decoded;
+  const log = logLocation(l.log);
+  if (log) out.log = log;
   return out;
 }
 
