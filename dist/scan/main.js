@@ -39419,7 +39419,11 @@ function groupOccurrences(findings, rank2 = () => 0) {
   for (const key of order) {
     const list = groups.get(key);
     const all = [];
-    for (const { finding, places } of list) places.forEach((loc, i) => all.push({ loc, finding, primary: i === 0 }));
+    for (const { finding, places } of list) {
+      places.forEach((loc, i) => {
+        all.push({ loc, finding, primary: i === 0 });
+      });
+    }
     all.sort((a, b) => rank2(a.loc) - rank2(b.loc) || compareLocations(a.loc, b.loc));
     const first = all.find((o) => o.primary) ?? all[0];
     const primary = { ...first.finding, ...locationOf(all[0].loc) };
