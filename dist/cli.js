@@ -23188,9 +23188,13 @@ async function runScanJob(opts) {
     });
     raw.stats.failed += logs.failed;
     const fetched = logs;
+    const located = (place) => {
+      const at = fetched.locate(place);
+      return at ? { ...place, log: at } : place;
+    };
     raw.findings = raw.findings.map((f) => {
-      const at = fetched.locate(f);
-      return at ? { ...f, log: at } : f;
+      const withLog = located(f);
+      return f.locations ? { ...withLog, locations: f.locations.map(located) } : withLog;
     });
   } else {
     raw = await scan({

@@ -211,7 +211,7 @@ export interface LogsSource {
   readonly skipped: { job: string; why: string }[];
   readonly jobs: number;
   /** Where each finding is: job, step and a link to the line. */
-  locate(f: Finding): LogLocation | undefined;
+  locate(place: Pick<Finding, 'file' | 'line'>): LogLocation | undefined;
 }
 
 /** Lists the run's jobs and prepares the source of their logs. A listing that fails throws (nothing to scan). */
