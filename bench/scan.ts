@@ -1,38 +1,48 @@
-// `npm run bench:scan` (node bench/scan.ts): the scanner against ripgrep and secretlint on real third-party text.
+// `npm run bench:scan` (node bench/scan.ts): the scanner as users run it against ripgrep with a secret rule file.
 //
-// Corpus: a pinned set of npm packages installed with --ignore-scripts into .bench/corpus (cached between runs;
-// --rebuild reinstalls): every file under its node_modules, as they come (minified bundles, .d.ts, JSON, maps, a
-// few archives and binaries).
-// Side by side, in one run, each in its own process (peak RSS by /usr/bin/time when present):
-//   jit-gpg       scan() with the built-in rules and default options (archives expanded, encoded segments decoded),
-//                 default threads and 1 thread
-//   jit-gpg no archives   the same without opening archives (decoding on): what archives cost
-//   jit-gpg match the same with archives and decoding off: keyword prefilter + RE2 + filters only (what rg and
-//                 secretlint do)
-//   rg            `rg -c -i -F -f keywords.txt` with the same keyword set, -j1 and -j2: the near-physical floor of
-//                 finding the keywords (it does no matching of the rules themselves)
-//   secretlint    its recommended preset, on a sample (every Nth file) with a time budget; its rate is
-//                 extrapolated to the corpus and labelled as such (it is far too slow for the whole corpus)
-// MiB/s are corpus bytes (all files) over wall time, so every row divides the same number; MiB/CPU-s divides them by
-// user + system CPU time (all threads), which other load on a shared machine disturbs much less than wall time.
-// The scanner runs bundled with esbuild as dist/ is (.bench/build), or from the TypeScript sources (--from-source).
-// Options: --runs N (median of N, default 3), --threads N, --secretlint-budget SECONDS (default 120),
-// --no-secretlint, --no-rg, --only ROWS, --rebuild, --prefilter keywords|set, --from-source; --help lists them.
+// Corpus: pinned npm packages installed with --ignore-scripts into .bench/corpus (cached; --rebuild reinstalls),
+// laid out as two trees of hard links: `full` (every file, the packages' zip/gzip/tar archives included) and
+// `text` (the same without the archives). Directories named node_modules inside packages are renamed, so the
+// scanner's default ignore list and ripgrep see the very same files.
+// Side by side, in one run, each a whole process (start-up included), timed by wall clock, peak RSS and CPU time
+// by /usr/bin/time:
+//   jit-gpg   `node dist/cli.js scan TREE --format json --output FILE` (as shipped: archives and decoding on,
+//             default threads), also --threads 1 and 2 (scaling), on both trees
+//   rg        `rg --no-ignore --hidden -j2 -c -f bench/secret-rules.txt TREE`: 66 regexes for the most common
+//             secret formats in ripgrep's ASCII mode (`(?-u)`); rg does not open archives, so both trees cost it
+//             about the same
+//   one file  `node dist/cli.js scan FILE` on a small file, and `node dist/cli.js --help` (start-up)
+//   fallback  (--fallback) the text tree with the portable engine (JIT_GPG_REGEX_ENGINE=re2js)
+// Rounds: every row once per round, rounds repeated (--runs, default 5), medians reported, so load from other
+// processes on a shared machine hits every row alike. Ratios are of medians.
+// Options: --runs N, --node PATH (default: Node 24; repeatable as --node22 PATH for an extra engine check),
+// --cli PATH (default dist/cli.js), --fallback, --rebuild, --only rows, --help.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import {
+  closeSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defaultPolicy, type PrefilterMode, scan } from '../src/scan/index.ts';
-import { defaultThreads } from '../src/scan/pool.ts';
-import { builtinRules } from '../src/scan/rules/index.ts';
-import { walkFiles } from '../src/scan/sources/worktree.ts';
+import { nodeBinary } from '../scripts/node24.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BENCH = join(ROOT, '.bench');
 const CORPUS = join(BENCH, 'corpus');
-const PACKAGES = ['typescript@5.9.3', 'aws-cdk-lib@2.276.0', '@aws-sdk/client-s3@3.1173.0', 'googleapis@188.0.0'];
-const SECRETLINT = ['secretlint@13.0.6', '@secretlint/secretlint-rule-preset-recommend@13.0.7'];
+const TREES = join(BENCH, 'trees');
+/** About 120 MiB of text plus about 45 MiB of archives (a zip Lambda layer, gzipped jsii manifests). */
+const PACKAGES = ['aws-cdk-lib@2.276.0', '@aws-sdk/client-s3@3.1173.0'];
+const RULES = join(ROOT, 'bench', 'secret-rules.txt');
 const MiB = 1024 * 1024;
 
 const args = process.argv.slice(2);
@@ -45,332 +55,264 @@ const flag = (name: string): boolean => args.includes(name);
 if (flag('--help') || flag('-h')) {
   process.stdout.write(
     [
-      'usage: node bench/scan.ts [options]   (npm run bench:scan -- [options]; Node >= 22.18 for .ts type stripping)',
-      '  --runs N                median of N runs per row (default 3)',
-      '  --threads N             threads of the default rows (default: available cores, at most 8)',
-      "  --prefilter keywords|set  the engine's prefilter (default keywords)",
-      '  --secretlint-budget S   seconds of secretlint on a sample, extrapolated (default 120)',
-      '  --no-secretlint         skip secretlint',
-      '  --no-rg                 skip ripgrep',
-      '  --only a,b              only these rows: default, 1, no-archives, match, match-1 (jit-gpg rows)',
-      '  --rebuild               reinstall the corpus',
-      '  --from-source           run the scanner from the TypeScript sources instead of bundled',
-      `running under Node ${process.version} (${process.execPath})`,
+      'usage: node bench/scan.ts [options]   (npm run bench:scan -- [options])',
+      '  --runs N         rounds; medians of N (default 5)',
+      '  --node PATH      Node binary that runs the CLI (default: Node 24, see scripts/node24.mjs)',
+      '  --node22 PATH    also report the engine the CLI picks under this Node (e.g. Node 22)',
+      '  --cli PATH       the CLI bundle (default dist/cli.js: run `npm run bundle` first)',
+      '  --fallback       also time the portable engine (re2js) on the text tree, once',
+      '  --only a,b       rows: full, text, threads, rg, onefile',
+      '  --rebuild        reinstall the corpus and rebuild the trees',
       '',
     ].join('\n'),
   );
   process.exit(0);
 }
 
-interface ChildResult {
-  seconds: number;
-  bytes: number;
-  files: number;
-  findings: number;
-  engine: string;
-  rssKiB: number;
-  warnings: number;
-  skippedLarge: number;
-  skippedBinary: number;
-}
-
-// Child mode: one scan in this process, JSON on stdout.
-if (flag('--child')) {
-  const threads = Number(opt('--threads', '0')) || undefined;
-  const match = flag('--match-only');
-  const noArchives = match || flag('--no-archives');
-  const prefilter = opt('--prefilter', 'keywords') as PrefilterMode;
-  const root = opt('--root', CORPUS);
-  const policy = { ...defaultPolicy(), ignorePaths: [] }; // the corpus is node_modules: ignore nothing
-  const t0 = performance.now();
-  const r = await scan({
-    root,
-    items: walkFiles(root),
-    policy,
-    threads,
-    archives: !noArchives,
-    decode: !match,
-    engine: { prefilter },
-  });
-  const out: ChildResult = {
-    seconds: (performance.now() - t0) / 1000,
-    bytes: r.stats.bytes,
-    files: r.stats.files,
-    findings: r.findings.length,
-    engine: r.stats.engine,
-    rssKiB: process.resourceUsage().maxRSS,
-    warnings: r.warnings.length,
-    skippedLarge: r.stats.skippedLarge,
-    skippedBinary: r.stats.skippedBinary,
-  };
-  process.stdout.write(`${JSON.stringify(out)}\n`);
-  process.exit(0);
-}
-
-function npmInstall(prefix: string, pkgs: string[]): void {
-  mkdirSync(prefix, { recursive: true });
-  writeFileSync(join(prefix, 'package.json'), '{"name":"jit-gpg-bench-corpus","private":true}\n');
-  console.log(`installing ${pkgs.join(' ')} into ${prefix} ...`);
-  const r = spawnSync('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--prefix', prefix, ...pkgs], {
+function ensureCorpus(): void {
+  const marker = join(CORPUS, '.pinned');
+  const ok = existsSync(marker) && readFileSync(marker, 'utf8') === PACKAGES.join('\n');
+  if (ok && !flag('--rebuild')) return;
+  rmSync(CORPUS, { recursive: true, force: true });
+  rmSync(TREES, { recursive: true, force: true });
+  mkdirSync(CORPUS, { recursive: true });
+  writeFileSync(join(CORPUS, 'package.json'), '{"name":"jit-gpg-bench-corpus","private":true}\n');
+  console.log(`installing ${PACKAGES.join(' ')} into ${CORPUS} ...`);
+  const r = spawnSync('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', ...PACKAGES], {
+    cwd: CORPUS,
     stdio: ['ignore', 'inherit', 'inherit'],
   });
-  if (r.status !== 0) throw new Error(`npm install failed in ${prefix}`);
-  writeFileSync(join(prefix, '.pinned'), pkgs.join('\n'));
+  if (r.status !== 0) throw new Error('npm install of the corpus failed');
+  writeFileSync(marker, PACKAGES.join('\n'));
 }
 
-function ensureInstalled(prefix: string, pkgs: string[]): void {
-  const marker = join(prefix, '.pinned');
-  const ok = existsSync(marker) && readFileSync(marker, 'utf8') === pkgs.join('\n');
-  if (!ok || flag('--rebuild')) {
-    rmSync(prefix, { recursive: true, force: true });
-    npmInstall(prefix, pkgs);
+/** zip, gzip or tar by magic bytes: what the scanner opens (src/scan/archive.ts). */
+function isArchive(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const head = Buffer.alloc(512);
+    const n = readSync(fd, head, 0, 512, 0);
+    if (n >= 4 && head[0] === 0x50 && head[1] === 0x4b && (head[2] === 3 || head[2] === 5)) return true;
+    if (n >= 2 && head[0] === 0x1f && head[1] === 0x8b) return true;
+    return n >= 262 && head.toString('latin1', 257, 262) === 'ustar';
+  } finally {
+    closeSync(fd);
   }
 }
 
-const hasTime = existsSync('/usr/bin/time');
+interface Trees {
+  full: string;
+  text: string;
+  files: { full: number; text: number };
+  bytes: { full: number; text: number };
+  small: string;
+}
 
-/** Runs a command, wall time and peak RSS (KiB) by /usr/bin/time when available. */
-function timed(
-  cmd: string,
-  argv: string[],
-  timeoutMs?: number,
-): { seconds: number; rssKiB: number; cpu: number; stdout: string; status: number | null } {
-  const rssFile = join(BENCH, '.rss');
-  const full = hasTime ? ['/usr/bin/time', ['-f', '%M %U %S', '-o', rssFile, cmd, ...argv]] : [cmd, argv];
+/** Hard-link trees of the corpus (see the header); rebuilt when missing. */
+function ensureTrees(): Trees {
+  const full = join(TREES, 'full');
+  const text = join(TREES, 'text');
+  const meta = join(TREES, 'meta.json');
+  if (!existsSync(meta)) {
+    rmSync(TREES, { recursive: true, force: true });
+    const t = { files: { full: 0, text: 0 }, bytes: { full: 0, text: 0 } };
+    const walk = (rel: string) => {
+      for (const ent of readdirSync(join(CORPUS, 'node_modules', rel), { withFileTypes: true })) {
+        const from = rel ? `${rel}/${ent.name}` : ent.name;
+        const to = from.replace(/(^|\/)node_modules(?=\/|$)/g, '$1vendored_modules');
+        const abs = join(CORPUS, 'node_modules', from);
+        if (ent.isDirectory()) walk(from);
+        else if (ent.isFile()) {
+          const size = statSync(abs).size;
+          const archive = isArchive(abs);
+          for (const [name, dir] of [
+            ['full', full],
+            ['text', text],
+          ] as const) {
+            if (name === 'text' && archive) continue;
+            mkdirSync(dirname(join(dir, to)), { recursive: true });
+            linkSync(abs, join(dir, to));
+            t.files[name]++;
+            t.bytes[name] += size;
+          }
+        }
+      }
+    };
+    walk('');
+    mkdirSync(join(TREES, 'one'), { recursive: true });
+    // One small file with one secret-shaped line: what a pre-commit hook hands the scanner.
+    writeFileSync(join(TREES, 'one', 'config.js'), `const region = 'eu-west-1';\nmodule.exports = { region };\n`);
+    writeFileSync(meta, JSON.stringify(t));
+  }
+  const t = JSON.parse(readFileSync(meta, 'utf8')) as Pick<Trees, 'files' | 'bytes'>;
+  return { full, text, small: join(TREES, 'one', 'config.js'), ...t };
+}
+
+interface Sample {
+  seconds: number;
+  rssMiB: number;
+  cpu: number;
+  stdout: string;
+  status: number | null;
+}
+
+/** One whole process: wall time here, peak RSS and user+system CPU from /usr/bin/time. */
+function timed(cmd: string, argv: string[], env: NodeJS.ProcessEnv = process.env): Sample {
+  const out = join(BENCH, '.time');
+  const hasTime = existsSync('/usr/bin/time');
+  const full: [string, string[]] = hasTime
+    ? ['/usr/bin/time', ['-f', '%M %U %S', '-o', out, cmd, ...argv]]
+    : [cmd, argv];
   const t0 = performance.now();
-  const r = spawnSync(full[0] as string, full[1] as string[], {
-    encoding: 'utf8',
-    maxBuffer: 256 * MiB,
-    timeout: timeoutMs,
-    env: { ...process.env, NODE_NO_WARNINGS: '1' },
-  });
+  const r = spawnSync(full[0], full[1], { encoding: 'utf8', maxBuffer: 256 * MiB, env });
   const seconds = (performance.now() - t0) / 1000;
-  const last = hasTime && existsSync(rssFile) ? readFileSync(rssFile, 'utf8').trim().split('\n').pop()!.split(' ') : [];
-  const rssKiB = Number(last[0] ?? 0) || 0;
-  const cpu = (Number(last[1] ?? 0) || 0) + (Number(last[2] ?? 0) || 0);
-  return { seconds, rssKiB, cpu, stdout: r.stdout ?? '', status: r.status };
+  const f = hasTime && existsSync(out) ? readFileSync(out, 'utf8').trim().split('\n').pop()!.split(' ') : [];
+  return {
+    seconds,
+    rssMiB: (Number(f[0]) || 0) / 1024,
+    cpu: (Number(f[1]) || 0) + (Number(f[2]) || 0),
+    stdout: r.stdout ?? '',
+    status: r.status,
+  };
 }
 
-function median(xs: number[]): number {
+const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
 
 interface Row {
-  tool: string;
-  threads: string;
-  seconds: number;
-  mibs: number;
-  rssMiB: number;
-  /** User + system CPU seconds (all threads): MiB per CPU second does not depend on other load on the machine. */
-  cpu: number;
-  findings: string;
+  name: string;
+  tree: 'full' | 'text' | 'one' | '-';
+  run: () => Sample;
+  samples: Sample[];
+  check?: (s: Sample) => string;
   note?: string;
 }
 
 async function main(): Promise<void> {
-  const runs = Math.max(1, Number(opt('--runs', '3')));
-  const threads = Number(opt('--threads', String(defaultThreads())));
-  const prefilter = opt('--prefilter', 'keywords');
+  const runs = Math.max(1, Number(opt('--runs', '5')));
+  const node = opt('--node', nodeBinary());
+  const cli = resolve(opt('--cli', join(ROOT, 'dist', 'cli.js')));
+  if (!existsSync(cli)) throw new Error(`${cli} not found: run \`npm run bundle\` first`);
   mkdirSync(BENCH, { recursive: true });
-  ensureInstalled(CORPUS, PACKAGES);
-  const corpus = join(CORPUS, 'node_modules');
-
-  // Corpus size: every regular file (what each tool is handed).
-  const files: Array<{ path: string; size: number }> = [];
-  for await (const it of walkFiles(corpus)) {
-    if (it.source.kind === 'file') files.push({ path: it.source.absPath, size: it.source.size });
-  }
-  const totalBytes = files.reduce((a, f) => a + f.size, 0);
-  const keywords = [...new Set(builtinRules.flatMap((r) => r.keywords.map((k) => k.toLowerCase())))].sort();
-  const kwFile = join(BENCH, 'keywords.txt');
-  writeFileSync(kwFile, `${keywords.join('\n')}\n`);
-  console.log(
-    `corpus: ${PACKAGES.join(' ')} → ${files.length} files, ${(totalBytes / MiB).toFixed(1)} MiB; ` +
-      `${builtinRules.length} rules, ${keywords.length} keywords; ${availableParallelism()} cores; ${runs} run(s) each; ` +
-      `Node ${process.version}; ` +
-      `scanner ${flag('--from-source') ? 'from sources' : 'bundled'}`,
-  );
-  // Warm the page cache before every timed run, so every tool reads from memory (some machines reclaim cache
-  // proactively between runs).
-  const warm = () => spawnSync('sh', ['-c', `find "${corpus}" -type f -exec cat {} + > /dev/null`]);
-
-  const node = process.execPath;
-  // The scanner runs as users run it: bundled like dist/ (one ESM file per entry, the worker beside it as
-  // scan/worker.js), unless --from-source (Node type-stripping every module at each start: slower start-up).
-  let self = fileURLToPath(import.meta.url);
-  if (!flag('--from-source')) {
-    const out = join(BENCH, 'build');
-    const { build } = await import('esbuild');
-    await build({
-      absWorkingDir: ROOT,
-      entryPoints: [
-        { out: 'scan-bench', in: 'bench/scan.ts' },
-        { out: 'scan/worker', in: 'src/scan/worker.ts' },
-      ],
-      outdir: out,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      external: ['re2', 'esbuild'],
-      logLevel: 'warning',
-      banner: {
-        js: "import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);",
-      },
-    });
-    self = join(out, 'scan-bench.js');
-  }
-  const rows: Row[] = [];
-  const jit = (label: string, t: number, mode: '' | '--no-archives' | '--match-only') => {
-    const results: ChildResult[] = [];
-    const rss: number[] = [];
-    const cpu: number[] = [];
-    for (let i = 0; i < runs; i++) {
-      const argv = [self, '--child', '--root', corpus, '--threads', String(t), '--prefilter', prefilter];
-      if (mode) argv.push(mode);
-      warm();
-      const r = timed(node, argv);
-      if (r.status !== 0) throw new Error(`${label}: child failed (${r.status})`);
-      const res = JSON.parse(r.stdout.trim().split('\n').pop()!) as ChildResult;
-      results.push(res);
-      rss.push(r.rssKiB || res.rssKiB);
-      cpu.push(r.cpu);
-    }
-    const secs = median(results.map((r) => r.seconds));
-    const last = results[results.length - 1]!;
-    rows.push({
-      tool: label,
-      threads: String(t),
-      seconds: secs,
-      mibs: totalBytes / MiB / secs,
-      rssMiB: Math.max(...rss) / 1024,
-      cpu: median(cpu),
-      findings: String(last.findings),
-      note: `${last.engine}; scanned ${(last.bytes / MiB).toFixed(0)} MiB in ${last.files} files (${last.skippedBinary} binary, ${last.skippedLarge} over max size skipped)`,
-    });
-    console.log(`  ${label} threads=${t}: ${secs.toFixed(2)} s`);
-  };
+  ensureCorpus();
+  const trees = ensureTrees();
+  const report = join(BENCH, 'report.json');
+  const env = { ...process.env, NODE_NO_WARNINGS: '1' };
   const only = opt('--only', '').split(',').filter(Boolean);
-  const want = (row: string) => only.length === 0 || only.includes(row);
-  if (want('default')) jit('jit-gpg', threads, '');
-  if (want('1')) jit('jit-gpg', 1, '');
-  if (want('no-archives')) jit('jit-gpg no archives', threads, '--no-archives');
-  if (want('match')) jit('jit-gpg match', threads, '--match-only');
-  if (want('match-1')) jit('jit-gpg match', 1, '--match-only');
+  const want = (r: string) => only.length === 0 || only.includes(r);
 
-  const rg = flag('--no-rg') ? { status: 1, stdout: '' } : spawnSync('rg', ['--version'], { encoding: 'utf8' });
-  if (rg.status === 0) {
-    for (const j of [1, 2]) {
-      const secs: number[] = [];
-      const cpus: number[] = [];
-      let rss = 0;
-      let count = 0;
-      for (let i = 0; i < runs; i++) {
-        warm();
-        const r = timed('rg', ['-c', '-i', '-F', '--no-ignore', '--hidden', '-j', String(j), '-f', kwFile, corpus]);
-        secs.push(r.seconds);
-        cpus.push(r.cpu);
-        rss = Math.max(rss, r.rssKiB);
-        count = r.stdout
-          .split('\n')
-          .filter(Boolean)
-          .reduce((a, l) => a + Number(l.slice(l.lastIndexOf(':') + 1)), 0);
-      }
-      const s = median(secs);
-      rows.push({
-        tool: 'rg (keywords)',
-        threads: String(j),
-        seconds: s,
-        mibs: totalBytes / MiB / s,
-        rssMiB: rss / 1024,
-        cpu: median(cpus),
-        findings: `${count} lines`,
-        note: rg.stdout.split('\n')[0],
-      });
-      console.log(`  rg -j${j}: ${s.toFixed(2)} s`);
-    }
-  } else console.log('  rg not found: skipped');
+  const jit =
+    (tree: string, extra: string[] = [], e = env) =>
+    () =>
+      timed(node, [cli, 'scan', tree, '--format', 'json', '--output', report, ...extra], e);
+  /** Findings and engine from the report just written; the exit code must be 0 or 1 (findings). */
+  const jitCheck = (s: Sample): string => {
+    if (s.status !== 0 && s.status !== 1) throw new Error(`jit-gpg scan exited ${s.status}`);
+    const r = JSON.parse(readFileSync(report, 'utf8')) as {
+      stats: { engine: string; files: number; bytes: number; findings: number; skippedLarge?: number };
+    };
+    const st = r.stats;
+    return `${st.findings} findings; ${st.engine}; ${st.files} files, ${(st.bytes / MiB).toFixed(0)} MiB scanned (archive entries included)${st.skippedLarge ? `, ${st.skippedLarge} over max size` : ''}`;
+  };
+  const rg = (tree: string, j: number) => () =>
+    timed('rg', ['--no-ignore', '--hidden', `-j${j}`, '-c', '-f', RULES, tree], env);
+  const rgCheck = (s: Sample): string => {
+    if (s.status !== 0 && s.status !== 1) throw new Error(`rg exited ${s.status}`);
+    const lines = s.stdout.split('\n').filter(Boolean);
+    return `${lines.reduce((a, l) => a + Number(l.slice(l.lastIndexOf(':') + 1)), 0)} matching lines in ${lines.length} files`;
+  };
 
-  if (!flag('--no-secretlint')) {
-    const slDir = join(BENCH, 'secretlint');
-    try {
-      ensureInstalled(slDir, SECRETLINT);
-      const budget = Number(opt('--secretlint-budget', '120'));
-      const rc = join(slDir, '.secretlintrc.json');
-      writeFileSync(rc, JSON.stringify({ rules: [{ id: '@secretlint/secretlint-rule-preset-recommend' }] }));
-      const bin = join(slDir, 'node_modules', 'secretlint', 'bin', 'secretlint.js');
-      // Every 20th file (sorted by path), in batches of 10, until the budget is spent.
-      const sample = [...files].sort((a, b) => (a.path < b.path ? -1 : 1)).filter((_, i) => i % 20 === 0);
-      let done = 0;
-      let bytes = 0;
-      let secs = 0;
-      let cpuSecs = 0;
-      let rss = 0;
-      let findings = 0;
-      for (let i = 0; i < sample.length && secs < budget; i += 10) {
-        const batch = sample.slice(i, i + 10);
-        for (const f of batch) readFileSync(f.path);
-        const r = timed(
-          node,
-          [bin, '--secretlintrc', rc, '--format', 'json', ...batch.map((f) => f.path)],
-          Math.round(Math.max(1000, (budget - secs) * 1000)),
-        );
-        if (r.status === null) break; // timed out: this batch does not count
-        secs += r.seconds;
-        cpuSecs += r.cpu;
-        done += batch.length;
-        bytes += batch.reduce((a, f) => a + f.size, 0);
-        rss = Math.max(rss, r.rssKiB);
-        try {
-          for (const res of JSON.parse(r.stdout) as Array<{ messages: unknown[] }>) findings += res.messages.length;
-        } catch {}
-      }
-      if (done > 0) {
-        const rate = bytes / MiB / secs;
-        rows.push({
-          tool: 'secretlint (extrapolated)',
-          threads: '1',
-          seconds: totalBytes / MiB / rate,
-          mibs: rate,
-          rssMiB: rss / 1024,
-          cpu: (cpuSecs * totalBytes) / bytes,
-          findings: `${findings} in sample`,
-          note: `recommended preset; ${done} of ${files.length} files (every 20th), ${(bytes / MiB).toFixed(1)} MiB in ${secs.toFixed(0)} s; corpus time extrapolated`,
-        });
-      }
-    } catch (e) {
-      console.log(`  secretlint skipped: ${(e as Error).message}`);
-    }
+  const rows: Row[] = [];
+  const add = (r: Omit<Row, 'samples'>) => rows.push({ ...r, samples: [] });
+  if (want('full')) {
+    add({ name: 'jit-gpg (default threads)', tree: 'full', run: jit(trees.full), check: jitCheck });
+    add({ name: 'rg -j2', tree: 'full', run: rg(trees.full, 2), check: rgCheck });
+  }
+  if (want('text')) {
+    add({ name: 'jit-gpg (default threads)', tree: 'text', run: jit(trees.text), check: jitCheck });
+    add({ name: 'rg -j2', tree: 'text', run: rg(trees.text, 2), check: rgCheck });
+  }
+  if (want('threads')) {
+    add({ name: 'jit-gpg --threads 1', tree: 'full', run: jit(trees.full, ['--threads', '1']), check: jitCheck });
+    add({ name: 'jit-gpg --threads 2', tree: 'full', run: jit(trees.full, ['--threads', '2']), check: jitCheck });
+  }
+  if (want('rg')) add({ name: 'rg -j1', tree: 'text', run: rg(trees.text, 1), check: rgCheck });
+  if (want('onefile')) {
+    add({ name: 'jit-gpg one file', tree: 'one', run: jit(trees.small), check: jitCheck });
+    add({ name: 'jit-gpg --help', tree: '-', run: () => timed(node, [cli, '--help'], env) });
   }
 
-  const best = rows.find((r) => r.tool.startsWith('jit-gpg')) ?? rows[0];
-  if (!best) return;
+  const nodeVersion = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
+  const rgVersion = spawnSync('rg', ['--version'], { encoding: 'utf8' }).stdout?.split('\n')[0] ?? 'rg not found';
+  console.log(
+    `corpus: ${PACKAGES.join(' ')}; full tree ${trees.files.full} files ${(trees.bytes.full / MiB).toFixed(1)} MiB, ` +
+      `text tree ${trees.files.text} files ${(trees.bytes.text / MiB).toFixed(1)} MiB; rules: ${RULES} (66 regexes)`,
+  );
+  console.log(
+    `${cpus().length} cores (${availableParallelism()} available), load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}; CLI ${cli} under Node ${nodeVersion}; ${rgVersion}; ${runs} rounds`,
+  );
+  // Warm the page cache: every tool reads from memory.
+  spawnSync('sh', ['-c', `find "${trees.full}" -type f -exec cat {} + > /dev/null`]);
+  for (let i = 0; i < runs; i++) {
+    for (const row of rows) {
+      const s = row.run();
+      if (row.check) row.note = row.check(s);
+      row.samples.push(s);
+    }
+    process.stdout.write(`  round ${i + 1}/${runs} done\n`);
+  }
+  if (flag('--fallback')) {
+    const e = { ...env, JIT_GPG_REGEX_ENGINE: 're2js' };
+    const row: Row = { name: 'jit-gpg portable (re2js)', tree: 'text', run: jit(trees.text, [], e), samples: [] };
+    const s = row.run();
+    row.note = jitCheck(s);
+    row.samples.push(s);
+    rows.push(row);
+  }
+
+  const med = (r: Row) => median(r.samples.map((s) => s.seconds));
   const w = (s: string, n: number) => s.padEnd(n);
   console.log('');
-  console.log(
-    `${w('tool', 26)}${w('threads', 8)}${w('seconds', 10)}${w('MiB/s', 9)}${w('MiB/CPU-s', 11)}${w('peak RSS', 10)}${w('findings', 16)}jit-gpg is`,
-  );
+  console.log(`${w('tool', 28)}${w('tree', 6)}${w('seconds', 9)}${w('MiB/s', 8)}${w('CPU s', 8)}${w('peak RSS', 10)}`);
   for (const r of rows) {
-    const ratio = r === best ? '' : `${(best.mibs / r.mibs).toFixed(2)}×`;
+    const bytes = r.tree === 'full' ? trees.bytes.full : r.tree === 'text' ? trees.bytes.text : 0;
+    const s = med(r);
     console.log(
-      `${w(r.tool, 26)}${w(r.threads, 8)}${w(r.seconds.toFixed(2), 10)}${w(r.mibs.toFixed(1), 9)}${w(r.cpu ? (totalBytes / MiB / r.cpu).toFixed(1) : '-', 11)}${w(`${r.rssMiB.toFixed(0)} MiB`, 10)}${w(r.findings, 16)}${ratio}`,
+      `${w(r.name, 28)}${w(r.tree, 6)}${w(s.toFixed(3), 9)}${w(bytes ? (bytes / MiB / s).toFixed(0) : '-', 8)}` +
+        `${w(median(r.samples.map((x) => x.cpu)).toFixed(2), 8)}${w(`${Math.max(...r.samples.map((x) => x.rssMiB)).toFixed(0)} MiB`, 10)}`,
     );
   }
   console.log('');
-  for (const r of rows) if (r.note) console.log(`${r.tool} (${r.threads}): ${r.note}`);
-  const match = rows.find((r) => r.tool === 'jit-gpg match' && r.threads === String(threads));
-  const rg2 = rows.find((r) => r.tool === 'rg (keywords)' && r.threads === '2');
-  const sl = rows.find((r) => r.tool.startsWith('secretlint'));
+  for (const r of rows) if (r.note) console.log(`${r.name} (${r.tree}): ${r.note}`);
+  const find = (name: string, tree: string) => rows.find((r) => r.name === name && r.tree === tree);
+  const ratio = (a?: Row, b?: Row) => (a && b ? (med(b) / med(a)).toFixed(2) : 'n/a');
   console.log('');
-  console.log('targets (2 cores): ≥150 MiB/s, ≥0.5× rg, ≥20× secretlint, peak RSS < 300 MiB');
-  for (const r of [best, match].filter(Boolean) as Row[]) {
-    console.log(
-      `  ${r.tool} (${r.threads} threads): ${r.mibs.toFixed(0)} MiB/s` +
-        (rg2 ? `, ${(r.mibs / rg2.mibs).toFixed(2)}× rg -j2` : '') +
-        (sl ? `, ${(r.mibs / sl.mibs).toFixed(0)}× secretlint` : '') +
-        `, peak RSS ${r.rssMiB.toFixed(0)} MiB`,
-    );
+  console.log('acceptance (issue 11), medians of this run:');
+  const jf = find('jit-gpg (default threads)', 'full');
+  const jt = find('jit-gpg (default threads)', 'text');
+  console.log(`  text tree: jit-gpg is ${ratio(jt, find('rg -j2', 'text'))}× rg -j2's speed (≥ 0.6, aim 1.0)`);
+  console.log(`  full tree: jit-gpg is ${ratio(jf, find('rg -j2', 'full'))}× rg -j2's speed (≥ 0.4)`);
+  console.log(
+    `  --threads 2 is ${ratio(find('jit-gpg --threads 2', 'full'), find('jit-gpg --threads 1', 'full'))}× faster than --threads 1 (≥ 1.4)`,
+  );
+  const one = find('jit-gpg one file', 'one');
+  if (one) console.log(`  one-file scan: ${(med(one) * 1000).toFixed(0)} ms (≤ 150 ms)`);
+  const peak = Math.max(
+    0,
+    ...rows
+      .filter((r) => r.name.startsWith('jit-gpg') && r.tree === 'full')
+      .flatMap((r) => r.samples.map((x) => x.rssMiB)),
+  );
+  console.log(`  peak RSS of the corpus scans: ${peak.toFixed(0)} MiB (≤ 256 MiB)`);
+  const node22 = opt('--node22', '');
+  if (node22) {
+    const s = timed(node22, [cli, 'scan', trees.small, '--format', 'json', '--output', report], env);
+    const v = spawnSync(node22, ['--version'], { encoding: 'utf8' }).stdout.trim();
+    console.log(`  engine under Node ${v}: ${jitCheck(s)}`);
   }
 }
 

@@ -42,6 +42,37 @@ var __toESM = (mod3, isNodeMode, target) => (target = mod3 != null ? __create(__
   mod3
 ));
 
+// src/shared/escape.ts
+function hex(code18, width) {
+  return code18.toString(16).padStart(width, "0");
+}
+function escapeUnsafe(ch) {
+  const named2 = NAMED[ch];
+  if (named2) return named2;
+  const code18 = ch.charCodeAt(0);
+  return code18 <= 127 ? `\\x${hex(code18, 2)}` : `\\u${hex(code18, 4)}`;
+}
+function neutralise(text) {
+  return text.replace(LEADING_COLON, "$1\\x3a").replace(LEGACY_PREFIX, "#\\x23[");
+}
+function printable(text) {
+  return neutralise(text.replace(UNSAFE, escapeUnsafe));
+}
+function jsonSafe(json5) {
+  return json5.replace(JSON_UNSAFE, (ch) => `\\u${hex(ch.charCodeAt(0), 4)}`).replace(LEGACY_PREFIX, "#\\u0023[");
+}
+var UNSAFE, JSON_UNSAFE, NAMED, LEADING_COLON, LEGACY_PREFIX;
+var init_escape = __esm({
+  "src/shared/escape.ts"() {
+    "use strict";
+    UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+    JSON_UNSAFE = /[\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g;
+    NAMED = { "\n": "\\n", "\r": "\\r", "	": "\\t" };
+    LEADING_COLON = /^(\s*):/;
+    LEGACY_PREFIX = /##\[/g;
+  }
+});
+
 // src/cli/io.ts
 function processIO() {
   return {
@@ -53,10 +84,15 @@ function processIO() {
     isTTY: Boolean(process.stderr.isTTY)
   };
 }
+function writeLine(stream, line) {
+  stream.write(`${printable(line)}
+`);
+}
 var EXIT, UsageError;
 var init_io = __esm({
   "src/cli/io.ts"() {
     "use strict";
+    init_escape();
     EXIT = { ok: 0, findings: 1, usage: 2 };
     UsageError = class extends Error {
       name = "UsageError";
@@ -168,14 +204,14 @@ function parseString(ctx) {
         let value = 0;
         let len = c === 120 ? 2 : c === 117 ? 4 : 8;
         for (let j = 0; j < len; j++, ctx.p++) {
-          let hex4 = ctx.s.charCodeAt(ctx.p);
+          let hex5 = ctx.s.charCodeAt(ctx.p);
           let digit = (
             /* 0-9 */
-            hex4 >= 48 && hex4 <= 57 ? hex4 - 48 : (
+            hex5 >= 48 && hex5 <= 57 ? hex5 - 48 : (
               /* A-F */
-              hex4 >= 65 && hex4 <= 70 ? hex4 - 65 + 10 : (
+              hex5 >= 65 && hex5 <= 70 ? hex5 - 65 + 10 : (
                 /* a-f */
-                hex4 >= 97 && hex4 <= 102 ? hex4 - 97 + 10 : -1
+                hex5 >= 97 && hex5 <= 102 ? hex5 - 97 + 10 : -1
               )
             )
           );
@@ -945,7 +981,7 @@ function jsonObject(buf) {
     return void 0;
   }
 }
-function printable(s) {
+function printable2(s) {
   return s.length > 0 && !/[\u0000-\u001f\u007f\ufffd]/.test(s);
 }
 function isPlaceholderPassword(value) {
@@ -979,7 +1015,7 @@ function validateBasicAuthBase64(secret) {
   const buf = b64(secret);
   if (!buf || buf.length < 3) return "invalid";
   const text = buf.toString("utf8");
-  if (!printable(text) || Buffer.from(text, "utf8").toString("base64").replace(/=+$/, "") !== secret.replace(/=+$/, ""))
+  if (!printable2(text) || Buffer.from(text, "utf8").toString("base64").replace(/=+$/, "") !== secret.replace(/=+$/, ""))
     return "invalid";
   const i2 = text.indexOf(":");
   if (i2 <= 0 || i2 === text.length - 1) return "invalid";
@@ -989,7 +1025,7 @@ function validateBase64Password(secret) {
   const buf = b64(secret);
   if (!buf || buf.length === 0) return "invalid";
   const text = buf.toString("utf8");
-  if (!printable(text) || Buffer.from(text, "utf8").toString("base64").replace(/=+$/, "") !== secret.replace(/=+$/, ""))
+  if (!printable2(text) || Buffer.from(text, "utf8").toString("base64").replace(/=+$/, "") !== secret.replace(/=+$/, ""))
     return "invalid";
   return isPlaceholderPassword(text) ? "invalid" : "valid";
 }
@@ -1046,11 +1082,11 @@ function convertBits(data, from, to, pad2) {
 function bech32Decode(s) {
   if (s !== s.toLowerCase() && s !== s.toUpperCase()) return void 0;
   const lower = s.toLowerCase();
-  const sep3 = lower.lastIndexOf("1");
-  if (sep3 < 1 || sep3 + 7 > lower.length) return void 0;
-  const hrp = lower.slice(0, sep3);
+  const sep4 = lower.lastIndexOf("1");
+  if (sep4 < 1 || sep4 + 7 > lower.length) return void 0;
+  const hrp = lower.slice(0, sep4);
   const values = [];
-  for (const c of lower.slice(sep3 + 1)) {
+  for (const c of lower.slice(sep4 + 1)) {
     const v = BECH32.indexOf(c);
     if (v < 0) return void 0;
     values.push(v);
@@ -2667,7 +2703,7 @@ var init_checksum = __esm({
 });
 
 // src/scan/rules/cloud.ts
-var ASSIGN2, UUID2, env, yaml, json, code, hex, b642, b64url2, upper, mapbox, akia, asia, awsSecretA, awsSecretB, sessionA, sessionB, bedrockLong, bedrockShort, SA_KEY_BODY, PK, jsonPem, serviceAccount, EMULATOR_KEYS, notEmulatorKey, AZURITE_KEY, storageKey, sasSig, ENTRA, entraA, entraB, cloudRules;
+var ASSIGN2, UUID2, env, yaml, json, code, hex2, b642, b64url2, upper, mapbox, akia, asia, awsSecretA, awsSecretB, sessionA, sessionB, bedrockLong, bedrockShort, SA_KEY_BODY, PK, jsonPem, serviceAccount, EMULATOR_KEYS, notEmulatorKey, AZURITE_KEY, storageKey, sasSig, ENTRA, entraA, entraB, cloudRules;
 var init_cloud = __esm({
   "src/scan/rules/cloud.ts"() {
     "use strict";
@@ -2675,7 +2711,7 @@ var init_cloud = __esm({
     ASSIGN2 = String.raw`["'\x60]?\s*(?::=|=>|=|:)\s*["'\x60]?`;
     UUID2 = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
     ({ env, yaml, json, code } = syntax);
-    hex = (seed, n) => fake(seed, n, ALPHABETS.hex);
+    hex2 = (seed, n) => fake(seed, n, ALPHABETS.hex);
     b642 = (seed, n) => fake(seed, n, ALPHABETS.base64);
     b64url2 = (seed, n) => fake(seed, n, ALPHABETS.base64url);
     upper = (seed, n) => fake(seed, n, ALPHABETS.upperAlnum);
@@ -2688,7 +2724,7 @@ var init_cloud = __esm({
     sessionB = `FwoGZXIvYXdzE${b642("sts-b", 280)}`;
     bedrockLong = (seed) => `ABSK${Buffer.from(`BedrockAPIKey-${fake(seed, 4, ALPHABETS.lowerAlnum)}-at-123456789012:${b642(`${seed}-s`, 44)}`).toString("base64")}`;
     bedrockShort = (seed) => `bedrock-api-key-${Buffer.from(
-      `bedrock.amazonaws.com/?Action=CallWithBearerToken&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=${fake(`${seed}-c`, 20, ALPHABETS.upperAlnum)}%2F20260101%2Fus-east-1%2Fbedrock%2Faws4_request&X-Amz-Date=20260101T000000Z&X-Amz-Expires=43200&X-Amz-Signature=${hex(`${seed}-sig`, 64)}&Version=1`
+      `bedrock.amazonaws.com/?Action=CallWithBearerToken&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=${fake(`${seed}-c`, 20, ALPHABETS.upperAlnum)}%2F20260101%2Fus-east-1%2Fbedrock%2Faws4_request&X-Amz-Date=20260101T000000Z&X-Amz-Expires=43200&X-Amz-Signature=${hex2(`${seed}-sig`, 64)}&Version=1`
     ).toString("base64")}`;
     SA_KEY_BODY = [
       "MIIBVQIBADANBgkqhkiG9w0BAQEFAASCAT8wggE7AgEAAkEAq6rVEdKbHT73PwA9HgS6z4MAMZLZpcmsjuJsvMBpvk9OLb++x2AxhrungfM0",
@@ -2703,7 +2739,7 @@ var init_cloud = __esm({
       "{",
       `  "type": "${type}",`,
       '  "project_id": "acme-prod",',
-      `  "private_key_id": "${hex("sa-kid", 40)}",`,
+      `  "private_key_id": "${hex2("sa-kid", 40)}",`,
       `  "private_key": "${privateKey}",`,
       '  "client_email": "deployer@acme-prod.iam.gserviceaccount.com",',
       '  "client_id": "104857600000000000000",',
@@ -2878,7 +2914,7 @@ ci-deployer,,${akia},${awsSecretA}`,
           ],
           fp: [
             env("MWS_AUTH_TOKEN", "amzn.mws.00000000-0000-0000-0000-000000000000"),
-            yaml("mws_auth_token", `amzn.mws.${hex("mws-s", 32)}`)
+            yaml("mws_auth_token", `amzn.mws.${hex2("mws-s", 32)}`)
           ]
         }
       },
@@ -3163,13 +3199,13 @@ ci-deployer,,${akia},${awsSecretA}`,
           examples: {
             tp: syntax.all(
               "digitalocean_token",
-              `${prefix}_v1_${hex(`${id}-a`, 64)}`,
-              `${prefix}_v1_${hex(`${id}-b`, 64)}`
+              `${prefix}_v1_${hex2(`${id}-a`, 64)}`,
+              `${prefix}_v1_${hex2(`${id}-b`, 64)}`
             ),
             fp: [
               env("DIGITALOCEAN_TOKEN", `${prefix}_v1_${"0".repeat(64)}`),
-              yaml("digitalocean_token", `${prefix}_v1_${hex(`${id}-s`, 40)}`),
-              json("digitalocean_token", `${prefix}_v1_${hex(`${id}-u`, 64).toUpperCase()}`)
+              yaml("digitalocean_token", `${prefix}_v1_${hex2(`${id}-s`, 40)}`),
+              json("digitalocean_token", `${prefix}_v1_${hex2(`${id}-u`, 64).toUpperCase()}`)
             ]
           }
         })
@@ -3316,7 +3352,7 @@ ci-deployer,,${akia},${awsSecretA}`,
           fp: [
             env("CLOUDFLARE_API_TOKEN", syntax.secretRef("CLOUDFLARE_API_TOKEN")),
             yaml("cloudflare_token", b64url2("cf-s", 32)),
-            env("CLOUDFLARE_ACCOUNT_ID", hex("cf-id", 32))
+            env("CLOUDFLARE_ACCOUNT_ID", hex2("cf-id", 32))
           ]
         }
       },
@@ -3330,13 +3366,13 @@ ci-deployer,,${akia},${awsSecretA}`,
         help: "The Cloudflare global API key has every permission of its user on every account. Change it under My Profile → API Tokens → Global API Key → Change, and move automation to scoped API tokens.",
         examples: {
           tp: [
-            env("CLOUDFLARE_API_KEY", hex("cfg-a", 37)),
-            yaml("cloudflare_global_api_key", hex("cfg-b", 37)),
-            `curl -H "X-Auth-Email: ops@acme.test" -H "X-Auth-Key: ${hex("cfg-c", 37)}" https://api.cloudflare.com/client/v4/zones`
+            env("CLOUDFLARE_API_KEY", hex2("cfg-a", 37)),
+            yaml("cloudflare_global_api_key", hex2("cfg-b", 37)),
+            `curl -H "X-Auth-Email: ops@acme.test" -H "X-Auth-Key: ${hex2("cfg-c", 37)}" https://api.cloudflare.com/client/v4/zones`
           ],
           fp: [
             env("CLOUDFLARE_API_KEY", "0".repeat(37)),
-            yaml("cloudflare_zone_id", hex("cfg-z", 32)),
+            yaml("cloudflare_zone_id", hex2("cfg-z", 32)),
             env("CF_API_KEY", syntax.ref("CF_API_KEY"))
           ]
         }
@@ -3351,10 +3387,10 @@ ci-deployer,,${akia},${awsSecretA}`,
         help: "An Origin CA key issues and revokes origin certificates for the user's zones. Change it under My Profile → API Tokens → Origin CA Key.",
         examples: {
           tp: [
-            env("CF_ORIGIN_CA_KEY", `v1.0-${hex("oca-a", 24)}-${hex("oca-b", 146)}`),
-            yaml("origin_ca_key", `v1.0-${hex("oca-c", 24)}-${hex("oca-d", 146)}`)
+            env("CF_ORIGIN_CA_KEY", `v1.0-${hex2("oca-a", 24)}-${hex2("oca-b", 146)}`),
+            yaml("origin_ca_key", `v1.0-${hex2("oca-c", 24)}-${hex2("oca-d", 146)}`)
           ],
-          fp: [env("CF_ORIGIN_CA_KEY", `v1.0-${hex("oca-s", 24)}-${hex("oca-t", 100)}`), yaml("version", "v1.0-beta")]
+          fp: [env("CF_ORIGIN_CA_KEY", `v1.0-${hex2("oca-s", 24)}-${hex2("oca-t", 100)}`), yaml("version", "v1.0-beta")]
         }
       },
       {
@@ -3474,10 +3510,10 @@ ci-deployer,,${akia},${awsSecretA}`,
         entropy: 3,
         help: "A Supabase personal access token manages every project of its user through the Management API (databases, keys, functions). Revoke it under Account → Access Tokens.",
         examples: {
-          tp: syntax.all("supabase_access_token", `sbp_${hex("sbp-a", 40)}`, `sbp_${hex("sbp-b", 40)}`),
+          tp: syntax.all("supabase_access_token", `sbp_${hex2("sbp-a", 40)}`, `sbp_${hex2("sbp-b", 40)}`),
           fp: [
             env("SUPABASE_ACCESS_TOKEN", `sbp_${"0".repeat(40)}`),
-            yaml("supabase_access_token", `sbp_${hex("sbp-s", 32)}`),
+            yaml("supabase_access_token", `sbp_${hex2("sbp-s", 32)}`),
             json("supabase_access_token", `sbp_${fake("sbp-x", 40)}`)
           ]
         }
@@ -3622,14 +3658,14 @@ ci-deployer,,${akia},${awsSecretA}`,
         help: "A Linode personal access token manages the account's Linodes, volumes, domains and more within its scopes. Revoke it in Cloud Manager under API Tokens.",
         examples: {
           tp: [
-            env("LINODE_TOKEN", hex("ln-a", 64)),
-            yaml("linode_api_key", hex("ln-b", 64)),
-            json("linodeToken", hex("ln-c", 64))
+            env("LINODE_TOKEN", hex2("ln-a", 64)),
+            yaml("linode_api_key", hex2("ln-b", 64)),
+            json("linodeToken", hex2("ln-c", 64))
           ],
           fp: [
             env("LINODE_TOKEN", syntax.ref("LINODE_TOKEN")),
             yaml("linode_token", "0".repeat(64)),
-            env("LINODE_TOKEN", hex("ln-s", 40))
+            env("LINODE_TOKEN", hex2("ln-s", 40))
           ]
         }
       },
@@ -3665,7 +3701,7 @@ ci-deployer,,${akia},${awsSecretA}`,
             json("backblazeAppKey", `K003${b642("b2-c", 27)}`)
           ],
           fp: [
-            env("B2_APPLICATION_KEY_ID", `005${hex("b2-id", 22)}`),
+            env("B2_APPLICATION_KEY_ID", `005${hex2("b2-id", 22)}`),
             env("B2_APPLICATION_KEY", syntax.ref("B2_APPLICATION_KEY")),
             yaml("b2_application_key", `K005${"x".repeat(27)}`)
           ]
@@ -4139,7 +4175,7 @@ var init_commerce = __esm({
 });
 
 // src/scan/rules/devops.ts
-var ASSIGN4, UUID3, UUIDL, env2, yaml2, json2, code2, hex2, b643, b64url3, upper2, jsonB64, jsonAfter, grafanaCloud, grafanaLegacy, sentryOrg, onePassword, terraform, atlassian, tailscale, devopsRules;
+var ASSIGN4, UUID3, UUIDL, env2, yaml2, json2, code2, hex3, b643, b64url3, upper2, jsonB64, jsonAfter, grafanaCloud, grafanaLegacy, sentryOrg, onePassword, terraform, atlassian, tailscale, devopsRules;
 var init_devops = __esm({
   "src/scan/rules/devops.ts"() {
     "use strict";
@@ -4148,7 +4184,7 @@ var init_devops = __esm({
     UUID3 = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
     UUIDL = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
     ({ env: env2, yaml: yaml2, json: json2, code: code2 } = syntax);
-    hex2 = (seed, n) => fake(seed, n, ALPHABETS.hex);
+    hex3 = (seed, n) => fake(seed, n, ALPHABETS.hex);
     b643 = (seed, n) => fake(seed, n, ALPHABETS.base64);
     b64url3 = (seed, n) => fake(seed, n, ALPHABETS.base64url);
     upper2 = (seed, n) => fake(seed, n, ALPHABETS.upperAlnum);
@@ -4157,7 +4193,7 @@ var init_devops = __esm({
     grafanaCloud = (seed) => `glc_${jsonB64({ o: fake(`${seed}-o`, 6, "0123456789"), n: `stack-${fake(`${seed}-n`, 6, ALPHABETS.lowerAlnum)}`, k: fake(`${seed}-k`, 24), m: { r: "prod-us-east-0" } })}`;
     grafanaLegacy = (seed) => jsonB64({ k: fake(`${seed}-k`, 32), n: "ci-deployer", id: Number(fake(`${seed}-id`, 6, "0123456789")) });
     sentryOrg = (seed) => `sntrys_${jsonB64({ iat: 17672256001e-1, url: "https://sentry.io", region_url: "https://us.sentry.io", org: "acme" })}_${b643(`${seed}-s`, 43)}`;
-    onePassword = (seed) => `ops_${jsonB64({ signInAddress: "acme.1password.com", userAuth: { method: "SRPg-4096", alg: "PBES2g-HS256", iterations: 65e4, salt: b64url3(`${seed}-salt`, 22) }, email: `${fake(`${seed}-e`, 12, ALPHABETS.lowerAlnum)}@1passwordserviceaccounts.com`, srpX: hex2(`${seed}-x`, 64), muk: { alg: "A256GCM", ext: true, k: b64url3(`${seed}-k`, 43), key_ops: ["encrypt", "decrypt"], kty: "oct", kid: "mp" }, secretKey: `A3-${upper2(`${seed}-sk`, 6)}-${upper2(`${seed}-sk2`, 11)}`, deviceUuid: fake(`${seed}-d`, 26, ALPHABETS.lowerAlnum) })}`;
+    onePassword = (seed) => `ops_${jsonB64({ signInAddress: "acme.1password.com", userAuth: { method: "SRPg-4096", alg: "PBES2g-HS256", iterations: 65e4, salt: b64url3(`${seed}-salt`, 22) }, email: `${fake(`${seed}-e`, 12, ALPHABETS.lowerAlnum)}@1passwordserviceaccounts.com`, srpX: hex3(`${seed}-x`, 64), muk: { alg: "A256GCM", ext: true, k: b64url3(`${seed}-k`, 43), key_ops: ["encrypt", "decrypt"], kty: "oct", kid: "mp" }, secretKey: `A3-${upper2(`${seed}-sk`, 6)}-${upper2(`${seed}-sk2`, 11)}`, deviceUuid: fake(`${seed}-d`, 26, ALPHABETS.lowerAlnum) })}`;
     terraform = (seed) => `${fake(`${seed}-id`, 14)}.atlasv1.${b64url3(`${seed}-s`, 67)}`;
     atlassian = (seed) => fakeAtlassianToken("ATATT3xFfGF0", seed);
     tailscale = (kind, seed) => `tskey-${kind}-k${fake(`${seed}-id`, 10)}CNTRL-${fake(`${seed}-s`, 33)}`;
@@ -4301,13 +4337,13 @@ var init_devops = __esm({
         help: "A Databricks PAT acts as its user or service principal in the workspace (clusters, jobs, data). Revoke it under User Settings → Developer → Access tokens, or an admin can revoke it with the Token Management API.",
         examples: {
           tp: [
-            ...syntax.all("databricks_token", `dapi${hex2("db-a", 32)}`, `dapi${hex2("db-b", 32)}-2`),
-            `curl -H "Authorization: Bearer dapi${hex2("db-c", 32)}" https://adb-1.azuredatabricks.net/api/2.0/clusters/list`
+            ...syntax.all("databricks_token", `dapi${hex3("db-a", 32)}`, `dapi${hex3("db-b", 32)}-2`),
+            `curl -H "Authorization: Bearer dapi${hex3("db-c", 32)}" https://adb-1.azuredatabricks.net/api/2.0/clusters/list`
           ],
           fp: [
             env2("DATABRICKS_TOKEN", `dapi${"0".repeat(32)}`),
-            yaml2("databricks_token", `dapi${hex2("db-s", 24)}`),
-            code2("fn", `rapidapi${hex2("db-e", 32)}`)
+            yaml2("databricks_token", `dapi${hex3("db-s", 24)}`),
+            code2("fn", `rapidapi${hex3("db-e", 32)}`)
           ]
         }
       },
@@ -4385,8 +4421,8 @@ var init_devops = __esm({
         entropy: 3,
         help: "A Linear OAuth token acts for the user who authorised the application. Revoke it with the OAuth revoke endpoint or under Settings → Applications.",
         examples: {
-          tp: [env2("LINEAR_TOKEN", `lin_oauth_${hex2("lo-a", 64)}`), json2("access_token", `lin_oauth_${hex2("lo-b", 64)}`)],
-          fp: [env2("LINEAR_TOKEN", `lin_oauth_${"0".repeat(64)}`), json2("access_token", `lin_oauth_${hex2("lo-s", 40)}`)]
+          tp: [env2("LINEAR_TOKEN", `lin_oauth_${hex3("lo-a", 64)}`), json2("access_token", `lin_oauth_${hex3("lo-b", 64)}`)],
+          fp: [env2("LINEAR_TOKEN", `lin_oauth_${"0".repeat(64)}`), json2("access_token", `lin_oauth_${hex3("lo-s", 40)}`)]
         }
       },
       {
@@ -4400,12 +4436,12 @@ var init_devops = __esm({
         examples: {
           tp: syntax.all(
             "postman_api_key",
-            `PMAK-${hex2("pm-a", 24)}-${hex2("pm-b", 34)}`,
-            `PMAK-${hex2("pm-c", 24)}-${hex2("pm-d", 34)}`
+            `PMAK-${hex3("pm-a", 24)}-${hex3("pm-b", 34)}`,
+            `PMAK-${hex3("pm-c", 24)}-${hex3("pm-d", 34)}`
           ),
           fp: [
             env2("POSTMAN_API_KEY", `PMAK-${"0".repeat(24)}-${"0".repeat(34)}`),
-            yaml2("postman_api_key", `PMAK-${hex2("pm-s", 24)}-${hex2("pm-t", 20)}`)
+            yaml2("postman_api_key", `PMAK-${hex3("pm-s", 24)}-${hex3("pm-t", 20)}`)
           ]
         }
       },
@@ -4442,10 +4478,10 @@ var init_devops = __esm({
           tp: syntax.all("grafana_token", fakeGrafanaServiceAccountToken("gs-a"), fakeGrafanaServiceAccountToken("gs-c")),
           fp: [
             env2("GRAFANA_TOKEN", corrupt(fakeGrafanaServiceAccountToken("gs-a"))),
-            code2("token", `glsa_${fake("gs-r", 32)}_${hex2("gs-r2", 8)}`),
+            code2("token", `glsa_${fake("gs-r", 32)}_${hex3("gs-r2", 8)}`),
             // a random checksum
             env2("GRAFANA_TOKEN", `glsa_${"x".repeat(32)}_00000000`),
-            yaml2("grafana_token", `glsa_${fake("gs-s", 20)}_${hex2("gs-t", 8)}`),
+            yaml2("grafana_token", `glsa_${fake("gs-s", 20)}_${hex3("gs-t", 8)}`),
             json2("grafana_token", `glsa_${fake("gs-n", 32)}`)
           ]
         }
@@ -4477,10 +4513,10 @@ var init_devops = __esm({
         entropy: 3,
         help: "A Sentry user auth token calls the Sentry API as its user within its scopes (projects, releases, events with their data). Revoke it under User settings → Personal Tokens.",
         examples: {
-          tp: syntax.all("sentry_auth_token", `sntryu_${hex2("su-a", 64)}`, `sntryu_${hex2("su-b", 64)}`),
+          tp: syntax.all("sentry_auth_token", `sntryu_${hex3("su-a", 64)}`, `sntryu_${hex3("su-b", 64)}`),
           fp: [
             env2("SENTRY_AUTH_TOKEN", `sntryu_${"0".repeat(64)}`),
-            yaml2("sentry_auth_token", `sntryu_${hex2("su-s", 40)}`)
+            yaml2("sentry_auth_token", `sntryu_${hex3("su-s", 40)}`)
           ]
         }
       },
@@ -4564,15 +4600,15 @@ var init_devops = __esm({
         help: "A Datadog API key submits metrics, logs and events to the organisation. Revoke it under Organization Settings → API Keys and roll agents to a new one.",
         examples: {
           tp: [
-            env2("DD_API_KEY", hex2("dd-a", 32)),
-            yaml2("datadog_api_key", hex2("dd-b", 32)),
-            json2("ddApiKey", hex2("dd-c", 32)),
-            code2("datadogApiKey", hex2("dd-a", 32))
+            env2("DD_API_KEY", hex3("dd-a", 32)),
+            yaml2("datadog_api_key", hex3("dd-b", 32)),
+            json2("ddApiKey", hex3("dd-c", 32)),
+            code2("datadogApiKey", hex3("dd-a", 32))
           ],
           fp: [
             env2("DD_API_KEY", syntax.ref("DD_API_KEY")),
             yaml2("datadog_api_key", "0".repeat(32)),
-            env2("DD_API_KEY", hex2("dd-s", 24)),
+            env2("DD_API_KEY", hex3("dd-s", 24)),
             json2("dd_site", "datadoghq.eu")
           ]
         }
@@ -4587,13 +4623,13 @@ var init_devops = __esm({
         help: "A Datadog application key, with an API key, reads and changes the organisation's data and configuration as its user. Revoke it under Organization Settings → Application Keys.",
         examples: {
           tp: [
-            env2("DD_APP_KEY", hex2("dda-a", 40)),
-            yaml2("datadog_application_key", hex2("dda-b", 40)),
-            json2("ddAppKey", hex2("dda-c", 40))
+            env2("DD_APP_KEY", hex3("dda-a", 40)),
+            yaml2("datadog_application_key", hex3("dda-b", 40)),
+            json2("ddAppKey", hex3("dda-c", 40))
           ],
           fp: [
             env2("DD_APP_KEY", syntax.ref("DD_APP_KEY")),
-            yaml2("datadog_app_key", hex2("dda-s", 32)),
+            yaml2("datadog_app_key", hex3("dda-s", 32)),
             env2("DD_APP_KEY", "0".repeat(40))
           ]
         }
@@ -4634,7 +4670,7 @@ var init_devops = __esm({
           ],
           fp: [
             env2("PAGERDUTY_TOKEN", syntax.ref("PAGERDUTY_TOKEN")),
-            yaml2("pagerduty_routing_key", hex2("pd-r", 32)),
+            yaml2("pagerduty_routing_key", hex3("pd-r", 32)),
             // an Events routing key is 32 hex: not this rule
             env2("PAGERDUTY_TOKEN", "x".repeat(20))
           ]
@@ -4651,12 +4687,12 @@ var init_devops = __esm({
         examples: {
           tp: syntax.all(
             "circle_token",
-            `CCIPAT_${fake("cc-a", 22)}_${hex2("cc-b", 40)}`,
-            `CCIPAT_${fake("cc-c", 22)}_${hex2("cc-d", 40)}`
+            `CCIPAT_${fake("cc-a", 22)}_${hex3("cc-b", 40)}`,
+            `CCIPAT_${fake("cc-c", 22)}_${hex3("cc-d", 40)}`
           ),
           fp: [
             env2("CIRCLE_TOKEN", `CCIPAT_${"x".repeat(22)}_${"0".repeat(40)}`),
-            yaml2("circle_token", `CCIPAT_${fake("cc-s", 22)}_${hex2("cc-t", 20)}`)
+            yaml2("circle_token", `CCIPAT_${fake("cc-s", 22)}_${hex3("cc-t", 20)}`)
           ]
         }
       },
@@ -4670,8 +4706,8 @@ var init_devops = __esm({
         help: "A CircleCI project token triggers pipelines and reads or changes one project. Delete it under Project Settings → API Permissions.",
         examples: {
           tp: [
-            env2("CIRCLE_PROJECT_TOKEN", `CCIPRJ_${fake("cp-a", 22)}_${hex2("cp-b", 40)}`),
-            json2("token", `CCIPRJ_${fake("cp-c", 22)}_${hex2("cp-d", 40)}`)
+            env2("CIRCLE_PROJECT_TOKEN", `CCIPRJ_${fake("cp-a", 22)}_${hex3("cp-b", 40)}`),
+            json2("token", `CCIPRJ_${fake("cp-c", 22)}_${hex3("cp-d", 40)}`)
           ],
           fp: [
             env2("CIRCLE_PROJECT_TOKEN", `CCIPRJ_${"x".repeat(22)}_${"0".repeat(40)}`),
@@ -4689,13 +4725,13 @@ var init_devops = __esm({
         help: "An older 40-hex CircleCI API token acts as its user or on its project. Delete it under User Settings → Personal API Tokens or Project Settings → API Permissions.",
         examples: {
           tp: [
-            env2("CIRCLE_TOKEN", hex2("cl-a", 40)),
-            yaml2("circleci_token", hex2("cl-b", 40)),
-            json2("circleApiToken", hex2("cl-c", 40))
+            env2("CIRCLE_TOKEN", hex3("cl-a", 40)),
+            yaml2("circleci_token", hex3("cl-b", 40)),
+            json2("circleApiToken", hex3("cl-c", 40))
           ],
           fp: [
             env2("CIRCLE_TOKEN", syntax.ref("CIRCLE_TOKEN")),
-            env2("CIRCLE_SHA1", hex2("cl-sha", 40)),
+            env2("CIRCLE_SHA1", hex3("cl-sha", 40)),
             yaml2("circleci_token", "0".repeat(40))
           ]
         }
@@ -4730,10 +4766,10 @@ var init_devops = __esm({
         entropy: 3,
         help: "A Buildkite API access token calls the REST/GraphQL APIs as its user within its scopes (pipelines, builds, agents). Revoke it under Personal Settings → API Access Tokens.",
         examples: {
-          tp: syntax.all("buildkite_api_token", `bkua_${hex2("bk-a", 40)}`, `bkua_${hex2("bk-b", 40)}`),
+          tp: syntax.all("buildkite_api_token", `bkua_${hex3("bk-a", 40)}`, `bkua_${hex3("bk-b", 40)}`),
           fp: [
             env2("BUILDKITE_API_TOKEN", `bkua_${"0".repeat(40)}`),
-            yaml2("buildkite_api_token", `bkua_${hex2("bk-s", 32)}`)
+            yaml2("buildkite_api_token", `bkua_${hex3("bk-s", 32)}`)
           ]
         }
       },
@@ -4747,9 +4783,9 @@ var init_devops = __esm({
         help: "A Jenkins API token authenticates as its user to the controller (trigger jobs, read credentials, script console for admins). Revoke it under the user → Security → API Token.",
         examples: {
           tp: [
-            env2("JENKINS_API_TOKEN", `11${hex2("jk-a", 32)}`),
-            yaml2("jenkins_token", `11${hex2("jk-b", 32)}`),
-            json2("jenkinsApiKey", `11${hex2("jk-c", 32)}`)
+            env2("JENKINS_API_TOKEN", `11${hex3("jk-a", 32)}`),
+            yaml2("jenkins_token", `11${hex3("jk-b", 32)}`),
+            json2("jenkinsApiKey", `11${hex3("jk-c", 32)}`)
           ],
           fp: [
             env2("JENKINS_API_TOKEN", syntax.ref("JENKINS_API_TOKEN")),
@@ -4788,11 +4824,11 @@ var init_devops = __esm({
         entropy: 3,
         help: "A SonarQube user (squ_), project analysis (sqp_) or global analysis (sqa_) token runs analyses and, for user tokens, reads source and issues as its user. Revoke it under My Account → Security or Administration → Security.",
         examples: {
-          tp: syntax.all("sonar_token", `squ_${hex2("sq-a", 40)}`, `sqp_${hex2("sq-b", 40)}`),
+          tp: syntax.all("sonar_token", `squ_${hex3("sq-a", 40)}`, `sqp_${hex3("sq-b", 40)}`),
           fp: [
             env2("SONAR_TOKEN", `squ_${"0".repeat(40)}`),
-            yaml2("sonar_token", `sqa_${hex2("sq-s", 30)}`),
-            json2("id", `xsqu_${hex2("sq-e", 40)}`)
+            yaml2("sonar_token", `sqa_${hex3("sq-s", 30)}`),
+            json2("id", `xsqu_${hex3("sq-e", 40)}`)
           ]
         }
       },
@@ -4806,9 +4842,9 @@ var init_devops = __esm({
         help: "An unprefixed SonarCloud or older SonarQube token runs analyses and reads project data as its user. Revoke it under My Account → Security.",
         examples: {
           tp: [
-            env2("SONAR_TOKEN", hex2("sc-a", 40)),
-            `sonar-scanner -Dsonar.login=${hex2("sc-b", 40)}`,
-            yaml2("sonar.token", hex2("sc-c", 40))
+            env2("SONAR_TOKEN", hex3("sc-a", 40)),
+            `sonar-scanner -Dsonar.login=${hex3("sc-b", 40)}`,
+            yaml2("sonar.token", hex3("sc-c", 40))
           ],
           fp: [
             env2("SONAR_TOKEN", syntax.secretRef("SONAR_TOKEN")),
@@ -4842,11 +4878,11 @@ var init_devops = __esm({
         entropy: 3,
         help: "A Pulumi access token reads and updates stacks (and their secrets and state) of its user, team or organisation. Delete it under Settings → Access tokens in Pulumi Cloud.",
         examples: {
-          tp: syntax.all("pulumi_access_token", `pul-${hex2("pu-a", 40)}`, `pul-${hex2("pu-b", 40)}`),
+          tp: syntax.all("pulumi_access_token", `pul-${hex3("pu-a", 40)}`, `pul-${hex3("pu-b", 40)}`),
           fp: [
             env2("PULUMI_ACCESS_TOKEN", `pul-${"0".repeat(40)}`),
-            yaml2("pulumi_access_token", `pul-${hex2("pu-s", 32)}`),
-            json2("name", `rapul-${hex2("pu-e", 40)}`)
+            yaml2("pulumi_access_token", `pul-${hex3("pu-s", 32)}`),
+            json2("name", `rapul-${hex3("pu-e", 40)}`)
           ]
         }
       },
@@ -4994,7 +5030,7 @@ var init_devops = __esm({
           tp: [env2("LAUNCHDARKLY_SDK_KEY", `sdk-${fakeUuid("lds-a")}`), json2("sdkKey", `sdk-${fakeUuid("lds-b")}`)],
           fp: [
             env2("LAUNCHDARKLY_SDK_KEY", "sdk-00000000-0000-0000-0000-000000000000"),
-            json2("sdkKey", `sdk-${hex2("lds-s", 32)}`)
+            json2("sdkKey", `sdk-${hex3("lds-s", 32)}`)
           ]
         }
       },
@@ -5086,7 +5122,7 @@ var init_devops = __esm({
         help: "A bootstrap token joins nodes to the cluster (and, with kubeadm, can read the cluster CA and config). Delete it with `kubeadm token delete <id>` or the bootstrap-token-<id> Secret in kube-system. The documented abcdef.0123456789abcdef is not reported.",
         examples: {
           tp: [
-            `kubeadm join 10.0.0.10:6443 --token ${fake("kb-a", 6, ALPHABETS.lowerAlnum)}.${fake("kb-b", 16, ALPHABETS.lowerAlnum)} --discovery-token-ca-cert-hash sha256:${hex2("kb-h", 64)}`,
+            `kubeadm join 10.0.0.10:6443 --token ${fake("kb-a", 6, ALPHABETS.lowerAlnum)}.${fake("kb-b", 16, ALPHABETS.lowerAlnum)} --discovery-token-ca-cert-hash sha256:${hex3("kb-h", 64)}`,
             yaml2("bootstrap_token", `${fake("kb-c", 6, ALPHABETS.lowerAlnum)}.${fake("kb-d", 16, ALPHABETS.lowerAlnum)}`)
           ],
           fp: [
@@ -6171,13 +6207,13 @@ var init_messaging = __esm({
 function validateJfrogReference(secret) {
   return Buffer.from(secret, "base64").toString("latin1").startsWith("reftkn:") ? "valid" : "invalid";
 }
-var env3, yaml3, json3, code3, hex3, npmA, npmB, pypiA, pypiB, testPypiA, testPypiB, jfrogRef, packageRules;
+var env3, yaml3, json3, code3, hex4, npmA, npmB, pypiA, pypiB, testPypiA, testPypiB, jfrogRef, packageRules;
 var init_packages = __esm({
   "src/scan/rules/packages.ts"() {
     "use strict";
     init_checksum();
     ({ env: env3, yaml: yaml3, json: json3, code: code3 } = syntax);
-    hex3 = (seed, n) => fake(seed, n, ALPHABETS.hex);
+    hex4 = (seed, n) => fake(seed, n, ALPHABETS.hex);
     npmA = fakeChecksummed("npm_", "npm-a");
     npmB = fakeChecksummed("npm_", "npm-b");
     pypiA = fakePypiToken("pypi.org", "pypi-a");
@@ -6268,14 +6304,14 @@ password = ${pypiB}`
         help: "A RubyGems API key pushes and yanks gems within its scopes. Delete it on rubygems.org under Settings → API keys.",
         examples: {
           tp: [
-            env3("GEM_HOST_API_KEY", `rubygems_${hex3("rg-a", 48)}`),
-            yaml3(":rubygems_api_key", `rubygems_${hex3("rg-b", 48)}`),
-            json3("rubygemsKey", `rubygems_${hex3("rg-a", 48)}`)
+            env3("GEM_HOST_API_KEY", `rubygems_${hex4("rg-a", 48)}`),
+            yaml3(":rubygems_api_key", `rubygems_${hex4("rg-b", 48)}`),
+            json3("rubygemsKey", `rubygems_${hex4("rg-a", 48)}`)
           ],
           fp: [
             env3("GEM_HOST_API_KEY", `rubygems_${"0".repeat(48)}`),
-            yaml3(":rubygems_api_key", `rubygems_${hex3("rg-s", 40)}`),
-            code3("k", `my_rubygems_${hex3("rg-e", 48)}`)
+            yaml3(":rubygems_api_key", `rubygems_${hex4("rg-s", 40)}`),
+            code3("k", `my_rubygems_${hex4("rg-e", 48)}`)
           ]
         }
       },
@@ -6397,10 +6433,10 @@ token = "cio${fake("cio-b", 32)}"`,
         help: "A Clojars deploy token publishes artifacts to the groups and jars it is scoped to. Disable it on clojars.org under Deploy Tokens.",
         examples: {
           tp: [
-            env3("CLOJARS_PASSWORD", `CLOJARS_${hex3("cj-a", 60)}`),
-            `{:url "https://repo.clojars.org" :username "acme" :password "CLOJARS_${hex3("cj-b", 60)}"}`
+            env3("CLOJARS_PASSWORD", `CLOJARS_${hex4("cj-a", 60)}`),
+            `{:url "https://repo.clojars.org" :username "acme" :password "CLOJARS_${hex4("cj-b", 60)}"}`
           ],
-          fp: [env3("CLOJARS_PASSWORD", `CLOJARS_${"0".repeat(60)}`), yaml3("password", `CLOJARS_${hex3("cj-s", 40)}`)]
+          fp: [env3("CLOJARS_PASSWORD", `CLOJARS_${"0".repeat(60)}`), yaml3("password", `CLOJARS_${hex4("cj-s", 40)}`)]
         }
       },
       {
@@ -6413,14 +6449,14 @@ token = "cio${fake("cio-b", 32)}"`,
         help: "A Private Packagist token reads (and for update tokens, changes) an organisation's private Composer packages. Revoke it under the organisation or user settings → Authentication tokens.",
         examples: {
           tp: [
-            env3("COMPOSER_AUTH_TOKEN", `packagist_ort_${hex3("pk-a", 68)}`),
-            json3("repo.packagist.com", `packagist_uut_${hex3("pk-b", 68)}`),
-            code3("token", `packagist_out_${hex3("pk-c", 68)}`)
+            env3("COMPOSER_AUTH_TOKEN", `packagist_ort_${hex4("pk-a", 68)}`),
+            json3("repo.packagist.com", `packagist_uut_${hex4("pk-b", 68)}`),
+            code3("token", `packagist_out_${hex4("pk-c", 68)}`)
           ],
           fp: [
             env3("COMPOSER_AUTH_TOKEN", `packagist_ort_${"0".repeat(68)}`),
-            yaml3("token", `packagist_ort_${hex3("pk-s", 60)}`),
-            code3("name", `my_packagist_ort_${hex3("pk-e", 68)}`)
+            yaml3("token", `packagist_ort_${hex4("pk-s", 60)}`),
+            code3("name", `my_packagist_ort_${hex4("pk-e", 68)}`)
           ]
         }
       }
@@ -7625,8 +7661,8 @@ var require_constants = __commonJS({
       /**
        * Create GLOB_CHARS
        */
-      globChars(win32) {
-        return win32 === true ? WINDOWS_CHARS : POSIX_CHARS;
+      globChars(win322) {
+        return win322 === true ? WINDOWS_CHARS : POSIX_CHARS;
       }
     };
   }
@@ -9598,14 +9634,14 @@ function decodePercent(span) {
   }
   return escapes > 0 ? Buffer.from(out.subarray(0, o)) : void 0;
 }
-function looksLikeText(data, start, end, hex4) {
-  const step = hex4 ? 2 : 4;
+function looksLikeText(data, start, end, hex5) {
+  const step = hex5 ? 2 : 4;
   let bad = 0;
   let total = 0;
   for (let k = start; k < end; k += step) {
     total++;
     const c = data[k];
-    const ok = hex4 ? c >= 50 && c <= 55 : B64_ASCII_LEAD[c] === 1;
+    const ok = hex5 ? c >= 50 && c <= 55 : B64_ASCII_LEAD[c] === 1;
     if (!ok && ++bad * 8 > total + 8) return false;
   }
   return bad * 8 <= total;
@@ -13379,10 +13415,10 @@ var init_build = __esm({
             else out += sub.appendTo();
             break;
           case Regexp2.Op.ALTERNATE: {
-            let sep3 = "";
+            let sep4 = "";
             for (let sub of this.subs) {
-              out += sep3;
-              sep3 = "|";
+              out += sep4;
+              sep4 = "|";
               out += sub.appendTo();
             }
             break;
@@ -17706,7 +17742,7 @@ var init_pool = __esm({
         this.engineName = names[0] ?? "";
       }
       spawn() {
-        return new Promise((resolve7, reject) => {
+        return new Promise((resolve8, reject) => {
           const worker = new Worker(this.script, { workerData: this.init, stdout: false, stderr: false });
           const slot = { worker, inFlight: /* @__PURE__ */ new Map() };
           let started = false;
@@ -17715,12 +17751,12 @@ var init_pool = __esm({
               started = true;
               if (this.closed) {
                 void worker.terminate();
-                resolve7(msg.engine);
+                resolve8(msg.engine);
                 return;
               }
               this.slots.push(slot);
               if (this.slots.length === 1) for (const w of msg.warnings) this.onWarning(w);
-              resolve7(msg.engine);
+              resolve8(msg.engine);
               this.pump();
               return;
             }
@@ -17775,8 +17811,8 @@ var init_pool = __esm({
           if (it.date !== void 0) w.date = it.date;
           return w;
         });
-        return new Promise((resolve7) => {
-          this.queue.push({ batch: { id: this.nextId++, items: wire }, transfer, resolve: resolve7 });
+        return new Promise((resolve8) => {
+          this.queue.push({ batch: { id: this.nextId++, items: wire }, transfer, resolve: resolve8 });
           this.pump();
         });
       }
@@ -17836,7 +17872,7 @@ import { spawn } from "node:child_process";
 import { lstat, readdir } from "node:fs/promises";
 import { join as join2 } from "node:path";
 async function gitListFiles(root, onWarning) {
-  return new Promise((resolve7) => {
+  return new Promise((resolve8) => {
     let child;
     try {
       child = spawn("git", ["ls-files", "-z", "-co", "--exclude-standard"], {
@@ -17845,7 +17881,7 @@ async function gitListFiles(root, onWarning) {
         env: { ...process.env, GIT_OPTIONAL_LOCKS: "0" }
       });
     } catch {
-      resolve7(void 0);
+      resolve8(void 0);
       return;
     }
     const out = [];
@@ -17854,7 +17890,7 @@ async function gitListFiles(root, onWarning) {
     child.stderr.on("data", (d) => {
       if (err2.length < 4096) err2 += d.toString();
     });
-    child.on("error", () => resolve7(void 0));
+    child.on("error", () => resolve8(void 0));
     child.on("close", (code18) => {
       if (code18 !== 0) {
         if (!/not a git repository/i.test(err2) && onWarning) {
@@ -17862,11 +17898,11 @@ async function gitListFiles(root, onWarning) {
             `git ls-files failed in ${root} (${err2.trim().split("\n")[0] ?? `exit ${code18}`}); walking the directory instead`
           );
         }
-        resolve7(void 0);
+        resolve8(void 0);
         return;
       }
       const text = Buffer.concat(out).toString("utf8");
-      resolve7(text.split("\0").filter((p) => p.length > 0));
+      resolve8(text.split("\0").filter((p) => p.length > 0));
     });
   });
 }
@@ -18720,13 +18756,14 @@ function toJsonReport(input) {
   };
 }
 function renderJson(input) {
-  return `${JSON.stringify(toJsonReport(input), null, 2)}
+  return `${jsonSafe(JSON.stringify(toJsonReport(input), null, 2))}
 `;
 }
 var REPORT_VERSION, TOOL_NAME, TOOL_URI;
 var init_json = __esm({
   "src/scan/report/json.ts"() {
     "use strict";
+    init_escape();
     init_redact();
     REPORT_VERSION = 1;
     TOOL_NAME = "jit-gpg";
@@ -18832,13 +18869,14 @@ function toSarif(opts) {
   return { $schema: SARIF_SCHEMA, version: "2.1.0", runs: [run] };
 }
 function renderSarif(opts) {
-  return `${JSON.stringify(toSarif(opts), null, 2)}
+  return `${jsonSafe(JSON.stringify(toSarif(opts), null, 2))}
 `;
 }
 var SARIF_SCHEMA, SRCROOT, LEVEL, SECURITY_SEVERITY;
 var init_sarif = __esm({
   "src/scan/report/sarif.ts"() {
     "use strict";
+    init_escape();
     init_json();
     init_redact();
     SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -18868,9 +18906,6 @@ function formatBytes(n) {
 function plural(n, one2, many = `${one2}s`) {
   return `${n} ${n === 1 ? one2 : many}`;
 }
-function clean2(s) {
-  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
-}
 function renderText(opts) {
   const paint = (style, s2) => opts.color ? `\x1B[${SGR[style]}m${s2}\x1B[0m` : s2;
   const findings = redactFindings(opts.findings);
@@ -18886,7 +18921,7 @@ function renderText(opts) {
       const sev = paint(SEVERITY_STYLE[f.severity] ?? "red", f.severity.padEnd(8));
       const extra = [f.validated ? paint("bold", "validated") : "", f.commit ? `commit ${f.commit.slice(0, 12)}` : ""].filter(Boolean).join(", ");
       lines.push(
-        `  ${paint("dim", pos)}  ${sev}  ${clean2(f.title)}  ${f.preview}  ${paint("dim", f.ruleId)}${extra ? `  (${extra})` : ""}`
+        `  ${paint("dim", pos)}  ${sev}  ${clean2(f.title)}  ${clean2(f.preview)}  ${paint("dim", clean2(f.ruleId))}${extra ? `  (${extra})` : ""}`
       );
     }
     lines.push("");
@@ -18918,19 +18953,21 @@ function renderText(opts) {
     );
     for (const e of stale) {
       const where = e.file ? ` ${clean2(e.file)}${e.line ? `:${e.line}` : ""}` : "";
-      lines.push(`  ${e.ruleId ?? "unknown"}${where} ${paint("dim", e.fingerprint.slice(0, 16))}`);
+      lines.push(`  ${clean2(e.ruleId ?? "unknown")}${where} ${paint("dim", clean2(e.fingerprint.slice(0, 16)))}`);
     }
   }
   return `${lines.join("\n")}
 `;
 }
-var SGR, SEVERITY_STYLE;
+var SGR, SEVERITY_STYLE, clean2;
 var init_text = __esm({
   "src/scan/report/text.ts"() {
     "use strict";
+    init_escape();
     init_redact();
     SGR = { reset: 0, bold: 1, dim: 2, red: 31, yellow: 33, cyan: 36, magenta: 35, green: 32 };
     SEVERITY_STYLE = { critical: "magenta", high: "red", medium: "yellow", low: "cyan" };
+    clean2 = printable;
   }
 });
 
@@ -19561,7 +19598,7 @@ var init_progress = __esm({
 // src/scan/sources/git.ts
 import { execFile, spawn as spawn2 } from "node:child_process";
 function git(cwd, args, options = {}) {
-  return new Promise((resolve7, reject) => {
+  return new Promise((resolve8, reject) => {
     const child = execFile(
       "git",
       [...GIT_BASE_ARGS, ...args],
@@ -19584,7 +19621,7 @@ function git(cwd, args, options = {}) {
           reject(new GitError(args, exitCode, stderrText));
           return;
         }
-        resolve7({ stdout, stderr: stderrText, exitCode });
+        resolve8({ stdout, stderr: stderrText, exitCode });
       }
     );
     if (options.input !== void 0) child.stdin?.end(options.input);
@@ -19633,13 +19670,13 @@ function exitOf(child, args) {
   child.stderr?.on("data", (d) => {
     if (stderr.length < 64 * 1024) stderr += d.toString("utf8");
   });
-  return new Promise((resolve7, reject) => {
+  return new Promise((resolve8, reject) => {
     child.on(
       "error",
       (err2) => reject(new GitError(args, null, stderr, `git ${args[0]} could not run: ${err2.message}`))
     );
     child.on("close", (code18, signal) => {
-      if (code18 === 0) resolve7();
+      if (code18 === 0) resolve8();
       else reject(new GitError(args, code18, stderr || (signal ? `killed by ${signal}` : "")));
     });
   });
@@ -20620,8 +20657,7 @@ async function scanCommand(argv, io) {
       file = basename(abs2);
     }
   }
-  const warn = (m) => io.stderr.write(`jit-gpg: warning: ${m}
-`);
+  const warn = (m) => writeLine(io.stderr, `jit-gpg: warning: ${m}`);
   let job;
   try {
     job = await runScanJob({
@@ -20639,14 +20675,12 @@ async function scanCommand(argv, io) {
       threads,
       env: io.env,
       onWarning: warn,
-      onNotice: (m) => io.stderr.write(`jit-gpg: ${m}
-`)
+      onNotice: (m) => writeLine(io.stderr, `jit-gpg: ${m}`)
     });
   } catch (e) {
     const name2 = e.name;
     if (name2 === "ConfigError" || name2 === "BaselineError" || name2 === "ModeError") {
-      io.stderr.write(`jit-gpg scan: ${e.message}
-`);
+      writeLine(io.stderr, `jit-gpg scan: ${e.message}`);
       return EXIT.usage;
     }
     throw e;
@@ -20680,17 +20714,15 @@ async function scanCommand(argv, io) {
   if (!toStdout || format !== "text") {
     const n = result.findings.length;
     const summary = n === 0 ? `no secrets found (${plural(result.stats.files, "file")} scanned)` : `${plural(n, "secret")} found` + (failOn !== "any" ? ` (${fails.length} count for --fail-on ${failOn})` : "") + (job.accepted.length ? `; ${job.accepted.length} accepted by the baseline` : "");
-    io.stderr.write(`jit-gpg: ${summary}${toStdout ? "" : `; ${format} report written to ${values.output}`}
-`);
+    writeLine(io.stderr, `jit-gpg: ${summary}${toStdout ? "" : `; ${format} report written to ${values.output}`}`);
   } else if (failOn !== "any" && result.findings.length > 0) {
-    io.stderr.write(`jit-gpg: ${fails.length} of ${result.findings.length} count for --fail-on ${failOn}
-`);
+    writeLine(io.stderr, `jit-gpg: ${fails.length} of ${result.findings.length} count for --fail-on ${failOn}`);
   }
   if (fails.length > 0) return EXIT.findings;
   if (result.stats.failed > 0) {
-    io.stderr.write(
-      `jit-gpg: scan incomplete: ${plural(result.stats.failed, "item")} could not be scanned (see the warnings above)
-`
+    writeLine(
+      io.stderr,
+      `jit-gpg: scan incomplete: ${plural(result.stats.failed, "item")} could not be scanned (see the warnings above)`
     );
     return EXIT.usage;
   }
@@ -20903,7 +20935,7 @@ function send(request, env5) {
     return Promise.reject(e);
   }
   const method = request.method ?? "GET";
-  return new Promise((resolve7, reject) => {
+  return new Promise((resolve8, reject) => {
     let settled = false;
     const live = [];
     const fail = (err2) => {
@@ -20950,7 +20982,7 @@ function send(request, env5) {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        resolve7({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") });
+        resolve8({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") });
       });
     };
     const start = (req, at) => {
@@ -21056,6 +21088,69 @@ var init_http = __esm({
     };
     bareHost = (host) => host.toLowerCase().replace(/^\[|\]$/g, "").replace(/\.$/, "");
     httpRequest = (request) => send(request, process.env);
+  }
+});
+
+// src/sign/audit.ts
+function newAudit(ttl) {
+  return { tool: "jit-gpg", version: 1, outcome: "failed", claims: {}, files: [], lifetime: { ttl } };
+}
+function pickClaims(claims) {
+  const out = {};
+  for (const n of AUDIT_CLAIMS) if (claims[n] !== void 0) out[n] = claims[n];
+  return out;
+}
+var AUDIT_CLAIMS;
+var init_audit = __esm({
+  "src/sign/audit.ts"() {
+    "use strict";
+    AUDIT_CLAIMS = [
+      "repository",
+      "ref",
+      "sha",
+      "workflow",
+      "job_workflow_ref",
+      "run_id",
+      "run_attempt",
+      "actor",
+      "environment",
+      "event_name",
+      "sub",
+      "aud"
+    ];
+  }
+});
+
+// src/sign/files.ts
+import { realpathSync } from "node:fs";
+import { basename as basename2, dirname as dirname3, isAbsolute as isAbsolute3, relative as relative3, resolve as resolve4, sep as sep2, win32 } from "node:path";
+function isInside(root, path) {
+  const rel = relative3(root, path);
+  return rel === "" || !rel.startsWith(`..${sep2}`) && rel !== ".." && !isAbsolute3(rel);
+}
+function displayPath(path, workspace) {
+  const rel = relative3(workspace, path);
+  return rel && !rel.startsWith("..") && !isAbsolute3(rel) ? toPosix(rel) : path;
+}
+function assertWritableInside(root, path, what) {
+  let realDir;
+  try {
+    realDir = realpathSync(dirname3(resolve4(path)));
+  } catch (e) {
+    throw new WorkspaceError(`cannot write the ${what}: ${e.code ?? "error"}`);
+  }
+  if (!isInside(root, realDir)) {
+    throw new WorkspaceError(`refusing to write the ${what} outside the workspace (its directory resolves outside)`);
+  }
+}
+var WorkspaceError, toPosix;
+var init_files = __esm({
+  "src/sign/files.ts"() {
+    "use strict";
+    WorkspaceError = class extends Error {
+      name = "WorkspaceError";
+    };
+    toPosix = (p) => sep2 === "/" ? p : p.split(sep2).join("/");
   }
 });
 
@@ -21317,8 +21412,8 @@ function transformWithCancel(customCancel) {
         }
         outputController.enqueue(chunk);
         if (!pulled) {
-          await new Promise((resolve7, reject) => {
-            backpressureChangePromiseResolve = resolve7;
+          await new Promise((resolve8, reject) => {
+            backpressureChangePromiseResolve = resolve8;
             backpressureChangePromiseReject = reject;
           });
           backpressureChangePromiseResolve = null;
@@ -21421,7 +21516,7 @@ function transformPair(input, fn) {
     const outgoing = transformWithCancel(async function(reason) {
       incomingTransformController.error(reason);
       await pipeDonePromise;
-      await new Promise((resolve7) => setTimeout(resolve7));
+      await new Promise((resolve8) => setTimeout(resolve8));
     });
     fn(incoming.readable, outgoing.writable);
     return outgoing.readable;
@@ -21580,12 +21675,12 @@ function slice(input, begin = 0, end = Infinity) {
   }
   return input.slice(begin, end);
 }
-async function readToEnd(input, join6 = concat) {
+async function readToEnd(input, join7 = concat) {
   if (isArrayStream(input)) {
-    return input.readToEnd(join6);
+    return input.readToEnd(join7);
   }
   if (isStream(input)) {
-    return getReader(input).readToEnd(join6);
+    return getReader(input).readToEnd(join7);
   }
   return input;
 }
@@ -21593,12 +21688,12 @@ async function cancel(input, reason) {
   if (isStream(input)) {
     if (input.cancel) {
       const cancelled = await input.cancel(reason);
-      await new Promise((resolve7) => setTimeout(resolve7));
+      await new Promise((resolve8) => setTimeout(resolve8));
       return cancelled;
     }
     if (input.destroy) {
       input.destroy(reason);
-      await new Promise((resolve7) => setTimeout(resolve7));
+      await new Promise((resolve8) => setTimeout(resolve8));
       return reason;
     }
   }
@@ -21750,7 +21845,7 @@ function removeChecksum(text) {
   return body;
 }
 function unarmor(input) {
-  return new Promise((resolve7, reject) => {
+  return new Promise((resolve8, reject) => {
     try {
       const reSplit = /^-----[^-]+-----$/m;
       const reEmptyLine = /^[ \f\r\t\u00a0\u2000-\u200a\u202f\u205f\u3000]*$/;
@@ -21783,7 +21878,7 @@ function unarmor(input) {
                 verifyHeaders$1(lastHeaders);
                 headersDone = true;
                 if (textDone || type !== enums.armor.signed) {
-                  resolve7({ text, data, headers, type });
+                  resolve8({ text, data, headers, type });
                   break;
                 }
               }
@@ -22027,16 +22122,16 @@ function byteLength(x2) {
   return len;
 }
 function bigIntToUint8Array(x2, endian = "be", length) {
-  let hex4 = x2.toString(16);
-  if (hex4.length % 2 === 1) {
-    hex4 = "0" + hex4;
+  let hex5 = x2.toString(16);
+  if (hex5.length % 2 === 1) {
+    hex5 = "0" + hex5;
   }
-  const rawLength = hex4.length / 2;
+  const rawLength = hex5.length / 2;
   const bytes = new Uint8Array(length || rawLength);
   const offset = length ? length - rawLength : 0;
   let i2 = 0;
   while (i2 < rawLength) {
-    bytes[i2 + offset] = parseInt(hex4.slice(2 * i2, 2 * i2 + 2), 16);
+    bytes[i2 + offset] = parseInt(hex5.slice(2 * i2, 2 * i2 + 2), 16);
     i2++;
   }
   if (endian !== "be") {
@@ -22296,12 +22391,12 @@ async function generate$4(bits2, e) {
       publicKeyEncoding: { type: "pkcs1", format: "jwk" },
       privateKeyEncoding: { type: "pkcs1", format: "jwk" }
     };
-    const jwk = await new Promise((resolve7, reject) => {
+    const jwk = await new Promise((resolve8, reject) => {
       nodeCrypto$6.generateKeyPair("rsa", opts, (err2, _, jwkPrivateKey) => {
         if (err2) {
           reject(err2);
         } else {
-          resolve7(jwkPrivateKey);
+          resolve8(jwkPrivateKey);
         }
       });
     });
@@ -25652,11 +25747,11 @@ function bytesToHex(bytes) {
   abytes(bytes);
   if (hasHexBuiltin)
     return bytes.toHex();
-  let hex4 = "";
+  let hex5 = "";
   for (let i2 = 0; i2 < bytes.length; i2++) {
-    hex4 += hexes[bytes[i2]];
+    hex5 += hexes[bytes[i2]];
   }
-  return hex4;
+  return hex5;
 }
 function asciiToBase16(ch) {
   if (ch >= asciis._0 && ch <= asciis._9)
@@ -25667,21 +25762,21 @@ function asciiToBase16(ch) {
     return ch - (asciis.a - 10);
   return;
 }
-function hexToBytes(hex4) {
-  if (typeof hex4 !== "string")
-    throw new Error("hex string expected, got " + typeof hex4);
+function hexToBytes(hex5) {
+  if (typeof hex5 !== "string")
+    throw new Error("hex string expected, got " + typeof hex5);
   if (hasHexBuiltin)
-    return Uint8Array.fromHex(hex4);
-  const hl = hex4.length;
+    return Uint8Array.fromHex(hex5);
+  const hl = hex5.length;
   const al = hl / 2;
   if (hl % 2)
     throw new Error("hex string expected, got unpadded hex of length " + hl);
   const array = new Uint8Array(al);
   for (let ai = 0, hi = 0; ai < al; ai++, hi += 2) {
-    const n1 = asciiToBase16(hex4.charCodeAt(hi));
-    const n2 = asciiToBase16(hex4.charCodeAt(hi + 1));
+    const n1 = asciiToBase16(hex5.charCodeAt(hi));
+    const n2 = asciiToBase16(hex5.charCodeAt(hi + 1));
     if (n1 === void 0 || n2 === void 0) {
-      const char = hex4[hi] + hex4[hi + 1];
+      const char = hex5[hi] + hex5[hi + 1];
       throw new Error('hex string expected, got non-hex character "' + char + '" at index ' + hi);
     }
     array[ai] = n1 * 16 + n2;
@@ -25759,13 +25854,13 @@ function _abytes2(value, length, title = "") {
   return value;
 }
 function numberToHexUnpadded(num2) {
-  const hex4 = num2.toString(16);
-  return hex4.length & 1 ? "0" + hex4 : hex4;
+  const hex5 = num2.toString(16);
+  return hex5.length & 1 ? "0" + hex5 : hex5;
 }
-function hexToNumber(hex4) {
-  if (typeof hex4 !== "string")
-    throw new Error("hex string expected, got " + typeof hex4);
-  return hex4 === "" ? _0n$6 : BigInt("0x" + hex4);
+function hexToNumber(hex5) {
+  if (typeof hex5 !== "string")
+    throw new Error("hex string expected, got " + typeof hex5);
+  return hex5 === "" ? _0n$6 : BigInt("0x" + hex5);
 }
 function bytesToNumberBE(bytes) {
   return hexToNumber(bytesToHex(bytes));
@@ -25780,16 +25875,16 @@ function numberToBytesBE(n, len) {
 function numberToBytesLE(n, len) {
   return numberToBytesBE(n, len).reverse();
 }
-function ensureBytes(title, hex4, expectedLength) {
+function ensureBytes(title, hex5, expectedLength) {
   let res;
-  if (typeof hex4 === "string") {
+  if (typeof hex5 === "string") {
     try {
-      res = hexToBytes(hex4);
+      res = hexToBytes(hex5);
     } catch (e) {
       throw new Error(title + " must be hex string or Uint8Array, cause: " + e);
     }
-  } else if (isBytes(hex4)) {
-    res = Uint8Array.from(hex4);
+  } else if (isBytes(hex5)) {
+    res = Uint8Array.from(hex5);
   } else {
     throw new Error(title + " must be hex string or Uint8Array");
   }
@@ -26612,8 +26707,8 @@ function weierstrassN(params, extraOpts = {}) {
       P.assertValidity();
       return P;
     }
-    static fromHex(hex4) {
-      return Point.fromBytes(ensureBytes("pointHex", hex4));
+    static fromHex(hex5) {
+      return Point.fromBytes(ensureBytes("pointHex", hex5));
     }
     get x() {
       return this.toAffine().x;
@@ -27032,8 +27127,8 @@ function ecdsa(Point, hash, ecdsaOpts = {}) {
       const s = bytes.subarray(L3, L3 * 2);
       return new Signature2(Fn2.fromBytes(r), Fn2.fromBytes(s), recid);
     }
-    static fromHex(hex4, format) {
-      return this.fromBytes(hexToBytes(hex4), format);
+    static fromHex(hex5, format) {
+      return this.fromBytes(hexToBytes(hex5), format);
     }
     addRecoveryBit(recovery) {
       return new Signature2(this.r, this.s, recovery);
@@ -27084,11 +27179,11 @@ function ecdsa(Point, hash, ecdsaOpts = {}) {
     // TODO: remove
     assertValidity() {
     }
-    static fromCompact(hex4) {
-      return Signature2.fromBytes(ensureBytes("sig", hex4), "compact");
+    static fromCompact(hex5) {
+      return Signature2.fromBytes(ensureBytes("sig", hex5), "compact");
     }
-    static fromDER(hex4) {
-      return Signature2.fromBytes(ensureBytes("sig", hex4), "der");
+    static fromDER(hex5) {
+      return Signature2.fromBytes(ensureBytes("sig", hex5), "der");
     }
     normalizeS() {
       return this.hasHighS() ? new Signature2(this.r, Fn2.neg(this.s), this.recovery) : this;
@@ -33665,8 +33760,8 @@ var init_openpgp = __esm({
       constructor() {
         super();
         Object.setPrototypeOf(this, _ArrayStream.prototype);
-        this[doneWritingPromise] = new Promise((resolve7, reject) => {
-          this[doneWritingResolve] = resolve7;
+        this[doneWritingPromise] = new Promise((resolve8, reject) => {
+          this[doneWritingResolve] = resolve8;
           this[doneWritingReject] = reject;
         });
         this[doneWritingPromise].catch(() => {
@@ -33687,9 +33782,9 @@ var init_openpgp = __esm({
         }
       };
     };
-    ArrayStream.prototype.readToEnd = async function(join6) {
+    ArrayStream.prototype.readToEnd = async function(join7) {
       await this[doneWritingPromise];
-      const result = join6(this.slice(this[readingIndex]));
+      const result = join7(this.slice(this[readingIndex]));
       this.length = 0;
       return result;
     };
@@ -33797,14 +33892,14 @@ var init_openpgp = __esm({
       }
       this[externalBuffer].unshift(...values.filter((value) => value && value.length));
     };
-    Reader.prototype.readToEnd = async function(join6 = concat) {
+    Reader.prototype.readToEnd = async function(join7 = concat) {
       const result = [];
       while (true) {
         const { done, value } = await this.read();
         if (done) break;
         result.push(value);
       }
-      return join6(result);
+      return join7(result);
     };
     byValue = /* @__PURE__ */ Symbol("byValue");
     enums = {
@@ -34699,10 +34794,10 @@ var init_openpgp = __esm({
        * @param {String} hex - A hex string to convert
        * @returns {Uint8Array} An array of 8-bit integers.
        */
-      hexToUint8Array: function(hex4) {
-        const result = new Uint8Array(hex4.length >> 1);
-        for (let k = 0; k < hex4.length >> 1; k++) {
-          result[k] = parseInt(hex4.substr(k << 1, 2), 16);
+      hexToUint8Array: function(hex5) {
+        const result = new Uint8Array(hex5.length >> 1);
+        for (let k = 0; k < hex5.length >> 1; k++) {
+          result[k] = parseInt(hex5.substr(k << 1, 2), 16);
         }
         return result;
       },
@@ -35126,11 +35221,11 @@ var init_openpgp = __esm({
        *                          or rejected with the Error of the last resolved Promise (if all promises are rejected)
        */
       anyPromise: function(promises) {
-        return new Promise((resolve7, reject) => {
+        return new Promise((resolve8, reject) => {
           let exception;
           void Promise.all(promises.map(async (promise) => {
             try {
-              resolve7(await promise);
+              resolve8(await promise);
             } catch (e) {
               exception = e;
             }
@@ -38354,9 +38449,9 @@ var init_openpgp = __esm({
       static mapToHex(keyID) {
         return keyID.toHex();
       }
-      static fromID(hex4) {
+      static fromID(hex5) {
         const keyID = new _KeyID();
-        keyID.read(util.hexToUint8Array(hex4));
+        keyID.read(util.hexToUint8Array(hex5));
         return keyID;
       }
       static wildcard() {
@@ -42177,12 +42272,12 @@ var init_openpgp = __esm({
           const { Err: E5 } = DER;
           if (num2 < _0n$3)
             throw new E5("integer: negative integers are not allowed");
-          let hex4 = numberToHexUnpadded(num2);
-          if (Number.parseInt(hex4[0], 16) & 8)
-            hex4 = "00" + hex4;
-          if (hex4.length & 1)
+          let hex5 = numberToHexUnpadded(num2);
+          if (Number.parseInt(hex5[0], 16) & 8)
+            hex5 = "00" + hex5;
+          if (hex5.length & 1)
             throw new E5("unexpected DER parsing assertion: unpadded hex");
-          return hex4;
+          return hex5;
         },
         decode(data) {
           const { Err: E5 } = DER;
@@ -42193,9 +42288,9 @@ var init_openpgp = __esm({
           return bytesToNumberBE(data);
         }
       },
-      toSig(hex4) {
+      toSig(hex5) {
         const { Err: E5, _int: int, _tlv: tlv } = DER;
-        const data = ensureBytes("signature", hex4);
+        const data = ensureBytes("signature", hex5);
         const { v: seqBytes, l: seqLeftBytes } = tlv.decode(48, data);
         if (seqLeftBytes.length)
           throw new E5("invalid signature: left bytes after parsing");
@@ -45027,9 +45122,9 @@ function bytesToBigInt(b) {
   return b.length === 0 ? 0n : BigInt("0x" + Buffer.from(b).toString("hex"));
 }
 function bigIntToBytes(v, length) {
-  let hex4 = v.toString(16);
-  if (hex4.length % 2) hex4 = "0" + hex4;
-  const b = Buffer.from(hex4, "hex");
+  let hex5 = v.toString(16);
+  if (hex5.length % 2) hex5 = "0" + hex5;
+  const b = Buffer.from(hex5, "hex");
   if (length === void 0 || b.length === length) return b;
   if (b.length > length) throw new RangeError("integer too large");
   return Buffer.concat([Buffer.alloc(length - b.length), b]);
@@ -45196,6 +45291,498 @@ var init_key = __esm({
         n: 0x01fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409n,
         bytes: 66,
         bits: 521
+      }
+    };
+  }
+});
+
+// src/sign/keyring.ts
+import { spawn as spawn3 } from "node:child_process";
+import { existsSync as existsSync6, readdirSync, readFileSync as readFileSync3 } from "node:fs";
+import { chmod, mkdtemp, readdir as readdir2, rm, stat, writeFile as writeFile2 } from "node:fs/promises";
+import { basename as basename3, join as join5 } from "node:path";
+function agentConfig(ttlSeconds) {
+  const ttl = Math.max(1, Math.floor(ttlSeconds));
+  return [
+    "# written by jit-gpg for one step; removed when the step ends",
+    `default-cache-ttl ${ttl}`,
+    `max-cache-ttl ${ttl}`,
+    "allow-preset-passphrase",
+    "allow-loopback-pinentry",
+    "no-allow-external-cache",
+    ""
+  ].join("\n");
+}
+function gpgConfig() {
+  return [
+    "# written by jit-gpg for one step; removed when the step ends",
+    "batch",
+    "no-tty",
+    "pinentry-mode loopback",
+    "no-greeting",
+    "trust-model always",
+    "no-auto-key-retrieve",
+    "no-auto-key-locate",
+    ""
+  ].join("\n");
+}
+function parseColonKeys(text) {
+  const out = [];
+  let current;
+  let primary;
+  for (const line of text.split(/\r?\n/)) {
+    const f = line.split(":");
+    const rec = f[0];
+    if (rec === "sec" || rec === "ssb" || rec === "pub" || rec === "sub") {
+      const type = rec === "sec" || rec === "pub" ? "sec" : "ssb";
+      const caps = (f[11] ?? "").replace(/[A-Z]/g, "");
+      const serial = f[14] ?? "";
+      current = {
+        type,
+        keyId: (f[4] ?? "").toUpperCase(),
+        fingerprint: "",
+        keygrip: "",
+        capabilities: caps,
+        hasSecret: (rec === "sec" || rec === "ssb") && serial !== "#" && serial !== "",
+        validity: f[1] ?? "",
+        userIds: []
+      };
+      if (type === "sec") primary = current;
+      out.push(current);
+    } else if (rec === "fpr" && current && !current.fingerprint) {
+      current.fingerprint = (f[9] ?? "").toUpperCase();
+    } else if (rec === "grp" && current && !current.keygrip) {
+      current.keygrip = (f[9] ?? "").toUpperCase();
+    } else if (rec === "uid" && primary) {
+      const uid = unescapeColon(f[9] ?? "");
+      if (uid) primary.userIds.push(uid);
+    }
+  }
+  return out;
+}
+function unescapeColon(s) {
+  return s.replace(/\\x([0-9a-fA-F]{2})/g, (_m, h) => String.fromCharCode(Number.parseInt(h, 16)));
+}
+function selectSigningKey(keys, fingerprint2) {
+  const want = fingerprint2?.replace(/^0x/i, "").replace(/[\s:!]/g, "").toUpperCase();
+  if (want) return keys.find((k) => k.fingerprint === want || k.keyId === want);
+  return keys.find((k) => k.hasSecret && k.capabilities.includes("s") && !["r", "e", "i", "d"].includes(k.validity));
+}
+function gitSigningEnv(fingerprint2, base = {}, gpgProgram = "gpg") {
+  const existing = Number.parseInt(base.GIT_CONFIG_COUNT ?? "0", 10);
+  let n = Number.isFinite(existing) && existing > 0 ? existing : 0;
+  const out = {};
+  const pairs = [
+    ["user.signingkey", `${fingerprint2.toUpperCase()}!`],
+    ["gpg.format", "openpgp"],
+    ["gpg.program", gpgProgram],
+    ["gpg.openpgp.program", gpgProgram]
+  ];
+  for (const [k, v] of pairs) {
+    out[`GIT_CONFIG_KEY_${n}`] = k;
+    out[`GIT_CONFIG_VALUE_${n}`] = v;
+    n++;
+  }
+  out.GIT_CONFIG_COUNT = String(n);
+  return out;
+}
+function runTool(file, args, options) {
+  return new Promise((resolve8, reject) => {
+    const child = spawn3(file, args, { env: options.env, stdio: ["pipe", "pipe", "pipe"] });
+    const out = [];
+    const err2 = [];
+    child.stdout.on("data", (c) => out.push(c));
+    child.stderr.on("data", (c) => err2.push(c));
+    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 3e4);
+    child.on("error", (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on("close", (code18, signal) => {
+      clearTimeout(timer);
+      resolve8({
+        code: code18,
+        signal,
+        stdout: Buffer.concat(out).toString("utf8"),
+        stderr: Buffer.concat(err2).toString("utf8")
+      });
+    });
+    child.stdin.on("error", () => {
+    });
+    child.stdin.end(options.input ?? "");
+  });
+}
+function toolEnv(home, base = process.env) {
+  const env5 = { ...base, GNUPGHOME: home, LC_ALL: "C", LANGUAGE: "C" };
+  delete env5.GPG_AGENT_INFO;
+  return env5;
+}
+async function gpgLibexecDir(env5 = process.env) {
+  if (libexecCache) return libexecCache;
+  let r;
+  try {
+    r = await runTool("gpgconf", ["--list-dirs", "libexecdir"], { env: env5 });
+  } catch {
+    throw new KeyringError(
+      "gpg-missing",
+      "gpgconf was not found on PATH: the `run` input needs GnuPG 2.1 or later (preinstalled on GitHub-hosted runners)"
+    );
+  }
+  const dir = r.stdout.trim();
+  if (r.code !== 0 || !dir) throw new KeyringError("gpg-missing", "gpgconf --list-dirs libexecdir failed");
+  libexecCache = decodeURIComponent(dir.replace(/%3a/gi, ":"));
+  return libexecCache;
+}
+async function agentSocketDir(home) {
+  try {
+    const r = await runTool("gpgconf", ["--homedir", home, "--list-dirs", "socketdir"], { env: toolEnv(home) });
+    const dir = r.stdout.trim();
+    return r.code === 0 && dir ? decodeURIComponent(dir.replace(/%3a/gi, ":")) : void 0;
+  } catch {
+    return void 0;
+  }
+}
+async function agentPid(home) {
+  try {
+    const r = await runTool("gpg-connect-agent", ["--homedir", home, "--no-autostart", "getinfo pid", "/bye"], {
+      env: toolEnv(home),
+      timeoutMs: 1e4
+    });
+    const m = /^D (\d+)/m.exec(r.stdout);
+    return m ? Number(m[1]) : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function processAlive(pid) {
+  try {
+    process.kill(pid, 0);
+  } catch (e) {
+    return e.code === "EPERM";
+  }
+  if (process.platform === "linux") {
+    try {
+      const stat3 = readFileSync3(`/proc/${pid}/stat`, "utf8");
+      const state = stat3.slice(stat3.lastIndexOf(")") + 2, stat3.lastIndexOf(")") + 3);
+      if (state === "Z" || state === "X") return false;
+    } catch {
+      return false;
+    }
+  }
+  return true;
+}
+function processesUsingHome(home) {
+  if (process.platform !== "linux") return [];
+  const needle = `\0GNUPGHOME=${home}\0`;
+  const out = [];
+  let entries;
+  try {
+    entries = readdirSync("/proc");
+  } catch {
+    return [];
+  }
+  for (const name2 of entries) {
+    if (!/^\d+$/.test(name2)) continue;
+    try {
+      const env5 = `\0${readFileSync3(`/proc/${name2}/environ`, "latin1")}`;
+      if (env5.includes(needle) && processAlive(Number(name2))) out.push(Number(name2));
+    } catch {
+    }
+  }
+  return out;
+}
+function isAgentFor(pid, home) {
+  if (!processAlive(pid)) return false;
+  if (process.platform !== "linux") return true;
+  try {
+    const cmd = readFileSync3(`/proc/${pid}/cmdline`, "utf8").split("\0");
+    return cmd.some((a) => basename3(a) === "gpg-agent") && cmd.some((a) => a === home || a.includes(home));
+  } catch {
+    return false;
+  }
+}
+async function cleanupKeyring(dir, hints = {}) {
+  const result = { dir, removed: false, agentKilled: false, processesKilled: 0, actions: [] };
+  if (!dir) return result;
+  if (!basename3(dir).startsWith(KEYRING_PREFIX)) {
+    throw new KeyringError("setup", `refusing to remove ${dir}: it is not a jit-gpg keyring directory`);
+  }
+  const exists = existsSync6(dir);
+  const pidBefore = hints.agentPid ?? (exists ? await agentPid(dir) : void 0);
+  const wasAgent = pidBefore !== void 0 && isAgentFor(pidBefore, dir);
+  const stray = new Set(processesUsingHome(dir).filter((p) => p !== pidBefore && p !== process.pid));
+  if (hints.commandPid !== void 0 && process.platform !== "linux" && processAlive(hints.commandPid)) {
+    stray.add(hints.commandPid);
+  }
+  if (hints.commandPid !== void 0 && process.platform !== "win32") {
+    const group = hints.commandPid;
+    if (processAlive(group) && stray.has(group)) {
+      try {
+        process.kill(-group, "SIGKILL");
+      } catch {
+      }
+    }
+  }
+  for (const pid of stray) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+    }
+  }
+  if (stray.size) {
+    for (let i2 = 0; i2 < 40 && [...stray].some(processAlive); i2++) await new Promise((r) => setTimeout(r, 50));
+    result.processesKilled = [...stray].filter((p) => !processAlive(p)).length;
+    result.actions.push(
+      `killed ${stray.size} process(es) still running with this GNUPGHOME (pid ${[...stray].join(", ")})`
+    );
+  }
+  if (exists) {
+    try {
+      await runTool("gpgconf", ["--homedir", dir, "--kill", "all"], { env: toolEnv(dir), timeoutMs: 15e3 });
+    } catch {
+    }
+  }
+  if (pidBefore !== void 0 && wasAgent) {
+    const gone = async (ms) => {
+      const until = Date.now() + ms;
+      while (processAlive(pidBefore) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+      return !processAlive(pidBefore);
+    };
+    if (!await gone(3e3) && isAgentFor(pidBefore, dir)) {
+      try {
+        process.kill(pidBefore, "SIGKILL");
+      } catch {
+      }
+      await gone(2e3);
+    }
+    if (!processAlive(pidBefore)) {
+      result.agentKilled = true;
+      result.actions.push(`stopped gpg-agent (pid ${pidBefore})`);
+    } else {
+      result.actions.push(`gpg-agent (pid ${pidBefore}) is still running`);
+    }
+  }
+  if (exists) {
+    try {
+      await runTool("gpgconf", ["--homedir", dir, "--remove-socketdir"], { env: toolEnv(dir), timeoutMs: 1e4 });
+    } catch {
+    }
+    await rm(dir, { recursive: true, force: true, maxRetries: 3 });
+    result.removed = !existsSync6(dir);
+    result.actions.push(result.removed ? `removed ${dir}` : `could not remove ${dir}`);
+  }
+  if (hints.socketDir && hints.socketDir !== dir && basename3(hints.socketDir).startsWith("d.")) {
+    try {
+      const entries = await readdir2(hints.socketDir);
+      if (entries.every((e) => e.startsWith("S."))) {
+        await rm(hints.socketDir, { recursive: true, force: true });
+        result.actions.push(`removed ${hints.socketDir}`);
+      }
+    } catch {
+    }
+  }
+  return result;
+}
+function lastLines(text, n = 3) {
+  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  return lines.slice(-n).join(" | ").slice(0, 400) || "(no output)";
+}
+async function withEphemeralKeyring(options, fn) {
+  const keyring = await EphemeralKeyring.create(options);
+  let cleanup2;
+  try {
+    await options.onPrepared?.({ ...keyring.info });
+    await keyring.importKey(options.armoredKey, options.passphrase, options.fingerprint);
+    await options.onImported?.({ ...keyring.info });
+    const result = await fn(keyring);
+    cleanup2 = await keyring.destroy();
+    return { result, cleanup: cleanup2 };
+  } finally {
+    if (!cleanup2) await keyring.destroy().catch(() => void 0);
+  }
+}
+var KEYRING_PREFIX, KILL_GRACE_MS, KeyringError, libexecCache, EphemeralKeyring;
+var init_keyring = __esm({
+  "src/sign/keyring.ts"() {
+    "use strict";
+    KEYRING_PREFIX = "jit-gpg-keyring-";
+    KILL_GRACE_MS = 2e3;
+    KeyringError = class extends Error {
+      name = "KeyringError";
+      code;
+      constructor(code18, message) {
+        super(message);
+        this.code = code18;
+      }
+    };
+    EphemeralKeyring = class _EphemeralKeyring {
+      info;
+      deadline;
+      #fingerprint;
+      #userIds = [];
+      #env;
+      #log;
+      #destroyed = false;
+      constructor(info, deadline, env5, log) {
+        this.info = info;
+        this.deadline = deadline;
+        this.#env = env5;
+        this.#log = log;
+      }
+      /** Creates the 0700 home and its config files (no key yet). */
+      static async create(options) {
+        if (!options.tempRoot) throw new KeyringError("setup", "no temporary directory (RUNNER_TEMP) for the keyring");
+        const dir = await mkdtemp(join5(options.tempRoot, KEYRING_PREFIX));
+        await chmod(dir, 448);
+        await writeFile2(join5(dir, "gpg-agent.conf"), agentConfig(options.ttlSeconds), { mode: 384 });
+        await writeFile2(join5(dir, "gpg.conf"), gpgConfig(), { mode: 384 });
+        const info = { dir };
+        const socketDir = await agentSocketDir(dir);
+        if (socketDir) info.socketDir = socketDir;
+        return new _EphemeralKeyring(
+          info,
+          Date.now() + options.ttlSeconds * 1e3,
+          options.env ?? process.env,
+          options.log ?? (() => {
+          })
+        );
+      }
+      get fingerprint() {
+        return this.#fingerprint;
+      }
+      get userIds() {
+        return [...this.#userIds];
+      }
+      /** Imports the key over stdin, presets the passphrase over a pipe, selects the signing (sub)key. */
+      async importKey(armoredKey, passphrase, fingerprint2) {
+        const env5 = toolEnv(this.info.dir, this.#env);
+        const gpg = (args, input) => runTool("gpg", ["--homedir", this.info.dir, "--batch", "--no-tty", ...args], {
+          env: env5,
+          ...input !== void 0 ? { input } : {}
+        });
+        let imp;
+        try {
+          imp = await gpg(["--import"], armoredKey);
+        } catch {
+          throw new KeyringError("gpg-missing", "gpg was not found on PATH: the `run` input needs GnuPG 2.1 or later");
+        }
+        if (imp.code !== 0 || !/secret keys (imported|unchanged)/.test(imp.stderr)) {
+          throw new KeyringError(
+            "import-failed",
+            `gpg could not import the key into the ephemeral keyring (exit ${imp.code}): ${lastLines(imp.stderr)}`
+          );
+        }
+        const list = await gpg(["--with-colons", "--with-keygrip", "--list-secret-keys"]);
+        const keys = parseColonKeys(list.stdout);
+        const selected = selectSigningKey(keys, fingerprint2);
+        if (!selected?.hasSecret) {
+          throw new KeyringError(
+            "no-signing-key",
+            fingerprint2 ? `the ephemeral keyring holds no secret key ${fingerprint2}` : "the ephemeral keyring holds no usable signing key"
+          );
+        }
+        this.#fingerprint = selected.fingerprint;
+        this.#userIds = keys.find((k) => k.type === "sec")?.userIds ?? [];
+        if (passphrase !== void 0 && passphrase !== "") {
+          const preset = join5(await gpgLibexecDir(env5), "gpg-preset-passphrase");
+          for (const k of keys.filter((x2) => x2.hasSecret && x2.keygrip)) {
+            const r = await runTool(preset, ["--homedir", this.info.dir, "--preset", k.keygrip], {
+              env: env5,
+              input: passphrase
+            }).catch(() => void 0);
+            if (r?.code !== 0) {
+              throw new KeyringError(
+                "preset-failed",
+                `gpg-preset-passphrase could not give the passphrase to the agent${r ? `: ${lastLines(r.stderr)}` : ""}`
+              );
+            }
+          }
+        }
+        const pid = await agentPid(this.info.dir);
+        if (pid !== void 0) this.info.agentPid = pid;
+        this.#log(
+          `Imported ${selected.type === "ssb" ? "subkey" : "key"} ${selected.fingerprint} into ${this.info.dir}` + (pid !== void 0 ? ` (gpg-agent pid ${pid})` : "")
+        );
+        return selected;
+      }
+      /** Environment for the command: GNUPGHOME and git's signing key, nothing else changed. */
+      commandEnv(extra = {}) {
+        if (!this.#fingerprint) throw new KeyringError("setup", "no key imported yet");
+        const env5 = { ...this.#env, ...extra, GNUPGHOME: this.info.dir };
+        delete env5.GPG_AGENT_INFO;
+        Object.assign(env5, gitSigningEnv(this.#fingerprint, env5));
+        return env5;
+      }
+      /**
+       * Runs `command` with bash (-e -o pipefail) in its own process group; kills the group when the keyring's
+       * ttl runs out (SIGTERM, then SIGKILL after a grace period).
+       */
+      runCommand(command, options = {}) {
+        if (this.#destroyed) throw new KeyringError("setup", "the keyring was already destroyed");
+        const env5 = this.commandEnv(options.env);
+        const started = Date.now();
+        const remaining = Math.max(0, this.deadline - started);
+        const isWin = process.platform === "win32";
+        const child = spawn3("bash", ["-e", "-o", "pipefail", "-c", command], {
+          cwd: options.cwd,
+          env: env5,
+          stdio: options.stdio ?? "inherit",
+          detached: !isWin
+        });
+        if (child.pid !== void 0) {
+          this.info.commandPid = child.pid;
+          options.onStart?.({ ...this.info });
+        }
+        const out = [];
+        const err2 = [];
+        child.stdout?.on("data", (c) => out.push(c));
+        child.stderr?.on("data", (c) => err2.push(c));
+        let timedOut = false;
+        const signalGroup = (signal) => {
+          try {
+            if (!isWin && child.pid) process.kill(-child.pid, signal);
+            else child.kill(signal);
+          } catch {
+          }
+        };
+        let killTimer;
+        const ttlTimer = setTimeout(() => {
+          timedOut = true;
+          this.#log(`The command outlived the key's ttl; stopping it`);
+          signalGroup("SIGTERM");
+          killTimer = setTimeout(() => signalGroup("SIGKILL"), KILL_GRACE_MS);
+        }, remaining);
+        return new Promise((resolve8, reject) => {
+          child.on("error", (e) => {
+            clearTimeout(ttlTimer);
+            if (killTimer) clearTimeout(killTimer);
+            reject(new KeyringError("command-failed", `the run command could not start: ${e.message}`));
+          });
+          child.on("close", (code18, signal) => {
+            clearTimeout(ttlTimer);
+            if (killTimer) clearTimeout(killTimer);
+            delete this.info.commandPid;
+            if (!isWin && child.pid) {
+              try {
+                process.kill(-child.pid, "SIGKILL");
+              } catch {
+              }
+            }
+            const result = { exitCode: code18, signal, timedOut, durationMs: Date.now() - started };
+            if (child.stdout) result.stdout = Buffer.concat(out).toString("utf8");
+            if (child.stderr) result.stderr = Buffer.concat(err2).toString("utf8");
+            resolve8(result);
+          });
+        });
+      }
+      /** Kills the agent and removes the home. Idempotent. */
+      async destroy() {
+        this.#destroyed = true;
+        return cleanupKeyring(this.info.dir, {
+          ...this.info.socketDir ? { socketDir: this.info.socketDir } : {},
+          ...this.info.agentPid !== void 0 ? { agentPid: this.info.agentPid } : {},
+          ...this.info.commandPid !== void 0 ? { commandPid: this.info.commandPid } : {}
+        });
       }
     };
   }
@@ -45429,7 +46016,7 @@ var init_verify = __esm({
 
 // src/sign/signer.ts
 import { createHash as createHash6 } from "node:crypto";
-import { chmod, readFile as readFile5, rename, rm, writeFile as writeFile2 } from "node:fs/promises";
+import { chmod as chmod2, readFile as readFile5, rename, rm as rm2, writeFile as writeFile3 } from "node:fs/promises";
 async function hashFile(path, alg) {
   const main = createHash6(alg);
   const side = alg === "sha256" ? void 0 : createHash6("sha256");
@@ -45485,11 +46072,11 @@ function encodeSignature(packet, armored) {
 async function writePublicFile(path, data) {
   const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   try {
-    await writeFile2(tmp, data, { mode: 420, flag: "wx" });
-    await chmod(tmp, 420);
+    await writeFile3(tmp, data, { mode: 420, flag: "wx" });
+    await chmod2(tmp, 420);
     await rename(tmp, path);
   } catch (e) {
-    await rm(tmp, { force: true });
+    await rm2(tmp, { force: true });
     throw e;
   }
 }
@@ -45512,7 +46099,7 @@ async function signFiles(options) {
       try {
         await verifyDigestSignature(publicKey, await readFile5(signature), signed.digest);
       } catch (e) {
-        await rm(signature, { force: true });
+        await rm2(signature, { force: true });
         throw new Error(`self-check of the signature for ${path} failed: ${e.message}`);
       }
     }
@@ -45534,31 +46121,31 @@ var init_signer = __esm({
 });
 
 // src/sign/manifest.ts
-import { dirname as dirname3, isAbsolute as isAbsolute3, relative as relative3, resolve as resolve4, sep as sep2 } from "node:path";
+import { dirname as dirname4, isAbsolute as isAbsolute4, relative as relative4, resolve as resolve5, sep as sep3 } from "node:path";
 function formatManifest(entries, baseDir) {
   const byName = /* @__PURE__ */ new Map();
   for (const e of entries) {
     if (!/^[0-9a-f]{64}$/i.test(e.sha256)) throw new Error(`not a SHA-256 digest for ${e.path}`);
-    const abs2 = resolve4(e.path);
-    let name2 = relative3(resolve4(baseDir), abs2);
-    if (name2 === "" || isAbsolute3(name2)) throw new Error(`cannot name ${e.path} relative to ${baseDir}`);
+    const abs2 = resolve5(e.path);
+    let name2 = relative4(resolve5(baseDir), abs2);
+    if (name2 === "" || isAbsolute4(name2)) throw new Error(`cannot name ${e.path} relative to ${baseDir}`);
     if (name2.startsWith("..")) {
       throw new Error(`${e.path} is outside the manifest's directory ${baseDir}; put the manifest in a common parent`);
     }
-    if (sep2 !== "/") name2 = name2.split(sep2).join("/");
+    if (sep3 !== "/") name2 = name2.split(sep3).join("/");
     if (/[\n\r\\]/.test(name2))
       throw new Error(`file name ${JSON.stringify(name2)} cannot appear in a checksum manifest`);
-    const hex4 = e.sha256.toLowerCase();
+    const hex5 = e.sha256.toLowerCase();
     const prev = byName.get(name2);
-    if (prev !== void 0 && prev !== hex4) throw new Error(`${name2} listed twice with different digests`);
-    byName.set(name2, hex4);
+    if (prev !== void 0 && prev !== hex5) throw new Error(`${name2} listed twice with different digests`);
+    byName.set(name2, hex5);
   }
   const names = [...byName.keys()].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
   return names.map((n) => `${byName.get(n)}  ${n}
 `).join("");
 }
 async function writeManifest(options) {
-  const text = formatManifest(options.entries, dirname3(resolve4(options.manifestPath)));
+  const text = formatManifest(options.entries, dirname4(resolve5(options.manifestPath)));
   await writePublicFile(options.manifestPath, text);
   return text;
 }
@@ -45576,10 +46163,10 @@ async function writeSignedManifest(options) {
 }
 function commonDir(files, fallback) {
   if (files.length === 0) return fallback;
-  let dir = dirname3(files[0]);
+  let dir = dirname4(files[0]);
   for (const f of files.slice(1)) {
-    while (!(dirname3(f) === dir || dirname3(f).startsWith(dir.endsWith(sep2) ? dir : dir + sep2))) {
-      const up = dirname3(dir);
+    while (!(dirname4(f) === dir || dirname4(f).startsWith(dir.endsWith(sep3) ? dir : dir + sep3))) {
+      const up = dirname4(dir);
       if (up === dir) break;
       dir = up;
     }
@@ -45590,6 +46177,311 @@ var init_manifest = __esm({
   "src/sign/manifest.ts"() {
     "use strict";
     init_signer();
+  }
+});
+
+// src/sign/state.ts
+var STATE_KEYRING;
+var init_state = __esm({
+  "src/sign/state.ts"() {
+    "use strict";
+    STATE_KEYRING = "keyring";
+  }
+});
+
+// src/sign/job.ts
+import { existsSync as existsSync7 } from "node:fs";
+async function runSignJob(options, hooks) {
+  const { workspace, files } = options;
+  const log = hooks.log;
+  const group = hooks.group ?? ((_title, fn) => fn());
+  const mask = hooks.mask ?? (() => {
+  });
+  const saveState = hooks.saveState ?? (() => {
+  });
+  const show = (p) => displayPath(p, workspace);
+  const audit = newAudit(options.ttl);
+  const result = { audit, claims: {}, signed: [], verification: [] };
+  let session;
+  let material;
+  let key;
+  let liveKeyring;
+  let fetchedAt;
+  let destroyedAt;
+  const destroyKey = () => {
+    if (key && !key.destroyed) key.destroy();
+    if (material) {
+      material.armoredKey = "";
+      delete material.passphrase;
+    }
+    if (fetchedAt && !destroyedAt) destroyedAt = /* @__PURE__ */ new Date();
+  };
+  let cleaning;
+  const cleanup2 = () => {
+    cleaning ??= (async () => {
+      destroyKey();
+      const ring = liveKeyring;
+      if (ring) {
+        try {
+          const r = await cleanupKeyring(ring.dir, ring);
+          for (const a of r.actions) log(`Teardown: ${a}`);
+        } catch (e) {
+          log(`warning: could not remove the keyring: ${e.message}`);
+        }
+        if (!existsSync7(ring.dir)) {
+          liveKeyring = void 0;
+          saveState(STATE_KEYRING, "");
+        }
+      }
+      if (session && !session.released()) await session.release();
+    })();
+    return cleaning;
+  };
+  hooks.registerCleanup?.(cleanup2);
+  try {
+    if (hooks.beforeToken) await hooks.beforeToken(files);
+    let remote;
+    if (options.key.kind === "armored") {
+      material = {
+        armoredKey: typeof options.key.armoredKey === "string" ? options.key.armoredKey : Buffer.from(options.key.armoredKey).toString("utf8"),
+        ...options.key.passphrase !== void 0 ? { passphrase: options.key.passphrase } : {}
+      };
+      fetchedAt = /* @__PURE__ */ new Date();
+    } else {
+      const provider = options.key.provider;
+      const source = options.key;
+      const idToken = await group("Request the OIDC token", async () => {
+        const t = await source.idToken();
+        mask(t.token);
+        result.claims = t.claims;
+        audit.claims = pickClaims(t.claims);
+        return t.token;
+      });
+      if (provider.kind === "key-store") {
+        const m = await group(`Fetch the signing key from ${provider.label}`, async () => {
+          const fetched = await provider.fetchKey(idToken);
+          session = fetched;
+          mask(fetched.armoredKey);
+          if (fetched.passphrase) mask(fetched.passphrase);
+          return fetched;
+        });
+        fetchedAt = /* @__PURE__ */ new Date();
+        log(`Key fetched at ${fetchedAt.toISOString()} from ${m.source}`);
+        material = { armoredKey: m.armoredKey, ...m.passphrase !== void 0 ? { passphrase: m.passphrase } : {} };
+        m.armoredKey = "";
+        delete m.passphrase;
+      } else {
+        remote = await group(`Connect to ${provider.label}`, async () => {
+          const s = await provider.connect(idToken);
+          session = s;
+          return s;
+        });
+        fetchedAt = /* @__PURE__ */ new Date();
+        log(`Connected at ${fetchedAt.toISOString()} to ${remote.source}`);
+      }
+    }
+    if (options.passphrase !== void 0 && material) material.passphrase = options.passphrase;
+    const deadline = (fetchedAt ?? /* @__PURE__ */ new Date()).getTime() + options.ttl * 1e3;
+    key = await group(remote ? "Check the remote key" : "Unlock the key", async () => {
+      let k;
+      if (remote) {
+        if (!options.publicKey) {
+          throw new SignJobError("config", "a remote signer needs the OpenPGP public key (`public-key`)");
+        }
+        if (!hooks.remoteKey) throw new SignJobError("config", "remote signers are not supported by this build");
+        k = await hooks.remoteKey(remote, options.publicKey);
+      } else {
+        k = await loadSigningKey({
+          key: material.armoredKey,
+          ...material.passphrase !== void 0 ? { passphrase: material.passphrase } : {},
+          ...options.fingerprint ? { fingerprint: options.fingerprint } : {}
+        });
+      }
+      log(
+        `Signing with ${k.isSubkey ? "subkey" : "key"} ${k.fingerprint} (${k.algorithmLabel}) of ${k.userIds.join(", ") || k.primaryFingerprint}`
+      );
+      return k;
+    });
+    const signingKey = key;
+    result.key = {
+      fingerprint: signingKey.fingerprint,
+      keyId: signingKey.keyId,
+      primaryFingerprint: signingKey.primaryFingerprint,
+      isSubkey: signingKey.isSubkey,
+      userIds: signingKey.userIds,
+      algorithmLabel: signingKey.algorithmLabel
+    };
+    audit.key = {
+      fingerprint: signingKey.fingerprint,
+      keyId: signingKey.keyId,
+      primaryFingerprint: signingKey.primaryFingerprint,
+      userIds: signingKey.userIds,
+      algorithm: signingKey.algorithmLabel,
+      source: session?.source ?? (options.key.kind === "armored" ? options.key.source : ""),
+      ...session?.identity ? { identity: session.identity } : {}
+    };
+    const confine = (path, what) => {
+      if (options.confineTo) assertWritableInside(options.confineTo, path, what);
+    };
+    if (files.length) {
+      await group(`Sign ${files.length} file(s)`, async () => {
+        for (const [n, v] of Object.entries(options.notations)) log(`Notation ${n}=${v}`);
+        for (const f of files) confine(`${f}.asc`, `signature of ${show(f)}`);
+        const common = {
+          key: signingKey,
+          armor: options.armor,
+          notations: options.notations,
+          ...options.hash ? { hash: options.hash } : {}
+        };
+        result.signed = await signFiles({ ...common, files });
+        for (const s of result.signed) log(`${show(s.signature)}  sha256 ${s.sha256}`);
+        if (options.checksumsPath) {
+          const manifestPath = options.checksumsPath;
+          confine(manifestPath, "checksum manifest");
+          let entries = result.signed.map((s) => ({ path: s.path, sha256: s.sha256 }));
+          if (hooks.mergeChecksums) entries = await hooks.mergeChecksums(entries, manifestPath);
+          result.manifestPath = manifestPath;
+          result.manifest = await writeSignedManifest({ ...common, manifestPath, entries });
+          log(`${show(result.manifest.signature)}  (manifest of ${entries.length} file(s))`);
+        }
+      });
+    }
+    result.publicKeyArmored = signingKey.publicKeyArmored;
+    if (options.publicKeyPath) {
+      const path = typeof options.publicKeyPath === "string" ? options.publicKeyPath : options.publicKeyPath(result.key);
+      if (files.length) confine(path, "public key");
+      await writePublicFile(path, signingKey.publicKeyArmored);
+      result.publicKeyPath = path;
+    }
+    signingKey.destroy();
+    const written = [...result.signed, ...result.manifest ? [result.manifest] : []];
+    if (written.length) {
+      await group("Verify every signature against the public key", async () => {
+        result.verification = await verifyFiles({
+          publicKey: signingKey.publicKeyArmored,
+          files: written.map((s) => ({ file: s.path, signature: s.signature })),
+          fingerprint: signingKey.fingerprint
+        });
+        for (const r of result.verification) {
+          log(`${r.valid ? "Good" : "BAD"} signature: ${show(r.signature)}${r.error ? ` (${r.error})` : ""}`);
+        }
+        const bad = result.verification.filter((r) => !r.valid);
+        if (bad.length) {
+          throw new SignJobError(
+            "verify-failed",
+            `${bad.length} signature(s) did not verify against the public key (${bad.map((r) => show(r.file)).join(", ")}); nothing was reported as signed`
+          );
+        }
+      });
+    }
+    if (options.run) {
+      const run = options.run;
+      if (remote || !material) {
+        throw new SignJobError("config", "`run` with a remote signer is not supported by this build");
+      }
+      const held = material;
+      result.run = await group("Run the command with an ephemeral GnuPG keyring", async () => {
+        const remaining = Math.floor((deadline - Date.now()) / 1e3);
+        if (remaining < 1) {
+          throw new SignJobError(
+            "ttl",
+            `the key's ttl (${options.ttl} s) ran out before the run command could start: raise ttl`
+          );
+        }
+        const track = (info) => {
+          liveKeyring = info;
+          saveState(STATE_KEYRING, JSON.stringify(info));
+        };
+        const { result: commandResult, cleanup: teardown } = await withEphemeralKeyring(
+          {
+            tempRoot: run.tempRoot,
+            armoredKey: held.armoredKey,
+            ...held.passphrase !== void 0 ? { passphrase: held.passphrase } : {},
+            ttlSeconds: remaining,
+            fingerprint: signingKey.fingerprint,
+            env: run.env,
+            log,
+            onPrepared: track,
+            onImported: track
+          },
+          async (keyring) => {
+            log(
+              `GNUPGHOME=${keyring.info.dir}; git signs with ${keyring.fingerprint} (GIT_CONFIG_* for this command only)`
+            );
+            log(`Running: ${run.command}`);
+            return keyring.runCommand(run.command, { cwd: run.cwd, onStart: track });
+          }
+        );
+        for (const a of teardown.actions) log(`Teardown: ${a}`);
+        if (teardown.removed || !existsSync7(teardown.dir)) {
+          liveKeyring = void 0;
+          saveState(STATE_KEYRING, "");
+        }
+        return commandResult;
+      });
+      audit.run = {
+        exitCode: result.run.exitCode,
+        timedOut: result.run.timedOut,
+        durationMs: result.run.durationMs
+      };
+      if (result.run.timedOut) {
+        throw new SignJobError(
+          "ttl",
+          `the run command was stopped when the key's ttl (${options.ttl} s) ran out: raise ttl (at most 3600) or make the command faster`
+        );
+      }
+      if (result.run.exitCode !== 0) {
+        throw new SignJobError(
+          "run-failed",
+          `the run command failed (${result.run.signal ? `signal ${result.run.signal}` : `exit code ${result.run.exitCode}`}); its output is above`
+        );
+      }
+    }
+    destroyKey();
+    log(`Key fetched at ${fetchedAt?.toISOString()}, destroyed at ${destroyedAt?.toISOString()}`);
+    audit.outcome = "signed";
+    audit.files = result.signed.map(
+      (s) => ({ path: show(s.path), sha256: s.sha256, size: s.size, signature: show(s.signature) })
+    );
+    if (result.manifest && result.manifestPath) {
+      audit.checksums = {
+        path: show(result.manifestPath),
+        sha256: result.manifest.sha256,
+        signature: show(result.manifest.signature)
+      };
+    }
+    if (result.publicKeyPath) audit.publicKey = show(result.publicKeyPath);
+  } catch (e) {
+    result.error = e;
+    audit.outcome = "failed";
+  } finally {
+    await cleanup2();
+    if (fetchedAt) audit.lifetime.fetchedAt = fetchedAt.toISOString();
+    if (destroyedAt) audit.lifetime.destroyedAt = destroyedAt.toISOString();
+    if (fetchedAt && destroyedAt) audit.lifetime.seconds = (destroyedAt.getTime() - fetchedAt.getTime()) / 1e3;
+  }
+  return result;
+}
+var SignJobError;
+var init_job2 = __esm({
+  "src/sign/job.ts"() {
+    "use strict";
+    init_audit();
+    init_files();
+    init_key();
+    init_keyring();
+    init_manifest();
+    init_signer();
+    init_state();
+    init_verify();
+    SignJobError = class extends Error {
+      name = "SignJobError";
+      code;
+      constructor(code18, message) {
+        super(message);
+        this.code = code18;
+      }
+    };
   }
 });
 
@@ -45638,7 +46530,7 @@ var defaultSleep;
 var init_retry = __esm({
   "src/shared/retry.ts"() {
     "use strict";
-    defaultSleep = (ms) => new Promise((resolve7) => setTimeout(resolve7, ms));
+    defaultSleep = (ms) => new Promise((resolve8) => setTimeout(resolve8, ms));
   }
 });
 
@@ -45650,8 +46542,8 @@ function tokenRequestUrl(requestUrl, audience) {
   const url = new URL(requestUrl);
   if (url.searchParams.has("audience")) url.searchParams.delete("audience");
   if (!audience) return url.toString();
-  const sep3 = url.search === "" ? "?" : "&";
-  return `${url.toString()}${sep3}audience=${encodeURIComponent(audience)}`;
+  const sep4 = url.search === "" ? "?" : "&";
+  return `${url.toString()}${sep4}audience=${encodeURIComponent(audience)}`;
 }
 function base64UrlDecode(part) {
   return Buffer.from(part.replace(/-/g, "+").replace(/_/g, "/"), "base64").toString("utf8");
@@ -45840,6 +46732,41 @@ var init_provenance = __esm({
   }
 });
 
+// src/sign/service-url.ts
+function checkServiceUrl(value, options) {
+  const { name: name2 } = options;
+  let u;
+  try {
+    u = new URL(value.trim());
+  } catch {
+    throw new ServiceUrlError(`${name2} is not an absolute URL (expected e.g. https://vault.example.com:8200)`);
+  }
+  if (u.username || u.password) {
+    throw new ServiceUrlError(
+      `${name2} must not contain a user name or password (the value is not shown); remove the part before "@"`
+    );
+  }
+  if (u.protocol !== "https:" && u.protocol !== "http:") {
+    throw new ServiceUrlError(`${name2} must be an https:// URL (got a ${u.protocol.replace(/:$/, "")}: URL)`);
+  }
+  if (u.protocol === "http:" && !isLoopbackHost(u.hostname) && !options.allowInsecureHttp) {
+    throw new ServiceUrlError(
+      `${name2} uses plain http:// to ${u.host}: the OIDC token, the service token and the key would cross the network unencrypted. Use https:// (with a CA certificate for a private CA), or set ${options.allowHint ?? "allow-insecure-http: true"} for a lab setup`
+    );
+  }
+  return u;
+}
+var ServiceUrlError;
+var init_service_url = __esm({
+  "src/sign/service-url.ts"() {
+    "use strict";
+    init_http();
+    ServiceUrlError = class extends Error {
+      name = "ServiceUrlError";
+    };
+  }
+});
+
 // src/sign/providers/types.ts
 var ProviderError;
 var init_types = __esm({
@@ -45862,23 +46789,13 @@ var init_types = __esm({
 });
 
 // src/sign/providers/vault.ts
-import { readFileSync as readFileSync3 } from "node:fs";
-function normalizeVaultUrl(url) {
+import { readFileSync as readFileSync4 } from "node:fs";
+function normalizeVaultUrl(url, options = {}) {
   let u;
   try {
-    u = new URL(url.trim());
-  } catch {
-    throw new ProviderError(
-      PROVIDER,
-      "config",
-      `vault-url "${url}" is not a URL (expected https://vault.example.com:8200)`
-    );
-  }
-  if (u.protocol !== "https:" && u.protocol !== "http:") {
-    throw new ProviderError(PROVIDER, "config", `vault-url must start with https:// (got ${u.protocol})`);
-  }
-  if (u.username || u.password) {
-    throw new ProviderError(PROVIDER, "config", "vault-url must not contain a user name or password");
+    u = checkServiceUrl(url, { name: "vault-url", allowInsecureHttp: options.allowInsecureHttp ?? false });
+  } catch (e) {
+    throw new ProviderError(PROVIDER, "config", e.message);
   }
   let path = u.pathname.replace(/\/+$/, "");
   if (path.endsWith("/v1")) path = path.slice(0, -3);
@@ -45950,7 +46867,7 @@ function loadCa(options) {
   if (!options.caCertPath) return void 0;
   let pem2;
   try {
-    pem2 = readFileSync3(options.caCertPath, "utf8");
+    pem2 = readFileSync4(options.caCertPath, "utf8");
   } catch (e) {
     const code18 = e.code ?? "error";
     throw new ProviderError(PROVIDER, "config", `vault-ca-cert: cannot read ${options.caCertPath} (${code18})`);
@@ -46129,7 +47046,8 @@ async function revokeVaultToken(session, options = {}) {
   let ca = options.caCert;
   if (!ca && session.caCertPath) ca = loadCa({ caCertPath: session.caCertPath });
   const conn = {
-    url: normalizeVaultUrl(session.url),
+    // main checked this address before it logged in (and allow-insecure-http decided about plain http)
+    url: normalizeVaultUrl(session.url, { allowInsecureHttp: true }),
     namespace: session.namespace || void 0,
     ca,
     caCertPath: session.caCertPath,
@@ -46156,7 +47074,7 @@ async function revokeVaultToken(session, options = {}) {
   );
 }
 function createVaultProvider(options) {
-  const url = normalizeVaultUrl(options.url);
+  const url = normalizeVaultUrl(options.url, { allowInsecureHttp: options.allowInsecureHttp ?? false });
   const role = options.role.trim();
   if (!role) throw new ProviderError(PROVIDER, "config", "vault-role is required");
   const mount = cleanSegment(options.authMount || "jwt");
@@ -46170,11 +47088,13 @@ function createVaultProvider(options) {
   });
   if (url.startsWith("http:") && !isLoopbackHost(new URL(url).hostname)) {
     log(
-      `warning: vault-url uses plain http to ${new URL(url).host}: the OIDC token, the Vault token and the private key would cross the network unencrypted. Use https:// (with vault-ca-cert for a private CA).`
+      `warning: vault-url uses plain http to ${new URL(url).host} (allowed by allow-insecure-http): the OIDC token, the Vault token and the private key cross the network unencrypted.`
     );
   }
   return {
+    kind: "key-store",
     name: PROVIDER,
+    label: "Vault",
     async fetchKey(idToken) {
       const ca = loadCa(options);
       const conn = {
@@ -46222,21 +47142,28 @@ function createVaultProvider(options) {
       if (typeof auth?.accessor === "string") session.accessor = auth.accessor;
       log(`Logged in to Vault with role "${role}" (policies: ${policies.join(", ") || "none"})`);
       let revoked = false;
-      const revoke = async () => {
-        if (revoked) return;
-        try {
-          const outcome = await revokeVaultToken(session, {
-            http: conn.http,
-            retry: conn.retry,
-            log,
-            caCert: ca,
-            timeoutMs: conn.timeoutMs
-          });
-          revoked = true;
-          log(outcome === "revoked" ? "Revoked the Vault token" : "The Vault token was already invalid");
-        } catch (e) {
-          log(`warning: could not revoke the Vault token (the post step will retry): ${errorMessage(e)}`);
-        }
+      let revoking;
+      const revoke = () => {
+        if (revoked) return Promise.resolve();
+        revoking ??= (async () => {
+          try {
+            const outcome = await revokeVaultToken(session, {
+              http: conn.http,
+              retry: conn.retry,
+              log,
+              caCert: ca,
+              timeoutMs: conn.timeoutMs
+            });
+            revoked = true;
+            options.onSessionEnd?.();
+            log(outcome === "revoked" ? "Revoked the Vault token" : "The Vault token was already invalid");
+          } catch (e) {
+            log(`warning: could not revoke the Vault token (the post step will retry): ${errorMessage(e)}`);
+          } finally {
+            revoking = void 0;
+          }
+        })();
+        return revoking;
       };
       try {
         await options.onSession?.(session);
@@ -46335,6 +47262,7 @@ var init_vault = __esm({
     "use strict";
     init_http();
     init_retry();
+    init_service_url();
     init_oidc();
     init_packet();
     init_types();
@@ -46359,8 +47287,8 @@ __export(sign_exports, {
   signCommand: () => signCommand
 });
 import { createReadStream } from "node:fs";
-import { readFile as readFile6, stat } from "node:fs/promises";
-import { basename as basename2, join as join5, resolve as resolve5 } from "node:path";
+import { readFile as readFile6, stat as stat2 } from "node:fs/promises";
+import { basename as basename4, join as join6, resolve as resolve6 } from "node:path";
 async function readBounded(stream, limit, what) {
   const chunks = [];
   let size = 0;
@@ -46420,6 +47348,7 @@ async function signCommand(argv, io) {
     "vault-key-field": { type: "string" },
     "vault-passphrase-field": { type: "string" },
     "vault-ca-cert": { type: "string" },
+    "allow-insecure-http": { type: "boolean" },
     audience: { type: "string" },
     "jwt-file": { type: "string" },
     "jwt-env": { type: "string" },
@@ -46436,23 +47365,25 @@ async function signCommand(argv, io) {
   if (f.hash !== void 0 && !isHashName(f.hash)) {
     throw new UsageError(`sign: --hash must be sha256, sha384 or sha512 (got "${f.hash}")`);
   }
-  const files = positionals.map((p) => resolve5(io.cwd, p));
+  const files = positionals.map((p) => resolve6(io.cwd, p));
   for (const file of files) {
-    const s = await stat(file).catch(() => void 0);
+    const s = await stat2(file).catch(() => void 0);
     if (!s?.isFile()) throw new UsageError(`sign: ${file} is not a readable file`);
   }
   const notations = { ...ciNotations(io.env), ...parseNotations(f.notation) };
-  let armoredKey;
-  let passphrase = await readPassphrase(f["passphrase-fd"], f["passphrase-env"], io);
+  const log = (m) => io.stderr.write(`${m}
+`);
+  const passphrase = await readPassphrase(f["passphrase-fd"], f["passphrase-env"], io);
+  let key;
   if (f["key-file"]) {
-    armoredKey = f["key-file"] === "-" ? await readBounded(io.stdin, MAX_KEY_BYTES, "the key on stdin") : await readFile6(resolve5(io.cwd, f["key-file"])).catch((e) => {
+    const armoredKey = f["key-file"] === "-" ? await readBounded(io.stdin, MAX_KEY_BYTES, "the key on stdin") : await readFile6(resolve6(io.cwd, f["key-file"])).catch((e) => {
       throw new UsageError(`sign: cannot read --key-file ${f["key-file"]}: ${e.code ?? e.message}`);
     });
+    key = { kind: "armored", armoredKey, source: f["key-file"] === "-" ? "stdin" : "key file" };
   } else {
     for (const need of ["vault-role", "vault-secret"]) {
       if (!f[need]) throw new UsageError(`sign: --vault-url needs --${need}`);
     }
-    const jwt2 = await cliJwt(f["jwt-file"], f["jwt-env"], f.audience, io);
     const provider = createVaultProvider({
       url: f["vault-url"],
       role: f["vault-role"],
@@ -46461,89 +47392,88 @@ async function signCommand(argv, io) {
       ...f["vault-namespace"] ? { namespace: f["vault-namespace"] } : {},
       ...f["vault-key-field"] ? { keyField: f["vault-key-field"] } : {},
       ...f["vault-passphrase-field"] ? { passphraseField: f["vault-passphrase-field"] } : {},
-      ...f["vault-ca-cert"] ? { caCertPath: resolve5(io.cwd, f["vault-ca-cert"]) } : {},
+      ...f["vault-ca-cert"] ? { caCertPath: resolve6(io.cwd, f["vault-ca-cert"]) } : {},
+      allowInsecureHttp: Boolean(f["allow-insecure-http"]),
       http: createHttpClient({ env: io.env }),
-      log: (m) => io.stderr.write(`${m}
-`)
+      log
     });
-    const material = await provider.fetchKey(jwt2);
-    await material.release();
-    armoredKey = material.armoredKey;
-    passphrase ??= material.passphrase;
+    key = { kind: "provider", provider, idToken: () => cliJwt(f["jwt-file"], f["jwt-env"], f.audience, io) };
   }
-  const key = await loadSigningKey({
-    key: armoredKey,
-    ...passphrase !== void 0 ? { passphrase } : {},
-    ...f.fingerprint ? { fingerprint: f.fingerprint } : {}
-  });
-  armoredKey = "";
-  passphrase = void 0;
-  let signed;
-  try {
-    const common = {
+  const result = await runSignJob(
+    {
+      workspace: io.cwd,
+      files,
       key,
+      ...passphrase !== void 0 ? { passphrase } : {},
+      ...f.fingerprint ? { fingerprint: f.fingerprint } : {},
       armor: !f["no-armor"],
+      ...f.hash ? { hash: f.hash } : {},
       notations,
-      ...f.hash ? { hash: f.hash } : {}
-    };
-    signed = await signFiles({ ...common, files });
-    if (f.checksums) {
-      const manifestPath = join5(commonDir(files, io.cwd), basename2(f.checksums));
-      signed.push(await writeSignedManifest({ ...common, manifestPath, entries: signed }));
+      ...f.checksums ? { checksumsPath: join6(commonDir(files, io.cwd), basename4(f.checksums)) } : {},
+      ...f["public-key-out"] ? { publicKeyPath: resolve6(io.cwd, f["public-key-out"]) } : {},
+      ttl: 300
+    },
+    // progress goes to stderr only for key services (as before); the files' lines are printed below
+    { log: key.kind === "provider" ? log : () => {
+    } }
+  );
+  if (result.error !== void 0) {
+    if (result.error instanceof SignJobError && result.error.code === "verify-failed") {
+      for (const r of result.verification.filter((v) => !v.valid)) {
+        io.stderr.write(`jit-gpg: sign: ${r.file}: self-verification failed: ${r.error}
+`);
+      }
+      return EXIT.findings;
     }
-  } finally {
-    key.destroy();
+    throw result.error;
   }
-  if (f["public-key-out"]) await writePublicFile(resolve5(io.cwd, f["public-key-out"]), key.publicKeyArmored);
-  const results = await verifyFiles({
-    publicKey: key.publicKeyArmored,
-    files: signed.map((s) => ({ file: s.path, signature: s.signature })),
-    fingerprint: key.fingerprint
-  });
-  const bad = results.filter((r) => !r.valid);
+  const signed = [...result.signed, ...result.manifest ? [result.manifest] : []];
   for (const s of signed) io.stdout.write(`signed ${s.path} -> ${s.signature}  sha256:${s.sha256}
 `);
-  io.stdout.write(`key ${key.fingerprint} (${key.algorithmLabel}) ${key.userIds[0] ?? ""}
+  const k = result.key;
+  io.stdout.write(`key ${k.fingerprint} (${k.algorithmLabel}) ${k.userIds[0] ?? ""}
 `);
-  if (bad.length) {
-    for (const r of bad) io.stderr.write(`jit-gpg: sign: ${r.file}: self-verification failed: ${r.error}
-`);
-    return EXIT.findings;
-  }
   return EXIT.ok;
 }
 async function cliJwt(file, envName, audience, io) {
-  if (file) return (await readFile6(resolve5(io.cwd, file), "utf8")).trim();
+  const fromText = (text) => {
+    const token = text.trim();
+    let claims = {};
+    try {
+      claims = publicClaims(decodeJwtPayload(token));
+    } catch {
+    }
+    return { token, claims };
+  };
+  if (file) return fromText(await readFile6(resolve6(io.cwd, file), "utf8"));
   if (envName) {
     const v = io.env[envName];
     if (!v) throw new UsageError(`sign: --jwt-env ${envName}: the variable is not set`);
-    return v.trim();
+    return fromText(v);
   }
   if (!oidcAvailable(io.env)) {
     throw new UsageError(
       "sign: Vault needs a JWT: pass --jwt-file/--jwt-env, or run in GitHub Actions with `permissions: id-token: write`"
     );
   }
-  const { token } = await requestIdToken({
+  return requestIdToken({
     env: io.env,
     http: createHttpClient({ env: io.env }),
     ...audience ? { audience } : {}
   });
-  return token;
 }
 var SIGN_USAGE;
 var init_sign = __esm({
   "src/cli/sign.ts"() {
     "use strict";
     init_http();
+    init_job2();
     init_key();
     init_manifest();
     init_oidc();
     init_packet();
     init_provenance();
     init_vault();
-    init_signer();
-    init_verify();
     init_args();
     init_io();
     SIGN_USAGE = `Usage: jit-gpg sign [options] FILES...
@@ -46557,6 +47487,7 @@ Key source (one of):
     --vault-role ROLE  --vault-secret PATH  [--vault-auth-mount jwt] [--vault-namespace NS]
     [--vault-key-field private_key] [--vault-passphrase-field passphrase] [--vault-ca-cert FILE]
     [--audience jit-gpg] [--jwt-file FILE | --jwt-env NAME]
+    [--allow-insecure-http]   allow plain http:// to a Vault that is not on this machine (labs only)
 
 Options:
   --passphrase-fd N          read the passphrase from file descriptor N (e.g. 3<pass.txt)
@@ -46579,7 +47510,7 @@ __export(verify_exports, {
   verifyCommand: () => verifyCommand
 });
 import { readFile as readFile7 } from "node:fs/promises";
-import { resolve as resolve6 } from "node:path";
+import { resolve as resolve7 } from "node:path";
 async function verifyCommand(argv, io) {
   const { values: f, positionals } = parseFlags("verify", argv, {
     "public-key": { type: "string" },
@@ -46595,7 +47526,7 @@ async function verifyCommand(argv, io) {
   if (!f["public-key"]) throw new UsageError("verify: --public-key FILE is required");
   if (positionals.length === 0) throw new UsageError("verify: name at least one file to verify");
   if (f.signature && positionals.length > 1) throw new UsageError("verify: --signature goes with exactly one file");
-  const keyBytes = await readFile7(resolve6(io.cwd, f["public-key"])).catch((e) => {
+  const keyBytes = await readFile7(resolve7(io.cwd, f["public-key"])).catch((e) => {
     throw new UsageError(`verify: cannot read --public-key ${f["public-key"]}: ${e.code ?? e.message}`);
   });
   const keys = await readPublicKeys(keyBytes);
@@ -46604,8 +47535,8 @@ async function verifyCommand(argv, io) {
     results.push(
       await verifyFile({
         publicKey: keys,
-        file: resolve6(io.cwd, p),
-        ...f.signature ? { signature: resolve6(io.cwd, f.signature) } : {},
+        file: resolve7(io.cwd, p),
+        ...f.signature ? { signature: resolve7(io.cwd, f.signature) } : {},
         ...f.fingerprint ? { fingerprint: f.fingerprint } : {}
       })
     );
@@ -46697,14 +47628,11 @@ async function runCli(argv, io) {
     return await (await load())(rest, io);
   } catch (e) {
     if (e instanceof UsageError) {
-      io.stderr.write(`jit-gpg: ${e.message}
-`);
+      writeLine(io.stderr, `jit-gpg: ${e.message}`);
       return EXIT.usage;
     }
-    io.stderr.write(`jit-gpg: ${e.message}
-`);
-    if (io.env.JIT_GPG_DEBUG) io.stderr.write(`${e.stack}
-`);
+    writeLine(io.stderr, `jit-gpg: ${e.message}`);
+    if (io.env.JIT_GPG_DEBUG) for (const line of String(e.stack).split("\n")) writeLine(io.stderr, line);
     return EXIT.usage;
   }
 }

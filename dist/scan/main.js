@@ -25773,9 +25773,9 @@ var require_reflection_type_check = __commonJS({
     var reflection_info_1 = require_reflection_info();
     var oneof_1 = require_oneof();
     var ReflectionTypeCheck = class {
-      constructor(info2) {
+      constructor(info3) {
         var _a2;
-        this.fields = (_a2 = info2.fields) !== null && _a2 !== void 0 ? _a2 : [];
+        this.fields = (_a2 = info3.fields) !== null && _a2 !== void 0 ? _a2 : [];
       }
       prepare() {
         if (this.data)
@@ -26021,8 +26021,8 @@ var require_reflection_json_reader = __commonJS({
     var assert_1 = require_assert();
     var reflection_long_convert_1 = require_reflection_long_convert();
     var ReflectionJsonReader = class {
-      constructor(info2) {
-        this.info = info2;
+      constructor(info3) {
+        this.info = info3;
       }
       prepare() {
         var _a2;
@@ -26318,9 +26318,9 @@ var require_reflection_json_writer = __commonJS({
     var reflection_info_1 = require_reflection_info();
     var assert_1 = require_assert();
     var ReflectionJsonWriter = class {
-      constructor(info2) {
+      constructor(info3) {
         var _a2;
-        this.fields = (_a2 = info2.fields) !== null && _a2 !== void 0 ? _a2 : [];
+        this.fields = (_a2 = info3.fields) !== null && _a2 !== void 0 ? _a2 : [];
       }
       /**
        * Converts the message to a JSON object, based on the field descriptors.
@@ -26573,8 +26573,8 @@ var require_reflection_binary_reader = __commonJS({
     var reflection_long_convert_1 = require_reflection_long_convert();
     var reflection_scalar_default_1 = require_reflection_scalar_default();
     var ReflectionBinaryReader = class {
-      constructor(info2) {
-        this.info = info2;
+      constructor(info3) {
+        this.info = info3;
       }
       prepare() {
         var _a2;
@@ -26747,8 +26747,8 @@ var require_reflection_binary_writer = __commonJS({
     var assert_1 = require_assert();
     var pb_long_1 = require_pb_long();
     var ReflectionBinaryWriter = class {
-      constructor(info2) {
-        this.info = info2;
+      constructor(info3) {
+        this.info = info3;
       }
       prepare() {
         if (!this.fields) {
@@ -26998,9 +26998,9 @@ var require_reflection_merge_partial = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.reflectionMergePartial = void 0;
-    function reflectionMergePartial4(info2, target, source) {
+    function reflectionMergePartial4(info3, target, source) {
       let fieldValue, input = source, output;
-      for (let field of info2.fields) {
+      for (let field of info3.fields) {
         let name2 = field.localName;
         if (field.oneof) {
           const group2 = input[field.oneof];
@@ -27069,12 +27069,12 @@ var require_reflection_equals = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.reflectionEquals = void 0;
     var reflection_info_1 = require_reflection_info();
-    function reflectionEquals(info2, a, b) {
+    function reflectionEquals(info3, a, b) {
       if (a === b)
         return true;
       if (!a || !b)
         return false;
-      for (let field of info2.fields) {
+      for (let field of info3.fields) {
         let localName = field.localName;
         let val_a = field.oneof ? a[field.oneof][localName] : a[localName];
         let val_b = field.oneof ? b[field.oneof][localName] : b[localName];
@@ -29161,12 +29161,12 @@ var HttpClient = class {
         throw new Error("Client has already been disposed.");
       }
       const parsedUrl = new URL(requestUrl);
-      let info2 = this._prepareRequest(verb, parsedUrl, headers);
+      let info3 = this._prepareRequest(verb, parsedUrl, headers);
       const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb) ? this._maxRetries + 1 : 1;
       let numTries = 0;
       let response;
       do {
-        response = yield this.requestRaw(info2, data);
+        response = yield this.requestRaw(info3, data);
         if (response && response.message && response.message.statusCode === HttpCodes.Unauthorized) {
           let authenticationHandler;
           for (const handler of this.handlers) {
@@ -29176,7 +29176,7 @@ var HttpClient = class {
             }
           }
           if (authenticationHandler) {
-            return authenticationHandler.handleAuthentication(this, info2, data);
+            return authenticationHandler.handleAuthentication(this, info3, data);
           } else {
             return response;
           }
@@ -29199,8 +29199,8 @@ var HttpClient = class {
               }
             }
           }
-          info2 = this._prepareRequest(verb, parsedRedirectUrl, headers);
-          response = yield this.requestRaw(info2, data);
+          info3 = this._prepareRequest(verb, parsedRedirectUrl, headers);
+          response = yield this.requestRaw(info3, data);
           redirectsRemaining--;
         }
         if (!response.message.statusCode || !HttpResponseRetryCodes.includes(response.message.statusCode)) {
@@ -29229,7 +29229,7 @@ var HttpClient = class {
    * @param info
    * @param data
    */
-  requestRaw(info2, data) {
+  requestRaw(info3, data) {
     return __awaiter(this, void 0, void 0, function* () {
       return new Promise((resolve6, reject) => {
         function callbackForResult(err, res) {
@@ -29241,7 +29241,7 @@ var HttpClient = class {
             resolve6(res);
           }
         }
-        this.requestRawWithCallback(info2, data, callbackForResult);
+        this.requestRawWithCallback(info3, data, callbackForResult);
       });
     });
   }
@@ -29251,12 +29251,12 @@ var HttpClient = class {
    * @param data
    * @param onResult
    */
-  requestRawWithCallback(info2, data, onResult) {
+  requestRawWithCallback(info3, data, onResult) {
     if (typeof data === "string") {
-      if (!info2.options.headers) {
-        info2.options.headers = {};
+      if (!info3.options.headers) {
+        info3.options.headers = {};
       }
-      info2.options.headers["Content-Length"] = Buffer.byteLength(data, "utf8");
+      info3.options.headers["Content-Length"] = Buffer.byteLength(data, "utf8");
     }
     let callbackCalled = false;
     function handleResult(err, res) {
@@ -29265,7 +29265,7 @@ var HttpClient = class {
         onResult(err, res);
       }
     }
-    const req = info2.httpModule.request(info2.options, (msg) => {
+    const req = info3.httpModule.request(info3.options, (msg) => {
       const res = new HttpClientResponse(msg);
       handleResult(void 0, res);
     });
@@ -29277,7 +29277,7 @@ var HttpClient = class {
       if (socket) {
         socket.end();
       }
-      handleResult(new Error(`Request timeout: ${info2.options.path}`));
+      handleResult(new Error(`Request timeout: ${info3.options.path}`));
     });
     req.on("error", function(err) {
       handleResult(err);
@@ -29313,27 +29313,27 @@ var HttpClient = class {
     return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
   }
   _prepareRequest(method, requestUrl, headers) {
-    const info2 = {};
-    info2.parsedUrl = requestUrl;
-    const usingSsl = info2.parsedUrl.protocol === "https:";
-    info2.httpModule = usingSsl ? https : http;
+    const info3 = {};
+    info3.parsedUrl = requestUrl;
+    const usingSsl = info3.parsedUrl.protocol === "https:";
+    info3.httpModule = usingSsl ? https : http;
     const defaultPort = usingSsl ? 443 : 80;
-    info2.options = {};
-    info2.options.host = info2.parsedUrl.hostname;
-    info2.options.port = info2.parsedUrl.port ? parseInt(info2.parsedUrl.port) : defaultPort;
-    info2.options.path = (info2.parsedUrl.pathname || "") + (info2.parsedUrl.search || "");
-    info2.options.method = method;
-    info2.options.headers = this._mergeHeaders(headers);
+    info3.options = {};
+    info3.options.host = info3.parsedUrl.hostname;
+    info3.options.port = info3.parsedUrl.port ? parseInt(info3.parsedUrl.port) : defaultPort;
+    info3.options.path = (info3.parsedUrl.pathname || "") + (info3.parsedUrl.search || "");
+    info3.options.method = method;
+    info3.options.headers = this._mergeHeaders(headers);
     if (this.userAgent != null) {
-      info2.options.headers["user-agent"] = this.userAgent;
+      info3.options.headers["user-agent"] = this.userAgent;
     }
-    info2.options.agent = this._getAgent(info2.parsedUrl);
+    info3.options.agent = this._getAgent(info3.parsedUrl);
     if (this.handlers) {
       for (const handler of this.handlers) {
-        handler.prepareRequest(info2.options);
+        handler.prepareRequest(info3.options);
       }
     }
-    return info2;
+    return info3;
   }
   _mergeHeaders(headers) {
     if (this.requestOptions && this.requestOptions.headers) {
@@ -30721,6 +30721,31 @@ function group(name2, fn) {
   });
 }
 
+// src/shared/escape.ts
+var UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+var JSON_UNSAFE = /[\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g;
+var NAMED = { "\n": "\\n", "\r": "\\r", "	": "\\t" };
+function hex(code18, width) {
+  return code18.toString(16).padStart(width, "0");
+}
+function escapeUnsafe(ch) {
+  const named2 = NAMED[ch];
+  if (named2) return named2;
+  const code18 = ch.charCodeAt(0);
+  return code18 <= 127 ? `\\x${hex(code18, 2)}` : `\\u${hex(code18, 4)}`;
+}
+var LEADING_COLON = /^(\s*):/;
+var LEGACY_PREFIX = /##\[/g;
+function neutralise(text) {
+  return text.replace(LEADING_COLON, "$1\\x3a").replace(LEGACY_PREFIX, "#\\x23[");
+}
+function printable(text) {
+  return neutralise(text.replace(UNSAFE, escapeUnsafe));
+}
+function jsonSafe(json5) {
+  return json5.replace(JSON_UNSAFE, (ch) => `\\u${hex(ch.charCodeAt(0), 4)}`).replace(LEGACY_PREFIX, "#\\u0023[");
+}
+
 // src/shared/version.ts
 var VERSION = "0.1.0";
 
@@ -30915,14 +30940,14 @@ function parseString(ctx) {
         let value = 0;
         let len = c === 120 ? 2 : c === 117 ? 4 : 8;
         for (let j = 0; j < len; j++, ctx.p++) {
-          let hex4 = ctx.s.charCodeAt(ctx.p);
+          let hex5 = ctx.s.charCodeAt(ctx.p);
           let digit = (
             /* 0-9 */
-            hex4 >= 48 && hex4 <= 57 ? hex4 - 48 : (
+            hex5 >= 48 && hex5 <= 57 ? hex5 - 48 : (
               /* A-F */
-              hex4 >= 65 && hex4 <= 70 ? hex4 - 65 + 10 : (
+              hex5 >= 65 && hex5 <= 70 ? hex5 - 65 + 10 : (
                 /* a-f */
-                hex4 >= 97 && hex4 <= 102 ? hex4 - 97 + 10 : -1
+                hex5 >= 97 && hex5 <= 102 ? hex5 - 97 + 10 : -1
               )
             )
           );
@@ -31635,7 +31660,7 @@ function jsonObject(buf) {
     return void 0;
   }
 }
-function printable(s) {
+function printable2(s) {
   return s.length > 0 && !/[\u0000-\u001f\u007f\ufffd]/.test(s);
 }
 var PLACEHOLDER_PASSWORDS = /* @__PURE__ */ new Set([
@@ -31779,7 +31804,7 @@ function validateBasicAuthBase64(secret) {
   const buf = b64(secret);
   if (!buf || buf.length < 3) return "invalid";
   const text = buf.toString("utf8");
-  if (!printable(text) || Buffer.from(text, "utf8").toString("base64").replace(/=+$/, "") !== secret.replace(/=+$/, ""))
+  if (!printable2(text) || Buffer.from(text, "utf8").toString("base64").replace(/=+$/, "") !== secret.replace(/=+$/, ""))
     return "invalid";
   const i = text.indexOf(":");
   if (i <= 0 || i === text.length - 1) return "invalid";
@@ -31789,7 +31814,7 @@ function validateBase64Password(secret) {
   const buf = b64(secret);
   if (!buf || buf.length === 0) return "invalid";
   const text = buf.toString("utf8");
-  if (!printable(text) || Buffer.from(text, "utf8").toString("base64").replace(/=+$/, "") !== secret.replace(/=+$/, ""))
+  if (!printable2(text) || Buffer.from(text, "utf8").toString("base64").replace(/=+$/, "") !== secret.replace(/=+$/, ""))
     return "invalid";
   return isPlaceholderPassword(text) ? "invalid" : "valid";
 }
@@ -33339,7 +33364,7 @@ var syntax = {
 var ASSIGN2 = String.raw`["'\x60]?\s*(?::=|=>|=|:)\s*["'\x60]?`;
 var UUID2 = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
 var { env, yaml, json, code } = syntax;
-var hex = (seed, n) => fake(seed, n, ALPHABETS.hex);
+var hex2 = (seed, n) => fake(seed, n, ALPHABETS.hex);
 var b642 = (seed, n) => fake(seed, n, ALPHABETS.base64);
 var b64url2 = (seed, n) => fake(seed, n, ALPHABETS.base64url);
 var upper = (seed, n) => fake(seed, n, ALPHABETS.upperAlnum);
@@ -33352,7 +33377,7 @@ var sessionA = `IQoJb3JpZ2luX2VjE${b642("sts-a", 300)}`;
 var sessionB = `FwoGZXIvYXdzE${b642("sts-b", 280)}`;
 var bedrockLong = (seed) => `ABSK${Buffer.from(`BedrockAPIKey-${fake(seed, 4, ALPHABETS.lowerAlnum)}-at-123456789012:${b642(`${seed}-s`, 44)}`).toString("base64")}`;
 var bedrockShort = (seed) => `bedrock-api-key-${Buffer.from(
-  `bedrock.amazonaws.com/?Action=CallWithBearerToken&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=${fake(`${seed}-c`, 20, ALPHABETS.upperAlnum)}%2F20260101%2Fus-east-1%2Fbedrock%2Faws4_request&X-Amz-Date=20260101T000000Z&X-Amz-Expires=43200&X-Amz-Signature=${hex(`${seed}-sig`, 64)}&Version=1`
+  `bedrock.amazonaws.com/?Action=CallWithBearerToken&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=${fake(`${seed}-c`, 20, ALPHABETS.upperAlnum)}%2F20260101%2Fus-east-1%2Fbedrock%2Faws4_request&X-Amz-Date=20260101T000000Z&X-Amz-Expires=43200&X-Amz-Signature=${hex2(`${seed}-sig`, 64)}&Version=1`
 ).toString("base64")}`;
 var SA_KEY_BODY = [
   "MIIBVQIBADANBgkqhkiG9w0BAQEFAASCAT8wggE7AgEAAkEAq6rVEdKbHT73PwA9HgS6z4MAMZLZpcmsjuJsvMBpvk9OLb++x2AxhrungfM0",
@@ -33367,7 +33392,7 @@ var serviceAccount = (privateKey, type = "service_account") => [
   "{",
   `  "type": "${type}",`,
   '  "project_id": "acme-prod",',
-  `  "private_key_id": "${hex("sa-kid", 40)}",`,
+  `  "private_key_id": "${hex2("sa-kid", 40)}",`,
   `  "private_key": "${privateKey}",`,
   '  "client_email": "deployer@acme-prod.iam.gserviceaccount.com",',
   '  "client_id": "104857600000000000000",',
@@ -33542,7 +33567,7 @@ ci-deployer,,${akia},${awsSecretA}`,
       ],
       fp: [
         env("MWS_AUTH_TOKEN", "amzn.mws.00000000-0000-0000-0000-000000000000"),
-        yaml("mws_auth_token", `amzn.mws.${hex("mws-s", 32)}`)
+        yaml("mws_auth_token", `amzn.mws.${hex2("mws-s", 32)}`)
       ]
     }
   },
@@ -33827,13 +33852,13 @@ ci-deployer,,${akia},${awsSecretA}`,
       examples: {
         tp: syntax.all(
           "digitalocean_token",
-          `${prefix2}_v1_${hex(`${id}-a`, 64)}`,
-          `${prefix2}_v1_${hex(`${id}-b`, 64)}`
+          `${prefix2}_v1_${hex2(`${id}-a`, 64)}`,
+          `${prefix2}_v1_${hex2(`${id}-b`, 64)}`
         ),
         fp: [
           env("DIGITALOCEAN_TOKEN", `${prefix2}_v1_${"0".repeat(64)}`),
-          yaml("digitalocean_token", `${prefix2}_v1_${hex(`${id}-s`, 40)}`),
-          json("digitalocean_token", `${prefix2}_v1_${hex(`${id}-u`, 64).toUpperCase()}`)
+          yaml("digitalocean_token", `${prefix2}_v1_${hex2(`${id}-s`, 40)}`),
+          json("digitalocean_token", `${prefix2}_v1_${hex2(`${id}-u`, 64).toUpperCase()}`)
         ]
       }
     })
@@ -33980,7 +34005,7 @@ ci-deployer,,${akia},${awsSecretA}`,
       fp: [
         env("CLOUDFLARE_API_TOKEN", syntax.secretRef("CLOUDFLARE_API_TOKEN")),
         yaml("cloudflare_token", b64url2("cf-s", 32)),
-        env("CLOUDFLARE_ACCOUNT_ID", hex("cf-id", 32))
+        env("CLOUDFLARE_ACCOUNT_ID", hex2("cf-id", 32))
       ]
     }
   },
@@ -33994,13 +34019,13 @@ ci-deployer,,${akia},${awsSecretA}`,
     help: "The Cloudflare global API key has every permission of its user on every account. Change it under My Profile → API Tokens → Global API Key → Change, and move automation to scoped API tokens.",
     examples: {
       tp: [
-        env("CLOUDFLARE_API_KEY", hex("cfg-a", 37)),
-        yaml("cloudflare_global_api_key", hex("cfg-b", 37)),
-        `curl -H "X-Auth-Email: ops@acme.test" -H "X-Auth-Key: ${hex("cfg-c", 37)}" https://api.cloudflare.com/client/v4/zones`
+        env("CLOUDFLARE_API_KEY", hex2("cfg-a", 37)),
+        yaml("cloudflare_global_api_key", hex2("cfg-b", 37)),
+        `curl -H "X-Auth-Email: ops@acme.test" -H "X-Auth-Key: ${hex2("cfg-c", 37)}" https://api.cloudflare.com/client/v4/zones`
       ],
       fp: [
         env("CLOUDFLARE_API_KEY", "0".repeat(37)),
-        yaml("cloudflare_zone_id", hex("cfg-z", 32)),
+        yaml("cloudflare_zone_id", hex2("cfg-z", 32)),
         env("CF_API_KEY", syntax.ref("CF_API_KEY"))
       ]
     }
@@ -34015,10 +34040,10 @@ ci-deployer,,${akia},${awsSecretA}`,
     help: "An Origin CA key issues and revokes origin certificates for the user's zones. Change it under My Profile → API Tokens → Origin CA Key.",
     examples: {
       tp: [
-        env("CF_ORIGIN_CA_KEY", `v1.0-${hex("oca-a", 24)}-${hex("oca-b", 146)}`),
-        yaml("origin_ca_key", `v1.0-${hex("oca-c", 24)}-${hex("oca-d", 146)}`)
+        env("CF_ORIGIN_CA_KEY", `v1.0-${hex2("oca-a", 24)}-${hex2("oca-b", 146)}`),
+        yaml("origin_ca_key", `v1.0-${hex2("oca-c", 24)}-${hex2("oca-d", 146)}`)
       ],
-      fp: [env("CF_ORIGIN_CA_KEY", `v1.0-${hex("oca-s", 24)}-${hex("oca-t", 100)}`), yaml("version", "v1.0-beta")]
+      fp: [env("CF_ORIGIN_CA_KEY", `v1.0-${hex2("oca-s", 24)}-${hex2("oca-t", 100)}`), yaml("version", "v1.0-beta")]
     }
   },
   {
@@ -34138,10 +34163,10 @@ ci-deployer,,${akia},${awsSecretA}`,
     entropy: 3,
     help: "A Supabase personal access token manages every project of its user through the Management API (databases, keys, functions). Revoke it under Account → Access Tokens.",
     examples: {
-      tp: syntax.all("supabase_access_token", `sbp_${hex("sbp-a", 40)}`, `sbp_${hex("sbp-b", 40)}`),
+      tp: syntax.all("supabase_access_token", `sbp_${hex2("sbp-a", 40)}`, `sbp_${hex2("sbp-b", 40)}`),
       fp: [
         env("SUPABASE_ACCESS_TOKEN", `sbp_${"0".repeat(40)}`),
-        yaml("supabase_access_token", `sbp_${hex("sbp-s", 32)}`),
+        yaml("supabase_access_token", `sbp_${hex2("sbp-s", 32)}`),
         json("supabase_access_token", `sbp_${fake("sbp-x", 40)}`)
       ]
     }
@@ -34286,14 +34311,14 @@ ci-deployer,,${akia},${awsSecretA}`,
     help: "A Linode personal access token manages the account's Linodes, volumes, domains and more within its scopes. Revoke it in Cloud Manager under API Tokens.",
     examples: {
       tp: [
-        env("LINODE_TOKEN", hex("ln-a", 64)),
-        yaml("linode_api_key", hex("ln-b", 64)),
-        json("linodeToken", hex("ln-c", 64))
+        env("LINODE_TOKEN", hex2("ln-a", 64)),
+        yaml("linode_api_key", hex2("ln-b", 64)),
+        json("linodeToken", hex2("ln-c", 64))
       ],
       fp: [
         env("LINODE_TOKEN", syntax.ref("LINODE_TOKEN")),
         yaml("linode_token", "0".repeat(64)),
-        env("LINODE_TOKEN", hex("ln-s", 40))
+        env("LINODE_TOKEN", hex2("ln-s", 40))
       ]
     }
   },
@@ -34329,7 +34354,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         json("backblazeAppKey", `K003${b642("b2-c", 27)}`)
       ],
       fp: [
-        env("B2_APPLICATION_KEY_ID", `005${hex("b2-id", 22)}`),
+        env("B2_APPLICATION_KEY_ID", `005${hex2("b2-id", 22)}`),
         env("B2_APPLICATION_KEY", syntax.ref("B2_APPLICATION_KEY")),
         yaml("b2_application_key", `K005${"x".repeat(27)}`)
       ]
@@ -34798,7 +34823,7 @@ var ASSIGN4 = String.raw`["'\x60]?\s*(?::=|=>|=|:)\s*["'\x60]?`;
 var UUID3 = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
 var UUIDL = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 var { env: env2, yaml: yaml2, json: json2, code: code2 } = syntax;
-var hex2 = (seed, n) => fake(seed, n, ALPHABETS.hex);
+var hex3 = (seed, n) => fake(seed, n, ALPHABETS.hex);
 var b643 = (seed, n) => fake(seed, n, ALPHABETS.base64);
 var b64url3 = (seed, n) => fake(seed, n, ALPHABETS.base64url);
 var upper2 = (seed, n) => fake(seed, n, ALPHABETS.upperAlnum);
@@ -34807,7 +34832,7 @@ var jsonAfter = (prefix2) => (secret) => secret.startsWith(prefix2) ? validateBa
 var grafanaCloud = (seed) => `glc_${jsonB64({ o: fake(`${seed}-o`, 6, "0123456789"), n: `stack-${fake(`${seed}-n`, 6, ALPHABETS.lowerAlnum)}`, k: fake(`${seed}-k`, 24), m: { r: "prod-us-east-0" } })}`;
 var grafanaLegacy = (seed) => jsonB64({ k: fake(`${seed}-k`, 32), n: "ci-deployer", id: Number(fake(`${seed}-id`, 6, "0123456789")) });
 var sentryOrg = (seed) => `sntrys_${jsonB64({ iat: 17672256001e-1, url: "https://sentry.io", region_url: "https://us.sentry.io", org: "acme" })}_${b643(`${seed}-s`, 43)}`;
-var onePassword = (seed) => `ops_${jsonB64({ signInAddress: "acme.1password.com", userAuth: { method: "SRPg-4096", alg: "PBES2g-HS256", iterations: 65e4, salt: b64url3(`${seed}-salt`, 22) }, email: `${fake(`${seed}-e`, 12, ALPHABETS.lowerAlnum)}@1passwordserviceaccounts.com`, srpX: hex2(`${seed}-x`, 64), muk: { alg: "A256GCM", ext: true, k: b64url3(`${seed}-k`, 43), key_ops: ["encrypt", "decrypt"], kty: "oct", kid: "mp" }, secretKey: `A3-${upper2(`${seed}-sk`, 6)}-${upper2(`${seed}-sk2`, 11)}`, deviceUuid: fake(`${seed}-d`, 26, ALPHABETS.lowerAlnum) })}`;
+var onePassword = (seed) => `ops_${jsonB64({ signInAddress: "acme.1password.com", userAuth: { method: "SRPg-4096", alg: "PBES2g-HS256", iterations: 65e4, salt: b64url3(`${seed}-salt`, 22) }, email: `${fake(`${seed}-e`, 12, ALPHABETS.lowerAlnum)}@1passwordserviceaccounts.com`, srpX: hex3(`${seed}-x`, 64), muk: { alg: "A256GCM", ext: true, k: b64url3(`${seed}-k`, 43), key_ops: ["encrypt", "decrypt"], kty: "oct", kid: "mp" }, secretKey: `A3-${upper2(`${seed}-sk`, 6)}-${upper2(`${seed}-sk2`, 11)}`, deviceUuid: fake(`${seed}-d`, 26, ALPHABETS.lowerAlnum) })}`;
 var terraform = (seed) => `${fake(`${seed}-id`, 14)}.atlasv1.${b64url3(`${seed}-s`, 67)}`;
 var atlassian = (seed) => fakeAtlassianToken("ATATT3xFfGF0", seed);
 var tailscale = (kind, seed) => `tskey-${kind}-k${fake(`${seed}-id`, 10)}CNTRL-${fake(`${seed}-s`, 33)}`;
@@ -34951,13 +34976,13 @@ var devopsRules = [
     help: "A Databricks PAT acts as its user or service principal in the workspace (clusters, jobs, data). Revoke it under User Settings → Developer → Access tokens, or an admin can revoke it with the Token Management API.",
     examples: {
       tp: [
-        ...syntax.all("databricks_token", `dapi${hex2("db-a", 32)}`, `dapi${hex2("db-b", 32)}-2`),
-        `curl -H "Authorization: Bearer dapi${hex2("db-c", 32)}" https://adb-1.azuredatabricks.net/api/2.0/clusters/list`
+        ...syntax.all("databricks_token", `dapi${hex3("db-a", 32)}`, `dapi${hex3("db-b", 32)}-2`),
+        `curl -H "Authorization: Bearer dapi${hex3("db-c", 32)}" https://adb-1.azuredatabricks.net/api/2.0/clusters/list`
       ],
       fp: [
         env2("DATABRICKS_TOKEN", `dapi${"0".repeat(32)}`),
-        yaml2("databricks_token", `dapi${hex2("db-s", 24)}`),
-        code2("fn", `rapidapi${hex2("db-e", 32)}`)
+        yaml2("databricks_token", `dapi${hex3("db-s", 24)}`),
+        code2("fn", `rapidapi${hex3("db-e", 32)}`)
       ]
     }
   },
@@ -35035,8 +35060,8 @@ var devopsRules = [
     entropy: 3,
     help: "A Linear OAuth token acts for the user who authorised the application. Revoke it with the OAuth revoke endpoint or under Settings → Applications.",
     examples: {
-      tp: [env2("LINEAR_TOKEN", `lin_oauth_${hex2("lo-a", 64)}`), json2("access_token", `lin_oauth_${hex2("lo-b", 64)}`)],
-      fp: [env2("LINEAR_TOKEN", `lin_oauth_${"0".repeat(64)}`), json2("access_token", `lin_oauth_${hex2("lo-s", 40)}`)]
+      tp: [env2("LINEAR_TOKEN", `lin_oauth_${hex3("lo-a", 64)}`), json2("access_token", `lin_oauth_${hex3("lo-b", 64)}`)],
+      fp: [env2("LINEAR_TOKEN", `lin_oauth_${"0".repeat(64)}`), json2("access_token", `lin_oauth_${hex3("lo-s", 40)}`)]
     }
   },
   {
@@ -35050,12 +35075,12 @@ var devopsRules = [
     examples: {
       tp: syntax.all(
         "postman_api_key",
-        `PMAK-${hex2("pm-a", 24)}-${hex2("pm-b", 34)}`,
-        `PMAK-${hex2("pm-c", 24)}-${hex2("pm-d", 34)}`
+        `PMAK-${hex3("pm-a", 24)}-${hex3("pm-b", 34)}`,
+        `PMAK-${hex3("pm-c", 24)}-${hex3("pm-d", 34)}`
       ),
       fp: [
         env2("POSTMAN_API_KEY", `PMAK-${"0".repeat(24)}-${"0".repeat(34)}`),
-        yaml2("postman_api_key", `PMAK-${hex2("pm-s", 24)}-${hex2("pm-t", 20)}`)
+        yaml2("postman_api_key", `PMAK-${hex3("pm-s", 24)}-${hex3("pm-t", 20)}`)
       ]
     }
   },
@@ -35092,10 +35117,10 @@ var devopsRules = [
       tp: syntax.all("grafana_token", fakeGrafanaServiceAccountToken("gs-a"), fakeGrafanaServiceAccountToken("gs-c")),
       fp: [
         env2("GRAFANA_TOKEN", corrupt(fakeGrafanaServiceAccountToken("gs-a"))),
-        code2("token", `glsa_${fake("gs-r", 32)}_${hex2("gs-r2", 8)}`),
+        code2("token", `glsa_${fake("gs-r", 32)}_${hex3("gs-r2", 8)}`),
         // a random checksum
         env2("GRAFANA_TOKEN", `glsa_${"x".repeat(32)}_00000000`),
-        yaml2("grafana_token", `glsa_${fake("gs-s", 20)}_${hex2("gs-t", 8)}`),
+        yaml2("grafana_token", `glsa_${fake("gs-s", 20)}_${hex3("gs-t", 8)}`),
         json2("grafana_token", `glsa_${fake("gs-n", 32)}`)
       ]
     }
@@ -35127,10 +35152,10 @@ var devopsRules = [
     entropy: 3,
     help: "A Sentry user auth token calls the Sentry API as its user within its scopes (projects, releases, events with their data). Revoke it under User settings → Personal Tokens.",
     examples: {
-      tp: syntax.all("sentry_auth_token", `sntryu_${hex2("su-a", 64)}`, `sntryu_${hex2("su-b", 64)}`),
+      tp: syntax.all("sentry_auth_token", `sntryu_${hex3("su-a", 64)}`, `sntryu_${hex3("su-b", 64)}`),
       fp: [
         env2("SENTRY_AUTH_TOKEN", `sntryu_${"0".repeat(64)}`),
-        yaml2("sentry_auth_token", `sntryu_${hex2("su-s", 40)}`)
+        yaml2("sentry_auth_token", `sntryu_${hex3("su-s", 40)}`)
       ]
     }
   },
@@ -35214,15 +35239,15 @@ var devopsRules = [
     help: "A Datadog API key submits metrics, logs and events to the organisation. Revoke it under Organization Settings → API Keys and roll agents to a new one.",
     examples: {
       tp: [
-        env2("DD_API_KEY", hex2("dd-a", 32)),
-        yaml2("datadog_api_key", hex2("dd-b", 32)),
-        json2("ddApiKey", hex2("dd-c", 32)),
-        code2("datadogApiKey", hex2("dd-a", 32))
+        env2("DD_API_KEY", hex3("dd-a", 32)),
+        yaml2("datadog_api_key", hex3("dd-b", 32)),
+        json2("ddApiKey", hex3("dd-c", 32)),
+        code2("datadogApiKey", hex3("dd-a", 32))
       ],
       fp: [
         env2("DD_API_KEY", syntax.ref("DD_API_KEY")),
         yaml2("datadog_api_key", "0".repeat(32)),
-        env2("DD_API_KEY", hex2("dd-s", 24)),
+        env2("DD_API_KEY", hex3("dd-s", 24)),
         json2("dd_site", "datadoghq.eu")
       ]
     }
@@ -35237,13 +35262,13 @@ var devopsRules = [
     help: "A Datadog application key, with an API key, reads and changes the organisation's data and configuration as its user. Revoke it under Organization Settings → Application Keys.",
     examples: {
       tp: [
-        env2("DD_APP_KEY", hex2("dda-a", 40)),
-        yaml2("datadog_application_key", hex2("dda-b", 40)),
-        json2("ddAppKey", hex2("dda-c", 40))
+        env2("DD_APP_KEY", hex3("dda-a", 40)),
+        yaml2("datadog_application_key", hex3("dda-b", 40)),
+        json2("ddAppKey", hex3("dda-c", 40))
       ],
       fp: [
         env2("DD_APP_KEY", syntax.ref("DD_APP_KEY")),
-        yaml2("datadog_app_key", hex2("dda-s", 32)),
+        yaml2("datadog_app_key", hex3("dda-s", 32)),
         env2("DD_APP_KEY", "0".repeat(40))
       ]
     }
@@ -35284,7 +35309,7 @@ var devopsRules = [
       ],
       fp: [
         env2("PAGERDUTY_TOKEN", syntax.ref("PAGERDUTY_TOKEN")),
-        yaml2("pagerduty_routing_key", hex2("pd-r", 32)),
+        yaml2("pagerduty_routing_key", hex3("pd-r", 32)),
         // an Events routing key is 32 hex: not this rule
         env2("PAGERDUTY_TOKEN", "x".repeat(20))
       ]
@@ -35301,12 +35326,12 @@ var devopsRules = [
     examples: {
       tp: syntax.all(
         "circle_token",
-        `CCIPAT_${fake("cc-a", 22)}_${hex2("cc-b", 40)}`,
-        `CCIPAT_${fake("cc-c", 22)}_${hex2("cc-d", 40)}`
+        `CCIPAT_${fake("cc-a", 22)}_${hex3("cc-b", 40)}`,
+        `CCIPAT_${fake("cc-c", 22)}_${hex3("cc-d", 40)}`
       ),
       fp: [
         env2("CIRCLE_TOKEN", `CCIPAT_${"x".repeat(22)}_${"0".repeat(40)}`),
-        yaml2("circle_token", `CCIPAT_${fake("cc-s", 22)}_${hex2("cc-t", 20)}`)
+        yaml2("circle_token", `CCIPAT_${fake("cc-s", 22)}_${hex3("cc-t", 20)}`)
       ]
     }
   },
@@ -35320,8 +35345,8 @@ var devopsRules = [
     help: "A CircleCI project token triggers pipelines and reads or changes one project. Delete it under Project Settings → API Permissions.",
     examples: {
       tp: [
-        env2("CIRCLE_PROJECT_TOKEN", `CCIPRJ_${fake("cp-a", 22)}_${hex2("cp-b", 40)}`),
-        json2("token", `CCIPRJ_${fake("cp-c", 22)}_${hex2("cp-d", 40)}`)
+        env2("CIRCLE_PROJECT_TOKEN", `CCIPRJ_${fake("cp-a", 22)}_${hex3("cp-b", 40)}`),
+        json2("token", `CCIPRJ_${fake("cp-c", 22)}_${hex3("cp-d", 40)}`)
       ],
       fp: [
         env2("CIRCLE_PROJECT_TOKEN", `CCIPRJ_${"x".repeat(22)}_${"0".repeat(40)}`),
@@ -35339,13 +35364,13 @@ var devopsRules = [
     help: "An older 40-hex CircleCI API token acts as its user or on its project. Delete it under User Settings → Personal API Tokens or Project Settings → API Permissions.",
     examples: {
       tp: [
-        env2("CIRCLE_TOKEN", hex2("cl-a", 40)),
-        yaml2("circleci_token", hex2("cl-b", 40)),
-        json2("circleApiToken", hex2("cl-c", 40))
+        env2("CIRCLE_TOKEN", hex3("cl-a", 40)),
+        yaml2("circleci_token", hex3("cl-b", 40)),
+        json2("circleApiToken", hex3("cl-c", 40))
       ],
       fp: [
         env2("CIRCLE_TOKEN", syntax.ref("CIRCLE_TOKEN")),
-        env2("CIRCLE_SHA1", hex2("cl-sha", 40)),
+        env2("CIRCLE_SHA1", hex3("cl-sha", 40)),
         yaml2("circleci_token", "0".repeat(40))
       ]
     }
@@ -35380,10 +35405,10 @@ var devopsRules = [
     entropy: 3,
     help: "A Buildkite API access token calls the REST/GraphQL APIs as its user within its scopes (pipelines, builds, agents). Revoke it under Personal Settings → API Access Tokens.",
     examples: {
-      tp: syntax.all("buildkite_api_token", `bkua_${hex2("bk-a", 40)}`, `bkua_${hex2("bk-b", 40)}`),
+      tp: syntax.all("buildkite_api_token", `bkua_${hex3("bk-a", 40)}`, `bkua_${hex3("bk-b", 40)}`),
       fp: [
         env2("BUILDKITE_API_TOKEN", `bkua_${"0".repeat(40)}`),
-        yaml2("buildkite_api_token", `bkua_${hex2("bk-s", 32)}`)
+        yaml2("buildkite_api_token", `bkua_${hex3("bk-s", 32)}`)
       ]
     }
   },
@@ -35397,9 +35422,9 @@ var devopsRules = [
     help: "A Jenkins API token authenticates as its user to the controller (trigger jobs, read credentials, script console for admins). Revoke it under the user → Security → API Token.",
     examples: {
       tp: [
-        env2("JENKINS_API_TOKEN", `11${hex2("jk-a", 32)}`),
-        yaml2("jenkins_token", `11${hex2("jk-b", 32)}`),
-        json2("jenkinsApiKey", `11${hex2("jk-c", 32)}`)
+        env2("JENKINS_API_TOKEN", `11${hex3("jk-a", 32)}`),
+        yaml2("jenkins_token", `11${hex3("jk-b", 32)}`),
+        json2("jenkinsApiKey", `11${hex3("jk-c", 32)}`)
       ],
       fp: [
         env2("JENKINS_API_TOKEN", syntax.ref("JENKINS_API_TOKEN")),
@@ -35438,11 +35463,11 @@ var devopsRules = [
     entropy: 3,
     help: "A SonarQube user (squ_), project analysis (sqp_) or global analysis (sqa_) token runs analyses and, for user tokens, reads source and issues as its user. Revoke it under My Account → Security or Administration → Security.",
     examples: {
-      tp: syntax.all("sonar_token", `squ_${hex2("sq-a", 40)}`, `sqp_${hex2("sq-b", 40)}`),
+      tp: syntax.all("sonar_token", `squ_${hex3("sq-a", 40)}`, `sqp_${hex3("sq-b", 40)}`),
       fp: [
         env2("SONAR_TOKEN", `squ_${"0".repeat(40)}`),
-        yaml2("sonar_token", `sqa_${hex2("sq-s", 30)}`),
-        json2("id", `xsqu_${hex2("sq-e", 40)}`)
+        yaml2("sonar_token", `sqa_${hex3("sq-s", 30)}`),
+        json2("id", `xsqu_${hex3("sq-e", 40)}`)
       ]
     }
   },
@@ -35456,9 +35481,9 @@ var devopsRules = [
     help: "An unprefixed SonarCloud or older SonarQube token runs analyses and reads project data as its user. Revoke it under My Account → Security.",
     examples: {
       tp: [
-        env2("SONAR_TOKEN", hex2("sc-a", 40)),
-        `sonar-scanner -Dsonar.login=${hex2("sc-b", 40)}`,
-        yaml2("sonar.token", hex2("sc-c", 40))
+        env2("SONAR_TOKEN", hex3("sc-a", 40)),
+        `sonar-scanner -Dsonar.login=${hex3("sc-b", 40)}`,
+        yaml2("sonar.token", hex3("sc-c", 40))
       ],
       fp: [
         env2("SONAR_TOKEN", syntax.secretRef("SONAR_TOKEN")),
@@ -35492,11 +35517,11 @@ var devopsRules = [
     entropy: 3,
     help: "A Pulumi access token reads and updates stacks (and their secrets and state) of its user, team or organisation. Delete it under Settings → Access tokens in Pulumi Cloud.",
     examples: {
-      tp: syntax.all("pulumi_access_token", `pul-${hex2("pu-a", 40)}`, `pul-${hex2("pu-b", 40)}`),
+      tp: syntax.all("pulumi_access_token", `pul-${hex3("pu-a", 40)}`, `pul-${hex3("pu-b", 40)}`),
       fp: [
         env2("PULUMI_ACCESS_TOKEN", `pul-${"0".repeat(40)}`),
-        yaml2("pulumi_access_token", `pul-${hex2("pu-s", 32)}`),
-        json2("name", `rapul-${hex2("pu-e", 40)}`)
+        yaml2("pulumi_access_token", `pul-${hex3("pu-s", 32)}`),
+        json2("name", `rapul-${hex3("pu-e", 40)}`)
       ]
     }
   },
@@ -35644,7 +35669,7 @@ var devopsRules = [
       tp: [env2("LAUNCHDARKLY_SDK_KEY", `sdk-${fakeUuid("lds-a")}`), json2("sdkKey", `sdk-${fakeUuid("lds-b")}`)],
       fp: [
         env2("LAUNCHDARKLY_SDK_KEY", "sdk-00000000-0000-0000-0000-000000000000"),
-        json2("sdkKey", `sdk-${hex2("lds-s", 32)}`)
+        json2("sdkKey", `sdk-${hex3("lds-s", 32)}`)
       ]
     }
   },
@@ -35736,7 +35761,7 @@ var devopsRules = [
     help: "A bootstrap token joins nodes to the cluster (and, with kubeadm, can read the cluster CA and config). Delete it with `kubeadm token delete <id>` or the bootstrap-token-<id> Secret in kube-system. The documented abcdef.0123456789abcdef is not reported.",
     examples: {
       tp: [
-        `kubeadm join 10.0.0.10:6443 --token ${fake("kb-a", 6, ALPHABETS.lowerAlnum)}.${fake("kb-b", 16, ALPHABETS.lowerAlnum)} --discovery-token-ca-cert-hash sha256:${hex2("kb-h", 64)}`,
+        `kubeadm join 10.0.0.10:6443 --token ${fake("kb-a", 6, ALPHABETS.lowerAlnum)}.${fake("kb-b", 16, ALPHABETS.lowerAlnum)} --discovery-token-ca-cert-hash sha256:${hex3("kb-h", 64)}`,
         yaml2("bootstrap_token", `${fake("kb-c", 6, ALPHABETS.lowerAlnum)}.${fake("kb-d", 16, ALPHABETS.lowerAlnum)}`)
       ],
       fp: [
@@ -36796,7 +36821,7 @@ var messagingRules = [
 
 // src/scan/rules/packages.ts
 var { env: env3, yaml: yaml3, json: json3, code: code3 } = syntax;
-var hex3 = (seed, n) => fake(seed, n, ALPHABETS.hex);
+var hex4 = (seed, n) => fake(seed, n, ALPHABETS.hex);
 var npmA = fakeChecksummed("npm_", "npm-a");
 var npmB = fakeChecksummed("npm_", "npm-b");
 var pypiA = fakePypiToken("pypi.org", "pypi-a");
@@ -36890,14 +36915,14 @@ password = ${pypiB}`
     help: "A RubyGems API key pushes and yanks gems within its scopes. Delete it on rubygems.org under Settings → API keys.",
     examples: {
       tp: [
-        env3("GEM_HOST_API_KEY", `rubygems_${hex3("rg-a", 48)}`),
-        yaml3(":rubygems_api_key", `rubygems_${hex3("rg-b", 48)}`),
-        json3("rubygemsKey", `rubygems_${hex3("rg-a", 48)}`)
+        env3("GEM_HOST_API_KEY", `rubygems_${hex4("rg-a", 48)}`),
+        yaml3(":rubygems_api_key", `rubygems_${hex4("rg-b", 48)}`),
+        json3("rubygemsKey", `rubygems_${hex4("rg-a", 48)}`)
       ],
       fp: [
         env3("GEM_HOST_API_KEY", `rubygems_${"0".repeat(48)}`),
-        yaml3(":rubygems_api_key", `rubygems_${hex3("rg-s", 40)}`),
-        code3("k", `my_rubygems_${hex3("rg-e", 48)}`)
+        yaml3(":rubygems_api_key", `rubygems_${hex4("rg-s", 40)}`),
+        code3("k", `my_rubygems_${hex4("rg-e", 48)}`)
       ]
     }
   },
@@ -37019,10 +37044,10 @@ token = "cio${fake("cio-b", 32)}"`,
     help: "A Clojars deploy token publishes artifacts to the groups and jars it is scoped to. Disable it on clojars.org under Deploy Tokens.",
     examples: {
       tp: [
-        env3("CLOJARS_PASSWORD", `CLOJARS_${hex3("cj-a", 60)}`),
-        `{:url "https://repo.clojars.org" :username "acme" :password "CLOJARS_${hex3("cj-b", 60)}"}`
+        env3("CLOJARS_PASSWORD", `CLOJARS_${hex4("cj-a", 60)}`),
+        `{:url "https://repo.clojars.org" :username "acme" :password "CLOJARS_${hex4("cj-b", 60)}"}`
       ],
-      fp: [env3("CLOJARS_PASSWORD", `CLOJARS_${"0".repeat(60)}`), yaml3("password", `CLOJARS_${hex3("cj-s", 40)}`)]
+      fp: [env3("CLOJARS_PASSWORD", `CLOJARS_${"0".repeat(60)}`), yaml3("password", `CLOJARS_${hex4("cj-s", 40)}`)]
     }
   },
   {
@@ -37035,14 +37060,14 @@ token = "cio${fake("cio-b", 32)}"`,
     help: "A Private Packagist token reads (and for update tokens, changes) an organisation's private Composer packages. Revoke it under the organisation or user settings → Authentication tokens.",
     examples: {
       tp: [
-        env3("COMPOSER_AUTH_TOKEN", `packagist_ort_${hex3("pk-a", 68)}`),
-        json3("repo.packagist.com", `packagist_uut_${hex3("pk-b", 68)}`),
-        code3("token", `packagist_out_${hex3("pk-c", 68)}`)
+        env3("COMPOSER_AUTH_TOKEN", `packagist_ort_${hex4("pk-a", 68)}`),
+        json3("repo.packagist.com", `packagist_uut_${hex4("pk-b", 68)}`),
+        code3("token", `packagist_out_${hex4("pk-c", 68)}`)
       ],
       fp: [
         env3("COMPOSER_AUTH_TOKEN", `packagist_ort_${"0".repeat(68)}`),
-        yaml3("token", `packagist_ort_${hex3("pk-s", 60)}`),
-        code3("name", `my_packagist_ort_${hex3("pk-e", 68)}`)
+        yaml3("token", `packagist_ort_${hex4("pk-s", 60)}`),
+        code3("name", `my_packagist_ort_${hex4("pk-e", 68)}`)
       ]
     }
   }
@@ -38424,14 +38449,14 @@ function decodePercent(span) {
 }
 var B64_ASCII_LEAD = new Uint8Array(256);
 for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef") B64_ASCII_LEAD[c.charCodeAt(0)] = 1;
-function looksLikeText(data, start, end, hex4) {
-  const step = hex4 ? 2 : 4;
+function looksLikeText(data, start, end, hex5) {
+  const step = hex5 ? 2 : 4;
   let bad = 0;
   let total = 0;
   for (let k = start; k < end; k += step) {
     total++;
     const c = data[k];
-    const ok2 = hex4 ? c >= 50 && c <= 55 : B64_ASCII_LEAD[c] === 1;
+    const ok2 = hex5 ? c >= 50 && c <= 55 : B64_ASCII_LEAD[c] === 1;
     if (!ok2 && ++bad * 8 > total + 8) return false;
   }
   return bad * 8 <= total;
@@ -47788,6 +47813,10 @@ function planScan(event, env5 = {}) {
 function short(sha) {
   return sha ? sha.slice(0, 12) : "?";
 }
+var PULL_REQUEST_EVENTS = ["pull_request", "pull_request_target", "merge_group"];
+function isPullRequestEvent(name2) {
+  return name2 !== void 0 && PULL_REQUEST_EVENTS.includes(name2);
+}
 
 // src/scan/sources/git.ts
 import { execFile, spawn as spawn3 } from "node:child_process";
@@ -48982,7 +49011,7 @@ function toJsonReport(input) {
   };
 }
 function renderJson(input) {
-  return `${JSON.stringify(toJsonReport(input), null, 2)}
+  return `${jsonSafe(JSON.stringify(toJsonReport(input), null, 2))}
 `;
 }
 
@@ -49009,14 +49038,14 @@ function plural(n, one, many = `${one}s`) {
 
 // src/scan/report/markdown.ts
 function mdCode(s) {
-  const oneLine = s.replace(/[\r\n]+/g, " ");
+  const oneLine = printable(s);
   const runs = oneLine.match(/`+/g) ?? [];
   const fence = "`".repeat(Math.max(0, ...runs.map((r) => r.length)) + 1);
   const pad = oneLine.startsWith("`") || oneLine.endsWith("`") ? " " : "";
   return `${fence}${pad}${oneLine}${pad}${fence}`.replace(/\|/g, "\\|");
 }
 function mdText(s) {
-  return s.replace(/[\r\n]+/g, " ").replace(/[\\`*_{}[\]<>()#+!|~]/g, (c) => `\\${c}`);
+  return printable(s).replace(/&/g, "&amp;").replace(/[\\`*_{}[\]<>()#+!|~]/g, (c) => `\\${c}`);
 }
 function renderMarkdown(opts) {
   const title = opts.title ?? "jit-gpg scan";
@@ -49070,6 +49099,10 @@ function renderMarkdown(opts) {
       "**What to do:** rotate each secret first (treat it as leaked: it is in the history), then remove it from the code. For a false positive, add an inline `jit-gpg:allow` comment, an `[allow]` entry in `.jit-gpg.toml`, or pass the JSON report as a `baseline`.",
       ""
     );
+  }
+  if (opts.notes?.length) {
+    for (const n of opts.notes) out.push(`- ${mdText(n)}`);
+    out.push("");
   }
   const skipped = [];
   if (s.skippedBinary) skipped.push(plural(s.skippedBinary, "binary file"));
@@ -49207,7 +49240,7 @@ function toSarif(opts) {
   return { $schema: SARIF_SCHEMA, version: "2.1.0", runs: [run2] };
 }
 function renderSarif(opts) {
-  return `${JSON.stringify(toSarif(opts), null, 2)}
+  return `${jsonSafe(JSON.stringify(toSarif(opts), null, 2))}
 `;
 }
 
@@ -49224,7 +49257,8 @@ var fromCore = (name2) => getInput(name2);
 var TRUE = ["true", "True", "TRUE"];
 var FALSE = ["false", "False", "FALSE"];
 function shown(v) {
-  return JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}…` : v);
+  const chars = [...v];
+  return JSON.stringify(chars.length > 4 ? `${chars.slice(0, 4).join("")}…` : v);
 }
 function inputs(action5, source = fromCore) {
   const raw = (name2) => (source(name2) ?? "").trim();
@@ -49287,6 +49321,12 @@ function inputs(action5, source = fromCore) {
         u = new URL(v);
       } catch {
         throw error2(name2, `must be an absolute URL such as https://vault.example.com:8200 (got ${shown(v)})`);
+      }
+      if (u.username || u.password) {
+        throw error2(
+          name2,
+          'must not contain a user name or password (the value is not shown); remove the part before "@"'
+        );
       }
       if (u.protocol !== "https:" && u.protocol !== "http:") {
         throw error2(name2, `must be an http(s) URL (got ${shown(v)})`);
@@ -55868,12 +55908,12 @@ function getOperationRequestInfo(request) {
   if (hasOriginalRequest(request)) {
     return getOperationRequestInfo(request[originalRequestSymbol]);
   }
-  let info2 = state2.operationRequestMap.get(request);
-  if (!info2) {
-    info2 = {};
-    state2.operationRequestMap.set(request, info2);
+  let info3 = state2.operationRequestMap.get(request);
+  if (!info3) {
+    info3 = {};
+    state2.operationRequestMap.set(request, info3);
   }
-  return info2;
+  return info3;
 }
 
 // node_modules/@azure/core-client/dist/esm/deserializationPolicy.js
@@ -60317,7 +60357,7 @@ var SQL_STRICT_PATTERNS = [...sql_default, ...SQL_STRICT_EXTRA];
 var sql_strict_default = SQL_STRICT_PATTERNS;
 
 // node_modules/is-unsafe/src/util/decode-entities.js
-var NAMED = Object.freeze({
+var NAMED2 = Object.freeze({
   colon: ":",
   Tab: "	",
   NewLine: "\n"
@@ -60325,11 +60365,11 @@ var NAMED = Object.freeze({
 var ENTITY_RE = /&(?:#[xX]0*([0-9a-fA-F]{1,6});?|#0*([0-9]{1,7});?|([a-zA-Z][a-zA-Z0-9]{1,15});)/g;
 function decodeEntities(input) {
   if (input.indexOf("&") === -1) return input;
-  return input.replace(ENTITY_RE, (match3, hex4, dec, name2) => {
+  return input.replace(ENTITY_RE, (match3, hex5, dec, name2) => {
     if (name2 !== void 0) {
-      return Object.prototype.hasOwnProperty.call(NAMED, name2) ? NAMED[name2] : match3;
+      return Object.prototype.hasOwnProperty.call(NAMED2, name2) ? NAMED2[name2] : match3;
     }
-    const cp = hex4 !== void 0 ? parseInt(hex4, 16) : parseInt(dec, 10);
+    const cp = hex5 !== void 0 ? parseInt(hex5, 16) : parseInt(dec, 10);
     if (!Number.isFinite(cp) || cp > 1114111) return match3;
     return String.fromCodePoint(cp);
   });
@@ -63769,7 +63809,7 @@ var NativeCRC64 = (() => {
       });
     }
     function createWasm() {
-      var info2 = {
+      var info3 = {
         "env": asmLibraryArg,
         "wasi_snapshot_preview1": asmLibraryArg
       };
@@ -63793,7 +63833,7 @@ var NativeCRC64 = (() => {
       }
       function instantiateArrayBuffer(receiver) {
         return getBinaryPromise().then(function(binary) {
-          return WebAssembly.instantiate(binary, info2);
+          return WebAssembly.instantiate(binary, info3);
         }).then(function(instance) {
           return instance;
         }).then(receiver, function(reason) {
@@ -63809,7 +63849,7 @@ var NativeCRC64 = (() => {
       }
       if (Module["instantiateWasm"]) {
         try {
-          var exports2 = Module["instantiateWasm"](info2, receiveInstance);
+          var exports2 = Module["instantiateWasm"](info3, receiveInstance);
           return exports2;
         } catch (e) {
           err("Module.instantiateWasm callback failed with error: " + e);
@@ -89202,6 +89242,9 @@ async function saveScanCache(ctx, commits, restored) {
 
 // src/action/scan.ts
 var ACTION = "jit-gpg scan";
+function info2(line) {
+  info(printable(line));
+}
 var MAX_WARNING_ANNOTATIONS = 10;
 function readScanInputs(source) {
   const i = inputs(ACTION, source);
@@ -89274,14 +89317,23 @@ async function main(env5) {
     );
   }
   await group("Settings", async () => {
-    info(`path: ${target}${file ? " (a single file)" : ""}`);
-    info(`mode: ${opts.mode}${opts.mode === "auto" ? " (from the event)" : ""}`);
-    if (opts.base || opts.head) info(`base: ${opts.base ?? "-"}  head: ${opts.head ?? "-"}`);
-    info(`config: ${opts.config ?? `${DEFAULT_CONFIG_NAME} if present`}`);
-    info(`baseline: ${opts.baseline ?? "none"}`);
-    info(`fail-on: ${opts.failOn}  annotations: ${opts.annotations}  cache: ${opts.cache}`);
+    info2(`path: ${target}${file ? " (a single file)" : ""}`);
+    info2(`mode: ${opts.mode}${opts.mode === "auto" ? " (from the event)" : ""}`);
+    if (opts.base || opts.head) info2(`base: ${opts.base ?? "-"}  head: ${opts.head ?? "-"}`);
+    info2(`config: ${opts.config ?? `${DEFAULT_CONFIG_NAME} if present`}`);
+    info2(`baseline: ${opts.baseline ?? "none"}`);
+    info2(`fail-on: ${opts.failOn}  annotations: ${opts.annotations}  cache: ${opts.cache}`);
   });
   const warnings = [];
+  const notes = [];
+  const event = env5.GITHUB_EVENT_NAME;
+  const useCache = opts.cache && !isPullRequestEvent(event);
+  if (!opts.cache) notes.push("Cache: not used (input `cache` is false).");
+  else if (!useCache) {
+    const note = `Cache: not used on ${event} events (a pull request's own workflows can write that cache scope); every commit in range was scanned.`;
+    info2(note);
+    notes.push(note);
+  }
   let cacheCtx;
   let restored;
   const restoreGitCache = async (mode, policy, configFile) => {
@@ -89296,7 +89348,7 @@ async function main(env5) {
       unique: unique.join("-")
     };
     const r = await restoreScanCache(cacheCtx);
-    info(r.message);
+    info2(r.message);
     restored = r.commits;
     return r.commits;
   };
@@ -89314,12 +89366,12 @@ async function main(env5) {
         cwd: workspace,
         baselinePath: opts.baseline,
         env: env5,
-        onNotice: (m) => info(m),
-        ...opts.cache ? { restoreGitCache } : {},
+        onNotice: (m) => info2(m),
+        ...useCache ? { restoreGitCache } : {},
         onWarning: (m) => {
           warnings.push(m);
           if (warnings.length <= MAX_WARNING_ANNOTATIONS) warning(m);
-          else info(`warning: ${m}`);
+          else info2(`warning: ${m}`);
         }
       });
     } catch (e) {
@@ -89333,16 +89385,14 @@ async function main(env5) {
       throw e;
     }
     const s = j.result.stats;
-    info(`config: ${j.configFile ? relative5(workspace, j.configFile) || j.configFile : "built-in defaults"}`);
-    info(`${plural(j.policy.rules.length, "rule")}; engine ${s.engine}`);
-    info(`${plural(s.files, "file")} (${formatBytes2(s.bytes)}) scanned in ${s.durationMs} ms`);
+    info2(`config: ${j.configFile ? relative5(workspace, j.configFile) || j.configFile : "built-in defaults"}`);
+    info2(`${plural(j.policy.rules.length, "rule")}; engine ${s.engine}`);
+    info2(`${plural(s.files, "file")} (${formatBytes2(s.bytes)}) scanned in ${s.durationMs} ms`);
     if (s.skippedBinary || s.skippedLarge || s.unreadable) {
-      info(
-        `skipped: ${s.skippedBinary} binary, ${s.skippedLarge} over the size limit, ${s.unreadable} unreadable`
-      );
+      info2(`skipped: ${s.skippedBinary} binary, ${s.skippedLarge} over the size limit, ${s.unreadable} unreadable`);
     }
     if (j.baseline) {
-      info(
+      info2(
         `baseline: ${plural(j.accepted.length, "finding")} accepted, ${plural(j.stale.length, "stale entry", "stale entries")}`
       );
     }
@@ -89370,15 +89420,20 @@ async function main(env5) {
         executionSuccessful: job.result.stats.failed === 0
       })
     );
-    info(`SARIF: ${sarifPath}`);
+    info2(`SARIF: ${sarifPath}`);
     await mkdir2(dirname7(reportPath), { recursive: true });
     await writeFile2(reportPath, renderJson(input));
-    info(`JSON report: ${reportPath}`);
+    info2(`JSON report: ${reportPath}`);
     try {
       await summary.addRaw(
-        renderMarkdown({ ...input, failing: fails.length, reportPaths: { sarif: sarifPath, json: reportPath } })
+        renderMarkdown({
+          ...input,
+          notes,
+          failing: fails.length,
+          reportPaths: { sarif: sarifPath, json: reportPath }
+        })
       ).write();
-      info("job summary written");
+      info2("job summary written");
     } catch (e) {
       warning(`${ACTION}: could not write the job summary (${e.message})`);
     }
@@ -89395,15 +89450,15 @@ async function main(env5) {
           endLine: f.endLine
         });
       } else {
-        info(`${f.file}:${f.line}:${f.column}: ${message}`);
+        info2(`${f.file}:${f.line}:${f.column}: ${message}`);
       }
     }
-    if (findings.length === 0) info("no secrets found");
+    if (findings.length === 0) info2("no secrets found");
   });
   if (cacheCtx && job.git && findings.length === 0 && accepted.length === 0 && isCleanForCache(job.result, { stats: job.git.stats })) {
     const ctx = cacheCtx;
     const commits = job.git.commits;
-    await group("Cache", async () => info((await saveScanCache(ctx, commits, restored)).message));
+    await group("Cache", async () => info2((await saveScanCache(ctx, commits, restored)).message));
   }
   setOutput("findings", String(findings.length));
   setOutput("sarif", sarifPath);

@@ -2160,9 +2160,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve3, reject) => {
+          return new Promise((resolve4, reject) => {
             this.close((err2, data) => {
-              return err2 ? reject(err2) : resolve3(data);
+              return err2 ? reject(err2) : resolve4(data);
             });
           });
         }
@@ -2200,12 +2200,12 @@ var require_dispatcher_base = __commonJS({
           err2 = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve3, reject) => {
+          return new Promise((resolve4, reject) => {
             this.destroy(err2, (err3, data) => {
               return err3 ? (
                 /* istanbul ignore next: should never error */
                 reject(err3)
-              ) : resolve3(data);
+              ) : resolve4(data);
             });
           });
         }
@@ -4472,8 +4472,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve3, reject) => {
-        res = resolve3;
+      const promise = new Promise((resolve4, reject) => {
+        res = resolve4;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -6724,12 +6724,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve3, reject) => {
+      const waitForDrain = () => new Promise((resolve4, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve3;
+          callback = resolve4;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7399,12 +7399,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve3, reject) => {
+      const waitForDrain = () => new Promise((resolve4, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve3;
+          callback = resolve4;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7883,16 +7883,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve3) => {
+        return new Promise((resolve4) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve3;
+            this[kClosedResolve] = resolve4;
           } else {
-            resolve3(null);
+            resolve4(null);
           }
         });
       }
       async [kDestroy](err2) {
-        return new Promise((resolve3) => {
+        return new Promise((resolve4) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i2 = 0; i2 < requests.length; i2++) {
             const request = requests[i2];
@@ -7903,7 +7903,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve3(null);
+            resolve4(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err2, callback);
@@ -7954,7 +7954,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve3, reject) => {
+        const socket = await new Promise((resolve4, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -7966,7 +7966,7 @@ var require_client = __commonJS({
             if (err2) {
               reject(err2);
             } else {
-              resolve3(socket2);
+              resolve4(socket2);
             }
           });
         });
@@ -8302,8 +8302,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve3) => {
-            this[kClosedResolve] = resolve3;
+          await new Promise((resolve4) => {
+            this[kClosedResolve] = resolve4;
           });
         }
       }
@@ -9572,7 +9572,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve3, reject) => {
+        return await new Promise((resolve4, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9585,7 +9585,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve3(null);
+              resolve4(null);
             }
           }).on("error", noop).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9604,7 +9604,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve3, reject) => {
+      return new Promise((resolve4, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9621,7 +9621,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve3,
+              resolve: resolve4,
               reject,
               length: 0,
               body: []
@@ -9691,18 +9691,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve3, stream, length } = consume2;
+      const { type, body, resolve: resolve4, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve3(chunksDecode(body, length));
+          resolve4(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve3(JSON.parse(chunksDecode(body, length)));
+          resolve4(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve3(chunksConcat(body, length).buffer);
+          resolve4(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve3(new Blob(body, { type: stream[kContentType] }));
+          resolve4(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve3(chunksConcat(body, length));
+          resolve4(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err2) {
@@ -9959,9 +9959,9 @@ var require_api_request = __commonJS({
     };
     function request(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve4, reject) => {
           request.call(this, opts, (err2, data) => {
-            return err2 ? reject(err2) : resolve3(data);
+            return err2 ? reject(err2) : resolve4(data);
           });
         });
       }
@@ -10184,9 +10184,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve4, reject) => {
           stream.call(this, opts, factory, (err2, data) => {
-            return err2 ? reject(err2) : resolve3(data);
+            return err2 ? reject(err2) : resolve4(data);
           });
         });
       }
@@ -10471,9 +10471,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve4, reject) => {
           upgrade.call(this, opts, (err2, data) => {
-            return err2 ? reject(err2) : resolve3(data);
+            return err2 ? reject(err2) : resolve4(data);
           });
         });
       }
@@ -10565,9 +10565,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve4, reject) => {
           connect.call(this, opts, (err2, data) => {
-            return err2 ? reject(err2) : resolve3(data);
+            return err2 ? reject(err2) : resolve4(data);
           });
         });
       }
@@ -14430,7 +14430,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve3, reject) => agent.dispatch(
+        return new Promise((resolve4, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -14506,7 +14506,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve3({
+              resolve4({
                 status,
                 statusText,
                 headersList,
@@ -14549,7 +14549,7 @@ var require_fetch = __commonJS({
               for (let i2 = 0; i2 < rawHeaders.length; i2 += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i2]), rawHeaders[i2 + 1].toString("latin1"), true);
               }
-              resolve3({
+              resolve4({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -18290,8 +18290,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve3) => {
-        setTimeout(resolve3, ms).unref();
+      return new Promise((resolve4) => {
+        setTimeout(resolve4, ms).unref();
       });
     }
     module.exports = {
@@ -19150,10 +19150,7 @@ var require_undici = __commonJS({
 });
 
 // src/action/sign.ts
-import { randomBytes as randomBytes3 } from "node:crypto";
-import { existsSync as existsSync3 } from "node:fs";
-import { glob, mkdir as mkdir2, stat as stat3, writeFile as writeFile4 } from "node:fs/promises";
-import { basename as basename2, isAbsolute as isAbsolute2, join as join2, relative as relative2, resolve as resolve2, sep as sep2 } from "node:path";
+import { join as join3, resolve as resolve3 } from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -19320,11 +19317,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve3) {
-      resolve3(value);
+    return value instanceof P ? value : new P(function(resolve4) {
+      resolve4(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve3, reject) {
+  return new (P || (P = Promise))(function(resolve4, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -19340,7 +19337,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -19619,11 +19616,11 @@ var arch = os3.arch();
 // node_modules/@actions/core/lib/core.js
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve3) {
-      resolve3(value);
+    return value instanceof P ? value : new P(function(resolve4) {
+      resolve4(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve3, reject) {
+  return new (P || (P = Promise))(function(resolve4, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -19639,7 +19636,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -19941,7 +19938,7 @@ function send(request, env) {
     return Promise.reject(e);
   }
   const method = request.method ?? "GET";
-  return new Promise((resolve3, reject) => {
+  return new Promise((resolve4, reject) => {
     let settled = false;
     const live = [];
     const fail = (err2) => {
@@ -19988,7 +19985,7 @@ function send(request, env) {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        resolve3({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") });
+        resolve4({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") });
       });
     };
     const start = (req, at) => {
@@ -20047,91 +20044,126 @@ function send(request, env) {
   });
 }
 
-// src/action/inputs.ts
-var InputError = class extends Error {
-  name = "InputError";
-  input;
-  constructor(message, input) {
-    super(message);
-    this.input = input;
-  }
-};
-var fromCore = (name) => getInput(name);
-var TRUE = ["true", "True", "TRUE"];
-var FALSE = ["false", "False", "FALSE"];
-function shown(v) {
-  return JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}…` : v);
+// src/sign/audit.ts
+import { randomBytes } from "node:crypto";
+import { mkdir as mkdir2, writeFile as writeFile2 } from "node:fs/promises";
+import { join } from "node:path";
+var AUDIT_CLAIMS = [
+  "repository",
+  "ref",
+  "sha",
+  "workflow",
+  "job_workflow_ref",
+  "run_id",
+  "run_attempt",
+  "actor",
+  "environment",
+  "event_name",
+  "sub",
+  "aud"
+];
+function newAudit(ttl) {
+  return { tool: "jit-gpg", version: 1, outcome: "failed", claims: {}, files: [], lifetime: { ttl } };
 }
-function inputs(action, source = fromCore) {
-  const raw = (name) => (source(name) ?? "").trim();
-  const error2 = (name, problem) => new InputError(`${action}: input \`${name}\` ${problem}`, name);
-  const self2 = {
-    action,
-    error: error2,
-    string(name, opts = {}) {
-      const v = raw(name);
-      if (v) return v;
-      if (opts.required) throw error2(name, "is required; set it in the step's `with:`");
-      return opts.fallback ?? "";
-    },
-    optional(name) {
-      return raw(name) || void 0;
-    },
-    boolean(name, fallback) {
-      const v = raw(name);
-      if (v === "") return fallback;
-      if (TRUE.includes(v)) return true;
-      if (FALSE.includes(v)) return false;
-      throw error2(name, `must be true or false (got ${shown(v)}); remove it to use the default ${fallback}`);
-    },
-    oneOf(name, allowed, fallback) {
-      const v = raw(name);
-      if (v === "") return fallback;
-      if (allowed.includes(v)) return v;
-      const lower = allowed.find((a) => a.toLowerCase() === v.toLowerCase());
-      throw error2(
-        name,
-        `must be one of ${allowed.join(", ")} (got ${shown(v)})` + (lower ? `; did you mean "${lower}"?` : `; remove it to use the default "${fallback}"`)
-      );
-    },
-    integer(name, opts) {
-      const v = raw(name);
-      if (v === "") return opts.fallback;
-      const n = /^[+-]?\d+$/.test(v) ? Number(v) : Number.NaN;
-      const range = opts.min !== void 0 && opts.max !== void 0 ? ` between ${opts.min} and ${opts.max}` : opts.min !== void 0 ? ` of at least ${opts.min}` : opts.max !== void 0 ? ` of at most ${opts.max}` : "";
-      if (!Number.isSafeInteger(n) || opts.min !== void 0 && n < opts.min || opts.max !== void 0 && n > opts.max) {
-        throw error2(
-          name,
-          `must be an integer${range} (got ${shown(v)}); remove it to use the default ${opts.fallback}`
+function pickClaims(claims) {
+  const out = {};
+  for (const n of AUDIT_CLAIMS) if (claims[n] !== void 0) out[n] = claims[n];
+  return out;
+}
+async function writeAudit(audit, dir, env) {
+  await mkdir2(dir, { recursive: true });
+  const name = `jit-gpg-audit-${env.GITHUB_RUN_ID ?? "local"}-${env.GITHUB_RUN_ATTEMPT ?? "1"}-${randomBytes(4).toString("hex")}.json`;
+  const path = join(dir, name);
+  await writeFile2(path, `${JSON.stringify(audit, null, 2)}
+`, { mode: 384, flag: "wx" });
+  return path;
+}
+
+// src/sign/files.ts
+import { realpathSync } from "node:fs";
+import { glob, realpath, stat as stat2 } from "node:fs/promises";
+import { basename, dirname, isAbsolute, relative, resolve, sep, win32 } from "node:path";
+var PUBLIC_KEY_NAME = "signing-key.pub.asc";
+var WorkspaceError = class extends Error {
+  name = "WorkspaceError";
+};
+var toPosix = (p) => sep === "/" ? p : p.split(sep).join("/");
+function isInside(root, path) {
+  const rel = relative(root, path);
+  return rel === "" || !rel.startsWith(`..${sep}`) && rel !== ".." && !isAbsolute(rel);
+}
+function displayPath(path, workspace) {
+  const rel = relative(workspace, path);
+  return rel && !rel.startsWith("..") && !isAbsolute(rel) ? toPosix(rel) : path;
+}
+function checkPattern(pattern) {
+  const p = pattern.startsWith("!") ? pattern.slice(1) : pattern;
+  if (isAbsolute(p) || win32.isAbsolute(p) || p.startsWith("~")) {
+    throw new WorkspaceError(
+      `the files pattern ${JSON.stringify(pattern)} is absolute: patterns are relative to the workspace (copy artifacts from elsewhere into it first)`
+    );
+  }
+  if (p.split(/[/\\]+/).includes("..")) {
+    throw new WorkspaceError(
+      `the files pattern ${JSON.stringify(pattern)} climbs out with "..": patterns must stay inside the workspace`
+    );
+  }
+}
+async function realWorkspace(workspace) {
+  return realpath(resolve(workspace));
+}
+function assertWritableInside(root, path, what) {
+  let realDir;
+  try {
+    realDir = realpathSync(dirname(resolve(path)));
+  } catch (e) {
+    throw new WorkspaceError(`cannot write the ${what}: ${e.code ?? "error"}`);
+  }
+  if (!isInside(root, realDir)) {
+    throw new WorkspaceError(`refusing to write the ${what} outside the workspace (its directory resolves outside)`);
+  }
+}
+async function resolveFiles(patterns, workspace, exclude = {}) {
+  for (const p of patterns) checkPattern(p);
+  const include = patterns.filter((p) => !p.startsWith("!"));
+  const negated = patterns.filter((p) => p.startsWith("!")).map((p) => p.slice(1));
+  const excluded = /* @__PURE__ */ new Set();
+  if (negated.length) {
+    for await (const p of glob(negated, { cwd: workspace })) excluded.add(resolve(workspace, p));
+  }
+  const found = /* @__PURE__ */ new Set();
+  if (include.length) {
+    for await (const p of glob(include, { cwd: workspace })) {
+      const abs2 = resolve(workspace, p);
+      if (excluded.has(abs2)) continue;
+      let real;
+      try {
+        if (!(await stat2(abs2)).isFile()) continue;
+        real = await realpath(abs2);
+      } catch {
+        continue;
+      }
+      if (!isInside(workspace, real) || !isInside(workspace, await realpath(dirname(abs2)))) {
+        throw new WorkspaceError(
+          `${JSON.stringify(toPosix(relative(workspace, abs2)))} matches the files patterns but resolves outside the workspace (a symlink): sign the file itself, inside the workspace`
         );
       }
-      return n;
-    },
-    list(name, opts = {}) {
-      const v = source(name) ?? "";
-      const items = v.split(/\r?\n/).flatMap((line) => opts.commas ? line.split(",") : [line]);
-      return items.map((s) => s.trim()).filter((s) => s !== "" && !s.startsWith("#"));
-    },
-    url(name, opts = {}) {
-      const v = raw(name);
-      if (v === "") {
-        if (opts.required) throw error2(name, "is required: the service URL, e.g. https://vault.example.com:8200");
-        return void 0;
-      }
-      let u;
-      try {
-        u = new URL(v);
-      } catch {
-        throw error2(name, `must be an absolute URL such as https://vault.example.com:8200 (got ${shown(v)})`);
-      }
-      if (u.protocol !== "https:" && u.protocol !== "http:") {
-        throw error2(name, `must be an http(s) URL (got ${shown(v)})`);
-      }
-      return v;
+      if (!excluded.has(real)) found.add(abs2);
     }
+  }
+  const ownOutputs = (f) => {
+    const name = basename(f);
+    if (name === PUBLIC_KEY_NAME) return true;
+    if (exclude.checksums && (name === basename(exclude.checksums) || name.startsWith(`${basename(exclude.checksums)}.`)))
+      return true;
+    if (/\.(asc|sig)$/.test(f) && found.has(f.slice(0, -4))) return true;
+    return false;
   };
-  return self2;
+  return [...found].filter((f) => !ownOutputs(f)).sort();
 }
+
+// src/sign/job.ts
+import { existsSync as existsSync3 } from "node:fs";
 
 // src/sign/key.ts
 import {
@@ -20140,7 +20172,7 @@ import {
   createPrivateKey,
   constants as cryptoConstants,
   privateEncrypt,
-  randomBytes as randomBytes2,
+  randomBytes as randomBytes3,
   sign as cryptoSign
 } from "node:crypto";
 
@@ -20172,8 +20204,8 @@ var ArrayStream = class _ArrayStream extends Array {
   constructor() {
     super();
     Object.setPrototypeOf(this, _ArrayStream.prototype);
-    this[doneWritingPromise] = new Promise((resolve3, reject) => {
-      this[doneWritingResolve] = resolve3;
+    this[doneWritingPromise] = new Promise((resolve4, reject) => {
+      this[doneWritingResolve] = resolve4;
       this[doneWritingReject] = reject;
     });
     this[doneWritingPromise].catch(() => {
@@ -20194,9 +20226,9 @@ ArrayStream.prototype.getReader = function() {
     }
   };
 };
-ArrayStream.prototype.readToEnd = async function(join3) {
+ArrayStream.prototype.readToEnd = async function(join4) {
   await this[doneWritingPromise];
-  const result = join3(this.slice(this[readingIndex]));
+  const result = join4(this.slice(this[readingIndex]));
   this.length = 0;
   return result;
 };
@@ -20398,14 +20430,14 @@ Reader.prototype.unshift = function(...values) {
   }
   this[externalBuffer].unshift(...values.filter((value) => value && value.length));
 };
-Reader.prototype.readToEnd = async function(join3 = concat) {
+Reader.prototype.readToEnd = async function(join4 = concat) {
   const result = [];
   while (true) {
     const { done, value } = await this.read();
     if (done) break;
     result.push(value);
   }
-  return join3(result);
+  return join4(result);
 };
 function toStream(input) {
   if (isStream(input)) {
@@ -20552,8 +20584,8 @@ function transformWithCancel(customCancel) {
         }
         outputController.enqueue(chunk);
         if (!pulled) {
-          await new Promise((resolve3, reject) => {
-            backpressureChangePromiseResolve = resolve3;
+          await new Promise((resolve4, reject) => {
+            backpressureChangePromiseResolve = resolve4;
             backpressureChangePromiseReject = reject;
           });
           backpressureChangePromiseResolve = null;
@@ -20656,7 +20688,7 @@ function transformPair(input, fn) {
     const outgoing = transformWithCancel(async function(reason) {
       incomingTransformController.error(reason);
       await pipeDonePromise;
-      await new Promise((resolve3) => setTimeout(resolve3));
+      await new Promise((resolve4) => setTimeout(resolve4));
     });
     fn(incoming.readable, outgoing.writable);
     return outgoing.readable;
@@ -20815,12 +20847,12 @@ function slice(input, begin = 0, end = Infinity) {
   }
   return input.slice(begin, end);
 }
-async function readToEnd(input, join3 = concat) {
+async function readToEnd(input, join4 = concat) {
   if (isArrayStream(input)) {
-    return input.readToEnd(join3);
+    return input.readToEnd(join4);
   }
   if (isStream(input)) {
-    return getReader(input).readToEnd(join3);
+    return getReader(input).readToEnd(join4);
   }
   return input;
 }
@@ -20828,12 +20860,12 @@ async function cancel(input, reason) {
   if (isStream(input)) {
     if (input.cancel) {
       const cancelled = await input.cancel(reason);
-      await new Promise((resolve3) => setTimeout(resolve3));
+      await new Promise((resolve4) => setTimeout(resolve4));
       return cancelled;
     }
     if (input.destroy) {
       input.destroy(reason);
-      await new Promise((resolve3) => setTimeout(resolve3));
+      await new Promise((resolve4) => setTimeout(resolve4));
       return reason;
     }
   }
@@ -22177,11 +22209,11 @@ var util = {
    *                          or rejected with the Error of the last resolved Promise (if all promises are rejected)
    */
   anyPromise: function(promises3) {
-    return new Promise((resolve3, reject) => {
+    return new Promise((resolve4, reject) => {
       let exception;
       void Promise.all(promises3.map(async (promise) => {
         try {
-          resolve3(await promise);
+          resolve4(await promise);
         } catch (e) {
           exception = e;
         }
@@ -22398,7 +22430,7 @@ function removeChecksum(text) {
   return body;
 }
 function unarmor(input) {
-  return new Promise((resolve3, reject) => {
+  return new Promise((resolve4, reject) => {
     try {
       const reSplit = /^-----[^-]+-----$/m;
       const reEmptyLine = /^[ \f\r\t\u00a0\u2000-\u200a\u202f\u205f\u3000]*$/;
@@ -22431,7 +22463,7 @@ function unarmor(input) {
                 verifyHeaders$1(lastHeaders);
                 headersDone = true;
                 if (textDone || type !== enums.armor.signed) {
-                  resolve3({ text, data, headers, type });
+                  resolve4({ text, data, headers, type });
                   break;
                 }
               }
@@ -23780,12 +23812,12 @@ async function generate$4(bits2, e) {
       publicKeyEncoding: { type: "pkcs1", format: "jwk" },
       privateKeyEncoding: { type: "pkcs1", format: "jwk" }
     };
-    const jwk = await new Promise((resolve3, reject) => {
+    const jwk = await new Promise((resolve4, reject) => {
       nodeCrypto$6.generateKeyPair("rsa", opts, (err2, _, jwkPrivateKey) => {
         if (err2) {
           reject(err2);
         } else {
-          resolve3(jwkPrivateKey);
+          resolve4(jwkPrivateKey);
         }
       });
     });
@@ -32515,7 +32547,7 @@ function createXOFer(hashCons) {
   return hashC;
 }
 var wrapConstructor = createHasher;
-function randomBytes(bytesLength = 32) {
+function randomBytes2(bytesLength = 32) {
   if (crypto$2 && typeof crypto$2.getRandomValues === "function") {
     return crypto$2.getRandomValues(new Uint8Array(bytesLength));
   }
@@ -34566,7 +34598,7 @@ function getWLengths(Fp2, Fn2) {
 }
 function ecdh(Point, ecdhOpts = {}) {
   const { Fn: Fn2 } = Point;
-  const randomBytes_ = ecdhOpts.randomBytes || randomBytes;
+  const randomBytes_ = ecdhOpts.randomBytes || randomBytes2;
   const lengths = Object.assign(getWLengths(Point.Fp, Fn2), { seed: getMinHashLength(Fn2.ORDER) });
   function isValidSecretKey(secretKey) {
     try {
@@ -34641,7 +34673,7 @@ function ecdsa(Point, hash, ecdsaOpts = {}) {
     bits2int: "function",
     bits2int_modN: "function"
   });
-  const randomBytes$1 = ecdsaOpts.randomBytes || randomBytes;
+  const randomBytes$1 = ecdsaOpts.randomBytes || randomBytes2;
   const hmac$1 = ecdsaOpts.hmac || ((key, ...msgs) => hmac(hash, key, concatBytes(...msgs)));
   const { Fp: Fp2, Fn: Fn2 } = Point;
   const { ORDER: CURVE_ORDER, BITS: fnBits } = Fn2;
@@ -35477,7 +35509,7 @@ function eddsa(Point, cHash, eddsaOpts = {}) {
   });
   const { prehash } = eddsaOpts;
   const { BASE, Fp: Fp2, Fn: Fn2 } = Point;
-  const randomBytes$1 = eddsaOpts.randomBytes || randomBytes;
+  const randomBytes$1 = eddsaOpts.randomBytes || randomBytes2;
   const adjustScalarBytes2 = eddsaOpts.adjustScalarBytes || ((bytes) => bytes);
   const domain = eddsaOpts.domain || ((data, ctx, phflag) => {
     _abool2(phflag, "phflag");
@@ -35676,7 +35708,7 @@ function montgomery(curveDef) {
   const is25519 = type === "x25519";
   if (!is25519 && type !== "x448")
     throw new Error("invalid type");
-  const randomBytes_ = rand || randomBytes;
+  const randomBytes_ = rand || randomBytes2;
   const montgomeryBits = is25519 ? 255 : 448;
   const fieldLen = is25519 ? 32 : 56;
   const Gu = is25519 ? BigInt(9) : BigInt(5);
@@ -44268,7 +44300,7 @@ function ecdsaSignDigest(curve, d, digest, hash) {
     const R = ecdh2.getPublicKey();
     const r = mod2(bytesToBigInt(R.subarray(1, 1 + c.bytes)), c.n);
     if (r === 0n) continue;
-    const b = mod2(bytesToBigInt(randomBytes2(c.bytes + 8)), c.n - 1n) + 1n;
+    const b = mod2(bytesToBigInt(randomBytes3(c.bytes + 8)), c.n - 1n) + 1n;
     const s = mod2(modInverse(mod2(k * b, c.n), c.n) * mod2(b * e + mod2(b * r, c.n) * d, c.n), c.n);
     if (s === 0n) continue;
     return { r, s };
@@ -44294,8 +44326,8 @@ function ecdsaSecret(curve, dBytes) {
 // src/sign/keyring.ts
 import { spawn } from "node:child_process";
 import { existsSync as existsSync2, readdirSync, readFileSync } from "node:fs";
-import { chmod as chmod2, mkdtemp, readdir as readdir2, rm as rm2, stat as stat2, writeFile as writeFile2 } from "node:fs/promises";
-import { basename, join } from "node:path";
+import { chmod as chmod2, mkdtemp, readdir as readdir2, rm as rm2, stat as stat3, writeFile as writeFile3 } from "node:fs/promises";
+import { basename as basename2, join as join2 } from "node:path";
 var KEYRING_PREFIX = "jit-gpg-keyring-";
 var MIN_TTL_SECONDS = 5;
 var MAX_TTL_SECONDS = 3600;
@@ -44394,7 +44426,7 @@ function gitSigningEnv(fingerprint, base = {}, gpgProgram = "gpg") {
   return out;
 }
 function runTool(file, args, options) {
-  return new Promise((resolve3, reject) => {
+  return new Promise((resolve4, reject) => {
     const child = spawn(file, args, { env: options.env, stdio: ["pipe", "pipe", "pipe"] });
     const out = [];
     const err2 = [];
@@ -44407,7 +44439,7 @@ function runTool(file, args, options) {
     });
     child.on("close", (code, signal) => {
       clearTimeout(timer);
-      resolve3({
+      resolve4({
         code,
         signal,
         stdout: Buffer.concat(out).toString("utf8"),
@@ -44504,7 +44536,7 @@ function isAgentFor(pid, home) {
   if (process.platform !== "linux") return true;
   try {
     const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
-    return cmd.some((a) => basename(a) === "gpg-agent") && cmd.some((a) => a === home || a.includes(home));
+    return cmd.some((a) => basename2(a) === "gpg-agent") && cmd.some((a) => a === home || a.includes(home));
   } catch {
     return false;
   }
@@ -44512,7 +44544,7 @@ function isAgentFor(pid, home) {
 async function cleanupKeyring(dir, hints = {}) {
   const result = { dir, removed: false, agentKilled: false, processesKilled: 0, actions: [] };
   if (!dir) return result;
-  if (!basename(dir).startsWith(KEYRING_PREFIX)) {
+  if (!basename2(dir).startsWith(KEYRING_PREFIX)) {
     throw new KeyringError("setup", `refusing to remove ${dir}: it is not a jit-gpg keyring directory`);
   }
   const exists2 = existsSync2(dir);
@@ -44579,7 +44611,7 @@ async function cleanupKeyring(dir, hints = {}) {
     result.removed = !existsSync2(dir);
     result.actions.push(result.removed ? `removed ${dir}` : `could not remove ${dir}`);
   }
-  if (hints.socketDir && hints.socketDir !== dir && basename(hints.socketDir).startsWith("d.")) {
+  if (hints.socketDir && hints.socketDir !== dir && basename2(hints.socketDir).startsWith("d.")) {
     try {
       const entries = await readdir2(hints.socketDir);
       if (entries.every((e) => e.startsWith("S."))) {
@@ -44608,10 +44640,10 @@ var EphemeralKeyring = class _EphemeralKeyring {
   /** Creates the 0700 home and its config files (no key yet). */
   static async create(options) {
     if (!options.tempRoot) throw new KeyringError("setup", "no temporary directory (RUNNER_TEMP) for the keyring");
-    const dir = await mkdtemp(join(options.tempRoot, KEYRING_PREFIX));
+    const dir = await mkdtemp(join2(options.tempRoot, KEYRING_PREFIX));
     await chmod2(dir, 448);
-    await writeFile2(join(dir, "gpg-agent.conf"), agentConfig(options.ttlSeconds), { mode: 384 });
-    await writeFile2(join(dir, "gpg.conf"), gpgConfig(), { mode: 384 });
+    await writeFile3(join2(dir, "gpg-agent.conf"), agentConfig(options.ttlSeconds), { mode: 384 });
+    await writeFile3(join2(dir, "gpg.conf"), gpgConfig(), { mode: 384 });
     const info2 = { dir };
     const socketDir = await agentSocketDir(dir);
     if (socketDir) info2.socketDir = socketDir;
@@ -44660,7 +44692,7 @@ var EphemeralKeyring = class _EphemeralKeyring {
     this.#fingerprint = selected.fingerprint;
     this.#userIds = keys.find((k) => k.type === "sec")?.userIds ?? [];
     if (passphrase !== void 0 && passphrase !== "") {
-      const preset = join(await gpgLibexecDir(env), "gpg-preset-passphrase");
+      const preset = join2(await gpgLibexecDir(env), "gpg-preset-passphrase");
       for (const k of keys.filter((x2) => x2.hasSecret && x2.keygrip)) {
         const r = await runTool(preset, ["--homedir", this.info.dir, "--preset", k.keygrip], {
           env,
@@ -44728,7 +44760,7 @@ var EphemeralKeyring = class _EphemeralKeyring {
       signalGroup("SIGTERM");
       killTimer = setTimeout(() => signalGroup("SIGKILL"), KILL_GRACE_MS);
     }, remaining);
-    return new Promise((resolve3, reject) => {
+    return new Promise((resolve4, reject) => {
       child.on("error", (e) => {
         clearTimeout(ttlTimer);
         if (killTimer) clearTimeout(killTimer);
@@ -44747,7 +44779,7 @@ var EphemeralKeyring = class _EphemeralKeyring {
         const result = { exitCode: code, signal, timedOut, durationMs: Date.now() - started };
         if (child.stdout) result.stdout = Buffer.concat(out).toString("utf8");
         if (child.stderr) result.stderr = Buffer.concat(err2).toString("utf8");
-        resolve3(result);
+        resolve4(result);
       });
     });
   }
@@ -44781,11 +44813,11 @@ async function withEphemeralKeyring(options, fn) {
 }
 
 // src/sign/manifest.ts
-import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
+import { dirname as dirname2, isAbsolute as isAbsolute2, relative as relative2, resolve as resolve2, sep as sep2 } from "node:path";
 
 // src/sign/signer.ts
 import { createHash as createHash3 } from "node:crypto";
-import { chmod as chmod3, readFile as readFile2, rename as rename2, rm as rm3, writeFile as writeFile3 } from "node:fs/promises";
+import { chmod as chmod3, readFile as readFile2, rename as rename2, rm as rm3, writeFile as writeFile4 } from "node:fs/promises";
 
 // src/sign/stream.ts
 import { open as open2 } from "node:fs/promises";
@@ -45055,7 +45087,7 @@ function encodeSignature(packet, armored) {
 async function writePublicFile(path, data) {
   const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   try {
-    await writeFile3(tmp, data, { mode: 420, flag: "wx" });
+    await writeFile4(tmp, data, { mode: 420, flag: "wx" });
     await chmod3(tmp, 420);
     await rename2(tmp, path);
   } catch (e) {
@@ -45096,13 +45128,13 @@ function formatManifest(entries, baseDir) {
   const byName = /* @__PURE__ */ new Map();
   for (const e of entries) {
     if (!/^[0-9a-f]{64}$/i.test(e.sha256)) throw new Error(`not a SHA-256 digest for ${e.path}`);
-    const abs2 = resolve(e.path);
-    let name = relative(resolve(baseDir), abs2);
-    if (name === "" || isAbsolute(name)) throw new Error(`cannot name ${e.path} relative to ${baseDir}`);
+    const abs2 = resolve2(e.path);
+    let name = relative2(resolve2(baseDir), abs2);
+    if (name === "" || isAbsolute2(name)) throw new Error(`cannot name ${e.path} relative to ${baseDir}`);
     if (name.startsWith("..")) {
       throw new Error(`${e.path} is outside the manifest's directory ${baseDir}; put the manifest in a common parent`);
     }
-    if (sep !== "/") name = name.split(sep).join("/");
+    if (sep2 !== "/") name = name.split(sep2).join("/");
     if (/[\n\r\\]/.test(name))
       throw new Error(`file name ${JSON.stringify(name)} cannot appear in a checksum manifest`);
     const hex = e.sha256.toLowerCase();
@@ -45115,7 +45147,7 @@ function formatManifest(entries, baseDir) {
 `).join("");
 }
 async function writeManifest(options) {
-  const text = formatManifest(options.entries, dirname(resolve(options.manifestPath)));
+  const text = formatManifest(options.entries, dirname2(resolve2(options.manifestPath)));
   await writePublicFile(options.manifestPath, text);
   return text;
 }
@@ -45133,10 +45165,10 @@ async function writeSignedManifest(options) {
 }
 function commonDir(files, fallback) {
   if (files.length === 0) return fallback;
-  let dir = dirname(files[0]);
+  let dir = dirname2(files[0]);
   for (const f of files.slice(1)) {
-    while (!(dirname(f) === dir || dirname(f).startsWith(dir.endsWith(sep) ? dir : dir + sep))) {
-      const up = dirname(dir);
+    while (!(dirname2(f) === dir || dirname2(f).startsWith(dir.endsWith(sep2) ? dir : dir + sep2))) {
+      const up = dirname2(dir);
       if (up === dir) break;
       dir = up;
     }
@@ -45144,8 +45176,294 @@ function commonDir(files, fallback) {
   return dir;
 }
 
+// src/sign/state.ts
+var STATE_VAULT = "vault-session";
+var STATE_KEYRING = "keyring";
+var STATE_DONE = "main-finished";
+
+// src/sign/job.ts
+var SignJobError = class extends Error {
+  name = "SignJobError";
+  code;
+  constructor(code, message) {
+    super(message);
+    this.code = code;
+  }
+};
+async function runSignJob(options, hooks) {
+  const { workspace, files } = options;
+  const log = hooks.log;
+  const group2 = hooks.group ?? ((_title, fn) => fn());
+  const mask = hooks.mask ?? (() => {
+  });
+  const saveState2 = hooks.saveState ?? (() => {
+  });
+  const show = (p) => displayPath(p, workspace);
+  const audit = newAudit(options.ttl);
+  const result = { audit, claims: {}, signed: [], verification: [] };
+  let session;
+  let material;
+  let key;
+  let liveKeyring;
+  let fetchedAt;
+  let destroyedAt;
+  const destroyKey = () => {
+    if (key && !key.destroyed) key.destroy();
+    if (material) {
+      material.armoredKey = "";
+      delete material.passphrase;
+    }
+    if (fetchedAt && !destroyedAt) destroyedAt = /* @__PURE__ */ new Date();
+  };
+  let cleaning;
+  const cleanup2 = () => {
+    cleaning ??= (async () => {
+      destroyKey();
+      const ring = liveKeyring;
+      if (ring) {
+        try {
+          const r = await cleanupKeyring(ring.dir, ring);
+          for (const a of r.actions) log(`Teardown: ${a}`);
+        } catch (e) {
+          log(`warning: could not remove the keyring: ${e.message}`);
+        }
+        if (!existsSync3(ring.dir)) {
+          liveKeyring = void 0;
+          saveState2(STATE_KEYRING, "");
+        }
+      }
+      if (session && !session.released()) await session.release();
+    })();
+    return cleaning;
+  };
+  hooks.registerCleanup?.(cleanup2);
+  try {
+    if (hooks.beforeToken) await hooks.beforeToken(files);
+    let remote;
+    if (options.key.kind === "armored") {
+      material = {
+        armoredKey: typeof options.key.armoredKey === "string" ? options.key.armoredKey : Buffer.from(options.key.armoredKey).toString("utf8"),
+        ...options.key.passphrase !== void 0 ? { passphrase: options.key.passphrase } : {}
+      };
+      fetchedAt = /* @__PURE__ */ new Date();
+    } else {
+      const provider = options.key.provider;
+      const source = options.key;
+      const idToken = await group2("Request the OIDC token", async () => {
+        const t = await source.idToken();
+        mask(t.token);
+        result.claims = t.claims;
+        audit.claims = pickClaims(t.claims);
+        return t.token;
+      });
+      if (provider.kind === "key-store") {
+        const m = await group2(`Fetch the signing key from ${provider.label}`, async () => {
+          const fetched = await provider.fetchKey(idToken);
+          session = fetched;
+          mask(fetched.armoredKey);
+          if (fetched.passphrase) mask(fetched.passphrase);
+          return fetched;
+        });
+        fetchedAt = /* @__PURE__ */ new Date();
+        log(`Key fetched at ${fetchedAt.toISOString()} from ${m.source}`);
+        material = { armoredKey: m.armoredKey, ...m.passphrase !== void 0 ? { passphrase: m.passphrase } : {} };
+        m.armoredKey = "";
+        delete m.passphrase;
+      } else {
+        remote = await group2(`Connect to ${provider.label}`, async () => {
+          const s = await provider.connect(idToken);
+          session = s;
+          return s;
+        });
+        fetchedAt = /* @__PURE__ */ new Date();
+        log(`Connected at ${fetchedAt.toISOString()} to ${remote.source}`);
+      }
+    }
+    if (options.passphrase !== void 0 && material) material.passphrase = options.passphrase;
+    const deadline = (fetchedAt ?? /* @__PURE__ */ new Date()).getTime() + options.ttl * 1e3;
+    key = await group2(remote ? "Check the remote key" : "Unlock the key", async () => {
+      let k;
+      if (remote) {
+        if (!options.publicKey) {
+          throw new SignJobError("config", "a remote signer needs the OpenPGP public key (`public-key`)");
+        }
+        if (!hooks.remoteKey) throw new SignJobError("config", "remote signers are not supported by this build");
+        k = await hooks.remoteKey(remote, options.publicKey);
+      } else {
+        k = await loadSigningKey({
+          key: material.armoredKey,
+          ...material.passphrase !== void 0 ? { passphrase: material.passphrase } : {},
+          ...options.fingerprint ? { fingerprint: options.fingerprint } : {}
+        });
+      }
+      log(
+        `Signing with ${k.isSubkey ? "subkey" : "key"} ${k.fingerprint} (${k.algorithmLabel}) of ${k.userIds.join(", ") || k.primaryFingerprint}`
+      );
+      return k;
+    });
+    const signingKey = key;
+    result.key = {
+      fingerprint: signingKey.fingerprint,
+      keyId: signingKey.keyId,
+      primaryFingerprint: signingKey.primaryFingerprint,
+      isSubkey: signingKey.isSubkey,
+      userIds: signingKey.userIds,
+      algorithmLabel: signingKey.algorithmLabel
+    };
+    audit.key = {
+      fingerprint: signingKey.fingerprint,
+      keyId: signingKey.keyId,
+      primaryFingerprint: signingKey.primaryFingerprint,
+      userIds: signingKey.userIds,
+      algorithm: signingKey.algorithmLabel,
+      source: session?.source ?? (options.key.kind === "armored" ? options.key.source : ""),
+      ...session?.identity ? { identity: session.identity } : {}
+    };
+    const confine = (path, what) => {
+      if (options.confineTo) assertWritableInside(options.confineTo, path, what);
+    };
+    if (files.length) {
+      await group2(`Sign ${files.length} file(s)`, async () => {
+        for (const [n, v] of Object.entries(options.notations)) log(`Notation ${n}=${v}`);
+        for (const f of files) confine(`${f}.asc`, `signature of ${show(f)}`);
+        const common = {
+          key: signingKey,
+          armor: options.armor,
+          notations: options.notations,
+          ...options.hash ? { hash: options.hash } : {}
+        };
+        result.signed = await signFiles({ ...common, files });
+        for (const s of result.signed) log(`${show(s.signature)}  sha256 ${s.sha256}`);
+        if (options.checksumsPath) {
+          const manifestPath = options.checksumsPath;
+          confine(manifestPath, "checksum manifest");
+          let entries = result.signed.map((s) => ({ path: s.path, sha256: s.sha256 }));
+          if (hooks.mergeChecksums) entries = await hooks.mergeChecksums(entries, manifestPath);
+          result.manifestPath = manifestPath;
+          result.manifest = await writeSignedManifest({ ...common, manifestPath, entries });
+          log(`${show(result.manifest.signature)}  (manifest of ${entries.length} file(s))`);
+        }
+      });
+    }
+    result.publicKeyArmored = signingKey.publicKeyArmored;
+    if (options.publicKeyPath) {
+      const path = typeof options.publicKeyPath === "string" ? options.publicKeyPath : options.publicKeyPath(result.key);
+      if (files.length) confine(path, "public key");
+      await writePublicFile(path, signingKey.publicKeyArmored);
+      result.publicKeyPath = path;
+    }
+    signingKey.destroy();
+    const written = [...result.signed, ...result.manifest ? [result.manifest] : []];
+    if (written.length) {
+      await group2("Verify every signature against the public key", async () => {
+        result.verification = await verifyFiles({
+          publicKey: signingKey.publicKeyArmored,
+          files: written.map((s) => ({ file: s.path, signature: s.signature })),
+          fingerprint: signingKey.fingerprint
+        });
+        for (const r of result.verification) {
+          log(`${r.valid ? "Good" : "BAD"} signature: ${show(r.signature)}${r.error ? ` (${r.error})` : ""}`);
+        }
+        const bad = result.verification.filter((r) => !r.valid);
+        if (bad.length) {
+          throw new SignJobError(
+            "verify-failed",
+            `${bad.length} signature(s) did not verify against the public key (${bad.map((r) => show(r.file)).join(", ")}); nothing was reported as signed`
+          );
+        }
+      });
+    }
+    if (options.run) {
+      const run2 = options.run;
+      if (remote || !material) {
+        throw new SignJobError("config", "`run` with a remote signer is not supported by this build");
+      }
+      const held = material;
+      result.run = await group2("Run the command with an ephemeral GnuPG keyring", async () => {
+        const remaining = Math.floor((deadline - Date.now()) / 1e3);
+        if (remaining < 1) {
+          throw new SignJobError(
+            "ttl",
+            `the key's ttl (${options.ttl} s) ran out before the run command could start: raise ttl`
+          );
+        }
+        const track = (info2) => {
+          liveKeyring = info2;
+          saveState2(STATE_KEYRING, JSON.stringify(info2));
+        };
+        const { result: commandResult, cleanup: teardown } = await withEphemeralKeyring(
+          {
+            tempRoot: run2.tempRoot,
+            armoredKey: held.armoredKey,
+            ...held.passphrase !== void 0 ? { passphrase: held.passphrase } : {},
+            ttlSeconds: remaining,
+            fingerprint: signingKey.fingerprint,
+            env: run2.env,
+            log,
+            onPrepared: track,
+            onImported: track
+          },
+          async (keyring) => {
+            log(
+              `GNUPGHOME=${keyring.info.dir}; git signs with ${keyring.fingerprint} (GIT_CONFIG_* for this command only)`
+            );
+            log(`Running: ${run2.command}`);
+            return keyring.runCommand(run2.command, { cwd: run2.cwd, onStart: track });
+          }
+        );
+        for (const a of teardown.actions) log(`Teardown: ${a}`);
+        if (teardown.removed || !existsSync3(teardown.dir)) {
+          liveKeyring = void 0;
+          saveState2(STATE_KEYRING, "");
+        }
+        return commandResult;
+      });
+      audit.run = {
+        exitCode: result.run.exitCode,
+        timedOut: result.run.timedOut,
+        durationMs: result.run.durationMs
+      };
+      if (result.run.timedOut) {
+        throw new SignJobError(
+          "ttl",
+          `the run command was stopped when the key's ttl (${options.ttl} s) ran out: raise ttl (at most 3600) or make the command faster`
+        );
+      }
+      if (result.run.exitCode !== 0) {
+        throw new SignJobError(
+          "run-failed",
+          `the run command failed (${result.run.signal ? `signal ${result.run.signal}` : `exit code ${result.run.exitCode}`}); its output is above`
+        );
+      }
+    }
+    destroyKey();
+    log(`Key fetched at ${fetchedAt?.toISOString()}, destroyed at ${destroyedAt?.toISOString()}`);
+    audit.outcome = "signed";
+    audit.files = result.signed.map(
+      (s) => ({ path: show(s.path), sha256: s.sha256, size: s.size, signature: show(s.signature) })
+    );
+    if (result.manifest && result.manifestPath) {
+      audit.checksums = {
+        path: show(result.manifestPath),
+        sha256: result.manifest.sha256,
+        signature: show(result.manifest.signature)
+      };
+    }
+    if (result.publicKeyPath) audit.publicKey = show(result.publicKeyPath);
+  } catch (e) {
+    result.error = e;
+    audit.outcome = "failed";
+  } finally {
+    await cleanup2();
+    if (fetchedAt) audit.lifetime.fetchedAt = fetchedAt.toISOString();
+    if (destroyedAt) audit.lifetime.destroyedAt = destroyedAt.toISOString();
+    if (fetchedAt && destroyedAt) audit.lifetime.seconds = (destroyedAt.getTime() - fetchedAt.getTime()) / 1e3;
+  }
+  return result;
+}
+
 // src/shared/retry.ts
-var defaultSleep = (ms) => new Promise((resolve3) => setTimeout(resolve3, ms));
+var defaultSleep = (ms) => new Promise((resolve4) => setTimeout(resolve4, ms));
 function backoffDelay(attempt, baseMs, maxMs, random = Math.random) {
   const step = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(step / 2 + random() * (step / 2));
@@ -45374,6 +45692,34 @@ function ciNotations(env) {
 // src/sign/providers/vault.ts
 import { readFileSync as readFileSync2 } from "node:fs";
 
+// src/sign/service-url.ts
+var ServiceUrlError = class extends Error {
+  name = "ServiceUrlError";
+};
+function checkServiceUrl(value, options) {
+  const { name } = options;
+  let u;
+  try {
+    u = new URL(value.trim());
+  } catch {
+    throw new ServiceUrlError(`${name} is not an absolute URL (expected e.g. https://vault.example.com:8200)`);
+  }
+  if (u.username || u.password) {
+    throw new ServiceUrlError(
+      `${name} must not contain a user name or password (the value is not shown); remove the part before "@"`
+    );
+  }
+  if (u.protocol !== "https:" && u.protocol !== "http:") {
+    throw new ServiceUrlError(`${name} must be an https:// URL (got a ${u.protocol.replace(/:$/, "")}: URL)`);
+  }
+  if (u.protocol === "http:" && !isLoopbackHost(u.hostname) && !options.allowInsecureHttp) {
+    throw new ServiceUrlError(
+      `${name} uses plain http:// to ${u.host}: the OIDC token, the service token and the key would cross the network unencrypted. Use https:// (with a CA certificate for a private CA), or set ${options.allowHint ?? "allow-insecure-http: true"} for a lab setup`
+    );
+  }
+  return u;
+}
+
 // src/sign/providers/types.ts
 var ProviderError = class extends Error {
   name = "ProviderError";
@@ -45398,22 +45744,12 @@ function sessionToState(session) {
   if (session.accessor) out.accessor = session.accessor;
   return JSON.stringify(out);
 }
-function normalizeVaultUrl(url) {
+function normalizeVaultUrl(url, options = {}) {
   let u;
   try {
-    u = new URL(url.trim());
-  } catch {
-    throw new ProviderError(
-      PROVIDER,
-      "config",
-      `vault-url "${url}" is not a URL (expected https://vault.example.com:8200)`
-    );
-  }
-  if (u.protocol !== "https:" && u.protocol !== "http:") {
-    throw new ProviderError(PROVIDER, "config", `vault-url must start with https:// (got ${u.protocol})`);
-  }
-  if (u.username || u.password) {
-    throw new ProviderError(PROVIDER, "config", "vault-url must not contain a user name or password");
+    u = checkServiceUrl(url, { name: "vault-url", allowInsecureHttp: options.allowInsecureHttp ?? false });
+  } catch (e) {
+    throw new ProviderError(PROVIDER, "config", e.message);
   }
   let path = u.pathname.replace(/\/+$/, "");
   if (path.endsWith("/v1")) path = path.slice(0, -3);
@@ -45674,7 +46010,8 @@ async function revokeVaultToken(session, options = {}) {
   let ca = options.caCert;
   if (!ca && session.caCertPath) ca = loadCa({ caCertPath: session.caCertPath });
   const conn = {
-    url: normalizeVaultUrl(session.url),
+    // main checked this address before it logged in (and allow-insecure-http decided about plain http)
+    url: normalizeVaultUrl(session.url, { allowInsecureHttp: true }),
     namespace: session.namespace || void 0,
     ca,
     caCertPath: session.caCertPath,
@@ -45701,7 +46038,7 @@ async function revokeVaultToken(session, options = {}) {
   );
 }
 function createVaultProvider(options) {
-  const url = normalizeVaultUrl(options.url);
+  const url = normalizeVaultUrl(options.url, { allowInsecureHttp: options.allowInsecureHttp ?? false });
   const role = options.role.trim();
   if (!role) throw new ProviderError(PROVIDER, "config", "vault-role is required");
   const mount = cleanSegment(options.authMount || "jwt");
@@ -45715,11 +46052,13 @@ function createVaultProvider(options) {
   });
   if (url.startsWith("http:") && !isLoopbackHost(new URL(url).hostname)) {
     log(
-      `warning: vault-url uses plain http to ${new URL(url).host}: the OIDC token, the Vault token and the private key would cross the network unencrypted. Use https:// (with vault-ca-cert for a private CA).`
+      `warning: vault-url uses plain http to ${new URL(url).host} (allowed by allow-insecure-http): the OIDC token, the Vault token and the private key cross the network unencrypted.`
     );
   }
   return {
+    kind: "key-store",
     name: PROVIDER,
+    label: "Vault",
     async fetchKey(idToken) {
       const ca = loadCa(options);
       const conn = {
@@ -45767,21 +46106,28 @@ function createVaultProvider(options) {
       if (typeof auth?.accessor === "string") session.accessor = auth.accessor;
       log(`Logged in to Vault with role "${role}" (policies: ${policies.join(", ") || "none"})`);
       let revoked = false;
-      const revoke = async () => {
-        if (revoked) return;
-        try {
-          const outcome = await revokeVaultToken(session, {
-            http: conn.http,
-            retry: conn.retry,
-            log,
-            caCert: ca,
-            timeoutMs: conn.timeoutMs
-          });
-          revoked = true;
-          log(outcome === "revoked" ? "Revoked the Vault token" : "The Vault token was already invalid");
-        } catch (e) {
-          log(`warning: could not revoke the Vault token (the post step will retry): ${errorMessage(e)}`);
-        }
+      let revoking;
+      const revoke = () => {
+        if (revoked) return Promise.resolve();
+        revoking ??= (async () => {
+          try {
+            const outcome = await revokeVaultToken(session, {
+              http: conn.http,
+              retry: conn.retry,
+              log,
+              caCert: ca,
+              timeoutMs: conn.timeoutMs
+            });
+            revoked = true;
+            options.onSessionEnd?.();
+            log(outcome === "revoked" ? "Revoked the Vault token" : "The Vault token was already invalid");
+          } catch (e) {
+            log(`warning: could not revoke the Vault token (the post step will retry): ${errorMessage(e)}`);
+          } finally {
+            revoking = void 0;
+          }
+        })();
+        return revoking;
       };
       try {
         await options.onSession?.(session);
@@ -45875,18 +46221,113 @@ function createVaultProvider(options) {
   };
 }
 
+// src/action/inputs.ts
+var InputError = class extends Error {
+  name = "InputError";
+  input;
+  constructor(message, input) {
+    super(message);
+    this.input = input;
+  }
+};
+var fromCore = (name) => getInput(name);
+var TRUE = ["true", "True", "TRUE"];
+var FALSE = ["false", "False", "FALSE"];
+function shown(v) {
+  const chars = [...v];
+  return JSON.stringify(chars.length > 4 ? `${chars.slice(0, 4).join("")}…` : v);
+}
+function inputs(action, source = fromCore) {
+  const raw = (name) => (source(name) ?? "").trim();
+  const error2 = (name, problem) => new InputError(`${action}: input \`${name}\` ${problem}`, name);
+  const self2 = {
+    action,
+    error: error2,
+    string(name, opts = {}) {
+      const v = raw(name);
+      if (v) return v;
+      if (opts.required) throw error2(name, "is required; set it in the step's `with:`");
+      return opts.fallback ?? "";
+    },
+    optional(name) {
+      return raw(name) || void 0;
+    },
+    boolean(name, fallback) {
+      const v = raw(name);
+      if (v === "") return fallback;
+      if (TRUE.includes(v)) return true;
+      if (FALSE.includes(v)) return false;
+      throw error2(name, `must be true or false (got ${shown(v)}); remove it to use the default ${fallback}`);
+    },
+    oneOf(name, allowed, fallback) {
+      const v = raw(name);
+      if (v === "") return fallback;
+      if (allowed.includes(v)) return v;
+      const lower = allowed.find((a) => a.toLowerCase() === v.toLowerCase());
+      throw error2(
+        name,
+        `must be one of ${allowed.join(", ")} (got ${shown(v)})` + (lower ? `; did you mean "${lower}"?` : `; remove it to use the default "${fallback}"`)
+      );
+    },
+    integer(name, opts) {
+      const v = raw(name);
+      if (v === "") return opts.fallback;
+      const n = /^[+-]?\d+$/.test(v) ? Number(v) : Number.NaN;
+      const range = opts.min !== void 0 && opts.max !== void 0 ? ` between ${opts.min} and ${opts.max}` : opts.min !== void 0 ? ` of at least ${opts.min}` : opts.max !== void 0 ? ` of at most ${opts.max}` : "";
+      if (!Number.isSafeInteger(n) || opts.min !== void 0 && n < opts.min || opts.max !== void 0 && n > opts.max) {
+        throw error2(
+          name,
+          `must be an integer${range} (got ${shown(v)}); remove it to use the default ${opts.fallback}`
+        );
+      }
+      return n;
+    },
+    list(name, opts = {}) {
+      const v = source(name) ?? "";
+      const items = v.split(/\r?\n/).flatMap((line) => opts.commas ? line.split(",") : [line]);
+      return items.map((s) => s.trim()).filter((s) => s !== "" && !s.startsWith("#"));
+    },
+    url(name, opts = {}) {
+      const v = raw(name);
+      if (v === "") {
+        if (opts.required) throw error2(name, "is required: the service URL, e.g. https://vault.example.com:8200");
+        return void 0;
+      }
+      let u;
+      try {
+        u = new URL(v);
+      } catch {
+        throw error2(name, `must be an absolute URL such as https://vault.example.com:8200 (got ${shown(v)})`);
+      }
+      if (u.username || u.password) {
+        throw error2(
+          name,
+          'must not contain a user name or password (the value is not shown); remove the part before "@"'
+        );
+      }
+      if (u.protocol !== "https:" && u.protocol !== "http:") {
+        throw error2(name, `must be an http(s) URL (got ${shown(v)})`);
+      }
+      return v;
+    }
+  };
+  return self2;
+}
+
 // src/action/sign.ts
-var STATE_VAULT = "vault-session";
-var STATE_KEYRING = "keyring";
-var STATE_DONE = "main-finished";
-var PUBLIC_KEY_NAME = "signing-key.pub.asc";
 var ActionError = class extends Error {
   name = "ActionError";
 };
 function readInputs(source) {
   const ins = inputs("jit-gpg", source);
   ins.oneOf("provider", ["vault"], "vault");
+  const allowInsecureHttp = ins.boolean("allow-insecure-http", false);
   const vaultUrl = ins.url("vault-url", { required: true });
+  try {
+    checkServiceUrl(vaultUrl, { name: "the URL", allowInsecureHttp });
+  } catch (e) {
+    throw ins.error("vault-url", e.message.replace(/^the URL /, ""));
+  }
   const vaultRole = ins.string("vault-role", { required: true });
   const vaultSecret = ins.string("vault-secret", { required: true });
   const ttl = ins.integer("ttl", { fallback: 300, min: MIN_TTL_SECONDS, max: MAX_TTL_SECONDS });
@@ -45895,14 +46336,21 @@ function readInputs(source) {
     try {
       normalizeFingerprint(fingerprint);
     } catch (e) {
-      throw ins.error("fingerprint", `is not a fingerprint (got "${fingerprint}"): ${e.message}`);
+      throw ins.error("fingerprint", `is not a fingerprint: ${e.message}`);
     }
   }
   const checksums = ins.string("checksums");
-  if (checksums && (checksums.endsWith("/") || /(^|[/\\])\.\.([/\\]|$)/.test(checksums))) {
-    throw ins.error("checksums", `must be a file name such as SHA256SUMS (got "${checksums}")`);
+  if (checksums && (checksums.endsWith("/") || /(^|[/\\])\.\.([/\\]|$)/.test(checksums) || /^([/\\]|[A-Za-z]:)/.test(checksums))) {
+    throw ins.error("checksums", "must be a file name such as SHA256SUMS, written beside the artifacts");
   }
   const files = ins.list("files");
+  for (const p of files) {
+    try {
+      checkPattern(p);
+    } catch (e) {
+      throw ins.error("files", e.message.replace(/^the files pattern /, "pattern "));
+    }
+  }
   const run2 = ins.string("run");
   if (files.length === 0 && !run2) {
     throw new ActionError(
@@ -45920,6 +46368,7 @@ function readInputs(source) {
     vaultKeyField: ins.string("vault-key-field", { fallback: "private_key" }),
     vaultPassphraseField: ins.string("vault-passphrase-field", { fallback: "passphrase" }),
     vaultCaCert: ins.string("vault-ca-cert"),
+    allowInsecureHttp,
     files,
     armor: ins.boolean("armor", true),
     checksums,
@@ -45928,39 +46377,6 @@ function readInputs(source) {
     ttl,
     ifNoFilesFound: ins.oneOf("if-no-files-found", ["error", "warn", "ignore"], "error")
   };
-}
-var toPosix = (p) => sep2 === "/" ? p : p.split(sep2).join("/");
-function displayPath(path, workspace) {
-  const rel = relative2(workspace, path);
-  return rel && !rel.startsWith("..") && !isAbsolute2(rel) ? toPosix(rel) : path;
-}
-async function resolveFiles(patterns, workspace, exclude = {}) {
-  const include = patterns.filter((p) => !p.startsWith("!"));
-  const negated = patterns.filter((p) => p.startsWith("!")).map((p) => p.slice(1));
-  const excluded = /* @__PURE__ */ new Set();
-  if (negated.length) {
-    for await (const p of glob(negated, { cwd: workspace })) excluded.add(resolve2(workspace, p));
-  }
-  const found = /* @__PURE__ */ new Set();
-  if (include.length) {
-    for await (const p of glob(include, { cwd: workspace })) {
-      const abs2 = resolve2(workspace, p);
-      if (excluded.has(abs2)) continue;
-      try {
-        if ((await stat3(abs2)).isFile()) found.add(abs2);
-      } catch {
-      }
-    }
-  }
-  const ownOutputs = (f) => {
-    const name = basename2(f);
-    if (name === PUBLIC_KEY_NAME) return true;
-    if (exclude.checksums && (name === basename2(exclude.checksums) || name.startsWith(`${basename2(exclude.checksums)}.`)))
-      return true;
-    if (/\.(asc|sig)$/.test(f) && found.has(f.slice(0, -4))) return true;
-    return false;
-  };
-  return [...found].filter((f) => !ownOutputs(f)).sort();
 }
 function maskSecret(value, setSecret2 = setSecret) {
   if (!value) return;
@@ -45975,38 +46391,6 @@ function maskSecret(value, setSecret2 = setSecret) {
 function errorText(e) {
   const msg = e instanceof Error ? e.message : String(e);
   return msg.startsWith("jit-gpg:") ? msg : `jit-gpg: ${msg}`;
-}
-var AUDIT_CLAIMS = [
-  "repository",
-  "ref",
-  "sha",
-  "workflow",
-  "job_workflow_ref",
-  "run_id",
-  "run_attempt",
-  "actor",
-  "environment",
-  "event_name",
-  "sub",
-  "aud"
-];
-function pickClaims(claims) {
-  const out = {};
-  for (const n of AUDIT_CLAIMS) if (claims[n] !== void 0) out[n] = claims[n];
-  return out;
-}
-async function writeAudit(audit, runnerTemp) {
-  try {
-    await mkdir2(runnerTemp, { recursive: true });
-    const name = `jit-gpg-audit-${process.env.GITHUB_RUN_ID ?? "local"}-${process.env.GITHUB_RUN_ATTEMPT ?? "1"}-${randomBytes3(4).toString("hex")}.json`;
-    const path = join2(runnerTemp, name);
-    await writeFile4(path, `${JSON.stringify(audit, null, 2)}
-`, { mode: 384 });
-    return path;
-  } catch (e) {
-    warning(`jit-gpg: could not write the audit file: ${e.message}`);
-    return void 0;
-  }
 }
 var esc = (s) => s.replace(/[&<>|]/g, (c) => `&#${c.charCodeAt(0)};`);
 async function writeSummary(audit, auditPath) {
@@ -46069,14 +46453,24 @@ async function writeSummary(audit, auditPath) {
     warning(`jit-gpg: could not write the job summary: ${e.message}`);
   }
 }
+async function recordAudit(audit, runnerTemp) {
+  let path;
+  try {
+    path = await writeAudit(audit, runnerTemp, process.env);
+    info(`Audit record: ${path}`);
+  } catch (e) {
+    warning(`jit-gpg: could not write the audit file: ${e.message}`);
+  }
+  await writeSummary(audit, path);
+}
 function onCancel(cleanup2) {
   let busy = false;
   const handler = (signal) => {
     if (busy) return;
     busy = true;
-    error(`jit-gpg: cancelled (${signal}); removing the keyring and revoking the Vault token before exiting`);
+    error(`jit-gpg: cancelled (${signal}); removing the keyring and revoking the service token before exiting`);
     const hard = setTimeout(() => process.exit(1), 6e3);
-    cleanup2().catch(() => void 0).finally(() => {
+    Promise.resolve(cleanup2()).catch(() => void 0).finally(() => {
       clearTimeout(hard);
       process.exit(1);
     });
@@ -46090,55 +46484,25 @@ function onCancel(cleanup2) {
 }
 async function run() {
   for (const s of proxySecrets()) setSecret(s);
-  let liveKeyring;
-  let liveMaterial;
-  const removeHandlers = onCancel(async () => {
-    if (liveKeyring) {
-      const r = await cleanupKeyring(liveKeyring.dir, liveKeyring);
-      for (const a of r.actions) info(`Teardown: ${a}`);
-      if (!existsSync3(liveKeyring.dir)) saveState(STATE_KEYRING, "");
-    }
-    if (liveMaterial && !liveMaterial.released()) {
-      await liveMaterial.release();
-      if (liveMaterial.released()) saveState(STATE_VAULT, "");
-    }
-  });
+  let jobCleanup;
+  const removeHandlers = onCancel(() => jobCleanup?.());
   try {
-    await runMain({
-      setKeyring: (i2) => {
-        liveKeyring = i2;
-      },
-      setMaterial: (m) => {
-        liveMaterial = m;
-      }
+    await runMain((c) => {
+      jobCleanup = c;
     });
   } finally {
     removeHandlers();
   }
 }
-async function runMain(live) {
-  const workspace = resolve2(process.env.GITHUB_WORKSPACE || process.cwd());
-  const runnerTemp = process.env.RUNNER_TEMP || join2(workspace, "..", "_temp");
-  let material;
-  let key;
-  let claims = {};
-  let fetchedAt;
-  let destroyedAt;
+async function runMain(registerCleanup) {
+  const workspaceGiven = resolve3(process.env.GITHUB_WORKSPACE || process.cwd());
+  const runnerTemp = process.env.RUNNER_TEMP || join3(workspaceGiven, "..", "_temp");
   let ttl = 300;
-  const audit = { tool: "jit-gpg", version: 1, outcome: "failed", claims: {}, files: [], lifetime: { ttl } };
-  const destroyKey = () => {
-    if (key && !key.destroyed) key.destroy();
-    if (material) {
-      material.armoredKey = "";
-      delete material.passphrase;
-    }
-    if (fetchedAt && !destroyedAt) destroyedAt = /* @__PURE__ */ new Date();
-  };
   try {
-    const cfg = await group("Validate inputs and resolve files", async () => {
+    const { cfg, workspace, files } = await group("Validate inputs and resolve files", async () => {
       const i2 = readInputs();
       ttl = i2.ttl;
-      audit.lifetime.ttl = ttl;
+      const ws = await realWorkspace(workspaceGiven);
       info(`Key service: vault ${i2.vaultUrl} role "${i2.vaultRole}" secret ${i2.vaultSecret}`);
       const proxy = proxyFor(i2.vaultUrl);
       if (proxy) info(`Vault requests go through the proxy ${safeProxy(proxy)} (see NO_PROXY to bypass it)`);
@@ -46147,12 +46511,12 @@ async function runMain(live) {
         await gpgLibexecDir();
         info(`run: ${i2.run}`);
       }
-      return i2;
+      const found = i2.files.length ? await resolveFiles(i2.files, ws, i2.checksums ? { checksums: i2.checksums } : {}) : [];
+      return { cfg: i2, workspace: ws, files: found };
     });
-    const files = cfg.files.length ? await resolveFiles(cfg.files, workspace, cfg.checksums ? { checksums: cfg.checksums } : {}) : [];
     if (cfg.files.length) {
       if (files.length === 0) {
-        const what = `no files matched ${cfg.files.map((p) => JSON.stringify(p)).join(", ")} in ${workspace}`;
+        const what = `no files matched ${cfg.files.map((p) => JSON.stringify(p)).join(", ")} in the workspace`;
         if (cfg.ifNoFilesFound === "error") {
           throw new ActionError(
             `${what}: check the files globs (relative to the workspace, one per line) and that the artifacts are built before this step, or set if-no-files-found: warn`
@@ -46162,10 +46526,7 @@ async function runMain(live) {
         else info(`${what}; nothing to sign`);
         if (!cfg.run) {
           setOutput("signatures", "[]");
-          audit.outcome = "nothing-to-sign";
-          const p = await writeAudit(audit, runnerTemp);
-          await writeSummary(audit, p);
-          saveState(STATE_DONE, "true");
+          await recordAudit({ ...newAudit(ttl), outcome: "nothing-to-sign" }, runnerTemp);
           return;
         }
       } else {
@@ -46173,210 +46534,82 @@ async function runMain(live) {
         for (const f of files) info(`  ${displayPath(f, workspace)}`);
       }
     }
-    const idToken = await group("Request the OIDC token", async () => {
-      const t = await requestIdToken({
-        audience: cfg.audience,
-        mask: (s) => setSecret(s),
-        log: (m) => info(m)
-      });
-      claims = t.claims;
-      audit.claims = pickClaims(claims);
-      info(`Got an OIDC token for audience "${cfg.audience}":
-${describeClaims(claims)}`);
-      return t.token;
-    });
-    material = await group("Fetch the signing key from Vault", async () => {
-      const provider = createVaultProvider({
-        url: cfg.vaultUrl,
-        role: cfg.vaultRole,
-        secret: cfg.vaultSecret,
-        authMount: cfg.vaultAuthMount,
-        ...cfg.vaultNamespace ? { namespace: cfg.vaultNamespace } : {},
-        keyField: cfg.vaultKeyField,
-        passphraseField: cfg.vaultPassphraseField,
-        ...cfg.vaultCaCert ? { caCertPath: resolve2(workspace, cfg.vaultCaCert) } : {},
-        log: (m2) => info(m2),
-        mask: (s) => maskSecret(s),
-        onSession: (session) => {
-          setSecret(session.token);
-          saveState(STATE_VAULT, sessionToState(session));
-        }
-      });
-      const m = await provider.fetchKey(idToken);
-      fetchedAt = /* @__PURE__ */ new Date();
-      maskSecret(m.armoredKey);
-      maskSecret(m.passphrase);
-      live.setMaterial(m);
-      if (m.released()) saveState(STATE_VAULT, "");
-      info(`Key fetched at ${fetchedAt.toISOString()} from ${m.source}`);
-      return m;
-    });
-    const deadline = (fetchedAt ?? /* @__PURE__ */ new Date()).getTime() + ttl * 1e3;
-    key = await group("Unlock the key", async () => {
-      const k = await loadSigningKey({
-        key: material.armoredKey,
-        ...material.passphrase !== void 0 ? { passphrase: material.passphrase } : {},
-        ...cfg.fingerprint ? { fingerprint: cfg.fingerprint } : {}
-      });
-      info(
-        `Signing with ${k.isSubkey ? "subkey" : "key"} ${k.fingerprint} (${k.algorithmLabel}) of ${k.userIds.join(", ") || k.primaryFingerprint}`
-      );
-      return k;
-    });
-    const signingKey = key;
-    audit.key = {
-      fingerprint: signingKey.fingerprint,
-      keyId: signingKey.keyId,
-      primaryFingerprint: signingKey.primaryFingerprint,
-      userIds: signingKey.userIds,
-      algorithm: signingKey.algorithmLabel,
-      source: material.source
-    };
-    setOutput("fingerprint", signingKey.fingerprint);
-    setOutput("key-id", signingKey.keyId);
     const outDir = commonDir(files, workspace);
-    const notations = ciNotations(process.env);
-    const signed = [];
-    let manifest;
-    let manifestPath;
-    const publicKeyPath = files.length ? join2(outDir, PUBLIC_KEY_NAME) : join2(runnerTemp, `jit-gpg-${signingKey.keyId}.pub.asc`);
-    if (files.length) {
-      await group(`Sign ${files.length} file(s)`, async () => {
-        for (const n of Object.entries(notations)) info(`Notation ${n[0]}=${n[1]}`);
-        signed.push(...await signFiles({ key: signingKey, files, armor: cfg.armor, notations }));
-        for (const s of signed) info(`${displayPath(s.signature, workspace)}  sha256 ${s.sha256}`);
-        if (cfg.checksums) {
-          manifestPath = isAbsolute2(cfg.checksums) ? cfg.checksums : join2(outDir, cfg.checksums);
-          manifest = await writeSignedManifest({
-            manifestPath,
-            entries: signed.map((s) => ({ path: s.path, sha256: s.sha256 })),
-            key: signingKey,
-            armor: cfg.armor,
-            notations
-          });
-          info(`${displayPath(manifest.signature, workspace)}  (manifest of ${signed.length} file(s))`);
-        }
-      });
-    }
-    await writePublicFile(publicKeyPath, signingKey.publicKeyArmored);
-    const publicKeyArmored = signingKey.publicKeyArmored;
-    signingKey.destroy();
-    if (files.length) {
-      await group("Verify every signature against the public key", async () => {
-        const all = [...signed, ...manifest ? [manifest] : []].map((s) => ({ file: s.path, signature: s.signature }));
-        const results = await verifyFiles({
-          publicKey: publicKeyArmored,
-          files: all,
-          fingerprint: signingKey.fingerprint
-        });
-        const bad = results.filter((r) => !r.valid);
-        for (const r of results) {
-          info(
-            `${r.valid ? "Good" : "BAD"} signature: ${displayPath(r.signature, workspace)}${r.error ? ` (${r.error})` : ""}`
-          );
-        }
-        if (bad.length) {
-          throw new ActionError(
-            `${bad.length} signature(s) did not verify against the public key (${bad.map((r) => displayPath(r.file, workspace)).join(", ")}); nothing was reported as signed`
-          );
-        }
-      });
-    }
-    let runResult;
-    if (cfg.run) {
-      runResult = await group("Run the command with an ephemeral GnuPG keyring", async () => {
-        const remaining = Math.floor((deadline - Date.now()) / 1e3);
-        if (remaining < 1) {
-          throw new ActionError(`the key's ttl (${ttl} s) ran out before the run command could start: raise ttl`);
-        }
-        const { result, cleanup: cleanup2 } = await withEphemeralKeyring(
-          {
-            tempRoot: runnerTemp,
-            armoredKey: material.armoredKey,
-            ...material.passphrase !== void 0 ? { passphrase: material.passphrase } : {},
-            ttlSeconds: remaining,
-            fingerprint: signingKey.fingerprint,
-            log: (m) => info(m),
-            onPrepared: (info2) => {
-              live.setKeyring(info2);
-              saveState(STATE_KEYRING, JSON.stringify(info2));
-            },
-            onImported: (info2) => {
-              live.setKeyring(info2);
-              saveState(STATE_KEYRING, JSON.stringify(info2));
-            }
-          },
-          async (keyring) => {
-            info(
-              `GNUPGHOME=${keyring.info.dir}; git signs with ${keyring.fingerprint} (GIT_CONFIG_* for this command only)`
-            );
-            info(`Running: ${cfg.run}`);
-            return keyring.runCommand(cfg.run, {
-              cwd: workspace,
-              onStart: (info2) => {
-                live.setKeyring(info2);
-                saveState(STATE_KEYRING, JSON.stringify(info2));
-              }
+    const provider = createVaultProvider({
+      url: cfg.vaultUrl,
+      role: cfg.vaultRole,
+      secret: cfg.vaultSecret,
+      authMount: cfg.vaultAuthMount,
+      ...cfg.vaultNamespace ? { namespace: cfg.vaultNamespace } : {},
+      keyField: cfg.vaultKeyField,
+      passphraseField: cfg.vaultPassphraseField,
+      ...cfg.vaultCaCert ? { caCertPath: resolve3(workspace, cfg.vaultCaCert) } : {},
+      allowInsecureHttp: cfg.allowInsecureHttp,
+      log: (m) => info(m),
+      mask: (s) => maskSecret(s),
+      onSession: (session) => {
+        setSecret(session.token);
+        saveState(STATE_VAULT, sessionToState(session));
+      },
+      onSessionEnd: () => saveState(STATE_VAULT, "")
+    });
+    const result = await runSignJob(
+      {
+        workspace,
+        files,
+        key: {
+          kind: "provider",
+          provider,
+          idToken: async () => {
+            const t = await requestIdToken({
+              audience: cfg.audience,
+              mask: (s) => setSecret(s),
+              log: (m) => info(m)
             });
+            info(`Got an OIDC token for audience "${cfg.audience}":
+${describeClaims(t.claims)}`);
+            return t;
           }
-        );
-        live.setKeyring(void 0);
-        for (const a of cleanup2.actions) info(`Teardown: ${a}`);
-        if (cleanup2.removed) saveState(STATE_KEYRING, "");
-        return result;
-      });
-      audit.run = { exitCode: runResult.exitCode, timedOut: runResult.timedOut, durationMs: runResult.durationMs };
-      if (runResult.timedOut) {
-        throw new ActionError(
-          `the run command was stopped when the key's ttl (${ttl} s) ran out: raise ttl (at most 3600) or make the command faster`
-        );
+        },
+        ...cfg.fingerprint ? { fingerprint: cfg.fingerprint } : {},
+        armor: cfg.armor,
+        notations: ciNotations(process.env),
+        ...cfg.checksums && files.length ? { checksumsPath: join3(outDir, cfg.checksums) } : {},
+        // beside the artifacts; with only `run`, in RUNNER_TEMP so the checkout stays clean (release tools check it)
+        publicKeyPath: files.length ? join3(outDir, PUBLIC_KEY_NAME) : (key) => join3(runnerTemp, `jit-gpg-${key.keyId}.pub.asc`),
+        confineTo: workspace,
+        ...cfg.run ? { run: { command: cfg.run, cwd: workspace, tempRoot: runnerTemp, env: process.env } } : {},
+        ttl: cfg.ttl
+      },
+      {
+        log: (m) => info(m),
+        group: (title, fn) => group(title, fn),
+        mask: (s) => maskSecret(s),
+        saveState: (name, value) => saveState(name, value),
+        registerCleanup
       }
-      if (runResult.exitCode !== 0) {
-        throw new ActionError(
-          `the run command failed (${runResult.signal ? `signal ${runResult.signal}` : `exit code ${runResult.exitCode}`}); its output is above`
-        );
-      }
-    }
-    destroyKey();
-    info(`Key fetched at ${fetchedAt?.toISOString()}, destroyed at ${destroyedAt?.toISOString()}`);
-    const sigPaths = [...signed.map((s) => s.signature), ...manifest ? [manifest.signature] : []].map(
-      (p) => displayPath(p, workspace)
     );
-    setOutput("signatures", JSON.stringify(sigPaths));
-    if (manifestPath) setOutput("checksums", displayPath(manifestPath, workspace));
-    setOutput("public-key", displayPath(publicKeyPath, workspace));
-    audit.outcome = "signed";
-    audit.files = signed.map((s) => ({
-      path: displayPath(s.path, workspace),
-      sha256: s.sha256,
-      size: s.size,
-      signature: displayPath(s.signature, workspace)
-    }));
-    if (manifest && manifestPath) {
-      audit.checksums = {
-        path: displayPath(manifestPath, workspace),
-        sha256: manifest.sha256,
-        signature: displayPath(manifest.signature, workspace)
-      };
+    if (result.key) {
+      setOutput("fingerprint", result.key.fingerprint);
+      setOutput("key-id", result.key.keyId);
     }
-    audit.publicKey = displayPath(publicKeyPath, workspace);
+    if (result.error === void 0) {
+      const sigPaths = [...result.signed, ...result.manifest ? [result.manifest] : []].map(
+        (s) => displayPath(s.signature, workspace)
+      );
+      setOutput("signatures", JSON.stringify(sigPaths));
+      if (result.manifestPath) setOutput("checksums", displayPath(result.manifestPath, workspace));
+      if (result.publicKeyPath) setOutput("public-key", displayPath(result.publicKeyPath, workspace));
+    } else {
+      result.audit.error = errorText(result.error);
+      setFailed(errorText(result.error));
+    }
+    await recordAudit(result.audit, runnerTemp);
   } catch (e) {
-    audit.outcome = "failed";
-    audit.error = errorText(e);
-    if (material && !material.released()) await material.release().catch(() => void 0);
-    if (material?.released()) saveState(STATE_VAULT, "");
-    setFailed(errorText(e));
+    const message = errorText(e instanceof WorkspaceError ? new ActionError(`input \`files\`: ${e.message}`) : e);
+    setFailed(message);
+    await recordAudit({ ...newAudit(ttl), error: message }, runnerTemp);
   } finally {
-    destroyKey();
-    if (material?.released()) saveState(STATE_VAULT, "");
-    if (fetchedAt) audit.lifetime.fetchedAt = fetchedAt.toISOString();
-    if (destroyedAt) audit.lifetime.destroyedAt = destroyedAt.toISOString();
-    if (fetchedAt && destroyedAt) audit.lifetime.seconds = (destroyedAt.getTime() - fetchedAt.getTime()) / 1e3;
-    if (audit.outcome !== "nothing-to-sign") {
-      const auditPath = await writeAudit(audit, runnerTemp);
-      if (auditPath) info(`Audit record: ${auditPath}`);
-      await writeSummary(audit, auditPath);
-    }
     saveState(STATE_DONE, "true");
   }
 }

@@ -7,11 +7,13 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import * as core from '@actions/core';
+import { printable } from '../shared/escape.ts';
 import { VERSION } from '../shared/version.ts';
 import { FAIL_ON, failing, runScanJob, SCAN_MODES, type ScanJob } from '../scan/job.ts';
 import { isCleanForCache, policyHash } from '../scan/cache.ts';
 import { DEFAULT_CONFIG_NAME } from '../scan/config.ts';
 import { findGitleaksConfig } from '../scan/gitleaks.ts';
+import { isPullRequestEvent } from '../scan/sources/event.ts';
 import { renderJson } from '../scan/report/json.ts';
 import { renderMarkdown } from '../scan/report/markdown.ts';
 import { redactFindings } from '../scan/report/redact.ts';
@@ -23,6 +25,13 @@ import { InputError, type InputSource, inputs } from './inputs.ts';
 import { restoreScanCache, type ScanCacheContext, saveScanCache } from './scan-cache.ts';
 
 export const ACTION = 'jit-gpg scan';
+
+// Every plain log line goes through printable (escape.ts): paths, notices and warnings carry untrusted text, and
+// only the project's own workflow commands may reach the runner. core.warning/error/notice and groups escape their
+// data and properties themselves (@actions/core 3), so those are passed as they are.
+function info(line: string): void {
+  core.info(printable(line));
+}
 const MAX_WARNING_ANNOTATIONS = 10;
 
 export interface ScanInputs {
@@ -125,15 +134,25 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   }
 
   await core.group('Settings', async () => {
-    core.info(`path: ${target}${file ? ' (a single file)' : ''}`);
-    core.info(`mode: ${opts.mode}${opts.mode === 'auto' ? ' (from the event)' : ''}`);
-    if (opts.base || opts.head) core.info(`base: ${opts.base ?? '-'}  head: ${opts.head ?? '-'}`);
-    core.info(`config: ${opts.config ?? `${DEFAULT_CONFIG_NAME} if present`}`);
-    core.info(`baseline: ${opts.baseline ?? 'none'}`);
-    core.info(`fail-on: ${opts.failOn}  annotations: ${opts.annotations}  cache: ${opts.cache}`);
+    info(`path: ${target}${file ? ' (a single file)' : ''}`);
+    info(`mode: ${opts.mode}${opts.mode === 'auto' ? ' (from the event)' : ''}`);
+    if (opts.base || opts.head) info(`base: ${opts.base ?? '-'}  head: ${opts.head ?? '-'}`);
+    info(`config: ${opts.config ?? `${DEFAULT_CONFIG_NAME} if present`}`);
+    info(`baseline: ${opts.baseline ?? 'none'}`);
+    info(`fail-on: ${opts.failOn}  annotations: ${opts.annotations}  cache: ${opts.cache}`);
   });
 
   const warnings: string[] = [];
+  const notes: string[] = [];
+  // A pull request's own workflows can write its cache scope: a state restored there could skip the PR's commits.
+  const event = env.GITHUB_EVENT_NAME;
+  const useCache = opts.cache && !isPullRequestEvent(event);
+  if (!opts.cache) notes.push('Cache: not used (input `cache` is false).');
+  else if (!useCache) {
+    const note = `Cache: not used on ${event} events (a pull request's own workflows can write that cache scope); every commit in range was scanned.`;
+    info(note);
+    notes.push(note);
+  }
   // Incremental cache for git modes (scan-cache.ts; trust model in src/scan/cache.ts).
   let cacheCtx: ScanCacheContext | undefined;
   let restored: Set<string> | undefined;
@@ -151,7 +170,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
       unique: unique.join('-'),
     };
     const r = await restoreScanCache(cacheCtx);
-    core.info(r.message);
+    info(r.message);
     restored = r.commits;
     return r.commits;
   };
@@ -169,12 +188,12 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
         cwd: workspace,
         baselinePath: opts.baseline,
         env,
-        onNotice: (m) => core.info(m),
-        ...(opts.cache ? { restoreGitCache } : {}),
+        onNotice: (m) => info(m),
+        ...(useCache ? { restoreGitCache } : {}),
         onWarning: (m) => {
           warnings.push(m);
           if (warnings.length <= MAX_WARNING_ANNOTATIONS) core.warning(m);
-          else core.info(`warning: ${m}`);
+          else info(`warning: ${m}`);
         },
       });
     } catch (e) {
@@ -188,16 +207,14 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
       throw e;
     }
     const s = j.result.stats;
-    core.info(`config: ${j.configFile ? relative(workspace, j.configFile) || j.configFile : 'built-in defaults'}`);
-    core.info(`${plural(j.policy.rules.length, 'rule')}; engine ${s.engine}`);
-    core.info(`${plural(s.files, 'file')} (${formatBytes(s.bytes)}) scanned in ${s.durationMs} ms`);
+    info(`config: ${j.configFile ? relative(workspace, j.configFile) || j.configFile : 'built-in defaults'}`);
+    info(`${plural(j.policy.rules.length, 'rule')}; engine ${s.engine}`);
+    info(`${plural(s.files, 'file')} (${formatBytes(s.bytes)}) scanned in ${s.durationMs} ms`);
     if (s.skippedBinary || s.skippedLarge || s.unreadable) {
-      core.info(
-        `skipped: ${s.skippedBinary} binary, ${s.skippedLarge} over the size limit, ${s.unreadable} unreadable`,
-      );
+      info(`skipped: ${s.skippedBinary} binary, ${s.skippedLarge} over the size limit, ${s.unreadable} unreadable`);
     }
     if (j.baseline) {
-      core.info(
+      info(
         `baseline: ${plural(j.accepted.length, 'finding')} accepted, ${plural(j.stale.length, 'stale entry', 'stale entries')}`,
       );
     }
@@ -228,17 +245,22 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
         executionSuccessful: job.result.stats.failed === 0,
       }),
     );
-    core.info(`SARIF: ${sarifPath}`);
+    info(`SARIF: ${sarifPath}`);
     await mkdir(dirname(reportPath), { recursive: true });
     await writeFile(reportPath, renderJson(input));
-    core.info(`JSON report: ${reportPath}`);
+    info(`JSON report: ${reportPath}`);
     try {
       await core.summary
         .addRaw(
-          renderMarkdown({ ...input, failing: fails.length, reportPaths: { sarif: sarifPath, json: reportPath } }),
+          renderMarkdown({
+            ...input,
+            notes,
+            failing: fails.length,
+            reportPaths: { sarif: sarifPath, json: reportPath },
+          }),
         )
         .write();
-      core.info('job summary written');
+      info('job summary written');
     } catch (e) {
       core.warning(`${ACTION}: could not write the job summary (${(e as Error).message})`);
     }
@@ -256,10 +278,10 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
           endLine: f.endLine,
         });
       } else {
-        core.info(`${f.file}:${f.line}:${f.column}: ${message}`);
+        info(`${f.file}:${f.line}:${f.column}: ${message}`);
       }
     }
-    if (findings.length === 0) core.info('no secrets found');
+    if (findings.length === 0) info('no secrets found');
   });
 
   // Save the cache only after a clean scan: no findings (none accepted by a baseline either)
@@ -273,7 +295,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   ) {
     const ctx = cacheCtx;
     const commits = job.git.commits;
-    await core.group('Cache', async () => core.info((await saveScanCache(ctx, commits, restored)).message));
+    await core.group('Cache', async () => info((await saveScanCache(ctx, commits, restored)).message));
   }
 
   core.setOutput('findings', String(findings.length));

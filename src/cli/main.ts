@@ -1,5 +1,5 @@
 // `jit-gpg <command>`: dispatch only. Each command lives in its own module and returns its exit code.
-import { type CliIO, EXIT, UsageError } from './io.ts';
+import { type CliIO, EXIT, UsageError, writeLine } from './io.ts';
 
 export { VERSION } from '../shared/version.ts';
 import { VERSION } from '../shared/version.ts';
@@ -53,12 +53,12 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     return await (await load())(rest, io);
   } catch (e) {
     if (e instanceof UsageError) {
-      io.stderr.write(`jit-gpg: ${e.message}\n`);
+      writeLine(io.stderr, `jit-gpg: ${e.message}`);
       return EXIT.usage;
     }
     // Library errors carry actionable messages and never secrets; stack traces only on request.
-    io.stderr.write(`jit-gpg: ${(e as Error).message}\n`);
-    if (io.env.JIT_GPG_DEBUG) io.stderr.write(`${(e as Error).stack}\n`);
+    writeLine(io.stderr, `jit-gpg: ${(e as Error).message}`);
+    if (io.env.JIT_GPG_DEBUG) for (const line of String((e as Error).stack).split('\n')) writeLine(io.stderr, line);
     return EXIT.usage;
   }
 }

@@ -10,7 +10,7 @@ import { renderJson } from '../scan/report/json.ts';
 import { renderSarif } from '../scan/report/sarif.ts';
 import { plural, renderText } from '../scan/report/text.ts';
 import { oneOf, parseFlags } from './args.ts';
-import { type CliIO, EXIT, UsageError } from './io.ts';
+import { type CliIO, EXIT, UsageError, writeLine } from './io.ts';
 import { FAIL_ON, failing, runScanJob, SCAN_MODES, type ScanJob } from '../scan/job.ts';
 import { VERSION } from '../shared/version.ts';
 
@@ -99,7 +99,7 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
     }
   }
 
-  const warn = (m: string) => io.stderr.write(`jit-gpg: warning: ${m}\n`);
+  const warn = (m: string) => writeLine(io.stderr, `jit-gpg: warning: ${m}`);
   let job: ScanJob;
   try {
     job = await runScanJob({
@@ -117,12 +117,12 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
       threads,
       env: io.env,
       onWarning: warn,
-      onNotice: (m) => io.stderr.write(`jit-gpg: ${m}\n`),
+      onNotice: (m) => writeLine(io.stderr, `jit-gpg: ${m}`),
     });
   } catch (e) {
     const name = (e as Error).name;
     if (name === 'ConfigError' || name === 'BaselineError' || name === 'ModeError') {
-      io.stderr.write(`jit-gpg scan: ${(e as Error).message}\n`);
+      writeLine(io.stderr, `jit-gpg scan: ${(e as Error).message}`);
       return EXIT.usage;
     }
     throw e;
@@ -170,15 +170,16 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
         : `${plural(n, 'secret')} found` +
           (failOn !== 'any' ? ` (${fails.length} count for --fail-on ${failOn})` : '') +
           (job.accepted.length ? `; ${job.accepted.length} accepted by the baseline` : '');
-    io.stderr.write(`jit-gpg: ${summary}${toStdout ? '' : `; ${format} report written to ${values.output}`}\n`);
+    writeLine(io.stderr, `jit-gpg: ${summary}${toStdout ? '' : `; ${format} report written to ${values.output}`}`);
   } else if (failOn !== 'any' && result.findings.length > 0) {
-    io.stderr.write(`jit-gpg: ${fails.length} of ${result.findings.length} count for --fail-on ${failOn}\n`);
+    writeLine(io.stderr, `jit-gpg: ${fails.length} of ${result.findings.length} count for --fail-on ${failOn}`);
   }
   if (fails.length > 0) return EXIT.findings;
   if (result.stats.failed > 0) {
     // Never a silent pass: what could not be scanned might hold a secret.
-    io.stderr.write(
-      `jit-gpg: scan incomplete: ${plural(result.stats.failed, 'item')} could not be scanned (see the warnings above)\n`,
+    writeLine(
+      io.stderr,
+      `jit-gpg: scan incomplete: ${plural(result.stats.failed, 'item')} could not be scanned (see the warnings above)`,
     );
     return EXIT.usage;
   }

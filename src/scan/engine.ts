@@ -26,13 +26,17 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { type DecodeLimits, scanDecoded } from './decode.ts';
 import {
   AllowRegexes,
+  decodedForms,
   hasInlineAllow,
   hasStopword,
+  isCodeNotSecret,
   isIntegrityHash,
   isPlaceholder,
   isReference,
   isRepeated,
+  isStandIn,
   shannonEntropy,
+  valueLength,
 } from './filters.ts';
 import { fingerprint, preview } from './fingerprint.ts';
 import type { ScanPolicy } from './policy.ts';
@@ -552,7 +556,9 @@ export class ScanEngine {
   keepSecret(cr: CompiledRule, secret: string, view: Buffer, secretStart: number): boolean {
     const rule = cr.rule;
     if (rule.entropy !== undefined && shannonEntropy(secret) < rule.entropy) return false;
-    if (isPlaceholder(secret) || isReference(secret) || isRepeated(secret)) return false;
+    if (isPlaceholder(secret) || isReference(secret) || isRepeated(secret) || isCodeNotSecret(secret)) return false;
+    // The same checks on what the value decodes to: `MTIzNAo=` is `1234`, `c2VjcmV0` is `secret`.
+    for (const text of decodedForms(secret)) if (isStandIn(text)) return false;
     if (isIntegrityHash(view, secretStart, secret)) return false;
     if (hasStopword(secret, this.stopwords)) return false;
     if (this.allow.matches(secret)) return false;
@@ -611,7 +617,17 @@ class ItemScan {
     const survivors: Survivor[] = [];
     // Matches the next window owns are judged here too (not reported): overlaps across the edge resolve alike.
     for (const c of cands) {
-      const secret = view.toString('utf8', c.secretStart, c.secretEnd);
+      let secret = view.toString('utf8', c.secretStart, c.secretEnd);
+      // A one-token value ends where a string literal's escape sequence or trailing code starts (a PEM or JSON
+      // secret keeps its escapes: they are part of its encoding).
+      if (!/\s|-----|^\{\\*"/.test(secret)) {
+        const len = valueLength(secret);
+        if (len < secret.length) {
+          c.secretEnd = c.secretStart + Buffer.byteLength(secret.slice(0, len));
+          secret = secret.slice(0, len);
+          if (c.secretEnd <= c.secretStart) continue;
+        }
+      }
       if (engine.keepSecret(c.rule, secret, view, c.secretStart)) survivors.push({ ...c, secret });
     }
     const decided = this.decided;
@@ -675,7 +691,8 @@ class ItemScan {
   /**
    * One secret, one finding, also between the window's direct findings (this.findings from `direct` on) and the
    * findings of its decoded segments, which are located at the encoded span (line and columns, one line): a
-   * decoded fallback finding is dropped where a direct finding or a decoded non-fallback one overlaps it; a direct
+   * decoded finding is dropped where a direct finding overlaps it (any direct one for a decoded fallback finding, a
+   * direct non-fallback one for any), and a decoded fallback one where a decoded non-fallback one does; a direct
    * fallback finding is dropped where a decoded non-fallback one overlaps it (`password: <base64 of a token>`);
    * decoded findings overlapping each other resolve as in resolveOverlaps. Returns the decoded findings kept.
    */
@@ -709,7 +726,9 @@ class ItemScan {
     for (const [line, decoded] of decodedByLine) {
       const directs = byLine.get(line) ?? [];
       const overlaps = (a: OverlapEntry, b: OverlapEntry) => a.start < b.end && b.start < a.end;
-      const survivors = decoded.filter((d) => !(d.fallback && directs.some((x) => overlaps(x, d))));
+      // The encoded bytes were already seen directly: a direct finding of a specific rule over them is the same
+      // secret (a percent-encoded SAS `sig`, a JWT nested in a JWT's payload), and keeps its raw span.
+      const survivors = decoded.filter((d) => !directs.some((x) => overlaps(x, d) && (d.fallback || !x.fallback)));
       const resolved = resolveOverlaps(survivors);
       for (const x of directs) {
         if (x.fallback && resolved.some((d) => !d.fallback && overlaps(x, d))) dropDirect.add(x.f);
@@ -761,7 +780,8 @@ class ItemScan {
       let validity: Validity = 'unknown';
       if (rule.validate) {
         try {
-          validity = rule.validate(c.secret, view.toString('utf8', c.matchStart, c.matchEnd));
+          const before = view.toString('utf8', Math.max(0, c.matchStart - 256), c.matchStart);
+          validity = rule.validate(c.secret, view.toString('utf8', c.matchStart, c.matchEnd), before);
         } catch {
           validity = 'unknown'; // a validator's exception may quote its input: never surface it
         }

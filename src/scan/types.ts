@@ -28,7 +28,11 @@ export interface Rule {
   entropy?: number;
   /** How far (bytes) past the keyword a match may extend; default one line. Multi-line secrets (PEM) set it. */
   window?: number;
-  validate?: (secret: string, match: string) => Validity;
+  /**
+   * Offline check of a candidate: `match` is the pattern's whole match, `before` up to 256 bytes of text before it
+   * (context such as the object a field belongs to). 'valid' only when it proves structure (checksum, parse).
+   */
+  validate?: (secret: string, match: string, before?: string) => Validity;
   /** When the rule needs a validator to be believed (a checksum it can check), unvalidated matches are dropped. */
   requireValid?: boolean;
   /**

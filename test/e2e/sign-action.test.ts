@@ -391,7 +391,8 @@ describe('sign action (dist through the runner harness)', {
       oidcUrl.hostname = 'oidc.proxy.test';
       const r = await runSign({
         job: newJob(),
-        inputs: baseInputs({ files: 'dist/*', 'vault-url': vaultUrl.origin }),
+        // plain http to a host that is not loopback: allowed only explicitly (the proxy test stand-in has no TLS)
+        inputs: baseInputs({ files: 'dist/*', 'vault-url': vaultUrl.origin, 'allow-insecure-http': 'true' }),
         oidc: { requestUrl: oidcUrl.href, requestToken: issuer.requestToken },
         env: { HTTP_PROXY: proxyUrl, HTTPS_PROXY: proxyUrl, NO_PROXY: 'github.com,.internal.example' },
         secrets: [...allSecrets(), password],

@@ -52,7 +52,7 @@ function ruleHits(rule: Rule, engine: RegexEngine, text: string): Hit[] {
     if (rule.entropy !== undefined && shannonEntropy(secret) < rule.entropy)
       why = `entropy ${shannonEntropy(secret).toFixed(2)} < ${rule.entropy}`;
     else if (rule.validate) {
-      const v = rule.validate(secret, match);
+      const v = rule.validate(secret, match, buf.toString('utf8', Math.max(0, m.start - 256), m.start));
       if (v === 'invalid') why = 'validator: invalid';
       else if (rule.requireValid && v !== 'valid') why = `validator: ${v} (requireValid)`;
     }

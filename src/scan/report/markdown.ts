@@ -1,5 +1,6 @@
 // The job summary (GitHub-flavoured Markdown): totals, a table per file, counts per rule, what was skipped, and
 // what to do next. Previews only; every cell is escaped so a file name cannot break the table or inject HTML.
+import { printable } from '../../shared/escape.ts';
 import type { Finding } from '../types.ts';
 import type { ReportInput } from './json.ts';
 import { redactFindings } from './redact.ts';
@@ -12,13 +13,15 @@ export interface MarkdownOptions extends ReportInput {
   reportPaths?: { sarif?: string; json?: string };
   /** How many findings count towards failing (per fail-on); shown when it differs from the total. */
   failing?: number;
+  /** Lines about the run itself (which config was used, whether the cache was), shown under the heading. */
+  notes?: readonly string[];
   /** At most this many table rows (GitHub caps a step summary at 1 MiB); the counts stay complete. Default 500. */
   maxRows?: number;
 }
 
 /** Inline code that survives any content: backticks widen the fence, pipes are escaped for tables. */
 export function mdCode(s: string): string {
-  const oneLine = s.replace(/[\r\n]+/g, ' ');
+  const oneLine = printable(s);
   const runs = oneLine.match(/`+/g) ?? [];
   const fence = '`'.repeat(Math.max(0, ...runs.map((r) => r.length)) + 1);
   const pad = oneLine.startsWith('`') || oneLine.endsWith('`') ? ' ' : '';
@@ -27,7 +30,9 @@ export function mdCode(s: string): string {
 
 /** Plain text for a table cell or heading: no HTML, no Markdown structure, no pipes. */
 export function mdText(s: string): string {
-  return s.replace(/[\r\n]+/g, ' ').replace(/[\\`*_{}[\]<>()#+!|~]/g, (c) => `\\${c}`);
+  return printable(s)
+    .replace(/&/g, '&amp;')
+    .replace(/[\\`*_{}[\]<>()#+!|~]/g, (c) => `\\${c}`);
 }
 
 export function renderMarkdown(opts: MarkdownOptions): string {
@@ -91,6 +96,10 @@ export function renderMarkdown(opts: MarkdownOptions): string {
     );
   }
 
+  if (opts.notes?.length) {
+    for (const n of opts.notes) out.push(`- ${mdText(n)}`);
+    out.push('');
+  }
   const skipped: string[] = [];
   if (s.skippedBinary) skipped.push(plural(s.skippedBinary, 'binary file'));
   if (s.skippedLarge) skipped.push(`${plural(s.skippedLarge, 'file')} over the size limit`);

@@ -1,5 +1,6 @@
 // SARIF 2.1.0 for code scanning (GitHub, Azure DevOps, IDE viewers). Only redacted findings go in: the message is
 // the rule title and the preview; `partialFingerprints` carry the secret hash so alerts follow a secret across edits.
+import { jsonSafe } from '../../shared/escape.ts';
 import { pathToFileURL } from 'node:url';
 import type { Finding, Rule, Severity } from '../types.ts';
 import { type ReportInput, TOOL_NAME, TOOL_URI } from './json.ts';
@@ -139,5 +140,5 @@ export function toSarif(opts: SarifOptions) {
 }
 
 export function renderSarif(opts: SarifOptions): string {
-  return `${JSON.stringify(toSarif(opts), null, 2)}\n`;
+  return `${jsonSafe(JSON.stringify(toSarif(opts), null, 2))}\n`;
 }

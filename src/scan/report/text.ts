@@ -1,4 +1,5 @@
 // The human report: findings grouped by file, one line each, then a summary. Colour only when asked (a TTY).
+import { printable } from '../../shared/escape.ts';
 import type { Finding, Severity } from '../types.ts';
 import type { ReportInput } from './json.ts';
 import { redactFindings } from './redact.ts';
@@ -34,10 +35,9 @@ export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-/** Control characters (terminal escapes) in paths or titles are shown escaped, never interpreted. */
-function clean(s: string): string {
-  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
+// Paths, titles, rule ids and baseline entries come from outside: shown escaped, never interpreted by a terminal
+// or the runner (escape.ts).
+const clean = printable;
 
 export function renderText(opts: TextOptions): string {
   const paint = (style: Style, s: string) => (opts.color ? `\u001b[${SGR[style]}m${s}\u001b[0m` : s);
@@ -57,7 +57,7 @@ export function renderText(opts: TextOptions): string {
         .filter(Boolean)
         .join(', ');
       lines.push(
-        `  ${paint('dim', pos)}  ${sev}  ${clean(f.title)}  ${f.preview}  ${paint('dim', f.ruleId)}${extra ? `  (${extra})` : ''}`,
+        `  ${paint('dim', pos)}  ${sev}  ${clean(f.title)}  ${clean(f.preview)}  ${paint('dim', clean(f.ruleId))}${extra ? `  (${extra})` : ''}`,
       );
     }
     lines.push('');
@@ -92,7 +92,7 @@ export function renderText(opts: TextOptions): string {
     );
     for (const e of stale) {
       const where = e.file ? ` ${clean(e.file)}${e.line ? `:${e.line}` : ''}` : '';
-      lines.push(`  ${e.ruleId ?? 'unknown'}${where} ${paint('dim', e.fingerprint.slice(0, 16))}`);
+      lines.push(`  ${clean(e.ruleId ?? 'unknown')}${where} ${paint('dim', clean(e.fingerprint.slice(0, 16)))}`);
     }
   }
   return `${lines.join('\n')}\n`;

@@ -50,6 +50,7 @@ const KEYWORDS = [
 ];
 
 const pw = `${fx('gp1', 12)}!${fx('gp2', 6, A.digits)}`;
+const b64 = (s: string) => Buffer.from(s).toString('base64');
 const sec = fx('gs1', 40, A.base64url);
 const key32 = fx('gk1', 32);
 const sha512 = `sha512-${Buffer.from(fx('gi1', 64, A.base64))
@@ -134,6 +135,23 @@ export const genericRules: Rule[] = [
         '  "Password": "SomeKindOfPassword#42",',
         ` *   clientSecret: "VERYLONGSECRET${fx('gvl', 40)}",`,
         '         *       //   "recaptchaV3Token": "my_recaptchaV3Token"',
+        // Encoded placeholders: base64 of `1234\n`, `secret\n`, `password`, `foo:bar`.
+        `password: ${b64('1234\n')}`,
+        `  secret: ${b64('secret\n')}`,
+        `token = "${b64('password')}"`,
+        `auth_token: ${b64('foo:bar')}`,
+        // Code, not values: a pointer dereference, a regular expression's source, a constant and trailing code.
+        '\tApiKey: *gcsAPIKey,',
+        'var re = regexp.MustCompile(`_authToken=\\s*((npm_.+)|(\\$\\{.+\\}))`)',
+        '  password = "REMOVED_TOKEN`),',
+        // Sequential stand-ins.
+        'api_key = "12345678-2323-1111-2222-123456789012"',
+        `api_key = "${'API-'}1234567890ABCDEFGHIJKLMNO1234"`,
+        // Non-secret fields named like secrets: request and update tokens, an ACME challenge, a credential scope.
+        `"RequestToken": "${fx('grq', 20)}"`,
+        `  PolicyUpdateToken: "${fx('gpu', 24)}"`,
+        `{"type": "http-01", "url": "https://acme.invalid/chall/1",\n "token": "${fx('gac', 43, A.base64url)}"}`,
+        `X-Amz-Credential=${'AKIA'}${fx('gsc', 16, A.upperAlnum)}%2F20250101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20250101T000000Z`,
       ],
     },
   },

@@ -23,6 +23,7 @@ import {
   retryAfterMs,
 } from '../../shared/http.ts';
 import { errorMessage, type RetryOptions, retry } from '../../shared/retry.ts';
+import { checkServiceUrl } from '../service-url.ts';
 import { decodeJwtPayload, describeClaims, type OidcClaims, publicClaims } from '../oidc.ts';
 import { armor } from '../packet.ts';
 import { type KeyMaterial, type KeyProvider, ProviderError } from './types.ts';
@@ -44,6 +45,8 @@ export interface VaultProviderOptions {
   passphraseField?: string;
   /** Path of a PEM file with the CA that signed Vault's certificate. */
   caCertPath?: string;
+  /** Plain http:// to a Vault that is not on this machine is refused unless this is true. */
+  allowInsecureHttp?: boolean;
   /** The PEM text itself (alternative to caCertPath). */
   caCert?: string;
   http?: HttpClient;
@@ -54,6 +57,8 @@ export interface VaultProviderOptions {
   mask?: (secret: string) => void;
   /** Called right after login with what a post step needs to revoke the token; save it as state. */
   onSession?: (session: VaultSession) => void | Promise<void>;
+  /** Called as soon as the token is known to be dead (revoked, or already invalid): clear the saved state. */
+  onSessionEnd?: () => void;
   timeoutMs?: number;
 }
 
@@ -101,24 +106,16 @@ export function sessionFromState(text: string | undefined): VaultSession | undef
   }
 }
 
-/** Normalises the Vault address: no trailing slash, no trailing /v1. */
-export function normalizeVaultUrl(url: string): string {
+/**
+ * Normalises the Vault address: no trailing slash, no trailing /v1. Refuses credentials in it and plain http to
+ * a host that is not loopback (unless allowed), without ever showing the value.
+ */
+export function normalizeVaultUrl(url: string, options: { allowInsecureHttp?: boolean } = {}): string {
   let u: URL;
   try {
-    u = new URL(url.trim());
-  } catch {
-    throw new ProviderError(
-      PROVIDER,
-      'config',
-      `vault-url "${url}" is not a URL (expected https://vault.example.com:8200)`,
-    );
-  }
-  if (u.protocol !== 'https:' && u.protocol !== 'http:') {
-    throw new ProviderError(PROVIDER, 'config', `vault-url must start with https:// (got ${u.protocol})`);
-  }
-  if (u.username || u.password) {
-    // Vault authenticates with the JWT; credentials in the address would only end up in logs.
-    throw new ProviderError(PROVIDER, 'config', 'vault-url must not contain a user name or password');
+    u = checkServiceUrl(url, { name: 'vault-url', allowInsecureHttp: options.allowInsecureHttp ?? false });
+  } catch (e) {
+    throw new ProviderError(PROVIDER, 'config', (e as Error).message);
   }
   let path = u.pathname.replace(/\/+$/, '');
   if (path.endsWith('/v1')) path = path.slice(0, -3);
@@ -496,7 +493,8 @@ export async function revokeVaultToken(
   let ca: string | undefined = options.caCert;
   if (!ca && session.caCertPath) ca = loadCa({ caCertPath: session.caCertPath });
   const conn: VaultConn = {
-    url: normalizeVaultUrl(session.url),
+    // main checked this address before it logged in (and allow-insecure-http decided about plain http)
+    url: normalizeVaultUrl(session.url, { allowInsecureHttp: true }),
     namespace: session.namespace || undefined,
     ca,
     caCertPath: session.caCertPath,
@@ -538,7 +536,7 @@ export async function revokeSessionState(
 }
 
 export function createVaultProvider(options: VaultProviderOptions): KeyProvider {
-  const url = normalizeVaultUrl(options.url);
+  const url = normalizeVaultUrl(options.url, { allowInsecureHttp: options.allowInsecureHttp ?? false });
   const role = options.role.trim();
   if (!role) throw new ProviderError(PROVIDER, 'config', 'vault-role is required');
   const mount = cleanSegment(options.authMount || 'jwt');
@@ -550,13 +548,15 @@ export function createVaultProvider(options: VaultProviderOptions): KeyProvider 
   const mask = options.mask ?? (() => {});
   if (url.startsWith('http:') && !isLoopbackHost(new URL(url).hostname)) {
     log(
-      `warning: vault-url uses plain http to ${new URL(url).host}: the OIDC token, the Vault token and the private key ` +
-        'would cross the network unencrypted. Use https:// (with vault-ca-cert for a private CA).',
+      `warning: vault-url uses plain http to ${new URL(url).host} (allowed by allow-insecure-http): the OIDC token, ` +
+        'the Vault token and the private key cross the network unencrypted.',
     );
   }
 
   return {
+    kind: 'key-store',
     name: PROVIDER,
+    label: 'Vault',
     async fetchKey(idToken: string): Promise<KeyMaterial> {
       const ca = loadCa(options);
       const conn: VaultConn = {
@@ -584,21 +584,29 @@ export function createVaultProvider(options: VaultProviderOptions): KeyProvider 
       if (options.caCertPath) session.caCertPath = options.caCertPath;
       if (accessor) session.accessor = accessor;
       let revoked = false;
-      const revoke = async (): Promise<void> => {
-        if (revoked) return;
-        try {
-          const outcome = await revokeVaultToken(session, {
-            http: conn.http,
-            retry: conn.retry,
-            log,
-            caCert: ca,
-            timeoutMs: conn.timeoutMs,
-          });
-          revoked = true;
-          log(outcome === 'revoked' ? 'Revoked the Vault token' : 'The Vault token was already invalid');
-        } catch (e) {
-          log(`warning: could not revoke the Vault token (the post step will retry): ${errorMessage(e)}`);
-        }
+      let revoking: Promise<void> | undefined;
+      // One revoke at a time: a cancel handler and main's own cleanup share the call in flight.
+      const revoke = (): Promise<void> => {
+        if (revoked) return Promise.resolve();
+        revoking ??= (async () => {
+          try {
+            const outcome = await revokeVaultToken(session, {
+              http: conn.http,
+              retry: conn.retry,
+              log,
+              caCert: ca,
+              timeoutMs: conn.timeoutMs,
+            });
+            revoked = true;
+            options.onSessionEnd?.();
+            log(outcome === 'revoked' ? 'Revoked the Vault token' : 'The Vault token was already invalid');
+          } catch (e) {
+            log(`warning: could not revoke the Vault token (the post step will retry): ${errorMessage(e)}`);
+          } finally {
+            revoking = undefined;
+          }
+        })();
+        return revoking;
       };
 
       try {
