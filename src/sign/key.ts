@@ -85,6 +85,16 @@ export interface SigningKey {
   readonly destroyed: boolean;
 }
 
+/**
+ * What the signer needs of a key: a SigningKey whose digest signature may come back later, from a key service
+ * (remote-key.ts). Local keys (loadSigningKey) sign synchronously and fit as they are.
+ */
+export interface DigestSigningKey extends Omit<SigningKey, 'signDigest'> {
+  /** The hash signatures use unless one is asked for (a key service may fix it for the key). */
+  readonly preferredHash?: HashName;
+  signDigest(digest: Uint8Array, hash: HashName): Buffer | Promise<Buffer>;
+}
+
 /** Normalises an expected fingerprint: strips spaces/colons/0x, upper-cases, checks 16 or 40 hex digits. */
 export function normalizeFingerprint(input: string): string {
   const v = input.trim().replace(/^0x/i, '').replace(/[\s:]/g, '').toUpperCase();

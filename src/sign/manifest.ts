@@ -2,7 +2,7 @@
 // directory, sorted bytewise, LF line ends. The manifest is then signed like any artifact.
 
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import type { SigningKey } from './key.ts';
+import type { DigestSigningKey } from './key.ts';
 import type { HashName } from './packet.ts';
 import { type SignedFile, signFiles, writePublicFile } from './signer.ts';
 
@@ -62,7 +62,7 @@ export async function writeManifest(options: ManifestOptions): Promise<string> {
 }
 
 export interface SignedManifestOptions extends ManifestOptions {
-  key: SigningKey;
+  key: DigestSigningKey;
   armor?: boolean;
   notations?: Readonly<Record<string, string>>;
   hash?: HashName;

@@ -5,7 +5,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { chmod, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import * as openpgp from 'openpgp';
-import type { SigningKey } from './key.ts';
+import type { DigestSigningKey } from './key.ts';
 import {
   armor as armorPacket,
   encodeHashedPart,
@@ -69,11 +69,19 @@ export async function hashStream(data: Uint8Array | AsyncIterable<Uint8Array>, a
  * Completes a v4 signature from a hash that has consumed the document: hashes the signature's hashed part and
  * trailer, signs the digest, and returns the binary signature packet.
  */
-export function finishSignature(key: SigningKey, docHash: Hash, options: SignOptions = {}): Buffer {
-  return finish(key, docHash, options).packet;
+export async function finishSignature(
+  key: DigestSigningKey,
+  docHash: Hash,
+  options: SignOptions = {},
+): Promise<Buffer> {
+  return (await finish(key, docHash, options)).packet;
 }
 
-function finish(key: SigningKey, docHash: Hash, options: SignOptions): { packet: Buffer; digest: Buffer } {
+async function finish(
+  key: DigestSigningKey,
+  docHash: Hash,
+  options: SignOptions,
+): Promise<{ packet: Buffer; digest: Buffer }> {
   const hash = resolveHash(key, options.hash);
   const created = options.date ?? new Date();
   if (Math.floor(created.getTime() / 1000) < Math.floor(key.created.getTime() / 1000)) {
@@ -92,7 +100,7 @@ function finish(key: SigningKey, docHash: Hash, options: SignOptions): { packet:
   docHash.update(hashedPart);
   docHash.update(encodeTrailer(hashedPart.length));
   const digest = docHash.digest();
-  const mpis = key.signDigest(digest, hash);
+  const mpis = await key.signDigest(digest, hash); // a key service answers later; a local key at once
   return { packet: encodeSignaturePacket(hashedPart, key.keyIdBytes, digest, mpis), digest };
 }
 
@@ -107,20 +115,20 @@ export interface SignedData {
 
 /** Signs bytes or a stream in memory; returns the binary signature. */
 export async function signData(
-  key: SigningKey,
+  key: DigestSigningKey,
   data: Uint8Array | AsyncIterable<Uint8Array>,
   options: SignOptions = {},
 ): Promise<SignedData> {
   const hash = resolveHash(key, options.hash);
   const d = await hashStream(data, hash);
-  return { ...finish(key, d.hash, { ...options, hash }), sha256: d.sha256, size: d.size };
+  return { ...(await finish(key, d.hash, { ...options, hash })), sha256: d.sha256, size: d.size };
 }
 
 /** Signs one file; returns the binary signature packet and the file's SHA-256. Writes nothing. */
-export async function signFile(key: SigningKey, path: string, options: SignOptions = {}): Promise<SignedData> {
+export async function signFile(key: DigestSigningKey, path: string, options: SignOptions = {}): Promise<SignedData> {
   const hash = resolveHash(key, options.hash);
   const d = await hashFile(path, hash);
-  return { ...finish(key, d.hash, { ...options, hash }), sha256: d.sha256, size: d.size };
+  return { ...(await finish(key, d.hash, { ...options, hash })), sha256: d.sha256, size: d.size };
 }
 
 /**
@@ -128,7 +136,8 @@ export async function signFile(key: SigningKey, path: string, options: SignOptio
  * bigger than 256 bits (GnuPG refuses "ECDSA key requires a 384 bit or larger hash"): P-384 → SHA-384,
  * P-521 → SHA-512. Key preferences never change the hash.
  */
-export function defaultHashFor(key: Pick<SigningKey, 'algorithm' | 'curve'>): HashName {
+export function defaultHashFor(key: Pick<DigestSigningKey, 'algorithm' | 'curve' | 'preferredHash'>): HashName {
+  if (key.preferredHash) return key.preferredHash;
   if (key.algorithm === 'ecdsa' && key.curve === 'nistP384') return 'sha384';
   if (key.algorithm === 'ecdsa' && key.curve === 'nistP521') return 'sha512';
   return 'sha256';
@@ -138,7 +147,10 @@ const MIN_HASH_BYTES: Record<string, number> = { nistP384: 48, nistP521: 64 };
 const HASH_BYTES: Record<HashName, number> = { sha256: 32, sha384: 48, sha512: 64 };
 
 /** Resolves and checks the signature hash for this key. Exported for the adapter's input validation. */
-export function resolveHash(key: Pick<SigningKey, 'algorithm' | 'curve'>, hash: unknown): HashName {
+export function resolveHash(
+  key: Pick<DigestSigningKey, 'algorithm' | 'curve' | 'preferredHash'>,
+  hash: unknown,
+): HashName {
   const h = hash ?? defaultHashFor(key);
   if (!isHashName(h)) throw new Error(`unsupported hash ${String(h)}: use sha256, sha384 or sha512`);
   const min = key.algorithm === 'ecdsa' && key.curve ? MIN_HASH_BYTES[key.curve] : undefined;
@@ -152,7 +164,7 @@ export function resolveHash(key: Pick<SigningKey, 'algorithm' | 'curve'>, hash: 
 }
 
 export interface SignFilesOptions extends SignOptions {
-  key: SigningKey;
+  key: DigestSigningKey;
   files: readonly string[];
   /** true (default): `<file>.asc` armored; false: `<file>.sig` binary. */
   armor?: boolean;

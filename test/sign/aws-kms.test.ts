@@ -9,7 +9,8 @@ import { requestIdToken } from '../../src/sign/oidc.ts';
 import { createAwsKmsProvider } from '../../src/sign/providers/aws-kms.ts';
 import { createAwsSecretsManagerProvider } from '../../src/sign/providers/aws-secrets-manager.ts';
 import { ProviderError } from '../../src/sign/providers/types.ts';
-import { bindRemoteKey, signFilesRemote } from '../../src/sign/remote.ts';
+import { bindRemoteKey, remoteSigningKey } from '../../src/sign/remote.ts';
+import { signFiles } from '../../src/sign/signer.ts';
 import { exportPublicKey } from '../../src/sign/remote-key.ts';
 import { type AwsStandIn, startAwsStandIn } from '../e2e/services/aws.ts';
 import { type OidcIssuer, startOidcIssuer } from '../e2e/services/oidc-issuer.ts';
@@ -125,11 +126,7 @@ describe('aws-kms: keys that never leave KMS', () => {
       const file = join(dir, `${alias}.tgz`);
       writeFileSync(file, `artifact ${alias}\n`);
       const before = aws.calls.filter((c) => c.action === 'Sign').length;
-      await signFilesRemote({
-        key: bindRemoteKey(s2, { publicKey: exported.armored }),
-        publicKeyArmored: exported.armored,
-        files: [file],
-      });
+      await signFiles({ key: await remoteSigningKey(s2, exported.armored), files: [file] });
       await s2.release();
       assert.equal(aws.calls.filter((c) => c.action === 'Sign').length - before, 1);
       const home = join(dir, `gnupg-${alias}`);
@@ -140,7 +137,7 @@ describe('aws-kms: keys that never leave KMS', () => {
       for (const c of aws.issued) {
         assert.ok(masked.has(c.secretAccessKey) && masked.has(c.sessionToken), 'every credential is masked');
       }
-      assert.match(s2.metadata.identity as string, /assumed-role\/signer\/jit-gpg-/);
+      assert.match(s2.identity ?? '', /assumed-role\/signer\/jit-gpg-/);
     });
   }
 
@@ -163,11 +160,7 @@ describe('aws-kms: keys that never leave KMS', () => {
       const started = performance.now();
       const session = await kms('alias/ed').connect(await jwt());
       const callsBefore = aws.calls.length;
-      await signFilesRemote({
-        key: bindRemoteKey(session, { publicKey: exported.armored }),
-        publicKeyArmored: exported.armored,
-        files,
-      });
+      await signFiles({ key: await remoteSigningKey(session, exported.armored), files });
       const elapsed = performance.now() - started;
       const during = aws.calls.slice(callsBefore);
       assert.equal(during.length, 20);

@@ -9,10 +9,9 @@
 //                 ED25519_PH_SHA_512, which GnuPG cannot verify)
 // The role needs kms:GetPublicKey and kms:Sign on the key, nothing else.
 import type { HashName } from '../packet.ts';
-import { type RawSignature, RemoteKeyError, servicePublicKey } from '../remote-key.ts';
+import { RemoteKeyError, servicePublicKey } from '../remote-key.ts';
 import { type AwsOptions, assumeRole, awsErrorMessage, awsJson, checkAwsInputs } from './aws.ts';
-import type { RemoteSignerProvider, RemoteSignerSession } from './remote.ts';
-import { ProviderError } from './types.ts';
+import { ProviderError, type RemoteSignerProvider, type RemoteSigningSession } from './types.ts';
 
 const PROVIDER = 'aws-kms';
 const KEY_ID =
@@ -46,9 +45,10 @@ export function createAwsKmsProvider(options: AwsKmsOptions): RemoteSignerProvid
   const log = options.log ?? (() => {});
 
   return {
-    name: PROVIDER,
     kind: 'remote-signer',
-    async connect(idToken: string): Promise<RemoteSignerSession> {
+    name: PROVIDER,
+    label: 'AWS KMS',
+    async connect(idToken: string): Promise<RemoteSigningSession> {
       const session = await assumeRole(idToken, aws);
       try {
         const pub = await awsJson(session, 'kms', 'TrentService.GetPublicKey', { KeyId: key }, 'AWS KMS GetPublicKey');
@@ -93,7 +93,7 @@ export function createAwsKmsProvider(options: AwsKmsOptions): RemoteSignerProvid
             : publicKey.type === 'ed25519'
               ? 'ED25519_SHA_512'
               : `ECDSA_SHA_${hash.slice(3)}`;
-        const sign = async ({ digest, hash }: { digest: Buffer; hash: HashName }): Promise<RawSignature> => {
+        const sign = async (digest: Uint8Array, hash: HashName): Promise<Uint8Array> => {
           const algorithm = algorithmFor(hash);
           if (offered.length && !offered.includes(algorithm)) {
             throw new ProviderError(
@@ -108,7 +108,7 @@ export function createAwsKmsProvider(options: AwsKmsOptions): RemoteSignerProvid
             'TrentService.Sign',
             {
               KeyId: arn,
-              Message: digest.toString('base64'),
+              Message: Buffer.from(digest).toString('base64'),
               MessageType: publicKey.type === 'ed25519' ? 'RAW' : 'DIGEST',
               SigningAlgorithm: algorithm,
             },
@@ -132,22 +132,21 @@ export function createAwsKmsProvider(options: AwsKmsOptions): RemoteSignerProvid
               'AWS KMS Sign: the answer carries no signature by the key that was read',
             );
           }
-          const bytes = Buffer.from(out.body.Signature, 'base64');
-          return {
-            encoding: publicKey.type === 'rsa' ? 'rsa' : publicKey.type === 'ed25519' ? 'ed25519' : 'der',
-            bytes,
-          };
+          // RSA: the signature integer; ECDSA: DER; Ed25519: R‖S (the session contract's encodings, as KMS returns them)
+          return Buffer.from(out.body.Signature, 'base64');
         };
         log(`Connected to AWS KMS key ${arn} (${spec})`);
         return {
-          publicKey,
+          publicKey: publicKey.keyObject,
+          ...(publicKey.type === 'ecdsa-p384' ? { hashes: ['sha384'] as const } : {}),
           sign,
           async release() {
             session.release();
           },
           released: () => session.credentials === undefined,
           source: `aws-kms ${arn}`,
-          metadata: { keySpec: spec, identity: session.assumedRoleArn },
+          metadata: { keySpec: spec },
+          identity: session.assumedRoleArn,
         };
       } catch (e) {
         session.release();

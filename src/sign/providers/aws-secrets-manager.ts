@@ -69,7 +69,9 @@ export function createAwsSecretsManagerProvider(options: AwsSecretsManagerOption
   const mask = options.mask ?? (() => {});
 
   return {
+    kind: 'key-store',
     name: PROVIDER,
+    label: 'AWS Secrets Manager',
     async fetchKey(idToken: string): Promise<KeyMaterial> {
       const session = await assumeRole(idToken, aws);
       let value: {
@@ -129,7 +131,7 @@ export function createAwsSecretsManagerProvider(options: AwsSecretsManagerOption
             };
       mask(armoredKey);
       if (passphrase) mask(passphrase);
-      const metadata: Record<string, string | number> = { identity: session.assumedRoleArn };
+      const metadata: Record<string, string | number> = {};
       if (typeof value.VersionId === 'string') metadata.version = value.VersionId;
       if (typeof value.CreatedDate === 'number')
         metadata.created_time = new Date(value.CreatedDate * 1000).toISOString();
@@ -140,6 +142,7 @@ export function createAwsSecretsManagerProvider(options: AwsSecretsManagerOption
         released: () => true,
         source: `aws-secrets-manager ${typeof value.ARN === 'string' ? value.ARN : secret}`,
         metadata,
+        identity: session.assumedRoleArn,
       };
     },
   };
