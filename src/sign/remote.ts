@@ -3,9 +3,11 @@
 // any sign call), and every digest is signed by one call to the service. signer.ts then streams, hashes, assembles
 // and self-checks exactly as for a local key, so nothing about files, manifests or armor is duplicated here.
 
+import { isAbsolute, resolve } from 'node:path';
 import * as openpgp from 'openpgp';
+import { readRegularFile } from '../shared/read-file.ts';
 import type { DigestSigningKey } from './key.ts';
-import { dearmor, type HashName } from './packet.ts';
+import { armor, dearmor, type HashName, splitPackets } from './packet.ts';
 import type { RemoteSigningSession } from './providers/types.ts';
 import {
   createRemoteKey,
@@ -37,6 +39,30 @@ export function publicKeyPackets(input: string | Uint8Array): Buffer {
     throw new RemoteKeyError(`public-key holds a PGP ${block.type}, not a PGP PUBLIC KEY BLOCK`);
   }
   return block.data;
+}
+
+/**
+ * The `public-key` input: armored text, or a path (absolute, or relative to `baseDir`) of an armored or binary
+ * key. Returns the armored key after checking it starts with a public key packet; makes no network call.
+ */
+export function readPublicKeyInput(value: string, baseDir: string): string {
+  const text = value.trim();
+  let bytes: Buffer;
+  if (text.includes('-----BEGIN PGP')) bytes = Buffer.from(text, 'utf8');
+  else {
+    const path = isAbsolute(text) ? text : resolve(baseDir, text);
+    bytes = readRegularFile(path, { maxBytes: MAX_PUBLIC_KEY_BYTES, what: 'public key' });
+  }
+  const packets = publicKeyPackets(bytes);
+  let first: number | undefined;
+  try {
+    first = splitPackets(packets)[0]?.tag;
+  } catch (e) {
+    throw new RemoteKeyError(`public-key is not a valid OpenPGP key (${(e as Error).message})`);
+  }
+  if (first !== 6)
+    throw new RemoteKeyError('public-key does not start with a public key packet (run `jit-gpg key export`)');
+  return bytes[0]! & 0x80 ? armor(packets, 'PUBLIC KEY BLOCK') : bytes.toString('utf8');
 }
 
 type SessionParts = Pick<RemoteSigningSession, 'publicKey' | 'sign' | 'hashes'>;
