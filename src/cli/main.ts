@@ -10,6 +10,7 @@ Usage:
   jit-gpg scan [PATH|-] [options]     scan a directory, a git range or stdin for hardcoded secrets
   jit-gpg sign [options] FILES...     write detached signatures with a key from a file, stdin or Vault
   jit-gpg verify [options] FILES...   verify detached signatures against a public key
+  jit-gpg key export [options]        the OpenPGP public key of a key that stays in its key service
   jit-gpg help [COMMAND]              show help for a command
   jit-gpg --version
 
@@ -23,6 +24,7 @@ const commands: Record<string, () => Promise<Command>> = {
   scan: async () => (await import('./scan.ts')).scanCommand,
   sign: async () => (await import('./sign.ts')).signCommand,
   verify: async () => (await import('./verify.ts')).verifyCommand,
+  key: async () => (await import('./key.ts')).keyCommand,
 };
 
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
@@ -46,8 +48,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     if (!load) {
       throw new UsageError(
         first.startsWith('-')
-          ? `unknown option '${first}' (a command comes first: scan, sign or verify). Run \`jit-gpg --help\`.`
-          : `unknown command '${first}' (expected scan, sign or verify). Run \`jit-gpg --help\`.`,
+          ? `unknown option '${first}' (a command comes first: scan, sign, verify or key). Run \`jit-gpg --help\`.`
+          : `unknown command '${first}' (expected scan, sign, verify or key). Run \`jit-gpg --help\`.`,
       );
     }
     return await (await load())(rest, io);
