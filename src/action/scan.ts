@@ -2,16 +2,17 @@
 // finding at its file and line, write the job summary, set outputs, and fail per `fail-on`. The secret never reaches
 // this module: findings carry a preview and a fingerprint only, and every writer re-checks that.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import * as core from '@actions/core';
 import { printable } from '../shared/escape.ts';
+import { readRegularFile } from '../shared/read-file.ts';
 import { VERSION } from '../shared/version.ts';
 import { FAIL_ON, failing, runScanJob, SCAN_MODES, type ScanJob } from '../scan/job.ts';
 import { isCleanForCache, policyHash } from '../scan/cache.ts';
-import { DEFAULT_CONFIG_NAME } from '../scan/config.ts';
+import { DEFAULT_CONFIG_NAME, MAX_CONFIG_BYTES } from '../scan/config.ts';
 import { findGitleaksConfig } from '../scan/gitleaks.ts';
 import { isPullRequestEvent } from '../scan/sources/event.ts';
 import { renderJson } from '../scan/report/json.ts';
@@ -45,6 +46,7 @@ export interface ScanInputs {
   sarif?: string;
   annotations: boolean;
   cache: boolean;
+  configFrom: 'base' | 'head';
 }
 
 export function readScanInputs(source?: InputSource): ScanInputs {
@@ -55,6 +57,7 @@ export function readScanInputs(source?: InputSource): ScanInputs {
     failOn: i.oneOf('fail-on', FAIL_ON, 'any'),
     annotations: i.boolean('annotations', true),
     cache: i.boolean('cache', true),
+    configFrom: i.oneOf('config-from', ['base', 'head'] as const, 'base'),
   };
   for (const [key, name] of [
     ['base', 'base'],
@@ -140,6 +143,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
     info(`config: ${opts.config ?? `${DEFAULT_CONFIG_NAME} if present`}`);
     info(`baseline: ${opts.baseline ?? 'none'}`);
     info(`fail-on: ${opts.failOn}  annotations: ${opts.annotations}  cache: ${opts.cache}`);
+    info(`config-from: ${opts.configFrom}`);
   });
 
   const warnings: string[] = [];
@@ -158,7 +162,11 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   let restored: Set<string> | undefined;
   const restoreGitCache = async (mode: 'diff' | 'history', policy: ScanPolicy, configFile: string | undefined) => {
     const digest = (file: string | undefined) =>
-      file ? createHash('sha256').update(readFileSync(file)).digest('hex') : '';
+      file
+        ? createHash('sha256')
+            .update(readRegularFile(file, { maxBytes: MAX_CONFIG_BYTES, what: 'config file' }))
+            .digest('hex')
+        : '';
     // .gitleaks.toml allowlists apply after the scan, outside the policy: they must change the key too.
     const config = digest(configFile);
     const gitleaks = digest(findGitleaksConfig(root));
@@ -187,6 +195,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
         configSearch: [...new Set([root, workspace])],
         cwd: workspace,
         baselinePath: opts.baseline,
+        configFrom: opts.configFrom,
         env,
         onNotice: (m) => info(m),
         ...(useCache ? { restoreGitCache } : {}),
@@ -220,6 +229,25 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
     }
     return j;
   });
+
+  // Which config decided the scan; a pull request's edits to it are named (they were not used).
+  const configNames = job.config.files.map((f) => `${f.name} (${f.origin})`);
+  notes.unshift(
+    `Config: read from the ${job.config.describe}: ${configNames.length ? configNames.join(', ') : 'no config files, built-in defaults'}.`,
+  );
+  for (const f of job.config.files.filter((c) => c.changed && job.config.base)) {
+    core.notice(
+      `${ACTION}: this pull request changes ${f.name}; the scan used the base commit's version instead ` +
+        `(${f.origin}). The change takes effect once it is merged.`,
+      { title: 'Scan config changed by this pull request', file: f.name },
+    );
+  }
+  const markerFindings = redactFindings(job.markerSuppressed).map((f) => withPrefix(prefix, f));
+  for (const f of markerFindings) {
+    const message = `suppressed by a marker added in this pull request: review it (${f.title}: ${f.preview} [${f.ruleId}])`;
+    core.warning(message, { title: 'Inline allow marker added', file: f.file, startLine: f.line, endLine: f.endLine });
+    notes.push(`${f.file}:${f.line}: ${message}`);
+  }
 
   // Every writer below (annotations, log, reports, summary) sees only redacted findings.
   const findings = redactFindings(job.result.findings).map((f) => withPrefix(prefix, f));

@@ -5,7 +5,7 @@
 //
 // On cancel (SIGINT/SIGTERM) the job's own cleanup runs once (kills the command and agent, removes the keyring,
 // revokes a live token) and main exits; after SIGKILL the post step does it from the saved state.
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import * as core from '@actions/core';
 import { proxyFor, proxySecrets, safeProxy } from '../shared/http.ts';
 import { type Audit, newAudit, writeAudit } from '../sign/audit.ts';
@@ -36,6 +36,7 @@ import { readPublicKeyInput, remoteSigningKey } from '../sign/remote.ts';
 import { checkServiceUrl } from '../sign/service-url.ts';
 import { STATE_DONE, STATE_VAULT } from '../sign/state.ts';
 import { type InputSource, inputs } from './inputs.ts';
+import { releaseHooks } from './pre-sign.ts';
 
 export { displayPath, PUBLIC_KEY_NAME, resolveFiles };
 export { STATE_DONE, STATE_KEYRING, STATE_VAULT } from '../sign/state.ts';
@@ -59,6 +60,10 @@ export interface SignInputs {
   files: string[];
   armor: boolean;
   checksums: string;
+  /** Globs of sha256sum fragments merged into `checksums` (fan-in of matrix jobs). */
+  checksumsMerge: string[];
+  /** Scan the files for secrets before any OIDC request. */
+  scan: boolean;
   fingerprint: string;
   run: string;
   ttl: number;
@@ -138,9 +143,20 @@ export function readInputs(source?: InputSource): SignInputs {
     }
   }
   const run = ins.string('run');
-  if (files.length === 0 && !run) {
+  const checksumsMerge = ins.list('checksums-merge');
+  for (const p of checksumsMerge) {
+    try {
+      checkPattern(p);
+    } catch (e) {
+      throw ins.error('checksums-merge', (e as Error).message.replace(/^the files pattern /, 'pattern '));
+    }
+  }
+  if (checksumsMerge.length && !checksums) {
+    throw ins.error('checksums-merge', 'needs `checksums`, the name of the manifest to merge into (e.g. SHA256SUMS)');
+  }
+  if (files.length === 0 && !run && checksumsMerge.length === 0) {
     throw new ActionError(
-      'jit-gpg: nothing to do: set `files` (globs of artifacts to sign, one per line) and/or `run` (a command)',
+      'jit-gpg: nothing to do: set `files` (globs of artifacts to sign, one per line), `checksums-merge` and/or `run` (a command)',
     );
   }
   for (const name of [
@@ -168,6 +184,8 @@ export function readInputs(source?: InputSource): SignInputs {
     files,
     armor: ins.boolean('armor', true),
     checksums,
+    checksumsMerge,
+    scan: ins.boolean('scan', true),
     fingerprint,
     run,
     ttl,
@@ -236,6 +254,22 @@ async function writeSummary(audit: Audit, auditPath: string | undefined): Promis
         ]);
       }
       s.addHeading('Artifacts', 3).addTable(rows);
+    }
+    const merged = audit.checksums?.merged;
+    if (merged) {
+      const absent = merged.absent.map((a) => `<code>${esc(a)}</code>`).join(', ');
+      s.addRaw(
+        `<p>Merged ${merged.fragments.length} fragment(s): ${merged.entries} artifact(s) listed, ${merged.verified} present and matching, ${merged.absent.length} absent${absent ? ` (${absent})` : ''}.</p>`,
+        true,
+      );
+    }
+    if (audit.scan?.scanned) {
+      s.addRaw(
+        `<p>Scanned for secrets before signing: ${audit.scan.artifacts} file(s), ${audit.scan.findings} finding(s), rule set <code>${esc(audit.scan.ruleSet?.version ?? '')}</code> (${audit.scan.ruleSet?.rules} rules).</p>`,
+        true,
+      );
+    } else if (audit.scan) {
+      s.addRaw(`<p>Not scanned for secrets before signing (${esc(audit.scan.reason ?? '')}).</p>`, true);
     }
     const claimRows = Object.entries(audit.claims).map(([k, v]) => [
       esc(k),
@@ -342,7 +376,7 @@ async function runMain(registerCleanup: (cleanup: () => Promise<void>) => void):
         }
         if (cfg.ifNoFilesFound === 'warn') core.warning(`jit-gpg: ${what}; nothing to sign`);
         else core.info(`${what}; nothing to sign`);
-        if (!cfg.run) {
+        if (!cfg.run && cfg.checksumsMerge.length === 0) {
           core.setOutput('signatures', '[]');
           await recordAudit({ ...newAudit(ttl), outcome: 'nothing-to-sign' }, runnerTemp);
           return;
@@ -354,6 +388,15 @@ async function runMain(registerCleanup: (cleanup: () => Promise<void>) => void):
     }
 
     const outDir = commonDir(files, workspace);
+    const fanIn = cfg.checksumsMerge.length > 0;
+    const checksumsPath = cfg.checksums && (files.length || fanIn) ? join(outDir, cfg.checksums) : undefined;
+    const release = releaseHooks({
+      workspace,
+      scan: cfg.scan,
+      mergePatterns: cfg.checksumsMerge,
+      ...(checksumsPath ? { manifestPath: checksumsPath } : {}),
+      env: process.env,
+    });
     // public-key: armored text or a path in (or outside) the workspace; checked before any network call
     let publicKey: string | undefined;
     if (cfg.service['public-key']) {
@@ -395,11 +438,14 @@ async function runMain(registerCleanup: (cleanup: () => Promise<void>) => void):
         ...(publicKey ? { publicKey } : {}),
         armor: cfg.armor,
         notations: ciNotations(process.env),
-        ...(cfg.checksums && files.length ? { checksumsPath: join(outDir, cfg.checksums) } : {}),
-        // beside the artifacts; with only `run`, in RUNNER_TEMP so the checkout stays clean (release tools check it)
+        ...(checksumsPath ? { checksumsPath } : {}),
+        // beside the artifacts (a fan-in: beside the manifest); with only `run`, in RUNNER_TEMP so the checkout
+        // stays clean (release tools check it)
         publicKeyPath: files.length
           ? join(outDir, PUBLIC_KEY_NAME)
-          : (key) => join(runnerTemp, `jit-gpg-${key.keyId}.pub.asc`),
+          : fanIn && checksumsPath
+            ? join(dirname(checksumsPath), PUBLIC_KEY_NAME)
+            : (key) => join(runnerTemp, `jit-gpg-${key.keyId}.pub.asc`),
         confineTo: workspace,
         ...(cfg.run ? { run: { command: cfg.run, cwd: workspace, tempRoot: runnerTemp, env: process.env } } : {}),
         ttl: cfg.ttl,
@@ -411,8 +457,11 @@ async function runMain(registerCleanup: (cleanup: () => Promise<void>) => void):
         saveState: (name, value) => core.saveState(name, value),
         registerCleanup,
         remoteKey: (session, armored) => remoteSigningKey(session, armored),
+        beforeToken: release.beforeToken,
+        ...(release.mergeChecksums ? { mergeChecksums: release.mergeChecksums } : {}),
       },
     );
+    release.record(result.audit);
     if (result.key) {
       core.setOutput('fingerprint', result.key.fingerprint);
       core.setOutput('key-id', result.key.keyId);

@@ -7,6 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { parseSize } from '../scan/config.ts';
 import { renderJson } from '../scan/report/json.ts';
+import { redactFindings } from '../scan/report/redact.ts';
 import { renderSarif } from '../scan/report/sarif.ts';
 import { plural, renderText } from '../scan/report/text.ts';
 import { oneOf, parseFlags } from './args.ts';
@@ -27,6 +28,8 @@ Options:
   --head REV           head revision for --mode diff (default HEAD)
   --config FILE        config file (TOML); default .jit-gpg.toml in PATH or the current directory, if present
   --baseline FILE      a previous JSON report (--format json): its findings are accepted
+  --config-from WHERE  base (default: on pull_request, pull_request_target and merge_group events, read the
+                       tracked config files and baseline from the event's base commit) or head
   --format FORMAT      text (default), json or sarif
   --output FILE        write the report to FILE instead of stdout
   --fail-on WHEN       any (default), validated (only findings a checksum or structure proves), none
@@ -52,6 +55,7 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
     head: { type: 'string' },
     config: { type: 'string' },
     baseline: { type: 'string' },
+    'config-from': { type: 'string' },
     format: { type: 'string' },
     output: { type: 'string', short: 'o' },
     'fail-on': { type: 'string' },
@@ -71,6 +75,7 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
   const mode = oneOf('scan', 'mode', values.mode, SCAN_MODES) ?? 'auto';
   const format = oneOf('scan', 'format', values.format, FORMATS) ?? 'text';
   const failOn = oneOf('scan', 'fail-on', values['fail-on'], FAIL_ON) ?? 'any';
+  const configFrom = oneOf('scan', 'config-from', values['config-from'], ['base', 'head'] as const) ?? 'base';
   const threads = positiveInt('threads', values.threads);
   let maxFileSize: number | undefined;
   if (values['max-file-size'] !== undefined) {
@@ -113,6 +118,7 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
       configSearch: useStdin ? [io.cwd] : [...new Set([root, io.cwd])],
       cwd: io.cwd,
       baselinePath: values.baseline,
+      configFrom,
       maxFileSize,
       threads,
       env: io.env,
@@ -129,6 +135,20 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
   }
 
   const { result } = job;
+  if (job.config.base) {
+    const used = job.config.files.map((f) => `${f.name} (${f.origin})`).join(', ') || 'none, built-in defaults';
+    writeLine(io.stderr, `jit-gpg: config read from the ${job.config.describe}: ${used}`);
+    for (const f of job.config.files.filter((c) => c.changed)) {
+      writeLine(io.stderr, `jit-gpg: notice: this pull request changes ${f.name}; the base commit's version was used`);
+    }
+  }
+  for (const f of redactFindings(job.markerSuppressed)) {
+    writeLine(
+      io.stderr,
+      `jit-gpg: warning: ${f.file}:${f.line}: suppressed by a marker added in this pull request: review it ` +
+        `(${f.title}: ${f.preview} [${f.ruleId}])`,
+    );
+  }
   const input = {
     findings: result.findings,
     baselined: job.accepted,

@@ -20,7 +20,9 @@ import { type HashName, isHashName } from '../sign/packet.ts';
 import { ciNotations } from '../sign/provenance.ts';
 import { createProvider, defaultAudience, ProviderInputError, type ProviderInputs } from '../sign/providers/select.ts';
 import { readPublicKeyInput, remoteSigningKey } from '../sign/remote.ts';
+import { printable } from '../shared/escape.ts';
 import { parseFlags } from './args.ts';
+import { cliReleaseHooks, ReleaseCheckError } from './release-checks.ts';
 import { type CliIO, EXIT, UsageError } from './io.ts';
 
 export const SIGN_USAGE = `Usage: jit-gpg sign [options] FILES...
@@ -49,6 +51,10 @@ Options:
   --no-armor                 binary .sig signatures instead of armored .asc
   --hash sha256|sha384|sha512   signature hash (default sha256; P-384 keys default to sha384)
   --checksums NAME           write a sha256sum manifest NAME in the deepest directory holding every file, and sign it
+  --checksums-merge GLOB     merge sha256sum fragments (from \`jit-gpg digest\` in matrix jobs) into --checksums and
+                             sign it once (repeatable; FILES may then be empty); conflicting digests fail (exit 1)
+  --no-scan                  do not scan the files for secrets first (by default a finding fails, exit 1, before
+                             any key is read)
   --notation NAME@DOMAIN=VALUE   add a notation (repeatable); GitHub Actions provenance is added automatically
   --public-key-out FILE      write the armored public key here
   -h, --help
@@ -107,6 +113,8 @@ export async function signCommand(argv: string[], io: CliIO): Promise<number> {
     'no-armor': { type: 'boolean' },
     hash: { type: 'string' },
     checksums: { type: 'string' },
+    'checksums-merge': { type: 'string', multiple: true },
+    'no-scan': { type: 'boolean' },
     notation: { type: 'string', multiple: true },
     'public-key-out': { type: 'string' },
     'vault-url': { type: 'string' },
@@ -128,7 +136,13 @@ export async function signCommand(argv: string[], io: CliIO): Promise<number> {
     io.stdout.write(SIGN_USAGE);
     return EXIT.ok;
   }
-  if (positionals.length === 0) throw new UsageError('sign: name at least one file to sign');
+  const mergePatterns = f['checksums-merge'] ?? [];
+  if (mergePatterns.length && !f.checksums) {
+    throw new UsageError('sign: --checksums-merge needs --checksums NAME, the manifest to merge into');
+  }
+  if (positionals.length === 0 && mergePatterns.length === 0) {
+    throw new UsageError('sign: name at least one file to sign');
+  }
   const providerName = f.provider ?? (f['vault-url'] ? 'vault' : undefined);
   if (Boolean(f['key-file']) === Boolean(providerName)) {
     throw new UsageError('sign: give exactly one key source: --key-file FILE|- or --provider P (or --vault-url URL)');
@@ -165,6 +179,15 @@ export async function signCommand(argv: string[], io: CliIO): Promise<number> {
     key = { kind: 'provider', provider, idToken: () => cliJwt(f['jwt-file'], f['jwt-env'], audience, io) };
   }
 
+  const checksumsPath = f.checksums ? join(commonDir(files, io.cwd), basename(f.checksums)) : undefined;
+  const release = cliReleaseHooks({
+    cwd: io.cwd,
+    scan: !f['no-scan'],
+    mergePatterns,
+    ...(checksumsPath ? { manifestPath: checksumsPath } : {}),
+    env: io.env,
+    log,
+  });
   const result = await runSignJob(
     {
       workspace: io.cwd,
@@ -176,7 +199,7 @@ export async function signCommand(argv: string[], io: CliIO): Promise<number> {
       armor: !f['no-armor'],
       ...(f.hash ? { hash: f.hash as HashName } : {}),
       notations,
-      ...(f.checksums ? { checksumsPath: join(commonDir(files, io.cwd), basename(f.checksums)) } : {}),
+      ...(checksumsPath ? { checksumsPath } : {}),
       ...(f['public-key-out'] ? { publicKeyPath: resolve(io.cwd, f['public-key-out']) } : {}),
       ttl: 300,
     },
@@ -184,9 +207,15 @@ export async function signCommand(argv: string[], io: CliIO): Promise<number> {
     {
       log: key.kind === 'provider' ? log : () => {},
       remoteKey: (session, armored) => remoteSigningKey(session, armored),
+      beforeToken: release.beforeToken,
+      ...(release.mergeChecksums ? { mergeChecksums: release.mergeChecksums } : {}),
     },
   );
   if (result.error !== undefined) {
+    if (result.error instanceof ReleaseCheckError) {
+      io.stderr.write(`jit-gpg: sign: ${printable(result.error.message)}\n`);
+      return EXIT.findings;
+    }
     if (result.error instanceof SignJobError && result.error.code === 'verify-failed') {
       for (const r of result.verification.filter((v) => !v.valid)) {
         io.stderr.write(`jit-gpg: sign: ${r.file}: self-verification failed: ${r.error}\n`);

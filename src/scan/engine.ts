@@ -63,6 +63,11 @@ export interface EngineOptions {
   /** Regex engine (default: loadRegexEngine()). */
   regex?: RegexEngine;
   onWarning?: (message: string) => void;
+  /**
+   * Report findings on lines with an inline allow marker, flagged `inlineAllowed`, instead of dropping them: for
+   * lines a pull request adds, whose markers the pull request's author wrote.
+   */
+  reportInlineAllowed?: boolean;
 }
 
 export type EnginePolicy = Pick<ScanPolicy, 'rules' | 'allowRegexes' | 'stopwords'>;
@@ -282,6 +287,8 @@ export class ScanEngine {
   private readonly alwaysRules: number[];
   private readonly set: PatternSet | undefined;
   private readonly allow: AllowRegexes;
+  /** EngineOptions.reportInlineAllowed (read by ItemScan). */
+  readonly reportInlineAllowed: boolean;
   private readonly stopwords: string[];
   private readonly work: Buffer;
   // Per-window scratch: each rule's pending window, and the rules that have one.
@@ -291,6 +298,7 @@ export class ScanEngine {
 
   constructor(policy: EnginePolicy, options: EngineOptions = {}) {
     const warn = options.onWarning ?? (() => {});
+    this.reportInlineAllowed = options.reportInlineAllowed === true;
     this.regex = options.regex ?? loadRegexEngine(warn);
     this.chunkSize = options.chunkSize ?? 1024 * 1024;
     this.overlap = options.overlap ?? 64 * 1024;
@@ -759,7 +767,8 @@ class ItemScan {
       const lineStart = lastNl + 1;
       const nlAfter = view.indexOf(10, c.secretStart);
       const lineEnd = nlAfter < 0 ? view.length : nlAfter;
-      if (hasInlineAllow(view, lineStart, lineEnd)) continue;
+      let inlineAllowed = hasInlineAllow(view, lineStart, lineEnd);
+      if (inlineAllowed && !this.engine.reportInlineAllowed) continue;
       const column = 1 + codePoints(view, lineStart, c.secretStart) + (lastNl < 0 ? this.colCarry : 0);
       // End of the secret: its own newlines (multi-line secrets such as PEM blocks).
       let endLines = 0;
@@ -770,7 +779,10 @@ class ItemScan {
       }
       if (endLines > 0) {
         const e = view.indexOf(10, c.secretEnd);
-        if (hasInlineAllow(view, endNl + 1, e < 0 ? view.length : e)) continue;
+        if (hasInlineAllow(view, endNl + 1, e < 0 ? view.length : e)) {
+          if (!this.engine.reportInlineAllowed) continue;
+          inlineAllowed = true;
+        }
       }
       const endColumn =
         endLines > 0
@@ -806,6 +818,7 @@ class ItemScan {
         fingerprint: fp,
         preview: preview(c.secret),
       };
+      if (inlineAllowed) f.inlineAllowed = true;
       if (this.meta.commit !== undefined) f.commit = this.meta.commit;
       if (this.meta.author !== undefined) f.author = this.meta.author;
       if (this.meta.date !== undefined) f.date = this.meta.date;

@@ -127,7 +127,12 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   let engineName = '';
   const inlineEngine = (): ScanEngine => {
     if (!inline) {
-      inline = new ScanEngine(policy, { decode: opts.decode !== false, ...opts.engine, onWarning: warn });
+      inline = new ScanEngine(policy, {
+        decode: opts.decode !== false,
+        ...opts.engine,
+        reportInlineAllowed: policy.inlineAllow === 'report',
+        onWarning: warn,
+      });
       engineName ||= inline.name;
     }
     return inline;
@@ -181,7 +186,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       rules: wireRules!,
       allowRegexes: policy.allowRegexes,
       stopwords: policy.stopwords,
-      engine: { decode: opts.decode !== false, ...opts.engine },
+      engine: { decode: opts.decode !== false, ...opts.engine, reportInlineAllowed: policy.inlineAllow === 'report' },
     };
     const p = new ScanPool(script, threads, init, warn);
     pool = p;

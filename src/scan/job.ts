@@ -3,12 +3,13 @@
 import { statSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { applyBaseline, type Baseline, loadBaseline } from './baseline.ts';
-import { loadConfig } from './config.ts';
-import { findGitleaksConfig, type GitleaksImport, loadGitleaksConfig, mergeGitleaks } from './gitleaks.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { baseSource, type ConfigSource, ConfigSourceError, worktreeSource } from './config-source.ts';
+import { type GitleaksImport, loadGitleaksConfig, mergeGitleaks } from './gitleaks.ts';
 import { scan } from './index.ts';
 import type { ScanPolicy } from './policy.ts';
 import type { StaleEntry } from './report/json.ts';
-import { planScan, readEvent, type ScanPlan } from './sources/event.ts';
+import { planScan, readEvent, type ScanPlan, trustedBaseSha } from './sources/event.ts';
 import { GitRangeError, type GitScanResult, scanGit } from './sources/git.ts';
 import type { ScanItem } from './sources/types.ts';
 import type { FailOn, Finding, ScanMode, ScanResult } from './types.ts';
@@ -34,6 +35,8 @@ export interface ScanJobOptions {
   root: string;
   /** The file to scan when PATH names a single file (relative to root). */
   file?: string;
+  /** Any list of items instead (artifacts about to be signed); paths relative to root. */
+  items?: { describe: string; items: () => AsyncIterable<ScanItem> };
   stdin?: NodeJS.ReadableStream;
   mode: ScanMode;
   base?: string;
@@ -45,6 +48,12 @@ export interface ScanJobOptions {
   /** Resolves relative config/baseline paths; names files in errors. */
   cwd: string;
   baselinePath?: string;
+  /**
+   * `base` (the action's default): on pull_request, pull_request_target and merge_group events the tracked config
+   * files and baseline are read from the event's base commit, and inline allow markers on the lines the pull
+   * request adds do not count. `head` (default here): read from the file system as they are.
+   */
+  configFrom?: 'base' | 'head';
   maxFileSize?: number;
   threads?: number;
   env: NodeJS.ProcessEnv;
@@ -73,6 +82,13 @@ export interface ScanJob {
   source: string;
   /** Git modes: commits in scope (what a clean scan lets the cache vouch for), stats. */
   git?: GitScanResult['git'];
+  /** Where the config came from, and every config file read (with whether the pull request changes it). */
+  config: Pick<ConfigSource, 'describe' | 'base' | 'files'>;
+  /**
+   * Findings on lines a pull request adds that carry an inline allow marker: not in `result.findings` (they do not
+   * fail the run) but reported for review.
+   */
+  markerSuppressed: Finding[];
 }
 
 /**
@@ -80,8 +96,9 @@ export interface ScanJob {
  * pull_request/push events) will return `{ kind: 'items', … }` from the git source.
  */
 export function selectSource(
-  opts: Pick<ScanJobOptions, 'mode' | 'stdin' | 'file' | 'root' | 'env' | 'base' | 'head'>,
+  opts: Pick<ScanJobOptions, 'mode' | 'stdin' | 'file' | 'items' | 'root' | 'env' | 'base' | 'head'>,
 ): SourcePlan {
+  if (opts.items) return { kind: 'items', ...opts.items };
   if ((opts.stdin || opts.file) && (opts.mode === 'diff' || opts.mode === 'history')) {
     throw new ModeError(`--mode ${opts.mode} scans a git repository, not ${opts.stdin ? 'stdin' : 'a single file'}`);
   }
@@ -128,18 +145,19 @@ export async function runScanJob(opts: ScanJobOptions): Promise<ScanJob> {
   if (plan.kind === 'worktree' && (opts.base || opts.head) && opts.mode !== 'diff') {
     opts.onWarning(`base/head are only used by mode diff; mode ${opts.mode} scans the work tree and ignores them`);
   }
+  const source = await configSource(opts);
   const { policy: ownPolicy, path: configFile } = await loadConfig({
     path: opts.configPath,
     cwd: opts.cwd,
     searchDirs: opts.configSearch,
+    source,
   });
   // Migration: an existing .gitleaks.toml at the root adds its custom rules and allowlists;
   // what it cannot honour is a warning naming the field. Errors in it are config errors (exit 2).
   let policy = ownPolicy;
   let gitleaks: GitleaksImport | undefined;
-  const gitleaksFile = opts.stdin ? undefined : findGitleaksConfig(opts.root);
-  if (gitleaksFile) {
-    gitleaks = loadGitleaksConfig(gitleaksFile);
+  gitleaks = opts.stdin ? undefined : await loadGitleaksConfig(opts.root, source);
+  if (gitleaks) {
     policy = mergeGitleaks(policy, gitleaks);
     for (const w of gitleaks.warnings) opts.onWarning(w);
     const s = gitleaks.summary;
@@ -149,11 +167,20 @@ export async function runScanJob(opts: ScanJobOptions): Promise<ScanJob> {
   }
   if (opts.maxFileSize !== undefined) policy.maxFileSize = opts.maxFileSize;
   // The config file's own rule examples are fake secrets by definition: don't report the file that defines them.
-  if (configFile) {
+  // (Unless a pull request changes it: then it is content like any other.)
+  if (configFile && !source.files.some((f) => f.changed && resolve(opts.cwd, f.name) === configFile)) {
     const rel = relative(opts.root, configFile);
     if (rel && !rel.startsWith('..') && !isAbsolute(rel)) policy.ignorePaths.push(rel.split(sep).join('/'));
   }
-  const baseline = opts.baselinePath ? await loadBaseline(resolve(opts.cwd, opts.baselinePath)) : undefined;
+  const baseline = opts.baselinePath
+    ? await loadBaseline(resolve(opts.cwd, opts.baselinePath), {
+        source,
+        asGiven: isAbsolute(opts.baselinePath),
+        name: opts.baselinePath,
+      })
+    : undefined;
+  // Markers on the lines a pull request adds were written by its author: they are reported, not honoured.
+  if (source.base !== undefined && plan.kind === 'git') policy.inlineAllow = 'report';
 
   let raw: ScanResult;
   let git: GitScanResult['git'] | undefined;
@@ -172,19 +199,49 @@ export async function runScanJob(opts: ScanJobOptions): Promise<ScanJob> {
     });
   }
   if (gitleaks) raw.findings = gitleaks.filterFindings(raw.findings); // paths/commits allowlists
-  const outcome = applyBaseline(raw.findings, baseline);
+  const markerSuppressed = raw.findings.filter((f) => f.inlineAllowed);
+  const outcome = applyBaseline(
+    raw.findings.filter((f) => !f.inlineAllowed),
+    baseline,
+  );
   const result: ScanResult = {
     ...raw,
     findings: outcome.findings,
     staleBaseline: outcome.stale.map((s) => s.fingerprint),
   };
-  const source =
+  const sourceWords =
     gitSource ?? (plan.kind === 'stdin' ? 'stdin' : plan.kind === 'items' ? plan.describe : `work tree ${opts.root}`);
-  const job: ScanJob = { result, accepted: outcome.accepted, stale: outcome.stale, policy, source };
+  const job: ScanJob = {
+    result,
+    accepted: outcome.accepted,
+    stale: outcome.stale,
+    policy,
+    source: sourceWords,
+    config: source,
+    markerSuppressed,
+  };
   if (git) job.git = git;
   if (configFile) job.configFile = configFile;
   if (baseline) job.baseline = baseline;
   return job;
+}
+
+/** The base commit's files on pull-request events (config-from: base), else the file system. */
+async function configSource(opts: ScanJobOptions): Promise<ConfigSource> {
+  if (opts.configFrom !== 'base') return worktreeSource(opts.cwd);
+  let base: string | undefined;
+  try {
+    base = trustedBaseSha(readEvent(opts.env));
+  } catch (e) {
+    throw new ConfigError((e as Error).message, '');
+  }
+  if (base === undefined) return worktreeSource(opts.cwd);
+  try {
+    return await baseSource({ root: opts.root, cwd: opts.cwd, base, onNotice: opts.onNotice });
+  } catch (e) {
+    if (e instanceof ConfigSourceError) throw new ConfigError(e.message, '');
+    throw e;
+  }
 }
 
 /**

@@ -17,7 +17,7 @@ export interface PoolInit {
   rules: WireRule[];
   allowRegexes: string[];
   stopwords: string[];
-  engine: Pick<EngineOptions, 'prefilter' | 'chunkSize' | 'overlap' | 'margin' | 'decode'>;
+  engine: Pick<EngineOptions, 'prefilter' | 'chunkSize' | 'overlap' | 'margin' | 'decode' | 'reportInlineAllowed'>;
 }
 
 export interface WireItem {

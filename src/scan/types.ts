@@ -66,6 +66,11 @@ export interface Finding {
   fingerprint: string;
   /** First 4 characters of the secret, then a mask. */
   preview: string;
+  /**
+   * An inline allow marker is on its line, but markers do not count there (a line a pull request adds): reported
+   * for review, never failing the run.
+   */
+  inlineAllowed?: boolean;
 }
 
 export type ScanMode = 'auto' | 'worktree' | 'diff' | 'history';

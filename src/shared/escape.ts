@@ -125,3 +125,13 @@ export function verbatimBlock(text: string, token: string = stopToken()): string
 export function jsonSafe(json: string): string {
   return json.replace(JSON_UNSAFE, (ch) => `\\u${hex(ch.charCodeAt(0), 4)}`).replace(LEGACY_PREFIX, '#\\u0023[');
 }
+
+/**
+ * At most the first four characters of a value read from a file, for an error or warning about it: enough to
+ * recognise it, never a whole token (a secret put in the wrong field must not reach the log). Quoted and printable.
+ */
+export function excerpt(value: string, max = 4): string {
+  const chars = [...value];
+  const head = chars.slice(0, max).join('');
+  return `"${printable(head)}${chars.length > max ? `…" (${chars.length} characters)` : '"'}`;
+}

@@ -44,7 +44,22 @@ export interface Audit {
   };
   claims: Partial<Record<(typeof AUDIT_CLAIMS)[number], string | number | string[]>>;
   files: AuditFile[];
-  checksums?: { path: string; sha256: string; signature: string };
+  checksums?: {
+    path: string;
+    sha256: string;
+    signature: string;
+    /** A fan-in (`checksums-merge`): the fragments, how many listed files were present and matched, which were absent. */
+    merged?: { fragments: string[]; entries: number; verified: number; absent: string[] };
+  };
+  /** The secret scan before any OIDC request: whether it ran, and the rule set that vouched for the files. */
+  scan?: {
+    scanned: boolean;
+    reason?: string;
+    ruleSet?: { version: string; rules: number; config?: string };
+    artifacts?: number;
+    findings?: number;
+    skipped?: { binary: number; large: number };
+  };
   publicKey?: string;
   run?: { exitCode: number | null; timedOut: boolean; durationMs: number };
   lifetime: { fetchedAt?: string; destroyedAt?: string; seconds?: number; ttl: number };

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import type { AuditFile } from './audit.ts';
 import { type Audit, newAudit, pickClaims } from './audit.ts';
 import { assertWritableInside, displayPath } from './files.ts';
-import { type DigestSigningKey, loadSigningKey } from './key.ts';
+import { loadSigningKey, type SigningKey } from './key.ts';
 import { type CommandResult, cleanupKeyring, type KeyringInfo, withEphemeralKeyring } from './keyring.ts';
 import { type ManifestEntry, writeSignedManifest } from './manifest.ts';
 import type { IdToken, OidcClaims } from './oidc.ts';
@@ -73,7 +73,7 @@ export interface SignJobHooks {
    * Remote signers: binds the service session to the configured OpenPGP public key, refusing a service key that
    * does not match it (before any sign call). Required for remote providers.
    */
-  remoteKey?(session: RemoteSigningSession, publicKeyArmored: string): Promise<DigestSigningKey>;
+  remoteKey?(session: RemoteSigningSession, publicKeyArmored: string): Promise<SigningKey>;
 }
 
 export type SignJobErrorCode = 'verify-failed' | 'run-failed' | 'ttl' | 'config';
@@ -125,7 +125,7 @@ export async function runSignJob(options: SignJobOptions, hooks: SignJobHooks): 
 
   let session: ServiceSession | undefined;
   let material: { armoredKey: string; passphrase?: string } | undefined;
-  let key: DigestSigningKey | undefined;
+  let key: SigningKey | undefined;
   let liveKeyring: KeyringInfo | undefined;
   let fetchedAt: Date | undefined;
   let destroyedAt: Date | undefined;
@@ -216,7 +216,7 @@ export async function runSignJob(options: SignJobOptions, hooks: SignJobHooks): 
 
     // 2. unlock (key stores) or bind the remote key to its OpenPGP identity
     key = await group(remote ? 'Check the remote key' : 'Unlock the key', async () => {
-      let k: DigestSigningKey;
+      let k: SigningKey;
       if (remote) {
         if (!options.publicKey) {
           throw new SignJobError('config', 'a remote signer needs the OpenPGP public key (`public-key`)');
@@ -258,8 +258,10 @@ export async function runSignJob(options: SignJobOptions, hooks: SignJobHooks): 
     const confine = (path: string, what: string) => {
       if (options.confineTo) assertWritableInside(options.confineTo, path, what);
     };
-    if (files.length) {
-      await group(`Sign ${files.length} file(s)`, async () => {
+    // a fan-in job may sign only the merged manifest
+    const fanIn = Boolean(options.checksumsPath && hooks.mergeChecksums);
+    if (files.length || fanIn) {
+      await group(`Sign ${files.length} file(s)${fanIn ? ' and the merged manifest' : ''}`, async () => {
         for (const [n, v] of Object.entries(options.notations)) log(`Notation ${n}=${v}`);
         for (const f of files) confine(`${f}.asc`, `signature of ${show(f)}`);
         const common = {
@@ -287,7 +289,7 @@ export async function runSignJob(options: SignJobOptions, hooks: SignJobHooks): 
       const path =
         typeof options.publicKeyPath === 'string' ? options.publicKeyPath : options.publicKeyPath(result.key);
       // beside the artifacts it must stay in the workspace; with only `run`, the caller puts it in its temp dir
-      if (files.length) confine(path, 'public key');
+      if (files.length || fanIn) confine(path, 'public key');
       await writePublicFile(path, signingKey.publicKeyArmored);
       result.publicKeyPath = path;
     }

@@ -6,7 +6,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import * as openpgp from 'openpgp';
 import { readRegularFile } from '../shared/read-file.ts';
-import type { DigestSigningKey } from './key.ts';
+import type { SigningKey } from './key.ts';
 import { armor, dearmor, type HashName, splitPackets } from './packet.ts';
 import type { RemoteSigningSession } from './providers/types.ts';
 import {
@@ -104,7 +104,7 @@ const CURVES = { 'ecdsa-p256': 'nistP256', 'ecdsa-p384': 'nistP384', ed25519: 'e
  * The signer's key for a remote session and the configured public key: refuses a service key that is not the
  * public key's primary key, or a public key without a valid self-certification, before any sign call.
  */
-export async function remoteSigningKey(session: SessionParts, publicKeyArmored: string): Promise<DigestSigningKey> {
+export async function remoteSigningKey(session: SessionParts, publicKeyArmored: string): Promise<SigningKey> {
   const remote = bindRemoteKey(session, { publicKey: publicKeyArmored });
   let cert: openpgp.PublicKey;
   try {

@@ -277,8 +277,9 @@ describe('sign action (dist through the runner harness)', {
     ]);
     assert.equal(r.main.outputs.checksums, 'dist/SHA256SUMS');
     assert.equal(r.main.outputs['public-key'], 'dist/signing-key.pub.asc');
-    assert.deepEqual(r.main.groups.slice(0, 3), [
+    assert.deepEqual(r.main.groups.slice(0, 4), [
       'Validate inputs and resolve files',
+      'Scan 2 file(s) for secrets before signing',
       'Request the OIDC token',
       'Fetch the signing key from Vault',
     ]);

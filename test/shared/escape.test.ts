@@ -4,6 +4,7 @@ import {
   commandData,
   commandProperty,
   displayPath,
+  excerpt,
   jsonSafe,
   printable,
   stopToken,
@@ -176,5 +177,17 @@ describe('jsonSafe', () => {
     assert.ok(!text.includes('##['));
     assert.ok(!/[\u007f\u202e\u2028]/.test(text));
     for (const line of text.split('\n')) assert.ok(!runnerWouldParse(line), line);
+  });
+});
+
+describe('excerpt', () => {
+  it('shows at most four characters of a value and its length', () => {
+    assert.equal(excerpt('ghp_0123456789abcdef'), '"ghp_…" (20 characters)');
+    assert.equal(excerpt('abc'), '"abc"');
+    assert.equal(
+      excerpt('\u{1f511}\u{1f511}\u{1f511}\u{1f511}\u{1f511}'),
+      '"\u{1f511}\u{1f511}\u{1f511}\u{1f511}…" (5 characters)',
+    );
+    assert.equal(excerpt('::e\nx'), '"\\x3a:e\\n…" (5 characters)');
   });
 });

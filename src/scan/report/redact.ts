@@ -50,6 +50,7 @@ export function redactFinding(f: Finding): Finding {
   if (typeof f.author === 'string') out.author = f.author;
   if (typeof f.date === 'string') out.date = f.date;
   if (typeof f.decoded === 'string') out.decoded = f.decoded;
+  if (f.inlineAllowed === true) out.inlineAllowed = true;
   return out;
 }
 

@@ -361,7 +361,8 @@ interface PemBlock {
  * (YAML block scalars). Undefined when the markers disagree or the body is not base64.
  */
 export function parsePem(text: string): PemBlock | undefined {
-  const unescaped = joinStringLiterals(text).replace(/\\r/g, '').replace(/\\n/g, '\n');
+  // `\n` escapes, also doubled (`\\n`: JSON inside a string literal), are newlines.
+  const unescaped = joinStringLiterals(text).replace(/\\+r/g, '').replace(/\\+n/g, '\n');
   const m = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END ([A-Z0-9 ]+)-----/.exec(unescaped);
   if (!m || m[1] !== m[3]) return undefined;
   const headers = new Map<string, string>();
@@ -474,6 +475,62 @@ export function validatePemPrivateKey(secret: string): Validity {
   } catch {
     return 'invalid';
   }
+}
+
+/**
+ * A PEM private key under a label the standard rules do not own (`ECDSA PRIVATE KEY`, `ED25519 PRIVATE KEY`,
+ * `X25519 PRIVATE KEY`…): 'valid' when the body parses as a PKCS#8, SEC1 or PKCS#1 private key, 'unknown' when it
+ * is one well-formed DER SEQUENCE of some other kind, 'invalid' otherwise and for the standard labels.
+ */
+export function validatePemPrivateKeyOtherLabel(secret: string): Validity {
+  const pem = parsePem(secret);
+  if (!pem || !/(?:^| )PRIVATE KEY$/.test(pem.label) || PEM_PRIVATE_LABELS.has(pem.label)) return 'invalid';
+  for (const type of ['pkcs8', 'sec1', 'pkcs1'] as const) {
+    try {
+      if (createPrivateKey({ key: pem.body, format: 'der', type }).type === 'private') return 'valid';
+    } catch {
+      // not this encoding
+    }
+  }
+  // Every private key structure (PKCS#1, SEC1, PKCS#8, DSA) is a SEQUENCE that opens with an INTEGER version of 0
+  // or 1; a public key opens with a SEQUENCE (SubjectPublicKeyInfo) or with its modulus (PKCS#1).
+  const top = derRead(pem.body, 0);
+  if (top?.tag !== 0x30 || top.end !== pem.body.length) return 'invalid';
+  const version = derRead(pem.body, top.start);
+  const small = version?.tag === 0x02 && version.end - version.start === 1 && pem.body[version.start]! <= 1;
+  return small ? 'unknown' : 'invalid';
+}
+
+/** Unix seconds of 2008-01-01 and 2100-01-01: the span a cephx key's creation time falls in. */
+const CEPH_EPOCH = [1199145600, 4102444800] as const;
+
+/**
+ * A cephx secret (`ceph auth get-key`, a keyring's `key = …`, a Kubernetes Secret's `key:`): base64 of 28 bytes,
+ * a little-endian u16 key type 1 (AES), the creation time (u32 seconds, u32 nanoseconds), a u16 length of 16 and
+ * the 16-byte key. 'valid' when that structure holds, 'invalid' otherwise.
+ */
+export function validateCephKey(secret: string): Validity {
+  const buf = b64(secret);
+  if (buf?.length !== 28) return 'invalid';
+  const created = buf.readUInt32LE(2);
+  const ok =
+    buf.readUInt16LE(0) === 1 &&
+    buf.readUInt16LE(10) === 16 &&
+    created >= CEPH_EPOCH[0] &&
+    created < CEPH_EPOCH[1] &&
+    buf.readUInt32LE(6) < 1e9;
+  return ok ? 'valid' : 'invalid';
+}
+
+/** A fake cephx key with a correct structure (fixtures). */
+export function fakeCephKey(seed: string): string {
+  const buf = Buffer.alloc(28);
+  buf.writeUInt16LE(1, 0);
+  buf.writeUInt32LE(1500000000 + (fixtureBytes(`${seed}:t`, 4).readUInt32LE(0) % 200000000), 2);
+  buf.writeUInt32LE(fixtureBytes(`${seed}:n`, 4).readUInt32LE(0) % 1000000000, 6);
+  buf.writeUInt16LE(16, 10);
+  fixtureBytes(seed, 16).copy(buf, 12);
+  return buf.toString('base64');
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -827,7 +884,8 @@ function isCodeNotValue(v: string): boolean {
   if (TYPE_NAMES.test(v)) return true;
   const ident = /^[A-Za-z_$][\w$]*$/;
   const parts = v.replace(/^[!:]+/, '').split(/\||::|\./);
-  if (parts.length > 1 && parts.every((p) => ident.test(p) || p === '')) return true;
+  // A member chain (`a.b`, `.a.b`, `Token::Iterator`): two named parts at least (`.Zk3jP9q` is a value).
+  if (parts.filter((p) => p !== '').length > 1 && parts.every((p) => ident.test(p) || p === '')) return true;
   if (/^[!:]/.test(v) && parts.every((p) => ident.test(p))) return true;
   if (ident.test(v) && /token|secret|passw|pwd|key|credential|auth/i.test(v) && /^[A-Za-z_$]+[0-9]{0,2}$/.test(v))
     return true;
