@@ -96,7 +96,10 @@ describe('sign action adapter helpers (no dist needed)', () => {
       [{ provider: 'aws' }, /jit-gpg: input `provider` must be one of vault, vault-transit, aws-kms, .* \(got "aws"\)/],
       [{ provider: 'gcp-kms' }, /input `provider` gcp-kms is not available in this version/],
       [{ provider: 'vault-transit', key: 'release' }, /input `public-key` is required with provider vault-transit/],
-      [{ provider: 'aws-kms', 'vault-url': '', key: 'alias/k', 'public-key': 'k.asc' }, /input `aws-role-arn` is required/],
+      [
+        { provider: 'aws-kms', 'vault-url': '', key: 'alias/k', 'public-key': 'k.asc' },
+        /input `aws-role-arn` is required/,
+      ],
       [{ secret: 'release/gpg' }, /input `secret` is not used by provider vault \(it belongs to aws-secrets-manager\)/],
       [{ key: 'k' }, /input `key` is not used by provider vault/],
       [{ 'vault-url': '' }, /jit-gpg: input `vault-url` is required/],
