@@ -227,6 +227,7 @@ async function writeSummary(audit: Audit, auditPath: string | undefined): Promis
         ['User ID', esc(audit.key.userIds.join(', '))],
         ['Algorithm', esc(audit.key.algorithm)],
         ['Source', esc(audit.key.source)],
+        ...(audit.key.identity ? [['Identity', esc(audit.key.identity)]] : []),
         ['Fetched at', audit.lifetime.fetchedAt ?? ''],
         ['Destroyed at', audit.lifetime.destroyedAt ?? ''],
         [
