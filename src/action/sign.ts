@@ -7,6 +7,7 @@
 // revokes a live token) and main exits; after SIGKILL the post step does it from the saved state.
 import { dirname, join, resolve } from 'node:path';
 import * as core from '@actions/core';
+import { printable } from '../shared/escape.ts';
 import { proxyFor, proxySecrets, safeProxy } from '../shared/http.ts';
 import { type Audit, newAudit, writeAudit } from '../sign/audit.ts';
 import {
@@ -353,9 +354,20 @@ async function runMain(registerCleanup: (cleanup: () => Promise<void>) => void):
       const i = readInputs();
       ttl = i.ttl;
       const ws = await realWorkspace(workspaceGiven);
-      core.info(`Key service: vault ${i.vaultUrl} role "${i.vaultRole}" secret ${i.vaultSecret}`);
-      const proxy = proxyFor(i.vaultUrl);
-      if (proxy) core.info(`Vault requests go through the proxy ${safeProxy(proxy)} (see NO_PROXY to bypass it)`);
+      // what the step will talk to, named by the inputs that chose it (values are the user's own, not secrets)
+      const described = Object.entries(i.service)
+        .filter(([name]) => name !== 'public-key')
+        .map(([name, value]) => `${name}=${printable(value ?? '')}`)
+        .join(' ');
+      core.info(
+        i.provider === 'vault'
+          ? `Key service: vault ${i.vaultUrl} role "${i.vaultRole}" secret ${i.vaultSecret}`
+          : `Key service: ${i.provider} ${described}`,
+      );
+      if (i.vaultUrl) {
+        const proxy = proxyFor(i.vaultUrl);
+        if (proxy) core.info(`Vault requests go through the proxy ${safeProxy(proxy)} (see NO_PROXY to bypass it)`);
+      }
       core.info(`Key lifetime (ttl): ${i.ttl} s`);
       if (i.run) {
         // `run` needs GnuPG on the runner: find out now, before any token is requested
