@@ -5,7 +5,10 @@ import * as core from '@actions/core';
 import { proxySecrets } from '../shared/http.ts';
 import { cleanupKeyring, type KeyringInfo } from '../sign/keyring.ts';
 import { revokeVaultToken, sessionFromState } from '../sign/providers/vault.ts';
-import { STATE_DONE, STATE_KEYRING, STATE_VAULT } from '../sign/state.ts';
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { SHIM_PREFIX, STATE_DONE, STATE_KEYRING, STATE_SHIM, STATE_VAULT } from '../sign/state.ts';
 
 export interface PostReport {
   removed: string[];
@@ -44,9 +47,22 @@ export async function post(): Promise<PostReport> {
     const session = sessionFromState(vaultState);
     if (session) core.setSecret(session.token); // before anything else is printed
     const keyring = parseKeyringState(keyringState);
+    const shimDir = core.getState(STATE_SHIM).trim();
 
     await core.group('jit-gpg: remove every trace', async () => {
-      if (!session && !keyring) {
+      // a remote signer's git shim (socket + script) left by a main killed while `run:` ran; only our own name
+      if (shimDir && basename(shimDir).startsWith(SHIM_PREFIX)) {
+        if (existsSync(shimDir)) {
+          try {
+            await rm(shimDir, { recursive: true, force: true });
+            core.info(`git shim: removed ${shimDir}`);
+            report.removed.push(`git shim ${shimDir}`);
+          } catch (e) {
+            warn(`could not remove the git shim ${shimDir}: ${(e as Error).message}`);
+          }
+        }
+      }
+      if (!session && !keyring && report.removed.length === 0) {
         core.info(
           mainFinished
             ? 'Nothing to clean up: main revoked the Vault token and removed its keyring.'

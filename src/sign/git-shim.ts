@@ -10,7 +10,9 @@ import type { SigningKey } from './key.ts';
 import { armor, HASH_IDS, PUBKEY_IDS } from './packet.ts';
 import { resolveHash, signData } from './signer.ts';
 
-export const SHIM_PREFIX = 'jit-gpg-shim-';
+import { SHIM_PREFIX } from './state.ts';
+
+export { SHIM_PREFIX };
 /** What one git object to sign may weigh (commits and tags are small; a huge one is refused). */
 export const MAX_SIGN_REQUEST_BYTES = 16 * 1024 * 1024;
 export const SOCKET_ENV = 'JIT_GPG_SIGN_SOCKET';

@@ -21,7 +21,7 @@ import type { IdToken, OidcClaims } from './oidc.ts';
 import type { HashName } from './packet.ts';
 import type { KeyMaterial, RemoteSigningSession, ServiceSession, SignProvider } from './providers/types.ts';
 import { type SignedFile, signFiles, writePublicFile } from './signer.ts';
-import { STATE_KEYRING } from './state.ts';
+import { STATE_KEYRING, STATE_SHIM } from './state.ts';
 import { type VerifyResult, verifyFiles } from './verify.ts';
 
 /** Where the key comes from: armored text the caller already holds (CLI `--key-file`), or a key service. */
@@ -339,6 +339,7 @@ export async function runSignJob(options: SignJobOptions, hooks: SignJobHooks): 
           );
         }
         const shim = await startSigningShim({ key: signingKey, tempRoot: run.tempRoot, log });
+        saveState(STATE_SHIM, shim.dir);
         try {
           log(`git signs with ${signingKey.fingerprint} through ${shim.program} (GIT_CONFIG_* for this command only)`);
           log(`Running: ${run.command}`);
@@ -350,6 +351,7 @@ export async function runSignJob(options: SignJobOptions, hooks: SignJobHooks): 
           return await runInProcessGroup(run.command, { env, deadline: deadline2, log, cwd: run.cwd });
         } finally {
           await shim.close();
+          saveState(STATE_SHIM, '');
           log(`Teardown: removed the git signing shim and its socket (${shim.signatures} signature(s) made)`);
         }
       });

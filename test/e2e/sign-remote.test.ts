@@ -4,7 +4,7 @@
 // key from key export; every byte printed is checked for every JWT, Vault token and AWS credential.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { requestIdToken } from '../../src/sign/oidc.ts';
@@ -300,6 +300,85 @@ describe('sign action with remote signers and cloud key stores (dist/ under the 
     assert.equal(vault.transit.get('transit')!.signs.length, signsBefore);
     assert.ok(!existsSync(join(job.workspace, 'dist', 'app-1.0.0.txt.asc')));
     assert.ok(vault.tokens().every((t) => !t.alive));
+  });
+
+  it('run: git tag -s through the shim verifies with git verify-tag; no shim left; nothing leaks', async () => {
+    const job = newJob();
+    const pub = exported.get('release-ed25519')!;
+    const env = { HOME: job.home, GIT_CONFIG_NOSYSTEM: '1' };
+    const git = (...args: string[]) =>
+      execFileSync('git', args, { cwd: job.workspace, env: { ...process.env, ...env } });
+    git('init', '-q', '-b', 'main');
+    git('config', 'user.name', 'Widgets Release');
+    git('config', 'user.email', 'release@widgets.example');
+    writeFileSync(join(job.workspace, '.gitignore'), 'dist/\n');
+    git('add', '.gitignore');
+    git('commit', '-q', '-m', 'release');
+    const r = await runSign({
+      job,
+      inputs: {
+        provider: 'vault-transit',
+        'vault-url': vault.url,
+        'vault-role': 'release',
+        key: 'release-ed25519',
+        'public-key': pub.armored,
+        run: 'git tag -s v1.0.0 -m "release v1.0.0"',
+      },
+      env,
+      oidc: oidc(),
+      secrets: allSecrets(),
+      timeoutMs: 90_000,
+    });
+    assertNoLeaks(r);
+    assert.equal(r.main.exitCode, 0, r.main.log);
+    assert.match(r.main.log, /git shim: signed \d+ bytes/);
+    const home = join(job.dir, 'verify-gnupg');
+    mkdirSync(home, { mode: 0o700 });
+    execFileSync('gpg', ['--homedir', home, '--batch', '--quiet', '--import'], { input: pub.armored });
+    const vt = spawnSync('git', ['verify-tag', 'v1.0.0'], {
+      cwd: job.workspace,
+      env: { ...process.env, ...env, GNUPGHOME: home },
+      encoding: 'utf8',
+    });
+    assert.equal(vt.status, 0, vt.stderr);
+    spawnSync('gpgconf', ['--homedir', home, '--kill', 'all']);
+    assert.deepEqual(
+      readdirSync(job.runnerTemp).filter((n) => n.startsWith('jit-gpg-shim-')),
+      [],
+    );
+    assert.ok(vault.tokens().every((t) => !t.alive));
+  });
+
+  it('main SIGKILLed while run: runs: post removes the shim directory and revokes the Vault token', async () => {
+    const job = newJob();
+    const r = await runSign({
+      job,
+      inputs: {
+        provider: 'vault-transit',
+        'vault-url': vault.url,
+        'vault-role': 'release',
+        key: 'release-ed25519',
+        'public-key': exported.get('release-ed25519')!.armored,
+        run: 'sleep 4',
+      },
+      oidc: oidc(),
+      secrets: allSecrets(),
+      timeoutMs: 90_000,
+      interrupt: ({ state }) => (state['git-shim'] ? 'SIGKILL' : undefined),
+    });
+    assertNoLeaks(r);
+    assert.equal(r.main.signal, 'SIGKILL', r.main.log);
+    assert.ok(r.main.state['git-shim'], 'main saved the shim directory before it was killed');
+    assert.equal(r.post!.exitCode, 0, r.post!.log);
+    assert.match(r.post!.log, /git shim: removed/);
+    assert.deepEqual(
+      readdirSync(job.runnerTemp).filter((n) => n.startsWith('jit-gpg-shim-')),
+      [],
+    );
+    assert.ok(
+      vault.tokens().every((t) => !t.alive),
+      'post revoked the token main left alive',
+    );
   });
 
   it('missing and conflicting inputs fail before any OIDC request, naming the input', async () => {
