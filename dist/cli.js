@@ -210,6 +210,10 @@ function formatBytes(n) {
   if (n >= 1024 && n % 1024 === 0) return `${n / 1024} KiB`;
   return `${n} bytes`;
 }
+function readRegularTextFile(path, limits) {
+  const text = readRegularFile(path, limits).toString("utf8");
+  return text.charCodeAt(0) === 65279 ? text.slice(1) : text;
+}
 var FileReadError, OPEN_FLAGS;
 var init_read_file = __esm({
   "src/shared/read-file.ts"() {
@@ -224,2128 +228,6 @@ var init_read_file = __esm({
       }
     };
     OPEN_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY;
-  }
-});
-
-// node_modules/picomatch/lib/constants.js
-var require_constants = __commonJS({
-  "node_modules/picomatch/lib/constants.js"(exports, module) {
-    "use strict";
-    var WIN_SLASH = "\\\\/";
-    var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
-    var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
-    var DOT_LITERAL = "\\.";
-    var PLUS_LITERAL = "\\+";
-    var QMARK_LITERAL = "\\?";
-    var SLASH_LITERAL = "\\/";
-    var ONE_CHAR = "(?=.)";
-    var QMARK = "[^/]";
-    var END_ANCHOR = `(?:${SLASH_LITERAL}|$)`;
-    var START_ANCHOR = `(?:^|${SLASH_LITERAL})`;
-    var DOTS_SLASH = `${DOT_LITERAL}{1,2}${END_ANCHOR}`;
-    var NO_DOT = `(?!${DOT_LITERAL})`;
-    var NO_DOTS = `(?!${START_ANCHOR}${DOTS_SLASH})`;
-    var NO_DOT_SLASH = `(?!${DOT_LITERAL}{0,1}${END_ANCHOR})`;
-    var NO_DOTS_SLASH = `(?!${DOTS_SLASH})`;
-    var QMARK_NO_DOT = `[^.${SLASH_LITERAL}]`;
-    var STAR = `${QMARK}*?`;
-    var SEP = "/";
-    var POSIX_CHARS = {
-      DOT_LITERAL,
-      PLUS_LITERAL,
-      QMARK_LITERAL,
-      SLASH_LITERAL,
-      ONE_CHAR,
-      QMARK,
-      END_ANCHOR,
-      DOTS_SLASH,
-      NO_DOT,
-      NO_DOTS,
-      NO_DOT_SLASH,
-      NO_DOTS_SLASH,
-      QMARK_NO_DOT,
-      STAR,
-      START_ANCHOR,
-      SEP
-    };
-    var WINDOWS_CHARS = {
-      ...POSIX_CHARS,
-      SLASH_LITERAL: `[${WIN_SLASH}]`,
-      QMARK: WIN_NO_SLASH,
-      STAR: `${WIN_NO_SLASH}*?`,
-      DOTS_SLASH: `${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$)`,
-      NO_DOT: `(?!${DOT_LITERAL})`,
-      NO_DOTS: `(?!(?:^|[${WIN_SLASH}])${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
-      NO_DOT_SLASH: `(?!${DOT_LITERAL}{0,1}(?:[${WIN_SLASH}]|$))`,
-      NO_DOTS_SLASH: `(?!${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
-      QMARK_NO_DOT: `[^.${WIN_SLASH}]`,
-      START_ANCHOR: `(?:^|[${WIN_SLASH}])`,
-      END_ANCHOR: `(?:[${WIN_SLASH}]|$)`,
-      SEP: "\\"
-    };
-    var POSIX_REGEX_SOURCE = {
-      __proto__: null,
-      alnum: "a-zA-Z0-9",
-      alpha: "a-zA-Z",
-      ascii: "\\x00-\\x7F",
-      blank: " \\t",
-      cntrl: "\\x00-\\x1F\\x7F",
-      digit: "0-9",
-      graph: "\\x21-\\x7E",
-      lower: "a-z",
-      print: "\\x20-\\x7E ",
-      punct: "\\-!\"#$%&'()\\*+,./:;<=>?@[\\]^_`{|}~",
-      space: " \\t\\r\\n\\v\\f",
-      upper: "A-Z",
-      word: "A-Za-z0-9_",
-      xdigit: "A-Fa-f0-9"
-    };
-    module.exports = {
-      DEFAULT_MAX_EXTGLOB_RECURSION,
-      MAX_LENGTH: 1024 * 64,
-      POSIX_REGEX_SOURCE,
-      // regular expressions
-      REGEX_BACKSLASH: /\\(?![*+?^${}(|)[\]])/g,
-      REGEX_NON_SPECIAL_CHARS: /^[^@![\].,$*+?^{}()|\\/]+/,
-      REGEX_SPECIAL_CHARS: /[-*+?.^${}(|)[\]]/,
-      REGEX_SPECIAL_CHARS_BACKREF: /(\\?)((\W)(\3*))/g,
-      REGEX_SPECIAL_CHARS_GLOBAL: /([-*+?.^${}(|)[\]])/g,
-      REGEX_REMOVE_BACKSLASH: /(?:\[.*?[^\\]\]|\\(?=.))/g,
-      // Replace globs with equivalent patterns to reduce parsing time.
-      REPLACEMENTS: {
-        __proto__: null,
-        "***": "*",
-        "**/**": "**",
-        "**/**/**": "**"
-      },
-      // Digits
-      CHAR_0: 48,
-      /* 0 */
-      CHAR_9: 57,
-      /* 9 */
-      // Alphabet chars.
-      CHAR_UPPERCASE_A: 65,
-      /* A */
-      CHAR_LOWERCASE_A: 97,
-      /* a */
-      CHAR_UPPERCASE_Z: 90,
-      /* Z */
-      CHAR_LOWERCASE_Z: 122,
-      /* z */
-      CHAR_LEFT_PARENTHESES: 40,
-      /* ( */
-      CHAR_RIGHT_PARENTHESES: 41,
-      /* ) */
-      CHAR_ASTERISK: 42,
-      /* * */
-      // Non-alphabetic chars.
-      CHAR_AMPERSAND: 38,
-      /* & */
-      CHAR_AT: 64,
-      /* @ */
-      CHAR_BACKWARD_SLASH: 92,
-      /* \ */
-      CHAR_CARRIAGE_RETURN: 13,
-      /* \r */
-      CHAR_CIRCUMFLEX_ACCENT: 94,
-      /* ^ */
-      CHAR_COLON: 58,
-      /* : */
-      CHAR_COMMA: 44,
-      /* , */
-      CHAR_DOT: 46,
-      /* . */
-      CHAR_DOUBLE_QUOTE: 34,
-      /* " */
-      CHAR_EQUAL: 61,
-      /* = */
-      CHAR_EXCLAMATION_MARK: 33,
-      /* ! */
-      CHAR_FORM_FEED: 12,
-      /* \f */
-      CHAR_FORWARD_SLASH: 47,
-      /* / */
-      CHAR_GRAVE_ACCENT: 96,
-      /* ` */
-      CHAR_HASH: 35,
-      /* # */
-      CHAR_HYPHEN_MINUS: 45,
-      /* - */
-      CHAR_LEFT_ANGLE_BRACKET: 60,
-      /* < */
-      CHAR_LEFT_CURLY_BRACE: 123,
-      /* { */
-      CHAR_LEFT_SQUARE_BRACKET: 91,
-      /* [ */
-      CHAR_LINE_FEED: 10,
-      /* \n */
-      CHAR_NO_BREAK_SPACE: 160,
-      /* \u00A0 */
-      CHAR_PERCENT: 37,
-      /* % */
-      CHAR_PLUS: 43,
-      /* + */
-      CHAR_QUESTION_MARK: 63,
-      /* ? */
-      CHAR_RIGHT_ANGLE_BRACKET: 62,
-      /* > */
-      CHAR_RIGHT_CURLY_BRACE: 125,
-      /* } */
-      CHAR_RIGHT_SQUARE_BRACKET: 93,
-      /* ] */
-      CHAR_SEMICOLON: 59,
-      /* ; */
-      CHAR_SINGLE_QUOTE: 39,
-      /* ' */
-      CHAR_SPACE: 32,
-      /*   */
-      CHAR_TAB: 9,
-      /* \t */
-      CHAR_UNDERSCORE: 95,
-      /* _ */
-      CHAR_VERTICAL_LINE: 124,
-      /* | */
-      CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
-      /* \uFEFF */
-      /**
-       * Create EXTGLOB_CHARS
-       */
-      extglobChars(chars) {
-        return {
-          "!": { type: "negate", open: "(?:(?!(?:", close: `))${chars.STAR})` },
-          "?": { type: "qmark", open: "(?:", close: ")?" },
-          "+": { type: "plus", open: "(?:", close: ")+" },
-          "*": { type: "star", open: "(?:", close: ")*" },
-          "@": { type: "at", open: "(?:", close: ")" }
-        };
-      },
-      /**
-       * Create GLOB_CHARS
-       */
-      globChars(win322) {
-        return win322 === true ? WINDOWS_CHARS : POSIX_CHARS;
-      }
-    };
-  }
-});
-
-// node_modules/picomatch/lib/utils.js
-var require_utils = __commonJS({
-  "node_modules/picomatch/lib/utils.js"(exports) {
-    "use strict";
-    var {
-      REGEX_BACKSLASH,
-      REGEX_REMOVE_BACKSLASH,
-      REGEX_SPECIAL_CHARS,
-      REGEX_SPECIAL_CHARS_GLOBAL
-    } = require_constants();
-    exports.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
-    exports.hasRegexChars = (str3) => REGEX_SPECIAL_CHARS.test(str3);
-    exports.isRegexChar = (str3) => str3.length === 1 && exports.hasRegexChars(str3);
-    exports.escapeRegex = (str3) => str3.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
-    exports.toPosixSlashes = (str3) => str3.replace(REGEX_BACKSLASH, "/");
-    exports.isWindows = () => {
-      if (typeof navigator !== "undefined" && navigator.platform) {
-        const platform = navigator.platform.toLowerCase();
-        return platform === "win32" || platform === "windows";
-      }
-      if (typeof process !== "undefined" && process.platform) {
-        return process.platform === "win32";
-      }
-      return false;
-    };
-    exports.removeBackslashes = (str3) => {
-      return str3.replace(REGEX_REMOVE_BACKSLASH, (match) => {
-        return match === "\\" ? "" : match;
-      });
-    };
-    exports.escapeLast = (input, char, lastIdx) => {
-      const idx = input.lastIndexOf(char, lastIdx);
-      if (idx === -1) return input;
-      if (input[idx - 1] === "\\") return exports.escapeLast(input, char, idx - 1);
-      return `${input.slice(0, idx)}\\${input.slice(idx)}`;
-    };
-    exports.removePrefix = (input, state = {}) => {
-      let output = input;
-      if (output.startsWith("./")) {
-        output = output.slice(2);
-        state.prefix = "./";
-      }
-      return output;
-    };
-    exports.wrapOutput = (input, state = {}, options = {}) => {
-      const prepend = options.contains ? "" : "^";
-      const append = options.contains ? "" : "$";
-      let output = `${prepend}(?:${input})${append}`;
-      if (state.negated === true) {
-        output = `(?:^(?!${output}).*$)`;
-      }
-      return output;
-    };
-    exports.basename = (path, { windows } = {}) => {
-      const segs = path.split(windows ? /[\\/]/ : "/");
-      const last = segs[segs.length - 1];
-      if (last === "") {
-        return segs[segs.length - 2];
-      }
-      return last;
-    };
-  }
-});
-
-// node_modules/picomatch/lib/scan.js
-var require_scan = __commonJS({
-  "node_modules/picomatch/lib/scan.js"(exports, module) {
-    "use strict";
-    var utils = require_utils();
-    var {
-      CHAR_ASTERISK,
-      /* * */
-      CHAR_AT,
-      /* @ */
-      CHAR_BACKWARD_SLASH,
-      /* \ */
-      CHAR_COMMA,
-      /* , */
-      CHAR_DOT,
-      /* . */
-      CHAR_EXCLAMATION_MARK,
-      /* ! */
-      CHAR_FORWARD_SLASH,
-      /* / */
-      CHAR_LEFT_CURLY_BRACE,
-      /* { */
-      CHAR_LEFT_PARENTHESES,
-      /* ( */
-      CHAR_LEFT_SQUARE_BRACKET,
-      /* [ */
-      CHAR_PLUS,
-      /* + */
-      CHAR_QUESTION_MARK,
-      /* ? */
-      CHAR_RIGHT_CURLY_BRACE,
-      /* } */
-      CHAR_RIGHT_PARENTHESES,
-      /* ) */
-      CHAR_RIGHT_SQUARE_BRACKET
-      /* ] */
-    } = require_constants();
-    var isPathSeparator = (code21) => {
-      return code21 === CHAR_FORWARD_SLASH || code21 === CHAR_BACKWARD_SLASH;
-    };
-    var depth = (token2) => {
-      if (token2.isPrefix !== true) {
-        token2.depth = token2.isGlobstar ? Infinity : 1;
-      }
-    };
-    var scan2 = (input, options) => {
-      const opts = options || {};
-      const length = input.length - 1;
-      const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
-      const slashes = [];
-      const tokens = [];
-      const parts = [];
-      let str3 = input;
-      let index2 = -1;
-      let start = 0;
-      let lastIndex = 0;
-      let isBrace = false;
-      let isBracket = false;
-      let isGlob = false;
-      let isExtglob = false;
-      let isGlobstar = false;
-      let braceEscaped = false;
-      let backslashes = false;
-      let negated = false;
-      let negatedExtglob = false;
-      let finished = false;
-      let braces = 0;
-      let prev;
-      let code21;
-      let token2 = { value: "", depth: 0, isGlob: false };
-      const eos = () => index2 >= length;
-      const peek = () => str3.charCodeAt(index2 + 1);
-      const advance = () => {
-        prev = code21;
-        return str3.charCodeAt(++index2);
-      };
-      while (index2 < length) {
-        code21 = advance();
-        let next;
-        if (code21 === CHAR_BACKWARD_SLASH) {
-          backslashes = token2.backslashes = true;
-          code21 = advance();
-          if (code21 === CHAR_LEFT_CURLY_BRACE) {
-            braceEscaped = true;
-          }
-          continue;
-        }
-        if (braceEscaped === true || code21 === CHAR_LEFT_CURLY_BRACE) {
-          braces++;
-          while (eos() !== true && (code21 = advance())) {
-            if (code21 === CHAR_BACKWARD_SLASH) {
-              backslashes = token2.backslashes = true;
-              advance();
-              continue;
-            }
-            if (code21 === CHAR_LEFT_CURLY_BRACE) {
-              braces++;
-              continue;
-            }
-            if (braceEscaped !== true && code21 === CHAR_DOT && (code21 = advance()) === CHAR_DOT) {
-              isBrace = token2.isBrace = true;
-              isGlob = token2.isGlob = true;
-              finished = true;
-              if (scanToEnd === true) {
-                continue;
-              }
-              break;
-            }
-            if (braceEscaped !== true && code21 === CHAR_COMMA) {
-              isBrace = token2.isBrace = true;
-              isGlob = token2.isGlob = true;
-              finished = true;
-              if (scanToEnd === true) {
-                continue;
-              }
-              break;
-            }
-            if (code21 === CHAR_RIGHT_CURLY_BRACE) {
-              braces--;
-              if (braces === 0) {
-                braceEscaped = false;
-                isBrace = token2.isBrace = true;
-                finished = true;
-                break;
-              }
-            }
-          }
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (code21 === CHAR_FORWARD_SLASH) {
-          slashes.push(index2);
-          tokens.push(token2);
-          token2 = { value: "", depth: 0, isGlob: false };
-          if (finished === true) continue;
-          if (prev === CHAR_DOT && index2 === start + 1) {
-            start += 2;
-            continue;
-          }
-          lastIndex = index2 + 1;
-          continue;
-        }
-        if (opts.noext !== true) {
-          const isExtglobChar = code21 === CHAR_PLUS || code21 === CHAR_AT || code21 === CHAR_ASTERISK || code21 === CHAR_QUESTION_MARK || code21 === CHAR_EXCLAMATION_MARK;
-          if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
-            isGlob = token2.isGlob = true;
-            isExtglob = token2.isExtglob = true;
-            finished = true;
-            if (code21 === CHAR_EXCLAMATION_MARK && index2 === start) {
-              negatedExtglob = true;
-            }
-            if (scanToEnd === true) {
-              let parens = 0;
-              while (eos() !== true && (code21 = advance())) {
-                if (code21 === CHAR_BACKWARD_SLASH) {
-                  backslashes = token2.backslashes = true;
-                  advance();
-                  continue;
-                }
-                if (code21 === CHAR_LEFT_PARENTHESES) {
-                  parens++;
-                  continue;
-                }
-                if (code21 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
-                  finished = true;
-                  break;
-                }
-              }
-              continue;
-            }
-            break;
-          }
-        }
-        if (code21 === CHAR_ASTERISK) {
-          if (prev === CHAR_ASTERISK) isGlobstar = token2.isGlobstar = true;
-          isGlob = token2.isGlob = true;
-          finished = true;
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (code21 === CHAR_QUESTION_MARK) {
-          isGlob = token2.isGlob = true;
-          finished = true;
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (code21 === CHAR_LEFT_SQUARE_BRACKET) {
-          while (eos() !== true && (next = advance())) {
-            if (next === CHAR_BACKWARD_SLASH) {
-              backslashes = token2.backslashes = true;
-              advance();
-              continue;
-            }
-            if (next === CHAR_RIGHT_SQUARE_BRACKET) {
-              isBracket = token2.isBracket = true;
-              isGlob = token2.isGlob = true;
-              finished = true;
-              break;
-            }
-          }
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (opts.nonegate !== true && code21 === CHAR_EXCLAMATION_MARK && index2 === start) {
-          negated = token2.negated = true;
-          start++;
-          continue;
-        }
-        if (opts.noparen !== true && code21 === CHAR_LEFT_PARENTHESES) {
-          isGlob = token2.isGlob = true;
-          if (scanToEnd === true) {
-            let parens = 1;
-            while (eos() !== true && (code21 = advance())) {
-              if (code21 === CHAR_BACKWARD_SLASH) {
-                backslashes = token2.backslashes = true;
-                advance();
-                continue;
-              }
-              if (code21 === CHAR_LEFT_PARENTHESES) {
-                parens++;
-                continue;
-              }
-              if (code21 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
-                finished = true;
-                break;
-              }
-            }
-            continue;
-          }
-          break;
-        }
-        if (isGlob === true) {
-          finished = true;
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-      }
-      if (opts.noext === true) {
-        isExtglob = false;
-        isGlob = false;
-      }
-      let base = str3;
-      let prefix = "";
-      let glob2 = "";
-      if (start > 0) {
-        prefix = str3.slice(0, start);
-        str3 = str3.slice(start);
-        lastIndex -= start;
-      }
-      if (base && isGlob === true && lastIndex > 0) {
-        base = str3.slice(0, lastIndex);
-        glob2 = str3.slice(lastIndex);
-      } else if (isGlob === true) {
-        base = "";
-        glob2 = str3;
-      } else {
-        base = str3;
-      }
-      if (base && base !== "" && base !== "/" && base !== str3) {
-        if (isPathSeparator(base.charCodeAt(base.length - 1))) {
-          base = base.slice(0, -1);
-        }
-      }
-      if (opts.unescape === true) {
-        if (glob2) glob2 = utils.removeBackslashes(glob2);
-        if (base && backslashes === true) {
-          base = utils.removeBackslashes(base);
-        }
-      }
-      const state = {
-        prefix,
-        input,
-        start,
-        base,
-        glob: glob2,
-        isBrace,
-        isBracket,
-        isGlob,
-        isExtglob,
-        isGlobstar,
-        negated,
-        negatedExtglob
-      };
-      if (opts.tokens === true) {
-        state.maxDepth = 0;
-        if (!isPathSeparator(code21)) {
-          tokens.push(token2);
-        }
-        state.tokens = tokens;
-      }
-      if (opts.parts === true || opts.tokens === true) {
-        let prevIndex;
-        for (let idx = 0; idx < slashes.length; idx++) {
-          const n2 = prevIndex !== void 0 ? prevIndex + 1 : start;
-          const i2 = slashes[idx];
-          const value2 = input.slice(n2, i2);
-          if (opts.tokens) {
-            if (idx === 0 && start !== 0) {
-              tokens[idx].isPrefix = true;
-              tokens[idx].value = prefix;
-            } else {
-              tokens[idx].value = value2;
-            }
-            depth(tokens[idx]);
-            state.maxDepth += tokens[idx].depth;
-          }
-          if (i2 >= start) {
-            parts.push(value2);
-            prevIndex = i2;
-          }
-        }
-        const n = prevIndex !== void 0 ? prevIndex + 1 : start;
-        const value = input.slice(n);
-        parts.push(value);
-        if (opts.tokens && prevIndex && prevIndex + 1 < input.length) {
-          tokens[tokens.length - 1].value = value;
-          depth(tokens[tokens.length - 1]);
-          state.maxDepth += tokens[tokens.length - 1].depth;
-        }
-        state.slashes = slashes;
-        state.parts = parts;
-      }
-      return state;
-    };
-    module.exports = scan2;
-  }
-});
-
-// node_modules/picomatch/lib/parse.js
-var require_parse = __commonJS({
-  "node_modules/picomatch/lib/parse.js"(exports, module) {
-    "use strict";
-    var constants2 = require_constants();
-    var utils = require_utils();
-    var {
-      MAX_LENGTH,
-      POSIX_REGEX_SOURCE,
-      REGEX_NON_SPECIAL_CHARS,
-      REGEX_SPECIAL_CHARS_BACKREF,
-      REPLACEMENTS
-    } = constants2;
-    var expandRange = (args, options) => {
-      if (typeof options.expandRange === "function") {
-        return options.expandRange(...args, options);
-      }
-      args.sort();
-      const value = `[${args.join("-")}]`;
-      try {
-        new RegExp(value);
-      } catch (ex) {
-        return args.map((v) => utils.escapeRegex(v)).join("..");
-      }
-      return value;
-    };
-    var syntaxError = (type, char) => {
-      return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
-    };
-    var splitTopLevel = (input) => {
-      const parts = [];
-      let bracket = 0;
-      let paren = 0;
-      let quote = 0;
-      let value = "";
-      let escaped = false;
-      for (const ch of input) {
-        if (escaped === true) {
-          value += ch;
-          escaped = false;
-          continue;
-        }
-        if (ch === "\\") {
-          value += ch;
-          escaped = true;
-          continue;
-        }
-        if (ch === '"') {
-          quote = quote === 1 ? 0 : 1;
-          value += ch;
-          continue;
-        }
-        if (quote === 0) {
-          if (ch === "[") {
-            bracket++;
-          } else if (ch === "]" && bracket > 0) {
-            bracket--;
-          } else if (bracket === 0) {
-            if (ch === "(") {
-              paren++;
-            } else if (ch === ")" && paren > 0) {
-              paren--;
-            } else if (ch === "|" && paren === 0) {
-              parts.push(value);
-              value = "";
-              continue;
-            }
-          }
-        }
-        value += ch;
-      }
-      parts.push(value);
-      return parts;
-    };
-    var isPlainBranch = (branch) => {
-      let escaped = false;
-      for (const ch of branch) {
-        if (escaped === true) {
-          escaped = false;
-          continue;
-        }
-        if (ch === "\\") {
-          escaped = true;
-          continue;
-        }
-        if (/[?*+@!()[\]{}]/.test(ch)) {
-          return false;
-        }
-      }
-      return true;
-    };
-    var normalizeSimpleBranch = (branch) => {
-      let value = branch.trim();
-      let changed = true;
-      while (changed === true) {
-        changed = false;
-        if (/^@\([^\\()[\]{}|]+\)$/.test(value)) {
-          value = value.slice(2, -1);
-          changed = true;
-        }
-      }
-      if (!isPlainBranch(value)) {
-        return;
-      }
-      return value.replace(/\\(.)/g, "$1");
-    };
-    var hasRepeatedCharPrefixOverlap = (branches) => {
-      const values = branches.map(normalizeSimpleBranch).filter(Boolean);
-      for (let i2 = 0; i2 < values.length; i2++) {
-        for (let j = i2 + 1; j < values.length; j++) {
-          const a = values[i2];
-          const b = values[j];
-          const char = a[0];
-          if (!char || a !== char.repeat(a.length) || b !== char.repeat(b.length)) {
-            continue;
-          }
-          if (a === b || a.startsWith(b) || b.startsWith(a)) {
-            return true;
-          }
-        }
-      }
-      return false;
-    };
-    var parseRepeatedExtglob = (pattern, requireEnd = true) => {
-      if (pattern[0] !== "+" && pattern[0] !== "*" || pattern[1] !== "(") {
-        return;
-      }
-      let bracket = 0;
-      let paren = 0;
-      let quote = 0;
-      let escaped = false;
-      for (let i2 = 1; i2 < pattern.length; i2++) {
-        const ch = pattern[i2];
-        if (escaped === true) {
-          escaped = false;
-          continue;
-        }
-        if (ch === "\\") {
-          escaped = true;
-          continue;
-        }
-        if (ch === '"') {
-          quote = quote === 1 ? 0 : 1;
-          continue;
-        }
-        if (quote === 1) {
-          continue;
-        }
-        if (ch === "[") {
-          bracket++;
-          continue;
-        }
-        if (ch === "]" && bracket > 0) {
-          bracket--;
-          continue;
-        }
-        if (bracket > 0) {
-          continue;
-        }
-        if (ch === "(") {
-          paren++;
-          continue;
-        }
-        if (ch === ")") {
-          paren--;
-          if (paren === 0) {
-            if (requireEnd === true && i2 !== pattern.length - 1) {
-              return;
-            }
-            return {
-              type: pattern[0],
-              body: pattern.slice(2, i2),
-              end: i2
-            };
-          }
-        }
-      }
-    };
-    var buildCharClassStar = (chars) => {
-      const source = chars.length === 1 ? utils.escapeRegex(chars[0]) : `[${chars.map((ch) => utils.escapeRegex(ch)).join("")}]`;
-      return `${source}*`;
-    };
-    var getStarExtglobSequenceChars = (pattern) => {
-      let index2 = 0;
-      const chars = [];
-      while (index2 < pattern.length) {
-        const match = parseRepeatedExtglob(pattern.slice(index2), false);
-        if (!match || match.type !== "*") {
-          return;
-        }
-        const branches = splitTopLevel(match.body).map((branch2) => branch2.trim());
-        if (branches.length !== 1) {
-          return;
-        }
-        const branch = normalizeSimpleBranch(branches[0]);
-        if (!branch || branch.length !== 1) {
-          return;
-        }
-        chars.push(branch);
-        index2 += match.end + 1;
-      }
-      if (chars.length < 1) {
-        return;
-      }
-      return chars;
-    };
-    var repeatedExtglobRecursion = (pattern) => {
-      let depth = 0;
-      let value = pattern.trim();
-      let match = parseRepeatedExtglob(value);
-      while (match) {
-        depth++;
-        value = match.body.trim();
-        match = parseRepeatedExtglob(value);
-      }
-      return depth;
-    };
-    var analyzeRepeatedExtglob = (body, options) => {
-      if (options.maxExtglobRecursion === false) {
-        return { risky: false };
-      }
-      const max2 = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants2.DEFAULT_MAX_EXTGLOB_RECURSION;
-      const branches = splitTopLevel(body).map((branch) => branch.trim());
-      if (branches.length > 1) {
-        if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
-          return { risky: true };
-        }
-      }
-      const safeChars = [];
-      let sawStarSequence = false;
-      let combinable = true;
-      for (const branch of branches) {
-        const chars = getStarExtglobSequenceChars(branch);
-        if (chars) {
-          sawStarSequence = true;
-          safeChars.push(...chars);
-          continue;
-        }
-        const literal = normalizeSimpleBranch(branch);
-        if (literal && literal.length === 1) {
-          safeChars.push(literal);
-          continue;
-        }
-        combinable = false;
-        if (repeatedExtglobRecursion(branch) > max2) {
-          return { risky: true };
-        }
-      }
-      if (sawStarSequence) {
-        return combinable ? { risky: true, safeOutput: buildCharClassStar([...new Set(safeChars)]) } : { risky: true };
-      }
-      return { risky: false };
-    };
-    var parse2 = (input, options) => {
-      if (typeof input !== "string") {
-        throw new TypeError("Expected a string");
-      }
-      input = REPLACEMENTS[input] || input;
-      const opts = { ...options };
-      const max2 = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
-      let len = input.length;
-      if (len > max2) {
-        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max2}`);
-      }
-      const bos = { type: "bos", value: "", output: opts.prepend || "" };
-      const tokens = [bos];
-      const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants2.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants2.extglobChars(PLATFORM_CHARS);
-      const {
-        DOT_LITERAL,
-        PLUS_LITERAL,
-        SLASH_LITERAL,
-        ONE_CHAR,
-        DOTS_SLASH,
-        NO_DOT,
-        NO_DOT_SLASH,
-        NO_DOTS_SLASH,
-        QMARK,
-        QMARK_NO_DOT,
-        STAR,
-        START_ANCHOR
-      } = PLATFORM_CHARS;
-      const globstar = (opts2) => {
-        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
-      };
-      const nodot = opts.dot ? "" : NO_DOT;
-      const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
-      let star = opts.bash === true ? globstar(opts) : STAR;
-      if (opts.capture) {
-        star = `(${star})`;
-      }
-      if (typeof opts.noext === "boolean") {
-        opts.noextglob = opts.noext;
-      }
-      const state = {
-        input,
-        index: -1,
-        start: 0,
-        dot: opts.dot === true,
-        consumed: "",
-        output: "",
-        prefix: "",
-        backtrack: false,
-        negated: false,
-        brackets: 0,
-        braces: 0,
-        parens: 0,
-        quotes: 0,
-        globstar: false,
-        tokens
-      };
-      input = utils.removePrefix(input, state);
-      len = input.length;
-      const extglobs = [];
-      const braces = [];
-      const stack = [];
-      let prev = bos;
-      let value;
-      const eos = () => state.index === len - 1;
-      const peek = state.peek = (n = 1) => input[state.index + n];
-      const advance = state.advance = () => input[++state.index] || "";
-      const remaining = () => input.slice(state.index + 1);
-      const consume = (value2 = "", num2 = 0) => {
-        state.consumed += value2;
-        state.index += num2;
-      };
-      const append = (token2) => {
-        state.output += token2.output != null ? token2.output : token2.value;
-        consume(token2.value);
-      };
-      const negate = () => {
-        let count = 1;
-        while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
-          advance();
-          state.start++;
-          count++;
-        }
-        if (count % 2 === 0) {
-          return false;
-        }
-        state.negated = true;
-        state.start++;
-        return true;
-      };
-      const increment = (type) => {
-        state[type]++;
-        stack.push(type);
-      };
-      const decrement = (type) => {
-        state[type]--;
-        stack.pop();
-      };
-      const push = (tok) => {
-        if (prev.type === "globstar") {
-          const isBrace = state.braces > 0 && (tok.type === "comma" || tok.type === "brace");
-          const isExtglob = tok.extglob === true || extglobs.length && (tok.type === "pipe" || tok.type === "paren");
-          if (tok.type !== "slash" && tok.type !== "paren" && !isBrace && !isExtglob) {
-            state.output = state.output.slice(0, -prev.output.length);
-            prev.type = "star";
-            prev.value = "*";
-            prev.output = star;
-            state.output += prev.output;
-          }
-        }
-        if (extglobs.length && tok.type !== "paren") {
-          extglobs[extglobs.length - 1].inner += tok.value;
-        }
-        if (tok.value || tok.output) append(tok);
-        if (prev && prev.type === "text" && tok.type === "text") {
-          prev.output = (prev.output || prev.value) + tok.value;
-          prev.value += tok.value;
-          return;
-        }
-        tok.prev = prev;
-        tokens.push(tok);
-        prev = tok;
-      };
-      const extglobOpen = (type, value2) => {
-        const token2 = { ...EXTGLOB_CHARS[value2], conditions: 1, inner: "" };
-        token2.prev = prev;
-        token2.parens = state.parens;
-        token2.output = state.output;
-        token2.startIndex = state.index;
-        token2.tokensIndex = tokens.length;
-        const output = (opts.capture ? "(" : "") + token2.open;
-        increment("parens");
-        push({ type, value: value2, output: state.output ? "" : ONE_CHAR });
-        push({ type: "paren", extglob: true, value: advance(), output });
-        extglobs.push(token2);
-      };
-      const extglobClose = (token2) => {
-        const literal = input.slice(token2.startIndex, state.index + 1);
-        const body = input.slice(token2.startIndex + 2, state.index);
-        const analysis = analyzeRepeatedExtglob(body, opts);
-        if ((token2.type === "plus" || token2.type === "star") && analysis.risky) {
-          const safeOutput = analysis.safeOutput ? (token2.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open2 = tokens[token2.tokensIndex];
-          open2.type = "text";
-          open2.value = literal;
-          open2.output = safeOutput || utils.escapeRegex(literal);
-          for (let i2 = token2.tokensIndex + 1; i2 < tokens.length; i2++) {
-            tokens[i2].value = "";
-            tokens[i2].output = "";
-            delete tokens[i2].suffix;
-          }
-          state.output = token2.output + open2.output;
-          state.backtrack = true;
-          push({ type: "paren", extglob: true, value, output: "" });
-          decrement("parens");
-          return;
-        }
-        let output = token2.close + (opts.capture ? ")" : "");
-        let rest;
-        if (token2.type === "negate") {
-          let extglobStar = star;
-          if (token2.inner && token2.inner.length > 1 && token2.inner.includes("/")) {
-            extglobStar = globstar(opts);
-          }
-          if (extglobStar !== star || eos() || /^\)+$/.test(remaining())) {
-            output = token2.close = `)$))${extglobStar}`;
-          }
-          if (token2.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-            const expression = parse2(rest, { ...options, fastpaths: false }).output;
-            output = token2.close = `)${expression})${extglobStar})`;
-          }
-          if (token2.prev.type === "bos") {
-            state.negatedExtglob = true;
-          }
-        }
-        push({ type: "paren", extglob: true, value, output });
-        decrement("parens");
-      };
-      if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
-        let backslashes = false;
-        let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc, chars, first, rest, index2) => {
-          if (first === "\\") {
-            backslashes = true;
-            return m;
-          }
-          if (first === "?") {
-            if (esc) {
-              return esc + first + (rest ? QMARK.repeat(rest.length) : "");
-            }
-            if (index2 === 0) {
-              return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : "");
-            }
-            return QMARK.repeat(chars.length);
-          }
-          if (first === ".") {
-            return DOT_LITERAL.repeat(chars.length);
-          }
-          if (first === "*") {
-            if (esc) {
-              return esc + first + (rest ? star : "");
-            }
-            return star;
-          }
-          return esc ? m : `\\${m}`;
-        });
-        if (backslashes === true) {
-          if (opts.unescape === true) {
-            output = output.replace(/\\/g, "");
-          } else {
-            output = output.replace(/\\+/g, (m) => {
-              return m.length % 2 === 0 ? "\\\\" : m ? "\\" : "";
-            });
-          }
-        }
-        if (output === input && opts.contains === true) {
-          state.output = input;
-          return state;
-        }
-        state.output = utils.wrapOutput(output, state, options);
-        return state;
-      }
-      while (!eos()) {
-        value = advance();
-        if (value === "\0") {
-          continue;
-        }
-        if (value === "\\") {
-          const next = peek();
-          if (next === "/" && opts.bash !== true) {
-            continue;
-          }
-          if (next === "." || next === ";") {
-            continue;
-          }
-          if (!next) {
-            value += "\\";
-            push({ type: "text", value });
-            continue;
-          }
-          const match = /^\\+/.exec(remaining());
-          let slashes = 0;
-          if (match && match[0].length > 2) {
-            slashes = match[0].length;
-            state.index += slashes;
-            if (slashes % 2 !== 0) {
-              value += "\\";
-            }
-          }
-          if (opts.unescape === true) {
-            value = advance();
-          } else {
-            value += advance();
-          }
-          if (state.brackets === 0) {
-            push({ type: "text", value });
-            continue;
-          }
-        }
-        if (state.brackets > 0 && (value !== "]" || prev.value === "[" || prev.value === "[^")) {
-          if (opts.posix !== false && value === ":") {
-            const inner = prev.value.slice(1);
-            if (inner.includes("[")) {
-              prev.posix = true;
-              if (inner.includes(":")) {
-                const idx = prev.value.lastIndexOf("[");
-                const pre = prev.value.slice(0, idx);
-                const rest2 = prev.value.slice(idx + 2);
-                const posix = POSIX_REGEX_SOURCE[rest2];
-                if (posix) {
-                  prev.value = pre + posix;
-                  state.backtrack = true;
-                  advance();
-                  if (!bos.output && tokens.indexOf(prev) === 1) {
-                    bos.output = ONE_CHAR;
-                  }
-                  continue;
-                }
-              }
-            }
-          }
-          if (value === "[" && peek() !== ":" || value === "-" && peek() === "]") {
-            value = `\\${value}`;
-          }
-          if (value === "]" && (prev.value === "[" || prev.value === "[^")) {
-            value = `\\${value}`;
-          }
-          if (opts.posix === true && value === "!" && prev.value === "[") {
-            value = "^";
-          }
-          prev.value += value;
-          append({ value });
-          continue;
-        }
-        if (state.quotes === 1 && value !== '"') {
-          value = utils.escapeRegex(value);
-          prev.value += value;
-          append({ value });
-          continue;
-        }
-        if (value === '"') {
-          state.quotes = state.quotes === 1 ? 0 : 1;
-          if (opts.keepQuotes === true) {
-            push({ type: "text", value });
-          }
-          continue;
-        }
-        if (value === "(") {
-          increment("parens");
-          push({ type: "paren", value });
-          continue;
-        }
-        if (value === ")") {
-          if (state.parens === 0 && opts.strictBrackets === true) {
-            throw new SyntaxError(syntaxError("opening", "("));
-          }
-          const extglob = extglobs[extglobs.length - 1];
-          if (extglob && state.parens === extglob.parens + 1) {
-            extglobClose(extglobs.pop());
-            continue;
-          }
-          push({ type: "paren", value, output: state.parens ? ")" : "\\)" });
-          decrement("parens");
-          continue;
-        }
-        if (value === "[") {
-          if (opts.nobracket === true || !remaining().includes("]")) {
-            if (opts.nobracket !== true && opts.strictBrackets === true) {
-              throw new SyntaxError(syntaxError("closing", "]"));
-            }
-            value = `\\${value}`;
-          } else {
-            increment("brackets");
-          }
-          push({ type: "bracket", value });
-          continue;
-        }
-        if (value === "]") {
-          if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
-            push({ type: "text", value, output: `\\${value}` });
-            continue;
-          }
-          if (state.brackets === 0) {
-            if (opts.strictBrackets === true) {
-              throw new SyntaxError(syntaxError("opening", "["));
-            }
-            push({ type: "text", value, output: `\\${value}` });
-            continue;
-          }
-          decrement("brackets");
-          const prevValue = prev.value.slice(1);
-          if (prev.posix !== true && prevValue[0] === "^" && !prevValue.includes("/")) {
-            value = `/${value}`;
-          }
-          prev.value += value;
-          append({ value });
-          if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
-            continue;
-          }
-          const escaped = utils.escapeRegex(prev.value);
-          state.output = state.output.slice(0, -prev.value.length);
-          if (opts.literalBrackets === true) {
-            state.output += escaped;
-            prev.value = escaped;
-            continue;
-          }
-          prev.value = `(${capture}${escaped}|${prev.value})`;
-          state.output += prev.value;
-          continue;
-        }
-        if (value === "{" && opts.nobrace !== true) {
-          increment("braces");
-          const open2 = {
-            type: "brace",
-            value,
-            output: "(",
-            outputIndex: state.output.length,
-            tokensIndex: state.tokens.length
-          };
-          braces.push(open2);
-          push(open2);
-          continue;
-        }
-        if (value === "}") {
-          const brace = braces[braces.length - 1];
-          if (opts.nobrace === true || !brace) {
-            push({ type: "text", value, output: value });
-            continue;
-          }
-          let output = ")";
-          if (brace.dots === true) {
-            const arr = tokens.slice();
-            const range = [];
-            for (let i2 = arr.length - 1; i2 >= 0; i2--) {
-              tokens.pop();
-              if (arr[i2].type === "brace") {
-                break;
-              }
-              if (arr[i2].type !== "dots") {
-                range.unshift(arr[i2].value);
-              }
-            }
-            output = expandRange(range, opts);
-            state.backtrack = true;
-          }
-          if (brace.comma !== true && brace.dots !== true) {
-            const out = state.output.slice(0, brace.outputIndex);
-            const toks = state.tokens.slice(brace.tokensIndex);
-            brace.value = brace.output = "\\{";
-            value = output = "\\}";
-            state.output = out;
-            for (const t of toks) {
-              state.output += t.output || t.value;
-            }
-          }
-          push({ type: "brace", value, output });
-          decrement("braces");
-          braces.pop();
-          continue;
-        }
-        if (value === "|") {
-          if (extglobs.length > 0) {
-            extglobs[extglobs.length - 1].conditions++;
-          }
-          push({ type: "text", value });
-          continue;
-        }
-        if (value === ",") {
-          let output = value;
-          const brace = braces[braces.length - 1];
-          if (brace && stack[stack.length - 1] === "braces") {
-            brace.comma = true;
-            output = "|";
-          }
-          push({ type: "comma", value, output });
-          continue;
-        }
-        if (value === "/") {
-          if (prev.type === "dot" && state.index === state.start + 1) {
-            state.start = state.index + 1;
-            state.consumed = "";
-            state.output = "";
-            tokens.pop();
-            prev = bos;
-            continue;
-          }
-          push({ type: "slash", value, output: SLASH_LITERAL });
-          continue;
-        }
-        if (value === ".") {
-          if (state.braces > 0 && prev.type === "dot") {
-            if (prev.value === ".") prev.output = DOT_LITERAL;
-            const brace = braces[braces.length - 1];
-            prev.type = "dots";
-            prev.output += value;
-            prev.value += value;
-            brace.dots = true;
-            continue;
-          }
-          if (state.braces + state.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
-            push({ type: "text", value, output: DOT_LITERAL });
-            continue;
-          }
-          push({ type: "dot", value, output: DOT_LITERAL });
-          continue;
-        }
-        if (value === "?") {
-          const isGroup = prev && prev.value === "(";
-          if (!isGroup && opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            extglobOpen("qmark", value);
-            continue;
-          }
-          if (prev && prev.type === "paren") {
-            const next = peek();
-            let output = value;
-            if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
-              output = `\\${value}`;
-            }
-            push({ type: "text", value, output });
-            continue;
-          }
-          if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
-            push({ type: "qmark", value, output: QMARK_NO_DOT });
-            continue;
-          }
-          push({ type: "qmark", value, output: QMARK });
-          continue;
-        }
-        if (value === "!") {
-          if (opts.noextglob !== true && peek() === "(") {
-            if (peek(2) !== "?" || !/[!=<:]/.test(peek(3))) {
-              extglobOpen("negate", value);
-              continue;
-            }
-          }
-          if (opts.nonegate !== true && state.index === 0) {
-            negate();
-            continue;
-          }
-        }
-        if (value === "+") {
-          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            extglobOpen("plus", value);
-            continue;
-          }
-          if (prev && prev.value === "(" || opts.regex === false) {
-            push({ type: "plus", value, output: PLUS_LITERAL });
-            continue;
-          }
-          if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state.parens > 0) {
-            push({ type: "plus", value });
-            continue;
-          }
-          push({ type: "plus", value: PLUS_LITERAL });
-          continue;
-        }
-        if (value === "@") {
-          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            push({ type: "at", extglob: true, value, output: "" });
-            continue;
-          }
-          push({ type: "text", value });
-          continue;
-        }
-        if (value !== "*") {
-          if (value === "$" || value === "^") {
-            value = `\\${value}`;
-          }
-          const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
-          if (match) {
-            value += match[0];
-            state.index += match[0].length;
-          }
-          push({ type: "text", value });
-          continue;
-        }
-        if (prev && (prev.type === "globstar" || prev.star === true)) {
-          prev.type = "star";
-          prev.star = true;
-          prev.value += value;
-          prev.output = star;
-          state.backtrack = true;
-          state.globstar = true;
-          consume(value);
-          continue;
-        }
-        let rest = remaining();
-        if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
-          extglobOpen("star", value);
-          continue;
-        }
-        if (prev.type === "star") {
-          if (opts.noglobstar === true) {
-            consume(value);
-            continue;
-          }
-          const prior = prev.prev;
-          const before = prior.prev;
-          const isStart = prior.type === "slash" || prior.type === "bos";
-          const afterStar = before && (before.type === "star" || before.type === "globstar");
-          if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
-            push({ type: "star", value, output: "" });
-            continue;
-          }
-          const isBrace = state.braces > 0 && (prior.type === "comma" || prior.type === "brace");
-          const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
-          if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
-            push({ type: "star", value, output: "" });
-            continue;
-          }
-          while (rest.slice(0, 3) === "/**") {
-            const after = input[state.index + 4];
-            if (after && after !== "/") {
-              break;
-            }
-            rest = rest.slice(3);
-            consume("/**", 3);
-          }
-          const isEnd = eos() || state.parens > 0 && rest === ")".repeat(state.parens) && !extglobs.some((extglob) => extglob.type === "negate");
-          if (prior.type === "bos" && eos()) {
-            prev.type = "globstar";
-            prev.value += value;
-            prev.output = globstar(opts);
-            state.output = prev.output;
-            state.globstar = true;
-            consume(value);
-            continue;
-          }
-          if (prior.type === "slash" && prior.prev.type !== "bos" && !afterStar && isEnd) {
-            state.output = state.output.slice(0, -(prior.output + prev.output).length);
-            prior.output = `(?:${prior.output}`;
-            prev.type = "globstar";
-            prev.output = globstar(opts) + (opts.strictSlashes ? ")" : "|$)");
-            prev.value += value;
-            state.globstar = true;
-            state.output += prior.output + prev.output;
-            consume(value);
-            continue;
-          }
-          if (prior.type === "slash" && prior.prev.type !== "bos" && rest[0] === "/") {
-            const end = rest[1] !== void 0 ? "|$" : "";
-            state.output = state.output.slice(0, -(prior.output + prev.output).length);
-            prior.output = `(?:${prior.output}`;
-            prev.type = "globstar";
-            prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
-            prev.value += value;
-            state.output += prior.output + prev.output;
-            state.globstar = true;
-            consume(value + advance());
-            push({ type: "slash", value: "/", output: "" });
-            continue;
-          }
-          if (prior.type === "bos" && rest[0] === "/") {
-            prev.type = "globstar";
-            prev.value += value;
-            prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
-            state.output = prev.output;
-            state.globstar = true;
-            consume(value + advance());
-            push({ type: "slash", value: "/", output: "" });
-            continue;
-          }
-          state.output = state.output.slice(0, -prev.output.length);
-          prev.type = "globstar";
-          prev.output = globstar(opts);
-          prev.value += value;
-          state.output += prev.output;
-          state.globstar = true;
-          consume(value);
-          continue;
-        }
-        const token2 = { type: "star", value, output: star };
-        if (opts.bash === true) {
-          token2.output = ".*?";
-          if (prev.type === "bos" || prev.type === "slash") {
-            token2.output = nodot + token2.output;
-          }
-          push(token2);
-          continue;
-        }
-        if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
-          token2.output = value;
-          push(token2);
-          continue;
-        }
-        if (state.index === state.start || prev.type === "slash" || prev.type === "dot") {
-          if (prev.type === "dot") {
-            state.output += NO_DOT_SLASH;
-            prev.output += NO_DOT_SLASH;
-          } else if (opts.dot === true) {
-            state.output += NO_DOTS_SLASH;
-            prev.output += NO_DOTS_SLASH;
-          } else {
-            state.output += nodot;
-            prev.output += nodot;
-          }
-          if (peek() !== "*") {
-            state.output += ONE_CHAR;
-            prev.output += ONE_CHAR;
-          }
-        }
-        push(token2);
-      }
-      while (state.brackets > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
-        state.output = utils.escapeLast(state.output, "[");
-        decrement("brackets");
-      }
-      while (state.parens > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", ")"));
-        state.output = utils.escapeLast(state.output, "(");
-        decrement("parens");
-      }
-      while (state.braces > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "}"));
-        state.output = utils.escapeLast(state.output, "{");
-        decrement("braces");
-      }
-      if (opts.strictSlashes !== true && (prev.type === "star" || prev.type === "bracket")) {
-        push({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
-      }
-      if (state.backtrack === true) {
-        state.output = "";
-        for (const token2 of state.tokens) {
-          state.output += token2.output != null ? token2.output : token2.value;
-          if (token2.suffix) {
-            state.output += token2.suffix;
-          }
-        }
-      }
-      return state;
-    };
-    parse2.fastpaths = (input, options) => {
-      const opts = { ...options };
-      const max2 = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
-      const len = input.length;
-      if (len > max2) {
-        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max2}`);
-      }
-      input = REPLACEMENTS[input] || input;
-      const {
-        DOT_LITERAL,
-        SLASH_LITERAL,
-        ONE_CHAR,
-        DOTS_SLASH,
-        NO_DOT,
-        NO_DOTS,
-        NO_DOTS_SLASH,
-        STAR,
-        START_ANCHOR
-      } = constants2.globChars(opts.windows);
-      const nodot = opts.dot ? NO_DOTS : NO_DOT;
-      const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
-      const capture = opts.capture ? "" : "?:";
-      const state = { negated: false, prefix: "" };
-      let star = opts.bash === true ? ".*?" : STAR;
-      if (opts.capture) {
-        star = `(${star})`;
-      }
-      const globstar = (opts2) => {
-        if (opts2.noglobstar === true) return star;
-        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
-      };
-      const create = (str3) => {
-        switch (str3) {
-          case "*":
-            return `${nodot}${ONE_CHAR}${star}`;
-          case ".*":
-            return `${DOT_LITERAL}${ONE_CHAR}${star}`;
-          case "*.*":
-            return `${nodot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
-          case "*/*":
-            return `${nodot}${star}${SLASH_LITERAL}${ONE_CHAR}${slashDot}${star}`;
-          case "**":
-            return nodot + globstar(opts);
-          case "**/*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${ONE_CHAR}${star}`;
-          case "**/*.*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
-          case "**/.*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
-          default: {
-            const match = /^(.*?)\.(\w+)$/.exec(str3);
-            if (!match) return;
-            const source2 = create(match[1]);
-            if (!source2) return;
-            return source2 + DOT_LITERAL + match[2];
-          }
-        }
-      };
-      const output = utils.removePrefix(input, state);
-      let source = create(output);
-      if (source && opts.strictSlashes !== true) {
-        source += `${SLASH_LITERAL}?`;
-      }
-      return source;
-    };
-    module.exports = parse2;
-  }
-});
-
-// node_modules/picomatch/lib/picomatch.js
-var require_picomatch = __commonJS({
-  "node_modules/picomatch/lib/picomatch.js"(exports, module) {
-    "use strict";
-    var scan2 = require_scan();
-    var parse2 = require_parse();
-    var utils = require_utils();
-    var constants2 = require_constants();
-    var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch2 = (glob2, options, returnState = false) => {
-      if (Array.isArray(glob2)) {
-        const fns = glob2.map((input) => picomatch2(input, options, returnState));
-        const arrayMatcher = (str3) => {
-          for (const isMatch of fns) {
-            const state2 = isMatch(str3);
-            if (state2) return state2;
-          }
-          return false;
-        };
-        return arrayMatcher;
-      }
-      const isState2 = isObject(glob2) && glob2.tokens && glob2.input;
-      if (glob2 === "" || typeof glob2 !== "string" && !isState2) {
-        throw new TypeError("Expected pattern to be a non-empty string");
-      }
-      const opts = options || {};
-      const posix = opts.windows;
-      const regex = isState2 ? picomatch2.compileRe(glob2, options) : picomatch2.makeRe(glob2, options, false, true);
-      const state = regex.state;
-      delete regex.state;
-      let isIgnored = () => false;
-      if (opts.ignore) {
-        const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-        isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
-      }
-      const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch2.test(input, regex, options, { glob: glob2, posix });
-        const result = { glob: glob2, state, regex, posix, input, output, match, isMatch };
-        if (typeof opts.onResult === "function") {
-          opts.onResult(result);
-        }
-        if (isMatch === false) {
-          result.isMatch = false;
-          return returnObject ? result : false;
-        }
-        if (isIgnored(input)) {
-          if (typeof opts.onIgnore === "function") {
-            opts.onIgnore(result);
-          }
-          result.isMatch = false;
-          return returnObject ? result : false;
-        }
-        if (typeof opts.onMatch === "function") {
-          opts.onMatch(result);
-        }
-        return returnObject ? result : true;
-      };
-      if (returnState) {
-        matcher.state = state;
-      }
-      return matcher;
-    };
-    picomatch2.test = (input, regex, options, { glob: glob2, posix } = {}) => {
-      if (typeof input !== "string") {
-        throw new TypeError("Expected input to be a string");
-      }
-      if (input === "") {
-        return { isMatch: false, output: "" };
-      }
-      const opts = options || {};
-      const format = opts.format || (posix ? utils.toPosixSlashes : null);
-      let match = input === glob2;
-      let output = match && format ? format(input) : input;
-      if (match === false) {
-        output = format ? format(input) : input;
-        match = output === glob2;
-      }
-      if (match === false || opts.capture === true) {
-        if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch2.matchBase(input, regex, options, posix);
-        } else {
-          match = regex.exec(output);
-        }
-      }
-      return { isMatch: Boolean(match), match, output };
-    };
-    picomatch2.matchBase = (input, glob2, options, posix = options && options.windows) => {
-      const regex = glob2 instanceof RegExp ? glob2 : picomatch2.makeRe(glob2, options);
-      return regex.test(utils.basename(input, { windows: posix }));
-    };
-    picomatch2.isMatch = (str3, patterns, options) => picomatch2(patterns, options)(str3);
-    picomatch2.parse = (pattern, options) => {
-      if (Array.isArray(pattern)) return pattern.map((p) => picomatch2.parse(p, options));
-      return parse2(pattern, { ...options, fastpaths: false });
-    };
-    picomatch2.scan = (input, options) => scan2(input, options);
-    picomatch2.compileRe = (state, options, returnOutput = false, returnState = false) => {
-      if (returnOutput === true) {
-        return state.output;
-      }
-      const opts = options || {};
-      const prepend = opts.contains ? "" : "^";
-      const append = opts.contains ? "" : "$";
-      let source = `${prepend}(?:${state.output})${append}`;
-      if (state && state.negated === true) {
-        source = `^(?!${source}).*$`;
-      }
-      const regex = picomatch2.toRegex(source, options);
-      if (returnState === true) {
-        regex.state = state;
-      }
-      return regex;
-    };
-    picomatch2.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
-      if (!input || typeof input !== "string") {
-        throw new TypeError("Expected a non-empty string");
-      }
-      let parsed = { negated: false, fastpaths: true };
-      if (options.fastpaths !== false && (input[0] === "." || input[0] === "*")) {
-        parsed.output = parse2.fastpaths(input, options);
-      }
-      if (!parsed.output) {
-        parsed = parse2(input, options);
-      }
-      return picomatch2.compileRe(parsed, options, returnOutput, returnState);
-    };
-    picomatch2.toRegex = (source, options) => {
-      try {
-        const opts = options || {};
-        return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
-      } catch (err2) {
-        if (options && options.debug === true) throw err2;
-        return /$^/;
-      }
-    };
-    picomatch2.constants = constants2;
-    module.exports = picomatch2;
-  }
-});
-
-// node_modules/picomatch/index.js
-var require_picomatch2 = __commonJS({
-  "node_modules/picomatch/index.js"(exports, module) {
-    "use strict";
-    var pico = require_picomatch();
-    var utils = require_utils();
-    function picomatch2(glob2, options, returnState = false) {
-      if (options && (options.windows === null || options.windows === void 0)) {
-        options = { ...options, windows: utils.isWindows() };
-      }
-      return pico(glob2, options, returnState);
-    }
-    Object.assign(picomatch2, pico);
-    module.exports = picomatch2;
-  }
-});
-
-// src/scan/archive.ts
-import { readFile } from "node:fs/promises";
-import { gunzipSync, inflateRawSync, constants as zlibConstants } from "node:zlib";
-function archiveKind(data) {
-  if (data.length >= 4 && data[0] === 80 && data[1] === 75 && (data[2] === 3 || data[2] === 5) && (data[3] === 4 || data[3] === 6)) {
-    return "zip";
-  }
-  if (data.length >= 18 && data[0] === 31 && data[1] === 139 && data[2] === 8) return "gzip";
-  if (data.length >= 512 && data.subarray(257, 262).toString("latin1") === "ustar") return "tar";
-  return void 0;
-}
-function* archiveEntries(data, path, options = {}) {
-  const limits = { ...DEFAULT_ARCHIVE_LIMITS, ...options.limits };
-  const warn = options.onWarning ?? (() => {
-  });
-  const budget = { entries: 0, bytes: 0, warned: /* @__PURE__ */ new Set() };
-  yield* expand(data, path, 1, limits, budget, warn);
-}
-function* archiveItems(item, data, options = {}) {
-  for (const entry of archiveEntries(data, item.path, options)) {
-    const out = { path: entry.path, source: { kind: "bytes", data: entry.data } };
-    if (item.commit !== void 0) out.commit = item.commit;
-    if (item.author !== void 0) out.author = item.author;
-    if (item.date !== void 0) out.date = item.date;
-    yield out;
-  }
-}
-function* expand(data, path, depth, limits, budget, warn) {
-  const kind2 = archiveKind(data);
-  if (!kind2) return;
-  let inner;
-  try {
-    if (kind2 === "zip") inner = zipEntries(data, path, limits, budget, warn);
-    else if (kind2 === "tar") inner = tarEntries(data, path, budget, limits, warn);
-    else inner = gzipEntries(data, path, limits, budget, warn);
-    for (const entry of inner) {
-      if (archiveKind(entry.data)) {
-        if (depth >= limits.maxDepth) {
-          warn(`${entry.path}: archive nested deeper than ${limits.maxDepth} levels, not opened (limit: depth)`);
-          continue;
-        }
-        yield* expand(entry.data, entry.path, depth + 1, limits, budget, warn);
-        continue;
-      }
-      yield entry;
-    }
-  } catch (err2) {
-    if (err2 instanceof LimitReached) {
-      if (!budget.warned.has(err2.message)) warn(err2.message);
-      budget.warned.add(err2.message);
-      if (depth > 1) throw err2;
-      return;
-    }
-    warn(`${path}: cannot read the ${kind2} archive (${err2.message}); its contents were not scanned`);
-  }
-}
-function takeEntry(path, size, limits, budget, outer) {
-  budget.entries++;
-  if (budget.entries > limits.maxEntries) {
-    throw new LimitReached(
-      `${outer}: more than ${limits.maxEntries} entries; the rest were not scanned (limit: entries)`
-    );
-  }
-  if (budget.bytes + size > limits.maxTotal) {
-    throw new LimitReached(
-      `${outer}: expands to more than ${mib(limits.maxTotal)} (at ${path}); the rest was not scanned (limit: total size, zip bomb?)`
-    );
-  }
-  budget.bytes += size;
-}
-function mib(n) {
-  return `${Math.round(n / 1048576 * 10) / 10} MiB`;
-}
-function outputCap(compressed, limits, budget) {
-  const byRatio = Math.max(1024 * 1024, compressed * limits.maxRatio);
-  const cap = Math.min(limits.maxEntrySize, limits.maxTotal - budget.bytes, byRatio);
-  return { cap: Math.max(0, cap), byRatio: byRatio < limits.maxEntrySize && byRatio <= limits.maxTotal - budget.bytes };
-}
-function sized(expected, cap) {
-  const maxOutputLength = cap + 1 > 2147483647 ? 2147483647 : Math.max(1, cap);
-  if (expected === void 0 || expected < 64 * 1024 || expected > cap) return { maxOutputLength };
-  return { maxOutputLength, chunkSize: expected };
-}
-function inflateCapped(comp, fn, where, outer, limits, budget, warn, expected) {
-  const { cap, byRatio } = outputCap(comp.length, limits, budget);
-  try {
-    return fn(comp, sized(expected, cap));
-  } catch (err2) {
-    if (err2.code === "ERR_BUFFER_TOO_LARGE" || err2 instanceof RangeError) {
-      if (budget.bytes + cap >= limits.maxTotal) {
-        throw new LimitReached(
-          `${outer}: expands to more than ${mib(limits.maxTotal)} (at ${where}); the rest was not scanned (limit: total size, zip bomb?)`
-        );
-      }
-      if (byRatio) {
-        warn(
-          `${where}: expands more than ${limits.maxRatio}:1 (${mib(comp.length)} compressed), not scanned (limit: ratio, zip bomb?)`
-        );
-      } else {
-        warn(`${where}: larger than ${mib(limits.maxEntrySize)} expanded, not scanned (limit: entry size)`);
-      }
-      return void 0;
-    }
-    warn(`${where}: cannot inflate (${err2.message}), not scanned`);
-    return void 0;
-  }
-}
-function* zipEntries(data, path, limits, budget, warn) {
-  let eocd = -1;
-  for (let i2 = data.length - 22; i2 >= Math.max(0, data.length - 22 - 65535); i2--) {
-    if (data.readUInt32LE(i2) === 101010256) {
-      eocd = i2;
-      break;
-    }
-  }
-  if (eocd < 0) throw new Error("no end of central directory");
-  let count = data.readUInt16LE(eocd + 10);
-  let cdOffset = data.readUInt32LE(eocd + 16);
-  if (count === 65535 || cdOffset === 4294967295) {
-    const loc = eocd - 20;
-    if (loc < 0 || data.readUInt32LE(loc) !== 117853008) throw new Error("zip64 locator missing");
-    const rec = Number(data.readBigUInt64LE(loc + 8));
-    if (rec + 56 > data.length || data.readUInt32LE(rec) !== 101075792) throw new Error("zip64 record missing");
-    count = Number(data.readBigUInt64LE(rec + 32));
-    cdOffset = Number(data.readBigUInt64LE(rec + 48));
-  }
-  let p = cdOffset;
-  for (let k = 0; k < count; k++) {
-    if (p + 46 > data.length || data.readUInt32LE(p) !== 33639248)
-      throw new Error(`central directory entry ${k + 1} is corrupt`);
-    const flags = data.readUInt16LE(p + 8);
-    const method = data.readUInt16LE(p + 10);
-    let compSize = data.readUInt32LE(p + 20);
-    let size = data.readUInt32LE(p + 24);
-    const nameLen = data.readUInt16LE(p + 28);
-    const extraLen = data.readUInt16LE(p + 30);
-    const commentLen = data.readUInt16LE(p + 32);
-    let local = data.readUInt32LE(p + 42);
-    const name2 = data.subarray(p + 46, p + 46 + nameLen).toString(flags & 2048 ? "utf8" : "latin1");
-    const extra = data.subarray(p + 46 + nameLen, p + 46 + nameLen + extraLen);
-    p += 46 + nameLen + extraLen + commentLen;
-    if (size === 4294967295 || compSize === 4294967295 || local === 4294967295) {
-      const z = zip64Extra(extra, size === 4294967295, compSize === 4294967295, local === 4294967295);
-      size = z.size ?? size;
-      compSize = z.compSize ?? compSize;
-      local = z.local ?? local;
-    }
-    if (name2.endsWith("/")) continue;
-    const where = `${path}!${name2}`;
-    if (flags & 1) {
-      warn(`${where}: encrypted zip entry, not scanned`);
-      continue;
-    }
-    if (method !== 0 && method !== 8) {
-      warn(`${where}: zip compression method ${method} is not supported, not scanned`);
-      continue;
-    }
-    if (local + 30 > data.length || data.readUInt32LE(local) !== 67324752) {
-      warn(`${where}: local header is corrupt, not scanned`);
-      continue;
-    }
-    const start = local + 30 + data.readUInt16LE(local + 26) + data.readUInt16LE(local + 28);
-    const comp = data.subarray(start, Math.min(data.length, start + compSize));
-    let content;
-    if (method === 0) {
-      if (comp.length > limits.maxEntrySize) {
-        warn(`${where}: larger than ${mib(limits.maxEntrySize)}, not scanned (limit: entry size)`);
-        continue;
-      }
-      content = comp;
-    } else {
-      if (size > 1024 * 1024 && size > compSize * limits.maxRatio) {
-        warn(
-          `${where}: declares ${mib(size)} from ${mib(compSize)} (more than ${limits.maxRatio}:1), not scanned (limit: ratio, zip bomb?)`
-        );
-        continue;
-      }
-      if (size > limits.maxEntrySize) {
-        warn(`${where}: larger than ${mib(limits.maxEntrySize)} expanded, not scanned (limit: entry size)`);
-        continue;
-      }
-      content = inflateCapped(comp, inflateRawSync, where, path, limits, budget, warn, size);
-      if (!content) continue;
-    }
-    takeEntry(where, content.length, limits, budget, path);
-    yield { path: where, data: content };
-  }
-}
-function zip64Extra(extra, wantSize, wantComp, wantLocal) {
-  let q2 = 0;
-  while (q2 + 4 <= extra.length) {
-    const id = extra.readUInt16LE(q2);
-    const len = extra.readUInt16LE(q2 + 2);
-    if (id === 1) {
-      let r = q2 + 4;
-      const out = {};
-      if (wantSize && r + 8 <= q2 + 4 + len) {
-        out.size = Number(extra.readBigUInt64LE(r));
-        r += 8;
-      }
-      if (wantComp && r + 8 <= q2 + 4 + len) {
-        out.compSize = Number(extra.readBigUInt64LE(r));
-        r += 8;
-      }
-      if (wantLocal && r + 8 <= q2 + 4 + len) out.local = Number(extra.readBigUInt64LE(r));
-      return out;
-    }
-    q2 += 4 + len;
-  }
-  return {};
-}
-function tarNumber(field) {
-  if (field[0] & 128) {
-    let v = 0;
-    for (let i2 = 1; i2 < field.length; i2++) v = v * 256 + field[i2];
-    return v;
-  }
-  const s = field.toString("latin1").replace(/\0.*$/s, "").trim();
-  return s === "" ? 0 : Number.parseInt(s, 8);
-}
-function cstr(b) {
-  const z = b.indexOf(0);
-  return (z < 0 ? b : b.subarray(0, z)).toString("utf8");
-}
-function* tarEntries(data, path, budget, limits, warn) {
-  let p = 0;
-  let longName;
-  let paxPath;
-  while (p + 512 <= data.length) {
-    const h = data.subarray(p, p + 512);
-    if (h.every((b) => b === 0)) break;
-    const size = tarNumber(h.subarray(124, 136));
-    if (!Number.isSafeInteger(size) || size < 0) throw new Error(`bad size in header at ${p}`);
-    const type = String.fromCharCode(h[156] || 48);
-    const body = data.subarray(p + 512, Math.min(data.length, p + 512 + size));
-    p += 512 + Math.ceil(size / 512) * 512;
-    if (type === "L") {
-      longName = cstr(body);
-      continue;
-    }
-    if (type === "x") {
-      const m = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(body.toString("utf8"));
-      if (m) paxPath = m[1];
-      continue;
-    }
-    if (type === "g") continue;
-    let name2 = paxPath ?? longName;
-    if (!name2) {
-      const prefix = h.subarray(257, 262).toString("latin1") === "ustar" ? cstr(h.subarray(345, 500)) : "";
-      name2 = prefix ? `${prefix}/${cstr(h.subarray(0, 100))}` : cstr(h.subarray(0, 100));
-    }
-    longName = void 0;
-    paxPath = void 0;
-    if (type !== "0" && type !== "7") continue;
-    const where = `${path}!${name2.replace(/^\.\//, "")}`;
-    if (size > limits.maxEntrySize) {
-      warn(`${where}: larger than ${mib(limits.maxEntrySize)}, not scanned (limit: entry size)`);
-      continue;
-    }
-    takeEntry(where, body.length, limits, budget, path);
-    yield { path: where, data: body };
-  }
-}
-function gunzipHead(data) {
-  try {
-    return gunzipSync(data.subarray(0, 4096), {
-      finishFlush: zlibConstants.Z_SYNC_FLUSH,
-      maxOutputLength: 8 * 1024 * 1024
-    });
-  } catch {
-    return Buffer.alloc(0);
-  }
-}
-function* gzipEntries(data, path, limits, budget, warn) {
-  const tarInside = TAR_GZ_NAME.test(path) || archiveKind(gunzipHead(data)) === "tar";
-  const { cap, byRatio } = outputCap(
-    data.length,
-    tarInside ? { ...limits, maxEntrySize: limits.maxTotal } : limits,
-    budget
-  );
-  const tooLarge2 = () => {
-    const why = byRatio ? `more than ${limits.maxRatio}:1 (limit: ratio, zip bomb?)` : tarInside || cap < limits.maxEntrySize ? `beyond ${mib(cap)} (limit: total size)` : `beyond ${mib(cap)}, more than a scanned file may hold (limit: entry size)`;
-    warn(`${path}: gzip expands ${why}, not scanned`);
-  };
-  const isize = data.readUInt32LE(data.length - 4);
-  if (isize > cap) {
-    tooLarge2();
-    return;
-  }
-  let out;
-  try {
-    out = gunzipSync(data, sized(isize, cap));
-  } catch (err2) {
-    if (err2.code === "ERR_BUFFER_TOO_LARGE" || err2 instanceof RangeError) {
-      tooLarge2();
-      return;
-    }
-    throw err2;
-  }
-  if (archiveKind(out) === "tar") {
-    yield* tarEntries(out, path, budget, limits, warn);
-    return;
-  }
-  const base = path.slice(path.lastIndexOf("!") + 1).replace(/^.*\//, "");
-  const inner = base.replace(/\.t?gz$/i, (m) => m.toLowerCase() === ".tgz" ? ".tar" : "") || "data";
-  takeEntry(`${path}!${inner}`, out.length, limits, budget, path);
-  yield { path: `${path}!${inner}`, data: out };
-}
-async function* expandArchives(items, options = {}) {
-  const limits = { ...DEFAULT_ARCHIVE_LIMITS, ...options.limits };
-  for await (const item of items) {
-    let data;
-    if (item.source.kind === "bytes") {
-      data = item.source.data;
-    } else if (ARCHIVE_NAME.test(item.path) && item.source.size <= limits.maxTotal) {
-      try {
-        data = await readFile(item.source.absPath);
-      } catch {
-        data = void 0;
-      }
-    }
-    if (!data || item.lineMap || !archiveKind(data)) {
-      yield item;
-      continue;
-    }
-    yield* archiveItems(item, data, options);
-  }
-}
-var DEFAULT_ARCHIVE_LIMITS, ARCHIVE_NAME, LimitReached, TAR_GZ_NAME;
-var init_archive = __esm({
-  "src/scan/archive.ts"() {
-    "use strict";
-    DEFAULT_ARCHIVE_LIMITS = {
-      maxDepth: 3,
-      maxEntries: 1e4,
-      maxTotal: 128 * 1024 * 1024,
-      maxEntrySize: 10 * 1024 * 1024,
-      maxRatio: 200
-    };
-    ARCHIVE_NAME = /\.(zip|jar|war|ear|aar|whl|egg|nupkg|apk|ipa|vsix|xpi|crx|tar|tgz|gz|tbz|gem)$/i;
-    LimitReached = class extends Error {
-    };
-    TAR_GZ_NAME = /\.(tgz|taz|tar\.gz)$/i;
   }
 });
 
@@ -9884,7 +7766,7 @@ var init_regex = __esm({
 });
 
 // src/scan/engine.ts
-import { closeSync as closeSync2, openSync as openSync2, readSync as readSync2 } from "node:fs";
+import { closeSync as closeSync2, openSync as openSync2, readFileSync, readSync as readSync2 } from "node:fs";
 function emptyEngineStats() {
   return { files: 0, bytes: 0, skippedBinary: 0, unreadable: 0, failed: 0 };
 }
@@ -9989,6 +7871,15 @@ function compareFindings(a, b) {
 function sortFindings(findings) {
   return findings.sort(compareFindings);
 }
+function utf16ToUtf8(data) {
+  if (data.length < 2) return void 0;
+  const le = data[0] === 255 && data[1] === 254;
+  const be = data[0] === 254 && data[1] === 255;
+  if (!le && !be) return void 0;
+  const body = Buffer.from(data.subarray(2, 2 + (data.length - 2 & ~1)));
+  if (be) body.swap16();
+  return Buffer.from(body.toString("utf16le"), "utf8");
+}
 var SEVERITY_RANK, byPosition, SNIFF_BYTES, ScanEngine, ItemScan;
 var init_engine = __esm({
   "src/scan/engine.ts"() {
@@ -10025,7 +7916,11 @@ var init_engine = __esm({
       wStart;
       wEnd;
       cands = [];
+      /** Rule ids whose validated secrets are retained for revocation, and those secrets by fingerprint. */
+      retain;
+      retained = /* @__PURE__ */ new Map();
       constructor(policy, options = {}) {
+        this.retain = new Set(policy.retainSecrets ?? []);
         const warn = options.onWarning ?? (() => {
         });
         this.reportInlineAllowed = options.reportInlineAllowed === true;
@@ -10091,6 +7986,17 @@ var init_engine = __esm({
       get ruleCount() {
         return this.rules.length;
       }
+      /** Keeps a validated secret of a retained rule (revocation only); a no-op for every other rule. */
+      retainSecret(ruleId, fingerprint2, secret) {
+        if (this.retain.has(ruleId)) this.retained.set(fingerprint2, secret);
+      }
+      /** The secrets retained since the last call, by fingerprint (then forgotten here). */
+      takeRetained() {
+        if (this.retained.size === 0) return [];
+        const out = [...this.retained];
+        this.retained = /* @__PURE__ */ new Map();
+        return out;
+      }
       /** A rule's standing for overlap resolution, by id (findings of decoded text carry only the id). */
       ruleRank(id) {
         if (!this.rankById) {
@@ -10102,7 +8008,8 @@ var init_engine = __esm({
       }
       rankById;
       /** Scans bytes held in memory (large ones window by window). */
-      scanBytes(data, meta, stats = emptyEngineStats(), decode2 = true) {
+      scanBytes(input, meta, stats = emptyEngineStats(), decode2 = true) {
+        const data = utf16ToUtf8(input) ?? input;
         const item = new ItemScan(this, meta, decode2);
         const cap = this.chunkSize + this.overlap;
         if (data.length <= cap) {
@@ -10119,8 +8026,12 @@ var init_engine = __esm({
       }
       /** Reads and scans a file chunk by chunk into one reused buffer. Throws when the file cannot be opened or read. */
       scanFile(absPath, meta, stats = emptyEngineStats()) {
-        const fd2 = openSync2(absPath, "r");
+        const fd2 = openSync2(typeof absPath === "string" ? absPath : Buffer.from(absPath), "r");
         try {
+          const bom = Buffer.alloc(2);
+          if (readSync2(fd2, bom, 0, 2, 0) === 2 && utf16ToUtf8(bom) !== void 0) {
+            return this.scanBytes(readFileSync(fd2), meta, stats);
+          }
           const buf = this.work;
           const cap = buf.length;
           const item = new ItemScan(this, meta);
@@ -10351,9 +8262,10 @@ var init_engine = __esm({
         const edge = this.offset + acceptLimit;
         for (const p of kept) {
           if (p.owned && !p.decided && p.finding) {
-            const key = `${p.finding.fingerprint}:${p.finding.line}`;
+            const key = `${p.finding.fingerprint}:${p.finding.line}:${p.finding.column}`;
             if (!this.seen.has(key)) {
               this.seen.add(key);
+              this.seen.add(`${p.finding.fingerprint}:${p.finding.line}`);
               this.findings.push(p.finding);
               this.dataLines.set(p.finding, p.dataLine);
             }
@@ -10487,6 +8399,7 @@ var init_engine = __esm({
           const line = map ? map[dataLine - 1] ?? dataLine : dataLine;
           const endLine = map ? map[dataLine + endLines - 1] ?? dataLine + endLines : dataLine + endLines;
           const fp = fingerprint(rule.id, c.secret);
+          if (validity === "valid") this.engine.retainSecret(rule.id, fp, c.secret);
           const f = {
             ruleId: rule.id,
             title: rule.title,
@@ -10529,6 +8442,2233 @@ var init_engine = __esm({
         }
         if (last >= 0) this.colCarry = codePoints(view, last + 1, upTo);
         else this.colCarry += codePoints(view, 0, upTo);
+      }
+    };
+  }
+});
+
+// node_modules/picomatch/lib/constants.js
+var require_constants = __commonJS({
+  "node_modules/picomatch/lib/constants.js"(exports, module) {
+    "use strict";
+    var WIN_SLASH = "\\\\/";
+    var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
+    var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
+    var DOT_LITERAL = "\\.";
+    var PLUS_LITERAL = "\\+";
+    var QMARK_LITERAL = "\\?";
+    var SLASH_LITERAL = "\\/";
+    var ONE_CHAR = "(?=.)";
+    var QMARK = "[^/]";
+    var END_ANCHOR = `(?:${SLASH_LITERAL}|$)`;
+    var START_ANCHOR = `(?:^|${SLASH_LITERAL})`;
+    var DOTS_SLASH = `${DOT_LITERAL}{1,2}${END_ANCHOR}`;
+    var NO_DOT = `(?!${DOT_LITERAL})`;
+    var NO_DOTS = `(?!${START_ANCHOR}${DOTS_SLASH})`;
+    var NO_DOT_SLASH = `(?!${DOT_LITERAL}{0,1}${END_ANCHOR})`;
+    var NO_DOTS_SLASH = `(?!${DOTS_SLASH})`;
+    var QMARK_NO_DOT = `[^.${SLASH_LITERAL}]`;
+    var STAR = `${QMARK}*?`;
+    var SEP = "/";
+    var POSIX_CHARS = {
+      DOT_LITERAL,
+      PLUS_LITERAL,
+      QMARK_LITERAL,
+      SLASH_LITERAL,
+      ONE_CHAR,
+      QMARK,
+      END_ANCHOR,
+      DOTS_SLASH,
+      NO_DOT,
+      NO_DOTS,
+      NO_DOT_SLASH,
+      NO_DOTS_SLASH,
+      QMARK_NO_DOT,
+      STAR,
+      START_ANCHOR,
+      SEP
+    };
+    var WINDOWS_CHARS = {
+      ...POSIX_CHARS,
+      SLASH_LITERAL: `[${WIN_SLASH}]`,
+      QMARK: WIN_NO_SLASH,
+      STAR: `${WIN_NO_SLASH}*?`,
+      DOTS_SLASH: `${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$)`,
+      NO_DOT: `(?!${DOT_LITERAL})`,
+      NO_DOTS: `(?!(?:^|[${WIN_SLASH}])${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+      NO_DOT_SLASH: `(?!${DOT_LITERAL}{0,1}(?:[${WIN_SLASH}]|$))`,
+      NO_DOTS_SLASH: `(?!${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+      QMARK_NO_DOT: `[^.${WIN_SLASH}]`,
+      START_ANCHOR: `(?:^|[${WIN_SLASH}])`,
+      END_ANCHOR: `(?:[${WIN_SLASH}]|$)`,
+      SEP: "\\"
+    };
+    var POSIX_REGEX_SOURCE = {
+      __proto__: null,
+      alnum: "a-zA-Z0-9",
+      alpha: "a-zA-Z",
+      ascii: "\\x00-\\x7F",
+      blank: " \\t",
+      cntrl: "\\x00-\\x1F\\x7F",
+      digit: "0-9",
+      graph: "\\x21-\\x7E",
+      lower: "a-z",
+      print: "\\x20-\\x7E ",
+      punct: "\\-!\"#$%&'()\\*+,./:;<=>?@[\\]^_`{|}~",
+      space: " \\t\\r\\n\\v\\f",
+      upper: "A-Z",
+      word: "A-Za-z0-9_",
+      xdigit: "A-Fa-f0-9"
+    };
+    module.exports = {
+      DEFAULT_MAX_EXTGLOB_RECURSION,
+      MAX_LENGTH: 1024 * 64,
+      POSIX_REGEX_SOURCE,
+      // regular expressions
+      REGEX_BACKSLASH: /\\(?![*+?^${}(|)[\]])/g,
+      REGEX_NON_SPECIAL_CHARS: /^[^@![\].,$*+?^{}()|\\/]+/,
+      REGEX_SPECIAL_CHARS: /[-*+?.^${}(|)[\]]/,
+      REGEX_SPECIAL_CHARS_BACKREF: /(\\?)((\W)(\3*))/g,
+      REGEX_SPECIAL_CHARS_GLOBAL: /([-*+?.^${}(|)[\]])/g,
+      REGEX_REMOVE_BACKSLASH: /(?:\[.*?[^\\]\]|\\(?=.))/g,
+      // Replace globs with equivalent patterns to reduce parsing time.
+      REPLACEMENTS: {
+        __proto__: null,
+        "***": "*",
+        "**/**": "**",
+        "**/**/**": "**"
+      },
+      // Digits
+      CHAR_0: 48,
+      /* 0 */
+      CHAR_9: 57,
+      /* 9 */
+      // Alphabet chars.
+      CHAR_UPPERCASE_A: 65,
+      /* A */
+      CHAR_LOWERCASE_A: 97,
+      /* a */
+      CHAR_UPPERCASE_Z: 90,
+      /* Z */
+      CHAR_LOWERCASE_Z: 122,
+      /* z */
+      CHAR_LEFT_PARENTHESES: 40,
+      /* ( */
+      CHAR_RIGHT_PARENTHESES: 41,
+      /* ) */
+      CHAR_ASTERISK: 42,
+      /* * */
+      // Non-alphabetic chars.
+      CHAR_AMPERSAND: 38,
+      /* & */
+      CHAR_AT: 64,
+      /* @ */
+      CHAR_BACKWARD_SLASH: 92,
+      /* \ */
+      CHAR_CARRIAGE_RETURN: 13,
+      /* \r */
+      CHAR_CIRCUMFLEX_ACCENT: 94,
+      /* ^ */
+      CHAR_COLON: 58,
+      /* : */
+      CHAR_COMMA: 44,
+      /* , */
+      CHAR_DOT: 46,
+      /* . */
+      CHAR_DOUBLE_QUOTE: 34,
+      /* " */
+      CHAR_EQUAL: 61,
+      /* = */
+      CHAR_EXCLAMATION_MARK: 33,
+      /* ! */
+      CHAR_FORM_FEED: 12,
+      /* \f */
+      CHAR_FORWARD_SLASH: 47,
+      /* / */
+      CHAR_GRAVE_ACCENT: 96,
+      /* ` */
+      CHAR_HASH: 35,
+      /* # */
+      CHAR_HYPHEN_MINUS: 45,
+      /* - */
+      CHAR_LEFT_ANGLE_BRACKET: 60,
+      /* < */
+      CHAR_LEFT_CURLY_BRACE: 123,
+      /* { */
+      CHAR_LEFT_SQUARE_BRACKET: 91,
+      /* [ */
+      CHAR_LINE_FEED: 10,
+      /* \n */
+      CHAR_NO_BREAK_SPACE: 160,
+      /* \u00A0 */
+      CHAR_PERCENT: 37,
+      /* % */
+      CHAR_PLUS: 43,
+      /* + */
+      CHAR_QUESTION_MARK: 63,
+      /* ? */
+      CHAR_RIGHT_ANGLE_BRACKET: 62,
+      /* > */
+      CHAR_RIGHT_CURLY_BRACE: 125,
+      /* } */
+      CHAR_RIGHT_SQUARE_BRACKET: 93,
+      /* ] */
+      CHAR_SEMICOLON: 59,
+      /* ; */
+      CHAR_SINGLE_QUOTE: 39,
+      /* ' */
+      CHAR_SPACE: 32,
+      /*   */
+      CHAR_TAB: 9,
+      /* \t */
+      CHAR_UNDERSCORE: 95,
+      /* _ */
+      CHAR_VERTICAL_LINE: 124,
+      /* | */
+      CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
+      /* \uFEFF */
+      /**
+       * Create EXTGLOB_CHARS
+       */
+      extglobChars(chars) {
+        return {
+          "!": { type: "negate", open: "(?:(?!(?:", close: `))${chars.STAR})` },
+          "?": { type: "qmark", open: "(?:", close: ")?" },
+          "+": { type: "plus", open: "(?:", close: ")+" },
+          "*": { type: "star", open: "(?:", close: ")*" },
+          "@": { type: "at", open: "(?:", close: ")" }
+        };
+      },
+      /**
+       * Create GLOB_CHARS
+       */
+      globChars(win322) {
+        return win322 === true ? WINDOWS_CHARS : POSIX_CHARS;
+      }
+    };
+  }
+});
+
+// node_modules/picomatch/lib/utils.js
+var require_utils = __commonJS({
+  "node_modules/picomatch/lib/utils.js"(exports) {
+    "use strict";
+    var {
+      REGEX_BACKSLASH,
+      REGEX_REMOVE_BACKSLASH,
+      REGEX_SPECIAL_CHARS,
+      REGEX_SPECIAL_CHARS_GLOBAL
+    } = require_constants();
+    exports.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
+    exports.hasRegexChars = (str3) => REGEX_SPECIAL_CHARS.test(str3);
+    exports.isRegexChar = (str3) => str3.length === 1 && exports.hasRegexChars(str3);
+    exports.escapeRegex = (str3) => str3.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
+    exports.toPosixSlashes = (str3) => str3.replace(REGEX_BACKSLASH, "/");
+    exports.isWindows = () => {
+      if (typeof navigator !== "undefined" && navigator.platform) {
+        const platform = navigator.platform.toLowerCase();
+        return platform === "win32" || platform === "windows";
+      }
+      if (typeof process !== "undefined" && process.platform) {
+        return process.platform === "win32";
+      }
+      return false;
+    };
+    exports.removeBackslashes = (str3) => {
+      return str3.replace(REGEX_REMOVE_BACKSLASH, (match) => {
+        return match === "\\" ? "" : match;
+      });
+    };
+    exports.escapeLast = (input, char, lastIdx) => {
+      const idx = input.lastIndexOf(char, lastIdx);
+      if (idx === -1) return input;
+      if (input[idx - 1] === "\\") return exports.escapeLast(input, char, idx - 1);
+      return `${input.slice(0, idx)}\\${input.slice(idx)}`;
+    };
+    exports.removePrefix = (input, state = {}) => {
+      let output = input;
+      if (output.startsWith("./")) {
+        output = output.slice(2);
+        state.prefix = "./";
+      }
+      return output;
+    };
+    exports.wrapOutput = (input, state = {}, options = {}) => {
+      const prepend = options.contains ? "" : "^";
+      const append = options.contains ? "" : "$";
+      let output = `${prepend}(?:${input})${append}`;
+      if (state.negated === true) {
+        output = `(?:^(?!${output}).*$)`;
+      }
+      return output;
+    };
+    exports.basename = (path, { windows } = {}) => {
+      const segs = path.split(windows ? /[\\/]/ : "/");
+      const last = segs[segs.length - 1];
+      if (last === "") {
+        return segs[segs.length - 2];
+      }
+      return last;
+    };
+  }
+});
+
+// node_modules/picomatch/lib/scan.js
+var require_scan = __commonJS({
+  "node_modules/picomatch/lib/scan.js"(exports, module) {
+    "use strict";
+    var utils = require_utils();
+    var {
+      CHAR_ASTERISK,
+      /* * */
+      CHAR_AT,
+      /* @ */
+      CHAR_BACKWARD_SLASH,
+      /* \ */
+      CHAR_COMMA,
+      /* , */
+      CHAR_DOT,
+      /* . */
+      CHAR_EXCLAMATION_MARK,
+      /* ! */
+      CHAR_FORWARD_SLASH,
+      /* / */
+      CHAR_LEFT_CURLY_BRACE,
+      /* { */
+      CHAR_LEFT_PARENTHESES,
+      /* ( */
+      CHAR_LEFT_SQUARE_BRACKET,
+      /* [ */
+      CHAR_PLUS,
+      /* + */
+      CHAR_QUESTION_MARK,
+      /* ? */
+      CHAR_RIGHT_CURLY_BRACE,
+      /* } */
+      CHAR_RIGHT_PARENTHESES,
+      /* ) */
+      CHAR_RIGHT_SQUARE_BRACKET
+      /* ] */
+    } = require_constants();
+    var isPathSeparator = (code21) => {
+      return code21 === CHAR_FORWARD_SLASH || code21 === CHAR_BACKWARD_SLASH;
+    };
+    var depth = (token2) => {
+      if (token2.isPrefix !== true) {
+        token2.depth = token2.isGlobstar ? Infinity : 1;
+      }
+    };
+    var scan2 = (input, options) => {
+      const opts = options || {};
+      const length = input.length - 1;
+      const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
+      const slashes = [];
+      const tokens = [];
+      const parts = [];
+      let str3 = input;
+      let index2 = -1;
+      let start = 0;
+      let lastIndex = 0;
+      let isBrace = false;
+      let isBracket = false;
+      let isGlob = false;
+      let isExtglob = false;
+      let isGlobstar = false;
+      let braceEscaped = false;
+      let backslashes = false;
+      let negated = false;
+      let negatedExtglob = false;
+      let finished = false;
+      let braces = 0;
+      let prev;
+      let code21;
+      let token2 = { value: "", depth: 0, isGlob: false };
+      const eos = () => index2 >= length;
+      const peek = () => str3.charCodeAt(index2 + 1);
+      const advance = () => {
+        prev = code21;
+        return str3.charCodeAt(++index2);
+      };
+      while (index2 < length) {
+        code21 = advance();
+        let next;
+        if (code21 === CHAR_BACKWARD_SLASH) {
+          backslashes = token2.backslashes = true;
+          code21 = advance();
+          if (code21 === CHAR_LEFT_CURLY_BRACE) {
+            braceEscaped = true;
+          }
+          continue;
+        }
+        if (braceEscaped === true || code21 === CHAR_LEFT_CURLY_BRACE) {
+          braces++;
+          while (eos() !== true && (code21 = advance())) {
+            if (code21 === CHAR_BACKWARD_SLASH) {
+              backslashes = token2.backslashes = true;
+              advance();
+              continue;
+            }
+            if (code21 === CHAR_LEFT_CURLY_BRACE) {
+              braces++;
+              continue;
+            }
+            if (braceEscaped !== true && code21 === CHAR_DOT && (code21 = advance()) === CHAR_DOT) {
+              isBrace = token2.isBrace = true;
+              isGlob = token2.isGlob = true;
+              finished = true;
+              if (scanToEnd === true) {
+                continue;
+              }
+              break;
+            }
+            if (braceEscaped !== true && code21 === CHAR_COMMA) {
+              isBrace = token2.isBrace = true;
+              isGlob = token2.isGlob = true;
+              finished = true;
+              if (scanToEnd === true) {
+                continue;
+              }
+              break;
+            }
+            if (code21 === CHAR_RIGHT_CURLY_BRACE) {
+              braces--;
+              if (braces === 0) {
+                braceEscaped = false;
+                isBrace = token2.isBrace = true;
+                finished = true;
+                break;
+              }
+            }
+          }
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code21 === CHAR_FORWARD_SLASH) {
+          slashes.push(index2);
+          tokens.push(token2);
+          token2 = { value: "", depth: 0, isGlob: false };
+          if (finished === true) continue;
+          if (prev === CHAR_DOT && index2 === start + 1) {
+            start += 2;
+            continue;
+          }
+          lastIndex = index2 + 1;
+          continue;
+        }
+        if (opts.noext !== true) {
+          const isExtglobChar = code21 === CHAR_PLUS || code21 === CHAR_AT || code21 === CHAR_ASTERISK || code21 === CHAR_QUESTION_MARK || code21 === CHAR_EXCLAMATION_MARK;
+          if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
+            isGlob = token2.isGlob = true;
+            isExtglob = token2.isExtglob = true;
+            finished = true;
+            if (code21 === CHAR_EXCLAMATION_MARK && index2 === start) {
+              negatedExtglob = true;
+            }
+            if (scanToEnd === true) {
+              let parens = 0;
+              while (eos() !== true && (code21 = advance())) {
+                if (code21 === CHAR_BACKWARD_SLASH) {
+                  backslashes = token2.backslashes = true;
+                  advance();
+                  continue;
+                }
+                if (code21 === CHAR_LEFT_PARENTHESES) {
+                  parens++;
+                  continue;
+                }
+                if (code21 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+                  finished = true;
+                  break;
+                }
+              }
+              continue;
+            }
+            break;
+          }
+        }
+        if (code21 === CHAR_ASTERISK) {
+          if (prev === CHAR_ASTERISK) isGlobstar = token2.isGlobstar = true;
+          isGlob = token2.isGlob = true;
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code21 === CHAR_QUESTION_MARK) {
+          isGlob = token2.isGlob = true;
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code21 === CHAR_LEFT_SQUARE_BRACKET) {
+          while (eos() !== true && (next = advance())) {
+            if (next === CHAR_BACKWARD_SLASH) {
+              backslashes = token2.backslashes = true;
+              advance();
+              continue;
+            }
+            if (next === CHAR_RIGHT_SQUARE_BRACKET) {
+              isBracket = token2.isBracket = true;
+              isGlob = token2.isGlob = true;
+              finished = true;
+              break;
+            }
+          }
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (opts.nonegate !== true && code21 === CHAR_EXCLAMATION_MARK && index2 === start) {
+          negated = token2.negated = true;
+          start++;
+          continue;
+        }
+        if (opts.noparen !== true && code21 === CHAR_LEFT_PARENTHESES) {
+          isGlob = token2.isGlob = true;
+          if (scanToEnd === true) {
+            let parens = 1;
+            while (eos() !== true && (code21 = advance())) {
+              if (code21 === CHAR_BACKWARD_SLASH) {
+                backslashes = token2.backslashes = true;
+                advance();
+                continue;
+              }
+              if (code21 === CHAR_LEFT_PARENTHESES) {
+                parens++;
+                continue;
+              }
+              if (code21 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+                finished = true;
+                break;
+              }
+            }
+            continue;
+          }
+          break;
+        }
+        if (isGlob === true) {
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+      }
+      if (opts.noext === true) {
+        isExtglob = false;
+        isGlob = false;
+      }
+      let base = str3;
+      let prefix = "";
+      let glob = "";
+      if (start > 0) {
+        prefix = str3.slice(0, start);
+        str3 = str3.slice(start);
+        lastIndex -= start;
+      }
+      if (base && isGlob === true && lastIndex > 0) {
+        base = str3.slice(0, lastIndex);
+        glob = str3.slice(lastIndex);
+      } else if (isGlob === true) {
+        base = "";
+        glob = str3;
+      } else {
+        base = str3;
+      }
+      if (base && base !== "" && base !== "/" && base !== str3) {
+        if (isPathSeparator(base.charCodeAt(base.length - 1))) {
+          base = base.slice(0, -1);
+        }
+      }
+      if (opts.unescape === true) {
+        if (glob) glob = utils.removeBackslashes(glob);
+        if (base && backslashes === true) {
+          base = utils.removeBackslashes(base);
+        }
+      }
+      const state = {
+        prefix,
+        input,
+        start,
+        base,
+        glob,
+        isBrace,
+        isBracket,
+        isGlob,
+        isExtglob,
+        isGlobstar,
+        negated,
+        negatedExtglob
+      };
+      if (opts.tokens === true) {
+        state.maxDepth = 0;
+        if (!isPathSeparator(code21)) {
+          tokens.push(token2);
+        }
+        state.tokens = tokens;
+      }
+      if (opts.parts === true || opts.tokens === true) {
+        let prevIndex;
+        for (let idx = 0; idx < slashes.length; idx++) {
+          const n2 = prevIndex !== void 0 ? prevIndex + 1 : start;
+          const i2 = slashes[idx];
+          const value2 = input.slice(n2, i2);
+          if (opts.tokens) {
+            if (idx === 0 && start !== 0) {
+              tokens[idx].isPrefix = true;
+              tokens[idx].value = prefix;
+            } else {
+              tokens[idx].value = value2;
+            }
+            depth(tokens[idx]);
+            state.maxDepth += tokens[idx].depth;
+          }
+          if (i2 >= start) {
+            parts.push(value2);
+            prevIndex = i2;
+          }
+        }
+        const n = prevIndex !== void 0 ? prevIndex + 1 : start;
+        const value = input.slice(n);
+        parts.push(value);
+        if (opts.tokens && prevIndex && prevIndex + 1 < input.length) {
+          tokens[tokens.length - 1].value = value;
+          depth(tokens[tokens.length - 1]);
+          state.maxDepth += tokens[tokens.length - 1].depth;
+        }
+        state.slashes = slashes;
+        state.parts = parts;
+      }
+      return state;
+    };
+    module.exports = scan2;
+  }
+});
+
+// node_modules/picomatch/lib/parse.js
+var require_parse = __commonJS({
+  "node_modules/picomatch/lib/parse.js"(exports, module) {
+    "use strict";
+    var constants4 = require_constants();
+    var utils = require_utils();
+    var {
+      MAX_LENGTH,
+      POSIX_REGEX_SOURCE,
+      REGEX_NON_SPECIAL_CHARS,
+      REGEX_SPECIAL_CHARS_BACKREF,
+      REPLACEMENTS
+    } = constants4;
+    var expandRange = (args, options) => {
+      if (typeof options.expandRange === "function") {
+        return options.expandRange(...args, options);
+      }
+      args.sort();
+      const value = `[${args.join("-")}]`;
+      try {
+        new RegExp(value);
+      } catch (ex) {
+        return args.map((v) => utils.escapeRegex(v)).join("..");
+      }
+      return value;
+    };
+    var syntaxError = (type, char) => {
+      return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
+    };
+    var splitTopLevel = (input) => {
+      const parts = [];
+      let bracket = 0;
+      let paren = 0;
+      let quote = 0;
+      let value = "";
+      let escaped = false;
+      for (const ch of input) {
+        if (escaped === true) {
+          value += ch;
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          value += ch;
+          escaped = true;
+          continue;
+        }
+        if (ch === '"') {
+          quote = quote === 1 ? 0 : 1;
+          value += ch;
+          continue;
+        }
+        if (quote === 0) {
+          if (ch === "[") {
+            bracket++;
+          } else if (ch === "]" && bracket > 0) {
+            bracket--;
+          } else if (bracket === 0) {
+            if (ch === "(") {
+              paren++;
+            } else if (ch === ")" && paren > 0) {
+              paren--;
+            } else if (ch === "|" && paren === 0) {
+              parts.push(value);
+              value = "";
+              continue;
+            }
+          }
+        }
+        value += ch;
+      }
+      parts.push(value);
+      return parts;
+    };
+    var isPlainBranch = (branch) => {
+      let escaped = false;
+      for (const ch of branch) {
+        if (escaped === true) {
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          escaped = true;
+          continue;
+        }
+        if (/[?*+@!()[\]{}]/.test(ch)) {
+          return false;
+        }
+      }
+      return true;
+    };
+    var normalizeSimpleBranch = (branch) => {
+      let value = branch.trim();
+      let changed = true;
+      while (changed === true) {
+        changed = false;
+        if (/^@\([^\\()[\]{}|]+\)$/.test(value)) {
+          value = value.slice(2, -1);
+          changed = true;
+        }
+      }
+      if (!isPlainBranch(value)) {
+        return;
+      }
+      return value.replace(/\\(.)/g, "$1");
+    };
+    var hasRepeatedCharPrefixOverlap = (branches) => {
+      const values = branches.map(normalizeSimpleBranch).filter(Boolean);
+      for (let i2 = 0; i2 < values.length; i2++) {
+        for (let j = i2 + 1; j < values.length; j++) {
+          const a = values[i2];
+          const b = values[j];
+          const char = a[0];
+          if (!char || a !== char.repeat(a.length) || b !== char.repeat(b.length)) {
+            continue;
+          }
+          if (a === b || a.startsWith(b) || b.startsWith(a)) {
+            return true;
+          }
+        }
+      }
+      return false;
+    };
+    var parseRepeatedExtglob = (pattern, requireEnd = true) => {
+      if (pattern[0] !== "+" && pattern[0] !== "*" || pattern[1] !== "(") {
+        return;
+      }
+      let bracket = 0;
+      let paren = 0;
+      let quote = 0;
+      let escaped = false;
+      for (let i2 = 1; i2 < pattern.length; i2++) {
+        const ch = pattern[i2];
+        if (escaped === true) {
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          escaped = true;
+          continue;
+        }
+        if (ch === '"') {
+          quote = quote === 1 ? 0 : 1;
+          continue;
+        }
+        if (quote === 1) {
+          continue;
+        }
+        if (ch === "[") {
+          bracket++;
+          continue;
+        }
+        if (ch === "]" && bracket > 0) {
+          bracket--;
+          continue;
+        }
+        if (bracket > 0) {
+          continue;
+        }
+        if (ch === "(") {
+          paren++;
+          continue;
+        }
+        if (ch === ")") {
+          paren--;
+          if (paren === 0) {
+            if (requireEnd === true && i2 !== pattern.length - 1) {
+              return;
+            }
+            return {
+              type: pattern[0],
+              body: pattern.slice(2, i2),
+              end: i2
+            };
+          }
+        }
+      }
+    };
+    var buildCharClassStar = (chars) => {
+      const source = chars.length === 1 ? utils.escapeRegex(chars[0]) : `[${chars.map((ch) => utils.escapeRegex(ch)).join("")}]`;
+      return `${source}*`;
+    };
+    var getStarExtglobSequenceChars = (pattern) => {
+      let index2 = 0;
+      const chars = [];
+      while (index2 < pattern.length) {
+        const match = parseRepeatedExtglob(pattern.slice(index2), false);
+        if (!match || match.type !== "*") {
+          return;
+        }
+        const branches = splitTopLevel(match.body).map((branch2) => branch2.trim());
+        if (branches.length !== 1) {
+          return;
+        }
+        const branch = normalizeSimpleBranch(branches[0]);
+        if (!branch || branch.length !== 1) {
+          return;
+        }
+        chars.push(branch);
+        index2 += match.end + 1;
+      }
+      if (chars.length < 1) {
+        return;
+      }
+      return chars;
+    };
+    var repeatedExtglobRecursion = (pattern) => {
+      let depth = 0;
+      let value = pattern.trim();
+      let match = parseRepeatedExtglob(value);
+      while (match) {
+        depth++;
+        value = match.body.trim();
+        match = parseRepeatedExtglob(value);
+      }
+      return depth;
+    };
+    var analyzeRepeatedExtglob = (body, options) => {
+      if (options.maxExtglobRecursion === false) {
+        return { risky: false };
+      }
+      const max2 = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants4.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const branches = splitTopLevel(body).map((branch) => branch.trim());
+      if (branches.length > 1) {
+        if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
+          return { risky: true };
+        }
+      }
+      const safeChars = [];
+      let sawStarSequence = false;
+      let combinable = true;
+      for (const branch of branches) {
+        const chars = getStarExtglobSequenceChars(branch);
+        if (chars) {
+          sawStarSequence = true;
+          safeChars.push(...chars);
+          continue;
+        }
+        const literal = normalizeSimpleBranch(branch);
+        if (literal && literal.length === 1) {
+          safeChars.push(literal);
+          continue;
+        }
+        combinable = false;
+        if (repeatedExtglobRecursion(branch) > max2) {
+          return { risky: true };
+        }
+      }
+      if (sawStarSequence) {
+        return combinable ? { risky: true, safeOutput: buildCharClassStar([...new Set(safeChars)]) } : { risky: true };
+      }
+      return { risky: false };
+    };
+    var parse2 = (input, options) => {
+      if (typeof input !== "string") {
+        throw new TypeError("Expected a string");
+      }
+      input = REPLACEMENTS[input] || input;
+      const opts = { ...options };
+      const max2 = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      let len = input.length;
+      if (len > max2) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max2}`);
+      }
+      const bos = { type: "bos", value: "", output: opts.prepend || "" };
+      const tokens = [bos];
+      const capture = opts.capture ? "" : "?:";
+      const PLATFORM_CHARS = constants4.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants4.extglobChars(PLATFORM_CHARS);
+      const {
+        DOT_LITERAL,
+        PLUS_LITERAL,
+        SLASH_LITERAL,
+        ONE_CHAR,
+        DOTS_SLASH,
+        NO_DOT,
+        NO_DOT_SLASH,
+        NO_DOTS_SLASH,
+        QMARK,
+        QMARK_NO_DOT,
+        STAR,
+        START_ANCHOR
+      } = PLATFORM_CHARS;
+      const globstar = (opts2) => {
+        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+      };
+      const nodot = opts.dot ? "" : NO_DOT;
+      const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
+      let star = opts.bash === true ? globstar(opts) : STAR;
+      if (opts.capture) {
+        star = `(${star})`;
+      }
+      if (typeof opts.noext === "boolean") {
+        opts.noextglob = opts.noext;
+      }
+      const state = {
+        input,
+        index: -1,
+        start: 0,
+        dot: opts.dot === true,
+        consumed: "",
+        output: "",
+        prefix: "",
+        backtrack: false,
+        negated: false,
+        brackets: 0,
+        braces: 0,
+        parens: 0,
+        quotes: 0,
+        globstar: false,
+        tokens
+      };
+      input = utils.removePrefix(input, state);
+      len = input.length;
+      const extglobs = [];
+      const braces = [];
+      const stack = [];
+      let prev = bos;
+      let value;
+      const eos = () => state.index === len - 1;
+      const peek = state.peek = (n = 1) => input[state.index + n];
+      const advance = state.advance = () => input[++state.index] || "";
+      const remaining = () => input.slice(state.index + 1);
+      const consume = (value2 = "", num3 = 0) => {
+        state.consumed += value2;
+        state.index += num3;
+      };
+      const append = (token2) => {
+        state.output += token2.output != null ? token2.output : token2.value;
+        consume(token2.value);
+      };
+      const negate = () => {
+        let count = 1;
+        while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
+          advance();
+          state.start++;
+          count++;
+        }
+        if (count % 2 === 0) {
+          return false;
+        }
+        state.negated = true;
+        state.start++;
+        return true;
+      };
+      const increment = (type) => {
+        state[type]++;
+        stack.push(type);
+      };
+      const decrement = (type) => {
+        state[type]--;
+        stack.pop();
+      };
+      const push = (tok) => {
+        if (prev.type === "globstar") {
+          const isBrace = state.braces > 0 && (tok.type === "comma" || tok.type === "brace");
+          const isExtglob = tok.extglob === true || extglobs.length && (tok.type === "pipe" || tok.type === "paren");
+          if (tok.type !== "slash" && tok.type !== "paren" && !isBrace && !isExtglob) {
+            state.output = state.output.slice(0, -prev.output.length);
+            prev.type = "star";
+            prev.value = "*";
+            prev.output = star;
+            state.output += prev.output;
+          }
+        }
+        if (extglobs.length && tok.type !== "paren") {
+          extglobs[extglobs.length - 1].inner += tok.value;
+        }
+        if (tok.value || tok.output) append(tok);
+        if (prev && prev.type === "text" && tok.type === "text") {
+          prev.output = (prev.output || prev.value) + tok.value;
+          prev.value += tok.value;
+          return;
+        }
+        tok.prev = prev;
+        tokens.push(tok);
+        prev = tok;
+      };
+      const extglobOpen = (type, value2) => {
+        const token2 = { ...EXTGLOB_CHARS[value2], conditions: 1, inner: "" };
+        token2.prev = prev;
+        token2.parens = state.parens;
+        token2.output = state.output;
+        token2.startIndex = state.index;
+        token2.tokensIndex = tokens.length;
+        const output = (opts.capture ? "(" : "") + token2.open;
+        increment("parens");
+        push({ type, value: value2, output: state.output ? "" : ONE_CHAR });
+        push({ type: "paren", extglob: true, value: advance(), output });
+        extglobs.push(token2);
+      };
+      const extglobClose = (token2) => {
+        const literal = input.slice(token2.startIndex, state.index + 1);
+        const body = input.slice(token2.startIndex + 2, state.index);
+        const analysis = analyzeRepeatedExtglob(body, opts);
+        if ((token2.type === "plus" || token2.type === "star") && analysis.risky) {
+          const safeOutput = analysis.safeOutput ? (token2.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
+          const open2 = tokens[token2.tokensIndex];
+          open2.type = "text";
+          open2.value = literal;
+          open2.output = safeOutput || utils.escapeRegex(literal);
+          for (let i2 = token2.tokensIndex + 1; i2 < tokens.length; i2++) {
+            tokens[i2].value = "";
+            tokens[i2].output = "";
+            delete tokens[i2].suffix;
+          }
+          state.output = token2.output + open2.output;
+          state.backtrack = true;
+          push({ type: "paren", extglob: true, value, output: "" });
+          decrement("parens");
+          return;
+        }
+        let output = token2.close + (opts.capture ? ")" : "");
+        let rest;
+        if (token2.type === "negate") {
+          let extglobStar = star;
+          if (token2.inner && token2.inner.length > 1 && token2.inner.includes("/")) {
+            extglobStar = globstar(opts);
+          }
+          if (extglobStar !== star || eos() || /^\)+$/.test(remaining())) {
+            output = token2.close = `)$))${extglobStar}`;
+          }
+          if (token2.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
+            const expression = parse2(rest, { ...options, fastpaths: false }).output;
+            output = token2.close = `)${expression})${extglobStar})`;
+          }
+          if (token2.prev.type === "bos") {
+            state.negatedExtglob = true;
+          }
+        }
+        push({ type: "paren", extglob: true, value, output });
+        decrement("parens");
+      };
+      if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
+        let backslashes = false;
+        let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc, chars, first, rest, index2) => {
+          if (first === "\\") {
+            backslashes = true;
+            return m;
+          }
+          if (first === "?") {
+            if (esc) {
+              return esc + first + (rest ? QMARK.repeat(rest.length) : "");
+            }
+            if (index2 === 0) {
+              return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : "");
+            }
+            return QMARK.repeat(chars.length);
+          }
+          if (first === ".") {
+            return DOT_LITERAL.repeat(chars.length);
+          }
+          if (first === "*") {
+            if (esc) {
+              return esc + first + (rest ? star : "");
+            }
+            return star;
+          }
+          return esc ? m : `\\${m}`;
+        });
+        if (backslashes === true) {
+          if (opts.unescape === true) {
+            output = output.replace(/\\/g, "");
+          } else {
+            output = output.replace(/\\+/g, (m) => {
+              return m.length % 2 === 0 ? "\\\\" : m ? "\\" : "";
+            });
+          }
+        }
+        if (output === input && opts.contains === true) {
+          state.output = input;
+          return state;
+        }
+        state.output = utils.wrapOutput(output, state, options);
+        return state;
+      }
+      while (!eos()) {
+        value = advance();
+        if (value === "\0") {
+          continue;
+        }
+        if (value === "\\") {
+          const next = peek();
+          if (next === "/" && opts.bash !== true) {
+            continue;
+          }
+          if (next === "." || next === ";") {
+            continue;
+          }
+          if (!next) {
+            value += "\\";
+            push({ type: "text", value });
+            continue;
+          }
+          const match = /^\\+/.exec(remaining());
+          let slashes = 0;
+          if (match && match[0].length > 2) {
+            slashes = match[0].length;
+            state.index += slashes;
+            if (slashes % 2 !== 0) {
+              value += "\\";
+            }
+          }
+          if (opts.unescape === true) {
+            value = advance();
+          } else {
+            value += advance();
+          }
+          if (state.brackets === 0) {
+            push({ type: "text", value });
+            continue;
+          }
+        }
+        if (state.brackets > 0 && (value !== "]" || prev.value === "[" || prev.value === "[^")) {
+          if (opts.posix !== false && value === ":") {
+            const inner = prev.value.slice(1);
+            if (inner.includes("[")) {
+              prev.posix = true;
+              if (inner.includes(":")) {
+                const idx = prev.value.lastIndexOf("[");
+                const pre = prev.value.slice(0, idx);
+                const rest2 = prev.value.slice(idx + 2);
+                const posix = POSIX_REGEX_SOURCE[rest2];
+                if (posix) {
+                  prev.value = pre + posix;
+                  state.backtrack = true;
+                  advance();
+                  if (!bos.output && tokens.indexOf(prev) === 1) {
+                    bos.output = ONE_CHAR;
+                  }
+                  continue;
+                }
+              }
+            }
+          }
+          if (value === "[" && peek() !== ":" || value === "-" && peek() === "]") {
+            value = `\\${value}`;
+          }
+          if (value === "]" && (prev.value === "[" || prev.value === "[^")) {
+            value = `\\${value}`;
+          }
+          if (opts.posix === true && value === "!" && prev.value === "[") {
+            value = "^";
+          }
+          prev.value += value;
+          append({ value });
+          continue;
+        }
+        if (state.quotes === 1 && value !== '"') {
+          value = utils.escapeRegex(value);
+          prev.value += value;
+          append({ value });
+          continue;
+        }
+        if (value === '"') {
+          state.quotes = state.quotes === 1 ? 0 : 1;
+          if (opts.keepQuotes === true) {
+            push({ type: "text", value });
+          }
+          continue;
+        }
+        if (value === "(") {
+          increment("parens");
+          push({ type: "paren", value });
+          continue;
+        }
+        if (value === ")") {
+          if (state.parens === 0 && opts.strictBrackets === true) {
+            throw new SyntaxError(syntaxError("opening", "("));
+          }
+          const extglob = extglobs[extglobs.length - 1];
+          if (extglob && state.parens === extglob.parens + 1) {
+            extglobClose(extglobs.pop());
+            continue;
+          }
+          push({ type: "paren", value, output: state.parens ? ")" : "\\)" });
+          decrement("parens");
+          continue;
+        }
+        if (value === "[") {
+          if (opts.nobracket === true || !remaining().includes("]")) {
+            if (opts.nobracket !== true && opts.strictBrackets === true) {
+              throw new SyntaxError(syntaxError("closing", "]"));
+            }
+            value = `\\${value}`;
+          } else {
+            increment("brackets");
+          }
+          push({ type: "bracket", value });
+          continue;
+        }
+        if (value === "]") {
+          if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
+            push({ type: "text", value, output: `\\${value}` });
+            continue;
+          }
+          if (state.brackets === 0) {
+            if (opts.strictBrackets === true) {
+              throw new SyntaxError(syntaxError("opening", "["));
+            }
+            push({ type: "text", value, output: `\\${value}` });
+            continue;
+          }
+          decrement("brackets");
+          const prevValue = prev.value.slice(1);
+          if (prev.posix !== true && prevValue[0] === "^" && !prevValue.includes("/")) {
+            value = `/${value}`;
+          }
+          prev.value += value;
+          append({ value });
+          if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
+            continue;
+          }
+          const escaped = utils.escapeRegex(prev.value);
+          state.output = state.output.slice(0, -prev.value.length);
+          if (opts.literalBrackets === true) {
+            state.output += escaped;
+            prev.value = escaped;
+            continue;
+          }
+          prev.value = `(${capture}${escaped}|${prev.value})`;
+          state.output += prev.value;
+          continue;
+        }
+        if (value === "{" && opts.nobrace !== true) {
+          increment("braces");
+          const open2 = {
+            type: "brace",
+            value,
+            output: "(",
+            outputIndex: state.output.length,
+            tokensIndex: state.tokens.length
+          };
+          braces.push(open2);
+          push(open2);
+          continue;
+        }
+        if (value === "}") {
+          const brace = braces[braces.length - 1];
+          if (opts.nobrace === true || !brace) {
+            push({ type: "text", value, output: value });
+            continue;
+          }
+          let output = ")";
+          if (brace.dots === true) {
+            const arr = tokens.slice();
+            const range = [];
+            for (let i2 = arr.length - 1; i2 >= 0; i2--) {
+              tokens.pop();
+              if (arr[i2].type === "brace") {
+                break;
+              }
+              if (arr[i2].type !== "dots") {
+                range.unshift(arr[i2].value);
+              }
+            }
+            output = expandRange(range, opts);
+            state.backtrack = true;
+          }
+          if (brace.comma !== true && brace.dots !== true) {
+            const out = state.output.slice(0, brace.outputIndex);
+            const toks = state.tokens.slice(brace.tokensIndex);
+            brace.value = brace.output = "\\{";
+            value = output = "\\}";
+            state.output = out;
+            for (const t of toks) {
+              state.output += t.output || t.value;
+            }
+          }
+          push({ type: "brace", value, output });
+          decrement("braces");
+          braces.pop();
+          continue;
+        }
+        if (value === "|") {
+          if (extglobs.length > 0) {
+            extglobs[extglobs.length - 1].conditions++;
+          }
+          push({ type: "text", value });
+          continue;
+        }
+        if (value === ",") {
+          let output = value;
+          const brace = braces[braces.length - 1];
+          if (brace && stack[stack.length - 1] === "braces") {
+            brace.comma = true;
+            output = "|";
+          }
+          push({ type: "comma", value, output });
+          continue;
+        }
+        if (value === "/") {
+          if (prev.type === "dot" && state.index === state.start + 1) {
+            state.start = state.index + 1;
+            state.consumed = "";
+            state.output = "";
+            tokens.pop();
+            prev = bos;
+            continue;
+          }
+          push({ type: "slash", value, output: SLASH_LITERAL });
+          continue;
+        }
+        if (value === ".") {
+          if (state.braces > 0 && prev.type === "dot") {
+            if (prev.value === ".") prev.output = DOT_LITERAL;
+            const brace = braces[braces.length - 1];
+            prev.type = "dots";
+            prev.output += value;
+            prev.value += value;
+            brace.dots = true;
+            continue;
+          }
+          if (state.braces + state.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
+            push({ type: "text", value, output: DOT_LITERAL });
+            continue;
+          }
+          push({ type: "dot", value, output: DOT_LITERAL });
+          continue;
+        }
+        if (value === "?") {
+          const isGroup = prev && prev.value === "(";
+          if (!isGroup && opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            extglobOpen("qmark", value);
+            continue;
+          }
+          if (prev && prev.type === "paren") {
+            const next = peek();
+            let output = value;
+            if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
+              output = `\\${value}`;
+            }
+            push({ type: "text", value, output });
+            continue;
+          }
+          if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
+            push({ type: "qmark", value, output: QMARK_NO_DOT });
+            continue;
+          }
+          push({ type: "qmark", value, output: QMARK });
+          continue;
+        }
+        if (value === "!") {
+          if (opts.noextglob !== true && peek() === "(") {
+            if (peek(2) !== "?" || !/[!=<:]/.test(peek(3))) {
+              extglobOpen("negate", value);
+              continue;
+            }
+          }
+          if (opts.nonegate !== true && state.index === 0) {
+            negate();
+            continue;
+          }
+        }
+        if (value === "+") {
+          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            extglobOpen("plus", value);
+            continue;
+          }
+          if (prev && prev.value === "(" || opts.regex === false) {
+            push({ type: "plus", value, output: PLUS_LITERAL });
+            continue;
+          }
+          if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state.parens > 0) {
+            push({ type: "plus", value });
+            continue;
+          }
+          push({ type: "plus", value: PLUS_LITERAL });
+          continue;
+        }
+        if (value === "@") {
+          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            push({ type: "at", extglob: true, value, output: "" });
+            continue;
+          }
+          push({ type: "text", value });
+          continue;
+        }
+        if (value !== "*") {
+          if (value === "$" || value === "^") {
+            value = `\\${value}`;
+          }
+          const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
+          if (match) {
+            value += match[0];
+            state.index += match[0].length;
+          }
+          push({ type: "text", value });
+          continue;
+        }
+        if (prev && (prev.type === "globstar" || prev.star === true)) {
+          prev.type = "star";
+          prev.star = true;
+          prev.value += value;
+          prev.output = star;
+          state.backtrack = true;
+          state.globstar = true;
+          consume(value);
+          continue;
+        }
+        let rest = remaining();
+        if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
+          extglobOpen("star", value);
+          continue;
+        }
+        if (prev.type === "star") {
+          if (opts.noglobstar === true) {
+            consume(value);
+            continue;
+          }
+          const prior = prev.prev;
+          const before = prior.prev;
+          const isStart = prior.type === "slash" || prior.type === "bos";
+          const afterStar = before && (before.type === "star" || before.type === "globstar");
+          if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
+            push({ type: "star", value, output: "" });
+            continue;
+          }
+          const isBrace = state.braces > 0 && (prior.type === "comma" || prior.type === "brace");
+          const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
+          if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
+            push({ type: "star", value, output: "" });
+            continue;
+          }
+          while (rest.slice(0, 3) === "/**") {
+            const after = input[state.index + 4];
+            if (after && after !== "/") {
+              break;
+            }
+            rest = rest.slice(3);
+            consume("/**", 3);
+          }
+          const isEnd = eos() || state.parens > 0 && rest === ")".repeat(state.parens) && !extglobs.some((extglob) => extglob.type === "negate");
+          if (prior.type === "bos" && eos()) {
+            prev.type = "globstar";
+            prev.value += value;
+            prev.output = globstar(opts);
+            state.output = prev.output;
+            state.globstar = true;
+            consume(value);
+            continue;
+          }
+          if (prior.type === "slash" && prior.prev.type !== "bos" && !afterStar && isEnd) {
+            state.output = state.output.slice(0, -(prior.output + prev.output).length);
+            prior.output = `(?:${prior.output}`;
+            prev.type = "globstar";
+            prev.output = globstar(opts) + (opts.strictSlashes ? ")" : "|$)");
+            prev.value += value;
+            state.globstar = true;
+            state.output += prior.output + prev.output;
+            consume(value);
+            continue;
+          }
+          if (prior.type === "slash" && prior.prev.type !== "bos" && rest[0] === "/") {
+            const end = rest[1] !== void 0 ? "|$" : "";
+            state.output = state.output.slice(0, -(prior.output + prev.output).length);
+            prior.output = `(?:${prior.output}`;
+            prev.type = "globstar";
+            prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
+            prev.value += value;
+            state.output += prior.output + prev.output;
+            state.globstar = true;
+            consume(value + advance());
+            push({ type: "slash", value: "/", output: "" });
+            continue;
+          }
+          if (prior.type === "bos" && rest[0] === "/") {
+            prev.type = "globstar";
+            prev.value += value;
+            prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
+            state.output = prev.output;
+            state.globstar = true;
+            consume(value + advance());
+            push({ type: "slash", value: "/", output: "" });
+            continue;
+          }
+          state.output = state.output.slice(0, -prev.output.length);
+          prev.type = "globstar";
+          prev.output = globstar(opts);
+          prev.value += value;
+          state.output += prev.output;
+          state.globstar = true;
+          consume(value);
+          continue;
+        }
+        const token2 = { type: "star", value, output: star };
+        if (opts.bash === true) {
+          token2.output = ".*?";
+          if (prev.type === "bos" || prev.type === "slash") {
+            token2.output = nodot + token2.output;
+          }
+          push(token2);
+          continue;
+        }
+        if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
+          token2.output = value;
+          push(token2);
+          continue;
+        }
+        if (state.index === state.start || prev.type === "slash" || prev.type === "dot") {
+          if (prev.type === "dot") {
+            state.output += NO_DOT_SLASH;
+            prev.output += NO_DOT_SLASH;
+          } else if (opts.dot === true) {
+            state.output += NO_DOTS_SLASH;
+            prev.output += NO_DOTS_SLASH;
+          } else {
+            state.output += nodot;
+            prev.output += nodot;
+          }
+          if (peek() !== "*") {
+            state.output += ONE_CHAR;
+            prev.output += ONE_CHAR;
+          }
+        }
+        push(token2);
+      }
+      while (state.brackets > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
+        state.output = utils.escapeLast(state.output, "[");
+        decrement("brackets");
+      }
+      while (state.parens > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", ")"));
+        state.output = utils.escapeLast(state.output, "(");
+        decrement("parens");
+      }
+      while (state.braces > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "}"));
+        state.output = utils.escapeLast(state.output, "{");
+        decrement("braces");
+      }
+      if (opts.strictSlashes !== true && (prev.type === "star" || prev.type === "bracket")) {
+        push({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
+      }
+      if (state.backtrack === true) {
+        state.output = "";
+        for (const token2 of state.tokens) {
+          state.output += token2.output != null ? token2.output : token2.value;
+          if (token2.suffix) {
+            state.output += token2.suffix;
+          }
+        }
+      }
+      return state;
+    };
+    parse2.fastpaths = (input, options) => {
+      const opts = { ...options };
+      const max2 = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      const len = input.length;
+      if (len > max2) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max2}`);
+      }
+      input = REPLACEMENTS[input] || input;
+      const {
+        DOT_LITERAL,
+        SLASH_LITERAL,
+        ONE_CHAR,
+        DOTS_SLASH,
+        NO_DOT,
+        NO_DOTS,
+        NO_DOTS_SLASH,
+        STAR,
+        START_ANCHOR
+      } = constants4.globChars(opts.windows);
+      const nodot = opts.dot ? NO_DOTS : NO_DOT;
+      const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
+      const capture = opts.capture ? "" : "?:";
+      const state = { negated: false, prefix: "" };
+      let star = opts.bash === true ? ".*?" : STAR;
+      if (opts.capture) {
+        star = `(${star})`;
+      }
+      const globstar = (opts2) => {
+        if (opts2.noglobstar === true) return star;
+        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+      };
+      const create = (str3) => {
+        switch (str3) {
+          case "*":
+            return `${nodot}${ONE_CHAR}${star}`;
+          case ".*":
+            return `${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "*.*":
+            return `${nodot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "*/*":
+            return `${nodot}${star}${SLASH_LITERAL}${ONE_CHAR}${slashDot}${star}`;
+          case "**":
+            return nodot + globstar(opts);
+          case "**/*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${ONE_CHAR}${star}`;
+          case "**/*.*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "**/.*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
+          default: {
+            const match = /^(.*?)\.(\w+)$/.exec(str3);
+            if (!match) return;
+            const source2 = create(match[1]);
+            if (!source2) return;
+            return source2 + DOT_LITERAL + match[2];
+          }
+        }
+      };
+      const output = utils.removePrefix(input, state);
+      let source = create(output);
+      if (source && opts.strictSlashes !== true) {
+        source += `${SLASH_LITERAL}?`;
+      }
+      return source;
+    };
+    module.exports = parse2;
+  }
+});
+
+// node_modules/picomatch/lib/picomatch.js
+var require_picomatch = __commonJS({
+  "node_modules/picomatch/lib/picomatch.js"(exports, module) {
+    "use strict";
+    var scan2 = require_scan();
+    var parse2 = require_parse();
+    var utils = require_utils();
+    var constants4 = require_constants();
+    var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
+    var picomatch3 = (glob, options, returnState = false) => {
+      if (Array.isArray(glob)) {
+        const fns = glob.map((input) => picomatch3(input, options, returnState));
+        const arrayMatcher = (str3) => {
+          for (const isMatch of fns) {
+            const state2 = isMatch(str3);
+            if (state2) return state2;
+          }
+          return false;
+        };
+        return arrayMatcher;
+      }
+      const isState2 = isObject(glob) && glob.tokens && glob.input;
+      if (glob === "" || typeof glob !== "string" && !isState2) {
+        throw new TypeError("Expected pattern to be a non-empty string");
+      }
+      const opts = options || {};
+      const posix = opts.windows;
+      const regex = isState2 ? picomatch3.compileRe(glob, options) : picomatch3.makeRe(glob, options, false, true);
+      const state = regex.state;
+      delete regex.state;
+      let isIgnored = () => false;
+      if (opts.ignore) {
+        const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
+        isIgnored = picomatch3(opts.ignore, ignoreOpts, returnState);
+      }
+      const matcher = (input, returnObject = false) => {
+        const { isMatch, match, output } = picomatch3.test(input, regex, options, { glob, posix });
+        const result = { glob, state, regex, posix, input, output, match, isMatch };
+        if (typeof opts.onResult === "function") {
+          opts.onResult(result);
+        }
+        if (isMatch === false) {
+          result.isMatch = false;
+          return returnObject ? result : false;
+        }
+        if (isIgnored(input)) {
+          if (typeof opts.onIgnore === "function") {
+            opts.onIgnore(result);
+          }
+          result.isMatch = false;
+          return returnObject ? result : false;
+        }
+        if (typeof opts.onMatch === "function") {
+          opts.onMatch(result);
+        }
+        return returnObject ? result : true;
+      };
+      if (returnState) {
+        matcher.state = state;
+      }
+      return matcher;
+    };
+    picomatch3.test = (input, regex, options, { glob, posix } = {}) => {
+      if (typeof input !== "string") {
+        throw new TypeError("Expected input to be a string");
+      }
+      if (input === "") {
+        return { isMatch: false, output: "" };
+      }
+      const opts = options || {};
+      const format = opts.format || (posix ? utils.toPosixSlashes : null);
+      let match = input === glob;
+      let output = match && format ? format(input) : input;
+      if (match === false) {
+        output = format ? format(input) : input;
+        match = output === glob;
+      }
+      if (match === false || opts.capture === true) {
+        if (opts.matchBase === true || opts.basename === true) {
+          match = picomatch3.matchBase(input, regex, options, posix);
+        } else {
+          match = regex.exec(output);
+        }
+      }
+      return { isMatch: Boolean(match), match, output };
+    };
+    picomatch3.matchBase = (input, glob, options, posix = options && options.windows) => {
+      const regex = glob instanceof RegExp ? glob : picomatch3.makeRe(glob, options);
+      return regex.test(utils.basename(input, { windows: posix }));
+    };
+    picomatch3.isMatch = (str3, patterns, options) => picomatch3(patterns, options)(str3);
+    picomatch3.parse = (pattern, options) => {
+      if (Array.isArray(pattern)) return pattern.map((p) => picomatch3.parse(p, options));
+      return parse2(pattern, { ...options, fastpaths: false });
+    };
+    picomatch3.scan = (input, options) => scan2(input, options);
+    picomatch3.compileRe = (state, options, returnOutput = false, returnState = false) => {
+      if (returnOutput === true) {
+        return state.output;
+      }
+      const opts = options || {};
+      const prepend = opts.contains ? "" : "^";
+      const append = opts.contains ? "" : "$";
+      let source = `${prepend}(?:${state.output})${append}`;
+      if (state && state.negated === true) {
+        source = `^(?!${source}).*$`;
+      }
+      const regex = picomatch3.toRegex(source, options);
+      if (returnState === true) {
+        regex.state = state;
+      }
+      return regex;
+    };
+    picomatch3.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
+      if (!input || typeof input !== "string") {
+        throw new TypeError("Expected a non-empty string");
+      }
+      let parsed = { negated: false, fastpaths: true };
+      if (options.fastpaths !== false && (input[0] === "." || input[0] === "*")) {
+        parsed.output = parse2.fastpaths(input, options);
+      }
+      if (!parsed.output) {
+        parsed = parse2(input, options);
+      }
+      return picomatch3.compileRe(parsed, options, returnOutput, returnState);
+    };
+    picomatch3.toRegex = (source, options) => {
+      try {
+        const opts = options || {};
+        return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
+      } catch (err2) {
+        if (options && options.debug === true) throw err2;
+        return /$^/;
+      }
+    };
+    picomatch3.constants = constants4;
+    module.exports = picomatch3;
+  }
+});
+
+// node_modules/picomatch/index.js
+var require_picomatch2 = __commonJS({
+  "node_modules/picomatch/index.js"(exports, module) {
+    "use strict";
+    var pico = require_picomatch();
+    var utils = require_utils();
+    function picomatch3(glob, options, returnState = false) {
+      if (options && (options.windows === null || options.windows === void 0)) {
+        options = { ...options, windows: utils.isWindows() };
+      }
+      return pico(glob, options, returnState);
+    }
+    Object.assign(picomatch3, pico);
+    module.exports = picomatch3;
+  }
+});
+
+// src/scan/archive.ts
+import { readFile } from "node:fs/promises";
+import { gunzipSync, inflateRawSync, constants as zlibConstants } from "node:zlib";
+function archiveKind(data) {
+  if (data.length >= 4 && data[0] === 80 && data[1] === 75 && (data[2] === 3 || data[2] === 5) && (data[3] === 4 || data[3] === 6)) {
+    return "zip";
+  }
+  if (data.length >= 18 && data[0] === 31 && data[1] === 139 && data[2] === 8) return "gzip";
+  if (data.length >= 512 && data.subarray(257, 262).toString("latin1") === "ustar") return "tar";
+  return void 0;
+}
+function* archiveEntries(data, path, options = {}) {
+  const limits = { ...DEFAULT_ARCHIVE_LIMITS, ...options.limits };
+  const warn = options.onWarning ?? (() => {
+  });
+  const budget = { entries: 0, bytes: 0, warned: /* @__PURE__ */ new Set() };
+  yield* expand(data, path, 1, limits, budget, warn);
+}
+function* archiveItems(item, data, options = {}) {
+  for (const entry of archiveEntries(data, item.path, options)) {
+    const out = { path: entry.path, source: { kind: "bytes", data: entry.data } };
+    if (item.commit !== void 0) out.commit = item.commit;
+    if (item.author !== void 0) out.author = item.author;
+    if (item.date !== void 0) out.date = item.date;
+    yield out;
+  }
+}
+function* expand(data, path, depth, limits, budget, warn) {
+  const kind3 = archiveKind(data);
+  if (!kind3) return;
+  let inner;
+  try {
+    if (kind3 === "zip") inner = zipEntries(data, path, limits, budget, warn);
+    else if (kind3 === "tar") inner = tarEntries(data, path, budget, limits, warn);
+    else inner = gzipEntries(data, path, limits, budget, warn);
+    for (const entry of inner) {
+      if (archiveKind(entry.data)) {
+        if (depth >= limits.maxDepth) {
+          warn(`${entry.path}: archive nested deeper than ${limits.maxDepth} levels, not opened (limit: depth)`);
+          continue;
+        }
+        yield* expand(entry.data, entry.path, depth + 1, limits, budget, warn);
+        continue;
+      }
+      yield entry;
+    }
+  } catch (err2) {
+    if (err2 instanceof LimitReached) {
+      if (!budget.warned.has(err2.message)) warn(err2.message);
+      budget.warned.add(err2.message);
+      if (depth > 1) throw err2;
+      return;
+    }
+    warn(`${path}: cannot read the ${kind3} archive (${err2.message}); its contents were not scanned`);
+  }
+}
+function takeEntry(path, size, limits, budget, outer) {
+  budget.entries++;
+  if (budget.entries > limits.maxEntries) {
+    throw new LimitReached(
+      `${outer}: more than ${limits.maxEntries} entries; the rest were not scanned (limit: entries)`
+    );
+  }
+  if (budget.bytes + size > limits.maxTotal) {
+    throw new LimitReached(
+      `${outer}: expands to more than ${mib(limits.maxTotal)} (at ${path}); the rest was not scanned (limit: total size, zip bomb?)`
+    );
+  }
+  budget.bytes += size;
+}
+function mib(n) {
+  return `${Math.round(n / 1048576 * 10) / 10} MiB`;
+}
+function outputCap(compressed, limits, budget) {
+  const byRatio = Math.max(1024 * 1024, compressed * limits.maxRatio);
+  const cap = Math.min(limits.maxEntrySize, limits.maxTotal - budget.bytes, byRatio);
+  return { cap: Math.max(0, cap), byRatio: byRatio < limits.maxEntrySize && byRatio <= limits.maxTotal - budget.bytes };
+}
+function sized(expected, cap) {
+  const maxOutputLength = cap + 1 > 2147483647 ? 2147483647 : Math.max(1, cap);
+  if (expected === void 0 || expected < 64 * 1024 || expected > cap) return { maxOutputLength };
+  return { maxOutputLength, chunkSize: expected };
+}
+function inflateCapped(comp, fn, where, outer, limits, budget, warn, expected) {
+  const { cap, byRatio } = outputCap(comp.length, limits, budget);
+  try {
+    return fn(comp, sized(expected, cap));
+  } catch (err2) {
+    if (err2.code === "ERR_BUFFER_TOO_LARGE" || err2 instanceof RangeError) {
+      if (budget.bytes + cap >= limits.maxTotal) {
+        throw new LimitReached(
+          `${outer}: expands to more than ${mib(limits.maxTotal)} (at ${where}); the rest was not scanned (limit: total size, zip bomb?)`
+        );
+      }
+      if (byRatio) {
+        warn(
+          `${where}: expands more than ${limits.maxRatio}:1 (${mib(comp.length)} compressed), not scanned (limit: ratio, zip bomb?)`
+        );
+      } else {
+        warn(`${where}: larger than ${mib(limits.maxEntrySize)} expanded, not scanned (limit: entry size)`);
+      }
+      return void 0;
+    }
+    warn(`${where}: cannot inflate (${err2.message}), not scanned`);
+    return void 0;
+  }
+}
+function* zipEntries(data, path, limits, budget, warn) {
+  let eocd = -1;
+  for (let i2 = data.length - 22; i2 >= Math.max(0, data.length - 22 - 65535); i2--) {
+    if (data.readUInt32LE(i2) === 101010256) {
+      eocd = i2;
+      break;
+    }
+  }
+  if (eocd < 0) throw new Error("no end of central directory");
+  let count = data.readUInt16LE(eocd + 10);
+  let cdOffset = data.readUInt32LE(eocd + 16);
+  if (count === 65535 || cdOffset === 4294967295) {
+    const loc = eocd - 20;
+    if (loc < 0 || data.readUInt32LE(loc) !== 117853008) throw new Error("zip64 locator missing");
+    const rec = Number(data.readBigUInt64LE(loc + 8));
+    if (rec + 56 > data.length || data.readUInt32LE(rec) !== 101075792) throw new Error("zip64 record missing");
+    count = Number(data.readBigUInt64LE(rec + 32));
+    cdOffset = Number(data.readBigUInt64LE(rec + 48));
+  }
+  let p = cdOffset;
+  for (let k = 0; k < count; k++) {
+    if (p + 46 > data.length || data.readUInt32LE(p) !== 33639248)
+      throw new Error(`central directory entry ${k + 1} is corrupt`);
+    const flags = data.readUInt16LE(p + 8);
+    const method = data.readUInt16LE(p + 10);
+    let compSize = data.readUInt32LE(p + 20);
+    let size = data.readUInt32LE(p + 24);
+    const nameLen = data.readUInt16LE(p + 28);
+    const extraLen = data.readUInt16LE(p + 30);
+    const commentLen = data.readUInt16LE(p + 32);
+    let local = data.readUInt32LE(p + 42);
+    const name2 = data.subarray(p + 46, p + 46 + nameLen).toString(flags & 2048 ? "utf8" : "latin1");
+    const extra = data.subarray(p + 46 + nameLen, p + 46 + nameLen + extraLen);
+    p += 46 + nameLen + extraLen + commentLen;
+    if (size === 4294967295 || compSize === 4294967295 || local === 4294967295) {
+      const z = zip64Extra(extra, size === 4294967295, compSize === 4294967295, local === 4294967295);
+      size = z.size ?? size;
+      compSize = z.compSize ?? compSize;
+      local = z.local ?? local;
+    }
+    if (name2.endsWith("/")) continue;
+    const where = `${path}!${name2}`;
+    if (flags & 1) {
+      warn(`${where}: encrypted zip entry, not scanned`);
+      continue;
+    }
+    if (method !== 0 && method !== 8) {
+      warn(`${where}: zip compression method ${method} is not supported, not scanned`);
+      continue;
+    }
+    if (local + 30 > data.length || data.readUInt32LE(local) !== 67324752) {
+      warn(`${where}: local header is corrupt, not scanned`);
+      continue;
+    }
+    const start = local + 30 + data.readUInt16LE(local + 26) + data.readUInt16LE(local + 28);
+    const comp = data.subarray(start, Math.min(data.length, start + compSize));
+    let content;
+    if (method === 0) {
+      if (comp.length > limits.maxEntrySize) {
+        warn(`${where}: larger than ${mib(limits.maxEntrySize)}, not scanned (limit: entry size)`);
+        continue;
+      }
+      content = comp;
+    } else {
+      if (size > 1024 * 1024 && size > compSize * limits.maxRatio) {
+        warn(
+          `${where}: declares ${mib(size)} from ${mib(compSize)} (more than ${limits.maxRatio}:1), not scanned (limit: ratio, zip bomb?)`
+        );
+        continue;
+      }
+      if (size > limits.maxEntrySize) {
+        warn(`${where}: larger than ${mib(limits.maxEntrySize)} expanded, not scanned (limit: entry size)`);
+        continue;
+      }
+      content = inflateCapped(comp, inflateRawSync, where, path, limits, budget, warn, size);
+      if (!content) continue;
+    }
+    takeEntry(where, content.length, limits, budget, path);
+    yield { path: where, data: content };
+  }
+}
+function zip64Extra(extra, wantSize, wantComp, wantLocal) {
+  let q2 = 0;
+  while (q2 + 4 <= extra.length) {
+    const id = extra.readUInt16LE(q2);
+    const len = extra.readUInt16LE(q2 + 2);
+    if (id === 1) {
+      let r = q2 + 4;
+      const out = {};
+      if (wantSize && r + 8 <= q2 + 4 + len) {
+        out.size = Number(extra.readBigUInt64LE(r));
+        r += 8;
+      }
+      if (wantComp && r + 8 <= q2 + 4 + len) {
+        out.compSize = Number(extra.readBigUInt64LE(r));
+        r += 8;
+      }
+      if (wantLocal && r + 8 <= q2 + 4 + len) out.local = Number(extra.readBigUInt64LE(r));
+      return out;
+    }
+    q2 += 4 + len;
+  }
+  return {};
+}
+function tarNumber(field) {
+  if (field[0] & 128) {
+    let v = 0;
+    for (let i2 = 1; i2 < field.length; i2++) v = v * 256 + field[i2];
+    return v;
+  }
+  const s = field.toString("latin1").replace(/\0.*$/s, "").trim();
+  return s === "" ? 0 : Number.parseInt(s, 8);
+}
+function cstr(b) {
+  const z = b.indexOf(0);
+  return (z < 0 ? b : b.subarray(0, z)).toString("utf8");
+}
+function* tarEntries(data, path, budget, limits, warn) {
+  let p = 0;
+  let longName;
+  let paxPath;
+  while (p + 512 <= data.length) {
+    const h = data.subarray(p, p + 512);
+    if (h.every((b) => b === 0)) break;
+    const size = tarNumber(h.subarray(124, 136));
+    if (!Number.isSafeInteger(size) || size < 0) throw new Error(`bad size in header at ${p}`);
+    const type = String.fromCharCode(h[156] || 48);
+    const body = data.subarray(p + 512, Math.min(data.length, p + 512 + size));
+    p += 512 + Math.ceil(size / 512) * 512;
+    if (type === "L") {
+      longName = cstr(body);
+      continue;
+    }
+    if (type === "x") {
+      const m = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(body.toString("utf8"));
+      if (m) paxPath = m[1];
+      continue;
+    }
+    if (type === "g") continue;
+    let name2 = paxPath ?? longName;
+    if (!name2) {
+      const prefix = h.subarray(257, 262).toString("latin1") === "ustar" ? cstr(h.subarray(345, 500)) : "";
+      name2 = prefix ? `${prefix}/${cstr(h.subarray(0, 100))}` : cstr(h.subarray(0, 100));
+    }
+    longName = void 0;
+    paxPath = void 0;
+    if (type !== "0" && type !== "7") continue;
+    const where = `${path}!${name2.replace(/^\.\//, "")}`;
+    if (size > limits.maxEntrySize) {
+      warn(`${where}: larger than ${mib(limits.maxEntrySize)}, not scanned (limit: entry size)`);
+      continue;
+    }
+    takeEntry(where, body.length, limits, budget, path);
+    yield { path: where, data: body };
+  }
+}
+function gunzipHead(data) {
+  try {
+    return gunzipSync(data.subarray(0, 4096), {
+      finishFlush: zlibConstants.Z_SYNC_FLUSH,
+      maxOutputLength: 8 * 1024 * 1024
+    });
+  } catch {
+    return Buffer.alloc(0);
+  }
+}
+function* gzipEntries(data, path, limits, budget, warn) {
+  const tarInside = TAR_GZ_NAME.test(path) || archiveKind(gunzipHead(data)) === "tar";
+  const { cap, byRatio } = outputCap(
+    data.length,
+    tarInside ? { ...limits, maxEntrySize: limits.maxTotal } : limits,
+    budget
+  );
+  const tooLarge2 = () => {
+    const why = byRatio ? `more than ${limits.maxRatio}:1 (limit: ratio, zip bomb?)` : tarInside || cap < limits.maxEntrySize ? `beyond ${mib(cap)} (limit: total size)` : `beyond ${mib(cap)}, more than a scanned file may hold (limit: entry size)`;
+    warn(`${path}: gzip expands ${why}, not scanned`);
+  };
+  const isize = data.readUInt32LE(data.length - 4);
+  if (isize > cap) {
+    tooLarge2();
+    return;
+  }
+  let out;
+  try {
+    out = gunzipSync(data, sized(isize, cap));
+  } catch (err2) {
+    if (err2.code === "ERR_BUFFER_TOO_LARGE" || err2 instanceof RangeError) {
+      tooLarge2();
+      return;
+    }
+    throw err2;
+  }
+  if (archiveKind(out) === "tar") {
+    yield* tarEntries(out, path, budget, limits, warn);
+    return;
+  }
+  const base = path.slice(path.lastIndexOf("!") + 1).replace(/^.*\//, "");
+  const inner = base.replace(/\.t?gz$/i, (m) => m.toLowerCase() === ".tgz" ? ".tar" : "") || "data";
+  takeEntry(`${path}!${inner}`, out.length, limits, budget, path);
+  yield { path: `${path}!${inner}`, data: out };
+}
+async function* expandArchives(items, options = {}) {
+  const limits = { ...DEFAULT_ARCHIVE_LIMITS, ...options.limits };
+  for await (const item of items) {
+    let data;
+    if (item.source.kind === "bytes") {
+      data = item.source.data;
+    } else if (ARCHIVE_NAME.test(item.path) && item.source.size <= limits.maxTotal) {
+      try {
+        data = await readFile(item.source.absPath);
+      } catch {
+        data = void 0;
+      }
+    }
+    if (!data || item.lineMap || !archiveKind(data)) {
+      yield item;
+      continue;
+    }
+    yield* archiveItems(item, data, options);
+  }
+}
+var DEFAULT_ARCHIVE_LIMITS, ARCHIVE_NAME, LimitReached, TAR_GZ_NAME;
+var init_archive = __esm({
+  "src/scan/archive.ts"() {
+    "use strict";
+    DEFAULT_ARCHIVE_LIMITS = {
+      maxDepth: 3,
+      maxEntries: 1e4,
+      maxTotal: 128 * 1024 * 1024,
+      maxEntrySize: 10 * 1024 * 1024,
+      maxRatio: 200
+    };
+    ARCHIVE_NAME = /\.(zip|jar|war|ear|aar|whl|egg|nupkg|apk|ipa|vsix|xpi|crx|tar|tgz|gz|tbz|gem)$/i;
+    LimitReached = class extends Error {
+    };
+    TAR_GZ_NAME = /\.(tgz|taz|tar\.gz)$/i;
+  }
+});
+
+// src/scan/occurrences.ts
+function locationOf(f) {
+  const loc = {
+    file: f.file,
+    line: f.line,
+    column: f.column,
+    endLine: f.endLine,
+    endColumn: f.endColumn
+  };
+  if (f.commit !== void 0) loc.commit = f.commit;
+  if (f.author !== void 0) loc.author = f.author;
+  if (f.date !== void 0) loc.date = f.date;
+  if (f.decoded !== void 0) loc.decoded = f.decoded;
+  if (f.log !== void 0) loc.log = f.log;
+  return loc;
+}
+function compareLocations(a, b) {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  if (a.line !== b.line) return a.line - b.line;
+  if (a.column !== b.column) return a.column - b.column;
+  const ca = a.commit ?? "";
+  const cb = b.commit ?? "";
+  return ca < cb ? -1 : ca > cb ? 1 : 0;
+}
+function groupOccurrences(findings, rank2 = () => 0) {
+  const groups = /* @__PURE__ */ new Map();
+  const order = [];
+  for (const f of findings) {
+    const key = `${f.ruleId}\0${f.fingerprint}`;
+    let list = groups.get(key);
+    if (!list) {
+      list = [];
+      groups.set(key, list);
+      order.push(key);
+    }
+    const { locations, ...rest } = f;
+    list.push({ finding: rest, places: [locationOf(f), ...locations ?? []] });
+  }
+  const out = [];
+  for (const key of order) {
+    const list = groups.get(key);
+    const all = [];
+    for (const { finding, places } of list) {
+      places.forEach((loc, i2) => {
+        all.push({ loc, finding, primary: i2 === 0 });
+      });
+    }
+    all.sort((a, b) => rank2(a.loc) - rank2(b.loc) || compareLocations(a.loc, b.loc));
+    const first = all.find((o) => o.primary) ?? all[0];
+    const primary = { ...first.finding, ...locationOf(all[0].loc) };
+    for (const k of ["commit", "author", "date", "decoded", "log"])
+      if (all[0].loc[k] === void 0) delete primary[k];
+    const seen = /* @__PURE__ */ new Set([keyOfLocation(all[0].loc)]);
+    const rest = [];
+    for (const o of all.slice(1)) {
+      const k = keyOfLocation(o.loc);
+      if (seen.has(k)) continue;
+      seen.add(k);
+      rest.push(o.loc);
+    }
+    if (list.some((g) => g.finding.validated)) primary.validated = true;
+    if (rest.length > 0) primary.locations = rest;
+    out.push(primary);
+  }
+  return out;
+}
+var keyOfLocation;
+var init_occurrences = __esm({
+  "src/scan/occurrences.ts"() {
+    "use strict";
+    keyOfLocation = (l) => `${l.file}\0${l.line}\0${l.column}\0${l.commit ?? ""}`;
+  }
+});
+
+// src/scan/retained.ts
+import { inspect } from "node:util";
+var RetainedSecrets;
+var init_retained = __esm({
+  "src/scan/retained.ts"() {
+    "use strict";
+    RetainedSecrets = class {
+      #byFingerprint = /* @__PURE__ */ new Map();
+      add(entries) {
+        for (const [fingerprint2, secret] of entries) this.#byFingerprint.set(fingerprint2, secret);
+      }
+      /** The secret of a finding, by its fingerprint. */
+      get(fingerprint2) {
+        return this.#byFingerprint.get(fingerprint2);
+      }
+      get size() {
+        return this.#byFingerprint.size;
+      }
+      toJSON() {
+        return { retained: this.size };
+      }
+      toString() {
+        return `[${this.size} retained secrets]`;
+      }
+      [inspect.custom]() {
+        return this.toString();
       }
     };
   }
@@ -10657,10 +10797,10 @@ function validateBase64Password(secret) {
 function validateJwt(secret) {
   const parts = secret.split(".");
   if (parts.length !== 3) return "invalid";
-  const header = jsonObject(b64url(parts[0]));
+  const header2 = jsonObject(b64url(parts[0]));
   const payload = jsonObject(b64url(parts[1]));
-  if (!header || !payload) return "invalid";
-  const alg = header["alg"];
+  if (!header2 || !payload) return "invalid";
+  const alg = header2["alg"];
   if (typeof alg !== "string" || alg.toLowerCase() === "none" || !/^[A-Za-z0-9+_-]{2,20}$/.test(alg)) return "invalid";
   const sig = b64url(parts[2]);
   if (!sig || sig.length < 16) return "invalid";
@@ -11307,11 +11447,11 @@ ${lines.join("\n")}
 -----END PGP PRIVATE KEY BLOCK-----
 `;
 }
-function keyFixture(kind2) {
-  const hit = keyCache.get(kind2);
+function keyFixture(kind3) {
+  const hit = keyCache.get(kind3);
   if (hit) return hit;
   const make = () => {
-    switch (kind2) {
+    switch (kind3) {
       case "rsa":
         return generateKeyPairSync("rsa", { modulusLength: 1024 }).privateKey.export({
           type: "pkcs1",
@@ -11361,7 +11501,7 @@ function keyFixture(kind2) {
     }
   };
   const pem2 = clean(make);
-  keyCache.set(kind2, pem2);
+  keyCache.set(kind3, pem2);
   return pem2;
 }
 function inSyntaxes(envName, value) {
@@ -11629,7 +11769,7 @@ var init_ai = __esm({
     eleven = `sk_${fx("el1", 48, FIXTURE_ALPHABETS.hex)}`;
     deepgram = fx("dg1", 40, FIXTURE_ALPHABETS.hex);
     assembly = fx("aa1", 32, FIXTURE_ALPHABETS.hex);
-    openaiHelp = (kind2) => `An OpenAI ${kind2}: it spends the organization’s credits and reads its data (files, fine-tunes, assistants). Revoke it on the API keys page of the OpenAI platform and create a new key scoped to one project.`;
+    openaiHelp = (kind3) => `An OpenAI ${kind3}: it spends the organization’s credits and reads its data (files, fine-tunes, assistants). Revoke it on the API keys page of the OpenAI platform and create a new key scoped to one project.`;
     aiRules = [
       {
         id: "openai-api-key",
@@ -13415,7 +13555,7 @@ var init_commerce = __esm({
     "use strict";
     init_syntax();
     init_structure();
-    stripe = (kind2, mode, seed, n = 99) => `${kind2}_${mode}_${fx(seed, n)}`;
+    stripe = (kind3, mode, seed, n = 99) => `${kind3}_${mode}_${fx(seed, n)}`;
     skLive = stripe("sk", "live", "st1");
     rkLive = stripe("rk", "live", "st2");
     skTest = stripe("sk", "test", "st3", 24);
@@ -13853,7 +13993,7 @@ var init_devops = __esm({
     onePassword = (seed) => `ops_${jsonB64({ signInAddress: "acme.1password.com", userAuth: { method: "SRPg-4096", alg: "PBES2g-HS256", iterations: 65e4, salt: b64url3(`${seed}-salt`, 22) }, email: `${fake(`${seed}-e`, 12, ALPHABETS.lowerAlnum)}@1passwordserviceaccounts.com`, srpX: hex3(`${seed}-x`, 64), muk: { alg: "A256GCM", ext: true, k: b64url3(`${seed}-k`, 43), key_ops: ["encrypt", "decrypt"], kty: "oct", kid: "mp" }, secretKey: `A3-${upper2(`${seed}-sk`, 6)}-${upper2(`${seed}-sk2`, 11)}`, deviceUuid: fake(`${seed}-d`, 26, ALPHABETS.lowerAlnum) })}`;
     terraform = (seed) => `${fake(`${seed}-id`, 14)}.atlasv1.${b64url3(`${seed}-s`, 67)}`;
     atlassian = (seed) => fakeAtlassianToken("ATATT3xFfGF0", seed);
-    tailscale = (kind2, seed) => `tskey-${kind2}-k${fake(`${seed}-id`, 10)}CNTRL-${fake(`${seed}-s`, 33)}`;
+    tailscale = (kind3, seed) => `tskey-${kind3}-k${fake(`${seed}-id`, 10)}CNTRL-${fake(`${seed}-s`, 33)}`;
     devopsRules = [
       {
         id: "vault-service-token",
@@ -15122,6 +15262,26 @@ Authorization: Bearer ${bearer}`,
   }
 });
 
+// src/scan/rules/examples.ts
+function lazyExamples(make) {
+  let cached2;
+  return {
+    get tp() {
+      cached2 ??= make();
+      return cached2.tp;
+    },
+    get fp() {
+      cached2 ??= make();
+      return cached2.fp;
+    }
+  };
+}
+var init_examples = __esm({
+  "src/scan/rules/examples.ts"() {
+    "use strict";
+  }
+});
+
 // src/scan/rules/keys.ts
 import { generateKeyPairSync as generateKeyPairSync2 } from "node:crypto";
 function pem(label) {
@@ -15140,8 +15300,8 @@ function yamlBlock(name2, text) {
 ${text.trimEnd().split("\n").map((l) => `  ${l}`).join("\n")}
 `;
 }
-function keySyntaxes(kind2) {
-  const k = keyFixture(kind2);
+function keySyntaxes(kind3) {
+  const k = keyFixture(kind3);
   return [
     k,
     `{"private_key": ${JSON.stringify(k)}}`,
@@ -15156,19 +15316,6 @@ function concatenated(lead, text) {
   const lines = text.trimEnd().split("\n");
   return `${lead}
 ${lines.map((l) => `  "${l}\\n"`).join(" +\n")};`;
-}
-function lazy(make) {
-  let cached2;
-  return {
-    get tp() {
-      cached2 ??= make();
-      return cached2.tp;
-    },
-    get fp() {
-      cached2 ??= make();
-      return cached2.fp;
-    }
-  };
 }
 function pemFps(label, seed) {
   return [
@@ -15195,6 +15342,7 @@ var WINDOW, A64, BODY2, keyRules;
 var init_keys = __esm({
   "src/scan/rules/keys.ts"() {
     "use strict";
+    init_examples();
     init_syntax();
     init_structure();
     WINDOW = 16384;
@@ -15211,7 +15359,7 @@ var init_keys = __esm({
         validate: validatePemPrivateKey,
         requireValid: true,
         help: "A PKCS#1 RSA private key (`-----BEGIN RSA PRIVATE KEY-----`, also the legacy encrypted form with `Proc-Type: 4,ENCRYPTED`). Reported only when node:crypto parses it (or, when encrypted, its headers and body are well-formed); revoke it wherever its public half is trusted (authorized_keys, certificates, JWKS) and issue a new one.",
-        examples: lazy(() => ({
+        examples: lazyExamples(() => ({
           tp: [...keySyntaxes("rsa"), keyFixture("rsa-encrypted")],
           fp: [...pemFps("RSA PRIVATE KEY", "rsa-fp"), corrupt2(keyFixture("rsa"), "rsa-corrupt")]
         }))
@@ -15226,7 +15374,7 @@ var init_keys = __esm({
         validate: validatePemPrivateKey,
         requireValid: true,
         help: "An unencrypted PKCS#8 private key (`-----BEGIN PRIVATE KEY-----`: RSA, EC, Ed25519…). Reported only when node:crypto parses it; remove it from the repository and history, revoke its certificate or registered public key, and generate a new key in a secret store.",
-        examples: lazy(() => ({
+        examples: lazyExamples(() => ({
           tp: keySyntaxes("pkcs8"),
           fp: pemFps("PRIVATE KEY", "pk8-fp")
         }))
@@ -15241,7 +15389,7 @@ var init_keys = __esm({
         validate: validatePemPrivateKey,
         requireValid: true,
         help: "A passphrase-encrypted PKCS#8 private key (`-----BEGIN ENCRYPTED PRIVATE KEY-----`). Reported only when its DER structure (algorithm identifier + encrypted data) is well-formed. The passphrase is often nearby: rotate the key, and treat the passphrase as exposed too.",
-        examples: lazy(() => ({
+        examples: lazyExamples(() => ({
           tp: [
             keyFixture("pkcs8-encrypted"),
             `{"key": ${JSON.stringify(keyFixture("pkcs8-encrypted"))}}`,
@@ -15260,7 +15408,7 @@ var init_keys = __esm({
         validate: validatePemPrivateKey,
         requireValid: true,
         help: "An elliptic-curve private key in SEC1 form (`-----BEGIN EC PRIVATE KEY-----`). Reported only when node:crypto parses it (or its legacy encryption headers are well-formed); revoke the certificate or registered public key and issue a new key.",
-        examples: lazy(() => ({
+        examples: lazyExamples(() => ({
           tp: keySyntaxes("ec"),
           fp: pemFps("EC PRIVATE KEY", "ec-fp")
         }))
@@ -15275,7 +15423,7 @@ var init_keys = __esm({
         validate: validatePemPrivateKey,
         requireValid: true,
         help: "A DSA private key in the traditional OpenSSL form (`-----BEGIN DSA PRIVATE KEY-----`). Reported only when node:crypto parses it. DSA is deprecated: remove the key from wherever it is trusted and move to Ed25519.",
-        examples: lazy(() => ({
+        examples: lazyExamples(() => ({
           tp: [keyFixture("dsa"), JSON.stringify({ key: keyFixture("dsa") })],
           fp: pemFps("DSA PRIVATE KEY", "dsa-fp")
         }))
@@ -15290,7 +15438,7 @@ var init_keys = __esm({
         validate: validateOpenSshKey,
         requireValid: true,
         help: "An OpenSSH private key (`openssh-key-v1`). Reported only when the container parses (cipher, KDF, public key, and matching check integers when unencrypted). Remove its public key from every authorized_keys, deploy-key and CA list, then generate a new key with ssh-keygen.",
-        examples: lazy(() => ({
+        examples: lazyExamples(() => ({
           tp: keySyntaxes("openssh"),
           fp: [
             ...pemFps("OPENSSH PRIVATE KEY", "ossh-fp"),
@@ -15308,7 +15456,7 @@ var init_keys = __esm({
         validate: validateSsh2Key,
         requireValid: true,
         help: "A private key in the SSH.com / Tectia format. Reported only when the body carries the format magic and its own length. Remove the public key from every server that trusts it and generate a new key.",
-        examples: lazy(() => {
+        examples: lazyExamples(() => {
           const body = Buffer.concat([Buffer.alloc(8), fixtureBytes("ssh2", 120)]);
           body.writeUInt32BE(1064303083, 0);
           body.writeUInt32BE(body.length, 4);
@@ -15343,7 +15491,7 @@ ${fakeBody}
         validate: validatePuttyKey,
         requireValid: true,
         help: "A PuTTY private key file (PPK v2/v3). Reported only when its fields and line counts are consistent and, when unencrypted, its Private-MAC verifies. Remove its public key from every server that trusts it and generate a new key with puttygen.",
-        examples: lazy(() => {
+        examples: lazyExamples(() => {
           const k = keyFixture("putty");
           return {
             tp: [k, `{"ppk": ${JSON.stringify(k)}}`, yamlBlock("ppk", k)],
@@ -15365,7 +15513,7 @@ ${fakeBody}
         validate: validatePgpPrivateKey,
         requireValid: true,
         help: "An ASCII-armored OpenPGP secret key. Reported only when the armor is well-formed, its CRC-24 (if present) matches and the first packet is a secret-key packet. Publish a revocation certificate for the key, remove it from keyservers and signing setups, and generate a new one.",
-        examples: lazy(() => {
+        examples: lazyExamples(() => {
           const k = keyFixture("pgp");
           return {
             tp: [
@@ -15397,7 +15545,7 @@ ${fixtureBytes("pgp-fp", 96).toString("base64")}
         window: 8192,
         validate: validateJwkPrivateKey,
         help: "A JSON Web Key with its private member `d` (RSA, EC or OKP). Validated when node:crypto imports it as a private key; JWKs without `d` (public keys) are not reported. Remove it from the JWKS or configuration that trusts its public half and rotate the key.",
-        examples: lazy(() => {
+        examples: lazyExamples(() => {
           const okp = generateJwk();
           const { d: _d, ...pub } = okp;
           const ordered = { kty: okp["kty"], crv: okp["crv"], x: okp["x"], d: okp["d"] };
@@ -15426,7 +15574,7 @@ ${fixtureBytes("pgp-fp", 96).toString("base64")}
         validate: validateAgeSecretKey,
         requireValid: true,
         help: "An age X25519 identity (`AGE-SECRET-KEY-1…`, bech32). Reported only when its bech32 checksum verifies. Anything encrypted to its recipient (`age1…`) is readable by whoever holds it: re-encrypt those files to a new identity (age-keygen) and remove this one.",
-        examples: lazy(() => {
+        examples: lazyExamples(() => {
           const k = fakeAgeKey("age-tp");
           const bad = `${k.slice(0, -1)}${k.endsWith("Q") ? "P" : "Q"}`;
           return {
@@ -15457,7 +15605,7 @@ ${k}`,
         window: WINDOW,
         validate: validatePemPrivateKeyOtherLabel,
         help: "A PEM private key under a label other than the standard ones (`-----BEGIN ECDSA PRIVATE KEY-----`, `ED25519 PRIVATE KEY`…), as some libraries and tools write them. Validated when the body parses as a PKCS#8, SEC1 or PKCS#1 private key; bodies that are not one DER structure are not reported. Revoke the key wherever its public half is trusted and issue a new one.",
-        examples: lazy(() => {
+        examples: lazyExamples(() => {
           const relabel = (text, label) => text.replace(/(BEGIN|END) [A-Z ]*PRIVATE KEY/g, `$1 ${label}`);
           const ec2 = relabel(keyFixture("ec"), "ECDSA PRIVATE KEY");
           const ed = relabel(keyFixture("pkcs8"), "ED25519 PRIVATE KEY");
@@ -15483,7 +15631,7 @@ ${fx("pem-o", 64, A64)}
         validate: validateCephKey,
         requireValid: true,
         help: "A cephx secret key (a keyring `key = …`, `ceph auth get-key`, a Rook/CSI Kubernetes Secret `key:` or `adminKey:`). Reported only when it decodes to the cephx structure (type, creation time, 16-byte key). Rotate it with `ceph auth get-or-create-key`/`ceph auth caps` for a new entity and remove the old one.",
-        examples: lazy(() => {
+        examples: lazyExamples(() => {
           const key = fakeCephKey("ceph-tp");
           const badLength = Buffer.from(fakeCephKey("ceph-fp"), "base64");
           badLength.writeUInt16LE(20, 10);
@@ -16089,7 +16237,8 @@ function validateRandomBody(secret) {
   const body = secret.replace(/^[a-z]+_(?:live|test)_/, "");
   if (isPlaceholder(body) || isStandIn(body)) return "invalid";
   const classes = Number(/[a-z]/.test(body)) + Number(/[A-Z]/.test(body)) + Number(/[0-9]/.test(body));
-  return classes >= 2 && shannonEntropy(body) >= 3.5 ? "unknown" : "invalid";
+  const floor = /^[0-9a-f-]+$/i.test(body) ? 3 : 3.5;
+  return classes >= 2 && shannonEntropy(body) >= floor ? "unknown" : "invalid";
 }
 var sidekiq, sumoId, sumoKey, notion, notionLegacy, fbPage, fbSecret, slackLegacyBot, liveKey, serviceRules;
 var init_services = __esm({
@@ -16251,6 +16400,476 @@ var init_services = __esm({
           fp: ["CLERK_SECRET_KEY=sk_live_your-secret-key-here", "CLERK_SECRET_KEY=sk_live_xxxxxxxx-xxxxxxxxxxxxxxxx"]
         }
       }
+    ];
+  }
+});
+
+// src/scan/rules/vendors.ts
+function vendorRule(s) {
+  let cached2;
+  const examples = () => {
+    if (!cached2) {
+      const v = s.value();
+      cached2 = { tp: inSyntaxes(s.env, v).slice(0, 3), fp: [`${s.env}=${masked(v)}`, `${s.env}=\${${s.env}}`] };
+    }
+    return cached2;
+  };
+  return {
+    id: s.id,
+    title: s.title,
+    severity: s.severity,
+    keywords: s.keywords,
+    pattern: s.pattern,
+    validate: validateRandomBody,
+    help: `${s.what} Placeholder-like values are not reported. ${s.revoke}`,
+    examples: {
+      get tp() {
+        return examples().tp;
+      },
+      get fp() {
+        return examples().fp;
+      }
+    }
+  };
+}
+var masked, vendorRules;
+var init_vendors = __esm({
+  "src/scan/rules/vendors.ts"() {
+    "use strict";
+    init_structure();
+    init_services();
+    init_syntax();
+    masked = (v) => `${v.slice(0, 4)}${v.slice(4).replace(/[A-Za-z0-9]/g, "x")}`;
+    vendorRules = [
+      vendorRule({
+        id: "clickhouse-cloud-api-secret",
+        title: "ClickHouse Cloud API key secret",
+        severity: "high",
+        keywords: ["4b1d"],
+        pattern: `${TOKEN_START}(4b1d[A-Za-z0-9]{38})${TOKEN_END}`,
+        value: () => `4b1d${fx("ch", 38)}`,
+        env: "CLICKHOUSE_KEY_SECRET",
+        what: "A ClickHouse Cloud API key secret (`4b1d` + 38 characters): it manages the organization’s services.",
+        revoke: "Delete the key under Organization → API keys and create a new one."
+      }),
+      vendorRule({
+        id: "defined-networking-api-token",
+        title: "Defined Networking (Nebula) API token",
+        severity: "high",
+        keywords: ["dnkey-"],
+        pattern: `${TOKEN_START}(dnkey-[A-Za-z0-9=_-]{26}-[A-Za-z0-9=_-]{52})${TOKEN_END}`,
+        value: () => `dnkey-${fx("dn1", 26)}-${fx("dn2", 52)}`,
+        env: "DN_API_KEY",
+        what: "A Defined Networking API key (`dnkey-…`): it manages the Nebula overlay network’s hosts and certificates.",
+        revoke: "Revoke it in the Defined Networking admin panel."
+      }),
+      vendorRule({
+        id: "duffel-api-token",
+        title: "Duffel API token",
+        severity: "high",
+        keywords: ["duffel_"],
+        pattern: `${TOKEN_START}(duffel_(?:test|live)_[A-Za-z0-9_=-]{43})${TOKEN_END}`,
+        value: () => `duffel_live_${fx("du", 43)}`,
+        env: "DUFFEL_ACCESS_TOKEN",
+        what: "A Duffel access token (`duffel_live_`/`duffel_test_`): it books and pays for travel on the account.",
+        revoke: "Revoke it under Developers → Access tokens."
+      }),
+      vendorRule({
+        id: "easypost-api-key",
+        title: "EasyPost API key",
+        severity: "high",
+        keywords: ["ezak", "eztk"],
+        pattern: `${TOKEN_START}(EZ[AT]K[A-Za-z0-9]{54})${TOKEN_END}`,
+        value: () => `EZAK${fx("ep", 54)}`,
+        env: "EASYPOST_API_KEY",
+        what: "An EasyPost API key (`EZAK` production, `EZTK` test): it buys postage on the account.",
+        revoke: "Disable it under Account → API keys and create a new one."
+      }),
+      vendorRule({
+        id: "frameio-api-token",
+        title: "Frame.io API token",
+        severity: "high",
+        keywords: ["fio-u-"],
+        pattern: `${TOKEN_START}(fio-u-[A-Za-z0-9_=-]{64})${TOKEN_END}`,
+        value: () => `fio-u-${fx("fio", 64)}`,
+        env: "FRAMEIO_TOKEN",
+        what: "A Frame.io developer token (`fio-u-…`): it reads and changes the user’s projects and assets.",
+        revoke: "Revoke it at developer.frame.io → Tokens."
+      }),
+      vendorRule({
+        id: "harness-api-key",
+        title: "Harness API key or service account token",
+        severity: "high",
+        keywords: ["pat.", "sat."],
+        pattern: `${TOKEN_START}((?:pat|sat)\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9]{24}\\.[A-Za-z0-9]{20})${TOKEN_END}`,
+        value: () => `pat.${fx("hn1", 22)}.${fx("hn2", 24)}.${fx("hn3", 20)}`,
+        env: "HARNESS_API_KEY",
+        what: "A Harness personal access token or service account token (`pat.`/`sat.` + account, key id, secret).",
+        revoke: "Delete the token under the user’s or service account’s API keys."
+      }),
+      vendorRule({
+        id: "infracost-api-key",
+        title: "Infracost API key",
+        severity: "medium",
+        keywords: ["ico-"],
+        pattern: `${TOKEN_START}(ico-[A-Za-z0-9]{32})${TOKEN_END}`,
+        value: () => `ico-${fx("ico", 32)}`,
+        env: "INFRACOST_API_KEY",
+        what: "An Infracost API key (`ico-` + 32 characters).",
+        revoke: "Rotate it in Infracost Cloud → Org settings → API keys."
+      }),
+      vendorRule({
+        id: "intra42-client-secret",
+        title: "42 intranet (Intra) client secret",
+        severity: "medium",
+        keywords: ["s-s4t2"],
+        pattern: `${TOKEN_START}(s-s4t2(?:ud|af)-[a-f0-9]{64})${TOKEN_END}`,
+        value: () => `s-s4t2ud-${fx("i42", 64, FIXTURE_ALPHABETS.hex)}`,
+        env: "FT_CLIENT_SECRET",
+        what: "A 42 school intranet OAuth application secret (`s-s4t2ud-`/`s-s4t2af-`).",
+        revoke: "Generate a new secret on the application’s page of the intranet."
+      }),
+      vendorRule({
+        id: "openshift-user-token",
+        title: "OpenShift user token",
+        severity: "high",
+        keywords: ["sha256~"],
+        pattern: `${TOKEN_START}(sha256~[A-Za-z0-9_-]{43})${TOKEN_END}`,
+        value: () => `sha256~${fx("osh", 43, FIXTURE_ALPHABETS.base64url)}`,
+        env: "OPENSHIFT_TOKEN",
+        what: "An OpenShift OAuth access token (`sha256~` + 43 characters): it acts as the user on the cluster (`oc login --token`).",
+        revoke: "Delete it with `oc delete oauthaccesstoken` or log the session out."
+      }),
+      vendorRule({
+        id: "readme-api-key",
+        title: "ReadMe API key",
+        severity: "medium",
+        keywords: ["rdme_"],
+        pattern: `${TOKEN_START}(rdme_[a-z0-9]{70})${TOKEN_END}`,
+        value: () => `rdme_${fx("rdme", 70, FIXTURE_ALPHABETS.lowerAlnum)}`,
+        env: "README_API_KEY",
+        what: "A ReadMe API key (`rdme_` + 70 characters): it edits the project’s documentation.",
+        revoke: "Revoke it in the project’s dashboard under API keys."
+      }),
+      vendorRule({
+        id: "scalingo-api-token",
+        title: "Scalingo API token",
+        severity: "high",
+        keywords: ["tk-us-"],
+        pattern: `${TOKEN_START}(tk-us-[A-Za-z0-9_-]{48})${TOKEN_END}`,
+        value: () => `tk-us-${fx("scl", 48)}`,
+        env: "SCALINGO_API_TOKEN",
+        what: "A Scalingo API token (`tk-us-…`): it deploys and configures the account’s apps.",
+        revoke: "Delete it under User settings → API tokens."
+      }),
+      vendorRule({
+        id: "settlemint-access-token",
+        title: "SettleMint access token",
+        severity: "high",
+        keywords: ["sm_pat_", "sm_aat_", "sm_sat_"],
+        pattern: `${TOKEN_START}(sm_(?:pat|aat|sat)_[A-Za-z0-9]{16})${TOKEN_END}`,
+        value: () => `sm_pat_${fx("smt", 16)}`,
+        env: "SETTLEMINT_ACCESS_TOKEN",
+        what: "A SettleMint personal, application or service access token (`sm_pat_`, `sm_aat_`, `sm_sat_`).",
+        revoke: "Delete it in the SettleMint console and create a new one."
+      }),
+      vendorRule({
+        id: "shippo-api-token",
+        title: "Shippo API token",
+        severity: "high",
+        keywords: ["shippo_"],
+        pattern: `${TOKEN_START}(shippo_(?:live|test)_[a-fA-F0-9]{40})${TOKEN_END}`,
+        value: () => `shippo_live_${fx("shp", 40, FIXTURE_ALPHABETS.hex)}`,
+        env: "SHIPPO_API_TOKEN",
+        what: "A Shippo API token (`shippo_live_`/`shippo_test_` + 40 hex): live tokens buy labels on the account.",
+        revoke: "Regenerate it under Settings → API."
+      }),
+      vendorRule({
+        id: "typeform-api-token",
+        title: "Typeform personal access token",
+        severity: "medium",
+        keywords: ["tfp_"],
+        pattern: `${TOKEN_START}(tfp_[A-Za-z0-9_.=-]{59})${TOKEN_END}`,
+        value: () => `tfp_${fx("tfp", 59)}`,
+        env: "TYPEFORM_TOKEN",
+        what: "A Typeform personal access token (`tfp_` + 59 characters): it reads forms and their responses.",
+        revoke: "Delete it under Account → Personal tokens."
+      }),
+      vendorRule({
+        id: "yandex-cloud-api-key",
+        title: "Yandex Cloud API key",
+        severity: "high",
+        keywords: ["aqvn"],
+        pattern: `${TOKEN_START}(AQVN[A-Za-z0-9_-]{35,38})${TOKEN_END}`,
+        value: () => `AQVN${fx("yc", 36)}`,
+        env: "YC_API_KEY",
+        what: "A Yandex Cloud service account API key (`AQVN…`).",
+        revoke: "Delete it with `yc iam api-key delete` and issue a new one."
+      }),
+      vendorRule({
+        id: "hubspot-private-app-token",
+        title: "HubSpot private app token",
+        severity: "high",
+        keywords: ["pat-na1-", "pat-eu1-"],
+        pattern: `${TOKEN_START}(pat-(?:na|eu)1-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})${TOKEN_END}`,
+        value: () => `pat-na1-${fxUuid("hs")}`,
+        env: "HUBSPOT_ACCESS_TOKEN",
+        what: "A HubSpot private app access token (`pat-na1-`/`pat-eu1-` + UUID): it reads and writes the CRM within the app’s scopes.",
+        revoke: "Rotate it on the private app’s Auth tab."
+      }),
+      vendorRule({
+        id: "adafruit-io-key",
+        title: "Adafruit IO key",
+        severity: "medium",
+        keywords: ["aio_"],
+        pattern: `${TOKEN_START}(aio_[A-Za-z0-9]{28})${TOKEN_END}`,
+        value: () => `aio_${fx("aio", 28)}`,
+        env: "ADAFRUIT_IO_KEY",
+        what: "An Adafruit IO key (`aio_` + 28 characters): it publishes to and reads the account’s feeds.",
+        revoke: "Regenerate it on io.adafruit.com (My Key → Regenerate)."
+      }),
+      vendorRule({
+        id: "maxmind-license-key",
+        title: "MaxMind license key",
+        severity: "medium",
+        keywords: ["_mmk"],
+        pattern: `${TOKEN_START}([A-Za-z0-9]{6}_[A-Za-z0-9]{29}_mmk)${TOKEN_END}`,
+        value: () => `${fx("mm1", 6)}_${fx("mm2", 29)}_mmk`,
+        env: "MAXMIND_LICENSE_KEY",
+        what: "A MaxMind license key (`…_mmk`): it downloads GeoIP databases on the account’s licence.",
+        revoke: "Deactivate it under Manage License Keys and create a new one."
+      }),
+      vendorRule({
+        id: "adobe-client-secret",
+        title: "Adobe client secret",
+        severity: "high",
+        keywords: ["p8e-"],
+        pattern: `${TOKEN_START}(p8e-[A-Za-z0-9_-]{32})${TOKEN_END}`,
+        value: () => `p8e-${fx("adb", 32)}`,
+        env: "ADOBE_CLIENT_SECRET",
+        what: "An Adobe Developer Console OAuth client secret (`p8e-` + 32 characters).",
+        revoke: "Rotate the client secret on the project’s credential page."
+      }),
+      vendorRule({
+        id: "authress-access-key",
+        title: "Authress service client access key",
+        severity: "high",
+        keywords: [".acc_", ".acc-"],
+        pattern: `${TOKEN_START}((?:sc|ext|scauth|authress)_[A-Za-z0-9]{5,30}\\.[A-Za-z0-9]{4,6}\\.acc[_-][A-Za-z0-9-]{10,32}\\.[A-Za-z0-9+/_=-]{30,120})${TOKEN_END}`,
+        value: () => `sc_${fx("au1", 12)}.${fx("au2", 5)}.acc_${fx("au3", 20)}.${fx("au4", 60)}`,
+        env: "AUTHRESS_KEY",
+        what: "An Authress service client access key: it calls the Authress API as the service client.",
+        revoke: "Delete the access key on the service client and create a new one."
+      }),
+      vendorRule({
+        id: "airtable-api-key",
+        title: "Airtable personal access token or API key",
+        severity: "high",
+        keywords: ["airtable"],
+        pattern: named("airtable", `pat[A-Za-z0-9]{14}\\.[a-f0-9]{64}|key[A-Za-z0-9]{14}`),
+        value: () => `pat${fx("at1", 14)}.${fx("at2", 64, FIXTURE_ALPHABETS.hex)}`,
+        env: "AIRTABLE_API_KEY",
+        what: "An Airtable personal access token (`pat….` + 64 hex) or legacy API key (`key` + 14), under an Airtable name.",
+        revoke: "Delete it at airtable.com/create/tokens."
+      }),
+      vendorRule({
+        id: "algolia-admin-key",
+        title: "Algolia API key",
+        severity: "high",
+        keywords: ["algolia"],
+        pattern: named("algolia", `[a-f0-9]{32}`),
+        value: () => fx("alg", 32, FIXTURE_ALPHABETS.hex),
+        env: "ALGOLIA_ADMIN_KEY",
+        what: "An Algolia API key (32 hex) under an Algolia name; admin and write keys change the indices (search-only keys are meant to be public but still reported: check which it is).",
+        revoke: "Regenerate it under Settings → API keys."
+      }),
+      vendorRule({
+        id: "contentful-delivery-token",
+        title: "Contentful access token",
+        severity: "medium",
+        keywords: ["contentful"],
+        pattern: named("contentful", `[A-Za-z0-9_=-]{43}`),
+        value: () => fx("ctf", 43, FIXTURE_ALPHABETS.base64url),
+        env: "CONTENTFUL_ACCESS_TOKEN",
+        what: "A Contentful delivery, preview or management token (43 characters) under a Contentful name.",
+        revoke: "Revoke it under Settings → API keys / CMA tokens."
+      }),
+      vendorRule({
+        id: "fastly-api-token",
+        title: "Fastly API token",
+        severity: "high",
+        keywords: ["fastly"],
+        pattern: named("fastly", `[A-Za-z0-9_=-]{32}`),
+        value: () => fx("fst", 32, FIXTURE_ALPHABETS.base64url),
+        env: "FASTLY_API_TOKEN",
+        what: "A Fastly API token (32 characters) under a Fastly name: it purges and configures the account’s services.",
+        revoke: "Revoke it under Account → API tokens."
+      }),
+      vendorRule({
+        id: "mattermost-access-token",
+        title: "Mattermost access token",
+        severity: "medium",
+        keywords: ["mattermost"],
+        pattern: named("mattermost", `[a-z0-9]{26}`),
+        value: () => fx("mtm", 26, FIXTURE_ALPHABETS.lowerAlnum),
+        env: "MATTERMOST_TOKEN",
+        what: "A Mattermost personal access token or bot token (26 characters) under a Mattermost name.",
+        revoke: "Revoke it in the user’s or bot’s Security settings."
+      }),
+      vendorRule({
+        id: "twitch-api-token",
+        title: "Twitch API token",
+        severity: "medium",
+        keywords: ["twitch"],
+        pattern: named("twitch", `[a-z0-9]{30}`),
+        value: () => fx("twc", 30, FIXTURE_ALPHABETS.lowerAlnum),
+        env: "TWITCH_CLIENT_SECRET",
+        what: "A Twitch client secret or OAuth token (30 characters) under a Twitch name.",
+        revoke: "Generate a new secret in the Twitch developer console."
+      }),
+      vendorRule({
+        id: "zendesk-api-token",
+        title: "Zendesk API token",
+        severity: "high",
+        keywords: ["zendesk"],
+        pattern: named("zendesk", `[A-Za-z0-9]{40}`),
+        value: () => fx("zd", 40),
+        env: "ZENDESK_API_TOKEN",
+        what: "A Zendesk API token (40 characters) under a Zendesk name: it acts as any agent with the account’s email.",
+        revoke: "Delete it in Admin Center → Apps and integrations → Zendesk API."
+      }),
+      vendorRule({
+        id: "linear-client-secret",
+        title: "Linear OAuth client secret",
+        severity: "medium",
+        keywords: ["linear"],
+        pattern: named("linear", `[a-f0-9]{32}`),
+        value: () => fx("lin", 32, FIXTURE_ALPHABETS.hex),
+        env: "LINEAR_CLIENT_SECRET",
+        what: "A Linear OAuth application client secret (32 hex) under a Linear name.",
+        revoke: "Rotate it on the OAuth application’s settings page."
+      }),
+      vendorRule({
+        id: "twitter-bearer-token",
+        title: "Twitter (X) app bearer token",
+        severity: "high",
+        keywords: ["twitter", "x_bearer"],
+        pattern: named("twitter|x_bearer", `A{22}[A-Za-z0-9%]{80,100}`),
+        value: () => `${"A".repeat(22)}${fx("twb", 90)}`,
+        env: "TWITTER_BEARER_TOKEN",
+        what: "A Twitter/X app-only bearer token (22 `A` then 80–100 characters) under a Twitter name.",
+        revoke: "Regenerate it in the developer portal (Keys and tokens)."
+      }),
+      vendorRule({
+        id: "twitter-api-secret",
+        title: "Twitter (X) API key secret or access token secret",
+        severity: "high",
+        keywords: ["twitter"],
+        pattern: named("twitter", `[A-Za-z0-9]{45,50}`),
+        value: () => fx("tws", 50),
+        env: "TWITTER_API_SECRET",
+        what: "A Twitter/X consumer secret or access token secret (45–50 characters) under a Twitter name.",
+        revoke: "Regenerate it in the developer portal (Keys and tokens)."
+      }),
+      vendorRule({
+        id: "discord-client-secret",
+        title: "Discord OAuth client secret",
+        severity: "medium",
+        keywords: ["discord"],
+        pattern: named("discord", `[A-Za-z0-9_-]{32}`),
+        value: () => fx("dcs", 32, FIXTURE_ALPHABETS.base64url),
+        env: "DISCORD_CLIENT_SECRET",
+        what: "A Discord application OAuth client secret (32 characters) under a Discord name.",
+        revoke: "Reset it on the application’s OAuth2 page."
+      }),
+      vendorRule({
+        id: "dropbox-access-token",
+        title: "Dropbox access token",
+        severity: "high",
+        keywords: ["dropbox"],
+        pattern: named("dropbox", `sl\\.[A-Za-z0-9._=-]{130,}`),
+        value: () => `sl.${fx("dbx", 140, FIXTURE_ALPHABETS.base64url)}`,
+        env: "DROPBOX_ACCESS_TOKEN",
+        what: "A Dropbox short-lived access token (`sl.…`) under a Dropbox name.",
+        revoke: "Revoke the app’s access in Dropbox settings → Connected apps."
+      }),
+      vendorRule({
+        id: "messagebird-api-key",
+        title: "MessageBird (Bird) API key",
+        severity: "medium",
+        keywords: ["messagebird", "message_bird", "message-bird"],
+        pattern: named("messagebird|message_bird|message-bird", `[A-Za-z0-9]{25}`),
+        value: () => fx("mb", 25),
+        env: "MESSAGEBIRD_API_KEY",
+        what: "A MessageBird live or test API key (25 characters) under a MessageBird name.",
+        revoke: "Delete it in the dashboard under Developers → API access."
+      }),
+      vendorRule({
+        id: "sendbird-api-token",
+        title: "Sendbird API token",
+        severity: "high",
+        keywords: ["sendbird"],
+        pattern: named("sendbird", `[a-f0-9]{40}`),
+        value: () => fx("sbd", 40, FIXTURE_ALPHABETS.hex),
+        env: "SENDBIRD_API_TOKEN",
+        what: "A Sendbird master or secondary API token (40 hex) under a Sendbird name.",
+        revoke: "Revoke it in the Sendbird dashboard under Settings → General."
+      }),
+      vendorRule({
+        id: "cisco-meraki-api-key",
+        title: "Cisco Meraki API key",
+        severity: "high",
+        keywords: ["meraki"],
+        pattern: named("meraki", `[a-f0-9]{40}`),
+        value: () => fx("mer", 40, FIXTURE_ALPHABETS.hex),
+        env: "MERAKI_API_KEY",
+        what: "A Cisco Meraki dashboard API key (40 hex) under a Meraki name: it manages the organization’s networks.",
+        revoke: "Revoke it in the dashboard under My profile → API access."
+      }),
+      vendorRule({
+        id: "gitter-access-token",
+        title: "Gitter access token",
+        severity: "low",
+        keywords: ["gitter"],
+        pattern: named("gitter", `[a-f0-9]{40}`),
+        value: () => fx("git", 40, FIXTURE_ALPHABETS.hex),
+        env: "GITTER_TOKEN",
+        what: "A Gitter access token (40 hex) under a Gitter name.",
+        revoke: "Revoke it at developer.gitter.im."
+      }),
+      vendorRule({
+        id: "rapidapi-key",
+        title: "RapidAPI key",
+        severity: "medium",
+        keywords: ["rapidapi", "x-rapidapi-key"],
+        pattern: named("rapidapi|x-rapidapi-key", `[A-Za-z0-9_-]{50}`),
+        value: () => fx("rpd", 50, FIXTURE_ALPHABETS.base64url),
+        env: "RAPIDAPI_KEY",
+        what: "A RapidAPI application key (50 characters) under a RapidAPI name: it spends the account’s subscriptions.",
+        revoke: "Rotate it in the RapidAPI developer dashboard."
+      }),
+      vendorRule({
+        id: "kucoin-api-secret",
+        title: "KuCoin API secret",
+        severity: "high",
+        keywords: ["kucoin"],
+        pattern: named("kucoin", `[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`),
+        value: () => fxUuid("kuc"),
+        env: "KUCOIN_API_SECRET",
+        what: "A KuCoin API secret (UUID) under a KuCoin name: with its key and passphrase it trades the account.",
+        revoke: "Delete the API key in KuCoin’s API management."
+      }),
+      vendorRule({
+        id: "coinbase-api-secret",
+        title: "Coinbase API secret",
+        severity: "high",
+        keywords: ["coinbase"],
+        pattern: named("coinbase", `[A-Za-z0-9_-]{64}`),
+        value: () => fx("cb", 64, FIXTURE_ALPHABETS.base64url),
+        env: "COINBASE_API_SECRET",
+        what: "A Coinbase API secret (64 characters) under a Coinbase name.",
+        revoke: "Delete the API key in Coinbase’s API settings."
+      })
     ];
   }
 });
@@ -16541,6 +17160,7 @@ var USERINFO, USERINFO_END, pw3, jwtPayload, jwt, jwtRs, jwtIo, jwtNone, b646, d
 var init_structured = __esm({
   "src/scan/rules/structured.ts"() {
     "use strict";
+    init_examples();
     init_syntax();
     init_structure();
     USERINFO = String.raw`[^:@/\s"'<>]*:([^@/\s"'<>]+)@[^\s"'<>/@]+`;
@@ -16882,7 +17502,7 @@ var init_structured = __esm({
         validate: validateBase64PemKey,
         requireValid: true,
         help: "A kubeconfig user’s `client-key-data`: base64 of a PEM private key that authenticates to the cluster as the certificate’s user (often cluster-admin). Reported only when the key parses. Revoke the client certificate (rotate the cluster CA or remove the user’s bindings) and issue new credentials.",
-        get examples() {
+        examples: lazyExamples(() => {
           const key = b646(keyFixture("ec"));
           return {
             tp: [
@@ -16899,7 +17519,7 @@ var init_structured = __esm({
               "    client-key-data: ${CLIENT_KEY_DATA}"
             ]
           };
-        }
+        })
       },
       {
         id: "kubeconfig-token",
@@ -17472,6 +18092,7 @@ var init_rules = __esm({
     init_keys();
     init_messaging();
     init_services();
+    init_vendors();
     init_packages();
     init_structured();
     init_vcs();
@@ -17484,6 +18105,7 @@ var init_rules = __esm({
       ...commerceRules,
       ...aiRules,
       ...serviceRules,
+      ...vendorRules,
       ...structuredRules,
       ...keyRules,
       ...httpRules,
@@ -17565,7 +18187,7 @@ var init_pool = __esm({
         this.engineName = names[0] ?? "";
       }
       spawn() {
-        return new Promise((resolve10, reject) => {
+        return new Promise((resolve11, reject) => {
           const worker = new Worker(this.script, { workerData: this.init, stdout: false, stderr: false });
           const slot = { worker, inFlight: /* @__PURE__ */ new Map() };
           let started = false;
@@ -17574,12 +18196,12 @@ var init_pool = __esm({
               started = true;
               if (this.closed) {
                 void worker.terminate();
-                resolve10(msg.engine);
+                resolve11(msg.engine);
                 return;
               }
               this.slots.push(slot);
               if (this.slots.length === 1) for (const w of msg.warnings) this.onWarning(w);
-              resolve10(msg.engine);
+              resolve11(msg.engine);
               this.pump();
               return;
             }
@@ -17634,8 +18256,8 @@ var init_pool = __esm({
           if (it.date !== void 0) w.date = it.date;
           return w;
         });
-        return new Promise((resolve10) => {
-          this.queue.push({ batch: { id: this.nextId++, items: wire }, transfer, resolve: resolve10 });
+        return new Promise((resolve11) => {
+          this.queue.push({ batch: { id: this.nextId++, items: wire }, transfer, resolve: resolve11 });
           this.pump();
         });
       }
@@ -17666,15 +18288,22 @@ var init_pool = __esm({
 });
 
 // src/scan/sources/stdin.ts
+import { closeSync as closeSync3, constants as constants2, createReadStream, fstatSync as fstatSync2, openSync as openSync3, readlinkSync, readSync as readSync3 } from "node:fs";
+import { dirname as dirname2, resolve } from "node:path";
+import { Socket } from "node:net";
+import { Readable } from "node:stream";
 async function* stdinChunks(stream, opts = {}) {
   const limit = opts.limit ?? STDIN_LIMIT;
+  const name2 = opts.name ?? "-";
   let total = 0;
   for await (const chunk of stream) {
     let buf = typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk;
     if (total + buf.length > limit) {
       buf = buf.subarray(0, limit - total);
       if (buf.length) yield buf;
-      opts.onWarning?.(`-: input is larger than ${Math.round(limit / 1048576)} MiB; only the first part was scanned`);
+      opts.onWarning?.(
+        `${name2}: input is larger than ${Math.round(limit / 1048576)} MiB; only the first part was scanned (the scan is incomplete)`
+      );
       stream.pause?.();
       return;
     }
@@ -17682,11 +18311,68 @@ async function* stdinChunks(stream, opts = {}) {
     if (buf.length) yield buf;
   }
 }
-var STDIN_LIMIT;
+async function openNamedInput(abs2, name2) {
+  let fd2;
+  try {
+    fd2 = openSync3(abs2, constants2.O_RDONLY | constants2.O_NONBLOCK | constants2.O_NOCTTY);
+  } catch (e) {
+    const own = e.code === "ENXIO" ? ownDescriptor(abs2) : void 0;
+    if (own === void 0) throw e;
+    return createReadStream("", { fd: own, autoClose: false });
+  }
+  const st = fstatSync2(fd2);
+  if (!st.isFIFO() && !st.isSocket()) {
+    closeSync3(fd2);
+    return createReadStream(abs2);
+  }
+  const probe = Buffer.allocUnsafe(64 * 1024);
+  let first;
+  try {
+    const n = readSync3(fd2, probe, 0, probe.length, null);
+    if (n === 0) {
+      closeSync3(fd2);
+      throw new NamedInputError(
+        `${displayPath(name2)}: a FIFO with no writer (or nothing written to it): nothing to scan; start the writer first, or pipe the data to \`jit-gpg scan -\``
+      );
+    }
+    first = Buffer.from(probe.subarray(0, n));
+  } catch (e) {
+    if (e.code !== "EAGAIN") {
+      if (e instanceof NamedInputError) throw e;
+      closeSync3(fd2);
+      throw e;
+    }
+  }
+  const pipe2 = new Socket({ fd: fd2, readable: true, writable: false });
+  return Readable.from(
+    (async function* () {
+      if (first) yield first;
+      for await (const chunk of pipe2) yield chunk;
+    })()
+  );
+}
+function ownDescriptor(path) {
+  let p = path;
+  for (let i2 = 0; i2 < 8; i2++) {
+    const m = /^\/(?:proc\/self\/fd|dev\/fd)\/(\d+)$/.exec(p) ?? (p === "/dev/stdin" ? ["", "0"] : null);
+    if (m) return Number(m[1]);
+    try {
+      p = resolve(dirname2(p), readlinkSync(p));
+    } catch {
+      return void 0;
+    }
+  }
+  return void 0;
+}
+var STDIN_LIMIT, NamedInputError;
 var init_stdin = __esm({
   "src/scan/sources/stdin.ts"() {
     "use strict";
+    init_escape();
     STDIN_LIMIT = 256 * 1024 * 1024;
+    NamedInputError = class extends Error {
+      name = "NamedInputError";
+    };
   }
 });
 
@@ -17694,8 +18380,15 @@ var init_stdin = __esm({
 import { spawn } from "node:child_process";
 import { lstat, readdir } from "node:fs/promises";
 import { join as join2 } from "node:path";
-async function gitListFiles(root, onWarning) {
-  return new Promise((resolve10) => {
+function nameOf(root, rel) {
+  const text = rel.toString("utf8");
+  if (Buffer.byteLength(text) === rel.length && Buffer.from(text, "utf8").equals(rel)) {
+    return { path: text, abs: join2(root, text) };
+  }
+  return { path: displayPath(rel), abs: Buffer.concat([Buffer.from(`${root}/`), rel]) };
+}
+async function gitListNames(root, onWarning) {
+  return new Promise((resolve11) => {
     let child;
     try {
       child = spawn("git", ["ls-files", "-z", "-co", "--exclude-standard"], {
@@ -17704,7 +18397,7 @@ async function gitListFiles(root, onWarning) {
         env: { ...process.env, GIT_OPTIONAL_LOCKS: "0" }
       });
     } catch {
-      resolve10(void 0);
+      resolve11(void 0);
       return;
     }
     const out = [];
@@ -17713,7 +18406,7 @@ async function gitListFiles(root, onWarning) {
     child.stderr.on("data", (d) => {
       if (err2.length < 4096) err2 += d.toString();
     });
-    child.on("error", () => resolve10(void 0));
+    child.on("error", () => resolve11(void 0));
     child.on("close", (code21) => {
       if (code21 !== 0) {
         if (!/not a git repository/i.test(err2) && onWarning) {
@@ -17721,18 +18414,28 @@ async function gitListFiles(root, onWarning) {
             `git ls-files failed in ${root} (${err2.trim().split("\n")[0] ?? `exit ${code21}`}); walking the directory instead`
           );
         }
-        resolve10(void 0);
+        resolve11(void 0);
         return;
       }
-      const text = Buffer.concat(out).toString("utf8");
-      resolve10(text.split("\0").filter((p) => p.length > 0));
+      const all = Buffer.concat(out);
+      const names = [];
+      for (let start = 0; start < all.length; ) {
+        let end = all.indexOf(0, start);
+        if (end < 0) end = all.length;
+        if (end > start) names.push(all.subarray(start, end));
+        start = end + 1;
+      }
+      resolve11(names);
     });
   });
 }
-async function fileItem(root, path, onWarning) {
-  const absPath = join2(root, path);
+async function fileItem(name2, opts) {
+  const { path, abs: absPath } = name2;
+  const onWarning = opts.onWarning;
   try {
     const st = await lstat(absPath);
+    if (st.isSymbolicLink()) opts.onSkip?.("symlink", path);
+    else if (!st.isFile() && !st.isDirectory()) opts.onSkip?.("special", path);
     if (!st.isFile()) return void 0;
     return { path, source: { kind: "file", absPath, size: st.size } };
   } catch (e) {
@@ -17743,12 +18446,14 @@ async function fileItem(root, path, onWarning) {
   }
 }
 async function* walkFiles(root, opts = {}) {
-  const stack = [""];
+  const stack = [Buffer.alloc(0)];
+  const rootBytes = Buffer.from(root);
+  const absOf = (rel) => rel.length ? Buffer.concat([rootBytes, Buffer.from("/"), rel]) : rootBytes;
   const ahead = /* @__PURE__ */ new Map();
   const list = (dir) => {
     let p = ahead.get(dir);
     if (!p) {
-      p = readdir(join2(root, dir), { withFileTypes: true }).catch((e) => e);
+      p = readdir(absOf(dir), { withFileTypes: true, encoding: "buffer" }).catch((e) => e);
       ahead.set(dir, p);
     }
     return p;
@@ -17759,30 +18464,36 @@ async function* walkFiles(root, opts = {}) {
     const listed = await list(dir);
     ahead.delete(dir);
     if (!Array.isArray(listed)) {
-      opts.onWarning?.(`${dir || "."}: cannot list directory (${listed.code ?? "error"})`);
+      opts.onWarning?.(`${dir.length ? displayPath(dir) : "."}: cannot list directory (${listed.code ?? "error"})`);
       continue;
     }
     const entries = listed;
-    entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+    entries.sort((a, b) => Buffer.compare(a.name, b.name));
     const subdirs = [];
     const files = [];
     for (const ent of entries) {
-      const rel = dir ? `${dir}/${ent.name}` : ent.name;
-      if (ent.isSymbolicLink()) continue;
+      const relBytes = dir.length ? Buffer.concat([dir, Buffer.from("/"), ent.name]) : ent.name;
+      const name2 = nameOf(root, relBytes);
+      if (ent.isSymbolicLink()) {
+        if (!opts.ignore?.(name2.path)) opts.onSkip?.("symlink", name2.path);
+        continue;
+      }
       if (ent.isDirectory()) {
-        if (ent.name === ".git" || opts.ignoreDir?.(rel)) continue;
-        subdirs.push(rel);
+        if (ent.name.toString() === ".git" || opts.ignoreDir?.(name2.path)) continue;
+        subdirs.push(relBytes);
       } else if (ent.isFile()) {
-        if (!opts.ignore?.(rel)) files.push(rel);
+        if (!opts.ignore?.(name2.path)) files.push(name2);
+      } else if (!opts.ignore?.(name2.path)) {
+        opts.onSkip?.("special", name2.path);
       }
     }
-    yield* statAll(root, files, opts.onWarning);
+    yield* statAll(files, opts);
     for (let i2 = subdirs.length - 1; i2 >= 0; i2--) stack.push(subdirs[i2]);
   }
 }
-async function* statAll(root, paths, onWarning) {
+async function* statAll(paths, opts) {
   const BATCH = 64;
-  const batch = (i2) => Promise.all(paths.slice(i2, i2 + BATCH).map((p) => fileItem(root, p, onWarning)));
+  const batch = (i2) => Promise.all(paths.slice(i2, i2 + BATCH).map((p) => fileItem(p, opts)));
   let next = paths.length > 0 ? batch(0) : void 0;
   for (let i2 = 0; next; i2 += BATCH) {
     const items = await next;
@@ -17792,7 +18503,7 @@ async function* statAll(root, paths, onWarning) {
 }
 async function* worktreeItems(root, opts = {}) {
   const lister = opts.lister ?? "auto";
-  const listed = lister === "walk" ? void 0 : await gitListFiles(root, opts.onWarning);
+  const listed = lister === "walk" ? void 0 : await gitListNames(root, opts.onWarning);
   if (listed === void 0) {
     if (lister === "git") throw new Error(`${root} is not inside a git work tree`);
     yield* walkFiles(root, opts);
@@ -17807,12 +18518,13 @@ async function* worktreeItems(root, opts = {}) {
     }
     return;
   }
-  const paths = listed.filter((p) => !opts.ignore?.(p));
-  yield* statAll(root, paths, opts.onWarning);
+  const paths = listed.map((n) => nameOf(root, n)).filter((n) => !opts.ignore?.(n.path));
+  yield* statAll(paths, opts);
 }
 var init_worktree = __esm({
   "src/scan/sources/worktree.ts"() {
     "use strict";
+    init_escape();
   }
 });
 
@@ -17869,7 +18581,7 @@ function cachedEngine(policy) {
   return engine;
 }
 function scanBuffer(data, path, policy) {
-  return sortFindings(cachedEngine(policy).scanBytes(data, { path }));
+  return sortFindings(groupOccurrences(sortFindings(cachedEngine(policy).scanBytes(data, { path }))));
 }
 function metaOf(item) {
   const meta = { path: item.path };
@@ -17894,7 +18606,10 @@ async function scan(opts) {
   const ignoreDir = pathMatcher(directoryGlobs(policy.ignorePaths));
   const engineStats = emptyEngineStats();
   let skippedLarge = 0;
+  const skips = { symlink: 0, special: 0, archive: 0 };
+  let truncated = 0;
   const findings = [];
+  const retained = new RetainedSecrets();
   let progressItems = 0;
   const progress = (items) => {
     progressItems += items;
@@ -17953,6 +18668,7 @@ async function scan(opts) {
       rules: wireRules,
       allowRegexes: policy.allowRegexes,
       stopwords: policy.stopwords,
+      ...policy.retainSecrets?.length ? { retainSecrets: policy.retainSecrets } : {},
       engine: { decode: opts.decode !== false, ...opts.engine, reportInlineAllowed: policy.inlineAllow === "report" }
     };
     const p = new ScanPool(script, threads, init, warn);
@@ -17981,6 +18697,7 @@ async function scan(opts) {
       running.delete(done);
       heldInFlight -= inMemory;
       for (const f of r.findings) findings.push(f);
+      if (r.retained) retained.add(r.retained);
       for (const w of r.warnings) warn(w);
       engineStats.files += r.stats.files;
       engineStats.bytes += r.stats.bytes;
@@ -18024,10 +18741,17 @@ async function scan(opts) {
     }
     return true;
   };
-  const source = opts.items ?? (opts.stdin ? void 0 : worktreeItems(opts.root, { onWarning: warn, ignore, ignoreDir }));
+  const source = opts.items ?? (opts.stdin ? void 0 : worktreeItems(opts.root, { onWarning: warn, ignore, ignoreDir, onSkip: (kind3) => skips[kind3]++ }));
   try {
     if (source) {
-      const expanded = opts.archives === false ? source : expandArchives(source, { onWarning: warn, limits: { maxEntrySize: opts.policy.maxFileSize } });
+      const expanded = opts.archives === false ? source : expandArchives(source, {
+        // Every archive warning is something not opened (a limit, encryption, corruption): counted.
+        onWarning: (m) => {
+          skips.archive++;
+          warn(m);
+        },
+        limits: { maxEntrySize: opts.policy.maxFileSize }
+      });
       for await (const item of expanded) if (accept(item)) await dispatch(item);
     }
     if (!pool) {
@@ -18045,30 +18769,35 @@ async function scan(opts) {
     await pool?.close();
   }
   if (opts.stdin) {
-    const stream = inlineEngine().openStream({ path: "-" }, engineStats);
-    for await (const chunk of stdinChunks(opts.stdin, { onWarning: warn })) stream.write(chunk);
+    const stdinName = opts.stdinName ?? "-";
+    const stream = inlineEngine().openStream({ path: stdinName }, engineStats);
+    const onCut = (m) => {
+      truncated++;
+      warn(m);
+    };
+    for await (const chunk of stdinChunks(opts.stdin, { onWarning: onCut, name: stdinName })) stream.write(chunk);
     for (const f of stream.end()) findings.push(f);
     progress(1);
   }
-  sortFindings(findings);
-  const seen = /* @__PURE__ */ new Set();
-  const unique = findings.filter((f) => {
-    const key = `${f.file}\0${f.fingerprint}\0${f.line}\0${f.commit ?? ""}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  if (inline) retained.add(inline.takeRetained());
+  const unique = sortFindings(groupOccurrences(sortFindings(findings)));
   const stats = {
     files: engineStats.files,
     bytes: engineStats.bytes,
     skippedBinary: engineStats.skippedBinary,
     skippedLarge,
+    ...skips.symlink ? { skippedSymlinks: skips.symlink } : {},
+    ...skips.special ? { skippedSpecial: skips.special } : {},
+    ...skips.archive ? { skippedArchive: skips.archive } : {},
+    ...truncated ? { truncated } : {},
     unreadable: engineStats.unreadable,
     failed: engineStats.failed,
     durationMs: Math.round(performance.now() - t0),
     engine: engineName || inlineEngine().name
   };
-  return { findings: unique, stats, warnings, staleBaseline: [] };
+  const result = { findings: unique, stats, warnings, staleBaseline: [] };
+  if (policy.retainSecrets?.length) result.secrets = retained;
+  return result;
 }
 var import_picomatch, MAX_BYTES_IN_FLIGHT, engineCache;
 var init_scan = __esm({
@@ -18077,6 +18806,8 @@ var init_scan = __esm({
     import_picomatch = __toESM(require_picomatch2(), 1);
     init_archive();
     init_engine();
+    init_occurrences();
+    init_retained();
     init_pool();
     init_stdin();
     init_worktree();
@@ -18147,7 +18878,7 @@ var init_progress = __esm({
 // src/scan/sources/git.ts
 import { execFile, spawn as spawn2 } from "node:child_process";
 function git(cwd, args, options = {}) {
-  return new Promise((resolve10, reject) => {
+  return new Promise((resolve11, reject) => {
     const child = execFile(
       "git",
       [...GIT_BASE_ARGS, ...args],
@@ -18170,7 +18901,7 @@ function git(cwd, args, options = {}) {
           reject(new GitError(args, exitCode, stderrText));
           return;
         }
-        resolve10({ stdout, stderr: stderrText, exitCode });
+        resolve11({ stdout, stderr: stderrText, exitCode });
       }
     );
     if (options.input !== void 0) child.stdin?.end(options.input);
@@ -18219,13 +18950,13 @@ function exitOf(child, args) {
   child.stderr?.on("data", (d) => {
     if (stderr.length < 64 * 1024) stderr += d.toString("utf8");
   });
-  return new Promise((resolve10, reject) => {
+  return new Promise((resolve11, reject) => {
     child.on(
       "error",
       (err2) => reject(new GitError(args, null, stderr, `git ${args[0]} could not run: ${err2.message}`))
     );
     child.on("close", (code21, signal) => {
-      if (code21 === 0) resolve10();
+      if (code21 === 0) resolve11();
       else reject(new GitError(args, code21, stderr || (signal ? `killed by ${signal}` : "")));
     });
   });
@@ -18482,15 +19213,8 @@ async function revList(root, revs) {
   return text === "" ? [] : text.split("\n");
 }
 function firstOccurrences(findings, order) {
-  const best = /* @__PURE__ */ new Map();
-  const rank2 = (f) => f.commit !== void 0 ? order.get(f.commit) ?? Number.MAX_SAFE_INTEGER : -1;
-  const keyOf = (f) => `${f.ruleId}\0${f.fingerprint}\0${f.file}`;
-  for (const f of findings) {
-    const key = keyOf(f);
-    const prev = best.get(key);
-    if (prev === void 0 || rank2(f) < prev) best.set(key, rank2(f));
-  }
-  return findings.filter((f) => rank2(f) === best.get(keyOf(f)));
+  const rank2 = (l) => l.commit !== void 0 ? order.get(l.commit) ?? Number.MAX_SAFE_INTEGER : -1;
+  return sortFindings(groupOccurrences(findings, rank2));
 }
 function parseHunks(diff) {
   const out = [];
@@ -18759,6 +19483,7 @@ async function scanGit(opts) {
   const summary = progress.finish(extra.join(", ") || void 0);
   const findings = source.finish(result.findings);
   if (source.mode === "diff" && source.range) await relocateToHead(opts.root, source.range.head, findings);
+  if (st.missing > 0) result.stats.missingObjects = st.missing;
   return {
     ...result,
     findings,
@@ -18775,7 +19500,9 @@ var GitError, GitRangeError, GIT_ENV, GIT_BASE_ARGS, LOG_FORMAT, RawLogParser, P
 var init_git = __esm({
   "src/scan/sources/git.ts"() {
     "use strict";
+    init_engine();
     init_scan();
+    init_occurrences();
     init_progress();
     GitError = class extends Error {
       args;
@@ -18812,10 +19539,10 @@ var init_git = __esm({
         this.#emit = emit;
       }
       push(line) {
-        const header = parseHeader(line);
-        if (header) {
+        const header2 = parseHeader(line);
+        if (header2) {
           this.end();
-          this.#current = { ...header, entries: [] };
+          this.#current = { ...header2, entries: [] };
           return;
         }
         if (!this.#current || line[0] !== 58) return;
@@ -18865,10 +19592,10 @@ var init_git = __esm({
           }
           if (c2 === 92) return;
         }
-        const header = parseHeader(line);
-        if (header) {
+        const header2 = parseHeader(line);
+        if (header2) {
           this.#flush();
-          this.#meta = header;
+          this.#meta = header2;
           this.#raw = [];
           this.#section = -1;
           return;
@@ -18955,16 +19682,16 @@ var init_git = __esm({
             this.#pending = Buffer.from(buf.subarray(pos));
             return;
           }
-          const header = buf.subarray(pos, nl).toString("latin1");
+          const header2 = buf.subarray(pos, nl).toString("latin1");
           pos = nl + 1;
-          const parts = header.split(" ");
+          const parts = header2.split(" ");
           if (parts[1] === "missing" || parts[1] === "ambiguous") {
             this.#emit({ oid: parts[0] ?? "", missing: true });
             continue;
           }
           const size = Number(parts[2]);
           if (parts.length !== 3 || !Number.isSafeInteger(size))
-            throw new Error(`git cat-file: unexpected header "${header}"`);
+            throw new Error(`git cat-file: unexpected header "${header2}"`);
           this.#want = { oid: parts[0], type: parts[1], size, chunks: [], got: 0, keep: size <= this.#maxSize };
         }
         buf = Buffer.alloc(0);
@@ -18979,7 +19706,7 @@ var init_git = __esm({
 
 // src/scan/config-source.ts
 import { existsSync as existsSync3, lstatSync } from "node:fs";
-import { basename, dirname as dirname2, isAbsolute, relative } from "node:path";
+import { basename, dirname as dirname3, isAbsolute, relative } from "node:path";
 function nameFor(cwd, abs2) {
   const rel = relative(cwd, abs2);
   return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : abs2;
@@ -19047,7 +19774,7 @@ async function baseSource(opts) {
         return bytes2;
       };
       if (readOpts?.asGiven) return asGiven();
-      const dir = dirname2(abs2);
+      const dir = dirname3(abs2);
       const file = basename(abs2);
       if (!existsSync3(dir)) return void 0;
       const top = await git(dir, ["rev-parse", "--show-toplevel"], { allowFailure: true });
@@ -19920,7 +20647,7 @@ var init_dist = __esm({
 });
 
 // src/scan/config.ts
-import { isAbsolute as isAbsolute2, join as join3, relative as relative2, resolve } from "node:path";
+import { isAbsolute as isAbsolute2, join as join3, relative as relative2, resolve as resolve2 } from "node:path";
 function fieldName(path) {
   let out = "";
   for (const p of path) {
@@ -20248,7 +20975,7 @@ async function readConfigFile(source, abs2, name2, asGiven) {
 async function loadConfig(opts) {
   const source = opts.source ?? worktreeSource(opts.cwd);
   if (opts.path !== void 0 && opts.path !== "") {
-    const abs2 = resolve(opts.cwd, opts.path);
+    const abs2 = resolve2(opts.cwd, opts.path);
     const name2 = display(opts.cwd, abs2);
     const bytes = await readConfigFile(source, abs2, name2, isAbsolute2(opts.path));
     if (bytes === void 0) {
@@ -20262,7 +20989,7 @@ async function loadConfig(opts) {
     return { policy: parseConfig(configText(bytes), name2, { base: opts.base }), path: abs2 };
   }
   for (const dir of opts.searchDirs ?? [opts.cwd]) {
-    const abs2 = join3(resolve(opts.cwd, dir), DEFAULT_CONFIG_NAME);
+    const abs2 = join3(resolve2(opts.cwd, dir), DEFAULT_CONFIG_NAME);
     const name2 = display(opts.cwd, abs2);
     const bytes = await readConfigFile(source, abs2, name2, false);
     if (bytes !== void 0) {
@@ -20301,7 +21028,7 @@ var init_config = __esm({
       lines = /* @__PURE__ */ new Map();
       constructor(text) {
         const src = text.split(/\r?\n/);
-        let header = [];
+        let header2 = [];
         const arrayCounts = /* @__PURE__ */ new Map();
         let inMulti;
         for (let i2 = 0; i2 < src.length; i2++) {
@@ -20318,15 +21045,15 @@ var init_config = __esm({
             const k = pathKey(name2);
             const n = arrayCounts.get(k) ?? 0;
             arrayCounts.set(k, n + 1);
-            header = [...name2, n];
+            header2 = [...name2, n];
             this.add(name2, i2 + 1);
-            this.add(header, i2 + 1);
+            this.add(header2, i2 + 1);
             continue;
           }
           m = /^\[\s*(.+?)\s*\]/.exec(t);
           if (m) {
-            header = splitKey(m[1]);
-            this.add(header, i2 + 1);
+            header2 = splitKey(m[1]);
+            this.add(header2, i2 + 1);
             continue;
           }
           m = /^((?:"(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_-]+)(?:\s*\.\s*(?:"(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_-]+))*)\s*=/.exec(
@@ -20334,7 +21061,7 @@ var init_config = __esm({
           );
           if (m) {
             const key = splitKey(m[1]);
-            for (let j = 1; j <= key.length; j++) this.add([...header, ...key.slice(0, j)], i2 + 1);
+            for (let j = 1; j <= key.length; j++) this.add([...header2, ...key.slice(0, j)], i2 + 1);
             const rest = t.slice(m[0].length);
             for (const q2 of ['"""', "'''"]) {
               const at = rest.indexOf(q2);
@@ -20411,7 +21138,46 @@ function redactFinding(f) {
   if (typeof f.author === "string") out.author = f.author;
   if (typeof f.date === "string") out.date = f.date;
   if (typeof f.decoded === "string") out.decoded = f.decoded;
+  if (Array.isArray(f.locations) && f.locations.length > 0) out.locations = f.locations.map(redactLocation);
   if (f.inlineAllowed === true) out.inlineAllowed = true;
+  const log = logLocation(f.log);
+  if (log) out.log = log;
+  const revocation = revocationRecord(f.revocation);
+  if (revocation) out.revocation = revocation;
+  return out;
+}
+function redactLocation(l) {
+  const line = posInt(l.line);
+  const out = {
+    file: str(l.file, "-"),
+    line,
+    column: posInt(l.column),
+    endLine: Math.max(line, posInt(l.endLine, line)),
+    endColumn: posInt(l.endColumn)
+  };
+  if (typeof l.commit === "string") out.commit = l.commit;
+  if (typeof l.author === "string") out.author = l.author;
+  if (typeof l.date === "string") out.date = l.date;
+  if (typeof l.decoded === "string") out.decoded = l.decoded;
+  const log = logLocation(l.log);
+  if (log) out.log = log;
+  return out;
+}
+function logLocation(v) {
+  if (!v || typeof v !== "object") return void 0;
+  const l = v;
+  if (typeof l.job !== "string" || typeof l.url !== "string" || !Number.isSafeInteger(l.jobId)) return void 0;
+  const out = { job: l.job, jobId: l.jobId, url: l.url };
+  if (typeof l.step === "string") out.step = l.step;
+  if (Number.isSafeInteger(l.stepNumber)) out.stepNumber = l.stepNumber;
+  return out;
+}
+function revocationRecord(v) {
+  if (!v || typeof v !== "object") return void 0;
+  const r = v;
+  if (typeof r.submitted !== "boolean" || typeof r.answer !== "string") return void 0;
+  const out = { submitted: r.submitted, answer: r.answer };
+  if (Number.isSafeInteger(r.status)) out.status = r.status;
   return out;
 }
 function redactFindings(findings) {
@@ -20463,6 +21229,30 @@ var init_json = __esm({
   }
 });
 
+// src/scan/types.ts
+function incompleteItems(stats) {
+  return stats.unreadable + stats.failed + (stats.missingObjects ?? 0) + (stats.truncated ?? 0);
+}
+function policySkips(stats) {
+  const n = (count, one2, many) => count > 0 ? [`${count} ${count === 1 ? one2 : many}`] : [];
+  return [
+    ...n(stats.skippedBinary, "binary file", "binary files"),
+    ...n(stats.skippedLarge, "file over the size limit", "files over the size limit"),
+    ...n(
+      stats.skippedArchive ?? 0,
+      "archive item over a limit or unreadable",
+      "archive items over a limit or unreadable"
+    ),
+    ...n(stats.skippedSpecial ?? 0, "FIFO, socket or device", "FIFOs, sockets or devices"),
+    ...n(stats.skippedSymlinks ?? 0, "symlink (not followed)", "symlinks (not followed)")
+  ];
+}
+var init_types = __esm({
+  "src/scan/types.ts"() {
+    "use strict";
+  }
+});
+
 // src/scan/report/sarif.ts
 import { pathToFileURL } from "node:url";
 function sarifLevel(severity) {
@@ -20494,6 +21284,14 @@ function descriptor(rule) {
     }
   };
 }
+function physical(l) {
+  return {
+    physicalLocation: {
+      artifactLocation: { uri: toUri(l.file), uriBaseId: SRCROOT },
+      region: { startLine: l.line, startColumn: l.column, endLine: l.endLine, endColumn: l.endColumn }
+    }
+  };
+}
 function toSarif(opts) {
   const findings = redactFindings(opts.findings);
   const rules = [];
@@ -20511,29 +21309,34 @@ function toSarif(opts) {
     const properties = { validated: f.validated, severity: f.severity };
     if (f.commit) properties.commit = f.commit;
     if (f.decoded) properties.decoded = f.decoded;
-    return {
+    if (f.log) properties.log = f.log;
+    if (f.revocation) properties.revocation = f.revocation;
+    const result = {
       ruleId: f.ruleId,
       ruleIndex: index2.get(f.ruleId),
       level: sarifLevel(f.severity),
       message: { text: `${f.title}: ${f.preview}${f.validated ? " (validated)" : ""}` },
-      locations: [
-        {
-          physicalLocation: {
-            artifactLocation: { uri: toUri(f.file), uriBaseId: SRCROOT },
-            region: {
-              startLine: f.line,
-              startColumn: f.column,
-              endLine: f.endLine,
-              endColumn: f.endColumn
-            }
-          }
-        }
-      ],
+      // The first occurrence; every other place of the same secret is a related location.
+      locations: [physical(f)],
       partialFingerprints,
       properties
     };
+    if (f.locations?.length) {
+      result.relatedLocations = f.locations.map((l, i2) => ({
+        id: i2 + 1,
+        ...physical(l),
+        message: { text: l.commit ? `also in commit ${l.commit.slice(0, 12)}` : "also here" }
+      }));
+    }
+    return result;
   });
-  const notifications = (opts.warnings ?? []).map((w) => ({ level: "warning", message: { text: w } }));
+  const notifications = [
+    ...(opts.warnings ?? []).map((w) => ({ level: "warning", message: { text: w } })),
+    ...policySkips(opts.stats).map((text) => ({
+      level: "note",
+      message: { text: `skipped by policy: ${text}` }
+    }))
+  ];
   const run = {
     tool: {
       driver: {
@@ -20569,6 +21372,7 @@ var init_sarif = __esm({
   "src/scan/report/sarif.ts"() {
     "use strict";
     init_escape();
+    init_types();
     init_json();
     init_redact();
     SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -20611,7 +21415,12 @@ function renderText(opts) {
     for (const f of list) {
       const pos = `${f.line}:${f.column}`.padEnd(width);
       const sev = paint(SEVERITY_STYLE[f.severity] ?? "red", f.severity.padEnd(8));
-      const extra = [f.validated ? paint("bold", "validated") : "", f.commit ? `commit ${f.commit.slice(0, 12)}` : ""].filter(Boolean).join(", ");
+      const extra = [
+        f.validated ? paint("bold", "validated") : "",
+        f.commit ? `commit ${f.commit.slice(0, 12)}` : "",
+        f.log?.step !== void 0 ? `step "${clean2(f.log.step)}"` : "",
+        f.revocation ? `revocation: ${clean2(f.revocation.answer)}` : ""
+      ].filter(Boolean).join(", ");
       lines.push(
         `  ${paint("dim", pos)}  ${sev}  ${clean2(f.title)}  ${clean2(f.preview)}  ${paint("dim", clean2(f.ruleId))}${extra ? `  (${extra})` : ""}`
       );
@@ -20633,11 +21442,10 @@ function renderText(opts) {
     lines.push("Rotate each secret (treat it as leaked), then remove it; accept false positives with an inline");
     lines.push("`jit-gpg:allow` comment, an [allow] entry in .jit-gpg.toml, or a baseline (--baseline REPORT.json).");
   }
-  const skipped = [];
-  if (s.skippedBinary) skipped.push(`${plural(s.skippedBinary, "binary file")}`);
-  if (s.skippedLarge) skipped.push(`${plural(s.skippedLarge, "file")} over the size limit`);
-  if (s.unreadable) skipped.push(`${plural(s.unreadable, "unreadable file")}`);
-  if (skipped.length) lines.push(paint("dim", `Skipped: ${skipped.join(", ")}.`));
+  const skipped = policySkips(s);
+  if (skipped.length) lines.push(paint("dim", `Skipped by policy: ${skipped.join(", ")}.`));
+  const incomplete = incompleteItems(s);
+  if (incomplete) lines.push(paint("red", `Not scanned (the scan is incomplete): ${plural(incomplete, "item")}.`));
   if (baselined) lines.push(paint("dim", `${plural(baselined, "finding")} accepted by the baseline.`));
   if (stale.length) {
     lines.push(
@@ -20656,6 +21464,7 @@ var init_text = __esm({
   "src/scan/report/text.ts"() {
     "use strict";
     init_escape();
+    init_types();
     init_redact();
     SGR = { reset: 0, bold: 1, dim: 2, red: 31, yellow: 33, cyan: 36, magenta: 35, green: 32 };
     SEVERITY_STYLE = { critical: "magenta", high: "red", medium: "yellow", low: "cyan" };
@@ -21138,7 +21947,7 @@ var init_gitleaks = __esm({
 });
 
 // src/scan/sources/event.ts
-import { readFileSync } from "node:fs";
+import { readFileSync as readFileSync2 } from "node:fs";
 function get(obj, ...path) {
   let cur = obj;
   for (const key of path) {
@@ -21158,7 +21967,7 @@ function readEvent(env5 = process.env) {
   if (!path) return { name: name2, payload: {} };
   let text;
   try {
-    text = readFileSync(path, "utf8");
+    text = readFileSync2(path, "utf8");
   } catch (err2) {
     throw new Error(`cannot read the event payload at GITHUB_EVENT_PATH=${path}: ${err2.message}`);
   }
@@ -21188,12 +21997,12 @@ function planScan(event, env5 = {}) {
         );
       }
       if (base === head) return { mode: "none", base, head, notice: `pull request has no commits (${short(base)})` };
-      const num2 = get(p, "pull_request", "number") ?? get(p, "number");
+      const num3 = get(p, "pull_request", "number") ?? get(p, "number");
       return {
         mode: "diff",
         base,
         head,
-        notice: `pull request${typeof num2 === "number" ? ` #${num2}` : ""}: scanning lines added in ${short(base)}..${short(head)}`
+        notice: `pull request${typeof num3 === "number" ? ` #${num3}` : ""}: scanning lines added in ${short(base)}..${short(head)}`
       };
     }
     case "push": {
@@ -21267,397 +22076,6 @@ var init_event = __esm({
     "use strict";
     ZERO_SHA = /^0+$/;
     PULL_REQUEST_EVENTS = ["pull_request", "pull_request_target", "merge_group"];
-  }
-});
-
-// src/scan/job.ts
-import { statSync } from "node:fs";
-import { isAbsolute as isAbsolute3, relative as relative3, resolve as resolve2, sep } from "node:path";
-function selectSource(opts) {
-  if (opts.items) return { kind: "items", ...opts.items };
-  if ((opts.stdin || opts.file) && (opts.mode === "diff" || opts.mode === "history")) {
-    throw new ModeError(`--mode ${opts.mode} scans a git repository, not ${opts.stdin ? "stdin" : "a single file"}`);
-  }
-  if (opts.stdin) return { kind: "stdin", stream: opts.stdin };
-  if (opts.file) {
-    const abs2 = resolve2(opts.root, opts.file);
-    const size = statSync(abs2).size;
-    const path = opts.file;
-    return {
-      kind: "items",
-      describe: `file ${path}`,
-      items: async function* () {
-        yield { path, source: { kind: "file", absPath: abs2, size } };
-      }
-    };
-  }
-  switch (opts.mode) {
-    case "worktree":
-      return { kind: "worktree" };
-    case "auto": {
-      let plan;
-      try {
-        plan = planScan(readEvent(opts.env));
-      } catch (e) {
-        throw new ModeError(e.message);
-      }
-      return plan.mode === "worktree" ? { kind: "worktree" } : { kind: "git", plan };
-    }
-    case "diff":
-      if (!opts.base)
-        throw new ModeError("mode diff needs a base revision (--base, input `base`); head defaults to HEAD");
-      return { kind: "git", plan: { mode: "diff", base: opts.base, head: opts.head ?? "HEAD" } };
-    case "history":
-      return { kind: "git", plan: { mode: "history", ...opts.head ? { head: opts.head } : {} } };
-    default:
-      throw new ModeError(`unknown mode "${String(opts.mode)}"; expected one of ${SCAN_MODES.join(", ")}`);
-  }
-}
-async function runScanJob(opts) {
-  const plan = selectSource(opts);
-  if (plan.kind === "worktree" && (opts.base || opts.head) && opts.mode !== "diff") {
-    opts.onWarning(`base/head are only used by mode diff; mode ${opts.mode} scans the work tree and ignores them`);
-  }
-  const source = await configSource(opts);
-  const { policy: ownPolicy, path: configFile } = await loadConfig({
-    path: opts.configPath,
-    cwd: opts.cwd,
-    searchDirs: opts.configSearch,
-    source
-  });
-  let policy = ownPolicy;
-  let gitleaks;
-  gitleaks = opts.stdin ? void 0 : await loadGitleaksConfig(opts.root, source);
-  if (gitleaks) {
-    policy = mergeGitleaks(policy, gitleaks);
-    for (const w of gitleaks.warnings) opts.onWarning(w);
-    const s = gitleaks.summary;
-    opts.onNotice?.(
-      `.gitleaks.toml: ${s.rules} custom rules, ${s.allowPaths} allowed paths, ${s.allowRegexes} allow regexes, ${s.stopwords} stopwords, ${s.commits} allowed commits`
-    );
-  }
-  if (opts.maxFileSize !== void 0) policy.maxFileSize = opts.maxFileSize;
-  if (configFile && !source.files.some((f) => f.changed && resolve2(opts.cwd, f.name) === configFile)) {
-    const rel = relative3(opts.root, configFile);
-    if (rel && !rel.startsWith("..") && !isAbsolute3(rel)) policy.ignorePaths.push(rel.split(sep).join("/"));
-  }
-  const baseline = opts.baselinePath ? await loadBaseline(resolve2(opts.cwd, opts.baselinePath), {
-    source,
-    asGiven: isAbsolute3(opts.baselinePath),
-    name: opts.baselinePath
-  }) : void 0;
-  if (source.base !== void 0 && plan.kind === "git") policy.inlineAllow = "report";
-  let raw;
-  let git2;
-  let gitSource;
-  if (plan.kind === "git") {
-    ({ result: raw, git: git2, source: gitSource } = await runGitPlan(plan.plan, opts, policy, configFile));
-  } else {
-    raw = await scan({
-      root: opts.root,
-      policy,
-      threads: opts.threads,
-      onWarning: opts.onWarning,
-      onProgress: opts.onProgress,
-      ...plan.kind === "stdin" ? { stdin: plan.stream } : {},
-      ...plan.kind === "items" ? { items: plan.items() } : {}
-    });
-  }
-  if (gitleaks) raw.findings = gitleaks.filterFindings(raw.findings);
-  const markerSuppressed = raw.findings.filter((f) => f.inlineAllowed);
-  const outcome = applyBaseline(
-    raw.findings.filter((f) => !f.inlineAllowed),
-    baseline
-  );
-  const result = {
-    ...raw,
-    findings: outcome.findings,
-    staleBaseline: outcome.stale.map((s) => s.fingerprint)
-  };
-  const sourceWords = gitSource ?? (plan.kind === "stdin" ? "stdin" : plan.kind === "items" ? plan.describe : `work tree ${opts.root}`);
-  const job = {
-    result,
-    accepted: outcome.accepted,
-    stale: outcome.stale,
-    policy,
-    source: sourceWords,
-    config: source,
-    markerSuppressed
-  };
-  if (git2) job.git = git2;
-  if (configFile) job.configFile = configFile;
-  if (baseline) job.baseline = baseline;
-  return job;
-}
-async function configSource(opts) {
-  if (opts.configFrom !== "base") return worktreeSource(opts.cwd);
-  let base;
-  try {
-    base = trustedBaseSha(readEvent(opts.env));
-  } catch (e) {
-    throw new ConfigError(e.message, "");
-  }
-  if (base === void 0) return worktreeSource(opts.cwd);
-  try {
-    return await baseSource({ root: opts.root, cwd: opts.cwd, base, onNotice: opts.onNotice });
-  } catch (e) {
-    if (e instanceof ConfigSourceError) throw new ConfigError(e.message, "");
-    throw e;
-  }
-}
-async function runGitPlan(p, opts, policy, configFile) {
-  if (p.notice) opts.onNotice?.(p.notice);
-  if (p.mode !== "diff" && p.mode !== "history") {
-    const stats = {
-      files: 0,
-      bytes: 0,
-      skippedBinary: 0,
-      skippedLarge: 0,
-      unreadable: 0,
-      failed: 0,
-      durationMs: 0,
-      engine: "none"
-    };
-    return { result: { findings: [], stats, warnings: [], staleBaseline: [] }, source: p.notice ?? "nothing to scan" };
-  }
-  const skipCommits = opts.restoreGitCache ? await opts.restoreGitCache(p.mode, policy, configFile) : void 0;
-  try {
-    const { git: git2, ...result } = await scanGit({
-      root: opts.root,
-      mode: p.mode,
-      base: p.base,
-      head: p.head,
-      exclude: p.exclude,
-      fallbackExclude: p.fallbackExclude,
-      policy,
-      threads: opts.threads,
-      skipCommits,
-      onWarning: opts.onWarning,
-      onNotice: opts.onNotice,
-      onProgressLine: opts.onNotice
-    });
-    const range = p.mode === "history" ? "history" : `commits ${p.base ? `${p.base.slice(0, 12)}..` : ""}${(p.head ?? "HEAD").slice(0, 12)}`;
-    return { result, git: git2, source: `${range} (${git2.stats.commits} commits) of ${opts.root}` };
-  } catch (e) {
-    if (e instanceof GitRangeError) throw new ModeError(e.message);
-    throw e;
-  }
-}
-function failing(findings, failOn) {
-  if (failOn === "none") return [];
-  if (failOn === "validated") return findings.filter((f) => f.validated);
-  return [...findings];
-}
-var SCAN_MODES, FAIL_ON, ModeError;
-var init_job = __esm({
-  "src/scan/job.ts"() {
-    "use strict";
-    init_baseline();
-    init_config();
-    init_config_source();
-    init_gitleaks();
-    init_scan();
-    init_event();
-    init_git();
-    SCAN_MODES = ["auto", "worktree", "diff", "history"];
-    FAIL_ON = ["any", "validated", "none"];
-    ModeError = class extends Error {
-      name = "ModeError";
-    };
-  }
-});
-
-// src/cli/scan.ts
-var scan_exports = {};
-__export(scan_exports, {
-  FORMATS: () => FORMATS,
-  SCAN_USAGE: () => SCAN_USAGE,
-  scanCommand: () => scanCommand
-});
-import { existsSync as existsSync4, statSync as statSync2 } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
-import { basename as basename2, dirname as dirname3, resolve as resolve3 } from "node:path";
-function positiveInt(flag, v) {
-  if (v === void 0) return void 0;
-  if (!/^\d+$/.test(v) || Number(v) < 1)
-    throw new UsageError(`scan: --${flag} must be a positive integer (got "${v}")`);
-  return Number(v);
-}
-async function scanCommand(argv, io) {
-  const { values, positionals } = parseFlags("scan", argv, {
-    mode: { type: "string" },
-    base: { type: "string" },
-    head: { type: "string" },
-    config: { type: "string" },
-    baseline: { type: "string" },
-    "config-from": { type: "string" },
-    format: { type: "string" },
-    output: { type: "string", short: "o" },
-    "fail-on": { type: "string" },
-    "max-file-size": { type: "string" },
-    threads: { type: "string" },
-    help: { type: "boolean", short: "h" }
-  });
-  if (values.help) {
-    io.stdout.write(SCAN_USAGE);
-    return EXIT.ok;
-  }
-  if (positionals.length > 1) {
-    throw new UsageError(
-      `scan: one PATH at most (got ${positionals.length}: ${positionals.join(" ")}). Run \`jit-gpg scan --help\`.`
-    );
-  }
-  const mode = oneOf("scan", "mode", values.mode, SCAN_MODES) ?? "auto";
-  const format = oneOf("scan", "format", values.format, FORMATS) ?? "text";
-  const failOn = oneOf("scan", "fail-on", values["fail-on"], FAIL_ON) ?? "any";
-  const configFrom = oneOf("scan", "config-from", values["config-from"], ["base", "head"]) ?? "base";
-  const threads = positiveInt("threads", values.threads);
-  let maxFileSize;
-  if (values["max-file-size"] !== void 0) {
-    maxFileSize = parseSize(values["max-file-size"]);
-    if (maxFileSize === void 0) {
-      throw new UsageError(
-        `scan: --max-file-size must be a positive size in bytes or with a unit, e.g. 5MiB (got "${values["max-file-size"]}")`
-      );
-    }
-  }
-  for (const flag of ["config", "baseline", "output", "base", "head"]) {
-    if (values[flag] === "") throw new UsageError(`scan: --${flag} needs a value`);
-  }
-  const target = positionals[0] ?? ".";
-  const useStdin = target === "-";
-  let root = io.cwd;
-  let file;
-  if (!useStdin) {
-    const abs2 = resolve3(io.cwd, target);
-    if (!existsSync4(abs2)) throw new UsageError(`scan: ${target}: no such file or directory`);
-    if (statSync2(abs2).isDirectory()) root = abs2;
-    else {
-      root = dirname3(abs2);
-      file = basename2(abs2);
-    }
-  }
-  const warn = (m) => writeLine(io.stderr, `jit-gpg: warning: ${m}`);
-  let job;
-  try {
-    job = await runScanJob({
-      root,
-      file,
-      stdin: useStdin ? io.stdin : void 0,
-      mode,
-      base: values.base,
-      head: values.head,
-      configPath: values.config,
-      configSearch: useStdin ? [io.cwd] : [.../* @__PURE__ */ new Set([root, io.cwd])],
-      cwd: io.cwd,
-      baselinePath: values.baseline,
-      configFrom,
-      maxFileSize,
-      threads,
-      env: io.env,
-      onWarning: warn,
-      onNotice: (m) => writeLine(io.stderr, `jit-gpg: ${m}`)
-    });
-  } catch (e) {
-    const name2 = e.name;
-    if (name2 === "ConfigError" || name2 === "BaselineError" || name2 === "ModeError") {
-      writeLine(io.stderr, `jit-gpg scan: ${e.message}`);
-      return EXIT.usage;
-    }
-    throw e;
-  }
-  const { result } = job;
-  if (job.config.base) {
-    const used = job.config.files.map((f) => `${f.name} (${f.origin})`).join(", ") || "none, built-in defaults";
-    writeLine(io.stderr, `jit-gpg: config read from the ${job.config.describe}: ${used}`);
-    for (const f of job.config.files.filter((c) => c.changed)) {
-      writeLine(io.stderr, `jit-gpg: notice: this pull request changes ${f.name}; the base commit's version was used`);
-    }
-  }
-  for (const f of redactFindings(job.markerSuppressed)) {
-    writeLine(
-      io.stderr,
-      `jit-gpg: warning: ${f.file}:${f.line}: suppressed by a marker added in this pull request: review it (${f.title}: ${f.preview} [${f.ruleId}])`
-    );
-  }
-  const input = {
-    findings: result.findings,
-    baselined: job.accepted,
-    staleBaseline: job.stale,
-    stats: result.stats,
-    warnings: result.warnings,
-    toolVersion: VERSION
-  };
-  const toStdout = values.output === void 0;
-  const stdoutTTY = Boolean(io.stdout.isTTY);
-  const color = toStdout && !io.env.NO_COLOR && (stdoutTTY || Boolean(io.env.FORCE_COLOR && io.env.FORCE_COLOR !== "0"));
-  const report = format === "json" ? renderJson(input) : format === "sarif" ? renderSarif({
-    ...input,
-    rules: job.policy.rules,
-    root: useStdin ? void 0 : root,
-    executionSuccessful: result.stats.failed === 0
-  }) : renderText({ ...input, color });
-  if (toStdout) {
-    io.stdout.write(report);
-  } else {
-    const out = resolve3(io.cwd, values.output);
-    await mkdir(dirname3(out), { recursive: true });
-    await writeFile(out, report);
-  }
-  const fails = failing(result.findings, failOn);
-  if (!toStdout || format !== "text") {
-    const n = result.findings.length;
-    const summary = n === 0 ? `no secrets found (${plural(result.stats.files, "file")} scanned)` : `${plural(n, "secret")} found` + (failOn !== "any" ? ` (${fails.length} count for --fail-on ${failOn})` : "") + (job.accepted.length ? `; ${job.accepted.length} accepted by the baseline` : "");
-    writeLine(io.stderr, `jit-gpg: ${summary}${toStdout ? "" : `; ${format} report written to ${values.output}`}`);
-  } else if (failOn !== "any" && result.findings.length > 0) {
-    writeLine(io.stderr, `jit-gpg: ${fails.length} of ${result.findings.length} count for --fail-on ${failOn}`);
-  }
-  if (fails.length > 0) return EXIT.findings;
-  if (result.stats.failed > 0) {
-    writeLine(
-      io.stderr,
-      `jit-gpg: scan incomplete: ${plural(result.stats.failed, "item")} could not be scanned (see the warnings above)`
-    );
-    return EXIT.usage;
-  }
-  return EXIT.ok;
-}
-var FORMATS, SCAN_USAGE;
-var init_scan2 = __esm({
-  "src/cli/scan.ts"() {
-    "use strict";
-    init_config();
-    init_json();
-    init_redact();
-    init_sarif();
-    init_text();
-    init_args();
-    init_io();
-    init_job();
-    init_version();
-    FORMATS = ["text", "json", "sarif"];
-    SCAN_USAGE = `Usage: jit-gpg scan [PATH|-] [options]
-
-Scan a directory (default .), a single file, or stdin (-) for hardcoded secrets.
-
-Options:
-  --mode MODE          auto (default), worktree, diff (added lines between --base and --head) or history
-  --base REV           base revision for --mode diff
-  --head REV           head revision for --mode diff (default HEAD)
-  --config FILE        config file (TOML); default .jit-gpg.toml in PATH or the current directory, if present
-  --baseline FILE      a previous JSON report (--format json): its findings are accepted
-  --config-from WHERE  base (default: on pull_request, pull_request_target and merge_group events, read the
-                       tracked config files and baseline from the event's base commit) or head
-  --format FORMAT      text (default), json or sarif
-  --output FILE        write the report to FILE instead of stdout
-  --fail-on WHEN       any (default), validated (only findings a checksum or structure proves), none
-  --max-file-size SIZE skip larger files (bytes, or e.g. "5MiB"; default 10MiB)
-  --threads N          scanning threads (default: available cores, at most 8)
-  -h, --help           show this help
-
-Suppress a finding with an inline \`jit-gpg:allow\` comment, [allow] in .jit-gpg.toml, or a baseline.
-Exit codes: 0 no findings, 1 findings (per --fail-on), 2 usage or configuration error.
-`;
   }
 });
 
@@ -21832,7 +22250,7 @@ function send(request, env5) {
     return Promise.reject(e);
   }
   const method = request.method ?? "GET";
-  return new Promise((resolve10, reject) => {
+  return new Promise((resolve11, reject) => {
     let settled = false;
     const live = [];
     const fail = (err2) => {
@@ -21879,7 +22297,10 @@ function send(request, env5) {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        resolve10({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") });
+        const data = Buffer.concat(chunks, size);
+        resolve11(
+          request.binary ? { status: res.statusCode ?? 0, headers: res.headers, body: "", data } : { status: res.statusCode ?? 0, headers: res.headers, body: data.toString("utf8") }
+        );
       });
     };
     const start = (req, at) => {
@@ -21988,6 +22409,1169 @@ var init_http2 = __esm({
   }
 });
 
+// src/shared/retry.ts
+function backoffDelay(attempt, baseMs, maxMs, random = Math.random) {
+  const step = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(step / 2 + random() * (step / 2));
+}
+function formatSeconds(ms) {
+  return `${(ms / 1e3).toFixed(1)} s`;
+}
+function errorMessage(error) {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+function retryAfterOf(error) {
+  if (error && typeof error === "object" && "retryAfterMs" in error) {
+    const v = error.retryAfterMs;
+    if (typeof v === "number" && Number.isFinite(v) && v >= 0) return v;
+  }
+  return void 0;
+}
+async function retry(fn, options = {}) {
+  const attempts = Math.max(1, Math.floor(options.attempts ?? 5));
+  const baseMs = options.baseMs ?? 500;
+  const maxMs = options.maxMs ?? 1e4;
+  const isRetryable = options.isRetryable ?? (() => true);
+  const sleep2 = options.sleep ?? defaultSleep;
+  const random = options.random ?? Math.random;
+  const prefix = options.label ? `${options.label}: ` : "";
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn(attempt);
+    } catch (error) {
+      if (attempt >= attempts || !isRetryable(error)) throw error;
+      let delayMs = backoffDelay(attempt, baseMs, maxMs, random);
+      const hinted = retryAfterOf(error);
+      if (hinted !== void 0) delayMs = Math.min(maxMs, Math.max(delayMs, hinted));
+      const message = `${prefix}attempt ${attempt} of ${attempts} failed: ${errorMessage(error)}; retrying in ${formatSeconds(delayMs)}`;
+      options.onRetry?.({ attempt, attempts, error, delayMs, message });
+      await sleep2(delayMs);
+    }
+  }
+}
+var defaultSleep;
+var init_retry = __esm({
+  "src/shared/retry.ts"() {
+    "use strict";
+    defaultSleep = (ms) => new Promise((resolve11) => setTimeout(resolve11, ms));
+  }
+});
+
+// src/shared/github.ts
+function isGitHubCloud(apiUrl) {
+  try {
+    const host = new URL(apiUrl).hostname.toLowerCase();
+    return host === "api.github.com" || /^api\.[a-z0-9-]+\.ghe\.com$/.test(host);
+  } catch {
+    return false;
+  }
+}
+function nextLink(link) {
+  const text = Array.isArray(link) ? link.join(",") : link ?? "";
+  for (const part of text.split(",")) {
+    const m = /^\s*<([^>]*)>\s*;(.*)$/.exec(part);
+    if (m && /(?:^|;)\s*rel="?(?:[^";]*\s)?next(?:\s[^";]*)?"?\s*(?:;|$)/.test(m[2])) return m[1];
+  }
+  return void 0;
+}
+function apiMessage(res) {
+  try {
+    const text = res.body || (res.data ? res.data.toString("utf8", 0, 64 * 1024) : "");
+    const m = JSON.parse(text).message;
+    if (typeof m === "string" && m.trim()) {
+      const line = m.replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ").trim();
+      return line.length > 200 ? `${line.slice(0, 200)}…` : line;
+    }
+  } catch {
+  }
+  return "";
+}
+function header(res, name2) {
+  const v = res.headers[name2];
+  return Array.isArray(v) ? v[0] : v;
+}
+function isoMs(v) {
+  if (typeof v !== "string") return void 0;
+  const t = Date.parse(v);
+  return Number.isNaN(t) ? void 0 : t;
+}
+function boundedName(v, what) {
+  if (typeof v !== "string") throw new Error(`${what} has no name`);
+  return v.length > MAX_NAME ? `${v.slice(0, MAX_NAME)}…` : v;
+}
+function parseJob(raw) {
+  if (!raw || typeof raw !== "object") throw new Error("a job is not an object");
+  const j = raw;
+  if (!isId(j.id)) throw new Error("a job has no numeric id");
+  const job = {
+    id: j.id,
+    name: boundedName(j.name, `job ${j.id}`),
+    status: typeof j.status === "string" ? j.status : "unknown",
+    conclusion: typeof j.conclusion === "string" ? j.conclusion : null,
+    steps: []
+  };
+  const started = isoMs(j.started_at);
+  const completed = isoMs(j.completed_at);
+  if (started !== void 0) job.startedAt = started;
+  if (completed !== void 0) job.completedAt = completed;
+  if (isId(j.run_attempt)) job.runAttempt = j.run_attempt;
+  const steps = Array.isArray(j.steps) ? j.steps : [];
+  for (const s of steps.slice(0, 1e3)) {
+    if (!s || typeof s !== "object") continue;
+    const r = s;
+    if (!isId(r.number)) continue;
+    const step = {
+      number: r.number,
+      name: boundedName(r.name, `step ${r.number} of job ${j.id}`),
+      status: typeof r.status === "string" ? r.status : "unknown",
+      conclusion: typeof r.conclusion === "string" ? r.conclusion : null
+    };
+    const ss = isoMs(r.started_at);
+    const sc = isoMs(r.completed_at);
+    if (ss !== void 0) step.startedAt = ss;
+    if (sc !== void 0) step.completedAt = sc;
+    job.steps.push(step);
+  }
+  job.steps.sort((a, b) => a.number - b.number);
+  return job;
+}
+function createGitHubClient(options) {
+  const api = new URL(options.apiUrl.replace(/\/+$/, ""));
+  if (api.protocol !== "https:" && api.protocol !== "http:") {
+    throw new Error(`GITHUB_API_URL must be an http(s) URL (got ${api.protocol})`);
+  }
+  const base = api.href.replace(/\/+$/, "");
+  const http2 = options.http ?? httpRequest;
+  const sleep2 = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+  const now = options.now ?? Date.now;
+  const maxWaitMs = options.maxWaitMs ?? 6e4;
+  const notice = options.onNotice ?? (() => {
+  });
+  const limit = { resetAt: 0 };
+  const observe = (res) => {
+    const remaining = header(res, "x-ratelimit-remaining");
+    const reset = header(res, "x-ratelimit-reset");
+    if (remaining !== void 0 && /^\d+$/.test(remaining)) limit.remaining = Number(remaining);
+    if (reset !== void 0 && /^\d+$/.test(reset)) limit.resetAt = Number(reset) * 1e3;
+  };
+  const resetText = () => new Date(limit.resetAt).toISOString().replace(/\.\d+Z$/, "Z");
+  const waitForLimit = async (label) => {
+    if (limit.remaining !== 0) return;
+    const wait = limit.resetAt - now();
+    if (wait <= 0) return;
+    if (wait > maxWaitMs) {
+      throw new GitHubApiError(
+        `${label}: the API rate limit is exhausted until ${resetText()}; re-run the job after that`,
+        429,
+        false
+      );
+    }
+    notice(`${label}: API rate limit exhausted; waiting ${Math.ceil(wait / 1e3)} s for it to reset`);
+    await sleep2(wait + 250);
+    limit.remaining = void 0;
+  };
+  const failure = (res, label, hint) => {
+    const said = apiMessage(res);
+    const status = res.status;
+    let retryAfter = retryAfterMs(res.headers, now());
+    const limited = (status === 403 || status === 429) && (header(res, "x-ratelimit-remaining") === "0" || retryAfter !== void 0);
+    if (limited && retryAfter === void 0 && limit.resetAt > now()) retryAfter = limit.resetAt - now() + 250;
+    if (limited) {
+      const tooLong = retryAfter === void 0 || retryAfter > maxWaitMs;
+      const when = header(res, "x-ratelimit-remaining") === "0" && limit.resetAt ? ` until ${resetText()}` : "";
+      return new GitHubApiError(
+        `${label}: rate limited (HTTP ${status}${said ? `: ${said}` : ""})${when}${tooLong ? "; re-run the job later" : ""}`,
+        status,
+        !tooLong,
+        tooLong ? void 0 : retryAfter
+      );
+    }
+    const extra = hint?.(status);
+    return new GitHubApiError(
+      `${label}: HTTP ${status}${said ? ` (${said})` : ""}${extra ? `; ${extra}` : ""}`,
+      status,
+      isTransientStatus(status),
+      retryAfter
+    );
+  };
+  const retrying = (label, fn) => retry(fn, {
+    label,
+    attempts: options.attempts ?? 5,
+    maxMs: maxWaitMs,
+    isRetryable: (e) => (e instanceof GitHubApiError || e instanceof HttpError) && e.retryable,
+    onRetry: (i2) => notice(i2.message),
+    ...options.sleep ? { sleep: options.sleep } : {},
+    ...options.random ? { random: options.random } : {}
+  });
+  const apiHeaders = (authenticated) => {
+    const h = {
+      accept: "application/vnd.github+json",
+      "x-github-api-version": GITHUB_API_VERSION,
+      "user-agent": "jit-gpg"
+    };
+    if (authenticated && options.token) h.authorization = `Bearer ${options.token}`;
+    return h;
+  };
+  const sameOrigin = (url) => url.origin === api.origin;
+  const path = (...parts) => parts.map((p) => encodeURIComponent(String(p))).join("/");
+  return {
+    apiUrl: base,
+    async listRunJobs(owner, repo, runId) {
+      const jobs = [];
+      let url = new URL(`${base}/repos/${path(owner, repo)}/actions/runs/${runId}/jobs`);
+      url.searchParams.set("per_page", "100");
+      url.searchParams.set("filter", "latest");
+      const label = `listing the jobs of run ${runId} in ${owner}/${repo}`;
+      for (let page = 1; url; page++) {
+        if (page > MAX_PAGES) throw new Error(`${label}: more than ${MAX_PAGES} pages of jobs`);
+        const target = url;
+        const res = await retrying(label, async () => {
+          await waitForLimit(label);
+          const r = await http2({ url: target, headers: apiHeaders(true), maxBytes: PAGE_BYTES, timeoutMs: 3e4 });
+          observe(r);
+          if (r.status !== 200) {
+            throw failure(
+              r,
+              label,
+              (s) => s === 401 || s === 403 ? ACTIONS_READ : s === 404 ? `no run ${runId} in ${owner}/${repo} that this token can see; check \`run-id\`, and that ${ACTIONS_READ}` : void 0
+            );
+          }
+          return r;
+        });
+        let body;
+        try {
+          body = JSON.parse(res.body);
+        } catch {
+          throw new Error(`${label}: the answer is not JSON`);
+        }
+        if (!body || !Array.isArray(body.jobs)) throw new Error(`${label}: the answer has no \`jobs\` list`);
+        for (const raw of body.jobs) {
+          try {
+            jobs.push(parseJob(raw));
+          } catch (e) {
+            throw new Error(`${label}: unexpected answer (${e.message})`);
+          }
+        }
+        const next = nextLink(res.headers.link);
+        url = void 0;
+        if (next) {
+          let u;
+          try {
+            u = new URL(next, base);
+          } catch {
+            throw new Error(`${label}: the next-page link is not a URL`);
+          }
+          if (!sameOrigin(u)) throw new Error(`${label}: the next-page link points away from ${api.origin}`);
+          url = u;
+        }
+      }
+      const seen = /* @__PURE__ */ new Set();
+      return jobs.filter((j) => !seen.has(j.id) && seen.add(j.id));
+    },
+    async downloadJobLog(owner, repo, jobId, opts = {}) {
+      const maxBytes = opts.maxBytes ?? DEFAULT_MAX_LOG_BYTES;
+      const label = `downloading the log of job ${jobId}`;
+      const endpoint = `${base}/repos/${path(owner, repo)}/actions/jobs/${jobId}/logs`;
+      return retrying(label, async () => {
+        await waitForLimit(label);
+        const r = await http2({ url: endpoint, headers: apiHeaders(true), maxBytes, binary: true, timeoutMs: 3e4 });
+        observe(r);
+        if (r.status === 200) return r.data ?? Buffer.alloc(0);
+        if (r.status !== 301 && r.status !== 302 && r.status !== 303 && r.status !== 307) {
+          throw failure(
+            r,
+            label,
+            (s) => s === 401 || s === 403 ? ACTIONS_READ : s === 404 || s === 410 ? "the log is gone (deleted, expired, or the job never ran)" : void 0
+          );
+        }
+        const location = header(r, "location");
+        let target;
+        try {
+          target = new URL(location ?? "", endpoint);
+        } catch {
+          throw new GitHubApiError(`${label}: the redirect has no valid Location`, r.status, false);
+        }
+        if (!location || target.protocol !== "https:" && !(target.protocol === "http:" && api.protocol === "http:")) {
+          throw new GitHubApiError(`${label}: the redirect does not lead to an https URL`, r.status, false);
+        }
+        const d = await http2({
+          url: target,
+          headers: sameOrigin(target) ? apiHeaders(true) : { "user-agent": "jit-gpg" },
+          maxBytes,
+          binary: true,
+          timeoutMs: 12e4
+        });
+        if (d.status !== 200) {
+          throw new GitHubApiError(
+            `${label}: the download answered HTTP ${d.status}`,
+            d.status,
+            isTransientStatus(d.status) || d.status === 403 || d.status === 404
+          );
+        }
+        return d.data ?? Buffer.alloc(0);
+      }).catch((e) => {
+        if (e instanceof HttpError && e.code === "TOO_LARGE") {
+          throw new GitHubApiError(`${label}: the log is larger than ${Math.round(maxBytes / 1048576)} MiB`, 0, false);
+        }
+        throw e;
+      });
+    },
+    async revokeCredentials(credentials, opts) {
+      if (credentials.length === 0) return { status: 202 };
+      if (credentials.length > REVOKE_BATCH_SIZE) {
+        throw new Error(`at most ${REVOKE_BATCH_SIZE} credentials per revocation request`);
+      }
+      const label = `submitting ${credentials.length} credential${credentials.length === 1 ? "" : "s"} for revocation`;
+      const body = JSON.stringify({ credentials });
+      return retrying(label, async () => {
+        await waitForLimit(label);
+        const headers = { ...apiHeaders(opts.authenticated), "content-type": "application/json" };
+        const r = await http2({ url: `${base}/credentials/revoke`, method: "POST", headers, body, timeoutMs: 3e4 });
+        observe(r);
+        if (r.status === 202 || r.status === 200 || r.status === 204) return { status: r.status };
+        throw failure(
+          r,
+          label,
+          (s) => s === 422 ? "GitHub refused the batch (validation failed, or the endpoint is throttled)" : s === 403 && opts.authenticated ? "this server does not accept the token for revocation" : void 0
+        );
+      });
+    }
+  };
+}
+var GITHUB_API_VERSION, REVOKE_BATCH_SIZE, MAX_PAGES, PAGE_BYTES, DEFAULT_MAX_LOG_BYTES, MAX_NAME, GitHubApiError, isId, ACTIONS_READ;
+var init_github = __esm({
+  "src/shared/github.ts"() {
+    "use strict";
+    init_http2();
+    init_retry();
+    GITHUB_API_VERSION = "2022-11-28";
+    REVOKE_BATCH_SIZE = 1e3;
+    MAX_PAGES = 100;
+    PAGE_BYTES = 16 * 1024 * 1024;
+    DEFAULT_MAX_LOG_BYTES = 512 * 1024 * 1024;
+    MAX_NAME = 512;
+    GitHubApiError = class extends Error {
+      name = "GitHubApiError";
+      status;
+      retryable;
+      retryAfterMs;
+      constructor(message, status, retryable, retryAfter) {
+        super(message);
+        this.status = status;
+        this.retryable = retryable;
+        if (retryAfter !== void 0) this.retryAfterMs = retryAfter;
+      }
+    };
+    isId = (v) => typeof v === "number" && Number.isSafeInteger(v) && v > 0;
+    ACTIONS_READ = "the token needs `actions: read` (add `permissions: actions: read` to the job, or pass a token that can read this repository’s Actions)";
+  }
+});
+
+// src/scan/revoke.ts
+async function revokeFindings(findings, secrets, opts) {
+  const records = /* @__PURE__ */ new Map();
+  const bySecret = /* @__PURE__ */ new Map();
+  for (const f of findings) {
+    const prefix = REVOCABLE[f.ruleId];
+    if (prefix === void 0) continue;
+    const secret = f.validated ? secrets?.get(f.fingerprint) : void 0;
+    if (!f.validated) {
+      records.set(f, { submitted: false, answer: "not submitted: its checksum or structure is not proven" });
+    } else if (!secret?.startsWith(prefix)) {
+      records.set(f, { submitted: false, answer: "not submitted: not a token type the endpoint accepts" });
+    } else {
+      const list = bySecret.get(secret) ?? [];
+      list.push(f);
+      bySecret.set(secret, list);
+    }
+  }
+  const batchSize = Math.max(1, Math.min(REVOKE_BATCH_SIZE, opts.batchSize ?? REVOKE_BATCH_SIZE));
+  const all = [...bySecret.keys()];
+  let accepted = 0;
+  let failure;
+  for (let i2 = 0, request = 0; i2 < all.length; i2 += batchSize, request++) {
+    const batch = all.slice(i2, i2 + batchSize);
+    const mark = (r) => {
+      for (const s of batch) for (const f of bySecret.get(s)) records.set(f, r);
+    };
+    if (failure !== void 0) {
+      mark({ submitted: false, answer: "not submitted: an earlier revocation request failed" });
+      continue;
+    }
+    if (request >= MAX_REVOKE_REQUESTS) {
+      failure = `more than ${MAX_REVOKE_REQUESTS * batchSize} tokens: GitHub accepts ${MAX_REVOKE_REQUESTS} revocation requests an hour`;
+      mark({ submitted: false, answer: "not submitted: over the endpoint’s hourly limit" });
+      continue;
+    }
+    try {
+      const { status } = await opts.client.revokeCredentials(batch, { authenticated: opts.authenticated });
+      accepted += batch.length;
+      mark({ submitted: true, status, answer: `accepted (HTTP ${status})` });
+      opts.onNotice?.(`revocation: ${plural2(batch.length, "token")} submitted, HTTP ${status}`);
+    } catch (e) {
+      const status = e instanceof GitHubApiError && e.status > 0 ? e.status : void 0;
+      const why = e.message;
+      failure = why;
+      mark({
+        submitted: true,
+        ...status !== void 0 ? { status } : {},
+        answer: status !== void 0 ? `refused (HTTP ${status})` : "failed (no answer)"
+      });
+    }
+  }
+  const out = findings.map((f) => {
+    const r = records.get(f);
+    return r ? { ...f, revocation: r } : f;
+  });
+  const result = { findings: out, accepted, candidates: all.length };
+  if (failure !== void 0) {
+    const left = all.length - accepted;
+    result.failure = `revocation of ${plural2(left, "GitHub token")} failed (${failure}); ${left === 1 ? "it is" : "they are"} still live. Revoke by hand now: find each one at the location the annotations and the job summary give (findings whose revocation was not accepted), then have its owner delete it (Settings → Developer settings → Personal access tokens), or submit it yourself with POST /credentials/revoke ({"credentials": ["<token>"]}; on GitHub.com without an Authorization header).`;
+  }
+  return result;
+}
+var REVOCABLE, REVOCABLE_RULE_IDS, MAX_REVOKE_REQUESTS, plural2;
+var init_revoke = __esm({
+  "src/scan/revoke.ts"() {
+    "use strict";
+    init_github();
+    REVOCABLE = {
+      "github-pat-classic": "ghp_",
+      "github-fine-grained-pat": "github_pat_",
+      "github-oauth-token": "gho_",
+      "github-user-to-server-token": "ghu_",
+      "github-refresh-token": "ghr_"
+    };
+    REVOCABLE_RULE_IDS = Object.keys(REVOCABLE);
+    MAX_REVOKE_REQUESTS = 60;
+    plural2 = (n, one2) => `${n} ${one2}${n === 1 ? "" : "s"}`;
+  }
+});
+
+// src/scan/sources/logs.ts
+function timestampPrefix(buf, at, end, out) {
+  if (end - at < 20) return 0;
+  const b = (i3) => buf[at + i3];
+  if (!(D(b(0)) && D(b(1)) && D(b(2)) && D(b(3)) && b(4) === 45 && D(b(5)) && D(b(6)) && b(7) === 45) || !(D(b(8)) && D(b(9)) && b(10) === 84 && D(b(11)) && D(b(12)) && b(13) === 58 && D(b(14)) && D(b(15))) || !(b(16) === 58 && D(b(17)) && D(b(18)))) {
+    return 0;
+  }
+  let i2 = 19;
+  if (b(i2) === 46) {
+    i2++;
+    const start = i2;
+    while (at + i2 < end && i2 - start < 9 && D(b(i2))) i2++;
+    if (i2 === start) return 0;
+  }
+  if (at + i2 >= end || b(i2) !== 90) return 0;
+  i2++;
+  if (at + i2 < end) {
+    if (b(i2) !== 32) return 0;
+    i2++;
+  }
+  const ms = Date.UTC(
+    num2(buf, at, 4),
+    num2(buf, at + 5, 2) - 1,
+    num2(buf, at + 8, 2),
+    num2(buf, at + 11, 2),
+    num2(buf, at + 14, 2),
+    num2(buf, at + 17, 2)
+  );
+  out.sec = Math.floor(ms / 1e3);
+  return i2;
+}
+function sameSecond(buf, at, last) {
+  for (let i2 = 18; i2 >= 0; i2--) if (buf[at + i2] !== last[i2]) return false;
+  return true;
+}
+function prefixTail(buf, at, end) {
+  let i2 = at + 19;
+  if (buf[i2] === 46) {
+    const start = ++i2;
+    while (i2 < end && i2 - start < 9 && D(buf[i2])) i2++;
+    if (i2 === start) return 0;
+  }
+  if (i2 >= end || buf[i2] !== 90) return 0;
+  i2++;
+  if (i2 < end) {
+    if (buf[i2] !== 32) return 0;
+    i2++;
+  }
+  return i2 - at;
+}
+function prepareLog(raw, steps) {
+  const span = steps.map((s) => ({
+    from: s.startedAt === void 0 ? Number.NaN : Math.floor(s.startedAt / 1e3),
+    to: s.completedAt === void 0 ? Number.POSITIVE_INFINITY : Math.floor(s.completedAt / 1e3)
+  }));
+  const encloses = (k, t) => span[k].from <= t && t <= span[k].to;
+  const runLine = [];
+  const runStep = [];
+  const firstLine = /* @__PURE__ */ new Map();
+  let read = raw.length >= 3 && raw[0] === 239 && raw[1] === 187 && raw[2] === 191 ? 3 : 0;
+  let write = 0;
+  let line = 0;
+  let cur = -1;
+  let assigned = -1;
+  const ts = { sec: 0 };
+  const last = Buffer.alloc(19);
+  let lastCut = 0;
+  while (read < raw.length) {
+    line++;
+    const nl = raw.indexOf(10, read);
+    const end = nl < 0 ? raw.length : nl;
+    let cut = 0;
+    if (lastCut > 0 && end - read >= lastCut && sameSecond(raw, read, last)) {
+      cut = prefixTail(raw, read, end);
+    }
+    if (cut === 0) {
+      cut = timestampPrefix(raw, read, end, ts);
+      if (cut > 0) raw.copy(last, 0, read, read + 19);
+    }
+    lastCut = cut;
+    const contentStart = read + cut;
+    if (cut > 0 && steps.length > 0) {
+      const t = ts.sec;
+      let next = -1;
+      if (cur >= 0 && encloses(cur, t)) {
+        next = cur;
+        const opensGroup = contentStart + GROUP.length <= end && raw.compare(GROUP, 0, GROUP.length, contentStart, contentStart + GROUP.length) === 0;
+        if (opensGroup && cur + 1 < span.length && encloses(cur + 1, t)) next = cur + 1;
+      } else {
+        for (let k = cur + 1; k < span.length && next < 0; k++) if (encloses(k, t)) next = k;
+        for (let k = 0; k <= cur && next < 0; k++) if (encloses(k, t)) next = k;
+      }
+      if (next >= 0) cur = next;
+      if (next !== assigned || runLine.length === 0) {
+        runLine.push(line);
+        runStep.push(next);
+        assigned = next;
+      }
+      if (next >= 0 && !firstLine.has(next)) firstLine.set(next, line);
+    }
+    const stop = nl < 0 ? raw.length : nl + 1;
+    if (write !== contentStart) raw.copyWithin(write, contentStart, stop);
+    write += stop - contentStart;
+    read = stop;
+  }
+  const lines = line;
+  return {
+    data: raw.subarray(0, write),
+    lines,
+    firstLine,
+    stepOf(l) {
+      let lo = 0;
+      let hi = runLine.length;
+      while (lo < hi) {
+        const mid = lo + hi >> 1;
+        if (runLine[mid] <= l) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo === 0 ? -1 : runStep[lo - 1];
+    }
+  };
+}
+function logPath(name2) {
+  const safe = name2.replace(/[/\\\u0000-\u001f\u007f-\u009f]/g, "_");
+  return `logs/${safe}.log`;
+}
+async function openLogsSource(opts) {
+  const all = await opts.client.listRunJobs(opts.owner, opts.repo, opts.runId);
+  const skipped = [];
+  const scanned = [];
+  const byPath = /* @__PURE__ */ new Map();
+  for (const job of all) {
+    if (job.status !== "completed") {
+      skipped.push({
+        job: job.name,
+        why: `${job.status}: its log is not complete yet (the scanning job's own log never is)`
+      });
+      continue;
+    }
+    if (job.conclusion === "skipped" || job.steps.length === 0 && job.conclusion === "cancelled") {
+      skipped.push({ job: job.name, why: `${job.conclusion}: it never ran, so it has no log` });
+      continue;
+    }
+    let path = logPath(job.name);
+    for (let n = 1; byPath.has(path); n++) path = logPath(`${job.name} (${job.id}${n > 1 ? `-${n}` : ""})`);
+    const entry = { job, path };
+    byPath.set(path, entry);
+    scanned.push(entry);
+  }
+  for (const s of skipped) opts.onNotice?.(`job ${JSON.stringify(s.job)} not scanned: ${s.why}`);
+  let failed = 0;
+  const server = opts.serverUrl.replace(/\/+$/, "");
+  const runUrl = `${server}/${encodeURIComponent(opts.owner)}/${encodeURIComponent(opts.repo)}/actions/runs/${opts.runId}`;
+  async function fetchOne(entry) {
+    try {
+      const raw = await opts.client.downloadJobLog(opts.owner, opts.repo, entry.job.id, {
+        ...opts.maxLogBytes ? { maxBytes: opts.maxLogBytes } : {}
+      });
+      const prepared = prepareLog(raw, entry.job.steps);
+      entry.log = { stepOf: prepared.stepOf, firstLine: prepared.firstLine, lines: prepared.lines };
+      return { path: entry.path, source: { kind: "bytes", data: prepared.data } };
+    } catch (e) {
+      failed++;
+      opts.onWarning?.(`${entry.path}: log not scanned: ${e.message}`);
+      return void 0;
+    }
+  }
+  return {
+    describe: `logs of ${scanned.length} completed job${scanned.length === 1 ? "" : "s"} of run ${opts.runId} in ${opts.owner}/${opts.repo}`,
+    get failed() {
+      return failed;
+    },
+    skipped,
+    jobs: scanned.length,
+    items: async function* () {
+      const queue = scanned.slice();
+      const running = /* @__PURE__ */ new Map();
+      let next = 0;
+      const start = () => {
+        const entry = queue.shift();
+        if (!entry) return;
+        const id = next++;
+        running.set(
+          id,
+          fetchOne(entry).then((item) => ({ id, item }))
+        );
+      };
+      for (let i2 = 0; i2 < CONCURRENCY; i2++) start();
+      while (running.size > 0) {
+        const { id, item } = await Promise.race(running.values());
+        running.delete(id);
+        start();
+        if (item) yield item;
+      }
+    },
+    locate(f) {
+      const entry = byPath.get(f.file);
+      if (!entry) return void 0;
+      const { job } = entry;
+      const loc = { job: job.name, jobId: job.id, url: `${runUrl}/job/${job.id}` };
+      const k = entry.log?.stepOf(f.line) ?? -1;
+      const step = k >= 0 ? job.steps[k] : void 0;
+      if (step) {
+        loc.step = step.name;
+        loc.stepNumber = step.number;
+        const first = entry.log?.firstLine.get(k) ?? f.line;
+        loc.url += `#step:${step.number}:${f.line - first + 1}`;
+      }
+      return loc;
+    }
+  };
+}
+var CONCURRENCY, D, num2, GROUP;
+var init_logs = __esm({
+  "src/scan/sources/logs.ts"() {
+    "use strict";
+    CONCURRENCY = 4;
+    D = (b) => b >= 48 && b <= 57;
+    num2 = (buf, from, len) => {
+      let n = 0;
+      for (let i2 = from; i2 < from + len; i2++) n = n * 10 + (buf[i2] - 48);
+      return n;
+    };
+    GROUP = Buffer.from("##[group]");
+  }
+});
+
+// src/scan/job.ts
+import { statSync } from "node:fs";
+import { isAbsolute as isAbsolute3, relative as relative3, resolve as resolve3, sep } from "node:path";
+function selectSource(opts) {
+  if (opts.items) return { kind: "items", ...opts.items };
+  if ((opts.stdin || opts.file) && (opts.mode === "diff" || opts.mode === "history")) {
+    throw new ModeError(`--mode ${opts.mode} scans a git repository, not ${opts.stdin ? "stdin" : "a single file"}`);
+  }
+  if ((opts.stdin || opts.file) && opts.mode === "logs") {
+    throw new ModeError(
+      `--mode logs fetches a workflow run's logs, not ${opts.stdin ? "stdin" : "a single file"} (\`jit-gpg scan -\` scans a log piped in)`
+    );
+  }
+  if (opts.stdin) return { kind: "stdin", stream: opts.stdin };
+  if (opts.file) {
+    const abs2 = resolve3(opts.root, opts.file);
+    const st = statSync(abs2);
+    if (!st.isFile()) return { kind: "named", absPath: abs2, name: opts.file };
+    const size = st.size;
+    const path = opts.file;
+    return {
+      kind: "items",
+      describe: `file ${path}`,
+      items: async function* () {
+        yield { path, source: { kind: "file", absPath: abs2, size } };
+      }
+    };
+  }
+  switch (opts.mode) {
+    case "worktree":
+      return { kind: "worktree" };
+    case "auto": {
+      let plan;
+      try {
+        plan = planScan(readEvent(opts.env));
+      } catch (e) {
+        throw new ModeError(e.message);
+      }
+      return plan.mode === "worktree" ? { kind: "worktree" } : { kind: "git", plan };
+    }
+    case "diff":
+      if (!opts.base)
+        throw new ModeError("mode diff needs a base revision (--base, input `base`); head defaults to HEAD");
+      return { kind: "git", plan: { mode: "diff", base: opts.base, head: opts.head ?? "HEAD" } };
+    case "history":
+      return { kind: "git", plan: { mode: "history", ...opts.head ? { head: opts.head } : {} } };
+    case "logs":
+      return { kind: "logs" };
+    default:
+      throw new ModeError(`unknown mode "${String(opts.mode)}"; expected one of ${SCAN_MODES.join(", ")}`);
+  }
+}
+async function runScanJob(opts) {
+  const plan = selectSource(opts);
+  if (plan.kind === "worktree" && (opts.base || opts.head) && opts.mode !== "diff") {
+    opts.onWarning(`base/head are only used by mode diff; mode ${opts.mode} scans the work tree and ignores them`);
+  }
+  const source = await configSource(opts);
+  const { policy: ownPolicy, path: configFile } = await loadConfig({
+    path: opts.configPath,
+    cwd: opts.cwd,
+    searchDirs: opts.configSearch,
+    source
+  });
+  let policy = ownPolicy;
+  let gitleaks;
+  gitleaks = opts.stdin ? void 0 : await loadGitleaksConfig(opts.root, source);
+  if (gitleaks) {
+    policy = mergeGitleaks(policy, gitleaks);
+    for (const w of gitleaks.warnings) opts.onWarning(w);
+    const s = gitleaks.summary;
+    opts.onNotice?.(
+      `.gitleaks.toml: ${s.rules} custom rules, ${s.allowPaths} allowed paths, ${s.allowRegexes} allow regexes, ${s.stopwords} stopwords, ${s.commits} allowed commits`
+    );
+  }
+  if (opts.maxFileSize !== void 0) policy.maxFileSize = opts.maxFileSize;
+  if (configFile && !source.files.some((f) => f.changed && resolve3(opts.cwd, f.name) === configFile)) {
+    const rel = relative3(opts.root, configFile);
+    if (rel && !rel.startsWith("..") && !isAbsolute3(rel)) policy.ignorePaths.push(rel.split(sep).join("/"));
+  }
+  const baseline = opts.baselinePath ? await loadBaseline(resolve3(opts.cwd, opts.baselinePath), {
+    source,
+    asGiven: isAbsolute3(opts.baselinePath),
+    name: opts.baselinePath
+  }) : void 0;
+  if (source.base !== void 0 && plan.kind === "git") policy.inlineAllow = "report";
+  const revoke = opts.revoke === "github";
+  let client;
+  if (plan.kind === "logs" || revoke) {
+    if (!opts.github?.apiUrl) throw new ModeError("the GitHub API URL is not set (GITHUB_API_URL)");
+    client = createGitHubClient({ ...opts.github, ...opts.onNotice ? { onNotice: opts.onNotice } : {} });
+  }
+  if (revoke) policy.retainSecrets = [...REVOCABLE_RULE_IDS];
+  let raw;
+  let logs;
+  let git2;
+  let gitSource;
+  if (plan.kind === "git") {
+    ({ result: raw, git: git2, source: gitSource } = await runGitPlan(plan.plan, opts, policy, configFile));
+  } else if (plan.kind === "logs") {
+    logs = await openLogs(opts, client);
+    policy.maxFileSize = Number.MAX_SAFE_INTEGER;
+    raw = await scan({
+      root: opts.root,
+      policy,
+      threads: opts.threads,
+      onWarning: opts.onWarning,
+      onProgress: opts.onProgress,
+      items: logs.items()
+    });
+    raw.stats.failed += logs.failed;
+    const fetched = logs;
+    raw.findings = raw.findings.map((f) => {
+      const at = fetched.locate(f);
+      return at ? { ...f, log: at } : f;
+    });
+  } else {
+    raw = await scan({
+      root: opts.root,
+      policy,
+      threads: opts.threads,
+      onWarning: opts.onWarning,
+      onProgress: opts.onProgress,
+      ...plan.kind === "stdin" ? { stdin: plan.stream } : {},
+      ...plan.kind === "named" ? { stdin: await openNamedInput(plan.absPath, plan.name), stdinName: plan.name } : {},
+      ...plan.kind === "items" ? { items: plan.items() } : {}
+    });
+  }
+  if (gitleaks) raw.findings = gitleaks.filterFindings(raw.findings);
+  const markerSuppressed = raw.findings.filter((f) => f.inlineAllowed);
+  const outcome = applyBaseline(
+    raw.findings.filter((f) => !f.inlineAllowed),
+    baseline
+  );
+  const { secrets, ...kept } = raw;
+  const result = {
+    ...kept,
+    findings: outcome.findings,
+    staleBaseline: outcome.stale.map((s) => s.fingerprint)
+  };
+  let revocation;
+  if (revoke) {
+    const r = await revokeFindings(result.findings, secrets, {
+      client,
+      authenticated: !isGitHubCloud(client.apiUrl),
+      ...opts.onNotice ? { onNotice: opts.onNotice } : {}
+    });
+    const { findings, ...rest } = r;
+    result.findings = findings;
+    revocation = rest;
+  }
+  const sourceWords = gitSource ?? (plan.kind === "named" ? `${plan.name} (read like stdin)` : plan.kind === "stdin" ? "stdin" : plan.kind === "items" ? plan.describe : plan.kind === "logs" ? logs.describe : `work tree ${opts.root}`);
+  const job = {
+    result,
+    accepted: outcome.accepted,
+    stale: outcome.stale,
+    policy,
+    source: sourceWords,
+    config: source,
+    markerSuppressed
+  };
+  if (git2) job.git = git2;
+  if (logs) job.logs = { jobs: logs.jobs, skipped: logs.skipped, failed: logs.failed };
+  if (revocation) job.revocation = revocation;
+  if (configFile) job.configFile = configFile;
+  if (baseline) job.baseline = baseline;
+  return job;
+}
+async function openLogs(opts, client) {
+  const where = opts.logs;
+  const m = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(where?.repo ?? "");
+  if (!where || !m) {
+    throw new ModeError("mode logs needs the repository as OWNER/REPO (--repo, or GITHUB_REPOSITORY on a runner)");
+  }
+  if (!Number.isSafeInteger(where.runId) || where.runId < 1) {
+    throw new ModeError("mode logs needs the run id, a positive integer (--run-id, input `run-id`, or GITHUB_RUN_ID)");
+  }
+  return openLogsSource({
+    client,
+    owner: m[1],
+    repo: m[2],
+    runId: where.runId,
+    serverUrl: where.serverUrl,
+    ...opts.onNotice ? { onNotice: opts.onNotice } : {},
+    onWarning: opts.onWarning
+  });
+}
+async function configSource(opts) {
+  if (opts.configFrom !== "base") return worktreeSource(opts.cwd);
+  let base;
+  try {
+    base = trustedBaseSha(readEvent(opts.env));
+  } catch (e) {
+    throw new ConfigError(e.message, "");
+  }
+  if (base === void 0) return worktreeSource(opts.cwd);
+  try {
+    return await baseSource({ root: opts.root, cwd: opts.cwd, base, onNotice: opts.onNotice });
+  } catch (e) {
+    if (e instanceof ConfigSourceError) throw new ConfigError(e.message, "");
+    throw e;
+  }
+}
+async function runGitPlan(p, opts, policy, configFile) {
+  if (p.notice) opts.onNotice?.(p.notice);
+  if (p.mode !== "diff" && p.mode !== "history") {
+    const stats = {
+      files: 0,
+      bytes: 0,
+      skippedBinary: 0,
+      skippedLarge: 0,
+      unreadable: 0,
+      failed: 0,
+      durationMs: 0,
+      engine: "none"
+    };
+    return { result: { findings: [], stats, warnings: [], staleBaseline: [] }, source: p.notice ?? "nothing to scan" };
+  }
+  const skipCommits = opts.restoreGitCache ? await opts.restoreGitCache(p.mode, policy, configFile) : void 0;
+  try {
+    const { git: git2, ...result } = await scanGit({
+      root: opts.root,
+      mode: p.mode,
+      base: p.base,
+      head: p.head,
+      exclude: p.exclude,
+      fallbackExclude: p.fallbackExclude,
+      policy,
+      threads: opts.threads,
+      skipCommits,
+      onWarning: opts.onWarning,
+      onNotice: opts.onNotice,
+      onProgressLine: opts.onNotice
+    });
+    const range = p.mode === "history" ? "history" : `commits ${p.base ? `${p.base.slice(0, 12)}..` : ""}${(p.head ?? "HEAD").slice(0, 12)}`;
+    return { result, git: git2, source: `${range} (${git2.stats.commits} commits) of ${opts.root}` };
+  } catch (e) {
+    if (e instanceof GitRangeError) throw new ModeError(e.message);
+    throw e;
+  }
+}
+function failing(findings, failOn) {
+  if (failOn === "none") return [];
+  if (failOn === "validated") return findings.filter((f) => f.validated);
+  return [...findings];
+}
+var SCAN_MODES, FAIL_ON, REVOKE, ModeError;
+var init_job = __esm({
+  "src/scan/job.ts"() {
+    "use strict";
+    init_baseline();
+    init_config();
+    init_config_source();
+    init_gitleaks();
+    init_scan();
+    init_event();
+    init_git();
+    init_stdin();
+    init_github();
+    init_revoke();
+    init_logs();
+    SCAN_MODES = ["auto", "worktree", "diff", "history", "logs"];
+    FAIL_ON = ["any", "validated", "none"];
+    REVOKE = ["none", "github"];
+    ModeError = class extends Error {
+      name = "ModeError";
+    };
+  }
+});
+
+// src/cli/scan.ts
+var scan_exports = {};
+__export(scan_exports, {
+  FORMATS: () => FORMATS,
+  SCAN_USAGE: () => SCAN_USAGE,
+  scanCommand: () => scanCommand
+});
+import { existsSync as existsSync4, statSync as statSync2 } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import { basename as basename2, dirname as dirname4, resolve as resolve4 } from "node:path";
+function positiveInt(flag, v) {
+  if (v === void 0) return void 0;
+  if (!/^\d+$/.test(v) || Number(v) < 1)
+    throw new UsageError(`scan: --${flag} must be a positive integer (got "${v}")`);
+  return Number(v);
+}
+async function scanCommand(argv, io) {
+  const { values, positionals } = parseFlags("scan", argv, {
+    mode: { type: "string" },
+    base: { type: "string" },
+    head: { type: "string" },
+    config: { type: "string" },
+    baseline: { type: "string" },
+    "config-from": { type: "string" },
+    format: { type: "string" },
+    output: { type: "string", short: "o" },
+    "fail-on": { type: "string" },
+    "max-file-size": { type: "string" },
+    threads: { type: "string" },
+    repo: { type: "string" },
+    "run-id": { type: "string" },
+    revoke: { type: "string" },
+    help: { type: "boolean", short: "h" }
+  });
+  if (values.help) {
+    io.stdout.write(SCAN_USAGE);
+    return EXIT.ok;
+  }
+  if (positionals.length > 1) {
+    throw new UsageError(
+      `scan: one PATH at most (got ${positionals.length}: ${positionals.join(" ")}). Run \`jit-gpg scan --help\`.`
+    );
+  }
+  const mode = oneOf("scan", "mode", values.mode, SCAN_MODES) ?? "auto";
+  const format = oneOf("scan", "format", values.format, FORMATS) ?? "text";
+  const failOn = oneOf("scan", "fail-on", values["fail-on"], FAIL_ON) ?? "any";
+  const configFrom = oneOf("scan", "config-from", values["config-from"], ["base", "head"]) ?? "base";
+  const threads = positiveInt("threads", values.threads);
+  const revoke = oneOf("scan", "revoke", values.revoke, REVOKE) ?? "none";
+  const runId = positiveInt("run-id", values["run-id"] ?? (mode === "logs" ? io.env.GITHUB_RUN_ID : void 0));
+  if (mode !== "logs" && (values.repo !== void 0 || values["run-id"] !== void 0)) {
+    throw new UsageError("scan: --repo and --run-id are only used by --mode logs");
+  }
+  let maxFileSize;
+  if (values["max-file-size"] !== void 0) {
+    maxFileSize = parseSize(values["max-file-size"]);
+    if (maxFileSize === void 0) {
+      throw new UsageError(
+        `scan: --max-file-size must be a positive size in bytes or with a unit, e.g. 5MiB (got "${values["max-file-size"]}")`
+      );
+    }
+  }
+  for (const flag of ["config", "baseline", "output", "base", "head"]) {
+    if (values[flag] === "") throw new UsageError(`scan: --${flag} needs a value`);
+  }
+  const target = positionals[0] ?? ".";
+  const useStdin = target === "-";
+  let root = io.cwd;
+  let file;
+  if (!useStdin) {
+    const abs2 = resolve4(io.cwd, target);
+    if (!existsSync4(abs2)) throw new UsageError(`scan: ${target}: no such file or directory`);
+    if (statSync2(abs2).isDirectory()) root = abs2;
+    else {
+      root = dirname4(abs2);
+      file = basename2(abs2);
+    }
+  }
+  const warn = (m) => writeLine(io.stderr, `jit-gpg: warning: ${m}`);
+  let job;
+  try {
+    job = await runScanJob({
+      root,
+      file,
+      stdin: useStdin ? io.stdin : void 0,
+      mode,
+      base: values.base,
+      head: values.head,
+      configPath: values.config,
+      configSearch: useStdin ? [io.cwd] : [.../* @__PURE__ */ new Set([root, io.cwd])],
+      cwd: io.cwd,
+      baselinePath: values.baseline,
+      configFrom,
+      maxFileSize,
+      threads,
+      env: io.env,
+      revoke,
+      ...mode === "logs" ? {
+        logs: {
+          repo: values.repo ?? io.env.GITHUB_REPOSITORY ?? "",
+          runId: runId ?? 0,
+          serverUrl: io.env.GITHUB_SERVER_URL || "https://github.com"
+        }
+      } : {},
+      github: {
+        apiUrl: io.env.GITHUB_API_URL || "https://api.github.com",
+        ...io.env.GITHUB_TOKEN ? { token: io.env.GITHUB_TOKEN } : {}
+      },
+      onWarning: warn,
+      onNotice: (m) => writeLine(io.stderr, `jit-gpg: ${m}`)
+    });
+  } catch (e) {
+    const name2 = e.name;
+    if (name2 === "ConfigError" || name2 === "BaselineError" || name2 === "ModeError") {
+      writeLine(io.stderr, `jit-gpg scan: ${e.message}`);
+      return EXIT.usage;
+    }
+    throw e;
+  }
+  const { result } = job;
+  if (job.config.base) {
+    const used = job.config.files.map((f) => `${f.name} (${f.origin})`).join(", ") || "none, built-in defaults";
+    writeLine(io.stderr, `jit-gpg: config read from the ${job.config.describe}: ${used}`);
+    for (const f of job.config.files.filter((c) => c.changed)) {
+      writeLine(io.stderr, `jit-gpg: notice: this pull request changes ${f.name}; the base commit's version was used`);
+    }
+  }
+  for (const f of redactFindings(job.markerSuppressed)) {
+    writeLine(
+      io.stderr,
+      `jit-gpg: warning: ${f.file}:${f.line}: suppressed by a marker added in this pull request: review it (${f.title}: ${f.preview} [${f.ruleId}])`
+    );
+  }
+  const input = {
+    findings: result.findings,
+    baselined: job.accepted,
+    staleBaseline: job.stale,
+    stats: result.stats,
+    warnings: result.warnings,
+    toolVersion: VERSION
+  };
+  const toStdout = values.output === void 0;
+  const stdoutTTY = Boolean(io.stdout.isTTY);
+  const color = toStdout && !io.env.NO_COLOR && (stdoutTTY || Boolean(io.env.FORCE_COLOR && io.env.FORCE_COLOR !== "0"));
+  const report = format === "json" ? renderJson(input) : format === "sarif" ? renderSarif({
+    ...input,
+    rules: job.policy.rules,
+    root: useStdin ? void 0 : root,
+    executionSuccessful: incompleteItems(result.stats) === 0
+  }) : renderText({ ...input, color });
+  if (toStdout) {
+    io.stdout.write(report);
+  } else {
+    const out = resolve4(io.cwd, values.output);
+    await mkdir(dirname4(out), { recursive: true });
+    await writeFile(out, report);
+  }
+  const fails = failing(result.findings, failOn);
+  if (job.revocation?.failure) writeLine(io.stderr, `jit-gpg: ${job.revocation.failure}`);
+  else if (job.revocation && job.revocation.candidates > 0) {
+    writeLine(io.stderr, `jit-gpg: revocation: ${plural(job.revocation.accepted, "GitHub token")} accepted by GitHub`);
+  }
+  if (!toStdout || format !== "text") {
+    const n = result.findings.length;
+    const summary = n === 0 ? `no secrets found (${plural(result.stats.files, "file")} scanned)` : `${plural(n, "secret")} found` + (failOn !== "any" ? ` (${fails.length} count for --fail-on ${failOn})` : "") + (job.accepted.length ? `; ${job.accepted.length} accepted by the baseline` : "");
+    writeLine(io.stderr, `jit-gpg: ${summary}${toStdout ? "" : `; ${format} report written to ${values.output}`}`);
+  } else if (failOn !== "any" && result.findings.length > 0) {
+    writeLine(io.stderr, `jit-gpg: ${fails.length} of ${result.findings.length} count for --fail-on ${failOn}`);
+  }
+  if (job.revocation?.failure) return EXIT.usage;
+  if (fails.length > 0) return EXIT.findings;
+  const incomplete = incompleteItems(result.stats);
+  if (incomplete > 0) {
+    writeLine(
+      io.stderr,
+      `jit-gpg: scan incomplete: ${plural(incomplete, "item")} could not be scanned (see the warnings above)`
+    );
+    return EXIT.usage;
+  }
+  return EXIT.ok;
+}
+var FORMATS, SCAN_USAGE;
+var init_scan2 = __esm({
+  "src/cli/scan.ts"() {
+    "use strict";
+    init_config();
+    init_json();
+    init_redact();
+    init_sarif();
+    init_text();
+    init_args();
+    init_io();
+    init_job();
+    init_version();
+    init_types();
+    FORMATS = ["text", "json", "sarif"];
+    SCAN_USAGE = `Usage: jit-gpg scan [PATH|-] [options]
+
+Scan a directory (default .), a single file, or stdin (-) for hardcoded secrets.
+
+Options:
+  --mode MODE          auto (default), worktree, diff (added lines between --base and --head), history, or
+                       logs (the completed jobs' logs of workflow run --run-id in --repo; token from GITHUB_TOKEN)
+  --base REV           base revision for --mode diff
+  --head REV           head revision for --mode diff (default HEAD)
+  --config FILE        config file (TOML); default .jit-gpg.toml in PATH or the current directory, if present
+  --baseline FILE      a previous JSON report (--format json): its findings are accepted
+  --config-from WHERE  base (default: on pull_request, pull_request_target and merge_group events, read the
+                       tracked config files and baseline from the event's base commit) or head
+  --format FORMAT      text (default), json or sarif
+  --output FILE        write the report to FILE instead of stdout
+  --fail-on WHEN       any (default), validated (only findings a checksum or structure proves), none
+  --max-file-size SIZE skip larger files (bytes, or e.g. "5MiB"; default 10MiB)
+  --threads N          scanning threads (default: available cores, at most 8)
+  --repo OWNER/REPO    for --mode logs (default GITHUB_REPOSITORY)
+  --run-id N           for --mode logs: the workflow run (default GITHUB_RUN_ID)
+  --revoke github      submit validated GitHub tokens found to GitHub's credential-revocation endpoint
+                       (irreversible; the owner is notified); GITHUB_API_URL names a GitHub Enterprise Server
+  -h, --help           show this help
+
+Suppress a finding with an inline \`jit-gpg:allow\` comment, [allow] in .jit-gpg.toml, or a baseline.
+Exit codes: 0 no findings, 1 findings (per --fail-on), 2 usage or configuration error.
+`;
+  }
+});
+
 // src/sign/audit.ts
 function newAudit(ttl) {
   return { tool: "jit-gpg", version: 1, outcome: "failed", claims: {}, files: [], lifetime: { ttl } };
@@ -22020,7 +23604,7 @@ var init_audit = __esm({
 
 // src/sign/files.ts
 import { realpathSync } from "node:fs";
-import { basename as basename3, dirname as dirname4, isAbsolute as isAbsolute4, relative as relative4, resolve as resolve4, sep as sep2, win32 } from "node:path";
+import { basename as basename3, dirname as dirname5, isAbsolute as isAbsolute4, relative as relative4, resolve as resolve5, sep as sep2, win32 } from "node:path";
 function isInside(root, path) {
   const rel = relative4(root, path);
   return rel === "" || !rel.startsWith(`..${sep2}`) && rel !== ".." && !isAbsolute4(rel);
@@ -22032,7 +23616,7 @@ function displayPath2(path, workspace) {
 function assertWritableInside(root, path, what) {
   let realDir;
   try {
-    realDir = realpathSync(dirname4(resolve4(path)));
+    realDir = realpathSync(dirname5(resolve5(path)));
   } catch (e) {
     throw new WorkspaceError(`cannot write the ${what}: ${e.code ?? "error"}`);
   }
@@ -22309,8 +23893,8 @@ function transformWithCancel(customCancel) {
         }
         outputController.enqueue(chunk);
         if (!pulled) {
-          await new Promise((resolve10, reject) => {
-            backpressureChangePromiseResolve = resolve10;
+          await new Promise((resolve11, reject) => {
+            backpressureChangePromiseResolve = resolve11;
             backpressureChangePromiseReject = reject;
           });
           backpressureChangePromiseResolve = null;
@@ -22413,7 +23997,7 @@ function transformPair(input, fn) {
     const outgoing = transformWithCancel(async function(reason) {
       incomingTransformController.error(reason);
       await pipeDonePromise;
-      await new Promise((resolve10) => setTimeout(resolve10));
+      await new Promise((resolve11) => setTimeout(resolve11));
     });
     fn(incoming.readable, outgoing.writable);
     return outgoing.readable;
@@ -22585,12 +24169,12 @@ async function cancel(input, reason) {
   if (isStream(input)) {
     if (input.cancel) {
       const cancelled = await input.cancel(reason);
-      await new Promise((resolve10) => setTimeout(resolve10));
+      await new Promise((resolve11) => setTimeout(resolve11));
       return cancelled;
     }
     if (input.destroy) {
       input.destroy(reason);
-      await new Promise((resolve10) => setTimeout(resolve10));
+      await new Promise((resolve11) => setTimeout(resolve11));
       return reason;
     }
   }
@@ -22665,29 +24249,29 @@ function uint8ArrayToB64(bytes, url) {
 }
 function getType(text) {
   const reHeader = /^-----BEGIN PGP (MESSAGE, PART \d+\/\d+|MESSAGE, PART \d+|SIGNED MESSAGE|MESSAGE|PUBLIC KEY BLOCK|PRIVATE KEY BLOCK|SIGNATURE)-----$/m;
-  const header = text.match(reHeader);
-  if (!header) {
+  const header2 = text.match(reHeader);
+  if (!header2) {
     throw new Error("Unknown ASCII armor type");
   }
-  if (/MESSAGE, PART \d+\/\d+/.test(header[1])) {
+  if (/MESSAGE, PART \d+\/\d+/.test(header2[1])) {
     return enums.armor.multipartSection;
   }
-  if (/MESSAGE, PART \d+/.test(header[1])) {
+  if (/MESSAGE, PART \d+/.test(header2[1])) {
     return enums.armor.multipartLast;
   }
-  if (/SIGNED MESSAGE/.test(header[1])) {
+  if (/SIGNED MESSAGE/.test(header2[1])) {
     return enums.armor.signed;
   }
-  if (/MESSAGE/.test(header[1])) {
+  if (/MESSAGE/.test(header2[1])) {
     return enums.armor.message;
   }
-  if (/PUBLIC KEY BLOCK/.test(header[1])) {
+  if (/PUBLIC KEY BLOCK/.test(header2[1])) {
     return enums.armor.publicKey;
   }
-  if (/PRIVATE KEY BLOCK/.test(header[1])) {
+  if (/PRIVATE KEY BLOCK/.test(header2[1])) {
     return enums.armor.privateKey;
   }
-  if (/SIGNATURE/.test(header[1])) {
+  if (/SIGNATURE/.test(header2[1])) {
     return enums.armor.signature;
   }
 }
@@ -22742,7 +24326,7 @@ function removeChecksum(text) {
   return body;
 }
 function unarmor(input) {
-  return new Promise((resolve10, reject) => {
+  return new Promise((resolve11, reject) => {
     try {
       const reSplit = /^-----[^-]+-----$/m;
       const reEmptyLine = /^[ \f\r\t\u00a0\u2000-\u200a\u202f\u205f\u3000]*$/;
@@ -22775,7 +24359,7 @@ function unarmor(input) {
                 verifyHeaders$1(lastHeaders);
                 headersDone = true;
                 if (textDone || type !== enums.armor.signed) {
-                  resolve10({ text, data, headers, type });
+                  resolve11({ text, data, headers, type });
                   break;
                 }
               }
@@ -23288,12 +24872,12 @@ async function generate$4(bits2, e) {
       publicKeyEncoding: { type: "pkcs1", format: "jwk" },
       privateKeyEncoding: { type: "pkcs1", format: "jwk" }
     };
-    const jwk = await new Promise((resolve10, reject) => {
+    const jwk = await new Promise((resolve11, reject) => {
       nodeCrypto$6.generateKeyPair("rsa", opts, (err2, _, jwkPrivateKey) => {
         if (err2) {
           reject(err2);
         } else {
-          resolve10(jwkPrivateKey);
+          resolve11(jwkPrivateKey);
         }
       });
     });
@@ -23896,11 +25480,11 @@ function setBigUint64$1(view, byteOffset, value, isLE2) {
   view.setUint32(byteOffset + l, wl, isLE2);
 }
 function u64Lengths(dataLength, aadLength, isLE2) {
-  const num2 = new Uint8Array(16);
-  const view = createView$1(num2);
+  const num3 = new Uint8Array(16);
+  const view = createView$1(num3);
   setBigUint64$1(view, 0, BigInt(aadLength), isLE2);
   setBigUint64$1(view, 8, BigInt(dataLength), isLE2);
-  return num2;
+  return num3;
 }
 function isAligned32(bytes) {
   return bytes.byteOffset % 4 === 0;
@@ -24165,11 +25749,11 @@ function computeTag(fn, isLE2, key, data, AAD) {
   const h = fn.create(key, data.length + aadLength);
   if (AAD)
     h.update(AAD);
-  const num2 = u64Lengths(8 * data.length, 8 * aadLength, isLE2);
+  const num3 = u64Lengths(8 * data.length, 8 * aadLength, isLE2);
   h.update(data);
-  h.update(num2);
+  h.update(num3);
   const res = h.digest();
-  clean$1(num2);
+  clean$1(num3);
   return res;
 }
 function isBytes32(a) {
@@ -26750,8 +28334,8 @@ function _abytes2(value, length, title = "") {
   }
   return value;
 }
-function numberToHexUnpadded(num2) {
-  const hex5 = num2.toString(16);
+function numberToHexUnpadded(num3) {
+  const hex5 = num3.toString(16);
   return hex5.length & 1 ? "0" + hex5 : hex5;
 }
 function hexToNumber(hex5) {
@@ -27035,15 +28619,15 @@ function validateField(field) {
   _validateObject(field, opts);
   return field;
 }
-function FpPow(Fp2, num2, power) {
+function FpPow(Fp2, num3, power) {
   if (power < _0n$5)
     throw new Error("invalid exponent, negatives unsupported");
   if (power === _0n$5)
     return Fp2.ONE;
   if (power === _1n$6)
-    return num2;
+    return num3;
   let p = Fp2.ONE;
-  let d = num2;
+  let d = num3;
   while (power > _0n$5) {
     if (power & _1n$6)
       p = Fp2.mul(p, d);
@@ -27054,18 +28638,18 @@ function FpPow(Fp2, num2, power) {
 }
 function FpInvertBatch(Fp2, nums, passZero = false) {
   const inverted = new Array(nums.length).fill(passZero ? Fp2.ZERO : void 0);
-  const multipliedAcc = nums.reduce((acc, num2, i2) => {
-    if (Fp2.is0(num2))
+  const multipliedAcc = nums.reduce((acc, num3, i2) => {
+    if (Fp2.is0(num3))
       return acc;
     inverted[i2] = acc;
-    return Fp2.mul(acc, num2);
+    return Fp2.mul(acc, num3);
   }, Fp2.ONE);
   const invertedAcc = Fp2.inv(multipliedAcc);
-  nums.reduceRight((acc, num2, i2) => {
-    if (Fp2.is0(num2))
+  nums.reduceRight((acc, num3, i2) => {
+    if (Fp2.is0(num3))
       return acc;
     inverted[i2] = Fp2.mul(acc, inverted[i2]);
-    return Fp2.mul(acc, num2);
+    return Fp2.mul(acc, num3);
   }, invertedAcc);
   return inverted;
 }
@@ -27125,36 +28709,36 @@ function Field(ORDER, bitLenOrOpts, isLE2 = false, opts = {}) {
     ZERO: _0n$5,
     ONE: _1n$6,
     allowedLengths,
-    create: (num2) => mod(num2, ORDER),
-    isValid: (num2) => {
-      if (typeof num2 !== "bigint")
-        throw new Error("invalid field element: expected bigint, got " + typeof num2);
-      return _0n$5 <= num2 && num2 < ORDER;
+    create: (num3) => mod(num3, ORDER),
+    isValid: (num3) => {
+      if (typeof num3 !== "bigint")
+        throw new Error("invalid field element: expected bigint, got " + typeof num3);
+      return _0n$5 <= num3 && num3 < ORDER;
     },
-    is0: (num2) => num2 === _0n$5,
+    is0: (num3) => num3 === _0n$5,
     // is valid and invertible
-    isValidNot0: (num2) => !f.is0(num2) && f.isValid(num2),
-    isOdd: (num2) => (num2 & _1n$6) === _1n$6,
-    neg: (num2) => mod(-num2, ORDER),
+    isValidNot0: (num3) => !f.is0(num3) && f.isValid(num3),
+    isOdd: (num3) => (num3 & _1n$6) === _1n$6,
+    neg: (num3) => mod(-num3, ORDER),
     eql: (lhs, rhs) => lhs === rhs,
-    sqr: (num2) => mod(num2 * num2, ORDER),
+    sqr: (num3) => mod(num3 * num3, ORDER),
     add: (lhs, rhs) => mod(lhs + rhs, ORDER),
     sub: (lhs, rhs) => mod(lhs - rhs, ORDER),
     mul: (lhs, rhs) => mod(lhs * rhs, ORDER),
-    pow: (num2, power) => FpPow(f, num2, power),
+    pow: (num3, power) => FpPow(f, num3, power),
     div: (lhs, rhs) => mod(lhs * invert(rhs, ORDER), ORDER),
     // Same as above, but doesn't normalize
-    sqrN: (num2) => num2 * num2,
+    sqrN: (num3) => num3 * num3,
     addN: (lhs, rhs) => lhs + rhs,
     subN: (lhs, rhs) => lhs - rhs,
     mulN: (lhs, rhs) => lhs * rhs,
-    inv: (num2) => invert(num2, ORDER),
+    inv: (num3) => invert(num3, ORDER),
     sqrt: _sqrt || ((n) => {
       if (!sqrtP)
         sqrtP = FpSqrt(ORDER);
       return sqrtP(f, n);
     }),
-    toBytes: (num2) => isLE2 ? numberToBytesLE(num2, BYTES) : numberToBytesBE(num2, BYTES),
+    toBytes: (num3) => isLE2 ? numberToBytesLE(num3, BYTES) : numberToBytesBE(num3, BYTES),
     fromBytes: (bytes, skipValidation = true) => {
       if (allowedLengths) {
         if (!allowedLengths.includes(bytes.length) || bytes.length > BYTES) {
@@ -27199,8 +28783,8 @@ function mapHashToField(key, fieldOrder, isLE2 = false) {
   const minLen = getMinHashLength(fieldOrder);
   if (len < 16 || len < minLen || len > 1024)
     throw new Error("expected " + minLen + "-1024 bytes of input, got " + len);
-  const num2 = isLE2 ? bytesToNumberLE(key) : bytesToNumberBE(key);
-  const reduced = mod(num2, fieldOrder - _1n$6) + _1n$6;
+  const num3 = isLE2 ? bytesToNumberLE(key) : bytesToNumberBE(key);
+  const reduced = mod(num3, fieldOrder - _1n$6) + _1n$6;
   return isLE2 ? numberToBytesLE(reduced, fieldLen) : numberToBytesBE(reduced, fieldLen);
 }
 function setBigUint64(view, byteOffset, value, isLE2) {
@@ -27421,20 +29005,20 @@ function validateSigOpts(opts, def) {
 }
 function _normFnElement(Fn2, key) {
   const { BYTES: expected } = Fn2;
-  let num2;
+  let num3;
   if (typeof key === "bigint") {
-    num2 = key;
+    num3 = key;
   } else {
     let bytes = ensureBytes("private key", key);
     try {
-      num2 = Fn2.fromBytes(bytes);
+      num3 = Fn2.fromBytes(bytes);
     } catch (error) {
       throw new Error(`invalid private key: expected ui8a of size ${expected}, got ${typeof key}`);
     }
   }
-  if (!Fn2.isValidNot0(num2))
+  if (!Fn2.isValidNot0(num3))
     throw new Error("invalid private key: out of range [1..N-1]");
-  return num2;
+  return num3;
 }
 function weierstrassN(params, extraOpts = {}) {
   const validated = _createCurveFields("weierstrass", params, extraOpts);
@@ -27988,10 +29572,10 @@ function ecdsa(Point, hash, ecdsaOpts = {}) {
     const HALF = CURVE_ORDER >> _1n$4;
     return number > HALF;
   }
-  function validateRS(title, num2) {
-    if (!Fn2.isValidNot0(num2))
+  function validateRS(title, num3) {
+    if (!Fn2.isValidNot0(num3))
       throw new Error(`invalid signature ${title}: out of range 1..Point.Fn.ORDER`);
-    return num2;
+    return num3;
   }
   function validateSigLength(bytes, format) {
     validateSigFormat(format);
@@ -28101,17 +29685,17 @@ function ecdsa(Point, hash, ecdsaOpts = {}) {
   const bits2int2 = ecdsaOpts.bits2int || function bits2int_def(bytes) {
     if (bytes.length > 8192)
       throw new Error("input is too large");
-    const num2 = bytesToNumberBE(bytes);
+    const num3 = bytesToNumberBE(bytes);
     const delta = bytes.length * 8 - fnBits;
-    return delta > 0 ? num2 >> BigInt(delta) : num2;
+    return delta > 0 ? num3 >> BigInt(delta) : num3;
   };
   const bits2int_modN = ecdsaOpts.bits2int_modN || function bits2int_modN_def(bytes) {
     return Fn2.create(bits2int2(bytes));
   };
   const ORDER_MASK = bitMask(fnBits);
-  function int2octets(num2) {
-    aInRange("num < 2^" + fnBits, num2, _0n$3, ORDER_MASK);
-    return Fn2.toBytes(num2);
+  function int2octets(num3) {
+    aInRange("num < 2^" + fnBits, num3, _0n$3, ORDER_MASK);
+    return Fn2.toBytes(num3);
   }
   function validateMsgAndHash(message, prehash) {
     _abytes2(message, void 0, "message");
@@ -29899,7 +31483,7 @@ function add(p, q2) {
   A(t, q2[0], q2[1]);
   M(b, b, t);
   M(c, p[3], q2[3]);
-  M(c, c, D2);
+  M(c, c, D22);
   M(d, p[2], q2[2]);
   A(d, d, d);
   Z(e, b, a);
@@ -30020,29 +31604,29 @@ function crypto_sign(sm, m, n, sk) {
   return smlen;
 }
 function unpackneg(r, p) {
-  var t = gf(), chk = gf(), num2 = gf(), den = gf(), den2 = gf(), den4 = gf(), den6 = gf();
+  var t = gf(), chk = gf(), num3 = gf(), den = gf(), den2 = gf(), den4 = gf(), den6 = gf();
   set25519(r[2], gf1);
   unpack25519(r[1], p);
-  S2(num2, r[1]);
-  M(den, num2, D);
-  Z(num2, num2, r[2]);
+  S2(num3, r[1]);
+  M(den, num3, D2);
+  Z(num3, num3, r[2]);
   A(den, r[2], den);
   S2(den2, den);
   S2(den4, den2);
   M(den6, den4, den2);
-  M(t, den6, num2);
+  M(t, den6, num3);
   M(t, t, den);
   pow2523(t, t);
-  M(t, t, num2);
+  M(t, t, num3);
   M(t, t, den);
   M(t, t, den);
   M(r[0], t, den);
   S2(chk, r[0]);
   M(chk, chk, den);
-  if (neq25519(chk, num2)) M(r[0], r[0], I2);
+  if (neq25519(chk, num3)) M(r[0], r[0], I2);
   S2(chk, r[0]);
   M(chk, chk, den);
-  if (neq25519(chk, num2)) return -1;
+  if (neq25519(chk, num3)) return -1;
   if (par25519(r[0]) === p[31] >> 7) Z(r[0], gf0, r[0]);
   M(r[3], r[0], r[1]);
   return 0;
@@ -34645,7 +36229,7 @@ function requireUnbzip2Stream() {
   }
   return unbzip2Stream_1;
 }
-var globalThis2, doneWritingPromise, doneWritingResolve, doneWritingReject, readingIndex, ArrayStream, doneReadingSet, externalBuffer, byValue, enums, config, debugMode, util, Buffer$3, encodeChunk, decodeChunk, crc_table, isLittleEndian$1, _0n$8, _1n$c, nodeCrypto$8, _1n$b, smallPrimes, webCrypto$8, nodeCrypto$7, nodeCryptoHashes, md5$1, sha1$2, sha224$2, sha256$2, sha384$2, sha512$2, ripemd, sha3_256$1, sha3_512$1, hash_headers, webCrypto$7, nodeCrypto$6, _1n$a, _1n$9, knownOIDs, OID, UnsupportedError, UnknownPacketError, MalformedPacketError, UnparseablePacket, publicKeyToJWK$1, privateKeyToJWK$1, eddsa$1, isLE$1, wrapCipher, BLOCK_SIZE$1, ZEROS16, ZEROS32, POLY$1, mul2$1, swapLE, estimateWindow, GHASH, Polyval, ghash, BLOCK_SIZE, BLOCK_SIZE32, EMPTY_BLOCK, POLY, sbox, invSbox, rotr32_8, rotl32_8, byteSwap$1, tableEncoding, tableDecoding, xPowers, ctr, cbc, cfb, gcm, AESW, AESKW_IV, aeskw, unsafe, webCrypto$6, HKDF_INFO, ecdh_x, webCrypto$5, nodeCrypto$5, webCurves, knownCurves, nodeCurves, curves, CurveWithOID, webCrypto$4, nodeCrypto$4, ecdsa$1, eddsa_legacy, ecdh$1, elliptic, _0n$7, _1n$8, KDFParams, webCrypto$3, nodeCrypto$3, knownAlgos, nodeAlgos, WebCryptoEncryptor, NobleStreamProcessor, getUint32Array, webCrypto$2, nodeCrypto$2, blockLength$3, zeroBlock$1, webCrypto$1, nodeCrypto$1, Buffer$2, blockLength$2, ivLength$2, tagLength$2, zero, one$1, two, blockLength$1, ivLength$1, tagLength$1, zeroBlock, one, webCrypto, nodeCrypto, Buffer$1, blockLength, ivLength, tagLength, ALGO, ARGON2_TYPE, ARGON2_VERSION, ARGON2_SALT_SIZE, ARGON2_MAX_ENCODEDM, Argon2OutOfMemoryError, loadArgonWasmModule, argon2Promise, ARGON2_WASM_MEMORY_THRESHOLD_RELOAD, Argon2S2K, GenericS2K, allowedS2KTypesForEncryption, require$1, _a, Worker2, isMarkedAsUntransferable, u8, u16, i32, fleb, fdeb, clim, freb, _a, fl, revfl, _b, fd, revfd, rev, x, i, hMap, flt, i, i, i, i, fdt, i, flm, flrm, fdm, fdrm, max, bits, bits16, shft, slc, ec, err, inflt, wbits, wbits16, hTree, ln, lc, clen, wfblk, wblk, deo, et, dflt, adler, dopt, wbytes, zlh, zls, Deflate, Inflate, Zlib, Unzlib, td, tds, KeyID, verified, SALT_NOTATION_NAME, allowedUnhashedSubpackets, SignaturePacket, OnePassSignaturePacket, PacketList, MessageType, getCompressionStreamInstantiators, compress_fns, decompress_fns, PublicKeyPacket, PublicSubkeyPacket, UserAttributePacket, SecretKeyPacket, UserIDPacket, SecretSubkeyPacket, allowedPackets$1, Signature, User, Subkey, allowedRevocationPackets, mainKeyPacketTags, keyPacketTags, Key, PublicKey, PrivateKey, allowedKeyPackets, defaultConfigPropsCount, crypto$2, isLE, swap32IfBE, hasHexBuiltin, hexes, asciis, Hash, wrapConstructor, _0n$6, _1n$7, isPosBig, bitMask, _0n$5, _1n$6, _2n$6, _3n$2, _4n$1, _5n, _7n$1, _8n$1, _9n, _16n, FIELD_FIELDS, HashMD, SHA256_IV, SHA224_IV, SHA384_IV, SHA512_IV, U32_MASK64, _32n, shrSH, shrSL, rotrSH, rotrSL, rotrBH, rotrBL, rotlSH, rotlSL, rotlBH, rotlBL, add3L, add3H, add4L, add4H, add5L, add5H, SHA256_K, SHA256_W, SHA256, SHA224, K512, SHA512_Kh, SHA512_Kl, SHA512_W_H, SHA512_W_L, SHA512, SHA384, sha256$1, sha224$1, sha512$1, sha384$1, HMAC, hmac, _0n$4, _1n$5, pointPrecomputes, pointWindowSizes, wNAF, divNearest, DERErr, DER, _0n$3, _1n$4, _2n$5, _3n$1, _4n, p256_CURVE, p384_CURVE, p521_CURVE, Fp256, Fp384, Fp521, p256$1, p384$1, p521$1, p256, p384, p521, _0n$2, _1n$3, _2n$4, _7n, _256n, _0x71n, SHA3_PI, SHA3_ROTL, _SHA3_IOTA, IOTAS, SHA3_IOTA_H, SHA3_IOTA_L, rotlH, rotlL, Keccak, gen, sha3_256, sha3_512, genShake, shake256, _0n$1, _1n$2, _2n$3, _8n, _0n, _1n$1, _2n$2, ed448_CURVE, E448_CURVE, shake256_114, _1n, _2n$1, _3n, _11n, _22n, _44n, _88n, _223n, Fp$3, Fn, ED448_DEF, ed448, x448, secp256k1_CURVE, secp256k1_ENDO, _2n, Fpk1, secp256k1, sha256, sha224, Fp$2, CURVE_A$2, CURVE_B$2, brainpoolP256r1, sha5122, sha384, Fp$1, CURVE_A$1, CURVE_B$1, brainpoolP384r1, Fp, CURVE_A, CURVE_B, brainpoolP512r1, nobleCurves, noble_curves, SHA1_IV, SHA1_W, SHA1, sha1$1, Rho160, Id160, Pi160, idxLR, idxL, idxR, shifts160, shiftsL160, shiftsR160, Kl160, Kr160, BUF_160, RIPEMD160, ripemd160$1, sha1, ripemd160, K$1, Chi, IV, MD5_W, MD5, md5, nobleHashes, noble_hashes, crypto$1, nacl, gf, randombytes, _9, gf0, gf1, _121665, D, D2, X, Y, I2, K, L2, crypto_scalarmult_BYTES, crypto_scalarmult_SCALARBYTES, crypto_box_PUBLICKEYBYTES, crypto_box_SECRETKEYBYTES, crypto_sign_BYTES, crypto_sign_PUBLICKEYBYTES, crypto_sign_SECRETKEYBYTES, crypto_sign_SEEDBYTES, naclFast, MAXINT, legacyCiphers, legacy_ciphers, BLAKE2B_IV32, SIGMA, Blake2b, OUTBYTES_MAX, BLOCKBYTES, TYPE, VERSION2, TAGBYTES_MAX, TAGBYTES_MIN, SALTBYTES_MAX, SALTBYTES_MIN, passwordBYTES_MAX, passwordBYTES_MIN, MEMBYTES_MAX, ADBYTES_MAX, SECRETBYTES_MAX, ARGON2_BLOCK_SIZE, ARGON2_PREHASH_DIGEST_LENGTH, isLittleEndian, KB, WASM_PAGE_SIZE, isSIMDSupported, loadWasm, index$2, bzip2_1, hasRequiredBzip2, bit_iterator, hasRequiredBit_iterator, unbzip2Stream_1, hasRequiredUnbzip2Stream, unbzip2StreamExports, index, index$1;
+var globalThis2, doneWritingPromise, doneWritingResolve, doneWritingReject, readingIndex, ArrayStream, doneReadingSet, externalBuffer, byValue, enums, config, debugMode, util, Buffer$3, encodeChunk, decodeChunk, crc_table, isLittleEndian$1, _0n$8, _1n$c, nodeCrypto$8, _1n$b, smallPrimes, webCrypto$8, nodeCrypto$7, nodeCryptoHashes, md5$1, sha1$2, sha224$2, sha256$2, sha384$2, sha512$2, ripemd, sha3_256$1, sha3_512$1, hash_headers, webCrypto$7, nodeCrypto$6, _1n$a, _1n$9, knownOIDs, OID, UnsupportedError, UnknownPacketError, MalformedPacketError, UnparseablePacket, publicKeyToJWK$1, privateKeyToJWK$1, eddsa$1, isLE$1, wrapCipher, BLOCK_SIZE$1, ZEROS16, ZEROS32, POLY$1, mul2$1, swapLE, estimateWindow, GHASH, Polyval, ghash, BLOCK_SIZE, BLOCK_SIZE32, EMPTY_BLOCK, POLY, sbox, invSbox, rotr32_8, rotl32_8, byteSwap$1, tableEncoding, tableDecoding, xPowers, ctr, cbc, cfb, gcm, AESW, AESKW_IV, aeskw, unsafe, webCrypto$6, HKDF_INFO, ecdh_x, webCrypto$5, nodeCrypto$5, webCurves, knownCurves, nodeCurves, curves, CurveWithOID, webCrypto$4, nodeCrypto$4, ecdsa$1, eddsa_legacy, ecdh$1, elliptic, _0n$7, _1n$8, KDFParams, webCrypto$3, nodeCrypto$3, knownAlgos, nodeAlgos, WebCryptoEncryptor, NobleStreamProcessor, getUint32Array, webCrypto$2, nodeCrypto$2, blockLength$3, zeroBlock$1, webCrypto$1, nodeCrypto$1, Buffer$2, blockLength$2, ivLength$2, tagLength$2, zero, one$1, two, blockLength$1, ivLength$1, tagLength$1, zeroBlock, one, webCrypto, nodeCrypto, Buffer$1, blockLength, ivLength, tagLength, ALGO, ARGON2_TYPE, ARGON2_VERSION, ARGON2_SALT_SIZE, ARGON2_MAX_ENCODEDM, Argon2OutOfMemoryError, loadArgonWasmModule, argon2Promise, ARGON2_WASM_MEMORY_THRESHOLD_RELOAD, Argon2S2K, GenericS2K, allowedS2KTypesForEncryption, require$1, _a, Worker2, isMarkedAsUntransferable, u8, u16, i32, fleb, fdeb, clim, freb, _a, fl, revfl, _b, fd, revfd, rev, x, i, hMap, flt, i, i, i, i, fdt, i, flm, flrm, fdm, fdrm, max, bits, bits16, shft, slc, ec, err, inflt, wbits, wbits16, hTree, ln, lc, clen, wfblk, wblk, deo, et, dflt, adler, dopt, wbytes, zlh, zls, Deflate, Inflate, Zlib, Unzlib, td, tds, KeyID, verified, SALT_NOTATION_NAME, allowedUnhashedSubpackets, SignaturePacket, OnePassSignaturePacket, PacketList, MessageType, getCompressionStreamInstantiators, compress_fns, decompress_fns, PublicKeyPacket, PublicSubkeyPacket, UserAttributePacket, SecretKeyPacket, UserIDPacket, SecretSubkeyPacket, allowedPackets$1, Signature, User, Subkey, allowedRevocationPackets, mainKeyPacketTags, keyPacketTags, Key, PublicKey, PrivateKey, allowedKeyPackets, defaultConfigPropsCount, crypto$2, isLE, swap32IfBE, hasHexBuiltin, hexes, asciis, Hash, wrapConstructor, _0n$6, _1n$7, isPosBig, bitMask, _0n$5, _1n$6, _2n$6, _3n$2, _4n$1, _5n, _7n$1, _8n$1, _9n, _16n, FIELD_FIELDS, HashMD, SHA256_IV, SHA224_IV, SHA384_IV, SHA512_IV, U32_MASK64, _32n, shrSH, shrSL, rotrSH, rotrSL, rotrBH, rotrBL, rotlSH, rotlSL, rotlBH, rotlBL, add3L, add3H, add4L, add4H, add5L, add5H, SHA256_K, SHA256_W, SHA256, SHA224, K512, SHA512_Kh, SHA512_Kl, SHA512_W_H, SHA512_W_L, SHA512, SHA384, sha256$1, sha224$1, sha512$1, sha384$1, HMAC, hmac, _0n$4, _1n$5, pointPrecomputes, pointWindowSizes, wNAF, divNearest, DERErr, DER, _0n$3, _1n$4, _2n$5, _3n$1, _4n, p256_CURVE, p384_CURVE, p521_CURVE, Fp256, Fp384, Fp521, p256$1, p384$1, p521$1, p256, p384, p521, _0n$2, _1n$3, _2n$4, _7n, _256n, _0x71n, SHA3_PI, SHA3_ROTL, _SHA3_IOTA, IOTAS, SHA3_IOTA_H, SHA3_IOTA_L, rotlH, rotlL, Keccak, gen, sha3_256, sha3_512, genShake, shake256, _0n$1, _1n$2, _2n$3, _8n, _0n, _1n$1, _2n$2, ed448_CURVE, E448_CURVE, shake256_114, _1n, _2n$1, _3n, _11n, _22n, _44n, _88n, _223n, Fp$3, Fn, ED448_DEF, ed448, x448, secp256k1_CURVE, secp256k1_ENDO, _2n, Fpk1, secp256k1, sha256, sha224, Fp$2, CURVE_A$2, CURVE_B$2, brainpoolP256r1, sha5122, sha384, Fp$1, CURVE_A$1, CURVE_B$1, brainpoolP384r1, Fp, CURVE_A, CURVE_B, brainpoolP512r1, nobleCurves, noble_curves, SHA1_IV, SHA1_W, SHA1, sha1$1, Rho160, Id160, Pi160, idxLR, idxL, idxR, shifts160, shiftsL160, shiftsR160, Kl160, Kr160, BUF_160, RIPEMD160, ripemd160$1, sha1, ripemd160, K$1, Chi, IV, MD5_W, MD5, md5, nobleHashes, noble_hashes, crypto$1, nacl, gf, randombytes, _9, gf0, gf1, _121665, D2, D22, X, Y, I2, K, L2, crypto_scalarmult_BYTES, crypto_scalarmult_SCALARBYTES, crypto_box_PUBLICKEYBYTES, crypto_box_SECRETKEYBYTES, crypto_sign_BYTES, crypto_sign_PUBLICKEYBYTES, crypto_sign_SECRETKEYBYTES, crypto_sign_SEEDBYTES, naclFast, MAXINT, legacyCiphers, legacy_ciphers, BLAKE2B_IV32, SIGMA, Blake2b, OUTBYTES_MAX, BLOCKBYTES, TYPE, VERSION2, TAGBYTES_MAX, TAGBYTES_MIN, SALTBYTES_MAX, SALTBYTES_MIN, passwordBYTES_MAX, passwordBYTES_MIN, MEMBYTES_MAX, ADBYTES_MAX, SECRETBYTES_MAX, ARGON2_BLOCK_SIZE, ARGON2_PREHASH_DIGEST_LENGTH, isLittleEndian, KB, WASM_PAGE_SIZE, isSIMDSupported, loadWasm, index$2, bzip2_1, hasRequiredBzip2, bit_iterator, hasRequiredBit_iterator, unbzip2Stream_1, hasRequiredUnbzip2Stream, unbzip2StreamExports, index, index$1;
 var init_openpgp = __esm({
   "node_modules/openpgp/dist/node/openpgp.mjs"() {
     globalThis2 = typeof window !== "undefined" ? window : typeof global !== "undefined" ? global : typeof self !== "undefined" ? self : {};
@@ -34657,8 +36241,8 @@ var init_openpgp = __esm({
       constructor() {
         super();
         Object.setPrototypeOf(this, _ArrayStream.prototype);
-        this[doneWritingPromise] = new Promise((resolve10, reject) => {
-          this[doneWritingResolve] = resolve10;
+        this[doneWritingPromise] = new Promise((resolve11, reject) => {
+          this[doneWritingResolve] = resolve11;
           this[doneWritingReject] = reject;
         });
         this[doneWritingPromise].catch(() => {
@@ -36118,11 +37702,11 @@ var init_openpgp = __esm({
        *                          or rejected with the Error of the last resolved Promise (if all promises are rejected)
        */
       anyPromise: function(promises) {
-        return new Promise((resolve10, reject) => {
+        return new Promise((resolve11, reject) => {
           let exception;
           void Promise.all(promises.map(async (promise) => {
             try {
-              resolve10(await promise);
+              resolve11(await promise);
             } catch (e) {
               exception = e;
             }
@@ -37310,9 +38894,9 @@ var init_openpgp = __esm({
         let o0 = 0, o1 = 0, o2 = 0, o3 = 0;
         const mask = (1 << W) - 1;
         let w = 0;
-        for (const num2 of [s0, s1, s2, s3]) {
+        for (const num3 of [s0, s1, s2, s3]) {
           for (let bytePos = 0; bytePos < 4; bytePos++) {
-            const byte = num2 >>> 8 * bytePos & 255;
+            const byte = num3 >>> 8 * bytePos & 255;
             for (let bitPos = 8 / W - 1; bitPos >= 0; bitPos--) {
               const bit = byte >>> W * bitPos & mask;
               const { s0: e0, s1: e1, s2: e2, s3: e3 } = t[w * windowSize + bit];
@@ -43099,7 +44683,7 @@ var init_openpgp = __esm({
         return getW$1(elm) !== 1;
       }
     };
-    divNearest = (num2, den) => (num2 + (num2 >= 0 ? den : -den) / _2n$5) / den;
+    divNearest = (num3, den) => (num3 + (num3 >= 0 ? den : -den) / _2n$5) / den;
     DERErr = class extends Error {
       constructor(m = "") {
         super(m);
@@ -43165,11 +44749,11 @@ var init_openpgp = __esm({
       // - add zero byte if exists
       // - if next byte doesn't have a flag, leading zero is not allowed (minimal encoding)
       _int: {
-        encode(num2) {
+        encode(num3) {
           const { Err: E } = DER;
-          if (num2 < _0n$3)
+          if (num3 < _0n$3)
             throw new E("integer: negative integers are not allowed");
-          let hex5 = numberToHexUnpadded(num2);
+          let hex5 = numberToHexUnpadded(num3);
           if (Number.parseInt(hex5[0], 16) & 8)
             hex5 = "00" + hex5;
           if (hex5.length & 1)
@@ -43807,8 +45391,8 @@ var init_openpgp = __esm({
     gf0 = gf();
     gf1 = gf([1]);
     _121665 = gf([56129, 1]);
-    D = gf([30883, 4953, 19914, 30187, 55467, 16705, 2637, 112, 59544, 30585, 16505, 36039, 65139, 11119, 27886, 20995]);
-    D2 = gf([61785, 9906, 39828, 60374, 45398, 33411, 5274, 224, 53552, 61171, 33010, 6542, 64743, 22239, 55772, 9222]);
+    D2 = gf([30883, 4953, 19914, 30187, 55467, 16705, 2637, 112, 59544, 30585, 16505, 36039, 65139, 11119, 27886, 20995]);
+    D22 = gf([61785, 9906, 39828, 60374, 45398, 33411, 5274, 224, 53552, 61171, 33010, 6542, 64743, 22239, 55772, 9222]);
     X = gf([54554, 36645, 11616, 51542, 42930, 38181, 51040, 26924, 56412, 64982, 57905, 49316, 21502, 52590, 14035, 8553]);
     Y = gf([26200, 26214, 26214, 26214, 26214, 26214, 26214, 26214, 26214, 26214, 26214, 26214, 26214, 26214, 26214, 26214]);
     I2 = gf([41136, 18958, 6951, 50414, 58488, 44335, 6150, 12099, 55207, 15867, 153, 11085, 57099, 20417, 9344, 11139]);
@@ -46193,9 +47777,39 @@ var init_key = __esm({
   }
 });
 
+// src/sign/child-env.ts
+function childEnv(env5) {
+  const drop = new Set(REMOVED_FROM_CHILD_ENV);
+  const out = {};
+  for (const [name2, value] of Object.entries(env5)) {
+    if (!drop.has(name2.toUpperCase())) out[name2] = value;
+  }
+  return out;
+}
+var REMOVED_FROM_CHILD_ENV;
+var init_child_env = __esm({
+  "src/sign/child-env.ts"() {
+    "use strict";
+    REMOVED_FROM_CHILD_ENV = [
+      "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+      "ACTIONS_ID_TOKEN_REQUEST_URL",
+      "ACTIONS_RUNTIME_TOKEN",
+      "ACTIONS_RUNTIME_URL",
+      "ACTIONS_RESULTS_URL",
+      "ACTIONS_CACHE_URL",
+      "ACTIONS_CACHE_SERVICE_V2",
+      "GITHUB_STATE",
+      "GITHUB_OUTPUT",
+      "GITHUB_ENV",
+      "GITHUB_PATH",
+      "GITHUB_STEP_SUMMARY"
+    ];
+  }
+});
+
 // src/sign/keyring.ts
 import { spawn as spawn3 } from "node:child_process";
-import { existsSync as existsSync5, readdirSync, readFileSync as readFileSync2 } from "node:fs";
+import { existsSync as existsSync5, readdirSync, readFileSync as readFileSync3 } from "node:fs";
 import { chmod, mkdtemp, readdir as readdir2, rm, stat, writeFile as writeFile2 } from "node:fs/promises";
 import { basename as basename4, join as join5 } from "node:path";
 function agentConfig(ttlSeconds) {
@@ -46284,7 +47898,7 @@ function gitSigningEnv(fingerprint2, base = {}, gpgProgram = "gpg") {
   return out;
 }
 function runTool(file, args, options) {
-  return new Promise((resolve10, reject) => {
+  return new Promise((resolve11, reject) => {
     const child = spawn3(file, args, { env: options.env, stdio: ["pipe", "pipe", "pipe"] });
     const out = [];
     const err2 = [];
@@ -46297,7 +47911,7 @@ function runTool(file, args, options) {
     });
     child.on("close", (code21, signal) => {
       clearTimeout(timer);
-      resolve10({
+      resolve11({
         code: code21,
         signal,
         stdout: Buffer.concat(out).toString("utf8"),
@@ -46359,7 +47973,7 @@ function processAlive(pid) {
   }
   if (process.platform === "linux") {
     try {
-      const stat5 = readFileSync2(`/proc/${pid}/stat`, "utf8");
+      const stat5 = readFileSync3(`/proc/${pid}/stat`, "utf8");
       const state = stat5.slice(stat5.lastIndexOf(")") + 2, stat5.lastIndexOf(")") + 3);
       if (state === "Z" || state === "X") return false;
     } catch {
@@ -46381,7 +47995,7 @@ function processesUsingHome(home) {
   for (const name2 of entries) {
     if (!/^\d+$/.test(name2)) continue;
     try {
-      const env5 = `\0${readFileSync2(`/proc/${name2}/environ`, "latin1")}`;
+      const env5 = `\0${readFileSync3(`/proc/${name2}/environ`, "latin1")}`;
       if (env5.includes(needle) && processAlive(Number(name2))) out.push(Number(name2));
     } catch {
     }
@@ -46392,7 +48006,7 @@ function isAgentFor(pid, home) {
   if (!processAlive(pid)) return false;
   if (process.platform !== "linux") return true;
   try {
-    const cmd = readFileSync2(`/proc/${pid}/cmdline`, "utf8").split("\0");
+    const cmd = readFileSync3(`/proc/${pid}/cmdline`, "utf8").split("\0");
     return cmd.some((a) => basename4(a) === "gpg-agent") && cmd.some((a) => a === home || a.includes(home));
   } catch {
     return false;
@@ -46486,6 +48100,7 @@ function lastLines(text, n = 3) {
 }
 async function withEphemeralKeyring(options, fn) {
   const keyring = await EphemeralKeyring.create(options);
+  options.onCreated?.(keyring);
   let cleanup2;
   try {
     await options.onPrepared?.({ ...keyring.info });
@@ -46502,6 +48117,7 @@ var KEYRING_PREFIX, KILL_GRACE_MS, KeyringError, libexecCache, EphemeralKeyring;
 var init_keyring = __esm({
   "src/sign/keyring.ts"() {
     "use strict";
+    init_child_env();
     KEYRING_PREFIX = "jit-gpg-keyring-";
     KILL_GRACE_MS = 2e3;
     KeyringError = class extends Error {
@@ -46602,10 +48218,13 @@ var init_keyring = __esm({
         );
         return selected;
       }
-      /** Environment for the command: GNUPGHOME and git's signing key, nothing else changed. */
+      /**
+       * Environment for the command: GNUPGHOME and git's signing key, without the runner's token and step-file
+       * variables (child-env.ts); nothing else changed.
+       */
       commandEnv(extra = {}) {
         if (!this.#fingerprint) throw new KeyringError("setup", "no key imported yet");
-        const env5 = { ...this.#env, ...extra, GNUPGHOME: this.info.dir };
+        const env5 = { ...childEnv({ ...this.#env, ...extra }), GNUPGHOME: this.info.dir };
         delete env5.GPG_AGENT_INFO;
         Object.assign(env5, gitSigningEnv(this.#fingerprint, env5));
         return env5;
@@ -46649,7 +48268,7 @@ var init_keyring = __esm({
           signalGroup("SIGTERM");
           killTimer = setTimeout(() => signalGroup("SIGKILL"), KILL_GRACE_MS);
         }, remaining);
-        return new Promise((resolve10, reject) => {
+        return new Promise((resolve11, reject) => {
           child.on("error", (e) => {
             clearTimeout(ttlTimer);
             if (killTimer) clearTimeout(killTimer);
@@ -46668,18 +48287,23 @@ var init_keyring = __esm({
             const result = { exitCode: code21, signal, timedOut, durationMs: Date.now() - started };
             if (child.stdout) result.stdout = Buffer.concat(out).toString("utf8");
             if (child.stderr) result.stderr = Buffer.concat(err2).toString("utf8");
-            resolve10(result);
+            resolve11(result);
           });
         });
       }
-      /** Kills the agent and removes the home. Idempotent. */
-      async destroy() {
+      #teardown;
+      /**
+       * Kills the agent and removes the home. Runs once: every caller (the normal end, a signal handler) gets the same
+       * result, so nothing is torn down twice.
+       */
+      destroy() {
         this.#destroyed = true;
-        return cleanupKeyring(this.info.dir, {
+        this.#teardown ??= cleanupKeyring(this.info.dir, {
           ...this.info.socketDir ? { socketDir: this.info.socketDir } : {},
           ...this.info.agentPid !== void 0 ? { agentPid: this.info.agentPid } : {},
           ...this.info.commandPid !== void 0 ? { commandPid: this.info.commandPid } : {}
         });
+        return this.#teardown;
       }
     };
   }
@@ -46719,7 +48343,7 @@ var init_stream = __esm({
 
 // src/sign/verify.ts
 import { createHash as createHash5 } from "node:crypto";
-import { access, readFile as readFile2 } from "node:fs/promises";
+import { access } from "node:fs/promises";
 async function readPublicKeys(input) {
   if (Array.isArray(input)) return [...input];
   const data = input;
@@ -46771,9 +48395,9 @@ async function verifyFile(options) {
   }
   let sigBytes;
   try {
-    sigBytes = options.signature instanceof Uint8Array ? options.signature : await readFile2(sigPath);
+    sigBytes = options.signature instanceof Uint8Array ? options.signature : readRegularFile(sigPath, { what: "the signature", maxBytes: MAX_SIGNATURE_BYTES });
   } catch (e) {
-    return fail(`cannot read the signature ${sigPath}: ${e.code ?? e.message}`);
+    return fail(e instanceof FileReadError ? e.message : `cannot read the signature: ${e.message}`);
   }
   let signature;
   try {
@@ -46892,10 +48516,11 @@ async function verifyDigestSignature(publicKey, signature, digest) {
   const signingKey = await publicKey.getSigningKey(packet.issuerKeyID, created);
   await verifyPacketDigest(packet, signingKey, digest, created);
 }
-var VERIFY_HASHES;
+var VERIFY_HASHES, MAX_SIGNATURE_BYTES;
 var init_verify = __esm({
   "src/sign/verify.ts"() {
     "use strict";
+    init_read_file();
     init_openpgp();
     init_key();
     init_packet();
@@ -46908,12 +48533,13 @@ var init_verify = __esm({
       12: "sha3-256",
       14: "sha3-512"
     };
+    MAX_SIGNATURE_BYTES = 1024 * 1024;
   }
 });
 
 // src/sign/signer.ts
 import { createHash as createHash6 } from "node:crypto";
-import { chmod as chmod2, readFile as readFile3, rename, rm as rm2, writeFile as writeFile3 } from "node:fs/promises";
+import { chmod as chmod2, readFile as readFile2, rename, rm as rm2, writeFile as writeFile3 } from "node:fs/promises";
 async function hashFile(path, alg) {
   const main = createHash6(alg);
   const side = alg === "sha256" ? void 0 : createHash6("sha256");
@@ -46994,7 +48620,7 @@ async function signFiles(options) {
     if (options.selfCheck ?? true) {
       publicKey ??= await readKey({ armoredKey: options.key.publicKeyArmored });
       try {
-        await verifyDigestSignature(publicKey, await readFile3(signature), signed.digest);
+        await verifyDigestSignature(publicKey, await readFile2(signature), signed.digest);
       } catch (e) {
         await rm2(signature, { force: true });
         throw new Error(`self-check of the signature for ${path} failed: ${e.message}`);
@@ -47020,7 +48646,7 @@ var init_signer = __esm({
 // src/sign/manifest.ts
 import { createHash as createHash7 } from "node:crypto";
 import { stat as stat2 } from "node:fs/promises";
-import { dirname as dirname5, isAbsolute as isAbsolute5, relative as relative5, resolve as resolve5, sep as sep3 } from "node:path";
+import { dirname as dirname6, isAbsolute as isAbsolute5, relative as relative5, resolve as resolve6, sep as sep3 } from "node:path";
 function checkManifestName(name2) {
   const why = name2 === "" ? "is empty" : name2 === "-" ? 'is "-", which sha256sum -c reads as stdin' : name2.includes("\0") ? "contains a NUL byte" : name2.startsWith("/") ? "is absolute" : name2.split("/").some((s) => s === "..") ? "leaves the manifest's directory (..)" : name2.split("/").some((s) => s === "" || s === ".") ? 'has an empty or "." path segment' : void 0;
   if (why) throw new Error(`file name ${JSON.stringify(name2)} ${why}`);
@@ -47047,7 +48673,7 @@ function formatNamed(entries) {
   return [...byName.keys()].sort(byteOrder).map((n) => formatLine(byName.get(n), n)).join("");
 }
 function nameRelativeTo(path, baseDir) {
-  let name2 = relative5(resolve5(baseDir), resolve5(path));
+  let name2 = relative5(resolve6(baseDir), resolve6(path));
   if (name2 === "" || isAbsolute5(name2)) throw new Error(`cannot name ${path} relative to ${baseDir}`);
   if (name2 === ".." || name2.startsWith(`..${sep3}`)) {
     throw new Error(`${path} is outside the manifest's directory ${baseDir}; put the manifest in a common parent`);
@@ -47101,7 +48727,7 @@ function parseManifestLines(text) {
   return out;
 }
 async function writeSignedManifest(options) {
-  const text = formatManifest(options.entries, dirname5(resolve5(options.manifestPath)));
+  const text = formatManifest(options.entries, dirname6(resolve6(options.manifestPath)));
   return writeSignedText({ ...options, text });
 }
 async function writeSignedText(options) {
@@ -47118,10 +48744,10 @@ async function writeSignedText(options) {
 }
 function commonDir(files, fallback) {
   if (files.length === 0) return fallback;
-  let dir = dirname5(files[0]);
+  let dir = dirname6(files[0]);
   for (const f of files.slice(1)) {
-    while (!(dirname5(f) === dir || dirname5(f).startsWith(dir.endsWith(sep3) ? dir : dir + sep3))) {
-      const up = dirname5(dir);
+    while (!(dirname6(f) === dir || dirname6(f).startsWith(dir.endsWith(sep3) ? dir : dir + sep3))) {
+      const up = dirname6(dir);
       if (up === dir) break;
       dir = up;
     }
@@ -47131,7 +48757,7 @@ function commonDir(files, fallback) {
 async function digestFiles(paths, cwd) {
   const out = [];
   for (const p of paths) {
-    const abs2 = resolve5(cwd, p);
+    const abs2 = resolve6(cwd, p);
     const name2 = nameRelativeTo(abs2, cwd);
     checkManifestName(name2);
     const st = await stat2(abs2).catch((e) => {
@@ -47173,13 +48799,34 @@ async function runSignJob(options, hooks) {
   });
   const saveState = hooks.saveState ?? (() => {
   });
-  const show = (p) => displayPath2(p, workspace);
+  const show = (p) => displayPath(displayPath2(p, workspace));
   const audit = newAudit(options.ttl);
   const result = { audit, claims: {}, signed: [], verification: [] };
   let session;
   let material;
   let key;
   let liveKeyring;
+  let ring;
+  let ringTeardown;
+  const teardownRing = () => {
+    ringTeardown ??= (async () => {
+      const info = liveKeyring;
+      let r;
+      try {
+        if (ring) r = await ring.destroy();
+        else if (info) r = await cleanupKeyring(info.dir, info);
+      } catch (e) {
+        log(`warning: could not remove the keyring: ${e.message}`);
+      }
+      for (const a of r?.actions ?? []) log(`Teardown: ${a}`);
+      const dir = r?.dir ?? info?.dir;
+      if (dir && !existsSync6(dir)) {
+        liveKeyring = void 0;
+        saveState(STATE_KEYRING, "");
+      }
+    })();
+    return ringTeardown;
+  };
   let fetchedAt;
   let destroyedAt;
   const destroyKey = () => {
@@ -47194,19 +48841,7 @@ async function runSignJob(options, hooks) {
   const cleanup2 = () => {
     cleaning ??= (async () => {
       destroyKey();
-      const ring = liveKeyring;
-      if (ring) {
-        try {
-          const r = await cleanupKeyring(ring.dir, ring);
-          for (const a of r.actions) log(`Teardown: ${a}`);
-        } catch (e) {
-          log(`warning: could not remove the keyring: ${e.message}`);
-        }
-        if (!existsSync6(ring.dir)) {
-          liveKeyring = void 0;
-          saveState(STATE_KEYRING, "");
-        }
-      }
+      if (ring || liveKeyring) await teardownRing();
       if (session && !session.released()) await session.release();
     })();
     return cleaning;
@@ -47240,7 +48875,7 @@ async function runSignJob(options, hooks) {
           return fetched;
         });
         fetchedAt = /* @__PURE__ */ new Date();
-        log(`Key fetched at ${fetchedAt.toISOString()} from ${m.source}`);
+        log(`Key fetched at ${fetchedAt.toISOString()} from ${printable(m.source)}`);
         material = { armoredKey: m.armoredKey, ...m.passphrase !== void 0 ? { passphrase: m.passphrase } : {} };
         m.armoredKey = "";
         delete m.passphrase;
@@ -47251,7 +48886,7 @@ async function runSignJob(options, hooks) {
           return s;
         });
         fetchedAt = /* @__PURE__ */ new Date();
-        log(`Connected at ${fetchedAt.toISOString()} to ${remote.source}`);
+        log(`Connected at ${fetchedAt.toISOString()} to ${printable(remote.source)}`);
       }
     }
     if (options.passphrase !== void 0 && material) material.passphrase = options.passphrase;
@@ -47272,7 +48907,7 @@ async function runSignJob(options, hooks) {
         });
       }
       log(
-        `Signing with ${k.isSubkey ? "subkey" : "key"} ${k.fingerprint} (${k.algorithmLabel}) of ${k.userIds.join(", ") || k.primaryFingerprint}`
+        `Signing with ${k.isSubkey ? "subkey" : "key"} ${k.fingerprint} (${k.algorithmLabel}) of ${printable(k.userIds.join(", ")) || k.primaryFingerprint}`
       );
       return k;
     });
@@ -47300,7 +48935,7 @@ async function runSignJob(options, hooks) {
     const fanIn = Boolean(options.checksumsPath && hooks.mergeChecksums);
     if (files.length || fanIn) {
       await group(`Sign ${files.length} file(s)${fanIn ? " and the merged manifest" : ""}`, async () => {
-        for (const [n, v] of Object.entries(options.notations)) log(`Notation ${n}=${v}`);
+        for (const [n, v] of Object.entries(options.notations)) log(`Notation ${printable(n)}=${printable(v)}`);
         for (const f of files) confine(`${f}.asc`, `signature of ${show(f)}`);
         const common = {
           key: signingKey,
@@ -47338,7 +48973,9 @@ async function runSignJob(options, hooks) {
           fingerprint: signingKey.fingerprint
         });
         for (const r of result.verification) {
-          log(`${r.valid ? "Good" : "BAD"} signature: ${show(r.signature)}${r.error ? ` (${r.error})` : ""}`);
+          log(
+            `${r.valid ? "Good" : "BAD"} signature: ${show(r.signature)}${r.error ? ` (${printable(r.error)})` : ""}`
+          );
         }
         const bad = result.verification.filter((r) => !r.valid);
         if (bad.length) {
@@ -47367,7 +49004,7 @@ async function runSignJob(options, hooks) {
           liveKeyring = info;
           saveState(STATE_KEYRING, JSON.stringify(info));
         };
-        const { result: commandResult, cleanup: teardown } = await withEphemeralKeyring(
+        const { result: commandResult } = await withEphemeralKeyring(
           {
             tempRoot: run.tempRoot,
             armoredKey: held.armoredKey,
@@ -47376,6 +49013,9 @@ async function runSignJob(options, hooks) {
             fingerprint: signingKey.fingerprint,
             env: run.env,
             log,
+            onCreated: (k) => {
+              ring = k;
+            },
             onPrepared: track,
             onImported: track
           },
@@ -47383,15 +49023,11 @@ async function runSignJob(options, hooks) {
             log(
               `GNUPGHOME=${keyring.info.dir}; git signs with ${keyring.fingerprint} (GIT_CONFIG_* for this command only)`
             );
-            log(`Running: ${run.command}`);
+            log(`Running: ${printable(run.command)}`);
             return keyring.runCommand(run.command, { cwd: run.cwd, onStart: track });
           }
         );
-        for (const a of teardown.actions) log(`Teardown: ${a}`);
-        if (teardown.removed || !existsSync6(teardown.dir)) {
-          liveKeyring = void 0;
-          saveState(STATE_KEYRING, "");
-        }
+        await teardownRing();
         return commandResult;
       });
       audit.run = {
@@ -47442,6 +49078,7 @@ var init_job2 = __esm({
   "src/sign/job.ts"() {
     "use strict";
     init_audit();
+    init_escape();
     init_files();
     init_key();
     init_keyring();
@@ -47457,55 +49094,6 @@ var init_job2 = __esm({
         this.code = code21;
       }
     };
-  }
-});
-
-// src/shared/retry.ts
-function backoffDelay(attempt, baseMs, maxMs, random = Math.random) {
-  const step = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(step / 2 + random() * (step / 2));
-}
-function formatSeconds(ms) {
-  return `${(ms / 1e3).toFixed(1)} s`;
-}
-function errorMessage(error) {
-  if (error instanceof Error) return error.message;
-  return String(error);
-}
-function retryAfterOf(error) {
-  if (error && typeof error === "object" && "retryAfterMs" in error) {
-    const v = error.retryAfterMs;
-    if (typeof v === "number" && Number.isFinite(v) && v >= 0) return v;
-  }
-  return void 0;
-}
-async function retry(fn, options = {}) {
-  const attempts = Math.max(1, Math.floor(options.attempts ?? 5));
-  const baseMs = options.baseMs ?? 500;
-  const maxMs = options.maxMs ?? 1e4;
-  const isRetryable = options.isRetryable ?? (() => true);
-  const sleep = options.sleep ?? defaultSleep;
-  const random = options.random ?? Math.random;
-  const prefix = options.label ? `${options.label}: ` : "";
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn(attempt);
-    } catch (error) {
-      if (attempt >= attempts || !isRetryable(error)) throw error;
-      let delayMs = backoffDelay(attempt, baseMs, maxMs, random);
-      const hinted = retryAfterOf(error);
-      if (hinted !== void 0) delayMs = Math.min(maxMs, Math.max(delayMs, hinted));
-      const message = `${prefix}attempt ${attempt} of ${attempts} failed: ${errorMessage(error)}; retrying in ${formatSeconds(delayMs)}`;
-      options.onRetry?.({ attempt, attempts, error, delayMs, message });
-      await sleep(delayMs);
-    }
-  }
-}
-var defaultSleep;
-var init_retry = __esm({
-  "src/shared/retry.ts"() {
-    "use strict";
-    defaultSleep = (ms) => new Promise((resolve10) => setTimeout(resolve10, ms));
   }
 });
 
@@ -47744,7 +49332,7 @@ var init_service_url = __esm({
 
 // src/sign/providers/types.ts
 var ProviderError;
-var init_types = __esm({
+var init_types2 = __esm({
   "src/sign/providers/types.ts"() {
     "use strict";
     ProviderError = class extends Error {
@@ -47764,7 +49352,6 @@ var init_types = __esm({
 });
 
 // src/sign/providers/vault.ts
-import { readFileSync as readFileSync3 } from "node:fs";
 function normalizeVaultUrl(url, options = {}) {
   let u;
   try {
@@ -47842,16 +49429,18 @@ function loadCa(options) {
   if (!options.caCertPath) return void 0;
   let pem2;
   try {
-    pem2 = readFileSync3(options.caCertPath, "utf8");
+    pem2 = readRegularTextFile(options.caCertPath, {
+      what: "vault-ca-cert: the CA certificate",
+      maxBytes: MAX_CA_BYTES
+    });
   } catch (e) {
-    const code21 = e.code ?? "error";
-    throw new ProviderError(PROVIDER, "config", `vault-ca-cert: cannot read ${options.caCertPath} (${code21})`);
+    throw new ProviderError(PROVIDER, "config", e.message);
   }
   if (!pem2.includes("-----BEGIN CERTIFICATE-----")) {
     throw new ProviderError(
       PROVIDER,
       "config",
-      `vault-ca-cert: ${options.caCertPath} holds no PEM certificate (expected -----BEGIN CERTIFICATE-----)`
+      `vault-ca-cert: ${displayPath(options.caCertPath)} holds no PEM certificate (expected -----BEGIN CERTIFICATE-----)`
     );
   }
   return pem2;
@@ -48234,17 +49823,20 @@ function createVaultProvider(options) {
     }
   };
 }
-var PROVIDER, ARMOR_RE, TransientStatus;
+var PROVIDER, MAX_CA_BYTES, ARMOR_RE, TransientStatus;
 var init_vault = __esm({
   "src/sign/providers/vault.ts"() {
     "use strict";
     init_http2();
+    init_escape();
+    init_read_file();
     init_retry();
     init_service_url();
     init_oidc();
     init_packet();
-    init_types();
+    init_types2();
     PROVIDER = "vault";
+    MAX_CA_BYTES = 1024 * 1024;
     ARMOR_RE = /-----BEGIN PGP (PRIVATE|PUBLIC) KEY BLOCK-----/;
     TransientStatus = class extends Error {
       status;
@@ -48255,6 +49847,136 @@ var init_vault = __esm({
         if (retryAfter !== void 0) this.retryAfterMs = retryAfter;
       }
     };
+  }
+});
+
+// src/cli/descriptor.ts
+import {
+  closeSync as closeSync4,
+  constants as constants3,
+  existsSync as existsSync7,
+  fstatSync as fstatSync3,
+  openSync as openSync4,
+  readdirSync as readdirSync2,
+  readFileSync as readFileSync4,
+  readlinkSync as readlinkSync2,
+  readSync as readSync4
+} from "node:fs";
+function kind2(st) {
+  if (st.isDirectory()) return "a directory";
+  if (st.isSocket()) return "a socket";
+  if (st.isCharacterDevice()) return "a character device (a terminal or /dev/null)";
+  if (st.isBlockDevice()) return "a block device";
+  return "not a file or pipe (event machinery of the Node runtime itself)";
+}
+function accessMode(fd2) {
+  try {
+    const flags = /^flags:\s*([0-7]+)/m.exec(readFileSync4(`/proc/self/fdinfo/${fd2}`, "utf8"));
+    return flags ? Number.parseInt(flags[1], 8) & 3 : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function holdsWriteEnd(fd2) {
+  let target;
+  try {
+    target = readlinkSync2(`/proc/self/fd/${fd2}`);
+  } catch {
+    return false;
+  }
+  if (!target.startsWith("pipe:")) return false;
+  for (const name2 of readdirSync2("/proc/self/fd")) {
+    if (Number(name2) === fd2) continue;
+    try {
+      if (readlinkSync2(`/proc/self/fd/${name2}`) !== target) continue;
+      const access2 = accessMode(name2);
+      if (access2 === constants3.O_WRONLY || access2 === constants3.O_RDWR) return true;
+    } catch {
+    }
+  }
+  return false;
+}
+function checkCallerDescriptor(fd2, flag) {
+  if (fd2 === 1 || fd2 === 2) {
+    throw new DescriptorError(`${flag} ${fd2} is the standard ${fd2 === 1 ? "output" : "error"}, not a secret to read`);
+  }
+  let st;
+  try {
+    st = fstatSync3(fd2);
+  } catch {
+    throw new DescriptorError(
+      `${flag} ${fd2}: no such open descriptor; open it in the calling shell (e.g. \`${fd2}<pass.txt\`) or use --passphrase-env`
+    );
+  }
+  if (!st.isFile() && !st.isFIFO()) {
+    throw new DescriptorError(`${flag} ${fd2} is ${kind2(st)}: pass a file or a pipe the caller opened`);
+  }
+  if (accessMode(fd2) === constants3.O_WRONLY) {
+    throw new DescriptorError(`${flag} ${fd2} is open for writing only (not one the caller opened for reading)`);
+  }
+  if (st.isFIFO() && holdsWriteEnd(fd2)) {
+    throw new DescriptorError(
+      `${flag} ${fd2} is a pipe this process writes to itself (not one the caller opened); reading it would never end`
+    );
+  }
+  return st;
+}
+async function readCallerDescriptor(fd2, options) {
+  const { flag, maxBytes } = options;
+  if (!Number.isSafeInteger(fd2) || fd2 < 0) throw new DescriptorError(`${flag} needs a descriptor number`);
+  const st = checkCallerDescriptor(fd2, flag);
+  let own;
+  if (existsSync7(`/proc/self/fd/${fd2}`)) {
+    try {
+      own = openSync4(`/proc/self/fd/${fd2}`, constants3.O_RDONLY | constants3.O_NONBLOCK | constants3.O_NOCTTY);
+    } catch (e) {
+      throw new DescriptorError(`${flag} ${fd2}: cannot read it (${e.code ?? "error"})`);
+    }
+  } else if (!st.isFile()) {
+    throw new DescriptorError(`${flag} ${fd2} is a pipe: on this system only a file works; use --passphrase-env`);
+  }
+  const source = own ?? fd2;
+  const chunks = [];
+  let size = 0;
+  let position = 0;
+  const deadline = Date.now() + options.timeoutMs;
+  try {
+    for (; ; ) {
+      const buf = Buffer.alloc(Math.min(64 * 1024, maxBytes + 1));
+      let n;
+      try {
+        n = readSync4(source, buf, 0, buf.length, st.isFile() ? position : null);
+      } catch (e) {
+        if (e.code !== "EAGAIN") {
+          throw new DescriptorError(`${flag} ${fd2}: read failed (${e.code ?? "error"})`);
+        }
+        if (Date.now() > deadline) {
+          throw new DescriptorError(
+            `${flag} ${fd2}: the writer did not finish within ${Math.round(options.timeoutMs / 1e3)} s (close the pipe after writing the passphrase)`
+          );
+        }
+        await sleep(20);
+        continue;
+      }
+      if (n === 0) break;
+      chunks.push(buf.subarray(0, n));
+      size += n;
+      position += n;
+      if (size > maxBytes) throw new DescriptorError(`${flag} ${fd2}: more than ${maxBytes} bytes`);
+    }
+    return Buffer.concat(chunks);
+  } finally {
+    if (own !== void 0) closeSync4(own);
+  }
+}
+var DescriptorError, sleep;
+var init_descriptor = __esm({
+  "src/cli/descriptor.ts"() {
+    "use strict";
+    DescriptorError = class extends Error {
+      name = "DescriptorError";
+    };
+    sleep = (ms) => new Promise((r) => setTimeout(r, ms));
   }
 });
 
@@ -48298,9 +50020,13 @@ var init_cache = __esm({
 
 // src/scan/artifacts.ts
 import { createHash as createHash9 } from "node:crypto";
-import { readFileSync as readFileSync4 } from "node:fs";
+import { readFileSync as readFileSync5 } from "node:fs";
 import { stat as stat3 } from "node:fs/promises";
 import { isAbsolute as isAbsolute6, relative as relative6, sep as sep4 } from "node:path";
+function classifyWarning(message) {
+  if (!NOT_SCANNED.test(message)) return "other";
+  return POLICY_LIMIT.test(message) ? "policy" : "unscannable";
+}
 function itemPath(file, root) {
   const rel = relative6(root, file);
   if (rel === "" || rel === ".." || rel.startsWith(`..${sep4}`) || isAbsolute6(rel)) return file;
@@ -48316,6 +50042,8 @@ async function scanArtifacts(options) {
     }
   };
   const warnings = [];
+  let unscannable = 0;
+  let policySkipped = 0;
   const job = await runScanJob({
     root,
     items: { describe: `${files.length} artifact(s)`, items },
@@ -48327,10 +50055,13 @@ async function scanArtifacts(options) {
     ...options.threads !== void 0 ? { threads: options.threads } : {},
     onWarning: (m) => {
       warnings.push(m);
+      const kind3 = classifyWarning(m);
+      if (kind3 === "unscannable") unscannable++;
+      if (kind3 === "policy") policySkipped++;
       options.onWarning?.(m);
     }
   });
-  const configBytes = job.configFile ? createHash9("sha256").update(readFileSync4(job.configFile)).digest("hex") : "";
+  const configBytes = job.configFile ? createHash9("sha256").update(readFileSync5(job.configFile)).digest("hex") : "";
   const hash = policyHash(job.policy, VERSION, { config: configBytes });
   const ruleSet = { version: `${VERSION}+${hash.slice(0, 12)}`, rules: job.policy.rules.length };
   if (job.configFile) ruleSet.config = itemPath(job.configFile, root);
@@ -48340,7 +50071,8 @@ async function scanArtifacts(options) {
     ruleSet,
     stats: s,
     warnings,
-    incomplete: s.failed + s.unreadable
+    incomplete: s.failed + s.unreadable + unscannable,
+    policySkipped
   };
 }
 function describeArtifactFindings(scan2, offSwitch = "the input `scan: false`") {
@@ -48350,6 +50082,7 @@ function describeArtifactFindings(scan2, offSwitch = "the input `scan: false`") 
   const n = scan2.findings.length;
   return `${n} secret${n === 1 ? "" : "s"} found in the artifacts about to be signed (${shown.join(", ")}${more}); no key was requested. Rebuild the artifacts without them (and rotate each secret: it may already have been uploaded), or, for a false positive, allow it in .jit-gpg.toml. ${offSwitch} turns this check off.`;
 }
+var POLICY_LIMIT, NOT_SCANNED;
 var init_artifacts = __esm({
   "src/scan/artifacts.ts"() {
     "use strict";
@@ -48358,41 +50091,36 @@ var init_artifacts = __esm({
     init_cache();
     init_job();
     init_redact();
+    POLICY_LIMIT = /\(limit: (entry size|total size|entries|depth)\b/;
+    NOT_SCANNED = /not scanned|not opened|were not scanned|was not scanned/;
   }
 });
 
 // src/sign/merge.ts
 import { createHash as createHash10 } from "node:crypto";
-import { glob, lstat as lstat2, realpath } from "node:fs/promises";
-import { isAbsolute as isAbsolute7, join as join6, relative as relative7, resolve as resolve6, sep as sep5 } from "node:path";
+import { lstat as lstat2, readdir as readdir3, realpath } from "node:fs/promises";
+import { isAbsolute as isAbsolute7, join as join6, relative as relative7, resolve as resolve7, sep as sep5 } from "node:path";
 function inside(dir, path) {
   const rel = relative7(dir, path);
   return rel === "" || !rel.startsWith(`..${sep5}`) && rel !== ".." && !isAbsolute7(rel);
 }
 async function findFragments(patterns, workspace) {
-  const ws = await realpath(resolve6(workspace));
+  const ws = await realpath(resolve7(workspace));
   for (const p of patterns) {
     const bare = p.startsWith("!") ? p.slice(1) : p;
     if (isAbsolute7(bare) || bare.split(/[\\/]/).includes("..")) {
       throw new MergeError(`checksums-merge pattern ${q(p)} must be relative and inside the workspace`);
     }
   }
-  const include = patterns.filter((p) => !p.startsWith("!"));
-  const negated = patterns.filter((p) => p.startsWith("!")).map((p) => p.slice(1));
-  const excluded = /* @__PURE__ */ new Set();
-  if (negated.length) for await (const p of glob(negated, { cwd: ws })) excluded.add(resolve6(ws, p));
   const found = /* @__PURE__ */ new Map();
-  if (include.length) {
-    for await (const p of glob(include, { cwd: ws })) {
-      const abs2 = resolve6(ws, p);
-      if (excluded.has(abs2)) continue;
-      const real = await realpath(abs2).catch(() => void 0);
-      if (real === void 0) continue;
-      if (!inside(ws, real)) {
-        throw new MergeError(`fragment ${q(toPosix2(p))} is a link to a file outside the workspace`);
-      }
-      if ((await lstat2(real)).isFile()) found.set(abs2, { path: abs2, display: displayPath(toPosix2(relative7(ws, abs2))) });
+  for (const rel of await matchPaths(patterns, ws)) {
+    const abs2 = resolve7(ws, rel);
+    const real = await realpath(abs2).catch(() => void 0);
+    if (real === void 0) continue;
+    if (!inside(ws, real)) {
+      throw new MergeError(`fragment ${q(rel)} is a link to a file outside the workspace`);
     }
+    if ((await lstat2(real)).isFile()) found.set(abs2, { path: abs2, display: displayPath(rel) });
   }
   if (found.size === 0) {
     throw new MergeError(
@@ -48400,6 +50128,24 @@ async function findFragments(patterns, workspace) {
     );
   }
   return [...found.values()].sort((a, b) => a.display < b.display ? -1 : a.display > b.display ? 1 : 0);
+}
+async function matchPaths(patterns, ws) {
+  const include = patterns.filter((p) => !p.startsWith("!"));
+  const exclude = patterns.filter((p) => p.startsWith("!")).map((p) => p.slice(1));
+  if (!include.length) return [];
+  const included = (0, import_picomatch2.default)(include);
+  const excluded = exclude.length ? (0, import_picomatch2.default)(exclude) : () => false;
+  const out = /* @__PURE__ */ new Set();
+  for (const base of new Set(include.map((p) => import_picomatch2.default.scan(p).base))) {
+    const dir = resolve7(ws, base);
+    const entries = await readdir3(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+    for (const e of entries) {
+      if (e.isDirectory()) continue;
+      const rel = toPosix2(relative7(ws, join6(e.parentPath, e.name)));
+      if (included(rel) && !excluded(rel)) out.add(rel);
+    }
+  }
+  return [...out];
 }
 async function readFragment(fragment, limit = MAX_FRAGMENT_BYTES) {
   let buf;
@@ -48450,7 +50196,7 @@ async function mergeFragments(options) {
     }
   }
   if (byName.size === 0) throw new MergeError("checksums-merge: the fragments list no files");
-  const dir = await realpath(resolve6(options.manifestDir)).catch(() => resolve6(options.manifestDir));
+  const dir = await realpath(resolve7(options.manifestDir)).catch(() => resolve7(options.manifestDir));
   const verified2 = [];
   const absent = [];
   for (const e of byName.values()) {
@@ -48500,10 +50246,11 @@ function manifestEntriesWith(merged, signed, manifestDir, localSource = "the fil
     entries: all.entries.map((e) => ({ path: join6(manifestDir, ...e.name.split("/")), sha256: e.sha256 }))
   };
 }
-var MAX_FRAGMENT_BYTES, MergeError, q, toPosix2;
+var import_picomatch2, MAX_FRAGMENT_BYTES, MergeError, q, toPosix2;
 var init_merge = __esm({
   "src/sign/merge.ts"() {
     "use strict";
+    import_picomatch2 = __toESM(require_picomatch2(), 1);
     init_escape();
     init_read_file();
     init_manifest();
@@ -48518,9 +50265,9 @@ var init_merge = __esm({
 });
 
 // src/cli/release-checks.ts
-import { dirname as dirname6, join as join7 } from "node:path";
+import { dirname as dirname7, join as join7 } from "node:path";
 function cliReleaseHooks(options) {
-  const manifestDir = options.manifestPath ? dirname6(options.manifestPath) : options.cwd;
+  const manifestDir = options.manifestPath ? dirname7(options.manifestPath) : options.cwd;
   let merged;
   const merging = options.mergePatterns.length > 0;
   return {
@@ -48554,7 +50301,7 @@ function cliReleaseHooks(options) {
       if (scan2.findings.length) throw new ReleaseCheckError(describeArtifactFindings(scan2, "--no-scan"));
       if (scan2.incomplete) {
         throw new ReleaseCheckError(
-          `the scan before signing is incomplete: ${scan2.incomplete} item(s) could not be read or scanned; no key was read`
+          `the scan before signing is incomplete: ${scan2.incomplete} item(s) could not be read or scanned (corrupt, encrypted or bomb-like archive content, or unreadable files: see the warnings); no key was read. Rebuild the artifact, or pass --no-scan`
         );
       }
       options.log(
@@ -48564,7 +50311,7 @@ function cliReleaseHooks(options) {
     ...merging ? {
       async mergeChecksums(entries, manifestPath) {
         try {
-          const r = manifestEntriesWith(merged, entries, dirname6(manifestPath));
+          const r = manifestEntriesWith(merged, entries, dirname7(manifestPath));
           merged = r.merged;
           return r.entries;
         } catch (e) {
@@ -48593,9 +50340,8 @@ __export(sign_exports, {
   SIGN_USAGE: () => SIGN_USAGE,
   signCommand: () => signCommand
 });
-import { createReadStream } from "node:fs";
-import { readFile as readFile4, stat as stat4 } from "node:fs/promises";
-import { basename as basename5, join as join8, resolve as resolve7 } from "node:path";
+import { stat as stat4 } from "node:fs/promises";
+import { basename as basename5, join as join8, resolve as resolve8 } from "node:path";
 async function readBounded(stream, limit, what) {
   const chunks = [];
   let size = 0;
@@ -48606,15 +50352,30 @@ async function readBounded(stream, limit, what) {
   }
   return Buffer.concat(chunks);
 }
-async function readPassphrase(fd2, envName, io) {
+async function readPassphrase(fd2, envName, keyOnStdin, io) {
   if (fd2 !== void 0 && envName !== void 0) {
     throw new UsageError("sign: use either --passphrase-fd or --passphrase-env, not both");
   }
   if (fd2 !== void 0) {
-    const n = Number(fd2);
-    if (!Number.isInteger(n) || n < 0)
-      throw new UsageError(`sign: --passphrase-fd needs a descriptor number (got "${fd2}")`);
-    const buf = await readBounded(createReadStream("", { fd: n, autoClose: true }), 64 * 1024, "the passphrase");
+    const n = /^\d{1,9}$/.test(fd2) ? Number(fd2) : Number.NaN;
+    if (!Number.isSafeInteger(n)) throw new UsageError("sign: --passphrase-fd needs a descriptor number, e.g. 3");
+    let buf;
+    if (n === 0) {
+      if (keyOnStdin)
+        throw new UsageError("sign: the key is read from stdin; pass the passphrase on another descriptor");
+      buf = await readBounded(io.stdin, MAX_PASSPHRASE_BYTES, "the passphrase");
+    } else {
+      try {
+        buf = await readCallerDescriptor(n, {
+          flag: "--passphrase-fd",
+          maxBytes: MAX_PASSPHRASE_BYTES,
+          timeoutMs: PASSPHRASE_TIMEOUT_MS
+        });
+      } catch (e) {
+        if (e instanceof DescriptorError) throw new UsageError(`sign: ${e.message}`);
+        throw e;
+      }
+    }
     return buf.toString("utf8").replace(/\r?\n$/, "");
   }
   if (envName !== void 0) {
@@ -48623,6 +50384,14 @@ async function readPassphrase(fd2, envName, io) {
     return value;
   }
   return void 0;
+}
+function readCliFile(path, flag, maxBytes) {
+  try {
+    return readRegularFile(path, { what: `sign: ${flag}`, maxBytes });
+  } catch (e) {
+    if (e instanceof FileReadError) throw new UsageError(e.message);
+    throw e;
+  }
 }
 function parseNotations(values) {
   const out = {};
@@ -48680,20 +50449,20 @@ async function signCommand(argv, io) {
   if (f.hash !== void 0 && !isHashName(f.hash)) {
     throw new UsageError(`sign: --hash must be sha256, sha384 or sha512 (got "${f.hash}")`);
   }
-  const files = positionals.map((p) => resolve7(io.cwd, p));
+  const files = positionals.map((p) => resolve8(io.cwd, p));
   for (const file of files) {
     const s = await stat4(file).catch(() => void 0);
     if (!s?.isFile()) throw new UsageError(`sign: ${file} is not a readable file`);
   }
   const notations = { ...ciNotations(io.env), ...parseNotations(f.notation) };
-  const log = (m) => io.stderr.write(`${m}
+  const log = (m) => {
+    for (const line of m.split(/\r?\n/)) io.stderr.write(`${printable(line)}
 `);
-  const passphrase = await readPassphrase(f["passphrase-fd"], f["passphrase-env"], io);
+  };
+  const passphrase = await readPassphrase(f["passphrase-fd"], f["passphrase-env"], f["key-file"] === "-", io);
   let key;
   if (f["key-file"]) {
-    const armoredKey = f["key-file"] === "-" ? await readBounded(io.stdin, MAX_KEY_BYTES, "the key on stdin") : await readFile4(resolve7(io.cwd, f["key-file"])).catch((e) => {
-      throw new UsageError(`sign: cannot read --key-file ${f["key-file"]}: ${e.code ?? e.message}`);
-    });
+    const armoredKey = f["key-file"] === "-" ? await readBounded(io.stdin, MAX_KEY_BYTES, "the key on stdin") : readCliFile(resolve8(io.cwd, f["key-file"]), "--key-file", MAX_KEY_BYTES);
     key = { kind: "armored", armoredKey, source: f["key-file"] === "-" ? "stdin" : "key file" };
   } else {
     for (const need of ["vault-role", "vault-secret"]) {
@@ -48707,7 +50476,7 @@ async function signCommand(argv, io) {
       ...f["vault-namespace"] ? { namespace: f["vault-namespace"] } : {},
       ...f["vault-key-field"] ? { keyField: f["vault-key-field"] } : {},
       ...f["vault-passphrase-field"] ? { passphraseField: f["vault-passphrase-field"] } : {},
-      ...f["vault-ca-cert"] ? { caCertPath: resolve7(io.cwd, f["vault-ca-cert"]) } : {},
+      ...f["vault-ca-cert"] ? { caCertPath: resolve8(io.cwd, f["vault-ca-cert"]) } : {},
       allowInsecureHttp: Boolean(f["allow-insecure-http"]),
       http: createHttpClient({ env: io.env }),
       log
@@ -48734,7 +50503,7 @@ async function signCommand(argv, io) {
       ...f.hash ? { hash: f.hash } : {},
       notations,
       ...checksumsPath ? { checksumsPath } : {},
-      ...f["public-key-out"] ? { publicKeyPath: resolve7(io.cwd, f["public-key-out"]) } : {},
+      ...f["public-key-out"] ? { publicKeyPath: resolve8(io.cwd, f["public-key-out"]) } : {},
       ttl: 300
     },
     // progress goes to stderr only for key services (as before); the files' lines are printed below
@@ -48753,18 +50522,22 @@ async function signCommand(argv, io) {
     }
     if (result.error instanceof SignJobError && result.error.code === "verify-failed") {
       for (const r of result.verification.filter((v) => !v.valid)) {
-        io.stderr.write(`jit-gpg: sign: ${r.file}: self-verification failed: ${r.error}
-`);
+        io.stderr.write(
+          `jit-gpg: sign: ${displayPath(r.file)}: self-verification failed: ${printable(r.error ?? "")}
+`
+        );
       }
       return EXIT.findings;
     }
     throw result.error;
   }
   const signed = [...result.signed, ...result.manifest ? [result.manifest] : []];
-  for (const s of signed) io.stdout.write(`signed ${s.path} -> ${s.signature}  sha256:${s.sha256}
+  for (const s of signed) {
+    io.stdout.write(`signed ${displayPath(s.path)} -> ${displayPath(s.signature)}  sha256:${s.sha256}
 `);
+  }
   const k = result.key;
-  io.stdout.write(`key ${k.fingerprint} (${k.algorithmLabel}) ${k.userIds[0] ?? ""}
+  io.stdout.write(`key ${k.fingerprint} (${k.algorithmLabel}) ${printable(k.userIds[0] ?? "")}
 `);
   return EXIT.ok;
 }
@@ -48778,7 +50551,7 @@ async function cliJwt(file, envName, audience, io) {
     }
     return { token: token2, claims };
   };
-  if (file) return fromText(await readFile4(resolve7(io.cwd, file), "utf8"));
+  if (file) return fromText(readCliFile(resolve8(io.cwd, file), "--jwt-file", MAX_JWT_BYTES).toString("utf8"));
   if (envName) {
     const v = io.env[envName];
     if (!v) throw new UsageError(`sign: --jwt-env ${envName}: the variable is not set`);
@@ -48795,11 +50568,13 @@ async function cliJwt(file, envName, audience, io) {
     ...audience ? { audience } : {}
   });
 }
-var SIGN_USAGE;
+var SIGN_USAGE, MAX_PASSPHRASE_BYTES, MAX_JWT_BYTES, PASSPHRASE_TIMEOUT_MS;
 var init_sign = __esm({
   "src/cli/sign.ts"() {
     "use strict";
+    init_escape();
     init_http2();
+    init_read_file();
     init_job2();
     init_key();
     init_manifest();
@@ -48807,8 +50582,8 @@ var init_sign = __esm({
     init_packet();
     init_provenance();
     init_vault();
-    init_escape();
     init_args();
+    init_descriptor();
     init_release_checks();
     init_io();
     SIGN_USAGE = `Usage: jit-gpg sign [options] FILES...
@@ -48839,6 +50614,9 @@ Options:
   --public-key-out FILE      write the armored public key here
   -h, --help
 `;
+    MAX_PASSPHRASE_BYTES = 64 * 1024;
+    MAX_JWT_BYTES = 64 * 1024;
+    PASSPHRASE_TIMEOUT_MS = 3e4;
   }
 });
 
@@ -48848,8 +50626,7 @@ __export(verify_exports, {
   VERIFY_USAGE: () => VERIFY_USAGE,
   verifyCommand: () => verifyCommand
 });
-import { readFile as readFile5 } from "node:fs/promises";
-import { resolve as resolve8 } from "node:path";
+import { resolve as resolve9 } from "node:path";
 async function verifyCommand(argv, io) {
   const { values: f, positionals } = parseFlags("verify", argv, {
     "public-key": { type: "string" },
@@ -48865,33 +50642,40 @@ async function verifyCommand(argv, io) {
   if (!f["public-key"]) throw new UsageError("verify: --public-key FILE is required");
   if (positionals.length === 0) throw new UsageError("verify: name at least one file to verify");
   if (f.signature && positionals.length > 1) throw new UsageError("verify: --signature goes with exactly one file");
-  const keyBytes = await readFile5(resolve8(io.cwd, f["public-key"])).catch((e) => {
-    throw new UsageError(`verify: cannot read --public-key ${f["public-key"]}: ${e.code ?? e.message}`);
-  });
+  let keyBytes;
+  try {
+    keyBytes = readRegularFile(resolve9(io.cwd, f["public-key"]), {
+      what: "verify: --public-key",
+      maxBytes: MAX_KEY_BYTES
+    });
+  } catch (e) {
+    if (e instanceof FileReadError) throw new UsageError(e.message);
+    throw e;
+  }
   const keys = await readPublicKeys(keyBytes);
   const results = [];
   for (const p of positionals) {
     results.push(
       await verifyFile({
         publicKey: keys,
-        file: resolve8(io.cwd, p),
-        ...f.signature ? { signature: resolve8(io.cwd, f.signature) } : {},
+        file: resolve9(io.cwd, p),
+        ...f.signature ? { signature: resolve9(io.cwd, f.signature) } : {},
         ...f.fingerprint ? { fingerprint: f.fingerprint } : {}
       })
     );
   }
-  if (f.json) io.stdout.write(`${JSON.stringify(results, null, 2)}
+  if (f.json) io.stdout.write(`${jsonSafe(JSON.stringify(results, null, 2))}
 `);
   else {
     for (const r of results) {
       if (r.valid) {
-        io.stdout.write(`good  ${r.file}  by ${r.signerFingerprint} ${r.userIds?.[0] ?? ""}
+        io.stdout.write(`good  ${displayPath(r.file)}  by ${r.signerFingerprint} ${printable(r.userIds?.[0] ?? "")}
 `);
-        for (const [k, v] of Object.entries(r.notations)) io.stdout.write(`      ${k}=${v}
+        for (const [k, v] of Object.entries(r.notations)) io.stdout.write(`      ${printable(k)}=${printable(v)}
 `);
-        for (const w of r.warnings) io.stdout.write(`      warning: ${w}
+        for (const w of r.warnings) io.stdout.write(`      warning: ${printable(w)}
 `);
-      } else io.stdout.write(`BAD   ${r.file}  ${r.error ?? ""}
+      } else io.stdout.write(`BAD   ${displayPath(r.file)}  ${printable(r.error ?? "")}
 `);
     }
   }
@@ -48901,7 +50685,9 @@ var VERIFY_USAGE;
 var init_verify2 = __esm({
   "src/cli/verify.ts"() {
     "use strict";
-    init_verify();
+    init_escape();
+    init_read_file();
+    init_key();
     init_verify();
     init_args();
     init_io();
@@ -48925,7 +50711,7 @@ __export(digest_exports, {
   DIGEST_USAGE: () => DIGEST_USAGE,
   digestCommand: () => digestCommand
 });
-import { resolve as resolve9 } from "node:path";
+import { resolve as resolve10 } from "node:path";
 async function digestCommand(argv, io) {
   const { values: f, positionals } = parseFlags("digest", argv, {
     output: { type: "string", short: "o" },
@@ -48936,8 +50722,8 @@ async function digestCommand(argv, io) {
     return EXIT.ok;
   }
   if (positionals.length === 0) throw new UsageError("digest: name at least one file");
-  const output = f.output === void 0 ? void 0 : resolve9(io.cwd, f.output);
-  if (output !== void 0 && positionals.some((p) => resolve9(io.cwd, p) === output)) {
+  const output = f.output === void 0 ? void 0 : resolve10(io.cwd, f.output);
+  if (output !== void 0 && positionals.some((p) => resolve10(io.cwd, p) === output)) {
     throw new UsageError("digest: the --output file is also one of the FILES; write the fragment elsewhere");
   }
   let text;
@@ -49015,7 +50801,7 @@ async function runCli(argv, io) {
     const load = commands[first];
     if (!load) {
       throw new UsageError(
-        first.startsWith("-") ? `unknown option '${first}' (a command comes first: scan, sign or verify). Run \`jit-gpg --help\`.` : `unknown command '${first}' (expected scan, sign or verify). Run \`jit-gpg --help\`.`
+        first.startsWith("-") ? `unknown option '${first}' (a command comes first: ${Object.keys(commands).join(", ")}). Run \`jit-gpg --help\`.` : `unknown command '${first}' (expected ${Object.keys(commands).join(", ")}). Run \`jit-gpg --help\`.`
       );
     }
     return await (await load())(rest, io);

@@ -44,9 +44,9 @@ var require_tunnel = __commonJS({
   "node_modules/tunnel/lib/tunnel.js"(exports2) {
     "use strict";
     var net = __require("net");
-    var tls = __require("tls");
-    var http3 = __require("http");
-    var https3 = __require("https");
+    var tls2 = __require("tls");
+    var http4 = __require("http");
+    var https4 = __require("https");
     var events2 = __require("events");
     var assert4 = __require("assert");
     var util5 = __require("util");
@@ -56,24 +56,24 @@ var require_tunnel = __commonJS({
     exports2.httpsOverHttps = httpsOverHttps2;
     function httpOverHttp2(options) {
       var agent = new TunnelingAgent(options);
-      agent.request = http3.request;
+      agent.request = http4.request;
       return agent;
     }
     function httpsOverHttp2(options) {
       var agent = new TunnelingAgent(options);
-      agent.request = http3.request;
+      agent.request = http4.request;
       agent.createSocket = createSecureSocket;
       agent.defaultPort = 443;
       return agent;
     }
     function httpOverHttps2(options) {
       var agent = new TunnelingAgent(options);
-      agent.request = https3.request;
+      agent.request = https4.request;
       return agent;
     }
     function httpsOverHttps2(options) {
       var agent = new TunnelingAgent(options);
-      agent.request = https3.request;
+      agent.request = https4.request;
       agent.createSocket = createSecureSocket;
       agent.defaultPort = 443;
       return agent;
@@ -82,7 +82,7 @@ var require_tunnel = __commonJS({
       var self2 = this;
       self2.options = options || {};
       self2.proxyOptions = self2.options.proxy || {};
-      self2.maxSockets = self2.options.maxSockets || http3.Agent.defaultMaxSockets;
+      self2.maxSockets = self2.options.maxSockets || http4.Agent.defaultMaxSockets;
       self2.requests = [];
       self2.sockets = [];
       self2.on("free", function onFree(socket, host, port, localAddress) {
@@ -220,7 +220,7 @@ var require_tunnel = __commonJS({
           socket,
           servername: hostHeader ? hostHeader.replace(/:.*$/, "") : options.host
         });
-        var secureSocket = tls.connect(0, tlsOptions);
+        var secureSocket = tls2.connect(0, tlsOptions);
         self2.sockets[self2.sockets.indexOf(socket)] = secureSocket;
         cb(secureSocket);
       });
@@ -1786,11 +1786,11 @@ var require_request = __commonJS({
           }
         } else if (headers && typeof headers === "object") {
           if (headers[Symbol.iterator]) {
-            for (const header of headers) {
-              if (!Array.isArray(header) || header.length !== 2) {
+            for (const header2 of headers) {
+              if (!Array.isArray(header2) || header2.length !== 2) {
                 throw new InvalidArgumentError("headers must be in key-value pair format");
               }
-              processHeader(this, header[0], header[1]);
+              processHeader(this, header2[0], header2[1]);
             }
           } else {
             const keys = Object.keys(headers);
@@ -2164,9 +2164,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve6, reject) => {
+          return new Promise((resolve7, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve6(data);
+              return err ? reject(err) : resolve7(data);
             });
           });
         }
@@ -2204,12 +2204,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve6, reject) => {
+          return new Promise((resolve7, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve6(data);
+              ) : resolve7(data);
             });
           });
         }
@@ -2523,7 +2523,7 @@ var require_connect = __commonJS({
     var timers = require_timers();
     function noop() {
     }
-    var tls;
+    var tls2;
     var SessionCache;
     if (global.FinalizationRegistry && !(process.env.NODE_V8_COVERAGE || process.env.UNDICI_NO_FG)) {
       SessionCache = class WeakSessionCache {
@@ -2584,15 +2584,15 @@ var require_connect = __commonJS({
       return function connect({ hostname, host, protocol, port, servername, localAddress, httpSocket }, callback) {
         let socket;
         if (protocol === "https:") {
-          if (!tls) {
-            tls = __require("node:tls");
+          if (!tls2) {
+            tls2 = __require("node:tls");
           }
           servername = servername || options.servername || util5.getServerName(host) || null;
           const sessionKey = servername || hostname;
           assert4(sessionKey);
           const session = customSession || sessionCache.get(sessionKey) || null;
           port = port || 443;
-          socket = tls.connect({
+          socket = tls2.connect({
             highWaterMark: 16384,
             // TLS in node can't have bigger HWM anyway...
             ...options,
@@ -3661,7 +3661,7 @@ var require_data_url = __commonJS({
 var require_webidl = __commonJS({
   "node_modules/undici/lib/web/fetch/webidl.js"(exports2, module) {
     "use strict";
-    var { types: types2, inspect: inspect2 } = __require("node:util");
+    var { types: types2, inspect: inspect3 } = __require("node:util");
     var { markAsUncloneable } = __require("node:worker_threads");
     var { toUSVString } = require_util();
     var webidl = {};
@@ -3672,8 +3672,8 @@ var require_webidl = __commonJS({
       return new TypeError(`${message.header}: ${message.message}`);
     };
     webidl.errors.conversionFailed = function(context3) {
-      const plural2 = context3.types.length === 1 ? "" : " one of";
-      const message = `${context3.argument} could not be converted to${plural2}: ${context3.types.join(", ")}.`;
+      const plural3 = context3.types.length === 1 ? "" : " one of";
+      const message = `${context3.argument} could not be converted to${plural3}: ${context3.types.join(", ")}.`;
       return webidl.errors.exception({
         header: context3.prefix,
         message
@@ -3808,7 +3808,7 @@ var require_webidl = __commonJS({
         case "Symbol":
           return `Symbol(${V.description})`;
         case "Object":
-          return inspect2(V);
+          return inspect3(V);
         case "String":
           return `"${V}"`;
         default:
@@ -4186,10 +4186,10 @@ var require_util2 = __commonJS({
     function TAOCheck() {
       return "success";
     }
-    function appendFetchMetadata(httpRequest) {
-      let header = null;
-      header = httpRequest.mode;
-      httpRequest.headersList.set("sec-fetch-mode", header, true);
+    function appendFetchMetadata(httpRequest2) {
+      let header2 = null;
+      header2 = httpRequest2.mode;
+      httpRequest2.headersList.set("sec-fetch-mode", header2, true);
     }
     function appendRequestOriginHeader(request) {
       let serializedOrigin = request.origin;
@@ -4476,8 +4476,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve6, reject) => {
-        res = resolve6;
+      const promise = new Promise((resolve7, reject) => {
+        res = resolve7;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -5789,7 +5789,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants5 = require_constants2();
+    var constants6 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util5.addListener;
@@ -5864,7 +5864,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports3 }) {
         assert4(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports3;
-        this.ptr = this.llhttp.llhttp_alloc(constants5.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants6.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -5959,11 +5959,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants5.ERROR.OK) {
+          if (ret !== constants6.ERROR.OK) {
             const body2 = data.subarray(offset);
-            if (ret === constants5.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants6.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body2);
-            } else if (ret === constants5.ERROR.PAUSED) {
+            } else if (ret === constants6.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body2);
             } else {
@@ -5986,10 +5986,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants5.ERROR.OK) {
+        if (ret === constants6.ERROR.OK) {
           return null;
         }
-        if (ret === constants5.ERROR.PAUSED || ret === constants5.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants6.ERROR.PAUSED || ret === constants6.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -6006,7 +6006,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants5.ERROR[ret], data);
+        return new HTTPParserError(message, constants6.ERROR[ret], data);
       }
       destroy() {
         assert4(this.ptr != null);
@@ -6186,7 +6186,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants5.ERROR.PAUSED : 0;
+        return pause ? constants6.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -6208,7 +6208,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request.onData(buf) === false) {
-          return constants5.ERROR.PAUSED;
+          return constants6.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -6244,13 +6244,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert4(client[kRunning] === 0);
           util5.destroy(socket, new InformationalError("reset"));
-          return constants5.ERROR.PAUSED;
+          return constants6.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util5.destroy(socket, new InformationalError("reset"));
-          return constants5.ERROR.PAUSED;
+          return constants6.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util5.destroy(socket, new InformationalError("reset"));
-          return constants5.ERROR.PAUSED;
+          return constants6.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -6541,22 +6541,22 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path12} HTTP/1.1\r
+      let header2 = `${method} ${path12} HTTP/1.1\r
 `;
       if (typeof host === "string") {
-        header += `host: ${host}\r
+        header2 += `host: ${host}\r
 `;
       } else {
-        header += client[kHostHeader];
+        header2 += client[kHostHeader];
       }
       if (upgrade) {
-        header += `connection: upgrade\r
+        header2 += `connection: upgrade\r
 upgrade: ${upgrade}\r
 `;
       } else if (client[kPipelining] && !socket[kReset]) {
-        header += "connection: keep-alive\r\n";
+        header2 += "connection: keep-alive\r\n";
       } else {
-        header += "connection: close\r\n";
+        header2 += "connection: close\r\n";
       }
       if (Array.isArray(headers)) {
         for (let n = 0; n < headers.length; n += 2) {
@@ -6564,41 +6564,41 @@ upgrade: ${upgrade}\r
           const val = headers[n + 1];
           if (Array.isArray(val)) {
             for (let i = 0; i < val.length; i++) {
-              header += `${key}: ${val[i]}\r
+              header2 += `${key}: ${val[i]}\r
 `;
             }
           } else {
-            header += `${key}: ${val}\r
+            header2 += `${key}: ${val}\r
 `;
           }
         }
       }
       if (channels.sendHeaders.hasSubscribers) {
-        channels.sendHeaders.publish({ request, headers: header, socket });
+        channels.sendHeaders.publish({ request, headers: header2, socket });
       }
       if (!body2 || bodyLength === 0) {
-        writeBuffer(abort, null, client, request, socket, contentLength2, header, expectsPayload);
+        writeBuffer(abort, null, client, request, socket, contentLength2, header2, expectsPayload);
       } else if (util5.isBuffer(body2)) {
-        writeBuffer(abort, body2, client, request, socket, contentLength2, header, expectsPayload);
+        writeBuffer(abort, body2, client, request, socket, contentLength2, header2, expectsPayload);
       } else if (util5.isBlobLike(body2)) {
         if (typeof body2.stream === "function") {
-          writeIterable(abort, body2.stream(), client, request, socket, contentLength2, header, expectsPayload);
+          writeIterable(abort, body2.stream(), client, request, socket, contentLength2, header2, expectsPayload);
         } else {
-          writeBlob(abort, body2, client, request, socket, contentLength2, header, expectsPayload);
+          writeBlob(abort, body2, client, request, socket, contentLength2, header2, expectsPayload);
         }
       } else if (util5.isStream(body2)) {
-        writeStream(abort, body2, client, request, socket, contentLength2, header, expectsPayload);
+        writeStream(abort, body2, client, request, socket, contentLength2, header2, expectsPayload);
       } else if (util5.isIterable(body2)) {
-        writeIterable(abort, body2, client, request, socket, contentLength2, header, expectsPayload);
+        writeIterable(abort, body2, client, request, socket, contentLength2, header2, expectsPayload);
       } else {
         assert4(false);
       }
       return true;
     }
-    function writeStream(abort, body2, client, request, socket, contentLength2, header, expectsPayload) {
+    function writeStream(abort, body2, client, request, socket, contentLength2, header2, expectsPayload) {
       assert4(contentLength2 !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
       let finished = false;
-      const writer = new AsyncWriter({ abort, socket, request, contentLength: contentLength2, client, expectsPayload, header });
+      const writer = new AsyncWriter({ abort, socket, request, contentLength: contentLength2, client, expectsPayload, header: header2 });
       const onData = function(chunk) {
         if (finished) {
           return;
@@ -6664,22 +6664,22 @@ upgrade: ${upgrade}\r
         setImmediate(onClose);
       }
     }
-    function writeBuffer(abort, body2, client, request, socket, contentLength2, header, expectsPayload) {
+    function writeBuffer(abort, body2, client, request, socket, contentLength2, header2, expectsPayload) {
       try {
         if (!body2) {
           if (contentLength2 === 0) {
-            socket.write(`${header}content-length: 0\r
+            socket.write(`${header2}content-length: 0\r
 \r
 `, "latin1");
           } else {
             assert4(contentLength2 === null, "no body must not have content length");
-            socket.write(`${header}\r
+            socket.write(`${header2}\r
 `, "latin1");
           }
         } else if (util5.isBuffer(body2)) {
           assert4(contentLength2 === body2.byteLength, "buffer body must have content length");
           socket.cork();
-          socket.write(`${header}content-length: ${contentLength2}\r
+          socket.write(`${header2}content-length: ${contentLength2}\r
 \r
 `, "latin1");
           socket.write(body2);
@@ -6695,7 +6695,7 @@ upgrade: ${upgrade}\r
         abort(err);
       }
     }
-    async function writeBlob(abort, body2, client, request, socket, contentLength2, header, expectsPayload) {
+    async function writeBlob(abort, body2, client, request, socket, contentLength2, header2, expectsPayload) {
       assert4(contentLength2 === body2.size, "blob body must have content length");
       try {
         if (contentLength2 != null && contentLength2 !== body2.size) {
@@ -6703,7 +6703,7 @@ upgrade: ${upgrade}\r
         }
         const buffer3 = Buffer.from(await body2.arrayBuffer());
         socket.cork();
-        socket.write(`${header}content-length: ${contentLength2}\r
+        socket.write(`${header2}content-length: ${contentLength2}\r
 \r
 `, "latin1");
         socket.write(buffer3);
@@ -6718,7 +6718,7 @@ upgrade: ${upgrade}\r
         abort(err);
       }
     }
-    async function writeIterable(abort, body2, client, request, socket, contentLength2, header, expectsPayload) {
+    async function writeIterable(abort, body2, client, request, socket, contentLength2, header2, expectsPayload) {
       assert4(contentLength2 !== 0 || client[kRunning] === 0, "iterator body cannot be pipelined");
       let callback = null;
       function onDrain() {
@@ -6728,16 +6728,16 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve6, reject) => {
+      const waitForDrain = () => new Promise((resolve7, reject) => {
         assert4(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve6;
+          callback = resolve7;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
-      const writer = new AsyncWriter({ abort, socket, request, contentLength: contentLength2, client, expectsPayload, header });
+      const writer = new AsyncWriter({ abort, socket, request, contentLength: contentLength2, client, expectsPayload, header: header2 });
       try {
         for await (const chunk of body2) {
           if (socket[kError]) {
@@ -6755,19 +6755,19 @@ upgrade: ${upgrade}\r
       }
     }
     var AsyncWriter = class {
-      constructor({ abort, socket, request, contentLength: contentLength2, client, expectsPayload, header }) {
+      constructor({ abort, socket, request, contentLength: contentLength2, client, expectsPayload, header: header2 }) {
         this.socket = socket;
         this.request = request;
         this.contentLength = contentLength2;
         this.client = client;
         this.bytesWritten = 0;
         this.expectsPayload = expectsPayload;
-        this.header = header;
+        this.header = header2;
         this.abort = abort;
         socket[kWriting] = true;
       }
       write(chunk) {
-        const { socket, request, contentLength: contentLength2, client, bytesWritten, expectsPayload, header } = this;
+        const { socket, request, contentLength: contentLength2, client, bytesWritten, expectsPayload, header: header2 } = this;
         if (socket[kError]) {
           throw socket[kError];
         }
@@ -6790,10 +6790,10 @@ upgrade: ${upgrade}\r
             socket[kReset] = true;
           }
           if (contentLength2 === null) {
-            socket.write(`${header}transfer-encoding: chunked\r
+            socket.write(`${header2}transfer-encoding: chunked\r
 `, "latin1");
           } else {
-            socket.write(`${header}content-length: ${contentLength2}\r
+            socket.write(`${header2}content-length: ${contentLength2}\r
 \r
 `, "latin1");
           }
@@ -6817,7 +6817,7 @@ ${len.toString(16)}\r
         return ret;
       }
       end() {
-        const { socket, contentLength: contentLength2, client, bytesWritten, expectsPayload, header, request } = this;
+        const { socket, contentLength: contentLength2, client, bytesWritten, expectsPayload, header: header2, request } = this;
         request.onRequestSent();
         socket[kWriting] = false;
         if (socket[kError]) {
@@ -6828,11 +6828,11 @@ ${len.toString(16)}\r
         }
         if (bytesWritten === 0) {
           if (expectsPayload) {
-            socket.write(`${header}content-length: 0\r
+            socket.write(`${header2}content-length: 0\r
 \r
 `, "latin1");
           } else {
-            socket.write(`${header}\r
+            socket.write(`${header2}\r
 `, "latin1");
           }
         } else if (contentLength2 === null) {
@@ -7403,12 +7403,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve6, reject) => {
+      const waitForDrain = () => new Promise((resolve7, reject) => {
         assert4(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve6;
+          callback = resolve7;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7562,15 +7562,15 @@ var require_redirect_handler = __commonJS({
         }
       }
     }
-    function shouldRemoveHeader(header, removeContent, unknownOrigin) {
-      if (header.length === 4) {
-        return util5.headerNameToString(header) === "host";
+    function shouldRemoveHeader(header2, removeContent, unknownOrigin) {
+      if (header2.length === 4) {
+        return util5.headerNameToString(header2) === "host";
       }
-      if (removeContent && util5.headerNameToString(header).startsWith("content-")) {
+      if (removeContent && util5.headerNameToString(header2).startsWith("content-")) {
         return true;
       }
-      if (unknownOrigin && (header.length === 13 || header.length === 6 || header.length === 19)) {
-        const name2 = util5.headerNameToString(header);
+      if (unknownOrigin && (header2.length === 13 || header2.length === 6 || header2.length === 19)) {
+        const name2 = util5.headerNameToString(header2);
         return name2 === "authorization" || name2 === "cookie" || name2 === "proxy-authorization";
       }
       return false;
@@ -7626,7 +7626,7 @@ var require_client = __commonJS({
     "use strict";
     var assert4 = __require("node:assert");
     var net = __require("node:net");
-    var http3 = __require("node:http");
+    var http4 = __require("node:http");
     var util5 = require_util();
     var { channels } = require_diagnostics();
     var Request = require_request();
@@ -7710,7 +7710,7 @@ var require_client = __commonJS({
         keepAliveTimeoutThreshold,
         socketPath,
         pipelining,
-        tls,
+        tls: tls2,
         strictContentLength,
         maxCachedSessions,
         maxRedirections,
@@ -7792,7 +7792,7 @@ var require_client = __commonJS({
         }
         if (typeof connect2 !== "function") {
           connect2 = buildConnector({
-            ...tls,
+            ...tls2,
             maxCachedSessions,
             allowH2,
             socketPath,
@@ -7815,7 +7815,7 @@ var require_client = __commonJS({
         this[kUrl] = util5.parseOrigin(url2);
         this[kConnector] = connect2;
         this[kPipelining] = pipelining != null ? pipelining : 1;
-        this[kMaxHeadersSize] = maxHeaderSize || http3.maxHeaderSize;
+        this[kMaxHeadersSize] = maxHeaderSize || http4.maxHeaderSize;
         this[kKeepAliveDefaultTimeout] = keepAliveTimeout == null ? 4e3 : keepAliveTimeout;
         this[kKeepAliveMaxTimeout] = keepAliveMaxTimeout == null ? 6e5 : keepAliveMaxTimeout;
         this[kKeepAliveTimeoutThreshold] = keepAliveTimeoutThreshold == null ? 2e3 : keepAliveTimeoutThreshold;
@@ -7887,16 +7887,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve6) => {
+        return new Promise((resolve7) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve6;
+            this[kClosedResolve] = resolve7;
           } else {
-            resolve6(null);
+            resolve7(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve6) => {
+        return new Promise((resolve7) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request = requests[i];
@@ -7907,7 +7907,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve6(null);
+            resolve7(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7958,7 +7958,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve6, reject) => {
+        const socket = await new Promise((resolve7, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -7970,7 +7970,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve6(socket2);
+              resolve7(socket2);
             }
           });
         });
@@ -8306,8 +8306,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve6) => {
-            this[kClosedResolve] = resolve6;
+          await new Promise((resolve7) => {
+            this[kClosedResolve] = resolve7;
           });
         }
       }
@@ -8396,7 +8396,7 @@ var require_pool = __commonJS({
         factory = defaultFactory,
         connect,
         connectTimeout,
-        tls,
+        tls: tls2,
         maxCachedSessions,
         socketPath,
         autoSelectFamily,
@@ -8415,7 +8415,7 @@ var require_pool = __commonJS({
         }
         if (typeof connect !== "function") {
           connect = buildConnector({
-            ...tls,
+            ...tls2,
             maxCachedSessions,
             allowH2,
             socketPath,
@@ -8623,7 +8623,7 @@ var require_agent = __commonJS({
       return opts && opts.connections === 1 ? new Client(origin, opts) : new Pool(origin, opts);
     }
     var Agent3 = class extends DispatcherBase {
-      constructor({ factory = defaultFactory, maxRedirections = 0, connect, tls, ...options } = {}) {
+      constructor({ factory = defaultFactory, maxRedirections = 0, connect, tls: tls2, ...options } = {}) {
         if (typeof factory !== "function") {
           throw new InvalidArgumentError("factory must be a function.");
         }
@@ -8637,11 +8637,11 @@ var require_agent = __commonJS({
         if (connect && typeof connect !== "function") {
           connect = { ...connect };
         }
-        if (tls && typeof tls !== "function") {
-          tls = { ...tls };
+        if (tls2 && typeof tls2 !== "function") {
+          tls2 = { ...tls2 };
         }
         this[kInterceptors] = options.interceptors?.Agent && Array.isArray(options.interceptors.Agent) ? options.interceptors.Agent : [createRedirectInterceptor({ maxRedirections })];
-        this[kOptions] = { ...util5.deepClone(options), connect, tls };
+        this[kOptions] = { ...util5.deepClone(options), connect, tls: tls2 };
         this[kOptions].interceptors = options.interceptors ? { ...options.interceptors } : void 0;
         this[kMaxRedirections] = maxRedirections;
         this[kFactory] = factory;
@@ -9424,14 +9424,14 @@ var require_retry_agent = __commonJS({
         this.#options = options;
       }
       dispatch(opts, handler) {
-        const retry2 = new RetryHandler({
+        const retry3 = new RetryHandler({
           ...opts,
           retryOptions: this.#options
         }, {
           dispatch: this.#agent.dispatch.bind(this.#agent),
           handler
         });
-        return this.#agent.dispatch(opts, retry2);
+        return this.#agent.dispatch(opts, retry3);
       }
       close() {
         return this.#agent.close();
@@ -9449,7 +9449,7 @@ var require_readable = __commonJS({
   "node_modules/undici/lib/api/readable.js"(exports2, module) {
     "use strict";
     var assert4 = __require("node:assert");
-    var { Readable: Readable5 } = __require("node:stream");
+    var { Readable: Readable6 } = __require("node:stream");
     var { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError: AbortError3 } = require_errors();
     var util5 = require_util();
     var { ReadableStreamFrom } = require_util();
@@ -9461,7 +9461,7 @@ var require_readable = __commonJS({
     var kContentLength = /* @__PURE__ */ Symbol("kContentLength");
     var noop = () => {
     };
-    var BodyReadable = class extends Readable5 {
+    var BodyReadable = class extends Readable6 {
       constructor({
         resume,
         abort,
@@ -9576,7 +9576,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve6, reject) => {
+        return await new Promise((resolve7, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError3());
           }
@@ -9589,7 +9589,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError3());
             } else {
-              resolve6(null);
+              resolve7(null);
             }
           }).on("error", noop).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9608,7 +9608,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream2, type) {
       assert4(!stream2[kConsume]);
-      return new Promise((resolve6, reject) => {
+      return new Promise((resolve7, reject) => {
         if (isUnusable(stream2)) {
           const rState = stream2._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9625,7 +9625,7 @@ var require_readable = __commonJS({
             stream2[kConsume] = {
               type,
               stream: stream2,
-              resolve: resolve6,
+              resolve: resolve7,
               reject,
               length: 0,
               body: []
@@ -9695,18 +9695,18 @@ var require_readable = __commonJS({
       return buffer3;
     }
     function consumeEnd(consume2) {
-      const { type, body: body2, resolve: resolve6, stream: stream2, length } = consume2;
+      const { type, body: body2, resolve: resolve7, stream: stream2, length } = consume2;
       try {
         if (type === "text") {
-          resolve6(chunksDecode(body2, length));
+          resolve7(chunksDecode(body2, length));
         } else if (type === "json") {
-          resolve6(JSON.parse(chunksDecode(body2, length)));
+          resolve7(JSON.parse(chunksDecode(body2, length)));
         } else if (type === "arrayBuffer") {
-          resolve6(chunksConcat(body2, length).buffer);
+          resolve7(chunksConcat(body2, length).buffer);
         } else if (type === "blob") {
-          resolve6(new Blob(body2, { type: stream2[kContentType] }));
+          resolve7(new Blob(body2, { type: stream2[kContentType] }));
         } else if (type === "bytes") {
-          resolve6(chunksConcat(body2, length));
+          resolve7(chunksConcat(body2, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9803,7 +9803,7 @@ var require_api_request = __commonJS({
   "node_modules/undici/lib/api/api-request.js"(exports2, module) {
     "use strict";
     var assert4 = __require("node:assert");
-    var { Readable: Readable5 } = require_readable();
+    var { Readable: Readable6 } = require_readable();
     var { InvalidArgumentError, RequestAbortedError } = require_errors();
     var util5 = require_util();
     var { getResolveErrorBodyCallback } = require_util3();
@@ -9898,7 +9898,7 @@ var require_api_request = __commonJS({
         const parsedHeaders = responseHeaders === "raw" ? util5.parseHeaders(rawHeaders) : headers;
         const contentType2 = parsedHeaders["content-type"];
         const contentLength2 = parsedHeaders["content-length"];
-        const res = new Readable5({
+        const res = new Readable6({
           resume,
           abort,
           contentType: contentType2,
@@ -9963,9 +9963,9 @@ var require_api_request = __commonJS({
     };
     function request(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve6, reject) => {
+        return new Promise((resolve7, reject) => {
           request.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve6(data);
+            return err ? reject(err) : resolve7(data);
           });
         });
       }
@@ -10188,9 +10188,9 @@ var require_api_stream = __commonJS({
     };
     function stream2(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve6, reject) => {
+        return new Promise((resolve7, reject) => {
           stream2.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve6(data);
+            return err ? reject(err) : resolve7(data);
           });
         });
       }
@@ -10213,7 +10213,7 @@ var require_api_pipeline = __commonJS({
   "node_modules/undici/lib/api/api-pipeline.js"(exports2, module) {
     "use strict";
     var {
-      Readable: Readable5,
+      Readable: Readable6,
       Duplex,
       PassThrough
     } = __require("node:stream");
@@ -10227,7 +10227,7 @@ var require_api_pipeline = __commonJS({
     var { addSignal, removeSignal } = require_abort_signal();
     var assert4 = __require("node:assert");
     var kResume = /* @__PURE__ */ Symbol("resume");
-    var PipelineRequest = class extends Readable5 {
+    var PipelineRequest = class extends Readable6 {
       constructor() {
         super({ autoDestroy: true });
         this[kResume] = null;
@@ -10244,7 +10244,7 @@ var require_api_pipeline = __commonJS({
         callback(err);
       }
     };
-    var PipelineResponse = class extends Readable5 {
+    var PipelineResponse = class extends Readable6 {
       constructor(resume) {
         super({ autoDestroy: true });
         this[kResume] = resume;
@@ -10475,9 +10475,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve6, reject) => {
+        return new Promise((resolve7, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve6(data);
+            return err ? reject(err) : resolve7(data);
           });
         });
       }
@@ -10569,9 +10569,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve6, reject) => {
+        return new Promise((resolve7, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve6(data);
+            return err ? reject(err) : resolve7(data);
           });
         });
       }
@@ -10736,7 +10736,7 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path12) {
+    function safeUrl2(path12) {
       if (typeof path12 !== "string") {
         return path12;
       }
@@ -10770,8 +10770,8 @@ var require_mock_utils = __commonJS({
     }
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
-      const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path12 }) => matchValue(safeUrl(path12), resolvedPath));
+      const resolvedPath = typeof basePath === "string" ? safeUrl2(basePath) : basePath;
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path12 }) => matchValue(safeUrl2(path12), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -11236,9 +11236,9 @@ var require_pluralizer = __commonJS({
       this: "these"
     };
     module.exports = class Pluralizer {
-      constructor(singular, plural2) {
+      constructor(singular, plural3) {
         this.singular = singular;
-        this.plural = plural2;
+        this.plural = plural3;
       }
       pluralize(count) {
         const one = count === 1;
@@ -11644,7 +11644,7 @@ var require_dump = __commonJS({
 var require_dns = __commonJS({
   "node_modules/undici/lib/interceptor/dns.js"(exports2, module) {
     "use strict";
-    var { isIP } = __require("node:net");
+    var { isIP: isIP2 } = __require("node:net");
     var { lookup } = __require("node:dns");
     var DecoratorHandler = require_decorator_handler();
     var { InvalidArgumentError, InformationalError } = require_errors();
@@ -11899,7 +11899,7 @@ var require_dns = __commonJS({
       return (dispatch) => {
         return function dnsInterceptor(origDispatchOpts, handler) {
           const origin = origDispatchOpts.origin.constructor === URL ? origDispatchOpts.origin : new URL(origDispatchOpts.origin);
-          if (isIP(origin.hostname) !== 0) {
+          if (isIP2(origin.hostname) !== 0) {
             return dispatch(origDispatchOpts, handler);
           }
           instance.runLookup(origin, origDispatchOpts, (err, newOrigin) => {
@@ -11958,14 +11958,14 @@ var require_headers = __commonJS({
     function fill(headers, object) {
       if (Array.isArray(object)) {
         for (let i = 0; i < object.length; ++i) {
-          const header = object[i];
-          if (header.length !== 2) {
+          const header2 = object[i];
+          if (header2.length !== 2) {
             throw webidl.errors.exception({
               header: "Headers constructor",
-              message: `expected name/value pair to be length 2, found ${header.length}.`
+              message: `expected name/value pair to be length 2, found ${header2.length}.`
             });
           }
-          appendHeader(headers, header[0], header[1]);
+          appendHeader(headers, header2[0], header2[1]);
         }
       } else if (typeof object === "object" && object !== null) {
         const keys = Object.keys(object);
@@ -13569,7 +13569,7 @@ var require_fetch = __commonJS({
       subresourceSet
     } = require_constants3();
     var EE = __require("node:events");
-    var { Readable: Readable5, pipeline: pipeline2, finished } = __require("node:stream");
+    var { Readable: Readable6, pipeline: pipeline2, finished } = __require("node:stream");
     var { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = require_util();
     var { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url();
     var { getGlobalDispatcher } = require_global2();
@@ -14148,74 +14148,74 @@ var require_fetch = __commonJS({
     async function httpNetworkOrCacheFetch(fetchParams, isAuthenticationFetch = false, isNewConnectionFetch = false) {
       const request = fetchParams.request;
       let httpFetchParams = null;
-      let httpRequest = null;
+      let httpRequest2 = null;
       let response = null;
       const httpCache = null;
       const revalidatingFlag = false;
       if (request.window === "no-window" && request.redirect === "error") {
         httpFetchParams = fetchParams;
-        httpRequest = request;
+        httpRequest2 = request;
       } else {
-        httpRequest = cloneRequest(request);
+        httpRequest2 = cloneRequest(request);
         httpFetchParams = { ...fetchParams };
-        httpFetchParams.request = httpRequest;
+        httpFetchParams.request = httpRequest2;
       }
       const includeCredentials = request.credentials === "include" || request.credentials === "same-origin" && request.responseTainting === "basic";
-      const contentLength2 = httpRequest.body ? httpRequest.body.length : null;
+      const contentLength2 = httpRequest2.body ? httpRequest2.body.length : null;
       let contentLengthHeaderValue = null;
-      if (httpRequest.body == null && ["POST", "PUT"].includes(httpRequest.method)) {
+      if (httpRequest2.body == null && ["POST", "PUT"].includes(httpRequest2.method)) {
         contentLengthHeaderValue = "0";
       }
       if (contentLength2 != null) {
         contentLengthHeaderValue = isomorphicEncode(`${contentLength2}`);
       }
       if (contentLengthHeaderValue != null) {
-        httpRequest.headersList.append("content-length", contentLengthHeaderValue, true);
+        httpRequest2.headersList.append("content-length", contentLengthHeaderValue, true);
       }
-      if (contentLength2 != null && httpRequest.keepalive) {
+      if (contentLength2 != null && httpRequest2.keepalive) {
       }
-      if (httpRequest.referrer instanceof URL) {
-        httpRequest.headersList.append("referer", isomorphicEncode(httpRequest.referrer.href), true);
+      if (httpRequest2.referrer instanceof URL) {
+        httpRequest2.headersList.append("referer", isomorphicEncode(httpRequest2.referrer.href), true);
       }
-      appendRequestOriginHeader(httpRequest);
-      appendFetchMetadata(httpRequest);
-      if (!httpRequest.headersList.contains("user-agent", true)) {
-        httpRequest.headersList.append("user-agent", defaultUserAgent);
+      appendRequestOriginHeader(httpRequest2);
+      appendFetchMetadata(httpRequest2);
+      if (!httpRequest2.headersList.contains("user-agent", true)) {
+        httpRequest2.headersList.append("user-agent", defaultUserAgent);
       }
-      if (httpRequest.cache === "default" && (httpRequest.headersList.contains("if-modified-since", true) || httpRequest.headersList.contains("if-none-match", true) || httpRequest.headersList.contains("if-unmodified-since", true) || httpRequest.headersList.contains("if-match", true) || httpRequest.headersList.contains("if-range", true))) {
-        httpRequest.cache = "no-store";
+      if (httpRequest2.cache === "default" && (httpRequest2.headersList.contains("if-modified-since", true) || httpRequest2.headersList.contains("if-none-match", true) || httpRequest2.headersList.contains("if-unmodified-since", true) || httpRequest2.headersList.contains("if-match", true) || httpRequest2.headersList.contains("if-range", true))) {
+        httpRequest2.cache = "no-store";
       }
-      if (httpRequest.cache === "no-cache" && !httpRequest.preventNoCacheCacheControlHeaderModification && !httpRequest.headersList.contains("cache-control", true)) {
-        httpRequest.headersList.append("cache-control", "max-age=0", true);
+      if (httpRequest2.cache === "no-cache" && !httpRequest2.preventNoCacheCacheControlHeaderModification && !httpRequest2.headersList.contains("cache-control", true)) {
+        httpRequest2.headersList.append("cache-control", "max-age=0", true);
       }
-      if (httpRequest.cache === "no-store" || httpRequest.cache === "reload") {
-        if (!httpRequest.headersList.contains("pragma", true)) {
-          httpRequest.headersList.append("pragma", "no-cache", true);
+      if (httpRequest2.cache === "no-store" || httpRequest2.cache === "reload") {
+        if (!httpRequest2.headersList.contains("pragma", true)) {
+          httpRequest2.headersList.append("pragma", "no-cache", true);
         }
-        if (!httpRequest.headersList.contains("cache-control", true)) {
-          httpRequest.headersList.append("cache-control", "no-cache", true);
+        if (!httpRequest2.headersList.contains("cache-control", true)) {
+          httpRequest2.headersList.append("cache-control", "no-cache", true);
         }
       }
-      if (httpRequest.headersList.contains("range", true)) {
-        httpRequest.headersList.append("accept-encoding", "identity", true);
+      if (httpRequest2.headersList.contains("range", true)) {
+        httpRequest2.headersList.append("accept-encoding", "identity", true);
       }
-      if (!httpRequest.headersList.contains("accept-encoding", true)) {
-        if (urlHasHttpsScheme(requestCurrentURL(httpRequest))) {
-          httpRequest.headersList.append("accept-encoding", "br, gzip, deflate", true);
+      if (!httpRequest2.headersList.contains("accept-encoding", true)) {
+        if (urlHasHttpsScheme(requestCurrentURL(httpRequest2))) {
+          httpRequest2.headersList.append("accept-encoding", "br, gzip, deflate", true);
         } else {
-          httpRequest.headersList.append("accept-encoding", "gzip, deflate", true);
+          httpRequest2.headersList.append("accept-encoding", "gzip, deflate", true);
         }
       }
-      httpRequest.headersList.delete("host", true);
+      httpRequest2.headersList.delete("host", true);
       if (includeCredentials) {
       }
       if (httpCache == null) {
-        httpRequest.cache = "no-store";
+        httpRequest2.cache = "no-store";
       }
-      if (httpRequest.cache !== "no-store" && httpRequest.cache !== "reload") {
+      if (httpRequest2.cache !== "no-store" && httpRequest2.cache !== "reload") {
       }
       if (response == null) {
-        if (httpRequest.cache === "only-if-cached") {
+        if (httpRequest2.cache === "only-if-cached") {
           return makeNetworkError("only if cached");
         }
         const forwardResponse = await httpNetworkFetch(
@@ -14223,7 +14223,7 @@ var require_fetch = __commonJS({
           includeCredentials,
           isNewConnectionFetch
         );
-        if (!safeMethodsSet.has(httpRequest.method) && forwardResponse.status >= 200 && forwardResponse.status <= 399) {
+        if (!safeMethodsSet.has(httpRequest2.method) && forwardResponse.status >= 200 && forwardResponse.status <= 399) {
         }
         if (revalidatingFlag && forwardResponse.status === 304) {
         }
@@ -14231,8 +14231,8 @@ var require_fetch = __commonJS({
           response = forwardResponse;
         }
       }
-      response.urlList = [...httpRequest.urlList];
-      if (httpRequest.headersList.contains("range", true)) {
+      response.urlList = [...httpRequest2.urlList];
+      if (httpRequest2.headersList.contains("range", true)) {
         response.rangeRequested = true;
       }
       response.requestIncludesCredentials = includeCredentials;
@@ -14434,7 +14434,7 @@ var require_fetch = __commonJS({
       function dispatch({ body: body2 }) {
         const url2 = requestCurrentURL(request);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve6, reject) => agent.dispatch(
+        return new Promise((resolve7, reject) => agent.dispatch(
           {
             path: url2.pathname + url2.search,
             origin: url2.origin,
@@ -14508,9 +14508,9 @@ var require_fetch = __commonJS({
                   }
                 }
               }
-              this.body = new Readable5({ read: resume });
+              this.body = new Readable6({ read: resume });
               const onError = this.onError.bind(this);
-              resolve6({
+              resolve7({
                 status,
                 statusText,
                 headersList,
@@ -14553,7 +14553,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve6({
+              resolve7({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -15409,10 +15409,10 @@ var require_util5 = __commonJS({
       const serializedB = URLSerializer(B, excludeFragment);
       return serializedA === serializedB;
     }
-    function getFieldValues(header) {
-      assert4(header !== null);
+    function getFieldValues(header2) {
+      assert4(header2 !== null);
       const values = [];
-      for (let value of header.split(",")) {
+      for (let value of header2.split(",")) {
         value = value.trim();
         if (isValidHeaderName(value)) {
           values.push(value);
@@ -16311,20 +16311,20 @@ var require_parse = __commonJS({
     var { isCTLExcludingHtab } = require_util6();
     var { collectASequenceOfCodePointsFast } = require_data_url();
     var assert4 = __require("node:assert");
-    function parseSetCookie(header) {
-      if (isCTLExcludingHtab(header)) {
+    function parseSetCookie(header2) {
+      if (isCTLExcludingHtab(header2)) {
         return null;
       }
       let nameValuePair = "";
       let unparsedAttributes = "";
       let name2 = "";
       let value = "";
-      if (header.includes(";")) {
+      if (header2.includes(";")) {
         const position = { position: 0 };
-        nameValuePair = collectASequenceOfCodePointsFast(";", header, position);
-        unparsedAttributes = header.slice(position.position);
+        nameValuePair = collectASequenceOfCodePointsFast(";", header2, position);
+        unparsedAttributes = header2.slice(position.position);
       } else {
-        nameValuePair = header;
+        nameValuePair = header2;
       }
       if (!nameValuePair.includes("=")) {
         value = nameValuePair;
@@ -17049,8 +17049,8 @@ var require_util7 = __commonJS({
           return false;
         }
       }
-      const num2 = Number.parseInt(value, 10);
-      return num2 >= 8 && num2 <= 15;
+      const num3 = Number.parseInt(value, 10);
+      return num3 >= 8 && num3 <= 15;
     }
     var hasIntl = typeof process.versions.icu === "string";
     var fatalDecoder = hasIntl ? new TextDecoder("utf-8", { fatal: true }) : void 0;
@@ -17512,7 +17512,7 @@ var require_receiver = __commonJS({
             const buffer3 = this.consume(2);
             const fin = (buffer3[0] & 128) !== 0;
             const opcode = buffer3[0] & 15;
-            const masked = (buffer3[1] & 128) === 128;
+            const masked2 = (buffer3[1] & 128) === 128;
             const fragmented = !fin && opcode !== opcodes.CONTINUATION;
             const payloadLength = buffer3[1] & 127;
             const rsv1 = buffer3[0] & 64;
@@ -17522,7 +17522,7 @@ var require_receiver = __commonJS({
               failWebsocketConnection(this.ws, "Invalid opcode received");
               return callback();
             }
-            if (masked) {
+            if (masked2) {
               failWebsocketConnection(this.ws, "Frame cannot be masked");
               return callback();
             }
@@ -17570,7 +17570,7 @@ var require_receiver = __commonJS({
               this.#info.compressed = rsv1 !== 0;
             }
             this.#info.opcode = opcode;
-            this.#info.masked = masked;
+            this.#info.masked = masked2;
             this.#info.fin = fin;
             this.#info.fragmented = fragmented;
           } else if (this.#state === parserStates.PAYLOADLENGTH_16) {
@@ -18294,8 +18294,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay4(ms) {
-      return new Promise((resolve6) => {
-        setTimeout(resolve6, ms).unref();
+      return new Promise((resolve7) => {
+        setTimeout(resolve7, ms).unref();
       });
     }
     module.exports = {
@@ -19761,7 +19761,7 @@ var require_scan = __commonJS({
 var require_parse2 = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports2, module) {
     "use strict";
-    var constants5 = require_constants6();
+    var constants6 = require_constants6();
     var utils = require_utils2();
     var {
       MAX_LENGTH,
@@ -19769,7 +19769,7 @@ var require_parse2 = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants5;
+    } = constants6;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -19978,7 +19978,7 @@ var require_parse2 = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants5.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants6.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body2).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -20024,8 +20024,8 @@ var require_parse2 = __commonJS({
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants5.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants5.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants6.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants6.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -20080,9 +20080,9 @@ var require_parse2 = __commonJS({
       const peek = state3.peek = (n = 1) => input[state3.index + n];
       const advance = state3.advance = () => input[++state3.index] || "";
       const remaining = () => input.slice(state3.index + 1);
-      const consume = (value2 = "", num2 = 0) => {
+      const consume = (value2 = "", num3 = 0) => {
         state3.consumed += value2;
-        state3.index += num2;
+        state3.index += num3;
       };
       const append = (token2) => {
         state3.output += token2.output != null ? token2.output : token2.value;
@@ -20721,7 +20721,7 @@ var require_parse2 = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants5.globChars(opts.windows);
+      } = constants6.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -20779,7 +20779,7 @@ var require_picomatch = __commonJS({
     var scan2 = require_scan();
     var parse3 = require_parse2();
     var utils = require_utils2();
-    var constants5 = require_constants6();
+    var constants6 = require_constants6();
     var isObject2 = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch2 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
@@ -20907,7 +20907,7 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch2.constants = constants5;
+    picomatch2.constants = constants6;
     module.exports = picomatch2;
   }
 });
@@ -21195,9 +21195,9 @@ var require_semver = __commonJS({
         } else {
           this.prerelease = m[4].split(".").map((id) => {
             if (/^[0-9]+$/.test(id)) {
-              const num2 = +id;
-              if (num2 >= 0 && num2 < MAX_SAFE_INTEGER) {
-                return num2;
+              const num3 = +id;
+              if (num3 >= 0 && num3 < MAX_SAFE_INTEGER) {
+                return num3;
               }
             }
             return id;
@@ -21807,10 +21807,10 @@ var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports2, module) {
     "use strict";
     var parse3 = require_parse3();
-    var constants5 = require_constants7();
+    var constants6 = require_constants7();
     var SemVer = require_semver();
     var truncate = (version3, truncation, options) => {
-      if (!constants5.RELEASE_TYPES.includes(truncation)) {
+      if (!constants6.RELEASE_TYPES.includes(truncation)) {
         return null;
       }
       const clonedVersion = cloneInputVersion(version3, options);
@@ -23050,7 +23050,7 @@ var require_semver2 = __commonJS({
   "node_modules/semver/index.js"(exports2, module) {
     "use strict";
     var internalRe = require_re();
-    var constants5 = require_constants7();
+    var constants6 = require_constants7();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
     var parse3 = require_parse3();
@@ -23134,8 +23134,8 @@ var require_semver2 = __commonJS({
       re: internalRe.re,
       src: internalRe.src,
       tokens: internalRe.t,
-      SEMVER_SPEC_VERSION: constants5.SEMVER_SPEC_VERSION,
-      RELEASE_TYPES: constants5.RELEASE_TYPES,
+      SEMVER_SPEC_VERSION: constants6.SEMVER_SPEC_VERSION,
+      RELEASE_TYPES: constants6.RELEASE_TYPES,
       compareIdentifiers: identifiers.compareIdentifiers,
       rcompareIdentifiers: identifiers.rcompareIdentifiers
     };
@@ -23238,20 +23238,20 @@ var require_ms = __commonJS({
     function fmtLong(ms) {
       var msAbs = Math.abs(ms);
       if (msAbs >= d) {
-        return plural2(ms, msAbs, d, "day");
+        return plural3(ms, msAbs, d, "day");
       }
       if (msAbs >= h) {
-        return plural2(ms, msAbs, h, "hour");
+        return plural3(ms, msAbs, h, "hour");
       }
       if (msAbs >= m) {
-        return plural2(ms, msAbs, m, "minute");
+        return plural3(ms, msAbs, m, "minute");
       }
       if (msAbs >= s) {
-        return plural2(ms, msAbs, s, "second");
+        return plural3(ms, msAbs, s, "second");
       }
       return ms + " ms";
     }
-    function plural2(ms, msAbs, n, name2) {
+    function plural3(ms, msAbs, n, name2) {
       var isPlural = msAbs >= n * 1.5;
       return Math.round(ms / n) + " " + name2 + (isPlural ? "s" : "");
     }
@@ -23823,8 +23823,8 @@ var require_helpers = __commonJS({
     };
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.req = exports2.json = exports2.toBuffer = void 0;
-    var http3 = __importStar(__require("http"));
-    var https3 = __importStar(__require("https"));
+    var http4 = __importStar(__require("http"));
+    var https4 = __importStar(__require("https"));
     async function toBuffer(stream2) {
       let length = 0;
       const chunks = [];
@@ -23849,9 +23849,9 @@ var require_helpers = __commonJS({
     exports2.json = json5;
     function req(url2, opts = {}) {
       const href = typeof url2 === "string" ? url2 : url2.href;
-      const req2 = (href.startsWith("https:") ? https3 : http3).request(url2, opts);
-      const promise = new Promise((resolve6, reject) => {
-        req2.once("response", resolve6).once("error", reject).end();
+      const req2 = (href.startsWith("https:") ? https4 : http4).request(url2, opts);
+      const promise = new Promise((resolve7, reject) => {
+        req2.once("response", resolve7).once("error", reject).end();
       });
       req2.then = promise.then.bind(promise);
       return req2;
@@ -23897,11 +23897,11 @@ var require_dist = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Agent = void 0;
     var net = __importStar(__require("net"));
-    var http3 = __importStar(__require("http"));
+    var http4 = __importStar(__require("http"));
     var https_1 = __require("https");
     __exportStar(require_helpers(), exports2);
     var INTERNAL = /* @__PURE__ */ Symbol("AgentBaseInternalState");
-    var Agent3 = class extends http3.Agent {
+    var Agent3 = class extends http4.Agent {
       constructor(opts) {
         super(opts);
         this[INTERNAL] = {};
@@ -23973,7 +23973,7 @@ var require_dist = __commonJS({
         const fakeSocket = this.incrementSockets(name2);
         Promise.resolve().then(() => this.connect(req, connectOpts)).then((socket) => {
           this.decrementSockets(name2, fakeSocket);
-          if (socket instanceof http3.Agent) {
+          if (socket instanceof http4.Agent) {
             try {
               return socket.addRequest(req, connectOpts);
             } catch (err) {
@@ -24028,7 +24028,7 @@ var require_parse_proxy_response = __commonJS({
     var debug_1 = __importDefault(require_src());
     var debug2 = (0, debug_1.default)("https-proxy-agent:parse-proxy-response");
     function parseProxyResponse(socket) {
-      return new Promise((resolve6, reject) => {
+      return new Promise((resolve7, reject) => {
         let buffersLength = 0;
         const buffers = [];
         function read2() {
@@ -24073,16 +24073,16 @@ var require_parse_proxy_response = __commonJS({
           const statusCode = +firstLineParts[1];
           const statusText = firstLineParts.slice(2).join(" ");
           const headers = {};
-          for (const header of headerParts) {
-            if (!header)
+          for (const header2 of headerParts) {
+            if (!header2)
               continue;
-            const firstColon = header.indexOf(":");
+            const firstColon = header2.indexOf(":");
             if (firstColon === -1) {
               socket.destroy();
-              return reject(new Error(`Invalid header from proxy CONNECT response: "${header}"`));
+              return reject(new Error(`Invalid header from proxy CONNECT response: "${header2}"`));
             }
-            const key = header.slice(0, firstColon).toLowerCase();
-            const value = header.slice(firstColon + 1).trimStart();
+            const key = header2.slice(0, firstColon).toLowerCase();
+            const value = header2.slice(firstColon + 1).trimStart();
             const current = headers[key];
             if (typeof current === "string") {
               headers[key] = [current, value];
@@ -24094,7 +24094,7 @@ var require_parse_proxy_response = __commonJS({
           }
           debug2("got proxy server response: %o %o", firstLine, headers);
           cleanup();
-          resolve6({
+          resolve7({
             connect: {
               statusCode,
               statusText,
@@ -24149,7 +24149,7 @@ var require_dist2 = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.HttpsProxyAgent = void 0;
     var net = __importStar(__require("net"));
-    var tls = __importStar(__require("tls"));
+    var tls2 = __importStar(__require("tls"));
     var assert_1 = __importDefault(__require("assert"));
     var debug_1 = __importDefault(require_src());
     var agent_base_1 = require_dist();
@@ -24194,7 +24194,7 @@ var require_dist2 = __commonJS({
         let socket;
         if (proxy.protocol === "https:") {
           debug2("Creating `tls.Socket`: %o", this.connectOpts);
-          socket = tls.connect(setServernameFromNonIpHost(this.connectOpts));
+          socket = tls2.connect(setServernameFromNonIpHost(this.connectOpts));
         } else {
           debug2("Creating `net.Socket`: %o", this.connectOpts);
           socket = net.connect(this.connectOpts);
@@ -24225,7 +24225,7 @@ var require_dist2 = __commonJS({
           req.once("socket", resume);
           if (opts.secureEndpoint) {
             debug2("Upgrading socket connection to TLS");
-            return tls.connect({
+            return tls2.connect({
               ...omit(setServernameFromNonIpHost(opts), "host", "path", "port"),
               socket
             });
@@ -24299,7 +24299,7 @@ var require_dist3 = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.HttpProxyAgent = void 0;
     var net = __importStar(__require("net"));
-    var tls = __importStar(__require("tls"));
+    var tls2 = __importStar(__require("tls"));
     var debug_1 = __importDefault(require_src());
     var events_1 = __require("events");
     var agent_base_1 = require_dist();
@@ -24368,7 +24368,7 @@ var require_dist3 = __commonJS({
         let socket;
         if (this.proxy.protocol === "https:") {
           debug2("Creating `tls.Socket`: %o", this.connectOpts);
-          socket = tls.connect(this.connectOpts);
+          socket = tls2.connect(this.connectOpts);
         } else {
           debug2("Creating `net.Socket`: %o", this.connectOpts);
           socket = net.connect(this.connectOpts);
@@ -27340,20 +27340,20 @@ var require_enum_object = __commonJS({
         return false;
       }
       for (let k of Object.keys(arg)) {
-        let num2 = parseInt(k);
-        if (!Number.isNaN(num2)) {
-          let nam = arg[num2];
+        let num3 = parseInt(k);
+        if (!Number.isNaN(num3)) {
+          let nam = arg[num3];
           if (nam === void 0)
             return false;
-          if (arg[nam] !== num2)
+          if (arg[nam] !== num3)
             return false;
         } else {
-          let num3 = arg[k];
-          if (num3 === void 0)
+          let num4 = arg[k];
+          if (num4 === void 0)
             return false;
-          if (typeof num3 !== "number")
+          if (typeof num4 !== "number")
             return false;
-          if (arg[num3] === void 0)
+          if (arg[num4] === void 0)
             return false;
         }
       }
@@ -27375,7 +27375,7 @@ var require_enum_object = __commonJS({
     }
     exports2.listEnumNames = listEnumNames;
     function listEnumNumbers(enumObject) {
-      return listEnumValues(enumObject).map((val) => val.number).filter((num2, index, arr) => arr.indexOf(num2) == index);
+      return listEnumValues(enumObject).map((val) => val.number).filter((num3, index, arr) => arr.indexOf(num3) == index);
     }
     exports2.listEnumNumbers = listEnumNumbers;
   }
@@ -27754,8 +27754,8 @@ var require_deferred = __commonJS({
        */
       constructor(preventUnhandledRejectionWarning = true) {
         this._state = DeferredState.PENDING;
-        this._promise = new Promise((resolve6, reject) => {
-          this._resolve = resolve6;
+        this._promise = new Promise((resolve7, reject) => {
+          this._resolve = resolve7;
           this._reject = reject;
         });
         if (preventUnhandledRejectionWarning) {
@@ -27970,11 +27970,11 @@ var require_unary_call = __commonJS({
     "use strict";
     var __awaiter19 = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve6) {
-          resolve6(value);
+        return value instanceof P ? value : new P(function(resolve7) {
+          resolve7(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve6, reject) {
+      return new (P || (P = Promise))(function(resolve7, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -27990,7 +27990,7 @@ var require_unary_call = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -28039,11 +28039,11 @@ var require_server_streaming_call = __commonJS({
     "use strict";
     var __awaiter19 = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve6) {
-          resolve6(value);
+        return value instanceof P ? value : new P(function(resolve7) {
+          resolve7(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve6, reject) {
+      return new (P || (P = Promise))(function(resolve7, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -28059,7 +28059,7 @@ var require_server_streaming_call = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -28109,11 +28109,11 @@ var require_client_streaming_call = __commonJS({
     "use strict";
     var __awaiter19 = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve6) {
-          resolve6(value);
+        return value instanceof P ? value : new P(function(resolve7) {
+          resolve7(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve6, reject) {
+      return new (P || (P = Promise))(function(resolve7, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -28129,7 +28129,7 @@ var require_client_streaming_call = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -28178,11 +28178,11 @@ var require_duplex_streaming_call = __commonJS({
     "use strict";
     var __awaiter19 = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve6) {
-          resolve6(value);
+        return value instanceof P ? value : new P(function(resolve7) {
+          resolve7(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve6, reject) {
+      return new (P || (P = Promise))(function(resolve7, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -28198,7 +28198,7 @@ var require_duplex_streaming_call = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -28246,11 +28246,11 @@ var require_test_transport = __commonJS({
     "use strict";
     var __awaiter19 = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve6) {
-          resolve6(value);
+        return value instanceof P ? value : new P(function(resolve7) {
+          resolve7(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve6, reject) {
+      return new (P || (P = Promise))(function(resolve7, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -28266,7 +28266,7 @@ var require_test_transport = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -28463,11 +28463,11 @@ var require_test_transport = __commonJS({
       responseTrailer: "test"
     };
     function delay4(ms, abort) {
-      return (v) => new Promise((resolve6, reject) => {
+      return (v) => new Promise((resolve7, reject) => {
         if (abort === null || abort === void 0 ? void 0 : abort.aborted) {
           reject(new rpc_error_1.RpcError("user cancel", "CANCELLED"));
         } else {
-          const id = setTimeout(() => resolve6(v), ms);
+          const id = setTimeout(() => resolve7(v), ms);
           if (abort) {
             abort.addEventListener("abort", (ev) => {
               clearTimeout(id);
@@ -28727,7 +28727,7 @@ import { createHash as createHash6 } from "node:crypto";
 import { existsSync as existsSync8, statSync as statSync4 } from "node:fs";
 import { mkdir as mkdir2, writeFile as writeFile2 } from "node:fs/promises";
 import { tmpdir as tmpdir2 } from "node:os";
-import { basename as basename6, dirname as dirname8, isAbsolute as isAbsolute4, join as join12, relative as relative6, resolve as resolve5, sep as sep10 } from "node:path";
+import { basename as basename6, dirname as dirname9, isAbsolute as isAbsolute4, join as join12, relative as relative6, resolve as resolve6, sep as sep10 } from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -28916,11 +28916,11 @@ var tunnel = __toESM(require_tunnel2(), 1);
 var import_undici = __toESM(require_undici(), 1);
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -28936,7 +28936,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -29009,26 +29009,26 @@ var HttpClientResponse = class {
   }
   readBody() {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve6) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve7) => __awaiter(this, void 0, void 0, function* () {
         let output = Buffer.alloc(0);
         this.message.on("data", (chunk) => {
           output = Buffer.concat([output, chunk]);
         });
         this.message.on("end", () => {
-          resolve6(output.toString());
+          resolve7(output.toString());
         });
       }));
     });
   }
   readBodyBuffer() {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve6) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve7) => __awaiter(this, void 0, void 0, function* () {
         const chunks = [];
         this.message.on("data", (chunk) => {
           chunks.push(chunk);
         });
         this.message.on("end", () => {
-          resolve6(Buffer.concat(chunks));
+          resolve7(Buffer.concat(chunks));
         });
       }));
     });
@@ -29193,9 +29193,9 @@ var HttpClient = class {
           }
           yield response.readBody();
           if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
-            for (const header in headers) {
-              if (header.toLowerCase() === "authorization") {
-                delete headers[header];
+            for (const header2 in headers) {
+              if (header2.toLowerCase() === "authorization") {
+                delete headers[header2];
               }
             }
           }
@@ -29231,14 +29231,14 @@ var HttpClient = class {
    */
   requestRaw(info3, data) {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve6, reject) => {
+      return new Promise((resolve7, reject) => {
         function callbackForResult(err, res) {
           if (err) {
             reject(err);
           } else if (!res) {
             reject(new Error("Unknown error"));
           } else {
-            resolve6(res);
+            resolve7(res);
           }
         }
         this.requestRawWithCallback(info3, data, callbackForResult);
@@ -29317,10 +29317,10 @@ var HttpClient = class {
     info3.parsedUrl = requestUrl;
     const usingSsl = info3.parsedUrl.protocol === "https:";
     info3.httpModule = usingSsl ? https : http;
-    const defaultPort = usingSsl ? 443 : 80;
+    const defaultPort2 = usingSsl ? 443 : 80;
     info3.options = {};
     info3.options.host = info3.parsedUrl.hostname;
-    info3.options.port = info3.parsedUrl.port ? parseInt(info3.parsedUrl.port) : defaultPort;
+    info3.options.port = info3.parsedUrl.port ? parseInt(info3.parsedUrl.port) : defaultPort2;
     info3.options.path = (info3.parsedUrl.pathname || "") + (info3.parsedUrl.search || "");
     info3.options.method = method;
     info3.options.headers = this._mergeHeaders(headers);
@@ -29348,15 +29348,15 @@ var HttpClient = class {
    * For headers that must always be a single string (like Content-Type), use the
    * specialized _getExistingOrDefaultContentTypeHeader method instead.
    */
-  _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
+  _getExistingOrDefaultHeader(additionalHeaders, header2, _default) {
     let clientHeader;
     if (this.requestOptions && this.requestOptions.headers) {
-      const headerValue = lowercaseKeys(this.requestOptions.headers)[header];
+      const headerValue = lowercaseKeys(this.requestOptions.headers)[header2];
       if (headerValue) {
         clientHeader = typeof headerValue === "number" ? headerValue.toString() : headerValue;
       }
     }
-    const additionalValue = additionalHeaders[header];
+    const additionalValue = additionalHeaders[header2];
     if (additionalValue !== void 0) {
       return typeof additionalValue === "number" ? additionalValue.toString() : additionalValue;
     }
@@ -29482,12 +29482,12 @@ var HttpClient = class {
     return __awaiter(this, void 0, void 0, function* () {
       retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
       const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-      return new Promise((resolve6) => setTimeout(() => resolve6(), ms));
+      return new Promise((resolve7) => setTimeout(() => resolve7(), ms));
     });
   }
   _processResponse(res, options) {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve6, reject) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve7, reject) => __awaiter(this, void 0, void 0, function* () {
         const statusCode = res.message.statusCode || 0;
         const response = {
           statusCode,
@@ -29495,7 +29495,7 @@ var HttpClient = class {
           headers: {}
         };
         if (statusCode === HttpCodes.NotFound) {
-          resolve6(response);
+          resolve7(response);
         }
         function dateTimeDeserializer(key, value) {
           if (typeof value === "string") {
@@ -29534,7 +29534,7 @@ var HttpClient = class {
           err.result = response.result;
           reject(err);
         } else {
-          resolve6(response);
+          resolve7(response);
         }
       }));
     });
@@ -29545,11 +29545,11 @@ var lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => (c[k.toLowerCase(
 // node_modules/@actions/http-client/lib/auth.js
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -29565,7 +29565,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -29598,11 +29598,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter3 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -29618,7 +29618,7 @@ var __awaiter3 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -29780,8 +29780,8 @@ var Summary = class {
         if (typeof cell === "string") {
           return this.wrap("td", cell);
         }
-        const { header, data, colspan, rowspan } = cell;
-        const tag = header ? "th" : "td";
+        const { header: header2, data, colspan, rowspan } = cell;
+        const tag = header2 ? "th" : "td";
         const attrs = Object.assign(Object.assign({}, colspan && { colspan }), rowspan && { rowspan });
         return this.wrap(tag, data, attrs);
       }).join("");
@@ -29896,11 +29896,11 @@ import * as fs2 from "fs";
 import * as path from "path";
 var __awaiter4 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -29916,7 +29916,7 @@ var __awaiter4 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -30020,11 +30020,11 @@ function isUnixExecutable(stats) {
 // node_modules/@actions/io/lib/io.js
 var __awaiter5 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -30040,7 +30040,7 @@ var __awaiter5 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -30139,11 +30139,11 @@ function findInPath(tool) {
 import { setTimeout as setTimeout2 } from "timers";
 var __awaiter6 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -30159,7 +30159,7 @@ var __awaiter6 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -30378,7 +30378,7 @@ var ToolRunner = class extends events.EventEmitter {
         this.toolPath = path3.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
       }
       this.toolPath = yield which(this.toolPath, true);
-      return new Promise((resolve6, reject) => __awaiter6(this, void 0, void 0, function* () {
+      return new Promise((resolve7, reject) => __awaiter6(this, void 0, void 0, function* () {
         this._debug(`exec tool: ${this.toolPath}`);
         this._debug("arguments:");
         for (const arg of this.args) {
@@ -30461,7 +30461,7 @@ var ToolRunner = class extends events.EventEmitter {
           if (error2) {
             reject(error2);
           } else {
-            resolve6(exitCode);
+            resolve7(exitCode);
           }
         });
         if (this.options.input) {
@@ -30584,11 +30584,11 @@ var ExecState = class _ExecState extends events.EventEmitter {
 // node_modules/@actions/exec/lib/exec.js
 var __awaiter7 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -30604,7 +30604,7 @@ var __awaiter7 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -30629,11 +30629,11 @@ var arch = os4.arch();
 // node_modules/@actions/core/lib/core.js
 var __awaiter8 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -30649,7 +30649,7 @@ var __awaiter8 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -30862,360 +30862,17 @@ var VERSION = "0.1.0";
 
 // src/scan/job.ts
 import { statSync } from "node:fs";
-import { isAbsolute as isAbsolute3, relative as relative4, resolve as resolve3, sep as sep2 } from "node:path";
+import { isAbsolute as isAbsolute3, relative as relative4, resolve as resolve4, sep as sep2 } from "node:path";
 
 // src/scan/config-source.ts
 import { existsSync as existsSync4, lstatSync } from "node:fs";
-import { basename as basename3, dirname as dirname4, isAbsolute, relative as relative2 } from "node:path";
+import { basename as basename3, dirname as dirname5, isAbsolute, relative as relative2 } from "node:path";
 
 // src/scan/sources/git.ts
 import { execFile, spawn as spawn3 } from "node:child_process";
 
-// src/scan/index.ts
-var import_picomatch = __toESM(require_picomatch2(), 1);
-
-// src/scan/archive.ts
-import { readFile } from "node:fs/promises";
-import { gunzipSync, inflateRawSync, constants as zlibConstants } from "node:zlib";
-var DEFAULT_ARCHIVE_LIMITS = {
-  maxDepth: 3,
-  maxEntries: 1e4,
-  maxTotal: 128 * 1024 * 1024,
-  maxEntrySize: 10 * 1024 * 1024,
-  maxRatio: 200
-};
-function archiveKind(data) {
-  if (data.length >= 4 && data[0] === 80 && data[1] === 75 && (data[2] === 3 || data[2] === 5) && (data[3] === 4 || data[3] === 6)) {
-    return "zip";
-  }
-  if (data.length >= 18 && data[0] === 31 && data[1] === 139 && data[2] === 8) return "gzip";
-  if (data.length >= 512 && data.subarray(257, 262).toString("latin1") === "ustar") return "tar";
-  return void 0;
-}
-var ARCHIVE_NAME = /\.(zip|jar|war|ear|aar|whl|egg|nupkg|apk|ipa|vsix|xpi|crx|tar|tgz|gz|tbz|gem)$/i;
-function* archiveEntries(data, path12, options = {}) {
-  const limits = { ...DEFAULT_ARCHIVE_LIMITS, ...options.limits };
-  const warn = options.onWarning ?? (() => {
-  });
-  const budget = { entries: 0, bytes: 0, warned: /* @__PURE__ */ new Set() };
-  yield* expand(data, path12, 1, limits, budget, warn);
-}
-function* archiveItems(item, data, options = {}) {
-  for (const entry of archiveEntries(data, item.path, options)) {
-    const out = { path: entry.path, source: { kind: "bytes", data: entry.data } };
-    if (item.commit !== void 0) out.commit = item.commit;
-    if (item.author !== void 0) out.author = item.author;
-    if (item.date !== void 0) out.date = item.date;
-    yield out;
-  }
-}
-function* expand(data, path12, depth, limits, budget, warn) {
-  const kind2 = archiveKind(data);
-  if (!kind2) return;
-  let inner;
-  try {
-    if (kind2 === "zip") inner = zipEntries(data, path12, limits, budget, warn);
-    else if (kind2 === "tar") inner = tarEntries(data, path12, budget, limits, warn);
-    else inner = gzipEntries(data, path12, limits, budget, warn);
-    for (const entry of inner) {
-      if (archiveKind(entry.data)) {
-        if (depth >= limits.maxDepth) {
-          warn(`${entry.path}: archive nested deeper than ${limits.maxDepth} levels, not opened (limit: depth)`);
-          continue;
-        }
-        yield* expand(entry.data, entry.path, depth + 1, limits, budget, warn);
-        continue;
-      }
-      yield entry;
-    }
-  } catch (err) {
-    if (err instanceof LimitReached) {
-      if (!budget.warned.has(err.message)) warn(err.message);
-      budget.warned.add(err.message);
-      if (depth > 1) throw err;
-      return;
-    }
-    warn(`${path12}: cannot read the ${kind2} archive (${err.message}); its contents were not scanned`);
-  }
-}
-var LimitReached = class extends Error {
-};
-function takeEntry(path12, size, limits, budget, outer) {
-  budget.entries++;
-  if (budget.entries > limits.maxEntries) {
-    throw new LimitReached(
-      `${outer}: more than ${limits.maxEntries} entries; the rest were not scanned (limit: entries)`
-    );
-  }
-  if (budget.bytes + size > limits.maxTotal) {
-    throw new LimitReached(
-      `${outer}: expands to more than ${mib(limits.maxTotal)} (at ${path12}); the rest was not scanned (limit: total size, zip bomb?)`
-    );
-  }
-  budget.bytes += size;
-}
-function mib(n) {
-  return `${Math.round(n / 1048576 * 10) / 10} MiB`;
-}
-function outputCap(compressed, limits, budget) {
-  const byRatio = Math.max(1024 * 1024, compressed * limits.maxRatio);
-  const cap = Math.min(limits.maxEntrySize, limits.maxTotal - budget.bytes, byRatio);
-  return { cap: Math.max(0, cap), byRatio: byRatio < limits.maxEntrySize && byRatio <= limits.maxTotal - budget.bytes };
-}
-function sized(expected, cap) {
-  const maxOutputLength = cap + 1 > 2147483647 ? 2147483647 : Math.max(1, cap);
-  if (expected === void 0 || expected < 64 * 1024 || expected > cap) return { maxOutputLength };
-  return { maxOutputLength, chunkSize: expected };
-}
-function inflateCapped(comp26, fn, where2, outer, limits, budget, warn, expected) {
-  const { cap, byRatio } = outputCap(comp26.length, limits, budget);
-  try {
-    return fn(comp26, sized(expected, cap));
-  } catch (err) {
-    if (err.code === "ERR_BUFFER_TOO_LARGE" || err instanceof RangeError) {
-      if (budget.bytes + cap >= limits.maxTotal) {
-        throw new LimitReached(
-          `${outer}: expands to more than ${mib(limits.maxTotal)} (at ${where2}); the rest was not scanned (limit: total size, zip bomb?)`
-        );
-      }
-      if (byRatio) {
-        warn(
-          `${where2}: expands more than ${limits.maxRatio}:1 (${mib(comp26.length)} compressed), not scanned (limit: ratio, zip bomb?)`
-        );
-      } else {
-        warn(`${where2}: larger than ${mib(limits.maxEntrySize)} expanded, not scanned (limit: entry size)`);
-      }
-      return void 0;
-    }
-    warn(`${where2}: cannot inflate (${err.message}), not scanned`);
-    return void 0;
-  }
-}
-function* zipEntries(data, path12, limits, budget, warn) {
-  let eocd = -1;
-  for (let i = data.length - 22; i >= Math.max(0, data.length - 22 - 65535); i--) {
-    if (data.readUInt32LE(i) === 101010256) {
-      eocd = i;
-      break;
-    }
-  }
-  if (eocd < 0) throw new Error("no end of central directory");
-  let count = data.readUInt16LE(eocd + 10);
-  let cdOffset = data.readUInt32LE(eocd + 16);
-  if (count === 65535 || cdOffset === 4294967295) {
-    const loc = eocd - 20;
-    if (loc < 0 || data.readUInt32LE(loc) !== 117853008) throw new Error("zip64 locator missing");
-    const rec = Number(data.readBigUInt64LE(loc + 8));
-    if (rec + 56 > data.length || data.readUInt32LE(rec) !== 101075792) throw new Error("zip64 record missing");
-    count = Number(data.readBigUInt64LE(rec + 32));
-    cdOffset = Number(data.readBigUInt64LE(rec + 48));
-  }
-  let p = cdOffset;
-  for (let k = 0; k < count; k++) {
-    if (p + 46 > data.length || data.readUInt32LE(p) !== 33639248)
-      throw new Error(`central directory entry ${k + 1} is corrupt`);
-    const flags = data.readUInt16LE(p + 8);
-    const method = data.readUInt16LE(p + 10);
-    let compSize = data.readUInt32LE(p + 20);
-    let size = data.readUInt32LE(p + 24);
-    const nameLen = data.readUInt16LE(p + 28);
-    const extraLen = data.readUInt16LE(p + 30);
-    const commentLen = data.readUInt16LE(p + 32);
-    let local = data.readUInt32LE(p + 42);
-    const name2 = data.subarray(p + 46, p + 46 + nameLen).toString(flags & 2048 ? "utf8" : "latin1");
-    const extra = data.subarray(p + 46 + nameLen, p + 46 + nameLen + extraLen);
-    p += 46 + nameLen + extraLen + commentLen;
-    if (size === 4294967295 || compSize === 4294967295 || local === 4294967295) {
-      const z = zip64Extra(extra, size === 4294967295, compSize === 4294967295, local === 4294967295);
-      size = z.size ?? size;
-      compSize = z.compSize ?? compSize;
-      local = z.local ?? local;
-    }
-    if (name2.endsWith("/")) continue;
-    const where2 = `${path12}!${name2}`;
-    if (flags & 1) {
-      warn(`${where2}: encrypted zip entry, not scanned`);
-      continue;
-    }
-    if (method !== 0 && method !== 8) {
-      warn(`${where2}: zip compression method ${method} is not supported, not scanned`);
-      continue;
-    }
-    if (local + 30 > data.length || data.readUInt32LE(local) !== 67324752) {
-      warn(`${where2}: local header is corrupt, not scanned`);
-      continue;
-    }
-    const start = local + 30 + data.readUInt16LE(local + 26) + data.readUInt16LE(local + 28);
-    const comp26 = data.subarray(start, Math.min(data.length, start + compSize));
-    let content;
-    if (method === 0) {
-      if (comp26.length > limits.maxEntrySize) {
-        warn(`${where2}: larger than ${mib(limits.maxEntrySize)}, not scanned (limit: entry size)`);
-        continue;
-      }
-      content = comp26;
-    } else {
-      if (size > 1024 * 1024 && size > compSize * limits.maxRatio) {
-        warn(
-          `${where2}: declares ${mib(size)} from ${mib(compSize)} (more than ${limits.maxRatio}:1), not scanned (limit: ratio, zip bomb?)`
-        );
-        continue;
-      }
-      if (size > limits.maxEntrySize) {
-        warn(`${where2}: larger than ${mib(limits.maxEntrySize)} expanded, not scanned (limit: entry size)`);
-        continue;
-      }
-      content = inflateCapped(comp26, inflateRawSync, where2, path12, limits, budget, warn, size);
-      if (!content) continue;
-    }
-    takeEntry(where2, content.length, limits, budget, path12);
-    yield { path: where2, data: content };
-  }
-}
-function zip64Extra(extra, wantSize, wantComp, wantLocal) {
-  let q = 0;
-  while (q + 4 <= extra.length) {
-    const id = extra.readUInt16LE(q);
-    const len = extra.readUInt16LE(q + 2);
-    if (id === 1) {
-      let r = q + 4;
-      const out = {};
-      if (wantSize && r + 8 <= q + 4 + len) {
-        out.size = Number(extra.readBigUInt64LE(r));
-        r += 8;
-      }
-      if (wantComp && r + 8 <= q + 4 + len) {
-        out.compSize = Number(extra.readBigUInt64LE(r));
-        r += 8;
-      }
-      if (wantLocal && r + 8 <= q + 4 + len) out.local = Number(extra.readBigUInt64LE(r));
-      return out;
-    }
-    q += 4 + len;
-  }
-  return {};
-}
-function tarNumber(field) {
-  if (field[0] & 128) {
-    let v = 0;
-    for (let i = 1; i < field.length; i++) v = v * 256 + field[i];
-    return v;
-  }
-  const s = field.toString("latin1").replace(/\0.*$/s, "").trim();
-  return s === "" ? 0 : Number.parseInt(s, 8);
-}
-function cstr(b) {
-  const z = b.indexOf(0);
-  return (z < 0 ? b : b.subarray(0, z)).toString("utf8");
-}
-function* tarEntries(data, path12, budget, limits, warn) {
-  let p = 0;
-  let longName;
-  let paxPath;
-  while (p + 512 <= data.length) {
-    const h = data.subarray(p, p + 512);
-    if (h.every((b) => b === 0)) break;
-    const size = tarNumber(h.subarray(124, 136));
-    if (!Number.isSafeInteger(size) || size < 0) throw new Error(`bad size in header at ${p}`);
-    const type = String.fromCharCode(h[156] || 48);
-    const body2 = data.subarray(p + 512, Math.min(data.length, p + 512 + size));
-    p += 512 + Math.ceil(size / 512) * 512;
-    if (type === "L") {
-      longName = cstr(body2);
-      continue;
-    }
-    if (type === "x") {
-      const m = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(body2.toString("utf8"));
-      if (m) paxPath = m[1];
-      continue;
-    }
-    if (type === "g") continue;
-    let name2 = paxPath ?? longName;
-    if (!name2) {
-      const prefix2 = h.subarray(257, 262).toString("latin1") === "ustar" ? cstr(h.subarray(345, 500)) : "";
-      name2 = prefix2 ? `${prefix2}/${cstr(h.subarray(0, 100))}` : cstr(h.subarray(0, 100));
-    }
-    longName = void 0;
-    paxPath = void 0;
-    if (type !== "0" && type !== "7") continue;
-    const where2 = `${path12}!${name2.replace(/^\.\//, "")}`;
-    if (size > limits.maxEntrySize) {
-      warn(`${where2}: larger than ${mib(limits.maxEntrySize)}, not scanned (limit: entry size)`);
-      continue;
-    }
-    takeEntry(where2, body2.length, limits, budget, path12);
-    yield { path: where2, data: body2 };
-  }
-}
-var TAR_GZ_NAME = /\.(tgz|taz|tar\.gz)$/i;
-function gunzipHead(data) {
-  try {
-    return gunzipSync(data.subarray(0, 4096), {
-      finishFlush: zlibConstants.Z_SYNC_FLUSH,
-      maxOutputLength: 8 * 1024 * 1024
-    });
-  } catch {
-    return Buffer.alloc(0);
-  }
-}
-function* gzipEntries(data, path12, limits, budget, warn) {
-  const tarInside = TAR_GZ_NAME.test(path12) || archiveKind(gunzipHead(data)) === "tar";
-  const { cap, byRatio } = outputCap(
-    data.length,
-    tarInside ? { ...limits, maxEntrySize: limits.maxTotal } : limits,
-    budget
-  );
-  const tooLarge2 = () => {
-    const why = byRatio ? `more than ${limits.maxRatio}:1 (limit: ratio, zip bomb?)` : tarInside || cap < limits.maxEntrySize ? `beyond ${mib(cap)} (limit: total size)` : `beyond ${mib(cap)}, more than a scanned file may hold (limit: entry size)`;
-    warn(`${path12}: gzip expands ${why}, not scanned`);
-  };
-  const isize = data.readUInt32LE(data.length - 4);
-  if (isize > cap) {
-    tooLarge2();
-    return;
-  }
-  let out;
-  try {
-    out = gunzipSync(data, sized(isize, cap));
-  } catch (err) {
-    if (err.code === "ERR_BUFFER_TOO_LARGE" || err instanceof RangeError) {
-      tooLarge2();
-      return;
-    }
-    throw err;
-  }
-  if (archiveKind(out) === "tar") {
-    yield* tarEntries(out, path12, budget, limits, warn);
-    return;
-  }
-  const base = path12.slice(path12.lastIndexOf("!") + 1).replace(/^.*\//, "");
-  const inner = base.replace(/\.t?gz$/i, (m) => m.toLowerCase() === ".tgz" ? ".tar" : "") || "data";
-  takeEntry(`${path12}!${inner}`, out.length, limits, budget, path12);
-  yield { path: `${path12}!${inner}`, data: out };
-}
-async function* expandArchives(items, options = {}) {
-  const limits = { ...DEFAULT_ARCHIVE_LIMITS, ...options.limits };
-  for await (const item of items) {
-    let data;
-    if (item.source.kind === "bytes") {
-      data = item.source.data;
-    } else if (ARCHIVE_NAME.test(item.path) && item.source.size <= limits.maxTotal) {
-      try {
-        data = await readFile(item.source.absPath);
-      } catch {
-        data = void 0;
-      }
-    }
-    if (!data || item.lineMap || !archiveKind(data)) {
-      yield item;
-      continue;
-    }
-    yield* archiveItems(item, data, options);
-  }
-}
-
 // src/scan/engine.ts
-import { closeSync as closeSync2, openSync as openSync2, readSync as readSync2 } from "node:fs";
+import { closeSync as closeSync2, openSync as openSync2, readFileSync, readSync as readSync2 } from "node:fs";
 
 // src/scan/decode.ts
 import { isUtf8 } from "node:buffer";
@@ -38838,7 +38495,11 @@ var ScanEngine = class {
   wStart;
   wEnd;
   cands = [];
+  /** Rule ids whose validated secrets are retained for revocation, and those secrets by fingerprint. */
+  retain;
+  retained = /* @__PURE__ */ new Map();
   constructor(policy, options = {}) {
+    this.retain = new Set(policy.retainSecrets ?? []);
     const warn = options.onWarning ?? (() => {
     });
     this.reportInlineAllowed = options.reportInlineAllowed === true;
@@ -38904,6 +38565,17 @@ var ScanEngine = class {
   get ruleCount() {
     return this.rules.length;
   }
+  /** Keeps a validated secret of a retained rule (revocation only); a no-op for every other rule. */
+  retainSecret(ruleId, fingerprint2, secret) {
+    if (this.retain.has(ruleId)) this.retained.set(fingerprint2, secret);
+  }
+  /** The secrets retained since the last call, by fingerprint (then forgotten here). */
+  takeRetained() {
+    if (this.retained.size === 0) return [];
+    const out = [...this.retained];
+    this.retained = /* @__PURE__ */ new Map();
+    return out;
+  }
   /** A rule's standing for overlap resolution, by id (findings of decoded text carry only the id). */
   ruleRank(id) {
     if (!this.rankById) {
@@ -38915,7 +38587,8 @@ var ScanEngine = class {
   }
   rankById;
   /** Scans bytes held in memory (large ones window by window). */
-  scanBytes(data, meta, stats = emptyEngineStats(), decode = true) {
+  scanBytes(input, meta, stats = emptyEngineStats(), decode = true) {
+    const data = utf16ToUtf8(input) ?? input;
     const item = new ItemScan(this, meta, decode);
     const cap = this.chunkSize + this.overlap;
     if (data.length <= cap) {
@@ -38932,8 +38605,12 @@ var ScanEngine = class {
   }
   /** Reads and scans a file chunk by chunk into one reused buffer. Throws when the file cannot be opened or read. */
   scanFile(absPath, meta, stats = emptyEngineStats()) {
-    const fd = openSync2(absPath, "r");
+    const fd = openSync2(typeof absPath === "string" ? absPath : Buffer.from(absPath), "r");
     try {
+      const bom = Buffer.alloc(2);
+      if (readSync2(fd, bom, 0, 2, 0) === 2 && utf16ToUtf8(bom) !== void 0) {
+        return this.scanBytes(readFileSync(fd), meta, stats);
+      }
       const buf = this.work;
       const cap = buf.length;
       const item = new ItemScan(this, meta);
@@ -39099,6 +38776,15 @@ var ScanEngine = class {
     return true;
   }
 };
+function utf16ToUtf8(data) {
+  if (data.length < 2) return void 0;
+  const le = data[0] === 255 && data[1] === 254;
+  const be = data[0] === 254 && data[1] === 255;
+  if (!le && !be) return void 0;
+  const body2 = Buffer.from(data.subarray(2, 2 + (data.length - 2 & ~1)));
+  if (be) body2.swap16();
+  return Buffer.from(body2.toString("utf16le"), "utf8");
+}
 var ItemScan = class {
   findings = [];
   binary = false;
@@ -39164,9 +38850,10 @@ var ItemScan = class {
     const edge = this.offset + acceptLimit;
     for (const p of kept) {
       if (p.owned && !p.decided && p.finding) {
-        const key = `${p.finding.fingerprint}:${p.finding.line}`;
+        const key = `${p.finding.fingerprint}:${p.finding.line}:${p.finding.column}`;
         if (!this.seen.has(key)) {
           this.seen.add(key);
+          this.seen.add(`${p.finding.fingerprint}:${p.finding.line}`);
           this.findings.push(p.finding);
           this.dataLines.set(p.finding, p.dataLine);
         }
@@ -39300,6 +38987,7 @@ var ItemScan = class {
       const line = map ? map[dataLine - 1] ?? dataLine : dataLine;
       const endLine = map ? map[dataLine + endLines - 1] ?? dataLine + endLines : dataLine + endLines;
       const fp = fingerprint(rule.id, c.secret);
+      if (validity === "valid") this.engine.retainSecret(rule.id, fp, c.secret);
       const f = {
         ruleId: rule.id,
         title: rule.title,
@@ -39342,6 +39030,442 @@ var ItemScan = class {
     }
     if (last >= 0) this.colCarry = codePoints(view, last + 1, upTo);
     else this.colCarry += codePoints(view, 0, upTo);
+  }
+};
+
+// src/scan/index.ts
+var import_picomatch = __toESM(require_picomatch2(), 1);
+
+// src/scan/archive.ts
+import { readFile } from "node:fs/promises";
+import { gunzipSync, inflateRawSync, constants as zlibConstants } from "node:zlib";
+var DEFAULT_ARCHIVE_LIMITS = {
+  maxDepth: 3,
+  maxEntries: 1e4,
+  maxTotal: 128 * 1024 * 1024,
+  maxEntrySize: 10 * 1024 * 1024,
+  maxRatio: 200
+};
+function archiveKind(data) {
+  if (data.length >= 4 && data[0] === 80 && data[1] === 75 && (data[2] === 3 || data[2] === 5) && (data[3] === 4 || data[3] === 6)) {
+    return "zip";
+  }
+  if (data.length >= 18 && data[0] === 31 && data[1] === 139 && data[2] === 8) return "gzip";
+  if (data.length >= 512 && data.subarray(257, 262).toString("latin1") === "ustar") return "tar";
+  return void 0;
+}
+var ARCHIVE_NAME = /\.(zip|jar|war|ear|aar|whl|egg|nupkg|apk|ipa|vsix|xpi|crx|tar|tgz|gz|tbz|gem)$/i;
+function* archiveEntries(data, path12, options = {}) {
+  const limits = { ...DEFAULT_ARCHIVE_LIMITS, ...options.limits };
+  const warn = options.onWarning ?? (() => {
+  });
+  const budget = { entries: 0, bytes: 0, warned: /* @__PURE__ */ new Set() };
+  yield* expand(data, path12, 1, limits, budget, warn);
+}
+function* archiveItems(item, data, options = {}) {
+  for (const entry of archiveEntries(data, item.path, options)) {
+    const out = { path: entry.path, source: { kind: "bytes", data: entry.data } };
+    if (item.commit !== void 0) out.commit = item.commit;
+    if (item.author !== void 0) out.author = item.author;
+    if (item.date !== void 0) out.date = item.date;
+    yield out;
+  }
+}
+function* expand(data, path12, depth, limits, budget, warn) {
+  const kind2 = archiveKind(data);
+  if (!kind2) return;
+  let inner;
+  try {
+    if (kind2 === "zip") inner = zipEntries(data, path12, limits, budget, warn);
+    else if (kind2 === "tar") inner = tarEntries(data, path12, budget, limits, warn);
+    else inner = gzipEntries(data, path12, limits, budget, warn);
+    for (const entry of inner) {
+      if (archiveKind(entry.data)) {
+        if (depth >= limits.maxDepth) {
+          warn(`${entry.path}: archive nested deeper than ${limits.maxDepth} levels, not opened (limit: depth)`);
+          continue;
+        }
+        yield* expand(entry.data, entry.path, depth + 1, limits, budget, warn);
+        continue;
+      }
+      yield entry;
+    }
+  } catch (err) {
+    if (err instanceof LimitReached) {
+      if (!budget.warned.has(err.message)) warn(err.message);
+      budget.warned.add(err.message);
+      if (depth > 1) throw err;
+      return;
+    }
+    warn(`${path12}: cannot read the ${kind2} archive (${err.message}); its contents were not scanned`);
+  }
+}
+var LimitReached = class extends Error {
+};
+function takeEntry(path12, size, limits, budget, outer) {
+  budget.entries++;
+  if (budget.entries > limits.maxEntries) {
+    throw new LimitReached(
+      `${outer}: more than ${limits.maxEntries} entries; the rest were not scanned (limit: entries)`
+    );
+  }
+  if (budget.bytes + size > limits.maxTotal) {
+    throw new LimitReached(
+      `${outer}: expands to more than ${mib(limits.maxTotal)} (at ${path12}); the rest was not scanned (limit: total size, zip bomb?)`
+    );
+  }
+  budget.bytes += size;
+}
+function mib(n) {
+  return `${Math.round(n / 1048576 * 10) / 10} MiB`;
+}
+function outputCap(compressed, limits, budget) {
+  const byRatio = Math.max(1024 * 1024, compressed * limits.maxRatio);
+  const cap = Math.min(limits.maxEntrySize, limits.maxTotal - budget.bytes, byRatio);
+  return { cap: Math.max(0, cap), byRatio: byRatio < limits.maxEntrySize && byRatio <= limits.maxTotal - budget.bytes };
+}
+function sized(expected, cap) {
+  const maxOutputLength = cap + 1 > 2147483647 ? 2147483647 : Math.max(1, cap);
+  if (expected === void 0 || expected < 64 * 1024 || expected > cap) return { maxOutputLength };
+  return { maxOutputLength, chunkSize: expected };
+}
+function inflateCapped(comp26, fn, where2, outer, limits, budget, warn, expected) {
+  const { cap, byRatio } = outputCap(comp26.length, limits, budget);
+  try {
+    return fn(comp26, sized(expected, cap));
+  } catch (err) {
+    if (err.code === "ERR_BUFFER_TOO_LARGE" || err instanceof RangeError) {
+      if (budget.bytes + cap >= limits.maxTotal) {
+        throw new LimitReached(
+          `${outer}: expands to more than ${mib(limits.maxTotal)} (at ${where2}); the rest was not scanned (limit: total size, zip bomb?)`
+        );
+      }
+      if (byRatio) {
+        warn(
+          `${where2}: expands more than ${limits.maxRatio}:1 (${mib(comp26.length)} compressed), not scanned (limit: ratio, zip bomb?)`
+        );
+      } else {
+        warn(`${where2}: larger than ${mib(limits.maxEntrySize)} expanded, not scanned (limit: entry size)`);
+      }
+      return void 0;
+    }
+    warn(`${where2}: cannot inflate (${err.message}), not scanned`);
+    return void 0;
+  }
+}
+function* zipEntries(data, path12, limits, budget, warn) {
+  let eocd = -1;
+  for (let i = data.length - 22; i >= Math.max(0, data.length - 22 - 65535); i--) {
+    if (data.readUInt32LE(i) === 101010256) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) throw new Error("no end of central directory");
+  let count = data.readUInt16LE(eocd + 10);
+  let cdOffset = data.readUInt32LE(eocd + 16);
+  if (count === 65535 || cdOffset === 4294967295) {
+    const loc = eocd - 20;
+    if (loc < 0 || data.readUInt32LE(loc) !== 117853008) throw new Error("zip64 locator missing");
+    const rec = Number(data.readBigUInt64LE(loc + 8));
+    if (rec + 56 > data.length || data.readUInt32LE(rec) !== 101075792) throw new Error("zip64 record missing");
+    count = Number(data.readBigUInt64LE(rec + 32));
+    cdOffset = Number(data.readBigUInt64LE(rec + 48));
+  }
+  let p = cdOffset;
+  for (let k = 0; k < count; k++) {
+    if (p + 46 > data.length || data.readUInt32LE(p) !== 33639248)
+      throw new Error(`central directory entry ${k + 1} is corrupt`);
+    const flags = data.readUInt16LE(p + 8);
+    const method = data.readUInt16LE(p + 10);
+    let compSize = data.readUInt32LE(p + 20);
+    let size = data.readUInt32LE(p + 24);
+    const nameLen = data.readUInt16LE(p + 28);
+    const extraLen = data.readUInt16LE(p + 30);
+    const commentLen = data.readUInt16LE(p + 32);
+    let local = data.readUInt32LE(p + 42);
+    const name2 = data.subarray(p + 46, p + 46 + nameLen).toString(flags & 2048 ? "utf8" : "latin1");
+    const extra = data.subarray(p + 46 + nameLen, p + 46 + nameLen + extraLen);
+    p += 46 + nameLen + extraLen + commentLen;
+    if (size === 4294967295 || compSize === 4294967295 || local === 4294967295) {
+      const z = zip64Extra(extra, size === 4294967295, compSize === 4294967295, local === 4294967295);
+      size = z.size ?? size;
+      compSize = z.compSize ?? compSize;
+      local = z.local ?? local;
+    }
+    if (name2.endsWith("/")) continue;
+    const where2 = `${path12}!${name2}`;
+    if (flags & 1) {
+      warn(`${where2}: encrypted zip entry, not scanned`);
+      continue;
+    }
+    if (method !== 0 && method !== 8) {
+      warn(`${where2}: zip compression method ${method} is not supported, not scanned`);
+      continue;
+    }
+    if (local + 30 > data.length || data.readUInt32LE(local) !== 67324752) {
+      warn(`${where2}: local header is corrupt, not scanned`);
+      continue;
+    }
+    const start = local + 30 + data.readUInt16LE(local + 26) + data.readUInt16LE(local + 28);
+    const comp26 = data.subarray(start, Math.min(data.length, start + compSize));
+    let content;
+    if (method === 0) {
+      if (comp26.length > limits.maxEntrySize) {
+        warn(`${where2}: larger than ${mib(limits.maxEntrySize)}, not scanned (limit: entry size)`);
+        continue;
+      }
+      content = comp26;
+    } else {
+      if (size > 1024 * 1024 && size > compSize * limits.maxRatio) {
+        warn(
+          `${where2}: declares ${mib(size)} from ${mib(compSize)} (more than ${limits.maxRatio}:1), not scanned (limit: ratio, zip bomb?)`
+        );
+        continue;
+      }
+      if (size > limits.maxEntrySize) {
+        warn(`${where2}: larger than ${mib(limits.maxEntrySize)} expanded, not scanned (limit: entry size)`);
+        continue;
+      }
+      content = inflateCapped(comp26, inflateRawSync, where2, path12, limits, budget, warn, size);
+      if (!content) continue;
+    }
+    takeEntry(where2, content.length, limits, budget, path12);
+    yield { path: where2, data: content };
+  }
+}
+function zip64Extra(extra, wantSize, wantComp, wantLocal) {
+  let q = 0;
+  while (q + 4 <= extra.length) {
+    const id = extra.readUInt16LE(q);
+    const len = extra.readUInt16LE(q + 2);
+    if (id === 1) {
+      let r = q + 4;
+      const out = {};
+      if (wantSize && r + 8 <= q + 4 + len) {
+        out.size = Number(extra.readBigUInt64LE(r));
+        r += 8;
+      }
+      if (wantComp && r + 8 <= q + 4 + len) {
+        out.compSize = Number(extra.readBigUInt64LE(r));
+        r += 8;
+      }
+      if (wantLocal && r + 8 <= q + 4 + len) out.local = Number(extra.readBigUInt64LE(r));
+      return out;
+    }
+    q += 4 + len;
+  }
+  return {};
+}
+function tarNumber(field) {
+  if (field[0] & 128) {
+    let v = 0;
+    for (let i = 1; i < field.length; i++) v = v * 256 + field[i];
+    return v;
+  }
+  const s = field.toString("latin1").replace(/\0.*$/s, "").trim();
+  return s === "" ? 0 : Number.parseInt(s, 8);
+}
+function cstr(b) {
+  const z = b.indexOf(0);
+  return (z < 0 ? b : b.subarray(0, z)).toString("utf8");
+}
+function* tarEntries(data, path12, budget, limits, warn) {
+  let p = 0;
+  let longName;
+  let paxPath;
+  while (p + 512 <= data.length) {
+    const h = data.subarray(p, p + 512);
+    if (h.every((b) => b === 0)) break;
+    const size = tarNumber(h.subarray(124, 136));
+    if (!Number.isSafeInteger(size) || size < 0) throw new Error(`bad size in header at ${p}`);
+    const type = String.fromCharCode(h[156] || 48);
+    const body2 = data.subarray(p + 512, Math.min(data.length, p + 512 + size));
+    p += 512 + Math.ceil(size / 512) * 512;
+    if (type === "L") {
+      longName = cstr(body2);
+      continue;
+    }
+    if (type === "x") {
+      const m = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(body2.toString("utf8"));
+      if (m) paxPath = m[1];
+      continue;
+    }
+    if (type === "g") continue;
+    let name2 = paxPath ?? longName;
+    if (!name2) {
+      const prefix2 = h.subarray(257, 262).toString("latin1") === "ustar" ? cstr(h.subarray(345, 500)) : "";
+      name2 = prefix2 ? `${prefix2}/${cstr(h.subarray(0, 100))}` : cstr(h.subarray(0, 100));
+    }
+    longName = void 0;
+    paxPath = void 0;
+    if (type !== "0" && type !== "7") continue;
+    const where2 = `${path12}!${name2.replace(/^\.\//, "")}`;
+    if (size > limits.maxEntrySize) {
+      warn(`${where2}: larger than ${mib(limits.maxEntrySize)}, not scanned (limit: entry size)`);
+      continue;
+    }
+    takeEntry(where2, body2.length, limits, budget, path12);
+    yield { path: where2, data: body2 };
+  }
+}
+var TAR_GZ_NAME = /\.(tgz|taz|tar\.gz)$/i;
+function gunzipHead(data) {
+  try {
+    return gunzipSync(data.subarray(0, 4096), {
+      finishFlush: zlibConstants.Z_SYNC_FLUSH,
+      maxOutputLength: 8 * 1024 * 1024
+    });
+  } catch {
+    return Buffer.alloc(0);
+  }
+}
+function* gzipEntries(data, path12, limits, budget, warn) {
+  const tarInside = TAR_GZ_NAME.test(path12) || archiveKind(gunzipHead(data)) === "tar";
+  const { cap, byRatio } = outputCap(
+    data.length,
+    tarInside ? { ...limits, maxEntrySize: limits.maxTotal } : limits,
+    budget
+  );
+  const tooLarge2 = () => {
+    const why = byRatio ? `more than ${limits.maxRatio}:1 (limit: ratio, zip bomb?)` : tarInside || cap < limits.maxEntrySize ? `beyond ${mib(cap)} (limit: total size)` : `beyond ${mib(cap)}, more than a scanned file may hold (limit: entry size)`;
+    warn(`${path12}: gzip expands ${why}, not scanned`);
+  };
+  const isize = data.readUInt32LE(data.length - 4);
+  if (isize > cap) {
+    tooLarge2();
+    return;
+  }
+  let out;
+  try {
+    out = gunzipSync(data, sized(isize, cap));
+  } catch (err) {
+    if (err.code === "ERR_BUFFER_TOO_LARGE" || err instanceof RangeError) {
+      tooLarge2();
+      return;
+    }
+    throw err;
+  }
+  if (archiveKind(out) === "tar") {
+    yield* tarEntries(out, path12, budget, limits, warn);
+    return;
+  }
+  const base = path12.slice(path12.lastIndexOf("!") + 1).replace(/^.*\//, "");
+  const inner = base.replace(/\.t?gz$/i, (m) => m.toLowerCase() === ".tgz" ? ".tar" : "") || "data";
+  takeEntry(`${path12}!${inner}`, out.length, limits, budget, path12);
+  yield { path: `${path12}!${inner}`, data: out };
+}
+async function* expandArchives(items, options = {}) {
+  const limits = { ...DEFAULT_ARCHIVE_LIMITS, ...options.limits };
+  for await (const item of items) {
+    let data;
+    if (item.source.kind === "bytes") {
+      data = item.source.data;
+    } else if (ARCHIVE_NAME.test(item.path) && item.source.size <= limits.maxTotal) {
+      try {
+        data = await readFile(item.source.absPath);
+      } catch {
+        data = void 0;
+      }
+    }
+    if (!data || item.lineMap || !archiveKind(data)) {
+      yield item;
+      continue;
+    }
+    yield* archiveItems(item, data, options);
+  }
+}
+
+// src/scan/occurrences.ts
+function locationOf(f) {
+  const loc = {
+    file: f.file,
+    line: f.line,
+    column: f.column,
+    endLine: f.endLine,
+    endColumn: f.endColumn
+  };
+  if (f.commit !== void 0) loc.commit = f.commit;
+  if (f.author !== void 0) loc.author = f.author;
+  if (f.date !== void 0) loc.date = f.date;
+  if (f.decoded !== void 0) loc.decoded = f.decoded;
+  if (f.log !== void 0) loc.log = f.log;
+  return loc;
+}
+function compareLocations(a, b) {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  if (a.line !== b.line) return a.line - b.line;
+  if (a.column !== b.column) return a.column - b.column;
+  const ca = a.commit ?? "";
+  const cb = b.commit ?? "";
+  return ca < cb ? -1 : ca > cb ? 1 : 0;
+}
+var keyOfLocation = (l) => `${l.file}\0${l.line}\0${l.column}\0${l.commit ?? ""}`;
+function groupOccurrences(findings, rank2 = () => 0) {
+  const groups = /* @__PURE__ */ new Map();
+  const order = [];
+  for (const f of findings) {
+    const key = `${f.ruleId}\0${f.fingerprint}`;
+    let list = groups.get(key);
+    if (!list) {
+      list = [];
+      groups.set(key, list);
+      order.push(key);
+    }
+    const { locations, ...rest } = f;
+    list.push({ finding: rest, places: [locationOf(f), ...locations ?? []] });
+  }
+  const out = [];
+  for (const key of order) {
+    const list = groups.get(key);
+    const all = [];
+    for (const { finding, places } of list) {
+      places.forEach((loc, i) => {
+        all.push({ loc, finding, primary: i === 0 });
+      });
+    }
+    all.sort((a, b) => rank2(a.loc) - rank2(b.loc) || compareLocations(a.loc, b.loc));
+    const first = all.find((o) => o.primary) ?? all[0];
+    const primary = { ...first.finding, ...locationOf(all[0].loc) };
+    for (const k of ["commit", "author", "date", "decoded", "log"])
+      if (all[0].loc[k] === void 0) delete primary[k];
+    const seen = /* @__PURE__ */ new Set([keyOfLocation(all[0].loc)]);
+    const rest = [];
+    for (const o of all.slice(1)) {
+      const k = keyOfLocation(o.loc);
+      if (seen.has(k)) continue;
+      seen.add(k);
+      rest.push(o.loc);
+    }
+    if (list.some((g) => g.finding.validated)) primary.validated = true;
+    if (rest.length > 0) primary.locations = rest;
+    out.push(primary);
+  }
+  return out;
+}
+
+// src/scan/retained.ts
+import { inspect } from "node:util";
+var RetainedSecrets = class {
+  #byFingerprint = /* @__PURE__ */ new Map();
+  add(entries) {
+    for (const [fingerprint2, secret] of entries) this.#byFingerprint.set(fingerprint2, secret);
+  }
+  /** The secret of a finding, by its fingerprint. */
+  get(fingerprint2) {
+    return this.#byFingerprint.get(fingerprint2);
+  }
+  get size() {
+    return this.#byFingerprint.size;
+  }
+  toJSON() {
+    return { retained: this.size };
+  }
+  toString() {
+    return `[${this.size} retained secrets]`;
+  }
+  [inspect.custom]() {
+    return this.toString();
   }
 };
 
@@ -39576,10 +39700,10 @@ var JWT_EXAMPLE_SUBJECTS = /* @__PURE__ */ new Set(["1234567890"]);
 function validateJwt(secret) {
   const parts = secret.split(".");
   if (parts.length !== 3) return "invalid";
-  const header = jsonObject(b64url(parts[0]));
+  const header2 = jsonObject(b64url(parts[0]));
   const payload = jsonObject(b64url(parts[1]));
-  if (!header || !payload) return "invalid";
-  const alg = header["alg"];
+  if (!header2 || !payload) return "invalid";
+  const alg = header2["alg"];
   if (typeof alg !== "string" || alg.toLowerCase() === "none" || !/^[A-Za-z0-9+_-]{2,20}$/.test(alg)) return "invalid";
   const sig = b64url(parts[2]);
   if (!sig || sig.length < 16) return "invalid";
@@ -43870,6 +43994,23 @@ Authorization: Bearer ${bearer}`,
 
 // src/scan/rules/keys.ts
 import { generateKeyPairSync as generateKeyPairSync2 } from "node:crypto";
+
+// src/scan/rules/examples.ts
+function lazyExamples(make) {
+  let cached2;
+  return {
+    get tp() {
+      cached2 ??= make();
+      return cached2.tp;
+    },
+    get fp() {
+      cached2 ??= make();
+      return cached2.fp;
+    }
+  };
+}
+
+// src/scan/rules/keys.ts
 var WINDOW = 16384;
 var A64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 var BODY2 = String.raw`[A-Za-z0-9+/=\s\\:,"'-]`;
@@ -43906,19 +44047,6 @@ function concatenated(lead, text) {
   return `${lead}
 ${lines.map((l) => `  "${l}\\n"`).join(" +\n")};`;
 }
-function lazy(make) {
-  let cached2;
-  return {
-    get tp() {
-      cached2 ??= make();
-      return cached2.tp;
-    },
-    get fp() {
-      cached2 ??= make();
-      return cached2.fp;
-    }
-  };
-}
 function pemFps(label, seed) {
   return [
     keyFixture("public"),
@@ -43945,7 +44073,7 @@ var keyRules = [
     validate: validatePemPrivateKey,
     requireValid: true,
     help: "A PKCS#1 RSA private key (`-----BEGIN RSA PRIVATE KEY-----`, also the legacy encrypted form with `Proc-Type: 4,ENCRYPTED`). Reported only when node:crypto parses it (or, when encrypted, its headers and body are well-formed); revoke it wherever its public half is trusted (authorized_keys, certificates, JWKS) and issue a new one.",
-    examples: lazy(() => ({
+    examples: lazyExamples(() => ({
       tp: [...keySyntaxes("rsa"), keyFixture("rsa-encrypted")],
       fp: [...pemFps("RSA PRIVATE KEY", "rsa-fp"), corrupt2(keyFixture("rsa"), "rsa-corrupt")]
     }))
@@ -43960,7 +44088,7 @@ var keyRules = [
     validate: validatePemPrivateKey,
     requireValid: true,
     help: "An unencrypted PKCS#8 private key (`-----BEGIN PRIVATE KEY-----`: RSA, EC, Ed25519…). Reported only when node:crypto parses it; remove it from the repository and history, revoke its certificate or registered public key, and generate a new key in a secret store.",
-    examples: lazy(() => ({
+    examples: lazyExamples(() => ({
       tp: keySyntaxes("pkcs8"),
       fp: pemFps("PRIVATE KEY", "pk8-fp")
     }))
@@ -43975,7 +44103,7 @@ var keyRules = [
     validate: validatePemPrivateKey,
     requireValid: true,
     help: "A passphrase-encrypted PKCS#8 private key (`-----BEGIN ENCRYPTED PRIVATE KEY-----`). Reported only when its DER structure (algorithm identifier + encrypted data) is well-formed. The passphrase is often nearby: rotate the key, and treat the passphrase as exposed too.",
-    examples: lazy(() => ({
+    examples: lazyExamples(() => ({
       tp: [
         keyFixture("pkcs8-encrypted"),
         `{"key": ${JSON.stringify(keyFixture("pkcs8-encrypted"))}}`,
@@ -43994,7 +44122,7 @@ var keyRules = [
     validate: validatePemPrivateKey,
     requireValid: true,
     help: "An elliptic-curve private key in SEC1 form (`-----BEGIN EC PRIVATE KEY-----`). Reported only when node:crypto parses it (or its legacy encryption headers are well-formed); revoke the certificate or registered public key and issue a new key.",
-    examples: lazy(() => ({
+    examples: lazyExamples(() => ({
       tp: keySyntaxes("ec"),
       fp: pemFps("EC PRIVATE KEY", "ec-fp")
     }))
@@ -44009,7 +44137,7 @@ var keyRules = [
     validate: validatePemPrivateKey,
     requireValid: true,
     help: "A DSA private key in the traditional OpenSSL form (`-----BEGIN DSA PRIVATE KEY-----`). Reported only when node:crypto parses it. DSA is deprecated: remove the key from wherever it is trusted and move to Ed25519.",
-    examples: lazy(() => ({
+    examples: lazyExamples(() => ({
       tp: [keyFixture("dsa"), JSON.stringify({ key: keyFixture("dsa") })],
       fp: pemFps("DSA PRIVATE KEY", "dsa-fp")
     }))
@@ -44024,7 +44152,7 @@ var keyRules = [
     validate: validateOpenSshKey,
     requireValid: true,
     help: "An OpenSSH private key (`openssh-key-v1`). Reported only when the container parses (cipher, KDF, public key, and matching check integers when unencrypted). Remove its public key from every authorized_keys, deploy-key and CA list, then generate a new key with ssh-keygen.",
-    examples: lazy(() => ({
+    examples: lazyExamples(() => ({
       tp: keySyntaxes("openssh"),
       fp: [
         ...pemFps("OPENSSH PRIVATE KEY", "ossh-fp"),
@@ -44042,7 +44170,7 @@ var keyRules = [
     validate: validateSsh2Key,
     requireValid: true,
     help: "A private key in the SSH.com / Tectia format. Reported only when the body carries the format magic and its own length. Remove the public key from every server that trusts it and generate a new key.",
-    examples: lazy(() => {
+    examples: lazyExamples(() => {
       const body2 = Buffer.concat([Buffer.alloc(8), fixtureBytes("ssh2", 120)]);
       body2.writeUInt32BE(1064303083, 0);
       body2.writeUInt32BE(body2.length, 4);
@@ -44077,7 +44205,7 @@ ${fakeBody}
     validate: validatePuttyKey,
     requireValid: true,
     help: "A PuTTY private key file (PPK v2/v3). Reported only when its fields and line counts are consistent and, when unencrypted, its Private-MAC verifies. Remove its public key from every server that trusts it and generate a new key with puttygen.",
-    examples: lazy(() => {
+    examples: lazyExamples(() => {
       const k = keyFixture("putty");
       return {
         tp: [k, `{"ppk": ${JSON.stringify(k)}}`, yamlBlock("ppk", k)],
@@ -44099,7 +44227,7 @@ ${fakeBody}
     validate: validatePgpPrivateKey,
     requireValid: true,
     help: "An ASCII-armored OpenPGP secret key. Reported only when the armor is well-formed, its CRC-24 (if present) matches and the first packet is a secret-key packet. Publish a revocation certificate for the key, remove it from keyservers and signing setups, and generate a new one.",
-    examples: lazy(() => {
+    examples: lazyExamples(() => {
       const k = keyFixture("pgp");
       return {
         tp: [
@@ -44131,7 +44259,7 @@ ${fixtureBytes("pgp-fp", 96).toString("base64")}
     window: 8192,
     validate: validateJwkPrivateKey,
     help: "A JSON Web Key with its private member `d` (RSA, EC or OKP). Validated when node:crypto imports it as a private key; JWKs without `d` (public keys) are not reported. Remove it from the JWKS or configuration that trusts its public half and rotate the key.",
-    examples: lazy(() => {
+    examples: lazyExamples(() => {
       const okp = generateJwk();
       const { d: _d, ...pub } = okp;
       const ordered = { kty: okp["kty"], crv: okp["crv"], x: okp["x"], d: okp["d"] };
@@ -44160,7 +44288,7 @@ ${fixtureBytes("pgp-fp", 96).toString("base64")}
     validate: validateAgeSecretKey,
     requireValid: true,
     help: "An age X25519 identity (`AGE-SECRET-KEY-1…`, bech32). Reported only when its bech32 checksum verifies. Anything encrypted to its recipient (`age1…`) is readable by whoever holds it: re-encrypt those files to a new identity (age-keygen) and remove this one.",
-    examples: lazy(() => {
+    examples: lazyExamples(() => {
       const k = fakeAgeKey("age-tp");
       const bad = `${k.slice(0, -1)}${k.endsWith("Q") ? "P" : "Q"}`;
       return {
@@ -44191,7 +44319,7 @@ ${k}`,
     window: WINDOW,
     validate: validatePemPrivateKeyOtherLabel,
     help: "A PEM private key under a label other than the standard ones (`-----BEGIN ECDSA PRIVATE KEY-----`, `ED25519 PRIVATE KEY`…), as some libraries and tools write them. Validated when the body parses as a PKCS#8, SEC1 or PKCS#1 private key; bodies that are not one DER structure are not reported. Revoke the key wherever its public half is trusted and issue a new one.",
-    examples: lazy(() => {
+    examples: lazyExamples(() => {
       const relabel = (text, label) => text.replace(/(BEGIN|END) [A-Z ]*PRIVATE KEY/g, `$1 ${label}`);
       const ec = relabel(keyFixture("ec"), "ECDSA PRIVATE KEY");
       const ed = relabel(keyFixture("pkcs8"), "ED25519 PRIVATE KEY");
@@ -44217,7 +44345,7 @@ ${fx("pem-o", 64, A64)}
     validate: validateCephKey,
     requireValid: true,
     help: "A cephx secret key (a keyring `key = …`, `ceph auth get-key`, a Rook/CSI Kubernetes Secret `key:` or `adminKey:`). Reported only when it decodes to the cephx structure (type, creation time, 16-byte key). Rotate it with `ceph auth get-or-create-key`/`ceph auth caps` for a new entity and remove the old one.",
-    examples: lazy(() => {
+    examples: lazyExamples(() => {
       const key = fakeCephKey("ceph-tp");
       const badLength = Buffer.from(fakeCephKey("ceph-fp"), "base64");
       badLength.writeUInt16LE(20, 10);
@@ -44828,7 +44956,8 @@ function validateRandomBody(secret) {
   const body2 = secret.replace(/^[a-z]+_(?:live|test)_/, "");
   if (isPlaceholder(body2) || isStandIn(body2)) return "invalid";
   const classes = Number(/[a-z]/.test(body2)) + Number(/[A-Z]/.test(body2)) + Number(/[0-9]/.test(body2));
-  return classes >= 2 && shannonEntropy(body2) >= 3.5 ? "unknown" : "invalid";
+  const floor = /^[0-9a-f-]+$/i.test(body2) ? 3 : 3.5;
+  return classes >= 2 && shannonEntropy(body2) >= floor ? "unknown" : "invalid";
 }
 var serviceRules = [
   {
@@ -44974,6 +45103,467 @@ var serviceRules = [
       fp: ["CLERK_SECRET_KEY=sk_live_your-secret-key-here", "CLERK_SECRET_KEY=sk_live_xxxxxxxx-xxxxxxxxxxxxxxxx"]
     }
   }
+];
+
+// src/scan/rules/vendors.ts
+var masked = (v) => `${v.slice(0, 4)}${v.slice(4).replace(/[A-Za-z0-9]/g, "x")}`;
+function vendorRule(s) {
+  let cached2;
+  const examples = () => {
+    if (!cached2) {
+      const v = s.value();
+      cached2 = { tp: inSyntaxes(s.env, v).slice(0, 3), fp: [`${s.env}=${masked(v)}`, `${s.env}=\${${s.env}}`] };
+    }
+    return cached2;
+  };
+  return {
+    id: s.id,
+    title: s.title,
+    severity: s.severity,
+    keywords: s.keywords,
+    pattern: s.pattern,
+    validate: validateRandomBody,
+    help: `${s.what} Placeholder-like values are not reported. ${s.revoke}`,
+    examples: {
+      get tp() {
+        return examples().tp;
+      },
+      get fp() {
+        return examples().fp;
+      }
+    }
+  };
+}
+var vendorRules = [
+  vendorRule({
+    id: "clickhouse-cloud-api-secret",
+    title: "ClickHouse Cloud API key secret",
+    severity: "high",
+    keywords: ["4b1d"],
+    pattern: `${TOKEN_START}(4b1d[A-Za-z0-9]{38})${TOKEN_END}`,
+    value: () => `4b1d${fx("ch", 38)}`,
+    env: "CLICKHOUSE_KEY_SECRET",
+    what: "A ClickHouse Cloud API key secret (`4b1d` + 38 characters): it manages the organization’s services.",
+    revoke: "Delete the key under Organization → API keys and create a new one."
+  }),
+  vendorRule({
+    id: "defined-networking-api-token",
+    title: "Defined Networking (Nebula) API token",
+    severity: "high",
+    keywords: ["dnkey-"],
+    pattern: `${TOKEN_START}(dnkey-[A-Za-z0-9=_-]{26}-[A-Za-z0-9=_-]{52})${TOKEN_END}`,
+    value: () => `dnkey-${fx("dn1", 26)}-${fx("dn2", 52)}`,
+    env: "DN_API_KEY",
+    what: "A Defined Networking API key (`dnkey-…`): it manages the Nebula overlay network’s hosts and certificates.",
+    revoke: "Revoke it in the Defined Networking admin panel."
+  }),
+  vendorRule({
+    id: "duffel-api-token",
+    title: "Duffel API token",
+    severity: "high",
+    keywords: ["duffel_"],
+    pattern: `${TOKEN_START}(duffel_(?:test|live)_[A-Za-z0-9_=-]{43})${TOKEN_END}`,
+    value: () => `duffel_live_${fx("du", 43)}`,
+    env: "DUFFEL_ACCESS_TOKEN",
+    what: "A Duffel access token (`duffel_live_`/`duffel_test_`): it books and pays for travel on the account.",
+    revoke: "Revoke it under Developers → Access tokens."
+  }),
+  vendorRule({
+    id: "easypost-api-key",
+    title: "EasyPost API key",
+    severity: "high",
+    keywords: ["ezak", "eztk"],
+    pattern: `${TOKEN_START}(EZ[AT]K[A-Za-z0-9]{54})${TOKEN_END}`,
+    value: () => `EZAK${fx("ep", 54)}`,
+    env: "EASYPOST_API_KEY",
+    what: "An EasyPost API key (`EZAK` production, `EZTK` test): it buys postage on the account.",
+    revoke: "Disable it under Account → API keys and create a new one."
+  }),
+  vendorRule({
+    id: "frameio-api-token",
+    title: "Frame.io API token",
+    severity: "high",
+    keywords: ["fio-u-"],
+    pattern: `${TOKEN_START}(fio-u-[A-Za-z0-9_=-]{64})${TOKEN_END}`,
+    value: () => `fio-u-${fx("fio", 64)}`,
+    env: "FRAMEIO_TOKEN",
+    what: "A Frame.io developer token (`fio-u-…`): it reads and changes the user’s projects and assets.",
+    revoke: "Revoke it at developer.frame.io → Tokens."
+  }),
+  vendorRule({
+    id: "harness-api-key",
+    title: "Harness API key or service account token",
+    severity: "high",
+    keywords: ["pat.", "sat."],
+    pattern: `${TOKEN_START}((?:pat|sat)\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9]{24}\\.[A-Za-z0-9]{20})${TOKEN_END}`,
+    value: () => `pat.${fx("hn1", 22)}.${fx("hn2", 24)}.${fx("hn3", 20)}`,
+    env: "HARNESS_API_KEY",
+    what: "A Harness personal access token or service account token (`pat.`/`sat.` + account, key id, secret).",
+    revoke: "Delete the token under the user’s or service account’s API keys."
+  }),
+  vendorRule({
+    id: "infracost-api-key",
+    title: "Infracost API key",
+    severity: "medium",
+    keywords: ["ico-"],
+    pattern: `${TOKEN_START}(ico-[A-Za-z0-9]{32})${TOKEN_END}`,
+    value: () => `ico-${fx("ico", 32)}`,
+    env: "INFRACOST_API_KEY",
+    what: "An Infracost API key (`ico-` + 32 characters).",
+    revoke: "Rotate it in Infracost Cloud → Org settings → API keys."
+  }),
+  vendorRule({
+    id: "intra42-client-secret",
+    title: "42 intranet (Intra) client secret",
+    severity: "medium",
+    keywords: ["s-s4t2"],
+    pattern: `${TOKEN_START}(s-s4t2(?:ud|af)-[a-f0-9]{64})${TOKEN_END}`,
+    value: () => `s-s4t2ud-${fx("i42", 64, FIXTURE_ALPHABETS.hex)}`,
+    env: "FT_CLIENT_SECRET",
+    what: "A 42 school intranet OAuth application secret (`s-s4t2ud-`/`s-s4t2af-`).",
+    revoke: "Generate a new secret on the application’s page of the intranet."
+  }),
+  vendorRule({
+    id: "openshift-user-token",
+    title: "OpenShift user token",
+    severity: "high",
+    keywords: ["sha256~"],
+    pattern: `${TOKEN_START}(sha256~[A-Za-z0-9_-]{43})${TOKEN_END}`,
+    value: () => `sha256~${fx("osh", 43, FIXTURE_ALPHABETS.base64url)}`,
+    env: "OPENSHIFT_TOKEN",
+    what: "An OpenShift OAuth access token (`sha256~` + 43 characters): it acts as the user on the cluster (`oc login --token`).",
+    revoke: "Delete it with `oc delete oauthaccesstoken` or log the session out."
+  }),
+  vendorRule({
+    id: "readme-api-key",
+    title: "ReadMe API key",
+    severity: "medium",
+    keywords: ["rdme_"],
+    pattern: `${TOKEN_START}(rdme_[a-z0-9]{70})${TOKEN_END}`,
+    value: () => `rdme_${fx("rdme", 70, FIXTURE_ALPHABETS.lowerAlnum)}`,
+    env: "README_API_KEY",
+    what: "A ReadMe API key (`rdme_` + 70 characters): it edits the project’s documentation.",
+    revoke: "Revoke it in the project’s dashboard under API keys."
+  }),
+  vendorRule({
+    id: "scalingo-api-token",
+    title: "Scalingo API token",
+    severity: "high",
+    keywords: ["tk-us-"],
+    pattern: `${TOKEN_START}(tk-us-[A-Za-z0-9_-]{48})${TOKEN_END}`,
+    value: () => `tk-us-${fx("scl", 48)}`,
+    env: "SCALINGO_API_TOKEN",
+    what: "A Scalingo API token (`tk-us-…`): it deploys and configures the account’s apps.",
+    revoke: "Delete it under User settings → API tokens."
+  }),
+  vendorRule({
+    id: "settlemint-access-token",
+    title: "SettleMint access token",
+    severity: "high",
+    keywords: ["sm_pat_", "sm_aat_", "sm_sat_"],
+    pattern: `${TOKEN_START}(sm_(?:pat|aat|sat)_[A-Za-z0-9]{16})${TOKEN_END}`,
+    value: () => `sm_pat_${fx("smt", 16)}`,
+    env: "SETTLEMINT_ACCESS_TOKEN",
+    what: "A SettleMint personal, application or service access token (`sm_pat_`, `sm_aat_`, `sm_sat_`).",
+    revoke: "Delete it in the SettleMint console and create a new one."
+  }),
+  vendorRule({
+    id: "shippo-api-token",
+    title: "Shippo API token",
+    severity: "high",
+    keywords: ["shippo_"],
+    pattern: `${TOKEN_START}(shippo_(?:live|test)_[a-fA-F0-9]{40})${TOKEN_END}`,
+    value: () => `shippo_live_${fx("shp", 40, FIXTURE_ALPHABETS.hex)}`,
+    env: "SHIPPO_API_TOKEN",
+    what: "A Shippo API token (`shippo_live_`/`shippo_test_` + 40 hex): live tokens buy labels on the account.",
+    revoke: "Regenerate it under Settings → API."
+  }),
+  vendorRule({
+    id: "typeform-api-token",
+    title: "Typeform personal access token",
+    severity: "medium",
+    keywords: ["tfp_"],
+    pattern: `${TOKEN_START}(tfp_[A-Za-z0-9_.=-]{59})${TOKEN_END}`,
+    value: () => `tfp_${fx("tfp", 59)}`,
+    env: "TYPEFORM_TOKEN",
+    what: "A Typeform personal access token (`tfp_` + 59 characters): it reads forms and their responses.",
+    revoke: "Delete it under Account → Personal tokens."
+  }),
+  vendorRule({
+    id: "yandex-cloud-api-key",
+    title: "Yandex Cloud API key",
+    severity: "high",
+    keywords: ["aqvn"],
+    pattern: `${TOKEN_START}(AQVN[A-Za-z0-9_-]{35,38})${TOKEN_END}`,
+    value: () => `AQVN${fx("yc", 36)}`,
+    env: "YC_API_KEY",
+    what: "A Yandex Cloud service account API key (`AQVN…`).",
+    revoke: "Delete it with `yc iam api-key delete` and issue a new one."
+  }),
+  vendorRule({
+    id: "hubspot-private-app-token",
+    title: "HubSpot private app token",
+    severity: "high",
+    keywords: ["pat-na1-", "pat-eu1-"],
+    pattern: `${TOKEN_START}(pat-(?:na|eu)1-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})${TOKEN_END}`,
+    value: () => `pat-na1-${fxUuid("hs")}`,
+    env: "HUBSPOT_ACCESS_TOKEN",
+    what: "A HubSpot private app access token (`pat-na1-`/`pat-eu1-` + UUID): it reads and writes the CRM within the app’s scopes.",
+    revoke: "Rotate it on the private app’s Auth tab."
+  }),
+  vendorRule({
+    id: "adafruit-io-key",
+    title: "Adafruit IO key",
+    severity: "medium",
+    keywords: ["aio_"],
+    pattern: `${TOKEN_START}(aio_[A-Za-z0-9]{28})${TOKEN_END}`,
+    value: () => `aio_${fx("aio", 28)}`,
+    env: "ADAFRUIT_IO_KEY",
+    what: "An Adafruit IO key (`aio_` + 28 characters): it publishes to and reads the account’s feeds.",
+    revoke: "Regenerate it on io.adafruit.com (My Key → Regenerate)."
+  }),
+  vendorRule({
+    id: "maxmind-license-key",
+    title: "MaxMind license key",
+    severity: "medium",
+    keywords: ["_mmk"],
+    pattern: `${TOKEN_START}([A-Za-z0-9]{6}_[A-Za-z0-9]{29}_mmk)${TOKEN_END}`,
+    value: () => `${fx("mm1", 6)}_${fx("mm2", 29)}_mmk`,
+    env: "MAXMIND_LICENSE_KEY",
+    what: "A MaxMind license key (`…_mmk`): it downloads GeoIP databases on the account’s licence.",
+    revoke: "Deactivate it under Manage License Keys and create a new one."
+  }),
+  vendorRule({
+    id: "adobe-client-secret",
+    title: "Adobe client secret",
+    severity: "high",
+    keywords: ["p8e-"],
+    pattern: `${TOKEN_START}(p8e-[A-Za-z0-9_-]{32})${TOKEN_END}`,
+    value: () => `p8e-${fx("adb", 32)}`,
+    env: "ADOBE_CLIENT_SECRET",
+    what: "An Adobe Developer Console OAuth client secret (`p8e-` + 32 characters).",
+    revoke: "Rotate the client secret on the project’s credential page."
+  }),
+  vendorRule({
+    id: "authress-access-key",
+    title: "Authress service client access key",
+    severity: "high",
+    keywords: [".acc_", ".acc-"],
+    pattern: `${TOKEN_START}((?:sc|ext|scauth|authress)_[A-Za-z0-9]{5,30}\\.[A-Za-z0-9]{4,6}\\.acc[_-][A-Za-z0-9-]{10,32}\\.[A-Za-z0-9+/_=-]{30,120})${TOKEN_END}`,
+    value: () => `sc_${fx("au1", 12)}.${fx("au2", 5)}.acc_${fx("au3", 20)}.${fx("au4", 60)}`,
+    env: "AUTHRESS_KEY",
+    what: "An Authress service client access key: it calls the Authress API as the service client.",
+    revoke: "Delete the access key on the service client and create a new one."
+  }),
+  vendorRule({
+    id: "airtable-api-key",
+    title: "Airtable personal access token or API key",
+    severity: "high",
+    keywords: ["airtable"],
+    pattern: named("airtable", `pat[A-Za-z0-9]{14}\\.[a-f0-9]{64}|key[A-Za-z0-9]{14}`),
+    value: () => `pat${fx("at1", 14)}.${fx("at2", 64, FIXTURE_ALPHABETS.hex)}`,
+    env: "AIRTABLE_API_KEY",
+    what: "An Airtable personal access token (`pat….` + 64 hex) or legacy API key (`key` + 14), under an Airtable name.",
+    revoke: "Delete it at airtable.com/create/tokens."
+  }),
+  vendorRule({
+    id: "algolia-admin-key",
+    title: "Algolia API key",
+    severity: "high",
+    keywords: ["algolia"],
+    pattern: named("algolia", `[a-f0-9]{32}`),
+    value: () => fx("alg", 32, FIXTURE_ALPHABETS.hex),
+    env: "ALGOLIA_ADMIN_KEY",
+    what: "An Algolia API key (32 hex) under an Algolia name; admin and write keys change the indices (search-only keys are meant to be public but still reported: check which it is).",
+    revoke: "Regenerate it under Settings → API keys."
+  }),
+  vendorRule({
+    id: "contentful-delivery-token",
+    title: "Contentful access token",
+    severity: "medium",
+    keywords: ["contentful"],
+    pattern: named("contentful", `[A-Za-z0-9_=-]{43}`),
+    value: () => fx("ctf", 43, FIXTURE_ALPHABETS.base64url),
+    env: "CONTENTFUL_ACCESS_TOKEN",
+    what: "A Contentful delivery, preview or management token (43 characters) under a Contentful name.",
+    revoke: "Revoke it under Settings → API keys / CMA tokens."
+  }),
+  vendorRule({
+    id: "fastly-api-token",
+    title: "Fastly API token",
+    severity: "high",
+    keywords: ["fastly"],
+    pattern: named("fastly", `[A-Za-z0-9_=-]{32}`),
+    value: () => fx("fst", 32, FIXTURE_ALPHABETS.base64url),
+    env: "FASTLY_API_TOKEN",
+    what: "A Fastly API token (32 characters) under a Fastly name: it purges and configures the account’s services.",
+    revoke: "Revoke it under Account → API tokens."
+  }),
+  vendorRule({
+    id: "mattermost-access-token",
+    title: "Mattermost access token",
+    severity: "medium",
+    keywords: ["mattermost"],
+    pattern: named("mattermost", `[a-z0-9]{26}`),
+    value: () => fx("mtm", 26, FIXTURE_ALPHABETS.lowerAlnum),
+    env: "MATTERMOST_TOKEN",
+    what: "A Mattermost personal access token or bot token (26 characters) under a Mattermost name.",
+    revoke: "Revoke it in the user’s or bot’s Security settings."
+  }),
+  vendorRule({
+    id: "twitch-api-token",
+    title: "Twitch API token",
+    severity: "medium",
+    keywords: ["twitch"],
+    pattern: named("twitch", `[a-z0-9]{30}`),
+    value: () => fx("twc", 30, FIXTURE_ALPHABETS.lowerAlnum),
+    env: "TWITCH_CLIENT_SECRET",
+    what: "A Twitch client secret or OAuth token (30 characters) under a Twitch name.",
+    revoke: "Generate a new secret in the Twitch developer console."
+  }),
+  vendorRule({
+    id: "zendesk-api-token",
+    title: "Zendesk API token",
+    severity: "high",
+    keywords: ["zendesk"],
+    pattern: named("zendesk", `[A-Za-z0-9]{40}`),
+    value: () => fx("zd", 40),
+    env: "ZENDESK_API_TOKEN",
+    what: "A Zendesk API token (40 characters) under a Zendesk name: it acts as any agent with the account’s email.",
+    revoke: "Delete it in Admin Center → Apps and integrations → Zendesk API."
+  }),
+  vendorRule({
+    id: "linear-client-secret",
+    title: "Linear OAuth client secret",
+    severity: "medium",
+    keywords: ["linear"],
+    pattern: named("linear", `[a-f0-9]{32}`),
+    value: () => fx("lin", 32, FIXTURE_ALPHABETS.hex),
+    env: "LINEAR_CLIENT_SECRET",
+    what: "A Linear OAuth application client secret (32 hex) under a Linear name.",
+    revoke: "Rotate it on the OAuth application’s settings page."
+  }),
+  vendorRule({
+    id: "twitter-bearer-token",
+    title: "Twitter (X) app bearer token",
+    severity: "high",
+    keywords: ["twitter", "x_bearer"],
+    pattern: named("twitter|x_bearer", `A{22}[A-Za-z0-9%]{80,100}`),
+    value: () => `${"A".repeat(22)}${fx("twb", 90)}`,
+    env: "TWITTER_BEARER_TOKEN",
+    what: "A Twitter/X app-only bearer token (22 `A` then 80–100 characters) under a Twitter name.",
+    revoke: "Regenerate it in the developer portal (Keys and tokens)."
+  }),
+  vendorRule({
+    id: "twitter-api-secret",
+    title: "Twitter (X) API key secret or access token secret",
+    severity: "high",
+    keywords: ["twitter"],
+    pattern: named("twitter", `[A-Za-z0-9]{45,50}`),
+    value: () => fx("tws", 50),
+    env: "TWITTER_API_SECRET",
+    what: "A Twitter/X consumer secret or access token secret (45–50 characters) under a Twitter name.",
+    revoke: "Regenerate it in the developer portal (Keys and tokens)."
+  }),
+  vendorRule({
+    id: "discord-client-secret",
+    title: "Discord OAuth client secret",
+    severity: "medium",
+    keywords: ["discord"],
+    pattern: named("discord", `[A-Za-z0-9_-]{32}`),
+    value: () => fx("dcs", 32, FIXTURE_ALPHABETS.base64url),
+    env: "DISCORD_CLIENT_SECRET",
+    what: "A Discord application OAuth client secret (32 characters) under a Discord name.",
+    revoke: "Reset it on the application’s OAuth2 page."
+  }),
+  vendorRule({
+    id: "dropbox-access-token",
+    title: "Dropbox access token",
+    severity: "high",
+    keywords: ["dropbox"],
+    pattern: named("dropbox", `sl\\.[A-Za-z0-9._=-]{130,}`),
+    value: () => `sl.${fx("dbx", 140, FIXTURE_ALPHABETS.base64url)}`,
+    env: "DROPBOX_ACCESS_TOKEN",
+    what: "A Dropbox short-lived access token (`sl.…`) under a Dropbox name.",
+    revoke: "Revoke the app’s access in Dropbox settings → Connected apps."
+  }),
+  vendorRule({
+    id: "messagebird-api-key",
+    title: "MessageBird (Bird) API key",
+    severity: "medium",
+    keywords: ["messagebird", "message_bird", "message-bird"],
+    pattern: named("messagebird|message_bird|message-bird", `[A-Za-z0-9]{25}`),
+    value: () => fx("mb", 25),
+    env: "MESSAGEBIRD_API_KEY",
+    what: "A MessageBird live or test API key (25 characters) under a MessageBird name.",
+    revoke: "Delete it in the dashboard under Developers → API access."
+  }),
+  vendorRule({
+    id: "sendbird-api-token",
+    title: "Sendbird API token",
+    severity: "high",
+    keywords: ["sendbird"],
+    pattern: named("sendbird", `[a-f0-9]{40}`),
+    value: () => fx("sbd", 40, FIXTURE_ALPHABETS.hex),
+    env: "SENDBIRD_API_TOKEN",
+    what: "A Sendbird master or secondary API token (40 hex) under a Sendbird name.",
+    revoke: "Revoke it in the Sendbird dashboard under Settings → General."
+  }),
+  vendorRule({
+    id: "cisco-meraki-api-key",
+    title: "Cisco Meraki API key",
+    severity: "high",
+    keywords: ["meraki"],
+    pattern: named("meraki", `[a-f0-9]{40}`),
+    value: () => fx("mer", 40, FIXTURE_ALPHABETS.hex),
+    env: "MERAKI_API_KEY",
+    what: "A Cisco Meraki dashboard API key (40 hex) under a Meraki name: it manages the organization’s networks.",
+    revoke: "Revoke it in the dashboard under My profile → API access."
+  }),
+  vendorRule({
+    id: "gitter-access-token",
+    title: "Gitter access token",
+    severity: "low",
+    keywords: ["gitter"],
+    pattern: named("gitter", `[a-f0-9]{40}`),
+    value: () => fx("git", 40, FIXTURE_ALPHABETS.hex),
+    env: "GITTER_TOKEN",
+    what: "A Gitter access token (40 hex) under a Gitter name.",
+    revoke: "Revoke it at developer.gitter.im."
+  }),
+  vendorRule({
+    id: "rapidapi-key",
+    title: "RapidAPI key",
+    severity: "medium",
+    keywords: ["rapidapi", "x-rapidapi-key"],
+    pattern: named("rapidapi|x-rapidapi-key", `[A-Za-z0-9_-]{50}`),
+    value: () => fx("rpd", 50, FIXTURE_ALPHABETS.base64url),
+    env: "RAPIDAPI_KEY",
+    what: "A RapidAPI application key (50 characters) under a RapidAPI name: it spends the account’s subscriptions.",
+    revoke: "Rotate it in the RapidAPI developer dashboard."
+  }),
+  vendorRule({
+    id: "kucoin-api-secret",
+    title: "KuCoin API secret",
+    severity: "high",
+    keywords: ["kucoin"],
+    pattern: named("kucoin", `[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`),
+    value: () => fxUuid("kuc"),
+    env: "KUCOIN_API_SECRET",
+    what: "A KuCoin API secret (UUID) under a KuCoin name: with its key and passphrase it trades the account.",
+    revoke: "Delete the API key in KuCoin’s API management."
+  }),
+  vendorRule({
+    id: "coinbase-api-secret",
+    title: "Coinbase API secret",
+    severity: "high",
+    keywords: ["coinbase"],
+    pattern: named("coinbase", `[A-Za-z0-9_-]{64}`),
+    value: () => fx("cb", 64, FIXTURE_ALPHABETS.base64url),
+    env: "COINBASE_API_SECRET",
+    what: "A Coinbase API secret (64 characters) under a Coinbase name.",
+    revoke: "Delete the API key in Coinbase’s API settings."
+  })
 ];
 
 // src/scan/rules/packages.ts
@@ -45590,7 +46180,7 @@ var structuredRules = [
     validate: validateBase64PemKey,
     requireValid: true,
     help: "A kubeconfig user’s `client-key-data`: base64 of a PEM private key that authenticates to the cluster as the certificate’s user (often cluster-admin). Reported only when the key parses. Revoke the client certificate (rotate the cluster CA or remove the user’s bindings) and issue new credentials.",
-    get examples() {
+    examples: lazyExamples(() => {
       const key = b646(keyFixture("ec"));
       return {
         tp: [
@@ -45607,7 +46197,7 @@ var structuredRules = [
           "    client-key-data: ${CLIENT_KEY_DATA}"
         ]
       };
-    }
+    })
   },
   {
     id: "kubeconfig-token",
@@ -46166,6 +46756,7 @@ var builtinRules = [
   ...commerceRules,
   ...aiRules,
   ...serviceRules,
+  ...vendorRules,
   ...structuredRules,
   ...keyRules,
   ...httpRules,
@@ -46236,7 +46827,7 @@ var ScanPool = class {
     this.engineName = names[0] ?? "";
   }
   spawn() {
-    return new Promise((resolve6, reject) => {
+    return new Promise((resolve7, reject) => {
       const worker = new Worker(this.script, { workerData: this.init, stdout: false, stderr: false });
       const slot = { worker, inFlight: /* @__PURE__ */ new Map() };
       let started = false;
@@ -46245,12 +46836,12 @@ var ScanPool = class {
           started = true;
           if (this.closed) {
             void worker.terminate();
-            resolve6(msg.engine);
+            resolve7(msg.engine);
             return;
           }
           this.slots.push(slot);
           if (this.slots.length === 1) for (const w of msg.warnings) this.onWarning(w);
-          resolve6(msg.engine);
+          resolve7(msg.engine);
           this.pump();
           return;
         }
@@ -46305,8 +46896,8 @@ var ScanPool = class {
       if (it.date !== void 0) w.date = it.date;
       return w;
     });
-    return new Promise((resolve6) => {
-      this.queue.push({ batch: { id: this.nextId++, items: wire }, transfer, resolve: resolve6 });
+    return new Promise((resolve7) => {
+      this.queue.push({ batch: { id: this.nextId++, items: wire }, transfer, resolve: resolve7 });
       this.pump();
     });
   }
@@ -46335,16 +46926,23 @@ var ScanPool = class {
 };
 
 // src/scan/sources/stdin.ts
+import { closeSync as closeSync3, constants as constants4, createReadStream, fstatSync as fstatSync2, openSync as openSync3, readlinkSync, readSync as readSync3 } from "node:fs";
+import { dirname as dirname4, resolve as resolve2 } from "node:path";
+import { Socket } from "node:net";
+import { Readable } from "node:stream";
 var STDIN_LIMIT = 256 * 1024 * 1024;
 async function* stdinChunks(stream2, opts = {}) {
   const limit = opts.limit ?? STDIN_LIMIT;
+  const name2 = opts.name ?? "-";
   let total = 0;
   for await (const chunk of stream2) {
     let buf = typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk;
     if (total + buf.length > limit) {
       buf = buf.subarray(0, limit - total);
       if (buf.length) yield buf;
-      opts.onWarning?.(`-: input is larger than ${Math.round(limit / 1048576)} MiB; only the first part was scanned`);
+      opts.onWarning?.(
+        `${name2}: input is larger than ${Math.round(limit / 1048576)} MiB; only the first part was scanned (the scan is incomplete)`
+      );
       stream2.pause?.();
       return;
     }
@@ -46352,13 +46950,76 @@ async function* stdinChunks(stream2, opts = {}) {
     if (buf.length) yield buf;
   }
 }
+var NamedInputError = class extends Error {
+  name = "NamedInputError";
+};
+async function openNamedInput(abs, name2) {
+  let fd;
+  try {
+    fd = openSync3(abs, constants4.O_RDONLY | constants4.O_NONBLOCK | constants4.O_NOCTTY);
+  } catch (e) {
+    const own = e.code === "ENXIO" ? ownDescriptor(abs) : void 0;
+    if (own === void 0) throw e;
+    return createReadStream("", { fd: own, autoClose: false });
+  }
+  const st = fstatSync2(fd);
+  if (!st.isFIFO() && !st.isSocket()) {
+    closeSync3(fd);
+    return createReadStream(abs);
+  }
+  const probe = Buffer.allocUnsafe(64 * 1024);
+  let first;
+  try {
+    const n = readSync3(fd, probe, 0, probe.length, null);
+    if (n === 0) {
+      closeSync3(fd);
+      throw new NamedInputError(
+        `${displayPath(name2)}: a FIFO with no writer (or nothing written to it): nothing to scan; start the writer first, or pipe the data to \`jit-gpg scan -\``
+      );
+    }
+    first = Buffer.from(probe.subarray(0, n));
+  } catch (e) {
+    if (e.code !== "EAGAIN") {
+      if (e instanceof NamedInputError) throw e;
+      closeSync3(fd);
+      throw e;
+    }
+  }
+  const pipe = new Socket({ fd, readable: true, writable: false });
+  return Readable.from(
+    (async function* () {
+      if (first) yield first;
+      for await (const chunk of pipe) yield chunk;
+    })()
+  );
+}
+function ownDescriptor(path12) {
+  let p = path12;
+  for (let i = 0; i < 8; i++) {
+    const m = /^\/(?:proc\/self\/fd|dev\/fd)\/(\d+)$/.exec(p) ?? (p === "/dev/stdin" ? ["", "0"] : null);
+    if (m) return Number(m[1]);
+    try {
+      p = resolve2(dirname4(p), readlinkSync(p));
+    } catch {
+      return void 0;
+    }
+  }
+  return void 0;
+}
 
 // src/scan/sources/worktree.ts
 import { spawn as spawn2 } from "node:child_process";
 import { lstat as lstat2, readdir as readdir2 } from "node:fs/promises";
 import { join as join4 } from "node:path";
-async function gitListFiles(root, onWarning) {
-  return new Promise((resolve6) => {
+function nameOf(root, rel) {
+  const text = rel.toString("utf8");
+  if (Buffer.byteLength(text) === rel.length && Buffer.from(text, "utf8").equals(rel)) {
+    return { path: text, abs: join4(root, text) };
+  }
+  return { path: displayPath(rel), abs: Buffer.concat([Buffer.from(`${root}/`), rel]) };
+}
+async function gitListNames(root, onWarning) {
+  return new Promise((resolve7) => {
     let child2;
     try {
       child2 = spawn2("git", ["ls-files", "-z", "-co", "--exclude-standard"], {
@@ -46367,7 +47028,7 @@ async function gitListFiles(root, onWarning) {
         env: { ...process.env, GIT_OPTIONAL_LOCKS: "0" }
       });
     } catch {
-      resolve6(void 0);
+      resolve7(void 0);
       return;
     }
     const out = [];
@@ -46376,7 +47037,7 @@ async function gitListFiles(root, onWarning) {
     child2.stderr.on("data", (d) => {
       if (err.length < 4096) err += d.toString();
     });
-    child2.on("error", () => resolve6(void 0));
+    child2.on("error", () => resolve7(void 0));
     child2.on("close", (code21) => {
       if (code21 !== 0) {
         if (!/not a git repository/i.test(err) && onWarning) {
@@ -46384,18 +47045,28 @@ async function gitListFiles(root, onWarning) {
             `git ls-files failed in ${root} (${err.trim().split("\n")[0] ?? `exit ${code21}`}); walking the directory instead`
           );
         }
-        resolve6(void 0);
+        resolve7(void 0);
         return;
       }
-      const text = Buffer.concat(out).toString("utf8");
-      resolve6(text.split("\0").filter((p) => p.length > 0));
+      const all = Buffer.concat(out);
+      const names = [];
+      for (let start = 0; start < all.length; ) {
+        let end = all.indexOf(0, start);
+        if (end < 0) end = all.length;
+        if (end > start) names.push(all.subarray(start, end));
+        start = end + 1;
+      }
+      resolve7(names);
     });
   });
 }
-async function fileItem(root, path12, onWarning) {
-  const absPath = join4(root, path12);
+async function fileItem(name2, opts) {
+  const { path: path12, abs: absPath } = name2;
+  const onWarning = opts.onWarning;
   try {
     const st = await lstat2(absPath);
+    if (st.isSymbolicLink()) opts.onSkip?.("symlink", path12);
+    else if (!st.isFile() && !st.isDirectory()) opts.onSkip?.("special", path12);
     if (!st.isFile()) return void 0;
     return { path: path12, source: { kind: "file", absPath, size: st.size } };
   } catch (e) {
@@ -46406,12 +47077,14 @@ async function fileItem(root, path12, onWarning) {
   }
 }
 async function* walkFiles(root, opts = {}) {
-  const stack = [""];
+  const stack = [Buffer.alloc(0)];
+  const rootBytes = Buffer.from(root);
+  const absOf = (rel) => rel.length ? Buffer.concat([rootBytes, Buffer.from("/"), rel]) : rootBytes;
   const ahead = /* @__PURE__ */ new Map();
   const list = (dir) => {
     let p = ahead.get(dir);
     if (!p) {
-      p = readdir2(join4(root, dir), { withFileTypes: true }).catch((e) => e);
+      p = readdir2(absOf(dir), { withFileTypes: true, encoding: "buffer" }).catch((e) => e);
       ahead.set(dir, p);
     }
     return p;
@@ -46422,30 +47095,36 @@ async function* walkFiles(root, opts = {}) {
     const listed = await list(dir);
     ahead.delete(dir);
     if (!Array.isArray(listed)) {
-      opts.onWarning?.(`${dir || "."}: cannot list directory (${listed.code ?? "error"})`);
+      opts.onWarning?.(`${dir.length ? displayPath(dir) : "."}: cannot list directory (${listed.code ?? "error"})`);
       continue;
     }
     const entries = listed;
-    entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+    entries.sort((a, b) => Buffer.compare(a.name, b.name));
     const subdirs = [];
     const files = [];
     for (const ent of entries) {
-      const rel = dir ? `${dir}/${ent.name}` : ent.name;
-      if (ent.isSymbolicLink()) continue;
+      const relBytes = dir.length ? Buffer.concat([dir, Buffer.from("/"), ent.name]) : ent.name;
+      const name2 = nameOf(root, relBytes);
+      if (ent.isSymbolicLink()) {
+        if (!opts.ignore?.(name2.path)) opts.onSkip?.("symlink", name2.path);
+        continue;
+      }
       if (ent.isDirectory()) {
-        if (ent.name === ".git" || opts.ignoreDir?.(rel)) continue;
-        subdirs.push(rel);
+        if (ent.name.toString() === ".git" || opts.ignoreDir?.(name2.path)) continue;
+        subdirs.push(relBytes);
       } else if (ent.isFile()) {
-        if (!opts.ignore?.(rel)) files.push(rel);
+        if (!opts.ignore?.(name2.path)) files.push(name2);
+      } else if (!opts.ignore?.(name2.path)) {
+        opts.onSkip?.("special", name2.path);
       }
     }
-    yield* statAll(root, files, opts.onWarning);
+    yield* statAll(files, opts);
     for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i]);
   }
 }
-async function* statAll(root, paths, onWarning) {
+async function* statAll(paths, opts) {
   const BATCH = 64;
-  const batch = (i) => Promise.all(paths.slice(i, i + BATCH).map((p) => fileItem(root, p, onWarning)));
+  const batch = (i) => Promise.all(paths.slice(i, i + BATCH).map((p) => fileItem(p, opts)));
   let next = paths.length > 0 ? batch(0) : void 0;
   for (let i = 0; next; i += BATCH) {
     const items = await next;
@@ -46455,7 +47134,7 @@ async function* statAll(root, paths, onWarning) {
 }
 async function* worktreeItems(root, opts = {}) {
   const lister = opts.lister ?? "auto";
-  const listed = lister === "walk" ? void 0 : await gitListFiles(root, opts.onWarning);
+  const listed = lister === "walk" ? void 0 : await gitListNames(root, opts.onWarning);
   if (listed === void 0) {
     if (lister === "git") throw new Error(`${root} is not inside a git work tree`);
     yield* walkFiles(root, opts);
@@ -46470,8 +47149,8 @@ async function* worktreeItems(root, opts = {}) {
     }
     return;
   }
-  const paths = listed.filter((p) => !opts.ignore?.(p));
-  yield* statAll(root, paths, opts.onWarning);
+  const paths = listed.map((n) => nameOf(root, n)).filter((n) => !opts.ignore?.(n.path));
+  yield* statAll(paths, opts);
 }
 
 // src/scan/policy.ts
@@ -46522,7 +47201,7 @@ function cachedEngine(policy) {
   return engine;
 }
 function scanBuffer(data, path12, policy) {
-  return sortFindings(cachedEngine(policy).scanBytes(data, { path: path12 }));
+  return sortFindings(groupOccurrences(sortFindings(cachedEngine(policy).scanBytes(data, { path: path12 }))));
 }
 function metaOf(item) {
   const meta = { path: item.path };
@@ -46547,7 +47226,10 @@ async function scan(opts) {
   const ignoreDir = pathMatcher(directoryGlobs(policy.ignorePaths));
   const engineStats = emptyEngineStats();
   let skippedLarge = 0;
+  const skips = { symlink: 0, special: 0, archive: 0 };
+  let truncated = 0;
   const findings = [];
+  const retained = new RetainedSecrets();
   let progressItems = 0;
   const progress = (items) => {
     progressItems += items;
@@ -46606,6 +47288,7 @@ async function scan(opts) {
       rules: wireRules,
       allowRegexes: policy.allowRegexes,
       stopwords: policy.stopwords,
+      ...policy.retainSecrets?.length ? { retainSecrets: policy.retainSecrets } : {},
       engine: { decode: opts.decode !== false, ...opts.engine, reportInlineAllowed: policy.inlineAllow === "report" }
     };
     const p = new ScanPool(script, threads, init, warn);
@@ -46634,6 +47317,7 @@ async function scan(opts) {
       running.delete(done);
       heldInFlight -= inMemory;
       for (const f of r.findings) findings.push(f);
+      if (r.retained) retained.add(r.retained);
       for (const w of r.warnings) warn(w);
       engineStats.files += r.stats.files;
       engineStats.bytes += r.stats.bytes;
@@ -46677,10 +47361,17 @@ async function scan(opts) {
     }
     return true;
   };
-  const source = opts.items ?? (opts.stdin ? void 0 : worktreeItems(opts.root, { onWarning: warn, ignore, ignoreDir }));
+  const source = opts.items ?? (opts.stdin ? void 0 : worktreeItems(opts.root, { onWarning: warn, ignore, ignoreDir, onSkip: (kind2) => skips[kind2]++ }));
   try {
     if (source) {
-      const expanded = opts.archives === false ? source : expandArchives(source, { onWarning: warn, limits: { maxEntrySize: opts.policy.maxFileSize } });
+      const expanded = opts.archives === false ? source : expandArchives(source, {
+        // Every archive warning is something not opened (a limit, encryption, corruption): counted.
+        onWarning: (m) => {
+          skips.archive++;
+          warn(m);
+        },
+        limits: { maxEntrySize: opts.policy.maxFileSize }
+      });
       for await (const item of expanded) if (accept3(item)) await dispatch(item);
     }
     if (!pool) {
@@ -46698,30 +47389,35 @@ async function scan(opts) {
     await pool?.close();
   }
   if (opts.stdin) {
-    const stream2 = inlineEngine().openStream({ path: "-" }, engineStats);
-    for await (const chunk of stdinChunks(opts.stdin, { onWarning: warn })) stream2.write(chunk);
+    const stdinName = opts.stdinName ?? "-";
+    const stream2 = inlineEngine().openStream({ path: stdinName }, engineStats);
+    const onCut = (m) => {
+      truncated++;
+      warn(m);
+    };
+    for await (const chunk of stdinChunks(opts.stdin, { onWarning: onCut, name: stdinName })) stream2.write(chunk);
     for (const f of stream2.end()) findings.push(f);
     progress(1);
   }
-  sortFindings(findings);
-  const seen = /* @__PURE__ */ new Set();
-  const unique = findings.filter((f) => {
-    const key = `${f.file}\0${f.fingerprint}\0${f.line}\0${f.commit ?? ""}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  if (inline) retained.add(inline.takeRetained());
+  const unique = sortFindings(groupOccurrences(sortFindings(findings)));
   const stats = {
     files: engineStats.files,
     bytes: engineStats.bytes,
     skippedBinary: engineStats.skippedBinary,
     skippedLarge,
+    ...skips.symlink ? { skippedSymlinks: skips.symlink } : {},
+    ...skips.special ? { skippedSpecial: skips.special } : {},
+    ...skips.archive ? { skippedArchive: skips.archive } : {},
+    ...truncated ? { truncated } : {},
     unreadable: engineStats.unreadable,
     failed: engineStats.failed,
     durationMs: Math.round(performance.now() - t0),
     engine: engineName || inlineEngine().name
   };
-  return { findings: unique, stats, warnings, staleBaseline: [] };
+  const result = { findings: unique, stats, warnings, staleBaseline: [] };
+  if (policy.retainSecrets?.length) result.secrets = retained;
+  return result;
 }
 
 // src/scan/progress.ts
@@ -46800,7 +47496,7 @@ var GIT_ENV = {
 };
 var GIT_BASE_ARGS = ["-c", "core.quotePath=true", "-c", "diff.external=", "--no-replace-objects"];
 function git(cwd, args, options = {}) {
-  return new Promise((resolve6, reject) => {
+  return new Promise((resolve7, reject) => {
     const child2 = execFile(
       "git",
       [...GIT_BASE_ARGS, ...args],
@@ -46823,7 +47519,7 @@ function git(cwd, args, options = {}) {
           reject(new GitError(args, exitCode, stderrText));
           return;
         }
-        resolve6({ stdout, stderr: stderrText, exitCode });
+        resolve7({ stdout, stderr: stderrText, exitCode });
       }
     );
     if (options.input !== void 0) child2.stdin?.end(options.input);
@@ -46872,13 +47568,13 @@ function exitOf(child2, args) {
   child2.stderr?.on("data", (d) => {
     if (stderr.length < 64 * 1024) stderr += d.toString("utf8");
   });
-  return new Promise((resolve6, reject) => {
+  return new Promise((resolve7, reject) => {
     child2.on(
       "error",
       (err) => reject(new GitError(args, null, stderr, `git ${args[0]} could not run: ${err.message}`))
     );
     child2.on("close", (code21, signal) => {
-      if (code21 === 0) resolve6();
+      if (code21 === 0) resolve7();
       else reject(new GitError(args, code21, stderr || (signal ? `killed by ${signal}` : "")));
     });
   });
@@ -46936,10 +47632,10 @@ var RawLogParser = class {
     this.#emit = emit;
   }
   push(line) {
-    const header = parseHeader(line);
-    if (header) {
+    const header2 = parseHeader(line);
+    if (header2) {
       this.end();
-      this.#current = { ...header, entries: [] };
+      this.#current = { ...header2, entries: [] };
       return;
     }
     if (!this.#current || line[0] !== 58) return;
@@ -46989,10 +47685,10 @@ var PatchParser = class {
       }
       if (c2 === 92) return;
     }
-    const header = parseHeader(line);
-    if (header) {
+    const header2 = parseHeader(line);
+    if (header2) {
       this.#flush();
-      this.#meta = header;
+      this.#meta = header2;
       this.#raw = [];
       this.#section = -1;
       return;
@@ -47079,16 +47775,16 @@ var CatFileParser = class {
         this.#pending = Buffer.from(buf.subarray(pos));
         return;
       }
-      const header = buf.subarray(pos, nl).toString("latin1");
+      const header2 = buf.subarray(pos, nl).toString("latin1");
       pos = nl + 1;
-      const parts = header.split(" ");
+      const parts = header2.split(" ");
       if (parts[1] === "missing" || parts[1] === "ambiguous") {
         this.#emit({ oid: parts[0] ?? "", missing: true });
         continue;
       }
       const size = Number(parts[2]);
       if (parts.length !== 3 || !Number.isSafeInteger(size))
-        throw new Error(`git cat-file: unexpected header "${header}"`);
+        throw new Error(`git cat-file: unexpected header "${header2}"`);
       this.#want = { oid: parts[0], type: parts[1], size, chunks: [], got: 0, keep: size <= this.#maxSize };
     }
     buf = Buffer.alloc(0);
@@ -47305,15 +48001,8 @@ async function revList(root, revs) {
   return text === "" ? [] : text.split("\n");
 }
 function firstOccurrences(findings, order) {
-  const best = /* @__PURE__ */ new Map();
-  const rank2 = (f) => f.commit !== void 0 ? order.get(f.commit) ?? Number.MAX_SAFE_INTEGER : -1;
-  const keyOf = (f) => `${f.ruleId}\0${f.fingerprint}\0${f.file}`;
-  for (const f of findings) {
-    const key = keyOf(f);
-    const prev = best.get(key);
-    if (prev === void 0 || rank2(f) < prev) best.set(key, rank2(f));
-  }
-  return findings.filter((f) => rank2(f) === best.get(keyOf(f)));
+  const rank2 = (l) => l.commit !== void 0 ? order.get(l.commit) ?? Number.MAX_SAFE_INTEGER : -1;
+  return sortFindings(groupOccurrences(findings, rank2));
 }
 function parseHunks(diff) {
   const out = [];
@@ -47582,6 +48271,7 @@ async function scanGit(opts) {
   const summary2 = progress.finish(extra.join(", ") || void 0);
   const findings = source.finish(result.findings);
   if (source.mode === "diff" && source.range) await relocateToHead(opts.root, source.range.head, findings);
+  if (st.missing > 0) result.stats.missingObjects = st.missing;
   return {
     ...result,
     findings,
@@ -47667,7 +48357,7 @@ async function baseSource(opts) {
         return bytes2;
       };
       if (readOpts?.asGiven) return asGiven();
-      const dir = dirname4(abs);
+      const dir = dirname5(abs);
       const file = basename3(abs);
       if (!existsSync4(dir)) return void 0;
       const top = await git(dir, ["rev-parse", "--show-toplevel"], { allowFailure: true });
@@ -47815,7 +48505,7 @@ function applyBaseline(findings, baseline) {
 }
 
 // src/scan/config.ts
-import { isAbsolute as isAbsolute2, join as join5, relative as relative3, resolve as resolve2 } from "node:path";
+import { isAbsolute as isAbsolute2, join as join5, relative as relative3, resolve as resolve3 } from "node:path";
 
 // node_modules/smol-toml/dist/error.js
 function getLineColFromPtr(string, ptr) {
@@ -48615,7 +49305,7 @@ var KeyLines = class {
   lines = /* @__PURE__ */ new Map();
   constructor(text) {
     const src = text.split(/\r?\n/);
-    let header = [];
+    let header2 = [];
     const arrayCounts = /* @__PURE__ */ new Map();
     let inMulti;
     for (let i = 0; i < src.length; i++) {
@@ -48632,15 +49322,15 @@ var KeyLines = class {
         const k = pathKey(name2);
         const n = arrayCounts.get(k) ?? 0;
         arrayCounts.set(k, n + 1);
-        header = [...name2, n];
+        header2 = [...name2, n];
         this.add(name2, i + 1);
-        this.add(header, i + 1);
+        this.add(header2, i + 1);
         continue;
       }
       m = /^\[\s*(.+?)\s*\]/.exec(t);
       if (m) {
-        header = splitKey(m[1]);
-        this.add(header, i + 1);
+        header2 = splitKey(m[1]);
+        this.add(header2, i + 1);
         continue;
       }
       m = /^((?:"(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_-]+)(?:\s*\.\s*(?:"(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_-]+))*)\s*=/.exec(
@@ -48648,7 +49338,7 @@ var KeyLines = class {
       );
       if (m) {
         const key = splitKey(m[1]);
-        for (let j = 1; j <= key.length; j++) this.add([...header, ...key.slice(0, j)], i + 1);
+        for (let j = 1; j <= key.length; j++) this.add([...header2, ...key.slice(0, j)], i + 1);
         const rest = t.slice(m[0].length);
         for (const q of ['"""', "'''"]) {
           const at = rest.indexOf(q);
@@ -48996,7 +49686,7 @@ async function readConfigFile(source, abs, name2, asGiven) {
 async function loadConfig(opts) {
   const source = opts.source ?? worktreeSource(opts.cwd);
   if (opts.path !== void 0 && opts.path !== "") {
-    const abs = resolve2(opts.cwd, opts.path);
+    const abs = resolve3(opts.cwd, opts.path);
     const name2 = display(opts.cwd, abs);
     const bytes = await readConfigFile(source, abs, name2, isAbsolute2(opts.path));
     if (bytes === void 0) {
@@ -49010,7 +49700,7 @@ async function loadConfig(opts) {
     return { policy: parseConfig(configText(bytes), name2, { base: opts.base }), path: abs };
   }
   for (const dir of opts.searchDirs ?? [opts.cwd]) {
-    const abs = join5(resolve2(opts.cwd, dir), DEFAULT_CONFIG_NAME);
+    const abs = join5(resolve3(opts.cwd, dir), DEFAULT_CONFIG_NAME);
     const name2 = display(opts.cwd, abs);
     const bytes = await readConfigFile(source, abs, name2, false);
     if (bytes !== void 0) {
@@ -49352,7 +50042,7 @@ function hasTopLevelAlternation(p) {
 }
 
 // src/scan/sources/event.ts
-import { readFileSync } from "node:fs";
+import { readFileSync as readFileSync2 } from "node:fs";
 var ZERO_SHA = /^0+$/;
 function get(obj, ...path12) {
   let cur = obj;
@@ -49373,7 +50063,7 @@ function readEvent(env5 = process.env) {
   if (!path12) return { name: name2, payload: {} };
   let text;
   try {
-    text = readFileSync(path12, "utf8");
+    text = readFileSync2(path12, "utf8");
   } catch (err) {
     throw new Error(`cannot read the event payload at GITHUB_EVENT_PATH=${path12}: ${err.message}`);
   }
@@ -49403,12 +50093,12 @@ function planScan(event, env5 = {}) {
         );
       }
       if (base === head) return { mode: "none", base, head, notice: `pull request has no commits (${short(base)})` };
-      const num2 = get(p, "pull_request", "number") ?? get(p, "number");
+      const num3 = get(p, "pull_request", "number") ?? get(p, "number");
       return {
         mode: "diff",
         base,
         head,
-        notice: `pull request${typeof num2 === "number" ? ` #${num2}` : ""}: scanning lines added in ${short(base)}..${short(head)}`
+        notice: `pull request${typeof num3 === "number" ? ` #${num3}` : ""}: scanning lines added in ${short(base)}..${short(head)}`
       };
     }
     case "push": {
@@ -49478,9 +50168,971 @@ function trustedBaseSha(event) {
   return base;
 }
 
+// src/shared/http.ts
+import http2 from "node:http";
+import https2 from "node:https";
+import { BlockList, isIP } from "node:net";
+import tls from "node:tls";
+var DEFAULT_TIMEOUT_MS = 1e4;
+var DEFAULT_MAX_BYTES = 1024 * 1024;
+var TRANSIENT_CODES = /* @__PURE__ */ new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "ECONNABORTED",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EAI_AGAIN",
+  "ENETUNREACH",
+  "EHOSTUNREACH",
+  "ENETDOWN",
+  "UND_ERR_SOCKET",
+  "TIMEOUT"
+]);
+var TLS_CODES = /* @__PURE__ */ new Set([
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "CERT_HAS_EXPIRED",
+  "CERT_NOT_YET_VALID",
+  "CERT_UNTRUSTED",
+  "CERT_SIGNATURE_FAILURE",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+  "EPROTO"
+]);
+var HttpError = class extends Error {
+  name = "HttpError";
+  /** Node's error code (ECONNRESET, ...), or TIMEOUT, TOO_LARGE, TLS. */
+  code;
+  retryable;
+  /** The TLS verification code when code is TLS. */
+  tlsCode;
+  constructor(message, code21, retryable, tlsCode) {
+    super(message);
+    this.code = code21;
+    this.retryable = retryable;
+    if (tlsCode) this.tlsCode = tlsCode;
+  }
+};
+function safeUrl(url2) {
+  try {
+    const u = new URL(String(url2));
+    return `${u.origin}${u.pathname}`;
+  } catch {
+    return "(invalid URL)";
+  }
+}
+function isTransientStatus(status) {
+  return status >= 500 || status === 429 || status === 408;
+}
+function retryAfterMs(headers, now = Date.now()) {
+  const raw = headers["retry-after"];
+  if (typeof raw !== "string" || raw.trim() === "") return void 0;
+  if (/^\d+$/.test(raw.trim())) return Number(raw.trim()) * 1e3;
+  const at = Date.parse(raw);
+  return Number.isNaN(at) ? void 0 : Math.max(0, at - now);
+}
+function describeNetworkError(err, where2) {
+  const code21 = err.code ?? "UNKNOWN";
+  if (TLS_CODES.has(code21) || /certificate|self[- ]signed|SSL|TLS/i.test(err.message)) {
+    return new HttpError(`TLS verification failed for ${where2} (${code21}): ${err.message}`, "TLS", false, code21);
+  }
+  const what = {
+    ECONNRESET: "connection reset",
+    ECONNREFUSED: "connection refused",
+    ETIMEDOUT: "connection timed out",
+    EPIPE: "connection closed while sending",
+    EAI_AGAIN: "DNS lookup failed temporarily",
+    ENOTFOUND: "host not found"
+  };
+  const text = what[code21] ?? err.message;
+  return new HttpError(`${text} (${code21}) at ${where2}`, code21, TRANSIENT_CODES.has(code21));
+}
+function envValue(env5, lower) {
+  return (env5[lower] || env5[lower.toUpperCase()] || "").trim();
+}
+var bareHost = (host) => host.toLowerCase().replace(/^\[|\]$/g, "").replace(/\.$/, "");
+function isLoopbackHost(hostname) {
+  const h = bareHost(hostname);
+  if (h === "localhost" || h.endsWith(".localhost")) return true;
+  if (isIP(h) === 4) return h.startsWith("127.");
+  if (isIP(h) === 6) return h === "::1" || /^(0{1,4}:){7}0{0,3}1$/.test(h) || h === "0:0:0:0:0:0:0:1";
+  return false;
+}
+function defaultPort(u) {
+  return u.port ? Number(u.port) : u.protocol === "https:" ? 443 : 80;
+}
+function splitEntry(entry) {
+  const v6 = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
+  if (v6) return v6[2] ? { host: v6[1], port: Number(v6[2]) } : { host: v6[1] };
+  if (isIP(entry.split("/")[0]) === 6) return { host: entry };
+  const m = /^(.*):(\d+)$/.exec(entry);
+  return m ? { host: m[1], port: Number(m[2]) } : { host: entry };
+}
+function bypassedBy(entry, host, port) {
+  if (entry === "*") return true;
+  const { host: raw, port: entryPort } = splitEntry(entry);
+  if (entryPort !== void 0 && entryPort !== port) return false;
+  const e = bareHost(raw).replace(/^\*?\./, "");
+  if (!e) return false;
+  const family = isIP(host);
+  const cidr = /^(.+)\/(\d{1,3})$/.exec(e);
+  if (cidr && isIP(cidr[1])) {
+    if (!family) return false;
+    const entryFamily = isIP(cidr[1]) === 4 ? "ipv4" : "ipv6";
+    const bits = Number(cidr[2]);
+    if (bits > (entryFamily === "ipv4" ? 32 : 128)) return false;
+    const list = new BlockList();
+    list.addSubnet(cidr[1], bits, entryFamily);
+    return list.check(host, family === 4 ? "ipv4" : "ipv6");
+  }
+  if (isIP(e)) {
+    if (!family) return false;
+    const list = new BlockList();
+    list.addAddress(e, isIP(e) === 4 ? "ipv4" : "ipv6");
+    return list.check(host, family === 4 ? "ipv4" : "ipv6");
+  }
+  if (family) return false;
+  return host === e || host.endsWith(`.${e}`);
+}
+function proxyFor(url2, env5 = process.env) {
+  let u;
+  try {
+    u = new URL(String(url2));
+  } catch {
+    return void 0;
+  }
+  if (u.protocol !== "https:" && u.protocol !== "http:") return void 0;
+  const value = envValue(env5, u.protocol === "https:" ? "https_proxy" : "http_proxy");
+  if (!value) return void 0;
+  const host = bareHost(u.hostname);
+  if (!host || isLoopbackHost(host)) return void 0;
+  const port = defaultPort(u);
+  const noProxy = envValue(env5, "no_proxy");
+  for (const entry of noProxy.split(/[\s,]+/)) {
+    if (entry && bypassedBy(entry.toLowerCase(), host, port)) return void 0;
+  }
+  const proxy = parseProxyUrl(value, u.protocol === "https:" ? "HTTPS_PROXY" : "HTTP_PROXY");
+  return proxy;
+}
+function parseProxyUrl(value, variable) {
+  let proxy;
+  try {
+    proxy = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
+  } catch {
+    throw new HttpError(`${variable} is not a valid proxy URL (expected http://host:port)`, "EINVAL", false);
+  }
+  if (proxy.protocol !== "http:" && proxy.protocol !== "https:") {
+    throw new HttpError(
+      `${variable}: proxy scheme ${proxy.protocol} is not supported (use an http:// or https:// proxy)`,
+      "EINVAL",
+      false
+    );
+  }
+  return proxy;
+}
+function safeProxy(proxy) {
+  return proxy.origin;
+}
+function proxyAuthorization(proxy) {
+  if (!proxy.username && !proxy.password) return void 0;
+  const decode = (s) => {
+    try {
+      return decodeURIComponent(s);
+    } catch {
+      return s;
+    }
+  };
+  return `Basic ${Buffer.from(`${decode(proxy.username)}:${decode(proxy.password)}`).toString("base64")}`;
+}
+function proxyStatusError(status, proxy, where2) {
+  const fix = status === 407 ? proxy.username ? ": the proxy refused the credentials in the proxy URL; check the user and password in HTTPS_PROXY/HTTP_PROXY" : ": the proxy wants credentials; put them in the proxy URL (http://user:password@proxy:port)" : status === 403 ? ": the proxy does not allow this destination; ask for it to be allowed or add the host to NO_PROXY" : "";
+  return new HttpError(
+    `proxy ${safeProxy(proxy)} answered HTTP ${status} for ${where2}${fix}`,
+    status === 407 ? "PROXY_AUTH" : `PROXY_${status}`,
+    isTransientStatus(status)
+  );
+}
+var httpRequest = (request) => send(request, process.env);
+function send(request, env5) {
+  let url2;
+  try {
+    url2 = new URL(String(request.url));
+  } catch {
+    return Promise.reject(new HttpError("invalid URL (expected https://host[:port]/path)", "EINVAL", false));
+  }
+  const where2 = safeUrl(url2);
+  const timeoutMs = request.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const maxBytes = request.maxBytes ?? DEFAULT_MAX_BYTES;
+  const headers = { ...request.headers };
+  if (request.body !== void 0) headers["content-length"] = String(Buffer.byteLength(request.body));
+  const isHttps = url2.protocol === "https:";
+  if (!isHttps && url2.protocol !== "http:") {
+    return Promise.reject(
+      new HttpError(`unsupported URL scheme ${url2.protocol} (use https:// or http://)`, "EINVAL", false)
+    );
+  }
+  let proxy;
+  try {
+    proxy = proxyFor(url2, env5);
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  const method = request.method ?? "GET";
+  return new Promise((resolve7, reject) => {
+    let settled = false;
+    const live = [];
+    const fail = (err) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      for (const r of live) r.destroy();
+      reject(err);
+    };
+    const timer = setTimeout(
+      () => fail(
+        new HttpError(
+          `no answer from ${where2}${proxy ? ` through proxy ${safeProxy(proxy)}` : ""} within ${timeoutMs / 1e3} s`,
+          "TIMEOUT",
+          true
+        )
+      ),
+      timeoutMs
+    );
+    const onResponse = (res) => {
+      live.push(res);
+      if (proxy && !isHttps && res.statusCode === 407) {
+        fail(proxyStatusError(407, proxy, where2));
+        return;
+      }
+      const declared = Number(res.headers["content-length"] ?? "0");
+      if (declared > maxBytes) {
+        fail(new HttpError(`response from ${where2} is larger than ${maxBytes} bytes`, "TOO_LARGE", false));
+        return;
+      }
+      const chunks = [];
+      let size = 0;
+      res.on("data", (chunk) => {
+        size += chunk.length;
+        if (size > maxBytes) {
+          fail(new HttpError(`response from ${where2} is larger than ${maxBytes} bytes`, "TOO_LARGE", false));
+          return;
+        }
+        chunks.push(chunk);
+      });
+      res.on("error", (err) => fail(describeNetworkError(err, where2)));
+      res.on("aborted", () => fail(new HttpError(`connection reset (ECONNRESET) at ${where2}`, "ECONNRESET", true)));
+      res.on("end", () => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        const data = Buffer.concat(chunks, size);
+        resolve7(
+          request.binary ? { status: res.statusCode ?? 0, headers: res.headers, body: "", data } : { status: res.statusCode ?? 0, headers: res.headers, body: data.toString("utf8") }
+        );
+      });
+    };
+    const start = (req, at) => {
+      live.push(req);
+      req.on("error", (err) => fail(describeNetworkError(err, at)));
+      if (request.body !== void 0) req.write(request.body);
+      req.end();
+    };
+    if (!proxy) {
+      const options = { method, headers, agent: false };
+      if (isHttps && request.ca) options.ca = request.ca;
+      start((isHttps ? https2 : http2).request(url2, options, onResponse), where2);
+      return;
+    }
+    const viaProxy = `proxy ${safeProxy(proxy)} (for ${where2})`;
+    const proxyModule = proxy.protocol === "https:" ? https2 : http2;
+    const proxyTarget = { host: bareHost(proxy.hostname), port: defaultPort(proxy), agent: false };
+    const auth = proxyAuthorization(proxy);
+    if (!isHttps) {
+      const proxied = { ...headers, host: url2.host };
+      if (auth) proxied["proxy-authorization"] = auth;
+      start(proxyModule.request({ ...proxyTarget, method, path: url2.href, headers: proxied }, onResponse), viaProxy);
+      return;
+    }
+    const authority = `${url2.hostname}:${defaultPort(url2)}`;
+    const connectHeaders = { host: authority };
+    if (auth) connectHeaders["proxy-authorization"] = auth;
+    const connect = proxyModule.request({
+      ...proxyTarget,
+      method: "CONNECT",
+      path: authority,
+      headers: connectHeaders
+    });
+    connect.on("connect", (res, socket, head) => {
+      live.push(socket);
+      if (res.statusCode !== 200) {
+        fail(proxyStatusError(res.statusCode ?? 0, proxy, where2));
+        return;
+      }
+      if (settled) return;
+      if (head.length) socket.unshift(head);
+      const host = bareHost(url2.hostname);
+      const tlsOptions = { socket, host };
+      if (!isIP(host)) tlsOptions.servername = host;
+      if (request.ca) tlsOptions.ca = request.ca;
+      const createConnection = () => {
+        const t = tls.connect(tlsOptions);
+        live.push(t);
+        return t;
+      };
+      start(https2.request(url2, { method, headers, createConnection }, onResponse), where2);
+    });
+    live.push(connect);
+    connect.on("error", (err) => fail(describeNetworkError(err, viaProxy)));
+    connect.end();
+  });
+}
+
+// src/shared/retry.ts
+var defaultSleep = (ms) => new Promise((resolve7) => setTimeout(resolve7, ms));
+function backoffDelay(attempt, baseMs, maxMs, random = Math.random) {
+  const step = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(step / 2 + random() * (step / 2));
+}
+function formatSeconds(ms) {
+  return `${(ms / 1e3).toFixed(1)} s`;
+}
+function errorMessage(error2) {
+  if (error2 instanceof Error) return error2.message;
+  return String(error2);
+}
+function retryAfterOf(error2) {
+  if (error2 && typeof error2 === "object" && "retryAfterMs" in error2) {
+    const v = error2.retryAfterMs;
+    if (typeof v === "number" && Number.isFinite(v) && v >= 0) return v;
+  }
+  return void 0;
+}
+async function retry(fn, options = {}) {
+  const attempts = Math.max(1, Math.floor(options.attempts ?? 5));
+  const baseMs = options.baseMs ?? 500;
+  const maxMs = options.maxMs ?? 1e4;
+  const isRetryable = options.isRetryable ?? (() => true);
+  const sleep2 = options.sleep ?? defaultSleep;
+  const random = options.random ?? Math.random;
+  const prefix2 = options.label ? `${options.label}: ` : "";
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn(attempt);
+    } catch (error2) {
+      if (attempt >= attempts || !isRetryable(error2)) throw error2;
+      let delayMs = backoffDelay(attempt, baseMs, maxMs, random);
+      const hinted = retryAfterOf(error2);
+      if (hinted !== void 0) delayMs = Math.min(maxMs, Math.max(delayMs, hinted));
+      const message = `${prefix2}attempt ${attempt} of ${attempts} failed: ${errorMessage(error2)}; retrying in ${formatSeconds(delayMs)}`;
+      options.onRetry?.({ attempt, attempts, error: error2, delayMs, message });
+      await sleep2(delayMs);
+    }
+  }
+}
+
+// src/shared/github.ts
+var GITHUB_API_VERSION = "2022-11-28";
+var REVOKE_BATCH_SIZE = 1e3;
+var MAX_PAGES = 100;
+var PAGE_BYTES = 16 * 1024 * 1024;
+var DEFAULT_MAX_LOG_BYTES = 512 * 1024 * 1024;
+var MAX_NAME = 512;
+var GitHubApiError = class extends Error {
+  name = "GitHubApiError";
+  status;
+  retryable;
+  retryAfterMs;
+  constructor(message, status, retryable, retryAfter) {
+    super(message);
+    this.status = status;
+    this.retryable = retryable;
+    if (retryAfter !== void 0) this.retryAfterMs = retryAfter;
+  }
+};
+function isGitHubCloud(apiUrl) {
+  try {
+    const host = new URL(apiUrl).hostname.toLowerCase();
+    return host === "api.github.com" || /^api\.[a-z0-9-]+\.ghe\.com$/.test(host);
+  } catch {
+    return false;
+  }
+}
+function nextLink(link) {
+  const text = Array.isArray(link) ? link.join(",") : link ?? "";
+  for (const part of text.split(",")) {
+    const m = /^\s*<([^>]*)>\s*;(.*)$/.exec(part);
+    if (m && /(?:^|;)\s*rel="?(?:[^";]*\s)?next(?:\s[^";]*)?"?\s*(?:;|$)/.test(m[2])) return m[1];
+  }
+  return void 0;
+}
+function apiMessage(res) {
+  try {
+    const text = res.body || (res.data ? res.data.toString("utf8", 0, 64 * 1024) : "");
+    const m = JSON.parse(text).message;
+    if (typeof m === "string" && m.trim()) {
+      const line = m.replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ").trim();
+      return line.length > 200 ? `${line.slice(0, 200)}…` : line;
+    }
+  } catch {
+  }
+  return "";
+}
+function header(res, name2) {
+  const v = res.headers[name2];
+  return Array.isArray(v) ? v[0] : v;
+}
+function isoMs(v) {
+  if (typeof v !== "string") return void 0;
+  const t = Date.parse(v);
+  return Number.isNaN(t) ? void 0 : t;
+}
+function boundedName(v, what) {
+  if (typeof v !== "string") throw new Error(`${what} has no name`);
+  return v.length > MAX_NAME ? `${v.slice(0, MAX_NAME)}…` : v;
+}
+var isId = (v) => typeof v === "number" && Number.isSafeInteger(v) && v > 0;
+function parseJob(raw) {
+  if (!raw || typeof raw !== "object") throw new Error("a job is not an object");
+  const j = raw;
+  if (!isId(j.id)) throw new Error("a job has no numeric id");
+  const job = {
+    id: j.id,
+    name: boundedName(j.name, `job ${j.id}`),
+    status: typeof j.status === "string" ? j.status : "unknown",
+    conclusion: typeof j.conclusion === "string" ? j.conclusion : null,
+    steps: []
+  };
+  const started = isoMs(j.started_at);
+  const completed = isoMs(j.completed_at);
+  if (started !== void 0) job.startedAt = started;
+  if (completed !== void 0) job.completedAt = completed;
+  if (isId(j.run_attempt)) job.runAttempt = j.run_attempt;
+  const steps = Array.isArray(j.steps) ? j.steps : [];
+  for (const s of steps.slice(0, 1e3)) {
+    if (!s || typeof s !== "object") continue;
+    const r = s;
+    if (!isId(r.number)) continue;
+    const step = {
+      number: r.number,
+      name: boundedName(r.name, `step ${r.number} of job ${j.id}`),
+      status: typeof r.status === "string" ? r.status : "unknown",
+      conclusion: typeof r.conclusion === "string" ? r.conclusion : null
+    };
+    const ss = isoMs(r.started_at);
+    const sc = isoMs(r.completed_at);
+    if (ss !== void 0) step.startedAt = ss;
+    if (sc !== void 0) step.completedAt = sc;
+    job.steps.push(step);
+  }
+  job.steps.sort((a, b) => a.number - b.number);
+  return job;
+}
+var ACTIONS_READ = "the token needs `actions: read` (add `permissions: actions: read` to the job, or pass a token that can read this repository’s Actions)";
+function createGitHubClient(options) {
+  const api = new URL(options.apiUrl.replace(/\/+$/, ""));
+  if (api.protocol !== "https:" && api.protocol !== "http:") {
+    throw new Error(`GITHUB_API_URL must be an http(s) URL (got ${api.protocol})`);
+  }
+  const base = api.href.replace(/\/+$/, "");
+  const http4 = options.http ?? httpRequest;
+  const sleep2 = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+  const now = options.now ?? Date.now;
+  const maxWaitMs = options.maxWaitMs ?? 6e4;
+  const notice2 = options.onNotice ?? (() => {
+  });
+  const limit = { resetAt: 0 };
+  const observe = (res) => {
+    const remaining = header(res, "x-ratelimit-remaining");
+    const reset = header(res, "x-ratelimit-reset");
+    if (remaining !== void 0 && /^\d+$/.test(remaining)) limit.remaining = Number(remaining);
+    if (reset !== void 0 && /^\d+$/.test(reset)) limit.resetAt = Number(reset) * 1e3;
+  };
+  const resetText = () => new Date(limit.resetAt).toISOString().replace(/\.\d+Z$/, "Z");
+  const waitForLimit = async (label) => {
+    if (limit.remaining !== 0) return;
+    const wait = limit.resetAt - now();
+    if (wait <= 0) return;
+    if (wait > maxWaitMs) {
+      throw new GitHubApiError(
+        `${label}: the API rate limit is exhausted until ${resetText()}; re-run the job after that`,
+        429,
+        false
+      );
+    }
+    notice2(`${label}: API rate limit exhausted; waiting ${Math.ceil(wait / 1e3)} s for it to reset`);
+    await sleep2(wait + 250);
+    limit.remaining = void 0;
+  };
+  const failure = (res, label, hint) => {
+    const said = apiMessage(res);
+    const status = res.status;
+    let retryAfter = retryAfterMs(res.headers, now());
+    const limited = (status === 403 || status === 429) && (header(res, "x-ratelimit-remaining") === "0" || retryAfter !== void 0);
+    if (limited && retryAfter === void 0 && limit.resetAt > now()) retryAfter = limit.resetAt - now() + 250;
+    if (limited) {
+      const tooLong = retryAfter === void 0 || retryAfter > maxWaitMs;
+      const when = header(res, "x-ratelimit-remaining") === "0" && limit.resetAt ? ` until ${resetText()}` : "";
+      return new GitHubApiError(
+        `${label}: rate limited (HTTP ${status}${said ? `: ${said}` : ""})${when}${tooLong ? "; re-run the job later" : ""}`,
+        status,
+        !tooLong,
+        tooLong ? void 0 : retryAfter
+      );
+    }
+    const extra = hint?.(status);
+    return new GitHubApiError(
+      `${label}: HTTP ${status}${said ? ` (${said})` : ""}${extra ? `; ${extra}` : ""}`,
+      status,
+      isTransientStatus(status),
+      retryAfter
+    );
+  };
+  const retrying = (label, fn) => retry(fn, {
+    label,
+    attempts: options.attempts ?? 5,
+    maxMs: maxWaitMs,
+    isRetryable: (e) => (e instanceof GitHubApiError || e instanceof HttpError) && e.retryable,
+    onRetry: (i) => notice2(i.message),
+    ...options.sleep ? { sleep: options.sleep } : {},
+    ...options.random ? { random: options.random } : {}
+  });
+  const apiHeaders = (authenticated) => {
+    const h = {
+      accept: "application/vnd.github+json",
+      "x-github-api-version": GITHUB_API_VERSION,
+      "user-agent": "jit-gpg"
+    };
+    if (authenticated && options.token) h.authorization = `Bearer ${options.token}`;
+    return h;
+  };
+  const sameOrigin = (url2) => url2.origin === api.origin;
+  const path12 = (...parts) => parts.map((p) => encodeURIComponent(String(p))).join("/");
+  return {
+    apiUrl: base,
+    async listRunJobs(owner, repo, runId) {
+      const jobs = [];
+      let url2 = new URL(`${base}/repos/${path12(owner, repo)}/actions/runs/${runId}/jobs`);
+      url2.searchParams.set("per_page", "100");
+      url2.searchParams.set("filter", "latest");
+      const label = `listing the jobs of run ${runId} in ${owner}/${repo}`;
+      for (let page = 1; url2; page++) {
+        if (page > MAX_PAGES) throw new Error(`${label}: more than ${MAX_PAGES} pages of jobs`);
+        const target = url2;
+        const res = await retrying(label, async () => {
+          await waitForLimit(label);
+          const r = await http4({ url: target, headers: apiHeaders(true), maxBytes: PAGE_BYTES, timeoutMs: 3e4 });
+          observe(r);
+          if (r.status !== 200) {
+            throw failure(
+              r,
+              label,
+              (s) => s === 401 || s === 403 ? ACTIONS_READ : s === 404 ? `no run ${runId} in ${owner}/${repo} that this token can see; check \`run-id\`, and that ${ACTIONS_READ}` : void 0
+            );
+          }
+          return r;
+        });
+        let body2;
+        try {
+          body2 = JSON.parse(res.body);
+        } catch {
+          throw new Error(`${label}: the answer is not JSON`);
+        }
+        if (!body2 || !Array.isArray(body2.jobs)) throw new Error(`${label}: the answer has no \`jobs\` list`);
+        for (const raw of body2.jobs) {
+          try {
+            jobs.push(parseJob(raw));
+          } catch (e) {
+            throw new Error(`${label}: unexpected answer (${e.message})`);
+          }
+        }
+        const next = nextLink(res.headers.link);
+        url2 = void 0;
+        if (next) {
+          let u;
+          try {
+            u = new URL(next, base);
+          } catch {
+            throw new Error(`${label}: the next-page link is not a URL`);
+          }
+          if (!sameOrigin(u)) throw new Error(`${label}: the next-page link points away from ${api.origin}`);
+          url2 = u;
+        }
+      }
+      const seen = /* @__PURE__ */ new Set();
+      return jobs.filter((j) => !seen.has(j.id) && seen.add(j.id));
+    },
+    async downloadJobLog(owner, repo, jobId, opts = {}) {
+      const maxBytes = opts.maxBytes ?? DEFAULT_MAX_LOG_BYTES;
+      const label = `downloading the log of job ${jobId}`;
+      const endpoint = `${base}/repos/${path12(owner, repo)}/actions/jobs/${jobId}/logs`;
+      return retrying(label, async () => {
+        await waitForLimit(label);
+        const r = await http4({ url: endpoint, headers: apiHeaders(true), maxBytes, binary: true, timeoutMs: 3e4 });
+        observe(r);
+        if (r.status === 200) return r.data ?? Buffer.alloc(0);
+        if (r.status !== 301 && r.status !== 302 && r.status !== 303 && r.status !== 307) {
+          throw failure(
+            r,
+            label,
+            (s) => s === 401 || s === 403 ? ACTIONS_READ : s === 404 || s === 410 ? "the log is gone (deleted, expired, or the job never ran)" : void 0
+          );
+        }
+        const location = header(r, "location");
+        let target;
+        try {
+          target = new URL(location ?? "", endpoint);
+        } catch {
+          throw new GitHubApiError(`${label}: the redirect has no valid Location`, r.status, false);
+        }
+        if (!location || target.protocol !== "https:" && !(target.protocol === "http:" && api.protocol === "http:")) {
+          throw new GitHubApiError(`${label}: the redirect does not lead to an https URL`, r.status, false);
+        }
+        const d = await http4({
+          url: target,
+          headers: sameOrigin(target) ? apiHeaders(true) : { "user-agent": "jit-gpg" },
+          maxBytes,
+          binary: true,
+          timeoutMs: 12e4
+        });
+        if (d.status !== 200) {
+          throw new GitHubApiError(
+            `${label}: the download answered HTTP ${d.status}`,
+            d.status,
+            isTransientStatus(d.status) || d.status === 403 || d.status === 404
+          );
+        }
+        return d.data ?? Buffer.alloc(0);
+      }).catch((e) => {
+        if (e instanceof HttpError && e.code === "TOO_LARGE") {
+          throw new GitHubApiError(`${label}: the log is larger than ${Math.round(maxBytes / 1048576)} MiB`, 0, false);
+        }
+        throw e;
+      });
+    },
+    async revokeCredentials(credentials, opts) {
+      if (credentials.length === 0) return { status: 202 };
+      if (credentials.length > REVOKE_BATCH_SIZE) {
+        throw new Error(`at most ${REVOKE_BATCH_SIZE} credentials per revocation request`);
+      }
+      const label = `submitting ${credentials.length} credential${credentials.length === 1 ? "" : "s"} for revocation`;
+      const body2 = JSON.stringify({ credentials });
+      return retrying(label, async () => {
+        await waitForLimit(label);
+        const headers = { ...apiHeaders(opts.authenticated), "content-type": "application/json" };
+        const r = await http4({ url: `${base}/credentials/revoke`, method: "POST", headers, body: body2, timeoutMs: 3e4 });
+        observe(r);
+        if (r.status === 202 || r.status === 200 || r.status === 204) return { status: r.status };
+        throw failure(
+          r,
+          label,
+          (s) => s === 422 ? "GitHub refused the batch (validation failed, or the endpoint is throttled)" : s === 403 && opts.authenticated ? "this server does not accept the token for revocation" : void 0
+        );
+      });
+    }
+  };
+}
+
+// src/scan/revoke.ts
+var REVOCABLE = {
+  "github-pat-classic": "ghp_",
+  "github-fine-grained-pat": "github_pat_",
+  "github-oauth-token": "gho_",
+  "github-user-to-server-token": "ghu_",
+  "github-refresh-token": "ghr_"
+};
+var REVOCABLE_RULE_IDS = Object.keys(REVOCABLE);
+var MAX_REVOKE_REQUESTS = 60;
+var plural = (n, one) => `${n} ${one}${n === 1 ? "" : "s"}`;
+async function revokeFindings(findings, secrets, opts) {
+  const records = /* @__PURE__ */ new Map();
+  const bySecret = /* @__PURE__ */ new Map();
+  for (const f of findings) {
+    const prefix2 = REVOCABLE[f.ruleId];
+    if (prefix2 === void 0) continue;
+    const secret = f.validated ? secrets?.get(f.fingerprint) : void 0;
+    if (!f.validated) {
+      records.set(f, { submitted: false, answer: "not submitted: its checksum or structure is not proven" });
+    } else if (!secret?.startsWith(prefix2)) {
+      records.set(f, { submitted: false, answer: "not submitted: not a token type the endpoint accepts" });
+    } else {
+      const list = bySecret.get(secret) ?? [];
+      list.push(f);
+      bySecret.set(secret, list);
+    }
+  }
+  const batchSize = Math.max(1, Math.min(REVOKE_BATCH_SIZE, opts.batchSize ?? REVOKE_BATCH_SIZE));
+  const all = [...bySecret.keys()];
+  let accepted = 0;
+  let failure;
+  for (let i = 0, request = 0; i < all.length; i += batchSize, request++) {
+    const batch = all.slice(i, i + batchSize);
+    const mark = (r) => {
+      for (const s of batch) for (const f of bySecret.get(s)) records.set(f, r);
+    };
+    if (failure !== void 0) {
+      mark({ submitted: false, answer: "not submitted: an earlier revocation request failed" });
+      continue;
+    }
+    if (request >= MAX_REVOKE_REQUESTS) {
+      failure = `more than ${MAX_REVOKE_REQUESTS * batchSize} tokens: GitHub accepts ${MAX_REVOKE_REQUESTS} revocation requests an hour`;
+      mark({ submitted: false, answer: "not submitted: over the endpoint’s hourly limit" });
+      continue;
+    }
+    try {
+      const { status } = await opts.client.revokeCredentials(batch, { authenticated: opts.authenticated });
+      accepted += batch.length;
+      mark({ submitted: true, status, answer: `accepted (HTTP ${status})` });
+      opts.onNotice?.(`revocation: ${plural(batch.length, "token")} submitted, HTTP ${status}`);
+    } catch (e) {
+      const status = e instanceof GitHubApiError && e.status > 0 ? e.status : void 0;
+      const why = e.message;
+      failure = why;
+      mark({
+        submitted: true,
+        ...status !== void 0 ? { status } : {},
+        answer: status !== void 0 ? `refused (HTTP ${status})` : "failed (no answer)"
+      });
+    }
+  }
+  const out = findings.map((f) => {
+    const r = records.get(f);
+    return r ? { ...f, revocation: r } : f;
+  });
+  const result = { findings: out, accepted, candidates: all.length };
+  if (failure !== void 0) {
+    const left = all.length - accepted;
+    result.failure = `revocation of ${plural(left, "GitHub token")} failed (${failure}); ${left === 1 ? "it is" : "they are"} still live. Revoke by hand now: find each one at the location the annotations and the job summary give (findings whose revocation was not accepted), then have its owner delete it (Settings → Developer settings → Personal access tokens), or submit it yourself with POST /credentials/revoke ({"credentials": ["<token>"]}; on GitHub.com without an Authorization header).`;
+  }
+  return result;
+}
+
+// src/scan/sources/logs.ts
+var CONCURRENCY = 4;
+var D = (b) => b >= 48 && b <= 57;
+var num2 = (buf, from, len) => {
+  let n = 0;
+  for (let i = from; i < from + len; i++) n = n * 10 + (buf[i] - 48);
+  return n;
+};
+function timestampPrefix(buf, at, end, out) {
+  if (end - at < 20) return 0;
+  const b = (i2) => buf[at + i2];
+  if (!(D(b(0)) && D(b(1)) && D(b(2)) && D(b(3)) && b(4) === 45 && D(b(5)) && D(b(6)) && b(7) === 45) || !(D(b(8)) && D(b(9)) && b(10) === 84 && D(b(11)) && D(b(12)) && b(13) === 58 && D(b(14)) && D(b(15))) || !(b(16) === 58 && D(b(17)) && D(b(18)))) {
+    return 0;
+  }
+  let i = 19;
+  if (b(i) === 46) {
+    i++;
+    const start = i;
+    while (at + i < end && i - start < 9 && D(b(i))) i++;
+    if (i === start) return 0;
+  }
+  if (at + i >= end || b(i) !== 90) return 0;
+  i++;
+  if (at + i < end) {
+    if (b(i) !== 32) return 0;
+    i++;
+  }
+  const ms = Date.UTC(
+    num2(buf, at, 4),
+    num2(buf, at + 5, 2) - 1,
+    num2(buf, at + 8, 2),
+    num2(buf, at + 11, 2),
+    num2(buf, at + 14, 2),
+    num2(buf, at + 17, 2)
+  );
+  out.sec = Math.floor(ms / 1e3);
+  return i;
+}
+function sameSecond(buf, at, last) {
+  for (let i = 18; i >= 0; i--) if (buf[at + i] !== last[i]) return false;
+  return true;
+}
+function prefixTail(buf, at, end) {
+  let i = at + 19;
+  if (buf[i] === 46) {
+    const start = ++i;
+    while (i < end && i - start < 9 && D(buf[i])) i++;
+    if (i === start) return 0;
+  }
+  if (i >= end || buf[i] !== 90) return 0;
+  i++;
+  if (i < end) {
+    if (buf[i] !== 32) return 0;
+    i++;
+  }
+  return i - at;
+}
+var GROUP = Buffer.from("##[group]");
+function prepareLog(raw, steps) {
+  const span = steps.map((s) => ({
+    from: s.startedAt === void 0 ? Number.NaN : Math.floor(s.startedAt / 1e3),
+    to: s.completedAt === void 0 ? Number.POSITIVE_INFINITY : Math.floor(s.completedAt / 1e3)
+  }));
+  const encloses = (k, t) => span[k].from <= t && t <= span[k].to;
+  const runLine = [];
+  const runStep = [];
+  const firstLine = /* @__PURE__ */ new Map();
+  let read2 = raw.length >= 3 && raw[0] === 239 && raw[1] === 187 && raw[2] === 191 ? 3 : 0;
+  let write = 0;
+  let line = 0;
+  let cur = -1;
+  let assigned = -1;
+  const ts = { sec: 0 };
+  const last = Buffer.alloc(19);
+  let lastCut = 0;
+  while (read2 < raw.length) {
+    line++;
+    const nl = raw.indexOf(10, read2);
+    const end = nl < 0 ? raw.length : nl;
+    let cut = 0;
+    if (lastCut > 0 && end - read2 >= lastCut && sameSecond(raw, read2, last)) {
+      cut = prefixTail(raw, read2, end);
+    }
+    if (cut === 0) {
+      cut = timestampPrefix(raw, read2, end, ts);
+      if (cut > 0) raw.copy(last, 0, read2, read2 + 19);
+    }
+    lastCut = cut;
+    const contentStart = read2 + cut;
+    if (cut > 0 && steps.length > 0) {
+      const t = ts.sec;
+      let next = -1;
+      if (cur >= 0 && encloses(cur, t)) {
+        next = cur;
+        const opensGroup = contentStart + GROUP.length <= end && raw.compare(GROUP, 0, GROUP.length, contentStart, contentStart + GROUP.length) === 0;
+        if (opensGroup && cur + 1 < span.length && encloses(cur + 1, t)) next = cur + 1;
+      } else {
+        for (let k = cur + 1; k < span.length && next < 0; k++) if (encloses(k, t)) next = k;
+        for (let k = 0; k <= cur && next < 0; k++) if (encloses(k, t)) next = k;
+      }
+      if (next >= 0) cur = next;
+      if (next !== assigned || runLine.length === 0) {
+        runLine.push(line);
+        runStep.push(next);
+        assigned = next;
+      }
+      if (next >= 0 && !firstLine.has(next)) firstLine.set(next, line);
+    }
+    const stop = nl < 0 ? raw.length : nl + 1;
+    if (write !== contentStart) raw.copyWithin(write, contentStart, stop);
+    write += stop - contentStart;
+    read2 = stop;
+  }
+  const lines = line;
+  return {
+    data: raw.subarray(0, write),
+    lines,
+    firstLine,
+    stepOf(l) {
+      let lo = 0;
+      let hi = runLine.length;
+      while (lo < hi) {
+        const mid = lo + hi >> 1;
+        if (runLine[mid] <= l) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo === 0 ? -1 : runStep[lo - 1];
+    }
+  };
+}
+function logPath(name2) {
+  const safe = name2.replace(/[/\\\u0000-\u001f\u007f-\u009f]/g, "_");
+  return `logs/${safe}.log`;
+}
+async function openLogsSource(opts) {
+  const all = await opts.client.listRunJobs(opts.owner, opts.repo, opts.runId);
+  const skipped = [];
+  const scanned = [];
+  const byPath = /* @__PURE__ */ new Map();
+  for (const job of all) {
+    if (job.status !== "completed") {
+      skipped.push({
+        job: job.name,
+        why: `${job.status}: its log is not complete yet (the scanning job's own log never is)`
+      });
+      continue;
+    }
+    if (job.conclusion === "skipped" || job.steps.length === 0 && job.conclusion === "cancelled") {
+      skipped.push({ job: job.name, why: `${job.conclusion}: it never ran, so it has no log` });
+      continue;
+    }
+    let path12 = logPath(job.name);
+    for (let n = 1; byPath.has(path12); n++) path12 = logPath(`${job.name} (${job.id}${n > 1 ? `-${n}` : ""})`);
+    const entry = { job, path: path12 };
+    byPath.set(path12, entry);
+    scanned.push(entry);
+  }
+  for (const s of skipped) opts.onNotice?.(`job ${JSON.stringify(s.job)} not scanned: ${s.why}`);
+  let failed = 0;
+  const server = opts.serverUrl.replace(/\/+$/, "");
+  const runUrl = `${server}/${encodeURIComponent(opts.owner)}/${encodeURIComponent(opts.repo)}/actions/runs/${opts.runId}`;
+  async function fetchOne(entry) {
+    try {
+      const raw = await opts.client.downloadJobLog(opts.owner, opts.repo, entry.job.id, {
+        ...opts.maxLogBytes ? { maxBytes: opts.maxLogBytes } : {}
+      });
+      const prepared = prepareLog(raw, entry.job.steps);
+      entry.log = { stepOf: prepared.stepOf, firstLine: prepared.firstLine, lines: prepared.lines };
+      return { path: entry.path, source: { kind: "bytes", data: prepared.data } };
+    } catch (e) {
+      failed++;
+      opts.onWarning?.(`${entry.path}: log not scanned: ${e.message}`);
+      return void 0;
+    }
+  }
+  return {
+    describe: `logs of ${scanned.length} completed job${scanned.length === 1 ? "" : "s"} of run ${opts.runId} in ${opts.owner}/${opts.repo}`,
+    get failed() {
+      return failed;
+    },
+    skipped,
+    jobs: scanned.length,
+    items: async function* () {
+      const queue = scanned.slice();
+      const running = /* @__PURE__ */ new Map();
+      let next = 0;
+      const start = () => {
+        const entry = queue.shift();
+        if (!entry) return;
+        const id = next++;
+        running.set(
+          id,
+          fetchOne(entry).then((item) => ({ id, item }))
+        );
+      };
+      for (let i = 0; i < CONCURRENCY; i++) start();
+      while (running.size > 0) {
+        const { id, item } = await Promise.race(running.values());
+        running.delete(id);
+        start();
+        if (item) yield item;
+      }
+    },
+    locate(f) {
+      const entry = byPath.get(f.file);
+      if (!entry) return void 0;
+      const { job } = entry;
+      const loc = { job: job.name, jobId: job.id, url: `${runUrl}/job/${job.id}` };
+      const k = entry.log?.stepOf(f.line) ?? -1;
+      const step = k >= 0 ? job.steps[k] : void 0;
+      if (step) {
+        loc.step = step.name;
+        loc.stepNumber = step.number;
+        const first = entry.log?.firstLine.get(k) ?? f.line;
+        loc.url += `#step:${step.number}:${f.line - first + 1}`;
+      }
+      return loc;
+    }
+  };
+}
+
 // src/scan/job.ts
-var SCAN_MODES = ["auto", "worktree", "diff", "history"];
+var SCAN_MODES = ["auto", "worktree", "diff", "history", "logs"];
 var FAIL_ON = ["any", "validated", "none"];
+var REVOKE = ["none", "github"];
 var ModeError = class extends Error {
   name = "ModeError";
 };
@@ -49489,10 +51141,17 @@ function selectSource(opts) {
   if ((opts.stdin || opts.file) && (opts.mode === "diff" || opts.mode === "history")) {
     throw new ModeError(`--mode ${opts.mode} scans a git repository, not ${opts.stdin ? "stdin" : "a single file"}`);
   }
+  if ((opts.stdin || opts.file) && opts.mode === "logs") {
+    throw new ModeError(
+      `--mode logs fetches a workflow run's logs, not ${opts.stdin ? "stdin" : "a single file"} (\`jit-gpg scan -\` scans a log piped in)`
+    );
+  }
   if (opts.stdin) return { kind: "stdin", stream: opts.stdin };
   if (opts.file) {
-    const abs = resolve3(opts.root, opts.file);
-    const size = statSync(abs).size;
+    const abs = resolve4(opts.root, opts.file);
+    const st = statSync(abs);
+    if (!st.isFile()) return { kind: "named", absPath: abs, name: opts.file };
+    const size = st.size;
     const path12 = opts.file;
     return {
       kind: "items",
@@ -49520,6 +51179,8 @@ function selectSource(opts) {
       return { kind: "git", plan: { mode: "diff", base: opts.base, head: opts.head ?? "HEAD" } };
     case "history":
       return { kind: "git", plan: { mode: "history", ...opts.head ? { head: opts.head } : {} } };
+    case "logs":
+      return { kind: "logs" };
     default:
       throw new ModeError(`unknown mode "${String(opts.mode)}"; expected one of ${SCAN_MODES.join(", ")}`);
   }
@@ -49548,21 +51209,46 @@ async function runScanJob(opts) {
     );
   }
   if (opts.maxFileSize !== void 0) policy.maxFileSize = opts.maxFileSize;
-  if (configFile && !source.files.some((f) => f.changed && resolve3(opts.cwd, f.name) === configFile)) {
+  if (configFile && !source.files.some((f) => f.changed && resolve4(opts.cwd, f.name) === configFile)) {
     const rel = relative4(opts.root, configFile);
     if (rel && !rel.startsWith("..") && !isAbsolute3(rel)) policy.ignorePaths.push(rel.split(sep2).join("/"));
   }
-  const baseline = opts.baselinePath ? await loadBaseline(resolve3(opts.cwd, opts.baselinePath), {
+  const baseline = opts.baselinePath ? await loadBaseline(resolve4(opts.cwd, opts.baselinePath), {
     source,
     asGiven: isAbsolute3(opts.baselinePath),
     name: opts.baselinePath
   }) : void 0;
   if (source.base !== void 0 && plan.kind === "git") policy.inlineAllow = "report";
+  const revoke = opts.revoke === "github";
+  let client;
+  if (plan.kind === "logs" || revoke) {
+    if (!opts.github?.apiUrl) throw new ModeError("the GitHub API URL is not set (GITHUB_API_URL)");
+    client = createGitHubClient({ ...opts.github, ...opts.onNotice ? { onNotice: opts.onNotice } : {} });
+  }
+  if (revoke) policy.retainSecrets = [...REVOCABLE_RULE_IDS];
   let raw;
+  let logs;
   let git2;
   let gitSource;
   if (plan.kind === "git") {
     ({ result: raw, git: git2, source: gitSource } = await runGitPlan(plan.plan, opts, policy, configFile));
+  } else if (plan.kind === "logs") {
+    logs = await openLogs(opts, client);
+    policy.maxFileSize = Number.MAX_SAFE_INTEGER;
+    raw = await scan({
+      root: opts.root,
+      policy,
+      threads: opts.threads,
+      onWarning: opts.onWarning,
+      onProgress: opts.onProgress,
+      items: logs.items()
+    });
+    raw.stats.failed += logs.failed;
+    const fetched = logs;
+    raw.findings = raw.findings.map((f) => {
+      const at = fetched.locate(f);
+      return at ? { ...f, log: at } : f;
+    });
   } else {
     raw = await scan({
       root: opts.root,
@@ -49571,6 +51257,7 @@ async function runScanJob(opts) {
       onWarning: opts.onWarning,
       onProgress: opts.onProgress,
       ...plan.kind === "stdin" ? { stdin: plan.stream } : {},
+      ...plan.kind === "named" ? { stdin: await openNamedInput(plan.absPath, plan.name), stdinName: plan.name } : {},
       ...plan.kind === "items" ? { items: plan.items() } : {}
     });
   }
@@ -49580,12 +51267,24 @@ async function runScanJob(opts) {
     raw.findings.filter((f) => !f.inlineAllowed),
     baseline
   );
+  const { secrets, ...kept } = raw;
   const result = {
-    ...raw,
+    ...kept,
     findings: outcome.findings,
     staleBaseline: outcome.stale.map((s) => s.fingerprint)
   };
-  const sourceWords = gitSource ?? (plan.kind === "stdin" ? "stdin" : plan.kind === "items" ? plan.describe : `work tree ${opts.root}`);
+  let revocation;
+  if (revoke) {
+    const r = await revokeFindings(result.findings, secrets, {
+      client,
+      authenticated: !isGitHubCloud(client.apiUrl),
+      ...opts.onNotice ? { onNotice: opts.onNotice } : {}
+    });
+    const { findings, ...rest } = r;
+    result.findings = findings;
+    revocation = rest;
+  }
+  const sourceWords = gitSource ?? (plan.kind === "named" ? `${plan.name} (read like stdin)` : plan.kind === "stdin" ? "stdin" : plan.kind === "items" ? plan.describe : plan.kind === "logs" ? logs.describe : `work tree ${opts.root}`);
   const job = {
     result,
     accepted: outcome.accepted,
@@ -49596,9 +51295,30 @@ async function runScanJob(opts) {
     markerSuppressed
   };
   if (git2) job.git = git2;
+  if (logs) job.logs = { jobs: logs.jobs, skipped: logs.skipped, failed: logs.failed };
+  if (revocation) job.revocation = revocation;
   if (configFile) job.configFile = configFile;
   if (baseline) job.baseline = baseline;
   return job;
+}
+async function openLogs(opts, client) {
+  const where2 = opts.logs;
+  const m = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(where2?.repo ?? "");
+  if (!where2 || !m) {
+    throw new ModeError("mode logs needs the repository as OWNER/REPO (--repo, or GITHUB_REPOSITORY on a runner)");
+  }
+  if (!Number.isSafeInteger(where2.runId) || where2.runId < 1) {
+    throw new ModeError("mode logs needs the run id, a positive integer (--run-id, input `run-id`, or GITHUB_RUN_ID)");
+  }
+  return openLogsSource({
+    client,
+    owner: m[1],
+    repo: m[2],
+    runId: where2.runId,
+    serverUrl: where2.serverUrl,
+    ...opts.onNotice ? { onNotice: opts.onNotice } : {},
+    onWarning: opts.onWarning
+  });
 }
 async function configSource(opts) {
   if (opts.configFrom !== "base") return worktreeSource(opts.cwd);
@@ -49802,7 +51522,46 @@ function redactFinding(f) {
   if (typeof f.author === "string") out.author = f.author;
   if (typeof f.date === "string") out.date = f.date;
   if (typeof f.decoded === "string") out.decoded = f.decoded;
+  if (Array.isArray(f.locations) && f.locations.length > 0) out.locations = f.locations.map(redactLocation);
   if (f.inlineAllowed === true) out.inlineAllowed = true;
+  const log2 = logLocation(f.log);
+  if (log2) out.log = log2;
+  const revocation = revocationRecord(f.revocation);
+  if (revocation) out.revocation = revocation;
+  return out;
+}
+function redactLocation(l) {
+  const line = posInt(l.line);
+  const out = {
+    file: str2(l.file, "-"),
+    line,
+    column: posInt(l.column),
+    endLine: Math.max(line, posInt(l.endLine, line)),
+    endColumn: posInt(l.endColumn)
+  };
+  if (typeof l.commit === "string") out.commit = l.commit;
+  if (typeof l.author === "string") out.author = l.author;
+  if (typeof l.date === "string") out.date = l.date;
+  if (typeof l.decoded === "string") out.decoded = l.decoded;
+  const log2 = logLocation(l.log);
+  if (log2) out.log = log2;
+  return out;
+}
+function logLocation(v) {
+  if (!v || typeof v !== "object") return void 0;
+  const l = v;
+  if (typeof l.job !== "string" || typeof l.url !== "string" || !Number.isSafeInteger(l.jobId)) return void 0;
+  const out = { job: l.job, jobId: l.jobId, url: l.url };
+  if (typeof l.step === "string") out.step = l.step;
+  if (Number.isSafeInteger(l.stepNumber)) out.stepNumber = l.stepNumber;
+  return out;
+}
+function revocationRecord(v) {
+  if (!v || typeof v !== "object") return void 0;
+  const r = v;
+  if (typeof r.submitted !== "boolean" || typeof r.answer !== "string") return void 0;
+  const out = { submitted: r.submitted, answer: r.answer };
+  if (Number.isSafeInteger(r.status)) out.status = r.status;
   return out;
 }
 function redactFindings(findings) {
@@ -49837,6 +51596,25 @@ function renderJson(input) {
 `;
 }
 
+// src/scan/types.ts
+function incompleteItems(stats) {
+  return stats.unreadable + stats.failed + (stats.missingObjects ?? 0) + (stats.truncated ?? 0);
+}
+function policySkips(stats) {
+  const n = (count, one, many) => count > 0 ? [`${count} ${count === 1 ? one : many}`] : [];
+  return [
+    ...n(stats.skippedBinary, "binary file", "binary files"),
+    ...n(stats.skippedLarge, "file over the size limit", "files over the size limit"),
+    ...n(
+      stats.skippedArchive ?? 0,
+      "archive item over a limit or unreadable",
+      "archive items over a limit or unreadable"
+    ),
+    ...n(stats.skippedSpecial ?? 0, "FIFO, socket or device", "FIFOs, sockets or devices"),
+    ...n(stats.skippedSymlinks ?? 0, "symlink (not followed)", "symlinks (not followed)")
+  ];
+}
+
 // src/scan/report/text.ts
 function groupByFile(findings) {
   const groups = /* @__PURE__ */ new Map();
@@ -49854,7 +51632,7 @@ function formatBytes3(n) {
   if (n < 1024 * 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MiB`;
   return `${(n / 1024 / 1024 / 1024).toFixed(2)} GiB`;
 }
-function plural(n, one, many = `${one}s`) {
+function plural2(n, one, many = `${one}s`) {
   return `${n} ${n === 1 ? one : many}`;
 }
 
@@ -49876,16 +51654,16 @@ function renderMarkdown(opts) {
   const stale = opts.staleBaseline ?? [];
   const s = opts.stats;
   const out = [];
-  const scanned = `${plural(s.files, "file")} (${formatBytes3(s.bytes)}) scanned in ${s.durationMs} ms`;
+  const scanned = `${plural2(s.files, "file")} (${formatBytes3(s.bytes)}) scanned in ${s.durationMs} ms`;
   if (findings.length === 0) {
     out.push(`## ✅ ${title}: no secrets found`, "");
-    out.push(`${scanned}.${baselined ? ` ${plural(baselined, "finding")} accepted by the baseline.` : ""}`, "");
+    out.push(`${scanned}.${baselined ? ` ${plural2(baselined, "finding")} accepted by the baseline.` : ""}`, "");
   } else {
     const validated = findings.filter((f) => f.validated).length;
     const groups = groupByFile(findings);
-    out.push(`## 🚨 ${title}: ${plural(findings.length, "secret")} found`, "");
+    out.push(`## 🚨 ${title}: ${plural2(findings.length, "secret")} found`, "");
     out.push(
-      `**${findings.length}** in **${plural(groups.size, "file")}** · **${validated}** validated (checksum or structure proves the format)` + (baselined ? ` · ${baselined} accepted by the baseline` : "") + (opts.failing !== void 0 && opts.failing !== findings.length ? ` · ${opts.failing} fail the job` : "") + ` · ${scanned}`,
+      `**${findings.length}** in **${plural2(groups.size, "file")}** · **${validated}** validated (checksum or structure proves the format)` + (baselined ? ` · ${baselined} accepted by the baseline` : "") + (opts.failing !== void 0 && opts.failing !== findings.length ? ` · ${opts.failing} fail the job` : "") + ` · ${scanned}`,
       ""
     );
     let rows = opts.maxRows ?? 500;
@@ -49904,7 +51682,15 @@ function renderMarkdown(opts) {
       out.push("");
     }
     if (omitted > 0) {
-      out.push(`…and ${plural(omitted, "more finding")} not listed here: see the SARIF or JSON report.`, "");
+      out.push(`…and ${plural2(omitted, "more finding")} not listed here: see the SARIF or JSON report.`, "");
+    }
+    const revocable = findings.filter((f) => f.revocation);
+    if (revocable.length > 0) {
+      const accepted = revocable.filter((f) => f.revocation.submitted && f.revocation.answer.startsWith("accepted"));
+      out.push(
+        `**Revocation:** ${accepted.length} of ${plural2(revocable.length, "GitHub token finding")} accepted by GitHub's credential-revocation endpoint (irreversible; the owners are notified).`,
+        ""
+      );
     }
     out.push("### Findings per rule", "", "| Rule | Title | Findings |", "| --- | --- | ---: |");
     const perRule = /* @__PURE__ */ new Map();
@@ -49918,7 +51704,7 @@ function renderMarkdown(opts) {
     }
     out.push("");
     out.push(
-      "**What to do:** rotate each secret first (treat it as leaked: it is in the history), then remove it from the code. For a false positive, add an inline `jit-gpg:allow` comment, an `[allow]` entry in `.jit-gpg.toml`, or pass the JSON report as a `baseline`.",
+      findings.every((f) => f.log) ? "**What to do:** rotate each secret first (treat it as leaked: anyone who can read the run can read its logs), then stop the step from printing it and delete the run’s logs. For a false positive, add an `[allow]` entry in `.jit-gpg.toml` or pass the JSON report as a `baseline`." : "**What to do:** rotate each secret first (treat it as leaked: it is in the history), then remove it from the code. For a false positive, add an inline `jit-gpg:allow` comment, an `[allow]` entry in `.jit-gpg.toml`, or pass the JSON report as a `baseline`.",
       ""
     );
   }
@@ -49926,11 +51712,11 @@ function renderMarkdown(opts) {
     for (const n of opts.notes) out.push(`- ${mdText(n)}`);
     out.push("");
   }
-  const skipped = [];
-  if (s.skippedBinary) skipped.push(plural(s.skippedBinary, "binary file"));
-  if (s.skippedLarge) skipped.push(`${plural(s.skippedLarge, "file")} over the size limit`);
-  if (s.unreadable) skipped.push(plural(s.unreadable, "unreadable file"));
-  if (skipped.length) out.push(`**Skipped:** ${skipped.join(", ")}.`, "");
+  const skipped = policySkips(s);
+  if (skipped.length) out.push(`**Skipped by policy:** ${skipped.join(", ")}.`, "");
+  const incomplete = incompleteItems(s);
+  if (incomplete)
+    out.push(`**Not scanned (the scan is incomplete):** ${plural2(incomplete, "item")}; see the warnings.`, "");
   if (stale.length) {
     out.push(`### Stale baseline entries (${stale.length})`, "");
     out.push("These baseline entries matched nothing in this scan; remove them from the baseline file.", "");
@@ -49942,7 +51728,7 @@ function renderMarkdown(opts) {
     out.push("");
   }
   if (opts.warnings?.length) {
-    out.push(`<details><summary>${plural(opts.warnings.length, "warning")}</summary>`, "");
+    out.push(`<details><summary>${plural2(opts.warnings.length, "warning")}</summary>`, "");
     for (const w of opts.warnings) out.push(`- ${mdText(w)}`);
     out.push("", "</details>", "");
   }
@@ -49957,7 +51743,10 @@ function renderMarkdown(opts) {
 }
 function row(f) {
   const commit = f.commit ? ` (${mdCode(f.commit.slice(0, 12))})` : "";
-  return `| ${f.line} | ${mdCode(f.ruleId)} ${mdText(f.title)}${commit} | ${f.severity} | ${f.validated ? "✅" : "–"} | ${mdCode(f.preview)} |`;
+  const line = f.log && /^https?:\/\/[^\s()<>]+$/.test(f.log.url) ? `[${f.line}](${f.log.url})` : String(f.line);
+  const step = f.log?.step !== void 0 ? ` in step ${mdCode(f.log.step)}` : "";
+  const revocation = f.revocation ? ` · revocation: ${mdText(f.revocation.answer)}` : "";
+  return `| ${line} | ${mdCode(f.ruleId)} ${mdText(f.title)}${commit}${step} | ${f.severity} | ${f.validated ? "✅" : "–"} | ${mdCode(f.preview)}${revocation} |`;
 }
 
 // src/scan/report/sarif.ts
@@ -49995,6 +51784,14 @@ function descriptor(rule) {
     }
   };
 }
+function physical(l) {
+  return {
+    physicalLocation: {
+      artifactLocation: { uri: toUri(l.file), uriBaseId: SRCROOT },
+      region: { startLine: l.line, startColumn: l.column, endLine: l.endLine, endColumn: l.endColumn }
+    }
+  };
+}
 function toSarif(opts) {
   const findings = redactFindings(opts.findings);
   const rules = [];
@@ -50012,29 +51809,34 @@ function toSarif(opts) {
     const properties = { validated: f.validated, severity: f.severity };
     if (f.commit) properties.commit = f.commit;
     if (f.decoded) properties.decoded = f.decoded;
-    return {
+    if (f.log) properties.log = f.log;
+    if (f.revocation) properties.revocation = f.revocation;
+    const result = {
       ruleId: f.ruleId,
       ruleIndex: index.get(f.ruleId),
       level: sarifLevel(f.severity),
       message: { text: `${f.title}: ${f.preview}${f.validated ? " (validated)" : ""}` },
-      locations: [
-        {
-          physicalLocation: {
-            artifactLocation: { uri: toUri(f.file), uriBaseId: SRCROOT },
-            region: {
-              startLine: f.line,
-              startColumn: f.column,
-              endLine: f.endLine,
-              endColumn: f.endColumn
-            }
-          }
-        }
-      ],
+      // The first occurrence; every other place of the same secret is a related location.
+      locations: [physical(f)],
       partialFingerprints,
       properties
     };
+    if (f.locations?.length) {
+      result.relatedLocations = f.locations.map((l, i) => ({
+        id: i + 1,
+        ...physical(l),
+        message: { text: l.commit ? `also in commit ${l.commit.slice(0, 12)}` : "also here" }
+      }));
+    }
+    return result;
   });
-  const notifications = (opts.warnings ?? []).map((w) => ({ level: "warning", message: { text: w } }));
+  const notifications = [
+    ...(opts.warnings ?? []).map((w) => ({ level: "warning", message: { text: w } })),
+    ...policySkips(opts.stats).map((text) => ({
+      level: "note",
+      message: { text: `skipped by policy: ${text}` }
+    }))
+  ];
   const run2 = {
     tool: {
       driver: {
@@ -50160,7 +51962,7 @@ function inputs(action5, source = fromCore) {
 }
 
 // src/action/scan-cache.ts
-import { mkdirSync, readFileSync as readFileSync2, rmSync, statSync as statSync3, writeFileSync as writeFileSync3 } from "node:fs";
+import { mkdirSync, readFileSync as readFileSync3, rmSync, statSync as statSync3, writeFileSync as writeFileSync3 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join as join11 } from "node:path";
 
@@ -50211,7 +52013,7 @@ import * as path8 from "path";
 import * as path4 from "path";
 import assert from "assert";
 var IS_WINDOWS3 = process.platform === "win32";
-function dirname6(p) {
+function dirname7(p) {
   p = safeTrimTrailingSeparator(p);
   if (IS_WINDOWS3 && /^\\\\[^\\]+(\\[^\\]+)?$/.test(p)) {
     return p;
@@ -50325,14 +52127,14 @@ function getSearchPaths(patterns) {
     }
     let foundAncestor = false;
     let tempKey = key;
-    let parent = dirname6(tempKey);
+    let parent = dirname7(tempKey);
     while (parent !== tempKey) {
       if (searchPathMap[parent]) {
         foundAncestor = true;
         break;
       }
       tempKey = parent;
-      parent = dirname6(tempKey);
+      parent = dirname7(tempKey);
     }
     if (!foundAncestor) {
       result.push(pattern.searchPath);
@@ -50434,12 +52236,12 @@ function pushAll(target, items) {
     target.push(items[i]);
   }
 }
-function balancedWithBudget(str3, masked, budget) {
+function balancedWithBudget(str3, masked2, budget) {
   if (budget.remaining < 0) {
     return void 0;
   }
-  const r = range("{", "}", masked);
-  const unmatched = r !== void 0 && masked.indexOf("{") < r[0];
+  const r = range("{", "}", masked2);
+  const unmatched = r !== void 0 && masked2.indexOf("{") < r[0];
   budget.remaining -= r && !unmatched ? r[1] + 1 : str3.length;
   if (!r || budget.remaining < 0) {
     return void 0;
@@ -50452,11 +52254,11 @@ function balancedWithBudget(str3, masked, budget) {
     unmatched
   };
 }
-function maskUnmatchedOpens(masked, budget) {
-  budget.remaining -= masked.length;
+function maskUnmatchedOpens(masked2, budget) {
+  budget.remaining -= masked2.length;
   const open2 = [];
-  for (let i = 0; i < masked.length; i++) {
-    const c = masked.charCodeAt(i);
+  for (let i = 0; i < masked2.length; i++) {
+    const c = masked2.charCodeAt(i);
     if (c === 123) {
       open2.push(i);
     } else if (c === 125 && open2.length) {
@@ -50467,10 +52269,10 @@ function maskUnmatchedOpens(masked, budget) {
   let last = 0;
   for (let i = 0; i < open2.length; i++) {
     const at = open2[i];
-    out += masked.slice(last, at) + "\0";
+    out += masked2.slice(last, at) + "\0";
     last = at + 1;
   }
-  return out + masked.slice(last);
+  return out + masked2.slice(last);
 }
 function commaSetFollows(str3, budget) {
   budget.remaining -= str3.length;
@@ -50631,14 +52433,14 @@ function expand_(str3, max, maxLength, maxDepth, depth, maxRewrites, budget, isT
   let rewrites = 0;
   let dropEmpties = false;
   let firstGroup = true;
-  let masked = str3;
+  let masked2 = str3;
   for (; ; ) {
-    const m = balancedWithBudget(str3, masked, budget);
+    const m = balancedWithBudget(str3, masked2, budget);
     if (!m) {
       return combine(acc, str3, [""], max, maxLength, dropEmpties, budget);
     }
     if (m.unmatched) {
-      masked = maskUnmatchedOpens(masked, budget);
+      masked2 = maskUnmatchedOpens(masked2, budget);
     }
     const pre = m.pre;
     const literal = () => combine(acc, pre + "{" + m.body + "}" + m.post, [""], max, maxLength, dropEmpties, budget);
@@ -50648,7 +52450,7 @@ function expand_(str3, max, maxLength, maxDepth, depth, maxRewrites, budget, isT
       if (!m.post.length)
         break;
       str3 = m.post;
-      masked = masked.slice(m.end + 1);
+      masked2 = masked2.slice(m.end + 1);
       continue;
     }
     const isNumericSequence = /^-?\d+\.\.-?\d+(?:\.\.-?\d+)?$/.test(m.body);
@@ -50659,7 +52461,7 @@ function expand_(str3, max, maxLength, maxDepth, depth, maxRewrites, budget, isT
       if (rewrites < maxRewrites && commaSetFollows(m.post, budget)) {
         rewrites++;
         str3 = m.pre + "{" + m.body + escClose + m.post;
-        masked = masked.slice(0, m.end) + escClose + masked.slice(m.end + 1);
+        masked2 = masked2.slice(0, m.end) + escClose + masked2.slice(m.end + 1);
         isTop = true;
         continue;
       }
@@ -50694,7 +52496,7 @@ function expand_(str3, max, maxLength, maxDepth, depth, maxRewrites, budget, isT
           if (!m.post.length)
             break;
           str3 = m.post;
-          masked = masked.slice(m.end + 1);
+          masked2 = masked2.slice(m.end + 1);
           continue;
         }
       }
@@ -50731,7 +52533,7 @@ function expand_(str3, max, maxLength, maxDepth, depth, maxRewrites, budget, isT
     if (!m.post.length)
       break;
     str3 = m.post;
-    masked = masked.slice(m.end + 1);
+    masked2 = masked2.slice(m.end + 1);
   }
   return acc;
 }
@@ -52343,12 +54145,12 @@ var Path = class {
         this.segments = itemPath.split(path6.sep);
       } else {
         let remaining = itemPath;
-        let dir = dirname6(remaining);
+        let dir = dirname7(remaining);
         while (dir !== remaining) {
           const basename7 = path6.basename(remaining);
           this.segments.unshift(basename7);
           remaining = dir;
-          dir = dirname6(remaining);
+          dir = dirname7(remaining);
         }
         this.segments.unshift(remaining);
       }
@@ -52360,7 +54162,7 @@ var Path = class {
         segment = normalizeSeparators2(itemPath[i]);
         if (i === 0 && hasRoot(segment)) {
           segment = safeTrimTrailingSeparator(segment);
-          assert2(segment === dirname6(segment), `Parameter 'itemPath' root segment contains information for multiple segments`);
+          assert2(segment === dirname7(segment), `Parameter 'itemPath' root segment contains information for multiple segments`);
           this.segments.push(segment);
         } else {
           assert2(!segment.includes(path6.sep), `Parameter 'itemPath' contains unexpected path separators`);
@@ -52451,7 +54253,7 @@ var Pattern = class _Pattern {
    */
   partialMatch(itemPath) {
     itemPath = safeTrimTrailingSeparator(itemPath);
-    if (dirname6(itemPath) === itemPath) {
+    if (dirname7(itemPath) === itemPath) {
       return this.rootRegExp.test(itemPath);
     }
     return this.minimatch.matchOne(itemPath.split(IS_WINDOWS6 ? /\\+/ : /\/+/), this.minimatch.set[0], true);
@@ -52558,11 +54360,11 @@ var SearchState = class {
 // node_modules/@actions/glob/lib/internal-globber.js
 var __awaiter9 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -52578,7 +54380,7 @@ var __awaiter9 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -52591,14 +54393,14 @@ var __asyncValues = function(o) {
   }, i);
   function verb(n) {
     i[n] = o[n] && function(v) {
-      return new Promise(function(resolve6, reject) {
-        v = o[n](v), settle(resolve6, reject, v.done, v.value);
+      return new Promise(function(resolve7, reject) {
+        v = o[n](v), settle(resolve7, reject, v.done, v.value);
       });
     };
   }
-  function settle(resolve6, reject, d, v) {
+  function settle(resolve7, reject, d, v) {
     Promise.resolve(v).then(function(v2) {
-      resolve6({ value: v2, done: d });
+      resolve7({ value: v2, done: d });
     }, reject);
   }
 };
@@ -52795,11 +54597,11 @@ var DefaultGlobber = class _DefaultGlobber {
 // node_modules/@actions/glob/lib/glob.js
 var __awaiter10 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -52815,7 +54617,7 @@ var __awaiter10 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -52863,11 +54665,11 @@ var CacheReadDeniedMessagePrefix = "cache read denied:";
 // node_modules/@actions/cache/lib/internal/cacheUtils.js
 var __awaiter11 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -52883,7 +54685,7 @@ var __awaiter11 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -52896,14 +54698,14 @@ var __asyncValues2 = function(o) {
   }, i);
   function verb(n) {
     i[n] = o[n] && function(v) {
-      return new Promise(function(resolve6, reject) {
-        v = o[n](v), settle(resolve6, reject, v.done, v.value);
+      return new Promise(function(resolve7, reject) {
+        v = o[n](v), settle(resolve7, reject, v.done, v.value);
       });
     };
   }
-  function settle(resolve6, reject, d, v) {
+  function settle(resolve7, reject, d, v) {
     Promise.resolve(v).then(function(v2) {
-      resolve6({ value: v2, done: d });
+      resolve7({ value: v2, done: d });
     }, reject);
   }
 };
@@ -53653,8 +55455,8 @@ function isError(e) {
 }
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/inspect.js
-import { inspect } from "node:util";
-var custom = inspect.custom;
+import { inspect as inspect2 } from "node:util";
+var custom = inspect2.custom;
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/sanitizer.js
 var RedactedString = "REDACTED";
@@ -53869,8 +55671,8 @@ function stringToUint8Array(value, format) {
 }
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/nodeHttpClient.js
-import http2 from "node:http";
-import https2 from "node:https";
+import http3 from "node:http";
+import https3 from "node:https";
 import zlib from "node:zlib";
 import { Transform } from "node:stream";
 
@@ -53886,9 +55688,9 @@ function isStreamComplete(stream2) {
   if (stream2.readable === false) {
     return Promise.resolve();
   }
-  return new Promise((resolve6) => {
+  return new Promise((resolve7) => {
     const handler = () => {
-      resolve6();
+      resolve7();
       stream2.removeListener("close", handler);
       stream2.removeListener("end", handler);
       stream2.removeListener("error", handler);
@@ -54043,8 +55845,8 @@ var NodeHttpClient = class {
       headers: request.headers.toJSON({ preserveCase: true }),
       ...request.requestOverrides
     };
-    return new Promise((resolve6, reject) => {
-      const req = isInsecure ? http2.request(options, resolve6) : https2.request(options, resolve6);
+    return new Promise((resolve7, reject) => {
+      const req = isInsecure ? http3.request(options, resolve7) : https3.request(options, resolve7);
       req.once("error", (err) => {
         reject(new RestError(err.message, { code: err.code ?? RestError.REQUEST_SEND_ERROR, request }));
       });
@@ -54073,15 +55875,15 @@ var NodeHttpClient = class {
     const disableKeepAlive = request.disableKeepAlive;
     if (isInsecure) {
       if (disableKeepAlive) {
-        return http2.globalAgent;
+        return http3.globalAgent;
       }
       if (!this.cachedHttpAgent) {
-        this.cachedHttpAgent = new http2.Agent({ keepAlive: true });
+        this.cachedHttpAgent = new http3.Agent({ keepAlive: true });
       }
       return this.cachedHttpAgent;
     } else {
       if (disableKeepAlive && !request.tlsSettings) {
-        return https2.globalAgent;
+        return https3.globalAgent;
       }
       const tlsSettings = request.tlsSettings ?? DEFAULT_TLS_SETTINGS;
       let agent = this.cachedHttpsAgents.get(tlsSettings);
@@ -54089,7 +55891,7 @@ var NodeHttpClient = class {
         return agent;
       }
       logger.info("No cached TLS Agent exist, creating a new Agent");
-      agent = new https2.Agent({
+      agent = new https3.Agent({
         // keepAlive is true if disableKeepAlive is false.
         keepAlive: !disableKeepAlive,
         // Since we are spreading, if no tslSettings were provided, nothing is added to the agent options.
@@ -54102,14 +55904,14 @@ var NodeHttpClient = class {
 };
 function getResponseHeaders(res) {
   const headers = createHttpHeaders();
-  for (const header of Object.keys(res.headers)) {
-    const value = res.headers[header];
+  for (const header2 of Object.keys(res.headers)) {
+    const value = res.headers[header2];
     if (Array.isArray(value)) {
       if (value.length > 0) {
-        headers.set(header, value[0]);
+        headers.set(header2, value[0]);
       }
     } else if (value) {
-      headers.set(header, value);
+      headers.set(header2, value);
     }
   }
   return headers;
@@ -54128,7 +55930,7 @@ function getDecodedResponseStream(stream2, headers) {
   return stream2;
 }
 function streamToText(stream2) {
-  return new Promise((resolve6, reject) => {
+  return new Promise((resolve7, reject) => {
     const buffer3 = [];
     stream2.on("data", (chunk) => {
       if (Buffer.isBuffer(chunk)) {
@@ -54138,7 +55940,7 @@ function streamToText(stream2) {
       }
     });
     stream2.on("end", () => {
-      resolve6(Buffer.concat(buffer3).toString("utf8"));
+      resolve7(Buffer.concat(buffer3).toString("utf8"));
     });
     stream2.on("error", (e) => {
       if (e && e?.name === "AbortError") {
@@ -54233,7 +56035,7 @@ function calculateRetryDelay(retryAttempt, config) {
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/helpers.js
 var StandardAbortMessage = "The operation was aborted.";
 function delay(delayInMs, value, options) {
-  return new Promise((resolve6, reject) => {
+  return new Promise((resolve7, reject) => {
     let timer = void 0;
     let onAborted = void 0;
     const rejectOnAbort = () => {
@@ -54256,7 +56058,7 @@ function delay(delayInMs, value, options) {
     }
     timer = setTimeout(() => {
       removeListeners();
-      resolve6(value);
+      resolve7(value);
     }, delayInMs);
     if (options?.abortSignal) {
       options.abortSignal.addEventListener("abort", onAborted);
@@ -54280,10 +56082,10 @@ function getRetryAfterInMs(response) {
   if (!(response && [429, 503].includes(response.status)))
     return void 0;
   try {
-    for (const header of AllRetryAfterHeaders) {
-      const retryAfterValue = parseHeaderValueAsNumber(response, header);
+    for (const header2 of AllRetryAfterHeaders) {
+      const retryAfterValue = parseHeaderValueAsNumber(response, header2);
       if (retryAfterValue === 0 || retryAfterValue) {
-        const multiplyingFactor = header === RetryAfterHeader ? 1e3 : 1;
+        const multiplyingFactor = header2 === RetryAfterHeader ? 1e3 : 1;
         return retryAfterValue * multiplyingFactor;
       }
     }
@@ -54759,7 +56561,7 @@ function isBlob(x) {
 }
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/concat.js
-import { Readable } from "stream";
+import { Readable as Readable2 } from "stream";
 async function* streamAsyncIterator() {
   const reader = this.getReader();
   try {
@@ -54785,14 +56587,14 @@ function makeAsyncIterable(webStream) {
 function ensureNodeStream(stream2) {
   if (stream2 instanceof ReadableStream) {
     makeAsyncIterable(stream2);
-    return Readable.fromWeb(stream2);
+    return Readable2.fromWeb(stream2);
   } else {
     return stream2;
   }
 }
 function toStream(source) {
   if (source instanceof Uint8Array) {
-    return Readable.from(Buffer.from(source));
+    return Readable2.from(Buffer.from(source));
   } else if (isBlob(source)) {
     return ensureNodeStream(source.stream());
   } else {
@@ -54802,7 +56604,7 @@ function toStream(source) {
 async function concat(sources) {
   return function() {
     const streams = sources.map((x) => typeof x === "function" ? x() : x).map(toStream);
-    return Readable.from((async function* () {
+    return Readable2.from((async function* () {
       for (const stream2 of streams) {
         for await (const chunk of stream2) {
           yield chunk;
@@ -55012,7 +56814,7 @@ var AbortError2 = class extends Error {
 // node_modules/@azure/core-util/dist/esm/createAbortablePromise.js
 function createAbortablePromise(buildPromise, options) {
   const { cleanupBeforeAbort, abortSignal, abortErrorMsg } = options ?? {};
-  return new Promise((resolve6, reject) => {
+  return new Promise((resolve7, reject) => {
     function rejectOnAbort() {
       reject(new AbortError2(abortErrorMsg ?? "The operation was aborted."));
     }
@@ -55030,7 +56832,7 @@ function createAbortablePromise(buildPromise, options) {
     try {
       buildPromise((x) => {
         removeListeners();
-        resolve6(x);
+        resolve7(x);
       }, (x) => {
         removeListeners();
         reject(x);
@@ -55047,8 +56849,8 @@ var StandardAbortMessage2 = "The delay was aborted.";
 function delay2(timeInMs, options) {
   let token2;
   const { abortSignal, abortErrorMsg } = options ?? {};
-  return createAbortablePromise((resolve6) => {
-    token2 = setTimeout(resolve6, timeInMs);
+  return createAbortablePromise((resolve7) => {
+    token2 = setTimeout(resolve7, timeInMs);
   }, {
     cleanupBeforeAbort: () => clearTimeout(token2),
     abortSignal,
@@ -57658,8 +59460,8 @@ var HttpHeaders = class _HttpHeaders {
    * @param headerName - The name of the header.
    */
   get(headerName) {
-    const header = this._headersMap[getHeaderKey(headerName)];
-    return !header ? void 0 : header.value;
+    const header2 = this._headersMap[getHeaderKey(headerName)];
+    return !header2 ? void 0 : header2.value;
   }
   /**
    * Get whether or not this header collection contains a header entry for the provided header name.
@@ -57722,13 +59524,13 @@ var HttpHeaders = class _HttpHeaders {
     const result = {};
     if (options.preserveCase) {
       for (const headerKey in this._headersMap) {
-        const header = this._headersMap[headerKey];
-        result[header.name] = header.value;
+        const header2 = this._headersMap[headerKey];
+        result[header2.name] = header2.value;
       }
     } else {
       for (const headerKey in this._headersMap) {
-        const header = this._headersMap[headerKey];
-        result[getHeaderKey(header.name)] = header.value;
+        const header2 = this._headersMap[headerKey];
+        result[getHeaderKey(header2.name)] = header2.value;
       }
     }
     return result;
@@ -57745,8 +59547,8 @@ var HttpHeaders = class _HttpHeaders {
   clone() {
     const resultPreservingCasing = {};
     for (const headerKey in this._headersMap) {
-      const header = this._headersMap[headerKey];
-      resultPreservingCasing[header.name] = header.value;
+      const header2 = this._headersMap[headerKey];
+      resultPreservingCasing[header2.name] = header2.value;
     }
     return new _HttpHeaders(resultPreservingCasing);
   }
@@ -57867,8 +59669,8 @@ function createRequestPolicyFactoryPolicy(factories) {
     name: requestPolicyFactoryPolicyName,
     async sendRequest(request, next) {
       let httpPipeline = {
-        async sendRequest(httpRequest) {
-          const response2 = await next(toPipelineRequest(httpRequest));
+        async sendRequest(httpRequest2) {
+          const response2 = await next(toPipelineRequest(httpRequest2));
           return toCompatResponse(response2, { createProxy: true });
         }
       };
@@ -59558,9 +61360,9 @@ function toNumber(str3, options = {}) {
   } else if (options.octal && octRegex.test(trimmedStr)) {
     return parse_int(trimmedStr, 8);
   } else if (!isFinite(trimmedStr)) {
-    const num2 = Number(trimmedStr);
-    if (Number.isNaN(num2)) return str3;
-    return handleInfinity(str3, num2, options);
+    const num3 = Number(trimmedStr);
+    if (Number.isNaN(num3)) return str3;
+    return handleInfinity(str3, num3, options);
   } else if (trimmedStr.includes("e") || trimmedStr.includes("E")) {
     return resolveEnotation(str3, trimmedStr, options);
   } else {
@@ -59576,23 +61378,23 @@ function toNumber(str3, options = {}) {
       if (!options.leadingZeros && (leadingZeros.length > 1 || leadingZeros.length === 1 && !decimalAdjacentToLeadingZeros)) {
         return str3;
       } else {
-        const num2 = Number(trimmedStr);
-        const parsedStr = String(num2);
-        if (num2 === 0) return num2;
+        const num3 = Number(trimmedStr);
+        const parsedStr = String(num3);
+        if (num3 === 0) return num3;
         if (parsedStr.search(/[eE]/) !== -1) {
-          if (options.eNotation) return num2;
+          if (options.eNotation) return num3;
           else return str3;
         } else if (trimmedStr.indexOf(".") !== -1) {
-          if (parsedStr === "0") return num2;
-          else if (parsedStr === numTrimmedByZeros) return num2;
-          else if (parsedStr === `${sign}${numTrimmedByZeros}`) return num2;
+          if (parsedStr === "0") return num3;
+          else if (parsedStr === numTrimmedByZeros) return num3;
+          else if (parsedStr === `${sign}${numTrimmedByZeros}`) return num3;
           else return str3;
         }
         let n = leadingZeros ? numTrimmedByZeros : trimmedStr;
         if (leadingZeros) {
-          return n === parsedStr || sign + n === parsedStr ? num2 : str3;
+          return n === parsedStr || sign + n === parsedStr ? num3 : str3;
         } else {
-          return n === parsedStr || n === sign + parsedStr ? num2 : str3;
+          return n === parsedStr || n === sign + parsedStr ? num3 : str3;
         }
       }
     } else {
@@ -59646,13 +61448,13 @@ function parse_int(numStr, base) {
   else if (window && window.parseInt) return window.parseInt(numStr, base);
   else throw new Error("parseInt, Number.parseInt, window.parseInt are not supported");
 }
-function handleInfinity(str3, num2, options) {
-  const isPositive = num2 === Infinity;
+function handleInfinity(str3, num3, options) {
+  const isPositive = num3 === Infinity;
   switch (options.infinity.toLowerCase()) {
     case "null":
       return null;
     case "infinity":
-      return num2;
+      return num3;
     // Return Infinity or -Infinity
     case "string":
       return isPositive ? "Infinity" : "-Infinity";
@@ -62908,8 +64710,8 @@ var logger4 = createClientLogger2("storage-blob");
 import { EventEmitter as EventEmitter2 } from "events";
 
 // node_modules/@azure/storage-common/dist/esm/BuffersStream.js
-import { Readable as Readable2 } from "node:stream";
-var BuffersStream = class extends Readable2 {
+import { Readable as Readable3 } from "node:stream";
+var BuffersStream = class extends Readable3 {
   buffers;
   byteLength;
   /**
@@ -63179,7 +64981,7 @@ var BufferScheduler = class {
    *
    */
   async do() {
-    return new Promise((resolve6, reject) => {
+    return new Promise((resolve7, reject) => {
       this.readable.on("data", (data) => {
         data = typeof data === "string" ? Buffer.from(data, this.encoding) : data;
         this.appendUnresolvedData(data);
@@ -63207,11 +65009,11 @@ var BufferScheduler = class {
         if (this.isStreamEnd && this.executingOutgoingHandlers === 0) {
           if (this.unresolvedLength > 0 && this.unresolvedLength < this.bufferSize) {
             const buffer3 = this.shiftBufferFromUnresolvedDataArray();
-            this.outgoingHandler(() => buffer3.getReadableStream(), buffer3.size, this.offset).then(resolve6).catch(reject);
+            this.outgoingHandler(() => buffer3.getReadableStream(), buffer3.size, this.offset).then(resolve7).catch(reject);
           } else if (this.unresolvedLength >= this.bufferSize) {
             return;
           } else {
-            resolve6();
+            resolve7();
           }
         }
       });
@@ -63318,7 +65120,7 @@ var BufferScheduler = class {
 
 // node_modules/@azure/storage-common/dist/esm/crc64.js
 import { createRequire as createRequire2 } from "node:module";
-import { dirname as dirname7 } from "node:path";
+import { dirname as dirname8 } from "node:path";
 import { fileURLToPath as fileURLToPath3 } from "node:url";
 var __isNode__ = typeof process === "object" && typeof process.versions === "object" && typeof process.versions.node === "string";
 var require2;
@@ -63327,7 +65129,7 @@ var __dirname;
 if (__isNode__) {
   require2 = createRequire2(import.meta.url);
   __filename = fileURLToPath3(import.meta.url);
-  __dirname = dirname7(__filename);
+  __dirname = dirname8(__filename);
 }
 var NativeCRC64 = (() => {
   var _scriptDir = typeof document !== "undefined" && document.currentScript ? document.currentScript.src : void 0;
@@ -63336,8 +65138,8 @@ var NativeCRC64 = (() => {
     NativeCRC642 = NativeCRC642 || {};
     var Module = typeof NativeCRC642 != "undefined" ? NativeCRC642 : {};
     var readyPromiseResolve, readyPromiseReject;
-    Module["ready"] = new Promise(function(resolve6, reject) {
-      readyPromiseResolve = resolve6;
+    Module["ready"] = new Promise(function(resolve7, reject) {
+      readyPromiseResolve = resolve7;
       readyPromiseReject = reject;
     });
     ["_malloc", "_free", "_emscripten_bind_VoidPtr___destroy___0", "_emscripten_bind_Crc64Hash_Crc64Hash_0", "_emscripten_bind_Crc64Hash_OnAppend_2", "_emscripten_bind_Crc64Hash_OnFinal_3", "_emscripten_bind_Crc64Hash___destroy___0", "_fflush", "onRuntimeInitialized"].forEach((prop) => {
@@ -64837,7 +66639,7 @@ var NativeCRC64 = (() => {
       if (printCharBuffers[2].length) printChar(2, 10);
     }
     function _fd_write(fd, iov, iovcnt, pnum) {
-      var num2 = 0;
+      var num3 = 0;
       for (var i = 0; i < iovcnt; i++) {
         var ptr = HEAPU32[iov >> 2];
         var len = HEAPU32[iov + 4 >> 2];
@@ -64845,9 +66647,9 @@ var NativeCRC64 = (() => {
         for (var j = 0; j < len; j++) {
           printChar(fd, HEAPU8[ptr + j]);
         }
-        num2 += len;
+        num3 += len;
       }
-      HEAPU32[pnum >> 2] = num2;
+      HEAPU32[pnum >> 2] = num3;
       return 0;
     }
     function intArrayFromString(stringy, dontAddNull, length) {
@@ -65907,7 +67709,7 @@ function getURLQueries(url2) {
   return queries;
 }
 async function delay3(timeInMs, aborter, abortError) {
-  return new Promise((resolve6, reject) => {
+  return new Promise((resolve7, reject) => {
     let timeout;
     const abortHandler = () => {
       if (timeout !== void 0) {
@@ -65919,7 +67721,7 @@ async function delay3(timeInMs, aborter, abortError) {
       if (aborter !== void 0) {
         aborter.removeEventListener("abort", abortHandler);
       }
-      resolve6();
+      resolve7();
     };
     timeout = setTimeout(resolveHandler, timeInMs);
     if (aborter !== void 0) {
@@ -66441,8 +68243,8 @@ var StorageSharedKeyCredentialPolicy = class extends CredentialPolicy {
       return true;
     });
     let canonicalizedHeadersStringToSign = "";
-    headersArray.forEach((header) => {
-      canonicalizedHeadersStringToSign += `${header.name.toLowerCase().trimRight()}:${header.value.trimLeft()}
+    headersArray.forEach((header2) => {
+      canonicalizedHeadersStringToSign += `${header2.name.toLowerCase().trimRight()}:${header2.value.trimLeft()}
 `;
     });
     return canonicalizedHeadersStringToSign;
@@ -66930,8 +68732,8 @@ function storageSharedKeyCredentialPolicy(options) {
       return true;
     });
     let canonicalizedHeadersStringToSign = "";
-    headersArray.forEach((header) => {
-      canonicalizedHeadersStringToSign += `${header.name.toLowerCase().trimRight()}:${header.value.trimLeft()}
+    headersArray.forEach((header2) => {
+      canonicalizedHeadersStringToSign += `${header2.name.toLowerCase().trimRight()}:${header2.value.trimLeft()}
 `;
     });
     return canonicalizedHeadersStringToSign;
@@ -67653,7 +69455,7 @@ __export(mappers_exports, {
   BlockBlobStageBlockHeaders: () => BlockBlobStageBlockHeaders,
   BlockBlobUploadExceptionHeaders: () => BlockBlobUploadExceptionHeaders,
   BlockBlobUploadHeaders: () => BlockBlobUploadHeaders,
-  BlockList: () => BlockList,
+  BlockList: () => BlockList2,
   BlockLookupList: () => BlockLookupList,
   ClearRange: () => ClearRange,
   ContainerAcquireLeaseExceptionHeaders: () => ContainerAcquireLeaseExceptionHeaders,
@@ -69332,7 +71134,7 @@ var BlockLookupList = {
     }
   }
 };
-var BlockList = {
+var BlockList2 = {
   serializedName: "BlockList",
   type: {
     name: "Composite",
@@ -80792,7 +82594,7 @@ var getBlockListOperationSpec = {
   httpMethod: "GET",
   responses: {
     200: {
-      bodyMapper: BlockList,
+      bodyMapper: BlockList2,
       headersMapper: BlockBlobGetBlockListHeaders
     },
     default: {
@@ -82664,8 +84466,8 @@ var BlobLeaseClient = class {
 };
 
 // node_modules/@azure/storage-blob/dist/esm/utils/RetriableReadableStream.js
-import { Readable as Readable3 } from "node:stream";
-var RetriableReadableStream = class extends Readable3 {
+import { Readable as Readable4 } from "node:stream";
+var RetriableReadableStream = class extends Readable4 {
   start;
   offset;
   end;
@@ -83217,7 +85019,7 @@ var BlobDownloadResponse = class {
 };
 
 // node_modules/@azure/storage-blob/dist/esm/utils/BlobQuickQueryStream.js
-import { Readable as Readable4 } from "node:stream";
+import { Readable as Readable5 } from "node:stream";
 
 // node_modules/@azure/storage-blob/dist/esm/internal-avro/AvroConstants.js
 var AVRO_SYNC_MARKER_SIZE = 16;
@@ -83581,10 +85383,10 @@ var AvroReader = class {
     this._initialBlockOffset = currentBlockOffset || 0;
   }
   async initialize(options = {}) {
-    const header = await AvroParser.readFixedBytes(this._headerStream, AVRO_INIT_BYTES.length, {
+    const header2 = await AvroParser.readFixedBytes(this._headerStream, AVRO_INIT_BYTES.length, {
       abortSignal: options.abortSignal
     });
-    if (!arraysEqual2(header, AVRO_INIT_BYTES)) {
+    if (!arraysEqual2(header2, AVRO_INIT_BYTES)) {
       throw new Error("Stream is not an Avro file.");
     }
     this._metadata = await AvroParser.readMap(this._headerStream, AvroParser.readString, {
@@ -83694,7 +85496,7 @@ var AvroReadableFromStream = class extends AvroReadable {
       this._position += chunk.length;
       return this.toUint8Array(chunk);
     } else {
-      return new Promise((resolve6, reject) => {
+      return new Promise((resolve7, reject) => {
         const cleanUp = () => {
           this._readable.removeListener("readable", readableCallback);
           this._readable.removeListener("error", rejectCallback);
@@ -83709,7 +85511,7 @@ var AvroReadableFromStream = class extends AvroReadable {
           if (callbackChunk) {
             this._position += callbackChunk.length;
             cleanUp();
-            resolve6(this.toUint8Array(callbackChunk));
+            resolve7(this.toUint8Array(callbackChunk));
           }
         };
         const rejectCallback = () => {
@@ -83733,7 +85535,7 @@ var AvroReadableFromStream = class extends AvroReadable {
 };
 
 // node_modules/@azure/storage-blob/dist/esm/utils/BlobQuickQueryStream.js
-var BlobQuickQueryStream = class extends Readable4 {
+var BlobQuickQueryStream = class extends Readable5 {
   source;
   avroReader;
   avroIter;
@@ -84355,8 +86157,8 @@ var Poller = class {
     this.stopped = true;
     this.pollProgressCallbacks = [];
     this.operation = operation;
-    this.promise = new Promise((resolve6, reject) => {
-      this.resolve = resolve6;
+    this.promise = new Promise((resolve7, reject) => {
+      this.resolve = resolve7;
       this.reject = reject;
     });
     this.promise.catch(() => {
@@ -84761,8 +86563,8 @@ var Batch = class {
       return Promise.resolve();
     }
     this.parallelExecute();
-    return new Promise((resolve6, reject) => {
-      this.emitter.on("finish", resolve6);
+    return new Promise((resolve7, reject) => {
+      this.emitter.on("finish", resolve7);
       this.emitter.on("error", (error2) => {
         this.state = BatchStates.Error;
         reject(error2);
@@ -84809,12 +86611,12 @@ import util3 from "node:util";
 async function streamToBuffer(stream2, buffer3, offset, end, encoding) {
   let pos = 0;
   const count = end - offset;
-  return new Promise((resolve6, reject) => {
+  return new Promise((resolve7, reject) => {
     const timeout = setTimeout(() => reject(new Error(`The operation cannot be completed in timeout.`)), REQUEST_TIMEOUT);
     stream2.on("readable", () => {
       if (pos >= count) {
         clearTimeout(timeout);
-        resolve6();
+        resolve7();
         return;
       }
       let chunk = stream2.read();
@@ -84833,7 +86635,7 @@ async function streamToBuffer(stream2, buffer3, offset, end, encoding) {
       if (pos < count) {
         reject(new Error(`Stream drains before getting enough data needed. Data read: ${pos}, data need: ${count}`));
       }
-      resolve6();
+      resolve7();
     });
     stream2.on("error", (msg) => {
       clearTimeout(timeout);
@@ -84842,7 +86644,7 @@ async function streamToBuffer(stream2, buffer3, offset, end, encoding) {
   });
 }
 async function readStreamToLocalFile(rs, file) {
-  return new Promise((resolve6, reject) => {
+  return new Promise((resolve7, reject) => {
     const ws = fs5.createWriteStream(file);
     rs.on("error", (err) => {
       reject(err);
@@ -84850,7 +86652,7 @@ async function readStreamToLocalFile(rs, file) {
     ws.on("error", (err) => {
       reject(err);
     });
-    ws.on("close", resolve6);
+    ws.on("close", resolve7);
     rs.pipe(ws);
   });
 }
@@ -85762,7 +87564,7 @@ var BlobClient = class _BlobClient extends StorageClient2 {
    * @returns The SAS URI consisting of the URI to the resource represented by this client, followed by the generated SAS token.
    */
   generateSasUrl(options) {
-    return new Promise((resolve6) => {
+    return new Promise((resolve7) => {
       if (!(this.credential instanceof StorageSharedKeyCredential)) {
         throw new RangeError("Can only generate the SAS when the client is initialized with a shared key credential");
       }
@@ -85773,7 +87575,7 @@ var BlobClient = class _BlobClient extends StorageClient2 {
         versionId: this._versionId,
         ...options
       }, this.credential).toString();
-      resolve6(appendToURLQuery(this.url, sas));
+      resolve7(appendToURLQuery(this.url, sas));
     });
   }
   /**
@@ -85812,7 +87614,7 @@ var BlobClient = class _BlobClient extends StorageClient2 {
    * @returns The SAS URI consisting of the URI to the resource represented by this client, followed by the generated SAS token.
    */
   generateUserDelegationSasUrl(options, userDelegationKey) {
-    return new Promise((resolve6) => {
+    return new Promise((resolve7) => {
       const sas = generateBlobSASQueryParameters({
         containerName: this._containerName,
         blobName: this._name,
@@ -85820,7 +87622,7 @@ var BlobClient = class _BlobClient extends StorageClient2 {
         versionId: this._versionId,
         ...options
       }, userDelegationKey, this.accountName).toString();
-      resolve6(appendToURLQuery(this.url, sas));
+      resolve7(appendToURLQuery(this.url, sas));
     });
   }
   /**
@@ -87577,11 +89379,11 @@ var RateLimitError = class extends Error {
 // node_modules/@actions/cache/lib/internal/uploadUtils.js
 var __awaiter12 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -87597,7 +89399,7 @@ var __awaiter12 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -87721,11 +89523,11 @@ import * as util4 from "util";
 // node_modules/@actions/cache/lib/internal/requestUtils.js
 var __awaiter13 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -87741,7 +89543,7 @@ var __awaiter13 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -87771,12 +89573,12 @@ function isRetryableStatusCode(statusCode) {
 }
 function sleep(milliseconds) {
   return __awaiter13(this, void 0, void 0, function* () {
-    return new Promise((resolve6) => setTimeout(resolve6, milliseconds));
+    return new Promise((resolve7) => setTimeout(resolve7, milliseconds));
   });
 }
-function retry(name_1, method_1, getStatusCode_1) {
+function retry2(name_1, method_1, getStatusCode_1) {
   return __awaiter13(this, arguments, void 0, function* (name2, method, getStatusCode, maxAttempts = DefaultRetryAttempts, delay4 = DefaultRetryDelay, onError = void 0) {
-    let errorMessage = "";
+    let errorMessage2 = "";
     let attempt = 1;
     while (attempt <= maxAttempts) {
       let response = void 0;
@@ -87789,7 +89591,7 @@ function retry(name_1, method_1, getStatusCode_1) {
           response = onError(error2);
         }
         isRetryable = true;
-        errorMessage = error2.message;
+        errorMessage2 = error2.message;
       }
       if (response) {
         statusCode = getStatusCode(response);
@@ -87799,9 +89601,9 @@ function retry(name_1, method_1, getStatusCode_1) {
       }
       if (statusCode) {
         isRetryable = isRetryableStatusCode(statusCode);
-        errorMessage = `Cache service responded with ${statusCode}`;
+        errorMessage2 = `Cache service responded with ${statusCode}`;
       }
-      debug(`${name2} - Attempt ${attempt} of ${maxAttempts} failed with error: ${errorMessage}`);
+      debug(`${name2} - Attempt ${attempt} of ${maxAttempts} failed with error: ${errorMessage2}`);
       if (!isRetryable) {
         debug(`${name2} - Error is not retryable`);
         break;
@@ -87809,12 +89611,12 @@ function retry(name_1, method_1, getStatusCode_1) {
       yield sleep(delay4);
       attempt++;
     }
-    throw Error(`${name2} failed: ${errorMessage}`);
+    throw Error(`${name2} failed: ${errorMessage2}`);
   });
 }
 function retryTypedResponse(name_1, method_1) {
   return __awaiter13(this, arguments, void 0, function* (name2, method, maxAttempts = DefaultRetryAttempts, delay4 = DefaultRetryDelay) {
-    return yield retry(
+    return yield retry2(
       name2,
       method,
       (response) => response.statusCode,
@@ -87839,18 +89641,18 @@ function retryTypedResponse(name_1, method_1) {
 }
 function retryHttpClientResponse(name_1, method_1) {
   return __awaiter13(this, arguments, void 0, function* (name2, method, maxAttempts = DefaultRetryAttempts, delay4 = DefaultRetryDelay) {
-    return yield retry(name2, method, (response) => response.message.statusCode, maxAttempts, delay4);
+    return yield retry2(name2, method, (response) => response.message.statusCode, maxAttempts, delay4);
   });
 }
 
 // node_modules/@actions/cache/lib/internal/downloadUtils.js
 var __awaiter14 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -87866,7 +89668,7 @@ var __awaiter14 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -88145,8 +89947,8 @@ function downloadCacheStorageSDK(archiveLocation, archivePath, options) {
 }
 var promiseWithTimeout = (timeoutMs, promise) => __awaiter14(void 0, void 0, void 0, function* () {
   let timeoutHandle;
-  const timeoutPromise = new Promise((resolve6) => {
-    timeoutHandle = setTimeout(() => resolve6("timeout"), timeoutMs);
+  const timeoutPromise = new Promise((resolve7) => {
+    timeoutHandle = setTimeout(() => resolve7("timeout"), timeoutMs);
   });
   return Promise.race([promise, timeoutPromise]).then((result) => {
     clearTimeout(timeoutHandle);
@@ -88270,11 +90072,11 @@ function getUserAgentString2() {
 // node_modules/@actions/cache/lib/internal/cacheHttpClient.js
 var __awaiter15 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -88290,7 +90092,7 @@ var __awaiter15 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -88336,9 +90138,9 @@ function getCacheEntry(keys, paths, options) {
       return null;
     }
     if (!isSuccessStatusCode(response.statusCode)) {
-      const errorMessage = (_a2 = response.error) === null || _a2 === void 0 ? void 0 : _a2.message;
-      if (errorMessage === null || errorMessage === void 0 ? void 0 : errorMessage.includes(CacheReadDeniedMessagePrefix)) {
-        throw new Error(errorMessage);
+      const errorMessage2 = (_a2 = response.error) === null || _a2 === void 0 ? void 0 : _a2.message;
+      if (errorMessage2 === null || errorMessage2 === void 0 ? void 0 : errorMessage2.includes(CacheReadDeniedMessagePrefix)) {
+        throw new Error(errorMessage2);
       }
       throw new Error(`Cache service responded with ${response.statusCode}`);
     }
@@ -89167,11 +90969,11 @@ function maskSecretUrls(body2) {
 // node_modules/@actions/cache/lib/internal/shared/cacheTwirpClient.js
 var __awaiter16 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -89187,7 +90989,7 @@ var __awaiter16 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -89234,7 +91036,7 @@ var CacheServiceClient = class {
   retryableRequest(operation) {
     return __awaiter16(this, void 0, void 0, function* () {
       let attempt = 0;
-      let errorMessage = "";
+      let errorMessage2 = "";
       let rawBody = "";
       while (attempt < this.maxAttempts) {
         let isRetryable = false;
@@ -89251,12 +91053,12 @@ var CacheServiceClient = class {
             return { response, body: body2 };
           }
           isRetryable = this.isRetryableHttpStatusCode(statusCode);
-          errorMessage = `Failed request: (${statusCode}) ${response.message.statusMessage}`;
+          errorMessage2 = `Failed request: (${statusCode}) ${response.message.statusMessage}`;
           if (body2.msg) {
             if (UsageError.isUsageErrorMessage(body2.msg)) {
               throw new UsageError();
             }
-            errorMessage = `${errorMessage}: ${body2.msg}`;
+            errorMessage2 = `${errorMessage2}: ${body2.msg}`;
           }
           if (statusCode === HttpCodes.TooManyRequests) {
             const retryAfterHeader = response.message.headers["retry-after"];
@@ -89266,7 +91068,7 @@ var CacheServiceClient = class {
                 warning(`You've hit a rate limit, your rate limit will reset in ${parsedSeconds} seconds`);
               }
             }
-            throw new RateLimitError(`Rate limited: ${errorMessage}`);
+            throw new RateLimitError(`Rate limited: ${errorMessage2}`);
           }
         } catch (error2) {
           if (error2 instanceof SyntaxError) {
@@ -89282,16 +91084,16 @@ var CacheServiceClient = class {
             throw new NetworkError(error2 === null || error2 === void 0 ? void 0 : error2.code);
           }
           isRetryable = true;
-          errorMessage = error2.message;
+          errorMessage2 = error2.message;
         }
         if (!isRetryable) {
-          throw new Error(`Received non-retryable error: ${errorMessage}`);
+          throw new Error(`Received non-retryable error: ${errorMessage2}`);
         }
         if (attempt + 1 === this.maxAttempts) {
-          throw new Error(`Failed to make request after ${this.maxAttempts} attempts: ${errorMessage}`);
+          throw new Error(`Failed to make request after ${this.maxAttempts} attempts: ${errorMessage2}`);
         }
         const retryTimeMilliseconds = this.getExponentialRetryTimeMilliseconds(attempt);
-        info(`Attempt ${attempt + 1} of ${this.maxAttempts} failed with error: ${errorMessage}. Retrying request in ${retryTimeMilliseconds} ms...`);
+        info(`Attempt ${attempt + 1} of ${this.maxAttempts} failed with error: ${errorMessage2}. Retrying request in ${retryTimeMilliseconds} ms...`);
         yield this.sleep(retryTimeMilliseconds);
         attempt++;
       }
@@ -89316,7 +91118,7 @@ var CacheServiceClient = class {
   }
   sleep(milliseconds) {
     return __awaiter16(this, void 0, void 0, function* () {
-      return new Promise((resolve6) => setTimeout(resolve6, milliseconds));
+      return new Promise((resolve7) => setTimeout(resolve7, milliseconds));
     });
   }
   getExponentialRetryTimeMilliseconds(attempt) {
@@ -89341,11 +91143,11 @@ import { existsSync as existsSync7, writeFileSync as writeFileSync2 } from "fs";
 import * as path10 from "path";
 var __awaiter17 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -89361,7 +91163,7 @@ var __awaiter17 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -89555,11 +91357,11 @@ function createTar(archiveFolder, sourceDirectories, compressionMethod) {
 // node_modules/@actions/cache/lib/cache.js
 var __awaiter18 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -89575,7 +91377,7 @@ var __awaiter18 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -89684,9 +91486,9 @@ function restoreCacheV1(paths_1, primaryKey_1, restoreKeys_1, options_1) {
           enableCrossOsArchive
         });
       } catch (error2) {
-        const errorMessage = (_a2 = error2 === null || error2 === void 0 ? void 0 : error2.message) !== null && _a2 !== void 0 ? _a2 : "";
-        if (errorMessage.includes(CACHE_READ_DENIED_PREFIX)) {
-          throw new CacheReadDeniedError(errorMessage);
+        const errorMessage2 = (_a2 = error2 === null || error2 === void 0 ? void 0 : error2.message) !== null && _a2 !== void 0 ? _a2 : "";
+        if (errorMessage2.includes(CACHE_READ_DENIED_PREFIX)) {
+          throw new CacheReadDeniedError(errorMessage2);
         }
         throw error2;
       }
@@ -89756,9 +91558,9 @@ function restoreCacheV2(paths_1, primaryKey_1, restoreKeys_1, options_1) {
       try {
         response = yield twirpClient.GetCacheEntryDownloadURL(request);
       } catch (error2) {
-        const errorMessage = (_a2 = error2 === null || error2 === void 0 ? void 0 : error2.message) !== null && _a2 !== void 0 ? _a2 : "";
-        if (errorMessage.includes(CACHE_READ_DENIED_PREFIX)) {
-          throw new CacheReadDeniedError(errorMessage);
+        const errorMessage2 = (_a2 = error2 === null || error2 === void 0 ? void 0 : error2.message) !== null && _a2 !== void 0 ? _a2 : "";
+        if (errorMessage2.includes(CACHE_READ_DENIED_PREFIX)) {
+          throw new CacheReadDeniedError(errorMessage2);
         }
         throw error2;
       }
@@ -89941,9 +91743,9 @@ function saveCacheV2(paths_1, key_1, options_1) {
         signedUploadUrl = response.signedUploadUrl;
       } catch (error2) {
         debug(`Failed to reserve cache: ${error2}`);
-        const errorMessage = (_a2 = error2 === null || error2 === void 0 ? void 0 : error2.message) !== null && _a2 !== void 0 ? _a2 : "";
-        if (errorMessage.startsWith(CACHE_WRITE_DENIED_PREFIX)) {
-          throw new CacheWriteDeniedError(`Unable to reserve cache with key ${key}. More details: ${errorMessage}`);
+        const errorMessage2 = (_a2 = error2 === null || error2 === void 0 ? void 0 : error2.message) !== null && _a2 !== void 0 ? _a2 : "";
+        if (errorMessage2.startsWith(CACHE_WRITE_DENIED_PREFIX)) {
+          throw new CacheWriteDeniedError(`Unable to reserve cache with key ${key}. More details: ${errorMessage2}`);
         }
         throw new ReserveCacheError(`Unable to reserve cache with key ${key}, another job may be creating this cache.`);
       }
@@ -90021,7 +91823,7 @@ async function restoreScanCache(ctx) {
   try {
     if (statSync3(file).size > MAX_STATE_BYTES)
       return { matchedKey, message: `cache: ${matchedKey} is too large; ignored, full scan` };
-    text = readFileSync2(file);
+    text = readFileSync3(file);
   } catch {
     return { matchedKey, message: `cache: ${matchedKey} holds no scan state; ignored, full scan` };
   }
@@ -90076,8 +91878,12 @@ function readScanInputs(source) {
     failOn: i.oneOf("fail-on", FAIL_ON, "any"),
     annotations: i.boolean("annotations", true),
     cache: i.boolean("cache", true),
+    revoke: i.oneOf("revoke", REVOKE, "none"),
     configFrom: i.oneOf("config-from", ["base", "head"], "base")
   };
+  if (i.optional("run-id") !== void 0) out.runId = i.integer("run-id", { fallback: 0, min: 1 });
+  const token2 = i.optional("token");
+  if (token2 !== void 0) out.token = token2;
   for (const [key, name2] of [
     ["base", "base"],
     ["head", "head"],
@@ -90101,7 +91907,10 @@ function withPrefix(prefix2, f) {
 }
 function failMessage(job, fails, failOn) {
   const n = job.result.findings.length;
-  const what = failOn === "validated" ? `${plural(fails.length, "validated secret")} found (${n} finding${n === 1 ? "" : "s"} in all)` : `${plural(n, "secret")} found${fails.some((f) => f.validated) ? ` (${fails.filter((f) => f.validated).length} validated)` : ""}`;
+  if (job.logs) {
+    return `${ACTION}: ${plural2(n, "secret")} found in the run's logs. Rotate each one first (treat it as leaked: anyone who can read the run can read its logs), then stop the step from printing it and delete the logs (the run's menu: Delete all logs). The annotations and the job summary link to each job, step and line.`;
+  }
+  const what = failOn === "validated" ? `${plural2(fails.length, "validated secret")} found (${n} finding${n === 1 ? "" : "s"} in all)` : `${plural2(n, "secret")} found${fails.some((f) => f.validated) ? ` (${fails.filter((f) => f.validated).length} validated)` : ""}`;
   return `${ACTION}: ${what}. Rotate each one first (treat it as leaked: it is in the git history), then remove it from the code. For a false positive, add an inline \`jit-gpg:allow\` comment or an [allow] entry in ${DEFAULT_CONFIG_NAME}, or accept the current findings by passing this run's JSON report (output \`report\`) as input \`baseline\`. The annotations and the job summary show each file and line.`;
 }
 async function run() {
@@ -90116,9 +91925,10 @@ async function run() {
 async function main(env5) {
   const i = inputs(ACTION);
   const opts = readScanInputs();
-  const workspace = resolve5(env5.GITHUB_WORKSPACE || process.cwd());
+  if (opts.token) setSecret(opts.token);
+  const workspace = resolve6(env5.GITHUB_WORKSPACE || process.cwd());
   const runnerTemp = env5.RUNNER_TEMP || tmpdir2();
-  const target = resolve5(workspace, opts.path);
+  const target = resolve6(workspace, opts.path);
   if (!existsSync8(target)) {
     throw i.error(
       "path",
@@ -90126,15 +91936,16 @@ async function main(env5) {
     );
   }
   const isDir = statSync4(target).isDirectory();
-  const root = isDir ? target : dirname8(target);
+  const root = isDir ? target : dirname9(target);
   const file = isDir ? void 0 : basename6(target);
-  const sarifPath = opts.sarif ? resolve5(workspace, opts.sarif) : join12(runnerTemp, "jit-gpg.sarif");
+  const sarifPath = opts.sarif ? resolve6(workspace, opts.sarif) : join12(runnerTemp, "jit-gpg.sarif");
   const reportPath = join12(runnerTemp, "jit-gpg-report.json");
   if (existsSync8(sarifPath) && statSync4(sarifPath).isDirectory()) {
     throw i.error("sarif", `points to the directory ${sarifPath}; give a file path such as results/jit-gpg.sarif`);
   }
+  const logsMode = opts.mode === "logs";
   const prefix2 = workspacePrefix(workspace, root);
-  if (prefix2 === void 0) {
+  if (prefix2 === void 0 && !logsMode) {
     warning(
       `${ACTION}: path ${root} is outside the workspace (${workspace}); annotation and SARIF paths are relative to it`
     );
@@ -90146,6 +91957,8 @@ async function main(env5) {
     info2(`config: ${opts.config ?? `${DEFAULT_CONFIG_NAME} if present`}`);
     info2(`baseline: ${opts.baseline ?? "none"}`);
     info2(`fail-on: ${opts.failOn}  annotations: ${opts.annotations}  cache: ${opts.cache}`);
+    if (logsMode) info2(`run: ${opts.runId ?? `${env5.GITHUB_RUN_ID ?? "-"} (this run)`}`);
+    info2(`revoke: ${opts.revoke}`);
     info2(`config-from: ${opts.configFrom}`);
   });
   const warnings = [];
@@ -90191,6 +92004,18 @@ async function main(env5) {
         baselinePath: opts.baseline,
         configFrom: opts.configFrom,
         env: env5,
+        revoke: opts.revoke,
+        ...logsMode ? {
+          logs: {
+            repo: env5.GITHUB_REPOSITORY ?? "",
+            runId: opts.runId ?? Number(env5.GITHUB_RUN_ID ?? ""),
+            serverUrl: env5.GITHUB_SERVER_URL || "https://github.com"
+          }
+        } : {},
+        github: {
+          apiUrl: env5.GITHUB_API_URL || "https://api.github.com",
+          ...opts.token ? { token: opts.token } : {}
+        },
         onNotice: (m) => info2(m),
         ...useCache ? { restoreGitCache } : {},
         onWarning: (m) => {
@@ -90211,14 +92036,16 @@ async function main(env5) {
     }
     const s = j.result.stats;
     info2(`config: ${j.configFile ? relative6(workspace, j.configFile) || j.configFile : "built-in defaults"}`);
-    info2(`${plural(j.policy.rules.length, "rule")}; engine ${s.engine}`);
-    info2(`${plural(s.files, "file")} (${formatBytes3(s.bytes)}) scanned in ${s.durationMs} ms`);
-    if (s.skippedBinary || s.skippedLarge || s.unreadable) {
-      info2(`skipped: ${s.skippedBinary} binary, ${s.skippedLarge} over the size limit, ${s.unreadable} unreadable`);
+    info2(`${plural2(j.policy.rules.length, "rule")}; engine ${s.engine}`);
+    info2(`${plural2(s.files, "file")} (${formatBytes3(s.bytes)}) scanned in ${s.durationMs} ms`);
+    const skips = policySkips(s);
+    if (skips.length) info2(`skipped by policy: ${skips.join(", ")}`);
+    if (incompleteItems(s) > 0) {
+      info2(`could not be scanned: ${plural2(incompleteItems(s), "item")} (see the warnings)`);
     }
     if (j.baseline) {
       info2(
-        `baseline: ${plural(j.accepted.length, "finding")} accepted, ${plural(j.stale.length, "stale entry", "stale entries")}`
+        `baseline: ${plural2(j.accepted.length, "finding")} accepted, ${plural2(j.stale.length, "stale entry", "stale entries")}`
       );
     }
     return j;
@@ -90239,8 +92066,9 @@ async function main(env5) {
     warning(message, { title: "Inline allow marker added", file: f.file, startLine: f.line, endLine: f.endLine });
     notes.push(`${f.file}:${f.line}: ${message}`);
   }
-  const findings = redactFindings(job.result.findings).map((f) => withPrefix(prefix2, f));
-  const accepted = redactFindings(job.accepted).map((f) => withPrefix(prefix2, f));
+  const filePrefix = logsMode ? "" : prefix2;
+  const findings = redactFindings(job.result.findings).map((f) => withPrefix(filePrefix, f));
+  const accepted = redactFindings(job.accepted).map((f) => withPrefix(filePrefix, f));
   const fails = failing(findings, opts.failOn);
   const input = {
     findings,
@@ -90251,18 +92079,18 @@ async function main(env5) {
     toolVersion: VERSION
   };
   await group("Reports", async () => {
-    await mkdir2(dirname8(sarifPath), { recursive: true });
+    await mkdir2(dirname9(sarifPath), { recursive: true });
     await writeFile2(
       sarifPath,
       renderSarif({
         ...input,
         rules: job.policy.rules,
         root: prefix2 === void 0 ? root : workspace,
-        executionSuccessful: job.result.stats.failed === 0
+        executionSuccessful: incompleteItems(job.result.stats) === 0
       })
     );
     info2(`SARIF: ${sarifPath}`);
-    await mkdir2(dirname8(reportPath), { recursive: true });
+    await mkdir2(dirname9(reportPath), { recursive: true });
     await writeFile2(reportPath, renderJson(input));
     info2(`JSON report: ${reportPath}`);
     try {
@@ -90282,6 +92110,15 @@ async function main(env5) {
   await group(`Findings (${findings.length})`, async () => {
     for (const f of findings) {
       const message = `${f.title}: ${f.preview}${f.validated ? " (validated)" : ""} [${f.ruleId}]`;
+      if (f.log) {
+        const step = f.log.step !== void 0 ? `, step "${printable(f.log.step)}"` : "";
+        const where2 = `job "${printable(f.log.job)}"${step}, line ${f.line}`;
+        const revoked = f.revocation ? `; revocation: ${f.revocation.answer}` : "";
+        const text = `${message} in ${where2}${revoked}: ${f.log.url}`;
+        if (opts.annotations) error(printable(text), { title: f.title });
+        else info2(text);
+        continue;
+      }
       if (opts.annotations) {
         error(message, {
           title: f.title,
@@ -90304,15 +92141,16 @@ async function main(env5) {
   setOutput("findings", String(findings.length));
   setOutput("sarif", sarifPath);
   setOutput("report", reportPath);
+  if (job.revocation?.failure) setFailed(`${ACTION}: ${job.revocation.failure}`);
   if (fails.length > 0) {
     setFailed(failMessage(job, fails, opts.failOn));
-  } else if (job.result.stats.failed > 0) {
+  } else if (incompleteItems(job.result.stats) > 0) {
     setFailed(
-      `${ACTION}: scan incomplete: ${plural(job.result.stats.failed, "item")} could not be scanned (see the warnings); re-run the job`
+      `${ACTION}: scan incomplete: ${plural2(incompleteItems(job.result.stats), "item")} could not be scanned (see the warnings); fix what they name or re-run the job`
     );
   } else if (findings.length > 0) {
     notice(
-      `${ACTION}: ${plural(findings.length, "finding")}, none failing with fail-on: ${opts.failOn}; see the job summary`
+      `${ACTION}: ${plural2(findings.length, "finding")}, none failing with fail-on: ${opts.failOn}; see the job summary`
     );
   }
 }

@@ -1782,11 +1782,11 @@ var require_request = __commonJS({
           }
         } else if (headers && typeof headers === "object") {
           if (headers[Symbol.iterator]) {
-            for (const header of headers) {
-              if (!Array.isArray(header) || header.length !== 2) {
+            for (const header2 of headers) {
+              if (!Array.isArray(header2) || header2.length !== 2) {
                 throw new InvalidArgumentError("headers must be in key-value pair format");
               }
-              processHeader(this, header[0], header[1]);
+              processHeader(this, header2[0], header2[1]);
             }
           } else {
             const keys = Object.keys(headers);
@@ -2160,9 +2160,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve7, reject) => {
+          return new Promise((resolve8, reject) => {
             this.close((err2, data) => {
-              return err2 ? reject(err2) : resolve7(data);
+              return err2 ? reject(err2) : resolve8(data);
             });
           });
         }
@@ -2200,12 +2200,12 @@ var require_dispatcher_base = __commonJS({
           err2 = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve7, reject) => {
+          return new Promise((resolve8, reject) => {
             this.destroy(err2, (err3, data) => {
               return err3 ? (
                 /* istanbul ignore next: should never error */
                 reject(err3)
-              ) : resolve7(data);
+              ) : resolve8(data);
             });
           });
         }
@@ -3657,7 +3657,7 @@ var require_data_url = __commonJS({
 var require_webidl = __commonJS({
   "node_modules/undici/lib/web/fetch/webidl.js"(exports, module) {
     "use strict";
-    var { types, inspect } = __require("node:util");
+    var { types, inspect: inspect2 } = __require("node:util");
     var { markAsUncloneable } = __require("node:worker_threads");
     var { toUSVString } = require_util();
     var webidl = {};
@@ -3668,8 +3668,8 @@ var require_webidl = __commonJS({
       return new TypeError(`${message.header}: ${message.message}`);
     };
     webidl.errors.conversionFailed = function(context) {
-      const plural = context.types.length === 1 ? "" : " one of";
-      const message = `${context.argument} could not be converted to${plural}: ${context.types.join(", ")}.`;
+      const plural2 = context.types.length === 1 ? "" : " one of";
+      const message = `${context.argument} could not be converted to${plural2}: ${context.types.join(", ")}.`;
       return webidl.errors.exception({
         header: context.prefix,
         message
@@ -3804,7 +3804,7 @@ var require_webidl = __commonJS({
         case "Symbol":
           return `Symbol(${V.description})`;
         case "Object":
-          return inspect(V);
+          return inspect2(V);
         case "String":
           return `"${V}"`;
         default:
@@ -4183,9 +4183,9 @@ var require_util2 = __commonJS({
       return "success";
     }
     function appendFetchMetadata(httpRequest2) {
-      let header = null;
-      header = httpRequest2.mode;
-      httpRequest2.headersList.set("sec-fetch-mode", header, true);
+      let header2 = null;
+      header2 = httpRequest2.mode;
+      httpRequest2.headersList.set("sec-fetch-mode", header2, true);
     }
     function appendRequestOriginHeader(request) {
       let serializedOrigin = request.origin;
@@ -4472,8 +4472,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve7, reject) => {
-        res = resolve7;
+      const promise = new Promise((resolve8, reject) => {
+        res = resolve8;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -5785,7 +5785,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants4 = require_constants2();
+    var constants5 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util2.addListener;
@@ -5860,7 +5860,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports2 }) {
         assert(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
-        this.ptr = this.llhttp.llhttp_alloc(constants4.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants5.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -5955,11 +5955,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants4.ERROR.OK) {
+          if (ret !== constants5.ERROR.OK) {
             const body = data.subarray(offset);
-            if (ret === constants4.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants5.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body);
-            } else if (ret === constants4.ERROR.PAUSED) {
+            } else if (ret === constants5.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body);
             } else {
@@ -5982,10 +5982,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants4.ERROR.OK) {
+        if (ret === constants5.ERROR.OK) {
           return null;
         }
-        if (ret === constants4.ERROR.PAUSED || ret === constants4.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants5.ERROR.PAUSED || ret === constants5.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -6002,7 +6002,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants4.ERROR[ret], data);
+        return new HTTPParserError(message, constants5.ERROR[ret], data);
       }
       destroy() {
         assert(this.ptr != null);
@@ -6182,7 +6182,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants4.ERROR.PAUSED : 0;
+        return pause ? constants5.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -6204,7 +6204,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request.onData(buf) === false) {
-          return constants4.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -6240,13 +6240,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert(client[kRunning] === 0);
           util2.destroy(socket, new InformationalError("reset"));
-          return constants4.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util2.destroy(socket, new InformationalError("reset"));
-          return constants4.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util2.destroy(socket, new InformationalError("reset"));
-          return constants4.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -6537,22 +6537,22 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path} HTTP/1.1\r
+      let header2 = `${method} ${path} HTTP/1.1\r
 `;
       if (typeof host === "string") {
-        header += `host: ${host}\r
+        header2 += `host: ${host}\r
 `;
       } else {
-        header += client[kHostHeader];
+        header2 += client[kHostHeader];
       }
       if (upgrade) {
-        header += `connection: upgrade\r
+        header2 += `connection: upgrade\r
 upgrade: ${upgrade}\r
 `;
       } else if (client[kPipelining] && !socket[kReset]) {
-        header += "connection: keep-alive\r\n";
+        header2 += "connection: keep-alive\r\n";
       } else {
-        header += "connection: close\r\n";
+        header2 += "connection: close\r\n";
       }
       if (Array.isArray(headers)) {
         for (let n = 0; n < headers.length; n += 2) {
@@ -6560,41 +6560,41 @@ upgrade: ${upgrade}\r
           const val = headers[n + 1];
           if (Array.isArray(val)) {
             for (let i2 = 0; i2 < val.length; i2++) {
-              header += `${key}: ${val[i2]}\r
+              header2 += `${key}: ${val[i2]}\r
 `;
             }
           } else {
-            header += `${key}: ${val}\r
+            header2 += `${key}: ${val}\r
 `;
           }
         }
       }
       if (channels.sendHeaders.hasSubscribers) {
-        channels.sendHeaders.publish({ request, headers: header, socket });
+        channels.sendHeaders.publish({ request, headers: header2, socket });
       }
       if (!body || bodyLength === 0) {
-        writeBuffer(abort, null, client, request, socket, contentLength, header, expectsPayload);
+        writeBuffer(abort, null, client, request, socket, contentLength, header2, expectsPayload);
       } else if (util2.isBuffer(body)) {
-        writeBuffer(abort, body, client, request, socket, contentLength, header, expectsPayload);
+        writeBuffer(abort, body, client, request, socket, contentLength, header2, expectsPayload);
       } else if (util2.isBlobLike(body)) {
         if (typeof body.stream === "function") {
-          writeIterable(abort, body.stream(), client, request, socket, contentLength, header, expectsPayload);
+          writeIterable(abort, body.stream(), client, request, socket, contentLength, header2, expectsPayload);
         } else {
-          writeBlob(abort, body, client, request, socket, contentLength, header, expectsPayload);
+          writeBlob(abort, body, client, request, socket, contentLength, header2, expectsPayload);
         }
       } else if (util2.isStream(body)) {
-        writeStream(abort, body, client, request, socket, contentLength, header, expectsPayload);
+        writeStream(abort, body, client, request, socket, contentLength, header2, expectsPayload);
       } else if (util2.isIterable(body)) {
-        writeIterable(abort, body, client, request, socket, contentLength, header, expectsPayload);
+        writeIterable(abort, body, client, request, socket, contentLength, header2, expectsPayload);
       } else {
         assert(false);
       }
       return true;
     }
-    function writeStream(abort, body, client, request, socket, contentLength, header, expectsPayload) {
+    function writeStream(abort, body, client, request, socket, contentLength, header2, expectsPayload) {
       assert(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
       let finished = false;
-      const writer = new AsyncWriter({ abort, socket, request, contentLength, client, expectsPayload, header });
+      const writer = new AsyncWriter({ abort, socket, request, contentLength, client, expectsPayload, header: header2 });
       const onData = function(chunk) {
         if (finished) {
           return;
@@ -6660,22 +6660,22 @@ upgrade: ${upgrade}\r
         setImmediate(onClose);
       }
     }
-    function writeBuffer(abort, body, client, request, socket, contentLength, header, expectsPayload) {
+    function writeBuffer(abort, body, client, request, socket, contentLength, header2, expectsPayload) {
       try {
         if (!body) {
           if (contentLength === 0) {
-            socket.write(`${header}content-length: 0\r
+            socket.write(`${header2}content-length: 0\r
 \r
 `, "latin1");
           } else {
             assert(contentLength === null, "no body must not have content length");
-            socket.write(`${header}\r
+            socket.write(`${header2}\r
 `, "latin1");
           }
         } else if (util2.isBuffer(body)) {
           assert(contentLength === body.byteLength, "buffer body must have content length");
           socket.cork();
-          socket.write(`${header}content-length: ${contentLength}\r
+          socket.write(`${header2}content-length: ${contentLength}\r
 \r
 `, "latin1");
           socket.write(body);
@@ -6691,7 +6691,7 @@ upgrade: ${upgrade}\r
         abort(err2);
       }
     }
-    async function writeBlob(abort, body, client, request, socket, contentLength, header, expectsPayload) {
+    async function writeBlob(abort, body, client, request, socket, contentLength, header2, expectsPayload) {
       assert(contentLength === body.size, "blob body must have content length");
       try {
         if (contentLength != null && contentLength !== body.size) {
@@ -6699,7 +6699,7 @@ upgrade: ${upgrade}\r
         }
         const buffer = Buffer.from(await body.arrayBuffer());
         socket.cork();
-        socket.write(`${header}content-length: ${contentLength}\r
+        socket.write(`${header2}content-length: ${contentLength}\r
 \r
 `, "latin1");
         socket.write(buffer);
@@ -6714,7 +6714,7 @@ upgrade: ${upgrade}\r
         abort(err2);
       }
     }
-    async function writeIterable(abort, body, client, request, socket, contentLength, header, expectsPayload) {
+    async function writeIterable(abort, body, client, request, socket, contentLength, header2, expectsPayload) {
       assert(contentLength !== 0 || client[kRunning] === 0, "iterator body cannot be pipelined");
       let callback = null;
       function onDrain() {
@@ -6724,16 +6724,16 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve7, reject) => {
+      const waitForDrain = () => new Promise((resolve8, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve7;
+          callback = resolve8;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
-      const writer = new AsyncWriter({ abort, socket, request, contentLength, client, expectsPayload, header });
+      const writer = new AsyncWriter({ abort, socket, request, contentLength, client, expectsPayload, header: header2 });
       try {
         for await (const chunk of body) {
           if (socket[kError]) {
@@ -6751,19 +6751,19 @@ upgrade: ${upgrade}\r
       }
     }
     var AsyncWriter = class {
-      constructor({ abort, socket, request, contentLength, client, expectsPayload, header }) {
+      constructor({ abort, socket, request, contentLength, client, expectsPayload, header: header2 }) {
         this.socket = socket;
         this.request = request;
         this.contentLength = contentLength;
         this.client = client;
         this.bytesWritten = 0;
         this.expectsPayload = expectsPayload;
-        this.header = header;
+        this.header = header2;
         this.abort = abort;
         socket[kWriting] = true;
       }
       write(chunk) {
-        const { socket, request, contentLength, client, bytesWritten, expectsPayload, header } = this;
+        const { socket, request, contentLength, client, bytesWritten, expectsPayload, header: header2 } = this;
         if (socket[kError]) {
           throw socket[kError];
         }
@@ -6786,10 +6786,10 @@ upgrade: ${upgrade}\r
             socket[kReset] = true;
           }
           if (contentLength === null) {
-            socket.write(`${header}transfer-encoding: chunked\r
+            socket.write(`${header2}transfer-encoding: chunked\r
 `, "latin1");
           } else {
-            socket.write(`${header}content-length: ${contentLength}\r
+            socket.write(`${header2}content-length: ${contentLength}\r
 \r
 `, "latin1");
           }
@@ -6813,7 +6813,7 @@ ${len.toString(16)}\r
         return ret;
       }
       end() {
-        const { socket, contentLength, client, bytesWritten, expectsPayload, header, request } = this;
+        const { socket, contentLength, client, bytesWritten, expectsPayload, header: header2, request } = this;
         request.onRequestSent();
         socket[kWriting] = false;
         if (socket[kError]) {
@@ -6824,11 +6824,11 @@ ${len.toString(16)}\r
         }
         if (bytesWritten === 0) {
           if (expectsPayload) {
-            socket.write(`${header}content-length: 0\r
+            socket.write(`${header2}content-length: 0\r
 \r
 `, "latin1");
           } else {
-            socket.write(`${header}\r
+            socket.write(`${header2}\r
 `, "latin1");
           }
         } else if (contentLength === null) {
@@ -7399,12 +7399,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve7, reject) => {
+      const waitForDrain = () => new Promise((resolve8, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve7;
+          callback = resolve8;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7558,15 +7558,15 @@ var require_redirect_handler = __commonJS({
         }
       }
     }
-    function shouldRemoveHeader(header, removeContent, unknownOrigin) {
-      if (header.length === 4) {
-        return util2.headerNameToString(header) === "host";
+    function shouldRemoveHeader(header2, removeContent, unknownOrigin) {
+      if (header2.length === 4) {
+        return util2.headerNameToString(header2) === "host";
       }
-      if (removeContent && util2.headerNameToString(header).startsWith("content-")) {
+      if (removeContent && util2.headerNameToString(header2).startsWith("content-")) {
         return true;
       }
-      if (unknownOrigin && (header.length === 13 || header.length === 6 || header.length === 19)) {
-        const name2 = util2.headerNameToString(header);
+      if (unknownOrigin && (header2.length === 13 || header2.length === 6 || header2.length === 19)) {
+        const name2 = util2.headerNameToString(header2);
         return name2 === "authorization" || name2 === "cookie" || name2 === "proxy-authorization";
       }
       return false;
@@ -7883,16 +7883,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve7) => {
+        return new Promise((resolve8) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve7;
+            this[kClosedResolve] = resolve8;
           } else {
-            resolve7(null);
+            resolve8(null);
           }
         });
       }
       async [kDestroy](err2) {
-        return new Promise((resolve7) => {
+        return new Promise((resolve8) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i2 = 0; i2 < requests.length; i2++) {
             const request = requests[i2];
@@ -7903,7 +7903,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve7(null);
+            resolve8(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err2, callback);
@@ -7954,7 +7954,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve7, reject) => {
+        const socket = await new Promise((resolve8, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -7966,7 +7966,7 @@ var require_client = __commonJS({
             if (err2) {
               reject(err2);
             } else {
-              resolve7(socket2);
+              resolve8(socket2);
             }
           });
         });
@@ -8302,8 +8302,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve7) => {
-            this[kClosedResolve] = resolve7;
+          await new Promise((resolve8) => {
+            this[kClosedResolve] = resolve8;
           });
         }
       }
@@ -9445,7 +9445,7 @@ var require_readable = __commonJS({
   "node_modules/undici/lib/api/readable.js"(exports, module) {
     "use strict";
     var assert = __require("node:assert");
-    var { Readable } = __require("node:stream");
+    var { Readable: Readable2 } = __require("node:stream");
     var { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = require_errors();
     var util2 = require_util();
     var { ReadableStreamFrom } = require_util();
@@ -9457,7 +9457,7 @@ var require_readable = __commonJS({
     var kContentLength = /* @__PURE__ */ Symbol("kContentLength");
     var noop = () => {
     };
-    var BodyReadable = class extends Readable {
+    var BodyReadable = class extends Readable2 {
       constructor({
         resume,
         abort,
@@ -9572,7 +9572,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve7, reject) => {
+        return await new Promise((resolve8, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9585,7 +9585,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve7(null);
+              resolve8(null);
             }
           }).on("error", noop).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9604,7 +9604,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve7, reject) => {
+      return new Promise((resolve8, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9621,7 +9621,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve7,
+              resolve: resolve8,
               reject,
               length: 0,
               body: []
@@ -9691,18 +9691,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve7, stream, length } = consume2;
+      const { type, body, resolve: resolve8, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve7(chunksDecode(body, length));
+          resolve8(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve7(JSON.parse(chunksDecode(body, length)));
+          resolve8(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve7(chunksConcat(body, length).buffer);
+          resolve8(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve7(new Blob(body, { type: stream[kContentType] }));
+          resolve8(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve7(chunksConcat(body, length));
+          resolve8(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err2) {
@@ -9799,7 +9799,7 @@ var require_api_request = __commonJS({
   "node_modules/undici/lib/api/api-request.js"(exports, module) {
     "use strict";
     var assert = __require("node:assert");
-    var { Readable } = require_readable();
+    var { Readable: Readable2 } = require_readable();
     var { InvalidArgumentError, RequestAbortedError } = require_errors();
     var util2 = require_util();
     var { getResolveErrorBodyCallback } = require_util3();
@@ -9894,7 +9894,7 @@ var require_api_request = __commonJS({
         const parsedHeaders = responseHeaders === "raw" ? util2.parseHeaders(rawHeaders) : headers;
         const contentType = parsedHeaders["content-type"];
         const contentLength = parsedHeaders["content-length"];
-        const res = new Readable({
+        const res = new Readable2({
           resume,
           abort,
           contentType,
@@ -9959,9 +9959,9 @@ var require_api_request = __commonJS({
     };
     function request(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve7, reject) => {
+        return new Promise((resolve8, reject) => {
           request.call(this, opts, (err2, data) => {
-            return err2 ? reject(err2) : resolve7(data);
+            return err2 ? reject(err2) : resolve8(data);
           });
         });
       }
@@ -10184,9 +10184,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve7, reject) => {
+        return new Promise((resolve8, reject) => {
           stream.call(this, opts, factory, (err2, data) => {
-            return err2 ? reject(err2) : resolve7(data);
+            return err2 ? reject(err2) : resolve8(data);
           });
         });
       }
@@ -10209,7 +10209,7 @@ var require_api_pipeline = __commonJS({
   "node_modules/undici/lib/api/api-pipeline.js"(exports, module) {
     "use strict";
     var {
-      Readable,
+      Readable: Readable2,
       Duplex,
       PassThrough
     } = __require("node:stream");
@@ -10223,7 +10223,7 @@ var require_api_pipeline = __commonJS({
     var { addSignal, removeSignal } = require_abort_signal();
     var assert = __require("node:assert");
     var kResume = /* @__PURE__ */ Symbol("resume");
-    var PipelineRequest = class extends Readable {
+    var PipelineRequest = class extends Readable2 {
       constructor() {
         super({ autoDestroy: true });
         this[kResume] = null;
@@ -10240,7 +10240,7 @@ var require_api_pipeline = __commonJS({
         callback(err2);
       }
     };
-    var PipelineResponse = class extends Readable {
+    var PipelineResponse = class extends Readable2 {
       constructor(resume) {
         super({ autoDestroy: true });
         this[kResume] = resume;
@@ -10471,9 +10471,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve7, reject) => {
+        return new Promise((resolve8, reject) => {
           upgrade.call(this, opts, (err2, data) => {
-            return err2 ? reject(err2) : resolve7(data);
+            return err2 ? reject(err2) : resolve8(data);
           });
         });
       }
@@ -10565,9 +10565,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve7, reject) => {
+        return new Promise((resolve8, reject) => {
           connect.call(this, opts, (err2, data) => {
-            return err2 ? reject(err2) : resolve7(data);
+            return err2 ? reject(err2) : resolve8(data);
           });
         });
       }
@@ -11232,9 +11232,9 @@ var require_pluralizer = __commonJS({
       this: "these"
     };
     module.exports = class Pluralizer {
-      constructor(singular, plural) {
+      constructor(singular, plural2) {
         this.singular = singular;
-        this.plural = plural;
+        this.plural = plural2;
       }
       pluralize(count) {
         const one2 = count === 1;
@@ -11954,14 +11954,14 @@ var require_headers = __commonJS({
     function fill(headers, object) {
       if (Array.isArray(object)) {
         for (let i2 = 0; i2 < object.length; ++i2) {
-          const header = object[i2];
-          if (header.length !== 2) {
+          const header2 = object[i2];
+          if (header2.length !== 2) {
             throw webidl.errors.exception({
               header: "Headers constructor",
-              message: `expected name/value pair to be length 2, found ${header.length}.`
+              message: `expected name/value pair to be length 2, found ${header2.length}.`
             });
           }
-          appendHeader(headers, header[0], header[1]);
+          appendHeader(headers, header2[0], header2[1]);
         }
       } else if (typeof object === "object" && object !== null) {
         const keys = Object.keys(object);
@@ -13565,7 +13565,7 @@ var require_fetch = __commonJS({
       subresourceSet
     } = require_constants3();
     var EE = __require("node:events");
-    var { Readable, pipeline, finished } = __require("node:stream");
+    var { Readable: Readable2, pipeline, finished } = __require("node:stream");
     var { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = require_util();
     var { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url();
     var { getGlobalDispatcher } = require_global2();
@@ -14430,7 +14430,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve7, reject) => agent.dispatch(
+        return new Promise((resolve8, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -14504,9 +14504,9 @@ var require_fetch = __commonJS({
                   }
                 }
               }
-              this.body = new Readable({ read: resume });
+              this.body = new Readable2({ read: resume });
               const onError = this.onError.bind(this);
-              resolve7({
+              resolve8({
                 status,
                 statusText,
                 headersList,
@@ -14549,7 +14549,7 @@ var require_fetch = __commonJS({
               for (let i2 = 0; i2 < rawHeaders.length; i2 += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i2]), rawHeaders[i2 + 1].toString("latin1"), true);
               }
-              resolve7({
+              resolve8({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -15405,10 +15405,10 @@ var require_util5 = __commonJS({
       const serializedB = URLSerializer(B, excludeFragment);
       return serializedA === serializedB;
     }
-    function getFieldValues(header) {
-      assert(header !== null);
+    function getFieldValues(header2) {
+      assert(header2 !== null);
       const values = [];
-      for (let value of header.split(",")) {
+      for (let value of header2.split(",")) {
         value = value.trim();
         if (isValidHeaderName(value)) {
           values.push(value);
@@ -16307,20 +16307,20 @@ var require_parse = __commonJS({
     var { isCTLExcludingHtab } = require_util6();
     var { collectASequenceOfCodePointsFast } = require_data_url();
     var assert = __require("node:assert");
-    function parseSetCookie(header) {
-      if (isCTLExcludingHtab(header)) {
+    function parseSetCookie(header2) {
+      if (isCTLExcludingHtab(header2)) {
         return null;
       }
       let nameValuePair = "";
       let unparsedAttributes = "";
       let name2 = "";
       let value = "";
-      if (header.includes(";")) {
+      if (header2.includes(";")) {
         const position = { position: 0 };
-        nameValuePair = collectASequenceOfCodePointsFast(";", header, position);
-        unparsedAttributes = header.slice(position.position);
+        nameValuePair = collectASequenceOfCodePointsFast(";", header2, position);
+        unparsedAttributes = header2.slice(position.position);
       } else {
-        nameValuePair = header;
+        nameValuePair = header2;
       }
       if (!nameValuePair.includes("=")) {
         value = nameValuePair;
@@ -17045,8 +17045,8 @@ var require_util7 = __commonJS({
           return false;
         }
       }
-      const num2 = Number.parseInt(value, 10);
-      return num2 >= 8 && num2 <= 15;
+      const num3 = Number.parseInt(value, 10);
+      return num3 >= 8 && num3 <= 15;
     }
     var hasIntl = typeof process.versions.icu === "string";
     var fatalDecoder = hasIntl ? new TextDecoder("utf-8", { fatal: true }) : void 0;
@@ -17508,7 +17508,7 @@ var require_receiver = __commonJS({
             const buffer = this.consume(2);
             const fin = (buffer[0] & 128) !== 0;
             const opcode = buffer[0] & 15;
-            const masked = (buffer[1] & 128) === 128;
+            const masked2 = (buffer[1] & 128) === 128;
             const fragmented = !fin && opcode !== opcodes.CONTINUATION;
             const payloadLength = buffer[1] & 127;
             const rsv1 = buffer[0] & 64;
@@ -17518,7 +17518,7 @@ var require_receiver = __commonJS({
               failWebsocketConnection(this.ws, "Invalid opcode received");
               return callback();
             }
-            if (masked) {
+            if (masked2) {
               failWebsocketConnection(this.ws, "Frame cannot be masked");
               return callback();
             }
@@ -17566,7 +17566,7 @@ var require_receiver = __commonJS({
               this.#info.compressed = rsv1 !== 0;
             }
             this.#info.opcode = opcode;
-            this.#info.masked = masked;
+            this.#info.masked = masked2;
             this.#info.fin = fin;
             this.#info.fragmented = fragmented;
           } else if (this.#state === parserStates.PAYLOADLENGTH_16) {
@@ -18290,8 +18290,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve7) => {
-        setTimeout(resolve7, ms).unref();
+      return new Promise((resolve8) => {
+        setTimeout(resolve8, ms).unref();
       });
     }
     module.exports = {
@@ -19668,7 +19668,7 @@ var require_scan = __commonJS({
       }
       let base = str3;
       let prefix = "";
-      let glob3 = "";
+      let glob2 = "";
       if (start > 0) {
         prefix = str3.slice(0, start);
         str3 = str3.slice(start);
@@ -19676,10 +19676,10 @@ var require_scan = __commonJS({
       }
       if (base && isGlob === true && lastIndex > 0) {
         base = str3.slice(0, lastIndex);
-        glob3 = str3.slice(lastIndex);
+        glob2 = str3.slice(lastIndex);
       } else if (isGlob === true) {
         base = "";
-        glob3 = str3;
+        glob2 = str3;
       } else {
         base = str3;
       }
@@ -19689,7 +19689,7 @@ var require_scan = __commonJS({
         }
       }
       if (opts.unescape === true) {
-        if (glob3) glob3 = utils.removeBackslashes(glob3);
+        if (glob2) glob2 = utils.removeBackslashes(glob2);
         if (base && backslashes === true) {
           base = utils.removeBackslashes(base);
         }
@@ -19699,7 +19699,7 @@ var require_scan = __commonJS({
         input,
         start,
         base,
-        glob: glob3,
+        glob: glob2,
         isBrace,
         isBracket,
         isGlob,
@@ -19757,7 +19757,7 @@ var require_scan = __commonJS({
 var require_parse2 = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports, module) {
     "use strict";
-    var constants4 = require_constants6();
+    var constants5 = require_constants6();
     var utils = require_utils2();
     var {
       MAX_LENGTH,
@@ -19765,7 +19765,7 @@ var require_parse2 = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants4;
+    } = constants5;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -19974,7 +19974,7 @@ var require_parse2 = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max2 = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants4.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max2 = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants5.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -20020,8 +20020,8 @@ var require_parse2 = __commonJS({
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants4.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants4.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants5.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants5.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -20076,9 +20076,9 @@ var require_parse2 = __commonJS({
       const peek = state.peek = (n = 1) => input[state.index + n];
       const advance = state.advance = () => input[++state.index] || "";
       const remaining = () => input.slice(state.index + 1);
-      const consume = (value2 = "", num2 = 0) => {
+      const consume = (value2 = "", num3 = 0) => {
         state.consumed += value2;
-        state.index += num2;
+        state.index += num3;
       };
       const append = (token2) => {
         state.output += token2.output != null ? token2.output : token2.value;
@@ -20717,7 +20717,7 @@ var require_parse2 = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants4.globChars(opts.windows);
+      } = constants5.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -20775,11 +20775,11 @@ var require_picomatch = __commonJS({
     var scan2 = require_scan();
     var parse2 = require_parse2();
     var utils = require_utils2();
-    var constants4 = require_constants6();
+    var constants5 = require_constants6();
     var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch2 = (glob3, options, returnState = false) => {
-      if (Array.isArray(glob3)) {
-        const fns = glob3.map((input) => picomatch2(input, options, returnState));
+    var picomatch3 = (glob2, options, returnState = false) => {
+      if (Array.isArray(glob2)) {
+        const fns = glob2.map((input) => picomatch3(input, options, returnState));
         const arrayMatcher = (str3) => {
           for (const isMatch of fns) {
             const state2 = isMatch(str3);
@@ -20789,23 +20789,23 @@ var require_picomatch = __commonJS({
         };
         return arrayMatcher;
       }
-      const isState2 = isObject(glob3) && glob3.tokens && glob3.input;
-      if (glob3 === "" || typeof glob3 !== "string" && !isState2) {
+      const isState2 = isObject(glob2) && glob2.tokens && glob2.input;
+      if (glob2 === "" || typeof glob2 !== "string" && !isState2) {
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
       const posix = opts.windows;
-      const regex = isState2 ? picomatch2.compileRe(glob3, options) : picomatch2.makeRe(glob3, options, false, true);
+      const regex = isState2 ? picomatch3.compileRe(glob2, options) : picomatch3.makeRe(glob2, options, false, true);
       const state = regex.state;
       delete regex.state;
       let isIgnored = () => false;
       if (opts.ignore) {
         const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-        isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
+        isIgnored = picomatch3(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch2.test(input, regex, options, { glob: glob3, posix });
-        const result = { glob: glob3, state, regex, posix, input, output, match, isMatch };
+        const { isMatch, match, output } = picomatch3.test(input, regex, options, { glob: glob2, posix });
+        const result = { glob: glob2, state, regex, posix, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -20830,7 +20830,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch2.test = (input, regex, options, { glob: glob3, posix } = {}) => {
+    picomatch3.test = (input, regex, options, { glob: glob2, posix } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -20839,32 +20839,32 @@ var require_picomatch = __commonJS({
       }
       const opts = options || {};
       const format = opts.format || (posix ? utils.toPosixSlashes : null);
-      let match = input === glob3;
+      let match = input === glob2;
       let output = match && format ? format(input) : input;
       if (match === false) {
         output = format ? format(input) : input;
-        match = output === glob3;
+        match = output === glob2;
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch2.matchBase(input, regex, options, posix);
+          match = picomatch3.matchBase(input, regex, options, posix);
         } else {
           match = regex.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch2.matchBase = (input, glob3, options, posix = options && options.windows) => {
-      const regex = glob3 instanceof RegExp ? glob3 : picomatch2.makeRe(glob3, options);
+    picomatch3.matchBase = (input, glob2, options, posix = options && options.windows) => {
+      const regex = glob2 instanceof RegExp ? glob2 : picomatch3.makeRe(glob2, options);
       return regex.test(utils.basename(input, { windows: posix }));
     };
-    picomatch2.isMatch = (str3, patterns, options) => picomatch2(patterns, options)(str3);
-    picomatch2.parse = (pattern, options) => {
-      if (Array.isArray(pattern)) return pattern.map((p) => picomatch2.parse(p, options));
+    picomatch3.isMatch = (str3, patterns, options) => picomatch3(patterns, options)(str3);
+    picomatch3.parse = (pattern, options) => {
+      if (Array.isArray(pattern)) return pattern.map((p) => picomatch3.parse(p, options));
       return parse2(pattern, { ...options, fastpaths: false });
     };
-    picomatch2.scan = (input, options) => scan2(input, options);
-    picomatch2.compileRe = (state, options, returnOutput = false, returnState = false) => {
+    picomatch3.scan = (input, options) => scan2(input, options);
+    picomatch3.compileRe = (state, options, returnOutput = false, returnState = false) => {
       if (returnOutput === true) {
         return state.output;
       }
@@ -20875,13 +20875,13 @@ var require_picomatch = __commonJS({
       if (state && state.negated === true) {
         source = `^(?!${source}).*$`;
       }
-      const regex = picomatch2.toRegex(source, options);
+      const regex = picomatch3.toRegex(source, options);
       if (returnState === true) {
         regex.state = state;
       }
       return regex;
     };
-    picomatch2.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
+    picomatch3.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
       if (!input || typeof input !== "string") {
         throw new TypeError("Expected a non-empty string");
       }
@@ -20892,9 +20892,9 @@ var require_picomatch = __commonJS({
       if (!parsed.output) {
         parsed = parse2(input, options);
       }
-      return picomatch2.compileRe(parsed, options, returnOutput, returnState);
+      return picomatch3.compileRe(parsed, options, returnOutput, returnState);
     };
-    picomatch2.toRegex = (source, options) => {
+    picomatch3.toRegex = (source, options) => {
       try {
         const opts = options || {};
         return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
@@ -20903,8 +20903,8 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch2.constants = constants4;
-    module.exports = picomatch2;
+    picomatch3.constants = constants5;
+    module.exports = picomatch3;
   }
 });
 
@@ -20914,19 +20914,19 @@ var require_picomatch2 = __commonJS({
     "use strict";
     var pico = require_picomatch();
     var utils = require_utils2();
-    function picomatch2(glob3, options, returnState = false) {
+    function picomatch3(glob2, options, returnState = false) {
       if (options && (options.windows === null || options.windows === void 0)) {
         options = { ...options, windows: utils.isWindows() };
       }
-      return pico(glob3, options, returnState);
+      return pico(glob2, options, returnState);
     }
-    Object.assign(picomatch2, pico);
-    module.exports = picomatch2;
+    Object.assign(picomatch3, pico);
+    module.exports = picomatch3;
   }
 });
 
 // src/action/sign.ts
-import { dirname as dirname6, join as join9, resolve as resolve6 } from "node:path";
+import { dirname as dirname7, join as join9, resolve as resolve7 } from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -21093,11 +21093,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve7) {
-      resolve7(value);
+    return value instanceof P ? value : new P(function(resolve8) {
+      resolve8(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve7, reject) {
+  return new (P || (P = Promise))(function(resolve8, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -21113,7 +21113,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -21275,8 +21275,8 @@ var Summary = class {
         if (typeof cell === "string") {
           return this.wrap("td", cell);
         }
-        const { header, data, colspan, rowspan } = cell;
-        const tag = header ? "th" : "td";
+        const { header: header2, data, colspan, rowspan } = cell;
+        const tag = header2 ? "th" : "td";
         const attrs = Object.assign(Object.assign({}, colspan && { colspan }), rowspan && { rowspan });
         return this.wrap(tag, data, attrs);
       }).join("");
@@ -21392,11 +21392,11 @@ var arch = os3.arch();
 // node_modules/@actions/core/lib/core.js
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve7) {
-      resolve7(value);
+    return value instanceof P ? value : new P(function(resolve8) {
+      resolve8(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve7, reject) {
+  return new (P || (P = Promise))(function(resolve8, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -21412,7 +21412,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -21480,6 +21480,65 @@ function saveState(name2, value) {
     return issueFileCommand("STATE", prepareKeyValueMessage(name2, value));
   }
   issueCommand("save-state", { name: name2 }, toCommandValue(value));
+}
+
+// src/shared/escape.ts
+var UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+var NAMED = { "\n": "\\n", "\r": "\\r", "	": "\\t" };
+function hex(code21, width) {
+  return code21.toString(16).padStart(width, "0");
+}
+function escapeUnsafe(ch) {
+  const named2 = NAMED[ch];
+  if (named2) return named2;
+  const code21 = ch.charCodeAt(0);
+  return code21 <= 127 ? `\\x${hex(code21, 2)}` : `\\u${hex(code21, 4)}`;
+}
+var LEADING_COLON = /^(\s*):/;
+var LEGACY_PREFIX = /##\[/g;
+function neutralise(text) {
+  return text.replace(LEADING_COLON, "$1\\x3a").replace(LEGACY_PREFIX, "#\\x23[");
+}
+function printable(text) {
+  return neutralise(text.replace(UNSAFE, escapeUnsafe));
+}
+function displayPath(name2) {
+  if (typeof name2 !== "string") return neutralise(decodeBytesLossless(name2));
+  return neutralise(name2.replace(/\\/g, "\\\\").replace(UNSAFE, escapeUnsafe));
+}
+function decodeBytesLossless(bytes) {
+  let out = "";
+  let i2 = 0;
+  while (i2 < bytes.length) {
+    const length = validSequenceLength(bytes, i2);
+    if (length === 0) {
+      out += `\\x${hex(bytes[i2], 2)}`;
+      i2 += 1;
+      continue;
+    }
+    const ch = bytes.toString("utf8", i2, i2 + length);
+    out += ch === "\\" ? "\\\\" : ch.replace(UNSAFE, escapeUnsafe);
+    i2 += length;
+  }
+  return out;
+}
+function validSequenceLength(b, i2) {
+  const b0 = b[i2];
+  if (b0 < 128) return 1;
+  const cont = (k, lo = 128, hi = 191) => i2 + k < b.length && b[i2 + k] >= lo && b[i2 + k] <= hi;
+  if (b0 >= 194 && b0 <= 223) return cont(1) ? 2 : 0;
+  if (b0 === 224) return cont(1, 160) && cont(2) ? 3 : 0;
+  if (b0 >= 225 && b0 <= 236 || b0 === 238 || b0 === 239) return cont(1) && cont(2) ? 3 : 0;
+  if (b0 === 237) return cont(1, 128, 159) && cont(2) ? 3 : 0;
+  if (b0 === 240) return cont(1, 144) && cont(2) && cont(3) ? 4 : 0;
+  if (b0 >= 241 && b0 <= 243) return cont(1) && cont(2) && cont(3) ? 4 : 0;
+  if (b0 === 244) return cont(1, 128, 143) && cont(2) && cont(3) ? 4 : 0;
+  return 0;
+}
+function excerpt(value, max2 = 4) {
+  const chars = [...value];
+  const head = chars.slice(0, max2).join("");
+  return `"${printable(head)}${chars.length > max2 ? `…" (${chars.length} characters)` : '"'}`;
 }
 
 // src/shared/http.ts
@@ -21714,7 +21773,7 @@ function send(request, env5) {
     return Promise.reject(e);
   }
   const method = request.method ?? "GET";
-  return new Promise((resolve7, reject) => {
+  return new Promise((resolve8, reject) => {
     let settled = false;
     const live = [];
     const fail = (err2) => {
@@ -21761,7 +21820,10 @@ function send(request, env5) {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        resolve7({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") });
+        const data = Buffer.concat(chunks, size);
+        resolve8(
+          request.binary ? { status: res.statusCode ?? 0, headers: res.headers, body: "", data } : { status: res.statusCode ?? 0, headers: res.headers, body: data.toString("utf8") }
+        );
       });
     };
     const start = (req, at) => {
@@ -21868,7 +21930,7 @@ function isInside(root, path) {
   const rel = relative(root, path);
   return rel === "" || !rel.startsWith(`..${sep}`) && rel !== ".." && !isAbsolute(rel);
 }
-function displayPath(path, workspace) {
+function displayPath2(path, workspace) {
   const rel = relative(workspace, path);
   return rel && !rel.startsWith("..") && !isAbsolute(rel) ? toPosix(rel) : path;
 }
@@ -21980,8 +22042,8 @@ var ArrayStream = class _ArrayStream extends Array {
   constructor() {
     super();
     Object.setPrototypeOf(this, _ArrayStream.prototype);
-    this[doneWritingPromise] = new Promise((resolve7, reject) => {
-      this[doneWritingResolve] = resolve7;
+    this[doneWritingPromise] = new Promise((resolve8, reject) => {
+      this[doneWritingResolve] = resolve8;
       this[doneWritingReject] = reject;
     });
     this[doneWritingPromise].catch(() => {
@@ -22360,8 +22422,8 @@ function transformWithCancel(customCancel) {
         }
         outputController.enqueue(chunk);
         if (!pulled) {
-          await new Promise((resolve7, reject) => {
-            backpressureChangePromiseResolve = resolve7;
+          await new Promise((resolve8, reject) => {
+            backpressureChangePromiseResolve = resolve8;
             backpressureChangePromiseReject = reject;
           });
           backpressureChangePromiseResolve = null;
@@ -22464,7 +22526,7 @@ function transformPair(input, fn) {
     const outgoing = transformWithCancel(async function(reason) {
       incomingTransformController.error(reason);
       await pipeDonePromise;
-      await new Promise((resolve7) => setTimeout(resolve7));
+      await new Promise((resolve8) => setTimeout(resolve8));
     });
     fn(incoming.readable, outgoing.writable);
     return outgoing.readable;
@@ -22636,12 +22698,12 @@ async function cancel(input, reason) {
   if (isStream(input)) {
     if (input.cancel) {
       const cancelled = await input.cancel(reason);
-      await new Promise((resolve7) => setTimeout(resolve7));
+      await new Promise((resolve8) => setTimeout(resolve8));
       return cancelled;
     }
     if (input.destroy) {
       input.destroy(reason);
-      await new Promise((resolve7) => setTimeout(resolve7));
+      await new Promise((resolve8) => setTimeout(resolve8));
       return reason;
     }
   }
@@ -23985,11 +24047,11 @@ var util = {
    *                          or rejected with the Error of the last resolved Promise (if all promises are rejected)
    */
   anyPromise: function(promises3) {
-    return new Promise((resolve7, reject) => {
+    return new Promise((resolve8, reject) => {
       let exception;
       void Promise.all(promises3.map(async (promise) => {
         try {
-          resolve7(await promise);
+          resolve8(await promise);
         } catch (e) {
           exception = e;
         }
@@ -24097,29 +24159,29 @@ function uint8ArrayToB64(bytes, url) {
 }
 function getType(text) {
   const reHeader = /^-----BEGIN PGP (MESSAGE, PART \d+\/\d+|MESSAGE, PART \d+|SIGNED MESSAGE|MESSAGE|PUBLIC KEY BLOCK|PRIVATE KEY BLOCK|SIGNATURE)-----$/m;
-  const header = text.match(reHeader);
-  if (!header) {
+  const header2 = text.match(reHeader);
+  if (!header2) {
     throw new Error("Unknown ASCII armor type");
   }
-  if (/MESSAGE, PART \d+\/\d+/.test(header[1])) {
+  if (/MESSAGE, PART \d+\/\d+/.test(header2[1])) {
     return enums.armor.multipartSection;
   }
-  if (/MESSAGE, PART \d+/.test(header[1])) {
+  if (/MESSAGE, PART \d+/.test(header2[1])) {
     return enums.armor.multipartLast;
   }
-  if (/SIGNED MESSAGE/.test(header[1])) {
+  if (/SIGNED MESSAGE/.test(header2[1])) {
     return enums.armor.signed;
   }
-  if (/MESSAGE/.test(header[1])) {
+  if (/MESSAGE/.test(header2[1])) {
     return enums.armor.message;
   }
-  if (/PUBLIC KEY BLOCK/.test(header[1])) {
+  if (/PUBLIC KEY BLOCK/.test(header2[1])) {
     return enums.armor.publicKey;
   }
-  if (/PRIVATE KEY BLOCK/.test(header[1])) {
+  if (/PRIVATE KEY BLOCK/.test(header2[1])) {
     return enums.armor.privateKey;
   }
-  if (/SIGNATURE/.test(header[1])) {
+  if (/SIGNATURE/.test(header2[1])) {
     return enums.armor.signature;
   }
 }
@@ -24206,7 +24268,7 @@ function removeChecksum(text) {
   return body;
 }
 function unarmor(input) {
-  return new Promise((resolve7, reject) => {
+  return new Promise((resolve8, reject) => {
     try {
       const reSplit = /^-----[^-]+-----$/m;
       const reEmptyLine = /^[ \f\r\t\u00a0\u2000-\u200a\u202f\u205f\u3000]*$/;
@@ -24239,7 +24301,7 @@ function unarmor(input) {
                 verifyHeaders$1(lastHeaders);
                 headersDone = true;
                 if (textDone || type !== enums.armor.signed) {
-                  resolve7({ text, data, headers, type });
+                  resolve8({ text, data, headers, type });
                   break;
                 }
               }
@@ -25588,12 +25650,12 @@ async function generate$4(bits2, e) {
       publicKeyEncoding: { type: "pkcs1", format: "jwk" },
       privateKeyEncoding: { type: "pkcs1", format: "jwk" }
     };
-    const jwk = await new Promise((resolve7, reject) => {
+    const jwk = await new Promise((resolve8, reject) => {
       nodeCrypto$6.generateKeyPair("rsa", opts, (err2, _, jwkPrivateKey) => {
         if (err2) {
           reject(err2);
         } else {
-          resolve7(jwkPrivateKey);
+          resolve8(jwkPrivateKey);
         }
       });
     });
@@ -26388,11 +26450,11 @@ function setBigUint64$1(view, byteOffset, value, isLE2) {
   view.setUint32(byteOffset + l, wl, isLE2);
 }
 function u64Lengths(dataLength, aadLength, isLE2) {
-  const num2 = new Uint8Array(16);
-  const view = createView$1(num2);
+  const num3 = new Uint8Array(16);
+  const view = createView$1(num3);
   setBigUint64$1(view, 0, BigInt(aadLength), isLE2);
   setBigUint64$1(view, 8, BigInt(dataLength), isLE2);
-  return num2;
+  return num3;
 }
 function isAligned32(bytes) {
   return bytes.byteOffset % 4 === 0;
@@ -26485,9 +26547,9 @@ var GHASH = class {
     let o0 = 0, o1 = 0, o2 = 0, o3 = 0;
     const mask = (1 << W) - 1;
     let w = 0;
-    for (const num2 of [s0, s1, s2, s3]) {
+    for (const num3 of [s0, s1, s2, s3]) {
       for (let bytePos = 0; bytePos < 4; bytePos++) {
-        const byte = num2 >>> 8 * bytePos & 255;
+        const byte = num3 >>> 8 * bytePos & 255;
         for (let bitPos = 8 / W - 1; bitPos >= 0; bitPos--) {
           const bit = byte >>> W * bitPos & mask;
           const { s0: e0, s1: e1, s2: e2, s3: e3 } = t[w * windowSize + bit];
@@ -26975,11 +27037,11 @@ function computeTag(fn, isLE2, key, data, AAD) {
   const h = fn.create(key, data.length + aadLength);
   if (AAD)
     h.update(AAD);
-  const num2 = u64Lengths(8 * data.length, 8 * aadLength, isLE2);
+  const num3 = u64Lengths(8 * data.length, 8 * aadLength, isLE2);
   h.update(data);
-  h.update(num2);
+  h.update(num3);
   const res = h.digest();
-  clean$1(num2);
+  clean$1(num3);
   return res;
 }
 var gcm = /* @__PURE__ */ wrapCipher({ blockSize: 16, nonceLength: 12, tagLength: 16, varSizeNonce: true }, function aesgcm(key, nonce, AAD) {
@@ -27254,13 +27316,13 @@ async function unwrap(algo, key, wrappedData) {
     throw err2;
   }
 }
-async function computeHKDF(hashAlgo, inputKey, salt, info2, outLen) {
+async function computeHKDF(hashAlgo, inputKey, salt, info3, outLen) {
   const webCrypto2 = util.getWebCrypto();
   const hash = enums.read(enums.webHash, hashAlgo);
   if (!hash)
     throw new Error("Hash algo not supported with HKDF");
   const importedKey = await webCrypto2.importKey("raw", inputKey, "HKDF", false, ["deriveBits"]);
-  const bits2 = await webCrypto2.deriveBits({ name: "HKDF", hash, salt, info: info2 }, importedKey, outLen * 8);
+  const bits2 = await webCrypto2.deriveBits({ name: "HKDF", hash, salt, info: info3 }, importedKey, outLen * 8);
   return new Uint8Array(bits2);
 }
 var HKDF_INFO = {
@@ -32327,11 +32389,11 @@ async function produceEncryptionKey(keyVersion, s2k, passphrase, cipherAlgo, aea
   if (!aeadMode || keyVersion === 5 || isLegacyAEAD) {
     return derivedKey;
   }
-  const info2 = util.concatUint8Array([
+  const info3 = util.concatUint8Array([
     serializedPacketTag,
     new Uint8Array([keyVersion, cipherAlgo, aeadMode])
   ]);
-  return computeHKDF(enums.hash.sha256, derivedKey, new Uint8Array(), info2, keySize);
+  return computeHKDF(enums.hash.sha256, derivedKey, new Uint8Array(), info3, keySize);
 }
 var UserIDPacket = class _UserIDPacket {
   static get tag() {
@@ -34353,8 +34415,8 @@ function _abytes2(value, length, title = "") {
   }
   return value;
 }
-function numberToHexUnpadded(num2) {
-  const hex5 = num2.toString(16);
+function numberToHexUnpadded(num3) {
+  const hex5 = num3.toString(16);
   return hex5.length & 1 ? "0" + hex5 : hex5;
 }
 function hexToNumber(hex5) {
@@ -34669,15 +34731,15 @@ function validateField(field) {
   _validateObject(field, opts);
   return field;
 }
-function FpPow(Fp2, num2, power) {
+function FpPow(Fp2, num3, power) {
   if (power < _0n$5)
     throw new Error("invalid exponent, negatives unsupported");
   if (power === _0n$5)
     return Fp2.ONE;
   if (power === _1n$6)
-    return num2;
+    return num3;
   let p = Fp2.ONE;
-  let d = num2;
+  let d = num3;
   while (power > _0n$5) {
     if (power & _1n$6)
       p = Fp2.mul(p, d);
@@ -34688,18 +34750,18 @@ function FpPow(Fp2, num2, power) {
 }
 function FpInvertBatch(Fp2, nums, passZero = false) {
   const inverted = new Array(nums.length).fill(passZero ? Fp2.ZERO : void 0);
-  const multipliedAcc = nums.reduce((acc, num2, i2) => {
-    if (Fp2.is0(num2))
+  const multipliedAcc = nums.reduce((acc, num3, i2) => {
+    if (Fp2.is0(num3))
       return acc;
     inverted[i2] = acc;
-    return Fp2.mul(acc, num2);
+    return Fp2.mul(acc, num3);
   }, Fp2.ONE);
   const invertedAcc = Fp2.inv(multipliedAcc);
-  nums.reduceRight((acc, num2, i2) => {
-    if (Fp2.is0(num2))
+  nums.reduceRight((acc, num3, i2) => {
+    if (Fp2.is0(num3))
       return acc;
     inverted[i2] = Fp2.mul(acc, inverted[i2]);
-    return Fp2.mul(acc, num2);
+    return Fp2.mul(acc, num3);
   }, invertedAcc);
   return inverted;
 }
@@ -34759,36 +34821,36 @@ function Field(ORDER, bitLenOrOpts, isLE2 = false, opts = {}) {
     ZERO: _0n$5,
     ONE: _1n$6,
     allowedLengths,
-    create: (num2) => mod(num2, ORDER),
-    isValid: (num2) => {
-      if (typeof num2 !== "bigint")
-        throw new Error("invalid field element: expected bigint, got " + typeof num2);
-      return _0n$5 <= num2 && num2 < ORDER;
+    create: (num3) => mod(num3, ORDER),
+    isValid: (num3) => {
+      if (typeof num3 !== "bigint")
+        throw new Error("invalid field element: expected bigint, got " + typeof num3);
+      return _0n$5 <= num3 && num3 < ORDER;
     },
-    is0: (num2) => num2 === _0n$5,
+    is0: (num3) => num3 === _0n$5,
     // is valid and invertible
-    isValidNot0: (num2) => !f.is0(num2) && f.isValid(num2),
-    isOdd: (num2) => (num2 & _1n$6) === _1n$6,
-    neg: (num2) => mod(-num2, ORDER),
+    isValidNot0: (num3) => !f.is0(num3) && f.isValid(num3),
+    isOdd: (num3) => (num3 & _1n$6) === _1n$6,
+    neg: (num3) => mod(-num3, ORDER),
     eql: (lhs, rhs) => lhs === rhs,
-    sqr: (num2) => mod(num2 * num2, ORDER),
+    sqr: (num3) => mod(num3 * num3, ORDER),
     add: (lhs, rhs) => mod(lhs + rhs, ORDER),
     sub: (lhs, rhs) => mod(lhs - rhs, ORDER),
     mul: (lhs, rhs) => mod(lhs * rhs, ORDER),
-    pow: (num2, power) => FpPow(f, num2, power),
+    pow: (num3, power) => FpPow(f, num3, power),
     div: (lhs, rhs) => mod(lhs * invert(rhs, ORDER), ORDER),
     // Same as above, but doesn't normalize
-    sqrN: (num2) => num2 * num2,
+    sqrN: (num3) => num3 * num3,
     addN: (lhs, rhs) => lhs + rhs,
     subN: (lhs, rhs) => lhs - rhs,
     mulN: (lhs, rhs) => lhs * rhs,
-    inv: (num2) => invert(num2, ORDER),
+    inv: (num3) => invert(num3, ORDER),
     sqrt: _sqrt || ((n) => {
       if (!sqrtP)
         sqrtP = FpSqrt(ORDER);
       return sqrtP(f, n);
     }),
-    toBytes: (num2) => isLE2 ? numberToBytesLE(num2, BYTES) : numberToBytesBE(num2, BYTES),
+    toBytes: (num3) => isLE2 ? numberToBytesLE(num3, BYTES) : numberToBytesBE(num3, BYTES),
     fromBytes: (bytes, skipValidation = true) => {
       if (allowedLengths) {
         if (!allowedLengths.includes(bytes.length) || bytes.length > BYTES) {
@@ -34833,8 +34895,8 @@ function mapHashToField(key, fieldOrder, isLE2 = false) {
   const minLen = getMinHashLength(fieldOrder);
   if (len < 16 || len < minLen || len > 1024)
     throw new Error("expected " + minLen + "-1024 bytes of input, got " + len);
-  const num2 = isLE2 ? bytesToNumberLE(key) : bytesToNumberBE(key);
-  const reduced = mod(num2, fieldOrder - _1n$6) + _1n$6;
+  const num3 = isLE2 ? bytesToNumberLE(key) : bytesToNumberBE(key);
+  const reduced = mod(num3, fieldOrder - _1n$6) + _1n$6;
   return isLE2 ? numberToBytesLE(reduced, fieldLen) : numberToBytesBE(reduced, fieldLen);
 }
 function setBigUint64(view, byteOffset, value, isLE2) {
@@ -35118,15 +35180,15 @@ var SHA256 = class extends HashMD {
     this.H = SHA256_IV[7] | 0;
   }
   get() {
-    const { A: A2, B, C: C2, D: D3, E, F, G: G3, H } = this;
-    return [A2, B, C2, D3, E, F, G3, H];
+    const { A: A2, B, C: C2, D: D4, E, F, G: G3, H } = this;
+    return [A2, B, C2, D4, E, F, G3, H];
   }
   // prettier-ignore
-  set(A2, B, C2, D3, E, F, G3, H) {
+  set(A2, B, C2, D4, E, F, G3, H) {
     this.A = A2 | 0;
     this.B = B | 0;
     this.C = C2 | 0;
-    this.D = D3 | 0;
+    this.D = D4 | 0;
     this.E = E | 0;
     this.F = F | 0;
     this.G = G3 | 0;
@@ -35142,7 +35204,7 @@ var SHA256 = class extends HashMD {
       const s1 = rotr(W2, 17) ^ rotr(W2, 19) ^ W2 >>> 10;
       SHA256_W[i2] = s1 + SHA256_W[i2 - 7] + s0 + SHA256_W[i2 - 16] | 0;
     }
-    let { A: A2, B, C: C2, D: D3, E, F, G: G3, H } = this;
+    let { A: A2, B, C: C2, D: D4, E, F, G: G3, H } = this;
     for (let i2 = 0; i2 < 64; i2++) {
       const sigma1 = rotr(E, 6) ^ rotr(E, 11) ^ rotr(E, 25);
       const T1 = H + sigma1 + Chi$1(E, F, G3) + SHA256_K[i2] + SHA256_W[i2] | 0;
@@ -35151,8 +35213,8 @@ var SHA256 = class extends HashMD {
       H = G3;
       G3 = F;
       F = E;
-      E = D3 + T1 | 0;
-      D3 = C2;
+      E = D4 + T1 | 0;
+      D4 = C2;
       C2 = B;
       B = A2;
       A2 = T1 + T2 | 0;
@@ -35160,12 +35222,12 @@ var SHA256 = class extends HashMD {
     A2 = A2 + this.A | 0;
     B = B + this.B | 0;
     C2 = C2 + this.C | 0;
-    D3 = D3 + this.D | 0;
+    D4 = D4 + this.D | 0;
     E = E + this.E | 0;
     F = F + this.F | 0;
     G3 = G3 + this.G | 0;
     H = H + this.H | 0;
-    this.set(A2, B, C2, D3, E, F, G3, H);
+    this.set(A2, B, C2, D4, E, F, G3, H);
   }
   roundClean() {
     clean(SHA256_W);
@@ -35752,7 +35814,7 @@ function _createCurveFields(type, CURVE, curveOpts = {}, FpFnLE) {
   CURVE = Object.freeze(Object.assign({}, CURVE));
   return { CURVE, Fp: Fp2, Fn: Fn2 };
 }
-var divNearest = (num2, den) => (num2 + (num2 >= 0 ? den : -den) / _2n$5) / den;
+var divNearest = (num3, den) => (num3 + (num3 >= 0 ? den : -den) / _2n$5) / den;
 function _splitEndoScalar(k, basis, n) {
   const [[a1, b1], [a2, b2]] = basis;
   const c1 = divNearest(b2 * k, n);
@@ -35852,11 +35914,11 @@ var DER = {
   // - add zero byte if exists
   // - if next byte doesn't have a flag, leading zero is not allowed (minimal encoding)
   _int: {
-    encode(num2) {
+    encode(num3) {
       const { Err: E } = DER;
-      if (num2 < _0n$3)
+      if (num3 < _0n$3)
         throw new E("integer: negative integers are not allowed");
-      let hex5 = numberToHexUnpadded(num2);
+      let hex5 = numberToHexUnpadded(num3);
       if (Number.parseInt(hex5[0], 16) & 8)
         hex5 = "00" + hex5;
       if (hex5.length & 1)
@@ -35899,20 +35961,20 @@ var _3n$1 = BigInt(3);
 var _4n = BigInt(4);
 function _normFnElement(Fn2, key) {
   const { BYTES: expected } = Fn2;
-  let num2;
+  let num3;
   if (typeof key === "bigint") {
-    num2 = key;
+    num3 = key;
   } else {
     let bytes = ensureBytes("private key", key);
     try {
-      num2 = Fn2.fromBytes(bytes);
+      num3 = Fn2.fromBytes(bytes);
     } catch (error2) {
       throw new Error(`invalid private key: expected ui8a of size ${expected}, got ${typeof key}`);
     }
   }
-  if (!Fn2.isValidNot0(num2))
+  if (!Fn2.isValidNot0(num3))
     throw new Error("invalid private key: out of range [1..N-1]");
-  return num2;
+  return num3;
 }
 function weierstrassN(params, extraOpts = {}) {
   const validated = _createCurveFields("weierstrass", params, extraOpts);
@@ -36466,10 +36528,10 @@ function ecdsa(Point, hash, ecdsaOpts = {}) {
     const HALF = CURVE_ORDER >> _1n$4;
     return number > HALF;
   }
-  function validateRS(title, num2) {
-    if (!Fn2.isValidNot0(num2))
+  function validateRS(title, num3) {
+    if (!Fn2.isValidNot0(num3))
       throw new Error(`invalid signature ${title}: out of range 1..Point.Fn.ORDER`);
-    return num2;
+    return num3;
   }
   function validateSigLength(bytes, format) {
     validateSigFormat(format);
@@ -36579,17 +36641,17 @@ function ecdsa(Point, hash, ecdsaOpts = {}) {
   const bits2int2 = ecdsaOpts.bits2int || function bits2int_def(bytes) {
     if (bytes.length > 8192)
       throw new Error("input is too large");
-    const num2 = bytesToNumberBE(bytes);
+    const num3 = bytesToNumberBE(bytes);
     const delta = bytes.length * 8 - fnBits;
-    return delta > 0 ? num2 >> BigInt(delta) : num2;
+    return delta > 0 ? num3 >> BigInt(delta) : num3;
   };
   const bits2int_modN = ecdsaOpts.bits2int_modN || function bits2int_modN_def(bytes) {
     return Fn2.create(bits2int2(bytes));
   };
   const ORDER_MASK = bitMask(fnBits);
-  function int2octets(num2) {
-    aInRange("num < 2^" + fnBits, num2, _0n$3, ORDER_MASK);
-    return Fn2.toBytes(num2);
+  function int2octets(num3) {
+    aInRange("num < 2^" + fnBits, num3, _0n$3, ORDER_MASK);
+    return Fn2.toBytes(num3);
   }
   function validateMsgAndHash(message, prehash) {
     _abytes2(message, void 0, "message");
@@ -37147,12 +37209,12 @@ function edwards(params, extraOpts = {}) {
       const A2 = modP(X1 * X1);
       const B = modP(Y1 * Y1);
       const C2 = modP(_2n$3 * modP(Z1 * Z1));
-      const D3 = modP(a * A2);
+      const D4 = modP(a * A2);
       const x1y1 = X1 + Y1;
       const E = modP(modP(x1y1 * x1y1) - A2 - B);
-      const G3 = D3 + B;
+      const G3 = D4 + B;
       const F = G3 - C2;
-      const H = D3 - B;
+      const H = D4 - B;
       const X3 = modP(E * F);
       const Y3 = modP(G3 * H);
       const T3 = modP(E * H);
@@ -37170,10 +37232,10 @@ function edwards(params, extraOpts = {}) {
       const A2 = modP(X1 * X2);
       const B = modP(Y1 * Y2);
       const C2 = modP(T1 * d * T2);
-      const D3 = modP(Z1 * Z2);
+      const D4 = modP(Z1 * Z2);
       const E = modP((X1 + Y1) * (X2 + Y2) - A2 - B);
-      const F = D3 - C2;
-      const G3 = D3 + C2;
+      const F = D4 - C2;
+      const G3 = D4 + C2;
       const H = modP(B - a * A2);
       const X3 = modP(E * F);
       const Y3 = modP(G3 * H);
@@ -37543,8 +37605,8 @@ function montgomery(curveDef) {
       const BB = modP(B * B);
       const E = AA - BB;
       const C2 = x_3 + z_3;
-      const D3 = x_3 - z_3;
-      const DA = modP(D3 * A2);
+      const D4 = x_3 - z_3;
+      const DA = modP(D4 * A2);
       const CB = modP(C2 * B);
       const dacb = DA + CB;
       const da_cb = DA - CB;
@@ -37800,14 +37862,14 @@ var SHA1 = class extends HashMD {
     this.E = SHA1_IV[4] | 0;
   }
   get() {
-    const { A: A2, B, C: C2, D: D3, E } = this;
-    return [A2, B, C2, D3, E];
+    const { A: A2, B, C: C2, D: D4, E } = this;
+    return [A2, B, C2, D4, E];
   }
-  set(A2, B, C2, D3, E) {
+  set(A2, B, C2, D4, E) {
     this.A = A2 | 0;
     this.B = B | 0;
     this.C = C2 | 0;
-    this.D = D3 | 0;
+    this.D = D4 | 0;
     this.E = E | 0;
   }
   process(view, offset) {
@@ -37815,25 +37877,25 @@ var SHA1 = class extends HashMD {
       SHA1_W[i2] = view.getUint32(offset, false);
     for (let i2 = 16; i2 < 80; i2++)
       SHA1_W[i2] = rotl(SHA1_W[i2 - 3] ^ SHA1_W[i2 - 8] ^ SHA1_W[i2 - 14] ^ SHA1_W[i2 - 16], 1);
-    let { A: A2, B, C: C2, D: D3, E } = this;
+    let { A: A2, B, C: C2, D: D4, E } = this;
     for (let i2 = 0; i2 < 80; i2++) {
       let F, K2;
       if (i2 < 20) {
-        F = Chi$1(B, C2, D3);
+        F = Chi$1(B, C2, D4);
         K2 = 1518500249;
       } else if (i2 < 40) {
-        F = B ^ C2 ^ D3;
+        F = B ^ C2 ^ D4;
         K2 = 1859775393;
       } else if (i2 < 60) {
-        F = Maj(B, C2, D3);
+        F = Maj(B, C2, D4);
         K2 = 2400959708;
       } else {
-        F = B ^ C2 ^ D3;
+        F = B ^ C2 ^ D4;
         K2 = 3395469782;
       }
       const T2 = rotl(A2, 5) + F + E + K2 + SHA1_W[i2] | 0;
-      E = D3;
-      D3 = C2;
+      E = D4;
+      D4 = C2;
       C2 = rotl(B, 30);
       B = A2;
       A2 = T2;
@@ -37841,9 +37903,9 @@ var SHA1 = class extends HashMD {
     A2 = A2 + this.A | 0;
     B = B + this.B | 0;
     C2 = C2 + this.C | 0;
-    D3 = D3 + this.D | 0;
+    D4 = D4 + this.D | 0;
     E = E + this.E | 0;
-    this.set(A2, B, C2, D3, E);
+    this.set(A2, B, C2, D4, E);
   }
   roundClean() {
     clean(SHA1_W);
@@ -37985,49 +38047,49 @@ var MD5 = class extends HashMD {
     this.D = IV[3] | 0;
   }
   get() {
-    const { A: A2, B, C: C2, D: D3 } = this;
-    return [A2, B, C2, D3];
+    const { A: A2, B, C: C2, D: D4 } = this;
+    return [A2, B, C2, D4];
   }
-  set(A2, B, C2, D3) {
+  set(A2, B, C2, D4) {
     this.A = A2 | 0;
     this.B = B | 0;
     this.C = C2 | 0;
-    this.D = D3 | 0;
+    this.D = D4 | 0;
   }
   process(view, offset) {
     for (let i2 = 0; i2 < 16; i2++, offset += 4)
       MD5_W[i2] = view.getUint32(offset, true);
-    let { A: A2, B, C: C2, D: D3 } = this;
+    let { A: A2, B, C: C2, D: D4 } = this;
     for (let i2 = 0; i2 < 64; i2++) {
       let F, g, s;
       if (i2 < 16) {
-        F = Chi(B, C2, D3);
+        F = Chi(B, C2, D4);
         g = i2;
         s = [7, 12, 17, 22];
       } else if (i2 < 32) {
-        F = Chi(D3, B, C2);
+        F = Chi(D4, B, C2);
         g = (5 * i2 + 1) % 16;
         s = [5, 9, 14, 20];
       } else if (i2 < 48) {
-        F = B ^ C2 ^ D3;
+        F = B ^ C2 ^ D4;
         g = (3 * i2 + 5) % 16;
         s = [4, 11, 16, 23];
       } else {
-        F = C2 ^ (B | ~D3);
+        F = C2 ^ (B | ~D4);
         g = 7 * i2 % 16;
         s = [6, 10, 15, 21];
       }
       F = F + A2 + K$1[i2] + MD5_W[g];
-      A2 = D3;
-      D3 = C2;
+      A2 = D4;
+      D4 = C2;
       C2 = B;
       B = B + rotl(F, s[i2 % 4]);
     }
     A2 = A2 + this.A | 0;
     B = B + this.B | 0;
     C2 = C2 + this.C | 0;
-    D3 = D3 + this.D | 0;
-    this.set(A2, B, C2, D3);
+    D4 = D4 + this.D | 0;
+    this.set(A2, B, C2, D4);
   }
   roundClean() {
     MD5_W.fill(0);
@@ -39263,29 +39325,29 @@ function crypto_sign(sm, m, n, sk) {
   return smlen;
 }
 function unpackneg(r, p) {
-  var t = gf(), chk = gf(), num2 = gf(), den = gf(), den2 = gf(), den4 = gf(), den6 = gf();
+  var t = gf(), chk = gf(), num3 = gf(), den = gf(), den2 = gf(), den4 = gf(), den6 = gf();
   set25519(r[2], gf1);
   unpack25519(r[1], p);
-  S(num2, r[1]);
-  M(den, num2, D);
-  Z(num2, num2, r[2]);
+  S(num3, r[1]);
+  M(den, num3, D);
+  Z(num3, num3, r[2]);
   A(den, r[2], den);
   S(den2, den);
   S(den4, den2);
   M(den6, den4, den2);
-  M(t, den6, num2);
+  M(t, den6, num3);
   M(t, t, den);
   pow2523(t, t);
-  M(t, t, num2);
+  M(t, t, num3);
   M(t, t, den);
   M(t, t, den);
   M(r[0], t, den);
   S(chk, r[0]);
   M(chk, chk, den);
-  if (neq25519(chk, num2)) M(r[0], r[0], I);
+  if (neq25519(chk, num3)) M(r[0], r[0], I);
   S(chk, r[0]);
   M(chk, chk, den);
-  if (neq25519(chk, num2)) return -1;
+  if (neq25519(chk, num3)) return -1;
   if (par25519(r[0]) === p[31] >> 7) Z(r[0], gf0, r[0]);
   M(r[3], r[0], r[1]);
   return 0;
@@ -45684,23 +45746,23 @@ function decodeKeyInput(input) {
 }
 var EXPORT_HINT = "export it with `gpg --armor --export-secret-keys FINGERPRINT` (or --export-secret-subkeys)";
 function supportedAlgorithm(packet) {
-  const info2 = packet.getAlgorithmInfo();
-  switch (info2.algorithm) {
+  const info3 = packet.getAlgorithmInfo();
+  switch (info3.algorithm) {
     case "rsaEncryptSign":
     case "rsaSign":
-      return { algorithm: "rsa", label: `RSA ${info2.bits}`, bits: info2.bits };
+      return { algorithm: "rsa", label: `RSA ${info3.bits}`, bits: info3.bits };
     case "ecdsa":
-      if (info2.curve === "nistP256" || info2.curve === "nistP384" || info2.curve === "nistP521") {
-        return { algorithm: "ecdsa", label: `ECDSA ${info2.curve}`, curve: info2.curve };
+      if (info3.curve === "nistP256" || info3.curve === "nistP384" || info3.curve === "nistP521") {
+        return { algorithm: "ecdsa", label: `ECDSA ${info3.curve}`, curve: info3.curve };
       }
       break;
     case "eddsaLegacy":
-      if (info2.curve === "ed25519Legacy") return { algorithm: "eddsaLegacy", label: "EdDSA ed25519", curve: "ed25519" };
+      if (info3.curve === "ed25519Legacy") return { algorithm: "eddsaLegacy", label: "EdDSA ed25519", curve: "ed25519" };
       break;
   }
   throw new KeyError(
     "UNSUPPORTED_ALGORITHM",
-    `the signing key uses ${info2.algorithm}${info2.curve ? ` (${info2.curve})` : ""}, which jit-gpg cannot sign with; use an RSA (2048-4096), Ed25519, or ECDSA NIST P-256/P-384/P-521 signing key`
+    `the signing key uses ${info3.algorithm}${info3.curve ? ` (${info3.curve})` : ""}, which jit-gpg cannot sign with; use an RSA (2048-4096), Ed25519, or ECDSA NIST P-256/P-384/P-521 signing key`
   );
 }
 function fmtDate(d) {
@@ -45966,7 +46028,7 @@ function modInverse(a, m) {
   return mod2(oldS, m);
 }
 function rsaSecret(n, e, d, p, q2) {
-  const D3 = bytesToBigInt(d);
+  const D4 = bytesToBigInt(d);
   const P = bytesToBigInt(p);
   const Q = bytesToBigInt(q2);
   const der = derSequence([
@@ -45976,8 +46038,8 @@ function rsaSecret(n, e, d, p, q2) {
     derInteger(d),
     derInteger(p),
     derInteger(q2),
-    derInteger(bigIntToBytes(D3 % (P - 1n))),
-    derInteger(bigIntToBytes(D3 % (Q - 1n))),
+    derInteger(bigIntToBytes(D4 % (P - 1n))),
+    derInteger(bigIntToBytes(D4 % (Q - 1n))),
     derInteger(bigIntToBytes(modInverse(Q, P)))
   ]);
   let keyObject = createPrivateKey({ key: der, format: "der", type: "pkcs1" });
@@ -46104,6 +46166,32 @@ import { spawn } from "node:child_process";
 import { existsSync as existsSync2, readdirSync, readFileSync } from "node:fs";
 import { chmod as chmod2, mkdtemp, readdir as readdir2, rm as rm2, stat as stat3, writeFile as writeFile3 } from "node:fs/promises";
 import { basename as basename2, join as join2 } from "node:path";
+
+// src/sign/child-env.ts
+var REMOVED_FROM_CHILD_ENV = [
+  "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+  "ACTIONS_ID_TOKEN_REQUEST_URL",
+  "ACTIONS_RUNTIME_TOKEN",
+  "ACTIONS_RUNTIME_URL",
+  "ACTIONS_RESULTS_URL",
+  "ACTIONS_CACHE_URL",
+  "ACTIONS_CACHE_SERVICE_V2",
+  "GITHUB_STATE",
+  "GITHUB_OUTPUT",
+  "GITHUB_ENV",
+  "GITHUB_PATH",
+  "GITHUB_STEP_SUMMARY"
+];
+function childEnv(env5) {
+  const drop = new Set(REMOVED_FROM_CHILD_ENV);
+  const out = {};
+  for (const [name2, value] of Object.entries(env5)) {
+    if (!drop.has(name2.toUpperCase())) out[name2] = value;
+  }
+  return out;
+}
+
+// src/sign/keyring.ts
 var KEYRING_PREFIX = "jit-gpg-keyring-";
 var MIN_TTL_SECONDS = 5;
 var MAX_TTL_SECONDS = 3600;
@@ -46202,7 +46290,7 @@ function gitSigningEnv(fingerprint2, base = {}, gpgProgram = "gpg") {
   return out;
 }
 function runTool(file, args, options) {
-  return new Promise((resolve7, reject) => {
+  return new Promise((resolve8, reject) => {
     const child = spawn(file, args, { env: options.env, stdio: ["pipe", "pipe", "pipe"] });
     const out = [];
     const err2 = [];
@@ -46215,7 +46303,7 @@ function runTool(file, args, options) {
     });
     child.on("close", (code21, signal) => {
       clearTimeout(timer);
-      resolve7({
+      resolve8({
         code: code21,
         signal,
         stdout: Buffer.concat(out).toString("utf8"),
@@ -46407,8 +46495,8 @@ var EphemeralKeyring = class _EphemeralKeyring {
   #env;
   #log;
   #destroyed = false;
-  constructor(info2, deadline, env5, log) {
-    this.info = info2;
+  constructor(info3, deadline, env5, log) {
+    this.info = info3;
     this.deadline = deadline;
     this.#env = env5;
     this.#log = log;
@@ -46420,11 +46508,11 @@ var EphemeralKeyring = class _EphemeralKeyring {
     await chmod2(dir, 448);
     await writeFile3(join2(dir, "gpg-agent.conf"), agentConfig(options.ttlSeconds), { mode: 384 });
     await writeFile3(join2(dir, "gpg.conf"), gpgConfig(), { mode: 384 });
-    const info2 = { dir };
+    const info3 = { dir };
     const socketDir = await agentSocketDir(dir);
-    if (socketDir) info2.socketDir = socketDir;
+    if (socketDir) info3.socketDir = socketDir;
     return new _EphemeralKeyring(
-      info2,
+      info3,
       Date.now() + options.ttlSeconds * 1e3,
       options.env ?? process.env,
       options.log ?? (() => {
@@ -46489,10 +46577,13 @@ var EphemeralKeyring = class _EphemeralKeyring {
     );
     return selected;
   }
-  /** Environment for the command: GNUPGHOME and git's signing key, nothing else changed. */
+  /**
+   * Environment for the command: GNUPGHOME and git's signing key, without the runner's token and step-file
+   * variables (child-env.ts); nothing else changed.
+   */
   commandEnv(extra = {}) {
     if (!this.#fingerprint) throw new KeyringError("setup", "no key imported yet");
-    const env5 = { ...this.#env, ...extra, GNUPGHOME: this.info.dir };
+    const env5 = { ...childEnv({ ...this.#env, ...extra }), GNUPGHOME: this.info.dir };
     delete env5.GPG_AGENT_INFO;
     Object.assign(env5, gitSigningEnv(this.#fingerprint, env5));
     return env5;
@@ -46536,7 +46627,7 @@ var EphemeralKeyring = class _EphemeralKeyring {
       signalGroup("SIGTERM");
       killTimer = setTimeout(() => signalGroup("SIGKILL"), KILL_GRACE_MS);
     }, remaining);
-    return new Promise((resolve7, reject) => {
+    return new Promise((resolve8, reject) => {
       child.on("error", (e) => {
         clearTimeout(ttlTimer);
         if (killTimer) clearTimeout(killTimer);
@@ -46555,18 +46646,23 @@ var EphemeralKeyring = class _EphemeralKeyring {
         const result = { exitCode: code21, signal, timedOut, durationMs: Date.now() - started };
         if (child.stdout) result.stdout = Buffer.concat(out).toString("utf8");
         if (child.stderr) result.stderr = Buffer.concat(err2).toString("utf8");
-        resolve7(result);
+        resolve8(result);
       });
     });
   }
-  /** Kills the agent and removes the home. Idempotent. */
-  async destroy() {
+  #teardown;
+  /**
+   * Kills the agent and removes the home. Runs once: every caller (the normal end, a signal handler) gets the same
+   * result, so nothing is torn down twice.
+   */
+  destroy() {
     this.#destroyed = true;
-    return cleanupKeyring(this.info.dir, {
+    this.#teardown ??= cleanupKeyring(this.info.dir, {
       ...this.info.socketDir ? { socketDir: this.info.socketDir } : {},
       ...this.info.agentPid !== void 0 ? { agentPid: this.info.agentPid } : {},
       ...this.info.commandPid !== void 0 ? { commandPid: this.info.commandPid } : {}
     });
+    return this.#teardown;
   }
 };
 function lastLines(text, n = 3) {
@@ -46575,6 +46671,7 @@ function lastLines(text, n = 3) {
 }
 async function withEphemeralKeyring(options, fn) {
   const keyring = await EphemeralKeyring.create(options);
+  options.onCreated?.(keyring);
   let cleanup2;
   try {
     await options.onPrepared?.({ ...keyring.info });
@@ -46593,7 +46690,7 @@ import { dirname as dirname2, isAbsolute as isAbsolute2, relative as relative2, 
 
 // src/sign/signer.ts
 import { createHash as createHash3 } from "node:crypto";
-import { chmod as chmod3, readFile as readFile2, rename as rename2, rm as rm3, writeFile as writeFile4 } from "node:fs/promises";
+import { chmod as chmod3, readFile, rename as rename2, rm as rm3, writeFile as writeFile4 } from "node:fs/promises";
 
 // src/sign/stream.ts
 import { open as open2 } from "node:fs/promises";
@@ -46623,7 +46720,86 @@ async function hashFileInto(path, hashes) {
 
 // src/sign/verify.ts
 import { createHash as createHash2 } from "node:crypto";
-import { access as access2, readFile } from "node:fs/promises";
+import { access as access2 } from "node:fs/promises";
+
+// src/shared/read-file.ts
+import { closeSync, constants as constants3, fstatSync, openSync, readSync } from "node:fs";
+var FileReadError = class extends Error {
+  name = "FileReadError";
+  code;
+  constructor(message, code21) {
+    super(message);
+    this.code = code21;
+  }
+};
+var OPEN_FLAGS = constants3.O_RDONLY | constants3.O_NONBLOCK | constants3.O_NOCTTY;
+function kind(st) {
+  if (st.isDirectory()) return "a directory";
+  if (st.isFIFO()) return "a FIFO (named pipe)";
+  if (st.isSocket()) return "a socket";
+  if (st.isCharacterDevice()) return "a character device";
+  if (st.isBlockDevice()) return "a block device";
+  return "not a regular file";
+}
+function openError(e, label) {
+  const why = {
+    ENOENT: "not found",
+    EACCES: "permission denied",
+    EPERM: "permission denied",
+    ELOOP: "too many levels of symbolic links",
+    ENOTDIR: "a path component is not a directory",
+    ENAMETOOLONG: "name too long"
+  };
+  return new FileReadError(`${label}: ${why[e.code ?? ""] ?? `cannot open (${e.code ?? "error"})`}`, e.code ?? "EIO");
+}
+function readRegularFile(path, limits) {
+  const label = `${limits.what} ${displayPath(path)}`;
+  let fd2;
+  try {
+    fd2 = openSync(path, OPEN_FLAGS);
+  } catch (e) {
+    throw openError(e, label);
+  }
+  try {
+    const st = fstatSync(fd2);
+    if (!st.isFile()) throw new FileReadError(`${label} is ${kind(st)}, not a regular file`, "ENOTREG");
+    if (st.size > limits.maxBytes) throw tooLarge(label, limits.maxBytes);
+    let buf = Buffer.allocUnsafe(Math.min(st.size, limits.maxBytes) + 1);
+    let length = 0;
+    for (; ; ) {
+      if (length === buf.length) {
+        const grown = Buffer.allocUnsafe(Math.min(buf.length * 2, limits.maxBytes + 1));
+        buf.copy(grown, 0, 0, length);
+        buf = grown;
+      }
+      const n = readSync(fd2, buf, length, buf.length - length, null);
+      if (n === 0) break;
+      length += n;
+      if (length > limits.maxBytes) throw tooLarge(label, limits.maxBytes);
+    }
+    return buf.subarray(0, length);
+  } catch (e) {
+    if (e instanceof FileReadError) throw e;
+    const err2 = e;
+    throw new FileReadError(`${label}: cannot read (${err2.code ?? "error"})`, err2.code ?? "EIO");
+  } finally {
+    closeSync(fd2);
+  }
+}
+function tooLarge(label, maxBytes) {
+  return new FileReadError(`${label} is larger than the ${formatBytes(maxBytes)} limit`, "EFBIG");
+}
+function formatBytes(n) {
+  if (n >= 1024 * 1024 && n % (1024 * 1024) === 0) return `${n / (1024 * 1024)} MiB`;
+  if (n >= 1024 && n % 1024 === 0) return `${n / 1024} KiB`;
+  return `${n} bytes`;
+}
+function readRegularTextFile(path, limits) {
+  const text = readRegularFile(path, limits).toString("utf8");
+  return text.charCodeAt(0) === 65279 ? text.slice(1) : text;
+}
+
+// src/sign/verify.ts
 var VERIFY_HASHES = {
   8: "sha256",
   9: "sha384",
@@ -46632,6 +46808,7 @@ var VERIFY_HASHES = {
   12: "sha3-256",
   14: "sha3-512"
 };
+var MAX_SIGNATURE_BYTES = 1024 * 1024;
 async function readPublicKeys(input) {
   if (Array.isArray(input)) return [...input];
   const data = input;
@@ -46683,9 +46860,9 @@ async function verifyFile(options) {
   }
   let sigBytes;
   try {
-    sigBytes = options.signature instanceof Uint8Array ? options.signature : await readFile(sigPath);
+    sigBytes = options.signature instanceof Uint8Array ? options.signature : readRegularFile(sigPath, { what: "the signature", maxBytes: MAX_SIGNATURE_BYTES });
   } catch (e) {
-    return fail(`cannot read the signature ${sigPath}: ${e.code ?? e.message}`);
+    return fail(e instanceof FileReadError ? e.message : `cannot read the signature: ${e.message}`);
   }
   let signature;
   try {
@@ -46888,7 +47065,7 @@ async function signFiles(options) {
     if (options.selfCheck ?? true) {
       publicKey ??= await readKey({ armoredKey: options.key.publicKeyArmored });
       try {
-        await verifyDigestSignature(publicKey, await readFile2(signature), signed.digest);
+        await verifyDigestSignature(publicKey, await readFile(signature), signed.digest);
       } catch (e) {
         await rm3(signature, { force: true });
         throw new Error(`self-check of the signature for ${path} failed: ${e.message}`);
@@ -47031,13 +47208,34 @@ async function runSignJob(options, hooks) {
   });
   const saveState2 = hooks.saveState ?? (() => {
   });
-  const show = (p) => displayPath(p, workspace);
+  const show = (p) => displayPath(displayPath2(p, workspace));
   const audit = newAudit(options.ttl);
   const result = { audit, claims: {}, signed: [], verification: [] };
   let session;
   let material;
   let key;
   let liveKeyring;
+  let ring;
+  let ringTeardown;
+  const teardownRing = () => {
+    ringTeardown ??= (async () => {
+      const info3 = liveKeyring;
+      let r;
+      try {
+        if (ring) r = await ring.destroy();
+        else if (info3) r = await cleanupKeyring(info3.dir, info3);
+      } catch (e) {
+        log(`warning: could not remove the keyring: ${e.message}`);
+      }
+      for (const a of r?.actions ?? []) log(`Teardown: ${a}`);
+      const dir = r?.dir ?? info3?.dir;
+      if (dir && !existsSync3(dir)) {
+        liveKeyring = void 0;
+        saveState2(STATE_KEYRING, "");
+      }
+    })();
+    return ringTeardown;
+  };
   let fetchedAt;
   let destroyedAt;
   const destroyKey = () => {
@@ -47052,19 +47250,7 @@ async function runSignJob(options, hooks) {
   const cleanup2 = () => {
     cleaning ??= (async () => {
       destroyKey();
-      const ring = liveKeyring;
-      if (ring) {
-        try {
-          const r = await cleanupKeyring(ring.dir, ring);
-          for (const a of r.actions) log(`Teardown: ${a}`);
-        } catch (e) {
-          log(`warning: could not remove the keyring: ${e.message}`);
-        }
-        if (!existsSync3(ring.dir)) {
-          liveKeyring = void 0;
-          saveState2(STATE_KEYRING, "");
-        }
-      }
+      if (ring || liveKeyring) await teardownRing();
       if (session && !session.released()) await session.release();
     })();
     return cleaning;
@@ -47098,7 +47284,7 @@ async function runSignJob(options, hooks) {
           return fetched;
         });
         fetchedAt = /* @__PURE__ */ new Date();
-        log(`Key fetched at ${fetchedAt.toISOString()} from ${m.source}`);
+        log(`Key fetched at ${fetchedAt.toISOString()} from ${printable(m.source)}`);
         material = { armoredKey: m.armoredKey, ...m.passphrase !== void 0 ? { passphrase: m.passphrase } : {} };
         m.armoredKey = "";
         delete m.passphrase;
@@ -47109,7 +47295,7 @@ async function runSignJob(options, hooks) {
           return s;
         });
         fetchedAt = /* @__PURE__ */ new Date();
-        log(`Connected at ${fetchedAt.toISOString()} to ${remote.source}`);
+        log(`Connected at ${fetchedAt.toISOString()} to ${printable(remote.source)}`);
       }
     }
     if (options.passphrase !== void 0 && material) material.passphrase = options.passphrase;
@@ -47130,7 +47316,7 @@ async function runSignJob(options, hooks) {
         });
       }
       log(
-        `Signing with ${k.isSubkey ? "subkey" : "key"} ${k.fingerprint} (${k.algorithmLabel}) of ${k.userIds.join(", ") || k.primaryFingerprint}`
+        `Signing with ${k.isSubkey ? "subkey" : "key"} ${k.fingerprint} (${k.algorithmLabel}) of ${printable(k.userIds.join(", ")) || k.primaryFingerprint}`
       );
       return k;
     });
@@ -47158,7 +47344,7 @@ async function runSignJob(options, hooks) {
     const fanIn = Boolean(options.checksumsPath && hooks.mergeChecksums);
     if (files.length || fanIn) {
       await group2(`Sign ${files.length} file(s)${fanIn ? " and the merged manifest" : ""}`, async () => {
-        for (const [n, v] of Object.entries(options.notations)) log(`Notation ${n}=${v}`);
+        for (const [n, v] of Object.entries(options.notations)) log(`Notation ${printable(n)}=${printable(v)}`);
         for (const f of files) confine(`${f}.asc`, `signature of ${show(f)}`);
         const common = {
           key: signingKey,
@@ -47196,7 +47382,9 @@ async function runSignJob(options, hooks) {
           fingerprint: signingKey.fingerprint
         });
         for (const r of result.verification) {
-          log(`${r.valid ? "Good" : "BAD"} signature: ${show(r.signature)}${r.error ? ` (${r.error})` : ""}`);
+          log(
+            `${r.valid ? "Good" : "BAD"} signature: ${show(r.signature)}${r.error ? ` (${printable(r.error)})` : ""}`
+          );
         }
         const bad = result.verification.filter((r) => !r.valid);
         if (bad.length) {
@@ -47221,11 +47409,11 @@ async function runSignJob(options, hooks) {
             `the key's ttl (${options.ttl} s) ran out before the run command could start: raise ttl`
           );
         }
-        const track = (info2) => {
-          liveKeyring = info2;
-          saveState2(STATE_KEYRING, JSON.stringify(info2));
+        const track = (info3) => {
+          liveKeyring = info3;
+          saveState2(STATE_KEYRING, JSON.stringify(info3));
         };
-        const { result: commandResult, cleanup: teardown } = await withEphemeralKeyring(
+        const { result: commandResult } = await withEphemeralKeyring(
           {
             tempRoot: run2.tempRoot,
             armoredKey: held.armoredKey,
@@ -47234,6 +47422,9 @@ async function runSignJob(options, hooks) {
             fingerprint: signingKey.fingerprint,
             env: run2.env,
             log,
+            onCreated: (k) => {
+              ring = k;
+            },
             onPrepared: track,
             onImported: track
           },
@@ -47241,15 +47432,11 @@ async function runSignJob(options, hooks) {
             log(
               `GNUPGHOME=${keyring.info.dir}; git signs with ${keyring.fingerprint} (GIT_CONFIG_* for this command only)`
             );
-            log(`Running: ${run2.command}`);
+            log(`Running: ${printable(run2.command)}`);
             return keyring.runCommand(run2.command, { cwd: run2.cwd, onStart: track });
           }
         );
-        for (const a of teardown.actions) log(`Teardown: ${a}`);
-        if (teardown.removed || !existsSync3(teardown.dir)) {
-          liveKeyring = void 0;
-          saveState2(STATE_KEYRING, "");
-        }
+        await teardownRing();
         return commandResult;
       });
       audit.run = {
@@ -47297,7 +47484,7 @@ async function runSignJob(options, hooks) {
 }
 
 // src/shared/retry.ts
-var defaultSleep = (ms) => new Promise((resolve7) => setTimeout(resolve7, ms));
+var defaultSleep = (ms) => new Promise((resolve8) => setTimeout(resolve8, ms));
 function backoffDelay(attempt, baseMs, maxMs, random = Math.random) {
   const step = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(step / 2 + random() * (step / 2));
@@ -47478,9 +47665,9 @@ async function requestIdToken(options = {}) {
       ...options.retry,
       label: "OIDC token request",
       isRetryable: (e) => e instanceof HttpError && e.retryable || Boolean(e?.transient),
-      onRetry: (info2) => {
-        options.log?.(info2.message);
-        options.retry?.onRetry?.(info2);
+      onRetry: (info3) => {
+        options.log?.(info3.message);
+        options.retry?.onRetry?.(info3);
       }
     }
   ).catch((e) => {
@@ -47522,9 +47709,6 @@ function ciNotations(env5) {
   put("run-attempt", env5.GITHUB_RUN_ATTEMPT);
   return out;
 }
-
-// src/sign/providers/vault.ts
-import { readFileSync as readFileSync2 } from "node:fs";
 
 // src/sign/service-url.ts
 var ServiceUrlError = class extends Error {
@@ -47571,6 +47755,7 @@ var ProviderError = class extends Error {
 
 // src/sign/providers/vault.ts
 var PROVIDER = "vault";
+var MAX_CA_BYTES = 1024 * 1024;
 function sessionToState(session) {
   const out = { url: session.url, token: session.token };
   if (session.namespace) out.namespace = session.namespace;
@@ -47656,16 +47841,18 @@ function loadCa(options) {
   if (!options.caCertPath) return void 0;
   let pem2;
   try {
-    pem2 = readFileSync2(options.caCertPath, "utf8");
+    pem2 = readRegularTextFile(options.caCertPath, {
+      what: "vault-ca-cert: the CA certificate",
+      maxBytes: MAX_CA_BYTES
+    });
   } catch (e) {
-    const code21 = e.code ?? "error";
-    throw new ProviderError(PROVIDER, "config", `vault-ca-cert: cannot read ${options.caCertPath} (${code21})`);
+    throw new ProviderError(PROVIDER, "config", e.message);
   }
   if (!pem2.includes("-----BEGIN CERTIFICATE-----")) {
     throw new ProviderError(
       PROVIDER,
       "config",
-      `vault-ca-cert: ${options.caCertPath} holds no PEM certificate (expected -----BEGIN CERTIFICATE-----)`
+      `vault-ca-cert: ${displayPath(options.caCertPath)} holds no PEM certificate (expected -----BEGIN CERTIFICATE-----)`
     );
   }
   return pem2;
@@ -47714,9 +47901,9 @@ async function vaultCall(conn, call) {
         ...conn.retry,
         label: call.label,
         isRetryable: (e) => e instanceof TransientStatus || e instanceof HttpError && e.retryable,
-        onRetry: (info2) => {
-          conn.log?.(info2.message);
-          conn.retry?.onRetry?.(info2);
+        onRetry: (info3) => {
+          conn.log?.(info3.message);
+          conn.retry?.onRetry?.(info3);
         }
       }
     );
@@ -48152,72 +48339,13 @@ function inputs(action, source = fromCore) {
 }
 
 // src/action/pre-sign.ts
-import { dirname as dirname5, join as join8 } from "node:path";
+import { dirname as dirname6, join as join8 } from "node:path";
 
 // src/scan/artifacts.ts
 import { createHash as createHash8 } from "node:crypto";
 import { readFileSync as readFileSync4 } from "node:fs";
 import { stat as stat4 } from "node:fs/promises";
 import { isAbsolute as isAbsolute6, relative as relative6, sep as sep4 } from "node:path";
-
-// src/shared/escape.ts
-var UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-var NAMED = { "\n": "\\n", "\r": "\\r", "	": "\\t" };
-function hex(code21, width) {
-  return code21.toString(16).padStart(width, "0");
-}
-function escapeUnsafe(ch) {
-  const named2 = NAMED[ch];
-  if (named2) return named2;
-  const code21 = ch.charCodeAt(0);
-  return code21 <= 127 ? `\\x${hex(code21, 2)}` : `\\u${hex(code21, 4)}`;
-}
-var LEADING_COLON = /^(\s*):/;
-var LEGACY_PREFIX = /##\[/g;
-function neutralise(text) {
-  return text.replace(LEADING_COLON, "$1\\x3a").replace(LEGACY_PREFIX, "#\\x23[");
-}
-function printable(text) {
-  return neutralise(text.replace(UNSAFE, escapeUnsafe));
-}
-function displayPath2(name2) {
-  if (typeof name2 !== "string") return neutralise(decodeBytesLossless(name2));
-  return neutralise(name2.replace(/\\/g, "\\\\").replace(UNSAFE, escapeUnsafe));
-}
-function decodeBytesLossless(bytes) {
-  let out = "";
-  let i2 = 0;
-  while (i2 < bytes.length) {
-    const length = validSequenceLength(bytes, i2);
-    if (length === 0) {
-      out += `\\x${hex(bytes[i2], 2)}`;
-      i2 += 1;
-      continue;
-    }
-    const ch = bytes.toString("utf8", i2, i2 + length);
-    out += ch === "\\" ? "\\\\" : ch.replace(UNSAFE, escapeUnsafe);
-    i2 += length;
-  }
-  return out;
-}
-function validSequenceLength(b, i2) {
-  const b0 = b[i2];
-  if (b0 < 128) return 1;
-  const cont = (k, lo = 128, hi = 191) => i2 + k < b.length && b[i2 + k] >= lo && b[i2 + k] <= hi;
-  if (b0 >= 194 && b0 <= 223) return cont(1) ? 2 : 0;
-  if (b0 === 224) return cont(1, 160) && cont(2) ? 3 : 0;
-  if (b0 >= 225 && b0 <= 236 || b0 === 238 || b0 === 239) return cont(1) && cont(2) ? 3 : 0;
-  if (b0 === 237) return cont(1, 128, 159) && cont(2) ? 3 : 0;
-  if (b0 === 240) return cont(1, 144) && cont(2) && cont(3) ? 4 : 0;
-  if (b0 >= 241 && b0 <= 243) return cont(1) && cont(2) && cont(3) ? 4 : 0;
-  if (b0 === 244) return cont(1, 128, 143) && cont(2) && cont(3) ? 4 : 0;
-  return 0;
-}
-function excerpt(value, max2 = 4) {
-  const chars = [...value];
-  const head = chars.slice(0, max2).join("");
-  return `"${printable(head)}${chars.length > max2 ? `…" (${chars.length} characters)` : '"'}`;
-}
 
 // src/shared/version.ts
 var VERSION2 = "0.1.0";
@@ -48256,433 +48384,17 @@ function sha2562(s) {
 
 // src/scan/job.ts
 import { statSync } from "node:fs";
-import { isAbsolute as isAbsolute5, relative as relative5, resolve as resolve4, sep as sep3 } from "node:path";
-
-// src/shared/read-file.ts
-import { closeSync, constants as constants3, fstatSync, openSync, readSync } from "node:fs";
-var FileReadError = class extends Error {
-  name = "FileReadError";
-  code;
-  constructor(message, code21) {
-    super(message);
-    this.code = code21;
-  }
-};
-var OPEN_FLAGS = constants3.O_RDONLY | constants3.O_NONBLOCK | constants3.O_NOCTTY;
-function kind(st) {
-  if (st.isDirectory()) return "a directory";
-  if (st.isFIFO()) return "a FIFO (named pipe)";
-  if (st.isSocket()) return "a socket";
-  if (st.isCharacterDevice()) return "a character device";
-  if (st.isBlockDevice()) return "a block device";
-  return "not a regular file";
-}
-function openError(e, label) {
-  const why = {
-    ENOENT: "not found",
-    EACCES: "permission denied",
-    EPERM: "permission denied",
-    ELOOP: "too many levels of symbolic links",
-    ENOTDIR: "a path component is not a directory",
-    ENAMETOOLONG: "name too long"
-  };
-  return new FileReadError(`${label}: ${why[e.code ?? ""] ?? `cannot open (${e.code ?? "error"})`}`, e.code ?? "EIO");
-}
-function readRegularFile(path, limits) {
-  const label = `${limits.what} ${displayPath2(path)}`;
-  let fd2;
-  try {
-    fd2 = openSync(path, OPEN_FLAGS);
-  } catch (e) {
-    throw openError(e, label);
-  }
-  try {
-    const st = fstatSync(fd2);
-    if (!st.isFile()) throw new FileReadError(`${label} is ${kind(st)}, not a regular file`, "ENOTREG");
-    if (st.size > limits.maxBytes) throw tooLarge(label, limits.maxBytes);
-    let buf = Buffer.allocUnsafe(Math.min(st.size, limits.maxBytes) + 1);
-    let length = 0;
-    for (; ; ) {
-      if (length === buf.length) {
-        const grown = Buffer.allocUnsafe(Math.min(buf.length * 2, limits.maxBytes + 1));
-        buf.copy(grown, 0, 0, length);
-        buf = grown;
-      }
-      const n = readSync(fd2, buf, length, buf.length - length, null);
-      if (n === 0) break;
-      length += n;
-      if (length > limits.maxBytes) throw tooLarge(label, limits.maxBytes);
-    }
-    return buf.subarray(0, length);
-  } catch (e) {
-    if (e instanceof FileReadError) throw e;
-    const err2 = e;
-    throw new FileReadError(`${label}: cannot read (${err2.code ?? "error"})`, err2.code ?? "EIO");
-  } finally {
-    closeSync(fd2);
-  }
-}
-function tooLarge(label, maxBytes) {
-  return new FileReadError(`${label} is larger than the ${formatBytes(maxBytes)} limit`, "EFBIG");
-}
-function formatBytes(n) {
-  if (n >= 1024 * 1024 && n % (1024 * 1024) === 0) return `${n / (1024 * 1024)} MiB`;
-  if (n >= 1024 && n % 1024 === 0) return `${n / 1024} KiB`;
-  return `${n} bytes`;
-}
+import { isAbsolute as isAbsolute5, relative as relative5, resolve as resolve5, sep as sep3 } from "node:path";
 
 // src/scan/config-source.ts
 import { existsSync as existsSync6, lstatSync } from "node:fs";
-import { basename as basename3, dirname as dirname4, isAbsolute as isAbsolute3, relative as relative3 } from "node:path";
+import { basename as basename3, dirname as dirname5, isAbsolute as isAbsolute3, relative as relative3 } from "node:path";
 
 // src/scan/sources/git.ts
 import { execFile, spawn as spawn3 } from "node:child_process";
 
-// src/scan/index.ts
-var import_picomatch = __toESM(require_picomatch2(), 1);
-
-// src/scan/archive.ts
-import { readFile as readFile3 } from "node:fs/promises";
-import { gunzipSync, inflateRawSync, constants as zlibConstants } from "node:zlib";
-var DEFAULT_ARCHIVE_LIMITS = {
-  maxDepth: 3,
-  maxEntries: 1e4,
-  maxTotal: 128 * 1024 * 1024,
-  maxEntrySize: 10 * 1024 * 1024,
-  maxRatio: 200
-};
-function archiveKind(data) {
-  if (data.length >= 4 && data[0] === 80 && data[1] === 75 && (data[2] === 3 || data[2] === 5) && (data[3] === 4 || data[3] === 6)) {
-    return "zip";
-  }
-  if (data.length >= 18 && data[0] === 31 && data[1] === 139 && data[2] === 8) return "gzip";
-  if (data.length >= 512 && data.subarray(257, 262).toString("latin1") === "ustar") return "tar";
-  return void 0;
-}
-var ARCHIVE_NAME = /\.(zip|jar|war|ear|aar|whl|egg|nupkg|apk|ipa|vsix|xpi|crx|tar|tgz|gz|tbz|gem)$/i;
-function* archiveEntries(data, path, options = {}) {
-  const limits = { ...DEFAULT_ARCHIVE_LIMITS, ...options.limits };
-  const warn = options.onWarning ?? (() => {
-  });
-  const budget = { entries: 0, bytes: 0, warned: /* @__PURE__ */ new Set() };
-  yield* expand(data, path, 1, limits, budget, warn);
-}
-function* archiveItems(item, data, options = {}) {
-  for (const entry of archiveEntries(data, item.path, options)) {
-    const out = { path: entry.path, source: { kind: "bytes", data: entry.data } };
-    if (item.commit !== void 0) out.commit = item.commit;
-    if (item.author !== void 0) out.author = item.author;
-    if (item.date !== void 0) out.date = item.date;
-    yield out;
-  }
-}
-function* expand(data, path, depth, limits, budget, warn) {
-  const kind2 = archiveKind(data);
-  if (!kind2) return;
-  let inner;
-  try {
-    if (kind2 === "zip") inner = zipEntries(data, path, limits, budget, warn);
-    else if (kind2 === "tar") inner = tarEntries(data, path, budget, limits, warn);
-    else inner = gzipEntries(data, path, limits, budget, warn);
-    for (const entry of inner) {
-      if (archiveKind(entry.data)) {
-        if (depth >= limits.maxDepth) {
-          warn(`${entry.path}: archive nested deeper than ${limits.maxDepth} levels, not opened (limit: depth)`);
-          continue;
-        }
-        yield* expand(entry.data, entry.path, depth + 1, limits, budget, warn);
-        continue;
-      }
-      yield entry;
-    }
-  } catch (err2) {
-    if (err2 instanceof LimitReached) {
-      if (!budget.warned.has(err2.message)) warn(err2.message);
-      budget.warned.add(err2.message);
-      if (depth > 1) throw err2;
-      return;
-    }
-    warn(`${path}: cannot read the ${kind2} archive (${err2.message}); its contents were not scanned`);
-  }
-}
-var LimitReached = class extends Error {
-};
-function takeEntry(path, size, limits, budget, outer) {
-  budget.entries++;
-  if (budget.entries > limits.maxEntries) {
-    throw new LimitReached(
-      `${outer}: more than ${limits.maxEntries} entries; the rest were not scanned (limit: entries)`
-    );
-  }
-  if (budget.bytes + size > limits.maxTotal) {
-    throw new LimitReached(
-      `${outer}: expands to more than ${mib(limits.maxTotal)} (at ${path}); the rest was not scanned (limit: total size, zip bomb?)`
-    );
-  }
-  budget.bytes += size;
-}
-function mib(n) {
-  return `${Math.round(n / 1048576 * 10) / 10} MiB`;
-}
-function outputCap(compressed, limits, budget) {
-  const byRatio = Math.max(1024 * 1024, compressed * limits.maxRatio);
-  const cap = Math.min(limits.maxEntrySize, limits.maxTotal - budget.bytes, byRatio);
-  return { cap: Math.max(0, cap), byRatio: byRatio < limits.maxEntrySize && byRatio <= limits.maxTotal - budget.bytes };
-}
-function sized(expected, cap) {
-  const maxOutputLength = cap + 1 > 2147483647 ? 2147483647 : Math.max(1, cap);
-  if (expected === void 0 || expected < 64 * 1024 || expected > cap) return { maxOutputLength };
-  return { maxOutputLength, chunkSize: expected };
-}
-function inflateCapped(comp, fn, where, outer, limits, budget, warn, expected) {
-  const { cap, byRatio } = outputCap(comp.length, limits, budget);
-  try {
-    return fn(comp, sized(expected, cap));
-  } catch (err2) {
-    if (err2.code === "ERR_BUFFER_TOO_LARGE" || err2 instanceof RangeError) {
-      if (budget.bytes + cap >= limits.maxTotal) {
-        throw new LimitReached(
-          `${outer}: expands to more than ${mib(limits.maxTotal)} (at ${where}); the rest was not scanned (limit: total size, zip bomb?)`
-        );
-      }
-      if (byRatio) {
-        warn(
-          `${where}: expands more than ${limits.maxRatio}:1 (${mib(comp.length)} compressed), not scanned (limit: ratio, zip bomb?)`
-        );
-      } else {
-        warn(`${where}: larger than ${mib(limits.maxEntrySize)} expanded, not scanned (limit: entry size)`);
-      }
-      return void 0;
-    }
-    warn(`${where}: cannot inflate (${err2.message}), not scanned`);
-    return void 0;
-  }
-}
-function* zipEntries(data, path, limits, budget, warn) {
-  let eocd = -1;
-  for (let i2 = data.length - 22; i2 >= Math.max(0, data.length - 22 - 65535); i2--) {
-    if (data.readUInt32LE(i2) === 101010256) {
-      eocd = i2;
-      break;
-    }
-  }
-  if (eocd < 0) throw new Error("no end of central directory");
-  let count = data.readUInt16LE(eocd + 10);
-  let cdOffset = data.readUInt32LE(eocd + 16);
-  if (count === 65535 || cdOffset === 4294967295) {
-    const loc = eocd - 20;
-    if (loc < 0 || data.readUInt32LE(loc) !== 117853008) throw new Error("zip64 locator missing");
-    const rec = Number(data.readBigUInt64LE(loc + 8));
-    if (rec + 56 > data.length || data.readUInt32LE(rec) !== 101075792) throw new Error("zip64 record missing");
-    count = Number(data.readBigUInt64LE(rec + 32));
-    cdOffset = Number(data.readBigUInt64LE(rec + 48));
-  }
-  let p = cdOffset;
-  for (let k = 0; k < count; k++) {
-    if (p + 46 > data.length || data.readUInt32LE(p) !== 33639248)
-      throw new Error(`central directory entry ${k + 1} is corrupt`);
-    const flags = data.readUInt16LE(p + 8);
-    const method = data.readUInt16LE(p + 10);
-    let compSize = data.readUInt32LE(p + 20);
-    let size = data.readUInt32LE(p + 24);
-    const nameLen = data.readUInt16LE(p + 28);
-    const extraLen = data.readUInt16LE(p + 30);
-    const commentLen = data.readUInt16LE(p + 32);
-    let local = data.readUInt32LE(p + 42);
-    const name2 = data.subarray(p + 46, p + 46 + nameLen).toString(flags & 2048 ? "utf8" : "latin1");
-    const extra = data.subarray(p + 46 + nameLen, p + 46 + nameLen + extraLen);
-    p += 46 + nameLen + extraLen + commentLen;
-    if (size === 4294967295 || compSize === 4294967295 || local === 4294967295) {
-      const z = zip64Extra(extra, size === 4294967295, compSize === 4294967295, local === 4294967295);
-      size = z.size ?? size;
-      compSize = z.compSize ?? compSize;
-      local = z.local ?? local;
-    }
-    if (name2.endsWith("/")) continue;
-    const where = `${path}!${name2}`;
-    if (flags & 1) {
-      warn(`${where}: encrypted zip entry, not scanned`);
-      continue;
-    }
-    if (method !== 0 && method !== 8) {
-      warn(`${where}: zip compression method ${method} is not supported, not scanned`);
-      continue;
-    }
-    if (local + 30 > data.length || data.readUInt32LE(local) !== 67324752) {
-      warn(`${where}: local header is corrupt, not scanned`);
-      continue;
-    }
-    const start = local + 30 + data.readUInt16LE(local + 26) + data.readUInt16LE(local + 28);
-    const comp = data.subarray(start, Math.min(data.length, start + compSize));
-    let content;
-    if (method === 0) {
-      if (comp.length > limits.maxEntrySize) {
-        warn(`${where}: larger than ${mib(limits.maxEntrySize)}, not scanned (limit: entry size)`);
-        continue;
-      }
-      content = comp;
-    } else {
-      if (size > 1024 * 1024 && size > compSize * limits.maxRatio) {
-        warn(
-          `${where}: declares ${mib(size)} from ${mib(compSize)} (more than ${limits.maxRatio}:1), not scanned (limit: ratio, zip bomb?)`
-        );
-        continue;
-      }
-      if (size > limits.maxEntrySize) {
-        warn(`${where}: larger than ${mib(limits.maxEntrySize)} expanded, not scanned (limit: entry size)`);
-        continue;
-      }
-      content = inflateCapped(comp, inflateRawSync, where, path, limits, budget, warn, size);
-      if (!content) continue;
-    }
-    takeEntry(where, content.length, limits, budget, path);
-    yield { path: where, data: content };
-  }
-}
-function zip64Extra(extra, wantSize, wantComp, wantLocal) {
-  let q2 = 0;
-  while (q2 + 4 <= extra.length) {
-    const id = extra.readUInt16LE(q2);
-    const len = extra.readUInt16LE(q2 + 2);
-    if (id === 1) {
-      let r = q2 + 4;
-      const out = {};
-      if (wantSize && r + 8 <= q2 + 4 + len) {
-        out.size = Number(extra.readBigUInt64LE(r));
-        r += 8;
-      }
-      if (wantComp && r + 8 <= q2 + 4 + len) {
-        out.compSize = Number(extra.readBigUInt64LE(r));
-        r += 8;
-      }
-      if (wantLocal && r + 8 <= q2 + 4 + len) out.local = Number(extra.readBigUInt64LE(r));
-      return out;
-    }
-    q2 += 4 + len;
-  }
-  return {};
-}
-function tarNumber(field) {
-  if (field[0] & 128) {
-    let v = 0;
-    for (let i2 = 1; i2 < field.length; i2++) v = v * 256 + field[i2];
-    return v;
-  }
-  const s = field.toString("latin1").replace(/\0.*$/s, "").trim();
-  return s === "" ? 0 : Number.parseInt(s, 8);
-}
-function cstr(b) {
-  const z = b.indexOf(0);
-  return (z < 0 ? b : b.subarray(0, z)).toString("utf8");
-}
-function* tarEntries(data, path, budget, limits, warn) {
-  let p = 0;
-  let longName;
-  let paxPath;
-  while (p + 512 <= data.length) {
-    const h = data.subarray(p, p + 512);
-    if (h.every((b) => b === 0)) break;
-    const size = tarNumber(h.subarray(124, 136));
-    if (!Number.isSafeInteger(size) || size < 0) throw new Error(`bad size in header at ${p}`);
-    const type = String.fromCharCode(h[156] || 48);
-    const body = data.subarray(p + 512, Math.min(data.length, p + 512 + size));
-    p += 512 + Math.ceil(size / 512) * 512;
-    if (type === "L") {
-      longName = cstr(body);
-      continue;
-    }
-    if (type === "x") {
-      const m = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(body.toString("utf8"));
-      if (m) paxPath = m[1];
-      continue;
-    }
-    if (type === "g") continue;
-    let name2 = paxPath ?? longName;
-    if (!name2) {
-      const prefix = h.subarray(257, 262).toString("latin1") === "ustar" ? cstr(h.subarray(345, 500)) : "";
-      name2 = prefix ? `${prefix}/${cstr(h.subarray(0, 100))}` : cstr(h.subarray(0, 100));
-    }
-    longName = void 0;
-    paxPath = void 0;
-    if (type !== "0" && type !== "7") continue;
-    const where = `${path}!${name2.replace(/^\.\//, "")}`;
-    if (size > limits.maxEntrySize) {
-      warn(`${where}: larger than ${mib(limits.maxEntrySize)}, not scanned (limit: entry size)`);
-      continue;
-    }
-    takeEntry(where, body.length, limits, budget, path);
-    yield { path: where, data: body };
-  }
-}
-var TAR_GZ_NAME = /\.(tgz|taz|tar\.gz)$/i;
-function gunzipHead(data) {
-  try {
-    return gunzipSync(data.subarray(0, 4096), {
-      finishFlush: zlibConstants.Z_SYNC_FLUSH,
-      maxOutputLength: 8 * 1024 * 1024
-    });
-  } catch {
-    return Buffer.alloc(0);
-  }
-}
-function* gzipEntries(data, path, limits, budget, warn) {
-  const tarInside = TAR_GZ_NAME.test(path) || archiveKind(gunzipHead(data)) === "tar";
-  const { cap, byRatio } = outputCap(
-    data.length,
-    tarInside ? { ...limits, maxEntrySize: limits.maxTotal } : limits,
-    budget
-  );
-  const tooLarge2 = () => {
-    const why = byRatio ? `more than ${limits.maxRatio}:1 (limit: ratio, zip bomb?)` : tarInside || cap < limits.maxEntrySize ? `beyond ${mib(cap)} (limit: total size)` : `beyond ${mib(cap)}, more than a scanned file may hold (limit: entry size)`;
-    warn(`${path}: gzip expands ${why}, not scanned`);
-  };
-  const isize = data.readUInt32LE(data.length - 4);
-  if (isize > cap) {
-    tooLarge2();
-    return;
-  }
-  let out;
-  try {
-    out = gunzipSync(data, sized(isize, cap));
-  } catch (err2) {
-    if (err2.code === "ERR_BUFFER_TOO_LARGE" || err2 instanceof RangeError) {
-      tooLarge2();
-      return;
-    }
-    throw err2;
-  }
-  if (archiveKind(out) === "tar") {
-    yield* tarEntries(out, path, budget, limits, warn);
-    return;
-  }
-  const base = path.slice(path.lastIndexOf("!") + 1).replace(/^.*\//, "");
-  const inner = base.replace(/\.t?gz$/i, (m) => m.toLowerCase() === ".tgz" ? ".tar" : "") || "data";
-  takeEntry(`${path}!${inner}`, out.length, limits, budget, path);
-  yield { path: `${path}!${inner}`, data: out };
-}
-async function* expandArchives(items, options = {}) {
-  const limits = { ...DEFAULT_ARCHIVE_LIMITS, ...options.limits };
-  for await (const item of items) {
-    let data;
-    if (item.source.kind === "bytes") {
-      data = item.source.data;
-    } else if (ARCHIVE_NAME.test(item.path) && item.source.size <= limits.maxTotal) {
-      try {
-        data = await readFile3(item.source.absPath);
-      } catch {
-        data = void 0;
-      }
-    }
-    if (!data || item.lineMap || !archiveKind(data)) {
-      yield item;
-      continue;
-    }
-    yield* archiveItems(item, data, options);
-  }
-}
-
 // src/scan/engine.ts
-import { closeSync as closeSync2, openSync as openSync2, readSync as readSync2 } from "node:fs";
+import { closeSync as closeSync2, openSync as openSync2, readFileSync as readFileSync2, readSync as readSync2 } from "node:fs";
 
 // src/scan/decode.ts
 import { isUtf8 } from "node:buffer";
@@ -56305,7 +56017,11 @@ var ScanEngine = class {
   wStart;
   wEnd;
   cands = [];
+  /** Rule ids whose validated secrets are retained for revocation, and those secrets by fingerprint. */
+  retain;
+  retained = /* @__PURE__ */ new Map();
   constructor(policy, options = {}) {
+    this.retain = new Set(policy.retainSecrets ?? []);
     const warn = options.onWarning ?? (() => {
     });
     this.reportInlineAllowed = options.reportInlineAllowed === true;
@@ -56371,6 +56087,17 @@ var ScanEngine = class {
   get ruleCount() {
     return this.rules.length;
   }
+  /** Keeps a validated secret of a retained rule (revocation only); a no-op for every other rule. */
+  retainSecret(ruleId, fingerprint2, secret) {
+    if (this.retain.has(ruleId)) this.retained.set(fingerprint2, secret);
+  }
+  /** The secrets retained since the last call, by fingerprint (then forgotten here). */
+  takeRetained() {
+    if (this.retained.size === 0) return [];
+    const out = [...this.retained];
+    this.retained = /* @__PURE__ */ new Map();
+    return out;
+  }
   /** A rule's standing for overlap resolution, by id (findings of decoded text carry only the id). */
   ruleRank(id) {
     if (!this.rankById) {
@@ -56382,7 +56109,8 @@ var ScanEngine = class {
   }
   rankById;
   /** Scans bytes held in memory (large ones window by window). */
-  scanBytes(data, meta, stats = emptyEngineStats(), decode2 = true) {
+  scanBytes(input, meta, stats = emptyEngineStats(), decode2 = true) {
+    const data = utf16ToUtf8(input) ?? input;
     const item = new ItemScan(this, meta, decode2);
     const cap = this.chunkSize + this.overlap;
     if (data.length <= cap) {
@@ -56399,8 +56127,12 @@ var ScanEngine = class {
   }
   /** Reads and scans a file chunk by chunk into one reused buffer. Throws when the file cannot be opened or read. */
   scanFile(absPath, meta, stats = emptyEngineStats()) {
-    const fd2 = openSync2(absPath, "r");
+    const fd2 = openSync2(typeof absPath === "string" ? absPath : Buffer.from(absPath), "r");
     try {
+      const bom = Buffer.alloc(2);
+      if (readSync2(fd2, bom, 0, 2, 0) === 2 && utf16ToUtf8(bom) !== void 0) {
+        return this.scanBytes(readFileSync2(fd2), meta, stats);
+      }
       const buf = this.work;
       const cap = buf.length;
       const item = new ItemScan(this, meta);
@@ -56566,6 +56298,15 @@ var ScanEngine = class {
     return true;
   }
 };
+function utf16ToUtf8(data) {
+  if (data.length < 2) return void 0;
+  const le = data[0] === 255 && data[1] === 254;
+  const be = data[0] === 254 && data[1] === 255;
+  if (!le && !be) return void 0;
+  const body = Buffer.from(data.subarray(2, 2 + (data.length - 2 & ~1)));
+  if (be) body.swap16();
+  return Buffer.from(body.toString("utf16le"), "utf8");
+}
 var ItemScan = class {
   findings = [];
   binary = false;
@@ -56631,9 +56372,10 @@ var ItemScan = class {
     const edge = this.offset + acceptLimit;
     for (const p of kept) {
       if (p.owned && !p.decided && p.finding) {
-        const key = `${p.finding.fingerprint}:${p.finding.line}`;
+        const key = `${p.finding.fingerprint}:${p.finding.line}:${p.finding.column}`;
         if (!this.seen.has(key)) {
           this.seen.add(key);
+          this.seen.add(`${p.finding.fingerprint}:${p.finding.line}`);
           this.findings.push(p.finding);
           this.dataLines.set(p.finding, p.dataLine);
         }
@@ -56767,6 +56509,7 @@ var ItemScan = class {
       const line = map ? map[dataLine - 1] ?? dataLine : dataLine;
       const endLine = map ? map[dataLine + endLines - 1] ?? dataLine + endLines : dataLine + endLines;
       const fp = fingerprint(rule.id, c.secret);
+      if (validity === "valid") this.engine.retainSecret(rule.id, fp, c.secret);
       const f = {
         ruleId: rule.id,
         title: rule.title,
@@ -56809,6 +56552,442 @@ var ItemScan = class {
     }
     if (last >= 0) this.colCarry = codePoints(view, last + 1, upTo);
     else this.colCarry += codePoints(view, 0, upTo);
+  }
+};
+
+// src/scan/index.ts
+var import_picomatch = __toESM(require_picomatch2(), 1);
+
+// src/scan/archive.ts
+import { readFile as readFile2 } from "node:fs/promises";
+import { gunzipSync, inflateRawSync, constants as zlibConstants } from "node:zlib";
+var DEFAULT_ARCHIVE_LIMITS = {
+  maxDepth: 3,
+  maxEntries: 1e4,
+  maxTotal: 128 * 1024 * 1024,
+  maxEntrySize: 10 * 1024 * 1024,
+  maxRatio: 200
+};
+function archiveKind(data) {
+  if (data.length >= 4 && data[0] === 80 && data[1] === 75 && (data[2] === 3 || data[2] === 5) && (data[3] === 4 || data[3] === 6)) {
+    return "zip";
+  }
+  if (data.length >= 18 && data[0] === 31 && data[1] === 139 && data[2] === 8) return "gzip";
+  if (data.length >= 512 && data.subarray(257, 262).toString("latin1") === "ustar") return "tar";
+  return void 0;
+}
+var ARCHIVE_NAME = /\.(zip|jar|war|ear|aar|whl|egg|nupkg|apk|ipa|vsix|xpi|crx|tar|tgz|gz|tbz|gem)$/i;
+function* archiveEntries(data, path, options = {}) {
+  const limits = { ...DEFAULT_ARCHIVE_LIMITS, ...options.limits };
+  const warn = options.onWarning ?? (() => {
+  });
+  const budget = { entries: 0, bytes: 0, warned: /* @__PURE__ */ new Set() };
+  yield* expand(data, path, 1, limits, budget, warn);
+}
+function* archiveItems(item, data, options = {}) {
+  for (const entry of archiveEntries(data, item.path, options)) {
+    const out = { path: entry.path, source: { kind: "bytes", data: entry.data } };
+    if (item.commit !== void 0) out.commit = item.commit;
+    if (item.author !== void 0) out.author = item.author;
+    if (item.date !== void 0) out.date = item.date;
+    yield out;
+  }
+}
+function* expand(data, path, depth, limits, budget, warn) {
+  const kind2 = archiveKind(data);
+  if (!kind2) return;
+  let inner;
+  try {
+    if (kind2 === "zip") inner = zipEntries(data, path, limits, budget, warn);
+    else if (kind2 === "tar") inner = tarEntries(data, path, budget, limits, warn);
+    else inner = gzipEntries(data, path, limits, budget, warn);
+    for (const entry of inner) {
+      if (archiveKind(entry.data)) {
+        if (depth >= limits.maxDepth) {
+          warn(`${entry.path}: archive nested deeper than ${limits.maxDepth} levels, not opened (limit: depth)`);
+          continue;
+        }
+        yield* expand(entry.data, entry.path, depth + 1, limits, budget, warn);
+        continue;
+      }
+      yield entry;
+    }
+  } catch (err2) {
+    if (err2 instanceof LimitReached) {
+      if (!budget.warned.has(err2.message)) warn(err2.message);
+      budget.warned.add(err2.message);
+      if (depth > 1) throw err2;
+      return;
+    }
+    warn(`${path}: cannot read the ${kind2} archive (${err2.message}); its contents were not scanned`);
+  }
+}
+var LimitReached = class extends Error {
+};
+function takeEntry(path, size, limits, budget, outer) {
+  budget.entries++;
+  if (budget.entries > limits.maxEntries) {
+    throw new LimitReached(
+      `${outer}: more than ${limits.maxEntries} entries; the rest were not scanned (limit: entries)`
+    );
+  }
+  if (budget.bytes + size > limits.maxTotal) {
+    throw new LimitReached(
+      `${outer}: expands to more than ${mib(limits.maxTotal)} (at ${path}); the rest was not scanned (limit: total size, zip bomb?)`
+    );
+  }
+  budget.bytes += size;
+}
+function mib(n) {
+  return `${Math.round(n / 1048576 * 10) / 10} MiB`;
+}
+function outputCap(compressed, limits, budget) {
+  const byRatio = Math.max(1024 * 1024, compressed * limits.maxRatio);
+  const cap = Math.min(limits.maxEntrySize, limits.maxTotal - budget.bytes, byRatio);
+  return { cap: Math.max(0, cap), byRatio: byRatio < limits.maxEntrySize && byRatio <= limits.maxTotal - budget.bytes };
+}
+function sized(expected, cap) {
+  const maxOutputLength = cap + 1 > 2147483647 ? 2147483647 : Math.max(1, cap);
+  if (expected === void 0 || expected < 64 * 1024 || expected > cap) return { maxOutputLength };
+  return { maxOutputLength, chunkSize: expected };
+}
+function inflateCapped(comp, fn, where, outer, limits, budget, warn, expected) {
+  const { cap, byRatio } = outputCap(comp.length, limits, budget);
+  try {
+    return fn(comp, sized(expected, cap));
+  } catch (err2) {
+    if (err2.code === "ERR_BUFFER_TOO_LARGE" || err2 instanceof RangeError) {
+      if (budget.bytes + cap >= limits.maxTotal) {
+        throw new LimitReached(
+          `${outer}: expands to more than ${mib(limits.maxTotal)} (at ${where}); the rest was not scanned (limit: total size, zip bomb?)`
+        );
+      }
+      if (byRatio) {
+        warn(
+          `${where}: expands more than ${limits.maxRatio}:1 (${mib(comp.length)} compressed), not scanned (limit: ratio, zip bomb?)`
+        );
+      } else {
+        warn(`${where}: larger than ${mib(limits.maxEntrySize)} expanded, not scanned (limit: entry size)`);
+      }
+      return void 0;
+    }
+    warn(`${where}: cannot inflate (${err2.message}), not scanned`);
+    return void 0;
+  }
+}
+function* zipEntries(data, path, limits, budget, warn) {
+  let eocd = -1;
+  for (let i2 = data.length - 22; i2 >= Math.max(0, data.length - 22 - 65535); i2--) {
+    if (data.readUInt32LE(i2) === 101010256) {
+      eocd = i2;
+      break;
+    }
+  }
+  if (eocd < 0) throw new Error("no end of central directory");
+  let count = data.readUInt16LE(eocd + 10);
+  let cdOffset = data.readUInt32LE(eocd + 16);
+  if (count === 65535 || cdOffset === 4294967295) {
+    const loc = eocd - 20;
+    if (loc < 0 || data.readUInt32LE(loc) !== 117853008) throw new Error("zip64 locator missing");
+    const rec = Number(data.readBigUInt64LE(loc + 8));
+    if (rec + 56 > data.length || data.readUInt32LE(rec) !== 101075792) throw new Error("zip64 record missing");
+    count = Number(data.readBigUInt64LE(rec + 32));
+    cdOffset = Number(data.readBigUInt64LE(rec + 48));
+  }
+  let p = cdOffset;
+  for (let k = 0; k < count; k++) {
+    if (p + 46 > data.length || data.readUInt32LE(p) !== 33639248)
+      throw new Error(`central directory entry ${k + 1} is corrupt`);
+    const flags = data.readUInt16LE(p + 8);
+    const method = data.readUInt16LE(p + 10);
+    let compSize = data.readUInt32LE(p + 20);
+    let size = data.readUInt32LE(p + 24);
+    const nameLen = data.readUInt16LE(p + 28);
+    const extraLen = data.readUInt16LE(p + 30);
+    const commentLen = data.readUInt16LE(p + 32);
+    let local = data.readUInt32LE(p + 42);
+    const name2 = data.subarray(p + 46, p + 46 + nameLen).toString(flags & 2048 ? "utf8" : "latin1");
+    const extra = data.subarray(p + 46 + nameLen, p + 46 + nameLen + extraLen);
+    p += 46 + nameLen + extraLen + commentLen;
+    if (size === 4294967295 || compSize === 4294967295 || local === 4294967295) {
+      const z = zip64Extra(extra, size === 4294967295, compSize === 4294967295, local === 4294967295);
+      size = z.size ?? size;
+      compSize = z.compSize ?? compSize;
+      local = z.local ?? local;
+    }
+    if (name2.endsWith("/")) continue;
+    const where = `${path}!${name2}`;
+    if (flags & 1) {
+      warn(`${where}: encrypted zip entry, not scanned`);
+      continue;
+    }
+    if (method !== 0 && method !== 8) {
+      warn(`${where}: zip compression method ${method} is not supported, not scanned`);
+      continue;
+    }
+    if (local + 30 > data.length || data.readUInt32LE(local) !== 67324752) {
+      warn(`${where}: local header is corrupt, not scanned`);
+      continue;
+    }
+    const start = local + 30 + data.readUInt16LE(local + 26) + data.readUInt16LE(local + 28);
+    const comp = data.subarray(start, Math.min(data.length, start + compSize));
+    let content;
+    if (method === 0) {
+      if (comp.length > limits.maxEntrySize) {
+        warn(`${where}: larger than ${mib(limits.maxEntrySize)}, not scanned (limit: entry size)`);
+        continue;
+      }
+      content = comp;
+    } else {
+      if (size > 1024 * 1024 && size > compSize * limits.maxRatio) {
+        warn(
+          `${where}: declares ${mib(size)} from ${mib(compSize)} (more than ${limits.maxRatio}:1), not scanned (limit: ratio, zip bomb?)`
+        );
+        continue;
+      }
+      if (size > limits.maxEntrySize) {
+        warn(`${where}: larger than ${mib(limits.maxEntrySize)} expanded, not scanned (limit: entry size)`);
+        continue;
+      }
+      content = inflateCapped(comp, inflateRawSync, where, path, limits, budget, warn, size);
+      if (!content) continue;
+    }
+    takeEntry(where, content.length, limits, budget, path);
+    yield { path: where, data: content };
+  }
+}
+function zip64Extra(extra, wantSize, wantComp, wantLocal) {
+  let q2 = 0;
+  while (q2 + 4 <= extra.length) {
+    const id = extra.readUInt16LE(q2);
+    const len = extra.readUInt16LE(q2 + 2);
+    if (id === 1) {
+      let r = q2 + 4;
+      const out = {};
+      if (wantSize && r + 8 <= q2 + 4 + len) {
+        out.size = Number(extra.readBigUInt64LE(r));
+        r += 8;
+      }
+      if (wantComp && r + 8 <= q2 + 4 + len) {
+        out.compSize = Number(extra.readBigUInt64LE(r));
+        r += 8;
+      }
+      if (wantLocal && r + 8 <= q2 + 4 + len) out.local = Number(extra.readBigUInt64LE(r));
+      return out;
+    }
+    q2 += 4 + len;
+  }
+  return {};
+}
+function tarNumber(field) {
+  if (field[0] & 128) {
+    let v = 0;
+    for (let i2 = 1; i2 < field.length; i2++) v = v * 256 + field[i2];
+    return v;
+  }
+  const s = field.toString("latin1").replace(/\0.*$/s, "").trim();
+  return s === "" ? 0 : Number.parseInt(s, 8);
+}
+function cstr(b) {
+  const z = b.indexOf(0);
+  return (z < 0 ? b : b.subarray(0, z)).toString("utf8");
+}
+function* tarEntries(data, path, budget, limits, warn) {
+  let p = 0;
+  let longName;
+  let paxPath;
+  while (p + 512 <= data.length) {
+    const h = data.subarray(p, p + 512);
+    if (h.every((b) => b === 0)) break;
+    const size = tarNumber(h.subarray(124, 136));
+    if (!Number.isSafeInteger(size) || size < 0) throw new Error(`bad size in header at ${p}`);
+    const type = String.fromCharCode(h[156] || 48);
+    const body = data.subarray(p + 512, Math.min(data.length, p + 512 + size));
+    p += 512 + Math.ceil(size / 512) * 512;
+    if (type === "L") {
+      longName = cstr(body);
+      continue;
+    }
+    if (type === "x") {
+      const m = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(body.toString("utf8"));
+      if (m) paxPath = m[1];
+      continue;
+    }
+    if (type === "g") continue;
+    let name2 = paxPath ?? longName;
+    if (!name2) {
+      const prefix = h.subarray(257, 262).toString("latin1") === "ustar" ? cstr(h.subarray(345, 500)) : "";
+      name2 = prefix ? `${prefix}/${cstr(h.subarray(0, 100))}` : cstr(h.subarray(0, 100));
+    }
+    longName = void 0;
+    paxPath = void 0;
+    if (type !== "0" && type !== "7") continue;
+    const where = `${path}!${name2.replace(/^\.\//, "")}`;
+    if (size > limits.maxEntrySize) {
+      warn(`${where}: larger than ${mib(limits.maxEntrySize)}, not scanned (limit: entry size)`);
+      continue;
+    }
+    takeEntry(where, body.length, limits, budget, path);
+    yield { path: where, data: body };
+  }
+}
+var TAR_GZ_NAME = /\.(tgz|taz|tar\.gz)$/i;
+function gunzipHead(data) {
+  try {
+    return gunzipSync(data.subarray(0, 4096), {
+      finishFlush: zlibConstants.Z_SYNC_FLUSH,
+      maxOutputLength: 8 * 1024 * 1024
+    });
+  } catch {
+    return Buffer.alloc(0);
+  }
+}
+function* gzipEntries(data, path, limits, budget, warn) {
+  const tarInside = TAR_GZ_NAME.test(path) || archiveKind(gunzipHead(data)) === "tar";
+  const { cap, byRatio } = outputCap(
+    data.length,
+    tarInside ? { ...limits, maxEntrySize: limits.maxTotal } : limits,
+    budget
+  );
+  const tooLarge2 = () => {
+    const why = byRatio ? `more than ${limits.maxRatio}:1 (limit: ratio, zip bomb?)` : tarInside || cap < limits.maxEntrySize ? `beyond ${mib(cap)} (limit: total size)` : `beyond ${mib(cap)}, more than a scanned file may hold (limit: entry size)`;
+    warn(`${path}: gzip expands ${why}, not scanned`);
+  };
+  const isize = data.readUInt32LE(data.length - 4);
+  if (isize > cap) {
+    tooLarge2();
+    return;
+  }
+  let out;
+  try {
+    out = gunzipSync(data, sized(isize, cap));
+  } catch (err2) {
+    if (err2.code === "ERR_BUFFER_TOO_LARGE" || err2 instanceof RangeError) {
+      tooLarge2();
+      return;
+    }
+    throw err2;
+  }
+  if (archiveKind(out) === "tar") {
+    yield* tarEntries(out, path, budget, limits, warn);
+    return;
+  }
+  const base = path.slice(path.lastIndexOf("!") + 1).replace(/^.*\//, "");
+  const inner = base.replace(/\.t?gz$/i, (m) => m.toLowerCase() === ".tgz" ? ".tar" : "") || "data";
+  takeEntry(`${path}!${inner}`, out.length, limits, budget, path);
+  yield { path: `${path}!${inner}`, data: out };
+}
+async function* expandArchives(items, options = {}) {
+  const limits = { ...DEFAULT_ARCHIVE_LIMITS, ...options.limits };
+  for await (const item of items) {
+    let data;
+    if (item.source.kind === "bytes") {
+      data = item.source.data;
+    } else if (ARCHIVE_NAME.test(item.path) && item.source.size <= limits.maxTotal) {
+      try {
+        data = await readFile2(item.source.absPath);
+      } catch {
+        data = void 0;
+      }
+    }
+    if (!data || item.lineMap || !archiveKind(data)) {
+      yield item;
+      continue;
+    }
+    yield* archiveItems(item, data, options);
+  }
+}
+
+// src/scan/occurrences.ts
+function locationOf(f) {
+  const loc = {
+    file: f.file,
+    line: f.line,
+    column: f.column,
+    endLine: f.endLine,
+    endColumn: f.endColumn
+  };
+  if (f.commit !== void 0) loc.commit = f.commit;
+  if (f.author !== void 0) loc.author = f.author;
+  if (f.date !== void 0) loc.date = f.date;
+  if (f.decoded !== void 0) loc.decoded = f.decoded;
+  if (f.log !== void 0) loc.log = f.log;
+  return loc;
+}
+function compareLocations(a, b) {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  if (a.line !== b.line) return a.line - b.line;
+  if (a.column !== b.column) return a.column - b.column;
+  const ca = a.commit ?? "";
+  const cb = b.commit ?? "";
+  return ca < cb ? -1 : ca > cb ? 1 : 0;
+}
+var keyOfLocation = (l) => `${l.file}\0${l.line}\0${l.column}\0${l.commit ?? ""}`;
+function groupOccurrences(findings, rank2 = () => 0) {
+  const groups = /* @__PURE__ */ new Map();
+  const order = [];
+  for (const f of findings) {
+    const key = `${f.ruleId}\0${f.fingerprint}`;
+    let list = groups.get(key);
+    if (!list) {
+      list = [];
+      groups.set(key, list);
+      order.push(key);
+    }
+    const { locations, ...rest } = f;
+    list.push({ finding: rest, places: [locationOf(f), ...locations ?? []] });
+  }
+  const out = [];
+  for (const key of order) {
+    const list = groups.get(key);
+    const all = [];
+    for (const { finding, places } of list) {
+      places.forEach((loc, i2) => {
+        all.push({ loc, finding, primary: i2 === 0 });
+      });
+    }
+    all.sort((a, b) => rank2(a.loc) - rank2(b.loc) || compareLocations(a.loc, b.loc));
+    const first = all.find((o) => o.primary) ?? all[0];
+    const primary = { ...first.finding, ...locationOf(all[0].loc) };
+    for (const k of ["commit", "author", "date", "decoded", "log"])
+      if (all[0].loc[k] === void 0) delete primary[k];
+    const seen = /* @__PURE__ */ new Set([keyOfLocation(all[0].loc)]);
+    const rest = [];
+    for (const o of all.slice(1)) {
+      const k = keyOfLocation(o.loc);
+      if (seen.has(k)) continue;
+      seen.add(k);
+      rest.push(o.loc);
+    }
+    if (list.some((g) => g.finding.validated)) primary.validated = true;
+    if (rest.length > 0) primary.locations = rest;
+    out.push(primary);
+  }
+  return out;
+}
+
+// src/scan/retained.ts
+import { inspect } from "node:util";
+var RetainedSecrets = class {
+  #byFingerprint = /* @__PURE__ */ new Map();
+  add(entries) {
+    for (const [fingerprint2, secret] of entries) this.#byFingerprint.set(fingerprint2, secret);
+  }
+  /** The secret of a finding, by its fingerprint. */
+  get(fingerprint2) {
+    return this.#byFingerprint.get(fingerprint2);
+  }
+  get size() {
+    return this.#byFingerprint.size;
+  }
+  toJSON() {
+    return { retained: this.size };
+  }
+  toString() {
+    return `[${this.size} retained secrets]`;
+  }
+  [inspect.custom]() {
+    return this.toString();
   }
 };
 
@@ -57028,10 +57207,10 @@ var JWT_EXAMPLE_SUBJECTS = /* @__PURE__ */ new Set(["1234567890"]);
 function validateJwt(secret) {
   const parts = secret.split(".");
   if (parts.length !== 3) return "invalid";
-  const header = jsonObject(b64url(parts[0]));
+  const header2 = jsonObject(b64url(parts[0]));
   const payload = jsonObject(b64url(parts[1]));
-  if (!header || !payload) return "invalid";
-  const alg = header["alg"];
+  if (!header2 || !payload) return "invalid";
+  const alg = header2["alg"];
   if (typeof alg !== "string" || alg.toLowerCase() === "none" || !/^[A-Za-z0-9+_-]{2,20}$/.test(alg)) return "invalid";
   const sig = b64url(parts[2]);
   if (!sig || sig.length < 16) return "invalid";
@@ -61322,6 +61501,23 @@ Authorization: Bearer ${bearer}`,
 
 // src/scan/rules/keys.ts
 import { generateKeyPairSync as generateKeyPairSync2 } from "node:crypto";
+
+// src/scan/rules/examples.ts
+function lazyExamples(make) {
+  let cached2;
+  return {
+    get tp() {
+      cached2 ??= make();
+      return cached2.tp;
+    },
+    get fp() {
+      cached2 ??= make();
+      return cached2.fp;
+    }
+  };
+}
+
+// src/scan/rules/keys.ts
 var WINDOW = 16384;
 var A64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 var BODY2 = String.raw`[A-Za-z0-9+/=\s\\:,"'-]`;
@@ -61358,19 +61554,6 @@ function concatenated(lead, text) {
   return `${lead}
 ${lines.map((l) => `  "${l}\\n"`).join(" +\n")};`;
 }
-function lazy(make) {
-  let cached2;
-  return {
-    get tp() {
-      cached2 ??= make();
-      return cached2.tp;
-    },
-    get fp() {
-      cached2 ??= make();
-      return cached2.fp;
-    }
-  };
-}
 function pemFps(label, seed) {
   return [
     keyFixture("public"),
@@ -61397,7 +61580,7 @@ var keyRules = [
     validate: validatePemPrivateKey,
     requireValid: true,
     help: "A PKCS#1 RSA private key (`-----BEGIN RSA PRIVATE KEY-----`, also the legacy encrypted form with `Proc-Type: 4,ENCRYPTED`). Reported only when node:crypto parses it (or, when encrypted, its headers and body are well-formed); revoke it wherever its public half is trusted (authorized_keys, certificates, JWKS) and issue a new one.",
-    examples: lazy(() => ({
+    examples: lazyExamples(() => ({
       tp: [...keySyntaxes("rsa"), keyFixture("rsa-encrypted")],
       fp: [...pemFps("RSA PRIVATE KEY", "rsa-fp"), corrupt2(keyFixture("rsa"), "rsa-corrupt")]
     }))
@@ -61412,7 +61595,7 @@ var keyRules = [
     validate: validatePemPrivateKey,
     requireValid: true,
     help: "An unencrypted PKCS#8 private key (`-----BEGIN PRIVATE KEY-----`: RSA, EC, Ed25519…). Reported only when node:crypto parses it; remove it from the repository and history, revoke its certificate or registered public key, and generate a new key in a secret store.",
-    examples: lazy(() => ({
+    examples: lazyExamples(() => ({
       tp: keySyntaxes("pkcs8"),
       fp: pemFps("PRIVATE KEY", "pk8-fp")
     }))
@@ -61427,7 +61610,7 @@ var keyRules = [
     validate: validatePemPrivateKey,
     requireValid: true,
     help: "A passphrase-encrypted PKCS#8 private key (`-----BEGIN ENCRYPTED PRIVATE KEY-----`). Reported only when its DER structure (algorithm identifier + encrypted data) is well-formed. The passphrase is often nearby: rotate the key, and treat the passphrase as exposed too.",
-    examples: lazy(() => ({
+    examples: lazyExamples(() => ({
       tp: [
         keyFixture("pkcs8-encrypted"),
         `{"key": ${JSON.stringify(keyFixture("pkcs8-encrypted"))}}`,
@@ -61446,7 +61629,7 @@ var keyRules = [
     validate: validatePemPrivateKey,
     requireValid: true,
     help: "An elliptic-curve private key in SEC1 form (`-----BEGIN EC PRIVATE KEY-----`). Reported only when node:crypto parses it (or its legacy encryption headers are well-formed); revoke the certificate or registered public key and issue a new key.",
-    examples: lazy(() => ({
+    examples: lazyExamples(() => ({
       tp: keySyntaxes("ec"),
       fp: pemFps("EC PRIVATE KEY", "ec-fp")
     }))
@@ -61461,7 +61644,7 @@ var keyRules = [
     validate: validatePemPrivateKey,
     requireValid: true,
     help: "A DSA private key in the traditional OpenSSL form (`-----BEGIN DSA PRIVATE KEY-----`). Reported only when node:crypto parses it. DSA is deprecated: remove the key from wherever it is trusted and move to Ed25519.",
-    examples: lazy(() => ({
+    examples: lazyExamples(() => ({
       tp: [keyFixture("dsa"), JSON.stringify({ key: keyFixture("dsa") })],
       fp: pemFps("DSA PRIVATE KEY", "dsa-fp")
     }))
@@ -61476,7 +61659,7 @@ var keyRules = [
     validate: validateOpenSshKey,
     requireValid: true,
     help: "An OpenSSH private key (`openssh-key-v1`). Reported only when the container parses (cipher, KDF, public key, and matching check integers when unencrypted). Remove its public key from every authorized_keys, deploy-key and CA list, then generate a new key with ssh-keygen.",
-    examples: lazy(() => ({
+    examples: lazyExamples(() => ({
       tp: keySyntaxes("openssh"),
       fp: [
         ...pemFps("OPENSSH PRIVATE KEY", "ossh-fp"),
@@ -61494,7 +61677,7 @@ var keyRules = [
     validate: validateSsh2Key,
     requireValid: true,
     help: "A private key in the SSH.com / Tectia format. Reported only when the body carries the format magic and its own length. Remove the public key from every server that trusts it and generate a new key.",
-    examples: lazy(() => {
+    examples: lazyExamples(() => {
       const body = Buffer.concat([Buffer.alloc(8), fixtureBytes("ssh2", 120)]);
       body.writeUInt32BE(1064303083, 0);
       body.writeUInt32BE(body.length, 4);
@@ -61529,7 +61712,7 @@ ${fakeBody}
     validate: validatePuttyKey,
     requireValid: true,
     help: "A PuTTY private key file (PPK v2/v3). Reported only when its fields and line counts are consistent and, when unencrypted, its Private-MAC verifies. Remove its public key from every server that trusts it and generate a new key with puttygen.",
-    examples: lazy(() => {
+    examples: lazyExamples(() => {
       const k = keyFixture("putty");
       return {
         tp: [k, `{"ppk": ${JSON.stringify(k)}}`, yamlBlock("ppk", k)],
@@ -61551,7 +61734,7 @@ ${fakeBody}
     validate: validatePgpPrivateKey,
     requireValid: true,
     help: "An ASCII-armored OpenPGP secret key. Reported only when the armor is well-formed, its CRC-24 (if present) matches and the first packet is a secret-key packet. Publish a revocation certificate for the key, remove it from keyservers and signing setups, and generate a new one.",
-    examples: lazy(() => {
+    examples: lazyExamples(() => {
       const k = keyFixture("pgp");
       return {
         tp: [
@@ -61583,7 +61766,7 @@ ${fixtureBytes("pgp-fp", 96).toString("base64")}
     window: 8192,
     validate: validateJwkPrivateKey,
     help: "A JSON Web Key with its private member `d` (RSA, EC or OKP). Validated when node:crypto imports it as a private key; JWKs without `d` (public keys) are not reported. Remove it from the JWKS or configuration that trusts its public half and rotate the key.",
-    examples: lazy(() => {
+    examples: lazyExamples(() => {
       const okp = generateJwk();
       const { d: _d, ...pub } = okp;
       const ordered = { kty: okp["kty"], crv: okp["crv"], x: okp["x"], d: okp["d"] };
@@ -61612,7 +61795,7 @@ ${fixtureBytes("pgp-fp", 96).toString("base64")}
     validate: validateAgeSecretKey,
     requireValid: true,
     help: "An age X25519 identity (`AGE-SECRET-KEY-1…`, bech32). Reported only when its bech32 checksum verifies. Anything encrypted to its recipient (`age1…`) is readable by whoever holds it: re-encrypt those files to a new identity (age-keygen) and remove this one.",
-    examples: lazy(() => {
+    examples: lazyExamples(() => {
       const k = fakeAgeKey("age-tp");
       const bad = `${k.slice(0, -1)}${k.endsWith("Q") ? "P" : "Q"}`;
       return {
@@ -61643,7 +61826,7 @@ ${k}`,
     window: WINDOW,
     validate: validatePemPrivateKeyOtherLabel,
     help: "A PEM private key under a label other than the standard ones (`-----BEGIN ECDSA PRIVATE KEY-----`, `ED25519 PRIVATE KEY`…), as some libraries and tools write them. Validated when the body parses as a PKCS#8, SEC1 or PKCS#1 private key; bodies that are not one DER structure are not reported. Revoke the key wherever its public half is trusted and issue a new one.",
-    examples: lazy(() => {
+    examples: lazyExamples(() => {
       const relabel = (text, label) => text.replace(/(BEGIN|END) [A-Z ]*PRIVATE KEY/g, `$1 ${label}`);
       const ec2 = relabel(keyFixture("ec"), "ECDSA PRIVATE KEY");
       const ed = relabel(keyFixture("pkcs8"), "ED25519 PRIVATE KEY");
@@ -61669,7 +61852,7 @@ ${fx("pem-o", 64, A64)}
     validate: validateCephKey,
     requireValid: true,
     help: "A cephx secret key (a keyring `key = …`, `ceph auth get-key`, a Rook/CSI Kubernetes Secret `key:` or `adminKey:`). Reported only when it decodes to the cephx structure (type, creation time, 16-byte key). Rotate it with `ceph auth get-or-create-key`/`ceph auth caps` for a new entity and remove the old one.",
-    examples: lazy(() => {
+    examples: lazyExamples(() => {
       const key = fakeCephKey("ceph-tp");
       const badLength = Buffer.from(fakeCephKey("ceph-fp"), "base64");
       badLength.writeUInt16LE(20, 10);
@@ -62280,7 +62463,8 @@ function validateRandomBody(secret) {
   const body = secret.replace(/^[a-z]+_(?:live|test)_/, "");
   if (isPlaceholder(body) || isStandIn(body)) return "invalid";
   const classes = Number(/[a-z]/.test(body)) + Number(/[A-Z]/.test(body)) + Number(/[0-9]/.test(body));
-  return classes >= 2 && shannonEntropy(body) >= 3.5 ? "unknown" : "invalid";
+  const floor = /^[0-9a-f-]+$/i.test(body) ? 3 : 3.5;
+  return classes >= 2 && shannonEntropy(body) >= floor ? "unknown" : "invalid";
 }
 var serviceRules = [
   {
@@ -62426,6 +62610,467 @@ var serviceRules = [
       fp: ["CLERK_SECRET_KEY=sk_live_your-secret-key-here", "CLERK_SECRET_KEY=sk_live_xxxxxxxx-xxxxxxxxxxxxxxxx"]
     }
   }
+];
+
+// src/scan/rules/vendors.ts
+var masked = (v) => `${v.slice(0, 4)}${v.slice(4).replace(/[A-Za-z0-9]/g, "x")}`;
+function vendorRule(s) {
+  let cached2;
+  const examples = () => {
+    if (!cached2) {
+      const v = s.value();
+      cached2 = { tp: inSyntaxes(s.env, v).slice(0, 3), fp: [`${s.env}=${masked(v)}`, `${s.env}=\${${s.env}}`] };
+    }
+    return cached2;
+  };
+  return {
+    id: s.id,
+    title: s.title,
+    severity: s.severity,
+    keywords: s.keywords,
+    pattern: s.pattern,
+    validate: validateRandomBody,
+    help: `${s.what} Placeholder-like values are not reported. ${s.revoke}`,
+    examples: {
+      get tp() {
+        return examples().tp;
+      },
+      get fp() {
+        return examples().fp;
+      }
+    }
+  };
+}
+var vendorRules = [
+  vendorRule({
+    id: "clickhouse-cloud-api-secret",
+    title: "ClickHouse Cloud API key secret",
+    severity: "high",
+    keywords: ["4b1d"],
+    pattern: `${TOKEN_START}(4b1d[A-Za-z0-9]{38})${TOKEN_END}`,
+    value: () => `4b1d${fx("ch", 38)}`,
+    env: "CLICKHOUSE_KEY_SECRET",
+    what: "A ClickHouse Cloud API key secret (`4b1d` + 38 characters): it manages the organization’s services.",
+    revoke: "Delete the key under Organization → API keys and create a new one."
+  }),
+  vendorRule({
+    id: "defined-networking-api-token",
+    title: "Defined Networking (Nebula) API token",
+    severity: "high",
+    keywords: ["dnkey-"],
+    pattern: `${TOKEN_START}(dnkey-[A-Za-z0-9=_-]{26}-[A-Za-z0-9=_-]{52})${TOKEN_END}`,
+    value: () => `dnkey-${fx("dn1", 26)}-${fx("dn2", 52)}`,
+    env: "DN_API_KEY",
+    what: "A Defined Networking API key (`dnkey-…`): it manages the Nebula overlay network’s hosts and certificates.",
+    revoke: "Revoke it in the Defined Networking admin panel."
+  }),
+  vendorRule({
+    id: "duffel-api-token",
+    title: "Duffel API token",
+    severity: "high",
+    keywords: ["duffel_"],
+    pattern: `${TOKEN_START}(duffel_(?:test|live)_[A-Za-z0-9_=-]{43})${TOKEN_END}`,
+    value: () => `duffel_live_${fx("du", 43)}`,
+    env: "DUFFEL_ACCESS_TOKEN",
+    what: "A Duffel access token (`duffel_live_`/`duffel_test_`): it books and pays for travel on the account.",
+    revoke: "Revoke it under Developers → Access tokens."
+  }),
+  vendorRule({
+    id: "easypost-api-key",
+    title: "EasyPost API key",
+    severity: "high",
+    keywords: ["ezak", "eztk"],
+    pattern: `${TOKEN_START}(EZ[AT]K[A-Za-z0-9]{54})${TOKEN_END}`,
+    value: () => `EZAK${fx("ep", 54)}`,
+    env: "EASYPOST_API_KEY",
+    what: "An EasyPost API key (`EZAK` production, `EZTK` test): it buys postage on the account.",
+    revoke: "Disable it under Account → API keys and create a new one."
+  }),
+  vendorRule({
+    id: "frameio-api-token",
+    title: "Frame.io API token",
+    severity: "high",
+    keywords: ["fio-u-"],
+    pattern: `${TOKEN_START}(fio-u-[A-Za-z0-9_=-]{64})${TOKEN_END}`,
+    value: () => `fio-u-${fx("fio", 64)}`,
+    env: "FRAMEIO_TOKEN",
+    what: "A Frame.io developer token (`fio-u-…`): it reads and changes the user’s projects and assets.",
+    revoke: "Revoke it at developer.frame.io → Tokens."
+  }),
+  vendorRule({
+    id: "harness-api-key",
+    title: "Harness API key or service account token",
+    severity: "high",
+    keywords: ["pat.", "sat."],
+    pattern: `${TOKEN_START}((?:pat|sat)\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9]{24}\\.[A-Za-z0-9]{20})${TOKEN_END}`,
+    value: () => `pat.${fx("hn1", 22)}.${fx("hn2", 24)}.${fx("hn3", 20)}`,
+    env: "HARNESS_API_KEY",
+    what: "A Harness personal access token or service account token (`pat.`/`sat.` + account, key id, secret).",
+    revoke: "Delete the token under the user’s or service account’s API keys."
+  }),
+  vendorRule({
+    id: "infracost-api-key",
+    title: "Infracost API key",
+    severity: "medium",
+    keywords: ["ico-"],
+    pattern: `${TOKEN_START}(ico-[A-Za-z0-9]{32})${TOKEN_END}`,
+    value: () => `ico-${fx("ico", 32)}`,
+    env: "INFRACOST_API_KEY",
+    what: "An Infracost API key (`ico-` + 32 characters).",
+    revoke: "Rotate it in Infracost Cloud → Org settings → API keys."
+  }),
+  vendorRule({
+    id: "intra42-client-secret",
+    title: "42 intranet (Intra) client secret",
+    severity: "medium",
+    keywords: ["s-s4t2"],
+    pattern: `${TOKEN_START}(s-s4t2(?:ud|af)-[a-f0-9]{64})${TOKEN_END}`,
+    value: () => `s-s4t2ud-${fx("i42", 64, FIXTURE_ALPHABETS.hex)}`,
+    env: "FT_CLIENT_SECRET",
+    what: "A 42 school intranet OAuth application secret (`s-s4t2ud-`/`s-s4t2af-`).",
+    revoke: "Generate a new secret on the application’s page of the intranet."
+  }),
+  vendorRule({
+    id: "openshift-user-token",
+    title: "OpenShift user token",
+    severity: "high",
+    keywords: ["sha256~"],
+    pattern: `${TOKEN_START}(sha256~[A-Za-z0-9_-]{43})${TOKEN_END}`,
+    value: () => `sha256~${fx("osh", 43, FIXTURE_ALPHABETS.base64url)}`,
+    env: "OPENSHIFT_TOKEN",
+    what: "An OpenShift OAuth access token (`sha256~` + 43 characters): it acts as the user on the cluster (`oc login --token`).",
+    revoke: "Delete it with `oc delete oauthaccesstoken` or log the session out."
+  }),
+  vendorRule({
+    id: "readme-api-key",
+    title: "ReadMe API key",
+    severity: "medium",
+    keywords: ["rdme_"],
+    pattern: `${TOKEN_START}(rdme_[a-z0-9]{70})${TOKEN_END}`,
+    value: () => `rdme_${fx("rdme", 70, FIXTURE_ALPHABETS.lowerAlnum)}`,
+    env: "README_API_KEY",
+    what: "A ReadMe API key (`rdme_` + 70 characters): it edits the project’s documentation.",
+    revoke: "Revoke it in the project’s dashboard under API keys."
+  }),
+  vendorRule({
+    id: "scalingo-api-token",
+    title: "Scalingo API token",
+    severity: "high",
+    keywords: ["tk-us-"],
+    pattern: `${TOKEN_START}(tk-us-[A-Za-z0-9_-]{48})${TOKEN_END}`,
+    value: () => `tk-us-${fx("scl", 48)}`,
+    env: "SCALINGO_API_TOKEN",
+    what: "A Scalingo API token (`tk-us-…`): it deploys and configures the account’s apps.",
+    revoke: "Delete it under User settings → API tokens."
+  }),
+  vendorRule({
+    id: "settlemint-access-token",
+    title: "SettleMint access token",
+    severity: "high",
+    keywords: ["sm_pat_", "sm_aat_", "sm_sat_"],
+    pattern: `${TOKEN_START}(sm_(?:pat|aat|sat)_[A-Za-z0-9]{16})${TOKEN_END}`,
+    value: () => `sm_pat_${fx("smt", 16)}`,
+    env: "SETTLEMINT_ACCESS_TOKEN",
+    what: "A SettleMint personal, application or service access token (`sm_pat_`, `sm_aat_`, `sm_sat_`).",
+    revoke: "Delete it in the SettleMint console and create a new one."
+  }),
+  vendorRule({
+    id: "shippo-api-token",
+    title: "Shippo API token",
+    severity: "high",
+    keywords: ["shippo_"],
+    pattern: `${TOKEN_START}(shippo_(?:live|test)_[a-fA-F0-9]{40})${TOKEN_END}`,
+    value: () => `shippo_live_${fx("shp", 40, FIXTURE_ALPHABETS.hex)}`,
+    env: "SHIPPO_API_TOKEN",
+    what: "A Shippo API token (`shippo_live_`/`shippo_test_` + 40 hex): live tokens buy labels on the account.",
+    revoke: "Regenerate it under Settings → API."
+  }),
+  vendorRule({
+    id: "typeform-api-token",
+    title: "Typeform personal access token",
+    severity: "medium",
+    keywords: ["tfp_"],
+    pattern: `${TOKEN_START}(tfp_[A-Za-z0-9_.=-]{59})${TOKEN_END}`,
+    value: () => `tfp_${fx("tfp", 59)}`,
+    env: "TYPEFORM_TOKEN",
+    what: "A Typeform personal access token (`tfp_` + 59 characters): it reads forms and their responses.",
+    revoke: "Delete it under Account → Personal tokens."
+  }),
+  vendorRule({
+    id: "yandex-cloud-api-key",
+    title: "Yandex Cloud API key",
+    severity: "high",
+    keywords: ["aqvn"],
+    pattern: `${TOKEN_START}(AQVN[A-Za-z0-9_-]{35,38})${TOKEN_END}`,
+    value: () => `AQVN${fx("yc", 36)}`,
+    env: "YC_API_KEY",
+    what: "A Yandex Cloud service account API key (`AQVN…`).",
+    revoke: "Delete it with `yc iam api-key delete` and issue a new one."
+  }),
+  vendorRule({
+    id: "hubspot-private-app-token",
+    title: "HubSpot private app token",
+    severity: "high",
+    keywords: ["pat-na1-", "pat-eu1-"],
+    pattern: `${TOKEN_START}(pat-(?:na|eu)1-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})${TOKEN_END}`,
+    value: () => `pat-na1-${fxUuid("hs")}`,
+    env: "HUBSPOT_ACCESS_TOKEN",
+    what: "A HubSpot private app access token (`pat-na1-`/`pat-eu1-` + UUID): it reads and writes the CRM within the app’s scopes.",
+    revoke: "Rotate it on the private app’s Auth tab."
+  }),
+  vendorRule({
+    id: "adafruit-io-key",
+    title: "Adafruit IO key",
+    severity: "medium",
+    keywords: ["aio_"],
+    pattern: `${TOKEN_START}(aio_[A-Za-z0-9]{28})${TOKEN_END}`,
+    value: () => `aio_${fx("aio", 28)}`,
+    env: "ADAFRUIT_IO_KEY",
+    what: "An Adafruit IO key (`aio_` + 28 characters): it publishes to and reads the account’s feeds.",
+    revoke: "Regenerate it on io.adafruit.com (My Key → Regenerate)."
+  }),
+  vendorRule({
+    id: "maxmind-license-key",
+    title: "MaxMind license key",
+    severity: "medium",
+    keywords: ["_mmk"],
+    pattern: `${TOKEN_START}([A-Za-z0-9]{6}_[A-Za-z0-9]{29}_mmk)${TOKEN_END}`,
+    value: () => `${fx("mm1", 6)}_${fx("mm2", 29)}_mmk`,
+    env: "MAXMIND_LICENSE_KEY",
+    what: "A MaxMind license key (`…_mmk`): it downloads GeoIP databases on the account’s licence.",
+    revoke: "Deactivate it under Manage License Keys and create a new one."
+  }),
+  vendorRule({
+    id: "adobe-client-secret",
+    title: "Adobe client secret",
+    severity: "high",
+    keywords: ["p8e-"],
+    pattern: `${TOKEN_START}(p8e-[A-Za-z0-9_-]{32})${TOKEN_END}`,
+    value: () => `p8e-${fx("adb", 32)}`,
+    env: "ADOBE_CLIENT_SECRET",
+    what: "An Adobe Developer Console OAuth client secret (`p8e-` + 32 characters).",
+    revoke: "Rotate the client secret on the project’s credential page."
+  }),
+  vendorRule({
+    id: "authress-access-key",
+    title: "Authress service client access key",
+    severity: "high",
+    keywords: [".acc_", ".acc-"],
+    pattern: `${TOKEN_START}((?:sc|ext|scauth|authress)_[A-Za-z0-9]{5,30}\\.[A-Za-z0-9]{4,6}\\.acc[_-][A-Za-z0-9-]{10,32}\\.[A-Za-z0-9+/_=-]{30,120})${TOKEN_END}`,
+    value: () => `sc_${fx("au1", 12)}.${fx("au2", 5)}.acc_${fx("au3", 20)}.${fx("au4", 60)}`,
+    env: "AUTHRESS_KEY",
+    what: "An Authress service client access key: it calls the Authress API as the service client.",
+    revoke: "Delete the access key on the service client and create a new one."
+  }),
+  vendorRule({
+    id: "airtable-api-key",
+    title: "Airtable personal access token or API key",
+    severity: "high",
+    keywords: ["airtable"],
+    pattern: named("airtable", `pat[A-Za-z0-9]{14}\\.[a-f0-9]{64}|key[A-Za-z0-9]{14}`),
+    value: () => `pat${fx("at1", 14)}.${fx("at2", 64, FIXTURE_ALPHABETS.hex)}`,
+    env: "AIRTABLE_API_KEY",
+    what: "An Airtable personal access token (`pat….` + 64 hex) or legacy API key (`key` + 14), under an Airtable name.",
+    revoke: "Delete it at airtable.com/create/tokens."
+  }),
+  vendorRule({
+    id: "algolia-admin-key",
+    title: "Algolia API key",
+    severity: "high",
+    keywords: ["algolia"],
+    pattern: named("algolia", `[a-f0-9]{32}`),
+    value: () => fx("alg", 32, FIXTURE_ALPHABETS.hex),
+    env: "ALGOLIA_ADMIN_KEY",
+    what: "An Algolia API key (32 hex) under an Algolia name; admin and write keys change the indices (search-only keys are meant to be public but still reported: check which it is).",
+    revoke: "Regenerate it under Settings → API keys."
+  }),
+  vendorRule({
+    id: "contentful-delivery-token",
+    title: "Contentful access token",
+    severity: "medium",
+    keywords: ["contentful"],
+    pattern: named("contentful", `[A-Za-z0-9_=-]{43}`),
+    value: () => fx("ctf", 43, FIXTURE_ALPHABETS.base64url),
+    env: "CONTENTFUL_ACCESS_TOKEN",
+    what: "A Contentful delivery, preview or management token (43 characters) under a Contentful name.",
+    revoke: "Revoke it under Settings → API keys / CMA tokens."
+  }),
+  vendorRule({
+    id: "fastly-api-token",
+    title: "Fastly API token",
+    severity: "high",
+    keywords: ["fastly"],
+    pattern: named("fastly", `[A-Za-z0-9_=-]{32}`),
+    value: () => fx("fst", 32, FIXTURE_ALPHABETS.base64url),
+    env: "FASTLY_API_TOKEN",
+    what: "A Fastly API token (32 characters) under a Fastly name: it purges and configures the account’s services.",
+    revoke: "Revoke it under Account → API tokens."
+  }),
+  vendorRule({
+    id: "mattermost-access-token",
+    title: "Mattermost access token",
+    severity: "medium",
+    keywords: ["mattermost"],
+    pattern: named("mattermost", `[a-z0-9]{26}`),
+    value: () => fx("mtm", 26, FIXTURE_ALPHABETS.lowerAlnum),
+    env: "MATTERMOST_TOKEN",
+    what: "A Mattermost personal access token or bot token (26 characters) under a Mattermost name.",
+    revoke: "Revoke it in the user’s or bot’s Security settings."
+  }),
+  vendorRule({
+    id: "twitch-api-token",
+    title: "Twitch API token",
+    severity: "medium",
+    keywords: ["twitch"],
+    pattern: named("twitch", `[a-z0-9]{30}`),
+    value: () => fx("twc", 30, FIXTURE_ALPHABETS.lowerAlnum),
+    env: "TWITCH_CLIENT_SECRET",
+    what: "A Twitch client secret or OAuth token (30 characters) under a Twitch name.",
+    revoke: "Generate a new secret in the Twitch developer console."
+  }),
+  vendorRule({
+    id: "zendesk-api-token",
+    title: "Zendesk API token",
+    severity: "high",
+    keywords: ["zendesk"],
+    pattern: named("zendesk", `[A-Za-z0-9]{40}`),
+    value: () => fx("zd", 40),
+    env: "ZENDESK_API_TOKEN",
+    what: "A Zendesk API token (40 characters) under a Zendesk name: it acts as any agent with the account’s email.",
+    revoke: "Delete it in Admin Center → Apps and integrations → Zendesk API."
+  }),
+  vendorRule({
+    id: "linear-client-secret",
+    title: "Linear OAuth client secret",
+    severity: "medium",
+    keywords: ["linear"],
+    pattern: named("linear", `[a-f0-9]{32}`),
+    value: () => fx("lin", 32, FIXTURE_ALPHABETS.hex),
+    env: "LINEAR_CLIENT_SECRET",
+    what: "A Linear OAuth application client secret (32 hex) under a Linear name.",
+    revoke: "Rotate it on the OAuth application’s settings page."
+  }),
+  vendorRule({
+    id: "twitter-bearer-token",
+    title: "Twitter (X) app bearer token",
+    severity: "high",
+    keywords: ["twitter", "x_bearer"],
+    pattern: named("twitter|x_bearer", `A{22}[A-Za-z0-9%]{80,100}`),
+    value: () => `${"A".repeat(22)}${fx("twb", 90)}`,
+    env: "TWITTER_BEARER_TOKEN",
+    what: "A Twitter/X app-only bearer token (22 `A` then 80–100 characters) under a Twitter name.",
+    revoke: "Regenerate it in the developer portal (Keys and tokens)."
+  }),
+  vendorRule({
+    id: "twitter-api-secret",
+    title: "Twitter (X) API key secret or access token secret",
+    severity: "high",
+    keywords: ["twitter"],
+    pattern: named("twitter", `[A-Za-z0-9]{45,50}`),
+    value: () => fx("tws", 50),
+    env: "TWITTER_API_SECRET",
+    what: "A Twitter/X consumer secret or access token secret (45–50 characters) under a Twitter name.",
+    revoke: "Regenerate it in the developer portal (Keys and tokens)."
+  }),
+  vendorRule({
+    id: "discord-client-secret",
+    title: "Discord OAuth client secret",
+    severity: "medium",
+    keywords: ["discord"],
+    pattern: named("discord", `[A-Za-z0-9_-]{32}`),
+    value: () => fx("dcs", 32, FIXTURE_ALPHABETS.base64url),
+    env: "DISCORD_CLIENT_SECRET",
+    what: "A Discord application OAuth client secret (32 characters) under a Discord name.",
+    revoke: "Reset it on the application’s OAuth2 page."
+  }),
+  vendorRule({
+    id: "dropbox-access-token",
+    title: "Dropbox access token",
+    severity: "high",
+    keywords: ["dropbox"],
+    pattern: named("dropbox", `sl\\.[A-Za-z0-9._=-]{130,}`),
+    value: () => `sl.${fx("dbx", 140, FIXTURE_ALPHABETS.base64url)}`,
+    env: "DROPBOX_ACCESS_TOKEN",
+    what: "A Dropbox short-lived access token (`sl.…`) under a Dropbox name.",
+    revoke: "Revoke the app’s access in Dropbox settings → Connected apps."
+  }),
+  vendorRule({
+    id: "messagebird-api-key",
+    title: "MessageBird (Bird) API key",
+    severity: "medium",
+    keywords: ["messagebird", "message_bird", "message-bird"],
+    pattern: named("messagebird|message_bird|message-bird", `[A-Za-z0-9]{25}`),
+    value: () => fx("mb", 25),
+    env: "MESSAGEBIRD_API_KEY",
+    what: "A MessageBird live or test API key (25 characters) under a MessageBird name.",
+    revoke: "Delete it in the dashboard under Developers → API access."
+  }),
+  vendorRule({
+    id: "sendbird-api-token",
+    title: "Sendbird API token",
+    severity: "high",
+    keywords: ["sendbird"],
+    pattern: named("sendbird", `[a-f0-9]{40}`),
+    value: () => fx("sbd", 40, FIXTURE_ALPHABETS.hex),
+    env: "SENDBIRD_API_TOKEN",
+    what: "A Sendbird master or secondary API token (40 hex) under a Sendbird name.",
+    revoke: "Revoke it in the Sendbird dashboard under Settings → General."
+  }),
+  vendorRule({
+    id: "cisco-meraki-api-key",
+    title: "Cisco Meraki API key",
+    severity: "high",
+    keywords: ["meraki"],
+    pattern: named("meraki", `[a-f0-9]{40}`),
+    value: () => fx("mer", 40, FIXTURE_ALPHABETS.hex),
+    env: "MERAKI_API_KEY",
+    what: "A Cisco Meraki dashboard API key (40 hex) under a Meraki name: it manages the organization’s networks.",
+    revoke: "Revoke it in the dashboard under My profile → API access."
+  }),
+  vendorRule({
+    id: "gitter-access-token",
+    title: "Gitter access token",
+    severity: "low",
+    keywords: ["gitter"],
+    pattern: named("gitter", `[a-f0-9]{40}`),
+    value: () => fx("git", 40, FIXTURE_ALPHABETS.hex),
+    env: "GITTER_TOKEN",
+    what: "A Gitter access token (40 hex) under a Gitter name.",
+    revoke: "Revoke it at developer.gitter.im."
+  }),
+  vendorRule({
+    id: "rapidapi-key",
+    title: "RapidAPI key",
+    severity: "medium",
+    keywords: ["rapidapi", "x-rapidapi-key"],
+    pattern: named("rapidapi|x-rapidapi-key", `[A-Za-z0-9_-]{50}`),
+    value: () => fx("rpd", 50, FIXTURE_ALPHABETS.base64url),
+    env: "RAPIDAPI_KEY",
+    what: "A RapidAPI application key (50 characters) under a RapidAPI name: it spends the account’s subscriptions.",
+    revoke: "Rotate it in the RapidAPI developer dashboard."
+  }),
+  vendorRule({
+    id: "kucoin-api-secret",
+    title: "KuCoin API secret",
+    severity: "high",
+    keywords: ["kucoin"],
+    pattern: named("kucoin", `[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`),
+    value: () => fxUuid("kuc"),
+    env: "KUCOIN_API_SECRET",
+    what: "A KuCoin API secret (UUID) under a KuCoin name: with its key and passphrase it trades the account.",
+    revoke: "Delete the API key in KuCoin’s API management."
+  }),
+  vendorRule({
+    id: "coinbase-api-secret",
+    title: "Coinbase API secret",
+    severity: "high",
+    keywords: ["coinbase"],
+    pattern: named("coinbase", `[A-Za-z0-9_-]{64}`),
+    value: () => fx("cb", 64, FIXTURE_ALPHABETS.base64url),
+    env: "COINBASE_API_SECRET",
+    what: "A Coinbase API secret (64 characters) under a Coinbase name.",
+    revoke: "Delete the API key in Coinbase’s API settings."
+  })
 ];
 
 // src/scan/rules/packages.ts
@@ -63042,7 +63687,7 @@ var structuredRules = [
     validate: validateBase64PemKey,
     requireValid: true,
     help: "A kubeconfig user’s `client-key-data`: base64 of a PEM private key that authenticates to the cluster as the certificate’s user (often cluster-admin). Reported only when the key parses. Revoke the client certificate (rotate the cluster CA or remove the user’s bindings) and issue new credentials.",
-    get examples() {
+    examples: lazyExamples(() => {
       const key = b646(keyFixture("ec"));
       return {
         tp: [
@@ -63059,7 +63704,7 @@ var structuredRules = [
           "    client-key-data: ${CLIENT_KEY_DATA}"
         ]
       };
-    }
+    })
   },
   {
     id: "kubeconfig-token",
@@ -63618,6 +64263,7 @@ var builtinRules = [
   ...commerceRules,
   ...aiRules,
   ...serviceRules,
+  ...vendorRules,
   ...structuredRules,
   ...keyRules,
   ...httpRules,
@@ -63688,7 +64334,7 @@ var ScanPool = class {
     this.engineName = names[0] ?? "";
   }
   spawn() {
-    return new Promise((resolve7, reject) => {
+    return new Promise((resolve8, reject) => {
       const worker = new Worker2(this.script, { workerData: this.init, stdout: false, stderr: false });
       const slot = { worker, inFlight: /* @__PURE__ */ new Map() };
       let started = false;
@@ -63697,12 +64343,12 @@ var ScanPool = class {
           started = true;
           if (this.closed) {
             void worker.terminate();
-            resolve7(msg.engine);
+            resolve8(msg.engine);
             return;
           }
           this.slots.push(slot);
           if (this.slots.length === 1) for (const w of msg.warnings) this.onWarning(w);
-          resolve7(msg.engine);
+          resolve8(msg.engine);
           this.pump();
           return;
         }
@@ -63757,8 +64403,8 @@ var ScanPool = class {
       if (it.date !== void 0) w.date = it.date;
       return w;
     });
-    return new Promise((resolve7) => {
-      this.queue.push({ batch: { id: this.nextId++, items: wire }, transfer, resolve: resolve7 });
+    return new Promise((resolve8) => {
+      this.queue.push({ batch: { id: this.nextId++, items: wire }, transfer, resolve: resolve8 });
       this.pump();
     });
   }
@@ -63787,16 +64433,23 @@ var ScanPool = class {
 };
 
 // src/scan/sources/stdin.ts
+import { closeSync as closeSync3, constants as constants4, createReadStream, fstatSync as fstatSync2, openSync as openSync3, readlinkSync, readSync as readSync3 } from "node:fs";
+import { dirname as dirname4, resolve as resolve3 } from "node:path";
+import { Socket } from "node:net";
+import { Readable } from "node:stream";
 var STDIN_LIMIT = 256 * 1024 * 1024;
 async function* stdinChunks(stream, opts = {}) {
   const limit = opts.limit ?? STDIN_LIMIT;
+  const name2 = opts.name ?? "-";
   let total = 0;
   for await (const chunk of stream) {
     let buf = typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk;
     if (total + buf.length > limit) {
       buf = buf.subarray(0, limit - total);
       if (buf.length) yield buf;
-      opts.onWarning?.(`-: input is larger than ${Math.round(limit / 1048576)} MiB; only the first part was scanned`);
+      opts.onWarning?.(
+        `${name2}: input is larger than ${Math.round(limit / 1048576)} MiB; only the first part was scanned (the scan is incomplete)`
+      );
       stream.pause?.();
       return;
     }
@@ -63804,13 +64457,76 @@ async function* stdinChunks(stream, opts = {}) {
     if (buf.length) yield buf;
   }
 }
+var NamedInputError = class extends Error {
+  name = "NamedInputError";
+};
+async function openNamedInput(abs2, name2) {
+  let fd2;
+  try {
+    fd2 = openSync3(abs2, constants4.O_RDONLY | constants4.O_NONBLOCK | constants4.O_NOCTTY);
+  } catch (e) {
+    const own = e.code === "ENXIO" ? ownDescriptor(abs2) : void 0;
+    if (own === void 0) throw e;
+    return createReadStream("", { fd: own, autoClose: false });
+  }
+  const st = fstatSync2(fd2);
+  if (!st.isFIFO() && !st.isSocket()) {
+    closeSync3(fd2);
+    return createReadStream(abs2);
+  }
+  const probe = Buffer.allocUnsafe(64 * 1024);
+  let first;
+  try {
+    const n = readSync3(fd2, probe, 0, probe.length, null);
+    if (n === 0) {
+      closeSync3(fd2);
+      throw new NamedInputError(
+        `${displayPath(name2)}: a FIFO with no writer (or nothing written to it): nothing to scan; start the writer first, or pipe the data to \`jit-gpg scan -\``
+      );
+    }
+    first = Buffer.from(probe.subarray(0, n));
+  } catch (e) {
+    if (e.code !== "EAGAIN") {
+      if (e instanceof NamedInputError) throw e;
+      closeSync3(fd2);
+      throw e;
+    }
+  }
+  const pipe2 = new Socket({ fd: fd2, readable: true, writable: false });
+  return Readable.from(
+    (async function* () {
+      if (first) yield first;
+      for await (const chunk of pipe2) yield chunk;
+    })()
+  );
+}
+function ownDescriptor(path) {
+  let p = path;
+  for (let i2 = 0; i2 < 8; i2++) {
+    const m = /^\/(?:proc\/self\/fd|dev\/fd)\/(\d+)$/.exec(p) ?? (p === "/dev/stdin" ? ["", "0"] : null);
+    if (m) return Number(m[1]);
+    try {
+      p = resolve3(dirname4(p), readlinkSync(p));
+    } catch {
+      return void 0;
+    }
+  }
+  return void 0;
+}
 
 // src/scan/sources/worktree.ts
 import { spawn as spawn2 } from "node:child_process";
 import { lstat as lstat2, readdir as readdir3 } from "node:fs/promises";
 import { join as join4 } from "node:path";
-async function gitListFiles(root, onWarning) {
-  return new Promise((resolve7) => {
+function nameOf(root, rel) {
+  const text = rel.toString("utf8");
+  if (Buffer.byteLength(text) === rel.length && Buffer.from(text, "utf8").equals(rel)) {
+    return { path: text, abs: join4(root, text) };
+  }
+  return { path: displayPath(rel), abs: Buffer.concat([Buffer.from(`${root}/`), rel]) };
+}
+async function gitListNames(root, onWarning) {
+  return new Promise((resolve8) => {
     let child;
     try {
       child = spawn2("git", ["ls-files", "-z", "-co", "--exclude-standard"], {
@@ -63819,7 +64535,7 @@ async function gitListFiles(root, onWarning) {
         env: { ...process.env, GIT_OPTIONAL_LOCKS: "0" }
       });
     } catch {
-      resolve7(void 0);
+      resolve8(void 0);
       return;
     }
     const out = [];
@@ -63828,7 +64544,7 @@ async function gitListFiles(root, onWarning) {
     child.stderr.on("data", (d) => {
       if (err2.length < 4096) err2 += d.toString();
     });
-    child.on("error", () => resolve7(void 0));
+    child.on("error", () => resolve8(void 0));
     child.on("close", (code21) => {
       if (code21 !== 0) {
         if (!/not a git repository/i.test(err2) && onWarning) {
@@ -63836,18 +64552,28 @@ async function gitListFiles(root, onWarning) {
             `git ls-files failed in ${root} (${err2.trim().split("\n")[0] ?? `exit ${code21}`}); walking the directory instead`
           );
         }
-        resolve7(void 0);
+        resolve8(void 0);
         return;
       }
-      const text = Buffer.concat(out).toString("utf8");
-      resolve7(text.split("\0").filter((p) => p.length > 0));
+      const all = Buffer.concat(out);
+      const names = [];
+      for (let start = 0; start < all.length; ) {
+        let end = all.indexOf(0, start);
+        if (end < 0) end = all.length;
+        if (end > start) names.push(all.subarray(start, end));
+        start = end + 1;
+      }
+      resolve8(names);
     });
   });
 }
-async function fileItem(root, path, onWarning) {
-  const absPath = join4(root, path);
+async function fileItem(name2, opts) {
+  const { path, abs: absPath } = name2;
+  const onWarning = opts.onWarning;
   try {
     const st = await lstat2(absPath);
+    if (st.isSymbolicLink()) opts.onSkip?.("symlink", path);
+    else if (!st.isFile() && !st.isDirectory()) opts.onSkip?.("special", path);
     if (!st.isFile()) return void 0;
     return { path, source: { kind: "file", absPath, size: st.size } };
   } catch (e) {
@@ -63858,12 +64584,14 @@ async function fileItem(root, path, onWarning) {
   }
 }
 async function* walkFiles(root, opts = {}) {
-  const stack = [""];
+  const stack = [Buffer.alloc(0)];
+  const rootBytes = Buffer.from(root);
+  const absOf = (rel) => rel.length ? Buffer.concat([rootBytes, Buffer.from("/"), rel]) : rootBytes;
   const ahead = /* @__PURE__ */ new Map();
   const list = (dir) => {
     let p = ahead.get(dir);
     if (!p) {
-      p = readdir3(join4(root, dir), { withFileTypes: true }).catch((e) => e);
+      p = readdir3(absOf(dir), { withFileTypes: true, encoding: "buffer" }).catch((e) => e);
       ahead.set(dir, p);
     }
     return p;
@@ -63874,30 +64602,36 @@ async function* walkFiles(root, opts = {}) {
     const listed = await list(dir);
     ahead.delete(dir);
     if (!Array.isArray(listed)) {
-      opts.onWarning?.(`${dir || "."}: cannot list directory (${listed.code ?? "error"})`);
+      opts.onWarning?.(`${dir.length ? displayPath(dir) : "."}: cannot list directory (${listed.code ?? "error"})`);
       continue;
     }
     const entries = listed;
-    entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+    entries.sort((a, b) => Buffer.compare(a.name, b.name));
     const subdirs = [];
     const files = [];
     for (const ent of entries) {
-      const rel = dir ? `${dir}/${ent.name}` : ent.name;
-      if (ent.isSymbolicLink()) continue;
+      const relBytes = dir.length ? Buffer.concat([dir, Buffer.from("/"), ent.name]) : ent.name;
+      const name2 = nameOf(root, relBytes);
+      if (ent.isSymbolicLink()) {
+        if (!opts.ignore?.(name2.path)) opts.onSkip?.("symlink", name2.path);
+        continue;
+      }
       if (ent.isDirectory()) {
-        if (ent.name === ".git" || opts.ignoreDir?.(rel)) continue;
-        subdirs.push(rel);
+        if (ent.name.toString() === ".git" || opts.ignoreDir?.(name2.path)) continue;
+        subdirs.push(relBytes);
       } else if (ent.isFile()) {
-        if (!opts.ignore?.(rel)) files.push(rel);
+        if (!opts.ignore?.(name2.path)) files.push(name2);
+      } else if (!opts.ignore?.(name2.path)) {
+        opts.onSkip?.("special", name2.path);
       }
     }
-    yield* statAll(root, files, opts.onWarning);
+    yield* statAll(files, opts);
     for (let i2 = subdirs.length - 1; i2 >= 0; i2--) stack.push(subdirs[i2]);
   }
 }
-async function* statAll(root, paths, onWarning) {
+async function* statAll(paths, opts) {
   const BATCH = 64;
-  const batch = (i2) => Promise.all(paths.slice(i2, i2 + BATCH).map((p) => fileItem(root, p, onWarning)));
+  const batch = (i2) => Promise.all(paths.slice(i2, i2 + BATCH).map((p) => fileItem(p, opts)));
   let next = paths.length > 0 ? batch(0) : void 0;
   for (let i2 = 0; next; i2 += BATCH) {
     const items = await next;
@@ -63907,7 +64641,7 @@ async function* statAll(root, paths, onWarning) {
 }
 async function* worktreeItems(root, opts = {}) {
   const lister = opts.lister ?? "auto";
-  const listed = lister === "walk" ? void 0 : await gitListFiles(root, opts.onWarning);
+  const listed = lister === "walk" ? void 0 : await gitListNames(root, opts.onWarning);
   if (listed === void 0) {
     if (lister === "git") throw new Error(`${root} is not inside a git work tree`);
     yield* walkFiles(root, opts);
@@ -63922,8 +64656,8 @@ async function* worktreeItems(root, opts = {}) {
     }
     return;
   }
-  const paths = listed.filter((p) => !opts.ignore?.(p));
-  yield* statAll(root, paths, opts.onWarning);
+  const paths = listed.map((n) => nameOf(root, n)).filter((n) => !opts.ignore?.(n.path));
+  yield* statAll(paths, opts);
 }
 
 // src/scan/policy.ts
@@ -63974,7 +64708,7 @@ function cachedEngine(policy) {
   return engine;
 }
 function scanBuffer(data, path, policy) {
-  return sortFindings(cachedEngine(policy).scanBytes(data, { path }));
+  return sortFindings(groupOccurrences(sortFindings(cachedEngine(policy).scanBytes(data, { path }))));
 }
 function metaOf(item) {
   const meta = { path: item.path };
@@ -63999,7 +64733,10 @@ async function scan(opts) {
   const ignoreDir = pathMatcher(directoryGlobs(policy.ignorePaths));
   const engineStats = emptyEngineStats();
   let skippedLarge = 0;
+  const skips = { symlink: 0, special: 0, archive: 0 };
+  let truncated = 0;
   const findings = [];
+  const retained = new RetainedSecrets();
   let progressItems = 0;
   const progress = (items) => {
     progressItems += items;
@@ -64058,6 +64795,7 @@ async function scan(opts) {
       rules: wireRules,
       allowRegexes: policy.allowRegexes,
       stopwords: policy.stopwords,
+      ...policy.retainSecrets?.length ? { retainSecrets: policy.retainSecrets } : {},
       engine: { decode: opts.decode !== false, ...opts.engine, reportInlineAllowed: policy.inlineAllow === "report" }
     };
     const p = new ScanPool(script, threads, init, warn);
@@ -64086,6 +64824,7 @@ async function scan(opts) {
       running.delete(done);
       heldInFlight -= inMemory;
       for (const f of r.findings) findings.push(f);
+      if (r.retained) retained.add(r.retained);
       for (const w of r.warnings) warn(w);
       engineStats.files += r.stats.files;
       engineStats.bytes += r.stats.bytes;
@@ -64129,10 +64868,17 @@ async function scan(opts) {
     }
     return true;
   };
-  const source = opts.items ?? (opts.stdin ? void 0 : worktreeItems(opts.root, { onWarning: warn, ignore, ignoreDir }));
+  const source = opts.items ?? (opts.stdin ? void 0 : worktreeItems(opts.root, { onWarning: warn, ignore, ignoreDir, onSkip: (kind2) => skips[kind2]++ }));
   try {
     if (source) {
-      const expanded = opts.archives === false ? source : expandArchives(source, { onWarning: warn, limits: { maxEntrySize: opts.policy.maxFileSize } });
+      const expanded = opts.archives === false ? source : expandArchives(source, {
+        // Every archive warning is something not opened (a limit, encryption, corruption): counted.
+        onWarning: (m) => {
+          skips.archive++;
+          warn(m);
+        },
+        limits: { maxEntrySize: opts.policy.maxFileSize }
+      });
       for await (const item of expanded) if (accept(item)) await dispatch(item);
     }
     if (!pool) {
@@ -64150,30 +64896,35 @@ async function scan(opts) {
     await pool?.close();
   }
   if (opts.stdin) {
-    const stream = inlineEngine().openStream({ path: "-" }, engineStats);
-    for await (const chunk of stdinChunks(opts.stdin, { onWarning: warn })) stream.write(chunk);
+    const stdinName = opts.stdinName ?? "-";
+    const stream = inlineEngine().openStream({ path: stdinName }, engineStats);
+    const onCut = (m) => {
+      truncated++;
+      warn(m);
+    };
+    for await (const chunk of stdinChunks(opts.stdin, { onWarning: onCut, name: stdinName })) stream.write(chunk);
     for (const f of stream.end()) findings.push(f);
     progress(1);
   }
-  sortFindings(findings);
-  const seen = /* @__PURE__ */ new Set();
-  const unique = findings.filter((f) => {
-    const key = `${f.file}\0${f.fingerprint}\0${f.line}\0${f.commit ?? ""}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  if (inline) retained.add(inline.takeRetained());
+  const unique = sortFindings(groupOccurrences(sortFindings(findings)));
   const stats = {
     files: engineStats.files,
     bytes: engineStats.bytes,
     skippedBinary: engineStats.skippedBinary,
     skippedLarge,
+    ...skips.symlink ? { skippedSymlinks: skips.symlink } : {},
+    ...skips.special ? { skippedSpecial: skips.special } : {},
+    ...skips.archive ? { skippedArchive: skips.archive } : {},
+    ...truncated ? { truncated } : {},
     unreadable: engineStats.unreadable,
     failed: engineStats.failed,
     durationMs: Math.round(performance.now() - t0),
     engine: engineName || inlineEngine().name
   };
-  return { findings: unique, stats, warnings, staleBaseline: [] };
+  const result = { findings: unique, stats, warnings, staleBaseline: [] };
+  if (policy.retainSecrets?.length) result.secrets = retained;
+  return result;
 }
 
 // src/scan/progress.ts
@@ -64252,7 +65003,7 @@ var GIT_ENV = {
 };
 var GIT_BASE_ARGS = ["-c", "core.quotePath=true", "-c", "diff.external=", "--no-replace-objects"];
 function git(cwd, args, options = {}) {
-  return new Promise((resolve7, reject) => {
+  return new Promise((resolve8, reject) => {
     const child = execFile(
       "git",
       [...GIT_BASE_ARGS, ...args],
@@ -64275,7 +65026,7 @@ function git(cwd, args, options = {}) {
           reject(new GitError(args, exitCode, stderrText));
           return;
         }
-        resolve7({ stdout, stderr: stderrText, exitCode });
+        resolve8({ stdout, stderr: stderrText, exitCode });
       }
     );
     if (options.input !== void 0) child.stdin?.end(options.input);
@@ -64324,13 +65075,13 @@ function exitOf(child, args) {
   child.stderr?.on("data", (d) => {
     if (stderr.length < 64 * 1024) stderr += d.toString("utf8");
   });
-  return new Promise((resolve7, reject) => {
+  return new Promise((resolve8, reject) => {
     child.on(
       "error",
       (err2) => reject(new GitError(args, null, stderr, `git ${args[0]} could not run: ${err2.message}`))
     );
     child.on("close", (code21, signal) => {
-      if (code21 === 0) resolve7();
+      if (code21 === 0) resolve8();
       else reject(new GitError(args, code21, stderr || (signal ? `killed by ${signal}` : "")));
     });
   });
@@ -64388,10 +65139,10 @@ var RawLogParser = class {
     this.#emit = emit;
   }
   push(line) {
-    const header = parseHeader(line);
-    if (header) {
+    const header2 = parseHeader(line);
+    if (header2) {
       this.end();
-      this.#current = { ...header, entries: [] };
+      this.#current = { ...header2, entries: [] };
       return;
     }
     if (!this.#current || line[0] !== 58) return;
@@ -64441,10 +65192,10 @@ var PatchParser = class {
       }
       if (c2 === 92) return;
     }
-    const header = parseHeader(line);
-    if (header) {
+    const header2 = parseHeader(line);
+    if (header2) {
       this.#flush();
-      this.#meta = header;
+      this.#meta = header2;
       this.#raw = [];
       this.#section = -1;
       return;
@@ -64531,16 +65282,16 @@ var CatFileParser = class {
         this.#pending = Buffer.from(buf.subarray(pos));
         return;
       }
-      const header = buf.subarray(pos, nl).toString("latin1");
+      const header2 = buf.subarray(pos, nl).toString("latin1");
       pos = nl + 1;
-      const parts = header.split(" ");
+      const parts = header2.split(" ");
       if (parts[1] === "missing" || parts[1] === "ambiguous") {
         this.#emit({ oid: parts[0] ?? "", missing: true });
         continue;
       }
       const size = Number(parts[2]);
       if (parts.length !== 3 || !Number.isSafeInteger(size))
-        throw new Error(`git cat-file: unexpected header "${header}"`);
+        throw new Error(`git cat-file: unexpected header "${header2}"`);
       this.#want = { oid: parts[0], type: parts[1], size, chunks: [], got: 0, keep: size <= this.#maxSize };
     }
     buf = Buffer.alloc(0);
@@ -64757,15 +65508,8 @@ async function revList(root, revs) {
   return text === "" ? [] : text.split("\n");
 }
 function firstOccurrences(findings, order) {
-  const best = /* @__PURE__ */ new Map();
-  const rank2 = (f) => f.commit !== void 0 ? order.get(f.commit) ?? Number.MAX_SAFE_INTEGER : -1;
-  const keyOf = (f) => `${f.ruleId}\0${f.fingerprint}\0${f.file}`;
-  for (const f of findings) {
-    const key = keyOf(f);
-    const prev = best.get(key);
-    if (prev === void 0 || rank2(f) < prev) best.set(key, rank2(f));
-  }
-  return findings.filter((f) => rank2(f) === best.get(keyOf(f)));
+  const rank2 = (l) => l.commit !== void 0 ? order.get(l.commit) ?? Number.MAX_SAFE_INTEGER : -1;
+  return sortFindings(groupOccurrences(findings, rank2));
 }
 function parseHunks(diff) {
   const out = [];
@@ -65034,6 +65778,7 @@ async function scanGit(opts) {
   const summary2 = progress.finish(extra.join(", ") || void 0);
   const findings = source.finish(result.findings);
   if (source.mode === "diff" && source.range) await relocateToHead(opts.root, source.range.head, findings);
+  if (st.missing > 0) result.stats.missingObjects = st.missing;
   return {
     ...result,
     findings,
@@ -65082,7 +65827,7 @@ async function baseSource(opts) {
   const short2 = base.slice(0, 12);
   if (!await isGitRepository(root)) {
     throw new ConfigSourceError(
-      `${displayPath2(root)} is not a git repository, so the scan config cannot be read from the base commit ${short2} (config-from: base)`
+      `${displayPath(root)} is not a git repository, so the scan config cannot be read from the base commit ${short2} (config-from: base)`
     );
   }
   if (!await tryResolveCommit(root, base)) {
@@ -65119,7 +65864,7 @@ async function baseSource(opts) {
         return bytes2;
       };
       if (readOpts?.asGiven) return asGiven();
-      const dir = dirname4(abs2);
+      const dir = dirname5(abs2);
       const file = basename3(abs2);
       if (!existsSync6(dir)) return void 0;
       const top = await git(dir, ["rev-parse", "--show-toplevel"], { allowFailure: true });
@@ -65129,7 +65874,7 @@ async function baseSource(opts) {
       }
       const tracked = await git(dir, ["--literal-pathspecs", "ls-files", "-z", "--", file], { allowFailure: true });
       const entry = await git(dir, ["--literal-pathspecs", "ls-tree", "-z", base, "--", file], { allowFailure: true });
-      if (entry.exitCode !== 0) throw new ConfigSourceError(`${displayPath2(name2)}: git cannot list it at ${short2}`);
+      if (entry.exitCode !== 0) throw new ConfigSourceError(`${displayPath(name2)}: git cannot list it at ${short2}`);
       const line = entry.stdout.toString("utf8").split("\0")[0] ?? "";
       const m = /^(\d{6}) (\w+) ([0-9a-f]{40,64})\t/.exec(line);
       if (!m) {
@@ -65141,13 +65886,13 @@ async function baseSource(opts) {
       if (type !== "blob" || !REGULAR_MODES.has(mode)) {
         const what = type === "tree" ? "a directory" : mode === "120000" ? "a symbolic link" : `a ${type}`;
         throw new FileReadError(
-          `${limits.what} ${displayPath2(name2)} is ${what} at ${short2}, not a regular file`,
+          `${limits.what} ${displayPath(name2)} is ${what} at ${short2}, not a regular file`,
           "ENOTREG"
         );
       }
       const size = Number((await git(root, ["cat-file", "-s", oid])).stdout.toString("utf8").trim());
       if (!(size <= limits.maxBytes)) {
-        throw new FileReadError(`${limits.what} ${displayPath2(name2)} at ${short2} is larger than the limit`, "EFBIG");
+        throw new FileReadError(`${limits.what} ${displayPath(name2)} at ${short2} is larger than the limit`, "EFBIG");
       }
       const bytes = (await git(root, ["cat-file", "blob", oid], { maxBuffer: limits.maxBytes + 1 })).stdout;
       const current = worktreeBytes(abs2, limits);
@@ -65228,7 +65973,7 @@ function parseBaseline(text, path) {
 var MAX_BASELINE_BYTES = 64 * 1024 * 1024;
 async function loadBaseline(path, opts = {}) {
   const source = opts.source ?? worktreeSource(process.cwd());
-  const name2 = displayPath2(opts.name ?? path);
+  const name2 = displayPath(opts.name ?? path);
   let bytes;
   try {
     bytes = await source.read(
@@ -65267,7 +66012,7 @@ function applyBaseline(findings, baseline) {
 }
 
 // src/scan/config.ts
-import { isAbsolute as isAbsolute4, join as join5, relative as relative4, resolve as resolve3 } from "node:path";
+import { isAbsolute as isAbsolute4, join as join5, relative as relative4, resolve as resolve4 } from "node:path";
 
 // node_modules/smol-toml/dist/error.js
 function getLineColFromPtr(string, ptr) {
@@ -66067,7 +66812,7 @@ var KeyLines = class {
   lines = /* @__PURE__ */ new Map();
   constructor(text) {
     const src = text.split(/\r?\n/);
-    let header = [];
+    let header2 = [];
     const arrayCounts = /* @__PURE__ */ new Map();
     let inMulti;
     for (let i2 = 0; i2 < src.length; i2++) {
@@ -66084,15 +66829,15 @@ var KeyLines = class {
         const k = pathKey(name2);
         const n = arrayCounts.get(k) ?? 0;
         arrayCounts.set(k, n + 1);
-        header = [...name2, n];
+        header2 = [...name2, n];
         this.add(name2, i2 + 1);
-        this.add(header, i2 + 1);
+        this.add(header2, i2 + 1);
         continue;
       }
       m = /^\[\s*(.+?)\s*\]/.exec(t);
       if (m) {
-        header = splitKey(m[1]);
-        this.add(header, i2 + 1);
+        header2 = splitKey(m[1]);
+        this.add(header2, i2 + 1);
         continue;
       }
       m = /^((?:"(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_-]+)(?:\s*\.\s*(?:"(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_-]+))*)\s*=/.exec(
@@ -66100,7 +66845,7 @@ var KeyLines = class {
       );
       if (m) {
         const key = splitKey(m[1]);
-        for (let j = 1; j <= key.length; j++) this.add([...header, ...key.slice(0, j)], i2 + 1);
+        for (let j = 1; j <= key.length; j++) this.add([...header2, ...key.slice(0, j)], i2 + 1);
         const rest = t.slice(m[0].length);
         for (const q2 of ['"""', "'''"]) {
           const at = rest.indexOf(q2);
@@ -66448,13 +67193,13 @@ async function readConfigFile(source, abs2, name2, asGiven) {
 async function loadConfig(opts) {
   const source = opts.source ?? worktreeSource(opts.cwd);
   if (opts.path !== void 0 && opts.path !== "") {
-    const abs2 = resolve3(opts.cwd, opts.path);
+    const abs2 = resolve4(opts.cwd, opts.path);
     const name2 = display(opts.cwd, abs2);
     const bytes = await readConfigFile(source, abs2, name2, isAbsolute4(opts.path));
     if (bytes === void 0) {
       if (source.files.some((f) => f.name === name2)) return { policy: opts.base ?? defaultPolicy() };
       throw new ConfigError(
-        `${displayPath2(opts.path)}: config file not found; create it or point to an existing file`,
+        `${displayPath(opts.path)}: config file not found; create it or point to an existing file`,
         opts.path,
         void 0
       );
@@ -66462,7 +67207,7 @@ async function loadConfig(opts) {
     return { policy: parseConfig(configText(bytes), name2, { base: opts.base }), path: abs2 };
   }
   for (const dir of opts.searchDirs ?? [opts.cwd]) {
-    const abs2 = join5(resolve3(opts.cwd, dir), DEFAULT_CONFIG_NAME);
+    const abs2 = join5(resolve4(opts.cwd, dir), DEFAULT_CONFIG_NAME);
     const name2 = display(opts.cwd, abs2);
     const bytes = await readConfigFile(source, abs2, name2, false);
     if (bytes !== void 0) {
@@ -66850,12 +67595,12 @@ function planScan(event, env5 = {}) {
         );
       }
       if (base === head) return { mode: "none", base, head, notice: `pull request has no commits (${short(base)})` };
-      const num2 = get(p, "pull_request", "number") ?? get(p, "number");
+      const num3 = get(p, "pull_request", "number") ?? get(p, "number");
       return {
         mode: "diff",
         base,
         head,
-        notice: `pull request${typeof num2 === "number" ? ` #${num2}` : ""}: scanning lines added in ${short(base)}..${short(head)}`
+        notice: `pull request${typeof num3 === "number" ? ` #${num3}` : ""}: scanning lines added in ${short(base)}..${short(head)}`
       };
     }
     case "push": {
@@ -66925,8 +67670,605 @@ function trustedBaseSha(event) {
   return base;
 }
 
+// src/shared/github.ts
+var GITHUB_API_VERSION = "2022-11-28";
+var REVOKE_BATCH_SIZE = 1e3;
+var MAX_PAGES = 100;
+var PAGE_BYTES = 16 * 1024 * 1024;
+var DEFAULT_MAX_LOG_BYTES = 512 * 1024 * 1024;
+var MAX_NAME = 512;
+var GitHubApiError = class extends Error {
+  name = "GitHubApiError";
+  status;
+  retryable;
+  retryAfterMs;
+  constructor(message, status, retryable, retryAfter) {
+    super(message);
+    this.status = status;
+    this.retryable = retryable;
+    if (retryAfter !== void 0) this.retryAfterMs = retryAfter;
+  }
+};
+function isGitHubCloud(apiUrl) {
+  try {
+    const host = new URL(apiUrl).hostname.toLowerCase();
+    return host === "api.github.com" || /^api\.[a-z0-9-]+\.ghe\.com$/.test(host);
+  } catch {
+    return false;
+  }
+}
+function nextLink(link) {
+  const text = Array.isArray(link) ? link.join(",") : link ?? "";
+  for (const part of text.split(",")) {
+    const m = /^\s*<([^>]*)>\s*;(.*)$/.exec(part);
+    if (m && /(?:^|;)\s*rel="?(?:[^";]*\s)?next(?:\s[^";]*)?"?\s*(?:;|$)/.test(m[2])) return m[1];
+  }
+  return void 0;
+}
+function apiMessage(res) {
+  try {
+    const text = res.body || (res.data ? res.data.toString("utf8", 0, 64 * 1024) : "");
+    const m = JSON.parse(text).message;
+    if (typeof m === "string" && m.trim()) {
+      const line = m.replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ").trim();
+      return line.length > 200 ? `${line.slice(0, 200)}…` : line;
+    }
+  } catch {
+  }
+  return "";
+}
+function header(res, name2) {
+  const v = res.headers[name2];
+  return Array.isArray(v) ? v[0] : v;
+}
+function isoMs(v) {
+  if (typeof v !== "string") return void 0;
+  const t = Date.parse(v);
+  return Number.isNaN(t) ? void 0 : t;
+}
+function boundedName(v, what) {
+  if (typeof v !== "string") throw new Error(`${what} has no name`);
+  return v.length > MAX_NAME ? `${v.slice(0, MAX_NAME)}…` : v;
+}
+var isId = (v) => typeof v === "number" && Number.isSafeInteger(v) && v > 0;
+function parseJob(raw) {
+  if (!raw || typeof raw !== "object") throw new Error("a job is not an object");
+  const j = raw;
+  if (!isId(j.id)) throw new Error("a job has no numeric id");
+  const job = {
+    id: j.id,
+    name: boundedName(j.name, `job ${j.id}`),
+    status: typeof j.status === "string" ? j.status : "unknown",
+    conclusion: typeof j.conclusion === "string" ? j.conclusion : null,
+    steps: []
+  };
+  const started = isoMs(j.started_at);
+  const completed = isoMs(j.completed_at);
+  if (started !== void 0) job.startedAt = started;
+  if (completed !== void 0) job.completedAt = completed;
+  if (isId(j.run_attempt)) job.runAttempt = j.run_attempt;
+  const steps = Array.isArray(j.steps) ? j.steps : [];
+  for (const s of steps.slice(0, 1e3)) {
+    if (!s || typeof s !== "object") continue;
+    const r = s;
+    if (!isId(r.number)) continue;
+    const step = {
+      number: r.number,
+      name: boundedName(r.name, `step ${r.number} of job ${j.id}`),
+      status: typeof r.status === "string" ? r.status : "unknown",
+      conclusion: typeof r.conclusion === "string" ? r.conclusion : null
+    };
+    const ss = isoMs(r.started_at);
+    const sc = isoMs(r.completed_at);
+    if (ss !== void 0) step.startedAt = ss;
+    if (sc !== void 0) step.completedAt = sc;
+    job.steps.push(step);
+  }
+  job.steps.sort((a, b) => a.number - b.number);
+  return job;
+}
+var ACTIONS_READ = "the token needs `actions: read` (add `permissions: actions: read` to the job, or pass a token that can read this repository’s Actions)";
+function createGitHubClient(options) {
+  const api = new URL(options.apiUrl.replace(/\/+$/, ""));
+  if (api.protocol !== "https:" && api.protocol !== "http:") {
+    throw new Error(`GITHUB_API_URL must be an http(s) URL (got ${api.protocol})`);
+  }
+  const base = api.href.replace(/\/+$/, "");
+  const http2 = options.http ?? httpRequest;
+  const sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+  const now = options.now ?? Date.now;
+  const maxWaitMs = options.maxWaitMs ?? 6e4;
+  const notice = options.onNotice ?? (() => {
+  });
+  const limit = { resetAt: 0 };
+  const observe = (res) => {
+    const remaining = header(res, "x-ratelimit-remaining");
+    const reset = header(res, "x-ratelimit-reset");
+    if (remaining !== void 0 && /^\d+$/.test(remaining)) limit.remaining = Number(remaining);
+    if (reset !== void 0 && /^\d+$/.test(reset)) limit.resetAt = Number(reset) * 1e3;
+  };
+  const resetText = () => new Date(limit.resetAt).toISOString().replace(/\.\d+Z$/, "Z");
+  const waitForLimit = async (label) => {
+    if (limit.remaining !== 0) return;
+    const wait = limit.resetAt - now();
+    if (wait <= 0) return;
+    if (wait > maxWaitMs) {
+      throw new GitHubApiError(
+        `${label}: the API rate limit is exhausted until ${resetText()}; re-run the job after that`,
+        429,
+        false
+      );
+    }
+    notice(`${label}: API rate limit exhausted; waiting ${Math.ceil(wait / 1e3)} s for it to reset`);
+    await sleep(wait + 250);
+    limit.remaining = void 0;
+  };
+  const failure = (res, label, hint) => {
+    const said = apiMessage(res);
+    const status = res.status;
+    let retryAfter = retryAfterMs(res.headers, now());
+    const limited = (status === 403 || status === 429) && (header(res, "x-ratelimit-remaining") === "0" || retryAfter !== void 0);
+    if (limited && retryAfter === void 0 && limit.resetAt > now()) retryAfter = limit.resetAt - now() + 250;
+    if (limited) {
+      const tooLong = retryAfter === void 0 || retryAfter > maxWaitMs;
+      const when = header(res, "x-ratelimit-remaining") === "0" && limit.resetAt ? ` until ${resetText()}` : "";
+      return new GitHubApiError(
+        `${label}: rate limited (HTTP ${status}${said ? `: ${said}` : ""})${when}${tooLong ? "; re-run the job later" : ""}`,
+        status,
+        !tooLong,
+        tooLong ? void 0 : retryAfter
+      );
+    }
+    const extra = hint?.(status);
+    return new GitHubApiError(
+      `${label}: HTTP ${status}${said ? ` (${said})` : ""}${extra ? `; ${extra}` : ""}`,
+      status,
+      isTransientStatus(status),
+      retryAfter
+    );
+  };
+  const retrying = (label, fn) => retry(fn, {
+    label,
+    attempts: options.attempts ?? 5,
+    maxMs: maxWaitMs,
+    isRetryable: (e) => (e instanceof GitHubApiError || e instanceof HttpError) && e.retryable,
+    onRetry: (i2) => notice(i2.message),
+    ...options.sleep ? { sleep: options.sleep } : {},
+    ...options.random ? { random: options.random } : {}
+  });
+  const apiHeaders = (authenticated) => {
+    const h = {
+      accept: "application/vnd.github+json",
+      "x-github-api-version": GITHUB_API_VERSION,
+      "user-agent": "jit-gpg"
+    };
+    if (authenticated && options.token) h.authorization = `Bearer ${options.token}`;
+    return h;
+  };
+  const sameOrigin = (url) => url.origin === api.origin;
+  const path = (...parts) => parts.map((p) => encodeURIComponent(String(p))).join("/");
+  return {
+    apiUrl: base,
+    async listRunJobs(owner, repo, runId) {
+      const jobs = [];
+      let url = new URL(`${base}/repos/${path(owner, repo)}/actions/runs/${runId}/jobs`);
+      url.searchParams.set("per_page", "100");
+      url.searchParams.set("filter", "latest");
+      const label = `listing the jobs of run ${runId} in ${owner}/${repo}`;
+      for (let page = 1; url; page++) {
+        if (page > MAX_PAGES) throw new Error(`${label}: more than ${MAX_PAGES} pages of jobs`);
+        const target = url;
+        const res = await retrying(label, async () => {
+          await waitForLimit(label);
+          const r = await http2({ url: target, headers: apiHeaders(true), maxBytes: PAGE_BYTES, timeoutMs: 3e4 });
+          observe(r);
+          if (r.status !== 200) {
+            throw failure(
+              r,
+              label,
+              (s) => s === 401 || s === 403 ? ACTIONS_READ : s === 404 ? `no run ${runId} in ${owner}/${repo} that this token can see; check \`run-id\`, and that ${ACTIONS_READ}` : void 0
+            );
+          }
+          return r;
+        });
+        let body;
+        try {
+          body = JSON.parse(res.body);
+        } catch {
+          throw new Error(`${label}: the answer is not JSON`);
+        }
+        if (!body || !Array.isArray(body.jobs)) throw new Error(`${label}: the answer has no \`jobs\` list`);
+        for (const raw of body.jobs) {
+          try {
+            jobs.push(parseJob(raw));
+          } catch (e) {
+            throw new Error(`${label}: unexpected answer (${e.message})`);
+          }
+        }
+        const next = nextLink(res.headers.link);
+        url = void 0;
+        if (next) {
+          let u;
+          try {
+            u = new URL(next, base);
+          } catch {
+            throw new Error(`${label}: the next-page link is not a URL`);
+          }
+          if (!sameOrigin(u)) throw new Error(`${label}: the next-page link points away from ${api.origin}`);
+          url = u;
+        }
+      }
+      const seen = /* @__PURE__ */ new Set();
+      return jobs.filter((j) => !seen.has(j.id) && seen.add(j.id));
+    },
+    async downloadJobLog(owner, repo, jobId, opts = {}) {
+      const maxBytes = opts.maxBytes ?? DEFAULT_MAX_LOG_BYTES;
+      const label = `downloading the log of job ${jobId}`;
+      const endpoint = `${base}/repos/${path(owner, repo)}/actions/jobs/${jobId}/logs`;
+      return retrying(label, async () => {
+        await waitForLimit(label);
+        const r = await http2({ url: endpoint, headers: apiHeaders(true), maxBytes, binary: true, timeoutMs: 3e4 });
+        observe(r);
+        if (r.status === 200) return r.data ?? Buffer.alloc(0);
+        if (r.status !== 301 && r.status !== 302 && r.status !== 303 && r.status !== 307) {
+          throw failure(
+            r,
+            label,
+            (s) => s === 401 || s === 403 ? ACTIONS_READ : s === 404 || s === 410 ? "the log is gone (deleted, expired, or the job never ran)" : void 0
+          );
+        }
+        const location = header(r, "location");
+        let target;
+        try {
+          target = new URL(location ?? "", endpoint);
+        } catch {
+          throw new GitHubApiError(`${label}: the redirect has no valid Location`, r.status, false);
+        }
+        if (!location || target.protocol !== "https:" && !(target.protocol === "http:" && api.protocol === "http:")) {
+          throw new GitHubApiError(`${label}: the redirect does not lead to an https URL`, r.status, false);
+        }
+        const d = await http2({
+          url: target,
+          headers: sameOrigin(target) ? apiHeaders(true) : { "user-agent": "jit-gpg" },
+          maxBytes,
+          binary: true,
+          timeoutMs: 12e4
+        });
+        if (d.status !== 200) {
+          throw new GitHubApiError(
+            `${label}: the download answered HTTP ${d.status}`,
+            d.status,
+            isTransientStatus(d.status) || d.status === 403 || d.status === 404
+          );
+        }
+        return d.data ?? Buffer.alloc(0);
+      }).catch((e) => {
+        if (e instanceof HttpError && e.code === "TOO_LARGE") {
+          throw new GitHubApiError(`${label}: the log is larger than ${Math.round(maxBytes / 1048576)} MiB`, 0, false);
+        }
+        throw e;
+      });
+    },
+    async revokeCredentials(credentials, opts) {
+      if (credentials.length === 0) return { status: 202 };
+      if (credentials.length > REVOKE_BATCH_SIZE) {
+        throw new Error(`at most ${REVOKE_BATCH_SIZE} credentials per revocation request`);
+      }
+      const label = `submitting ${credentials.length} credential${credentials.length === 1 ? "" : "s"} for revocation`;
+      const body = JSON.stringify({ credentials });
+      return retrying(label, async () => {
+        await waitForLimit(label);
+        const headers = { ...apiHeaders(opts.authenticated), "content-type": "application/json" };
+        const r = await http2({ url: `${base}/credentials/revoke`, method: "POST", headers, body, timeoutMs: 3e4 });
+        observe(r);
+        if (r.status === 202 || r.status === 200 || r.status === 204) return { status: r.status };
+        throw failure(
+          r,
+          label,
+          (s) => s === 422 ? "GitHub refused the batch (validation failed, or the endpoint is throttled)" : s === 403 && opts.authenticated ? "this server does not accept the token for revocation" : void 0
+        );
+      });
+    }
+  };
+}
+
+// src/scan/revoke.ts
+var REVOCABLE = {
+  "github-pat-classic": "ghp_",
+  "github-fine-grained-pat": "github_pat_",
+  "github-oauth-token": "gho_",
+  "github-user-to-server-token": "ghu_",
+  "github-refresh-token": "ghr_"
+};
+var REVOCABLE_RULE_IDS = Object.keys(REVOCABLE);
+var MAX_REVOKE_REQUESTS = 60;
+var plural = (n, one2) => `${n} ${one2}${n === 1 ? "" : "s"}`;
+async function revokeFindings(findings, secrets, opts) {
+  const records = /* @__PURE__ */ new Map();
+  const bySecret = /* @__PURE__ */ new Map();
+  for (const f of findings) {
+    const prefix = REVOCABLE[f.ruleId];
+    if (prefix === void 0) continue;
+    const secret = f.validated ? secrets?.get(f.fingerprint) : void 0;
+    if (!f.validated) {
+      records.set(f, { submitted: false, answer: "not submitted: its checksum or structure is not proven" });
+    } else if (!secret?.startsWith(prefix)) {
+      records.set(f, { submitted: false, answer: "not submitted: not a token type the endpoint accepts" });
+    } else {
+      const list = bySecret.get(secret) ?? [];
+      list.push(f);
+      bySecret.set(secret, list);
+    }
+  }
+  const batchSize = Math.max(1, Math.min(REVOKE_BATCH_SIZE, opts.batchSize ?? REVOKE_BATCH_SIZE));
+  const all = [...bySecret.keys()];
+  let accepted = 0;
+  let failure;
+  for (let i2 = 0, request = 0; i2 < all.length; i2 += batchSize, request++) {
+    const batch = all.slice(i2, i2 + batchSize);
+    const mark = (r) => {
+      for (const s of batch) for (const f of bySecret.get(s)) records.set(f, r);
+    };
+    if (failure !== void 0) {
+      mark({ submitted: false, answer: "not submitted: an earlier revocation request failed" });
+      continue;
+    }
+    if (request >= MAX_REVOKE_REQUESTS) {
+      failure = `more than ${MAX_REVOKE_REQUESTS * batchSize} tokens: GitHub accepts ${MAX_REVOKE_REQUESTS} revocation requests an hour`;
+      mark({ submitted: false, answer: "not submitted: over the endpoint’s hourly limit" });
+      continue;
+    }
+    try {
+      const { status } = await opts.client.revokeCredentials(batch, { authenticated: opts.authenticated });
+      accepted += batch.length;
+      mark({ submitted: true, status, answer: `accepted (HTTP ${status})` });
+      opts.onNotice?.(`revocation: ${plural(batch.length, "token")} submitted, HTTP ${status}`);
+    } catch (e) {
+      const status = e instanceof GitHubApiError && e.status > 0 ? e.status : void 0;
+      const why = e.message;
+      failure = why;
+      mark({
+        submitted: true,
+        ...status !== void 0 ? { status } : {},
+        answer: status !== void 0 ? `refused (HTTP ${status})` : "failed (no answer)"
+      });
+    }
+  }
+  const out = findings.map((f) => {
+    const r = records.get(f);
+    return r ? { ...f, revocation: r } : f;
+  });
+  const result = { findings: out, accepted, candidates: all.length };
+  if (failure !== void 0) {
+    const left = all.length - accepted;
+    result.failure = `revocation of ${plural(left, "GitHub token")} failed (${failure}); ${left === 1 ? "it is" : "they are"} still live. Revoke by hand now: find each one at the location the annotations and the job summary give (findings whose revocation was not accepted), then have its owner delete it (Settings → Developer settings → Personal access tokens), or submit it yourself with POST /credentials/revoke ({"credentials": ["<token>"]}; on GitHub.com without an Authorization header).`;
+  }
+  return result;
+}
+
+// src/scan/sources/logs.ts
+var CONCURRENCY = 4;
+var D3 = (b) => b >= 48 && b <= 57;
+var num2 = (buf, from, len) => {
+  let n = 0;
+  for (let i2 = from; i2 < from + len; i2++) n = n * 10 + (buf[i2] - 48);
+  return n;
+};
+function timestampPrefix(buf, at, end, out) {
+  if (end - at < 20) return 0;
+  const b = (i3) => buf[at + i3];
+  if (!(D3(b(0)) && D3(b(1)) && D3(b(2)) && D3(b(3)) && b(4) === 45 && D3(b(5)) && D3(b(6)) && b(7) === 45) || !(D3(b(8)) && D3(b(9)) && b(10) === 84 && D3(b(11)) && D3(b(12)) && b(13) === 58 && D3(b(14)) && D3(b(15))) || !(b(16) === 58 && D3(b(17)) && D3(b(18)))) {
+    return 0;
+  }
+  let i2 = 19;
+  if (b(i2) === 46) {
+    i2++;
+    const start = i2;
+    while (at + i2 < end && i2 - start < 9 && D3(b(i2))) i2++;
+    if (i2 === start) return 0;
+  }
+  if (at + i2 >= end || b(i2) !== 90) return 0;
+  i2++;
+  if (at + i2 < end) {
+    if (b(i2) !== 32) return 0;
+    i2++;
+  }
+  const ms = Date.UTC(
+    num2(buf, at, 4),
+    num2(buf, at + 5, 2) - 1,
+    num2(buf, at + 8, 2),
+    num2(buf, at + 11, 2),
+    num2(buf, at + 14, 2),
+    num2(buf, at + 17, 2)
+  );
+  out.sec = Math.floor(ms / 1e3);
+  return i2;
+}
+function sameSecond(buf, at, last) {
+  for (let i2 = 18; i2 >= 0; i2--) if (buf[at + i2] !== last[i2]) return false;
+  return true;
+}
+function prefixTail(buf, at, end) {
+  let i2 = at + 19;
+  if (buf[i2] === 46) {
+    const start = ++i2;
+    while (i2 < end && i2 - start < 9 && D3(buf[i2])) i2++;
+    if (i2 === start) return 0;
+  }
+  if (i2 >= end || buf[i2] !== 90) return 0;
+  i2++;
+  if (i2 < end) {
+    if (buf[i2] !== 32) return 0;
+    i2++;
+  }
+  return i2 - at;
+}
+var GROUP = Buffer.from("##[group]");
+function prepareLog(raw, steps) {
+  const span = steps.map((s) => ({
+    from: s.startedAt === void 0 ? Number.NaN : Math.floor(s.startedAt / 1e3),
+    to: s.completedAt === void 0 ? Number.POSITIVE_INFINITY : Math.floor(s.completedAt / 1e3)
+  }));
+  const encloses = (k, t) => span[k].from <= t && t <= span[k].to;
+  const runLine = [];
+  const runStep = [];
+  const firstLine = /* @__PURE__ */ new Map();
+  let read = raw.length >= 3 && raw[0] === 239 && raw[1] === 187 && raw[2] === 191 ? 3 : 0;
+  let write = 0;
+  let line = 0;
+  let cur = -1;
+  let assigned = -1;
+  const ts = { sec: 0 };
+  const last = Buffer.alloc(19);
+  let lastCut = 0;
+  while (read < raw.length) {
+    line++;
+    const nl = raw.indexOf(10, read);
+    const end = nl < 0 ? raw.length : nl;
+    let cut = 0;
+    if (lastCut > 0 && end - read >= lastCut && sameSecond(raw, read, last)) {
+      cut = prefixTail(raw, read, end);
+    }
+    if (cut === 0) {
+      cut = timestampPrefix(raw, read, end, ts);
+      if (cut > 0) raw.copy(last, 0, read, read + 19);
+    }
+    lastCut = cut;
+    const contentStart = read + cut;
+    if (cut > 0 && steps.length > 0) {
+      const t = ts.sec;
+      let next = -1;
+      if (cur >= 0 && encloses(cur, t)) {
+        next = cur;
+        const opensGroup = contentStart + GROUP.length <= end && raw.compare(GROUP, 0, GROUP.length, contentStart, contentStart + GROUP.length) === 0;
+        if (opensGroup && cur + 1 < span.length && encloses(cur + 1, t)) next = cur + 1;
+      } else {
+        for (let k = cur + 1; k < span.length && next < 0; k++) if (encloses(k, t)) next = k;
+        for (let k = 0; k <= cur && next < 0; k++) if (encloses(k, t)) next = k;
+      }
+      if (next >= 0) cur = next;
+      if (next !== assigned || runLine.length === 0) {
+        runLine.push(line);
+        runStep.push(next);
+        assigned = next;
+      }
+      if (next >= 0 && !firstLine.has(next)) firstLine.set(next, line);
+    }
+    const stop = nl < 0 ? raw.length : nl + 1;
+    if (write !== contentStart) raw.copyWithin(write, contentStart, stop);
+    write += stop - contentStart;
+    read = stop;
+  }
+  const lines = line;
+  return {
+    data: raw.subarray(0, write),
+    lines,
+    firstLine,
+    stepOf(l) {
+      let lo = 0;
+      let hi = runLine.length;
+      while (lo < hi) {
+        const mid = lo + hi >> 1;
+        if (runLine[mid] <= l) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo === 0 ? -1 : runStep[lo - 1];
+    }
+  };
+}
+function logPath(name2) {
+  const safe = name2.replace(/[/\\\u0000-\u001f\u007f-\u009f]/g, "_");
+  return `logs/${safe}.log`;
+}
+async function openLogsSource(opts) {
+  const all = await opts.client.listRunJobs(opts.owner, opts.repo, opts.runId);
+  const skipped = [];
+  const scanned = [];
+  const byPath = /* @__PURE__ */ new Map();
+  for (const job of all) {
+    if (job.status !== "completed") {
+      skipped.push({
+        job: job.name,
+        why: `${job.status}: its log is not complete yet (the scanning job's own log never is)`
+      });
+      continue;
+    }
+    if (job.conclusion === "skipped" || job.steps.length === 0 && job.conclusion === "cancelled") {
+      skipped.push({ job: job.name, why: `${job.conclusion}: it never ran, so it has no log` });
+      continue;
+    }
+    let path = logPath(job.name);
+    for (let n = 1; byPath.has(path); n++) path = logPath(`${job.name} (${job.id}${n > 1 ? `-${n}` : ""})`);
+    const entry = { job, path };
+    byPath.set(path, entry);
+    scanned.push(entry);
+  }
+  for (const s of skipped) opts.onNotice?.(`job ${JSON.stringify(s.job)} not scanned: ${s.why}`);
+  let failed = 0;
+  const server = opts.serverUrl.replace(/\/+$/, "");
+  const runUrl = `${server}/${encodeURIComponent(opts.owner)}/${encodeURIComponent(opts.repo)}/actions/runs/${opts.runId}`;
+  async function fetchOne(entry) {
+    try {
+      const raw = await opts.client.downloadJobLog(opts.owner, opts.repo, entry.job.id, {
+        ...opts.maxLogBytes ? { maxBytes: opts.maxLogBytes } : {}
+      });
+      const prepared = prepareLog(raw, entry.job.steps);
+      entry.log = { stepOf: prepared.stepOf, firstLine: prepared.firstLine, lines: prepared.lines };
+      return { path: entry.path, source: { kind: "bytes", data: prepared.data } };
+    } catch (e) {
+      failed++;
+      opts.onWarning?.(`${entry.path}: log not scanned: ${e.message}`);
+      return void 0;
+    }
+  }
+  return {
+    describe: `logs of ${scanned.length} completed job${scanned.length === 1 ? "" : "s"} of run ${opts.runId} in ${opts.owner}/${opts.repo}`,
+    get failed() {
+      return failed;
+    },
+    skipped,
+    jobs: scanned.length,
+    items: async function* () {
+      const queue = scanned.slice();
+      const running = /* @__PURE__ */ new Map();
+      let next = 0;
+      const start = () => {
+        const entry = queue.shift();
+        if (!entry) return;
+        const id = next++;
+        running.set(
+          id,
+          fetchOne(entry).then((item) => ({ id, item }))
+        );
+      };
+      for (let i2 = 0; i2 < CONCURRENCY; i2++) start();
+      while (running.size > 0) {
+        const { id, item } = await Promise.race(running.values());
+        running.delete(id);
+        start();
+        if (item) yield item;
+      }
+    },
+    locate(f) {
+      const entry = byPath.get(f.file);
+      if (!entry) return void 0;
+      const { job } = entry;
+      const loc = { job: job.name, jobId: job.id, url: `${runUrl}/job/${job.id}` };
+      const k = entry.log?.stepOf(f.line) ?? -1;
+      const step = k >= 0 ? job.steps[k] : void 0;
+      if (step) {
+        loc.step = step.name;
+        loc.stepNumber = step.number;
+        const first = entry.log?.firstLine.get(k) ?? f.line;
+        loc.url += `#step:${step.number}:${f.line - first + 1}`;
+      }
+      return loc;
+    }
+  };
+}
+
 // src/scan/job.ts
-var SCAN_MODES = ["auto", "worktree", "diff", "history"];
+var SCAN_MODES = ["auto", "worktree", "diff", "history", "logs"];
 var ModeError = class extends Error {
   name = "ModeError";
 };
@@ -66935,10 +68277,17 @@ function selectSource(opts) {
   if ((opts.stdin || opts.file) && (opts.mode === "diff" || opts.mode === "history")) {
     throw new ModeError(`--mode ${opts.mode} scans a git repository, not ${opts.stdin ? "stdin" : "a single file"}`);
   }
+  if ((opts.stdin || opts.file) && opts.mode === "logs") {
+    throw new ModeError(
+      `--mode logs fetches a workflow run's logs, not ${opts.stdin ? "stdin" : "a single file"} (\`jit-gpg scan -\` scans a log piped in)`
+    );
+  }
   if (opts.stdin) return { kind: "stdin", stream: opts.stdin };
   if (opts.file) {
-    const abs2 = resolve4(opts.root, opts.file);
-    const size = statSync(abs2).size;
+    const abs2 = resolve5(opts.root, opts.file);
+    const st = statSync(abs2);
+    if (!st.isFile()) return { kind: "named", absPath: abs2, name: opts.file };
+    const size = st.size;
     const path = opts.file;
     return {
       kind: "items",
@@ -66966,6 +68315,8 @@ function selectSource(opts) {
       return { kind: "git", plan: { mode: "diff", base: opts.base, head: opts.head ?? "HEAD" } };
     case "history":
       return { kind: "git", plan: { mode: "history", ...opts.head ? { head: opts.head } : {} } };
+    case "logs":
+      return { kind: "logs" };
     default:
       throw new ModeError(`unknown mode "${String(opts.mode)}"; expected one of ${SCAN_MODES.join(", ")}`);
   }
@@ -66994,21 +68345,46 @@ async function runScanJob(opts) {
     );
   }
   if (opts.maxFileSize !== void 0) policy.maxFileSize = opts.maxFileSize;
-  if (configFile && !source.files.some((f) => f.changed && resolve4(opts.cwd, f.name) === configFile)) {
+  if (configFile && !source.files.some((f) => f.changed && resolve5(opts.cwd, f.name) === configFile)) {
     const rel = relative5(opts.root, configFile);
     if (rel && !rel.startsWith("..") && !isAbsolute5(rel)) policy.ignorePaths.push(rel.split(sep3).join("/"));
   }
-  const baseline = opts.baselinePath ? await loadBaseline(resolve4(opts.cwd, opts.baselinePath), {
+  const baseline = opts.baselinePath ? await loadBaseline(resolve5(opts.cwd, opts.baselinePath), {
     source,
     asGiven: isAbsolute5(opts.baselinePath),
     name: opts.baselinePath
   }) : void 0;
   if (source.base !== void 0 && plan.kind === "git") policy.inlineAllow = "report";
+  const revoke = opts.revoke === "github";
+  let client;
+  if (plan.kind === "logs" || revoke) {
+    if (!opts.github?.apiUrl) throw new ModeError("the GitHub API URL is not set (GITHUB_API_URL)");
+    client = createGitHubClient({ ...opts.github, ...opts.onNotice ? { onNotice: opts.onNotice } : {} });
+  }
+  if (revoke) policy.retainSecrets = [...REVOCABLE_RULE_IDS];
   let raw;
+  let logs;
   let git2;
   let gitSource;
   if (plan.kind === "git") {
     ({ result: raw, git: git2, source: gitSource } = await runGitPlan(plan.plan, opts, policy, configFile));
+  } else if (plan.kind === "logs") {
+    logs = await openLogs(opts, client);
+    policy.maxFileSize = Number.MAX_SAFE_INTEGER;
+    raw = await scan({
+      root: opts.root,
+      policy,
+      threads: opts.threads,
+      onWarning: opts.onWarning,
+      onProgress: opts.onProgress,
+      items: logs.items()
+    });
+    raw.stats.failed += logs.failed;
+    const fetched = logs;
+    raw.findings = raw.findings.map((f) => {
+      const at = fetched.locate(f);
+      return at ? { ...f, log: at } : f;
+    });
   } else {
     raw = await scan({
       root: opts.root,
@@ -67017,6 +68393,7 @@ async function runScanJob(opts) {
       onWarning: opts.onWarning,
       onProgress: opts.onProgress,
       ...plan.kind === "stdin" ? { stdin: plan.stream } : {},
+      ...plan.kind === "named" ? { stdin: await openNamedInput(plan.absPath, plan.name), stdinName: plan.name } : {},
       ...plan.kind === "items" ? { items: plan.items() } : {}
     });
   }
@@ -67026,12 +68403,24 @@ async function runScanJob(opts) {
     raw.findings.filter((f) => !f.inlineAllowed),
     baseline
   );
+  const { secrets, ...kept } = raw;
   const result = {
-    ...raw,
+    ...kept,
     findings: outcome.findings,
     staleBaseline: outcome.stale.map((s) => s.fingerprint)
   };
-  const sourceWords = gitSource ?? (plan.kind === "stdin" ? "stdin" : plan.kind === "items" ? plan.describe : `work tree ${opts.root}`);
+  let revocation;
+  if (revoke) {
+    const r = await revokeFindings(result.findings, secrets, {
+      client,
+      authenticated: !isGitHubCloud(client.apiUrl),
+      ...opts.onNotice ? { onNotice: opts.onNotice } : {}
+    });
+    const { findings, ...rest } = r;
+    result.findings = findings;
+    revocation = rest;
+  }
+  const sourceWords = gitSource ?? (plan.kind === "named" ? `${plan.name} (read like stdin)` : plan.kind === "stdin" ? "stdin" : plan.kind === "items" ? plan.describe : plan.kind === "logs" ? logs.describe : `work tree ${opts.root}`);
   const job = {
     result,
     accepted: outcome.accepted,
@@ -67042,9 +68431,30 @@ async function runScanJob(opts) {
     markerSuppressed
   };
   if (git2) job.git = git2;
+  if (logs) job.logs = { jobs: logs.jobs, skipped: logs.skipped, failed: logs.failed };
+  if (revocation) job.revocation = revocation;
   if (configFile) job.configFile = configFile;
   if (baseline) job.baseline = baseline;
   return job;
+}
+async function openLogs(opts, client) {
+  const where = opts.logs;
+  const m = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(where?.repo ?? "");
+  if (!where || !m) {
+    throw new ModeError("mode logs needs the repository as OWNER/REPO (--repo, or GITHUB_REPOSITORY on a runner)");
+  }
+  if (!Number.isSafeInteger(where.runId) || where.runId < 1) {
+    throw new ModeError("mode logs needs the run id, a positive integer (--run-id, input `run-id`, or GITHUB_RUN_ID)");
+  }
+  return openLogsSource({
+    client,
+    owner: m[1],
+    repo: m[2],
+    runId: where.runId,
+    serverUrl: where.serverUrl,
+    ...opts.onNotice ? { onNotice: opts.onNotice } : {},
+    onWarning: opts.onWarning
+  });
 }
 async function configSource(opts) {
   if (opts.configFrom !== "base") return worktreeSource(opts.cwd);
@@ -67137,7 +68547,46 @@ function redactFinding(f) {
   if (typeof f.author === "string") out.author = f.author;
   if (typeof f.date === "string") out.date = f.date;
   if (typeof f.decoded === "string") out.decoded = f.decoded;
+  if (Array.isArray(f.locations) && f.locations.length > 0) out.locations = f.locations.map(redactLocation);
   if (f.inlineAllowed === true) out.inlineAllowed = true;
+  const log = logLocation(f.log);
+  if (log) out.log = log;
+  const revocation = revocationRecord(f.revocation);
+  if (revocation) out.revocation = revocation;
+  return out;
+}
+function redactLocation(l) {
+  const line = posInt(l.line);
+  const out = {
+    file: str2(l.file, "-"),
+    line,
+    column: posInt(l.column),
+    endLine: Math.max(line, posInt(l.endLine, line)),
+    endColumn: posInt(l.endColumn)
+  };
+  if (typeof l.commit === "string") out.commit = l.commit;
+  if (typeof l.author === "string") out.author = l.author;
+  if (typeof l.date === "string") out.date = l.date;
+  if (typeof l.decoded === "string") out.decoded = l.decoded;
+  const log = logLocation(l.log);
+  if (log) out.log = log;
+  return out;
+}
+function logLocation(v) {
+  if (!v || typeof v !== "object") return void 0;
+  const l = v;
+  if (typeof l.job !== "string" || typeof l.url !== "string" || !Number.isSafeInteger(l.jobId)) return void 0;
+  const out = { job: l.job, jobId: l.jobId, url: l.url };
+  if (typeof l.step === "string") out.step = l.step;
+  if (Number.isSafeInteger(l.stepNumber)) out.stepNumber = l.stepNumber;
+  return out;
+}
+function revocationRecord(v) {
+  if (!v || typeof v !== "object") return void 0;
+  const r = v;
+  if (typeof r.submitted !== "boolean" || typeof r.answer !== "string") return void 0;
+  const out = { submitted: r.submitted, answer: r.answer };
+  if (Number.isSafeInteger(r.status)) out.status = r.status;
   return out;
 }
 function redactFindings(findings) {
@@ -67145,6 +68594,12 @@ function redactFindings(findings) {
 }
 
 // src/scan/artifacts.ts
+var POLICY_LIMIT = /\(limit: (entry size|total size|entries|depth)\b/;
+var NOT_SCANNED = /not scanned|not opened|were not scanned|was not scanned/;
+function classifyWarning(message) {
+  if (!NOT_SCANNED.test(message)) return "other";
+  return POLICY_LIMIT.test(message) ? "policy" : "unscannable";
+}
 function itemPath(file, root) {
   const rel = relative6(root, file);
   if (rel === "" || rel === ".." || rel.startsWith(`..${sep4}`) || isAbsolute6(rel)) return file;
@@ -67160,6 +68615,8 @@ async function scanArtifacts(options) {
     }
   };
   const warnings = [];
+  let unscannable = 0;
+  let policySkipped = 0;
   const job = await runScanJob({
     root,
     items: { describe: `${files.length} artifact(s)`, items },
@@ -67171,6 +68628,9 @@ async function scanArtifacts(options) {
     ...options.threads !== void 0 ? { threads: options.threads } : {},
     onWarning: (m) => {
       warnings.push(m);
+      const kind2 = classifyWarning(m);
+      if (kind2 === "unscannable") unscannable++;
+      if (kind2 === "policy") policySkipped++;
       options.onWarning?.(m);
     }
   });
@@ -67184,55 +68644,50 @@ async function scanArtifacts(options) {
     ruleSet,
     stats: s,
     warnings,
-    incomplete: s.failed + s.unreadable
+    incomplete: s.failed + s.unreadable + unscannable,
+    policySkipped
   };
 }
 function describeArtifactFindings(scan2, offSwitch = "the input `scan: false`") {
   const where = [...new Set(scan2.findings.map((f) => f.file))];
-  const shown2 = where.slice(0, 5).map((w) => `"${displayPath2(w)}"`);
+  const shown2 = where.slice(0, 5).map((w) => `"${displayPath(w)}"`);
   const more = where.length > shown2.length ? ` and ${where.length - shown2.length} more` : "";
   const n = scan2.findings.length;
   return `${n} secret${n === 1 ? "" : "s"} found in the artifacts about to be signed (${shown2.join(", ")}${more}); no key was requested. Rebuild the artifacts without them (and rotate each secret: it may already have been uploaded), or, for a false positive, allow it in .jit-gpg.toml. ${offSwitch} turns this check off.`;
 }
 
 // src/sign/merge.ts
+var import_picomatch2 = __toESM(require_picomatch2(), 1);
 import { createHash as createHash9 } from "node:crypto";
-import { glob as glob2, lstat as lstat3, realpath as realpath2 } from "node:fs/promises";
-import { isAbsolute as isAbsolute7, join as join7, relative as relative7, resolve as resolve5, sep as sep5 } from "node:path";
+import { lstat as lstat3, readdir as readdir4, realpath as realpath2 } from "node:fs/promises";
+import { isAbsolute as isAbsolute7, join as join7, relative as relative7, resolve as resolve6, sep as sep5 } from "node:path";
 var MAX_FRAGMENT_BYTES = 4 * 1024 * 1024;
 var MergeError = class extends Error {
   name = "MergeError";
 };
-var q = (s) => `"${displayPath2(s)}"`;
+var q = (s) => `"${displayPath(s)}"`;
 var toPosix2 = (p) => sep5 === "/" ? p : p.split(sep5).join("/");
 function inside(dir, path) {
   const rel = relative7(dir, path);
   return rel === "" || !rel.startsWith(`..${sep5}`) && rel !== ".." && !isAbsolute7(rel);
 }
 async function findFragments(patterns, workspace) {
-  const ws = await realpath2(resolve5(workspace));
+  const ws = await realpath2(resolve6(workspace));
   for (const p of patterns) {
     const bare = p.startsWith("!") ? p.slice(1) : p;
     if (isAbsolute7(bare) || bare.split(/[\\/]/).includes("..")) {
       throw new MergeError(`checksums-merge pattern ${q(p)} must be relative and inside the workspace`);
     }
   }
-  const include = patterns.filter((p) => !p.startsWith("!"));
-  const negated = patterns.filter((p) => p.startsWith("!")).map((p) => p.slice(1));
-  const excluded = /* @__PURE__ */ new Set();
-  if (negated.length) for await (const p of glob2(negated, { cwd: ws })) excluded.add(resolve5(ws, p));
   const found = /* @__PURE__ */ new Map();
-  if (include.length) {
-    for await (const p of glob2(include, { cwd: ws })) {
-      const abs2 = resolve5(ws, p);
-      if (excluded.has(abs2)) continue;
-      const real = await realpath2(abs2).catch(() => void 0);
-      if (real === void 0) continue;
-      if (!inside(ws, real)) {
-        throw new MergeError(`fragment ${q(toPosix2(p))} is a link to a file outside the workspace`);
-      }
-      if ((await lstat3(real)).isFile()) found.set(abs2, { path: abs2, display: displayPath2(toPosix2(relative7(ws, abs2))) });
+  for (const rel of await matchPaths(patterns, ws)) {
+    const abs2 = resolve6(ws, rel);
+    const real = await realpath2(abs2).catch(() => void 0);
+    if (real === void 0) continue;
+    if (!inside(ws, real)) {
+      throw new MergeError(`fragment ${q(rel)} is a link to a file outside the workspace`);
     }
+    if ((await lstat3(real)).isFile()) found.set(abs2, { path: abs2, display: displayPath(rel) });
   }
   if (found.size === 0) {
     throw new MergeError(
@@ -67240,6 +68695,24 @@ async function findFragments(patterns, workspace) {
     );
   }
   return [...found.values()].sort((a, b) => a.display < b.display ? -1 : a.display > b.display ? 1 : 0);
+}
+async function matchPaths(patterns, ws) {
+  const include = patterns.filter((p) => !p.startsWith("!"));
+  const exclude = patterns.filter((p) => p.startsWith("!")).map((p) => p.slice(1));
+  if (!include.length) return [];
+  const included = (0, import_picomatch2.default)(include);
+  const excluded = exclude.length ? (0, import_picomatch2.default)(exclude) : () => false;
+  const out = /* @__PURE__ */ new Set();
+  for (const base of new Set(include.map((p) => import_picomatch2.default.scan(p).base))) {
+    const dir = resolve6(ws, base);
+    const entries = await readdir4(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+    for (const e of entries) {
+      if (e.isDirectory()) continue;
+      const rel = toPosix2(relative7(ws, join7(e.parentPath, e.name)));
+      if (included(rel) && !excluded(rel)) out.add(rel);
+    }
+  }
+  return [...out];
 }
 async function readFragment(fragment, limit = MAX_FRAGMENT_BYTES) {
   let buf;
@@ -67290,7 +68763,7 @@ async function mergeFragments(options) {
     }
   }
   if (byName.size === 0) throw new MergeError("checksums-merge: the fragments list no files");
-  const dir = await realpath2(resolve5(options.manifestDir)).catch(() => resolve5(options.manifestDir));
+  const dir = await realpath2(resolve6(options.manifestDir)).catch(() => resolve6(options.manifestDir));
   const verified2 = [];
   const absent = [];
   for (const e of byName.values()) {
@@ -67342,7 +68815,8 @@ function manifestEntriesWith(merged, signed, manifestDir, localSource = "the fil
 }
 
 // src/action/pre-sign.ts
-var quote = (s) => `"${displayPath2(s)}"`;
+var MAX_WARNING_ANNOTATIONS = 10;
+var quote = (s) => `"${displayPath(s)}"`;
 async function mergeBeforeSign(patterns, workspace, manifestDir) {
   return group("Merge the checksum fragments", async () => {
     const fragments = await findFragments(patterns, workspace);
@@ -67371,18 +68845,22 @@ var PreSignError = class extends Error {
 };
 async function scanBeforeSign(files, workspace, env5, record = () => {
 }) {
+  let warned = 0;
   const scan2 = await group(`Scan ${files.length} file(s) for secrets before signing`, async () => {
     const r = await scanArtifacts({
       files,
       root: workspace,
       env: env5,
-      onWarning: (m) => warning(printable(`jit-gpg: scan: ${m}`))
+      // the first few as annotations (the runner shows only 10 per step), the rest in the log
+      onWarning: (m) => (++warned <= MAX_WARNING_ANNOTATIONS ? warning : info)(printable(`jit-gpg: scan: ${m}`))
     });
     info(
       `rule set ${r.ruleSet.version} (${r.ruleSet.rules} rules${r.ruleSet.config ? `, config ${quote(r.ruleSet.config)}` : ", built-in"}); ${r.stats.files} item(s) scanned in ${r.stats.durationMs} ms`
     );
-    if (r.stats.skippedBinary || r.stats.skippedLarge) {
-      info(`skipped by policy: ${r.stats.skippedBinary} binary, ${r.stats.skippedLarge} over the size limit`);
+    if (r.stats.skippedBinary || r.stats.skippedLarge || r.policySkipped) {
+      info(
+        `skipped by policy: ${r.stats.skippedBinary} binary, ${r.stats.skippedLarge} over the size limit, ${r.policySkipped} archive part(s) over an archive limit`
+      );
     }
     return r;
   });
@@ -67400,7 +68878,7 @@ async function scanBeforeSign(files, workspace, env5, record = () => {
     ruleSet: scan2.ruleSet,
     artifacts: files.length,
     findings: scan2.findings.length,
-    skipped: { binary: scan2.stats.skippedBinary, large: scan2.stats.skippedLarge }
+    skipped: { binary: scan2.stats.skippedBinary, large: scan2.stats.skippedLarge, archiveLimits: scan2.policySkipped }
   };
   record(audit);
   if (scan2.findings.length) {
@@ -67409,7 +68887,7 @@ async function scanBeforeSign(files, workspace, env5, record = () => {
   }
   if (scan2.incomplete) {
     throw new PreSignError(
-      `the scan before signing is incomplete: ${scan2.incomplete} item(s) could not be read or scanned (see the warnings); no key was requested. Re-run the job`
+      `the scan before signing is incomplete: ${scan2.incomplete} item(s) could not be read or scanned (corrupt, encrypted or bomb-like archive content, or unreadable files: see the warnings); no key was requested. Rebuild the artifact, or set scan: false to sign without the check`
     );
   }
   return audit;
@@ -67437,7 +68915,7 @@ async function writeFindingsSummary(scan2) {
 }
 function releaseHooks(options) {
   const state = {};
-  const manifestDir = options.manifestPath ? dirname5(options.manifestPath) : options.workspace;
+  const manifestDir = options.manifestPath ? dirname6(options.manifestPath) : options.workspace;
   const merging = options.mergePatterns.length > 0;
   return {
     async beforeToken(files) {
@@ -67454,7 +68932,7 @@ function releaseHooks(options) {
     },
     ...merging ? {
       async mergeChecksums(entries, manifestPath) {
-        const r = manifestEntriesWith(state.merged, entries, dirname5(manifestPath));
+        const r = manifestEntriesWith(state.merged, entries, dirname6(manifestPath));
         state.merged = r.merged;
         return r.entries;
       }
@@ -67543,6 +69021,9 @@ function readInputs(source) {
     ifNoFilesFound: ins.oneOf("if-no-files-found", ["error", "warn", "ignore"], "error")
   };
 }
+function info2(text) {
+  for (const line of text.split(/\r?\n/)) info(printable(line));
+}
 function maskSecret(value, setSecret2 = setSecret) {
   if (!value) return;
   setSecret2(value);
@@ -67557,7 +69038,7 @@ function errorText(e) {
   const msg = e instanceof Error ? e.message : String(e);
   return msg.startsWith("jit-gpg:") ? msg : `jit-gpg: ${msg}`;
 }
-var esc2 = (s) => s.replace(/[&<>|]/g, (c) => `&#${c.charCodeAt(0)};`);
+var esc2 = (s) => printable(s).replace(/[&<>|]/g, (c) => `&#${c.charCodeAt(0)};`);
 async function writeSummary(audit, auditPath) {
   try {
     const s = summary.addHeading("jit-gpg signing", 2);
@@ -67676,7 +69157,7 @@ async function run() {
   }
 }
 async function runMain(registerCleanup) {
-  const workspaceGiven = resolve6(process.env.GITHUB_WORKSPACE || process.cwd());
+  const workspaceGiven = resolve7(process.env.GITHUB_WORKSPACE || process.cwd());
   const runnerTemp = process.env.RUNNER_TEMP || join9(workspaceGiven, "..", "_temp");
   let ttl = 300;
   try {
@@ -67684,13 +69165,13 @@ async function runMain(registerCleanup) {
       const i2 = readInputs();
       ttl = i2.ttl;
       const ws = await realWorkspace(workspaceGiven);
-      info(`Key service: vault ${i2.vaultUrl} role "${i2.vaultRole}" secret ${i2.vaultSecret}`);
+      info2(`Key service: vault ${i2.vaultUrl} role "${i2.vaultRole}" secret ${i2.vaultSecret}`);
       const proxy = proxyFor(i2.vaultUrl);
       if (proxy) info(`Vault requests go through the proxy ${safeProxy(proxy)} (see NO_PROXY to bypass it)`);
       info(`Key lifetime (ttl): ${i2.ttl} s`);
       if (i2.run) {
         await gpgLibexecDir();
-        info(`run: ${i2.run}`);
+        info2(`run: ${i2.run}`);
       }
       const found = i2.files.length ? await resolveFiles(i2.files, ws, i2.checksums ? { checksums: i2.checksums } : {}) : [];
       return { cfg: i2, workspace: ws, files: found };
@@ -67704,7 +69185,7 @@ async function runMain(registerCleanup) {
           );
         }
         if (cfg.ifNoFilesFound === "warn") warning(`jit-gpg: ${what}; nothing to sign`);
-        else info(`${what}; nothing to sign`);
+        else info2(`${what}; nothing to sign`);
         if (!cfg.run && cfg.checksumsMerge.length === 0) {
           setOutput("signatures", "[]");
           await recordAudit({ ...newAudit(ttl), outcome: "nothing-to-sign" }, runnerTemp);
@@ -67712,7 +69193,7 @@ async function runMain(registerCleanup) {
         }
       } else {
         info(`${files.length} file(s) to sign:`);
-        for (const f of files) info(`  ${displayPath(f, workspace)}`);
+        for (const f of files) info(`  ${displayPath(displayPath2(f, workspace))}`);
       }
     }
     const outDir = commonDir(files, workspace);
@@ -67733,9 +69214,9 @@ async function runMain(registerCleanup) {
       ...cfg.vaultNamespace ? { namespace: cfg.vaultNamespace } : {},
       keyField: cfg.vaultKeyField,
       passphraseField: cfg.vaultPassphraseField,
-      ...cfg.vaultCaCert ? { caCertPath: resolve6(workspace, cfg.vaultCaCert) } : {},
+      ...cfg.vaultCaCert ? { caCertPath: resolve7(workspace, cfg.vaultCaCert) } : {},
       allowInsecureHttp: cfg.allowInsecureHttp,
-      log: (m) => info(m),
+      log: info2,
       mask: (s) => maskSecret(s),
       onSession: (session) => {
         setSecret(session.token);
@@ -67754,9 +69235,9 @@ async function runMain(registerCleanup) {
             const t = await requestIdToken({
               audience: cfg.audience,
               mask: (s) => setSecret(s),
-              log: (m) => info(m)
+              log: info2
             });
-            info(`Got an OIDC token for audience "${cfg.audience}":
+            info2(`Got an OIDC token for audience "${cfg.audience}":
 ${describeClaims(t.claims)}`);
             return t;
           }
@@ -67767,13 +69248,13 @@ ${describeClaims(t.claims)}`);
         ...checksumsPath ? { checksumsPath } : {},
         // beside the artifacts (a fan-in: beside the manifest); with only `run`, in RUNNER_TEMP so the checkout
         // stays clean (release tools check it)
-        publicKeyPath: files.length ? join9(outDir, PUBLIC_KEY_NAME) : fanIn && checksumsPath ? join9(dirname6(checksumsPath), PUBLIC_KEY_NAME) : (key) => join9(runnerTemp, `jit-gpg-${key.keyId}.pub.asc`),
+        publicKeyPath: files.length ? join9(outDir, PUBLIC_KEY_NAME) : fanIn && checksumsPath ? join9(dirname7(checksumsPath), PUBLIC_KEY_NAME) : (key) => join9(runnerTemp, `jit-gpg-${key.keyId}.pub.asc`),
         confineTo: workspace,
         ...cfg.run ? { run: { command: cfg.run, cwd: workspace, tempRoot: runnerTemp, env: process.env } } : {},
         ttl: cfg.ttl
       },
       {
-        log: (m) => info(m),
+        log: info2,
         group: (title, fn) => group(title, fn),
         mask: (s) => maskSecret(s),
         saveState: (name2, value) => saveState(name2, value),
@@ -67789,11 +69270,11 @@ ${describeClaims(t.claims)}`);
     }
     if (result.error === void 0) {
       const sigPaths = [...result.signed, ...result.manifest ? [result.manifest] : []].map(
-        (s) => displayPath(s.signature, workspace)
+        (s) => displayPath2(s.signature, workspace)
       );
       setOutput("signatures", JSON.stringify(sigPaths));
-      if (result.manifestPath) setOutput("checksums", displayPath(result.manifestPath, workspace));
-      if (result.publicKeyPath) setOutput("public-key", displayPath(result.publicKeyPath, workspace));
+      if (result.manifestPath) setOutput("checksums", displayPath2(result.manifestPath, workspace));
+      if (result.publicKeyPath) setOutput("public-key", displayPath2(result.publicKeyPath, workspace));
     } else {
       result.audit.error = errorText(result.error);
       setFailed(errorText(result.error));

@@ -13,6 +13,8 @@ import type { ManifestEntry } from '../sign/manifest.ts';
 export type ScanAudit = NonNullable<Audit['scan']>;
 export type MergeAudit = NonNullable<NonNullable<Audit['checksums']>['merged']>;
 
+const MAX_WARNING_ANNOTATIONS = 10;
+
 /** A log line with an untrusted name in it: quoted and escaped (one line, never a workflow command). */
 const quote = (s: string) => `"${displayPath(s)}"`;
 
@@ -60,18 +62,23 @@ export async function scanBeforeSign(
   env: NodeJS.ProcessEnv,
   record: (audit: ScanAudit) => void = () => {},
 ): Promise<ScanAudit> {
+  let warned = 0;
   const scan: ArtifactScan = await core.group(`Scan ${files.length} file(s) for secrets before signing`, async () => {
     const r = await scanArtifacts({
       files,
       root: workspace,
       env,
-      onWarning: (m) => core.warning(printable(`jit-gpg: scan: ${m}`)),
+      // the first few as annotations (the runner shows only 10 per step), the rest in the log
+      onWarning: (m) =>
+        (++warned <= MAX_WARNING_ANNOTATIONS ? core.warning : core.info)(printable(`jit-gpg: scan: ${m}`)),
     });
     core.info(
       `rule set ${r.ruleSet.version} (${r.ruleSet.rules} rules${r.ruleSet.config ? `, config ${quote(r.ruleSet.config)}` : ', built-in'}); ${r.stats.files} item(s) scanned in ${r.stats.durationMs} ms`,
     );
-    if (r.stats.skippedBinary || r.stats.skippedLarge) {
-      core.info(`skipped by policy: ${r.stats.skippedBinary} binary, ${r.stats.skippedLarge} over the size limit`);
+    if (r.stats.skippedBinary || r.stats.skippedLarge || r.policySkipped) {
+      core.info(
+        `skipped by policy: ${r.stats.skippedBinary} binary, ${r.stats.skippedLarge} over the size limit, ${r.policySkipped} archive part(s) over an archive limit`,
+      );
     }
     return r;
   });
@@ -89,7 +96,7 @@ export async function scanBeforeSign(
     ruleSet: scan.ruleSet,
     artifacts: files.length,
     findings: scan.findings.length,
-    skipped: { binary: scan.stats.skippedBinary, large: scan.stats.skippedLarge },
+    skipped: { binary: scan.stats.skippedBinary, large: scan.stats.skippedLarge, archiveLimits: scan.policySkipped },
   };
   record(audit);
   if (scan.findings.length) {
@@ -98,7 +105,7 @@ export async function scanBeforeSign(
   }
   if (scan.incomplete) {
     throw new PreSignError(
-      `the scan before signing is incomplete: ${scan.incomplete} item(s) could not be read or scanned (see the warnings); no key was requested. Re-run the job`,
+      `the scan before signing is incomplete: ${scan.incomplete} item(s) could not be read or scanned (corrupt, encrypted or bomb-like archive content, or unreadable files: see the warnings); no key was requested. Rebuild the artifact, or set scan: false to sign without the check`,
     );
   }
   return audit;

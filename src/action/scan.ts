@@ -10,7 +10,7 @@ import * as core from '@actions/core';
 import { printable } from '../shared/escape.ts';
 import { readRegularFile } from '../shared/read-file.ts';
 import { VERSION } from '../shared/version.ts';
-import { FAIL_ON, failing, runScanJob, SCAN_MODES, type ScanJob } from '../scan/job.ts';
+import { FAIL_ON, failing, REVOKE, runScanJob, SCAN_MODES, type ScanJob } from '../scan/job.ts';
 import { isCleanForCache, policyHash } from '../scan/cache.ts';
 import { DEFAULT_CONFIG_NAME, MAX_CONFIG_BYTES } from '../scan/config.ts';
 import { findGitleaksConfig } from '../scan/gitleaks.ts';
@@ -21,7 +21,7 @@ import { redactFindings } from '../scan/report/redact.ts';
 import { renderSarif } from '../scan/report/sarif.ts';
 import { formatBytes, plural } from '../scan/report/text.ts';
 import type { ScanPolicy } from '../scan/policy.ts';
-import type { FailOn, Finding, ScanMode } from '../scan/types.ts';
+import { type FailOn, type Finding, incompleteItems, policySkips, type ScanMode } from '../scan/types.ts';
 import { InputError, type InputSource, inputs } from './inputs.ts';
 import { restoreScanCache, type ScanCacheContext, saveScanCache } from './scan-cache.ts';
 
@@ -46,6 +46,10 @@ export interface ScanInputs {
   sarif?: string;
   annotations: boolean;
   cache: boolean;
+  /** mode logs: the run to scan (default: this run). */
+  runId?: number;
+  token?: string;
+  revoke: 'none' | 'github';
   configFrom: 'base' | 'head';
 }
 
@@ -57,8 +61,12 @@ export function readScanInputs(source?: InputSource): ScanInputs {
     failOn: i.oneOf('fail-on', FAIL_ON, 'any'),
     annotations: i.boolean('annotations', true),
     cache: i.boolean('cache', true),
+    revoke: i.oneOf('revoke', REVOKE, 'none'),
     configFrom: i.oneOf('config-from', ['base', 'head'] as const, 'base'),
   };
+  if (i.optional('run-id') !== undefined) out.runId = i.integer('run-id', { fallback: 0, min: 1 });
+  const token = i.optional('token');
+  if (token !== undefined) out.token = token;
   for (const [key, name] of [
     ['base', 'base'],
     ['head', 'head'],
@@ -86,6 +94,13 @@ function withPrefix(prefix: string | undefined, f: Finding): Finding {
 
 function failMessage(job: ScanJob, fails: Finding[], failOn: FailOn): string {
   const n = job.result.findings.length;
+  if (job.logs) {
+    return (
+      `${ACTION}: ${plural(n, 'secret')} found in the run's logs. Rotate each one first (treat it as leaked: ` +
+      'anyone who can read the run can read its logs), then stop the step from printing it and delete the logs ' +
+      "(the run's menu: Delete all logs). The annotations and the job summary link to each job, step and line."
+    );
+  }
   const what =
     failOn === 'validated'
       ? `${plural(fails.length, 'validated secret')} found (${n} finding${n === 1 ? '' : 's'} in all)`
@@ -111,6 +126,7 @@ export async function run(): Promise<void> {
 async function main(env: NodeJS.ProcessEnv): Promise<void> {
   const i = inputs(ACTION);
   const opts = readScanInputs();
+  if (opts.token) core.setSecret(opts.token);
   const workspace = resolve(env.GITHUB_WORKSPACE || process.cwd());
   const runnerTemp = env.RUNNER_TEMP || tmpdir();
 
@@ -129,8 +145,9 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   if (existsSync(sarifPath) && statSync(sarifPath).isDirectory()) {
     throw i.error('sarif', `points to the directory ${sarifPath}; give a file path such as results/jit-gpg.sarif`);
   }
+  const logsMode = opts.mode === 'logs';
   const prefix = workspacePrefix(workspace, root);
-  if (prefix === undefined) {
+  if (prefix === undefined && !logsMode) {
     core.warning(
       `${ACTION}: path ${root} is outside the workspace (${workspace}); annotation and SARIF paths are relative to it`,
     );
@@ -143,6 +160,8 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
     info(`config: ${opts.config ?? `${DEFAULT_CONFIG_NAME} if present`}`);
     info(`baseline: ${opts.baseline ?? 'none'}`);
     info(`fail-on: ${opts.failOn}  annotations: ${opts.annotations}  cache: ${opts.cache}`);
+    if (logsMode) info(`run: ${opts.runId ?? `${env.GITHUB_RUN_ID ?? '-'} (this run)`}`);
+    info(`revoke: ${opts.revoke}`);
     info(`config-from: ${opts.configFrom}`);
   });
 
@@ -197,6 +216,20 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
         baselinePath: opts.baseline,
         configFrom: opts.configFrom,
         env,
+        revoke: opts.revoke,
+        ...(logsMode
+          ? {
+              logs: {
+                repo: env.GITHUB_REPOSITORY ?? '',
+                runId: opts.runId ?? Number(env.GITHUB_RUN_ID ?? ''),
+                serverUrl: env.GITHUB_SERVER_URL || 'https://github.com',
+              },
+            }
+          : {}),
+        github: {
+          apiUrl: env.GITHUB_API_URL || 'https://api.github.com',
+          ...(opts.token ? { token: opts.token } : {}),
+        },
         onNotice: (m) => info(m),
         ...(useCache ? { restoreGitCache } : {}),
         onWarning: (m) => {
@@ -219,8 +252,10 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
     info(`config: ${j.configFile ? relative(workspace, j.configFile) || j.configFile : 'built-in defaults'}`);
     info(`${plural(j.policy.rules.length, 'rule')}; engine ${s.engine}`);
     info(`${plural(s.files, 'file')} (${formatBytes(s.bytes)}) scanned in ${s.durationMs} ms`);
-    if (s.skippedBinary || s.skippedLarge || s.unreadable) {
-      info(`skipped: ${s.skippedBinary} binary, ${s.skippedLarge} over the size limit, ${s.unreadable} unreadable`);
+    const skips = policySkips(s);
+    if (skips.length) info(`skipped by policy: ${skips.join(', ')}`);
+    if (incompleteItems(s) > 0) {
+      info(`could not be scanned: ${plural(incompleteItems(s), 'item')} (see the warnings)`);
     }
     if (j.baseline) {
       info(
@@ -250,8 +285,9 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   }
 
   // Every writer below (annotations, log, reports, summary) sees only redacted findings.
-  const findings = redactFindings(job.result.findings).map((f) => withPrefix(prefix, f));
-  const accepted = redactFindings(job.accepted).map((f) => withPrefix(prefix, f));
+  const filePrefix = logsMode ? '' : prefix;
+  const findings = redactFindings(job.result.findings).map((f) => withPrefix(filePrefix, f));
+  const accepted = redactFindings(job.accepted).map((f) => withPrefix(filePrefix, f));
   const fails = failing(findings, opts.failOn);
   const input = {
     findings,
@@ -270,7 +306,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
         ...input,
         rules: job.policy.rules,
         root: prefix === undefined ? root : workspace,
-        executionSuccessful: job.result.stats.failed === 0,
+        executionSuccessful: incompleteItems(job.result.stats) === 0,
       }),
     );
     info(`SARIF: ${sarifPath}`);
@@ -297,6 +333,17 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   await core.group(`Findings (${findings.length})`, async () => {
     for (const f of findings) {
       const message = `${f.title}: ${f.preview}${f.validated ? ' (validated)' : ''} [${f.ruleId}]`;
+      if (f.log) {
+        // A log line has no file in the repository: the annotation names the job, the step and the line.
+        // Job and step names come from the workflow file (a pull request's own, on pull_request): printable.
+        const step = f.log.step !== undefined ? `, step "${printable(f.log.step)}"` : '';
+        const where = `job "${printable(f.log.job)}"${step}, line ${f.line}`;
+        const revoked = f.revocation ? `; revocation: ${f.revocation.answer}` : '';
+        const text = `${message} in ${where}${revoked}: ${f.log.url}`;
+        if (opts.annotations) core.error(printable(text), { title: f.title });
+        else info(text);
+        continue;
+      }
       if (opts.annotations) {
         core.error(message, {
           title: f.title,
@@ -330,12 +377,13 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   core.setOutput('sarif', sarifPath);
   core.setOutput('report', reportPath);
 
+  if (job.revocation?.failure) core.setFailed(`${ACTION}: ${job.revocation.failure}`);
   if (fails.length > 0) {
     core.setFailed(failMessage(job, fails, opts.failOn));
-  } else if (job.result.stats.failed > 0) {
+  } else if (incompleteItems(job.result.stats) > 0) {
     // Never a silent pass: what could not be scanned might hold a secret.
     core.setFailed(
-      `${ACTION}: scan incomplete: ${plural(job.result.stats.failed, 'item')} could not be scanned (see the warnings); re-run the job`,
+      `${ACTION}: scan incomplete: ${plural(incompleteItems(job.result.stats), 'item')} could not be scanned (see the warnings); fix what they name or re-run the job`,
     );
   } else if (findings.length > 0) {
     core.notice(

@@ -57,7 +57,7 @@ export function cliReleaseHooks(options: CliReleaseOptions) {
       if (scan.findings.length) throw new ReleaseCheckError(describeArtifactFindings(scan, '--no-scan'));
       if (scan.incomplete) {
         throw new ReleaseCheckError(
-          `the scan before signing is incomplete: ${scan.incomplete} item(s) could not be read or scanned; no key was read`,
+          `the scan before signing is incomplete: ${scan.incomplete} item(s) could not be read or scanned (corrupt, encrypted or bomb-like archive content, or unreadable files: see the warnings); no key was read. Rebuild the artifact, or pass --no-scan`,
         );
       }
       options.log(

@@ -41,8 +41,23 @@ export interface ArtifactScan {
   ruleSet: RuleSet;
   stats: ScanStats;
   warnings: string[];
-  /** Items that could not be read or scanned: the artifacts were not fully checked. */
+  /**
+   * Items that could not be read or scanned, and archive content the scanner could not see for a reason other than
+   * a size policy (corrupt, encrypted, unsupported, bomb-like ratio): the artifacts were not fully checked.
+   */
   incomplete: number;
+  /** Archive content skipped by the size policies (entry size, total size, entry count, nesting depth): counted. */
+  policySkipped: number;
+}
+
+/** Archive limits that are size policy (counted); any other archive content "not scanned" is a failure to check. */
+const POLICY_LIMIT = /\(limit: (entry size|total size|entries|depth)\b/;
+const NOT_SCANNED = /not scanned|not opened|were not scanned|was not scanned/;
+
+/** How the scan before sign treats a scanner warning: `unscannable` fails the step, `policy` is counted. */
+export function classifyWarning(message: string): 'unscannable' | 'policy' | 'other' {
+  if (!NOT_SCANNED.test(message)) return 'other';
+  return POLICY_LIMIT.test(message) ? 'policy' : 'unscannable';
 }
 
 /** A path relative to root with `/` separators when inside it, else absolute. */
@@ -62,6 +77,8 @@ export async function scanArtifacts(options: ArtifactScanOptions): Promise<Artif
     }
   };
   const warnings: string[] = [];
+  let unscannable = 0;
+  let policySkipped = 0;
   const job = await runScanJob({
     root,
     items: { describe: `${files.length} artifact(s)`, items },
@@ -73,6 +90,9 @@ export async function scanArtifacts(options: ArtifactScanOptions): Promise<Artif
     ...(options.threads !== undefined ? { threads: options.threads } : {}),
     onWarning: (m) => {
       warnings.push(m);
+      const kind = classifyWarning(m);
+      if (kind === 'unscannable') unscannable++;
+      if (kind === 'policy') policySkipped++;
       options.onWarning?.(m);
     },
   });
@@ -86,7 +106,8 @@ export async function scanArtifacts(options: ArtifactScanOptions): Promise<Artif
     ruleSet,
     stats: s,
     warnings,
-    incomplete: s.failed + s.unreadable,
+    incomplete: s.failed + s.unreadable + unscannable,
+    policySkipped,
   };
 }
 

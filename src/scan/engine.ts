@@ -22,7 +22,7 @@
 //
 // Locations: `line`/`endLine` 1-based; `column` 1-based in Unicode code points; `endColumn` exclusive (SARIF), in
 // code points; the span is the secret's.
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { type DecodeLimits, scanDecoded } from './decode.ts';
 import {
   AllowRegexes,
@@ -70,7 +70,7 @@ export interface EngineOptions {
   reportInlineAllowed?: boolean;
 }
 
-export type EnginePolicy = Pick<ScanPolicy, 'rules' | 'allowRegexes' | 'stopwords'>;
+export type EnginePolicy = Pick<ScanPolicy, 'rules' | 'allowRegexes' | 'stopwords' | 'retainSecrets'>;
 
 /** Where an item's bytes came from, copied onto its findings. */
 export interface ItemMeta {
@@ -295,8 +295,12 @@ export class ScanEngine {
   private readonly wStart: Int32Array;
   private readonly wEnd: Int32Array;
   private cands: Candidate[] = [];
+  /** Rule ids whose validated secrets are retained for revocation, and those secrets by fingerprint. */
+  private readonly retain: Set<string>;
+  private retained = new Map<string, string>();
 
   constructor(policy: EnginePolicy, options: EngineOptions = {}) {
+    this.retain = new Set(policy.retainSecrets ?? []);
     const warn = options.onWarning ?? (() => {});
     this.reportInlineAllowed = options.reportInlineAllowed === true;
     this.regex = options.regex ?? loadRegexEngine(warn);
@@ -364,6 +368,19 @@ export class ScanEngine {
     return this.rules.length;
   }
 
+  /** Keeps a validated secret of a retained rule (revocation only); a no-op for every other rule. */
+  retainSecret(ruleId: string, fingerprint: string, secret: string): void {
+    if (this.retain.has(ruleId)) this.retained.set(fingerprint, secret);
+  }
+
+  /** The secrets retained since the last call, by fingerprint (then forgotten here). */
+  takeRetained(): [string, string][] {
+    if (this.retained.size === 0) return [];
+    const out = [...this.retained];
+    this.retained = new Map();
+    return out;
+  }
+
   /** A rule's standing for overlap resolution, by id (findings of decoded text carry only the id). */
   ruleRank(id: string): { fallback: boolean; order: number } {
     if (!this.rankById) {
@@ -376,7 +393,8 @@ export class ScanEngine {
   private rankById: Map<string, { fallback: boolean; order: number }> | undefined;
 
   /** Scans bytes held in memory (large ones window by window). */
-  scanBytes(data: Buffer, meta: ItemMeta, stats: EngineStats = emptyEngineStats(), decode = true): Finding[] {
+  scanBytes(input: Buffer, meta: ItemMeta, stats: EngineStats = emptyEngineStats(), decode = true): Finding[] {
+    const data = utf16ToUtf8(input) ?? input;
     const item = new ItemScan(this, meta, decode);
     const cap = this.chunkSize + this.overlap;
     if (data.length <= cap) {
@@ -393,9 +411,15 @@ export class ScanEngine {
   }
 
   /** Reads and scans a file chunk by chunk into one reused buffer. Throws when the file cannot be opened or read. */
-  scanFile(absPath: string, meta: ItemMeta, stats: EngineStats = emptyEngineStats()): Finding[] {
-    const fd = openSync(absPath, 'r');
+  scanFile(absPath: string | Uint8Array, meta: ItemMeta, stats: EngineStats = emptyEngineStats()): Finding[] {
+    // A worker receives a byte path (a name that is not UTF-8) as a plain Uint8Array.
+    const fd = openSync(typeof absPath === 'string' ? absPath : Buffer.from(absPath), 'r');
     try {
+      // UTF-16 text (a BOM) is read whole and scanned as UTF-8; callers bound file sizes by the policy.
+      const bom = Buffer.alloc(2);
+      if (readSync(fd, bom, 0, 2, 0) === 2 && utf16ToUtf8(bom) !== undefined) {
+        return this.scanBytes(readFileSync(fd), meta, stats);
+      }
       const buf = this.work;
       const cap = buf.length;
       const item = new ItemScan(this, meta);
@@ -584,6 +608,20 @@ interface Pending extends OverlapEntry {
   dataLine: number;
 }
 
+/**
+ * UTF-16 text with a byte order mark (FF FE little-endian, FE FF big-endian), as UTF-8 without the BOM: its NULs would
+ * otherwise make it look binary. Lines and columns (code points) are unchanged. Undefined for anything else.
+ */
+export function utf16ToUtf8(data: Buffer): Buffer | undefined {
+  if (data.length < 2) return undefined;
+  const le = data[0] === 0xff && data[1] === 0xfe;
+  const be = data[0] === 0xfe && data[1] === 0xff;
+  if (!le && !be) return undefined;
+  const body = Buffer.from(data.subarray(2, 2 + ((data.length - 2) & ~1)));
+  if (be) body.swap16();
+  return Buffer.from(body.toString('utf16le'), 'utf8');
+}
+
 /** One item's scan state across its windows. */
 class ItemScan {
   readonly findings: Finding[] = [];
@@ -658,9 +696,11 @@ class ItemScan {
     const edge = this.offset + acceptLimit;
     for (const p of kept) {
       if (p.owned && !p.decided && p.finding) {
-        const key = `${p.finding.fingerprint}:${p.finding.line}`;
+        // The same secret twice on a line is two places (grouped later into one finding with its locations).
+        const key = `${p.finding.fingerprint}:${p.finding.line}:${p.finding.column}`;
         if (!this.seen.has(key)) {
           this.seen.add(key);
+          this.seen.add(`${p.finding.fingerprint}:${p.finding.line}`);
           this.findings.push(p.finding);
           this.dataLines.set(p.finding, p.dataLine);
         }
@@ -684,6 +724,7 @@ class ItemScan {
     for (const f of this.resolveDecoded(found, direct)) {
       const dataLine = f.line + this.baseLine;
       const line = map ? (map[dataLine - 1] ?? dataLine) : dataLine;
+      // A decoded secret the line already holds directly is that same place.
       const key = `${f.fingerprint}:${line}`;
       if (this.seen.has(key)) continue;
       this.seen.add(key);
@@ -805,6 +846,7 @@ class ItemScan {
       const line = map ? (map[dataLine - 1] ?? dataLine) : dataLine;
       const endLine = map ? (map[dataLine + endLines - 1] ?? dataLine + endLines) : dataLine + endLines;
       const fp = fingerprint(rule.id, c.secret);
+      if (validity === 'valid') this.engine.retainSecret(rule.id, fp, c.secret);
       const f: Finding = {
         ruleId: rule.id,
         title: rule.title,

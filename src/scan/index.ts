@@ -10,7 +10,9 @@ import {
   ScanEngine,
   sortFindings,
 } from './engine.ts';
+import { groupOccurrences } from './occurrences.ts';
 import type { ScanPolicy } from './policy.ts';
+import { RetainedSecrets } from './retained.ts';
 import { defaultThreads, type PoolInit, resolveWorkerScript, rulesToWire, ScanPool } from './pool.ts';
 import { stdinChunks } from './sources/stdin.ts';
 import type { ScanItem } from './sources/types.ts';
@@ -33,6 +35,8 @@ export interface ScanOptions {
   root: string;
   /** Scanned as the path `-` (bounded to 256 MiB). With neither `items` nor `stdin`, the work tree is scanned. */
   stdin?: NodeJS.ReadableStream;
+  /** How findings in the stream name it: `-` for stdin, the path for a named pipe or device. */
+  stdinName?: string;
   /** Custom sources (git modes). Replaces the work tree listing. */
   items?: AsyncIterable<ScanItem>;
   policy: ScanPolicy;
@@ -86,9 +90,9 @@ function cachedEngine(policy: ScanPolicy): ScanEngine {
   return engine;
 }
 
-/** Scans bytes synchronously in this thread (tests, small inputs). Findings in deterministic order. */
+/** Scans bytes synchronously in this thread (tests, small inputs): one finding per secret, deterministic order. */
 export function scanBuffer(data: Buffer, path: string, policy: ScanPolicy): Finding[] {
-  return sortFindings(cachedEngine(policy).scanBytes(data, { path }));
+  return sortFindings(groupOccurrences(sortFindings(cachedEngine(policy).scanBytes(data, { path }))));
 }
 
 function metaOf(item: ScanItem): ItemMeta {
@@ -116,7 +120,10 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   const ignoreDir = pathMatcher(directoryGlobs(policy.ignorePaths));
   const engineStats: EngineStats = emptyEngineStats();
   let skippedLarge = 0;
+  const skips = { symlink: 0, special: 0, archive: 0 };
+  let truncated = 0;
   const findings: Finding[] = [];
+  const retained = new RetainedSecrets();
   let progressItems = 0;
   const progress = (items: number) => {
     progressItems += items;
@@ -186,6 +193,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       rules: wireRules!,
       allowRegexes: policy.allowRegexes,
       stopwords: policy.stopwords,
+      ...(policy.retainSecrets?.length ? { retainSecrets: policy.retainSecrets } : {}),
       engine: { decode: opts.decode !== false, ...opts.engine, reportInlineAllowed: policy.inlineAllow === 'report' },
     };
     const p = new ScanPool(script, threads, init, warn);
@@ -214,6 +222,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       running.delete(done);
       heldInFlight -= inMemory;
       for (const f of r.findings) findings.push(f);
+      if (r.retained) retained.add(r.retained);
       for (const w of r.warnings) warn(w);
       engineStats.files += r.stats.files;
       engineStats.bytes += r.stats.bytes;
@@ -262,7 +271,10 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   };
 
   const source =
-    opts.items ?? (opts.stdin ? undefined : worktreeItems(opts.root, { onWarning: warn, ignore, ignoreDir }));
+    opts.items ??
+    (opts.stdin
+      ? undefined
+      : worktreeItems(opts.root, { onWarning: warn, ignore, ignoreDir, onSkip: (kind) => skips[kind]++ }));
   try {
     if (source) {
       // Archives are replaced by the files inside them (archive.ts: depth, entry, size and ratio limits, warnings on
@@ -270,7 +282,14 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       const expanded =
         opts.archives === false
           ? source
-          : expandArchives(source, { onWarning: warn, limits: { maxEntrySize: opts.policy.maxFileSize } });
+          : expandArchives(source, {
+              // Every archive warning is something not opened (a limit, encryption, corruption): counted.
+              onWarning: (m) => {
+                skips.archive++;
+                warn(m);
+              },
+              limits: { maxEntrySize: opts.policy.maxFileSize },
+            });
       for await (const item of expanded) if (accept(item)) await dispatch(item);
     }
     // Whatever was held back (a small input) runs inline.
@@ -290,31 +309,36 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   }
 
   if (opts.stdin) {
-    const stream = inlineEngine().openStream({ path: '-' }, engineStats);
-    for await (const chunk of stdinChunks(opts.stdin, { onWarning: warn })) stream.write(chunk);
+    const stdinName = opts.stdinName ?? '-';
+    const stream = inlineEngine().openStream({ path: stdinName }, engineStats);
+    const onCut = (m: string) => {
+      truncated++;
+      warn(m);
+    };
+    for await (const chunk of stdinChunks(opts.stdin, { onWarning: onCut, name: stdinName })) stream.write(chunk);
     for (const f of stream.end()) findings.push(f);
     progress(1);
   }
+  if (inline) retained.add(inline.takeRetained());
 
-  // Deduplicate by (path, fingerprint, line) and order deterministically.
-  sortFindings(findings);
-  const seen = new Set<string>();
-  const unique = findings.filter((f) => {
-    // the commit is part of the location: git sources keep the earliest one themselves.
-    const key = `${f.file}\0${f.fingerprint}\0${f.line}\0${f.commit ?? ''}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  // One finding per (rule, secret): the first occurrence, with every other place in `locations` (git sources regroup
+  // by commit order themselves). Deterministic order.
+  const unique = sortFindings(groupOccurrences(sortFindings(findings)));
   const stats: ScanStats = {
     files: engineStats.files,
     bytes: engineStats.bytes,
     skippedBinary: engineStats.skippedBinary,
     skippedLarge,
+    ...(skips.symlink ? { skippedSymlinks: skips.symlink } : {}),
+    ...(skips.special ? { skippedSpecial: skips.special } : {}),
+    ...(skips.archive ? { skippedArchive: skips.archive } : {}),
+    ...(truncated ? { truncated } : {}),
     unreadable: engineStats.unreadable,
     failed: engineStats.failed,
     durationMs: Math.round(performance.now() - t0),
     engine: engineName || inlineEngine().name,
   };
-  return { findings: unique, stats, warnings, staleBaseline: [] };
+  const result: ScanResult = { findings: unique, stats, warnings, staleBaseline: [] };
+  if (policy.retainSecrets?.length) result.secrets = retained;
+  return result;
 }

@@ -17,13 +17,14 @@ export interface PoolInit {
   rules: WireRule[];
   allowRegexes: string[];
   stopwords: string[];
+  retainSecrets?: string[];
   engine: Pick<EngineOptions, 'prefilter' | 'chunkSize' | 'overlap' | 'margin' | 'decode' | 'reportInlineAllowed'>;
 }
 
 export interface WireItem {
   path: string;
   kind: 'file' | 'bytes';
-  absPath?: string;
+  absPath?: string | Uint8Array;
   data?: Uint8Array;
   lineMap?: Uint32Array;
   commit?: string;
@@ -42,6 +43,8 @@ export interface WireResult {
   findings: Finding[];
   stats: EngineStats;
   warnings: string[];
+  /** Validated secrets of the policy's retainSecrets rules, by fingerprint (revocation only). */
+  retained?: [string, string][];
 }
 
 const builtinById = new Map(builtinRules.map((r) => [r.id, r]));

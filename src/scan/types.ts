@@ -1,4 +1,5 @@
 // The scanner's public shapes. A finding never carries the secret itself: only a preview and a fingerprint.
+import type { RetainedSecrets } from './retained.ts';
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low';
 
@@ -46,6 +47,21 @@ export interface Rule {
   examples: RuleExamples;
 }
 
+/** Another place a finding's secret occurs (the same rule, the same secret). */
+export interface FindingLocation {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  commit?: string;
+  author?: string;
+  date?: string;
+  decoded?: string;
+  /** `mode: logs`: the job and step whose log holds this place. */
+  log?: LogLocation;
+}
+
 export interface Finding {
   ruleId: string;
   title: string;
@@ -67,13 +83,40 @@ export interface Finding {
   /** First 4 characters of the secret, then a mask. */
   preview: string;
   /**
+   * Every other place the same secret occurs for the same rule (other files, lines, commits), in order of
+   * occurrence; the finding itself is the first occurrence (in history, the earliest commit). Absent when none.
+   */
+  locations?: FindingLocation[];
+  /** `mode: logs`: the job and step whose log holds it, and a link to the line. */
+  log?: LogLocation;
+  /** `revoke: github`: whether it was submitted for revocation, and the answer. */
+  revocation?: Revocation;
+  /**
    * An inline allow marker is on its line, but markers do not count there (a line a pull request adds): reported
    * for review, never failing the run.
    */
   inlineAllowed?: boolean;
 }
 
-export type ScanMode = 'auto' | 'worktree' | 'diff' | 'history';
+export interface LogLocation {
+  job: string;
+  jobId: number;
+  /** As the API names it; absent when no step's times enclose the line's. */
+  step?: string;
+  stepNumber?: number;
+  /** The line on GitHub (`…/actions/runs/RUN/job/JOB#step:N:L`). */
+  url: string;
+}
+
+export interface Revocation {
+  submitted: boolean;
+  /** The endpoint's HTTP status, when it answered. */
+  status?: number;
+  /** In words: "accepted (HTTP 202)", "refused (HTTP 422: …)", "not submitted: …". */
+  answer: string;
+}
+
+export type ScanMode = 'auto' | 'worktree' | 'diff' | 'history' | 'logs';
 export type FailOn = 'any' | 'validated' | 'none';
 
 export interface ScanStats {
@@ -84,6 +127,16 @@ export interface ScanStats {
   unreadable: number;
   /** Items that could not be scanned for another reason than I/O (a worker crash): the scan is incomplete. */
   failed: number;
+  /** Symlinks met while listing the work tree: never followed (a target inside the tree is scanned on its own). */
+  skippedSymlinks?: number;
+  /** FIFOs, sockets and devices met while listing the work tree: never opened. */
+  skippedSpecial?: number;
+  /** Archives or archive entries not opened: over an archive limit, encrypted, unsupported or corrupt. */
+  skippedArchive?: number;
+  /** Git objects the range needs that are missing from the clone: the scan is incomplete. */
+  missingObjects?: number;
+  /** Inputs cut at the stdin cap: the scan is incomplete. */
+  truncated?: number;
   durationMs: number;
   engine: string;
 }
@@ -94,4 +147,30 @@ export interface ScanResult {
   warnings: string[];
   /** Baseline fingerprints that matched nothing in this scan (stale entries). */
   staleBaseline: string[];
+  /** Validated secrets of the policy's retainSecrets rules (revocation only; never serialised). */
+  secrets?: RetainedSecrets;
+}
+
+/**
+ * What could not be scanned (unreadable, failed, missing git objects, input cut at the cap): any of it fails the run
+ * (CLI exit 2, the action fails, SARIF executionSuccessful false), since it might hold a secret.
+ */
+export function incompleteItems(stats: ScanStats): number {
+  return stats.unreadable + stats.failed + (stats.missingObjects ?? 0) + (stats.truncated ?? 0);
+}
+
+/** What policy skipped on purpose, in words with counts ("2 binary files"): shown and reported, never a failure. */
+export function policySkips(stats: ScanStats): string[] {
+  const n = (count: number, one: string, many: string) => (count > 0 ? [`${count} ${count === 1 ? one : many}`] : []);
+  return [
+    ...n(stats.skippedBinary, 'binary file', 'binary files'),
+    ...n(stats.skippedLarge, 'file over the size limit', 'files over the size limit'),
+    ...n(
+      stats.skippedArchive ?? 0,
+      'archive item over a limit or unreadable',
+      'archive items over a limit or unreadable',
+    ),
+    ...n(stats.skippedSpecial ?? 0, 'FIFO, socket or device', 'FIFOs, sockets or devices'),
+    ...n(stats.skippedSymlinks ?? 0, 'symlink (not followed)', 'symlinks (not followed)'),
+  ];
 }

@@ -8,7 +8,12 @@ const init = workerData as PoolInit;
 const initWarnings: string[] = [];
 const options: EngineOptions = { ...init.engine, onWarning: (m) => initWarnings.push(m) };
 const engine = new ScanEngine(
-  { rules: rulesFromWire(init.rules), allowRegexes: init.allowRegexes, stopwords: init.stopwords },
+  {
+    rules: rulesFromWire(init.rules),
+    allowRegexes: init.allowRegexes,
+    stopwords: init.stopwords,
+    ...(init.retainSecrets ? { retainSecrets: init.retainSecrets } : {}),
+  },
   options,
 );
 parentPort!.postMessage({ type: 'ready', engine: engine.name, warnings: initWarnings });
@@ -30,6 +35,8 @@ parentPort!.on('message', (batch: WireBatch) => {
       result.warnings.push(describeFailure(item.path, e));
     }
   }
+  const retained = engine.takeRetained();
+  if (retained.length > 0) result.retained = retained;
   parentPort!.postMessage(result);
 });
 

@@ -58,7 +58,7 @@ export interface Audit {
     ruleSet?: { version: string; rules: number; config?: string };
     artifacts?: number;
     findings?: number;
-    skipped?: { binary: number; large: number };
+    skipped?: { binary: number; large: number; archiveLimits?: number };
   };
   publicKey?: string;
   run?: { exitCode: number | null; timedOut: boolean; durationMs: number };

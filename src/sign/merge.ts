@@ -4,8 +4,9 @@
 // every listed file that is present is hashed and must match, absent ones are counted. Nothing here signs: the
 // caller signs the returned text only when this returned without throwing.
 import { createHash } from 'node:crypto';
-import { glob, lstat, realpath } from 'node:fs/promises';
+import { lstat, readdir, realpath } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import picomatch from 'picomatch';
 import { displayPath, printable } from '../shared/escape.ts';
 import { readRegularFile } from '../shared/read-file.ts';
 import { formatNamed, type ManifestEntry, type ManifestLine, nameRelativeTo, parseManifestLines } from './manifest.ts';
@@ -67,22 +68,15 @@ export async function findFragments(patterns: readonly string[], workspace: stri
       throw new MergeError(`checksums-merge pattern ${q(p)} must be relative and inside the workspace`);
     }
   }
-  const include = patterns.filter((p) => !p.startsWith('!'));
-  const negated = patterns.filter((p) => p.startsWith('!')).map((p) => p.slice(1));
-  const excluded = new Set<string>();
-  if (negated.length) for await (const p of glob(negated, { cwd: ws })) excluded.add(resolve(ws, p));
   const found = new Map<string, Fragment>();
-  if (include.length) {
-    for await (const p of glob(include, { cwd: ws })) {
-      const abs = resolve(ws, p);
-      if (excluded.has(abs)) continue;
-      const real = await realpath(abs).catch(() => undefined);
-      if (real === undefined) continue; // vanished, or a dangling link
-      if (!inside(ws, real)) {
-        throw new MergeError(`fragment ${q(toPosix(p))} is a link to a file outside the workspace`);
-      }
-      if ((await lstat(real)).isFile()) found.set(abs, { path: abs, display: displayPath(toPosix(relative(ws, abs))) });
+  for (const rel of await matchPaths(patterns, ws)) {
+    const abs = resolve(ws, rel);
+    const real = await realpath(abs).catch(() => undefined);
+    if (real === undefined) continue; // vanished, or a dangling link
+    if (!inside(ws, real)) {
+      throw new MergeError(`fragment ${q(rel)} is a link to a file outside the workspace`);
     }
+    if ((await lstat(real)).isFile()) found.set(abs, { path: abs, display: displayPath(rel) });
   }
   if (found.size === 0) {
     throw new MergeError(
@@ -91,6 +85,29 @@ export async function findFragments(patterns: readonly string[], workspace: stri
     );
   }
   return [...found.values()].sort((a, b) => (a.display < b.display ? -1 : a.display > b.display ? 1 : 0));
+}
+
+/**
+ * Workspace-relative paths (with `/`) matching the globs (`!pattern` excludes), found by walking only below each
+ * pattern's literal base directory. picomatch rather than fs.glob: the CLI also runs on Node 20, which has no glob.
+ */
+async function matchPaths(patterns: readonly string[], ws: string): Promise<string[]> {
+  const include = patterns.filter((p) => !p.startsWith('!'));
+  const exclude = patterns.filter((p) => p.startsWith('!')).map((p) => p.slice(1));
+  if (!include.length) return [];
+  const included = picomatch(include);
+  const excluded = exclude.length ? picomatch(exclude) : () => false;
+  const out = new Set<string>();
+  for (const base of new Set(include.map((p) => picomatch.scan(p).base))) {
+    const dir = resolve(ws, base);
+    const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+    for (const e of entries) {
+      if (e.isDirectory()) continue;
+      const rel = toPosix(relative(ws, join(e.parentPath, e.name)));
+      if (included(rel) && !excluded(rel)) out.add(rel);
+    }
+  }
+  return [...out];
 }
 
 /**

@@ -2,11 +2,12 @@
 // repository's config applied, findings named ARTIFACT!entry and redacted, the rule-set version reported.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { describeArtifactFindings, scanArtifacts } from '../../src/scan/artifacts.ts';
+import { classifyWarning, describeArtifactFindings, scanArtifacts } from '../../src/scan/artifacts.ts';
 import { fakeChecksummed } from '../../src/scan/validate/checksum.ts';
 
 let ws: string;
@@ -102,5 +103,52 @@ describe('scanArtifacts', () => {
     const r = await scanArtifacts({ files: [replaced], root: ws, env });
     assert.equal(r.incomplete, 1, JSON.stringify(r.stats));
     assert.equal(r.findings.length, 0);
+  });
+
+  it('archive content the scanner could not see (corrupt, bomb-like) makes the scan incomplete; size limits are counted', async () => {
+    const corrupt = join(ws, 'dist', 'corrupt.tgz');
+    writeFileSync(corrupt, Buffer.concat([Buffer.from([0x1f, 0x8b, 8, 0]), randomBytes(600)]));
+    const c = await scanArtifacts({ files: [corrupt], root: ws, env });
+    assert.ok(c.incomplete >= 1, JSON.stringify(c.warnings));
+
+    const src = mkdtempSync(join(tmpdir(), 'jit-gpg-bomb-'));
+    writeFileSync(join(src, 'big.txt'), 'a'.repeat(8 * 1024 * 1024)); // ~1000:1 compressed
+    const bomb = join(ws, 'dist', 'bomb.tgz');
+    execFileSync('tar', ['-czf', bomb, '-C', src, 'big.txt']);
+    const b = await scanArtifacts({ files: [bomb], root: ws, env });
+    assert.ok(b.incomplete >= 1, JSON.stringify(b.warnings));
+
+    writeFileSync(join(src, 'big.txt'), randomBytes(11 * 1024 * 1024).toString('base64'));
+    const large = join(ws, 'dist', 'large.tar');
+    execFileSync('tar', ['-cf', large, '-C', src, 'big.txt']);
+    rmSync(src, { recursive: true, force: true });
+    const l = await scanArtifacts({ files: [large], root: ws, env });
+    assert.equal(l.incomplete, 0, JSON.stringify(l.warnings));
+    assert.equal(l.policySkipped, 1, JSON.stringify(l.warnings));
+  });
+
+  it('classifies every "not scanned" warning shape of the archive reader', () => {
+    const cases: [string, ReturnType<typeof classifyWarning>][] = [
+      ['a.zip!x: archive nested deeper than 3 levels, not opened (limit: depth)', 'policy'],
+      ['a.zip: more than 10000 entries; the rest were not scanned (limit: entries)', 'policy'],
+      [
+        'a.zip: expands to more than 128 MiB (at a.zip!x); the rest was not scanned (limit: total size, zip bomb?)',
+        'policy',
+      ],
+      ['a.zip!x: larger than 10 MiB expanded, not scanned (limit: entry size)', 'policy'],
+      ['a.gz: gzip expands beyond 128 MiB (limit: total size), not scanned', 'policy'],
+      ['a.zip!x: expands more than 200:1 (1 MiB compressed), not scanned (limit: ratio, zip bomb?)', 'unscannable'],
+      ['a.gz: gzip expands more than 200:1 (limit: ratio, zip bomb?), not scanned', 'unscannable'],
+      ['a.zip!x: cannot inflate (bad data), not scanned', 'unscannable'],
+      ['a.zip!x: encrypted zip entry, not scanned', 'unscannable'],
+      ['a.zip!x: zip compression method 14 is not supported, not scanned', 'unscannable'],
+      ['a.zip!x: local header is corrupt, not scanned', 'unscannable'],
+      [
+        'a.zip: cannot read the zip archive (no end of central directory); its contents were not scanned',
+        'unscannable',
+      ],
+      ['native RE2 is not available', 'other'],
+    ];
+    for (const [m, kind] of cases) assert.equal(classifyWarning(m), kind, m);
   });
 });

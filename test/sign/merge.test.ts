@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { digestFiles, formatNamed } from '../../src/sign/manifest.ts';
-import { findFragments, MergeError, mergeFragments, readFragment } from '../../src/sign/merge.ts';
+import { findFragments, MergeError, manifestEntriesWith, mergeFragments, readFragment } from '../../src/sign/merge.ts';
 
 let root: string;
 let ws: string;
@@ -166,5 +166,28 @@ describe('mergeFragments', () => {
     writeFileSync(join(ws, 'fragments', 'empty.sha256sums'), '');
     const fragments = await findFragments(['fragments/*'], ws);
     await assert.rejects(mergeFragments({ fragments, manifestDir: join(ws, 'dist') }), /list no files/);
+  });
+  it('files signed in the fan-in step join the merge; one with another digest than a fragment fails naming both', async () => {
+    await matrixJob('app.tgz', 'a');
+    const merged = await mergeFragments({
+      fragments: await findFragments(['fragments/*'], ws),
+      manifestDir: join(ws, 'dist'),
+    });
+    writeFileSync(join(ws, 'dist', 'NOTES.md'), 'notes');
+    const notes = { path: join(ws, 'dist', 'NOTES.md'), sha256: 'c'.repeat(64) };
+    const { merged: all, entries } = manifestEntriesWith(merged, [notes], join(ws, 'dist'));
+    assert.deepEqual(
+      all.entries.map((e) => e.name),
+      ['app.tgz', 'NOTES.md'],
+    );
+    assert.deepEqual(
+      entries.map((e) => e.path),
+      [join(ws, 'dist', 'app.tgz'), join(ws, 'dist', 'NOTES.md')],
+    );
+    const clash = { path: join(ws, 'dist', 'app.tgz'), sha256: 'd'.repeat(64) };
+    assert.throws(
+      () => manifestEntriesWith(merged, [clash], join(ws, 'dist')),
+      /conflicting digests for "app\.tgz": fragments\/app\.tgz\.sha256sums says [0-9a-f]{64}, the files signed in this step says d{64}/,
+    );
   });
 });

@@ -1,6 +1,6 @@
 // The human report: findings grouped by file, one line each, then a summary. Colour only when asked (a TTY).
 import { printable } from '../../shared/escape.ts';
-import type { Finding, Severity } from '../types.ts';
+import { type Finding, incompleteItems, policySkips, type Severity } from '../types.ts';
 import type { ReportInput } from './json.ts';
 import { redactFindings } from './redact.ts';
 
@@ -53,7 +53,12 @@ export function renderText(opts: TextOptions): string {
     for (const f of list) {
       const pos = `${f.line}:${f.column}`.padEnd(width);
       const sev = paint(SEVERITY_STYLE[f.severity] ?? 'red', f.severity.padEnd(8));
-      const extra = [f.validated ? paint('bold', 'validated') : '', f.commit ? `commit ${f.commit.slice(0, 12)}` : '']
+      const extra = [
+        f.validated ? paint('bold', 'validated') : '',
+        f.commit ? `commit ${f.commit.slice(0, 12)}` : '',
+        f.log?.step !== undefined ? `step "${clean(f.log.step)}"` : '',
+        f.revocation ? `revocation: ${clean(f.revocation.answer)}` : '',
+      ]
         .filter(Boolean)
         .join(', ');
       lines.push(
@@ -80,11 +85,10 @@ export function renderText(opts: TextOptions): string {
     lines.push('Rotate each secret (treat it as leaked), then remove it; accept false positives with an inline');
     lines.push('`jit-gpg:allow` comment, an [allow] entry in .jit-gpg.toml, or a baseline (--baseline REPORT.json).');
   }
-  const skipped: string[] = [];
-  if (s.skippedBinary) skipped.push(`${plural(s.skippedBinary, 'binary file')}`);
-  if (s.skippedLarge) skipped.push(`${plural(s.skippedLarge, 'file')} over the size limit`);
-  if (s.unreadable) skipped.push(`${plural(s.unreadable, 'unreadable file')}`);
-  if (skipped.length) lines.push(paint('dim', `Skipped: ${skipped.join(', ')}.`));
+  const skipped = policySkips(s);
+  if (skipped.length) lines.push(paint('dim', `Skipped by policy: ${skipped.join(', ')}.`));
+  const incomplete = incompleteItems(s);
+  if (incomplete) lines.push(paint('red', `Not scanned (the scan is incomplete): ${plural(incomplete, 'item')}.`));
   if (baselined) lines.push(paint('dim', `${plural(baselined, 'finding')} accepted by the baseline.`));
   if (stale.length) {
     lines.push(
