@@ -57,7 +57,11 @@ export function groupOccurrences(
   for (const key of order) {
     const list = groups.get(key)!;
     const all: { loc: FindingLocation; finding: Finding; primary: boolean }[] = [];
-    for (const { finding, places } of list) places.forEach((loc, i) => all.push({ loc, finding, primary: i === 0 }));
+    for (const { finding, places } of list) {
+      places.forEach((loc, i) => {
+        all.push({ loc, finding, primary: i === 0 });
+      });
+    }
     all.sort((a, b) => rank(a.loc) - rank(b.loc) || compareLocations(a.loc, b.loc));
     // The first occurrence that was a finding of its own (its validity and title are the ones it was found with).
     const first = all.find((o) => o.primary) ?? all[0]!;

@@ -333,3 +333,16 @@ describe('scanBuffer and scan()', () => {
     assert.equal(r.findings.length, 1);
   });
 });
+
+describe('UTF-16 text with a byte order mark', () => {
+  it('is decoded and scanned (LE and BE), at the same line and column as in UTF-8', async () => {
+    const { utf16ToUtf8 } = await import('../../src/scan/engine.ts');
+    const text = 'a = 1\nkey: ☃ x\n';
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    const be = Buffer.from(text, 'utf16le');
+    be.swap16();
+    assert.equal(utf16ToUtf8(le)?.toString(), text);
+    assert.equal(utf16ToUtf8(Buffer.concat([Buffer.from([0xfe, 0xff]), be]))?.toString(), text);
+    assert.equal(utf16ToUtf8(Buffer.from(text)), undefined, 'not without a BOM');
+  });
+});

@@ -133,3 +133,34 @@ describe('worktree source', () => {
     assert.equal(places(r).length, 2);
   });
 });
+
+describe('names as bytes; what the listing leaves alone is counted', () => {
+  const setup = (root: string) => {
+    const badDir = Buffer.concat([Buffer.from(`${root}/`), Buffer.from([0x64, 0xfe])]);
+    mkdirSync(badDir, { recursive: true });
+    writeFileSync(Buffer.concat([badDir, Buffer.from('/f'), Buffer.from([0xff]), Buffer.from('.env')]), `T=${tok()}\n`);
+    writeFileSync(join(root, 'plain.env'), `T=${tok()}\n`);
+    symlinkSync('plain.env', join(root, 'link.env'));
+    execFileSync('mkfifo', [join(root, 'pipe')]);
+  };
+
+  it('walk: a name that is not UTF-8 is scanned and shown losslessly; a symlink and a FIFO are counted', async () => {
+    const root = join(base, 'bytes-walk');
+    mkdirSync(root);
+    setup(root);
+    const r = await scan({ root, policy: policy(), threads: 1 });
+    assert.deepEqual(r.findings.map((f) => f.file).sort(), ['d\\xfe/f\\xff.env', 'plain.env']);
+    assert.equal(r.stats.skippedSymlinks, 1);
+    assert.equal(r.stats.skippedSpecial, 1);
+  });
+
+  it('git: names from `git ls-files -z` are bytes too', async () => {
+    const root = join(base, 'bytes-git');
+    mkdirSync(root);
+    setup(root);
+    execFileSync('git', ['init', '-q', '.'], { cwd: root });
+    const r = await scan({ root, policy: policy(), threads: 1 });
+    assert.deepEqual(r.findings.map((f) => f.file).sort(), ['d\\xfe/f\\xff.env', 'plain.env']);
+    assert.equal(r.stats.skippedSymlinks, 1);
+  });
+});
