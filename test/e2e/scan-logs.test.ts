@@ -213,9 +213,13 @@ describe('scan action, mode logs, through the runner harness', {
   });
 
   test('a token without actions: read fails the step saying so', async () => {
+    gh.denyActions('ghs_noActionsRead000000000000000000000');
     const { main } = await runLogs({ token: 'ghs_noActionsRead000000000000000000000' });
     assert.equal(main.exitCode, 1);
-    assert.match(main.log, /HTTP 401 .*the token needs `actions: read`/);
+    assert.match(main.log, /HTTP 403 \(Resource not accessible by integration\); the token needs `actions: read`/);
+    // The token reaches the raw output only in the ::add-mask:: command that registers it.
+    const lines = main.raw.split('\n').filter((l) => l.includes('ghs_noActionsRead'));
+    assert.deepEqual(lines, ['::add-mask::ghs_noActionsRead000000000000000000000']);
   });
 
   test('a hostile job or step name is printed, never obeyed', async () => {
