@@ -284,6 +284,11 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
     notes.push(`${f.file}:${f.line}: ${message}`);
   }
 
+  if (job.logs) {
+    notes.push(`Logs: ${plural(job.logs.jobs, 'completed job')} of the run scanned.`);
+    for (const s of job.logs.skipped) notes.push(`Job "${s.job}" not scanned: ${s.why}.`);
+  }
+
   // Every writer below (annotations, log, reports, summary) sees only redacted findings.
   const filePrefix = logsMode ? '' : prefix;
   const findings = redactFindings(job.result.findings).map((f) => withPrefix(filePrefix, f));

@@ -172,6 +172,8 @@ describe('scan action, mode logs, through the runner harness', {
     );
     assert.match(main.summary, /in step `Deploy`/);
     assert.match(main.summary, /stop the step from printing it and delete the run’s logs/);
+    assert.match(main.summary, /- Logs: 3 completed jobs of the run scanned\./);
+    assert.match(main.summary, /- Job "scan logs" not scanned: in\\_progress: its log is not complete yet/);
     for (const text of [sarifText, report, main.summary, main.log]) assert.deepEqual(findLeaks(text, SECRETS), []);
   });
 
