@@ -64,7 +64,13 @@ export function readScanInputs(source?: InputSource): ScanInputs {
     revoke: i.oneOf('revoke', REVOKE, 'none'),
     configFrom: i.oneOf('config-from', ['base', 'head'] as const, 'base'),
   };
-  if (i.optional('run-id') !== undefined) out.runId = i.integer('run-id', { fallback: 0, min: 1 });
+  const runId = i.optional('run-id');
+  if (runId !== undefined) {
+    if (!/^\d{1,15}$/.test(runId) || Number(runId) < 1) {
+      throw i.error('run-id', 'must be a workflow run id (a positive integer); remove it to scan this run');
+    }
+    out.runId = Number(runId);
+  }
   const token = i.optional('token');
   if (token !== undefined) out.token = token;
   for (const [key, name] of [

@@ -248,6 +248,18 @@ describe('scan action, mode logs, through the runner harness', {
     assert.equal(json.findings[0].log.job, evil, 'the JSON report keeps the name as the API gave it');
   });
 
+  test('bad inputs name the input: run-id, revoke', async () => {
+    const badRun = await runLogs({ 'run-id': 'latest' });
+    assert.equal(badRun.main.exitCode, 1);
+    assert.match(
+      badRun.main.log,
+      /input `run-id` must be a workflow run id \(a positive integer\); remove it to scan this run/,
+    );
+    const badRevoke = await runLogs({ revoke: 'all' });
+    assert.equal(badRevoke.main.exitCode, 1);
+    assert.match(badRevoke.main.log, /input `revoke` must be one of none, github/);
+  });
+
   test('a log that cannot be fetched fails the run', async () => {
     gh.fail({ path: /\/actions\/jobs\/9002\/logs$/, status: 404, times: 5 });
     const { main } = await runLogs({ 'fail-on': 'none' });
