@@ -10,6 +10,7 @@ import {
   ScanEngine,
   sortFindings,
 } from './engine.ts';
+import { groupOccurrences } from './occurrences.ts';
 import type { ScanPolicy } from './policy.ts';
 import { RetainedSecrets } from './retained.ts';
 import { defaultThreads, type PoolInit, resolveWorkerScript, rulesToWire, ScanPool } from './pool.ts';
@@ -89,9 +90,9 @@ function cachedEngine(policy: ScanPolicy): ScanEngine {
   return engine;
 }
 
-/** Scans bytes synchronously in this thread (tests, small inputs). Findings in deterministic order. */
+/** Scans bytes synchronously in this thread (tests, small inputs): one finding per secret, deterministic order. */
 export function scanBuffer(data: Buffer, path: string, policy: ScanPolicy): Finding[] {
-  return sortFindings(cachedEngine(policy).scanBytes(data, { path }));
+  return sortFindings(groupOccurrences(sortFindings(cachedEngine(policy).scanBytes(data, { path }))));
 }
 
 function metaOf(item: ScanItem): ItemMeta {
@@ -320,16 +321,9 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   }
   if (inline) retained.add(inline.takeRetained());
 
-  // Deduplicate by (path, fingerprint, line) and order deterministically.
-  sortFindings(findings);
-  const seen = new Set<string>();
-  const unique = findings.filter((f) => {
-    // the commit is part of the location: git sources keep the earliest one themselves.
-    const key = `${f.file}\0${f.fingerprint}\0${f.line}\0${f.commit ?? ''}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  // One finding per (rule, secret): the first occurrence, with every other place in `locations` (git sources regroup
+  // by commit order themselves). Deterministic order.
+  const unique = sortFindings(groupOccurrences(sortFindings(findings)));
   const stats: ScanStats = {
     files: engineStats.files,
     bytes: engineStats.bytes,
