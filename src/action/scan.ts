@@ -350,7 +350,8 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
         const step = f.log.step !== undefined ? `, step "${printable(f.log.step)}"` : '';
         const where = `job "${printable(f.log.job)}"${step}, line ${f.line}`;
         const revoked = f.revocation ? `; revocation: ${f.revocation.answer}` : '';
-        const text = `${message} in ${where}${revoked}: ${f.log.url}`;
+        const more = f.locations?.length ? ` (and ${plural(f.locations.length, 'other place')}: see the report)` : '';
+        const text = `${message} in ${where}${more}${revoked}: ${f.log.url}`;
         if (opts.annotations) core.error(printable(text), { title: f.title });
         else info(text);
         continue;
