@@ -51280,7 +51280,7 @@ var init_vault_transit = __esm({
 import { resolve as resolve7 } from "node:path";
 function checkProviderInputs(provider, values, options = {}) {
   if (!PROVIDER_NAMES.includes(provider)) {
-    throw new ProviderInputError("provider", `must be one of ${PROVIDER_NAMES.join(", ")} (got "${provider}")`);
+    throw new ProviderInputError("provider", `must be one of ${PROVIDER_NAMES.join(", ")} (got ${excerpt(provider)})`);
   }
   if (!AVAILABLE_PROVIDERS.includes(provider)) {
     throw new ProviderInputError(
@@ -51364,6 +51364,7 @@ var PROVIDER_NAMES, AVAILABLE_PROVIDERS, SERVICE_INPUTS, SPEC, ProviderInputErro
 var init_select = __esm({
   "src/sign/providers/select.ts"() {
     "use strict";
+    init_escape();
     init_oidc();
     init_aws_kms();
     init_aws_secrets_manager();

@@ -49583,7 +49583,7 @@ var ProviderInputError = class extends Error {
 };
 function checkProviderInputs(provider, values, options = {}) {
   if (!PROVIDER_NAMES.includes(provider)) {
-    throw new ProviderInputError("provider", `must be one of ${PROVIDER_NAMES.join(", ")} (got "${provider}")`);
+    throw new ProviderInputError("provider", `must be one of ${PROVIDER_NAMES.join(", ")} (got ${excerpt(provider)})`);
   }
   if (!AVAILABLE_PROVIDERS.includes(provider)) {
     throw new ProviderInputError(
