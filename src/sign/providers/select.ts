@@ -92,7 +92,10 @@ export function checkProviderInputs(
   options: { exempt?: readonly ServiceInput[] } = {},
 ): AvailableProvider {
   if (!(PROVIDER_NAMES as readonly string[]).includes(provider)) {
-    throw new ProviderInputError('provider', `must be one of ${PROVIDER_NAMES.join(', ')} (got "${provider}")`);
+    // a bad value is shown by at most 4 characters (a secret pasted into the wrong input stays unseen)
+    const chars = [...provider];
+    const got = JSON.stringify(chars.length > 4 ? `${chars.slice(0, 4).join('')}…` : provider);
+    throw new ProviderInputError('provider', `must be one of ${PROVIDER_NAMES.join(', ')} (got ${got})`);
   }
   if (!(AVAILABLE_PROVIDERS as readonly string[]).includes(provider)) {
     throw new ProviderInputError(
