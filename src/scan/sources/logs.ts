@@ -210,7 +210,7 @@ export interface LogsSource {
   /** Jobs not scanned, with why (still running, skipped). */
   readonly skipped: { job: string; why: string }[];
   readonly jobs: number;
-  /** Where each finding is: job, step and a link to the line. */
+  /** Where a finding (or one of its other places) is: job, step and a link to the line. */
   locate(place: Pick<Finding, 'file' | 'line'>): LogLocation | undefined;
 }
 
