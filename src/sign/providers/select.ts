@@ -92,7 +92,10 @@ export function checkProviderInputs(
   options: { exempt?: readonly ServiceInput[] } = {},
 ): AvailableProvider {
   if (!(PROVIDER_NAMES as readonly string[]).includes(provider)) {
-    throw new ProviderInputError('provider', `must be one of ${PROVIDER_NAMES.join(', ')} (got "${provider}")`);
+    // at most 4 characters of the value: an input may hold a secret pasted into the wrong field
+    const chars = [...provider];
+    const shown = JSON.stringify(chars.length > 4 ? `${chars.slice(0, 4).join('')}…` : provider);
+    throw new ProviderInputError('provider', `must be one of ${PROVIDER_NAMES.join(', ')} (got ${shown})`);
   }
   if (!(AVAILABLE_PROVIDERS as readonly string[]).includes(provider)) {
     throw new ProviderInputError(
