@@ -246,6 +246,29 @@ describe('jit-gpg sign', () => {
     }
   });
 
+  it('item 3: --vault-url with credentials or plain http off this machine fails before any token, without the URL', async () => {
+    writeFileSync(join(dir, 'a.txt'), 'artifact a\n');
+    const vault = ['--vault-role', 'r', '--vault-secret', 'secret/data/x', '--jwt-env', 'NO_SUCH_VAR'];
+    const creds = await cli(['sign', '--vault-url', 'https://admin:hunter2pass@vault.example.test', ...vault, 'a.txt']);
+    assert.equal(creds.code, 2);
+    assert.match(creds.stderr, /vault-url must not contain a user name or password/);
+    assert.ok(!creds.stderr.includes('hunter2') && !creds.stderr.includes('admin'));
+    const http = await cli(['sign', '--vault-url', 'http://vault.example.test:8200', ...vault, 'a.txt']);
+    assert.equal(http.code, 2);
+    assert.match(http.stderr, /plain http:\/\/ to vault\.example\.test:8200/);
+    // allowed explicitly, it gets as far as the JWT (which this test does not give)
+    const allowed = await cli([
+      'sign',
+      '--vault-url',
+      'http://vault.example.test:8200',
+      '--allow-insecure-http',
+      ...vault,
+      'a.txt',
+    ]);
+    assert.equal(allowed.code, 2);
+    assert.match(allowed.stderr, /--jwt-env NO_SUCH_VAR: the variable is not set/);
+  });
+
   it('item 6: a pipe the caller opened (process substitution) works', () => {
     writeFileSync(join(dir, 'h.txt'), 'h\n');
     const ok = viaBash('"$0" "$1" sign --key-file "$2" --passphrase-fd 3 h.txt 3< <(printf "%s\\n" "$3")', [
