@@ -30743,7 +30743,11 @@ function printable(text) {
   return neutralise(text.replace(UNSAFE, escapeUnsafe));
 }
 function displayPath(name2) {
-  if (typeof name2 !== "string") return neutralise(decodeBytesLossless(name2));
+  if (typeof name2 !== "string") {
+    const text = name2.toString("utf8");
+    if (Buffer.byteLength(text) === name2.length && Buffer.from(text, "utf8").equals(name2)) return displayPath(text);
+    return neutralise(decodeBytesLossless(name2));
+  }
   return neutralise(name2.replace(/\\/g, "\\\\").replace(UNSAFE, escapeUnsafe));
 }
 function decodeBytesLossless(bytes) {

@@ -21503,7 +21503,11 @@ function printable(text) {
   return neutralise(text.replace(UNSAFE, escapeUnsafe));
 }
 function displayPath(name2) {
-  if (typeof name2 !== "string") return neutralise(decodeBytesLossless(name2));
+  if (typeof name2 !== "string") {
+    const text = name2.toString("utf8");
+    if (Buffer.byteLength(text) === name2.length && Buffer.from(text, "utf8").equals(name2)) return displayPath(text);
+    return neutralise(decodeBytesLossless(name2));
+  }
   return neutralise(name2.replace(/\\/g, "\\\\").replace(UNSAFE, escapeUnsafe));
 }
 function decodeBytesLossless(bytes) {
@@ -47248,7 +47252,8 @@ function runInProcessGroup(command, options) {
   const isWin = process.platform === "win32";
   const child = spawn("bash", ["-e", "-o", "pipefail", "-c", command], {
     cwd: options.cwd,
-    env: options.env,
+    // whatever path calls it, `run:` never gets the runner's tokens or the step's files (child-env.ts)
+    env: childEnv(options.env),
     stdio: options.stdio ?? "inherit",
     detached: !isWin
   });
