@@ -173,7 +173,7 @@ export function readInputs(source?: InputSource): SignInputs {
   return {
     provider,
     service,
-    audience: ins.string('audience', { fallback: defaultAudience(provider) }),
+    audience: ins.string('audience', { fallback: defaultAudience(provider, service) }),
     vaultUrl,
     vaultRole,
     vaultSecret,

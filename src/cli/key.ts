@@ -13,7 +13,7 @@ import { buildProvider, cliJwt, PROVIDER_FLAGS } from './sign.ts';
 
 export const KEY_USAGE = `Usage: jit-gpg key export --provider P [provider options] --uid "Name <email>" --created ISO-8601
 
-Prints the armored OpenPGP public key of a remote signing key (vault-transit, aws-kms): a v4 key created exactly
+Prints the armored OpenPGP public key of a remote signing key (vault-transit, aws-kms, gcp-kms): a v4 key created exactly
 at --created with exactly the --uid user ID, self-certified by the key service. The same key and --created always
 give the same fingerprint. Give the output to the sign action's \`public-key\` input (or --public-key).
 
@@ -21,6 +21,8 @@ Provider options (as for \`jit-gpg sign\`):
   vault-transit: --vault-url URL --vault-role ROLE --key NAME [--vault-transit-mount transit] [--vault-auth-mount jwt]
                  [--vault-namespace NS] [--vault-ca-cert FILE]
   aws-kms:       --key ID|ARN|alias/NAME --aws-role-arn ARN --aws-region REGION
+  gcp-kms:       --key projects/P/locations/L/keyRings/R/cryptoKeys/K/cryptoKeyVersions/V
+                 --gcp-workload-identity-provider RESOURCE [--gcp-service-account SA]
   [--audience AUD] [--jwt-file FILE | --jwt-env NAME] [--allow-insecure-http]
 
 Options:
@@ -75,16 +77,16 @@ export async function keyCommand(argv: string[], io: CliIO): Promise<number> {
     return EXIT.ok;
   }
   if (positionals.length) throw new UsageError(`key export: unexpected argument '${printable(positionals[0]!)}'`);
-  if (!f.provider) throw new UsageError('key export: --provider is required (vault-transit or aws-kms)');
+  if (!f.provider) throw new UsageError('key export: --provider is required (vault-transit, aws-kms or gcp-kms)');
   if (!f.uid) throw new UsageError('key export: --uid "Name <email>" is required');
   if (!f.created) throw new UsageError('key export: --created ISO-8601 is required (it is part of the fingerprint)');
   const created = parseCreated(f.created);
   const log = (m: string) => io.stderr.write(`${printable(m)}\n`);
-  const { provider } = buildProvider('key export', f.provider, f, io, log, { publicKey: false });
+  const { provider, audienceInputs } = buildProvider('key export', f.provider, f, io, log, { publicKey: false });
   if (provider.kind !== 'remote-signer') {
     throw new UsageError(`key export: --provider ${provider.name} holds an exported key; export it with gpg instead`);
   }
-  const audience = f.audience ?? defaultAudience(provider.name as AvailableProvider);
+  const audience = f.audience ?? defaultAudience(provider.name as AvailableProvider, audienceInputs);
   const idToken = await cliJwt(f['jwt-file'], f['jwt-env'], audience, io, 'key export');
   const session = await provider.connect(idToken.token);
   let armored: string;

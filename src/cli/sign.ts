@@ -40,10 +40,16 @@ Key source (one of):
     vault-transit: --vault-url URL --vault-role ROLE --key NAME --public-key FILE [--vault-transit-mount transit]
     aws-kms: --key ID|ARN|alias/NAME --public-key FILE --aws-role-arn ARN --aws-region REGION
     aws-secrets-manager: --secret NAME|ARN --aws-role-arn ARN --aws-region REGION
+    gcp-kms: --key projects/P/locations/L/keyRings/R/cryptoKeys/K/cryptoKeyVersions/V --public-key FILE
+        --gcp-workload-identity-provider projects/N/locations/global/workloadIdentityPools/P/providers/X
+        [--gcp-service-account SA@PROJECT.iam.gserviceaccount.com]
+    gcp-secret-manager: --secret projects/P/secrets/S[/versions/V] --gcp-workload-identity-provider RESOURCE
+        [--gcp-service-account SA]
     [--audience AUD] [--jwt-file FILE | --jwt-env NAME]
     [--allow-insecure-http]   allow plain http:// to a key service that is not on this machine (labs only)
-  Remote signers (vault-transit, aws-kms) keep the key in the service; --public-key is the output of
-  \`jit-gpg key export\` and fixes the fingerprint. AWS endpoints follow AWS_ENDPOINT_URL(_KMS|_STS|…).
+  Remote signers (vault-transit, aws-kms, gcp-kms) keep the key in the service; --public-key is the output of
+  \`jit-gpg key export\` and fixes the fingerprint. AWS endpoints follow AWS_ENDPOINT_URL(_KMS|_STS|…),
+  Google ones CLOUDSDK_API_ENDPOINT_OVERRIDES_(STS|IAMCREDENTIALS|CLOUDKMS|SECRETMANAGER).
 
 Options:
   --passphrase-fd N          read the passphrase from file descriptor N (e.g. 3<pass.txt)
@@ -206,7 +212,7 @@ export async function signCommand(argv: string[], io: CliIO): Promise<number> {
     if (!built) throw new UsageError('sign: no key source');
     const provider = built.provider;
     if (built.publicKey) remotePublicKey = built.publicKey;
-    const audience = f.audience ?? defaultAudience(built.name);
+    const audience = f.audience ?? defaultAudience(built.name, built.audienceInputs);
     key = { kind: 'provider', provider, idToken: () => cliJwt(f['jwt-file'], f['jwt-env'], audience, io) };
   }
 
@@ -311,6 +317,8 @@ export const PROVIDER_FLAGS = {
   'vault-transit-mount': { type: 'string' },
   'aws-role-arn': { type: 'string' },
   'aws-region': { type: 'string' },
+  'gcp-workload-identity-provider': { type: 'string' },
+  'gcp-service-account': { type: 'string' },
 } as const;
 
 const SERVICE_FLAGS = [
@@ -328,6 +336,8 @@ const SERVICE_FLAGS = [
   'secret',
   'aws-role-arn',
   'aws-region',
+  'gcp-workload-identity-provider',
+  'gcp-service-account',
 ] as const;
 
 /** The provider for the flags given (checked: missing and conflicting flags are usage errors naming the flag). */
@@ -362,7 +372,12 @@ export function buildProvider(
       );
     }
     const publicKey = values['public-key'] ? readPublicKeyInput(values['public-key'], io.cwd) : undefined;
-    return { provider, publicKey, name: provider.name as Parameters<typeof defaultAudience>[0] };
+    return {
+      provider,
+      publicKey,
+      name: provider.name as Parameters<typeof defaultAudience>[0],
+      audienceInputs: values,
+    };
   } catch (e) {
     if (e instanceof ProviderInputError) {
       throw new UsageError(`${command}: ${e.input === 'provider' ? '--provider' : `--${e.input}`} ${e.message}`);

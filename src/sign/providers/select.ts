@@ -8,6 +8,9 @@ import type { RetryOptions } from '../../shared/retry.ts';
 import { DEFAULT_AUDIENCE } from '../oidc.ts';
 import { createAwsKmsProvider } from './aws-kms.ts';
 import { createAwsSecretsManagerProvider } from './aws-secrets-manager.ts';
+import { gcpDefaultAudience } from './gcp.ts';
+import { createGcpKmsProvider } from './gcp-kms.ts';
+import { createGcpSecretManagerProvider } from './gcp-secret-manager.ts';
 import type { SignProvider } from './types.ts';
 import { createVaultProvider, type VaultSession } from './vault.ts';
 import { createVaultTransitProvider } from './vault-transit.ts';
@@ -26,7 +29,14 @@ export const PROVIDER_NAMES = [
 export type ProviderName = (typeof PROVIDER_NAMES)[number];
 
 /** The providers this build implements. */
-export const AVAILABLE_PROVIDERS = ['vault', 'vault-transit', 'aws-kms', 'aws-secrets-manager'] as const;
+export const AVAILABLE_PROVIDERS = [
+  'vault',
+  'vault-transit',
+  'aws-kms',
+  'aws-secrets-manager',
+  'gcp-kms',
+  'gcp-secret-manager',
+] as const;
 export type AvailableProvider = (typeof AVAILABLE_PROVIDERS)[number];
 
 export const REMOTE_SIGNERS: readonly ProviderName[] = ['vault-transit', 'aws-kms', 'gcp-kms', 'azure-key-vault'];
@@ -59,6 +69,8 @@ const SPEC: Record<AvailableProvider, { required: ServiceInput[]; optional: Serv
   },
   'aws-kms': { required: ['key', 'public-key', 'aws-role-arn'], optional: ['aws-region'] },
   'aws-secrets-manager': { required: ['secret', 'aws-role-arn'], optional: ['aws-region'] },
+  'gcp-kms': { required: ['key', 'public-key', 'gcp-workload-identity-provider'], optional: ['gcp-service-account'] },
+  'gcp-secret-manager': { required: ['secret', 'gcp-workload-identity-provider'], optional: ['gcp-service-account'] },
 };
 
 export class ProviderInputError extends Error {
@@ -125,7 +137,8 @@ export function checkProviderInputs(
 }
 
 /** The OIDC audience a provider's service expects by default; an explicit `audience` wins. */
-export function defaultAudience(provider: AvailableProvider): string {
+export function defaultAudience(provider: AvailableProvider, values: ProviderInputs = {}): string {
+  if (provider.startsWith('gcp-')) return gcpDefaultAudience(values['gcp-workload-identity-provider'] ?? '');
   return provider.startsWith('aws-') ? 'sts.amazonaws.com' : DEFAULT_AUDIENCE;
 }
 
@@ -164,6 +177,11 @@ export function createProvider(provider: string, values: ProviderInputs, ctx: Pr
     ...(ctx.onVaultSessionEnd ? { onSessionEnd: ctx.onVaultSessionEnd } : {}),
   };
   const aws = { roleArn: v('aws-role-arn'), region: v('aws-region'), ...(ctx.env ? { env: ctx.env } : {}) };
+  const gcp = {
+    workloadIdentityProvider: v('gcp-workload-identity-provider'),
+    ...(v('gcp-service-account') ? { serviceAccount: v('gcp-service-account') } : {}),
+    ...(ctx.env ? { env: ctx.env } : {}),
+  };
   switch (p) {
     case 'vault':
       return createVaultProvider({
@@ -186,6 +204,16 @@ export function createProvider(provider: string, values: ProviderInputs, ctx: Pr
       return createAwsSecretsManagerProvider({
         ...common,
         ...aws,
+        secret: v('secret'),
+        ...(v('vault-key-field') ? { keyField: v('vault-key-field') } : {}),
+        ...(v('vault-passphrase-field') ? { passphraseField: v('vault-passphrase-field') } : {}),
+      });
+    case 'gcp-kms':
+      return createGcpKmsProvider({ ...common, ...gcp, key: v('key') });
+    case 'gcp-secret-manager':
+      return createGcpSecretManagerProvider({
+        ...common,
+        ...gcp,
         secret: v('secret'),
         ...(v('vault-key-field') ? { keyField: v('vault-key-field') } : {}),
         ...(v('vault-passphrase-field') ? { passphraseField: v('vault-passphrase-field') } : {}),
