@@ -241,6 +241,13 @@ export function stsErrorMessage(
 ): { code: 'claims-mismatch' | 'login-failed' | 'config'; message: string } {
   const head = `Google STS refused the token exchange for ${ctx.resource} (${e.code}: ${e.message}).`;
   const claims = `The token's claims:\n${describeClaims(ctx.claims, ['iss', 'sub', 'aud', 'repository', 'ref', 'environment', 'job_workflow_ref'])}`;
+  // first: invalid_target's text also speaks of the "audience" parameter
+  if (e.code === 'invalid_target' || /not found|does not exist|disabled/i.test(e.message)) {
+    return {
+      code: 'config',
+      message: `${head} Check gcp-workload-identity-provider: the pool and provider must exist and be enabled (use the project NUMBER).`,
+    };
+  }
   if (/attribute condition/i.test(e.message)) {
     return {
       code: 'claims-mismatch',
@@ -261,12 +268,6 @@ export function stsErrorMessage(
     return {
       code: 'login-failed',
       message: `${head} Check the provider's issuer URI (https://token.actions.githubusercontent.com) and the runner's clock.\n${claims}`,
-    };
-  }
-  if (e.code === 'invalid_target' || /not found|does not exist|disabled/i.test(e.message)) {
-    return {
-      code: 'config',
-      message: `${head} Check gcp-workload-identity-provider: the pool and provider must exist and be enabled (use the project NUMBER).`,
     };
   }
   return { code: 'login-failed', message: `${head}\n${claims}` };
