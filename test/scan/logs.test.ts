@@ -224,8 +224,12 @@ describe('mode logs through runScanJob, against the GitHub stand-in', () => {
       job(23, 'a_b (22)', [[at('17:08:22'), `token ${ghp}`]]),
     ]);
     const { job: scanned } = await run(79);
+    // One secret, one finding: the other jobs' logs are its locations, each with its own job.
     assert.deepEqual(
-      scanned.result.findings.map((f) => [f.file, f.log?.jobId]),
+      scanned.result.findings
+        .flatMap((f) => [f, ...(f.locations ?? [])])
+        .map((f) => [f.file, f.log?.jobId])
+        .sort(),
       [
         ['logs/a_b (22) (23).log', 23],
         ['logs/a_b (22).log', 22],

@@ -9,7 +9,7 @@
 // `***` is the runner's mask of a registered secret: a candidate containing it is a placeholder to the engine's
 // filters, never a finding. Line numbers are lines of that job's log; the job's file is `logs/<job name>.log`.
 import type { GitHubClient, WorkflowJob, WorkflowStep } from '../../shared/github.ts';
-import type { Finding, LogLocation } from '../types.ts';
+import type { LogLocation } from '../types.ts';
 import type { ScanItem } from './types.ts';
 
 /** Logs downloaded at once (each held whole in memory until scanned). */
@@ -211,7 +211,7 @@ export interface LogsSource {
   readonly skipped: { job: string; why: string }[];
   readonly jobs: number;
   /** Where each finding is: job, step and a link to the line. */
-  locate(f: Finding): LogLocation | undefined;
+  locate(f: { file: string; line: number }): LogLocation | undefined;
 }
 
 /** Lists the run's jobs and prepares the source of their logs. A listing that fails throws (nothing to scan). */
