@@ -13,7 +13,7 @@ import { planScan, readEvent, type ScanPlan, trustedBaseSha } from './sources/ev
 import { GitRangeError, type GitScanResult, scanGit } from './sources/git.ts';
 import { openNamedInput } from './sources/stdin.ts';
 import type { ScanItem } from './sources/types.ts';
-import type { FailOn, Finding, FindingLocation, ScanMode, ScanResult } from './types.ts';
+import type { FailOn, Finding, ScanMode, ScanResult } from './types.ts';
 import { createGitHubClient, type GitHubClient, type GitHubClientOptions, isGitHubCloud } from '../shared/github.ts';
 import { REVOCABLE_RULE_IDS, type RevocationResult, revokeFindings } from './revoke.ts';
 import { type LogsSource, openLogsSource } from './sources/logs.ts';
@@ -239,14 +239,14 @@ export async function runScanJob(opts: ScanJobOptions): Promise<ScanJob> {
     });
     raw.stats.failed += logs.failed;
     const fetched = logs;
-    // Each place of a secret (the finding and its other locations) names its own job and step.
-    const placed = <T extends FindingLocation>(p: T): T => {
-      const at = fetched.locate(p);
-      return at ? { ...p, log: at } : p;
+    // Each place names its job and step: the finding and every other place of the same secret (`locations`).
+    const located = <T extends { file: string; line: number }>(place: T): T => {
+      const at = fetched.locate(place);
+      return at ? { ...place, log: at } : place;
     };
     raw.findings = raw.findings.map((f) => {
-      const out = placed(f);
-      return f.locations ? { ...out, locations: f.locations.map(placed) } : out;
+      const out = located(f);
+      return f.locations ? { ...out, locations: f.locations.map(located) } : out;
     });
   } else {
     raw = await scan({

@@ -9,7 +9,7 @@
 // `***` is the runner's mask of a registered secret: a candidate containing it is a placeholder to the engine's
 // filters, never a finding. Line numbers are lines of that job's log; the job's file is `logs/<job name>.log`.
 import type { GitHubClient, WorkflowJob, WorkflowStep } from '../../shared/github.ts';
-import type { LogLocation } from '../types.ts';
+import type { Finding, LogLocation } from '../types.ts';
 import type { ScanItem } from './types.ts';
 
 /** Logs downloaded at once (each held whole in memory until scanned). */
@@ -210,8 +210,8 @@ export interface LogsSource {
   /** Jobs not scanned, with why (still running, skipped). */
   readonly skipped: { job: string; why: string }[];
   readonly jobs: number;
-  /** Where each finding is: job, step and a link to the line. */
-  locate(f: { file: string; line: number }): LogLocation | undefined;
+  /** Where a finding (or one of its other places) is: job, step and a link to the line. */
+  locate(place: Pick<Finding, 'file' | 'line'>): LogLocation | undefined;
 }
 
 /** Lists the run's jobs and prepares the source of their logs. A listing that fails throws (nothing to scan). */
