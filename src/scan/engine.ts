@@ -79,10 +79,12 @@ export interface EngineStats {
   unreadable: number;
   /** Items the engine could not scan for another reason than I/O (a crash, a bug): the scan is incomplete. */
   failed: number;
+  /** Archive-named files over the max file size that were not archives after all (item.ts). */
+  skippedLarge: number;
 }
 
 export function emptyEngineStats(): EngineStats {
-  return { files: 0, bytes: 0, skippedBinary: 0, unreadable: 0, failed: 0 };
+  return { files: 0, bytes: 0, skippedBinary: 0, unreadable: 0, failed: 0, skippedLarge: 0 };
 }
 
 interface CompiledRule {

@@ -1,16 +1,8 @@
 // The scanner's library entry: scan a work tree, stdin or any source of items with a policy, in parallel, and get
 // findings in a deterministic order. No @actions imports: the action and the CLI are thin adapters over this.
-import picomatch from 'picomatch';
-import { expandArchives } from './archive.ts';
-import {
-  type EngineOptions,
-  type EngineStats,
-  emptyEngineStats,
-  type ItemMeta,
-  ScanEngine,
-  sortFindings,
-} from './engine.ts';
+import { type EngineOptions, type EngineStats, emptyEngineStats, ScanEngine, sortFindings } from './engine.ts';
 import type { ScanPolicy } from './policy.ts';
+import { type ItemPolicy, mayBeArchive, pathMatcher, scanItem } from './item.ts';
 import { defaultThreads, type PoolInit, resolveWorkerScript, rulesToWire, ScanPool } from './pool.ts';
 import { stdinChunks } from './sources/stdin.ts';
 import type { ScanItem } from './sources/types.ts';
@@ -59,11 +51,6 @@ function directoryGlobs(globs: readonly string[]): string[] {
   return globs.filter((g) => g.endsWith('/**') && g.length > 3).map((g) => g.slice(0, -3));
 }
 
-function pathMatcher(globs: readonly string[]): (path: string) => boolean {
-  if (globs.length === 0) return () => false;
-  return picomatch(globs as string[], { dot: true });
-}
-
 const engineCache = new WeakMap<ScanPolicy['rules'], Map<string, ScanEngine>>();
 
 function cachedEngine(policy: ScanPolicy): ScanEngine {
@@ -89,15 +76,6 @@ function cachedEngine(policy: ScanPolicy): ScanEngine {
 /** Scans bytes synchronously in this thread (tests, small inputs). Findings in deterministic order. */
 export function scanBuffer(data: Buffer, path: string, policy: ScanPolicy): Finding[] {
   return sortFindings(cachedEngine(policy).scanBytes(data, { path }));
-}
-
-function metaOf(item: ScanItem): ItemMeta {
-  const meta: ItemMeta = { path: item.path };
-  if (item.lineMap) meta.lineMap = item.lineMap;
-  if (item.commit !== undefined) meta.commit = item.commit;
-  if (item.author !== undefined) meta.author = item.author;
-  if (item.date !== undefined) meta.date = item.date;
-  return meta;
 }
 
 function itemSize(item: ScanItem): number {
@@ -132,15 +110,18 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     }
     return inline;
   };
+  // Archives are opened where the item is scanned (item.ts: a worker, or this thread for small scans), within the
+  // archive limits; an entry is a file, so the policy's max file size bounds it.
+  const itemPolicy: ItemPolicy = {
+    archives: opts.archives !== false,
+    limits: { maxEntrySize: policy.maxFileSize },
+    maxFileSize: policy.maxFileSize,
+    ignore,
+  };
   const scanInline = (item: ScanItem) => {
     const engine = inlineEngine();
-    const meta = metaOf(item);
     try {
-      const found =
-        item.source.kind === 'file'
-          ? engine.scanFile(item.source.absPath, meta, engineStats)
-          : engine.scanBytes(item.source.data, meta, engineStats);
-      for (const f of found) findings.push(f);
+      for (const f of scanItem(engine, item, itemPolicy, engineStats, warn)) findings.push(f);
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
       if (err.code) engineStats.unreadable++;
@@ -181,6 +162,12 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       rules: wireRules!,
       allowRegexes: policy.allowRegexes,
       stopwords: policy.stopwords,
+      items: {
+        archives: itemPolicy.archives,
+        limits: itemPolicy.limits,
+        maxFileSize: itemPolicy.maxFileSize,
+        ignorePaths: policy.ignorePaths,
+      },
       engine: { decode: opts.decode !== false, ...opts.engine },
     };
     const p = new ScanPool(script, threads, init, warn);
@@ -215,6 +202,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       engineStats.skippedBinary += r.stats.skippedBinary;
       engineStats.unreadable += r.stats.unreadable;
       engineStats.failed += r.stats.failed;
+      engineStats.skippedLarge += r.stats.skippedLarge;
       progress(items.length);
     });
     running.add(done);
@@ -249,7 +237,13 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
 
   const accept = (item: ScanItem): boolean => {
     if (item.path !== '-' && ignore(item.path)) return false;
-    if (item.path !== '-' && itemSize(item) > policy.maxFileSize) {
+    const size = itemSize(item);
+    // An archive may be larger than the max file size: its entries are what the limit applies to (item.ts).
+    if (
+      item.path !== '-' &&
+      size > policy.maxFileSize &&
+      !(item.source.kind === 'file' && mayBeArchive(item.path, size, itemPolicy))
+    ) {
       skippedLarge++;
       return false;
     }
@@ -260,13 +254,8 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     opts.items ?? (opts.stdin ? undefined : worktreeItems(opts.root, { onWarning: warn, ignore, ignoreDir }));
   try {
     if (source) {
-      // Archives are replaced by the files inside them (archive.ts: depth, entry, size and ratio limits, warnings on
-      // bombs; an entry is a file, so the policy's max file size bounds it). Encoded segments are decoded by the engine, in the workers, on the bytes it already read.
-      const expanded =
-        opts.archives === false
-          ? source
-          : expandArchives(source, { onWarning: warn, limits: { maxEntrySize: opts.policy.maxFileSize } });
-      for await (const item of expanded) if (accept(item)) await dispatch(item);
+      // Archives are opened and encoded segments decoded where the item is scanned (item.ts, engine.ts).
+      for await (const item of source) if (accept(item)) await dispatch(item);
     }
     // Whatever was held back (a small input) runs inline.
     if (!pool) {
@@ -305,7 +294,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     files: engineStats.files,
     bytes: engineStats.bytes,
     skippedBinary: engineStats.skippedBinary,
-    skippedLarge,
+    skippedLarge: skippedLarge + engineStats.skippedLarge,
     unreadable: engineStats.unreadable,
     failed: engineStats.failed,
     durationMs: Math.round(performance.now() - t0),

@@ -161,7 +161,7 @@ for (const regex of regexEngines) {
     });
 
     it('skips binary input (NUL in the first 8 KiB) and counts it', () => {
-      const stats = { files: 0, bytes: 0, skippedBinary: 0, unreadable: 0, failed: 0 };
+      const stats = { files: 0, bytes: 0, skippedBinary: 0, unreadable: 0, failed: 0, skippedLarge: 0 };
       const fs = engine().scanBytes(Buffer.concat([Buffer.from([0, 1, 2]), Buffer.from(tok())]), { path: 'b' }, stats);
       assert.deepEqual(fs, []);
       assert.equal(stats.skippedBinary, 1);

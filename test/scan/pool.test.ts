@@ -146,7 +146,13 @@ parentPort.on('message', () => { throw new Error('boom with no contents'); });`,
     const pool = new ScanPool(
       pathToFileURL(script),
       1,
-      { rules: [], allowRegexes: [], stopwords: [], engine: {} },
+      {
+        rules: [],
+        allowRegexes: [],
+        stopwords: [],
+        items: { archives: true, limits: {}, maxFileSize: 1 << 20, ignorePaths: [] },
+        engine: {},
+      },
       () => {},
     );
     await pool.start();
@@ -163,7 +169,13 @@ parentPort.on('message', () => { throw new Error('boom with no contents'); });`,
     const pool = new ScanPool(
       pathToFileURL(script),
       1,
-      { rules: [], allowRegexes: [], stopwords: [], engine: {} },
+      {
+        rules: [],
+        allowRegexes: [],
+        stopwords: [],
+        items: { archives: true, limits: {}, maxFileSize: 1 << 20, ignorePaths: [] },
+        engine: {},
+      },
       () => {},
     );
     await assert.rejects(pool.start(), /scan worker did not start/);
