@@ -139,6 +139,8 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   let poolFailed = threads <= 1 || !wireRules;
   const held: ScanItem[] = [];
   let heldBytes = 0;
+  /** Bytes of in-memory items among `held`. */
+  let heldMemory = 0;
   const running = new Set<Promise<void>>();
   let batch: ScanItem[] = [];
   let batchBytes = 0;
@@ -146,8 +148,8 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   // produces faster than the workers scan cannot grow the heap. Files on disk cost nothing until a worker reads them.
   let heldInFlight = 0;
 
-  // The pool starts in the background (workers load and compile the rules: a few hundred ms from sources); until it
-  // is ready this thread scans inline, so the start-up is not dead time.
+  // The pool starts in the background (workers load and compile the rules); meanwhile this thread goes on listing
+  // and holds the items for the workers: it never scans beside them, so they never wait for it.
   let poolReady = false;
   let poolStarting: Promise<void> | undefined;
   let sinceYield = 0;
@@ -211,6 +213,18 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       await Promise.race(running);
     }
   };
+  const send = async (item: ScanItem): Promise<void> => {
+    if (poolFailed) return scanInline(item);
+    batch.push(item);
+    batchBytes += itemSize(item);
+    if (batch.length >= 16 || batchBytes >= 512 * 1024) await flushBatch();
+  };
+  /** Items held while the workers start go to them once they are ready (or inline if they never are). */
+  const release = async (): Promise<void> => {
+    const pending = held.splice(0);
+    heldMemory = 0;
+    for (const it of pending) await send(it);
+  };
   const dispatch = async (item: ScanItem): Promise<void> => {
     if (poolFailed) return scanInline(item);
     if (!pool) {
@@ -218,21 +232,21 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       heldBytes += itemSize(item);
       if (held.length < limits.items && heldBytes < limits.bytes) return;
       startPool();
-      const pending = held.splice(0);
-      for (const it of pending) await dispatch(it);
-      return;
+      if (poolFailed) return release();
     }
-    if (!poolReady && opts.waitForWorkers) await poolStarting;
-    if (poolFailed) return scanInline(item);
     if (!poolReady) {
-      scanInline(item);
+      // This thread never scans while the workers start (it only lists): items wait for them. In-memory items
+      // (git blobs) are bounded: past the budget the source waits for the workers.
+      if (item !== held[held.length - 1]) held.push(item);
+      if (item.source.kind === 'bytes') heldMemory += item.source.data.length;
+      if (opts.waitForWorkers || heldMemory > MAX_BYTES_IN_FLIGHT) await poolStarting;
       // Let the workers' "ready" messages in now and then, whatever the source awaits.
-      if (++sinceYield % 16 === 0) await new Promise((r) => setImmediate(r));
-      return;
+      else if (++sinceYield % 16 === 0) await new Promise((r) => setImmediate(r));
+      if (!poolReady && !poolFailed) return;
+      return release();
     }
-    batch.push(item);
-    batchBytes += itemSize(item);
-    if (batch.length >= 16 || batchBytes >= 512 * 1024) await flushBatch();
+    if (held.length > 0) await release();
+    await send(item);
   };
 
   const accept = (item: ScanItem): boolean => {
@@ -263,6 +277,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       for (const it of held.splice(0)) scanInline(it);
     }
     if (poolStarting) await poolStarting;
+    await release(); // to the workers, or inline when they could not start
     if (pool) {
       await flushBatch();
       await Promise.all([...running]);
