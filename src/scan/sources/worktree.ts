@@ -3,7 +3,7 @@
 // own when it is inside the tree, and never when it points out of it); unreadable entries are warnings.
 import { spawn } from 'node:child_process';
 import type { Dirent } from 'node:fs';
-import { lstat, readdir } from 'node:fs/promises';
+import { lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ScanItem } from './types.ts';
 
@@ -53,10 +53,14 @@ export async function gitListFiles(root: string, onWarning?: (m: string) => void
   });
 }
 
-async function fileItem(root: string, path: string, onWarning?: (m: string) => void): Promise<ScanItem | undefined> {
+/**
+ * One lstat, synchronous: a local metadata call costs microseconds, where a promise through the thread pool costs
+ * tens of them and a thread hand-off on a busy machine (measured: the walk's main-thread time halved).
+ */
+function fileItem(root: string, path: string, onWarning?: (m: string) => void): ScanItem | undefined {
   const absPath = join(root, path);
   try {
-    const st = await lstat(absPath);
+    const st = lstatSync(absPath);
     // Symlinks are not followed; directories here are submodules (gitlinks).
     if (!st.isFile()) return undefined;
     return { path, source: { kind: 'file', absPath, size: st.size } };
@@ -71,21 +75,17 @@ async function fileItem(root: string, path: string, onWarning?: (m: string) => v
 /** Every regular file under root, in sorted order per directory, without following symlinks. */
 export async function* walkFiles(root: string, opts: WorktreeOptions = {}): AsyncGenerator<ScanItem> {
   const stack: string[] = [''];
-  // The next few directories on the stack are listed ahead, so the walk does not wait on one readdir at a time.
-  const ahead = new Map<string, Promise<Dirent[] | NodeJS.ErrnoException>>();
-  const list = (dir: string) => {
-    let p = ahead.get(dir);
-    if (!p) {
-      p = readdir(join(root, dir), { withFileTypes: true }).catch((e: NodeJS.ErrnoException) => e);
-      ahead.set(dir, p);
+  // Synchronous listing, like the lstat calls (see fileItem): local metadata calls are cheaper than their promises.
+  const list = (dir: string): Dirent[] | NodeJS.ErrnoException => {
+    try {
+      return readdirSync(join(root, dir), { withFileTypes: true });
+    } catch (e) {
+      return e as NodeJS.ErrnoException;
     }
-    return p;
   };
   while (stack.length > 0) {
     const dir = stack.pop()!;
-    for (let k = stack.length - 1; k >= Math.max(0, stack.length - 8); k--) list(stack[k]!);
-    const listed = await list(dir);
-    ahead.delete(dir);
+    const listed = list(dir);
     if (!Array.isArray(listed)) {
       opts.onWarning?.(`${dir || '.'}: cannot list directory (${listed.code ?? 'error'})`);
       continue;
@@ -110,14 +110,9 @@ export async function* walkFiles(root: string, opts: WorktreeOptions = {}): Asyn
 }
 
 async function* statAll(root: string, paths: string[], onWarning?: (m: string) => void): AsyncGenerator<ScanItem> {
-  // Batches of lstat calls, the next one in flight while the consumer works on the current one.
-  const BATCH = 64;
-  const batch = (i: number) => Promise.all(paths.slice(i, i + BATCH).map((p) => fileItem(root, p, onWarning)));
-  let next = paths.length > 0 ? batch(0) : undefined;
-  for (let i = 0; next; i += BATCH) {
-    const items = await next;
-    next = i + BATCH < paths.length ? batch(i + BATCH) : undefined;
-    for (const it of items) if (it) yield it;
+  for (const p of paths) {
+    const it = fileItem(root, p, onWarning);
+    if (it) yield it;
   }
 }
 
