@@ -12,6 +12,7 @@ const benches = [
   ['sign', quick ? ['--size', '256', '--runs', '1', '--skip-openpgp'] : []],
   ['scan', quick ? ['--runs', '1', '--secretlint-budget', '30'] : []],
   ['history', []],
+  ['logs', quick ? ['--runs', '1'] : []],
 ];
 let failed = 0;
 for (const [name, args] of benches) {

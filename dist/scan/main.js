@@ -44,9 +44,9 @@ var require_tunnel = __commonJS({
   "node_modules/tunnel/lib/tunnel.js"(exports2) {
     "use strict";
     var net = __require("net");
-    var tls = __require("tls");
-    var http3 = __require("http");
-    var https3 = __require("https");
+    var tls2 = __require("tls");
+    var http4 = __require("http");
+    var https4 = __require("https");
     var events2 = __require("events");
     var assert4 = __require("assert");
     var util5 = __require("util");
@@ -56,24 +56,24 @@ var require_tunnel = __commonJS({
     exports2.httpsOverHttps = httpsOverHttps2;
     function httpOverHttp2(options) {
       var agent = new TunnelingAgent(options);
-      agent.request = http3.request;
+      agent.request = http4.request;
       return agent;
     }
     function httpsOverHttp2(options) {
       var agent = new TunnelingAgent(options);
-      agent.request = http3.request;
+      agent.request = http4.request;
       agent.createSocket = createSecureSocket;
       agent.defaultPort = 443;
       return agent;
     }
     function httpOverHttps2(options) {
       var agent = new TunnelingAgent(options);
-      agent.request = https3.request;
+      agent.request = https4.request;
       return agent;
     }
     function httpsOverHttps2(options) {
       var agent = new TunnelingAgent(options);
-      agent.request = https3.request;
+      agent.request = https4.request;
       agent.createSocket = createSecureSocket;
       agent.defaultPort = 443;
       return agent;
@@ -82,7 +82,7 @@ var require_tunnel = __commonJS({
       var self2 = this;
       self2.options = options || {};
       self2.proxyOptions = self2.options.proxy || {};
-      self2.maxSockets = self2.options.maxSockets || http3.Agent.defaultMaxSockets;
+      self2.maxSockets = self2.options.maxSockets || http4.Agent.defaultMaxSockets;
       self2.requests = [];
       self2.sockets = [];
       self2.on("free", function onFree(socket, host, port, localAddress) {
@@ -220,7 +220,7 @@ var require_tunnel = __commonJS({
           socket,
           servername: hostHeader ? hostHeader.replace(/:.*$/, "") : options.host
         });
-        var secureSocket = tls.connect(0, tlsOptions);
+        var secureSocket = tls2.connect(0, tlsOptions);
         self2.sockets[self2.sockets.indexOf(socket)] = secureSocket;
         cb(secureSocket);
       });
@@ -593,10 +593,10 @@ var require_errors = __commonJS({
     };
     var kHTTPParserError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_HTTP_PARSER");
     var HTTPParserError = class extends Error {
-      constructor(message, code18, data) {
+      constructor(message, code21, data) {
         super(message);
         this.name = "HTTPParserError";
-        this.code = code18 ? `HPE_${code18}` : void 0;
+        this.code = code21 ? `HPE_${code21}` : void 0;
         this.data = data ? data.toString() : void 0;
       }
       static [Symbol.hasInstance](instance) {
@@ -619,12 +619,12 @@ var require_errors = __commonJS({
     };
     var kRequestRetryError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_REQ_RETRY");
     var RequestRetryError = class extends UndiciError {
-      constructor(message, code18, { headers, data }) {
+      constructor(message, code21, { headers, data }) {
         super(message);
         this.name = "RequestRetryError";
         this.message = message || "Request retry error";
         this.code = "UND_ERR_REQ_RETRY";
-        this.statusCode = code18;
+        this.statusCode = code21;
         this.data = data;
         this.headers = headers;
       }
@@ -635,12 +635,12 @@ var require_errors = __commonJS({
     };
     var kResponseError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_RESPONSE");
     var ResponseError = class extends UndiciError {
-      constructor(message, code18, { headers, data }) {
+      constructor(message, code21, { headers, data }) {
         super(message);
         this.name = "ResponseError";
         this.message = message || "Response error";
         this.code = "UND_ERR_RESPONSE";
-        this.statusCode = code18;
+        this.statusCode = code21;
         this.data = data;
         this.headers = headers;
       }
@@ -850,8 +850,8 @@ var require_tree = __commonJS({
         if (index === void 0 || index >= key.length) {
           throw new TypeError("Unreachable");
         }
-        const code18 = this.code = key.charCodeAt(index);
-        if (code18 > 127) {
+        const code21 = this.code = key.charCodeAt(index);
+        if (code21 > 127) {
           throw new TypeError("key must be ascii string");
         }
         if (key.length !== ++index) {
@@ -872,11 +872,11 @@ var require_tree = __commonJS({
         let index = 0;
         let node = this;
         while (true) {
-          const code18 = key.charCodeAt(index);
-          if (code18 > 127) {
+          const code21 = key.charCodeAt(index);
+          if (code21 > 127) {
             throw new TypeError("key must be ascii string");
           }
-          if (node.code === code18) {
+          if (node.code === code21) {
             if (length === ++index) {
               node.value = value;
               break;
@@ -886,7 +886,7 @@ var require_tree = __commonJS({
               node.middle = new _TstNode(key, value, index);
               break;
             }
-          } else if (node.code < code18) {
+          } else if (node.code < code21) {
             if (node.left !== null) {
               node = node.left;
             } else {
@@ -910,19 +910,19 @@ var require_tree = __commonJS({
         let index = 0;
         let node = this;
         while (node !== null && index < keylength) {
-          let code18 = key[index];
-          if (code18 <= 90 && code18 >= 65) {
-            code18 |= 32;
+          let code21 = key[index];
+          if (code21 <= 90 && code21 >= 65) {
+            code21 |= 32;
           }
           while (node !== null) {
-            if (code18 === node.code) {
+            if (code21 === node.code) {
               if (keylength === ++index) {
                 return node;
               }
               node = node.middle;
               break;
             }
-            node = node.code < code18 ? node.left : node.right;
+            node = node.code < code21 ? node.left : node.right;
           }
         }
         return null;
@@ -1629,11 +1629,11 @@ var require_diagnostics = __commonJS({
         websocketDebuglog("connection opened %s%s", address, port ? `:${port}` : "");
       });
       diagnosticsChannel.channel("undici:websocket:close").subscribe((evt) => {
-        const { websocket, code: code18, reason } = evt;
+        const { websocket, code: code21, reason } = evt;
         websocketDebuglog(
           "closed connection to %s - %s %s",
           websocket.url,
-          code18,
+          code21,
           reason
         );
       });
@@ -1786,11 +1786,11 @@ var require_request = __commonJS({
           }
         } else if (headers && typeof headers === "object") {
           if (headers[Symbol.iterator]) {
-            for (const header of headers) {
-              if (!Array.isArray(header) || header.length !== 2) {
+            for (const header2 of headers) {
+              if (!Array.isArray(header2) || header2.length !== 2) {
                 throw new InvalidArgumentError("headers must be in key-value pair format");
               }
-              processHeader(this, header[0], header[1]);
+              processHeader(this, header2[0], header2[1]);
             }
           } else {
             const keys = Object.keys(headers);
@@ -2523,7 +2523,7 @@ var require_connect = __commonJS({
     var timers = require_timers();
     function noop() {
     }
-    var tls;
+    var tls2;
     var SessionCache;
     if (global.FinalizationRegistry && !(process.env.NODE_V8_COVERAGE || process.env.UNDICI_NO_FG)) {
       SessionCache = class WeakSessionCache {
@@ -2584,15 +2584,15 @@ var require_connect = __commonJS({
       return function connect({ hostname, host, protocol, port, servername, localAddress, httpSocket }, callback) {
         let socket;
         if (protocol === "https:") {
-          if (!tls) {
-            tls = __require("node:tls");
+          if (!tls2) {
+            tls2 = __require("node:tls");
           }
           servername = servername || options.servername || util5.getServerName(host) || null;
           const sessionKey = servername || hostname;
           assert4(sessionKey);
           const session = customSession || sessionCache.get(sessionKey) || null;
           port = port || 443;
-          socket = tls.connect({
+          socket = tls2.connect({
             highWaterMark: 16384,
             // TLS in node can't have bigger HWM anyway...
             ...options,
@@ -3661,7 +3661,7 @@ var require_data_url = __commonJS({
 var require_webidl = __commonJS({
   "node_modules/undici/lib/web/fetch/webidl.js"(exports2, module) {
     "use strict";
-    var { types: types2, inspect: inspect2 } = __require("node:util");
+    var { types: types2, inspect: inspect3 } = __require("node:util");
     var { markAsUncloneable } = __require("node:worker_threads");
     var { toUSVString } = require_util();
     var webidl = {};
@@ -3672,8 +3672,8 @@ var require_webidl = __commonJS({
       return new TypeError(`${message.header}: ${message.message}`);
     };
     webidl.errors.conversionFailed = function(context3) {
-      const plural2 = context3.types.length === 1 ? "" : " one of";
-      const message = `${context3.argument} could not be converted to${plural2}: ${context3.types.join(", ")}.`;
+      const plural3 = context3.types.length === 1 ? "" : " one of";
+      const message = `${context3.argument} could not be converted to${plural3}: ${context3.types.join(", ")}.`;
       return webidl.errors.exception({
         header: context3.prefix,
         message
@@ -3808,7 +3808,7 @@ var require_webidl = __commonJS({
         case "Symbol":
           return `Symbol(${V.description})`;
         case "Object":
-          return inspect2(V);
+          return inspect3(V);
         case "String":
           return `"${V}"`;
         default:
@@ -4121,9 +4121,9 @@ var require_util2 = __commonJS({
     }
     function isValidEncodedURL(url2) {
       for (let i = 0; i < url2.length; ++i) {
-        const code18 = url2.charCodeAt(i);
-        if (code18 > 126 || // Non-US-ASCII + DEL
-        code18 < 32) {
+        const code21 = url2.charCodeAt(i);
+        if (code21 > 126 || // Non-US-ASCII + DEL
+        code21 < 32) {
           return false;
         }
       }
@@ -4166,9 +4166,9 @@ var require_util2 = __commonJS({
       let policy = "";
       if (policyHeader.length > 0) {
         for (let i = policyHeader.length; i !== 0; i--) {
-          const token = policyHeader[i - 1].trim();
-          if (referrerPolicyTokens.has(token)) {
-            policy = token;
+          const token2 = policyHeader[i - 1].trim();
+          if (referrerPolicyTokens.has(token2)) {
+            policy = token2;
             break;
           }
         }
@@ -4186,10 +4186,10 @@ var require_util2 = __commonJS({
     function TAOCheck() {
       return "success";
     }
-    function appendFetchMetadata(httpRequest) {
-      let header = null;
-      header = httpRequest.mode;
-      httpRequest.headersList.set("sec-fetch-mode", header, true);
+    function appendFetchMetadata(httpRequest2) {
+      let header2 = null;
+      header2 = httpRequest2.mode;
+      httpRequest2.headersList.set("sec-fetch-mode", header2, true);
     }
     function appendRequestOriginHeader(request) {
       let serializedOrigin = request.origin;
@@ -4401,9 +4401,9 @@ var require_util2 = __commonJS({
     function parseMetadata(metadata2) {
       const result = [];
       let empty = true;
-      for (const token of metadata2.split(" ")) {
+      for (const token2 of metadata2.split(" ")) {
         empty = false;
-        const parsedToken = parseHashWithOptions.exec(token);
+        const parsedToken = parseHashWithOptions.exec(token2);
         if (parsedToken === null || parsedToken.groups === void 0 || parsedToken.groups.algo === void 0) {
           continue;
         }
@@ -4464,11 +4464,11 @@ var require_util2 = __commonJS({
     }
     function tryUpgradeRequestToAPotentiallyTrustworthyURL(request) {
     }
-    function sameOrigin(A, B5) {
-      if (A.origin === B5.origin && A.origin === "null") {
+    function sameOrigin(A, B) {
+      if (A.origin === B.origin && A.origin === "null") {
         return true;
       }
-      if (A.protocol === B5.protocol && A.hostname === B5.hostname && A.port === B5.port) {
+      if (A.protocol === B.protocol && A.hostname === B.hostname && A.port === B.port) {
         return true;
       }
       return false;
@@ -4513,9 +4513,9 @@ var require_util2 = __commonJS({
          * @param {unknown} target
          * @param {'key' | 'value' | 'key+value'} kind
          */
-        constructor(target, kind) {
+        constructor(target, kind2) {
           this.#target = target;
-          this.#kind = kind;
+          this.#kind = kind2;
           this.#index = 0;
         }
         next() {
@@ -4564,8 +4564,8 @@ var require_util2 = __commonJS({
         },
         next: { writable: true, enumerable: true, configurable: true }
       });
-      return function(target, kind) {
-        return new FastIterableIterator(target, kind);
+      return function(target, kind2) {
+        return new FastIterableIterator(target, kind2);
       };
     }
     function iteratorMixin(name2, object, kInternalIterator, keyIndex = 0, valueIndex = 1) {
@@ -4714,8 +4714,8 @@ var require_util2 = __commonJS({
       }
       const rangeStart = collectASequenceOfCodePoints(
         (char) => {
-          const code18 = char.charCodeAt(0);
-          return code18 >= 48 && code18 <= 57;
+          const code21 = char.charCodeAt(0);
+          return code21 >= 48 && code21 <= 57;
         },
         data,
         position
@@ -4741,8 +4741,8 @@ var require_util2 = __commonJS({
       }
       const rangeEnd = collectASequenceOfCodePoints(
         (char) => {
-          const code18 = char.charCodeAt(0);
-          return code18 >= 48 && code18 <= 57;
+          const code21 = char.charCodeAt(0);
+          return code21 >= 48 && code21 <= 57;
         },
         data,
         position
@@ -5789,7 +5789,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants4 = require_constants2();
+    var constants6 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util5.addListener;
@@ -5864,7 +5864,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports3 }) {
         assert4(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports3;
-        this.ptr = this.llhttp.llhttp_alloc(constants4.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants6.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -5959,11 +5959,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants4.ERROR.OK) {
+          if (ret !== constants6.ERROR.OK) {
             const body2 = data.subarray(offset);
-            if (ret === constants4.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants6.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body2);
-            } else if (ret === constants4.ERROR.PAUSED) {
+            } else if (ret === constants6.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body2);
             } else {
@@ -5986,10 +5986,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants4.ERROR.OK) {
+        if (ret === constants6.ERROR.OK) {
           return null;
         }
-        if (ret === constants4.ERROR.PAUSED || ret === constants4.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants6.ERROR.PAUSED || ret === constants6.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -6006,7 +6006,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants4.ERROR[ret], data);
+        return new HTTPParserError(message, constants6.ERROR[ret], data);
       }
       destroy() {
         assert4(this.ptr != null);
@@ -6186,7 +6186,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants4.ERROR.PAUSED : 0;
+        return pause ? constants6.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -6208,7 +6208,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request.onData(buf) === false) {
-          return constants4.ERROR.PAUSED;
+          return constants6.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -6244,13 +6244,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert4(client[kRunning] === 0);
           util5.destroy(socket, new InformationalError("reset"));
-          return constants4.ERROR.PAUSED;
+          return constants6.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util5.destroy(socket, new InformationalError("reset"));
-          return constants4.ERROR.PAUSED;
+          return constants6.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util5.destroy(socket, new InformationalError("reset"));
-          return constants4.ERROR.PAUSED;
+          return constants6.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -6541,22 +6541,22 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path12} HTTP/1.1\r
+      let header2 = `${method} ${path12} HTTP/1.1\r
 `;
       if (typeof host === "string") {
-        header += `host: ${host}\r
+        header2 += `host: ${host}\r
 `;
       } else {
-        header += client[kHostHeader];
+        header2 += client[kHostHeader];
       }
       if (upgrade) {
-        header += `connection: upgrade\r
+        header2 += `connection: upgrade\r
 upgrade: ${upgrade}\r
 `;
       } else if (client[kPipelining] && !socket[kReset]) {
-        header += "connection: keep-alive\r\n";
+        header2 += "connection: keep-alive\r\n";
       } else {
-        header += "connection: close\r\n";
+        header2 += "connection: close\r\n";
       }
       if (Array.isArray(headers)) {
         for (let n = 0; n < headers.length; n += 2) {
@@ -6564,41 +6564,41 @@ upgrade: ${upgrade}\r
           const val = headers[n + 1];
           if (Array.isArray(val)) {
             for (let i = 0; i < val.length; i++) {
-              header += `${key}: ${val[i]}\r
+              header2 += `${key}: ${val[i]}\r
 `;
             }
           } else {
-            header += `${key}: ${val}\r
+            header2 += `${key}: ${val}\r
 `;
           }
         }
       }
       if (channels.sendHeaders.hasSubscribers) {
-        channels.sendHeaders.publish({ request, headers: header, socket });
+        channels.sendHeaders.publish({ request, headers: header2, socket });
       }
       if (!body2 || bodyLength === 0) {
-        writeBuffer(abort, null, client, request, socket, contentLength2, header, expectsPayload);
+        writeBuffer(abort, null, client, request, socket, contentLength2, header2, expectsPayload);
       } else if (util5.isBuffer(body2)) {
-        writeBuffer(abort, body2, client, request, socket, contentLength2, header, expectsPayload);
+        writeBuffer(abort, body2, client, request, socket, contentLength2, header2, expectsPayload);
       } else if (util5.isBlobLike(body2)) {
         if (typeof body2.stream === "function") {
-          writeIterable(abort, body2.stream(), client, request, socket, contentLength2, header, expectsPayload);
+          writeIterable(abort, body2.stream(), client, request, socket, contentLength2, header2, expectsPayload);
         } else {
-          writeBlob(abort, body2, client, request, socket, contentLength2, header, expectsPayload);
+          writeBlob(abort, body2, client, request, socket, contentLength2, header2, expectsPayload);
         }
       } else if (util5.isStream(body2)) {
-        writeStream(abort, body2, client, request, socket, contentLength2, header, expectsPayload);
+        writeStream(abort, body2, client, request, socket, contentLength2, header2, expectsPayload);
       } else if (util5.isIterable(body2)) {
-        writeIterable(abort, body2, client, request, socket, contentLength2, header, expectsPayload);
+        writeIterable(abort, body2, client, request, socket, contentLength2, header2, expectsPayload);
       } else {
         assert4(false);
       }
       return true;
     }
-    function writeStream(abort, body2, client, request, socket, contentLength2, header, expectsPayload) {
+    function writeStream(abort, body2, client, request, socket, contentLength2, header2, expectsPayload) {
       assert4(contentLength2 !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
       let finished = false;
-      const writer = new AsyncWriter({ abort, socket, request, contentLength: contentLength2, client, expectsPayload, header });
+      const writer = new AsyncWriter({ abort, socket, request, contentLength: contentLength2, client, expectsPayload, header: header2 });
       const onData = function(chunk) {
         if (finished) {
           return;
@@ -6664,22 +6664,22 @@ upgrade: ${upgrade}\r
         setImmediate(onClose);
       }
     }
-    function writeBuffer(abort, body2, client, request, socket, contentLength2, header, expectsPayload) {
+    function writeBuffer(abort, body2, client, request, socket, contentLength2, header2, expectsPayload) {
       try {
         if (!body2) {
           if (contentLength2 === 0) {
-            socket.write(`${header}content-length: 0\r
+            socket.write(`${header2}content-length: 0\r
 \r
 `, "latin1");
           } else {
             assert4(contentLength2 === null, "no body must not have content length");
-            socket.write(`${header}\r
+            socket.write(`${header2}\r
 `, "latin1");
           }
         } else if (util5.isBuffer(body2)) {
           assert4(contentLength2 === body2.byteLength, "buffer body must have content length");
           socket.cork();
-          socket.write(`${header}content-length: ${contentLength2}\r
+          socket.write(`${header2}content-length: ${contentLength2}\r
 \r
 `, "latin1");
           socket.write(body2);
@@ -6695,7 +6695,7 @@ upgrade: ${upgrade}\r
         abort(err);
       }
     }
-    async function writeBlob(abort, body2, client, request, socket, contentLength2, header, expectsPayload) {
+    async function writeBlob(abort, body2, client, request, socket, contentLength2, header2, expectsPayload) {
       assert4(contentLength2 === body2.size, "blob body must have content length");
       try {
         if (contentLength2 != null && contentLength2 !== body2.size) {
@@ -6703,7 +6703,7 @@ upgrade: ${upgrade}\r
         }
         const buffer3 = Buffer.from(await body2.arrayBuffer());
         socket.cork();
-        socket.write(`${header}content-length: ${contentLength2}\r
+        socket.write(`${header2}content-length: ${contentLength2}\r
 \r
 `, "latin1");
         socket.write(buffer3);
@@ -6718,7 +6718,7 @@ upgrade: ${upgrade}\r
         abort(err);
       }
     }
-    async function writeIterable(abort, body2, client, request, socket, contentLength2, header, expectsPayload) {
+    async function writeIterable(abort, body2, client, request, socket, contentLength2, header2, expectsPayload) {
       assert4(contentLength2 !== 0 || client[kRunning] === 0, "iterator body cannot be pipelined");
       let callback = null;
       function onDrain() {
@@ -6737,7 +6737,7 @@ upgrade: ${upgrade}\r
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
-      const writer = new AsyncWriter({ abort, socket, request, contentLength: contentLength2, client, expectsPayload, header });
+      const writer = new AsyncWriter({ abort, socket, request, contentLength: contentLength2, client, expectsPayload, header: header2 });
       try {
         for await (const chunk of body2) {
           if (socket[kError]) {
@@ -6755,19 +6755,19 @@ upgrade: ${upgrade}\r
       }
     }
     var AsyncWriter = class {
-      constructor({ abort, socket, request, contentLength: contentLength2, client, expectsPayload, header }) {
+      constructor({ abort, socket, request, contentLength: contentLength2, client, expectsPayload, header: header2 }) {
         this.socket = socket;
         this.request = request;
         this.contentLength = contentLength2;
         this.client = client;
         this.bytesWritten = 0;
         this.expectsPayload = expectsPayload;
-        this.header = header;
+        this.header = header2;
         this.abort = abort;
         socket[kWriting] = true;
       }
       write(chunk) {
-        const { socket, request, contentLength: contentLength2, client, bytesWritten, expectsPayload, header } = this;
+        const { socket, request, contentLength: contentLength2, client, bytesWritten, expectsPayload, header: header2 } = this;
         if (socket[kError]) {
           throw socket[kError];
         }
@@ -6790,10 +6790,10 @@ upgrade: ${upgrade}\r
             socket[kReset] = true;
           }
           if (contentLength2 === null) {
-            socket.write(`${header}transfer-encoding: chunked\r
+            socket.write(`${header2}transfer-encoding: chunked\r
 `, "latin1");
           } else {
-            socket.write(`${header}content-length: ${contentLength2}\r
+            socket.write(`${header2}content-length: ${contentLength2}\r
 \r
 `, "latin1");
           }
@@ -6817,7 +6817,7 @@ ${len.toString(16)}\r
         return ret;
       }
       end() {
-        const { socket, contentLength: contentLength2, client, bytesWritten, expectsPayload, header, request } = this;
+        const { socket, contentLength: contentLength2, client, bytesWritten, expectsPayload, header: header2, request } = this;
         request.onRequestSent();
         socket[kWriting] = false;
         if (socket[kError]) {
@@ -6828,11 +6828,11 @@ ${len.toString(16)}\r
         }
         if (bytesWritten === 0) {
           if (expectsPayload) {
-            socket.write(`${header}content-length: 0\r
+            socket.write(`${header2}content-length: 0\r
 \r
 `, "latin1");
           } else {
-            socket.write(`${header}\r
+            socket.write(`${header2}\r
 `, "latin1");
           }
         } else if (contentLength2 === null) {
@@ -7033,9 +7033,9 @@ var require_client_h2 = __commonJS({
       this[kSocket][kError] = err;
       this[kClient][kOnError](err);
     }
-    function onHttp2FrameError(type, code18, id) {
+    function onHttp2FrameError(type, code21, id) {
       if (id === 0) {
-        const err = new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code18}`);
+        const err = new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code21}`);
         this[kSocket][kError] = err;
         this[kClient][kOnError](err);
       }
@@ -7045,8 +7045,8 @@ var require_client_h2 = __commonJS({
       this.destroy(err);
       util5.destroy(this[kSocket], err);
     }
-    function onHTTP2GoAway(code18) {
-      const err = this[kError] || new SocketError(`HTTP/2: "GOAWAY" frame received with code ${code18}`, util5.getSocketInfo(this));
+    function onHTTP2GoAway(code21) {
+      const err = this[kError] || new SocketError(`HTTP/2: "GOAWAY" frame received with code ${code21}`, util5.getSocketInfo(this));
       const client = this[kClient];
       client[kSocket] = null;
       client[kHTTPContext] = null;
@@ -7251,8 +7251,8 @@ var require_client_h2 = __commonJS({
       stream2.once("error", function(err) {
         abort(err);
       });
-      stream2.once("frameError", (type, code18) => {
-        abort(new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code18}`));
+      stream2.once("frameError", (type, code21) => {
+        abort(new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code21}`));
       });
       return true;
       function writeBodyH2() {
@@ -7562,15 +7562,15 @@ var require_redirect_handler = __commonJS({
         }
       }
     }
-    function shouldRemoveHeader(header, removeContent, unknownOrigin) {
-      if (header.length === 4) {
-        return util5.headerNameToString(header) === "host";
+    function shouldRemoveHeader(header2, removeContent, unknownOrigin) {
+      if (header2.length === 4) {
+        return util5.headerNameToString(header2) === "host";
       }
-      if (removeContent && util5.headerNameToString(header).startsWith("content-")) {
+      if (removeContent && util5.headerNameToString(header2).startsWith("content-")) {
         return true;
       }
-      if (unknownOrigin && (header.length === 13 || header.length === 6 || header.length === 19)) {
-        const name2 = util5.headerNameToString(header);
+      if (unknownOrigin && (header2.length === 13 || header2.length === 6 || header2.length === 19)) {
+        const name2 = util5.headerNameToString(header2);
         return name2 === "authorization" || name2 === "cookie" || name2 === "proxy-authorization";
       }
       return false;
@@ -7626,7 +7626,7 @@ var require_client = __commonJS({
     "use strict";
     var assert4 = __require("node:assert");
     var net = __require("node:net");
-    var http3 = __require("node:http");
+    var http4 = __require("node:http");
     var util5 = require_util();
     var { channels } = require_diagnostics();
     var Request = require_request();
@@ -7710,7 +7710,7 @@ var require_client = __commonJS({
         keepAliveTimeoutThreshold,
         socketPath,
         pipelining,
-        tls,
+        tls: tls2,
         strictContentLength,
         maxCachedSessions,
         maxRedirections,
@@ -7792,7 +7792,7 @@ var require_client = __commonJS({
         }
         if (typeof connect2 !== "function") {
           connect2 = buildConnector({
-            ...tls,
+            ...tls2,
             maxCachedSessions,
             allowH2,
             socketPath,
@@ -7815,7 +7815,7 @@ var require_client = __commonJS({
         this[kUrl] = util5.parseOrigin(url2);
         this[kConnector] = connect2;
         this[kPipelining] = pipelining != null ? pipelining : 1;
-        this[kMaxHeadersSize] = maxHeaderSize || http3.maxHeaderSize;
+        this[kMaxHeadersSize] = maxHeaderSize || http4.maxHeaderSize;
         this[kKeepAliveDefaultTimeout] = keepAliveTimeout == null ? 4e3 : keepAliveTimeout;
         this[kKeepAliveMaxTimeout] = keepAliveMaxTimeout == null ? 6e5 : keepAliveMaxTimeout;
         this[kKeepAliveTimeoutThreshold] = keepAliveTimeoutThreshold == null ? 2e3 : keepAliveTimeoutThreshold;
@@ -8396,7 +8396,7 @@ var require_pool = __commonJS({
         factory = defaultFactory,
         connect,
         connectTimeout,
-        tls,
+        tls: tls2,
         maxCachedSessions,
         socketPath,
         autoSelectFamily,
@@ -8415,7 +8415,7 @@ var require_pool = __commonJS({
         }
         if (typeof connect !== "function") {
           connect = buildConnector({
-            ...tls,
+            ...tls2,
             maxCachedSessions,
             allowH2,
             socketPath,
@@ -8623,7 +8623,7 @@ var require_agent = __commonJS({
       return opts && opts.connections === 1 ? new Client(origin, opts) : new Pool(origin, opts);
     }
     var Agent3 = class extends DispatcherBase {
-      constructor({ factory = defaultFactory, maxRedirections = 0, connect, tls, ...options } = {}) {
+      constructor({ factory = defaultFactory, maxRedirections = 0, connect, tls: tls2, ...options } = {}) {
         if (typeof factory !== "function") {
           throw new InvalidArgumentError("factory must be a function.");
         }
@@ -8637,11 +8637,11 @@ var require_agent = __commonJS({
         if (connect && typeof connect !== "function") {
           connect = { ...connect };
         }
-        if (tls && typeof tls !== "function") {
-          tls = { ...tls };
+        if (tls2 && typeof tls2 !== "function") {
+          tls2 = { ...tls2 };
         }
         this[kInterceptors] = options.interceptors?.Agent && Array.isArray(options.interceptors.Agent) ? options.interceptors.Agent : [createRedirectInterceptor({ maxRedirections })];
-        this[kOptions] = { ...util5.deepClone(options), connect, tls };
+        this[kOptions] = { ...util5.deepClone(options), connect, tls: tls2 };
         this[kOptions].interceptors = options.interceptors ? { ...options.interceptors } : void 0;
         this[kMaxRedirections] = maxRedirections;
         this[kFactory] = factory;
@@ -9190,7 +9190,7 @@ var require_retry_handler = __commonJS({
         if (this.handler.onBodySent) return this.handler.onBodySent(chunk);
       }
       static [kRetryHandlerDefaultRetry](err, { state: state3, opts }, cb) {
-        const { statusCode, code: code18, headers } = err;
+        const { statusCode, code: code21, headers } = err;
         const { method, retryOptions } = opts;
         const {
           maxRetries,
@@ -9202,7 +9202,7 @@ var require_retry_handler = __commonJS({
           methods
         } = retryOptions;
         const { counter } = state3;
-        if (code18 && code18 !== "UND_ERR_REQ_RETRY" && !errorCodes.includes(code18)) {
+        if (code21 && code21 !== "UND_ERR_REQ_RETRY" && !errorCodes.includes(code21)) {
           cb(err);
           return;
         }
@@ -9424,14 +9424,14 @@ var require_retry_agent = __commonJS({
         this.#options = options;
       }
       dispatch(opts, handler) {
-        const retry2 = new RetryHandler({
+        const retry3 = new RetryHandler({
           ...opts,
           retryOptions: this.#options
         }, {
           dispatch: this.#agent.dispatch.bind(this.#agent),
           handler
         });
-        return this.#agent.dispatch(opts, retry2);
+        return this.#agent.dispatch(opts, retry3);
       }
       close() {
         return this.#agent.close();
@@ -9449,7 +9449,7 @@ var require_readable = __commonJS({
   "node_modules/undici/lib/api/readable.js"(exports2, module) {
     "use strict";
     var assert4 = __require("node:assert");
-    var { Readable: Readable5 } = __require("node:stream");
+    var { Readable: Readable6 } = __require("node:stream");
     var { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError: AbortError3 } = require_errors();
     var util5 = require_util();
     var { ReadableStreamFrom } = require_util();
@@ -9461,7 +9461,7 @@ var require_readable = __commonJS({
     var kContentLength = /* @__PURE__ */ Symbol("kContentLength");
     var noop = () => {
     };
-    var BodyReadable = class extends Readable5 {
+    var BodyReadable = class extends Readable6 {
       constructor({
         resume,
         abort,
@@ -9803,7 +9803,7 @@ var require_api_request = __commonJS({
   "node_modules/undici/lib/api/api-request.js"(exports2, module) {
     "use strict";
     var assert4 = __require("node:assert");
-    var { Readable: Readable5 } = require_readable();
+    var { Readable: Readable6 } = require_readable();
     var { InvalidArgumentError, RequestAbortedError } = require_errors();
     var util5 = require_util();
     var { getResolveErrorBodyCallback } = require_util3();
@@ -9898,7 +9898,7 @@ var require_api_request = __commonJS({
         const parsedHeaders = responseHeaders === "raw" ? util5.parseHeaders(rawHeaders) : headers;
         const contentType2 = parsedHeaders["content-type"];
         const contentLength2 = parsedHeaders["content-length"];
-        const res = new Readable5({
+        const res = new Readable6({
           resume,
           abort,
           contentType: contentType2,
@@ -10213,7 +10213,7 @@ var require_api_pipeline = __commonJS({
   "node_modules/undici/lib/api/api-pipeline.js"(exports2, module) {
     "use strict";
     var {
-      Readable: Readable5,
+      Readable: Readable6,
       Duplex,
       PassThrough
     } = __require("node:stream");
@@ -10227,7 +10227,7 @@ var require_api_pipeline = __commonJS({
     var { addSignal, removeSignal } = require_abort_signal();
     var assert4 = __require("node:assert");
     var kResume = /* @__PURE__ */ Symbol("resume");
-    var PipelineRequest = class extends Readable5 {
+    var PipelineRequest = class extends Readable6 {
       constructor() {
         super({ autoDestroy: true });
         this[kResume] = null;
@@ -10244,7 +10244,7 @@ var require_api_pipeline = __commonJS({
         callback(err);
       }
     };
-    var PipelineResponse = class extends Readable5 {
+    var PipelineResponse = class extends Readable6 {
       constructor(resume) {
         super({ autoDestroy: true });
         this[kResume] = resume;
@@ -10736,7 +10736,7 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path12) {
+    function safeUrl2(path12) {
       if (typeof path12 !== "string") {
         return path12;
       }
@@ -10770,8 +10770,8 @@ var require_mock_utils = __commonJS({
     }
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
-      const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path12 }) => matchValue(safeUrl(path12), resolvedPath));
+      const resolvedPath = typeof basePath === "string" ? safeUrl2(basePath) : basePath;
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path12 }) => matchValue(safeUrl2(path12), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -11236,9 +11236,9 @@ var require_pluralizer = __commonJS({
       this: "these"
     };
     module.exports = class Pluralizer {
-      constructor(singular, plural2) {
+      constructor(singular, plural3) {
         this.singular = singular;
-        this.plural = plural2;
+        this.plural = plural3;
       }
       pluralize(count) {
         const one = count === 1;
@@ -11644,7 +11644,7 @@ var require_dump = __commonJS({
 var require_dns = __commonJS({
   "node_modules/undici/lib/interceptor/dns.js"(exports2, module) {
     "use strict";
-    var { isIP } = __require("node:net");
+    var { isIP: isIP2 } = __require("node:net");
     var { lookup } = __require("node:dns");
     var DecoratorHandler = require_decorator_handler();
     var { InvalidArgumentError, InformationalError } = require_errors();
@@ -11899,7 +11899,7 @@ var require_dns = __commonJS({
       return (dispatch) => {
         return function dnsInterceptor(origDispatchOpts, handler) {
           const origin = origDispatchOpts.origin.constructor === URL ? origDispatchOpts.origin : new URL(origDispatchOpts.origin);
-          if (isIP(origin.hostname) !== 0) {
+          if (isIP2(origin.hostname) !== 0) {
             return dispatch(origDispatchOpts, handler);
           }
           instance.runLookup(origin, origDispatchOpts, (err, newOrigin) => {
@@ -11945,8 +11945,8 @@ var require_headers = __commonJS({
     var util5 = __require("node:util");
     var kHeadersMap = /* @__PURE__ */ Symbol("headers map");
     var kHeadersSortedMap = /* @__PURE__ */ Symbol("headers map sorted");
-    function isHTTPWhiteSpaceCharCode(code18) {
-      return code18 === 10 || code18 === 13 || code18 === 9 || code18 === 32;
+    function isHTTPWhiteSpaceCharCode(code21) {
+      return code21 === 10 || code21 === 13 || code21 === 9 || code21 === 32;
     }
     function headerValueNormalize(potentialValue) {
       let i = 0;
@@ -11958,14 +11958,14 @@ var require_headers = __commonJS({
     function fill(headers, object) {
       if (Array.isArray(object)) {
         for (let i = 0; i < object.length; ++i) {
-          const header = object[i];
-          if (header.length !== 2) {
+          const header2 = object[i];
+          if (header2.length !== 2) {
             throw webidl.errors.exception({
               header: "Headers constructor",
-              message: `expected name/value pair to be length 2, found ${header.length}.`
+              message: `expected name/value pair to be length 2, found ${header2.length}.`
             });
           }
-          appendHeader(headers, header[0], header[1]);
+          appendHeader(headers, header2[0], header2[1]);
         }
       } else if (typeof object === "object" && object !== null) {
         const keys = Object.keys(object);
@@ -12038,12 +12038,12 @@ var require_headers = __commonJS({
       append(name2, value, isLowerCase) {
         this[kHeadersSortedMap] = null;
         const lowercaseName = isLowerCase ? name2 : name2.toLowerCase();
-        const exists2 = this[kHeadersMap].get(lowercaseName);
-        if (exists2) {
+        const exists3 = this[kHeadersMap].get(lowercaseName);
+        if (exists3) {
           const delimiter3 = lowercaseName === "cookie" ? "; " : ", ";
           this[kHeadersMap].set(lowercaseName, {
-            name: exists2.name,
-            value: `${exists2.value}${delimiter3}${value}`
+            name: exists3.name,
+            value: `${exists3.value}${delimiter3}${value}`
           });
         } else {
           this[kHeadersMap].set(lowercaseName, { name: name2, value });
@@ -13569,7 +13569,7 @@ var require_fetch = __commonJS({
       subresourceSet
     } = require_constants3();
     var EE = __require("node:events");
-    var { Readable: Readable5, pipeline: pipeline2, finished } = __require("node:stream");
+    var { Readable: Readable6, pipeline: pipeline2, finished } = __require("node:stream");
     var { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = require_util();
     var { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url();
     var { getGlobalDispatcher } = require_global2();
@@ -14148,74 +14148,74 @@ var require_fetch = __commonJS({
     async function httpNetworkOrCacheFetch(fetchParams, isAuthenticationFetch = false, isNewConnectionFetch = false) {
       const request = fetchParams.request;
       let httpFetchParams = null;
-      let httpRequest = null;
+      let httpRequest2 = null;
       let response = null;
       const httpCache = null;
       const revalidatingFlag = false;
       if (request.window === "no-window" && request.redirect === "error") {
         httpFetchParams = fetchParams;
-        httpRequest = request;
+        httpRequest2 = request;
       } else {
-        httpRequest = cloneRequest(request);
+        httpRequest2 = cloneRequest(request);
         httpFetchParams = { ...fetchParams };
-        httpFetchParams.request = httpRequest;
+        httpFetchParams.request = httpRequest2;
       }
       const includeCredentials = request.credentials === "include" || request.credentials === "same-origin" && request.responseTainting === "basic";
-      const contentLength2 = httpRequest.body ? httpRequest.body.length : null;
+      const contentLength2 = httpRequest2.body ? httpRequest2.body.length : null;
       let contentLengthHeaderValue = null;
-      if (httpRequest.body == null && ["POST", "PUT"].includes(httpRequest.method)) {
+      if (httpRequest2.body == null && ["POST", "PUT"].includes(httpRequest2.method)) {
         contentLengthHeaderValue = "0";
       }
       if (contentLength2 != null) {
         contentLengthHeaderValue = isomorphicEncode(`${contentLength2}`);
       }
       if (contentLengthHeaderValue != null) {
-        httpRequest.headersList.append("content-length", contentLengthHeaderValue, true);
+        httpRequest2.headersList.append("content-length", contentLengthHeaderValue, true);
       }
-      if (contentLength2 != null && httpRequest.keepalive) {
+      if (contentLength2 != null && httpRequest2.keepalive) {
       }
-      if (httpRequest.referrer instanceof URL) {
-        httpRequest.headersList.append("referer", isomorphicEncode(httpRequest.referrer.href), true);
+      if (httpRequest2.referrer instanceof URL) {
+        httpRequest2.headersList.append("referer", isomorphicEncode(httpRequest2.referrer.href), true);
       }
-      appendRequestOriginHeader(httpRequest);
-      appendFetchMetadata(httpRequest);
-      if (!httpRequest.headersList.contains("user-agent", true)) {
-        httpRequest.headersList.append("user-agent", defaultUserAgent);
+      appendRequestOriginHeader(httpRequest2);
+      appendFetchMetadata(httpRequest2);
+      if (!httpRequest2.headersList.contains("user-agent", true)) {
+        httpRequest2.headersList.append("user-agent", defaultUserAgent);
       }
-      if (httpRequest.cache === "default" && (httpRequest.headersList.contains("if-modified-since", true) || httpRequest.headersList.contains("if-none-match", true) || httpRequest.headersList.contains("if-unmodified-since", true) || httpRequest.headersList.contains("if-match", true) || httpRequest.headersList.contains("if-range", true))) {
-        httpRequest.cache = "no-store";
+      if (httpRequest2.cache === "default" && (httpRequest2.headersList.contains("if-modified-since", true) || httpRequest2.headersList.contains("if-none-match", true) || httpRequest2.headersList.contains("if-unmodified-since", true) || httpRequest2.headersList.contains("if-match", true) || httpRequest2.headersList.contains("if-range", true))) {
+        httpRequest2.cache = "no-store";
       }
-      if (httpRequest.cache === "no-cache" && !httpRequest.preventNoCacheCacheControlHeaderModification && !httpRequest.headersList.contains("cache-control", true)) {
-        httpRequest.headersList.append("cache-control", "max-age=0", true);
+      if (httpRequest2.cache === "no-cache" && !httpRequest2.preventNoCacheCacheControlHeaderModification && !httpRequest2.headersList.contains("cache-control", true)) {
+        httpRequest2.headersList.append("cache-control", "max-age=0", true);
       }
-      if (httpRequest.cache === "no-store" || httpRequest.cache === "reload") {
-        if (!httpRequest.headersList.contains("pragma", true)) {
-          httpRequest.headersList.append("pragma", "no-cache", true);
+      if (httpRequest2.cache === "no-store" || httpRequest2.cache === "reload") {
+        if (!httpRequest2.headersList.contains("pragma", true)) {
+          httpRequest2.headersList.append("pragma", "no-cache", true);
         }
-        if (!httpRequest.headersList.contains("cache-control", true)) {
-          httpRequest.headersList.append("cache-control", "no-cache", true);
+        if (!httpRequest2.headersList.contains("cache-control", true)) {
+          httpRequest2.headersList.append("cache-control", "no-cache", true);
         }
       }
-      if (httpRequest.headersList.contains("range", true)) {
-        httpRequest.headersList.append("accept-encoding", "identity", true);
+      if (httpRequest2.headersList.contains("range", true)) {
+        httpRequest2.headersList.append("accept-encoding", "identity", true);
       }
-      if (!httpRequest.headersList.contains("accept-encoding", true)) {
-        if (urlHasHttpsScheme(requestCurrentURL(httpRequest))) {
-          httpRequest.headersList.append("accept-encoding", "br, gzip, deflate", true);
+      if (!httpRequest2.headersList.contains("accept-encoding", true)) {
+        if (urlHasHttpsScheme(requestCurrentURL(httpRequest2))) {
+          httpRequest2.headersList.append("accept-encoding", "br, gzip, deflate", true);
         } else {
-          httpRequest.headersList.append("accept-encoding", "gzip, deflate", true);
+          httpRequest2.headersList.append("accept-encoding", "gzip, deflate", true);
         }
       }
-      httpRequest.headersList.delete("host", true);
+      httpRequest2.headersList.delete("host", true);
       if (includeCredentials) {
       }
       if (httpCache == null) {
-        httpRequest.cache = "no-store";
+        httpRequest2.cache = "no-store";
       }
-      if (httpRequest.cache !== "no-store" && httpRequest.cache !== "reload") {
+      if (httpRequest2.cache !== "no-store" && httpRequest2.cache !== "reload") {
       }
       if (response == null) {
-        if (httpRequest.cache === "only-if-cached") {
+        if (httpRequest2.cache === "only-if-cached") {
           return makeNetworkError("only if cached");
         }
         const forwardResponse = await httpNetworkFetch(
@@ -14223,7 +14223,7 @@ var require_fetch = __commonJS({
           includeCredentials,
           isNewConnectionFetch
         );
-        if (!safeMethodsSet.has(httpRequest.method) && forwardResponse.status >= 200 && forwardResponse.status <= 399) {
+        if (!safeMethodsSet.has(httpRequest2.method) && forwardResponse.status >= 200 && forwardResponse.status <= 399) {
         }
         if (revalidatingFlag && forwardResponse.status === 304) {
         }
@@ -14231,8 +14231,8 @@ var require_fetch = __commonJS({
           response = forwardResponse;
         }
       }
-      response.urlList = [...httpRequest.urlList];
-      if (httpRequest.headersList.contains("range", true)) {
+      response.urlList = [...httpRequest2.urlList];
+      if (httpRequest2.headersList.contains("range", true)) {
         response.rangeRequested = true;
       }
       response.requestIncludesCredentials = includeCredentials;
@@ -14508,7 +14508,7 @@ var require_fetch = __commonJS({
                   }
                 }
               }
-              this.body = new Readable5({ read: resume });
+              this.body = new Readable6({ read: resume });
               const onError = this.onError.bind(this);
               resolve6({
                 status,
@@ -15404,15 +15404,15 @@ var require_util5 = __commonJS({
     var assert4 = __require("node:assert");
     var { URLSerializer } = require_data_url();
     var { isValidHeaderName } = require_util2();
-    function urlEquals(A, B5, excludeFragment = false) {
+    function urlEquals(A, B, excludeFragment = false) {
       const serializedA = URLSerializer(A, excludeFragment);
-      const serializedB = URLSerializer(B5, excludeFragment);
+      const serializedB = URLSerializer(B, excludeFragment);
       return serializedA === serializedB;
     }
-    function getFieldValues(header) {
-      assert4(header !== null);
+    function getFieldValues(header2) {
+      assert4(header2 !== null);
       const values = [];
-      for (let value of header.split(",")) {
+      for (let value of header2.split(",")) {
         value = value.trim();
         if (isValidHeaderName(value)) {
           values.push(value);
@@ -16101,8 +16101,8 @@ var require_util6 = __commonJS({
     "use strict";
     function isCTLExcludingHtab(value) {
       for (let i = 0; i < value.length; ++i) {
-        const code18 = value.charCodeAt(i);
-        if (code18 >= 0 && code18 <= 8 || code18 >= 10 && code18 <= 31 || code18 === 127) {
+        const code21 = value.charCodeAt(i);
+        if (code21 >= 0 && code21 <= 8 || code21 >= 10 && code21 <= 31 || code21 === 127) {
           return true;
         }
       }
@@ -16110,26 +16110,26 @@ var require_util6 = __commonJS({
     }
     function validateCookieName(name2) {
       for (let i = 0; i < name2.length; ++i) {
-        const code18 = name2.charCodeAt(i);
-        if (code18 < 33 || // exclude CTLs (0-31), SP and HT
-        code18 > 126 || // exclude non-ascii and DEL
-        code18 === 34 || // "
-        code18 === 40 || // (
-        code18 === 41 || // )
-        code18 === 60 || // <
-        code18 === 62 || // >
-        code18 === 64 || // @
-        code18 === 44 || // ,
-        code18 === 59 || // ;
-        code18 === 58 || // :
-        code18 === 92 || // \
-        code18 === 47 || // /
-        code18 === 91 || // [
-        code18 === 93 || // ]
-        code18 === 63 || // ?
-        code18 === 61 || // =
-        code18 === 123 || // {
-        code18 === 125) {
+        const code21 = name2.charCodeAt(i);
+        if (code21 < 33 || // exclude CTLs (0-31), SP and HT
+        code21 > 126 || // exclude non-ascii and DEL
+        code21 === 34 || // "
+        code21 === 40 || // (
+        code21 === 41 || // )
+        code21 === 60 || // <
+        code21 === 62 || // >
+        code21 === 64 || // @
+        code21 === 44 || // ,
+        code21 === 59 || // ;
+        code21 === 58 || // :
+        code21 === 92 || // \
+        code21 === 47 || // /
+        code21 === 91 || // [
+        code21 === 93 || // ]
+        code21 === 63 || // ?
+        code21 === 61 || // =
+        code21 === 123 || // {
+        code21 === 125) {
           throw new Error("Invalid cookie name");
         }
       }
@@ -16145,31 +16145,31 @@ var require_util6 = __commonJS({
         ++i;
       }
       while (i < len) {
-        const code18 = value.charCodeAt(i++);
-        if (code18 < 33 || // exclude CTLs (0-31)
-        code18 > 126 || // non-ascii and DEL (127)
-        code18 === 34 || // "
-        code18 === 44 || // ,
-        code18 === 59 || // ;
-        code18 === 92) {
+        const code21 = value.charCodeAt(i++);
+        if (code21 < 33 || // exclude CTLs (0-31)
+        code21 > 126 || // non-ascii and DEL (127)
+        code21 === 34 || // "
+        code21 === 44 || // ,
+        code21 === 59 || // ;
+        code21 === 92) {
           throw new Error("Invalid cookie value");
         }
       }
     }
     function validateCookiePath(path12) {
       for (let i = 0; i < path12.length; ++i) {
-        const code18 = path12.charCodeAt(i);
-        if (code18 < 32 || // exclude CTLs (0-31)
-        code18 > 126 || // exclude DEL and non-ascii
-        code18 === 59) {
+        const code21 = path12.charCodeAt(i);
+        if (code21 < 32 || // exclude CTLs (0-31)
+        code21 > 126 || // exclude DEL and non-ascii
+        code21 === 59) {
           throw new Error("Invalid cookie path");
         }
       }
     }
-    function isLetterOrDigit(code18) {
-      return code18 >= 48 && code18 <= 57 || // 0-9
-      code18 >= 65 && code18 <= 90 || // A-Z
-      code18 >= 97 && code18 <= 122;
+    function isLetterOrDigit(code21) {
+      return code21 >= 48 && code21 <= 57 || // 0-9
+      code21 >= 65 && code21 <= 90 || // A-Z
+      code21 >= 97 && code21 <= 122;
     }
     function validateCookieDomain(domain) {
       if (domain === " ") {
@@ -16180,8 +16180,8 @@ var require_util6 = __commonJS({
       }
       let labelLength = 0;
       for (let i = 0; i < domain.length; ++i) {
-        const code18 = domain.charCodeAt(i);
-        if (code18 === 46) {
+        const code21 = domain.charCodeAt(i);
+        if (code21 === 46) {
           if (labelLength === 0) {
             throw new Error("Invalid cookie domain");
           }
@@ -16191,10 +16191,10 @@ var require_util6 = __commonJS({
           labelLength = 0;
           continue;
         }
-        if (labelLength === 0 && !isLetterOrDigit(code18)) {
+        if (labelLength === 0 && !isLetterOrDigit(code21)) {
           throw new Error("Invalid cookie domain");
         }
-        if (!isLetterOrDigit(code18) && code18 !== 45) {
+        if (!isLetterOrDigit(code21) && code21 !== 45) {
           throw new Error("Invalid cookie domain");
         }
         if (++labelLength > 63) {
@@ -16311,20 +16311,20 @@ var require_parse = __commonJS({
     var { isCTLExcludingHtab } = require_util6();
     var { collectASequenceOfCodePointsFast } = require_data_url();
     var assert4 = __require("node:assert");
-    function parseSetCookie(header) {
-      if (isCTLExcludingHtab(header)) {
+    function parseSetCookie(header2) {
+      if (isCTLExcludingHtab(header2)) {
         return null;
       }
       let nameValuePair = "";
       let unparsedAttributes = "";
       let name2 = "";
       let value = "";
-      if (header.includes(";")) {
+      if (header2.includes(";")) {
         const position = { position: 0 };
-        nameValuePair = collectASequenceOfCodePointsFast(";", header, position);
-        unparsedAttributes = header.slice(position.position);
+        nameValuePair = collectASequenceOfCodePointsFast(";", header2, position);
+        unparsedAttributes = header2.slice(position.position);
       } else {
-        nameValuePair = header;
+        nameValuePair = header2;
       }
       if (!nameValuePair.includes("=")) {
         value = nameValuePair;
@@ -16968,37 +16968,37 @@ var require_util7 = __commonJS({
         return false;
       }
       for (let i = 0; i < protocol.length; ++i) {
-        const code18 = protocol.charCodeAt(i);
-        if (code18 < 33 || // CTL, contains SP (0x20) and HT (0x09)
-        code18 > 126 || code18 === 34 || // "
-        code18 === 40 || // (
-        code18 === 41 || // )
-        code18 === 44 || // ,
-        code18 === 47 || // /
-        code18 === 58 || // :
-        code18 === 59 || // ;
-        code18 === 60 || // <
-        code18 === 61 || // =
-        code18 === 62 || // >
-        code18 === 63 || // ?
-        code18 === 64 || // @
-        code18 === 91 || // [
-        code18 === 92 || // \
-        code18 === 93 || // ]
-        code18 === 123 || // {
-        code18 === 125) {
+        const code21 = protocol.charCodeAt(i);
+        if (code21 < 33 || // CTL, contains SP (0x20) and HT (0x09)
+        code21 > 126 || code21 === 34 || // "
+        code21 === 40 || // (
+        code21 === 41 || // )
+        code21 === 44 || // ,
+        code21 === 47 || // /
+        code21 === 58 || // :
+        code21 === 59 || // ;
+        code21 === 60 || // <
+        code21 === 61 || // =
+        code21 === 62 || // >
+        code21 === 63 || // ?
+        code21 === 64 || // @
+        code21 === 91 || // [
+        code21 === 92 || // \
+        code21 === 93 || // ]
+        code21 === 123 || // {
+        code21 === 125) {
           return false;
         }
       }
       return true;
     }
-    function isValidStatusCode(code18) {
-      if (code18 >= 1e3 && code18 < 1015) {
-        return code18 !== 1004 && // reserved
-        code18 !== 1005 && // "MUST NOT be set as a status code"
-        code18 !== 1006;
+    function isValidStatusCode(code21) {
+      if (code21 >= 1e3 && code21 < 1015) {
+        return code21 !== 1004 && // reserved
+        code21 !== 1005 && // "MUST NOT be set as a status code"
+        code21 !== 1006;
       }
-      return code18 >= 3e3 && code18 <= 4999;
+      return code21 >= 3e3 && code21 <= 4999;
     }
     function failWebsocketConnection(ws, reason) {
       const { [kController]: controller, [kResponse]: response } = ws;
@@ -17049,8 +17049,8 @@ var require_util7 = __commonJS({
           return false;
         }
       }
-      const num2 = Number.parseInt(value, 10);
-      return num2 >= 8 && num2 <= 15;
+      const num3 = Number.parseInt(value, 10);
+      return num3 >= 8 && num3 <= 15;
     }
     var hasIntl = typeof process.versions.icu === "string";
     var fatalDecoder = hasIntl ? new TextDecoder("utf-8", { fatal: true }) : void 0;
@@ -17267,7 +17267,7 @@ var require_connection = __commonJS({
       });
       return controller;
     }
-    function closeWebSocketConnection(ws, code18, reason, reasonByteLength) {
+    function closeWebSocketConnection(ws, code21, reason, reasonByteLength) {
       if (isClosing(ws) || isClosed(ws)) {
       } else if (!isEstablished(ws)) {
         failWebsocketConnection(ws, "Connection was closed before it was established.");
@@ -17275,12 +17275,12 @@ var require_connection = __commonJS({
       } else if (ws[kSentClose] === sentCloseFrameState.NOT_SENT) {
         ws[kSentClose] = sentCloseFrameState.PROCESSING;
         const frame = new WebsocketFrameSend();
-        if (code18 !== void 0 && reason === void 0) {
+        if (code21 !== void 0 && reason === void 0) {
           frame.frameData = Buffer.allocUnsafe(2);
-          frame.frameData.writeUInt16BE(code18, 0);
-        } else if (code18 !== void 0 && reason !== void 0) {
+          frame.frameData.writeUInt16BE(code21, 0);
+        } else if (code21 !== void 0 && reason !== void 0) {
           frame.frameData = Buffer.allocUnsafe(2 + reasonByteLength);
-          frame.frameData.writeUInt16BE(code18, 0);
+          frame.frameData.writeUInt16BE(code21, 0);
           frame.frameData.write(reason, 2, "utf-8");
         } else {
           frame.frameData = emptyBuffer;
@@ -17305,25 +17305,25 @@ var require_connection = __commonJS({
       response.socket.off("close", onSocketClose);
       response.socket.off("error", onSocketError);
       const wasClean = ws[kSentClose] === sentCloseFrameState.SENT && ws[kReceivedClose];
-      let code18 = 1005;
+      let code21 = 1005;
       let reason = "";
       const result = ws[kByteParser].closingInfo;
       if (result && !result.error) {
-        code18 = result.code ?? 1005;
+        code21 = result.code ?? 1005;
         reason = result.reason;
       } else if (!ws[kReceivedClose]) {
-        code18 = 1006;
+        code21 = 1006;
       }
       ws[kReadyState] = states.CLOSED;
       fireEvent("close", ws, (type, init) => new CloseEvent(type, init), {
         wasClean,
-        code: code18,
+        code: code21,
         reason
       });
       if (channels.close.hasSubscribers) {
         channels.close.publish({
           websocket: ws,
-          code: code18,
+          code: code21,
           reason
         });
       }
@@ -17448,8 +17448,8 @@ var require_receiver = __commonJS({
     var { closeWebSocketConnection } = require_connection();
     var { PerMessageDeflate } = require_permessage_deflate();
     var { MessageSizeExceededError } = require_errors();
-    function failWebsocketConnectionWithCode(ws, code18, reason) {
-      closeWebSocketConnection(ws, code18, reason, Buffer.byteLength(reason));
+    function failWebsocketConnectionWithCode(ws, code21, reason) {
+      closeWebSocketConnection(ws, code21, reason, Buffer.byteLength(reason));
       failWebsocketConnection(ws, reason);
     }
     var ByteParser = class extends Writable {
@@ -17636,8 +17636,8 @@ var require_receiver = __commonJS({
                   this.#info.fin,
                   (error2, data) => {
                     if (error2) {
-                      const code18 = error2 instanceof MessageSizeExceededError ? 1009 : 1007;
-                      failWebsocketConnectionWithCode(this.ws, code18, error2.message);
+                      const code21 = error2 instanceof MessageSizeExceededError ? 1009 : 1007;
+                      failWebsocketConnectionWithCode(this.ws, code21, error2.message);
                       return;
                     }
                     if (!this.writeFragments(data)) {
@@ -17723,11 +17723,11 @@ var require_receiver = __commonJS({
       }
       parseCloseBody(data) {
         assert4(data.length !== 1);
-        let code18;
+        let code21;
         if (data.length >= 2) {
-          code18 = data.readUInt16BE(0);
+          code21 = data.readUInt16BE(0);
         }
-        if (code18 !== void 0 && !isValidStatusCode(code18)) {
+        if (code21 !== void 0 && !isValidStatusCode(code21)) {
           return { code: 1002, reason: "Invalid status code", error: true };
         }
         let reason = data.subarray(2);
@@ -17739,7 +17739,7 @@ var require_receiver = __commonJS({
         } catch {
           return { code: 1007, reason: "Invalid UTF-8", error: true };
         }
-        return { code: code18, reason, error: false };
+        return { code: code21, reason, error: false };
       }
       /**
        * Parses control frames.
@@ -17754,8 +17754,8 @@ var require_receiver = __commonJS({
           }
           this.#info.closeInfo = this.parseCloseBody(body2);
           if (this.#info.closeInfo.error) {
-            const { code: code18, reason } = this.#info.closeInfo;
-            closeWebSocketConnection(this.ws, code18, reason, reason.length);
+            const { code: code21, reason } = this.#info.closeInfo;
+            closeWebSocketConnection(this.ws, code21, reason, reason.length);
             failWebsocketConnection(this.ws, reason);
             return false;
           }
@@ -17993,17 +17993,17 @@ var require_websocket = __commonJS({
        * @param {number|undefined} code
        * @param {string|undefined} reason
        */
-      close(code18 = void 0, reason = void 0) {
+      close(code21 = void 0, reason = void 0) {
         webidl.brandCheck(this, _WebSocket);
         const prefix2 = "WebSocket.close";
-        if (code18 !== void 0) {
-          code18 = webidl.converters["unsigned short"](code18, prefix2, "code", { clamp: true });
+        if (code21 !== void 0) {
+          code21 = webidl.converters["unsigned short"](code21, prefix2, "code", { clamp: true });
         }
         if (reason !== void 0) {
           reason = webidl.converters.USVString(reason, prefix2, "reason");
         }
-        if (code18 !== void 0) {
-          if (code18 !== 1e3 && (code18 < 3e3 || code18 > 4999)) {
+        if (code21 !== void 0) {
+          if (code21 !== 1e3 && (code21 < 3e3 || code21 > 4999)) {
             throw new DOMException("invalid code", "InvalidAccessError");
           }
         }
@@ -18017,7 +18017,7 @@ var require_websocket = __commonJS({
             );
           }
         }
-        closeWebSocketConnection(this, code18, reason, reasonByteLength);
+        closeWebSocketConnection(this, code21, reason, reasonByteLength);
       }
       /**
        * @see https://websockets.spec.whatwg.org/#dom-websocket-send
@@ -18263,15 +18263,15 @@ var require_websocket = __commonJS({
     }
     function onParserError(err) {
       let message;
-      let code18;
+      let code21;
       if (err instanceof CloseEvent) {
         message = err.reason;
-        code18 = err.code;
+        code21 = err.code;
       } else {
         message = err.message;
       }
       fireEvent("error", this, () => new ErrorEvent("error", { error: err, message }));
-      closeWebSocketConnection(this, code18);
+      closeWebSocketConnection(this, code21);
     }
     module.exports = {
       WebSocket
@@ -19456,12 +19456,12 @@ var require_scan = __commonJS({
       CHAR_RIGHT_SQUARE_BRACKET
       /* ] */
     } = require_constants6();
-    var isPathSeparator = (code18) => {
-      return code18 === CHAR_FORWARD_SLASH || code18 === CHAR_BACKWARD_SLASH;
+    var isPathSeparator = (code21) => {
+      return code21 === CHAR_FORWARD_SLASH || code21 === CHAR_BACKWARD_SLASH;
     };
-    var depth = (token) => {
-      if (token.isPrefix !== true) {
-        token.depth = token.isGlobstar ? Infinity : 1;
+    var depth = (token2) => {
+      if (token2.isPrefix !== true) {
+        token2.depth = token2.isGlobstar ? Infinity : 1;
       }
     };
     var scan2 = (input, options) => {
@@ -19487,60 +19487,60 @@ var require_scan = __commonJS({
       let finished = false;
       let braces = 0;
       let prev;
-      let code18;
-      let token = { value: "", depth: 0, isGlob: false };
+      let code21;
+      let token2 = { value: "", depth: 0, isGlob: false };
       const eos = () => index >= length;
       const peek = () => str3.charCodeAt(index + 1);
       const advance = () => {
-        prev = code18;
+        prev = code21;
         return str3.charCodeAt(++index);
       };
       while (index < length) {
-        code18 = advance();
+        code21 = advance();
         let next;
-        if (code18 === CHAR_BACKWARD_SLASH) {
-          backslashes = token.backslashes = true;
-          code18 = advance();
-          if (code18 === CHAR_LEFT_CURLY_BRACE) {
+        if (code21 === CHAR_BACKWARD_SLASH) {
+          backslashes = token2.backslashes = true;
+          code21 = advance();
+          if (code21 === CHAR_LEFT_CURLY_BRACE) {
             braceEscaped = true;
           }
           continue;
         }
-        if (braceEscaped === true || code18 === CHAR_LEFT_CURLY_BRACE) {
+        if (braceEscaped === true || code21 === CHAR_LEFT_CURLY_BRACE) {
           braces++;
-          while (eos() !== true && (code18 = advance())) {
-            if (code18 === CHAR_BACKWARD_SLASH) {
-              backslashes = token.backslashes = true;
+          while (eos() !== true && (code21 = advance())) {
+            if (code21 === CHAR_BACKWARD_SLASH) {
+              backslashes = token2.backslashes = true;
               advance();
               continue;
             }
-            if (code18 === CHAR_LEFT_CURLY_BRACE) {
+            if (code21 === CHAR_LEFT_CURLY_BRACE) {
               braces++;
               continue;
             }
-            if (braceEscaped !== true && code18 === CHAR_DOT && (code18 = advance()) === CHAR_DOT) {
-              isBrace = token.isBrace = true;
-              isGlob = token.isGlob = true;
+            if (braceEscaped !== true && code21 === CHAR_DOT && (code21 = advance()) === CHAR_DOT) {
+              isBrace = token2.isBrace = true;
+              isGlob = token2.isGlob = true;
               finished = true;
               if (scanToEnd === true) {
                 continue;
               }
               break;
             }
-            if (braceEscaped !== true && code18 === CHAR_COMMA) {
-              isBrace = token.isBrace = true;
-              isGlob = token.isGlob = true;
+            if (braceEscaped !== true && code21 === CHAR_COMMA) {
+              isBrace = token2.isBrace = true;
+              isGlob = token2.isGlob = true;
               finished = true;
               if (scanToEnd === true) {
                 continue;
               }
               break;
             }
-            if (code18 === CHAR_RIGHT_CURLY_BRACE) {
+            if (code21 === CHAR_RIGHT_CURLY_BRACE) {
               braces--;
               if (braces === 0) {
                 braceEscaped = false;
-                isBrace = token.isBrace = true;
+                isBrace = token2.isBrace = true;
                 finished = true;
                 break;
               }
@@ -19551,10 +19551,10 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (code18 === CHAR_FORWARD_SLASH) {
+        if (code21 === CHAR_FORWARD_SLASH) {
           slashes.push(index);
-          tokens.push(token);
-          token = { value: "", depth: 0, isGlob: false };
+          tokens.push(token2);
+          token2 = { value: "", depth: 0, isGlob: false };
           if (finished === true) continue;
           if (prev === CHAR_DOT && index === start + 1) {
             start += 2;
@@ -19564,27 +19564,27 @@ var require_scan = __commonJS({
           continue;
         }
         if (opts.noext !== true) {
-          const isExtglobChar = code18 === CHAR_PLUS || code18 === CHAR_AT || code18 === CHAR_ASTERISK || code18 === CHAR_QUESTION_MARK || code18 === CHAR_EXCLAMATION_MARK;
+          const isExtglobChar = code21 === CHAR_PLUS || code21 === CHAR_AT || code21 === CHAR_ASTERISK || code21 === CHAR_QUESTION_MARK || code21 === CHAR_EXCLAMATION_MARK;
           if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
-            isGlob = token.isGlob = true;
-            isExtglob = token.isExtglob = true;
+            isGlob = token2.isGlob = true;
+            isExtglob = token2.isExtglob = true;
             finished = true;
-            if (code18 === CHAR_EXCLAMATION_MARK && index === start) {
+            if (code21 === CHAR_EXCLAMATION_MARK && index === start) {
               negatedExtglob = true;
             }
             if (scanToEnd === true) {
               let parens = 0;
-              while (eos() !== true && (code18 = advance())) {
-                if (code18 === CHAR_BACKWARD_SLASH) {
-                  backslashes = token.backslashes = true;
+              while (eos() !== true && (code21 = advance())) {
+                if (code21 === CHAR_BACKWARD_SLASH) {
+                  backslashes = token2.backslashes = true;
                   advance();
                   continue;
                 }
-                if (code18 === CHAR_LEFT_PARENTHESES) {
+                if (code21 === CHAR_LEFT_PARENTHESES) {
                   parens++;
                   continue;
                 }
-                if (code18 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+                if (code21 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
                   finished = true;
                   break;
                 }
@@ -19594,33 +19594,33 @@ var require_scan = __commonJS({
             break;
           }
         }
-        if (code18 === CHAR_ASTERISK) {
-          if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
-          isGlob = token.isGlob = true;
+        if (code21 === CHAR_ASTERISK) {
+          if (prev === CHAR_ASTERISK) isGlobstar = token2.isGlobstar = true;
+          isGlob = token2.isGlob = true;
           finished = true;
           if (scanToEnd === true) {
             continue;
           }
           break;
         }
-        if (code18 === CHAR_QUESTION_MARK) {
-          isGlob = token.isGlob = true;
+        if (code21 === CHAR_QUESTION_MARK) {
+          isGlob = token2.isGlob = true;
           finished = true;
           if (scanToEnd === true) {
             continue;
           }
           break;
         }
-        if (code18 === CHAR_LEFT_SQUARE_BRACKET) {
+        if (code21 === CHAR_LEFT_SQUARE_BRACKET) {
           while (eos() !== true && (next = advance())) {
             if (next === CHAR_BACKWARD_SLASH) {
-              backslashes = token.backslashes = true;
+              backslashes = token2.backslashes = true;
               advance();
               continue;
             }
             if (next === CHAR_RIGHT_SQUARE_BRACKET) {
-              isBracket = token.isBracket = true;
-              isGlob = token.isGlob = true;
+              isBracket = token2.isBracket = true;
+              isGlob = token2.isGlob = true;
               finished = true;
               break;
             }
@@ -19630,26 +19630,26 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (opts.nonegate !== true && code18 === CHAR_EXCLAMATION_MARK && index === start) {
-          negated = token.negated = true;
+        if (opts.nonegate !== true && code21 === CHAR_EXCLAMATION_MARK && index === start) {
+          negated = token2.negated = true;
           start++;
           continue;
         }
-        if (opts.noparen !== true && code18 === CHAR_LEFT_PARENTHESES) {
-          isGlob = token.isGlob = true;
+        if (opts.noparen !== true && code21 === CHAR_LEFT_PARENTHESES) {
+          isGlob = token2.isGlob = true;
           if (scanToEnd === true) {
             let parens = 1;
-            while (eos() !== true && (code18 = advance())) {
-              if (code18 === CHAR_BACKWARD_SLASH) {
-                backslashes = token.backslashes = true;
+            while (eos() !== true && (code21 = advance())) {
+              if (code21 === CHAR_BACKWARD_SLASH) {
+                backslashes = token2.backslashes = true;
                 advance();
                 continue;
               }
-              if (code18 === CHAR_LEFT_PARENTHESES) {
+              if (code21 === CHAR_LEFT_PARENTHESES) {
                 parens++;
                 continue;
               }
-              if (code18 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+              if (code21 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
                 finished = true;
                 break;
               }
@@ -19714,8 +19714,8 @@ var require_scan = __commonJS({
       };
       if (opts.tokens === true) {
         state3.maxDepth = 0;
-        if (!isPathSeparator(code18)) {
-          tokens.push(token);
+        if (!isPathSeparator(code21)) {
+          tokens.push(token2);
         }
         state3.tokens = tokens;
       }
@@ -19761,7 +19761,7 @@ var require_scan = __commonJS({
 var require_parse2 = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports2, module) {
     "use strict";
-    var constants4 = require_constants6();
+    var constants6 = require_constants6();
     var utils = require_utils2();
     var {
       MAX_LENGTH,
@@ -19769,7 +19769,7 @@ var require_parse2 = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants4;
+    } = constants6;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -19978,7 +19978,7 @@ var require_parse2 = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants4.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants6.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body2).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -20024,8 +20024,8 @@ var require_parse2 = __commonJS({
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants4.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants4.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants6.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants6.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -20080,13 +20080,13 @@ var require_parse2 = __commonJS({
       const peek = state3.peek = (n = 1) => input[state3.index + n];
       const advance = state3.advance = () => input[++state3.index] || "";
       const remaining = () => input.slice(state3.index + 1);
-      const consume = (value2 = "", num2 = 0) => {
+      const consume = (value2 = "", num3 = 0) => {
         state3.consumed += value2;
-        state3.index += num2;
+        state3.index += num3;
       };
-      const append = (token) => {
-        state3.output += token.output != null ? token.output : token.value;
-        consume(token.value);
+      const append = (token2) => {
+        state3.output += token2.output != null ? token2.output : token2.value;
+        consume(token2.value);
       };
       const negate = () => {
         let count = 1;
@@ -20136,54 +20136,54 @@ var require_parse2 = __commonJS({
         prev = tok;
       };
       const extglobOpen = (type, value2) => {
-        const token = { ...EXTGLOB_CHARS[value2], conditions: 1, inner: "" };
-        token.prev = prev;
-        token.parens = state3.parens;
-        token.output = state3.output;
-        token.startIndex = state3.index;
-        token.tokensIndex = tokens.length;
-        const output = (opts.capture ? "(" : "") + token.open;
+        const token2 = { ...EXTGLOB_CHARS[value2], conditions: 1, inner: "" };
+        token2.prev = prev;
+        token2.parens = state3.parens;
+        token2.output = state3.output;
+        token2.startIndex = state3.index;
+        token2.tokensIndex = tokens.length;
+        const output = (opts.capture ? "(" : "") + token2.open;
         increment("parens");
         push({ type, value: value2, output: state3.output ? "" : ONE_CHAR });
         push({ type: "paren", extglob: true, value: advance(), output });
-        extglobs.push(token);
+        extglobs.push(token2);
       };
-      const extglobClose = (token) => {
-        const literal = input.slice(token.startIndex, state3.index + 1);
-        const body2 = input.slice(token.startIndex + 2, state3.index);
+      const extglobClose = (token2) => {
+        const literal = input.slice(token2.startIndex, state3.index + 1);
+        const body2 = input.slice(token2.startIndex + 2, state3.index);
         const analysis = analyzeRepeatedExtglob(body2, opts);
-        if ((token.type === "plus" || token.type === "star") && analysis.risky) {
-          const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open2 = tokens[token.tokensIndex];
+        if ((token2.type === "plus" || token2.type === "star") && analysis.risky) {
+          const safeOutput = analysis.safeOutput ? (token2.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
+          const open2 = tokens[token2.tokensIndex];
           open2.type = "text";
           open2.value = literal;
           open2.output = safeOutput || utils.escapeRegex(literal);
-          for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
+          for (let i = token2.tokensIndex + 1; i < tokens.length; i++) {
             tokens[i].value = "";
             tokens[i].output = "";
             delete tokens[i].suffix;
           }
-          state3.output = token.output + open2.output;
+          state3.output = token2.output + open2.output;
           state3.backtrack = true;
           push({ type: "paren", extglob: true, value, output: "" });
           decrement("parens");
           return;
         }
-        let output = token.close + (opts.capture ? ")" : "");
+        let output = token2.close + (opts.capture ? ")" : "");
         let rest;
-        if (token.type === "negate") {
+        if (token2.type === "negate") {
           let extglobStar = star3;
-          if (token.inner && token.inner.length > 1 && token.inner.includes("/")) {
+          if (token2.inner && token2.inner.length > 1 && token2.inner.includes("/")) {
             extglobStar = globstar(opts);
           }
           if (extglobStar !== star3 || eos() || /^\)+$/.test(remaining())) {
-            output = token.close = `)$))${extglobStar}`;
+            output = token2.close = `)$))${extglobStar}`;
           }
-          if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
+          if (token2.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
             const expression = parse3(rest, { ...options, fastpaths: false }).output;
-            output = token.close = `)${expression})${extglobStar})`;
+            output = token2.close = `)${expression})${extglobStar})`;
           }
-          if (token.prev.type === "bos") {
+          if (token2.prev.type === "bos") {
             state3.negatedExtglob = true;
           }
         }
@@ -20642,18 +20642,18 @@ var require_parse2 = __commonJS({
           consume(value);
           continue;
         }
-        const token = { type: "star", value, output: star3 };
+        const token2 = { type: "star", value, output: star3 };
         if (opts.bash === true) {
-          token.output = ".*?";
+          token2.output = ".*?";
           if (prev.type === "bos" || prev.type === "slash") {
-            token.output = nodot + token.output;
+            token2.output = nodot + token2.output;
           }
-          push(token);
+          push(token2);
           continue;
         }
         if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
-          token.output = value;
-          push(token);
+          token2.output = value;
+          push(token2);
           continue;
         }
         if (state3.index === state3.start || prev.type === "slash" || prev.type === "dot") {
@@ -20672,7 +20672,7 @@ var require_parse2 = __commonJS({
             prev.output += ONE_CHAR;
           }
         }
-        push(token);
+        push(token2);
       }
       while (state3.brackets > 0) {
         if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
@@ -20694,10 +20694,10 @@ var require_parse2 = __commonJS({
       }
       if (state3.backtrack === true) {
         state3.output = "";
-        for (const token of state3.tokens) {
-          state3.output += token.output != null ? token.output : token.value;
-          if (token.suffix) {
-            state3.output += token.suffix;
+        for (const token2 of state3.tokens) {
+          state3.output += token2.output != null ? token2.output : token2.value;
+          if (token2.suffix) {
+            state3.output += token2.suffix;
           }
         }
       }
@@ -20721,7 +20721,7 @@ var require_parse2 = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants4.globChars(opts.windows);
+      } = constants6.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -20779,7 +20779,7 @@ var require_picomatch = __commonJS({
     var scan2 = require_scan();
     var parse3 = require_parse2();
     var utils = require_utils2();
-    var constants4 = require_constants6();
+    var constants6 = require_constants6();
     var isObject2 = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch2 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
@@ -20907,7 +20907,7 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch2.constants = constants4;
+    picomatch2.constants = constants6;
     module.exports = picomatch2;
   }
 });
@@ -21023,8 +21023,8 @@ var require_re = __commonJS({
       [LETTERDASHNUMBER, MAX_SAFE_BUILD_LENGTH]
     ];
     var makeSafeRegex = (value) => {
-      for (const [token, max] of safeRegexReplacements) {
-        value = value.split(`${token}*`).join(`${token}{0,${max}}`).split(`${token}+`).join(`${token}{1,${max}}`);
+      for (const [token2, max] of safeRegexReplacements) {
+        value = value.split(`${token2}*`).join(`${token2}{0,${max}}`).split(`${token2}+`).join(`${token2}{1,${max}}`);
       }
       return value;
     };
@@ -21195,9 +21195,9 @@ var require_semver = __commonJS({
         } else {
           this.prerelease = m[4].split(".").map((id) => {
             if (/^[0-9]+$/.test(id)) {
-              const num2 = +id;
-              if (num2 >= 0 && num2 < MAX_SAFE_INTEGER) {
-                return num2;
+              const num3 = +id;
+              if (num3 >= 0 && num3 < MAX_SAFE_INTEGER) {
+                return num3;
               }
             }
             return id;
@@ -21807,10 +21807,10 @@ var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports2, module) {
     "use strict";
     var parse3 = require_parse3();
-    var constants4 = require_constants7();
+    var constants6 = require_constants7();
     var SemVer = require_semver();
     var truncate = (version3, truncation, options) => {
-      if (!constants4.RELEASE_TYPES.includes(truncation)) {
+      if (!constants6.RELEASE_TYPES.includes(truncation)) {
         return null;
       }
       const clonedVersion = cloneInputVersion(version3, options);
@@ -23050,7 +23050,7 @@ var require_semver2 = __commonJS({
   "node_modules/semver/index.js"(exports2, module) {
     "use strict";
     var internalRe = require_re();
-    var constants4 = require_constants7();
+    var constants6 = require_constants7();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
     var parse3 = require_parse3();
@@ -23134,8 +23134,8 @@ var require_semver2 = __commonJS({
       re: internalRe.re,
       src: internalRe.src,
       tokens: internalRe.t,
-      SEMVER_SPEC_VERSION: constants4.SEMVER_SPEC_VERSION,
-      RELEASE_TYPES: constants4.RELEASE_TYPES,
+      SEMVER_SPEC_VERSION: constants6.SEMVER_SPEC_VERSION,
+      RELEASE_TYPES: constants6.RELEASE_TYPES,
       compareIdentifiers: identifiers.compareIdentifiers,
       rcompareIdentifiers: identifiers.rcompareIdentifiers
     };
@@ -23238,20 +23238,20 @@ var require_ms = __commonJS({
     function fmtLong(ms) {
       var msAbs = Math.abs(ms);
       if (msAbs >= d) {
-        return plural2(ms, msAbs, d, "day");
+        return plural3(ms, msAbs, d, "day");
       }
       if (msAbs >= h) {
-        return plural2(ms, msAbs, h, "hour");
+        return plural3(ms, msAbs, h, "hour");
       }
       if (msAbs >= m) {
-        return plural2(ms, msAbs, m, "minute");
+        return plural3(ms, msAbs, m, "minute");
       }
       if (msAbs >= s) {
-        return plural2(ms, msAbs, s, "second");
+        return plural3(ms, msAbs, s, "second");
       }
       return ms + " ms";
     }
-    function plural2(ms, msAbs, n, name2) {
+    function plural3(ms, msAbs, n, name2) {
       var isPlural = msAbs >= n * 1.5;
       return Math.round(ms / n) + " " + name2 + (isPlural ? "s" : "");
     }
@@ -23823,8 +23823,8 @@ var require_helpers = __commonJS({
     };
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.req = exports2.json = exports2.toBuffer = void 0;
-    var http3 = __importStar(__require("http"));
-    var https3 = __importStar(__require("https"));
+    var http4 = __importStar(__require("http"));
+    var https4 = __importStar(__require("https"));
     async function toBuffer(stream2) {
       let length = 0;
       const chunks = [];
@@ -23849,7 +23849,7 @@ var require_helpers = __commonJS({
     exports2.json = json5;
     function req(url2, opts = {}) {
       const href = typeof url2 === "string" ? url2 : url2.href;
-      const req2 = (href.startsWith("https:") ? https3 : http3).request(url2, opts);
+      const req2 = (href.startsWith("https:") ? https4 : http4).request(url2, opts);
       const promise = new Promise((resolve6, reject) => {
         req2.once("response", resolve6).once("error", reject).end();
       });
@@ -23897,11 +23897,11 @@ var require_dist = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Agent = void 0;
     var net = __importStar(__require("net"));
-    var http3 = __importStar(__require("http"));
+    var http4 = __importStar(__require("http"));
     var https_1 = __require("https");
     __exportStar(require_helpers(), exports2);
     var INTERNAL = /* @__PURE__ */ Symbol("AgentBaseInternalState");
-    var Agent3 = class extends http3.Agent {
+    var Agent3 = class extends http4.Agent {
       constructor(opts) {
         super(opts);
         this[INTERNAL] = {};
@@ -23973,7 +23973,7 @@ var require_dist = __commonJS({
         const fakeSocket = this.incrementSockets(name2);
         Promise.resolve().then(() => this.connect(req, connectOpts)).then((socket) => {
           this.decrementSockets(name2, fakeSocket);
-          if (socket instanceof http3.Agent) {
+          if (socket instanceof http4.Agent) {
             try {
               return socket.addRequest(req, connectOpts);
             } catch (err) {
@@ -24073,16 +24073,16 @@ var require_parse_proxy_response = __commonJS({
           const statusCode = +firstLineParts[1];
           const statusText = firstLineParts.slice(2).join(" ");
           const headers = {};
-          for (const header of headerParts) {
-            if (!header)
+          for (const header2 of headerParts) {
+            if (!header2)
               continue;
-            const firstColon = header.indexOf(":");
+            const firstColon = header2.indexOf(":");
             if (firstColon === -1) {
               socket.destroy();
-              return reject(new Error(`Invalid header from proxy CONNECT response: "${header}"`));
+              return reject(new Error(`Invalid header from proxy CONNECT response: "${header2}"`));
             }
-            const key = header.slice(0, firstColon).toLowerCase();
-            const value = header.slice(firstColon + 1).trimStart();
+            const key = header2.slice(0, firstColon).toLowerCase();
+            const value = header2.slice(firstColon + 1).trimStart();
             const current = headers[key];
             if (typeof current === "string") {
               headers[key] = [current, value];
@@ -24149,7 +24149,7 @@ var require_dist2 = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.HttpsProxyAgent = void 0;
     var net = __importStar(__require("net"));
-    var tls = __importStar(__require("tls"));
+    var tls2 = __importStar(__require("tls"));
     var assert_1 = __importDefault(__require("assert"));
     var debug_1 = __importDefault(require_src());
     var agent_base_1 = require_dist();
@@ -24194,7 +24194,7 @@ var require_dist2 = __commonJS({
         let socket;
         if (proxy.protocol === "https:") {
           debug2("Creating `tls.Socket`: %o", this.connectOpts);
-          socket = tls.connect(setServernameFromNonIpHost(this.connectOpts));
+          socket = tls2.connect(setServernameFromNonIpHost(this.connectOpts));
         } else {
           debug2("Creating `net.Socket`: %o", this.connectOpts);
           socket = net.connect(this.connectOpts);
@@ -24225,7 +24225,7 @@ var require_dist2 = __commonJS({
           req.once("socket", resume);
           if (opts.secureEndpoint) {
             debug2("Upgrading socket connection to TLS");
-            return tls.connect({
+            return tls2.connect({
               ...omit(setServernameFromNonIpHost(opts), "host", "path", "port"),
               socket
             });
@@ -24299,7 +24299,7 @@ var require_dist3 = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.HttpProxyAgent = void 0;
     var net = __importStar(__require("net"));
-    var tls = __importStar(__require("tls"));
+    var tls2 = __importStar(__require("tls"));
     var debug_1 = __importDefault(require_src());
     var events_1 = __require("events");
     var agent_base_1 = require_dist();
@@ -24368,7 +24368,7 @@ var require_dist3 = __commonJS({
         let socket;
         if (this.proxy.protocol === "https:") {
           debug2("Creating `tls.Socket`: %o", this.connectOpts);
-          socket = tls.connect(this.connectOpts);
+          socket = tls2.connect(this.connectOpts);
         } else {
           debug2("Creating `net.Socket`: %o", this.connectOpts);
           socket = net.connect(this.connectOpts);
@@ -25723,27 +25723,27 @@ var require_oneof = __commonJS({
       }
     }
     exports2.isOneofGroup = isOneofGroup;
-    function getOneofValue(oneof, kind) {
-      return oneof[kind];
+    function getOneofValue(oneof, kind2) {
+      return oneof[kind2];
     }
     exports2.getOneofValue = getOneofValue;
-    function setOneofValue(oneof, kind, value) {
+    function setOneofValue(oneof, kind2, value) {
       if (oneof.oneofKind !== void 0) {
         delete oneof[oneof.oneofKind];
       }
-      oneof.oneofKind = kind;
+      oneof.oneofKind = kind2;
       if (value !== void 0) {
-        oneof[kind] = value;
+        oneof[kind2] = value;
       }
     }
     exports2.setOneofValue = setOneofValue;
-    function setUnknownOneofValue(oneof, kind, value) {
+    function setUnknownOneofValue(oneof, kind2, value) {
       if (oneof.oneofKind !== void 0) {
         delete oneof[oneof.oneofKind];
       }
-      oneof.oneofKind = kind;
-      if (value !== void 0 && kind !== void 0) {
-        oneof[kind] = value;
+      oneof.oneofKind = kind2;
+      if (value !== void 0 && kind2 !== void 0) {
+        oneof[kind2] = value;
       }
     }
     exports2.setUnknownOneofValue = setUnknownOneofValue;
@@ -25773,9 +25773,9 @@ var require_reflection_type_check = __commonJS({
     var reflection_info_1 = require_reflection_info();
     var oneof_1 = require_oneof();
     var ReflectionTypeCheck = class {
-      constructor(info2) {
+      constructor(info3) {
         var _a2;
-        this.fields = (_a2 = info2.fields) !== null && _a2 !== void 0 ? _a2 : [];
+        this.fields = (_a2 = info3.fields) !== null && _a2 !== void 0 ? _a2 : [];
       }
       prepare() {
         if (this.data)
@@ -26021,8 +26021,8 @@ var require_reflection_json_reader = __commonJS({
     var assert_1 = require_assert();
     var reflection_long_convert_1 = require_reflection_long_convert();
     var ReflectionJsonReader = class {
-      constructor(info2) {
-        this.info = info2;
+      constructor(info3) {
+        this.info = info3;
       }
       prepare() {
         var _a2;
@@ -26318,9 +26318,9 @@ var require_reflection_json_writer = __commonJS({
     var reflection_info_1 = require_reflection_info();
     var assert_1 = require_assert();
     var ReflectionJsonWriter = class {
-      constructor(info2) {
+      constructor(info3) {
         var _a2;
-        this.fields = (_a2 = info2.fields) !== null && _a2 !== void 0 ? _a2 : [];
+        this.fields = (_a2 = info3.fields) !== null && _a2 !== void 0 ? _a2 : [];
       }
       /**
        * Converts the message to a JSON object, based on the field descriptors.
@@ -26573,8 +26573,8 @@ var require_reflection_binary_reader = __commonJS({
     var reflection_long_convert_1 = require_reflection_long_convert();
     var reflection_scalar_default_1 = require_reflection_scalar_default();
     var ReflectionBinaryReader = class {
-      constructor(info2) {
-        this.info = info2;
+      constructor(info3) {
+        this.info = info3;
       }
       prepare() {
         var _a2;
@@ -26747,8 +26747,8 @@ var require_reflection_binary_writer = __commonJS({
     var assert_1 = require_assert();
     var pb_long_1 = require_pb_long();
     var ReflectionBinaryWriter = class {
-      constructor(info2) {
-        this.info = info2;
+      constructor(info3) {
+        this.info = info3;
       }
       prepare() {
         if (!this.fields) {
@@ -26998,9 +26998,9 @@ var require_reflection_merge_partial = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.reflectionMergePartial = void 0;
-    function reflectionMergePartial4(info2, target, source) {
+    function reflectionMergePartial4(info3, target, source) {
       let fieldValue, input = source, output;
-      for (let field of info2.fields) {
+      for (let field of info3.fields) {
         let name2 = field.localName;
         if (field.oneof) {
           const group2 = input[field.oneof];
@@ -27069,12 +27069,12 @@ var require_reflection_equals = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.reflectionEquals = void 0;
     var reflection_info_1 = require_reflection_info();
-    function reflectionEquals(info2, a, b) {
+    function reflectionEquals(info3, a, b) {
       if (a === b)
         return true;
       if (!a || !b)
         return false;
-      for (let field of info2.fields) {
+      for (let field of info3.fields) {
         let localName = field.localName;
         let val_a = field.oneof ? a[field.oneof][localName] : a[localName];
         let val_b = field.oneof ? b[field.oneof][localName] : b[localName];
@@ -27340,20 +27340,20 @@ var require_enum_object = __commonJS({
         return false;
       }
       for (let k of Object.keys(arg)) {
-        let num2 = parseInt(k);
-        if (!Number.isNaN(num2)) {
-          let nam = arg[num2];
+        let num3 = parseInt(k);
+        if (!Number.isNaN(num3)) {
+          let nam = arg[num3];
           if (nam === void 0)
             return false;
-          if (arg[nam] !== num2)
+          if (arg[nam] !== num3)
             return false;
         } else {
-          let num3 = arg[k];
-          if (num3 === void 0)
+          let num4 = arg[k];
+          if (num4 === void 0)
             return false;
-          if (typeof num3 !== "number")
+          if (typeof num4 !== "number")
             return false;
-          if (arg[num3] === void 0)
+          if (arg[num4] === void 0)
             return false;
         }
       }
@@ -27375,7 +27375,7 @@ var require_enum_object = __commonJS({
     }
     exports2.listEnumNames = listEnumNames;
     function listEnumNumbers(enumObject) {
-      return listEnumValues(enumObject).map((val) => val.number).filter((num2, index, arr) => arr.indexOf(num2) == index);
+      return listEnumValues(enumObject).map((val) => val.number).filter((num3, index, arr) => arr.indexOf(num3) == index);
     }
     exports2.listEnumNumbers = listEnumNumbers;
   }
@@ -27645,11 +27645,11 @@ var require_rpc_error = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.RpcError = void 0;
     var RpcError = class extends Error {
-      constructor(message, code18 = "UNKNOWN", meta) {
+      constructor(message, code21 = "UNKNOWN", meta) {
         super(message);
         this.name = "RpcError";
         Object.setPrototypeOf(this, new.target.prototype);
-        this.code = code18;
+        this.code = code21;
         this.meta = meta !== null && meta !== void 0 ? meta : {};
       }
       toString() {
@@ -28519,9 +28519,9 @@ var require_rpc_interceptor = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.stackDuplexStreamingInterceptors = exports2.stackClientStreamingInterceptors = exports2.stackServerStreamingInterceptors = exports2.stackUnaryInterceptors = exports2.stackIntercept = void 0;
     var runtime_1 = require_commonjs();
-    function stackIntercept(kind, transport, method, options, input) {
+    function stackIntercept(kind2, transport, method, options, input) {
       var _a2, _b, _c, _d;
-      if (kind == "unary") {
+      if (kind2 == "unary") {
         let tail = (mtd, inp, opt) => transport.unary(mtd, inp, opt);
         for (const curr of ((_a2 = options.interceptors) !== null && _a2 !== void 0 ? _a2 : []).filter((i) => i.interceptUnary).reverse()) {
           const next = tail;
@@ -28529,7 +28529,7 @@ var require_rpc_interceptor = __commonJS({
         }
         return tail(method, input, options);
       }
-      if (kind == "serverStreaming") {
+      if (kind2 == "serverStreaming") {
         let tail = (mtd, inp, opt) => transport.serverStreaming(mtd, inp, opt);
         for (const curr of ((_b = options.interceptors) !== null && _b !== void 0 ? _b : []).filter((i) => i.interceptServerStreaming).reverse()) {
           const next = tail;
@@ -28537,7 +28537,7 @@ var require_rpc_interceptor = __commonJS({
         }
         return tail(method, input, options);
       }
-      if (kind == "clientStreaming") {
+      if (kind2 == "clientStreaming") {
         let tail = (mtd, opt) => transport.clientStreaming(mtd, opt);
         for (const curr of ((_c = options.interceptors) !== null && _c !== void 0 ? _c : []).filter((i) => i.interceptClientStreaming).reverse()) {
           const next = tail;
@@ -28545,7 +28545,7 @@ var require_rpc_interceptor = __commonJS({
         }
         return tail(method, options);
       }
-      if (kind == "duplex") {
+      if (kind2 == "duplex") {
         let tail = (mtd, opt) => transport.duplex(mtd, opt);
         for (const curr of ((_d = options.interceptors) !== null && _d !== void 0 ? _d : []).filter((i) => i.interceptDuplex).reverse()) {
           const next = tail;
@@ -28553,7 +28553,7 @@ var require_rpc_interceptor = __commonJS({
         }
         return tail(method, options);
       }
-      runtime_1.assertNever(kind);
+      runtime_1.assertNever(kind2);
     }
     exports2.stackIntercept = stackIntercept;
     function stackUnaryInterceptors(transport, method, input, options) {
@@ -28724,10 +28724,10 @@ var require_commonjs2 = __commonJS({
 
 // src/action/scan.ts
 import { createHash as createHash6 } from "node:crypto";
-import { existsSync as existsSync8, readFileSync as readFileSync4, statSync as statSync5 } from "node:fs";
+import { existsSync as existsSync8, statSync as statSync4 } from "node:fs";
 import { mkdir as mkdir2, writeFile as writeFile2 } from "node:fs/promises";
 import { tmpdir as tmpdir2 } from "node:os";
-import { basename as basename5, dirname as dirname7, isAbsolute as isAbsolute3, join as join12, relative as relative5, resolve as resolve5, sep as sep10 } from "node:path";
+import { basename as basename6, dirname as dirname8, isAbsolute as isAbsolute4, join as join12, relative as relative6, resolve as resolve5, sep as sep10 } from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -29161,12 +29161,12 @@ var HttpClient = class {
         throw new Error("Client has already been disposed.");
       }
       const parsedUrl = new URL(requestUrl);
-      let info2 = this._prepareRequest(verb, parsedUrl, headers);
+      let info3 = this._prepareRequest(verb, parsedUrl, headers);
       const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb) ? this._maxRetries + 1 : 1;
       let numTries = 0;
       let response;
       do {
-        response = yield this.requestRaw(info2, data);
+        response = yield this.requestRaw(info3, data);
         if (response && response.message && response.message.statusCode === HttpCodes.Unauthorized) {
           let authenticationHandler;
           for (const handler of this.handlers) {
@@ -29176,7 +29176,7 @@ var HttpClient = class {
             }
           }
           if (authenticationHandler) {
-            return authenticationHandler.handleAuthentication(this, info2, data);
+            return authenticationHandler.handleAuthentication(this, info3, data);
           } else {
             return response;
           }
@@ -29193,14 +29193,14 @@ var HttpClient = class {
           }
           yield response.readBody();
           if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
-            for (const header in headers) {
-              if (header.toLowerCase() === "authorization") {
-                delete headers[header];
+            for (const header2 in headers) {
+              if (header2.toLowerCase() === "authorization") {
+                delete headers[header2];
               }
             }
           }
-          info2 = this._prepareRequest(verb, parsedRedirectUrl, headers);
-          response = yield this.requestRaw(info2, data);
+          info3 = this._prepareRequest(verb, parsedRedirectUrl, headers);
+          response = yield this.requestRaw(info3, data);
           redirectsRemaining--;
         }
         if (!response.message.statusCode || !HttpResponseRetryCodes.includes(response.message.statusCode)) {
@@ -29229,7 +29229,7 @@ var HttpClient = class {
    * @param info
    * @param data
    */
-  requestRaw(info2, data) {
+  requestRaw(info3, data) {
     return __awaiter(this, void 0, void 0, function* () {
       return new Promise((resolve6, reject) => {
         function callbackForResult(err, res) {
@@ -29241,7 +29241,7 @@ var HttpClient = class {
             resolve6(res);
           }
         }
-        this.requestRawWithCallback(info2, data, callbackForResult);
+        this.requestRawWithCallback(info3, data, callbackForResult);
       });
     });
   }
@@ -29251,12 +29251,12 @@ var HttpClient = class {
    * @param data
    * @param onResult
    */
-  requestRawWithCallback(info2, data, onResult) {
+  requestRawWithCallback(info3, data, onResult) {
     if (typeof data === "string") {
-      if (!info2.options.headers) {
-        info2.options.headers = {};
+      if (!info3.options.headers) {
+        info3.options.headers = {};
       }
-      info2.options.headers["Content-Length"] = Buffer.byteLength(data, "utf8");
+      info3.options.headers["Content-Length"] = Buffer.byteLength(data, "utf8");
     }
     let callbackCalled = false;
     function handleResult(err, res) {
@@ -29265,7 +29265,7 @@ var HttpClient = class {
         onResult(err, res);
       }
     }
-    const req = info2.httpModule.request(info2.options, (msg) => {
+    const req = info3.httpModule.request(info3.options, (msg) => {
       const res = new HttpClientResponse(msg);
       handleResult(void 0, res);
     });
@@ -29277,7 +29277,7 @@ var HttpClient = class {
       if (socket) {
         socket.end();
       }
-      handleResult(new Error(`Request timeout: ${info2.options.path}`));
+      handleResult(new Error(`Request timeout: ${info3.options.path}`));
     });
     req.on("error", function(err) {
       handleResult(err);
@@ -29313,27 +29313,27 @@ var HttpClient = class {
     return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
   }
   _prepareRequest(method, requestUrl, headers) {
-    const info2 = {};
-    info2.parsedUrl = requestUrl;
-    const usingSsl = info2.parsedUrl.protocol === "https:";
-    info2.httpModule = usingSsl ? https : http;
-    const defaultPort = usingSsl ? 443 : 80;
-    info2.options = {};
-    info2.options.host = info2.parsedUrl.hostname;
-    info2.options.port = info2.parsedUrl.port ? parseInt(info2.parsedUrl.port) : defaultPort;
-    info2.options.path = (info2.parsedUrl.pathname || "") + (info2.parsedUrl.search || "");
-    info2.options.method = method;
-    info2.options.headers = this._mergeHeaders(headers);
+    const info3 = {};
+    info3.parsedUrl = requestUrl;
+    const usingSsl = info3.parsedUrl.protocol === "https:";
+    info3.httpModule = usingSsl ? https : http;
+    const defaultPort2 = usingSsl ? 443 : 80;
+    info3.options = {};
+    info3.options.host = info3.parsedUrl.hostname;
+    info3.options.port = info3.parsedUrl.port ? parseInt(info3.parsedUrl.port) : defaultPort2;
+    info3.options.path = (info3.parsedUrl.pathname || "") + (info3.parsedUrl.search || "");
+    info3.options.method = method;
+    info3.options.headers = this._mergeHeaders(headers);
     if (this.userAgent != null) {
-      info2.options.headers["user-agent"] = this.userAgent;
+      info3.options.headers["user-agent"] = this.userAgent;
     }
-    info2.options.agent = this._getAgent(info2.parsedUrl);
+    info3.options.agent = this._getAgent(info3.parsedUrl);
     if (this.handlers) {
       for (const handler of this.handlers) {
-        handler.prepareRequest(info2.options);
+        handler.prepareRequest(info3.options);
       }
     }
-    return info2;
+    return info3;
   }
   _mergeHeaders(headers) {
     if (this.requestOptions && this.requestOptions.headers) {
@@ -29348,15 +29348,15 @@ var HttpClient = class {
    * For headers that must always be a single string (like Content-Type), use the
    * specialized _getExistingOrDefaultContentTypeHeader method instead.
    */
-  _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
+  _getExistingOrDefaultHeader(additionalHeaders, header2, _default) {
     let clientHeader;
     if (this.requestOptions && this.requestOptions.headers) {
-      const headerValue = lowercaseKeys(this.requestOptions.headers)[header];
+      const headerValue = lowercaseKeys(this.requestOptions.headers)[header2];
       if (headerValue) {
         clientHeader = typeof headerValue === "number" ? headerValue.toString() : headerValue;
       }
     }
-    const additionalValue = additionalHeaders[header];
+    const additionalValue = additionalHeaders[header2];
     if (additionalValue !== void 0) {
       return typeof additionalValue === "number" ? additionalValue.toString() : additionalValue;
     }
@@ -29571,8 +29571,8 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
   });
 };
 var BearerCredentialHandler = class {
-  constructor(token) {
-    this.token = token;
+  constructor(token2) {
+    this.token = token2;
   }
   // currently implements pre-authorization
   // TODO: support preAuth = false where it hooks on 401
@@ -29748,9 +29748,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addCodeBlock(code18, lang) {
+  addCodeBlock(code21, lang) {
     const attrs = Object.assign({}, lang && { lang });
-    const element = this.wrap("pre", this.wrap("code", code18), attrs);
+    const element = this.wrap("pre", this.wrap("code", code21), attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -29780,8 +29780,8 @@ var Summary = class {
         if (typeof cell === "string") {
           return this.wrap("td", cell);
         }
-        const { header, data, colspan, rowspan } = cell;
-        const tag = header ? "th" : "td";
+        const { header: header2, data, colspan, rowspan } = cell;
+        const tag = header2 ? "th" : "td";
         const attrs = Object.assign(Object.assign({}, colspan && { colspan }), rowspan && { rowspan });
         return this.wrap(tag, data, attrs);
       }).join("");
@@ -30437,14 +30437,14 @@ var ToolRunner = class extends events.EventEmitter {
           state3.processClosed = true;
           state3.CheckComplete();
         });
-        cp.on("exit", (code18) => {
-          state3.processExitCode = code18;
+        cp.on("exit", (code21) => {
+          state3.processExitCode = code21;
           state3.processExited = true;
-          this._debug(`Exit code ${code18} received from tool '${this.toolPath}'`);
+          this._debug(`Exit code ${code21} received from tool '${this.toolPath}'`);
           state3.CheckComplete();
         });
-        cp.on("close", (code18) => {
-          state3.processExitCode = code18;
+        cp.on("close", (code21) => {
+          state3.processExitCode = code21;
           state3.processExited = true;
           state3.processClosed = true;
           this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
@@ -30721,7303 +30721,161 @@ function group(name2, fn) {
   });
 }
 
+// src/shared/escape.ts
+var UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+var JSON_UNSAFE = /[\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g;
+var NAMED = { "\n": "\\n", "\r": "\\r", "	": "\\t" };
+function hex(code21, width) {
+  return code21.toString(16).padStart(width, "0");
+}
+function escapeUnsafe(ch) {
+  const named2 = NAMED[ch];
+  if (named2) return named2;
+  const code21 = ch.charCodeAt(0);
+  return code21 <= 127 ? `\\x${hex(code21, 2)}` : `\\u${hex(code21, 4)}`;
+}
+var LEADING_COLON = /^(\s*):/;
+var LEGACY_PREFIX = /##\[/g;
+function neutralise(text) {
+  return text.replace(LEADING_COLON, "$1\\x3a").replace(LEGACY_PREFIX, "#\\x23[");
+}
+function printable(text) {
+  return neutralise(text.replace(UNSAFE, escapeUnsafe));
+}
+function displayPath(name2) {
+  if (typeof name2 !== "string") return neutralise(decodeBytesLossless(name2));
+  return neutralise(name2.replace(/\\/g, "\\\\").replace(UNSAFE, escapeUnsafe));
+}
+function decodeBytesLossless(bytes) {
+  let out = "";
+  let i = 0;
+  while (i < bytes.length) {
+    const length = validSequenceLength(bytes, i);
+    if (length === 0) {
+      out += `\\x${hex(bytes[i], 2)}`;
+      i += 1;
+      continue;
+    }
+    const ch = bytes.toString("utf8", i, i + length);
+    out += ch === "\\" ? "\\\\" : ch.replace(UNSAFE, escapeUnsafe);
+    i += length;
+  }
+  return out;
+}
+function validSequenceLength(b, i) {
+  const b0 = b[i];
+  if (b0 < 128) return 1;
+  const cont = (k, lo = 128, hi = 191) => i + k < b.length && b[i + k] >= lo && b[i + k] <= hi;
+  if (b0 >= 194 && b0 <= 223) return cont(1) ? 2 : 0;
+  if (b0 === 224) return cont(1, 160) && cont(2) ? 3 : 0;
+  if (b0 >= 225 && b0 <= 236 || b0 === 238 || b0 === 239) return cont(1) && cont(2) ? 3 : 0;
+  if (b0 === 237) return cont(1, 128, 159) && cont(2) ? 3 : 0;
+  if (b0 === 240) return cont(1, 144) && cont(2) && cont(3) ? 4 : 0;
+  if (b0 >= 241 && b0 <= 243) return cont(1) && cont(2) && cont(3) ? 4 : 0;
+  if (b0 === 244) return cont(1, 128, 143) && cont(2) && cont(3) ? 4 : 0;
+  return 0;
+}
+function jsonSafe(json5) {
+  return json5.replace(JSON_UNSAFE, (ch) => `\\u${hex(ch.charCodeAt(0), 4)}`).replace(LEGACY_PREFIX, "#\\u0023[");
+}
+function excerpt(value, max = 4) {
+  const chars = [...value];
+  const head = chars.slice(0, max).join("");
+  return `"${printable(head)}${chars.length > max ? `…" (${chars.length} characters)` : '"'}`;
+}
+
+// src/shared/read-file.ts
+import { closeSync, constants as constants3, fstatSync, openSync, readSync } from "node:fs";
+var FileReadError = class extends Error {
+  name = "FileReadError";
+  code;
+  constructor(message, code21) {
+    super(message);
+    this.code = code21;
+  }
+};
+var OPEN_FLAGS = constants3.O_RDONLY | constants3.O_NONBLOCK | constants3.O_NOCTTY;
+function kind(st) {
+  if (st.isDirectory()) return "a directory";
+  if (st.isFIFO()) return "a FIFO (named pipe)";
+  if (st.isSocket()) return "a socket";
+  if (st.isCharacterDevice()) return "a character device";
+  if (st.isBlockDevice()) return "a block device";
+  return "not a regular file";
+}
+function openError(e, label) {
+  const why = {
+    ENOENT: "not found",
+    EACCES: "permission denied",
+    EPERM: "permission denied",
+    ELOOP: "too many levels of symbolic links",
+    ENOTDIR: "a path component is not a directory",
+    ENAMETOOLONG: "name too long"
+  };
+  return new FileReadError(`${label}: ${why[e.code ?? ""] ?? `cannot open (${e.code ?? "error"})`}`, e.code ?? "EIO");
+}
+function readRegularFile(path12, limits) {
+  const label = `${limits.what} ${displayPath(path12)}`;
+  let fd;
+  try {
+    fd = openSync(path12, OPEN_FLAGS);
+  } catch (e) {
+    throw openError(e, label);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new FileReadError(`${label} is ${kind(st)}, not a regular file`, "ENOTREG");
+    if (st.size > limits.maxBytes) throw tooLarge(label, limits.maxBytes);
+    let buf = Buffer.allocUnsafe(Math.min(st.size, limits.maxBytes) + 1);
+    let length = 0;
+    for (; ; ) {
+      if (length === buf.length) {
+        const grown = Buffer.allocUnsafe(Math.min(buf.length * 2, limits.maxBytes + 1));
+        buf.copy(grown, 0, 0, length);
+        buf = grown;
+      }
+      const n = readSync(fd, buf, length, buf.length - length, null);
+      if (n === 0) break;
+      length += n;
+      if (length > limits.maxBytes) throw tooLarge(label, limits.maxBytes);
+    }
+    return buf.subarray(0, length);
+  } catch (e) {
+    if (e instanceof FileReadError) throw e;
+    const err = e;
+    throw new FileReadError(`${label}: cannot read (${err.code ?? "error"})`, err.code ?? "EIO");
+  } finally {
+    closeSync(fd);
+  }
+}
+function tooLarge(label, maxBytes) {
+  return new FileReadError(`${label} is larger than the ${formatBytes(maxBytes)} limit`, "EFBIG");
+}
+function formatBytes(n) {
+  if (n >= 1024 * 1024 && n % (1024 * 1024) === 0) return `${n / (1024 * 1024)} MiB`;
+  if (n >= 1024 && n % 1024 === 0) return `${n / 1024} KiB`;
+  return `${n} bytes`;
+}
+
 // src/shared/version.ts
 var VERSION = "0.1.0";
 
 // src/scan/job.ts
-import { statSync as statSync2 } from "node:fs";
-import { isAbsolute as isAbsolute2, relative as relative3, resolve as resolve3, sep as sep2 } from "node:path";
+import { statSync } from "node:fs";
+import { isAbsolute as isAbsolute3, relative as relative4, resolve as resolve3, sep as sep2 } from "node:path";
 
-// src/scan/baseline.ts
-import { readFile } from "node:fs/promises";
-var BaselineError = class extends Error {
-  name = "BaselineError";
-};
-var FINGERPRINT = /^[0-9a-f]{64}$/;
-function describe(v) {
-  if (v === null) return "null";
-  if (Array.isArray(v)) return "an array";
-  return typeof v === "object" ? "an object" : `${typeof v} ${JSON.stringify(v)}`;
-}
-function parseBaseline(text, path12) {
-  let doc;
-  try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    throw new BaselineError(
-      `baseline ${path12}: not valid JSON (${e.message}); expected a report written by \`jit-gpg scan --format json\``
-    );
-  }
-  if (typeof doc !== "object" || doc === null || Array.isArray(doc)) {
-    throw new BaselineError(`baseline ${path12}: expected a JSON object (a jit-gpg JSON report), got ${describe(doc)}`);
-  }
-  const obj = doc;
-  if ("runs" in obj && !("findings" in obj)) {
-    throw new BaselineError(
-      `baseline ${path12}: this is a SARIF file; a baseline is the JSON report (\`jit-gpg scan --format json\`, or the action's \`report\` output)`
-    );
-  }
-  const entries = /* @__PURE__ */ new Map();
-  for (const key of ["findings", "baselined"]) {
-    const list = obj[key];
-    if (list === void 0 && key === "baselined") continue;
-    if (!Array.isArray(list)) {
-      throw new BaselineError(
-        `baseline ${path12}: \`${key}\` must be an array of findings, got ${list === void 0 ? "nothing" : describe(list)}`
-      );
-    }
-    list.forEach((item, i) => {
-      const where2 = `baseline ${path12}: ${key}[${i}]`;
-      if (typeof item !== "object" || item === null || Array.isArray(item)) {
-        throw new BaselineError(`${where2}: expected a finding object, got ${describe(item)}`);
-      }
-      const f = item;
-      if (typeof f.fingerprint !== "string" || !FINGERPRINT.test(f.fingerprint)) {
-        throw new BaselineError(
-          `${where2}.fingerprint: expected 64 lowercase hex characters (sha256), got ${describe(f.fingerprint)}`
-        );
-      }
-      if (typeof f.ruleId !== "string" || f.ruleId === "") {
-        throw new BaselineError(`${where2}.ruleId: expected a rule id string, got ${describe(f.ruleId)}`);
-      }
-      if (!entries.has(f.fingerprint)) {
-        const entry = { fingerprint: f.fingerprint, ruleId: f.ruleId };
-        if (typeof f.file === "string") entry.file = f.file;
-        if (typeof f.line === "number") entry.line = f.line;
-        entries.set(f.fingerprint, entry);
-      }
-    });
-  }
-  return { path: path12, entries };
-}
-async function loadBaseline(path12) {
-  let text;
-  try {
-    text = await readFile(path12, "utf8");
-  } catch (e) {
-    const code18 = e.code;
-    throw new BaselineError(
-      code18 === "ENOENT" ? `baseline ${path12}: file not found; pass a JSON report written by an earlier scan` : `baseline ${path12}: cannot read it (${e.message})`
-    );
-  }
-  return parseBaseline(text, path12);
-}
-function applyBaseline(findings, baseline) {
-  if (!baseline) return { findings: [...findings], accepted: [], stale: [] };
-  const seen = /* @__PURE__ */ new Set();
-  const out = { findings: [], accepted: [], stale: [] };
-  for (const f of findings) {
-    if (baseline.entries.has(f.fingerprint)) {
-      out.accepted.push(f);
-      seen.add(f.fingerprint);
-    } else {
-      out.findings.push(f);
-    }
-  }
-  for (const entry of baseline.entries.values()) {
-    if (!seen.has(entry.fingerprint)) out.stale.push({ ...entry });
-  }
-  return out;
-}
+// src/scan/config-source.ts
+import { existsSync as existsSync4, lstatSync } from "node:fs";
+import { basename as basename3, dirname as dirname4, isAbsolute, relative as relative2 } from "node:path";
 
-// src/scan/config.ts
-import { existsSync as existsSync4, statSync } from "node:fs";
-import { readFile as readFile3 } from "node:fs/promises";
-import { isAbsolute, join as join5, relative as relative2, resolve as resolve2 } from "node:path";
-
-// node_modules/smol-toml/dist/error.js
-function getLineColFromPtr(string, ptr) {
-  let lines = string.slice(0, ptr).split(/\r?\n/);
-  return [lines.length, lines.pop().length + 1];
-}
-function makeCodeBlock(string, line, column) {
-  let lines = string.split(/\r?\n/);
-  let codeblock = "";
-  let numberLen = (Math.log10(line + 1) | 0) + 1;
-  for (let i = line - 1; i <= line + 1; i++) {
-    let l = lines[i - 1];
-    if (!l)
-      continue;
-    codeblock += i.toString().padEnd(numberLen, " ");
-    codeblock += ":  ";
-    codeblock += l;
-    codeblock += "\n";
-    if (i === line) {
-      codeblock += " ".repeat(numberLen + column + 2);
-      codeblock += "^\n";
-    }
-  }
-  return codeblock;
-}
-var TomlError = class _TomlError extends Error {
-  line;
-  column;
-  codeblock;
-  constructor(message, options) {
-    const [line, column] = getLineColFromPtr(options.toml, options.ptr);
-    const codeblock = makeCodeBlock(options.toml, line, column);
-    super(`Invalid TOML document: ${message}
-
-${codeblock}`, options);
-    this.line = line;
-    this.column = column;
-    this.codeblock = codeblock;
-  }
-  /** @internal */
-  static x(message, ctx, ptr) {
-    throw new _TomlError(message, { toml: ctx.s, ptr: ptr ?? ctx.p });
-  }
-};
-
-// node_modules/smol-toml/dist/primitive.js
-function parseString(ctx) {
-  let startPtr = ctx.p;
-  let c = ctx.s.charCodeAt(ctx.p++);
-  let first = c;
-  let isLiteral = c === 39;
-  let isMultiline = c === ctx.s.charCodeAt(ctx.p) && c === ctx.s.charCodeAt(ctx.p + 1);
-  if (isMultiline) {
-    if ((c = ctx.s.charCodeAt(ctx.p += 2)) === 10)
-      ctx.p++;
-    else if (c === 13 && ctx.s.charCodeAt(ctx.p + 1) === 10)
-      ctx.p += 2;
-  }
-  let parsed = "";
-  let sliceStart = ctx.p;
-  let state3 = 0;
-  for (; ctx.p < ctx.s.length; ctx.p++) {
-    c = ctx.s.charCodeAt(ctx.p);
-    if (isMultiline && (c === 10 || c === 13 && ctx.s.charCodeAt(ctx.p + 1) === 10)) {
-      state3 = state3 && 3;
-    } else if (c < 32 && c !== 9 || c === 127) {
-      TomlError.x("control characters are not allowed in strings", ctx);
-    } else if ((!state3 || state3 === 3) && c === first && (!isMultiline || ctx.s.charCodeAt(ctx.p + 1) === first && ctx.s.charCodeAt(ctx.p + 2) === first)) {
-      if (isMultiline) {
-        if (ctx.s.charCodeAt(ctx.p + 3) === first)
-          ctx.p++;
-        if (ctx.s.charCodeAt(ctx.p + 3) === first)
-          ctx.p++;
-      }
-      if (!state3) {
-        let s = ctx.s.slice(sliceStart, ctx.p);
-        parsed = parsed ? parsed + s : s;
-      }
-      ctx.p += isMultiline ? 3 : 1;
-      return parsed;
-    } else if (!state3) {
-      if (!isLiteral && c === 92) {
-        parsed += ctx.s.slice(sliceStart, sliceStart = ctx.p);
-        state3 = 1;
-      }
-    } else if (state3 === 1) {
-      if (c === 120 || c === 117 || c === 85) {
-        let errPtr = ctx.p++ - 1;
-        let value = 0;
-        let len = c === 120 ? 2 : c === 117 ? 4 : 8;
-        for (let j = 0; j < len; j++, ctx.p++) {
-          let hex4 = ctx.s.charCodeAt(ctx.p);
-          let digit = (
-            /* 0-9 */
-            hex4 >= 48 && hex4 <= 57 ? hex4 - 48 : (
-              /* A-F */
-              hex4 >= 65 && hex4 <= 70 ? hex4 - 65 + 10 : (
-                /* a-f */
-                hex4 >= 97 && hex4 <= 102 ? hex4 - 97 + 10 : -1
-              )
-            )
-          );
-          if (digit < 0)
-            TomlError.x("invalid non-hex character in unicode escape", ctx);
-          value = value << 4 | digit;
-        }
-        if (value < 0 || value > 1114111 || value >= 55296 && value <= 57343) {
-          TomlError.x("invalid unicode escape", ctx, errPtr);
-        }
-        parsed += String.fromCodePoint(value);
-        sliceStart = ctx.p--;
-        state3 = 0;
-      } else if (isMultiline && (c === 32 || c === 9)) {
-        state3 = 2;
-      } else {
-        if (c === 98)
-          parsed += "\b";
-        else if (c === 116)
-          parsed += "	";
-        else if (c === 110)
-          parsed += "\n";
-        else if (c === 102)
-          parsed += "\f";
-        else if (c === 114)
-          parsed += "\r";
-        else if (c === 101)
-          parsed += "\x1B";
-        else if (c === 34)
-          parsed += '"';
-        else if (c === 92)
-          parsed += "\\";
-        else
-          TomlError.x("unrecognised escape sequence", ctx);
-        sliceStart = ctx.p + 1;
-        state3 = 0;
-      }
-    } else if (c !== 32 && c !== 9) {
-      if (state3 === 2)
-        TomlError.x("invalid escape: only line-ending whitespace may be escaped", ctx, sliceStart);
-      state3 = !isLiteral && c === 92 ? 1 : 0;
-      sliceStart = ctx.p;
-    }
-  }
-  TomlError.x("unfinished string", ctx, startPtr);
-}
-
-// node_modules/smol-toml/dist/date.js
-var DATE_TIME_RE = /^(\d{4}-\d{2}-\d{2})?[Tt ]?(?:(\d{2}):\d{2}(?::\d{2}(?:\.\d+)?)?)?(Z|z|[-+]\d{2}:\d{2})?$/i;
-var TomlDate = class _TomlDate extends Date {
-  #hasDate = false;
-  #hasTime = false;
-  #offset = null;
-  constructor(date, fasttype, unsafeDelim) {
-    let hasDate = true;
-    let hasTime = true;
-    let offset = "Z";
-    let c;
-    if (typeof date === "string") {
-      if (fasttype)
-        prep: {
-          if (fasttype < 3) {
-            if (+date.slice(11, 13) > 23) {
-              date = "";
-              break prep;
-            }
-            if (fasttype === 2) {
-              offset = null;
-              date += "Z";
-            } else if ((c = date.charCodeAt(date.length - 1)) !== 90 && c !== 122) {
-              offset = date.slice(date.length - 6);
-            }
-            if (unsafeDelim)
-              date = date.slice(0, 10) + "T" + date.slice(11);
-          } else if (fasttype === 4) {
-            date = +date.slice(0, 2) > 23 ? "" : `0000-01-01T${date}Z`;
-          }
-          hasDate = fasttype !== 4;
-          hasTime = fasttype !== 3;
-        }
-      else {
-        let match3 = date.match(DATE_TIME_RE);
-        if (match3) {
-          if (!match3[1]) {
-            hasDate = false;
-            date = `0000-01-01T${date}`;
-          }
-          hasTime = !!match3[2];
-          hasTime && date[10] === " " && (date = date.replace(" ", "T"));
-          if (match3[2] && +match3[2] > 23) {
-            date = "";
-          } else {
-            offset = match3[3] || null;
-            if (!offset && hasTime)
-              date += "Z";
-          }
-        } else {
-          date = "";
-        }
-      }
-    }
-    super(date);
-    if (!isNaN(this.getTime())) {
-      this.#hasDate = hasDate;
-      this.#hasTime = hasTime;
-      this.#offset = offset;
-    }
-  }
-  isDateTime() {
-    return this.#hasDate && this.#hasTime;
-  }
-  isLocal() {
-    return !this.#hasDate || !this.#hasTime || !this.#offset;
-  }
-  isDate() {
-    return this.#hasDate && !this.#hasTime;
-  }
-  isTime() {
-    return this.#hasTime && !this.#hasDate;
-  }
-  isValid() {
-    return this.#hasDate || this.#hasTime;
-  }
-  toISOString() {
-    let iso = super.toISOString();
-    if (this.isDate())
-      return iso.slice(0, 10);
-    if (this.isTime())
-      return iso.slice(11, 23);
-    if (this.#offset === null)
-      return iso.slice(0, -1);
-    if (this.#offset === "Z" || this.#offset === "z")
-      return iso;
-    let offset = +this.#offset.slice(1, 3) * 60 + +this.#offset.slice(4, 6);
-    offset = this.#offset[0] === "-" ? offset : -offset;
-    let offsetDate = new Date(this.getTime() - offset * 6e4);
-    return offsetDate.toISOString().slice(0, -1) + this.#offset;
-  }
-  static wrapAsOffsetDateTime(jsDate, offset = "Z") {
-    let date = new _TomlDate(jsDate);
-    date.#offset = offset;
-    return date;
-  }
-  static wrapAsLocalDateTime(jsDate) {
-    let date = new _TomlDate(jsDate);
-    date.#offset = null;
-    return date;
-  }
-  static wrapAsLocalDate(jsDate) {
-    let date = new _TomlDate(jsDate);
-    date.#hasTime = false;
-    date.#offset = null;
-    return date;
-  }
-  static wrapAsLocalTime(jsDate) {
-    let date = new _TomlDate(jsDate);
-    date.#hasDate = false;
-    date.#offset = null;
-    return date;
-  }
-};
-
-// node_modules/smol-toml/dist/extract.js
-function isDigit(char, base = 10) {
-  return base === 16 ? char > 47 && char < 58 || char > 64 && char < 71 || char > 96 && char < 103 : char > 47 && char < 48 + base;
-}
-function isEndOfValue(char, delim) {
-  return char === 32 || char === 9 || char === 10 || char === 13 || // Structure end or next value delimiter
-  delim && (char === delim || char === 44) || // Comment
-  char === 35;
-}
-function extractValue(ctx, end) {
-  let errPtr = ctx.p;
-  let c = ctx.s.charCodeAt(ctx.p);
-  if (c === 91 || c === 123) {
-    ctx.d-- || TomlError.x("document contains excessively nested structures. aborting.", ctx);
-    let value = c === 91 ? parseArray(ctx) : parseInlineTable(ctx);
-    ctx.d++;
-    return value;
-  }
-  if (c === 34 || c === 39) {
-    return parseString(ctx);
-  }
-  if (c === 116) {
-    if (ctx.s.charCodeAt(++ctx.p) !== 114 || ctx.s.charCodeAt(++ctx.p) !== 117 || ctx.s.charCodeAt(++ctx.p) !== 101)
-      TomlError.x("invalid value", ctx, errPtr);
-    return ctx.p++, true;
-  }
-  if (c === 102) {
-    if (ctx.s.charCodeAt(++ctx.p) !== 97 || ctx.s.charCodeAt(++ctx.p) !== 108 || ctx.s.charCodeAt(++ctx.p) !== 115 || ctx.s.charCodeAt(++ctx.p) !== 101)
-      TomlError.x("invalid value", ctx, errPtr);
-    return ctx.p++, false;
-  }
-  if (c === 43 || c === 45) {
-    return parseNumber(ctx, ctx.p, ctx.s.charCodeAt(++ctx.p), 44 - c, end);
-  }
-  if (ctx.s.charCodeAt(ctx.p + 4) === 45 && ctx.s.charCodeAt(ctx.p + 7) === 45) {
-    return parseDate(ctx, c, end);
-  }
-  if (ctx.s.charCodeAt(ctx.p + 2) === 58) {
-    return parseTime(ctx, c, end);
-  }
-  return parseNumber(ctx, ctx.p, c, 0, end);
-}
-function parseNumber(ctx, startPtr, startChr, sign, endChr) {
-  let c = startChr;
-  let state3 = 0;
-  let hasUnderscores = false;
-  if (c === 105) {
-    if (ctx.s.charCodeAt(++ctx.p) !== 110 || ctx.s.charCodeAt(++ctx.p) !== 102)
-      TomlError.x("invalid value", ctx, startPtr);
-    return ctx.p++, (sign || 1) / 0;
-  }
-  if (c === 110) {
-    if (ctx.s.charCodeAt(++ctx.p) !== 97 || ctx.s.charCodeAt(++ctx.p) !== 110)
-      TomlError.x("invalid value", ctx, startPtr);
-    return ctx.p++, NaN;
-  }
-  if (c === 48) {
-    if (++ctx.p >= ctx.s.length || isEndOfValue(c = ctx.s.charCodeAt(ctx.p), endChr))
-      return ctx.bi === true ? 0n : 0;
-    if (!sign) {
-      if (c === 120)
-        return parseIntegerBaseN(ctx, startPtr, 16, endChr);
-      else if (c === 98)
-        return parseIntegerBaseN(ctx, startPtr, 2, endChr);
-      else if (c === 111)
-        return parseIntegerBaseN(ctx, startPtr, 8, endChr);
-    }
-    if (c === 46)
-      state3 = 2;
-    else if (c === 101 || c === 69)
-      state3 = 4;
-    else
-      TomlError.x("illegal leading zero", ctx, startPtr);
-  } else if (!isDigit(c))
-    TomlError.x("invalid value", ctx, startPtr);
-  while (++ctx.p < ctx.s.length && (c = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c, endChr))) {
-    if (!state3)
-      state3 = 1;
-    if (c === 95) {
-      if (!(state3 & 1))
-        TomlError.x("illegal underscore", ctx);
-      state3 += 11;
-      hasUnderscores = true;
-    } else if (state3 === 1 && c === 46)
-      state3 = 2;
-    else if ((state3 === 1 || state3 === 3) && (c === 101 || c === 69))
-      state3 = 4;
-    else if (state3 === 4 && (c === 43 || c === 45)) {
-      state3 = 6;
-    } else if (!isDigit(c))
-      TomlError.x(`illegal character in numeric literal`, ctx);
-    else if (state3 > 9)
-      state3 -= 11;
-    else if (!(state3 & 1))
-      state3++;
-  }
-  if (!state3) {
-    let val = (startChr - 48) * (sign || 1);
-    return ctx.bi === true ? BigInt(val) : val;
-  }
-  if (!(state3 & 1))
-    TomlError.x("unfinished numeric value", ctx, startPtr);
-  let str3 = ctx.s.slice(startPtr, ctx.p);
-  if (hasUnderscores)
-    str3 = str3.replaceAll("_", "");
-  return state3 > 1 ? parseFloat(str3) : parseInteger(ctx, str3, 10, startPtr);
-}
-function parseIntegerBaseN(ctx, startPtr, base, endChr) {
-  let c, underscore = 1;
-  while (++ctx.p < ctx.s.length && (c = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c, endChr))) {
-    if (c === 95) {
-      if (underscore & 1)
-        TomlError.x("illegal underscore", ctx);
-      underscore = 3;
-    } else if (!isDigit(c, base))
-      TomlError.x(`illegal character in numeric literal`, ctx);
-    else if (underscore & 1)
-      underscore--;
-  }
-  if (underscore & 1)
-    TomlError.x("unfinished numeric value", ctx);
-  let str3 = ctx.s.slice(startPtr + 2, ctx.p);
-  if (underscore)
-    str3 = str3.replaceAll("_", "");
-  return parseInteger(ctx, str3, base, startPtr);
-}
-function parseInteger(ctx, str3, base, startPtr) {
-  if (ctx.bi !== true)
-    int: {
-      let val = parseInt(str3, base);
-      if (!Number.isSafeInteger(val)) {
-        if (ctx.bi)
-          break int;
-        TomlError.x("integer value cannot be represented losslessly", ctx, startPtr);
-      }
-      return val;
-    }
-  return base === 10 ? BigInt(str3) : BigInt((base === 2 ? "0b" : base === 8 ? "0o" : "0x") + str3);
-}
-function parseDate(ctx, c, endChr) {
-  let startPtr = ctx.p++, unsafeSeparator;
-  if (!isDigit(c) || !isDigit(ctx.s.charCodeAt(ctx.p++)) || !isDigit(ctx.s.charCodeAt(ctx.p++)) || !isDigit(ctx.s.charCodeAt(ctx.p++))) {
-    return parseNumber(ctx, ctx.p = startPtr, c, 0, endChr);
-  }
-  ctx.p += 5;
-  if (!isDigit(ctx.s.charCodeAt(ctx.p++)))
-    TomlError.x("invalid date-time: date part is malformed", ctx, startPtr);
-  if (ctx.p >= ctx.s.length || ((c = ctx.s.charCodeAt(ctx.p)) !== 32 || (unsafeSeparator = true, !isDigit(ctx.s.charCodeAt(ctx.p + 1)))) && c !== 84 && c !== 116) {
-    let t2 = ctx.s.slice(startPtr, ctx.p);
-    return readDate(ctx, t2, 3, false, startPtr);
-  }
-  if (ctx.s.charCodeAt(ctx.p += 3) !== 58)
-    TomlError.x("invalid date-time: time part is malformed", ctx, startPtr);
-  if (ctx.s.charCodeAt(ctx.p += 3) === 58)
-    ctx.p += 3;
-  if (ctx.s.charCodeAt(ctx.p) === 46)
-    while (isDigit(ctx.s.charCodeAt(++ctx.p)))
-      ;
-  if (c = ctx.s.charCodeAt(ctx.p)) {
-    if (c === 90 || c === 122) {
-      let t2 = ctx.s.slice(startPtr, ++ctx.p);
-      return readDate(ctx, t2, 1, unsafeSeparator, startPtr, "[+00:00]");
-    }
-    if (c === 43 || c === 45) {
-      let t2 = ctx.s.slice(startPtr, ctx.p += 6);
-      return readDate(ctx, t2, 1, unsafeSeparator, startPtr, !ctx.ld && "[" + ctx.s.slice(ctx.p - 6, ctx.p) + "]");
-    }
-  }
-  let t = ctx.s.slice(startPtr, ctx.p);
-  return readDate(ctx, t, 2, unsafeSeparator, startPtr);
-}
-function parseTime(ctx, c, endChr) {
-  let start = ctx.p;
-  if (!isDigit(c) || !isDigit(ctx.s.charCodeAt(++ctx.p))) {
-    return parseNumber(ctx, --ctx.p, c, 0, endChr);
-  }
-  if (ctx.s.charCodeAt(ctx.p += 4) === 58)
-    ctx.p += 3;
-  if (ctx.s.charCodeAt(ctx.p) === 46)
-    while (isDigit(ctx.s.charCodeAt(++ctx.p)))
-      ;
-  let t = ctx.s.slice(start, ctx.p);
-  return readDate(ctx, t, 4, false, start);
-}
-function readDate(ctx, str3, type, unsafeDelim, errPtr, temporalSuffix) {
-  if (ctx.ld) {
-    let date = new TomlDate(str3, type, unsafeDelim);
-    if (!date.isValid())
-      TomlError.x("invalid date", ctx, errPtr);
-    return date;
-  }
-  try {
-    if (temporalSuffix)
-      str3 += temporalSuffix;
-    switch (type) {
-      case 1:
-        return Temporal.ZonedDateTime.from(str3);
-      case 2:
-        return Temporal.PlainDateTime.from(str3);
-      case 3:
-        return Temporal.PlainDate.from(str3);
-      case 4:
-        return Temporal.PlainTime.from(str3);
-    }
-  } catch (e) {
-    TomlError.x(e instanceof Error ? e.message : "" + e, ctx, errPtr);
-  }
-}
-
-// node_modules/smol-toml/dist/util.js
-function skipComment(ctx) {
-  for (; ctx.p < ctx.s.length; ctx.p++) {
-    let c = ctx.s.charCodeAt(ctx.p);
-    if (c === 10)
-      break;
-    if (c === 13 && ctx.s.charCodeAt(ctx.p + 1) === 10) {
-      ctx.p++;
-      break;
-    }
-    if (c < 32 && c !== 9 || c === 127) {
-      TomlError.x("control characters are not allowed in comments", ctx);
-    }
-  }
-}
-function skipVoid(ctx, banNewLines, banComments) {
-  let c;
-  while (ctx.p < ctx.s.length) {
-    while (ctx.p < ctx.s.length && ((c = ctx.s.charCodeAt(ctx.p)) === 32 || c === 9 || !banNewLines && (c === 10 || c === 13 && ctx.s.charCodeAt(ctx.p + 1) === 10)))
-      ctx.p++;
-    if (banComments || c !== 35)
-      break;
-    skipComment(ctx);
-  }
-}
-
-// node_modules/smol-toml/dist/struct.js
-function parseKey(ctx, end = 61) {
-  let startPtr;
-  let state3 = 0;
-  let parsed = [];
-  let sliceStart;
-  let c = ctx.s.charCodeAt(startPtr = ctx.p);
-  do {
-    if (c === end) {
-      if (!state3)
-        TomlError.x("unexpected end of key", ctx);
-      if (state3 === 1)
-        parsed.push(ctx.s.slice(sliceStart, ctx.p));
-      return ctx.p++, parsed;
-    } else if (c === 46) {
-      if (!state3)
-        TomlError.x("illegal empty bare key", ctx);
-      if (state3 === 1)
-        parsed.push(ctx.s.slice(sliceStart, ctx.p));
-      state3 = 0;
-    } else if (!state3 && (c === 34 || c === 39)) {
-      if (c === ctx.s.charCodeAt(ctx.p + 1) && c === ctx.s.charCodeAt(ctx.p + 2))
-        TomlError.x("illegal quoted key: multiline strings are not allowed", ctx);
-      parsed.push(parseString(ctx));
-      state3 = 2;
-      ctx.p--;
-    } else if (c === 32 || c === 9) {
-      if (state3 === 1) {
-        parsed.push(ctx.s.slice(sliceStart, ctx.p));
-        state3 = 2;
-      }
-    } else if (state3 === 2 || c < 48 && c !== 45 || c > 57 && c < 65 || c > 90 && c < 97 && c !== 95 || c > 122) {
-      TomlError.x("illegal character in key", ctx);
-    } else if (!state3) {
-      state3 = 1;
-      sliceStart = ctx.p;
-    }
-  } while (c = ctx.s.charCodeAt(++ctx.p));
-  TomlError.x("incomplete key-value: cannot find end of key", ctx, startPtr);
-}
-function parseInlineTable(ctx) {
-  let startPtr = ctx.p++;
-  let res = /* @__PURE__ */ Object.create(null);
-  let seen = /* @__PURE__ */ new Set();
-  let c;
-  while (ctx.p < ctx.s.length) {
-    skipVoid(ctx);
-    if ((c = ctx.s.charCodeAt(ctx.p)) === 125) {
-      ctx.p++;
-      return res;
-    }
-    let k;
-    let t = res;
-    let hasOwn = false;
-    let errPtr = ctx.p;
-    let key = parseKey(ctx);
-    for (let i = 0; i < key.length; i++) {
-      if (i)
-        t = hasOwn ? t[k] : t[k] = /* @__PURE__ */ Object.create(null);
-      k = key[i];
-      if ((hasOwn = Object.hasOwn(t, k)) && (typeof t[k] !== "object" || seen.has(t[k]))) {
-        TomlError.x("trying to redefine an already defined value", ctx, errPtr);
-      }
-      let unsafe = k === "__proto__";
-      if (ctx.uk && (unsafe || k === "constructor")) {
-        t = ctx.uk !== 1 && TomlError.x("document contains an unsafe property", ctx, errPtr);
-        break;
-      }
-      if (!hasOwn && unsafe) {
-        Object.defineProperty(t, k, { enumerable: true, configurable: true, writable: true });
-      }
-    }
-    if (hasOwn) {
-      TomlError.x("trying to redefine an already defined value", ctx, errPtr);
-    }
-    skipVoid(ctx, true, true);
-    let value = extractValue(
-      ctx,
-      125
-      /* } */
-    );
-    if (t && typeof (t[k] = value) === "object")
-      seen.add(value);
-    skipVoid(ctx);
-    if ((c = ctx.s.charCodeAt(ctx.p++)) === 125) {
-      return res;
-    }
-    if (c !== 44)
-      TomlError.x("expected comma or end of structure", ctx, ctx.p - 1);
-  }
-  TomlError.x("unfinished table", ctx, startPtr);
-}
-function parseArray(ctx) {
-  let startPtr = ctx.p++;
-  let res = [];
-  let c;
-  while (ctx.p < ctx.s.length) {
-    skipVoid(ctx);
-    if ((c = ctx.s.charCodeAt(ctx.p)) === 93) {
-      ctx.p++;
-      return res;
-    }
-    res.push(extractValue(
-      ctx,
-      93
-      /* ] */
-    ));
-    skipVoid(ctx);
-    if ((c = ctx.s.charCodeAt(ctx.p++)) === 93) {
-      return res;
-    }
-    if (c !== 44)
-      TomlError.x("expected comma or end of structure", ctx, ctx.p - 1);
-  }
-  TomlError.x("unfinished array", ctx, startPtr);
-}
-
-// node_modules/smol-toml/dist/parse.js
-function peekTable(ctx, key, table, meta, type) {
-  let t = table;
-  let m = meta;
-  let k;
-  let hasOwn = false;
-  let state3;
-  for (let i = 0; i < key.length; i++) {
-    if (i) {
-      t = hasOwn ? t[k] : t[k] = /* @__PURE__ */ Object.create(null);
-      m = (state3 = m[k]).c;
-      if (type === 0 && (state3.t === 1 || state3.t === 2)) {
-        return null;
-      }
-      if (state3.t === 2) {
-        let l = t.length - 1;
-        t = t[l];
-        m = m[l].c;
-      }
-    }
-    k = key[i];
-    if ((hasOwn = Object.hasOwn(t, k)) && m[k]?.t === 0 && m[k]?.d) {
-      return null;
-    }
-    if (!hasOwn) {
-      let unsafe = k === "__proto__";
-      if (ctx.uk && (unsafe || k === "constructor"))
-        return false;
-      if (unsafe) {
-        Object.defineProperty(t, k, { enumerable: true, configurable: true, writable: true });
-        Object.defineProperty(m, k, { enumerable: true, configurable: true, writable: true });
-      }
-      m[k] = {
-        t: i < key.length - 1 && type === 2 ? 3 : type,
-        d: false,
-        i: 0,
-        c: /* @__PURE__ */ Object.create(null)
-      };
-    }
-  }
-  state3 = m[k];
-  if (state3.t !== type && !(type === 1 && state3.t === 3)) {
-    return null;
-  }
-  if (type === 2) {
-    if (!state3.d) {
-      state3.d = true;
-      t[k] = [];
-    }
-    t[k].push(t = /* @__PURE__ */ Object.create(null));
-    state3.c[state3.i++] = state3 = { t: 1, d: false, i: 0, c: /* @__PURE__ */ Object.create(null) };
-  }
-  if (state3.d) {
-    return null;
-  }
-  state3.d = true;
-  if (type === 1) {
-    t = hasOwn ? t[k] : t[k] = /* @__PURE__ */ Object.create(null);
-  } else if (type === 0 && hasOwn) {
-    return null;
-  }
-  return [k, t, state3.c];
-}
-function validateTablePeek(ctx, peek, ptr) {
-  if (peek === null || ctx.uk === 2)
-    TomlError.x(peek === null ? "trying to redefine an already defined table or value" : "document contains an unsafe property", ctx, ptr);
-}
-function parse(toml, options = {}) {
-  let ctx = {
-    s: toml,
-    p: 0,
-    d: options.maxDepth ?? 1e3,
-    bi: options.integersAsBigInt ?? false,
-    ld: options.useLegacyDate ?? true,
-    uk: options.unsafeKeyBehaviour === "throw" ? 2 : options.unsafeKeyBehaviour === "drop" ? 1 : 0
-  };
-  let res = /* @__PURE__ */ Object.create(null);
-  let meta = /* @__PURE__ */ Object.create(null);
-  let tmp;
-  let skipping = false;
-  let tbl = res;
-  let m = meta;
-  if (toml.charCodeAt(0) === 65279)
-    ctx.p++;
-  skipVoid(ctx);
-  while (ctx.p < toml.length) {
-    if (toml.charCodeAt(ctx.p) === 91) {
-      let isTableArray = toml.charCodeAt(++ctx.p) === 91;
-      tmp = ctx.p += +isTableArray;
-      skipping = false;
-      let k = parseKey(
-        ctx,
-        93
-        /* ] */
-      );
-      if (isTableArray) {
-        if (toml.charCodeAt(ctx.p) !== 93) {
-          TomlError.x("expected end of table array declaration", ctx);
-        }
-        ctx.p++;
-      }
-      let p = peekTable(
-        ctx,
-        k,
-        res,
-        meta,
-        isTableArray ? 2 : 1
-        /* Type.EXPLICIT */
-      );
-      if (!p) {
-        validateTablePeek(ctx, p, tmp);
-        skipping = true;
-      } else {
-        m = p[2];
-        tbl = p[1];
-      }
-    } else {
-      tmp = ctx.p;
-      let k = parseKey(ctx);
-      let p = peekTable(
-        ctx,
-        k,
-        tbl,
-        m,
-        0
-        /* Type.DOTTED */
-      );
-      if (!p && !skipping)
-        validateTablePeek(ctx, p, tmp);
-      skipVoid(ctx, true, true);
-      let v = extractValue(ctx, void 0);
-      if (p && !skipping)
-        p[1][p[0]] = v;
-    }
-    skipVoid(ctx, true);
-    if (ctx.p < toml.length && (tmp = toml.charCodeAt(ctx.p)) !== 10 && (tmp !== 13 || toml.charCodeAt(ctx.p + 1) !== 10)) {
-      TomlError.x("each key-value declaration must be followed by an end-of-line", ctx);
-    }
-    skipVoid(ctx);
-  }
-  return res;
-}
-
-// node_modules/smol-toml/dist/stringify.js
-var HAS_WELLFORMED = !!"".isWellFormed;
-
-// src/scan/validate/structure.ts
-import {
-  createHash,
-  createHmac,
-  createPrivateKey,
-  createPublicKey,
-  generateKeyPairSync
-} from "node:crypto";
-
-// src/shared/crc24.ts
-function crc24(data) {
-  let crc = 11994318;
-  for (let i = 0; i < data.length; i++) {
-    crc ^= data[i] << 16;
-    for (let j = 0; j < 8; j++) {
-      crc <<= 1;
-      if (crc & 16777216) crc ^= 25578747;
-    }
-  }
-  return crc & 16777215;
-}
-
-// src/scan/validate/structure.ts
-function shannon(s) {
-  if (!s) return 0;
-  const counts = /* @__PURE__ */ new Map();
-  for (const c of s) counts.set(c, (counts.get(c) ?? 0) + 1);
-  let h = 0;
-  for (const n of counts.values()) {
-    const p = n / s.length;
-    h -= p * Math.log2(p);
-  }
-  return h;
-}
-function b64(s) {
-  const clean3 = s.replace(/\s+/g, "");
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean3) || clean3.length % 4 === 1) return void 0;
-  return Buffer.from(clean3, "base64");
-}
-function b64url(s) {
-  if (!/^[A-Za-z0-9_-]*={0,2}$/.test(s) || s.length % 4 === 1) return void 0;
-  return Buffer.from(s.replace(/=+$/, ""), "base64url");
-}
-function jsonObject(buf) {
-  if (!buf) return void 0;
-  try {
-    const v = JSON.parse(buf.toString("utf8"));
-    return typeof v === "object" && v !== null && !Array.isArray(v) ? v : void 0;
-  } catch {
-    return void 0;
-  }
-}
-function printable(s) {
-  return s.length > 0 && !/[\u0000-\u001f\u007f\ufffd]/.test(s);
-}
-var PLACEHOLDER_PASSWORDS = /* @__PURE__ */ new Set([
-  "password",
-  "passwd",
-  "pass",
-  "pwd",
-  "secret",
-  "changeme",
-  "changeit",
-  "admin",
-  "root",
-  "user",
-  "username",
-  "test",
-  "testing",
-  "example",
-  "sample",
-  "dummy",
-  "default",
-  "none",
-  "null",
-  "nil",
-  "undefined",
-  "empty",
-  "redacted",
-  "hidden",
-  "masked",
-  "token",
-  "apikey",
-  "api_key",
-  "your_password",
-  "yourpassword",
-  "mypassword",
-  "mysecretpassword",
-  "postgres",
-  "mysql",
-  "guest",
-  "foo",
-  "bar",
-  "foobar",
-  "pw",
-  "p",
-  "x",
-  "xxx",
-  "todo",
-  "tbd",
-  "fixme",
-  "placeholder",
-  "insert_password_here",
-  "secretpassword",
-  "supersecret",
-  "letmein",
-  "123456",
-  "12345678",
-  "password123",
-  "qwerty",
-  "qwerty123",
-  "hunter2",
-  "passw0rd",
-  "p@ssw0rd",
-  "p@ssword",
-  "abc123",
-  "abcd1234",
-  "iloveyou",
-  "secret123",
-  "test123",
-  "admin123",
-  "pass123",
-  "pa55word",
-  "s3cr3t",
-  "topsecret",
-  "true",
-  "false"
-]);
-var PLACEHOLDER_SHAPES = [
-  /^\$\{[^}]*\}$/,
-  // ${DB_PASSWORD}
-  /^\$\{/,
-  // ${VAR:-default}
-  /^\$[A-Za-z_][A-Za-z0-9_]*$/,
-  // $DB_PASSWORD
-  /^\$\([^)]*\)$/,
-  // $(cat file)
-  /^%[A-Za-z_][A-Za-z0-9_]*%$/,
-  // %DB_PASSWORD%
-  /^%\([^)]*\)s$/,
-  // %(password)s
-  /\{\{.*\}\}/,
-  // {{ .Values.password }}
-  /^\{[A-Za-z_][\w.-]*\}$/,
-  // {password}
-  /^<[^>]*>$/,
-  // <password>
-  /^\[[^\]]*\]$/,
-  // [password]
-  /^:[A-Za-z_]\w*$/,
-  // :password (Rails-style)
-  /^@[A-Za-z_][\w.]*@?$/,
-  // @password@ (Maven/Ant filtering)
-  /^(.)\1+$/,
-  // ****, xxxx, 0000
-  /x{3,}/i,
-  /\*{3,}/,
-  /^\.\.\.$|\.\.\.|…/,
-  /^(?:your|my|some|the|a|an)[_-]?(?:db[_-]?|database[_-]?|redis[_-]?|admin[_-]?|user[_-]?)?(?:password|passwd|pass|pwd|secret|token|key)/i,
-  /(?:password|passwd|secret|token)[_-]?(?:here|goes[_-]?here|placeholder)$/i,
-  /change[_-]?(?:me|it|this)/i,
-  /^(?:example|sample|dummy|fake|test|demo|placeholder)[_-]?/i,
-  /^env\(|^secret\(|^vault:|^ref\+|^op:\/\/|^arn:aws:secretsmanager/i
-];
-function isPlaceholderPassword(value) {
-  const v = value.trim();
-  if (v.length === 0) return true;
-  if (PLACEHOLDER_PASSWORDS.has(v.toLowerCase())) return true;
-  for (const re of PLACEHOLDER_SHAPES) if (re.test(v)) return true;
-  return false;
-}
-function validatePassword(secret) {
-  let value = secret;
-  try {
-    value = decodeURIComponent(secret);
-  } catch {
-  }
-  if ([...value].length < 4) return "invalid";
-  if (OWNED_PREFIXES.test(value)) return "invalid";
-  return isPlaceholderPassword(value) ? "invalid" : "valid";
-}
-var DB_URL = /([a-z][a-z0-9+.-]*):\/\/([^:@/\s]*):([^@\s]+)@([^\s/?#]+)/i;
-function validateDbUrl(secret, match3 = "") {
-  const m = DB_URL.exec(match3 || secret);
-  if (!m) return validatePassword(secret);
-  const host = m[4];
-  if (!host || isPlaceholderPassword(host.replace(/:\d+$/, "")) || /^\$|^\{\{|^</.test(host)) return "invalid";
-  const password = m[3];
-  if (password.toLowerCase() === m[2].toLowerCase() || password.toLowerCase() === m[1].toLowerCase())
-    return "invalid";
-  return validatePassword(password);
-}
-function validateBasicAuthBase64(secret) {
-  const buf = b64(secret);
-  if (!buf || buf.length < 3) return "invalid";
-  const text = buf.toString("utf8");
-  if (!printable(text) || Buffer.from(text, "utf8").toString("base64").replace(/=+$/, "") !== secret.replace(/=+$/, ""))
-    return "invalid";
-  const i = text.indexOf(":");
-  if (i <= 0 || i === text.length - 1) return "invalid";
-  return isPlaceholderPassword(text.slice(i + 1)) ? "invalid" : "valid";
-}
-function validateBase64Password(secret) {
-  const buf = b64(secret);
-  if (!buf || buf.length === 0) return "invalid";
-  const text = buf.toString("utf8");
-  if (!printable(text) || Buffer.from(text, "utf8").toString("base64").replace(/=+$/, "") !== secret.replace(/=+$/, ""))
-    return "invalid";
-  return isPlaceholderPassword(text) ? "invalid" : "valid";
-}
-var JWT_EXAMPLE_SUBJECTS = /* @__PURE__ */ new Set(["1234567890"]);
-function validateJwt(secret) {
-  const parts = secret.split(".");
-  if (parts.length !== 3) return "invalid";
-  const header = jsonObject(b64url(parts[0]));
-  const payload = jsonObject(b64url(parts[1]));
-  if (!header || !payload) return "invalid";
-  const alg = header["alg"];
-  if (typeof alg !== "string" || alg.toLowerCase() === "none" || !/^[A-Za-z0-9+_-]{2,20}$/.test(alg)) return "invalid";
-  const sig = b64url(parts[2]);
-  if (!sig || sig.length < 16) return "invalid";
-  if (JWT_EXAMPLE_SUBJECTS.has(String(payload["sub"])) && payload["name"] === "John Doe") return "invalid";
-  const keys = Object.keys(payload);
-  const registered = ["iss", "sub", "aud", "exp", "nbf", "iat", "jti"].some((k) => k in payload);
-  if (!registered && keys.length < 2) return "invalid";
-  return "valid";
-}
-var BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
-var BECH32_GEN = [996825010, 642813549, 513874426, 1027748829, 705979059];
-function bech32Polymod(values) {
-  let chk = 1;
-  for (const v of values) {
-    const top = chk >>> 25;
-    chk = (chk & 33554431) << 5 ^ v;
-    for (let i = 0; i < 5; i++) if (top >>> i & 1) chk ^= BECH32_GEN[i];
-  }
-  return chk >>> 0;
-}
-function hrpExpand(hrp) {
-  const out = [];
-  for (const c of hrp) out.push(c.charCodeAt(0) >> 5);
-  out.push(0);
-  for (const c of hrp) out.push(c.charCodeAt(0) & 31);
-  return out;
-}
-function convertBits(data, from, to, pad) {
-  let acc = 0;
-  let bits = 0;
-  const out = [];
-  const maxv = (1 << to) - 1;
-  for (let i = 0; i < data.length; i++) {
-    acc = acc << from | data[i];
-    bits += from;
-    while (bits >= to) {
-      bits -= to;
-      out.push(acc >> bits & maxv);
-    }
-  }
-  if (pad) {
-    if (bits > 0) out.push(acc << to - bits & maxv);
-  } else if (bits >= from || (acc << to - bits & maxv) !== 0) return void 0;
-  return out;
-}
-function bech32Decode(s) {
-  if (s !== s.toLowerCase() && s !== s.toUpperCase()) return void 0;
-  const lower = s.toLowerCase();
-  const sep11 = lower.lastIndexOf("1");
-  if (sep11 < 1 || sep11 + 7 > lower.length) return void 0;
-  const hrp = lower.slice(0, sep11);
-  const values = [];
-  for (const c of lower.slice(sep11 + 1)) {
-    const v = BECH32.indexOf(c);
-    if (v < 0) return void 0;
-    values.push(v);
-  }
-  if (bech32Polymod([...hrpExpand(hrp), ...values]) !== 1) return void 0;
-  const bytes = convertBits(values.slice(0, -6), 5, 8, false);
-  return bytes ? { hrp, data: Uint8Array.from(bytes) } : void 0;
-}
-function bech32Encode(hrp, data) {
-  const values = convertBits(data, 8, 5, true);
-  const poly = bech32Polymod([...hrpExpand(hrp), ...values, 0, 0, 0, 0, 0, 0]) ^ 1;
-  const checksum = [];
-  for (let i = 0; i < 6; i++) checksum.push(poly >>> 5 * (5 - i) & 31);
-  return `${hrp}1${[...values, ...checksum].map((v) => BECH32[v]).join("")}`;
-}
-function validateAgeSecretKey(secret) {
-  const d = bech32Decode(secret);
-  if (d?.hrp !== "age-secret-key-" || d.data.length !== 32) return "invalid";
-  return "valid";
-}
-function parsePem(text) {
-  const unescaped = joinStringLiterals(text).replace(/\\r/g, "").replace(/\\n/g, "\n");
-  const m = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END ([A-Z0-9 ]+)-----/.exec(unescaped);
-  if (!m || m[1] !== m[3]) return void 0;
-  const headers = /* @__PURE__ */ new Map();
-  const bodyLines = [];
-  for (const raw of m[2].split(/\r?\n/)) {
-    const line = raw.trim();
-    if (!line) continue;
-    const h = /^([A-Za-z-]+):\s*(.*)$/.exec(line);
-    if (h && bodyLines.length === 0) headers.set(h[1], h[2]);
-    else bodyLines.push(line);
-  }
-  const base64 = bodyLines.join("");
-  const body2 = b64(base64);
-  if (!body2 || body2.length < 16) return void 0;
-  return { label: m[1], headers, body: body2, base64 };
-}
-function joinStringLiterals(text) {
-  if (!/["']/.test(text)) return text;
-  return text.replace(/["']\s*\+?\s*["']/g, "").replace(/["']/g, "");
-}
-function pemText(label, base64, headers) {
-  const lines = base64.match(/.{1,64}/g) ?? [];
-  const head = headers?.size ? `${[...headers].map(([k, v]) => `${k}: ${v}`).join("\n")}
-
-` : "";
-  return `-----BEGIN ${label}-----
-${head}${lines.join("\n")}
------END ${label}-----
-`;
-}
-function derRead(buf, pos) {
-  if (pos + 2 > buf.length) return void 0;
-  const tag = buf[pos];
-  let len = buf[pos + 1];
-  let start = pos + 2;
-  if (len & 128) {
-    const n = len & 127;
-    if (n === 0 || n > 4 || start + n > buf.length) return void 0;
-    len = 0;
-    for (let i = 0; i < n; i++) len = len * 256 + buf[start + i];
-    start += n;
-  }
-  const end = start + len;
-  if (end > buf.length) return void 0;
-  return { tag, start, end, next: end };
-}
-function derChildren(buf, el) {
-  const out = [];
-  for (let pos = el.start; pos < el.end; ) {
-    const c = derRead(buf, pos);
-    if (!c || c.end > el.end) return void 0;
-    out.push(c);
-    pos = c.next;
-  }
-  return out;
-}
-function isEncryptedPkcs8(der) {
-  const top = derRead(der, 0);
-  if (top?.tag !== 48 || top.end !== der.length) return false;
-  const kids = derChildren(der, top);
-  if (kids?.length !== 2 || kids[0].tag !== 48 || kids[1].tag !== 4) return false;
-  const alg = derChildren(der, kids[0]);
-  return !!alg && alg.length >= 1 && alg[0].tag === 6 && kids[1].end - kids[1].start >= 16;
-}
-var PEM_PRIVATE_LABELS = /* @__PURE__ */ new Set([
-  "RSA PRIVATE KEY",
-  "PRIVATE KEY",
-  "EC PRIVATE KEY",
-  "DSA PRIVATE KEY",
-  "ENCRYPTED PRIVATE KEY",
-  "OPENSSH PRIVATE KEY"
-]);
-function validatePemPrivateKey(secret) {
-  const pem2 = parsePem(secret);
-  if (!pem2 || !PEM_PRIVATE_LABELS.has(pem2.label)) return "invalid";
-  if (pem2.label === "OPENSSH PRIVATE KEY") return validateOpenSshBody(pem2.body);
-  if (pem2.label === "ENCRYPTED PRIVATE KEY") return isEncryptedPkcs8(pem2.body) ? "valid" : "invalid";
-  const procType = pem2.headers.get("Proc-Type");
-  if (procType !== void 0) {
-    const dek = pem2.headers.get("DEK-Info") ?? "";
-    if (!/^4,ENCRYPTED$/.test(procType) || !/^[A-Z0-9-]+,[0-9A-Fa-f]{16,32}$/.test(dek)) return "invalid";
-    return pem2.body.length % 8 === 0 ? "valid" : "invalid";
-  }
-  try {
-    const key = createPrivateKey({ key: pemText(pem2.label, pem2.base64), format: "pem" });
-    return key.type === "private" ? "valid" : "invalid";
-  } catch {
-    return "invalid";
-  }
-}
-var SshReader = class {
-  pos = 0;
-  buf;
-  constructor(buf) {
-    this.buf = buf;
-  }
-  u32() {
-    if (this.pos + 4 > this.buf.length) return void 0;
-    const v = this.buf.readUInt32BE(this.pos);
-    this.pos += 4;
-    return v;
-  }
-  bytes() {
-    const n = this.u32();
-    if (n === void 0 || this.pos + n > this.buf.length) return void 0;
-    const out = this.buf.subarray(this.pos, this.pos + n);
-    this.pos += n;
-    return out;
-  }
-  str() {
-    return this.bytes()?.toString("latin1");
-  }
-};
-var SSH_MAGIC = Buffer.from("openssh-key-v1\0", "latin1");
-var SSH_CIPHERS = /* @__PURE__ */ new Set([
-  "none",
-  "aes128-ctr",
-  "aes192-ctr",
-  "aes256-ctr",
-  "aes128-cbc",
-  "aes192-cbc",
-  "aes256-cbc",
-  "aes128-gcm@openssh.com",
-  "aes256-gcm@openssh.com",
-  "chacha20-poly1305@openssh.com",
-  "3des-cbc"
-]);
-function sshKeyType(t) {
-  return !!t && /^(?:ssh-(?:rsa|dss|ed25519|ed448)|ecdsa-sha2-nistp(?:256|384|521)|sk-[a-z0-9-]+@openssh\.com)$/.test(t);
-}
-function validateOpenSshBody(body2) {
-  if (body2.length < SSH_MAGIC.length + 32 || !body2.subarray(0, SSH_MAGIC.length).equals(SSH_MAGIC)) return "invalid";
-  const r = new SshReader(body2);
-  r.pos = SSH_MAGIC.length;
-  const cipher = r.str();
-  const kdf = r.str();
-  const kdfOptions = r.bytes();
-  const n = r.u32();
-  if (cipher === void 0 || !SSH_CIPHERS.has(cipher) || kdfOptions === void 0 || !n || n > 16) return "invalid";
-  if (cipher === "none" ? kdf !== "none" || kdfOptions.length !== 0 : kdf !== "bcrypt") return "invalid";
-  if (kdf === "bcrypt") {
-    const k = new SshReader(kdfOptions);
-    const salt = k.bytes();
-    const rounds = k.u32();
-    if (!salt || salt.length < 8 || !rounds || k.pos !== kdfOptions.length) return "invalid";
-  }
-  const types2 = [];
-  for (let i = 0; i < n; i++) {
-    const pub = r.bytes();
-    if (!pub) return "invalid";
-    const t = new SshReader(pub).str();
-    if (!sshKeyType(t)) return "invalid";
-    types2.push(t);
-  }
-  const priv = r.bytes();
-  if (!priv || r.pos !== body2.length || priv.length % 8 !== 0 || priv.length < 16) return "invalid";
-  if (cipher !== "none") return "valid";
-  const p = new SshReader(priv);
-  const c1 = p.u32();
-  const c2 = p.u32();
-  if (c1 !== c2) return "invalid";
-  return p.str() === types2[0] ? "valid" : "invalid";
-}
-function validateOpenSshKey(secret) {
-  const pem2 = parsePem(secret);
-  if (pem2?.label !== "OPENSSH PRIVATE KEY") return "invalid";
-  return validateOpenSshBody(pem2.body);
-}
-function validateSsh2Key(secret) {
-  const text = secret.replace(/\\n/g, "\n");
-  const m = /---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----([\s\S]*?)---- END SSH2 ENCRYPTED PRIVATE KEY ----/.exec(text);
-  if (!m) return "invalid";
-  const lines = [];
-  let continued = false;
-  for (const raw of m[1].split(/\r?\n/)) {
-    const line = raw.trim();
-    if (!line) continue;
-    if (continued || /^[A-Za-z-]+:/.test(line)) {
-      continued = line.endsWith("\\");
-      continue;
-    }
-    lines.push(line);
-  }
-  const body2 = b64(lines.join(""));
-  if (!body2 || body2.length < 16 || body2.readUInt32BE(0) !== 1064303083) return "invalid";
-  return body2.readUInt32BE(4) === body2.length ? "valid" : "invalid";
-}
-function validatePuttyKey(secret) {
-  const lines = secret.replace(/\\r/g, "").replace(/\\n/g, "\n").split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0);
-  let i = 0;
-  const field = (name2) => {
-    const m = new RegExp(`^${name2}: ?(.*)$`).exec(lines[i] ?? "");
-    if (!m) return void 0;
-    i++;
-    return m[1];
-  };
-  const head = /^PuTTY-User-Key-File-([23]): ?(\S+)$/.exec(lines[i++] ?? "");
-  if (!head) return "invalid";
-  const version3 = head[1];
-  const algorithm = head[2];
-  const encryption = field("Encryption");
-  const comment = field("Comment");
-  if (!sshKeyType(algorithm) || encryption !== "none" && encryption !== "aes256-cbc" || comment === void 0)
-    return "invalid";
-  const block = (name2) => {
-    const n = Number(field(name2));
-    if (!Number.isInteger(n) || n < 1 || n > 256) return void 0;
-    const body2 = lines.slice(i, i + n);
-    i += n;
-    if (body2.length !== n) return void 0;
-    return b64(body2.join(""));
-  };
-  const pub = block("Public-Lines");
-  if (!pub) return "invalid";
-  if (version3 === "3" && encryption !== "none") {
-    for (const f of ["Key-Derivation", "Argon2-Memory", "Argon2-Passes", "Argon2-Parallelism", "Argon2-Salt"])
-      if (field(f) === void 0) return "invalid";
-  }
-  const priv = block("Private-Lines");
-  const mac = field("Private-MAC");
-  if (!priv || mac === void 0) return "invalid";
-  const macLen = version3 === "2" ? 40 : 64;
-  if (!new RegExp(`^[0-9a-f]{${macLen}}$`).test(mac)) return "invalid";
-  if (new SshReader(pub).str() !== algorithm) return "invalid";
-  if (encryption !== "none") return priv.length % 16 === 0 ? "valid" : "invalid";
-  return puttyMac(version3, algorithm, encryption, comment, pub, priv) === mac ? "valid" : "invalid";
-}
-function sshString(data) {
-  const b = typeof data === "string" ? Buffer.from(data, "utf8") : data;
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(b.length);
-  return Buffer.concat([len, b]);
-}
-function puttyMac(version3, algorithm, encryption, comment, pub, priv) {
-  const data = Buffer.concat([
-    sshString(algorithm),
-    sshString(encryption),
-    sshString(comment),
-    sshString(pub),
-    sshString(priv)
-  ]);
-  if (version3 === "2") {
-    const key = createHash("sha1").update("putty-private-key-file-mac-key").digest();
-    return createHmac("sha1", key).update(data).digest("hex");
-  }
-  return createHmac("sha256", Buffer.alloc(0)).update(data).digest("hex");
-}
-var PGP_PUBLIC_ALGOS = /* @__PURE__ */ new Set([1, 2, 3, 16, 17, 18, 19, 20, 22, 25, 26, 27, 28]);
-function pgpSecretPacket(body2) {
-  const b0 = body2[0];
-  if (b0 === void 0 || !(b0 & 128)) return false;
-  let tag;
-  let pos;
-  let len;
-  if (b0 & 64) {
-    tag = b0 & 63;
-    const l0 = body2[1];
-    if (l0 < 192) {
-      len = l0;
-      pos = 2;
-    } else if (l0 < 224) {
-      len = (l0 - 192 << 8) + body2[2] + 192;
-      pos = 3;
-    } else if (l0 === 255) {
-      len = body2.readUInt32BE(2);
-      pos = 6;
-    } else return false;
-  } else {
-    tag = b0 >> 2 & 15;
-    const lt = b0 & 3;
-    if (lt === 0) {
-      len = body2[1];
-      pos = 2;
-    } else if (lt === 1) {
-      len = body2.readUInt16BE(1);
-      pos = 3;
-    } else if (lt === 2) {
-      len = body2.readUInt32BE(1);
-      pos = 5;
-    } else return false;
-  }
-  if (tag !== 5 || pos + len > body2.length || len < 8) return false;
-  const version3 = body2[pos];
-  if (version3 < 3 || version3 > 6) return false;
-  const algo = body2[pos + (version3 === 3 ? 7 : 5)];
-  return PGP_PUBLIC_ALGOS.has(algo);
-}
-function validatePgpPrivateKey(secret) {
-  const text = joinStringLiterals(secret).replace(/\\r/g, "").replace(/\\n/g, "\n");
-  const m = /-----BEGIN PGP PRIVATE KEY BLOCK-----([\s\S]*?)-----END PGP PRIVATE KEY BLOCK-----/.exec(text);
-  if (!m) return "invalid";
-  const lines = m[1].split(/\r?\n/).map((l) => l.trim());
-  let i = 0;
-  while (i < lines.length && lines[i] === "") i++;
-  if (/^[A-Za-z-]+: /.test(lines[i] ?? "")) {
-    while (i < lines.length && lines[i] !== "") i++;
-  }
-  const bodyLines = [];
-  let crc;
-  for (; i < lines.length; i++) {
-    const line = lines[i];
-    if (!line) continue;
-    if (/^=[A-Za-z0-9+/]{4}$/.test(line)) {
-      crc = line.slice(1);
-      break;
-    }
-    bodyLines.push(line);
-  }
-  const body2 = b64(bodyLines.join(""));
-  if (!body2 || body2.length < 32) return "invalid";
-  if (crc !== void 0) {
-    const want = Buffer.from(crc, "base64");
-    if (want.length !== 3 || want.readUIntBE(0, 3) !== crc24(body2)) return "invalid";
-  }
-  return pgpSecretPacket(body2) ? "valid" : "invalid";
-}
-function validateBase64PemKey(secret) {
-  const buf = b64(secret);
-  if (!buf) return "invalid";
-  return validatePemPrivateKey(buf.toString("utf8"));
-}
-var JWK_D_BYTES = { OKP: [32, 57], EC: [32, 48, 65, 66] };
-function validateJwkPrivateKey(secret) {
-  const text = secret.trimStart().startsWith("{") ? secret : `{${secret}`;
-  const obj = jsonObject(Buffer.from(text, "utf8"));
-  if (!obj || typeof obj["d"] !== "string") return "invalid";
-  const kty = obj["kty"];
-  if (kty !== "RSA" && kty !== "EC" && kty !== "OKP") return "invalid";
-  const d = b64url(obj["d"]);
-  if (!d) return "invalid";
-  try {
-    const key = createPrivateKey({ key: obj, format: "jwk" });
-    if (key.type === "private") return "valid";
-  } catch {
-  }
-  const sizes = JWK_D_BYTES[kty];
-  if (sizes ? sizes.includes(d.length) : d.length >= 128) return "unknown";
-  return "invalid";
-}
-var UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-var OWNED_PREFIXES = new RegExp(
-  [
-    "^(?:gh[pousr]_|github_pat_|gl[a-z]{1,4}-|npm_|pypi-|AKIA|ASIA|AIza|ya29\\.|xox[a-z]-|xoxe\\.|xapp-|hf_|api_org_",
-    "r8_|gsk_|pplx-|xai-|SG\\.|shp(?:at|ca|pa|ss)_|sq0[a-z]{3}-|EAAA|AGE-SECRET-KEY-|eyJ|dop_v1_|hvs\\.|hvb\\.|lsv2_",
-    "pcsk_|xkeysib-|xsmtpsib-|FLWSECK|whsec_|[sr]k_(?:live|test)_|sk-(?:proj|svcacct|admin|None|ant|or-v1)-",
-    "tgp_v1_|tvly-|mlsn\\.|md-|re_[A-Za-z0-9]{8}_|pdl_(?:live|sdbx)_|AQE|access-(?:production|development|sandbox)-",
-    "access_token\\$|key-[0-9a-f]{32}$|[0-9a-f]{32}-us[0-9]{1,2}$|[0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8}$",
-    "[0-9]{8,10}:AA|sk-[A-Za-z0-9]{20}T3BlbkFJ|GOCSPX-|HRKU-|sb_secret_|sbp_|pscale_(?:pw|tkn|oauth)_|rnd_",
-    "lin_(?:api|oauth)_|PMAK-|glc_|glsa_|sntry[us]_|NRAK-|ccipat_|cciprj_|bkua_|sq[upa]_|pul-|tskey-|pnu_|dckr_",
-    "rubygems_|clojars_|packagist_|sgp_|ops_ey|dapi[0-9a-f]|ATATT3|ATCTT3|ATBB|ABSK|bedrock-api-key-|amzn\\.mws\\.",
-    "fm[12][ar]?_|fo1_|vc[pikar]_|nfp_|dp\\.(?:pt|ct|st|sa|scim|audit)\\.|LTAI|AKID|[0-9A-Za-z_-]{3}[78]Q~)"
-  ].join("|")
-);
-var TYPE_NAMES = /^(?:u?int(?:8|16|32|64)(?:clamped)?array|float(?:32|64)array|big(?:u?int)64array|arraybuffer|sharedarraybuffer|buffer|string|number|boolean|object|bytes|bytearray|keyobject|cryptokey|uint8list|base64string|hexstring|secretkey|privatekey|publickey)$/i;
-function isCodeNotValue(v) {
-  if (TYPE_NAMES.test(v)) return true;
-  const ident = /^[A-Za-z_$][\w$]*$/;
-  const parts = v.replace(/^[!:]+/, "").split(/\||::|\./);
-  if (parts.length > 1 && parts.every((p) => ident.test(p) || p === "")) return true;
-  if (/^[!:]/.test(v) && parts.every((p) => ident.test(p))) return true;
-  if (ident.test(v) && /token|secret|passw|pwd|key|credential|auth/i.test(v) && /^[A-Za-z_$]+[0-9]{0,2}$/.test(v))
-    return true;
-  return false;
-}
-function isWordPhrase(v) {
-  if (/[0-9]/.test(v)) return false;
-  const parts = v.split(/[^A-Za-z]+/).filter((p) => p.length > 0);
-  return parts.length > 0 && parts.length <= 5 && parts.every((p) => /^(?:[a-z]+|[A-Z][a-z]+|[A-Z]+)$/.test(p));
-}
-function isWordish(part) {
-  const digits2 = part.replace(/[^0-9]/g, "").length;
-  if (digits2 > 2) return false;
-  const letters = part.replace(/[0-9]/g, "");
-  if (letters.length === 0 || !/^[A-Za-z]+$/.test(letters)) return false;
-  const words = letters.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+/g) ?? [];
-  if (words.join("") !== letters || letters.length / words.length < 3) return false;
-  return (letters.match(/[aeiouy]/gi)?.length ?? 0) >= letters.length / 4;
-}
-function isIdentifierPhrase(v) {
-  const parts = v.split(/[-_.:/@#+]+/).filter((p) => p.length > 0);
-  if (parts.length === 0) return false;
-  let word = false;
-  for (const p of parts) {
-    if (p.length >= 4 && isWordish(p)) word = true;
-    else if (!/^[A-Za-z]{1,3}[0-9]{0,2}$|^[0-9]{1,4}$/.test(p) && !isWordish(p)) return false;
-  }
-  return word;
-}
-function isCodeExpression(v) {
-  const m = /^[!+-]?((?:#?[A-Za-z_$][\w$]*)(?:\??\.#?[A-Za-z_$][\w$]*)+)(?:$|[?|&=!+:,*/%<>^~-])/.exec(v);
-  if (!m) return false;
-  return m[1].split(/\??\./).every((p) => /^#?[A-Za-z_$][A-Za-z_$]*[0-9]{0,2}[A-Za-z_$]*$/.test(p));
-}
-var NON_SECRET_TOKEN_NAME = /(?:continuation|next|page|pagination|cursor|client|idempotency)[_.-]?token["'\]]*[ \t]*(?::=|=>|\?=|=|:)/i;
-var NAMES_ITSELF = /secret|passw(?:or)?d|token/i;
-function sequentialRuns(v) {
-  let runs = 0;
-  let len = 1;
-  for (let i = 1; i <= v.length; i++) {
-    if (i < v.length && v.charCodeAt(i) === v.charCodeAt(i - 1) + 1) len++;
-    else {
-      if (len >= 3) runs++;
-      len = 1;
-    }
-  }
-  return runs;
-}
-function validateGenericSecret(secret, match3 = "") {
-  if (secret.length > 200) return "invalid";
-  let v = secret;
-  if (/%[0-9A-Fa-f]{2}/.test(v)) {
-    try {
-      v = decodeURIComponent(v);
-    } catch {
-    }
-  }
-  if (v.length < 8 || v.length > 200) return "invalid";
-  if (/^[?&]/.test(match3) && v.length < 16) return "invalid";
-  if (isPlaceholderPassword(v)) return "invalid";
-  if (OWNED_PREFIXES.test(v)) return "invalid";
-  if (UUID.test(v)) return "invalid";
-  if (/^[0-9a-f]{40}$/i.test(v)) return "invalid";
-  if (/^(?:sha(?:1|256|384|512)|md5)[-:]/i.test(v)) return "invalid";
-  if (/^[0-9.,_:+-]+$/.test(v)) return "invalid";
-  if (/^v?[0-9]+(?:\.[0-9]+)+(?:[-+][0-9A-Za-z.-]+)?$/.test(v)) return "invalid";
-  if (/^[a-z]+:\/\//i.test(v) || /^(?:\.{0,2}\/|~\/|[A-Za-z]:\\)/.test(v)) return "invalid";
-  if (/\.(?:json|ya?ml|pem|key|txt|env|p12|pfx|crt|cer|toml|ini|conf)$/i.test(v)) return "invalid";
-  if (/^[a-z][a-z0-9_.-]*(?:\/[a-z][a-z0-9_.-]*)+\/?$/.test(v)) return "invalid";
-  if (/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(v)) return "invalid";
-  if (/^[A-Za-z_$][\w$]*(?:\[[^\]]*\])+$/.test(v)) return "invalid";
-  if (/^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(v)) return "invalid";
-  if (/^[A-Za-z]+$/.test(v)) return "invalid";
-  if (/^(?:[a-z]+[-_])+[a-z]+$/i.test(v)) return "invalid";
-  if (/^(?:true|false|null|none|undefined|required|optional|string|bool|int)$/i.test(v)) return "invalid";
-  if (isCodeNotValue(v)) return "invalid";
-  if (isWordPhrase(v)) return "invalid";
-  if (isCodeExpression(v)) return "invalid";
-  if (isIdentifierPhrase(v)) return "invalid";
-  if (NAMES_ITSELF.test(v)) return "invalid";
-  if (NON_SECRET_TOKEN_NAME.test(match3)) return "invalid";
-  if (sequentialRuns(v) >= 2 || /(?:0123|1234|2345|3456|4567|5678|6789|abcde|bcdef|qwert|asdf)/i.test(v))
-    return "invalid";
-  const classes = Number(/[a-z]/.test(v)) + Number(/[A-Z]/.test(v)) + Number(/[0-9]/.test(v)) + Number(/[^A-Za-z0-9]/.test(v));
-  if (classes < 2) return "invalid";
-  const h = shannon(v);
-  if (h < 3 || v.length >= 20 && h < 3.5) return "invalid";
-  return "unknown";
-}
-var FIXTURE_ALPHABETS = {
-  base62: "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
-  letters: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
-  hex: "0123456789abcdef",
-  HEX: "0123456789ABCDEF",
-  digits: "0123456789",
-  base64: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
-  base64url: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_",
-  lowerAlnum: "abcdefghijklmnopqrstuvwxyz0123456789",
-  upperAlnum: "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-};
-function fixtureBytes(seed, length) {
-  const chunks = [];
-  for (let i = 0; chunks.length * 32 < length; i++) {
-    chunks.push(createHash("sha256").update(`jit-gpg-structure:${seed}:${i}`).digest());
-  }
-  return Buffer.concat(chunks).subarray(0, length);
-}
-function fx(seed, length, alphabet = FIXTURE_ALPHABETS.base62) {
-  let out = "";
-  for (const b of fixtureBytes(seed, length)) out += alphabet[b % alphabet.length];
-  return out;
-}
-function fxUuid(seed) {
-  const h = fx(seed, 32, FIXTURE_ALPHABETS.hex);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20)}`;
-}
-function fakeJwt(payload, seed, alg = "HS256") {
-  const enc = (o) => Buffer.from(JSON.stringify(o)).toString("base64url");
-  return `${enc({ alg, typ: "JWT" })}.${enc(payload)}.${fixtureBytes(seed, 32).toString("base64url")}`;
-}
-function fakeAgeKey(seed) {
-  return bech32Encode("age-secret-key-", fixtureBytes(seed, 32)).toUpperCase();
-}
-var PLACEHOLDER_LIKE = /x{4,}|\*{3}|example|dummy|redacted|placeholder|changeme/i;
-function clean(gen) {
-  for (; ; ) {
-    const s = gen();
-    if (!PLACEHOLDER_LIKE.test(s)) return s;
-  }
-}
-function derLen(n) {
-  if (n < 128) return Buffer.from([n]);
-  const bytes = [];
-  for (let v = n; v > 0; v = Math.floor(v / 256)) bytes.unshift(v & 255);
-  return Buffer.from([128 | bytes.length, ...bytes]);
-}
-function derTlv(tag, content) {
-  return Buffer.concat([Buffer.from([tag]), derLen(content.length), content]);
-}
-function dsaTraditional(priv) {
-  const pk8 = priv.export({ type: "pkcs8", format: "der" });
-  const spki = createPublicKey(priv).export({ type: "spki", format: "der" });
-  const top = derRead(pk8, 0);
-  const [, algId, octet] = derChildren(pk8, top);
-  const [, params] = derChildren(pk8, algId);
-  const pqgTlv = derChildren(pk8, params).map((e) => derTlv(2, pk8.subarray(e.start, e.end)));
-  const x = derRead(pk8, octet.start);
-  const xTlv = derTlv(2, pk8.subarray(x.start, x.end));
-  const sTop = derRead(spki, 0);
-  const [, bitString] = derChildren(spki, sTop);
-  const y = derRead(spki, bitString.start + 1);
-  const yTlv = derTlv(2, spki.subarray(y.start, y.end));
-  const seq = derTlv(48, Buffer.concat([derTlv(2, Buffer.from([0])), ...pqgTlv, yTlv, xTlv]));
-  return pemText("DSA PRIVATE KEY", seq.toString("base64"));
-}
-function opensshEd25519(comment) {
-  const { privateKey, publicKey } = generateKeyPairSync("ed25519");
-  const pub = Buffer.from(publicKey.export({ format: "jwk" }).x, "base64url");
-  const seed = Buffer.from(privateKey.export({ format: "jwk" }).d, "base64url");
-  const pubBlob = Buffer.concat([sshString("ssh-ed25519"), sshString(pub)]);
-  const check = fixtureBytes(comment, 4);
-  let priv = Buffer.concat([
-    check,
-    check,
-    sshString("ssh-ed25519"),
-    sshString(pub),
-    sshString(Buffer.concat([seed, pub])),
-    sshString(comment)
-  ]);
-  const pad = [];
-  for (let i = 1; (priv.length + pad.length) % 8 !== 0; i++) pad.push(i);
-  priv = Buffer.concat([priv, Buffer.from(pad)]);
-  const u32 = Buffer.alloc(4);
-  u32.writeUInt32BE(1);
-  const body2 = Buffer.concat([
-    SSH_MAGIC,
-    sshString("none"),
-    sshString("none"),
-    sshString(""),
-    u32,
-    sshString(pubBlob),
-    sshString(priv)
-  ]);
-  const lines = body2.toString("base64").match(/.{1,70}/g);
-  return `-----BEGIN OPENSSH PRIVATE KEY-----
-${lines.join("\n")}
------END OPENSSH PRIVATE KEY-----
-`;
-}
-function puttyEd25519(comment) {
-  const { privateKey, publicKey } = generateKeyPairSync("ed25519");
-  const pub = Buffer.from(publicKey.export({ format: "jwk" }).x, "base64url");
-  const seed = Buffer.from(privateKey.export({ format: "jwk" }).d, "base64url");
-  const pubBlob = Buffer.concat([sshString("ssh-ed25519"), sshString(pub)]);
-  const privBlob = sshString(seed);
-  const mac = puttyMac("3", "ssh-ed25519", "none", comment, pubBlob, privBlob);
-  const wrap = (b) => b.toString("base64").match(/.{1,64}/g);
-  const pubLines = wrap(pubBlob);
-  const privLines = wrap(privBlob);
-  return [
-    "PuTTY-User-Key-File-3: ssh-ed25519",
-    "Encryption: none",
-    `Comment: ${comment}`,
-    `Public-Lines: ${pubLines.length}`,
-    ...pubLines,
-    `Private-Lines: ${privLines.length}`,
-    ...privLines,
-    `Private-MAC: ${mac}`,
-    ""
-  ].join("\n");
-}
-function mpi(bytes) {
-  let i = 0;
-  while (i < bytes.length - 1 && bytes[i] === 0) i++;
-  const b = bytes.subarray(i);
-  const bits = (b.length - 1) * 8 + (32 - Math.clz32(b[0]));
-  const head = Buffer.alloc(2);
-  head.writeUInt16BE(bits);
-  return Buffer.concat([head, b]);
-}
-function pgpPacket(tag, body2) {
-  const len = body2.length < 192 ? Buffer.from([body2.length]) : Buffer.from([(body2.length - 192 >> 8) + 192, body2.length - 192 & 255]);
-  return Buffer.concat([Buffer.from([192 | tag]), len, body2]);
-}
-function pgpEd25519(userId) {
-  const { privateKey, publicKey } = generateKeyPairSync("ed25519");
-  const pub = Buffer.from(publicKey.export({ format: "jwk" }).x, "base64url");
-  const seed = Buffer.from(privateKey.export({ format: "jwk" }).d, "base64url");
-  const oid = Buffer.from([43, 6, 1, 4, 1, 218, 71, 15, 1]);
-  const secretMpi = mpi(seed);
-  let sum = 0;
-  for (const b of secretMpi) sum = sum + b & 65535;
-  const checksum = Buffer.alloc(2);
-  checksum.writeUInt16BE(sum);
-  const body2 = Buffer.concat([
-    Buffer.from([4, 102, 0, 0, 0, 22, oid.length]),
-    oid,
-    mpi(Buffer.concat([Buffer.from([64]), pub])),
-    Buffer.from([0]),
-    secretMpi,
-    checksum
-  ]);
-  const data = Buffer.concat([pgpPacket(5, body2), pgpPacket(13, Buffer.from(userId))]);
-  const crc = Buffer.alloc(3);
-  crc.writeUIntBE(crc24(data), 0, 3);
-  const lines = data.toString("base64").match(/.{1,64}/g);
-  return `-----BEGIN PGP PRIVATE KEY BLOCK-----
-
-${lines.join("\n")}
-=${crc.toString("base64")}
------END PGP PRIVATE KEY BLOCK-----
-`;
-}
-var keyCache = /* @__PURE__ */ new Map();
-function keyFixture(kind) {
-  const hit = keyCache.get(kind);
-  if (hit) return hit;
-  const make = () => {
-    switch (kind) {
-      case "rsa":
-        return generateKeyPairSync("rsa", { modulusLength: 1024 }).privateKey.export({
-          type: "pkcs1",
-          format: "pem"
-        });
-      case "rsa-encrypted":
-        return generateKeyPairSync("rsa", { modulusLength: 1024 }).privateKey.export({
-          type: "pkcs1",
-          format: "pem",
-          cipher: "aes-128-cbc",
-          passphrase: fx("rsa-pass", 16)
-        });
-      case "pkcs8":
-        return generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" });
-      case "pkcs8-encrypted":
-        return generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({
-          type: "pkcs8",
-          format: "pem",
-          cipher: "aes-256-cbc",
-          passphrase: fx("pk8-pass", 16)
-        });
-      case "ec":
-        return generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({
-          type: "sec1",
-          format: "pem"
-        });
-      case "dsa":
-        return dsaTraditional(generateKeyPairSync("dsa", { modulusLength: 1024, divisorLength: 160 }).privateKey);
-      case "openssh":
-        return opensshEd25519("fixture@jit-gpg");
-      case "putty":
-        return puttyEd25519("fixture@jit-gpg");
-      case "pgp":
-        return pgpEd25519("Fixture <fixture@jit-gpg.invalid>");
-      case "public":
-        return generateKeyPairSync("rsa", { modulusLength: 1024 }).publicKey.export({
-          type: "pkcs1",
-          format: "pem"
-        });
-      case "certificate-like": {
-        const der = generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey.export({
-          type: "spki",
-          format: "der"
-        });
-        return pemText("CERTIFICATE", der.toString("base64"));
-      }
-    }
-  };
-  const pem2 = clean(make);
-  keyCache.set(kind, pem2);
-  return pem2;
-}
-function inSyntaxes(envName, value) {
-  const camel = envName.toLowerCase().replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
-  return [
-    `${envName}=${value}`,
-    `${envName.toLowerCase()}: "${value}"`,
-    `{"${camel}": "${value}"}`,
-    `const ${camel} = '${value}';`
-  ];
-}
-function validateDiscordBotToken(secret) {
-  const [id, ts, mac] = secret.split(".");
-  if (!id || !ts || !mac) return "invalid";
-  const idText = b64url(id)?.toString("latin1") ?? "";
-  if (!/^[1-9][0-9]{16,19}$/.test(idText)) return "invalid";
-  return b64url(ts)?.length === 4 && mac.length >= 27 ? "valid" : "invalid";
-}
-function validateMixedCase(secret) {
-  const body2 = secret.replace(/^[a-z]+[-_]/, "");
-  return /[A-Z]/.test(body2) && /[a-z]/.test(body2) ? "unknown" : "invalid";
-}
-function validateAdyenKey(secret) {
-  const m = /^AQE([A-Za-z0-9+/]+={0,2})-([A-Za-z0-9+/]{43}=)$/.exec(secret);
-  if (!m) return "invalid";
-  return b64(m[2])?.length === 32 && (b64(`AQE${m[1]}`)?.length ?? 0) >= 24 ? "valid" : "invalid";
-}
-function validateIntercomToken(secret) {
-  const text = b64(secret)?.toString("latin1") ?? "";
-  return /^tok:[0-9a-f]{8}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{12}(?::[\x20-\x7e]+)?$/.test(text) ? "valid" : "invalid";
-}
-
-// src/scan/rules/ai.ts
-var B = "(?:^|[^A-Za-z0-9_-])";
-var E = "(?:[^A-Za-z0-9_-]|$)";
-var ASSIGN = String.raw`["']?\s*(?:[:=]|:=|=>)\s*["']?`;
-function named(vendor, value) {
-  return String.raw`(?i:${vendor})[\w.-]{0,30}${ASSIGN}(${value})${E}`;
-}
-var OAI = ["T3Blbk", "FJ"].join("");
-var openaiLegacy = `sk-${fx("oa1", 20)}${OAI}${fx("oa2", 20)}`;
-var openaiProject = `sk-${"proj"}-${fx("oa3", 74, FIXTURE_ALPHABETS.base64url)}${OAI}${fx("oa4", 74, FIXTURE_ALPHABETS.base64url)}`;
-var openaiSvc = `sk-${"svcacct"}-${fx("oa5", 74, FIXTURE_ALPHABETS.base64url)}${OAI}${fx("oa6", 74, FIXTURE_ALPHABETS.base64url)}`;
-var openaiAdmin = `sk-${"admin"}-${fx("oa7", 74, FIXTURE_ALPHABETS.base64url)}${OAI}${fx("oa8", 74, FIXTURE_ALPHABETS.base64url)}`;
-var anthropic = `sk-${"ant"}-api03-${fx("an1", 93, FIXTURE_ALPHABETS.base64url)}AA`;
-var anthropicAdmin = `sk-${"ant"}-admin01-${fx("an2", 93, FIXTURE_ALPHABETS.base64url)}AA`;
-var anthropicOauth = `sk-${"ant"}-oat01-${fx("an3", 93, FIXTURE_ALPHABETS.base64url)}AA`;
-var hf = `${"hf"}_${fx("hf1", 34, FIXTURE_ALPHABETS.letters)}`;
-var hfOrg = `${"api_org"}_${fx("hf2", 34, FIXTURE_ALPHABETS.letters)}`;
-var replicate = `${"r8"}_${fx("rp1", 37)}`;
-var groq = `${"gsk"}_${fx("gq1", 52)}`;
-var pplx = `${"pplx"}-${fx("px1", 48)}`;
-var xai = `${"xai"}-${fx("xa1", 80)}`;
-var openrouter = `sk-${"or"}-v1-${fx("or1", 64, FIXTURE_ALPHABETS.hex)}`;
-var together = `${"tgp"}_v1_${fx("tg1", 43, FIXTURE_ALPHABETS.base64url)}`;
-var langsmith = `${"lsv2"}_pt_${fx("ls1", 32, FIXTURE_ALPHABETS.hex)}_${fx("ls2", 10, FIXTURE_ALPHABETS.hex)}`;
-var pinecone = `${"pcsk"}_${fx("pc1", 6)}_${fx("pc2", 67)}`;
-var tavily = `${"tvly"}-dev-${fx("tv1", 32)}`;
-var cohere = fx("co1", 40);
-var mistral = fx("mi1", 32);
-var deepseek = `sk-${fx("ds1", 32, FIXTURE_ALPHABETS.hex)}`;
-var wandb = fx("wb1", 40, FIXTURE_ALPHABETS.hex);
-var eleven = `sk_${fx("el1", 48, FIXTURE_ALPHABETS.hex)}`;
-var deepgram = fx("dg1", 40, FIXTURE_ALPHABETS.hex);
-var assembly = fx("aa1", 32, FIXTURE_ALPHABETS.hex);
-var openaiHelp = (kind) => `An OpenAI ${kind}: it spends the organization’s credits and reads its data (files, fine-tunes, assistants). Revoke it on the API keys page of the OpenAI platform and create a new key scoped to one project.`;
-var aiRules = [
-  {
-    id: "openai-api-key",
-    title: "OpenAI API key (user key)",
-    severity: "high",
-    keywords: [OAI.toLowerCase()],
-    pattern: `${B}(sk-[A-Za-z0-9]{20}${OAI}[A-Za-z0-9]{20})${E}`,
-    entropy: 3.5,
-    help: openaiHelp("user API key (`sk-…` with the `T3BlbkFJ` marker)"),
-    examples: {
-      tp: [...inSyntaxes("OPENAI_API_KEY", openaiLegacy), `client = OpenAI(api_key="${openaiLegacy}")`],
-      fp: [
-        "OPENAI_API_KEY=sk-...",
-        `openai_api_key: "sk-${fx("oaf", 20)}${fx("oaf2", 28)}"`,
-        `OPENAI_API_KEY=sk-${fx("oaf3", 19)}${OAI}${fx("oaf4", 20)}`,
-        'api_key = os.environ["OPENAI_API_KEY"]'
-      ]
-    }
-  },
-  {
-    id: "openai-project-key",
-    title: "OpenAI project API key",
-    severity: "high",
-    keywords: ["sk-proj-", "sk-none-"],
-    pattern: `${B}(sk-(?:proj|None)-[A-Za-z0-9_-]{20,200}${OAI}[A-Za-z0-9_-]{20,200})${E}`,
-    entropy: 4,
-    help: openaiHelp("project API key (`sk-proj-`)"),
-    examples: {
-      tp: [...inSyntaxes("OPENAI_API_KEY", openaiProject)],
-      fp: [
-        "OPENAI_API_KEY=sk-proj-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-        `openai_key: "sk-proj-${fx("opf", 120, FIXTURE_ALPHABETS.base64url)}"`,
-        'OPENAI_API_KEY="sk-proj-<your key>"'
-      ]
-    }
-  },
-  {
-    id: "openai-service-account-key",
-    title: "OpenAI service account key",
-    severity: "high",
-    keywords: ["sk-svcacct-"],
-    pattern: `${B}(sk-svcacct-[A-Za-z0-9_-]{20,200}${OAI}[A-Za-z0-9_-]{20,200})${E}`,
-    entropy: 4,
-    help: openaiHelp("service account key (`sk-svcacct-`), not tied to a person"),
-    examples: {
-      tp: [...inSyntaxes("OPENAI_API_KEY", openaiSvc)],
-      fp: ["OPENAI_API_KEY=sk-svcacct-...", `openai: "sk-svcacct-${fx("osf", 100, FIXTURE_ALPHABETS.base64url)}"`]
-    }
-  },
-  {
-    id: "openai-admin-key",
-    title: "OpenAI admin key",
-    severity: "critical",
-    keywords: ["sk-admin-"],
-    pattern: `${B}(sk-admin-[A-Za-z0-9_-]{20,200}${OAI}[A-Za-z0-9_-]{20,200})${E}`,
-    entropy: 4,
-    help: "An OpenAI admin API key (`sk-admin-`): it manages the organization itself (users, projects, API keys, usage). Delete it under Organization → Admin keys and audit the keys and members it could have created.",
-    examples: {
-      tp: [...inSyntaxes("OPENAI_ADMIN_KEY", openaiAdmin)],
-      fp: ["OPENAI_ADMIN_KEY=sk-admin-<key>", `admin_key: "sk-admin-${fx("oaf5", 100, FIXTURE_ALPHABETS.base64url)}"`]
-    }
-  },
-  {
-    id: "anthropic-api-key",
-    title: "Anthropic API key",
-    severity: "high",
-    keywords: ["sk-ant-api"],
-    pattern: `${B}(sk-ant-api[0-9]{2}-[A-Za-z0-9_-]{80,120}AA)${E}`,
-    entropy: 4,
-    help: "An Anthropic API key (`sk-ant-api03-…AA`): it spends the workspace’s credits. Delete it in the Claude Console (Settings → API keys) and create a new one.",
-    examples: {
-      tp: [...inSyntaxes("ANTHROPIC_API_KEY", anthropic), `client = anthropic.Anthropic(api_key="${anthropic}")`],
-      fp: [
-        "ANTHROPIC_API_KEY=sk-ant-api03-...",
-        `anthropic_api_key: "sk-ant-api03-${fx("anf", 40, FIXTURE_ALPHABETS.base64url)}AA"`,
-        "ANTHROPIC_API_KEY=sk-ant-api03-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxAA"
-      ]
-    }
-  },
-  {
-    id: "anthropic-admin-key",
-    title: "Anthropic Admin API key",
-    severity: "critical",
-    keywords: ["sk-ant-admin"],
-    pattern: `${B}(sk-ant-admin[0-9]{2}-[A-Za-z0-9_-]{80,120}AA)${E}`,
-    entropy: 4,
-    help: "An Anthropic Admin API key (`sk-ant-admin01-`): it manages the organization (members, workspaces, API keys). Delete it in the Claude Console and review what it changed.",
-    examples: {
-      tp: [...inSyntaxes("ANTHROPIC_ADMIN_KEY", anthropicAdmin)],
-      fp: ["ANTHROPIC_ADMIN_KEY=sk-ant-admin01-<key>", `admin: "sk-ant-admin01-${fx("anf2", 50, FIXTURE_ALPHABETS.base64url)}"`]
-    }
-  },
-  {
-    id: "anthropic-oauth-token",
-    title: "Anthropic OAuth token",
-    severity: "high",
-    keywords: ["sk-ant-oat", "sk-ant-ort"],
-    pattern: `${B}(sk-ant-o(?:at|rt)[0-9]{2}-[A-Za-z0-9_-]{80,200})${E}`,
-    entropy: 4,
-    help: "An Anthropic OAuth access or refresh token (`sk-ant-oat01-`, `sk-ant-ort01-`), e.g. from Claude Code: it acts as the signed-in user. Sign out of the session (or revoke the app’s access) to invalidate it.",
-    examples: {
-      tp: [...inSyntaxes("CLAUDE_CODE_OAUTH_TOKEN", anthropicOauth)],
-      fp: ["CLAUDE_CODE_OAUTH_TOKEN=sk-ant-oat01-...", `token: "sk-ant-oat01-${fx("anf3", 40, FIXTURE_ALPHABETS.base64url)}"`]
-    }
-  },
-  {
-    id: "huggingface-access-token",
-    title: "Hugging Face access token",
-    severity: "high",
-    keywords: ["hf_"],
-    pattern: `${B}(hf_[A-Za-z]{34})${E}`,
-    entropy: 3.5,
-    validate: validateMixedCase,
-    help: "A Hugging Face user access token (`hf_` + 34 letters): read or write access to the user’s models, datasets and Spaces. Single-case letter runs (identifiers) are not reported. Invalidate it under Settings → Access Tokens and create a fine-grained replacement.",
-    examples: {
-      tp: [...inSyntaxes("HF_TOKEN", hf), `huggingface-cli login --token ${hf}`],
-      fp: [
-        "HF_TOKEN=hf_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-        "from utils import hf_downloadmodelweightsfromtheremotehub",
-        `HF_TOKEN=hf_${fx("hff", 30, FIXTURE_ALPHABETS.letters)}`
-      ]
-    }
-  },
-  {
-    id: "huggingface-org-token",
-    title: "Hugging Face organization API token",
-    severity: "high",
-    keywords: ["api_org_"],
-    pattern: `${B}(api_org_[A-Za-z]{34})${E}`,
-    entropy: 3.5,
-    validate: validateMixedCase,
-    help: "A legacy Hugging Face organization API token (`api_org_`): access to the organization’s private repos. Single-case letter runs are not reported. Regenerate it in the organization settings.",
-    examples: {
-      tp: [...inSyntaxes("HF_ORG_TOKEN", hfOrg)],
-      fp: ["HF_ORG_TOKEN=api_org_<token>", "def api_org_settingsforthecurrentuserpage(): pass"]
-    }
-  },
-  {
-    id: "replicate-api-token",
-    title: "Replicate API token",
-    severity: "high",
-    keywords: ["r8_"],
-    pattern: `${B}(r8_[A-Za-z0-9]{37})${E}`,
-    entropy: 3.5,
-    help: "A Replicate API token (`r8_`): it runs models on the account’s bill. Disable it under Account → API tokens and create a new one.",
-    examples: {
-      tp: [...inSyntaxes("REPLICATE_API_TOKEN", replicate)],
-      fp: ["REPLICATE_API_TOKEN=r8_<your token>", `REPLICATE_API_TOKEN=r8_${fx("rpf", 30)}`]
-    }
-  },
-  {
-    id: "groq-api-key",
-    title: "Groq API key",
-    severity: "high",
-    keywords: ["gsk_"],
-    pattern: `${B}(gsk_[A-Za-z0-9]{52})${E}`,
-    entropy: 4,
-    help: "A Groq API key (`gsk_` + 52 characters). Delete it in the GroqCloud console (API Keys) and create a new one.",
-    examples: {
-      tp: [...inSyntaxes("GROQ_API_KEY", groq)],
-      fp: ["GROQ_API_KEY=gsk_...", `GROQ_API_KEY=gsk_${fx("gqf", 40)}`]
-    }
-  },
-  {
-    id: "perplexity-api-key",
-    title: "Perplexity API key",
-    severity: "high",
-    keywords: ["pplx-"],
-    pattern: `${B}(pplx-[A-Za-z0-9]{48})${E}`,
-    entropy: 4,
-    help: "A Perplexity API key (`pplx-`). Delete it in the API settings of your Perplexity account and create a new one.",
-    examples: {
-      tp: [...inSyntaxes("PERPLEXITY_API_KEY", pplx)],
-      fp: [
-        "PERPLEXITY_API_KEY=pplx-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-        `model = "pplx-${fx("pxf", 12, FIXTURE_ALPHABETS.lowerAlnum)}-online"`
-      ]
-    }
-  },
-  {
-    id: "xai-api-key",
-    title: "xAI API key",
-    severity: "high",
-    keywords: ["xai-"],
-    pattern: `${B}(xai-[A-Za-z0-9]{80})${E}`,
-    entropy: 4,
-    help: "An xAI (Grok) API key (`xai-` + 80 characters). Revoke it in the xAI console (API Keys) and create a new one.",
-    examples: {
-      tp: [...inSyntaxes("XAI_API_KEY", xai)],
-      fp: ["XAI_API_KEY=xai-<key>", `XAI_API_KEY=xai-${fx("xaf", 60)}`]
-    }
-  },
-  {
-    id: "openrouter-api-key",
-    title: "OpenRouter API key",
-    severity: "high",
-    keywords: ["sk-or-v1-"],
-    pattern: `${B}(sk-or-v1-[0-9a-f]{64})${E}`,
-    entropy: 3,
-    help: "An OpenRouter API key (`sk-or-v1-` + 64 hex): it spends the account’s credits. Delete it under Keys and create a new one.",
-    examples: {
-      tp: [...inSyntaxes("OPENROUTER_API_KEY", openrouter)],
-      fp: ["OPENROUTER_API_KEY=sk-or-v1-...", `OPENROUTER_API_KEY=sk-or-v1-${fx("orf", 60, FIXTURE_ALPHABETS.hex)}`]
-    }
-  },
-  {
-    id: "together-api-key",
-    title: "Together AI API key",
-    severity: "high",
-    keywords: ["tgp_v1_"],
-    pattern: `${B}(tgp_v1_[A-Za-z0-9_-]{40,50})${E}`,
-    entropy: 4,
-    help: "A Together AI API key (`tgp_v1_`). Revoke it in the Together dashboard (Settings → API Keys) and create a new one.",
-    examples: {
-      tp: [...inSyntaxes("TOGETHER_API_KEY", together)],
-      fp: ["TOGETHER_API_KEY=tgp_v1_<key>", `TOGETHER_API_KEY=tgp_v1_${fx("tgf", 20)}`]
-    }
-  },
-  {
-    id: "langsmith-api-key",
-    title: "LangSmith API key",
-    severity: "high",
-    keywords: ["lsv2_"],
-    pattern: `${B}(lsv2_(?:pt|sk)_[0-9a-f]{32}_[0-9a-f]{10})${E}`,
-    entropy: 3,
-    help: "A LangSmith personal access token or service key (`lsv2_pt_`, `lsv2_sk_`): traces, datasets and prompts of the workspace. Delete it under Settings → API Keys.",
-    examples: {
-      tp: [...inSyntaxes("LANGSMITH_API_KEY", langsmith)],
-      fp: ["LANGSMITH_API_KEY=lsv2_pt_...", `LANGCHAIN_API_KEY=lsv2_pt_${fx("lsf", 32, FIXTURE_ALPHABETS.hex)}`]
-    }
-  },
-  {
-    id: "pinecone-api-key",
-    title: "Pinecone API key",
-    severity: "high",
-    keywords: ["pcsk_"],
-    pattern: `${B}(pcsk_[A-Za-z0-9]{5,7}_[A-Za-z0-9]{60,75})${E}`,
-    entropy: 4,
-    help: "A Pinecone API key (`pcsk_`): read and write access to the project’s indexes. Delete it in the Pinecone console (API keys).",
-    examples: {
-      tp: [...inSyntaxes("PINECONE_API_KEY", pinecone)],
-      fp: ["PINECONE_API_KEY=pcsk_<key>", `PINECONE_API_KEY=pcsk_${fx("pcf", 6)}_${fx("pcf2", 30)}`]
-    }
-  },
-  {
-    id: "tavily-api-key",
-    title: "Tavily API key",
-    severity: "high",
-    keywords: ["tvly-"],
-    pattern: `${B}(tvly-(?:dev-|prod-)?[A-Za-z0-9]{32})${E}`,
-    entropy: 4,
-    help: "A Tavily search API key (`tvly-`): it spends the account’s credits. Delete it in the Tavily dashboard and create a new one.",
-    examples: {
-      tp: [...inSyntaxes("TAVILY_API_KEY", tavily)],
-      fp: ["TAVILY_API_KEY=tvly-YOUR_API_KEY", `TAVILY_API_KEY=tvly-${fx("tvf", 20)}`]
-    }
-  },
-  {
-    id: "cohere-api-key",
-    title: "Cohere API key",
-    severity: "high",
-    keywords: ["cohere"],
-    pattern: named("cohere", "[A-Za-z0-9]{40}"),
-    entropy: 4,
-    help: "A Cohere API key (40 characters, named as Cohere’s). Delete it in the Cohere dashboard (API Keys) and create a new one.",
-    examples: {
-      tp: [...inSyntaxes("COHERE_API_KEY", cohere)],
-      fp: [
-        "COHERE_API_KEY=<your-cohere-api-key>",
-        `cohere_model: "command-r-plus-${fx("cof", 10, FIXTURE_ALPHABETS.lowerAlnum)}"`,
-        `COHERE_API_KEY=${fx("cof2", 32)}`
-      ]
-    }
-  },
-  {
-    id: "mistral-api-key",
-    title: "Mistral AI API key",
-    severity: "high",
-    keywords: ["mistral"],
-    pattern: named("mistral", "[A-Za-z0-9]{32}"),
-    entropy: 4,
-    help: "A Mistral AI API key (32 characters, named as Mistral’s). Revoke it in La Plateforme (API Keys) and create a new one.",
-    examples: {
-      tp: [...inSyntaxes("MISTRAL_API_KEY", mistral)],
-      fp: [
-        "MISTRAL_API_KEY=your-mistral-key",
-        'mistral_model: "mistral-large-latest"',
-        `MISTRAL_API_KEY=${fx("mif", 24)}`
-      ]
-    }
-  },
-  {
-    id: "deepseek-api-key",
-    title: "DeepSeek API key",
-    severity: "high",
-    keywords: ["deepseek"],
-    pattern: named("deepseek", "sk-[0-9a-f]{32}"),
-    entropy: 3,
-    help: "A DeepSeek API key (`sk-` + 32 hex, named as DeepSeek’s). Delete it on the DeepSeek platform (API keys) and create a new one.",
-    examples: {
-      tp: [...inSyntaxes("DEEPSEEK_API_KEY", deepseek)],
-      fp: ["DEEPSEEK_API_KEY=sk-<key>", `DEEPSEEK_API_KEY=sk-${fx("dsf", 24, FIXTURE_ALPHABETS.hex)}`]
-    }
-  },
-  {
-    id: "wandb-api-key",
-    title: "Weights & Biases API key",
-    severity: "high",
-    keywords: ["wandb"],
-    pattern: named("wandb", "[0-9a-f]{40}"),
-    entropy: 3,
-    help: "A Weights & Biases API key (40 hex, named as W&B’s): runs, artifacts and models of the user’s projects. Revoke it under User settings → API keys.",
-    examples: {
-      tp: [...inSyntaxes("WANDB_API_KEY", wandb)],
-      fp: [
-        "WANDB_API_KEY=$WANDB_KEY",
-        `wandb_run_id: "${fx("wbf", 8, FIXTURE_ALPHABETS.lowerAlnum)}"`,
-        "WANDB_API_KEY=0000000000000000000000000000000000000000"
-      ]
-    }
-  },
-  {
-    id: "elevenlabs-api-key",
-    title: "ElevenLabs API key",
-    severity: "high",
-    keywords: ["elevenlabs", "xi-api-key", "xi_api_key"],
-    pattern: String.raw`(?i:elevenlabs|xi[_-]api[_-]key)[\w.-]{0,30}["']?\s*(?:[:=,]|:=|=>)\s*["']?(sk_[0-9a-f]{48})${E}`,
-    entropy: 3,
-    help: "An ElevenLabs API key (`sk_` + 48 hex). Delete it in the ElevenLabs settings (API Keys) and create a new one.",
-    examples: {
-      tp: [...inSyntaxes("ELEVENLABS_API_KEY", eleven), `headers = {"xi-api-key": "${eleven}"}`],
-      fp: ["ELEVENLABS_API_KEY=sk_<key>", `ELEVENLABS_VOICE_ID=${fx("elf", 20)}`]
-    }
-  },
-  {
-    id: "deepgram-api-key",
-    title: "Deepgram API key",
-    severity: "high",
-    keywords: ["deepgram"],
-    pattern: named("deepgram", "[0-9a-f]{40}"),
-    entropy: 3,
-    help: "A Deepgram API key (40 hex, named as Deepgram’s). Delete it in the Deepgram console (API Keys) and create a new one.",
-    examples: {
-      tp: [...inSyntaxes("DEEPGRAM_API_KEY", deepgram)],
-      fp: ["DEEPGRAM_API_KEY=YOUR_DEEPGRAM_API_KEY", `DEEPGRAM_PROJECT_ID=${fx("dgf", 36, FIXTURE_ALPHABETS.hex)}`]
-    }
-  },
-  {
-    id: "assemblyai-api-key",
-    title: "AssemblyAI API key",
-    severity: "high",
-    keywords: ["assemblyai", "assembly_ai"],
-    pattern: named("assembly_?ai", "[0-9a-f]{32}"),
-    entropy: 3,
-    help: "An AssemblyAI API key (32 hex, named as AssemblyAI’s). Reset it in the AssemblyAI dashboard.",
-    examples: {
-      tp: [...inSyntaxes("ASSEMBLYAI_API_KEY", assembly)],
-      fp: ["ASSEMBLYAI_API_KEY=<your key>", `ASSEMBLYAI_API_KEY=${fx("aaf", 30, FIXTURE_ALPHABETS.hex)}`]
-    }
-  }
-];
-
-// src/scan/validate/checksum.ts
-import { createHash as createHash2, createPrivateKey as createPrivateKey2 } from "node:crypto";
-var CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 3988292384 ^ c >>> 1 : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-function crc32(data) {
-  const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
-  let c = 4294967295;
-  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]) & 255] ^ c >>> 8;
-  return (c ^ 4294967295) >>> 0;
-}
-var BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-function base62(n, width = 0) {
-  let out = "";
-  let v = Math.floor(n);
-  do {
-    out = BASE62[v % 62] + out;
-    v = Math.floor(v / 62);
-  } while (v > 0);
-  return out.padStart(width, "0");
-}
-function tokenChecksum(random) {
-  return base62(crc32(random), 6);
-}
-function withTokenChecksum(prefix2, random) {
-  return prefix2 + random + tokenChecksum(random);
-}
-var CLASSIC_BODY = /^[A-Za-z0-9]{36}$/;
-function checkBase62Crc(body2) {
-  if (!CLASSIC_BODY.test(body2)) return "invalid";
-  return tokenChecksum(body2.slice(0, 30)) === body2.slice(30) ? "valid" : "invalid";
-}
-function validateGithubClassic(secret) {
-  const m = /^gh[pousr]_([A-Za-z0-9]+)$/.exec(secret);
-  if (!m) return "invalid";
-  return checkBase62Crc(m[1]);
-}
-function validateGithubInstallation(secret) {
-  if (/^ghs_[A-Za-z0-9]{36}$/.test(secret)) return validateGithubClassic(secret);
-  const m = /^ghs_([0-9]+)_([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/.exec(secret);
-  if (!m) return "invalid";
-  const [h, p] = m[2].split(".");
-  return jsonObject2(b64decode(h)) && jsonObject2(b64decode(p)) ? "valid" : "invalid";
-}
-function validateGithubFineGrained(secret) {
-  return /^github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}$/.test(secret) ? "valid" : "invalid";
-}
-function validateNpmToken(secret) {
-  const m = /^npm_([A-Za-z0-9]+)$/.exec(secret);
-  if (!m) return "invalid";
-  return checkBase62Crc(m[1]);
-}
-var hex8 = (n) => n.toString(16).padStart(8, "0");
-var hex8le = (n) => Buffer.from([n & 255, n >>> 8 & 255, n >>> 16 & 255, n >>> 24]).toString("hex");
-function validateAtlassianToken(secret) {
-  const bb = /^(ATBB[A-Za-z0-9]{24})([A-F0-9]{8})$/.exec(secret);
-  if (bb) return hex8(crc32(bb[1])).toUpperCase() === bb[2] ? "valid" : "invalid";
-  const m = /^(AT[A-Z]{3}3[A-Za-z0-9_-]+=)([A-F0-9]{8})$/.exec(secret);
-  if (!m) return "invalid";
-  return hex8(crc32(m[1])).toUpperCase() === m[2] ? "valid" : "invalid";
-}
-function fakeAtlassianToken(head, seed) {
-  const body2 = `${head}${fake(seed, 171, ALPHABETS.base64url)}=`;
-  return body2 + hex8(crc32(body2)).toUpperCase();
-}
-function fakeBitbucketAppPassword(seed) {
-  const body2 = `ATBB${fake(seed, 24)}`;
-  return body2 + hex8(crc32(body2)).toUpperCase();
-}
-function validateGrafanaServiceAccountToken(secret) {
-  const m = /^(glsa_[A-Za-z0-9]{32})_([a-f0-9]{8})$/.exec(secret);
-  if (!m) return "invalid";
-  return hex8le(crc32(m[1])) === m[2] ? "valid" : "invalid";
-}
-function fakeGrafanaServiceAccountToken(seed) {
-  const body2 = `glsa_${fake(seed, 32)}`;
-  return `${body2}_${hex8le(crc32(body2))}`;
-}
-function validateGitlabToken(secret) {
-  const m = /^([A-Za-z0-9]+-(?:t[0-9]_)?)([A-Za-z0-9_-]+)\.(?:([0-9a-z]{2})\.)?([0-9a-z]{2})([0-9a-z]{7})$/.exec(
-    secret
-  );
-  if (!m) return secret.includes(".") ? "invalid" : "unknown";
-  const [, prefix2, payload, version3, length, crc] = m;
-  const head = secret.slice(0, secret.length - 7);
-  const holds = Number.parseInt(length, 36) === payload.length && crc32(head).toString(36).padStart(7, "0") === crc;
-  if (holds) return "valid";
-  if (version3 || /_$/.test(prefix2) || payload.length === 20) return "unknown";
-  return "invalid";
-}
-function fakeGitlabRoutable(prefix2, seed, payloadLength = 27, version3 = "") {
-  const head = `${prefix2}${fake(seed, payloadLength, ALPHABETS.base64url)}.${version3 ? `${version3}.` : ""}${payloadLength.toString(36).padStart(2, "0")}`;
-  return head + crc32(head).toString(36).padStart(7, "0");
-}
-var BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-function base32Decode(s) {
-  const out = [];
-  let bits = 0;
-  let value = 0;
-  for (const ch of s) {
-    const v = BASE32.indexOf(ch);
-    if (v < 0) return void 0;
-    value = value << 5 | v;
-    bits += 5;
-    if (bits >= 8) {
-      out.push(value >>> bits - 8 & 255);
-      bits -= 8;
-    }
-  }
-  return Uint8Array.from(out);
-}
-function awsAccountIdFromKeyId(keyId) {
-  if (!/^[A-Z]{4}[A-Z2-7]{16}$/.test(keyId)) return void 0;
-  const bytes = base32Decode(keyId.slice(4));
-  if (!bytes || bytes.length < 6) return void 0;
-  let z = 0;
-  for (let i = 0; i < 6; i++) z = z * 256 + bytes[i];
-  const account = Math.floor(z / 128) % 2 ** 40;
-  return String(account).padStart(12, "0");
-}
-function validateAwsKeyId(secret) {
-  if (!/^(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}$/.test(secret)) return "invalid";
-  if (secret.endsWith("EXAMPLE")) return "invalid";
-  const account = awsAccountIdFromKeyId(secret);
-  if (account === void 0) return "invalid";
-  return account.length === 12 ? "valid" : "unknown";
-}
-function fakeAwsKeyId(prefix2, account, seed) {
-  const acct = Number(account);
-  const rnd = fake(seed, 16, BASE32);
-  const tail = base32Decode(rnd);
-  const bytes = new Uint8Array(10);
-  bytes.set(tail);
-  const head = tail[0] >= 128 ? 2 ** 47 : 0;
-  const z = head + acct * 128 + (tail[5] & 127);
-  let v = z;
-  for (let i = 5; i >= 0; i--) {
-    bytes[i] = v % 256;
-    v = Math.floor(v / 256);
-  }
-  let out = "";
-  let bits = 0;
-  let value = 0;
-  for (const b of bytes) {
-    value = (value << 8 | b) & 65535;
-    bits += 8;
-    while (bits >= 5) {
-      out += BASE32[value >>> bits - 5 & 31];
-      bits -= 5;
-    }
-  }
-  return prefix2 + out;
-}
-function validateGcpServiceAccountKey(secret, match3 = "") {
-  if (match3 && !/service_account/.test(match3)) return "invalid";
-  let pem2;
-  try {
-    pem2 = JSON.parse(`"${secret}"`);
-  } catch {
-    return "invalid";
-  }
-  if (!/-----BEGIN (?:RSA )?PRIVATE KEY-----/.test(pem2)) return "invalid";
-  try {
-    const key = createPrivateKey2({ key: pem2, format: "pem" });
-    return key.type === "private" ? "valid" : "invalid";
-  } catch {
-    return "invalid";
-  }
-}
-function b64decode(s) {
-  return Buffer.from(s.replace(/-/g, "+").replace(/_/g, "/"), "base64");
-}
-function jsonObject2(buf) {
-  try {
-    const v = JSON.parse(buf.toString("utf8"));
-    return typeof v === "object" && v !== null && !Array.isArray(v);
-  } catch {
-    return false;
-  }
-}
-function readVarint(buf, pos) {
-  let v = 0;
-  let shift = 0;
-  for (let i = pos; i < buf.length && i < pos + 5; i++) {
-    const b = buf[i];
-    v += (b & 127) * 2 ** shift;
-    shift += 7;
-    if ((b & 128) === 0) return [v, i + 1];
-  }
-  return void 0;
-}
-function parseMacaroonV2(buf) {
-  if (buf[0] !== 2) return void 0;
-  let pos = 1;
-  const field = () => {
-    const type = buf[pos];
-    if (type === void 0) return void 0;
-    if (type === 0) {
-      pos++;
-      return { type: 0, data: Buffer.alloc(0) };
-    }
-    const len = readVarint(buf, pos + 1);
-    if (!len || len[1] + len[0] > buf.length) return void 0;
-    pos = len[1] + len[0];
-    return { type, data: buf.subarray(len[1], pos) };
-  };
-  let f = field();
-  let location = "";
-  if (f?.type === 1) {
-    location = f.data.toString("utf8");
-    f = field();
-  }
-  if (f?.type !== 2) return void 0;
-  const identifier = f.data;
-  if (field()?.type !== 0) return void 0;
-  const caveats = [];
-  for (; ; ) {
-    f = field();
-    if (!f) return void 0;
-    if (f.type === 0) break;
-    if (f.type === 1) f = field();
-    if (f?.type !== 2) return void 0;
-    caveats.push(f.data);
-    f = field();
-    if (f?.type === 4) f = field();
-    if (f?.type !== 0) return void 0;
-    if (caveats.length > 64) return void 0;
-  }
-  f = field();
-  if (f?.type !== 6 || f.data.length !== 32) return void 0;
-  if (pos !== buf.length) return void 0;
-  return { location, identifier, caveats, signature: f.data };
-}
-function pypiLocation(secret) {
-  const m = /^pypi-([A-Za-z0-9_+/-]+={0,2})$/.exec(secret);
-  if (!m) return void 0;
-  const mac = parseMacaroonV2(b64decode(m[1]));
-  return mac?.location;
-}
-function validatePypiToken(secret) {
-  return pypiLocation(secret) === "pypi.org" ? "valid" : "invalid";
-}
-function validateTestPypiToken(secret) {
-  return pypiLocation(secret) === "test.pypi.org" ? "valid" : "invalid";
-}
-function varint(n) {
-  const out = [];
-  let v = n;
-  while (v >= 128) {
-    out.push(v & 127 | 128);
-    v = Math.floor(v / 128);
-  }
-  out.push(v);
-  return out;
-}
-function serializeMacaroonV2(m) {
-  const parts = [2];
-  const put = (type, data) => parts.push(type, ...varint(data.length), ...data);
-  if (m.location) put(1, Buffer.from(m.location));
-  put(2, m.identifier);
-  parts.push(0);
-  for (const c of m.caveats) {
-    put(2, c);
-    parts.push(0);
-  }
-  parts.push(0);
-  put(6, m.signature);
-  return Buffer.from(parts);
-}
-function fakePypiToken(location, seed) {
-  const mac = serializeMacaroonV2({
-    location,
-    identifier: Buffer.from(fakeBytes(`${seed}:id`, 16).toString("hex")),
-    caveats: [Buffer.from(`{"version": 1, "permissions": "user"}`)],
-    signature: fakeBytes(`${seed}:sig`, 32)
-  });
-  return `pypi-${mac.toString("base64url")}`;
-}
-function validateBase64JsonPayload(payload) {
-  return jsonObject2(b64decode(payload)) ? "valid" : "invalid";
-}
-function validateAzureSasSignature(sig) {
-  let raw;
-  try {
-    raw = decodeURIComponent(sig);
-  } catch {
-    return "invalid";
-  }
-  if (!/^[A-Za-z0-9+/]{43}=$/.test(raw)) return "invalid";
-  return Buffer.from(raw, "base64").length === 32 ? "valid" : "invalid";
-}
-function validateBedrockApiKey(secret) {
-  const m = /^ABSK([A-Za-z0-9+/]+={0,2})$/.exec(secret);
-  if (!m) return "invalid";
-  const text = Buffer.from(m[1], "base64").toString("utf8");
-  return /^BedrockAPIKey-[A-Za-z0-9-]+-at-[0-9]{12}:[A-Za-z0-9+/=]{20,}$/.test(text) ? "valid" : "invalid";
-}
-function validateBedrockShortTermKey(secret) {
-  const m = /^bedrock-api-key-([A-Za-z0-9+/]+={0,2})$/.exec(secret);
-  if (!m) return "invalid";
-  const text = Buffer.from(m[1], "base64").toString("utf8");
-  return /^bedrock\.amazonaws\.com\/\?/.test(text) && text.includes("X-Amz-Signature=") ? "valid" : "invalid";
-}
-var ALPHABETS = {
-  base62: BASE62,
-  hex: "0123456789abcdef",
-  HEX: "0123456789ABCDEF",
-  base64: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
-  base64url: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_",
-  base32: BASE32,
-  lowerAlnum: "abcdefghijklmnopqrstuvwxyz0123456789",
-  upperAlnum: "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-};
-function fakeBytes(seed, length) {
-  const chunks = [];
-  for (let i = 0; chunks.length * 32 < length; i++) {
-    chunks.push(createHash2("sha256").update(`jit-gpg-fixture:${seed}:${i}`).digest());
-  }
-  return Buffer.concat(chunks).subarray(0, length);
-}
-function fake(seed, length, alphabet = BASE62) {
-  const bytes = fakeBytes(seed, length);
-  let out = "";
-  for (const b of bytes) out += alphabet[b % alphabet.length];
-  return out;
-}
-function fakeChecksummed(prefix2, seed) {
-  return withTokenChecksum(prefix2, fake(seed, 30));
-}
-function fakeUuid(seed) {
-  const h = fake(seed, 32, ALPHABETS.hex);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20)}`;
-}
-function corrupt(token) {
-  const last = token.at(-1);
-  const pool = /[0-9]/.test(last) ? "73" : /[a-z]/.test(last) ? "qk" : "QK";
-  const swap = last === pool[0] ? pool[1] : pool[0];
-  return token.slice(0, -1) + swap;
-}
-var syntax = {
-  env: (name2, value) => `${name2}=${value}`,
-  yaml: (name2, value) => `${name2}: ${value}`,
-  json: (name2, value) => `{"${name2}": "${value}"}`,
-  code: (name2, value) => `const ${name2} = '${value}';`,
-  /** `${NAME}`: a shell / compose reference, not a value. */
-  ref: (name2) => `\${${name2}}`,
-  /** `${{ secrets.NAME }}`: a GitHub Actions expression. */
-  secretRef: (name2) => `\${{ secrets.${name2} }}`,
-  /** All four: env (upper snake), YAML, JSON, a code assignment, alternating two values. */
-  all: (name2, a, b) => [
-    `${name2.toUpperCase()}=${a}`,
-    `${name2}: ${b}`,
-    `{"${name2}": "${a}"}`,
-    `const ${name2.replace(/_([a-z])/g, (_, c) => c.toUpperCase())} = "${b}";`
-  ]
-};
-
-// src/scan/rules/cloud.ts
-var ASSIGN2 = String.raw`["'\x60]?\s*(?::=|=>|=|:)\s*["'\x60]?`;
-var UUID2 = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
-var { env, yaml, json, code } = syntax;
-var hex = (seed, n) => fake(seed, n, ALPHABETS.hex);
-var b642 = (seed, n) => fake(seed, n, ALPHABETS.base64);
-var b64url2 = (seed, n) => fake(seed, n, ALPHABETS.base64url);
-var upper = (seed, n) => fake(seed, n, ALPHABETS.upperAlnum);
-var mapbox = (seed) => `sk.${Buffer.from(JSON.stringify({ u: `acme-${fake(`${seed}-u`, 5, ALPHABETS.lowerAlnum)}`, a: fake(`${seed}-a`, 25, ALPHABETS.lowerAlnum) })).toString("base64url")}.${b64url2(`${seed}-s`, 22)}`;
-var akia = fakeAwsKeyId("AKIA", "123456789012", "akia-a");
-var asia = fakeAwsKeyId("ASIA", "210987654321", "asia-a");
-var awsSecretA = b642("aws-sk-a", 40);
-var awsSecretB = b642("aws-sk-b", 40);
-var sessionA = `IQoJb3JpZ2luX2VjE${b642("sts-a", 300)}`;
-var sessionB = `FwoGZXIvYXdzE${b642("sts-b", 280)}`;
-var bedrockLong = (seed) => `ABSK${Buffer.from(`BedrockAPIKey-${fake(seed, 4, ALPHABETS.lowerAlnum)}-at-123456789012:${b642(`${seed}-s`, 44)}`).toString("base64")}`;
-var bedrockShort = (seed) => `bedrock-api-key-${Buffer.from(
-  `bedrock.amazonaws.com/?Action=CallWithBearerToken&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=${fake(`${seed}-c`, 20, ALPHABETS.upperAlnum)}%2F20260101%2Fus-east-1%2Fbedrock%2Faws4_request&X-Amz-Date=20260101T000000Z&X-Amz-Expires=43200&X-Amz-Signature=${hex(`${seed}-sig`, 64)}&Version=1`
-).toString("base64")}`;
-var SA_KEY_BODY = [
-  "MIIBVQIBADANBgkqhkiG9w0BAQEFAASCAT8wggE7AgEAAkEAq6rVEdKbHT73PwA9HgS6z4MAMZLZpcmsjuJsvMBpvk9OLb++x2AxhrungfM0",
-  "GLA4e9P85joE529xlYpZNCn43QIDAQABAkEApoSAR9iFtBnG1WrS3hJybyXAg1XSH1oAM115YqI2MG2/3I4VRr732SMloq4DomwFS18cxGaL",
-  "T8WFisVNPSehAQIhANvVIdWN3AF5k+QZBpzXJGiEod/PHTFt34cCYUYE3vNBAiEAx+kV4DeL0gt54O+8vJ/xvJkkyKJVIv2Xg5RL8+OeSp0C",
-  "IQCA7iay3kmLX+faHsdfE1taJXffENT5WYyA3Wd5rn+oQQIgMwhDd1t2rAYV9N/+VECYW0bU5wrZpPcLqKFAyl++1tkCICeY72p5SKMzOejz",
-  "lWU1CtenDe3XZ80jRV9awnK/6ckR"
-].join("");
-var PK = ["PRIVATE", "KEY"].join(" ");
-var jsonPem = (body2) => `-----BEGIN ${PK}-----\\n${(body2.match(/.{1,64}/g) ?? []).join("\\n")}\\n-----END ${PK}-----\\n`;
-var serviceAccount = (privateKey, type = "service_account") => [
-  "{",
-  `  "type": "${type}",`,
-  '  "project_id": "acme-prod",',
-  `  "private_key_id": "${hex("sa-kid", 40)}",`,
-  `  "private_key": "${privateKey}",`,
-  '  "client_email": "deployer@acme-prod.iam.gserviceaccount.com",',
-  '  "client_id": "104857600000000000000",',
-  '  "token_uri": "https://oauth2.googleapis.com/token"',
-  "}"
-].join("\n");
-var EMULATOR_KEYS = [
-  "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq",
-  "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEH"
-];
-var notEmulatorKey = (secret, match3) => EMULATOR_KEYS.some((k) => secret.startsWith(k)) || /devstoreaccount1|localhost|127\.0\.0\.1/i.test(match3) ? "invalid" : "unknown";
-var AZURITE_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
-var storageKey = (seed) => fakeBytes(seed, 64).toString("base64");
-var sasSig = (seed) => encodeURIComponent(fakeBytes(seed, 32).toString("base64"));
-var ENTRA = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_~.-";
-var entraA = `${fake("entra-a", 3, ENTRA)}8Q~${fake("entra-a2", 34, ENTRA)}`;
-var entraB = `${fake("entra-b", 3, ENTRA)}7Q~${fake("entra-b2", 34, ENTRA)}`;
-var cloudRules = [
-  {
-    id: "aws-access-key-id",
-    title: "AWS access key ID",
-    severity: "high",
-    keywords: ["akia", "asia", "abia", "acca"],
-    pattern: String.raw`\b((?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\b`,
-    entropy: 3,
-    validate: validateAwsKeyId,
-    help: "An AWS access key ID names an IAM access key (AKIA long-term, ASIA temporary); its secret is usually nearby. Deactivate and delete the key in IAM (or revoke the role session), then check CloudTrail for its use. Validated when the embedded account id decodes; the documented …EXAMPLE ids are not reported.",
-    examples: {
-      tp: [
-        env("AWS_ACCESS_KEY_ID", akia),
-        `[default]
-aws_access_key_id = ${akia}`,
-        json("AccessKeyId", asia),
-        code("accessKeyId", akia)
-      ],
-      fp: [
-        env("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE"),
-        // AWS documentation example
-        yaml("aws_access_key_id", "AKIAI44QH8DHBEXAMPLE"),
-        // off the base32 alphabet
-        json("AccessKeyId", `AKIA${fake("akia-s", 12, ALPHABETS.base32)}`),
-        code("id", `XAKIA${fake("akia-e", 16, ALPHABETS.base32)}`),
-        env("AWS_ACCESS_KEY_ID", akia.toLowerCase())
-      ]
-    }
-  },
-  {
-    id: "aws-secret-access-key",
-    title: "AWS secret access key",
-    severity: "critical",
-    keywords: ["secret_access_key", "secretaccesskey", "aws_secret", "awssecret"],
-    pattern: `(?i:secret_access_key|secretaccesskey|aws_?secret(?:_?key)?)${ASSIGN2}([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)`,
-    entropy: 4,
-    validate: (s) => s.includes("EXAMPLE") ? "invalid" : "unknown",
-    help: "An AWS secret access key signs API requests as its IAM user or role (the documented …EXAMPLEKEY value is not reported). Deactivate and delete the access key in IAM, create a replacement if needed, and review CloudTrail for its use.",
-    examples: {
-      tp: [
-        env("AWS_SECRET_ACCESS_KEY", awsSecretA),
-        `[default]
-aws_secret_access_key = ${awsSecretB}`,
-        json("SecretAccessKey", awsSecretA),
-        code("awsSecretKey", awsSecretB),
-        yaml("aws_secret", awsSecretA)
-      ],
-      fp: [
-        env("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
-        // AWS documentation example
-        yaml("aws_secret_access_key", syntax.ref("AWS_SECRET_ACCESS_KEY")),
-        json("SecretAccessKey", b642("aws-sk-s", 32)),
-        env("AWS_SECRET_ACCESS_KEY", "a".repeat(40)),
-        code("secretKey", awsSecretA)
-        // no AWS context
-      ]
-    }
-  },
-  {
-    id: "aws-secret-access-key-pair",
-    title: "AWS secret access key next to its key ID",
-    severity: "critical",
-    keywords: ["akia", "asia"],
-    pattern: String.raw`\b((?:AKIA|ASIA)[A-Z2-7]{16})["']?\s*[,;:|\t ]\s*["']?([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)`,
-    secretGroup: 2,
-    entropy: 4,
-    validate: (secret, match3) => {
-      if (secret.includes("EXAMPLE")) return "invalid";
-      return validateAwsKeyId(match3.replace(/^\W*/, "").slice(0, 20));
-    },
-    help: "An AWS key pair side by side (the credentials.csv the console offers, a CLI argument list, a log line): the secret signs requests as the IAM user. Deactivate and delete the access key in IAM and review CloudTrail. Pairs with the documented …EXAMPLE values are not reported.",
-    examples: {
-      tp: [
-        `User name,Password,Access key ID,Secret access key
-ci-deployer,,${akia},${awsSecretA}`,
-        `${akia} ${awsSecretB}`,
-        `creds = ("${asia}", "${awsSecretA}")`
-      ],
-      fp: [
-        "AKIAIOSFODNN7EXAMPLE,wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-        `${akia},${b642("pair-s", 30)}`,
-        `${akia} ${"A".repeat(40)}`
-      ]
-    }
-  },
-  {
-    id: "aws-session-token",
-    title: "AWS session token",
-    severity: "high",
-    keywords: ["iqojb3jpz2lux2vj", "fwogzxivyxdz"],
-    pattern: String.raw`\b((?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdz)[A-Za-z0-9/+]{100,}={0,2})`,
-    entropy: 4,
-    help: "An AWS session token, with its temporary key pair, acts as the assumed role until it expires (up to 12 hours, 36 for root sessions). Revoke active sessions of the role (IAM → Roles → Revoke active sessions) and find where it leaked from.",
-    examples: {
-      tp: [env("AWS_SESSION_TOKEN", sessionA), `aws_session_token = ${sessionB}`, json("SessionToken", sessionA)],
-      fp: [
-        env("AWS_SESSION_TOKEN", `IQoJb3JpZ2luX2Vj${b642("sts-s", 40)}`),
-        yaml("aws_session_token", syntax.ref("AWS_SESSION_TOKEN")),
-        json("SessionToken", `IQoJb3JpZ2luX2Vj${"A".repeat(200)}`)
-      ]
-    }
-  },
-  {
-    id: "aws-bedrock-api-key",
-    title: "Amazon Bedrock long-term API key",
-    severity: "high",
-    keywords: ["absk"],
-    pattern: String.raw`\b(ABSKQmVkcm9ja0FQSUtleS[A-Za-z0-9+/]{40,}={0,2})`,
-    entropy: 4,
-    validate: validateBedrockApiKey,
-    requireValid: true,
-    help: "A long-term Amazon Bedrock API key calls Bedrock as its IAM user. Delete it under IAM → the user → Service-specific credentials. It decodes to BedrockAPIKey-<id>-at-<account>:<secret>; a value that does not is not reported.",
-    examples: {
-      tp: [
-        env("AWS_BEARER_TOKEN_BEDROCK", bedrockLong("br-a")),
-        yaml("api_key", bedrockLong("br-b")),
-        `curl -H "Authorization: Bearer ${bedrockLong("br-c")}" https://bedrock-runtime.us-east-1.amazonaws.com/`
-      ],
-      fp: [
-        env("AWS_BEARER_TOKEN_BEDROCK", `ABSKQmVkcm9ja0FQSUtleS${b642("br-x", 80)}`),
-        yaml("api_key", `ABSKQmVkcm9ja0FQSUtleS${b642("br-s", 20)}`)
-      ]
-    }
-  },
-  {
-    id: "aws-bedrock-short-term-api-key",
-    title: "Amazon Bedrock short-term API key",
-    severity: "medium",
-    keywords: ["bedrock-api-key-"],
-    pattern: String.raw`\b(bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t[A-Za-z0-9+/]{100,}={0,2})`,
-    entropy: 4,
-    validate: validateBedrockShortTermKey,
-    requireValid: true,
-    help: "A short-term Bedrock API key is a presigned request valid for up to 12 hours with the permissions of the identity that made it. Revoke that identity's sessions if it is still live. It decodes to a presigned bedrock.amazonaws.com URL; a value that does not is not reported.",
-    examples: {
-      tp: [env("AWS_BEARER_TOKEN_BEDROCK", bedrockShort("brs-a")), json("token", bedrockShort("brs-b"))],
-      fp: [
-        env("AWS_BEARER_TOKEN_BEDROCK", `bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t${b642("brs-x", 200)}`),
-        yaml("token", "bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t")
-      ]
-    }
-  },
-  {
-    id: "amazon-mws-auth-token",
-    title: "Amazon Marketplace Web Service auth token",
-    severity: "high",
-    keywords: ["amzn.mws."],
-    pattern: String.raw`\b(amzn\.mws\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b`,
-    entropy: 3,
-    help: "An MWS auth token lets a developer act on a seller account through Marketplace Web Service. The seller revokes it in Seller Central → User permissions → third-party developer access.",
-    examples: {
-      tp: [
-        env("MWS_AUTH_TOKEN", `amzn.mws.${fakeUuid("mws-a")}`),
-        yaml("mws_auth_token", `amzn.mws.${fakeUuid("mws-b")}`)
-      ],
-      fp: [
-        env("MWS_AUTH_TOKEN", "amzn.mws.00000000-0000-0000-0000-000000000000"),
-        yaml("mws_auth_token", `amzn.mws.${hex("mws-s", 32)}`)
-      ]
-    }
-  },
-  {
-    id: "gcp-api-key",
-    title: "Google Cloud API key",
-    severity: "medium",
-    keywords: ["aiza"],
-    pattern: String.raw`\b(AIza[A-Za-z0-9_-]{35})(?:[^A-Za-z0-9_-]|$)`,
-    entropy: 3.5,
-    help: "A Google API key bills and authorises calls to the APIs enabled for its project (Maps, Gemini, Firebase…). Restrict it by API and referrer or delete it under APIs & Services → Credentials; keys shipped in web/Firebase configs must at least be restricted.",
-    examples: {
-      tp: [
-        ...syntax.all("google_api_key", `AIza${b64url2("gk-a", 35)}`, `AIza${b64url2("gk-b", 35)}`),
-        `https://maps.googleapis.com/maps/api/geocode/json?address=x&key=AIza${b64url2("gk-c", 35)}`
-      ],
-      fp: [
-        env("GOOGLE_API_KEY", `AIza${"x".repeat(35)}`),
-        yaml("google_api_key", `AIza${b64url2("gk-s", 30)}`),
-        json("google_api_key", `AIza${b64url2("gk-l", 40)}`),
-        code("id", `xAIza${b64url2("gk-e", 35)}`)
-      ]
-    }
-  },
-  {
-    id: "gcp-service-account-key",
-    title: "Google Cloud service account key (JSON)",
-    severity: "critical",
-    keywords: ["service_account"],
-    pattern: String.raw`"type"\s*:\s*"service_account"[\s\S]{0,600}?"private_key"\s*:\s*"(-----BEGIN (?:RSA )?PRIVATE KEY-----\\n[A-Za-z0-9+/=\\]{64,}-----END (?:RSA )?PRIVATE KEY-----(?:\\n)?)"`,
-    window: 12288,
-    entropy: 4,
-    validate: validateGcpServiceAccountKey,
-    requireValid: true,
-    help: "A service account key file authenticates as the service account until the key is deleted. Delete the key under IAM & Admin → Service accounts → Keys (find it by private_key_id) and prefer workload identity federation. Validated when the private key parses; a key that does not parse is not reported.",
-    examples: {
-      tp: [
-        serviceAccount(jsonPem(SA_KEY_BODY)),
-        `{"type":"service_account","project_id":"acme","private_key":"${jsonPem(SA_KEY_BODY)}","client_email":"ci@acme.iam.gserviceaccount.com"}`
-      ],
-      fp: [
-        serviceAccount(jsonPem(`${SA_KEY_BODY.slice(0, 120)}${SA_KEY_BODY.slice(160)}`)),
-        // corrupted key body
-        serviceAccount(`-----BEGIN ${PK}-----\\nMIIE...\\n-----END ${PK}-----\\n`),
-        serviceAccount(jsonPem(SA_KEY_BODY), "external_account")
-      ]
-    }
-  },
-  {
-    id: "gcp-oauth-client-secret",
-    title: "Google OAuth client secret",
-    severity: "high",
-    keywords: ["gocspx-"],
-    pattern: String.raw`\b(GOCSPX-[A-Za-z0-9_-]{28})(?:[^A-Za-z0-9_-]|$)`,
-    entropy: 3.5,
-    help: "A Google OAuth client secret lets anyone complete OAuth flows as the client. Add a new secret and disable/delete the leaked one under APIs & Services → Credentials → the OAuth client.",
-    examples: {
-      tp: syntax.all("google_client_secret", `GOCSPX-${b64url2("gcs-a", 28)}`, `GOCSPX-${b64url2("gcs-b", 28)}`),
-      fp: [
-        env("GOOGLE_CLIENT_SECRET", `GOCSPX-${"x".repeat(28)}`),
-        yaml("google_client_secret", `GOCSPX-${b64url2("gcs-s", 20)}`),
-        json("google_client_secret", `GOCSPX-${b64url2("gcs-l", 36)}`)
-      ]
-    }
-  },
-  {
-    id: "google-oauth-refresh-token",
-    title: "Google OAuth refresh token",
-    severity: "high",
-    keywords: ["1//0"],
-    pattern: `(?:^|[^A-Za-z0-9_/-])(1//0[A-Za-z0-9_-]{40,})`,
-    entropy: 4,
-    help: "A Google refresh token mints access tokens for the user and scopes that consented, until revoked. Revoke it at https://oauth2.googleapis.com/revoke or in the Google account's third-party access page.",
-    examples: {
-      tp: [
-        env("GOOGLE_REFRESH_TOKEN", `1//0${b64url2("grt-a", 99)}`),
-        json("refresh_token", `1//0${b64url2("grt-b", 99)}`)
-      ],
-      fp: [
-        env("GOOGLE_REFRESH_TOKEN", `1//0${b64url2("grt-s", 20)}`),
-        yaml("path", `file:///1//0${b64url2("grt-u", 60)}`)
-      ]
-    }
-  },
-  {
-    id: "google-oauth-access-token",
-    title: "Google OAuth access token",
-    severity: "medium",
-    keywords: ["ya29."],
-    pattern: String.raw`\b(ya29\.[A-Za-z0-9_-]{50,})`,
-    entropy: 4,
-    help: "A Google OAuth access token acts for its user or service account for about an hour. Revoke it at https://oauth2.googleapis.com/revoke and remove it from where it was logged.",
-    examples: {
-      tp: [
-        `curl -H "Authorization: Bearer ya29.${b64url2("ya-a", 150)}" https://www.googleapis.com/drive/v3/files`,
-        json("access_token", `ya29.${b64url2("ya-b", 150)}`)
-      ],
-      fp: [json("access_token", `ya29.${b64url2("ya-s", 20)}`), env("TOKEN", `ya29.${"x".repeat(60)}`)]
-    }
-  },
-  {
-    id: "azure-storage-connection-string",
-    title: "Azure Storage connection string with account key",
-    severity: "critical",
-    keywords: ["accountkey="],
-    pattern: String.raw`(?i:AccountName)=[A-Za-z0-9-]{3,24};\s*(?i:AccountKey)=([A-Za-z0-9+/]{86}==)`,
-    entropy: 4,
-    validate: notEmulatorKey,
-    help: "A storage account key grants full access to every blob, queue, table and file share in the account (the published emulator key is not reported). Rotate it under the storage account → Access keys (regenerate the leaked key) and prefer Entra ID or SAS with short expiry.",
-    examples: {
-      tp: [
-        `AZURE_STORAGE_CONNECTION_STRING=DefaultEndpointsProtocol=https;AccountName=acmeprod;AccountKey=${storageKey("st-a")};EndpointSuffix=core.windows.net`,
-        json(
-          "StorageConnection",
-          `DefaultEndpointsProtocol=https;AccountName=acmelogs;AccountKey=${storageKey("st-b")}`
-        )
-      ],
-      fp: [
-        // The storage emulator's published development key
-        `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${AZURITE_KEY};BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;`,
-        `DefaultEndpointsProtocol=https;AccountName=acmetest;AccountKey=${AZURITE_KEY}`,
-        `DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=${syntax.ref("STORAGE_KEY")}`,
-        `DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=${storageKey("st-s").slice(0, 40)}`
-      ]
-    }
-  },
-  {
-    id: "azure-storage-account-key",
-    title: "Azure Storage account key",
-    severity: "critical",
-    keywords: [
-      "storage_key",
-      "storagekey",
-      "storage_account",
-      "storageaccount",
-      "storage_access",
-      "storageaccess",
-      "--account-key"
-    ],
-    pattern: String.raw`(?:(?i:azure_?storage_?(?:account_?|access_?)?key|storage_?account_?(?:access_?)?key)${ASSIGN2}|--account-key[\s=]+["']?)([A-Za-z0-9+/]{86}==)`,
-    entropy: 4,
-    validate: notEmulatorKey,
-    help: "A storage account key grants full access to every blob, queue, table and file share in the account. Regenerate the leaked key under the storage account → Access keys. The published emulator key is not reported.",
-    examples: {
-      tp: [
-        env("AZURE_STORAGE_KEY", storageKey("sk-a")),
-        yaml("storageAccountKey", storageKey("sk-b")),
-        `az storage blob list --account-name acme --account-key ${storageKey("sk-c")} -c logs`
-      ],
-      fp: [
-        env("AZURE_STORAGE_KEY", syntax.ref("AZURE_STORAGE_KEY")),
-        yaml("storageAccountKey", `${"A".repeat(86)}==`),
-        env("AZURE_STORAGE_KEY", AZURITE_KEY),
-        json("storageAccountName", storageKey("sk-n").slice(0, 24))
-      ]
-    }
-  },
-  {
-    id: "azure-cosmosdb-connection-string",
-    title: "Azure Cosmos DB connection string with account key",
-    severity: "critical",
-    keywords: ["documents.azure.com"],
-    pattern: String.raw`AccountEndpoint=https://[a-z0-9-]+\.documents\.azure\.com(?::443)?/?;\s*AccountKey=([A-Za-z0-9+/]{86}==)`,
-    entropy: 4,
-    validate: notEmulatorKey,
-    help: "A Cosmos DB primary or secondary key has full control of every database in the account. Regenerate it under the Cosmos DB account → Keys and prefer Entra ID with data-plane RBAC. The emulator key (and localhost endpoints) are not reported.",
-    examples: {
-      tp: [
-        `COSMOS_CONNECTION=AccountEndpoint=https://acme.documents.azure.com:443/;AccountKey=${storageKey("cos-a")};`,
-        json("CosmosDb", `AccountEndpoint=https://acme-eu.documents.azure.com:443/;AccountKey=${storageKey("cos-b")}`)
-      ],
-      fp: [
-        `AccountEndpoint=https://localhost:8081/;AccountKey=${storageKey("cos-l")}`,
-        // the emulator
-        `AccountEndpoint=https://acme.documents.azure.com:443/;AccountKey=${"A".repeat(86)}==`
-      ]
-    }
-  },
-  {
-    id: "azure-service-bus-connection-string",
-    title: "Azure Service Bus / Event Hubs connection string",
-    severity: "high",
-    keywords: ["sharedaccesskey="],
-    pattern: String.raw`Endpoint=sb://[A-Za-z0-9.-]+/?;\s*SharedAccessKeyName=[^;\s"']+;\s*SharedAccessKey=([A-Za-z0-9+/]{43}=)`,
-    entropy: 4,
-    help: "A Service Bus / Event Hubs / Relay shared access key sends, listens or manages per its policy (RootManageSharedAccessKey manages the namespace). Regenerate the key under the namespace or entity → Shared access policies.",
-    examples: {
-      tp: [
-        `SERVICEBUS=Endpoint=sb://acme.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=${fakeBytes("sb-a", 32).toString("base64")}`,
-        json(
-          "EventHub",
-          `Endpoint=sb://acme-eh.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=${fakeBytes("sb-b", 32).toString("base64")};EntityPath=events`
-        )
-      ],
-      fp: [
-        `Endpoint=sb://acme.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=${syntax.ref("SB_KEY")}`,
-        `Endpoint=sb://acme.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=${"A".repeat(43)}=`
-      ]
-    }
-  },
-  {
-    id: "azure-sas-token",
-    title: "Azure shared access signature (SAS)",
-    severity: "high",
-    keywords: ["sig="],
-    pattern: String.raw`\bsv=[0-9]{4}-[0-9]{2}-[0-9]{2}&(?:[A-Za-z]{2,5}=[^&\s"'<>]*&){0,12}sig=([A-Za-z0-9%+/]{43,}(?:%3[Dd]|=))`,
-    entropy: 4,
-    validate: validateAzureSasSignature,
-    requireValid: true,
-    help: "A SAS token grants the permissions it lists (sp=) on a storage resource until it expires (se=). Revoke it by rotating the account key that signed it, or the stored access policy / user delegation key behind it. Its sig must decode to a 32-byte HMAC; one that does not is not reported.",
-    examples: {
-      tp: [
-        `https://acme.blob.core.windows.net/logs?sv=2022-11-02&ss=b&srt=co&sp=rl&se=2027-01-01T00:00:00Z&st=2026-01-01T00:00:00Z&spr=https&sig=${sasSig("sas-a")}`,
-        `AZURE_SAS="sp=r&st=2026-01-01T00:00:00Z&se=2026-02-01T00:00:00Z&spr=https&sv=2022-11-02&sr=c&sig=${sasSig("sas-b")}"`,
-        json("sasUrl", `https://acme.blob.core.windows.net/c/f.txt?sv=2021-08-06&sr=b&sp=r&sig=${sasSig("sas-c")}`)
-      ],
-      fp: [
-        `https://acme.blob.core.windows.net/logs?sv=2022-11-02&ss=b&sp=rl&sig=${syntax.ref("SAS_SIG")}`,
-        `https://acme.blob.core.windows.net/logs?sv=2022-11-02&sp=rl&sig=${encodeURIComponent(fakeBytes("sas-s", 20).toString("base64"))}`,
-        `https://example.net/api?sv=2022-11-02&sig=${b642("sas-n", 60)}%3D`
-      ]
-    }
-  },
-  {
-    id: "azure-entra-client-secret",
-    title: "Microsoft Entra ID (Azure AD) client secret",
-    severity: "high",
-    keywords: ["8q~", "7q~"],
-    pattern: `(?:^|[^A-Za-z0-9_~.-])([A-Za-z0-9_~.-]{3}[78]Q~[A-Za-z0-9_~.-]{31,34})(?:[^A-Za-z0-9_~.-]|$)`,
-    entropy: 3.5,
-    help: "An Entra ID client secret authenticates as its app registration (service principal) with every permission granted to it. Delete it under App registrations → the app → Certificates & secrets, and prefer certificates or federated credentials.",
-    examples: {
-      tp: [
-        env("AZURE_CLIENT_SECRET", entraA),
-        yaml("client_secret", entraB),
-        json("ClientSecret", entraA),
-        code("clientSecret", entraB)
-      ],
-      fp: [
-        env("AZURE_CLIENT_SECRET", `abc8Q~${"x".repeat(34)}`),
-        yaml("client_secret", `${fake("entra-l", 5, ENTRA)}8Q~${fake("entra-l2", 34, ENTRA)}`),
-        // 5 characters before 8Q~
-        json("ClientSecret", `${fake("entra-s", 3, ENTRA)}8Q~${fake("entra-s2", 20, ENTRA)}`)
-      ]
-    }
-  },
-  {
-    id: "azure-app-configuration-connection-string",
-    title: "Azure App Configuration connection string",
-    severity: "high",
-    keywords: ["azconfig.io"],
-    pattern: String.raw`Endpoint=https://[a-z0-9-]+\.azconfig\.io;\s*Id=[^;\s"']+;\s*Secret=([A-Za-z0-9+/]{43,}=)`,
-    entropy: 4,
-    help: "An App Configuration access key reads (or writes) every key-value and feature flag in the store. Regenerate it under the store → Access settings.",
-    examples: {
-      tp: [
-        `APPCONFIG=Endpoint=https://acme.azconfig.io;Id=${b642("ac-id", 16)};Secret=${fakeBytes("ac-a", 32).toString("base64")}`,
-        json(
-          "AppConfig",
-          `Endpoint=https://acme-eu.azconfig.io;Id=x1-l0-s0:abc;Secret=${fakeBytes("ac-b", 32).toString("base64")}`
-        )
-      ],
-      fp: [
-        `Endpoint=https://acme.azconfig.io;Id=abc;Secret=${syntax.ref("APPCONFIG_SECRET")}`,
-        `Endpoint=https://acme.azconfig.io;Id=abc;Secret=${"A".repeat(43)}=`
-      ]
-    }
-  },
-  ...[
-    ["dop", "digitalocean-pat", "DigitalOcean personal access token", "critical"],
-    ["doo", "digitalocean-oauth-token", "DigitalOcean OAuth access token", "high"],
-    ["dor", "digitalocean-refresh-token", "DigitalOcean OAuth refresh token", "high"]
-  ].map(
-    ([prefix2, id, title, severity]) => ({
-      id,
-      title,
-      severity,
-      keywords: [`${prefix2}_v1_`],
-      pattern: String.raw`\b(${prefix2}_v1_[a-f0-9]{64})\b`,
-      entropy: 3,
-      help: `A ${title} acts on the DigitalOcean team with its scopes (droplets, databases, Spaces keys, DNS). Delete it under API → Tokens (or revoke the OAuth app's authorisation) and review the team's security history.`,
-      examples: {
-        tp: syntax.all(
-          "digitalocean_token",
-          `${prefix2}_v1_${hex(`${id}-a`, 64)}`,
-          `${prefix2}_v1_${hex(`${id}-b`, 64)}`
-        ),
-        fp: [
-          env("DIGITALOCEAN_TOKEN", `${prefix2}_v1_${"0".repeat(64)}`),
-          yaml("digitalocean_token", `${prefix2}_v1_${hex(`${id}-s`, 40)}`),
-          json("digitalocean_token", `${prefix2}_v1_${hex(`${id}-u`, 64).toUpperCase()}`)
-        ]
-      }
-    })
-  ),
-  {
-    id: "heroku-api-key",
-    title: "Heroku API key",
-    severity: "high",
-    keywords: ["hrku-"],
-    pattern: String.raw`\b(HRKU-[A-Za-z0-9_-]{40,80})(?:[^A-Za-z0-9_-]|$)`,
-    entropy: 4,
-    help: "A Heroku API key or authorisation acts as its user on every app and team they can reach. Revoke it with `heroku authorizations:revoke` or regenerate the API key under Account settings.",
-    examples: {
-      tp: syntax.all("heroku_api_key", `HRKU-AA${b64url2("hk-a", 58)}`, `HRKU-AA${b64url2("hk-b", 58)}`),
-      fp: [
-        env("HEROKU_API_KEY", `HRKU-${"x".repeat(60)}`),
-        yaml("heroku_api_key", `HRKU-${b64url2("hk-s", 20)}`),
-        json("heroku_api_key", `SHRKU-AA${b64url2("hk-e", 58)}`)
-      ]
-    }
-  },
-  {
-    id: "heroku-api-key-legacy",
-    title: "Heroku API key (UUID form)",
-    severity: "high",
-    keywords: ["heroku"],
-    pattern: String.raw`(?i:heroku)[A-Za-z0-9_.-]{0,20}(?i:api_?key|token|key|secret|password)${ASSIGN2}(${UUID2})\b`,
-    entropy: 3,
-    help: "A legacy Heroku API key (a UUID) acts as its user on every app they can reach. Regenerate it under Account settings → API Key, or revoke the authorisation with `heroku authorizations:revoke`.",
-    examples: {
-      tp: [
-        env("HEROKU_API_KEY", fakeUuid("hkl-a")),
-        yaml("heroku_api_key", fakeUuid("hkl-b")),
-        json("herokuToken", fakeUuid("hkl-a")),
-        code("herokuApiKey", fakeUuid("hkl-b"))
-      ],
-      fp: [
-        env("HEROKU_APP_ID", fakeUuid("hkl-id")),
-        yaml("heroku_api_key", "00000000-0000-0000-0000-000000000000"),
-        json("herokuToken", syntax.ref("HEROKU_API_KEY"))
-      ]
-    }
-  },
-  {
-    id: "alibaba-access-key-id",
-    title: "Alibaba Cloud AccessKey ID",
-    severity: "high",
-    keywords: ["ltai"],
-    pattern: String.raw`\b(LTAI[A-Za-z0-9]{12,20})\b`,
-    entropy: 3.5,
-    help: "An Alibaba Cloud AccessKey ID names a RAM user's key pair; its secret is usually nearby. Disable and delete the AccessKey in the RAM console and review ActionTrail.",
-    examples: {
-      tp: [
-        env("ALIBABA_CLOUD_ACCESS_KEY_ID", `LTAI${fake("ali-a", 20)}`),
-        yaml("access_key_id", `LTAI${fake("ali-b", 16)}`),
-        json("accessKeyId", `LTAI${fake("ali-c", 20)}`)
-      ],
-      fp: [
-        env("ALIBABA_CLOUD_ACCESS_KEY_ID", `LTAI${"x".repeat(20)}`),
-        yaml("access_key_id", `LTAI${fake("ali-s", 8)}`),
-        code("word", `ALTAI${fake("ali-e", 20)}`)
-      ]
-    }
-  },
-  {
-    id: "alibaba-access-key-secret",
-    title: "Alibaba Cloud AccessKey secret",
-    severity: "critical",
-    keywords: ["alibaba", "aliyun", "alicloud"],
-    pattern: String.raw`(?i:alibaba|aliyun|alicloud)[A-Za-z0-9_.-]{0,24}(?i:secret)[A-Za-z0-9_.-]{0,10}${ASSIGN2}([A-Za-z0-9]{30})\b`,
-    entropy: 4,
-    help: "An Alibaba Cloud AccessKey secret signs API requests as its RAM user. Disable and delete the AccessKey in the RAM console, create a replacement, and review ActionTrail.",
-    examples: {
-      tp: [
-        env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", fake("alis-a", 30)),
-        yaml("aliyun_access_key_secret", fake("alis-b", 30)),
-        json("alicloudSecretKey", fake("alis-a", 30))
-      ],
-      fp: [
-        env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", syntax.ref("ALIBABA_SECRET")),
-        yaml("aliyun_access_key_secret", fake("alis-s", 24)),
-        env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "a".repeat(30))
-      ]
-    }
-  },
-  {
-    id: "tencent-cloud-secret-id",
-    title: "Tencent Cloud SecretId",
-    severity: "high",
-    keywords: ["akid"],
-    pattern: String.raw`\b(AKID[A-Za-z0-9]{32})\b`,
-    entropy: 3.5,
-    help: "A Tencent Cloud SecretId names an API key pair whose SecretKey is usually nearby. Disable and delete the key in CAM → API Key Management.",
-    examples: {
-      tp: [
-        env("TENCENTCLOUD_SECRET_ID", `AKID${fake("tc-a", 32)}`),
-        yaml("secret_id", `AKID${fake("tc-b", 32)}`),
-        json("SecretId", `AKID${fake("tc-c", 32)}`)
-      ],
-      fp: [
-        env("TENCENTCLOUD_SECRET_ID", `AKID${"x".repeat(32)}`),
-        yaml("secret_id", `AKID${fake("tc-s", 20)}`),
-        code("id", `XAKID${fake("tc-e", 32)}`)
-      ]
-    }
-  },
-  {
-    id: "ibm-cloud-api-key",
-    title: "IBM Cloud API key",
-    severity: "high",
-    keywords: ["ibm", "ic_api_key"],
-    pattern: `(?i:ibm[A-Za-z0-9_.-]{0,20}api_?key|ic_api_key)${ASSIGN2}([A-Za-z0-9_-]{44})(?:[^A-Za-z0-9_-]|$)`,
-    entropy: 4,
-    help: "An IBM Cloud API key logs in as its user or service ID. Delete it under Manage → Access (IAM) → API keys and review Activity Tracker.",
-    examples: {
-      tp: [
-        env("IBMCLOUD_API_KEY", b64url2("ibm-a", 44)),
-        yaml("ibm_api_key", b64url2("ibm-b", 44)),
-        env("IC_API_KEY", b64url2("ibm-c", 44)),
-        json("ibmApiKey", b64url2("ibm-a", 44))
-      ],
-      fp: [
-        env("IBMCLOUD_API_KEY", syntax.ref("IBMCLOUD_API_KEY")),
-        yaml("ibm_api_key", b64url2("ibm-s", 32)),
-        env("IBMCLOUD_API_KEY", "x".repeat(44))
-      ]
-    }
-  },
-  {
-    id: "cloudflare-api-token",
-    title: "Cloudflare API token",
-    severity: "high",
-    keywords: ["cloudflare", "cf_api_token"],
-    pattern: `(?i:cloudflare[A-Za-z0-9_.-]{0,20}token|cf_api_token)${ASSIGN2}([A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_-]|$)`,
-    entropy: 4,
-    help: "A Cloudflare API token acts on the accounts and zones its permissions list (DNS, Workers, WAF…). Roll or delete it under My Profile → API Tokens and review the audit log.",
-    examples: {
-      tp: [
-        env("CLOUDFLARE_API_TOKEN", b64url2("cf-a", 40)),
-        yaml("cloudflare_token", b64url2("cf-b", 40)),
-        env("CF_API_TOKEN", b64url2("cf-c", 40)),
-        json("cloudflareApiToken", b64url2("cf-a", 40))
-      ],
-      fp: [
-        env("CLOUDFLARE_API_TOKEN", syntax.secretRef("CLOUDFLARE_API_TOKEN")),
-        yaml("cloudflare_token", b64url2("cf-s", 32)),
-        env("CLOUDFLARE_ACCOUNT_ID", hex("cf-id", 32))
-      ]
-    }
-  },
-  {
-    id: "cloudflare-global-api-key",
-    title: "Cloudflare global API key",
-    severity: "critical",
-    keywords: ["cloudflare", "cf_api_key", "x-auth-key"],
-    pattern: String.raw`(?i:cloudflare[A-Za-z0-9_.-]{0,20}key|cf_api_key|x-auth-key)${ASSIGN2}([a-f0-9]{37})\b`,
-    entropy: 3,
-    help: "The Cloudflare global API key has every permission of its user on every account. Change it under My Profile → API Tokens → Global API Key → Change, and move automation to scoped API tokens.",
-    examples: {
-      tp: [
-        env("CLOUDFLARE_API_KEY", hex("cfg-a", 37)),
-        yaml("cloudflare_global_api_key", hex("cfg-b", 37)),
-        `curl -H "X-Auth-Email: ops@acme.test" -H "X-Auth-Key: ${hex("cfg-c", 37)}" https://api.cloudflare.com/client/v4/zones`
-      ],
-      fp: [
-        env("CLOUDFLARE_API_KEY", "0".repeat(37)),
-        yaml("cloudflare_zone_id", hex("cfg-z", 32)),
-        env("CF_API_KEY", syntax.ref("CF_API_KEY"))
-      ]
-    }
-  },
-  {
-    id: "cloudflare-origin-ca-key",
-    title: "Cloudflare Origin CA key",
-    severity: "medium",
-    keywords: ["v1.0-"],
-    pattern: String.raw`\b(v1\.0-[a-f0-9]{24}-[a-f0-9]{146})\b`,
-    entropy: 3,
-    help: "An Origin CA key issues and revokes origin certificates for the user's zones. Change it under My Profile → API Tokens → Origin CA Key.",
-    examples: {
-      tp: [
-        env("CF_ORIGIN_CA_KEY", `v1.0-${hex("oca-a", 24)}-${hex("oca-b", 146)}`),
-        yaml("origin_ca_key", `v1.0-${hex("oca-c", 24)}-${hex("oca-d", 146)}`)
-      ],
-      fp: [env("CF_ORIGIN_CA_KEY", `v1.0-${hex("oca-s", 24)}-${hex("oca-t", 100)}`), yaml("version", "v1.0-beta")]
-    }
-  },
-  {
-    id: "fly-io-token",
-    title: "Fly.io API token (macaroon)",
-    severity: "high",
-    keywords: ["fm1a_", "fm1r_", "fm2_"],
-    pattern: String.raw`\b(fm(?:1[ar]|2)_[A-Za-z0-9+/]{60,}={0,2})`,
-    entropy: 4,
-    help: "A Fly.io macaroon token (deploy, org, read-only…) acts within its caveats on apps and machines. Revoke it with `fly tokens revoke` or in the dashboard under Tokens.",
-    examples: {
-      tp: [
-        env("FLY_API_TOKEN", `FlyV1 fm2_lJPE${b642("fly-a", 220)}`),
-        yaml("fly_token", `fm2_lJPE${b642("fly-b", 220)}`),
-        json("token", `fm1r_${b642("fly-c", 120)}`)
-      ],
-      fp: [env("FLY_API_TOKEN", `FlyV1 fm2_${"A".repeat(80)}`), yaml("fly_token", `fm2_lJPE${b642("fly-s", 30)}`)]
-    }
-  },
-  {
-    id: "fly-io-access-token",
-    title: "Fly.io personal access token",
-    severity: "high",
-    keywords: ["fo1_"],
-    pattern: String.raw`\b(fo1_[A-Za-z0-9_-]{43})(?:[^A-Za-z0-9_-]|$)`,
-    entropy: 4,
-    help: "A Fly.io personal access token (fo1_) acts as its user on every organisation. Revoke it with `fly auth logout` on the machine it came from or in the dashboard under Access Tokens.",
-    examples: {
-      tp: syntax.all("fly_access_token", `fo1_${b64url2("fo-a", 43)}`, `fo1_${b64url2("fo-b", 43)}`),
-      fp: [
-        env("FLY_ACCESS_TOKEN", `fo1_${"x".repeat(43)}`),
-        yaml("fly_access_token", `fo1_${b64url2("fo-s", 30)}`),
-        json("fly_access_token", "fo1_your_token_here")
-      ]
-    }
-  },
-  {
-    id: "vercel-token",
-    title: "Vercel access token",
-    severity: "high",
-    keywords: ["vcp_", "vci_", "vca_", "vcr_", "vck_"],
-    pattern: String.raw`\b(vc[pikar]_[A-Za-z0-9]{24,})\b`,
-    entropy: 4.2,
-    // Random base62 bodies mix cases and digits; identifiers such as vcr_cassettelibrarydirectory… do not.
-    validate: (s) => /[A-Z]/.test(s) && /[a-z]/.test(s.slice(4)) && /[0-9]/.test(s) ? "unknown" : "invalid",
-    help: "A Vercel token deploys and manages projects, domains and environment variables of its scope. Delete it under Account Settings → Tokens (or the integration/app that issued it). A body without mixed case and digits is not reported.",
-    examples: {
-      tp: syntax.all("vercel_token", `vcp_${fake("vc-a", 56)}`, `vca_${fake("vc-b", 56)}`),
-      fp: [
-        env("VERCEL_TOKEN", `vcp_${"x".repeat(56)}`),
-        yaml("vercel_token", `vcp_${fake("vc-s", 16)}`),
-        json("id", `my_vcp_${fake("vc-e", 56)}`),
-        code("fixture", "vcr_cassettelibrarydirectoryforintegrationtests")
-      ]
-    }
-  },
-  {
-    id: "vercel-token-legacy",
-    title: "Vercel access token (unprefixed)",
-    severity: "high",
-    keywords: ["vercel"],
-    pattern: String.raw`(?i:vercel[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN2}([A-Za-z0-9]{24})\b`,
-    entropy: 4,
-    help: "An unprefixed (pre-2025) Vercel token deploys and manages projects of its scope. Delete it under Account Settings → Tokens.",
-    examples: {
-      tp: [
-        env("VERCEL_TOKEN", fake("vcl-a", 24)),
-        yaml("vercel_token", fake("vcl-b", 24)),
-        json("vercelApiKey", fake("vcl-a", 24))
-      ],
-      fp: [
-        env("VERCEL_TOKEN", syntax.secretRef("VERCEL_TOKEN")),
-        env("VERCEL_ORG_ID", `team_${fake("vcl-id", 24)}`),
-        yaml("vercel_token", "a".repeat(24))
-      ]
-    }
-  },
-  {
-    id: "netlify-pat",
-    title: "Netlify personal access token",
-    severity: "high",
-    keywords: ["nfp_"],
-    pattern: String.raw`\b(nfp_[A-Za-z0-9]{36,40})\b`,
-    entropy: 4,
-    help: "A Netlify personal access token acts as its user on every team and site. Revoke it under User settings → Applications → Personal access tokens.",
-    examples: {
-      tp: syntax.all("netlify_auth_token", `nfp_${fake("nf-a", 36)}`, `nfp_${fake("nf-b", 40)}`),
-      fp: [
-        env("NETLIFY_AUTH_TOKEN", `nfp_${"x".repeat(36)}`),
-        yaml("netlify_auth_token", `nfp_${fake("nf-s", 20)}`),
-        json("id", `xnfp_${fake("nf-e", 36)}`)
-      ]
-    }
-  },
-  {
-    id: "netlify-token-legacy",
-    title: "Netlify access token (unprefixed)",
-    severity: "high",
-    keywords: ["netlify"],
-    pattern: `(?i:netlify[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN2}([A-Za-z0-9_-]{43})(?:[^A-Za-z0-9_-]|$)`,
-    entropy: 4,
-    help: "An unprefixed Netlify access token acts as its user on every team and site. Revoke it under User settings → Applications.",
-    examples: {
-      tp: [env("NETLIFY_AUTH_TOKEN", b64url2("nfl-a", 43)), yaml("netlify_token", b64url2("nfl-b", 43))],
-      fp: [
-        env("NETLIFY_AUTH_TOKEN", syntax.secretRef("NETLIFY_AUTH_TOKEN")),
-        env("NETLIFY_SITE_ID", fakeUuid("nfl-id"))
-      ]
-    }
-  },
-  {
-    id: "supabase-pat",
-    title: "Supabase personal access token",
-    severity: "high",
-    keywords: ["sbp_"],
-    pattern: String.raw`\b(sbp_[a-f0-9]{40})\b`,
-    entropy: 3,
-    help: "A Supabase personal access token manages every project of its user through the Management API (databases, keys, functions). Revoke it under Account → Access Tokens.",
-    examples: {
-      tp: syntax.all("supabase_access_token", `sbp_${hex("sbp-a", 40)}`, `sbp_${hex("sbp-b", 40)}`),
-      fp: [
-        env("SUPABASE_ACCESS_TOKEN", `sbp_${"0".repeat(40)}`),
-        yaml("supabase_access_token", `sbp_${hex("sbp-s", 32)}`),
-        json("supabase_access_token", `sbp_${fake("sbp-x", 40)}`)
-      ]
-    }
-  },
-  {
-    id: "supabase-secret-key",
-    title: "Supabase secret API key",
-    severity: "high",
-    keywords: ["sb_secret_"],
-    pattern: String.raw`\b(sb_secret_[A-Za-z0-9_-]{31,})(?:[^A-Za-z0-9_-]|$)`,
-    entropy: 4,
-    help: "A Supabase secret key bypasses row-level security on its project. Delete it under Project Settings → API Keys and create a new one.",
-    examples: {
-      tp: syntax.all("supabase_secret_key", `sb_secret_${b64url2("sbs-a", 36)}`, `sb_secret_${b64url2("sbs-b", 36)}`),
-      fp: [
-        env("SUPABASE_SECRET_KEY", `sb_secret_${"x".repeat(36)}`),
-        yaml("supabase_publishable_key", `sb_publishable_${b64url2("sbs-p", 36)}`),
-        json("supabase_secret_key", `sb_secret_${b64url2("sbs-s", 16)}`)
-      ]
-    }
-  },
-  {
-    id: "firebase-cloud-messaging-server-key",
-    title: "Firebase Cloud Messaging legacy server key",
-    severity: "medium",
-    keywords: [":apa91b"],
-    pattern: String.raw`\b(AAAA[A-Za-z0-9_-]{7}:APA91b[A-Za-z0-9_-]{134})(?:[^A-Za-z0-9_-]|$)`,
-    entropy: 4,
-    help: "A legacy FCM server key sends push notifications to every device of the Firebase project. Delete it in the Firebase console → Project settings → Cloud Messaging and use the HTTP v1 API.",
-    examples: {
-      tp: [
-        env("FCM_SERVER_KEY", `AAAA${b64url2("fcm-a", 7)}:APA91b${b64url2("fcm-b", 134)}`),
-        `curl -H "Authorization: key=AAAA${b64url2("fcm-c", 7)}:APA91b${b64url2("fcm-d", 134)}" https://fcm.googleapis.com/fcm/send`
-      ],
-      fp: [
-        env("FCM_SERVER_KEY", `AAAA${b64url2("fcm-s", 7)}:APA91b${b64url2("fcm-t", 60)}`),
-        yaml("fcm_server_key", `AAAA${"x".repeat(7)}:APA91b${"x".repeat(134)}`)
-      ]
-    }
-  },
-  {
-    id: "planetscale-token",
-    title: "PlanetScale service token or OAuth token",
-    severity: "high",
-    keywords: ["pscale_tkn_", "pscale_oauth_"],
-    pattern: String.raw`\b(pscale_(?:tkn|oauth)_[A-Za-z0-9_-]{32,64})(?:[^A-Za-z0-9_-]|$)`,
-    entropy: 4,
-    help: "A PlanetScale service or OAuth token manages databases, branches and passwords within its access. Delete it under Organization settings → Service tokens (or revoke the OAuth app).",
-    examples: {
-      tp: syntax.all(
-        "planetscale_service_token",
-        `pscale_tkn_${b64url2("ps-a", 43)}`,
-        `pscale_oauth_${b64url2("ps-b", 43)}`
-      ),
-      fp: [
-        env("PLANETSCALE_SERVICE_TOKEN", `pscale_tkn_${"x".repeat(43)}`),
-        yaml("planetscale_service_token", `pscale_tkn_${b64url2("ps-s", 16)}`)
-      ]
-    }
-  },
-  {
-    id: "planetscale-password",
-    title: "PlanetScale database password",
-    severity: "high",
-    keywords: ["pscale_pw_"],
-    pattern: String.raw`\b(pscale_pw_[A-Za-z0-9_-]{32,64})(?:[^A-Za-z0-9_-]|$)`,
-    entropy: 4,
-    help: "A PlanetScale password connects to one database branch with its role. Delete it under the database → Settings → Passwords.",
-    examples: {
-      tp: [
-        env("DATABASE_PASSWORD", `pscale_pw_${b64url2("pw-a", 43)}`),
-        `mysql://acme:pscale_pw_${b64url2("pw-b", 43)}@aws.connect.psdb.cloud/app?sslaccept=strict`
-      ],
-      fp: [
-        env("DATABASE_PASSWORD", `pscale_pw_${"x".repeat(43)}`),
-        yaml("password", `pscale_pw_${b64url2("pw-s", 20)}`)
-      ]
-    }
-  },
-  {
-    id: "scaleway-secret-key",
-    title: "Scaleway API secret key",
-    severity: "high",
-    keywords: ["scw_secret_key", "scaleway"],
-    pattern: String.raw`(?i:scw_secret_key|scaleway[A-Za-z0-9_.-]{0,20}secret_?key)${ASSIGN2}(${UUID2})\b`,
-    entropy: 3,
-    help: "A Scaleway API secret key acts with its IAM application or user policies on the organisation's projects. Delete the API key in the console under IAM → API keys.",
-    examples: {
-      tp: [
-        env("SCW_SECRET_KEY", fakeUuid("scw-a")),
-        yaml("scaleway_secret_key", fakeUuid("scw-b")),
-        json("scalewaySecretKey", fakeUuid("scw-c"))
-      ],
-      fp: [env("SCW_SECRET_KEY", syntax.ref("SCW_SECRET_KEY")), env("SCW_DEFAULT_PROJECT_ID", fakeUuid("scw-id"))]
-    }
-  },
-  {
-    id: "render-api-key",
-    title: "Render API key",
-    severity: "high",
-    keywords: ["rnd_"],
-    pattern: String.raw`\b(rnd_[A-Za-z0-9]{28,40})\b`,
-    entropy: 4,
-    help: "A Render API key acts as its user on every workspace they belong to (services, env vars, deploys). Revoke it under Account Settings → API Keys.",
-    examples: {
-      tp: syntax.all("render_api_key", `rnd_${fake("rnd-a", 32)}`, `rnd_${fake("rnd-b", 32)}`),
-      fp: [
-        env("RENDER_API_KEY", `rnd_${"x".repeat(32)}`),
-        yaml("render_api_key", `rnd_${fake("rnd-s", 12)}`),
-        code("fn", `build_rnd_${fake("rnd-e", 32)}`)
-      ]
-    }
-  },
-  {
-    id: "hetzner-cloud-token",
-    title: "Hetzner Cloud API token",
-    severity: "high",
-    keywords: ["hcloud", "hetzner"],
-    pattern: String.raw`(?i:hcloud[_-]?token|hetzner[A-Za-z0-9_.-]{0,20}token)${ASSIGN2}([A-Za-z0-9]{64})\b`,
-    entropy: 4.5,
-    help: "A Hetzner Cloud API token reads or manages every server, volume and network of one project. Delete it under the project → Security → API tokens.",
-    examples: {
-      tp: [
-        env("HCLOUD_TOKEN", fake("hz-a", 64)),
-        yaml("hcloud_token", fake("hz-b", 64)),
-        json("hetznerApiToken", fake("hz-c", 64))
-      ],
-      fp: [
-        env("HCLOUD_TOKEN", syntax.ref("HCLOUD_TOKEN")),
-        yaml("hcloud_token", fake("hz-s", 40)),
-        env("HCLOUD_TOKEN", "a".repeat(64))
-      ]
-    }
-  },
-  {
-    id: "linode-token",
-    title: "Linode (Akamai Cloud) personal access token",
-    severity: "high",
-    keywords: ["linode"],
-    pattern: String.raw`(?i:linode[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN2}([a-f0-9]{64})\b`,
-    entropy: 3,
-    help: "A Linode personal access token manages the account's Linodes, volumes, domains and more within its scopes. Revoke it in Cloud Manager under API Tokens.",
-    examples: {
-      tp: [
-        env("LINODE_TOKEN", hex("ln-a", 64)),
-        yaml("linode_api_key", hex("ln-b", 64)),
-        json("linodeToken", hex("ln-c", 64))
-      ],
-      fp: [
-        env("LINODE_TOKEN", syntax.ref("LINODE_TOKEN")),
-        yaml("linode_token", "0".repeat(64)),
-        env("LINODE_TOKEN", hex("ln-s", 40))
-      ]
-    }
-  },
-  {
-    id: "vultr-api-key",
-    title: "Vultr API key",
-    severity: "high",
-    keywords: ["vultr"],
-    pattern: String.raw`(?i:vultr[A-Za-z0-9_.-]{0,20}(?:api_?key|token))${ASSIGN2}([A-Z0-9]{36})\b`,
-    entropy: 4,
-    help: "A Vultr API key manages every instance, storage and network of the account (or sub-account). Regenerate it under Account → API.",
-    examples: {
-      tp: [env("VULTR_API_KEY", upper("vu-a", 36)), yaml("vultr_api_key", upper("vu-b", 36))],
-      fp: [
-        env("VULTR_API_KEY", syntax.ref("VULTR_API_KEY")),
-        yaml("vultr_api_key", upper("vu-s", 24)),
-        env("VULTR_API_KEY", fakeUuid("vu-u"))
-      ]
-    }
-  },
-  {
-    id: "backblaze-b2-application-key",
-    title: "Backblaze B2 application key",
-    severity: "high",
-    keywords: ["b2_application_key", "b2_key", "b2applicationkey", "backblaze"],
-    pattern: `(?i:b2_application_key|b2_key|b2applicationkey|backblaze[A-Za-z0-9_.-]{0,20}key)${ASSIGN2}(K[0-9]{3}[A-Za-z0-9+/]{27})(?:[^A-Za-z0-9+/=]|$)`,
-    entropy: 4,
-    help: "A Backblaze B2 application key reads or writes the buckets it was created for (all of them for the master key). Delete it under App Keys in the Backblaze console.",
-    examples: {
-      tp: [
-        env("B2_APPLICATION_KEY", `K005${b642("b2-a", 27)}`),
-        yaml("b2_application_key", `K004${b642("b2-b", 27)}`),
-        json("backblazeAppKey", `K003${b642("b2-c", 27)}`)
-      ],
-      fp: [
-        env("B2_APPLICATION_KEY_ID", `005${hex("b2-id", 22)}`),
-        env("B2_APPLICATION_KEY", syntax.ref("B2_APPLICATION_KEY")),
-        yaml("b2_application_key", `K005${"x".repeat(27)}`)
-      ]
-    }
-  },
-  {
-    id: "cloudinary-url",
-    title: "Cloudinary URL with API secret",
-    severity: "high",
-    keywords: ["cloudinary://"],
-    pattern: `cloudinary://[0-9]{15}:([A-Za-z0-9_-]{27})@[A-Za-z0-9_-]+`,
-    entropy: 4,
-    help: "A CLOUDINARY_URL carries the API key and secret of a product environment: upload, transform and delete every asset. Rotate the API secret under Settings → API Keys.",
-    examples: {
-      tp: [
-        env("CLOUDINARY_URL", `cloudinary://${fake("cl-k", 15, "0123456789")}:${b64url2("cl-a", 27)}@acme`),
-        yaml("cloudinary_url", `cloudinary://${fake("cl-k2", 15, "0123456789")}:${b64url2("cl-b", 27)}@acme-prod`)
-      ],
-      fp: [
-        env("CLOUDINARY_URL", "cloudinary://<api_key>:<api_secret>@<cloud_name>"),
-        yaml("cloudinary_url", `cloudinary://${fake("cl-k3", 15, "0123456789")}:${"x".repeat(27)}@acme`)
-      ]
-    }
-  },
-  {
-    id: "mapbox-secret-token",
-    title: "Mapbox secret access token",
-    severity: "high",
-    keywords: ["sk.eyj"],
-    pattern: String.raw`\b(sk\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{22})(?:[^A-Za-z0-9_.-]|$)`,
-    entropy: 4,
-    validate: (s) => validateBase64JsonPayload(s.split(".")[1] ?? ""),
-    requireValid: true,
-    help: "A Mapbox secret token (sk.) manages the account's styles, tilesets, datasets and tokens. Delete it under Account → Access tokens. Its middle part must decode to JSON; one that does not is not reported.",
-    examples: {
-      tp: [env("MAPBOX_SECRET_TOKEN", mapbox("mb-a")), yaml("mapbox_token", mapbox("mb-b"))],
-      fp: [
-        env("MAPBOX_SECRET_TOKEN", `sk.eyJ${b64url2("mb-x", 40)}.${b64url2("mb-y", 22)}`),
-        yaml("mapbox_token", mapbox("mb-c").replace("sk.", "pk."))
-      ]
-    }
-  }
-];
-
-// src/scan/rules/commerce.ts
-var B2 = "(?:^|[^A-Za-z0-9_-])";
-var E2 = "(?:[^A-Za-z0-9_-]|$)";
-var ASSIGN3 = String.raw`["']?\s*(?:[:=]|:=|=>)\s*["']?`;
-var stripe = (kind, mode, seed, n = 99) => `${kind}_${mode}_${fx(seed, n)}`;
-var skLive = stripe("sk", "live", "st1");
-var rkLive = stripe("rk", "live", "st2");
-var skTest = stripe("sk", "test", "st3", 24);
-var rkTest = stripe("rk", "test", "st4");
-var whsec = `${"whsec"}_${fx("st5", 32)}`;
-var svixWhsec = `${"whsec"}_${fixtureBytes("st6", 24).toString("base64")}`;
-var shop = (p, seed) => `${p}_${fx(seed, 32, FIXTURE_ALPHABETS.hex)}`;
-var squareToken = `${"EAAA"}${fx("sq1", 60, FIXTURE_ALPHABETS.base64url)}`;
-var squareLegacy = `${"sq0atp"}-${fx("sq2", 22, FIXTURE_ALPHABETS.base64url)}`;
-var squareSecret = `${"sq0csp"}-${fx("sq3", 43, FIXTURE_ALPHABETS.base64url)}`;
-var btProd = ["access_token", "production", fx("bt1", 16, FIXTURE_ALPHABETS.lowerAlnum), fx("bt2", 32, FIXTURE_ALPHABETS.hex)].join("$");
-var btSandbox = ["access_token", "sandbox", fx("bt3", 16, FIXTURE_ALPHABETS.lowerAlnum), fx("bt4", 32, FIXTURE_ALPHABETS.hex)].join("$");
-var btPrivate = fx("bt5", 32, FIXTURE_ALPHABETS.hex);
-var paypalSecret = `E${fx("pp1", 79, FIXTURE_ALPHABETS.base64url)}`;
-var adyen = `${Buffer.concat([Buffer.from([1, 1, 33]), fixtureBytes("ad1", 70)]).toString("base64")}-${fixtureBytes("ad2", 32).toString("base64")}`;
-var adyenFull = `${adyen}-${fx("ad3", 16, `${FIXTURE_ALPHABETS.base62}%;{}`)}`;
-var plaidAccess = `access-${"production"}-${fxUuid("pl1")}`;
-var plaidSecret = fx("pl2", 30, FIXTURE_ALPHABETS.hex);
-var flwLive = `${"FLWSECK"}-${fx("fw1", 32, FIXTURE_ALPHABETS.hex)}-X`;
-var flwTest = `${"FLWSECK_TEST"}-${fx("fw2", 32, FIXTURE_ALPHABETS.hex)}-X`;
-var razorpaySecret = fx("rz1", 24);
-var paddle = `pdl_${"live"}_apikey_${fx("pd1", 26, FIXTURE_ALPHABETS.lowerAlnum)}_${fx("pd2", 22)}_${fx("pd3", 3)}`;
-var paddleSandbox = `pdl_${"sdbx"}_apikey_${fx("pd4", 26, FIXTURE_ALPHABETS.lowerAlnum)}_${fx("pd5", 22)}_${fx("pd6", 3)}`;
-var mollie = `live_${fx("ml1", 30)}`;
-var gocardless = `live_${fx("gc1", 40, FIXTURE_ALPHABETS.base64url)}`;
-var commerceRules = [
-  {
-    id: "stripe-live-secret-key",
-    title: "Stripe live secret key",
-    severity: "critical",
-    keywords: ["sk_live_"],
-    pattern: `${B2}(sk_live_[A-Za-z0-9]{24,247})${E2}`,
-    entropy: 3.5,
-    help: "A Stripe live-mode secret key (`sk_live_`): full API access to charges, payouts and customer data. Roll it in the Dashboard (Developers → API keys → Roll key) and move it to a secret store.",
-    examples: {
-      tp: [...inSyntaxes("STRIPE_SECRET_KEY", skLive), `curl https://api.stripe.com/v1/charges -u ${skLive}:`],
-      fp: [
-        "STRIPE_SECRET_KEY=sk_live_xxxxxxxxxxxxxxxxxxxxxxxx",
-        `STRIPE_PUBLISHABLE_KEY=pk_live_${fx("stf", 99)}`,
-        `const mask_live_${fx("stf2", 30)} = 1;`,
-        `stripe_key: "sk_live_${fx("stf3", 20)}"`,
-        "stripe:\n  secret_key: ${STRIPE_SECRET_KEY}"
-      ]
-    }
-  },
-  {
-    id: "stripe-live-restricted-key",
-    title: "Stripe live restricted key",
-    severity: "high",
-    keywords: ["rk_live_"],
-    pattern: `${B2}(rk_live_[A-Za-z0-9]{24,247})${E2}`,
-    entropy: 3.5,
-    help: "A Stripe live-mode restricted key (`rk_live_`): API access limited to the permissions it was created with. Roll or delete it in the Dashboard (Developers → API keys).",
-    examples: {
-      tp: [...inSyntaxes("STRIPE_RESTRICTED_KEY", rkLive)],
-      fp: ["STRIPE_RESTRICTED_KEY=rk_live_...", `work_live_${fx("rkf", 30)}`, `rk_live_${fx("rkf2", 10)}`]
-    }
-  },
-  {
-    id: "stripe-test-key",
-    title: "Stripe test-mode secret or restricted key",
-    severity: "low",
-    keywords: ["sk_test_", "rk_test_"],
-    pattern: `${B2}([sr]k_test_[A-Za-z0-9]{24,247})${E2}`,
-    entropy: 3.5,
-    help: "A Stripe test-mode secret or restricted key: no real money, but it reads and writes your test data and reveals the account. Roll it in the Dashboard if the repository is public.",
-    examples: {
-      tp: [...inSyntaxes("STRIPE_TEST_KEY", skTest), `stripe.api_key = "${rkTest}"`],
-      fp: [
-        "STRIPE_TEST_KEY=sk_test_xxxxxxxxxxxxxxxxxxxxxxxx",
-        `pk_test_${fx("stt", 99)}`,
-        `def task_test_${fx("stt2", 30)}(): pass`,
-        "STRIPE_TEST_KEY=sk_test_4eC39HqLyjWDarjtT1zdp7dc_your_key"
-      ]
-    }
-  },
-  {
-    id: "webhook-signing-secret",
-    title: "Webhook signing secret (Stripe, Svix)",
-    severity: "high",
-    keywords: ["whsec_"],
-    pattern: `${B2}(whsec_[A-Za-z0-9+/]{32,86}={0,2})(?:[^A-Za-z0-9+/=_-]|$)`,
-    entropy: 3.5,
-    help: "A webhook endpoint signing secret (`whsec_`, Stripe and Svix-based services): whoever holds it can forge webhook events your endpoint will trust. Roll the endpoint’s secret in the provider’s dashboard.",
-    examples: {
-      tp: [...inSyntaxes("STRIPE_WEBHOOK_SECRET", whsec), `SVIX_WEBHOOK_SECRET=${svixWhsec}`],
-      fp: [
-        "STRIPE_WEBHOOK_SECRET=whsec_...",
-        `endpoint_secret = 'whsec_${fx("whf", 20)}'`,
-        "whsec_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
-      ]
-    }
-  },
-  {
-    id: "shopify-access-token",
-    title: "Shopify Admin API access token",
-    severity: "high",
-    keywords: ["shpat_"],
-    pattern: `${B2}(shpat_[a-fA-F0-9]{32})${E2}`,
-    entropy: 3,
-    help: "A Shopify Admin API access token (`shpat_`): store data and orders with the app’s scopes. Uninstall and reinstall the app (or rotate the token in the app’s API credentials) to revoke it.",
-    examples: {
-      tp: [...inSyntaxes("SHOPIFY_ACCESS_TOKEN", shop("shpat", "sh1"))],
-      fp: [
-        "SHOPIFY_ACCESS_TOKEN=shpat_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-        `shpat_${fx("shf", 32, FIXTURE_ALPHABETS.lowerAlnum)}`,
-        `shpat_${fx("shf2", 31, FIXTURE_ALPHABETS.hex)}`
-      ]
-    }
-  },
-  {
-    id: "shopify-custom-app-token",
-    title: "Shopify custom app access token",
-    severity: "high",
-    keywords: ["shpca_"],
-    pattern: `${B2}(shpca_[a-fA-F0-9]{32})${E2}`,
-    entropy: 3,
-    help: "A Shopify custom app access token (`shpca_`). Uninstall the custom app or rotate its credentials in the Shopify admin to revoke it.",
-    examples: {
-      tp: [...inSyntaxes("SHOPIFY_CUSTOM_APP_TOKEN", shop("shpca", "sh2"))],
-      fp: ["SHOPIFY_CUSTOM_APP_TOKEN=shpca_<token>", `shpca_${fx("shf3", 20, FIXTURE_ALPHABETS.hex)}`]
-    }
-  },
-  {
-    id: "shopify-private-app-token",
-    title: "Shopify private app access token",
-    severity: "high",
-    keywords: ["shppa_"],
-    pattern: `${B2}(shppa_[a-fA-F0-9]{32})${E2}`,
-    entropy: 3,
-    help: "A Shopify (legacy) private app password/access token (`shppa_`). Delete the private app or regenerate its password in the Shopify admin.",
-    examples: {
-      tp: [...inSyntaxes("SHOPIFY_PASSWORD", shop("shppa", "sh3"))],
-      fp: ["SHOPIFY_PASSWORD=shppa_${SHOPIFY_TOKEN}", `shppa_${fx("shf4", 32, FIXTURE_ALPHABETS.lowerAlnum)}`]
-    }
-  },
-  {
-    id: "shopify-shared-secret",
-    title: "Shopify app shared secret",
-    severity: "high",
-    keywords: ["shpss_"],
-    pattern: `${B2}(shpss_[a-fA-F0-9]{32})${E2}`,
-    entropy: 3,
-    help: "A Shopify app shared secret (`shpss_`): it signs OAuth and webhook HMACs, so it lets an attacker forge requests to your app. Rotate the client secret in the Partner Dashboard.",
-    examples: {
-      tp: [...inSyntaxes("SHOPIFY_API_SECRET", shop("shpss", "sh4"))],
-      fp: ["SHOPIFY_API_SECRET=shpss_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", `shpss_${fx("shf5", 16, FIXTURE_ALPHABETS.hex)}`]
-    }
-  },
-  {
-    id: "square-access-token",
-    title: "Square access token",
-    severity: "high",
-    keywords: ["eaaa"],
-    pattern: `${B2}(EAAA[A-Za-z0-9_-]{60})${E2}`,
-    entropy: 4,
-    help: "A Square production or sandbox access token (`EAAA` + 60 characters): payments, customers and catalog access. Revoke it in the Developer Dashboard (Credentials → Replace) or through the OAuth revoke endpoint.",
-    examples: {
-      tp: [...inSyntaxes("SQUARE_ACCESS_TOKEN", squareToken)],
-      fp: [
-        "SQUARE_ACCESS_TOKEN=EAAAxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-        `square_token: "EAAA${fx("sqf", 40, FIXTURE_ALPHABETS.base64url)}"`,
-        `facebook_token: "EAAB${fx("sqf2", 60, FIXTURE_ALPHABETS.base64url)}"`
-      ]
-    }
-  },
-  {
-    id: "square-legacy-access-token",
-    title: "Square legacy access token",
-    severity: "high",
-    keywords: ["sq0atp-"],
-    pattern: `${B2}(sq0atp-[A-Za-z0-9_-]{22})${E2}`,
-    entropy: 3.5,
-    help: "A Square access token in the legacy `sq0atp-` form. Revoke it in the Developer Dashboard and use a current OAuth or personal access token.",
-    examples: {
-      tp: [...inSyntaxes("SQUARE_TOKEN", squareLegacy)],
-      fp: ["SQUARE_TOKEN=sq0atp-<token>", `sq0atp-${fx("sqf3", 10, FIXTURE_ALPHABETS.base64url)}`]
-    }
-  },
-  {
-    id: "square-oauth-secret",
-    title: "Square OAuth application secret",
-    severity: "high",
-    keywords: ["sq0csp-"],
-    pattern: `${B2}(sq0csp-[A-Za-z0-9_-]{43})${E2}`,
-    entropy: 3.5,
-    help: "A Square OAuth application secret (`sq0csp-`): it exchanges authorization codes for merchant tokens. Replace it in the Developer Dashboard (OAuth → Replace secret).",
-    examples: {
-      tp: [...inSyntaxes("SQUARE_APP_SECRET", squareSecret)],
-      fp: [
-        "SQUARE_APP_SECRET=sq0csp-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-        `sq0csp-${fx("sqf4", 20, FIXTURE_ALPHABETS.base64url)}`
-      ]
-    }
-  },
-  {
-    id: "braintree-access-token",
-    title: "Braintree / PayPal production access token",
-    severity: "critical",
-    keywords: ["access_token$production$"],
-    pattern: String.raw`(access_token\$production\$[a-z0-9]{16}\$[a-f0-9]{32})(?:[^A-Za-z0-9]|$)`,
-    entropy: 3,
-    help: "A Braintree (PayPal) production access token (`access_token$production$…`): live payment API access. Revoke it in the Braintree Control Panel (or PayPal developer dashboard) and issue a new one.",
-    examples: {
-      tp: [...inSyntaxes("BRAINTREE_ACCESS_TOKEN", btProd)],
-      fp: [
-        "BRAINTREE_ACCESS_TOKEN=access_token$production$<merchant>$<token>",
-        `access_token$production$${fx("btf", 16, FIXTURE_ALPHABETS.lowerAlnum)}$${fx("btf2", 20, FIXTURE_ALPHABETS.hex)}`
-      ]
-    }
-  },
-  {
-    id: "braintree-sandbox-access-token",
-    title: "Braintree / PayPal sandbox access token",
-    severity: "low",
-    keywords: ["access_token$sandbox$"],
-    pattern: String.raw`(access_token\$sandbox\$[a-z0-9]{16}\$[a-f0-9]{32})(?:[^A-Za-z0-9]|$)`,
-    entropy: 3,
-    help: "A Braintree (PayPal) sandbox access token: no real money, but it exposes the sandbox account. Revoke it in the sandbox Control Panel if the repository is public.",
-    examples: {
-      tp: [...inSyntaxes("BRAINTREE_SANDBOX_TOKEN", btSandbox)],
-      fp: [
-        "BRAINTREE_SANDBOX_TOKEN=access_token$sandbox$<merchant>$<token>",
-        `access_token$sandbox$${fx("btf3", 10, FIXTURE_ALPHABETS.lowerAlnum)}$${fx("btf4", 32, FIXTURE_ALPHABETS.hex)}`
-      ]
-    }
-  },
-  {
-    id: "braintree-private-key",
-    title: "Braintree API private key",
-    severity: "high",
-    keywords: ["braintree"],
-    pattern: String.raw`(?i:braintree)[\w.-]{0,30}(?i:private[_-]?key)${ASSIGN3}([0-9a-f]{32})(?:[^0-9A-Za-z]|$)`,
-    entropy: 3,
-    help: "A Braintree API private key (32 hex, named as Braintree’s): with the public key and merchant id it has full gateway access. Delete the API key in the Control Panel (Settings → API) and generate a new pair.",
-    examples: {
-      tp: [...inSyntaxes("BRAINTREE_PRIVATE_KEY", btPrivate)],
-      fp: [
-        "BRAINTREE_PRIVATE_KEY=use_your_private_key",
-        `BRAINTREE_PUBLIC_KEY=${fx("btf5", 16, FIXTURE_ALPHABETS.lowerAlnum)}`,
-        'braintree_private_key: "${BT_PRIVATE_KEY}"'
-      ]
-    }
-  },
-  {
-    id: "paypal-client-secret",
-    title: "PayPal REST client secret",
-    severity: "high",
-    keywords: ["paypal"],
-    pattern: String.raw`(?i:paypal)[\w.-]{0,30}(?i:secret)${ASSIGN3}([A-Za-z0-9_-]{80})(?:[^A-Za-z0-9_-]|$)`,
-    entropy: 4,
-    help: "A PayPal REST API app secret (80 characters, named as PayPal’s): with the client id it obtains OAuth tokens for the app. Generate a new secret and disable the old one under Apps & Credentials.",
-    examples: {
-      tp: [...inSyntaxes("PAYPAL_CLIENT_SECRET", paypalSecret)],
-      fp: [
-        "PAYPAL_CLIENT_SECRET=<client secret from developer.paypal.com>",
-        `PAYPAL_CLIENT_ID=A${fx("ppf", 79, FIXTURE_ALPHABETS.base64url)}`,
-        `paypal_secret: "${fx("ppf2", 40, FIXTURE_ALPHABETS.base64url)}"`
-      ]
-    }
-  },
-  {
-    id: "adyen-api-key",
-    title: "Adyen API key",
-    severity: "high",
-    keywords: ["aqe"],
-    pattern: `(?:^|[^A-Za-z0-9+/_-])(AQE[A-Za-z0-9+/]{20,300}={0,2}-[A-Za-z0-9+/]{43}=)`,
-    validate: validateAdyenKey,
-    requireValid: true,
-    help: "An Adyen API key (`AQE…-<base64>=-…`): payment and management API access for its company or merchant account. Reported only when both base64 segments decode. Generate a new key for the API credential in the Customer Area and delete the old one.",
-    examples: {
-      tp: [...inSyntaxes("ADYEN_API_KEY", adyenFull), `x-api-key: ${adyen}`],
-      fp: [
-        "ADYEN_API_KEY=AQE_YOUR_API_KEY",
-        `adyen_api_key: "AQE${fx("adf", 60, FIXTURE_ALPHABETS.base62)}-${fx("adf2", 20)}"`,
-        `data: "AQEB${fx("adf3", 40, FIXTURE_ALPHABETS.base62)}"`
-      ]
-    }
-  },
-  {
-    id: "plaid-access-token",
-    title: "Plaid access token",
-    severity: "high",
-    keywords: ["access-production-", "access-development-"],
-    pattern: `${B2}(access-(?:production|development)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^0-9a-f-]|$)`,
-    entropy: 3,
-    help: "A Plaid Item access token (`access-production-<uuid>`): it reads the linked bank account’s data. Rotate it with `/item/access_token/invalidate` or remove the Item with `/item/remove`.",
-    examples: {
-      tp: [...inSyntaxes("PLAID_ACCESS_TOKEN", plaidAccess)],
-      fp: [
-        `PLAID_ACCESS_TOKEN=access-sandbox-${fxUuid("plf")}`,
-        'plaid_access_token: "access-production-00000000-0000-0000-0000-000000000000"',
-        "access-production-<item-token>"
-      ]
-    }
-  },
-  {
-    id: "plaid-secret",
-    title: "Plaid API secret",
-    severity: "high",
-    keywords: ["plaid"],
-    pattern: String.raw`(?i:plaid)[\w.-]{0,30}(?i:secret)${ASSIGN3}([0-9a-f]{30})(?:[^0-9A-Za-z]|$)`,
-    entropy: 3,
-    help: "A Plaid API secret (30 hex, named as Plaid’s): with the client id it calls the Plaid API for every linked Item. Rotate it in the Plaid Dashboard (Team Settings → Keys).",
-    examples: {
-      tp: [...inSyntaxes("PLAID_SECRET", plaidSecret)],
-      fp: [
-        "PLAID_SECRET=your-plaid-secret",
-        `PLAID_CLIENT_ID=${fx("plf2", 24, FIXTURE_ALPHABETS.hex)}`,
-        'plaid_secret: "000000000000000000000000000000"'
-      ]
-    }
-  },
-  {
-    id: "flutterwave-secret-key",
-    title: "Flutterwave live secret key",
-    severity: "critical",
-    keywords: ["flwseck-"],
-    pattern: `${B2}(FLWSECK-[0-9a-f]{32}-X)${E2}`,
-    entropy: 3,
-    help: "A Flutterwave live secret key (`FLWSECK-…-X`): live payments and transfers. Regenerate the API keys in the Flutterwave dashboard (Settings → API).",
-    examples: {
-      tp: [...inSyntaxes("FLW_SECRET_KEY", flwLive)],
-      fp: ["FLW_SECRET_KEY=FLWSECK-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx-X", `FLWPUBK-${fx("fwf", 32, FIXTURE_ALPHABETS.hex)}-X`]
-    }
-  },
-  {
-    id: "flutterwave-test-secret-key",
-    title: "Flutterwave test secret key",
-    severity: "low",
-    keywords: ["flwseck_test-"],
-    pattern: `${B2}(FLWSECK_TEST-[0-9a-f]{32}-X)${E2}`,
-    entropy: 3,
-    help: "A Flutterwave test-mode secret key (`FLWSECK_TEST-`): no real money, but it exposes the test account. Regenerate the test keys if the repository is public.",
-    examples: {
-      tp: [...inSyntaxes("FLW_TEST_SECRET_KEY", flwTest)],
-      fp: ["FLW_TEST_SECRET_KEY=FLWSECK_TEST-<key>-X", `FLWPUBK_TEST-${fx("fwf2", 32, FIXTURE_ALPHABETS.hex)}-X`]
-    }
-  },
-  {
-    id: "razorpay-key-secret",
-    title: "Razorpay key secret",
-    severity: "high",
-    keywords: ["razorpay"],
-    pattern: String.raw`(?i:razorpay)[\w.-]{0,30}(?i:secret)${ASSIGN3}([A-Za-z0-9]{24})(?:[^A-Za-z0-9]|$)`,
-    entropy: 3.5,
-    help: "A Razorpay API key secret (24 characters, named as Razorpay’s): with the `rzp_` key id it has payment API access. Regenerate the key in the Razorpay Dashboard (Account & Settings → API Keys).",
-    examples: {
-      tp: [...inSyntaxes("RAZORPAY_KEY_SECRET", razorpaySecret)],
-      fp: [
-        "RAZORPAY_KEY_SECRET=YOUR_KEY_SECRET",
-        `RAZORPAY_KEY_ID=rzp_live_${fx("rzf", 14)}`,
-        'razorpay_secret: "aaaaaaaaaaaaaaaaaaaaaaaa"'
-      ]
-    }
-  },
-  {
-    id: "paddle-api-key",
-    title: "Paddle Billing live API key",
-    severity: "critical",
-    keywords: ["pdl_live_apikey_"],
-    pattern: `${B2}(pdl_live_apikey_[a-z0-9]{26}_[A-Za-z0-9]{22}_[A-Za-z0-9]{3})${E2}`,
-    entropy: 3.5,
-    help: "A Paddle Billing live API key (`pdl_live_apikey_…`): live transactions, subscriptions and customers, within its permissions. Revoke it under Developer Tools → Authentication in the Paddle dashboard and create a new one.",
-    examples: {
-      tp: [...inSyntaxes("PADDLE_API_KEY", paddle), `Authorization: Bearer ${paddle}`],
-      fp: [
-        "PADDLE_API_KEY=pdl_live_apikey_<key>",
-        `pdl_live_apikey_${fx("pdf", 26, FIXTURE_ALPHABETS.lowerAlnum)}`,
-        `PADDLE_API_KEY=${paddleSandbox}`
-      ]
-    }
-  },
-  {
-    id: "paddle-sandbox-api-key",
-    title: "Paddle Billing sandbox API key",
-    severity: "low",
-    keywords: ["pdl_sdbx_apikey_"],
-    pattern: `${B2}(pdl_sdbx_apikey_[a-z0-9]{26}_[A-Za-z0-9]{22}_[A-Za-z0-9]{3})${E2}`,
-    entropy: 3.5,
-    help: "A Paddle Billing sandbox API key (`pdl_sdbx_apikey_…`): no real money, but it exposes the sandbox account. Revoke it in the sandbox dashboard if the repository is public.",
-    examples: {
-      tp: [...inSyntaxes("PADDLE_SANDBOX_API_KEY", paddleSandbox)],
-      fp: ["PADDLE_API_KEY=pdl_sdbx_apikey_...", `PADDLE_API_KEY=${paddle.slice(0, -4)}`]
-    }
-  },
-  {
-    id: "mollie-api-key",
-    title: "Mollie live API key",
-    severity: "critical",
-    keywords: ["mollie"],
-    pattern: String.raw`(?i:mollie)[\w.-]{0,30}${ASSIGN3}(live_[A-Za-z0-9]{30})(?:[^A-Za-z0-9]|$)`,
-    entropy: 3.5,
-    help: "A Mollie live API key (`live_` + 30 characters, named as Mollie’s): live payments and refunds. Reset it in the Mollie Dashboard (Developers → API keys).",
-    examples: {
-      tp: [...inSyntaxes("MOLLIE_API_KEY", mollie)],
-      fp: [`MOLLIE_API_KEY=test_${fx("mlf", 30)}`, 'mollie_api_key: "live_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"']
-    }
-  },
-  {
-    id: "gocardless-access-token",
-    title: "GoCardless live access token",
-    severity: "critical",
-    keywords: ["gocardless"],
-    pattern: String.raw`(?i:gocardless)[\w.-]{0,30}${ASSIGN3}(live_[A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_-]|$)`,
-    entropy: 3.5,
-    help: "A GoCardless live access token (`live_` + 40 characters, named as GoCardless’s): Direct Debit mandates and payments. Revoke it in the GoCardless Dashboard (Developers → Access tokens).",
-    examples: {
-      tp: [...inSyntaxes("GOCARDLESS_ACCESS_TOKEN", gocardless)],
-      fp: [`GOCARDLESS_ACCESS_TOKEN=sandbox_${fx("gcf", 40, FIXTURE_ALPHABETS.base64url)}`, 'gocardless_token: "live_<token>"']
-    }
-  }
-];
-
-// src/scan/rules/devops.ts
-var ASSIGN4 = String.raw`["'\x60]?\s*(?::=|=>|=|:)\s*["'\x60]?`;
-var UUID3 = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
-var UUIDL = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
-var { env: env2, yaml: yaml2, json: json2, code: code2 } = syntax;
-var hex2 = (seed, n) => fake(seed, n, ALPHABETS.hex);
-var b643 = (seed, n) => fake(seed, n, ALPHABETS.base64);
-var b64url3 = (seed, n) => fake(seed, n, ALPHABETS.base64url);
-var upper2 = (seed, n) => fake(seed, n, ALPHABETS.upperAlnum);
-var jsonB64 = (o, url2 = false) => Buffer.from(JSON.stringify(o)).toString(url2 ? "base64url" : "base64");
-var jsonAfter = (prefix2) => (secret) => secret.startsWith(prefix2) ? validateBase64JsonPayload(secret.slice(prefix2.length)) : "invalid";
-var grafanaCloud = (seed) => `glc_${jsonB64({ o: fake(`${seed}-o`, 6, "0123456789"), n: `stack-${fake(`${seed}-n`, 6, ALPHABETS.lowerAlnum)}`, k: fake(`${seed}-k`, 24), m: { r: "prod-us-east-0" } })}`;
-var grafanaLegacy = (seed) => jsonB64({ k: fake(`${seed}-k`, 32), n: "ci-deployer", id: Number(fake(`${seed}-id`, 6, "0123456789")) });
-var sentryOrg = (seed) => `sntrys_${jsonB64({ iat: 17672256001e-1, url: "https://sentry.io", region_url: "https://us.sentry.io", org: "acme" })}_${b643(`${seed}-s`, 43)}`;
-var onePassword = (seed) => `ops_${jsonB64({ signInAddress: "acme.1password.com", userAuth: { method: "SRPg-4096", alg: "PBES2g-HS256", iterations: 65e4, salt: b64url3(`${seed}-salt`, 22) }, email: `${fake(`${seed}-e`, 12, ALPHABETS.lowerAlnum)}@1passwordserviceaccounts.com`, srpX: hex2(`${seed}-x`, 64), muk: { alg: "A256GCM", ext: true, k: b64url3(`${seed}-k`, 43), key_ops: ["encrypt", "decrypt"], kty: "oct", kid: "mp" }, secretKey: `A3-${upper2(`${seed}-sk`, 6)}-${upper2(`${seed}-sk2`, 11)}`, deviceUuid: fake(`${seed}-d`, 26, ALPHABETS.lowerAlnum) })}`;
-var terraform = (seed) => `${fake(`${seed}-id`, 14)}.atlasv1.${b64url3(`${seed}-s`, 67)}`;
-var atlassian = (seed) => fakeAtlassianToken("ATATT3xFfGF0", seed);
-var tailscale = (kind, seed) => `tskey-${kind}-k${fake(`${seed}-id`, 10)}CNTRL-${fake(`${seed}-s`, 33)}`;
-var devopsRules = [
-  {
-    id: "vault-service-token",
-    title: "HashiCorp Vault service token",
-    severity: "high",
-    keywords: ["hvs."],
-    pattern: String.raw`\b(hvs\.[A-Za-z0-9_-]{24,})(?:[^A-Za-z0-9_-]|$)`,
-    entropy: 4,
-    help: "A Vault service token reads and writes whatever its policies allow until its TTL ends. Revoke it with `vault token revoke` (or its accessor) and rotate any secret it could read.",
-    examples: {
-      tp: [
-        env2("VAULT_TOKEN", `hvs.${b64url3("hvs-a", 24)}`),
-        yaml2("token", `hvs.CAESI${b64url3("hvs-b", 90)}`),
-        `curl -H "X-Vault-Token: hvs.${b64url3("hvs-c", 24)}" https://vault.acme.test/v1/secret/data/app`
-      ],
-      fp: [
-        env2("VAULT_TOKEN", `hvs.${"x".repeat(24)}`),
-        yaml2("token", `hvs.${b64url3("hvs-s", 12)}`),
-        json2("path", `ahvs.${b64url3("hvs-e", 24)}`)
-      ]
-    }
-  },
-  {
-    id: "vault-batch-token",
-    title: "HashiCorp Vault batch token",
-    severity: "high",
-    keywords: ["hvb."],
-    pattern: String.raw`\b(hvb\.[A-Za-z0-9_-]{100,})(?:[^A-Za-z0-9_-]|$)`,
-    entropy: 4,
-    help: "A Vault batch token carries its policies inside itself and is valid until its TTL ends; it cannot be revoked alone. Revoke its parent token or lease, shorten the role TTL, and rotate secrets it could read.",
-    examples: {
-      tp: [
-        env2("VAULT_TOKEN", `hvb.AAAAAQ${b64url3("hvb-a", 140)}`),
-        json2("client_token", `hvb.AAAAAQ${b64url3("hvb-b", 140)}`)
-      ],
-      fp: [env2("VAULT_TOKEN", `hvb.${b64url3("hvb-s", 40)}`), yaml2("token", `hvb.${"A".repeat(120)}`)]
-    }
-  },
-  {
-    id: "vault-legacy-token",
-    title: "HashiCorp Vault token (pre-1.10 format)",
-    severity: "medium",
-    keywords: ["vault_token", "vaulttoken", "x-vault-token"],
-    pattern: String.raw`(?i:vault_?token|x-vault-token)${ASSIGN4}(s\.[A-Za-z0-9]{24})\b`,
-    entropy: 3.5,
-    help: "A Vault token in the old s.… format reads and writes whatever its policies allow. Revoke it with `vault token revoke` and upgrade to prefixed tokens.",
-    examples: {
-      tp: [
-        env2("VAULT_TOKEN", `s.${fake("vl-a", 24)}`),
-        yaml2("vault_token", `s.${fake("vl-b", 24)}`),
-        json2("vaultToken", `s.${fake("vl-c", 24)}`)
-      ],
-      fp: [
-        env2("VAULT_TOKEN", syntax.ref("VAULT_TOKEN")),
-        yaml2("vault_token", `s.${fake("vl-s", 12)}`),
-        env2("VAULT_ADDR", "https://vault.acme.test")
-      ]
-    }
-  },
-  {
-    id: "terraform-cloud-token",
-    title: "HCP Terraform / Terraform Enterprise API token",
-    severity: "high",
-    keywords: [".atlasv1."],
-    pattern: String.raw`\b([A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_-]{60,70})(?:[^A-Za-z0-9_-]|$)`,
-    entropy: 4,
-    help: "A Terraform Cloud user, team or organisation token plans and applies workspaces (and reads their state and variables). Delete it under User/Team/Organization settings → API tokens.",
-    examples: {
-      tp: [
-        env2("TF_TOKEN_app_terraform_io", terraform("tf-a")),
-        `credentials "app.terraform.io" {
-  token = "${terraform("tf-b")}"
-}`,
-        json2("token", terraform("tf-c"))
-      ],
-      fp: [
-        env2("TF_TOKEN_app_terraform_io", `${fake("tf-s", 14)}.atlasv1.${b64url3("tf-s2", 30)}`),
-        yaml2("token", `${"x".repeat(14)}.atlasv1.${"x".repeat(67)}`)
-      ]
-    }
-  },
-  {
-    id: "doppler-personal-token",
-    title: "Doppler personal or CLI token",
-    severity: "high",
-    keywords: ["dp.pt.", "dp.ct."],
-    pattern: String.raw`\b(dp\.(?:pt|ct)\.[A-Za-z0-9]{40,44})\b`,
-    entropy: 4,
-    help: "A Doppler personal or CLI token reads and changes secrets in every workplace project its user can reach. Revoke it under Tokens in the dashboard or with `doppler logout --scope`.",
-    examples: {
-      tp: syntax.all("doppler_token", `dp.pt.${fake("dpt-a", 43)}`, `dp.ct.${fake("dpt-b", 43)}`),
-      fp: [
-        env2("DOPPLER_TOKEN", `dp.pt.${"x".repeat(43)}`),
-        yaml2("doppler_token", `dp.pt.${fake("dpt-s", 20)}`),
-        json2("doppler_token", syntax.ref("DOPPLER_TOKEN"))
-      ]
-    }
-  },
-  {
-    id: "doppler-service-token",
-    title: "Doppler service, service-account or SCIM token",
-    severity: "high",
-    keywords: ["dp.st.", "dp.sa.", "dp.scim.", "dp.audit."],
-    pattern: String.raw`\b(dp\.(?:st|sa|scim|audit)\.(?:[a-z0-9_-]{1,40}\.)?[A-Za-z0-9]{40,44})\b`,
-    entropy: 4,
-    help: "A Doppler service token reads one config's secrets (service accounts and SCIM/audit tokens reach further). Revoke it under the project config → Access, or the service account's tokens.",
-    examples: {
-      tp: [
-        env2("DOPPLER_TOKEN", `dp.st.prd.${fake("dps-a", 43)}`),
-        yaml2("doppler_token", `dp.st.${fake("dps-b", 43)}`),
-        json2("token", `dp.sa.${fake("dps-c", 43)}`)
-      ],
-      fp: [env2("DOPPLER_TOKEN", `dp.st.prd.${"x".repeat(43)}`), yaml2("doppler_token", `dp.st.${fake("dps-s", 16)}`)]
-    }
-  },
-  {
-    id: "onepassword-service-account-token",
-    title: "1Password service account token",
-    severity: "critical",
-    keywords: ["ops_ey"],
-    pattern: String.raw`\b(ops_eyJ[A-Za-z0-9+/_-]{100,}={0,2})`,
-    entropy: 4,
-    validate: jsonAfter("ops_"),
-    requireValid: true,
-    help: "A 1Password service account token reads (and may write) every item in the vaults the account was granted. Delete the service account or rotate its token under Developer → Service accounts. It must decode to a JSON payload; one that does not is not reported.",
-    examples: {
-      tp: [env2("OP_SERVICE_ACCOUNT_TOKEN", onePassword("op-a")), yaml2("op_token", onePassword("op-b"))],
-      fp: [env2("OP_SERVICE_ACCOUNT_TOKEN", `ops_eyJ${b643("op-x", 300)}`), yaml2("op_token", "ops_eyJhbGciOiJIUzI1NiJ9")]
-    }
-  },
-  {
-    id: "databricks-token",
-    title: "Databricks personal access token",
-    severity: "high",
-    keywords: ["dapi"],
-    pattern: String.raw`\b(dapi[a-f0-9]{32}(?:-[0-9])?)\b`,
-    entropy: 3,
-    help: "A Databricks PAT acts as its user or service principal in the workspace (clusters, jobs, data). Revoke it under User Settings → Developer → Access tokens, or an admin can revoke it with the Token Management API.",
-    examples: {
-      tp: [
-        ...syntax.all("databricks_token", `dapi${hex2("db-a", 32)}`, `dapi${hex2("db-b", 32)}-2`),
-        `curl -H "Authorization: Bearer dapi${hex2("db-c", 32)}" https://adb-1.azuredatabricks.net/api/2.0/clusters/list`
-      ],
-      fp: [
-        env2("DATABRICKS_TOKEN", `dapi${"0".repeat(32)}`),
-        yaml2("databricks_token", `dapi${hex2("db-s", 24)}`),
-        code2("fn", `rapidapi${hex2("db-e", 32)}`)
-      ]
-    }
-  },
-  {
-    id: "atlassian-api-token",
-    title: "Atlassian API token (Jira, Confluence)",
-    severity: "high",
-    keywords: ["atatt3"],
-    pattern: String.raw`\b(ATATT3[A-Za-z0-9_-]{100,300}=[A-F0-9]{8})\b`,
-    entropy: 4,
-    validate: validateAtlassianToken,
-    requireValid: true,
-    help: "An Atlassian API token authenticates as its user to Jira, Confluence and Bitbucket APIs with all their permissions. Revoke it at id.atlassian.com → Security → API tokens. The last 8 hex digits are a CRC32 of the rest; a value whose checksum fails is not reported.",
-    examples: {
-      tp: [
-        env2("JIRA_API_TOKEN", atlassian("at-a")),
-        yaml2("confluence_token", atlassian("at-b")),
-        json2("apiToken", atlassian("at-c"))
-      ],
-      fp: [
-        env2("JIRA_API_TOKEN", `ATATT3xFfGF0${"x".repeat(170)}=00000000`),
-        yaml2("confluence_token", `ATATT3xFfGF0${b64url3("at-s", 40)}=${fake("at-s2", 8, ALPHABETS.HEX)}`),
-        json2("apiToken", `ATATT3xFfGF0${b64url3("at-n", 170)}`),
-        // no checksum suffix
-        code2("token", corrupt(atlassian("at-a"))),
-        env2("JIRA_API_TOKEN", `ATATT3xFfGF0${b64url3("at-r", 170)}=${fake("at-r2", 8, ALPHABETS.HEX)}`)
-        // a random checksum
-      ]
-    }
-  },
-  {
-    id: "atlassian-api-token-legacy",
-    title: "Atlassian API token (unprefixed)",
-    severity: "medium",
-    keywords: ["jira", "confluence", "atlassian"],
-    pattern: String.raw`(?i:jira|confluence|atlassian)[A-Za-z0-9_.-]{0,20}(?i:api_?token|token|password)${ASSIGN4}([A-Za-z0-9]{24})\b`,
-    entropy: 3.5,
-    help: "An older 24-character Atlassian API token authenticates as its user to Jira and Confluence. Revoke it at id.atlassian.com → Security → API tokens.",
-    examples: {
-      tp: [
-        env2("JIRA_API_TOKEN", fake("atl-a", 24)),
-        yaml2("confluence_api_token", fake("atl-b", 24)),
-        json2("atlassianToken", fake("atl-c", 24))
-      ],
-      fp: [
-        env2("JIRA_API_TOKEN", syntax.ref("JIRA_API_TOKEN")),
-        yaml2("jira_url", "https://acme.atlassian.net"),
-        env2("JIRA_API_TOKEN", "a".repeat(24))
-      ]
-    }
-  },
-  {
-    id: "linear-api-key",
-    title: "Linear API key",
-    severity: "high",
-    keywords: ["lin_api_"],
-    pattern: String.raw`\b(lin_api_[A-Za-z0-9]{40})\b`,
-    entropy: 4,
-    help: "A Linear personal API key reads and writes issues, projects and comments as its user. Revoke it under Settings → Account → Security & access → API keys.",
-    examples: {
-      tp: syntax.all("linear_api_key", `lin_api_${fake("lin-a", 40)}`, `lin_api_${fake("lin-b", 40)}`),
-      fp: [
-        env2("LINEAR_API_KEY", `lin_api_${"x".repeat(40)}`),
-        yaml2("linear_api_key", `lin_api_${fake("lin-s", 24)}`),
-        json2("linear_api_key", `lin_api_${fake("lin-l", 48)}`)
-      ]
-    }
-  },
-  {
-    id: "linear-oauth-token",
-    title: "Linear OAuth access token",
-    severity: "high",
-    keywords: ["lin_oauth_"],
-    pattern: String.raw`\b(lin_oauth_[a-f0-9]{64})\b`,
-    entropy: 3,
-    help: "A Linear OAuth token acts for the user who authorised the application. Revoke it with the OAuth revoke endpoint or under Settings → Applications.",
-    examples: {
-      tp: [env2("LINEAR_TOKEN", `lin_oauth_${hex2("lo-a", 64)}`), json2("access_token", `lin_oauth_${hex2("lo-b", 64)}`)],
-      fp: [env2("LINEAR_TOKEN", `lin_oauth_${"0".repeat(64)}`), json2("access_token", `lin_oauth_${hex2("lo-s", 40)}`)]
-    }
-  },
-  {
-    id: "postman-api-key",
-    title: "Postman API key",
-    severity: "high",
-    keywords: ["pmak-"],
-    pattern: String.raw`\b(PMAK-[a-f0-9]{24}-[a-f0-9]{34})\b`,
-    entropy: 3,
-    help: "A Postman API key reads and changes its user's collections, environments (often full of other secrets) and workspaces. Regenerate or delete it under Settings → API keys.",
-    examples: {
-      tp: syntax.all(
-        "postman_api_key",
-        `PMAK-${hex2("pm-a", 24)}-${hex2("pm-b", 34)}`,
-        `PMAK-${hex2("pm-c", 24)}-${hex2("pm-d", 34)}`
-      ),
-      fp: [
-        env2("POSTMAN_API_KEY", `PMAK-${"0".repeat(24)}-${"0".repeat(34)}`),
-        yaml2("postman_api_key", `PMAK-${hex2("pm-s", 24)}-${hex2("pm-t", 20)}`)
-      ]
-    }
-  },
-  {
-    id: "grafana-cloud-token",
-    title: "Grafana Cloud access policy token",
-    severity: "high",
-    keywords: ["glc_"],
-    pattern: String.raw`\b(glc_[A-Za-z0-9+/]{32,}={0,2})`,
-    entropy: 4,
-    validate: jsonAfter("glc_"),
-    requireValid: true,
-    help: "A Grafana Cloud access policy token reads or writes metrics, logs, traces or stacks per its policy. Delete it under Administration → Cloud access policies. It must decode to a JSON payload; one that does not is not reported.",
-    examples: {
-      tp: [
-        env2("GRAFANA_CLOUD_TOKEN", grafanaCloud("gc-a")),
-        yaml2("password", grafanaCloud("gc-b")),
-        json2("token", grafanaCloud("gc-c"))
-      ],
-      fp: [env2("GRAFANA_CLOUD_TOKEN", `glc_${b643("gc-x", 120)}`), yaml2("password", `glc_${"A".repeat(60)}`)]
-    }
-  },
-  {
-    id: "grafana-service-account-token",
-    title: "Grafana service account token",
-    severity: "high",
-    keywords: ["glsa_"],
-    pattern: String.raw`\b(glsa_[A-Za-z0-9]{32}_[a-f0-9]{8})\b`,
-    entropy: 4,
-    validate: validateGrafanaServiceAccountToken,
-    requireValid: true,
-    help: "A Grafana service account token calls the Grafana HTTP API with the service account's role (dashboards, data sources, alerting). Delete it under Administration → Users and access → Service accounts. The last 8 hex digits are a CRC32 of the rest; a value whose checksum fails is not reported.",
-    examples: {
-      tp: syntax.all("grafana_token", fakeGrafanaServiceAccountToken("gs-a"), fakeGrafanaServiceAccountToken("gs-c")),
-      fp: [
-        env2("GRAFANA_TOKEN", corrupt(fakeGrafanaServiceAccountToken("gs-a"))),
-        code2("token", `glsa_${fake("gs-r", 32)}_${hex2("gs-r2", 8)}`),
-        // a random checksum
-        env2("GRAFANA_TOKEN", `glsa_${"x".repeat(32)}_00000000`),
-        yaml2("grafana_token", `glsa_${fake("gs-s", 20)}_${hex2("gs-t", 8)}`),
-        json2("grafana_token", `glsa_${fake("gs-n", 32)}`)
-      ]
-    }
-  },
-  {
-    id: "grafana-api-key-legacy",
-    title: "Grafana API key (legacy)",
-    severity: "medium",
-    keywords: ["eyjrijoi"],
-    pattern: String.raw`\b(eyJrIjoi[A-Za-z0-9+/]{40,}={0,2})`,
-    entropy: 4,
-    validate: (s) => validateBase64JsonPayload(s),
-    requireValid: true,
-    help: "A legacy Grafana API key (base64 JSON with k, n, id) calls the HTTP API with its role. Delete it under Administration → API keys and migrate to service accounts. One that does not decode is not reported.",
-    examples: {
-      tp: [env2("GRAFANA_API_KEY", grafanaLegacy("gl-a")), `Authorization: Bearer ${grafanaLegacy("gl-b")}`],
-      fp: [
-        env2("GRAFANA_API_KEY", `eyJrIjoi${b643("gl-x", 60)}`),
-        yaml2("grafana_api_key", "eyJrIjoiT0tTcG1pUlY2RnVKZTFVaDFsNFZXdE9ZWmNrMkZYbk")
-      ]
-    }
-  },
-  {
-    id: "sentry-user-token",
-    title: "Sentry user auth token",
-    severity: "high",
-    keywords: ["sntryu_"],
-    pattern: String.raw`\b(sntryu_[a-f0-9]{64})\b`,
-    entropy: 3,
-    help: "A Sentry user auth token calls the Sentry API as its user within its scopes (projects, releases, events with their data). Revoke it under User settings → Personal Tokens.",
-    examples: {
-      tp: syntax.all("sentry_auth_token", `sntryu_${hex2("su-a", 64)}`, `sntryu_${hex2("su-b", 64)}`),
-      fp: [
-        env2("SENTRY_AUTH_TOKEN", `sntryu_${"0".repeat(64)}`),
-        yaml2("sentry_auth_token", `sntryu_${hex2("su-s", 40)}`)
-      ]
-    }
-  },
-  {
-    id: "sentry-org-token",
-    title: "Sentry organisation auth token",
-    severity: "high",
-    keywords: ["sntrys_"],
-    pattern: String.raw`\b(sntrys_eyJ[A-Za-z0-9+/=]{20,}_[A-Za-z0-9+/]{43})(?:[^A-Za-z0-9+/_=]|$)`,
-    entropy: 4,
-    validate: (s) => validateBase64JsonPayload(s.slice("sntrys_".length, s.lastIndexOf("_"))),
-    requireValid: true,
-    help: "A Sentry organisation token uploads source maps and creates releases for the organisation (CI use). Revoke it under Settings → Developer Settings → Organization Tokens. Its middle part must decode to JSON; one that does not is not reported.",
-    examples: {
-      tp: [env2("SENTRY_AUTH_TOKEN", sentryOrg("so-a")), yaml2("authToken", sentryOrg("so-b"))],
-      fp: [
-        env2("SENTRY_AUTH_TOKEN", `sntrys_eyJ${b643("so-x", 80)}_${b643("so-y", 43)}`),
-        yaml2("authToken", `sntrys_eyJ${b643("so-s", 80)}`)
-      ]
-    }
-  },
-  {
-    id: "newrelic-user-api-key",
-    title: "New Relic user API key",
-    severity: "high",
-    keywords: ["nrak-"],
-    pattern: String.raw`\b(NRAK-[A-Z0-9]{27})\b`,
-    entropy: 4,
-    help: "A New Relic user key calls NerdGraph as its user (accounts, alerts, data). Delete it under API keys in the New Relic UI.",
-    examples: {
-      tp: syntax.all("new_relic_api_key", `NRAK-${upper2("nr-a", 27)}`, `NRAK-${upper2("nr-b", 27)}`),
-      fp: [
-        env2("NEW_RELIC_API_KEY", `NRAK-${"X".repeat(27)}`),
-        yaml2("new_relic_api_key", `NRAK-${upper2("nr-s", 20)}`),
-        json2("new_relic_api_key", `NRAK-${fake("nr-l", 27, ALPHABETS.lowerAlnum)}`)
-      ]
-    }
-  },
-  {
-    id: "newrelic-license-key",
-    title: "New Relic ingest license key",
-    severity: "medium",
-    keywords: ["nral"],
-    pattern: String.raw`\b([a-z0-9]{36}NRAL)\b`,
-    entropy: 3.5,
-    help: "A New Relic license key sends telemetry into the account (data poisoning, cost). Create a new ingest key under API keys, roll agents to it, then delete the old one.",
-    examples: {
-      tp: [
-        env2("NEW_RELIC_LICENSE_KEY", `eu01xx${fake("nrl-a", 30, ALPHABETS.lowerAlnum)}NRAL`),
-        yaml2("license_key", `${fake("nrl-b", 36, ALPHABETS.lowerAlnum)}NRAL`)
-      ],
-      fp: [
-        env2("NEW_RELIC_LICENSE_KEY", `${"x".repeat(36)}NRAL`),
-        yaml2("license_key", `${fake("nrl-s", 20, ALPHABETS.lowerAlnum)}NRAL`)
-      ]
-    }
-  },
-  {
-    id: "newrelic-insights-key",
-    title: "New Relic Insights insert/query key",
-    severity: "medium",
-    keywords: ["nrii-", "nriq-"],
-    pattern: String.raw`\b(NRI[IQ]-[A-Za-z0-9_-]{32})(?:[^A-Za-z0-9_-]|$)`,
-    entropy: 4,
-    help: "An Insights insert key writes custom events; a query key reads account data with NRQL. Delete it under API keys → Insights keys.",
-    examples: {
-      tp: [
-        env2("NEW_RELIC_INSERT_KEY", `NRII-${b64url3("nri-a", 32)}`),
-        yaml2("query_key", `NRIQ-${b64url3("nri-b", 32)}`)
-      ],
-      fp: [env2("NEW_RELIC_INSERT_KEY", `NRII-${"x".repeat(32)}`), yaml2("query_key", `NRIQ-${b64url3("nri-s", 16)}`)]
-    }
-  },
-  {
-    id: "datadog-api-key",
-    title: "Datadog API key",
-    severity: "high",
-    keywords: ["datadog", "dd_api", "dd-api", "ddapi"],
-    pattern: String.raw`(?i:(?:datadog|dd)[_-]?api[_-]?key)${ASSIGN4}([a-f0-9]{32})\b`,
-    entropy: 3,
-    help: "A Datadog API key submits metrics, logs and events to the organisation. Revoke it under Organization Settings → API Keys and roll agents to a new one.",
-    examples: {
-      tp: [
-        env2("DD_API_KEY", hex2("dd-a", 32)),
-        yaml2("datadog_api_key", hex2("dd-b", 32)),
-        json2("ddApiKey", hex2("dd-c", 32)),
-        code2("datadogApiKey", hex2("dd-a", 32))
-      ],
-      fp: [
-        env2("DD_API_KEY", syntax.ref("DD_API_KEY")),
-        yaml2("datadog_api_key", "0".repeat(32)),
-        env2("DD_API_KEY", hex2("dd-s", 24)),
-        json2("dd_site", "datadoghq.eu")
-      ]
-    }
-  },
-  {
-    id: "datadog-app-key",
-    title: "Datadog application key",
-    severity: "high",
-    keywords: ["datadog", "dd_app", "dd-app", "ddapp"],
-    pattern: String.raw`(?i:(?:datadog|dd)[_-]?app(?:lication)?[_-]?key)${ASSIGN4}([a-f0-9]{40})\b`,
-    entropy: 3,
-    help: "A Datadog application key, with an API key, reads and changes the organisation's data and configuration as its user. Revoke it under Organization Settings → Application Keys.",
-    examples: {
-      tp: [
-        env2("DD_APP_KEY", hex2("dda-a", 40)),
-        yaml2("datadog_application_key", hex2("dda-b", 40)),
-        json2("ddAppKey", hex2("dda-c", 40))
-      ],
-      fp: [
-        env2("DD_APP_KEY", syntax.ref("DD_APP_KEY")),
-        yaml2("datadog_app_key", hex2("dda-s", 32)),
-        env2("DD_APP_KEY", "0".repeat(40))
-      ]
-    }
-  },
-  {
-    id: "dynatrace-token",
-    title: "Dynatrace access token",
-    severity: "high",
-    keywords: ["dt0"],
-    pattern: String.raw`\b(dt0[a-z][0-9]{2}\.[A-Z0-9]{24}\.[A-Z0-9]{64})\b`,
-    entropy: 4,
-    help: "A Dynatrace token calls the environment or account API within its scopes (ingest, settings, secrets of monitored entities). Revoke it under Access tokens.",
-    examples: {
-      tp: syntax.all(
-        "dt_api_token",
-        `dt0c01.${upper2("dt-a", 24)}.${upper2("dt-b", 64)}`,
-        `dt0s01.${upper2("dt-c", 24)}.${upper2("dt-d", 64)}`
-      ),
-      fp: [
-        env2("DT_API_TOKEN", `dt0c01.${upper2("dt-s", 24)}.${upper2("dt-t", 40)}`),
-        yaml2("dt_api_token", `dt0c01.${"X".repeat(24)}.${"X".repeat(64)}`)
-      ]
-    }
-  },
-  {
-    id: "pagerduty-api-key",
-    title: "PagerDuty API key",
-    severity: "high",
-    keywords: ["pagerduty"],
-    pattern: String.raw`(?i:pagerduty[A-Za-z0-9_.-]{0,20}(?:token|key))${ASSIGN4}((?:u\+)?[A-Za-z0-9_+-]{20})(?:[^A-Za-z0-9_+-]|$)`,
-    entropy: 3.5,
-    help: "A PagerDuty REST API key reads and changes incidents, schedules and services (account-wide for general keys, as its user for user tokens). Delete it under Integrations → API Access Keys or the user's API access.",
-    examples: {
-      tp: [
-        env2("PAGERDUTY_TOKEN", b64url3("pd-a", 20)),
-        yaml2("pagerduty_api_key", `u+${b64url3("pd-b", 18)}`),
-        json2("pagerdutyToken", b64url3("pd-c", 20))
-      ],
-      fp: [
-        env2("PAGERDUTY_TOKEN", syntax.ref("PAGERDUTY_TOKEN")),
-        yaml2("pagerduty_routing_key", hex2("pd-r", 32)),
-        // an Events routing key is 32 hex: not this rule
-        env2("PAGERDUTY_TOKEN", "x".repeat(20))
-      ]
-    }
-  },
-  {
-    id: "circleci-personal-token",
-    title: "CircleCI personal API token",
-    severity: "high",
-    keywords: ["ccipat_"],
-    pattern: String.raw`\b(CCIPAT_[A-Za-z0-9]{22}_[a-f0-9]{40})\b`,
-    entropy: 4,
-    help: "A CircleCI personal token acts as its user on every project they follow (env vars, contexts, SSH keys). Delete it under User Settings → Personal API Tokens.",
-    examples: {
-      tp: syntax.all(
-        "circle_token",
-        `CCIPAT_${fake("cc-a", 22)}_${hex2("cc-b", 40)}`,
-        `CCIPAT_${fake("cc-c", 22)}_${hex2("cc-d", 40)}`
-      ),
-      fp: [
-        env2("CIRCLE_TOKEN", `CCIPAT_${"x".repeat(22)}_${"0".repeat(40)}`),
-        yaml2("circle_token", `CCIPAT_${fake("cc-s", 22)}_${hex2("cc-t", 20)}`)
-      ]
-    }
-  },
-  {
-    id: "circleci-project-token",
-    title: "CircleCI project API token",
-    severity: "high",
-    keywords: ["cciprj_"],
-    pattern: String.raw`\b(CCIPRJ_[A-Za-z0-9]{22}_[a-f0-9]{40})\b`,
-    entropy: 4,
-    help: "A CircleCI project token triggers pipelines and reads or changes one project. Delete it under Project Settings → API Permissions.",
-    examples: {
-      tp: [
-        env2("CIRCLE_PROJECT_TOKEN", `CCIPRJ_${fake("cp-a", 22)}_${hex2("cp-b", 40)}`),
-        json2("token", `CCIPRJ_${fake("cp-c", 22)}_${hex2("cp-d", 40)}`)
-      ],
-      fp: [
-        env2("CIRCLE_PROJECT_TOKEN", `CCIPRJ_${"x".repeat(22)}_${"0".repeat(40)}`),
-        json2("token", `CCIPRJ_${fake("cp-s", 22)}`)
-      ]
-    }
-  },
-  {
-    id: "circleci-token-legacy",
-    title: "CircleCI API token (unprefixed)",
-    severity: "medium",
-    keywords: ["circle"],
-    pattern: String.raw`(?i:circle[_-]?(?:ci[_-]?)?(?:api[_-]?)?token)${ASSIGN4}([a-f0-9]{40})\b`,
-    entropy: 3,
-    help: "An older 40-hex CircleCI API token acts as its user or on its project. Delete it under User Settings → Personal API Tokens or Project Settings → API Permissions.",
-    examples: {
-      tp: [
-        env2("CIRCLE_TOKEN", hex2("cl-a", 40)),
-        yaml2("circleci_token", hex2("cl-b", 40)),
-        json2("circleApiToken", hex2("cl-c", 40))
-      ],
-      fp: [
-        env2("CIRCLE_TOKEN", syntax.ref("CIRCLE_TOKEN")),
-        env2("CIRCLE_SHA1", hex2("cl-sha", 40)),
-        yaml2("circleci_token", "0".repeat(40))
-      ]
-    }
-  },
-  {
-    id: "travis-ci-token",
-    title: "Travis CI API token",
-    severity: "medium",
-    keywords: ["travis"],
-    pattern: `(?i:travis[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN4}([A-Za-z0-9_-]{22})(?:[^A-Za-z0-9_-]|$)`,
-    entropy: 3.5,
-    help: "A Travis CI API token acts as its user (builds, env vars, settings of their repositories). Regenerate it under Settings → API authentication.",
-    examples: {
-      tp: [
-        env2("TRAVIS_TOKEN", b64url3("tr-a", 22)),
-        yaml2("travis_api_token", b64url3("tr-b", 22)),
-        json2("travisToken", b64url3("tr-c", 22))
-      ],
-      fp: [
-        env2("TRAVIS_TOKEN", syntax.ref("TRAVIS_TOKEN")),
-        env2("TRAVIS_TOKEN", b64url3("tr-s", 16)),
-        yaml2("travis_token", "x".repeat(22))
-      ]
-    }
-  },
-  {
-    id: "buildkite-token",
-    title: "Buildkite API access token",
-    severity: "high",
-    keywords: ["bkua_"],
-    pattern: String.raw`\b(bkua_[a-f0-9]{40})\b`,
-    entropy: 3,
-    help: "A Buildkite API access token calls the REST/GraphQL APIs as its user within its scopes (pipelines, builds, agents). Revoke it under Personal Settings → API Access Tokens.",
-    examples: {
-      tp: syntax.all("buildkite_api_token", `bkua_${hex2("bk-a", 40)}`, `bkua_${hex2("bk-b", 40)}`),
-      fp: [
-        env2("BUILDKITE_API_TOKEN", `bkua_${"0".repeat(40)}`),
-        yaml2("buildkite_api_token", `bkua_${hex2("bk-s", 32)}`)
-      ]
-    }
-  },
-  {
-    id: "jenkins-api-token",
-    title: "Jenkins API token",
-    severity: "high",
-    keywords: ["jenkins"],
-    pattern: String.raw`(?i:jenkins[A-Za-z0-9_.-]{0,20}(?:token|api_?key|password))${ASSIGN4}(11[a-f0-9]{32})\b`,
-    entropy: 3,
-    help: "A Jenkins API token authenticates as its user to the controller (trigger jobs, read credentials, script console for admins). Revoke it under the user → Security → API Token.",
-    examples: {
-      tp: [
-        env2("JENKINS_API_TOKEN", `11${hex2("jk-a", 32)}`),
-        yaml2("jenkins_token", `11${hex2("jk-b", 32)}`),
-        json2("jenkinsApiKey", `11${hex2("jk-c", 32)}`)
-      ],
-      fp: [
-        env2("JENKINS_API_TOKEN", syntax.ref("JENKINS_API_TOKEN")),
-        yaml2("jenkins_token", `11${"0".repeat(32)}`),
-        env2("JENKINS_URL", "https://ci.acme.test")
-      ]
-    }
-  },
-  {
-    id: "snyk-token",
-    title: "Snyk API token",
-    severity: "high",
-    keywords: ["snyk"],
-    pattern: `(?i:snyk[A-Za-z0-9_.-]{0,20}(?:token|api_?key|auth))${ASSIGN4}(${UUID3})\\b`,
-    entropy: 3,
-    help: "A Snyk API token acts as its user or service account (projects, vulnerability data, integrations). Revoke it under Account settings → Auth token, or the service account.",
-    examples: {
-      tp: [
-        env2("SNYK_TOKEN", fakeUuid("sn-a")),
-        yaml2("snyk_token", fakeUuid("sn-b")),
-        json2("snykApiKey", fakeUuid("sn-c"))
-      ],
-      fp: [
-        env2("SNYK_TOKEN", syntax.secretRef("SNYK_TOKEN")),
-        env2("SNYK_ORG_ID", fakeUuid("sn-org")),
-        yaml2("snyk_token", "00000000-0000-0000-0000-000000000000")
-      ]
-    }
-  },
-  {
-    id: "sonarqube-token",
-    title: "SonarQube token",
-    severity: "high",
-    keywords: ["squ_", "sqp_", "sqa_"],
-    pattern: String.raw`\b(sq[upa]_[a-f0-9]{40})\b`,
-    entropy: 3,
-    help: "A SonarQube user (squ_), project analysis (sqp_) or global analysis (sqa_) token runs analyses and, for user tokens, reads source and issues as its user. Revoke it under My Account → Security or Administration → Security.",
-    examples: {
-      tp: syntax.all("sonar_token", `squ_${hex2("sq-a", 40)}`, `sqp_${hex2("sq-b", 40)}`),
-      fp: [
-        env2("SONAR_TOKEN", `squ_${"0".repeat(40)}`),
-        yaml2("sonar_token", `sqa_${hex2("sq-s", 30)}`),
-        json2("id", `xsqu_${hex2("sq-e", 40)}`)
-      ]
-    }
-  },
-  {
-    id: "sonarcloud-token",
-    title: "SonarCloud / SonarQube token (unprefixed)",
-    severity: "medium",
-    keywords: ["sonar"],
-    pattern: String.raw`(?i:sonar[_.-]?(?:token|login))${ASSIGN4}([a-f0-9]{40})\b`,
-    entropy: 3,
-    help: "An unprefixed SonarCloud or older SonarQube token runs analyses and reads project data as its user. Revoke it under My Account → Security.",
-    examples: {
-      tp: [
-        env2("SONAR_TOKEN", hex2("sc-a", 40)),
-        `sonar-scanner -Dsonar.login=${hex2("sc-b", 40)}`,
-        yaml2("sonar.token", hex2("sc-c", 40))
-      ],
-      fp: [
-        env2("SONAR_TOKEN", syntax.secretRef("SONAR_TOKEN")),
-        yaml2("sonar.login", "admin"),
-        env2("SONAR_TOKEN", "0".repeat(40))
-      ]
-    }
-  },
-  {
-    id: "codecov-token",
-    title: "Codecov upload token",
-    severity: "low",
-    keywords: ["codecov"],
-    pattern: `(?i:codecov[_-]?(?:upload[_-]?)?token)${ASSIGN4}(${UUID3})\\b`,
-    entropy: 3,
-    help: "A Codecov upload token uploads coverage reports for a repository (or the organisation, for global tokens). Regenerate it in the repository's Codecov settings.",
-    examples: {
-      tp: [env2("CODECOV_TOKEN", fakeUuid("cv-a")), yaml2("codecov_token", fakeUuid("cv-b"))],
-      fp: [
-        env2("CODECOV_TOKEN", syntax.secretRef("CODECOV_TOKEN")),
-        yaml2("codecov_token", "00000000-0000-0000-0000-000000000000")
-      ]
-    }
-  },
-  {
-    id: "pulumi-access-token",
-    title: "Pulumi access token",
-    severity: "high",
-    keywords: ["pul-"],
-    pattern: String.raw`\b(pul-[a-f0-9]{40})\b`,
-    entropy: 3,
-    help: "A Pulumi access token reads and updates stacks (and their secrets and state) of its user, team or organisation. Delete it under Settings → Access tokens in Pulumi Cloud.",
-    examples: {
-      tp: syntax.all("pulumi_access_token", `pul-${hex2("pu-a", 40)}`, `pul-${hex2("pu-b", 40)}`),
-      fp: [
-        env2("PULUMI_ACCESS_TOKEN", `pul-${"0".repeat(40)}`),
-        yaml2("pulumi_access_token", `pul-${hex2("pu-s", 32)}`),
-        json2("name", `rapul-${hex2("pu-e", 40)}`)
-      ]
-    }
-  },
-  {
-    id: "okta-api-token",
-    title: "Okta API token",
-    severity: "high",
-    keywords: ["okta", "ssws"],
-    pattern: String.raw`(?:(?i:okta[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN4}|(?i:ssws)\s+)(00[A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_-]|$)`,
-    entropy: 4,
-    help: "An Okta API token calls the management API with its admin's permissions (users, apps, policies). Revoke it under Security → API → Tokens.",
-    examples: {
-      tp: [
-        env2("OKTA_API_TOKEN", `00${b64url3("ok-a", 40)}`),
-        yaml2("okta_token", `00${b64url3("ok-b", 40)}`),
-        `curl -H "Authorization: SSWS 00${b64url3("ok-c", 40)}" https://acme.okta.com/api/v1/users`
-      ],
-      fp: [
-        env2("OKTA_API_TOKEN", syntax.ref("OKTA_API_TOKEN")),
-        yaml2("okta_token", `00${b64url3("ok-s", 30)}`),
-        env2("OKTA_CLIENT_ID", `0oa${b64url3("ok-id", 17)}`)
-      ]
-    }
-  },
-  {
-    id: "tailscale-auth-key",
-    title: "Tailscale auth key",
-    severity: "high",
-    keywords: ["tskey-auth-"],
-    pattern: String.raw`\b(tskey-auth-[A-Za-z0-9]{8,20}-[A-Za-z0-9]{20,40})\b`,
-    entropy: 4,
-    help: "A Tailscale auth key joins new devices to the tailnet (with its tags, possibly reusable). Revoke it under Settings → Keys in the admin console.",
-    examples: {
-      tp: [
-        env2("TS_AUTHKEY", tailscale("auth", "ts-a")),
-        yaml2("authkey", tailscale("auth", "ts-b")),
-        `tailscale up --authkey=${tailscale("auth", "ts-c")}`
-      ],
-      fp: [
-        env2("TS_AUTHKEY", `tskey-auth-${"x".repeat(12)}-${"x".repeat(33)}`),
-        yaml2("authkey", "tskey-auth-XXXX"),
-        env2("TS_AUTHKEY", `tskey-auth-${fake("ts-s", 12)}`)
-      ]
-    }
-  },
-  {
-    id: "tailscale-api-key",
-    title: "Tailscale API access token or OAuth client secret",
-    severity: "high",
-    keywords: ["tskey-api-", "tskey-client-"],
-    pattern: String.raw`\b(tskey-(?:api|client)-[A-Za-z0-9]{8,20}-[A-Za-z0-9]{20,40})\b`,
-    entropy: 4,
-    help: "A Tailscale API access token (or OAuth client secret) manages the tailnet: devices, ACLs, keys. Revoke it under Settings → Keys (or Trust credentials) in the admin console.",
-    examples: {
-      tp: [
-        env2("TAILSCALE_API_KEY", tailscale("api", "tsa-a")),
-        json2("oauth_client_secret", tailscale("client", "tsa-b"))
-      ],
-      fp: [
-        env2("TAILSCALE_API_KEY", `tskey-api-${"x".repeat(12)}-${"x".repeat(33)}`),
-        json2("oauth_client_secret", "tskey-client-")
-      ]
-    }
-  },
-  {
-    id: "prefect-api-key",
-    title: "Prefect Cloud API key",
-    severity: "high",
-    keywords: ["pnu_"],
-    pattern: String.raw`\b(pnu_[A-Za-z0-9]{36})\b`,
-    entropy: 4,
-    help: "A Prefect Cloud API key acts as its user or service account on workspaces (flows, blocks holding credentials, deployments). Delete it under Profile → API keys.",
-    examples: {
-      tp: syntax.all("prefect_api_key", `pnu_${fake("pf-a", 36)}`, `pnu_${fake("pf-b", 36)}`),
-      fp: [env2("PREFECT_API_KEY", `pnu_${"x".repeat(36)}`), yaml2("prefect_api_key", `pnu_${fake("pf-s", 20)}`)]
-    }
-  },
-  {
-    id: "octopus-deploy-api-key",
-    title: "Octopus Deploy API key",
-    severity: "high",
-    keywords: ["api-"],
-    pattern: String.raw`\b(API-[A-Z0-9]{25,32})\b`,
-    entropy: 3.5,
-    help: "An Octopus Deploy API key acts as its user or service account (deployments, variables, targets). Revoke it under the user profile → API keys.",
-    examples: {
-      tp: [
-        env2("OCTOPUS_API_KEY", `API-${upper2("oc-a", 26)}`),
-        `octo push --apiKey API-${upper2("oc-b", 30)} --server https://octopus.acme.test`
-      ],
-      fp: [
-        env2("OCTOPUS_API_KEY", `API-${"X".repeat(26)}`),
-        yaml2("header", "API-VERSION-NEGOTIATION-HEADER"),
-        env2("OCTOPUS_API_KEY", `API-${upper2("oc-s", 16)}`)
-      ]
-    }
-  },
-  {
-    id: "rancher-api-token",
-    title: "Rancher API token",
-    severity: "high",
-    keywords: ["token-"],
-    pattern: String.raw`\b(token-[a-z0-9]{5}:[a-z0-9]{54})\b`,
-    entropy: 3.5,
-    help: "A Rancher API token acts as its user on the Rancher server and the clusters it manages. Delete it under Account & API Keys.",
-    examples: {
-      tp: [
-        env2(
-          "RANCHER_TOKEN",
-          `token-${fake("rc-a", 5, ALPHABETS.lowerAlnum)}:${fake("rc-b", 54, ALPHABETS.lowerAlnum)}`
-        ),
-        yaml2("token", `token-${fake("rc-c", 5, ALPHABETS.lowerAlnum)}:${fake("rc-d", 54, ALPHABETS.lowerAlnum)}`)
-      ],
-      fp: [
-        env2("RANCHER_TOKEN", `token-abcde:${"x".repeat(54)}`),
-        yaml2("token", `token-${fake("rc-s", 5, ALPHABETS.lowerAlnum)}:${fake("rc-t", 30, ALPHABETS.lowerAlnum)}`)
-      ]
-    }
-  },
-  {
-    id: "launchdarkly-access-token",
-    title: "LaunchDarkly API access token",
-    severity: "high",
-    keywords: ["api-"],
-    pattern: `\\b(api-${UUIDL})\\b`,
-    entropy: 3,
-    help: "A LaunchDarkly access token calls the REST API with its role (flags, targeting, environments and their SDK keys). Delete or reset it under Organization settings → Authorization.",
-    examples: {
-      tp: [env2("LD_ACCESS_TOKEN", `api-${fakeUuid("ld-a")}`), yaml2("launchdarkly_token", `api-${fakeUuid("ld-b")}`)],
-      fp: [
-        env2("LD_ACCESS_TOKEN", "api-00000000-0000-0000-0000-000000000000"),
-        yaml2("route", `/v2/api-${fakeUuid("ld-c").slice(0, 20)}`)
-      ]
-    }
-  },
-  {
-    id: "launchdarkly-sdk-key",
-    title: "LaunchDarkly server-side SDK key",
-    severity: "medium",
-    keywords: ["sdk-"],
-    pattern: `\\b(sdk-${UUIDL})\\b`,
-    entropy: 3,
-    help: "A LaunchDarkly server-side SDK key reads every flag and segment (with targeting rules and user data) of one environment. Reset it under the project → Environments → the environment's keys.",
-    examples: {
-      tp: [env2("LAUNCHDARKLY_SDK_KEY", `sdk-${fakeUuid("lds-a")}`), json2("sdkKey", `sdk-${fakeUuid("lds-b")}`)],
-      fp: [
-        env2("LAUNCHDARKLY_SDK_KEY", "sdk-00000000-0000-0000-0000-000000000000"),
-        json2("sdkKey", `sdk-${hex2("lds-s", 32)}`)
-      ]
-    }
-  },
-  {
-    id: "splunk-hec-token",
-    title: "Splunk HTTP Event Collector token",
-    severity: "medium",
-    keywords: ["splunk"],
-    pattern: `(?:(?i:splunk)\\s+|(?i:splunk[A-Za-z0-9_.-]{0,20}(?:hec[_-]?)?token)${ASSIGN4})(${UUID3})\\b`,
-    entropy: 3,
-    help: "A Splunk HEC token sends events into the indexes it allows (log injection, licence cost). Disable or delete it under Settings → Data inputs → HTTP Event Collector.",
-    examples: {
-      tp: [
-        `curl -H "Authorization: Splunk ${fakeUuid("sp-a")}" https://splunk.acme.test:8088/services/collector`,
-        env2("SPLUNK_HEC_TOKEN", fakeUuid("sp-b")),
-        yaml2("splunk_token", fakeUuid("sp-c"))
-      ],
-      fp: [
-        env2("SPLUNK_HEC_TOKEN", syntax.ref("SPLUNK_HEC_TOKEN")),
-        yaml2("splunk_token", "00000000-0000-0000-0000-000000000000")
-      ]
-    }
-  },
-  {
-    id: "opsgenie-api-key",
-    title: "Opsgenie API key",
-    severity: "high",
-    keywords: ["geniekey", "opsgenie"],
-    pattern: `(?:(?i:geniekey)\\s+|(?i:opsgenie[A-Za-z0-9_.-]{0,20}(?:api_?key|key|token))${ASSIGN4})(${UUID3})\\b`,
-    entropy: 3,
-    help: "An Opsgenie API key creates, acknowledges and closes alerts or manages the account, per its integration or API-key rights. Delete it under Settings → API key management (or the integration).",
-    examples: {
-      tp: [
-        `curl -H "Authorization: GenieKey ${fakeUuid("og-a")}" https://api.opsgenie.com/v2/alerts`,
-        env2("OPSGENIE_API_KEY", fakeUuid("og-b"))
-      ],
-      fp: [env2("OPSGENIE_API_KEY", syntax.ref("OPSGENIE_API_KEY")), env2("OPSGENIE_TEAM_ID", fakeUuid("og-t"))]
-    }
-  },
-  {
-    id: "ngrok-authtoken",
-    title: "ngrok authtoken or API key",
-    severity: "medium",
-    keywords: ["ngrok", "authtoken"],
-    pattern: `(?:(?i:ngrok[A-Za-z0-9_.-]{0,20}(?:auth_?token|api_?key|token))${ASSIGN4}|add-authtoken\\s+|(?i:authtoken)${ASSIGN4})([0-9][A-Za-z0-9]{20,30}_[A-Za-z0-9]{15,30})\\b`,
-    entropy: 4,
-    help: "An ngrok authtoken opens tunnels on the account (exposing hosts under its domains); an API key manages the account. Reset the authtoken or delete the API key in the ngrok dashboard.",
-    examples: {
-      tp: [
-        `ngrok config add-authtoken 2${fake("ng-a", 26)}_${fake("ng-b", 21)}`,
-        yaml2("authtoken", `2${fake("ng-c", 26)}_${fake("ng-d", 21)}`),
-        env2("NGROK_AUTHTOKEN", `2${fake("ng-e", 26)}_${fake("ng-f", 21)}`)
-      ],
-      fp: [
-        env2("NGROK_AUTHTOKEN", syntax.ref("NGROK_AUTHTOKEN")),
-        yaml2("authtoken", `2${"x".repeat(26)}_${"x".repeat(21)}`)
-      ]
-    }
-  },
-  {
-    id: "hashicorp-consul-nomad-token",
-    title: "HashiCorp Consul / Nomad ACL token",
-    severity: "high",
-    keywords: ["consul", "nomad"],
-    pattern: `(?i:consul[_-]?(?:http[_-]?)?token|nomad[_-]?token|consul[A-Za-z0-9_.-]{0,20}acl[A-Za-z0-9_.-]{0,10}token)${ASSIGN4}(${UUID3})\\b`,
-    entropy: 3,
-    help: "A Consul or Nomad ACL secret ID acts with its policies (service catalogue and KV for Consul, jobs and allocations for Nomad). Delete the token with `consul acl token delete` or `nomad acl token delete` (by accessor).",
-    examples: {
-      tp: [
-        env2("CONSUL_HTTP_TOKEN", fakeUuid("cs-a")),
-        env2("NOMAD_TOKEN", fakeUuid("cs-b")),
-        yaml2("consul_acl_token", fakeUuid("cs-c"))
-      ],
-      fp: [
-        env2("CONSUL_HTTP_TOKEN", syntax.ref("CONSUL_HTTP_TOKEN")),
-        env2("NOMAD_TOKEN", "00000000-0000-0000-0000-000000000000"),
-        env2("CONSUL_HTTP_ADDR", "https://consul.acme.test")
-      ]
-    }
-  },
-  {
-    id: "kubernetes-bootstrap-token",
-    title: "Kubernetes bootstrap token",
-    severity: "high",
-    keywords: ["--token", "bootstrap"],
-    pattern: `(?:--token[\\s=]+|(?i:bootstrap[_-]?token)${ASSIGN4})([a-z0-9]{6}\\.[a-z0-9]{16})\\b`,
-    entropy: 3.5,
-    validate: (s) => s === "abcdef.0123456789abcdef" ? "invalid" : "unknown",
-    help: "A bootstrap token joins nodes to the cluster (and, with kubeadm, can read the cluster CA and config). Delete it with `kubeadm token delete <id>` or the bootstrap-token-<id> Secret in kube-system. The documented abcdef.0123456789abcdef is not reported.",
-    examples: {
-      tp: [
-        `kubeadm join 10.0.0.10:6443 --token ${fake("kb-a", 6, ALPHABETS.lowerAlnum)}.${fake("kb-b", 16, ALPHABETS.lowerAlnum)} --discovery-token-ca-cert-hash sha256:${hex2("kb-h", 64)}`,
-        yaml2("bootstrap_token", `${fake("kb-c", 6, ALPHABETS.lowerAlnum)}.${fake("kb-d", 16, ALPHABETS.lowerAlnum)}`)
-      ],
-      fp: [
-        "kubeadm join 10.0.0.10:6443 --token abcdef.0123456789abcdef --discovery-token-unsafe-skip-ca-verification",
-        yaml2("bootstrap_token", syntax.ref("BOOTSTRAP_TOKEN"))
-      ]
-    }
-  },
-  {
-    id: "wireguard-private-key",
-    title: "WireGuard private or preshared key",
-    severity: "high",
-    keywords: ["privatekey =", "privatekey=", "presharedkey =", "presharedkey="],
-    pattern: `(?i:PrivateKey|PresharedKey) ?= ?([A-Za-z0-9+/]{43}=)(?:[^A-Za-z0-9+/=]|$)`,
-    entropy: 4,
-    validate: (s) => Buffer.from(s, "base64").length === 32 ? "valid" : "invalid",
-    requireValid: true,
-    help: "A WireGuard private key (or preshared key) lets anyone impersonate the peer on the VPN. Generate a new key pair with `wg genkey`, update the peer's public key everywhere, and remove the old one. A value that is not 32 bytes of base64 is not reported.",
-    examples: {
-      tp: [
-        `[Interface]
-Address = 10.8.0.2/32
-PrivateKey = ${fakeBytes("wg-a", 32).toString("base64")}
-ListenPort = 51820`,
-        `PresharedKey = ${fakeBytes("wg-b", 32).toString("base64")}`
-      ],
-      fp: [
-        `PublicKey = ${fakeBytes("wg-p", 32).toString("base64")}`,
-        `PrivateKey = ${"A".repeat(43)}=`,
-        "PrivateKey = <output of wg genkey>"
-      ]
-    }
-  }
-];
-
-// src/scan/rules/generic.ts
-var NAME = `[A-Za-z0-9_.-]*?(?:password|passwd|pwd|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|credentials?)(?:[_.-]?(?:key|token|secret|value|string|str|b64|base64|base|hex|encoded|raw|plain|prod|production|live|dev|staging)){0,2}`;
-var VALUE = String.raw`[^\s"'\x60<>{}$;,()&\\\[\]=][^\s"'\x60<>{}$;,()&\\\[\]]{7,}`;
-var NAME_START = "(?:^|[^A-Za-z0-9_.:-])";
-var KEYWORDS = [
-  "password",
-  "passwd",
-  "pwd",
-  "secret",
-  "token",
-  "apikey",
-  "api_key",
-  "api-key",
-  "api.key",
-  "accesskey",
-  "access_key",
-  "access-key",
-  "access.key",
-  "privatekey",
-  "private_key",
-  "private-key",
-  "private.key",
-  "authkey",
-  "auth_key",
-  "auth-key",
-  "auth.key",
-  "credential"
-];
-var pw = `${fx("gp1", 12)}!${fx("gp2", 6, FIXTURE_ALPHABETS.digits)}`;
-var sec = fx("gs1", 40, FIXTURE_ALPHABETS.base64url);
-var key32 = fx("gk1", 32);
-var sha512 = `sha512-${Buffer.from(fx("gi1", 64, FIXTURE_ALPHABETS.base64)).toString("base64").slice(0, 86)}==`;
-var genericRules = [
-  {
-    id: "generic-secret-assignment",
-    title: "Secret-looking value assigned to a secret-looking name",
-    severity: "medium",
-    keywords: KEYWORDS,
-    pattern: String.raw`(?i)${NAME_START}([?&]?${NAME})["']?\]?[ \t]*(?::=|=>|\?=|=|:)[ \t]*["'\x60]?(${VALUE})(?:["'\x60\s;,)&]|$)`,
-    secretGroup: 2,
-    entropy: 3,
-    validate: validateGenericSecret,
-    fallback: true,
-    help: "A random-looking value assigned to a name such as password, secret, token or api_key (env files, YAML, JSON, properties, code, URL query strings). Placeholders, references (`${VAR}`, `process.env.X`), function calls, identifiers, paths, UUIDs and git SHAs are not reported. Rotate the credential and load it from the environment or a secret store.",
-    examples: {
-      tp: [
-        `DB_PASSWORD=${pw}`,
-        `  password: "${pw}"`,
-        `{"client_secret": "${sec}"}`,
-        `const apiKey = "${key32}";`,
-        `api_key = '${key32}'`,
-        `$config['secret'] = '${sec}';`,
-        `https://api.service.invalid/v1/data?api_key=${key32}&format=json`,
-        `AccessKey := "${fx("gk2", 24)}"`,
-        `spring.datasource.password=${pw}`,
-        `  secret_key_base: ${fx("gkb", 128, FIXTURE_ALPHABETS.hex)}`,
-        `$db_password = "${pw}";`
-      ],
-      fp: [
-        "DB_PASSWORD=${DB_PASSWORD}",
-        '  password: "<password>"',
-        "  password: {{ .Values.password }}",
-        "ADMIN_PASSWORD=changeme",
-        "const apiKey = process.env.API_KEY;",
-        'api_key = os.environ["API_KEY"]',
-        "password = getPassword()",
-        `"integrity": "${sha512}"`,
-        `api_token: "${fxUuid("gu1")}"`,
-        `deploy_token = "${fx("gsha", 40, FIXTURE_ALPHABETS.hex)}"`,
-        "password: ********",
-        'tokenizer = "bert-base-uncased-v2"',
-        "SECRET_KEY_NAME=my-app-secret-key",
-        "secret: DATABASE_PASSWORD",
-        "password = userInputPasswordField",
-        `OPENAI_API_KEY=sk-proj-${fx("gop", 40)}`,
-        "token: ./secrets/token.txt",
-        '"oauth_token_secret=secret%3Dpassword&oauth_token=lock%26key",',
-        "const base = { 'vault-secret': 'secret/data/release/app' };",
-        'password: "{AES256}ZXhhbXBsZQ==Qm9vdA"',
-        "token_ttl=3600000000",
-        "password_min_length: 12345678",
-        'access_token_url = "https://oauth2.googleapis.com/token"',
-        ' * const apiToken = "abc123xyz456";',
-        "[![codecov](https://codecov.io/gh/org/repo/branch/main/graph/badge.svg?token=yZL6LtXkOA)](https://codecov.io)",
-        " * @returns {Promise<{secretKey: Uint8Array, sharedSecret: Uint8Array}>}",
-        "function f({ privateKey:PrivateKey|Uint8Array|String }) {}",
-        "const exclamationToken = !questionToken && !seen;",
-        "const { contextToken: contextToken2, previousToken: previousToken2 } = info;",
-        "CordzSampleToken::Iterator::pointer CordzSampleToken::Iterator::operator->() const",
-        // Shapes seen in third-party packages (the benchmark corpus): code after the assignment, names as values.
-        "exports.RateLimitedApiKey=exports.ApiKeySourceType=void 0;",
-        'accessToken:props.accessTokenValidity?"minutes":void 0,refreshToken:props.refreshTokenValidity?"minutes":void 0',
-        "const clientSecret = this.#clientAuthentication.clientSecret || '';",
-        "actionProperties:props.map(ap=>({key:ap.key||!1,secret:ap.secret||!1,...ap}))",
-        "const secretName=`${prefix}`+env.SECRET_NAME_SUFFIX;",
-        "    withCredentials: defaultToConfig2,",
-        "exports.SignatureV4SignWithCredentials = SignatureV4SignWithCredentials;",
-        'export const X_AWS_EC2_METADATA_TOKEN = "x-aws-ec2-metadata-token";',
-        '  "AWS::IAM::AccessKey": "aws-cdk-lib.aws_iam.CfnAccessKey",',
-        'exports.LOG_USER_POOL_CLIENT_SECRET_VALUE="@aws-cdk/cognito:logUserPoolClientSecretValue";',
-        '"ARN": "arn:aws:secretsmanager:us-west-2:123456789012:secret:MyTestDatabaseSecret-a1b2c3",',
-        `  "NextContinuationToken": "${fx("gct", 54, FIXTURE_ALPHABETS.base64)}==",`,
-        `  "ClientToken": "${fx("gcl", 16, FIXTURE_ALPHABETS.lowerAlnum)}",`,
-        '  "Password": "SomeKindOfPassword#42",',
-        ` *   clientSecret: "VERYLONGSECRET${fx("gvl", 40)}",`,
-        '         *       //   "recaptchaV3Token": "my_recaptchaV3Token"'
-      ]
-    }
-  },
-  {
-    id: "generic-secret-xml",
-    title: "Secret-looking value in an XML element with a secret-looking name",
-    severity: "medium",
-    keywords: KEYWORDS,
-    pattern: String.raw`<(?i:(${NAME}))>[ \t]*(${VALUE})[ \t]*</`,
-    secretGroup: 2,
-    entropy: 3,
-    validate: validateGenericSecret,
-    fallback: true,
-    help: "A random-looking value inside an XML element named like a secret (Maven `settings.xml` `<password>`, app.config, Spring XML). Encrypted Maven values (`{…}`) and placeholders are not reported. Rotate the credential and use encryption or environment references.",
-    examples: {
-      tp: [`<password>${pw}</password>`, `  <server><id>nexus</id><apiKey>${key32}</apiKey></server>`],
-      fp: [
-        "<password>${env.NEXUS_PASSWORD}</password>",
-        "<password>{COQLCE6DU6GtcS5P=}</password>",
-        "<secretName>my-tls-secret</secretName>"
-      ]
-    }
-  }
-];
-
-// src/scan/rules/keys.ts
-import { generateKeyPairSync as generateKeyPairSync2 } from "node:crypto";
-var WINDOW = 16384;
-var BODY = String.raw`[A-Za-z0-9+/=\s\\:,"'-]`;
-function pem(label) {
-  return `-----BEGIN ${label}-----${BODY}{32,}?-----END ${label}-----`;
-}
-function corrupt2(text, seed) {
-  return text.replace(
-    /\n([A-Za-z0-9+/]{64})\n/g,
-    () => `
-${fx(seed, 64, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")}
-`
-  );
-}
-function yamlBlock(name2, text) {
-  return `${name2}: |
-${text.trimEnd().split("\n").map((l) => `  ${l}`).join("\n")}
-`;
-}
-function keySyntaxes(kind) {
-  const k = keyFixture(kind);
-  return [
-    k,
-    `{"private_key": ${JSON.stringify(k)}}`,
-    yamlBlock("tls_key", k),
-    `SSH_KEY="${k.trimEnd()}"`,
-    concatenated("const key =", k)
-  ];
-}
-function concatenated(lead, text) {
-  const lines = text.trimEnd().split("\n");
-  return `${lead}
-${lines.map((l) => `  "${l}\\n"`).join(" +\n")};`;
-}
-function lazy(make) {
-  let cached2;
-  return {
-    get tp() {
-      cached2 ??= make();
-      return cached2.tp;
-    },
-    get fp() {
-      cached2 ??= make();
-      return cached2.fp;
-    }
-  };
-}
-function pemFps(label, seed) {
-  return [
-    keyFixture("public"),
-    keyFixture("certificate-like"),
-    `-----BEGIN ${label}-----
-<paste your private key here>
------END ${label}-----`,
-    `private_key: "-----BEGIN ${label}-----\\n...\\n-----END ${label}-----"`,
-    `-----BEGIN ${label}-----
-${fx(seed, 64, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")}
-${fx(`${seed}2`, 40, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")}
------END ${label}-----`,
-    `const key = process.env.PRIVATE_KEY; // -----BEGIN ${label}----- lives in the vault`
-  ];
-}
-var keyRules = [
-  {
-    id: "rsa-private-key",
-    title: "RSA private key (PKCS#1 PEM)",
-    severity: "critical",
-    keywords: ["begin rsa private key"],
-    pattern: `(${pem("RSA PRIVATE KEY")})`,
-    window: WINDOW,
-    validate: validatePemPrivateKey,
-    requireValid: true,
-    help: "A PKCS#1 RSA private key (`-----BEGIN RSA PRIVATE KEY-----`, also the legacy encrypted form with `Proc-Type: 4,ENCRYPTED`). Reported only when node:crypto parses it (or, when encrypted, its headers and body are well-formed); revoke it wherever its public half is trusted (authorized_keys, certificates, JWKS) and issue a new one.",
-    examples: lazy(() => ({
-      tp: [...keySyntaxes("rsa"), keyFixture("rsa-encrypted")],
-      fp: [...pemFps("RSA PRIVATE KEY", "rsa-fp"), corrupt2(keyFixture("rsa"), "rsa-corrupt")]
-    }))
-  },
-  {
-    id: "pkcs8-private-key",
-    title: "Private key (PKCS#8 PEM)",
-    severity: "critical",
-    keywords: ["begin private key"],
-    pattern: `(${pem("PRIVATE KEY")})`,
-    window: WINDOW,
-    validate: validatePemPrivateKey,
-    requireValid: true,
-    help: "An unencrypted PKCS#8 private key (`-----BEGIN PRIVATE KEY-----`: RSA, EC, Ed25519…). Reported only when node:crypto parses it; remove it from the repository and history, revoke its certificate or registered public key, and generate a new key in a secret store.",
-    examples: lazy(() => ({
-      tp: keySyntaxes("pkcs8"),
-      fp: pemFps("PRIVATE KEY", "pk8-fp")
-    }))
-  },
-  {
-    id: "encrypted-private-key",
-    title: "Encrypted private key (PKCS#8 PEM)",
-    severity: "high",
-    keywords: ["begin encrypted private key"],
-    pattern: `(${pem("ENCRYPTED PRIVATE KEY")})`,
-    window: WINDOW,
-    validate: validatePemPrivateKey,
-    requireValid: true,
-    help: "A passphrase-encrypted PKCS#8 private key (`-----BEGIN ENCRYPTED PRIVATE KEY-----`). Reported only when its DER structure (algorithm identifier + encrypted data) is well-formed. The passphrase is often nearby: rotate the key, and treat the passphrase as exposed too.",
-    examples: lazy(() => ({
-      tp: [
-        keyFixture("pkcs8-encrypted"),
-        `{"key": ${JSON.stringify(keyFixture("pkcs8-encrypted"))}}`,
-        yamlBlock("signing_key", keyFixture("pkcs8-encrypted"))
-      ],
-      fp: pemFps("ENCRYPTED PRIVATE KEY", "epk8-fp")
-    }))
-  },
-  {
-    id: "ec-private-key",
-    title: "EC private key (SEC1 PEM)",
-    severity: "critical",
-    keywords: ["begin ec private key"],
-    pattern: `(${pem("EC PRIVATE KEY")})`,
-    window: WINDOW,
-    validate: validatePemPrivateKey,
-    requireValid: true,
-    help: "An elliptic-curve private key in SEC1 form (`-----BEGIN EC PRIVATE KEY-----`). Reported only when node:crypto parses it (or its legacy encryption headers are well-formed); revoke the certificate or registered public key and issue a new key.",
-    examples: lazy(() => ({
-      tp: keySyntaxes("ec"),
-      fp: pemFps("EC PRIVATE KEY", "ec-fp")
-    }))
-  },
-  {
-    id: "dsa-private-key",
-    title: "DSA private key (PEM)",
-    severity: "critical",
-    keywords: ["begin dsa private key"],
-    pattern: `(${pem("DSA PRIVATE KEY")})`,
-    window: WINDOW,
-    validate: validatePemPrivateKey,
-    requireValid: true,
-    help: "A DSA private key in the traditional OpenSSL form (`-----BEGIN DSA PRIVATE KEY-----`). Reported only when node:crypto parses it. DSA is deprecated: remove the key from wherever it is trusted and move to Ed25519.",
-    examples: lazy(() => ({
-      tp: [keyFixture("dsa"), JSON.stringify({ key: keyFixture("dsa") })],
-      fp: pemFps("DSA PRIVATE KEY", "dsa-fp")
-    }))
-  },
-  {
-    id: "openssh-private-key",
-    title: "OpenSSH private key",
-    severity: "critical",
-    keywords: ["begin openssh private key"],
-    pattern: `(${pem("OPENSSH PRIVATE KEY")})`,
-    window: WINDOW,
-    validate: validateOpenSshKey,
-    requireValid: true,
-    help: "An OpenSSH private key (`openssh-key-v1`). Reported only when the container parses (cipher, KDF, public key, and matching check integers when unencrypted). Remove its public key from every authorized_keys, deploy-key and CA list, then generate a new key with ssh-keygen.",
-    examples: lazy(() => ({
-      tp: keySyntaxes("openssh"),
-      fp: [
-        ...pemFps("OPENSSH PRIVATE KEY", "ossh-fp"),
-        `ssh-ed25519 ${fx("ossh-pub", 68, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")} dev@laptop`
-      ]
-    }))
-  },
-  {
-    id: "ssh2-encrypted-private-key",
-    title: "SSH.com (SSH2) encrypted private key",
-    severity: "high",
-    keywords: ["begin ssh2 encrypted private key"],
-    pattern: String.raw`(---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----[A-Za-z0-9+/=\s\\:,."-]{32,}?---- END SSH2 ENCRYPTED PRIVATE KEY ----)`,
-    window: WINDOW,
-    validate: validateSsh2Key,
-    requireValid: true,
-    help: "A private key in the SSH.com / Tectia format. Reported only when the body carries the format magic and its own length. Remove the public key from every server that trusts it and generate a new key.",
-    examples: lazy(() => {
-      const body2 = Buffer.concat([Buffer.alloc(8), fixtureBytes("ssh2", 120)]);
-      body2.writeUInt32BE(1064303083, 0);
-      body2.writeUInt32BE(body2.length, 4);
-      const lines = body2.toString("base64").match(/.{1,70}/g).join("\n");
-      const block = `---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----
-Comment: "fixture key"
-${lines}
----- END SSH2 ENCRYPTED PRIVATE KEY ----
-`;
-      const fakeBody = fixtureBytes("ssh2-fp", 128).toString("base64").match(/.{1,70}/g).join("\n");
-      return {
-        tp: [block, `{"key": ${JSON.stringify(block)}}`],
-        fp: [
-          `---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----
-${fakeBody}
----- END SSH2 ENCRYPTED PRIVATE KEY ----`,
-          `---- BEGIN SSH2 PUBLIC KEY ----
-Comment: "fixture"
-${fakeBody}
----- END SSH2 PUBLIC KEY ----`
-        ]
-      };
-    })
-  },
-  {
-    id: "putty-private-key",
-    title: "PuTTY private key (.ppk)",
-    severity: "critical",
-    keywords: ["putty-user-key-file-"],
-    pattern: String.raw`(PuTTY-User-Key-File-[23]: [a-z0-9@.-]+(?:\r?\n|(?:\\r)?\\n)[\s\S]*?Private-MAC: ?[0-9a-f]{40,64})`,
-    window: WINDOW,
-    validate: validatePuttyKey,
-    requireValid: true,
-    help: "A PuTTY private key file (PPK v2/v3). Reported only when its fields and line counts are consistent and, when unencrypted, its Private-MAC verifies. Remove its public key from every server that trusts it and generate a new key with puttygen.",
-    examples: lazy(() => {
-      const k = keyFixture("putty");
-      return {
-        tp: [k, `{"ppk": ${JSON.stringify(k)}}`, yamlBlock("ppk", k)],
-        fp: [
-          k.replace(/Private-MAC: ([0-9a-f]{8})/, (_, h) => `Private-MAC: ${[...h].reverse().join("")}`),
-          "PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: <your key>\nPublic-Lines: 2\n...\nPrivate-MAC: <mac>",
-          "Load the PuTTY-User-Key-File-2 header from your .ppk file in Pageant"
-        ]
-      };
-    })
-  },
-  {
-    id: "pgp-private-key-block",
-    title: "PGP private key block",
-    severity: "critical",
-    keywords: ["begin pgp private key block"],
-    pattern: String.raw`(-----BEGIN PGP PRIVATE KEY BLOCK-----[A-Za-z0-9+/=\s\\:,.()<>@'"_-]{32,}?-----END PGP PRIVATE KEY BLOCK-----)`,
-    window: 32768,
-    validate: validatePgpPrivateKey,
-    requireValid: true,
-    help: "An ASCII-armored OpenPGP secret key. Reported only when the armor is well-formed, its CRC-24 (if present) matches and the first packet is a secret-key packet. Publish a revocation certificate for the key, remove it from keyservers and signing setups, and generate a new one.",
-    examples: lazy(() => {
-      const k = keyFixture("pgp");
-      return {
-        tp: [
-          k,
-          `{"gpg_private_key": ${JSON.stringify(k)}}`,
-          yamlBlock("GPG_PRIVATE_KEY", k),
-          concatenated("private static final String KEY =", k)
-        ],
-        fp: [
-          k.replace(/\n=([A-Za-z0-9+/]{4})\n/, (_, c) => `
-=${c === "AAAA" ? "BBBB" : "AAAA"}
-`),
-          k.replace(/PRIVATE KEY BLOCK/g, "PUBLIC KEY BLOCK"),
-          "-----BEGIN PGP PRIVATE KEY BLOCK-----\n\n<paste the output of gpg --export-secret-keys --armor>\n-----END PGP PRIVATE KEY BLOCK-----",
-          `-----BEGIN PGP PRIVATE KEY BLOCK-----
-
-${fixtureBytes("pgp-fp", 96).toString("base64")}
------END PGP PRIVATE KEY BLOCK-----`
-        ]
-      };
-    })
-  },
-  {
-    id: "jwk-private-key",
-    title: "JWK private key",
-    severity: "critical",
-    keywords: ['"kty"', '"d"'],
-    pattern: String.raw`(\{?[^{}]*?"(?:kty|d)"\s*:[^{}]{20,}\})`,
-    window: 8192,
-    validate: validateJwkPrivateKey,
-    help: "A JSON Web Key with its private member `d` (RSA, EC or OKP). Validated when node:crypto imports it as a private key; JWKs without `d` (public keys) are not reported. Remove it from the JWKS or configuration that trusts its public half and rotate the key.",
-    examples: lazy(() => {
-      const okp = generateJwk();
-      const { d: _d, ...pub } = okp;
-      const ordered = { kty: okp["kty"], crv: okp["crv"], x: okp["x"], d: okp["d"] };
-      return {
-        tp: [
-          JSON.stringify(okp),
-          JSON.stringify(okp, null, 2),
-          `const jwk = ${JSON.stringify(ordered)};`,
-          JSON.stringify(ordered, null, 2)
-        ],
-        fp: [
-          JSON.stringify(pub),
-          JSON.stringify(pub, null, 2),
-          '{"kty": "RSA", "d": "<private exponent>", "n": "<modulus>", "e": "AQAB"}',
-          '{"d": "2026-01-01", "kty": "EC"}'
-        ]
-      };
-    })
-  },
-  {
-    id: "age-secret-key",
-    title: "age secret key",
-    severity: "critical",
-    keywords: ["age-secret-key-1"],
-    pattern: `(?:^|[^A-Za-z0-9_-])(AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58})(?:[^A-Za-z0-9]|$)`,
-    validate: validateAgeSecretKey,
-    requireValid: true,
-    help: "An age X25519 identity (`AGE-SECRET-KEY-1…`, bech32). Reported only when its bech32 checksum verifies. Anything encrypted to its recipient (`age1…`) is readable by whoever holds it: re-encrypt those files to a new identity (age-keygen) and remove this one.",
-    examples: lazy(() => {
-      const k = fakeAgeKey("age-tp");
-      const bad = `${k.slice(0, -1)}${k.endsWith("Q") ? "P" : "Q"}`;
-      return {
-        tp: [
-          `# created: 2026-01-01T00:00:00Z
-# public key: age1${fx("age-pub", 58, "qpzry9x8gf2tvdw0s3jn54khce6mua7l")}
-${k}`,
-          `SOPS_AGE_KEY=${k}`,
-          `sops:
-  age_key: "${k}"`,
-          `{"identity": "${k}"}`
-        ],
-        fp: [
-          `SOPS_AGE_KEY=${bad}`,
-          "SOPS_AGE_KEY=AGE-SECRET-KEY-1QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ",
-          `recipient: age1${fx("age-pub", 58, "qpzry9x8gf2tvdw0s3jn54khce6mua7l")}`,
-          "key_file: AGE-SECRET-KEY-1<your key>"
-        ]
-      };
-    })
-  }
-];
-function generateJwk() {
-  for (; ; ) {
-    const jwk = generateKeyPairSync2("ed25519").privateKey.export({ format: "jwk" });
-    if (!/x{4,}|\*{3}|example|dummy/i.test(JSON.stringify(jwk))) return jwk;
-  }
-}
-
-// src/scan/rules/messaging.ts
-var B3 = "(?:^|[^A-Za-z0-9_-])";
-var E3 = "(?:[^A-Za-z0-9_-]|$)";
-var ASSIGN5 = String.raw`["']?\s*(?:[:=]|:=|=>)\s*["']?`;
-var digits = (seed, n) => `${1 + fx(seed, 1, FIXTURE_ALPHABETS.digits).charCodeAt(0) % 9}${fx(seed, n - 1, FIXTURE_ALPHABETS.digits)}`;
-var slackBot = ["xoxb", digits("sb1", 12), digits("sb2", 13), fx("sb3", 24)].join("-");
-var slackUser = ["xoxp", digits("su1", 12), digits("su2", 12), digits("su3", 13), fx("su4", 32, FIXTURE_ALPHABETS.hex)].join("-");
-var slackApp = ["xapp", "1", `A${fx("sa1", 10, FIXTURE_ALPHABETS.upperAlnum)}`, digits("sa2", 13), fx("sa3", 64, FIXTURE_ALPHABETS.hex)].join("-");
-var slackConfig = `${["xoxe", "xoxp"].join(".")}-1-${fx("sc1", 146)}`;
-var slackRefresh = `${"xoxe"}-1-${fx("sr1", 146)}`;
-var slackLegacy = ["xoxs", digits("sl1", 11), digits("sl2", 11), digits("sl3", 12), fx("sl4", 64, FIXTURE_ALPHABETS.hex)].join("-");
-var slackHookPath = `T${fx("sh1", 10, FIXTURE_ALPHABETS.upperAlnum)}/B${fx("sh2", 10, FIXTURE_ALPHABETS.upperAlnum)}/${fx("sh3", 24)}`;
-var slackHook = `https://${"hooks.slack.com"}/services/${slackHookPath}`;
-var slackTrigger = `https://${"hooks.slack.com"}/triggers/T${fx("st1", 10, FIXTURE_ALPHABETS.upperAlnum)}/${digits("st2", 13)}/${fx("st3", 32, FIXTURE_ALPHABETS.hex)}`;
-var discordId = digits("dc1", 19);
-var discordBot = [
-  Buffer.from(discordId).toString("base64url"),
-  Buffer.from(fx("dc2", 4, FIXTURE_ALPHABETS.base62)).toString("base64url"),
-  fx("dc3", 38, FIXTURE_ALPHABETS.base64url)
-].join(".");
-var discordBadId = [
-  Buffer.from(`x${discordId.slice(1)}`).toString("base64url"),
-  Buffer.from("abcd").toString("base64url"),
-  fx("dc4", 38, FIXTURE_ALPHABETS.base64url)
-].join(".");
-var discordHook = `https://${"discord.com"}/api/webhooks/${digits("dh1", 19)}/${fx("dh2", 68, FIXTURE_ALPHABETS.base64url)}`;
-var telegram = `${digits("tg1", 10)}:${"AA"}${fx("tg2", 33, FIXTURE_ALPHABETS.base64url)}`;
-var twilioToken = fx("tw1", 32, FIXTURE_ALPHABETS.hex);
-var twilioSid = `AC${fx("tw2", 32, FIXTURE_ALPHABETS.hex)}`;
-var sendgrid = ["SG", fx("sg1", 22, FIXTURE_ALPHABETS.base64url), fx("sg2", 43, FIXTURE_ALPHABETS.base64url)].join(".");
-var mailgunLegacy = `${"key"}-${fx("mg1", 32, FIXTURE_ALPHABETS.hex)}`;
-var mailgunKey = `${fx("mg2", 32, FIXTURE_ALPHABETS.hex)}-${fx("mg3", 8, FIXTURE_ALPHABETS.hex)}-${fx("mg4", 8, FIXTURE_ALPHABETS.hex)}`;
-var mailchimp = `${fx("mc1", 32, FIXTURE_ALPHABETS.hex)}-us${"14"}`;
-var mandrill = `${"md"}-${fx("md1", 22, FIXTURE_ALPHABETS.base64url)}`;
-var postmark = fxUuid("pm1");
-var teamsHook = `https://contoso.${"webhook.office.com"}/webhookb2/${fxUuid("tm1")}@${fxUuid("tm2")}/IncomingWebhook/${fx("tm3", 32, FIXTURE_ALPHABETS.hex)}/${fxUuid("tm4")}/${fx("tm5", 48, FIXTURE_ALPHABETS.base64url)}`;
-var teamsFlowSig = fx("tf1", 43, FIXTURE_ALPHABETS.base64url);
-var teamsFlow = `https://prod-12.westeurope.${"logic.azure.com"}:443/workflows/${fx("tf2", 32, FIXTURE_ALPHABETS.hex)}/triggers/manual/paths/invoke?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=${teamsFlowSig}`;
-var gchatToken = fx("gc1", 43, FIXTURE_ALPHABETS.base64url);
-var gchat = `https://${"chat.googleapis.com"}/v1/spaces/AAAA${fx("gc2", 7, FIXTURE_ALPHABETS.base62)}/messages?key=${"AIza"}${fx("gc3", 35, FIXTURE_ALPHABETS.base64url)}&token=${gchatToken}`;
-var brevo = `${"xkeysib"}-${fx("bv1", 64, FIXTURE_ALPHABETS.hex)}-${fx("bv2", 16)}`;
-var brevoSmtp = `${"xsmtpsib"}-${fx("bv3", 64, FIXTURE_ALPHABETS.hex)}-${fx("bv4", 16)}`;
-var resend = `${"re"}_${fx("rs1", 8)}_${fx("rs2", 24)}`;
-var mailersend = `${"mlsn"}.${fx("ms1", 64, FIXTURE_ALPHABETS.hex)}`;
-var zapier = `https://${"hooks.zapier.com"}/hooks/catch/${digits("zp1", 8)}/${fx("zp2", 7, FIXTURE_ALPHABETS.lowerAlnum)}/`;
-var twilioApiSecret = fx("tw3", 32);
-var vonageSecret = fx("vn1", 16);
-var pusherSecret = fx("pu1", 20, FIXTURE_ALPHABETS.hex);
-var intercom = Buffer.from(`tok:${fxUuid("ic1").replace(/-/g, "_")}:1:0`).toString("base64");
-var messagingRules = [
-  {
-    id: "slack-bot-token",
-    title: "Slack bot token",
-    severity: "high",
-    keywords: ["xoxb-"],
-    pattern: `${B3}(xoxb-[0-9]{8,13}-[0-9]{8,14}-[A-Za-z0-9]{24})${E3}`,
-    entropy: 3,
-    help: "A Slack bot user OAuth token (`xoxb-`): it acts as the app’s bot in the workspace. Revoke it with `auth.revoke` or by reinstalling the app (OAuth & Permissions → Revoke tokens), then store the new one in a secret manager.",
-    examples: {
-      tp: [
-        ...inSyntaxes("SLACK_BOT_TOKEN", slackBot),
-        `curl -H "Authorization: Bearer ${slackBot}" https://slack.com/api/auth.test`
-      ],
-      fp: [
-        "SLACK_BOT_TOKEN=xoxb-your-bot-token-here",
-        `SLACK_BOT_TOKEN=xoxb-${digits("sbf", 12)}-${digits("sbf2", 13)}-${fx("sbf3", 23)}`,
-        `slack_token: "myxoxb-${digits("sbf4", 12)}-${digits("sbf5", 13)}-${fx("sbf6", 24)}"`
-      ]
-    }
-  },
-  {
-    id: "slack-user-token",
-    title: "Slack user token",
-    severity: "high",
-    keywords: ["xoxp-"],
-    pattern: `${B3}(xoxp-[0-9]{8,13}-[0-9]{8,13}-[0-9]{8,14}-[0-9a-f]{32})${E3}`,
-    entropy: 3,
-    help: "A Slack user OAuth token (`xoxp-`): it acts as the person who installed the app, with their access. Revoke it with `auth.revoke` or from the app’s OAuth settings, then reinstall to get a new one.",
-    examples: {
-      tp: [...inSyntaxes("SLACK_USER_TOKEN", slackUser)],
-      fp: [
-        "SLACK_USER_TOKEN=xoxp-xxxxxxxxxxxx-xxxxxxxxxxxx-xxxxxxxxxxxxx-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-        `slack_user_token: "${slackUser.slice(0, -1)}"`,
-        `const t = '${slackUser.replace("xoxp-", "xoxq-")}';`
-      ]
-    }
-  },
-  {
-    id: "slack-app-token",
-    title: "Slack app-level token",
-    severity: "high",
-    keywords: ["xapp-"],
-    pattern: `${B3}(xapp-[0-9]-A[A-Z0-9]{8,12}-[0-9]{10,14}-[0-9a-f]{64})${E3}`,
-    entropy: 3,
-    help: "A Slack app-level token (`xapp-`), used for Socket Mode and app-wide APIs. Revoke it on the app’s Basic Information page (App-Level Tokens) and generate a new one.",
-    examples: {
-      tp: [...inSyntaxes("SLACK_APP_TOKEN", slackApp)],
-      fp: [
-        "SLACK_APP_TOKEN=xapp-1-A0123456789-0123456789012-<your-token>",
-        `slack_app_token: "${slackApp.slice(0, -3)}"`,
-        `appToken = "xapp-1-${fx("saf", 20)}"`
-      ]
-    }
-  },
-  {
-    id: "slack-config-access-token",
-    title: "Slack configuration access token",
-    severity: "high",
-    keywords: ["xoxe.xox"],
-    pattern: `${B3}(xoxe\\.xox[bp]-[0-9]-[A-Za-z0-9]{100,250})${E3}`,
-    entropy: 4,
-    help: "A Slack app configuration access token (`xoxe.xoxp-`/`xoxe.xoxb-`): it can create and modify apps through the App Manifest API. Revoke it under Your Apps → Your App Configuration Tokens.",
-    examples: {
-      tp: [...inSyntaxes("SLACK_CONFIG_TOKEN", slackConfig)],
-      fp: ["SLACK_CONFIG_TOKEN=xoxe.xoxp-1-...", `slack_config_token: "xoxe.xoxp-1-${fx("scf", 40)}"`]
-    }
-  },
-  {
-    id: "slack-config-refresh-token",
-    title: "Slack configuration refresh token",
-    severity: "high",
-    keywords: ["xoxe-"],
-    pattern: `${B3}(xoxe-[0-9]-[A-Za-z0-9]{100,250})${E3}`,
-    entropy: 4,
-    help: "A Slack configuration refresh token (`xoxe-1-`): it mints new configuration access tokens. Revoke it under Your Apps → Your App Configuration Tokens.",
-    examples: {
-      tp: [...inSyntaxes("SLACK_CONFIG_REFRESH_TOKEN", slackRefresh)],
-      fp: ["SLACK_CONFIG_REFRESH_TOKEN=xoxe-1-<refresh token>", `refresh: "xoxe-1-${fx("srf", 60)}"`]
-    }
-  },
-  {
-    id: "slack-legacy-token",
-    title: "Slack legacy, session or workspace token",
-    severity: "high",
-    keywords: ["xoxa-", "xoxc-", "xoxo-", "xoxr-", "xoxs-"],
-    pattern: `${B3}(xox[acors]-[0-9]{1,13}(?:-[0-9]{8,13}){1,3}-[A-Za-z0-9]{24,64})${E3}`,
-    entropy: 3,
-    help: "A Slack legacy/workspace (`xoxa-`, `xoxo-`), refresh (`xoxr-`), or browser session (`xoxc-`, `xoxs-`) token. Revoke it (`auth.revoke`, or sign the user out of all sessions) and replace legacy tokens with a Slack app.",
-    examples: {
-      tp: [...inSyntaxes("SLACK_TOKEN", slackLegacy)],
-      fp: ["SLACK_TOKEN=xoxs-0000-0000-0000-<session>", `slack: "xoxs-${fx("slf", 30)}"`]
-    }
-  },
-  {
-    id: "slack-webhook-url",
-    title: "Slack incoming webhook URL",
-    severity: "high",
-    keywords: ["hooks.slack.com/services"],
-    pattern: String.raw`hooks\.slack\.com/services/(T[A-Z0-9]{8,12}/B[A-Z0-9]{8,12}/[A-Za-z0-9]{24})(?:[^A-Za-z0-9]|$)`,
-    entropy: 3,
-    help: "A Slack incoming webhook: anyone with the URL can post into its channel. Regenerate it (remove and re-add the webhook under the app’s Incoming Webhooks page) and keep the URL in a secret store.",
-    examples: {
-      tp: [...inSyntaxes("SLACK_WEBHOOK_URL", slackHook), `curl -X POST -d '{"text":"hi"}' ${slackHook}`],
-      fp: [
-        "SLACK_WEBHOOK_URL=https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX",
-        'webhook: "https://hooks.slack.com/services/${SLACK_TEAM}/${SLACK_HOOK}"',
-        `url = "https://hooks.slack.com/services/T${fx("shf", 10, FIXTURE_ALPHABETS.upperAlnum)}/B${fx("shf2", 10, FIXTURE_ALPHABETS.upperAlnum)}/${fx("shf3", 12)}"`
-      ]
-    }
-  },
-  {
-    id: "slack-workflow-webhook-url",
-    title: "Slack workflow webhook URL",
-    severity: "medium",
-    keywords: ["hooks.slack.com/workflows", "hooks.slack.com/triggers"],
-    pattern: String.raw`hooks\.slack\.com/(?:workflows|triggers)/(T[A-Z0-9]{8,12}/(?:A[A-Z0-9]{8,12}/)?[0-9]{8,20}/[A-Za-z0-9]{32})(?:[^A-Za-z0-9]|$)`,
-    entropy: 3,
-    help: "A Slack Workflow Builder webhook trigger: anyone with the URL can start the workflow with their own input. Delete and recreate the trigger in Workflow Builder.",
-    examples: {
-      tp: [...inSyntaxes("SLACK_WORKFLOW_URL", slackTrigger)],
-      fp: [
-        "SLACK_WORKFLOW_URL=https://hooks.slack.com/triggers/T0000000000/0000000000000/<secret>",
-        `trigger: "https://hooks.slack.com/triggers/T${fx("stf", 10, FIXTURE_ALPHABETS.upperAlnum)}/${digits("stf2", 13)}/${fx("stf3", 16, FIXTURE_ALPHABETS.hex)}"`
-      ]
-    }
-  },
-  {
-    id: "discord-bot-token",
-    title: "Discord bot token",
-    severity: "high",
-    keywords: ["discord", "authorization"],
-    pattern: String.raw`(?:(?i:discord)[\w.-]{0,30}${ASSIGN5}(?:Bot\s+)?|(?i:authorization)["']?\s*[:=,]\s*["']?Bot\s+)([MNO][A-Za-z0-9_-]{22,26}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,40})${E3}`,
-    validate: validateDiscordBotToken,
-    requireValid: true,
-    help: "A Discord bot token: base64 of the bot’s user id, a timestamp and an HMAC. Reported only when the first part decodes to a snowflake id. Reset it on the Developer Portal (Bot → Reset Token).",
-    examples: {
-      tp: [...inSyntaxes("DISCORD_BOT_TOKEN", discordBot), `headers = {"Authorization": "Bot ${discordBot}"}`],
-      fp: [
-        `DISCORD_BOT_TOKEN=${discordBadId}`,
-        'discord_token: "MTIzNDU2Nzg5MDEyMzQ1Njc4.your-token-here"',
-        `discordToken = process.env.DISCORD_TOKEN // ${fx("dcf", 10)}`
-      ]
-    }
-  },
-  {
-    id: "discord-webhook-url",
-    title: "Discord webhook URL",
-    severity: "high",
-    keywords: ["discord.com/api", "discordapp.com/api"],
-    pattern: String.raw`discord(?:app)?\.com/api(?:/v[0-9]+)?/webhooks/([0-9]{17,20}/[A-Za-z0-9_-]{60,80})${E3}`,
-    entropy: 3.5,
-    help: "A Discord channel webhook: anyone with the URL can post as it. Delete the webhook (channel settings → Integrations → Webhooks) and create a new one.",
-    examples: {
-      tp: [...inSyntaxes("DISCORD_WEBHOOK", discordHook)],
-      fp: [
-        "DISCORD_WEBHOOK=https://discord.com/api/webhooks/{webhook.id}/{webhook.token}",
-        'discord_webhook: "https://discord.com/api/webhooks/123456789012345678/<token>"',
-        `hook = "https://discord.com/api/webhooks/${digits("dhf", 19)}/${fx("dhf2", 30, FIXTURE_ALPHABETS.base64url)}"`
-      ]
-    }
-  },
-  {
-    id: "telegram-bot-token",
-    title: "Telegram bot token",
-    severity: "high",
-    keywords: [":aa"],
-    pattern: `(?:^|[^0-9A-Za-z_]|bot)([0-9]{8,10}:AA[A-Za-z0-9_-]{33})${E3}`,
-    entropy: 3,
-    help: "A Telegram Bot API token (`<bot id>:AA…`): full control of the bot. Revoke it with @BotFather (`/revoke`) and use the new token.",
-    examples: {
-      tp: [...inSyntaxes("TELEGRAM_BOT_TOKEN", telegram), `https://api.telegram.org/bot${telegram}/sendMessage`],
-      fp: [
-        "TELEGRAM_BOT_TOKEN=123456789:AAxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-        `telegram_token: "${telegram.slice(0, -2)}"`,
-        `mac = "${digits("tgf", 10)}:aa:bb:cc"`,
-        "TELEGRAM_BOT_TOKEN=${TELEGRAM_TOKEN}"
-      ]
-    }
-  },
-  {
-    id: "twilio-auth-token",
-    title: "Twilio auth token",
-    severity: "high",
-    keywords: ["twilio"],
-    pattern: String.raw`(?i:twilio)[\w.-]{0,24}(?i:auth[_-]?token|token|secret)${ASSIGN5}([0-9a-f]{32})(?:[^0-9A-Za-z]|$)`,
-    entropy: 3,
-    help: "A Twilio account auth token (32 hex characters) named as such: with the account SID it controls the whole account. Rotate it in the Twilio Console (Account → API keys & tokens → request a secondary token, promote it) and prefer API keys.",
-    examples: {
-      tp: [...inSyntaxes("TWILIO_AUTH_TOKEN", twilioToken)],
-      fp: [
-        "TWILIO_AUTH_TOKEN=your_auth_token",
-        'twilio_auth_token: "00000000000000000000000000000000"',
-        `twilioAuthToken = "${twilioToken.slice(0, 30)}"`,
-        `TWILIO_ACCOUNT_SID=${twilioSid}`
-      ]
-    }
-  },
-  {
-    id: "twilio-credentials-url",
-    title: "Twilio credentials in a URL",
-    severity: "high",
-    keywords: ["twilio.com"],
-    pattern: String.raw`(?:AC|SK)[0-9a-f]{32}:([A-Za-z0-9]{32})@(?:[a-z0-9-]+\.)*twilio\.com`,
-    entropy: 3,
-    help: "A Twilio account SID or API key SID with its secret in a URL’s user-info (`https://AC…:token@api.twilio.com`). Rotate the auth token or delete the API key in the Twilio Console.",
-    examples: {
-      tp: [
-        `TWILIO_URL=https://${twilioSid}:${twilioToken}@api.twilio.com/2010-04-01/Accounts`,
-        `curl "https://${twilioSid}:${twilioToken}@api.twilio.com/2010-04-01/Accounts/${twilioSid}/Messages.json"`
-      ],
-      fp: [
-        `curl -u ${twilioSid}:$TWILIO_AUTH_TOKEN https://api.twilio.com/2010-04-01/Accounts`,
-        "https://ACxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx:[AuthToken]@api.twilio.com/"
-      ]
-    }
-  },
-  {
-    id: "sendgrid-api-key",
-    title: "SendGrid API key",
-    severity: "high",
-    keywords: ["sg."],
-    pattern: `${B3}(SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43})${E3}`,
-    entropy: 3.5,
-    help: "A SendGrid (Twilio) API key (`SG.<id>.<secret>`): it sends mail as your domain. Delete it under Settings → API Keys and create a new, narrowly scoped key.",
-    examples: {
-      tp: [...inSyntaxes("SENDGRID_API_KEY", sendgrid)],
-      fp: [
-        "SENDGRID_API_KEY=SG.xxxxxxxxxxxxxxxxxxxxxx.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-        `sendgrid_api_key: "${sendgrid.slice(0, -5)}"`,
-        'const sg = require("@sendgrid/mail"); sg.setApiKey(process.env.SENDGRID_API_KEY);'
-      ]
-    }
-  },
-  {
-    id: "mailgun-api-key",
-    title: "Mailgun API key (legacy key- form)",
-    severity: "high",
-    keywords: ["key-"],
-    pattern: `${B3}(key-[0-9a-f]{32})${E3}`,
-    entropy: 3,
-    help: "A Mailgun private API key in the legacy `key-<32 hex>` form: full access to sending and account APIs. Delete it under API Security in the Mailgun dashboard and create a new key.",
-    examples: {
-      tp: [
-        ...inSyntaxes("MAILGUN_API_KEY", mailgunLegacy),
-        `curl -s --user 'api:${mailgunLegacy}' https://api.mailgun.net/v3/domains`
-      ],
-      fp: [
-        "MAILGUN_API_KEY=key-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-        `monkey-${fx("mgf", 32, FIXTURE_ALPHABETS.hex)}`,
-        `"ssh-key-${fx("mgf2", 32, FIXTURE_ALPHABETS.hex)}"`,
-        `mailgun_api_key: "key-${fx("mgf3", 31, FIXTURE_ALPHABETS.hex)}"`
-      ]
-    }
-  },
-  {
-    id: "mailgun-private-key",
-    title: "Mailgun API key",
-    severity: "high",
-    keywords: ["mailgun"],
-    // `api:<key>` (curl --user) counts when a Mailgun host follows on the line; leftmost-first alternation keeps it in the match.
-    pattern: String.raw`(?:(?i:mailgun)[\w.-]{0,30}${ASSIGN5}|api:)([0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8})(?:[^0-9A-Za-z-][^\n]{0,200}?(?i:mailgun)\.net|[^0-9A-Za-z-]|$)`,
-    entropy: 3,
-    help: "A Mailgun API key in the current `<32 hex>-<8 hex>-<8 hex>` form, named as Mailgun’s or used as `api:<key>`. Delete it under API Security in the Mailgun dashboard and create a new key.",
-    examples: {
-      tp: [
-        ...inSyntaxes("MAILGUN_API_KEY", mailgunKey),
-        `curl --user "api:${mailgunKey}" https://api.eu.mailgun.net/v3/domains`,
-        `https://api:${mailgunKey}@api.mailgun.net/v3/lists`
-      ],
-      fp: [
-        "MAILGUN_API_KEY=<mailgun-private-key>",
-        `mailgun_request_id: "${fxUuid("mgf4")}"`,
-        `build_id = "${mailgunKey}"`
-      ]
-    }
-  },
-  {
-    id: "mailchimp-api-key",
-    title: "Mailchimp API key",
-    severity: "high",
-    keywords: ["-us1", "-us2", "-us3", "-us4", "-us5", "-us6", "-us7", "-us8", "-us9"],
-    pattern: `(?:^|[^0-9A-Za-z_-])([0-9a-f]{32}-us[0-9]{1,2})(?:[^0-9A-Za-z_-]|$)`,
-    entropy: 3,
-    help: "A Mailchimp Marketing API key (`<32 hex>-us<N>`, the suffix is the data centre). Revoke it under Profile → Extras → API keys and create a new one.",
-    examples: {
-      tp: [...inSyntaxes("MAILCHIMP_API_KEY", mailchimp)],
-      fp: [
-        "MAILCHIMP_API_KEY=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx-us14",
-        `locale: "${fx("mcf", 32, FIXTURE_ALPHABETS.hex)}-us-east-1"`,
-        `mailchimp_key: "${fx("mcf2", 30, FIXTURE_ALPHABETS.hex)}-us14"`
-      ]
-    }
-  },
-  {
-    id: "mailchimp-transactional-key",
-    title: "Mailchimp Transactional (Mandrill) API key",
-    severity: "high",
-    keywords: ["mandrill", "transactional"],
-    pattern: String.raw`(?i:mandrill|mailchimp[_-]?transactional)[\w.-]{0,30}${ASSIGN5}((?:md-)?[A-Za-z0-9_-]{22})${E3}`,
-    entropy: 3.5,
-    validate: validateMixedCase,
-    help: "A Mailchimp Transactional (Mandrill) API key (22 characters, `md-` prefixed in newer keys) named as Mandrill’s: it sends mail as your domains. Values without both upper- and lower-case letters are not reported. Delete it in the Mandrill settings (SMTP & API Info) and create a new key.",
-    examples: {
-      tp: [...inSyntaxes("MANDRILL_API_KEY", mandrill)],
-      fp: [
-        "MANDRILL_API_KEY=md-xxxxxxxxxxxxxxxxxxxxxx",
-        'mandrill_template: "md-button-toggle-group-x"',
-        `MANDRILL_API_KEY=${fx("mdf", 22, FIXTURE_ALPHABETS.lowerAlnum)}`,
-        `<div class="${mandrill}">`
-      ]
-    }
-  },
-  {
-    id: "postmark-server-token",
-    title: "Postmark server or account token",
-    severity: "high",
-    keywords: ["postmark"],
-    pattern: String.raw`(?i:postmark)[\w.-]{0,30}${ASSIGN5}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^0-9A-Za-z-]|$)`,
-    entropy: 3,
-    help: "A Postmark server or account API token (a UUID named as Postmark’s, or in an `X-Postmark-Server-Token` header): it sends mail from your servers. Regenerate it under the server’s API Tokens tab.",
-    examples: {
-      tp: [...inSyntaxes("POSTMARK_SERVER_TOKEN", postmark), `-H "X-Postmark-Server-Token: ${postmark}"`],
-      fp: [
-        "POSTMARK_SERVER_TOKEN=POSTMARK_API_TEST",
-        'postmark_token: "00000000-0000-0000-0000-000000000000"',
-        `postmark_message_stream: outbound # ${fxUuid("pmf")}`
-      ]
-    }
-  },
-  {
-    id: "microsoft-teams-webhook-url",
-    title: "Microsoft Teams incoming webhook URL",
-    severity: "high",
-    keywords: ["office.com/webhook", "office365.com/webhook"],
-    pattern: String.raw`(?:webhook\.office\.com/webhookb2|outlook\.office(?:365)?\.com/webhook)/([0-9a-f-]{36}@[0-9a-f-]{36}/IncomingWebhook/[0-9a-f]{32}/[0-9a-f-]{36}(?:/[A-Za-z0-9_-]{20,80})?)`,
-    entropy: 3,
-    help: "A Microsoft Teams (Office 365 connector) incoming webhook: anyone with the URL can post into the channel. Remove the connector from the channel and create a new one (or move to a Workflows webhook).",
-    examples: {
-      tp: [...inSyntaxes("TEAMS_WEBHOOK_URL", teamsHook)],
-      fp: [
-        "TEAMS_WEBHOOK_URL=https://contoso.webhook.office.com/webhookb2/<group>@<tenant>/IncomingWebhook/<id>/<owner>",
-        'teams: "https://outlook.office.com/webhook/${TEAMS_WEBHOOK_PATH}"'
-      ]
-    }
-  },
-  {
-    id: "microsoft-teams-workflow-webhook-url",
-    title: "Microsoft Teams / Power Automate workflow webhook URL",
-    severity: "high",
-    keywords: ["logic.azure.com", "powerplatform.com"],
-    pattern: String.raw`(?:logic\.azure\.com|api\.powerplatform\.com)(?::443)?/[A-Za-z0-9/_.-]*workflows/[0-9a-f]{32}/triggers/[A-Za-z0-9_]+/paths/invoke\?[^\s"'<>]*?sig=([A-Za-z0-9_%-]{40,90})`,
-    entropy: 3.5,
-    help: "A Power Automate / Logic Apps HTTP trigger URL (the Teams “Workflows” webhook); its `sig` is a SAS signature that lets anyone start the flow. Regenerate the trigger’s access keys (or recreate the flow).",
-    examples: {
-      tp: [...inSyntaxes("TEAMS_FLOW_URL", teamsFlow)],
-      fp: [
-        "TEAMS_FLOW_URL=https://prod-12.westeurope.logic.azure.com:443/workflows/<id>/triggers/manual/paths/invoke?api-version=2016-06-01&sig=<sig>",
-        `flow: "https://prod-12.westeurope.logic.azure.com:443/workflows/${fx("tff", 32, FIXTURE_ALPHABETS.hex)}/triggers/manual/paths/invoke?api-version=2016-06-01&sig=\${SIG}"`
-      ]
-    }
-  },
-  {
-    id: "google-chat-webhook-url",
-    title: "Google Chat webhook URL",
-    severity: "medium",
-    keywords: ["chat.googleapis.com"],
-    pattern: String.raw`chat\.googleapis\.com/v1/spaces/[A-Za-z0-9_-]+/messages\?[^\s"'<>]*?token=([A-Za-z0-9_%-]{40,60})`,
-    entropy: 3.5,
-    help: "A Google Chat incoming webhook (space URL with `key` and `token`): anyone with it can post into the space. Delete the webhook in the space’s Apps & integrations and create a new one.",
-    examples: {
-      tp: [...inSyntaxes("GOOGLE_CHAT_WEBHOOK", gchat)],
-      fp: [
-        "GOOGLE_CHAT_WEBHOOK=https://chat.googleapis.com/v1/spaces/SPACE_ID/messages?key=KEY&token=TOKEN",
-        'webhook: "https://chat.googleapis.com/v1/spaces/AAAA/messages?token={{ chat_token }}"'
-      ]
-    }
-  },
-  {
-    id: "brevo-api-key",
-    title: "Brevo (Sendinblue) API key",
-    severity: "high",
-    keywords: ["xkeysib-"],
-    pattern: `${B3}(xkeysib-[0-9a-f]{64}-[A-Za-z0-9]{16})${E3}`,
-    entropy: 3,
-    help: "A Brevo (formerly Sendinblue) API v3 key (`xkeysib-`): contacts, campaigns and transactional mail. Delete it under SMTP & API → API Keys and create a new one.",
-    examples: {
-      tp: [...inSyntaxes("BREVO_API_KEY", brevo)],
-      fp: ["BREVO_API_KEY=xkeysib-<your-key>", `brevo: "xkeysib-${fx("bvf", 64, FIXTURE_ALPHABETS.hex)}"`]
-    }
-  },
-  {
-    id: "brevo-smtp-key",
-    title: "Brevo (Sendinblue) SMTP key",
-    severity: "high",
-    keywords: ["xsmtpsib-"],
-    pattern: `${B3}(xsmtpsib-[0-9a-f]{64}-[A-Za-z0-9]{16})${E3}`,
-    entropy: 3,
-    help: "A Brevo SMTP relay key (`xsmtpsib-`): it sends mail through Brevo’s SMTP relay as your account. Delete it under SMTP & API → SMTP and create a new one.",
-    examples: {
-      tp: [...inSyntaxes("BREVO_SMTP_KEY", brevoSmtp)],
-      fp: ["SMTP_PASSWORD=xsmtpsib-xxxxxxxx", `smtp: "xsmtpsib-${fx("bvf2", 60, FIXTURE_ALPHABETS.hex)}-${fx("bvf3", 16)}"`]
-    }
-  },
-  {
-    id: "resend-api-key",
-    title: "Resend API key",
-    severity: "high",
-    keywords: ["resend"],
-    pattern: String.raw`(?i:resend)[\w.-]{0,30}(?:${ASSIGN5}|\(\s*["'])(re_[A-Za-z0-9]{8}_[A-Za-z0-9]{24})${E3}`,
-    entropy: 3.5,
-    help: "A Resend API key (`re_<id>_<secret>`, named as Resend’s or passed to `new Resend(…)`): it sends mail from your verified domains. Delete it under API Keys in the Resend dashboard and create a new one.",
-    examples: {
-      tp: [...inSyntaxes("RESEND_API_KEY", resend), `const resend = new Resend('${resend}');`],
-      fp: [
-        "RESEND_API_KEY=re_123456789",
-        "const re_pattern_matcher_for_tokens_abc = 1;",
-        `resend_id = "pre_${fx("rsf", 8)}_${fx("rsf2", 24)}"`
-      ]
-    }
-  },
-  {
-    id: "mailersend-api-token",
-    title: "MailerSend API token",
-    severity: "high",
-    keywords: ["mlsn."],
-    pattern: `${B3}(mlsn\\.[0-9a-f]{64})${E3}`,
-    entropy: 3,
-    help: "A MailerSend API token (`mlsn.` + 64 hex): it sends mail from your domains. Delete it under Integrations → API tokens and create a new one.",
-    examples: {
-      tp: [...inSyntaxes("MAILERSEND_API_KEY", mailersend)],
-      fp: ["MAILERSEND_API_KEY=mlsn.<token>", `mailersend: "mlsn.${fx("msf", 40, FIXTURE_ALPHABETS.hex)}"`]
-    }
-  },
-  {
-    id: "zapier-webhook-url",
-    title: "Zapier catch hook URL",
-    severity: "medium",
-    keywords: ["hooks.zapier.com"],
-    pattern: String.raw`hooks\.zapier\.com/hooks/catch/([0-9]{4,12}/[a-z0-9]{6,8})(?:/|[^A-Za-z0-9]|$)`,
-    entropy: 2.5,
-    help: "A Zapier “Catch Hook” trigger URL: anyone with it can start the Zap with their own data. Turn the Zap off, replace its trigger (a new hook URL is issued) and keep the URL in a secret store.",
-    examples: {
-      tp: [...inSyntaxes("ZAPIER_HOOK", zapier)],
-      fp: [
-        "ZAPIER_HOOK=https://hooks.zapier.com/hooks/catch/123456/",
-        'zap: "https://hooks.zapier.com/hooks/catch/<account>/<hook>/"'
-      ]
-    }
-  },
-  {
-    id: "twilio-api-key-secret",
-    title: "Twilio API key secret",
-    severity: "high",
-    keywords: ["twilio"],
-    pattern: String.raw`(?i:twilio)[\w.-]{0,24}(?i:api[_-]?(?:key[_-]?)?secret)${ASSIGN5}([A-Za-z0-9]{32})(?:[^0-9A-Za-z]|$)`,
-    entropy: 3.5,
-    help: "The secret of a Twilio API key (32 characters, named as Twilio’s; the `SK…` key SID is its user name). Delete the API key in the Twilio Console (API keys & tokens) and create a new one.",
-    examples: {
-      tp: [
-        ...inSyntaxes("TWILIO_API_SECRET", twilioApiSecret),
-        ...inSyntaxes("TWILIO_API_KEY_SECRET", twilioApiSecret).slice(0, 1)
-      ],
-      fp: [
-        "TWILIO_API_SECRET=your_api_secret",
-        `TWILIO_API_KEY=SK${fx("twf", 32, FIXTURE_ALPHABETS.hex)}`,
-        `twilio_api_secret: "${fx("twf2", 24)}"`
-      ]
-    }
-  },
-  {
-    id: "vonage-api-secret",
-    title: "Vonage (Nexmo) API secret",
-    severity: "high",
-    keywords: ["vonage", "nexmo"],
-    pattern: String.raw`(?i:vonage|nexmo)[\w.-]{0,24}(?i:secret)${ASSIGN5}([A-Za-z0-9]{16})(?:[^0-9A-Za-z]|$)`,
-    entropy: 3.3,
-    help: "A Vonage (formerly Nexmo) API secret (16 characters, named as Vonage’s): with the API key it sends SMS and places calls on the account. Rotate it in the Vonage API dashboard (API settings → secrets).",
-    examples: {
-      tp: [...inSyntaxes("VONAGE_API_SECRET", vonageSecret), `NEXMO_API_SECRET=${vonageSecret}`],
-      fp: [
-        "VONAGE_API_SECRET=<api-secret>",
-        `VONAGE_API_KEY=${fx("vnf", 8, FIXTURE_ALPHABETS.hex)}`,
-        'nexmo_secret: "aaaaaaaaaaaaaaaa"'
-      ]
-    }
-  },
-  {
-    id: "pusher-app-secret",
-    title: "Pusher Channels app secret",
-    severity: "high",
-    keywords: ["pusher"],
-    pattern: String.raw`(?i:pusher)[\w.-]{0,24}(?i:secret)${ASSIGN5}([0-9a-f]{20})(?:[^0-9A-Za-z]|$)`,
-    entropy: 3,
-    help: "A Pusher Channels app secret (20 hex, named as Pusher’s): it signs private/presence channel auth and triggers events. Rotate it under App Keys in the Pusher dashboard.",
-    examples: {
-      tp: [...inSyntaxes("PUSHER_APP_SECRET", pusherSecret)],
-      fp: [
-        "PUSHER_APP_SECRET=${PUSHER_SECRET}",
-        `PUSHER_APP_KEY=${fx("puf", 20, FIXTURE_ALPHABETS.hex)}`,
-        'pusher_secret: "00000000000000000000"'
-      ]
-    }
-  },
-  {
-    id: "intercom-access-token",
-    title: "Intercom access token",
-    severity: "high",
-    keywords: ["dg9ro"],
-    pattern: `${B3}(dG9rO[A-Za-z0-9+/]{30,120}={0,2})(?:[^A-Za-z0-9+/=_-]|$)`,
-    validate: validateIntercomToken,
-    requireValid: true,
-    help: "An Intercom access token (base64 of `tok:<uuid>:…`): workspace data through the REST API. Reported only when it decodes to that shape. Revoke it in the Developer Hub (app → Authentication) and create a new one.",
-    examples: {
-      tp: [...inSyntaxes("INTERCOM_ACCESS_TOKEN", intercom), `Authorization: Bearer ${intercom}`],
-      fp: [
-        `INTERCOM_ACCESS_TOKEN=${Buffer.from(`tok:${fx("icf", 20)}`).toString("base64")}`,
-        `note = "${Buffer.from("token: this is not one at all, just prose").toString("base64")}"`
-      ]
-    }
-  }
-];
-
-// src/scan/rules/packages.ts
-var { env: env3, yaml: yaml3, json: json3, code: code3 } = syntax;
-var hex3 = (seed, n) => fake(seed, n, ALPHABETS.hex);
-var npmA = fakeChecksummed("npm_", "npm-a");
-var npmB = fakeChecksummed("npm_", "npm-b");
-var pypiA = fakePypiToken("pypi.org", "pypi-a");
-var pypiB = fakePypiToken("pypi.org", "pypi-b");
-var testPypiA = fakePypiToken("test.pypi.org", "tpypi-a");
-var testPypiB = fakePypiToken("test.pypi.org", "tpypi-b");
-var jfrogRef = (seed) => {
-  const raw = Buffer.concat([Buffer.from("reftkn:01:1893456000:"), Buffer.from(fake(seed, 27))]);
-  return raw.toString("base64").slice(0, 64);
-};
-function validateJfrogReference(secret) {
-  return Buffer.from(secret, "base64").toString("latin1").startsWith("reftkn:") ? "valid" : "invalid";
-}
-var packageRules = [
-  {
-    id: "npm-access-token",
-    title: "npm access token",
-    severity: "high",
-    keywords: ["npm_"],
-    pattern: String.raw`\b(npm_[A-Za-z0-9]{36})\b`,
-    entropy: 3.5,
-    validate: validateNpmToken,
-    requireValid: true,
-    help: "An npm access token publishes and reads packages as its user (granular tokens within their packages and scopes). Delete it on npmjs.com under Access Tokens or with `npm token revoke`. The last 6 characters are a base62 CRC32 of the 30 random ones; a value whose checksum fails is not reported.",
-    examples: {
-      tp: [
-        ...syntax.all("npm_token", npmA, npmB),
-        `//registry.npmjs.org/:_authToken=${npmA}`,
-        `curl -H "Authorization: Bearer ${npmB}" https://registry.npmjs.org/-/whoami`
-      ],
-      fp: [
-        env3("NPM_TOKEN", corrupt(npmA)),
-        yaml3("npm_token", `npm_${"x".repeat(36)}`),
-        json3("npmToken", `npm_${fake("npm-s", 30)}`),
-        code3("name", `my_npm_${fake("npm-e", 36)}`),
-        env3("NPM_TOKEN", syntax.ref("NPM_TOKEN"))
-      ]
-    }
-  },
-  {
-    id: "pypi-api-token",
-    title: "PyPI API token",
-    severity: "high",
-    keywords: ["pypi-"],
-    pattern: String.raw`\b(pypi-[A-Za-z0-9_-]{80,}={0,2})`,
-    entropy: 4,
-    validate: validatePypiToken,
-    requireValid: true,
-    help: "A PyPI API token uploads releases for its account or one project. Remove it under Account settings → API tokens on pypi.org. The token is a macaroon: a value that does not decode to a pypi.org macaroon is not reported.",
-    examples: {
-      tp: [
-        env3("TWINE_PASSWORD", pypiA),
-        yaml3("password", pypiB),
-        json3("pypi_token", pypiA),
-        `[pypi]
-username = __token__
-password = ${pypiB}`
-      ],
-      fp: [
-        env3("TWINE_PASSWORD", testPypiA),
-        // a TestPyPI token: its own rule
-        yaml3("password", `pypi-${fake("pypi-r", 120, ALPHABETS.base64url)}`),
-        // not a macaroon
-        json3("pypi_token", `pypi-AgEIcHlwaS5vcmc${"x".repeat(100)}`),
-        code3("pkg", "pypi-simple-index-mirror-configuration-for-the-internal-build-cluster-and-the-ci-runners")
-      ]
-    }
-  },
-  {
-    id: "pypi-test-api-token",
-    title: "TestPyPI API token",
-    severity: "low",
-    keywords: ["pypi-"],
-    pattern: String.raw`\b(pypi-[A-Za-z0-9_-]{80,}={0,2})`,
-    entropy: 4,
-    validate: validateTestPypiToken,
-    requireValid: true,
-    help: "A TestPyPI API token uploads to the test index only. Remove it under Account settings → API tokens on test.pypi.org. A value that does not decode to a test.pypi.org macaroon is not reported.",
-    examples: {
-      tp: [env3("TEST_PYPI_TOKEN", testPypiA), yaml3("password", testPypiB)],
-      fp: [env3("PYPI_TOKEN", pypiA), yaml3("password", `pypi-${fake("tpypi-r", 120, ALPHABETS.base64url)}`)]
-    }
-  },
-  {
-    id: "rubygems-api-key",
-    title: "RubyGems API key",
-    severity: "high",
-    keywords: ["rubygems_"],
-    pattern: String.raw`\b(rubygems_[a-f0-9]{48})\b`,
-    entropy: 3,
-    help: "A RubyGems API key pushes and yanks gems within its scopes. Delete it on rubygems.org under Settings → API keys.",
-    examples: {
-      tp: [
-        env3("GEM_HOST_API_KEY", `rubygems_${hex3("rg-a", 48)}`),
-        yaml3(":rubygems_api_key", `rubygems_${hex3("rg-b", 48)}`),
-        json3("rubygemsKey", `rubygems_${hex3("rg-a", 48)}`)
-      ],
-      fp: [
-        env3("GEM_HOST_API_KEY", `rubygems_${"0".repeat(48)}`),
-        yaml3(":rubygems_api_key", `rubygems_${hex3("rg-s", 40)}`),
-        code3("k", `my_rubygems_${hex3("rg-e", 48)}`)
-      ]
-    }
-  },
-  {
-    id: "nuget-api-key",
-    title: "NuGet.org API key",
-    severity: "high",
-    keywords: ["oy2"],
-    pattern: String.raw`\b(oy2[a-z0-9]{43})\b`,
-    entropy: 3.5,
-    help: "A NuGet.org API key pushes or unlists packages matching its glob. Delete or regenerate it on nuget.org under API Keys.",
-    examples: {
-      tp: [
-        env3("NUGET_API_KEY", `oy2${fake("ng-a", 43, ALPHABETS.lowerAlnum)}`),
-        `dotnet nuget push app.nupkg --api-key oy2${fake("ng-b", 43, ALPHABETS.lowerAlnum)} --source https://api.nuget.org/v3/index.json`,
-        json3("apiKey", `oy2${fake("ng-a", 43, ALPHABETS.lowerAlnum)}`)
-      ],
-      fp: [
-        env3("NUGET_API_KEY", `oy2${"a".repeat(43)}`),
-        yaml3("apiKey", `oy2${fake("ng-s", 30, ALPHABETS.lowerAlnum)}`),
-        code3("id", `toy2${fake("ng-e", 43, ALPHABETS.lowerAlnum)}`)
-      ]
-    }
-  },
-  {
-    id: "crates-io-token",
-    title: "crates.io API token",
-    severity: "high",
-    keywords: ["cio"],
-    pattern: String.raw`\b(cio[A-Za-z0-9]{32})\b`,
-    entropy: 3.5,
-    help: "A crates.io API token publishes and yanks crates within its scopes. Revoke it on crates.io under Account Settings → API Tokens.",
-    examples: {
-      tp: [
-        env3("CARGO_REGISTRY_TOKEN", `cio${fake("cio-a", 32)}`),
-        `[registry]
-token = "cio${fake("cio-b", 32)}"`,
-        json3("token", `cio${fake("cio-a", 32)}`)
-      ],
-      fp: [
-        env3("CARGO_REGISTRY_TOKEN", `cio${"x".repeat(32)}`),
-        yaml3("token", `cio${fake("cio-s", 24)}`),
-        code3("word", `precious${fake("cio-e", 32)}`)
-      ]
-    }
-  },
-  {
-    id: "docker-hub-pat",
-    title: "Docker Hub personal or organisation access token",
-    severity: "high",
-    keywords: ["dckr_pat_", "dckr_oat_"],
-    pattern: String.raw`\b(dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,})(?:[^A-Za-z0-9_-]|$)`,
-    entropy: 3.5,
-    help: "A Docker Hub access token pushes and pulls images as its user or organisation. Delete it on Docker Hub under Account settings → Personal access tokens (or the organisation access tokens).",
-    examples: {
-      tp: [
-        env3("DOCKERHUB_TOKEN", `dckr_pat_${fake("dh-a", 27, ALPHABETS.base64url)}`),
-        yaml3("password", `dckr_oat_${fake("dh-b", 32, ALPHABETS.base64url)}`),
-        `echo dckr_pat_${fake("dh-c", 27, ALPHABETS.base64url)} | docker login -u acme --password-stdin`
-      ],
-      fp: [
-        env3("DOCKERHUB_TOKEN", `dckr_pat_${"x".repeat(27)}`),
-        yaml3("password", `dckr_pat_${fake("dh-s", 16, ALPHABETS.base64url)}`),
-        json3("password", `xdckr_pat_${fake("dh-e", 27, ALPHABETS.base64url)}`)
-      ]
-    }
-  },
-  {
-    id: "jfrog-api-key",
-    title: "JFrog Artifactory API key",
-    severity: "high",
-    keywords: ["akcp"],
-    pattern: String.raw`\b(AKCp[A-Za-z0-9]{69})\b`,
-    entropy: 4,
-    help: "A JFrog Artifactory API key (deprecated) authenticates as its user to every repository the user can reach. Revoke it in the JFrog Platform user profile and move to access tokens.",
-    examples: {
-      tp: [
-        env3("ARTIFACTORY_API_KEY", `AKCp${fake("jf-a", 69)}`),
-        yaml3("api_key", `AKCp${fake("jf-b", 69)}`),
-        `curl -H "X-JFrog-Art-Api: AKCp${fake("jf-a", 69)}" https://acme.jfrog.io/artifactory/api/repositories`
-      ],
-      fp: [
-        env3("ARTIFACTORY_API_KEY", `AKCp${"x".repeat(69)}`),
-        yaml3("api_key", `AKCp${fake("jf-s", 50)}`),
-        json3("api_key", `AKCp${fake("jf-l", 80)}`)
-      ]
-    }
-  },
-  {
-    id: "jfrog-reference-token",
-    title: "JFrog reference token",
-    severity: "high",
-    keywords: ["cmvmdgtu"],
-    pattern: String.raw`\b(cmVmdGtu[A-Za-z0-9]{56})\b`,
-    entropy: 4,
-    validate: validateJfrogReference,
-    requireValid: true,
-    help: "A JFrog reference token is the short form of an access token for the JFrog Platform (Artifactory, Xray). Revoke it under the user profile or Administration → Identity and Access → Access Tokens. A value that does not decode to `reftkn:` is not reported.",
-    examples: {
-      tp: [
-        env3("JFROG_ACCESS_TOKEN", jfrogRef("jr-a")),
-        yaml3("token", jfrogRef("jr-b")),
-        `curl -H "Authorization: Bearer ${jfrogRef("jr-c")}" https://acme.jfrog.io/artifactory/api/system/ping`
-      ],
-      fp: [
-        env3("JFROG_ACCESS_TOKEN", `cmVmdGtu${"A".repeat(56)}`),
-        yaml3("token", `cmVmdGtu${fake("jr-s", 30)}`),
-        json3("token", `xcmVmdGtu${fake("jr-e", 56)}`)
-      ]
-    }
-  },
-  {
-    id: "clojars-deploy-token",
-    title: "Clojars deploy token",
-    severity: "high",
-    keywords: ["clojars_"],
-    pattern: String.raw`\b(CLOJARS_[a-f0-9]{60})\b`,
-    entropy: 3,
-    help: "A Clojars deploy token publishes artifacts to the groups and jars it is scoped to. Disable it on clojars.org under Deploy Tokens.",
-    examples: {
-      tp: [
-        env3("CLOJARS_PASSWORD", `CLOJARS_${hex3("cj-a", 60)}`),
-        `{:url "https://repo.clojars.org" :username "acme" :password "CLOJARS_${hex3("cj-b", 60)}"}`
-      ],
-      fp: [env3("CLOJARS_PASSWORD", `CLOJARS_${"0".repeat(60)}`), yaml3("password", `CLOJARS_${hex3("cj-s", 40)}`)]
-    }
-  },
-  {
-    id: "packagist-token",
-    title: "Private Packagist authentication token",
-    severity: "high",
-    keywords: ["packagist_"],
-    pattern: String.raw`\b(packagist_[a-z]{3}_[a-f0-9]{68})\b`,
-    entropy: 3,
-    help: "A Private Packagist token reads (and for update tokens, changes) an organisation's private Composer packages. Revoke it under the organisation or user settings → Authentication tokens.",
-    examples: {
-      tp: [
-        env3("COMPOSER_AUTH_TOKEN", `packagist_ort_${hex3("pk-a", 68)}`),
-        json3("repo.packagist.com", `packagist_uut_${hex3("pk-b", 68)}`),
-        code3("token", `packagist_out_${hex3("pk-c", 68)}`)
-      ],
-      fp: [
-        env3("COMPOSER_AUTH_TOKEN", `packagist_ort_${"0".repeat(68)}`),
-        yaml3("token", `packagist_ort_${hex3("pk-s", 60)}`),
-        code3("name", `my_packagist_ort_${hex3("pk-e", 68)}`)
-      ]
-    }
-  }
-];
-
-// src/scan/rules/structured.ts
-var B4 = "(?:^|[^A-Za-z0-9_-])";
-var E4 = "(?:[^A-Za-z0-9_-]|$)";
-var USERINFO = String.raw`[^:@/\s"'<>]*:([^@/\s"'<>]+)@[^\s"'<>/@]+`;
-var USERINFO_END = Array.from({ length: 127 - 33 }, (_, i) => String.fromCharCode(33 + i)).filter((c) => !`"'/<>@`.includes(c) && !(c >= "A" && c <= "Z")).map((c) => `${c}@`);
-var pw2 = (seed) => `${fx(seed, 10)}-${fx(`${seed}b`, 6, FIXTURE_ALPHABETS.lowerAlnum)}`;
-var jwtPayload = { sub: "svc-deploy", iss: "https://auth.internal.invalid", iat: 1767225600, exp: 1767229200 };
-var jwt = fakeJwt(jwtPayload, "jwt1");
-var jwtRs = fakeJwt({ sub: "user-42", scope: "admin", iat: 1767225600 }, "jwt2", "RS256");
-var jwtIo = fakeJwt({ sub: "1234567890", name: "John Doe", iat: 1516239022 }, "jwt3");
-var jwtNone = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString("base64url")}.${Buffer.from(JSON.stringify(jwtPayload)).toString("base64url")}.`;
-var b644 = (s) => Buffer.from(s).toString("base64");
-var dockerAuth = b644(`deploy-bot:${pw2("dk1")}`);
-var npmLegacyToken = `${fx("np1", 8, FIXTURE_ALPHABETS.hex)}-${fx("np2", 4, FIXTURE_ALPHABETS.hex)}-4${fx("np3", 3, FIXTURE_ALPHABETS.hex)}-a${fx("np4", 3, FIXTURE_ALPHABETS.hex)}-${fx("np5", 12, FIXTURE_ALPHABETS.hex)}`;
-var kubeToken = `${fx("kb1", 6, FIXTURE_ALPHABETS.lowerAlnum)}.${fx("kb2", 16, FIXTURE_ALPHABETS.lowerAlnum)}`;
-function dbRule(id, title, scheme, keywords, help, tp, fp) {
-  return {
-    id,
-    title,
-    severity: "high",
-    keywords,
-    pattern: `${B4}(?i:${scheme})://${USERINFO}`,
-    validate: validateDbUrl,
-    requireValid: true,
-    help: `${help} Reported only when the password is not a placeholder (\`\${DB_PASSWORD}\`, \`<password>\`, \`changeme\`…).`,
-    examples: { tp, fp }
-  };
-}
-function validateKubeToken(secret) {
-  if (secret.startsWith("eyJ")) return "invalid";
-  return isPlaceholderPassword(secret) ? "invalid" : "unknown";
-}
-function validateNpmrcToken(secret) {
-  if (/^npm_/.test(secret)) return "invalid";
-  return isPlaceholderPassword(secret) ? "invalid" : "unknown";
-}
-var structuredRules = [
-  {
-    id: "jwt",
-    title: "JSON Web Token",
-    severity: "medium",
-    keywords: ["eyj"],
-    pattern: `${B4}(eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{16,})${E4}`,
-    validate: validateJwt,
-    requireValid: true,
-    help: "A signed JSON Web Token: a bearer credential until it expires (check `exp`). Reported only when its header and payload decode to JSON with an `alg` other than `none`. Revoke the session or rotate the signing key if it is long-lived; never commit real tokens as test fixtures.",
-    examples: {
-      tp: [
-        `AUTH_TOKEN=${jwt}`,
-        `Authorization: Bearer ${jwtRs}`,
-        `{"access_token": "${jwt}"}`,
-        `token: ${jwtRs}`,
-        `https://app.internal.invalid/callback#id_token=${jwt}&state=x`
-      ],
-      fp: [
-        `AUTH_TOKEN=${jwtIo}`,
-        `token: "${jwtNone}"`,
-        `const t = "${jwt.split(".").slice(0, 2).join(".")}";`,
-        `token = jwt.encode({"some": "payload"}, key) # ${fakeJwt({ some: "payload" }, "jwf3")}`,
-        `"${Buffer.from('{"x":1}').toString("base64url")}.eyJub3Rqc29u${fx("jwf", 10, FIXTURE_ALPHABETS.base64url)}.${fx("jwf2", 43, FIXTURE_ALPHABETS.base64url)}"`
-      ]
-    }
-  },
-  dbRule(
-    "postgres-url",
-    "PostgreSQL URL with password",
-    "postgres(?:ql)?(?:\\+[a-z0-9]+)?",
-    ["postgres"],
-    "A PostgreSQL connection URL with an embedded password. Change the role’s password (`ALTER ROLE … PASSWORD`) and load the URL from a secret store.",
-    [
-      `DATABASE_URL=postgres://app:${pw2("pg1")}@db.internal:5432/app`,
-      `database_url: "postgresql+psycopg2://app:${pw2("pg2")}@10.0.0.5/app"`,
-      `{"dsn": "postgresql://reporting:${pw2("pg3")}@pg.internal/reports?sslmode=require"}`,
-      `engine = create_engine('postgresql://app:${pw2("pg4")}@localhost/app')`
-    ],
-    [
-      "DATABASE_URL=postgres://user:password@localhost:5432/app",
-      "DATABASE_URL=postgres://${DB_USER}:${DB_PASSWORD}@${DB_HOST}/app",
-      'url: "postgresql://postgres:postgres@localhost/test"',
-      'dsn = "postgresql://localhost:5432/app"',
-      'DATABASE_URL="postgres://app:{{ .Values.db.password }}@db/app"'
-    ]
-  ),
-  dbRule(
-    "mysql-url",
-    "MySQL/MariaDB URL with password",
-    "mysql(?:x)?(?:\\+[a-z0-9]+)?|mariadb",
-    ["mysql", "mariadb"],
-    "A MySQL or MariaDB connection URL with an embedded password. Change the account’s password (`ALTER USER`) and load the URL from a secret store.",
-    [
-      `DATABASE_URL=mysql://app:${pw2("my1")}@mysql.internal:3306/shop`,
-      `url: "mysql+pymysql://app:${pw2("my2")}@127.0.0.1/shop"`,
-      `$dsn = 'mariadb://root:${pw2("my3")}@db/wp';`
-    ],
-    [
-      "DATABASE_URL=mysql://root:<password>@localhost/shop",
-      "DATABASE_URL=mysql://root:root@localhost/shop",
-      "url = 'mysql://app:' + getPassword() + '@db/shop'"
-    ]
-  ),
-  dbRule(
-    "mongodb-url",
-    "MongoDB URL with password",
-    "mongodb(?:\\+srv)?",
-    ["mongodb"],
-    "A MongoDB connection string with an embedded password (Atlas `mongodb+srv://` included). Rotate the database user’s password (Atlas: Database Access → Edit) and load the URI from a secret store.",
-    [
-      `MONGO_URI=mongodb+srv://api:${pw2("mg1")}@cluster0.ab1cd.mongodb.net/prod?retryWrites=true`,
-      `mongo:
-  uri: "mongodb://admin:${pw2("mg2")}@mongo-0.internal:27017/admin"`,
-      `{"MONGODB_URI": "mongodb://svc:${pw2("mg3")}@10.1.2.3/app"}`
-    ],
-    [
-      "MONGO_URI=mongodb+srv://<username>:<password>@cluster0.example.mongodb.net/",
-      "MONGO_URI=mongodb://localhost:27017/app",
-      'uri: "mongodb://admin:%PASSWORD%@mongo/admin"'
-    ]
-  ),
-  dbRule(
-    "redis-url",
-    "Redis URL with password",
-    "rediss?",
-    ["redis"],
-    "A Redis connection URL with a password (`redis://:password@host`, ACL users included). Change the password (`CONFIG SET requirepass` / `ACL SETUSER`) or rotate it in your provider’s console.",
-    [
-      `REDIS_URL=redis://:${pw2("rd1")}@redis.internal:6379/0`,
-      `cache_url: "rediss://default:${pw2("rd2")}@eu1.upstash.io:6379"`,
-      `const redis = new Redis("redis://worker:${pw2("rd3")}@10.0.0.9:6379");`
-    ],
-    [
-      "REDIS_URL=redis://:changeme@localhost:6379",
-      "REDIS_URL=redis://localhost:6379/0",
-      "REDIS_URL=redis://:${REDIS_PASSWORD}@redis:6379"
-    ]
-  ),
-  dbRule(
-    "amqp-url",
-    "AMQP (RabbitMQ) URL with password",
-    "amqps?",
-    ["amqp"],
-    "An AMQP broker URL (RabbitMQ and others) with an embedded password. Change the user’s password (`rabbitmqctl change_password`) and load the URL from a secret store.",
-    [
-      `AMQP_URL=amqp://orders:${pw2("aq1")}@rabbit.internal:5672/prod`,
-      `broker_url: "amqps://svc:${pw2("aq2")}@b-1.mq.eu-west-1.amazonaws.com:5671"`
-    ],
-    ["AMQP_URL=amqp://guest:guest@localhost:5672/", 'broker_url: "amqp://user:pass@localhost//"']
-  ),
-  dbRule(
-    "mssql-url",
-    "SQL Server URL with password",
-    "mssql|sqlserver",
-    ["mssql", "sqlserver"],
-    "A SQL Server connection URL with an embedded password. Change the login’s password (`ALTER LOGIN`) and load the URL from a secret store.",
-    [`DATABASE_URL=mssql://sa:${pw2("ms1")}@sql.internal:1433/app`, `url: "sqlserver://app:${pw2("ms2")}@10.0.0.7/app"`],
-    ["DATABASE_URL=mssql://sa:<YourStrong@Passw0rd>@localhost/app", 'url: "sqlserver://sa:Password123@localhost"']
-  ),
-  dbRule(
-    "database-url",
-    "Database URL with password (other engines)",
-    "oracle|cockroachdb|clickhouse|neo4j(?:\\+s)?|bolt|cassandra|couchbases?|influxdb|snowflake|db2|memcached|nats",
-    [
-      "oracle",
-      "cockroachdb",
-      "clickhouse",
-      "neo4j",
-      "bolt",
-      "cassandra",
-      "couchbase",
-      "influxdb",
-      "snowflake",
-      "db2",
-      "memcached",
-      "nats"
-    ],
-    "A database or message-broker URL (Oracle, CockroachDB, ClickHouse, Neo4j, Cassandra, Couchbase, InfluxDB, Snowflake, NATS…) with an embedded password. Change the account’s password and load the URL from a secret store.",
-    [
-      `NEO4J_URI=neo4j+s://neo4j:${pw2("db1")}@abcd1234.databases.neo4j.io`,
-      `clickhouse: "clickhouse://default:${pw2("db2")}@ch.internal:9000/analytics"`
-    ],
-    ["NEO4J_URI=neo4j://neo4j:neo4j@localhost:7687", 'url: "clickhouse://default:@localhost:9000"']
-  ),
-  {
-    id: "jdbc-password",
-    title: "JDBC URL with password",
-    severity: "high",
-    keywords: ["jdbc:"],
-    pattern: String.raw`jdbc:[a-z0-9]+:[^\s"'<>]*?[;?&](?i:password)=([^;&\s"'<>]+)`,
-    validate: validatePassword,
-    requireValid: true,
-    help: "A JDBC URL with a `password=` parameter. Change the database account’s password and pass it separately (a secret store or the driver’s properties), not inside the URL. Placeholder passwords are not reported.",
-    examples: {
-      tp: [
-        `spring.datasource.url=jdbc:mysql://db.internal:3306/shop?user=app&password=${pw2("jd1")}`,
-        `url: "jdbc:sqlserver://sql.internal:1433;databaseName=app;user=app;password=${pw2("jd2")};encrypt=true"`
-      ],
-      fp: [
-        "spring.datasource.url=jdbc:mysql://localhost/shop?user=app&password=${DB_PASSWORD}",
-        'url: "jdbc:postgresql://localhost/app?password=password"',
-        "jdbc:h2:mem:testdb;DB_CLOSE_DELAY=-1"
-      ]
-    }
-  },
-  {
-    id: "connection-string-password",
-    title: "Connection string with password (ADO.NET/ODBC style)",
-    severity: "high",
-    keywords: ["password=", "pwd="],
-    pattern: String.raw`(?i:(?:server|data source|host|hostname|address)\s*=\s*[^;"'\n]+;[^"'\n]*?(?:password|pwd)\s*=\s*)([^;"'\n]+)`,
-    validate: validatePassword,
-    requireValid: true,
-    help: "A `Server=…;User Id=…;Password=…` connection string (SQL Server, ODBC, Npgsql, MySQL Connector). Change the account’s password and load the string from a secret store or use managed identity. Placeholder passwords are not reported.",
-    examples: {
-      tp: [
-        `ConnectionStrings__Default=Server=sql.internal;Database=app;User Id=app;Password=${pw2("ado1")};`,
-        `"Default": "Host=pg.internal;Port=5432;Username=app;Password=${pw2("ado2")};SSL Mode=Require"`,
-        `DSN = "Driver={ODBC Driver 18};Server=tcp:10.0.0.4,1433;Uid=sa;Pwd=${pw2("ado3")};"`
-      ],
-      fp: [
-        '"Default": "Server=localhost;Database=app;User Id=sa;Password=<YourStrong!Passw0rd>;"',
-        "ConnectionStrings__Default=Server=sql;Database=app;Password=$(SQL_PASSWORD);",
-        '"Default": "Server=(localdb)\\\\mssqllocaldb;Database=app;Trusted_Connection=True;"'
-      ]
-    }
-  },
-  {
-    id: "basic-auth-url",
-    title: "Credentials in an HTTP(S) URL",
-    severity: "high",
-    keywords: USERINFO_END,
-    pattern: `(?i:https?)://${USERINFO}`,
-    validate: validateDbUrl,
-    requireValid: true,
-    help: "An http(s) URL carrying `user:password@` (registries, git remotes, webhooks, proxies). Rotate the password or token and pass credentials through a credential helper or header instead. Placeholder passwords are not reported.",
-    examples: {
-      tp: [
-        `PIP_INDEX_URL=https://ci:${pw2("ba1")}@pypi.internal.invalid/simple`,
-        `url = "https://deploy:${pw2("ba2")}@git.internal.invalid/team/app.git"`,
-        `proxy: "http://proxyuser:${pw2("ba3")}@proxy.corp.invalid:3128"`,
-        `{"registry": "https://bot:${pw2("ba4")}@nexus.corp.invalid/repository/npm/"}`
-      ],
-      fp: [
-        "PIP_INDEX_URL=https://user:password@pypi.example.com/simple",
-        'url = "https://${GIT_USER}:${GIT_TOKEN}@github.com/org/repo.git"',
-        "see https://example.com/docs:faq@v2",
-        'proxy: "http://user:pass@localhost:3128"',
-        "https://<user>:<token>@gitlab.com/group/project.git",
-        "const myURL = new URL('https://a:b@host.invalid?abc#foo');"
-      ]
-    }
-  },
-  {
-    id: "service-credentials-url",
-    title: "Credentials in an SMTP/FTP/LDAP/SSH URL",
-    severity: "high",
-    keywords: ["smtp", "ftp", "ldap", "imap", "pop3", "ssh://"],
-    pattern: `(?i:smtps?|s?ftps?|ldaps?|imaps?|pop3s?|ssh)://${USERINFO}`,
-    validate: validateDbUrl,
-    requireValid: true,
-    help: "A mail, file-transfer, directory or SSH URL carrying `user:password@`. Change that account’s password and keep the URL in a secret store. Placeholder passwords are not reported.",
-    examples: {
-      tp: [
-        `EMAIL_URL=smtp://mailer:${pw2("sv1")}@smtp.mailgun.org:587`,
-        `ldap_url: "ldaps://cn=svc,dc=corp:${pw2("sv2")}@ldap.corp.invalid"`,
-        `FTP_TARGET=ftp://upload:${pw2("sv3")}@files.corp.invalid/incoming`
-      ],
-      fp: ["EMAIL_URL=smtp://user:password@localhost:25", "FTP_TARGET=ftp://anonymous:@ftp.gnu.org/gnu"]
-    }
-  },
-  {
-    id: "docker-config-auth",
-    title: "Docker registry credentials (config.json auths)",
-    severity: "high",
-    keywords: ['"auth"'],
-    pattern: String.raw`"auth"\s*:\s*"([A-Za-z0-9+/]{6,}={0,2})"`,
-    validate: validateBasicAuthBase64,
-    requireValid: true,
-    help: "A Docker/Podman `config.json` `auths` entry: `auth` is base64 of `user:password` (or token) for the registry. Reported only when it decodes to `user:password` with a real password. Revoke the password or access token at the registry and use a credential helper (`credsStore`).",
-    examples: {
-      tp: [
-        `{"auths": {"registry.internal.invalid": {"auth": "${dockerAuth}"}}}`,
-        `{
-  "auths": {
-    "ghcr.io": {
-      "auth": "${b644(`bot:${pw2("dk2")}`)}"
-    }
-  }
-}`,
-        `.dockerconfigjson: '{"auths":{"quay.io":{"auth":"${b644(`robot+ci:${pw2("dk3")}`)}"}}}'`
-      ],
-      fp: [
-        `{"auths": {"registry.local": {"auth": "${b644("user:password")}"}}}`,
-        '{"auths": {"ghcr.io": {"auth": "aGVsbG8gd29ybGQ="}}}',
-        '{"auth": "basic", "credsStore": "desktop"}',
-        '{"auths": {"docker.io": {"auth": ""}}}'
-      ]
-    }
-  },
-  {
-    id: "npmrc-auth-token",
-    title: "npm/yarn registry auth token (.npmrc, .yarnrc.yml)",
-    severity: "high",
-    keywords: ["_authtoken", "npmauthtoken"],
-    pattern: String.raw`(?:_authToken|npmAuthToken)\s*[=:]\s*["']?([^\s"'$]{16,})`,
-    entropy: 3,
-    validate: validateNpmrcToken,
-    help: "A registry auth token in `.npmrc` (`//registry/:_authToken=`) or `.yarnrc.yml` (`npmAuthToken`). `npm_` tokens are not reported here (the npm token rule checks their checksum), nor are placeholders. Revoke the token at its registry (`npm token revoke`, or the registry’s UI) and use `${NPM_TOKEN}` in the file.",
-    examples: {
-      tp: [
-        `//registry.npmjs.org/:_authToken=${npmLegacyToken}`,
-        `//npm.pkg.github.com/:_authToken=${fx("npg", 40)}`,
-        `npmRegistries:
-  "https://npm.internal.invalid":
-    npmAuthToken: "${fx("npy", 36)}"`
-      ],
-      fp: [
-        "//registry.npmjs.org/:_authToken=${NPM_TOKEN}",
-        `//registry.npmjs.org/:_authToken=npm_${fx("npf", 36)}`,
-        "//registry.npmjs.org/:_authToken=YOUR_AUTH_TOKEN_HERE",
-        'npmAuthToken: "<your-token>"'
-      ]
-    }
-  },
-  {
-    id: "npmrc-basic-auth",
-    title: "npm registry basic auth (.npmrc _auth)",
-    severity: "high",
-    keywords: ["_auth"],
-    pattern: String.raw`_auth\s*=\s*["']?([A-Za-z0-9+/]{8,}={0,2})`,
-    validate: validateBasicAuthBase64,
-    requireValid: true,
-    help: "An `.npmrc` `_auth` value: base64 of `user:password` for the registry. Reported only when it decodes to `user:password` with a real password. Change that password and switch to a scoped `_authToken` from an environment variable.",
-    examples: {
-      tp: [
-        `_auth=${b644(`ci-bot:${pw2("na1")}`)}`,
-        `//nexus.corp.invalid/repository/npm/:_auth="${b644(`deploy:${pw2("na2")}`)}"`
-      ],
-      fp: ["_auth=${NPM_AUTH}", `_auth=${b644("user:password")}`, `_auth=${b644("justatoken")}`]
-    }
-  },
-  {
-    id: "npmrc-password",
-    title: "npm registry password (.npmrc _password)",
-    severity: "high",
-    keywords: ["_password"],
-    pattern: String.raw`_password\s*=\s*["']?([A-Za-z0-9+/]{4,}={0,2})`,
-    validate: validateBase64Password,
-    requireValid: true,
-    help: "An `.npmrc` `_password`: base64 of the registry password. Reported only when it decodes to a real password. Change that password and use a token from an environment variable instead.",
-    examples: {
-      tp: [
-        `//nexus.corp.invalid/repository/npm/:_password=${b644(pw2("np6"))}`,
-        `//registry.corp.invalid/:_password="${b644(pw2("np7"))}"`
-      ],
-      fp: [
-        "//registry.corp.invalid/:_password=${NPM_PASSWORD}",
-        `//registry.corp.invalid/:_password=${b644("changeme")}`
-      ]
-    }
-  },
-  {
-    id: "kubeconfig-client-key",
-    title: "Kubernetes client key (kubeconfig client-key-data)",
-    severity: "critical",
-    keywords: ["client-key-data"],
-    pattern: String.raw`client-key-data["']?\s*:\s*["']?([A-Za-z0-9+/]{100,}={0,2})`,
-    validate: validateBase64PemKey,
-    requireValid: true,
-    help: "A kubeconfig user’s `client-key-data`: base64 of a PEM private key that authenticates to the cluster as the certificate’s user (often cluster-admin). Reported only when the key parses. Revoke the client certificate (rotate the cluster CA or remove the user’s bindings) and issue new credentials.",
-    get examples() {
-      const key = b644(keyFixture("ec"));
-      return {
-        tp: [
-          `users:
-- name: admin
-  user:
-    client-certificate-data: ${b644("cert")}
-    client-key-data: ${key}`,
-          `{"users": [{"name": "admin", "user": {"client-key-data": "${key}"}}]}`
-        ],
-        fp: [
-          `    client-certificate-data: ${b644(keyFixture("certificate-like"))}`,
-          `    client-key-data: ${b644(keyFixture("public"))}`,
-          "    client-key-data: ${CLIENT_KEY_DATA}"
-        ]
-      };
-    }
-  },
-  {
-    id: "kubeconfig-token",
-    title: "Kubernetes user token (kubeconfig)",
-    severity: "high",
-    keywords: ["user:"],
-    pattern: String.raw`(?:^|\s)user:[ \t]*\r?\n(?:[ \t]+[A-Za-z-]+:[^\n]*\r?\n){0,8}?[ \t]+token:[ \t]*["']?([A-Za-z0-9._~+/=:-]{20,})`,
-    window: 1024,
-    entropy: 3,
-    validate: validateKubeToken,
-    help: "A bearer token under a kubeconfig `user:` (bootstrap tokens, static tokens, cloud tokens; JWT service-account tokens are reported by the JWT rule, placeholders are not reported). Delete the token or its Secret, and the bindings it had.",
-    examples: {
-      tp: [
-        `users:
-- name: ci
-  user:
-    token: ${kubeToken}`,
-        `users:
-- name: ops
-  user:
-    as-user-extra: {}
-    token: "${fx("kb3", 48, FIXTURE_ALPHABETS.base64url)}"`
-      ],
-      fp: [
-        `users:
-- name: ci
-  user:
-    token: ${fakeJwt({ sub: "system:serviceaccount:ci:deployer" }, "kbf")}`,
-        "users:\n- name: ci\n  user:\n    token: ${KUBE_TOKEN}",
-        `github:
-  user:
-    name: octocat
-  token_url: https://github.com/login/oauth/access_token`
-      ]
-    }
-  },
-  {
-    id: "netrc-password",
-    title: ".netrc machine password",
-    severity: "high",
-    keywords: ["machine"],
-    pattern: String.raw`machine\s+[^\s]+\s+login\s+[^\s]+\s+password\s+([^\s"'\x60]+)`,
-    window: 512,
-    validate: validatePassword,
-    requireValid: true,
-    help: "A `.netrc` entry (`machine … login … password …`) used by curl, git and pip. Rotate that password or token and keep `.netrc` out of the repository. Placeholder passwords are not reported.",
-    examples: {
-      tp: [
-        `machine api.heroku.com login ops@corp.invalid password ${pw2("nr1")}`,
-        `machine git.internal.invalid
-  login ci
-  password ${pw2("nr2")}`
-      ],
-      fp: [
-        "machine github.com login USERNAME password ${GITHUB_TOKEN}",
-        "machine example.com login user password changeme",
-        "return f'machine {hostname}{path} login {self.username} password {self.password}'"
-      ]
-    }
-  },
-  {
-    id: "cli-password-argument",
-    title: "Password on a command line (docker login, mysql, sshpass)",
-    severity: "high",
-    keywords: ["docker login", "mysql", "sshpass", "mysqldump"],
-    pattern: String.raw`(?:docker\s+login\b[^\n|;&]*?\s(?:-p|--password)(?:\s+|=)|\bmysql(?:dump|admin)?\b[^\n|;&]*?\s(?:-p|--password=)|\bsshpass\s+-p\s*)["']?([^\s"'\x60|;&,]{4,})`,
-    validate: validatePassword,
-    requireValid: true,
-    help: "A password passed as a command-line argument (`docker login -p`, `mysql -p<password>`, `sshpass -p`): it also leaks into shell history and process lists. Rotate it and read it from stdin (`--password-stdin`) or an option file. Placeholder passwords and variables are not reported.",
-    examples: {
-      tp: [
-        `docker login -u deploy -p ${pw2("cl1")} registry.internal.invalid`,
-        `run: mysql -h db.internal -u root -p${pw2("cl2")} shop < dump.sql`,
-        `sshpass -p '${pw2("cl3")}' ssh ops@10.0.0.5`
-      ],
-      fp: [
-        'docker login -u "$DOCKER_USER" -p "$DOCKER_PASSWORD" ghcr.io',
-        'echo "$TOKEN" | docker login ghcr.io -u bot --password-stdin',
-        "mysql -u root -p${MYSQL_ROOT_PASSWORD} shop",
-        "sshpass -p password ssh user@host",
-        "Pass it as `mysql -pSECRET`, not in the URL."
-      ]
-    }
-  }
-];
-
-// src/scan/rules/vcs.ts
-var ASSIGN6 = String.raw`["'\x60]?\s*(?::=|=>|=|:)\s*["'\x60]?`;
-var { env: env4, yaml: yaml4, json: json4, code: code4 } = syntax;
-var NOT_REPORTED = "A value whose checksum fails is not reported.";
-function githubClassic(prefix2, id, title, severity, help) {
-  const p = `${prefix2}_`;
-  const a = fakeChecksummed(p, `${id}-a`);
-  const b = fakeChecksummed(p, `${id}-b`);
-  return {
-    id,
-    title,
-    severity,
-    keywords: [p],
-    pattern: String.raw`\b(${prefix2}_[A-Za-z0-9]{36})\b`,
-    entropy: 3.5,
-    validate: validateGithubClassic,
-    requireValid: true,
-    help: `${help} The last 6 characters are a base62 CRC32 of the 30 random ones. ${NOT_REPORTED}`,
-    examples: {
-      tp: [
-        ...syntax.all("github_token", a, b),
-        `git clone https://x-access-token:${a}@github.com/acme/app.git`,
-        `curl -H "Authorization: token ${b}" https://api.github.com/user`
-      ],
-      fp: [
-        env4("GITHUB_TOKEN", corrupt(a)),
-        // checksum fails
-        yaml4("token", `${p}${"x".repeat(36)}`),
-        json4("token", `${p}${fake(`${id}-short`, 30)}`),
-        // too short
-        code4("token", `my${a}`),
-        // embedded in a longer identifier
-        env4("GITHUB_TOKEN", `${a}Z`),
-        // too long
-        yaml4("token", syntax.secretRef("GITHUB_TOKEN"))
-      ]
-    }
-  };
-}
-function gitlab(s) {
-  const body2 = s.body ?? "[A-Za-z0-9_-]";
-  const routes = !s.body && !s.legacyOnly;
-  const min = s.min ?? 20;
-  const alphabet = s.alphabet ?? ALPHABETS.base64url;
-  const a = s.prefix + fake(`${s.id}-a`, min, alphabet);
-  const b = s.prefix + fake(`${s.id}-b`, min + 6, alphabet);
-  const routable = !routes ? "" : String.raw`(?:(?:\.[0-9a-z]{2})?\.[0-9a-z]{9})?`;
-  const routableA = fakeGitlabRoutable(s.prefix, `${s.id}-r`, Math.max(27, min));
-  const routableB = fakeGitlabRoutable(s.prefix, `${s.id}-r2`, Math.max(31, min + 4), "01");
-  const routableTp = !routes ? [] : [env4(s.name.toUpperCase(), routableA), yaml4(s.name, routableB)];
-  const routableFp = !routes ? [] : [json4(s.name, corrupt(routableA))];
-  const esc = s.prefix.replace(/[.-]/g, (c) => `\\${c}`);
-  return {
-    id: s.id,
-    title: s.title,
-    severity: s.severity,
-    keywords: [s.prefix.toLowerCase()],
-    pattern: String.raw`\b(${esc}${body2}{${min},300}${routable})(?:[^A-Za-z0-9_-]|$)`,
-    entropy: 3,
-    ...routes ? { validate: validateGitlabToken } : {},
-    help: !routes ? s.help : `${s.help} Routable tokens end in a payload length and a CRC32; one whose checksum fails is not reported.`,
-    examples: {
-      tp: [...syntax.all(s.name, a, b), ...routableTp],
-      fp: [
-        env4(s.name.toUpperCase(), `${s.prefix}${"x".repeat(min)}`),
-        yaml4(s.name, `${s.prefix}${fake(`${s.id}-short`, min - 6, alphabet)}`),
-        json4(s.name, `my${a}`),
-        code4(s.name, `<${s.prefix}your-token-here>`),
-        ...routableFp
-      ]
-    }
-  };
-}
-var fineA = `github_pat_${fake("fg-a", 22)}_${fake("fg-a2", 59)}`;
-var fineB = `github_pat_${fake("fg-b", 22)}_${fake("fg-b2", 59)}`;
-var ghsA = fakeChecksummed("ghs_", "ghs-a");
-var jwtPart = (o) => Buffer.from(JSON.stringify(o)).toString("base64url");
-var ghsStateless = `ghs_${fake("app", 6, "0123456789")}_${jwtPart({ alg: "RS256", typ: "JWT" })}.${jwtPart({
-  iss: fake("iss", 12),
-  exp: 19e8,
-  inst: 4242
-})}.${fake("ghs-sig", 86, ALPHABETS.base64url)}`;
-var ghrShort = fakeChecksummed("ghr_", "ghr-a");
-var ghrLong = `ghr_${fake("ghr-long", 76)}`;
-var hex40 = (seed) => fake(seed, 40, ALPHABETS.hex);
-var atlassianTail = (seed) => `${fake(seed, 170, ALPHABETS.base64url)}=${fake(`${seed}-c`, 8, ALPHABETS.HEX)}`;
-var atctA = fakeAtlassianToken("ATCTT3xFfGN0", "atct-a");
-var atctB = fakeAtlassianToken("ATCTT3xFfGN0", "atct-b");
-var atbbA = fakeBitbucketAppPassword("atbb-a");
-var atbbB = fakeBitbucketAppPassword("atbb-b");
-var adoNewA = `${fake("ado-a", 76)}AZDO${fake("ado-a3", 4)}`;
-var adoNewB = `${fake("ado-b", 76)}AZDO${fake("ado-b3", 4)}`;
-var adoLegacyA = fake("ado-l-a", 52, "abcdefghijklmnopqrstuvwxyz234567");
-var adoLegacyB = fake("ado-l-b", 52, "abcdefghijklmnopqrstuvwxyz234567");
-var vcsRules = [
-  githubClassic(
-    "ghp",
-    "github-pat-classic",
-    "GitHub personal access token (classic)",
-    "high",
-    "A classic GitHub PAT acts as its owner on every repository its scopes allow. Delete it under Settings → Developer settings → Personal access tokens and replace it with a fine-grained token."
-  ),
-  githubClassic(
-    "gho",
-    "github-oauth-token",
-    "GitHub OAuth access token",
-    "high",
-    "An OAuth App's access token acts as the user who authorised the app. Revoke it from the user's Authorized OAuth Apps or with the app's DELETE /applications/{client_id}/token call."
-  ),
-  githubClassic(
-    "ghu",
-    "github-user-to-server-token",
-    "GitHub App user-to-server token",
-    "high",
-    "A GitHub App user access token acts as the user within the app's permissions (valid for 8 hours, renewable). Revoke the app authorisation or the token through the API."
-  ),
-  {
-    id: "github-refresh-token",
-    title: "GitHub App refresh token",
-    severity: "high",
-    keywords: ["ghr_"],
-    pattern: String.raw`\b(ghr_[A-Za-z0-9]{36}(?:[A-Za-z0-9]{40})?)\b`,
-    entropy: 3.5,
-    validate: (s) => s.length === 40 ? validateGithubClassic(s) : "unknown",
-    help: `A GitHub App refresh token mints new user access tokens for 6 months. Revoke the user's authorisation of the app. The 40-character form carries a base62 CRC32 checksum; ${NOT_REPORTED.toLowerCase()}`,
-    examples: {
-      tp: [env4("GH_REFRESH_TOKEN", ghrShort), yaml4("refresh_token", ghrLong), json4("refresh_token", ghrShort)],
-      fp: [
-        env4("GH_REFRESH_TOKEN", corrupt(ghrShort)),
-        yaml4("refresh_token", `ghr_${"x".repeat(36)}`),
-        json4("refresh_token", `myghr_${fake("ghr-emb", 36)}`)
-      ]
-    }
-  },
-  {
-    id: "github-app-installation-token",
-    title: "GitHub App installation token",
-    severity: "medium",
-    keywords: ["ghs_"],
-    pattern: String.raw`\b(ghs_(?:[0-9]+_[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+|[A-Za-z0-9]{36}))(?:[^A-Za-z0-9_.-]|$)`,
-    entropy: 3.5,
-    validate: validateGithubInstallation,
-    requireValid: true,
-    help: `An installation token (also GITHUB_TOKEN in Actions) acts as a GitHub App on one installation for up to an hour; revoke it early with DELETE /installation/token. The classic form carries a base62 CRC32 checksum and the stateless form (ghs_<app id>_<JWT>) a JSON header and payload; ${NOT_REPORTED.toLowerCase()}`,
-    examples: {
-      tp: [
-        env4("GH_TOKEN", ghsA),
-        yaml4("token", ghsStateless),
-        `git remote set-url origin https://x-access-token:${ghsA}@github.com/acme/app.git`
-      ],
-      fp: [
-        env4("GH_TOKEN", corrupt(ghsA)),
-        yaml4("token", `ghs_${"x".repeat(36)}`),
-        json4("token", `ghs_123_${fake("bad-jwt", 20)}.${fake("bad-jwt2", 20)}.${fake("bad-jwt3", 20)}`)
-      ]
-    }
-  },
-  {
-    id: "github-fine-grained-pat",
-    title: "GitHub fine-grained personal access token",
-    severity: "high",
-    keywords: ["github_pat_"],
-    pattern: String.raw`\b(github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})\b`,
-    entropy: 4,
-    validate: validateGithubFineGrained,
-    requireValid: true,
-    help: "A fine-grained PAT acts as its owner on the repositories and permissions it was granted. Delete it under Settings → Developer settings → Fine-grained tokens (organisation owners can also revoke it). A value off the 22 + 59 character structure is not reported.",
-    examples: {
-      tp: [...syntax.all("github_pat", fineA, fineB), `https://oauth2:${fineA}@github.com/acme/app.git`],
-      fp: [
-        env4("GITHUB_PAT", `github_pat_${fake("fg-s", 22)}_${fake("fg-s2", 40)}`),
-        yaml4("token", `github_pat_${"x".repeat(22)}_${"x".repeat(59)}`),
-        json4("token", `github_pat_${fake("fg-c", 82)}`),
-        code4("token", `my_github_pat_${fake("fg-e", 22)}_${fake("fg-e2", 59)}`)
-      ]
-    }
-  },
-  {
-    id: "github-oauth-client-secret",
-    title: "GitHub OAuth App client secret",
-    severity: "high",
-    keywords: ["client_secret", "clientsecret", "client-secret", "client.secret"],
-    pattern: String.raw`(?i:github)[A-Za-z0-9_.-]{0,20}(?i:client[_.-]?secret)${ASSIGN6}([a-f0-9]{40})\b`,
-    entropy: 3,
-    help: "The client secret of a GitHub OAuth App (or GitHub App) lets anyone complete OAuth flows as the app. Generate a new secret in the app settings and delete the old one.",
-    examples: {
-      tp: [
-        env4("GITHUB_CLIENT_SECRET", hex40("gcs-a")),
-        yaml4("github_client_secret", hex40("gcs-b")),
-        json4("githubClientSecret", hex40("gcs-a")),
-        code4("githubClientSecret", hex40("gcs-b"))
-      ],
-      fp: [
-        env4("GITHUB_CLIENT_SECRET", syntax.ref("GITHUB_CLIENT_SECRET")),
-        yaml4("github_client_secret", "0000000000000000000000000000000000000000"),
-        env4("GITHUB_CLIENT_ID", hex40("gcs-id")),
-        // an id, not the secret
-        json4("github_client_secret", fake("gcs-short", 32, ALPHABETS.hex))
-      ]
-    }
-  },
-  gitlab({
-    id: "gitlab-pat",
-    prefix: "glpat-",
-    title: "GitLab personal, project or group access token",
-    severity: "high",
-    name: "gitlab_token",
-    help: "A GitLab access token acts as its user (or project/group bot) within its scopes. Revoke it under Access tokens in the user, project or group settings, or with the token revocation API."
-  }),
-  gitlab({
-    id: "gitlab-deploy-token",
-    prefix: "gldt-",
-    title: "GitLab deploy token",
-    severity: "high",
-    name: "deploy_token",
-    help: "A GitLab deploy token reads (or writes) repositories, packages and the registry of a project or group. Revoke it under Settings → Repository → Deploy tokens."
-  }),
-  gitlab({
-    id: "gitlab-runner-token",
-    prefix: "glrt-",
-    title: "GitLab runner authentication token",
-    severity: "high",
-    name: "runner_token",
-    help: "A runner authentication token lets a machine pick up CI jobs (and their secrets) as a registered runner. Delete the runner or reset its token in the CI/CD runner settings."
-  }),
-  gitlab({
-    id: "gitlab-runner-registration-token",
-    prefix: "GR1348941",
-    title: "GitLab runner registration token (legacy)",
-    severity: "medium",
-    name: "registration_token",
-    legacyOnly: true,
-    help: "A legacy registration token registers new runners to a project, group or instance, which then receive CI jobs. Reset it in the CI/CD runner settings and move to runner authentication tokens."
-  }),
-  gitlab({
-    id: "gitlab-pipeline-trigger-token",
-    prefix: "glptt-",
-    title: "GitLab pipeline trigger token",
-    severity: "medium",
-    name: "trigger_token",
-    body: "[a-f0-9]",
-    min: 40,
-    alphabet: ALPHABETS.hex,
-    help: "A pipeline trigger token starts pipelines of a project as the token owner. Revoke it under Settings → CI/CD → Pipeline trigger tokens."
-  }),
-  gitlab({
-    id: "gitlab-ci-job-token",
-    prefix: "glcbt-",
-    title: "GitLab CI/CD job token",
-    severity: "medium",
-    name: "ci_job_token",
-    help: "A CI/CD job token acts for the duration of one job with the permissions of the user who started it. It expires when the job ends; a leaked one in logs or artifacts still means the job output should be removed."
-  }),
-  gitlab({
-    id: "gitlab-oauth-app-secret",
-    prefix: "gloas-",
-    title: "GitLab OAuth application secret",
-    severity: "high",
-    name: "oauth_secret",
-    help: "The secret of a GitLab OAuth application lets anyone complete OAuth flows as the app. Renew the secret in the application settings (user, group or instance applications)."
-  }),
-  gitlab({
-    id: "gitlab-feed-token",
-    prefix: "glft-",
-    title: "GitLab feed token",
-    severity: "low",
-    name: "feed_token",
-    help: "A feed token reads RSS/Atom feeds and calendar exports as its user. Reset it in the user Access tokens settings."
-  }),
-  gitlab({
-    id: "gitlab-incoming-mail-token",
-    prefix: "glimt-",
-    title: "GitLab incoming email token",
-    severity: "medium",
-    name: "incoming_email_token",
-    help: "An incoming email token lets mail create issues and merge requests as its user. Reset it in the user Access tokens settings."
-  }),
-  gitlab({
-    id: "gitlab-agent-token",
-    prefix: "glagent-",
-    title: "GitLab agent for Kubernetes token",
-    severity: "high",
-    name: "agent_token",
-    min: 50,
-    help: "An agent token connects a Kubernetes cluster to GitLab; with it anyone can impersonate the agent. Revoke it under Operate → Kubernetes clusters → the agent → Access tokens."
-  }),
-  gitlab({
-    id: "gitlab-scim-token",
-    prefix: "glsoat-",
-    title: "GitLab SCIM OAuth token",
-    severity: "high",
-    name: "scim_token",
-    help: "A SCIM token provisions and deprovisions group members from the identity provider. Reset it in the group SAML SSO settings."
-  }),
-  gitlab({
-    id: "gitlab-feature-flags-client-token",
-    prefix: "glffct-",
-    title: "GitLab feature flags client token",
-    severity: "low",
-    name: "unleash_token",
-    help: "A feature flags client token reads a project's feature flag configuration. Reset it under Deploy → Feature flags → Configure."
-  }),
-  {
-    id: "bitbucket-access-token",
-    title: "Bitbucket repository, project or workspace access token",
-    severity: "high",
-    keywords: ["atctt3"],
-    pattern: String.raw`\b(ATCTT3[A-Za-z0-9_-]{100,300}=[A-F0-9]{8})\b`,
-    entropy: 4,
-    validate: validateAtlassianToken,
-    requireValid: true,
-    help: "A Bitbucket Cloud access token acts on one repository, project or workspace within its scopes. Revoke it under the repository/project/workspace settings → Access tokens. The last 8 hex digits are a CRC32 of the rest; a value whose checksum fails is not reported.",
-    examples: {
-      tp: [env4("BITBUCKET_TOKEN", atctA), yaml4("bitbucket_token", atctB), code4("token", atctA)],
-      fp: [
-        env4("BITBUCKET_TOKEN", `ATCTT3xFfGN0${"x".repeat(170)}=00000000`),
-        yaml4(
-          "bitbucket_token",
-          `ATCTT3xFfGN0${fake("atct-s", 40, ALPHABETS.base64url)}=${fake("c", 8, ALPHABETS.HEX)}`
-        ),
-        json4("token", `xATCTT3xFfGN0${atlassianTail("atct-e")}`),
-        code4("token", corrupt(atctA))
-      ]
-    }
-  },
-  {
-    id: "bitbucket-app-password",
-    title: "Bitbucket app password",
-    severity: "high",
-    keywords: ["atbb"],
-    pattern: String.raw`\b(ATBB[A-Za-z0-9]{24}[A-F0-9]{8})\b`,
-    entropy: 3.5,
-    validate: validateAtlassianToken,
-    requireValid: true,
-    help: "A Bitbucket app password authenticates as its user for Git over HTTPS and the API within its permissions. Revoke it under Personal settings → App passwords and move to API tokens. The last 8 hex digits are a CRC32 of the first 28 characters; a value whose checksum fails is not reported.",
-    examples: {
-      tp: [
-        env4("BITBUCKET_APP_PASSWORD", atbbA),
-        yaml4("app_password", atbbB),
-        `git clone https://jdoe:${atbbA}@bitbucket.org/acme/app.git`
-      ],
-      fp: [
-        env4("BITBUCKET_APP_PASSWORD", `ATBB${"X".repeat(32)}`),
-        env4("BITBUCKET_APP_PASSWORD", corrupt(atbbA)),
-        yaml4("app_password", `ATBB${fake("atbb-r", 24)}${fake("atbb-r2", 8, ALPHABETS.HEX)}`),
-        // a random checksum
-        yaml4("app_password", `ATBB${fake("atbb-s", 20)}`),
-        json4("app_password", `ATBB${fake("atbb-l", 40)}`)
-      ]
-    }
-  },
-  {
-    id: "gitea-token",
-    title: "Gitea / Forgejo access token",
-    severity: "high",
-    keywords: ["gitea", "forgejo"],
-    pattern: String.raw`(?i:gitea|forgejo)[A-Za-z0-9_.-]{0,20}(?i:token|password|secret)${ASSIGN6}([a-f0-9]{40})\b`,
-    entropy: 3,
-    help: "A Gitea or Forgejo access token (40 hex characters) acts as its user within its scopes. Delete it under Settings → Applications on the instance.",
-    examples: {
-      tp: [
-        env4("GITEA_TOKEN", hex40("gitea-a")),
-        yaml4("forgejo_token", hex40("gitea-b")),
-        json4("giteaToken", hex40("gitea-a")),
-        code4("giteaToken", hex40("gitea-b"))
-      ],
-      fp: [
-        env4("GITEA_TOKEN", syntax.secretRef("GITEA_TOKEN")),
-        yaml4("gitea_commit", hex40("gitea-c").slice(0, 39)),
-        env4("GITEA_TOKEN", "a".repeat(40)),
-        yaml4("gitea_version", "1.22.0")
-      ]
-    }
-  },
-  {
-    id: "azure-devops-pat",
-    title: "Azure DevOps personal access token",
-    severity: "high",
-    keywords: ["azdo"],
-    pattern: String.raw`\b([A-Za-z0-9]{76}AZDO[A-Za-z0-9]{4})\b`,
-    entropy: 4,
-    help: "An Azure DevOps PAT (84-character identifiable format, AZDO at offset 76) acts as its user in the organisations and scopes it was granted. Revoke it under User settings → Personal access tokens, or ask an administrator to revoke it organisation-wide.",
-    examples: {
-      tp: [
-        env4("AZURE_DEVOPS_EXT_PAT", adoNewA),
-        yaml4("pat", adoNewB),
-        `git clone https://user:${adoNewA}@dev.azure.com/acme/app/_git/app`
-      ],
-      fp: [
-        env4("AZURE_DEVOPS_EXT_PAT", `${fake("ado-x", 76)}AZDX${fake("ado-x2", 4)}`),
-        yaml4("pat", `${fake("ado-s", 58)}AZDO${fake("ado-s3", 4)}`),
-        // too short
-        json4("pat", `x${adoNewA}`)
-      ]
-    }
-  },
-  {
-    id: "azure-devops-pat-legacy",
-    title: "Azure DevOps personal access token (legacy 52-character)",
-    severity: "high",
-    keywords: ["devops", "azdo", "ado_", "vsts"],
-    pattern: String.raw`(?i:azure_?devops|azdo|ado_|vsts)[A-Za-z0-9_.-]{0,20}(?i:pat|token)${ASSIGN6}([a-z2-7]{52})\b`,
-    entropy: 3.5,
-    help: "A legacy Azure DevOps PAT (52 base32 characters) acts as its user in the organisations and scopes it was granted. Revoke it under User settings → Personal access tokens.",
-    examples: {
-      tp: [
-        env4("AZURE_DEVOPS_PAT", adoLegacyA),
-        yaml4("azdo_token", adoLegacyB),
-        json4("azureDevopsPat", adoLegacyA),
-        code4("vstsToken", adoLegacyB)
-      ],
-      fp: [
-        env4("AZURE_DEVOPS_PAT", "$(System.AccessToken)"),
-        yaml4("azdo_token", "a".repeat(52)),
-        json4("azureDevopsPat", adoLegacyA.toUpperCase()),
-        env4("AZURE_DEVOPS_ORG", "https://dev.azure.com/acme")
-      ]
-    }
-  },
-  {
-    id: "sourcegraph-token",
-    title: "Sourcegraph access token",
-    severity: "high",
-    keywords: ["sgp_"],
-    pattern: String.raw`\b(sgp_(?:[a-f0-9]{16}_|local_)?[a-f0-9]{40})\b`,
-    entropy: 3,
-    help: "A Sourcegraph access token acts as its user on the instance (code search across every repository it can read). Delete it under Settings → Access tokens.",
-    examples: {
-      tp: [
-        env4("SRC_ACCESS_TOKEN", `sgp_${fake("sg-i", 16, ALPHABETS.hex)}_${hex40("sg-a")}`),
-        yaml4("token", `sgp_${hex40("sg-b")}`),
-        json4("token", `sgp_local_${hex40("sg-c")}`)
-      ],
-      fp: [
-        env4("SRC_ACCESS_TOKEN", `sgp_${"0".repeat(40)}`),
-        yaml4("token", `sgp_${fake("sg-s", 30, ALPHABETS.hex)}`),
-        json4("token", `xsgp_${hex40("sg-e")}`)
-      ]
-    }
-  },
-  {
-    id: "gitlab-session-cookie",
-    title: "GitLab session cookie",
-    severity: "medium",
-    keywords: ["_gitlab_session="],
-    pattern: String.raw`_gitlab_session=([a-f0-9]{32})\b`,
-    entropy: 3,
-    help: "A _gitlab_session cookie is a signed-in browser session: whoever holds it is that user until it expires. Sign the user out of all sessions (Profile → Active sessions → Revoke) and scrub the logs or HAR files that carried it.",
-    examples: {
-      tp: [
-        `curl -b "_gitlab_session=${hex40("gsc-a").slice(0, 32)}" https://gitlab.acme.test/api/v4/user`,
-        `Cookie: known_sign_in=1; _gitlab_session=${hex40("gsc-b").slice(0, 32)}; event_filter=all`
-      ],
-      fp: [
-        `Cookie: _gitlab_session=${"0".repeat(32)}`,
-        `Set-Cookie: _gitlab_session=; path=/; expires=Thu, 01 Jan 1970 00:00:00 GMT`
-      ]
-    }
-  }
-];
-
-// src/scan/rules/index.ts
-var builtinRules = [
-  ...vcsRules,
-  ...packageRules,
-  ...cloudRules,
-  ...devopsRules,
-  ...messagingRules,
-  ...commerceRules,
-  ...aiRules,
-  ...structuredRules,
-  ...keyRules,
-  ...genericRules
-];
-
-// src/scan/policy.ts
-var DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
-var DEFAULT_IGNORE_PATHS = [
-  ".git/**",
-  "**/.git/**",
-  "node_modules/**",
-  "**/node_modules/**"
-];
-function defaultPolicy() {
-  return {
-    rules: builtinRules.slice(),
-    ignorePaths: DEFAULT_IGNORE_PATHS.slice(),
-    allowRegexes: [],
-    stopwords: [],
-    maxFileSize: DEFAULT_MAX_FILE_SIZE
-  };
-}
+// src/scan/sources/git.ts
+import { execFile, spawn as spawn3 } from "node:child_process";
 
 // src/scan/index.ts
 var import_picomatch = __toESM(require_picomatch2(), 1);
 
 // src/scan/archive.ts
-import { readFile as readFile2 } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { gunzipSync, inflateRawSync, constants as zlibConstants } from "node:zlib";
 var DEFAULT_ARCHIVE_LIMITS = {
   maxDepth: 3,
@@ -38052,12 +30910,12 @@ function* archiveItems(item, data, options = {}) {
   }
 }
 function* expand(data, path12, depth, limits, budget, warn) {
-  const kind = archiveKind(data);
-  if (!kind) return;
+  const kind2 = archiveKind(data);
+  if (!kind2) return;
   let inner;
   try {
-    if (kind === "zip") inner = zipEntries(data, path12, limits, budget, warn);
-    else if (kind === "tar") inner = tarEntries(data, path12, budget, limits, warn);
+    if (kind2 === "zip") inner = zipEntries(data, path12, limits, budget, warn);
+    else if (kind2 === "tar") inner = tarEntries(data, path12, budget, limits, warn);
     else inner = gzipEntries(data, path12, limits, budget, warn);
     for (const entry of inner) {
       if (archiveKind(entry.data)) {
@@ -38077,7 +30935,7 @@ function* expand(data, path12, depth, limits, budget, warn) {
       if (depth > 1) throw err;
       return;
     }
-    warn(`${path12}: cannot read the ${kind} archive (${err.message}); its contents were not scanned`);
+    warn(`${path12}: cannot read the ${kind2} archive (${err.message}); its contents were not scanned`);
   }
 }
 var LimitReached = class extends Error {
@@ -38307,13 +31165,13 @@ function* gzipEntries(data, path12, limits, budget, warn) {
     tarInside ? { ...limits, maxEntrySize: limits.maxTotal } : limits,
     budget
   );
-  const tooLarge = () => {
+  const tooLarge2 = () => {
     const why = byRatio ? `more than ${limits.maxRatio}:1 (limit: ratio, zip bomb?)` : tarInside || cap < limits.maxEntrySize ? `beyond ${mib(cap)} (limit: total size)` : `beyond ${mib(cap)}, more than a scanned file may hold (limit: entry size)`;
     warn(`${path12}: gzip expands ${why}, not scanned`);
   };
   const isize = data.readUInt32LE(data.length - 4);
   if (isize > cap) {
-    tooLarge();
+    tooLarge2();
     return;
   }
   let out;
@@ -38321,7 +31179,7 @@ function* gzipEntries(data, path12, limits, budget, warn) {
     out = gunzipSync(data, sized(isize, cap));
   } catch (err) {
     if (err.code === "ERR_BUFFER_TOO_LARGE" || err instanceof RangeError) {
-      tooLarge();
+      tooLarge2();
       return;
     }
     throw err;
@@ -38343,7 +31201,7 @@ async function* expandArchives(items, options = {}) {
       data = item.source.data;
     } else if (ARCHIVE_NAME.test(item.path) && item.source.size <= limits.maxTotal) {
       try {
-        data = await readFile2(item.source.absPath);
+        data = await readFile(item.source.absPath);
       } catch {
         data = void 0;
       }
@@ -38357,7 +31215,7 @@ async function* expandArchives(items, options = {}) {
 }
 
 // src/scan/engine.ts
-import { closeSync, openSync, readSync } from "node:fs";
+import { closeSync as closeSync2, openSync as openSync2, readFileSync, readSync as readSync2 } from "node:fs";
 
 // src/scan/decode.ts
 import { isUtf8 } from "node:buffer";
@@ -38424,14 +31282,14 @@ function decodePercent(span) {
 }
 var B64_ASCII_LEAD = new Uint8Array(256);
 for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef") B64_ASCII_LEAD[c.charCodeAt(0)] = 1;
-function looksLikeText(data, start, end, hex4) {
-  const step = hex4 ? 2 : 4;
+function looksLikeText(data, start, end, hex5) {
+  const step = hex5 ? 2 : 4;
   let bad = 0;
   let total = 0;
   for (let k = start; k < end; k += step) {
     total++;
     const c = data[k];
-    const ok2 = hex4 ? c >= 50 && c <= 55 : B64_ASCII_LEAD[c] === 1;
+    const ok2 = hex5 ? c >= 50 && c <= 55 : B64_ASCII_LEAD[c] === 1;
     if (!ok2 && ++bad * 8 > total + 8) return false;
   }
   return bad * 8 <= total;
@@ -38580,8 +31438,17 @@ function shannonEntropy(s) {
   }
   return h;
 }
-var PLACEHOLDER_WORDS = ["changeme", "change_me", "change-me", "example", "dummy", "redacted", "placeholder"];
-var PLACEHOLDER_SHAPES2 = [
+var PLACEHOLDER_WORDS = [
+  "changeme",
+  "change_me",
+  "change-me",
+  "example",
+  "dummy",
+  "redacted",
+  "placeholder",
+  "removed"
+];
+var PLACEHOLDER_SHAPES = [
   /\*{3,}/,
   // ****, masked values
   /<[^<>\s]*>|^<|>$/,
@@ -38607,8 +31474,82 @@ function isPlaceholder(secret) {
   }
   const lower = secret.toLowerCase();
   for (const w of PLACEHOLDER_WORDS) if (lower.includes(w)) return true;
-  for (const re of PLACEHOLDER_SHAPES2) if (re.test(secret)) return true;
+  for (const re of PLACEHOLDER_SHAPES) if (re.test(secret)) return true;
+  if (secret.length < 200 && longestAscendingRun(secret) >= 6) return true;
+  if (isConstantName(secret)) return true;
   return false;
+}
+function longestAscendingRun(s) {
+  let best = s.length > 0 ? 1 : 0;
+  let run2 = 1;
+  for (let i = 1; i < s.length; i++) {
+    const a = s.charCodeAt(i - 1);
+    const b = s.charCodeAt(i);
+    const alnum = /[0-9A-Za-z]/.test(s[i]) && /[0-9A-Za-z]/.test(s[i - 1]);
+    run2 = alnum && b === a + 1 ? run2 + 1 : 1;
+    if (run2 > best) best = run2;
+  }
+  return best;
+}
+function isConstantName(s) {
+  if (!/^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(s)) return false;
+  return s.split("_").every((w) => /^[0-9]{0,3}$/.test(w) || /^[A-Z]+[0-9]{0,2}$/.test(w) && /[AEIOUY]/.test(w));
+}
+function valueLength(secret) {
+  let end = secret.length;
+  const esc = /\\+[nrt"'\x60]|\\+$/.exec(secret);
+  if (esc) end = esc.index;
+  const count = (ch, upTo) => {
+    let n = 0;
+    for (let i = 0; i < upTo; i++) if (secret[i] === ch) n++;
+    return n;
+  };
+  const pairs = { ")": "(", "]": "[", "}": "{" };
+  for (; ; ) {
+    const c = secret[end - 1];
+    if (c === void 0) break;
+    if (c === "," || c === ";") end--;
+    else if (c in pairs && count(c, end) > count(pairs[c], end)) end--;
+    else if ((c === '"' || c === "'" || c === "`") && count(c, end) % 2 === 1) end--;
+    else break;
+  }
+  return end;
+}
+function isCodeNotSecret(secret) {
+  if (/\\[sSdDwWbB]|\(\?[:!=<iP]|\.[*+?]|\[\^|\]\*|\]\+|\)\*|\)\+|\)\?/.test(secret)) return true;
+  if (/^[*&]+[A-Za-z_][\w.]*$/.test(secret)) return true;
+  return false;
+}
+function decodedForms(secret) {
+  const out = [];
+  if (secret.length >= 4 && secret.length <= 512) {
+    if (/^[A-Za-z0-9+/]+={0,2}$/.test(secret) && secret.length % 4 !== 1) {
+      const text = Buffer.from(secret, "base64").toString("utf8");
+      if (isPrintableText(text)) out.push(text.replace(/[\r\n]+$/, ""));
+    }
+    if (/^(?:[0-9a-f]{2})+$|^(?:[0-9A-F]{2})+$/.test(secret)) {
+      const text = Buffer.from(secret, "hex").toString("utf8");
+      if (isPrintableText(text)) out.push(text.replace(/[\r\n]+$/, ""));
+    }
+    if (/%[0-9A-Fa-f]{2}/.test(secret)) {
+      try {
+        out.push(decodeURIComponent(secret));
+      } catch {
+      }
+    }
+  }
+  return out;
+}
+function isPrintableText(text) {
+  return text.length > 0 && /^[\x20-\x7e]+[\r\n]*$/.test(text);
+}
+function isStandIn(text) {
+  const t = text.trim();
+  if (t.length < 6) return true;
+  if (isPlaceholder(t) || isReference(t) || isRepeated(t)) return true;
+  if (/^[A-Za-z]+$/.test(t) && t.length <= 12) return true;
+  if (/^[A-Za-z]+:[A-Za-z]+$/.test(t)) return true;
+  return /^(?:pass(?:word)?|secret|token|key|test|admin|user)[0-9!._-]*$/i.test(t);
 }
 function isRepeated(secret) {
   let body2 = "";
@@ -38671,7 +31612,9 @@ function isIntegrityHash(input, secretStart, secret) {
 function isBase64Byte(b) {
   return b >= 48 && b <= 57 || b >= 65 && b <= 90 || b >= 97 && b <= 122 || b === 43 || b === 47;
 }
-var ALLOW_MARKERS = ["jit-gpg:allow", "gitleaks:allow", "pragma: allowlist secret"].map((m) => Buffer.from(m));
+var ALLOW_MARKERS = ["jit-gpg:allow", "gitleaks:allow", "trufflehog:ignore", "pragma: allowlist secret"].map(
+  (m) => Buffer.from(m)
+);
 function hasInlineAllow(input, lineStart, lineEnd) {
   if (lineEnd - lineStart < 13) return false;
   const line = input.subarray(lineStart, lineEnd);
@@ -38701,9 +31644,9 @@ var AllowRegexes = class {
 };
 
 // src/scan/fingerprint.ts
-import { createHash as createHash3 } from "node:crypto";
+import { createHash } from "node:crypto";
 function fingerprint(ruleId, secret) {
-  return createHash3("sha256").update(ruleId).update("\0").update(secret).digest("hex");
+  return createHash("sha256").update(ruleId).update("\0").update(secret).digest("hex");
 }
 function preview(secret) {
   const chars = [...secret];
@@ -38829,7 +31772,7 @@ var S = (n) => [33, n];
 var T = (n) => [34, n];
 var C = (n) => [65, n];
 var [DATA, LEN, TABLE, OUT, CAP, I, ST, TMP, N] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
-var BODY2 = [
+var BODY = [
   ...[1, 2, 127],
   // two i32 locals
   ...[2, 64, 3, 64],
@@ -38863,7 +31806,7 @@ var MODULE = [
   ...section(3, [1, 0]),
   ...section(5, [1, 0, 1]),
   ...section(7, [2, ...name("scan"), 0, 0, ...name("mem"), 2, 0]),
-  ...section(10, [1, ...leb(BODY2.length), ...BODY2])
+  ...section(10, [1, ...leb(BODY.length), ...BODY])
 ];
 var WASM = globalThis.WebAssembly;
 var compiled;
@@ -43163,7 +36106,7 @@ var CharGroup = class {
   }
 };
 var code1 = [48, 57];
-var code22 = [
+var code2 = [
   9,
   10,
   12,
@@ -43171,7 +36114,7 @@ var code22 = [
   32,
   32
 ];
-var code32 = [
+var code3 = [
   48,
   57,
   65,
@@ -43184,12 +36127,12 @@ var code32 = [
 var PERL_GROUPS = /* @__PURE__ */ new Map([
   ["\\d", new CharGroup(1, code1)],
   ["\\D", new CharGroup(-1, code1)],
-  ["\\s", new CharGroup(1, code22)],
-  ["\\S", new CharGroup(-1, code22)],
-  ["\\w", new CharGroup(1, code32)],
-  ["\\W", new CharGroup(-1, code32)]
+  ["\\s", new CharGroup(1, code2)],
+  ["\\S", new CharGroup(-1, code2)],
+  ["\\w", new CharGroup(1, code3)],
+  ["\\W", new CharGroup(-1, code3)]
 ]);
-var code42 = [
+var code4 = [
   48,
   57,
   65,
@@ -43256,8 +36199,8 @@ var code17 = [
   102
 ];
 var POSIX_GROUPS = /* @__PURE__ */ new Map([
-  ["[:alnum:]", new CharGroup(1, code42)],
-  ["[:^alnum:]", new CharGroup(-1, code42)],
+  ["[:alnum:]", new CharGroup(1, code4)],
+  ["[:^alnum:]", new CharGroup(-1, code4)],
   ["[:alpha:]", new CharGroup(1, code5)],
   ["[:^alpha:]", new CharGroup(-1, code5)],
   ["[:ascii:]", new CharGroup(1, code6)],
@@ -45200,9 +38143,9 @@ var TranslateRegExpString = class TranslateRegExpString2 {
               continue;
             case "c":
               if (i + 2 < size) {
-                let code18 = data[i + 2].charCodeAt(0);
-                if (code18 >= 65 && code18 <= 90 || code18 >= 97 && code18 <= 122) {
-                  let val = code18 % 32;
+                let code21 = data[i + 2].charCodeAt(0);
+                if (code21 >= 65 && code21 <= 90 || code21 >= 97 && code21 <= 122) {
+                  let val = code21 % 32;
                   result += "\\x";
                   result += (val >> 4).toString(16).toUpperCase();
                   result += (val & 15).toString(16).toUpperCase();
@@ -45887,15 +38830,22 @@ var ScanEngine = class {
   alwaysRules;
   set;
   allow;
+  /** EngineOptions.reportInlineAllowed (read by ItemScan). */
+  reportInlineAllowed;
   stopwords;
   work;
   // Per-window scratch: each rule's pending window, and the rules that have one.
   wStart;
   wEnd;
   cands = [];
+  /** Rule ids whose validated secrets are retained for revocation, and those secrets by fingerprint. */
+  retain;
+  retained = /* @__PURE__ */ new Map();
   constructor(policy, options = {}) {
+    this.retain = new Set(policy.retainSecrets ?? []);
     const warn = options.onWarning ?? (() => {
     });
+    this.reportInlineAllowed = options.reportInlineAllowed === true;
     this.regex = options.regex ?? loadRegexEngine(warn);
     this.chunkSize = options.chunkSize ?? 1024 * 1024;
     this.overlap = options.overlap ?? 64 * 1024;
@@ -45958,6 +38908,17 @@ var ScanEngine = class {
   get ruleCount() {
     return this.rules.length;
   }
+  /** Keeps a validated secret of a retained rule (revocation only); a no-op for every other rule. */
+  retainSecret(ruleId, fingerprint2, secret) {
+    if (this.retain.has(ruleId)) this.retained.set(fingerprint2, secret);
+  }
+  /** The secrets retained since the last call, by fingerprint (then forgotten here). */
+  takeRetained() {
+    if (this.retained.size === 0) return [];
+    const out = [...this.retained];
+    this.retained = /* @__PURE__ */ new Map();
+    return out;
+  }
   /** A rule's standing for overlap resolution, by id (findings of decoded text carry only the id). */
   ruleRank(id) {
     if (!this.rankById) {
@@ -45969,7 +38930,8 @@ var ScanEngine = class {
   }
   rankById;
   /** Scans bytes held in memory (large ones window by window). */
-  scanBytes(data, meta, stats = emptyEngineStats(), decode = true) {
+  scanBytes(input, meta, stats = emptyEngineStats(), decode = true) {
+    const data = utf16ToUtf8(input) ?? input;
     const item = new ItemScan(this, meta, decode);
     const cap = this.chunkSize + this.overlap;
     if (data.length <= cap) {
@@ -45986,8 +38948,12 @@ var ScanEngine = class {
   }
   /** Reads and scans a file chunk by chunk into one reused buffer. Throws when the file cannot be opened or read. */
   scanFile(absPath, meta, stats = emptyEngineStats()) {
-    const fd = openSync(absPath, "r");
+    const fd = openSync2(typeof absPath === "string" ? absPath : Buffer.from(absPath), "r");
     try {
+      const bom = Buffer.alloc(2);
+      if (readSync2(fd, bom, 0, 2, 0) === 2 && utf16ToUtf8(bom) !== void 0) {
+        return this.scanBytes(readFileSync(fd), meta, stats);
+      }
       const buf = this.work;
       const cap = buf.length;
       const item = new ItemScan(this, meta);
@@ -45997,7 +38963,7 @@ var ScanEngine = class {
         let filled = carry;
         while (filled < cap) {
           const want = cap - filled;
-          const n = readSync(fd, buf, filled, want, null);
+          const n = readSync2(fd, buf, filled, want, null);
           filled += n;
           if (n < want) break;
         }
@@ -46014,7 +38980,7 @@ var ScanEngine = class {
       countItem(stats, item.binary, total);
       return item.findings;
     } finally {
-      closeSync(fd);
+      closeSync2(fd);
     }
   }
   /** A push-style scan for streams (stdin): write chunks, then end() for the findings. */
@@ -46145,13 +39111,23 @@ var ScanEngine = class {
   keepSecret(cr, secret, view, secretStart) {
     const rule = cr.rule;
     if (rule.entropy !== void 0 && shannonEntropy(secret) < rule.entropy) return false;
-    if (isPlaceholder(secret) || isReference(secret) || isRepeated(secret)) return false;
+    if (isPlaceholder(secret) || isReference(secret) || isRepeated(secret) || isCodeNotSecret(secret)) return false;
+    for (const text of decodedForms(secret)) if (isStandIn(text)) return false;
     if (isIntegrityHash(view, secretStart, secret)) return false;
     if (hasStopword(secret, this.stopwords)) return false;
     if (this.allow.matches(secret)) return false;
     return true;
   }
 };
+function utf16ToUtf8(data) {
+  if (data.length < 2) return void 0;
+  const le = data[0] === 255 && data[1] === 254;
+  const be = data[0] === 254 && data[1] === 255;
+  if (!le && !be) return void 0;
+  const body2 = Buffer.from(data.subarray(2, 2 + (data.length - 2 & ~1)));
+  if (be) body2.swap16();
+  return Buffer.from(body2.toString("utf16le"), "utf8");
+}
 var ItemScan = class {
   findings = [];
   binary = false;
@@ -46188,7 +39164,15 @@ var ItemScan = class {
     const cands = engine.collect(view);
     const survivors = [];
     for (const c of cands) {
-      const secret = view.toString("utf8", c.secretStart, c.secretEnd);
+      let secret = view.toString("utf8", c.secretStart, c.secretEnd);
+      if (!/\s|-----|^\{\\*"/.test(secret)) {
+        const len = valueLength(secret);
+        if (len < secret.length) {
+          c.secretEnd = c.secretStart + Buffer.byteLength(secret.slice(0, len));
+          secret = secret.slice(0, len);
+          if (c.secretEnd <= c.secretStart) continue;
+        }
+      }
       if (engine.keepSecret(c.rule, secret, view, c.secretStart)) survivors.push({ ...c, secret });
     }
     const decided = this.decided;
@@ -46248,7 +39232,8 @@ var ItemScan = class {
   /**
    * One secret, one finding, also between the window's direct findings (this.findings from `direct` on) and the
    * findings of its decoded segments, which are located at the encoded span (line and columns, one line): a
-   * decoded fallback finding is dropped where a direct finding or a decoded non-fallback one overlaps it; a direct
+   * decoded finding is dropped where a direct finding overlaps it (any direct one for a decoded fallback finding, a
+   * direct non-fallback one for any), and a decoded fallback one where a decoded non-fallback one does; a direct
    * fallback finding is dropped where a decoded non-fallback one overlaps it (`password: <base64 of a token>`);
    * decoded findings overlapping each other resolve as in resolveOverlaps. Returns the decoded findings kept.
    */
@@ -46280,7 +39265,7 @@ var ItemScan = class {
     for (const [line, decoded] of decodedByLine) {
       const directs = byLine.get(line) ?? [];
       const overlaps = (a, b) => a.start < b.end && b.start < a.end;
-      const survivors = decoded.filter((d) => !(d.fallback && directs.some((x) => overlaps(x, d))));
+      const survivors = decoded.filter((d) => !directs.some((x) => overlaps(x, d) && (d.fallback || !x.fallback)));
       const resolved = resolveOverlaps(survivors);
       for (const x of directs) {
         if (x.fallback && resolved.some((d) => !d.fallback && overlaps(x, d))) dropDirect.add(x.f);
@@ -46310,7 +39295,8 @@ var ItemScan = class {
       const lineStart = lastNl + 1;
       const nlAfter = view.indexOf(10, c.secretStart);
       const lineEnd = nlAfter < 0 ? view.length : nlAfter;
-      if (hasInlineAllow(view, lineStart, lineEnd)) continue;
+      let inlineAllowed = hasInlineAllow(view, lineStart, lineEnd);
+      if (inlineAllowed && !this.engine.reportInlineAllowed) continue;
       const column = 1 + codePoints(view, lineStart, c.secretStart) + (lastNl < 0 ? this.colCarry : 0);
       let endLines = 0;
       let endNl = -1;
@@ -46320,14 +39306,18 @@ var ItemScan = class {
       }
       if (endLines > 0) {
         const e = view.indexOf(10, c.secretEnd);
-        if (hasInlineAllow(view, endNl + 1, e < 0 ? view.length : e)) continue;
+        if (hasInlineAllow(view, endNl + 1, e < 0 ? view.length : e)) {
+          if (!this.engine.reportInlineAllowed) continue;
+          inlineAllowed = true;
+        }
       }
       const endColumn = endLines > 0 ? 1 + codePoints(view, endNl + 1, c.secretEnd) : column + codePoints(view, c.secretStart, c.secretEnd);
       const rule = c.rule.rule;
       let validity = "unknown";
       if (rule.validate) {
         try {
-          validity = rule.validate(c.secret, view.toString("utf8", c.matchStart, c.matchEnd));
+          const before = view.toString("utf8", Math.max(0, c.matchStart - 256), c.matchStart);
+          validity = rule.validate(c.secret, view.toString("utf8", c.matchStart, c.matchEnd), before);
         } catch {
           validity = "unknown";
         }
@@ -46339,6 +39329,7 @@ var ItemScan = class {
       const line = map ? map[dataLine - 1] ?? dataLine : dataLine;
       const endLine = map ? map[dataLine + endLines - 1] ?? dataLine + endLines : dataLine + endLines;
       const fp = fingerprint(rule.id, c.secret);
+      if (validity === "valid") this.engine.retainSecret(rule.id, fp, c.secret);
       const f = {
         ruleId: rule.id,
         title: rule.title,
@@ -46352,6 +39343,7 @@ var ItemScan = class {
         fingerprint: fp,
         preview: preview(c.secret)
       };
+      if (inlineAllowed) f.inlineAllowed = true;
       if (this.meta.commit !== void 0) f.commit = this.meta.commit;
       if (this.meta.author !== void 0) f.author = this.meta.author;
       if (this.meta.date !== void 0) f.date = this.meta.date;
@@ -46383,11 +39375,6859 @@ var ItemScan = class {
   }
 };
 
+// src/scan/retained.ts
+import { inspect } from "node:util";
+var RetainedSecrets = class {
+  #byFingerprint = /* @__PURE__ */ new Map();
+  add(entries) {
+    for (const [fingerprint2, secret] of entries) this.#byFingerprint.set(fingerprint2, secret);
+  }
+  /** The secret of a finding, by its fingerprint. */
+  get(fingerprint2) {
+    return this.#byFingerprint.get(fingerprint2);
+  }
+  get size() {
+    return this.#byFingerprint.size;
+  }
+  toJSON() {
+    return { retained: this.size };
+  }
+  toString() {
+    return `[${this.size} retained secrets]`;
+  }
+  [inspect.custom]() {
+    return this.toString();
+  }
+};
+
 // src/scan/pool.ts
 import { existsSync as existsSync3 } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 import { Worker } from "node:worker_threads";
+
+// src/scan/rules/syntax.ts
+var TOKEN_START = "(?:^|[^A-Za-z0-9_-])";
+var TOKEN_END = "(?:[^A-Za-z0-9_-]|$)";
+var ASSIGN = String.raw`["'\x60]?\s*(?::=|=>|=|:)\s*["'\x60]?`;
+function named(vendor, value) {
+  return String.raw`(?i:${vendor})[\w.-]{0,30}${ASSIGN}(${value})${TOKEN_END}`;
+}
+
+// src/scan/validate/structure.ts
+import {
+  createHash as createHash2,
+  createHmac,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync
+} from "node:crypto";
+
+// src/shared/crc24.ts
+function crc24(data) {
+  let crc = 11994318;
+  for (let i = 0; i < data.length; i++) {
+    crc ^= data[i] << 16;
+    for (let j = 0; j < 8; j++) {
+      crc <<= 1;
+      if (crc & 16777216) crc ^= 25578747;
+    }
+  }
+  return crc & 16777215;
+}
+
+// src/scan/validate/structure.ts
+function b64(s) {
+  const clean3 = s.replace(/\s+/g, "");
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean3) || clean3.length % 4 === 1) return void 0;
+  return Buffer.from(clean3, "base64");
+}
+function b64url(s) {
+  if (!/^[A-Za-z0-9_-]*={0,2}$/.test(s) || s.length % 4 === 1) return void 0;
+  return Buffer.from(s.replace(/=+$/, ""), "base64url");
+}
+function jsonObject(buf) {
+  if (!buf) return void 0;
+  try {
+    const v = JSON.parse(buf.toString("utf8"));
+    return typeof v === "object" && v !== null && !Array.isArray(v) ? v : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function decodedText(v) {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(v) || v.length % 4 === 1) return void 0;
+  const text = Buffer.from(v, "base64").toString("latin1").replace(/[\r\n]+$/, "");
+  return /^[\x20-\x7e]+$/.test(text) ? text : void 0;
+}
+function printable2(s) {
+  return s.length > 0 && !/[\u0000-\u001f\u007f\ufffd]/.test(s);
+}
+var PLACEHOLDER_PASSWORDS = /* @__PURE__ */ new Set([
+  "password",
+  "passwd",
+  "pass",
+  "pwd",
+  "secret",
+  "changeme",
+  "changeit",
+  "admin",
+  "root",
+  "user",
+  "username",
+  "test",
+  "testing",
+  "example",
+  "sample",
+  "dummy",
+  "default",
+  "none",
+  "null",
+  "nil",
+  "undefined",
+  "empty",
+  "redacted",
+  "hidden",
+  "masked",
+  "token",
+  "apikey",
+  "api_key",
+  "your_password",
+  "yourpassword",
+  "mypassword",
+  "mysecretpassword",
+  "postgres",
+  "mysql",
+  "guest",
+  "foo",
+  "bar",
+  "foobar",
+  "pw",
+  "p",
+  "x",
+  "xxx",
+  "todo",
+  "tbd",
+  "fixme",
+  "placeholder",
+  "insert_password_here",
+  "secretpassword",
+  "supersecret",
+  "letmein",
+  "123456",
+  "12345678",
+  "password123",
+  "qwerty",
+  "qwerty123",
+  "hunter2",
+  "passw0rd",
+  "p@ssw0rd",
+  "p@ssword",
+  "abc123",
+  "abcd1234",
+  "iloveyou",
+  "secret123",
+  "test123",
+  "admin123",
+  "pass123",
+  "pa55word",
+  "s3cr3t",
+  "topsecret",
+  "true",
+  "false"
+]);
+var PLACEHOLDER_SHAPES2 = [
+  /^\$\{[^}]*\}$/,
+  // ${DB_PASSWORD}
+  /^\$\{/,
+  // ${VAR:-default}
+  /^\$[A-Za-z_][A-Za-z0-9_]*$/,
+  // $DB_PASSWORD
+  /^\$\([^)]*\)$/,
+  // $(cat file)
+  /^%[A-Za-z_][A-Za-z0-9_]*%$/,
+  // %DB_PASSWORD%
+  /^%\([^)]*\)s$/,
+  // %(password)s
+  /\{\{.*\}\}/,
+  // {{ .Values.password }}
+  /^\{[A-Za-z_][\w.-]*\}$/,
+  // {password}
+  /^<[^>]*>$/,
+  // <password>
+  /^\[[^\]]*\]$/,
+  // [password]
+  /^:[A-Za-z_]\w*$/,
+  // :password (Rails-style)
+  /^@[A-Za-z_][\w.]*@?$/,
+  // @password@ (Maven/Ant filtering)
+  /^(.)\1+$/,
+  // ****, xxxx, 0000
+  /x{3,}/i,
+  /\*{3,}/,
+  /^\.\.\.$|\.\.\.|…/,
+  /^(?:your|my|some|the|a|an)[_-]?(?:db[_-]?|database[_-]?|redis[_-]?|admin[_-]?|user[_-]?)?(?:password|passwd|pass|pwd|secret|token|key)/i,
+  /(?:password|passwd|secret|token)[_-]?(?:here|goes[_-]?here|placeholder)$/i,
+  /change[_-]?(?:me|it|this)/i,
+  /^(?:example|sample|dummy|fake|test|demo|placeholder)[_-]?/i,
+  /^env\(|^secret\(|^vault:|^ref\+|^op:\/\/|^arn:aws:secretsmanager/i
+];
+function isPlaceholderPassword(value) {
+  const v = value.trim();
+  if (v.length === 0) return true;
+  if (PLACEHOLDER_PASSWORDS.has(v.toLowerCase())) return true;
+  for (const re of PLACEHOLDER_SHAPES2) if (re.test(v)) return true;
+  return false;
+}
+function isStandInPassword(value) {
+  if (/^[0-9]{1,8}$/.test(value)) return true;
+  const words = value.split(/[-_.\s]+/).filter(Boolean);
+  if (words.length > 0 && words.length <= 5 && words.every((w) => /^[A-Za-z]+[0-9]?$/.test(w))) {
+    if (words.some((w) => /^(?:pass(?:word|wd)?|pwd|secret|token|key|auth|credentials?)[0-9]?$/i.test(w))) return true;
+  }
+  return false;
+}
+function validatePassword(secret) {
+  let value = secret.slice(0, valueLength(secret));
+  try {
+    value = decodeURIComponent(value);
+  } catch {
+  }
+  if ([...value].length < 4) return "invalid";
+  if (OWNED_PREFIXES.test(value)) return "invalid";
+  return isPlaceholderPassword(value) || isStandInPassword(value) ? "invalid" : "unknown";
+}
+var DB_URL = /([a-z][a-z0-9+.-]*):\/\/([^:@/\s]*):([^@\s]+)@([^\s/?#]+)/i;
+function validateDbUrl(secret, match3 = "") {
+  const m = DB_URL.exec(match3 || secret);
+  if (!m) return validatePassword(secret);
+  const host = m[4];
+  if (!host || isPlaceholderPassword(host.replace(/:\d+$/, "")) || /^\$|^\{\{|^</.test(host)) return "invalid";
+  const password = m[3];
+  if (password.toLowerCase() === m[2].toLowerCase() || password.toLowerCase() === m[1].toLowerCase())
+    return "invalid";
+  return validatePassword(password);
+}
+function validateBasicAuthBase64(secret) {
+  const buf = b64(secret);
+  if (!buf || buf.length < 3) return "invalid";
+  const text = buf.toString("utf8");
+  if (!printable2(text) || Buffer.from(text, "utf8").toString("base64").replace(/=+$/, "") !== secret.replace(/=+$/, ""))
+    return "invalid";
+  const i = text.indexOf(":");
+  if (i <= 0 || i === text.length - 1) return "invalid";
+  const password = text.slice(i + 1);
+  return isPlaceholderPassword(password) || isStandInPassword(password) || password.length < 4 ? "invalid" : "unknown";
+}
+function validateBase64Password(secret) {
+  const buf = b64(secret);
+  if (!buf || buf.length === 0) return "invalid";
+  const text = buf.toString("utf8");
+  if (!printable2(text) || Buffer.from(text, "utf8").toString("base64").replace(/=+$/, "") !== secret.replace(/=+$/, ""))
+    return "invalid";
+  return isPlaceholderPassword(text) || isStandInPassword(text) ? "invalid" : "unknown";
+}
+var JWT_EXAMPLE_SUBJECTS = /* @__PURE__ */ new Set(["1234567890"]);
+function validateJwt(secret) {
+  const parts = secret.split(".");
+  if (parts.length !== 3) return "invalid";
+  const header2 = jsonObject(b64url(parts[0]));
+  const payload = jsonObject(b64url(parts[1]));
+  if (!header2 || !payload) return "invalid";
+  const alg = header2["alg"];
+  if (typeof alg !== "string" || alg.toLowerCase() === "none" || !/^[A-Za-z0-9+_-]{2,20}$/.test(alg)) return "invalid";
+  const sig = b64url(parts[2]);
+  if (!sig || sig.length < 16) return "invalid";
+  if (JWT_EXAMPLE_SUBJECTS.has(String(payload["sub"])) && payload["name"] === "John Doe") return "invalid";
+  const keys = Object.keys(payload);
+  const registered = ["iss", "sub", "aud", "exp", "nbf", "iat", "jti"].some((k) => k in payload);
+  if (!registered && keys.length < 2) return "invalid";
+  return "valid";
+}
+var BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
+var BECH32_GEN = [996825010, 642813549, 513874426, 1027748829, 705979059];
+function bech32Polymod(values) {
+  let chk = 1;
+  for (const v of values) {
+    const top = chk >>> 25;
+    chk = (chk & 33554431) << 5 ^ v;
+    for (let i = 0; i < 5; i++) if (top >>> i & 1) chk ^= BECH32_GEN[i];
+  }
+  return chk >>> 0;
+}
+function hrpExpand(hrp) {
+  const out = [];
+  for (const c of hrp) out.push(c.charCodeAt(0) >> 5);
+  out.push(0);
+  for (const c of hrp) out.push(c.charCodeAt(0) & 31);
+  return out;
+}
+function convertBits(data, from, to, pad) {
+  let acc = 0;
+  let bits = 0;
+  const out = [];
+  const maxv = (1 << to) - 1;
+  for (let i = 0; i < data.length; i++) {
+    acc = acc << from | data[i];
+    bits += from;
+    while (bits >= to) {
+      bits -= to;
+      out.push(acc >> bits & maxv);
+    }
+  }
+  if (pad) {
+    if (bits > 0) out.push(acc << to - bits & maxv);
+  } else if (bits >= from || (acc << to - bits & maxv) !== 0) return void 0;
+  return out;
+}
+function bech32Decode(s) {
+  if (s !== s.toLowerCase() && s !== s.toUpperCase()) return void 0;
+  const lower = s.toLowerCase();
+  const sep11 = lower.lastIndexOf("1");
+  if (sep11 < 1 || sep11 + 7 > lower.length) return void 0;
+  const hrp = lower.slice(0, sep11);
+  const values = [];
+  for (const c of lower.slice(sep11 + 1)) {
+    const v = BECH32.indexOf(c);
+    if (v < 0) return void 0;
+    values.push(v);
+  }
+  if (bech32Polymod([...hrpExpand(hrp), ...values]) !== 1) return void 0;
+  const bytes = convertBits(values.slice(0, -6), 5, 8, false);
+  return bytes ? { hrp, data: Uint8Array.from(bytes) } : void 0;
+}
+function bech32Encode(hrp, data) {
+  const values = convertBits(data, 8, 5, true);
+  const poly = bech32Polymod([...hrpExpand(hrp), ...values, 0, 0, 0, 0, 0, 0]) ^ 1;
+  const checksum = [];
+  for (let i = 0; i < 6; i++) checksum.push(poly >>> 5 * (5 - i) & 31);
+  return `${hrp}1${[...values, ...checksum].map((v) => BECH32[v]).join("")}`;
+}
+function validateAgeSecretKey(secret) {
+  const d = bech32Decode(secret);
+  if (d?.hrp !== "age-secret-key-" || d.data.length !== 32) return "invalid";
+  return "valid";
+}
+function parsePem(text) {
+  const unescaped = joinStringLiterals(text).replace(/\\+r/g, "").replace(/\\+n/g, "\n");
+  const m = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END ([A-Z0-9 ]+)-----/.exec(unescaped);
+  if (!m || m[1] !== m[3]) return void 0;
+  const headers = /* @__PURE__ */ new Map();
+  const bodyLines = [];
+  for (const raw of m[2].split(/\r?\n/)) {
+    const line = raw.trim();
+    if (!line) continue;
+    const h = /^([A-Za-z-]+):\s*(.*)$/.exec(line);
+    if (h && bodyLines.length === 0) headers.set(h[1], h[2]);
+    else bodyLines.push(line);
+  }
+  const base64 = bodyLines.join("");
+  const body2 = b64(base64);
+  if (!body2 || body2.length < 16) return void 0;
+  return { label: m[1], headers, body: body2, base64 };
+}
+function joinStringLiterals(text) {
+  if (!/["']/.test(text)) return text;
+  return text.replace(/["']\s*\+?\s*["']/g, "").replace(/["']/g, "");
+}
+function pemText(label, base64, headers) {
+  const lines = base64.match(/.{1,64}/g) ?? [];
+  const head = headers?.size ? `${[...headers].map(([k, v]) => `${k}: ${v}`).join("\n")}
+
+` : "";
+  return `-----BEGIN ${label}-----
+${head}${lines.join("\n")}
+-----END ${label}-----
+`;
+}
+function derRead(buf, pos) {
+  if (pos + 2 > buf.length) return void 0;
+  const tag = buf[pos];
+  let len = buf[pos + 1];
+  let start = pos + 2;
+  if (len & 128) {
+    const n = len & 127;
+    if (n === 0 || n > 4 || start + n > buf.length) return void 0;
+    len = 0;
+    for (let i = 0; i < n; i++) len = len * 256 + buf[start + i];
+    start += n;
+  }
+  const end = start + len;
+  if (end > buf.length) return void 0;
+  return { tag, start, end, next: end };
+}
+function derChildren(buf, el) {
+  const out = [];
+  for (let pos = el.start; pos < el.end; ) {
+    const c = derRead(buf, pos);
+    if (!c || c.end > el.end) return void 0;
+    out.push(c);
+    pos = c.next;
+  }
+  return out;
+}
+function isEncryptedPkcs8(der) {
+  const top = derRead(der, 0);
+  if (top?.tag !== 48 || top.end !== der.length) return false;
+  const kids = derChildren(der, top);
+  if (kids?.length !== 2 || kids[0].tag !== 48 || kids[1].tag !== 4) return false;
+  const alg = derChildren(der, kids[0]);
+  return !!alg && alg.length >= 1 && alg[0].tag === 6 && kids[1].end - kids[1].start >= 16;
+}
+var PEM_PRIVATE_LABELS = /* @__PURE__ */ new Set([
+  "RSA PRIVATE KEY",
+  "PRIVATE KEY",
+  "EC PRIVATE KEY",
+  "DSA PRIVATE KEY",
+  "ENCRYPTED PRIVATE KEY",
+  "OPENSSH PRIVATE KEY"
+]);
+function validatePemPrivateKey(secret) {
+  const pem2 = parsePem(secret);
+  if (!pem2 || !PEM_PRIVATE_LABELS.has(pem2.label)) return "invalid";
+  if (pem2.label === "OPENSSH PRIVATE KEY") return validateOpenSshBody(pem2.body);
+  if (pem2.label === "ENCRYPTED PRIVATE KEY") return isEncryptedPkcs8(pem2.body) ? "valid" : "invalid";
+  const procType = pem2.headers.get("Proc-Type");
+  if (procType !== void 0) {
+    const dek = pem2.headers.get("DEK-Info") ?? "";
+    if (!/^4,ENCRYPTED$/.test(procType) || !/^[A-Z0-9-]+,[0-9A-Fa-f]{16,32}$/.test(dek)) return "invalid";
+    return pem2.body.length % 8 === 0 ? "valid" : "invalid";
+  }
+  try {
+    const key = createPrivateKey({ key: pemText(pem2.label, pem2.base64), format: "pem" });
+    return key.type === "private" ? "valid" : "invalid";
+  } catch {
+    return "invalid";
+  }
+}
+function validatePemPrivateKeyOtherLabel(secret) {
+  const pem2 = parsePem(secret);
+  if (!pem2 || !/(?:^| )PRIVATE KEY$/.test(pem2.label) || PEM_PRIVATE_LABELS.has(pem2.label)) return "invalid";
+  for (const type of ["pkcs8", "sec1", "pkcs1"]) {
+    try {
+      if (createPrivateKey({ key: pem2.body, format: "der", type }).type === "private") return "valid";
+    } catch {
+    }
+  }
+  const top = derRead(pem2.body, 0);
+  if (top?.tag !== 48 || top.end !== pem2.body.length) return "invalid";
+  const version3 = derRead(pem2.body, top.start);
+  const small = version3?.tag === 2 && version3.end - version3.start === 1 && pem2.body[version3.start] <= 1;
+  return small ? "unknown" : "invalid";
+}
+var CEPH_EPOCH = [1199145600, 4102444800];
+function validateCephKey(secret) {
+  const buf = b64(secret);
+  if (buf?.length !== 28) return "invalid";
+  const created = buf.readUInt32LE(2);
+  const ok2 = buf.readUInt16LE(0) === 1 && buf.readUInt16LE(10) === 16 && created >= CEPH_EPOCH[0] && created < CEPH_EPOCH[1] && buf.readUInt32LE(6) < 1e9;
+  return ok2 ? "valid" : "invalid";
+}
+function fakeCephKey(seed) {
+  const buf = Buffer.alloc(28);
+  buf.writeUInt16LE(1, 0);
+  buf.writeUInt32LE(15e8 + fixtureBytes(`${seed}:t`, 4).readUInt32LE(0) % 2e8, 2);
+  buf.writeUInt32LE(fixtureBytes(`${seed}:n`, 4).readUInt32LE(0) % 1e9, 6);
+  buf.writeUInt16LE(16, 10);
+  fixtureBytes(seed, 16).copy(buf, 12);
+  return buf.toString("base64");
+}
+var SshReader = class {
+  pos = 0;
+  buf;
+  constructor(buf) {
+    this.buf = buf;
+  }
+  u32() {
+    if (this.pos + 4 > this.buf.length) return void 0;
+    const v = this.buf.readUInt32BE(this.pos);
+    this.pos += 4;
+    return v;
+  }
+  bytes() {
+    const n = this.u32();
+    if (n === void 0 || this.pos + n > this.buf.length) return void 0;
+    const out = this.buf.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return out;
+  }
+  str() {
+    return this.bytes()?.toString("latin1");
+  }
+};
+var SSH_MAGIC = Buffer.from("openssh-key-v1\0", "latin1");
+var SSH_CIPHERS = /* @__PURE__ */ new Set([
+  "none",
+  "aes128-ctr",
+  "aes192-ctr",
+  "aes256-ctr",
+  "aes128-cbc",
+  "aes192-cbc",
+  "aes256-cbc",
+  "aes128-gcm@openssh.com",
+  "aes256-gcm@openssh.com",
+  "chacha20-poly1305@openssh.com",
+  "3des-cbc"
+]);
+function sshKeyType(t) {
+  return !!t && /^(?:ssh-(?:rsa|dss|ed25519|ed448)|ecdsa-sha2-nistp(?:256|384|521)|sk-[a-z0-9-]+@openssh\.com)$/.test(t);
+}
+function validateOpenSshBody(body2) {
+  if (body2.length < SSH_MAGIC.length + 32 || !body2.subarray(0, SSH_MAGIC.length).equals(SSH_MAGIC)) return "invalid";
+  const r = new SshReader(body2);
+  r.pos = SSH_MAGIC.length;
+  const cipher = r.str();
+  const kdf = r.str();
+  const kdfOptions = r.bytes();
+  const n = r.u32();
+  if (cipher === void 0 || !SSH_CIPHERS.has(cipher) || kdfOptions === void 0 || !n || n > 16) return "invalid";
+  if (cipher === "none" ? kdf !== "none" || kdfOptions.length !== 0 : kdf !== "bcrypt") return "invalid";
+  if (kdf === "bcrypt") {
+    const k = new SshReader(kdfOptions);
+    const salt = k.bytes();
+    const rounds = k.u32();
+    if (!salt || salt.length < 8 || !rounds || k.pos !== kdfOptions.length) return "invalid";
+  }
+  const types2 = [];
+  for (let i = 0; i < n; i++) {
+    const pub = r.bytes();
+    if (!pub) return "invalid";
+    const t = new SshReader(pub).str();
+    if (!sshKeyType(t)) return "invalid";
+    types2.push(t);
+  }
+  const priv = r.bytes();
+  if (!priv || r.pos !== body2.length || priv.length % 8 !== 0 || priv.length < 16) return "invalid";
+  if (cipher !== "none") return "valid";
+  const p = new SshReader(priv);
+  const c1 = p.u32();
+  const c2 = p.u32();
+  if (c1 !== c2) return "invalid";
+  return p.str() === types2[0] ? "valid" : "invalid";
+}
+function validateOpenSshKey(secret) {
+  const pem2 = parsePem(secret);
+  if (pem2?.label !== "OPENSSH PRIVATE KEY") return "invalid";
+  return validateOpenSshBody(pem2.body);
+}
+function validateSsh2Key(secret) {
+  const text = secret.replace(/\\n/g, "\n");
+  const m = /---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----([\s\S]*?)---- END SSH2 ENCRYPTED PRIVATE KEY ----/.exec(text);
+  if (!m) return "invalid";
+  const lines = [];
+  let continued = false;
+  for (const raw of m[1].split(/\r?\n/)) {
+    const line = raw.trim();
+    if (!line) continue;
+    if (continued || /^[A-Za-z-]+:/.test(line)) {
+      continued = line.endsWith("\\");
+      continue;
+    }
+    lines.push(line);
+  }
+  const body2 = b64(lines.join(""));
+  if (!body2 || body2.length < 16 || body2.readUInt32BE(0) !== 1064303083) return "invalid";
+  return body2.readUInt32BE(4) === body2.length ? "valid" : "invalid";
+}
+function validatePuttyKey(secret) {
+  const lines = secret.replace(/\\r/g, "").replace(/\\n/g, "\n").split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0);
+  let i = 0;
+  const field = (name2) => {
+    const m = new RegExp(`^${name2}: ?(.*)$`).exec(lines[i] ?? "");
+    if (!m) return void 0;
+    i++;
+    return m[1];
+  };
+  const head = /^PuTTY-User-Key-File-([23]): ?(\S+)$/.exec(lines[i++] ?? "");
+  if (!head) return "invalid";
+  const version3 = head[1];
+  const algorithm = head[2];
+  const encryption = field("Encryption");
+  const comment = field("Comment");
+  if (!sshKeyType(algorithm) || encryption !== "none" && encryption !== "aes256-cbc" || comment === void 0)
+    return "invalid";
+  const block = (name2) => {
+    const n = Number(field(name2));
+    if (!Number.isInteger(n) || n < 1 || n > 256) return void 0;
+    const body2 = lines.slice(i, i + n);
+    i += n;
+    if (body2.length !== n) return void 0;
+    return b64(body2.join(""));
+  };
+  const pub = block("Public-Lines");
+  if (!pub) return "invalid";
+  if (version3 === "3" && encryption !== "none") {
+    for (const f of ["Key-Derivation", "Argon2-Memory", "Argon2-Passes", "Argon2-Parallelism", "Argon2-Salt"])
+      if (field(f) === void 0) return "invalid";
+  }
+  const priv = block("Private-Lines");
+  const mac = field("Private-MAC");
+  if (!priv || mac === void 0) return "invalid";
+  const macLen = version3 === "2" ? 40 : 64;
+  if (!new RegExp(`^[0-9a-f]{${macLen}}$`).test(mac)) return "invalid";
+  if (new SshReader(pub).str() !== algorithm) return "invalid";
+  if (encryption !== "none") return priv.length % 16 === 0 ? "valid" : "invalid";
+  return puttyMac(version3, algorithm, encryption, comment, pub, priv) === mac ? "valid" : "invalid";
+}
+function sshString(data) {
+  const b = typeof data === "string" ? Buffer.from(data, "utf8") : data;
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(b.length);
+  return Buffer.concat([len, b]);
+}
+function puttyMac(version3, algorithm, encryption, comment, pub, priv) {
+  const data = Buffer.concat([
+    sshString(algorithm),
+    sshString(encryption),
+    sshString(comment),
+    sshString(pub),
+    sshString(priv)
+  ]);
+  if (version3 === "2") {
+    const key = createHash2("sha1").update("putty-private-key-file-mac-key").digest();
+    return createHmac("sha1", key).update(data).digest("hex");
+  }
+  return createHmac("sha256", Buffer.alloc(0)).update(data).digest("hex");
+}
+var PGP_PUBLIC_ALGOS = /* @__PURE__ */ new Set([1, 2, 3, 16, 17, 18, 19, 20, 22, 25, 26, 27, 28]);
+function pgpSecretPacket(body2) {
+  const b0 = body2[0];
+  if (b0 === void 0 || !(b0 & 128)) return false;
+  let tag;
+  let pos;
+  let len;
+  if (b0 & 64) {
+    tag = b0 & 63;
+    const l0 = body2[1];
+    if (l0 < 192) {
+      len = l0;
+      pos = 2;
+    } else if (l0 < 224) {
+      len = (l0 - 192 << 8) + body2[2] + 192;
+      pos = 3;
+    } else if (l0 === 255) {
+      len = body2.readUInt32BE(2);
+      pos = 6;
+    } else return false;
+  } else {
+    tag = b0 >> 2 & 15;
+    const lt = b0 & 3;
+    if (lt === 0) {
+      len = body2[1];
+      pos = 2;
+    } else if (lt === 1) {
+      len = body2.readUInt16BE(1);
+      pos = 3;
+    } else if (lt === 2) {
+      len = body2.readUInt32BE(1);
+      pos = 5;
+    } else return false;
+  }
+  if (tag !== 5 || pos + len > body2.length || len < 8) return false;
+  const version3 = body2[pos];
+  if (version3 < 3 || version3 > 6) return false;
+  const algo = body2[pos + (version3 === 3 ? 7 : 5)];
+  return PGP_PUBLIC_ALGOS.has(algo);
+}
+function validatePgpPrivateKey(secret) {
+  const text = joinStringLiterals(secret).replace(/\\r/g, "").replace(/\\n/g, "\n");
+  const m = /-----BEGIN PGP PRIVATE KEY BLOCK-----([\s\S]*?)-----END PGP PRIVATE KEY BLOCK-----/.exec(text);
+  if (!m) return "invalid";
+  const lines = m[1].split(/\r?\n/).map((l) => l.trim());
+  let i = 0;
+  while (i < lines.length && lines[i] === "") i++;
+  if (/^[A-Za-z-]+: /.test(lines[i] ?? "")) {
+    while (i < lines.length && lines[i] !== "") i++;
+  }
+  const bodyLines = [];
+  let crc;
+  for (; i < lines.length; i++) {
+    const line = lines[i];
+    if (!line) continue;
+    if (/^=[A-Za-z0-9+/]{4}$/.test(line)) {
+      crc = line.slice(1);
+      break;
+    }
+    bodyLines.push(line);
+  }
+  const body2 = b64(bodyLines.join(""));
+  if (!body2 || body2.length < 32) return "invalid";
+  if (crc !== void 0) {
+    const want = Buffer.from(crc, "base64");
+    if (want.length !== 3 || want.readUIntBE(0, 3) !== crc24(body2)) return "invalid";
+  }
+  return pgpSecretPacket(body2) ? "valid" : "invalid";
+}
+function validateBase64PemKey(secret) {
+  const buf = b64(secret);
+  if (!buf) return "invalid";
+  return validatePemPrivateKey(buf.toString("utf8"));
+}
+var JWK_D_BYTES = { OKP: [32, 57], EC: [32, 48, 65, 66] };
+function validateJwkPrivateKey(secret) {
+  const text = secret.trimStart().startsWith("{") ? secret : `{${secret}`;
+  const obj = jsonObject(Buffer.from(text, "utf8"));
+  if (!obj || typeof obj["d"] !== "string") return "invalid";
+  const kty = obj["kty"];
+  if (kty !== "RSA" && kty !== "EC" && kty !== "OKP") return "invalid";
+  const d = b64url(obj["d"]);
+  if (!d) return "invalid";
+  try {
+    const key = createPrivateKey({ key: obj, format: "jwk" });
+    if (key.type === "private") return "valid";
+  } catch {
+  }
+  const sizes = JWK_D_BYTES[kty];
+  if (sizes ? sizes.includes(d.length) : d.length >= 128) return "unknown";
+  return "invalid";
+}
+var UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+var OWNED_PREFIXES = new RegExp(
+  [
+    "^(?:gh[pousr]_|github_pat_|gl[a-z]{1,4}-|npm_|pypi-|AKIA|ASIA|AIza|ya29\\.|xox[a-z]-|xoxe\\.|xapp-|hf_|api_org_",
+    "r8_|gsk_|pplx-|xai-|SG\\.|shp(?:at|ca|pa|ss)_|sq0[a-z]{3}-|EAAA|AGE-SECRET-KEY-|eyJ|dop_v1_|hvs\\.|hvb\\.|lsv2_",
+    "pcsk_|xkeysib-|xsmtpsib-|FLWSECK|whsec_|[sr]k_(?:live|test)_|sk-(?:proj|svcacct|admin|None|ant|or-v1)-",
+    "tgp_v1_|tvly-|mlsn\\.|md-|re_[A-Za-z0-9]{8}_|pdl_(?:live|sdbx)_|AQE|access-(?:production|development|sandbox)-",
+    "access_token\\$|key-[0-9a-f]{32}$|[0-9a-f]{32}-us[0-9]{1,2}$|[0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8}$",
+    "[0-9]{8,10}:AA|sk-[A-Za-z0-9]{20}T3BlbkFJ|GOCSPX-|HRKU-|sb_secret_|sbp_|pscale_(?:pw|tkn|oauth)_|rnd_",
+    "lin_(?:api|oauth)_|PMAK-|glc_|glsa_|sntry[us]_|NRAK-|ccipat_|cciprj_|bkua_|sq[upa]_|pul-|tskey-|pnu_|dckr_",
+    "rubygems_|clojars_|packagist_|sgp_|ops_ey|dapi[0-9a-f]|ATATT3|ATCTT3|ATBB|ABSK|bedrock-api-key-|amzn\\.mws\\.",
+    "fm[12][ar]?_|fo1_|vc[pikar]_|nfp_|dp\\.(?:pt|ct|st|sa|scim|audit)\\.|LTAI|AKID|[0-9A-Za-z_-]{3}[78]Q~)"
+  ].join("|")
+);
+var TYPE_NAMES = /^(?:u?int(?:8|16|32|64)(?:clamped)?array|float(?:32|64)array|big(?:u?int)64array|arraybuffer|sharedarraybuffer|buffer|string|number|boolean|object|bytes|bytearray|keyobject|cryptokey|uint8list|base64string|hexstring|secretkey|privatekey|publickey)$/i;
+function isCodeNotValue(v) {
+  if (TYPE_NAMES.test(v)) return true;
+  const ident = /^[A-Za-z_$][\w$]*$/;
+  const parts = v.replace(/^[!:]+/, "").split(/\||::|\./);
+  if (parts.filter((p) => p !== "").length > 1 && parts.every((p) => ident.test(p) || p === "")) return true;
+  if (/^[!:]/.test(v) && parts.every((p) => ident.test(p))) return true;
+  if (ident.test(v) && /token|secret|passw|pwd|key|credential|auth/i.test(v) && /^[A-Za-z_$]+[0-9]{0,2}$/.test(v))
+    return true;
+  return false;
+}
+function isWordPhrase(v) {
+  if (/[0-9]/.test(v)) return false;
+  const parts = v.split(/[^A-Za-z]+/).filter((p) => p.length > 0);
+  return parts.length > 0 && parts.length <= 5 && parts.every((p) => /^(?:[a-z]+|[A-Z][a-z]+|[A-Z]+)$/.test(p));
+}
+function isWordish(part) {
+  const digits2 = part.replace(/[^0-9]/g, "").length;
+  if (digits2 > 2) return false;
+  const letters = part.replace(/[0-9]/g, "");
+  if (letters.length === 0 || !/^[A-Za-z]+$/.test(letters)) return false;
+  const words = letters.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+/g) ?? [];
+  if (words.join("") !== letters || letters.length / words.length < 3) return false;
+  return (letters.match(/[aeiouy]/gi)?.length ?? 0) >= letters.length / 4;
+}
+function isIdentifierPhrase(v) {
+  const parts = v.split(/[-_.:/@#+]+/).filter((p) => p.length > 0);
+  if (parts.length === 0) return false;
+  let word = false;
+  for (const p of parts) {
+    if (p.length >= 4 && isWordish(p)) word = true;
+    else if (!/^[A-Za-z]{1,3}[0-9]{0,2}$|^[0-9]{1,4}$/.test(p) && !isWordish(p)) return false;
+  }
+  return word;
+}
+function isCodeExpression(v) {
+  const m = /^[!+-]?((?:#?[A-Za-z_$][\w$]*)(?:\??\.#?[A-Za-z_$][\w$]*)+)(?:$|[?|&=!+:,*/%<>^~-])/.exec(v);
+  if (!m) return false;
+  return m[1].split(/\??\./).every((p) => /^#?[A-Za-z_$][A-Za-z_$]*[0-9]{0,2}[A-Za-z_$]*$/.test(p));
+}
+var NON_SECRET_TOKEN_NAME = /(?:continuation|next|page|pagination|cursor|client|idempotency|request|update|sync|resume|change|marker|csrf|xsrf|challenge|verification|state)[_.-]?token["'\]]*[ \t]*(?::=|=>|\?=|=|:)/i;
+var ACME_CHALLENGE = /\b(?:http-01|dns-01|tls-alpn-01)\b|\bacme\b.*challenge|challenge.*\bacme\b/i;
+var CREDENTIAL_SCOPE = /^[A-Za-z0-9]{8,128}\/[0-9]{8}\/[A-Za-z0-9-]+\/[A-Za-z0-9-]+\/[a-z0-9_]+$/;
+var NAMES_ITSELF = /secret|passw(?:or)?d|token/i;
+function sequentialRuns(v) {
+  let runs = 0;
+  let len = 1;
+  for (let i = 1; i <= v.length; i++) {
+    if (i < v.length && v.charCodeAt(i) === v.charCodeAt(i - 1) + 1) len++;
+    else {
+      if (len >= 3) runs++;
+      len = 1;
+    }
+  }
+  return runs;
+}
+function validateGenericSecret(secret, match3 = "", before = "") {
+  if (secret.length > 200) return "invalid";
+  let v = secret;
+  if (/%[0-9A-Fa-f]{2}/.test(v)) {
+    try {
+      v = decodeURIComponent(v);
+    } catch {
+    }
+  }
+  if (v.length < 8 || v.length > 200) return "invalid";
+  if (/^[?&]/.test(match3) && v.length < 16) return "invalid";
+  if (isPlaceholderPassword(v)) return "invalid";
+  if (OWNED_PREFIXES.test(v)) return "invalid";
+  if (UUID.test(v)) return "invalid";
+  if (/^[0-9a-f]{40}$/i.test(v)) return "invalid";
+  if (/^(?:sha(?:1|256|384|512)|md5)[-:]/i.test(v)) return "invalid";
+  if (/^[0-9.,_:+-]+$/.test(v)) return "invalid";
+  if (/^v?[0-9]+(?:\.[0-9]+)+(?:[-+][0-9A-Za-z.-]+)?$/.test(v)) return "invalid";
+  if (/^[a-z]+:\/\//i.test(v) || /^(?:\.{0,2}\/|~\/|[A-Za-z]:\\)/.test(v)) return "invalid";
+  if (/\.(?:json|ya?ml|pem|key|txt|env|p12|pfx|crt|cer|toml|ini|conf)$/i.test(v)) return "invalid";
+  if (/^[a-z][a-z0-9_.-]*(?:\/[a-z][a-z0-9_.-]*)+\/?$/.test(v)) return "invalid";
+  if (/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(v)) return "invalid";
+  if (/^[A-Za-z_$][\w$]*(?:\[[^\]]*\])+$/.test(v)) return "invalid";
+  if (/^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(v)) return "invalid";
+  if (/^[A-Za-z]+$/.test(v)) return "invalid";
+  if (/^(?:[a-z]+[-_])+[a-z]+$/i.test(v)) return "invalid";
+  if (/^(?:true|false|null|none|undefined|required|optional|string|bool|int)$/i.test(v)) return "invalid";
+  if (isCodeNotValue(v)) return "invalid";
+  if (isWordPhrase(v)) return "invalid";
+  if (isCodeExpression(v)) return "invalid";
+  if (isIdentifierPhrase(v)) return "invalid";
+  if (NAMES_ITSELF.test(v)) return "invalid";
+  if (NON_SECRET_TOKEN_NAME.test(match3)) return "invalid";
+  if (CREDENTIAL_SCOPE.test(v)) return "invalid";
+  if (/token["'\]]*[ \t]*[:=]/i.test(match3) && ACME_CHALLENGE.test(`${before}${match3}`)) return "invalid";
+  if (/^[*&]+[A-Za-z_][\w.]*$/.test(v)) return "invalid";
+  const decoded = decodedText(v);
+  if (decoded !== void 0 && (isStandIn(decoded) || isPlaceholderPassword(decoded) || isStandInPassword(decoded)))
+    return "invalid";
+  if (sequentialRuns(v) >= 2 || /(?:0123|1234|2345|3456|4567|5678|6789|abcde|bcdef|qwert|asdf)/i.test(v))
+    return "invalid";
+  const classes = Number(/[a-z]/.test(v)) + Number(/[A-Z]/.test(v)) + Number(/[0-9]/.test(v)) + Number(/[^A-Za-z0-9]/.test(v));
+  if (classes < 2) return "invalid";
+  const h = shannonEntropy(v);
+  if (h < 3 || v.length >= 20 && h < 3.5) return "invalid";
+  return "unknown";
+}
+var FIXTURE_ALPHABETS = {
+  base62: "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
+  letters: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
+  hex: "0123456789abcdef",
+  HEX: "0123456789ABCDEF",
+  digits: "0123456789",
+  base64: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
+  base64url: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_",
+  lowerAlnum: "abcdefghijklmnopqrstuvwxyz0123456789",
+  upperAlnum: "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+};
+function fixtureBytes(seed, length) {
+  const chunks = [];
+  for (let i = 0; chunks.length * 32 < length; i++) {
+    chunks.push(createHash2("sha256").update(`jit-gpg-structure:${seed}:${i}`).digest());
+  }
+  return Buffer.concat(chunks).subarray(0, length);
+}
+function fx(seed, length, alphabet = FIXTURE_ALPHABETS.base62) {
+  let out = "";
+  for (const b of fixtureBytes(seed, length)) out += alphabet[b % alphabet.length];
+  return out;
+}
+function fxUuid(seed) {
+  const h = fx(seed, 32, FIXTURE_ALPHABETS.hex);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20)}`;
+}
+function fakeJwt(payload, seed, alg = "HS256") {
+  const enc = (o) => Buffer.from(JSON.stringify(o)).toString("base64url");
+  return `${enc({ alg, typ: "JWT" })}.${enc(payload)}.${fixtureBytes(seed, 32).toString("base64url")}`;
+}
+function fakeAgeKey(seed) {
+  return bech32Encode("age-secret-key-", fixtureBytes(seed, 32)).toUpperCase();
+}
+var PLACEHOLDER_LIKE = /x{4,}|\*{3}|example|dummy|redacted|placeholder|changeme/i;
+function clean(gen) {
+  for (; ; ) {
+    const s = gen();
+    if (!PLACEHOLDER_LIKE.test(s)) return s;
+  }
+}
+function derLen(n) {
+  if (n < 128) return Buffer.from([n]);
+  const bytes = [];
+  for (let v = n; v > 0; v = Math.floor(v / 256)) bytes.unshift(v & 255);
+  return Buffer.from([128 | bytes.length, ...bytes]);
+}
+function derTlv(tag, content) {
+  return Buffer.concat([Buffer.from([tag]), derLen(content.length), content]);
+}
+function dsaTraditional(priv) {
+  const pk8 = priv.export({ type: "pkcs8", format: "der" });
+  const spki = createPublicKey(priv).export({ type: "spki", format: "der" });
+  const top = derRead(pk8, 0);
+  const [, algId, octet] = derChildren(pk8, top);
+  const [, params] = derChildren(pk8, algId);
+  const pqgTlv = derChildren(pk8, params).map((e) => derTlv(2, pk8.subarray(e.start, e.end)));
+  const x = derRead(pk8, octet.start);
+  const xTlv = derTlv(2, pk8.subarray(x.start, x.end));
+  const sTop = derRead(spki, 0);
+  const [, bitString] = derChildren(spki, sTop);
+  const y = derRead(spki, bitString.start + 1);
+  const yTlv = derTlv(2, spki.subarray(y.start, y.end));
+  const seq = derTlv(48, Buffer.concat([derTlv(2, Buffer.from([0])), ...pqgTlv, yTlv, xTlv]));
+  return pemText("DSA PRIVATE KEY", seq.toString("base64"));
+}
+function opensshEd25519(comment) {
+  const { privateKey, publicKey } = generateKeyPairSync("ed25519");
+  const pub = Buffer.from(publicKey.export({ format: "jwk" }).x, "base64url");
+  const seed = Buffer.from(privateKey.export({ format: "jwk" }).d, "base64url");
+  const pubBlob = Buffer.concat([sshString("ssh-ed25519"), sshString(pub)]);
+  const check = fixtureBytes(comment, 4);
+  let priv = Buffer.concat([
+    check,
+    check,
+    sshString("ssh-ed25519"),
+    sshString(pub),
+    sshString(Buffer.concat([seed, pub])),
+    sshString(comment)
+  ]);
+  const pad = [];
+  for (let i = 1; (priv.length + pad.length) % 8 !== 0; i++) pad.push(i);
+  priv = Buffer.concat([priv, Buffer.from(pad)]);
+  const u32 = Buffer.alloc(4);
+  u32.writeUInt32BE(1);
+  const body2 = Buffer.concat([
+    SSH_MAGIC,
+    sshString("none"),
+    sshString("none"),
+    sshString(""),
+    u32,
+    sshString(pubBlob),
+    sshString(priv)
+  ]);
+  const lines = body2.toString("base64").match(/.{1,70}/g);
+  return `-----BEGIN OPENSSH PRIVATE KEY-----
+${lines.join("\n")}
+-----END OPENSSH PRIVATE KEY-----
+`;
+}
+function puttyEd25519(comment) {
+  const { privateKey, publicKey } = generateKeyPairSync("ed25519");
+  const pub = Buffer.from(publicKey.export({ format: "jwk" }).x, "base64url");
+  const seed = Buffer.from(privateKey.export({ format: "jwk" }).d, "base64url");
+  const pubBlob = Buffer.concat([sshString("ssh-ed25519"), sshString(pub)]);
+  const privBlob = sshString(seed);
+  const mac = puttyMac("3", "ssh-ed25519", "none", comment, pubBlob, privBlob);
+  const wrap = (b) => b.toString("base64").match(/.{1,64}/g);
+  const pubLines = wrap(pubBlob);
+  const privLines = wrap(privBlob);
+  return [
+    "PuTTY-User-Key-File-3: ssh-ed25519",
+    "Encryption: none",
+    `Comment: ${comment}`,
+    `Public-Lines: ${pubLines.length}`,
+    ...pubLines,
+    `Private-Lines: ${privLines.length}`,
+    ...privLines,
+    `Private-MAC: ${mac}`,
+    ""
+  ].join("\n");
+}
+function mpi(bytes) {
+  let i = 0;
+  while (i < bytes.length - 1 && bytes[i] === 0) i++;
+  const b = bytes.subarray(i);
+  const bits = (b.length - 1) * 8 + (32 - Math.clz32(b[0]));
+  const head = Buffer.alloc(2);
+  head.writeUInt16BE(bits);
+  return Buffer.concat([head, b]);
+}
+function pgpPacket(tag, body2) {
+  const len = body2.length < 192 ? Buffer.from([body2.length]) : Buffer.from([(body2.length - 192 >> 8) + 192, body2.length - 192 & 255]);
+  return Buffer.concat([Buffer.from([192 | tag]), len, body2]);
+}
+function pgpEd25519(userId) {
+  const { privateKey, publicKey } = generateKeyPairSync("ed25519");
+  const pub = Buffer.from(publicKey.export({ format: "jwk" }).x, "base64url");
+  const seed = Buffer.from(privateKey.export({ format: "jwk" }).d, "base64url");
+  const oid = Buffer.from([43, 6, 1, 4, 1, 218, 71, 15, 1]);
+  const secretMpi = mpi(seed);
+  let sum = 0;
+  for (const b of secretMpi) sum = sum + b & 65535;
+  const checksum = Buffer.alloc(2);
+  checksum.writeUInt16BE(sum);
+  const body2 = Buffer.concat([
+    Buffer.from([4, 102, 0, 0, 0, 22, oid.length]),
+    oid,
+    mpi(Buffer.concat([Buffer.from([64]), pub])),
+    Buffer.from([0]),
+    secretMpi,
+    checksum
+  ]);
+  const data = Buffer.concat([pgpPacket(5, body2), pgpPacket(13, Buffer.from(userId))]);
+  const crc = Buffer.alloc(3);
+  crc.writeUIntBE(crc24(data), 0, 3);
+  const lines = data.toString("base64").match(/.{1,64}/g);
+  return `-----BEGIN PGP PRIVATE KEY BLOCK-----
+
+${lines.join("\n")}
+=${crc.toString("base64")}
+-----END PGP PRIVATE KEY BLOCK-----
+`;
+}
+var keyCache = /* @__PURE__ */ new Map();
+function keyFixture(kind2) {
+  const hit = keyCache.get(kind2);
+  if (hit) return hit;
+  const make = () => {
+    switch (kind2) {
+      case "rsa":
+        return generateKeyPairSync("rsa", { modulusLength: 1024 }).privateKey.export({
+          type: "pkcs1",
+          format: "pem"
+        });
+      case "rsa-encrypted":
+        return generateKeyPairSync("rsa", { modulusLength: 1024 }).privateKey.export({
+          type: "pkcs1",
+          format: "pem",
+          cipher: "aes-128-cbc",
+          passphrase: fx("rsa-pass", 16)
+        });
+      case "pkcs8":
+        return generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" });
+      case "pkcs8-encrypted":
+        return generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({
+          type: "pkcs8",
+          format: "pem",
+          cipher: "aes-256-cbc",
+          passphrase: fx("pk8-pass", 16)
+        });
+      case "ec":
+        return generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({
+          type: "sec1",
+          format: "pem"
+        });
+      case "dsa":
+        return dsaTraditional(generateKeyPairSync("dsa", { modulusLength: 1024, divisorLength: 160 }).privateKey);
+      case "openssh":
+        return opensshEd25519("fixture@jit-gpg");
+      case "putty":
+        return puttyEd25519("fixture@jit-gpg");
+      case "pgp":
+        return pgpEd25519("Fixture <fixture@jit-gpg.invalid>");
+      case "public":
+        return generateKeyPairSync("rsa", { modulusLength: 1024 }).publicKey.export({
+          type: "pkcs1",
+          format: "pem"
+        });
+      case "certificate-like": {
+        const der = generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey.export({
+          type: "spki",
+          format: "der"
+        });
+        return pemText("CERTIFICATE", der.toString("base64"));
+      }
+    }
+  };
+  const pem2 = clean(make);
+  keyCache.set(kind2, pem2);
+  return pem2;
+}
+function inSyntaxes(envName, value) {
+  const camel = envName.toLowerCase().replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
+  return [
+    `${envName}=${value}`,
+    `${envName.toLowerCase()}: "${value}"`,
+    `{"${camel}": "${value}"}`,
+    `const ${camel} = '${value}';`
+  ];
+}
+function validateDiscordBotToken(secret) {
+  const [id, ts, mac] = secret.split(".");
+  if (!id || !ts || !mac) return "invalid";
+  const idText = b64url(id)?.toString("latin1") ?? "";
+  if (!/^[1-9][0-9]{16,19}$/.test(idText)) return "invalid";
+  return b64url(ts)?.length === 4 && mac.length >= 27 ? "valid" : "invalid";
+}
+function validateMixedCase(secret) {
+  const body2 = secret.replace(/^[a-z]+[-_]/, "");
+  return /[A-Z]/.test(body2) && /[a-z]/.test(body2) ? "unknown" : "invalid";
+}
+function validateAdyenKey(secret) {
+  const m = /^AQE([A-Za-z0-9+/]+={0,2})-([A-Za-z0-9+/]{43}=)$/.exec(secret);
+  if (!m) return "invalid";
+  return b64(m[2])?.length === 32 && (b64(`AQE${m[1]}`)?.length ?? 0) >= 24 ? "unknown" : "invalid";
+}
+function validateIntercomToken(secret) {
+  const text = b64(secret)?.toString("latin1") ?? "";
+  return /^tok:[0-9a-f]{8}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{12}(?::[\x20-\x7e]+)?$/.test(text) ? "valid" : "invalid";
+}
+
+// src/scan/rules/ai.ts
+var OAI = ["T3Blbk", "FJ"].join("");
+var openaiLegacy = `sk-${fx("oa1", 20)}${OAI}${fx("oa2", 20)}`;
+var openaiProject = `sk-${"proj"}-${fx("oa3", 74, FIXTURE_ALPHABETS.base64url)}${OAI}${fx("oa4", 74, FIXTURE_ALPHABETS.base64url)}`;
+var openaiSvc = `sk-${"svcacct"}-${fx("oa5", 74, FIXTURE_ALPHABETS.base64url)}${OAI}${fx("oa6", 74, FIXTURE_ALPHABETS.base64url)}`;
+var openaiAdmin = `sk-${"admin"}-${fx("oa7", 74, FIXTURE_ALPHABETS.base64url)}${OAI}${fx("oa8", 74, FIXTURE_ALPHABETS.base64url)}`;
+var anthropic = `sk-${"ant"}-api03-${fx("an1", 93, FIXTURE_ALPHABETS.base64url)}AA`;
+var anthropicAdmin = `sk-${"ant"}-admin01-${fx("an2", 93, FIXTURE_ALPHABETS.base64url)}AA`;
+var anthropicOauth = `sk-${"ant"}-oat01-${fx("an3", 93, FIXTURE_ALPHABETS.base64url)}AA`;
+var hf = `${"hf"}_${fx("hf1", 34, FIXTURE_ALPHABETS.letters)}`;
+var hfOrg = `${"api_org"}_${fx("hf2", 34, FIXTURE_ALPHABETS.letters)}`;
+var replicate = `${"r8"}_${fx("rp1", 37)}`;
+var groq = `${"gsk"}_${fx("gq1", 52)}`;
+var pplx = `${"pplx"}-${fx("px1", 48)}`;
+var xai = `${"xai"}-${fx("xa1", 80)}`;
+var openrouter = `sk-${"or"}-v1-${fx("or1", 64, FIXTURE_ALPHABETS.hex)}`;
+var together = `${"tgp"}_v1_${fx("tg1", 43, FIXTURE_ALPHABETS.base64url)}`;
+var langsmith = `${"lsv2"}_pt_${fx("ls1", 32, FIXTURE_ALPHABETS.hex)}_${fx("ls2", 10, FIXTURE_ALPHABETS.hex)}`;
+var pinecone = `${"pcsk"}_${fx("pc1", 6)}_${fx("pc2", 67)}`;
+var tavily = `${"tvly"}-dev-${fx("tv1", 32)}`;
+var cohere = fx("co1", 40);
+var mistral = fx("mi1", 32);
+var deepseek = `sk-${fx("ds1", 32, FIXTURE_ALPHABETS.hex)}`;
+var wandb = fx("wb1", 40, FIXTURE_ALPHABETS.hex);
+var eleven = `sk_${fx("el1", 48, FIXTURE_ALPHABETS.hex)}`;
+var deepgram = fx("dg1", 40, FIXTURE_ALPHABETS.hex);
+var assembly = fx("aa1", 32, FIXTURE_ALPHABETS.hex);
+var openaiHelp = (kind2) => `An OpenAI ${kind2}: it spends the organization’s credits and reads its data (files, fine-tunes, assistants). Revoke it on the API keys page of the OpenAI platform and create a new key scoped to one project.`;
+var aiRules = [
+  {
+    id: "openai-api-key",
+    title: "OpenAI API key (user key)",
+    severity: "high",
+    keywords: [OAI.toLowerCase()],
+    pattern: `${TOKEN_START}(sk-[A-Za-z0-9]{20}${OAI}[A-Za-z0-9]{20})${TOKEN_END}`,
+    entropy: 3.5,
+    help: openaiHelp("user API key (`sk-…` with the `T3BlbkFJ` marker)"),
+    examples: {
+      tp: [...inSyntaxes("OPENAI_API_KEY", openaiLegacy), `client = OpenAI(api_key="${openaiLegacy}")`],
+      fp: [
+        "OPENAI_API_KEY=sk-...",
+        `openai_api_key: "sk-${fx("oaf", 20)}${fx("oaf2", 28)}"`,
+        `OPENAI_API_KEY=sk-${fx("oaf3", 19)}${OAI}${fx("oaf4", 20)}`,
+        'api_key = os.environ["OPENAI_API_KEY"]'
+      ]
+    }
+  },
+  {
+    id: "openai-project-key",
+    title: "OpenAI project API key",
+    severity: "high",
+    keywords: ["sk-proj-", "sk-none-"],
+    pattern: `${TOKEN_START}(sk-(?:proj|None)-[A-Za-z0-9_-]{20,200}${OAI}[A-Za-z0-9_-]{20,200})${TOKEN_END}`,
+    entropy: 4,
+    help: openaiHelp("project API key (`sk-proj-`)"),
+    examples: {
+      tp: [...inSyntaxes("OPENAI_API_KEY", openaiProject)],
+      fp: [
+        "OPENAI_API_KEY=sk-proj-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        `openai_key: "sk-proj-${fx("opf", 120, FIXTURE_ALPHABETS.base64url)}"`,
+        'OPENAI_API_KEY="sk-proj-<your key>"'
+      ]
+    }
+  },
+  {
+    id: "openai-service-account-key",
+    title: "OpenAI service account key",
+    severity: "high",
+    keywords: ["sk-svcacct-"],
+    pattern: `${TOKEN_START}(sk-svcacct-[A-Za-z0-9_-]{20,200}${OAI}[A-Za-z0-9_-]{20,200})${TOKEN_END}`,
+    entropy: 4,
+    help: openaiHelp("service account key (`sk-svcacct-`), not tied to a person"),
+    examples: {
+      tp: [...inSyntaxes("OPENAI_API_KEY", openaiSvc)],
+      fp: ["OPENAI_API_KEY=sk-svcacct-...", `openai: "sk-svcacct-${fx("osf", 100, FIXTURE_ALPHABETS.base64url)}"`]
+    }
+  },
+  {
+    id: "openai-admin-key",
+    title: "OpenAI admin key",
+    severity: "critical",
+    keywords: ["sk-admin-"],
+    pattern: `${TOKEN_START}(sk-admin-[A-Za-z0-9_-]{20,200}${OAI}[A-Za-z0-9_-]{20,200})${TOKEN_END}`,
+    entropy: 4,
+    help: "An OpenAI admin API key (`sk-admin-`): it manages the organization itself (users, projects, API keys, usage). Delete it under Organization → Admin keys and audit the keys and members it could have created.",
+    examples: {
+      tp: [...inSyntaxes("OPENAI_ADMIN_KEY", openaiAdmin)],
+      fp: ["OPENAI_ADMIN_KEY=sk-admin-<key>", `admin_key: "sk-admin-${fx("oaf5", 100, FIXTURE_ALPHABETS.base64url)}"`]
+    }
+  },
+  {
+    id: "anthropic-api-key",
+    title: "Anthropic API key",
+    severity: "high",
+    keywords: ["sk-ant-api"],
+    pattern: `${TOKEN_START}(sk-ant-api[0-9]{2}-[A-Za-z0-9_-]{80,120}AA)${TOKEN_END}`,
+    entropy: 4,
+    help: "An Anthropic API key (`sk-ant-api03-…AA`): it spends the workspace’s credits. Delete it in the Claude Console (Settings → API keys) and create a new one.",
+    examples: {
+      tp: [...inSyntaxes("ANTHROPIC_API_KEY", anthropic), `client = anthropic.Anthropic(api_key="${anthropic}")`],
+      fp: [
+        "ANTHROPIC_API_KEY=sk-ant-api03-...",
+        `anthropic_api_key: "sk-ant-api03-${fx("anf", 40, FIXTURE_ALPHABETS.base64url)}AA"`,
+        "ANTHROPIC_API_KEY=sk-ant-api03-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxAA"
+      ]
+    }
+  },
+  {
+    id: "anthropic-admin-key",
+    title: "Anthropic Admin API key",
+    severity: "critical",
+    keywords: ["sk-ant-admin"],
+    pattern: `${TOKEN_START}(sk-ant-admin[0-9]{2}-[A-Za-z0-9_-]{80,120}AA)${TOKEN_END}`,
+    entropy: 4,
+    help: "An Anthropic Admin API key (`sk-ant-admin01-`): it manages the organization (members, workspaces, API keys). Delete it in the Claude Console and review what it changed.",
+    examples: {
+      tp: [...inSyntaxes("ANTHROPIC_ADMIN_KEY", anthropicAdmin)],
+      fp: ["ANTHROPIC_ADMIN_KEY=sk-ant-admin01-<key>", `admin: "sk-ant-admin01-${fx("anf2", 50, FIXTURE_ALPHABETS.base64url)}"`]
+    }
+  },
+  {
+    id: "anthropic-oauth-token",
+    title: "Anthropic OAuth token",
+    severity: "high",
+    keywords: ["sk-ant-oat", "sk-ant-ort"],
+    pattern: `${TOKEN_START}(sk-ant-o(?:at|rt)[0-9]{2}-[A-Za-z0-9_-]{80,200})${TOKEN_END}`,
+    entropy: 4,
+    help: "An Anthropic OAuth access or refresh token (`sk-ant-oat01-`, `sk-ant-ort01-`), e.g. from Claude Code: it acts as the signed-in user. Sign out of the session (or revoke the app’s access) to invalidate it.",
+    examples: {
+      tp: [...inSyntaxes("CLAUDE_CODE_OAUTH_TOKEN", anthropicOauth)],
+      fp: ["CLAUDE_CODE_OAUTH_TOKEN=sk-ant-oat01-...", `token: "sk-ant-oat01-${fx("anf3", 40, FIXTURE_ALPHABETS.base64url)}"`]
+    }
+  },
+  {
+    id: "huggingface-access-token",
+    title: "Hugging Face access token",
+    severity: "high",
+    keywords: ["hf_"],
+    pattern: `${TOKEN_START}(hf_[A-Za-z]{34})${TOKEN_END}`,
+    entropy: 3.5,
+    validate: validateMixedCase,
+    help: "A Hugging Face user access token (`hf_` + 34 letters): read or write access to the user’s models, datasets and Spaces. Single-case letter runs (identifiers) are not reported. Invalidate it under Settings → Access Tokens and create a fine-grained replacement.",
+    examples: {
+      tp: [...inSyntaxes("HF_TOKEN", hf), `huggingface-cli login --token ${hf}`],
+      fp: [
+        "HF_TOKEN=hf_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        "from utils import hf_downloadmodelweightsfromtheremotehub",
+        `HF_TOKEN=hf_${fx("hff", 30, FIXTURE_ALPHABETS.letters)}`
+      ]
+    }
+  },
+  {
+    id: "huggingface-org-token",
+    title: "Hugging Face organization API token",
+    severity: "high",
+    keywords: ["api_org_"],
+    pattern: `${TOKEN_START}(api_org_[A-Za-z]{34})${TOKEN_END}`,
+    entropy: 3.5,
+    validate: validateMixedCase,
+    help: "A legacy Hugging Face organization API token (`api_org_`): access to the organization’s private repos. Single-case letter runs are not reported. Regenerate it in the organization settings.",
+    examples: {
+      tp: [...inSyntaxes("HF_ORG_TOKEN", hfOrg)],
+      fp: ["HF_ORG_TOKEN=api_org_<token>", "def api_org_settingsforthecurrentuserpage(): pass"]
+    }
+  },
+  {
+    id: "replicate-api-token",
+    title: "Replicate API token",
+    severity: "high",
+    keywords: ["r8_"],
+    pattern: `${TOKEN_START}(r8_[A-Za-z0-9]{37})${TOKEN_END}`,
+    entropy: 3.5,
+    help: "A Replicate API token (`r8_`): it runs models on the account’s bill. Disable it under Account → API tokens and create a new one.",
+    examples: {
+      tp: [...inSyntaxes("REPLICATE_API_TOKEN", replicate)],
+      fp: ["REPLICATE_API_TOKEN=r8_<your token>", `REPLICATE_API_TOKEN=r8_${fx("rpf", 30)}`]
+    }
+  },
+  {
+    id: "groq-api-key",
+    title: "Groq API key",
+    severity: "high",
+    keywords: ["gsk_"],
+    pattern: `${TOKEN_START}(gsk_[A-Za-z0-9]{52})${TOKEN_END}`,
+    entropy: 4,
+    help: "A Groq API key (`gsk_` + 52 characters). Delete it in the GroqCloud console (API Keys) and create a new one.",
+    examples: {
+      tp: [...inSyntaxes("GROQ_API_KEY", groq)],
+      fp: ["GROQ_API_KEY=gsk_...", `GROQ_API_KEY=gsk_${fx("gqf", 40)}`]
+    }
+  },
+  {
+    id: "perplexity-api-key",
+    title: "Perplexity API key",
+    severity: "high",
+    keywords: ["pplx-"],
+    pattern: `${TOKEN_START}(pplx-[A-Za-z0-9]{48})${TOKEN_END}`,
+    entropy: 4,
+    help: "A Perplexity API key (`pplx-`). Delete it in the API settings of your Perplexity account and create a new one.",
+    examples: {
+      tp: [...inSyntaxes("PERPLEXITY_API_KEY", pplx)],
+      fp: [
+        "PERPLEXITY_API_KEY=pplx-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        `model = "pplx-${fx("pxf", 12, FIXTURE_ALPHABETS.lowerAlnum)}-online"`
+      ]
+    }
+  },
+  {
+    id: "xai-api-key",
+    title: "xAI API key",
+    severity: "high",
+    keywords: ["xai-"],
+    pattern: `${TOKEN_START}(xai-[A-Za-z0-9]{80})${TOKEN_END}`,
+    entropy: 4,
+    help: "An xAI (Grok) API key (`xai-` + 80 characters). Revoke it in the xAI console (API Keys) and create a new one.",
+    examples: {
+      tp: [...inSyntaxes("XAI_API_KEY", xai)],
+      fp: ["XAI_API_KEY=xai-<key>", `XAI_API_KEY=xai-${fx("xaf", 60)}`]
+    }
+  },
+  {
+    id: "openrouter-api-key",
+    title: "OpenRouter API key",
+    severity: "high",
+    keywords: ["sk-or-v1-"],
+    pattern: `${TOKEN_START}(sk-or-v1-[0-9a-f]{64})${TOKEN_END}`,
+    entropy: 3,
+    help: "An OpenRouter API key (`sk-or-v1-` + 64 hex): it spends the account’s credits. Delete it under Keys and create a new one.",
+    examples: {
+      tp: [...inSyntaxes("OPENROUTER_API_KEY", openrouter)],
+      fp: ["OPENROUTER_API_KEY=sk-or-v1-...", `OPENROUTER_API_KEY=sk-or-v1-${fx("orf", 60, FIXTURE_ALPHABETS.hex)}`]
+    }
+  },
+  {
+    id: "together-api-key",
+    title: "Together AI API key",
+    severity: "high",
+    keywords: ["tgp_v1_"],
+    pattern: `${TOKEN_START}(tgp_v1_[A-Za-z0-9_-]{40,50})${TOKEN_END}`,
+    entropy: 4,
+    help: "A Together AI API key (`tgp_v1_`). Revoke it in the Together dashboard (Settings → API Keys) and create a new one.",
+    examples: {
+      tp: [...inSyntaxes("TOGETHER_API_KEY", together)],
+      fp: ["TOGETHER_API_KEY=tgp_v1_<key>", `TOGETHER_API_KEY=tgp_v1_${fx("tgf", 20)}`]
+    }
+  },
+  {
+    id: "langsmith-api-key",
+    title: "LangSmith API key",
+    severity: "high",
+    keywords: ["lsv2_"],
+    pattern: `${TOKEN_START}(lsv2_(?:pt|sk)_[0-9a-f]{32}_[0-9a-f]{10})${TOKEN_END}`,
+    entropy: 3,
+    help: "A LangSmith personal access token or service key (`lsv2_pt_`, `lsv2_sk_`): traces, datasets and prompts of the workspace. Delete it under Settings → API Keys.",
+    examples: {
+      tp: [...inSyntaxes("LANGSMITH_API_KEY", langsmith)],
+      fp: ["LANGSMITH_API_KEY=lsv2_pt_...", `LANGCHAIN_API_KEY=lsv2_pt_${fx("lsf", 32, FIXTURE_ALPHABETS.hex)}`]
+    }
+  },
+  {
+    id: "pinecone-api-key",
+    title: "Pinecone API key",
+    severity: "high",
+    keywords: ["pcsk_"],
+    pattern: `${TOKEN_START}(pcsk_[A-Za-z0-9]{5,7}_[A-Za-z0-9]{60,75})${TOKEN_END}`,
+    entropy: 4,
+    help: "A Pinecone API key (`pcsk_`): read and write access to the project’s indexes. Delete it in the Pinecone console (API keys).",
+    examples: {
+      tp: [...inSyntaxes("PINECONE_API_KEY", pinecone)],
+      fp: ["PINECONE_API_KEY=pcsk_<key>", `PINECONE_API_KEY=pcsk_${fx("pcf", 6)}_${fx("pcf2", 30)}`]
+    }
+  },
+  {
+    id: "tavily-api-key",
+    title: "Tavily API key",
+    severity: "high",
+    keywords: ["tvly-"],
+    pattern: `${TOKEN_START}(tvly-(?:dev-|prod-)?[A-Za-z0-9]{32})${TOKEN_END}`,
+    entropy: 4,
+    help: "A Tavily search API key (`tvly-`): it spends the account’s credits. Delete it in the Tavily dashboard and create a new one.",
+    examples: {
+      tp: [...inSyntaxes("TAVILY_API_KEY", tavily)],
+      fp: ["TAVILY_API_KEY=tvly-YOUR_API_KEY", `TAVILY_API_KEY=tvly-${fx("tvf", 20)}`]
+    }
+  },
+  {
+    id: "cohere-api-key",
+    title: "Cohere API key",
+    severity: "high",
+    keywords: ["cohere"],
+    pattern: named("cohere", "[A-Za-z0-9]{40}"),
+    entropy: 4,
+    help: "A Cohere API key (40 characters, named as Cohere’s). Delete it in the Cohere dashboard (API Keys) and create a new one.",
+    examples: {
+      tp: [...inSyntaxes("COHERE_API_KEY", cohere)],
+      fp: [
+        "COHERE_API_KEY=<your-cohere-api-key>",
+        `cohere_model: "command-r-plus-${fx("cof", 10, FIXTURE_ALPHABETS.lowerAlnum)}"`,
+        `COHERE_API_KEY=${fx("cof2", 32)}`
+      ]
+    }
+  },
+  {
+    id: "mistral-api-key",
+    title: "Mistral AI API key",
+    severity: "high",
+    keywords: ["mistral"],
+    pattern: named("mistral", "[A-Za-z0-9]{32}"),
+    entropy: 4,
+    help: "A Mistral AI API key (32 characters, named as Mistral’s). Revoke it in La Plateforme (API Keys) and create a new one.",
+    examples: {
+      tp: [...inSyntaxes("MISTRAL_API_KEY", mistral)],
+      fp: [
+        "MISTRAL_API_KEY=your-mistral-key",
+        'mistral_model: "mistral-large-latest"',
+        `MISTRAL_API_KEY=${fx("mif", 24)}`
+      ]
+    }
+  },
+  {
+    id: "deepseek-api-key",
+    title: "DeepSeek API key",
+    severity: "high",
+    keywords: ["deepseek"],
+    pattern: named("deepseek", "sk-[0-9a-f]{32}"),
+    entropy: 3,
+    help: "A DeepSeek API key (`sk-` + 32 hex, named as DeepSeek’s). Delete it on the DeepSeek platform (API keys) and create a new one.",
+    examples: {
+      tp: [...inSyntaxes("DEEPSEEK_API_KEY", deepseek)],
+      fp: ["DEEPSEEK_API_KEY=sk-<key>", `DEEPSEEK_API_KEY=sk-${fx("dsf", 24, FIXTURE_ALPHABETS.hex)}`]
+    }
+  },
+  {
+    id: "wandb-api-key",
+    title: "Weights & Biases API key",
+    severity: "high",
+    keywords: ["wandb"],
+    pattern: named("wandb", "[0-9a-f]{40}"),
+    entropy: 3,
+    help: "A Weights & Biases API key (40 hex, named as W&B’s): runs, artifacts and models of the user’s projects. Revoke it under User settings → API keys.",
+    examples: {
+      tp: [...inSyntaxes("WANDB_API_KEY", wandb)],
+      fp: [
+        "WANDB_API_KEY=$WANDB_KEY",
+        `wandb_run_id: "${fx("wbf", 8, FIXTURE_ALPHABETS.lowerAlnum)}"`,
+        "WANDB_API_KEY=0000000000000000000000000000000000000000"
+      ]
+    }
+  },
+  {
+    id: "elevenlabs-api-key",
+    title: "ElevenLabs API key",
+    severity: "high",
+    keywords: ["elevenlabs", "xi-api-key", "xi_api_key"],
+    pattern: String.raw`(?i:elevenlabs|xi[_-]api[_-]key)[\w.-]{0,30}["']?\s*(?:[:=,]|:=|=>)\s*["']?(sk_[0-9a-f]{48})${TOKEN_END}`,
+    entropy: 3,
+    help: "An ElevenLabs API key (`sk_` + 48 hex). Delete it in the ElevenLabs settings (API Keys) and create a new one.",
+    examples: {
+      tp: [...inSyntaxes("ELEVENLABS_API_KEY", eleven), `headers = {"xi-api-key": "${eleven}"}`],
+      fp: ["ELEVENLABS_API_KEY=sk_<key>", `ELEVENLABS_VOICE_ID=${fx("elf", 20)}`]
+    }
+  },
+  {
+    id: "deepgram-api-key",
+    title: "Deepgram API key",
+    severity: "high",
+    keywords: ["deepgram"],
+    pattern: named("deepgram", "[0-9a-f]{40}"),
+    entropy: 3,
+    help: "A Deepgram API key (40 hex, named as Deepgram’s). Delete it in the Deepgram console (API Keys) and create a new one.",
+    examples: {
+      tp: [...inSyntaxes("DEEPGRAM_API_KEY", deepgram)],
+      fp: ["DEEPGRAM_API_KEY=YOUR_DEEPGRAM_API_KEY", `DEEPGRAM_PROJECT_ID=${fx("dgf", 36, FIXTURE_ALPHABETS.hex)}`]
+    }
+  },
+  {
+    id: "assemblyai-api-key",
+    title: "AssemblyAI API key",
+    severity: "high",
+    keywords: ["assemblyai", "assembly_ai"],
+    pattern: named("assembly_?ai", "[0-9a-f]{32}"),
+    entropy: 3,
+    help: "An AssemblyAI API key (32 hex, named as AssemblyAI’s). Reset it in the AssemblyAI dashboard.",
+    examples: {
+      tp: [...inSyntaxes("ASSEMBLYAI_API_KEY", assembly)],
+      fp: ["ASSEMBLYAI_API_KEY=<your key>", `ASSEMBLYAI_API_KEY=${fx("aaf", 30, FIXTURE_ALPHABETS.hex)}`]
+    }
+  }
+];
+
+// src/scan/validate/checksum.ts
+import { createHash as createHash3, createPrivateKey as createPrivateKey2 } from "node:crypto";
+var CRC_TABLE = (() => {
+  const t = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 3988292384 ^ c >>> 1 : c >>> 1;
+    t[n] = c >>> 0;
+  }
+  return t;
+})();
+function crc32(data) {
+  const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
+  let c = 4294967295;
+  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]) & 255] ^ c >>> 8;
+  return (c ^ 4294967295) >>> 0;
+}
+var BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+function base62(n, width = 0) {
+  let out = "";
+  let v = Math.floor(n);
+  do {
+    out = BASE62[v % 62] + out;
+    v = Math.floor(v / 62);
+  } while (v > 0);
+  return out.padStart(width, "0");
+}
+function tokenChecksum(random) {
+  return base62(crc32(random), 6);
+}
+function withTokenChecksum(prefix2, random) {
+  return prefix2 + random + tokenChecksum(random);
+}
+var CLASSIC_BODY = /^[A-Za-z0-9]{36}$/;
+function checkBase62Crc(body2) {
+  if (!CLASSIC_BODY.test(body2)) return "invalid";
+  return tokenChecksum(body2.slice(0, 30)) === body2.slice(30) ? "valid" : "invalid";
+}
+function validateGithubClassic(secret) {
+  const m = /^gh[pousr]_([A-Za-z0-9]+)$/.exec(secret);
+  if (!m) return "invalid";
+  return checkBase62Crc(m[1]);
+}
+function validateGithubInstallation(secret) {
+  if (/^ghs_[A-Za-z0-9]{36}$/.test(secret)) return validateGithubClassic(secret);
+  const m = /^ghs_([0-9]+)_([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/.exec(secret);
+  if (!m) return "invalid";
+  const [h, p] = m[2].split(".");
+  return jsonObject2(b64decode(h)) && jsonObject2(b64decode(p)) ? "valid" : "invalid";
+}
+function validateGithubFineGrained(secret) {
+  return /^github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}$/.test(secret) ? "unknown" : "invalid";
+}
+function validateNpmToken(secret) {
+  const m = /^npm_([A-Za-z0-9]+)$/.exec(secret);
+  if (!m) return "invalid";
+  return checkBase62Crc(m[1]);
+}
+var hex8 = (n) => n.toString(16).padStart(8, "0");
+var hex8le = (n) => Buffer.from([n & 255, n >>> 8 & 255, n >>> 16 & 255, n >>> 24]).toString("hex");
+function validateAtlassianToken(secret) {
+  const bb = /^(ATBB[A-Za-z0-9]{24})([A-F0-9]{8})$/.exec(secret);
+  if (bb) return hex8(crc32(bb[1])).toUpperCase() === bb[2] ? "valid" : "invalid";
+  const m = /^(AT[A-Z]{3}3[A-Za-z0-9_-]+=)([A-F0-9]{8})$/.exec(secret);
+  if (!m) return "invalid";
+  return hex8(crc32(m[1])).toUpperCase() === m[2] ? "valid" : "invalid";
+}
+function fakeAtlassianToken(head, seed) {
+  const body2 = `${head}${fake(seed, 171, ALPHABETS.base64url)}=`;
+  return body2 + hex8(crc32(body2)).toUpperCase();
+}
+function fakeBitbucketAppPassword(seed) {
+  const body2 = `ATBB${fake(seed, 24)}`;
+  return body2 + hex8(crc32(body2)).toUpperCase();
+}
+function validateGrafanaServiceAccountToken(secret) {
+  const m = /^(glsa_[A-Za-z0-9]{32})_([a-f0-9]{8})$/.exec(secret);
+  if (!m) return "invalid";
+  return hex8le(crc32(m[1])) === m[2] ? "valid" : "invalid";
+}
+function fakeGrafanaServiceAccountToken(seed) {
+  const body2 = `glsa_${fake(seed, 32)}`;
+  return `${body2}_${hex8le(crc32(body2))}`;
+}
+function validateGitlabToken(secret) {
+  const m = /^([A-Za-z0-9]+-(?:t[0-9]_)?)([A-Za-z0-9_-]+)\.(?:([0-9a-z]{2})\.)?([0-9a-z]{2})([0-9a-z]{7})$/.exec(
+    secret
+  );
+  if (!m) return secret.includes(".") ? "invalid" : "unknown";
+  const [, prefix2, payload, version3, length, crc] = m;
+  const head = secret.slice(0, secret.length - 7);
+  const holds = Number.parseInt(length, 36) === payload.length && crc32(head).toString(36).padStart(7, "0") === crc;
+  if (holds) return "valid";
+  if (version3 || /_$/.test(prefix2) || payload.length === 20) return "unknown";
+  return "invalid";
+}
+function fakeGitlabRoutable(prefix2, seed, payloadLength = 27, version3 = "") {
+  const head = `${prefix2}${fake(seed, payloadLength, ALPHABETS.base64url)}.${version3 ? `${version3}.` : ""}${payloadLength.toString(36).padStart(2, "0")}`;
+  return head + crc32(head).toString(36).padStart(7, "0");
+}
+var BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+function base32Decode(s) {
+  const out = [];
+  let bits = 0;
+  let value = 0;
+  for (const ch of s) {
+    const v = BASE32.indexOf(ch);
+    if (v < 0) return void 0;
+    value = value << 5 | v;
+    bits += 5;
+    if (bits >= 8) {
+      out.push(value >>> bits - 8 & 255);
+      bits -= 8;
+    }
+  }
+  return Uint8Array.from(out);
+}
+function awsAccountIdFromKeyId(keyId) {
+  if (!/^[A-Z]{4}[A-Z2-7]{16}$/.test(keyId)) return void 0;
+  const bytes = base32Decode(keyId.slice(4));
+  if (!bytes || bytes.length < 6) return void 0;
+  let z = 0;
+  for (let i = 0; i < 6; i++) z = z * 256 + bytes[i];
+  const account = Math.floor(z / 128) % 2 ** 40;
+  return String(account).padStart(12, "0");
+}
+function validateAwsKeyId(secret) {
+  if (!/^(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}$/.test(secret)) return "invalid";
+  if (secret.endsWith("EXAMPLE")) return "invalid";
+  const account = awsAccountIdFromKeyId(secret);
+  if (account === void 0) return "invalid";
+  return "unknown";
+}
+function fakeAwsKeyId(prefix2, account, seed) {
+  const acct = Number(account);
+  const rnd = fake(seed, 16, BASE32);
+  const tail = base32Decode(rnd);
+  const bytes = new Uint8Array(10);
+  bytes.set(tail);
+  const head = tail[0] >= 128 ? 2 ** 47 : 0;
+  const z = head + acct * 128 + (tail[5] & 127);
+  let v = z;
+  for (let i = 5; i >= 0; i--) {
+    bytes[i] = v % 256;
+    v = Math.floor(v / 256);
+  }
+  let out = "";
+  let bits = 0;
+  let value = 0;
+  for (const b of bytes) {
+    value = (value << 8 | b) & 65535;
+    bits += 8;
+    while (bits >= 5) {
+      out += BASE32[value >>> bits - 5 & 31];
+      bits -= 5;
+    }
+  }
+  return prefix2 + out;
+}
+function validateGcpServiceAccountKey(secret, match3 = "") {
+  if (match3 && !/service_account/.test(match3)) return "invalid";
+  let pem2;
+  try {
+    pem2 = JSON.parse(`"${secret}"`);
+  } catch {
+    return "invalid";
+  }
+  if (!/-----BEGIN (?:RSA )?PRIVATE KEY-----/.test(pem2)) return "invalid";
+  try {
+    const key = createPrivateKey2({ key: pem2, format: "pem" });
+    return key.type === "private" ? "valid" : "invalid";
+  } catch {
+    return "invalid";
+  }
+}
+function b64decode(s) {
+  return Buffer.from(s.replace(/-/g, "+").replace(/_/g, "/"), "base64");
+}
+function jsonObject2(buf) {
+  try {
+    const v = JSON.parse(buf.toString("utf8"));
+    return typeof v === "object" && v !== null && !Array.isArray(v);
+  } catch {
+    return false;
+  }
+}
+function readVarint(buf, pos) {
+  let v = 0;
+  let shift = 0;
+  for (let i = pos; i < buf.length && i < pos + 5; i++) {
+    const b = buf[i];
+    v += (b & 127) * 2 ** shift;
+    shift += 7;
+    if ((b & 128) === 0) return [v, i + 1];
+  }
+  return void 0;
+}
+function parseMacaroonV2(buf) {
+  if (buf[0] !== 2) return void 0;
+  let pos = 1;
+  const field = () => {
+    const type = buf[pos];
+    if (type === void 0) return void 0;
+    if (type === 0) {
+      pos++;
+      return { type: 0, data: Buffer.alloc(0) };
+    }
+    const len = readVarint(buf, pos + 1);
+    if (!len || len[1] + len[0] > buf.length) return void 0;
+    pos = len[1] + len[0];
+    return { type, data: buf.subarray(len[1], pos) };
+  };
+  let f = field();
+  let location = "";
+  if (f?.type === 1) {
+    location = f.data.toString("utf8");
+    f = field();
+  }
+  if (f?.type !== 2) return void 0;
+  const identifier = f.data;
+  if (field()?.type !== 0) return void 0;
+  const caveats = [];
+  for (; ; ) {
+    f = field();
+    if (!f) return void 0;
+    if (f.type === 0) break;
+    if (f.type === 1) f = field();
+    if (f?.type !== 2) return void 0;
+    caveats.push(f.data);
+    f = field();
+    if (f?.type === 4) f = field();
+    if (f?.type !== 0) return void 0;
+    if (caveats.length > 64) return void 0;
+  }
+  f = field();
+  if (f?.type !== 6 || f.data.length !== 32) return void 0;
+  if (pos !== buf.length) return void 0;
+  return { location, identifier, caveats, signature: f.data };
+}
+function pypiLocation(secret) {
+  const m = /^pypi-([A-Za-z0-9_+/-]+={0,2})$/.exec(secret);
+  if (!m) return void 0;
+  const mac = parseMacaroonV2(b64decode(m[1]));
+  return mac?.location;
+}
+function validatePypiToken(secret) {
+  return pypiLocation(secret) === "pypi.org" ? "valid" : "invalid";
+}
+function validateTestPypiToken(secret) {
+  return pypiLocation(secret) === "test.pypi.org" ? "valid" : "invalid";
+}
+function varint(n) {
+  const out = [];
+  let v = n;
+  while (v >= 128) {
+    out.push(v & 127 | 128);
+    v = Math.floor(v / 128);
+  }
+  out.push(v);
+  return out;
+}
+function serializeMacaroonV2(m) {
+  const parts = [2];
+  const put = (type, data) => parts.push(type, ...varint(data.length), ...data);
+  if (m.location) put(1, Buffer.from(m.location));
+  put(2, m.identifier);
+  parts.push(0);
+  for (const c of m.caveats) {
+    put(2, c);
+    parts.push(0);
+  }
+  parts.push(0);
+  put(6, m.signature);
+  return Buffer.from(parts);
+}
+function fakePypiToken(location, seed) {
+  const mac = serializeMacaroonV2({
+    location,
+    identifier: Buffer.from(fakeBytes(`${seed}:id`, 16).toString("hex")),
+    caveats: [Buffer.from(`{"version": 1, "permissions": "user"}`)],
+    signature: fakeBytes(`${seed}:sig`, 32)
+  });
+  return `pypi-${mac.toString("base64url")}`;
+}
+function validateBase64JsonPayload(payload) {
+  return jsonObject2(b64decode(payload)) ? "valid" : "invalid";
+}
+function validateAzureSasSignature(sig) {
+  let raw;
+  try {
+    raw = decodeURIComponent(sig);
+  } catch {
+    return "invalid";
+  }
+  if (!/^[A-Za-z0-9+/]{43}=$/.test(raw)) return "invalid";
+  return Buffer.from(raw, "base64").length === 32 ? "unknown" : "invalid";
+}
+function validateBedrockApiKey(secret) {
+  const m = /^ABSK([A-Za-z0-9+/]+={0,2})$/.exec(secret);
+  if (!m) return "invalid";
+  const text = Buffer.from(m[1], "base64").toString("utf8");
+  return /^BedrockAPIKey-[A-Za-z0-9-]+-at-[0-9]{12}:[A-Za-z0-9+/=]{20,}$/.test(text) ? "valid" : "invalid";
+}
+function validateBedrockShortTermKey(secret) {
+  const m = /^bedrock-api-key-([A-Za-z0-9+/]+={0,2})$/.exec(secret);
+  if (!m) return "invalid";
+  const text = Buffer.from(m[1], "base64").toString("utf8");
+  return /^bedrock\.amazonaws\.com\/\?/.test(text) && text.includes("X-Amz-Signature=") ? "valid" : "invalid";
+}
+var ALPHABETS = {
+  base62: BASE62,
+  hex: "0123456789abcdef",
+  HEX: "0123456789ABCDEF",
+  base64: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
+  base64url: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_",
+  base32: BASE32,
+  lowerAlnum: "abcdefghijklmnopqrstuvwxyz0123456789",
+  upperAlnum: "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+};
+function fakeBytes(seed, length) {
+  const chunks = [];
+  for (let i = 0; chunks.length * 32 < length; i++) {
+    chunks.push(createHash3("sha256").update(`jit-gpg-fixture:${seed}:${i}`).digest());
+  }
+  return Buffer.concat(chunks).subarray(0, length);
+}
+function fake(seed, length, alphabet = BASE62) {
+  const bytes = fakeBytes(seed, length);
+  let out = "";
+  for (const b of bytes) out += alphabet[b % alphabet.length];
+  return out;
+}
+function fakeChecksummed(prefix2, seed) {
+  return withTokenChecksum(prefix2, fake(seed, 30));
+}
+function fakeUuid(seed) {
+  const h = fake(seed, 32, ALPHABETS.hex);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20)}`;
+}
+function corrupt(token2) {
+  const last = token2.at(-1);
+  const pool = /[0-9]/.test(last) ? "73" : /[a-z]/.test(last) ? "qk" : "QK";
+  const swap = last === pool[0] ? pool[1] : pool[0];
+  return token2.slice(0, -1) + swap;
+}
+var syntax = {
+  env: (name2, value) => `${name2}=${value}`,
+  yaml: (name2, value) => `${name2}: ${value}`,
+  json: (name2, value) => `{"${name2}": "${value}"}`,
+  code: (name2, value) => `const ${name2} = '${value}';`,
+  /** `${NAME}`: a shell / compose reference, not a value. */
+  ref: (name2) => `\${${name2}}`,
+  /** `${{ secrets.NAME }}`: a GitHub Actions expression. */
+  secretRef: (name2) => `\${{ secrets.${name2} }}`,
+  /** All four: env (upper snake), YAML, JSON, a code assignment, alternating two values. */
+  all: (name2, a, b) => [
+    `${name2.toUpperCase()}=${a}`,
+    `${name2}: ${b}`,
+    `{"${name2}": "${a}"}`,
+    `const ${name2.replace(/_([a-z])/g, (_, c) => c.toUpperCase())} = "${b}";`
+  ]
+};
+
+// src/scan/rules/cloud.ts
+var UUID2 = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
+var { env, yaml, json, code } = syntax;
+var hex2 = (seed, n) => fake(seed, n, ALPHABETS.hex);
+var b642 = (seed, n) => fake(seed, n, ALPHABETS.base64);
+var b64url2 = (seed, n) => fake(seed, n, ALPHABETS.base64url);
+var upper = (seed, n) => fake(seed, n, ALPHABETS.upperAlnum);
+var mapbox = (seed) => `sk.${Buffer.from(JSON.stringify({ u: `acme-${fake(`${seed}-u`, 5, ALPHABETS.lowerAlnum)}`, a: fake(`${seed}-a`, 25, ALPHABETS.lowerAlnum) })).toString("base64url")}.${b64url2(`${seed}-s`, 22)}`;
+var akia = fakeAwsKeyId("AKIA", "123456789012", "akia-a");
+var asia = fakeAwsKeyId("ASIA", "210987654321", "asia-a");
+var awsSecretA = b642("aws-sk-a", 40);
+var awsSecretB = b642("aws-sk-b", 40);
+var sessionA = `IQoJb3JpZ2luX2VjE${b642("sts-a", 300)}`;
+var sessionB = `FwoGZXIvYXdzE${b642("sts-b", 280)}`;
+var bedrockLong = (seed) => `ABSK${Buffer.from(`BedrockAPIKey-${fake(seed, 4, ALPHABETS.lowerAlnum)}-at-123456789012:${b642(`${seed}-s`, 44)}`).toString("base64")}`;
+var bedrockShort = (seed) => `bedrock-api-key-${Buffer.from(
+  `bedrock.amazonaws.com/?Action=CallWithBearerToken&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=${fake(`${seed}-c`, 20, ALPHABETS.upperAlnum)}%2F20260101%2Fus-east-1%2Fbedrock%2Faws4_request&X-Amz-Date=20260101T000000Z&X-Amz-Expires=43200&X-Amz-Signature=${hex2(`${seed}-sig`, 64)}&Version=1`
+).toString("base64")}`;
+var SA_KEY_BODY = [
+  "MIIBVQIBADANBgkqhkiG9w0BAQEFAASCAT8wggE7AgEAAkEAq6rVEdKbHT73PwA9HgS6z4MAMZLZpcmsjuJsvMBpvk9OLb++x2AxhrungfM0",
+  "GLA4e9P85joE529xlYpZNCn43QIDAQABAkEApoSAR9iFtBnG1WrS3hJybyXAg1XSH1oAM115YqI2MG2/3I4VRr732SMloq4DomwFS18cxGaL",
+  "T8WFisVNPSehAQIhANvVIdWN3AF5k+QZBpzXJGiEod/PHTFt34cCYUYE3vNBAiEAx+kV4DeL0gt54O+8vJ/xvJkkyKJVIv2Xg5RL8+OeSp0C",
+  "IQCA7iay3kmLX+faHsdfE1taJXffENT5WYyA3Wd5rn+oQQIgMwhDd1t2rAYV9N/+VECYW0bU5wrZpPcLqKFAyl++1tkCICeY72p5SKMzOejz",
+  "lWU1CtenDe3XZ80jRV9awnK/6ckR"
+].join("");
+var PK = ["PRIVATE", "KEY"].join(" ");
+var jsonPem = (body2) => `-----BEGIN ${PK}-----\\n${(body2.match(/.{1,64}/g) ?? []).join("\\n")}\\n-----END ${PK}-----\\n`;
+var serviceAccount = (privateKey, type = "service_account") => [
+  "{",
+  `  "type": "${type}",`,
+  '  "project_id": "acme-prod",',
+  `  "private_key_id": "${hex2("sa-kid", 40)}",`,
+  `  "private_key": "${privateKey}",`,
+  '  "client_email": "deployer@acme-prod.iam.gserviceaccount.com",',
+  '  "client_id": "104857600000000000000",',
+  '  "token_uri": "https://oauth2.googleapis.com/token"',
+  "}"
+].join("\n");
+var EMULATOR_KEYS = [
+  "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq",
+  "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEH"
+];
+var notEmulatorKey = (secret, match3) => EMULATOR_KEYS.some((k) => secret.startsWith(k)) || /devstoreaccount1|localhost|127\.0\.0\.1/i.test(match3) ? "invalid" : "unknown";
+var AZURITE_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+var storageKey = (seed) => fakeBytes(seed, 64).toString("base64");
+var sasSig = (seed) => encodeURIComponent(fakeBytes(seed, 32).toString("base64"));
+var ENTRA = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_~.-";
+var entraA = `${fake("entra-a", 3, ENTRA)}8Q~${fake("entra-a2", 34, ENTRA)}`;
+var entraB = `${fake("entra-b", 3, ENTRA)}7Q~${fake("entra-b2", 34, ENTRA)}`;
+var cloudRules = [
+  {
+    id: "aws-access-key-id",
+    title: "AWS access key ID",
+    severity: "high",
+    keywords: ["akia", "asia", "abia", "acca"],
+    pattern: String.raw`\b((?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\b`,
+    entropy: 3,
+    validate: validateAwsKeyId,
+    help: "An AWS access key ID names an IAM access key (AKIA long-term, ASIA temporary); its secret is usually nearby. Deactivate and delete the key in IAM (or revoke the role session), then check CloudTrail for its use. Validated when the embedded account id decodes; the documented …EXAMPLE ids are not reported.",
+    examples: {
+      tp: [
+        env("AWS_ACCESS_KEY_ID", akia),
+        `[default]
+aws_access_key_id = ${akia}`,
+        json("AccessKeyId", asia),
+        code("accessKeyId", akia)
+      ],
+      fp: [
+        env("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE"),
+        // AWS documentation example
+        yaml("aws_access_key_id", "AKIAI44QH8DHBEXAMPLE"),
+        // off the base32 alphabet
+        json("AccessKeyId", `AKIA${fake("akia-s", 12, ALPHABETS.base32)}`),
+        code("id", `XAKIA${fake("akia-e", 16, ALPHABETS.base32)}`),
+        env("AWS_ACCESS_KEY_ID", akia.toLowerCase())
+      ]
+    }
+  },
+  {
+    id: "aws-secret-access-key",
+    title: "AWS secret access key",
+    severity: "critical",
+    keywords: ["secret_access_key", "secretaccesskey", "aws_secret", "awssecret"],
+    pattern: `(?i:secret_access_key|secretaccesskey|aws_?secret(?:_?key)?)${ASSIGN}([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)`,
+    entropy: 4,
+    validate: (s) => s.includes("EXAMPLE") ? "invalid" : "unknown",
+    help: "An AWS secret access key signs API requests as its IAM user or role (the documented …EXAMPLEKEY value is not reported). Deactivate and delete the access key in IAM, create a replacement if needed, and review CloudTrail for its use.",
+    examples: {
+      tp: [
+        env("AWS_SECRET_ACCESS_KEY", awsSecretA),
+        `[default]
+aws_secret_access_key = ${awsSecretB}`,
+        json("SecretAccessKey", awsSecretA),
+        code("awsSecretKey", awsSecretB),
+        yaml("aws_secret", awsSecretA)
+      ],
+      fp: [
+        env("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
+        // AWS documentation example
+        yaml("aws_secret_access_key", syntax.ref("AWS_SECRET_ACCESS_KEY")),
+        json("SecretAccessKey", b642("aws-sk-s", 32)),
+        env("AWS_SECRET_ACCESS_KEY", "a".repeat(40)),
+        code("secretKey", awsSecretA)
+        // no AWS context
+      ]
+    }
+  },
+  {
+    id: "aws-secret-access-key-pair",
+    title: "AWS secret access key next to its key ID",
+    severity: "critical",
+    keywords: ["akia", "asia"],
+    pattern: String.raw`\b((?:AKIA|ASIA)[A-Z2-7]{16})["']?\s*[,;:|\t ]\s*["']?([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)`,
+    secretGroup: 2,
+    entropy: 4,
+    validate: (secret, match3) => {
+      if (secret.includes("EXAMPLE")) return "invalid";
+      return validateAwsKeyId(match3.replace(/^\W*/, "").slice(0, 20));
+    },
+    help: "An AWS key pair side by side (the credentials.csv the console offers, a CLI argument list, a log line): the secret signs requests as the IAM user. Deactivate and delete the access key in IAM and review CloudTrail. Pairs with the documented …EXAMPLE values are not reported.",
+    examples: {
+      tp: [
+        `User name,Password,Access key ID,Secret access key
+ci-deployer,,${akia},${awsSecretA}`,
+        `${akia} ${awsSecretB}`,
+        `creds = ("${asia}", "${awsSecretA}")`
+      ],
+      fp: [
+        "AKIAIOSFODNN7EXAMPLE,wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        `${akia},${b642("pair-s", 30)}`,
+        `${akia} ${"A".repeat(40)}`
+      ]
+    }
+  },
+  {
+    id: "aws-session-token",
+    title: "AWS session token",
+    severity: "high",
+    keywords: ["iqojb3jpz2lux2vj", "fwogzxivyxdz"],
+    pattern: String.raw`\b((?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdz)[A-Za-z0-9/+]{100,}={0,2})`,
+    entropy: 4,
+    help: "An AWS session token, with its temporary key pair, acts as the assumed role until it expires (up to 12 hours, 36 for root sessions). Revoke active sessions of the role (IAM → Roles → Revoke active sessions) and find where it leaked from.",
+    examples: {
+      tp: [env("AWS_SESSION_TOKEN", sessionA), `aws_session_token = ${sessionB}`, json("SessionToken", sessionA)],
+      fp: [
+        env("AWS_SESSION_TOKEN", `IQoJb3JpZ2luX2Vj${b642("sts-s", 40)}`),
+        yaml("aws_session_token", syntax.ref("AWS_SESSION_TOKEN")),
+        json("SessionToken", `IQoJb3JpZ2luX2Vj${"A".repeat(200)}`)
+      ]
+    }
+  },
+  {
+    id: "aws-bedrock-api-key",
+    title: "Amazon Bedrock long-term API key",
+    severity: "high",
+    keywords: ["absk"],
+    pattern: String.raw`\b(ABSKQmVkcm9ja0FQSUtleS[A-Za-z0-9+/]{40,}={0,2})`,
+    entropy: 4,
+    validate: validateBedrockApiKey,
+    requireValid: true,
+    help: "A long-term Amazon Bedrock API key calls Bedrock as its IAM user. Delete it under IAM → the user → Service-specific credentials. It decodes to BedrockAPIKey-<id>-at-<account>:<secret>; a value that does not is not reported.",
+    examples: {
+      tp: [
+        env("AWS_BEARER_TOKEN_BEDROCK", bedrockLong("br-a")),
+        yaml("api_key", bedrockLong("br-b")),
+        `curl -H "Authorization: Bearer ${bedrockLong("br-c")}" https://bedrock-runtime.us-east-1.amazonaws.com/`
+      ],
+      fp: [
+        env("AWS_BEARER_TOKEN_BEDROCK", `ABSKQmVkcm9ja0FQSUtleS${b642("br-x", 80)}`),
+        yaml("api_key", `ABSKQmVkcm9ja0FQSUtleS${b642("br-s", 20)}`)
+      ]
+    }
+  },
+  {
+    id: "aws-bedrock-short-term-api-key",
+    title: "Amazon Bedrock short-term API key",
+    severity: "medium",
+    keywords: ["bedrock-api-key-"],
+    pattern: String.raw`\b(bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t[A-Za-z0-9+/]{100,}={0,2})`,
+    entropy: 4,
+    validate: validateBedrockShortTermKey,
+    requireValid: true,
+    help: "A short-term Bedrock API key is a presigned request valid for up to 12 hours with the permissions of the identity that made it. Revoke that identity's sessions if it is still live. It decodes to a presigned bedrock.amazonaws.com URL; a value that does not is not reported.",
+    examples: {
+      tp: [env("AWS_BEARER_TOKEN_BEDROCK", bedrockShort("brs-a")), json("token", bedrockShort("brs-b"))],
+      fp: [
+        env("AWS_BEARER_TOKEN_BEDROCK", `bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t${b642("brs-x", 200)}`),
+        yaml("token", "bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t")
+      ]
+    }
+  },
+  {
+    id: "amazon-mws-auth-token",
+    title: "Amazon Marketplace Web Service auth token",
+    severity: "high",
+    keywords: ["amzn.mws."],
+    pattern: String.raw`\b(amzn\.mws\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b`,
+    entropy: 3,
+    help: "An MWS auth token lets a developer act on a seller account through Marketplace Web Service. The seller revokes it in Seller Central → User permissions → third-party developer access.",
+    examples: {
+      tp: [
+        env("MWS_AUTH_TOKEN", `amzn.mws.${fakeUuid("mws-a")}`),
+        yaml("mws_auth_token", `amzn.mws.${fakeUuid("mws-b")}`)
+      ],
+      fp: [
+        env("MWS_AUTH_TOKEN", "amzn.mws.00000000-0000-0000-0000-000000000000"),
+        yaml("mws_auth_token", `amzn.mws.${hex2("mws-s", 32)}`)
+      ]
+    }
+  },
+  {
+    id: "gcp-api-key",
+    title: "Google Cloud API key",
+    severity: "medium",
+    keywords: ["aiza"],
+    pattern: String.raw`\b(AIza[A-Za-z0-9_-]{35})(?:[^A-Za-z0-9_-]|$)`,
+    entropy: 3.5,
+    help: "A Google API key bills and authorises calls to the APIs enabled for its project (Maps, Gemini, Firebase…). Restrict it by API and referrer or delete it under APIs & Services → Credentials; keys shipped in web/Firebase configs must at least be restricted.",
+    examples: {
+      tp: [
+        ...syntax.all("google_api_key", `AIza${b64url2("gk-a", 35)}`, `AIza${b64url2("gk-b", 35)}`),
+        `https://maps.googleapis.com/maps/api/geocode/json?address=x&key=AIza${b64url2("gk-c", 35)}`
+      ],
+      fp: [
+        env("GOOGLE_API_KEY", `AIza${"x".repeat(35)}`),
+        yaml("google_api_key", `AIza${b64url2("gk-s", 30)}`),
+        json("google_api_key", `AIza${b64url2("gk-l", 40)}`),
+        code("id", `xAIza${b64url2("gk-e", 35)}`)
+      ]
+    }
+  },
+  {
+    id: "gcp-service-account-key",
+    title: "Google Cloud service account key (JSON)",
+    severity: "critical",
+    keywords: ["service_account"],
+    pattern: String.raw`"type"\s*:\s*"service_account"[\s\S]{0,600}?"private_key"\s*:\s*"(-----BEGIN (?:RSA )?PRIVATE KEY-----\\n[A-Za-z0-9+/=\\]{64,}-----END (?:RSA )?PRIVATE KEY-----(?:\\n)?)"`,
+    window: 12288,
+    entropy: 4,
+    validate: validateGcpServiceAccountKey,
+    requireValid: true,
+    help: "A service account key file authenticates as the service account until the key is deleted. Delete the key under IAM & Admin → Service accounts → Keys (find it by private_key_id) and prefer workload identity federation. Validated when the private key parses; a key that does not parse is not reported.",
+    examples: {
+      tp: [
+        serviceAccount(jsonPem(SA_KEY_BODY)),
+        `{"type":"service_account","project_id":"acme","private_key":"${jsonPem(SA_KEY_BODY)}","client_email":"ci@acme.iam.gserviceaccount.com"}`
+      ],
+      fp: [
+        serviceAccount(jsonPem(`${SA_KEY_BODY.slice(0, 120)}${SA_KEY_BODY.slice(160)}`)),
+        // corrupted key body
+        serviceAccount(`-----BEGIN ${PK}-----\\nMIIE...\\n-----END ${PK}-----\\n`),
+        serviceAccount(jsonPem(SA_KEY_BODY), "external_account")
+      ]
+    }
+  },
+  {
+    id: "gcp-oauth-client-secret",
+    title: "Google OAuth client secret",
+    severity: "high",
+    keywords: ["gocspx-"],
+    pattern: String.raw`\b(GOCSPX-[A-Za-z0-9_-]{28})(?:[^A-Za-z0-9_-]|$)`,
+    entropy: 3.5,
+    help: "A Google OAuth client secret lets anyone complete OAuth flows as the client. Add a new secret and disable/delete the leaked one under APIs & Services → Credentials → the OAuth client.",
+    examples: {
+      tp: syntax.all("google_client_secret", `GOCSPX-${b64url2("gcs-a", 28)}`, `GOCSPX-${b64url2("gcs-b", 28)}`),
+      fp: [
+        env("GOOGLE_CLIENT_SECRET", `GOCSPX-${"x".repeat(28)}`),
+        yaml("google_client_secret", `GOCSPX-${b64url2("gcs-s", 20)}`),
+        json("google_client_secret", `GOCSPX-${b64url2("gcs-l", 36)}`)
+      ]
+    }
+  },
+  {
+    id: "google-oauth-refresh-token",
+    title: "Google OAuth refresh token",
+    severity: "high",
+    keywords: ["1//0"],
+    pattern: `(?:^|[^A-Za-z0-9_/-])(1//0[A-Za-z0-9_-]{40,})`,
+    entropy: 4,
+    help: "A Google refresh token mints access tokens for the user and scopes that consented, until revoked. Revoke it at https://oauth2.googleapis.com/revoke or in the Google account's third-party access page.",
+    examples: {
+      tp: [
+        env("GOOGLE_REFRESH_TOKEN", `1//0${b64url2("grt-a", 99)}`),
+        json("refresh_token", `1//0${b64url2("grt-b", 99)}`)
+      ],
+      fp: [
+        env("GOOGLE_REFRESH_TOKEN", `1//0${b64url2("grt-s", 20)}`),
+        yaml("path", `file:///1//0${b64url2("grt-u", 60)}`)
+      ]
+    }
+  },
+  {
+    id: "google-oauth-access-token",
+    title: "Google OAuth access token",
+    severity: "medium",
+    keywords: ["ya29."],
+    pattern: String.raw`\b(ya29\.[A-Za-z0-9_-]{50,})`,
+    entropy: 4,
+    help: "A Google OAuth access token acts for its user or service account for about an hour. Revoke it at https://oauth2.googleapis.com/revoke and remove it from where it was logged.",
+    examples: {
+      tp: [
+        `curl -H "Authorization: Bearer ya29.${b64url2("ya-a", 150)}" https://www.googleapis.com/drive/v3/files`,
+        json("access_token", `ya29.${b64url2("ya-b", 150)}`)
+      ],
+      fp: [json("access_token", `ya29.${b64url2("ya-s", 20)}`), env("TOKEN", `ya29.${"x".repeat(60)}`)]
+    }
+  },
+  {
+    id: "azure-storage-connection-string",
+    title: "Azure Storage connection string with account key",
+    severity: "critical",
+    keywords: ["accountkey="],
+    pattern: String.raw`(?i:AccountName)=[A-Za-z0-9-]{3,24};\s*(?i:AccountKey)=([A-Za-z0-9+/]{86}==)`,
+    entropy: 4,
+    validate: notEmulatorKey,
+    help: "A storage account key grants full access to every blob, queue, table and file share in the account (the published emulator key is not reported). Rotate it under the storage account → Access keys (regenerate the leaked key) and prefer Entra ID or SAS with short expiry.",
+    examples: {
+      tp: [
+        `AZURE_STORAGE_CONNECTION_STRING=DefaultEndpointsProtocol=https;AccountName=acmeprod;AccountKey=${storageKey("st-a")};EndpointSuffix=core.windows.net`,
+        json(
+          "StorageConnection",
+          `DefaultEndpointsProtocol=https;AccountName=acmelogs;AccountKey=${storageKey("st-b")}`
+        )
+      ],
+      fp: [
+        // The storage emulator's published development key
+        `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${AZURITE_KEY};BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;`,
+        `DefaultEndpointsProtocol=https;AccountName=acmetest;AccountKey=${AZURITE_KEY}`,
+        `DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=${syntax.ref("STORAGE_KEY")}`,
+        `DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=${storageKey("st-s").slice(0, 40)}`
+      ]
+    }
+  },
+  {
+    id: "azure-storage-account-key",
+    title: "Azure Storage account key",
+    severity: "critical",
+    keywords: [
+      "storage_key",
+      "storagekey",
+      "storage_account",
+      "storageaccount",
+      "storage_access",
+      "storageaccess",
+      "--account-key"
+    ],
+    pattern: String.raw`(?:(?i:azure_?storage_?(?:account_?|access_?)?key|storage_?account_?(?:access_?)?key)${ASSIGN}|--account-key[\s=]+["']?)([A-Za-z0-9+/]{86}==)`,
+    entropy: 4,
+    validate: notEmulatorKey,
+    help: "A storage account key grants full access to every blob, queue, table and file share in the account. Regenerate the leaked key under the storage account → Access keys. The published emulator key is not reported.",
+    examples: {
+      tp: [
+        env("AZURE_STORAGE_KEY", storageKey("sk-a")),
+        yaml("storageAccountKey", storageKey("sk-b")),
+        `az storage blob list --account-name acme --account-key ${storageKey("sk-c")} -c logs`
+      ],
+      fp: [
+        env("AZURE_STORAGE_KEY", syntax.ref("AZURE_STORAGE_KEY")),
+        yaml("storageAccountKey", `${"A".repeat(86)}==`),
+        env("AZURE_STORAGE_KEY", AZURITE_KEY),
+        json("storageAccountName", storageKey("sk-n").slice(0, 24))
+      ]
+    }
+  },
+  {
+    id: "azure-cosmosdb-connection-string",
+    title: "Azure Cosmos DB connection string with account key",
+    severity: "critical",
+    keywords: ["documents.azure.com"],
+    pattern: String.raw`AccountEndpoint=https://[a-z0-9-]+\.documents\.azure\.com(?::443)?/?;\s*AccountKey=([A-Za-z0-9+/]{86}==)`,
+    entropy: 4,
+    validate: notEmulatorKey,
+    help: "A Cosmos DB primary or secondary key has full control of every database in the account. Regenerate it under the Cosmos DB account → Keys and prefer Entra ID with data-plane RBAC. The emulator key (and localhost endpoints) are not reported.",
+    examples: {
+      tp: [
+        `COSMOS_CONNECTION=AccountEndpoint=https://acme.documents.azure.com:443/;AccountKey=${storageKey("cos-a")};`,
+        json("CosmosDb", `AccountEndpoint=https://acme-eu.documents.azure.com:443/;AccountKey=${storageKey("cos-b")}`)
+      ],
+      fp: [
+        `AccountEndpoint=https://localhost:8081/;AccountKey=${storageKey("cos-l")}`,
+        // the emulator
+        `AccountEndpoint=https://acme.documents.azure.com:443/;AccountKey=${"A".repeat(86)}==`
+      ]
+    }
+  },
+  {
+    id: "azure-service-bus-connection-string",
+    title: "Azure Service Bus / Event Hubs connection string",
+    severity: "high",
+    keywords: ["sharedaccesskey="],
+    pattern: String.raw`Endpoint=sb://[A-Za-z0-9.-]+/?;\s*SharedAccessKeyName=[^;\s"']+;\s*SharedAccessKey=([A-Za-z0-9+/]{43}=)`,
+    entropy: 4,
+    help: "A Service Bus / Event Hubs / Relay shared access key sends, listens or manages per its policy (RootManageSharedAccessKey manages the namespace). Regenerate the key under the namespace or entity → Shared access policies.",
+    examples: {
+      tp: [
+        `SERVICEBUS=Endpoint=sb://acme.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=${fakeBytes("sb-a", 32).toString("base64")}`,
+        json(
+          "EventHub",
+          `Endpoint=sb://acme-eh.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=${fakeBytes("sb-b", 32).toString("base64")};EntityPath=events`
+        )
+      ],
+      fp: [
+        `Endpoint=sb://acme.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=${syntax.ref("SB_KEY")}`,
+        `Endpoint=sb://acme.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=${"A".repeat(43)}=`
+      ]
+    }
+  },
+  {
+    id: "azure-sas-token",
+    title: "Azure shared access signature (SAS)",
+    severity: "high",
+    keywords: ["sig="],
+    pattern: String.raw`\bsv=[0-9]{4}-[0-9]{2}-[0-9]{2}&(?:[A-Za-z]{2,5}=[^&\s"'<>]*&){0,12}sig=([A-Za-z0-9%+/]{43,}(?:%3[Dd]|=))`,
+    entropy: 4,
+    validate: validateAzureSasSignature,
+    help: "A SAS token grants the permissions it lists (sp=) on a storage resource until it expires (se=). Revoke it by rotating the account key that signed it, or the stored access policy / user delegation key behind it. Its sig must decode to a 32-byte HMAC; one that does not is not reported.",
+    examples: {
+      tp: [
+        `https://acme.blob.core.windows.net/logs?sv=2022-11-02&ss=b&srt=co&sp=rl&se=2027-01-01T00:00:00Z&st=2026-01-01T00:00:00Z&spr=https&sig=${sasSig("sas-a")}`,
+        `AZURE_SAS="sp=r&st=2026-01-01T00:00:00Z&se=2026-02-01T00:00:00Z&spr=https&sv=2022-11-02&sr=c&sig=${sasSig("sas-b")}"`,
+        json("sasUrl", `https://acme.blob.core.windows.net/c/f.txt?sv=2021-08-06&sr=b&sp=r&sig=${sasSig("sas-c")}`)
+      ],
+      fp: [
+        `https://acme.blob.core.windows.net/logs?sv=2022-11-02&ss=b&sp=rl&sig=${syntax.ref("SAS_SIG")}`,
+        `https://acme.blob.core.windows.net/logs?sv=2022-11-02&sp=rl&sig=${encodeURIComponent(fakeBytes("sas-s", 20).toString("base64"))}`,
+        `https://example.net/api?sv=2022-11-02&sig=${b642("sas-n", 60)}%3D`
+      ]
+    }
+  },
+  {
+    id: "azure-entra-client-secret",
+    title: "Microsoft Entra ID (Azure AD) client secret",
+    severity: "high",
+    keywords: ["8q~", "7q~"],
+    pattern: `(?:^|[^A-Za-z0-9_~.-])([A-Za-z0-9_~.-]{3}[78]Q~[A-Za-z0-9_~.-]{31,34})(?:[^A-Za-z0-9_~.-]|$)`,
+    entropy: 3.5,
+    help: "An Entra ID client secret authenticates as its app registration (service principal) with every permission granted to it. Delete it under App registrations → the app → Certificates & secrets, and prefer certificates or federated credentials.",
+    examples: {
+      tp: [
+        env("AZURE_CLIENT_SECRET", entraA),
+        yaml("client_secret", entraB),
+        json("ClientSecret", entraA),
+        code("clientSecret", entraB)
+      ],
+      fp: [
+        env("AZURE_CLIENT_SECRET", `abc8Q~${"x".repeat(34)}`),
+        yaml("client_secret", `${fake("entra-l", 5, ENTRA)}8Q~${fake("entra-l2", 34, ENTRA)}`),
+        // 5 characters before 8Q~
+        json("ClientSecret", `${fake("entra-s", 3, ENTRA)}8Q~${fake("entra-s2", 20, ENTRA)}`)
+      ]
+    }
+  },
+  {
+    id: "azure-app-configuration-connection-string",
+    title: "Azure App Configuration connection string",
+    severity: "high",
+    keywords: ["azconfig.io"],
+    pattern: String.raw`Endpoint=https://[a-z0-9-]+\.azconfig\.io;\s*Id=[^;\s"']+;\s*Secret=([A-Za-z0-9+/]{43,}=)`,
+    entropy: 4,
+    help: "An App Configuration access key reads (or writes) every key-value and feature flag in the store. Regenerate it under the store → Access settings.",
+    examples: {
+      tp: [
+        `APPCONFIG=Endpoint=https://acme.azconfig.io;Id=${b642("ac-id", 16)};Secret=${fakeBytes("ac-a", 32).toString("base64")}`,
+        json(
+          "AppConfig",
+          `Endpoint=https://acme-eu.azconfig.io;Id=x1-l0-s0:abc;Secret=${fakeBytes("ac-b", 32).toString("base64")}`
+        )
+      ],
+      fp: [
+        `Endpoint=https://acme.azconfig.io;Id=abc;Secret=${syntax.ref("APPCONFIG_SECRET")}`,
+        `Endpoint=https://acme.azconfig.io;Id=abc;Secret=${"A".repeat(43)}=`
+      ]
+    }
+  },
+  ...[
+    ["dop", "digitalocean-pat", "DigitalOcean personal access token", "critical"],
+    ["doo", "digitalocean-oauth-token", "DigitalOcean OAuth access token", "high"],
+    ["dor", "digitalocean-refresh-token", "DigitalOcean OAuth refresh token", "high"]
+  ].map(
+    ([prefix2, id, title, severity]) => ({
+      id,
+      title,
+      severity,
+      keywords: [`${prefix2}_v1_`],
+      pattern: String.raw`\b(${prefix2}_v1_[a-f0-9]{64})\b`,
+      entropy: 3,
+      help: `A ${title} acts on the DigitalOcean team with its scopes (droplets, databases, Spaces keys, DNS). Delete it under API → Tokens (or revoke the OAuth app's authorisation) and review the team's security history.`,
+      examples: {
+        tp: syntax.all(
+          "digitalocean_token",
+          `${prefix2}_v1_${hex2(`${id}-a`, 64)}`,
+          `${prefix2}_v1_${hex2(`${id}-b`, 64)}`
+        ),
+        fp: [
+          env("DIGITALOCEAN_TOKEN", `${prefix2}_v1_${"0".repeat(64)}`),
+          yaml("digitalocean_token", `${prefix2}_v1_${hex2(`${id}-s`, 40)}`),
+          json("digitalocean_token", `${prefix2}_v1_${hex2(`${id}-u`, 64).toUpperCase()}`)
+        ]
+      }
+    })
+  ),
+  {
+    id: "heroku-api-key",
+    title: "Heroku API key",
+    severity: "high",
+    keywords: ["hrku-"],
+    pattern: String.raw`\b(HRKU-[A-Za-z0-9_-]{40,80})(?:[^A-Za-z0-9_-]|$)`,
+    entropy: 4,
+    help: "A Heroku API key or authorisation acts as its user on every app and team they can reach. Revoke it with `heroku authorizations:revoke` or regenerate the API key under Account settings.",
+    examples: {
+      tp: syntax.all("heroku_api_key", `HRKU-AA${b64url2("hk-a", 58)}`, `HRKU-AA${b64url2("hk-b", 58)}`),
+      fp: [
+        env("HEROKU_API_KEY", `HRKU-${"x".repeat(60)}`),
+        yaml("heroku_api_key", `HRKU-${b64url2("hk-s", 20)}`),
+        json("heroku_api_key", `SHRKU-AA${b64url2("hk-e", 58)}`)
+      ]
+    }
+  },
+  {
+    id: "heroku-api-key-legacy",
+    title: "Heroku API key (UUID form)",
+    severity: "high",
+    keywords: ["heroku"],
+    pattern: String.raw`(?i:heroku)[A-Za-z0-9_.-]{0,20}(?i:api_?key|token|key|secret|password)${ASSIGN}(${UUID2})\b`,
+    entropy: 3,
+    help: "A legacy Heroku API key (a UUID) acts as its user on every app they can reach. Regenerate it under Account settings → API Key, or revoke the authorisation with `heroku authorizations:revoke`.",
+    examples: {
+      tp: [
+        env("HEROKU_API_KEY", fakeUuid("hkl-a")),
+        yaml("heroku_api_key", fakeUuid("hkl-b")),
+        json("herokuToken", fakeUuid("hkl-a")),
+        code("herokuApiKey", fakeUuid("hkl-b"))
+      ],
+      fp: [
+        env("HEROKU_APP_ID", fakeUuid("hkl-id")),
+        yaml("heroku_api_key", "00000000-0000-0000-0000-000000000000"),
+        json("herokuToken", syntax.ref("HEROKU_API_KEY"))
+      ]
+    }
+  },
+  {
+    id: "alibaba-access-key-id",
+    title: "Alibaba Cloud AccessKey ID",
+    severity: "high",
+    keywords: ["ltai"],
+    pattern: String.raw`\b(LTAI[A-Za-z0-9]{12,20})\b`,
+    entropy: 3.5,
+    help: "An Alibaba Cloud AccessKey ID names a RAM user's key pair; its secret is usually nearby. Disable and delete the AccessKey in the RAM console and review ActionTrail.",
+    examples: {
+      tp: [
+        env("ALIBABA_CLOUD_ACCESS_KEY_ID", `LTAI${fake("ali-a", 20)}`),
+        yaml("access_key_id", `LTAI${fake("ali-b", 16)}`),
+        json("accessKeyId", `LTAI${fake("ali-c", 20)}`)
+      ],
+      fp: [
+        env("ALIBABA_CLOUD_ACCESS_KEY_ID", `LTAI${"x".repeat(20)}`),
+        yaml("access_key_id", `LTAI${fake("ali-s", 8)}`),
+        code("word", `ALTAI${fake("ali-e", 20)}`)
+      ]
+    }
+  },
+  {
+    id: "alibaba-access-key-secret",
+    title: "Alibaba Cloud AccessKey secret",
+    severity: "critical",
+    keywords: ["alibaba", "aliyun", "alicloud"],
+    pattern: String.raw`(?i:alibaba|aliyun|alicloud)[A-Za-z0-9_.-]{0,24}(?i:secret)[A-Za-z0-9_.-]{0,10}${ASSIGN}([A-Za-z0-9]{30})\b`,
+    entropy: 4,
+    help: "An Alibaba Cloud AccessKey secret signs API requests as its RAM user. Disable and delete the AccessKey in the RAM console, create a replacement, and review ActionTrail.",
+    examples: {
+      tp: [
+        env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", fake("alis-a", 30)),
+        yaml("aliyun_access_key_secret", fake("alis-b", 30)),
+        json("alicloudSecretKey", fake("alis-a", 30))
+      ],
+      fp: [
+        env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", syntax.ref("ALIBABA_SECRET")),
+        yaml("aliyun_access_key_secret", fake("alis-s", 24)),
+        env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "a".repeat(30))
+      ]
+    }
+  },
+  {
+    id: "tencent-cloud-secret-id",
+    title: "Tencent Cloud SecretId",
+    severity: "high",
+    keywords: ["akid"],
+    pattern: String.raw`\b(AKID[A-Za-z0-9]{32})\b`,
+    entropy: 3.5,
+    help: "A Tencent Cloud SecretId names an API key pair whose SecretKey is usually nearby. Disable and delete the key in CAM → API Key Management.",
+    examples: {
+      tp: [
+        env("TENCENTCLOUD_SECRET_ID", `AKID${fake("tc-a", 32)}`),
+        yaml("secret_id", `AKID${fake("tc-b", 32)}`),
+        json("SecretId", `AKID${fake("tc-c", 32)}`)
+      ],
+      fp: [
+        env("TENCENTCLOUD_SECRET_ID", `AKID${"x".repeat(32)}`),
+        yaml("secret_id", `AKID${fake("tc-s", 20)}`),
+        code("id", `XAKID${fake("tc-e", 32)}`)
+      ]
+    }
+  },
+  {
+    id: "ibm-cloud-api-key",
+    title: "IBM Cloud API key",
+    severity: "high",
+    keywords: ["ibm", "ic_api_key"],
+    pattern: `(?i:ibm[A-Za-z0-9_.-]{0,20}api_?key|ic_api_key)${ASSIGN}([A-Za-z0-9_-]{44})(?:[^A-Za-z0-9_-]|$)`,
+    entropy: 4,
+    help: "An IBM Cloud API key logs in as its user or service ID. Delete it under Manage → Access (IAM) → API keys and review Activity Tracker.",
+    examples: {
+      tp: [
+        env("IBMCLOUD_API_KEY", b64url2("ibm-a", 44)),
+        yaml("ibm_api_key", b64url2("ibm-b", 44)),
+        env("IC_API_KEY", b64url2("ibm-c", 44)),
+        json("ibmApiKey", b64url2("ibm-a", 44))
+      ],
+      fp: [
+        env("IBMCLOUD_API_KEY", syntax.ref("IBMCLOUD_API_KEY")),
+        yaml("ibm_api_key", b64url2("ibm-s", 32)),
+        env("IBMCLOUD_API_KEY", "x".repeat(44))
+      ]
+    }
+  },
+  {
+    id: "cloudflare-api-token",
+    title: "Cloudflare API token",
+    severity: "high",
+    keywords: ["cloudflare", "cf_api_token"],
+    pattern: `(?i:cloudflare[A-Za-z0-9_.-]{0,20}token|cf_api_token)${ASSIGN}([A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_-]|$)`,
+    entropy: 4,
+    help: "A Cloudflare API token acts on the accounts and zones its permissions list (DNS, Workers, WAF…). Roll or delete it under My Profile → API Tokens and review the audit log.",
+    examples: {
+      tp: [
+        env("CLOUDFLARE_API_TOKEN", b64url2("cf-a", 40)),
+        yaml("cloudflare_token", b64url2("cf-b", 40)),
+        env("CF_API_TOKEN", b64url2("cf-c", 40)),
+        json("cloudflareApiToken", b64url2("cf-a", 40))
+      ],
+      fp: [
+        env("CLOUDFLARE_API_TOKEN", syntax.secretRef("CLOUDFLARE_API_TOKEN")),
+        yaml("cloudflare_token", b64url2("cf-s", 32)),
+        env("CLOUDFLARE_ACCOUNT_ID", hex2("cf-id", 32))
+      ]
+    }
+  },
+  {
+    id: "cloudflare-global-api-key",
+    title: "Cloudflare global API key",
+    severity: "critical",
+    keywords: ["cloudflare", "cf_api_key", "x-auth-key"],
+    pattern: String.raw`(?i:cloudflare[A-Za-z0-9_.-]{0,20}key|cf_api_key|x-auth-key)${ASSIGN}([a-f0-9]{37})\b`,
+    entropy: 3,
+    help: "The Cloudflare global API key has every permission of its user on every account. Change it under My Profile → API Tokens → Global API Key → Change, and move automation to scoped API tokens.",
+    examples: {
+      tp: [
+        env("CLOUDFLARE_API_KEY", hex2("cfg-a", 37)),
+        yaml("cloudflare_global_api_key", hex2("cfg-b", 37)),
+        `curl -H "X-Auth-Email: ops@acme.test" -H "X-Auth-Key: ${hex2("cfg-c", 37)}" https://api.cloudflare.com/client/v4/zones`
+      ],
+      fp: [
+        env("CLOUDFLARE_API_KEY", "0".repeat(37)),
+        yaml("cloudflare_zone_id", hex2("cfg-z", 32)),
+        env("CF_API_KEY", syntax.ref("CF_API_KEY"))
+      ]
+    }
+  },
+  {
+    id: "cloudflare-origin-ca-key",
+    title: "Cloudflare Origin CA key",
+    severity: "medium",
+    keywords: ["v1.0-"],
+    pattern: String.raw`\b(v1\.0-[a-f0-9]{24}-[a-f0-9]{146})\b`,
+    entropy: 3,
+    help: "An Origin CA key issues and revokes origin certificates for the user's zones. Change it under My Profile → API Tokens → Origin CA Key.",
+    examples: {
+      tp: [
+        env("CF_ORIGIN_CA_KEY", `v1.0-${hex2("oca-a", 24)}-${hex2("oca-b", 146)}`),
+        yaml("origin_ca_key", `v1.0-${hex2("oca-c", 24)}-${hex2("oca-d", 146)}`)
+      ],
+      fp: [env("CF_ORIGIN_CA_KEY", `v1.0-${hex2("oca-s", 24)}-${hex2("oca-t", 100)}`), yaml("version", "v1.0-beta")]
+    }
+  },
+  {
+    id: "fly-io-token",
+    title: "Fly.io API token (macaroon)",
+    severity: "high",
+    keywords: ["fm1a_", "fm1r_", "fm2_"],
+    pattern: String.raw`\b(fm(?:1[ar]|2)_[A-Za-z0-9+/]{60,}={0,2})`,
+    entropy: 4,
+    help: "A Fly.io macaroon token (deploy, org, read-only…) acts within its caveats on apps and machines. Revoke it with `fly tokens revoke` or in the dashboard under Tokens.",
+    examples: {
+      tp: [
+        env("FLY_API_TOKEN", `FlyV1 fm2_lJPE${b642("fly-a", 220)}`),
+        yaml("fly_token", `fm2_lJPE${b642("fly-b", 220)}`),
+        json("token", `fm1r_${b642("fly-c", 120)}`)
+      ],
+      fp: [env("FLY_API_TOKEN", `FlyV1 fm2_${"A".repeat(80)}`), yaml("fly_token", `fm2_lJPE${b642("fly-s", 30)}`)]
+    }
+  },
+  {
+    id: "fly-io-access-token",
+    title: "Fly.io personal access token",
+    severity: "high",
+    keywords: ["fo1_"],
+    pattern: String.raw`\b(fo1_[A-Za-z0-9_-]{43})(?:[^A-Za-z0-9_-]|$)`,
+    entropy: 4,
+    help: "A Fly.io personal access token (fo1_) acts as its user on every organisation. Revoke it with `fly auth logout` on the machine it came from or in the dashboard under Access Tokens.",
+    examples: {
+      tp: syntax.all("fly_access_token", `fo1_${b64url2("fo-a", 43)}`, `fo1_${b64url2("fo-b", 43)}`),
+      fp: [
+        env("FLY_ACCESS_TOKEN", `fo1_${"x".repeat(43)}`),
+        yaml("fly_access_token", `fo1_${b64url2("fo-s", 30)}`),
+        json("fly_access_token", "fo1_your_token_here")
+      ]
+    }
+  },
+  {
+    id: "vercel-token",
+    title: "Vercel access token",
+    severity: "high",
+    keywords: ["vcp_", "vci_", "vca_", "vcr_", "vck_"],
+    pattern: String.raw`\b(vc[pikar]_[A-Za-z0-9]{24,})\b`,
+    entropy: 4.2,
+    // Random base62 bodies mix cases and digits; identifiers such as vcr_cassettelibrarydirectory… do not.
+    validate: (s) => /[A-Z]/.test(s) && /[a-z]/.test(s.slice(4)) && /[0-9]/.test(s) ? "unknown" : "invalid",
+    help: "A Vercel token deploys and manages projects, domains and environment variables of its scope. Delete it under Account Settings → Tokens (or the integration/app that issued it). A body without mixed case and digits is not reported.",
+    examples: {
+      tp: syntax.all("vercel_token", `vcp_${fake("vc-a", 56)}`, `vca_${fake("vc-b", 56)}`),
+      fp: [
+        env("VERCEL_TOKEN", `vcp_${"x".repeat(56)}`),
+        yaml("vercel_token", `vcp_${fake("vc-s", 16)}`),
+        json("id", `my_vcp_${fake("vc-e", 56)}`),
+        code("fixture", "vcr_cassettelibrarydirectoryforintegrationtests")
+      ]
+    }
+  },
+  {
+    id: "vercel-token-legacy",
+    title: "Vercel access token (unprefixed)",
+    severity: "high",
+    keywords: ["vercel"],
+    pattern: String.raw`(?i:vercel[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}([A-Za-z0-9]{24})\b`,
+    entropy: 4,
+    help: "An unprefixed (pre-2025) Vercel token deploys and manages projects of its scope. Delete it under Account Settings → Tokens.",
+    examples: {
+      tp: [
+        env("VERCEL_TOKEN", fake("vcl-a", 24)),
+        yaml("vercel_token", fake("vcl-b", 24)),
+        json("vercelApiKey", fake("vcl-a", 24))
+      ],
+      fp: [
+        env("VERCEL_TOKEN", syntax.secretRef("VERCEL_TOKEN")),
+        env("VERCEL_ORG_ID", `team_${fake("vcl-id", 24)}`),
+        yaml("vercel_token", "a".repeat(24))
+      ]
+    }
+  },
+  {
+    id: "netlify-pat",
+    title: "Netlify personal access token",
+    severity: "high",
+    keywords: ["nfp_"],
+    pattern: String.raw`\b(nfp_[A-Za-z0-9]{36,40})\b`,
+    entropy: 4,
+    help: "A Netlify personal access token acts as its user on every team and site. Revoke it under User settings → Applications → Personal access tokens.",
+    examples: {
+      tp: syntax.all("netlify_auth_token", `nfp_${fake("nf-a", 36)}`, `nfp_${fake("nf-b", 40)}`),
+      fp: [
+        env("NETLIFY_AUTH_TOKEN", `nfp_${"x".repeat(36)}`),
+        yaml("netlify_auth_token", `nfp_${fake("nf-s", 20)}`),
+        json("id", `xnfp_${fake("nf-e", 36)}`)
+      ]
+    }
+  },
+  {
+    id: "netlify-token-legacy",
+    title: "Netlify access token (unprefixed)",
+    severity: "high",
+    keywords: ["netlify"],
+    pattern: `(?i:netlify[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}([A-Za-z0-9_-]{43})(?:[^A-Za-z0-9_-]|$)`,
+    entropy: 4,
+    help: "An unprefixed Netlify access token acts as its user on every team and site. Revoke it under User settings → Applications.",
+    examples: {
+      tp: [env("NETLIFY_AUTH_TOKEN", b64url2("nfl-a", 43)), yaml("netlify_token", b64url2("nfl-b", 43))],
+      fp: [
+        env("NETLIFY_AUTH_TOKEN", syntax.secretRef("NETLIFY_AUTH_TOKEN")),
+        env("NETLIFY_SITE_ID", fakeUuid("nfl-id"))
+      ]
+    }
+  },
+  {
+    id: "supabase-pat",
+    title: "Supabase personal access token",
+    severity: "high",
+    keywords: ["sbp_"],
+    pattern: String.raw`\b(sbp_[a-f0-9]{40})\b`,
+    entropy: 3,
+    help: "A Supabase personal access token manages every project of its user through the Management API (databases, keys, functions). Revoke it under Account → Access Tokens.",
+    examples: {
+      tp: syntax.all("supabase_access_token", `sbp_${hex2("sbp-a", 40)}`, `sbp_${hex2("sbp-b", 40)}`),
+      fp: [
+        env("SUPABASE_ACCESS_TOKEN", `sbp_${"0".repeat(40)}`),
+        yaml("supabase_access_token", `sbp_${hex2("sbp-s", 32)}`),
+        json("supabase_access_token", `sbp_${fake("sbp-x", 40)}`)
+      ]
+    }
+  },
+  {
+    id: "supabase-secret-key",
+    title: "Supabase secret API key",
+    severity: "high",
+    keywords: ["sb_secret_"],
+    pattern: String.raw`\b(sb_secret_[A-Za-z0-9_-]{31,})(?:[^A-Za-z0-9_-]|$)`,
+    entropy: 4,
+    help: "A Supabase secret key bypasses row-level security on its project. Delete it under Project Settings → API Keys and create a new one.",
+    examples: {
+      tp: syntax.all("supabase_secret_key", `sb_secret_${b64url2("sbs-a", 36)}`, `sb_secret_${b64url2("sbs-b", 36)}`),
+      fp: [
+        env("SUPABASE_SECRET_KEY", `sb_secret_${"x".repeat(36)}`),
+        yaml("supabase_publishable_key", `sb_publishable_${b64url2("sbs-p", 36)}`),
+        json("supabase_secret_key", `sb_secret_${b64url2("sbs-s", 16)}`)
+      ]
+    }
+  },
+  {
+    id: "firebase-cloud-messaging-server-key",
+    title: "Firebase Cloud Messaging legacy server key",
+    severity: "medium",
+    keywords: [":apa91b"],
+    pattern: String.raw`\b(AAAA[A-Za-z0-9_-]{7}:APA91b[A-Za-z0-9_-]{134})(?:[^A-Za-z0-9_-]|$)`,
+    entropy: 4,
+    help: "A legacy FCM server key sends push notifications to every device of the Firebase project. Delete it in the Firebase console → Project settings → Cloud Messaging and use the HTTP v1 API.",
+    examples: {
+      tp: [
+        env("FCM_SERVER_KEY", `AAAA${b64url2("fcm-a", 7)}:APA91b${b64url2("fcm-b", 134)}`),
+        `curl -H "Authorization: key=AAAA${b64url2("fcm-c", 7)}:APA91b${b64url2("fcm-d", 134)}" https://fcm.googleapis.com/fcm/send`
+      ],
+      fp: [
+        env("FCM_SERVER_KEY", `AAAA${b64url2("fcm-s", 7)}:APA91b${b64url2("fcm-t", 60)}`),
+        yaml("fcm_server_key", `AAAA${"x".repeat(7)}:APA91b${"x".repeat(134)}`)
+      ]
+    }
+  },
+  {
+    id: "planetscale-token",
+    title: "PlanetScale service token or OAuth token",
+    severity: "high",
+    keywords: ["pscale_tkn_", "pscale_oauth_"],
+    pattern: String.raw`\b(pscale_(?:tkn|oauth)_[A-Za-z0-9_-]{32,64})(?:[^A-Za-z0-9_-]|$)`,
+    entropy: 4,
+    help: "A PlanetScale service or OAuth token manages databases, branches and passwords within its access. Delete it under Organization settings → Service tokens (or revoke the OAuth app).",
+    examples: {
+      tp: syntax.all(
+        "planetscale_service_token",
+        `pscale_tkn_${b64url2("ps-a", 43)}`,
+        `pscale_oauth_${b64url2("ps-b", 43)}`
+      ),
+      fp: [
+        env("PLANETSCALE_SERVICE_TOKEN", `pscale_tkn_${"x".repeat(43)}`),
+        yaml("planetscale_service_token", `pscale_tkn_${b64url2("ps-s", 16)}`)
+      ]
+    }
+  },
+  {
+    id: "planetscale-password",
+    title: "PlanetScale database password",
+    severity: "high",
+    keywords: ["pscale_pw_"],
+    pattern: String.raw`\b(pscale_pw_[A-Za-z0-9_-]{32,64})(?:[^A-Za-z0-9_-]|$)`,
+    entropy: 4,
+    help: "A PlanetScale password connects to one database branch with its role. Delete it under the database → Settings → Passwords.",
+    examples: {
+      tp: [
+        env("DATABASE_PASSWORD", `pscale_pw_${b64url2("pw-a", 43)}`),
+        `mysql://acme:pscale_pw_${b64url2("pw-b", 43)}@aws.connect.psdb.cloud/app?sslaccept=strict`
+      ],
+      fp: [
+        env("DATABASE_PASSWORD", `pscale_pw_${"x".repeat(43)}`),
+        yaml("password", `pscale_pw_${b64url2("pw-s", 20)}`)
+      ]
+    }
+  },
+  {
+    id: "scaleway-secret-key",
+    title: "Scaleway API secret key",
+    severity: "high",
+    keywords: ["scw_secret_key", "scaleway"],
+    pattern: String.raw`(?i:scw_secret_key|scaleway[A-Za-z0-9_.-]{0,20}secret_?key)${ASSIGN}(${UUID2})\b`,
+    entropy: 3,
+    help: "A Scaleway API secret key acts with its IAM application or user policies on the organisation's projects. Delete the API key in the console under IAM → API keys.",
+    examples: {
+      tp: [
+        env("SCW_SECRET_KEY", fakeUuid("scw-a")),
+        yaml("scaleway_secret_key", fakeUuid("scw-b")),
+        json("scalewaySecretKey", fakeUuid("scw-c"))
+      ],
+      fp: [env("SCW_SECRET_KEY", syntax.ref("SCW_SECRET_KEY")), env("SCW_DEFAULT_PROJECT_ID", fakeUuid("scw-id"))]
+    }
+  },
+  {
+    id: "render-api-key",
+    title: "Render API key",
+    severity: "high",
+    keywords: ["rnd_"],
+    pattern: String.raw`\b(rnd_[A-Za-z0-9]{28,40})\b`,
+    entropy: 4,
+    help: "A Render API key acts as its user on every workspace they belong to (services, env vars, deploys). Revoke it under Account Settings → API Keys.",
+    examples: {
+      tp: syntax.all("render_api_key", `rnd_${fake("rnd-a", 32)}`, `rnd_${fake("rnd-b", 32)}`),
+      fp: [
+        env("RENDER_API_KEY", `rnd_${"x".repeat(32)}`),
+        yaml("render_api_key", `rnd_${fake("rnd-s", 12)}`),
+        code("fn", `build_rnd_${fake("rnd-e", 32)}`)
+      ]
+    }
+  },
+  {
+    id: "hetzner-cloud-token",
+    title: "Hetzner Cloud API token",
+    severity: "high",
+    keywords: ["hcloud", "hetzner"],
+    pattern: String.raw`(?i:hcloud[_-]?token|hetzner[A-Za-z0-9_.-]{0,20}token)${ASSIGN}([A-Za-z0-9]{64})\b`,
+    entropy: 4.5,
+    help: "A Hetzner Cloud API token reads or manages every server, volume and network of one project. Delete it under the project → Security → API tokens.",
+    examples: {
+      tp: [
+        env("HCLOUD_TOKEN", fake("hz-a", 64)),
+        yaml("hcloud_token", fake("hz-b", 64)),
+        json("hetznerApiToken", fake("hz-c", 64))
+      ],
+      fp: [
+        env("HCLOUD_TOKEN", syntax.ref("HCLOUD_TOKEN")),
+        yaml("hcloud_token", fake("hz-s", 40)),
+        env("HCLOUD_TOKEN", "a".repeat(64))
+      ]
+    }
+  },
+  {
+    id: "linode-token",
+    title: "Linode (Akamai Cloud) personal access token",
+    severity: "high",
+    keywords: ["linode"],
+    pattern: String.raw`(?i:linode[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}([a-f0-9]{64})\b`,
+    entropy: 3,
+    help: "A Linode personal access token manages the account's Linodes, volumes, domains and more within its scopes. Revoke it in Cloud Manager under API Tokens.",
+    examples: {
+      tp: [
+        env("LINODE_TOKEN", hex2("ln-a", 64)),
+        yaml("linode_api_key", hex2("ln-b", 64)),
+        json("linodeToken", hex2("ln-c", 64))
+      ],
+      fp: [
+        env("LINODE_TOKEN", syntax.ref("LINODE_TOKEN")),
+        yaml("linode_token", "0".repeat(64)),
+        env("LINODE_TOKEN", hex2("ln-s", 40))
+      ]
+    }
+  },
+  {
+    id: "vultr-api-key",
+    title: "Vultr API key",
+    severity: "high",
+    keywords: ["vultr"],
+    pattern: String.raw`(?i:vultr[A-Za-z0-9_.-]{0,20}(?:api_?key|token))${ASSIGN}([A-Z0-9]{36})\b`,
+    entropy: 4,
+    help: "A Vultr API key manages every instance, storage and network of the account (or sub-account). Regenerate it under Account → API.",
+    examples: {
+      tp: [env("VULTR_API_KEY", upper("vu-a", 36)), yaml("vultr_api_key", upper("vu-b", 36))],
+      fp: [
+        env("VULTR_API_KEY", syntax.ref("VULTR_API_KEY")),
+        yaml("vultr_api_key", upper("vu-s", 24)),
+        env("VULTR_API_KEY", fakeUuid("vu-u"))
+      ]
+    }
+  },
+  {
+    id: "backblaze-b2-application-key",
+    title: "Backblaze B2 application key",
+    severity: "high",
+    keywords: ["b2_application_key", "b2_key", "b2applicationkey", "backblaze"],
+    pattern: `(?i:b2_application_key|b2_key|b2applicationkey|backblaze[A-Za-z0-9_.-]{0,20}key)${ASSIGN}(K[0-9]{3}[A-Za-z0-9+/]{27})(?:[^A-Za-z0-9+/=]|$)`,
+    entropy: 4,
+    help: "A Backblaze B2 application key reads or writes the buckets it was created for (all of them for the master key). Delete it under App Keys in the Backblaze console.",
+    examples: {
+      tp: [
+        env("B2_APPLICATION_KEY", `K005${b642("b2-a", 27)}`),
+        yaml("b2_application_key", `K004${b642("b2-b", 27)}`),
+        json("backblazeAppKey", `K003${b642("b2-c", 27)}`)
+      ],
+      fp: [
+        env("B2_APPLICATION_KEY_ID", `005${hex2("b2-id", 22)}`),
+        env("B2_APPLICATION_KEY", syntax.ref("B2_APPLICATION_KEY")),
+        yaml("b2_application_key", `K005${"x".repeat(27)}`)
+      ]
+    }
+  },
+  {
+    id: "cloudinary-url",
+    title: "Cloudinary URL with API secret",
+    severity: "high",
+    keywords: ["cloudinary://"],
+    pattern: `cloudinary://[0-9]{15}:([A-Za-z0-9_-]{27})@[A-Za-z0-9_-]+`,
+    entropy: 4,
+    help: "A CLOUDINARY_URL carries the API key and secret of a product environment: upload, transform and delete every asset. Rotate the API secret under Settings → API Keys.",
+    examples: {
+      tp: [
+        env("CLOUDINARY_URL", `cloudinary://${fake("cl-k", 15, "0123456789")}:${b64url2("cl-a", 27)}@acme`),
+        yaml("cloudinary_url", `cloudinary://${fake("cl-k2", 15, "0123456789")}:${b64url2("cl-b", 27)}@acme-prod`)
+      ],
+      fp: [
+        env("CLOUDINARY_URL", "cloudinary://<api_key>:<api_secret>@<cloud_name>"),
+        yaml("cloudinary_url", `cloudinary://${fake("cl-k3", 15, "0123456789")}:${"x".repeat(27)}@acme`)
+      ]
+    }
+  },
+  {
+    id: "mapbox-secret-token",
+    title: "Mapbox secret access token",
+    severity: "high",
+    keywords: ["sk.eyj"],
+    pattern: String.raw`\b(sk\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{22})(?:[^A-Za-z0-9_.-]|$)`,
+    entropy: 4,
+    validate: (s) => validateBase64JsonPayload(s.split(".")[1] ?? ""),
+    requireValid: true,
+    help: "A Mapbox secret token (sk.) manages the account's styles, tilesets, datasets and tokens. Delete it under Account → Access tokens. Its middle part must decode to JSON; one that does not is not reported.",
+    examples: {
+      tp: [env("MAPBOX_SECRET_TOKEN", mapbox("mb-a")), yaml("mapbox_token", mapbox("mb-b"))],
+      fp: [
+        env("MAPBOX_SECRET_TOKEN", `sk.eyJ${b64url2("mb-x", 40)}.${b64url2("mb-y", 22)}`),
+        yaml("mapbox_token", mapbox("mb-c").replace("sk.", "pk."))
+      ]
+    }
+  }
+];
+
+// src/scan/rules/commerce.ts
+var stripe = (kind2, mode, seed, n = 99) => `${kind2}_${mode}_${fx(seed, n)}`;
+var skLive = stripe("sk", "live", "st1");
+var rkLive = stripe("rk", "live", "st2");
+var skTest = stripe("sk", "test", "st3", 24);
+var rkTest = stripe("rk", "test", "st4");
+var whsec = `${"whsec"}_${fx("st5", 32)}`;
+var svixWhsec = `${"whsec"}_${fixtureBytes("st6", 24).toString("base64")}`;
+var shop = (p, seed) => `${p}_${fx(seed, 32, FIXTURE_ALPHABETS.hex)}`;
+var squareToken = `${"EAAA"}${fx("sq1", 60, FIXTURE_ALPHABETS.base64url)}`;
+var squareLegacy = `${"sq0atp"}-${fx("sq2", 22, FIXTURE_ALPHABETS.base64url)}`;
+var squareSecret = `${"sq0csp"}-${fx("sq3", 43, FIXTURE_ALPHABETS.base64url)}`;
+var btProd = ["access_token", "production", fx("bt1", 16, FIXTURE_ALPHABETS.lowerAlnum), fx("bt2", 32, FIXTURE_ALPHABETS.hex)].join("$");
+var btSandbox = ["access_token", "sandbox", fx("bt3", 16, FIXTURE_ALPHABETS.lowerAlnum), fx("bt4", 32, FIXTURE_ALPHABETS.hex)].join("$");
+var btPrivate = fx("bt5", 32, FIXTURE_ALPHABETS.hex);
+var paypalSecret = `E${fx("pp1", 79, FIXTURE_ALPHABETS.base64url)}`;
+var adyen = `${Buffer.concat([Buffer.from([1, 1, 33]), fixtureBytes("ad1", 70)]).toString("base64")}-${fixtureBytes("ad2", 32).toString("base64")}`;
+var adyenFull = `${adyen}-${fx("ad3", 16, `${FIXTURE_ALPHABETS.base62}%;{}`)}`;
+var plaidAccess = `access-${"production"}-${fxUuid("pl1")}`;
+var plaidSecret = fx("pl2", 30, FIXTURE_ALPHABETS.hex);
+var flwLive = `${"FLWSECK"}-${fx("fw1", 32, FIXTURE_ALPHABETS.hex)}-X`;
+var flwTest = `${"FLWSECK_TEST"}-${fx("fw2", 32, FIXTURE_ALPHABETS.hex)}-X`;
+var razorpaySecret = fx("rz1", 24);
+var paddle = `pdl_${"live"}_apikey_${fx("pd1", 26, FIXTURE_ALPHABETS.lowerAlnum)}_${fx("pd2", 22)}_${fx("pd3", 3)}`;
+var paddleSandbox = `pdl_${"sdbx"}_apikey_${fx("pd4", 26, FIXTURE_ALPHABETS.lowerAlnum)}_${fx("pd5", 22)}_${fx("pd6", 3)}`;
+var mollie = `live_${fx("ml1", 30)}`;
+var gocardless = `live_${fx("gc1", 40, FIXTURE_ALPHABETS.base64url)}`;
+var commerceRules = [
+  {
+    id: "stripe-live-secret-key",
+    title: "Stripe live secret key",
+    severity: "critical",
+    keywords: ["sk_live_"],
+    pattern: `${TOKEN_START}(sk_live_[A-Za-z0-9]{24,247})${TOKEN_END}`,
+    entropy: 3.5,
+    help: "A Stripe live-mode secret key (`sk_live_`): full API access to charges, payouts and customer data. Roll it in the Dashboard (Developers → API keys → Roll key) and move it to a secret store.",
+    examples: {
+      tp: [...inSyntaxes("STRIPE_SECRET_KEY", skLive), `curl https://api.stripe.com/v1/charges -u ${skLive}:`],
+      fp: [
+        "STRIPE_SECRET_KEY=sk_live_xxxxxxxxxxxxxxxxxxxxxxxx",
+        `STRIPE_PUBLISHABLE_KEY=pk_live_${fx("stf", 99)}`,
+        `const mask_live_${fx("stf2", 30)} = 1;`,
+        `stripe_key: "sk_live_${fx("stf3", 20)}"`,
+        "stripe:\n  secret_key: ${STRIPE_SECRET_KEY}"
+      ]
+    }
+  },
+  {
+    id: "stripe-live-restricted-key",
+    title: "Stripe live restricted key",
+    severity: "high",
+    keywords: ["rk_live_"],
+    pattern: `${TOKEN_START}(rk_live_[A-Za-z0-9]{24,247})${TOKEN_END}`,
+    entropy: 3.5,
+    help: "A Stripe live-mode restricted key (`rk_live_`): API access limited to the permissions it was created with. Roll or delete it in the Dashboard (Developers → API keys).",
+    examples: {
+      tp: [...inSyntaxes("STRIPE_RESTRICTED_KEY", rkLive)],
+      fp: ["STRIPE_RESTRICTED_KEY=rk_live_...", `work_live_${fx("rkf", 30)}`, `rk_live_${fx("rkf2", 10)}`]
+    }
+  },
+  {
+    id: "stripe-test-key",
+    title: "Stripe test-mode secret or restricted key",
+    severity: "low",
+    keywords: ["sk_test_", "rk_test_"],
+    pattern: `${TOKEN_START}([sr]k_test_[A-Za-z0-9]{24,247})${TOKEN_END}`,
+    entropy: 3.5,
+    help: "A Stripe test-mode secret or restricted key: no real money, but it reads and writes your test data and reveals the account. Roll it in the Dashboard if the repository is public.",
+    examples: {
+      tp: [...inSyntaxes("STRIPE_TEST_KEY", skTest), `stripe.api_key = "${rkTest}"`],
+      fp: [
+        "STRIPE_TEST_KEY=sk_test_xxxxxxxxxxxxxxxxxxxxxxxx",
+        `pk_test_${fx("stt", 99)}`,
+        `def task_test_${fx("stt2", 30)}(): pass`,
+        "STRIPE_TEST_KEY=sk_test_4eC39HqLyjWDarjtT1zdp7dc_your_key"
+      ]
+    }
+  },
+  {
+    id: "webhook-signing-secret",
+    title: "Webhook signing secret (Stripe, Svix)",
+    severity: "high",
+    keywords: ["whsec_"],
+    pattern: `${TOKEN_START}(whsec_[A-Za-z0-9+/]{32,86}={0,2})(?:[^A-Za-z0-9+/=_-]|$)`,
+    entropy: 3.5,
+    help: "A webhook endpoint signing secret (`whsec_`, Stripe and Svix-based services): whoever holds it can forge webhook events your endpoint will trust. Roll the endpoint’s secret in the provider’s dashboard.",
+    examples: {
+      tp: [...inSyntaxes("STRIPE_WEBHOOK_SECRET", whsec), `SVIX_WEBHOOK_SECRET=${svixWhsec}`],
+      fp: [
+        "STRIPE_WEBHOOK_SECRET=whsec_...",
+        `endpoint_secret = 'whsec_${fx("whf", 20)}'`,
+        "whsec_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+      ]
+    }
+  },
+  {
+    id: "shopify-access-token",
+    title: "Shopify Admin API access token",
+    severity: "high",
+    keywords: ["shpat_"],
+    pattern: `${TOKEN_START}(shpat_[a-fA-F0-9]{32})${TOKEN_END}`,
+    entropy: 3,
+    help: "A Shopify Admin API access token (`shpat_`): store data and orders with the app’s scopes. Uninstall and reinstall the app (or rotate the token in the app’s API credentials) to revoke it.",
+    examples: {
+      tp: [...inSyntaxes("SHOPIFY_ACCESS_TOKEN", shop("shpat", "sh1"))],
+      fp: [
+        "SHOPIFY_ACCESS_TOKEN=shpat_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        `shpat_${fx("shf", 32, FIXTURE_ALPHABETS.lowerAlnum)}`,
+        `shpat_${fx("shf2", 31, FIXTURE_ALPHABETS.hex)}`
+      ]
+    }
+  },
+  {
+    id: "shopify-custom-app-token",
+    title: "Shopify custom app access token",
+    severity: "high",
+    keywords: ["shpca_"],
+    pattern: `${TOKEN_START}(shpca_[a-fA-F0-9]{32})${TOKEN_END}`,
+    entropy: 3,
+    help: "A Shopify custom app access token (`shpca_`). Uninstall the custom app or rotate its credentials in the Shopify admin to revoke it.",
+    examples: {
+      tp: [...inSyntaxes("SHOPIFY_CUSTOM_APP_TOKEN", shop("shpca", "sh2"))],
+      fp: ["SHOPIFY_CUSTOM_APP_TOKEN=shpca_<token>", `shpca_${fx("shf3", 20, FIXTURE_ALPHABETS.hex)}`]
+    }
+  },
+  {
+    id: "shopify-private-app-token",
+    title: "Shopify private app access token",
+    severity: "high",
+    keywords: ["shppa_"],
+    pattern: `${TOKEN_START}(shppa_[a-fA-F0-9]{32})${TOKEN_END}`,
+    entropy: 3,
+    help: "A Shopify (legacy) private app password/access token (`shppa_`). Delete the private app or regenerate its password in the Shopify admin.",
+    examples: {
+      tp: [...inSyntaxes("SHOPIFY_PASSWORD", shop("shppa", "sh3"))],
+      fp: ["SHOPIFY_PASSWORD=shppa_${SHOPIFY_TOKEN}", `shppa_${fx("shf4", 32, FIXTURE_ALPHABETS.lowerAlnum)}`]
+    }
+  },
+  {
+    id: "shopify-shared-secret",
+    title: "Shopify app shared secret",
+    severity: "high",
+    keywords: ["shpss_"],
+    pattern: `${TOKEN_START}(shpss_[a-fA-F0-9]{32})${TOKEN_END}`,
+    entropy: 3,
+    help: "A Shopify app shared secret (`shpss_`): it signs OAuth and webhook HMACs, so it lets an attacker forge requests to your app. Rotate the client secret in the Partner Dashboard.",
+    examples: {
+      tp: [...inSyntaxes("SHOPIFY_API_SECRET", shop("shpss", "sh4"))],
+      fp: ["SHOPIFY_API_SECRET=shpss_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", `shpss_${fx("shf5", 16, FIXTURE_ALPHABETS.hex)}`]
+    }
+  },
+  {
+    id: "square-access-token",
+    title: "Square access token",
+    severity: "high",
+    keywords: ["eaaa"],
+    pattern: `${TOKEN_START}(EAAA[A-Za-z0-9_-]{60})${TOKEN_END}`,
+    entropy: 4,
+    help: "A Square production or sandbox access token (`EAAA` + 60 characters): payments, customers and catalog access. Revoke it in the Developer Dashboard (Credentials → Replace) or through the OAuth revoke endpoint.",
+    examples: {
+      tp: [...inSyntaxes("SQUARE_ACCESS_TOKEN", squareToken)],
+      fp: [
+        "SQUARE_ACCESS_TOKEN=EAAAxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        `square_token: "EAAA${fx("sqf", 40, FIXTURE_ALPHABETS.base64url)}"`,
+        `facebook_token: "EAAB${fx("sqf2", 60, FIXTURE_ALPHABETS.base64url)}"`
+      ]
+    }
+  },
+  {
+    id: "square-legacy-access-token",
+    title: "Square legacy access token",
+    severity: "high",
+    keywords: ["sq0atp-"],
+    pattern: `${TOKEN_START}(sq0atp-[A-Za-z0-9_-]{22})${TOKEN_END}`,
+    entropy: 3.5,
+    help: "A Square access token in the legacy `sq0atp-` form. Revoke it in the Developer Dashboard and use a current OAuth or personal access token.",
+    examples: {
+      tp: [...inSyntaxes("SQUARE_TOKEN", squareLegacy)],
+      fp: ["SQUARE_TOKEN=sq0atp-<token>", `sq0atp-${fx("sqf3", 10, FIXTURE_ALPHABETS.base64url)}`]
+    }
+  },
+  {
+    id: "square-oauth-secret",
+    title: "Square OAuth application secret",
+    severity: "high",
+    keywords: ["sq0csp-"],
+    pattern: `${TOKEN_START}(sq0csp-[A-Za-z0-9_-]{43})${TOKEN_END}`,
+    entropy: 3.5,
+    help: "A Square OAuth application secret (`sq0csp-`): it exchanges authorization codes for merchant tokens. Replace it in the Developer Dashboard (OAuth → Replace secret).",
+    examples: {
+      tp: [...inSyntaxes("SQUARE_APP_SECRET", squareSecret)],
+      fp: [
+        "SQUARE_APP_SECRET=sq0csp-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        `sq0csp-${fx("sqf4", 20, FIXTURE_ALPHABETS.base64url)}`
+      ]
+    }
+  },
+  {
+    id: "braintree-access-token",
+    title: "Braintree / PayPal production access token",
+    severity: "critical",
+    keywords: ["access_token$production$"],
+    pattern: String.raw`(access_token\$production\$[a-z0-9]{16}\$[a-f0-9]{32})(?:[^A-Za-z0-9]|$)`,
+    entropy: 3,
+    help: "A Braintree (PayPal) production access token (`access_token$production$…`): live payment API access. Revoke it in the Braintree Control Panel (or PayPal developer dashboard) and issue a new one.",
+    examples: {
+      tp: [...inSyntaxes("BRAINTREE_ACCESS_TOKEN", btProd)],
+      fp: [
+        "BRAINTREE_ACCESS_TOKEN=access_token$production$<merchant>$<token>",
+        `access_token$production$${fx("btf", 16, FIXTURE_ALPHABETS.lowerAlnum)}$${fx("btf2", 20, FIXTURE_ALPHABETS.hex)}`
+      ]
+    }
+  },
+  {
+    id: "braintree-sandbox-access-token",
+    title: "Braintree / PayPal sandbox access token",
+    severity: "low",
+    keywords: ["access_token$sandbox$"],
+    pattern: String.raw`(access_token\$sandbox\$[a-z0-9]{16}\$[a-f0-9]{32})(?:[^A-Za-z0-9]|$)`,
+    entropy: 3,
+    help: "A Braintree (PayPal) sandbox access token: no real money, but it exposes the sandbox account. Revoke it in the sandbox Control Panel if the repository is public.",
+    examples: {
+      tp: [...inSyntaxes("BRAINTREE_SANDBOX_TOKEN", btSandbox)],
+      fp: [
+        "BRAINTREE_SANDBOX_TOKEN=access_token$sandbox$<merchant>$<token>",
+        `access_token$sandbox$${fx("btf3", 10, FIXTURE_ALPHABETS.lowerAlnum)}$${fx("btf4", 32, FIXTURE_ALPHABETS.hex)}`
+      ]
+    }
+  },
+  {
+    id: "braintree-private-key",
+    title: "Braintree API private key",
+    severity: "high",
+    keywords: ["braintree"],
+    pattern: String.raw`(?i:braintree)[\w.-]{0,30}(?i:private[_-]?key)${ASSIGN}([0-9a-f]{32})(?:[^0-9A-Za-z]|$)`,
+    entropy: 3,
+    help: "A Braintree API private key (32 hex, named as Braintree’s): with the public key and merchant id it has full gateway access. Delete the API key in the Control Panel (Settings → API) and generate a new pair.",
+    examples: {
+      tp: [...inSyntaxes("BRAINTREE_PRIVATE_KEY", btPrivate)],
+      fp: [
+        "BRAINTREE_PRIVATE_KEY=use_your_private_key",
+        `BRAINTREE_PUBLIC_KEY=${fx("btf5", 16, FIXTURE_ALPHABETS.lowerAlnum)}`,
+        'braintree_private_key: "${BT_PRIVATE_KEY}"'
+      ]
+    }
+  },
+  {
+    id: "paypal-client-secret",
+    title: "PayPal REST client secret",
+    severity: "high",
+    keywords: ["paypal"],
+    pattern: String.raw`(?i:paypal)[\w.-]{0,30}(?i:secret)${ASSIGN}([A-Za-z0-9_-]{80})(?:[^A-Za-z0-9_-]|$)`,
+    entropy: 4,
+    help: "A PayPal REST API app secret (80 characters, named as PayPal’s): with the client id it obtains OAuth tokens for the app. Generate a new secret and disable the old one under Apps & Credentials.",
+    examples: {
+      tp: [...inSyntaxes("PAYPAL_CLIENT_SECRET", paypalSecret)],
+      fp: [
+        "PAYPAL_CLIENT_SECRET=<client secret from developer.paypal.com>",
+        `PAYPAL_CLIENT_ID=A${fx("ppf", 79, FIXTURE_ALPHABETS.base64url)}`,
+        `paypal_secret: "${fx("ppf2", 40, FIXTURE_ALPHABETS.base64url)}"`
+      ]
+    }
+  },
+  {
+    id: "adyen-api-key",
+    title: "Adyen API key",
+    severity: "high",
+    keywords: ["aqe"],
+    pattern: `(?:^|[^A-Za-z0-9+/_-])(AQE[A-Za-z0-9+/]{20,300}={0,2}-[A-Za-z0-9+/]{43}=)`,
+    validate: validateAdyenKey,
+    help: "An Adyen API key (`AQE…-<base64>=-…`): payment and management API access for its company or merchant account. Reported only when both base64 segments decode. Generate a new key for the API credential in the Customer Area and delete the old one.",
+    examples: {
+      tp: [...inSyntaxes("ADYEN_API_KEY", adyenFull), `x-api-key: ${adyen}`],
+      fp: [
+        "ADYEN_API_KEY=AQE_YOUR_API_KEY",
+        `adyen_api_key: "AQE${fx("adf", 60, FIXTURE_ALPHABETS.base62)}-${fx("adf2", 20)}"`,
+        `data: "AQEB${fx("adf3", 40, FIXTURE_ALPHABETS.base62)}"`
+      ]
+    }
+  },
+  {
+    id: "plaid-access-token",
+    title: "Plaid access token",
+    severity: "high",
+    keywords: ["access-production-", "access-development-"],
+    pattern: `${TOKEN_START}(access-(?:production|development)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^0-9a-f-]|$)`,
+    entropy: 3,
+    help: "A Plaid Item access token (`access-production-<uuid>`): it reads the linked bank account’s data. Rotate it with `/item/access_token/invalidate` or remove the Item with `/item/remove`.",
+    examples: {
+      tp: [...inSyntaxes("PLAID_ACCESS_TOKEN", plaidAccess)],
+      fp: [
+        `PLAID_ACCESS_TOKEN=access-sandbox-${fxUuid("plf")}`,
+        'plaid_access_token: "access-production-00000000-0000-0000-0000-000000000000"',
+        "access-production-<item-token>"
+      ]
+    }
+  },
+  {
+    id: "plaid-secret",
+    title: "Plaid API secret",
+    severity: "high",
+    keywords: ["plaid"],
+    pattern: String.raw`(?i:plaid)[\w.-]{0,30}(?i:secret)${ASSIGN}([0-9a-f]{30})(?:[^0-9A-Za-z]|$)`,
+    entropy: 3,
+    help: "A Plaid API secret (30 hex, named as Plaid’s): with the client id it calls the Plaid API for every linked Item. Rotate it in the Plaid Dashboard (Team Settings → Keys).",
+    examples: {
+      tp: [...inSyntaxes("PLAID_SECRET", plaidSecret)],
+      fp: [
+        "PLAID_SECRET=your-plaid-secret",
+        `PLAID_CLIENT_ID=${fx("plf2", 24, FIXTURE_ALPHABETS.hex)}`,
+        'plaid_secret: "000000000000000000000000000000"'
+      ]
+    }
+  },
+  {
+    id: "flutterwave-secret-key",
+    title: "Flutterwave live secret key",
+    severity: "critical",
+    keywords: ["flwseck-"],
+    pattern: `${TOKEN_START}(FLWSECK-[0-9a-f]{32}-X)${TOKEN_END}`,
+    entropy: 3,
+    help: "A Flutterwave live secret key (`FLWSECK-…-X`): live payments and transfers. Regenerate the API keys in the Flutterwave dashboard (Settings → API).",
+    examples: {
+      tp: [...inSyntaxes("FLW_SECRET_KEY", flwLive)],
+      fp: ["FLW_SECRET_KEY=FLWSECK-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx-X", `FLWPUBK-${fx("fwf", 32, FIXTURE_ALPHABETS.hex)}-X`]
+    }
+  },
+  {
+    id: "flutterwave-test-secret-key",
+    title: "Flutterwave test secret key",
+    severity: "low",
+    keywords: ["flwseck_test-"],
+    pattern: `${TOKEN_START}(FLWSECK_TEST-[0-9a-f]{32}-X)${TOKEN_END}`,
+    entropy: 3,
+    help: "A Flutterwave test-mode secret key (`FLWSECK_TEST-`): no real money, but it exposes the test account. Regenerate the test keys if the repository is public.",
+    examples: {
+      tp: [...inSyntaxes("FLW_TEST_SECRET_KEY", flwTest)],
+      fp: ["FLW_TEST_SECRET_KEY=FLWSECK_TEST-<key>-X", `FLWPUBK_TEST-${fx("fwf2", 32, FIXTURE_ALPHABETS.hex)}-X`]
+    }
+  },
+  {
+    id: "razorpay-key-secret",
+    title: "Razorpay key secret",
+    severity: "high",
+    keywords: ["razorpay"],
+    pattern: String.raw`(?i:razorpay)[\w.-]{0,30}(?i:secret)${ASSIGN}([A-Za-z0-9]{24})(?:[^A-Za-z0-9]|$)`,
+    entropy: 3.5,
+    help: "A Razorpay API key secret (24 characters, named as Razorpay’s): with the `rzp_` key id it has payment API access. Regenerate the key in the Razorpay Dashboard (Account & Settings → API Keys).",
+    examples: {
+      tp: [...inSyntaxes("RAZORPAY_KEY_SECRET", razorpaySecret)],
+      fp: [
+        "RAZORPAY_KEY_SECRET=YOUR_KEY_SECRET",
+        `RAZORPAY_KEY_ID=rzp_live_${fx("rzf", 14)}`,
+        'razorpay_secret: "aaaaaaaaaaaaaaaaaaaaaaaa"'
+      ]
+    }
+  },
+  {
+    id: "paddle-api-key",
+    title: "Paddle Billing live API key",
+    severity: "critical",
+    keywords: ["pdl_live_apikey_"],
+    pattern: `${TOKEN_START}(pdl_live_apikey_[a-z0-9]{26}_[A-Za-z0-9]{22}_[A-Za-z0-9]{3})${TOKEN_END}`,
+    entropy: 3.5,
+    help: "A Paddle Billing live API key (`pdl_live_apikey_…`): live transactions, subscriptions and customers, within its permissions. Revoke it under Developer Tools → Authentication in the Paddle dashboard and create a new one.",
+    examples: {
+      tp: [...inSyntaxes("PADDLE_API_KEY", paddle), `Authorization: Bearer ${paddle}`],
+      fp: [
+        "PADDLE_API_KEY=pdl_live_apikey_<key>",
+        `pdl_live_apikey_${fx("pdf", 26, FIXTURE_ALPHABETS.lowerAlnum)}`,
+        `PADDLE_API_KEY=${paddleSandbox}`
+      ]
+    }
+  },
+  {
+    id: "paddle-sandbox-api-key",
+    title: "Paddle Billing sandbox API key",
+    severity: "low",
+    keywords: ["pdl_sdbx_apikey_"],
+    pattern: `${TOKEN_START}(pdl_sdbx_apikey_[a-z0-9]{26}_[A-Za-z0-9]{22}_[A-Za-z0-9]{3})${TOKEN_END}`,
+    entropy: 3.5,
+    help: "A Paddle Billing sandbox API key (`pdl_sdbx_apikey_…`): no real money, but it exposes the sandbox account. Revoke it in the sandbox dashboard if the repository is public.",
+    examples: {
+      tp: [...inSyntaxes("PADDLE_SANDBOX_API_KEY", paddleSandbox)],
+      fp: ["PADDLE_API_KEY=pdl_sdbx_apikey_...", `PADDLE_API_KEY=${paddle.slice(0, -4)}`]
+    }
+  },
+  {
+    id: "mollie-api-key",
+    title: "Mollie live API key",
+    severity: "critical",
+    keywords: ["mollie"],
+    pattern: String.raw`(?i:mollie)[\w.-]{0,30}${ASSIGN}(live_[A-Za-z0-9]{30})(?:[^A-Za-z0-9]|$)`,
+    entropy: 3.5,
+    help: "A Mollie live API key (`live_` + 30 characters, named as Mollie’s): live payments and refunds. Reset it in the Mollie Dashboard (Developers → API keys).",
+    examples: {
+      tp: [...inSyntaxes("MOLLIE_API_KEY", mollie)],
+      fp: [`MOLLIE_API_KEY=test_${fx("mlf", 30)}`, 'mollie_api_key: "live_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"']
+    }
+  },
+  {
+    id: "gocardless-access-token",
+    title: "GoCardless live access token",
+    severity: "critical",
+    keywords: ["gocardless"],
+    pattern: String.raw`(?i:gocardless)[\w.-]{0,30}${ASSIGN}(live_[A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_-]|$)`,
+    entropy: 3.5,
+    help: "A GoCardless live access token (`live_` + 40 characters, named as GoCardless’s): Direct Debit mandates and payments. Revoke it in the GoCardless Dashboard (Developers → Access tokens).",
+    examples: {
+      tp: [...inSyntaxes("GOCARDLESS_ACCESS_TOKEN", gocardless)],
+      fp: [`GOCARDLESS_ACCESS_TOKEN=sandbox_${fx("gcf", 40, FIXTURE_ALPHABETS.base64url)}`, 'gocardless_token: "live_<token>"']
+    }
+  }
+];
+
+// src/scan/rules/devops.ts
+var UUID3 = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
+var UUIDL = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+var { env: env2, yaml: yaml2, json: json2, code: code18 } = syntax;
+var hex3 = (seed, n) => fake(seed, n, ALPHABETS.hex);
+var b643 = (seed, n) => fake(seed, n, ALPHABETS.base64);
+var b64url3 = (seed, n) => fake(seed, n, ALPHABETS.base64url);
+var upper2 = (seed, n) => fake(seed, n, ALPHABETS.upperAlnum);
+var jsonB64 = (o, url2 = false) => Buffer.from(JSON.stringify(o)).toString(url2 ? "base64url" : "base64");
+var jsonAfter = (prefix2) => (secret) => secret.startsWith(prefix2) ? validateBase64JsonPayload(secret.slice(prefix2.length)) : "invalid";
+var grafanaCloud = (seed) => `glc_${jsonB64({ o: fake(`${seed}-o`, 6, "0123456789"), n: `stack-${fake(`${seed}-n`, 6, ALPHABETS.lowerAlnum)}`, k: fake(`${seed}-k`, 24), m: { r: "prod-us-east-0" } })}`;
+var grafanaLegacy = (seed) => jsonB64({ k: fake(`${seed}-k`, 32), n: "ci-deployer", id: Number(fake(`${seed}-id`, 6, "0123456789")) });
+var sentryOrg = (seed) => `sntrys_${jsonB64({ iat: 17672256001e-1, url: "https://sentry.io", region_url: "https://us.sentry.io", org: "acme" })}_${b643(`${seed}-s`, 43)}`;
+var onePassword = (seed) => `ops_${jsonB64({ signInAddress: "acme.1password.com", userAuth: { method: "SRPg-4096", alg: "PBES2g-HS256", iterations: 65e4, salt: b64url3(`${seed}-salt`, 22) }, email: `${fake(`${seed}-e`, 12, ALPHABETS.lowerAlnum)}@1passwordserviceaccounts.com`, srpX: hex3(`${seed}-x`, 64), muk: { alg: "A256GCM", ext: true, k: b64url3(`${seed}-k`, 43), key_ops: ["encrypt", "decrypt"], kty: "oct", kid: "mp" }, secretKey: `A3-${upper2(`${seed}-sk`, 6)}-${upper2(`${seed}-sk2`, 11)}`, deviceUuid: fake(`${seed}-d`, 26, ALPHABETS.lowerAlnum) })}`;
+var terraform = (seed) => `${fake(`${seed}-id`, 14)}.atlasv1.${b64url3(`${seed}-s`, 67)}`;
+var atlassian = (seed) => fakeAtlassianToken("ATATT3xFfGF0", seed);
+var tailscale = (kind2, seed) => `tskey-${kind2}-k${fake(`${seed}-id`, 10)}CNTRL-${fake(`${seed}-s`, 33)}`;
+var devopsRules = [
+  {
+    id: "vault-service-token",
+    title: "HashiCorp Vault service token",
+    severity: "high",
+    keywords: ["hvs."],
+    pattern: String.raw`\b(hvs\.[A-Za-z0-9_-]{24,})(?:[^A-Za-z0-9_-]|$)`,
+    entropy: 4,
+    help: "A Vault service token reads and writes whatever its policies allow until its TTL ends. Revoke it with `vault token revoke` (or its accessor) and rotate any secret it could read.",
+    examples: {
+      tp: [
+        env2("VAULT_TOKEN", `hvs.${b64url3("hvs-a", 24)}`),
+        yaml2("token", `hvs.CAESI${b64url3("hvs-b", 90)}`),
+        `curl -H "X-Vault-Token: hvs.${b64url3("hvs-c", 24)}" https://vault.acme.test/v1/secret/data/app`
+      ],
+      fp: [
+        env2("VAULT_TOKEN", `hvs.${"x".repeat(24)}`),
+        yaml2("token", `hvs.${b64url3("hvs-s", 12)}`),
+        json2("path", `ahvs.${b64url3("hvs-e", 24)}`)
+      ]
+    }
+  },
+  {
+    id: "vault-batch-token",
+    title: "HashiCorp Vault batch token",
+    severity: "high",
+    keywords: ["hvb."],
+    pattern: String.raw`\b(hvb\.[A-Za-z0-9_-]{100,})(?:[^A-Za-z0-9_-]|$)`,
+    entropy: 4,
+    help: "A Vault batch token carries its policies inside itself and is valid until its TTL ends; it cannot be revoked alone. Revoke its parent token or lease, shorten the role TTL, and rotate secrets it could read.",
+    examples: {
+      tp: [
+        env2("VAULT_TOKEN", `hvb.AAAAAQ${b64url3("hvb-a", 140)}`),
+        json2("client_token", `hvb.AAAAAQ${b64url3("hvb-b", 140)}`)
+      ],
+      fp: [env2("VAULT_TOKEN", `hvb.${b64url3("hvb-s", 40)}`), yaml2("token", `hvb.${"A".repeat(120)}`)]
+    }
+  },
+  {
+    id: "vault-legacy-token",
+    title: "HashiCorp Vault token (pre-1.10 format)",
+    severity: "medium",
+    keywords: ["vault_token", "vaulttoken", "x-vault-token"],
+    pattern: String.raw`(?i:vault_?token|x-vault-token)${ASSIGN}(s\.[A-Za-z0-9]{24})\b`,
+    entropy: 3.5,
+    help: "A Vault token in the old s.… format reads and writes whatever its policies allow. Revoke it with `vault token revoke` and upgrade to prefixed tokens.",
+    examples: {
+      tp: [
+        env2("VAULT_TOKEN", `s.${fake("vl-a", 24)}`),
+        yaml2("vault_token", `s.${fake("vl-b", 24)}`),
+        json2("vaultToken", `s.${fake("vl-c", 24)}`)
+      ],
+      fp: [
+        env2("VAULT_TOKEN", syntax.ref("VAULT_TOKEN")),
+        yaml2("vault_token", `s.${fake("vl-s", 12)}`),
+        env2("VAULT_ADDR", "https://vault.acme.test")
+      ]
+    }
+  },
+  {
+    id: "terraform-cloud-token",
+    title: "HCP Terraform / Terraform Enterprise API token",
+    severity: "high",
+    keywords: [".atlasv1."],
+    pattern: String.raw`\b([A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_-]{60,70})(?:[^A-Za-z0-9_-]|$)`,
+    entropy: 4,
+    help: "A Terraform Cloud user, team or organisation token plans and applies workspaces (and reads their state and variables). Delete it under User/Team/Organization settings → API tokens.",
+    examples: {
+      tp: [
+        env2("TF_TOKEN_app_terraform_io", terraform("tf-a")),
+        `credentials "app.terraform.io" {
+  token = "${terraform("tf-b")}"
+}`,
+        json2("token", terraform("tf-c"))
+      ],
+      fp: [
+        env2("TF_TOKEN_app_terraform_io", `${fake("tf-s", 14)}.atlasv1.${b64url3("tf-s2", 30)}`),
+        yaml2("token", `${"x".repeat(14)}.atlasv1.${"x".repeat(67)}`)
+      ]
+    }
+  },
+  {
+    id: "doppler-personal-token",
+    title: "Doppler personal or CLI token",
+    severity: "high",
+    keywords: ["dp.pt.", "dp.ct."],
+    pattern: String.raw`\b(dp\.(?:pt|ct)\.[A-Za-z0-9]{40,44})\b`,
+    entropy: 4,
+    help: "A Doppler personal or CLI token reads and changes secrets in every workplace project its user can reach. Revoke it under Tokens in the dashboard or with `doppler logout --scope`.",
+    examples: {
+      tp: syntax.all("doppler_token", `dp.pt.${fake("dpt-a", 43)}`, `dp.ct.${fake("dpt-b", 43)}`),
+      fp: [
+        env2("DOPPLER_TOKEN", `dp.pt.${"x".repeat(43)}`),
+        yaml2("doppler_token", `dp.pt.${fake("dpt-s", 20)}`),
+        json2("doppler_token", syntax.ref("DOPPLER_TOKEN"))
+      ]
+    }
+  },
+  {
+    id: "doppler-service-token",
+    title: "Doppler service, service-account or SCIM token",
+    severity: "high",
+    keywords: ["dp.st.", "dp.sa.", "dp.scim.", "dp.audit."],
+    pattern: String.raw`\b(dp\.(?:st|sa|scim|audit)\.(?:[a-z0-9_-]{1,40}\.)?[A-Za-z0-9]{40,44})\b`,
+    entropy: 4,
+    help: "A Doppler service token reads one config's secrets (service accounts and SCIM/audit tokens reach further). Revoke it under the project config → Access, or the service account's tokens.",
+    examples: {
+      tp: [
+        env2("DOPPLER_TOKEN", `dp.st.prd.${fake("dps-a", 43)}`),
+        yaml2("doppler_token", `dp.st.${fake("dps-b", 43)}`),
+        json2("token", `dp.sa.${fake("dps-c", 43)}`)
+      ],
+      fp: [env2("DOPPLER_TOKEN", `dp.st.prd.${"x".repeat(43)}`), yaml2("doppler_token", `dp.st.${fake("dps-s", 16)}`)]
+    }
+  },
+  {
+    id: "onepassword-service-account-token",
+    title: "1Password service account token",
+    severity: "critical",
+    keywords: ["ops_ey"],
+    pattern: String.raw`\b(ops_eyJ[A-Za-z0-9+/_-]{100,}={0,2})`,
+    entropy: 4,
+    validate: jsonAfter("ops_"),
+    requireValid: true,
+    help: "A 1Password service account token reads (and may write) every item in the vaults the account was granted. Delete the service account or rotate its token under Developer → Service accounts. It must decode to a JSON payload; one that does not is not reported.",
+    examples: {
+      tp: [env2("OP_SERVICE_ACCOUNT_TOKEN", onePassword("op-a")), yaml2("op_token", onePassword("op-b"))],
+      fp: [env2("OP_SERVICE_ACCOUNT_TOKEN", `ops_eyJ${b643("op-x", 300)}`), yaml2("op_token", "ops_eyJhbGciOiJIUzI1NiJ9")]
+    }
+  },
+  {
+    id: "databricks-token",
+    title: "Databricks personal access token",
+    severity: "high",
+    keywords: ["dapi"],
+    pattern: String.raw`\b(dapi[a-f0-9]{32}(?:-[0-9])?)\b`,
+    entropy: 3,
+    help: "A Databricks PAT acts as its user or service principal in the workspace (clusters, jobs, data). Revoke it under User Settings → Developer → Access tokens, or an admin can revoke it with the Token Management API.",
+    examples: {
+      tp: [
+        ...syntax.all("databricks_token", `dapi${hex3("db-a", 32)}`, `dapi${hex3("db-b", 32)}-2`),
+        `curl -H "Authorization: Bearer dapi${hex3("db-c", 32)}" https://adb-1.azuredatabricks.net/api/2.0/clusters/list`
+      ],
+      fp: [
+        env2("DATABRICKS_TOKEN", `dapi${"0".repeat(32)}`),
+        yaml2("databricks_token", `dapi${hex3("db-s", 24)}`),
+        code18("fn", `rapidapi${hex3("db-e", 32)}`)
+      ]
+    }
+  },
+  {
+    id: "atlassian-api-token",
+    title: "Atlassian API token (Jira, Confluence)",
+    severity: "high",
+    keywords: ["atatt3"],
+    pattern: String.raw`\b(ATATT3[A-Za-z0-9_-]{100,300}=[A-F0-9]{8})\b`,
+    entropy: 4,
+    validate: validateAtlassianToken,
+    requireValid: true,
+    help: "An Atlassian API token authenticates as its user to Jira, Confluence and Bitbucket APIs with all their permissions. Revoke it at id.atlassian.com → Security → API tokens. The last 8 hex digits are a CRC32 of the rest; a value whose checksum fails is not reported.",
+    examples: {
+      tp: [
+        env2("JIRA_API_TOKEN", atlassian("at-a")),
+        yaml2("confluence_token", atlassian("at-b")),
+        json2("apiToken", atlassian("at-c"))
+      ],
+      fp: [
+        env2("JIRA_API_TOKEN", `ATATT3xFfGF0${"x".repeat(170)}=00000000`),
+        yaml2("confluence_token", `ATATT3xFfGF0${b64url3("at-s", 40)}=${fake("at-s2", 8, ALPHABETS.HEX)}`),
+        json2("apiToken", `ATATT3xFfGF0${b64url3("at-n", 170)}`),
+        // no checksum suffix
+        code18("token", corrupt(atlassian("at-a"))),
+        env2("JIRA_API_TOKEN", `ATATT3xFfGF0${b64url3("at-r", 170)}=${fake("at-r2", 8, ALPHABETS.HEX)}`)
+        // a random checksum
+      ]
+    }
+  },
+  {
+    id: "atlassian-api-token-legacy",
+    title: "Atlassian API token (unprefixed)",
+    severity: "medium",
+    keywords: ["jira", "confluence", "atlassian"],
+    pattern: String.raw`(?i:jira|confluence|atlassian)[A-Za-z0-9_.-]{0,20}(?i:api_?token|token|password)${ASSIGN}([A-Za-z0-9]{24})\b`,
+    entropy: 3.5,
+    help: "An older 24-character Atlassian API token authenticates as its user to Jira and Confluence. Revoke it at id.atlassian.com → Security → API tokens.",
+    examples: {
+      tp: [
+        env2("JIRA_API_TOKEN", fake("atl-a", 24)),
+        yaml2("confluence_api_token", fake("atl-b", 24)),
+        json2("atlassianToken", fake("atl-c", 24))
+      ],
+      fp: [
+        env2("JIRA_API_TOKEN", syntax.ref("JIRA_API_TOKEN")),
+        yaml2("jira_url", "https://acme.atlassian.net"),
+        env2("JIRA_API_TOKEN", "a".repeat(24))
+      ]
+    }
+  },
+  {
+    id: "linear-api-key",
+    title: "Linear API key",
+    severity: "high",
+    keywords: ["lin_api_"],
+    pattern: String.raw`\b(lin_api_[A-Za-z0-9]{40})\b`,
+    entropy: 4,
+    help: "A Linear personal API key reads and writes issues, projects and comments as its user. Revoke it under Settings → Account → Security & access → API keys.",
+    examples: {
+      tp: syntax.all("linear_api_key", `lin_api_${fake("lin-a", 40)}`, `lin_api_${fake("lin-b", 40)}`),
+      fp: [
+        env2("LINEAR_API_KEY", `lin_api_${"x".repeat(40)}`),
+        yaml2("linear_api_key", `lin_api_${fake("lin-s", 24)}`),
+        json2("linear_api_key", `lin_api_${fake("lin-l", 48)}`)
+      ]
+    }
+  },
+  {
+    id: "linear-oauth-token",
+    title: "Linear OAuth access token",
+    severity: "high",
+    keywords: ["lin_oauth_"],
+    pattern: String.raw`\b(lin_oauth_[a-f0-9]{64})\b`,
+    entropy: 3,
+    help: "A Linear OAuth token acts for the user who authorised the application. Revoke it with the OAuth revoke endpoint or under Settings → Applications.",
+    examples: {
+      tp: [env2("LINEAR_TOKEN", `lin_oauth_${hex3("lo-a", 64)}`), json2("access_token", `lin_oauth_${hex3("lo-b", 64)}`)],
+      fp: [env2("LINEAR_TOKEN", `lin_oauth_${"0".repeat(64)}`), json2("access_token", `lin_oauth_${hex3("lo-s", 40)}`)]
+    }
+  },
+  {
+    id: "postman-api-key",
+    title: "Postman API key",
+    severity: "high",
+    keywords: ["pmak-"],
+    pattern: String.raw`\b(PMAK-[a-f0-9]{24}-[a-f0-9]{34})\b`,
+    entropy: 3,
+    help: "A Postman API key reads and changes its user's collections, environments (often full of other secrets) and workspaces. Regenerate or delete it under Settings → API keys.",
+    examples: {
+      tp: syntax.all(
+        "postman_api_key",
+        `PMAK-${hex3("pm-a", 24)}-${hex3("pm-b", 34)}`,
+        `PMAK-${hex3("pm-c", 24)}-${hex3("pm-d", 34)}`
+      ),
+      fp: [
+        env2("POSTMAN_API_KEY", `PMAK-${"0".repeat(24)}-${"0".repeat(34)}`),
+        yaml2("postman_api_key", `PMAK-${hex3("pm-s", 24)}-${hex3("pm-t", 20)}`)
+      ]
+    }
+  },
+  {
+    id: "grafana-cloud-token",
+    title: "Grafana Cloud access policy token",
+    severity: "high",
+    keywords: ["glc_"],
+    pattern: String.raw`\b(glc_[A-Za-z0-9+/]{32,}={0,2})`,
+    entropy: 4,
+    validate: jsonAfter("glc_"),
+    requireValid: true,
+    help: "A Grafana Cloud access policy token reads or writes metrics, logs, traces or stacks per its policy. Delete it under Administration → Cloud access policies. It must decode to a JSON payload; one that does not is not reported.",
+    examples: {
+      tp: [
+        env2("GRAFANA_CLOUD_TOKEN", grafanaCloud("gc-a")),
+        yaml2("password", grafanaCloud("gc-b")),
+        json2("token", grafanaCloud("gc-c"))
+      ],
+      fp: [env2("GRAFANA_CLOUD_TOKEN", `glc_${b643("gc-x", 120)}`), yaml2("password", `glc_${"A".repeat(60)}`)]
+    }
+  },
+  {
+    id: "grafana-service-account-token",
+    title: "Grafana service account token",
+    severity: "high",
+    keywords: ["glsa_"],
+    pattern: String.raw`\b(glsa_[A-Za-z0-9]{32}_[a-f0-9]{8})\b`,
+    entropy: 4,
+    validate: validateGrafanaServiceAccountToken,
+    requireValid: true,
+    help: "A Grafana service account token calls the Grafana HTTP API with the service account's role (dashboards, data sources, alerting). Delete it under Administration → Users and access → Service accounts. The last 8 hex digits are a CRC32 of the rest; a value whose checksum fails is not reported.",
+    examples: {
+      tp: syntax.all("grafana_token", fakeGrafanaServiceAccountToken("gs-a"), fakeGrafanaServiceAccountToken("gs-c")),
+      fp: [
+        env2("GRAFANA_TOKEN", corrupt(fakeGrafanaServiceAccountToken("gs-a"))),
+        code18("token", `glsa_${fake("gs-r", 32)}_${hex3("gs-r2", 8)}`),
+        // a random checksum
+        env2("GRAFANA_TOKEN", `glsa_${"x".repeat(32)}_00000000`),
+        yaml2("grafana_token", `glsa_${fake("gs-s", 20)}_${hex3("gs-t", 8)}`),
+        json2("grafana_token", `glsa_${fake("gs-n", 32)}`)
+      ]
+    }
+  },
+  {
+    id: "grafana-api-key-legacy",
+    title: "Grafana API key (legacy)",
+    severity: "medium",
+    keywords: ["eyjrijoi"],
+    pattern: String.raw`\b(eyJrIjoi[A-Za-z0-9+/]{40,}={0,2})`,
+    entropy: 4,
+    validate: (s) => validateBase64JsonPayload(s),
+    requireValid: true,
+    help: "A legacy Grafana API key (base64 JSON with k, n, id) calls the HTTP API with its role. Delete it under Administration → API keys and migrate to service accounts. One that does not decode is not reported.",
+    examples: {
+      tp: [env2("GRAFANA_API_KEY", grafanaLegacy("gl-a")), `Authorization: Bearer ${grafanaLegacy("gl-b")}`],
+      fp: [
+        env2("GRAFANA_API_KEY", `eyJrIjoi${b643("gl-x", 60)}`),
+        yaml2("grafana_api_key", "eyJrIjoiT0tTcG1pUlY2RnVKZTFVaDFsNFZXdE9ZWmNrMkZYbk")
+      ]
+    }
+  },
+  {
+    id: "sentry-user-token",
+    title: "Sentry user auth token",
+    severity: "high",
+    keywords: ["sntryu_"],
+    pattern: String.raw`\b(sntryu_[a-f0-9]{64})\b`,
+    entropy: 3,
+    help: "A Sentry user auth token calls the Sentry API as its user within its scopes (projects, releases, events with their data). Revoke it under User settings → Personal Tokens.",
+    examples: {
+      tp: syntax.all("sentry_auth_token", `sntryu_${hex3("su-a", 64)}`, `sntryu_${hex3("su-b", 64)}`),
+      fp: [
+        env2("SENTRY_AUTH_TOKEN", `sntryu_${"0".repeat(64)}`),
+        yaml2("sentry_auth_token", `sntryu_${hex3("su-s", 40)}`)
+      ]
+    }
+  },
+  {
+    id: "sentry-org-token",
+    title: "Sentry organisation auth token",
+    severity: "high",
+    keywords: ["sntrys_"],
+    pattern: String.raw`\b(sntrys_eyJ[A-Za-z0-9+/=]{20,}_[A-Za-z0-9+/]{43})(?:[^A-Za-z0-9+/_=]|$)`,
+    entropy: 4,
+    validate: (s) => validateBase64JsonPayload(s.slice("sntrys_".length, s.lastIndexOf("_"))),
+    requireValid: true,
+    help: "A Sentry organisation token uploads source maps and creates releases for the organisation (CI use). Revoke it under Settings → Developer Settings → Organization Tokens. Its middle part must decode to JSON; one that does not is not reported.",
+    examples: {
+      tp: [env2("SENTRY_AUTH_TOKEN", sentryOrg("so-a")), yaml2("authToken", sentryOrg("so-b"))],
+      fp: [
+        env2("SENTRY_AUTH_TOKEN", `sntrys_eyJ${b643("so-x", 80)}_${b643("so-y", 43)}`),
+        yaml2("authToken", `sntrys_eyJ${b643("so-s", 80)}`)
+      ]
+    }
+  },
+  {
+    id: "newrelic-user-api-key",
+    title: "New Relic user API key",
+    severity: "high",
+    keywords: ["nrak-"],
+    pattern: String.raw`\b(NRAK-[A-Z0-9]{27})\b`,
+    entropy: 4,
+    help: "A New Relic user key calls NerdGraph as its user (accounts, alerts, data). Delete it under API keys in the New Relic UI.",
+    examples: {
+      tp: syntax.all("new_relic_api_key", `NRAK-${upper2("nr-a", 27)}`, `NRAK-${upper2("nr-b", 27)}`),
+      fp: [
+        env2("NEW_RELIC_API_KEY", `NRAK-${"X".repeat(27)}`),
+        yaml2("new_relic_api_key", `NRAK-${upper2("nr-s", 20)}`),
+        json2("new_relic_api_key", `NRAK-${fake("nr-l", 27, ALPHABETS.lowerAlnum)}`)
+      ]
+    }
+  },
+  {
+    id: "newrelic-license-key",
+    title: "New Relic ingest license key",
+    severity: "medium",
+    keywords: ["nral"],
+    pattern: String.raw`\b([a-z0-9]{36}NRAL)\b`,
+    entropy: 3.5,
+    help: "A New Relic license key sends telemetry into the account (data poisoning, cost). Create a new ingest key under API keys, roll agents to it, then delete the old one.",
+    examples: {
+      tp: [
+        env2("NEW_RELIC_LICENSE_KEY", `eu01xx${fake("nrl-a", 30, ALPHABETS.lowerAlnum)}NRAL`),
+        yaml2("license_key", `${fake("nrl-b", 36, ALPHABETS.lowerAlnum)}NRAL`)
+      ],
+      fp: [
+        env2("NEW_RELIC_LICENSE_KEY", `${"x".repeat(36)}NRAL`),
+        yaml2("license_key", `${fake("nrl-s", 20, ALPHABETS.lowerAlnum)}NRAL`)
+      ]
+    }
+  },
+  {
+    id: "newrelic-insights-key",
+    title: "New Relic Insights insert/query key",
+    severity: "medium",
+    keywords: ["nrii-", "nriq-"],
+    pattern: String.raw`\b(NRI[IQ]-[A-Za-z0-9_-]{32})(?:[^A-Za-z0-9_-]|$)`,
+    entropy: 4,
+    help: "An Insights insert key writes custom events; a query key reads account data with NRQL. Delete it under API keys → Insights keys.",
+    examples: {
+      tp: [
+        env2("NEW_RELIC_INSERT_KEY", `NRII-${b64url3("nri-a", 32)}`),
+        yaml2("query_key", `NRIQ-${b64url3("nri-b", 32)}`)
+      ],
+      fp: [env2("NEW_RELIC_INSERT_KEY", `NRII-${"x".repeat(32)}`), yaml2("query_key", `NRIQ-${b64url3("nri-s", 16)}`)]
+    }
+  },
+  {
+    id: "datadog-api-key",
+    title: "Datadog API key",
+    severity: "high",
+    keywords: ["datadog", "dd_api", "dd-api", "ddapi"],
+    pattern: String.raw`(?i:(?:datadog|dd)[_-]?api[_-]?key)${ASSIGN}([a-f0-9]{32})\b`,
+    entropy: 3,
+    help: "A Datadog API key submits metrics, logs and events to the organisation. Revoke it under Organization Settings → API Keys and roll agents to a new one.",
+    examples: {
+      tp: [
+        env2("DD_API_KEY", hex3("dd-a", 32)),
+        yaml2("datadog_api_key", hex3("dd-b", 32)),
+        json2("ddApiKey", hex3("dd-c", 32)),
+        code18("datadogApiKey", hex3("dd-a", 32))
+      ],
+      fp: [
+        env2("DD_API_KEY", syntax.ref("DD_API_KEY")),
+        yaml2("datadog_api_key", "0".repeat(32)),
+        env2("DD_API_KEY", hex3("dd-s", 24)),
+        json2("dd_site", "datadoghq.eu")
+      ]
+    }
+  },
+  {
+    id: "datadog-app-key",
+    title: "Datadog application key",
+    severity: "high",
+    keywords: ["datadog", "dd_app", "dd-app", "ddapp"],
+    pattern: String.raw`(?i:(?:datadog|dd)[_-]?app(?:lication)?[_-]?key)${ASSIGN}([a-f0-9]{40})\b`,
+    entropy: 3,
+    help: "A Datadog application key, with an API key, reads and changes the organisation's data and configuration as its user. Revoke it under Organization Settings → Application Keys.",
+    examples: {
+      tp: [
+        env2("DD_APP_KEY", hex3("dda-a", 40)),
+        yaml2("datadog_application_key", hex3("dda-b", 40)),
+        json2("ddAppKey", hex3("dda-c", 40))
+      ],
+      fp: [
+        env2("DD_APP_KEY", syntax.ref("DD_APP_KEY")),
+        yaml2("datadog_app_key", hex3("dda-s", 32)),
+        env2("DD_APP_KEY", "0".repeat(40))
+      ]
+    }
+  },
+  {
+    id: "dynatrace-token",
+    title: "Dynatrace access token",
+    severity: "high",
+    keywords: ["dt0"],
+    pattern: String.raw`\b(dt0[a-z][0-9]{2}\.[A-Z0-9]{24}\.[A-Z0-9]{64})\b`,
+    entropy: 4,
+    help: "A Dynatrace token calls the environment or account API within its scopes (ingest, settings, secrets of monitored entities). Revoke it under Access tokens.",
+    examples: {
+      tp: syntax.all(
+        "dt_api_token",
+        `dt0c01.${upper2("dt-a", 24)}.${upper2("dt-b", 64)}`,
+        `dt0s01.${upper2("dt-c", 24)}.${upper2("dt-d", 64)}`
+      ),
+      fp: [
+        env2("DT_API_TOKEN", `dt0c01.${upper2("dt-s", 24)}.${upper2("dt-t", 40)}`),
+        yaml2("dt_api_token", `dt0c01.${"X".repeat(24)}.${"X".repeat(64)}`)
+      ]
+    }
+  },
+  {
+    id: "pagerduty-api-key",
+    title: "PagerDuty API key",
+    severity: "high",
+    keywords: ["pagerduty"],
+    pattern: String.raw`(?i:pagerduty[A-Za-z0-9_.-]{0,20}(?:token|key))${ASSIGN}((?:u\+)?[A-Za-z0-9_+-]{20})(?:[^A-Za-z0-9_+-]|$)`,
+    entropy: 3.5,
+    help: "A PagerDuty REST API key reads and changes incidents, schedules and services (account-wide for general keys, as its user for user tokens). Delete it under Integrations → API Access Keys or the user's API access.",
+    examples: {
+      tp: [
+        env2("PAGERDUTY_TOKEN", b64url3("pd-a", 20)),
+        yaml2("pagerduty_api_key", `u+${b64url3("pd-b", 18)}`),
+        json2("pagerdutyToken", b64url3("pd-c", 20))
+      ],
+      fp: [
+        env2("PAGERDUTY_TOKEN", syntax.ref("PAGERDUTY_TOKEN")),
+        yaml2("pagerduty_routing_key", hex3("pd-r", 32)),
+        // an Events routing key is 32 hex: not this rule
+        env2("PAGERDUTY_TOKEN", "x".repeat(20))
+      ]
+    }
+  },
+  {
+    id: "circleci-personal-token",
+    title: "CircleCI personal API token",
+    severity: "high",
+    keywords: ["ccipat_"],
+    pattern: String.raw`\b(CCIPAT_[A-Za-z0-9]{22}_[a-f0-9]{40})\b`,
+    entropy: 4,
+    help: "A CircleCI personal token acts as its user on every project they follow (env vars, contexts, SSH keys). Delete it under User Settings → Personal API Tokens.",
+    examples: {
+      tp: syntax.all(
+        "circle_token",
+        `CCIPAT_${fake("cc-a", 22)}_${hex3("cc-b", 40)}`,
+        `CCIPAT_${fake("cc-c", 22)}_${hex3("cc-d", 40)}`
+      ),
+      fp: [
+        env2("CIRCLE_TOKEN", `CCIPAT_${"x".repeat(22)}_${"0".repeat(40)}`),
+        yaml2("circle_token", `CCIPAT_${fake("cc-s", 22)}_${hex3("cc-t", 20)}`)
+      ]
+    }
+  },
+  {
+    id: "circleci-project-token",
+    title: "CircleCI project API token",
+    severity: "high",
+    keywords: ["cciprj_"],
+    pattern: String.raw`\b(CCIPRJ_[A-Za-z0-9]{22}_[a-f0-9]{40})\b`,
+    entropy: 4,
+    help: "A CircleCI project token triggers pipelines and reads or changes one project. Delete it under Project Settings → API Permissions.",
+    examples: {
+      tp: [
+        env2("CIRCLE_PROJECT_TOKEN", `CCIPRJ_${fake("cp-a", 22)}_${hex3("cp-b", 40)}`),
+        json2("token", `CCIPRJ_${fake("cp-c", 22)}_${hex3("cp-d", 40)}`)
+      ],
+      fp: [
+        env2("CIRCLE_PROJECT_TOKEN", `CCIPRJ_${"x".repeat(22)}_${"0".repeat(40)}`),
+        json2("token", `CCIPRJ_${fake("cp-s", 22)}`)
+      ]
+    }
+  },
+  {
+    id: "circleci-token-legacy",
+    title: "CircleCI API token (unprefixed)",
+    severity: "medium",
+    keywords: ["circle"],
+    pattern: String.raw`(?i:circle[_-]?(?:ci[_-]?)?(?:api[_-]?)?token)${ASSIGN}([a-f0-9]{40})\b`,
+    entropy: 3,
+    help: "An older 40-hex CircleCI API token acts as its user or on its project. Delete it under User Settings → Personal API Tokens or Project Settings → API Permissions.",
+    examples: {
+      tp: [
+        env2("CIRCLE_TOKEN", hex3("cl-a", 40)),
+        yaml2("circleci_token", hex3("cl-b", 40)),
+        json2("circleApiToken", hex3("cl-c", 40))
+      ],
+      fp: [
+        env2("CIRCLE_TOKEN", syntax.ref("CIRCLE_TOKEN")),
+        env2("CIRCLE_SHA1", hex3("cl-sha", 40)),
+        yaml2("circleci_token", "0".repeat(40))
+      ]
+    }
+  },
+  {
+    id: "travis-ci-token",
+    title: "Travis CI API token",
+    severity: "medium",
+    keywords: ["travis"],
+    pattern: `(?i:travis[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}([A-Za-z0-9_-]{22})(?:[^A-Za-z0-9_-]|$)`,
+    entropy: 3.5,
+    help: "A Travis CI API token acts as its user (builds, env vars, settings of their repositories). Regenerate it under Settings → API authentication.",
+    examples: {
+      tp: [
+        env2("TRAVIS_TOKEN", b64url3("tr-a", 22)),
+        yaml2("travis_api_token", b64url3("tr-b", 22)),
+        json2("travisToken", b64url3("tr-c", 22))
+      ],
+      fp: [
+        env2("TRAVIS_TOKEN", syntax.ref("TRAVIS_TOKEN")),
+        env2("TRAVIS_TOKEN", b64url3("tr-s", 16)),
+        yaml2("travis_token", "x".repeat(22))
+      ]
+    }
+  },
+  {
+    id: "buildkite-token",
+    title: "Buildkite API access token",
+    severity: "high",
+    keywords: ["bkua_"],
+    pattern: String.raw`\b(bkua_[a-f0-9]{40})\b`,
+    entropy: 3,
+    help: "A Buildkite API access token calls the REST/GraphQL APIs as its user within its scopes (pipelines, builds, agents). Revoke it under Personal Settings → API Access Tokens.",
+    examples: {
+      tp: syntax.all("buildkite_api_token", `bkua_${hex3("bk-a", 40)}`, `bkua_${hex3("bk-b", 40)}`),
+      fp: [
+        env2("BUILDKITE_API_TOKEN", `bkua_${"0".repeat(40)}`),
+        yaml2("buildkite_api_token", `bkua_${hex3("bk-s", 32)}`)
+      ]
+    }
+  },
+  {
+    id: "jenkins-api-token",
+    title: "Jenkins API token",
+    severity: "high",
+    keywords: ["jenkins"],
+    pattern: String.raw`(?i:jenkins[A-Za-z0-9_.-]{0,20}(?:token|api_?key|password))${ASSIGN}(11[a-f0-9]{32})\b`,
+    entropy: 3,
+    help: "A Jenkins API token authenticates as its user to the controller (trigger jobs, read credentials, script console for admins). Revoke it under the user → Security → API Token.",
+    examples: {
+      tp: [
+        env2("JENKINS_API_TOKEN", `11${hex3("jk-a", 32)}`),
+        yaml2("jenkins_token", `11${hex3("jk-b", 32)}`),
+        json2("jenkinsApiKey", `11${hex3("jk-c", 32)}`)
+      ],
+      fp: [
+        env2("JENKINS_API_TOKEN", syntax.ref("JENKINS_API_TOKEN")),
+        yaml2("jenkins_token", `11${"0".repeat(32)}`),
+        env2("JENKINS_URL", "https://ci.acme.test")
+      ]
+    }
+  },
+  {
+    id: "snyk-token",
+    title: "Snyk API token",
+    severity: "high",
+    keywords: ["snyk"],
+    pattern: `(?i:snyk[A-Za-z0-9_.-]{0,20}(?:token|api_?key|auth))${ASSIGN}(${UUID3})\\b`,
+    entropy: 3,
+    help: "A Snyk API token acts as its user or service account (projects, vulnerability data, integrations). Revoke it under Account settings → Auth token, or the service account.",
+    examples: {
+      tp: [
+        env2("SNYK_TOKEN", fakeUuid("sn-a")),
+        yaml2("snyk_token", fakeUuid("sn-b")),
+        json2("snykApiKey", fakeUuid("sn-c"))
+      ],
+      fp: [
+        env2("SNYK_TOKEN", syntax.secretRef("SNYK_TOKEN")),
+        env2("SNYK_ORG_ID", fakeUuid("sn-org")),
+        yaml2("snyk_token", "00000000-0000-0000-0000-000000000000")
+      ]
+    }
+  },
+  {
+    id: "sonarqube-token",
+    title: "SonarQube token",
+    severity: "high",
+    keywords: ["squ_", "sqp_", "sqa_"],
+    pattern: String.raw`\b(sq[upa]_[a-f0-9]{40})\b`,
+    entropy: 3,
+    help: "A SonarQube user (squ_), project analysis (sqp_) or global analysis (sqa_) token runs analyses and, for user tokens, reads source and issues as its user. Revoke it under My Account → Security or Administration → Security.",
+    examples: {
+      tp: syntax.all("sonar_token", `squ_${hex3("sq-a", 40)}`, `sqp_${hex3("sq-b", 40)}`),
+      fp: [
+        env2("SONAR_TOKEN", `squ_${"0".repeat(40)}`),
+        yaml2("sonar_token", `sqa_${hex3("sq-s", 30)}`),
+        json2("id", `xsqu_${hex3("sq-e", 40)}`)
+      ]
+    }
+  },
+  {
+    id: "sonarcloud-token",
+    title: "SonarCloud / SonarQube token (unprefixed)",
+    severity: "medium",
+    keywords: ["sonar"],
+    pattern: String.raw`(?i:sonar[_.-]?(?:token|login))${ASSIGN}([a-f0-9]{40})\b`,
+    entropy: 3,
+    help: "An unprefixed SonarCloud or older SonarQube token runs analyses and reads project data as its user. Revoke it under My Account → Security.",
+    examples: {
+      tp: [
+        env2("SONAR_TOKEN", hex3("sc-a", 40)),
+        `sonar-scanner -Dsonar.login=${hex3("sc-b", 40)}`,
+        yaml2("sonar.token", hex3("sc-c", 40))
+      ],
+      fp: [
+        env2("SONAR_TOKEN", syntax.secretRef("SONAR_TOKEN")),
+        yaml2("sonar.login", "admin"),
+        env2("SONAR_TOKEN", "0".repeat(40))
+      ]
+    }
+  },
+  {
+    id: "codecov-token",
+    title: "Codecov upload token",
+    severity: "low",
+    keywords: ["codecov"],
+    pattern: `(?i:codecov[_-]?(?:upload[_-]?)?token)${ASSIGN}(${UUID3})\\b`,
+    entropy: 3,
+    help: "A Codecov upload token uploads coverage reports for a repository (or the organisation, for global tokens). Regenerate it in the repository's Codecov settings.",
+    examples: {
+      tp: [env2("CODECOV_TOKEN", fakeUuid("cv-a")), yaml2("codecov_token", fakeUuid("cv-b"))],
+      fp: [
+        env2("CODECOV_TOKEN", syntax.secretRef("CODECOV_TOKEN")),
+        yaml2("codecov_token", "00000000-0000-0000-0000-000000000000")
+      ]
+    }
+  },
+  {
+    id: "pulumi-access-token",
+    title: "Pulumi access token",
+    severity: "high",
+    keywords: ["pul-"],
+    pattern: String.raw`\b(pul-[a-f0-9]{40})\b`,
+    entropy: 3,
+    help: "A Pulumi access token reads and updates stacks (and their secrets and state) of its user, team or organisation. Delete it under Settings → Access tokens in Pulumi Cloud.",
+    examples: {
+      tp: syntax.all("pulumi_access_token", `pul-${hex3("pu-a", 40)}`, `pul-${hex3("pu-b", 40)}`),
+      fp: [
+        env2("PULUMI_ACCESS_TOKEN", `pul-${"0".repeat(40)}`),
+        yaml2("pulumi_access_token", `pul-${hex3("pu-s", 32)}`),
+        json2("name", `rapul-${hex3("pu-e", 40)}`)
+      ]
+    }
+  },
+  {
+    id: "okta-api-token",
+    title: "Okta API token",
+    severity: "high",
+    keywords: ["okta", "ssws"],
+    pattern: String.raw`(?:(?i:okta[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}|(?i:ssws)\s+)(00[A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_-]|$)`,
+    entropy: 4,
+    help: "An Okta API token calls the management API with its admin's permissions (users, apps, policies). Revoke it under Security → API → Tokens.",
+    examples: {
+      tp: [
+        env2("OKTA_API_TOKEN", `00${b64url3("ok-a", 40)}`),
+        yaml2("okta_token", `00${b64url3("ok-b", 40)}`),
+        `curl -H "Authorization: SSWS 00${b64url3("ok-c", 40)}" https://acme.okta.com/api/v1/users`
+      ],
+      fp: [
+        env2("OKTA_API_TOKEN", syntax.ref("OKTA_API_TOKEN")),
+        yaml2("okta_token", `00${b64url3("ok-s", 30)}`),
+        env2("OKTA_CLIENT_ID", `0oa${b64url3("ok-id", 17)}`)
+      ]
+    }
+  },
+  {
+    id: "tailscale-auth-key",
+    title: "Tailscale auth key",
+    severity: "high",
+    keywords: ["tskey-auth-"],
+    pattern: String.raw`\b(tskey-auth-[A-Za-z0-9]{8,20}-[A-Za-z0-9]{20,40})\b`,
+    entropy: 4,
+    help: "A Tailscale auth key joins new devices to the tailnet (with its tags, possibly reusable). Revoke it under Settings → Keys in the admin console.",
+    examples: {
+      tp: [
+        env2("TS_AUTHKEY", tailscale("auth", "ts-a")),
+        yaml2("authkey", tailscale("auth", "ts-b")),
+        `tailscale up --authkey=${tailscale("auth", "ts-c")}`
+      ],
+      fp: [
+        env2("TS_AUTHKEY", `tskey-auth-${"x".repeat(12)}-${"x".repeat(33)}`),
+        yaml2("authkey", "tskey-auth-XXXX"),
+        env2("TS_AUTHKEY", `tskey-auth-${fake("ts-s", 12)}`)
+      ]
+    }
+  },
+  {
+    id: "tailscale-api-key",
+    title: "Tailscale API access token or OAuth client secret",
+    severity: "high",
+    keywords: ["tskey-api-", "tskey-client-"],
+    pattern: String.raw`\b(tskey-(?:api|client)-[A-Za-z0-9]{8,20}-[A-Za-z0-9]{20,40})\b`,
+    entropy: 4,
+    help: "A Tailscale API access token (or OAuth client secret) manages the tailnet: devices, ACLs, keys. Revoke it under Settings → Keys (or Trust credentials) in the admin console.",
+    examples: {
+      tp: [
+        env2("TAILSCALE_API_KEY", tailscale("api", "tsa-a")),
+        json2("oauth_client_secret", tailscale("client", "tsa-b"))
+      ],
+      fp: [
+        env2("TAILSCALE_API_KEY", `tskey-api-${"x".repeat(12)}-${"x".repeat(33)}`),
+        json2("oauth_client_secret", "tskey-client-")
+      ]
+    }
+  },
+  {
+    id: "prefect-api-key",
+    title: "Prefect Cloud API key",
+    severity: "high",
+    keywords: ["pnu_"],
+    pattern: String.raw`\b(pnu_[A-Za-z0-9]{36})\b`,
+    entropy: 4,
+    help: "A Prefect Cloud API key acts as its user or service account on workspaces (flows, blocks holding credentials, deployments). Delete it under Profile → API keys.",
+    examples: {
+      tp: syntax.all("prefect_api_key", `pnu_${fake("pf-a", 36)}`, `pnu_${fake("pf-b", 36)}`),
+      fp: [env2("PREFECT_API_KEY", `pnu_${"x".repeat(36)}`), yaml2("prefect_api_key", `pnu_${fake("pf-s", 20)}`)]
+    }
+  },
+  {
+    id: "octopus-deploy-api-key",
+    title: "Octopus Deploy API key",
+    severity: "high",
+    keywords: ["api-"],
+    pattern: String.raw`\b(API-[A-Z0-9]{25,32})\b`,
+    entropy: 3.5,
+    help: "An Octopus Deploy API key acts as its user or service account (deployments, variables, targets). Revoke it under the user profile → API keys.",
+    examples: {
+      tp: [
+        env2("OCTOPUS_API_KEY", `API-${upper2("oc-a", 26)}`),
+        `octo push --apiKey API-${upper2("oc-b", 30)} --server https://octopus.acme.test`
+      ],
+      fp: [
+        env2("OCTOPUS_API_KEY", `API-${"X".repeat(26)}`),
+        yaml2("header", "API-VERSION-NEGOTIATION-HEADER"),
+        env2("OCTOPUS_API_KEY", `API-${upper2("oc-s", 16)}`)
+      ]
+    }
+  },
+  {
+    id: "rancher-api-token",
+    title: "Rancher API token",
+    severity: "high",
+    keywords: ["token-"],
+    pattern: String.raw`\b(token-[a-z0-9]{5}:[a-z0-9]{54})\b`,
+    entropy: 3.5,
+    help: "A Rancher API token acts as its user on the Rancher server and the clusters it manages. Delete it under Account & API Keys.",
+    examples: {
+      tp: [
+        env2(
+          "RANCHER_TOKEN",
+          `token-${fake("rc-a", 5, ALPHABETS.lowerAlnum)}:${fake("rc-b", 54, ALPHABETS.lowerAlnum)}`
+        ),
+        yaml2("token", `token-${fake("rc-c", 5, ALPHABETS.lowerAlnum)}:${fake("rc-d", 54, ALPHABETS.lowerAlnum)}`)
+      ],
+      fp: [
+        env2("RANCHER_TOKEN", `token-abcde:${"x".repeat(54)}`),
+        yaml2("token", `token-${fake("rc-s", 5, ALPHABETS.lowerAlnum)}:${fake("rc-t", 30, ALPHABETS.lowerAlnum)}`)
+      ]
+    }
+  },
+  {
+    id: "launchdarkly-access-token",
+    title: "LaunchDarkly API access token",
+    severity: "high",
+    keywords: ["api-"],
+    pattern: `\\b(api-${UUIDL})\\b`,
+    entropy: 3,
+    help: "A LaunchDarkly access token calls the REST API with its role (flags, targeting, environments and their SDK keys). Delete or reset it under Organization settings → Authorization.",
+    examples: {
+      tp: [env2("LD_ACCESS_TOKEN", `api-${fakeUuid("ld-a")}`), yaml2("launchdarkly_token", `api-${fakeUuid("ld-b")}`)],
+      fp: [
+        env2("LD_ACCESS_TOKEN", "api-00000000-0000-0000-0000-000000000000"),
+        yaml2("route", `/v2/api-${fakeUuid("ld-c").slice(0, 20)}`)
+      ]
+    }
+  },
+  {
+    id: "launchdarkly-sdk-key",
+    title: "LaunchDarkly server-side SDK key",
+    severity: "medium",
+    keywords: ["sdk-"],
+    pattern: `\\b(sdk-${UUIDL})\\b`,
+    entropy: 3,
+    help: "A LaunchDarkly server-side SDK key reads every flag and segment (with targeting rules and user data) of one environment. Reset it under the project → Environments → the environment's keys.",
+    examples: {
+      tp: [env2("LAUNCHDARKLY_SDK_KEY", `sdk-${fakeUuid("lds-a")}`), json2("sdkKey", `sdk-${fakeUuid("lds-b")}`)],
+      fp: [
+        env2("LAUNCHDARKLY_SDK_KEY", "sdk-00000000-0000-0000-0000-000000000000"),
+        json2("sdkKey", `sdk-${hex3("lds-s", 32)}`)
+      ]
+    }
+  },
+  {
+    id: "splunk-hec-token",
+    title: "Splunk HTTP Event Collector token",
+    severity: "medium",
+    keywords: ["splunk"],
+    pattern: `(?:(?i:splunk)\\s+|(?i:splunk[A-Za-z0-9_.-]{0,20}(?:hec[_-]?)?token)${ASSIGN})(${UUID3})\\b`,
+    entropy: 3,
+    help: "A Splunk HEC token sends events into the indexes it allows (log injection, licence cost). Disable or delete it under Settings → Data inputs → HTTP Event Collector.",
+    examples: {
+      tp: [
+        `curl -H "Authorization: Splunk ${fakeUuid("sp-a")}" https://splunk.acme.test:8088/services/collector`,
+        env2("SPLUNK_HEC_TOKEN", fakeUuid("sp-b")),
+        yaml2("splunk_token", fakeUuid("sp-c"))
+      ],
+      fp: [
+        env2("SPLUNK_HEC_TOKEN", syntax.ref("SPLUNK_HEC_TOKEN")),
+        yaml2("splunk_token", "00000000-0000-0000-0000-000000000000")
+      ]
+    }
+  },
+  {
+    id: "opsgenie-api-key",
+    title: "Opsgenie API key",
+    severity: "high",
+    keywords: ["geniekey", "opsgenie"],
+    pattern: `(?:(?i:geniekey)\\s+|(?i:opsgenie[A-Za-z0-9_.-]{0,20}(?:api_?key|key|token))${ASSIGN})(${UUID3})\\b`,
+    entropy: 3,
+    help: "An Opsgenie API key creates, acknowledges and closes alerts or manages the account, per its integration or API-key rights. Delete it under Settings → API key management (or the integration).",
+    examples: {
+      tp: [
+        `curl -H "Authorization: GenieKey ${fakeUuid("og-a")}" https://api.opsgenie.com/v2/alerts`,
+        env2("OPSGENIE_API_KEY", fakeUuid("og-b"))
+      ],
+      fp: [env2("OPSGENIE_API_KEY", syntax.ref("OPSGENIE_API_KEY")), env2("OPSGENIE_TEAM_ID", fakeUuid("og-t"))]
+    }
+  },
+  {
+    id: "ngrok-authtoken",
+    title: "ngrok authtoken or API key",
+    severity: "medium",
+    keywords: ["ngrok", "authtoken"],
+    pattern: `(?:(?i:ngrok[A-Za-z0-9_.-]{0,20}(?:auth_?token|api_?key|token))${ASSIGN}|add-authtoken\\s+|(?i:authtoken)${ASSIGN})([0-9][A-Za-z0-9]{20,30}_[A-Za-z0-9]{15,30})\\b`,
+    entropy: 4,
+    help: "An ngrok authtoken opens tunnels on the account (exposing hosts under its domains); an API key manages the account. Reset the authtoken or delete the API key in the ngrok dashboard.",
+    examples: {
+      tp: [
+        `ngrok config add-authtoken 2${fake("ng-a", 26)}_${fake("ng-b", 21)}`,
+        yaml2("authtoken", `2${fake("ng-c", 26)}_${fake("ng-d", 21)}`),
+        env2("NGROK_AUTHTOKEN", `2${fake("ng-e", 26)}_${fake("ng-f", 21)}`)
+      ],
+      fp: [
+        env2("NGROK_AUTHTOKEN", syntax.ref("NGROK_AUTHTOKEN")),
+        yaml2("authtoken", `2${"x".repeat(26)}_${"x".repeat(21)}`)
+      ]
+    }
+  },
+  {
+    id: "hashicorp-consul-nomad-token",
+    title: "HashiCorp Consul / Nomad ACL token",
+    severity: "high",
+    keywords: ["consul", "nomad"],
+    pattern: `(?i:consul[_-]?(?:http[_-]?)?token|nomad[_-]?token|consul[A-Za-z0-9_.-]{0,20}acl[A-Za-z0-9_.-]{0,10}token)${ASSIGN}(${UUID3})\\b`,
+    entropy: 3,
+    help: "A Consul or Nomad ACL secret ID acts with its policies (service catalogue and KV for Consul, jobs and allocations for Nomad). Delete the token with `consul acl token delete` or `nomad acl token delete` (by accessor).",
+    examples: {
+      tp: [
+        env2("CONSUL_HTTP_TOKEN", fakeUuid("cs-a")),
+        env2("NOMAD_TOKEN", fakeUuid("cs-b")),
+        yaml2("consul_acl_token", fakeUuid("cs-c"))
+      ],
+      fp: [
+        env2("CONSUL_HTTP_TOKEN", syntax.ref("CONSUL_HTTP_TOKEN")),
+        env2("NOMAD_TOKEN", "00000000-0000-0000-0000-000000000000"),
+        env2("CONSUL_HTTP_ADDR", "https://consul.acme.test")
+      ]
+    }
+  },
+  {
+    id: "kubernetes-bootstrap-token",
+    title: "Kubernetes bootstrap token",
+    severity: "high",
+    keywords: ["--token", "bootstrap"],
+    pattern: `(?:--token[\\s=]+|(?i:bootstrap[_-]?token)${ASSIGN})([a-z0-9]{6}\\.[a-z0-9]{16})\\b`,
+    entropy: 3.5,
+    validate: (s) => s === "abcdef.0123456789abcdef" ? "invalid" : "unknown",
+    help: "A bootstrap token joins nodes to the cluster (and, with kubeadm, can read the cluster CA and config). Delete it with `kubeadm token delete <id>` or the bootstrap-token-<id> Secret in kube-system. The documented abcdef.0123456789abcdef is not reported.",
+    examples: {
+      tp: [
+        `kubeadm join 10.0.0.10:6443 --token ${fake("kb-a", 6, ALPHABETS.lowerAlnum)}.${fake("kb-b", 16, ALPHABETS.lowerAlnum)} --discovery-token-ca-cert-hash sha256:${hex3("kb-h", 64)}`,
+        yaml2("bootstrap_token", `${fake("kb-c", 6, ALPHABETS.lowerAlnum)}.${fake("kb-d", 16, ALPHABETS.lowerAlnum)}`)
+      ],
+      fp: [
+        "kubeadm join 10.0.0.10:6443 --token abcdef.0123456789abcdef --discovery-token-unsafe-skip-ca-verification",
+        yaml2("bootstrap_token", syntax.ref("BOOTSTRAP_TOKEN"))
+      ]
+    }
+  },
+  {
+    id: "wireguard-private-key",
+    title: "WireGuard private or preshared key",
+    severity: "high",
+    keywords: ["privatekey =", "privatekey=", "presharedkey =", "presharedkey="],
+    pattern: `(?i:PrivateKey|PresharedKey) ?= ?([A-Za-z0-9+/]{43}=)(?:[^A-Za-z0-9+/=]|$)`,
+    entropy: 4,
+    validate: (s) => Buffer.from(s, "base64").length === 32 ? "unknown" : "invalid",
+    help: "A WireGuard private key (or preshared key) lets anyone impersonate the peer on the VPN. Generate a new key pair with `wg genkey`, update the peer's public key everywhere, and remove the old one. A value that is not 32 bytes of base64 is not reported.",
+    examples: {
+      tp: [
+        `[Interface]
+Address = 10.8.0.2/32
+PrivateKey = ${fakeBytes("wg-a", 32).toString("base64")}
+ListenPort = 51820`,
+        `PresharedKey = ${fakeBytes("wg-b", 32).toString("base64")}`
+      ],
+      fp: [
+        `PublicKey = ${fakeBytes("wg-p", 32).toString("base64")}`,
+        `PrivateKey = ${"A".repeat(43)}=`,
+        "PrivateKey = <output of wg genkey>"
+      ]
+    }
+  }
+];
+
+// src/scan/rules/generic.ts
+var NAME = `[A-Za-z0-9_.-]*?(?:password|passwd|pwd|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|credentials?)(?:[_.-]?(?:key|token|secret|value|string|str|b64|base64|base|hex|encoded|raw|plain|prod|production|live|dev|staging)){0,2}`;
+var VALUE = String.raw`[^\s"'\x60<>{}$;,()&\\\[\]=][^\s"'\x60<>{}$;,()&\\\[\]]{7,}`;
+var NAME_START = "(?:^|[^A-Za-z0-9_.:-])";
+var QUOTED_ONLY = /^[.\][&{}$;,()=\\<>]|[{}$;,()&[\]=\\<>]/;
+function validateQuotedSecret(secret, match3 = "", before = "") {
+  if (!QUOTED_ONLY.test(secret)) return "invalid";
+  if (/[%#]\{|^\{[A-Za-z0-9_-]+\}|^ENC\(|^\$(?:2[abxy]?|1|5|6|y|7|argon2\w*|pbkdf2[\w-]*|scrypt)\$/i.test(secret))
+    return "invalid";
+  if (/^(?:pbkdf2_sha\d+|bcrypt|argon2\w*|sha\d+|md5|scrypt)\$/i.test(secret)) return "invalid";
+  if (/^[^,]*(?:,[^,]*){2,}$/.test(secret) && secret.split(",").every((p) => p.length <= 3)) return "invalid";
+  if (!/[A-Za-z]/.test(secret) || !/[0-9]/.test(secret)) return "invalid";
+  return validateGenericSecret(secret, match3, before);
+}
+var KEYWORDS = [
+  "password",
+  "passwd",
+  "pwd",
+  "secret",
+  "token",
+  "apikey",
+  "api_key",
+  "api-key",
+  "api.key",
+  "accesskey",
+  "access_key",
+  "access-key",
+  "access.key",
+  "privatekey",
+  "private_key",
+  "private-key",
+  "private.key",
+  "authkey",
+  "auth_key",
+  "auth-key",
+  "auth.key",
+  "credential"
+];
+var pw = `${fx("gp1", 12)}!${fx("gp2", 6, FIXTURE_ALPHABETS.digits)}`;
+var b644 = (s) => Buffer.from(s).toString("base64");
+var sec = fx("gs1", 40, FIXTURE_ALPHABETS.base64url);
+var key32 = fx("gk1", 32);
+var sha512 = `sha512-${Buffer.from(fx("gi1", 64, FIXTURE_ALPHABETS.base64)).toString("base64").slice(0, 86)}==`;
+var genericRules = [
+  {
+    id: "generic-secret-assignment",
+    title: "Secret-looking value assigned to a secret-looking name",
+    severity: "medium",
+    keywords: KEYWORDS,
+    pattern: String.raw`(?i)${NAME_START}([?&]?${NAME})["']?\]?[ \t]*(?::=|=>|\?=|=|:)[ \t]*["'\x60]?(${VALUE})(?:["'\x60\s;,)&]|$)`,
+    secretGroup: 2,
+    entropy: 3,
+    validate: validateGenericSecret,
+    fallback: true,
+    help: "A random-looking value assigned to a name such as password, secret, token or api_key (env files, YAML, JSON, properties, code, URL query strings). Placeholders, references (`${VAR}`, `process.env.X`), function calls, identifiers, paths, UUIDs and git SHAs are not reported. Rotate the credential and load it from the environment or a secret store.",
+    examples: {
+      tp: [
+        `DB_PASSWORD=${pw}`,
+        `  password: "${pw}"`,
+        `{"client_secret": "${sec}"}`,
+        `const apiKey = "${key32}";`,
+        `api_key = '${key32}'`,
+        `$config['secret'] = '${sec}';`,
+        `https://api.service.invalid/v1/data?api_key=${key32}&format=json`,
+        `AccessKey := "${fx("gk2", 24)}"`,
+        `spring.datasource.password=${pw}`,
+        `  secret_key_base: ${fx("gkb", 128, FIXTURE_ALPHABETS.hex)}`,
+        `$db_password = "${pw}";`
+      ],
+      fp: [
+        "DB_PASSWORD=${DB_PASSWORD}",
+        '  password: "<password>"',
+        "  password: {{ .Values.password }}",
+        "ADMIN_PASSWORD=changeme",
+        "const apiKey = process.env.API_KEY;",
+        'api_key = os.environ["API_KEY"]',
+        "password = getPassword()",
+        `"integrity": "${sha512}"`,
+        `api_token: "${fxUuid("gu1")}"`,
+        `deploy_token = "${fx("gsha", 40, FIXTURE_ALPHABETS.hex)}"`,
+        "password: ********",
+        'tokenizer = "bert-base-uncased-v2"',
+        "SECRET_KEY_NAME=my-app-secret-key",
+        "secret: DATABASE_PASSWORD",
+        "password = userInputPasswordField",
+        `OPENAI_API_KEY=sk-proj-${fx("gop", 40)}`,
+        "token: ./secrets/token.txt",
+        '"oauth_token_secret=secret%3Dpassword&oauth_token=lock%26key",',
+        "const base = { 'vault-secret': 'secret/data/release/app' };",
+        'password: "{AES256}ZXhhbXBsZQ==Qm9vdA"',
+        "token_ttl=3600000000",
+        "password_min_length: 12345678",
+        'access_token_url = "https://oauth2.googleapis.com/token"',
+        ' * const apiToken = "abc123xyz456";',
+        "[![codecov](https://codecov.io/gh/org/repo/branch/main/graph/badge.svg?token=yZL6LtXkOA)](https://codecov.io)",
+        " * @returns {Promise<{secretKey: Uint8Array, sharedSecret: Uint8Array}>}",
+        "function f({ privateKey:PrivateKey|Uint8Array|String }) {}",
+        "const exclamationToken = !questionToken && !seen;",
+        "const { contextToken: contextToken2, previousToken: previousToken2 } = info;",
+        "CordzSampleToken::Iterator::pointer CordzSampleToken::Iterator::operator->() const",
+        // Shapes seen in third-party packages (the benchmark corpus): code after the assignment, names as values.
+        "exports.RateLimitedApiKey=exports.ApiKeySourceType=void 0;",
+        'accessToken:props.accessTokenValidity?"minutes":void 0,refreshToken:props.refreshTokenValidity?"minutes":void 0',
+        "const clientSecret = this.#clientAuthentication.clientSecret || '';",
+        "actionProperties:props.map(ap=>({key:ap.key||!1,secret:ap.secret||!1,...ap}))",
+        "const secretName=`${prefix}`+env.SECRET_NAME_SUFFIX;",
+        "    withCredentials: defaultToConfig2,",
+        "exports.SignatureV4SignWithCredentials = SignatureV4SignWithCredentials;",
+        'export const X_AWS_EC2_METADATA_TOKEN = "x-aws-ec2-metadata-token";',
+        '  "AWS::IAM::AccessKey": "aws-cdk-lib.aws_iam.CfnAccessKey",',
+        'exports.LOG_USER_POOL_CLIENT_SECRET_VALUE="@aws-cdk/cognito:logUserPoolClientSecretValue";',
+        '"ARN": "arn:aws:secretsmanager:us-west-2:123456789012:secret:MyTestDatabaseSecret-a1b2c3",',
+        `  "NextContinuationToken": "${fx("gct", 54, FIXTURE_ALPHABETS.base64)}==",`,
+        `  "ClientToken": "${fx("gcl", 16, FIXTURE_ALPHABETS.lowerAlnum)}",`,
+        '  "Password": "SomeKindOfPassword#42",',
+        ` *   clientSecret: "VERYLONGSECRET${fx("gvl", 40)}",`,
+        '         *       //   "recaptchaV3Token": "my_recaptchaV3Token"',
+        // Encoded placeholders: base64 of `1234\n`, `secret\n`, `password`, `foo:bar`.
+        `password: ${b644("1234\n")}`,
+        `  secret: ${b644("secret\n")}`,
+        `token = "${b644("password")}"`,
+        `auth_token: ${b644("foo:bar")}`,
+        // Code, not values: a pointer dereference, a regular expression's source, a constant and trailing code.
+        "	ApiKey: *gcsAPIKey,",
+        "var re = regexp.MustCompile(`_authToken=\\s*((npm_.+)|(\\$\\{.+\\}))`)",
+        '  password = "REMOVED_TOKEN`),',
+        // Sequential stand-ins.
+        'api_key = "12345678-2323-1111-2222-123456789012"',
+        `api_key = "${"API-"}1234567890ABCDEFGHIJKLMNO1234"`,
+        // Non-secret fields named like secrets: request and update tokens, an ACME challenge, a credential scope.
+        `"RequestToken": "${fx("grq", 20)}"`,
+        `  PolicyUpdateToken: "${fx("gpu", 24)}"`,
+        `{"type": "http-01", "url": "https://acme.invalid/chall/1",
+ "token": "${fx("gac", 43, FIXTURE_ALPHABETS.base64url)}"}`,
+        `X-Amz-Credential=${"AKIA"}${fx("gsc", 16, FIXTURE_ALPHABETS.upperAlnum)}%2F20250101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20250101T000000Z`
+      ]
+    }
+  },
+  {
+    id: "generic-secret-quoted",
+    title: "Quoted secret-looking value with punctuation assigned to a secret-looking name",
+    severity: "medium",
+    keywords: KEYWORDS,
+    pattern: String.raw`(?i)${NAME_START}([?&]?${NAME})["']?\]?[ \t]*(?::=|=>|\?=|=|:)[ \t]*["'\x60]([^\s"'\x60]{8,})["'\x60]`,
+    secretGroup: 2,
+    entropy: 3,
+    validate: validateQuotedSecret,
+    fallback: true,
+    help: "A quoted random-looking value that starts with or holds punctuation an unquoted value cannot (`]`, `&`, `{`, `$`, `;`, `,`, `(`), assigned to a name such as password or secret. Values without such punctuation are the other generic rule’s; placeholders, references, interpolations, encrypted values (`{cipher}…`, `ENC(…)`) and password hashes are not reported. Rotate the credential and load it from a secret store.",
+    examples: {
+      tp: [
+        `  password: "]${pw}"`,
+        `DB_PASSWORD='&${fx("gq1", 6)}{${fx("gq2", 5)}$${fx("gq3", 4, FIXTURE_ALPHABETS.digits)}'`,
+        `"client_secret": "${fx("gq4", 10)};${fx("gq5", 10)},${fx("gq6", 4, FIXTURE_ALPHABETS.digits)}"`,
+        `const password = "(${fx("gq7", 9)})!${fx("gq8", 3, FIXTURE_ALPHABETS.digits)}";`
+      ],
+      fp: [
+        '  password: "${DB_PASSWORD}"',
+        '  password: "%{db_password}"',
+        `  password: "#{ENV['DB_PASSWORD']}"`,
+        '  password: "{cipher}AQA7c2VjcmV0c2VjcmV0"',
+        '  password: "ENC(G6N718UuyPE5bHyWKyuLQSm02auQPUtm)"',
+        `  password_hash: "$2b$12$${fx("gqh", 53, "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")}"`,
+        '  token: "[REDACTED]"',
+        `  api_key: "${key32}"`,
+        '  password: "getPassword(user,realm)"',
+        '  secret: "a,b,c,d,e,f"'
+      ]
+    }
+  },
+  {
+    id: "generic-secret-xml",
+    title: "Secret-looking value in an XML element with a secret-looking name",
+    severity: "medium",
+    keywords: KEYWORDS,
+    pattern: String.raw`<(?i:(${NAME}))>[ \t]*(${VALUE})[ \t]*</`,
+    secretGroup: 2,
+    entropy: 3,
+    validate: validateGenericSecret,
+    fallback: true,
+    help: "A random-looking value inside an XML element named like a secret (Maven `settings.xml` `<password>`, app.config, Spring XML). Encrypted Maven values (`{…}`) and placeholders are not reported. Rotate the credential and use encryption or environment references.",
+    examples: {
+      tp: [`<password>${pw}</password>`, `  <server><id>nexus</id><apiKey>${key32}</apiKey></server>`],
+      fp: [
+        "<password>${env.NEXUS_PASSWORD}</password>",
+        "<password>{COQLCE6DU6GtcS5P=}</password>",
+        "<secretName>my-tls-secret</secretName>"
+      ]
+    }
+  }
+];
+
+// src/scan/rules/http.ts
+var AUTHORIZATION = String.raw`(?i:authorization)["'\x60]?[ \t]*(?::|=>|=|,)[ \t]*["'\x60]?`;
+var b645 = (s) => Buffer.from(s).toString("base64");
+var basic = b645(`deploy-bot:${fx("hb1", 14)}-${fx("hb2", 4, FIXTURE_ALPHABETS.digits)}`);
+var bearer = fx("hbe", 40, FIXTURE_ALPHABETS.base64url);
+var token = fx("htk", 40, FIXTURE_ALPHABETS.hex);
+var pw2 = `${fx("hcu", 12)}!${fx("hcu2", 4, FIXTURE_ALPHABETS.digits)}`;
+function validateBearer(secret) {
+  if (secret.startsWith("eyJ")) return "invalid";
+  if (isPlaceholder(secret) || isReference(secret) || isRepeated(secret) || isStandIn(secret)) return "invalid";
+  if (isPlaceholderPassword(secret) || /^[A-Za-z_]+$/.test(secret) || /^[A-Z0-9_]+$/.test(secret)) return "invalid";
+  if (/token|secret|passw|example|sample/i.test(secret)) return "invalid";
+  return shannonEntropy(secret) < 3.2 ? "invalid" : "unknown";
+}
+var httpRules = [
+  {
+    id: "authorization-basic",
+    title: "HTTP Basic credentials in an Authorization header",
+    severity: "high",
+    keywords: ["authorization"],
+    pattern: String.raw`${AUTHORIZATION}(?i:basic)[ \t]+([A-Za-z0-9+/]{8,}={0,2})(?:[^A-Za-z0-9+/=]|$)`,
+    validate: validateBasicAuthBase64,
+    fallback: true,
+    help: "An `Authorization: Basic …` header with base64 of `user:password` (curl commands, `.http` files, code, YAML). Reported only when it decodes to `user:password` with a password that is not a placeholder. Change the password and send it from a secret store or the environment instead.",
+    examples: {
+      tp: [
+        `curl -H "Authorization: Basic ${basic}" https://api.service.invalid/v1/items`,
+        `GET https://api.service.invalid/v1/items
+Authorization: Basic ${basic}`,
+        `headers = {"Authorization": "Basic ${basic}"}`,
+        `req.Header.Set("Authorization", "Basic ${basic}")`,
+        `        Authorization: Basic ${basic}`
+      ],
+      fp: [
+        `curl -H "Authorization: Basic ${b645("user:password")}" https://localhost`,
+        `curl -H "Authorization: Basic ${b645("foo:bar")}" https://localhost`,
+        'curl -H "Authorization: Basic $(echo -n $USER:$PASS | base64)" https://api.service.invalid',
+        "headers: { Authorization: 'Basic ' + btoa(`${user}:${pass}`) }",
+        "Authorization: Basic {{credentials}}"
+      ]
+    }
+  },
+  {
+    id: "authorization-bearer",
+    title: "Bearer or API token in an Authorization header",
+    severity: "high",
+    keywords: ["authorization"],
+    pattern: String.raw`${AUTHORIZATION}(?i:bearer|token)[ \t]+([A-Za-z0-9._~+/=-]{16,})(?:[^A-Za-z0-9._~+/=-]|$)`,
+    validate: validateBearer,
+    fallback: true,
+    help: "An `Authorization: Bearer …` or `Authorization: Token …` header with a literal token (curl commands, `.http` files, code, YAML). Tokens with a rule of their own (GitHub, GitLab, JWT…) are reported by that rule; placeholders, variables and JWTs the JWT rule rejects are not reported. Revoke the token and load it from a secret store.",
+    examples: {
+      tp: [
+        `curl -H "Authorization: Bearer ${bearer}" https://api.service.invalid/v1/items`,
+        `curl -sS -H 'Authorization: Token ${token}' https://api.service.invalid/`,
+        `GET https://api.service.invalid/v1/me
+Authorization: Bearer ${bearer}`,
+        `headers = {'Authorization': 'Bearer ${bearer}'}`,
+        `req.Header.Set("Authorization", "Token ${token}")`,
+        `  headers:
+    Authorization: Bearer ${bearer}`
+      ],
+      fp: [
+        'curl -H "Authorization: Bearer $API_TOKEN" https://api.service.invalid',
+        'curl -H "Authorization: Bearer ${API_TOKEN}" https://api.service.invalid',
+        "Authorization: Bearer <your-access-token>",
+        "Authorization: Bearer {{access_token}}",
+        "Authorization: Bearer YOUR_ACCESS_TOKEN_HERE",
+        "headers: { Authorization: `Bearer ${token}` }",
+        `Authorization: Bearer ${fakeJwt({ sub: "1234567890", name: "John Doe", iat: 1516239022 }, "hjw")}`,
+        "Authorization: Bearer xxxxxxxxxxxxxxxxxxxxxxxx"
+      ]
+    }
+  },
+  {
+    id: "curl-user-password",
+    title: "Password in a curl -u/--user argument",
+    severity: "high",
+    keywords: ["curl"],
+    pattern: String.raw`\bcurl\b[^\n|;&]*?[ \t](?:-u|--user)(?:[ \t]+|=)["']?[^\s:"'$]{0,64}:([^\s"']{3,})`,
+    validate: validatePassword,
+    help: "A `user:password` passed to curl with `-u` or `--user`: it also leaks into shell history, CI logs and process lists. Placeholders and variables are not reported. Rotate the password and pass it with `--netrc-file` or a config read from a secret.",
+    examples: {
+      tp: [
+        `curl -u admin:${pw2} https://api.service.invalid/v1/items`,
+        `curl --user "deploy:${pw2}" -X POST https://ci.service.invalid/job/build`,
+        `curl -fsS --user=ci:${pw2} https://nexus.corp.invalid/repository/raw/`
+      ],
+      fp: [
+        'curl -u "$USER:$PASSWORD" https://api.service.invalid',
+        "curl -u admin:admin http://localhost:8080",
+        "curl -u user:password https://api.service.invalid",
+        "curl -u ${USERNAME}:${TOKEN} https://api.service.invalid",
+        "curl -u elastic:<password> https://localhost:9200"
+      ]
+    }
+  }
+];
+
+// src/scan/rules/keys.ts
+import { generateKeyPairSync as generateKeyPairSync2 } from "node:crypto";
+var WINDOW = 16384;
+var A64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+var BODY2 = String.raw`[A-Za-z0-9+/=\s\\:,"'-]`;
+function pem(label) {
+  return `-----BEGIN ${label}-----${BODY2}{32,}?-----END ${label}-----`;
+}
+function corrupt2(text, seed) {
+  return text.replace(
+    /\n([A-Za-z0-9+/]{64})\n/g,
+    () => `
+${fx(seed, 64, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")}
+`
+  );
+}
+function yamlBlock(name2, text) {
+  return `${name2}: |
+${text.trimEnd().split("\n").map((l) => `  ${l}`).join("\n")}
+`;
+}
+function keySyntaxes(kind2) {
+  const k = keyFixture(kind2);
+  return [
+    k,
+    `{"private_key": ${JSON.stringify(k)}}`,
+    yamlBlock("tls_key", k),
+    `SSH_KEY="${k.trimEnd()}"`,
+    concatenated("const key =", k),
+    // JSON inside a string literal: the newlines escaped twice.
+    `const config = ${JSON.stringify(JSON.stringify({ private_key: k }))};`
+  ];
+}
+function concatenated(lead, text) {
+  const lines = text.trimEnd().split("\n");
+  return `${lead}
+${lines.map((l) => `  "${l}\\n"`).join(" +\n")};`;
+}
+function lazy(make) {
+  let cached2;
+  return {
+    get tp() {
+      cached2 ??= make();
+      return cached2.tp;
+    },
+    get fp() {
+      cached2 ??= make();
+      return cached2.fp;
+    }
+  };
+}
+function pemFps(label, seed) {
+  return [
+    keyFixture("public"),
+    keyFixture("certificate-like"),
+    `-----BEGIN ${label}-----
+<paste your private key here>
+-----END ${label}-----`,
+    `private_key: "-----BEGIN ${label}-----\\n...\\n-----END ${label}-----"`,
+    `-----BEGIN ${label}-----
+${fx(seed, 64, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")}
+${fx(`${seed}2`, 40, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")}
+-----END ${label}-----`,
+    `const key = process.env.PRIVATE_KEY; // -----BEGIN ${label}----- lives in the vault`
+  ];
+}
+var keyRules = [
+  {
+    id: "rsa-private-key",
+    title: "RSA private key (PKCS#1 PEM)",
+    severity: "critical",
+    keywords: ["begin rsa private key"],
+    pattern: `(${pem("RSA PRIVATE KEY")})`,
+    window: WINDOW,
+    validate: validatePemPrivateKey,
+    requireValid: true,
+    help: "A PKCS#1 RSA private key (`-----BEGIN RSA PRIVATE KEY-----`, also the legacy encrypted form with `Proc-Type: 4,ENCRYPTED`). Reported only when node:crypto parses it (or, when encrypted, its headers and body are well-formed); revoke it wherever its public half is trusted (authorized_keys, certificates, JWKS) and issue a new one.",
+    examples: lazy(() => ({
+      tp: [...keySyntaxes("rsa"), keyFixture("rsa-encrypted")],
+      fp: [...pemFps("RSA PRIVATE KEY", "rsa-fp"), corrupt2(keyFixture("rsa"), "rsa-corrupt")]
+    }))
+  },
+  {
+    id: "pkcs8-private-key",
+    title: "Private key (PKCS#8 PEM)",
+    severity: "critical",
+    keywords: ["begin private key"],
+    pattern: `(${pem("PRIVATE KEY")})`,
+    window: WINDOW,
+    validate: validatePemPrivateKey,
+    requireValid: true,
+    help: "An unencrypted PKCS#8 private key (`-----BEGIN PRIVATE KEY-----`: RSA, EC, Ed25519…). Reported only when node:crypto parses it; remove it from the repository and history, revoke its certificate or registered public key, and generate a new key in a secret store.",
+    examples: lazy(() => ({
+      tp: keySyntaxes("pkcs8"),
+      fp: pemFps("PRIVATE KEY", "pk8-fp")
+    }))
+  },
+  {
+    id: "encrypted-private-key",
+    title: "Encrypted private key (PKCS#8 PEM)",
+    severity: "high",
+    keywords: ["begin encrypted private key"],
+    pattern: `(${pem("ENCRYPTED PRIVATE KEY")})`,
+    window: WINDOW,
+    validate: validatePemPrivateKey,
+    requireValid: true,
+    help: "A passphrase-encrypted PKCS#8 private key (`-----BEGIN ENCRYPTED PRIVATE KEY-----`). Reported only when its DER structure (algorithm identifier + encrypted data) is well-formed. The passphrase is often nearby: rotate the key, and treat the passphrase as exposed too.",
+    examples: lazy(() => ({
+      tp: [
+        keyFixture("pkcs8-encrypted"),
+        `{"key": ${JSON.stringify(keyFixture("pkcs8-encrypted"))}}`,
+        yamlBlock("signing_key", keyFixture("pkcs8-encrypted"))
+      ],
+      fp: pemFps("ENCRYPTED PRIVATE KEY", "epk8-fp")
+    }))
+  },
+  {
+    id: "ec-private-key",
+    title: "EC private key (SEC1 PEM)",
+    severity: "critical",
+    keywords: ["begin ec private key"],
+    pattern: `(${pem("EC PRIVATE KEY")})`,
+    window: WINDOW,
+    validate: validatePemPrivateKey,
+    requireValid: true,
+    help: "An elliptic-curve private key in SEC1 form (`-----BEGIN EC PRIVATE KEY-----`). Reported only when node:crypto parses it (or its legacy encryption headers are well-formed); revoke the certificate or registered public key and issue a new key.",
+    examples: lazy(() => ({
+      tp: keySyntaxes("ec"),
+      fp: pemFps("EC PRIVATE KEY", "ec-fp")
+    }))
+  },
+  {
+    id: "dsa-private-key",
+    title: "DSA private key (PEM)",
+    severity: "critical",
+    keywords: ["begin dsa private key"],
+    pattern: `(${pem("DSA PRIVATE KEY")})`,
+    window: WINDOW,
+    validate: validatePemPrivateKey,
+    requireValid: true,
+    help: "A DSA private key in the traditional OpenSSL form (`-----BEGIN DSA PRIVATE KEY-----`). Reported only when node:crypto parses it. DSA is deprecated: remove the key from wherever it is trusted and move to Ed25519.",
+    examples: lazy(() => ({
+      tp: [keyFixture("dsa"), JSON.stringify({ key: keyFixture("dsa") })],
+      fp: pemFps("DSA PRIVATE KEY", "dsa-fp")
+    }))
+  },
+  {
+    id: "openssh-private-key",
+    title: "OpenSSH private key",
+    severity: "critical",
+    keywords: ["begin openssh private key"],
+    pattern: `(${pem("OPENSSH PRIVATE KEY")})`,
+    window: WINDOW,
+    validate: validateOpenSshKey,
+    requireValid: true,
+    help: "An OpenSSH private key (`openssh-key-v1`). Reported only when the container parses (cipher, KDF, public key, and matching check integers when unencrypted). Remove its public key from every authorized_keys, deploy-key and CA list, then generate a new key with ssh-keygen.",
+    examples: lazy(() => ({
+      tp: keySyntaxes("openssh"),
+      fp: [
+        ...pemFps("OPENSSH PRIVATE KEY", "ossh-fp"),
+        `ssh-ed25519 ${fx("ossh-pub", 68, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")} dev@laptop`
+      ]
+    }))
+  },
+  {
+    id: "ssh2-encrypted-private-key",
+    title: "SSH.com (SSH2) encrypted private key",
+    severity: "high",
+    keywords: ["begin ssh2 encrypted private key"],
+    pattern: String.raw`(---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----[A-Za-z0-9+/=\s\\:,."-]{32,}?---- END SSH2 ENCRYPTED PRIVATE KEY ----)`,
+    window: WINDOW,
+    validate: validateSsh2Key,
+    requireValid: true,
+    help: "A private key in the SSH.com / Tectia format. Reported only when the body carries the format magic and its own length. Remove the public key from every server that trusts it and generate a new key.",
+    examples: lazy(() => {
+      const body2 = Buffer.concat([Buffer.alloc(8), fixtureBytes("ssh2", 120)]);
+      body2.writeUInt32BE(1064303083, 0);
+      body2.writeUInt32BE(body2.length, 4);
+      const lines = body2.toString("base64").match(/.{1,70}/g).join("\n");
+      const block = `---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----
+Comment: "fixture key"
+${lines}
+---- END SSH2 ENCRYPTED PRIVATE KEY ----
+`;
+      const fakeBody = fixtureBytes("ssh2-fp", 128).toString("base64").match(/.{1,70}/g).join("\n");
+      return {
+        tp: [block, `{"key": ${JSON.stringify(block)}}`],
+        fp: [
+          `---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----
+${fakeBody}
+---- END SSH2 ENCRYPTED PRIVATE KEY ----`,
+          `---- BEGIN SSH2 PUBLIC KEY ----
+Comment: "fixture"
+${fakeBody}
+---- END SSH2 PUBLIC KEY ----`
+        ]
+      };
+    })
+  },
+  {
+    id: "putty-private-key",
+    title: "PuTTY private key (.ppk)",
+    severity: "critical",
+    keywords: ["putty-user-key-file-"],
+    pattern: String.raw`(PuTTY-User-Key-File-[23]: [a-z0-9@.-]+(?:\r?\n|(?:\\r)?\\n)[\s\S]*?Private-MAC: ?[0-9a-f]{40,64})`,
+    window: WINDOW,
+    validate: validatePuttyKey,
+    requireValid: true,
+    help: "A PuTTY private key file (PPK v2/v3). Reported only when its fields and line counts are consistent and, when unencrypted, its Private-MAC verifies. Remove its public key from every server that trusts it and generate a new key with puttygen.",
+    examples: lazy(() => {
+      const k = keyFixture("putty");
+      return {
+        tp: [k, `{"ppk": ${JSON.stringify(k)}}`, yamlBlock("ppk", k)],
+        fp: [
+          k.replace(/Private-MAC: ([0-9a-f]{8})/, (_, h) => `Private-MAC: ${[...h].reverse().join("")}`),
+          "PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: <your key>\nPublic-Lines: 2\n...\nPrivate-MAC: <mac>",
+          "Load the PuTTY-User-Key-File-2 header from your .ppk file in Pageant"
+        ]
+      };
+    })
+  },
+  {
+    id: "pgp-private-key-block",
+    title: "PGP private key block",
+    severity: "critical",
+    keywords: ["begin pgp private key block"],
+    pattern: String.raw`(-----BEGIN PGP PRIVATE KEY BLOCK-----[A-Za-z0-9+/=\s\\:,.()<>@'"_-]{32,}?-----END PGP PRIVATE KEY BLOCK-----)`,
+    window: 32768,
+    validate: validatePgpPrivateKey,
+    requireValid: true,
+    help: "An ASCII-armored OpenPGP secret key. Reported only when the armor is well-formed, its CRC-24 (if present) matches and the first packet is a secret-key packet. Publish a revocation certificate for the key, remove it from keyservers and signing setups, and generate a new one.",
+    examples: lazy(() => {
+      const k = keyFixture("pgp");
+      return {
+        tp: [
+          k,
+          `{"gpg_private_key": ${JSON.stringify(k)}}`,
+          yamlBlock("GPG_PRIVATE_KEY", k),
+          concatenated("private static final String KEY =", k)
+        ],
+        fp: [
+          k.replace(/\n=([A-Za-z0-9+/]{4})\n/, (_, c) => `
+=${c === "AAAA" ? "BBBB" : "AAAA"}
+`),
+          k.replace(/PRIVATE KEY BLOCK/g, "PUBLIC KEY BLOCK"),
+          "-----BEGIN PGP PRIVATE KEY BLOCK-----\n\n<paste the output of gpg --export-secret-keys --armor>\n-----END PGP PRIVATE KEY BLOCK-----",
+          `-----BEGIN PGP PRIVATE KEY BLOCK-----
+
+${fixtureBytes("pgp-fp", 96).toString("base64")}
+-----END PGP PRIVATE KEY BLOCK-----`
+        ]
+      };
+    })
+  },
+  {
+    id: "jwk-private-key",
+    title: "JWK private key",
+    severity: "critical",
+    keywords: ['"kty"', '"d"'],
+    pattern: String.raw`(\{?[^{}]*?"(?:kty|d)"\s*:[^{}]{20,}\})`,
+    window: 8192,
+    validate: validateJwkPrivateKey,
+    help: "A JSON Web Key with its private member `d` (RSA, EC or OKP). Validated when node:crypto imports it as a private key; JWKs without `d` (public keys) are not reported. Remove it from the JWKS or configuration that trusts its public half and rotate the key.",
+    examples: lazy(() => {
+      const okp = generateJwk();
+      const { d: _d, ...pub } = okp;
+      const ordered = { kty: okp["kty"], crv: okp["crv"], x: okp["x"], d: okp["d"] };
+      return {
+        tp: [
+          JSON.stringify(okp),
+          JSON.stringify(okp, null, 2),
+          `const jwk = ${JSON.stringify(ordered)};`,
+          JSON.stringify(ordered, null, 2)
+        ],
+        fp: [
+          JSON.stringify(pub),
+          JSON.stringify(pub, null, 2),
+          '{"kty": "RSA", "d": "<private exponent>", "n": "<modulus>", "e": "AQAB"}',
+          '{"d": "2026-01-01", "kty": "EC"}'
+        ]
+      };
+    })
+  },
+  {
+    id: "age-secret-key",
+    title: "age secret key",
+    severity: "critical",
+    keywords: ["age-secret-key-1"],
+    pattern: `(?:^|[^A-Za-z0-9_-])(AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58})(?:[^A-Za-z0-9]|$)`,
+    validate: validateAgeSecretKey,
+    requireValid: true,
+    help: "An age X25519 identity (`AGE-SECRET-KEY-1…`, bech32). Reported only when its bech32 checksum verifies. Anything encrypted to its recipient (`age1…`) is readable by whoever holds it: re-encrypt those files to a new identity (age-keygen) and remove this one.",
+    examples: lazy(() => {
+      const k = fakeAgeKey("age-tp");
+      const bad = `${k.slice(0, -1)}${k.endsWith("Q") ? "P" : "Q"}`;
+      return {
+        tp: [
+          `# created: 2026-01-01T00:00:00Z
+# public key: age1${fx("age-pub", 58, "qpzry9x8gf2tvdw0s3jn54khce6mua7l")}
+${k}`,
+          `SOPS_AGE_KEY=${k}`,
+          `sops:
+  age_key: "${k}"`,
+          `{"identity": "${k}"}`
+        ],
+        fp: [
+          `SOPS_AGE_KEY=${bad}`,
+          "SOPS_AGE_KEY=AGE-SECRET-KEY-1QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ",
+          `recipient: age1${fx("age-pub", 58, "qpzry9x8gf2tvdw0s3jn54khce6mua7l")}`,
+          "key_file: AGE-SECRET-KEY-1<your key>"
+        ]
+      };
+    })
+  },
+  {
+    id: "pem-private-key",
+    title: "Private key (PEM, other label)",
+    severity: "critical",
+    keywords: ["private key-----"],
+    pattern: `(-----BEGIN (?:[A-Z0-9]+ )+PRIVATE KEY-----${BODY2}{32,}?-----END (?:[A-Z0-9]+ )+PRIVATE KEY-----)`,
+    window: WINDOW,
+    validate: validatePemPrivateKeyOtherLabel,
+    help: "A PEM private key under a label other than the standard ones (`-----BEGIN ECDSA PRIVATE KEY-----`, `ED25519 PRIVATE KEY`…), as some libraries and tools write them. Validated when the body parses as a PKCS#8, SEC1 or PKCS#1 private key; bodies that are not one DER structure are not reported. Revoke the key wherever its public half is trusted and issue a new one.",
+    examples: lazy(() => {
+      const relabel = (text, label) => text.replace(/(BEGIN|END) [A-Z ]*PRIVATE KEY/g, `$1 ${label}`);
+      const ec = relabel(keyFixture("ec"), "ECDSA PRIVATE KEY");
+      const ed = relabel(keyFixture("pkcs8"), "ED25519 PRIVATE KEY");
+      return {
+        tp: [ec, ed, `{"key": ${JSON.stringify(ec)}}`, `const s = ${JSON.stringify(JSON.stringify({ key: ec }))};`],
+        fp: [
+          relabel(keyFixture("public"), "ECDSA PRIVATE KEY").replace(/PUBLIC KEY/g, "ECDSA PRIVATE KEY"),
+          "-----BEGIN ECDSA PRIVATE KEY-----\n<your key here>\n-----END ECDSA PRIVATE KEY-----",
+          `-----BEGIN ECDSA PRIVATE KEY-----
+${fx("pem-o", 64, A64)}
+-----END ECDSA PRIVATE KEY-----`,
+          keyFixture("ec")
+        ]
+      };
+    })
+  },
+  {
+    id: "ceph-secret-key",
+    title: "Ceph (cephx) secret key",
+    severity: "high",
+    keywords: ["aqa", "aqb", "aqc", "aqd"],
+    pattern: `${TOKEN_START}(AQ[A-D][A-Za-z0-9+/]{35}==)(?:[^A-Za-z0-9+/=]|$)`,
+    validate: validateCephKey,
+    requireValid: true,
+    help: "A cephx secret key (a keyring `key = …`, `ceph auth get-key`, a Rook/CSI Kubernetes Secret `key:` or `adminKey:`). Reported only when it decodes to the cephx structure (type, creation time, 16-byte key). Rotate it with `ceph auth get-or-create-key`/`ceph auth caps` for a new entity and remove the old one.",
+    examples: lazy(() => {
+      const key = fakeCephKey("ceph-tp");
+      const badLength = Buffer.from(fakeCephKey("ceph-fp"), "base64");
+      badLength.writeUInt16LE(20, 10);
+      return {
+        tp: [
+          `[client.admin]
+	key = ${key}`,
+          `apiVersion: v1
+kind: Secret
+stringData:
+  userID: csi-rbd
+  userKey: ${key}`,
+          `ceph:
+  key: "${key}"`
+        ],
+        fp: [`key = ${badLength.toString("base64")}`, `  key: AQ${fx("ceph-fp3", 36, A64)}==`]
+      };
+    })
+  }
+];
+function generateJwk() {
+  for (; ; ) {
+    const jwk = generateKeyPairSync2("ed25519").privateKey.export({ format: "jwk" });
+    if (!/x{4,}|\*{3}|example|dummy/i.test(JSON.stringify(jwk))) return jwk;
+  }
+}
+
+// src/scan/rules/messaging.ts
+var digits = (seed, n) => `${1 + fx(seed, 1, FIXTURE_ALPHABETS.digits).charCodeAt(0) % 9}${fx(seed, n - 1, FIXTURE_ALPHABETS.digits)}`;
+var slackBot = ["xoxb", digits("sb1", 12), digits("sb2", 13), fx("sb3", 24)].join("-");
+var slackUser = ["xoxp", digits("su1", 12), digits("su2", 12), digits("su3", 13), fx("su4", 32, FIXTURE_ALPHABETS.hex)].join("-");
+var slackApp = ["xapp", "1", `A${fx("sa1", 10, FIXTURE_ALPHABETS.upperAlnum)}`, digits("sa2", 13), fx("sa3", 64, FIXTURE_ALPHABETS.hex)].join("-");
+var slackConfig = `${["xoxe", "xoxp"].join(".")}-1-${fx("sc1", 146)}`;
+var slackRefresh = `${"xoxe"}-1-${fx("sr1", 146)}`;
+var slackLegacy = ["xoxs", digits("sl1", 11), digits("sl2", 11), digits("sl3", 12), fx("sl4", 64, FIXTURE_ALPHABETS.hex)].join("-");
+var slackHookPath = `T${fx("sh1", 10, FIXTURE_ALPHABETS.upperAlnum)}/B${fx("sh2", 10, FIXTURE_ALPHABETS.upperAlnum)}/${fx("sh3", 24)}`;
+var slackHook = `https://${"hooks.slack.com"}/services/${slackHookPath}`;
+var slackTrigger = `https://${"hooks.slack.com"}/triggers/T${fx("st1", 10, FIXTURE_ALPHABETS.upperAlnum)}/${digits("st2", 13)}/${fx("st3", 32, FIXTURE_ALPHABETS.hex)}`;
+var discordId = digits("dc1", 19);
+var discordBot = [
+  Buffer.from(discordId).toString("base64url"),
+  Buffer.from(fx("dc2", 4, FIXTURE_ALPHABETS.base62)).toString("base64url"),
+  fx("dc3", 38, FIXTURE_ALPHABETS.base64url)
+].join(".");
+var discordBadId = [
+  Buffer.from(`x${discordId.slice(1)}`).toString("base64url"),
+  Buffer.from("abcd").toString("base64url"),
+  fx("dc4", 38, FIXTURE_ALPHABETS.base64url)
+].join(".");
+var discordHook = `https://${"discord.com"}/api/webhooks/${digits("dh1", 19)}/${fx("dh2", 68, FIXTURE_ALPHABETS.base64url)}`;
+var telegram = `${digits("tg1", 10)}:${"AA"}${fx("tg2", 33, FIXTURE_ALPHABETS.base64url)}`;
+var twilioToken = fx("tw1", 32, FIXTURE_ALPHABETS.hex);
+var twilioSid = `AC${fx("tw2", 32, FIXTURE_ALPHABETS.hex)}`;
+var sendgrid = ["SG", fx("sg1", 22, FIXTURE_ALPHABETS.base64url), fx("sg2", 43, FIXTURE_ALPHABETS.base64url)].join(".");
+var mailgunLegacy = `${"key"}-${fx("mg1", 32, FIXTURE_ALPHABETS.hex)}`;
+var mailgunKey = `${fx("mg2", 32, FIXTURE_ALPHABETS.hex)}-${fx("mg3", 8, FIXTURE_ALPHABETS.hex)}-${fx("mg4", 8, FIXTURE_ALPHABETS.hex)}`;
+var mailchimp = `${fx("mc1", 32, FIXTURE_ALPHABETS.hex)}-us${"14"}`;
+var mandrill = `${"md"}-${fx("md1", 22, FIXTURE_ALPHABETS.base64url)}`;
+var postmark = fxUuid("pm1");
+var teamsHook = `https://contoso.${"webhook.office.com"}/webhookb2/${fxUuid("tm1")}@${fxUuid("tm2")}/IncomingWebhook/${fx("tm3", 32, FIXTURE_ALPHABETS.hex)}/${fxUuid("tm4")}/${fx("tm5", 48, FIXTURE_ALPHABETS.base64url)}`;
+var teamsFlowSig = fx("tf1", 43, FIXTURE_ALPHABETS.base64url);
+var teamsFlow = `https://prod-12.westeurope.${"logic.azure.com"}:443/workflows/${fx("tf2", 32, FIXTURE_ALPHABETS.hex)}/triggers/manual/paths/invoke?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=${teamsFlowSig}`;
+var gchatToken = fx("gc1", 43, FIXTURE_ALPHABETS.base64url);
+var gchat = `https://${"chat.googleapis.com"}/v1/spaces/AAAA${fx("gc2", 7, FIXTURE_ALPHABETS.base62)}/messages?key=${"AIza"}${fx("gc3", 35, FIXTURE_ALPHABETS.base64url)}&token=${gchatToken}`;
+var brevo = `${"xkeysib"}-${fx("bv1", 64, FIXTURE_ALPHABETS.hex)}-${fx("bv2", 16)}`;
+var brevoSmtp = `${"xsmtpsib"}-${fx("bv3", 64, FIXTURE_ALPHABETS.hex)}-${fx("bv4", 16)}`;
+var resend = `${"re"}_${fx("rs1", 8)}_${fx("rs2", 24)}`;
+var mailersend = `${"mlsn"}.${fx("ms1", 64, FIXTURE_ALPHABETS.hex)}`;
+var zapier = `https://${"hooks.zapier.com"}/hooks/catch/${digits("zp1", 8)}/${fx("zp2", 7, FIXTURE_ALPHABETS.lowerAlnum)}/`;
+var twilioApiSecret = fx("tw3", 32);
+var vonageSecret = fx("vn1", 16);
+var pusherSecret = fx("pu1", 20, FIXTURE_ALPHABETS.hex);
+var intercom = Buffer.from(`tok:${fxUuid("ic1").replace(/-/g, "_")}:1:0`).toString("base64");
+var messagingRules = [
+  {
+    id: "slack-bot-token",
+    title: "Slack bot token",
+    severity: "high",
+    keywords: ["xoxb-"],
+    pattern: `${TOKEN_START}(xoxb-[0-9]{8,13}-[0-9]{8,14}-[A-Za-z0-9]{24})${TOKEN_END}`,
+    entropy: 3,
+    help: "A Slack bot user OAuth token (`xoxb-`): it acts as the app’s bot in the workspace. Revoke it with `auth.revoke` or by reinstalling the app (OAuth & Permissions → Revoke tokens), then store the new one in a secret manager.",
+    examples: {
+      tp: [
+        ...inSyntaxes("SLACK_BOT_TOKEN", slackBot),
+        `curl -H "Authorization: Bearer ${slackBot}" https://slack.com/api/auth.test`
+      ],
+      fp: [
+        "SLACK_BOT_TOKEN=xoxb-your-bot-token-here",
+        `SLACK_BOT_TOKEN=xoxb-${digits("sbf", 12)}-${digits("sbf2", 13)}-${fx("sbf3", 23)}`,
+        `slack_token: "myxoxb-${digits("sbf4", 12)}-${digits("sbf5", 13)}-${fx("sbf6", 24)}"`
+      ]
+    }
+  },
+  {
+    id: "slack-user-token",
+    title: "Slack user token",
+    severity: "high",
+    keywords: ["xoxp-"],
+    pattern: `${TOKEN_START}(xoxp-[0-9]{8,13}-[0-9]{8,13}-[0-9]{8,14}-[0-9a-f]{32})${TOKEN_END}`,
+    entropy: 3,
+    help: "A Slack user OAuth token (`xoxp-`): it acts as the person who installed the app, with their access. Revoke it with `auth.revoke` or from the app’s OAuth settings, then reinstall to get a new one.",
+    examples: {
+      tp: [...inSyntaxes("SLACK_USER_TOKEN", slackUser)],
+      fp: [
+        "SLACK_USER_TOKEN=xoxp-xxxxxxxxxxxx-xxxxxxxxxxxx-xxxxxxxxxxxxx-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        `slack_user_token: "${slackUser.slice(0, -1)}"`,
+        `const t = '${slackUser.replace("xoxp-", "xoxq-")}';`
+      ]
+    }
+  },
+  {
+    id: "slack-app-token",
+    title: "Slack app-level token",
+    severity: "high",
+    keywords: ["xapp-"],
+    pattern: `${TOKEN_START}(xapp-[0-9]-A[A-Z0-9]{8,12}-[0-9]{10,14}-[0-9a-f]{64})${TOKEN_END}`,
+    entropy: 3,
+    help: "A Slack app-level token (`xapp-`), used for Socket Mode and app-wide APIs. Revoke it on the app’s Basic Information page (App-Level Tokens) and generate a new one.",
+    examples: {
+      tp: [...inSyntaxes("SLACK_APP_TOKEN", slackApp)],
+      fp: [
+        "SLACK_APP_TOKEN=xapp-1-A0123456789-0123456789012-<your-token>",
+        `slack_app_token: "${slackApp.slice(0, -3)}"`,
+        `appToken = "xapp-1-${fx("saf", 20)}"`
+      ]
+    }
+  },
+  {
+    id: "slack-config-access-token",
+    title: "Slack configuration access token",
+    severity: "high",
+    keywords: ["xoxe.xox"],
+    pattern: `${TOKEN_START}(xoxe\\.xox[bp]-[0-9]-[A-Za-z0-9]{100,250})${TOKEN_END}`,
+    entropy: 4,
+    help: "A Slack app configuration access token (`xoxe.xoxp-`/`xoxe.xoxb-`): it can create and modify apps through the App Manifest API. Revoke it under Your Apps → Your App Configuration Tokens.",
+    examples: {
+      tp: [...inSyntaxes("SLACK_CONFIG_TOKEN", slackConfig)],
+      fp: ["SLACK_CONFIG_TOKEN=xoxe.xoxp-1-...", `slack_config_token: "xoxe.xoxp-1-${fx("scf", 40)}"`]
+    }
+  },
+  {
+    id: "slack-config-refresh-token",
+    title: "Slack configuration refresh token",
+    severity: "high",
+    keywords: ["xoxe-"],
+    pattern: `${TOKEN_START}(xoxe-[0-9]-[A-Za-z0-9]{100,250})${TOKEN_END}`,
+    entropy: 4,
+    help: "A Slack configuration refresh token (`xoxe-1-`): it mints new configuration access tokens. Revoke it under Your Apps → Your App Configuration Tokens.",
+    examples: {
+      tp: [...inSyntaxes("SLACK_CONFIG_REFRESH_TOKEN", slackRefresh)],
+      fp: ["SLACK_CONFIG_REFRESH_TOKEN=xoxe-1-<refresh token>", `refresh: "xoxe-1-${fx("srf", 60)}"`]
+    }
+  },
+  {
+    id: "slack-legacy-token",
+    title: "Slack legacy, session or workspace token",
+    severity: "high",
+    keywords: ["xoxa-", "xoxc-", "xoxo-", "xoxr-", "xoxs-"],
+    pattern: `${TOKEN_START}(xox[acors]-[0-9]{1,13}(?:-[0-9]{8,13}){1,3}-[A-Za-z0-9]{24,64})${TOKEN_END}`,
+    entropy: 3,
+    help: "A Slack legacy/workspace (`xoxa-`, `xoxo-`), refresh (`xoxr-`), or browser session (`xoxc-`, `xoxs-`) token. Revoke it (`auth.revoke`, or sign the user out of all sessions) and replace legacy tokens with a Slack app.",
+    examples: {
+      tp: [...inSyntaxes("SLACK_TOKEN", slackLegacy)],
+      fp: ["SLACK_TOKEN=xoxs-0000-0000-0000-<session>", `slack: "xoxs-${fx("slf", 30)}"`]
+    }
+  },
+  {
+    id: "slack-webhook-url",
+    title: "Slack incoming webhook URL",
+    severity: "high",
+    keywords: ["hooks.slack.com/services"],
+    pattern: String.raw`hooks\.slack\.com/services/(T[A-Z0-9]{8,12}/B[A-Z0-9]{8,12}/[A-Za-z0-9]{24})(?:[^A-Za-z0-9]|$)`,
+    entropy: 3,
+    help: "A Slack incoming webhook: anyone with the URL can post into its channel. Regenerate it (remove and re-add the webhook under the app’s Incoming Webhooks page) and keep the URL in a secret store.",
+    examples: {
+      tp: [...inSyntaxes("SLACK_WEBHOOK_URL", slackHook), `curl -X POST -d '{"text":"hi"}' ${slackHook}`],
+      fp: [
+        "SLACK_WEBHOOK_URL=https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX",
+        'webhook: "https://hooks.slack.com/services/${SLACK_TEAM}/${SLACK_HOOK}"',
+        `url = "https://hooks.slack.com/services/T${fx("shf", 10, FIXTURE_ALPHABETS.upperAlnum)}/B${fx("shf2", 10, FIXTURE_ALPHABETS.upperAlnum)}/${fx("shf3", 12)}"`
+      ]
+    }
+  },
+  {
+    id: "slack-workflow-webhook-url",
+    title: "Slack workflow webhook URL",
+    severity: "medium",
+    keywords: ["hooks.slack.com/workflows", "hooks.slack.com/triggers"],
+    pattern: String.raw`hooks\.slack\.com/(?:workflows|triggers)/(T[A-Z0-9]{8,12}/(?:A[A-Z0-9]{8,12}/)?[0-9]{8,20}/[A-Za-z0-9]{32})(?:[^A-Za-z0-9]|$)`,
+    entropy: 3,
+    help: "A Slack Workflow Builder webhook trigger: anyone with the URL can start the workflow with their own input. Delete and recreate the trigger in Workflow Builder.",
+    examples: {
+      tp: [...inSyntaxes("SLACK_WORKFLOW_URL", slackTrigger)],
+      fp: [
+        "SLACK_WORKFLOW_URL=https://hooks.slack.com/triggers/T0000000000/0000000000000/<secret>",
+        `trigger: "https://hooks.slack.com/triggers/T${fx("stf", 10, FIXTURE_ALPHABETS.upperAlnum)}/${digits("stf2", 13)}/${fx("stf3", 16, FIXTURE_ALPHABETS.hex)}"`
+      ]
+    }
+  },
+  {
+    id: "discord-bot-token",
+    title: "Discord bot token",
+    severity: "high",
+    keywords: ["discord", "authorization"],
+    pattern: String.raw`(?:(?i:discord)[\w.-]{0,30}${ASSIGN}(?:Bot\s+)?|(?i:authorization)["']?\s*[:=,]\s*["']?Bot\s+)([MNO][A-Za-z0-9_-]{22,26}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,40})${TOKEN_END}`,
+    validate: validateDiscordBotToken,
+    requireValid: true,
+    help: "A Discord bot token: base64 of the bot’s user id, a timestamp and an HMAC. Reported only when the first part decodes to a snowflake id. Reset it on the Developer Portal (Bot → Reset Token).",
+    examples: {
+      tp: [...inSyntaxes("DISCORD_BOT_TOKEN", discordBot), `headers = {"Authorization": "Bot ${discordBot}"}`],
+      fp: [
+        `DISCORD_BOT_TOKEN=${discordBadId}`,
+        'discord_token: "MTIzNDU2Nzg5MDEyMzQ1Njc4.your-token-here"',
+        `discordToken = process.env.DISCORD_TOKEN // ${fx("dcf", 10)}`
+      ]
+    }
+  },
+  {
+    id: "discord-webhook-url",
+    title: "Discord webhook URL",
+    severity: "high",
+    keywords: ["discord.com/api", "discordapp.com/api"],
+    pattern: String.raw`discord(?:app)?\.com/api(?:/v[0-9]+)?/webhooks/([0-9]{17,20}/[A-Za-z0-9_-]{60,80})${TOKEN_END}`,
+    entropy: 3.5,
+    help: "A Discord channel webhook: anyone with the URL can post as it. Delete the webhook (channel settings → Integrations → Webhooks) and create a new one.",
+    examples: {
+      tp: [...inSyntaxes("DISCORD_WEBHOOK", discordHook)],
+      fp: [
+        "DISCORD_WEBHOOK=https://discord.com/api/webhooks/{webhook.id}/{webhook.token}",
+        'discord_webhook: "https://discord.com/api/webhooks/123456789012345678/<token>"',
+        `hook = "https://discord.com/api/webhooks/${digits("dhf", 19)}/${fx("dhf2", 30, FIXTURE_ALPHABETS.base64url)}"`
+      ]
+    }
+  },
+  {
+    id: "telegram-bot-token",
+    title: "Telegram bot token",
+    severity: "high",
+    keywords: [":aa"],
+    pattern: `(?:^|[^0-9A-Za-z_]|bot)([0-9]{8,10}:AA[A-Za-z0-9_-]{33})${TOKEN_END}`,
+    entropy: 3,
+    help: "A Telegram Bot API token (`<bot id>:AA…`): full control of the bot. Revoke it with @BotFather (`/revoke`) and use the new token.",
+    examples: {
+      tp: [...inSyntaxes("TELEGRAM_BOT_TOKEN", telegram), `https://api.telegram.org/bot${telegram}/sendMessage`],
+      fp: [
+        "TELEGRAM_BOT_TOKEN=123456789:AAxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        `telegram_token: "${telegram.slice(0, -2)}"`,
+        `mac = "${digits("tgf", 10)}:aa:bb:cc"`,
+        "TELEGRAM_BOT_TOKEN=${TELEGRAM_TOKEN}"
+      ]
+    }
+  },
+  {
+    id: "twilio-auth-token",
+    title: "Twilio auth token",
+    severity: "high",
+    keywords: ["twilio"],
+    pattern: String.raw`(?i:twilio)[\w.-]{0,24}(?i:auth[_-]?token|token|secret)${ASSIGN}([0-9a-f]{32})(?:[^0-9A-Za-z]|$)`,
+    entropy: 3,
+    help: "A Twilio account auth token (32 hex characters) named as such: with the account SID it controls the whole account. Rotate it in the Twilio Console (Account → API keys & tokens → request a secondary token, promote it) and prefer API keys.",
+    examples: {
+      tp: [...inSyntaxes("TWILIO_AUTH_TOKEN", twilioToken)],
+      fp: [
+        "TWILIO_AUTH_TOKEN=your_auth_token",
+        'twilio_auth_token: "00000000000000000000000000000000"',
+        `twilioAuthToken = "${twilioToken.slice(0, 30)}"`,
+        `TWILIO_ACCOUNT_SID=${twilioSid}`
+      ]
+    }
+  },
+  {
+    id: "twilio-credentials-url",
+    title: "Twilio credentials in a URL",
+    severity: "high",
+    keywords: ["twilio.com"],
+    pattern: String.raw`(?:AC|SK)[0-9a-f]{32}:([A-Za-z0-9]{32})@(?:[a-z0-9-]+\.)*twilio\.com`,
+    entropy: 3,
+    help: "A Twilio account SID or API key SID with its secret in a URL’s user-info (`https://AC…:token@api.twilio.com`). Rotate the auth token or delete the API key in the Twilio Console.",
+    examples: {
+      tp: [
+        `TWILIO_URL=https://${twilioSid}:${twilioToken}@api.twilio.com/2010-04-01/Accounts`,
+        `curl "https://${twilioSid}:${twilioToken}@api.twilio.com/2010-04-01/Accounts/${twilioSid}/Messages.json"`
+      ],
+      fp: [
+        `curl -u ${twilioSid}:$TWILIO_AUTH_TOKEN https://api.twilio.com/2010-04-01/Accounts`,
+        "https://ACxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx:[AuthToken]@api.twilio.com/"
+      ]
+    }
+  },
+  {
+    id: "sendgrid-api-key",
+    title: "SendGrid API key",
+    severity: "high",
+    keywords: ["sg."],
+    pattern: `${TOKEN_START}(SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43})${TOKEN_END}`,
+    entropy: 3.5,
+    help: "A SendGrid (Twilio) API key (`SG.<id>.<secret>`): it sends mail as your domain. Delete it under Settings → API Keys and create a new, narrowly scoped key.",
+    examples: {
+      tp: [...inSyntaxes("SENDGRID_API_KEY", sendgrid)],
+      fp: [
+        "SENDGRID_API_KEY=SG.xxxxxxxxxxxxxxxxxxxxxx.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        `sendgrid_api_key: "${sendgrid.slice(0, -5)}"`,
+        'const sg = require("@sendgrid/mail"); sg.setApiKey(process.env.SENDGRID_API_KEY);'
+      ]
+    }
+  },
+  {
+    id: "mailgun-api-key",
+    title: "Mailgun API key (legacy key- form)",
+    severity: "high",
+    keywords: ["key-"],
+    pattern: `${TOKEN_START}(key-[0-9a-f]{32})${TOKEN_END}`,
+    entropy: 3,
+    help: "A Mailgun private API key in the legacy `key-<32 hex>` form: full access to sending and account APIs. Delete it under API Security in the Mailgun dashboard and create a new key.",
+    examples: {
+      tp: [
+        ...inSyntaxes("MAILGUN_API_KEY", mailgunLegacy),
+        `curl -s --user 'api:${mailgunLegacy}' https://api.mailgun.net/v3/domains`
+      ],
+      fp: [
+        "MAILGUN_API_KEY=key-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        `monkey-${fx("mgf", 32, FIXTURE_ALPHABETS.hex)}`,
+        `"ssh-key-${fx("mgf2", 32, FIXTURE_ALPHABETS.hex)}"`,
+        `mailgun_api_key: "key-${fx("mgf3", 31, FIXTURE_ALPHABETS.hex)}"`
+      ]
+    }
+  },
+  {
+    id: "mailgun-private-key",
+    title: "Mailgun API key",
+    severity: "high",
+    keywords: ["mailgun"],
+    // `api:<key>` (curl --user) counts when a Mailgun host follows on the line; leftmost-first alternation keeps it in the match.
+    pattern: String.raw`(?:(?i:mailgun)[\w.-]{0,30}${ASSIGN}|api:)([0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8})(?:[^0-9A-Za-z-][^\n]{0,200}?(?i:mailgun)\.net|[^0-9A-Za-z-]|$)`,
+    entropy: 3,
+    help: "A Mailgun API key in the current `<32 hex>-<8 hex>-<8 hex>` form, named as Mailgun’s or used as `api:<key>`. Delete it under API Security in the Mailgun dashboard and create a new key.",
+    examples: {
+      tp: [
+        ...inSyntaxes("MAILGUN_API_KEY", mailgunKey),
+        `curl --user "api:${mailgunKey}" https://api.eu.mailgun.net/v3/domains`,
+        `https://api:${mailgunKey}@api.mailgun.net/v3/lists`
+      ],
+      fp: [
+        "MAILGUN_API_KEY=<mailgun-private-key>",
+        `mailgun_request_id: "${fxUuid("mgf4")}"`,
+        `build_id = "${mailgunKey}"`
+      ]
+    }
+  },
+  {
+    id: "mailchimp-api-key",
+    title: "Mailchimp API key",
+    severity: "high",
+    keywords: ["-us1", "-us2", "-us3", "-us4", "-us5", "-us6", "-us7", "-us8", "-us9"],
+    pattern: `(?:^|[^0-9A-Za-z_-])([0-9a-f]{32}-us[0-9]{1,2})(?:[^0-9A-Za-z_-]|$)`,
+    entropy: 3,
+    help: "A Mailchimp Marketing API key (`<32 hex>-us<N>`, the suffix is the data centre). Revoke it under Profile → Extras → API keys and create a new one.",
+    examples: {
+      tp: [...inSyntaxes("MAILCHIMP_API_KEY", mailchimp)],
+      fp: [
+        "MAILCHIMP_API_KEY=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx-us14",
+        `locale: "${fx("mcf", 32, FIXTURE_ALPHABETS.hex)}-us-east-1"`,
+        `mailchimp_key: "${fx("mcf2", 30, FIXTURE_ALPHABETS.hex)}-us14"`
+      ]
+    }
+  },
+  {
+    id: "mailchimp-transactional-key",
+    title: "Mailchimp Transactional (Mandrill) API key",
+    severity: "high",
+    keywords: ["mandrill", "transactional"],
+    pattern: String.raw`(?i:mandrill|mailchimp[_-]?transactional)[\w.-]{0,30}${ASSIGN}((?:md-)?[A-Za-z0-9_-]{22})${TOKEN_END}`,
+    entropy: 3.5,
+    validate: validateMixedCase,
+    help: "A Mailchimp Transactional (Mandrill) API key (22 characters, `md-` prefixed in newer keys) named as Mandrill’s: it sends mail as your domains. Values without both upper- and lower-case letters are not reported. Delete it in the Mandrill settings (SMTP & API Info) and create a new key.",
+    examples: {
+      tp: [...inSyntaxes("MANDRILL_API_KEY", mandrill)],
+      fp: [
+        "MANDRILL_API_KEY=md-xxxxxxxxxxxxxxxxxxxxxx",
+        'mandrill_template: "md-button-toggle-group-x"',
+        `MANDRILL_API_KEY=${fx("mdf", 22, FIXTURE_ALPHABETS.lowerAlnum)}`,
+        `<div class="${mandrill}">`
+      ]
+    }
+  },
+  {
+    id: "postmark-server-token",
+    title: "Postmark server or account token",
+    severity: "high",
+    keywords: ["postmark"],
+    pattern: String.raw`(?i:postmark)[\w.-]{0,30}${ASSIGN}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^0-9A-Za-z-]|$)`,
+    entropy: 3,
+    help: "A Postmark server or account API token (a UUID named as Postmark’s, or in an `X-Postmark-Server-Token` header): it sends mail from your servers. Regenerate it under the server’s API Tokens tab.",
+    examples: {
+      tp: [...inSyntaxes("POSTMARK_SERVER_TOKEN", postmark), `-H "X-Postmark-Server-Token: ${postmark}"`],
+      fp: [
+        "POSTMARK_SERVER_TOKEN=POSTMARK_API_TEST",
+        'postmark_token: "00000000-0000-0000-0000-000000000000"',
+        `postmark_message_stream: outbound # ${fxUuid("pmf")}`
+      ]
+    }
+  },
+  {
+    id: "microsoft-teams-webhook-url",
+    title: "Microsoft Teams incoming webhook URL",
+    severity: "high",
+    keywords: ["office.com/webhook", "office365.com/webhook"],
+    pattern: String.raw`(?:webhook\.office\.com/webhookb2|outlook\.office(?:365)?\.com/webhook)/([0-9a-f-]{36}@[0-9a-f-]{36}/IncomingWebhook/[0-9a-f]{32}/[0-9a-f-]{36}(?:/[A-Za-z0-9_-]{20,80})?)`,
+    entropy: 3,
+    help: "A Microsoft Teams (Office 365 connector) incoming webhook: anyone with the URL can post into the channel. Remove the connector from the channel and create a new one (or move to a Workflows webhook).",
+    examples: {
+      tp: [...inSyntaxes("TEAMS_WEBHOOK_URL", teamsHook)],
+      fp: [
+        "TEAMS_WEBHOOK_URL=https://contoso.webhook.office.com/webhookb2/<group>@<tenant>/IncomingWebhook/<id>/<owner>",
+        'teams: "https://outlook.office.com/webhook/${TEAMS_WEBHOOK_PATH}"'
+      ]
+    }
+  },
+  {
+    id: "microsoft-teams-workflow-webhook-url",
+    title: "Microsoft Teams / Power Automate workflow webhook URL",
+    severity: "high",
+    keywords: ["logic.azure.com", "powerplatform.com"],
+    pattern: String.raw`(?:logic\.azure\.com|api\.powerplatform\.com)(?::443)?/[A-Za-z0-9/_.-]*workflows/[0-9a-f]{32}/triggers/[A-Za-z0-9_]+/paths/invoke\?[^\s"'<>]*?sig=([A-Za-z0-9_%-]{40,90})`,
+    entropy: 3.5,
+    help: "A Power Automate / Logic Apps HTTP trigger URL (the Teams “Workflows” webhook); its `sig` is a SAS signature that lets anyone start the flow. Regenerate the trigger’s access keys (or recreate the flow).",
+    examples: {
+      tp: [...inSyntaxes("TEAMS_FLOW_URL", teamsFlow)],
+      fp: [
+        "TEAMS_FLOW_URL=https://prod-12.westeurope.logic.azure.com:443/workflows/<id>/triggers/manual/paths/invoke?api-version=2016-06-01&sig=<sig>",
+        `flow: "https://prod-12.westeurope.logic.azure.com:443/workflows/${fx("tff", 32, FIXTURE_ALPHABETS.hex)}/triggers/manual/paths/invoke?api-version=2016-06-01&sig=\${SIG}"`
+      ]
+    }
+  },
+  {
+    id: "google-chat-webhook-url",
+    title: "Google Chat webhook URL",
+    severity: "medium",
+    keywords: ["chat.googleapis.com"],
+    pattern: String.raw`chat\.googleapis\.com/v1/spaces/[A-Za-z0-9_-]+/messages\?[^\s"'<>]*?token=([A-Za-z0-9_%-]{40,60})`,
+    entropy: 3.5,
+    help: "A Google Chat incoming webhook (space URL with `key` and `token`): anyone with it can post into the space. Delete the webhook in the space’s Apps & integrations and create a new one.",
+    examples: {
+      tp: [...inSyntaxes("GOOGLE_CHAT_WEBHOOK", gchat)],
+      fp: [
+        "GOOGLE_CHAT_WEBHOOK=https://chat.googleapis.com/v1/spaces/SPACE_ID/messages?key=KEY&token=TOKEN",
+        'webhook: "https://chat.googleapis.com/v1/spaces/AAAA/messages?token={{ chat_token }}"'
+      ]
+    }
+  },
+  {
+    id: "brevo-api-key",
+    title: "Brevo (Sendinblue) API key",
+    severity: "high",
+    keywords: ["xkeysib-"],
+    pattern: `${TOKEN_START}(xkeysib-[0-9a-f]{64}-[A-Za-z0-9]{16})${TOKEN_END}`,
+    entropy: 3,
+    help: "A Brevo (formerly Sendinblue) API v3 key (`xkeysib-`): contacts, campaigns and transactional mail. Delete it under SMTP & API → API Keys and create a new one.",
+    examples: {
+      tp: [...inSyntaxes("BREVO_API_KEY", brevo)],
+      fp: ["BREVO_API_KEY=xkeysib-<your-key>", `brevo: "xkeysib-${fx("bvf", 64, FIXTURE_ALPHABETS.hex)}"`]
+    }
+  },
+  {
+    id: "brevo-smtp-key",
+    title: "Brevo (Sendinblue) SMTP key",
+    severity: "high",
+    keywords: ["xsmtpsib-"],
+    pattern: `${TOKEN_START}(xsmtpsib-[0-9a-f]{64}-[A-Za-z0-9]{16})${TOKEN_END}`,
+    entropy: 3,
+    help: "A Brevo SMTP relay key (`xsmtpsib-`): it sends mail through Brevo’s SMTP relay as your account. Delete it under SMTP & API → SMTP and create a new one.",
+    examples: {
+      tp: [...inSyntaxes("BREVO_SMTP_KEY", brevoSmtp)],
+      fp: ["SMTP_PASSWORD=xsmtpsib-xxxxxxxx", `smtp: "xsmtpsib-${fx("bvf2", 60, FIXTURE_ALPHABETS.hex)}-${fx("bvf3", 16)}"`]
+    }
+  },
+  {
+    id: "resend-api-key",
+    title: "Resend API key",
+    severity: "high",
+    keywords: ["resend"],
+    pattern: String.raw`(?i:resend)[\w.-]{0,30}(?:${ASSIGN}|\(\s*["'])(re_[A-Za-z0-9]{8}_[A-Za-z0-9]{24})${TOKEN_END}`,
+    entropy: 3.5,
+    help: "A Resend API key (`re_<id>_<secret>`, named as Resend’s or passed to `new Resend(…)`): it sends mail from your verified domains. Delete it under API Keys in the Resend dashboard and create a new one.",
+    examples: {
+      tp: [...inSyntaxes("RESEND_API_KEY", resend), `const resend = new Resend('${resend}');`],
+      fp: [
+        "RESEND_API_KEY=re_123456789",
+        "const re_pattern_matcher_for_tokens_abc = 1;",
+        `resend_id = "pre_${fx("rsf", 8)}_${fx("rsf2", 24)}"`
+      ]
+    }
+  },
+  {
+    id: "mailersend-api-token",
+    title: "MailerSend API token",
+    severity: "high",
+    keywords: ["mlsn."],
+    pattern: `${TOKEN_START}(mlsn\\.[0-9a-f]{64})${TOKEN_END}`,
+    entropy: 3,
+    help: "A MailerSend API token (`mlsn.` + 64 hex): it sends mail from your domains. Delete it under Integrations → API tokens and create a new one.",
+    examples: {
+      tp: [...inSyntaxes("MAILERSEND_API_KEY", mailersend)],
+      fp: ["MAILERSEND_API_KEY=mlsn.<token>", `mailersend: "mlsn.${fx("msf", 40, FIXTURE_ALPHABETS.hex)}"`]
+    }
+  },
+  {
+    id: "zapier-webhook-url",
+    title: "Zapier catch hook URL",
+    severity: "medium",
+    keywords: ["hooks.zapier.com"],
+    pattern: String.raw`hooks\.zapier\.com/hooks/catch/([0-9]{4,12}/[a-z0-9]{6,8})(?:/|[^A-Za-z0-9]|$)`,
+    entropy: 2.5,
+    help: "A Zapier “Catch Hook” trigger URL: anyone with it can start the Zap with their own data. Turn the Zap off, replace its trigger (a new hook URL is issued) and keep the URL in a secret store.",
+    examples: {
+      tp: [...inSyntaxes("ZAPIER_HOOK", zapier)],
+      fp: [
+        "ZAPIER_HOOK=https://hooks.zapier.com/hooks/catch/123456/",
+        'zap: "https://hooks.zapier.com/hooks/catch/<account>/<hook>/"'
+      ]
+    }
+  },
+  {
+    id: "twilio-api-key-secret",
+    title: "Twilio API key secret",
+    severity: "high",
+    keywords: ["twilio"],
+    pattern: String.raw`(?i:twilio)[\w.-]{0,24}(?i:api[_-]?(?:key[_-]?)?secret)${ASSIGN}([A-Za-z0-9]{32})(?:[^0-9A-Za-z]|$)`,
+    entropy: 3.5,
+    help: "The secret of a Twilio API key (32 characters, named as Twilio’s; the `SK…` key SID is its user name). Delete the API key in the Twilio Console (API keys & tokens) and create a new one.",
+    examples: {
+      tp: [
+        ...inSyntaxes("TWILIO_API_SECRET", twilioApiSecret),
+        ...inSyntaxes("TWILIO_API_KEY_SECRET", twilioApiSecret).slice(0, 1)
+      ],
+      fp: [
+        "TWILIO_API_SECRET=your_api_secret",
+        `TWILIO_API_KEY=SK${fx("twf", 32, FIXTURE_ALPHABETS.hex)}`,
+        `twilio_api_secret: "${fx("twf2", 24)}"`
+      ]
+    }
+  },
+  {
+    id: "vonage-api-secret",
+    title: "Vonage (Nexmo) API secret",
+    severity: "high",
+    keywords: ["vonage", "nexmo"],
+    pattern: String.raw`(?i:vonage|nexmo)[\w.-]{0,24}(?i:secret)${ASSIGN}([A-Za-z0-9]{16})(?:[^0-9A-Za-z]|$)`,
+    entropy: 3.3,
+    help: "A Vonage (formerly Nexmo) API secret (16 characters, named as Vonage’s): with the API key it sends SMS and places calls on the account. Rotate it in the Vonage API dashboard (API settings → secrets).",
+    examples: {
+      tp: [...inSyntaxes("VONAGE_API_SECRET", vonageSecret), `NEXMO_API_SECRET=${vonageSecret}`],
+      fp: [
+        "VONAGE_API_SECRET=<api-secret>",
+        `VONAGE_API_KEY=${fx("vnf", 8, FIXTURE_ALPHABETS.hex)}`,
+        'nexmo_secret: "aaaaaaaaaaaaaaaa"'
+      ]
+    }
+  },
+  {
+    id: "pusher-app-secret",
+    title: "Pusher Channels app secret",
+    severity: "high",
+    keywords: ["pusher"],
+    pattern: String.raw`(?i:pusher)[\w.-]{0,24}(?i:secret)${ASSIGN}([0-9a-f]{20})(?:[^0-9A-Za-z]|$)`,
+    entropy: 3,
+    help: "A Pusher Channels app secret (20 hex, named as Pusher’s): it signs private/presence channel auth and triggers events. Rotate it under App Keys in the Pusher dashboard.",
+    examples: {
+      tp: [...inSyntaxes("PUSHER_APP_SECRET", pusherSecret)],
+      fp: [
+        "PUSHER_APP_SECRET=${PUSHER_SECRET}",
+        `PUSHER_APP_KEY=${fx("puf", 20, FIXTURE_ALPHABETS.hex)}`,
+        'pusher_secret: "00000000000000000000"'
+      ]
+    }
+  },
+  {
+    id: "intercom-access-token",
+    title: "Intercom access token",
+    severity: "high",
+    keywords: ["dg9ro"],
+    pattern: `${TOKEN_START}(dG9rO[A-Za-z0-9+/]{30,120}={0,2})(?:[^A-Za-z0-9+/=_-]|$)`,
+    validate: validateIntercomToken,
+    requireValid: true,
+    help: "An Intercom access token (base64 of `tok:<uuid>:…`): workspace data through the REST API. Reported only when it decodes to that shape. Revoke it in the Developer Hub (app → Authentication) and create a new one.",
+    examples: {
+      tp: [...inSyntaxes("INTERCOM_ACCESS_TOKEN", intercom), `Authorization: Bearer ${intercom}`],
+      fp: [
+        `INTERCOM_ACCESS_TOKEN=${Buffer.from(`tok:${fx("icf", 20)}`).toString("base64")}`,
+        `note = "${Buffer.from("token: this is not one at all, just prose").toString("base64")}"`
+      ]
+    }
+  }
+];
+
+// src/scan/rules/services.ts
+var sidekiq = `${fx("skq1", 8, FIXTURE_ALPHABETS.hex)}:${fx("skq2", 8, FIXTURE_ALPHABETS.hex)}`;
+var sumoId = `su${fx("sumo1", 12)}`;
+var sumoKey = fx("sumo2", 64);
+var notion = `${"ntn"}_${fx("ntn1", 11, FIXTURE_ALPHABETS.digits)}${fx("ntn2", 35)}`;
+var notionLegacy = `${"secret"}_${fx("ntn3", 43)}`;
+var fbPage = `${"EAA"}G${fx("fb1", 160)}`;
+var fbSecret = fx("fb2", 32, FIXTURE_ALPHABETS.hex);
+var slackLegacyBot = `${"xoxb"}-${fx("slb1", 11, FIXTURE_ALPHABETS.digits)}-${fx("slb2", 24)}`;
+var liveKey = (seed) => `${"sk_live"}_${fx(`${seed}a`, 12)}-${fx(`${seed}b`, 20)}`;
+function validateRandomBody(secret) {
+  const body2 = secret.replace(/^[a-z]+_(?:live|test)_/, "");
+  if (isPlaceholder(body2) || isStandIn(body2)) return "invalid";
+  const classes = Number(/[a-z]/.test(body2)) + Number(/[A-Z]/.test(body2)) + Number(/[0-9]/.test(body2));
+  return classes >= 2 && shannonEntropy(body2) >= 3.5 ? "unknown" : "invalid";
+}
+var serviceRules = [
+  {
+    id: "sidekiq-enterprise-credentials",
+    title: "Sidekiq Enterprise/Pro gem server credentials",
+    severity: "high",
+    keywords: ["contribsys__com"],
+    pattern: String.raw`(?i:BUNDLE_(?:ENTERPRISE|GEMS)__CONTRIBSYS__COM)${ASSIGN}([0-9a-f]{8}:[0-9a-f]{8})${TOKEN_END}`,
+    help: "The `user:password` Bundler uses for the Sidekiq Enterprise or Pro gem server (`BUNDLE_ENTERPRISE__CONTRIBSYS__COM`, `BUNDLE_GEMS__CONTRIBSYS__COM`): it is the paid licence. Ask Contributed Systems to rotate it and set it as a CI secret.",
+    examples: {
+      tp: [
+        `BUNDLE_ENTERPRISE__CONTRIBSYS__COM=${sidekiq}`,
+        `  BUNDLE_GEMS__CONTRIBSYS__COM: "${sidekiq}"`,
+        `ENV BUNDLE_ENTERPRISE__CONTRIBSYS__COM=${sidekiq}`
+      ],
+      fp: [
+        "BUNDLE_ENTERPRISE__CONTRIBSYS__COM=${SIDEKIQ_CREDS}",
+        "bundle config enterprise.contribsys.com $SIDEKIQ_USER:$SIDEKIQ_PASSWORD"
+      ]
+    }
+  },
+  {
+    id: "sumologic-access-id",
+    title: "Sumo Logic access id",
+    severity: "medium",
+    keywords: ["sumo"],
+    pattern: named("sumo(?:_?logic)?", "su[A-Za-z0-9]{12}"),
+    validate: validateRandomBody,
+    help: "A Sumo Logic access id (`su` + 12 characters), half of an access key pair; the access key is reported separately. Placeholder-like ids are not reported. Delete the access key pair in Sumo Logic (Administration → Security → Access Keys) and create a new one.",
+    examples: {
+      tp: inSyntaxes("SUMO_ACCESS_ID", sumoId).slice(0, 3),
+      fp: ["SUMO_ACCESS_ID=${SUMO_ID}", "sumo_access_id: suXXXXXXXXXXXX", `SUMO_ACCESS_ID=su${"abcdefghijkl"}`]
+    }
+  },
+  {
+    id: "sumologic-access-key",
+    title: "Sumo Logic access key",
+    severity: "high",
+    keywords: ["sumo"],
+    pattern: named("sumo(?:_?logic)?", "[A-Za-z0-9]{64}"),
+    validate: validateRandomBody,
+    help: "A Sumo Logic access key (64 characters) under a Sumo Logic name: with its access id it calls the Sumo Logic API as the key’s user. Placeholders are not reported. Delete it under Administration → Security → Access Keys and create a new pair.",
+    examples: {
+      tp: inSyntaxes("SUMO_ACCESS_KEY", sumoKey).slice(0, 3),
+      fp: ["SUMO_ACCESS_KEY=${SUMO_KEY}", `sumo_access_key: ${"x".repeat(64)}`]
+    }
+  },
+  {
+    id: "notion-integration-token",
+    title: "Notion integration token",
+    severity: "high",
+    keywords: ["ntn_"],
+    pattern: `${TOKEN_START}(ntn_[0-9]{11}[A-Za-z0-9]{35})${TOKEN_END}`,
+    help: "A Notion internal integration token (`ntn_` + 11 digits + 35 characters): it reads and edits every page shared with the integration. Refresh the secret on the integration’s page at notion.so/my-integrations.",
+    examples: {
+      tp: [...inSyntaxes("NOTION_TOKEN", notion).slice(0, 3), `curl -H 'Authorization: Bearer ${notion}'`],
+      fp: [`NOTION_TOKEN=ntn_${fx("ntnf", 11, FIXTURE_ALPHABETS.digits)}`, "NOTION_TOKEN=ntn_<your token>"]
+    }
+  },
+  {
+    id: "notion-integration-token-legacy",
+    title: "Notion integration token (legacy secret_)",
+    severity: "high",
+    keywords: ["notion"],
+    pattern: named("notion", "secret_[A-Za-z0-9]{43}"),
+    validate: validateRandomBody,
+    help: "A Notion internal integration secret in the older `secret_` + 43 characters form, under a Notion name. Placeholders are not reported. Refresh it at notion.so/my-integrations.",
+    examples: {
+      tp: inSyntaxes("NOTION_API_KEY", notionLegacy).slice(0, 3),
+      fp: ["NOTION_API_KEY=secret_${NOTION}", `NOTION_API_KEY=secret_${"X".repeat(43)}`]
+    }
+  },
+  {
+    id: "nuget-cleartext-password",
+    title: "NuGet feed password (NuGet.Config ClearTextPassword)",
+    severity: "high",
+    keywords: ["cleartextpassword"],
+    pattern: String.raw`<add\s+key=["'](?i:ClearTextPassword)["']\s+value=["']([^"'\s]{4,})["']`,
+    validate: validatePassword,
+    help: "A `NuGet.Config` `packageSourceCredentials` entry with `ClearTextPassword`: the feed’s password or token (Azure Artifacts, GitHub Packages, a private feed) in plain text. Placeholders and `%VAR%` references are not reported. Revoke the token and use `dotnet nuget update source --store-password-in-clear-text` only from a CI secret.",
+    examples: {
+      tp: [
+        `<add key="ClearTextPassword" value="${fx("nug1", 24)}" />`,
+        `      <add key="Username" value="ci" />
+      <add key="ClearTextPassword" value="${fx("nug2", 52, FIXTURE_ALPHABETS.lowerAlnum)}" />`
+      ],
+      fp: [
+        '<add key="ClearTextPassword" value="%NUGET_PAT%" />',
+        '<add key="ClearTextPassword" value="$(NuGetPassword)" />',
+        '<add key="ClearTextPassword" value="password" />'
+      ]
+    }
+  },
+  {
+    id: "facebook-access-token",
+    title: "Facebook (Meta) page or user access token",
+    severity: "high",
+    keywords: ["eaa"],
+    pattern: `${TOKEN_START}(EAA[B-Z0-9][A-Za-z0-9]{90,})${TOKEN_END}`,
+    validate: validateRandomBody,
+    help: "A Facebook Graph API access token (`EAA…`): page and long-lived user tokens post and read as the page or user. Placeholder-like values are not reported. Invalidate it by changing the app secret or removing the app from the page, and keep tokens in a secret store.",
+    examples: {
+      tp: [...inSyntaxes("FACEBOOK_PAGE_TOKEN", fbPage).slice(0, 3), `graph.facebook.com/me?access_token=${fbPage}`],
+      fp: [`FACEBOOK_PAGE_TOKEN=EAAG${"x".repeat(120)}`, "FACEBOOK_PAGE_TOKEN=EAAG<your page token>"]
+    }
+  },
+  {
+    id: "facebook-app-secret",
+    title: "Facebook (Meta) app secret",
+    severity: "high",
+    keywords: ["facebook", "fb_app_secret", "fb_secret"],
+    pattern: String.raw`(?i:facebook|fb)[\w.-]{0,20}(?i:secret)${ASSIGN}([0-9a-f]{32})${TOKEN_END}`,
+    validate: validateRandomBody,
+    help: "A Facebook app secret (32 hex) under a Facebook name: it signs app access tokens and verifies webhooks. Placeholders are not reported. Reset it in the app’s Basic settings on developers.facebook.com.",
+    examples: {
+      tp: inSyntaxes("FACEBOOK_APP_SECRET", fbSecret).slice(0, 3),
+      fp: ["FACEBOOK_APP_SECRET=${FB_SECRET}", `FACEBOOK_APP_SECRET=${"0".repeat(32)}`]
+    }
+  },
+  {
+    id: "slack-legacy-bot-token",
+    title: "Slack legacy bot token",
+    severity: "high",
+    keywords: ["xoxb-"],
+    pattern: `${TOKEN_START}(xoxb-[0-9]{8,14}-[A-Za-z0-9]{18,26})${TOKEN_END}`,
+    validate: validateRandomBody,
+    help: "A Slack bot token of the older two-part form (`xoxb-<digits>-<secret>`), from legacy custom bot integrations. Placeholder-like values are not reported. Remove the custom integration in the workspace’s app management and move to a Slack app.",
+    examples: {
+      tp: inSyntaxes("SLACK_BOT_TOKEN", slackLegacyBot).slice(0, 3),
+      fp: [`SLACK_BOT_TOKEN=xoxb-${"1".repeat(11)}-${"x".repeat(24)}`, "SLACK_BOT_TOKEN=xoxb-<your token>"]
+    }
+  },
+  {
+    id: "live-secret-key",
+    title: "Live secret key (sk_live_, non-Stripe layout)",
+    severity: "high",
+    keywords: ["sk_live_"],
+    pattern: `${TOKEN_START}(sk_live_[A-Za-z0-9]*[-_][A-Za-z0-9_-]{8,})${TOKEN_END}`,
+    validate: validateRandomBody,
+    help: "A live-mode secret key with the `sk_live_` prefix whose body holds `-` or `_` (Paystack, Clerk, Lemon Squeezy and others use the prefix Stripe made common; Stripe’s own keys have their own rule). Placeholder-like keys are not reported. Roll the key in the vendor’s dashboard.",
+    examples: {
+      tp: [...inSyntaxes("CLERK_SECRET_KEY", liveKey("lk1")).slice(0, 3), `secretKey: '${liveKey("lk2")}'`],
+      fp: ["CLERK_SECRET_KEY=sk_live_your-secret-key-here", "CLERK_SECRET_KEY=sk_live_xxxxxxxx-xxxxxxxxxxxxxxxx"]
+    }
+  }
+];
+
+// src/scan/rules/packages.ts
+var { env: env3, yaml: yaml3, json: json3, code: code19 } = syntax;
+var hex4 = (seed, n) => fake(seed, n, ALPHABETS.hex);
+var npmA = fakeChecksummed("npm_", "npm-a");
+var npmB = fakeChecksummed("npm_", "npm-b");
+var pypiA = fakePypiToken("pypi.org", "pypi-a");
+var pypiB = fakePypiToken("pypi.org", "pypi-b");
+var testPypiA = fakePypiToken("test.pypi.org", "tpypi-a");
+var testPypiB = fakePypiToken("test.pypi.org", "tpypi-b");
+var jfrogRef = (seed) => {
+  const raw = Buffer.concat([Buffer.from("reftkn:01:1893456000:"), Buffer.from(fake(seed, 27))]);
+  return raw.toString("base64").slice(0, 64);
+};
+function validateJfrogReference(secret) {
+  return Buffer.from(secret, "base64").toString("latin1").startsWith("reftkn:") ? "valid" : "invalid";
+}
+var packageRules = [
+  {
+    id: "npm-access-token",
+    title: "npm access token",
+    severity: "high",
+    keywords: ["npm_"],
+    pattern: String.raw`\b(npm_[A-Za-z0-9]{36})\b`,
+    entropy: 3.5,
+    validate: validateNpmToken,
+    requireValid: true,
+    help: "An npm access token publishes and reads packages as its user (granular tokens within their packages and scopes). Delete it on npmjs.com under Access Tokens or with `npm token revoke`. The last 6 characters are a base62 CRC32 of the 30 random ones; a value whose checksum fails is not reported.",
+    examples: {
+      tp: [
+        ...syntax.all("npm_token", npmA, npmB),
+        `//registry.npmjs.org/:_authToken=${npmA}`,
+        `curl -H "Authorization: Bearer ${npmB}" https://registry.npmjs.org/-/whoami`
+      ],
+      fp: [
+        env3("NPM_TOKEN", corrupt(npmA)),
+        yaml3("npm_token", `npm_${"x".repeat(36)}`),
+        json3("npmToken", `npm_${fake("npm-s", 30)}`),
+        code19("name", `my_npm_${fake("npm-e", 36)}`),
+        env3("NPM_TOKEN", syntax.ref("NPM_TOKEN"))
+      ]
+    }
+  },
+  {
+    id: "pypi-api-token",
+    title: "PyPI API token",
+    severity: "high",
+    keywords: ["pypi-"],
+    pattern: String.raw`\b(pypi-[A-Za-z0-9_-]{80,}={0,2})`,
+    entropy: 4,
+    validate: validatePypiToken,
+    requireValid: true,
+    help: "A PyPI API token uploads releases for its account or one project. Remove it under Account settings → API tokens on pypi.org. The token is a macaroon: a value that does not decode to a pypi.org macaroon is not reported.",
+    examples: {
+      tp: [
+        env3("TWINE_PASSWORD", pypiA),
+        yaml3("password", pypiB),
+        json3("pypi_token", pypiA),
+        `[pypi]
+username = __token__
+password = ${pypiB}`
+      ],
+      fp: [
+        env3("TWINE_PASSWORD", testPypiA),
+        // a TestPyPI token: its own rule
+        yaml3("password", `pypi-${fake("pypi-r", 120, ALPHABETS.base64url)}`),
+        // not a macaroon
+        json3("pypi_token", `pypi-AgEIcHlwaS5vcmc${"x".repeat(100)}`),
+        code19("pkg", "pypi-simple-index-mirror-configuration-for-the-internal-build-cluster-and-the-ci-runners")
+      ]
+    }
+  },
+  {
+    id: "pypi-test-api-token",
+    title: "TestPyPI API token",
+    severity: "low",
+    keywords: ["pypi-"],
+    pattern: String.raw`\b(pypi-[A-Za-z0-9_-]{80,}={0,2})`,
+    entropy: 4,
+    validate: validateTestPypiToken,
+    requireValid: true,
+    help: "A TestPyPI API token uploads to the test index only. Remove it under Account settings → API tokens on test.pypi.org. A value that does not decode to a test.pypi.org macaroon is not reported.",
+    examples: {
+      tp: [env3("TEST_PYPI_TOKEN", testPypiA), yaml3("password", testPypiB)],
+      fp: [env3("PYPI_TOKEN", pypiA), yaml3("password", `pypi-${fake("tpypi-r", 120, ALPHABETS.base64url)}`)]
+    }
+  },
+  {
+    id: "rubygems-api-key",
+    title: "RubyGems API key",
+    severity: "high",
+    keywords: ["rubygems_"],
+    pattern: String.raw`\b(rubygems_[a-f0-9]{48})\b`,
+    entropy: 3,
+    help: "A RubyGems API key pushes and yanks gems within its scopes. Delete it on rubygems.org under Settings → API keys.",
+    examples: {
+      tp: [
+        env3("GEM_HOST_API_KEY", `rubygems_${hex4("rg-a", 48)}`),
+        yaml3(":rubygems_api_key", `rubygems_${hex4("rg-b", 48)}`),
+        json3("rubygemsKey", `rubygems_${hex4("rg-a", 48)}`)
+      ],
+      fp: [
+        env3("GEM_HOST_API_KEY", `rubygems_${"0".repeat(48)}`),
+        yaml3(":rubygems_api_key", `rubygems_${hex4("rg-s", 40)}`),
+        code19("k", `my_rubygems_${hex4("rg-e", 48)}`)
+      ]
+    }
+  },
+  {
+    id: "nuget-api-key",
+    title: "NuGet.org API key",
+    severity: "high",
+    keywords: ["oy2"],
+    pattern: String.raw`\b(oy2[a-z0-9]{43})\b`,
+    entropy: 3.5,
+    help: "A NuGet.org API key pushes or unlists packages matching its glob. Delete or regenerate it on nuget.org under API Keys.",
+    examples: {
+      tp: [
+        env3("NUGET_API_KEY", `oy2${fake("ng-a", 43, ALPHABETS.lowerAlnum)}`),
+        `dotnet nuget push app.nupkg --api-key oy2${fake("ng-b", 43, ALPHABETS.lowerAlnum)} --source https://api.nuget.org/v3/index.json`,
+        json3("apiKey", `oy2${fake("ng-a", 43, ALPHABETS.lowerAlnum)}`)
+      ],
+      fp: [
+        env3("NUGET_API_KEY", `oy2${"a".repeat(43)}`),
+        yaml3("apiKey", `oy2${fake("ng-s", 30, ALPHABETS.lowerAlnum)}`),
+        code19("id", `toy2${fake("ng-e", 43, ALPHABETS.lowerAlnum)}`)
+      ]
+    }
+  },
+  {
+    id: "crates-io-token",
+    title: "crates.io API token",
+    severity: "high",
+    keywords: ["cio"],
+    pattern: String.raw`\b(cio[A-Za-z0-9]{32})\b`,
+    entropy: 3.5,
+    help: "A crates.io API token publishes and yanks crates within its scopes. Revoke it on crates.io under Account Settings → API Tokens.",
+    examples: {
+      tp: [
+        env3("CARGO_REGISTRY_TOKEN", `cio${fake("cio-a", 32)}`),
+        `[registry]
+token = "cio${fake("cio-b", 32)}"`,
+        json3("token", `cio${fake("cio-a", 32)}`)
+      ],
+      fp: [
+        env3("CARGO_REGISTRY_TOKEN", `cio${"x".repeat(32)}`),
+        yaml3("token", `cio${fake("cio-s", 24)}`),
+        code19("word", `precious${fake("cio-e", 32)}`)
+      ]
+    }
+  },
+  {
+    id: "docker-hub-pat",
+    title: "Docker Hub personal or organisation access token",
+    severity: "high",
+    keywords: ["dckr_pat_", "dckr_oat_"],
+    pattern: String.raw`\b(dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,})(?:[^A-Za-z0-9_-]|$)`,
+    entropy: 3.5,
+    help: "A Docker Hub access token pushes and pulls images as its user or organisation. Delete it on Docker Hub under Account settings → Personal access tokens (or the organisation access tokens).",
+    examples: {
+      tp: [
+        env3("DOCKERHUB_TOKEN", `dckr_pat_${fake("dh-a", 27, ALPHABETS.base64url)}`),
+        yaml3("password", `dckr_oat_${fake("dh-b", 32, ALPHABETS.base64url)}`),
+        `echo dckr_pat_${fake("dh-c", 27, ALPHABETS.base64url)} | docker login -u acme --password-stdin`
+      ],
+      fp: [
+        env3("DOCKERHUB_TOKEN", `dckr_pat_${"x".repeat(27)}`),
+        yaml3("password", `dckr_pat_${fake("dh-s", 16, ALPHABETS.base64url)}`),
+        json3("password", `xdckr_pat_${fake("dh-e", 27, ALPHABETS.base64url)}`)
+      ]
+    }
+  },
+  {
+    id: "jfrog-api-key",
+    title: "JFrog Artifactory API key",
+    severity: "high",
+    keywords: ["akcp"],
+    pattern: String.raw`\b(AKCp[A-Za-z0-9]{69})\b`,
+    entropy: 4,
+    help: "A JFrog Artifactory API key (deprecated) authenticates as its user to every repository the user can reach. Revoke it in the JFrog Platform user profile and move to access tokens.",
+    examples: {
+      tp: [
+        env3("ARTIFACTORY_API_KEY", `AKCp${fake("jf-a", 69)}`),
+        yaml3("api_key", `AKCp${fake("jf-b", 69)}`),
+        `curl -H "X-JFrog-Art-Api: AKCp${fake("jf-a", 69)}" https://acme.jfrog.io/artifactory/api/repositories`
+      ],
+      fp: [
+        env3("ARTIFACTORY_API_KEY", `AKCp${"x".repeat(69)}`),
+        yaml3("api_key", `AKCp${fake("jf-s", 50)}`),
+        json3("api_key", `AKCp${fake("jf-l", 80)}`)
+      ]
+    }
+  },
+  {
+    id: "jfrog-reference-token",
+    title: "JFrog reference token",
+    severity: "high",
+    keywords: ["cmvmdgtu"],
+    pattern: String.raw`\b(cmVmdGtu[A-Za-z0-9]{56})\b`,
+    entropy: 4,
+    validate: validateJfrogReference,
+    requireValid: true,
+    help: "A JFrog reference token is the short form of an access token for the JFrog Platform (Artifactory, Xray). Revoke it under the user profile or Administration → Identity and Access → Access Tokens. A value that does not decode to `reftkn:` is not reported.",
+    examples: {
+      tp: [
+        env3("JFROG_ACCESS_TOKEN", jfrogRef("jr-a")),
+        yaml3("token", jfrogRef("jr-b")),
+        `curl -H "Authorization: Bearer ${jfrogRef("jr-c")}" https://acme.jfrog.io/artifactory/api/system/ping`
+      ],
+      fp: [
+        env3("JFROG_ACCESS_TOKEN", `cmVmdGtu${"A".repeat(56)}`),
+        yaml3("token", `cmVmdGtu${fake("jr-s", 30)}`),
+        json3("token", `xcmVmdGtu${fake("jr-e", 56)}`)
+      ]
+    }
+  },
+  {
+    id: "clojars-deploy-token",
+    title: "Clojars deploy token",
+    severity: "high",
+    keywords: ["clojars_"],
+    pattern: String.raw`\b(CLOJARS_[a-f0-9]{60})\b`,
+    entropy: 3,
+    help: "A Clojars deploy token publishes artifacts to the groups and jars it is scoped to. Disable it on clojars.org under Deploy Tokens.",
+    examples: {
+      tp: [
+        env3("CLOJARS_PASSWORD", `CLOJARS_${hex4("cj-a", 60)}`),
+        `{:url "https://repo.clojars.org" :username "acme" :password "CLOJARS_${hex4("cj-b", 60)}"}`
+      ],
+      fp: [env3("CLOJARS_PASSWORD", `CLOJARS_${"0".repeat(60)}`), yaml3("password", `CLOJARS_${hex4("cj-s", 40)}`)]
+    }
+  },
+  {
+    id: "packagist-token",
+    title: "Private Packagist authentication token",
+    severity: "high",
+    keywords: ["packagist_"],
+    pattern: String.raw`\b(packagist_[a-z]{3}_[a-f0-9]{68})\b`,
+    entropy: 3,
+    help: "A Private Packagist token reads (and for update tokens, changes) an organisation's private Composer packages. Revoke it under the organisation or user settings → Authentication tokens.",
+    examples: {
+      tp: [
+        env3("COMPOSER_AUTH_TOKEN", `packagist_ort_${hex4("pk-a", 68)}`),
+        json3("repo.packagist.com", `packagist_uut_${hex4("pk-b", 68)}`),
+        code19("token", `packagist_out_${hex4("pk-c", 68)}`)
+      ],
+      fp: [
+        env3("COMPOSER_AUTH_TOKEN", `packagist_ort_${"0".repeat(68)}`),
+        yaml3("token", `packagist_ort_${hex4("pk-s", 60)}`),
+        code19("name", `my_packagist_ort_${hex4("pk-e", 68)}`)
+      ]
+    }
+  }
+];
+
+// src/scan/rules/structured.ts
+var USERINFO = String.raw`[^:@/\s"'<>]*:([^@/\s"'<>]+)@[^\s"'<>/@]+`;
+var USERINFO_END = Array.from({ length: 127 - 33 }, (_, i) => String.fromCharCode(33 + i)).filter((c) => !`"'/<>@`.includes(c) && !(c >= "A" && c <= "Z")).map((c) => `${c}@`);
+var pw3 = (seed) => `${fx(seed, 10)}-${fx(`${seed}b`, 6, FIXTURE_ALPHABETS.lowerAlnum)}`;
+var jwtPayload = { sub: "svc-deploy", iss: "https://auth.internal.invalid", iat: 1767225600, exp: 1767229200 };
+var jwt = fakeJwt(jwtPayload, "jwt1");
+var jwtRs = fakeJwt({ sub: "user-42", scope: "admin", iat: 1767225600 }, "jwt2", "RS256");
+var jwtIo = fakeJwt({ sub: "1234567890", name: "John Doe", iat: 1516239022 }, "jwt3");
+var jwtNone = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString("base64url")}.${Buffer.from(JSON.stringify(jwtPayload)).toString("base64url")}.`;
+var b646 = (s) => Buffer.from(s).toString("base64");
+var dockerAuth = b646(`deploy-bot:${pw3("dk1")}`);
+var npmLegacyToken = `${fx("np1", 8, FIXTURE_ALPHABETS.hex)}-${fx("np2", 4, FIXTURE_ALPHABETS.hex)}-4${fx("np3", 3, FIXTURE_ALPHABETS.hex)}-a${fx("np4", 3, FIXTURE_ALPHABETS.hex)}-${fx("np5", 12, FIXTURE_ALPHABETS.hex)}`;
+var kubeToken = `${fx("kb1", 6, FIXTURE_ALPHABETS.lowerAlnum)}.${fx("kb2", 16, FIXTURE_ALPHABETS.lowerAlnum)}`;
+function dbRule(id, title, scheme, keywords, help, tp, fp) {
+  return {
+    id,
+    title,
+    severity: "high",
+    keywords,
+    pattern: `${TOKEN_START}(?i:${scheme})://${USERINFO}`,
+    validate: validateDbUrl,
+    help: `${help} Reported only when the password is not a placeholder (\`\${DB_PASSWORD}\`, \`<password>\`, \`changeme\`…).`,
+    examples: { tp, fp }
+  };
+}
+function validateKubeToken(secret) {
+  if (secret.startsWith("eyJ")) return "invalid";
+  return isPlaceholderPassword(secret) ? "invalid" : "unknown";
+}
+function validateNpmrcToken(secret) {
+  if (/^npm_/.test(secret)) return "invalid";
+  return isPlaceholderPassword(secret) ? "invalid" : "unknown";
+}
+var structuredRules = [
+  {
+    id: "jwt",
+    title: "JSON Web Token",
+    severity: "medium",
+    keywords: ["eyj"],
+    pattern: `${TOKEN_START}(eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{16,})${TOKEN_END}`,
+    validate: validateJwt,
+    requireValid: true,
+    help: "A signed JSON Web Token: a bearer credential until it expires (check `exp`). Reported only when its header and payload decode to JSON with an `alg` other than `none`. Revoke the session or rotate the signing key if it is long-lived; never commit real tokens as test fixtures.",
+    examples: {
+      tp: [
+        `AUTH_TOKEN=${jwt}`,
+        `Authorization: Bearer ${jwtRs}`,
+        `{"access_token": "${jwt}"}`,
+        `token: ${jwtRs}`,
+        `https://app.internal.invalid/callback#id_token=${jwt}&state=x`
+      ],
+      fp: [
+        `AUTH_TOKEN=${jwtIo}`,
+        `token: "${jwtNone}"`,
+        `const t = "${jwt.split(".").slice(0, 2).join(".")}";`,
+        `token = jwt.encode({"some": "payload"}, key) # ${fakeJwt({ some: "payload" }, "jwf3")}`,
+        `"${Buffer.from('{"x":1}').toString("base64url")}.eyJub3Rqc29u${fx("jwf", 10, FIXTURE_ALPHABETS.base64url)}.${fx("jwf2", 43, FIXTURE_ALPHABETS.base64url)}"`
+      ]
+    }
+  },
+  dbRule(
+    "postgres-url",
+    "PostgreSQL URL with password",
+    "postgres(?:ql)?(?:\\+[a-z0-9]+)?",
+    ["postgres"],
+    "A PostgreSQL connection URL with an embedded password. Change the role’s password (`ALTER ROLE … PASSWORD`) and load the URL from a secret store.",
+    [
+      `DATABASE_URL=postgres://app:${pw3("pg1")}@db.internal:5432/app`,
+      `database_url: "postgresql+psycopg2://app:${pw3("pg2")}@10.0.0.5/app"`,
+      `{"dsn": "postgresql://reporting:${pw3("pg3")}@pg.internal/reports?sslmode=require"}`,
+      `engine = create_engine('postgresql://app:${pw3("pg4")}@localhost/app')`
+    ],
+    [
+      "DATABASE_URL=postgres://user:password@localhost:5432/app",
+      "DATABASE_URL=postgres://admin:master_password@db.internal:5432/app",
+      "DATABASE_URL=postgres://${DB_USER}:${DB_PASSWORD}@${DB_HOST}/app",
+      'url: "postgresql://postgres:postgres@localhost/test"',
+      'dsn = "postgresql://localhost:5432/app"',
+      'DATABASE_URL="postgres://app:{{ .Values.db.password }}@db/app"'
+    ]
+  ),
+  dbRule(
+    "mysql-url",
+    "MySQL/MariaDB URL with password",
+    "mysql(?:x)?(?:\\+[a-z0-9]+)?|mariadb",
+    ["mysql", "mariadb"],
+    "A MySQL or MariaDB connection URL with an embedded password. Change the account’s password (`ALTER USER`) and load the URL from a secret store.",
+    [
+      `DATABASE_URL=mysql://app:${pw3("my1")}@mysql.internal:3306/shop`,
+      `url: "mysql+pymysql://app:${pw3("my2")}@127.0.0.1/shop"`,
+      `$dsn = 'mariadb://root:${pw3("my3")}@db/wp';`
+    ],
+    [
+      "DATABASE_URL=mysql://root:<password>@localhost/shop",
+      "DATABASE_URL=mysql://root:root@localhost/shop",
+      "url = 'mysql://app:' + getPassword() + '@db/shop'"
+    ]
+  ),
+  dbRule(
+    "mongodb-url",
+    "MongoDB URL with password",
+    "mongodb(?:\\+srv)?",
+    ["mongodb"],
+    "A MongoDB connection string with an embedded password (Atlas `mongodb+srv://` included). Rotate the database user’s password (Atlas: Database Access → Edit) and load the URI from a secret store.",
+    [
+      `MONGO_URI=mongodb+srv://api:${pw3("mg1")}@cluster0.ab1cd.mongodb.net/prod?retryWrites=true`,
+      `mongo:
+  uri: "mongodb://admin:${pw3("mg2")}@mongo-0.internal:27017/admin"`,
+      `{"MONGODB_URI": "mongodb://svc:${pw3("mg3")}@10.1.2.3/app"}`
+    ],
+    [
+      "MONGO_URI=mongodb+srv://<username>:<password>@cluster0.example.mongodb.net/",
+      "MONGO_URI=mongodb://localhost:27017/app",
+      'uri: "mongodb://admin:%PASSWORD%@mongo/admin"'
+    ]
+  ),
+  dbRule(
+    "redis-url",
+    "Redis URL with password",
+    "rediss?",
+    ["redis"],
+    "A Redis connection URL with a password (`redis://:password@host`, ACL users included). Change the password (`CONFIG SET requirepass` / `ACL SETUSER`) or rotate it in your provider’s console.",
+    [
+      `REDIS_URL=redis://:${pw3("rd1")}@redis.internal:6379/0`,
+      `cache_url: "rediss://default:${pw3("rd2")}@eu1.upstash.io:6379"`,
+      `const redis = new Redis("redis://worker:${pw3("rd3")}@10.0.0.9:6379");`
+    ],
+    [
+      "REDIS_URL=redis://:changeme@localhost:6379",
+      "REDIS_URL=redis://localhost:6379/0",
+      "REDIS_URL=redis://:${REDIS_PASSWORD}@redis:6379"
+    ]
+  ),
+  dbRule(
+    "amqp-url",
+    "AMQP (RabbitMQ) URL with password",
+    "amqps?",
+    ["amqp"],
+    "An AMQP broker URL (RabbitMQ and others) with an embedded password. Change the user’s password (`rabbitmqctl change_password`) and load the URL from a secret store.",
+    [
+      `AMQP_URL=amqp://orders:${pw3("aq1")}@rabbit.internal:5672/prod`,
+      `broker_url: "amqps://svc:${pw3("aq2")}@b-1.mq.eu-west-1.amazonaws.com:5671"`
+    ],
+    ["AMQP_URL=amqp://guest:guest@localhost:5672/", 'broker_url: "amqp://user:pass@localhost//"']
+  ),
+  dbRule(
+    "mssql-url",
+    "SQL Server URL with password",
+    "mssql|sqlserver",
+    ["mssql", "sqlserver"],
+    "A SQL Server connection URL with an embedded password. Change the login’s password (`ALTER LOGIN`) and load the URL from a secret store.",
+    [`DATABASE_URL=mssql://sa:${pw3("ms1")}@sql.internal:1433/app`, `url: "sqlserver://app:${pw3("ms2")}@10.0.0.7/app"`],
+    ["DATABASE_URL=mssql://sa:<YourStrong@Passw0rd>@localhost/app", 'url: "sqlserver://sa:Password123@localhost"']
+  ),
+  dbRule(
+    "database-url",
+    "Database URL with password (other engines)",
+    "oracle|cockroachdb|clickhouse|neo4j(?:\\+s)?|bolt|cassandra|couchbases?|influxdb|snowflake|db2|memcached|nats",
+    [
+      "oracle",
+      "cockroachdb",
+      "clickhouse",
+      "neo4j",
+      "bolt",
+      "cassandra",
+      "couchbase",
+      "influxdb",
+      "snowflake",
+      "db2",
+      "memcached",
+      "nats"
+    ],
+    "A database or message-broker URL (Oracle, CockroachDB, ClickHouse, Neo4j, Cassandra, Couchbase, InfluxDB, Snowflake, NATS…) with an embedded password. Change the account’s password and load the URL from a secret store.",
+    [
+      `NEO4J_URI=neo4j+s://neo4j:${pw3("db1")}@abcd1234.databases.neo4j.io`,
+      `clickhouse: "clickhouse://default:${pw3("db2")}@ch.internal:9000/analytics"`
+    ],
+    ["NEO4J_URI=neo4j://neo4j:neo4j@localhost:7687", 'url: "clickhouse://default:@localhost:9000"']
+  ),
+  {
+    id: "jdbc-password",
+    title: "JDBC URL with password",
+    severity: "high",
+    keywords: ["jdbc:"],
+    pattern: String.raw`jdbc:[a-z0-9]+:[^\s"'<>]*?[;?&](?i:password)=([^;&\s"'<>]+)`,
+    validate: validatePassword,
+    help: "A JDBC URL with a `password=` parameter. Change the database account’s password and pass it separately (a secret store or the driver’s properties), not inside the URL. Placeholder passwords are not reported.",
+    examples: {
+      tp: [
+        `spring.datasource.url=jdbc:mysql://db.internal:3306/shop?user=app&password=${pw3("jd1")}`,
+        `url: "jdbc:sqlserver://sql.internal:1433;databaseName=app;user=app;password=${pw3("jd2")};encrypt=true"`
+      ],
+      fp: [
+        "spring.datasource.url=jdbc:mysql://localhost/shop?user=app&password=${DB_PASSWORD}",
+        'url: "jdbc:postgresql://localhost/app?password=password"',
+        "jdbc:h2:mem:testdb;DB_CLOSE_DELAY=-1"
+      ]
+    }
+  },
+  {
+    id: "connection-string-password",
+    title: "Connection string with password (ADO.NET/ODBC style)",
+    severity: "high",
+    keywords: ["password=", "pwd="],
+    pattern: String.raw`(?i:(?:server|data source|host|hostname|address)\s*=\s*[^;"'\n]+;[^"'\n]*?(?:password|pwd)\s*=\s*)([^;"'\n]+)`,
+    validate: validatePassword,
+    help: "A `Server=…;User Id=…;Password=…` connection string (SQL Server, ODBC, Npgsql, MySQL Connector). Change the account’s password and load the string from a secret store or use managed identity. Placeholder passwords are not reported.",
+    examples: {
+      tp: [
+        `ConnectionStrings__Default=Server=sql.internal;Database=app;User Id=app;Password=${pw3("ado1")};`,
+        `"Default": "Host=pg.internal;Port=5432;Username=app;Password=${pw3("ado2")};SSL Mode=Require"`,
+        `DSN = "Driver={ODBC Driver 18};Server=tcp:10.0.0.4,1433;Uid=sa;Pwd=${pw3("ado3")};"`
+      ],
+      fp: [
+        '"Default": "Server=localhost;Database=app;User Id=sa;Password=<YourStrong!Passw0rd>;"',
+        "ConnectionStrings__Default=Server=sql;Database=app;Password=$(SQL_PASSWORD);",
+        '"Default": "Server=(localdb)\\\\mssqllocaldb;Database=app;Trusted_Connection=True;"',
+        '    conn = "Server=db;User Id=sa;Password=hunter2\\nserver=other"'
+      ]
+    }
+  },
+  {
+    id: "basic-auth-url",
+    title: "Credentials in an HTTP(S) URL",
+    severity: "high",
+    keywords: USERINFO_END,
+    pattern: `(?i:https?)://${USERINFO}`,
+    validate: validateDbUrl,
+    help: "An http(s) URL carrying `user:password@` (registries, git remotes, webhooks, proxies). Rotate the password or token and pass credentials through a credential helper or header instead. Placeholder passwords are not reported.",
+    examples: {
+      tp: [
+        `PIP_INDEX_URL=https://ci:${pw3("ba1")}@pypi.internal.invalid/simple`,
+        `url = "https://deploy:${pw3("ba2")}@git.internal.invalid/team/app.git"`,
+        `proxy: "http://proxyuser:${pw3("ba3")}@proxy.corp.invalid:3128"`,
+        `{"registry": "https://bot:${pw3("ba4")}@nexus.corp.invalid/repository/npm/"}`
+      ],
+      fp: [
+        "PIP_INDEX_URL=https://user:password@pypi.example.com/simple",
+        'url = "https://${GIT_USER}:${GIT_TOKEN}@github.com/org/repo.git"',
+        "see https://example.com/docs:faq@v2",
+        'proxy: "http://user:pass@localhost:3128"',
+        "https://<user>:<token>@gitlab.com/group/project.git",
+        "const myURL = new URL('https://a:b@host.invalid?abc#foo');"
+      ]
+    }
+  },
+  {
+    id: "service-credentials-url",
+    title: "Credentials in an SMTP/FTP/LDAP/SSH URL",
+    severity: "high",
+    keywords: ["smtp", "ftp", "ldap", "imap", "pop3", "ssh://"],
+    pattern: `(?i:smtps?|s?ftps?|ldaps?|imaps?|pop3s?|ssh)://${USERINFO}`,
+    validate: validateDbUrl,
+    help: "A mail, file-transfer, directory or SSH URL carrying `user:password@`. Change that account’s password and keep the URL in a secret store. Placeholder passwords are not reported.",
+    examples: {
+      tp: [
+        `EMAIL_URL=smtp://mailer:${pw3("sv1")}@smtp.mailgun.org:587`,
+        `ldap_url: "ldaps://cn=svc,dc=corp:${pw3("sv2")}@ldap.corp.invalid"`,
+        `FTP_TARGET=ftp://upload:${pw3("sv3")}@files.corp.invalid/incoming`
+      ],
+      fp: ["EMAIL_URL=smtp://user:password@localhost:25", "FTP_TARGET=ftp://anonymous:@ftp.gnu.org/gnu"]
+    }
+  },
+  {
+    id: "docker-config-auth",
+    title: "Docker registry credentials (config.json auths)",
+    severity: "high",
+    keywords: ['"auth"'],
+    pattern: String.raw`"auth"\s*:\s*"([A-Za-z0-9+/]{6,}={0,2})"`,
+    validate: validateBasicAuthBase64,
+    help: "A Docker/Podman `config.json` `auths` entry: `auth` is base64 of `user:password` (or token) for the registry. Reported only when it decodes to `user:password` with a real password. Revoke the password or access token at the registry and use a credential helper (`credsStore`).",
+    examples: {
+      tp: [
+        `{"auths": {"registry.internal.invalid": {"auth": "${dockerAuth}"}}}`,
+        `{
+  "auths": {
+    "ghcr.io": {
+      "auth": "${b646(`bot:${pw3("dk2")}`)}"
+    }
+  }
+}`,
+        `.dockerconfigjson: '{"auths":{"quay.io":{"auth":"${b646(`robot+ci:${pw3("dk3")}`)}"}}}'`
+      ],
+      fp: [
+        `{"auths": {"registry.local": {"auth": "${b646("user:password")}"}}}`,
+        '{"auths": {"ghcr.io": {"auth": "aGVsbG8gd29ybGQ="}}}',
+        '{"auth": "basic", "credsStore": "desktop"}',
+        '{"auths": {"docker.io": {"auth": ""}}}'
+      ]
+    }
+  },
+  {
+    id: "npmrc-auth-token",
+    title: "npm/yarn registry auth token (.npmrc, .yarnrc.yml)",
+    severity: "high",
+    keywords: ["_authtoken", "npmauthtoken"],
+    pattern: String.raw`(?:_authToken|npmAuthToken)\s*[=:]\s*["']?([^\s"'$]{16,})`,
+    entropy: 3,
+    validate: validateNpmrcToken,
+    help: "A registry auth token in `.npmrc` (`//registry/:_authToken=`) or `.yarnrc.yml` (`npmAuthToken`). `npm_` tokens are not reported here (the npm token rule checks their checksum), nor are placeholders. Revoke the token at its registry (`npm token revoke`, or the registry’s UI) and use `${NPM_TOKEN}` in the file.",
+    examples: {
+      tp: [
+        `//registry.npmjs.org/:_authToken=${npmLegacyToken}`,
+        `//npm.pkg.github.com/:_authToken=${fx("npg", 40)}`,
+        `npmRegistries:
+  "https://npm.internal.invalid":
+    npmAuthToken: "${fx("npy", 36)}"`
+      ],
+      fp: [
+        "//registry.npmjs.org/:_authToken=${NPM_TOKEN}",
+        `//registry.npmjs.org/:_authToken=npm_${fx("npf", 36)}`,
+        "//registry.npmjs.org/:_authToken=YOUR_AUTH_TOKEN_HERE",
+        'npmAuthToken: "<your-token>"'
+      ]
+    }
+  },
+  {
+    id: "npmrc-basic-auth",
+    title: "npm registry basic auth (.npmrc _auth)",
+    severity: "high",
+    keywords: ["_auth"],
+    pattern: String.raw`_auth\s*=\s*["']?([A-Za-z0-9+/]{8,}={0,2})`,
+    validate: validateBasicAuthBase64,
+    help: "An `.npmrc` `_auth` value: base64 of `user:password` for the registry. Reported only when it decodes to `user:password` with a real password. Change that password and switch to a scoped `_authToken` from an environment variable.",
+    examples: {
+      tp: [
+        `_auth=${b646(`ci-bot:${pw3("na1")}`)}`,
+        `//nexus.corp.invalid/repository/npm/:_auth="${b646(`deploy:${pw3("na2")}`)}"`
+      ],
+      fp: ["_auth=${NPM_AUTH}", `_auth=${b646("user:password")}`, `_auth=${b646("justatoken")}`]
+    }
+  },
+  {
+    id: "npmrc-password",
+    title: "npm registry password (.npmrc _password)",
+    severity: "high",
+    keywords: ["_password"],
+    pattern: String.raw`_password\s*=\s*["']?([A-Za-z0-9+/]{4,}={0,2})`,
+    validate: validateBase64Password,
+    help: "An `.npmrc` `_password`: base64 of the registry password. Reported only when it decodes to a real password. Change that password and use a token from an environment variable instead.",
+    examples: {
+      tp: [
+        `//nexus.corp.invalid/repository/npm/:_password=${b646(pw3("np6"))}`,
+        `//registry.corp.invalid/:_password="${b646(pw3("np7"))}"`
+      ],
+      fp: [
+        "//registry.corp.invalid/:_password=${NPM_PASSWORD}",
+        `//registry.corp.invalid/:_password=${b646("changeme")}`
+      ]
+    }
+  },
+  {
+    id: "kubeconfig-client-key",
+    title: "Kubernetes client key (kubeconfig client-key-data)",
+    severity: "critical",
+    keywords: ["client-key-data"],
+    pattern: String.raw`client-key-data["']?\s*:\s*["']?([A-Za-z0-9+/]{100,}={0,2})`,
+    validate: validateBase64PemKey,
+    requireValid: true,
+    help: "A kubeconfig user’s `client-key-data`: base64 of a PEM private key that authenticates to the cluster as the certificate’s user (often cluster-admin). Reported only when the key parses. Revoke the client certificate (rotate the cluster CA or remove the user’s bindings) and issue new credentials.",
+    get examples() {
+      const key = b646(keyFixture("ec"));
+      return {
+        tp: [
+          `users:
+- name: admin
+  user:
+    client-certificate-data: ${b646("cert")}
+    client-key-data: ${key}`,
+          `{"users": [{"name": "admin", "user": {"client-key-data": "${key}"}}]}`
+        ],
+        fp: [
+          `    client-certificate-data: ${b646(keyFixture("certificate-like"))}`,
+          `    client-key-data: ${b646(keyFixture("public"))}`,
+          "    client-key-data: ${CLIENT_KEY_DATA}"
+        ]
+      };
+    }
+  },
+  {
+    id: "kubeconfig-token",
+    title: "Kubernetes user token (kubeconfig)",
+    severity: "high",
+    keywords: ["user:"],
+    pattern: String.raw`(?:^|\s)user:[ \t]*\r?\n(?:[ \t]+[A-Za-z-]+:[^\n]*\r?\n){0,8}?[ \t]+token:[ \t]*["']?([A-Za-z0-9._~+/=:-]{20,})`,
+    window: 1024,
+    entropy: 3,
+    validate: validateKubeToken,
+    help: "A bearer token under a kubeconfig `user:` (bootstrap tokens, static tokens, cloud tokens; JWT service-account tokens are reported by the JWT rule, placeholders are not reported). Delete the token or its Secret, and the bindings it had.",
+    examples: {
+      tp: [
+        `users:
+- name: ci
+  user:
+    token: ${kubeToken}`,
+        `users:
+- name: ops
+  user:
+    as-user-extra: {}
+    token: "${fx("kb3", 48, FIXTURE_ALPHABETS.base64url)}"`
+      ],
+      fp: [
+        `users:
+- name: ci
+  user:
+    token: ${fakeJwt({ sub: "system:serviceaccount:ci:deployer" }, "kbf")}`,
+        "users:\n- name: ci\n  user:\n    token: ${KUBE_TOKEN}",
+        `github:
+  user:
+    name: octocat
+  token_url: https://github.com/login/oauth/access_token`
+      ]
+    }
+  },
+  {
+    id: "netrc-password",
+    title: ".netrc machine password",
+    severity: "high",
+    keywords: ["machine"],
+    pattern: String.raw`machine\s+[^\s]+\s+login\s+[^\s]+\s+password\s+([^\s"'\x60]+)`,
+    window: 512,
+    validate: validatePassword,
+    help: "A `.netrc` entry (`machine … login … password …`) used by curl, git and pip. Rotate that password or token and keep `.netrc` out of the repository. Placeholder passwords are not reported.",
+    examples: {
+      tp: [
+        `machine api.heroku.com login ops@corp.invalid password ${pw3("nr1")}`,
+        `machine git.internal.invalid
+  login ci
+  password ${pw3("nr2")}`
+      ],
+      fp: [
+        "machine github.com login USERNAME password ${GITHUB_TOKEN}",
+        "machine example.com login user password changeme",
+        "return f'machine {hostname}{path} login {self.username} password {self.password}'",
+        // An escape sequence is not part of the value; stand-ins are not passwords.
+        "    f.write('machine {h} login token password {self.auth_token}\\n')",
+        "machine api.corp.invalid login me password 1234",
+        "machine api.corp.invalid login me password old-token",
+        "machine api.corp.invalid login me password expired-auth-token"
+      ]
+    }
+  },
+  {
+    id: "cli-password-argument",
+    title: "Password on a command line (docker login, mysql, sshpass)",
+    severity: "high",
+    keywords: ["docker login", "mysql", "sshpass", "mysqldump"],
+    pattern: String.raw`(?:docker\s+login\b[^\n|;&]*?\s(?:-p|--password)(?:\s+|=)|\bmysql(?:dump|admin)?\b[^\n|;&]*?\s(?:-p|--password=)|\bsshpass\s+-p\s*)["']?([^\s"'\x60|;&,]{4,})`,
+    validate: validatePassword,
+    help: "A password passed as a command-line argument (`docker login -p`, `mysql -p<password>`, `sshpass -p`): it also leaks into shell history and process lists. Rotate it and read it from stdin (`--password-stdin`) or an option file. Placeholder passwords and variables are not reported.",
+    examples: {
+      tp: [
+        `docker login -u deploy -p ${pw3("cl1")} registry.internal.invalid`,
+        `run: mysql -h db.internal -u root -p${pw3("cl2")} shop < dump.sql`,
+        `sshpass -p '${pw3("cl3")}' ssh ops@10.0.0.5`
+      ],
+      fp: [
+        'docker login -u "$DOCKER_USER" -p "$DOCKER_PASSWORD" ghcr.io',
+        'echo "$TOKEN" | docker login ghcr.io -u bot --password-stdin',
+        "mysql -u root -p${MYSQL_ROOT_PASSWORD} shop",
+        "sshpass -p password ssh user@host",
+        "Pass it as `mysql -pSECRET`, not in the URL."
+      ]
+    }
+  }
+];
+
+// src/scan/rules/vcs.ts
+var { env: env4, yaml: yaml4, json: json4, code: code20 } = syntax;
+var NOT_REPORTED = "A value whose checksum fails is not reported.";
+function githubClassic(prefix2, id, title, severity, help) {
+  const p = `${prefix2}_`;
+  const a = fakeChecksummed(p, `${id}-a`);
+  const b = fakeChecksummed(p, `${id}-b`);
+  return {
+    id,
+    title,
+    severity,
+    keywords: [p],
+    pattern: String.raw`\b(${prefix2}_[A-Za-z0-9]{36})\b`,
+    entropy: 3.5,
+    validate: validateGithubClassic,
+    requireValid: true,
+    help: `${help} The last 6 characters are a base62 CRC32 of the 30 random ones. ${NOT_REPORTED}`,
+    examples: {
+      tp: [
+        ...syntax.all("github_token", a, b),
+        `git clone https://x-access-token:${a}@github.com/acme/app.git`,
+        `curl -H "Authorization: token ${b}" https://api.github.com/user`
+      ],
+      fp: [
+        env4("GITHUB_TOKEN", corrupt(a)),
+        // checksum fails
+        yaml4("token", `${p}${"x".repeat(36)}`),
+        json4("token", `${p}${fake(`${id}-short`, 30)}`),
+        // too short
+        code20("token", `my${a}`),
+        // embedded in a longer identifier
+        env4("GITHUB_TOKEN", `${a}Z`),
+        // too long
+        yaml4("token", syntax.secretRef("GITHUB_TOKEN"))
+      ]
+    }
+  };
+}
+function gitlab(s) {
+  const body2 = s.body ?? "[A-Za-z0-9_-]";
+  const routes = !s.body && !s.legacyOnly;
+  const min = s.min ?? 20;
+  const alphabet = s.alphabet ?? ALPHABETS.base64url;
+  const a = s.prefix + fake(`${s.id}-a`, min, alphabet);
+  const b = s.prefix + fake(`${s.id}-b`, min + 6, alphabet);
+  const routable = !routes ? "" : String.raw`(?:(?:\.[0-9a-z]{2})?\.[0-9a-z]{9})?`;
+  const routableA = fakeGitlabRoutable(s.prefix, `${s.id}-r`, Math.max(27, min));
+  const routableB = fakeGitlabRoutable(s.prefix, `${s.id}-r2`, Math.max(31, min + 4), "01");
+  const routableTp = !routes ? [] : [env4(s.name.toUpperCase(), routableA), yaml4(s.name, routableB)];
+  const routableFp = !routes ? [] : [json4(s.name, corrupt(routableA))];
+  const esc = s.prefix.replace(/[.-]/g, (c) => `\\${c}`);
+  return {
+    id: s.id,
+    title: s.title,
+    severity: s.severity,
+    keywords: [s.prefix.toLowerCase()],
+    pattern: String.raw`\b(${esc}${body2}{${min},300}${routable})(?:[^A-Za-z0-9_-]|$)`,
+    entropy: 3,
+    ...routes ? { validate: validateGitlabToken } : {},
+    help: !routes ? s.help : `${s.help} Routable tokens end in a payload length and a CRC32; one whose checksum fails is not reported.`,
+    examples: {
+      tp: [...syntax.all(s.name, a, b), ...routableTp],
+      fp: [
+        env4(s.name.toUpperCase(), `${s.prefix}${"x".repeat(min)}`),
+        yaml4(s.name, `${s.prefix}${fake(`${s.id}-short`, min - 6, alphabet)}`),
+        json4(s.name, `my${a}`),
+        code20(s.name, `<${s.prefix}your-token-here>`),
+        ...routableFp
+      ]
+    }
+  };
+}
+var fineA = `github_pat_${fake("fg-a", 22)}_${fake("fg-a2", 59)}`;
+var fineB = `github_pat_${fake("fg-b", 22)}_${fake("fg-b2", 59)}`;
+var ghsA = fakeChecksummed("ghs_", "ghs-a");
+var jwtPart = (o) => Buffer.from(JSON.stringify(o)).toString("base64url");
+var ghsStateless = `ghs_${fake("app", 6, "0123456789")}_${jwtPart({ alg: "RS256", typ: "JWT" })}.${jwtPart({
+  iss: fake("iss", 12),
+  exp: 19e8,
+  inst: 4242
+})}.${fake("ghs-sig", 86, ALPHABETS.base64url)}`;
+var ghrShort = fakeChecksummed("ghr_", "ghr-a");
+var ghrLong = `ghr_${fake("ghr-long", 76)}`;
+var hex40 = (seed) => fake(seed, 40, ALPHABETS.hex);
+var atlassianTail = (seed) => `${fake(seed, 170, ALPHABETS.base64url)}=${fake(`${seed}-c`, 8, ALPHABETS.HEX)}`;
+var atctA = fakeAtlassianToken("ATCTT3xFfGN0", "atct-a");
+var atctB = fakeAtlassianToken("ATCTT3xFfGN0", "atct-b");
+var atbbA = fakeBitbucketAppPassword("atbb-a");
+var atbbB = fakeBitbucketAppPassword("atbb-b");
+var adoNewA = `${fake("ado-a", 76)}AZDO${fake("ado-a3", 4)}`;
+var adoNewB = `${fake("ado-b", 76)}AZDO${fake("ado-b3", 4)}`;
+var adoLegacyA = fake("ado-l-a", 52, "abcdefghijklmnopqrstuvwxyz234567");
+var adoLegacyB = fake("ado-l-b", 52, "abcdefghijklmnopqrstuvwxyz234567");
+var vcsRules = [
+  githubClassic(
+    "ghp",
+    "github-pat-classic",
+    "GitHub personal access token (classic)",
+    "high",
+    "A classic GitHub PAT acts as its owner on every repository its scopes allow. Delete it under Settings → Developer settings → Personal access tokens and replace it with a fine-grained token."
+  ),
+  githubClassic(
+    "gho",
+    "github-oauth-token",
+    "GitHub OAuth access token",
+    "high",
+    "An OAuth App's access token acts as the user who authorised the app. Revoke it from the user's Authorized OAuth Apps or with the app's DELETE /applications/{client_id}/token call."
+  ),
+  githubClassic(
+    "ghu",
+    "github-user-to-server-token",
+    "GitHub App user-to-server token",
+    "high",
+    "A GitHub App user access token acts as the user within the app's permissions (valid for 8 hours, renewable). Revoke the app authorisation or the token through the API."
+  ),
+  {
+    id: "github-refresh-token",
+    title: "GitHub App refresh token",
+    severity: "high",
+    keywords: ["ghr_"],
+    pattern: String.raw`\b(ghr_[A-Za-z0-9]{36}(?:[A-Za-z0-9]{40})?)\b`,
+    entropy: 3.5,
+    validate: (s) => s.length === 40 ? validateGithubClassic(s) : "unknown",
+    help: `A GitHub App refresh token mints new user access tokens for 6 months. Revoke the user's authorisation of the app. The 40-character form carries a base62 CRC32 checksum; ${NOT_REPORTED.toLowerCase()}`,
+    examples: {
+      tp: [env4("GH_REFRESH_TOKEN", ghrShort), yaml4("refresh_token", ghrLong), json4("refresh_token", ghrShort)],
+      fp: [
+        env4("GH_REFRESH_TOKEN", corrupt(ghrShort)),
+        yaml4("refresh_token", `ghr_${"x".repeat(36)}`),
+        json4("refresh_token", `myghr_${fake("ghr-emb", 36)}`)
+      ]
+    }
+  },
+  {
+    id: "github-app-installation-token",
+    title: "GitHub App installation token",
+    severity: "medium",
+    keywords: ["ghs_"],
+    pattern: String.raw`\b(ghs_(?:[0-9]+_[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+|[A-Za-z0-9]{36}))(?:[^A-Za-z0-9_.-]|$)`,
+    entropy: 3.5,
+    validate: validateGithubInstallation,
+    requireValid: true,
+    help: `An installation token (also GITHUB_TOKEN in Actions) acts as a GitHub App on one installation for up to an hour; revoke it early with DELETE /installation/token. The classic form carries a base62 CRC32 checksum and the stateless form (ghs_<app id>_<JWT>) a JSON header and payload; ${NOT_REPORTED.toLowerCase()}`,
+    examples: {
+      tp: [
+        env4("GH_TOKEN", ghsA),
+        yaml4("token", ghsStateless),
+        `git remote set-url origin https://x-access-token:${ghsA}@github.com/acme/app.git`
+      ],
+      fp: [
+        env4("GH_TOKEN", corrupt(ghsA)),
+        yaml4("token", `ghs_${"x".repeat(36)}`),
+        json4("token", `ghs_123_${fake("bad-jwt", 20)}.${fake("bad-jwt2", 20)}.${fake("bad-jwt3", 20)}`)
+      ]
+    }
+  },
+  {
+    id: "github-fine-grained-pat",
+    title: "GitHub fine-grained personal access token",
+    severity: "high",
+    keywords: ["github_pat_"],
+    pattern: String.raw`\b(github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})\b`,
+    entropy: 4,
+    validate: validateGithubFineGrained,
+    help: "A fine-grained PAT acts as its owner on the repositories and permissions it was granted. Delete it under Settings → Developer settings → Fine-grained tokens (organisation owners can also revoke it). A value off the 22 + 59 character structure is not reported.",
+    examples: {
+      tp: [...syntax.all("github_pat", fineA, fineB), `https://oauth2:${fineA}@github.com/acme/app.git`],
+      fp: [
+        env4("GITHUB_PAT", `github_pat_${fake("fg-s", 22)}_${fake("fg-s2", 40)}`),
+        yaml4("token", `github_pat_${"x".repeat(22)}_${"x".repeat(59)}`),
+        json4("token", `github_pat_${fake("fg-c", 82)}`),
+        code20("token", `my_github_pat_${fake("fg-e", 22)}_${fake("fg-e2", 59)}`)
+      ]
+    }
+  },
+  {
+    id: "github-oauth-client-secret",
+    title: "GitHub OAuth App client secret",
+    severity: "high",
+    keywords: ["client_secret", "clientsecret", "client-secret", "client.secret"],
+    pattern: String.raw`(?i:github)[A-Za-z0-9_.-]{0,20}(?i:client[_.-]?secret)${ASSIGN}([a-f0-9]{40})\b`,
+    entropy: 3,
+    help: "The client secret of a GitHub OAuth App (or GitHub App) lets anyone complete OAuth flows as the app. Generate a new secret in the app settings and delete the old one.",
+    examples: {
+      tp: [
+        env4("GITHUB_CLIENT_SECRET", hex40("gcs-a")),
+        yaml4("github_client_secret", hex40("gcs-b")),
+        json4("githubClientSecret", hex40("gcs-a")),
+        code20("githubClientSecret", hex40("gcs-b"))
+      ],
+      fp: [
+        env4("GITHUB_CLIENT_SECRET", syntax.ref("GITHUB_CLIENT_SECRET")),
+        yaml4("github_client_secret", "0000000000000000000000000000000000000000"),
+        env4("GITHUB_CLIENT_ID", hex40("gcs-id")),
+        // an id, not the secret
+        json4("github_client_secret", fake("gcs-short", 32, ALPHABETS.hex))
+      ]
+    }
+  },
+  gitlab({
+    id: "gitlab-pat",
+    prefix: "glpat-",
+    title: "GitLab personal, project or group access token",
+    severity: "high",
+    name: "gitlab_token",
+    help: "A GitLab access token acts as its user (or project/group bot) within its scopes. Revoke it under Access tokens in the user, project or group settings, or with the token revocation API."
+  }),
+  gitlab({
+    id: "gitlab-deploy-token",
+    prefix: "gldt-",
+    title: "GitLab deploy token",
+    severity: "high",
+    name: "deploy_token",
+    help: "A GitLab deploy token reads (or writes) repositories, packages and the registry of a project or group. Revoke it under Settings → Repository → Deploy tokens."
+  }),
+  gitlab({
+    id: "gitlab-runner-token",
+    prefix: "glrt-",
+    title: "GitLab runner authentication token",
+    severity: "high",
+    name: "runner_token",
+    help: "A runner authentication token lets a machine pick up CI jobs (and their secrets) as a registered runner. Delete the runner or reset its token in the CI/CD runner settings."
+  }),
+  gitlab({
+    id: "gitlab-runner-registration-token",
+    prefix: "GR1348941",
+    title: "GitLab runner registration token (legacy)",
+    severity: "medium",
+    name: "registration_token",
+    legacyOnly: true,
+    help: "A legacy registration token registers new runners to a project, group or instance, which then receive CI jobs. Reset it in the CI/CD runner settings and move to runner authentication tokens."
+  }),
+  gitlab({
+    id: "gitlab-pipeline-trigger-token",
+    prefix: "glptt-",
+    title: "GitLab pipeline trigger token",
+    severity: "medium",
+    name: "trigger_token",
+    body: "[a-f0-9]",
+    min: 40,
+    alphabet: ALPHABETS.hex,
+    help: "A pipeline trigger token starts pipelines of a project as the token owner. Revoke it under Settings → CI/CD → Pipeline trigger tokens."
+  }),
+  gitlab({
+    id: "gitlab-ci-job-token",
+    prefix: "glcbt-",
+    title: "GitLab CI/CD job token",
+    severity: "medium",
+    name: "ci_job_token",
+    help: "A CI/CD job token acts for the duration of one job with the permissions of the user who started it. It expires when the job ends; a leaked one in logs or artifacts still means the job output should be removed."
+  }),
+  gitlab({
+    id: "gitlab-oauth-app-secret",
+    prefix: "gloas-",
+    title: "GitLab OAuth application secret",
+    severity: "high",
+    name: "oauth_secret",
+    help: "The secret of a GitLab OAuth application lets anyone complete OAuth flows as the app. Renew the secret in the application settings (user, group or instance applications)."
+  }),
+  gitlab({
+    id: "gitlab-feed-token",
+    prefix: "glft-",
+    title: "GitLab feed token",
+    severity: "low",
+    name: "feed_token",
+    help: "A feed token reads RSS/Atom feeds and calendar exports as its user. Reset it in the user Access tokens settings."
+  }),
+  gitlab({
+    id: "gitlab-incoming-mail-token",
+    prefix: "glimt-",
+    title: "GitLab incoming email token",
+    severity: "medium",
+    name: "incoming_email_token",
+    help: "An incoming email token lets mail create issues and merge requests as its user. Reset it in the user Access tokens settings."
+  }),
+  gitlab({
+    id: "gitlab-agent-token",
+    prefix: "glagent-",
+    title: "GitLab agent for Kubernetes token",
+    severity: "high",
+    name: "agent_token",
+    min: 50,
+    help: "An agent token connects a Kubernetes cluster to GitLab; with it anyone can impersonate the agent. Revoke it under Operate → Kubernetes clusters → the agent → Access tokens."
+  }),
+  gitlab({
+    id: "gitlab-scim-token",
+    prefix: "glsoat-",
+    title: "GitLab SCIM OAuth token",
+    severity: "high",
+    name: "scim_token",
+    help: "A SCIM token provisions and deprovisions group members from the identity provider. Reset it in the group SAML SSO settings."
+  }),
+  gitlab({
+    id: "gitlab-feature-flags-client-token",
+    prefix: "glffct-",
+    title: "GitLab feature flags client token",
+    severity: "low",
+    name: "unleash_token",
+    help: "A feature flags client token reads a project's feature flag configuration. Reset it under Deploy → Feature flags → Configure."
+  }),
+  {
+    id: "bitbucket-access-token",
+    title: "Bitbucket repository, project or workspace access token",
+    severity: "high",
+    keywords: ["atctt3"],
+    pattern: String.raw`\b(ATCTT3[A-Za-z0-9_-]{100,300}=[A-F0-9]{8})\b`,
+    entropy: 4,
+    validate: validateAtlassianToken,
+    requireValid: true,
+    help: "A Bitbucket Cloud access token acts on one repository, project or workspace within its scopes. Revoke it under the repository/project/workspace settings → Access tokens. The last 8 hex digits are a CRC32 of the rest; a value whose checksum fails is not reported.",
+    examples: {
+      tp: [env4("BITBUCKET_TOKEN", atctA), yaml4("bitbucket_token", atctB), code20("token", atctA)],
+      fp: [
+        env4("BITBUCKET_TOKEN", `ATCTT3xFfGN0${"x".repeat(170)}=00000000`),
+        yaml4(
+          "bitbucket_token",
+          `ATCTT3xFfGN0${fake("atct-s", 40, ALPHABETS.base64url)}=${fake("c", 8, ALPHABETS.HEX)}`
+        ),
+        json4("token", `xATCTT3xFfGN0${atlassianTail("atct-e")}`),
+        code20("token", corrupt(atctA))
+      ]
+    }
+  },
+  {
+    id: "bitbucket-app-password",
+    title: "Bitbucket app password",
+    severity: "high",
+    keywords: ["atbb"],
+    pattern: String.raw`\b(ATBB[A-Za-z0-9]{24}[A-F0-9]{8})\b`,
+    entropy: 3.5,
+    validate: validateAtlassianToken,
+    requireValid: true,
+    help: "A Bitbucket app password authenticates as its user for Git over HTTPS and the API within its permissions. Revoke it under Personal settings → App passwords and move to API tokens. The last 8 hex digits are a CRC32 of the first 28 characters; a value whose checksum fails is not reported.",
+    examples: {
+      tp: [
+        env4("BITBUCKET_APP_PASSWORD", atbbA),
+        yaml4("app_password", atbbB),
+        `git clone https://jdoe:${atbbA}@bitbucket.org/acme/app.git`
+      ],
+      fp: [
+        env4("BITBUCKET_APP_PASSWORD", `ATBB${"X".repeat(32)}`),
+        env4("BITBUCKET_APP_PASSWORD", corrupt(atbbA)),
+        yaml4("app_password", `ATBB${fake("atbb-r", 24)}${fake("atbb-r2", 8, ALPHABETS.HEX)}`),
+        // a random checksum
+        yaml4("app_password", `ATBB${fake("atbb-s", 20)}`),
+        json4("app_password", `ATBB${fake("atbb-l", 40)}`)
+      ]
+    }
+  },
+  {
+    id: "gitea-token",
+    title: "Gitea / Forgejo access token",
+    severity: "high",
+    keywords: ["gitea", "forgejo"],
+    pattern: String.raw`(?i:gitea|forgejo)[A-Za-z0-9_.-]{0,20}(?i:token|password|secret)${ASSIGN}([a-f0-9]{40})\b`,
+    entropy: 3,
+    help: "A Gitea or Forgejo access token (40 hex characters) acts as its user within its scopes. Delete it under Settings → Applications on the instance.",
+    examples: {
+      tp: [
+        env4("GITEA_TOKEN", hex40("gitea-a")),
+        yaml4("forgejo_token", hex40("gitea-b")),
+        json4("giteaToken", hex40("gitea-a")),
+        code20("giteaToken", hex40("gitea-b"))
+      ],
+      fp: [
+        env4("GITEA_TOKEN", syntax.secretRef("GITEA_TOKEN")),
+        yaml4("gitea_commit", hex40("gitea-c").slice(0, 39)),
+        env4("GITEA_TOKEN", "a".repeat(40)),
+        yaml4("gitea_version", "1.22.0")
+      ]
+    }
+  },
+  {
+    id: "azure-devops-pat",
+    title: "Azure DevOps personal access token",
+    severity: "high",
+    keywords: ["azdo"],
+    pattern: String.raw`\b([A-Za-z0-9]{76}AZDO[A-Za-z0-9]{4})\b`,
+    entropy: 4,
+    help: "An Azure DevOps PAT (84-character identifiable format, AZDO at offset 76) acts as its user in the organisations and scopes it was granted. Revoke it under User settings → Personal access tokens, or ask an administrator to revoke it organisation-wide.",
+    examples: {
+      tp: [
+        env4("AZURE_DEVOPS_EXT_PAT", adoNewA),
+        yaml4("pat", adoNewB),
+        `git clone https://user:${adoNewA}@dev.azure.com/acme/app/_git/app`
+      ],
+      fp: [
+        env4("AZURE_DEVOPS_EXT_PAT", `${fake("ado-x", 76)}AZDX${fake("ado-x2", 4)}`),
+        yaml4("pat", `${fake("ado-s", 58)}AZDO${fake("ado-s3", 4)}`),
+        // too short
+        json4("pat", `x${adoNewA}`)
+      ]
+    }
+  },
+  {
+    id: "azure-devops-pat-legacy",
+    title: "Azure DevOps personal access token (legacy 52-character)",
+    severity: "high",
+    keywords: ["devops", "azdo", "ado_", "vsts"],
+    pattern: String.raw`(?i:azure_?devops|azdo|ado_|vsts)[A-Za-z0-9_.-]{0,20}(?i:pat|token)${ASSIGN}([a-z2-7]{52})\b`,
+    entropy: 3.5,
+    help: "A legacy Azure DevOps PAT (52 base32 characters) acts as its user in the organisations and scopes it was granted. Revoke it under User settings → Personal access tokens.",
+    examples: {
+      tp: [
+        env4("AZURE_DEVOPS_PAT", adoLegacyA),
+        yaml4("azdo_token", adoLegacyB),
+        json4("azureDevopsPat", adoLegacyA),
+        code20("vstsToken", adoLegacyB)
+      ],
+      fp: [
+        env4("AZURE_DEVOPS_PAT", "$(System.AccessToken)"),
+        yaml4("azdo_token", "a".repeat(52)),
+        json4("azureDevopsPat", adoLegacyA.toUpperCase()),
+        env4("AZURE_DEVOPS_ORG", "https://dev.azure.com/acme")
+      ]
+    }
+  },
+  {
+    id: "sourcegraph-token",
+    title: "Sourcegraph access token",
+    severity: "high",
+    keywords: ["sgp_"],
+    pattern: String.raw`\b(sgp_(?:[a-f0-9]{16}_|local_)?[a-f0-9]{40})\b`,
+    entropy: 3,
+    help: "A Sourcegraph access token acts as its user on the instance (code search across every repository it can read). Delete it under Settings → Access tokens.",
+    examples: {
+      tp: [
+        env4("SRC_ACCESS_TOKEN", `sgp_${fake("sg-i", 16, ALPHABETS.hex)}_${hex40("sg-a")}`),
+        yaml4("token", `sgp_${hex40("sg-b")}`),
+        json4("token", `sgp_local_${hex40("sg-c")}`)
+      ],
+      fp: [
+        env4("SRC_ACCESS_TOKEN", `sgp_${"0".repeat(40)}`),
+        yaml4("token", `sgp_${fake("sg-s", 30, ALPHABETS.hex)}`),
+        json4("token", `xsgp_${hex40("sg-e")}`)
+      ]
+    }
+  },
+  {
+    id: "gitlab-session-cookie",
+    title: "GitLab session cookie",
+    severity: "medium",
+    keywords: ["_gitlab_session="],
+    pattern: String.raw`_gitlab_session=([a-f0-9]{32})\b`,
+    entropy: 3,
+    help: "A _gitlab_session cookie is a signed-in browser session: whoever holds it is that user until it expires. Sign the user out of all sessions (Profile → Active sessions → Revoke) and scrub the logs or HAR files that carried it.",
+    examples: {
+      tp: [
+        `curl -b "_gitlab_session=${hex40("gsc-a").slice(0, 32)}" https://gitlab.acme.test/api/v4/user`,
+        `Cookie: known_sign_in=1; _gitlab_session=${hex40("gsc-b").slice(0, 32)}; event_filter=all`
+      ],
+      fp: [
+        `Cookie: _gitlab_session=${"0".repeat(32)}`,
+        `Set-Cookie: _gitlab_session=; path=/; expires=Thu, 01 Jan 1970 00:00:00 GMT`
+      ]
+    }
+  }
+];
+
+// src/scan/rules/index.ts
+var builtinRules = [
+  ...vcsRules,
+  ...packageRules,
+  ...cloudRules,
+  ...devopsRules,
+  ...messagingRules,
+  ...commerceRules,
+  ...aiRules,
+  ...serviceRules,
+  ...structuredRules,
+  ...keyRules,
+  ...httpRules,
+  ...genericRules
+];
+
+// src/scan/pool.ts
 var builtinById = new Map(builtinRules.map((r) => [r.id, r]));
 function rulesToWire(rules) {
   const out = [];
@@ -46496,8 +46336,8 @@ var ScanPool = class {
         });
       };
       worker.on("error", (e) => fail(e.name || "error"));
-      worker.on("exit", (code18) => {
-        if (!this.closed || slot.inFlight.size > 0) fail(`exited with code ${code18}`);
+      worker.on("exit", (code21) => {
+        if (!this.closed || slot.inFlight.size > 0) fail(`exited with code ${code21}`);
       });
     });
   }
@@ -46550,16 +46390,22 @@ var ScanPool = class {
 };
 
 // src/scan/sources/stdin.ts
+import { closeSync as closeSync3, constants as constants4, createReadStream, fstatSync as fstatSync2, openSync as openSync3, readSync as readSync3 } from "node:fs";
+import { Socket } from "node:net";
+import { Readable } from "node:stream";
 var STDIN_LIMIT = 256 * 1024 * 1024;
 async function* stdinChunks(stream2, opts = {}) {
   const limit = opts.limit ?? STDIN_LIMIT;
+  const name2 = opts.name ?? "-";
   let total = 0;
   for await (const chunk of stream2) {
     let buf = typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk;
     if (total + buf.length > limit) {
       buf = buf.subarray(0, limit - total);
       if (buf.length) yield buf;
-      opts.onWarning?.(`-: input is larger than ${Math.round(limit / 1048576)} MiB; only the first part was scanned`);
+      opts.onWarning?.(
+        `${name2}: input is larger than ${Math.round(limit / 1048576)} MiB; only the first part was scanned (the scan is incomplete)`
+      );
       stream2.pause?.();
       return;
     }
@@ -46567,12 +46413,55 @@ async function* stdinChunks(stream2, opts = {}) {
     if (buf.length) yield buf;
   }
 }
+var NamedInputError = class extends Error {
+  name = "NamedInputError";
+};
+async function openNamedInput(abs, name2) {
+  const fd = openSync3(abs, constants4.O_RDONLY | constants4.O_NONBLOCK | constants4.O_NOCTTY);
+  const st = fstatSync2(fd);
+  if (!st.isFIFO() && !st.isSocket()) {
+    closeSync3(fd);
+    return createReadStream(abs);
+  }
+  const probe = Buffer.allocUnsafe(64 * 1024);
+  let first;
+  try {
+    const n = readSync3(fd, probe, 0, probe.length, null);
+    if (n === 0) {
+      closeSync3(fd);
+      throw new NamedInputError(
+        `${displayPath(name2)}: a FIFO with no writer (or nothing written to it): nothing to scan; start the writer first, or pipe the data to \`jit-gpg scan -\``
+      );
+    }
+    first = Buffer.from(probe.subarray(0, n));
+  } catch (e) {
+    if (e.code !== "EAGAIN") {
+      if (e instanceof NamedInputError) throw e;
+      closeSync3(fd);
+      throw e;
+    }
+  }
+  const pipe = new Socket({ fd, readable: true, writable: false });
+  return Readable.from(
+    (async function* () {
+      if (first) yield first;
+      for await (const chunk of pipe) yield chunk;
+    })()
+  );
+}
 
 // src/scan/sources/worktree.ts
 import { spawn as spawn2 } from "node:child_process";
 import { lstat as lstat2, readdir as readdir2 } from "node:fs/promises";
 import { join as join4 } from "node:path";
-async function gitListFiles(root, onWarning) {
+function nameOf(root, rel) {
+  const text = rel.toString("utf8");
+  if (Buffer.byteLength(text) === rel.length && Buffer.from(text, "utf8").equals(rel)) {
+    return { path: text, abs: join4(root, text) };
+  }
+  return { path: displayPath(rel), abs: Buffer.concat([Buffer.from(`${root}/`), rel]) };
+}
+async function gitListNames(root, onWarning) {
   return new Promise((resolve6) => {
     let child2;
     try {
@@ -46592,41 +46481,53 @@ async function gitListFiles(root, onWarning) {
       if (err.length < 4096) err += d.toString();
     });
     child2.on("error", () => resolve6(void 0));
-    child2.on("close", (code18) => {
-      if (code18 !== 0) {
+    child2.on("close", (code21) => {
+      if (code21 !== 0) {
         if (!/not a git repository/i.test(err) && onWarning) {
           onWarning(
-            `git ls-files failed in ${root} (${err.trim().split("\n")[0] ?? `exit ${code18}`}); walking the directory instead`
+            `git ls-files failed in ${root} (${err.trim().split("\n")[0] ?? `exit ${code21}`}); walking the directory instead`
           );
         }
         resolve6(void 0);
         return;
       }
-      const text = Buffer.concat(out).toString("utf8");
-      resolve6(text.split("\0").filter((p) => p.length > 0));
+      const all = Buffer.concat(out);
+      const names = [];
+      for (let start = 0; start < all.length; ) {
+        let end = all.indexOf(0, start);
+        if (end < 0) end = all.length;
+        if (end > start) names.push(all.subarray(start, end));
+        start = end + 1;
+      }
+      resolve6(names);
     });
   });
 }
-async function fileItem(root, path12, onWarning) {
-  const absPath = join4(root, path12);
+async function fileItem(name2, opts) {
+  const { path: path12, abs: absPath } = name2;
+  const onWarning = opts.onWarning;
   try {
     const st = await lstat2(absPath);
+    if (st.isSymbolicLink()) opts.onSkip?.("symlink", path12);
+    else if (!st.isFile() && !st.isDirectory()) opts.onSkip?.("special", path12);
     if (!st.isFile()) return void 0;
     return { path: path12, source: { kind: "file", absPath, size: st.size } };
   } catch (e) {
-    const code18 = e.code;
-    if (code18 === "ENOENT") return void 0;
-    onWarning?.(`${path12}: cannot stat (${code18 ?? e.name})`);
+    const code21 = e.code;
+    if (code21 === "ENOENT") return void 0;
+    onWarning?.(`${path12}: cannot stat (${code21 ?? e.name})`);
     return void 0;
   }
 }
 async function* walkFiles(root, opts = {}) {
-  const stack = [""];
+  const stack = [Buffer.alloc(0)];
+  const rootBytes = Buffer.from(root);
+  const absOf = (rel) => rel.length ? Buffer.concat([rootBytes, Buffer.from("/"), rel]) : rootBytes;
   const ahead = /* @__PURE__ */ new Map();
   const list = (dir) => {
     let p = ahead.get(dir);
     if (!p) {
-      p = readdir2(join4(root, dir), { withFileTypes: true }).catch((e) => e);
+      p = readdir2(absOf(dir), { withFileTypes: true, encoding: "buffer" }).catch((e) => e);
       ahead.set(dir, p);
     }
     return p;
@@ -46637,30 +46538,36 @@ async function* walkFiles(root, opts = {}) {
     const listed = await list(dir);
     ahead.delete(dir);
     if (!Array.isArray(listed)) {
-      opts.onWarning?.(`${dir || "."}: cannot list directory (${listed.code ?? "error"})`);
+      opts.onWarning?.(`${dir.length ? displayPath(dir) : "."}: cannot list directory (${listed.code ?? "error"})`);
       continue;
     }
     const entries = listed;
-    entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+    entries.sort((a, b) => Buffer.compare(a.name, b.name));
     const subdirs = [];
     const files = [];
     for (const ent of entries) {
-      const rel = dir ? `${dir}/${ent.name}` : ent.name;
-      if (ent.isSymbolicLink()) continue;
+      const relBytes = dir.length ? Buffer.concat([dir, Buffer.from("/"), ent.name]) : ent.name;
+      const name2 = nameOf(root, relBytes);
+      if (ent.isSymbolicLink()) {
+        if (!opts.ignore?.(name2.path)) opts.onSkip?.("symlink", name2.path);
+        continue;
+      }
       if (ent.isDirectory()) {
-        if (ent.name === ".git" || opts.ignoreDir?.(rel)) continue;
-        subdirs.push(rel);
+        if (ent.name.toString() === ".git" || opts.ignoreDir?.(name2.path)) continue;
+        subdirs.push(relBytes);
       } else if (ent.isFile()) {
-        if (!opts.ignore?.(rel)) files.push(rel);
+        if (!opts.ignore?.(name2.path)) files.push(name2);
+      } else if (!opts.ignore?.(name2.path)) {
+        opts.onSkip?.("special", name2.path);
       }
     }
-    yield* statAll(root, files, opts.onWarning);
+    yield* statAll(files, opts);
     for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i]);
   }
 }
-async function* statAll(root, paths, onWarning) {
+async function* statAll(paths, opts) {
   const BATCH = 64;
-  const batch = (i) => Promise.all(paths.slice(i, i + BATCH).map((p) => fileItem(root, p, onWarning)));
+  const batch = (i) => Promise.all(paths.slice(i, i + BATCH).map((p) => fileItem(p, opts)));
   let next = paths.length > 0 ? batch(0) : void 0;
   for (let i = 0; next; i += BATCH) {
     const items = await next;
@@ -46670,7 +46577,7 @@ async function* statAll(root, paths, onWarning) {
 }
 async function* worktreeItems(root, opts = {}) {
   const lister = opts.lister ?? "auto";
-  const listed = lister === "walk" ? void 0 : await gitListFiles(root, opts.onWarning);
+  const listed = lister === "walk" ? void 0 : await gitListNames(root, opts.onWarning);
   if (listed === void 0) {
     if (lister === "git") throw new Error(`${root} is not inside a git work tree`);
     yield* walkFiles(root, opts);
@@ -46685,8 +46592,26 @@ async function* worktreeItems(root, opts = {}) {
     }
     return;
   }
-  const paths = listed.filter((p) => !opts.ignore?.(p));
-  yield* statAll(root, paths, opts.onWarning);
+  const paths = listed.map((n) => nameOf(root, n)).filter((n) => !opts.ignore?.(n.path));
+  yield* statAll(paths, opts);
+}
+
+// src/scan/policy.ts
+var DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
+var DEFAULT_IGNORE_PATHS = [
+  ".git/**",
+  "**/.git/**",
+  "node_modules/**",
+  "**/node_modules/**"
+];
+function defaultPolicy() {
+  return {
+    rules: builtinRules.slice(),
+    ignorePaths: DEFAULT_IGNORE_PATHS.slice(),
+    allowRegexes: [],
+    stopwords: [],
+    maxFileSize: DEFAULT_MAX_FILE_SIZE
+  };
 }
 
 // src/scan/index.ts
@@ -46744,7 +46669,10 @@ async function scan(opts) {
   const ignoreDir = pathMatcher(directoryGlobs(policy.ignorePaths));
   const engineStats = emptyEngineStats();
   let skippedLarge = 0;
+  const skips = { symlink: 0, special: 0, archive: 0 };
+  let truncated = 0;
   const findings = [];
+  const retained = new RetainedSecrets();
   let progressItems = 0;
   const progress = (items) => {
     progressItems += items;
@@ -46754,7 +46682,12 @@ async function scan(opts) {
   let engineName = "";
   const inlineEngine = () => {
     if (!inline) {
-      inline = new ScanEngine(policy, { decode: opts.decode !== false, ...opts.engine, onWarning: warn });
+      inline = new ScanEngine(policy, {
+        decode: opts.decode !== false,
+        ...opts.engine,
+        reportInlineAllowed: policy.inlineAllow === "report",
+        onWarning: warn
+      });
       engineName ||= inline.name;
     }
     return inline;
@@ -46798,7 +46731,8 @@ async function scan(opts) {
       rules: wireRules,
       allowRegexes: policy.allowRegexes,
       stopwords: policy.stopwords,
-      engine: { decode: opts.decode !== false, ...opts.engine }
+      ...policy.retainSecrets?.length ? { retainSecrets: policy.retainSecrets } : {},
+      engine: { decode: opts.decode !== false, ...opts.engine, reportInlineAllowed: policy.inlineAllow === "report" }
     };
     const p = new ScanPool(script, threads, init, warn);
     pool = p;
@@ -46826,6 +46760,7 @@ async function scan(opts) {
       running.delete(done);
       heldInFlight -= inMemory;
       for (const f of r.findings) findings.push(f);
+      if (r.retained) retained.add(r.retained);
       for (const w of r.warnings) warn(w);
       engineStats.files += r.stats.files;
       engineStats.bytes += r.stats.bytes;
@@ -46869,10 +46804,17 @@ async function scan(opts) {
     }
     return true;
   };
-  const source = opts.items ?? (opts.stdin ? void 0 : worktreeItems(opts.root, { onWarning: warn, ignore, ignoreDir }));
+  const source = opts.items ?? (opts.stdin ? void 0 : worktreeItems(opts.root, { onWarning: warn, ignore, ignoreDir, onSkip: (kind2) => skips[kind2]++ }));
   try {
     if (source) {
-      const expanded = opts.archives === false ? source : expandArchives(source, { onWarning: warn, limits: { maxEntrySize: opts.policy.maxFileSize } });
+      const expanded = opts.archives === false ? source : expandArchives(source, {
+        // Every archive warning is something not opened (a limit, encryption, corruption): counted.
+        onWarning: (m) => {
+          skips.archive++;
+          warn(m);
+        },
+        limits: { maxEntrySize: opts.policy.maxFileSize }
+      });
       for await (const item of expanded) if (accept3(item)) await dispatch(item);
     }
     if (!pool) {
@@ -46890,11 +46832,17 @@ async function scan(opts) {
     await pool?.close();
   }
   if (opts.stdin) {
-    const stream2 = inlineEngine().openStream({ path: "-" }, engineStats);
-    for await (const chunk of stdinChunks(opts.stdin, { onWarning: warn })) stream2.write(chunk);
+    const stdinName = opts.stdinName ?? "-";
+    const stream2 = inlineEngine().openStream({ path: stdinName }, engineStats);
+    const onCut = (m) => {
+      truncated++;
+      warn(m);
+    };
+    for await (const chunk of stdinChunks(opts.stdin, { onWarning: onCut, name: stdinName })) stream2.write(chunk);
     for (const f of stream2.end()) findings.push(f);
     progress(1);
   }
+  if (inline) retained.add(inline.takeRetained());
   sortFindings(findings);
   const seen = /* @__PURE__ */ new Set();
   const unique = findings.filter((f) => {
@@ -46908,892 +46856,22 @@ async function scan(opts) {
     bytes: engineStats.bytes,
     skippedBinary: engineStats.skippedBinary,
     skippedLarge,
+    ...skips.symlink ? { skippedSymlinks: skips.symlink } : {},
+    ...skips.special ? { skippedSpecial: skips.special } : {},
+    ...skips.archive ? { skippedArchive: skips.archive } : {},
+    ...truncated ? { truncated } : {},
     unreadable: engineStats.unreadable,
     failed: engineStats.failed,
     durationMs: Math.round(performance.now() - t0),
     engine: engineName || inlineEngine().name
   };
-  return { findings: unique, stats, warnings, staleBaseline: [] };
+  const result = { findings: unique, stats, warnings, staleBaseline: [] };
+  if (policy.retainSecrets?.length) result.secrets = retained;
+  return result;
 }
-
-// src/scan/config.ts
-var DEFAULT_CONFIG_NAME = ".jit-gpg.toml";
-var SEVERITIES = ["critical", "high", "medium", "low"];
-var ConfigError = class extends Error {
-  name = "ConfigError";
-  file;
-  line;
-  field;
-  constructor(message, file, line, field) {
-    super(message);
-    this.file = file;
-    this.line = line;
-    this.field = field;
-  }
-};
-function fieldName(path12) {
-  let out = "";
-  for (const p of path12) {
-    if (typeof p === "number") out += `[${p}]`;
-    else out += out ? `.${/^[A-Za-z0-9_-]+$/.test(p) ? p : JSON.stringify(p)}` : p;
-  }
-  return out;
-}
-var pathKey = (path12) => path12.map(String).join("\0");
-function splitKey(key) {
-  const parts = [];
-  const re = /\s*("(?:[^"\\]|\\.)*"|'[^']*'|[^.\s"']+)\s*(?:\.|$)/gy;
-  let m = re.exec(key);
-  while (m && m[0] !== "") {
-    const raw = m[1];
-    parts.push(raw.startsWith('"') || raw.startsWith("'") ? raw.slice(1, -1) : raw);
-    if (re.lastIndex >= key.length) break;
-    m = re.exec(key);
-  }
-  return parts;
-}
-var KeyLines = class {
-  lines = /* @__PURE__ */ new Map();
-  constructor(text) {
-    const src = text.split(/\r?\n/);
-    let header = [];
-    const arrayCounts = /* @__PURE__ */ new Map();
-    let inMulti;
-    for (let i = 0; i < src.length; i++) {
-      const raw = src[i];
-      if (inMulti) {
-        if (raw.includes(inMulti)) inMulti = void 0;
-        continue;
-      }
-      const t = raw.trim();
-      if (!t || t.startsWith("#")) continue;
-      let m = /^\[\[\s*(.+?)\s*\]\]/.exec(t);
-      if (m) {
-        const name2 = splitKey(m[1]);
-        const k = pathKey(name2);
-        const n = arrayCounts.get(k) ?? 0;
-        arrayCounts.set(k, n + 1);
-        header = [...name2, n];
-        this.add(name2, i + 1);
-        this.add(header, i + 1);
-        continue;
-      }
-      m = /^\[\s*(.+?)\s*\]/.exec(t);
-      if (m) {
-        header = splitKey(m[1]);
-        this.add(header, i + 1);
-        continue;
-      }
-      m = /^((?:"(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_-]+)(?:\s*\.\s*(?:"(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_-]+))*)\s*=/.exec(
-        t
-      );
-      if (m) {
-        const key = splitKey(m[1]);
-        for (let j = 1; j <= key.length; j++) this.add([...header, ...key.slice(0, j)], i + 1);
-        const rest = t.slice(m[0].length);
-        for (const q of ['"""', "'''"]) {
-          const at = rest.indexOf(q);
-          if (at >= 0 && rest.indexOf(q, at + 3) < 0) inMulti = q;
-        }
-      }
-    }
-  }
-  add(path12, line) {
-    const k = pathKey(path12);
-    if (!this.lines.has(k)) this.lines.set(k, line);
-  }
-  /** The line of the key, else of its nearest located parent, else 1. */
-  line(path12) {
-    for (let n = path12.length; n > 0; n--) {
-      const l = this.lines.get(pathKey(path12.slice(0, n)));
-      if (l) return l;
-    }
-    return 1;
-  }
-};
-function levenshtein(a, b) {
-  const d = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = d[0];
-    d[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = d[j];
-      d[j] = Math.min(d[j] + 1, d[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return d[b.length];
-}
-function suggest(word, options) {
-  let best;
-  let bestD = Infinity;
-  for (const o of options) {
-    const dist = levenshtein(word.toLowerCase(), o.toLowerCase());
-    if (dist < bestD) {
-      bestD = dist;
-      best = o;
-    }
-  }
-  return best !== void 0 && bestD <= Math.max(2, Math.floor(word.length / 3)) ? `; did you mean "${best}"?` : "";
-}
-function typeName(v) {
-  if (Array.isArray(v)) return "an array";
-  if (v === null || v === void 0) return "nothing";
-  if (typeof v === "object") return v instanceof Date ? "a date" : "a table";
-  if (typeof v === "string") return `the string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}`;
-  return `${typeof v === "number" ? "the number" : typeof v === "boolean" ? "the boolean" : typeof v} ${String(v)}`;
-}
-var isTable = (v) => typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Date);
-function parseSize(v) {
-  if (typeof v === "number") return Number.isInteger(v) && v > 0 ? v : void 0;
-  if (typeof v !== "string") return void 0;
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?\s*$/i.exec(v);
-  if (!m) return void 0;
-  const unit = (m[2] ?? "b").toLowerCase();
-  const mult = unit === "b" ? 1 : unit.startsWith("k") ? 1024 : unit.startsWith("m") ? 1024 * 1024 : 1024 * 1024 * 1024;
-  const n = Math.round(Number(m[1]) * mult);
-  return n > 0 ? n : void 0;
-}
-function countGroups(pattern) {
-  let n = 0;
-  let inClass = false;
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === "\\") {
-      i++;
-      continue;
-    }
-    if (inClass) {
-      if (c === "]") inClass = false;
-      continue;
-    }
-    if (c === "[") {
-      inClass = true;
-      if (pattern[i + 1] === "^") i++;
-      if (pattern[i + 1] === "]") i++;
-      continue;
-    }
-    if (c === "(") {
-      if (pattern[i + 1] !== "?") n++;
-      else if (pattern.startsWith("(?P<", i) || pattern.startsWith("(?<", i) && !/^\(\?<[=!]/.test(pattern.slice(i)))
-        n++;
-    }
-  }
-  return n;
-}
-function exampleHits(rule, example, maxFileSize) {
-  const policy = { rules: [rule], ignorePaths: [], allowRegexes: [], stopwords: [], maxFileSize };
-  return scanBuffer(Buffer.from(example, "utf8"), "example", policy).filter((f) => f.ruleId === rule.id).length;
-}
-var TOP_KEYS = ["rules", "allow", "max-file-size"];
-var OVERRIDE_KEYS = ["enabled", "severity", "entropy"];
-var CUSTOM_KEYS = [
-  "id",
-  "title",
-  "severity",
-  "keywords",
-  "pattern",
-  "secret-group",
-  "entropy",
-  "case-insensitive",
-  "fallback",
-  "help",
-  "tp",
-  "fp"
-];
-var ALLOW_KEYS = ["paths", "regexes", "stopwords"];
-function parseConfig(text, file, options = {}) {
-  let doc;
-  try {
-    doc = parse(text);
-  } catch (e) {
-    if (e instanceof TomlError) {
-      const reason = e.message.split("\n")[0].replace(/^Invalid TOML document:\s*/, "");
-      throw new ConfigError(
-        `${file}:${e.line}:${e.column}: invalid TOML: ${reason}; fix the syntax at that position`,
-        file,
-        e.line
-      );
-    }
-    throw e;
-  }
-  const base = options.base ?? defaultPolicy();
-  const engine = options.engine ?? loadRegexEngine();
-  const lines = new KeyLines(text);
-  const fail = (path12, message) => {
-    const line = lines.line(path12);
-    throw new ConfigError(`${file}:${line}: ${fieldName(path12)}: ${message}`, file, line, fieldName(path12));
-  };
-  const checkKeys = (table, at, allowed, what) => {
-    for (const k of Object.keys(table)) {
-      if (!allowed.includes(k)) {
-        fail([...at, k], `unknown key in ${what}${suggest(k, allowed)} (expected one of: ${allowed.join(", ")})`);
-      }
-    }
-  };
-  const str3 = (v, path12, what = "a string") => {
-    if (typeof v !== "string" || v === "") fail(path12, `expected ${what}, got ${typeName(v)}`);
-    return v;
-  };
-  const strList = (v, path12, what) => {
-    if (!Array.isArray(v)) fail(path12, `expected an array of ${what}, got ${typeName(v)}`);
-    return v.map((item, i) => str3(item, [...path12, i], `a non-empty string (${what})`));
-  };
-  const severity = (v, path12) => {
-    if (typeof v !== "string" || !SEVERITIES.includes(v)) {
-      fail(path12, `expected one of ${SEVERITIES.map((s) => `"${s}"`).join(", ")}, got ${typeName(v)}`);
-    }
-    return v;
-  };
-  const entropy = (v, path12) => {
-    if (typeof v !== "number" || !Number.isFinite(v) || v < 0 || v > 8) {
-      fail(path12, `expected a number of bits per character between 0 and 8 (e.g. 3.5), got ${typeName(v)}`);
-    }
-    return v;
-  };
-  const compile = (source, path12, who, caseInsensitive = false) => {
-    try {
-      return engine.compile(source, { caseInsensitive });
-    } catch (e) {
-      return fail(
-        path12,
-        `RE2 rejected the pattern of ${who}: ${e.message} (RE2 has no lookaround or backreferences; rewrite the pattern without them)`
-      );
-    }
-  };
-  checkKeys(doc, [], TOP_KEYS, "the top level");
-  const policy = {
-    rules: base.rules.slice(),
-    ignorePaths: base.ignorePaths.slice(),
-    allowRegexes: base.allowRegexes.slice(),
-    stopwords: base.stopwords.slice(),
-    maxFileSize: base.maxFileSize
-  };
-  if (doc["max-file-size"] !== void 0) {
-    const size = parseSize(doc["max-file-size"]);
-    if (size === void 0) {
-      fail(
-        ["max-file-size"],
-        `expected a positive size in bytes or a string with a unit like "10 MiB" or "500 KB", got ${typeName(doc["max-file-size"])}`
-      );
-    }
-    policy.maxFileSize = size;
-  }
-  const rules = doc.rules;
-  if (rules !== void 0) {
-    if (!isTable(rules)) fail(["rules"], `expected a table ([rules.<id>] or [[rules.custom]]), got ${typeName(rules)}`);
-    const builtinIds = base.rules.map((r) => r.id);
-    for (const [id, value] of Object.entries(rules)) {
-      if (id === "custom") continue;
-      const at = ["rules", id];
-      const idx = policy.rules.findIndex((r) => r.id === id);
-      if (idx < 0) {
-        fail(
-          at,
-          `there is no built-in rule "${id}"${suggest(id, builtinIds)} (to add your own rule use a [[rules.custom]] table; \`jit-gpg scan --help\` lists where rule ids are documented)`
-        );
-      }
-      if (!isTable(value))
-        fail(at, `expected a table of overrides (enabled, severity, entropy), got ${typeName(value)}`);
-      const t = value;
-      checkKeys(t, at, OVERRIDE_KEYS, `[rules.${id}]`);
-      const rule = { ...policy.rules[idx] };
-      if (t.enabled !== void 0 && typeof t.enabled !== "boolean") {
-        fail([...at, "enabled"], `expected true or false, got ${typeName(t.enabled)}`);
-      }
-      if (t.severity !== void 0) rule.severity = severity(t.severity, [...at, "severity"]);
-      if (t.entropy !== void 0) rule.entropy = entropy(t.entropy, [...at, "entropy"]);
-      policy.rules[idx] = rule;
-      if (t.enabled === false) policy.rules.splice(idx, 1);
-    }
-    const custom2 = rules.custom;
-    if (custom2 !== void 0) {
-      if (!Array.isArray(custom2)) {
-        fail(["rules", "custom"], `expected an array of tables ([[rules.custom]]), got ${typeName(custom2)}`);
-      }
-      const seen = /* @__PURE__ */ new Set();
-      custom2.forEach((value, i) => {
-        const at = ["rules", "custom", i];
-        if (!isTable(value)) fail(at, `expected a table ([[rules.custom]]), got ${typeName(value)}`);
-        const t = value;
-        checkKeys(t, at, CUSTOM_KEYS, "[[rules.custom]]");
-        const id = str3(t.id, [...at, "id"], 'a rule id string (lowercase letters, digits, "-", "_" or ".")');
-        if (!/^[a-z0-9][a-z0-9._-]*$/.test(id)) {
-          fail([...at, "id"], `"${id}" is not a valid rule id; use lowercase letters, digits, "-", "_" or "."`);
-        }
-        if (builtinIds.includes(id)) {
-          fail([...at, "id"], `"${id}" is a built-in rule; choose another id, or change it under [rules.${id}]`);
-        }
-        if (seen.has(id)) fail([...at, "id"], `"${id}" is defined twice in [[rules.custom]]; ids must be unique`);
-        seen.add(id);
-        const who = `custom rule "${id}"`;
-        if (t.pattern === void 0) fail([...at, "pattern"], `${who} needs a pattern (an RE2 regular expression)`);
-        if (t.keywords === void 0) {
-          fail([...at, "keywords"], `${who} needs keywords: literal strings, one of which every match contains`);
-        }
-        const keywords = strList(t.keywords, [...at, "keywords"], "keyword strings");
-        if (keywords.length === 0) fail([...at, "keywords"], `${who} needs at least one keyword`);
-        keywords.forEach((k, j) => {
-          if (!/^[\x20-\x7e]+$/.test(k)) fail([...at, "keywords", j], "keywords must be printable ASCII literals");
-        });
-        const caseInsensitive = t["case-insensitive"];
-        if (caseInsensitive !== void 0 && typeof caseInsensitive !== "boolean") {
-          fail([...at, "case-insensitive"], `expected true or false, got ${typeName(caseInsensitive)}`);
-        }
-        const pattern = str3(t.pattern, [...at, "pattern"], "an RE2 pattern string");
-        compile(pattern, [...at, "pattern"], who, caseInsensitive === true);
-        const groups = countGroups(pattern);
-        const rule = {
-          id,
-          title: t.title === void 0 ? id : str3(t.title, [...at, "title"], "a title string"),
-          severity: t.severity === void 0 ? "high" : severity(t.severity, [...at, "severity"]),
-          keywords: keywords.map((k) => k.toLowerCase()),
-          pattern,
-          help: t.help === void 0 ? `Custom rule \`${id}\` from ${file}. Rotate the secret, then remove it from the code.` : str3(t.help, [...at, "help"], "a help string (Markdown)"),
-          examples: { tp: [], fp: [] }
-        };
-        if (caseInsensitive === true) rule.caseInsensitive = true;
-        if (t["secret-group"] !== void 0) {
-          const g = t["secret-group"];
-          if (typeof g !== "number" || !Number.isInteger(g) || g < 0) {
-            fail([...at, "secret-group"], `expected a capture group number (0 = whole match), got ${typeName(g)}`);
-          }
-          if (g > groups) {
-            fail(
-              [...at, "secret-group"],
-              `${who}: the pattern has ${groups} capture group${groups === 1 ? "" : "s"}, so secret-group ${g} does not exist`
-            );
-          }
-          rule.secretGroup = g;
-        }
-        if (t.entropy !== void 0) rule.entropy = entropy(t.entropy, [...at, "entropy"]);
-        if (t.fallback !== void 0) {
-          if (typeof t.fallback !== "boolean") {
-            fail([...at, "fallback"], `expected true or false, got ${typeName(t.fallback)}`);
-          }
-          if (t.fallback === true) rule.fallback = true;
-        }
-        if (t.tp !== void 0) rule.examples.tp = strList(t.tp, [...at, "tp"], "true-positive examples");
-        if (t.fp !== void 0) rule.examples.fp = strList(t.fp, [...at, "fp"], "false-positive examples");
-        rule.examples.tp.forEach((ex, j) => {
-          if (exampleHits(rule, ex, policy.maxFileSize) === 0) {
-            fail(
-              [...at, "tp", j],
-              `${who} finds nothing in its true-positive example ${j + 1} (check the pattern, the keywords — every match must contain one — the entropy floor, and that the example is not a placeholder)`
-            );
-          }
-        });
-        rule.examples.fp.forEach((ex, j) => {
-          if (exampleHits(rule, ex, policy.maxFileSize) > 0) {
-            fail(
-              [...at, "fp", j],
-              `${who} reports a finding in its false-positive example ${j + 1}; tighten the pattern`
-            );
-          }
-        });
-        policy.rules.push(rule);
-      });
-    }
-  }
-  const allow = doc.allow;
-  if (allow !== void 0) {
-    if (!isTable(allow)) fail(["allow"], `expected a table ([allow]), got ${typeName(allow)}`);
-    const t = allow;
-    checkKeys(t, ["allow"], ALLOW_KEYS, "[allow]");
-    if (t.paths !== void 0) policy.ignorePaths.push(...strList(t.paths, ["allow", "paths"], "path globs"));
-    if (t.regexes !== void 0) {
-      const regexes = strList(t.regexes, ["allow", "regexes"], "RE2 patterns");
-      regexes.forEach((r, i) => {
-        compile(r, ["allow", "regexes", i], `allow regex ${i + 1}`);
-      });
-      policy.allowRegexes.push(...regexes);
-    }
-    if (t.stopwords !== void 0) {
-      policy.stopwords.push(...strList(t.stopwords, ["allow", "stopwords"], "stopwords").map((w) => w.toLowerCase()));
-    }
-  }
-  return policy;
-}
-function display(cwd, abs) {
-  const rel = relative2(cwd, abs);
-  return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : abs;
-}
-async function loadConfig(opts) {
-  let abs;
-  if (opts.path !== void 0 && opts.path !== "") {
-    abs = resolve2(opts.cwd, opts.path);
-    if (!existsSync4(abs)) {
-      throw new ConfigError(
-        `${opts.path}: config file not found; create it or point to an existing file`,
-        opts.path,
-        void 0
-      );
-    }
-    if (statSync(abs).isDirectory()) {
-      throw new ConfigError(`${opts.path}: is a directory; expected a TOML config file`, opts.path);
-    }
-  } else {
-    for (const dir of opts.searchDirs ?? [opts.cwd]) {
-      const candidate = join5(resolve2(opts.cwd, dir), DEFAULT_CONFIG_NAME);
-      if (existsSync4(candidate) && statSync(candidate).isFile()) {
-        abs = candidate;
-        break;
-      }
-    }
-    if (!abs) return { policy: opts.base ?? defaultPolicy() };
-  }
-  const name2 = display(opts.cwd, abs);
-  let text;
-  try {
-    text = await readFile3(abs, "utf8");
-  } catch (e) {
-    throw new ConfigError(`${name2}: cannot read the config file (${e.message})`, name2);
-  }
-  return { policy: parseConfig(text, name2, { base: opts.base }), path: abs };
-}
-
-// src/scan/gitleaks.ts
-import { existsSync as existsSync5, readFileSync } from "node:fs";
-import { join as join6 } from "node:path";
-var GitleaksConfigError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "ConfigError";
-  }
-};
-var KNOWN_TOP = /* @__PURE__ */ new Set(["title", "description", "extend", "rules", "allowlist", "allowlists", "minVersion"]);
-var KNOWN_RULE = /* @__PURE__ */ new Set([
-  "id",
-  "description",
-  "regex",
-  "secretGroup",
-  "entropy",
-  "keywords",
-  "path",
-  "tags",
-  "allowlist",
-  "allowlists"
-]);
-var KNOWN_ALLOW = /* @__PURE__ */ new Set([
-  "description",
-  "paths",
-  "regexes",
-  "stopwords",
-  "commits",
-  "regexTarget",
-  "condition",
-  "targetRules"
-]);
-function findGitleaksConfig(root) {
-  const p = join6(root, ".gitleaks.toml");
-  return existsSync5(p) ? p : void 0;
-}
-function loadGitleaksConfig(file) {
-  return parseGitleaksConfig(readFileSync(file, "utf8"), file);
-}
-function parseGitleaksConfig(text, file = ".gitleaks.toml") {
-  let doc;
-  try {
-    doc = parse(text);
-  } catch (err) {
-    if (err instanceof TomlError)
-      throw new GitleaksConfigError(`${file}:${err.line}:${err.column}: ${err.message.split("\n")[0]}`);
-    throw err;
-  }
-  const re = loadRegexEngine();
-  const warnings = [];
-  const warn = (field, why) => {
-    warnings.push(`${file}: ${field}: ${why}`);
-  };
-  for (const key of Object.keys(doc)) if (!KNOWN_TOP.has(key)) warn(key, "unknown field, ignored");
-  const compile = (src, field) => {
-    if (typeof src !== "string") {
-      warn(field, "not a string, ignored");
-      return void 0;
-    }
-    try {
-      return re.compile(src);
-    } catch (err) {
-      warn(field, `RE2 cannot compile it (${err.message}), ignored`);
-      return void 0;
-    }
-  };
-  const strings = (v, field) => {
-    if (v === void 0) return [];
-    if (!Array.isArray(v) || v.some((x) => typeof x !== "string")) {
-      warn(field, "expected an array of strings, ignored");
-      return [];
-    }
-    return v;
-  };
-  const readAllowlist = (t, where2, ruleLevel) => {
-    if (t === null || typeof t !== "object" || Array.isArray(t)) {
-      warn(where2, "expected a table, ignored");
-      return void 0;
-    }
-    const a = t;
-    for (const k of Object.keys(a)) if (!KNOWN_ALLOW.has(k)) warn(`${where2}.${k}`, "unknown field, ignored");
-    const regexSources = strings(a.regexes, `${where2}.regexes`);
-    const out = {
-      where: where2,
-      paths: strings(a.paths, `${where2}.paths`).flatMap((p, i) => compile(p, `${where2}.paths[${i}]`) ?? []),
-      regexes: regexSources.flatMap((p, i) => compile(p, `${where2}.regexes[${i}]`) ?? []),
-      regexSources,
-      stopwords: strings(a.stopwords, `${where2}.stopwords`).map((s) => s.toLowerCase()),
-      commits: new Set(strings(a.commits, `${where2}.commits`))
-    };
-    const target = a.regexTarget;
-    if (target !== void 0 && target !== "secret" && target !== "match") {
-      warn(
-        `${where2}.regexTarget`,
-        `"${String(target)}" is not supported (secret and match are); regexes are tested on the match`
-      );
-    }
-    if (a.condition !== void 0 && String(a.condition).toUpperCase() === "AND") {
-      const kinds = [out.paths.length, out.regexes.length + out.stopwords.length, out.commits.size].filter(
-        (n) => n > 0
-      ).length;
-      if (kinds > 1)
-        warn(
-          `${where2}.condition`,
-          '"AND" across paths/regexes/commits is not supported; each criterion allows on its own (OR)'
-        );
-    }
-    if (a.targetRules !== void 0) {
-      if (ruleLevel) warn(`${where2}.targetRules`, "only meaningful in a global [[allowlists]], ignored");
-      else out.targetRules = strings(a.targetRules, `${where2}.targetRules`);
-    }
-    return out;
-  };
-  const extend2 = doc.extend;
-  if (extend2 && typeof extend2 === "object") {
-    if (extend2.useDefault === true)
-      warn("extend.useDefault", "gitleaks' default rules are replaced by jit-gpg's built-in rules");
-    if (extend2.path !== void 0)
-      warn("extend.path", "extending another config file is not supported; merge it into this one");
-    if (extend2.url !== void 0) warn("extend.url", "extending a remote config is not supported");
-    if (extend2.disabledRules !== void 0) {
-      warn(
-        "extend.disabledRules",
-        "gitleaks' rule ids do not exist here; disable jit-gpg rules in .jit-gpg.toml instead"
-      );
-    }
-  }
-  const globals = [];
-  if (doc.allowlist !== void 0) {
-    const a = readAllowlist(doc.allowlist, "allowlist", false);
-    if (a) globals.push(a);
-  }
-  if (doc.allowlists !== void 0) {
-    if (!Array.isArray(doc.allowlists)) warn("allowlists", "expected [[allowlists]] tables, ignored");
-    else
-      doc.allowlists.forEach((t, i) => {
-        const a = readAllowlist(t, `allowlists[${i}]`, false);
-        if (a) globals.push(a);
-      });
-  }
-  const rules = [];
-  const ruleAllow = /* @__PURE__ */ new Map();
-  const rulePath = /* @__PURE__ */ new Map();
-  const rawRules = doc.rules ?? [];
-  if (!Array.isArray(rawRules)) throw new GitleaksConfigError(`${file}: rules: expected [[rules]] tables`);
-  const ids = /* @__PURE__ */ new Set();
-  rawRules.forEach((t, i) => {
-    const where2 = `rules[${i}]`;
-    if (t === null || typeof t !== "object") {
-      warn(where2, "expected a table, ignored");
-      return;
-    }
-    const r = t;
-    for (const k of Object.keys(r)) if (!KNOWN_RULE.has(k)) warn(`${where2}.${k}`, "unknown field, ignored");
-    const id = typeof r.id === "string" && r.id !== "" ? r.id : void 0;
-    if (!id) {
-      warn(`${where2}.id`, "missing, rule ignored");
-      return;
-    }
-    const w = `${where2} (${id})`;
-    if (ids.has(id)) warn(`${w}.id`, "duplicate id; the later rule wins");
-    ids.add(id);
-    if (r.regex === void 0) {
-      warn(`${w}.regex`, "missing: path-only rules (flagging a file by its name) are not supported, rule ignored");
-      return;
-    }
-    const pattern = compile(r.regex, `${w}.regex`);
-    if (!pattern) return;
-    const allows = [];
-    if (r.allowlist !== void 0) {
-      const a = readAllowlist(r.allowlist, `${w}.allowlist`, true);
-      if (a) allows.push(a);
-    }
-    if (r.allowlists !== void 0) {
-      if (!Array.isArray(r.allowlists)) warn(`${w}.allowlists`, "expected [[rules.allowlists]] tables, ignored");
-      else
-        r.allowlists.forEach((x, k) => {
-          const a = readAllowlist(x, `${w}.allowlists[${k}]`, true);
-          if (a) allows.push(a);
-        });
-    }
-    let secretGroup;
-    if (r.secretGroup !== void 0) {
-      if (typeof r.secretGroup === "number" && Number.isInteger(r.secretGroup) && r.secretGroup >= 0)
-        secretGroup = r.secretGroup;
-      else warn(`${w}.secretGroup`, "expected a non-negative integer, ignored");
-    }
-    let entropy;
-    if (r.entropy !== void 0) {
-      if (typeof r.entropy === "number" && r.entropy >= 0) entropy = r.entropy;
-      else warn(`${w}.entropy`, "expected a non-negative number, ignored");
-    }
-    if (r.path !== void 0) {
-      const p = compile(r.path, `${w}.path`);
-      if (p) rulePath.set(id, p);
-    }
-    const keywords = strings(r.keywords, `${w}.keywords`).map((k) => k.toLowerCase()).filter((k) => k !== "");
-    const rule = {
-      id,
-      title: typeof r.description === "string" && r.description !== "" ? r.description : id,
-      severity: "high",
-      keywords: keywords.length > 0 && keywordsInPattern(String(r.regex), keywords) ? keywords : [],
-      pattern: String(r.regex),
-      ...secretGroup !== void 0 ? { secretGroup } : {},
-      ...entropy !== void 0 ? { entropy } : {},
-      help: `Custom rule imported from ${file}${typeof r.description === "string" ? `: ${r.description}` : ""}.`,
-      examples: { tp: [], fp: [] }
-    };
-    if (keywords.length > 0 && rule.keywords.length === 0) {
-      warn(
-        `${w}.keywords`,
-        "not every match is sure to contain a keyword, so the rule runs on every line (slower, never misses)"
-      );
-    }
-    const contentAllows = allows.filter((a) => a.regexes.length > 0 || a.stopwords.length > 0);
-    if (contentAllows.length > 0) {
-      rule.validate = (secret, match3) => {
-        const s = Buffer.from(secret);
-        const m = Buffer.from(match3);
-        for (const a of contentAllows) {
-          if (a.regexes.some((p) => p.matchAll(s).length > 0 || p.matchAll(m).length > 0)) return "invalid";
-          const lower = secret.toLowerCase();
-          if (a.stopwords.some((sw) => lower.includes(sw))) return "invalid";
-        }
-        return "unknown";
-      };
-      warn(`${w}.allowlist`, "rule-level regexes/stopwords need a validator closure: this policy scans on one thread");
-    }
-    const pathCommit = allows.filter((a) => a.paths.length > 0 || a.commits.size > 0);
-    if (pathCommit.length > 0) ruleAllow.set(id, pathCommit);
-    const existing = rules.findIndex((x) => x.id === id);
-    if (existing >= 0) rules.splice(existing, 1);
-    rules.push(rule);
-  });
-  const allowRegexes = [];
-  const stopwords = [];
-  for (const a of globals) {
-    if (a.targetRules) {
-      if (a.regexSources.length || a.stopwords.length) {
-        warn(`${a.where}.targetRules`, "regexes/stopwords limited to some rules are applied to every rule");
-      }
-    }
-    allowRegexes.push(...a.regexSources.filter((src) => compiles(src)));
-    stopwords.push(...a.stopwords);
-  }
-  const filterFindings = (findings) => findings.filter((f) => {
-    const forms = [f.file, ...f.file.includes("!") ? f.file.split("!") : []].map((x) => Buffer.from(x));
-    const test = (p) => forms.some((x) => p.matchAll(x).length > 0);
-    const onPath = (a) => a.paths.some(test);
-    const onCommit = (a) => f.commit !== void 0 && a.commits.has(f.commit);
-    for (const a of globals) {
-      if (a.targetRules && !a.targetRules.includes(f.ruleId)) continue;
-      if (onPath(a) || onCommit(a)) return false;
-    }
-    for (const a of ruleAllow.get(f.ruleId) ?? []) if (onPath(a) || onCommit(a)) return false;
-    const scope = rulePath.get(f.ruleId);
-    if (scope && !test(scope)) return false;
-    return true;
-  });
-  return {
-    rules,
-    allowRegexes,
-    stopwords,
-    filterFindings,
-    warnings,
-    summary: {
-      rules: rules.length,
-      allowPaths: globals.reduce((n, a) => n + a.paths.length, 0),
-      allowRegexes: allowRegexes.length,
-      stopwords: stopwords.length,
-      commits: globals.reduce((n, a) => n + a.commits.size, 0)
-    }
-  };
-  function compiles(src) {
-    try {
-      re.compile(src);
-      return true;
-    } catch {
-      return false;
-    }
-  }
-}
-function keywordsInPattern(source, keywords) {
-  const pattern = source.replace(/\((?:\?:)?([A-Za-z0-9_-]+)\)(?![?*{])/g, "$1");
-  if (hasTopLevelAlternation(pattern)) return false;
-  if (/[|?*]/.test(pattern.replace(/\\./g, ""))) {
-    const prefix2 = pattern.replace(/^\(\?i\)/, "").split(/[|?*([{]/)[0] ?? "";
-    return keywords.some((k) => prefix2.toLowerCase().includes(k));
-  }
-  const lit = pattern.toLowerCase().replace(/\\/g, "");
-  return keywords.some((k) => lit.includes(k));
-}
-function mergeGitleaks(policy, imp) {
-  const ids = new Set(imp.rules.map((r) => r.id));
-  return {
-    ...policy,
-    rules: [...policy.rules.filter((r) => !ids.has(r.id)), ...imp.rules],
-    allowRegexes: [...policy.allowRegexes, ...imp.allowRegexes],
-    stopwords: [...policy.stopwords, ...imp.stopwords]
-  };
-}
-function hasTopLevelAlternation(p) {
-  let depth = 0;
-  let inClass = false;
-  for (let i = 0; i < p.length; i++) {
-    const c = p[i];
-    if (c === "\\") {
-      i++;
-      continue;
-    }
-    if (inClass) {
-      if (c === "]") inClass = false;
-      continue;
-    }
-    if (c === "[") inClass = true;
-    else if (c === "(") depth++;
-    else if (c === ")") depth--;
-    else if (c === "|" && depth === 0) return true;
-  }
-  return false;
-}
-
-// src/scan/sources/event.ts
-import { readFileSync as readFileSync2 } from "node:fs";
-var ZERO_SHA = /^0+$/;
-function get(obj, ...path12) {
-  let cur = obj;
-  for (const key of path12) {
-    if (cur === null || typeof cur !== "object") return void 0;
-    cur = cur[key];
-  }
-  return cur;
-}
-function str(obj, ...path12) {
-  const v = get(obj, ...path12);
-  return typeof v === "string" && v !== "" ? v : void 0;
-}
-function readEvent(env5 = process.env) {
-  const name2 = env5.GITHUB_EVENT_NAME;
-  if (!name2) return void 0;
-  const path12 = env5.GITHUB_EVENT_PATH;
-  if (!path12) return { name: name2, payload: {} };
-  let text;
-  try {
-    text = readFileSync2(path12, "utf8");
-  } catch (err) {
-    throw new Error(`cannot read the event payload at GITHUB_EVENT_PATH=${path12}: ${err.message}`);
-  }
-  try {
-    const payload = JSON.parse(text);
-    return {
-      name: name2,
-      payload: payload !== null && typeof payload === "object" ? payload : {}
-    };
-  } catch (err) {
-    throw new Error(`the event payload at ${path12} is not JSON: ${err.message}`);
-  }
-}
-function planScan(event, env5 = {}) {
-  const fallback = env5.fallbackMode ?? "worktree";
-  const remote = env5.remote ?? "origin";
-  if (!event) return { mode: fallback, notice: `no GitHub event: scanning the ${fallback}` };
-  const p = event.payload;
-  switch (event.name) {
-    case "pull_request":
-    case "pull_request_target": {
-      const base = str(p, "pull_request", "base", "sha");
-      const head = str(p, "pull_request", "head", "sha");
-      if (!base || !head) {
-        throw new Error(
-          `${event.name} event without pull_request.base.sha/head.sha: cannot tell which commits to scan`
-        );
-      }
-      if (base === head) return { mode: "none", base, head, notice: `pull request has no commits (${short(base)})` };
-      const num2 = get(p, "pull_request", "number") ?? get(p, "number");
-      return {
-        mode: "diff",
-        base,
-        head,
-        notice: `pull request${typeof num2 === "number" ? ` #${num2}` : ""}: scanning lines added in ${short(base)}..${short(head)}`
-      };
-    }
-    case "push": {
-      const before = str(p, "before");
-      const after = str(p, "after");
-      if (!after || ZERO_SHA.test(after)) {
-        return { mode: "none", notice: `push deleted ${str(p, "ref") ?? "a ref"}: nothing to scan` };
-      }
-      if (before === after)
-        return { mode: "none", base: before, head: after, notice: `push with no new commits (${short(after)})` };
-      if (!before || ZERO_SHA.test(before)) {
-        const def2 = str(p, "repository", "default_branch");
-        const ref = str(p, "ref");
-        if (!def2 || ref === `refs/heads/${def2}`) {
-          return {
-            mode: "history",
-            head: after,
-            notice: `first push of ${ref ?? "the default branch"}: scanning all of its commits`
-          };
-        }
-        return {
-          mode: "diff",
-          head: after,
-          exclude: [`refs/remotes/${remote}/${def2}`, `refs/heads/${def2}`],
-          notice: `new branch ${ref ?? ""}: scanning commits not on ${def2}`.replace("  ", " ")
-        };
-      }
-      const forced = get(p, "forced") === true;
-      const def = str(p, "repository", "default_branch");
-      return {
-        mode: "diff",
-        base: before,
-        head: after,
-        ...def ? { fallbackExclude: [`refs/remotes/${remote}/${def}`, `refs/heads/${def}`] } : {},
-        notice: `push${forced ? " (forced)" : ""}: scanning lines added in ${short(before)}..${short(after)}`
-      };
-    }
-    case "merge_group": {
-      const base = str(p, "merge_group", "base_sha");
-      const head = str(p, "merge_group", "head_sha");
-      if (!base || !head) throw new Error("merge_group event without merge_group.base_sha/head_sha");
-      if (base === head) return { mode: "none", base, head, notice: `merge group has no commits (${short(base)})` };
-      return {
-        mode: "diff",
-        base,
-        head,
-        notice: `merge group: scanning lines added in ${short(base)}..${short(head)}`
-      };
-    }
-    default:
-      return { mode: fallback, notice: `${event.name} event: scanning the ${fallback}` };
-  }
-}
-function short(sha) {
-  return sha ? sha.slice(0, 12) : "?";
-}
-
-// src/scan/sources/git.ts
-import { execFile, spawn as spawn3 } from "node:child_process";
 
 // src/scan/progress.ts
-function formatBytes(n) {
+function formatBytes2(n) {
   if (n >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(2)} GiB`;
   return `${(n / 1024 ** 2).toFixed(1)} MiB`;
 }
@@ -47826,13 +46904,13 @@ function createProgress(options) {
         eta = `, ETA ${formatDuration(elapsed / sample.done * (sample.total - sample.done))}`;
       }
       options.log(
-        `${num(sample.done)}/${num(sample.total)} ${unit} (${pct.toFixed(1)}%), ${formatBytes(sample.bytes)}, ${rate.toFixed(1)} MiB/s${eta}`
+        `${num(sample.done)}/${num(sample.total)} ${unit} (${pct.toFixed(1)}%), ${formatBytes2(sample.bytes)}, ${rate.toFixed(1)} MiB/s${eta}`
       );
     },
     finish(extra) {
       const elapsed = now() - start;
       const rate = last.bytes / 1048576 / Math.max(elapsed / 1e3, 1e-3);
-      const line = `scanned ${num(last.total)} ${last.total === 1 ? unit.replace(/s$/, "") : unit}, ${formatBytes(last.bytes)} in ${formatDuration(elapsed)} (${rate.toFixed(1)} MiB/s)` + (extra ? `; ${extra}` : "");
+      const line = `scanned ${num(last.total)} ${last.total === 1 ? unit.replace(/s$/, "") : unit}, ${formatBytes2(last.bytes)} in ${formatDuration(elapsed)} (${rate.toFixed(1)} MiB/s)` + (extra ? `; ${extra}` : "");
       options.log(line);
       return line;
     }
@@ -47945,9 +47023,9 @@ function exitOf(child2, args) {
       "error",
       (err) => reject(new GitError(args, null, stderr, `git ${args[0]} could not run: ${err.message}`))
     );
-    child2.on("close", (code18, signal) => {
-      if (code18 === 0) resolve6();
-      else reject(new GitError(args, code18, stderr || (signal ? `killed by ${signal}` : "")));
+    child2.on("close", (code21, signal) => {
+      if (code21 === 0) resolve6();
+      else reject(new GitError(args, code21, stderr || (signal ? `killed by ${signal}` : "")));
     });
   });
 }
@@ -48004,10 +47082,10 @@ var RawLogParser = class {
     this.#emit = emit;
   }
   push(line) {
-    const header = parseHeader(line);
-    if (header) {
+    const header2 = parseHeader(line);
+    if (header2) {
       this.end();
-      this.#current = { ...header, entries: [] };
+      this.#current = { ...header2, entries: [] };
       return;
     }
     if (!this.#current || line[0] !== 58) return;
@@ -48057,10 +47135,10 @@ var PatchParser = class {
       }
       if (c2 === 92) return;
     }
-    const header = parseHeader(line);
-    if (header) {
+    const header2 = parseHeader(line);
+    if (header2) {
       this.#flush();
-      this.#meta = header;
+      this.#meta = header2;
       this.#raw = [];
       this.#section = -1;
       return;
@@ -48147,16 +47225,16 @@ var CatFileParser = class {
         this.#pending = Buffer.from(buf.subarray(pos));
         return;
       }
-      const header = buf.subarray(pos, nl).toString("latin1");
+      const header2 = buf.subarray(pos, nl).toString("latin1");
       pos = nl + 1;
-      const parts = header.split(" ");
+      const parts = header2.split(" ");
       if (parts[1] === "missing" || parts[1] === "ambiguous") {
         this.#emit({ oid: parts[0] ?? "", missing: true });
         continue;
       }
       const size = Number(parts[2]);
       if (parts.length !== 3 || !Number.isSafeInteger(size))
-        throw new Error(`git cat-file: unexpected header "${header}"`);
+        throw new Error(`git cat-file: unexpected header "${header2}"`);
       this.#want = { oid: parts[0], type: parts[1], size, chunks: [], got: 0, keep: size <= this.#maxSize };
     }
     buf = Buffer.alloc(0);
@@ -48650,6 +47728,7 @@ async function scanGit(opts) {
   const summary2 = progress.finish(extra.join(", ") || void 0);
   const findings = source.finish(result.findings);
   if (source.mode === "diff" && source.range) await relocateToHead(opts.root, source.range.head, findings);
+  if (st.missing > 0) result.stats.missingObjects = st.missing;
   return {
     ...result,
     findings,
@@ -48663,20 +47742,2873 @@ async function scanGit(opts) {
   };
 }
 
+// src/scan/config-source.ts
+var ConfigSourceError = class extends Error {
+  name = "ConfigSourceError";
+};
+function nameFor(cwd, abs) {
+  const rel = relative2(cwd, abs);
+  return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : abs;
+}
+function exists2(abs) {
+  try {
+    lstatSync(abs);
+    return true;
+  } catch {
+    return false;
+  }
+}
+function worktreeSource(cwd) {
+  const files = [];
+  return {
+    describe: "working tree",
+    files,
+    async read(abs, limits) {
+      if (!exists2(abs)) return void 0;
+      const bytes = readRegularFile(abs, limits);
+      files.push({ name: nameFor(cwd, abs), origin: "working tree", changed: false });
+      return bytes;
+    }
+  };
+}
+var REGULAR_MODES = /* @__PURE__ */ new Set(["100644", "100755"]);
+async function baseSource(opts) {
+  const { root, cwd, base } = opts;
+  const short2 = base.slice(0, 12);
+  if (!await isGitRepository(root)) {
+    throw new ConfigSourceError(
+      `${displayPath(root)} is not a git repository, so the scan config cannot be read from the base commit ${short2} (config-from: base)`
+    );
+  }
+  if (!await tryResolveCommit(root, base)) {
+    const remotes = (await git(root, ["remote"], { allowFailure: true })).stdout.toString("utf8").split("\n");
+    if (remotes.includes("origin")) {
+      opts.onNotice?.(`fetching the base commit ${short2} to read the trusted config`);
+      await git(root, ["fetch", "--no-tags", "--quiet", "--depth=1", "origin", base], { allowFailure: true });
+    }
+    if (!await tryResolveCommit(root, base)) {
+      throw new ConfigSourceError(
+        `the base commit ${short2} is not in this clone and could not be fetched, so the scan config cannot be read from it (config-from: base). Check out with \`fetch-depth: 0\`, or fetch the base before the scan.`
+      );
+    }
+  }
+  const files = [];
+  const worktreeBytes = (abs, limits) => {
+    if (!exists2(abs)) return void 0;
+    try {
+      return readRegularFile(abs, limits);
+    } catch {
+      return Buffer.from([]);
+    }
+  };
+  return {
+    describe: `base commit ${short2} (config-from: base)`,
+    base,
+    files,
+    async read(abs, limits, readOpts) {
+      const name2 = nameFor(cwd, abs);
+      const asGiven = async () => {
+        if (!exists2(abs)) return void 0;
+        const bytes2 = readRegularFile(abs, limits);
+        files.push({ name: name2, origin: "as given (not tracked)", changed: false });
+        return bytes2;
+      };
+      if (readOpts?.asGiven) return asGiven();
+      const dir = dirname4(abs);
+      const file = basename3(abs);
+      if (!existsSync4(dir)) return void 0;
+      const top = await git(dir, ["rev-parse", "--show-toplevel"], { allowFailure: true });
+      const rootTop = await git(root, ["rev-parse", "--show-toplevel"], { allowFailure: true });
+      if (top.exitCode !== 0 || top.stdout.toString("utf8").trim() !== rootTop.stdout.toString("utf8").trim()) {
+        return asGiven();
+      }
+      const tracked = await git(dir, ["--literal-pathspecs", "ls-files", "-z", "--", file], { allowFailure: true });
+      const entry = await git(dir, ["--literal-pathspecs", "ls-tree", "-z", base, "--", file], { allowFailure: true });
+      if (entry.exitCode !== 0) throw new ConfigSourceError(`${displayPath(name2)}: git cannot list it at ${short2}`);
+      const line = entry.stdout.toString("utf8").split("\0")[0] ?? "";
+      const m = /^(\d{6}) (\w+) ([0-9a-f]{40,64})\t/.exec(line);
+      if (!m) {
+        if (tracked.stdout.length === 0) return asGiven();
+        files.push({ name: name2, origin: `absent at base ${short2}: the pull request's copy is not used`, changed: true });
+        return void 0;
+      }
+      const [, mode, type, oid] = m;
+      if (type !== "blob" || !REGULAR_MODES.has(mode)) {
+        const what = type === "tree" ? "a directory" : mode === "120000" ? "a symbolic link" : `a ${type}`;
+        throw new FileReadError(
+          `${limits.what} ${displayPath(name2)} is ${what} at ${short2}, not a regular file`,
+          "ENOTREG"
+        );
+      }
+      const size = Number((await git(root, ["cat-file", "-s", oid])).stdout.toString("utf8").trim());
+      if (!(size <= limits.maxBytes)) {
+        throw new FileReadError(`${limits.what} ${displayPath(name2)} at ${short2} is larger than the limit`, "EFBIG");
+      }
+      const bytes = (await git(root, ["cat-file", "blob", oid], { maxBuffer: limits.maxBytes + 1 })).stdout;
+      const current = worktreeBytes(abs, limits);
+      files.push({ name: name2, origin: `base ${short2}`, changed: current === void 0 || !current.equals(bytes) });
+      return bytes;
+    }
+  };
+}
+function configText(bytes) {
+  const text = bytes.toString("utf8");
+  return text.charCodeAt(0) === 65279 ? text.slice(1) : text;
+}
+
+// src/scan/baseline.ts
+var BaselineError = class extends Error {
+  name = "BaselineError";
+};
+var FINGERPRINT = /^[0-9a-f]{64}$/;
+function describe(v) {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "an array";
+  if (typeof v === "object") return "an object";
+  if (typeof v === "string") return `the string ${excerpt(v)}`;
+  return `${typeof v} ${String(v).length <= 4 ? String(v) : excerpt(String(v))}`;
+}
+function parseBaseline(text, path12) {
+  let doc;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    const at = /line \d+ column \d+|position \d+/.exec(e.message)?.[0];
+    throw new BaselineError(
+      `baseline ${path12}: not valid JSON${at ? ` (at ${at})` : ""}; expected a report written by \`jit-gpg scan --format json\``
+    );
+  }
+  if (typeof doc !== "object" || doc === null || Array.isArray(doc)) {
+    throw new BaselineError(`baseline ${path12}: expected a JSON object (a jit-gpg JSON report), got ${describe(doc)}`);
+  }
+  const obj = doc;
+  if ("runs" in obj && !("findings" in obj)) {
+    throw new BaselineError(
+      `baseline ${path12}: this is a SARIF file; a baseline is the JSON report (\`jit-gpg scan --format json\`, or the action's \`report\` output)`
+    );
+  }
+  const entries = /* @__PURE__ */ new Map();
+  for (const key of ["findings", "baselined"]) {
+    const list = obj[key];
+    if (list === void 0 && key === "baselined") continue;
+    if (!Array.isArray(list)) {
+      throw new BaselineError(
+        `baseline ${path12}: \`${key}\` must be an array of findings, got ${list === void 0 ? "nothing" : describe(list)}`
+      );
+    }
+    list.forEach((item, i) => {
+      const where2 = `baseline ${path12}: ${key}[${i}]`;
+      if (typeof item !== "object" || item === null || Array.isArray(item)) {
+        throw new BaselineError(`${where2}: expected a finding object, got ${describe(item)}`);
+      }
+      const f = item;
+      if (typeof f.fingerprint !== "string" || !FINGERPRINT.test(f.fingerprint)) {
+        throw new BaselineError(
+          `${where2}.fingerprint: expected 64 lowercase hex characters (sha256), got ${describe(f.fingerprint)}`
+        );
+      }
+      if (typeof f.ruleId !== "string" || f.ruleId === "") {
+        throw new BaselineError(`${where2}.ruleId: expected a rule id string, got ${describe(f.ruleId)}`);
+      }
+      if (!entries.has(f.fingerprint)) {
+        const entry = { fingerprint: f.fingerprint, ruleId: f.ruleId };
+        if (typeof f.file === "string") entry.file = f.file;
+        if (typeof f.line === "number") entry.line = f.line;
+        entries.set(f.fingerprint, entry);
+      }
+    });
+  }
+  return { path: path12, entries };
+}
+var MAX_BASELINE_BYTES = 64 * 1024 * 1024;
+async function loadBaseline(path12, opts = {}) {
+  const source = opts.source ?? worktreeSource(process.cwd());
+  const name2 = displayPath(opts.name ?? path12);
+  let bytes;
+  try {
+    bytes = await source.read(
+      path12,
+      { maxBytes: MAX_BASELINE_BYTES, what: "baseline" },
+      { asGiven: opts.asGiven ?? false }
+    );
+  } catch (e) {
+    if (e instanceof FileReadError || e instanceof ConfigSourceError) throw new BaselineError(e.message);
+    throw e;
+  }
+  if (bytes === void 0) {
+    const addedByPr = source.files.some((f) => f.origin.startsWith("absent at base"));
+    throw new BaselineError(
+      addedByPr ? `baseline ${name2}: not in the base commit (the pull request adds it, and its copy is not trusted); merge it first, or pass a baseline from outside the repository` : `baseline ${name2}: file not found; pass a JSON report written by an earlier scan`
+    );
+  }
+  return parseBaseline(configText(bytes), name2);
+}
+function applyBaseline(findings, baseline) {
+  if (!baseline) return { findings: [...findings], accepted: [], stale: [] };
+  const seen = /* @__PURE__ */ new Set();
+  const out = { findings: [], accepted: [], stale: [] };
+  for (const f of findings) {
+    if (baseline.entries.has(f.fingerprint)) {
+      out.accepted.push(f);
+      seen.add(f.fingerprint);
+    } else {
+      out.findings.push(f);
+    }
+  }
+  for (const entry of baseline.entries.values()) {
+    if (!seen.has(entry.fingerprint)) out.stale.push({ ...entry });
+  }
+  return out;
+}
+
+// src/scan/config.ts
+import { isAbsolute as isAbsolute2, join as join5, relative as relative3, resolve as resolve2 } from "node:path";
+
+// node_modules/smol-toml/dist/error.js
+function getLineColFromPtr(string, ptr) {
+  let lines = string.slice(0, ptr).split(/\r?\n/);
+  return [lines.length, lines.pop().length + 1];
+}
+function makeCodeBlock(string, line, column) {
+  let lines = string.split(/\r?\n/);
+  let codeblock = "";
+  let numberLen = (Math.log10(line + 1) | 0) + 1;
+  for (let i = line - 1; i <= line + 1; i++) {
+    let l = lines[i - 1];
+    if (!l)
+      continue;
+    codeblock += i.toString().padEnd(numberLen, " ");
+    codeblock += ":  ";
+    codeblock += l;
+    codeblock += "\n";
+    if (i === line) {
+      codeblock += " ".repeat(numberLen + column + 2);
+      codeblock += "^\n";
+    }
+  }
+  return codeblock;
+}
+var TomlError = class _TomlError extends Error {
+  line;
+  column;
+  codeblock;
+  constructor(message, options) {
+    const [line, column] = getLineColFromPtr(options.toml, options.ptr);
+    const codeblock = makeCodeBlock(options.toml, line, column);
+    super(`Invalid TOML document: ${message}
+
+${codeblock}`, options);
+    this.line = line;
+    this.column = column;
+    this.codeblock = codeblock;
+  }
+  /** @internal */
+  static x(message, ctx, ptr) {
+    throw new _TomlError(message, { toml: ctx.s, ptr: ptr ?? ctx.p });
+  }
+};
+
+// node_modules/smol-toml/dist/primitive.js
+function parseString(ctx) {
+  let startPtr = ctx.p;
+  let c = ctx.s.charCodeAt(ctx.p++);
+  let first = c;
+  let isLiteral = c === 39;
+  let isMultiline = c === ctx.s.charCodeAt(ctx.p) && c === ctx.s.charCodeAt(ctx.p + 1);
+  if (isMultiline) {
+    if ((c = ctx.s.charCodeAt(ctx.p += 2)) === 10)
+      ctx.p++;
+    else if (c === 13 && ctx.s.charCodeAt(ctx.p + 1) === 10)
+      ctx.p += 2;
+  }
+  let parsed = "";
+  let sliceStart = ctx.p;
+  let state3 = 0;
+  for (; ctx.p < ctx.s.length; ctx.p++) {
+    c = ctx.s.charCodeAt(ctx.p);
+    if (isMultiline && (c === 10 || c === 13 && ctx.s.charCodeAt(ctx.p + 1) === 10)) {
+      state3 = state3 && 3;
+    } else if (c < 32 && c !== 9 || c === 127) {
+      TomlError.x("control characters are not allowed in strings", ctx);
+    } else if ((!state3 || state3 === 3) && c === first && (!isMultiline || ctx.s.charCodeAt(ctx.p + 1) === first && ctx.s.charCodeAt(ctx.p + 2) === first)) {
+      if (isMultiline) {
+        if (ctx.s.charCodeAt(ctx.p + 3) === first)
+          ctx.p++;
+        if (ctx.s.charCodeAt(ctx.p + 3) === first)
+          ctx.p++;
+      }
+      if (!state3) {
+        let s = ctx.s.slice(sliceStart, ctx.p);
+        parsed = parsed ? parsed + s : s;
+      }
+      ctx.p += isMultiline ? 3 : 1;
+      return parsed;
+    } else if (!state3) {
+      if (!isLiteral && c === 92) {
+        parsed += ctx.s.slice(sliceStart, sliceStart = ctx.p);
+        state3 = 1;
+      }
+    } else if (state3 === 1) {
+      if (c === 120 || c === 117 || c === 85) {
+        let errPtr = ctx.p++ - 1;
+        let value = 0;
+        let len = c === 120 ? 2 : c === 117 ? 4 : 8;
+        for (let j = 0; j < len; j++, ctx.p++) {
+          let hex5 = ctx.s.charCodeAt(ctx.p);
+          let digit = (
+            /* 0-9 */
+            hex5 >= 48 && hex5 <= 57 ? hex5 - 48 : (
+              /* A-F */
+              hex5 >= 65 && hex5 <= 70 ? hex5 - 65 + 10 : (
+                /* a-f */
+                hex5 >= 97 && hex5 <= 102 ? hex5 - 97 + 10 : -1
+              )
+            )
+          );
+          if (digit < 0)
+            TomlError.x("invalid non-hex character in unicode escape", ctx);
+          value = value << 4 | digit;
+        }
+        if (value < 0 || value > 1114111 || value >= 55296 && value <= 57343) {
+          TomlError.x("invalid unicode escape", ctx, errPtr);
+        }
+        parsed += String.fromCodePoint(value);
+        sliceStart = ctx.p--;
+        state3 = 0;
+      } else if (isMultiline && (c === 32 || c === 9)) {
+        state3 = 2;
+      } else {
+        if (c === 98)
+          parsed += "\b";
+        else if (c === 116)
+          parsed += "	";
+        else if (c === 110)
+          parsed += "\n";
+        else if (c === 102)
+          parsed += "\f";
+        else if (c === 114)
+          parsed += "\r";
+        else if (c === 101)
+          parsed += "\x1B";
+        else if (c === 34)
+          parsed += '"';
+        else if (c === 92)
+          parsed += "\\";
+        else
+          TomlError.x("unrecognised escape sequence", ctx);
+        sliceStart = ctx.p + 1;
+        state3 = 0;
+      }
+    } else if (c !== 32 && c !== 9) {
+      if (state3 === 2)
+        TomlError.x("invalid escape: only line-ending whitespace may be escaped", ctx, sliceStart);
+      state3 = !isLiteral && c === 92 ? 1 : 0;
+      sliceStart = ctx.p;
+    }
+  }
+  TomlError.x("unfinished string", ctx, startPtr);
+}
+
+// node_modules/smol-toml/dist/date.js
+var DATE_TIME_RE = /^(\d{4}-\d{2}-\d{2})?[Tt ]?(?:(\d{2}):\d{2}(?::\d{2}(?:\.\d+)?)?)?(Z|z|[-+]\d{2}:\d{2})?$/i;
+var TomlDate = class _TomlDate extends Date {
+  #hasDate = false;
+  #hasTime = false;
+  #offset = null;
+  constructor(date, fasttype, unsafeDelim) {
+    let hasDate = true;
+    let hasTime = true;
+    let offset = "Z";
+    let c;
+    if (typeof date === "string") {
+      if (fasttype)
+        prep: {
+          if (fasttype < 3) {
+            if (+date.slice(11, 13) > 23) {
+              date = "";
+              break prep;
+            }
+            if (fasttype === 2) {
+              offset = null;
+              date += "Z";
+            } else if ((c = date.charCodeAt(date.length - 1)) !== 90 && c !== 122) {
+              offset = date.slice(date.length - 6);
+            }
+            if (unsafeDelim)
+              date = date.slice(0, 10) + "T" + date.slice(11);
+          } else if (fasttype === 4) {
+            date = +date.slice(0, 2) > 23 ? "" : `0000-01-01T${date}Z`;
+          }
+          hasDate = fasttype !== 4;
+          hasTime = fasttype !== 3;
+        }
+      else {
+        let match3 = date.match(DATE_TIME_RE);
+        if (match3) {
+          if (!match3[1]) {
+            hasDate = false;
+            date = `0000-01-01T${date}`;
+          }
+          hasTime = !!match3[2];
+          hasTime && date[10] === " " && (date = date.replace(" ", "T"));
+          if (match3[2] && +match3[2] > 23) {
+            date = "";
+          } else {
+            offset = match3[3] || null;
+            if (!offset && hasTime)
+              date += "Z";
+          }
+        } else {
+          date = "";
+        }
+      }
+    }
+    super(date);
+    if (!isNaN(this.getTime())) {
+      this.#hasDate = hasDate;
+      this.#hasTime = hasTime;
+      this.#offset = offset;
+    }
+  }
+  isDateTime() {
+    return this.#hasDate && this.#hasTime;
+  }
+  isLocal() {
+    return !this.#hasDate || !this.#hasTime || !this.#offset;
+  }
+  isDate() {
+    return this.#hasDate && !this.#hasTime;
+  }
+  isTime() {
+    return this.#hasTime && !this.#hasDate;
+  }
+  isValid() {
+    return this.#hasDate || this.#hasTime;
+  }
+  toISOString() {
+    let iso = super.toISOString();
+    if (this.isDate())
+      return iso.slice(0, 10);
+    if (this.isTime())
+      return iso.slice(11, 23);
+    if (this.#offset === null)
+      return iso.slice(0, -1);
+    if (this.#offset === "Z" || this.#offset === "z")
+      return iso;
+    let offset = +this.#offset.slice(1, 3) * 60 + +this.#offset.slice(4, 6);
+    offset = this.#offset[0] === "-" ? offset : -offset;
+    let offsetDate = new Date(this.getTime() - offset * 6e4);
+    return offsetDate.toISOString().slice(0, -1) + this.#offset;
+  }
+  static wrapAsOffsetDateTime(jsDate, offset = "Z") {
+    let date = new _TomlDate(jsDate);
+    date.#offset = offset;
+    return date;
+  }
+  static wrapAsLocalDateTime(jsDate) {
+    let date = new _TomlDate(jsDate);
+    date.#offset = null;
+    return date;
+  }
+  static wrapAsLocalDate(jsDate) {
+    let date = new _TomlDate(jsDate);
+    date.#hasTime = false;
+    date.#offset = null;
+    return date;
+  }
+  static wrapAsLocalTime(jsDate) {
+    let date = new _TomlDate(jsDate);
+    date.#hasDate = false;
+    date.#offset = null;
+    return date;
+  }
+};
+
+// node_modules/smol-toml/dist/extract.js
+function isDigit(char, base = 10) {
+  return base === 16 ? char > 47 && char < 58 || char > 64 && char < 71 || char > 96 && char < 103 : char > 47 && char < 48 + base;
+}
+function isEndOfValue(char, delim) {
+  return char === 32 || char === 9 || char === 10 || char === 13 || // Structure end or next value delimiter
+  delim && (char === delim || char === 44) || // Comment
+  char === 35;
+}
+function extractValue(ctx, end) {
+  let errPtr = ctx.p;
+  let c = ctx.s.charCodeAt(ctx.p);
+  if (c === 91 || c === 123) {
+    ctx.d-- || TomlError.x("document contains excessively nested structures. aborting.", ctx);
+    let value = c === 91 ? parseArray(ctx) : parseInlineTable(ctx);
+    ctx.d++;
+    return value;
+  }
+  if (c === 34 || c === 39) {
+    return parseString(ctx);
+  }
+  if (c === 116) {
+    if (ctx.s.charCodeAt(++ctx.p) !== 114 || ctx.s.charCodeAt(++ctx.p) !== 117 || ctx.s.charCodeAt(++ctx.p) !== 101)
+      TomlError.x("invalid value", ctx, errPtr);
+    return ctx.p++, true;
+  }
+  if (c === 102) {
+    if (ctx.s.charCodeAt(++ctx.p) !== 97 || ctx.s.charCodeAt(++ctx.p) !== 108 || ctx.s.charCodeAt(++ctx.p) !== 115 || ctx.s.charCodeAt(++ctx.p) !== 101)
+      TomlError.x("invalid value", ctx, errPtr);
+    return ctx.p++, false;
+  }
+  if (c === 43 || c === 45) {
+    return parseNumber(ctx, ctx.p, ctx.s.charCodeAt(++ctx.p), 44 - c, end);
+  }
+  if (ctx.s.charCodeAt(ctx.p + 4) === 45 && ctx.s.charCodeAt(ctx.p + 7) === 45) {
+    return parseDate(ctx, c, end);
+  }
+  if (ctx.s.charCodeAt(ctx.p + 2) === 58) {
+    return parseTime(ctx, c, end);
+  }
+  return parseNumber(ctx, ctx.p, c, 0, end);
+}
+function parseNumber(ctx, startPtr, startChr, sign, endChr) {
+  let c = startChr;
+  let state3 = 0;
+  let hasUnderscores = false;
+  if (c === 105) {
+    if (ctx.s.charCodeAt(++ctx.p) !== 110 || ctx.s.charCodeAt(++ctx.p) !== 102)
+      TomlError.x("invalid value", ctx, startPtr);
+    return ctx.p++, (sign || 1) / 0;
+  }
+  if (c === 110) {
+    if (ctx.s.charCodeAt(++ctx.p) !== 97 || ctx.s.charCodeAt(++ctx.p) !== 110)
+      TomlError.x("invalid value", ctx, startPtr);
+    return ctx.p++, NaN;
+  }
+  if (c === 48) {
+    if (++ctx.p >= ctx.s.length || isEndOfValue(c = ctx.s.charCodeAt(ctx.p), endChr))
+      return ctx.bi === true ? 0n : 0;
+    if (!sign) {
+      if (c === 120)
+        return parseIntegerBaseN(ctx, startPtr, 16, endChr);
+      else if (c === 98)
+        return parseIntegerBaseN(ctx, startPtr, 2, endChr);
+      else if (c === 111)
+        return parseIntegerBaseN(ctx, startPtr, 8, endChr);
+    }
+    if (c === 46)
+      state3 = 2;
+    else if (c === 101 || c === 69)
+      state3 = 4;
+    else
+      TomlError.x("illegal leading zero", ctx, startPtr);
+  } else if (!isDigit(c))
+    TomlError.x("invalid value", ctx, startPtr);
+  while (++ctx.p < ctx.s.length && (c = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c, endChr))) {
+    if (!state3)
+      state3 = 1;
+    if (c === 95) {
+      if (!(state3 & 1))
+        TomlError.x("illegal underscore", ctx);
+      state3 += 11;
+      hasUnderscores = true;
+    } else if (state3 === 1 && c === 46)
+      state3 = 2;
+    else if ((state3 === 1 || state3 === 3) && (c === 101 || c === 69))
+      state3 = 4;
+    else if (state3 === 4 && (c === 43 || c === 45)) {
+      state3 = 6;
+    } else if (!isDigit(c))
+      TomlError.x(`illegal character in numeric literal`, ctx);
+    else if (state3 > 9)
+      state3 -= 11;
+    else if (!(state3 & 1))
+      state3++;
+  }
+  if (!state3) {
+    let val = (startChr - 48) * (sign || 1);
+    return ctx.bi === true ? BigInt(val) : val;
+  }
+  if (!(state3 & 1))
+    TomlError.x("unfinished numeric value", ctx, startPtr);
+  let str3 = ctx.s.slice(startPtr, ctx.p);
+  if (hasUnderscores)
+    str3 = str3.replaceAll("_", "");
+  return state3 > 1 ? parseFloat(str3) : parseInteger(ctx, str3, 10, startPtr);
+}
+function parseIntegerBaseN(ctx, startPtr, base, endChr) {
+  let c, underscore = 1;
+  while (++ctx.p < ctx.s.length && (c = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c, endChr))) {
+    if (c === 95) {
+      if (underscore & 1)
+        TomlError.x("illegal underscore", ctx);
+      underscore = 3;
+    } else if (!isDigit(c, base))
+      TomlError.x(`illegal character in numeric literal`, ctx);
+    else if (underscore & 1)
+      underscore--;
+  }
+  if (underscore & 1)
+    TomlError.x("unfinished numeric value", ctx);
+  let str3 = ctx.s.slice(startPtr + 2, ctx.p);
+  if (underscore)
+    str3 = str3.replaceAll("_", "");
+  return parseInteger(ctx, str3, base, startPtr);
+}
+function parseInteger(ctx, str3, base, startPtr) {
+  if (ctx.bi !== true)
+    int: {
+      let val = parseInt(str3, base);
+      if (!Number.isSafeInteger(val)) {
+        if (ctx.bi)
+          break int;
+        TomlError.x("integer value cannot be represented losslessly", ctx, startPtr);
+      }
+      return val;
+    }
+  return base === 10 ? BigInt(str3) : BigInt((base === 2 ? "0b" : base === 8 ? "0o" : "0x") + str3);
+}
+function parseDate(ctx, c, endChr) {
+  let startPtr = ctx.p++, unsafeSeparator;
+  if (!isDigit(c) || !isDigit(ctx.s.charCodeAt(ctx.p++)) || !isDigit(ctx.s.charCodeAt(ctx.p++)) || !isDigit(ctx.s.charCodeAt(ctx.p++))) {
+    return parseNumber(ctx, ctx.p = startPtr, c, 0, endChr);
+  }
+  ctx.p += 5;
+  if (!isDigit(ctx.s.charCodeAt(ctx.p++)))
+    TomlError.x("invalid date-time: date part is malformed", ctx, startPtr);
+  if (ctx.p >= ctx.s.length || ((c = ctx.s.charCodeAt(ctx.p)) !== 32 || (unsafeSeparator = true, !isDigit(ctx.s.charCodeAt(ctx.p + 1)))) && c !== 84 && c !== 116) {
+    let t2 = ctx.s.slice(startPtr, ctx.p);
+    return readDate(ctx, t2, 3, false, startPtr);
+  }
+  if (ctx.s.charCodeAt(ctx.p += 3) !== 58)
+    TomlError.x("invalid date-time: time part is malformed", ctx, startPtr);
+  if (ctx.s.charCodeAt(ctx.p += 3) === 58)
+    ctx.p += 3;
+  if (ctx.s.charCodeAt(ctx.p) === 46)
+    while (isDigit(ctx.s.charCodeAt(++ctx.p)))
+      ;
+  if (c = ctx.s.charCodeAt(ctx.p)) {
+    if (c === 90 || c === 122) {
+      let t2 = ctx.s.slice(startPtr, ++ctx.p);
+      return readDate(ctx, t2, 1, unsafeSeparator, startPtr, "[+00:00]");
+    }
+    if (c === 43 || c === 45) {
+      let t2 = ctx.s.slice(startPtr, ctx.p += 6);
+      return readDate(ctx, t2, 1, unsafeSeparator, startPtr, !ctx.ld && "[" + ctx.s.slice(ctx.p - 6, ctx.p) + "]");
+    }
+  }
+  let t = ctx.s.slice(startPtr, ctx.p);
+  return readDate(ctx, t, 2, unsafeSeparator, startPtr);
+}
+function parseTime(ctx, c, endChr) {
+  let start = ctx.p;
+  if (!isDigit(c) || !isDigit(ctx.s.charCodeAt(++ctx.p))) {
+    return parseNumber(ctx, --ctx.p, c, 0, endChr);
+  }
+  if (ctx.s.charCodeAt(ctx.p += 4) === 58)
+    ctx.p += 3;
+  if (ctx.s.charCodeAt(ctx.p) === 46)
+    while (isDigit(ctx.s.charCodeAt(++ctx.p)))
+      ;
+  let t = ctx.s.slice(start, ctx.p);
+  return readDate(ctx, t, 4, false, start);
+}
+function readDate(ctx, str3, type, unsafeDelim, errPtr, temporalSuffix) {
+  if (ctx.ld) {
+    let date = new TomlDate(str3, type, unsafeDelim);
+    if (!date.isValid())
+      TomlError.x("invalid date", ctx, errPtr);
+    return date;
+  }
+  try {
+    if (temporalSuffix)
+      str3 += temporalSuffix;
+    switch (type) {
+      case 1:
+        return Temporal.ZonedDateTime.from(str3);
+      case 2:
+        return Temporal.PlainDateTime.from(str3);
+      case 3:
+        return Temporal.PlainDate.from(str3);
+      case 4:
+        return Temporal.PlainTime.from(str3);
+    }
+  } catch (e) {
+    TomlError.x(e instanceof Error ? e.message : "" + e, ctx, errPtr);
+  }
+}
+
+// node_modules/smol-toml/dist/util.js
+function skipComment(ctx) {
+  for (; ctx.p < ctx.s.length; ctx.p++) {
+    let c = ctx.s.charCodeAt(ctx.p);
+    if (c === 10)
+      break;
+    if (c === 13 && ctx.s.charCodeAt(ctx.p + 1) === 10) {
+      ctx.p++;
+      break;
+    }
+    if (c < 32 && c !== 9 || c === 127) {
+      TomlError.x("control characters are not allowed in comments", ctx);
+    }
+  }
+}
+function skipVoid(ctx, banNewLines, banComments) {
+  let c;
+  while (ctx.p < ctx.s.length) {
+    while (ctx.p < ctx.s.length && ((c = ctx.s.charCodeAt(ctx.p)) === 32 || c === 9 || !banNewLines && (c === 10 || c === 13 && ctx.s.charCodeAt(ctx.p + 1) === 10)))
+      ctx.p++;
+    if (banComments || c !== 35)
+      break;
+    skipComment(ctx);
+  }
+}
+
+// node_modules/smol-toml/dist/struct.js
+function parseKey(ctx, end = 61) {
+  let startPtr;
+  let state3 = 0;
+  let parsed = [];
+  let sliceStart;
+  let c = ctx.s.charCodeAt(startPtr = ctx.p);
+  do {
+    if (c === end) {
+      if (!state3)
+        TomlError.x("unexpected end of key", ctx);
+      if (state3 === 1)
+        parsed.push(ctx.s.slice(sliceStart, ctx.p));
+      return ctx.p++, parsed;
+    } else if (c === 46) {
+      if (!state3)
+        TomlError.x("illegal empty bare key", ctx);
+      if (state3 === 1)
+        parsed.push(ctx.s.slice(sliceStart, ctx.p));
+      state3 = 0;
+    } else if (!state3 && (c === 34 || c === 39)) {
+      if (c === ctx.s.charCodeAt(ctx.p + 1) && c === ctx.s.charCodeAt(ctx.p + 2))
+        TomlError.x("illegal quoted key: multiline strings are not allowed", ctx);
+      parsed.push(parseString(ctx));
+      state3 = 2;
+      ctx.p--;
+    } else if (c === 32 || c === 9) {
+      if (state3 === 1) {
+        parsed.push(ctx.s.slice(sliceStart, ctx.p));
+        state3 = 2;
+      }
+    } else if (state3 === 2 || c < 48 && c !== 45 || c > 57 && c < 65 || c > 90 && c < 97 && c !== 95 || c > 122) {
+      TomlError.x("illegal character in key", ctx);
+    } else if (!state3) {
+      state3 = 1;
+      sliceStart = ctx.p;
+    }
+  } while (c = ctx.s.charCodeAt(++ctx.p));
+  TomlError.x("incomplete key-value: cannot find end of key", ctx, startPtr);
+}
+function parseInlineTable(ctx) {
+  let startPtr = ctx.p++;
+  let res = /* @__PURE__ */ Object.create(null);
+  let seen = /* @__PURE__ */ new Set();
+  let c;
+  while (ctx.p < ctx.s.length) {
+    skipVoid(ctx);
+    if ((c = ctx.s.charCodeAt(ctx.p)) === 125) {
+      ctx.p++;
+      return res;
+    }
+    let k;
+    let t = res;
+    let hasOwn = false;
+    let errPtr = ctx.p;
+    let key = parseKey(ctx);
+    for (let i = 0; i < key.length; i++) {
+      if (i)
+        t = hasOwn ? t[k] : t[k] = /* @__PURE__ */ Object.create(null);
+      k = key[i];
+      if ((hasOwn = Object.hasOwn(t, k)) && (typeof t[k] !== "object" || seen.has(t[k]))) {
+        TomlError.x("trying to redefine an already defined value", ctx, errPtr);
+      }
+      let unsafe = k === "__proto__";
+      if (ctx.uk && (unsafe || k === "constructor")) {
+        t = ctx.uk !== 1 && TomlError.x("document contains an unsafe property", ctx, errPtr);
+        break;
+      }
+      if (!hasOwn && unsafe) {
+        Object.defineProperty(t, k, { enumerable: true, configurable: true, writable: true });
+      }
+    }
+    if (hasOwn) {
+      TomlError.x("trying to redefine an already defined value", ctx, errPtr);
+    }
+    skipVoid(ctx, true, true);
+    let value = extractValue(
+      ctx,
+      125
+      /* } */
+    );
+    if (t && typeof (t[k] = value) === "object")
+      seen.add(value);
+    skipVoid(ctx);
+    if ((c = ctx.s.charCodeAt(ctx.p++)) === 125) {
+      return res;
+    }
+    if (c !== 44)
+      TomlError.x("expected comma or end of structure", ctx, ctx.p - 1);
+  }
+  TomlError.x("unfinished table", ctx, startPtr);
+}
+function parseArray(ctx) {
+  let startPtr = ctx.p++;
+  let res = [];
+  let c;
+  while (ctx.p < ctx.s.length) {
+    skipVoid(ctx);
+    if ((c = ctx.s.charCodeAt(ctx.p)) === 93) {
+      ctx.p++;
+      return res;
+    }
+    res.push(extractValue(
+      ctx,
+      93
+      /* ] */
+    ));
+    skipVoid(ctx);
+    if ((c = ctx.s.charCodeAt(ctx.p++)) === 93) {
+      return res;
+    }
+    if (c !== 44)
+      TomlError.x("expected comma or end of structure", ctx, ctx.p - 1);
+  }
+  TomlError.x("unfinished array", ctx, startPtr);
+}
+
+// node_modules/smol-toml/dist/parse.js
+function peekTable(ctx, key, table, meta, type) {
+  let t = table;
+  let m = meta;
+  let k;
+  let hasOwn = false;
+  let state3;
+  for (let i = 0; i < key.length; i++) {
+    if (i) {
+      t = hasOwn ? t[k] : t[k] = /* @__PURE__ */ Object.create(null);
+      m = (state3 = m[k]).c;
+      if (type === 0 && (state3.t === 1 || state3.t === 2)) {
+        return null;
+      }
+      if (state3.t === 2) {
+        let l = t.length - 1;
+        t = t[l];
+        m = m[l].c;
+      }
+    }
+    k = key[i];
+    if ((hasOwn = Object.hasOwn(t, k)) && m[k]?.t === 0 && m[k]?.d) {
+      return null;
+    }
+    if (!hasOwn) {
+      let unsafe = k === "__proto__";
+      if (ctx.uk && (unsafe || k === "constructor"))
+        return false;
+      if (unsafe) {
+        Object.defineProperty(t, k, { enumerable: true, configurable: true, writable: true });
+        Object.defineProperty(m, k, { enumerable: true, configurable: true, writable: true });
+      }
+      m[k] = {
+        t: i < key.length - 1 && type === 2 ? 3 : type,
+        d: false,
+        i: 0,
+        c: /* @__PURE__ */ Object.create(null)
+      };
+    }
+  }
+  state3 = m[k];
+  if (state3.t !== type && !(type === 1 && state3.t === 3)) {
+    return null;
+  }
+  if (type === 2) {
+    if (!state3.d) {
+      state3.d = true;
+      t[k] = [];
+    }
+    t[k].push(t = /* @__PURE__ */ Object.create(null));
+    state3.c[state3.i++] = state3 = { t: 1, d: false, i: 0, c: /* @__PURE__ */ Object.create(null) };
+  }
+  if (state3.d) {
+    return null;
+  }
+  state3.d = true;
+  if (type === 1) {
+    t = hasOwn ? t[k] : t[k] = /* @__PURE__ */ Object.create(null);
+  } else if (type === 0 && hasOwn) {
+    return null;
+  }
+  return [k, t, state3.c];
+}
+function validateTablePeek(ctx, peek, ptr) {
+  if (peek === null || ctx.uk === 2)
+    TomlError.x(peek === null ? "trying to redefine an already defined table or value" : "document contains an unsafe property", ctx, ptr);
+}
+function parse(toml, options = {}) {
+  let ctx = {
+    s: toml,
+    p: 0,
+    d: options.maxDepth ?? 1e3,
+    bi: options.integersAsBigInt ?? false,
+    ld: options.useLegacyDate ?? true,
+    uk: options.unsafeKeyBehaviour === "throw" ? 2 : options.unsafeKeyBehaviour === "drop" ? 1 : 0
+  };
+  let res = /* @__PURE__ */ Object.create(null);
+  let meta = /* @__PURE__ */ Object.create(null);
+  let tmp;
+  let skipping = false;
+  let tbl = res;
+  let m = meta;
+  if (toml.charCodeAt(0) === 65279)
+    ctx.p++;
+  skipVoid(ctx);
+  while (ctx.p < toml.length) {
+    if (toml.charCodeAt(ctx.p) === 91) {
+      let isTableArray = toml.charCodeAt(++ctx.p) === 91;
+      tmp = ctx.p += +isTableArray;
+      skipping = false;
+      let k = parseKey(
+        ctx,
+        93
+        /* ] */
+      );
+      if (isTableArray) {
+        if (toml.charCodeAt(ctx.p) !== 93) {
+          TomlError.x("expected end of table array declaration", ctx);
+        }
+        ctx.p++;
+      }
+      let p = peekTable(
+        ctx,
+        k,
+        res,
+        meta,
+        isTableArray ? 2 : 1
+        /* Type.EXPLICIT */
+      );
+      if (!p) {
+        validateTablePeek(ctx, p, tmp);
+        skipping = true;
+      } else {
+        m = p[2];
+        tbl = p[1];
+      }
+    } else {
+      tmp = ctx.p;
+      let k = parseKey(ctx);
+      let p = peekTable(
+        ctx,
+        k,
+        tbl,
+        m,
+        0
+        /* Type.DOTTED */
+      );
+      if (!p && !skipping)
+        validateTablePeek(ctx, p, tmp);
+      skipVoid(ctx, true, true);
+      let v = extractValue(ctx, void 0);
+      if (p && !skipping)
+        p[1][p[0]] = v;
+    }
+    skipVoid(ctx, true);
+    if (ctx.p < toml.length && (tmp = toml.charCodeAt(ctx.p)) !== 10 && (tmp !== 13 || toml.charCodeAt(ctx.p + 1) !== 10)) {
+      TomlError.x("each key-value declaration must be followed by an end-of-line", ctx);
+    }
+    skipVoid(ctx);
+  }
+  return res;
+}
+
+// node_modules/smol-toml/dist/stringify.js
+var HAS_WELLFORMED = !!"".isWellFormed;
+
+// src/scan/config.ts
+var DEFAULT_CONFIG_NAME = ".jit-gpg.toml";
+var SEVERITIES = ["critical", "high", "medium", "low"];
+var ConfigError = class extends Error {
+  name = "ConfigError";
+  file;
+  line;
+  field;
+  constructor(message, file, line, field) {
+    super(message);
+    this.file = file;
+    this.line = line;
+    this.field = field;
+  }
+};
+function fieldName(path12) {
+  let out = "";
+  for (const p of path12) {
+    if (typeof p === "number") out += `[${p}]`;
+    else out += out ? `.${/^[A-Za-z0-9_-]+$/.test(p) ? p : JSON.stringify(p)}` : p;
+  }
+  return out;
+}
+var pathKey = (path12) => path12.map(String).join("\0");
+function splitKey(key) {
+  const parts = [];
+  const re = /\s*("(?:[^"\\]|\\.)*"|'[^']*'|[^.\s"']+)\s*(?:\.|$)/gy;
+  let m = re.exec(key);
+  while (m && m[0] !== "") {
+    const raw = m[1];
+    parts.push(raw.startsWith('"') || raw.startsWith("'") ? raw.slice(1, -1) : raw);
+    if (re.lastIndex >= key.length) break;
+    m = re.exec(key);
+  }
+  return parts;
+}
+var KeyLines = class {
+  lines = /* @__PURE__ */ new Map();
+  constructor(text) {
+    const src = text.split(/\r?\n/);
+    let header2 = [];
+    const arrayCounts = /* @__PURE__ */ new Map();
+    let inMulti;
+    for (let i = 0; i < src.length; i++) {
+      const raw = src[i];
+      if (inMulti) {
+        if (raw.includes(inMulti)) inMulti = void 0;
+        continue;
+      }
+      const t = raw.trim();
+      if (!t || t.startsWith("#")) continue;
+      let m = /^\[\[\s*(.+?)\s*\]\]/.exec(t);
+      if (m) {
+        const name2 = splitKey(m[1]);
+        const k = pathKey(name2);
+        const n = arrayCounts.get(k) ?? 0;
+        arrayCounts.set(k, n + 1);
+        header2 = [...name2, n];
+        this.add(name2, i + 1);
+        this.add(header2, i + 1);
+        continue;
+      }
+      m = /^\[\s*(.+?)\s*\]/.exec(t);
+      if (m) {
+        header2 = splitKey(m[1]);
+        this.add(header2, i + 1);
+        continue;
+      }
+      m = /^((?:"(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_-]+)(?:\s*\.\s*(?:"(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_-]+))*)\s*=/.exec(
+        t
+      );
+      if (m) {
+        const key = splitKey(m[1]);
+        for (let j = 1; j <= key.length; j++) this.add([...header2, ...key.slice(0, j)], i + 1);
+        const rest = t.slice(m[0].length);
+        for (const q of ['"""', "'''"]) {
+          const at = rest.indexOf(q);
+          if (at >= 0 && rest.indexOf(q, at + 3) < 0) inMulti = q;
+        }
+      }
+    }
+  }
+  add(path12, line) {
+    const k = pathKey(path12);
+    if (!this.lines.has(k)) this.lines.set(k, line);
+  }
+  /** The line of the key, else of its nearest located parent, else 1. */
+  line(path12) {
+    for (let n = path12.length; n > 0; n--) {
+      const l = this.lines.get(pathKey(path12.slice(0, n)));
+      if (l) return l;
+    }
+    return 1;
+  }
+};
+function levenshtein(a, b) {
+  const d = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = d[0];
+    d[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = d[j];
+      d[j] = Math.min(d[j] + 1, d[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return d[b.length];
+}
+function suggest(word, options) {
+  let best;
+  let bestD = Infinity;
+  for (const o of options) {
+    const dist = levenshtein(word.toLowerCase(), o.toLowerCase());
+    if (dist < bestD) {
+      bestD = dist;
+      best = o;
+    }
+  }
+  return best !== void 0 && bestD <= Math.max(2, Math.floor(word.length / 3)) ? `; did you mean "${best}"?` : "";
+}
+function regexErrorKind(e) {
+  const message = e instanceof Error ? e.message : String(e);
+  const colon = message.indexOf(": ");
+  return colon < 0 ? excerpt(message) : `${message.slice(0, colon)} (at ${excerpt(message.slice(colon + 2))})`;
+}
+function typeName(v) {
+  if (Array.isArray(v)) return "an array";
+  if (v === null || v === void 0) return "nothing";
+  if (typeof v === "object") return v instanceof Date ? "a date" : "a table";
+  if (typeof v === "string") return `the string ${excerpt(v)}`;
+  if (typeof v === "number") return `the number ${String(v).length <= 4 ? String(v) : excerpt(String(v))}`;
+  return typeof v === "boolean" ? `the boolean ${v}` : typeof v;
+}
+var isTable = (v) => typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Date);
+function parseSize(v) {
+  if (typeof v === "number") return Number.isInteger(v) && v > 0 ? v : void 0;
+  if (typeof v !== "string") return void 0;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?\s*$/i.exec(v);
+  if (!m) return void 0;
+  const unit = (m[2] ?? "b").toLowerCase();
+  const mult = unit === "b" ? 1 : unit.startsWith("k") ? 1024 : unit.startsWith("m") ? 1024 * 1024 : 1024 * 1024 * 1024;
+  const n = Math.round(Number(m[1]) * mult);
+  return n > 0 ? n : void 0;
+}
+function countGroups(pattern) {
+  let n = 0;
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === "\\") {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === "]") inClass = false;
+      continue;
+    }
+    if (c === "[") {
+      inClass = true;
+      if (pattern[i + 1] === "^") i++;
+      if (pattern[i + 1] === "]") i++;
+      continue;
+    }
+    if (c === "(") {
+      if (pattern[i + 1] !== "?") n++;
+      else if (pattern.startsWith("(?P<", i) || pattern.startsWith("(?<", i) && !/^\(\?<[=!]/.test(pattern.slice(i)))
+        n++;
+    }
+  }
+  return n;
+}
+function exampleHits(rule, example, maxFileSize) {
+  const policy = { rules: [rule], ignorePaths: [], allowRegexes: [], stopwords: [], maxFileSize };
+  return scanBuffer(Buffer.from(example, "utf8"), "example", policy).filter((f) => f.ruleId === rule.id).length;
+}
+var TOP_KEYS = ["rules", "allow", "max-file-size"];
+var OVERRIDE_KEYS = ["enabled", "severity", "entropy"];
+var CUSTOM_KEYS = [
+  "id",
+  "title",
+  "severity",
+  "keywords",
+  "pattern",
+  "secret-group",
+  "entropy",
+  "case-insensitive",
+  "fallback",
+  "help",
+  "tp",
+  "fp"
+];
+var ALLOW_KEYS = ["paths", "regexes", "stopwords"];
+function parseConfig(text, file, options = {}) {
+  let doc;
+  try {
+    doc = parse(text);
+  } catch (e) {
+    if (e instanceof TomlError) {
+      const reason = e.message.split("\n")[0].replace(/^Invalid TOML document:\s*/, "");
+      throw new ConfigError(
+        `${file}:${e.line}:${e.column}: invalid TOML: ${reason}; fix the syntax at that position`,
+        file,
+        e.line
+      );
+    }
+    throw e;
+  }
+  const base = options.base ?? defaultPolicy();
+  const engine = options.engine ?? loadRegexEngine();
+  const lines = new KeyLines(text);
+  const fail = (path12, message) => {
+    const line = lines.line(path12);
+    throw new ConfigError(`${file}:${line}: ${fieldName(path12)}: ${message}`, file, line, fieldName(path12));
+  };
+  const checkKeys = (table, at, allowed, what) => {
+    for (const k of Object.keys(table)) {
+      if (!allowed.includes(k)) {
+        fail([...at, k], `unknown key in ${what}${suggest(k, allowed)} (expected one of: ${allowed.join(", ")})`);
+      }
+    }
+  };
+  const str3 = (v, path12, what = "a string") => {
+    if (typeof v !== "string" || v === "") fail(path12, `expected ${what}, got ${typeName(v)}`);
+    return v;
+  };
+  const strList = (v, path12, what) => {
+    if (!Array.isArray(v)) fail(path12, `expected an array of ${what}, got ${typeName(v)}`);
+    return v.map((item, i) => str3(item, [...path12, i], `a non-empty string (${what})`));
+  };
+  const severity = (v, path12) => {
+    if (typeof v !== "string" || !SEVERITIES.includes(v)) {
+      fail(path12, `expected one of ${SEVERITIES.map((s) => `"${s}"`).join(", ")}, got ${typeName(v)}`);
+    }
+    return v;
+  };
+  const entropy = (v, path12) => {
+    if (typeof v !== "number" || !Number.isFinite(v) || v < 0 || v > 8) {
+      fail(path12, `expected a number of bits per character between 0 and 8 (e.g. 3.5), got ${typeName(v)}`);
+    }
+    return v;
+  };
+  const compile = (source, path12, who, caseInsensitive = false) => {
+    try {
+      return engine.compile(source, { caseInsensitive });
+    } catch (e) {
+      return fail(
+        path12,
+        `RE2 rejected the pattern of ${who}: ${regexErrorKind(e)} (RE2 has no lookaround or backreferences; rewrite the pattern without them)`
+      );
+    }
+  };
+  checkKeys(doc, [], TOP_KEYS, "the top level");
+  const policy = {
+    rules: base.rules.slice(),
+    ignorePaths: base.ignorePaths.slice(),
+    allowRegexes: base.allowRegexes.slice(),
+    stopwords: base.stopwords.slice(),
+    maxFileSize: base.maxFileSize
+  };
+  if (doc["max-file-size"] !== void 0) {
+    const size = parseSize(doc["max-file-size"]);
+    if (size === void 0) {
+      fail(
+        ["max-file-size"],
+        `expected a positive size in bytes or a string with a unit like "10 MiB" or "500 KB", got ${typeName(doc["max-file-size"])}`
+      );
+    }
+    policy.maxFileSize = size;
+  }
+  const rules = doc.rules;
+  if (rules !== void 0) {
+    if (!isTable(rules)) fail(["rules"], `expected a table ([rules.<id>] or [[rules.custom]]), got ${typeName(rules)}`);
+    const builtinIds = base.rules.map((r) => r.id);
+    for (const [id, value] of Object.entries(rules)) {
+      if (id === "custom") continue;
+      const at = ["rules", id];
+      const idx = policy.rules.findIndex((r) => r.id === id);
+      if (idx < 0) {
+        fail(
+          at,
+          `there is no built-in rule "${id}"${suggest(id, builtinIds)} (to add your own rule use a [[rules.custom]] table; \`jit-gpg scan --help\` lists where rule ids are documented)`
+        );
+      }
+      if (!isTable(value))
+        fail(at, `expected a table of overrides (enabled, severity, entropy), got ${typeName(value)}`);
+      const t = value;
+      checkKeys(t, at, OVERRIDE_KEYS, `[rules.${id}]`);
+      const rule = { ...policy.rules[idx] };
+      if (t.enabled !== void 0 && typeof t.enabled !== "boolean") {
+        fail([...at, "enabled"], `expected true or false, got ${typeName(t.enabled)}`);
+      }
+      if (t.severity !== void 0) rule.severity = severity(t.severity, [...at, "severity"]);
+      if (t.entropy !== void 0) rule.entropy = entropy(t.entropy, [...at, "entropy"]);
+      policy.rules[idx] = rule;
+      if (t.enabled === false) policy.rules.splice(idx, 1);
+    }
+    const custom2 = rules.custom;
+    if (custom2 !== void 0) {
+      if (!Array.isArray(custom2)) {
+        fail(["rules", "custom"], `expected an array of tables ([[rules.custom]]), got ${typeName(custom2)}`);
+      }
+      const seen = /* @__PURE__ */ new Set();
+      custom2.forEach((value, i) => {
+        const at = ["rules", "custom", i];
+        if (!isTable(value)) fail(at, `expected a table ([[rules.custom]]), got ${typeName(value)}`);
+        const t = value;
+        checkKeys(t, at, CUSTOM_KEYS, "[[rules.custom]]");
+        const id = str3(t.id, [...at, "id"], 'a rule id string (lowercase letters, digits, "-", "_" or ".")');
+        if (!/^[a-z0-9][a-z0-9._-]*$/.test(id)) {
+          fail([...at, "id"], `${excerpt(id)} is not a valid rule id; use lowercase letters, digits, "-", "_" or "."`);
+        }
+        if (builtinIds.includes(id)) {
+          fail([...at, "id"], `"${id}" is a built-in rule; choose another id, or change it under [rules.${id}]`);
+        }
+        if (seen.has(id))
+          fail([...at, "id"], `${excerpt(id)} is defined twice in [[rules.custom]]; ids must be unique`);
+        seen.add(id);
+        const who = "this custom rule";
+        if (t.pattern === void 0) fail([...at, "pattern"], `${who} needs a pattern (an RE2 regular expression)`);
+        if (t.keywords === void 0) {
+          fail([...at, "keywords"], `${who} needs keywords: literal strings, one of which every match contains`);
+        }
+        const keywords = strList(t.keywords, [...at, "keywords"], "keyword strings");
+        if (keywords.length === 0) fail([...at, "keywords"], `${who} needs at least one keyword`);
+        keywords.forEach((k, j) => {
+          if (!/^[\x20-\x7e]+$/.test(k)) fail([...at, "keywords", j], "keywords must be printable ASCII literals");
+        });
+        const caseInsensitive = t["case-insensitive"];
+        if (caseInsensitive !== void 0 && typeof caseInsensitive !== "boolean") {
+          fail([...at, "case-insensitive"], `expected true or false, got ${typeName(caseInsensitive)}`);
+        }
+        const pattern = str3(t.pattern, [...at, "pattern"], "an RE2 pattern string");
+        compile(pattern, [...at, "pattern"], who, caseInsensitive === true);
+        const groups = countGroups(pattern);
+        const rule = {
+          id,
+          title: t.title === void 0 ? id : str3(t.title, [...at, "title"], "a title string"),
+          severity: t.severity === void 0 ? "high" : severity(t.severity, [...at, "severity"]),
+          keywords: keywords.map((k) => k.toLowerCase()),
+          pattern,
+          help: t.help === void 0 ? `Custom rule \`${id}\` from ${file}. Rotate the secret, then remove it from the code.` : str3(t.help, [...at, "help"], "a help string (Markdown)"),
+          examples: { tp: [], fp: [] }
+        };
+        if (caseInsensitive === true) rule.caseInsensitive = true;
+        if (t["secret-group"] !== void 0) {
+          const g = t["secret-group"];
+          if (typeof g !== "number" || !Number.isInteger(g) || g < 0) {
+            fail([...at, "secret-group"], `expected a capture group number (0 = whole match), got ${typeName(g)}`);
+          }
+          if (g > groups) {
+            fail(
+              [...at, "secret-group"],
+              `${who}: the pattern has ${groups} capture group${groups === 1 ? "" : "s"}, so secret-group ${g} does not exist`
+            );
+          }
+          rule.secretGroup = g;
+        }
+        if (t.entropy !== void 0) rule.entropy = entropy(t.entropy, [...at, "entropy"]);
+        if (t.fallback !== void 0) {
+          if (typeof t.fallback !== "boolean") {
+            fail([...at, "fallback"], `expected true or false, got ${typeName(t.fallback)}`);
+          }
+          if (t.fallback === true) rule.fallback = true;
+        }
+        if (t.tp !== void 0) rule.examples.tp = strList(t.tp, [...at, "tp"], "true-positive examples");
+        if (t.fp !== void 0) rule.examples.fp = strList(t.fp, [...at, "fp"], "false-positive examples");
+        rule.examples.tp.forEach((ex, j) => {
+          if (exampleHits(rule, ex, policy.maxFileSize) === 0) {
+            fail(
+              [...at, "tp", j],
+              `${who} finds nothing in its true-positive example ${j + 1} (check the pattern, the keywords — every match must contain one — the entropy floor, and that the example is not a placeholder)`
+            );
+          }
+        });
+        rule.examples.fp.forEach((ex, j) => {
+          if (exampleHits(rule, ex, policy.maxFileSize) > 0) {
+            fail(
+              [...at, "fp", j],
+              `${who} reports a finding in its false-positive example ${j + 1}; tighten the pattern`
+            );
+          }
+        });
+        policy.rules.push(rule);
+      });
+    }
+  }
+  const allow = doc.allow;
+  if (allow !== void 0) {
+    if (!isTable(allow)) fail(["allow"], `expected a table ([allow]), got ${typeName(allow)}`);
+    const t = allow;
+    checkKeys(t, ["allow"], ALLOW_KEYS, "[allow]");
+    if (t.paths !== void 0) policy.ignorePaths.push(...strList(t.paths, ["allow", "paths"], "path globs"));
+    if (t.regexes !== void 0) {
+      const regexes = strList(t.regexes, ["allow", "regexes"], "RE2 patterns");
+      regexes.forEach((r, i) => {
+        compile(r, ["allow", "regexes", i], `allow regex ${i + 1}`);
+      });
+      policy.allowRegexes.push(...regexes);
+    }
+    if (t.stopwords !== void 0) {
+      policy.stopwords.push(...strList(t.stopwords, ["allow", "stopwords"], "stopwords").map((w) => w.toLowerCase()));
+    }
+  }
+  return policy;
+}
+function display(cwd, abs) {
+  const rel = relative3(cwd, abs);
+  return rel && !rel.startsWith("..") && !isAbsolute2(rel) ? rel : abs;
+}
+var MAX_CONFIG_BYTES = 1024 * 1024;
+async function readConfigFile(source, abs, name2, asGiven) {
+  try {
+    return await source.read(abs, { maxBytes: MAX_CONFIG_BYTES, what: "config file" }, { asGiven });
+  } catch (e) {
+    if (e instanceof FileReadError || e instanceof ConfigSourceError) throw new ConfigError(e.message, name2);
+    throw e;
+  }
+}
+async function loadConfig(opts) {
+  const source = opts.source ?? worktreeSource(opts.cwd);
+  if (opts.path !== void 0 && opts.path !== "") {
+    const abs = resolve2(opts.cwd, opts.path);
+    const name2 = display(opts.cwd, abs);
+    const bytes = await readConfigFile(source, abs, name2, isAbsolute2(opts.path));
+    if (bytes === void 0) {
+      if (source.files.some((f) => f.name === name2)) return { policy: opts.base ?? defaultPolicy() };
+      throw new ConfigError(
+        `${displayPath(opts.path)}: config file not found; create it or point to an existing file`,
+        opts.path,
+        void 0
+      );
+    }
+    return { policy: parseConfig(configText(bytes), name2, { base: opts.base }), path: abs };
+  }
+  for (const dir of opts.searchDirs ?? [opts.cwd]) {
+    const abs = join5(resolve2(opts.cwd, dir), DEFAULT_CONFIG_NAME);
+    const name2 = display(opts.cwd, abs);
+    const bytes = await readConfigFile(source, abs, name2, false);
+    if (bytes !== void 0) {
+      return { policy: parseConfig(configText(bytes), name2, { base: opts.base }), path: abs };
+    }
+  }
+  return { policy: opts.base ?? defaultPolicy() };
+}
+
+// src/scan/gitleaks.ts
+import { existsSync as existsSync5 } from "node:fs";
+import { join as join6 } from "node:path";
+var GitleaksConfigError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "ConfigError";
+  }
+};
+var KNOWN_TOP = /* @__PURE__ */ new Set(["title", "description", "extend", "rules", "allowlist", "allowlists", "minVersion"]);
+var KNOWN_RULE = /* @__PURE__ */ new Set([
+  "id",
+  "description",
+  "regex",
+  "secretGroup",
+  "entropy",
+  "keywords",
+  "path",
+  "tags",
+  "allowlist",
+  "allowlists"
+]);
+var KNOWN_ALLOW = /* @__PURE__ */ new Set([
+  "description",
+  "paths",
+  "regexes",
+  "stopwords",
+  "commits",
+  "regexTarget",
+  "condition",
+  "targetRules"
+]);
+function findGitleaksConfig(root) {
+  const p = join6(root, ".gitleaks.toml");
+  return existsSync5(p) ? p : void 0;
+}
+var MAX_GITLEAKS_BYTES = 1024 * 1024;
+async function loadGitleaksConfig(root, source = worktreeSource(root)) {
+  const file = join6(root, ".gitleaks.toml");
+  let bytes;
+  try {
+    bytes = await source.read(file, { maxBytes: MAX_GITLEAKS_BYTES, what: "gitleaks config" });
+  } catch (e) {
+    if (e instanceof FileReadError || e instanceof ConfigSourceError) throw new GitleaksConfigError(e.message);
+    throw e;
+  }
+  return bytes === void 0 ? void 0 : parseGitleaksConfig(configText(bytes), file);
+}
+function parseGitleaksConfig(text, file = ".gitleaks.toml") {
+  let doc;
+  try {
+    doc = parse(text);
+  } catch (err) {
+    if (err instanceof TomlError)
+      throw new GitleaksConfigError(`${file}:${err.line}:${err.column}: ${err.message.split("\n")[0]}`);
+    throw err;
+  }
+  const re = loadRegexEngine();
+  const warnings = [];
+  const warn = (field, why) => {
+    warnings.push(`${file}: ${field}: ${why}`);
+  };
+  for (const key of Object.keys(doc)) if (!KNOWN_TOP.has(key)) warn(key, "unknown field, ignored");
+  const compile = (src, field) => {
+    if (typeof src !== "string") {
+      warn(field, "not a string, ignored");
+      return void 0;
+    }
+    try {
+      return re.compile(src);
+    } catch (err) {
+      warn(field, `RE2 cannot compile it (${regexErrorKind(err)}), ignored`);
+      return void 0;
+    }
+  };
+  const strings = (v, field) => {
+    if (v === void 0) return [];
+    if (!Array.isArray(v) || v.some((x) => typeof x !== "string")) {
+      warn(field, "expected an array of strings, ignored");
+      return [];
+    }
+    return v;
+  };
+  const readAllowlist = (t, where2, ruleLevel) => {
+    if (t === null || typeof t !== "object" || Array.isArray(t)) {
+      warn(where2, "expected a table, ignored");
+      return void 0;
+    }
+    const a = t;
+    for (const k of Object.keys(a)) if (!KNOWN_ALLOW.has(k)) warn(`${where2}.${k}`, "unknown field, ignored");
+    const regexSources = strings(a.regexes, `${where2}.regexes`);
+    const out = {
+      where: where2,
+      paths: strings(a.paths, `${where2}.paths`).flatMap((p, i) => compile(p, `${where2}.paths[${i}]`) ?? []),
+      regexes: regexSources.flatMap((p, i) => compile(p, `${where2}.regexes[${i}]`) ?? []),
+      regexSources,
+      stopwords: strings(a.stopwords, `${where2}.stopwords`).map((s) => s.toLowerCase()),
+      commits: new Set(strings(a.commits, `${where2}.commits`))
+    };
+    const target = a.regexTarget;
+    if (target !== void 0 && target !== "secret" && target !== "match") {
+      warn(
+        `${where2}.regexTarget`,
+        `${excerpt(String(target))} is not supported (secret and match are); regexes are tested on the match`
+      );
+    }
+    if (a.condition !== void 0 && String(a.condition).toUpperCase() === "AND") {
+      const kinds = [out.paths.length, out.regexes.length + out.stopwords.length, out.commits.size].filter(
+        (n) => n > 0
+      ).length;
+      if (kinds > 1)
+        warn(
+          `${where2}.condition`,
+          '"AND" across paths/regexes/commits is not supported; each criterion allows on its own (OR)'
+        );
+    }
+    if (a.targetRules !== void 0) {
+      if (ruleLevel) warn(`${where2}.targetRules`, "only meaningful in a global [[allowlists]], ignored");
+      else out.targetRules = strings(a.targetRules, `${where2}.targetRules`);
+    }
+    return out;
+  };
+  const extend2 = doc.extend;
+  if (extend2 && typeof extend2 === "object") {
+    if (extend2.useDefault === true)
+      warn("extend.useDefault", "gitleaks' default rules are replaced by jit-gpg's built-in rules");
+    if (extend2.path !== void 0)
+      warn("extend.path", "extending another config file is not supported; merge it into this one");
+    if (extend2.url !== void 0) warn("extend.url", "extending a remote config is not supported");
+    if (extend2.disabledRules !== void 0) {
+      warn(
+        "extend.disabledRules",
+        "gitleaks' rule ids do not exist here; disable jit-gpg rules in .jit-gpg.toml instead"
+      );
+    }
+  }
+  const globals = [];
+  if (doc.allowlist !== void 0) {
+    const a = readAllowlist(doc.allowlist, "allowlist", false);
+    if (a) globals.push(a);
+  }
+  if (doc.allowlists !== void 0) {
+    if (!Array.isArray(doc.allowlists)) warn("allowlists", "expected [[allowlists]] tables, ignored");
+    else
+      doc.allowlists.forEach((t, i) => {
+        const a = readAllowlist(t, `allowlists[${i}]`, false);
+        if (a) globals.push(a);
+      });
+  }
+  const rules = [];
+  const ruleAllow = /* @__PURE__ */ new Map();
+  const rulePath = /* @__PURE__ */ new Map();
+  const rawRules = doc.rules ?? [];
+  if (!Array.isArray(rawRules)) throw new GitleaksConfigError(`${file}: rules: expected [[rules]] tables`);
+  const ids = /* @__PURE__ */ new Set();
+  rawRules.forEach((t, i) => {
+    const where2 = `rules[${i}]`;
+    if (t === null || typeof t !== "object") {
+      warn(where2, "expected a table, ignored");
+      return;
+    }
+    const r = t;
+    for (const k of Object.keys(r)) if (!KNOWN_RULE.has(k)) warn(`${where2}.${k}`, "unknown field, ignored");
+    const id = typeof r.id === "string" && r.id !== "" ? r.id : void 0;
+    if (!id) {
+      warn(`${where2}.id`, "missing, rule ignored");
+      return;
+    }
+    const w = `${where2} (${id})`;
+    if (ids.has(id)) warn(`${w}.id`, "duplicate id; the later rule wins");
+    ids.add(id);
+    if (r.regex === void 0) {
+      warn(`${w}.regex`, "missing: path-only rules (flagging a file by its name) are not supported, rule ignored");
+      return;
+    }
+    const pattern = compile(r.regex, `${w}.regex`);
+    if (!pattern) return;
+    const allows = [];
+    if (r.allowlist !== void 0) {
+      const a = readAllowlist(r.allowlist, `${w}.allowlist`, true);
+      if (a) allows.push(a);
+    }
+    if (r.allowlists !== void 0) {
+      if (!Array.isArray(r.allowlists)) warn(`${w}.allowlists`, "expected [[rules.allowlists]] tables, ignored");
+      else
+        r.allowlists.forEach((x, k) => {
+          const a = readAllowlist(x, `${w}.allowlists[${k}]`, true);
+          if (a) allows.push(a);
+        });
+    }
+    let secretGroup;
+    if (r.secretGroup !== void 0) {
+      if (typeof r.secretGroup === "number" && Number.isInteger(r.secretGroup) && r.secretGroup >= 0)
+        secretGroup = r.secretGroup;
+      else warn(`${w}.secretGroup`, "expected a non-negative integer, ignored");
+    }
+    let entropy;
+    if (r.entropy !== void 0) {
+      if (typeof r.entropy === "number" && r.entropy >= 0) entropy = r.entropy;
+      else warn(`${w}.entropy`, "expected a non-negative number, ignored");
+    }
+    if (r.path !== void 0) {
+      const p = compile(r.path, `${w}.path`);
+      if (p) rulePath.set(id, p);
+    }
+    const keywords = strings(r.keywords, `${w}.keywords`).map((k) => k.toLowerCase()).filter((k) => k !== "");
+    const rule = {
+      id,
+      title: typeof r.description === "string" && r.description !== "" ? r.description : id,
+      severity: "high",
+      keywords: keywords.length > 0 && keywordsInPattern(String(r.regex), keywords) ? keywords : [],
+      pattern: String(r.regex),
+      ...secretGroup !== void 0 ? { secretGroup } : {},
+      ...entropy !== void 0 ? { entropy } : {},
+      help: `Custom rule imported from ${file}${typeof r.description === "string" ? `: ${r.description}` : ""}.`,
+      examples: { tp: [], fp: [] }
+    };
+    if (keywords.length > 0 && rule.keywords.length === 0) {
+      warn(
+        `${w}.keywords`,
+        "not every match is sure to contain a keyword, so the rule runs on every line (slower, never misses)"
+      );
+    }
+    const contentAllows = allows.filter((a) => a.regexes.length > 0 || a.stopwords.length > 0);
+    if (contentAllows.length > 0) {
+      rule.validate = (secret, match3) => {
+        const s = Buffer.from(secret);
+        const m = Buffer.from(match3);
+        for (const a of contentAllows) {
+          if (a.regexes.some((p) => p.matchAll(s).length > 0 || p.matchAll(m).length > 0)) return "invalid";
+          const lower = secret.toLowerCase();
+          if (a.stopwords.some((sw) => lower.includes(sw))) return "invalid";
+        }
+        return "unknown";
+      };
+      warn(`${w}.allowlist`, "rule-level regexes/stopwords need a validator closure: this policy scans on one thread");
+    }
+    const pathCommit = allows.filter((a) => a.paths.length > 0 || a.commits.size > 0);
+    if (pathCommit.length > 0) ruleAllow.set(id, pathCommit);
+    const existing = rules.findIndex((x) => x.id === id);
+    if (existing >= 0) rules.splice(existing, 1);
+    rules.push(rule);
+  });
+  const allowRegexes = [];
+  const stopwords = [];
+  for (const a of globals) {
+    if (a.targetRules) {
+      if (a.regexSources.length || a.stopwords.length) {
+        warn(`${a.where}.targetRules`, "regexes/stopwords limited to some rules are applied to every rule");
+      }
+    }
+    allowRegexes.push(...a.regexSources.filter((src) => compiles(src)));
+    stopwords.push(...a.stopwords);
+  }
+  const filterFindings = (findings) => findings.filter((f) => {
+    const forms = [f.file, ...f.file.includes("!") ? f.file.split("!") : []].map((x) => Buffer.from(x));
+    const test = (p) => forms.some((x) => p.matchAll(x).length > 0);
+    const onPath = (a) => a.paths.some(test);
+    const onCommit = (a) => f.commit !== void 0 && a.commits.has(f.commit);
+    for (const a of globals) {
+      if (a.targetRules && !a.targetRules.includes(f.ruleId)) continue;
+      if (onPath(a) || onCommit(a)) return false;
+    }
+    for (const a of ruleAllow.get(f.ruleId) ?? []) if (onPath(a) || onCommit(a)) return false;
+    const scope = rulePath.get(f.ruleId);
+    if (scope && !test(scope)) return false;
+    return true;
+  });
+  return {
+    rules,
+    allowRegexes,
+    stopwords,
+    filterFindings,
+    warnings,
+    summary: {
+      rules: rules.length,
+      allowPaths: globals.reduce((n, a) => n + a.paths.length, 0),
+      allowRegexes: allowRegexes.length,
+      stopwords: stopwords.length,
+      commits: globals.reduce((n, a) => n + a.commits.size, 0)
+    }
+  };
+  function compiles(src) {
+    try {
+      re.compile(src);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+function keywordsInPattern(source, keywords) {
+  const pattern = source.replace(/\((?:\?:)?([A-Za-z0-9_-]+)\)(?![?*{])/g, "$1");
+  if (hasTopLevelAlternation(pattern)) return false;
+  if (/[|?*]/.test(pattern.replace(/\\./g, ""))) {
+    const prefix2 = pattern.replace(/^\(\?i\)/, "").split(/[|?*([{]/)[0] ?? "";
+    return keywords.some((k) => prefix2.toLowerCase().includes(k));
+  }
+  const lit = pattern.toLowerCase().replace(/\\/g, "");
+  return keywords.some((k) => lit.includes(k));
+}
+function mergeGitleaks(policy, imp) {
+  const ids = new Set(imp.rules.map((r) => r.id));
+  return {
+    ...policy,
+    rules: [...policy.rules.filter((r) => !ids.has(r.id)), ...imp.rules],
+    allowRegexes: [...policy.allowRegexes, ...imp.allowRegexes],
+    stopwords: [...policy.stopwords, ...imp.stopwords]
+  };
+}
+function hasTopLevelAlternation(p) {
+  let depth = 0;
+  let inClass = false;
+  for (let i = 0; i < p.length; i++) {
+    const c = p[i];
+    if (c === "\\") {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === "]") inClass = false;
+      continue;
+    }
+    if (c === "[") inClass = true;
+    else if (c === "(") depth++;
+    else if (c === ")") depth--;
+    else if (c === "|" && depth === 0) return true;
+  }
+  return false;
+}
+
+// src/scan/sources/event.ts
+import { readFileSync as readFileSync2 } from "node:fs";
+var ZERO_SHA = /^0+$/;
+function get(obj, ...path12) {
+  let cur = obj;
+  for (const key of path12) {
+    if (cur === null || typeof cur !== "object") return void 0;
+    cur = cur[key];
+  }
+  return cur;
+}
+function str(obj, ...path12) {
+  const v = get(obj, ...path12);
+  return typeof v === "string" && v !== "" ? v : void 0;
+}
+function readEvent(env5 = process.env) {
+  const name2 = env5.GITHUB_EVENT_NAME;
+  if (!name2) return void 0;
+  const path12 = env5.GITHUB_EVENT_PATH;
+  if (!path12) return { name: name2, payload: {} };
+  let text;
+  try {
+    text = readFileSync2(path12, "utf8");
+  } catch (err) {
+    throw new Error(`cannot read the event payload at GITHUB_EVENT_PATH=${path12}: ${err.message}`);
+  }
+  try {
+    const payload = JSON.parse(text);
+    return {
+      name: name2,
+      payload: payload !== null && typeof payload === "object" ? payload : {}
+    };
+  } catch (err) {
+    throw new Error(`the event payload at ${path12} is not JSON: ${err.message}`);
+  }
+}
+function planScan(event, env5 = {}) {
+  const fallback = env5.fallbackMode ?? "worktree";
+  const remote = env5.remote ?? "origin";
+  if (!event) return { mode: fallback, notice: `no GitHub event: scanning the ${fallback}` };
+  const p = event.payload;
+  switch (event.name) {
+    case "pull_request":
+    case "pull_request_target": {
+      const base = str(p, "pull_request", "base", "sha");
+      const head = str(p, "pull_request", "head", "sha");
+      if (!base || !head) {
+        throw new Error(
+          `${event.name} event without pull_request.base.sha/head.sha: cannot tell which commits to scan`
+        );
+      }
+      if (base === head) return { mode: "none", base, head, notice: `pull request has no commits (${short(base)})` };
+      const num3 = get(p, "pull_request", "number") ?? get(p, "number");
+      return {
+        mode: "diff",
+        base,
+        head,
+        notice: `pull request${typeof num3 === "number" ? ` #${num3}` : ""}: scanning lines added in ${short(base)}..${short(head)}`
+      };
+    }
+    case "push": {
+      const before = str(p, "before");
+      const after = str(p, "after");
+      if (!after || ZERO_SHA.test(after)) {
+        return { mode: "none", notice: `push deleted ${str(p, "ref") ?? "a ref"}: nothing to scan` };
+      }
+      if (before === after)
+        return { mode: "none", base: before, head: after, notice: `push with no new commits (${short(after)})` };
+      if (!before || ZERO_SHA.test(before)) {
+        const def2 = str(p, "repository", "default_branch");
+        const ref = str(p, "ref");
+        if (!def2 || ref === `refs/heads/${def2}`) {
+          return {
+            mode: "history",
+            head: after,
+            notice: `first push of ${ref ?? "the default branch"}: scanning all of its commits`
+          };
+        }
+        return {
+          mode: "diff",
+          head: after,
+          exclude: [`refs/remotes/${remote}/${def2}`, `refs/heads/${def2}`],
+          notice: `new branch ${ref ?? ""}: scanning commits not on ${def2}`.replace("  ", " ")
+        };
+      }
+      const forced = get(p, "forced") === true;
+      const def = str(p, "repository", "default_branch");
+      return {
+        mode: "diff",
+        base: before,
+        head: after,
+        ...def ? { fallbackExclude: [`refs/remotes/${remote}/${def}`, `refs/heads/${def}`] } : {},
+        notice: `push${forced ? " (forced)" : ""}: scanning lines added in ${short(before)}..${short(after)}`
+      };
+    }
+    case "merge_group": {
+      const base = str(p, "merge_group", "base_sha");
+      const head = str(p, "merge_group", "head_sha");
+      if (!base || !head) throw new Error("merge_group event without merge_group.base_sha/head_sha");
+      if (base === head) return { mode: "none", base, head, notice: `merge group has no commits (${short(base)})` };
+      return {
+        mode: "diff",
+        base,
+        head,
+        notice: `merge group: scanning lines added in ${short(base)}..${short(head)}`
+      };
+    }
+    default:
+      return { mode: fallback, notice: `${event.name} event: scanning the ${fallback}` };
+  }
+}
+function short(sha) {
+  return sha ? sha.slice(0, 12) : "?";
+}
+var PULL_REQUEST_EVENTS = ["pull_request", "pull_request_target", "merge_group"];
+function isPullRequestEvent(name2) {
+  return name2 !== void 0 && PULL_REQUEST_EVENTS.includes(name2);
+}
+function trustedBaseSha(event) {
+  if (!event || !isPullRequestEvent(event.name)) return void 0;
+  const base = event.name === "merge_group" ? str(event.payload, "merge_group", "base_sha") : str(event.payload, "pull_request", "base", "sha");
+  if (!base || !/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(base)) {
+    throw new Error(`${event.name} event without a base commit SHA: cannot read the trusted config from the base`);
+  }
+  return base;
+}
+
+// src/shared/http.ts
+import http2 from "node:http";
+import https2 from "node:https";
+import { BlockList, isIP } from "node:net";
+import tls from "node:tls";
+var DEFAULT_TIMEOUT_MS = 1e4;
+var DEFAULT_MAX_BYTES = 1024 * 1024;
+var TRANSIENT_CODES = /* @__PURE__ */ new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "ECONNABORTED",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EAI_AGAIN",
+  "ENETUNREACH",
+  "EHOSTUNREACH",
+  "ENETDOWN",
+  "UND_ERR_SOCKET",
+  "TIMEOUT"
+]);
+var TLS_CODES = /* @__PURE__ */ new Set([
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "CERT_HAS_EXPIRED",
+  "CERT_NOT_YET_VALID",
+  "CERT_UNTRUSTED",
+  "CERT_SIGNATURE_FAILURE",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+  "EPROTO"
+]);
+var HttpError = class extends Error {
+  name = "HttpError";
+  /** Node's error code (ECONNRESET, ...), or TIMEOUT, TOO_LARGE, TLS. */
+  code;
+  retryable;
+  /** The TLS verification code when code is TLS. */
+  tlsCode;
+  constructor(message, code21, retryable, tlsCode) {
+    super(message);
+    this.code = code21;
+    this.retryable = retryable;
+    if (tlsCode) this.tlsCode = tlsCode;
+  }
+};
+function safeUrl(url2) {
+  try {
+    const u = new URL(String(url2));
+    return `${u.origin}${u.pathname}`;
+  } catch {
+    return "(invalid URL)";
+  }
+}
+function isTransientStatus(status) {
+  return status >= 500 || status === 429 || status === 408;
+}
+function retryAfterMs(headers, now = Date.now()) {
+  const raw = headers["retry-after"];
+  if (typeof raw !== "string" || raw.trim() === "") return void 0;
+  if (/^\d+$/.test(raw.trim())) return Number(raw.trim()) * 1e3;
+  const at = Date.parse(raw);
+  return Number.isNaN(at) ? void 0 : Math.max(0, at - now);
+}
+function describeNetworkError(err, where2) {
+  const code21 = err.code ?? "UNKNOWN";
+  if (TLS_CODES.has(code21) || /certificate|self[- ]signed|SSL|TLS/i.test(err.message)) {
+    return new HttpError(`TLS verification failed for ${where2} (${code21}): ${err.message}`, "TLS", false, code21);
+  }
+  const what = {
+    ECONNRESET: "connection reset",
+    ECONNREFUSED: "connection refused",
+    ETIMEDOUT: "connection timed out",
+    EPIPE: "connection closed while sending",
+    EAI_AGAIN: "DNS lookup failed temporarily",
+    ENOTFOUND: "host not found"
+  };
+  const text = what[code21] ?? err.message;
+  return new HttpError(`${text} (${code21}) at ${where2}`, code21, TRANSIENT_CODES.has(code21));
+}
+function envValue(env5, lower) {
+  return (env5[lower] || env5[lower.toUpperCase()] || "").trim();
+}
+var bareHost = (host) => host.toLowerCase().replace(/^\[|\]$/g, "").replace(/\.$/, "");
+function isLoopbackHost(hostname) {
+  const h = bareHost(hostname);
+  if (h === "localhost" || h.endsWith(".localhost")) return true;
+  if (isIP(h) === 4) return h.startsWith("127.");
+  if (isIP(h) === 6) return h === "::1" || /^(0{1,4}:){7}0{0,3}1$/.test(h) || h === "0:0:0:0:0:0:0:1";
+  return false;
+}
+function defaultPort(u) {
+  return u.port ? Number(u.port) : u.protocol === "https:" ? 443 : 80;
+}
+function splitEntry(entry) {
+  const v6 = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
+  if (v6) return v6[2] ? { host: v6[1], port: Number(v6[2]) } : { host: v6[1] };
+  if (isIP(entry.split("/")[0]) === 6) return { host: entry };
+  const m = /^(.*):(\d+)$/.exec(entry);
+  return m ? { host: m[1], port: Number(m[2]) } : { host: entry };
+}
+function bypassedBy(entry, host, port) {
+  if (entry === "*") return true;
+  const { host: raw, port: entryPort } = splitEntry(entry);
+  if (entryPort !== void 0 && entryPort !== port) return false;
+  const e = bareHost(raw).replace(/^\*?\./, "");
+  if (!e) return false;
+  const family = isIP(host);
+  const cidr = /^(.+)\/(\d{1,3})$/.exec(e);
+  if (cidr && isIP(cidr[1])) {
+    if (!family) return false;
+    const entryFamily = isIP(cidr[1]) === 4 ? "ipv4" : "ipv6";
+    const bits = Number(cidr[2]);
+    if (bits > (entryFamily === "ipv4" ? 32 : 128)) return false;
+    const list = new BlockList();
+    list.addSubnet(cidr[1], bits, entryFamily);
+    return list.check(host, family === 4 ? "ipv4" : "ipv6");
+  }
+  if (isIP(e)) {
+    if (!family) return false;
+    const list = new BlockList();
+    list.addAddress(e, isIP(e) === 4 ? "ipv4" : "ipv6");
+    return list.check(host, family === 4 ? "ipv4" : "ipv6");
+  }
+  if (family) return false;
+  return host === e || host.endsWith(`.${e}`);
+}
+function proxyFor(url2, env5 = process.env) {
+  let u;
+  try {
+    u = new URL(String(url2));
+  } catch {
+    return void 0;
+  }
+  if (u.protocol !== "https:" && u.protocol !== "http:") return void 0;
+  const value = envValue(env5, u.protocol === "https:" ? "https_proxy" : "http_proxy");
+  if (!value) return void 0;
+  const host = bareHost(u.hostname);
+  if (!host || isLoopbackHost(host)) return void 0;
+  const port = defaultPort(u);
+  const noProxy = envValue(env5, "no_proxy");
+  for (const entry of noProxy.split(/[\s,]+/)) {
+    if (entry && bypassedBy(entry.toLowerCase(), host, port)) return void 0;
+  }
+  const proxy = parseProxyUrl(value, u.protocol === "https:" ? "HTTPS_PROXY" : "HTTP_PROXY");
+  return proxy;
+}
+function parseProxyUrl(value, variable) {
+  let proxy;
+  try {
+    proxy = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
+  } catch {
+    throw new HttpError(`${variable} is not a valid proxy URL (expected http://host:port)`, "EINVAL", false);
+  }
+  if (proxy.protocol !== "http:" && proxy.protocol !== "https:") {
+    throw new HttpError(
+      `${variable}: proxy scheme ${proxy.protocol} is not supported (use an http:// or https:// proxy)`,
+      "EINVAL",
+      false
+    );
+  }
+  return proxy;
+}
+function safeProxy(proxy) {
+  return proxy.origin;
+}
+function proxyAuthorization(proxy) {
+  if (!proxy.username && !proxy.password) return void 0;
+  const decode = (s) => {
+    try {
+      return decodeURIComponent(s);
+    } catch {
+      return s;
+    }
+  };
+  return `Basic ${Buffer.from(`${decode(proxy.username)}:${decode(proxy.password)}`).toString("base64")}`;
+}
+function proxyStatusError(status, proxy, where2) {
+  const fix = status === 407 ? proxy.username ? ": the proxy refused the credentials in the proxy URL; check the user and password in HTTPS_PROXY/HTTP_PROXY" : ": the proxy wants credentials; put them in the proxy URL (http://user:password@proxy:port)" : status === 403 ? ": the proxy does not allow this destination; ask for it to be allowed or add the host to NO_PROXY" : "";
+  return new HttpError(
+    `proxy ${safeProxy(proxy)} answered HTTP ${status} for ${where2}${fix}`,
+    status === 407 ? "PROXY_AUTH" : `PROXY_${status}`,
+    isTransientStatus(status)
+  );
+}
+var httpRequest = (request) => send(request, process.env);
+function send(request, env5) {
+  let url2;
+  try {
+    url2 = new URL(String(request.url));
+  } catch {
+    return Promise.reject(new HttpError("invalid URL (expected https://host[:port]/path)", "EINVAL", false));
+  }
+  const where2 = safeUrl(url2);
+  const timeoutMs = request.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const maxBytes = request.maxBytes ?? DEFAULT_MAX_BYTES;
+  const headers = { ...request.headers };
+  if (request.body !== void 0) headers["content-length"] = String(Buffer.byteLength(request.body));
+  const isHttps = url2.protocol === "https:";
+  if (!isHttps && url2.protocol !== "http:") {
+    return Promise.reject(
+      new HttpError(`unsupported URL scheme ${url2.protocol} (use https:// or http://)`, "EINVAL", false)
+    );
+  }
+  let proxy;
+  try {
+    proxy = proxyFor(url2, env5);
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  const method = request.method ?? "GET";
+  return new Promise((resolve6, reject) => {
+    let settled = false;
+    const live = [];
+    const fail = (err) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      for (const r of live) r.destroy();
+      reject(err);
+    };
+    const timer = setTimeout(
+      () => fail(
+        new HttpError(
+          `no answer from ${where2}${proxy ? ` through proxy ${safeProxy(proxy)}` : ""} within ${timeoutMs / 1e3} s`,
+          "TIMEOUT",
+          true
+        )
+      ),
+      timeoutMs
+    );
+    const onResponse = (res) => {
+      live.push(res);
+      if (proxy && !isHttps && res.statusCode === 407) {
+        fail(proxyStatusError(407, proxy, where2));
+        return;
+      }
+      const declared = Number(res.headers["content-length"] ?? "0");
+      if (declared > maxBytes) {
+        fail(new HttpError(`response from ${where2} is larger than ${maxBytes} bytes`, "TOO_LARGE", false));
+        return;
+      }
+      const chunks = [];
+      let size = 0;
+      res.on("data", (chunk) => {
+        size += chunk.length;
+        if (size > maxBytes) {
+          fail(new HttpError(`response from ${where2} is larger than ${maxBytes} bytes`, "TOO_LARGE", false));
+          return;
+        }
+        chunks.push(chunk);
+      });
+      res.on("error", (err) => fail(describeNetworkError(err, where2)));
+      res.on("aborted", () => fail(new HttpError(`connection reset (ECONNRESET) at ${where2}`, "ECONNRESET", true)));
+      res.on("end", () => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        const data = Buffer.concat(chunks, size);
+        resolve6(
+          request.binary ? { status: res.statusCode ?? 0, headers: res.headers, body: "", data } : { status: res.statusCode ?? 0, headers: res.headers, body: data.toString("utf8") }
+        );
+      });
+    };
+    const start = (req, at) => {
+      live.push(req);
+      req.on("error", (err) => fail(describeNetworkError(err, at)));
+      if (request.body !== void 0) req.write(request.body);
+      req.end();
+    };
+    if (!proxy) {
+      const options = { method, headers, agent: false };
+      if (isHttps && request.ca) options.ca = request.ca;
+      start((isHttps ? https2 : http2).request(url2, options, onResponse), where2);
+      return;
+    }
+    const viaProxy = `proxy ${safeProxy(proxy)} (for ${where2})`;
+    const proxyModule = proxy.protocol === "https:" ? https2 : http2;
+    const proxyTarget = { host: bareHost(proxy.hostname), port: defaultPort(proxy), agent: false };
+    const auth = proxyAuthorization(proxy);
+    if (!isHttps) {
+      const proxied = { ...headers, host: url2.host };
+      if (auth) proxied["proxy-authorization"] = auth;
+      start(proxyModule.request({ ...proxyTarget, method, path: url2.href, headers: proxied }, onResponse), viaProxy);
+      return;
+    }
+    const authority = `${url2.hostname}:${defaultPort(url2)}`;
+    const connectHeaders = { host: authority };
+    if (auth) connectHeaders["proxy-authorization"] = auth;
+    const connect = proxyModule.request({
+      ...proxyTarget,
+      method: "CONNECT",
+      path: authority,
+      headers: connectHeaders
+    });
+    connect.on("connect", (res, socket, head) => {
+      live.push(socket);
+      if (res.statusCode !== 200) {
+        fail(proxyStatusError(res.statusCode ?? 0, proxy, where2));
+        return;
+      }
+      if (settled) return;
+      if (head.length) socket.unshift(head);
+      const host = bareHost(url2.hostname);
+      const tlsOptions = { socket, host };
+      if (!isIP(host)) tlsOptions.servername = host;
+      if (request.ca) tlsOptions.ca = request.ca;
+      const createConnection = () => {
+        const t = tls.connect(tlsOptions);
+        live.push(t);
+        return t;
+      };
+      start(https2.request(url2, { method, headers, createConnection }, onResponse), where2);
+    });
+    live.push(connect);
+    connect.on("error", (err) => fail(describeNetworkError(err, viaProxy)));
+    connect.end();
+  });
+}
+
+// src/shared/retry.ts
+var defaultSleep = (ms) => new Promise((resolve6) => setTimeout(resolve6, ms));
+function backoffDelay(attempt, baseMs, maxMs, random = Math.random) {
+  const step = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(step / 2 + random() * (step / 2));
+}
+function formatSeconds(ms) {
+  return `${(ms / 1e3).toFixed(1)} s`;
+}
+function errorMessage(error2) {
+  if (error2 instanceof Error) return error2.message;
+  return String(error2);
+}
+function retryAfterOf(error2) {
+  if (error2 && typeof error2 === "object" && "retryAfterMs" in error2) {
+    const v = error2.retryAfterMs;
+    if (typeof v === "number" && Number.isFinite(v) && v >= 0) return v;
+  }
+  return void 0;
+}
+async function retry(fn, options = {}) {
+  const attempts = Math.max(1, Math.floor(options.attempts ?? 5));
+  const baseMs = options.baseMs ?? 500;
+  const maxMs = options.maxMs ?? 1e4;
+  const isRetryable = options.isRetryable ?? (() => true);
+  const sleep2 = options.sleep ?? defaultSleep;
+  const random = options.random ?? Math.random;
+  const prefix2 = options.label ? `${options.label}: ` : "";
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn(attempt);
+    } catch (error2) {
+      if (attempt >= attempts || !isRetryable(error2)) throw error2;
+      let delayMs = backoffDelay(attempt, baseMs, maxMs, random);
+      const hinted = retryAfterOf(error2);
+      if (hinted !== void 0) delayMs = Math.min(maxMs, Math.max(delayMs, hinted));
+      const message = `${prefix2}attempt ${attempt} of ${attempts} failed: ${errorMessage(error2)}; retrying in ${formatSeconds(delayMs)}`;
+      options.onRetry?.({ attempt, attempts, error: error2, delayMs, message });
+      await sleep2(delayMs);
+    }
+  }
+}
+
+// src/shared/github.ts
+var GITHUB_API_VERSION = "2022-11-28";
+var REVOKE_BATCH_SIZE = 1e3;
+var MAX_PAGES = 100;
+var PAGE_BYTES = 16 * 1024 * 1024;
+var DEFAULT_MAX_LOG_BYTES = 512 * 1024 * 1024;
+var MAX_NAME = 512;
+var GitHubApiError = class extends Error {
+  name = "GitHubApiError";
+  status;
+  retryable;
+  retryAfterMs;
+  constructor(message, status, retryable, retryAfter) {
+    super(message);
+    this.status = status;
+    this.retryable = retryable;
+    if (retryAfter !== void 0) this.retryAfterMs = retryAfter;
+  }
+};
+function isGitHubCloud(apiUrl) {
+  try {
+    const host = new URL(apiUrl).hostname.toLowerCase();
+    return host === "api.github.com" || /^api\.[a-z0-9-]+\.ghe\.com$/.test(host);
+  } catch {
+    return false;
+  }
+}
+function nextLink(link) {
+  const text = Array.isArray(link) ? link.join(",") : link ?? "";
+  for (const part of text.split(",")) {
+    const m = /^\s*<([^>]*)>\s*;(.*)$/.exec(part);
+    if (m && /(?:^|;)\s*rel="?(?:[^";]*\s)?next(?:\s[^";]*)?"?\s*(?:;|$)/.test(m[2])) return m[1];
+  }
+  return void 0;
+}
+function apiMessage(res) {
+  try {
+    const text = res.body || (res.data ? res.data.toString("utf8", 0, 64 * 1024) : "");
+    const m = JSON.parse(text).message;
+    if (typeof m === "string" && m.trim()) {
+      const line = m.replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ").trim();
+      return line.length > 200 ? `${line.slice(0, 200)}…` : line;
+    }
+  } catch {
+  }
+  return "";
+}
+function header(res, name2) {
+  const v = res.headers[name2];
+  return Array.isArray(v) ? v[0] : v;
+}
+function isoMs(v) {
+  if (typeof v !== "string") return void 0;
+  const t = Date.parse(v);
+  return Number.isNaN(t) ? void 0 : t;
+}
+function boundedName(v, what) {
+  if (typeof v !== "string") throw new Error(`${what} has no name`);
+  return v.length > MAX_NAME ? `${v.slice(0, MAX_NAME)}…` : v;
+}
+var isId = (v) => typeof v === "number" && Number.isSafeInteger(v) && v > 0;
+function parseJob(raw) {
+  if (!raw || typeof raw !== "object") throw new Error("a job is not an object");
+  const j = raw;
+  if (!isId(j.id)) throw new Error("a job has no numeric id");
+  const job = {
+    id: j.id,
+    name: boundedName(j.name, `job ${j.id}`),
+    status: typeof j.status === "string" ? j.status : "unknown",
+    conclusion: typeof j.conclusion === "string" ? j.conclusion : null,
+    steps: []
+  };
+  const started = isoMs(j.started_at);
+  const completed = isoMs(j.completed_at);
+  if (started !== void 0) job.startedAt = started;
+  if (completed !== void 0) job.completedAt = completed;
+  if (isId(j.run_attempt)) job.runAttempt = j.run_attempt;
+  const steps = Array.isArray(j.steps) ? j.steps : [];
+  for (const s of steps.slice(0, 1e3)) {
+    if (!s || typeof s !== "object") continue;
+    const r = s;
+    if (!isId(r.number)) continue;
+    const step = {
+      number: r.number,
+      name: boundedName(r.name, `step ${r.number} of job ${j.id}`),
+      status: typeof r.status === "string" ? r.status : "unknown",
+      conclusion: typeof r.conclusion === "string" ? r.conclusion : null
+    };
+    const ss = isoMs(r.started_at);
+    const sc = isoMs(r.completed_at);
+    if (ss !== void 0) step.startedAt = ss;
+    if (sc !== void 0) step.completedAt = sc;
+    job.steps.push(step);
+  }
+  job.steps.sort((a, b) => a.number - b.number);
+  return job;
+}
+var ACTIONS_READ = "the token needs `actions: read` (add `permissions: actions: read` to the job, or pass a token that can read this repository’s Actions)";
+function createGitHubClient(options) {
+  const api = new URL(options.apiUrl.replace(/\/+$/, ""));
+  if (api.protocol !== "https:" && api.protocol !== "http:") {
+    throw new Error(`GITHUB_API_URL must be an http(s) URL (got ${api.protocol})`);
+  }
+  const base = api.href.replace(/\/+$/, "");
+  const http4 = options.http ?? httpRequest;
+  const sleep2 = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+  const now = options.now ?? Date.now;
+  const maxWaitMs = options.maxWaitMs ?? 6e4;
+  const notice2 = options.onNotice ?? (() => {
+  });
+  const limit = { resetAt: 0 };
+  const observe = (res) => {
+    const remaining = header(res, "x-ratelimit-remaining");
+    const reset = header(res, "x-ratelimit-reset");
+    if (remaining !== void 0 && /^\d+$/.test(remaining)) limit.remaining = Number(remaining);
+    if (reset !== void 0 && /^\d+$/.test(reset)) limit.resetAt = Number(reset) * 1e3;
+  };
+  const resetText = () => new Date(limit.resetAt).toISOString().replace(/\.\d+Z$/, "Z");
+  const waitForLimit = async (label) => {
+    if (limit.remaining !== 0) return;
+    const wait = limit.resetAt - now();
+    if (wait <= 0) return;
+    if (wait > maxWaitMs) {
+      throw new GitHubApiError(
+        `${label}: the API rate limit is exhausted until ${resetText()}; re-run the job after that`,
+        429,
+        false
+      );
+    }
+    notice2(`${label}: API rate limit exhausted; waiting ${Math.ceil(wait / 1e3)} s for it to reset`);
+    await sleep2(wait + 250);
+    limit.remaining = void 0;
+  };
+  const failure = (res, label, hint) => {
+    const said = apiMessage(res);
+    const status = res.status;
+    let retryAfter = retryAfterMs(res.headers, now());
+    const limited = (status === 403 || status === 429) && (header(res, "x-ratelimit-remaining") === "0" || retryAfter !== void 0);
+    if (limited && retryAfter === void 0 && limit.resetAt > now()) retryAfter = limit.resetAt - now() + 250;
+    if (limited) {
+      const tooLong = retryAfter === void 0 || retryAfter > maxWaitMs;
+      const when = header(res, "x-ratelimit-remaining") === "0" && limit.resetAt ? ` until ${resetText()}` : "";
+      return new GitHubApiError(
+        `${label}: rate limited (HTTP ${status}${said ? `: ${said}` : ""})${when}${tooLong ? "; re-run the job later" : ""}`,
+        status,
+        !tooLong,
+        tooLong ? void 0 : retryAfter
+      );
+    }
+    const extra = hint?.(status);
+    return new GitHubApiError(
+      `${label}: HTTP ${status}${said ? ` (${said})` : ""}${extra ? `; ${extra}` : ""}`,
+      status,
+      isTransientStatus(status),
+      retryAfter
+    );
+  };
+  const retrying = (label, fn) => retry(fn, {
+    label,
+    attempts: options.attempts ?? 5,
+    maxMs: maxWaitMs,
+    isRetryable: (e) => (e instanceof GitHubApiError || e instanceof HttpError) && e.retryable,
+    onRetry: (i) => notice2(i.message),
+    ...options.sleep ? { sleep: options.sleep } : {},
+    ...options.random ? { random: options.random } : {}
+  });
+  const apiHeaders = (authenticated) => {
+    const h = {
+      accept: "application/vnd.github+json",
+      "x-github-api-version": GITHUB_API_VERSION,
+      "user-agent": "jit-gpg"
+    };
+    if (authenticated && options.token) h.authorization = `Bearer ${options.token}`;
+    return h;
+  };
+  const sameOrigin = (url2) => url2.origin === api.origin;
+  const path12 = (...parts) => parts.map((p) => encodeURIComponent(String(p))).join("/");
+  return {
+    apiUrl: base,
+    async listRunJobs(owner, repo, runId) {
+      const jobs = [];
+      let url2 = new URL(`${base}/repos/${path12(owner, repo)}/actions/runs/${runId}/jobs`);
+      url2.searchParams.set("per_page", "100");
+      url2.searchParams.set("filter", "latest");
+      const label = `listing the jobs of run ${runId} in ${owner}/${repo}`;
+      for (let page = 1; url2; page++) {
+        if (page > MAX_PAGES) throw new Error(`${label}: more than ${MAX_PAGES} pages of jobs`);
+        const target = url2;
+        const res = await retrying(label, async () => {
+          await waitForLimit(label);
+          const r = await http4({ url: target, headers: apiHeaders(true), maxBytes: PAGE_BYTES, timeoutMs: 3e4 });
+          observe(r);
+          if (r.status !== 200) {
+            throw failure(
+              r,
+              label,
+              (s) => s === 401 || s === 403 ? ACTIONS_READ : s === 404 ? `no run ${runId} in ${owner}/${repo} that this token can see; check \`run-id\`, and that ${ACTIONS_READ}` : void 0
+            );
+          }
+          return r;
+        });
+        let body2;
+        try {
+          body2 = JSON.parse(res.body);
+        } catch {
+          throw new Error(`${label}: the answer is not JSON`);
+        }
+        if (!body2 || !Array.isArray(body2.jobs)) throw new Error(`${label}: the answer has no \`jobs\` list`);
+        for (const raw of body2.jobs) {
+          try {
+            jobs.push(parseJob(raw));
+          } catch (e) {
+            throw new Error(`${label}: unexpected answer (${e.message})`);
+          }
+        }
+        const next = nextLink(res.headers.link);
+        url2 = void 0;
+        if (next) {
+          let u;
+          try {
+            u = new URL(next, base);
+          } catch {
+            throw new Error(`${label}: the next-page link is not a URL`);
+          }
+          if (!sameOrigin(u)) throw new Error(`${label}: the next-page link points away from ${api.origin}`);
+          url2 = u;
+        }
+      }
+      const seen = /* @__PURE__ */ new Set();
+      return jobs.filter((j) => !seen.has(j.id) && seen.add(j.id));
+    },
+    async downloadJobLog(owner, repo, jobId, opts = {}) {
+      const maxBytes = opts.maxBytes ?? DEFAULT_MAX_LOG_BYTES;
+      const label = `downloading the log of job ${jobId}`;
+      const endpoint = `${base}/repos/${path12(owner, repo)}/actions/jobs/${jobId}/logs`;
+      return retrying(label, async () => {
+        await waitForLimit(label);
+        const r = await http4({ url: endpoint, headers: apiHeaders(true), maxBytes, binary: true, timeoutMs: 3e4 });
+        observe(r);
+        if (r.status === 200) return r.data ?? Buffer.alloc(0);
+        if (r.status !== 301 && r.status !== 302 && r.status !== 303 && r.status !== 307) {
+          throw failure(
+            r,
+            label,
+            (s) => s === 401 || s === 403 ? ACTIONS_READ : s === 404 || s === 410 ? "the log is gone (deleted, expired, or the job never ran)" : void 0
+          );
+        }
+        const location = header(r, "location");
+        let target;
+        try {
+          target = new URL(location ?? "", endpoint);
+        } catch {
+          throw new GitHubApiError(`${label}: the redirect has no valid Location`, r.status, false);
+        }
+        if (!location || target.protocol !== "https:" && !(target.protocol === "http:" && api.protocol === "http:")) {
+          throw new GitHubApiError(`${label}: the redirect does not lead to an https URL`, r.status, false);
+        }
+        const d = await http4({
+          url: target,
+          headers: sameOrigin(target) ? apiHeaders(true) : { "user-agent": "jit-gpg" },
+          maxBytes,
+          binary: true,
+          timeoutMs: 12e4
+        });
+        if (d.status !== 200) {
+          throw new GitHubApiError(
+            `${label}: the download answered HTTP ${d.status}`,
+            d.status,
+            isTransientStatus(d.status) || d.status === 403 || d.status === 404
+          );
+        }
+        return d.data ?? Buffer.alloc(0);
+      }).catch((e) => {
+        if (e instanceof HttpError && e.code === "TOO_LARGE") {
+          throw new GitHubApiError(`${label}: the log is larger than ${Math.round(maxBytes / 1048576)} MiB`, 0, false);
+        }
+        throw e;
+      });
+    },
+    async revokeCredentials(credentials, opts) {
+      if (credentials.length === 0) return { status: 202 };
+      if (credentials.length > REVOKE_BATCH_SIZE) {
+        throw new Error(`at most ${REVOKE_BATCH_SIZE} credentials per revocation request`);
+      }
+      const label = `submitting ${credentials.length} credential${credentials.length === 1 ? "" : "s"} for revocation`;
+      const body2 = JSON.stringify({ credentials });
+      return retrying(label, async () => {
+        await waitForLimit(label);
+        const headers = { ...apiHeaders(opts.authenticated), "content-type": "application/json" };
+        const r = await http4({ url: `${base}/credentials/revoke`, method: "POST", headers, body: body2, timeoutMs: 3e4 });
+        observe(r);
+        if (r.status === 202 || r.status === 200 || r.status === 204) return { status: r.status };
+        throw failure(
+          r,
+          label,
+          (s) => s === 422 ? "GitHub refused the batch (validation failed, or the endpoint is throttled)" : s === 403 && opts.authenticated ? "this server does not accept the token for revocation" : void 0
+        );
+      });
+    }
+  };
+}
+
+// src/scan/revoke.ts
+var REVOCABLE = {
+  "github-pat-classic": "ghp_",
+  "github-fine-grained-pat": "github_pat_",
+  "github-oauth-token": "gho_",
+  "github-user-to-server-token": "ghu_",
+  "github-refresh-token": "ghr_"
+};
+var REVOCABLE_RULE_IDS = Object.keys(REVOCABLE);
+var MAX_REVOKE_REQUESTS = 60;
+var plural = (n, one) => `${n} ${one}${n === 1 ? "" : "s"}`;
+async function revokeFindings(findings, secrets, opts) {
+  const records = /* @__PURE__ */ new Map();
+  const bySecret = /* @__PURE__ */ new Map();
+  for (const f of findings) {
+    const prefix2 = REVOCABLE[f.ruleId];
+    if (prefix2 === void 0) continue;
+    const secret = f.validated ? secrets?.get(f.fingerprint) : void 0;
+    if (!f.validated) {
+      records.set(f, { submitted: false, answer: "not submitted: its checksum or structure is not proven" });
+    } else if (!secret?.startsWith(prefix2)) {
+      records.set(f, { submitted: false, answer: "not submitted: not a token type the endpoint accepts" });
+    } else {
+      const list = bySecret.get(secret) ?? [];
+      list.push(f);
+      bySecret.set(secret, list);
+    }
+  }
+  const batchSize = Math.max(1, Math.min(REVOKE_BATCH_SIZE, opts.batchSize ?? REVOKE_BATCH_SIZE));
+  const all = [...bySecret.keys()];
+  let accepted = 0;
+  let failure;
+  for (let i = 0, request = 0; i < all.length; i += batchSize, request++) {
+    const batch = all.slice(i, i + batchSize);
+    const mark = (r) => {
+      for (const s of batch) for (const f of bySecret.get(s)) records.set(f, r);
+    };
+    if (failure !== void 0) {
+      mark({ submitted: false, answer: "not submitted: an earlier revocation request failed" });
+      continue;
+    }
+    if (request >= MAX_REVOKE_REQUESTS) {
+      failure = `more than ${MAX_REVOKE_REQUESTS * batchSize} tokens: GitHub accepts ${MAX_REVOKE_REQUESTS} revocation requests an hour`;
+      mark({ submitted: false, answer: "not submitted: over the endpoint’s hourly limit" });
+      continue;
+    }
+    try {
+      const { status } = await opts.client.revokeCredentials(batch, { authenticated: opts.authenticated });
+      accepted += batch.length;
+      mark({ submitted: true, status, answer: `accepted (HTTP ${status})` });
+      opts.onNotice?.(`revocation: ${plural(batch.length, "token")} submitted, HTTP ${status}`);
+    } catch (e) {
+      const status = e instanceof GitHubApiError && e.status > 0 ? e.status : void 0;
+      const why = e.message;
+      failure = why;
+      mark({
+        submitted: true,
+        ...status !== void 0 ? { status } : {},
+        answer: status !== void 0 ? `refused (HTTP ${status})` : "failed (no answer)"
+      });
+    }
+  }
+  const out = findings.map((f) => {
+    const r = records.get(f);
+    return r ? { ...f, revocation: r } : f;
+  });
+  const result = { findings: out, accepted, candidates: all.length };
+  if (failure !== void 0) {
+    const left = all.length - accepted;
+    result.failure = `revocation of ${plural(left, "GitHub token")} failed (${failure}); ${left === 1 ? "it is" : "they are"} still live. Revoke by hand now: find each one at the location the annotations and the job summary give (findings whose revocation was not accepted), then have its owner delete it (Settings → Developer settings → Personal access tokens), or submit it yourself with POST /credentials/revoke ({"credentials": ["<token>"]}; on GitHub.com without an Authorization header).`;
+  }
+  return result;
+}
+
+// src/scan/sources/logs.ts
+var CONCURRENCY = 4;
+var D = (b) => b >= 48 && b <= 57;
+var num2 = (buf, from, len) => {
+  let n = 0;
+  for (let i = from; i < from + len; i++) n = n * 10 + (buf[i] - 48);
+  return n;
+};
+function timestampPrefix(buf, at, end, out) {
+  if (end - at < 20) return 0;
+  const b = (i2) => buf[at + i2];
+  if (!(D(b(0)) && D(b(1)) && D(b(2)) && D(b(3)) && b(4) === 45 && D(b(5)) && D(b(6)) && b(7) === 45) || !(D(b(8)) && D(b(9)) && b(10) === 84 && D(b(11)) && D(b(12)) && b(13) === 58 && D(b(14)) && D(b(15))) || !(b(16) === 58 && D(b(17)) && D(b(18)))) {
+    return 0;
+  }
+  let i = 19;
+  if (b(i) === 46) {
+    i++;
+    const start = i;
+    while (at + i < end && i - start < 9 && D(b(i))) i++;
+    if (i === start) return 0;
+  }
+  if (at + i >= end || b(i) !== 90) return 0;
+  i++;
+  if (at + i < end) {
+    if (b(i) !== 32) return 0;
+    i++;
+  }
+  const ms = Date.UTC(
+    num2(buf, at, 4),
+    num2(buf, at + 5, 2) - 1,
+    num2(buf, at + 8, 2),
+    num2(buf, at + 11, 2),
+    num2(buf, at + 14, 2),
+    num2(buf, at + 17, 2)
+  );
+  out.sec = Math.floor(ms / 1e3);
+  return i;
+}
+function sameSecond(buf, at, last) {
+  for (let i = 18; i >= 0; i--) if (buf[at + i] !== last[i]) return false;
+  return true;
+}
+function prefixTail(buf, at, end) {
+  let i = at + 19;
+  if (buf[i] === 46) {
+    const start = ++i;
+    while (i < end && i - start < 9 && D(buf[i])) i++;
+    if (i === start) return 0;
+  }
+  if (i >= end || buf[i] !== 90) return 0;
+  i++;
+  if (i < end) {
+    if (buf[i] !== 32) return 0;
+    i++;
+  }
+  return i - at;
+}
+var GROUP = Buffer.from("##[group]");
+function prepareLog(raw, steps) {
+  const span = steps.map((s) => ({
+    from: s.startedAt === void 0 ? Number.NaN : Math.floor(s.startedAt / 1e3),
+    to: s.completedAt === void 0 ? Number.POSITIVE_INFINITY : Math.floor(s.completedAt / 1e3)
+  }));
+  const encloses = (k, t) => span[k].from <= t && t <= span[k].to;
+  const runLine = [];
+  const runStep = [];
+  const firstLine = /* @__PURE__ */ new Map();
+  let read2 = raw.length >= 3 && raw[0] === 239 && raw[1] === 187 && raw[2] === 191 ? 3 : 0;
+  let write = 0;
+  let line = 0;
+  let cur = -1;
+  let assigned = -1;
+  const ts = { sec: 0 };
+  const last = Buffer.alloc(19);
+  let lastCut = 0;
+  while (read2 < raw.length) {
+    line++;
+    const nl = raw.indexOf(10, read2);
+    const end = nl < 0 ? raw.length : nl;
+    let cut = 0;
+    if (lastCut > 0 && end - read2 >= lastCut && sameSecond(raw, read2, last)) {
+      cut = prefixTail(raw, read2, end);
+    }
+    if (cut === 0) {
+      cut = timestampPrefix(raw, read2, end, ts);
+      if (cut > 0) raw.copy(last, 0, read2, read2 + 19);
+    }
+    lastCut = cut;
+    const contentStart = read2 + cut;
+    if (cut > 0 && steps.length > 0) {
+      const t = ts.sec;
+      let next = -1;
+      if (cur >= 0 && encloses(cur, t)) {
+        next = cur;
+        const opensGroup = contentStart + GROUP.length <= end && raw.compare(GROUP, 0, GROUP.length, contentStart, contentStart + GROUP.length) === 0;
+        if (opensGroup && cur + 1 < span.length && encloses(cur + 1, t)) next = cur + 1;
+      } else {
+        for (let k = cur + 1; k < span.length && next < 0; k++) if (encloses(k, t)) next = k;
+        for (let k = 0; k <= cur && next < 0; k++) if (encloses(k, t)) next = k;
+      }
+      if (next >= 0) cur = next;
+      if (next !== assigned || runLine.length === 0) {
+        runLine.push(line);
+        runStep.push(next);
+        assigned = next;
+      }
+      if (next >= 0 && !firstLine.has(next)) firstLine.set(next, line);
+    }
+    const stop = nl < 0 ? raw.length : nl + 1;
+    if (write !== contentStart) raw.copyWithin(write, contentStart, stop);
+    write += stop - contentStart;
+    read2 = stop;
+  }
+  const lines = line;
+  return {
+    data: raw.subarray(0, write),
+    lines,
+    firstLine,
+    stepOf(l) {
+      let lo = 0;
+      let hi = runLine.length;
+      while (lo < hi) {
+        const mid = lo + hi >> 1;
+        if (runLine[mid] <= l) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo === 0 ? -1 : runStep[lo - 1];
+    }
+  };
+}
+function logPath(name2) {
+  const safe = name2.replace(/[/\\\u0000-\u001f\u007f-\u009f]/g, "_");
+  return `logs/${safe}.log`;
+}
+async function openLogsSource(opts) {
+  const all = await opts.client.listRunJobs(opts.owner, opts.repo, opts.runId);
+  const skipped = [];
+  const scanned = [];
+  const byPath = /* @__PURE__ */ new Map();
+  for (const job of all) {
+    if (job.status !== "completed") {
+      skipped.push({
+        job: job.name,
+        why: `${job.status}: its log is not complete yet (the scanning job's own log never is)`
+      });
+      continue;
+    }
+    if (job.conclusion === "skipped" || job.steps.length === 0 && job.conclusion === "cancelled") {
+      skipped.push({ job: job.name, why: `${job.conclusion}: it never ran, so it has no log` });
+      continue;
+    }
+    let path12 = logPath(job.name);
+    if (byPath.has(path12)) path12 = logPath(`${job.name} (${job.id})`);
+    const entry = { job, path: path12 };
+    byPath.set(path12, entry);
+    scanned.push(entry);
+  }
+  for (const s of skipped) opts.onNotice?.(`job ${JSON.stringify(s.job)} not scanned: ${s.why}`);
+  let failed = 0;
+  const server = opts.serverUrl.replace(/\/+$/, "");
+  const runUrl = `${server}/${encodeURIComponent(opts.owner)}/${encodeURIComponent(opts.repo)}/actions/runs/${opts.runId}`;
+  async function fetchOne(entry) {
+    try {
+      const raw = await opts.client.downloadJobLog(opts.owner, opts.repo, entry.job.id, {
+        ...opts.maxLogBytes ? { maxBytes: opts.maxLogBytes } : {}
+      });
+      const prepared = prepareLog(raw, entry.job.steps);
+      entry.log = { stepOf: prepared.stepOf, firstLine: prepared.firstLine, lines: prepared.lines };
+      return { path: entry.path, source: { kind: "bytes", data: prepared.data } };
+    } catch (e) {
+      failed++;
+      opts.onWarning?.(`${entry.path}: log not scanned: ${e.message}`);
+      return void 0;
+    }
+  }
+  return {
+    describe: `logs of ${scanned.length} completed job${scanned.length === 1 ? "" : "s"} of run ${opts.runId} in ${opts.owner}/${opts.repo}`,
+    get failed() {
+      return failed;
+    },
+    skipped,
+    jobs: scanned.length,
+    items: async function* () {
+      const queue = scanned.slice();
+      const running = /* @__PURE__ */ new Map();
+      let next = 0;
+      const start = () => {
+        const entry = queue.shift();
+        if (!entry) return;
+        const id = next++;
+        running.set(
+          id,
+          fetchOne(entry).then((item) => ({ id, item }))
+        );
+      };
+      for (let i = 0; i < CONCURRENCY; i++) start();
+      while (running.size > 0) {
+        const { id, item } = await Promise.race(running.values());
+        running.delete(id);
+        start();
+        if (item) yield item;
+      }
+    },
+    locate(f) {
+      const entry = byPath.get(f.file);
+      if (!entry) return void 0;
+      const { job } = entry;
+      const loc = { job: job.name, jobId: job.id, url: `${runUrl}/job/${job.id}` };
+      const k = entry.log?.stepOf(f.line) ?? -1;
+      const step = k >= 0 ? job.steps[k] : void 0;
+      if (step) {
+        loc.step = step.name;
+        loc.stepNumber = step.number;
+        const first = entry.log?.firstLine.get(k) ?? f.line;
+        loc.url += `#step:${step.number}:${f.line - first + 1}`;
+      }
+      return loc;
+    }
+  };
+}
+
 // src/scan/job.ts
-var SCAN_MODES = ["auto", "worktree", "diff", "history"];
+var SCAN_MODES = ["auto", "worktree", "diff", "history", "logs"];
 var FAIL_ON = ["any", "validated", "none"];
+var REVOKE = ["none", "github"];
 var ModeError = class extends Error {
   name = "ModeError";
 };
 function selectSource(opts) {
+  if (opts.items) return { kind: "items", ...opts.items };
   if ((opts.stdin || opts.file) && (opts.mode === "diff" || opts.mode === "history")) {
     throw new ModeError(`--mode ${opts.mode} scans a git repository, not ${opts.stdin ? "stdin" : "a single file"}`);
+  }
+  if ((opts.stdin || opts.file) && opts.mode === "logs") {
+    throw new ModeError(
+      `--mode logs fetches a workflow run's logs, not ${opts.stdin ? "stdin" : "a single file"} (\`jit-gpg scan -\` scans a log piped in)`
+    );
   }
   if (opts.stdin) return { kind: "stdin", stream: opts.stdin };
   if (opts.file) {
     const abs = resolve3(opts.root, opts.file);
-    const size = statSync2(abs).size;
+    const st = statSync(abs);
+    if (!st.isFile()) return { kind: "named", absPath: abs, name: opts.file };
+    const size = st.size;
     const path12 = opts.file;
     return {
       kind: "items",
@@ -48704,6 +50636,8 @@ function selectSource(opts) {
       return { kind: "git", plan: { mode: "diff", base: opts.base, head: opts.head ?? "HEAD" } };
     case "history":
       return { kind: "git", plan: { mode: "history", ...opts.head ? { head: opts.head } : {} } };
+    case "logs":
+      return { kind: "logs" };
     default:
       throw new ModeError(`unknown mode "${String(opts.mode)}"; expected one of ${SCAN_MODES.join(", ")}`);
   }
@@ -48713,16 +50647,17 @@ async function runScanJob(opts) {
   if (plan.kind === "worktree" && (opts.base || opts.head) && opts.mode !== "diff") {
     opts.onWarning(`base/head are only used by mode diff; mode ${opts.mode} scans the work tree and ignores them`);
   }
+  const source = await configSource(opts);
   const { policy: ownPolicy, path: configFile } = await loadConfig({
     path: opts.configPath,
     cwd: opts.cwd,
-    searchDirs: opts.configSearch
+    searchDirs: opts.configSearch,
+    source
   });
   let policy = ownPolicy;
   let gitleaks;
-  const gitleaksFile = opts.stdin ? void 0 : findGitleaksConfig(opts.root);
-  if (gitleaksFile) {
-    gitleaks = loadGitleaksConfig(gitleaksFile);
+  gitleaks = opts.stdin ? void 0 : await loadGitleaksConfig(opts.root, source);
+  if (gitleaks) {
     policy = mergeGitleaks(policy, gitleaks);
     for (const w of gitleaks.warnings) opts.onWarning(w);
     const s = gitleaks.summary;
@@ -48731,16 +50666,46 @@ async function runScanJob(opts) {
     );
   }
   if (opts.maxFileSize !== void 0) policy.maxFileSize = opts.maxFileSize;
-  if (configFile) {
-    const rel = relative3(opts.root, configFile);
-    if (rel && !rel.startsWith("..") && !isAbsolute2(rel)) policy.ignorePaths.push(rel.split(sep2).join("/"));
+  if (configFile && !source.files.some((f) => f.changed && resolve3(opts.cwd, f.name) === configFile)) {
+    const rel = relative4(opts.root, configFile);
+    if (rel && !rel.startsWith("..") && !isAbsolute3(rel)) policy.ignorePaths.push(rel.split(sep2).join("/"));
   }
-  const baseline = opts.baselinePath ? await loadBaseline(resolve3(opts.cwd, opts.baselinePath)) : void 0;
+  const baseline = opts.baselinePath ? await loadBaseline(resolve3(opts.cwd, opts.baselinePath), {
+    source,
+    asGiven: isAbsolute3(opts.baselinePath),
+    name: opts.baselinePath
+  }) : void 0;
+  if (source.base !== void 0 && plan.kind === "git") policy.inlineAllow = "report";
+  const revoke = opts.revoke === "github";
+  let client;
+  if (plan.kind === "logs" || revoke) {
+    if (!opts.github?.apiUrl) throw new ModeError("the GitHub API URL is not set (GITHUB_API_URL)");
+    client = createGitHubClient({ ...opts.github, ...opts.onNotice ? { onNotice: opts.onNotice } : {} });
+  }
+  if (revoke) policy.retainSecrets = [...REVOCABLE_RULE_IDS];
   let raw;
+  let logs;
   let git2;
   let gitSource;
   if (plan.kind === "git") {
     ({ result: raw, git: git2, source: gitSource } = await runGitPlan(plan.plan, opts, policy, configFile));
+  } else if (plan.kind === "logs") {
+    logs = await openLogs(opts, client);
+    policy.maxFileSize = Number.MAX_SAFE_INTEGER;
+    raw = await scan({
+      root: opts.root,
+      policy,
+      threads: opts.threads,
+      onWarning: opts.onWarning,
+      onProgress: opts.onProgress,
+      items: logs.items()
+    });
+    raw.stats.failed += logs.failed;
+    const fetched = logs;
+    raw.findings = raw.findings.map((f) => {
+      const at = fetched.locate(f);
+      return at ? { ...f, log: at } : f;
+    });
   } else {
     raw = await scan({
       root: opts.root,
@@ -48749,22 +50714,84 @@ async function runScanJob(opts) {
       onWarning: opts.onWarning,
       onProgress: opts.onProgress,
       ...plan.kind === "stdin" ? { stdin: plan.stream } : {},
+      ...plan.kind === "named" ? { stdin: await openNamedInput(plan.absPath, plan.name), stdinName: plan.name } : {},
       ...plan.kind === "items" ? { items: plan.items() } : {}
     });
   }
   if (gitleaks) raw.findings = gitleaks.filterFindings(raw.findings);
-  const outcome = applyBaseline(raw.findings, baseline);
+  const markerSuppressed = raw.findings.filter((f) => f.inlineAllowed);
+  const outcome = applyBaseline(
+    raw.findings.filter((f) => !f.inlineAllowed),
+    baseline
+  );
+  const { secrets, ...kept } = raw;
   const result = {
-    ...raw,
+    ...kept,
     findings: outcome.findings,
     staleBaseline: outcome.stale.map((s) => s.fingerprint)
   };
-  const source = gitSource ?? (plan.kind === "stdin" ? "stdin" : plan.kind === "items" ? plan.describe : `work tree ${opts.root}`);
-  const job = { result, accepted: outcome.accepted, stale: outcome.stale, policy, source };
+  let revocation;
+  if (revoke) {
+    const r = await revokeFindings(result.findings, secrets, {
+      client,
+      authenticated: !isGitHubCloud(client.apiUrl),
+      ...opts.onNotice ? { onNotice: opts.onNotice } : {}
+    });
+    const { findings, ...rest } = r;
+    result.findings = findings;
+    revocation = rest;
+  }
+  const sourceWords = gitSource ?? (plan.kind === "named" ? `${plan.name} (read like stdin)` : plan.kind === "stdin" ? "stdin" : plan.kind === "items" ? plan.describe : plan.kind === "logs" ? logs.describe : `work tree ${opts.root}`);
+  const job = {
+    result,
+    accepted: outcome.accepted,
+    stale: outcome.stale,
+    policy,
+    source: sourceWords,
+    config: source,
+    markerSuppressed
+  };
   if (git2) job.git = git2;
+  if (logs) job.logs = { jobs: logs.jobs, skipped: logs.skipped, failed: logs.failed };
+  if (revocation) job.revocation = revocation;
   if (configFile) job.configFile = configFile;
   if (baseline) job.baseline = baseline;
   return job;
+}
+async function openLogs(opts, client) {
+  const where2 = opts.logs;
+  const m = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(where2?.repo ?? "");
+  if (!where2 || !m) {
+    throw new ModeError("mode logs needs the repository as OWNER/REPO (--repo, or GITHUB_REPOSITORY on a runner)");
+  }
+  if (!Number.isSafeInteger(where2.runId) || where2.runId < 1) {
+    throw new ModeError("mode logs needs the run id, a positive integer (--run-id, input `run-id`, or GITHUB_RUN_ID)");
+  }
+  return openLogsSource({
+    client,
+    owner: m[1],
+    repo: m[2],
+    runId: where2.runId,
+    serverUrl: where2.serverUrl,
+    ...opts.onNotice ? { onNotice: opts.onNotice } : {},
+    onWarning: opts.onWarning
+  });
+}
+async function configSource(opts) {
+  if (opts.configFrom !== "base") return worktreeSource(opts.cwd);
+  let base;
+  try {
+    base = trustedBaseSha(readEvent(opts.env));
+  } catch (e) {
+    throw new ConfigError(e.message, "");
+  }
+  if (base === void 0) return worktreeSource(opts.cwd);
+  try {
+    return await baseSource({ root: opts.root, cwd: opts.cwd, base, onNotice: opts.onNotice });
+  } catch (e) {
+    if (e instanceof ConfigSourceError) throw new ConfigError(e.message, "");
+    throw e;
+  }
 }
 async function runGitPlan(p, opts, policy, configFile) {
   if (p.notice) opts.onNotice?.(p.notice);
@@ -48952,6 +50979,28 @@ function redactFinding(f) {
   if (typeof f.author === "string") out.author = f.author;
   if (typeof f.date === "string") out.date = f.date;
   if (typeof f.decoded === "string") out.decoded = f.decoded;
+  if (f.inlineAllowed === true) out.inlineAllowed = true;
+  const log2 = logLocation(f.log);
+  if (log2) out.log = log2;
+  const revocation = revocationRecord(f.revocation);
+  if (revocation) out.revocation = revocation;
+  return out;
+}
+function logLocation(v) {
+  if (!v || typeof v !== "object") return void 0;
+  const l = v;
+  if (typeof l.job !== "string" || typeof l.url !== "string" || !Number.isSafeInteger(l.jobId)) return void 0;
+  const out = { job: l.job, jobId: l.jobId, url: l.url };
+  if (typeof l.step === "string") out.step = l.step;
+  if (Number.isSafeInteger(l.stepNumber)) out.stepNumber = l.stepNumber;
+  return out;
+}
+function revocationRecord(v) {
+  if (!v || typeof v !== "object") return void 0;
+  const r = v;
+  if (typeof r.submitted !== "boolean" || typeof r.answer !== "string") return void 0;
+  const out = { submitted: r.submitted, answer: r.answer };
+  if (Number.isSafeInteger(r.status)) out.status = r.status;
   return out;
 }
 function redactFindings(findings) {
@@ -48982,8 +51031,27 @@ function toJsonReport(input) {
   };
 }
 function renderJson(input) {
-  return `${JSON.stringify(toJsonReport(input), null, 2)}
+  return `${jsonSafe(JSON.stringify(toJsonReport(input), null, 2))}
 `;
+}
+
+// src/scan/types.ts
+function incompleteItems(stats) {
+  return stats.unreadable + stats.failed + (stats.missingObjects ?? 0) + (stats.truncated ?? 0);
+}
+function policySkips(stats) {
+  const n = (count, one, many) => count > 0 ? [`${count} ${count === 1 ? one : many}`] : [];
+  return [
+    ...n(stats.skippedBinary, "binary file", "binary files"),
+    ...n(stats.skippedLarge, "file over the size limit", "files over the size limit"),
+    ...n(
+      stats.skippedArchive ?? 0,
+      "archive item over a limit or unreadable",
+      "archive items over a limit or unreadable"
+    ),
+    ...n(stats.skippedSpecial ?? 0, "FIFO, socket or device", "FIFOs, sockets or devices"),
+    ...n(stats.skippedSymlinks ?? 0, "symlink (not followed)", "symlinks (not followed)")
+  ];
 }
 
 // src/scan/report/text.ts
@@ -48997,26 +51065,26 @@ function groupByFile(findings) {
   for (const list of groups.values()) list.sort((a, b) => a.line - b.line || a.column - b.column);
   return groups;
 }
-function formatBytes2(n) {
+function formatBytes3(n) {
   if (n < 1024) return `${n} B`;
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
   if (n < 1024 * 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MiB`;
   return `${(n / 1024 / 1024 / 1024).toFixed(2)} GiB`;
 }
-function plural(n, one, many = `${one}s`) {
+function plural2(n, one, many = `${one}s`) {
   return `${n} ${n === 1 ? one : many}`;
 }
 
 // src/scan/report/markdown.ts
 function mdCode(s) {
-  const oneLine = s.replace(/[\r\n]+/g, " ");
+  const oneLine = printable(s);
   const runs = oneLine.match(/`+/g) ?? [];
   const fence = "`".repeat(Math.max(0, ...runs.map((r) => r.length)) + 1);
   const pad = oneLine.startsWith("`") || oneLine.endsWith("`") ? " " : "";
   return `${fence}${pad}${oneLine}${pad}${fence}`.replace(/\|/g, "\\|");
 }
 function mdText(s) {
-  return s.replace(/[\r\n]+/g, " ").replace(/[\\`*_{}[\]<>()#+!|~]/g, (c) => `\\${c}`);
+  return printable(s).replace(/&/g, "&amp;").replace(/[\\`*_{}[\]<>()#+!|~]/g, (c) => `\\${c}`);
 }
 function renderMarkdown(opts) {
   const title = opts.title ?? "jit-gpg scan";
@@ -49025,16 +51093,16 @@ function renderMarkdown(opts) {
   const stale = opts.staleBaseline ?? [];
   const s = opts.stats;
   const out = [];
-  const scanned = `${plural(s.files, "file")} (${formatBytes2(s.bytes)}) scanned in ${s.durationMs} ms`;
+  const scanned = `${plural2(s.files, "file")} (${formatBytes3(s.bytes)}) scanned in ${s.durationMs} ms`;
   if (findings.length === 0) {
     out.push(`## ✅ ${title}: no secrets found`, "");
-    out.push(`${scanned}.${baselined ? ` ${plural(baselined, "finding")} accepted by the baseline.` : ""}`, "");
+    out.push(`${scanned}.${baselined ? ` ${plural2(baselined, "finding")} accepted by the baseline.` : ""}`, "");
   } else {
     const validated = findings.filter((f) => f.validated).length;
     const groups = groupByFile(findings);
-    out.push(`## 🚨 ${title}: ${plural(findings.length, "secret")} found`, "");
+    out.push(`## 🚨 ${title}: ${plural2(findings.length, "secret")} found`, "");
     out.push(
-      `**${findings.length}** in **${plural(groups.size, "file")}** · **${validated}** validated (checksum or structure proves the format)` + (baselined ? ` · ${baselined} accepted by the baseline` : "") + (opts.failing !== void 0 && opts.failing !== findings.length ? ` · ${opts.failing} fail the job` : "") + ` · ${scanned}`,
+      `**${findings.length}** in **${plural2(groups.size, "file")}** · **${validated}** validated (checksum or structure proves the format)` + (baselined ? ` · ${baselined} accepted by the baseline` : "") + (opts.failing !== void 0 && opts.failing !== findings.length ? ` · ${opts.failing} fail the job` : "") + ` · ${scanned}`,
       ""
     );
     let rows = opts.maxRows ?? 500;
@@ -49053,7 +51121,15 @@ function renderMarkdown(opts) {
       out.push("");
     }
     if (omitted > 0) {
-      out.push(`…and ${plural(omitted, "more finding")} not listed here: see the SARIF or JSON report.`, "");
+      out.push(`…and ${plural2(omitted, "more finding")} not listed here: see the SARIF or JSON report.`, "");
+    }
+    const revocable = findings.filter((f) => f.revocation);
+    if (revocable.length > 0) {
+      const accepted = revocable.filter((f) => f.revocation.submitted && f.revocation.answer.startsWith("accepted"));
+      out.push(
+        `**Revocation:** ${accepted.length} of ${plural2(revocable.length, "GitHub token finding")} accepted by GitHub's credential-revocation endpoint (irreversible; the owners are notified).`,
+        ""
+      );
     }
     out.push("### Findings per rule", "", "| Rule | Title | Findings |", "| --- | --- | ---: |");
     const perRule = /* @__PURE__ */ new Map();
@@ -49067,15 +51143,19 @@ function renderMarkdown(opts) {
     }
     out.push("");
     out.push(
-      "**What to do:** rotate each secret first (treat it as leaked: it is in the history), then remove it from the code. For a false positive, add an inline `jit-gpg:allow` comment, an `[allow]` entry in `.jit-gpg.toml`, or pass the JSON report as a `baseline`.",
+      findings.every((f) => f.log) ? "**What to do:** rotate each secret first (treat it as leaked: anyone who can read the run can read its logs), then stop the step from printing it and delete the run’s logs. For a false positive, add an `[allow]` entry in `.jit-gpg.toml` or pass the JSON report as a `baseline`." : "**What to do:** rotate each secret first (treat it as leaked: it is in the history), then remove it from the code. For a false positive, add an inline `jit-gpg:allow` comment, an `[allow]` entry in `.jit-gpg.toml`, or pass the JSON report as a `baseline`.",
       ""
     );
   }
-  const skipped = [];
-  if (s.skippedBinary) skipped.push(plural(s.skippedBinary, "binary file"));
-  if (s.skippedLarge) skipped.push(`${plural(s.skippedLarge, "file")} over the size limit`);
-  if (s.unreadable) skipped.push(plural(s.unreadable, "unreadable file"));
-  if (skipped.length) out.push(`**Skipped:** ${skipped.join(", ")}.`, "");
+  if (opts.notes?.length) {
+    for (const n of opts.notes) out.push(`- ${mdText(n)}`);
+    out.push("");
+  }
+  const skipped = policySkips(s);
+  if (skipped.length) out.push(`**Skipped by policy:** ${skipped.join(", ")}.`, "");
+  const incomplete = incompleteItems(s);
+  if (incomplete)
+    out.push(`**Not scanned (the scan is incomplete):** ${plural2(incomplete, "item")}; see the warnings.`, "");
   if (stale.length) {
     out.push(`### Stale baseline entries (${stale.length})`, "");
     out.push("These baseline entries matched nothing in this scan; remove them from the baseline file.", "");
@@ -49087,7 +51167,7 @@ function renderMarkdown(opts) {
     out.push("");
   }
   if (opts.warnings?.length) {
-    out.push(`<details><summary>${plural(opts.warnings.length, "warning")}</summary>`, "");
+    out.push(`<details><summary>${plural2(opts.warnings.length, "warning")}</summary>`, "");
     for (const w of opts.warnings) out.push(`- ${mdText(w)}`);
     out.push("", "</details>", "");
   }
@@ -49102,7 +51182,10 @@ function renderMarkdown(opts) {
 }
 function row(f) {
   const commit = f.commit ? ` (${mdCode(f.commit.slice(0, 12))})` : "";
-  return `| ${f.line} | ${mdCode(f.ruleId)} ${mdText(f.title)}${commit} | ${f.severity} | ${f.validated ? "✅" : "–"} | ${mdCode(f.preview)} |`;
+  const line = f.log && /^https?:\/\/[^\s()<>]+$/.test(f.log.url) ? `[${f.line}](${f.log.url})` : String(f.line);
+  const step = f.log?.step !== void 0 ? ` in step ${mdCode(f.log.step)}` : "";
+  const revocation = f.revocation ? ` · revocation: ${mdText(f.revocation.answer)}` : "";
+  return `| ${line} | ${mdCode(f.ruleId)} ${mdText(f.title)}${commit}${step} | ${f.severity} | ${f.validated ? "✅" : "–"} | ${mdCode(f.preview)}${revocation} |`;
 }
 
 // src/scan/report/sarif.ts
@@ -49157,6 +51240,8 @@ function toSarif(opts) {
     const properties = { validated: f.validated, severity: f.severity };
     if (f.commit) properties.commit = f.commit;
     if (f.decoded) properties.decoded = f.decoded;
+    if (f.log) properties.log = f.log;
+    if (f.revocation) properties.revocation = f.revocation;
     return {
       ruleId: f.ruleId,
       ruleIndex: index.get(f.ruleId),
@@ -49179,7 +51264,13 @@ function toSarif(opts) {
       properties
     };
   });
-  const notifications = (opts.warnings ?? []).map((w) => ({ level: "warning", message: { text: w } }));
+  const notifications = [
+    ...(opts.warnings ?? []).map((w) => ({ level: "warning", message: { text: w } })),
+    ...policySkips(opts.stats).map((text) => ({
+      level: "note",
+      message: { text: `skipped by policy: ${text}` }
+    }))
+  ];
   const run2 = {
     tool: {
       driver: {
@@ -49207,7 +51298,7 @@ function toSarif(opts) {
   return { $schema: SARIF_SCHEMA, version: "2.1.0", runs: [run2] };
 }
 function renderSarif(opts) {
-  return `${JSON.stringify(toSarif(opts), null, 2)}
+  return `${jsonSafe(JSON.stringify(toSarif(opts), null, 2))}
 `;
 }
 
@@ -49224,7 +51315,8 @@ var fromCore = (name2) => getInput(name2);
 var TRUE = ["true", "True", "TRUE"];
 var FALSE = ["false", "False", "FALSE"];
 function shown(v) {
-  return JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}…` : v);
+  const chars = [...v];
+  return JSON.stringify(chars.length > 4 ? `${chars.slice(0, 4).join("")}…` : v);
 }
 function inputs(action5, source = fromCore) {
   const raw = (name2) => (source(name2) ?? "").trim();
@@ -49288,6 +51380,12 @@ function inputs(action5, source = fromCore) {
       } catch {
         throw error2(name2, `must be an absolute URL such as https://vault.example.com:8200 (got ${shown(v)})`);
       }
+      if (u.username || u.password) {
+        throw error2(
+          name2,
+          'must not contain a user name or password (the value is not shown); remove the part before "@"'
+        );
+      }
       if (u.protocol !== "https:" && u.protocol !== "http:") {
         throw error2(name2, `must be an http(s) URL (got ${shown(v)})`);
       }
@@ -49298,7 +51396,7 @@ function inputs(action5, source = fromCore) {
 }
 
 // src/action/scan-cache.ts
-import { mkdirSync, readFileSync as readFileSync3, rmSync, statSync as statSync4, writeFileSync as writeFileSync3 } from "node:fs";
+import { mkdirSync, readFileSync as readFileSync3, rmSync, statSync as statSync3, writeFileSync as writeFileSync3 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join as join11 } from "node:path";
 
@@ -49349,7 +51447,7 @@ import * as path8 from "path";
 import * as path4 from "path";
 import assert from "assert";
 var IS_WINDOWS3 = process.platform === "win32";
-function dirname5(p) {
+function dirname6(p) {
   p = safeTrimTrailingSeparator(p);
   if (IS_WINDOWS3 && /^\\\\[^\\]+(\\[^\\]+)?$/.test(p)) {
     return p;
@@ -49463,14 +51561,14 @@ function getSearchPaths(patterns) {
     }
     let foundAncestor = false;
     let tempKey = key;
-    let parent = dirname5(tempKey);
+    let parent = dirname6(tempKey);
     while (parent !== tempKey) {
       if (searchPathMap[parent]) {
         foundAncestor = true;
         break;
       }
       tempKey = parent;
-      parent = dirname5(tempKey);
+      parent = dirname6(tempKey);
     }
     if (!foundAncestor) {
       result.push(pattern.searchPath);
@@ -51481,12 +53579,12 @@ var Path = class {
         this.segments = itemPath.split(path6.sep);
       } else {
         let remaining = itemPath;
-        let dir = dirname5(remaining);
+        let dir = dirname6(remaining);
         while (dir !== remaining) {
-          const basename6 = path6.basename(remaining);
-          this.segments.unshift(basename6);
+          const basename7 = path6.basename(remaining);
+          this.segments.unshift(basename7);
           remaining = dir;
-          dir = dirname5(remaining);
+          dir = dirname6(remaining);
         }
         this.segments.unshift(remaining);
       }
@@ -51498,7 +53596,7 @@ var Path = class {
         segment = normalizeSeparators2(itemPath[i]);
         if (i === 0 && hasRoot(segment)) {
           segment = safeTrimTrailingSeparator(segment);
-          assert2(segment === dirname5(segment), `Parameter 'itemPath' root segment contains information for multiple segments`);
+          assert2(segment === dirname6(segment), `Parameter 'itemPath' root segment contains information for multiple segments`);
           this.segments.push(segment);
         } else {
           assert2(!segment.includes(path6.sep), `Parameter 'itemPath' contains unexpected path separators`);
@@ -51589,7 +53687,7 @@ var Pattern = class _Pattern {
    */
   partialMatch(itemPath) {
     itemPath = safeTrimTrailingSeparator(itemPath);
-    if (dirname5(itemPath) === itemPath) {
+    if (dirname6(itemPath) === itemPath) {
       return this.rootRegExp.test(itemPath);
     }
     return this.minimatch.matchOne(itemPath.split(IS_WINDOWS6 ? /\\+/ : /\/+/), this.minimatch.set[0], true);
@@ -52174,11 +54272,11 @@ function getCacheVersion(paths, compressionMethod, enableCrossOsArchive = false)
   return crypto3.createHash("sha256").update(components.join("|")).digest("hex");
 }
 function getRuntimeToken() {
-  const token = process.env["ACTIONS_RUNTIME_TOKEN"];
-  if (!token) {
+  const token2 = process.env["ACTIONS_RUNTIME_TOKEN"];
+  if (!token2) {
     throw new Error("Unable to get the ACTIONS_RUNTIME_TOKEN env variable");
   }
-  return token;
+  return token2;
 }
 
 // node_modules/@actions/cache/lib/internal/cacheHttpClient.js
@@ -52791,8 +54889,8 @@ function isError(e) {
 }
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/inspect.js
-import { inspect } from "node:util";
-var custom = inspect.custom;
+import { inspect as inspect2 } from "node:util";
+var custom = inspect2.custom;
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/sanitizer.js
 var RedactedString = "REDACTED";
@@ -53007,8 +55105,8 @@ function stringToUint8Array(value, format) {
 }
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/nodeHttpClient.js
-import http2 from "node:http";
-import https2 from "node:https";
+import http3 from "node:http";
+import https3 from "node:https";
 import zlib from "node:zlib";
 import { Transform } from "node:stream";
 
@@ -53182,7 +55280,7 @@ var NodeHttpClient = class {
       ...request.requestOverrides
     };
     return new Promise((resolve6, reject) => {
-      const req = isInsecure ? http2.request(options, resolve6) : https2.request(options, resolve6);
+      const req = isInsecure ? http3.request(options, resolve6) : https3.request(options, resolve6);
       req.once("error", (err) => {
         reject(new RestError(err.message, { code: err.code ?? RestError.REQUEST_SEND_ERROR, request }));
       });
@@ -53211,15 +55309,15 @@ var NodeHttpClient = class {
     const disableKeepAlive = request.disableKeepAlive;
     if (isInsecure) {
       if (disableKeepAlive) {
-        return http2.globalAgent;
+        return http3.globalAgent;
       }
       if (!this.cachedHttpAgent) {
-        this.cachedHttpAgent = new http2.Agent({ keepAlive: true });
+        this.cachedHttpAgent = new http3.Agent({ keepAlive: true });
       }
       return this.cachedHttpAgent;
     } else {
       if (disableKeepAlive && !request.tlsSettings) {
-        return https2.globalAgent;
+        return https3.globalAgent;
       }
       const tlsSettings = request.tlsSettings ?? DEFAULT_TLS_SETTINGS;
       let agent = this.cachedHttpsAgents.get(tlsSettings);
@@ -53227,7 +55325,7 @@ var NodeHttpClient = class {
         return agent;
       }
       logger.info("No cached TLS Agent exist, creating a new Agent");
-      agent = new https2.Agent({
+      agent = new https3.Agent({
         // keepAlive is true if disableKeepAlive is false.
         keepAlive: !disableKeepAlive,
         // Since we are spreading, if no tslSettings were provided, nothing is added to the agent options.
@@ -53240,14 +55338,14 @@ var NodeHttpClient = class {
 };
 function getResponseHeaders(res) {
   const headers = createHttpHeaders();
-  for (const header of Object.keys(res.headers)) {
-    const value = res.headers[header];
+  for (const header2 of Object.keys(res.headers)) {
+    const value = res.headers[header2];
     if (Array.isArray(value)) {
       if (value.length > 0) {
-        headers.set(header, value[0]);
+        headers.set(header2, value[0]);
       }
     } else if (value) {
-      headers.set(header, value);
+      headers.set(header2, value);
     }
   }
   return headers;
@@ -53418,10 +55516,10 @@ function getRetryAfterInMs(response) {
   if (!(response && [429, 503].includes(response.status)))
     return void 0;
   try {
-    for (const header of AllRetryAfterHeaders) {
-      const retryAfterValue = parseHeaderValueAsNumber(response, header);
+    for (const header2 of AllRetryAfterHeaders) {
+      const retryAfterValue = parseHeaderValueAsNumber(response, header2);
       if (retryAfterValue === 0 || retryAfterValue) {
-        const multiplyingFactor = header === RetryAfterHeader ? 1e3 : 1;
+        const multiplyingFactor = header2 === RetryAfterHeader ? 1e3 : 1;
         return retryAfterValue * multiplyingFactor;
       }
     }
@@ -53897,7 +55995,7 @@ function isBlob(x) {
 }
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/concat.js
-import { Readable } from "stream";
+import { Readable as Readable2 } from "stream";
 async function* streamAsyncIterator() {
   const reader = this.getReader();
   try {
@@ -53923,14 +56021,14 @@ function makeAsyncIterable(webStream) {
 function ensureNodeStream(stream2) {
   if (stream2 instanceof ReadableStream) {
     makeAsyncIterable(stream2);
-    return Readable.fromWeb(stream2);
+    return Readable2.fromWeb(stream2);
   } else {
     return stream2;
   }
 }
 function toStream(source) {
   if (source instanceof Uint8Array) {
-    return Readable.from(Buffer.from(source));
+    return Readable2.from(Buffer.from(source));
   } else if (isBlob(source)) {
     return ensureNodeStream(source.stream());
   } else {
@@ -53940,7 +56038,7 @@ function toStream(source) {
 async function concat(sources) {
   return function() {
     const streams = sources.map((x) => typeof x === "function" ? x() : x).map(toStream);
-    return Readable.from((async function* () {
+    return Readable2.from((async function* () {
       for (const stream2 of streams) {
         for await (const chunk of stream2) {
           yield chunk;
@@ -54106,8 +56204,8 @@ var SDK_VERSION2 = "1.22.3";
 function getUserAgentString(telemetryInfo) {
   const parts = [];
   for (const [key, value] of telemetryInfo) {
-    const token = value ? `${key}/${value}` : key;
-    parts.push(token);
+    const token2 = value ? `${key}/${value}` : key;
+    parts.push(token2);
   }
   return parts.join(" ");
 }
@@ -54183,12 +56281,12 @@ function createAbortablePromise(buildPromise, options) {
 // node_modules/@azure/core-util/dist/esm/delay.js
 var StandardAbortMessage2 = "The delay was aborted.";
 function delay2(timeInMs, options) {
-  let token;
+  let token2;
   const { abortSignal, abortErrorMsg } = options ?? {};
   return createAbortablePromise((resolve6) => {
-    token = setTimeout(resolve6, timeInMs);
+    token2 = setTimeout(resolve6, timeInMs);
   }, {
-    cleanupBeforeAbort: () => clearTimeout(token),
+    cleanupBeforeAbort: () => clearTimeout(token2),
     abortSignal,
     abortErrorMsg: abortErrorMsg ?? StandardAbortMessage2
   });
@@ -54680,16 +56778,16 @@ async function beginRefresh(getAccessToken, retryIntervalInMs, refreshTimeout) {
       return finalToken;
     }
   }
-  let token = await tryGetAccessToken();
-  while (token === null) {
+  let token2 = await tryGetAccessToken();
+  while (token2 === null) {
     await delay2(retryIntervalInMs);
-    token = await tryGetAccessToken();
+    token2 = await tryGetAccessToken();
   }
-  return token;
+  return token2;
 }
 function createTokenCycler(credential, tokenCyclerOptions) {
   let refreshWorker = null;
-  let token = null;
+  let token2 = null;
   let tenantId;
   const options = {
     ...DEFAULT_CYCLER_OPTIONS,
@@ -54710,17 +56808,17 @@ function createTokenCycler(credential, tokenCyclerOptions) {
       if (cycler.isRefreshing) {
         return false;
       }
-      if (token?.refreshAfterTimestamp && token.refreshAfterTimestamp < Date.now()) {
+      if (token2?.refreshAfterTimestamp && token2.refreshAfterTimestamp < Date.now()) {
         return true;
       }
-      return (token?.expiresOnTimestamp ?? 0) - options.refreshWindowInMs < Date.now();
+      return (token2?.expiresOnTimestamp ?? 0) - options.refreshWindowInMs < Date.now();
     },
     /**
      * Produces true if the cycler MUST refresh (null or nearly-expired
      * token).
      */
     get mustRefresh() {
-      return token === null || token.expiresOnTimestamp - options.forcedRefreshWindowInMs < Date.now();
+      return token2 === null || token2.expiresOnTimestamp - options.forcedRefreshWindowInMs < Date.now();
     }
   };
   function refresh(scopes, getTokenOptions) {
@@ -54730,15 +56828,15 @@ function createTokenCycler(credential, tokenCyclerOptions) {
         tryGetAccessToken,
         options.retryIntervalInMs,
         // If we don't have a token, then we should timeout immediately
-        token?.expiresOnTimestamp ?? Date.now()
+        token2?.expiresOnTimestamp ?? Date.now()
       ).then((_token) => {
         refreshWorker = null;
-        token = _token;
+        token2 = _token;
         tenantId = getTokenOptions.tenantId;
-        return token;
+        return token2;
       }).catch((reason) => {
         refreshWorker = null;
-        token = null;
+        token2 = null;
         tenantId = void 0;
         throw reason;
       });
@@ -54749,7 +56847,7 @@ function createTokenCycler(credential, tokenCyclerOptions) {
     const hasClaimChallenge = Boolean(tokenOptions.claims);
     const tenantIdChanged = tenantId !== tokenOptions.tenantId;
     if (hasClaimChallenge) {
-      token = null;
+      token2 = null;
     }
     const mustRefresh = tenantIdChanged || hasClaimChallenge || cycler.mustRefresh;
     if (mustRefresh) {
@@ -54758,7 +56856,7 @@ function createTokenCycler(credential, tokenCyclerOptions) {
     if (cycler.shouldRefresh) {
       refresh(scopes, tokenOptions);
     }
-    return token;
+    return token2;
   };
 }
 
@@ -55868,12 +57966,12 @@ function getOperationRequestInfo(request) {
   if (hasOriginalRequest(request)) {
     return getOperationRequestInfo(request[originalRequestSymbol]);
   }
-  let info2 = state2.operationRequestMap.get(request);
-  if (!info2) {
-    info2 = {};
-    state2.operationRequestMap.set(request, info2);
+  let info3 = state2.operationRequestMap.get(request);
+  if (!info3) {
+    info3 = {};
+    state2.operationRequestMap.set(request, info3);
   }
-  return info2;
+  return info3;
 }
 
 // node_modules/@azure/core-client/dist/esm/deserializationPolicy.js
@@ -56796,8 +58894,8 @@ var HttpHeaders = class _HttpHeaders {
    * @param headerName - The name of the header.
    */
   get(headerName) {
-    const header = this._headersMap[getHeaderKey(headerName)];
-    return !header ? void 0 : header.value;
+    const header2 = this._headersMap[getHeaderKey(headerName)];
+    return !header2 ? void 0 : header2.value;
   }
   /**
    * Get whether or not this header collection contains a header entry for the provided header name.
@@ -56860,13 +58958,13 @@ var HttpHeaders = class _HttpHeaders {
     const result = {};
     if (options.preserveCase) {
       for (const headerKey in this._headersMap) {
-        const header = this._headersMap[headerKey];
-        result[header.name] = header.value;
+        const header2 = this._headersMap[headerKey];
+        result[header2.name] = header2.value;
       }
     } else {
       for (const headerKey in this._headersMap) {
-        const header = this._headersMap[headerKey];
-        result[getHeaderKey(header.name)] = header.value;
+        const header2 = this._headersMap[headerKey];
+        result[getHeaderKey(header2.name)] = header2.value;
       }
     }
     return result;
@@ -56883,8 +58981,8 @@ var HttpHeaders = class _HttpHeaders {
   clone() {
     const resultPreservingCasing = {};
     for (const headerKey in this._headersMap) {
-      const header = this._headersMap[headerKey];
-      resultPreservingCasing[header.name] = header.value;
+      const header2 = this._headersMap[headerKey];
+      resultPreservingCasing[header2.name] = header2.value;
     }
     return new _HttpHeaders(resultPreservingCasing);
   }
@@ -57005,8 +59103,8 @@ function createRequestPolicyFactoryPolicy(factories) {
     name: requestPolicyFactoryPolicyName,
     async sendRequest(request, next) {
       let httpPipeline = {
-        async sendRequest(httpRequest) {
-          const response2 = await next(toPipelineRequest(httpRequest));
+        async sendRequest(httpRequest2) {
+          const response2 = await next(toPipelineRequest(httpRequest2));
           return toCompatResponse(response2, { createProxy: true });
         }
       };
@@ -57329,14 +59427,14 @@ function scanAttributeTokens(attrStr) {
         i = closeIdx + 1;
       }
     }
-    const token = { startIndex: tokenStart };
-    token[1] = leadingWs;
-    token[2] = name2;
-    token[3] = equalsGroup;
-    token[4] = quoteChar !== void 0 ? true : void 0;
-    token[5] = quoteChar;
-    token[6] = value;
-    tokens.push(token);
+    const token2 = { startIndex: tokenStart };
+    token2[1] = leadingWs;
+    token2[2] = name2;
+    token2[3] = equalsGroup;
+    token2[4] = quoteChar !== void 0 ? true : void 0;
+    token2[5] = quoteChar;
+    token2[6] = value;
+    tokens.push(token2);
   }
   return tokens;
 }
@@ -57395,10 +59493,10 @@ function validateAmpersand(xmlData, i) {
   }
   return i;
 }
-function getErrorObject(code18, message, lineNumber) {
+function getErrorObject(code21, message, lineNumber) {
   return {
     err: {
-      code: code18,
+      code: code21,
       msg: message,
       line: lineNumber.line || lineNumber,
       col: lineNumber.col
@@ -57741,23 +59839,23 @@ var EntityDecoder = class {
         i++;
         continue;
       }
-      const token = str3.slice(i + 1, j);
-      if (token.length === 0) {
+      const token2 = str3.slice(i + 1, j);
+      if (token2.length === 0) {
         i++;
         continue;
       }
       let replacement;
       let tier2;
-      if (this._removeSet.has(token)) {
+      if (this._removeSet.has(token2)) {
         replacement = "";
         if (tier2 === void 0) {
           tier2 = LIMIT_TIER_EXTERNAL;
         }
-      } else if (this._leaveSet.has(token)) {
+      } else if (this._leaveSet.has(token2)) {
         i++;
         continue;
-      } else if (token.charCodeAt(0) === 35) {
-        const ncrResult = this._resolveNCR(token);
+      } else if (token2.charCodeAt(0) === 35) {
+        const ncrResult = this._resolveNCR(token2);
         if (ncrResult === void 0) {
           i++;
           continue;
@@ -57765,7 +59863,7 @@ var EntityDecoder = class {
         replacement = ncrResult;
         tier2 = LIMIT_TIER_BASE;
       } else {
-        const resolved = this._resolveName(token);
+        const resolved = this._resolveName(token2);
         replacement = resolved?.value;
         tier2 = resolved?.tier;
       }
@@ -57787,7 +59885,7 @@ var EntityDecoder = class {
           }
         }
         if (limitLength) {
-          const delta = replacement.length - (token.length + 2);
+          const delta = replacement.length - (token2.length + 2);
           if (delta > 0) {
             this._expandedLength += delta;
             if (this._expandedLength > this._maxExpandedLength) {
@@ -57866,7 +59964,7 @@ var EntityDecoder = class {
    *   - undefined                 → 'leave' (caller must skip past '&' only)
    *   - throws Error              → 'throw'
    */
-  _applyNCRAction(action5, token, cp) {
+  _applyNCRAction(action5, token2, cp) {
     switch (action5) {
       case NCR_LEVEL.allow:
         return String.fromCodePoint(cp);
@@ -57877,7 +59975,7 @@ var EntityDecoder = class {
       // signal: keep literal
       case NCR_LEVEL.throw:
         throw new Error(
-          `[EntityDecoder] Prohibited numeric character reference &${token}; (U+${cp.toString(16).toUpperCase().padStart(4, "0")})`
+          `[EntityDecoder] Prohibited numeric character reference &${token2}; (U+${cp.toString(16).toUpperCase().padStart(4, "0")})`
         );
       default:
         return String.fromCodePoint(cp);
@@ -57899,19 +59997,19 @@ var EntityDecoder = class {
    *   - string (incl. '')  — replacement ('' = remove)
    *   - undefined          — leave original &token; as-is
    */
-  _resolveNCR(token) {
-    const second = token.charCodeAt(1);
+  _resolveNCR(token2) {
+    const second = token2.charCodeAt(1);
     let cp;
     if (second === 120 || second === 88) {
-      cp = parseInt(token.slice(2), 16);
+      cp = parseInt(token2.slice(2), 16);
     } else {
-      cp = parseInt(token.slice(1), 10);
+      cp = parseInt(token2.slice(1), 10);
     }
     if (Number.isNaN(cp) || cp < 0 || cp > 1114111) return void 0;
     const minimum = this._classifyNCR(cp);
     if (!this._numericAllowed && minimum < NCR_LEVEL.remove) return void 0;
     const effective = minimum === -1 ? this._ncrOnLevel : Math.max(this._ncrOnLevel, minimum);
-    return this._applyNCRAction(effective, token, cp);
+    return this._applyNCRAction(effective, token2, cp);
   }
 };
 
@@ -58696,9 +60794,9 @@ function toNumber(str3, options = {}) {
   } else if (options.octal && octRegex.test(trimmedStr)) {
     return parse_int(trimmedStr, 8);
   } else if (!isFinite(trimmedStr)) {
-    const num2 = Number(trimmedStr);
-    if (Number.isNaN(num2)) return str3;
-    return handleInfinity(str3, num2, options);
+    const num3 = Number(trimmedStr);
+    if (Number.isNaN(num3)) return str3;
+    return handleInfinity(str3, num3, options);
   } else if (trimmedStr.includes("e") || trimmedStr.includes("E")) {
     return resolveEnotation(str3, trimmedStr, options);
   } else {
@@ -58714,23 +60812,23 @@ function toNumber(str3, options = {}) {
       if (!options.leadingZeros && (leadingZeros.length > 1 || leadingZeros.length === 1 && !decimalAdjacentToLeadingZeros)) {
         return str3;
       } else {
-        const num2 = Number(trimmedStr);
-        const parsedStr = String(num2);
-        if (num2 === 0) return num2;
+        const num3 = Number(trimmedStr);
+        const parsedStr = String(num3);
+        if (num3 === 0) return num3;
         if (parsedStr.search(/[eE]/) !== -1) {
-          if (options.eNotation) return num2;
+          if (options.eNotation) return num3;
           else return str3;
         } else if (trimmedStr.indexOf(".") !== -1) {
-          if (parsedStr === "0") return num2;
-          else if (parsedStr === numTrimmedByZeros) return num2;
-          else if (parsedStr === `${sign}${numTrimmedByZeros}`) return num2;
+          if (parsedStr === "0") return num3;
+          else if (parsedStr === numTrimmedByZeros) return num3;
+          else if (parsedStr === `${sign}${numTrimmedByZeros}`) return num3;
           else return str3;
         }
         let n = leadingZeros ? numTrimmedByZeros : trimmedStr;
         if (leadingZeros) {
-          return n === parsedStr || sign + n === parsedStr ? num2 : str3;
+          return n === parsedStr || sign + n === parsedStr ? num3 : str3;
         } else {
-          return n === parsedStr || n === sign + parsedStr ? num2 : str3;
+          return n === parsedStr || n === sign + parsedStr ? num3 : str3;
         }
       }
     } else {
@@ -58784,13 +60882,13 @@ function parse_int(numStr, base) {
   else if (window && window.parseInt) return window.parseInt(numStr, base);
   else throw new Error("parseInt, Number.parseInt, window.parseInt are not supported");
 }
-function handleInfinity(str3, num2, options) {
-  const isPositive = num2 === Infinity;
+function handleInfinity(str3, num3, options) {
+  const isPositive = num3 === Infinity;
   switch (options.infinity.toLowerCase()) {
     case "null":
       return null;
     case "infinity":
-      return num2;
+      return num3;
     // Return Infinity or -Infinity
     case "string":
       return isPositive ? "Infinity" : "-Infinity";
@@ -60317,7 +62415,7 @@ var SQL_STRICT_PATTERNS = [...sql_default, ...SQL_STRICT_EXTRA];
 var sql_strict_default = SQL_STRICT_PATTERNS;
 
 // node_modules/is-unsafe/src/util/decode-entities.js
-var NAMED = Object.freeze({
+var NAMED2 = Object.freeze({
   colon: ":",
   Tab: "	",
   NewLine: "\n"
@@ -60325,11 +62423,11 @@ var NAMED = Object.freeze({
 var ENTITY_RE = /&(?:#[xX]0*([0-9a-fA-F]{1,6});?|#0*([0-9]{1,7});?|([a-zA-Z][a-zA-Z0-9]{1,15});)/g;
 function decodeEntities(input) {
   if (input.indexOf("&") === -1) return input;
-  return input.replace(ENTITY_RE, (match3, hex4, dec, name2) => {
+  return input.replace(ENTITY_RE, (match3, hex5, dec, name2) => {
     if (name2 !== void 0) {
-      return Object.prototype.hasOwnProperty.call(NAMED, name2) ? NAMED[name2] : match3;
+      return Object.prototype.hasOwnProperty.call(NAMED2, name2) ? NAMED2[name2] : match3;
     }
-    const cp = hex4 !== void 0 ? parseInt(hex4, 16) : parseInt(dec, 10);
+    const cp = hex5 !== void 0 ? parseInt(hex5, 16) : parseInt(dec, 10);
     if (!Number.isFinite(cp) || cp > 1114111) return match3;
     return String.fromCodePoint(cp);
   });
@@ -60904,11 +63002,11 @@ function tagExpWithClosingIndex(xmlData, i, closingChar = ">") {
   let result = "";
   let segmentStart = i;
   for (let index = i; index < len; index++) {
-    const code18 = xmlData.charCodeAt(index);
-    if (code18 === 34 || code18 === 39) {
+    const code21 = xmlData.charCodeAt(index);
+    if (code21 === 34 || code21 === 39) {
       index = xmlData.indexOf(xmlData[index], index + 1);
       if (index === -1) return;
-    } else if (code18 === closeCode0) {
+    } else if (code21 === closeCode0) {
       if (closeCode1 !== -1) {
         if (xmlData.charCodeAt(index + 1) === closeCode1) {
           result += xmlData.substring(segmentStart, index);
@@ -60918,7 +63016,7 @@ function tagExpWithClosingIndex(xmlData, i, closingChar = ">") {
         result += xmlData.substring(segmentStart, index);
         return { data: result, index };
       }
-    } else if (code18 === 9) {
+    } else if (code21 === 9) {
       result += xmlData.substring(segmentStart, index) + " ";
       segmentStart = index + 1;
     }
@@ -62046,8 +64144,8 @@ var logger4 = createClientLogger2("storage-blob");
 import { EventEmitter as EventEmitter2 } from "events";
 
 // node_modules/@azure/storage-common/dist/esm/BuffersStream.js
-import { Readable as Readable2 } from "node:stream";
-var BuffersStream = class extends Readable2 {
+import { Readable as Readable3 } from "node:stream";
+var BuffersStream = class extends Readable3 {
   buffers;
   byteLength;
   /**
@@ -62456,7 +64554,7 @@ var BufferScheduler = class {
 
 // node_modules/@azure/storage-common/dist/esm/crc64.js
 import { createRequire as createRequire2 } from "node:module";
-import { dirname as dirname6 } from "node:path";
+import { dirname as dirname7 } from "node:path";
 import { fileURLToPath as fileURLToPath3 } from "node:url";
 var __isNode__ = typeof process === "object" && typeof process.versions === "object" && typeof process.versions.node === "string";
 var require2;
@@ -62465,7 +64563,7 @@ var __dirname;
 if (__isNode__) {
   require2 = createRequire2(import.meta.url);
   __filename = fileURLToPath3(import.meta.url);
-  __dirname = dirname6(__filename);
+  __dirname = dirname7(__filename);
 }
 var NativeCRC64 = (() => {
   var _scriptDir = typeof document !== "undefined" && document.currentScript ? document.currentScript.src : void 0;
@@ -63769,7 +65867,7 @@ var NativeCRC64 = (() => {
       });
     }
     function createWasm() {
-      var info2 = {
+      var info3 = {
         "env": asmLibraryArg,
         "wasi_snapshot_preview1": asmLibraryArg
       };
@@ -63793,7 +65891,7 @@ var NativeCRC64 = (() => {
       }
       function instantiateArrayBuffer(receiver) {
         return getBinaryPromise().then(function(binary) {
-          return WebAssembly.instantiate(binary, info2);
+          return WebAssembly.instantiate(binary, info3);
         }).then(function(instance) {
           return instance;
         }).then(receiver, function(reason) {
@@ -63809,7 +65907,7 @@ var NativeCRC64 = (() => {
       }
       if (Module["instantiateWasm"]) {
         try {
-          var exports2 = Module["instantiateWasm"](info2, receiveInstance);
+          var exports2 = Module["instantiateWasm"](info3, receiveInstance);
           return exports2;
         } catch (e) {
           err("Module.instantiateWasm callback failed with error: " + e);
@@ -63975,7 +66073,7 @@ var NativeCRC64 = (() => {
       if (printCharBuffers[2].length) printChar(2, 10);
     }
     function _fd_write(fd, iov, iovcnt, pnum) {
-      var num2 = 0;
+      var num3 = 0;
       for (var i = 0; i < iovcnt; i++) {
         var ptr = HEAPU32[iov >> 2];
         var len = HEAPU32[iov + 4 >> 2];
@@ -63983,9 +66081,9 @@ var NativeCRC64 = (() => {
         for (var j = 0; j < len; j++) {
           printChar(fd, HEAPU8[ptr + j]);
         }
-        num2 += len;
+        num3 += len;
       }
-      HEAPU32[pnum >> 2] = num2;
+      HEAPU32[pnum >> 2] = num3;
       return 0;
     }
     function intArrayFromString(stringy, dontAddNull, length) {
@@ -65579,8 +67677,8 @@ var StorageSharedKeyCredentialPolicy = class extends CredentialPolicy {
       return true;
     });
     let canonicalizedHeadersStringToSign = "";
-    headersArray.forEach((header) => {
-      canonicalizedHeadersStringToSign += `${header.name.toLowerCase().trimRight()}:${header.value.trimLeft()}
+    headersArray.forEach((header2) => {
+      canonicalizedHeadersStringToSign += `${header2.name.toLowerCase().trimRight()}:${header2.value.trimLeft()}
 `;
     });
     return canonicalizedHeadersStringToSign;
@@ -66068,8 +68166,8 @@ function storageSharedKeyCredentialPolicy(options) {
       return true;
     });
     let canonicalizedHeadersStringToSign = "";
-    headersArray.forEach((header) => {
-      canonicalizedHeadersStringToSign += `${header.name.toLowerCase().trimRight()}:${header.value.trimLeft()}
+    headersArray.forEach((header2) => {
+      canonicalizedHeadersStringToSign += `${header2.name.toLowerCase().trimRight()}:${header2.value.trimLeft()}
 `;
     });
     return canonicalizedHeadersStringToSign;
@@ -66791,7 +68889,7 @@ __export(mappers_exports, {
   BlockBlobStageBlockHeaders: () => BlockBlobStageBlockHeaders,
   BlockBlobUploadExceptionHeaders: () => BlockBlobUploadExceptionHeaders,
   BlockBlobUploadHeaders: () => BlockBlobUploadHeaders,
-  BlockList: () => BlockList,
+  BlockList: () => BlockList2,
   BlockLookupList: () => BlockLookupList,
   ClearRange: () => ClearRange,
   ContainerAcquireLeaseExceptionHeaders: () => ContainerAcquireLeaseExceptionHeaders,
@@ -68470,7 +70568,7 @@ var BlockLookupList = {
     }
   }
 };
-var BlockList = {
+var BlockList2 = {
   serializedName: "BlockList",
   type: {
     name: "Composite",
@@ -79930,7 +82028,7 @@ var getBlockListOperationSpec = {
   httpMethod: "GET",
   responses: {
     200: {
-      bodyMapper: BlockList,
+      bodyMapper: BlockList2,
       headersMapper: BlockBlobGetBlockListHeaders
     },
     default: {
@@ -81802,8 +83900,8 @@ var BlobLeaseClient = class {
 };
 
 // node_modules/@azure/storage-blob/dist/esm/utils/RetriableReadableStream.js
-import { Readable as Readable3 } from "node:stream";
-var RetriableReadableStream = class extends Readable3 {
+import { Readable as Readable4 } from "node:stream";
+var RetriableReadableStream = class extends Readable4 {
   start;
   offset;
   end;
@@ -82355,7 +84453,7 @@ var BlobDownloadResponse = class {
 };
 
 // node_modules/@azure/storage-blob/dist/esm/utils/BlobQuickQueryStream.js
-import { Readable as Readable4 } from "node:stream";
+import { Readable as Readable5 } from "node:stream";
 
 // node_modules/@azure/storage-blob/dist/esm/internal-avro/AvroConstants.js
 var AVRO_SYNC_MARKER_SIZE = 16;
@@ -82719,10 +84817,10 @@ var AvroReader = class {
     this._initialBlockOffset = currentBlockOffset || 0;
   }
   async initialize(options = {}) {
-    const header = await AvroParser.readFixedBytes(this._headerStream, AVRO_INIT_BYTES.length, {
+    const header2 = await AvroParser.readFixedBytes(this._headerStream, AVRO_INIT_BYTES.length, {
       abortSignal: options.abortSignal
     });
-    if (!arraysEqual2(header, AVRO_INIT_BYTES)) {
+    if (!arraysEqual2(header2, AVRO_INIT_BYTES)) {
       throw new Error("Stream is not an Avro file.");
     }
     this._metadata = await AvroParser.readMap(this._headerStream, AvroParser.readString, {
@@ -82871,7 +84969,7 @@ var AvroReadableFromStream = class extends AvroReadable {
 };
 
 // node_modules/@azure/storage-blob/dist/esm/utils/BlobQuickQueryStream.js
-var BlobQuickQueryStream = class extends Readable4 {
+var BlobQuickQueryStream = class extends Readable5 {
   source;
   avroReader;
   avroIter;
@@ -86673,16 +88771,16 @@ var InvalidResponseError = class extends Error {
   }
 };
 var NetworkError = class extends Error {
-  constructor(code18) {
-    const message = `Unable to make request: ${code18}
+  constructor(code21) {
+    const message = `Unable to make request: ${code21}
 If you are using self-hosted runners, please make sure your runner has access to all GitHub endpoints: https://docs.github.com/en/actions/hosting-your-own-runners/managing-self-hosted-runners/about-self-hosted-runners#communication-between-self-hosted-runners-and-github`;
     super(message);
-    this.code = code18;
+    this.code = code21;
     this.name = "NetworkError";
   }
 };
-NetworkError.isNetworkErrorCode = (code18) => {
-  if (!code18)
+NetworkError.isNetworkErrorCode = (code21) => {
+  if (!code21)
     return false;
   return [
     "ECONNRESET",
@@ -86690,7 +88788,7 @@ NetworkError.isNetworkErrorCode = (code18) => {
     "ETIMEDOUT",
     "ECONNREFUSED",
     "EHOSTUNREACH"
-  ].includes(code18);
+  ].includes(code21);
 };
 var UsageError = class extends Error {
   constructor() {
@@ -86912,9 +89010,9 @@ function sleep(milliseconds) {
     return new Promise((resolve6) => setTimeout(resolve6, milliseconds));
   });
 }
-function retry(name_1, method_1, getStatusCode_1) {
+function retry2(name_1, method_1, getStatusCode_1) {
   return __awaiter13(this, arguments, void 0, function* (name2, method, getStatusCode, maxAttempts = DefaultRetryAttempts, delay4 = DefaultRetryDelay, onError = void 0) {
-    let errorMessage = "";
+    let errorMessage2 = "";
     let attempt = 1;
     while (attempt <= maxAttempts) {
       let response = void 0;
@@ -86927,7 +89025,7 @@ function retry(name_1, method_1, getStatusCode_1) {
           response = onError(error2);
         }
         isRetryable = true;
-        errorMessage = error2.message;
+        errorMessage2 = error2.message;
       }
       if (response) {
         statusCode = getStatusCode(response);
@@ -86937,9 +89035,9 @@ function retry(name_1, method_1, getStatusCode_1) {
       }
       if (statusCode) {
         isRetryable = isRetryableStatusCode(statusCode);
-        errorMessage = `Cache service responded with ${statusCode}`;
+        errorMessage2 = `Cache service responded with ${statusCode}`;
       }
-      debug(`${name2} - Attempt ${attempt} of ${maxAttempts} failed with error: ${errorMessage}`);
+      debug(`${name2} - Attempt ${attempt} of ${maxAttempts} failed with error: ${errorMessage2}`);
       if (!isRetryable) {
         debug(`${name2} - Error is not retryable`);
         break;
@@ -86947,12 +89045,12 @@ function retry(name_1, method_1, getStatusCode_1) {
       yield sleep(delay4);
       attempt++;
     }
-    throw Error(`${name2} failed: ${errorMessage}`);
+    throw Error(`${name2} failed: ${errorMessage2}`);
   });
 }
 function retryTypedResponse(name_1, method_1) {
   return __awaiter13(this, arguments, void 0, function* (name2, method, maxAttempts = DefaultRetryAttempts, delay4 = DefaultRetryDelay) {
-    return yield retry(
+    return yield retry2(
       name2,
       method,
       (response) => response.statusCode,
@@ -86977,7 +89075,7 @@ function retryTypedResponse(name_1, method_1) {
 }
 function retryHttpClientResponse(name_1, method_1) {
   return __awaiter13(this, arguments, void 0, function* (name2, method, maxAttempts = DefaultRetryAttempts, delay4 = DefaultRetryDelay) {
-    return yield retry(name2, method, (response) => response.message.statusCode, maxAttempts, delay4);
+    return yield retry2(name2, method, (response) => response.message.statusCode, maxAttempts, delay4);
   });
 }
 
@@ -87454,8 +89552,8 @@ function getRequestOptions() {
   return requestOptions;
 }
 function createHttpClient() {
-  const token = process.env["ACTIONS_RUNTIME_TOKEN"] || "";
-  const bearerCredentialHandler = new BearerCredentialHandler(token);
+  const token2 = process.env["ACTIONS_RUNTIME_TOKEN"] || "";
+  const bearerCredentialHandler = new BearerCredentialHandler(token2);
   return new HttpClient(getUserAgentString2(), [bearerCredentialHandler], getRequestOptions());
 }
 function getCacheEntry(keys, paths, options) {
@@ -87474,9 +89572,9 @@ function getCacheEntry(keys, paths, options) {
       return null;
     }
     if (!isSuccessStatusCode(response.statusCode)) {
-      const errorMessage = (_a2 = response.error) === null || _a2 === void 0 ? void 0 : _a2.message;
-      if (errorMessage === null || errorMessage === void 0 ? void 0 : errorMessage.includes(CacheReadDeniedMessagePrefix)) {
-        throw new Error(errorMessage);
+      const errorMessage2 = (_a2 = response.error) === null || _a2 === void 0 ? void 0 : _a2.message;
+      if (errorMessage2 === null || errorMessage2 === void 0 ? void 0 : errorMessage2.includes(CacheReadDeniedMessagePrefix)) {
+        throw new Error(errorMessage2);
       }
       throw new Error(`Cache service responded with ${response.statusCode}`);
     }
@@ -88335,7 +90433,7 @@ var CacheServiceClient = class {
     this.maxAttempts = 5;
     this.baseRetryIntervalMilliseconds = 3e3;
     this.retryMultiplier = 1.5;
-    const token = getRuntimeToken();
+    const token2 = getRuntimeToken();
     this.baseUrl = getCacheServiceURL();
     if (maxAttempts) {
       this.maxAttempts = maxAttempts;
@@ -88347,7 +90445,7 @@ var CacheServiceClient = class {
       this.retryMultiplier = retryMultiplier;
     }
     this.httpClient = new HttpClient(userAgent, [
-      new BearerCredentialHandler(token)
+      new BearerCredentialHandler(token2)
     ]);
   }
   // This function satisfies the Rpc interface. It is compatible with the JSON
@@ -88372,7 +90470,7 @@ var CacheServiceClient = class {
   retryableRequest(operation) {
     return __awaiter16(this, void 0, void 0, function* () {
       let attempt = 0;
-      let errorMessage = "";
+      let errorMessage2 = "";
       let rawBody = "";
       while (attempt < this.maxAttempts) {
         let isRetryable = false;
@@ -88389,12 +90487,12 @@ var CacheServiceClient = class {
             return { response, body: body2 };
           }
           isRetryable = this.isRetryableHttpStatusCode(statusCode);
-          errorMessage = `Failed request: (${statusCode}) ${response.message.statusMessage}`;
+          errorMessage2 = `Failed request: (${statusCode}) ${response.message.statusMessage}`;
           if (body2.msg) {
             if (UsageError.isUsageErrorMessage(body2.msg)) {
               throw new UsageError();
             }
-            errorMessage = `${errorMessage}: ${body2.msg}`;
+            errorMessage2 = `${errorMessage2}: ${body2.msg}`;
           }
           if (statusCode === HttpCodes.TooManyRequests) {
             const retryAfterHeader = response.message.headers["retry-after"];
@@ -88404,7 +90502,7 @@ var CacheServiceClient = class {
                 warning(`You've hit a rate limit, your rate limit will reset in ${parsedSeconds} seconds`);
               }
             }
-            throw new RateLimitError(`Rate limited: ${errorMessage}`);
+            throw new RateLimitError(`Rate limited: ${errorMessage2}`);
           }
         } catch (error2) {
           if (error2 instanceof SyntaxError) {
@@ -88420,16 +90518,16 @@ var CacheServiceClient = class {
             throw new NetworkError(error2 === null || error2 === void 0 ? void 0 : error2.code);
           }
           isRetryable = true;
-          errorMessage = error2.message;
+          errorMessage2 = error2.message;
         }
         if (!isRetryable) {
-          throw new Error(`Received non-retryable error: ${errorMessage}`);
+          throw new Error(`Received non-retryable error: ${errorMessage2}`);
         }
         if (attempt + 1 === this.maxAttempts) {
-          throw new Error(`Failed to make request after ${this.maxAttempts} attempts: ${errorMessage}`);
+          throw new Error(`Failed to make request after ${this.maxAttempts} attempts: ${errorMessage2}`);
         }
         const retryTimeMilliseconds = this.getExponentialRetryTimeMilliseconds(attempt);
-        info(`Attempt ${attempt + 1} of ${this.maxAttempts} failed with error: ${errorMessage}. Retrying request in ${retryTimeMilliseconds} ms...`);
+        info(`Attempt ${attempt + 1} of ${this.maxAttempts} failed with error: ${errorMessage2}. Retrying request in ${retryTimeMilliseconds} ms...`);
         yield this.sleep(retryTimeMilliseconds);
         attempt++;
       }
@@ -88822,9 +90920,9 @@ function restoreCacheV1(paths_1, primaryKey_1, restoreKeys_1, options_1) {
           enableCrossOsArchive
         });
       } catch (error2) {
-        const errorMessage = (_a2 = error2 === null || error2 === void 0 ? void 0 : error2.message) !== null && _a2 !== void 0 ? _a2 : "";
-        if (errorMessage.includes(CACHE_READ_DENIED_PREFIX)) {
-          throw new CacheReadDeniedError(errorMessage);
+        const errorMessage2 = (_a2 = error2 === null || error2 === void 0 ? void 0 : error2.message) !== null && _a2 !== void 0 ? _a2 : "";
+        if (errorMessage2.includes(CACHE_READ_DENIED_PREFIX)) {
+          throw new CacheReadDeniedError(errorMessage2);
         }
         throw error2;
       }
@@ -88894,9 +90992,9 @@ function restoreCacheV2(paths_1, primaryKey_1, restoreKeys_1, options_1) {
       try {
         response = yield twirpClient.GetCacheEntryDownloadURL(request);
       } catch (error2) {
-        const errorMessage = (_a2 = error2 === null || error2 === void 0 ? void 0 : error2.message) !== null && _a2 !== void 0 ? _a2 : "";
-        if (errorMessage.includes(CACHE_READ_DENIED_PREFIX)) {
-          throw new CacheReadDeniedError(errorMessage);
+        const errorMessage2 = (_a2 = error2 === null || error2 === void 0 ? void 0 : error2.message) !== null && _a2 !== void 0 ? _a2 : "";
+        if (errorMessage2.includes(CACHE_READ_DENIED_PREFIX)) {
+          throw new CacheReadDeniedError(errorMessage2);
         }
         throw error2;
       }
@@ -89079,9 +91177,9 @@ function saveCacheV2(paths_1, key_1, options_1) {
         signedUploadUrl = response.signedUploadUrl;
       } catch (error2) {
         debug(`Failed to reserve cache: ${error2}`);
-        const errorMessage = (_a2 = error2 === null || error2 === void 0 ? void 0 : error2.message) !== null && _a2 !== void 0 ? _a2 : "";
-        if (errorMessage.startsWith(CACHE_WRITE_DENIED_PREFIX)) {
-          throw new CacheWriteDeniedError(`Unable to reserve cache with key ${key}. More details: ${errorMessage}`);
+        const errorMessage2 = (_a2 = error2 === null || error2 === void 0 ? void 0 : error2.message) !== null && _a2 !== void 0 ? _a2 : "";
+        if (errorMessage2.startsWith(CACHE_WRITE_DENIED_PREFIX)) {
+          throw new CacheWriteDeniedError(`Unable to reserve cache with key ${key}. More details: ${errorMessage2}`);
         }
         throw new ReserveCacheError(`Unable to reserve cache with key ${key}, another job may be creating this cache.`);
       }
@@ -89157,7 +91255,7 @@ async function restoreScanCache(ctx) {
   if (!matchedKey) return { message: "cache: no entry for these rules yet; full scan" };
   let text;
   try {
-    if (statSync4(file).size > MAX_STATE_BYTES)
+    if (statSync3(file).size > MAX_STATE_BYTES)
       return { matchedKey, message: `cache: ${matchedKey} is too large; ignored, full scan` };
     text = readFileSync3(file);
   } catch {
@@ -89202,6 +91300,9 @@ async function saveScanCache(ctx, commits, restored) {
 
 // src/action/scan.ts
 var ACTION = "jit-gpg scan";
+function info2(line) {
+  info(printable(line));
+}
 var MAX_WARNING_ANNOTATIONS = 10;
 function readScanInputs(source) {
   const i = inputs(ACTION, source);
@@ -89210,8 +91311,13 @@ function readScanInputs(source) {
     mode: i.oneOf("mode", SCAN_MODES, "auto"),
     failOn: i.oneOf("fail-on", FAIL_ON, "any"),
     annotations: i.boolean("annotations", true),
-    cache: i.boolean("cache", true)
+    cache: i.boolean("cache", true),
+    revoke: i.oneOf("revoke", REVOKE, "none"),
+    configFrom: i.oneOf("config-from", ["base", "head"], "base")
   };
+  if (i.optional("run-id") !== void 0) out.runId = i.integer("run-id", { fallback: 0, min: 1 });
+  const token2 = i.optional("token");
+  if (token2 !== void 0) out.token = token2;
   for (const [key, name2] of [
     ["base", "base"],
     ["head", "head"],
@@ -89225,9 +91331,9 @@ function readScanInputs(source) {
   return out;
 }
 function workspacePrefix(workspace, root) {
-  const rel = relative5(workspace, root);
+  const rel = relative6(workspace, root);
   if (rel === "") return "";
-  if (rel.startsWith("..") || isAbsolute3(rel)) return void 0;
+  if (rel.startsWith("..") || isAbsolute4(rel)) return void 0;
   return rel.split(sep10).join("/");
 }
 function withPrefix(prefix2, f) {
@@ -89235,7 +91341,10 @@ function withPrefix(prefix2, f) {
 }
 function failMessage(job, fails, failOn) {
   const n = job.result.findings.length;
-  const what = failOn === "validated" ? `${plural(fails.length, "validated secret")} found (${n} finding${n === 1 ? "" : "s"} in all)` : `${plural(n, "secret")} found${fails.some((f) => f.validated) ? ` (${fails.filter((f) => f.validated).length} validated)` : ""}`;
+  if (job.logs) {
+    return `${ACTION}: ${plural2(n, "secret")} found in the run's logs. Rotate each one first (treat it as leaked: anyone who can read the run can read its logs), then stop the step from printing it and delete the logs (the run's menu: Delete all logs). The annotations and the job summary link to each job, step and line.`;
+  }
+  const what = failOn === "validated" ? `${plural2(fails.length, "validated secret")} found (${n} finding${n === 1 ? "" : "s"} in all)` : `${plural2(n, "secret")} found${fails.some((f) => f.validated) ? ` (${fails.filter((f) => f.validated).length} validated)` : ""}`;
   return `${ACTION}: ${what}. Rotate each one first (treat it as leaked: it is in the git history), then remove it from the code. For a false positive, add an inline \`jit-gpg:allow\` comment or an [allow] entry in ${DEFAULT_CONFIG_NAME}, or accept the current findings by passing this run's JSON report (output \`report\`) as input \`baseline\`. The annotations and the job summary show each file and line.`;
 }
 async function run() {
@@ -89250,6 +91359,7 @@ async function run() {
 async function main(env5) {
   const i = inputs(ACTION);
   const opts = readScanInputs();
+  if (opts.token) setSecret(opts.token);
   const workspace = resolve5(env5.GITHUB_WORKSPACE || process.cwd());
   const runnerTemp = env5.RUNNER_TEMP || tmpdir2();
   const target = resolve5(workspace, opts.path);
@@ -89259,33 +91369,46 @@ async function main(env5) {
       `points to ${target}, which does not exist; use a path relative to the workspace (default ".")`
     );
   }
-  const isDir = statSync5(target).isDirectory();
-  const root = isDir ? target : dirname7(target);
-  const file = isDir ? void 0 : basename5(target);
+  const isDir = statSync4(target).isDirectory();
+  const root = isDir ? target : dirname8(target);
+  const file = isDir ? void 0 : basename6(target);
   const sarifPath = opts.sarif ? resolve5(workspace, opts.sarif) : join12(runnerTemp, "jit-gpg.sarif");
   const reportPath = join12(runnerTemp, "jit-gpg-report.json");
-  if (existsSync8(sarifPath) && statSync5(sarifPath).isDirectory()) {
+  if (existsSync8(sarifPath) && statSync4(sarifPath).isDirectory()) {
     throw i.error("sarif", `points to the directory ${sarifPath}; give a file path such as results/jit-gpg.sarif`);
   }
+  const logsMode = opts.mode === "logs";
   const prefix2 = workspacePrefix(workspace, root);
-  if (prefix2 === void 0) {
+  if (prefix2 === void 0 && !logsMode) {
     warning(
       `${ACTION}: path ${root} is outside the workspace (${workspace}); annotation and SARIF paths are relative to it`
     );
   }
   await group("Settings", async () => {
-    info(`path: ${target}${file ? " (a single file)" : ""}`);
-    info(`mode: ${opts.mode}${opts.mode === "auto" ? " (from the event)" : ""}`);
-    if (opts.base || opts.head) info(`base: ${opts.base ?? "-"}  head: ${opts.head ?? "-"}`);
-    info(`config: ${opts.config ?? `${DEFAULT_CONFIG_NAME} if present`}`);
-    info(`baseline: ${opts.baseline ?? "none"}`);
-    info(`fail-on: ${opts.failOn}  annotations: ${opts.annotations}  cache: ${opts.cache}`);
+    info2(`path: ${target}${file ? " (a single file)" : ""}`);
+    info2(`mode: ${opts.mode}${opts.mode === "auto" ? " (from the event)" : ""}`);
+    if (opts.base || opts.head) info2(`base: ${opts.base ?? "-"}  head: ${opts.head ?? "-"}`);
+    info2(`config: ${opts.config ?? `${DEFAULT_CONFIG_NAME} if present`}`);
+    info2(`baseline: ${opts.baseline ?? "none"}`);
+    info2(`fail-on: ${opts.failOn}  annotations: ${opts.annotations}  cache: ${opts.cache}`);
+    if (logsMode) info2(`run: ${opts.runId ?? `${env5.GITHUB_RUN_ID ?? "-"} (this run)`}`);
+    info2(`revoke: ${opts.revoke}`);
+    info2(`config-from: ${opts.configFrom}`);
   });
   const warnings = [];
+  const notes = [];
+  const event = env5.GITHUB_EVENT_NAME;
+  const useCache = opts.cache && !isPullRequestEvent(event);
+  if (!opts.cache) notes.push("Cache: not used (input `cache` is false).");
+  else if (!useCache) {
+    const note = `Cache: not used on ${event} events (a pull request's own workflows can write that cache scope); every commit in range was scanned.`;
+    info2(note);
+    notes.push(note);
+  }
   let cacheCtx;
   let restored;
   const restoreGitCache = async (mode, policy, configFile) => {
-    const digest = (file2) => file2 ? createHash6("sha256").update(readFileSync4(file2)).digest("hex") : "";
+    const digest = (file2) => file2 ? createHash6("sha256").update(readRegularFile(file2, { maxBytes: MAX_CONFIG_BYTES, what: "config file" })).digest("hex") : "";
     const config = digest(configFile);
     const gitleaks = digest(findGitleaksConfig(root));
     const unique = [env5.GITHUB_SHA || "local", env5.GITHUB_RUN_ID || String(Date.now()), env5.GITHUB_RUN_ATTEMPT || "1"];
@@ -89296,7 +91419,7 @@ async function main(env5) {
       unique: unique.join("-")
     };
     const r = await restoreScanCache(cacheCtx);
-    info(r.message);
+    info2(r.message);
     restored = r.commits;
     return r.commits;
   };
@@ -89313,13 +91436,26 @@ async function main(env5) {
         configSearch: [.../* @__PURE__ */ new Set([root, workspace])],
         cwd: workspace,
         baselinePath: opts.baseline,
+        configFrom: opts.configFrom,
         env: env5,
-        onNotice: (m) => info(m),
-        ...opts.cache ? { restoreGitCache } : {},
+        revoke: opts.revoke,
+        ...logsMode ? {
+          logs: {
+            repo: env5.GITHUB_REPOSITORY ?? "",
+            runId: opts.runId ?? Number(env5.GITHUB_RUN_ID ?? ""),
+            serverUrl: env5.GITHUB_SERVER_URL || "https://github.com"
+          }
+        } : {},
+        github: {
+          apiUrl: env5.GITHUB_API_URL || "https://api.github.com",
+          ...opts.token ? { token: opts.token } : {}
+        },
+        onNotice: (m) => info2(m),
+        ...useCache ? { restoreGitCache } : {},
         onWarning: (m) => {
           warnings.push(m);
           if (warnings.length <= MAX_WARNING_ANNOTATIONS) warning(m);
-          else info(`warning: ${m}`);
+          else info2(`warning: ${m}`);
         }
       });
     } catch (e) {
@@ -89333,23 +91469,40 @@ async function main(env5) {
       throw e;
     }
     const s = j.result.stats;
-    info(`config: ${j.configFile ? relative5(workspace, j.configFile) || j.configFile : "built-in defaults"}`);
-    info(`${plural(j.policy.rules.length, "rule")}; engine ${s.engine}`);
-    info(`${plural(s.files, "file")} (${formatBytes2(s.bytes)}) scanned in ${s.durationMs} ms`);
-    if (s.skippedBinary || s.skippedLarge || s.unreadable) {
-      info(
-        `skipped: ${s.skippedBinary} binary, ${s.skippedLarge} over the size limit, ${s.unreadable} unreadable`
-      );
+    info2(`config: ${j.configFile ? relative6(workspace, j.configFile) || j.configFile : "built-in defaults"}`);
+    info2(`${plural2(j.policy.rules.length, "rule")}; engine ${s.engine}`);
+    info2(`${plural2(s.files, "file")} (${formatBytes3(s.bytes)}) scanned in ${s.durationMs} ms`);
+    const skips = policySkips(s);
+    if (skips.length) info2(`skipped by policy: ${skips.join(", ")}`);
+    if (incompleteItems(s) > 0) {
+      info2(`could not be scanned: ${plural2(incompleteItems(s), "item")} (see the warnings)`);
     }
     if (j.baseline) {
-      info(
-        `baseline: ${plural(j.accepted.length, "finding")} accepted, ${plural(j.stale.length, "stale entry", "stale entries")}`
+      info2(
+        `baseline: ${plural2(j.accepted.length, "finding")} accepted, ${plural2(j.stale.length, "stale entry", "stale entries")}`
       );
     }
     return j;
   });
-  const findings = redactFindings(job.result.findings).map((f) => withPrefix(prefix2, f));
-  const accepted = redactFindings(job.accepted).map((f) => withPrefix(prefix2, f));
+  const configNames = job.config.files.map((f) => `${f.name} (${f.origin})`);
+  notes.unshift(
+    `Config: read from the ${job.config.describe}: ${configNames.length ? configNames.join(", ") : "no config files, built-in defaults"}.`
+  );
+  for (const f of job.config.files.filter((c) => c.changed && job.config.base)) {
+    notice(
+      `${ACTION}: this pull request changes ${f.name}; the scan used the base commit's version instead (${f.origin}). The change takes effect once it is merged.`,
+      { title: "Scan config changed by this pull request", file: f.name }
+    );
+  }
+  const markerFindings = redactFindings(job.markerSuppressed).map((f) => withPrefix(prefix2, f));
+  for (const f of markerFindings) {
+    const message = `suppressed by a marker added in this pull request: review it (${f.title}: ${f.preview} [${f.ruleId}])`;
+    warning(message, { title: "Inline allow marker added", file: f.file, startLine: f.line, endLine: f.endLine });
+    notes.push(`${f.file}:${f.line}: ${message}`);
+  }
+  const filePrefix = logsMode ? "" : prefix2;
+  const findings = redactFindings(job.result.findings).map((f) => withPrefix(filePrefix, f));
+  const accepted = redactFindings(job.accepted).map((f) => withPrefix(filePrefix, f));
   const fails = failing(findings, opts.failOn);
   const input = {
     findings,
@@ -89360,25 +91513,30 @@ async function main(env5) {
     toolVersion: VERSION
   };
   await group("Reports", async () => {
-    await mkdir2(dirname7(sarifPath), { recursive: true });
+    await mkdir2(dirname8(sarifPath), { recursive: true });
     await writeFile2(
       sarifPath,
       renderSarif({
         ...input,
         rules: job.policy.rules,
         root: prefix2 === void 0 ? root : workspace,
-        executionSuccessful: job.result.stats.failed === 0
+        executionSuccessful: incompleteItems(job.result.stats) === 0
       })
     );
-    info(`SARIF: ${sarifPath}`);
-    await mkdir2(dirname7(reportPath), { recursive: true });
+    info2(`SARIF: ${sarifPath}`);
+    await mkdir2(dirname8(reportPath), { recursive: true });
     await writeFile2(reportPath, renderJson(input));
-    info(`JSON report: ${reportPath}`);
+    info2(`JSON report: ${reportPath}`);
     try {
       await summary.addRaw(
-        renderMarkdown({ ...input, failing: fails.length, reportPaths: { sarif: sarifPath, json: reportPath } })
+        renderMarkdown({
+          ...input,
+          notes,
+          failing: fails.length,
+          reportPaths: { sarif: sarifPath, json: reportPath }
+        })
       ).write();
-      info("job summary written");
+      info2("job summary written");
     } catch (e) {
       warning(`${ACTION}: could not write the job summary (${e.message})`);
     }
@@ -89386,6 +91544,15 @@ async function main(env5) {
   await group(`Findings (${findings.length})`, async () => {
     for (const f of findings) {
       const message = `${f.title}: ${f.preview}${f.validated ? " (validated)" : ""} [${f.ruleId}]`;
+      if (f.log) {
+        const step = f.log.step !== void 0 ? `, step "${printable(f.log.step)}"` : "";
+        const where2 = `job "${printable(f.log.job)}"${step}, line ${f.line}`;
+        const revoked = f.revocation ? `; revocation: ${f.revocation.answer}` : "";
+        const text = `${message} in ${where2}${revoked}: ${f.log.url}`;
+        if (opts.annotations) error(printable(text), { title: f.title });
+        else info2(text);
+        continue;
+      }
       if (opts.annotations) {
         error(message, {
           title: f.title,
@@ -89395,28 +91562,29 @@ async function main(env5) {
           endLine: f.endLine
         });
       } else {
-        info(`${f.file}:${f.line}:${f.column}: ${message}`);
+        info2(`${f.file}:${f.line}:${f.column}: ${message}`);
       }
     }
-    if (findings.length === 0) info("no secrets found");
+    if (findings.length === 0) info2("no secrets found");
   });
   if (cacheCtx && job.git && findings.length === 0 && accepted.length === 0 && isCleanForCache(job.result, { stats: job.git.stats })) {
     const ctx = cacheCtx;
     const commits = job.git.commits;
-    await group("Cache", async () => info((await saveScanCache(ctx, commits, restored)).message));
+    await group("Cache", async () => info2((await saveScanCache(ctx, commits, restored)).message));
   }
   setOutput("findings", String(findings.length));
   setOutput("sarif", sarifPath);
   setOutput("report", reportPath);
+  if (job.revocation?.failure) setFailed(`${ACTION}: ${job.revocation.failure}`);
   if (fails.length > 0) {
     setFailed(failMessage(job, fails, opts.failOn));
-  } else if (job.result.stats.failed > 0) {
+  } else if (incompleteItems(job.result.stats) > 0) {
     setFailed(
-      `${ACTION}: scan incomplete: ${plural(job.result.stats.failed, "item")} could not be scanned (see the warnings); re-run the job`
+      `${ACTION}: scan incomplete: ${plural2(incompleteItems(job.result.stats), "item")} could not be scanned (see the warnings); fix what they name or re-run the job`
     );
   } else if (findings.length > 0) {
     notice(
-      `${ACTION}: ${plural(findings.length, "finding")}, none failing with fail-on: ${opts.failOn}; see the job summary`
+      `${ACTION}: ${plural2(findings.length, "finding")}, none failing with fail-on: ${opts.failOn}; see the job summary`
     );
   }
 }

@@ -4,7 +4,7 @@ import { createRequire as __jitCreateRequire } from 'node:module'; const require
 import { parentPort, workerData } from "node:worker_threads";
 
 // src/scan/engine.ts
-import { closeSync, openSync, readSync } from "node:fs";
+import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 
 // src/scan/decode.ts
 import { isUtf8 } from "node:buffer";
@@ -227,7 +227,16 @@ function shannonEntropy(s) {
   }
   return h;
 }
-var PLACEHOLDER_WORDS = ["changeme", "change_me", "change-me", "example", "dummy", "redacted", "placeholder"];
+var PLACEHOLDER_WORDS = [
+  "changeme",
+  "change_me",
+  "change-me",
+  "example",
+  "dummy",
+  "redacted",
+  "placeholder",
+  "removed"
+];
 var PLACEHOLDER_SHAPES = [
   /\*{3,}/,
   // ****, masked values
@@ -255,7 +264,81 @@ function isPlaceholder(secret) {
   const lower = secret.toLowerCase();
   for (const w of PLACEHOLDER_WORDS) if (lower.includes(w)) return true;
   for (const re of PLACEHOLDER_SHAPES) if (re.test(secret)) return true;
+  if (secret.length < 200 && longestAscendingRun(secret) >= 6) return true;
+  if (isConstantName(secret)) return true;
   return false;
+}
+function longestAscendingRun(s) {
+  let best = s.length > 0 ? 1 : 0;
+  let run = 1;
+  for (let i = 1; i < s.length; i++) {
+    const a = s.charCodeAt(i - 1);
+    const b = s.charCodeAt(i);
+    const alnum = /[0-9A-Za-z]/.test(s[i]) && /[0-9A-Za-z]/.test(s[i - 1]);
+    run = alnum && b === a + 1 ? run + 1 : 1;
+    if (run > best) best = run;
+  }
+  return best;
+}
+function isConstantName(s) {
+  if (!/^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(s)) return false;
+  return s.split("_").every((w) => /^[0-9]{0,3}$/.test(w) || /^[A-Z]+[0-9]{0,2}$/.test(w) && /[AEIOUY]/.test(w));
+}
+function valueLength(secret) {
+  let end = secret.length;
+  const esc = /\\+[nrt"'\x60]|\\+$/.exec(secret);
+  if (esc) end = esc.index;
+  const count = (ch, upTo) => {
+    let n = 0;
+    for (let i = 0; i < upTo; i++) if (secret[i] === ch) n++;
+    return n;
+  };
+  const pairs = { ")": "(", "]": "[", "}": "{" };
+  for (; ; ) {
+    const c = secret[end - 1];
+    if (c === void 0) break;
+    if (c === "," || c === ";") end--;
+    else if (c in pairs && count(c, end) > count(pairs[c], end)) end--;
+    else if ((c === '"' || c === "'" || c === "`") && count(c, end) % 2 === 1) end--;
+    else break;
+  }
+  return end;
+}
+function isCodeNotSecret(secret) {
+  if (/\\[sSdDwWbB]|\(\?[:!=<iP]|\.[*+?]|\[\^|\]\*|\]\+|\)\*|\)\+|\)\?/.test(secret)) return true;
+  if (/^[*&]+[A-Za-z_][\w.]*$/.test(secret)) return true;
+  return false;
+}
+function decodedForms(secret) {
+  const out = [];
+  if (secret.length >= 4 && secret.length <= 512) {
+    if (/^[A-Za-z0-9+/]+={0,2}$/.test(secret) && secret.length % 4 !== 1) {
+      const text = Buffer.from(secret, "base64").toString("utf8");
+      if (isPrintableText(text)) out.push(text.replace(/[\r\n]+$/, ""));
+    }
+    if (/^(?:[0-9a-f]{2})+$|^(?:[0-9A-F]{2})+$/.test(secret)) {
+      const text = Buffer.from(secret, "hex").toString("utf8");
+      if (isPrintableText(text)) out.push(text.replace(/[\r\n]+$/, ""));
+    }
+    if (/%[0-9A-Fa-f]{2}/.test(secret)) {
+      try {
+        out.push(decodeURIComponent(secret));
+      } catch {
+      }
+    }
+  }
+  return out;
+}
+function isPrintableText(text) {
+  return text.length > 0 && /^[\x20-\x7e]+[\r\n]*$/.test(text);
+}
+function isStandIn(text) {
+  const t = text.trim();
+  if (t.length < 6) return true;
+  if (isPlaceholder(t) || isReference(t) || isRepeated(t)) return true;
+  if (/^[A-Za-z]+$/.test(t) && t.length <= 12) return true;
+  if (/^[A-Za-z]+:[A-Za-z]+$/.test(t)) return true;
+  return /^(?:pass(?:word)?|secret|token|key|test|admin|user)[0-9!._-]*$/i.test(t);
 }
 function isRepeated(secret) {
   let body = "";
@@ -318,7 +401,9 @@ function isIntegrityHash(input, secretStart, secret) {
 function isBase64Byte(b) {
   return b >= 48 && b <= 57 || b >= 65 && b <= 90 || b >= 97 && b <= 122 || b === 43 || b === 47;
 }
-var ALLOW_MARKERS = ["jit-gpg:allow", "gitleaks:allow", "pragma: allowlist secret"].map((m) => Buffer.from(m));
+var ALLOW_MARKERS = ["jit-gpg:allow", "gitleaks:allow", "trufflehog:ignore", "pragma: allowlist secret"].map(
+  (m) => Buffer.from(m)
+);
 function hasInlineAllow(input, lineStart, lineEnd) {
   if (lineEnd - lineStart < 13) return false;
   const line = input.subarray(lineStart, lineEnd);
@@ -7523,15 +7608,22 @@ var ScanEngine = class {
   alwaysRules;
   set;
   allow;
+  /** EngineOptions.reportInlineAllowed (read by ItemScan). */
+  reportInlineAllowed;
   stopwords;
   work;
   // Per-window scratch: each rule's pending window, and the rules that have one.
   wStart;
   wEnd;
   cands = [];
+  /** Rule ids whose validated secrets are retained for revocation, and those secrets by fingerprint. */
+  retain;
+  retained = /* @__PURE__ */ new Map();
   constructor(policy, options2 = {}) {
+    this.retain = new Set(policy.retainSecrets ?? []);
     const warn = options2.onWarning ?? (() => {
     });
+    this.reportInlineAllowed = options2.reportInlineAllowed === true;
     this.regex = options2.regex ?? loadRegexEngine(warn);
     this.chunkSize = options2.chunkSize ?? 1024 * 1024;
     this.overlap = options2.overlap ?? 64 * 1024;
@@ -7594,6 +7686,17 @@ var ScanEngine = class {
   get ruleCount() {
     return this.rules.length;
   }
+  /** Keeps a validated secret of a retained rule (revocation only); a no-op for every other rule. */
+  retainSecret(ruleId, fingerprint2, secret) {
+    if (this.retain.has(ruleId)) this.retained.set(fingerprint2, secret);
+  }
+  /** The secrets retained since the last call, by fingerprint (then forgotten here). */
+  takeRetained() {
+    if (this.retained.size === 0) return [];
+    const out = [...this.retained];
+    this.retained = /* @__PURE__ */ new Map();
+    return out;
+  }
   /** A rule's standing for overlap resolution, by id (findings of decoded text carry only the id). */
   ruleRank(id) {
     if (!this.rankById) {
@@ -7605,7 +7708,8 @@ var ScanEngine = class {
   }
   rankById;
   /** Scans bytes held in memory (large ones window by window). */
-  scanBytes(data, meta, stats = emptyEngineStats(), decode = true) {
+  scanBytes(input, meta, stats = emptyEngineStats(), decode = true) {
+    const data = utf16ToUtf8(input) ?? input;
     const item = new ItemScan(this, meta, decode);
     const cap = this.chunkSize + this.overlap;
     if (data.length <= cap) {
@@ -7622,8 +7726,12 @@ var ScanEngine = class {
   }
   /** Reads and scans a file chunk by chunk into one reused buffer. Throws when the file cannot be opened or read. */
   scanFile(absPath, meta, stats = emptyEngineStats()) {
-    const fd = openSync(absPath, "r");
+    const fd = openSync(typeof absPath === "string" ? absPath : Buffer.from(absPath), "r");
     try {
+      const bom = Buffer.alloc(2);
+      if (readSync(fd, bom, 0, 2, 0) === 2 && utf16ToUtf8(bom) !== void 0) {
+        return this.scanBytes(readFileSync(fd), meta, stats);
+      }
       const buf = this.work;
       const cap = buf.length;
       const item = new ItemScan(this, meta);
@@ -7781,13 +7889,23 @@ var ScanEngine = class {
   keepSecret(cr, secret, view, secretStart) {
     const rule = cr.rule;
     if (rule.entropy !== void 0 && shannonEntropy(secret) < rule.entropy) return false;
-    if (isPlaceholder(secret) || isReference(secret) || isRepeated(secret)) return false;
+    if (isPlaceholder(secret) || isReference(secret) || isRepeated(secret) || isCodeNotSecret(secret)) return false;
+    for (const text of decodedForms(secret)) if (isStandIn(text)) return false;
     if (isIntegrityHash(view, secretStart, secret)) return false;
     if (hasStopword(secret, this.stopwords)) return false;
     if (this.allow.matches(secret)) return false;
     return true;
   }
 };
+function utf16ToUtf8(data) {
+  if (data.length < 2) return void 0;
+  const le = data[0] === 255 && data[1] === 254;
+  const be = data[0] === 254 && data[1] === 255;
+  if (!le && !be) return void 0;
+  const body = Buffer.from(data.subarray(2, 2 + (data.length - 2 & ~1)));
+  if (be) body.swap16();
+  return Buffer.from(body.toString("utf16le"), "utf8");
+}
 var ItemScan = class {
   findings = [];
   binary = false;
@@ -7824,7 +7942,15 @@ var ItemScan = class {
     const cands = engine2.collect(view);
     const survivors = [];
     for (const c of cands) {
-      const secret = view.toString("utf8", c.secretStart, c.secretEnd);
+      let secret = view.toString("utf8", c.secretStart, c.secretEnd);
+      if (!/\s|-----|^\{\\*"/.test(secret)) {
+        const len = valueLength(secret);
+        if (len < secret.length) {
+          c.secretEnd = c.secretStart + Buffer.byteLength(secret.slice(0, len));
+          secret = secret.slice(0, len);
+          if (c.secretEnd <= c.secretStart) continue;
+        }
+      }
       if (engine2.keepSecret(c.rule, secret, view, c.secretStart)) survivors.push({ ...c, secret });
     }
     const decided = this.decided;
@@ -7884,7 +8010,8 @@ var ItemScan = class {
   /**
    * One secret, one finding, also between the window's direct findings (this.findings from `direct` on) and the
    * findings of its decoded segments, which are located at the encoded span (line and columns, one line): a
-   * decoded fallback finding is dropped where a direct finding or a decoded non-fallback one overlaps it; a direct
+   * decoded finding is dropped where a direct finding overlaps it (any direct one for a decoded fallback finding, a
+   * direct non-fallback one for any), and a decoded fallback one where a decoded non-fallback one does; a direct
    * fallback finding is dropped where a decoded non-fallback one overlaps it (`password: <base64 of a token>`);
    * decoded findings overlapping each other resolve as in resolveOverlaps. Returns the decoded findings kept.
    */
@@ -7916,7 +8043,7 @@ var ItemScan = class {
     for (const [line, decoded] of decodedByLine) {
       const directs = byLine.get(line) ?? [];
       const overlaps = (a, b) => a.start < b.end && b.start < a.end;
-      const survivors = decoded.filter((d) => !(d.fallback && directs.some((x) => overlaps(x, d))));
+      const survivors = decoded.filter((d) => !directs.some((x) => overlaps(x, d) && (d.fallback || !x.fallback)));
       const resolved = resolveOverlaps(survivors);
       for (const x of directs) {
         if (x.fallback && resolved.some((d) => !d.fallback && overlaps(x, d))) dropDirect.add(x.f);
@@ -7946,7 +8073,8 @@ var ItemScan = class {
       const lineStart = lastNl + 1;
       const nlAfter = view.indexOf(10, c.secretStart);
       const lineEnd = nlAfter < 0 ? view.length : nlAfter;
-      if (hasInlineAllow(view, lineStart, lineEnd)) continue;
+      let inlineAllowed = hasInlineAllow(view, lineStart, lineEnd);
+      if (inlineAllowed && !this.engine.reportInlineAllowed) continue;
       const column = 1 + codePoints(view, lineStart, c.secretStart) + (lastNl < 0 ? this.colCarry : 0);
       let endLines = 0;
       let endNl = -1;
@@ -7956,14 +8084,18 @@ var ItemScan = class {
       }
       if (endLines > 0) {
         const e = view.indexOf(10, c.secretEnd);
-        if (hasInlineAllow(view, endNl + 1, e < 0 ? view.length : e)) continue;
+        if (hasInlineAllow(view, endNl + 1, e < 0 ? view.length : e)) {
+          if (!this.engine.reportInlineAllowed) continue;
+          inlineAllowed = true;
+        }
       }
       const endColumn = endLines > 0 ? 1 + codePoints(view, endNl + 1, c.secretEnd) : column + codePoints(view, c.secretStart, c.secretEnd);
       const rule = c.rule.rule;
       let validity = "unknown";
       if (rule.validate) {
         try {
-          validity = rule.validate(c.secret, view.toString("utf8", c.matchStart, c.matchEnd));
+          const before = view.toString("utf8", Math.max(0, c.matchStart - 256), c.matchStart);
+          validity = rule.validate(c.secret, view.toString("utf8", c.matchStart, c.matchEnd), before);
         } catch {
           validity = "unknown";
         }
@@ -7975,6 +8107,7 @@ var ItemScan = class {
       const line = map ? map[dataLine - 1] ?? dataLine : dataLine;
       const endLine = map ? map[dataLine + endLines - 1] ?? dataLine + endLines : dataLine + endLines;
       const fp = fingerprint(rule.id, c.secret);
+      if (validity === "valid") this.engine.retainSecret(rule.id, fp, c.secret);
       const f = {
         ruleId: rule.id,
         title: rule.title,
@@ -7988,6 +8121,7 @@ var ItemScan = class {
         fingerprint: fp,
         preview: preview(c.secret)
       };
+      if (inlineAllowed) f.inlineAllowed = true;
       if (this.meta.commit !== void 0) f.commit = this.meta.commit;
       if (this.meta.author !== void 0) f.author = this.meta.author;
       if (this.meta.date !== void 0) f.date = this.meta.date;
@@ -8019,6 +8153,14 @@ var ItemScan = class {
   }
 };
 
+// src/scan/rules/syntax.ts
+var TOKEN_START = "(?:^|[^A-Za-z0-9_-])";
+var TOKEN_END = "(?:[^A-Za-z0-9_-]|$)";
+var ASSIGN = String.raw`["'\x60]?\s*(?::=|=>|=|:)\s*["'\x60]?`;
+function named(vendor, value) {
+  return String.raw`(?i:${vendor})[\w.-]{0,30}${ASSIGN}(${value})${TOKEN_END}`;
+}
+
 // src/scan/validate/structure.ts
 import {
   createHash as createHash2,
@@ -8042,17 +8184,6 @@ function crc24(data) {
 }
 
 // src/scan/validate/structure.ts
-function shannon(s) {
-  if (!s) return 0;
-  const counts = /* @__PURE__ */ new Map();
-  for (const c of s) counts.set(c, (counts.get(c) ?? 0) + 1);
-  let h = 0;
-  for (const n of counts.values()) {
-    const p = n / s.length;
-    h -= p * Math.log2(p);
-  }
-  return h;
-}
 function b64(s) {
   const clean2 = s.replace(/\s+/g, "");
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean2) || clean2.length % 4 === 1) return void 0;
@@ -8070,6 +8201,11 @@ function jsonObject(buf) {
   } catch {
     return void 0;
   }
+}
+function decodedText(v) {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(v) || v.length % 4 === 1) return void 0;
+  const text = Buffer.from(v, "base64").toString("latin1").replace(/[\r\n]+$/, "");
+  return /^[\x20-\x7e]+$/.test(text) ? text : void 0;
 }
 function printable(s) {
   return s.length > 0 && !/[\u0000-\u001f\u007f\ufffd]/.test(s);
@@ -8190,15 +8326,23 @@ function isPlaceholderPassword(value) {
   for (const re of PLACEHOLDER_SHAPES2) if (re.test(v)) return true;
   return false;
 }
+function isStandInPassword(value) {
+  if (/^[0-9]{1,8}$/.test(value)) return true;
+  const words = value.split(/[-_.\s]+/).filter(Boolean);
+  if (words.length > 0 && words.length <= 5 && words.every((w) => /^[A-Za-z]+[0-9]?$/.test(w))) {
+    if (words.some((w) => /^(?:pass(?:word|wd)?|pwd|secret|token|key|auth|credentials?)[0-9]?$/i.test(w))) return true;
+  }
+  return false;
+}
 function validatePassword(secret) {
-  let value = secret;
+  let value = secret.slice(0, valueLength(secret));
   try {
-    value = decodeURIComponent(secret);
+    value = decodeURIComponent(value);
   } catch {
   }
   if ([...value].length < 4) return "invalid";
   if (OWNED_PREFIXES.test(value)) return "invalid";
-  return isPlaceholderPassword(value) ? "invalid" : "valid";
+  return isPlaceholderPassword(value) || isStandInPassword(value) ? "invalid" : "unknown";
 }
 var DB_URL = /([a-z][a-z0-9+.-]*):\/\/([^:@/\s]*):([^@\s]+)@([^\s/?#]+)/i;
 function validateDbUrl(secret, match = "") {
@@ -8219,7 +8363,8 @@ function validateBasicAuthBase64(secret) {
     return "invalid";
   const i = text.indexOf(":");
   if (i <= 0 || i === text.length - 1) return "invalid";
-  return isPlaceholderPassword(text.slice(i + 1)) ? "invalid" : "valid";
+  const password = text.slice(i + 1);
+  return isPlaceholderPassword(password) || isStandInPassword(password) || password.length < 4 ? "invalid" : "unknown";
 }
 function validateBase64Password(secret) {
   const buf = b64(secret);
@@ -8227,7 +8372,7 @@ function validateBase64Password(secret) {
   const text = buf.toString("utf8");
   if (!printable(text) || Buffer.from(text, "utf8").toString("base64").replace(/=+$/, "") !== secret.replace(/=+$/, ""))
     return "invalid";
-  return isPlaceholderPassword(text) ? "invalid" : "valid";
+  return isPlaceholderPassword(text) || isStandInPassword(text) ? "invalid" : "unknown";
 }
 var JWT_EXAMPLE_SUBJECTS = /* @__PURE__ */ new Set(["1234567890"]);
 function validateJwt(secret) {
@@ -8311,7 +8456,7 @@ function validateAgeSecretKey(secret) {
   return "valid";
 }
 function parsePem(text) {
-  const unescaped = joinStringLiterals(text).replace(/\\r/g, "").replace(/\\n/g, "\n");
+  const unescaped = joinStringLiterals(text).replace(/\\+r/g, "").replace(/\\+n/g, "\n");
   const m = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END ([A-Z0-9 ]+)-----/.exec(unescaped);
   if (!m || m[1] !== m[3]) return void 0;
   const headers = /* @__PURE__ */ new Map();
@@ -8401,6 +8546,38 @@ function validatePemPrivateKey(secret) {
   } catch {
     return "invalid";
   }
+}
+function validatePemPrivateKeyOtherLabel(secret) {
+  const pem2 = parsePem(secret);
+  if (!pem2 || !/(?:^| )PRIVATE KEY$/.test(pem2.label) || PEM_PRIVATE_LABELS.has(pem2.label)) return "invalid";
+  for (const type of ["pkcs8", "sec1", "pkcs1"]) {
+    try {
+      if (createPrivateKey({ key: pem2.body, format: "der", type }).type === "private") return "valid";
+    } catch {
+    }
+  }
+  const top = derRead(pem2.body, 0);
+  if (top?.tag !== 48 || top.end !== pem2.body.length) return "invalid";
+  const version = derRead(pem2.body, top.start);
+  const small = version?.tag === 2 && version.end - version.start === 1 && pem2.body[version.start] <= 1;
+  return small ? "unknown" : "invalid";
+}
+var CEPH_EPOCH = [1199145600, 4102444800];
+function validateCephKey(secret) {
+  const buf = b64(secret);
+  if (buf?.length !== 28) return "invalid";
+  const created = buf.readUInt32LE(2);
+  const ok = buf.readUInt16LE(0) === 1 && buf.readUInt16LE(10) === 16 && created >= CEPH_EPOCH[0] && created < CEPH_EPOCH[1] && buf.readUInt32LE(6) < 1e9;
+  return ok ? "valid" : "invalid";
+}
+function fakeCephKey(seed) {
+  const buf = Buffer.alloc(28);
+  buf.writeUInt16LE(1, 0);
+  buf.writeUInt32LE(15e8 + fixtureBytes(`${seed}:t`, 4).readUInt32LE(0) % 2e8, 2);
+  buf.writeUInt32LE(fixtureBytes(`${seed}:n`, 4).readUInt32LE(0) % 1e9, 6);
+  buf.writeUInt16LE(16, 10);
+  fixtureBytes(seed, 16).copy(buf, 12);
+  return buf.toString("base64");
 }
 var SshReader = class {
   pos = 0;
@@ -8670,7 +8847,7 @@ function isCodeNotValue(v) {
   if (TYPE_NAMES.test(v)) return true;
   const ident = /^[A-Za-z_$][\w$]*$/;
   const parts = v.replace(/^[!:]+/, "").split(/\||::|\./);
-  if (parts.length > 1 && parts.every((p) => ident.test(p) || p === "")) return true;
+  if (parts.filter((p) => p !== "").length > 1 && parts.every((p) => ident.test(p) || p === "")) return true;
   if (/^[!:]/.test(v) && parts.every((p) => ident.test(p))) return true;
   if (ident.test(v) && /token|secret|passw|pwd|key|credential|auth/i.test(v) && /^[A-Za-z_$]+[0-9]{0,2}$/.test(v))
     return true;
@@ -8705,7 +8882,9 @@ function isCodeExpression(v) {
   if (!m) return false;
   return m[1].split(/\??\./).every((p) => /^#?[A-Za-z_$][A-Za-z_$]*[0-9]{0,2}[A-Za-z_$]*$/.test(p));
 }
-var NON_SECRET_TOKEN_NAME = /(?:continuation|next|page|pagination|cursor|client|idempotency)[_.-]?token["'\]]*[ \t]*(?::=|=>|\?=|=|:)/i;
+var NON_SECRET_TOKEN_NAME = /(?:continuation|next|page|pagination|cursor|client|idempotency|request|update|sync|resume|change|marker|csrf|xsrf|challenge|verification|state)[_.-]?token["'\]]*[ \t]*(?::=|=>|\?=|=|:)/i;
+var ACME_CHALLENGE = /\b(?:http-01|dns-01|tls-alpn-01)\b|\bacme\b.*challenge|challenge.*\bacme\b/i;
+var CREDENTIAL_SCOPE = /^[A-Za-z0-9]{8,128}\/[0-9]{8}\/[A-Za-z0-9-]+\/[A-Za-z0-9-]+\/[a-z0-9_]+$/;
 var NAMES_ITSELF = /secret|passw(?:or)?d|token/i;
 function sequentialRuns(v) {
   let runs = 0;
@@ -8719,7 +8898,7 @@ function sequentialRuns(v) {
   }
   return runs;
 }
-function validateGenericSecret(secret, match = "") {
+function validateGenericSecret(secret, match = "", before = "") {
   if (secret.length > 200) return "invalid";
   let v = secret;
   if (/%[0-9A-Fa-f]{2}/.test(v)) {
@@ -8752,11 +8931,17 @@ function validateGenericSecret(secret, match = "") {
   if (isIdentifierPhrase(v)) return "invalid";
   if (NAMES_ITSELF.test(v)) return "invalid";
   if (NON_SECRET_TOKEN_NAME.test(match)) return "invalid";
+  if (CREDENTIAL_SCOPE.test(v)) return "invalid";
+  if (/token["'\]]*[ \t]*[:=]/i.test(match) && ACME_CHALLENGE.test(`${before}${match}`)) return "invalid";
+  if (/^[*&]+[A-Za-z_][\w.]*$/.test(v)) return "invalid";
+  const decoded = decodedText(v);
+  if (decoded !== void 0 && (isStandIn(decoded) || isPlaceholderPassword(decoded) || isStandInPassword(decoded)))
+    return "invalid";
   if (sequentialRuns(v) >= 2 || /(?:0123|1234|2345|3456|4567|5678|6789|abcde|bcdef|qwert|asdf)/i.test(v))
     return "invalid";
   const classes = Number(/[a-z]/.test(v)) + Number(/[A-Z]/.test(v)) + Number(/[0-9]/.test(v)) + Number(/[^A-Za-z0-9]/.test(v));
   if (classes < 2) return "invalid";
-  const h = shannon(v);
+  const h = shannonEntropy(v);
   if (h < 3 || v.length >= 20 && h < 3.5) return "invalid";
   return "unknown";
 }
@@ -9005,7 +9190,7 @@ function validateMixedCase(secret) {
 function validateAdyenKey(secret) {
   const m = /^AQE([A-Za-z0-9+/]+={0,2})-([A-Za-z0-9+/]{43}=)$/.exec(secret);
   if (!m) return "invalid";
-  return b64(m[2])?.length === 32 && (b64(`AQE${m[1]}`)?.length ?? 0) >= 24 ? "valid" : "invalid";
+  return b64(m[2])?.length === 32 && (b64(`AQE${m[1]}`)?.length ?? 0) >= 24 ? "unknown" : "invalid";
 }
 function validateIntercomToken(secret) {
   const text = b64(secret)?.toString("latin1") ?? "";
@@ -9013,12 +9198,6 @@ function validateIntercomToken(secret) {
 }
 
 // src/scan/rules/ai.ts
-var B = "(?:^|[^A-Za-z0-9_-])";
-var E = "(?:[^A-Za-z0-9_-]|$)";
-var ASSIGN = String.raw`["']?\s*(?:[:=]|:=|=>)\s*["']?`;
-function named(vendor, value) {
-  return String.raw`(?i:${vendor})[\w.-]{0,30}${ASSIGN}(${value})${E}`;
-}
 var OAI = ["T3Blbk", "FJ"].join("");
 var openaiLegacy = `sk-${fx("oa1", 20)}${OAI}${fx("oa2", 20)}`;
 var openaiProject = `sk-${"proj"}-${fx("oa3", 74, FIXTURE_ALPHABETS.base64url)}${OAI}${fx("oa4", 74, FIXTURE_ALPHABETS.base64url)}`;
@@ -9052,7 +9231,7 @@ var aiRules = [
     title: "OpenAI API key (user key)",
     severity: "high",
     keywords: [OAI.toLowerCase()],
-    pattern: `${B}(sk-[A-Za-z0-9]{20}${OAI}[A-Za-z0-9]{20})${E}`,
+    pattern: `${TOKEN_START}(sk-[A-Za-z0-9]{20}${OAI}[A-Za-z0-9]{20})${TOKEN_END}`,
     entropy: 3.5,
     help: openaiHelp("user API key (`sk-…` with the `T3BlbkFJ` marker)"),
     examples: {
@@ -9070,7 +9249,7 @@ var aiRules = [
     title: "OpenAI project API key",
     severity: "high",
     keywords: ["sk-proj-", "sk-none-"],
-    pattern: `${B}(sk-(?:proj|None)-[A-Za-z0-9_-]{20,200}${OAI}[A-Za-z0-9_-]{20,200})${E}`,
+    pattern: `${TOKEN_START}(sk-(?:proj|None)-[A-Za-z0-9_-]{20,200}${OAI}[A-Za-z0-9_-]{20,200})${TOKEN_END}`,
     entropy: 4,
     help: openaiHelp("project API key (`sk-proj-`)"),
     examples: {
@@ -9087,7 +9266,7 @@ var aiRules = [
     title: "OpenAI service account key",
     severity: "high",
     keywords: ["sk-svcacct-"],
-    pattern: `${B}(sk-svcacct-[A-Za-z0-9_-]{20,200}${OAI}[A-Za-z0-9_-]{20,200})${E}`,
+    pattern: `${TOKEN_START}(sk-svcacct-[A-Za-z0-9_-]{20,200}${OAI}[A-Za-z0-9_-]{20,200})${TOKEN_END}`,
     entropy: 4,
     help: openaiHelp("service account key (`sk-svcacct-`), not tied to a person"),
     examples: {
@@ -9100,7 +9279,7 @@ var aiRules = [
     title: "OpenAI admin key",
     severity: "critical",
     keywords: ["sk-admin-"],
-    pattern: `${B}(sk-admin-[A-Za-z0-9_-]{20,200}${OAI}[A-Za-z0-9_-]{20,200})${E}`,
+    pattern: `${TOKEN_START}(sk-admin-[A-Za-z0-9_-]{20,200}${OAI}[A-Za-z0-9_-]{20,200})${TOKEN_END}`,
     entropy: 4,
     help: "An OpenAI admin API key (`sk-admin-`): it manages the organization itself (users, projects, API keys, usage). Delete it under Organization → Admin keys and audit the keys and members it could have created.",
     examples: {
@@ -9113,7 +9292,7 @@ var aiRules = [
     title: "Anthropic API key",
     severity: "high",
     keywords: ["sk-ant-api"],
-    pattern: `${B}(sk-ant-api[0-9]{2}-[A-Za-z0-9_-]{80,120}AA)${E}`,
+    pattern: `${TOKEN_START}(sk-ant-api[0-9]{2}-[A-Za-z0-9_-]{80,120}AA)${TOKEN_END}`,
     entropy: 4,
     help: "An Anthropic API key (`sk-ant-api03-…AA`): it spends the workspace’s credits. Delete it in the Claude Console (Settings → API keys) and create a new one.",
     examples: {
@@ -9130,7 +9309,7 @@ var aiRules = [
     title: "Anthropic Admin API key",
     severity: "critical",
     keywords: ["sk-ant-admin"],
-    pattern: `${B}(sk-ant-admin[0-9]{2}-[A-Za-z0-9_-]{80,120}AA)${E}`,
+    pattern: `${TOKEN_START}(sk-ant-admin[0-9]{2}-[A-Za-z0-9_-]{80,120}AA)${TOKEN_END}`,
     entropy: 4,
     help: "An Anthropic Admin API key (`sk-ant-admin01-`): it manages the organization (members, workspaces, API keys). Delete it in the Claude Console and review what it changed.",
     examples: {
@@ -9143,7 +9322,7 @@ var aiRules = [
     title: "Anthropic OAuth token",
     severity: "high",
     keywords: ["sk-ant-oat", "sk-ant-ort"],
-    pattern: `${B}(sk-ant-o(?:at|rt)[0-9]{2}-[A-Za-z0-9_-]{80,200})${E}`,
+    pattern: `${TOKEN_START}(sk-ant-o(?:at|rt)[0-9]{2}-[A-Za-z0-9_-]{80,200})${TOKEN_END}`,
     entropy: 4,
     help: "An Anthropic OAuth access or refresh token (`sk-ant-oat01-`, `sk-ant-ort01-`), e.g. from Claude Code: it acts as the signed-in user. Sign out of the session (or revoke the app’s access) to invalidate it.",
     examples: {
@@ -9156,7 +9335,7 @@ var aiRules = [
     title: "Hugging Face access token",
     severity: "high",
     keywords: ["hf_"],
-    pattern: `${B}(hf_[A-Za-z]{34})${E}`,
+    pattern: `${TOKEN_START}(hf_[A-Za-z]{34})${TOKEN_END}`,
     entropy: 3.5,
     validate: validateMixedCase,
     help: "A Hugging Face user access token (`hf_` + 34 letters): read or write access to the user’s models, datasets and Spaces. Single-case letter runs (identifiers) are not reported. Invalidate it under Settings → Access Tokens and create a fine-grained replacement.",
@@ -9174,7 +9353,7 @@ var aiRules = [
     title: "Hugging Face organization API token",
     severity: "high",
     keywords: ["api_org_"],
-    pattern: `${B}(api_org_[A-Za-z]{34})${E}`,
+    pattern: `${TOKEN_START}(api_org_[A-Za-z]{34})${TOKEN_END}`,
     entropy: 3.5,
     validate: validateMixedCase,
     help: "A legacy Hugging Face organization API token (`api_org_`): access to the organization’s private repos. Single-case letter runs are not reported. Regenerate it in the organization settings.",
@@ -9188,7 +9367,7 @@ var aiRules = [
     title: "Replicate API token",
     severity: "high",
     keywords: ["r8_"],
-    pattern: `${B}(r8_[A-Za-z0-9]{37})${E}`,
+    pattern: `${TOKEN_START}(r8_[A-Za-z0-9]{37})${TOKEN_END}`,
     entropy: 3.5,
     help: "A Replicate API token (`r8_`): it runs models on the account’s bill. Disable it under Account → API tokens and create a new one.",
     examples: {
@@ -9201,7 +9380,7 @@ var aiRules = [
     title: "Groq API key",
     severity: "high",
     keywords: ["gsk_"],
-    pattern: `${B}(gsk_[A-Za-z0-9]{52})${E}`,
+    pattern: `${TOKEN_START}(gsk_[A-Za-z0-9]{52})${TOKEN_END}`,
     entropy: 4,
     help: "A Groq API key (`gsk_` + 52 characters). Delete it in the GroqCloud console (API Keys) and create a new one.",
     examples: {
@@ -9214,7 +9393,7 @@ var aiRules = [
     title: "Perplexity API key",
     severity: "high",
     keywords: ["pplx-"],
-    pattern: `${B}(pplx-[A-Za-z0-9]{48})${E}`,
+    pattern: `${TOKEN_START}(pplx-[A-Za-z0-9]{48})${TOKEN_END}`,
     entropy: 4,
     help: "A Perplexity API key (`pplx-`). Delete it in the API settings of your Perplexity account and create a new one.",
     examples: {
@@ -9230,7 +9409,7 @@ var aiRules = [
     title: "xAI API key",
     severity: "high",
     keywords: ["xai-"],
-    pattern: `${B}(xai-[A-Za-z0-9]{80})${E}`,
+    pattern: `${TOKEN_START}(xai-[A-Za-z0-9]{80})${TOKEN_END}`,
     entropy: 4,
     help: "An xAI (Grok) API key (`xai-` + 80 characters). Revoke it in the xAI console (API Keys) and create a new one.",
     examples: {
@@ -9243,7 +9422,7 @@ var aiRules = [
     title: "OpenRouter API key",
     severity: "high",
     keywords: ["sk-or-v1-"],
-    pattern: `${B}(sk-or-v1-[0-9a-f]{64})${E}`,
+    pattern: `${TOKEN_START}(sk-or-v1-[0-9a-f]{64})${TOKEN_END}`,
     entropy: 3,
     help: "An OpenRouter API key (`sk-or-v1-` + 64 hex): it spends the account’s credits. Delete it under Keys and create a new one.",
     examples: {
@@ -9256,7 +9435,7 @@ var aiRules = [
     title: "Together AI API key",
     severity: "high",
     keywords: ["tgp_v1_"],
-    pattern: `${B}(tgp_v1_[A-Za-z0-9_-]{40,50})${E}`,
+    pattern: `${TOKEN_START}(tgp_v1_[A-Za-z0-9_-]{40,50})${TOKEN_END}`,
     entropy: 4,
     help: "A Together AI API key (`tgp_v1_`). Revoke it in the Together dashboard (Settings → API Keys) and create a new one.",
     examples: {
@@ -9269,7 +9448,7 @@ var aiRules = [
     title: "LangSmith API key",
     severity: "high",
     keywords: ["lsv2_"],
-    pattern: `${B}(lsv2_(?:pt|sk)_[0-9a-f]{32}_[0-9a-f]{10})${E}`,
+    pattern: `${TOKEN_START}(lsv2_(?:pt|sk)_[0-9a-f]{32}_[0-9a-f]{10})${TOKEN_END}`,
     entropy: 3,
     help: "A LangSmith personal access token or service key (`lsv2_pt_`, `lsv2_sk_`): traces, datasets and prompts of the workspace. Delete it under Settings → API Keys.",
     examples: {
@@ -9282,7 +9461,7 @@ var aiRules = [
     title: "Pinecone API key",
     severity: "high",
     keywords: ["pcsk_"],
-    pattern: `${B}(pcsk_[A-Za-z0-9]{5,7}_[A-Za-z0-9]{60,75})${E}`,
+    pattern: `${TOKEN_START}(pcsk_[A-Za-z0-9]{5,7}_[A-Za-z0-9]{60,75})${TOKEN_END}`,
     entropy: 4,
     help: "A Pinecone API key (`pcsk_`): read and write access to the project’s indexes. Delete it in the Pinecone console (API keys).",
     examples: {
@@ -9295,7 +9474,7 @@ var aiRules = [
     title: "Tavily API key",
     severity: "high",
     keywords: ["tvly-"],
-    pattern: `${B}(tvly-(?:dev-|prod-)?[A-Za-z0-9]{32})${E}`,
+    pattern: `${TOKEN_START}(tvly-(?:dev-|prod-)?[A-Za-z0-9]{32})${TOKEN_END}`,
     entropy: 4,
     help: "A Tavily search API key (`tvly-`): it spends the account’s credits. Delete it in the Tavily dashboard and create a new one.",
     examples: {
@@ -9372,7 +9551,7 @@ var aiRules = [
     title: "ElevenLabs API key",
     severity: "high",
     keywords: ["elevenlabs", "xi-api-key", "xi_api_key"],
-    pattern: String.raw`(?i:elevenlabs|xi[_-]api[_-]key)[\w.-]{0,30}["']?\s*(?:[:=,]|:=|=>)\s*["']?(sk_[0-9a-f]{48})${E}`,
+    pattern: String.raw`(?i:elevenlabs|xi[_-]api[_-]key)[\w.-]{0,30}["']?\s*(?:[:=,]|:=|=>)\s*["']?(sk_[0-9a-f]{48})${TOKEN_END}`,
     entropy: 3,
     help: "An ElevenLabs API key (`sk_` + 48 hex). Delete it in the ElevenLabs settings (API Keys) and create a new one.",
     examples: {
@@ -9459,7 +9638,7 @@ function validateGithubInstallation(secret) {
   return jsonObject2(b64decode(h)) && jsonObject2(b64decode(p)) ? "valid" : "invalid";
 }
 function validateGithubFineGrained(secret) {
-  return /^github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}$/.test(secret) ? "valid" : "invalid";
+  return /^github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}$/.test(secret) ? "unknown" : "invalid";
 }
 function validateNpmToken(secret) {
   const m = /^npm_([A-Za-z0-9]+)$/.exec(secret);
@@ -9539,7 +9718,7 @@ function validateAwsKeyId(secret) {
   if (secret.endsWith("EXAMPLE")) return "invalid";
   const account = awsAccountIdFromKeyId(secret);
   if (account === void 0) return "invalid";
-  return account.length === 12 ? "valid" : "unknown";
+  return "unknown";
 }
 function fakeAwsKeyId(prefix, account, seed) {
   const acct = Number(account);
@@ -9703,7 +9882,7 @@ function validateAzureSasSignature(sig) {
     return "invalid";
   }
   if (!/^[A-Za-z0-9+/]{43}=$/.test(raw)) return "invalid";
-  return Buffer.from(raw, "base64").length === 32 ? "valid" : "invalid";
+  return Buffer.from(raw, "base64").length === 32 ? "unknown" : "invalid";
 }
 function validateBedrockApiKey(secret) {
   const m = /^ABSK([A-Za-z0-9+/]+={0,2})$/.exec(secret);
@@ -9747,11 +9926,11 @@ function fakeUuid(seed) {
   const h = fake(seed, 32, ALPHABETS.hex);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20)}`;
 }
-function corrupt(token) {
-  const last = token.at(-1);
+function corrupt(token2) {
+  const last = token2.at(-1);
   const pool = /[0-9]/.test(last) ? "73" : /[a-z]/.test(last) ? "qk" : "QK";
   const swap = last === pool[0] ? pool[1] : pool[0];
-  return token.slice(0, -1) + swap;
+  return token2.slice(0, -1) + swap;
 }
 var syntax = {
   env: (name2, value) => `${name2}=${value}`,
@@ -9772,7 +9951,6 @@ var syntax = {
 };
 
 // src/scan/rules/cloud.ts
-var ASSIGN2 = String.raw`["'\x60]?\s*(?::=|=>|=|:)\s*["'\x60]?`;
 var UUID2 = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
 var { env, yaml, json, code } = syntax;
 var hex = (seed, n) => fake(seed, n, ALPHABETS.hex);
@@ -9855,7 +10033,7 @@ aws_access_key_id = ${akia}`,
     title: "AWS secret access key",
     severity: "critical",
     keywords: ["secret_access_key", "secretaccesskey", "aws_secret", "awssecret"],
-    pattern: `(?i:secret_access_key|secretaccesskey|aws_?secret(?:_?key)?)${ASSIGN2}([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)`,
+    pattern: `(?i:secret_access_key|secretaccesskey|aws_?secret(?:_?key)?)${ASSIGN}([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)`,
     entropy: 4,
     validate: (s) => s.includes("EXAMPLE") ? "invalid" : "unknown",
     help: "An AWS secret access key signs API requests as its IAM user or role (the documented …EXAMPLEKEY value is not reported). Deactivate and delete the access key in IAM, create a replacement if needed, and review CloudTrail for its use.",
@@ -10118,7 +10296,7 @@ ci-deployer,,${akia},${awsSecretA}`,
       "storageaccess",
       "--account-key"
     ],
-    pattern: String.raw`(?:(?i:azure_?storage_?(?:account_?|access_?)?key|storage_?account_?(?:access_?)?key)${ASSIGN2}|--account-key[\s=]+["']?)([A-Za-z0-9+/]{86}==)`,
+    pattern: String.raw`(?:(?i:azure_?storage_?(?:account_?|access_?)?key|storage_?account_?(?:access_?)?key)${ASSIGN}|--account-key[\s=]+["']?)([A-Za-z0-9+/]{86}==)`,
     entropy: 4,
     validate: notEmulatorKey,
     help: "A storage account key grants full access to every blob, queue, table and file share in the account. Regenerate the leaked key under the storage account → Access keys. The published emulator key is not reported.",
@@ -10187,7 +10365,6 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: String.raw`\bsv=[0-9]{4}-[0-9]{2}-[0-9]{2}&(?:[A-Za-z]{2,5}=[^&\s"'<>]*&){0,12}sig=([A-Za-z0-9%+/]{43,}(?:%3[Dd]|=))`,
     entropy: 4,
     validate: validateAzureSasSignature,
-    requireValid: true,
     help: "A SAS token grants the permissions it lists (sp=) on a storage resource until it expires (se=). Revoke it by rotating the account key that signed it, or the stored access policy / user delegation key behind it. Its sig must decode to a 32-byte HMAC; one that does not is not reported.",
     examples: {
       tp: [
@@ -10296,7 +10473,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     title: "Heroku API key (UUID form)",
     severity: "high",
     keywords: ["heroku"],
-    pattern: String.raw`(?i:heroku)[A-Za-z0-9_.-]{0,20}(?i:api_?key|token|key|secret|password)${ASSIGN2}(${UUID2})\b`,
+    pattern: String.raw`(?i:heroku)[A-Za-z0-9_.-]{0,20}(?i:api_?key|token|key|secret|password)${ASSIGN}(${UUID2})\b`,
     entropy: 3,
     help: "A legacy Heroku API key (a UUID) acts as its user on every app they can reach. Regenerate it under Account settings → API Key, or revoke the authorisation with `heroku authorizations:revoke`.",
     examples: {
@@ -10339,7 +10516,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     title: "Alibaba Cloud AccessKey secret",
     severity: "critical",
     keywords: ["alibaba", "aliyun", "alicloud"],
-    pattern: String.raw`(?i:alibaba|aliyun|alicloud)[A-Za-z0-9_.-]{0,24}(?i:secret)[A-Za-z0-9_.-]{0,10}${ASSIGN2}([A-Za-z0-9]{30})\b`,
+    pattern: String.raw`(?i:alibaba|aliyun|alicloud)[A-Za-z0-9_.-]{0,24}(?i:secret)[A-Za-z0-9_.-]{0,10}${ASSIGN}([A-Za-z0-9]{30})\b`,
     entropy: 4,
     help: "An Alibaba Cloud AccessKey secret signs API requests as its RAM user. Disable and delete the AccessKey in the RAM console, create a replacement, and review ActionTrail.",
     examples: {
@@ -10381,7 +10558,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     title: "IBM Cloud API key",
     severity: "high",
     keywords: ["ibm", "ic_api_key"],
-    pattern: `(?i:ibm[A-Za-z0-9_.-]{0,20}api_?key|ic_api_key)${ASSIGN2}([A-Za-z0-9_-]{44})(?:[^A-Za-z0-9_-]|$)`,
+    pattern: `(?i:ibm[A-Za-z0-9_.-]{0,20}api_?key|ic_api_key)${ASSIGN}([A-Za-z0-9_-]{44})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
     help: "An IBM Cloud API key logs in as its user or service ID. Delete it under Manage → Access (IAM) → API keys and review Activity Tracker.",
     examples: {
@@ -10403,7 +10580,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     title: "Cloudflare API token",
     severity: "high",
     keywords: ["cloudflare", "cf_api_token"],
-    pattern: `(?i:cloudflare[A-Za-z0-9_.-]{0,20}token|cf_api_token)${ASSIGN2}([A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_-]|$)`,
+    pattern: `(?i:cloudflare[A-Za-z0-9_.-]{0,20}token|cf_api_token)${ASSIGN}([A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
     help: "A Cloudflare API token acts on the accounts and zones its permissions list (DNS, Workers, WAF…). Roll or delete it under My Profile → API Tokens and review the audit log.",
     examples: {
@@ -10425,7 +10602,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     title: "Cloudflare global API key",
     severity: "critical",
     keywords: ["cloudflare", "cf_api_key", "x-auth-key"],
-    pattern: String.raw`(?i:cloudflare[A-Za-z0-9_.-]{0,20}key|cf_api_key|x-auth-key)${ASSIGN2}([a-f0-9]{37})\b`,
+    pattern: String.raw`(?i:cloudflare[A-Za-z0-9_.-]{0,20}key|cf_api_key|x-auth-key)${ASSIGN}([a-f0-9]{37})\b`,
     entropy: 3,
     help: "The Cloudflare global API key has every permission of its user on every account. Change it under My Profile → API Tokens → Global API Key → Change, and move automation to scoped API tokens.",
     examples: {
@@ -10516,7 +10693,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     title: "Vercel access token (unprefixed)",
     severity: "high",
     keywords: ["vercel"],
-    pattern: String.raw`(?i:vercel[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN2}([A-Za-z0-9]{24})\b`,
+    pattern: String.raw`(?i:vercel[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}([A-Za-z0-9]{24})\b`,
     entropy: 4,
     help: "An unprefixed (pre-2025) Vercel token deploys and manages projects of its scope. Delete it under Account Settings → Tokens.",
     examples: {
@@ -10554,7 +10731,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     title: "Netlify access token (unprefixed)",
     severity: "high",
     keywords: ["netlify"],
-    pattern: `(?i:netlify[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN2}([A-Za-z0-9_-]{43})(?:[^A-Za-z0-9_-]|$)`,
+    pattern: `(?i:netlify[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}([A-Za-z0-9_-]{43})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
     help: "An unprefixed Netlify access token acts as its user on every team and site. Revoke it under User settings → Applications.",
     examples: {
@@ -10662,7 +10839,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     title: "Scaleway API secret key",
     severity: "high",
     keywords: ["scw_secret_key", "scaleway"],
-    pattern: String.raw`(?i:scw_secret_key|scaleway[A-Za-z0-9_.-]{0,20}secret_?key)${ASSIGN2}(${UUID2})\b`,
+    pattern: String.raw`(?i:scw_secret_key|scaleway[A-Za-z0-9_.-]{0,20}secret_?key)${ASSIGN}(${UUID2})\b`,
     entropy: 3,
     help: "A Scaleway API secret key acts with its IAM application or user policies on the organisation's projects. Delete the API key in the console under IAM → API keys.",
     examples: {
@@ -10696,7 +10873,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     title: "Hetzner Cloud API token",
     severity: "high",
     keywords: ["hcloud", "hetzner"],
-    pattern: String.raw`(?i:hcloud[_-]?token|hetzner[A-Za-z0-9_.-]{0,20}token)${ASSIGN2}([A-Za-z0-9]{64})\b`,
+    pattern: String.raw`(?i:hcloud[_-]?token|hetzner[A-Za-z0-9_.-]{0,20}token)${ASSIGN}([A-Za-z0-9]{64})\b`,
     entropy: 4.5,
     help: "A Hetzner Cloud API token reads or manages every server, volume and network of one project. Delete it under the project → Security → API tokens.",
     examples: {
@@ -10717,7 +10894,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     title: "Linode (Akamai Cloud) personal access token",
     severity: "high",
     keywords: ["linode"],
-    pattern: String.raw`(?i:linode[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN2}([a-f0-9]{64})\b`,
+    pattern: String.raw`(?i:linode[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}([a-f0-9]{64})\b`,
     entropy: 3,
     help: "A Linode personal access token manages the account's Linodes, volumes, domains and more within its scopes. Revoke it in Cloud Manager under API Tokens.",
     examples: {
@@ -10738,7 +10915,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     title: "Vultr API key",
     severity: "high",
     keywords: ["vultr"],
-    pattern: String.raw`(?i:vultr[A-Za-z0-9_.-]{0,20}(?:api_?key|token))${ASSIGN2}([A-Z0-9]{36})\b`,
+    pattern: String.raw`(?i:vultr[A-Za-z0-9_.-]{0,20}(?:api_?key|token))${ASSIGN}([A-Z0-9]{36})\b`,
     entropy: 4,
     help: "A Vultr API key manages every instance, storage and network of the account (or sub-account). Regenerate it under Account → API.",
     examples: {
@@ -10755,7 +10932,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     title: "Backblaze B2 application key",
     severity: "high",
     keywords: ["b2_application_key", "b2_key", "b2applicationkey", "backblaze"],
-    pattern: `(?i:b2_application_key|b2_key|b2applicationkey|backblaze[A-Za-z0-9_.-]{0,20}key)${ASSIGN2}(K[0-9]{3}[A-Za-z0-9+/]{27})(?:[^A-Za-z0-9+/=]|$)`,
+    pattern: `(?i:b2_application_key|b2_key|b2applicationkey|backblaze[A-Za-z0-9_.-]{0,20}key)${ASSIGN}(K[0-9]{3}[A-Za-z0-9+/]{27})(?:[^A-Za-z0-9+/=]|$)`,
     entropy: 4,
     help: "A Backblaze B2 application key reads or writes the buckets it was created for (all of them for the master key). Delete it under App Keys in the Backblaze console.",
     examples: {
@@ -10811,9 +10988,6 @@ ci-deployer,,${akia},${awsSecretA}`,
 ];
 
 // src/scan/rules/commerce.ts
-var B2 = "(?:^|[^A-Za-z0-9_-])";
-var E2 = "(?:[^A-Za-z0-9_-]|$)";
-var ASSIGN3 = String.raw`["']?\s*(?:[:=]|:=|=>)\s*["']?`;
 var stripe = (kind, mode, seed, n = 99) => `${kind}_${mode}_${fx(seed, n)}`;
 var skLive = stripe("sk", "live", "st1");
 var rkLive = stripe("rk", "live", "st2");
@@ -10846,7 +11020,7 @@ var commerceRules = [
     title: "Stripe live secret key",
     severity: "critical",
     keywords: ["sk_live_"],
-    pattern: `${B2}(sk_live_[A-Za-z0-9]{24,247})${E2}`,
+    pattern: `${TOKEN_START}(sk_live_[A-Za-z0-9]{24,247})${TOKEN_END}`,
     entropy: 3.5,
     help: "A Stripe live-mode secret key (`sk_live_`): full API access to charges, payouts and customer data. Roll it in the Dashboard (Developers → API keys → Roll key) and move it to a secret store.",
     examples: {
@@ -10865,7 +11039,7 @@ var commerceRules = [
     title: "Stripe live restricted key",
     severity: "high",
     keywords: ["rk_live_"],
-    pattern: `${B2}(rk_live_[A-Za-z0-9]{24,247})${E2}`,
+    pattern: `${TOKEN_START}(rk_live_[A-Za-z0-9]{24,247})${TOKEN_END}`,
     entropy: 3.5,
     help: "A Stripe live-mode restricted key (`rk_live_`): API access limited to the permissions it was created with. Roll or delete it in the Dashboard (Developers → API keys).",
     examples: {
@@ -10878,7 +11052,7 @@ var commerceRules = [
     title: "Stripe test-mode secret or restricted key",
     severity: "low",
     keywords: ["sk_test_", "rk_test_"],
-    pattern: `${B2}([sr]k_test_[A-Za-z0-9]{24,247})${E2}`,
+    pattern: `${TOKEN_START}([sr]k_test_[A-Za-z0-9]{24,247})${TOKEN_END}`,
     entropy: 3.5,
     help: "A Stripe test-mode secret or restricted key: no real money, but it reads and writes your test data and reveals the account. Roll it in the Dashboard if the repository is public.",
     examples: {
@@ -10896,7 +11070,7 @@ var commerceRules = [
     title: "Webhook signing secret (Stripe, Svix)",
     severity: "high",
     keywords: ["whsec_"],
-    pattern: `${B2}(whsec_[A-Za-z0-9+/]{32,86}={0,2})(?:[^A-Za-z0-9+/=_-]|$)`,
+    pattern: `${TOKEN_START}(whsec_[A-Za-z0-9+/]{32,86}={0,2})(?:[^A-Za-z0-9+/=_-]|$)`,
     entropy: 3.5,
     help: "A webhook endpoint signing secret (`whsec_`, Stripe and Svix-based services): whoever holds it can forge webhook events your endpoint will trust. Roll the endpoint’s secret in the provider’s dashboard.",
     examples: {
@@ -10913,7 +11087,7 @@ var commerceRules = [
     title: "Shopify Admin API access token",
     severity: "high",
     keywords: ["shpat_"],
-    pattern: `${B2}(shpat_[a-fA-F0-9]{32})${E2}`,
+    pattern: `${TOKEN_START}(shpat_[a-fA-F0-9]{32})${TOKEN_END}`,
     entropy: 3,
     help: "A Shopify Admin API access token (`shpat_`): store data and orders with the app’s scopes. Uninstall and reinstall the app (or rotate the token in the app’s API credentials) to revoke it.",
     examples: {
@@ -10930,7 +11104,7 @@ var commerceRules = [
     title: "Shopify custom app access token",
     severity: "high",
     keywords: ["shpca_"],
-    pattern: `${B2}(shpca_[a-fA-F0-9]{32})${E2}`,
+    pattern: `${TOKEN_START}(shpca_[a-fA-F0-9]{32})${TOKEN_END}`,
     entropy: 3,
     help: "A Shopify custom app access token (`shpca_`). Uninstall the custom app or rotate its credentials in the Shopify admin to revoke it.",
     examples: {
@@ -10943,7 +11117,7 @@ var commerceRules = [
     title: "Shopify private app access token",
     severity: "high",
     keywords: ["shppa_"],
-    pattern: `${B2}(shppa_[a-fA-F0-9]{32})${E2}`,
+    pattern: `${TOKEN_START}(shppa_[a-fA-F0-9]{32})${TOKEN_END}`,
     entropy: 3,
     help: "A Shopify (legacy) private app password/access token (`shppa_`). Delete the private app or regenerate its password in the Shopify admin.",
     examples: {
@@ -10956,7 +11130,7 @@ var commerceRules = [
     title: "Shopify app shared secret",
     severity: "high",
     keywords: ["shpss_"],
-    pattern: `${B2}(shpss_[a-fA-F0-9]{32})${E2}`,
+    pattern: `${TOKEN_START}(shpss_[a-fA-F0-9]{32})${TOKEN_END}`,
     entropy: 3,
     help: "A Shopify app shared secret (`shpss_`): it signs OAuth and webhook HMACs, so it lets an attacker forge requests to your app. Rotate the client secret in the Partner Dashboard.",
     examples: {
@@ -10969,7 +11143,7 @@ var commerceRules = [
     title: "Square access token",
     severity: "high",
     keywords: ["eaaa"],
-    pattern: `${B2}(EAAA[A-Za-z0-9_-]{60})${E2}`,
+    pattern: `${TOKEN_START}(EAAA[A-Za-z0-9_-]{60})${TOKEN_END}`,
     entropy: 4,
     help: "A Square production or sandbox access token (`EAAA` + 60 characters): payments, customers and catalog access. Revoke it in the Developer Dashboard (Credentials → Replace) or through the OAuth revoke endpoint.",
     examples: {
@@ -10986,7 +11160,7 @@ var commerceRules = [
     title: "Square legacy access token",
     severity: "high",
     keywords: ["sq0atp-"],
-    pattern: `${B2}(sq0atp-[A-Za-z0-9_-]{22})${E2}`,
+    pattern: `${TOKEN_START}(sq0atp-[A-Za-z0-9_-]{22})${TOKEN_END}`,
     entropy: 3.5,
     help: "A Square access token in the legacy `sq0atp-` form. Revoke it in the Developer Dashboard and use a current OAuth or personal access token.",
     examples: {
@@ -10999,7 +11173,7 @@ var commerceRules = [
     title: "Square OAuth application secret",
     severity: "high",
     keywords: ["sq0csp-"],
-    pattern: `${B2}(sq0csp-[A-Za-z0-9_-]{43})${E2}`,
+    pattern: `${TOKEN_START}(sq0csp-[A-Za-z0-9_-]{43})${TOKEN_END}`,
     entropy: 3.5,
     help: "A Square OAuth application secret (`sq0csp-`): it exchanges authorization codes for merchant tokens. Replace it in the Developer Dashboard (OAuth → Replace secret).",
     examples: {
@@ -11047,7 +11221,7 @@ var commerceRules = [
     title: "Braintree API private key",
     severity: "high",
     keywords: ["braintree"],
-    pattern: String.raw`(?i:braintree)[\w.-]{0,30}(?i:private[_-]?key)${ASSIGN3}([0-9a-f]{32})(?:[^0-9A-Za-z]|$)`,
+    pattern: String.raw`(?i:braintree)[\w.-]{0,30}(?i:private[_-]?key)${ASSIGN}([0-9a-f]{32})(?:[^0-9A-Za-z]|$)`,
     entropy: 3,
     help: "A Braintree API private key (32 hex, named as Braintree’s): with the public key and merchant id it has full gateway access. Delete the API key in the Control Panel (Settings → API) and generate a new pair.",
     examples: {
@@ -11064,7 +11238,7 @@ var commerceRules = [
     title: "PayPal REST client secret",
     severity: "high",
     keywords: ["paypal"],
-    pattern: String.raw`(?i:paypal)[\w.-]{0,30}(?i:secret)${ASSIGN3}([A-Za-z0-9_-]{80})(?:[^A-Za-z0-9_-]|$)`,
+    pattern: String.raw`(?i:paypal)[\w.-]{0,30}(?i:secret)${ASSIGN}([A-Za-z0-9_-]{80})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
     help: "A PayPal REST API app secret (80 characters, named as PayPal’s): with the client id it obtains OAuth tokens for the app. Generate a new secret and disable the old one under Apps & Credentials.",
     examples: {
@@ -11083,7 +11257,6 @@ var commerceRules = [
     keywords: ["aqe"],
     pattern: `(?:^|[^A-Za-z0-9+/_-])(AQE[A-Za-z0-9+/]{20,300}={0,2}-[A-Za-z0-9+/]{43}=)`,
     validate: validateAdyenKey,
-    requireValid: true,
     help: "An Adyen API key (`AQE…-<base64>=-…`): payment and management API access for its company or merchant account. Reported only when both base64 segments decode. Generate a new key for the API credential in the Customer Area and delete the old one.",
     examples: {
       tp: [...inSyntaxes("ADYEN_API_KEY", adyenFull), `x-api-key: ${adyen}`],
@@ -11099,7 +11272,7 @@ var commerceRules = [
     title: "Plaid access token",
     severity: "high",
     keywords: ["access-production-", "access-development-"],
-    pattern: `${B2}(access-(?:production|development)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^0-9a-f-]|$)`,
+    pattern: `${TOKEN_START}(access-(?:production|development)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^0-9a-f-]|$)`,
     entropy: 3,
     help: "A Plaid Item access token (`access-production-<uuid>`): it reads the linked bank account’s data. Rotate it with `/item/access_token/invalidate` or remove the Item with `/item/remove`.",
     examples: {
@@ -11116,7 +11289,7 @@ var commerceRules = [
     title: "Plaid API secret",
     severity: "high",
     keywords: ["plaid"],
-    pattern: String.raw`(?i:plaid)[\w.-]{0,30}(?i:secret)${ASSIGN3}([0-9a-f]{30})(?:[^0-9A-Za-z]|$)`,
+    pattern: String.raw`(?i:plaid)[\w.-]{0,30}(?i:secret)${ASSIGN}([0-9a-f]{30})(?:[^0-9A-Za-z]|$)`,
     entropy: 3,
     help: "A Plaid API secret (30 hex, named as Plaid’s): with the client id it calls the Plaid API for every linked Item. Rotate it in the Plaid Dashboard (Team Settings → Keys).",
     examples: {
@@ -11133,7 +11306,7 @@ var commerceRules = [
     title: "Flutterwave live secret key",
     severity: "critical",
     keywords: ["flwseck-"],
-    pattern: `${B2}(FLWSECK-[0-9a-f]{32}-X)${E2}`,
+    pattern: `${TOKEN_START}(FLWSECK-[0-9a-f]{32}-X)${TOKEN_END}`,
     entropy: 3,
     help: "A Flutterwave live secret key (`FLWSECK-…-X`): live payments and transfers. Regenerate the API keys in the Flutterwave dashboard (Settings → API).",
     examples: {
@@ -11146,7 +11319,7 @@ var commerceRules = [
     title: "Flutterwave test secret key",
     severity: "low",
     keywords: ["flwseck_test-"],
-    pattern: `${B2}(FLWSECK_TEST-[0-9a-f]{32}-X)${E2}`,
+    pattern: `${TOKEN_START}(FLWSECK_TEST-[0-9a-f]{32}-X)${TOKEN_END}`,
     entropy: 3,
     help: "A Flutterwave test-mode secret key (`FLWSECK_TEST-`): no real money, but it exposes the test account. Regenerate the test keys if the repository is public.",
     examples: {
@@ -11159,7 +11332,7 @@ var commerceRules = [
     title: "Razorpay key secret",
     severity: "high",
     keywords: ["razorpay"],
-    pattern: String.raw`(?i:razorpay)[\w.-]{0,30}(?i:secret)${ASSIGN3}([A-Za-z0-9]{24})(?:[^A-Za-z0-9]|$)`,
+    pattern: String.raw`(?i:razorpay)[\w.-]{0,30}(?i:secret)${ASSIGN}([A-Za-z0-9]{24})(?:[^A-Za-z0-9]|$)`,
     entropy: 3.5,
     help: "A Razorpay API key secret (24 characters, named as Razorpay’s): with the `rzp_` key id it has payment API access. Regenerate the key in the Razorpay Dashboard (Account & Settings → API Keys).",
     examples: {
@@ -11176,7 +11349,7 @@ var commerceRules = [
     title: "Paddle Billing live API key",
     severity: "critical",
     keywords: ["pdl_live_apikey_"],
-    pattern: `${B2}(pdl_live_apikey_[a-z0-9]{26}_[A-Za-z0-9]{22}_[A-Za-z0-9]{3})${E2}`,
+    pattern: `${TOKEN_START}(pdl_live_apikey_[a-z0-9]{26}_[A-Za-z0-9]{22}_[A-Za-z0-9]{3})${TOKEN_END}`,
     entropy: 3.5,
     help: "A Paddle Billing live API key (`pdl_live_apikey_…`): live transactions, subscriptions and customers, within its permissions. Revoke it under Developer Tools → Authentication in the Paddle dashboard and create a new one.",
     examples: {
@@ -11193,7 +11366,7 @@ var commerceRules = [
     title: "Paddle Billing sandbox API key",
     severity: "low",
     keywords: ["pdl_sdbx_apikey_"],
-    pattern: `${B2}(pdl_sdbx_apikey_[a-z0-9]{26}_[A-Za-z0-9]{22}_[A-Za-z0-9]{3})${E2}`,
+    pattern: `${TOKEN_START}(pdl_sdbx_apikey_[a-z0-9]{26}_[A-Za-z0-9]{22}_[A-Za-z0-9]{3})${TOKEN_END}`,
     entropy: 3.5,
     help: "A Paddle Billing sandbox API key (`pdl_sdbx_apikey_…`): no real money, but it exposes the sandbox account. Revoke it in the sandbox dashboard if the repository is public.",
     examples: {
@@ -11206,7 +11379,7 @@ var commerceRules = [
     title: "Mollie live API key",
     severity: "critical",
     keywords: ["mollie"],
-    pattern: String.raw`(?i:mollie)[\w.-]{0,30}${ASSIGN3}(live_[A-Za-z0-9]{30})(?:[^A-Za-z0-9]|$)`,
+    pattern: String.raw`(?i:mollie)[\w.-]{0,30}${ASSIGN}(live_[A-Za-z0-9]{30})(?:[^A-Za-z0-9]|$)`,
     entropy: 3.5,
     help: "A Mollie live API key (`live_` + 30 characters, named as Mollie’s): live payments and refunds. Reset it in the Mollie Dashboard (Developers → API keys).",
     examples: {
@@ -11219,7 +11392,7 @@ var commerceRules = [
     title: "GoCardless live access token",
     severity: "critical",
     keywords: ["gocardless"],
-    pattern: String.raw`(?i:gocardless)[\w.-]{0,30}${ASSIGN3}(live_[A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_-]|$)`,
+    pattern: String.raw`(?i:gocardless)[\w.-]{0,30}${ASSIGN}(live_[A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 3.5,
     help: "A GoCardless live access token (`live_` + 40 characters, named as GoCardless’s): Direct Debit mandates and payments. Revoke it in the GoCardless Dashboard (Developers → Access tokens).",
     examples: {
@@ -11230,7 +11403,6 @@ var commerceRules = [
 ];
 
 // src/scan/rules/devops.ts
-var ASSIGN4 = String.raw`["'\x60]?\s*(?::=|=>|=|:)\s*["'\x60]?`;
 var UUID3 = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
 var UUIDL = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 var { env: env2, yaml: yaml2, json: json2, code: code18 } = syntax;
@@ -11290,7 +11462,7 @@ var devopsRules = [
     title: "HashiCorp Vault token (pre-1.10 format)",
     severity: "medium",
     keywords: ["vault_token", "vaulttoken", "x-vault-token"],
-    pattern: String.raw`(?i:vault_?token|x-vault-token)${ASSIGN4}(s\.[A-Za-z0-9]{24})\b`,
+    pattern: String.raw`(?i:vault_?token|x-vault-token)${ASSIGN}(s\.[A-Za-z0-9]{24})\b`,
     entropy: 3.5,
     help: "A Vault token in the old s.… format reads and writes whatever its policies allow. Revoke it with `vault token revoke` and upgrade to prefixed tokens.",
     examples: {
@@ -11429,7 +11601,7 @@ var devopsRules = [
     title: "Atlassian API token (unprefixed)",
     severity: "medium",
     keywords: ["jira", "confluence", "atlassian"],
-    pattern: String.raw`(?i:jira|confluence|atlassian)[A-Za-z0-9_.-]{0,20}(?i:api_?token|token|password)${ASSIGN4}([A-Za-z0-9]{24})\b`,
+    pattern: String.raw`(?i:jira|confluence|atlassian)[A-Za-z0-9_.-]{0,20}(?i:api_?token|token|password)${ASSIGN}([A-Za-z0-9]{24})\b`,
     entropy: 3.5,
     help: "An older 24-character Atlassian API token authenticates as its user to Jira and Confluence. Revoke it at id.atlassian.com → Security → API tokens.",
     examples: {
@@ -11645,7 +11817,7 @@ var devopsRules = [
     title: "Datadog API key",
     severity: "high",
     keywords: ["datadog", "dd_api", "dd-api", "ddapi"],
-    pattern: String.raw`(?i:(?:datadog|dd)[_-]?api[_-]?key)${ASSIGN4}([a-f0-9]{32})\b`,
+    pattern: String.raw`(?i:(?:datadog|dd)[_-]?api[_-]?key)${ASSIGN}([a-f0-9]{32})\b`,
     entropy: 3,
     help: "A Datadog API key submits metrics, logs and events to the organisation. Revoke it under Organization Settings → API Keys and roll agents to a new one.",
     examples: {
@@ -11668,7 +11840,7 @@ var devopsRules = [
     title: "Datadog application key",
     severity: "high",
     keywords: ["datadog", "dd_app", "dd-app", "ddapp"],
-    pattern: String.raw`(?i:(?:datadog|dd)[_-]?app(?:lication)?[_-]?key)${ASSIGN4}([a-f0-9]{40})\b`,
+    pattern: String.raw`(?i:(?:datadog|dd)[_-]?app(?:lication)?[_-]?key)${ASSIGN}([a-f0-9]{40})\b`,
     entropy: 3,
     help: "A Datadog application key, with an API key, reads and changes the organisation's data and configuration as its user. Revoke it under Organization Settings → Application Keys.",
     examples: {
@@ -11709,7 +11881,7 @@ var devopsRules = [
     title: "PagerDuty API key",
     severity: "high",
     keywords: ["pagerduty"],
-    pattern: String.raw`(?i:pagerduty[A-Za-z0-9_.-]{0,20}(?:token|key))${ASSIGN4}((?:u\+)?[A-Za-z0-9_+-]{20})(?:[^A-Za-z0-9_+-]|$)`,
+    pattern: String.raw`(?i:pagerduty[A-Za-z0-9_.-]{0,20}(?:token|key))${ASSIGN}((?:u\+)?[A-Za-z0-9_+-]{20})(?:[^A-Za-z0-9_+-]|$)`,
     entropy: 3.5,
     help: "A PagerDuty REST API key reads and changes incidents, schedules and services (account-wide for general keys, as its user for user tokens). Delete it under Integrations → API Access Keys or the user's API access.",
     examples: {
@@ -11770,7 +11942,7 @@ var devopsRules = [
     title: "CircleCI API token (unprefixed)",
     severity: "medium",
     keywords: ["circle"],
-    pattern: String.raw`(?i:circle[_-]?(?:ci[_-]?)?(?:api[_-]?)?token)${ASSIGN4}([a-f0-9]{40})\b`,
+    pattern: String.raw`(?i:circle[_-]?(?:ci[_-]?)?(?:api[_-]?)?token)${ASSIGN}([a-f0-9]{40})\b`,
     entropy: 3,
     help: "An older 40-hex CircleCI API token acts as its user or on its project. Delete it under User Settings → Personal API Tokens or Project Settings → API Permissions.",
     examples: {
@@ -11791,7 +11963,7 @@ var devopsRules = [
     title: "Travis CI API token",
     severity: "medium",
     keywords: ["travis"],
-    pattern: `(?i:travis[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN4}([A-Za-z0-9_-]{22})(?:[^A-Za-z0-9_-]|$)`,
+    pattern: `(?i:travis[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}([A-Za-z0-9_-]{22})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 3.5,
     help: "A Travis CI API token acts as its user (builds, env vars, settings of their repositories). Regenerate it under Settings → API authentication.",
     examples: {
@@ -11828,7 +12000,7 @@ var devopsRules = [
     title: "Jenkins API token",
     severity: "high",
     keywords: ["jenkins"],
-    pattern: String.raw`(?i:jenkins[A-Za-z0-9_.-]{0,20}(?:token|api_?key|password))${ASSIGN4}(11[a-f0-9]{32})\b`,
+    pattern: String.raw`(?i:jenkins[A-Za-z0-9_.-]{0,20}(?:token|api_?key|password))${ASSIGN}(11[a-f0-9]{32})\b`,
     entropy: 3,
     help: "A Jenkins API token authenticates as its user to the controller (trigger jobs, read credentials, script console for admins). Revoke it under the user → Security → API Token.",
     examples: {
@@ -11849,7 +12021,7 @@ var devopsRules = [
     title: "Snyk API token",
     severity: "high",
     keywords: ["snyk"],
-    pattern: `(?i:snyk[A-Za-z0-9_.-]{0,20}(?:token|api_?key|auth))${ASSIGN4}(${UUID3})\\b`,
+    pattern: `(?i:snyk[A-Za-z0-9_.-]{0,20}(?:token|api_?key|auth))${ASSIGN}(${UUID3})\\b`,
     entropy: 3,
     help: "A Snyk API token acts as its user or service account (projects, vulnerability data, integrations). Revoke it under Account settings → Auth token, or the service account.",
     examples: {
@@ -11887,7 +12059,7 @@ var devopsRules = [
     title: "SonarCloud / SonarQube token (unprefixed)",
     severity: "medium",
     keywords: ["sonar"],
-    pattern: String.raw`(?i:sonar[_.-]?(?:token|login))${ASSIGN4}([a-f0-9]{40})\b`,
+    pattern: String.raw`(?i:sonar[_.-]?(?:token|login))${ASSIGN}([a-f0-9]{40})\b`,
     entropy: 3,
     help: "An unprefixed SonarCloud or older SonarQube token runs analyses and reads project data as its user. Revoke it under My Account → Security.",
     examples: {
@@ -11908,7 +12080,7 @@ var devopsRules = [
     title: "Codecov upload token",
     severity: "low",
     keywords: ["codecov"],
-    pattern: `(?i:codecov[_-]?(?:upload[_-]?)?token)${ASSIGN4}(${UUID3})\\b`,
+    pattern: `(?i:codecov[_-]?(?:upload[_-]?)?token)${ASSIGN}(${UUID3})\\b`,
     entropy: 3,
     help: "A Codecov upload token uploads coverage reports for a repository (or the organisation, for global tokens). Regenerate it in the repository's Codecov settings.",
     examples: {
@@ -11941,7 +12113,7 @@ var devopsRules = [
     title: "Okta API token",
     severity: "high",
     keywords: ["okta", "ssws"],
-    pattern: String.raw`(?:(?i:okta[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN4}|(?i:ssws)\s+)(00[A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_-]|$)`,
+    pattern: String.raw`(?:(?i:okta[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}|(?i:ssws)\s+)(00[A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
     help: "An Okta API token calls the management API with its admin's permissions (users, apps, policies). Revoke it under Security → API → Tokens.",
     examples: {
@@ -12089,7 +12261,7 @@ var devopsRules = [
     title: "Splunk HTTP Event Collector token",
     severity: "medium",
     keywords: ["splunk"],
-    pattern: `(?:(?i:splunk)\\s+|(?i:splunk[A-Za-z0-9_.-]{0,20}(?:hec[_-]?)?token)${ASSIGN4})(${UUID3})\\b`,
+    pattern: `(?:(?i:splunk)\\s+|(?i:splunk[A-Za-z0-9_.-]{0,20}(?:hec[_-]?)?token)${ASSIGN})(${UUID3})\\b`,
     entropy: 3,
     help: "A Splunk HEC token sends events into the indexes it allows (log injection, licence cost). Disable or delete it under Settings → Data inputs → HTTP Event Collector.",
     examples: {
@@ -12109,7 +12281,7 @@ var devopsRules = [
     title: "Opsgenie API key",
     severity: "high",
     keywords: ["geniekey", "opsgenie"],
-    pattern: `(?:(?i:geniekey)\\s+|(?i:opsgenie[A-Za-z0-9_.-]{0,20}(?:api_?key|key|token))${ASSIGN4})(${UUID3})\\b`,
+    pattern: `(?:(?i:geniekey)\\s+|(?i:opsgenie[A-Za-z0-9_.-]{0,20}(?:api_?key|key|token))${ASSIGN})(${UUID3})\\b`,
     entropy: 3,
     help: "An Opsgenie API key creates, acknowledges and closes alerts or manages the account, per its integration or API-key rights. Delete it under Settings → API key management (or the integration).",
     examples: {
@@ -12125,7 +12297,7 @@ var devopsRules = [
     title: "ngrok authtoken or API key",
     severity: "medium",
     keywords: ["ngrok", "authtoken"],
-    pattern: `(?:(?i:ngrok[A-Za-z0-9_.-]{0,20}(?:auth_?token|api_?key|token))${ASSIGN4}|add-authtoken\\s+|(?i:authtoken)${ASSIGN4})([0-9][A-Za-z0-9]{20,30}_[A-Za-z0-9]{15,30})\\b`,
+    pattern: `(?:(?i:ngrok[A-Za-z0-9_.-]{0,20}(?:auth_?token|api_?key|token))${ASSIGN}|add-authtoken\\s+|(?i:authtoken)${ASSIGN})([0-9][A-Za-z0-9]{20,30}_[A-Za-z0-9]{15,30})\\b`,
     entropy: 4,
     help: "An ngrok authtoken opens tunnels on the account (exposing hosts under its domains); an API key manages the account. Reset the authtoken or delete the API key in the ngrok dashboard.",
     examples: {
@@ -12145,7 +12317,7 @@ var devopsRules = [
     title: "HashiCorp Consul / Nomad ACL token",
     severity: "high",
     keywords: ["consul", "nomad"],
-    pattern: `(?i:consul[_-]?(?:http[_-]?)?token|nomad[_-]?token|consul[A-Za-z0-9_.-]{0,20}acl[A-Za-z0-9_.-]{0,10}token)${ASSIGN4}(${UUID3})\\b`,
+    pattern: `(?i:consul[_-]?(?:http[_-]?)?token|nomad[_-]?token|consul[A-Za-z0-9_.-]{0,20}acl[A-Za-z0-9_.-]{0,10}token)${ASSIGN}(${UUID3})\\b`,
     entropy: 3,
     help: "A Consul or Nomad ACL secret ID acts with its policies (service catalogue and KV for Consul, jobs and allocations for Nomad). Delete the token with `consul acl token delete` or `nomad acl token delete` (by accessor).",
     examples: {
@@ -12166,7 +12338,7 @@ var devopsRules = [
     title: "Kubernetes bootstrap token",
     severity: "high",
     keywords: ["--token", "bootstrap"],
-    pattern: `(?:--token[\\s=]+|(?i:bootstrap[_-]?token)${ASSIGN4})([a-z0-9]{6}\\.[a-z0-9]{16})\\b`,
+    pattern: `(?:--token[\\s=]+|(?i:bootstrap[_-]?token)${ASSIGN})([a-z0-9]{6}\\.[a-z0-9]{16})\\b`,
     entropy: 3.5,
     validate: (s) => s === "abcdef.0123456789abcdef" ? "invalid" : "unknown",
     help: "A bootstrap token joins nodes to the cluster (and, with kubeadm, can read the cluster CA and config). Delete it with `kubeadm token delete <id>` or the bootstrap-token-<id> Secret in kube-system. The documented abcdef.0123456789abcdef is not reported.",
@@ -12188,8 +12360,7 @@ var devopsRules = [
     keywords: ["privatekey =", "privatekey=", "presharedkey =", "presharedkey="],
     pattern: `(?i:PrivateKey|PresharedKey) ?= ?([A-Za-z0-9+/]{43}=)(?:[^A-Za-z0-9+/=]|$)`,
     entropy: 4,
-    validate: (s) => Buffer.from(s, "base64").length === 32 ? "valid" : "invalid",
-    requireValid: true,
+    validate: (s) => Buffer.from(s, "base64").length === 32 ? "unknown" : "invalid",
     help: "A WireGuard private key (or preshared key) lets anyone impersonate the peer on the VPN. Generate a new key pair with `wg genkey`, update the peer's public key everywhere, and remove the old one. A value that is not 32 bytes of base64 is not reported.",
     examples: {
       tp: [
@@ -12212,6 +12383,16 @@ ListenPort = 51820`,
 var NAME = `[A-Za-z0-9_.-]*?(?:password|passwd|pwd|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|credentials?)(?:[_.-]?(?:key|token|secret|value|string|str|b64|base64|base|hex|encoded|raw|plain|prod|production|live|dev|staging)){0,2}`;
 var VALUE = String.raw`[^\s"'\x60<>{}$;,()&\\\[\]=][^\s"'\x60<>{}$;,()&\\\[\]]{7,}`;
 var NAME_START = "(?:^|[^A-Za-z0-9_.:-])";
+var QUOTED_ONLY = /^[.\][&{}$;,()=\\<>]|[{}$;,()&[\]=\\<>]/;
+function validateQuotedSecret(secret, match = "", before = "") {
+  if (!QUOTED_ONLY.test(secret)) return "invalid";
+  if (/[%#]\{|^\{[A-Za-z0-9_-]+\}|^ENC\(|^\$(?:2[abxy]?|1|5|6|y|7|argon2\w*|pbkdf2[\w-]*|scrypt)\$/i.test(secret))
+    return "invalid";
+  if (/^(?:pbkdf2_sha\d+|bcrypt|argon2\w*|sha\d+|md5|scrypt)\$/i.test(secret)) return "invalid";
+  if (/^[^,]*(?:,[^,]*){2,}$/.test(secret) && secret.split(",").every((p) => p.length <= 3)) return "invalid";
+  if (!/[A-Za-z]/.test(secret) || !/[0-9]/.test(secret)) return "invalid";
+  return validateGenericSecret(secret, match, before);
+}
 var KEYWORDS = [
   "password",
   "passwd",
@@ -12237,6 +12418,7 @@ var KEYWORDS = [
   "credential"
 ];
 var pw = `${fx("gp1", 12)}!${fx("gp2", 6, FIXTURE_ALPHABETS.digits)}`;
+var b644 = (s) => Buffer.from(s).toString("base64");
 var sec = fx("gs1", 40, FIXTURE_ALPHABETS.base64url);
 var key32 = fx("gk1", 32);
 var sha512 = `sha512-${Buffer.from(fx("gi1", 64, FIXTURE_ALPHABETS.base64)).toString("base64").slice(0, 86)}==`;
@@ -12313,7 +12495,57 @@ var genericRules = [
         `  "ClientToken": "${fx("gcl", 16, FIXTURE_ALPHABETS.lowerAlnum)}",`,
         '  "Password": "SomeKindOfPassword#42",',
         ` *   clientSecret: "VERYLONGSECRET${fx("gvl", 40)}",`,
-        '         *       //   "recaptchaV3Token": "my_recaptchaV3Token"'
+        '         *       //   "recaptchaV3Token": "my_recaptchaV3Token"',
+        // Encoded placeholders: base64 of `1234\n`, `secret\n`, `password`, `foo:bar`.
+        `password: ${b644("1234\n")}`,
+        `  secret: ${b644("secret\n")}`,
+        `token = "${b644("password")}"`,
+        `auth_token: ${b644("foo:bar")}`,
+        // Code, not values: a pointer dereference, a regular expression's source, a constant and trailing code.
+        "	ApiKey: *gcsAPIKey,",
+        "var re = regexp.MustCompile(`_authToken=\\s*((npm_.+)|(\\$\\{.+\\}))`)",
+        '  password = "REMOVED_TOKEN`),',
+        // Sequential stand-ins.
+        'api_key = "12345678-2323-1111-2222-123456789012"',
+        `api_key = "${"API-"}1234567890ABCDEFGHIJKLMNO1234"`,
+        // Non-secret fields named like secrets: request and update tokens, an ACME challenge, a credential scope.
+        `"RequestToken": "${fx("grq", 20)}"`,
+        `  PolicyUpdateToken: "${fx("gpu", 24)}"`,
+        `{"type": "http-01", "url": "https://acme.invalid/chall/1",
+ "token": "${fx("gac", 43, FIXTURE_ALPHABETS.base64url)}"}`,
+        `X-Amz-Credential=${"AKIA"}${fx("gsc", 16, FIXTURE_ALPHABETS.upperAlnum)}%2F20250101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20250101T000000Z`
+      ]
+    }
+  },
+  {
+    id: "generic-secret-quoted",
+    title: "Quoted secret-looking value with punctuation assigned to a secret-looking name",
+    severity: "medium",
+    keywords: KEYWORDS,
+    pattern: String.raw`(?i)${NAME_START}([?&]?${NAME})["']?\]?[ \t]*(?::=|=>|\?=|=|:)[ \t]*["'\x60]([^\s"'\x60]{8,})["'\x60]`,
+    secretGroup: 2,
+    entropy: 3,
+    validate: validateQuotedSecret,
+    fallback: true,
+    help: "A quoted random-looking value that starts with or holds punctuation an unquoted value cannot (`]`, `&`, `{`, `$`, `;`, `,`, `(`), assigned to a name such as password or secret. Values without such punctuation are the other generic rule’s; placeholders, references, interpolations, encrypted values (`{cipher}…`, `ENC(…)`) and password hashes are not reported. Rotate the credential and load it from a secret store.",
+    examples: {
+      tp: [
+        `  password: "]${pw}"`,
+        `DB_PASSWORD='&${fx("gq1", 6)}{${fx("gq2", 5)}$${fx("gq3", 4, FIXTURE_ALPHABETS.digits)}'`,
+        `"client_secret": "${fx("gq4", 10)};${fx("gq5", 10)},${fx("gq6", 4, FIXTURE_ALPHABETS.digits)}"`,
+        `const password = "(${fx("gq7", 9)})!${fx("gq8", 3, FIXTURE_ALPHABETS.digits)}";`
+      ],
+      fp: [
+        '  password: "${DB_PASSWORD}"',
+        '  password: "%{db_password}"',
+        `  password: "#{ENV['DB_PASSWORD']}"`,
+        '  password: "{cipher}AQA7c2VjcmV0c2VjcmV0"',
+        '  password: "ENC(G6N718UuyPE5bHyWKyuLQSm02auQPUtm)"',
+        `  password_hash: "$2b$12$${fx("gqh", 53, "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")}"`,
+        '  token: "[REDACTED]"',
+        `  api_key: "${key32}"`,
+        '  password: "getPassword(user,realm)"',
+        '  secret: "a,b,c,d,e,f"'
       ]
     }
   },
@@ -12339,9 +12571,109 @@ var genericRules = [
   }
 ];
 
+// src/scan/rules/http.ts
+var AUTHORIZATION = String.raw`(?i:authorization)["'\x60]?[ \t]*(?::|=>|=|,)[ \t]*["'\x60]?`;
+var b645 = (s) => Buffer.from(s).toString("base64");
+var basic = b645(`deploy-bot:${fx("hb1", 14)}-${fx("hb2", 4, FIXTURE_ALPHABETS.digits)}`);
+var bearer = fx("hbe", 40, FIXTURE_ALPHABETS.base64url);
+var token = fx("htk", 40, FIXTURE_ALPHABETS.hex);
+var pw2 = `${fx("hcu", 12)}!${fx("hcu2", 4, FIXTURE_ALPHABETS.digits)}`;
+function validateBearer(secret) {
+  if (secret.startsWith("eyJ")) return "invalid";
+  if (isPlaceholder(secret) || isReference(secret) || isRepeated(secret) || isStandIn(secret)) return "invalid";
+  if (isPlaceholderPassword(secret) || /^[A-Za-z_]+$/.test(secret) || /^[A-Z0-9_]+$/.test(secret)) return "invalid";
+  if (/token|secret|passw|example|sample/i.test(secret)) return "invalid";
+  return shannonEntropy(secret) < 3.2 ? "invalid" : "unknown";
+}
+var httpRules = [
+  {
+    id: "authorization-basic",
+    title: "HTTP Basic credentials in an Authorization header",
+    severity: "high",
+    keywords: ["authorization"],
+    pattern: String.raw`${AUTHORIZATION}(?i:basic)[ \t]+([A-Za-z0-9+/]{8,}={0,2})(?:[^A-Za-z0-9+/=]|$)`,
+    validate: validateBasicAuthBase64,
+    fallback: true,
+    help: "An `Authorization: Basic …` header with base64 of `user:password` (curl commands, `.http` files, code, YAML). Reported only when it decodes to `user:password` with a password that is not a placeholder. Change the password and send it from a secret store or the environment instead.",
+    examples: {
+      tp: [
+        `curl -H "Authorization: Basic ${basic}" https://api.service.invalid/v1/items`,
+        `GET https://api.service.invalid/v1/items
+Authorization: Basic ${basic}`,
+        `headers = {"Authorization": "Basic ${basic}"}`,
+        `req.Header.Set("Authorization", "Basic ${basic}")`,
+        `        Authorization: Basic ${basic}`
+      ],
+      fp: [
+        `curl -H "Authorization: Basic ${b645("user:password")}" https://localhost`,
+        `curl -H "Authorization: Basic ${b645("foo:bar")}" https://localhost`,
+        'curl -H "Authorization: Basic $(echo -n $USER:$PASS | base64)" https://api.service.invalid',
+        "headers: { Authorization: 'Basic ' + btoa(`${user}:${pass}`) }",
+        "Authorization: Basic {{credentials}}"
+      ]
+    }
+  },
+  {
+    id: "authorization-bearer",
+    title: "Bearer or API token in an Authorization header",
+    severity: "high",
+    keywords: ["authorization"],
+    pattern: String.raw`${AUTHORIZATION}(?i:bearer|token)[ \t]+([A-Za-z0-9._~+/=-]{16,})(?:[^A-Za-z0-9._~+/=-]|$)`,
+    validate: validateBearer,
+    fallback: true,
+    help: "An `Authorization: Bearer …` or `Authorization: Token …` header with a literal token (curl commands, `.http` files, code, YAML). Tokens with a rule of their own (GitHub, GitLab, JWT…) are reported by that rule; placeholders, variables and JWTs the JWT rule rejects are not reported. Revoke the token and load it from a secret store.",
+    examples: {
+      tp: [
+        `curl -H "Authorization: Bearer ${bearer}" https://api.service.invalid/v1/items`,
+        `curl -sS -H 'Authorization: Token ${token}' https://api.service.invalid/`,
+        `GET https://api.service.invalid/v1/me
+Authorization: Bearer ${bearer}`,
+        `headers = {'Authorization': 'Bearer ${bearer}'}`,
+        `req.Header.Set("Authorization", "Token ${token}")`,
+        `  headers:
+    Authorization: Bearer ${bearer}`
+      ],
+      fp: [
+        'curl -H "Authorization: Bearer $API_TOKEN" https://api.service.invalid',
+        'curl -H "Authorization: Bearer ${API_TOKEN}" https://api.service.invalid',
+        "Authorization: Bearer <your-access-token>",
+        "Authorization: Bearer {{access_token}}",
+        "Authorization: Bearer YOUR_ACCESS_TOKEN_HERE",
+        "headers: { Authorization: `Bearer ${token}` }",
+        `Authorization: Bearer ${fakeJwt({ sub: "1234567890", name: "John Doe", iat: 1516239022 }, "hjw")}`,
+        "Authorization: Bearer xxxxxxxxxxxxxxxxxxxxxxxx"
+      ]
+    }
+  },
+  {
+    id: "curl-user-password",
+    title: "Password in a curl -u/--user argument",
+    severity: "high",
+    keywords: ["curl"],
+    pattern: String.raw`\bcurl\b[^\n|;&]*?[ \t](?:-u|--user)(?:[ \t]+|=)["']?[^\s:"'$]{0,64}:([^\s"']{3,})`,
+    validate: validatePassword,
+    help: "A `user:password` passed to curl with `-u` or `--user`: it also leaks into shell history, CI logs and process lists. Placeholders and variables are not reported. Rotate the password and pass it with `--netrc-file` or a config read from a secret.",
+    examples: {
+      tp: [
+        `curl -u admin:${pw2} https://api.service.invalid/v1/items`,
+        `curl --user "deploy:${pw2}" -X POST https://ci.service.invalid/job/build`,
+        `curl -fsS --user=ci:${pw2} https://nexus.corp.invalid/repository/raw/`
+      ],
+      fp: [
+        'curl -u "$USER:$PASSWORD" https://api.service.invalid',
+        "curl -u admin:admin http://localhost:8080",
+        "curl -u user:password https://api.service.invalid",
+        "curl -u ${USERNAME}:${TOKEN} https://api.service.invalid",
+        "curl -u elastic:<password> https://localhost:9200"
+      ]
+    }
+  }
+];
+
 // src/scan/rules/keys.ts
 import { generateKeyPairSync as generateKeyPairSync2 } from "node:crypto";
 var WINDOW = 16384;
+var A64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 var BODY2 = String.raw`[A-Za-z0-9+/=\s\\:,"'-]`;
 function pem(label) {
   return `-----BEGIN ${label}-----${BODY2}{32,}?-----END ${label}-----`;
@@ -12366,7 +12698,9 @@ function keySyntaxes(kind) {
     `{"private_key": ${JSON.stringify(k)}}`,
     yamlBlock("tls_key", k),
     `SSH_KEY="${k.trimEnd()}"`,
-    concatenated("const key =", k)
+    concatenated("const key =", k),
+    // JSON inside a string literal: the newlines escaped twice.
+    `const config = ${JSON.stringify(JSON.stringify({ private_key: k }))};`
   ];
 }
 function concatenated(lead, text) {
@@ -12649,6 +12983,61 @@ ${k}`,
         ]
       };
     })
+  },
+  {
+    id: "pem-private-key",
+    title: "Private key (PEM, other label)",
+    severity: "critical",
+    keywords: ["private key-----"],
+    pattern: `(-----BEGIN (?:[A-Z0-9]+ )+PRIVATE KEY-----${BODY2}{32,}?-----END (?:[A-Z0-9]+ )+PRIVATE KEY-----)`,
+    window: WINDOW,
+    validate: validatePemPrivateKeyOtherLabel,
+    help: "A PEM private key under a label other than the standard ones (`-----BEGIN ECDSA PRIVATE KEY-----`, `ED25519 PRIVATE KEY`…), as some libraries and tools write them. Validated when the body parses as a PKCS#8, SEC1 or PKCS#1 private key; bodies that are not one DER structure are not reported. Revoke the key wherever its public half is trusted and issue a new one.",
+    examples: lazy(() => {
+      const relabel = (text, label) => text.replace(/(BEGIN|END) [A-Z ]*PRIVATE KEY/g, `$1 ${label}`);
+      const ec = relabel(keyFixture("ec"), "ECDSA PRIVATE KEY");
+      const ed = relabel(keyFixture("pkcs8"), "ED25519 PRIVATE KEY");
+      return {
+        tp: [ec, ed, `{"key": ${JSON.stringify(ec)}}`, `const s = ${JSON.stringify(JSON.stringify({ key: ec }))};`],
+        fp: [
+          relabel(keyFixture("public"), "ECDSA PRIVATE KEY").replace(/PUBLIC KEY/g, "ECDSA PRIVATE KEY"),
+          "-----BEGIN ECDSA PRIVATE KEY-----\n<your key here>\n-----END ECDSA PRIVATE KEY-----",
+          `-----BEGIN ECDSA PRIVATE KEY-----
+${fx("pem-o", 64, A64)}
+-----END ECDSA PRIVATE KEY-----`,
+          keyFixture("ec")
+        ]
+      };
+    })
+  },
+  {
+    id: "ceph-secret-key",
+    title: "Ceph (cephx) secret key",
+    severity: "high",
+    keywords: ["aqa", "aqb", "aqc", "aqd"],
+    pattern: `${TOKEN_START}(AQ[A-D][A-Za-z0-9+/]{35}==)(?:[^A-Za-z0-9+/=]|$)`,
+    validate: validateCephKey,
+    requireValid: true,
+    help: "A cephx secret key (a keyring `key = …`, `ceph auth get-key`, a Rook/CSI Kubernetes Secret `key:` or `adminKey:`). Reported only when it decodes to the cephx structure (type, creation time, 16-byte key). Rotate it with `ceph auth get-or-create-key`/`ceph auth caps` for a new entity and remove the old one.",
+    examples: lazy(() => {
+      const key = fakeCephKey("ceph-tp");
+      const badLength = Buffer.from(fakeCephKey("ceph-fp"), "base64");
+      badLength.writeUInt16LE(20, 10);
+      return {
+        tp: [
+          `[client.admin]
+	key = ${key}`,
+          `apiVersion: v1
+kind: Secret
+stringData:
+  userID: csi-rbd
+  userKey: ${key}`,
+          `ceph:
+  key: "${key}"`
+        ],
+        fp: [`key = ${badLength.toString("base64")}`, `  key: AQ${fx("ceph-fp3", 36, A64)}==`]
+      };
+    })
   }
 ];
 function generateJwk() {
@@ -12659,9 +13048,6 @@ function generateJwk() {
 }
 
 // src/scan/rules/messaging.ts
-var B3 = "(?:^|[^A-Za-z0-9_-])";
-var E3 = "(?:[^A-Za-z0-9_-]|$)";
-var ASSIGN5 = String.raw`["']?\s*(?:[:=]|:=|=>)\s*["']?`;
 var digits = (seed, n) => `${1 + fx(seed, 1, FIXTURE_ALPHABETS.digits).charCodeAt(0) % 9}${fx(seed, n - 1, FIXTURE_ALPHABETS.digits)}`;
 var slackBot = ["xoxb", digits("sb1", 12), digits("sb2", 13), fx("sb3", 24)].join("-");
 var slackUser = ["xoxp", digits("su1", 12), digits("su2", 12), digits("su3", 13), fx("su4", 32, FIXTURE_ALPHABETS.hex)].join("-");
@@ -12713,7 +13099,7 @@ var messagingRules = [
     title: "Slack bot token",
     severity: "high",
     keywords: ["xoxb-"],
-    pattern: `${B3}(xoxb-[0-9]{8,13}-[0-9]{8,14}-[A-Za-z0-9]{24})${E3}`,
+    pattern: `${TOKEN_START}(xoxb-[0-9]{8,13}-[0-9]{8,14}-[A-Za-z0-9]{24})${TOKEN_END}`,
     entropy: 3,
     help: "A Slack bot user OAuth token (`xoxb-`): it acts as the app’s bot in the workspace. Revoke it with `auth.revoke` or by reinstalling the app (OAuth & Permissions → Revoke tokens), then store the new one in a secret manager.",
     examples: {
@@ -12733,7 +13119,7 @@ var messagingRules = [
     title: "Slack user token",
     severity: "high",
     keywords: ["xoxp-"],
-    pattern: `${B3}(xoxp-[0-9]{8,13}-[0-9]{8,13}-[0-9]{8,14}-[0-9a-f]{32})${E3}`,
+    pattern: `${TOKEN_START}(xoxp-[0-9]{8,13}-[0-9]{8,13}-[0-9]{8,14}-[0-9a-f]{32})${TOKEN_END}`,
     entropy: 3,
     help: "A Slack user OAuth token (`xoxp-`): it acts as the person who installed the app, with their access. Revoke it with `auth.revoke` or from the app’s OAuth settings, then reinstall to get a new one.",
     examples: {
@@ -12750,7 +13136,7 @@ var messagingRules = [
     title: "Slack app-level token",
     severity: "high",
     keywords: ["xapp-"],
-    pattern: `${B3}(xapp-[0-9]-A[A-Z0-9]{8,12}-[0-9]{10,14}-[0-9a-f]{64})${E3}`,
+    pattern: `${TOKEN_START}(xapp-[0-9]-A[A-Z0-9]{8,12}-[0-9]{10,14}-[0-9a-f]{64})${TOKEN_END}`,
     entropy: 3,
     help: "A Slack app-level token (`xapp-`), used for Socket Mode and app-wide APIs. Revoke it on the app’s Basic Information page (App-Level Tokens) and generate a new one.",
     examples: {
@@ -12767,7 +13153,7 @@ var messagingRules = [
     title: "Slack configuration access token",
     severity: "high",
     keywords: ["xoxe.xox"],
-    pattern: `${B3}(xoxe\\.xox[bp]-[0-9]-[A-Za-z0-9]{100,250})${E3}`,
+    pattern: `${TOKEN_START}(xoxe\\.xox[bp]-[0-9]-[A-Za-z0-9]{100,250})${TOKEN_END}`,
     entropy: 4,
     help: "A Slack app configuration access token (`xoxe.xoxp-`/`xoxe.xoxb-`): it can create and modify apps through the App Manifest API. Revoke it under Your Apps → Your App Configuration Tokens.",
     examples: {
@@ -12780,7 +13166,7 @@ var messagingRules = [
     title: "Slack configuration refresh token",
     severity: "high",
     keywords: ["xoxe-"],
-    pattern: `${B3}(xoxe-[0-9]-[A-Za-z0-9]{100,250})${E3}`,
+    pattern: `${TOKEN_START}(xoxe-[0-9]-[A-Za-z0-9]{100,250})${TOKEN_END}`,
     entropy: 4,
     help: "A Slack configuration refresh token (`xoxe-1-`): it mints new configuration access tokens. Revoke it under Your Apps → Your App Configuration Tokens.",
     examples: {
@@ -12793,7 +13179,7 @@ var messagingRules = [
     title: "Slack legacy, session or workspace token",
     severity: "high",
     keywords: ["xoxa-", "xoxc-", "xoxo-", "xoxr-", "xoxs-"],
-    pattern: `${B3}(xox[acors]-[0-9]{1,13}(?:-[0-9]{8,13}){1,3}-[A-Za-z0-9]{24,64})${E3}`,
+    pattern: `${TOKEN_START}(xox[acors]-[0-9]{1,13}(?:-[0-9]{8,13}){1,3}-[A-Za-z0-9]{24,64})${TOKEN_END}`,
     entropy: 3,
     help: "A Slack legacy/workspace (`xoxa-`, `xoxo-`), refresh (`xoxr-`), or browser session (`xoxc-`, `xoxs-`) token. Revoke it (`auth.revoke`, or sign the user out of all sessions) and replace legacy tokens with a Slack app.",
     examples: {
@@ -12839,7 +13225,7 @@ var messagingRules = [
     title: "Discord bot token",
     severity: "high",
     keywords: ["discord", "authorization"],
-    pattern: String.raw`(?:(?i:discord)[\w.-]{0,30}${ASSIGN5}(?:Bot\s+)?|(?i:authorization)["']?\s*[:=,]\s*["']?Bot\s+)([MNO][A-Za-z0-9_-]{22,26}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,40})${E3}`,
+    pattern: String.raw`(?:(?i:discord)[\w.-]{0,30}${ASSIGN}(?:Bot\s+)?|(?i:authorization)["']?\s*[:=,]\s*["']?Bot\s+)([MNO][A-Za-z0-9_-]{22,26}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,40})${TOKEN_END}`,
     validate: validateDiscordBotToken,
     requireValid: true,
     help: "A Discord bot token: base64 of the bot’s user id, a timestamp and an HMAC. Reported only when the first part decodes to a snowflake id. Reset it on the Developer Portal (Bot → Reset Token).",
@@ -12857,7 +13243,7 @@ var messagingRules = [
     title: "Discord webhook URL",
     severity: "high",
     keywords: ["discord.com/api", "discordapp.com/api"],
-    pattern: String.raw`discord(?:app)?\.com/api(?:/v[0-9]+)?/webhooks/([0-9]{17,20}/[A-Za-z0-9_-]{60,80})${E3}`,
+    pattern: String.raw`discord(?:app)?\.com/api(?:/v[0-9]+)?/webhooks/([0-9]{17,20}/[A-Za-z0-9_-]{60,80})${TOKEN_END}`,
     entropy: 3.5,
     help: "A Discord channel webhook: anyone with the URL can post as it. Delete the webhook (channel settings → Integrations → Webhooks) and create a new one.",
     examples: {
@@ -12874,7 +13260,7 @@ var messagingRules = [
     title: "Telegram bot token",
     severity: "high",
     keywords: [":aa"],
-    pattern: `(?:^|[^0-9A-Za-z_]|bot)([0-9]{8,10}:AA[A-Za-z0-9_-]{33})${E3}`,
+    pattern: `(?:^|[^0-9A-Za-z_]|bot)([0-9]{8,10}:AA[A-Za-z0-9_-]{33})${TOKEN_END}`,
     entropy: 3,
     help: "A Telegram Bot API token (`<bot id>:AA…`): full control of the bot. Revoke it with @BotFather (`/revoke`) and use the new token.",
     examples: {
@@ -12892,7 +13278,7 @@ var messagingRules = [
     title: "Twilio auth token",
     severity: "high",
     keywords: ["twilio"],
-    pattern: String.raw`(?i:twilio)[\w.-]{0,24}(?i:auth[_-]?token|token|secret)${ASSIGN5}([0-9a-f]{32})(?:[^0-9A-Za-z]|$)`,
+    pattern: String.raw`(?i:twilio)[\w.-]{0,24}(?i:auth[_-]?token|token|secret)${ASSIGN}([0-9a-f]{32})(?:[^0-9A-Za-z]|$)`,
     entropy: 3,
     help: "A Twilio account auth token (32 hex characters) named as such: with the account SID it controls the whole account. Rotate it in the Twilio Console (Account → API keys & tokens → request a secondary token, promote it) and prefer API keys.",
     examples: {
@@ -12929,7 +13315,7 @@ var messagingRules = [
     title: "SendGrid API key",
     severity: "high",
     keywords: ["sg."],
-    pattern: `${B3}(SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43})${E3}`,
+    pattern: `${TOKEN_START}(SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43})${TOKEN_END}`,
     entropy: 3.5,
     help: "A SendGrid (Twilio) API key (`SG.<id>.<secret>`): it sends mail as your domain. Delete it under Settings → API Keys and create a new, narrowly scoped key.",
     examples: {
@@ -12946,7 +13332,7 @@ var messagingRules = [
     title: "Mailgun API key (legacy key- form)",
     severity: "high",
     keywords: ["key-"],
-    pattern: `${B3}(key-[0-9a-f]{32})${E3}`,
+    pattern: `${TOKEN_START}(key-[0-9a-f]{32})${TOKEN_END}`,
     entropy: 3,
     help: "A Mailgun private API key in the legacy `key-<32 hex>` form: full access to sending and account APIs. Delete it under API Security in the Mailgun dashboard and create a new key.",
     examples: {
@@ -12968,7 +13354,7 @@ var messagingRules = [
     severity: "high",
     keywords: ["mailgun"],
     // `api:<key>` (curl --user) counts when a Mailgun host follows on the line; leftmost-first alternation keeps it in the match.
-    pattern: String.raw`(?:(?i:mailgun)[\w.-]{0,30}${ASSIGN5}|api:)([0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8})(?:[^0-9A-Za-z-][^\n]{0,200}?(?i:mailgun)\.net|[^0-9A-Za-z-]|$)`,
+    pattern: String.raw`(?:(?i:mailgun)[\w.-]{0,30}${ASSIGN}|api:)([0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8})(?:[^0-9A-Za-z-][^\n]{0,200}?(?i:mailgun)\.net|[^0-9A-Za-z-]|$)`,
     entropy: 3,
     help: "A Mailgun API key in the current `<32 hex>-<8 hex>-<8 hex>` form, named as Mailgun’s or used as `api:<key>`. Delete it under API Security in the Mailgun dashboard and create a new key.",
     examples: {
@@ -13006,7 +13392,7 @@ var messagingRules = [
     title: "Mailchimp Transactional (Mandrill) API key",
     severity: "high",
     keywords: ["mandrill", "transactional"],
-    pattern: String.raw`(?i:mandrill|mailchimp[_-]?transactional)[\w.-]{0,30}${ASSIGN5}((?:md-)?[A-Za-z0-9_-]{22})${E3}`,
+    pattern: String.raw`(?i:mandrill|mailchimp[_-]?transactional)[\w.-]{0,30}${ASSIGN}((?:md-)?[A-Za-z0-9_-]{22})${TOKEN_END}`,
     entropy: 3.5,
     validate: validateMixedCase,
     help: "A Mailchimp Transactional (Mandrill) API key (22 characters, `md-` prefixed in newer keys) named as Mandrill’s: it sends mail as your domains. Values without both upper- and lower-case letters are not reported. Delete it in the Mandrill settings (SMTP & API Info) and create a new key.",
@@ -13025,7 +13411,7 @@ var messagingRules = [
     title: "Postmark server or account token",
     severity: "high",
     keywords: ["postmark"],
-    pattern: String.raw`(?i:postmark)[\w.-]{0,30}${ASSIGN5}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^0-9A-Za-z-]|$)`,
+    pattern: String.raw`(?i:postmark)[\w.-]{0,30}${ASSIGN}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^0-9A-Za-z-]|$)`,
     entropy: 3,
     help: "A Postmark server or account API token (a UUID named as Postmark’s, or in an `X-Postmark-Server-Token` header): it sends mail from your servers. Regenerate it under the server’s API Tokens tab.",
     examples: {
@@ -13090,7 +13476,7 @@ var messagingRules = [
     title: "Brevo (Sendinblue) API key",
     severity: "high",
     keywords: ["xkeysib-"],
-    pattern: `${B3}(xkeysib-[0-9a-f]{64}-[A-Za-z0-9]{16})${E3}`,
+    pattern: `${TOKEN_START}(xkeysib-[0-9a-f]{64}-[A-Za-z0-9]{16})${TOKEN_END}`,
     entropy: 3,
     help: "A Brevo (formerly Sendinblue) API v3 key (`xkeysib-`): contacts, campaigns and transactional mail. Delete it under SMTP & API → API Keys and create a new one.",
     examples: {
@@ -13103,7 +13489,7 @@ var messagingRules = [
     title: "Brevo (Sendinblue) SMTP key",
     severity: "high",
     keywords: ["xsmtpsib-"],
-    pattern: `${B3}(xsmtpsib-[0-9a-f]{64}-[A-Za-z0-9]{16})${E3}`,
+    pattern: `${TOKEN_START}(xsmtpsib-[0-9a-f]{64}-[A-Za-z0-9]{16})${TOKEN_END}`,
     entropy: 3,
     help: "A Brevo SMTP relay key (`xsmtpsib-`): it sends mail through Brevo’s SMTP relay as your account. Delete it under SMTP & API → SMTP and create a new one.",
     examples: {
@@ -13116,7 +13502,7 @@ var messagingRules = [
     title: "Resend API key",
     severity: "high",
     keywords: ["resend"],
-    pattern: String.raw`(?i:resend)[\w.-]{0,30}(?:${ASSIGN5}|\(\s*["'])(re_[A-Za-z0-9]{8}_[A-Za-z0-9]{24})${E3}`,
+    pattern: String.raw`(?i:resend)[\w.-]{0,30}(?:${ASSIGN}|\(\s*["'])(re_[A-Za-z0-9]{8}_[A-Za-z0-9]{24})${TOKEN_END}`,
     entropy: 3.5,
     help: "A Resend API key (`re_<id>_<secret>`, named as Resend’s or passed to `new Resend(…)`): it sends mail from your verified domains. Delete it under API Keys in the Resend dashboard and create a new one.",
     examples: {
@@ -13133,7 +13519,7 @@ var messagingRules = [
     title: "MailerSend API token",
     severity: "high",
     keywords: ["mlsn."],
-    pattern: `${B3}(mlsn\\.[0-9a-f]{64})${E3}`,
+    pattern: `${TOKEN_START}(mlsn\\.[0-9a-f]{64})${TOKEN_END}`,
     entropy: 3,
     help: "A MailerSend API token (`mlsn.` + 64 hex): it sends mail from your domains. Delete it under Integrations → API tokens and create a new one.",
     examples: {
@@ -13162,7 +13548,7 @@ var messagingRules = [
     title: "Twilio API key secret",
     severity: "high",
     keywords: ["twilio"],
-    pattern: String.raw`(?i:twilio)[\w.-]{0,24}(?i:api[_-]?(?:key[_-]?)?secret)${ASSIGN5}([A-Za-z0-9]{32})(?:[^0-9A-Za-z]|$)`,
+    pattern: String.raw`(?i:twilio)[\w.-]{0,24}(?i:api[_-]?(?:key[_-]?)?secret)${ASSIGN}([A-Za-z0-9]{32})(?:[^0-9A-Za-z]|$)`,
     entropy: 3.5,
     help: "The secret of a Twilio API key (32 characters, named as Twilio’s; the `SK…` key SID is its user name). Delete the API key in the Twilio Console (API keys & tokens) and create a new one.",
     examples: {
@@ -13182,7 +13568,7 @@ var messagingRules = [
     title: "Vonage (Nexmo) API secret",
     severity: "high",
     keywords: ["vonage", "nexmo"],
-    pattern: String.raw`(?i:vonage|nexmo)[\w.-]{0,24}(?i:secret)${ASSIGN5}([A-Za-z0-9]{16})(?:[^0-9A-Za-z]|$)`,
+    pattern: String.raw`(?i:vonage|nexmo)[\w.-]{0,24}(?i:secret)${ASSIGN}([A-Za-z0-9]{16})(?:[^0-9A-Za-z]|$)`,
     entropy: 3.3,
     help: "A Vonage (formerly Nexmo) API secret (16 characters, named as Vonage’s): with the API key it sends SMS and places calls on the account. Rotate it in the Vonage API dashboard (API settings → secrets).",
     examples: {
@@ -13199,7 +13585,7 @@ var messagingRules = [
     title: "Pusher Channels app secret",
     severity: "high",
     keywords: ["pusher"],
-    pattern: String.raw`(?i:pusher)[\w.-]{0,24}(?i:secret)${ASSIGN5}([0-9a-f]{20})(?:[^0-9A-Za-z]|$)`,
+    pattern: String.raw`(?i:pusher)[\w.-]{0,24}(?i:secret)${ASSIGN}([0-9a-f]{20})(?:[^0-9A-Za-z]|$)`,
     entropy: 3,
     help: "A Pusher Channels app secret (20 hex, named as Pusher’s): it signs private/presence channel auth and triggers events. Rotate it under App Keys in the Pusher dashboard.",
     examples: {
@@ -13216,7 +13602,7 @@ var messagingRules = [
     title: "Intercom access token",
     severity: "high",
     keywords: ["dg9ro"],
-    pattern: `${B3}(dG9rO[A-Za-z0-9+/]{30,120}={0,2})(?:[^A-Za-z0-9+/=_-]|$)`,
+    pattern: `${TOKEN_START}(dG9rO[A-Za-z0-9+/]{30,120}={0,2})(?:[^A-Za-z0-9+/=_-]|$)`,
     validate: validateIntercomToken,
     requireValid: true,
     help: "An Intercom access token (base64 of `tok:<uuid>:…`): workspace data through the REST API. Reported only when it decodes to that shape. Revoke it in the Developer Hub (app → Authentication) and create a new one.",
@@ -13226,6 +13612,168 @@ var messagingRules = [
         `INTERCOM_ACCESS_TOKEN=${Buffer.from(`tok:${fx("icf", 20)}`).toString("base64")}`,
         `note = "${Buffer.from("token: this is not one at all, just prose").toString("base64")}"`
       ]
+    }
+  }
+];
+
+// src/scan/rules/services.ts
+var sidekiq = `${fx("skq1", 8, FIXTURE_ALPHABETS.hex)}:${fx("skq2", 8, FIXTURE_ALPHABETS.hex)}`;
+var sumoId = `su${fx("sumo1", 12)}`;
+var sumoKey = fx("sumo2", 64);
+var notion = `${"ntn"}_${fx("ntn1", 11, FIXTURE_ALPHABETS.digits)}${fx("ntn2", 35)}`;
+var notionLegacy = `${"secret"}_${fx("ntn3", 43)}`;
+var fbPage = `${"EAA"}G${fx("fb1", 160)}`;
+var fbSecret = fx("fb2", 32, FIXTURE_ALPHABETS.hex);
+var slackLegacyBot = `${"xoxb"}-${fx("slb1", 11, FIXTURE_ALPHABETS.digits)}-${fx("slb2", 24)}`;
+var liveKey = (seed) => `${"sk_live"}_${fx(`${seed}a`, 12)}-${fx(`${seed}b`, 20)}`;
+function validateRandomBody(secret) {
+  const body = secret.replace(/^[a-z]+_(?:live|test)_/, "");
+  if (isPlaceholder(body) || isStandIn(body)) return "invalid";
+  const classes = Number(/[a-z]/.test(body)) + Number(/[A-Z]/.test(body)) + Number(/[0-9]/.test(body));
+  return classes >= 2 && shannonEntropy(body) >= 3.5 ? "unknown" : "invalid";
+}
+var serviceRules = [
+  {
+    id: "sidekiq-enterprise-credentials",
+    title: "Sidekiq Enterprise/Pro gem server credentials",
+    severity: "high",
+    keywords: ["contribsys__com"],
+    pattern: String.raw`(?i:BUNDLE_(?:ENTERPRISE|GEMS)__CONTRIBSYS__COM)${ASSIGN}([0-9a-f]{8}:[0-9a-f]{8})${TOKEN_END}`,
+    help: "The `user:password` Bundler uses for the Sidekiq Enterprise or Pro gem server (`BUNDLE_ENTERPRISE__CONTRIBSYS__COM`, `BUNDLE_GEMS__CONTRIBSYS__COM`): it is the paid licence. Ask Contributed Systems to rotate it and set it as a CI secret.",
+    examples: {
+      tp: [
+        `BUNDLE_ENTERPRISE__CONTRIBSYS__COM=${sidekiq}`,
+        `  BUNDLE_GEMS__CONTRIBSYS__COM: "${sidekiq}"`,
+        `ENV BUNDLE_ENTERPRISE__CONTRIBSYS__COM=${sidekiq}`
+      ],
+      fp: [
+        "BUNDLE_ENTERPRISE__CONTRIBSYS__COM=${SIDEKIQ_CREDS}",
+        "bundle config enterprise.contribsys.com $SIDEKIQ_USER:$SIDEKIQ_PASSWORD"
+      ]
+    }
+  },
+  {
+    id: "sumologic-access-id",
+    title: "Sumo Logic access id",
+    severity: "medium",
+    keywords: ["sumo"],
+    pattern: named("sumo(?:_?logic)?", "su[A-Za-z0-9]{12}"),
+    validate: validateRandomBody,
+    help: "A Sumo Logic access id (`su` + 12 characters), half of an access key pair; the access key is reported separately. Placeholder-like ids are not reported. Delete the access key pair in Sumo Logic (Administration → Security → Access Keys) and create a new one.",
+    examples: {
+      tp: inSyntaxes("SUMO_ACCESS_ID", sumoId).slice(0, 3),
+      fp: ["SUMO_ACCESS_ID=${SUMO_ID}", "sumo_access_id: suXXXXXXXXXXXX", `SUMO_ACCESS_ID=su${"abcdefghijkl"}`]
+    }
+  },
+  {
+    id: "sumologic-access-key",
+    title: "Sumo Logic access key",
+    severity: "high",
+    keywords: ["sumo"],
+    pattern: named("sumo(?:_?logic)?", "[A-Za-z0-9]{64}"),
+    validate: validateRandomBody,
+    help: "A Sumo Logic access key (64 characters) under a Sumo Logic name: with its access id it calls the Sumo Logic API as the key’s user. Placeholders are not reported. Delete it under Administration → Security → Access Keys and create a new pair.",
+    examples: {
+      tp: inSyntaxes("SUMO_ACCESS_KEY", sumoKey).slice(0, 3),
+      fp: ["SUMO_ACCESS_KEY=${SUMO_KEY}", `sumo_access_key: ${"x".repeat(64)}`]
+    }
+  },
+  {
+    id: "notion-integration-token",
+    title: "Notion integration token",
+    severity: "high",
+    keywords: ["ntn_"],
+    pattern: `${TOKEN_START}(ntn_[0-9]{11}[A-Za-z0-9]{35})${TOKEN_END}`,
+    help: "A Notion internal integration token (`ntn_` + 11 digits + 35 characters): it reads and edits every page shared with the integration. Refresh the secret on the integration’s page at notion.so/my-integrations.",
+    examples: {
+      tp: [...inSyntaxes("NOTION_TOKEN", notion).slice(0, 3), `curl -H 'Authorization: Bearer ${notion}'`],
+      fp: [`NOTION_TOKEN=ntn_${fx("ntnf", 11, FIXTURE_ALPHABETS.digits)}`, "NOTION_TOKEN=ntn_<your token>"]
+    }
+  },
+  {
+    id: "notion-integration-token-legacy",
+    title: "Notion integration token (legacy secret_)",
+    severity: "high",
+    keywords: ["notion"],
+    pattern: named("notion", "secret_[A-Za-z0-9]{43}"),
+    validate: validateRandomBody,
+    help: "A Notion internal integration secret in the older `secret_` + 43 characters form, under a Notion name. Placeholders are not reported. Refresh it at notion.so/my-integrations.",
+    examples: {
+      tp: inSyntaxes("NOTION_API_KEY", notionLegacy).slice(0, 3),
+      fp: ["NOTION_API_KEY=secret_${NOTION}", `NOTION_API_KEY=secret_${"X".repeat(43)}`]
+    }
+  },
+  {
+    id: "nuget-cleartext-password",
+    title: "NuGet feed password (NuGet.Config ClearTextPassword)",
+    severity: "high",
+    keywords: ["cleartextpassword"],
+    pattern: String.raw`<add\s+key=["'](?i:ClearTextPassword)["']\s+value=["']([^"'\s]{4,})["']`,
+    validate: validatePassword,
+    help: "A `NuGet.Config` `packageSourceCredentials` entry with `ClearTextPassword`: the feed’s password or token (Azure Artifacts, GitHub Packages, a private feed) in plain text. Placeholders and `%VAR%` references are not reported. Revoke the token and use `dotnet nuget update source --store-password-in-clear-text` only from a CI secret.",
+    examples: {
+      tp: [
+        `<add key="ClearTextPassword" value="${fx("nug1", 24)}" />`,
+        `      <add key="Username" value="ci" />
+      <add key="ClearTextPassword" value="${fx("nug2", 52, FIXTURE_ALPHABETS.lowerAlnum)}" />`
+      ],
+      fp: [
+        '<add key="ClearTextPassword" value="%NUGET_PAT%" />',
+        '<add key="ClearTextPassword" value="$(NuGetPassword)" />',
+        '<add key="ClearTextPassword" value="password" />'
+      ]
+    }
+  },
+  {
+    id: "facebook-access-token",
+    title: "Facebook (Meta) page or user access token",
+    severity: "high",
+    keywords: ["eaa"],
+    pattern: `${TOKEN_START}(EAA[B-Z0-9][A-Za-z0-9]{90,})${TOKEN_END}`,
+    validate: validateRandomBody,
+    help: "A Facebook Graph API access token (`EAA…`): page and long-lived user tokens post and read as the page or user. Placeholder-like values are not reported. Invalidate it by changing the app secret or removing the app from the page, and keep tokens in a secret store.",
+    examples: {
+      tp: [...inSyntaxes("FACEBOOK_PAGE_TOKEN", fbPage).slice(0, 3), `graph.facebook.com/me?access_token=${fbPage}`],
+      fp: [`FACEBOOK_PAGE_TOKEN=EAAG${"x".repeat(120)}`, "FACEBOOK_PAGE_TOKEN=EAAG<your page token>"]
+    }
+  },
+  {
+    id: "facebook-app-secret",
+    title: "Facebook (Meta) app secret",
+    severity: "high",
+    keywords: ["facebook", "fb_app_secret", "fb_secret"],
+    pattern: String.raw`(?i:facebook|fb)[\w.-]{0,20}(?i:secret)${ASSIGN}([0-9a-f]{32})${TOKEN_END}`,
+    validate: validateRandomBody,
+    help: "A Facebook app secret (32 hex) under a Facebook name: it signs app access tokens and verifies webhooks. Placeholders are not reported. Reset it in the app’s Basic settings on developers.facebook.com.",
+    examples: {
+      tp: inSyntaxes("FACEBOOK_APP_SECRET", fbSecret).slice(0, 3),
+      fp: ["FACEBOOK_APP_SECRET=${FB_SECRET}", `FACEBOOK_APP_SECRET=${"0".repeat(32)}`]
+    }
+  },
+  {
+    id: "slack-legacy-bot-token",
+    title: "Slack legacy bot token",
+    severity: "high",
+    keywords: ["xoxb-"],
+    pattern: `${TOKEN_START}(xoxb-[0-9]{8,14}-[A-Za-z0-9]{18,26})${TOKEN_END}`,
+    validate: validateRandomBody,
+    help: "A Slack bot token of the older two-part form (`xoxb-<digits>-<secret>`), from legacy custom bot integrations. Placeholder-like values are not reported. Remove the custom integration in the workspace’s app management and move to a Slack app.",
+    examples: {
+      tp: inSyntaxes("SLACK_BOT_TOKEN", slackLegacyBot).slice(0, 3),
+      fp: [`SLACK_BOT_TOKEN=xoxb-${"1".repeat(11)}-${"x".repeat(24)}`, "SLACK_BOT_TOKEN=xoxb-<your token>"]
+    }
+  },
+  {
+    id: "live-secret-key",
+    title: "Live secret key (sk_live_, non-Stripe layout)",
+    severity: "high",
+    keywords: ["sk_live_"],
+    pattern: `${TOKEN_START}(sk_live_[A-Za-z0-9]*[-_][A-Za-z0-9_-]{8,})${TOKEN_END}`,
+    validate: validateRandomBody,
+    help: "A live-mode secret key with the `sk_live_` prefix whose body holds `-` or `_` (Paystack, Clerk, Lemon Squeezy and others use the prefix Stripe made common; Stripe’s own keys have their own rule). Placeholder-like keys are not reported. Roll the key in the vendor’s dashboard.",
+    examples: {
+      tp: [...inSyntaxes("CLERK_SECRET_KEY", liveKey("lk1")).slice(0, 3), `secretKey: '${liveKey("lk2")}'`],
+      fp: ["CLERK_SECRET_KEY=sk_live_your-secret-key-here", "CLERK_SECRET_KEY=sk_live_xxxxxxxx-xxxxxxxxxxxxxxxx"]
     }
   }
 ];
@@ -13485,18 +14033,16 @@ token = "cio${fake("cio-b", 32)}"`,
 ];
 
 // src/scan/rules/structured.ts
-var B4 = "(?:^|[^A-Za-z0-9_-])";
-var E4 = "(?:[^A-Za-z0-9_-]|$)";
 var USERINFO = String.raw`[^:@/\s"'<>]*:([^@/\s"'<>]+)@[^\s"'<>/@]+`;
 var USERINFO_END = Array.from({ length: 127 - 33 }, (_, i) => String.fromCharCode(33 + i)).filter((c) => !`"'/<>@`.includes(c) && !(c >= "A" && c <= "Z")).map((c) => `${c}@`);
-var pw2 = (seed) => `${fx(seed, 10)}-${fx(`${seed}b`, 6, FIXTURE_ALPHABETS.lowerAlnum)}`;
+var pw3 = (seed) => `${fx(seed, 10)}-${fx(`${seed}b`, 6, FIXTURE_ALPHABETS.lowerAlnum)}`;
 var jwtPayload = { sub: "svc-deploy", iss: "https://auth.internal.invalid", iat: 1767225600, exp: 1767229200 };
 var jwt = fakeJwt(jwtPayload, "jwt1");
 var jwtRs = fakeJwt({ sub: "user-42", scope: "admin", iat: 1767225600 }, "jwt2", "RS256");
 var jwtIo = fakeJwt({ sub: "1234567890", name: "John Doe", iat: 1516239022 }, "jwt3");
 var jwtNone = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString("base64url")}.${Buffer.from(JSON.stringify(jwtPayload)).toString("base64url")}.`;
-var b644 = (s) => Buffer.from(s).toString("base64");
-var dockerAuth = b644(`deploy-bot:${pw2("dk1")}`);
+var b646 = (s) => Buffer.from(s).toString("base64");
+var dockerAuth = b646(`deploy-bot:${pw3("dk1")}`);
 var npmLegacyToken = `${fx("np1", 8, FIXTURE_ALPHABETS.hex)}-${fx("np2", 4, FIXTURE_ALPHABETS.hex)}-4${fx("np3", 3, FIXTURE_ALPHABETS.hex)}-a${fx("np4", 3, FIXTURE_ALPHABETS.hex)}-${fx("np5", 12, FIXTURE_ALPHABETS.hex)}`;
 var kubeToken = `${fx("kb1", 6, FIXTURE_ALPHABETS.lowerAlnum)}.${fx("kb2", 16, FIXTURE_ALPHABETS.lowerAlnum)}`;
 function dbRule(id, title, scheme, keywords, help, tp, fp) {
@@ -13505,9 +14051,8 @@ function dbRule(id, title, scheme, keywords, help, tp, fp) {
     title,
     severity: "high",
     keywords,
-    pattern: `${B4}(?i:${scheme})://${USERINFO}`,
+    pattern: `${TOKEN_START}(?i:${scheme})://${USERINFO}`,
     validate: validateDbUrl,
-    requireValid: true,
     help: `${help} Reported only when the password is not a placeholder (\`\${DB_PASSWORD}\`, \`<password>\`, \`changeme\`…).`,
     examples: { tp, fp }
   };
@@ -13526,7 +14071,7 @@ var structuredRules = [
     title: "JSON Web Token",
     severity: "medium",
     keywords: ["eyj"],
-    pattern: `${B4}(eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{16,})${E4}`,
+    pattern: `${TOKEN_START}(eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{16,})${TOKEN_END}`,
     validate: validateJwt,
     requireValid: true,
     help: "A signed JSON Web Token: a bearer credential until it expires (check `exp`). Reported only when its header and payload decode to JSON with an `alg` other than `none`. Revoke the session or rotate the signing key if it is long-lived; never commit real tokens as test fixtures.",
@@ -13554,13 +14099,14 @@ var structuredRules = [
     ["postgres"],
     "A PostgreSQL connection URL with an embedded password. Change the role’s password (`ALTER ROLE … PASSWORD`) and load the URL from a secret store.",
     [
-      `DATABASE_URL=postgres://app:${pw2("pg1")}@db.internal:5432/app`,
-      `database_url: "postgresql+psycopg2://app:${pw2("pg2")}@10.0.0.5/app"`,
-      `{"dsn": "postgresql://reporting:${pw2("pg3")}@pg.internal/reports?sslmode=require"}`,
-      `engine = create_engine('postgresql://app:${pw2("pg4")}@localhost/app')`
+      `DATABASE_URL=postgres://app:${pw3("pg1")}@db.internal:5432/app`,
+      `database_url: "postgresql+psycopg2://app:${pw3("pg2")}@10.0.0.5/app"`,
+      `{"dsn": "postgresql://reporting:${pw3("pg3")}@pg.internal/reports?sslmode=require"}`,
+      `engine = create_engine('postgresql://app:${pw3("pg4")}@localhost/app')`
     ],
     [
       "DATABASE_URL=postgres://user:password@localhost:5432/app",
+      "DATABASE_URL=postgres://admin:master_password@db.internal:5432/app",
       "DATABASE_URL=postgres://${DB_USER}:${DB_PASSWORD}@${DB_HOST}/app",
       'url: "postgresql://postgres:postgres@localhost/test"',
       'dsn = "postgresql://localhost:5432/app"',
@@ -13574,9 +14120,9 @@ var structuredRules = [
     ["mysql", "mariadb"],
     "A MySQL or MariaDB connection URL with an embedded password. Change the account’s password (`ALTER USER`) and load the URL from a secret store.",
     [
-      `DATABASE_URL=mysql://app:${pw2("my1")}@mysql.internal:3306/shop`,
-      `url: "mysql+pymysql://app:${pw2("my2")}@127.0.0.1/shop"`,
-      `$dsn = 'mariadb://root:${pw2("my3")}@db/wp';`
+      `DATABASE_URL=mysql://app:${pw3("my1")}@mysql.internal:3306/shop`,
+      `url: "mysql+pymysql://app:${pw3("my2")}@127.0.0.1/shop"`,
+      `$dsn = 'mariadb://root:${pw3("my3")}@db/wp';`
     ],
     [
       "DATABASE_URL=mysql://root:<password>@localhost/shop",
@@ -13591,10 +14137,10 @@ var structuredRules = [
     ["mongodb"],
     "A MongoDB connection string with an embedded password (Atlas `mongodb+srv://` included). Rotate the database user’s password (Atlas: Database Access → Edit) and load the URI from a secret store.",
     [
-      `MONGO_URI=mongodb+srv://api:${pw2("mg1")}@cluster0.ab1cd.mongodb.net/prod?retryWrites=true`,
+      `MONGO_URI=mongodb+srv://api:${pw3("mg1")}@cluster0.ab1cd.mongodb.net/prod?retryWrites=true`,
       `mongo:
-  uri: "mongodb://admin:${pw2("mg2")}@mongo-0.internal:27017/admin"`,
-      `{"MONGODB_URI": "mongodb://svc:${pw2("mg3")}@10.1.2.3/app"}`
+  uri: "mongodb://admin:${pw3("mg2")}@mongo-0.internal:27017/admin"`,
+      `{"MONGODB_URI": "mongodb://svc:${pw3("mg3")}@10.1.2.3/app"}`
     ],
     [
       "MONGO_URI=mongodb+srv://<username>:<password>@cluster0.example.mongodb.net/",
@@ -13609,9 +14155,9 @@ var structuredRules = [
     ["redis"],
     "A Redis connection URL with a password (`redis://:password@host`, ACL users included). Change the password (`CONFIG SET requirepass` / `ACL SETUSER`) or rotate it in your provider’s console.",
     [
-      `REDIS_URL=redis://:${pw2("rd1")}@redis.internal:6379/0`,
-      `cache_url: "rediss://default:${pw2("rd2")}@eu1.upstash.io:6379"`,
-      `const redis = new Redis("redis://worker:${pw2("rd3")}@10.0.0.9:6379");`
+      `REDIS_URL=redis://:${pw3("rd1")}@redis.internal:6379/0`,
+      `cache_url: "rediss://default:${pw3("rd2")}@eu1.upstash.io:6379"`,
+      `const redis = new Redis("redis://worker:${pw3("rd3")}@10.0.0.9:6379");`
     ],
     [
       "REDIS_URL=redis://:changeme@localhost:6379",
@@ -13626,8 +14172,8 @@ var structuredRules = [
     ["amqp"],
     "An AMQP broker URL (RabbitMQ and others) with an embedded password. Change the user’s password (`rabbitmqctl change_password`) and load the URL from a secret store.",
     [
-      `AMQP_URL=amqp://orders:${pw2("aq1")}@rabbit.internal:5672/prod`,
-      `broker_url: "amqps://svc:${pw2("aq2")}@b-1.mq.eu-west-1.amazonaws.com:5671"`
+      `AMQP_URL=amqp://orders:${pw3("aq1")}@rabbit.internal:5672/prod`,
+      `broker_url: "amqps://svc:${pw3("aq2")}@b-1.mq.eu-west-1.amazonaws.com:5671"`
     ],
     ["AMQP_URL=amqp://guest:guest@localhost:5672/", 'broker_url: "amqp://user:pass@localhost//"']
   ),
@@ -13637,7 +14183,7 @@ var structuredRules = [
     "mssql|sqlserver",
     ["mssql", "sqlserver"],
     "A SQL Server connection URL with an embedded password. Change the login’s password (`ALTER LOGIN`) and load the URL from a secret store.",
-    [`DATABASE_URL=mssql://sa:${pw2("ms1")}@sql.internal:1433/app`, `url: "sqlserver://app:${pw2("ms2")}@10.0.0.7/app"`],
+    [`DATABASE_URL=mssql://sa:${pw3("ms1")}@sql.internal:1433/app`, `url: "sqlserver://app:${pw3("ms2")}@10.0.0.7/app"`],
     ["DATABASE_URL=mssql://sa:<YourStrong@Passw0rd>@localhost/app", 'url: "sqlserver://sa:Password123@localhost"']
   ),
   dbRule(
@@ -13660,8 +14206,8 @@ var structuredRules = [
     ],
     "A database or message-broker URL (Oracle, CockroachDB, ClickHouse, Neo4j, Cassandra, Couchbase, InfluxDB, Snowflake, NATS…) with an embedded password. Change the account’s password and load the URL from a secret store.",
     [
-      `NEO4J_URI=neo4j+s://neo4j:${pw2("db1")}@abcd1234.databases.neo4j.io`,
-      `clickhouse: "clickhouse://default:${pw2("db2")}@ch.internal:9000/analytics"`
+      `NEO4J_URI=neo4j+s://neo4j:${pw3("db1")}@abcd1234.databases.neo4j.io`,
+      `clickhouse: "clickhouse://default:${pw3("db2")}@ch.internal:9000/analytics"`
     ],
     ["NEO4J_URI=neo4j://neo4j:neo4j@localhost:7687", 'url: "clickhouse://default:@localhost:9000"']
   ),
@@ -13672,12 +14218,11 @@ var structuredRules = [
     keywords: ["jdbc:"],
     pattern: String.raw`jdbc:[a-z0-9]+:[^\s"'<>]*?[;?&](?i:password)=([^;&\s"'<>]+)`,
     validate: validatePassword,
-    requireValid: true,
     help: "A JDBC URL with a `password=` parameter. Change the database account’s password and pass it separately (a secret store or the driver’s properties), not inside the URL. Placeholder passwords are not reported.",
     examples: {
       tp: [
-        `spring.datasource.url=jdbc:mysql://db.internal:3306/shop?user=app&password=${pw2("jd1")}`,
-        `url: "jdbc:sqlserver://sql.internal:1433;databaseName=app;user=app;password=${pw2("jd2")};encrypt=true"`
+        `spring.datasource.url=jdbc:mysql://db.internal:3306/shop?user=app&password=${pw3("jd1")}`,
+        `url: "jdbc:sqlserver://sql.internal:1433;databaseName=app;user=app;password=${pw3("jd2")};encrypt=true"`
       ],
       fp: [
         "spring.datasource.url=jdbc:mysql://localhost/shop?user=app&password=${DB_PASSWORD}",
@@ -13693,18 +14238,18 @@ var structuredRules = [
     keywords: ["password=", "pwd="],
     pattern: String.raw`(?i:(?:server|data source|host|hostname|address)\s*=\s*[^;"'\n]+;[^"'\n]*?(?:password|pwd)\s*=\s*)([^;"'\n]+)`,
     validate: validatePassword,
-    requireValid: true,
     help: "A `Server=…;User Id=…;Password=…` connection string (SQL Server, ODBC, Npgsql, MySQL Connector). Change the account’s password and load the string from a secret store or use managed identity. Placeholder passwords are not reported.",
     examples: {
       tp: [
-        `ConnectionStrings__Default=Server=sql.internal;Database=app;User Id=app;Password=${pw2("ado1")};`,
-        `"Default": "Host=pg.internal;Port=5432;Username=app;Password=${pw2("ado2")};SSL Mode=Require"`,
-        `DSN = "Driver={ODBC Driver 18};Server=tcp:10.0.0.4,1433;Uid=sa;Pwd=${pw2("ado3")};"`
+        `ConnectionStrings__Default=Server=sql.internal;Database=app;User Id=app;Password=${pw3("ado1")};`,
+        `"Default": "Host=pg.internal;Port=5432;Username=app;Password=${pw3("ado2")};SSL Mode=Require"`,
+        `DSN = "Driver={ODBC Driver 18};Server=tcp:10.0.0.4,1433;Uid=sa;Pwd=${pw3("ado3")};"`
       ],
       fp: [
         '"Default": "Server=localhost;Database=app;User Id=sa;Password=<YourStrong!Passw0rd>;"',
         "ConnectionStrings__Default=Server=sql;Database=app;Password=$(SQL_PASSWORD);",
-        '"Default": "Server=(localdb)\\\\mssqllocaldb;Database=app;Trusted_Connection=True;"'
+        '"Default": "Server=(localdb)\\\\mssqllocaldb;Database=app;Trusted_Connection=True;"',
+        '    conn = "Server=db;User Id=sa;Password=hunter2\\nserver=other"'
       ]
     }
   },
@@ -13715,14 +14260,13 @@ var structuredRules = [
     keywords: USERINFO_END,
     pattern: `(?i:https?)://${USERINFO}`,
     validate: validateDbUrl,
-    requireValid: true,
     help: "An http(s) URL carrying `user:password@` (registries, git remotes, webhooks, proxies). Rotate the password or token and pass credentials through a credential helper or header instead. Placeholder passwords are not reported.",
     examples: {
       tp: [
-        `PIP_INDEX_URL=https://ci:${pw2("ba1")}@pypi.internal.invalid/simple`,
-        `url = "https://deploy:${pw2("ba2")}@git.internal.invalid/team/app.git"`,
-        `proxy: "http://proxyuser:${pw2("ba3")}@proxy.corp.invalid:3128"`,
-        `{"registry": "https://bot:${pw2("ba4")}@nexus.corp.invalid/repository/npm/"}`
+        `PIP_INDEX_URL=https://ci:${pw3("ba1")}@pypi.internal.invalid/simple`,
+        `url = "https://deploy:${pw3("ba2")}@git.internal.invalid/team/app.git"`,
+        `proxy: "http://proxyuser:${pw3("ba3")}@proxy.corp.invalid:3128"`,
+        `{"registry": "https://bot:${pw3("ba4")}@nexus.corp.invalid/repository/npm/"}`
       ],
       fp: [
         "PIP_INDEX_URL=https://user:password@pypi.example.com/simple",
@@ -13741,13 +14285,12 @@ var structuredRules = [
     keywords: ["smtp", "ftp", "ldap", "imap", "pop3", "ssh://"],
     pattern: `(?i:smtps?|s?ftps?|ldaps?|imaps?|pop3s?|ssh)://${USERINFO}`,
     validate: validateDbUrl,
-    requireValid: true,
     help: "A mail, file-transfer, directory or SSH URL carrying `user:password@`. Change that account’s password and keep the URL in a secret store. Placeholder passwords are not reported.",
     examples: {
       tp: [
-        `EMAIL_URL=smtp://mailer:${pw2("sv1")}@smtp.mailgun.org:587`,
-        `ldap_url: "ldaps://cn=svc,dc=corp:${pw2("sv2")}@ldap.corp.invalid"`,
-        `FTP_TARGET=ftp://upload:${pw2("sv3")}@files.corp.invalid/incoming`
+        `EMAIL_URL=smtp://mailer:${pw3("sv1")}@smtp.mailgun.org:587`,
+        `ldap_url: "ldaps://cn=svc,dc=corp:${pw3("sv2")}@ldap.corp.invalid"`,
+        `FTP_TARGET=ftp://upload:${pw3("sv3")}@files.corp.invalid/incoming`
       ],
       fp: ["EMAIL_URL=smtp://user:password@localhost:25", "FTP_TARGET=ftp://anonymous:@ftp.gnu.org/gnu"]
     }
@@ -13759,7 +14302,6 @@ var structuredRules = [
     keywords: ['"auth"'],
     pattern: String.raw`"auth"\s*:\s*"([A-Za-z0-9+/]{6,}={0,2})"`,
     validate: validateBasicAuthBase64,
-    requireValid: true,
     help: "A Docker/Podman `config.json` `auths` entry: `auth` is base64 of `user:password` (or token) for the registry. Reported only when it decodes to `user:password` with a real password. Revoke the password or access token at the registry and use a credential helper (`credsStore`).",
     examples: {
       tp: [
@@ -13767,14 +14309,14 @@ var structuredRules = [
         `{
   "auths": {
     "ghcr.io": {
-      "auth": "${b644(`bot:${pw2("dk2")}`)}"
+      "auth": "${b646(`bot:${pw3("dk2")}`)}"
     }
   }
 }`,
-        `.dockerconfigjson: '{"auths":{"quay.io":{"auth":"${b644(`robot+ci:${pw2("dk3")}`)}"}}}'`
+        `.dockerconfigjson: '{"auths":{"quay.io":{"auth":"${b646(`robot+ci:${pw3("dk3")}`)}"}}}'`
       ],
       fp: [
-        `{"auths": {"registry.local": {"auth": "${b644("user:password")}"}}}`,
+        `{"auths": {"registry.local": {"auth": "${b646("user:password")}"}}}`,
         '{"auths": {"ghcr.io": {"auth": "aGVsbG8gd29ybGQ="}}}',
         '{"auth": "basic", "credsStore": "desktop"}',
         '{"auths": {"docker.io": {"auth": ""}}}'
@@ -13813,14 +14355,13 @@ var structuredRules = [
     keywords: ["_auth"],
     pattern: String.raw`_auth\s*=\s*["']?([A-Za-z0-9+/]{8,}={0,2})`,
     validate: validateBasicAuthBase64,
-    requireValid: true,
     help: "An `.npmrc` `_auth` value: base64 of `user:password` for the registry. Reported only when it decodes to `user:password` with a real password. Change that password and switch to a scoped `_authToken` from an environment variable.",
     examples: {
       tp: [
-        `_auth=${b644(`ci-bot:${pw2("na1")}`)}`,
-        `//nexus.corp.invalid/repository/npm/:_auth="${b644(`deploy:${pw2("na2")}`)}"`
+        `_auth=${b646(`ci-bot:${pw3("na1")}`)}`,
+        `//nexus.corp.invalid/repository/npm/:_auth="${b646(`deploy:${pw3("na2")}`)}"`
       ],
-      fp: ["_auth=${NPM_AUTH}", `_auth=${b644("user:password")}`, `_auth=${b644("justatoken")}`]
+      fp: ["_auth=${NPM_AUTH}", `_auth=${b646("user:password")}`, `_auth=${b646("justatoken")}`]
     }
   },
   {
@@ -13830,16 +14371,15 @@ var structuredRules = [
     keywords: ["_password"],
     pattern: String.raw`_password\s*=\s*["']?([A-Za-z0-9+/]{4,}={0,2})`,
     validate: validateBase64Password,
-    requireValid: true,
     help: "An `.npmrc` `_password`: base64 of the registry password. Reported only when it decodes to a real password. Change that password and use a token from an environment variable instead.",
     examples: {
       tp: [
-        `//nexus.corp.invalid/repository/npm/:_password=${b644(pw2("np6"))}`,
-        `//registry.corp.invalid/:_password="${b644(pw2("np7"))}"`
+        `//nexus.corp.invalid/repository/npm/:_password=${b646(pw3("np6"))}`,
+        `//registry.corp.invalid/:_password="${b646(pw3("np7"))}"`
       ],
       fp: [
         "//registry.corp.invalid/:_password=${NPM_PASSWORD}",
-        `//registry.corp.invalid/:_password=${b644("changeme")}`
+        `//registry.corp.invalid/:_password=${b646("changeme")}`
       ]
     }
   },
@@ -13853,19 +14393,19 @@ var structuredRules = [
     requireValid: true,
     help: "A kubeconfig user’s `client-key-data`: base64 of a PEM private key that authenticates to the cluster as the certificate’s user (often cluster-admin). Reported only when the key parses. Revoke the client certificate (rotate the cluster CA or remove the user’s bindings) and issue new credentials.",
     get examples() {
-      const key = b644(keyFixture("ec"));
+      const key = b646(keyFixture("ec"));
       return {
         tp: [
           `users:
 - name: admin
   user:
-    client-certificate-data: ${b644("cert")}
+    client-certificate-data: ${b646("cert")}
     client-key-data: ${key}`,
           `{"users": [{"name": "admin", "user": {"client-key-data": "${key}"}}]}`
         ],
         fp: [
-          `    client-certificate-data: ${b644(keyFixture("certificate-like"))}`,
-          `    client-key-data: ${b644(keyFixture("public"))}`,
+          `    client-certificate-data: ${b646(keyFixture("certificate-like"))}`,
+          `    client-key-data: ${b646(keyFixture("public"))}`,
           "    client-key-data: ${CLIENT_KEY_DATA}"
         ]
       };
@@ -13914,19 +14454,23 @@ var structuredRules = [
     pattern: String.raw`machine\s+[^\s]+\s+login\s+[^\s]+\s+password\s+([^\s"'\x60]+)`,
     window: 512,
     validate: validatePassword,
-    requireValid: true,
     help: "A `.netrc` entry (`machine … login … password …`) used by curl, git and pip. Rotate that password or token and keep `.netrc` out of the repository. Placeholder passwords are not reported.",
     examples: {
       tp: [
-        `machine api.heroku.com login ops@corp.invalid password ${pw2("nr1")}`,
+        `machine api.heroku.com login ops@corp.invalid password ${pw3("nr1")}`,
         `machine git.internal.invalid
   login ci
-  password ${pw2("nr2")}`
+  password ${pw3("nr2")}`
       ],
       fp: [
         "machine github.com login USERNAME password ${GITHUB_TOKEN}",
         "machine example.com login user password changeme",
-        "return f'machine {hostname}{path} login {self.username} password {self.password}'"
+        "return f'machine {hostname}{path} login {self.username} password {self.password}'",
+        // An escape sequence is not part of the value; stand-ins are not passwords.
+        "    f.write('machine {h} login token password {self.auth_token}\\n')",
+        "machine api.corp.invalid login me password 1234",
+        "machine api.corp.invalid login me password old-token",
+        "machine api.corp.invalid login me password expired-auth-token"
       ]
     }
   },
@@ -13937,13 +14481,12 @@ var structuredRules = [
     keywords: ["docker login", "mysql", "sshpass", "mysqldump"],
     pattern: String.raw`(?:docker\s+login\b[^\n|;&]*?\s(?:-p|--password)(?:\s+|=)|\bmysql(?:dump|admin)?\b[^\n|;&]*?\s(?:-p|--password=)|\bsshpass\s+-p\s*)["']?([^\s"'\x60|;&,]{4,})`,
     validate: validatePassword,
-    requireValid: true,
     help: "A password passed as a command-line argument (`docker login -p`, `mysql -p<password>`, `sshpass -p`): it also leaks into shell history and process lists. Rotate it and read it from stdin (`--password-stdin`) or an option file. Placeholder passwords and variables are not reported.",
     examples: {
       tp: [
-        `docker login -u deploy -p ${pw2("cl1")} registry.internal.invalid`,
-        `run: mysql -h db.internal -u root -p${pw2("cl2")} shop < dump.sql`,
-        `sshpass -p '${pw2("cl3")}' ssh ops@10.0.0.5`
+        `docker login -u deploy -p ${pw3("cl1")} registry.internal.invalid`,
+        `run: mysql -h db.internal -u root -p${pw3("cl2")} shop < dump.sql`,
+        `sshpass -p '${pw3("cl3")}' ssh ops@10.0.0.5`
       ],
       fp: [
         'docker login -u "$DOCKER_USER" -p "$DOCKER_PASSWORD" ghcr.io',
@@ -13957,7 +14500,6 @@ var structuredRules = [
 ];
 
 // src/scan/rules/vcs.ts
-var ASSIGN6 = String.raw`["'\x60]?\s*(?::=|=>|=|:)\s*["'\x60]?`;
 var { env: env4, yaml: yaml4, json: json4, code: code20 } = syntax;
 var NOT_REPORTED = "A value whose checksum fails is not reported.";
 function githubClassic(prefix, id, title, severity, help) {
@@ -14121,7 +14663,6 @@ var vcsRules = [
     pattern: String.raw`\b(github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})\b`,
     entropy: 4,
     validate: validateGithubFineGrained,
-    requireValid: true,
     help: "A fine-grained PAT acts as its owner on the repositories and permissions it was granted. Delete it under Settings → Developer settings → Fine-grained tokens (organisation owners can also revoke it). A value off the 22 + 59 character structure is not reported.",
     examples: {
       tp: [...syntax.all("github_pat", fineA, fineB), `https://oauth2:${fineA}@github.com/acme/app.git`],
@@ -14138,7 +14679,7 @@ var vcsRules = [
     title: "GitHub OAuth App client secret",
     severity: "high",
     keywords: ["client_secret", "clientsecret", "client-secret", "client.secret"],
-    pattern: String.raw`(?i:github)[A-Za-z0-9_.-]{0,20}(?i:client[_.-]?secret)${ASSIGN6}([a-f0-9]{40})\b`,
+    pattern: String.raw`(?i:github)[A-Za-z0-9_.-]{0,20}(?i:client[_.-]?secret)${ASSIGN}([a-f0-9]{40})\b`,
     entropy: 3,
     help: "The client secret of a GitHub OAuth App (or GitHub App) lets anyone complete OAuth flows as the app. Generate a new secret in the app settings and delete the old one.",
     examples: {
@@ -14312,7 +14853,7 @@ var vcsRules = [
     title: "Gitea / Forgejo access token",
     severity: "high",
     keywords: ["gitea", "forgejo"],
-    pattern: String.raw`(?i:gitea|forgejo)[A-Za-z0-9_.-]{0,20}(?i:token|password|secret)${ASSIGN6}([a-f0-9]{40})\b`,
+    pattern: String.raw`(?i:gitea|forgejo)[A-Za-z0-9_.-]{0,20}(?i:token|password|secret)${ASSIGN}([a-f0-9]{40})\b`,
     entropy: 3,
     help: "A Gitea or Forgejo access token (40 hex characters) acts as its user within its scopes. Delete it under Settings → Applications on the instance.",
     examples: {
@@ -14357,7 +14898,7 @@ var vcsRules = [
     title: "Azure DevOps personal access token (legacy 52-character)",
     severity: "high",
     keywords: ["devops", "azdo", "ado_", "vsts"],
-    pattern: String.raw`(?i:azure_?devops|azdo|ado_|vsts)[A-Za-z0-9_.-]{0,20}(?i:pat|token)${ASSIGN6}([a-z2-7]{52})\b`,
+    pattern: String.raw`(?i:azure_?devops|azdo|ado_|vsts)[A-Za-z0-9_.-]{0,20}(?i:pat|token)${ASSIGN}([a-z2-7]{52})\b`,
     entropy: 3.5,
     help: "A legacy Azure DevOps PAT (52 base32 characters) acts as its user in the organisations and scopes it was granted. Revoke it under User settings → Personal access tokens.",
     examples: {
@@ -14426,8 +14967,10 @@ var builtinRules = [
   ...messagingRules,
   ...commerceRules,
   ...aiRules,
+  ...serviceRules,
   ...structuredRules,
   ...keyRules,
+  ...httpRules,
   ...genericRules
 ];
 
@@ -14449,7 +14992,12 @@ var init = workerData;
 var initWarnings = [];
 var options = { ...init.engine, onWarning: (m) => initWarnings.push(m) };
 var engine = new ScanEngine(
-  { rules: rulesFromWire(init.rules), allowRegexes: init.allowRegexes, stopwords: init.stopwords },
+  {
+    rules: rulesFromWire(init.rules),
+    allowRegexes: init.allowRegexes,
+    stopwords: init.stopwords,
+    ...init.retainSecrets ? { retainSecrets: init.retainSecrets } : {}
+  },
   options
 );
 parentPort.postMessage({ type: "ready", engine: engine.name, warnings: initWarnings });
@@ -14467,6 +15015,8 @@ parentPort.on("message", (batch) => {
       result.warnings.push(describeFailure(item.path, e));
     }
   }
+  const retained = engine.takeRetained();
+  if (retained.length > 0) result.retained = retained;
   parentPort.postMessage(result);
 });
 function describeFailure(path, e) {

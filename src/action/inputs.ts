@@ -21,8 +21,14 @@ const fromCore: InputSource = (name) => core.getInput(name);
 const TRUE = ['true', 'True', 'TRUE'];
 const FALSE = ['false', 'False', 'FALSE'];
 
-function shown(v: string): string {
-  return JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}…` : v);
+/**
+ * A bad value as shown in an error: at most its first 4 characters, then an ellipsis. An input may hold a secret
+ * pasted into the wrong field (a token in `ttl`, a password in a URL), and 4 characters identify a typo without
+ * giving the secret away.
+ */
+export function shown(v: string): string {
+  const chars = [...v];
+  return JSON.stringify(chars.length > 4 ? `${chars.slice(0, 4).join('')}…` : v);
 }
 
 export interface Inputs {
@@ -119,6 +125,13 @@ export function inputs(action: string, source: InputSource = fromCore): Inputs {
         u = new URL(v);
       } catch {
         throw error(name, `must be an absolute URL such as https://vault.example.com:8200 (got ${shown(v)})`);
+      }
+      if (u.username || u.password) {
+        // the value is a credential now: not even its first characters are shown
+        throw error(
+          name,
+          'must not contain a user name or password (the value is not shown); remove the part before "@"',
+        );
       }
       if (u.protocol !== 'https:' && u.protocol !== 'http:') {
         throw error(name, `must be an http(s) URL (got ${shown(v)})`);

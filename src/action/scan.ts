@@ -2,27 +2,37 @@
 // finding at its file and line, write the job summary, set outputs, and fail per `fail-on`. The secret never reaches
 // this module: findings carry a preview and a fingerprint only, and every writer re-checks that.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import * as core from '@actions/core';
+import { printable } from '../shared/escape.ts';
+import { readRegularFile } from '../shared/read-file.ts';
 import { VERSION } from '../shared/version.ts';
-import { FAIL_ON, failing, runScanJob, SCAN_MODES, type ScanJob } from '../scan/job.ts';
+import { FAIL_ON, failing, REVOKE, runScanJob, SCAN_MODES, type ScanJob } from '../scan/job.ts';
 import { isCleanForCache, policyHash } from '../scan/cache.ts';
-import { DEFAULT_CONFIG_NAME } from '../scan/config.ts';
+import { DEFAULT_CONFIG_NAME, MAX_CONFIG_BYTES } from '../scan/config.ts';
 import { findGitleaksConfig } from '../scan/gitleaks.ts';
+import { isPullRequestEvent } from '../scan/sources/event.ts';
 import { renderJson } from '../scan/report/json.ts';
 import { renderMarkdown } from '../scan/report/markdown.ts';
 import { redactFindings } from '../scan/report/redact.ts';
 import { renderSarif } from '../scan/report/sarif.ts';
 import { formatBytes, plural } from '../scan/report/text.ts';
 import type { ScanPolicy } from '../scan/policy.ts';
-import type { FailOn, Finding, ScanMode } from '../scan/types.ts';
+import { type FailOn, type Finding, incompleteItems, policySkips, type ScanMode } from '../scan/types.ts';
 import { InputError, type InputSource, inputs } from './inputs.ts';
 import { restoreScanCache, type ScanCacheContext, saveScanCache } from './scan-cache.ts';
 
 export const ACTION = 'jit-gpg scan';
+
+// Every plain log line goes through printable (escape.ts): paths, notices and warnings carry untrusted text, and
+// only the project's own workflow commands may reach the runner. core.warning/error/notice and groups escape their
+// data and properties themselves (@actions/core 3), so those are passed as they are.
+function info(line: string): void {
+  core.info(printable(line));
+}
 const MAX_WARNING_ANNOTATIONS = 10;
 
 export interface ScanInputs {
@@ -36,6 +46,11 @@ export interface ScanInputs {
   sarif?: string;
   annotations: boolean;
   cache: boolean;
+  /** mode logs: the run to scan (default: this run). */
+  runId?: number;
+  token?: string;
+  revoke: 'none' | 'github';
+  configFrom: 'base' | 'head';
 }
 
 export function readScanInputs(source?: InputSource): ScanInputs {
@@ -46,7 +61,12 @@ export function readScanInputs(source?: InputSource): ScanInputs {
     failOn: i.oneOf('fail-on', FAIL_ON, 'any'),
     annotations: i.boolean('annotations', true),
     cache: i.boolean('cache', true),
+    revoke: i.oneOf('revoke', REVOKE, 'none'),
+    configFrom: i.oneOf('config-from', ['base', 'head'] as const, 'base'),
   };
+  if (i.optional('run-id') !== undefined) out.runId = i.integer('run-id', { fallback: 0, min: 1 });
+  const token = i.optional('token');
+  if (token !== undefined) out.token = token;
   for (const [key, name] of [
     ['base', 'base'],
     ['head', 'head'],
@@ -74,6 +94,13 @@ function withPrefix(prefix: string | undefined, f: Finding): Finding {
 
 function failMessage(job: ScanJob, fails: Finding[], failOn: FailOn): string {
   const n = job.result.findings.length;
+  if (job.logs) {
+    return (
+      `${ACTION}: ${plural(n, 'secret')} found in the run's logs. Rotate each one first (treat it as leaked: ` +
+      'anyone who can read the run can read its logs), then stop the step from printing it and delete the logs ' +
+      "(the run's menu: Delete all logs). The annotations and the job summary link to each job, step and line."
+    );
+  }
   const what =
     failOn === 'validated'
       ? `${plural(fails.length, 'validated secret')} found (${n} finding${n === 1 ? '' : 's'} in all)`
@@ -99,6 +126,7 @@ export async function run(): Promise<void> {
 async function main(env: NodeJS.ProcessEnv): Promise<void> {
   const i = inputs(ACTION);
   const opts = readScanInputs();
+  if (opts.token) core.setSecret(opts.token);
   const workspace = resolve(env.GITHUB_WORKSPACE || process.cwd());
   const runnerTemp = env.RUNNER_TEMP || tmpdir();
 
@@ -117,29 +145,47 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   if (existsSync(sarifPath) && statSync(sarifPath).isDirectory()) {
     throw i.error('sarif', `points to the directory ${sarifPath}; give a file path such as results/jit-gpg.sarif`);
   }
+  const logsMode = opts.mode === 'logs';
   const prefix = workspacePrefix(workspace, root);
-  if (prefix === undefined) {
+  if (prefix === undefined && !logsMode) {
     core.warning(
       `${ACTION}: path ${root} is outside the workspace (${workspace}); annotation and SARIF paths are relative to it`,
     );
   }
 
   await core.group('Settings', async () => {
-    core.info(`path: ${target}${file ? ' (a single file)' : ''}`);
-    core.info(`mode: ${opts.mode}${opts.mode === 'auto' ? ' (from the event)' : ''}`);
-    if (opts.base || opts.head) core.info(`base: ${opts.base ?? '-'}  head: ${opts.head ?? '-'}`);
-    core.info(`config: ${opts.config ?? `${DEFAULT_CONFIG_NAME} if present`}`);
-    core.info(`baseline: ${opts.baseline ?? 'none'}`);
-    core.info(`fail-on: ${opts.failOn}  annotations: ${opts.annotations}  cache: ${opts.cache}`);
+    info(`path: ${target}${file ? ' (a single file)' : ''}`);
+    info(`mode: ${opts.mode}${opts.mode === 'auto' ? ' (from the event)' : ''}`);
+    if (opts.base || opts.head) info(`base: ${opts.base ?? '-'}  head: ${opts.head ?? '-'}`);
+    info(`config: ${opts.config ?? `${DEFAULT_CONFIG_NAME} if present`}`);
+    info(`baseline: ${opts.baseline ?? 'none'}`);
+    info(`fail-on: ${opts.failOn}  annotations: ${opts.annotations}  cache: ${opts.cache}`);
+    if (logsMode) info(`run: ${opts.runId ?? `${env.GITHUB_RUN_ID ?? '-'} (this run)`}`);
+    info(`revoke: ${opts.revoke}`);
+    info(`config-from: ${opts.configFrom}`);
   });
 
   const warnings: string[] = [];
+  const notes: string[] = [];
+  // A pull request's own workflows can write its cache scope: a state restored there could skip the PR's commits.
+  const event = env.GITHUB_EVENT_NAME;
+  const useCache = opts.cache && !isPullRequestEvent(event);
+  if (!opts.cache) notes.push('Cache: not used (input `cache` is false).');
+  else if (!useCache) {
+    const note = `Cache: not used on ${event} events (a pull request's own workflows can write that cache scope); every commit in range was scanned.`;
+    info(note);
+    notes.push(note);
+  }
   // Incremental cache for git modes (scan-cache.ts; trust model in src/scan/cache.ts).
   let cacheCtx: ScanCacheContext | undefined;
   let restored: Set<string> | undefined;
   const restoreGitCache = async (mode: 'diff' | 'history', policy: ScanPolicy, configFile: string | undefined) => {
     const digest = (file: string | undefined) =>
-      file ? createHash('sha256').update(readFileSync(file)).digest('hex') : '';
+      file
+        ? createHash('sha256')
+            .update(readRegularFile(file, { maxBytes: MAX_CONFIG_BYTES, what: 'config file' }))
+            .digest('hex')
+        : '';
     // .gitleaks.toml allowlists apply after the scan, outside the policy: they must change the key too.
     const config = digest(configFile);
     const gitleaks = digest(findGitleaksConfig(root));
@@ -151,7 +197,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
       unique: unique.join('-'),
     };
     const r = await restoreScanCache(cacheCtx);
-    core.info(r.message);
+    info(r.message);
     restored = r.commits;
     return r.commits;
   };
@@ -168,13 +214,28 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
         configSearch: [...new Set([root, workspace])],
         cwd: workspace,
         baselinePath: opts.baseline,
+        configFrom: opts.configFrom,
         env,
-        onNotice: (m) => core.info(m),
-        ...(opts.cache ? { restoreGitCache } : {}),
+        revoke: opts.revoke,
+        ...(logsMode
+          ? {
+              logs: {
+                repo: env.GITHUB_REPOSITORY ?? '',
+                runId: opts.runId ?? Number(env.GITHUB_RUN_ID ?? ''),
+                serverUrl: env.GITHUB_SERVER_URL || 'https://github.com',
+              },
+            }
+          : {}),
+        github: {
+          apiUrl: env.GITHUB_API_URL || 'https://api.github.com',
+          ...(opts.token ? { token: opts.token } : {}),
+        },
+        onNotice: (m) => info(m),
+        ...(useCache ? { restoreGitCache } : {}),
         onWarning: (m) => {
           warnings.push(m);
           if (warnings.length <= MAX_WARNING_ANNOTATIONS) core.warning(m);
-          else core.info(`warning: ${m}`);
+          else info(`warning: ${m}`);
         },
       });
     } catch (e) {
@@ -188,25 +249,45 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
       throw e;
     }
     const s = j.result.stats;
-    core.info(`config: ${j.configFile ? relative(workspace, j.configFile) || j.configFile : 'built-in defaults'}`);
-    core.info(`${plural(j.policy.rules.length, 'rule')}; engine ${s.engine}`);
-    core.info(`${plural(s.files, 'file')} (${formatBytes(s.bytes)}) scanned in ${s.durationMs} ms`);
-    if (s.skippedBinary || s.skippedLarge || s.unreadable) {
-      core.info(
-        `skipped: ${s.skippedBinary} binary, ${s.skippedLarge} over the size limit, ${s.unreadable} unreadable`,
-      );
+    info(`config: ${j.configFile ? relative(workspace, j.configFile) || j.configFile : 'built-in defaults'}`);
+    info(`${plural(j.policy.rules.length, 'rule')}; engine ${s.engine}`);
+    info(`${plural(s.files, 'file')} (${formatBytes(s.bytes)}) scanned in ${s.durationMs} ms`);
+    const skips = policySkips(s);
+    if (skips.length) info(`skipped by policy: ${skips.join(', ')}`);
+    if (incompleteItems(s) > 0) {
+      info(`could not be scanned: ${plural(incompleteItems(s), 'item')} (see the warnings)`);
     }
     if (j.baseline) {
-      core.info(
+      info(
         `baseline: ${plural(j.accepted.length, 'finding')} accepted, ${plural(j.stale.length, 'stale entry', 'stale entries')}`,
       );
     }
     return j;
   });
 
+  // Which config decided the scan; a pull request's edits to it are named (they were not used).
+  const configNames = job.config.files.map((f) => `${f.name} (${f.origin})`);
+  notes.unshift(
+    `Config: read from the ${job.config.describe}: ${configNames.length ? configNames.join(', ') : 'no config files, built-in defaults'}.`,
+  );
+  for (const f of job.config.files.filter((c) => c.changed && job.config.base)) {
+    core.notice(
+      `${ACTION}: this pull request changes ${f.name}; the scan used the base commit's version instead ` +
+        `(${f.origin}). The change takes effect once it is merged.`,
+      { title: 'Scan config changed by this pull request', file: f.name },
+    );
+  }
+  const markerFindings = redactFindings(job.markerSuppressed).map((f) => withPrefix(prefix, f));
+  for (const f of markerFindings) {
+    const message = `suppressed by a marker added in this pull request: review it (${f.title}: ${f.preview} [${f.ruleId}])`;
+    core.warning(message, { title: 'Inline allow marker added', file: f.file, startLine: f.line, endLine: f.endLine });
+    notes.push(`${f.file}:${f.line}: ${message}`);
+  }
+
   // Every writer below (annotations, log, reports, summary) sees only redacted findings.
-  const findings = redactFindings(job.result.findings).map((f) => withPrefix(prefix, f));
-  const accepted = redactFindings(job.accepted).map((f) => withPrefix(prefix, f));
+  const filePrefix = logsMode ? '' : prefix;
+  const findings = redactFindings(job.result.findings).map((f) => withPrefix(filePrefix, f));
+  const accepted = redactFindings(job.accepted).map((f) => withPrefix(filePrefix, f));
   const fails = failing(findings, opts.failOn);
   const input = {
     findings,
@@ -225,20 +306,25 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
         ...input,
         rules: job.policy.rules,
         root: prefix === undefined ? root : workspace,
-        executionSuccessful: job.result.stats.failed === 0,
+        executionSuccessful: incompleteItems(job.result.stats) === 0,
       }),
     );
-    core.info(`SARIF: ${sarifPath}`);
+    info(`SARIF: ${sarifPath}`);
     await mkdir(dirname(reportPath), { recursive: true });
     await writeFile(reportPath, renderJson(input));
-    core.info(`JSON report: ${reportPath}`);
+    info(`JSON report: ${reportPath}`);
     try {
       await core.summary
         .addRaw(
-          renderMarkdown({ ...input, failing: fails.length, reportPaths: { sarif: sarifPath, json: reportPath } }),
+          renderMarkdown({
+            ...input,
+            notes,
+            failing: fails.length,
+            reportPaths: { sarif: sarifPath, json: reportPath },
+          }),
         )
         .write();
-      core.info('job summary written');
+      info('job summary written');
     } catch (e) {
       core.warning(`${ACTION}: could not write the job summary (${(e as Error).message})`);
     }
@@ -247,6 +333,17 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   await core.group(`Findings (${findings.length})`, async () => {
     for (const f of findings) {
       const message = `${f.title}: ${f.preview}${f.validated ? ' (validated)' : ''} [${f.ruleId}]`;
+      if (f.log) {
+        // A log line has no file in the repository: the annotation names the job, the step and the line.
+        // Job and step names come from the workflow file (a pull request's own, on pull_request): printable.
+        const step = f.log.step !== undefined ? `, step "${printable(f.log.step)}"` : '';
+        const where = `job "${printable(f.log.job)}"${step}, line ${f.line}`;
+        const revoked = f.revocation ? `; revocation: ${f.revocation.answer}` : '';
+        const text = `${message} in ${where}${revoked}: ${f.log.url}`;
+        if (opts.annotations) core.error(printable(text), { title: f.title });
+        else info(text);
+        continue;
+      }
       if (opts.annotations) {
         core.error(message, {
           title: f.title,
@@ -256,10 +353,10 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
           endLine: f.endLine,
         });
       } else {
-        core.info(`${f.file}:${f.line}:${f.column}: ${message}`);
+        info(`${f.file}:${f.line}:${f.column}: ${message}`);
       }
     }
-    if (findings.length === 0) core.info('no secrets found');
+    if (findings.length === 0) info('no secrets found');
   });
 
   // Save the cache only after a clean scan: no findings (none accepted by a baseline either)
@@ -273,19 +370,20 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   ) {
     const ctx = cacheCtx;
     const commits = job.git.commits;
-    await core.group('Cache', async () => core.info((await saveScanCache(ctx, commits, restored)).message));
+    await core.group('Cache', async () => info((await saveScanCache(ctx, commits, restored)).message));
   }
 
   core.setOutput('findings', String(findings.length));
   core.setOutput('sarif', sarifPath);
   core.setOutput('report', reportPath);
 
+  if (job.revocation?.failure) core.setFailed(`${ACTION}: ${job.revocation.failure}`);
   if (fails.length > 0) {
     core.setFailed(failMessage(job, fails, opts.failOn));
-  } else if (job.result.stats.failed > 0) {
+  } else if (incompleteItems(job.result.stats) > 0) {
     // Never a silent pass: what could not be scanned might hold a secret.
     core.setFailed(
-      `${ACTION}: scan incomplete: ${plural(job.result.stats.failed, 'item')} could not be scanned (see the warnings); re-run the job`,
+      `${ACTION}: scan incomplete: ${plural(incompleteItems(job.result.stats), 'item')} could not be scanned (see the warnings); fix what they name or re-run the job`,
     );
   } else if (findings.length > 0) {
     core.notice(

@@ -5,7 +5,7 @@ import * as core from '@actions/core';
 import { proxySecrets } from '../shared/http.ts';
 import { cleanupKeyring, type KeyringInfo } from '../sign/keyring.ts';
 import { revokeVaultToken, sessionFromState } from '../sign/providers/vault.ts';
-import { STATE_DONE, STATE_KEYRING, STATE_VAULT } from './sign.ts';
+import { STATE_DONE, STATE_KEYRING, STATE_VAULT } from '../sign/state.ts';
 
 export interface PostReport {
   removed: string[];

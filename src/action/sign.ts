@@ -1,49 +1,36 @@
-// `uses: org/jit-gpg@v1` main step: validate inputs and resolve files, request the OIDC token, log in to Vault,
-// read the key, revoke the Vault token, sign in memory, verify, run `run:` in an ephemeral keyring, destroy the
-// key, write the audit. Each phase is a log group; errors begin with "jit-gpg:" and say what to change.
+// `uses: org/jit-gpg@v1` main step: a thin adapter over src/sign/job.ts. It reads and validates every input
+// (before any output or network call), resolves the `files` globs inside the workspace, builds the provider, and
+// passes the job its logging, masking and state callbacks; then sets the outputs, writes the audit and the job
+// summary. Errors begin with "jit-gpg:" and say what to change. State entries: see src/sign/state.ts.
 //
-// State for the post step (sign-post.ts), saved before the thing it cleans up exists:
-//   vault-session  JSON {url, token, namespace?, caCertPath?, accessor?} from the moment Vault answered the login
-//                  until the token is revoked (then emptied). The Vault token is in the state file on purpose:
-//                  main may be SIGKILLed between login and revoke, and only the token itself can revoke a token
-//                  (revoke-self). It is masked, lives at most the role's token_ttl, and is revoked right after the
-//                  read, so the state file holds a dead token in every run that gets that far.
-//   keyring        JSON {dir, socketDir?, agentPid?, commandPid?} saved BEFORE the key is imported for `run`
-//                  (then again with the agent's and the command's pids); emptied after the directory is removed.
-//   main-finished  "true" when main reached its end (failed or not).
-// On cancel (SIGINT/SIGTERM) main itself kills the command and agent, removes the keyring and revokes a live
-// token before exiting; after SIGKILL the post step does it from the state above.
-import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { glob, mkdir, stat, writeFile } from 'node:fs/promises';
-import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
+// On cancel (SIGINT/SIGTERM) the job's own cleanup runs once (kills the command and agent, removes the keyring,
+// revokes a live token) and main exits; after SIGKILL the post step does it from the saved state.
+import { dirname, join, resolve } from 'node:path';
 import * as core from '@actions/core';
 import { proxyFor, proxySecrets, safeProxy } from '../shared/http.ts';
-import { type InputSource, inputs } from './inputs.ts';
-import { loadSigningKey, normalizeFingerprint, type SigningKey } from '../sign/key.ts';
+import { type Audit, newAudit, writeAudit } from '../sign/audit.ts';
 import {
-  type CommandResult,
-  cleanupKeyring,
-  gpgLibexecDir,
-  type KeyringInfo,
-  MAX_TTL_SECONDS,
-  MIN_TTL_SECONDS,
-  withEphemeralKeyring,
-} from '../sign/keyring.ts';
-import { commonDir, writeSignedManifest } from '../sign/manifest.ts';
-import { describeClaims, type OidcClaims, requestIdToken } from '../sign/oidc.ts';
+  checkPattern,
+  displayPath,
+  PUBLIC_KEY_NAME,
+  realWorkspace,
+  resolveFiles,
+  WorkspaceError,
+} from '../sign/files.ts';
+import { runSignJob } from '../sign/job.ts';
+import { normalizeFingerprint } from '../sign/key.ts';
+import { gpgLibexecDir, MAX_TTL_SECONDS, MIN_TTL_SECONDS } from '../sign/keyring.ts';
+import { commonDir } from '../sign/manifest.ts';
+import { describeClaims, requestIdToken } from '../sign/oidc.ts';
 import { ciNotations } from '../sign/provenance.ts';
 import { createVaultProvider, sessionToState } from '../sign/providers/vault.ts';
-import type { KeyMaterial } from '../sign/providers/types.ts';
-import { type SignedFile, signFiles, writePublicFile } from '../sign/signer.ts';
-import { verifyFiles } from '../sign/verify.ts';
+import { checkServiceUrl } from '../sign/service-url.ts';
+import { STATE_DONE, STATE_VAULT } from '../sign/state.ts';
+import { type InputSource, inputs } from './inputs.ts';
+import { releaseHooks } from './pre-sign.ts';
 
-export const STATE_VAULT = 'vault-session';
-export const STATE_KEYRING = 'keyring';
-/** Set once main got to its end (the post step then only double-checks). */
-export const STATE_DONE = 'main-finished';
-
-export const PUBLIC_KEY_NAME = 'signing-key.pub.asc';
+export { displayPath, PUBLIC_KEY_NAME, resolveFiles };
+export { STATE_DONE, STATE_KEYRING, STATE_VAULT } from '../sign/state.ts';
 
 export type IfNoFilesFound = 'error' | 'warn' | 'ignore';
 
@@ -58,9 +45,14 @@ export interface SignInputs {
   vaultKeyField: string;
   vaultPassphraseField: string;
   vaultCaCert: string;
+  allowInsecureHttp: boolean;
   files: string[];
   armor: boolean;
   checksums: string;
+  /** Globs of sha256sum fragments merged into `checksums` (fan-in of matrix jobs). */
+  checksumsMerge: string[];
+  /** Scan the files for secrets before any OIDC request. */
+  scan: boolean;
   fingerprint: string;
   run: string;
   ttl: number;
@@ -76,7 +68,13 @@ export class ActionError extends Error {
 export function readInputs(source?: InputSource): SignInputs {
   const ins = inputs('jit-gpg', source);
   ins.oneOf('provider', ['vault'] as const, 'vault');
+  const allowInsecureHttp = ins.boolean('allow-insecure-http', false);
   const vaultUrl = ins.url('vault-url', { required: true })!;
+  try {
+    checkServiceUrl(vaultUrl, { name: 'the URL', allowInsecureHttp });
+  } catch (e) {
+    throw ins.error('vault-url', (e as Error).message.replace(/^the URL /, ''));
+  }
   const vaultRole = ins.string('vault-role', { required: true });
   const vaultSecret = ins.string('vault-secret', { required: true });
   const ttl = ins.integer('ttl', { fallback: 300, min: MIN_TTL_SECONDS, max: MAX_TTL_SECONDS });
@@ -85,18 +83,39 @@ export function readInputs(source?: InputSource): SignInputs {
     try {
       normalizeFingerprint(fingerprint);
     } catch (e) {
-      throw ins.error('fingerprint', `is not a fingerprint (got "${fingerprint}"): ${(e as Error).message}`);
+      throw ins.error('fingerprint', `is not a fingerprint: ${(e as Error).message}`);
     }
   }
   const checksums = ins.string('checksums');
-  if (checksums && (checksums.endsWith('/') || /(^|[/\\])\.\.([/\\]|$)/.test(checksums))) {
-    throw ins.error('checksums', `must be a file name such as SHA256SUMS (got "${checksums}")`);
+  if (
+    checksums &&
+    (checksums.endsWith('/') || /(^|[/\\])\.\.([/\\]|$)/.test(checksums) || /^([/\\]|[A-Za-z]:)/.test(checksums))
+  ) {
+    throw ins.error('checksums', 'must be a file name such as SHA256SUMS, written beside the artifacts');
   }
   const files = ins.list('files');
+  for (const p of files) {
+    try {
+      checkPattern(p);
+    } catch (e) {
+      throw ins.error('files', (e as Error).message.replace(/^the files pattern /, 'pattern '));
+    }
+  }
   const run = ins.string('run');
-  if (files.length === 0 && !run) {
+  const checksumsMerge = ins.list('checksums-merge');
+  for (const p of checksumsMerge) {
+    try {
+      checkPattern(p);
+    } catch (e) {
+      throw ins.error('checksums-merge', (e as Error).message.replace(/^the files pattern /, 'pattern '));
+    }
+  }
+  if (checksumsMerge.length && !checksums) {
+    throw ins.error('checksums-merge', 'needs `checksums`, the name of the manifest to merge into (e.g. SHA256SUMS)');
+  }
+  if (files.length === 0 && !run && checksumsMerge.length === 0) {
     throw new ActionError(
-      'jit-gpg: nothing to do: set `files` (globs of artifacts to sign, one per line) and/or `run` (a command)',
+      'jit-gpg: nothing to do: set `files` (globs of artifacts to sign, one per line), `checksums-merge` and/or `run` (a command)',
     );
   }
   return {
@@ -110,63 +129,17 @@ export function readInputs(source?: InputSource): SignInputs {
     vaultKeyField: ins.string('vault-key-field', { fallback: 'private_key' }),
     vaultPassphraseField: ins.string('vault-passphrase-field', { fallback: 'passphrase' }),
     vaultCaCert: ins.string('vault-ca-cert'),
+    allowInsecureHttp,
     files,
     armor: ins.boolean('armor', true),
     checksums,
+    checksumsMerge,
+    scan: ins.boolean('scan', true),
     fingerprint,
     run,
     ttl,
     ifNoFilesFound: ins.oneOf('if-no-files-found', ['error', 'warn', 'ignore'] as const, 'error'),
   };
-}
-
-const toPosix = (p: string) => (sep === '/' ? p : p.split(sep).join('/'));
-
-/** A path for outputs and logs: relative to the workspace when inside it, else absolute. */
-export function displayPath(path: string, workspace: string): string {
-  const rel = relative(workspace, path);
-  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? toPosix(rel) : path;
-}
-
-/**
- * Resolves the `files` globs (relative to the workspace; `!pattern` excludes) to existing regular files, sorted,
- * without our own outputs (signatures of matched files, the manifest, the public key).
- */
-export async function resolveFiles(
-  patterns: readonly string[],
-  workspace: string,
-  exclude: { checksums?: string } = {},
-): Promise<string[]> {
-  const include = patterns.filter((p) => !p.startsWith('!'));
-  const negated = patterns.filter((p) => p.startsWith('!')).map((p) => p.slice(1));
-  const excluded = new Set<string>();
-  if (negated.length) {
-    for await (const p of glob(negated, { cwd: workspace })) excluded.add(resolve(workspace, p));
-  }
-  const found = new Set<string>();
-  if (include.length) {
-    for await (const p of glob(include, { cwd: workspace })) {
-      const abs = resolve(workspace, p);
-      if (excluded.has(abs)) continue;
-      try {
-        if ((await stat(abs)).isFile()) found.add(abs);
-      } catch {
-        // vanished or unreadable: not a file to sign
-      }
-    }
-  }
-  const ownOutputs = (f: string) => {
-    const name = basename(f);
-    if (name === PUBLIC_KEY_NAME) return true;
-    if (
-      exclude.checksums &&
-      (name === basename(exclude.checksums) || name.startsWith(`${basename(exclude.checksums)}.`))
-    )
-      return true;
-    if (/\.(asc|sig)$/.test(f) && found.has(f.slice(0, -4))) return true;
-    return false;
-  };
-  return [...found].filter((f) => !ownOutputs(f)).sort();
 }
 
 /** Registers a secret with the runner: the whole value and every trimmed non-empty line of it. */
@@ -184,68 +157,6 @@ export function maskSecret(value: string | undefined, setSecret: (s: string) => 
 export function errorText(e: unknown): string {
   const msg = e instanceof Error ? e.message : String(e);
   return msg.startsWith('jit-gpg:') ? msg : `jit-gpg: ${msg}`;
-}
-
-const AUDIT_CLAIMS = [
-  'repository',
-  'ref',
-  'sha',
-  'workflow',
-  'job_workflow_ref',
-  'run_id',
-  'run_attempt',
-  'actor',
-  'environment',
-  'event_name',
-  'sub',
-  'aud',
-] as const;
-
-interface AuditFile {
-  path: string;
-  sha256: string;
-  size: number;
-  signature: string;
-}
-
-export interface Audit {
-  tool: 'jit-gpg';
-  version: 1;
-  outcome: 'signed' | 'failed' | 'nothing-to-sign';
-  error?: string;
-  key?: {
-    fingerprint: string;
-    keyId: string;
-    primaryFingerprint: string;
-    userIds: string[];
-    algorithm: string;
-    source: string;
-  };
-  claims: Partial<Record<(typeof AUDIT_CLAIMS)[number], string | number | string[]>>;
-  files: AuditFile[];
-  checksums?: { path: string; sha256: string; signature: string };
-  publicKey?: string;
-  run?: { exitCode: number | null; timedOut: boolean; durationMs: number };
-  lifetime: { fetchedAt?: string; destroyedAt?: string; seconds?: number; ttl: number };
-}
-
-function pickClaims(claims: OidcClaims): Audit['claims'] {
-  const out: Audit['claims'] = {};
-  for (const n of AUDIT_CLAIMS) if (claims[n] !== undefined) out[n] = claims[n];
-  return out;
-}
-
-async function writeAudit(audit: Audit, runnerTemp: string): Promise<string | undefined> {
-  try {
-    await mkdir(runnerTemp, { recursive: true });
-    const name = `jit-gpg-audit-${process.env.GITHUB_RUN_ID ?? 'local'}-${process.env.GITHUB_RUN_ATTEMPT ?? '1'}-${randomBytes(4).toString('hex')}.json`;
-    const path = join(runnerTemp, name);
-    await writeFile(path, `${JSON.stringify(audit, null, 2)}\n`, { mode: 0o600 });
-    return path;
-  } catch (e) {
-    core.warning(`jit-gpg: could not write the audit file: ${(e as Error).message}`);
-    return undefined;
-  }
 }
 
 const esc = (s: string) => s.replace(/[&<>|]/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -293,6 +204,22 @@ async function writeSummary(audit: Audit, auditPath: string | undefined): Promis
       }
       s.addHeading('Artifacts', 3).addTable(rows);
     }
+    const merged = audit.checksums?.merged;
+    if (merged) {
+      const absent = merged.absent.map((a) => `<code>${esc(a)}</code>`).join(', ');
+      s.addRaw(
+        `<p>Merged ${merged.fragments.length} fragment(s): ${merged.entries} artifact(s) listed, ${merged.verified} present and matching, ${merged.absent.length} absent${absent ? ` (${absent})` : ''}.</p>`,
+        true,
+      );
+    }
+    if (audit.scan?.scanned) {
+      s.addRaw(
+        `<p>Scanned for secrets before signing: ${audit.scan.artifacts} file(s), ${audit.scan.findings} finding(s), rule set <code>${esc(audit.scan.ruleSet?.version ?? '')}</code> (${audit.scan.ruleSet?.rules} rules).</p>`,
+        true,
+      );
+    } else if (audit.scan) {
+      s.addRaw(`<p>Not scanned for secrets before signing (${esc(audit.scan.reason ?? '')}).</p>`, true);
+    }
     const claimRows = Object.entries(audit.claims).map(([k, v]) => [
       esc(k),
       esc(Array.isArray(v) ? v.join(', ') : String(v)),
@@ -313,18 +240,29 @@ async function writeSummary(audit: Audit, auditPath: string | undefined): Promis
   }
 }
 
+async function recordAudit(audit: Audit, runnerTemp: string): Promise<void> {
+  let path: string | undefined;
+  try {
+    path = await writeAudit(audit, runnerTemp, process.env);
+    core.info(`Audit record: ${path}`);
+  } catch (e) {
+    core.warning(`jit-gpg: could not write the audit file: ${(e as Error).message}`);
+  }
+  await writeSummary(audit, path);
+}
+
 /**
- * On cancel the runner sends SIGINT, then SIGTERM 7.5 s later, then kills. Use that time: stop the `run` command,
- * the agent and the keyring, revoke a live Vault token, and exit. (The post step checks again afterwards.)
+ * On cancel the runner sends SIGINT, then SIGTERM 7.5 s later, then kills. Use that time: the job's cleanup (run
+ * once, whichever signal comes first; later signals wait for it), then exit. The post step checks again.
  */
-function onCancel(cleanup: () => Promise<void>): () => void {
+function onCancel(cleanup: () => Promise<void> | undefined): () => void {
   let busy = false;
   const handler = (signal: NodeJS.Signals) => {
     if (busy) return;
     busy = true;
-    core.error(`jit-gpg: cancelled (${signal}); removing the keyring and revoking the Vault token before exiting`);
+    core.error(`jit-gpg: cancelled (${signal}); removing the keyring and revoking the service token before exiting`);
     const hard = setTimeout(() => process.exit(1), 6000);
-    cleanup()
+    Promise.resolve(cleanup())
       .catch(() => undefined)
       .finally(() => {
         clearTimeout(hard);
@@ -342,64 +280,27 @@ function onCancel(cleanup: () => Promise<void>): () => void {
 /** The main step. Never throws: failures end in core.setFailed("jit-gpg: …"). */
 export async function run(): Promise<void> {
   for (const s of proxySecrets()) core.setSecret(s);
-  let liveKeyring: KeyringInfo | undefined;
-  let liveMaterial: KeyMaterial | undefined;
-  const removeHandlers = onCancel(async () => {
-    if (liveKeyring) {
-      const r = await cleanupKeyring(liveKeyring.dir, liveKeyring);
-      for (const a of r.actions) core.info(`Teardown: ${a}`);
-      if (!existsSync(liveKeyring.dir)) core.saveState(STATE_KEYRING, '');
-    }
-    if (liveMaterial && !liveMaterial.released()) {
-      await liveMaterial.release();
-      if (liveMaterial.released()) core.saveState(STATE_VAULT, '');
-    }
-  });
+  let jobCleanup: (() => Promise<void>) | undefined;
+  const removeHandlers = onCancel(() => jobCleanup?.());
   try {
-    await runMain({
-      setKeyring: (i) => {
-        liveKeyring = i;
-      },
-      setMaterial: (m) => {
-        liveMaterial = m;
-      },
+    await runMain((c) => {
+      jobCleanup = c;
     });
   } finally {
     removeHandlers();
   }
 }
 
-interface Live {
-  setKeyring(info: KeyringInfo | undefined): void;
-  setMaterial(m: KeyMaterial): void;
-}
-
-async function runMain(live: Live): Promise<void> {
-  const workspace = resolve(process.env.GITHUB_WORKSPACE || process.cwd());
-  const runnerTemp = process.env.RUNNER_TEMP || join(workspace, '..', '_temp');
-  let material: KeyMaterial | undefined;
-  let key: SigningKey | undefined;
-  let claims: OidcClaims = {};
-  let fetchedAt: Date | undefined;
-  let destroyedAt: Date | undefined;
+async function runMain(registerCleanup: (cleanup: () => Promise<void>) => void): Promise<void> {
+  const workspaceGiven = resolve(process.env.GITHUB_WORKSPACE || process.cwd());
+  const runnerTemp = process.env.RUNNER_TEMP || join(workspaceGiven, '..', '_temp');
   let ttl = 300;
-  const audit: Audit = { tool: 'jit-gpg', version: 1, outcome: 'failed', claims: {}, files: [], lifetime: { ttl } };
-
-  const destroyKey = () => {
-    if (key && !key.destroyed) key.destroy();
-    if (material) {
-      material.armoredKey = '';
-      delete material.passphrase;
-    }
-    if (fetchedAt && !destroyedAt) destroyedAt = new Date();
-  };
-
   try {
-    // 1. inputs and files, before any network call
-    const cfg = await core.group('Validate inputs and resolve files', async () => {
+    // 1. inputs and files, before any output about them and before any network call
+    const { cfg, workspace, files } = await core.group('Validate inputs and resolve files', async () => {
       const i = readInputs();
       ttl = i.ttl;
-      audit.lifetime.ttl = ttl;
+      const ws = await realWorkspace(workspaceGiven);
       core.info(`Key service: vault ${i.vaultUrl} role "${i.vaultRole}" secret ${i.vaultSecret}`);
       const proxy = proxyFor(i.vaultUrl);
       if (proxy) core.info(`Vault requests go through the proxy ${safeProxy(proxy)} (see NO_PROXY to bypass it)`);
@@ -409,14 +310,14 @@ async function runMain(live: Live): Promise<void> {
         await gpgLibexecDir();
         core.info(`run: ${i.run}`);
       }
-      return i;
+      const found = i.files.length
+        ? await resolveFiles(i.files, ws, i.checksums ? { checksums: i.checksums } : {})
+        : [];
+      return { cfg: i, workspace: ws, files: found };
     });
-    const files = cfg.files.length
-      ? await resolveFiles(cfg.files, workspace, cfg.checksums ? { checksums: cfg.checksums } : {})
-      : [];
     if (cfg.files.length) {
       if (files.length === 0) {
-        const what = `no files matched ${cfg.files.map((p) => JSON.stringify(p)).join(', ')} in ${workspace}`;
+        const what = `no files matched ${cfg.files.map((p) => JSON.stringify(p)).join(', ')} in the workspace`;
         if (cfg.ifNoFilesFound === 'error') {
           throw new ActionError(
             `${what}: check the files globs (relative to the workspace, one per line) and that the artifacts are built before this step, or set if-no-files-found: warn`,
@@ -424,12 +325,9 @@ async function runMain(live: Live): Promise<void> {
         }
         if (cfg.ifNoFilesFound === 'warn') core.warning(`jit-gpg: ${what}; nothing to sign`);
         else core.info(`${what}; nothing to sign`);
-        if (!cfg.run) {
+        if (!cfg.run && cfg.checksumsMerge.length === 0) {
           core.setOutput('signatures', '[]');
-          audit.outcome = 'nothing-to-sign';
-          const p = await writeAudit(audit, runnerTemp);
-          await writeSummary(audit, p);
-          core.saveState(STATE_DONE, 'true');
+          await recordAudit({ ...newAudit(ttl), outcome: 'nothing-to-sign' }, runnerTemp);
           return;
         }
       } else {
@@ -438,227 +336,99 @@ async function runMain(live: Live): Promise<void> {
       }
     }
 
-    // 2. the OIDC token
-    const idToken = await core.group('Request the OIDC token', async () => {
-      const t = await requestIdToken({
-        audience: cfg.audience,
-        mask: (s) => core.setSecret(s),
-        log: (m) => core.info(m),
-      });
-      claims = t.claims;
-      audit.claims = pickClaims(claims);
-      core.info(`Got an OIDC token for audience "${cfg.audience}":\n${describeClaims(claims)}`);
-      return t.token;
-    });
-
-    // 3. the key from Vault (the provider revokes its token right after the read)
-    material = await core.group('Fetch the signing key from Vault', async () => {
-      const provider = createVaultProvider({
-        url: cfg.vaultUrl,
-        role: cfg.vaultRole,
-        secret: cfg.vaultSecret,
-        authMount: cfg.vaultAuthMount,
-        ...(cfg.vaultNamespace ? { namespace: cfg.vaultNamespace } : {}),
-        keyField: cfg.vaultKeyField,
-        passphraseField: cfg.vaultPassphraseField,
-        ...(cfg.vaultCaCert ? { caCertPath: resolve(workspace, cfg.vaultCaCert) } : {}),
-        log: (m) => core.info(m),
-        mask: (s) => maskSecret(s),
-        onSession: (session) => {
-          core.setSecret(session.token);
-          core.saveState(STATE_VAULT, sessionToState(session));
-        },
-      });
-      const m = await provider.fetchKey(idToken);
-      fetchedAt = new Date();
-      maskSecret(m.armoredKey);
-      maskSecret(m.passphrase);
-      live.setMaterial(m);
-      if (m.released()) core.saveState(STATE_VAULT, '');
-      core.info(`Key fetched at ${fetchedAt.toISOString()} from ${m.source}`);
-      return m;
-    });
-    const deadline = (fetchedAt ?? new Date()).getTime() + ttl * 1000;
-
-    // 4. unlock
-    key = await core.group('Unlock the key', async () => {
-      const k = await loadSigningKey({
-        key: material!.armoredKey,
-        ...(material!.passphrase !== undefined ? { passphrase: material!.passphrase } : {}),
-        ...(cfg.fingerprint ? { fingerprint: cfg.fingerprint } : {}),
-      });
-      core.info(
-        `Signing with ${k.isSubkey ? 'subkey' : 'key'} ${k.fingerprint} (${k.algorithmLabel}) of ${k.userIds.join(', ') || k.primaryFingerprint}`,
-      );
-      return k;
-    });
-    const signingKey = key;
-    audit.key = {
-      fingerprint: signingKey.fingerprint,
-      keyId: signingKey.keyId,
-      primaryFingerprint: signingKey.primaryFingerprint,
-      userIds: signingKey.userIds,
-      algorithm: signingKey.algorithmLabel,
-      source: material.source,
-    };
-    core.setOutput('fingerprint', signingKey.fingerprint);
-    core.setOutput('key-id', signingKey.keyId);
-
-    // 5. sign in memory; the public key and manifest beside the artifacts
     const outDir = commonDir(files, workspace);
-    const notations = ciNotations(process.env);
-    const signed: SignedFile[] = [];
-    let manifest: SignedFile | undefined;
-    let manifestPath: string | undefined;
-    // beside the artifacts; with only `run`, in RUNNER_TEMP so the checkout stays clean (release tools check it)
-    const publicKeyPath = files.length
-      ? join(outDir, PUBLIC_KEY_NAME)
-      : join(runnerTemp, `jit-gpg-${signingKey.keyId}.pub.asc`);
-    if (files.length) {
-      await core.group(`Sign ${files.length} file(s)`, async () => {
-        for (const n of Object.entries(notations)) core.info(`Notation ${n[0]}=${n[1]}`);
-        signed.push(...(await signFiles({ key: signingKey, files, armor: cfg.armor, notations })));
-        for (const s of signed) core.info(`${displayPath(s.signature, workspace)}  sha256 ${s.sha256}`);
-        if (cfg.checksums) {
-          manifestPath = isAbsolute(cfg.checksums) ? cfg.checksums : join(outDir, cfg.checksums);
-          manifest = await writeSignedManifest({
-            manifestPath,
-            entries: signed.map((s) => ({ path: s.path, sha256: s.sha256 })),
-            key: signingKey,
-            armor: cfg.armor,
-            notations,
-          });
-          core.info(`${displayPath(manifest.signature, workspace)}  (manifest of ${signed.length} file(s))`);
-        }
-      });
-    }
-    await writePublicFile(publicKeyPath, signingKey.publicKeyArmored);
-    const publicKeyArmored = signingKey.publicKeyArmored;
-    // The in-memory signing key is no longer needed: only `run` still needs the armored key (for gpg).
-    signingKey.destroy();
-
-    // 6. verify every signature before reporting success
-    if (files.length) {
-      await core.group('Verify every signature against the public key', async () => {
-        // Exactly the signatures written above: a stale `.asc` beside a new `.sig` must not stand in for it.
-        const all = [...signed, ...(manifest ? [manifest] : [])].map((s) => ({ file: s.path, signature: s.signature }));
-        const results = await verifyFiles({
-          publicKey: publicKeyArmored,
-          files: all,
-          fingerprint: signingKey.fingerprint,
-        });
-        const bad = results.filter((r) => !r.valid);
-        for (const r of results) {
-          core.info(
-            `${r.valid ? 'Good' : 'BAD'} signature: ${displayPath(r.signature, workspace)}${r.error ? ` (${r.error})` : ''}`,
-          );
-        }
-        if (bad.length) {
-          throw new ActionError(
-            `${bad.length} signature(s) did not verify against the public key (${bad.map((r) => displayPath(r.file, workspace)).join(', ')}); nothing was reported as signed`,
-          );
-        }
-      });
-    }
-
-    // 7. run: the only path where the key touches disk
-    let runResult: CommandResult | undefined;
-    if (cfg.run) {
-      runResult = await core.group('Run the command with an ephemeral GnuPG keyring', async () => {
-        const remaining = Math.floor((deadline - Date.now()) / 1000);
-        if (remaining < 1) {
-          throw new ActionError(`the key's ttl (${ttl} s) ran out before the run command could start: raise ttl`);
-        }
-        const { result, cleanup } = await withEphemeralKeyring(
-          {
-            tempRoot: runnerTemp,
-            armoredKey: material!.armoredKey,
-            ...(material!.passphrase !== undefined ? { passphrase: material!.passphrase } : {}),
-            ttlSeconds: remaining,
-            fingerprint: signingKey.fingerprint,
-            log: (m) => core.info(m),
-            onPrepared: (info) => {
-              live.setKeyring(info);
-              core.saveState(STATE_KEYRING, JSON.stringify(info));
-            },
-            onImported: (info) => {
-              live.setKeyring(info);
-              core.saveState(STATE_KEYRING, JSON.stringify(info));
-            },
-          },
-          async (keyring) => {
-            core.info(
-              `GNUPGHOME=${keyring.info.dir}; git signs with ${keyring.fingerprint} (GIT_CONFIG_* for this command only)`,
-            );
-            core.info(`Running: ${cfg.run}`);
-            return keyring.runCommand(cfg.run, {
-              cwd: workspace,
-              onStart: (info) => {
-                live.setKeyring(info);
-                core.saveState(STATE_KEYRING, JSON.stringify(info));
-              },
+    const fanIn = cfg.checksumsMerge.length > 0;
+    const checksumsPath = cfg.checksums && (files.length || fanIn) ? join(outDir, cfg.checksums) : undefined;
+    const release = releaseHooks({
+      workspace,
+      scan: cfg.scan,
+      mergePatterns: cfg.checksumsMerge,
+      ...(checksumsPath ? { manifestPath: checksumsPath } : {}),
+      env: process.env,
+    });
+    const provider = createVaultProvider({
+      url: cfg.vaultUrl,
+      role: cfg.vaultRole,
+      secret: cfg.vaultSecret,
+      authMount: cfg.vaultAuthMount,
+      ...(cfg.vaultNamespace ? { namespace: cfg.vaultNamespace } : {}),
+      keyField: cfg.vaultKeyField,
+      passphraseField: cfg.vaultPassphraseField,
+      ...(cfg.vaultCaCert ? { caCertPath: resolve(workspace, cfg.vaultCaCert) } : {}),
+      allowInsecureHttp: cfg.allowInsecureHttp,
+      log: (m) => core.info(m),
+      mask: (s) => maskSecret(s),
+      onSession: (session) => {
+        core.setSecret(session.token);
+        core.saveState(STATE_VAULT, sessionToState(session));
+      },
+      onSessionEnd: () => core.saveState(STATE_VAULT, ''),
+    });
+    const result = await runSignJob(
+      {
+        workspace,
+        files,
+        key: {
+          kind: 'provider',
+          provider,
+          idToken: async () => {
+            const t = await requestIdToken({
+              audience: cfg.audience,
+              mask: (s) => core.setSecret(s),
+              log: (m) => core.info(m),
             });
+            core.info(`Got an OIDC token for audience "${cfg.audience}":\n${describeClaims(t.claims)}`);
+            return t;
           },
-        );
-        live.setKeyring(undefined);
-        for (const a of cleanup.actions) core.info(`Teardown: ${a}`);
-        if (cleanup.removed) core.saveState(STATE_KEYRING, '');
-        return result;
-      });
-      audit.run = { exitCode: runResult.exitCode, timedOut: runResult.timedOut, durationMs: runResult.durationMs };
-      if (runResult.timedOut) {
-        throw new ActionError(
-          `the run command was stopped when the key's ttl (${ttl} s) ran out: raise ttl (at most 3600) or make the command faster`,
-        );
-      }
-      if (runResult.exitCode !== 0) {
-        throw new ActionError(
-          `the run command failed (${runResult.signal ? `signal ${runResult.signal}` : `exit code ${runResult.exitCode}`}); its output is above`,
-        );
-      }
-    }
-
-    // 8. destroy, report
-    destroyKey();
-    core.info(`Key fetched at ${fetchedAt?.toISOString()}, destroyed at ${destroyedAt?.toISOString()}`);
-    const sigPaths = [...signed.map((s) => s.signature), ...(manifest ? [manifest.signature] : [])].map((p) =>
-      displayPath(p, workspace),
+        },
+        ...(cfg.fingerprint ? { fingerprint: cfg.fingerprint } : {}),
+        armor: cfg.armor,
+        notations: ciNotations(process.env),
+        ...(checksumsPath ? { checksumsPath } : {}),
+        // beside the artifacts (a fan-in: beside the manifest); with only `run`, in RUNNER_TEMP so the checkout
+        // stays clean (release tools check it)
+        publicKeyPath: files.length
+          ? join(outDir, PUBLIC_KEY_NAME)
+          : fanIn && checksumsPath
+            ? join(dirname(checksumsPath), PUBLIC_KEY_NAME)
+            : (key) => join(runnerTemp, `jit-gpg-${key.keyId}.pub.asc`),
+        confineTo: workspace,
+        ...(cfg.run ? { run: { command: cfg.run, cwd: workspace, tempRoot: runnerTemp, env: process.env } } : {}),
+        ttl: cfg.ttl,
+      },
+      {
+        log: (m) => core.info(m),
+        group: (title, fn) => core.group(title, fn),
+        mask: (s) => maskSecret(s),
+        saveState: (name, value) => core.saveState(name, value),
+        registerCleanup,
+        beforeToken: release.beforeToken,
+        ...(release.mergeChecksums ? { mergeChecksums: release.mergeChecksums } : {}),
+      },
     );
-    core.setOutput('signatures', JSON.stringify(sigPaths));
-    if (manifestPath) core.setOutput('checksums', displayPath(manifestPath, workspace));
-    core.setOutput('public-key', displayPath(publicKeyPath, workspace));
-    audit.outcome = 'signed';
-    audit.files = signed.map((s) => ({
-      path: displayPath(s.path, workspace),
-      sha256: s.sha256,
-      size: s.size,
-      signature: displayPath(s.signature, workspace),
-    }));
-    if (manifest && manifestPath) {
-      audit.checksums = {
-        path: displayPath(manifestPath, workspace),
-        sha256: manifest.sha256,
-        signature: displayPath(manifest.signature, workspace),
-      };
+    release.record(result.audit);
+    if (result.key) {
+      core.setOutput('fingerprint', result.key.fingerprint);
+      core.setOutput('key-id', result.key.keyId);
     }
-    audit.publicKey = displayPath(publicKeyPath, workspace);
+    if (result.error === undefined) {
+      const sigPaths = [...result.signed, ...(result.manifest ? [result.manifest] : [])].map((s) =>
+        displayPath(s.signature, workspace),
+      );
+      core.setOutput('signatures', JSON.stringify(sigPaths));
+      if (result.manifestPath) core.setOutput('checksums', displayPath(result.manifestPath, workspace));
+      if (result.publicKeyPath) core.setOutput('public-key', displayPath(result.publicKeyPath, workspace));
+    } else {
+      result.audit.error = errorText(result.error);
+      core.setFailed(errorText(result.error));
+    }
+    await recordAudit(result.audit, runnerTemp);
   } catch (e) {
-    audit.outcome = 'failed';
-    audit.error = errorText(e);
-    if (material && !material.released()) await material.release().catch(() => undefined);
-    if (material?.released()) core.saveState(STATE_VAULT, '');
-    core.setFailed(errorText(e));
+    // a failure before the job started (inputs, files): nothing was fetched
+    const message = errorText(e instanceof WorkspaceError ? new ActionError(`input \`files\`: ${e.message}`) : e);
+    core.setFailed(message);
+    await recordAudit({ ...newAudit(ttl), error: message }, runnerTemp);
   } finally {
-    destroyKey();
-    if (material?.released()) core.saveState(STATE_VAULT, '');
-    if (fetchedAt) audit.lifetime.fetchedAt = fetchedAt.toISOString();
-    if (destroyedAt) audit.lifetime.destroyedAt = destroyedAt.toISOString();
-    if (fetchedAt && destroyedAt) audit.lifetime.seconds = (destroyedAt.getTime() - fetchedAt.getTime()) / 1000;
-    if (audit.outcome !== 'nothing-to-sign') {
-      const auditPath = await writeAudit(audit, runnerTemp);
-      if (auditPath) core.info(`Audit record: ${auditPath}`);
-      await writeSummary(audit, auditPath);
-    }
     core.saveState(STATE_DONE, 'true');
   }
 }

@@ -1,5 +1,6 @@
 // What a CLI command needs from the outside world, injectable so commands are testable as plain functions.
 import type { Readable, Writable } from 'node:stream';
+import { printable } from '../shared/escape.ts';
 
 export interface CliIO {
   stdout: Writable;
@@ -27,4 +28,13 @@ export function processIO(): CliIO {
     cwd: process.cwd(),
     isTTY: Boolean(process.stderr.isTTY),
   };
+}
+
+/**
+ * Writes one line of text that may carry untrusted parts (paths, config values, git output, error messages):
+ * escaped by printable (escape.ts), so it stays one line and the runner parses no command from it when the CLI runs
+ * in a workflow step.
+ */
+export function writeLine(stream: Writable, line: string): void {
+  stream.write(`${printable(line)}\n`);
 }

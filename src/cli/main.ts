@@ -1,5 +1,5 @@
 // `jit-gpg <command>`: dispatch only. Each command lives in its own module and returns its exit code.
-import { type CliIO, EXIT, UsageError } from './io.ts';
+import { type CliIO, EXIT, UsageError, writeLine } from './io.ts';
 
 export { VERSION } from '../shared/version.ts';
 import { VERSION } from '../shared/version.ts';
@@ -10,6 +10,7 @@ Usage:
   jit-gpg scan [PATH|-] [options]     scan a directory, a git range or stdin for hardcoded secrets
   jit-gpg sign [options] FILES...     write detached signatures with a key from a file, stdin or Vault
   jit-gpg verify [options] FILES...   verify detached signatures against a public key
+  jit-gpg digest FILES... [-o FILE]   a sha256sum fragment for matrix jobs (merged and signed by one fan-in job)
   jit-gpg help [COMMAND]              show help for a command
   jit-gpg --version
 
@@ -23,6 +24,7 @@ const commands: Record<string, () => Promise<Command>> = {
   scan: async () => (await import('./scan.ts')).scanCommand,
   sign: async () => (await import('./sign.ts')).signCommand,
   verify: async () => (await import('./verify.ts')).verifyCommand,
+  digest: async () => (await import('./digest.ts')).digestCommand,
 };
 
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
@@ -53,12 +55,12 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     return await (await load())(rest, io);
   } catch (e) {
     if (e instanceof UsageError) {
-      io.stderr.write(`jit-gpg: ${e.message}\n`);
+      writeLine(io.stderr, `jit-gpg: ${e.message}`);
       return EXIT.usage;
     }
     // Library errors carry actionable messages and never secrets; stack traces only on request.
-    io.stderr.write(`jit-gpg: ${(e as Error).message}\n`);
-    if (io.env.JIT_GPG_DEBUG) io.stderr.write(`${(e as Error).stack}\n`);
+    writeLine(io.stderr, `jit-gpg: ${(e as Error).message}`);
+    if (io.env.JIT_GPG_DEBUG) for (const line of String((e as Error).stack).split('\n')) writeLine(io.stderr, line);
     return EXIT.usage;
   }
 }

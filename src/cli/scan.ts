@@ -7,12 +7,14 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { parseSize } from '../scan/config.ts';
 import { renderJson } from '../scan/report/json.ts';
+import { redactFindings } from '../scan/report/redact.ts';
 import { renderSarif } from '../scan/report/sarif.ts';
 import { plural, renderText } from '../scan/report/text.ts';
 import { oneOf, parseFlags } from './args.ts';
-import { type CliIO, EXIT, UsageError } from './io.ts';
-import { FAIL_ON, failing, runScanJob, SCAN_MODES, type ScanJob } from '../scan/job.ts';
+import { type CliIO, EXIT, UsageError, writeLine } from './io.ts';
+import { FAIL_ON, failing, REVOKE, runScanJob, SCAN_MODES, type ScanJob } from '../scan/job.ts';
 import { VERSION } from '../shared/version.ts';
+import { incompleteItems } from '../scan/types.ts';
 
 export const FORMATS = ['text', 'json', 'sarif'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -22,16 +24,23 @@ export const SCAN_USAGE = `Usage: jit-gpg scan [PATH|-] [options]
 Scan a directory (default .), a single file, or stdin (-) for hardcoded secrets.
 
 Options:
-  --mode MODE          auto (default), worktree, diff (added lines between --base and --head) or history
+  --mode MODE          auto (default), worktree, diff (added lines between --base and --head), history, or
+                       logs (the completed jobs' logs of workflow run --run-id in --repo; token from GITHUB_TOKEN)
   --base REV           base revision for --mode diff
   --head REV           head revision for --mode diff (default HEAD)
   --config FILE        config file (TOML); default .jit-gpg.toml in PATH or the current directory, if present
   --baseline FILE      a previous JSON report (--format json): its findings are accepted
+  --config-from WHERE  base (default: on pull_request, pull_request_target and merge_group events, read the
+                       tracked config files and baseline from the event's base commit) or head
   --format FORMAT      text (default), json or sarif
   --output FILE        write the report to FILE instead of stdout
   --fail-on WHEN       any (default), validated (only findings a checksum or structure proves), none
   --max-file-size SIZE skip larger files (bytes, or e.g. "5MiB"; default 10MiB)
   --threads N          scanning threads (default: available cores, at most 8)
+  --repo OWNER/REPO    for --mode logs (default GITHUB_REPOSITORY)
+  --run-id N           for --mode logs: the workflow run (default GITHUB_RUN_ID)
+  --revoke github      submit validated GitHub tokens found to GitHub's credential-revocation endpoint
+                       (irreversible; the owner is notified); GITHUB_API_URL names a GitHub Enterprise Server
   -h, --help           show this help
 
 Suppress a finding with an inline \`jit-gpg:allow\` comment, [allow] in .jit-gpg.toml, or a baseline.
@@ -52,11 +61,15 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
     head: { type: 'string' },
     config: { type: 'string' },
     baseline: { type: 'string' },
+    'config-from': { type: 'string' },
     format: { type: 'string' },
     output: { type: 'string', short: 'o' },
     'fail-on': { type: 'string' },
     'max-file-size': { type: 'string' },
     threads: { type: 'string' },
+    repo: { type: 'string' },
+    'run-id': { type: 'string' },
+    revoke: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -71,7 +84,13 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
   const mode = oneOf('scan', 'mode', values.mode, SCAN_MODES) ?? 'auto';
   const format = oneOf('scan', 'format', values.format, FORMATS) ?? 'text';
   const failOn = oneOf('scan', 'fail-on', values['fail-on'], FAIL_ON) ?? 'any';
+  const configFrom = oneOf('scan', 'config-from', values['config-from'], ['base', 'head'] as const) ?? 'base';
   const threads = positiveInt('threads', values.threads);
+  const revoke = oneOf('scan', 'revoke', values.revoke, REVOKE) ?? 'none';
+  const runId = positiveInt('run-id', values['run-id'] ?? (mode === 'logs' ? io.env.GITHUB_RUN_ID : undefined));
+  if (mode !== 'logs' && (values.repo !== undefined || values['run-id'] !== undefined)) {
+    throw new UsageError('scan: --repo and --run-id are only used by --mode logs');
+  }
   let maxFileSize: number | undefined;
   if (values['max-file-size'] !== undefined) {
     maxFileSize = parseSize(values['max-file-size']);
@@ -99,7 +118,7 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
     }
   }
 
-  const warn = (m: string) => io.stderr.write(`jit-gpg: warning: ${m}\n`);
+  const warn = (m: string) => writeLine(io.stderr, `jit-gpg: warning: ${m}`);
   let job: ScanJob;
   try {
     job = await runScanJob({
@@ -113,22 +132,51 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
       configSearch: useStdin ? [io.cwd] : [...new Set([root, io.cwd])],
       cwd: io.cwd,
       baselinePath: values.baseline,
+      configFrom,
       maxFileSize,
       threads,
       env: io.env,
+      revoke,
+      ...(mode === 'logs'
+        ? {
+            logs: {
+              repo: values.repo ?? io.env.GITHUB_REPOSITORY ?? '',
+              runId: runId ?? 0,
+              serverUrl: io.env.GITHUB_SERVER_URL || 'https://github.com',
+            },
+          }
+        : {}),
+      github: {
+        apiUrl: io.env.GITHUB_API_URL || 'https://api.github.com',
+        ...(io.env.GITHUB_TOKEN ? { token: io.env.GITHUB_TOKEN } : {}),
+      },
       onWarning: warn,
-      onNotice: (m) => io.stderr.write(`jit-gpg: ${m}\n`),
+      onNotice: (m) => writeLine(io.stderr, `jit-gpg: ${m}`),
     });
   } catch (e) {
     const name = (e as Error).name;
     if (name === 'ConfigError' || name === 'BaselineError' || name === 'ModeError') {
-      io.stderr.write(`jit-gpg scan: ${(e as Error).message}\n`);
+      writeLine(io.stderr, `jit-gpg scan: ${(e as Error).message}`);
       return EXIT.usage;
     }
     throw e;
   }
 
   const { result } = job;
+  if (job.config.base) {
+    const used = job.config.files.map((f) => `${f.name} (${f.origin})`).join(', ') || 'none, built-in defaults';
+    writeLine(io.stderr, `jit-gpg: config read from the ${job.config.describe}: ${used}`);
+    for (const f of job.config.files.filter((c) => c.changed)) {
+      writeLine(io.stderr, `jit-gpg: notice: this pull request changes ${f.name}; the base commit's version was used`);
+    }
+  }
+  for (const f of redactFindings(job.markerSuppressed)) {
+    writeLine(
+      io.stderr,
+      `jit-gpg: warning: ${f.file}:${f.line}: suppressed by a marker added in this pull request: review it ` +
+        `(${f.title}: ${f.preview} [${f.ruleId}])`,
+    );
+  }
   const input = {
     findings: result.findings,
     baselined: job.accepted,
@@ -150,7 +198,7 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
             ...input,
             rules: job.policy.rules,
             root: useStdin ? undefined : root,
-            executionSuccessful: result.stats.failed === 0,
+            executionSuccessful: incompleteItems(result.stats) === 0,
           })
         : renderText({ ...input, color });
   if (toStdout) {
@@ -162,6 +210,10 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
   }
 
   const fails = failing(result.findings, failOn);
+  if (job.revocation?.failure) writeLine(io.stderr, `jit-gpg: ${job.revocation.failure}`);
+  else if (job.revocation && job.revocation.candidates > 0) {
+    writeLine(io.stderr, `jit-gpg: revocation: ${plural(job.revocation.accepted, 'GitHub token')} accepted by GitHub`);
+  }
   if (!toStdout || format !== 'text') {
     const n = result.findings.length;
     const summary =
@@ -170,15 +222,18 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
         : `${plural(n, 'secret')} found` +
           (failOn !== 'any' ? ` (${fails.length} count for --fail-on ${failOn})` : '') +
           (job.accepted.length ? `; ${job.accepted.length} accepted by the baseline` : '');
-    io.stderr.write(`jit-gpg: ${summary}${toStdout ? '' : `; ${format} report written to ${values.output}`}\n`);
+    writeLine(io.stderr, `jit-gpg: ${summary}${toStdout ? '' : `; ${format} report written to ${values.output}`}`);
   } else if (failOn !== 'any' && result.findings.length > 0) {
-    io.stderr.write(`jit-gpg: ${fails.length} of ${result.findings.length} count for --fail-on ${failOn}\n`);
+    writeLine(io.stderr, `jit-gpg: ${fails.length} of ${result.findings.length} count for --fail-on ${failOn}`);
   }
+  if (job.revocation?.failure) return EXIT.usage;
   if (fails.length > 0) return EXIT.findings;
-  if (result.stats.failed > 0) {
+  const incomplete = incompleteItems(result.stats);
+  if (incomplete > 0) {
     // Never a silent pass: what could not be scanned might hold a secret.
-    io.stderr.write(
-      `jit-gpg: scan incomplete: ${plural(result.stats.failed, 'item')} could not be scanned (see the warnings above)\n`,
+    writeLine(
+      io.stderr,
+      `jit-gpg: scan incomplete: ${plural(incomplete, 'item')} could not be scanned (see the warnings above)`,
     );
     return EXIT.usage;
   }

@@ -5,15 +5,23 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { createHttpClient } from '../shared/http.ts';
-import { loadSigningKey, MAX_KEY_BYTES } from '../sign/key.ts';
-import { commonDir, writeSignedManifest } from '../sign/manifest.ts';
-import { oidcAvailable, requestIdToken } from '../sign/oidc.ts';
-import { isHashName } from '../sign/packet.ts';
+import { type KeySource, runSignJob, SignJobError } from '../sign/job.ts';
+import { MAX_KEY_BYTES } from '../sign/key.ts';
+import { commonDir } from '../sign/manifest.ts';
+import {
+  decodeJwtPayload,
+  type IdToken,
+  type OidcClaims,
+  oidcAvailable,
+  publicClaims,
+  requestIdToken,
+} from '../sign/oidc.ts';
+import { type HashName, isHashName } from '../sign/packet.ts';
 import { ciNotations } from '../sign/provenance.ts';
 import { createVaultProvider } from '../sign/providers/vault.ts';
-import { type SignedFile, signFiles, writePublicFile } from '../sign/signer.ts';
-import { verifyFiles } from '../sign/verify.ts';
+import { printable } from '../shared/escape.ts';
 import { parseFlags } from './args.ts';
+import { cliReleaseHooks, ReleaseCheckError } from './release-checks.ts';
 import { type CliIO, EXIT, UsageError } from './io.ts';
 
 export const SIGN_USAGE = `Usage: jit-gpg sign [options] FILES...
@@ -27,6 +35,7 @@ Key source (one of):
     --vault-role ROLE  --vault-secret PATH  [--vault-auth-mount jwt] [--vault-namespace NS]
     [--vault-key-field private_key] [--vault-passphrase-field passphrase] [--vault-ca-cert FILE]
     [--audience jit-gpg] [--jwt-file FILE | --jwt-env NAME]
+    [--allow-insecure-http]   allow plain http:// to a Vault that is not on this machine (labs only)
 
 Options:
   --passphrase-fd N          read the passphrase from file descriptor N (e.g. 3<pass.txt)
@@ -35,6 +44,10 @@ Options:
   --no-armor                 binary .sig signatures instead of armored .asc
   --hash sha256|sha384|sha512   signature hash (default sha256; P-384 keys default to sha384)
   --checksums NAME           write a sha256sum manifest NAME in the deepest directory holding every file, and sign it
+  --checksums-merge GLOB     merge sha256sum fragments (from \`jit-gpg digest\` in matrix jobs) into --checksums and
+                             sign it once (repeatable; FILES may then be empty); conflicting digests fail (exit 1)
+  --no-scan                  do not scan the files for secrets first (by default a finding fails, exit 1, before
+                             any key is read)
   --notation NAME@DOMAIN=VALUE   add a notation (repeatable); GitHub Actions provenance is added automatically
   --public-key-out FILE      write the armored public key here
   -h, --help
@@ -93,6 +106,8 @@ export async function signCommand(argv: string[], io: CliIO): Promise<number> {
     'no-armor': { type: 'boolean' },
     hash: { type: 'string' },
     checksums: { type: 'string' },
+    'checksums-merge': { type: 'string', multiple: true },
+    'no-scan': { type: 'boolean' },
     notation: { type: 'string', multiple: true },
     'public-key-out': { type: 'string' },
     'vault-url': { type: 'string' },
@@ -103,6 +118,7 @@ export async function signCommand(argv: string[], io: CliIO): Promise<number> {
     'vault-key-field': { type: 'string' },
     'vault-passphrase-field': { type: 'string' },
     'vault-ca-cert': { type: 'string' },
+    'allow-insecure-http': { type: 'boolean' },
     audience: { type: 'string' },
     'jwt-file': { type: 'string' },
     'jwt-env': { type: 'string' },
@@ -112,7 +128,13 @@ export async function signCommand(argv: string[], io: CliIO): Promise<number> {
     io.stdout.write(SIGN_USAGE);
     return EXIT.ok;
   }
-  if (positionals.length === 0) throw new UsageError('sign: name at least one file to sign');
+  const mergePatterns = f['checksums-merge'] ?? [];
+  if (mergePatterns.length && !f.checksums) {
+    throw new UsageError('sign: --checksums-merge needs --checksums NAME, the manifest to merge into');
+  }
+  if (positionals.length === 0 && mergePatterns.length === 0) {
+    throw new UsageError('sign: name at least one file to sign');
+  }
   if (Boolean(f['key-file']) === Boolean(f['vault-url'])) {
     throw new UsageError('sign: give exactly one key source: --key-file FILE|- or --vault-url URL');
   }
@@ -125,21 +147,22 @@ export async function signCommand(argv: string[], io: CliIO): Promise<number> {
     if (!s?.isFile()) throw new UsageError(`sign: ${file} is not a readable file`);
   }
   const notations = { ...ciNotations(io.env), ...parseNotations(f.notation) };
+  const log = (m: string) => io.stderr.write(`${m}\n`);
 
-  let armoredKey: string | Buffer;
-  let passphrase = await readPassphrase(f['passphrase-fd'], f['passphrase-env'], io);
+  const passphrase = await readPassphrase(f['passphrase-fd'], f['passphrase-env'], io);
+  let key: KeySource;
   if (f['key-file']) {
-    armoredKey =
+    const armoredKey =
       f['key-file'] === '-'
         ? await readBounded(io.stdin, MAX_KEY_BYTES, 'the key on stdin')
         : await readFile(resolve(io.cwd, f['key-file'])).catch((e: NodeJS.ErrnoException) => {
             throw new UsageError(`sign: cannot read --key-file ${f['key-file']}: ${e.code ?? e.message}`);
           });
+    key = { kind: 'armored', armoredKey, source: f['key-file'] === '-' ? 'stdin' : 'key file' };
   } else {
     for (const need of ['vault-role', 'vault-secret'] as const) {
       if (!f[need]) throw new UsageError(`sign: --vault-url needs --${need}`);
     }
-    const jwt = await cliJwt(f['jwt-file'], f['jwt-env'], f.audience, io);
     const provider = createVaultProvider({
       url: f['vault-url']!,
       role: f['vault-role']!,
@@ -149,72 +172,94 @@ export async function signCommand(argv: string[], io: CliIO): Promise<number> {
       ...(f['vault-key-field'] ? { keyField: f['vault-key-field'] } : {}),
       ...(f['vault-passphrase-field'] ? { passphraseField: f['vault-passphrase-field'] } : {}),
       ...(f['vault-ca-cert'] ? { caCertPath: resolve(io.cwd, f['vault-ca-cert']) } : {}),
+      allowInsecureHttp: Boolean(f['allow-insecure-http']),
       http: createHttpClient({ env: io.env }),
-      log: (m) => io.stderr.write(`${m}\n`),
+      log,
     });
-    const material = await provider.fetchKey(jwt);
-    await material.release();
-    armoredKey = material.armoredKey;
-    passphrase ??= material.passphrase;
+    key = { kind: 'provider', provider, idToken: () => cliJwt(f['jwt-file'], f['jwt-env'], f.audience, io) };
   }
 
-  const key = await loadSigningKey({
-    key: armoredKey,
-    ...(passphrase !== undefined ? { passphrase } : {}),
-    ...(f.fingerprint ? { fingerprint: f.fingerprint } : {}),
+  const checksumsPath = f.checksums ? join(commonDir(files, io.cwd), basename(f.checksums)) : undefined;
+  const release = cliReleaseHooks({
+    cwd: io.cwd,
+    scan: !f['no-scan'],
+    mergePatterns,
+    ...(checksumsPath ? { manifestPath: checksumsPath } : {}),
+    env: io.env,
+    log,
   });
-  armoredKey = '';
-  passphrase = undefined;
-  let signed: SignedFile[];
-  try {
-    const common = {
+  const result = await runSignJob(
+    {
+      workspace: io.cwd,
+      files,
       key,
+      ...(passphrase !== undefined ? { passphrase } : {}),
+      ...(f.fingerprint ? { fingerprint: f.fingerprint } : {}),
       armor: !f['no-armor'],
+      ...(f.hash ? { hash: f.hash as HashName } : {}),
       notations,
-      ...(f.hash ? { hash: f.hash as 'sha256' } : {}),
-    };
-    signed = await signFiles({ ...common, files });
-    if (f.checksums) {
-      const manifestPath = join(commonDir(files, io.cwd), basename(f.checksums));
-      signed.push(await writeSignedManifest({ ...common, manifestPath, entries: signed }));
+      ...(checksumsPath ? { checksumsPath } : {}),
+      ...(f['public-key-out'] ? { publicKeyPath: resolve(io.cwd, f['public-key-out']) } : {}),
+      ttl: 300,
+    },
+    // progress goes to stderr only for key services (as before); the files' lines are printed below
+    {
+      log: key.kind === 'provider' ? log : () => {},
+      beforeToken: release.beforeToken,
+      ...(release.mergeChecksums ? { mergeChecksums: release.mergeChecksums } : {}),
+    },
+  );
+  if (result.error !== undefined) {
+    if (result.error instanceof ReleaseCheckError) {
+      io.stderr.write(`jit-gpg: sign: ${printable(result.error.message)}\n`);
+      return EXIT.findings;
     }
-  } finally {
-    key.destroy();
+    if (result.error instanceof SignJobError && result.error.code === 'verify-failed') {
+      for (const r of result.verification.filter((v) => !v.valid)) {
+        io.stderr.write(`jit-gpg: sign: ${r.file}: self-verification failed: ${r.error}\n`);
+      }
+      return EXIT.findings;
+    }
+    throw result.error;
   }
-  if (f['public-key-out']) await writePublicFile(resolve(io.cwd, f['public-key-out']), key.publicKeyArmored);
-
-  const results = await verifyFiles({
-    publicKey: key.publicKeyArmored,
-    files: signed.map((s) => ({ file: s.path, signature: s.signature })),
-    fingerprint: key.fingerprint,
-  });
-  const bad = results.filter((r) => !r.valid);
+  const signed = [...result.signed, ...(result.manifest ? [result.manifest] : [])];
   for (const s of signed) io.stdout.write(`signed ${s.path} -> ${s.signature}  sha256:${s.sha256}\n`);
-  io.stdout.write(`key ${key.fingerprint} (${key.algorithmLabel}) ${key.userIds[0] ?? ''}\n`);
-  if (bad.length) {
-    for (const r of bad) io.stderr.write(`jit-gpg: sign: ${r.file}: self-verification failed: ${r.error}\n`);
-    return EXIT.findings;
-  }
+  const k = result.key!;
+  io.stdout.write(`key ${k.fingerprint} (${k.algorithmLabel}) ${k.userIds[0] ?? ''}\n`);
   return EXIT.ok;
 }
 
 /** The JWT for Vault: a file or variable from the CI system, else the GitHub runner's OIDC token. */
-async function cliJwt(file: string | undefined, envName: string | undefined, audience: string | undefined, io: CliIO) {
-  if (file) return (await readFile(resolve(io.cwd, file), 'utf8')).trim();
+async function cliJwt(
+  file: string | undefined,
+  envName: string | undefined,
+  audience: string | undefined,
+  io: CliIO,
+): Promise<IdToken> {
+  const fromText = (text: string): IdToken => {
+    const token = text.trim();
+    let claims: OidcClaims = {};
+    try {
+      claims = publicClaims(decodeJwtPayload(token));
+    } catch {
+      // not a JWT: the key service will say so
+    }
+    return { token, claims };
+  };
+  if (file) return fromText(await readFile(resolve(io.cwd, file), 'utf8'));
   if (envName) {
     const v = io.env[envName];
     if (!v) throw new UsageError(`sign: --jwt-env ${envName}: the variable is not set`);
-    return v.trim();
+    return fromText(v);
   }
   if (!oidcAvailable(io.env)) {
     throw new UsageError(
       'sign: Vault needs a JWT: pass --jwt-file/--jwt-env, or run in GitHub Actions with `permissions: id-token: write`',
     );
   }
-  const { token } = await requestIdToken({
+  return requestIdToken({
     env: io.env,
     http: createHttpClient({ env: io.env }),
     ...(audience ? { audience } : {}),
   });
-  return token;
 }

@@ -1,7 +1,9 @@
 // Baselines: a previous JSON report whose findings are accepted. Identity is the finding's fingerprint (sha256 of
 // rule id and secret), never its position: a moved line stays accepted, a different secret on an accepted line is
 // reported, and baseline entries that match nothing any more are reported as stale so the file can be pruned.
-import { readFile } from 'node:fs/promises';
+import { displayPath, excerpt } from '../shared/escape.ts';
+import { FileReadError } from '../shared/read-file.ts';
+import { type ConfigSource, ConfigSourceError, configText, worktreeSource } from './config-source.ts';
 import type { StaleEntry } from './report/json.ts';
 import type { Finding } from './types.ts';
 
@@ -27,7 +29,9 @@ const FINGERPRINT = /^[0-9a-f]{64}$/;
 function describe(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
-  return typeof v === 'object' ? 'an object' : `${typeof v} ${JSON.stringify(v)}`;
+  if (typeof v === 'object') return 'an object';
+  if (typeof v === 'string') return `the string ${excerpt(v)}`;
+  return `${typeof v} ${String(v).length <= 4 ? String(v) : excerpt(String(v))}`;
 }
 
 /** Parses a JSON report's text into a baseline; `path` is only used in error messages. */
@@ -36,8 +40,10 @@ export function parseBaseline(text: string, path: string): Baseline {
   try {
     doc = JSON.parse(text);
   } catch (e) {
+    // V8's message quotes the text around the error: only the position is shown.
+    const at = /line \d+ column \d+|position \d+/.exec((e as Error).message)?.[0];
     throw new BaselineError(
-      `baseline ${path}: not valid JSON (${(e as Error).message}); expected a report written by \`jit-gpg scan --format json\``,
+      `baseline ${path}: not valid JSON${at ? ` (at ${at})` : ''}; expected a report written by \`jit-gpg scan --format json\``,
     );
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
@@ -83,19 +89,40 @@ export function parseBaseline(text: string, path: string): Baseline {
   return { path, entries };
 }
 
-export async function loadBaseline(path: string): Promise<Baseline> {
-  let text: string;
+/** A baseline is a JSON report: large ones hold many findings, but never this much. */
+export const MAX_BASELINE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Reads a baseline from `source` (default: the file system). A relative path is read from the base commit when
+ * the source is one and the file is tracked; an absolute path always as given. Never blocks on a FIFO.
+ */
+export async function loadBaseline(
+  path: string,
+  opts: { source?: ConfigSource; asGiven?: boolean; name?: string } = {},
+): Promise<Baseline> {
+  const source = opts.source ?? worktreeSource(process.cwd());
+  const name = displayPath(opts.name ?? path);
+  let bytes: Buffer | undefined;
   try {
-    text = await readFile(path, 'utf8');
+    bytes = await source.read(
+      path,
+      { maxBytes: MAX_BASELINE_BYTES, what: 'baseline' },
+      { asGiven: opts.asGiven ?? false },
+    );
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
+    if (e instanceof FileReadError || e instanceof ConfigSourceError) throw new BaselineError(e.message);
+    throw e;
+  }
+  if (bytes === undefined) {
+    const addedByPr = source.files.some((f) => f.origin.startsWith('absent at base'));
     throw new BaselineError(
-      code === 'ENOENT'
-        ? `baseline ${path}: file not found; pass a JSON report written by an earlier scan`
-        : `baseline ${path}: cannot read it (${(e as Error).message})`,
+      addedByPr
+        ? `baseline ${name}: not in the base commit (the pull request adds it, and its copy is not trusted); ` +
+            'merge it first, or pass a baseline from outside the repository'
+        : `baseline ${name}: file not found; pass a JSON report written by an earlier scan`,
     );
   }
-  return parseBaseline(text, path);
+  return parseBaseline(configText(bytes), name);
 }
 
 export interface BaselineOutcome {

@@ -20,8 +20,9 @@
 //   paths = ["test/fixtures/**"]       # globs skipped entirely
 //   regexes = ["^AKIA.*EXAMPLE$"]      # RE2, tested against the secret
 //   stopwords = ["dummy"]              # a secret containing one is ignored
-import { existsSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { displayPath, excerpt } from '../shared/escape.ts';
+import { FileReadError } from '../shared/read-file.ts';
+import { type ConfigSource, ConfigSourceError, configText, worktreeSource } from './config-source.ts';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { parse, TomlError } from 'smol-toml';
 import { defaultPolicy, type ScanPolicy } from './policy.ts';
@@ -168,12 +169,20 @@ function suggest(word: string, options: readonly string[]): string {
   return best !== undefined && bestD <= Math.max(2, Math.floor(word.length / 3)) ? `; did you mean "${best}"?` : '';
 }
 
+/** RE2's reason without the fragment of the pattern it quotes (`missing ): <the rest of the pattern>`). */
+export function regexErrorKind(e: unknown): string {
+  const message = e instanceof Error ? e.message : String(e);
+  const colon = message.indexOf(': ');
+  return colon < 0 ? excerpt(message) : `${message.slice(0, colon)} (at ${excerpt(message.slice(colon + 2))})`;
+}
+
 function typeName(v: unknown): string {
   if (Array.isArray(v)) return 'an array';
   if (v === null || v === undefined) return 'nothing';
   if (typeof v === 'object') return v instanceof Date ? 'a date' : 'a table';
-  if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}`;
-  return `${typeof v === 'number' ? 'the number' : typeof v === 'boolean' ? 'the boolean' : typeof v} ${String(v)}`;
+  if (typeof v === 'string') return `the string ${excerpt(v)}`;
+  if (typeof v === 'number') return `the number ${String(v).length <= 4 ? String(v) : excerpt(String(v))}`;
+  return typeof v === 'boolean' ? `the boolean ${v}` : typeof v;
 }
 
 const isTable = (v: unknown): v is Record<string, unknown> =>
@@ -306,7 +315,7 @@ export function parseConfig(text: string, file: string, options: ParseOptions = 
     } catch (e) {
       return fail(
         path,
-        `RE2 rejected the pattern of ${who}: ${(e as Error).message} ` +
+        `RE2 rejected the pattern of ${who}: ${regexErrorKind(e)} ` +
           '(RE2 has no lookaround or backreferences; rewrite the pattern without them)',
       );
     }
@@ -374,14 +383,15 @@ export function parseConfig(text: string, file: string, options: ParseOptions = 
         checkKeys(t, at, CUSTOM_KEYS, '[[rules.custom]]');
         const id = str(t.id, [...at, 'id'], 'a rule id string (lowercase letters, digits, "-", "_" or ".")');
         if (!/^[a-z0-9][a-z0-9._-]*$/.test(id)) {
-          fail([...at, 'id'], `"${id}" is not a valid rule id; use lowercase letters, digits, "-", "_" or "."`);
+          fail([...at, 'id'], `${excerpt(id)} is not a valid rule id; use lowercase letters, digits, "-", "_" or "."`);
         }
         if (builtinIds.includes(id)) {
           fail([...at, 'id'], `"${id}" is a built-in rule; choose another id, or change it under [rules.${id}]`);
         }
-        if (seen.has(id)) fail([...at, 'id'], `"${id}" is defined twice in [[rules.custom]]; ids must be unique`);
+        if (seen.has(id))
+          fail([...at, 'id'], `${excerpt(id)} is defined twice in [[rules.custom]]; ids must be unique`);
         seen.add(id);
-        const who = `custom rule "${id}"`;
+        const who = 'this custom rule';
         if (t.pattern === undefined) fail([...at, 'pattern'], `${who} needs a pattern (an RE2 regular expression)`);
         if (t.keywords === undefined) {
           fail([...at, 'keywords'], `${who} needs keywords: literal strings, one of which every match contains`);
@@ -483,6 +493,8 @@ export interface LoadConfigOptions {
   /** Where to look for `.jit-gpg.toml` when no path is given, in order; default [cwd]. */
   searchDirs?: string[];
   base?: ScanPolicy;
+  /** Where config files are read from (default: the working tree). */
+  source?: ConfigSource;
 }
 
 export interface LoadedConfig {
@@ -496,36 +508,47 @@ function display(cwd: string, abs: string): string {
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : abs;
 }
 
+/** The largest config file read (a symlink to /dev/zero or a huge file is refused before parsing). */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
+async function readConfigFile(
+  source: ConfigSource,
+  abs: string,
+  name: string,
+  asGiven: boolean,
+): Promise<Buffer | undefined> {
+  try {
+    return await source.read(abs, { maxBytes: MAX_CONFIG_BYTES, what: 'config file' }, { asGiven });
+  } catch (e) {
+    if (e instanceof FileReadError || e instanceof ConfigSourceError) throw new ConfigError(e.message, name);
+    throw e;
+  }
+}
+
 export async function loadConfig(opts: LoadConfigOptions): Promise<LoadedConfig> {
-  let abs: string | undefined;
+  const source = opts.source ?? worktreeSource(opts.cwd);
   if (opts.path !== undefined && opts.path !== '') {
-    abs = resolve(opts.cwd, opts.path);
-    if (!existsSync(abs)) {
+    const abs = resolve(opts.cwd, opts.path);
+    const name = display(opts.cwd, abs);
+    const bytes = await readConfigFile(source, abs, name, isAbsolute(opts.path));
+    if (bytes === undefined) {
+      // Tracked but absent at the base commit (the pull request adds it): the built-in defaults apply.
+      if (source.files.some((f) => f.name === name)) return { policy: opts.base ?? defaultPolicy() };
       throw new ConfigError(
-        `${opts.path}: config file not found; create it or point to an existing file`,
+        `${displayPath(opts.path)}: config file not found; create it or point to an existing file`,
         opts.path,
         undefined,
       );
     }
-    if (statSync(abs).isDirectory()) {
-      throw new ConfigError(`${opts.path}: is a directory; expected a TOML config file`, opts.path);
-    }
-  } else {
-    for (const dir of opts.searchDirs ?? [opts.cwd]) {
-      const candidate = join(resolve(opts.cwd, dir), DEFAULT_CONFIG_NAME);
-      if (existsSync(candidate) && statSync(candidate).isFile()) {
-        abs = candidate;
-        break;
-      }
-    }
-    if (!abs) return { policy: opts.base ?? defaultPolicy() };
+    return { policy: parseConfig(configText(bytes), name, { base: opts.base }), path: abs };
   }
-  const name = display(opts.cwd, abs);
-  let text: string;
-  try {
-    text = await readFile(abs, 'utf8');
-  } catch (e) {
-    throw new ConfigError(`${name}: cannot read the config file (${(e as Error).message})`, name);
+  for (const dir of opts.searchDirs ?? [opts.cwd]) {
+    const abs = join(resolve(opts.cwd, dir), DEFAULT_CONFIG_NAME);
+    const name = display(opts.cwd, abs);
+    const bytes = await readConfigFile(source, abs, name, false);
+    if (bytes !== undefined) {
+      return { policy: parseConfig(configText(bytes), name, { base: opts.base }), path: abs };
+    }
   }
-  return { policy: parseConfig(text, name, { base: opts.base }), path: abs };
+  return { policy: opts.base ?? defaultPolicy() };
 }

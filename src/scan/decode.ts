@@ -340,7 +340,7 @@ export function decodedFindings<P>(
 }
 
 /** Reads what decodedFindings needs from an item: its bytes, or a small text file's content; undefined for binary. */
-export function itemText(item: ScanItem, maxSize: number, read: (path: string) => Buffer): Buffer | undefined {
+export function itemText(item: ScanItem, maxSize: number, read: (path: string | Buffer) => Buffer): Buffer | undefined {
   let data: Buffer;
   if (item.source.kind === 'bytes') data = item.source.data;
   else {

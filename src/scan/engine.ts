@@ -22,17 +22,21 @@
 //
 // Locations: `line`/`endLine` 1-based; `column` 1-based in Unicode code points; `endColumn` exclusive (SARIF), in
 // code points; the span is the secret's.
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { type DecodeLimits, scanDecoded } from './decode.ts';
 import {
   AllowRegexes,
+  decodedForms,
   hasInlineAllow,
   hasStopword,
+  isCodeNotSecret,
   isIntegrityHash,
   isPlaceholder,
   isReference,
   isRepeated,
+  isStandIn,
   shannonEntropy,
+  valueLength,
 } from './filters.ts';
 import { fingerprint, preview } from './fingerprint.ts';
 import type { ScanPolicy } from './policy.ts';
@@ -63,9 +67,14 @@ export interface EngineOptions {
   /** Regex engine (default: loadRegexEngine()). */
   regex?: RegexEngine;
   onWarning?: (message: string) => void;
+  /**
+   * Report findings on lines with an inline allow marker, flagged `inlineAllowed`, instead of dropping them: for
+   * lines a pull request adds, whose markers the pull request's author wrote.
+   */
+  reportInlineAllowed?: boolean;
 }
 
-export type EnginePolicy = Pick<ScanPolicy, 'rules' | 'allowRegexes' | 'stopwords'>;
+export type EnginePolicy = Pick<ScanPolicy, 'rules' | 'allowRegexes' | 'stopwords' | 'retainSecrets'>;
 
 /** Where an item's bytes came from, copied onto its findings. */
 export interface ItemMeta {
@@ -85,10 +94,12 @@ export interface EngineStats {
   failed: number;
   /** Archive-named files over the max file size that were not archives after all (item.ts). */
   skippedLarge: number;
+  /** Archive warnings (a limit, encryption, corruption): each is something inside an archive not opened (item.ts). */
+  skippedArchive: number;
 }
 
 export function emptyEngineStats(): EngineStats {
-  return { files: 0, bytes: 0, skippedBinary: 0, unreadable: 0, failed: 0, skippedLarge: 0 };
+  return { files: 0, bytes: 0, skippedBinary: 0, unreadable: 0, failed: 0, skippedLarge: 0, skippedArchive: 0 };
 }
 
 interface CompiledRule {
@@ -285,15 +296,22 @@ export class ScanEngine {
   private readonly alwaysRules: number[];
   private readonly set: PatternSet | undefined;
   private readonly allow: AllowRegexes;
+  /** EngineOptions.reportInlineAllowed (read by ItemScan). */
+  readonly reportInlineAllowed: boolean;
   private readonly stopwords: string[];
   private readonly work: Buffer;
   // Per-window scratch: each rule's pending window, and the rules that have one.
   private readonly wStart: Int32Array;
   private readonly wEnd: Int32Array;
   private cands: Candidate[] = [];
+  /** Rule ids whose validated secrets are retained for revocation, and those secrets by fingerprint. */
+  private readonly retain: Set<string>;
+  private retained = new Map<string, string>();
 
   constructor(policy: EnginePolicy, options: EngineOptions = {}) {
+    this.retain = new Set(policy.retainSecrets ?? []);
     const warn = options.onWarning ?? (() => {});
+    this.reportInlineAllowed = options.reportInlineAllowed === true;
     this.regex = options.regex ?? loadRegexEngine(warn);
     this.chunkSize = options.chunkSize ?? 1024 * 1024;
     this.overlap = options.overlap ?? 64 * 1024;
@@ -364,6 +382,19 @@ export class ScanEngine {
     return this.rules.length;
   }
 
+  /** Keeps a validated secret of a retained rule (revocation only); a no-op for every other rule. */
+  retainSecret(ruleId: string, fingerprint: string, secret: string): void {
+    if (this.retain.has(ruleId)) this.retained.set(fingerprint, secret);
+  }
+
+  /** The secrets retained since the last call, by fingerprint (then forgotten here). */
+  takeRetained(): [string, string][] {
+    if (this.retained.size === 0) return [];
+    const out = [...this.retained];
+    this.retained = new Map();
+    return out;
+  }
+
   /** A rule's standing for overlap resolution, by id (findings of decoded text carry only the id). */
   ruleRank(id: string): { fallback: boolean; order: number } {
     if (!this.rankById) {
@@ -376,7 +407,8 @@ export class ScanEngine {
   private rankById: Map<string, { fallback: boolean; order: number }> | undefined;
 
   /** Scans bytes held in memory (large ones window by window). */
-  scanBytes(data: Buffer, meta: ItemMeta, stats: EngineStats = emptyEngineStats(), decode = true): Finding[] {
+  scanBytes(input: Buffer, meta: ItemMeta, stats: EngineStats = emptyEngineStats(), decode = true): Finding[] {
+    const data = utf16ToUtf8(input) ?? input;
     const item = new ItemScan(this, meta, decode);
     const cap = this.chunkSize + this.overlap;
     if (data.length <= cap) {
@@ -393,9 +425,15 @@ export class ScanEngine {
   }
 
   /** Reads and scans a file chunk by chunk into one reused buffer. Throws when the file cannot be opened or read. */
-  scanFile(absPath: string, meta: ItemMeta, stats: EngineStats = emptyEngineStats()): Finding[] {
-    const fd = openSync(absPath, 'r');
+  scanFile(absPath: string | Uint8Array, meta: ItemMeta, stats: EngineStats = emptyEngineStats()): Finding[] {
+    // A worker receives a byte path (a name that is not UTF-8) as a plain Uint8Array.
+    const fd = openSync(typeof absPath === 'string' ? absPath : Buffer.from(absPath), 'r');
     try {
+      // UTF-16 text (a BOM) is read whole and scanned as UTF-8; callers bound file sizes by the policy.
+      const bom = Buffer.alloc(2);
+      if (readSync(fd, bom, 0, 2, 0) === 2 && utf16ToUtf8(bom) !== undefined) {
+        return this.scanBytes(readFileSync(fd), meta, stats);
+      }
       const buf = this.work;
       const cap = buf.length;
       const item = new ItemScan(this, meta);
@@ -565,7 +603,9 @@ export class ScanEngine {
   keepSecret(cr: CompiledRule, secret: string, view: Buffer, secretStart: number): boolean {
     const rule = cr.rule;
     if (rule.entropy !== undefined && shannonEntropy(secret) < rule.entropy) return false;
-    if (isPlaceholder(secret) || isReference(secret) || isRepeated(secret)) return false;
+    if (isPlaceholder(secret) || isReference(secret) || isRepeated(secret) || isCodeNotSecret(secret)) return false;
+    // The same checks on what the value decodes to: `MTIzNAo=` is `1234`, `c2VjcmV0` is `secret`.
+    for (const text of decodedForms(secret)) if (isStandIn(text)) return false;
     if (isIntegrityHash(view, secretStart, secret)) return false;
     if (hasStopword(secret, this.stopwords)) return false;
     if (this.allow.matches(secret)) return false;
@@ -581,6 +621,20 @@ interface Pending extends OverlapEntry {
   finding: Finding | undefined;
   /** 1-based line in the scanned data (before any lineMap). */
   dataLine: number;
+}
+
+/**
+ * UTF-16 text with a byte order mark (FF FE little-endian, FE FF big-endian), as UTF-8 without the BOM: its NULs would
+ * otherwise make it look binary. Lines and columns (code points) are unchanged. Undefined for anything else.
+ */
+export function utf16ToUtf8(data: Buffer): Buffer | undefined {
+  if (data.length < 2) return undefined;
+  const le = data[0] === 0xff && data[1] === 0xfe;
+  const be = data[0] === 0xfe && data[1] === 0xff;
+  if (!le && !be) return undefined;
+  const body = Buffer.from(data.subarray(2, 2 + ((data.length - 2) & ~1)));
+  if (be) body.swap16();
+  return Buffer.from(body.toString('utf16le'), 'utf8');
 }
 
 /** One item's scan state across its windows. */
@@ -624,7 +678,17 @@ class ItemScan {
     const survivors: Survivor[] = [];
     // Matches the next window owns are judged here too (not reported): overlaps across the edge resolve alike.
     for (const c of cands) {
-      const secret = view.toString('utf8', c.secretStart, c.secretEnd);
+      let secret = view.toString('utf8', c.secretStart, c.secretEnd);
+      // A one-token value ends where a string literal's escape sequence or trailing code starts (a PEM or JSON
+      // secret keeps its escapes: they are part of its encoding).
+      if (!/\s|-----|^\{\\*"/.test(secret)) {
+        const len = valueLength(secret);
+        if (len < secret.length) {
+          c.secretEnd = c.secretStart + Buffer.byteLength(secret.slice(0, len));
+          secret = secret.slice(0, len);
+          if (c.secretEnd <= c.secretStart) continue;
+        }
+      }
       if (engine.keepSecret(c.rule, secret, view, c.secretStart)) survivors.push({ ...c, secret });
     }
     const decided = this.decided;
@@ -688,7 +752,8 @@ class ItemScan {
   /**
    * One secret, one finding, also between the window's direct findings (this.findings from `direct` on) and the
    * findings of its decoded segments, which are located at the encoded span (line and columns, one line): a
-   * decoded fallback finding is dropped where a direct finding or a decoded non-fallback one overlaps it; a direct
+   * decoded finding is dropped where a direct finding overlaps it (any direct one for a decoded fallback finding, a
+   * direct non-fallback one for any), and a decoded fallback one where a decoded non-fallback one does; a direct
    * fallback finding is dropped where a decoded non-fallback one overlaps it (`password: <base64 of a token>`);
    * decoded findings overlapping each other resolve as in resolveOverlaps. Returns the decoded findings kept.
    */
@@ -722,7 +787,9 @@ class ItemScan {
     for (const [line, decoded] of decodedByLine) {
       const directs = byLine.get(line) ?? [];
       const overlaps = (a: OverlapEntry, b: OverlapEntry) => a.start < b.end && b.start < a.end;
-      const survivors = decoded.filter((d) => !(d.fallback && directs.some((x) => overlaps(x, d))));
+      // The encoded bytes were already seen directly: a direct finding of a specific rule over them is the same
+      // secret (a percent-encoded SAS `sig`, a JWT nested in a JWT's payload), and keeps its raw span.
+      const survivors = decoded.filter((d) => !directs.some((x) => overlaps(x, d) && (d.fallback || !x.fallback)));
       const resolved = resolveOverlaps(survivors);
       for (const x of directs) {
         if (x.fallback && resolved.some((d) => !d.fallback && overlaps(x, d))) dropDirect.add(x.f);
@@ -753,7 +820,8 @@ class ItemScan {
       const lineStart = lastNl + 1;
       const nlAfter = view.indexOf(10, c.secretStart);
       const lineEnd = nlAfter < 0 ? view.length : nlAfter;
-      if (hasInlineAllow(view, lineStart, lineEnd)) continue;
+      let inlineAllowed = hasInlineAllow(view, lineStart, lineEnd);
+      if (inlineAllowed && !this.engine.reportInlineAllowed) continue;
       const column = 1 + codePoints(view, lineStart, c.secretStart) + (lastNl < 0 ? this.colCarry : 0);
       // End of the secret: its own newlines (multi-line secrets such as PEM blocks).
       let endLines = 0;
@@ -764,7 +832,10 @@ class ItemScan {
       }
       if (endLines > 0) {
         const e = view.indexOf(10, c.secretEnd);
-        if (hasInlineAllow(view, endNl + 1, e < 0 ? view.length : e)) continue;
+        if (hasInlineAllow(view, endNl + 1, e < 0 ? view.length : e)) {
+          if (!this.engine.reportInlineAllowed) continue;
+          inlineAllowed = true;
+        }
       }
       const endColumn =
         endLines > 0
@@ -774,7 +845,8 @@ class ItemScan {
       let validity: Validity = 'unknown';
       if (rule.validate) {
         try {
-          validity = rule.validate(c.secret, view.toString('utf8', c.matchStart, c.matchEnd));
+          const before = view.toString('utf8', Math.max(0, c.matchStart - 256), c.matchStart);
+          validity = rule.validate(c.secret, view.toString('utf8', c.matchStart, c.matchEnd), before);
         } catch {
           validity = 'unknown'; // a validator's exception may quote its input: never surface it
         }
@@ -786,6 +858,7 @@ class ItemScan {
       const line = map ? (map[dataLine - 1] ?? dataLine) : dataLine;
       const endLine = map ? (map[dataLine + endLines - 1] ?? dataLine + endLines) : dataLine + endLines;
       const fp = fingerprint(rule.id, c.secret);
+      if (validity === 'valid') this.engine.retainSecret(rule.id, fp, c.secret);
       const f: Finding = {
         ruleId: rule.id,
         title: rule.title,
@@ -799,6 +872,7 @@ class ItemScan {
         fingerprint: fp,
         preview: preview(c.secret),
       };
+      if (inlineAllowed) f.inlineAllowed = true;
       if (this.meta.commit !== undefined) f.commit = this.meta.commit;
       if (this.meta.author !== undefined) f.author = this.meta.author;
       if (this.meta.date !== undefined) f.date = this.meta.date;

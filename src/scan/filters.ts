@@ -18,7 +18,16 @@ export function shannonEntropy(s: string): number {
   return h;
 }
 
-const PLACEHOLDER_WORDS = ['changeme', 'change_me', 'change-me', 'example', 'dummy', 'redacted', 'placeholder'];
+const PLACEHOLDER_WORDS = [
+  'changeme',
+  'change_me',
+  'change-me',
+  'example',
+  'dummy',
+  'redacted',
+  'placeholder',
+  'removed',
+];
 const PLACEHOLDER_SHAPES: RegExp[] = [
   /\*{3,}/, // ****, masked values
   /<[^<>\s]*>|^<|>$/, // <token>, <your key>
@@ -43,7 +52,109 @@ export function isPlaceholder(secret: string): boolean {
   const lower = secret.toLowerCase();
   for (const w of PLACEHOLDER_WORDS) if (lower.includes(w)) return true;
   for (const re of PLACEHOLDER_SHAPES) if (re.test(secret)) return true;
+  if (secret.length < 200 && longestAscendingRun(secret) >= 6) return true;
+  if (isConstantName(secret)) return true;
   return false;
+}
+
+/**
+ * The longest run of consecutive ascending characters (`123456`, `ABCDEFGH`, `3456789`): what people type as a
+ * stand-in, not what a random generator emits (a run of 6 in a 40-character base62 value: about 1 in 10^7).
+ */
+export function longestAscendingRun(s: string): number {
+  let best = s.length > 0 ? 1 : 0;
+  let run = 1;
+  for (let i = 1; i < s.length; i++) {
+    const a = s.charCodeAt(i - 1);
+    const b = s.charCodeAt(i);
+    const alnum = /[0-9A-Za-z]/.test(s[i]!) && /[0-9A-Za-z]/.test(s[i - 1]!);
+    run = alnum && b === a + 1 ? run + 1 : 1;
+    if (run > best) best = run;
+  }
+  return best;
+}
+
+/** A constant's name made of words (`REMOVED_TOKEN`, `API_KEY_HERE`): a stand-in for a value, not a value. */
+function isConstantName(s: string): boolean {
+  if (!/^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(s)) return false;
+  return s.split('_').every((w) => /^[0-9]{0,3}$/.test(w) || (/^[A-Z]+[0-9]{0,2}$/.test(w) && /[AEIOUY]/.test(w)));
+}
+
+/**
+ * Where a captured value really ends. A value inside a string literal ends at an escape sequence (`\n`, `\t`,
+ * `\"`, also doubled: `\\n`): `password {self.token}\n` is `{self.token}`, `hunter2\nserver` is `hunter2`. Code
+ * punctuation a loose pattern swept up after the value (`TOKEN\x60),`, `abc");`) goes too: closing brackets without
+ * their opener, stray quotes, and the separators after them. Returns the value's length in UTF-16 units.
+ */
+export function valueLength(secret: string): number {
+  let end = secret.length;
+  const esc = /\\+[nrt"'\x60]|\\+$/.exec(secret);
+  if (esc) end = esc.index;
+  const count = (ch: string, upTo: number) => {
+    let n = 0;
+    for (let i = 0; i < upTo; i++) if (secret[i] === ch) n++;
+    return n;
+  };
+  const pairs: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
+  for (;;) {
+    const c = secret[end - 1];
+    if (c === undefined) break;
+    if (c === ',' || c === ';') end--;
+    else if (c in pairs && count(c, end) > count(pairs[c]!, end)) end--;
+    else if ((c === '"' || c === "'" || c === '\x60') && count(c, end) % 2 === 1) end--;
+    else break;
+  }
+  return end;
+}
+
+/**
+ * Source code or a pattern rather than a value: a regular expression's source (`\s*((npm_.+)|…`, `[^"]+`, `(?:`),
+ * or a pointer dereference / address-of an identifier (`*gcsAPIKey`, `&cfg.Token`).
+ */
+export function isCodeNotSecret(secret: string): boolean {
+  if (/\\[sSdDwWbB]|\(\?[:!=<iP]|\.[*+?]|\[\^|\]\*|\]\+|\)\*|\)\+|\)\?/.test(secret)) return true;
+  if (/^[*&]+[A-Za-z_][\w.]*$/.test(secret)) return true;
+  return false;
+}
+
+/**
+ * The decoded forms of a value, for the placeholder checks: base64 (`MTIzNA==` is `1234`), hex and percent
+ * encodings that decode to printable text. A value that is a stand-in in any of its forms is a stand-in.
+ */
+export function decodedForms(secret: string): string[] {
+  const out: string[] = [];
+  if (secret.length >= 4 && secret.length <= 512) {
+    if (/^[A-Za-z0-9+/]+={0,2}$/.test(secret) && secret.length % 4 !== 1) {
+      const text = Buffer.from(secret, 'base64').toString('utf8');
+      if (isPrintableText(text)) out.push(text.replace(/[\r\n]+$/, ''));
+    }
+    if (/^(?:[0-9a-f]{2})+$|^(?:[0-9A-F]{2})+$/.test(secret)) {
+      const text = Buffer.from(secret, 'hex').toString('utf8');
+      if (isPrintableText(text)) out.push(text.replace(/[\r\n]+$/, ''));
+    }
+    if (/%[0-9A-Fa-f]{2}/.test(secret)) {
+      try {
+        out.push(decodeURIComponent(secret));
+      } catch {
+        // not percent-encoding after all
+      }
+    }
+  }
+  return out;
+}
+
+function isPrintableText(text: string): boolean {
+  return text.length > 0 && /^[\x20-\x7e]+[\r\n]*$/.test(text);
+}
+
+/** Words and digits people put where a secret goes, judged on a decoded value (short, common, or sequential). */
+export function isStandIn(text: string): boolean {
+  const t = text.trim();
+  if (t.length < 6) return true;
+  if (isPlaceholder(t) || isReference(t) || isRepeated(t)) return true;
+  if (/^[A-Za-z]+$/.test(t) && t.length <= 12) return true; // a word: `password`, `secret`
+  if (/^[A-Za-z]+:[A-Za-z]+$/.test(t)) return true; // `foo:bar`, `user:pass`
+  return /^(?:pass(?:word)?|secret|token|key|test|admin|user)[0-9!._-]*$/i.test(t);
 }
 
 /** A value made of one or two characters, or a short unit repeated (`aaaaaaaa`, `abababab`, `0123012301230123`). */
@@ -115,9 +226,14 @@ function isBase64Byte(b: number): boolean {
   return (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b === 0x2b || b === 0x2f;
 }
 
-const ALLOW_MARKERS = ['jit-gpg:allow', 'gitleaks:allow', 'pragma: allowlist secret'].map((m) => Buffer.from(m));
+const ALLOW_MARKERS = ['jit-gpg:allow', 'gitleaks:allow', 'trufflehog:ignore', 'pragma: allowlist secret'].map((m) =>
+  Buffer.from(m),
+);
 
-/** An inline allow comment on the line input[lineStart, lineEnd): `jit-gpg:allow`, `gitleaks:allow`, `pragma: allowlist secret`. */
+/**
+ * An inline allow comment on the line input[lineStart, lineEnd): `jit-gpg:allow`, `gitleaks:allow`,
+ * `trufflehog:ignore`, `pragma: allowlist secret` (the markers of the common scanners, so one comment serves all).
+ */
 export function hasInlineAllow(input: Buffer, lineStart: number, lineEnd: number): boolean {
   if (lineEnd - lineStart < 13) return false;
   const line = input.subarray(lineStart, lineEnd);

@@ -10,9 +10,13 @@
 // applied to the engine's findings (Finding.file and Finding.commit). A custom rule with a rule-level regex or
 // stopword allowlist carries a validator closure, which the worker pool cannot transfer: such a policy scans
 // on the main thread (correct, slower); the warning says so.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { excerpt } from '../shared/escape.ts';
+import { FileReadError } from '../shared/read-file.ts';
+import { type ConfigSource, ConfigSourceError, configText, worktreeSource } from './config-source.ts';
 import { parse, TomlError } from 'smol-toml';
+import { regexErrorKind } from './config.ts';
 import type { ScanPolicy } from './policy.ts';
 import { loadRegexEngine, type Pattern } from './regex/index.ts';
 import type { Finding, Rule, Validity } from './types.ts';
@@ -82,8 +86,25 @@ export function findGitleaksConfig(root: string): string | undefined {
   return existsSync(p) ? p : undefined;
 }
 
-export function loadGitleaksConfig(file: string): GitleaksImport {
-  return parseGitleaksConfig(readFileSync(file, 'utf8'), file);
+export const MAX_GITLEAKS_BYTES = 1024 * 1024;
+
+/**
+ * Loads `.gitleaks.toml` at `root` from `source` (default: the working tree); undefined when there is none there.
+ * A file that is not a regular file, too large, or unreadable is an error naming it.
+ */
+export async function loadGitleaksConfig(
+  root: string,
+  source: ConfigSource = worktreeSource(root),
+): Promise<GitleaksImport | undefined> {
+  const file = join(root, '.gitleaks.toml');
+  let bytes: Buffer | undefined;
+  try {
+    bytes = await source.read(file, { maxBytes: MAX_GITLEAKS_BYTES, what: 'gitleaks config' });
+  } catch (e) {
+    if (e instanceof FileReadError || e instanceof ConfigSourceError) throw new GitleaksConfigError(e.message);
+    throw e;
+  }
+  return bytes === undefined ? undefined : parseGitleaksConfig(configText(bytes), file);
 }
 
 /** Parses a gitleaks config; throws GitleaksConfigError (file:line) on TOML errors or malformed required fields. */
@@ -111,7 +132,7 @@ export function parseGitleaksConfig(text: string, file = '.gitleaks.toml'): Gitl
     try {
       return re.compile(src);
     } catch (err) {
-      warn(field, `RE2 cannot compile it (${(err as Error).message}), ignored`);
+      warn(field, `RE2 cannot compile it (${regexErrorKind(err)}), ignored`);
       return undefined;
     }
   };
@@ -144,7 +165,7 @@ export function parseGitleaksConfig(text: string, file = '.gitleaks.toml'): Gitl
     if (target !== undefined && target !== 'secret' && target !== 'match') {
       warn(
         `${where}.regexTarget`,
-        `"${String(target)}" is not supported (secret and match are); regexes are tested on the match`,
+        `${excerpt(String(target))} is not supported (secret and match are); regexes are tested on the match`,
       );
     }
     if (a.condition !== undefined && String(a.condition).toUpperCase() === 'AND') {
@@ -215,7 +236,7 @@ export function parseGitleaksConfig(text: string, file = '.gitleaks.toml'): Gitl
       warn(`${where}.id`, 'missing, rule ignored');
       return;
     }
-    const w = `${where} (${id})`;
+    const w = `${where} (${id})`; // a rule id, printed in every finding of the rule anyway
     if (ids.has(id)) warn(`${w}.id`, 'duplicate id; the later rule wins');
     ids.add(id);
     if (r.regex === undefined) {

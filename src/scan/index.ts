@@ -3,6 +3,7 @@
 import { type EngineOptions, type EngineStats, emptyEngineStats, ScanEngine, sortFindings } from './engine.ts';
 import type { ScanPolicy } from './policy.ts';
 import { type ItemPolicy, mayBeArchive, pathMatcher, scanItem } from './item.ts';
+import { RetainedSecrets } from './retained.ts';
 import { defaultThreads, type PoolInit, resolveWorkerScript, rulesToWire, ScanPool } from './pool.ts';
 import { stdinChunks } from './sources/stdin.ts';
 import type { ScanItem } from './sources/types.ts';
@@ -25,6 +26,8 @@ export interface ScanOptions {
   root: string;
   /** Scanned as the path `-` (bounded to 256 MiB). With neither `items` nor `stdin`, the work tree is scanned. */
   stdin?: NodeJS.ReadableStream;
+  /** How findings in the stream name it: `-` for stdin, the path for a named pipe or device. */
+  stdinName?: string;
   /** Custom sources (git modes). Replaces the work tree listing. */
   items?: AsyncIterable<ScanItem>;
   policy: ScanPolicy;
@@ -94,7 +97,10 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   const ignoreDir = pathMatcher(directoryGlobs(policy.ignorePaths));
   const engineStats: EngineStats = emptyEngineStats();
   let skippedLarge = 0;
+  const skips = { symlink: 0, special: 0 };
+  let truncated = 0;
   const findings: Finding[] = [];
+  const retained = new RetainedSecrets();
   let progressItems = 0;
   const progress = (items: number) => {
     progressItems += items;
@@ -105,7 +111,12 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   let engineName = '';
   const inlineEngine = (): ScanEngine => {
     if (!inline) {
-      inline = new ScanEngine(policy, { decode: opts.decode !== false, ...opts.engine, onWarning: warn });
+      inline = new ScanEngine(policy, {
+        decode: opts.decode !== false,
+        ...opts.engine,
+        reportInlineAllowed: policy.inlineAllow === 'report',
+        onWarning: warn,
+      });
       engineName ||= inline.name;
     }
     return inline;
@@ -164,13 +175,14 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       rules: wireRules!,
       allowRegexes: policy.allowRegexes,
       stopwords: policy.stopwords,
+      ...(policy.retainSecrets?.length ? { retainSecrets: policy.retainSecrets } : {}),
       items: {
         archives: itemPolicy.archives,
         limits: itemPolicy.limits,
         maxFileSize: itemPolicy.maxFileSize,
         ignorePaths: policy.ignorePaths,
       },
-      engine: { decode: opts.decode !== false, ...opts.engine },
+      engine: { decode: opts.decode !== false, ...opts.engine, reportInlineAllowed: policy.inlineAllow === 'report' },
     };
     const p = new ScanPool(script, threads, init, warn);
     pool = p;
@@ -198,6 +210,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       running.delete(done);
       heldInFlight -= inMemory;
       for (const f of r.findings) findings.push(f);
+      if (r.retained) retained.add(r.retained);
       for (const w of r.warnings) warn(w);
       engineStats.files += r.stats.files;
       engineStats.bytes += r.stats.bytes;
@@ -205,6 +218,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       engineStats.unreadable += r.stats.unreadable;
       engineStats.failed += r.stats.failed;
       engineStats.skippedLarge += r.stats.skippedLarge;
+      engineStats.skippedArchive += r.stats.skippedArchive;
       progress(items.length);
     });
     running.add(done);
@@ -265,7 +279,10 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   };
 
   const source =
-    opts.items ?? (opts.stdin ? undefined : worktreeItems(opts.root, { onWarning: warn, ignore, ignoreDir }));
+    opts.items ??
+    (opts.stdin
+      ? undefined
+      : worktreeItems(opts.root, { onWarning: warn, ignore, ignoreDir, onSkip: (kind) => skips[kind]++ }));
   try {
     if (source) {
       // Archives are opened and encoded segments decoded where the item is scanned (item.ts, engine.ts).
@@ -289,11 +306,17 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   }
 
   if (opts.stdin) {
-    const stream = inlineEngine().openStream({ path: '-' }, engineStats);
-    for await (const chunk of stdinChunks(opts.stdin, { onWarning: warn })) stream.write(chunk);
+    const stdinName = opts.stdinName ?? '-';
+    const stream = inlineEngine().openStream({ path: stdinName }, engineStats);
+    const onCut = (m: string) => {
+      truncated++;
+      warn(m);
+    };
+    for await (const chunk of stdinChunks(opts.stdin, { onWarning: onCut, name: stdinName })) stream.write(chunk);
     for (const f of stream.end()) findings.push(f);
     progress(1);
   }
+  if (inline) retained.add(inline.takeRetained());
 
   // Deduplicate by (path, fingerprint, line) and order deterministically.
   sortFindings(findings);
@@ -310,10 +333,16 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     bytes: engineStats.bytes,
     skippedBinary: engineStats.skippedBinary,
     skippedLarge: skippedLarge + engineStats.skippedLarge,
+    ...(skips.symlink ? { skippedSymlinks: skips.symlink } : {}),
+    ...(skips.special ? { skippedSpecial: skips.special } : {}),
+    ...(engineStats.skippedArchive ? { skippedArchive: engineStats.skippedArchive } : {}),
+    ...(truncated ? { truncated } : {}),
     unreadable: engineStats.unreadable,
     failed: engineStats.failed,
     durationMs: Math.round(performance.now() - t0),
     engine: engineName || inlineEngine().name,
   };
-  return { findings: unique, stats, warnings, staleBaseline: [] };
+  const result: ScanResult = { findings: unique, stats, warnings, staleBaseline: [] };
+  if (policy.retainSecrets?.length) result.secrets = retained;
+  return result;
 }

@@ -35,7 +35,7 @@ function maxTotal(limits: Partial<ArchiveLimits>): number {
 }
 
 /** The whole file, at most `cap` bytes (a file that grew past its listed size is cut there, as the engine would). */
-function readBounded(absPath: string, cap: number): Buffer {
+function readBounded(absPath: string | Buffer, cap: number): Buffer {
   const fd = openSync(absPath, 'r');
   try {
     const size = Math.min(fstatSync(fd).size, cap);
@@ -91,7 +91,12 @@ export function scanItem(
   }
   const found: Finding[] = [];
   const limits = { ...policy.limits, maxEntrySize: policy.maxFileSize };
-  for (const entry of archiveItems(item, data, { limits, onWarning: warn })) {
+  // Every archive warning is something not opened (a limit, encryption, corruption): counted.
+  const onWarning = (m: string) => {
+    stats.skippedArchive++;
+    warn(m);
+  };
+  for (const entry of archiveItems(item, data, { limits, onWarning })) {
     // Entries over the max file size never come out of archive.ts (a warning names them).
     if (policy.ignore(entry.path)) continue;
     for (const f of engine.scanBytes((entry.source as { data: Buffer }).data, metaOf(entry), stats)) found.push(f);

@@ -13,6 +13,16 @@ export interface ScanPolicy {
   stopwords: string[];
   /** Files (and byte items other than stdin) larger than this are skipped and counted; default 10 MiB. */
   maxFileSize: number;
+  /**
+   * Rule ids whose validated secrets the engine hands back (ScanResult.secrets), for revocation (revoke.ts); unset,
+   * no secret ever leaves the engine.
+   */
+  retainSecrets?: string[];
+  /**
+   * `honour` (default): an inline allow marker drops the finding on its line. `report`: the finding is kept, flagged
+   * `inlineAllowed` (lines a pull request adds: its author wrote the marker).
+   */
+  inlineAllow?: 'honour' | 'report';
 }
 
 export const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;

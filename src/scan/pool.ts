@@ -19,15 +19,16 @@ export interface PoolInit {
   rules: WireRule[];
   allowRegexes: string[];
   stopwords: string[];
+  retainSecrets?: string[];
   /** What item.ts needs besides the engine: archives on or off, their limits, the max file size, ignore globs. */
   items: { archives: boolean; limits: Partial<ArchiveLimits>; maxFileSize: number; ignorePaths: string[] };
-  engine: Pick<EngineOptions, 'prefilter' | 'chunkSize' | 'overlap' | 'margin' | 'decode'>;
+  engine: Pick<EngineOptions, 'prefilter' | 'chunkSize' | 'overlap' | 'margin' | 'decode' | 'reportInlineAllowed'>;
 }
 
 export interface WireItem {
   path: string;
   kind: 'file' | 'bytes';
-  absPath?: string;
+  absPath?: string | Uint8Array;
   size?: number;
   data?: Uint8Array;
   lineMap?: Uint32Array;
@@ -47,6 +48,8 @@ export interface WireResult {
   findings: Finding[];
   stats: EngineStats;
   warnings: string[];
+  /** Validated secrets of the policy's retainSecrets rules, by fingerprint (revocation only). */
+  retained?: [string, string][];
 }
 
 const builtinById = new Map(builtinRules.map((r) => [r.id, r]));
@@ -106,7 +109,15 @@ function failedResult(batch: WireBatch, why: string): WireResult {
     type: 'result',
     id: batch.id,
     findings: [],
-    stats: { files: 0, bytes: 0, skippedBinary: 0, unreadable: 0, failed: batch.items.length, skippedLarge: 0 },
+    stats: {
+      files: 0,
+      bytes: 0,
+      skippedBinary: 0,
+      unreadable: 0,
+      failed: batch.items.length,
+      skippedLarge: 0,
+      skippedArchive: 0,
+    },
     warnings: batch.items.map((it) => `${it.path}: scan failed (${why})`),
   };
 }

@@ -1,4 +1,5 @@
 // The scanner's public shapes. A finding never carries the secret itself: only a preview and a fingerprint.
+import type { RetainedSecrets } from './retained.ts';
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low';
 
@@ -28,7 +29,11 @@ export interface Rule {
   entropy?: number;
   /** How far (bytes) past the keyword a match may extend; default one line. Multi-line secrets (PEM) set it. */
   window?: number;
-  validate?: (secret: string, match: string) => Validity;
+  /**
+   * Offline check of a candidate: `match` is the pattern's whole match, `before` up to 256 bytes of text before it
+   * (context such as the object a field belongs to). 'valid' only when it proves structure (checksum, parse).
+   */
+  validate?: (secret: string, match: string, before?: string) => Validity;
   /** When the rule needs a validator to be believed (a checksum it can check), unvalidated matches are dropped. */
   requireValid?: boolean;
   /**
@@ -62,9 +67,36 @@ export interface Finding {
   fingerprint: string;
   /** First 4 characters of the secret, then a mask. */
   preview: string;
+  /** `mode: logs`: the job and step whose log holds it, and a link to the line. */
+  log?: LogLocation;
+  /** `revoke: github`: whether it was submitted for revocation, and the answer. */
+  revocation?: Revocation;
+  /**
+   * An inline allow marker is on its line, but markers do not count there (a line a pull request adds): reported
+   * for review, never failing the run.
+   */
+  inlineAllowed?: boolean;
 }
 
-export type ScanMode = 'auto' | 'worktree' | 'diff' | 'history';
+export interface LogLocation {
+  job: string;
+  jobId: number;
+  /** As the API names it; absent when no step's times enclose the line's. */
+  step?: string;
+  stepNumber?: number;
+  /** The line on GitHub (`…/actions/runs/RUN/job/JOB#step:N:L`). */
+  url: string;
+}
+
+export interface Revocation {
+  submitted: boolean;
+  /** The endpoint's HTTP status, when it answered. */
+  status?: number;
+  /** In words: "accepted (HTTP 202)", "refused (HTTP 422: …)", "not submitted: …". */
+  answer: string;
+}
+
+export type ScanMode = 'auto' | 'worktree' | 'diff' | 'history' | 'logs';
 export type FailOn = 'any' | 'validated' | 'none';
 
 export interface ScanStats {
@@ -75,6 +107,16 @@ export interface ScanStats {
   unreadable: number;
   /** Items that could not be scanned for another reason than I/O (a worker crash): the scan is incomplete. */
   failed: number;
+  /** Symlinks met while listing the work tree: never followed (a target inside the tree is scanned on its own). */
+  skippedSymlinks?: number;
+  /** FIFOs, sockets and devices met while listing the work tree: never opened. */
+  skippedSpecial?: number;
+  /** Archives or archive entries not opened: over an archive limit, encrypted, unsupported or corrupt. */
+  skippedArchive?: number;
+  /** Git objects the range needs that are missing from the clone: the scan is incomplete. */
+  missingObjects?: number;
+  /** Inputs cut at the stdin cap: the scan is incomplete. */
+  truncated?: number;
   durationMs: number;
   engine: string;
 }
@@ -85,4 +127,30 @@ export interface ScanResult {
   warnings: string[];
   /** Baseline fingerprints that matched nothing in this scan (stale entries). */
   staleBaseline: string[];
+  /** Validated secrets of the policy's retainSecrets rules (revocation only; never serialised). */
+  secrets?: RetainedSecrets;
+}
+
+/**
+ * What could not be scanned (unreadable, failed, missing git objects, input cut at the cap): any of it fails the run
+ * (CLI exit 2, the action fails, SARIF executionSuccessful false), since it might hold a secret.
+ */
+export function incompleteItems(stats: ScanStats): number {
+  return stats.unreadable + stats.failed + (stats.missingObjects ?? 0) + (stats.truncated ?? 0);
+}
+
+/** What policy skipped on purpose, in words with counts ("2 binary files"): shown and reported, never a failure. */
+export function policySkips(stats: ScanStats): string[] {
+  const n = (count: number, one: string, many: string) => (count > 0 ? [`${count} ${count === 1 ? one : many}`] : []);
+  return [
+    ...n(stats.skippedBinary, 'binary file', 'binary files'),
+    ...n(stats.skippedLarge, 'file over the size limit', 'files over the size limit'),
+    ...n(
+      stats.skippedArchive ?? 0,
+      'archive item over a limit or unreadable',
+      'archive items over a limit or unreadable',
+    ),
+    ...n(stats.skippedSpecial ?? 0, 'FIFO, socket or device', 'FIFOs, sockets or devices'),
+    ...n(stats.skippedSymlinks ?? 0, 'symlink (not followed)', 'symlinks (not followed)'),
+  ];
 }

@@ -11,7 +11,12 @@ const init = workerData as PoolInit;
 const initWarnings: string[] = [];
 const options: EngineOptions = { ...init.engine, onWarning: (m) => initWarnings.push(m) };
 const engine = new ScanEngine(
-  { rules: rulesFromWire(init.rules), allowRegexes: init.allowRegexes, stopwords: init.stopwords },
+  {
+    rules: rulesFromWire(init.rules),
+    allowRegexes: init.allowRegexes,
+    stopwords: init.stopwords,
+    ...(init.retainSecrets ? { retainSecrets: init.retainSecrets } : {}),
+  },
   options,
 );
 const itemPolicy: ItemPolicy = {
@@ -25,7 +30,12 @@ parentPort!.postMessage({ type: 'ready', engine: engine.name, warnings: initWarn
 function fromWire(w: WireItem): ScanItem {
   const source: ScanItem['source'] =
     w.kind === 'file'
-      ? { kind: 'file', absPath: w.absPath!, size: w.size ?? 0 }
+      ? {
+          kind: 'file',
+          // A path that is not UTF-8 arrives as bytes (a structured clone of a Buffer is a plain Uint8Array).
+          absPath: typeof w.absPath === 'string' ? w.absPath : Buffer.from(w.absPath!),
+          size: w.size ?? 0,
+        }
       : { kind: 'bytes', data: Buffer.from(w.data!.buffer, w.data!.byteOffset, w.data!.byteLength) };
   const item: ScanItem = { path: w.path, source };
   if (w.lineMap) item.lineMap = w.lineMap;
@@ -48,6 +58,8 @@ parentPort!.on('message', (batch: WireBatch) => {
       result.warnings.push(describeFailure(w.path, e));
     }
   }
+  const retained = engine.takeRetained();
+  if (retained.length > 0) result.retained = retained;
   parentPort!.postMessage(result);
 });
 

@@ -24,12 +24,16 @@ export interface HttpRequest {
   timeoutMs?: number;
   /** Largest accepted response body (default 1 MiB). */
   maxBytes?: number;
+  /** Keep the body as bytes in `data` (`body` is then empty): logs and archives, never decoded as a string. */
+  binary?: boolean;
 }
 
 export interface HttpResponse {
   status: number;
   headers: http.IncomingHttpHeaders;
   body: string;
+  /** The body's bytes, when the request asked for `binary`. */
+  data?: Buffer;
 }
 
 export type HttpClient = (request: HttpRequest) => Promise<HttpResponse>;
@@ -381,7 +385,12 @@ function send(request: HttpRequest, env: ProxyEnv): Promise<HttpResponse> {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') });
+        const data = Buffer.concat(chunks, size);
+        resolve(
+          request.binary
+            ? { status: res.statusCode ?? 0, headers: res.headers, body: '', data }
+            : { status: res.statusCode ?? 0, headers: res.headers, body: data.toString('utf8') },
+        );
       });
     };
 

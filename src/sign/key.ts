@@ -78,11 +78,19 @@ export interface SigningKey {
   readonly publicKeyArmored: string;
   readonly fingerprintBytes: Buffer;
   readonly keyIdBytes: Buffer;
-  /** Signs a digest computed with `hash`; returns the encoded signature MPIs. */
-  signDigest(digest: Uint8Array, hash: HashName): Buffer;
+  /**
+   * Signs a digest computed with `hash`; returns the encoded signature MPIs. In-memory keys answer at once; a key
+   * held by a remote signer answers with a promise (one service call).
+   */
+  signDigest(digest: Uint8Array, hash: HashName): Buffer | Promise<Buffer>;
   /** Zeroes and drops every piece of secret material. Idempotent. */
   destroy(): void;
   readonly destroyed: boolean;
+}
+
+/** A key unlocked in memory on the runner: signs synchronously. */
+export interface InMemorySigningKey extends SigningKey {
+  signDigest(digest: Uint8Array, hash: HashName): Buffer;
 }
 
 /** Normalises an expected fingerprint: strips spaces/colons/0x, upper-cases, checks 16 or 40 hex digits. */
@@ -196,7 +204,7 @@ async function explainUnusable(key: openpgp.PrivateKey, candidate: AnyKey, date:
  * Parses the key, checks it, decrypts the signing (sub)key and returns it ready to sign.
  * Throws KeyError with an actionable message; messages never contain key lines or the passphrase.
  */
-export async function loadSigningKey(options: LoadKeyOptions): Promise<SigningKey> {
+export async function loadSigningKey(options: LoadKeyOptions): Promise<InMemorySigningKey> {
   const date = options.date ?? new Date();
   const source = decodeKeyInput(options.key);
   const expected = options.fingerprint ? normalizeFingerprint(options.fingerprint) : undefined;
@@ -341,7 +349,7 @@ export async function loadSigningKey(options: LoadKeyOptions): Promise<SigningKe
     let destroyed = false;
     const keyRef: { key?: openpgp.PrivateKey } = { key };
 
-    const result: SigningKey = {
+    const result: InMemorySigningKey = {
       fingerprint: selected.getFingerprint().toUpperCase(),
       keyId: selected.getKeyID().toHex().toUpperCase(),
       primaryFingerprint: primaryFpr,

@@ -1,10 +1,14 @@
-// Checksum manifests that `sha256sum -c` accepts: `<hex>  <name>` per line, names relative to the manifest's
-// directory, sorted bytewise, LF line ends. The manifest is then signed like any artifact.
+// Checksum manifests that `sha256sum -c --strict` accepts: `<hex>  <name>` per line, names relative to the
+// manifest's directory, sorted bytewise, LF line ends, names with `\`, LF or CR in sha256sum's escaped form. The
+// manifest is then signed like any artifact. Fragments (`jit-gpg digest`) use the same format.
 
+import { createHash } from 'node:crypto';
+import { stat } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { SigningKey } from './key.ts';
 import type { HashName } from './packet.ts';
 import { type SignedFile, signFiles, writePublicFile } from './signer.ts';
+import { hashFileInto } from './stream.ts';
 
 export interface ManifestEntry {
   /** Path of the file (absolute, or relative to the current directory). */
@@ -13,37 +17,144 @@ export interface ManifestEntry {
   sha256: string;
 }
 
-/** Formats manifest text. Names are given relative to `baseDir`; throws on names sha256sum cannot read back. */
-export function formatManifest(entries: readonly ManifestEntry[], baseDir: string): string {
-  const byName = new Map<string, string>();
-  for (const e of entries) {
-    if (!/^[0-9a-f]{64}$/i.test(e.sha256)) throw new Error(`not a SHA-256 digest for ${e.path}`);
-    const abs = resolve(e.path);
-    let name = relative(resolve(baseDir), abs);
-    if (name === '' || isAbsolute(name)) throw new Error(`cannot name ${e.path} relative to ${baseDir}`);
-    if (name.startsWith('..')) {
-      throw new Error(`${e.path} is outside the manifest's directory ${baseDir}; put the manifest in a common parent`);
-    }
-    if (sep !== '/') name = name.split(sep).join('/');
-    if (/[\n\r\\]/.test(name))
-      throw new Error(`file name ${JSON.stringify(name)} cannot appear in a checksum manifest`);
-    const hex = e.sha256.toLowerCase();
-    const prev = byName.get(name);
-    if (prev !== undefined && prev !== hex) throw new Error(`${name} listed twice with different digests`);
-    byName.set(name, hex);
-  }
-  const names = [...byName.keys()].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
-  return names.map((n) => `${byName.get(n)}  ${n}\n`).join('');
+/** A manifest line's parts: the name relative to the manifest's directory (`/` separators) and its digest. */
+export interface NamedDigest {
+  name: string;
+  sha256: string;
 }
 
-/** Parses `sha256sum` output back into name → digest (text mode `  ` and binary mode ` *`). */
+/**
+ * Checks a name read from or written to a manifest: relative, inside the manifest's directory, no empty, `.` or
+ * `..` segments, no NUL, not `-`. Returns it unchanged, or throws saying why.
+ */
+export function checkManifestName(name: string): string {
+  const why =
+    name === ''
+      ? 'is empty'
+      : name === '-'
+        ? 'is "-", which sha256sum -c reads as stdin'
+        : name.includes('\0')
+          ? 'contains a NUL byte'
+          : name.startsWith('/')
+            ? 'is absolute'
+            : name.split('/').some((s) => s === '..')
+              ? "leaves the manifest's directory (..)"
+              : name.split('/').some((s) => s === '' || s === '.')
+                ? 'has an empty or "." path segment'
+                : undefined;
+  if (why) throw new Error(`file name ${JSON.stringify(name)} ${why}`);
+  return name;
+}
+
+/**
+ * One `sha256sum` line. Names with a backslash, LF or CR are written the way GNU sha256sum writes them: the line
+ * starts with `\` and those characters become `\\`, `\n` and `\r` (`sha256sum -c` reads them back).
+ */
+export function formatLine(sha256: string, name: string): string {
+  if (!/^[0-9a-f]{64}$/i.test(sha256)) throw new Error(`not a SHA-256 digest for ${JSON.stringify(name)}`);
+  checkManifestName(name);
+  const hex = sha256.toLowerCase();
+  if (!/[\\\n\r]/.test(name)) return `${hex}  ${name}\n`;
+  const escaped = name.replace(/[\\\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\n' ? '\\n' : '\\r'));
+  return `\\${hex}  ${escaped}\n`;
+}
+
+const byteOrder = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+
+/** Formats named digests (each name once; the same name with two digests throws), sorted bytewise. */
+export function formatNamed(entries: readonly NamedDigest[]): string {
+  const byName = new Map<string, string>();
+  for (const e of entries) {
+    const hex = e.sha256.toLowerCase();
+    const prev = byName.get(e.name);
+    if (prev !== undefined && prev !== hex) throw new Error(`${e.name} listed twice with different digests`);
+    byName.set(e.name, hex);
+  }
+  return [...byName.keys()]
+    .sort(byteOrder)
+    .map((n) => formatLine(byName.get(n)!, n))
+    .join('');
+}
+
+/** The name of `path` relative to `baseDir`, with `/` separators; throws when it is not inside `baseDir`. */
+export function nameRelativeTo(path: string, baseDir: string): string {
+  let name = relative(resolve(baseDir), resolve(path));
+  if (name === '' || isAbsolute(name)) throw new Error(`cannot name ${path} relative to ${baseDir}`);
+  if (name === '..' || name.startsWith(`..${sep}`)) {
+    throw new Error(`${path} is outside the manifest's directory ${baseDir}; put the manifest in a common parent`);
+  }
+  if (sep !== '/') name = name.split(sep).join('/');
+  return name;
+}
+
+/** Formats manifest text. Names are given relative to `baseDir`; throws on names sha256sum cannot read back. */
+export function formatManifest(entries: readonly ManifestEntry[], baseDir: string): string {
+  return formatNamed(
+    entries.map((e) => {
+      if (!/^[0-9a-f]{64}$/i.test(e.sha256)) throw new Error(`not a SHA-256 digest for ${e.path}`);
+      return { name: nameRelativeTo(e.path, baseDir), sha256: e.sha256 };
+    }),
+  );
+}
+
+export interface ManifestLine extends NamedDigest {
+  /** 1-based line number in the text. */
+  line: number;
+}
+
+function unescapeName(escaped: string): string | undefined {
+  let out = '';
+  for (let i = 0; i < escaped.length; i++) {
+    const c = escaped[i]!;
+    if (c !== '\\') {
+      out += c;
+      continue;
+    }
+    const next = escaped[++i];
+    if (next === '\\') out += '\\';
+    else if (next === 'n') out += '\n';
+    else if (next === 'r') out += '\r';
+    else return undefined;
+  }
+  return out;
+}
+
+/**
+ * Parses `sha256sum` output line by line (text mode `  `, binary mode ` *`, the `\` escaped form). Every line must
+ * be one of those (as `sha256sum -c --strict` demands); an empty last line is the final newline. Names are checked
+ * with checkManifestName. Errors name the line and show at most 80 characters of it, as JSON.
+ */
+export function parseManifestLines(text: string): ManifestLine[] {
+  const out: ManifestLine[] = [];
+  const lines = text.split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  lines.forEach((raw, i) => {
+    const bad = (why: string) => new Error(`line ${i + 1}: ${why}: ${JSON.stringify(raw.slice(0, 80))}`);
+    const escaped = raw.startsWith('\\');
+    const m = /^([0-9a-fA-F]{64}) [ *](.+)$/s.exec(escaped ? raw.slice(1) : raw);
+    if (!m) throw bad('malformed checksum line (expected "<64 hex digits>  <name>")');
+    const name = escaped ? unescapeName(m[2]!) : m[2]!;
+    if (name === undefined) throw bad('malformed escape in the file name');
+    if (!escaped && /[\r]/.test(name)) throw bad('a carriage return in an unescaped name');
+    try {
+      checkManifestName(name);
+    } catch (e) {
+      throw bad((e as Error).message);
+    }
+    out.push({ name, sha256: m[1]!.toLowerCase(), line: i + 1 });
+  });
+  return out;
+}
+
+/** Parses `sha256sum` output into name → digest; a name listed twice with different digests throws. */
 export function parseManifest(text: string): Map<string, string> {
   const out = new Map<string, string>();
-  for (const line of text.split('\n')) {
-    if (line === '') continue;
-    const m = /^([0-9a-fA-F]{64}) [ *](.+)$/.exec(line);
-    if (!m) throw new Error(`malformed checksum line: ${JSON.stringify(line.slice(0, 80))}`);
-    out.set(m[2]!, m[1]!.toLowerCase());
+  for (const l of parseManifestLines(text)) {
+    const prev = out.get(l.name);
+    if (prev !== undefined && prev !== l.sha256) {
+      throw new Error(`line ${l.line}: ${JSON.stringify(l.name)} is listed twice with different digests`);
+    }
+    out.set(l.name, l.sha256);
   }
   return out;
 }
@@ -71,7 +182,15 @@ export interface SignedManifestOptions extends ManifestOptions {
 
 /** Writes the manifest and signs it (`SHA256SUMS.asc` / `.sig` next to it). */
 export async function writeSignedManifest(options: SignedManifestOptions): Promise<SignedFile> {
-  await writeManifest(options);
+  const text = formatManifest(options.entries, dirname(resolve(options.manifestPath)));
+  return writeSignedText({ ...options, text });
+}
+
+/** Writes manifest text made elsewhere (a fan-in of fragments) and signs it. */
+export async function writeSignedText(
+  options: Omit<SignedManifestOptions, 'entries'> & { text: string },
+): Promise<SignedFile> {
+  await writePublicFile(options.manifestPath, options.text);
   const [signed] = await signFiles({
     key: options.key,
     files: [options.manifestPath],
@@ -95,4 +214,25 @@ export function commonDir(files: readonly string[], fallback: string): string {
     }
   }
   return dir;
+}
+
+/**
+ * Digests of files for a fragment (`jit-gpg digest`): each file hashed once, named relative to `cwd` as given
+ * (`./dist/a` is `dist/a`). A file outside `cwd`, or anything but a regular file, is refused.
+ */
+export async function digestFiles(paths: readonly string[], cwd: string): Promise<NamedDigest[]> {
+  const out: NamedDigest[] = [];
+  for (const p of paths) {
+    const abs = resolve(cwd, p);
+    const name = nameRelativeTo(abs, cwd);
+    checkManifestName(name);
+    const st = await stat(abs).catch((e: NodeJS.ErrnoException) => {
+      throw new Error(`cannot read ${JSON.stringify(p)}: ${e.code ?? e.message}`);
+    });
+    if (!st.isFile()) throw new Error(`${JSON.stringify(p)} is not a regular file`);
+    const h = createHash('sha256');
+    await hashFileInto(abs, [h]);
+    out.push({ name, sha256: h.digest('hex') });
+  }
+  return out;
 }

@@ -69,11 +69,15 @@ export async function hashStream(data: Uint8Array | AsyncIterable<Uint8Array>, a
  * Completes a v4 signature from a hash that has consumed the document: hashes the signature's hashed part and
  * trailer, signs the digest, and returns the binary signature packet.
  */
-export function finishSignature(key: SigningKey, docHash: Hash, options: SignOptions = {}): Buffer {
-  return finish(key, docHash, options).packet;
+export async function finishSignature(key: SigningKey, docHash: Hash, options: SignOptions = {}): Promise<Buffer> {
+  return (await finish(key, docHash, options)).packet;
 }
 
-function finish(key: SigningKey, docHash: Hash, options: SignOptions): { packet: Buffer; digest: Buffer } {
+async function finish(
+  key: SigningKey,
+  docHash: Hash,
+  options: SignOptions,
+): Promise<{ packet: Buffer; digest: Buffer }> {
   const hash = resolveHash(key, options.hash);
   const created = options.date ?? new Date();
   if (Math.floor(created.getTime() / 1000) < Math.floor(key.created.getTime() / 1000)) {
@@ -92,7 +96,7 @@ function finish(key: SigningKey, docHash: Hash, options: SignOptions): { packet:
   docHash.update(hashedPart);
   docHash.update(encodeTrailer(hashedPart.length));
   const digest = docHash.digest();
-  const mpis = key.signDigest(digest, hash);
+  const mpis = await key.signDigest(digest, hash);
   return { packet: encodeSignaturePacket(hashedPart, key.keyIdBytes, digest, mpis), digest };
 }
 
@@ -113,14 +117,14 @@ export async function signData(
 ): Promise<SignedData> {
   const hash = resolveHash(key, options.hash);
   const d = await hashStream(data, hash);
-  return { ...finish(key, d.hash, { ...options, hash }), sha256: d.sha256, size: d.size };
+  return { ...(await finish(key, d.hash, { ...options, hash })), sha256: d.sha256, size: d.size };
 }
 
 /** Signs one file; returns the binary signature packet and the file's SHA-256. Writes nothing. */
 export async function signFile(key: SigningKey, path: string, options: SignOptions = {}): Promise<SignedData> {
   const hash = resolveHash(key, options.hash);
   const d = await hashFile(path, hash);
-  return { ...finish(key, d.hash, { ...options, hash }), sha256: d.sha256, size: d.size };
+  return { ...(await finish(key, d.hash, { ...options, hash })), sha256: d.sha256, size: d.size };
 }
 
 /**

@@ -162,7 +162,7 @@ describe('jit-gpg scan', () => {
     assert.equal(r2.code, 2);
     assert.match(
       r2.stderr,
-      /\.jit-gpg\.toml:4: rules\.custom\[0\]\.pattern: RE2 rejected the pattern of custom rule "look"/,
+      /\.jit-gpg\.toml:4: rules\.custom\[0\]\.pattern: RE2 rejected the pattern of this custom rule/,
     );
   });
 

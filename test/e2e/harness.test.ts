@@ -7,9 +7,12 @@ import { join } from 'node:path';
 import {
   createJob,
   findLeaks,
+  foreignCommands,
   inputEnvName,
   parseFileCommand,
+  parseLegacyCommand,
   parseWorkflowCommand,
+  runnerLines,
   repoRoot,
   runStep,
   SecretMasker,
@@ -37,6 +40,31 @@ describe('runner protocol (hand-written expectations)', () => {
     });
     assert.equal(parseWorkflowCommand('plain :: text'), undefined);
     assert.deepEqual(parseWorkflowCommand('::endgroup::'), { command: 'endgroup', properties: {}, message: '' });
+  });
+  it('parses commands as the runner does: leading whitespace, `:` in properties, registered names only', () => {
+    assert.equal(parseWorkflowCommand(' \t::warning file=a:b.txt::x')?.properties.file, 'a:b.txt');
+    assert.equal(parseWorkflowCommand('::not-a-command::x'), undefined);
+    assert.equal(parseWorkflowCommand('::pwned-token::', ['pwned-token'])?.command, 'pwned-token');
+    assert.equal(parseWorkflowCommand('x ::error::y'), undefined);
+  });
+  it('splits lines where the runner does, including a lone carriage return', () => {
+    assert.deepEqual(runnerLines('a\r::error::b\r\nc\nd'), ['a', '::error::b', 'c', 'd']);
+  });
+  it('finds the legacy ##[ form anywhere in a line', () => {
+    assert.equal(parseLegacyCommand('file.txt ##[add-mask]value'), 'add-mask');
+    assert.equal(parseLegacyCommand('##[unknown]x ##[error]y'), 'error');
+    assert.equal(parseLegacyCommand('no ##[ close'), undefined);
+  });
+  it('reports commands the project did not issue, and none inside a stop-commands block', () => {
+    const own = ['error', 'stop-commands'];
+    assert.deepEqual(foreignCommands('::error::ok\n  ::warning::x\nplain\nq ##[error]z', ['error']), [
+      '  ::warning::x',
+      'q ##[error]z',
+    ]);
+    assert.deepEqual(foreignCommands('::stop-commands::tok\n::warning::quoted\n::tok::\n::notice::after', own), [
+      '::notice::after',
+    ]);
+    assert.deepEqual(foreignCommands('a\r::stop-commands::x', ['error']), ['::stop-commands::x']);
   });
   it('masks registered values and each line of a multi-line value, longest first', () => {
     const m = new SecretMasker();

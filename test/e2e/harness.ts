@@ -14,7 +14,9 @@ import {
   type Annotation,
   findLeaks,
   parseFileCommand,
+  parseLegacyCommand,
   parseWorkflowCommand,
+  runnerLines,
   SecretMasker,
   toAnnotation,
 } from './harness/protocol.ts';
@@ -22,8 +24,11 @@ import {
 export {
   type Annotation,
   findLeaks,
+  foreignCommands,
   parseFileCommand,
+  parseLegacyCommand,
   parseWorkflowCommand,
+  runnerLines,
   SecretMasker,
 } from './harness/protocol.ts';
 
@@ -223,13 +228,15 @@ export async function runStep(opts: StepOptions): Promise<StepResult> {
   const annotations: Annotation[] = [];
   const groups: string[] = [];
   let stopToken: string | undefined;
-  for (const line of raw.split(/\r?\n/)) {
-    const cmd = parseWorkflowCommand(line);
+  for (const line of runnerLines(raw)) {
     if (stopToken !== undefined) {
-      if (cmd?.command === stopToken) stopToken = undefined;
+      if (parseWorkflowCommand(line, [stopToken])?.command === stopToken) stopToken = undefined;
       else display.push(masker.mask(line));
       continue;
     }
+    const legacy = parseLegacyCommand(line);
+    if (legacy === 'add-mask') masker.add(line.slice(line.indexOf(']', line.indexOf('##[')) + 1));
+    const cmd = parseWorkflowCommand(line);
     if (!cmd) {
       display.push(masker.mask(line));
       continue;

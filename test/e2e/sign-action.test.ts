@@ -272,8 +272,9 @@ describe('sign action (dist through the runner harness)', {
     ]);
     assert.equal(r.main.outputs.checksums, 'dist/SHA256SUMS');
     assert.equal(r.main.outputs['public-key'], 'dist/signing-key.pub.asc');
-    assert.deepEqual(r.main.groups.slice(0, 3), [
+    assert.deepEqual(r.main.groups.slice(0, 4), [
       'Validate inputs and resolve files',
+      'Scan 2 file(s) for secrets before signing',
       'Request the OIDC token',
       'Fetch the signing key from Vault',
     ]);
@@ -391,7 +392,8 @@ describe('sign action (dist through the runner harness)', {
       oidcUrl.hostname = 'oidc.proxy.test';
       const r = await runSign({
         job: newJob(),
-        inputs: baseInputs({ files: 'dist/*', 'vault-url': vaultUrl.origin }),
+        // plain http to a host that is not loopback: allowed only explicitly (the proxy test stand-in has no TLS)
+        inputs: baseInputs({ files: 'dist/*', 'vault-url': vaultUrl.origin, 'allow-insecure-http': 'true' }),
         oidc: { requestUrl: oidcUrl.href, requestToken: issuer.requestToken },
         env: { HTTP_PROXY: proxyUrl, HTTPS_PROXY: proxyUrl, NO_PROXY: 'github.com,.internal.example' },
         secrets: [...allSecrets(), password],

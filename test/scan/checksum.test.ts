@@ -86,8 +86,8 @@ describe('GitHub tokens', () => {
     );
     assert.equal(validateGithubInstallation(corrupt(fakeChecksummed('ghs_', 'inst'))), 'invalid');
   });
-  it('checks the fine-grained PAT structure', () => {
-    assert.equal(validateGithubFineGrained(`github_pat_${fake('a', 22)}_${fake('b', 59)}`), 'valid');
+  it('checks the fine-grained PAT layout (a shape: unknown, never valid)', () => {
+    assert.equal(validateGithubFineGrained(`github_pat_${fake('a', 22)}_${fake('b', 59)}`), 'unknown');
     assert.equal(validateGithubFineGrained(`github_pat_${fake('a', 22)}_${fake('b', 58)}`), 'invalid');
     assert.equal(validateGithubFineGrained(`github_pat_${fake('a', 82)}`), 'invalid');
   });
@@ -118,7 +118,7 @@ describe('AWS access key ids', () => {
       const id = fakeAwsKeyId(prefix, account, `${prefix}-${account}`);
       assert.match(id, /^[A-Z]{4}[A-Z2-7]{16}$/);
       assert.equal(awsAccountIdFromKeyId(id), account);
-      assert.equal(validateAwsKeyId(id), 'valid');
+      assert.equal(validateAwsKeyId(id), 'unknown'); // any base32 body decodes: a shape, not a proof
     }
   });
   it('rejects documented examples and ids off the alphabet', () => {
@@ -194,10 +194,10 @@ describe('payload-structure validators', () => {
     assert.equal(validateBase64JsonPayload(Buffer.from('[1,2]').toString('base64')), 'invalid');
     assert.equal(validateBase64JsonPayload(fake('x', 40, ALPHABETS.base64)), 'invalid');
   });
-  it('Azure SAS signatures decode to 32 bytes', () => {
+  it('Azure SAS signatures decode to 32 bytes (a length: unknown, never valid)', () => {
     const sig = fakeBytes('sas', 32).toString('base64');
-    assert.equal(validateAzureSasSignature(encodeURIComponent(sig)), 'valid');
-    assert.equal(validateAzureSasSignature(sig), 'valid');
+    assert.equal(validateAzureSasSignature(encodeURIComponent(sig)), 'unknown');
+    assert.equal(validateAzureSasSignature(sig), 'unknown');
     assert.equal(validateAzureSasSignature(encodeURIComponent(fakeBytes('sas', 31).toString('base64'))), 'invalid');
     assert.equal(validateAzureSasSignature('%E0%A4%A'), 'invalid');
   });

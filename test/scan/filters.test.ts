@@ -2,14 +2,20 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   AllowRegexes,
+  decodedForms,
   hasInlineAllow,
   hasStopword,
+  isCodeNotSecret,
   isIntegrityHash,
   isPlaceholder,
   isReference,
   isRepeated,
+  isStandIn,
+  longestAscendingRun,
   shannonEntropy,
+  valueLength,
 } from '../../src/scan/filters.ts';
+import { fx } from '../../src/scan/validate/structure.ts';
 import { loadNativeRE2, nativeEngine } from '../../src/scan/regex/native.ts';
 import { portableEngine } from '../../src/scan/regex/portable.ts';
 
@@ -98,7 +104,12 @@ describe('global filters', () => {
   });
 
   it('finds inline allow comments on the line', () => {
-    for (const c of ['x = 1 // jit-gpg:allow', 'x = 1 # gitleaks:allow', 'x: 1 # pragma: allowlist secret']) {
+    for (const c of [
+      'x = 1 // jit-gpg:allow',
+      'x = 1 # gitleaks:allow',
+      'x = 1 # trufflehog:ignore',
+      'x: 1 # pragma: allowlist secret',
+    ]) {
       const b = Buffer.from(`before\n${c}\nafter`);
       assert.equal(hasInlineAllow(b, 7, 7 + c.length), true, c);
       assert.equal(hasInlineAllow(b, 0, 6), false);
@@ -122,5 +133,45 @@ describe('global filters', () => {
       assert.equal(allow.matches('AKIA1234567890ABCDEF'), false);
       assert.equal(new AllowRegexes([], e).matches('x'), false);
     }
+  });
+
+  it('ends a value at an escape sequence or at trailing code', () => {
+    const cut = (v: string) => v.slice(0, valueLength(v));
+    assert.equal(cut('{self.auth_token}\\n'), '{self.auth_token}');
+    assert.equal(cut('hunter2\\nserver'), 'hunter2');
+    assert.equal(cut('hunter2\\\\nserver'), 'hunter2', 'doubly escaped');
+    assert.equal(cut('REMOVED_TOKEN`),'), 'REMOVED_TOKEN');
+    assert.equal(cut('abc123XYZ");'), 'abc123XYZ');
+    assert.equal(cut('pa(ss)word)'), 'pa(ss)word', 'an unbalanced closer goes');
+    assert.equal(cut('pa(ss)word'), 'pa(ss)word', 'balanced brackets stay');
+    const random = fx('vl', 40);
+    assert.equal(cut(random), random);
+  });
+
+  it('tells code and patterns from values', () => {
+    for (const c of ['*gcsAPIKey', '&cfg.Token', String.raw`\s*((npm_.+)|(\$\{.+\}))`, '[^"]+', '(?:abc)'])
+      assert.equal(isCodeNotSecret(c), true, c);
+    for (const v of [fx('cd', 32), 'hunter2!Xz9', 'p@ss*word99']) assert.equal(isCodeNotSecret(v), false, v);
+  });
+
+  it('judges the decoded forms of a value as stand-ins', () => {
+    const b64 = (s: string) => Buffer.from(s).toString('base64');
+    for (const s of ['1234\n', 'secret\n', 'foo:bar', 'password']) {
+      const forms = decodedForms(b64(s));
+      assert.ok(forms.some(isStandIn), s);
+    }
+    assert.ok(decodedForms('%3Cpassword%3E').some((f) => isPlaceholder(f)));
+    // A real secret's base64 decodes to a value that is no stand-in (or to bytes that are not text at all).
+    assert.ok(!decodedForms(b64(fx('dv', 24))).some(isStandIn));
+  });
+
+  it('takes sequential runs and constant names for placeholders', () => {
+    assert.equal(longestAscendingRun('12345678-2323'), 8);
+    assert.ok(isPlaceholder('12345678-2323-1111-2222-123456789012'));
+    assert.ok(isPlaceholder('API-1234567890ABCDEFGHIJKLMNO1234'));
+    assert.ok(isPlaceholder('REMOVED_TOKEN'));
+    assert.ok(isPlaceholder('YOUR_API_KEY_HERE'));
+    assert.ok(!isPlaceholder(fx('sq', 40)));
+    assert.ok(!isPlaceholder('QX7_ZK9_WV2'), 'constant-like parts that are not words');
   });
 });

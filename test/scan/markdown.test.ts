@@ -65,7 +65,10 @@ describe('markdown summary', () => {
       md,
       /### Findings per rule\n\n\| Rule \| Title \| Findings \|\n\| --- \| --- \| ---: \|\n\| `fake-aws` \| Title fake-aws \| 2 \|\n\| `fake-gen` \| Title fake-gen \| 1 \|/,
     );
-    assert.match(md, /\*\*Skipped:\*\* 1 binary file, 1 unreadable file\./);
+    assert.match(
+      md,
+      /\*\*Skipped by policy:\*\* 1 binary file\.\n\n\*\*Not scanned \(the scan is incomplete\):\*\* 1 item/,
+    );
     assert.match(md, /rotate each secret first/);
     assert.match(md, /big\.bin: skipped \\<binary\\>/, 'warnings are escaped, no raw HTML');
     assert.match(md, /Reports: SARIF `\/tmp\/r\/jit-gpg\.sarif` · JSON `\/tmp\/r\/jit-gpg-report\.json`/);

@@ -171,7 +171,7 @@ parentPort.on('message', () => { throw new Error('boom with no contents'); });`,
       `import { parentPort } from 'node:worker_threads';
 setTimeout(() => parentPort.postMessage({ type: 'ready', engine: 'slow', warnings: [] }), 300);
 parentPort.on('message', (b) => parentPort.postMessage({ type: 'result', id: b.id, findings: [],
-  stats: { files: b.items.length, bytes: 0, skippedBinary: 0, unreadable: 0, failed: 0, skippedLarge: 0 },
+  stats: { files: b.items.length, bytes: 0, skippedBinary: 0, unreadable: 0, failed: 0, skippedLarge: 0, skippedArchive: 0 },
   warnings: b.items.map((it) => 'worker saw ' + it.path) }));`,
     );
     const list = items(120);

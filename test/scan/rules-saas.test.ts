@@ -13,8 +13,10 @@ import type { RegexEngine } from '../../src/scan/regex/types.ts';
 import { aiRules } from '../../src/scan/rules/ai.ts';
 import { commerceRules } from '../../src/scan/rules/commerce.ts';
 import { genericRules } from '../../src/scan/rules/generic.ts';
+import { httpRules } from '../../src/scan/rules/http.ts';
 import { keyRules } from '../../src/scan/rules/keys.ts';
 import { messagingRules } from '../../src/scan/rules/messaging.ts';
+import { serviceRules } from '../../src/scan/rules/services.ts';
 import { structuredRules } from '../../src/scan/rules/structured.ts';
 import type { Rule } from '../../src/scan/types.ts';
 
@@ -22,8 +24,10 @@ const files: Record<string, Rule[]> = {
   messaging: messagingRules,
   commerce: commerceRules,
   ai: aiRules,
+  services: serviceRules,
   structured: structuredRules,
   keys: keyRules,
+  http: httpRules,
   generic: genericRules,
 };
 const all: Rule[] = Object.values(files).flat();
@@ -52,7 +56,7 @@ function ruleHits(rule: Rule, engine: RegexEngine, text: string): Hit[] {
     if (rule.entropy !== undefined && shannonEntropy(secret) < rule.entropy)
       why = `entropy ${shannonEntropy(secret).toFixed(2)} < ${rule.entropy}`;
     else if (rule.validate) {
-      const v = rule.validate(secret, match);
+      const v = rule.validate(secret, match, buf.toString('utf8', Math.max(0, m.start - 256), m.start));
       if (v === 'invalid') why = 'validator: invalid';
       else if (rule.requireValid && v !== 'valid') why = `validator: ${v} (requireValid)`;
     }

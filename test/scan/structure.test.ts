@@ -377,32 +377,36 @@ describe('passwords, URLs and basic auth', () => {
     for (const p of [fx('pw', 12), 'hunter2!Xz', 'T0p$ecret-2026']) assert.ok(!isPlaceholderPassword(p), p);
   });
   it('validates URL passwords, percent-decoded', () => {
-    assert.equal(validatePassword('s3cr%21t-9a'), 'valid');
+    assert.equal(validatePassword('s3cr%21t-9a'), 'unknown'); // a password has no structure: never 'valid'
     assert.equal(validatePassword('%3Cpassword%3E'), 'invalid');
-    assert.equal(validatePassword('%E0%A4%A'), 'valid'); // undecodable: judged raw
+    assert.equal(validatePassword('%E0%A4%A'), 'unknown'); // undecodable: judged raw
+    // Stand-ins that name what they stand for, and short digit runs.
+    for (const p of ['master_password', 'old-token', 'expired-auth-token', '1234', 'my-secret-2'])
+      assert.equal(validatePassword(p), 'invalid', p);
     assert.equal(validatePassword('ab1'), 'invalid'); // too short to be a credential
     assert.equal(validatePassword(`pscale_pw_${fx('ps', 43)}`), 'invalid'); // PlanetScale's own rule reports it
   });
   it('validates database URLs (password, host, default credentials)', () => {
     const good = `postgres://app:${fx('db', 12)}@db.internal/app`;
-    assert.equal(validateDbUrl('x', good), 'valid');
-    assert.equal(validateDbUrl('x', `=${good}`), 'valid');
+    assert.equal(validateDbUrl('x', good), 'unknown');
+    assert.equal(validateDbUrl('x', `=${good}`), 'unknown');
+    assert.equal(validateDbUrl('x', 'postgres://admin:master_password@db.internal/app'), 'invalid');
     assert.equal(validateDbUrl('x', 'postgres://app:password@db/app'), 'invalid');
     assert.equal(validateDbUrl('x', 'amqp://guest:guest@localhost'), 'invalid');
     assert.equal(validateDbUrl('x', 'neo4j://neo4j:neo4j@localhost:7687'), 'invalid');
     assert.equal(validateDbUrl('x', 'redis://:redis@localhost:6379'), 'invalid');
     assert.equal(validateDbUrl('x', `postgres://app:${fx('db', 12)}@\${DB_HOST}/app`), 'invalid');
-    assert.equal(validateDbUrl(fx('db2', 12)), 'valid');
+    assert.equal(validateDbUrl(fx('db2', 12)), 'unknown');
   });
   it('validates base64 user:password (Docker auth, npm _auth) and base64 passwords', () => {
-    assert.equal(validateBasicAuthBase64(b64(`bot:${fx('d', 14)}`)), 'valid');
+    assert.equal(validateBasicAuthBase64(b64(`bot:${fx('d', 14)}`)), 'unknown');
     assert.equal(validateBasicAuthBase64(b64('bot:password')), 'invalid');
     assert.equal(validateBasicAuthBase64(b64('token-without-colon')), 'invalid');
     assert.equal(validateBasicAuthBase64(b64(':nouser')), 'invalid');
     assert.equal(validateBasicAuthBase64(b64('user:')), 'invalid');
     assert.equal(validateBasicAuthBase64(fixtureBytes('bin', 24).toString('base64')), 'invalid');
     assert.equal(validateBasicAuthBase64('not*base64'), 'invalid');
-    assert.equal(validateBase64Password(b64(fx('p', 12))), 'valid');
+    assert.equal(validateBase64Password(b64(fx('p', 12))), 'unknown');
     assert.equal(validateBase64Password(b64('changeme')), 'invalid');
   });
 });
@@ -420,7 +424,7 @@ describe('SaaS token payloads', () => {
   });
   it('Adyen keys: two base64 segments, the second 32 bytes', () => {
     const head = Buffer.concat([Buffer.from([1, 1, 0x21]), fixtureBytes('a', 45)]).toString('base64');
-    assert.equal(validateAdyenKey(`${head}-${fixtureBytes('b', 32).toString('base64')}`), 'valid');
+    assert.equal(validateAdyenKey(`${head}-${fixtureBytes('b', 32).toString('base64')}`), 'unknown');
     assert.equal(validateAdyenKey(`${head}-${fixtureBytes('b', 31).toString('base64')}A=`), 'invalid');
     assert.equal(validateAdyenKey(`AQE-${fixtureBytes('b', 32).toString('base64')}`), 'invalid');
   });

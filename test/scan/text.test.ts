@@ -46,7 +46,7 @@ describe('text report', () => {
     assert.equal(lines[4], 'a.env');
     assert.match(lines[5]!, /\(validated\)/);
     assert.match(out, /3 secrets found in 2 files \(1 validated\); 4 files \(4\.9 KiB\) scanned in 7 ms\./);
-    assert.match(out, /Skipped: 2 binary files, 1 file over the size limit\./);
+    assert.match(out, /Skipped by policy: 2 binary files, 1 file over the size limit\./);
     assert.ok(!out.includes(SECRET));
   });
 

@@ -16,7 +16,7 @@ import {
   MAX_KEY_BYTES,
   normalizeFingerprint,
   rfc6979Nonces,
-  type SigningKey,
+  type InMemorySigningKey,
   wipeKey,
 } from '../../src/sign/key.ts';
 import { decodeMpi } from '../../src/sign/packet.ts';
@@ -277,7 +277,7 @@ function mpis(encoded: Buffer): Buffer[] {
 async function keyFromPublic(
   name: string,
   passphrase?: string,
-): Promise<{ key: SigningKey; publicKey: ReturnType<typeof createPublicKey> }> {
+): Promise<{ key: InMemorySigningKey; publicKey: ReturnType<typeof createPublicKey> }> {
   const k = await openpgp.readKey({ armoredKey: pub(name) });
   const p = k.keyPacket.publicParams as Record<string, Uint8Array & { getName?: () => string }>;
   const b64u = (b: Uint8Array) => Buffer.from(b).toString('base64url');

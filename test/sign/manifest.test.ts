@@ -1,11 +1,22 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadSigningKey } from '../../src/sign/key.ts';
-import { formatManifest, parseManifest, writeManifest, writeSignedManifest } from '../../src/sign/manifest.ts';
+import {
+  checkManifestName,
+  digestFiles,
+  formatLine,
+  formatManifest,
+  formatNamed,
+  parseManifest,
+  parseManifestLines,
+  writeManifest,
+  writeSignedManifest,
+} from '../../src/sign/manifest.ts';
 import { signFiles } from '../../src/sign/signer.ts';
 import { verifyFile } from '../../src/sign/verify.ts';
 
@@ -42,7 +53,6 @@ describe('formatManifest', () => {
   it('refuses what sha256sum could not read back', () => {
     assert.throws(() => formatManifest([{ path: '/r/x', sha256: 'zz' }], '/r'), /not a SHA-256/);
     assert.throws(() => formatManifest([{ path: '/other/x', sha256: H('a') }], '/r'), /outside/);
-    assert.throws(() => formatManifest([{ path: '/r/a\nb', sha256: H('a') }], '/r'), /cannot appear/);
     assert.throws(
       () =>
         formatManifest(
@@ -54,7 +64,71 @@ describe('formatManifest', () => {
         ),
       /twice/,
     );
-    assert.throws(() => parseManifest('garbage\n'), /malformed/);
+    assert.throws(() => parseManifest('garbage\n'), /line 1: malformed/);
+    assert.throws(() => parseManifest(`${H('a')}  x\n${H('b')}  x\n`), /line 2: "x" is listed twice/);
+  });
+});
+
+describe('hostile names (sha256sum escaping)', () => {
+  const names = ['back\\slash', 'new\nline', 'carriage\rreturn', 'all\\\n\r', ' lead and trail ', 'ünï/cödé', '-dash'];
+  it('writes backslash, LF and CR the way GNU sha256sum does, and reads them back', () => {
+    const text = formatNamed(names.map((name, i) => ({ name, sha256: H(String(i)) })));
+    assert.ok(text.includes(`\\${H('0')}  back\\\\slash\n`), text);
+    assert.ok(text.includes(`\\${H('1')}  new\\nline\n`));
+    assert.ok(text.includes(`\\${H('2')}  carriage\\rreturn\n`));
+    assert.ok(text.includes(`${H('4')}   lead and trail \n`));
+    assert.equal(text.split('\n').length, names.length + 1, 'one physical line per name');
+    assert.deepEqual(
+      parseManifestLines(text)
+        .map((l) => l.name)
+        .sort(),
+      [...names].sort(),
+    );
+  });
+  it('sha256sum -c --strict accepts a manifest of hostile names, and our parser reads sha256sum output', async () => {
+    const d = join(dir, 'hostile');
+    mkdirSync(d);
+    const onDisk = names.filter((n) => !n.includes('/'));
+    for (const n of onDisk) writeFileSync(join(d, n), `content of ${n}`);
+    const text = formatNamed(await digestFiles(onDisk, d));
+    writeFileSync(join(d, 'SUMS'), text);
+    const check = spawnSync('sha256sum', ['-c', '--strict', 'SUMS'], { cwd: d, encoding: 'utf8' });
+    assert.equal(check.status, 0, check.stdout + check.stderr);
+    const theirs = execFileSync('sha256sum', ['--', ...onDisk], { cwd: d });
+    assert.deepEqual(parseManifest(theirs.toString('utf8')), parseManifest(text));
+  });
+  it('refuses names that leave the manifest directory or are not plain relative paths', () => {
+    for (const bad of ['/etc/passwd', '../up', 'a/../../b', 'a//b', './a', 'a/./b', '', 'nul\0byte']) {
+      assert.throws(() => checkManifestName(bad), /file name/, JSON.stringify(bad));
+      assert.throws(() => formatLine(H('a'), bad), /file name/, JSON.stringify(bad));
+      if (bad !== '') assert.throws(() => parseManifestLines(`${H('a')}  ${bad}\n`), /line 1: .*file name/);
+    }
+  });
+  it('refuses malformed lines: bad escapes, unescaped CR (a CRLF file), BSD style, short digests', () => {
+    for (const [line, why] of [
+      [`\\${H('a')}  bad\\escape`, /malformed escape/],
+      [`${H('a')}  crlf\r`, /carriage return/],
+      [`SHA256 (x) = ${H('a')}`, /malformed checksum line/],
+      [`${'a'.repeat(63)}  x`, /malformed/],
+      [`${H('a')} x`, /malformed/],
+    ] as const) {
+      assert.throws(() => parseManifestLines(`${line}\n`), why, line);
+    }
+    assert.deepEqual(parseManifestLines(`${H('a')} *bin\n`), [{ name: 'bin', sha256: H('a'), line: 1 }]);
+  });
+});
+
+describe('digestFiles', () => {
+  it('names files as given relative to the directory; refuses files outside it and non-files', async () => {
+    const d = join(dir, 'digest');
+    mkdirSync(join(d, 'sub'), { recursive: true });
+    writeFileSync(join(d, 'sub', 'x'), 'x');
+    const [e] = await digestFiles(['./sub/x'], d);
+    assert.deepEqual(e, { name: 'sub/x', sha256: createHash('sha256').update('x').digest('hex') });
+    await assert.rejects(digestFiles(['../x'], d), /outside/);
+    await assert.rejects(digestFiles([join(dir, 'elsewhere')], d), /outside/);
+    await assert.rejects(digestFiles(['sub'], d), /not a regular file/);
+    await assert.rejects(digestFiles(['missing'], d), /cannot read "missing": ENOENT/);
   });
 });
 

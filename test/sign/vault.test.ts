@@ -471,15 +471,30 @@ describe('pure helpers', () => {
     );
   });
 
-  it('warns when plain http would carry the token and key off this machine, not for loopback', () => {
+  it('item 3: refuses plain http to a host that is not loopback unless allowed, then warns', () => {
     const logs: string[] = [];
     const opts = { role: 'r', secret: 'secret/data/x', log: (m: string) => logs.push(m) };
     createVaultProvider({ ...opts, url: 'http://127.0.0.1:8200' });
     createVaultProvider({ ...opts, url: 'https://vault.example.com' });
     assert.deepEqual(logs, []);
-    createVaultProvider({ ...opts, url: 'http://vault.example.com:8200' });
+    assert.throws(
+      () => createVaultProvider({ ...opts, url: 'http://vault.example.com:8200' }),
+      (e: Error) =>
+        e instanceof ProviderError &&
+        e.code === 'config' &&
+        /plain http:\/\/ to vault\.example\.com:8200.*allow-insecure-http/.test(e.message),
+    );
+    assert.deepEqual(logs, []);
+    createVaultProvider({ ...opts, url: 'http://vault.example.com:8200', allowInsecureHttp: true });
     assert.equal(logs.length, 1);
     assert.match(logs[0]!, /plain http to vault\.example\.com:8200.*unencrypted/);
+  });
+
+  it('item 3: a URL that does not parse is refused without echoing it', () => {
+    assert.throws(
+      () => normalizeVaultUrl('https://user:pa ss-hunter2@'),
+      (e: Error) => e instanceof ProviderError && !e.message.includes('hunter2'),
+    );
   });
 
   it('decodes armored, base64-of-armored and base64-of-binary keys; refuses anything else without echoing it', () => {

@@ -1,6 +1,7 @@
 // The JSON report: the machine-readable record of a scan, and the format `--baseline` reads back.
 // `findings` are the ones still to act on; `baselined` the ones a baseline accepted (kept, so that this report can
 // itself serve as the next baseline); `staleBaseline` the baseline entries that matched nothing this time.
+import { jsonSafe } from '../../shared/escape.ts';
 import type { Finding, ScanStats } from '../types.ts';
 import { redactFindings } from './redact.ts';
 
@@ -61,5 +62,5 @@ export function toJsonReport(input: ReportInput): JsonReport {
 }
 
 export function renderJson(input: ReportInput): string {
-  return `${JSON.stringify(toJsonReport(input), null, 2)}\n`;
+  return `${jsonSafe(JSON.stringify(toJsonReport(input), null, 2))}\n`;
 }

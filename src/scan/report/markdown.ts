@@ -1,6 +1,7 @@
 // The job summary (GitHub-flavoured Markdown): totals, a table per file, counts per rule, what was skipped, and
 // what to do next. Previews only; every cell is escaped so a file name cannot break the table or inject HTML.
-import type { Finding } from '../types.ts';
+import { printable } from '../../shared/escape.ts';
+import { type Finding, incompleteItems, policySkips } from '../types.ts';
 import type { ReportInput } from './json.ts';
 import { redactFindings } from './redact.ts';
 import { formatBytes, groupByFile, plural } from './text.ts';
@@ -12,13 +13,15 @@ export interface MarkdownOptions extends ReportInput {
   reportPaths?: { sarif?: string; json?: string };
   /** How many findings count towards failing (per fail-on); shown when it differs from the total. */
   failing?: number;
+  /** Lines about the run itself (which config was used, whether the cache was), shown under the heading. */
+  notes?: readonly string[];
   /** At most this many table rows (GitHub caps a step summary at 1 MiB); the counts stay complete. Default 500. */
   maxRows?: number;
 }
 
 /** Inline code that survives any content: backticks widen the fence, pipes are escaped for tables. */
 export function mdCode(s: string): string {
-  const oneLine = s.replace(/[\r\n]+/g, ' ');
+  const oneLine = printable(s);
   const runs = oneLine.match(/`+/g) ?? [];
   const fence = '`'.repeat(Math.max(0, ...runs.map((r) => r.length)) + 1);
   const pad = oneLine.startsWith('`') || oneLine.endsWith('`') ? ' ' : '';
@@ -27,7 +30,9 @@ export function mdCode(s: string): string {
 
 /** Plain text for a table cell or heading: no HTML, no Markdown structure, no pipes. */
 export function mdText(s: string): string {
-  return s.replace(/[\r\n]+/g, ' ').replace(/[\\`*_{}[\]<>()#+!|~]/g, (c) => `\\${c}`);
+  return printable(s)
+    .replace(/&/g, '&amp;')
+    .replace(/[\\`*_{}[\]<>()#+!|~]/g, (c) => `\\${c}`);
 }
 
 export function renderMarkdown(opts: MarkdownOptions): string {
@@ -72,6 +77,15 @@ export function renderMarkdown(opts: MarkdownOptions): string {
     if (omitted > 0) {
       out.push(`…and ${plural(omitted, 'more finding')} not listed here: see the SARIF or JSON report.`, '');
     }
+    const revocable = findings.filter((f) => f.revocation);
+    if (revocable.length > 0) {
+      const accepted = revocable.filter((f) => f.revocation!.submitted && f.revocation!.answer.startsWith('accepted'));
+      out.push(
+        `**Revocation:** ${accepted.length} of ${plural(revocable.length, 'GitHub token finding')} accepted by ` +
+          "GitHub's credential-revocation endpoint (irreversible; the owners are notified).",
+        '',
+      );
+    }
     out.push('### Findings per rule', '', '| Rule | Title | Findings |', '| --- | --- | ---: |');
     const perRule = new Map<string, { title: string; n: number }>();
     for (const f of findings) {
@@ -84,18 +98,26 @@ export function renderMarkdown(opts: MarkdownOptions): string {
     }
     out.push('');
     out.push(
-      '**What to do:** rotate each secret first (treat it as leaked: it is in the history), then remove it from the ' +
-        'code. For a false positive, add an inline `jit-gpg:allow` comment, an `[allow]` entry in `.jit-gpg.toml`, ' +
-        'or pass the JSON report as a `baseline`.',
+      findings.every((f) => f.log)
+        ? '**What to do:** rotate each secret first (treat it as leaked: anyone who can read the run can read its ' +
+            'logs), then stop the step from printing it and delete the run’s logs. For a false positive, add an ' +
+            '`[allow]` entry in `.jit-gpg.toml` or pass the JSON report as a `baseline`.'
+        : '**What to do:** rotate each secret first (treat it as leaked: it is in the history), then remove it from ' +
+            'the code. For a false positive, add an inline `jit-gpg:allow` comment, an `[allow]` entry in ' +
+            '`.jit-gpg.toml`, or pass the JSON report as a `baseline`.',
       '',
     );
   }
 
-  const skipped: string[] = [];
-  if (s.skippedBinary) skipped.push(plural(s.skippedBinary, 'binary file'));
-  if (s.skippedLarge) skipped.push(`${plural(s.skippedLarge, 'file')} over the size limit`);
-  if (s.unreadable) skipped.push(plural(s.unreadable, 'unreadable file'));
-  if (skipped.length) out.push(`**Skipped:** ${skipped.join(', ')}.`, '');
+  if (opts.notes?.length) {
+    for (const n of opts.notes) out.push(`- ${mdText(n)}`);
+    out.push('');
+  }
+  const skipped = policySkips(s);
+  if (skipped.length) out.push(`**Skipped by policy:** ${skipped.join(', ')}.`, '');
+  const incomplete = incompleteItems(s);
+  if (incomplete)
+    out.push(`**Not scanned (the scan is incomplete):** ${plural(incomplete, 'item')}; see the warnings.`, '');
 
   if (stale.length) {
     out.push(`### Stale baseline entries (${stale.length})`, '');
@@ -123,8 +145,12 @@ export function renderMarkdown(opts: MarkdownOptions): string {
 
 function row(f: Finding): string {
   const commit = f.commit ? ` (${mdCode(f.commit.slice(0, 12))})` : '';
+  // mode logs: the line links to GitHub's view of it, and the step is named as the API names it.
+  const line = f.log && /^https?:\/\/[^\s()<>]+$/.test(f.log.url) ? `[${f.line}](${f.log.url})` : String(f.line);
+  const step = f.log?.step !== undefined ? ` in step ${mdCode(f.log.step)}` : '';
+  const revocation = f.revocation ? ` · revocation: ${mdText(f.revocation.answer)}` : '';
   return (
-    `| ${f.line} | ${mdCode(f.ruleId)} ${mdText(f.title)}${commit} | ${f.severity} | ` +
-    `${f.validated ? '✅' : '–'} | ${mdCode(f.preview)} |`
+    `| ${line} | ${mdCode(f.ruleId)} ${mdText(f.title)}${commit}${step} | ${f.severity} | ` +
+    `${f.validated ? '✅' : '–'} | ${mdCode(f.preview)}${revocation} |`
   );
 }

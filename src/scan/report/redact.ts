@@ -1,7 +1,7 @@
 // The last line of defence before a finding leaves the process: every report writer passes findings through
 // `redactFinding`, which copies only the known, non-secret fields (so a stray `secret` or `match` property added by
 // mistake upstream is dropped) and forces the preview back into its shape: at most 4 characters, then a mask.
-import type { Finding, Severity } from '../types.ts';
+import type { Finding, LogLocation, Revocation, Severity } from '../types.ts';
 
 export const MASK = '****';
 const PREVIEW_CHARS = 4;
@@ -50,6 +50,30 @@ export function redactFinding(f: Finding): Finding {
   if (typeof f.author === 'string') out.author = f.author;
   if (typeof f.date === 'string') out.date = f.date;
   if (typeof f.decoded === 'string') out.decoded = f.decoded;
+  if (f.inlineAllowed === true) out.inlineAllowed = true;
+  const log = logLocation(f.log);
+  if (log) out.log = log;
+  const revocation = revocationRecord(f.revocation);
+  if (revocation) out.revocation = revocation;
+  return out;
+}
+
+function logLocation(v: unknown): LogLocation | undefined {
+  if (!v || typeof v !== 'object') return undefined;
+  const l = v as LogLocation;
+  if (typeof l.job !== 'string' || typeof l.url !== 'string' || !Number.isSafeInteger(l.jobId)) return undefined;
+  const out: LogLocation = { job: l.job, jobId: l.jobId, url: l.url };
+  if (typeof l.step === 'string') out.step = l.step;
+  if (Number.isSafeInteger(l.stepNumber)) out.stepNumber = l.stepNumber!;
+  return out;
+}
+
+function revocationRecord(v: unknown): Revocation | undefined {
+  if (!v || typeof v !== 'object') return undefined;
+  const r = v as Revocation;
+  if (typeof r.submitted !== 'boolean' || typeof r.answer !== 'string') return undefined;
+  const out: Revocation = { submitted: r.submitted, answer: r.answer };
+  if (Number.isSafeInteger(r.status)) out.status = r.status!;
   return out;
 }
 

@@ -1,7 +1,8 @@
 // SARIF 2.1.0 for code scanning (GitHub, Azure DevOps, IDE viewers). Only redacted findings go in: the message is
 // the rule title and the preview; `partialFingerprints` carry the secret hash so alerts follow a secret across edits.
+import { jsonSafe } from '../../shared/escape.ts';
 import { pathToFileURL } from 'node:url';
-import type { Finding, Rule, Severity } from '../types.ts';
+import { type Finding, policySkips, type Rule, type Severity } from '../types.ts';
 import { type ReportInput, TOOL_NAME, TOOL_URI } from './json.ts';
 import { redactFindings } from './redact.ts';
 
@@ -87,6 +88,8 @@ export function toSarif(opts: SarifOptions) {
     const properties: Record<string, unknown> = { validated: f.validated, severity: f.severity };
     if (f.commit) properties.commit = f.commit;
     if (f.decoded) properties.decoded = f.decoded;
+    if (f.log) properties.log = f.log;
+    if (f.revocation) properties.revocation = f.revocation;
     return {
       ruleId: f.ruleId,
       ruleIndex: index.get(f.ruleId)!,
@@ -110,7 +113,14 @@ export function toSarif(opts: SarifOptions) {
     };
   });
 
-  const notifications = (opts.warnings ?? []).map((w) => ({ level: 'warning' as const, message: { text: w } }));
+  // Every warning, then one note per reason policy skipped something (counts), so SARIF consumers see both.
+  const notifications: Array<{ level: 'warning' | 'note'; message: { text: string } }> = [
+    ...(opts.warnings ?? []).map((w) => ({ level: 'warning' as const, message: { text: w } })),
+    ...policySkips(opts.stats).map((text) => ({
+      level: 'note' as const,
+      message: { text: `skipped by policy: ${text}` },
+    })),
+  ];
   const run: Record<string, unknown> = {
     tool: {
       driver: {
@@ -139,5 +149,5 @@ export function toSarif(opts: SarifOptions) {
 }
 
 export function renderSarif(opts: SarifOptions): string {
-  return `${JSON.stringify(toSarif(opts), null, 2)}\n`;
+  return `${jsonSafe(JSON.stringify(toSarif(opts), null, 2))}\n`;
 }

@@ -1,5 +1,6 @@
 // The human report: findings grouped by file, one line each, then a summary. Colour only when asked (a TTY).
-import type { Finding, Severity } from '../types.ts';
+import { printable } from '../../shared/escape.ts';
+import { type Finding, incompleteItems, policySkips, type Severity } from '../types.ts';
 import type { ReportInput } from './json.ts';
 import { redactFindings } from './redact.ts';
 
@@ -34,10 +35,9 @@ export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-/** Control characters (terminal escapes) in paths or titles are shown escaped, never interpreted. */
-function clean(s: string): string {
-  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
+// Paths, titles, rule ids and baseline entries come from outside: shown escaped, never interpreted by a terminal
+// or the runner (escape.ts).
+const clean = printable;
 
 export function renderText(opts: TextOptions): string {
   const paint = (style: Style, s: string) => (opts.color ? `\u001b[${SGR[style]}m${s}\u001b[0m` : s);
@@ -53,11 +53,16 @@ export function renderText(opts: TextOptions): string {
     for (const f of list) {
       const pos = `${f.line}:${f.column}`.padEnd(width);
       const sev = paint(SEVERITY_STYLE[f.severity] ?? 'red', f.severity.padEnd(8));
-      const extra = [f.validated ? paint('bold', 'validated') : '', f.commit ? `commit ${f.commit.slice(0, 12)}` : '']
+      const extra = [
+        f.validated ? paint('bold', 'validated') : '',
+        f.commit ? `commit ${f.commit.slice(0, 12)}` : '',
+        f.log?.step !== undefined ? `step "${clean(f.log.step)}"` : '',
+        f.revocation ? `revocation: ${clean(f.revocation.answer)}` : '',
+      ]
         .filter(Boolean)
         .join(', ');
       lines.push(
-        `  ${paint('dim', pos)}  ${sev}  ${clean(f.title)}  ${f.preview}  ${paint('dim', f.ruleId)}${extra ? `  (${extra})` : ''}`,
+        `  ${paint('dim', pos)}  ${sev}  ${clean(f.title)}  ${clean(f.preview)}  ${paint('dim', clean(f.ruleId))}${extra ? `  (${extra})` : ''}`,
       );
     }
     lines.push('');
@@ -80,11 +85,10 @@ export function renderText(opts: TextOptions): string {
     lines.push('Rotate each secret (treat it as leaked), then remove it; accept false positives with an inline');
     lines.push('`jit-gpg:allow` comment, an [allow] entry in .jit-gpg.toml, or a baseline (--baseline REPORT.json).');
   }
-  const skipped: string[] = [];
-  if (s.skippedBinary) skipped.push(`${plural(s.skippedBinary, 'binary file')}`);
-  if (s.skippedLarge) skipped.push(`${plural(s.skippedLarge, 'file')} over the size limit`);
-  if (s.unreadable) skipped.push(`${plural(s.unreadable, 'unreadable file')}`);
-  if (skipped.length) lines.push(paint('dim', `Skipped: ${skipped.join(', ')}.`));
+  const skipped = policySkips(s);
+  if (skipped.length) lines.push(paint('dim', `Skipped by policy: ${skipped.join(', ')}.`));
+  const incomplete = incompleteItems(s);
+  if (incomplete) lines.push(paint('red', `Not scanned (the scan is incomplete): ${plural(incomplete, 'item')}.`));
   if (baselined) lines.push(paint('dim', `${plural(baselined, 'finding')} accepted by the baseline.`));
   if (stale.length) {
     lines.push(
@@ -92,7 +96,7 @@ export function renderText(opts: TextOptions): string {
     );
     for (const e of stale) {
       const where = e.file ? ` ${clean(e.file)}${e.line ? `:${e.line}` : ''}` : '';
-      lines.push(`  ${e.ruleId ?? 'unknown'}${where} ${paint('dim', e.fingerprint.slice(0, 16))}`);
+      lines.push(`  ${clean(e.ruleId ?? 'unknown')}${where} ${paint('dim', clean(e.fingerprint.slice(0, 16)))}`);
     }
   }
   return `${lines.join('\n')}\n`;

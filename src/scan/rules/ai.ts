@@ -4,16 +4,8 @@
 // no prefix (Cohere, Mistral, DeepSeek, Weights & Biases, ElevenLabs, Deepgram, AssemblyAI) when named as theirs.
 // Example values are assembled at run time from fixture helpers, so no token-shaped literal lives in this file.
 import type { Rule } from '../types.ts';
+import { TOKEN_END as E, TOKEN_START as B, named } from './syntax.ts';
 import { FIXTURE_ALPHABETS as A, fx, inSyntaxes, validateMixedCase } from '../validate/structure.ts';
-
-const B = '(?:^|[^A-Za-z0-9_-])';
-const E = '(?:[^A-Za-z0-9_-]|$)';
-const ASSIGN = String.raw`["']?\s*(?:[:=]|:=|=>)\s*["']?`;
-
-/** A value with no prefix of its own, assigned to a name that contains `vendor` (and optionally a key-ish word). */
-function named(vendor: string, value: string): string {
-  return String.raw`(?i:${vendor})[\w.-]{0,30}${ASSIGN}(${value})${E}`;
-}
 
 // "T3BlbkFJ" is base64 of "OpenAI": OpenAI embeds it in the middle of its secret keys.
 const OAI = ['T3Blbk', 'FJ'].join('');

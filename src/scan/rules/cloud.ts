@@ -2,6 +2,7 @@
 // Cloudflare, Fly.io, Vercel, Netlify, Supabase, PlanetScale, Scaleway, Render. Written from each vendor's published
 // key formats; example values are fake and built at run time.
 import type { Rule, Validity } from '../types.ts';
+import { ASSIGN } from './syntax.ts';
 import {
   ALPHABETS,
   fake,
@@ -17,7 +18,6 @@ import {
   validateGcpServiceAccountKey,
 } from '../validate/checksum.ts';
 
-const ASSIGN = String.raw`["'\x60]?\s*(?::=|=>|=|:)\s*["'\x60]?`;
 const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
 const { env, yaml, json, code } = syntax;
 const hex = (seed: string, n: number) => fake(seed, n, ALPHABETS.hex);
@@ -447,7 +447,6 @@ export const cloudRules: Rule[] = [
     pattern: String.raw`\bsv=[0-9]{4}-[0-9]{2}-[0-9]{2}&(?:[A-Za-z]{2,5}=[^&\s"'<>]*&){0,12}sig=([A-Za-z0-9%+/]{43,}(?:%3[Dd]|=))`,
     entropy: 4,
     validate: validateAzureSasSignature,
-    requireValid: true,
     help: 'A SAS token grants the permissions it lists (sp=) on a storage resource until it expires (se=). Revoke it by rotating the account key that signed it, or the stored access policy / user delegation key behind it. Its sig must decode to a 32-byte HMAC; one that does not is not reported.',
     examples: {
       tp: [

@@ -3,6 +3,7 @@
 // Mollie, GoCardless. Live payment keys are critical, test/sandbox keys low.
 // Example values are assembled at run time from fixture helpers, so no token-shaped literal lives in this file.
 import type { Rule } from '../types.ts';
+import { ASSIGN, TOKEN_END as E, TOKEN_START as B } from './syntax.ts';
 import {
   FIXTURE_ALPHABETS as A,
   fixtureBytes,
@@ -11,10 +12,6 @@ import {
   inSyntaxes,
   validateAdyenKey,
 } from '../validate/structure.ts';
-
-const B = '(?:^|[^A-Za-z0-9_-])';
-const E = '(?:[^A-Za-z0-9_-]|$)';
-const ASSIGN = String.raw`["']?\s*(?:[:=]|:=|=>)\s*["']?`;
 
 const stripe = (kind: string, mode: string, seed: string, n = 99) => `${kind}_${mode}_${fx(seed, n)}`;
 const skLive = stripe('sk', 'live', 'st1');
@@ -316,7 +313,6 @@ export const commerceRules: Rule[] = [
     keywords: ['aqe'],
     pattern: `(?:^|[^A-Za-z0-9+/_-])(AQE[A-Za-z0-9+/]{20,300}={0,2}-[A-Za-z0-9+/]{43}=)`,
     validate: validateAdyenKey,
-    requireValid: true,
     help:
       'An Adyen API key (`AQE…-<base64>=-…`): payment and management API access for its company or merchant ' +
       'account. Reported only when both base64 segments decode. Generate a new key for the API credential in the ' +

@@ -3,6 +3,7 @@
 // CircleCI, Travis CI, Buildkite, Jenkins, Snyk, SonarQube, Codecov, Pulumi, Okta, Tailscale, Prefect, Octopus
 // Deploy, Rancher. Written from each vendor's published token format; example values are fake.
 import type { Rule, Validity } from '../types.ts';
+import { ASSIGN } from './syntax.ts';
 import {
   ALPHABETS,
   corrupt,
@@ -17,7 +18,6 @@ import {
   validateGrafanaServiceAccountToken,
 } from '../validate/checksum.ts';
 
-const ASSIGN = String.raw`["'\x60]?\s*(?::=|=>|=|:)\s*["'\x60]?`;
 const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
 const UUIDL = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 const { env, yaml, json, code } = syntax;
@@ -981,8 +981,7 @@ export const devopsRules: Rule[] = [
     keywords: ['privatekey =', 'privatekey=', 'presharedkey =', 'presharedkey='],
     pattern: `(?i:PrivateKey|PresharedKey) ?= ?([A-Za-z0-9+/]{43}=)(?:[^A-Za-z0-9+/=]|$)`,
     entropy: 4,
-    validate: (s) => (Buffer.from(s, 'base64').length === 32 ? 'valid' : 'invalid'),
-    requireValid: true,
+    validate: (s) => (Buffer.from(s, 'base64').length === 32 ? 'unknown' : 'invalid'),
     help: "A WireGuard private key (or preshared key) lets anyone impersonate the peer on the VPN. Generate a new key pair with `wg genkey`, update the peer's public key everywhere, and remove the old one. A value that is not 32 bytes of base64 is not reported.",
     examples: {
       tp: [

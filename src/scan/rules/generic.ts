@@ -4,6 +4,7 @@
 // identifiers, paths, UUIDs, git SHAs, prefixes of specific formats) lives in validateGenericSecret, so the rules
 // stay quiet even without the engine's global filters.
 import type { Rule } from '../types.ts';
+import type { Validity } from '../types.ts';
 import { FIXTURE_ALPHABETS as A, fx, fxUuid, validateGenericSecret } from '../validate/structure.ts';
 
 // The generic rules are fallbacks (Rule.fallback): the engine reports them only where no other rule reports an
@@ -23,6 +24,24 @@ const VALUE = String.raw`[^\s"'\x60<>{}$;,()&\\\[\]=][^\s"'\x60<>{}$;,()&\\\[\]]
  * so scoped and qualified names are not assignments (`AWS::IAM::AccessKey`, `arn:aws:…:secret:name`).
  */
 const NAME_START = '(?:^|[^A-Za-z0-9_.:-])';
+
+/** Punctuation an unquoted generic value cannot start with or hold: what the quoted rule is for. */
+const QUOTED_ONLY = /^[.\][&{}$;,()=\\<>]|[{}$;,()&[\]=\\<>]/;
+
+/**
+ * The quoted rule's validator: the value must need its quotes (else the unquoted rule reports it), must not be an
+ * interpolation (`%{x}`, `#{x}`), an encrypted value (`{cipher}…`, `{AES256}…`, `ENC(…)`), a password hash
+ * (`$2b$…`, `pbkdf2_sha256$…`) or a list, must hold letters and digits, and must pass the generic checks.
+ */
+function validateQuotedSecret(secret: string, match = '', before = ''): Validity {
+  if (!QUOTED_ONLY.test(secret)) return 'invalid';
+  if (/[%#]\{|^\{[A-Za-z0-9_-]+\}|^ENC\(|^\$(?:2[abxy]?|1|5|6|y|7|argon2\w*|pbkdf2[\w-]*|scrypt)\$/i.test(secret))
+    return 'invalid';
+  if (/^(?:pbkdf2_sha\d+|bcrypt|argon2\w*|sha\d+|md5|scrypt)\$/i.test(secret)) return 'invalid';
+  if (/^[^,]*(?:,[^,]*){2,}$/.test(secret) && secret.split(',').every((p) => p.length <= 3)) return 'invalid';
+  if (!/[A-Za-z]/.test(secret) || !/[0-9]/.test(secret)) return 'invalid';
+  return validateGenericSecret(secret, match, before);
+}
 
 const KEYWORDS = [
   'password',
@@ -50,6 +69,7 @@ const KEYWORDS = [
 ];
 
 const pw = `${fx('gp1', 12)}!${fx('gp2', 6, A.digits)}`;
+const b64 = (s: string) => Buffer.from(s).toString('base64');
 const sec = fx('gs1', 40, A.base64url);
 const key32 = fx('gk1', 32);
 const sha512 = `sha512-${Buffer.from(fx('gi1', 64, A.base64))
@@ -134,6 +154,59 @@ export const genericRules: Rule[] = [
         '  "Password": "SomeKindOfPassword#42",',
         ` *   clientSecret: "VERYLONGSECRET${fx('gvl', 40)}",`,
         '         *       //   "recaptchaV3Token": "my_recaptchaV3Token"',
+        // Encoded placeholders: base64 of `1234\n`, `secret\n`, `password`, `foo:bar`.
+        `password: ${b64('1234\n')}`,
+        `  secret: ${b64('secret\n')}`,
+        `token = "${b64('password')}"`,
+        `auth_token: ${b64('foo:bar')}`,
+        // Code, not values: a pointer dereference, a regular expression's source, a constant and trailing code.
+        '\tApiKey: *gcsAPIKey,',
+        'var re = regexp.MustCompile(`_authToken=\\s*((npm_.+)|(\\$\\{.+\\}))`)',
+        '  password = "REMOVED_TOKEN`),',
+        // Sequential stand-ins.
+        'api_key = "12345678-2323-1111-2222-123456789012"',
+        `api_key = "${'API-'}1234567890ABCDEFGHIJKLMNO1234"`,
+        // Non-secret fields named like secrets: request and update tokens, an ACME challenge, a credential scope.
+        `"RequestToken": "${fx('grq', 20)}"`,
+        `  PolicyUpdateToken: "${fx('gpu', 24)}"`,
+        `{"type": "http-01", "url": "https://acme.invalid/chall/1",\n "token": "${fx('gac', 43, A.base64url)}"}`,
+        `X-Amz-Credential=${'AKIA'}${fx('gsc', 16, A.upperAlnum)}%2F20250101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20250101T000000Z`,
+      ],
+    },
+  },
+  {
+    id: 'generic-secret-quoted',
+    title: 'Quoted secret-looking value with punctuation assigned to a secret-looking name',
+    severity: 'medium',
+    keywords: KEYWORDS,
+    pattern: String.raw`(?i)${NAME_START}([?&]?${NAME})["']?\]?[ \t]*(?::=|=>|\?=|=|:)[ \t]*["'\x60]([^\s"'\x60]{8,})["'\x60]`,
+    secretGroup: 2,
+    entropy: 3,
+    validate: validateQuotedSecret,
+    fallback: true,
+    help:
+      'A quoted random-looking value that starts with or holds punctuation an unquoted value cannot (`]`, `&`, ' +
+      '`{`, `$`, `;`, `,`, `(`), assigned to a name such as password or secret. Values without such punctuation ' +
+      'are the other generic rule’s; placeholders, references, interpolations, encrypted values (`{cipher}…`, ' +
+      '`ENC(…)`) and password hashes are not reported. Rotate the credential and load it from a secret store.',
+    examples: {
+      tp: [
+        `  password: "]${pw}"`,
+        `DB_PASSWORD='&${fx('gq1', 6)}{${fx('gq2', 5)}$${fx('gq3', 4, A.digits)}'`,
+        `"client_secret": "${fx('gq4', 10)};${fx('gq5', 10)},${fx('gq6', 4, A.digits)}"`,
+        `const password = "(${fx('gq7', 9)})!${fx('gq8', 3, A.digits)}";`,
+      ],
+      fp: [
+        '  password: "${DB_PASSWORD}"',
+        '  password: "%{db_password}"',
+        '  password: "#{ENV[\'DB_PASSWORD\']}"',
+        '  password: "{cipher}AQA7c2VjcmV0c2VjcmV0"',
+        '  password: "ENC(G6N718UuyPE5bHyWKyuLQSm02auQPUtm)"',
+        `  password_hash: "$2b$12$${fx('gqh', 53, './ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789')}"`,
+        '  token: "[REDACTED]"',
+        `  api_key: "${key32}"`,
+        '  password: "getPassword(user,realm)"',
+        '  secret: "a,b,c,d,e,f"',
       ],
     },
   },

@@ -6,8 +6,10 @@ import { cloudRules } from './cloud.ts';
 import { commerceRules } from './commerce.ts';
 import { devopsRules } from './devops.ts';
 import { genericRules } from './generic.ts';
+import { httpRules } from './http.ts';
 import { keyRules } from './keys.ts';
 import { messagingRules } from './messaging.ts';
+import { serviceRules } from './services.ts';
 import { packageRules } from './packages.ts';
 import { structuredRules } from './structured.ts';
 import { vcsRules } from './vcs.ts';
@@ -20,7 +22,9 @@ export const builtinRules: Rule[] = [
   ...messagingRules,
   ...commerceRules,
   ...aiRules,
+  ...serviceRules,
   ...structuredRules,
   ...keyRules,
+  ...httpRules,
   ...genericRules,
 ];

@@ -7,22 +7,27 @@
 // the sources.
 import { generateKeyPairSync } from 'node:crypto';
 import type { Rule, RuleExamples } from '../types.ts';
+import { TOKEN_START as B } from './syntax.ts';
 import {
   fakeAgeKey,
   fixtureBytes,
   fx,
   type KeyFixtureKind,
   keyFixture,
+  fakeCephKey,
   validateAgeSecretKey,
+  validateCephKey,
   validateJwkPrivateKey,
   validateOpenSshKey,
   validatePemPrivateKey,
+  validatePemPrivateKeyOtherLabel,
   validatePgpPrivateKey,
   validatePuttyKey,
   validateSsh2Key,
 } from '../validate/structure.ts';
 
 const WINDOW = 16384;
+const A64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 /** Characters of a PEM body and its headers, raw or `\n`-escaped. */
 const BODY = String.raw`[A-Za-z0-9+/=\s\\:,"'-]`;
 
@@ -55,6 +60,8 @@ function keySyntaxes(kind: KeyFixtureKind): string[] {
     yamlBlock('tls_key', k),
     `SSH_KEY="${k.trimEnd()}"`,
     concatenated('const key =', k),
+    // JSON inside a string literal: the newlines escaped twice.
+    `const config = ${JSON.stringify(JSON.stringify({ private_key: k }))};`,
   ];
 }
 
@@ -355,6 +362,60 @@ export const keyRules: Rule[] = [
           `recipient: age1${fx('age-pub', 58, 'qpzry9x8gf2tvdw0s3jn54khce6mua7l')}`,
           'key_file: AGE-SECRET-KEY-1<your key>',
         ],
+      };
+    }),
+  },
+  {
+    id: 'pem-private-key',
+    title: 'Private key (PEM, other label)',
+    severity: 'critical',
+    keywords: ['private key-----'],
+    pattern: `(-----BEGIN (?:[A-Z0-9]+ )+PRIVATE KEY-----${BODY}{32,}?-----END (?:[A-Z0-9]+ )+PRIVATE KEY-----)`,
+    window: WINDOW,
+    validate: validatePemPrivateKeyOtherLabel,
+    help:
+      'A PEM private key under a label other than the standard ones (`-----BEGIN ECDSA PRIVATE KEY-----`, ' +
+      '`ED25519 PRIVATE KEY`…), as some libraries and tools write them. Validated when the body parses as a ' +
+      'PKCS#8, SEC1 or PKCS#1 private key; bodies that are not one DER structure are not reported. Revoke the key ' +
+      'wherever its public half is trusted and issue a new one.',
+    examples: lazy(() => {
+      const relabel = (text: string, label: string) => text.replace(/(BEGIN|END) [A-Z ]*PRIVATE KEY/g, `$1 ${label}`);
+      const ec = relabel(keyFixture('ec'), 'ECDSA PRIVATE KEY');
+      const ed = relabel(keyFixture('pkcs8'), 'ED25519 PRIVATE KEY');
+      return {
+        tp: [ec, ed, `{"key": ${JSON.stringify(ec)}}`, `const s = ${JSON.stringify(JSON.stringify({ key: ec }))};`],
+        fp: [
+          relabel(keyFixture('public'), 'ECDSA PRIVATE KEY').replace(/PUBLIC KEY/g, 'ECDSA PRIVATE KEY'),
+          '-----BEGIN ECDSA PRIVATE KEY-----\n<your key here>\n-----END ECDSA PRIVATE KEY-----',
+          `-----BEGIN ECDSA PRIVATE KEY-----\n${fx('pem-o', 64, A64)}\n-----END ECDSA PRIVATE KEY-----`,
+          keyFixture('ec'),
+        ],
+      };
+    }),
+  },
+  {
+    id: 'ceph-secret-key',
+    title: 'Ceph (cephx) secret key',
+    severity: 'high',
+    keywords: ['aqa', 'aqb', 'aqc', 'aqd'],
+    pattern: `${B}(AQ[A-D][A-Za-z0-9+/]{35}==)(?:[^A-Za-z0-9+/=]|$)`,
+    validate: validateCephKey,
+    requireValid: true,
+    help:
+      'A cephx secret key (a keyring `key = …`, `ceph auth get-key`, a Rook/CSI Kubernetes Secret `key:` or ' +
+      '`adminKey:`). Reported only when it decodes to the cephx structure (type, creation time, 16-byte key). ' +
+      'Rotate it with `ceph auth get-or-create-key`/`ceph auth caps` for a new entity and remove the old one.',
+    examples: lazy(() => {
+      const key = fakeCephKey('ceph-tp');
+      const badLength = Buffer.from(fakeCephKey('ceph-fp'), 'base64');
+      badLength.writeUInt16LE(20, 10);
+      return {
+        tp: [
+          `[client.admin]\n\tkey = ${key}`,
+          `apiVersion: v1\nkind: Secret\nstringData:\n  userID: csi-rbd\n  userKey: ${key}`,
+          `ceph:\n  key: "${key}"`,
+        ],
+        fp: [`key = ${badLength.toString('base64')}`, `  key: AQ${fx('ceph-fp3', 36, A64)}==`],
       };
     }),
   },

@@ -3,6 +3,7 @@
 // Brevo, Resend, MailerSend, Microsoft Teams and Google Chat webhooks, Zapier hooks.
 // Example values are assembled at run time from fixture helpers, so no token-shaped literal lives in this file.
 import type { Rule } from '../types.ts';
+import { ASSIGN, TOKEN_END as E, TOKEN_START as B } from './syntax.ts';
 import {
   FIXTURE_ALPHABETS as A,
   fx,
@@ -12,13 +13,6 @@ import {
   validateIntercomToken,
   validateMixedCase,
 } from '../validate/structure.ts';
-
-/** Start boundary: not preceded by a token character. */
-const B = '(?:^|[^A-Za-z0-9_-])';
-/** End boundary: not followed by a token character. */
-const E = '(?:[^A-Za-z0-9_-]|$)';
-/** `name = value` / `name: value` / `"name": "value"` / `name => value` between a name and its value. */
-const ASSIGN = String.raw`["']?\s*(?:[:=]|:=|=>)\s*["']?`;
 
 const digits = (seed: string, n: number) =>
   `${1 + (fx(seed, 1, A.digits).charCodeAt(0) % 9)}${fx(seed, n - 1, A.digits)}`;

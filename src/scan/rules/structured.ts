@@ -5,6 +5,7 @@
 // placeholder passwords.
 // Example values are assembled at run time from fixture helpers, so no credential-shaped literal lives here.
 import type { Rule } from '../types.ts';
+import { TOKEN_END as E, TOKEN_START as B } from './syntax.ts';
 import {
   FIXTURE_ALPHABETS as A,
   fakeJwt,
@@ -20,8 +21,6 @@ import {
 } from '../validate/structure.ts';
 import type { Validity } from '../types.ts';
 
-const B = '(?:^|[^A-Za-z0-9_-])';
-const E = '(?:[^A-Za-z0-9_-]|$)';
 /** `user:password@host` of a URL; group 1 is the password. */
 const USERINFO = String.raw`[^:@/\s"'<>]*:([^@/\s"'<>]+)@[^\s"'<>/@]+`;
 
@@ -62,7 +61,6 @@ function dbRule(
     keywords,
     pattern: `${B}(?i:${scheme})://${USERINFO}`,
     validate: validateDbUrl,
-    requireValid: true,
     help: `${help} Reported only when the password is not a placeholder (\`\${DB_PASSWORD}\`, \`<password>\`, \`changeme\`…).`,
     examples: { tp, fp },
   };
@@ -124,6 +122,7 @@ export const structuredRules: Rule[] = [
     ],
     [
       'DATABASE_URL=postgres://user:password@localhost:5432/app',
+      'DATABASE_URL=postgres://admin:master_password@db.internal:5432/app',
       'DATABASE_URL=postgres://${DB_USER}:${DB_PASSWORD}@${DB_HOST}/app',
       'url: "postgresql://postgres:postgres@localhost/test"',
       'dsn = "postgresql://localhost:5432/app"',
@@ -234,7 +233,6 @@ export const structuredRules: Rule[] = [
     keywords: ['jdbc:'],
     pattern: String.raw`jdbc:[a-z0-9]+:[^\s"'<>]*?[;?&](?i:password)=([^;&\s"'<>]+)`,
     validate: validatePassword,
-    requireValid: true,
     help:
       'A JDBC URL with a `password=` parameter. Change the database account’s password and pass it separately ' +
       '(a secret store or the driver’s properties), not inside the URL. Placeholder passwords are not reported.',
@@ -257,7 +255,6 @@ export const structuredRules: Rule[] = [
     keywords: ['password=', 'pwd='],
     pattern: String.raw`(?i:(?:server|data source|host|hostname|address)\s*=\s*[^;"'\n]+;[^"'\n]*?(?:password|pwd)\s*=\s*)([^;"'\n]+)`,
     validate: validatePassword,
-    requireValid: true,
     help:
       'A `Server=…;User Id=…;Password=…` connection string (SQL Server, ODBC, Npgsql, MySQL Connector). Change ' +
       'the account’s password and load the string from a secret store or use managed identity. Placeholder ' +
@@ -272,6 +269,7 @@ export const structuredRules: Rule[] = [
         '"Default": "Server=localhost;Database=app;User Id=sa;Password=<YourStrong!Passw0rd>;"',
         'ConnectionStrings__Default=Server=sql;Database=app;Password=$(SQL_PASSWORD);',
         '"Default": "Server=(localdb)\\\\mssqllocaldb;Database=app;Trusted_Connection=True;"',
+        '    conn = "Server=db;User Id=sa;Password=hunter2\\nserver=other"',
       ],
     },
   },
@@ -282,7 +280,6 @@ export const structuredRules: Rule[] = [
     keywords: USERINFO_END,
     pattern: `(?i:https?)://${USERINFO}`,
     validate: validateDbUrl,
-    requireValid: true,
     help:
       'An http(s) URL carrying `user:password@` (registries, git remotes, webhooks, proxies). Rotate the password ' +
       'or token and pass credentials through a credential helper or header instead. Placeholder passwords are not ' +
@@ -311,7 +308,6 @@ export const structuredRules: Rule[] = [
     keywords: ['smtp', 'ftp', 'ldap', 'imap', 'pop3', 'ssh://'],
     pattern: `(?i:smtps?|s?ftps?|ldaps?|imaps?|pop3s?|ssh)://${USERINFO}`,
     validate: validateDbUrl,
-    requireValid: true,
     help:
       'A mail, file-transfer, directory or SSH URL carrying `user:password@`. Change that account’s password and ' +
       'keep the URL in a secret store. Placeholder passwords are not reported.',
@@ -331,7 +327,6 @@ export const structuredRules: Rule[] = [
     keywords: ['"auth"'],
     pattern: String.raw`"auth"\s*:\s*"([A-Za-z0-9+/]{6,}={0,2})"`,
     validate: validateBasicAuthBase64,
-    requireValid: true,
     help:
       'A Docker/Podman `config.json` `auths` entry: `auth` is base64 of `user:password` (or token) for the ' +
       'registry. Reported only when it decodes to `user:password` with a real password. Revoke the password or ' +
@@ -384,7 +379,6 @@ export const structuredRules: Rule[] = [
     keywords: ['_auth'],
     pattern: String.raw`_auth\s*=\s*["']?([A-Za-z0-9+/]{8,}={0,2})`,
     validate: validateBasicAuthBase64,
-    requireValid: true,
     help:
       'An `.npmrc` `_auth` value: base64 of `user:password` for the registry. Reported only when it decodes to ' +
       '`user:password` with a real password. Change that password and switch to a scoped `_authToken` from an ' +
@@ -404,7 +398,6 @@ export const structuredRules: Rule[] = [
     keywords: ['_password'],
     pattern: String.raw`_password\s*=\s*["']?([A-Za-z0-9+/]{4,}={0,2})`,
     validate: validateBase64Password,
-    requireValid: true,
     help:
       'An `.npmrc` `_password`: base64 of the registry password. Reported only when it decodes to a real ' +
       'password. Change that password and use a token from an environment variable instead.',
@@ -479,7 +472,6 @@ export const structuredRules: Rule[] = [
     pattern: String.raw`machine\s+[^\s]+\s+login\s+[^\s]+\s+password\s+([^\s"'\x60]+)`,
     window: 512,
     validate: validatePassword,
-    requireValid: true,
     help:
       'A `.netrc` entry (`machine … login … password …`) used by curl, git and pip. Rotate that password or ' +
       'token and keep `.netrc` out of the repository. Placeholder passwords are not reported.',
@@ -492,6 +484,11 @@ export const structuredRules: Rule[] = [
         'machine github.com login USERNAME password ${GITHUB_TOKEN}',
         'machine example.com login user password changeme',
         "return f'machine {hostname}{path} login {self.username} password {self.password}'",
+        // An escape sequence is not part of the value; stand-ins are not passwords.
+        "    f.write('machine {h} login token password {self.auth_token}\\n')",
+        'machine api.corp.invalid login me password 1234',
+        'machine api.corp.invalid login me password old-token',
+        'machine api.corp.invalid login me password expired-auth-token',
       ],
     },
   },
@@ -502,7 +499,6 @@ export const structuredRules: Rule[] = [
     keywords: ['docker login', 'mysql', 'sshpass', 'mysqldump'],
     pattern: String.raw`(?:docker\s+login\b[^\n|;&]*?\s(?:-p|--password)(?:\s+|=)|\bmysql(?:dump|admin)?\b[^\n|;&]*?\s(?:-p|--password=)|\bsshpass\s+-p\s*)["']?([^\s"'\x60|;&,]{4,})`,
     validate: validatePassword,
-    requireValid: true,
     help:
       'A password passed as a command-line argument (`docker login -p`, `mysql -p<password>`, `sshpass -p`): it also ' +
       'leaks into shell history and process lists. Rotate it and read it from stdin (`--password-stdin`) or an ' +

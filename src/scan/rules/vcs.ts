@@ -1,6 +1,7 @@
 // Source hosting and code platforms: GitHub, GitLab, Bitbucket, Gitea/Forgejo, Azure DevOps, Sourcegraph.
 // Each rule is written from the vendor's published token format. Example values are fake and built at run time.
 import type { Rule, Severity } from '../types.ts';
+import { ASSIGN } from './syntax.ts';
 import {
   ALPHABETS,
   corrupt,
@@ -17,8 +18,6 @@ import {
   validateGitlabToken,
 } from '../validate/checksum.ts';
 
-/** `name = value` in env, YAML, JSON and code: an optional closing quote, an operator, an optional opening quote. */
-const ASSIGN = String.raw`["'\x60]?\s*(?::=|=>|=|:)\s*["'\x60]?`;
 const { env, yaml, json, code } = syntax;
 
 const NOT_REPORTED = 'A value whose checksum fails is not reported.';
@@ -207,7 +206,6 @@ export const vcsRules: Rule[] = [
     pattern: String.raw`\b(github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})\b`,
     entropy: 4,
     validate: validateGithubFineGrained,
-    requireValid: true,
     help: 'A fine-grained PAT acts as its owner on the repositories and permissions it was granted. Delete it under Settings → Developer settings → Fine-grained tokens (organisation owners can also revoke it). A value off the 22 + 59 character structure is not reported.',
     examples: {
       tp: [...syntax.all('github_pat', fineA, fineB), `https://oauth2:${fineA}@github.com/acme/app.git`],

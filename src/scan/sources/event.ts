@@ -152,3 +152,29 @@ export function planScan(
 function short(sha: string | undefined): string {
   return sha ? sha.slice(0, 12) : '?';
 }
+
+/**
+ * Events whose head a pull request's author controls: its config must not decide what the scan may ignore, and its
+ * cache scope is one the pull request's own workflows can write.
+ */
+export const PULL_REQUEST_EVENTS: readonly string[] = ['pull_request', 'pull_request_target', 'merge_group'];
+
+export function isPullRequestEvent(name: string | undefined): boolean {
+  return name !== undefined && PULL_REQUEST_EVENTS.includes(name);
+}
+
+/**
+ * The commit a pull request (or merge group) is based on, whose config is trusted; undefined for other events.
+ * A pull-request event without a well-formed base SHA throws: the config cannot be trusted then.
+ */
+export function trustedBaseSha(event: GitHubEvent | undefined): string | undefined {
+  if (!event || !isPullRequestEvent(event.name)) return undefined;
+  const base =
+    event.name === 'merge_group'
+      ? str(event.payload, 'merge_group', 'base_sha')
+      : str(event.payload, 'pull_request', 'base', 'sha');
+  if (!base || !/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(base)) {
+    throw new Error(`${event.name} event without a base commit SHA: cannot read the trusted config from the base`);
+  }
+  return base;
+}

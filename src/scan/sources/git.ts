@@ -1130,6 +1130,7 @@ export async function scanGit(opts: GitScanOptions): Promise<GitScanResult> {
   const summary = progress.finish(extra.join(', ') || undefined);
   const findings = source.finish(result.findings);
   if (source.mode === 'diff' && source.range) await relocateToHead(opts.root, source.range.head, findings);
+  if (st.missing > 0) result.stats.missingObjects = st.missing;
   return {
     ...result,
     findings,

@@ -75,9 +75,12 @@ export function validateGithubInstallation(secret: string): Validity {
   return jsonObject(b64decode(h!)) && jsonObject(b64decode(p!)) ? 'valid' : 'invalid';
 }
 
-/** GitHub fine-grained PATs: `github_pat_` + 22 base62 + `_` + 59 base62 (structure only; no public checksum). */
+/**
+ * GitHub fine-grained PATs: `github_pat_` + 22 base62 + `_` + 59 base62. No public checksum: the layout is a shape,
+ * so a match is 'unknown' (reported, never `validated`), anything else 'invalid'.
+ */
 export function validateGithubFineGrained(secret: string): Validity {
-  return /^github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}$/.test(secret) ? 'valid' : 'invalid';
+  return /^github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}$/.test(secret) ? 'unknown' : 'invalid';
 }
 
 /** npm granular/automation tokens: `npm_` + 30 random base62 + 6-character base62 CRC32, like GitHub's. */
@@ -200,15 +203,15 @@ export function awsAccountIdFromKeyId(keyId: string): string | undefined {
 
 /**
  * AWS access key ids: a known prefix (AKIA long-term, ASIA temporary, ABIA STS service bearer, ACCA context) and 16
- * base32 characters. 'valid' when the embedded account id decodes to 12 digits; the documented `…EXAMPLE` ids and
- * anything off the alphabet are 'invalid'.
+ * base32 characters. Any base32 body decodes to some account id, so that is a shape, not a proof: 'unknown'. The
+ * documented `…EXAMPLE` ids and anything off the alphabet are 'invalid'.
  */
 export function validateAwsKeyId(secret: string): Validity {
   if (!/^(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}$/.test(secret)) return 'invalid';
   if (secret.endsWith('EXAMPLE')) return 'invalid';
   const account = awsAccountIdFromKeyId(secret);
   if (account === undefined) return 'invalid';
-  return account.length === 12 ? 'valid' : 'unknown';
+  return 'unknown';
 }
 
 /** Build a fake AWS key id whose embedded account id is `account` (12 digits): for fixtures. */
@@ -406,7 +409,7 @@ export function validateBase64JsonPayload(payload: string): Validity {
   return jsonObject(b64decode(payload)) ? 'valid' : 'invalid';
 }
 
-/** Azure SAS `sig=`: URL-decoded, it is base64 of a 32-byte HMAC-SHA256. */
+/** Azure SAS `sig=`: URL-decoded, it is base64 of a 32-byte HMAC-SHA256 (a length: 'unknown', else 'invalid'). */
 export function validateAzureSasSignature(sig: string): Validity {
   let raw: string;
   try {
@@ -415,7 +418,7 @@ export function validateAzureSasSignature(sig: string): Validity {
     return 'invalid';
   }
   if (!/^[A-Za-z0-9+/]{43}=$/.test(raw)) return 'invalid';
-  return Buffer.from(raw, 'base64').length === 32 ? 'valid' : 'invalid';
+  return Buffer.from(raw, 'base64').length === 32 ? 'unknown' : 'invalid';
 }
 
 /** Amazon Bedrock long-term API keys: `ABSK` + base64 of `BedrockAPIKey-<id>-at-<account>:<secret>`. */

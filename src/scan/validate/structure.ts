@@ -15,26 +15,10 @@ import {
 } from 'node:crypto';
 import type { Validity } from '../types.ts';
 import { crc24 } from '../../shared/crc24.ts';
+import { isStandIn, shannonEntropy, valueLength } from '../filters.ts';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Small helpers
-
-/** Shannon entropy in bits per character (the engine's measure). */
-export function shannonEntropy(s: string): number {
-  return shannon(s);
-}
-
-function shannon(s: string): number {
-  if (!s) return 0;
-  const counts = new Map<string, number>();
-  for (const c of s) counts.set(c, (counts.get(c) ?? 0) + 1);
-  let h = 0;
-  for (const n of counts.values()) {
-    const p = n / s.length;
-    h -= p * Math.log2(p);
-  }
-  return h;
-}
 
 function b64(s: string): Buffer | undefined {
   const clean = s.replace(/\s+/g, '');
@@ -55,6 +39,15 @@ function jsonObject(buf: Buffer | undefined): Record<string, unknown> | undefine
   } catch {
     return undefined;
   }
+}
+
+/** Base64 that decodes to printable ASCII text (a trailing newline dropped), else undefined. */
+function decodedText(v: string): string | undefined {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(v) || v.length % 4 === 1) return undefined;
+  const text = Buffer.from(v, 'base64')
+    .toString('latin1')
+    .replace(/[\r\n]+$/, '');
+  return /^[\x20-\x7e]+$/.test(text) ? text : undefined;
 }
 
 /** Printable ASCII/UTF-8 text without control characters. */
@@ -172,17 +165,33 @@ export function isPlaceholderPassword(value: string): boolean {
   return false;
 }
 
-/** Validity of a password found in a URL or connection string: 'invalid' for placeholders, else 'valid'. */
+/**
+ * A password that names what it stands for (`master_password`, `old-token`, `expired-auth-token`,
+ * `my-secret-2`) or a short run of digits (`1234`): a stand-in in documentation and tests, not a credential.
+ */
+export function isStandInPassword(value: string): boolean {
+  if (/^[0-9]{1,8}$/.test(value)) return true;
+  const words = value.split(/[-_.\s]+/).filter(Boolean);
+  if (words.length > 0 && words.length <= 5 && words.every((w) => /^[A-Za-z]+[0-9]?$/.test(w)))
+    if (words.some((w) => /^(?:pass(?:word|wd)?|pwd|secret|token|key|auth|credentials?)[0-9]?$/i.test(w))) return true;
+  return false;
+}
+
+/**
+ * A password found in a URL, connection string, netrc or command line: 'invalid' for placeholders and stand-ins,
+ * else 'unknown'. Never 'valid': a password has no structure to prove, so such findings are never `validated`.
+ */
 export function validatePassword(secret: string): Validity {
-  let value = secret;
+  // A value in a string literal ends at its escape sequence: `password {self.token}\n` is `{self.token}`.
+  let value = secret.slice(0, valueLength(secret));
   try {
-    value = decodeURIComponent(secret);
+    value = decodeURIComponent(value);
   } catch {
     // keep the raw text
   }
   if ([...value].length < 4) return 'invalid'; // `https://a:b@host`: documentation, not a credential
   if (OWNED_PREFIXES.test(value)) return 'invalid'; // a token with its own rule (and checksum) in the catalogue
-  return isPlaceholderPassword(value) ? 'invalid' : 'valid';
+  return isPlaceholderPassword(value) || isStandInPassword(value) ? 'invalid' : 'unknown';
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -191,8 +200,9 @@ export function validatePassword(secret: string): Validity {
 const DB_URL = /([a-z][a-z0-9+.-]*):\/\/([^:@/\s]*):([^@\s]+)@([^\s/?#]+)/i;
 
 /**
- * A database URL `scheme://user:password@host…`: 'valid' when the password is not a placeholder (and the host is
- * present), 'invalid' otherwise. Works on the URL or on the password alone.
+ * A database URL `scheme://user:password@host…`: 'unknown' when the password is not a placeholder (and the host is
+ * present), 'invalid' otherwise (never 'valid': nothing here proves structure). Works on the URL or on the password
+ * alone.
  */
 export function validateDbUrl(secret: string, match = ''): Validity {
   const m = DB_URL.exec(match || secret);
@@ -209,7 +219,7 @@ export function validateDbUrl(secret: string, match = ''): Validity {
 // ---------------------------------------------------------------------------------------------------------------
 // Docker registry auth (`"auth": base64(user:pass)`) and .npmrc `_auth`
 
-/** Base64 that decodes to `user:password` with a non-placeholder password. */
+/** Base64 that decodes to `user:password` with a non-placeholder password: 'unknown' (a shape, not a proof). */
 export function validateBasicAuthBase64(secret: string): Validity {
   const buf = b64(secret);
   if (!buf || buf.length < 3) return 'invalid';
@@ -218,7 +228,8 @@ export function validateBasicAuthBase64(secret: string): Validity {
     return 'invalid';
   const i = text.indexOf(':');
   if (i <= 0 || i === text.length - 1) return 'invalid';
-  return isPlaceholderPassword(text.slice(i + 1)) ? 'invalid' : 'valid';
+  const password = text.slice(i + 1);
+  return isPlaceholderPassword(password) || isStandInPassword(password) || password.length < 4 ? 'invalid' : 'unknown';
 }
 
 /** `.npmrc` `_password`: base64 of a non-placeholder password. */
@@ -228,7 +239,7 @@ export function validateBase64Password(secret: string): Validity {
   const text = buf.toString('utf8');
   if (!printable(text) || Buffer.from(text, 'utf8').toString('base64').replace(/=+$/, '') !== secret.replace(/=+$/, ''))
     return 'invalid';
-  return isPlaceholderPassword(text) ? 'invalid' : 'valid';
+  return isPlaceholderPassword(text) || isStandInPassword(text) ? 'invalid' : 'unknown';
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -350,7 +361,8 @@ interface PemBlock {
  * (YAML block scalars). Undefined when the markers disagree or the body is not base64.
  */
 export function parsePem(text: string): PemBlock | undefined {
-  const unescaped = joinStringLiterals(text).replace(/\\r/g, '').replace(/\\n/g, '\n');
+  // `\n` escapes, also doubled (`\\n`: JSON inside a string literal), are newlines.
+  const unescaped = joinStringLiterals(text).replace(/\\+r/g, '').replace(/\\+n/g, '\n');
   const m = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END ([A-Z0-9 ]+)-----/.exec(unescaped);
   if (!m || m[1] !== m[3]) return undefined;
   const headers = new Map<string, string>();
@@ -463,6 +475,62 @@ export function validatePemPrivateKey(secret: string): Validity {
   } catch {
     return 'invalid';
   }
+}
+
+/**
+ * A PEM private key under a label the standard rules do not own (`ECDSA PRIVATE KEY`, `ED25519 PRIVATE KEY`,
+ * `X25519 PRIVATE KEY`…): 'valid' when the body parses as a PKCS#8, SEC1 or PKCS#1 private key, 'unknown' when it
+ * is one well-formed DER SEQUENCE of some other kind, 'invalid' otherwise and for the standard labels.
+ */
+export function validatePemPrivateKeyOtherLabel(secret: string): Validity {
+  const pem = parsePem(secret);
+  if (!pem || !/(?:^| )PRIVATE KEY$/.test(pem.label) || PEM_PRIVATE_LABELS.has(pem.label)) return 'invalid';
+  for (const type of ['pkcs8', 'sec1', 'pkcs1'] as const) {
+    try {
+      if (createPrivateKey({ key: pem.body, format: 'der', type }).type === 'private') return 'valid';
+    } catch {
+      // not this encoding
+    }
+  }
+  // Every private key structure (PKCS#1, SEC1, PKCS#8, DSA) is a SEQUENCE that opens with an INTEGER version of 0
+  // or 1; a public key opens with a SEQUENCE (SubjectPublicKeyInfo) or with its modulus (PKCS#1).
+  const top = derRead(pem.body, 0);
+  if (top?.tag !== 0x30 || top.end !== pem.body.length) return 'invalid';
+  const version = derRead(pem.body, top.start);
+  const small = version?.tag === 0x02 && version.end - version.start === 1 && pem.body[version.start]! <= 1;
+  return small ? 'unknown' : 'invalid';
+}
+
+/** Unix seconds of 2008-01-01 and 2100-01-01: the span a cephx key's creation time falls in. */
+const CEPH_EPOCH = [1199145600, 4102444800] as const;
+
+/**
+ * A cephx secret (`ceph auth get-key`, a keyring's `key = …`, a Kubernetes Secret's `key:`): base64 of 28 bytes,
+ * a little-endian u16 key type 1 (AES), the creation time (u32 seconds, u32 nanoseconds), a u16 length of 16 and
+ * the 16-byte key. 'valid' when that structure holds, 'invalid' otherwise.
+ */
+export function validateCephKey(secret: string): Validity {
+  const buf = b64(secret);
+  if (buf?.length !== 28) return 'invalid';
+  const created = buf.readUInt32LE(2);
+  const ok =
+    buf.readUInt16LE(0) === 1 &&
+    buf.readUInt16LE(10) === 16 &&
+    created >= CEPH_EPOCH[0] &&
+    created < CEPH_EPOCH[1] &&
+    buf.readUInt32LE(6) < 1e9;
+  return ok ? 'valid' : 'invalid';
+}
+
+/** A fake cephx key with a correct structure (fixtures). */
+export function fakeCephKey(seed: string): string {
+  const buf = Buffer.alloc(28);
+  buf.writeUInt16LE(1, 0);
+  buf.writeUInt32LE(1500000000 + (fixtureBytes(`${seed}:t`, 4).readUInt32LE(0) % 200000000), 2);
+  buf.writeUInt32LE(fixtureBytes(`${seed}:n`, 4).readUInt32LE(0) % 1000000000, 6);
+  buf.writeUInt16LE(16, 10);
+  fixtureBytes(seed, 16).copy(buf, 12);
+  return buf.toString('base64');
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -816,7 +884,8 @@ function isCodeNotValue(v: string): boolean {
   if (TYPE_NAMES.test(v)) return true;
   const ident = /^[A-Za-z_$][\w$]*$/;
   const parts = v.replace(/^[!:]+/, '').split(/\||::|\./);
-  if (parts.length > 1 && parts.every((p) => ident.test(p) || p === '')) return true;
+  // A member chain (`a.b`, `.a.b`, `Token::Iterator`): two named parts at least (`.Zk3jP9q` is a value).
+  if (parts.filter((p) => p !== '').length > 1 && parts.every((p) => ident.test(p) || p === '')) return true;
   if (/^[!:]/.test(v) && parts.every((p) => ident.test(p))) return true;
   if (ident.test(v) && /token|secret|passw|pwd|key|credential|auth/i.test(v) && /^[A-Za-z_$]+[0-9]{0,2}$/.test(v))
     return true;
@@ -873,9 +942,21 @@ function isCodeExpression(v: string): boolean {
   return m[1]!.split(/\??\./).every((p) => /^#?[A-Za-z_$][A-Za-z_$]*[0-9]{0,2}[A-Za-z_$]*$/.test(p));
 }
 
-/** Names of tokens that are not credentials: pagination cursors, idempotency and request ids. */
+/**
+ * Names of tokens that are not credentials: pagination cursors (`NextToken`, `ContinuationToken`), idempotency and
+ * request ids (`ClientToken`, `RequestToken`, `PolicyUpdateToken`), sync and change markers, anti-CSRF tokens.
+ */
 const NON_SECRET_TOKEN_NAME =
-  /(?:continuation|next|page|pagination|cursor|client|idempotency)[_.-]?token["'\]]*[ \t]*(?::=|=>|\?=|=|:)/i;
+  /(?:continuation|next|page|pagination|cursor|client|idempotency|request|update|sync|resume|change|marker|csrf|xsrf|challenge|verification|state)[_.-]?token["'\]]*[ \t]*(?::=|=>|\?=|=|:)/i;
+
+/** A protocol nonce: an ACME challenge's `token` (its object names the challenge type), not a credential. */
+const ACME_CHALLENGE = /\b(?:http-01|dns-01|tls-alpn-01)\b|\bacme\b.*challenge|challenge.*\bacme\b/i;
+
+/**
+ * A signing scope or credential scope that names a key id but holds no secret: `AKID/20250101/us-east-1/s3/
+ * aws4_request` (SigV4 `X-Amz-Credential`), `<id>/<date>/<region>/<service>/…`.
+ */
+const CREDENTIAL_SCOPE = /^[A-Za-z0-9]{8,128}\/[0-9]{8}\/[A-Za-z0-9-]+\/[A-Za-z0-9-]+\/[a-z0-9_]+$/;
 
 /** A value that spells out what it stands for (`VERYLONGSECRET…`, `SomeKindOfPassword`, `my-token-value`). */
 const NAMES_ITSELF = /secret|passw(?:or)?d|token/i;
@@ -898,7 +979,7 @@ function sequentialRuns(v: string): number {
  * The generic rule's validator: drops placeholders, references, identifiers, paths, URLs, numbers, UUIDs, git SHAs
  * and values another rule owns; 'unknown' (reported, not validated) otherwise. It never proves a value real.
  */
-export function validateGenericSecret(secret: string, match = ''): Validity {
+export function validateGenericSecret(secret: string, match = '', before = ''): Validity {
   if (secret.length > 200) return 'invalid'; // as written, before percent-decoding (the rule's pattern is open-ended)
   let v = secret;
   if (/%[0-9A-Fa-f]{2}/.test(v)) {
@@ -933,13 +1014,20 @@ export function validateGenericSecret(secret: string, match = ''): Validity {
   if (isIdentifierPhrase(v)) return 'invalid';
   if (NAMES_ITSELF.test(v)) return 'invalid';
   if (NON_SECRET_TOKEN_NAME.test(match)) return 'invalid';
+  if (CREDENTIAL_SCOPE.test(v)) return 'invalid';
+  if (/token["'\]]*[ \t]*[:=]/i.test(match) && ACME_CHALLENGE.test(`${before}${match}`)) return 'invalid';
+  if (/^[*&]+[A-Za-z_][\w.]*$/.test(v)) return 'invalid'; // a pointer dereference or address: `*apiKey`
+  // What the value decodes to must itself be a secret: base64 of `1234\n`, `secret`, `foo:bar` is a stand-in.
+  const decoded = decodedText(v);
+  if (decoded !== undefined && (isStandIn(decoded) || isPlaceholderPassword(decoded) || isStandInPassword(decoded)))
+    return 'invalid';
   if (sequentialRuns(v) >= 2 || /(?:0123|1234|2345|3456|4567|5678|6789|abcde|bcdef|qwert|asdf)/i.test(v))
     return 'invalid';
   // Letters and (digits or symbols), with enough spread to look random.
   const classes =
     Number(/[a-z]/.test(v)) + Number(/[A-Z]/.test(v)) + Number(/[0-9]/.test(v)) + Number(/[^A-Za-z0-9]/.test(v));
   if (classes < 2) return 'invalid';
-  const h = shannon(v);
+  const h = shannonEntropy(v);
   if (h < 3 || (v.length >= 20 && h < 3.5)) return 'invalid';
   return 'unknown';
 }
@@ -1236,11 +1324,11 @@ export function validateMixedCase(secret: string): Validity {
   return /[A-Z]/.test(body) && /[a-z]/.test(body) ? 'unknown' : 'invalid';
 }
 
-/** Adyen API keys: `AQE…` base64, then `-` and base64 of a 32-byte value (`=`-terminated). */
+/** Adyen API keys: `AQE…` base64, then `-` and base64 of a 32-byte value (a layout: 'unknown', else 'invalid'). */
 export function validateAdyenKey(secret: string): Validity {
   const m = /^AQE([A-Za-z0-9+/]+={0,2})-([A-Za-z0-9+/]{43}=)$/.exec(secret);
   if (!m) return 'invalid';
-  return b64(m[2]!)?.length === 32 && (b64(`AQE${m[1]!}`)?.length ?? 0) >= 24 ? 'valid' : 'invalid';
+  return b64(m[2]!)?.length === 32 && (b64(`AQE${m[1]!}`)?.length ?? 0) >= 24 ? 'unknown' : 'invalid';
 }
 
 /** Intercom access tokens: base64 of `tok:<uuid, `-` or `_` separated>` and optional `:…` fields. */

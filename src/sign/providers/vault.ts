@@ -23,6 +23,7 @@ import {
   retryAfterMs,
 } from '../../shared/http.ts';
 import { errorMessage, type RetryOptions, retry } from '../../shared/retry.ts';
+import { checkServiceUrl } from '../service-url.ts';
 import { decodeJwtPayload, describeClaims, type OidcClaims, publicClaims } from '../oidc.ts';
 import { armor } from '../packet.ts';
 import { type KeyMaterial, type KeyProvider, ProviderError } from './types.ts';
@@ -44,6 +45,8 @@ export interface VaultProviderOptions {
   passphraseField?: string;
   /** Path of a PEM file with the CA that signed Vault's certificate. */
   caCertPath?: string;
+  /** Plain http:// to a Vault that is not on this machine is refused unless this is true. */
+  allowInsecureHttp?: boolean;
   /** The PEM text itself (alternative to caCertPath). */
   caCert?: string;
   http?: HttpClient;
@@ -54,6 +57,8 @@ export interface VaultProviderOptions {
   mask?: (secret: string) => void;
   /** Called right after login with what a post step needs to revoke the token; save it as state. */
   onSession?: (session: VaultSession) => void | Promise<void>;
+  /** Called as soon as the token is known to be dead (revoked, or already invalid): clear the saved state. */
+  onSessionEnd?: () => void;
   timeoutMs?: number;
 }
 
@@ -101,24 +106,16 @@ export function sessionFromState(text: string | undefined): VaultSession | undef
   }
 }
 
-/** Normalises the Vault address: no trailing slash, no trailing /v1. */
-export function normalizeVaultUrl(url: string): string {
+/**
+ * Normalises the Vault address: no trailing slash, no trailing /v1. Refuses credentials in it and plain http to
+ * a host that is not loopback (unless allowed), without ever showing the value.
+ */
+export function normalizeVaultUrl(url: string, options: { allowInsecureHttp?: boolean } = {}): string {
   let u: URL;
   try {
-    u = new URL(url.trim());
-  } catch {
-    throw new ProviderError(
-      PROVIDER,
-      'config',
-      `vault-url "${url}" is not a URL (expected https://vault.example.com:8200)`,
-    );
-  }
-  if (u.protocol !== 'https:' && u.protocol !== 'http:') {
-    throw new ProviderError(PROVIDER, 'config', `vault-url must start with https:// (got ${u.protocol})`);
-  }
-  if (u.username || u.password) {
-    // Vault authenticates with the JWT; credentials in the address would only end up in logs.
-    throw new ProviderError(PROVIDER, 'config', 'vault-url must not contain a user name or password');
+    u = checkServiceUrl(url, { name: 'vault-url', allowInsecureHttp: options.allowInsecureHttp ?? false });
+  } catch (e) {
+    throw new ProviderError(PROVIDER, 'config', (e as Error).message);
   }
   let path = u.pathname.replace(/\/+$/, '');
   if (path.endsWith('/v1')) path = path.slice(0, -3);
@@ -196,7 +193,7 @@ export function flattenVaultError(message: string): string {
   return text.length > 300 ? `${text.slice(0, 300)}…` : text;
 }
 
-function scrub(text: string, secrets: readonly string[]): string {
+export function scrub(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const s of secrets) {
     if (s && s.length >= 4) out = out.split(s).join('***');
@@ -204,7 +201,7 @@ function scrub(text: string, secrets: readonly string[]): string {
   return out;
 }
 
-function loadCa(options: { caCert?: string; caCertPath?: string }): string | undefined {
+export function loadCa(options: { caCert?: string; caCertPath?: string }): string | undefined {
   if (options.caCert) return options.caCert;
   if (!options.caCertPath) return undefined;
   let pem: string;
@@ -224,7 +221,7 @@ function loadCa(options: { caCert?: string; caCertPath?: string }): string | und
   return pem;
 }
 
-interface VaultCall {
+export interface VaultCall {
   method: 'GET' | 'POST';
   path: string;
   token?: string;
@@ -232,7 +229,7 @@ interface VaultCall {
   label: string;
 }
 
-interface VaultConn {
+export interface VaultConn {
   url: string;
   namespace?: string;
   ca?: string;
@@ -255,7 +252,7 @@ class TransientStatus extends Error {
 }
 
 /** One Vault API call with retries on transient failures; returns the final non-transient response. */
-async function vaultCall(conn: VaultConn, call: VaultCall): Promise<HttpResponse> {
+export async function vaultCall(conn: VaultConn, call: VaultCall): Promise<HttpResponse> {
   // X-Vault-Request marks an API call as Vault's own clients do (required by Vault Agent's listener).
   const headers: Record<string, string> = { accept: 'application/json', 'x-vault-request': 'true' };
   if (conn.namespace) headers['x-vault-namespace'] = conn.namespace;
@@ -324,7 +321,7 @@ async function vaultCall(conn: VaultConn, call: VaultCall): Promise<HttpResponse
   }
 }
 
-function parseJson(res: HttpResponse, what: string): Record<string, unknown> {
+export function parseJson(res: HttpResponse, what: string): Record<string, unknown> {
   try {
     const parsed = JSON.parse(res.body) as unknown;
     if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
@@ -338,7 +335,7 @@ function parseJson(res: HttpResponse, what: string): Record<string, unknown> {
   );
 }
 
-function nsNote(namespace?: string): string {
+export function nsNote(namespace?: string): string {
   return namespace ? ` in namespace "${namespace}"` : '';
 }
 
@@ -447,6 +444,47 @@ export function loginErrorMessage(
   return { code: 'login-failed', message: `${head} Check the ${where}.\n${claims}` };
 }
 
+/**
+ * JWT login (POST auth/<mount>/login {role, jwt}): returns the Vault token, masked and added to conn.secrets at
+ * once. A refusal becomes a ProviderError listing the token's claims beside the role element to check.
+ */
+export async function vaultLogin(
+  conn: VaultConn,
+  ctx: {
+    role: string;
+    mount: string;
+    namespace?: string;
+    idToken: string;
+    claims: OidcClaims;
+    mask: (secret: string) => void;
+  },
+): Promise<{ token: string; policies: string[]; accessor?: string }> {
+  const loginRes = await vaultCall(conn, {
+    method: 'POST',
+    path: `auth/${ctx.mount}/login`,
+    body: { role: ctx.role, jwt: ctx.idToken },
+    label: 'Vault login',
+  });
+  if (loginRes.status !== 200) {
+    const { code, message } = loginErrorMessage(loginRes.status, vaultErrors(loginRes.body), {
+      role: ctx.role,
+      mount: ctx.mount,
+      ...(ctx.namespace ? { namespace: ctx.namespace } : {}),
+      claims: ctx.claims,
+    });
+    throw new ProviderError(PROVIDER, code, scrub(message, conn.secrets), loginRes.status);
+  }
+  const login = parseJson(loginRes, 'Vault login');
+  const auth = login.auth as { client_token?: unknown; accessor?: unknown; policies?: unknown } | null;
+  const token = typeof auth?.client_token === 'string' ? auth.client_token : '';
+  if (!token) throw new ProviderError(PROVIDER, 'bad-response', 'Vault login: the answer carries no auth.client_token');
+  ctx.mask(token);
+  conn.secrets.push(token);
+  const policies = Array.isArray(auth?.policies) ? auth.policies.filter((p): p is string => typeof p === 'string') : [];
+  conn.log?.(`Logged in to Vault with role "${ctx.role}" (policies: ${policies.join(', ') || 'none'})`);
+  return { token, policies, ...(typeof auth?.accessor === 'string' ? { accessor: auth.accessor } : {}) };
+}
+
 /** Revokes a Vault token (POST auth/token/revoke-self). An already-dead token counts as done. */
 export async function revokeVaultToken(
   session: VaultSession,
@@ -455,7 +493,8 @@ export async function revokeVaultToken(
   let ca: string | undefined = options.caCert;
   if (!ca && session.caCertPath) ca = loadCa({ caCertPath: session.caCertPath });
   const conn: VaultConn = {
-    url: normalizeVaultUrl(session.url),
+    // main checked this address before it logged in (and allow-insecure-http decided about plain http)
+    url: normalizeVaultUrl(session.url, { allowInsecureHttp: true }),
     namespace: session.namespace || undefined,
     ca,
     caCertPath: session.caCertPath,
@@ -497,7 +536,7 @@ export async function revokeSessionState(
 }
 
 export function createVaultProvider(options: VaultProviderOptions): KeyProvider {
-  const url = normalizeVaultUrl(options.url);
+  const url = normalizeVaultUrl(options.url, { allowInsecureHttp: options.allowInsecureHttp ?? false });
   const role = options.role.trim();
   if (!role) throw new ProviderError(PROVIDER, 'config', 'vault-role is required');
   const mount = cleanSegment(options.authMount || 'jwt');
@@ -509,13 +548,15 @@ export function createVaultProvider(options: VaultProviderOptions): KeyProvider 
   const mask = options.mask ?? (() => {});
   if (url.startsWith('http:') && !isLoopbackHost(new URL(url).hostname)) {
     log(
-      `warning: vault-url uses plain http to ${new URL(url).host}: the OIDC token, the Vault token and the private key ` +
-        'would cross the network unencrypted. Use https:// (with vault-ca-cert for a private CA).',
+      `warning: vault-url uses plain http to ${new URL(url).host} (allowed by allow-insecure-http): the OIDC token, ` +
+        'the Vault token and the private key cross the network unencrypted.',
     );
   }
 
   return {
+    kind: 'key-store',
     name: PROVIDER,
+    label: 'Vault',
     async fetchKey(idToken: string): Promise<KeyMaterial> {
       const ca = loadCa(options);
       const conn: VaultConn = {
@@ -537,50 +578,35 @@ export function createVaultProvider(options: VaultProviderOptions): KeyProvider 
       }
 
       // 1. login
-      const loginRes = await vaultCall(conn, {
-        method: 'POST',
-        path: `auth/${mount}/login`,
-        body: { role, jwt: idToken },
-        label: 'Vault login',
-      });
-      if (loginRes.status !== 200) {
-        const { code, message } = loginErrorMessage(loginRes.status, vaultErrors(loginRes.body), {
-          role,
-          mount,
-          namespace,
-          claims,
-        });
-        throw new ProviderError(PROVIDER, code, scrub(message, conn.secrets), loginRes.status);
-      }
-      const login = parseJson(loginRes, 'Vault login');
-      const auth = login.auth as { client_token?: unknown; accessor?: unknown; policies?: unknown } | null;
-      const token = typeof auth?.client_token === 'string' ? auth.client_token : '';
-      if (!token)
-        throw new ProviderError(PROVIDER, 'bad-response', 'Vault login: the answer carries no auth.client_token');
-      mask(token);
-      conn.secrets.push(token);
-      const policies = Array.isArray(auth?.policies) ? auth.policies.filter((p) => typeof p === 'string') : [];
+      const { token, policies, accessor } = await vaultLogin(conn, { role, mount, namespace, idToken, claims, mask });
       const session: VaultSession = { url, token };
       if (namespace) session.namespace = namespace;
       if (options.caCertPath) session.caCertPath = options.caCertPath;
-      if (typeof auth?.accessor === 'string') session.accessor = auth.accessor;
-      log(`Logged in to Vault with role "${role}" (policies: ${policies.join(', ') || 'none'})`);
+      if (accessor) session.accessor = accessor;
       let revoked = false;
-      const revoke = async (): Promise<void> => {
-        if (revoked) return;
-        try {
-          const outcome = await revokeVaultToken(session, {
-            http: conn.http,
-            retry: conn.retry,
-            log,
-            caCert: ca,
-            timeoutMs: conn.timeoutMs,
-          });
-          revoked = true;
-          log(outcome === 'revoked' ? 'Revoked the Vault token' : 'The Vault token was already invalid');
-        } catch (e) {
-          log(`warning: could not revoke the Vault token (the post step will retry): ${errorMessage(e)}`);
-        }
+      let revoking: Promise<void> | undefined;
+      // One revoke at a time: a cancel handler and main's own cleanup share the call in flight.
+      const revoke = (): Promise<void> => {
+        if (revoked) return Promise.resolve();
+        revoking ??= (async () => {
+          try {
+            const outcome = await revokeVaultToken(session, {
+              http: conn.http,
+              retry: conn.retry,
+              log,
+              caCert: ca,
+              timeoutMs: conn.timeoutMs,
+            });
+            revoked = true;
+            options.onSessionEnd?.();
+            log(outcome === 'revoked' ? 'Revoked the Vault token' : 'The Vault token was already invalid');
+          } catch (e) {
+            log(`warning: could not revoke the Vault token (the post step will retry): ${errorMessage(e)}`);
+          } finally {
+            revoking = undefined;
+          }
+        })();
+        return revoking;
       };
 
       try {

@@ -49,17 +49,100 @@ function unescapeProperty(s: string): string {
     .replace(/%25/g, '%');
 }
 
-/** Parses one stdout line as a workflow command, or returns undefined when it is plain output. */
-export function parseWorkflowCommand(line: string): WorkflowCommand | undefined {
-  const m = /^\s*::([A-Za-z][\w-]*)(?: ([^:]*))?::(.*)$/.exec(line);
-  if (!m) return undefined;
+/** Commands the runner has registered (anything else after `::` is plain output), plus the active stop token. */
+export const RUNNER_COMMANDS: readonly string[] = [
+  'add-mask',
+  'add-matcher',
+  'remove-matcher',
+  'add-path',
+  'set-env',
+  'set-output',
+  'save-state',
+  'echo',
+  'debug',
+  'notice',
+  'warning',
+  'error',
+  'group',
+  'endgroup',
+  'stop-commands',
+];
+
+/** Splits printed output into lines as the runner reads them (StreamReader.ReadLine: `\r\n`, `\n` or a lone `\r`). */
+export function runnerLines(text: string): string[] {
+  return text.split(/\r\n|\r|\n/);
+}
+
+/**
+ * Parses one stdout line as the runner does (ActionCommand.TryParseV2): after leading whitespace, `::`, the command
+ * info up to the next `::` (name, then a space and `k=v` properties split on `,`), then the data. Only registered
+ * command names (and `extra`, e.g. the active stop token) are commands; anything else is plain output.
+ */
+export function parseWorkflowCommand(line: string, extra: readonly string[] = []): WorkflowCommand | undefined {
+  const trimmed = line.trimStart();
+  if (!trimmed.startsWith('::')) return undefined;
+  const end = trimmed.indexOf('::', 2);
+  if (end < 0) return undefined;
+  const info = trimmed.slice(2, end);
+  const space = info.indexOf(' ');
+  const command = space < 0 ? info : info.slice(0, space);
+  if (!RUNNER_COMMANDS.includes(command) && !extra.includes(command)) return undefined;
   const properties: Record<string, string> = {};
-  for (const pair of (m[2] ?? '').split(',')) {
-    if (!pair) continue;
-    const eq = pair.indexOf('=');
-    if (eq > 0) properties[pair.slice(0, eq)] = unescapeProperty(pair.slice(eq + 1));
+  if (space >= 0) {
+    for (const pair of info.slice(space + 1).split(',')) {
+      if (!pair) continue;
+      const eq = pair.indexOf('=');
+      if (eq > 0) properties[pair.slice(0, eq)] = unescapeProperty(pair.slice(eq + 1));
+    }
   }
-  return { command: m[1]!, properties, message: unescapeData(m[3]!) };
+  return { command, properties, message: unescapeData(trimmed.slice(end + 2)) };
+}
+
+/**
+ * The legacy form the runner still parses anywhere in a line (ActionCommand.TryParse): `##[name props]data`, with a
+ * registered name. Returns the command name, or undefined.
+ */
+export function parseLegacyCommand(line: string): string | undefined {
+  let at = line.indexOf('##[');
+  while (at >= 0) {
+    const close = line.indexOf(']', at);
+    if (close < 0) return undefined;
+    const info = line.slice(at + 3, close);
+    const space = info.indexOf(' ');
+    const name = space < 0 ? info : info.slice(0, space);
+    if (RUNNER_COMMANDS.includes(name)) return name;
+    at = line.indexOf('##[', at + 3);
+  }
+  return undefined;
+}
+
+/**
+ * Lines of printed output that the runner would parse as a command the project did not mean to issue: any line
+ * with the legacy `##[` form that is not itself a `::` command, and any `::` command whose name is not one of `own` (the commands the action itself issues). A line
+ * inside a `::stop-commands::` block is never a command, as the runner does it.
+ */
+export function foreignCommands(
+  raw: string,
+  own: readonly string[] = ['error', 'warning', 'notice', 'group', 'endgroup', 'debug', 'add-mask'],
+): string[] {
+  const found: string[] = [];
+  let stop: string | undefined;
+  for (const line of runnerLines(raw)) {
+    if (stop !== undefined) {
+      if (parseWorkflowCommand(line, [stop])?.command === stop) stop = undefined;
+      continue;
+    }
+    const cmd = parseWorkflowCommand(line);
+    // The runner tries the legacy form only on a line that is not a `::` command (ActionCommandManager).
+    if (!cmd) {
+      if (line.includes('##[')) found.push(line);
+      continue;
+    }
+    if (cmd.command === 'stop-commands' && !own.includes('stop-commands')) found.push(line);
+    else if (cmd.command === 'stop-commands') stop = cmd.message;
+    else if (!own.includes(cmd.command)) found.push(line);
+  }
+  return found;
 }
 
 export interface Annotation {

@@ -19,6 +19,8 @@
 //   POST|PUT /v1/auth/token/revoke-self            204; the token is really dead afterwards
 //   GET /v1/auth/token/lookup-self                 the token's data (ttl, policies, meta, …)
 //   GET /v1/sys/health                             200 {initialized, sealed:false, standby:false, …}
+//   GET /v1/<transit>/keys/<k>, POST /v1/<transit>/sign/<k>[/<hash>]   transit engine: see vault-transit.ts
+//                                                  (read on keys/<k>, update on sign/<k>… as Vault's ACL requires)
 //
 // X-Vault-Namespace (and a namespace prefix in the path) selects namespaced mounts; tokens belong to the namespace
 // they logged in to and work there and below. Tokens expire after their TTL. Fault injection (`failNext`) answers
@@ -31,6 +33,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createTransitEngine, type TransitEngine, TransitFailure, type TransitMount } from './vault-transit.ts';
 
 export interface JwtRoleConfig {
   role_type?: 'jwt' | 'oidc';
@@ -77,6 +80,8 @@ export interface VaultStandInOptions {
   kv?: KvMount[];
   /** Policies by name (evaluated against paths relative to the token's namespace). */
   policies?: Record<string, PolicyRules>;
+  /** Transit engines with generated signing keys (see vault-transit.ts). */
+  transit?: TransitMount[];
   /** Serve HTTPS with this certificate (PEM). */
   tls?: { cert: string; key: string };
   /** Clock in ms (default Date.now), for expiry tests. */
@@ -127,6 +132,10 @@ export interface VaultStandIn {
   setPolicy(name: string, rules: PolicyRules): void;
   /** How many times a JWKS was fetched (cache behaviour). */
   jwksFetches(): number;
+  /** The transit engines by mount path (their sign records and public keys). */
+  transit: Map<string, TransitEngine>;
+  /** Milliseconds added before every answer (latency tests). */
+  setLatency(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -356,6 +365,13 @@ export async function startVaultStandIn(options: VaultStandInOptions = {}): Prom
   let jwksFetchCount = 0;
   let faults = 0;
   let faultMode: FaultMode = {};
+  let latencyMs = 0;
+  const transit = new Map<string, TransitEngine>();
+  for (const t of options.transit ?? []) {
+    const engine = createTransitEngine(t, now);
+    transit.set(engine.path, engine);
+    namespaces.add(engine.namespace);
+  }
 
   const key = (ns: string, path: string) => `${norm(ns)}|${norm(path)}`;
 
@@ -693,6 +709,21 @@ export async function startVaultStandIn(options: VaultStandInOptions = {}): Prom
         ),
       };
     }
+    // transit: the token and the ACL first (read on keys/<k>, update on sign/<k>…), then the engine
+    for (const engine of transit.values()) {
+      if (engine.namespace !== ns || !path.startsWith(`${engine.path}/`)) continue;
+      const t = authenticate(tokenValue, ns);
+      if (!allowed(t, ns, path, write ? 'update' : 'read')) throw new VaultFailure(403, [PERMISSION_DENIED_MULTI]);
+      try {
+        const out = engine.handle(method, path.slice(engine.path.length + 1), body);
+        return out.data === undefined
+          ? { status: out.status, body: { errors: [] } }
+          : { status: out.status, body: envelope(out.data, 'transit') };
+      } catch (e) {
+        if (e instanceof TransitFailure) throw new VaultFailure(e.status, e.errors);
+        throw e;
+      }
+    }
     // KV v2 read
     for (const [k, secrets] of kvMounts) {
       const [mns, mpath] = k.split('|') as [string, string];
@@ -799,6 +830,7 @@ export async function startVaultStandIn(options: VaultStandInOptions = {}): Prom
             }
           }
           const out = await route(method, path, u.searchParams, ns, tokenValue, body);
+          if (latencyMs > 0) await new Promise((r) => setTimeout(r, latencyMs));
           record.status = out.status;
           send(res, out.status, out.body);
         } catch (e) {
@@ -854,6 +886,10 @@ export async function startVaultStandIn(options: VaultStandInOptions = {}): Prom
       policies.set(name, rules);
     },
     jwksFetches: () => jwksFetchCount,
+    transit,
+    setLatency(ms) {
+      latencyMs = ms;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
