@@ -81,7 +81,7 @@ export async function signFilesRemote(options: RemoteSignFilesOptions): Promise<
         await rm(signature, { force: true });
         throw new Error(`self-check of the signature for ${path} failed: ${(e as Error).message}`);
       }
-      results[i] = { path, signature, sha256: d.sha256, size: d.size };
+      results[i] = { path, signature, sha256: d.sha256, size: d.size, digest, hash: options.key.hash };
     })().catch((e: unknown) => {
       failure ??= e;
     });
