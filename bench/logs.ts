@@ -4,7 +4,8 @@
 // scanning with the built-in rules and decoding), wall time, median of --runs. Target: under 10 s on 2 cores.
 // One validated token is planted in every tenth job, so the findings are checked too.
 //
-// Measured here (2 cores, shared: load average 12–16): median 9.3 s wall (8.3–11.9 s), 3.9 s CPU, peak RSS 240 MiB.
+// Measured here (2 cores, shared: load average 12–16): median 9.3 s wall (8.3–11.9 s), 3.9 s CPU, peak RSS 240 MiB;
+// at load 17–26: 16–23 s wall, 4.2–4.4 s CPU.
 //
 // Options: --jobs N (default 100), --lines N (default 10000), --runs N (default 3).
 import type { spawnSync } from 'node:child_process';

@@ -210,6 +210,10 @@ function formatBytes(n) {
   if (n >= 1024 && n % 1024 === 0) return `${n / 1024} KiB`;
   return `${n} bytes`;
 }
+function readRegularTextFile(path, limits) {
+  const text = readRegularFile(path, limits).toString("utf8");
+  return text.charCodeAt(0) === 65279 ? text.slice(1) : text;
+}
 var FileReadError, OPEN_FLAGS;
 var init_read_file = __esm({
   "src/shared/read-file.ts"() {
@@ -224,2128 +228,6 @@ var init_read_file = __esm({
       }
     };
     OPEN_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY;
-  }
-});
-
-// node_modules/picomatch/lib/constants.js
-var require_constants = __commonJS({
-  "node_modules/picomatch/lib/constants.js"(exports, module) {
-    "use strict";
-    var WIN_SLASH = "\\\\/";
-    var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
-    var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
-    var DOT_LITERAL = "\\.";
-    var PLUS_LITERAL = "\\+";
-    var QMARK_LITERAL = "\\?";
-    var SLASH_LITERAL = "\\/";
-    var ONE_CHAR = "(?=.)";
-    var QMARK = "[^/]";
-    var END_ANCHOR = `(?:${SLASH_LITERAL}|$)`;
-    var START_ANCHOR = `(?:^|${SLASH_LITERAL})`;
-    var DOTS_SLASH = `${DOT_LITERAL}{1,2}${END_ANCHOR}`;
-    var NO_DOT = `(?!${DOT_LITERAL})`;
-    var NO_DOTS = `(?!${START_ANCHOR}${DOTS_SLASH})`;
-    var NO_DOT_SLASH = `(?!${DOT_LITERAL}{0,1}${END_ANCHOR})`;
-    var NO_DOTS_SLASH = `(?!${DOTS_SLASH})`;
-    var QMARK_NO_DOT = `[^.${SLASH_LITERAL}]`;
-    var STAR = `${QMARK}*?`;
-    var SEP = "/";
-    var POSIX_CHARS = {
-      DOT_LITERAL,
-      PLUS_LITERAL,
-      QMARK_LITERAL,
-      SLASH_LITERAL,
-      ONE_CHAR,
-      QMARK,
-      END_ANCHOR,
-      DOTS_SLASH,
-      NO_DOT,
-      NO_DOTS,
-      NO_DOT_SLASH,
-      NO_DOTS_SLASH,
-      QMARK_NO_DOT,
-      STAR,
-      START_ANCHOR,
-      SEP
-    };
-    var WINDOWS_CHARS = {
-      ...POSIX_CHARS,
-      SLASH_LITERAL: `[${WIN_SLASH}]`,
-      QMARK: WIN_NO_SLASH,
-      STAR: `${WIN_NO_SLASH}*?`,
-      DOTS_SLASH: `${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$)`,
-      NO_DOT: `(?!${DOT_LITERAL})`,
-      NO_DOTS: `(?!(?:^|[${WIN_SLASH}])${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
-      NO_DOT_SLASH: `(?!${DOT_LITERAL}{0,1}(?:[${WIN_SLASH}]|$))`,
-      NO_DOTS_SLASH: `(?!${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
-      QMARK_NO_DOT: `[^.${WIN_SLASH}]`,
-      START_ANCHOR: `(?:^|[${WIN_SLASH}])`,
-      END_ANCHOR: `(?:[${WIN_SLASH}]|$)`,
-      SEP: "\\"
-    };
-    var POSIX_REGEX_SOURCE = {
-      __proto__: null,
-      alnum: "a-zA-Z0-9",
-      alpha: "a-zA-Z",
-      ascii: "\\x00-\\x7F",
-      blank: " \\t",
-      cntrl: "\\x00-\\x1F\\x7F",
-      digit: "0-9",
-      graph: "\\x21-\\x7E",
-      lower: "a-z",
-      print: "\\x20-\\x7E ",
-      punct: "\\-!\"#$%&'()\\*+,./:;<=>?@[\\]^_`{|}~",
-      space: " \\t\\r\\n\\v\\f",
-      upper: "A-Z",
-      word: "A-Za-z0-9_",
-      xdigit: "A-Fa-f0-9"
-    };
-    module.exports = {
-      DEFAULT_MAX_EXTGLOB_RECURSION,
-      MAX_LENGTH: 1024 * 64,
-      POSIX_REGEX_SOURCE,
-      // regular expressions
-      REGEX_BACKSLASH: /\\(?![*+?^${}(|)[\]])/g,
-      REGEX_NON_SPECIAL_CHARS: /^[^@![\].,$*+?^{}()|\\/]+/,
-      REGEX_SPECIAL_CHARS: /[-*+?.^${}(|)[\]]/,
-      REGEX_SPECIAL_CHARS_BACKREF: /(\\?)((\W)(\3*))/g,
-      REGEX_SPECIAL_CHARS_GLOBAL: /([-*+?.^${}(|)[\]])/g,
-      REGEX_REMOVE_BACKSLASH: /(?:\[.*?[^\\]\]|\\(?=.))/g,
-      // Replace globs with equivalent patterns to reduce parsing time.
-      REPLACEMENTS: {
-        __proto__: null,
-        "***": "*",
-        "**/**": "**",
-        "**/**/**": "**"
-      },
-      // Digits
-      CHAR_0: 48,
-      /* 0 */
-      CHAR_9: 57,
-      /* 9 */
-      // Alphabet chars.
-      CHAR_UPPERCASE_A: 65,
-      /* A */
-      CHAR_LOWERCASE_A: 97,
-      /* a */
-      CHAR_UPPERCASE_Z: 90,
-      /* Z */
-      CHAR_LOWERCASE_Z: 122,
-      /* z */
-      CHAR_LEFT_PARENTHESES: 40,
-      /* ( */
-      CHAR_RIGHT_PARENTHESES: 41,
-      /* ) */
-      CHAR_ASTERISK: 42,
-      /* * */
-      // Non-alphabetic chars.
-      CHAR_AMPERSAND: 38,
-      /* & */
-      CHAR_AT: 64,
-      /* @ */
-      CHAR_BACKWARD_SLASH: 92,
-      /* \ */
-      CHAR_CARRIAGE_RETURN: 13,
-      /* \r */
-      CHAR_CIRCUMFLEX_ACCENT: 94,
-      /* ^ */
-      CHAR_COLON: 58,
-      /* : */
-      CHAR_COMMA: 44,
-      /* , */
-      CHAR_DOT: 46,
-      /* . */
-      CHAR_DOUBLE_QUOTE: 34,
-      /* " */
-      CHAR_EQUAL: 61,
-      /* = */
-      CHAR_EXCLAMATION_MARK: 33,
-      /* ! */
-      CHAR_FORM_FEED: 12,
-      /* \f */
-      CHAR_FORWARD_SLASH: 47,
-      /* / */
-      CHAR_GRAVE_ACCENT: 96,
-      /* ` */
-      CHAR_HASH: 35,
-      /* # */
-      CHAR_HYPHEN_MINUS: 45,
-      /* - */
-      CHAR_LEFT_ANGLE_BRACKET: 60,
-      /* < */
-      CHAR_LEFT_CURLY_BRACE: 123,
-      /* { */
-      CHAR_LEFT_SQUARE_BRACKET: 91,
-      /* [ */
-      CHAR_LINE_FEED: 10,
-      /* \n */
-      CHAR_NO_BREAK_SPACE: 160,
-      /* \u00A0 */
-      CHAR_PERCENT: 37,
-      /* % */
-      CHAR_PLUS: 43,
-      /* + */
-      CHAR_QUESTION_MARK: 63,
-      /* ? */
-      CHAR_RIGHT_ANGLE_BRACKET: 62,
-      /* > */
-      CHAR_RIGHT_CURLY_BRACE: 125,
-      /* } */
-      CHAR_RIGHT_SQUARE_BRACKET: 93,
-      /* ] */
-      CHAR_SEMICOLON: 59,
-      /* ; */
-      CHAR_SINGLE_QUOTE: 39,
-      /* ' */
-      CHAR_SPACE: 32,
-      /*   */
-      CHAR_TAB: 9,
-      /* \t */
-      CHAR_UNDERSCORE: 95,
-      /* _ */
-      CHAR_VERTICAL_LINE: 124,
-      /* | */
-      CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
-      /* \uFEFF */
-      /**
-       * Create EXTGLOB_CHARS
-       */
-      extglobChars(chars) {
-        return {
-          "!": { type: "negate", open: "(?:(?!(?:", close: `))${chars.STAR})` },
-          "?": { type: "qmark", open: "(?:", close: ")?" },
-          "+": { type: "plus", open: "(?:", close: ")+" },
-          "*": { type: "star", open: "(?:", close: ")*" },
-          "@": { type: "at", open: "(?:", close: ")" }
-        };
-      },
-      /**
-       * Create GLOB_CHARS
-       */
-      globChars(win322) {
-        return win322 === true ? WINDOWS_CHARS : POSIX_CHARS;
-      }
-    };
-  }
-});
-
-// node_modules/picomatch/lib/utils.js
-var require_utils = __commonJS({
-  "node_modules/picomatch/lib/utils.js"(exports) {
-    "use strict";
-    var {
-      REGEX_BACKSLASH,
-      REGEX_REMOVE_BACKSLASH,
-      REGEX_SPECIAL_CHARS,
-      REGEX_SPECIAL_CHARS_GLOBAL
-    } = require_constants();
-    exports.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
-    exports.hasRegexChars = (str3) => REGEX_SPECIAL_CHARS.test(str3);
-    exports.isRegexChar = (str3) => str3.length === 1 && exports.hasRegexChars(str3);
-    exports.escapeRegex = (str3) => str3.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
-    exports.toPosixSlashes = (str3) => str3.replace(REGEX_BACKSLASH, "/");
-    exports.isWindows = () => {
-      if (typeof navigator !== "undefined" && navigator.platform) {
-        const platform = navigator.platform.toLowerCase();
-        return platform === "win32" || platform === "windows";
-      }
-      if (typeof process !== "undefined" && process.platform) {
-        return process.platform === "win32";
-      }
-      return false;
-    };
-    exports.removeBackslashes = (str3) => {
-      return str3.replace(REGEX_REMOVE_BACKSLASH, (match) => {
-        return match === "\\" ? "" : match;
-      });
-    };
-    exports.escapeLast = (input, char, lastIdx) => {
-      const idx = input.lastIndexOf(char, lastIdx);
-      if (idx === -1) return input;
-      if (input[idx - 1] === "\\") return exports.escapeLast(input, char, idx - 1);
-      return `${input.slice(0, idx)}\\${input.slice(idx)}`;
-    };
-    exports.removePrefix = (input, state = {}) => {
-      let output = input;
-      if (output.startsWith("./")) {
-        output = output.slice(2);
-        state.prefix = "./";
-      }
-      return output;
-    };
-    exports.wrapOutput = (input, state = {}, options = {}) => {
-      const prepend = options.contains ? "" : "^";
-      const append = options.contains ? "" : "$";
-      let output = `${prepend}(?:${input})${append}`;
-      if (state.negated === true) {
-        output = `(?:^(?!${output}).*$)`;
-      }
-      return output;
-    };
-    exports.basename = (path, { windows } = {}) => {
-      const segs = path.split(windows ? /[\\/]/ : "/");
-      const last = segs[segs.length - 1];
-      if (last === "") {
-        return segs[segs.length - 2];
-      }
-      return last;
-    };
-  }
-});
-
-// node_modules/picomatch/lib/scan.js
-var require_scan = __commonJS({
-  "node_modules/picomatch/lib/scan.js"(exports, module) {
-    "use strict";
-    var utils = require_utils();
-    var {
-      CHAR_ASTERISK,
-      /* * */
-      CHAR_AT,
-      /* @ */
-      CHAR_BACKWARD_SLASH,
-      /* \ */
-      CHAR_COMMA,
-      /* , */
-      CHAR_DOT,
-      /* . */
-      CHAR_EXCLAMATION_MARK,
-      /* ! */
-      CHAR_FORWARD_SLASH,
-      /* / */
-      CHAR_LEFT_CURLY_BRACE,
-      /* { */
-      CHAR_LEFT_PARENTHESES,
-      /* ( */
-      CHAR_LEFT_SQUARE_BRACKET,
-      /* [ */
-      CHAR_PLUS,
-      /* + */
-      CHAR_QUESTION_MARK,
-      /* ? */
-      CHAR_RIGHT_CURLY_BRACE,
-      /* } */
-      CHAR_RIGHT_PARENTHESES,
-      /* ) */
-      CHAR_RIGHT_SQUARE_BRACKET
-      /* ] */
-    } = require_constants();
-    var isPathSeparator = (code21) => {
-      return code21 === CHAR_FORWARD_SLASH || code21 === CHAR_BACKWARD_SLASH;
-    };
-    var depth = (token2) => {
-      if (token2.isPrefix !== true) {
-        token2.depth = token2.isGlobstar ? Infinity : 1;
-      }
-    };
-    var scan2 = (input, options) => {
-      const opts = options || {};
-      const length = input.length - 1;
-      const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
-      const slashes = [];
-      const tokens = [];
-      const parts = [];
-      let str3 = input;
-      let index2 = -1;
-      let start = 0;
-      let lastIndex = 0;
-      let isBrace = false;
-      let isBracket = false;
-      let isGlob = false;
-      let isExtglob = false;
-      let isGlobstar = false;
-      let braceEscaped = false;
-      let backslashes = false;
-      let negated = false;
-      let negatedExtglob = false;
-      let finished = false;
-      let braces = 0;
-      let prev;
-      let code21;
-      let token2 = { value: "", depth: 0, isGlob: false };
-      const eos = () => index2 >= length;
-      const peek = () => str3.charCodeAt(index2 + 1);
-      const advance = () => {
-        prev = code21;
-        return str3.charCodeAt(++index2);
-      };
-      while (index2 < length) {
-        code21 = advance();
-        let next;
-        if (code21 === CHAR_BACKWARD_SLASH) {
-          backslashes = token2.backslashes = true;
-          code21 = advance();
-          if (code21 === CHAR_LEFT_CURLY_BRACE) {
-            braceEscaped = true;
-          }
-          continue;
-        }
-        if (braceEscaped === true || code21 === CHAR_LEFT_CURLY_BRACE) {
-          braces++;
-          while (eos() !== true && (code21 = advance())) {
-            if (code21 === CHAR_BACKWARD_SLASH) {
-              backslashes = token2.backslashes = true;
-              advance();
-              continue;
-            }
-            if (code21 === CHAR_LEFT_CURLY_BRACE) {
-              braces++;
-              continue;
-            }
-            if (braceEscaped !== true && code21 === CHAR_DOT && (code21 = advance()) === CHAR_DOT) {
-              isBrace = token2.isBrace = true;
-              isGlob = token2.isGlob = true;
-              finished = true;
-              if (scanToEnd === true) {
-                continue;
-              }
-              break;
-            }
-            if (braceEscaped !== true && code21 === CHAR_COMMA) {
-              isBrace = token2.isBrace = true;
-              isGlob = token2.isGlob = true;
-              finished = true;
-              if (scanToEnd === true) {
-                continue;
-              }
-              break;
-            }
-            if (code21 === CHAR_RIGHT_CURLY_BRACE) {
-              braces--;
-              if (braces === 0) {
-                braceEscaped = false;
-                isBrace = token2.isBrace = true;
-                finished = true;
-                break;
-              }
-            }
-          }
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (code21 === CHAR_FORWARD_SLASH) {
-          slashes.push(index2);
-          tokens.push(token2);
-          token2 = { value: "", depth: 0, isGlob: false };
-          if (finished === true) continue;
-          if (prev === CHAR_DOT && index2 === start + 1) {
-            start += 2;
-            continue;
-          }
-          lastIndex = index2 + 1;
-          continue;
-        }
-        if (opts.noext !== true) {
-          const isExtglobChar = code21 === CHAR_PLUS || code21 === CHAR_AT || code21 === CHAR_ASTERISK || code21 === CHAR_QUESTION_MARK || code21 === CHAR_EXCLAMATION_MARK;
-          if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
-            isGlob = token2.isGlob = true;
-            isExtglob = token2.isExtglob = true;
-            finished = true;
-            if (code21 === CHAR_EXCLAMATION_MARK && index2 === start) {
-              negatedExtglob = true;
-            }
-            if (scanToEnd === true) {
-              let parens = 0;
-              while (eos() !== true && (code21 = advance())) {
-                if (code21 === CHAR_BACKWARD_SLASH) {
-                  backslashes = token2.backslashes = true;
-                  advance();
-                  continue;
-                }
-                if (code21 === CHAR_LEFT_PARENTHESES) {
-                  parens++;
-                  continue;
-                }
-                if (code21 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
-                  finished = true;
-                  break;
-                }
-              }
-              continue;
-            }
-            break;
-          }
-        }
-        if (code21 === CHAR_ASTERISK) {
-          if (prev === CHAR_ASTERISK) isGlobstar = token2.isGlobstar = true;
-          isGlob = token2.isGlob = true;
-          finished = true;
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (code21 === CHAR_QUESTION_MARK) {
-          isGlob = token2.isGlob = true;
-          finished = true;
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (code21 === CHAR_LEFT_SQUARE_BRACKET) {
-          while (eos() !== true && (next = advance())) {
-            if (next === CHAR_BACKWARD_SLASH) {
-              backslashes = token2.backslashes = true;
-              advance();
-              continue;
-            }
-            if (next === CHAR_RIGHT_SQUARE_BRACKET) {
-              isBracket = token2.isBracket = true;
-              isGlob = token2.isGlob = true;
-              finished = true;
-              break;
-            }
-          }
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (opts.nonegate !== true && code21 === CHAR_EXCLAMATION_MARK && index2 === start) {
-          negated = token2.negated = true;
-          start++;
-          continue;
-        }
-        if (opts.noparen !== true && code21 === CHAR_LEFT_PARENTHESES) {
-          isGlob = token2.isGlob = true;
-          if (scanToEnd === true) {
-            let parens = 1;
-            while (eos() !== true && (code21 = advance())) {
-              if (code21 === CHAR_BACKWARD_SLASH) {
-                backslashes = token2.backslashes = true;
-                advance();
-                continue;
-              }
-              if (code21 === CHAR_LEFT_PARENTHESES) {
-                parens++;
-                continue;
-              }
-              if (code21 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
-                finished = true;
-                break;
-              }
-            }
-            continue;
-          }
-          break;
-        }
-        if (isGlob === true) {
-          finished = true;
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-      }
-      if (opts.noext === true) {
-        isExtglob = false;
-        isGlob = false;
-      }
-      let base = str3;
-      let prefix = "";
-      let glob = "";
-      if (start > 0) {
-        prefix = str3.slice(0, start);
-        str3 = str3.slice(start);
-        lastIndex -= start;
-      }
-      if (base && isGlob === true && lastIndex > 0) {
-        base = str3.slice(0, lastIndex);
-        glob = str3.slice(lastIndex);
-      } else if (isGlob === true) {
-        base = "";
-        glob = str3;
-      } else {
-        base = str3;
-      }
-      if (base && base !== "" && base !== "/" && base !== str3) {
-        if (isPathSeparator(base.charCodeAt(base.length - 1))) {
-          base = base.slice(0, -1);
-        }
-      }
-      if (opts.unescape === true) {
-        if (glob) glob = utils.removeBackslashes(glob);
-        if (base && backslashes === true) {
-          base = utils.removeBackslashes(base);
-        }
-      }
-      const state = {
-        prefix,
-        input,
-        start,
-        base,
-        glob,
-        isBrace,
-        isBracket,
-        isGlob,
-        isExtglob,
-        isGlobstar,
-        negated,
-        negatedExtglob
-      };
-      if (opts.tokens === true) {
-        state.maxDepth = 0;
-        if (!isPathSeparator(code21)) {
-          tokens.push(token2);
-        }
-        state.tokens = tokens;
-      }
-      if (opts.parts === true || opts.tokens === true) {
-        let prevIndex;
-        for (let idx = 0; idx < slashes.length; idx++) {
-          const n2 = prevIndex !== void 0 ? prevIndex + 1 : start;
-          const i2 = slashes[idx];
-          const value2 = input.slice(n2, i2);
-          if (opts.tokens) {
-            if (idx === 0 && start !== 0) {
-              tokens[idx].isPrefix = true;
-              tokens[idx].value = prefix;
-            } else {
-              tokens[idx].value = value2;
-            }
-            depth(tokens[idx]);
-            state.maxDepth += tokens[idx].depth;
-          }
-          if (i2 >= start) {
-            parts.push(value2);
-            prevIndex = i2;
-          }
-        }
-        const n = prevIndex !== void 0 ? prevIndex + 1 : start;
-        const value = input.slice(n);
-        parts.push(value);
-        if (opts.tokens && prevIndex && prevIndex + 1 < input.length) {
-          tokens[tokens.length - 1].value = value;
-          depth(tokens[tokens.length - 1]);
-          state.maxDepth += tokens[tokens.length - 1].depth;
-        }
-        state.slashes = slashes;
-        state.parts = parts;
-      }
-      return state;
-    };
-    module.exports = scan2;
-  }
-});
-
-// node_modules/picomatch/lib/parse.js
-var require_parse = __commonJS({
-  "node_modules/picomatch/lib/parse.js"(exports, module) {
-    "use strict";
-    var constants3 = require_constants();
-    var utils = require_utils();
-    var {
-      MAX_LENGTH,
-      POSIX_REGEX_SOURCE,
-      REGEX_NON_SPECIAL_CHARS,
-      REGEX_SPECIAL_CHARS_BACKREF,
-      REPLACEMENTS
-    } = constants3;
-    var expandRange = (args, options) => {
-      if (typeof options.expandRange === "function") {
-        return options.expandRange(...args, options);
-      }
-      args.sort();
-      const value = `[${args.join("-")}]`;
-      try {
-        new RegExp(value);
-      } catch (ex) {
-        return args.map((v) => utils.escapeRegex(v)).join("..");
-      }
-      return value;
-    };
-    var syntaxError = (type, char) => {
-      return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
-    };
-    var splitTopLevel = (input) => {
-      const parts = [];
-      let bracket = 0;
-      let paren = 0;
-      let quote = 0;
-      let value = "";
-      let escaped = false;
-      for (const ch of input) {
-        if (escaped === true) {
-          value += ch;
-          escaped = false;
-          continue;
-        }
-        if (ch === "\\") {
-          value += ch;
-          escaped = true;
-          continue;
-        }
-        if (ch === '"') {
-          quote = quote === 1 ? 0 : 1;
-          value += ch;
-          continue;
-        }
-        if (quote === 0) {
-          if (ch === "[") {
-            bracket++;
-          } else if (ch === "]" && bracket > 0) {
-            bracket--;
-          } else if (bracket === 0) {
-            if (ch === "(") {
-              paren++;
-            } else if (ch === ")" && paren > 0) {
-              paren--;
-            } else if (ch === "|" && paren === 0) {
-              parts.push(value);
-              value = "";
-              continue;
-            }
-          }
-        }
-        value += ch;
-      }
-      parts.push(value);
-      return parts;
-    };
-    var isPlainBranch = (branch) => {
-      let escaped = false;
-      for (const ch of branch) {
-        if (escaped === true) {
-          escaped = false;
-          continue;
-        }
-        if (ch === "\\") {
-          escaped = true;
-          continue;
-        }
-        if (/[?*+@!()[\]{}]/.test(ch)) {
-          return false;
-        }
-      }
-      return true;
-    };
-    var normalizeSimpleBranch = (branch) => {
-      let value = branch.trim();
-      let changed = true;
-      while (changed === true) {
-        changed = false;
-        if (/^@\([^\\()[\]{}|]+\)$/.test(value)) {
-          value = value.slice(2, -1);
-          changed = true;
-        }
-      }
-      if (!isPlainBranch(value)) {
-        return;
-      }
-      return value.replace(/\\(.)/g, "$1");
-    };
-    var hasRepeatedCharPrefixOverlap = (branches) => {
-      const values = branches.map(normalizeSimpleBranch).filter(Boolean);
-      for (let i2 = 0; i2 < values.length; i2++) {
-        for (let j = i2 + 1; j < values.length; j++) {
-          const a = values[i2];
-          const b = values[j];
-          const char = a[0];
-          if (!char || a !== char.repeat(a.length) || b !== char.repeat(b.length)) {
-            continue;
-          }
-          if (a === b || a.startsWith(b) || b.startsWith(a)) {
-            return true;
-          }
-        }
-      }
-      return false;
-    };
-    var parseRepeatedExtglob = (pattern, requireEnd = true) => {
-      if (pattern[0] !== "+" && pattern[0] !== "*" || pattern[1] !== "(") {
-        return;
-      }
-      let bracket = 0;
-      let paren = 0;
-      let quote = 0;
-      let escaped = false;
-      for (let i2 = 1; i2 < pattern.length; i2++) {
-        const ch = pattern[i2];
-        if (escaped === true) {
-          escaped = false;
-          continue;
-        }
-        if (ch === "\\") {
-          escaped = true;
-          continue;
-        }
-        if (ch === '"') {
-          quote = quote === 1 ? 0 : 1;
-          continue;
-        }
-        if (quote === 1) {
-          continue;
-        }
-        if (ch === "[") {
-          bracket++;
-          continue;
-        }
-        if (ch === "]" && bracket > 0) {
-          bracket--;
-          continue;
-        }
-        if (bracket > 0) {
-          continue;
-        }
-        if (ch === "(") {
-          paren++;
-          continue;
-        }
-        if (ch === ")") {
-          paren--;
-          if (paren === 0) {
-            if (requireEnd === true && i2 !== pattern.length - 1) {
-              return;
-            }
-            return {
-              type: pattern[0],
-              body: pattern.slice(2, i2),
-              end: i2
-            };
-          }
-        }
-      }
-    };
-    var buildCharClassStar = (chars) => {
-      const source = chars.length === 1 ? utils.escapeRegex(chars[0]) : `[${chars.map((ch) => utils.escapeRegex(ch)).join("")}]`;
-      return `${source}*`;
-    };
-    var getStarExtglobSequenceChars = (pattern) => {
-      let index2 = 0;
-      const chars = [];
-      while (index2 < pattern.length) {
-        const match = parseRepeatedExtglob(pattern.slice(index2), false);
-        if (!match || match.type !== "*") {
-          return;
-        }
-        const branches = splitTopLevel(match.body).map((branch2) => branch2.trim());
-        if (branches.length !== 1) {
-          return;
-        }
-        const branch = normalizeSimpleBranch(branches[0]);
-        if (!branch || branch.length !== 1) {
-          return;
-        }
-        chars.push(branch);
-        index2 += match.end + 1;
-      }
-      if (chars.length < 1) {
-        return;
-      }
-      return chars;
-    };
-    var repeatedExtglobRecursion = (pattern) => {
-      let depth = 0;
-      let value = pattern.trim();
-      let match = parseRepeatedExtglob(value);
-      while (match) {
-        depth++;
-        value = match.body.trim();
-        match = parseRepeatedExtglob(value);
-      }
-      return depth;
-    };
-    var analyzeRepeatedExtglob = (body, options) => {
-      if (options.maxExtglobRecursion === false) {
-        return { risky: false };
-      }
-      const max2 = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants3.DEFAULT_MAX_EXTGLOB_RECURSION;
-      const branches = splitTopLevel(body).map((branch) => branch.trim());
-      if (branches.length > 1) {
-        if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
-          return { risky: true };
-        }
-      }
-      const safeChars = [];
-      let sawStarSequence = false;
-      let combinable = true;
-      for (const branch of branches) {
-        const chars = getStarExtglobSequenceChars(branch);
-        if (chars) {
-          sawStarSequence = true;
-          safeChars.push(...chars);
-          continue;
-        }
-        const literal = normalizeSimpleBranch(branch);
-        if (literal && literal.length === 1) {
-          safeChars.push(literal);
-          continue;
-        }
-        combinable = false;
-        if (repeatedExtglobRecursion(branch) > max2) {
-          return { risky: true };
-        }
-      }
-      if (sawStarSequence) {
-        return combinable ? { risky: true, safeOutput: buildCharClassStar([...new Set(safeChars)]) } : { risky: true };
-      }
-      return { risky: false };
-    };
-    var parse2 = (input, options) => {
-      if (typeof input !== "string") {
-        throw new TypeError("Expected a string");
-      }
-      input = REPLACEMENTS[input] || input;
-      const opts = { ...options };
-      const max2 = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
-      let len = input.length;
-      if (len > max2) {
-        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max2}`);
-      }
-      const bos = { type: "bos", value: "", output: opts.prepend || "" };
-      const tokens = [bos];
-      const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants3.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants3.extglobChars(PLATFORM_CHARS);
-      const {
-        DOT_LITERAL,
-        PLUS_LITERAL,
-        SLASH_LITERAL,
-        ONE_CHAR,
-        DOTS_SLASH,
-        NO_DOT,
-        NO_DOT_SLASH,
-        NO_DOTS_SLASH,
-        QMARK,
-        QMARK_NO_DOT,
-        STAR,
-        START_ANCHOR
-      } = PLATFORM_CHARS;
-      const globstar = (opts2) => {
-        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
-      };
-      const nodot = opts.dot ? "" : NO_DOT;
-      const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
-      let star = opts.bash === true ? globstar(opts) : STAR;
-      if (opts.capture) {
-        star = `(${star})`;
-      }
-      if (typeof opts.noext === "boolean") {
-        opts.noextglob = opts.noext;
-      }
-      const state = {
-        input,
-        index: -1,
-        start: 0,
-        dot: opts.dot === true,
-        consumed: "",
-        output: "",
-        prefix: "",
-        backtrack: false,
-        negated: false,
-        brackets: 0,
-        braces: 0,
-        parens: 0,
-        quotes: 0,
-        globstar: false,
-        tokens
-      };
-      input = utils.removePrefix(input, state);
-      len = input.length;
-      const extglobs = [];
-      const braces = [];
-      const stack = [];
-      let prev = bos;
-      let value;
-      const eos = () => state.index === len - 1;
-      const peek = state.peek = (n = 1) => input[state.index + n];
-      const advance = state.advance = () => input[++state.index] || "";
-      const remaining = () => input.slice(state.index + 1);
-      const consume = (value2 = "", num3 = 0) => {
-        state.consumed += value2;
-        state.index += num3;
-      };
-      const append = (token2) => {
-        state.output += token2.output != null ? token2.output : token2.value;
-        consume(token2.value);
-      };
-      const negate = () => {
-        let count = 1;
-        while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
-          advance();
-          state.start++;
-          count++;
-        }
-        if (count % 2 === 0) {
-          return false;
-        }
-        state.negated = true;
-        state.start++;
-        return true;
-      };
-      const increment = (type) => {
-        state[type]++;
-        stack.push(type);
-      };
-      const decrement = (type) => {
-        state[type]--;
-        stack.pop();
-      };
-      const push = (tok) => {
-        if (prev.type === "globstar") {
-          const isBrace = state.braces > 0 && (tok.type === "comma" || tok.type === "brace");
-          const isExtglob = tok.extglob === true || extglobs.length && (tok.type === "pipe" || tok.type === "paren");
-          if (tok.type !== "slash" && tok.type !== "paren" && !isBrace && !isExtglob) {
-            state.output = state.output.slice(0, -prev.output.length);
-            prev.type = "star";
-            prev.value = "*";
-            prev.output = star;
-            state.output += prev.output;
-          }
-        }
-        if (extglobs.length && tok.type !== "paren") {
-          extglobs[extglobs.length - 1].inner += tok.value;
-        }
-        if (tok.value || tok.output) append(tok);
-        if (prev && prev.type === "text" && tok.type === "text") {
-          prev.output = (prev.output || prev.value) + tok.value;
-          prev.value += tok.value;
-          return;
-        }
-        tok.prev = prev;
-        tokens.push(tok);
-        prev = tok;
-      };
-      const extglobOpen = (type, value2) => {
-        const token2 = { ...EXTGLOB_CHARS[value2], conditions: 1, inner: "" };
-        token2.prev = prev;
-        token2.parens = state.parens;
-        token2.output = state.output;
-        token2.startIndex = state.index;
-        token2.tokensIndex = tokens.length;
-        const output = (opts.capture ? "(" : "") + token2.open;
-        increment("parens");
-        push({ type, value: value2, output: state.output ? "" : ONE_CHAR });
-        push({ type: "paren", extglob: true, value: advance(), output });
-        extglobs.push(token2);
-      };
-      const extglobClose = (token2) => {
-        const literal = input.slice(token2.startIndex, state.index + 1);
-        const body = input.slice(token2.startIndex + 2, state.index);
-        const analysis = analyzeRepeatedExtglob(body, opts);
-        if ((token2.type === "plus" || token2.type === "star") && analysis.risky) {
-          const safeOutput = analysis.safeOutput ? (token2.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open2 = tokens[token2.tokensIndex];
-          open2.type = "text";
-          open2.value = literal;
-          open2.output = safeOutput || utils.escapeRegex(literal);
-          for (let i2 = token2.tokensIndex + 1; i2 < tokens.length; i2++) {
-            tokens[i2].value = "";
-            tokens[i2].output = "";
-            delete tokens[i2].suffix;
-          }
-          state.output = token2.output + open2.output;
-          state.backtrack = true;
-          push({ type: "paren", extglob: true, value, output: "" });
-          decrement("parens");
-          return;
-        }
-        let output = token2.close + (opts.capture ? ")" : "");
-        let rest;
-        if (token2.type === "negate") {
-          let extglobStar = star;
-          if (token2.inner && token2.inner.length > 1 && token2.inner.includes("/")) {
-            extglobStar = globstar(opts);
-          }
-          if (extglobStar !== star || eos() || /^\)+$/.test(remaining())) {
-            output = token2.close = `)$))${extglobStar}`;
-          }
-          if (token2.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-            const expression = parse2(rest, { ...options, fastpaths: false }).output;
-            output = token2.close = `)${expression})${extglobStar})`;
-          }
-          if (token2.prev.type === "bos") {
-            state.negatedExtglob = true;
-          }
-        }
-        push({ type: "paren", extglob: true, value, output });
-        decrement("parens");
-      };
-      if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
-        let backslashes = false;
-        let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc, chars, first, rest, index2) => {
-          if (first === "\\") {
-            backslashes = true;
-            return m;
-          }
-          if (first === "?") {
-            if (esc) {
-              return esc + first + (rest ? QMARK.repeat(rest.length) : "");
-            }
-            if (index2 === 0) {
-              return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : "");
-            }
-            return QMARK.repeat(chars.length);
-          }
-          if (first === ".") {
-            return DOT_LITERAL.repeat(chars.length);
-          }
-          if (first === "*") {
-            if (esc) {
-              return esc + first + (rest ? star : "");
-            }
-            return star;
-          }
-          return esc ? m : `\\${m}`;
-        });
-        if (backslashes === true) {
-          if (opts.unescape === true) {
-            output = output.replace(/\\/g, "");
-          } else {
-            output = output.replace(/\\+/g, (m) => {
-              return m.length % 2 === 0 ? "\\\\" : m ? "\\" : "";
-            });
-          }
-        }
-        if (output === input && opts.contains === true) {
-          state.output = input;
-          return state;
-        }
-        state.output = utils.wrapOutput(output, state, options);
-        return state;
-      }
-      while (!eos()) {
-        value = advance();
-        if (value === "\0") {
-          continue;
-        }
-        if (value === "\\") {
-          const next = peek();
-          if (next === "/" && opts.bash !== true) {
-            continue;
-          }
-          if (next === "." || next === ";") {
-            continue;
-          }
-          if (!next) {
-            value += "\\";
-            push({ type: "text", value });
-            continue;
-          }
-          const match = /^\\+/.exec(remaining());
-          let slashes = 0;
-          if (match && match[0].length > 2) {
-            slashes = match[0].length;
-            state.index += slashes;
-            if (slashes % 2 !== 0) {
-              value += "\\";
-            }
-          }
-          if (opts.unescape === true) {
-            value = advance();
-          } else {
-            value += advance();
-          }
-          if (state.brackets === 0) {
-            push({ type: "text", value });
-            continue;
-          }
-        }
-        if (state.brackets > 0 && (value !== "]" || prev.value === "[" || prev.value === "[^")) {
-          if (opts.posix !== false && value === ":") {
-            const inner = prev.value.slice(1);
-            if (inner.includes("[")) {
-              prev.posix = true;
-              if (inner.includes(":")) {
-                const idx = prev.value.lastIndexOf("[");
-                const pre = prev.value.slice(0, idx);
-                const rest2 = prev.value.slice(idx + 2);
-                const posix = POSIX_REGEX_SOURCE[rest2];
-                if (posix) {
-                  prev.value = pre + posix;
-                  state.backtrack = true;
-                  advance();
-                  if (!bos.output && tokens.indexOf(prev) === 1) {
-                    bos.output = ONE_CHAR;
-                  }
-                  continue;
-                }
-              }
-            }
-          }
-          if (value === "[" && peek() !== ":" || value === "-" && peek() === "]") {
-            value = `\\${value}`;
-          }
-          if (value === "]" && (prev.value === "[" || prev.value === "[^")) {
-            value = `\\${value}`;
-          }
-          if (opts.posix === true && value === "!" && prev.value === "[") {
-            value = "^";
-          }
-          prev.value += value;
-          append({ value });
-          continue;
-        }
-        if (state.quotes === 1 && value !== '"') {
-          value = utils.escapeRegex(value);
-          prev.value += value;
-          append({ value });
-          continue;
-        }
-        if (value === '"') {
-          state.quotes = state.quotes === 1 ? 0 : 1;
-          if (opts.keepQuotes === true) {
-            push({ type: "text", value });
-          }
-          continue;
-        }
-        if (value === "(") {
-          increment("parens");
-          push({ type: "paren", value });
-          continue;
-        }
-        if (value === ")") {
-          if (state.parens === 0 && opts.strictBrackets === true) {
-            throw new SyntaxError(syntaxError("opening", "("));
-          }
-          const extglob = extglobs[extglobs.length - 1];
-          if (extglob && state.parens === extglob.parens + 1) {
-            extglobClose(extglobs.pop());
-            continue;
-          }
-          push({ type: "paren", value, output: state.parens ? ")" : "\\)" });
-          decrement("parens");
-          continue;
-        }
-        if (value === "[") {
-          if (opts.nobracket === true || !remaining().includes("]")) {
-            if (opts.nobracket !== true && opts.strictBrackets === true) {
-              throw new SyntaxError(syntaxError("closing", "]"));
-            }
-            value = `\\${value}`;
-          } else {
-            increment("brackets");
-          }
-          push({ type: "bracket", value });
-          continue;
-        }
-        if (value === "]") {
-          if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
-            push({ type: "text", value, output: `\\${value}` });
-            continue;
-          }
-          if (state.brackets === 0) {
-            if (opts.strictBrackets === true) {
-              throw new SyntaxError(syntaxError("opening", "["));
-            }
-            push({ type: "text", value, output: `\\${value}` });
-            continue;
-          }
-          decrement("brackets");
-          const prevValue = prev.value.slice(1);
-          if (prev.posix !== true && prevValue[0] === "^" && !prevValue.includes("/")) {
-            value = `/${value}`;
-          }
-          prev.value += value;
-          append({ value });
-          if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
-            continue;
-          }
-          const escaped = utils.escapeRegex(prev.value);
-          state.output = state.output.slice(0, -prev.value.length);
-          if (opts.literalBrackets === true) {
-            state.output += escaped;
-            prev.value = escaped;
-            continue;
-          }
-          prev.value = `(${capture}${escaped}|${prev.value})`;
-          state.output += prev.value;
-          continue;
-        }
-        if (value === "{" && opts.nobrace !== true) {
-          increment("braces");
-          const open2 = {
-            type: "brace",
-            value,
-            output: "(",
-            outputIndex: state.output.length,
-            tokensIndex: state.tokens.length
-          };
-          braces.push(open2);
-          push(open2);
-          continue;
-        }
-        if (value === "}") {
-          const brace = braces[braces.length - 1];
-          if (opts.nobrace === true || !brace) {
-            push({ type: "text", value, output: value });
-            continue;
-          }
-          let output = ")";
-          if (brace.dots === true) {
-            const arr = tokens.slice();
-            const range = [];
-            for (let i2 = arr.length - 1; i2 >= 0; i2--) {
-              tokens.pop();
-              if (arr[i2].type === "brace") {
-                break;
-              }
-              if (arr[i2].type !== "dots") {
-                range.unshift(arr[i2].value);
-              }
-            }
-            output = expandRange(range, opts);
-            state.backtrack = true;
-          }
-          if (brace.comma !== true && brace.dots !== true) {
-            const out = state.output.slice(0, brace.outputIndex);
-            const toks = state.tokens.slice(brace.tokensIndex);
-            brace.value = brace.output = "\\{";
-            value = output = "\\}";
-            state.output = out;
-            for (const t of toks) {
-              state.output += t.output || t.value;
-            }
-          }
-          push({ type: "brace", value, output });
-          decrement("braces");
-          braces.pop();
-          continue;
-        }
-        if (value === "|") {
-          if (extglobs.length > 0) {
-            extglobs[extglobs.length - 1].conditions++;
-          }
-          push({ type: "text", value });
-          continue;
-        }
-        if (value === ",") {
-          let output = value;
-          const brace = braces[braces.length - 1];
-          if (brace && stack[stack.length - 1] === "braces") {
-            brace.comma = true;
-            output = "|";
-          }
-          push({ type: "comma", value, output });
-          continue;
-        }
-        if (value === "/") {
-          if (prev.type === "dot" && state.index === state.start + 1) {
-            state.start = state.index + 1;
-            state.consumed = "";
-            state.output = "";
-            tokens.pop();
-            prev = bos;
-            continue;
-          }
-          push({ type: "slash", value, output: SLASH_LITERAL });
-          continue;
-        }
-        if (value === ".") {
-          if (state.braces > 0 && prev.type === "dot") {
-            if (prev.value === ".") prev.output = DOT_LITERAL;
-            const brace = braces[braces.length - 1];
-            prev.type = "dots";
-            prev.output += value;
-            prev.value += value;
-            brace.dots = true;
-            continue;
-          }
-          if (state.braces + state.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
-            push({ type: "text", value, output: DOT_LITERAL });
-            continue;
-          }
-          push({ type: "dot", value, output: DOT_LITERAL });
-          continue;
-        }
-        if (value === "?") {
-          const isGroup = prev && prev.value === "(";
-          if (!isGroup && opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            extglobOpen("qmark", value);
-            continue;
-          }
-          if (prev && prev.type === "paren") {
-            const next = peek();
-            let output = value;
-            if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
-              output = `\\${value}`;
-            }
-            push({ type: "text", value, output });
-            continue;
-          }
-          if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
-            push({ type: "qmark", value, output: QMARK_NO_DOT });
-            continue;
-          }
-          push({ type: "qmark", value, output: QMARK });
-          continue;
-        }
-        if (value === "!") {
-          if (opts.noextglob !== true && peek() === "(") {
-            if (peek(2) !== "?" || !/[!=<:]/.test(peek(3))) {
-              extglobOpen("negate", value);
-              continue;
-            }
-          }
-          if (opts.nonegate !== true && state.index === 0) {
-            negate();
-            continue;
-          }
-        }
-        if (value === "+") {
-          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            extglobOpen("plus", value);
-            continue;
-          }
-          if (prev && prev.value === "(" || opts.regex === false) {
-            push({ type: "plus", value, output: PLUS_LITERAL });
-            continue;
-          }
-          if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state.parens > 0) {
-            push({ type: "plus", value });
-            continue;
-          }
-          push({ type: "plus", value: PLUS_LITERAL });
-          continue;
-        }
-        if (value === "@") {
-          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            push({ type: "at", extglob: true, value, output: "" });
-            continue;
-          }
-          push({ type: "text", value });
-          continue;
-        }
-        if (value !== "*") {
-          if (value === "$" || value === "^") {
-            value = `\\${value}`;
-          }
-          const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
-          if (match) {
-            value += match[0];
-            state.index += match[0].length;
-          }
-          push({ type: "text", value });
-          continue;
-        }
-        if (prev && (prev.type === "globstar" || prev.star === true)) {
-          prev.type = "star";
-          prev.star = true;
-          prev.value += value;
-          prev.output = star;
-          state.backtrack = true;
-          state.globstar = true;
-          consume(value);
-          continue;
-        }
-        let rest = remaining();
-        if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
-          extglobOpen("star", value);
-          continue;
-        }
-        if (prev.type === "star") {
-          if (opts.noglobstar === true) {
-            consume(value);
-            continue;
-          }
-          const prior = prev.prev;
-          const before = prior.prev;
-          const isStart = prior.type === "slash" || prior.type === "bos";
-          const afterStar = before && (before.type === "star" || before.type === "globstar");
-          if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
-            push({ type: "star", value, output: "" });
-            continue;
-          }
-          const isBrace = state.braces > 0 && (prior.type === "comma" || prior.type === "brace");
-          const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
-          if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
-            push({ type: "star", value, output: "" });
-            continue;
-          }
-          while (rest.slice(0, 3) === "/**") {
-            const after = input[state.index + 4];
-            if (after && after !== "/") {
-              break;
-            }
-            rest = rest.slice(3);
-            consume("/**", 3);
-          }
-          const isEnd = eos() || state.parens > 0 && rest === ")".repeat(state.parens) && !extglobs.some((extglob) => extglob.type === "negate");
-          if (prior.type === "bos" && eos()) {
-            prev.type = "globstar";
-            prev.value += value;
-            prev.output = globstar(opts);
-            state.output = prev.output;
-            state.globstar = true;
-            consume(value);
-            continue;
-          }
-          if (prior.type === "slash" && prior.prev.type !== "bos" && !afterStar && isEnd) {
-            state.output = state.output.slice(0, -(prior.output + prev.output).length);
-            prior.output = `(?:${prior.output}`;
-            prev.type = "globstar";
-            prev.output = globstar(opts) + (opts.strictSlashes ? ")" : "|$)");
-            prev.value += value;
-            state.globstar = true;
-            state.output += prior.output + prev.output;
-            consume(value);
-            continue;
-          }
-          if (prior.type === "slash" && prior.prev.type !== "bos" && rest[0] === "/") {
-            const end = rest[1] !== void 0 ? "|$" : "";
-            state.output = state.output.slice(0, -(prior.output + prev.output).length);
-            prior.output = `(?:${prior.output}`;
-            prev.type = "globstar";
-            prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
-            prev.value += value;
-            state.output += prior.output + prev.output;
-            state.globstar = true;
-            consume(value + advance());
-            push({ type: "slash", value: "/", output: "" });
-            continue;
-          }
-          if (prior.type === "bos" && rest[0] === "/") {
-            prev.type = "globstar";
-            prev.value += value;
-            prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
-            state.output = prev.output;
-            state.globstar = true;
-            consume(value + advance());
-            push({ type: "slash", value: "/", output: "" });
-            continue;
-          }
-          state.output = state.output.slice(0, -prev.output.length);
-          prev.type = "globstar";
-          prev.output = globstar(opts);
-          prev.value += value;
-          state.output += prev.output;
-          state.globstar = true;
-          consume(value);
-          continue;
-        }
-        const token2 = { type: "star", value, output: star };
-        if (opts.bash === true) {
-          token2.output = ".*?";
-          if (prev.type === "bos" || prev.type === "slash") {
-            token2.output = nodot + token2.output;
-          }
-          push(token2);
-          continue;
-        }
-        if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
-          token2.output = value;
-          push(token2);
-          continue;
-        }
-        if (state.index === state.start || prev.type === "slash" || prev.type === "dot") {
-          if (prev.type === "dot") {
-            state.output += NO_DOT_SLASH;
-            prev.output += NO_DOT_SLASH;
-          } else if (opts.dot === true) {
-            state.output += NO_DOTS_SLASH;
-            prev.output += NO_DOTS_SLASH;
-          } else {
-            state.output += nodot;
-            prev.output += nodot;
-          }
-          if (peek() !== "*") {
-            state.output += ONE_CHAR;
-            prev.output += ONE_CHAR;
-          }
-        }
-        push(token2);
-      }
-      while (state.brackets > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
-        state.output = utils.escapeLast(state.output, "[");
-        decrement("brackets");
-      }
-      while (state.parens > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", ")"));
-        state.output = utils.escapeLast(state.output, "(");
-        decrement("parens");
-      }
-      while (state.braces > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "}"));
-        state.output = utils.escapeLast(state.output, "{");
-        decrement("braces");
-      }
-      if (opts.strictSlashes !== true && (prev.type === "star" || prev.type === "bracket")) {
-        push({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
-      }
-      if (state.backtrack === true) {
-        state.output = "";
-        for (const token2 of state.tokens) {
-          state.output += token2.output != null ? token2.output : token2.value;
-          if (token2.suffix) {
-            state.output += token2.suffix;
-          }
-        }
-      }
-      return state;
-    };
-    parse2.fastpaths = (input, options) => {
-      const opts = { ...options };
-      const max2 = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
-      const len = input.length;
-      if (len > max2) {
-        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max2}`);
-      }
-      input = REPLACEMENTS[input] || input;
-      const {
-        DOT_LITERAL,
-        SLASH_LITERAL,
-        ONE_CHAR,
-        DOTS_SLASH,
-        NO_DOT,
-        NO_DOTS,
-        NO_DOTS_SLASH,
-        STAR,
-        START_ANCHOR
-      } = constants3.globChars(opts.windows);
-      const nodot = opts.dot ? NO_DOTS : NO_DOT;
-      const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
-      const capture = opts.capture ? "" : "?:";
-      const state = { negated: false, prefix: "" };
-      let star = opts.bash === true ? ".*?" : STAR;
-      if (opts.capture) {
-        star = `(${star})`;
-      }
-      const globstar = (opts2) => {
-        if (opts2.noglobstar === true) return star;
-        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
-      };
-      const create = (str3) => {
-        switch (str3) {
-          case "*":
-            return `${nodot}${ONE_CHAR}${star}`;
-          case ".*":
-            return `${DOT_LITERAL}${ONE_CHAR}${star}`;
-          case "*.*":
-            return `${nodot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
-          case "*/*":
-            return `${nodot}${star}${SLASH_LITERAL}${ONE_CHAR}${slashDot}${star}`;
-          case "**":
-            return nodot + globstar(opts);
-          case "**/*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${ONE_CHAR}${star}`;
-          case "**/*.*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
-          case "**/.*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
-          default: {
-            const match = /^(.*?)\.(\w+)$/.exec(str3);
-            if (!match) return;
-            const source2 = create(match[1]);
-            if (!source2) return;
-            return source2 + DOT_LITERAL + match[2];
-          }
-        }
-      };
-      const output = utils.removePrefix(input, state);
-      let source = create(output);
-      if (source && opts.strictSlashes !== true) {
-        source += `${SLASH_LITERAL}?`;
-      }
-      return source;
-    };
-    module.exports = parse2;
-  }
-});
-
-// node_modules/picomatch/lib/picomatch.js
-var require_picomatch = __commonJS({
-  "node_modules/picomatch/lib/picomatch.js"(exports, module) {
-    "use strict";
-    var scan2 = require_scan();
-    var parse2 = require_parse();
-    var utils = require_utils();
-    var constants3 = require_constants();
-    var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch3 = (glob, options, returnState = false) => {
-      if (Array.isArray(glob)) {
-        const fns = glob.map((input) => picomatch3(input, options, returnState));
-        const arrayMatcher = (str3) => {
-          for (const isMatch of fns) {
-            const state2 = isMatch(str3);
-            if (state2) return state2;
-          }
-          return false;
-        };
-        return arrayMatcher;
-      }
-      const isState2 = isObject(glob) && glob.tokens && glob.input;
-      if (glob === "" || typeof glob !== "string" && !isState2) {
-        throw new TypeError("Expected pattern to be a non-empty string");
-      }
-      const opts = options || {};
-      const posix = opts.windows;
-      const regex = isState2 ? picomatch3.compileRe(glob, options) : picomatch3.makeRe(glob, options, false, true);
-      const state = regex.state;
-      delete regex.state;
-      let isIgnored = () => false;
-      if (opts.ignore) {
-        const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-        isIgnored = picomatch3(opts.ignore, ignoreOpts, returnState);
-      }
-      const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch3.test(input, regex, options, { glob, posix });
-        const result = { glob, state, regex, posix, input, output, match, isMatch };
-        if (typeof opts.onResult === "function") {
-          opts.onResult(result);
-        }
-        if (isMatch === false) {
-          result.isMatch = false;
-          return returnObject ? result : false;
-        }
-        if (isIgnored(input)) {
-          if (typeof opts.onIgnore === "function") {
-            opts.onIgnore(result);
-          }
-          result.isMatch = false;
-          return returnObject ? result : false;
-        }
-        if (typeof opts.onMatch === "function") {
-          opts.onMatch(result);
-        }
-        return returnObject ? result : true;
-      };
-      if (returnState) {
-        matcher.state = state;
-      }
-      return matcher;
-    };
-    picomatch3.test = (input, regex, options, { glob, posix } = {}) => {
-      if (typeof input !== "string") {
-        throw new TypeError("Expected input to be a string");
-      }
-      if (input === "") {
-        return { isMatch: false, output: "" };
-      }
-      const opts = options || {};
-      const format = opts.format || (posix ? utils.toPosixSlashes : null);
-      let match = input === glob;
-      let output = match && format ? format(input) : input;
-      if (match === false) {
-        output = format ? format(input) : input;
-        match = output === glob;
-      }
-      if (match === false || opts.capture === true) {
-        if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch3.matchBase(input, regex, options, posix);
-        } else {
-          match = regex.exec(output);
-        }
-      }
-      return { isMatch: Boolean(match), match, output };
-    };
-    picomatch3.matchBase = (input, glob, options, posix = options && options.windows) => {
-      const regex = glob instanceof RegExp ? glob : picomatch3.makeRe(glob, options);
-      return regex.test(utils.basename(input, { windows: posix }));
-    };
-    picomatch3.isMatch = (str3, patterns, options) => picomatch3(patterns, options)(str3);
-    picomatch3.parse = (pattern, options) => {
-      if (Array.isArray(pattern)) return pattern.map((p) => picomatch3.parse(p, options));
-      return parse2(pattern, { ...options, fastpaths: false });
-    };
-    picomatch3.scan = (input, options) => scan2(input, options);
-    picomatch3.compileRe = (state, options, returnOutput = false, returnState = false) => {
-      if (returnOutput === true) {
-        return state.output;
-      }
-      const opts = options || {};
-      const prepend = opts.contains ? "" : "^";
-      const append = opts.contains ? "" : "$";
-      let source = `${prepend}(?:${state.output})${append}`;
-      if (state && state.negated === true) {
-        source = `^(?!${source}).*$`;
-      }
-      const regex = picomatch3.toRegex(source, options);
-      if (returnState === true) {
-        regex.state = state;
-      }
-      return regex;
-    };
-    picomatch3.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
-      if (!input || typeof input !== "string") {
-        throw new TypeError("Expected a non-empty string");
-      }
-      let parsed = { negated: false, fastpaths: true };
-      if (options.fastpaths !== false && (input[0] === "." || input[0] === "*")) {
-        parsed.output = parse2.fastpaths(input, options);
-      }
-      if (!parsed.output) {
-        parsed = parse2(input, options);
-      }
-      return picomatch3.compileRe(parsed, options, returnOutput, returnState);
-    };
-    picomatch3.toRegex = (source, options) => {
-      try {
-        const opts = options || {};
-        return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
-      } catch (err2) {
-        if (options && options.debug === true) throw err2;
-        return /$^/;
-      }
-    };
-    picomatch3.constants = constants3;
-    module.exports = picomatch3;
-  }
-});
-
-// node_modules/picomatch/index.js
-var require_picomatch2 = __commonJS({
-  "node_modules/picomatch/index.js"(exports, module) {
-    "use strict";
-    var pico = require_picomatch();
-    var utils = require_utils();
-    function picomatch3(glob, options, returnState = false) {
-      if (options && (options.windows === null || options.windows === void 0)) {
-        options = { ...options, windows: utils.isWindows() };
-      }
-      return pico(glob, options, returnState);
-    }
-    Object.assign(picomatch3, pico);
-    module.exports = picomatch3;
-  }
-});
-
-// src/scan/archive.ts
-import { readFile } from "node:fs/promises";
-import { gunzipSync, inflateRawSync, constants as zlibConstants } from "node:zlib";
-function archiveKind(data) {
-  if (data.length >= 4 && data[0] === 80 && data[1] === 75 && (data[2] === 3 || data[2] === 5) && (data[3] === 4 || data[3] === 6)) {
-    return "zip";
-  }
-  if (data.length >= 18 && data[0] === 31 && data[1] === 139 && data[2] === 8) return "gzip";
-  if (data.length >= 512 && data.subarray(257, 262).toString("latin1") === "ustar") return "tar";
-  return void 0;
-}
-function* archiveEntries(data, path, options = {}) {
-  const limits = { ...DEFAULT_ARCHIVE_LIMITS, ...options.limits };
-  const warn = options.onWarning ?? (() => {
-  });
-  const budget = { entries: 0, bytes: 0, warned: /* @__PURE__ */ new Set() };
-  yield* expand(data, path, 1, limits, budget, warn);
-}
-function* archiveItems(item, data, options = {}) {
-  for (const entry of archiveEntries(data, item.path, options)) {
-    const out = { path: entry.path, source: { kind: "bytes", data: entry.data } };
-    if (item.commit !== void 0) out.commit = item.commit;
-    if (item.author !== void 0) out.author = item.author;
-    if (item.date !== void 0) out.date = item.date;
-    yield out;
-  }
-}
-function* expand(data, path, depth, limits, budget, warn) {
-  const kind2 = archiveKind(data);
-  if (!kind2) return;
-  let inner;
-  try {
-    if (kind2 === "zip") inner = zipEntries(data, path, limits, budget, warn);
-    else if (kind2 === "tar") inner = tarEntries(data, path, budget, limits, warn);
-    else inner = gzipEntries(data, path, limits, budget, warn);
-    for (const entry of inner) {
-      if (archiveKind(entry.data)) {
-        if (depth >= limits.maxDepth) {
-          warn(`${entry.path}: archive nested deeper than ${limits.maxDepth} levels, not opened (limit: depth)`);
-          continue;
-        }
-        yield* expand(entry.data, entry.path, depth + 1, limits, budget, warn);
-        continue;
-      }
-      yield entry;
-    }
-  } catch (err2) {
-    if (err2 instanceof LimitReached) {
-      if (!budget.warned.has(err2.message)) warn(err2.message);
-      budget.warned.add(err2.message);
-      if (depth > 1) throw err2;
-      return;
-    }
-    warn(`${path}: cannot read the ${kind2} archive (${err2.message}); its contents were not scanned`);
-  }
-}
-function takeEntry(path, size, limits, budget, outer) {
-  budget.entries++;
-  if (budget.entries > limits.maxEntries) {
-    throw new LimitReached(
-      `${outer}: more than ${limits.maxEntries} entries; the rest were not scanned (limit: entries)`
-    );
-  }
-  if (budget.bytes + size > limits.maxTotal) {
-    throw new LimitReached(
-      `${outer}: expands to more than ${mib(limits.maxTotal)} (at ${path}); the rest was not scanned (limit: total size, zip bomb?)`
-    );
-  }
-  budget.bytes += size;
-}
-function mib(n) {
-  return `${Math.round(n / 1048576 * 10) / 10} MiB`;
-}
-function outputCap(compressed, limits, budget) {
-  const byRatio = Math.max(1024 * 1024, compressed * limits.maxRatio);
-  const cap = Math.min(limits.maxEntrySize, limits.maxTotal - budget.bytes, byRatio);
-  return { cap: Math.max(0, cap), byRatio: byRatio < limits.maxEntrySize && byRatio <= limits.maxTotal - budget.bytes };
-}
-function sized(expected, cap) {
-  const maxOutputLength = cap + 1 > 2147483647 ? 2147483647 : Math.max(1, cap);
-  if (expected === void 0 || expected < 64 * 1024 || expected > cap) return { maxOutputLength };
-  return { maxOutputLength, chunkSize: expected };
-}
-function inflateCapped(comp, fn, where, outer, limits, budget, warn, expected) {
-  const { cap, byRatio } = outputCap(comp.length, limits, budget);
-  try {
-    return fn(comp, sized(expected, cap));
-  } catch (err2) {
-    if (err2.code === "ERR_BUFFER_TOO_LARGE" || err2 instanceof RangeError) {
-      if (budget.bytes + cap >= limits.maxTotal) {
-        throw new LimitReached(
-          `${outer}: expands to more than ${mib(limits.maxTotal)} (at ${where}); the rest was not scanned (limit: total size, zip bomb?)`
-        );
-      }
-      if (byRatio) {
-        warn(
-          `${where}: expands more than ${limits.maxRatio}:1 (${mib(comp.length)} compressed), not scanned (limit: ratio, zip bomb?)`
-        );
-      } else {
-        warn(`${where}: larger than ${mib(limits.maxEntrySize)} expanded, not scanned (limit: entry size)`);
-      }
-      return void 0;
-    }
-    warn(`${where}: cannot inflate (${err2.message}), not scanned`);
-    return void 0;
-  }
-}
-function* zipEntries(data, path, limits, budget, warn) {
-  let eocd = -1;
-  for (let i2 = data.length - 22; i2 >= Math.max(0, data.length - 22 - 65535); i2--) {
-    if (data.readUInt32LE(i2) === 101010256) {
-      eocd = i2;
-      break;
-    }
-  }
-  if (eocd < 0) throw new Error("no end of central directory");
-  let count = data.readUInt16LE(eocd + 10);
-  let cdOffset = data.readUInt32LE(eocd + 16);
-  if (count === 65535 || cdOffset === 4294967295) {
-    const loc = eocd - 20;
-    if (loc < 0 || data.readUInt32LE(loc) !== 117853008) throw new Error("zip64 locator missing");
-    const rec = Number(data.readBigUInt64LE(loc + 8));
-    if (rec + 56 > data.length || data.readUInt32LE(rec) !== 101075792) throw new Error("zip64 record missing");
-    count = Number(data.readBigUInt64LE(rec + 32));
-    cdOffset = Number(data.readBigUInt64LE(rec + 48));
-  }
-  let p = cdOffset;
-  for (let k = 0; k < count; k++) {
-    if (p + 46 > data.length || data.readUInt32LE(p) !== 33639248)
-      throw new Error(`central directory entry ${k + 1} is corrupt`);
-    const flags = data.readUInt16LE(p + 8);
-    const method = data.readUInt16LE(p + 10);
-    let compSize = data.readUInt32LE(p + 20);
-    let size = data.readUInt32LE(p + 24);
-    const nameLen = data.readUInt16LE(p + 28);
-    const extraLen = data.readUInt16LE(p + 30);
-    const commentLen = data.readUInt16LE(p + 32);
-    let local = data.readUInt32LE(p + 42);
-    const name2 = data.subarray(p + 46, p + 46 + nameLen).toString(flags & 2048 ? "utf8" : "latin1");
-    const extra = data.subarray(p + 46 + nameLen, p + 46 + nameLen + extraLen);
-    p += 46 + nameLen + extraLen + commentLen;
-    if (size === 4294967295 || compSize === 4294967295 || local === 4294967295) {
-      const z = zip64Extra(extra, size === 4294967295, compSize === 4294967295, local === 4294967295);
-      size = z.size ?? size;
-      compSize = z.compSize ?? compSize;
-      local = z.local ?? local;
-    }
-    if (name2.endsWith("/")) continue;
-    const where = `${path}!${name2}`;
-    if (flags & 1) {
-      warn(`${where}: encrypted zip entry, not scanned`);
-      continue;
-    }
-    if (method !== 0 && method !== 8) {
-      warn(`${where}: zip compression method ${method} is not supported, not scanned`);
-      continue;
-    }
-    if (local + 30 > data.length || data.readUInt32LE(local) !== 67324752) {
-      warn(`${where}: local header is corrupt, not scanned`);
-      continue;
-    }
-    const start = local + 30 + data.readUInt16LE(local + 26) + data.readUInt16LE(local + 28);
-    const comp = data.subarray(start, Math.min(data.length, start + compSize));
-    let content;
-    if (method === 0) {
-      if (comp.length > limits.maxEntrySize) {
-        warn(`${where}: larger than ${mib(limits.maxEntrySize)}, not scanned (limit: entry size)`);
-        continue;
-      }
-      content = comp;
-    } else {
-      if (size > 1024 * 1024 && size > compSize * limits.maxRatio) {
-        warn(
-          `${where}: declares ${mib(size)} from ${mib(compSize)} (more than ${limits.maxRatio}:1), not scanned (limit: ratio, zip bomb?)`
-        );
-        continue;
-      }
-      if (size > limits.maxEntrySize) {
-        warn(`${where}: larger than ${mib(limits.maxEntrySize)} expanded, not scanned (limit: entry size)`);
-        continue;
-      }
-      content = inflateCapped(comp, inflateRawSync, where, path, limits, budget, warn, size);
-      if (!content) continue;
-    }
-    takeEntry(where, content.length, limits, budget, path);
-    yield { path: where, data: content };
-  }
-}
-function zip64Extra(extra, wantSize, wantComp, wantLocal) {
-  let q2 = 0;
-  while (q2 + 4 <= extra.length) {
-    const id = extra.readUInt16LE(q2);
-    const len = extra.readUInt16LE(q2 + 2);
-    if (id === 1) {
-      let r = q2 + 4;
-      const out = {};
-      if (wantSize && r + 8 <= q2 + 4 + len) {
-        out.size = Number(extra.readBigUInt64LE(r));
-        r += 8;
-      }
-      if (wantComp && r + 8 <= q2 + 4 + len) {
-        out.compSize = Number(extra.readBigUInt64LE(r));
-        r += 8;
-      }
-      if (wantLocal && r + 8 <= q2 + 4 + len) out.local = Number(extra.readBigUInt64LE(r));
-      return out;
-    }
-    q2 += 4 + len;
-  }
-  return {};
-}
-function tarNumber(field) {
-  if (field[0] & 128) {
-    let v = 0;
-    for (let i2 = 1; i2 < field.length; i2++) v = v * 256 + field[i2];
-    return v;
-  }
-  const s = field.toString("latin1").replace(/\0.*$/s, "").trim();
-  return s === "" ? 0 : Number.parseInt(s, 8);
-}
-function cstr(b) {
-  const z = b.indexOf(0);
-  return (z < 0 ? b : b.subarray(0, z)).toString("utf8");
-}
-function* tarEntries(data, path, budget, limits, warn) {
-  let p = 0;
-  let longName;
-  let paxPath;
-  while (p + 512 <= data.length) {
-    const h = data.subarray(p, p + 512);
-    if (h.every((b) => b === 0)) break;
-    const size = tarNumber(h.subarray(124, 136));
-    if (!Number.isSafeInteger(size) || size < 0) throw new Error(`bad size in header at ${p}`);
-    const type = String.fromCharCode(h[156] || 48);
-    const body = data.subarray(p + 512, Math.min(data.length, p + 512 + size));
-    p += 512 + Math.ceil(size / 512) * 512;
-    if (type === "L") {
-      longName = cstr(body);
-      continue;
-    }
-    if (type === "x") {
-      const m = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(body.toString("utf8"));
-      if (m) paxPath = m[1];
-      continue;
-    }
-    if (type === "g") continue;
-    let name2 = paxPath ?? longName;
-    if (!name2) {
-      const prefix = h.subarray(257, 262).toString("latin1") === "ustar" ? cstr(h.subarray(345, 500)) : "";
-      name2 = prefix ? `${prefix}/${cstr(h.subarray(0, 100))}` : cstr(h.subarray(0, 100));
-    }
-    longName = void 0;
-    paxPath = void 0;
-    if (type !== "0" && type !== "7") continue;
-    const where = `${path}!${name2.replace(/^\.\//, "")}`;
-    if (size > limits.maxEntrySize) {
-      warn(`${where}: larger than ${mib(limits.maxEntrySize)}, not scanned (limit: entry size)`);
-      continue;
-    }
-    takeEntry(where, body.length, limits, budget, path);
-    yield { path: where, data: body };
-  }
-}
-function gunzipHead(data) {
-  try {
-    return gunzipSync(data.subarray(0, 4096), {
-      finishFlush: zlibConstants.Z_SYNC_FLUSH,
-      maxOutputLength: 8 * 1024 * 1024
-    });
-  } catch {
-    return Buffer.alloc(0);
-  }
-}
-function* gzipEntries(data, path, limits, budget, warn) {
-  const tarInside = TAR_GZ_NAME.test(path) || archiveKind(gunzipHead(data)) === "tar";
-  const { cap, byRatio } = outputCap(
-    data.length,
-    tarInside ? { ...limits, maxEntrySize: limits.maxTotal } : limits,
-    budget
-  );
-  const tooLarge2 = () => {
-    const why = byRatio ? `more than ${limits.maxRatio}:1 (limit: ratio, zip bomb?)` : tarInside || cap < limits.maxEntrySize ? `beyond ${mib(cap)} (limit: total size)` : `beyond ${mib(cap)}, more than a scanned file may hold (limit: entry size)`;
-    warn(`${path}: gzip expands ${why}, not scanned`);
-  };
-  const isize = data.readUInt32LE(data.length - 4);
-  if (isize > cap) {
-    tooLarge2();
-    return;
-  }
-  let out;
-  try {
-    out = gunzipSync(data, sized(isize, cap));
-  } catch (err2) {
-    if (err2.code === "ERR_BUFFER_TOO_LARGE" || err2 instanceof RangeError) {
-      tooLarge2();
-      return;
-    }
-    throw err2;
-  }
-  if (archiveKind(out) === "tar") {
-    yield* tarEntries(out, path, budget, limits, warn);
-    return;
-  }
-  const base = path.slice(path.lastIndexOf("!") + 1).replace(/^.*\//, "");
-  const inner = base.replace(/\.t?gz$/i, (m) => m.toLowerCase() === ".tgz" ? ".tar" : "") || "data";
-  takeEntry(`${path}!${inner}`, out.length, limits, budget, path);
-  yield { path: `${path}!${inner}`, data: out };
-}
-async function* expandArchives(items, options = {}) {
-  const limits = { ...DEFAULT_ARCHIVE_LIMITS, ...options.limits };
-  for await (const item of items) {
-    let data;
-    if (item.source.kind === "bytes") {
-      data = item.source.data;
-    } else if (ARCHIVE_NAME.test(item.path) && item.source.size <= limits.maxTotal) {
-      try {
-        data = await readFile(item.source.absPath);
-      } catch {
-        data = void 0;
-      }
-    }
-    if (!data || item.lineMap || !archiveKind(data)) {
-      yield item;
-      continue;
-    }
-    yield* archiveItems(item, data, options);
-  }
-}
-var DEFAULT_ARCHIVE_LIMITS, ARCHIVE_NAME, LimitReached, TAR_GZ_NAME;
-var init_archive = __esm({
-  "src/scan/archive.ts"() {
-    "use strict";
-    DEFAULT_ARCHIVE_LIMITS = {
-      maxDepth: 3,
-      maxEntries: 1e4,
-      maxTotal: 128 * 1024 * 1024,
-      maxEntrySize: 10 * 1024 * 1024,
-      maxRatio: 200
-    };
-    ARCHIVE_NAME = /\.(zip|jar|war|ear|aar|whl|egg|nupkg|apk|ipa|vsix|xpi|crx|tar|tgz|gz|tbz|gem)$/i;
-    LimitReached = class extends Error {
-    };
-    TAR_GZ_NAME = /\.(tgz|taz|tar\.gz)$/i;
   }
 });
 
@@ -10380,9 +8262,10 @@ var init_engine = __esm({
         const edge = this.offset + acceptLimit;
         for (const p of kept) {
           if (p.owned && !p.decided && p.finding) {
-            const key = `${p.finding.fingerprint}:${p.finding.line}`;
+            const key = `${p.finding.fingerprint}:${p.finding.line}:${p.finding.column}`;
             if (!this.seen.has(key)) {
               this.seen.add(key);
+              this.seen.add(`${p.finding.fingerprint}:${p.finding.line}`);
               this.findings.push(p.finding);
               this.dataLines.set(p.finding, p.dataLine);
             }
@@ -10561,6 +8444,2202 @@ var init_engine = __esm({
         else this.colCarry += codePoints(view, 0, upTo);
       }
     };
+  }
+});
+
+// node_modules/picomatch/lib/constants.js
+var require_constants = __commonJS({
+  "node_modules/picomatch/lib/constants.js"(exports, module) {
+    "use strict";
+    var WIN_SLASH = "\\\\/";
+    var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
+    var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
+    var DOT_LITERAL = "\\.";
+    var PLUS_LITERAL = "\\+";
+    var QMARK_LITERAL = "\\?";
+    var SLASH_LITERAL = "\\/";
+    var ONE_CHAR = "(?=.)";
+    var QMARK = "[^/]";
+    var END_ANCHOR = `(?:${SLASH_LITERAL}|$)`;
+    var START_ANCHOR = `(?:^|${SLASH_LITERAL})`;
+    var DOTS_SLASH = `${DOT_LITERAL}{1,2}${END_ANCHOR}`;
+    var NO_DOT = `(?!${DOT_LITERAL})`;
+    var NO_DOTS = `(?!${START_ANCHOR}${DOTS_SLASH})`;
+    var NO_DOT_SLASH = `(?!${DOT_LITERAL}{0,1}${END_ANCHOR})`;
+    var NO_DOTS_SLASH = `(?!${DOTS_SLASH})`;
+    var QMARK_NO_DOT = `[^.${SLASH_LITERAL}]`;
+    var STAR = `${QMARK}*?`;
+    var SEP = "/";
+    var POSIX_CHARS = {
+      DOT_LITERAL,
+      PLUS_LITERAL,
+      QMARK_LITERAL,
+      SLASH_LITERAL,
+      ONE_CHAR,
+      QMARK,
+      END_ANCHOR,
+      DOTS_SLASH,
+      NO_DOT,
+      NO_DOTS,
+      NO_DOT_SLASH,
+      NO_DOTS_SLASH,
+      QMARK_NO_DOT,
+      STAR,
+      START_ANCHOR,
+      SEP
+    };
+    var WINDOWS_CHARS = {
+      ...POSIX_CHARS,
+      SLASH_LITERAL: `[${WIN_SLASH}]`,
+      QMARK: WIN_NO_SLASH,
+      STAR: `${WIN_NO_SLASH}*?`,
+      DOTS_SLASH: `${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$)`,
+      NO_DOT: `(?!${DOT_LITERAL})`,
+      NO_DOTS: `(?!(?:^|[${WIN_SLASH}])${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+      NO_DOT_SLASH: `(?!${DOT_LITERAL}{0,1}(?:[${WIN_SLASH}]|$))`,
+      NO_DOTS_SLASH: `(?!${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+      QMARK_NO_DOT: `[^.${WIN_SLASH}]`,
+      START_ANCHOR: `(?:^|[${WIN_SLASH}])`,
+      END_ANCHOR: `(?:[${WIN_SLASH}]|$)`,
+      SEP: "\\"
+    };
+    var POSIX_REGEX_SOURCE = {
+      __proto__: null,
+      alnum: "a-zA-Z0-9",
+      alpha: "a-zA-Z",
+      ascii: "\\x00-\\x7F",
+      blank: " \\t",
+      cntrl: "\\x00-\\x1F\\x7F",
+      digit: "0-9",
+      graph: "\\x21-\\x7E",
+      lower: "a-z",
+      print: "\\x20-\\x7E ",
+      punct: "\\-!\"#$%&'()\\*+,./:;<=>?@[\\]^_`{|}~",
+      space: " \\t\\r\\n\\v\\f",
+      upper: "A-Z",
+      word: "A-Za-z0-9_",
+      xdigit: "A-Fa-f0-9"
+    };
+    module.exports = {
+      DEFAULT_MAX_EXTGLOB_RECURSION,
+      MAX_LENGTH: 1024 * 64,
+      POSIX_REGEX_SOURCE,
+      // regular expressions
+      REGEX_BACKSLASH: /\\(?![*+?^${}(|)[\]])/g,
+      REGEX_NON_SPECIAL_CHARS: /^[^@![\].,$*+?^{}()|\\/]+/,
+      REGEX_SPECIAL_CHARS: /[-*+?.^${}(|)[\]]/,
+      REGEX_SPECIAL_CHARS_BACKREF: /(\\?)((\W)(\3*))/g,
+      REGEX_SPECIAL_CHARS_GLOBAL: /([-*+?.^${}(|)[\]])/g,
+      REGEX_REMOVE_BACKSLASH: /(?:\[.*?[^\\]\]|\\(?=.))/g,
+      // Replace globs with equivalent patterns to reduce parsing time.
+      REPLACEMENTS: {
+        __proto__: null,
+        "***": "*",
+        "**/**": "**",
+        "**/**/**": "**"
+      },
+      // Digits
+      CHAR_0: 48,
+      /* 0 */
+      CHAR_9: 57,
+      /* 9 */
+      // Alphabet chars.
+      CHAR_UPPERCASE_A: 65,
+      /* A */
+      CHAR_LOWERCASE_A: 97,
+      /* a */
+      CHAR_UPPERCASE_Z: 90,
+      /* Z */
+      CHAR_LOWERCASE_Z: 122,
+      /* z */
+      CHAR_LEFT_PARENTHESES: 40,
+      /* ( */
+      CHAR_RIGHT_PARENTHESES: 41,
+      /* ) */
+      CHAR_ASTERISK: 42,
+      /* * */
+      // Non-alphabetic chars.
+      CHAR_AMPERSAND: 38,
+      /* & */
+      CHAR_AT: 64,
+      /* @ */
+      CHAR_BACKWARD_SLASH: 92,
+      /* \ */
+      CHAR_CARRIAGE_RETURN: 13,
+      /* \r */
+      CHAR_CIRCUMFLEX_ACCENT: 94,
+      /* ^ */
+      CHAR_COLON: 58,
+      /* : */
+      CHAR_COMMA: 44,
+      /* , */
+      CHAR_DOT: 46,
+      /* . */
+      CHAR_DOUBLE_QUOTE: 34,
+      /* " */
+      CHAR_EQUAL: 61,
+      /* = */
+      CHAR_EXCLAMATION_MARK: 33,
+      /* ! */
+      CHAR_FORM_FEED: 12,
+      /* \f */
+      CHAR_FORWARD_SLASH: 47,
+      /* / */
+      CHAR_GRAVE_ACCENT: 96,
+      /* ` */
+      CHAR_HASH: 35,
+      /* # */
+      CHAR_HYPHEN_MINUS: 45,
+      /* - */
+      CHAR_LEFT_ANGLE_BRACKET: 60,
+      /* < */
+      CHAR_LEFT_CURLY_BRACE: 123,
+      /* { */
+      CHAR_LEFT_SQUARE_BRACKET: 91,
+      /* [ */
+      CHAR_LINE_FEED: 10,
+      /* \n */
+      CHAR_NO_BREAK_SPACE: 160,
+      /* \u00A0 */
+      CHAR_PERCENT: 37,
+      /* % */
+      CHAR_PLUS: 43,
+      /* + */
+      CHAR_QUESTION_MARK: 63,
+      /* ? */
+      CHAR_RIGHT_ANGLE_BRACKET: 62,
+      /* > */
+      CHAR_RIGHT_CURLY_BRACE: 125,
+      /* } */
+      CHAR_RIGHT_SQUARE_BRACKET: 93,
+      /* ] */
+      CHAR_SEMICOLON: 59,
+      /* ; */
+      CHAR_SINGLE_QUOTE: 39,
+      /* ' */
+      CHAR_SPACE: 32,
+      /*   */
+      CHAR_TAB: 9,
+      /* \t */
+      CHAR_UNDERSCORE: 95,
+      /* _ */
+      CHAR_VERTICAL_LINE: 124,
+      /* | */
+      CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
+      /* \uFEFF */
+      /**
+       * Create EXTGLOB_CHARS
+       */
+      extglobChars(chars) {
+        return {
+          "!": { type: "negate", open: "(?:(?!(?:", close: `))${chars.STAR})` },
+          "?": { type: "qmark", open: "(?:", close: ")?" },
+          "+": { type: "plus", open: "(?:", close: ")+" },
+          "*": { type: "star", open: "(?:", close: ")*" },
+          "@": { type: "at", open: "(?:", close: ")" }
+        };
+      },
+      /**
+       * Create GLOB_CHARS
+       */
+      globChars(win322) {
+        return win322 === true ? WINDOWS_CHARS : POSIX_CHARS;
+      }
+    };
+  }
+});
+
+// node_modules/picomatch/lib/utils.js
+var require_utils = __commonJS({
+  "node_modules/picomatch/lib/utils.js"(exports) {
+    "use strict";
+    var {
+      REGEX_BACKSLASH,
+      REGEX_REMOVE_BACKSLASH,
+      REGEX_SPECIAL_CHARS,
+      REGEX_SPECIAL_CHARS_GLOBAL
+    } = require_constants();
+    exports.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
+    exports.hasRegexChars = (str3) => REGEX_SPECIAL_CHARS.test(str3);
+    exports.isRegexChar = (str3) => str3.length === 1 && exports.hasRegexChars(str3);
+    exports.escapeRegex = (str3) => str3.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
+    exports.toPosixSlashes = (str3) => str3.replace(REGEX_BACKSLASH, "/");
+    exports.isWindows = () => {
+      if (typeof navigator !== "undefined" && navigator.platform) {
+        const platform = navigator.platform.toLowerCase();
+        return platform === "win32" || platform === "windows";
+      }
+      if (typeof process !== "undefined" && process.platform) {
+        return process.platform === "win32";
+      }
+      return false;
+    };
+    exports.removeBackslashes = (str3) => {
+      return str3.replace(REGEX_REMOVE_BACKSLASH, (match) => {
+        return match === "\\" ? "" : match;
+      });
+    };
+    exports.escapeLast = (input, char, lastIdx) => {
+      const idx = input.lastIndexOf(char, lastIdx);
+      if (idx === -1) return input;
+      if (input[idx - 1] === "\\") return exports.escapeLast(input, char, idx - 1);
+      return `${input.slice(0, idx)}\\${input.slice(idx)}`;
+    };
+    exports.removePrefix = (input, state = {}) => {
+      let output = input;
+      if (output.startsWith("./")) {
+        output = output.slice(2);
+        state.prefix = "./";
+      }
+      return output;
+    };
+    exports.wrapOutput = (input, state = {}, options = {}) => {
+      const prepend = options.contains ? "" : "^";
+      const append = options.contains ? "" : "$";
+      let output = `${prepend}(?:${input})${append}`;
+      if (state.negated === true) {
+        output = `(?:^(?!${output}).*$)`;
+      }
+      return output;
+    };
+    exports.basename = (path, { windows } = {}) => {
+      const segs = path.split(windows ? /[\\/]/ : "/");
+      const last = segs[segs.length - 1];
+      if (last === "") {
+        return segs[segs.length - 2];
+      }
+      return last;
+    };
+  }
+});
+
+// node_modules/picomatch/lib/scan.js
+var require_scan = __commonJS({
+  "node_modules/picomatch/lib/scan.js"(exports, module) {
+    "use strict";
+    var utils = require_utils();
+    var {
+      CHAR_ASTERISK,
+      /* * */
+      CHAR_AT,
+      /* @ */
+      CHAR_BACKWARD_SLASH,
+      /* \ */
+      CHAR_COMMA,
+      /* , */
+      CHAR_DOT,
+      /* . */
+      CHAR_EXCLAMATION_MARK,
+      /* ! */
+      CHAR_FORWARD_SLASH,
+      /* / */
+      CHAR_LEFT_CURLY_BRACE,
+      /* { */
+      CHAR_LEFT_PARENTHESES,
+      /* ( */
+      CHAR_LEFT_SQUARE_BRACKET,
+      /* [ */
+      CHAR_PLUS,
+      /* + */
+      CHAR_QUESTION_MARK,
+      /* ? */
+      CHAR_RIGHT_CURLY_BRACE,
+      /* } */
+      CHAR_RIGHT_PARENTHESES,
+      /* ) */
+      CHAR_RIGHT_SQUARE_BRACKET
+      /* ] */
+    } = require_constants();
+    var isPathSeparator = (code21) => {
+      return code21 === CHAR_FORWARD_SLASH || code21 === CHAR_BACKWARD_SLASH;
+    };
+    var depth = (token2) => {
+      if (token2.isPrefix !== true) {
+        token2.depth = token2.isGlobstar ? Infinity : 1;
+      }
+    };
+    var scan2 = (input, options) => {
+      const opts = options || {};
+      const length = input.length - 1;
+      const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
+      const slashes = [];
+      const tokens = [];
+      const parts = [];
+      let str3 = input;
+      let index2 = -1;
+      let start = 0;
+      let lastIndex = 0;
+      let isBrace = false;
+      let isBracket = false;
+      let isGlob = false;
+      let isExtglob = false;
+      let isGlobstar = false;
+      let braceEscaped = false;
+      let backslashes = false;
+      let negated = false;
+      let negatedExtglob = false;
+      let finished = false;
+      let braces = 0;
+      let prev;
+      let code21;
+      let token2 = { value: "", depth: 0, isGlob: false };
+      const eos = () => index2 >= length;
+      const peek = () => str3.charCodeAt(index2 + 1);
+      const advance = () => {
+        prev = code21;
+        return str3.charCodeAt(++index2);
+      };
+      while (index2 < length) {
+        code21 = advance();
+        let next;
+        if (code21 === CHAR_BACKWARD_SLASH) {
+          backslashes = token2.backslashes = true;
+          code21 = advance();
+          if (code21 === CHAR_LEFT_CURLY_BRACE) {
+            braceEscaped = true;
+          }
+          continue;
+        }
+        if (braceEscaped === true || code21 === CHAR_LEFT_CURLY_BRACE) {
+          braces++;
+          while (eos() !== true && (code21 = advance())) {
+            if (code21 === CHAR_BACKWARD_SLASH) {
+              backslashes = token2.backslashes = true;
+              advance();
+              continue;
+            }
+            if (code21 === CHAR_LEFT_CURLY_BRACE) {
+              braces++;
+              continue;
+            }
+            if (braceEscaped !== true && code21 === CHAR_DOT && (code21 = advance()) === CHAR_DOT) {
+              isBrace = token2.isBrace = true;
+              isGlob = token2.isGlob = true;
+              finished = true;
+              if (scanToEnd === true) {
+                continue;
+              }
+              break;
+            }
+            if (braceEscaped !== true && code21 === CHAR_COMMA) {
+              isBrace = token2.isBrace = true;
+              isGlob = token2.isGlob = true;
+              finished = true;
+              if (scanToEnd === true) {
+                continue;
+              }
+              break;
+            }
+            if (code21 === CHAR_RIGHT_CURLY_BRACE) {
+              braces--;
+              if (braces === 0) {
+                braceEscaped = false;
+                isBrace = token2.isBrace = true;
+                finished = true;
+                break;
+              }
+            }
+          }
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code21 === CHAR_FORWARD_SLASH) {
+          slashes.push(index2);
+          tokens.push(token2);
+          token2 = { value: "", depth: 0, isGlob: false };
+          if (finished === true) continue;
+          if (prev === CHAR_DOT && index2 === start + 1) {
+            start += 2;
+            continue;
+          }
+          lastIndex = index2 + 1;
+          continue;
+        }
+        if (opts.noext !== true) {
+          const isExtglobChar = code21 === CHAR_PLUS || code21 === CHAR_AT || code21 === CHAR_ASTERISK || code21 === CHAR_QUESTION_MARK || code21 === CHAR_EXCLAMATION_MARK;
+          if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
+            isGlob = token2.isGlob = true;
+            isExtglob = token2.isExtglob = true;
+            finished = true;
+            if (code21 === CHAR_EXCLAMATION_MARK && index2 === start) {
+              negatedExtglob = true;
+            }
+            if (scanToEnd === true) {
+              let parens = 0;
+              while (eos() !== true && (code21 = advance())) {
+                if (code21 === CHAR_BACKWARD_SLASH) {
+                  backslashes = token2.backslashes = true;
+                  advance();
+                  continue;
+                }
+                if (code21 === CHAR_LEFT_PARENTHESES) {
+                  parens++;
+                  continue;
+                }
+                if (code21 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+                  finished = true;
+                  break;
+                }
+              }
+              continue;
+            }
+            break;
+          }
+        }
+        if (code21 === CHAR_ASTERISK) {
+          if (prev === CHAR_ASTERISK) isGlobstar = token2.isGlobstar = true;
+          isGlob = token2.isGlob = true;
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code21 === CHAR_QUESTION_MARK) {
+          isGlob = token2.isGlob = true;
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code21 === CHAR_LEFT_SQUARE_BRACKET) {
+          while (eos() !== true && (next = advance())) {
+            if (next === CHAR_BACKWARD_SLASH) {
+              backslashes = token2.backslashes = true;
+              advance();
+              continue;
+            }
+            if (next === CHAR_RIGHT_SQUARE_BRACKET) {
+              isBracket = token2.isBracket = true;
+              isGlob = token2.isGlob = true;
+              finished = true;
+              break;
+            }
+          }
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (opts.nonegate !== true && code21 === CHAR_EXCLAMATION_MARK && index2 === start) {
+          negated = token2.negated = true;
+          start++;
+          continue;
+        }
+        if (opts.noparen !== true && code21 === CHAR_LEFT_PARENTHESES) {
+          isGlob = token2.isGlob = true;
+          if (scanToEnd === true) {
+            let parens = 1;
+            while (eos() !== true && (code21 = advance())) {
+              if (code21 === CHAR_BACKWARD_SLASH) {
+                backslashes = token2.backslashes = true;
+                advance();
+                continue;
+              }
+              if (code21 === CHAR_LEFT_PARENTHESES) {
+                parens++;
+                continue;
+              }
+              if (code21 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+                finished = true;
+                break;
+              }
+            }
+            continue;
+          }
+          break;
+        }
+        if (isGlob === true) {
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+      }
+      if (opts.noext === true) {
+        isExtglob = false;
+        isGlob = false;
+      }
+      let base = str3;
+      let prefix = "";
+      let glob = "";
+      if (start > 0) {
+        prefix = str3.slice(0, start);
+        str3 = str3.slice(start);
+        lastIndex -= start;
+      }
+      if (base && isGlob === true && lastIndex > 0) {
+        base = str3.slice(0, lastIndex);
+        glob = str3.slice(lastIndex);
+      } else if (isGlob === true) {
+        base = "";
+        glob = str3;
+      } else {
+        base = str3;
+      }
+      if (base && base !== "" && base !== "/" && base !== str3) {
+        if (isPathSeparator(base.charCodeAt(base.length - 1))) {
+          base = base.slice(0, -1);
+        }
+      }
+      if (opts.unescape === true) {
+        if (glob) glob = utils.removeBackslashes(glob);
+        if (base && backslashes === true) {
+          base = utils.removeBackslashes(base);
+        }
+      }
+      const state = {
+        prefix,
+        input,
+        start,
+        base,
+        glob,
+        isBrace,
+        isBracket,
+        isGlob,
+        isExtglob,
+        isGlobstar,
+        negated,
+        negatedExtglob
+      };
+      if (opts.tokens === true) {
+        state.maxDepth = 0;
+        if (!isPathSeparator(code21)) {
+          tokens.push(token2);
+        }
+        state.tokens = tokens;
+      }
+      if (opts.parts === true || opts.tokens === true) {
+        let prevIndex;
+        for (let idx = 0; idx < slashes.length; idx++) {
+          const n2 = prevIndex !== void 0 ? prevIndex + 1 : start;
+          const i2 = slashes[idx];
+          const value2 = input.slice(n2, i2);
+          if (opts.tokens) {
+            if (idx === 0 && start !== 0) {
+              tokens[idx].isPrefix = true;
+              tokens[idx].value = prefix;
+            } else {
+              tokens[idx].value = value2;
+            }
+            depth(tokens[idx]);
+            state.maxDepth += tokens[idx].depth;
+          }
+          if (i2 >= start) {
+            parts.push(value2);
+            prevIndex = i2;
+          }
+        }
+        const n = prevIndex !== void 0 ? prevIndex + 1 : start;
+        const value = input.slice(n);
+        parts.push(value);
+        if (opts.tokens && prevIndex && prevIndex + 1 < input.length) {
+          tokens[tokens.length - 1].value = value;
+          depth(tokens[tokens.length - 1]);
+          state.maxDepth += tokens[tokens.length - 1].depth;
+        }
+        state.slashes = slashes;
+        state.parts = parts;
+      }
+      return state;
+    };
+    module.exports = scan2;
+  }
+});
+
+// node_modules/picomatch/lib/parse.js
+var require_parse = __commonJS({
+  "node_modules/picomatch/lib/parse.js"(exports, module) {
+    "use strict";
+    var constants4 = require_constants();
+    var utils = require_utils();
+    var {
+      MAX_LENGTH,
+      POSIX_REGEX_SOURCE,
+      REGEX_NON_SPECIAL_CHARS,
+      REGEX_SPECIAL_CHARS_BACKREF,
+      REPLACEMENTS
+    } = constants4;
+    var expandRange = (args, options) => {
+      if (typeof options.expandRange === "function") {
+        return options.expandRange(...args, options);
+      }
+      args.sort();
+      const value = `[${args.join("-")}]`;
+      try {
+        new RegExp(value);
+      } catch (ex) {
+        return args.map((v) => utils.escapeRegex(v)).join("..");
+      }
+      return value;
+    };
+    var syntaxError = (type, char) => {
+      return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
+    };
+    var splitTopLevel = (input) => {
+      const parts = [];
+      let bracket = 0;
+      let paren = 0;
+      let quote = 0;
+      let value = "";
+      let escaped = false;
+      for (const ch of input) {
+        if (escaped === true) {
+          value += ch;
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          value += ch;
+          escaped = true;
+          continue;
+        }
+        if (ch === '"') {
+          quote = quote === 1 ? 0 : 1;
+          value += ch;
+          continue;
+        }
+        if (quote === 0) {
+          if (ch === "[") {
+            bracket++;
+          } else if (ch === "]" && bracket > 0) {
+            bracket--;
+          } else if (bracket === 0) {
+            if (ch === "(") {
+              paren++;
+            } else if (ch === ")" && paren > 0) {
+              paren--;
+            } else if (ch === "|" && paren === 0) {
+              parts.push(value);
+              value = "";
+              continue;
+            }
+          }
+        }
+        value += ch;
+      }
+      parts.push(value);
+      return parts;
+    };
+    var isPlainBranch = (branch) => {
+      let escaped = false;
+      for (const ch of branch) {
+        if (escaped === true) {
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          escaped = true;
+          continue;
+        }
+        if (/[?*+@!()[\]{}]/.test(ch)) {
+          return false;
+        }
+      }
+      return true;
+    };
+    var normalizeSimpleBranch = (branch) => {
+      let value = branch.trim();
+      let changed = true;
+      while (changed === true) {
+        changed = false;
+        if (/^@\([^\\()[\]{}|]+\)$/.test(value)) {
+          value = value.slice(2, -1);
+          changed = true;
+        }
+      }
+      if (!isPlainBranch(value)) {
+        return;
+      }
+      return value.replace(/\\(.)/g, "$1");
+    };
+    var hasRepeatedCharPrefixOverlap = (branches) => {
+      const values = branches.map(normalizeSimpleBranch).filter(Boolean);
+      for (let i2 = 0; i2 < values.length; i2++) {
+        for (let j = i2 + 1; j < values.length; j++) {
+          const a = values[i2];
+          const b = values[j];
+          const char = a[0];
+          if (!char || a !== char.repeat(a.length) || b !== char.repeat(b.length)) {
+            continue;
+          }
+          if (a === b || a.startsWith(b) || b.startsWith(a)) {
+            return true;
+          }
+        }
+      }
+      return false;
+    };
+    var parseRepeatedExtglob = (pattern, requireEnd = true) => {
+      if (pattern[0] !== "+" && pattern[0] !== "*" || pattern[1] !== "(") {
+        return;
+      }
+      let bracket = 0;
+      let paren = 0;
+      let quote = 0;
+      let escaped = false;
+      for (let i2 = 1; i2 < pattern.length; i2++) {
+        const ch = pattern[i2];
+        if (escaped === true) {
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          escaped = true;
+          continue;
+        }
+        if (ch === '"') {
+          quote = quote === 1 ? 0 : 1;
+          continue;
+        }
+        if (quote === 1) {
+          continue;
+        }
+        if (ch === "[") {
+          bracket++;
+          continue;
+        }
+        if (ch === "]" && bracket > 0) {
+          bracket--;
+          continue;
+        }
+        if (bracket > 0) {
+          continue;
+        }
+        if (ch === "(") {
+          paren++;
+          continue;
+        }
+        if (ch === ")") {
+          paren--;
+          if (paren === 0) {
+            if (requireEnd === true && i2 !== pattern.length - 1) {
+              return;
+            }
+            return {
+              type: pattern[0],
+              body: pattern.slice(2, i2),
+              end: i2
+            };
+          }
+        }
+      }
+    };
+    var buildCharClassStar = (chars) => {
+      const source = chars.length === 1 ? utils.escapeRegex(chars[0]) : `[${chars.map((ch) => utils.escapeRegex(ch)).join("")}]`;
+      return `${source}*`;
+    };
+    var getStarExtglobSequenceChars = (pattern) => {
+      let index2 = 0;
+      const chars = [];
+      while (index2 < pattern.length) {
+        const match = parseRepeatedExtglob(pattern.slice(index2), false);
+        if (!match || match.type !== "*") {
+          return;
+        }
+        const branches = splitTopLevel(match.body).map((branch2) => branch2.trim());
+        if (branches.length !== 1) {
+          return;
+        }
+        const branch = normalizeSimpleBranch(branches[0]);
+        if (!branch || branch.length !== 1) {
+          return;
+        }
+        chars.push(branch);
+        index2 += match.end + 1;
+      }
+      if (chars.length < 1) {
+        return;
+      }
+      return chars;
+    };
+    var repeatedExtglobRecursion = (pattern) => {
+      let depth = 0;
+      let value = pattern.trim();
+      let match = parseRepeatedExtglob(value);
+      while (match) {
+        depth++;
+        value = match.body.trim();
+        match = parseRepeatedExtglob(value);
+      }
+      return depth;
+    };
+    var analyzeRepeatedExtglob = (body, options) => {
+      if (options.maxExtglobRecursion === false) {
+        return { risky: false };
+      }
+      const max2 = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants4.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const branches = splitTopLevel(body).map((branch) => branch.trim());
+      if (branches.length > 1) {
+        if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
+          return { risky: true };
+        }
+      }
+      const safeChars = [];
+      let sawStarSequence = false;
+      let combinable = true;
+      for (const branch of branches) {
+        const chars = getStarExtglobSequenceChars(branch);
+        if (chars) {
+          sawStarSequence = true;
+          safeChars.push(...chars);
+          continue;
+        }
+        const literal = normalizeSimpleBranch(branch);
+        if (literal && literal.length === 1) {
+          safeChars.push(literal);
+          continue;
+        }
+        combinable = false;
+        if (repeatedExtglobRecursion(branch) > max2) {
+          return { risky: true };
+        }
+      }
+      if (sawStarSequence) {
+        return combinable ? { risky: true, safeOutput: buildCharClassStar([...new Set(safeChars)]) } : { risky: true };
+      }
+      return { risky: false };
+    };
+    var parse2 = (input, options) => {
+      if (typeof input !== "string") {
+        throw new TypeError("Expected a string");
+      }
+      input = REPLACEMENTS[input] || input;
+      const opts = { ...options };
+      const max2 = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      let len = input.length;
+      if (len > max2) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max2}`);
+      }
+      const bos = { type: "bos", value: "", output: opts.prepend || "" };
+      const tokens = [bos];
+      const capture = opts.capture ? "" : "?:";
+      const PLATFORM_CHARS = constants4.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants4.extglobChars(PLATFORM_CHARS);
+      const {
+        DOT_LITERAL,
+        PLUS_LITERAL,
+        SLASH_LITERAL,
+        ONE_CHAR,
+        DOTS_SLASH,
+        NO_DOT,
+        NO_DOT_SLASH,
+        NO_DOTS_SLASH,
+        QMARK,
+        QMARK_NO_DOT,
+        STAR,
+        START_ANCHOR
+      } = PLATFORM_CHARS;
+      const globstar = (opts2) => {
+        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+      };
+      const nodot = opts.dot ? "" : NO_DOT;
+      const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
+      let star = opts.bash === true ? globstar(opts) : STAR;
+      if (opts.capture) {
+        star = `(${star})`;
+      }
+      if (typeof opts.noext === "boolean") {
+        opts.noextglob = opts.noext;
+      }
+      const state = {
+        input,
+        index: -1,
+        start: 0,
+        dot: opts.dot === true,
+        consumed: "",
+        output: "",
+        prefix: "",
+        backtrack: false,
+        negated: false,
+        brackets: 0,
+        braces: 0,
+        parens: 0,
+        quotes: 0,
+        globstar: false,
+        tokens
+      };
+      input = utils.removePrefix(input, state);
+      len = input.length;
+      const extglobs = [];
+      const braces = [];
+      const stack = [];
+      let prev = bos;
+      let value;
+      const eos = () => state.index === len - 1;
+      const peek = state.peek = (n = 1) => input[state.index + n];
+      const advance = state.advance = () => input[++state.index] || "";
+      const remaining = () => input.slice(state.index + 1);
+      const consume = (value2 = "", num3 = 0) => {
+        state.consumed += value2;
+        state.index += num3;
+      };
+      const append = (token2) => {
+        state.output += token2.output != null ? token2.output : token2.value;
+        consume(token2.value);
+      };
+      const negate = () => {
+        let count = 1;
+        while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
+          advance();
+          state.start++;
+          count++;
+        }
+        if (count % 2 === 0) {
+          return false;
+        }
+        state.negated = true;
+        state.start++;
+        return true;
+      };
+      const increment = (type) => {
+        state[type]++;
+        stack.push(type);
+      };
+      const decrement = (type) => {
+        state[type]--;
+        stack.pop();
+      };
+      const push = (tok) => {
+        if (prev.type === "globstar") {
+          const isBrace = state.braces > 0 && (tok.type === "comma" || tok.type === "brace");
+          const isExtglob = tok.extglob === true || extglobs.length && (tok.type === "pipe" || tok.type === "paren");
+          if (tok.type !== "slash" && tok.type !== "paren" && !isBrace && !isExtglob) {
+            state.output = state.output.slice(0, -prev.output.length);
+            prev.type = "star";
+            prev.value = "*";
+            prev.output = star;
+            state.output += prev.output;
+          }
+        }
+        if (extglobs.length && tok.type !== "paren") {
+          extglobs[extglobs.length - 1].inner += tok.value;
+        }
+        if (tok.value || tok.output) append(tok);
+        if (prev && prev.type === "text" && tok.type === "text") {
+          prev.output = (prev.output || prev.value) + tok.value;
+          prev.value += tok.value;
+          return;
+        }
+        tok.prev = prev;
+        tokens.push(tok);
+        prev = tok;
+      };
+      const extglobOpen = (type, value2) => {
+        const token2 = { ...EXTGLOB_CHARS[value2], conditions: 1, inner: "" };
+        token2.prev = prev;
+        token2.parens = state.parens;
+        token2.output = state.output;
+        token2.startIndex = state.index;
+        token2.tokensIndex = tokens.length;
+        const output = (opts.capture ? "(" : "") + token2.open;
+        increment("parens");
+        push({ type, value: value2, output: state.output ? "" : ONE_CHAR });
+        push({ type: "paren", extglob: true, value: advance(), output });
+        extglobs.push(token2);
+      };
+      const extglobClose = (token2) => {
+        const literal = input.slice(token2.startIndex, state.index + 1);
+        const body = input.slice(token2.startIndex + 2, state.index);
+        const analysis = analyzeRepeatedExtglob(body, opts);
+        if ((token2.type === "plus" || token2.type === "star") && analysis.risky) {
+          const safeOutput = analysis.safeOutput ? (token2.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
+          const open2 = tokens[token2.tokensIndex];
+          open2.type = "text";
+          open2.value = literal;
+          open2.output = safeOutput || utils.escapeRegex(literal);
+          for (let i2 = token2.tokensIndex + 1; i2 < tokens.length; i2++) {
+            tokens[i2].value = "";
+            tokens[i2].output = "";
+            delete tokens[i2].suffix;
+          }
+          state.output = token2.output + open2.output;
+          state.backtrack = true;
+          push({ type: "paren", extglob: true, value, output: "" });
+          decrement("parens");
+          return;
+        }
+        let output = token2.close + (opts.capture ? ")" : "");
+        let rest;
+        if (token2.type === "negate") {
+          let extglobStar = star;
+          if (token2.inner && token2.inner.length > 1 && token2.inner.includes("/")) {
+            extglobStar = globstar(opts);
+          }
+          if (extglobStar !== star || eos() || /^\)+$/.test(remaining())) {
+            output = token2.close = `)$))${extglobStar}`;
+          }
+          if (token2.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
+            const expression = parse2(rest, { ...options, fastpaths: false }).output;
+            output = token2.close = `)${expression})${extglobStar})`;
+          }
+          if (token2.prev.type === "bos") {
+            state.negatedExtglob = true;
+          }
+        }
+        push({ type: "paren", extglob: true, value, output });
+        decrement("parens");
+      };
+      if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
+        let backslashes = false;
+        let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc, chars, first, rest, index2) => {
+          if (first === "\\") {
+            backslashes = true;
+            return m;
+          }
+          if (first === "?") {
+            if (esc) {
+              return esc + first + (rest ? QMARK.repeat(rest.length) : "");
+            }
+            if (index2 === 0) {
+              return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : "");
+            }
+            return QMARK.repeat(chars.length);
+          }
+          if (first === ".") {
+            return DOT_LITERAL.repeat(chars.length);
+          }
+          if (first === "*") {
+            if (esc) {
+              return esc + first + (rest ? star : "");
+            }
+            return star;
+          }
+          return esc ? m : `\\${m}`;
+        });
+        if (backslashes === true) {
+          if (opts.unescape === true) {
+            output = output.replace(/\\/g, "");
+          } else {
+            output = output.replace(/\\+/g, (m) => {
+              return m.length % 2 === 0 ? "\\\\" : m ? "\\" : "";
+            });
+          }
+        }
+        if (output === input && opts.contains === true) {
+          state.output = input;
+          return state;
+        }
+        state.output = utils.wrapOutput(output, state, options);
+        return state;
+      }
+      while (!eos()) {
+        value = advance();
+        if (value === "\0") {
+          continue;
+        }
+        if (value === "\\") {
+          const next = peek();
+          if (next === "/" && opts.bash !== true) {
+            continue;
+          }
+          if (next === "." || next === ";") {
+            continue;
+          }
+          if (!next) {
+            value += "\\";
+            push({ type: "text", value });
+            continue;
+          }
+          const match = /^\\+/.exec(remaining());
+          let slashes = 0;
+          if (match && match[0].length > 2) {
+            slashes = match[0].length;
+            state.index += slashes;
+            if (slashes % 2 !== 0) {
+              value += "\\";
+            }
+          }
+          if (opts.unescape === true) {
+            value = advance();
+          } else {
+            value += advance();
+          }
+          if (state.brackets === 0) {
+            push({ type: "text", value });
+            continue;
+          }
+        }
+        if (state.brackets > 0 && (value !== "]" || prev.value === "[" || prev.value === "[^")) {
+          if (opts.posix !== false && value === ":") {
+            const inner = prev.value.slice(1);
+            if (inner.includes("[")) {
+              prev.posix = true;
+              if (inner.includes(":")) {
+                const idx = prev.value.lastIndexOf("[");
+                const pre = prev.value.slice(0, idx);
+                const rest2 = prev.value.slice(idx + 2);
+                const posix = POSIX_REGEX_SOURCE[rest2];
+                if (posix) {
+                  prev.value = pre + posix;
+                  state.backtrack = true;
+                  advance();
+                  if (!bos.output && tokens.indexOf(prev) === 1) {
+                    bos.output = ONE_CHAR;
+                  }
+                  continue;
+                }
+              }
+            }
+          }
+          if (value === "[" && peek() !== ":" || value === "-" && peek() === "]") {
+            value = `\\${value}`;
+          }
+          if (value === "]" && (prev.value === "[" || prev.value === "[^")) {
+            value = `\\${value}`;
+          }
+          if (opts.posix === true && value === "!" && prev.value === "[") {
+            value = "^";
+          }
+          prev.value += value;
+          append({ value });
+          continue;
+        }
+        if (state.quotes === 1 && value !== '"') {
+          value = utils.escapeRegex(value);
+          prev.value += value;
+          append({ value });
+          continue;
+        }
+        if (value === '"') {
+          state.quotes = state.quotes === 1 ? 0 : 1;
+          if (opts.keepQuotes === true) {
+            push({ type: "text", value });
+          }
+          continue;
+        }
+        if (value === "(") {
+          increment("parens");
+          push({ type: "paren", value });
+          continue;
+        }
+        if (value === ")") {
+          if (state.parens === 0 && opts.strictBrackets === true) {
+            throw new SyntaxError(syntaxError("opening", "("));
+          }
+          const extglob = extglobs[extglobs.length - 1];
+          if (extglob && state.parens === extglob.parens + 1) {
+            extglobClose(extglobs.pop());
+            continue;
+          }
+          push({ type: "paren", value, output: state.parens ? ")" : "\\)" });
+          decrement("parens");
+          continue;
+        }
+        if (value === "[") {
+          if (opts.nobracket === true || !remaining().includes("]")) {
+            if (opts.nobracket !== true && opts.strictBrackets === true) {
+              throw new SyntaxError(syntaxError("closing", "]"));
+            }
+            value = `\\${value}`;
+          } else {
+            increment("brackets");
+          }
+          push({ type: "bracket", value });
+          continue;
+        }
+        if (value === "]") {
+          if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
+            push({ type: "text", value, output: `\\${value}` });
+            continue;
+          }
+          if (state.brackets === 0) {
+            if (opts.strictBrackets === true) {
+              throw new SyntaxError(syntaxError("opening", "["));
+            }
+            push({ type: "text", value, output: `\\${value}` });
+            continue;
+          }
+          decrement("brackets");
+          const prevValue = prev.value.slice(1);
+          if (prev.posix !== true && prevValue[0] === "^" && !prevValue.includes("/")) {
+            value = `/${value}`;
+          }
+          prev.value += value;
+          append({ value });
+          if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
+            continue;
+          }
+          const escaped = utils.escapeRegex(prev.value);
+          state.output = state.output.slice(0, -prev.value.length);
+          if (opts.literalBrackets === true) {
+            state.output += escaped;
+            prev.value = escaped;
+            continue;
+          }
+          prev.value = `(${capture}${escaped}|${prev.value})`;
+          state.output += prev.value;
+          continue;
+        }
+        if (value === "{" && opts.nobrace !== true) {
+          increment("braces");
+          const open2 = {
+            type: "brace",
+            value,
+            output: "(",
+            outputIndex: state.output.length,
+            tokensIndex: state.tokens.length
+          };
+          braces.push(open2);
+          push(open2);
+          continue;
+        }
+        if (value === "}") {
+          const brace = braces[braces.length - 1];
+          if (opts.nobrace === true || !brace) {
+            push({ type: "text", value, output: value });
+            continue;
+          }
+          let output = ")";
+          if (brace.dots === true) {
+            const arr = tokens.slice();
+            const range = [];
+            for (let i2 = arr.length - 1; i2 >= 0; i2--) {
+              tokens.pop();
+              if (arr[i2].type === "brace") {
+                break;
+              }
+              if (arr[i2].type !== "dots") {
+                range.unshift(arr[i2].value);
+              }
+            }
+            output = expandRange(range, opts);
+            state.backtrack = true;
+          }
+          if (brace.comma !== true && brace.dots !== true) {
+            const out = state.output.slice(0, brace.outputIndex);
+            const toks = state.tokens.slice(brace.tokensIndex);
+            brace.value = brace.output = "\\{";
+            value = output = "\\}";
+            state.output = out;
+            for (const t of toks) {
+              state.output += t.output || t.value;
+            }
+          }
+          push({ type: "brace", value, output });
+          decrement("braces");
+          braces.pop();
+          continue;
+        }
+        if (value === "|") {
+          if (extglobs.length > 0) {
+            extglobs[extglobs.length - 1].conditions++;
+          }
+          push({ type: "text", value });
+          continue;
+        }
+        if (value === ",") {
+          let output = value;
+          const brace = braces[braces.length - 1];
+          if (brace && stack[stack.length - 1] === "braces") {
+            brace.comma = true;
+            output = "|";
+          }
+          push({ type: "comma", value, output });
+          continue;
+        }
+        if (value === "/") {
+          if (prev.type === "dot" && state.index === state.start + 1) {
+            state.start = state.index + 1;
+            state.consumed = "";
+            state.output = "";
+            tokens.pop();
+            prev = bos;
+            continue;
+          }
+          push({ type: "slash", value, output: SLASH_LITERAL });
+          continue;
+        }
+        if (value === ".") {
+          if (state.braces > 0 && prev.type === "dot") {
+            if (prev.value === ".") prev.output = DOT_LITERAL;
+            const brace = braces[braces.length - 1];
+            prev.type = "dots";
+            prev.output += value;
+            prev.value += value;
+            brace.dots = true;
+            continue;
+          }
+          if (state.braces + state.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
+            push({ type: "text", value, output: DOT_LITERAL });
+            continue;
+          }
+          push({ type: "dot", value, output: DOT_LITERAL });
+          continue;
+        }
+        if (value === "?") {
+          const isGroup = prev && prev.value === "(";
+          if (!isGroup && opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            extglobOpen("qmark", value);
+            continue;
+          }
+          if (prev && prev.type === "paren") {
+            const next = peek();
+            let output = value;
+            if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
+              output = `\\${value}`;
+            }
+            push({ type: "text", value, output });
+            continue;
+          }
+          if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
+            push({ type: "qmark", value, output: QMARK_NO_DOT });
+            continue;
+          }
+          push({ type: "qmark", value, output: QMARK });
+          continue;
+        }
+        if (value === "!") {
+          if (opts.noextglob !== true && peek() === "(") {
+            if (peek(2) !== "?" || !/[!=<:]/.test(peek(3))) {
+              extglobOpen("negate", value);
+              continue;
+            }
+          }
+          if (opts.nonegate !== true && state.index === 0) {
+            negate();
+            continue;
+          }
+        }
+        if (value === "+") {
+          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            extglobOpen("plus", value);
+            continue;
+          }
+          if (prev && prev.value === "(" || opts.regex === false) {
+            push({ type: "plus", value, output: PLUS_LITERAL });
+            continue;
+          }
+          if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state.parens > 0) {
+            push({ type: "plus", value });
+            continue;
+          }
+          push({ type: "plus", value: PLUS_LITERAL });
+          continue;
+        }
+        if (value === "@") {
+          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            push({ type: "at", extglob: true, value, output: "" });
+            continue;
+          }
+          push({ type: "text", value });
+          continue;
+        }
+        if (value !== "*") {
+          if (value === "$" || value === "^") {
+            value = `\\${value}`;
+          }
+          const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
+          if (match) {
+            value += match[0];
+            state.index += match[0].length;
+          }
+          push({ type: "text", value });
+          continue;
+        }
+        if (prev && (prev.type === "globstar" || prev.star === true)) {
+          prev.type = "star";
+          prev.star = true;
+          prev.value += value;
+          prev.output = star;
+          state.backtrack = true;
+          state.globstar = true;
+          consume(value);
+          continue;
+        }
+        let rest = remaining();
+        if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
+          extglobOpen("star", value);
+          continue;
+        }
+        if (prev.type === "star") {
+          if (opts.noglobstar === true) {
+            consume(value);
+            continue;
+          }
+          const prior = prev.prev;
+          const before = prior.prev;
+          const isStart = prior.type === "slash" || prior.type === "bos";
+          const afterStar = before && (before.type === "star" || before.type === "globstar");
+          if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
+            push({ type: "star", value, output: "" });
+            continue;
+          }
+          const isBrace = state.braces > 0 && (prior.type === "comma" || prior.type === "brace");
+          const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
+          if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
+            push({ type: "star", value, output: "" });
+            continue;
+          }
+          while (rest.slice(0, 3) === "/**") {
+            const after = input[state.index + 4];
+            if (after && after !== "/") {
+              break;
+            }
+            rest = rest.slice(3);
+            consume("/**", 3);
+          }
+          const isEnd = eos() || state.parens > 0 && rest === ")".repeat(state.parens) && !extglobs.some((extglob) => extglob.type === "negate");
+          if (prior.type === "bos" && eos()) {
+            prev.type = "globstar";
+            prev.value += value;
+            prev.output = globstar(opts);
+            state.output = prev.output;
+            state.globstar = true;
+            consume(value);
+            continue;
+          }
+          if (prior.type === "slash" && prior.prev.type !== "bos" && !afterStar && isEnd) {
+            state.output = state.output.slice(0, -(prior.output + prev.output).length);
+            prior.output = `(?:${prior.output}`;
+            prev.type = "globstar";
+            prev.output = globstar(opts) + (opts.strictSlashes ? ")" : "|$)");
+            prev.value += value;
+            state.globstar = true;
+            state.output += prior.output + prev.output;
+            consume(value);
+            continue;
+          }
+          if (prior.type === "slash" && prior.prev.type !== "bos" && rest[0] === "/") {
+            const end = rest[1] !== void 0 ? "|$" : "";
+            state.output = state.output.slice(0, -(prior.output + prev.output).length);
+            prior.output = `(?:${prior.output}`;
+            prev.type = "globstar";
+            prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
+            prev.value += value;
+            state.output += prior.output + prev.output;
+            state.globstar = true;
+            consume(value + advance());
+            push({ type: "slash", value: "/", output: "" });
+            continue;
+          }
+          if (prior.type === "bos" && rest[0] === "/") {
+            prev.type = "globstar";
+            prev.value += value;
+            prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
+            state.output = prev.output;
+            state.globstar = true;
+            consume(value + advance());
+            push({ type: "slash", value: "/", output: "" });
+            continue;
+          }
+          state.output = state.output.slice(0, -prev.output.length);
+          prev.type = "globstar";
+          prev.output = globstar(opts);
+          prev.value += value;
+          state.output += prev.output;
+          state.globstar = true;
+          consume(value);
+          continue;
+        }
+        const token2 = { type: "star", value, output: star };
+        if (opts.bash === true) {
+          token2.output = ".*?";
+          if (prev.type === "bos" || prev.type === "slash") {
+            token2.output = nodot + token2.output;
+          }
+          push(token2);
+          continue;
+        }
+        if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
+          token2.output = value;
+          push(token2);
+          continue;
+        }
+        if (state.index === state.start || prev.type === "slash" || prev.type === "dot") {
+          if (prev.type === "dot") {
+            state.output += NO_DOT_SLASH;
+            prev.output += NO_DOT_SLASH;
+          } else if (opts.dot === true) {
+            state.output += NO_DOTS_SLASH;
+            prev.output += NO_DOTS_SLASH;
+          } else {
+            state.output += nodot;
+            prev.output += nodot;
+          }
+          if (peek() !== "*") {
+            state.output += ONE_CHAR;
+            prev.output += ONE_CHAR;
+          }
+        }
+        push(token2);
+      }
+      while (state.brackets > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
+        state.output = utils.escapeLast(state.output, "[");
+        decrement("brackets");
+      }
+      while (state.parens > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", ")"));
+        state.output = utils.escapeLast(state.output, "(");
+        decrement("parens");
+      }
+      while (state.braces > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "}"));
+        state.output = utils.escapeLast(state.output, "{");
+        decrement("braces");
+      }
+      if (opts.strictSlashes !== true && (prev.type === "star" || prev.type === "bracket")) {
+        push({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
+      }
+      if (state.backtrack === true) {
+        state.output = "";
+        for (const token2 of state.tokens) {
+          state.output += token2.output != null ? token2.output : token2.value;
+          if (token2.suffix) {
+            state.output += token2.suffix;
+          }
+        }
+      }
+      return state;
+    };
+    parse2.fastpaths = (input, options) => {
+      const opts = { ...options };
+      const max2 = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      const len = input.length;
+      if (len > max2) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max2}`);
+      }
+      input = REPLACEMENTS[input] || input;
+      const {
+        DOT_LITERAL,
+        SLASH_LITERAL,
+        ONE_CHAR,
+        DOTS_SLASH,
+        NO_DOT,
+        NO_DOTS,
+        NO_DOTS_SLASH,
+        STAR,
+        START_ANCHOR
+      } = constants4.globChars(opts.windows);
+      const nodot = opts.dot ? NO_DOTS : NO_DOT;
+      const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
+      const capture = opts.capture ? "" : "?:";
+      const state = { negated: false, prefix: "" };
+      let star = opts.bash === true ? ".*?" : STAR;
+      if (opts.capture) {
+        star = `(${star})`;
+      }
+      const globstar = (opts2) => {
+        if (opts2.noglobstar === true) return star;
+        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+      };
+      const create = (str3) => {
+        switch (str3) {
+          case "*":
+            return `${nodot}${ONE_CHAR}${star}`;
+          case ".*":
+            return `${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "*.*":
+            return `${nodot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "*/*":
+            return `${nodot}${star}${SLASH_LITERAL}${ONE_CHAR}${slashDot}${star}`;
+          case "**":
+            return nodot + globstar(opts);
+          case "**/*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${ONE_CHAR}${star}`;
+          case "**/*.*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "**/.*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
+          default: {
+            const match = /^(.*?)\.(\w+)$/.exec(str3);
+            if (!match) return;
+            const source2 = create(match[1]);
+            if (!source2) return;
+            return source2 + DOT_LITERAL + match[2];
+          }
+        }
+      };
+      const output = utils.removePrefix(input, state);
+      let source = create(output);
+      if (source && opts.strictSlashes !== true) {
+        source += `${SLASH_LITERAL}?`;
+      }
+      return source;
+    };
+    module.exports = parse2;
+  }
+});
+
+// node_modules/picomatch/lib/picomatch.js
+var require_picomatch = __commonJS({
+  "node_modules/picomatch/lib/picomatch.js"(exports, module) {
+    "use strict";
+    var scan2 = require_scan();
+    var parse2 = require_parse();
+    var utils = require_utils();
+    var constants4 = require_constants();
+    var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
+    var picomatch3 = (glob, options, returnState = false) => {
+      if (Array.isArray(glob)) {
+        const fns = glob.map((input) => picomatch3(input, options, returnState));
+        const arrayMatcher = (str3) => {
+          for (const isMatch of fns) {
+            const state2 = isMatch(str3);
+            if (state2) return state2;
+          }
+          return false;
+        };
+        return arrayMatcher;
+      }
+      const isState2 = isObject(glob) && glob.tokens && glob.input;
+      if (glob === "" || typeof glob !== "string" && !isState2) {
+        throw new TypeError("Expected pattern to be a non-empty string");
+      }
+      const opts = options || {};
+      const posix = opts.windows;
+      const regex = isState2 ? picomatch3.compileRe(glob, options) : picomatch3.makeRe(glob, options, false, true);
+      const state = regex.state;
+      delete regex.state;
+      let isIgnored = () => false;
+      if (opts.ignore) {
+        const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
+        isIgnored = picomatch3(opts.ignore, ignoreOpts, returnState);
+      }
+      const matcher = (input, returnObject = false) => {
+        const { isMatch, match, output } = picomatch3.test(input, regex, options, { glob, posix });
+        const result = { glob, state, regex, posix, input, output, match, isMatch };
+        if (typeof opts.onResult === "function") {
+          opts.onResult(result);
+        }
+        if (isMatch === false) {
+          result.isMatch = false;
+          return returnObject ? result : false;
+        }
+        if (isIgnored(input)) {
+          if (typeof opts.onIgnore === "function") {
+            opts.onIgnore(result);
+          }
+          result.isMatch = false;
+          return returnObject ? result : false;
+        }
+        if (typeof opts.onMatch === "function") {
+          opts.onMatch(result);
+        }
+        return returnObject ? result : true;
+      };
+      if (returnState) {
+        matcher.state = state;
+      }
+      return matcher;
+    };
+    picomatch3.test = (input, regex, options, { glob, posix } = {}) => {
+      if (typeof input !== "string") {
+        throw new TypeError("Expected input to be a string");
+      }
+      if (input === "") {
+        return { isMatch: false, output: "" };
+      }
+      const opts = options || {};
+      const format = opts.format || (posix ? utils.toPosixSlashes : null);
+      let match = input === glob;
+      let output = match && format ? format(input) : input;
+      if (match === false) {
+        output = format ? format(input) : input;
+        match = output === glob;
+      }
+      if (match === false || opts.capture === true) {
+        if (opts.matchBase === true || opts.basename === true) {
+          match = picomatch3.matchBase(input, regex, options, posix);
+        } else {
+          match = regex.exec(output);
+        }
+      }
+      return { isMatch: Boolean(match), match, output };
+    };
+    picomatch3.matchBase = (input, glob, options, posix = options && options.windows) => {
+      const regex = glob instanceof RegExp ? glob : picomatch3.makeRe(glob, options);
+      return regex.test(utils.basename(input, { windows: posix }));
+    };
+    picomatch3.isMatch = (str3, patterns, options) => picomatch3(patterns, options)(str3);
+    picomatch3.parse = (pattern, options) => {
+      if (Array.isArray(pattern)) return pattern.map((p) => picomatch3.parse(p, options));
+      return parse2(pattern, { ...options, fastpaths: false });
+    };
+    picomatch3.scan = (input, options) => scan2(input, options);
+    picomatch3.compileRe = (state, options, returnOutput = false, returnState = false) => {
+      if (returnOutput === true) {
+        return state.output;
+      }
+      const opts = options || {};
+      const prepend = opts.contains ? "" : "^";
+      const append = opts.contains ? "" : "$";
+      let source = `${prepend}(?:${state.output})${append}`;
+      if (state && state.negated === true) {
+        source = `^(?!${source}).*$`;
+      }
+      const regex = picomatch3.toRegex(source, options);
+      if (returnState === true) {
+        regex.state = state;
+      }
+      return regex;
+    };
+    picomatch3.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
+      if (!input || typeof input !== "string") {
+        throw new TypeError("Expected a non-empty string");
+      }
+      let parsed = { negated: false, fastpaths: true };
+      if (options.fastpaths !== false && (input[0] === "." || input[0] === "*")) {
+        parsed.output = parse2.fastpaths(input, options);
+      }
+      if (!parsed.output) {
+        parsed = parse2(input, options);
+      }
+      return picomatch3.compileRe(parsed, options, returnOutput, returnState);
+    };
+    picomatch3.toRegex = (source, options) => {
+      try {
+        const opts = options || {};
+        return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
+      } catch (err2) {
+        if (options && options.debug === true) throw err2;
+        return /$^/;
+      }
+    };
+    picomatch3.constants = constants4;
+    module.exports = picomatch3;
+  }
+});
+
+// node_modules/picomatch/index.js
+var require_picomatch2 = __commonJS({
+  "node_modules/picomatch/index.js"(exports, module) {
+    "use strict";
+    var pico = require_picomatch();
+    var utils = require_utils();
+    function picomatch3(glob, options, returnState = false) {
+      if (options && (options.windows === null || options.windows === void 0)) {
+        options = { ...options, windows: utils.isWindows() };
+      }
+      return pico(glob, options, returnState);
+    }
+    Object.assign(picomatch3, pico);
+    module.exports = picomatch3;
+  }
+});
+
+// src/scan/archive.ts
+import { readFile } from "node:fs/promises";
+import { gunzipSync, inflateRawSync, constants as zlibConstants } from "node:zlib";
+function archiveKind(data) {
+  if (data.length >= 4 && data[0] === 80 && data[1] === 75 && (data[2] === 3 || data[2] === 5) && (data[3] === 4 || data[3] === 6)) {
+    return "zip";
+  }
+  if (data.length >= 18 && data[0] === 31 && data[1] === 139 && data[2] === 8) return "gzip";
+  if (data.length >= 512 && data.subarray(257, 262).toString("latin1") === "ustar") return "tar";
+  return void 0;
+}
+function* archiveEntries(data, path, options = {}) {
+  const limits = { ...DEFAULT_ARCHIVE_LIMITS, ...options.limits };
+  const warn = options.onWarning ?? (() => {
+  });
+  const budget = { entries: 0, bytes: 0, warned: /* @__PURE__ */ new Set() };
+  yield* expand(data, path, 1, limits, budget, warn);
+}
+function* archiveItems(item, data, options = {}) {
+  for (const entry of archiveEntries(data, item.path, options)) {
+    const out = { path: entry.path, source: { kind: "bytes", data: entry.data } };
+    if (item.commit !== void 0) out.commit = item.commit;
+    if (item.author !== void 0) out.author = item.author;
+    if (item.date !== void 0) out.date = item.date;
+    yield out;
+  }
+}
+function* expand(data, path, depth, limits, budget, warn) {
+  const kind3 = archiveKind(data);
+  if (!kind3) return;
+  let inner;
+  try {
+    if (kind3 === "zip") inner = zipEntries(data, path, limits, budget, warn);
+    else if (kind3 === "tar") inner = tarEntries(data, path, budget, limits, warn);
+    else inner = gzipEntries(data, path, limits, budget, warn);
+    for (const entry of inner) {
+      if (archiveKind(entry.data)) {
+        if (depth >= limits.maxDepth) {
+          warn(`${entry.path}: archive nested deeper than ${limits.maxDepth} levels, not opened (limit: depth)`);
+          continue;
+        }
+        yield* expand(entry.data, entry.path, depth + 1, limits, budget, warn);
+        continue;
+      }
+      yield entry;
+    }
+  } catch (err2) {
+    if (err2 instanceof LimitReached) {
+      if (!budget.warned.has(err2.message)) warn(err2.message);
+      budget.warned.add(err2.message);
+      if (depth > 1) throw err2;
+      return;
+    }
+    warn(`${path}: cannot read the ${kind3} archive (${err2.message}); its contents were not scanned`);
+  }
+}
+function takeEntry(path, size, limits, budget, outer) {
+  budget.entries++;
+  if (budget.entries > limits.maxEntries) {
+    throw new LimitReached(
+      `${outer}: more than ${limits.maxEntries} entries; the rest were not scanned (limit: entries)`
+    );
+  }
+  if (budget.bytes + size > limits.maxTotal) {
+    throw new LimitReached(
+      `${outer}: expands to more than ${mib(limits.maxTotal)} (at ${path}); the rest was not scanned (limit: total size, zip bomb?)`
+    );
+  }
+  budget.bytes += size;
+}
+function mib(n) {
+  return `${Math.round(n / 1048576 * 10) / 10} MiB`;
+}
+function outputCap(compressed, limits, budget) {
+  const byRatio = Math.max(1024 * 1024, compressed * limits.maxRatio);
+  const cap = Math.min(limits.maxEntrySize, limits.maxTotal - budget.bytes, byRatio);
+  return { cap: Math.max(0, cap), byRatio: byRatio < limits.maxEntrySize && byRatio <= limits.maxTotal - budget.bytes };
+}
+function sized(expected, cap) {
+  const maxOutputLength = cap + 1 > 2147483647 ? 2147483647 : Math.max(1, cap);
+  if (expected === void 0 || expected < 64 * 1024 || expected > cap) return { maxOutputLength };
+  return { maxOutputLength, chunkSize: expected };
+}
+function inflateCapped(comp, fn, where, outer, limits, budget, warn, expected) {
+  const { cap, byRatio } = outputCap(comp.length, limits, budget);
+  try {
+    return fn(comp, sized(expected, cap));
+  } catch (err2) {
+    if (err2.code === "ERR_BUFFER_TOO_LARGE" || err2 instanceof RangeError) {
+      if (budget.bytes + cap >= limits.maxTotal) {
+        throw new LimitReached(
+          `${outer}: expands to more than ${mib(limits.maxTotal)} (at ${where}); the rest was not scanned (limit: total size, zip bomb?)`
+        );
+      }
+      if (byRatio) {
+        warn(
+          `${where}: expands more than ${limits.maxRatio}:1 (${mib(comp.length)} compressed), not scanned (limit: ratio, zip bomb?)`
+        );
+      } else {
+        warn(`${where}: larger than ${mib(limits.maxEntrySize)} expanded, not scanned (limit: entry size)`);
+      }
+      return void 0;
+    }
+    warn(`${where}: cannot inflate (${err2.message}), not scanned`);
+    return void 0;
+  }
+}
+function* zipEntries(data, path, limits, budget, warn) {
+  let eocd = -1;
+  for (let i2 = data.length - 22; i2 >= Math.max(0, data.length - 22 - 65535); i2--) {
+    if (data.readUInt32LE(i2) === 101010256) {
+      eocd = i2;
+      break;
+    }
+  }
+  if (eocd < 0) throw new Error("no end of central directory");
+  let count = data.readUInt16LE(eocd + 10);
+  let cdOffset = data.readUInt32LE(eocd + 16);
+  if (count === 65535 || cdOffset === 4294967295) {
+    const loc = eocd - 20;
+    if (loc < 0 || data.readUInt32LE(loc) !== 117853008) throw new Error("zip64 locator missing");
+    const rec = Number(data.readBigUInt64LE(loc + 8));
+    if (rec + 56 > data.length || data.readUInt32LE(rec) !== 101075792) throw new Error("zip64 record missing");
+    count = Number(data.readBigUInt64LE(rec + 32));
+    cdOffset = Number(data.readBigUInt64LE(rec + 48));
+  }
+  let p = cdOffset;
+  for (let k = 0; k < count; k++) {
+    if (p + 46 > data.length || data.readUInt32LE(p) !== 33639248)
+      throw new Error(`central directory entry ${k + 1} is corrupt`);
+    const flags = data.readUInt16LE(p + 8);
+    const method = data.readUInt16LE(p + 10);
+    let compSize = data.readUInt32LE(p + 20);
+    let size = data.readUInt32LE(p + 24);
+    const nameLen = data.readUInt16LE(p + 28);
+    const extraLen = data.readUInt16LE(p + 30);
+    const commentLen = data.readUInt16LE(p + 32);
+    let local = data.readUInt32LE(p + 42);
+    const name2 = data.subarray(p + 46, p + 46 + nameLen).toString(flags & 2048 ? "utf8" : "latin1");
+    const extra = data.subarray(p + 46 + nameLen, p + 46 + nameLen + extraLen);
+    p += 46 + nameLen + extraLen + commentLen;
+    if (size === 4294967295 || compSize === 4294967295 || local === 4294967295) {
+      const z = zip64Extra(extra, size === 4294967295, compSize === 4294967295, local === 4294967295);
+      size = z.size ?? size;
+      compSize = z.compSize ?? compSize;
+      local = z.local ?? local;
+    }
+    if (name2.endsWith("/")) continue;
+    const where = `${path}!${name2}`;
+    if (flags & 1) {
+      warn(`${where}: encrypted zip entry, not scanned`);
+      continue;
+    }
+    if (method !== 0 && method !== 8) {
+      warn(`${where}: zip compression method ${method} is not supported, not scanned`);
+      continue;
+    }
+    if (local + 30 > data.length || data.readUInt32LE(local) !== 67324752) {
+      warn(`${where}: local header is corrupt, not scanned`);
+      continue;
+    }
+    const start = local + 30 + data.readUInt16LE(local + 26) + data.readUInt16LE(local + 28);
+    const comp = data.subarray(start, Math.min(data.length, start + compSize));
+    let content;
+    if (method === 0) {
+      if (comp.length > limits.maxEntrySize) {
+        warn(`${where}: larger than ${mib(limits.maxEntrySize)}, not scanned (limit: entry size)`);
+        continue;
+      }
+      content = comp;
+    } else {
+      if (size > 1024 * 1024 && size > compSize * limits.maxRatio) {
+        warn(
+          `${where}: declares ${mib(size)} from ${mib(compSize)} (more than ${limits.maxRatio}:1), not scanned (limit: ratio, zip bomb?)`
+        );
+        continue;
+      }
+      if (size > limits.maxEntrySize) {
+        warn(`${where}: larger than ${mib(limits.maxEntrySize)} expanded, not scanned (limit: entry size)`);
+        continue;
+      }
+      content = inflateCapped(comp, inflateRawSync, where, path, limits, budget, warn, size);
+      if (!content) continue;
+    }
+    takeEntry(where, content.length, limits, budget, path);
+    yield { path: where, data: content };
+  }
+}
+function zip64Extra(extra, wantSize, wantComp, wantLocal) {
+  let q2 = 0;
+  while (q2 + 4 <= extra.length) {
+    const id = extra.readUInt16LE(q2);
+    const len = extra.readUInt16LE(q2 + 2);
+    if (id === 1) {
+      let r = q2 + 4;
+      const out = {};
+      if (wantSize && r + 8 <= q2 + 4 + len) {
+        out.size = Number(extra.readBigUInt64LE(r));
+        r += 8;
+      }
+      if (wantComp && r + 8 <= q2 + 4 + len) {
+        out.compSize = Number(extra.readBigUInt64LE(r));
+        r += 8;
+      }
+      if (wantLocal && r + 8 <= q2 + 4 + len) out.local = Number(extra.readBigUInt64LE(r));
+      return out;
+    }
+    q2 += 4 + len;
+  }
+  return {};
+}
+function tarNumber(field) {
+  if (field[0] & 128) {
+    let v = 0;
+    for (let i2 = 1; i2 < field.length; i2++) v = v * 256 + field[i2];
+    return v;
+  }
+  const s = field.toString("latin1").replace(/\0.*$/s, "").trim();
+  return s === "" ? 0 : Number.parseInt(s, 8);
+}
+function cstr(b) {
+  const z = b.indexOf(0);
+  return (z < 0 ? b : b.subarray(0, z)).toString("utf8");
+}
+function* tarEntries(data, path, budget, limits, warn) {
+  let p = 0;
+  let longName;
+  let paxPath;
+  while (p + 512 <= data.length) {
+    const h = data.subarray(p, p + 512);
+    if (h.every((b) => b === 0)) break;
+    const size = tarNumber(h.subarray(124, 136));
+    if (!Number.isSafeInteger(size) || size < 0) throw new Error(`bad size in header at ${p}`);
+    const type = String.fromCharCode(h[156] || 48);
+    const body = data.subarray(p + 512, Math.min(data.length, p + 512 + size));
+    p += 512 + Math.ceil(size / 512) * 512;
+    if (type === "L") {
+      longName = cstr(body);
+      continue;
+    }
+    if (type === "x") {
+      const m = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(body.toString("utf8"));
+      if (m) paxPath = m[1];
+      continue;
+    }
+    if (type === "g") continue;
+    let name2 = paxPath ?? longName;
+    if (!name2) {
+      const prefix = h.subarray(257, 262).toString("latin1") === "ustar" ? cstr(h.subarray(345, 500)) : "";
+      name2 = prefix ? `${prefix}/${cstr(h.subarray(0, 100))}` : cstr(h.subarray(0, 100));
+    }
+    longName = void 0;
+    paxPath = void 0;
+    if (type !== "0" && type !== "7") continue;
+    const where = `${path}!${name2.replace(/^\.\//, "")}`;
+    if (size > limits.maxEntrySize) {
+      warn(`${where}: larger than ${mib(limits.maxEntrySize)}, not scanned (limit: entry size)`);
+      continue;
+    }
+    takeEntry(where, body.length, limits, budget, path);
+    yield { path: where, data: body };
+  }
+}
+function gunzipHead(data) {
+  try {
+    return gunzipSync(data.subarray(0, 4096), {
+      finishFlush: zlibConstants.Z_SYNC_FLUSH,
+      maxOutputLength: 8 * 1024 * 1024
+    });
+  } catch {
+    return Buffer.alloc(0);
+  }
+}
+function* gzipEntries(data, path, limits, budget, warn) {
+  const tarInside = TAR_GZ_NAME.test(path) || archiveKind(gunzipHead(data)) === "tar";
+  const { cap, byRatio } = outputCap(
+    data.length,
+    tarInside ? { ...limits, maxEntrySize: limits.maxTotal } : limits,
+    budget
+  );
+  const tooLarge2 = () => {
+    const why = byRatio ? `more than ${limits.maxRatio}:1 (limit: ratio, zip bomb?)` : tarInside || cap < limits.maxEntrySize ? `beyond ${mib(cap)} (limit: total size)` : `beyond ${mib(cap)}, more than a scanned file may hold (limit: entry size)`;
+    warn(`${path}: gzip expands ${why}, not scanned`);
+  };
+  const isize = data.readUInt32LE(data.length - 4);
+  if (isize > cap) {
+    tooLarge2();
+    return;
+  }
+  let out;
+  try {
+    out = gunzipSync(data, sized(isize, cap));
+  } catch (err2) {
+    if (err2.code === "ERR_BUFFER_TOO_LARGE" || err2 instanceof RangeError) {
+      tooLarge2();
+      return;
+    }
+    throw err2;
+  }
+  if (archiveKind(out) === "tar") {
+    yield* tarEntries(out, path, budget, limits, warn);
+    return;
+  }
+  const base = path.slice(path.lastIndexOf("!") + 1).replace(/^.*\//, "");
+  const inner = base.replace(/\.t?gz$/i, (m) => m.toLowerCase() === ".tgz" ? ".tar" : "") || "data";
+  takeEntry(`${path}!${inner}`, out.length, limits, budget, path);
+  yield { path: `${path}!${inner}`, data: out };
+}
+async function* expandArchives(items, options = {}) {
+  const limits = { ...DEFAULT_ARCHIVE_LIMITS, ...options.limits };
+  for await (const item of items) {
+    let data;
+    if (item.source.kind === "bytes") {
+      data = item.source.data;
+    } else if (ARCHIVE_NAME.test(item.path) && item.source.size <= limits.maxTotal) {
+      try {
+        data = await readFile(item.source.absPath);
+      } catch {
+        data = void 0;
+      }
+    }
+    if (!data || item.lineMap || !archiveKind(data)) {
+      yield item;
+      continue;
+    }
+    yield* archiveItems(item, data, options);
+  }
+}
+var DEFAULT_ARCHIVE_LIMITS, ARCHIVE_NAME, LimitReached, TAR_GZ_NAME;
+var init_archive = __esm({
+  "src/scan/archive.ts"() {
+    "use strict";
+    DEFAULT_ARCHIVE_LIMITS = {
+      maxDepth: 3,
+      maxEntries: 1e4,
+      maxTotal: 128 * 1024 * 1024,
+      maxEntrySize: 10 * 1024 * 1024,
+      maxRatio: 200
+    };
+    ARCHIVE_NAME = /\.(zip|jar|war|ear|aar|whl|egg|nupkg|apk|ipa|vsix|xpi|crx|tar|tgz|gz|tbz|gem)$/i;
+    LimitReached = class extends Error {
+    };
+    TAR_GZ_NAME = /\.(tgz|taz|tar\.gz)$/i;
+  }
+});
+
+// src/scan/occurrences.ts
+function locationOf(f) {
+  const loc = {
+    file: f.file,
+    line: f.line,
+    column: f.column,
+    endLine: f.endLine,
+    endColumn: f.endColumn
+  };
+  if (f.commit !== void 0) loc.commit = f.commit;
+  if (f.author !== void 0) loc.author = f.author;
+  if (f.date !== void 0) loc.date = f.date;
+  if (f.decoded !== void 0) loc.decoded = f.decoded;
+  if (f.log !== void 0) loc.log = f.log;
+  return loc;
+}
+function compareLocations(a, b) {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  if (a.line !== b.line) return a.line - b.line;
+  if (a.column !== b.column) return a.column - b.column;
+  const ca = a.commit ?? "";
+  const cb = b.commit ?? "";
+  return ca < cb ? -1 : ca > cb ? 1 : 0;
+}
+function groupOccurrences(findings, rank2 = () => 0) {
+  const groups = /* @__PURE__ */ new Map();
+  const order = [];
+  for (const f of findings) {
+    const key = `${f.ruleId}\0${f.fingerprint}`;
+    let list = groups.get(key);
+    if (!list) {
+      list = [];
+      groups.set(key, list);
+      order.push(key);
+    }
+    const { locations, ...rest } = f;
+    list.push({ finding: rest, places: [locationOf(f), ...locations ?? []] });
+  }
+  const out = [];
+  for (const key of order) {
+    const list = groups.get(key);
+    const all = [];
+    for (const { finding, places } of list) {
+      places.forEach((loc, i2) => {
+        all.push({ loc, finding, primary: i2 === 0 });
+      });
+    }
+    all.sort((a, b) => rank2(a.loc) - rank2(b.loc) || compareLocations(a.loc, b.loc));
+    const first = all.find((o) => o.primary) ?? all[0];
+    const primary = { ...first.finding, ...locationOf(all[0].loc) };
+    for (const k of ["commit", "author", "date", "decoded", "log"])
+      if (all[0].loc[k] === void 0) delete primary[k];
+    const seen = /* @__PURE__ */ new Set([keyOfLocation(all[0].loc)]);
+    const rest = [];
+    for (const o of all.slice(1)) {
+      const k = keyOfLocation(o.loc);
+      if (seen.has(k)) continue;
+      seen.add(k);
+      rest.push(o.loc);
+    }
+    if (list.some((g) => g.finding.validated)) primary.validated = true;
+    if (rest.length > 0) primary.locations = rest;
+    out.push(primary);
+  }
+  return out;
+}
+var keyOfLocation;
+var init_occurrences = __esm({
+  "src/scan/occurrences.ts"() {
+    "use strict";
+    keyOfLocation = (l) => `${l.file}\0${l.line}\0${l.column}\0${l.commit ?? ""}`;
   }
 });
 
@@ -11368,11 +11447,11 @@ ${lines.join("\n")}
 -----END PGP PRIVATE KEY BLOCK-----
 `;
 }
-function keyFixture(kind2) {
-  const hit = keyCache.get(kind2);
+function keyFixture(kind3) {
+  const hit = keyCache.get(kind3);
   if (hit) return hit;
   const make = () => {
-    switch (kind2) {
+    switch (kind3) {
       case "rsa":
         return generateKeyPairSync("rsa", { modulusLength: 1024 }).privateKey.export({
           type: "pkcs1",
@@ -11422,7 +11501,7 @@ function keyFixture(kind2) {
     }
   };
   const pem2 = clean(make);
-  keyCache.set(kind2, pem2);
+  keyCache.set(kind3, pem2);
   return pem2;
 }
 function inSyntaxes(envName, value) {
@@ -11690,7 +11769,7 @@ var init_ai = __esm({
     eleven = `sk_${fx("el1", 48, FIXTURE_ALPHABETS.hex)}`;
     deepgram = fx("dg1", 40, FIXTURE_ALPHABETS.hex);
     assembly = fx("aa1", 32, FIXTURE_ALPHABETS.hex);
-    openaiHelp = (kind2) => `An OpenAI ${kind2}: it spends the organization’s credits and reads its data (files, fine-tunes, assistants). Revoke it on the API keys page of the OpenAI platform and create a new key scoped to one project.`;
+    openaiHelp = (kind3) => `An OpenAI ${kind3}: it spends the organization’s credits and reads its data (files, fine-tunes, assistants). Revoke it on the API keys page of the OpenAI platform and create a new key scoped to one project.`;
     aiRules = [
       {
         id: "openai-api-key",
@@ -13476,7 +13555,7 @@ var init_commerce = __esm({
     "use strict";
     init_syntax();
     init_structure();
-    stripe = (kind2, mode, seed, n = 99) => `${kind2}_${mode}_${fx(seed, n)}`;
+    stripe = (kind3, mode, seed, n = 99) => `${kind3}_${mode}_${fx(seed, n)}`;
     skLive = stripe("sk", "live", "st1");
     rkLive = stripe("rk", "live", "st2");
     skTest = stripe("sk", "test", "st3", 24);
@@ -13914,7 +13993,7 @@ var init_devops = __esm({
     onePassword = (seed) => `ops_${jsonB64({ signInAddress: "acme.1password.com", userAuth: { method: "SRPg-4096", alg: "PBES2g-HS256", iterations: 65e4, salt: b64url3(`${seed}-salt`, 22) }, email: `${fake(`${seed}-e`, 12, ALPHABETS.lowerAlnum)}@1passwordserviceaccounts.com`, srpX: hex3(`${seed}-x`, 64), muk: { alg: "A256GCM", ext: true, k: b64url3(`${seed}-k`, 43), key_ops: ["encrypt", "decrypt"], kty: "oct", kid: "mp" }, secretKey: `A3-${upper2(`${seed}-sk`, 6)}-${upper2(`${seed}-sk2`, 11)}`, deviceUuid: fake(`${seed}-d`, 26, ALPHABETS.lowerAlnum) })}`;
     terraform = (seed) => `${fake(`${seed}-id`, 14)}.atlasv1.${b64url3(`${seed}-s`, 67)}`;
     atlassian = (seed) => fakeAtlassianToken("ATATT3xFfGF0", seed);
-    tailscale = (kind2, seed) => `tskey-${kind2}-k${fake(`${seed}-id`, 10)}CNTRL-${fake(`${seed}-s`, 33)}`;
+    tailscale = (kind3, seed) => `tskey-${kind3}-k${fake(`${seed}-id`, 10)}CNTRL-${fake(`${seed}-s`, 33)}`;
     devopsRules = [
       {
         id: "vault-service-token",
@@ -15183,6 +15262,26 @@ Authorization: Bearer ${bearer}`,
   }
 });
 
+// src/scan/rules/examples.ts
+function lazyExamples(make) {
+  let cached2;
+  return {
+    get tp() {
+      cached2 ??= make();
+      return cached2.tp;
+    },
+    get fp() {
+      cached2 ??= make();
+      return cached2.fp;
+    }
+  };
+}
+var init_examples = __esm({
+  "src/scan/rules/examples.ts"() {
+    "use strict";
+  }
+});
+
 // src/scan/rules/keys.ts
 import { generateKeyPairSync as generateKeyPairSync2 } from "node:crypto";
 function pem(label) {
@@ -15201,8 +15300,8 @@ function yamlBlock(name2, text) {
 ${text.trimEnd().split("\n").map((l) => `  ${l}`).join("\n")}
 `;
 }
-function keySyntaxes(kind2) {
-  const k = keyFixture(kind2);
+function keySyntaxes(kind3) {
+  const k = keyFixture(kind3);
   return [
     k,
     `{"private_key": ${JSON.stringify(k)}}`,
@@ -15217,19 +15316,6 @@ function concatenated(lead, text) {
   const lines = text.trimEnd().split("\n");
   return `${lead}
 ${lines.map((l) => `  "${l}\\n"`).join(" +\n")};`;
-}
-function lazy(make) {
-  let cached2;
-  return {
-    get tp() {
-      cached2 ??= make();
-      return cached2.tp;
-    },
-    get fp() {
-      cached2 ??= make();
-      return cached2.fp;
-    }
-  };
 }
 function pemFps(label, seed) {
   return [
@@ -15256,6 +15342,7 @@ var WINDOW, A64, BODY2, keyRules;
 var init_keys = __esm({
   "src/scan/rules/keys.ts"() {
     "use strict";
+    init_examples();
     init_syntax();
     init_structure();
     WINDOW = 16384;
@@ -15272,7 +15359,7 @@ var init_keys = __esm({
         validate: validatePemPrivateKey,
         requireValid: true,
         help: "A PKCS#1 RSA private key (`-----BEGIN RSA PRIVATE KEY-----`, also the legacy encrypted form with `Proc-Type: 4,ENCRYPTED`). Reported only when node:crypto parses it (or, when encrypted, its headers and body are well-formed); revoke it wherever its public half is trusted (authorized_keys, certificates, JWKS) and issue a new one.",
-        examples: lazy(() => ({
+        examples: lazyExamples(() => ({
           tp: [...keySyntaxes("rsa"), keyFixture("rsa-encrypted")],
           fp: [...pemFps("RSA PRIVATE KEY", "rsa-fp"), corrupt2(keyFixture("rsa"), "rsa-corrupt")]
         }))
@@ -15287,7 +15374,7 @@ var init_keys = __esm({
         validate: validatePemPrivateKey,
         requireValid: true,
         help: "An unencrypted PKCS#8 private key (`-----BEGIN PRIVATE KEY-----`: RSA, EC, Ed25519…). Reported only when node:crypto parses it; remove it from the repository and history, revoke its certificate or registered public key, and generate a new key in a secret store.",
-        examples: lazy(() => ({
+        examples: lazyExamples(() => ({
           tp: keySyntaxes("pkcs8"),
           fp: pemFps("PRIVATE KEY", "pk8-fp")
         }))
@@ -15302,7 +15389,7 @@ var init_keys = __esm({
         validate: validatePemPrivateKey,
         requireValid: true,
         help: "A passphrase-encrypted PKCS#8 private key (`-----BEGIN ENCRYPTED PRIVATE KEY-----`). Reported only when its DER structure (algorithm identifier + encrypted data) is well-formed. The passphrase is often nearby: rotate the key, and treat the passphrase as exposed too.",
-        examples: lazy(() => ({
+        examples: lazyExamples(() => ({
           tp: [
             keyFixture("pkcs8-encrypted"),
             `{"key": ${JSON.stringify(keyFixture("pkcs8-encrypted"))}}`,
@@ -15321,7 +15408,7 @@ var init_keys = __esm({
         validate: validatePemPrivateKey,
         requireValid: true,
         help: "An elliptic-curve private key in SEC1 form (`-----BEGIN EC PRIVATE KEY-----`). Reported only when node:crypto parses it (or its legacy encryption headers are well-formed); revoke the certificate or registered public key and issue a new key.",
-        examples: lazy(() => ({
+        examples: lazyExamples(() => ({
           tp: keySyntaxes("ec"),
           fp: pemFps("EC PRIVATE KEY", "ec-fp")
         }))
@@ -15336,7 +15423,7 @@ var init_keys = __esm({
         validate: validatePemPrivateKey,
         requireValid: true,
         help: "A DSA private key in the traditional OpenSSL form (`-----BEGIN DSA PRIVATE KEY-----`). Reported only when node:crypto parses it. DSA is deprecated: remove the key from wherever it is trusted and move to Ed25519.",
-        examples: lazy(() => ({
+        examples: lazyExamples(() => ({
           tp: [keyFixture("dsa"), JSON.stringify({ key: keyFixture("dsa") })],
           fp: pemFps("DSA PRIVATE KEY", "dsa-fp")
         }))
@@ -15351,7 +15438,7 @@ var init_keys = __esm({
         validate: validateOpenSshKey,
         requireValid: true,
         help: "An OpenSSH private key (`openssh-key-v1`). Reported only when the container parses (cipher, KDF, public key, and matching check integers when unencrypted). Remove its public key from every authorized_keys, deploy-key and CA list, then generate a new key with ssh-keygen.",
-        examples: lazy(() => ({
+        examples: lazyExamples(() => ({
           tp: keySyntaxes("openssh"),
           fp: [
             ...pemFps("OPENSSH PRIVATE KEY", "ossh-fp"),
@@ -15369,7 +15456,7 @@ var init_keys = __esm({
         validate: validateSsh2Key,
         requireValid: true,
         help: "A private key in the SSH.com / Tectia format. Reported only when the body carries the format magic and its own length. Remove the public key from every server that trusts it and generate a new key.",
-        examples: lazy(() => {
+        examples: lazyExamples(() => {
           const body = Buffer.concat([Buffer.alloc(8), fixtureBytes("ssh2", 120)]);
           body.writeUInt32BE(1064303083, 0);
           body.writeUInt32BE(body.length, 4);
@@ -15404,7 +15491,7 @@ ${fakeBody}
         validate: validatePuttyKey,
         requireValid: true,
         help: "A PuTTY private key file (PPK v2/v3). Reported only when its fields and line counts are consistent and, when unencrypted, its Private-MAC verifies. Remove its public key from every server that trusts it and generate a new key with puttygen.",
-        examples: lazy(() => {
+        examples: lazyExamples(() => {
           const k = keyFixture("putty");
           return {
             tp: [k, `{"ppk": ${JSON.stringify(k)}}`, yamlBlock("ppk", k)],
@@ -15426,7 +15513,7 @@ ${fakeBody}
         validate: validatePgpPrivateKey,
         requireValid: true,
         help: "An ASCII-armored OpenPGP secret key. Reported only when the armor is well-formed, its CRC-24 (if present) matches and the first packet is a secret-key packet. Publish a revocation certificate for the key, remove it from keyservers and signing setups, and generate a new one.",
-        examples: lazy(() => {
+        examples: lazyExamples(() => {
           const k = keyFixture("pgp");
           return {
             tp: [
@@ -15458,7 +15545,7 @@ ${fixtureBytes("pgp-fp", 96).toString("base64")}
         window: 8192,
         validate: validateJwkPrivateKey,
         help: "A JSON Web Key with its private member `d` (RSA, EC or OKP). Validated when node:crypto imports it as a private key; JWKs without `d` (public keys) are not reported. Remove it from the JWKS or configuration that trusts its public half and rotate the key.",
-        examples: lazy(() => {
+        examples: lazyExamples(() => {
           const okp = generateJwk();
           const { d: _d, ...pub } = okp;
           const ordered = { kty: okp["kty"], crv: okp["crv"], x: okp["x"], d: okp["d"] };
@@ -15487,7 +15574,7 @@ ${fixtureBytes("pgp-fp", 96).toString("base64")}
         validate: validateAgeSecretKey,
         requireValid: true,
         help: "An age X25519 identity (`AGE-SECRET-KEY-1…`, bech32). Reported only when its bech32 checksum verifies. Anything encrypted to its recipient (`age1…`) is readable by whoever holds it: re-encrypt those files to a new identity (age-keygen) and remove this one.",
-        examples: lazy(() => {
+        examples: lazyExamples(() => {
           const k = fakeAgeKey("age-tp");
           const bad = `${k.slice(0, -1)}${k.endsWith("Q") ? "P" : "Q"}`;
           return {
@@ -15518,7 +15605,7 @@ ${k}`,
         window: WINDOW,
         validate: validatePemPrivateKeyOtherLabel,
         help: "A PEM private key under a label other than the standard ones (`-----BEGIN ECDSA PRIVATE KEY-----`, `ED25519 PRIVATE KEY`…), as some libraries and tools write them. Validated when the body parses as a PKCS#8, SEC1 or PKCS#1 private key; bodies that are not one DER structure are not reported. Revoke the key wherever its public half is trusted and issue a new one.",
-        examples: lazy(() => {
+        examples: lazyExamples(() => {
           const relabel = (text, label) => text.replace(/(BEGIN|END) [A-Z ]*PRIVATE KEY/g, `$1 ${label}`);
           const ec2 = relabel(keyFixture("ec"), "ECDSA PRIVATE KEY");
           const ed = relabel(keyFixture("pkcs8"), "ED25519 PRIVATE KEY");
@@ -15544,7 +15631,7 @@ ${fx("pem-o", 64, A64)}
         validate: validateCephKey,
         requireValid: true,
         help: "A cephx secret key (a keyring `key = …`, `ceph auth get-key`, a Rook/CSI Kubernetes Secret `key:` or `adminKey:`). Reported only when it decodes to the cephx structure (type, creation time, 16-byte key). Rotate it with `ceph auth get-or-create-key`/`ceph auth caps` for a new entity and remove the old one.",
-        examples: lazy(() => {
+        examples: lazyExamples(() => {
           const key = fakeCephKey("ceph-tp");
           const badLength = Buffer.from(fakeCephKey("ceph-fp"), "base64");
           badLength.writeUInt16LE(20, 10);
@@ -16150,7 +16237,8 @@ function validateRandomBody(secret) {
   const body = secret.replace(/^[a-z]+_(?:live|test)_/, "");
   if (isPlaceholder(body) || isStandIn(body)) return "invalid";
   const classes = Number(/[a-z]/.test(body)) + Number(/[A-Z]/.test(body)) + Number(/[0-9]/.test(body));
-  return classes >= 2 && shannonEntropy(body) >= 3.5 ? "unknown" : "invalid";
+  const floor = /^[0-9a-f-]+$/i.test(body) ? 3 : 3.5;
+  return classes >= 2 && shannonEntropy(body) >= floor ? "unknown" : "invalid";
 }
 var sidekiq, sumoId, sumoKey, notion, notionLegacy, fbPage, fbSecret, slackLegacyBot, liveKey, serviceRules;
 var init_services = __esm({
@@ -16312,6 +16400,476 @@ var init_services = __esm({
           fp: ["CLERK_SECRET_KEY=sk_live_your-secret-key-here", "CLERK_SECRET_KEY=sk_live_xxxxxxxx-xxxxxxxxxxxxxxxx"]
         }
       }
+    ];
+  }
+});
+
+// src/scan/rules/vendors.ts
+function vendorRule(s) {
+  let cached2;
+  const examples = () => {
+    if (!cached2) {
+      const v = s.value();
+      cached2 = { tp: inSyntaxes(s.env, v).slice(0, 3), fp: [`${s.env}=${masked(v)}`, `${s.env}=\${${s.env}}`] };
+    }
+    return cached2;
+  };
+  return {
+    id: s.id,
+    title: s.title,
+    severity: s.severity,
+    keywords: s.keywords,
+    pattern: s.pattern,
+    validate: validateRandomBody,
+    help: `${s.what} Placeholder-like values are not reported. ${s.revoke}`,
+    examples: {
+      get tp() {
+        return examples().tp;
+      },
+      get fp() {
+        return examples().fp;
+      }
+    }
+  };
+}
+var masked, vendorRules;
+var init_vendors = __esm({
+  "src/scan/rules/vendors.ts"() {
+    "use strict";
+    init_structure();
+    init_services();
+    init_syntax();
+    masked = (v) => `${v.slice(0, 4)}${v.slice(4).replace(/[A-Za-z0-9]/g, "x")}`;
+    vendorRules = [
+      vendorRule({
+        id: "clickhouse-cloud-api-secret",
+        title: "ClickHouse Cloud API key secret",
+        severity: "high",
+        keywords: ["4b1d"],
+        pattern: `${TOKEN_START}(4b1d[A-Za-z0-9]{38})${TOKEN_END}`,
+        value: () => `4b1d${fx("ch", 38)}`,
+        env: "CLICKHOUSE_KEY_SECRET",
+        what: "A ClickHouse Cloud API key secret (`4b1d` + 38 characters): it manages the organization’s services.",
+        revoke: "Delete the key under Organization → API keys and create a new one."
+      }),
+      vendorRule({
+        id: "defined-networking-api-token",
+        title: "Defined Networking (Nebula) API token",
+        severity: "high",
+        keywords: ["dnkey-"],
+        pattern: `${TOKEN_START}(dnkey-[A-Za-z0-9=_-]{26}-[A-Za-z0-9=_-]{52})${TOKEN_END}`,
+        value: () => `dnkey-${fx("dn1", 26)}-${fx("dn2", 52)}`,
+        env: "DN_API_KEY",
+        what: "A Defined Networking API key (`dnkey-…`): it manages the Nebula overlay network’s hosts and certificates.",
+        revoke: "Revoke it in the Defined Networking admin panel."
+      }),
+      vendorRule({
+        id: "duffel-api-token",
+        title: "Duffel API token",
+        severity: "high",
+        keywords: ["duffel_"],
+        pattern: `${TOKEN_START}(duffel_(?:test|live)_[A-Za-z0-9_=-]{43})${TOKEN_END}`,
+        value: () => `duffel_live_${fx("du", 43)}`,
+        env: "DUFFEL_ACCESS_TOKEN",
+        what: "A Duffel access token (`duffel_live_`/`duffel_test_`): it books and pays for travel on the account.",
+        revoke: "Revoke it under Developers → Access tokens."
+      }),
+      vendorRule({
+        id: "easypost-api-key",
+        title: "EasyPost API key",
+        severity: "high",
+        keywords: ["ezak", "eztk"],
+        pattern: `${TOKEN_START}(EZ[AT]K[A-Za-z0-9]{54})${TOKEN_END}`,
+        value: () => `EZAK${fx("ep", 54)}`,
+        env: "EASYPOST_API_KEY",
+        what: "An EasyPost API key (`EZAK` production, `EZTK` test): it buys postage on the account.",
+        revoke: "Disable it under Account → API keys and create a new one."
+      }),
+      vendorRule({
+        id: "frameio-api-token",
+        title: "Frame.io API token",
+        severity: "high",
+        keywords: ["fio-u-"],
+        pattern: `${TOKEN_START}(fio-u-[A-Za-z0-9_=-]{64})${TOKEN_END}`,
+        value: () => `fio-u-${fx("fio", 64)}`,
+        env: "FRAMEIO_TOKEN",
+        what: "A Frame.io developer token (`fio-u-…`): it reads and changes the user’s projects and assets.",
+        revoke: "Revoke it at developer.frame.io → Tokens."
+      }),
+      vendorRule({
+        id: "harness-api-key",
+        title: "Harness API key or service account token",
+        severity: "high",
+        keywords: ["pat.", "sat."],
+        pattern: `${TOKEN_START}((?:pat|sat)\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9]{24}\\.[A-Za-z0-9]{20})${TOKEN_END}`,
+        value: () => `pat.${fx("hn1", 22)}.${fx("hn2", 24)}.${fx("hn3", 20)}`,
+        env: "HARNESS_API_KEY",
+        what: "A Harness personal access token or service account token (`pat.`/`sat.` + account, key id, secret).",
+        revoke: "Delete the token under the user’s or service account’s API keys."
+      }),
+      vendorRule({
+        id: "infracost-api-key",
+        title: "Infracost API key",
+        severity: "medium",
+        keywords: ["ico-"],
+        pattern: `${TOKEN_START}(ico-[A-Za-z0-9]{32})${TOKEN_END}`,
+        value: () => `ico-${fx("ico", 32)}`,
+        env: "INFRACOST_API_KEY",
+        what: "An Infracost API key (`ico-` + 32 characters).",
+        revoke: "Rotate it in Infracost Cloud → Org settings → API keys."
+      }),
+      vendorRule({
+        id: "intra42-client-secret",
+        title: "42 intranet (Intra) client secret",
+        severity: "medium",
+        keywords: ["s-s4t2"],
+        pattern: `${TOKEN_START}(s-s4t2(?:ud|af)-[a-f0-9]{64})${TOKEN_END}`,
+        value: () => `s-s4t2ud-${fx("i42", 64, FIXTURE_ALPHABETS.hex)}`,
+        env: "FT_CLIENT_SECRET",
+        what: "A 42 school intranet OAuth application secret (`s-s4t2ud-`/`s-s4t2af-`).",
+        revoke: "Generate a new secret on the application’s page of the intranet."
+      }),
+      vendorRule({
+        id: "openshift-user-token",
+        title: "OpenShift user token",
+        severity: "high",
+        keywords: ["sha256~"],
+        pattern: `${TOKEN_START}(sha256~[A-Za-z0-9_-]{43})${TOKEN_END}`,
+        value: () => `sha256~${fx("osh", 43, FIXTURE_ALPHABETS.base64url)}`,
+        env: "OPENSHIFT_TOKEN",
+        what: "An OpenShift OAuth access token (`sha256~` + 43 characters): it acts as the user on the cluster (`oc login --token`).",
+        revoke: "Delete it with `oc delete oauthaccesstoken` or log the session out."
+      }),
+      vendorRule({
+        id: "readme-api-key",
+        title: "ReadMe API key",
+        severity: "medium",
+        keywords: ["rdme_"],
+        pattern: `${TOKEN_START}(rdme_[a-z0-9]{70})${TOKEN_END}`,
+        value: () => `rdme_${fx("rdme", 70, FIXTURE_ALPHABETS.lowerAlnum)}`,
+        env: "README_API_KEY",
+        what: "A ReadMe API key (`rdme_` + 70 characters): it edits the project’s documentation.",
+        revoke: "Revoke it in the project’s dashboard under API keys."
+      }),
+      vendorRule({
+        id: "scalingo-api-token",
+        title: "Scalingo API token",
+        severity: "high",
+        keywords: ["tk-us-"],
+        pattern: `${TOKEN_START}(tk-us-[A-Za-z0-9_-]{48})${TOKEN_END}`,
+        value: () => `tk-us-${fx("scl", 48)}`,
+        env: "SCALINGO_API_TOKEN",
+        what: "A Scalingo API token (`tk-us-…`): it deploys and configures the account’s apps.",
+        revoke: "Delete it under User settings → API tokens."
+      }),
+      vendorRule({
+        id: "settlemint-access-token",
+        title: "SettleMint access token",
+        severity: "high",
+        keywords: ["sm_pat_", "sm_aat_", "sm_sat_"],
+        pattern: `${TOKEN_START}(sm_(?:pat|aat|sat)_[A-Za-z0-9]{16})${TOKEN_END}`,
+        value: () => `sm_pat_${fx("smt", 16)}`,
+        env: "SETTLEMINT_ACCESS_TOKEN",
+        what: "A SettleMint personal, application or service access token (`sm_pat_`, `sm_aat_`, `sm_sat_`).",
+        revoke: "Delete it in the SettleMint console and create a new one."
+      }),
+      vendorRule({
+        id: "shippo-api-token",
+        title: "Shippo API token",
+        severity: "high",
+        keywords: ["shippo_"],
+        pattern: `${TOKEN_START}(shippo_(?:live|test)_[a-fA-F0-9]{40})${TOKEN_END}`,
+        value: () => `shippo_live_${fx("shp", 40, FIXTURE_ALPHABETS.hex)}`,
+        env: "SHIPPO_API_TOKEN",
+        what: "A Shippo API token (`shippo_live_`/`shippo_test_` + 40 hex): live tokens buy labels on the account.",
+        revoke: "Regenerate it under Settings → API."
+      }),
+      vendorRule({
+        id: "typeform-api-token",
+        title: "Typeform personal access token",
+        severity: "medium",
+        keywords: ["tfp_"],
+        pattern: `${TOKEN_START}(tfp_[A-Za-z0-9_.=-]{59})${TOKEN_END}`,
+        value: () => `tfp_${fx("tfp", 59)}`,
+        env: "TYPEFORM_TOKEN",
+        what: "A Typeform personal access token (`tfp_` + 59 characters): it reads forms and their responses.",
+        revoke: "Delete it under Account → Personal tokens."
+      }),
+      vendorRule({
+        id: "yandex-cloud-api-key",
+        title: "Yandex Cloud API key",
+        severity: "high",
+        keywords: ["aqvn"],
+        pattern: `${TOKEN_START}(AQVN[A-Za-z0-9_-]{35,38})${TOKEN_END}`,
+        value: () => `AQVN${fx("yc", 36)}`,
+        env: "YC_API_KEY",
+        what: "A Yandex Cloud service account API key (`AQVN…`).",
+        revoke: "Delete it with `yc iam api-key delete` and issue a new one."
+      }),
+      vendorRule({
+        id: "hubspot-private-app-token",
+        title: "HubSpot private app token",
+        severity: "high",
+        keywords: ["pat-na1-", "pat-eu1-"],
+        pattern: `${TOKEN_START}(pat-(?:na|eu)1-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})${TOKEN_END}`,
+        value: () => `pat-na1-${fxUuid("hs")}`,
+        env: "HUBSPOT_ACCESS_TOKEN",
+        what: "A HubSpot private app access token (`pat-na1-`/`pat-eu1-` + UUID): it reads and writes the CRM within the app’s scopes.",
+        revoke: "Rotate it on the private app’s Auth tab."
+      }),
+      vendorRule({
+        id: "adafruit-io-key",
+        title: "Adafruit IO key",
+        severity: "medium",
+        keywords: ["aio_"],
+        pattern: `${TOKEN_START}(aio_[A-Za-z0-9]{28})${TOKEN_END}`,
+        value: () => `aio_${fx("aio", 28)}`,
+        env: "ADAFRUIT_IO_KEY",
+        what: "An Adafruit IO key (`aio_` + 28 characters): it publishes to and reads the account’s feeds.",
+        revoke: "Regenerate it on io.adafruit.com (My Key → Regenerate)."
+      }),
+      vendorRule({
+        id: "maxmind-license-key",
+        title: "MaxMind license key",
+        severity: "medium",
+        keywords: ["_mmk"],
+        pattern: `${TOKEN_START}([A-Za-z0-9]{6}_[A-Za-z0-9]{29}_mmk)${TOKEN_END}`,
+        value: () => `${fx("mm1", 6)}_${fx("mm2", 29)}_mmk`,
+        env: "MAXMIND_LICENSE_KEY",
+        what: "A MaxMind license key (`…_mmk`): it downloads GeoIP databases on the account’s licence.",
+        revoke: "Deactivate it under Manage License Keys and create a new one."
+      }),
+      vendorRule({
+        id: "adobe-client-secret",
+        title: "Adobe client secret",
+        severity: "high",
+        keywords: ["p8e-"],
+        pattern: `${TOKEN_START}(p8e-[A-Za-z0-9_-]{32})${TOKEN_END}`,
+        value: () => `p8e-${fx("adb", 32)}`,
+        env: "ADOBE_CLIENT_SECRET",
+        what: "An Adobe Developer Console OAuth client secret (`p8e-` + 32 characters).",
+        revoke: "Rotate the client secret on the project’s credential page."
+      }),
+      vendorRule({
+        id: "authress-access-key",
+        title: "Authress service client access key",
+        severity: "high",
+        keywords: [".acc_", ".acc-"],
+        pattern: `${TOKEN_START}((?:sc|ext|scauth|authress)_[A-Za-z0-9]{5,30}\\.[A-Za-z0-9]{4,6}\\.acc[_-][A-Za-z0-9-]{10,32}\\.[A-Za-z0-9+/_=-]{30,120})${TOKEN_END}`,
+        value: () => `sc_${fx("au1", 12)}.${fx("au2", 5)}.acc_${fx("au3", 20)}.${fx("au4", 60)}`,
+        env: "AUTHRESS_KEY",
+        what: "An Authress service client access key: it calls the Authress API as the service client.",
+        revoke: "Delete the access key on the service client and create a new one."
+      }),
+      vendorRule({
+        id: "airtable-api-key",
+        title: "Airtable personal access token or API key",
+        severity: "high",
+        keywords: ["airtable"],
+        pattern: named("airtable", `pat[A-Za-z0-9]{14}\\.[a-f0-9]{64}|key[A-Za-z0-9]{14}`),
+        value: () => `pat${fx("at1", 14)}.${fx("at2", 64, FIXTURE_ALPHABETS.hex)}`,
+        env: "AIRTABLE_API_KEY",
+        what: "An Airtable personal access token (`pat….` + 64 hex) or legacy API key (`key` + 14), under an Airtable name.",
+        revoke: "Delete it at airtable.com/create/tokens."
+      }),
+      vendorRule({
+        id: "algolia-admin-key",
+        title: "Algolia API key",
+        severity: "high",
+        keywords: ["algolia"],
+        pattern: named("algolia", `[a-f0-9]{32}`),
+        value: () => fx("alg", 32, FIXTURE_ALPHABETS.hex),
+        env: "ALGOLIA_ADMIN_KEY",
+        what: "An Algolia API key (32 hex) under an Algolia name; admin and write keys change the indices (search-only keys are meant to be public but still reported: check which it is).",
+        revoke: "Regenerate it under Settings → API keys."
+      }),
+      vendorRule({
+        id: "contentful-delivery-token",
+        title: "Contentful access token",
+        severity: "medium",
+        keywords: ["contentful"],
+        pattern: named("contentful", `[A-Za-z0-9_=-]{43}`),
+        value: () => fx("ctf", 43, FIXTURE_ALPHABETS.base64url),
+        env: "CONTENTFUL_ACCESS_TOKEN",
+        what: "A Contentful delivery, preview or management token (43 characters) under a Contentful name.",
+        revoke: "Revoke it under Settings → API keys / CMA tokens."
+      }),
+      vendorRule({
+        id: "fastly-api-token",
+        title: "Fastly API token",
+        severity: "high",
+        keywords: ["fastly"],
+        pattern: named("fastly", `[A-Za-z0-9_=-]{32}`),
+        value: () => fx("fst", 32, FIXTURE_ALPHABETS.base64url),
+        env: "FASTLY_API_TOKEN",
+        what: "A Fastly API token (32 characters) under a Fastly name: it purges and configures the account’s services.",
+        revoke: "Revoke it under Account → API tokens."
+      }),
+      vendorRule({
+        id: "mattermost-access-token",
+        title: "Mattermost access token",
+        severity: "medium",
+        keywords: ["mattermost"],
+        pattern: named("mattermost", `[a-z0-9]{26}`),
+        value: () => fx("mtm", 26, FIXTURE_ALPHABETS.lowerAlnum),
+        env: "MATTERMOST_TOKEN",
+        what: "A Mattermost personal access token or bot token (26 characters) under a Mattermost name.",
+        revoke: "Revoke it in the user’s or bot’s Security settings."
+      }),
+      vendorRule({
+        id: "twitch-api-token",
+        title: "Twitch API token",
+        severity: "medium",
+        keywords: ["twitch"],
+        pattern: named("twitch", `[a-z0-9]{30}`),
+        value: () => fx("twc", 30, FIXTURE_ALPHABETS.lowerAlnum),
+        env: "TWITCH_CLIENT_SECRET",
+        what: "A Twitch client secret or OAuth token (30 characters) under a Twitch name.",
+        revoke: "Generate a new secret in the Twitch developer console."
+      }),
+      vendorRule({
+        id: "zendesk-api-token",
+        title: "Zendesk API token",
+        severity: "high",
+        keywords: ["zendesk"],
+        pattern: named("zendesk", `[A-Za-z0-9]{40}`),
+        value: () => fx("zd", 40),
+        env: "ZENDESK_API_TOKEN",
+        what: "A Zendesk API token (40 characters) under a Zendesk name: it acts as any agent with the account’s email.",
+        revoke: "Delete it in Admin Center → Apps and integrations → Zendesk API."
+      }),
+      vendorRule({
+        id: "linear-client-secret",
+        title: "Linear OAuth client secret",
+        severity: "medium",
+        keywords: ["linear"],
+        pattern: named("linear", `[a-f0-9]{32}`),
+        value: () => fx("lin", 32, FIXTURE_ALPHABETS.hex),
+        env: "LINEAR_CLIENT_SECRET",
+        what: "A Linear OAuth application client secret (32 hex) under a Linear name.",
+        revoke: "Rotate it on the OAuth application’s settings page."
+      }),
+      vendorRule({
+        id: "twitter-bearer-token",
+        title: "Twitter (X) app bearer token",
+        severity: "high",
+        keywords: ["twitter", "x_bearer"],
+        pattern: named("twitter|x_bearer", `A{22}[A-Za-z0-9%]{80,100}`),
+        value: () => `${"A".repeat(22)}${fx("twb", 90)}`,
+        env: "TWITTER_BEARER_TOKEN",
+        what: "A Twitter/X app-only bearer token (22 `A` then 80–100 characters) under a Twitter name.",
+        revoke: "Regenerate it in the developer portal (Keys and tokens)."
+      }),
+      vendorRule({
+        id: "twitter-api-secret",
+        title: "Twitter (X) API key secret or access token secret",
+        severity: "high",
+        keywords: ["twitter"],
+        pattern: named("twitter", `[A-Za-z0-9]{45,50}`),
+        value: () => fx("tws", 50),
+        env: "TWITTER_API_SECRET",
+        what: "A Twitter/X consumer secret or access token secret (45–50 characters) under a Twitter name.",
+        revoke: "Regenerate it in the developer portal (Keys and tokens)."
+      }),
+      vendorRule({
+        id: "discord-client-secret",
+        title: "Discord OAuth client secret",
+        severity: "medium",
+        keywords: ["discord"],
+        pattern: named("discord", `[A-Za-z0-9_-]{32}`),
+        value: () => fx("dcs", 32, FIXTURE_ALPHABETS.base64url),
+        env: "DISCORD_CLIENT_SECRET",
+        what: "A Discord application OAuth client secret (32 characters) under a Discord name.",
+        revoke: "Reset it on the application’s OAuth2 page."
+      }),
+      vendorRule({
+        id: "dropbox-access-token",
+        title: "Dropbox access token",
+        severity: "high",
+        keywords: ["dropbox"],
+        pattern: named("dropbox", `sl\\.[A-Za-z0-9._=-]{130,}`),
+        value: () => `sl.${fx("dbx", 140, FIXTURE_ALPHABETS.base64url)}`,
+        env: "DROPBOX_ACCESS_TOKEN",
+        what: "A Dropbox short-lived access token (`sl.…`) under a Dropbox name.",
+        revoke: "Revoke the app’s access in Dropbox settings → Connected apps."
+      }),
+      vendorRule({
+        id: "messagebird-api-key",
+        title: "MessageBird (Bird) API key",
+        severity: "medium",
+        keywords: ["messagebird", "message_bird", "message-bird"],
+        pattern: named("messagebird|message_bird|message-bird", `[A-Za-z0-9]{25}`),
+        value: () => fx("mb", 25),
+        env: "MESSAGEBIRD_API_KEY",
+        what: "A MessageBird live or test API key (25 characters) under a MessageBird name.",
+        revoke: "Delete it in the dashboard under Developers → API access."
+      }),
+      vendorRule({
+        id: "sendbird-api-token",
+        title: "Sendbird API token",
+        severity: "high",
+        keywords: ["sendbird"],
+        pattern: named("sendbird", `[a-f0-9]{40}`),
+        value: () => fx("sbd", 40, FIXTURE_ALPHABETS.hex),
+        env: "SENDBIRD_API_TOKEN",
+        what: "A Sendbird master or secondary API token (40 hex) under a Sendbird name.",
+        revoke: "Revoke it in the Sendbird dashboard under Settings → General."
+      }),
+      vendorRule({
+        id: "cisco-meraki-api-key",
+        title: "Cisco Meraki API key",
+        severity: "high",
+        keywords: ["meraki"],
+        pattern: named("meraki", `[a-f0-9]{40}`),
+        value: () => fx("mer", 40, FIXTURE_ALPHABETS.hex),
+        env: "MERAKI_API_KEY",
+        what: "A Cisco Meraki dashboard API key (40 hex) under a Meraki name: it manages the organization’s networks.",
+        revoke: "Revoke it in the dashboard under My profile → API access."
+      }),
+      vendorRule({
+        id: "gitter-access-token",
+        title: "Gitter access token",
+        severity: "low",
+        keywords: ["gitter"],
+        pattern: named("gitter", `[a-f0-9]{40}`),
+        value: () => fx("git", 40, FIXTURE_ALPHABETS.hex),
+        env: "GITTER_TOKEN",
+        what: "A Gitter access token (40 hex) under a Gitter name.",
+        revoke: "Revoke it at developer.gitter.im."
+      }),
+      vendorRule({
+        id: "rapidapi-key",
+        title: "RapidAPI key",
+        severity: "medium",
+        keywords: ["rapidapi", "x-rapidapi-key"],
+        pattern: named("rapidapi|x-rapidapi-key", `[A-Za-z0-9_-]{50}`),
+        value: () => fx("rpd", 50, FIXTURE_ALPHABETS.base64url),
+        env: "RAPIDAPI_KEY",
+        what: "A RapidAPI application key (50 characters) under a RapidAPI name: it spends the account’s subscriptions.",
+        revoke: "Rotate it in the RapidAPI developer dashboard."
+      }),
+      vendorRule({
+        id: "kucoin-api-secret",
+        title: "KuCoin API secret",
+        severity: "high",
+        keywords: ["kucoin"],
+        pattern: named("kucoin", `[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`),
+        value: () => fxUuid("kuc"),
+        env: "KUCOIN_API_SECRET",
+        what: "A KuCoin API secret (UUID) under a KuCoin name: with its key and passphrase it trades the account.",
+        revoke: "Delete the API key in KuCoin’s API management."
+      }),
+      vendorRule({
+        id: "coinbase-api-secret",
+        title: "Coinbase API secret",
+        severity: "high",
+        keywords: ["coinbase"],
+        pattern: named("coinbase", `[A-Za-z0-9_-]{64}`),
+        value: () => fx("cb", 64, FIXTURE_ALPHABETS.base64url),
+        env: "COINBASE_API_SECRET",
+        what: "A Coinbase API secret (64 characters) under a Coinbase name.",
+        revoke: "Delete the API key in Coinbase’s API settings."
+      })
     ];
   }
 });
@@ -16602,6 +17160,7 @@ var USERINFO, USERINFO_END, pw3, jwtPayload, jwt, jwtRs, jwtIo, jwtNone, b646, d
 var init_structured = __esm({
   "src/scan/rules/structured.ts"() {
     "use strict";
+    init_examples();
     init_syntax();
     init_structure();
     USERINFO = String.raw`[^:@/\s"'<>]*:([^@/\s"'<>]+)@[^\s"'<>/@]+`;
@@ -16943,7 +17502,7 @@ var init_structured = __esm({
         validate: validateBase64PemKey,
         requireValid: true,
         help: "A kubeconfig user’s `client-key-data`: base64 of a PEM private key that authenticates to the cluster as the certificate’s user (often cluster-admin). Reported only when the key parses. Revoke the client certificate (rotate the cluster CA or remove the user’s bindings) and issue new credentials.",
-        get examples() {
+        examples: lazyExamples(() => {
           const key = b646(keyFixture("ec"));
           return {
             tp: [
@@ -16960,7 +17519,7 @@ var init_structured = __esm({
               "    client-key-data: ${CLIENT_KEY_DATA}"
             ]
           };
-        }
+        })
       },
       {
         id: "kubeconfig-token",
@@ -17533,6 +18092,7 @@ var init_rules = __esm({
     init_keys();
     init_messaging();
     init_services();
+    init_vendors();
     init_packages();
     init_structured();
     init_vcs();
@@ -17545,6 +18105,7 @@ var init_rules = __esm({
       ...commerceRules,
       ...aiRules,
       ...serviceRules,
+      ...vendorRules,
       ...structuredRules,
       ...keyRules,
       ...httpRules,
@@ -17626,7 +18187,7 @@ var init_pool = __esm({
         this.engineName = names[0] ?? "";
       }
       spawn() {
-        return new Promise((resolve10, reject) => {
+        return new Promise((resolve11, reject) => {
           const worker = new Worker(this.script, { workerData: this.init, stdout: false, stderr: false });
           const slot = { worker, inFlight: /* @__PURE__ */ new Map() };
           let started = false;
@@ -17635,12 +18196,12 @@ var init_pool = __esm({
               started = true;
               if (this.closed) {
                 void worker.terminate();
-                resolve10(msg.engine);
+                resolve11(msg.engine);
                 return;
               }
               this.slots.push(slot);
               if (this.slots.length === 1) for (const w of msg.warnings) this.onWarning(w);
-              resolve10(msg.engine);
+              resolve11(msg.engine);
               this.pump();
               return;
             }
@@ -17695,8 +18256,8 @@ var init_pool = __esm({
           if (it.date !== void 0) w.date = it.date;
           return w;
         });
-        return new Promise((resolve10) => {
-          this.queue.push({ batch: { id: this.nextId++, items: wire }, transfer, resolve: resolve10 });
+        return new Promise((resolve11) => {
+          this.queue.push({ batch: { id: this.nextId++, items: wire }, transfer, resolve: resolve11 });
           this.pump();
         });
       }
@@ -17727,7 +18288,8 @@ var init_pool = __esm({
 });
 
 // src/scan/sources/stdin.ts
-import { closeSync as closeSync3, constants as constants2, createReadStream, fstatSync as fstatSync2, openSync as openSync3, readSync as readSync3 } from "node:fs";
+import { closeSync as closeSync3, constants as constants2, createReadStream, fstatSync as fstatSync2, openSync as openSync3, readlinkSync, readSync as readSync3 } from "node:fs";
+import { dirname as dirname2, resolve } from "node:path";
 import { Socket } from "node:net";
 import { Readable } from "node:stream";
 async function* stdinChunks(stream, opts = {}) {
@@ -17750,7 +18312,14 @@ async function* stdinChunks(stream, opts = {}) {
   }
 }
 async function openNamedInput(abs2, name2) {
-  const fd2 = openSync3(abs2, constants2.O_RDONLY | constants2.O_NONBLOCK | constants2.O_NOCTTY);
+  let fd2;
+  try {
+    fd2 = openSync3(abs2, constants2.O_RDONLY | constants2.O_NONBLOCK | constants2.O_NOCTTY);
+  } catch (e) {
+    const own = e.code === "ENXIO" ? ownDescriptor(abs2) : void 0;
+    if (own === void 0) throw e;
+    return createReadStream("", { fd: own, autoClose: false });
+  }
   const st = fstatSync2(fd2);
   if (!st.isFIFO() && !st.isSocket()) {
     closeSync3(fd2);
@@ -17782,6 +18351,19 @@ async function openNamedInput(abs2, name2) {
     })()
   );
 }
+function ownDescriptor(path) {
+  let p = path;
+  for (let i2 = 0; i2 < 8; i2++) {
+    const m = /^\/(?:proc\/self\/fd|dev\/fd)\/(\d+)$/.exec(p) ?? (p === "/dev/stdin" ? ["", "0"] : null);
+    if (m) return Number(m[1]);
+    try {
+      p = resolve(dirname2(p), readlinkSync(p));
+    } catch {
+      return void 0;
+    }
+  }
+  return void 0;
+}
 var STDIN_LIMIT, NamedInputError;
 var init_stdin = __esm({
   "src/scan/sources/stdin.ts"() {
@@ -17806,7 +18388,7 @@ function nameOf(root, rel) {
   return { path: displayPath(rel), abs: Buffer.concat([Buffer.from(`${root}/`), rel]) };
 }
 async function gitListNames(root, onWarning) {
-  return new Promise((resolve10) => {
+  return new Promise((resolve11) => {
     let child;
     try {
       child = spawn("git", ["ls-files", "-z", "-co", "--exclude-standard"], {
@@ -17815,7 +18397,7 @@ async function gitListNames(root, onWarning) {
         env: { ...process.env, GIT_OPTIONAL_LOCKS: "0" }
       });
     } catch {
-      resolve10(void 0);
+      resolve11(void 0);
       return;
     }
     const out = [];
@@ -17824,7 +18406,7 @@ async function gitListNames(root, onWarning) {
     child.stderr.on("data", (d) => {
       if (err2.length < 4096) err2 += d.toString();
     });
-    child.on("error", () => resolve10(void 0));
+    child.on("error", () => resolve11(void 0));
     child.on("close", (code21) => {
       if (code21 !== 0) {
         if (!/not a git repository/i.test(err2) && onWarning) {
@@ -17832,7 +18414,7 @@ async function gitListNames(root, onWarning) {
             `git ls-files failed in ${root} (${err2.trim().split("\n")[0] ?? `exit ${code21}`}); walking the directory instead`
           );
         }
-        resolve10(void 0);
+        resolve11(void 0);
         return;
       }
       const all = Buffer.concat(out);
@@ -17843,7 +18425,7 @@ async function gitListNames(root, onWarning) {
         if (end > start) names.push(all.subarray(start, end));
         start = end + 1;
       }
-      resolve10(names);
+      resolve11(names);
     });
   });
 }
@@ -17999,7 +18581,7 @@ function cachedEngine(policy) {
   return engine;
 }
 function scanBuffer(data, path, policy) {
-  return sortFindings(cachedEngine(policy).scanBytes(data, { path }));
+  return sortFindings(groupOccurrences(sortFindings(cachedEngine(policy).scanBytes(data, { path }))));
 }
 function metaOf(item) {
   const meta = { path: item.path };
@@ -18159,7 +18741,7 @@ async function scan(opts) {
     }
     return true;
   };
-  const source = opts.items ?? (opts.stdin ? void 0 : worktreeItems(opts.root, { onWarning: warn, ignore, ignoreDir, onSkip: (kind2) => skips[kind2]++ }));
+  const source = opts.items ?? (opts.stdin ? void 0 : worktreeItems(opts.root, { onWarning: warn, ignore, ignoreDir, onSkip: (kind3) => skips[kind3]++ }));
   try {
     if (source) {
       const expanded = opts.archives === false ? source : expandArchives(source, {
@@ -18198,14 +18780,7 @@ async function scan(opts) {
     progress(1);
   }
   if (inline) retained.add(inline.takeRetained());
-  sortFindings(findings);
-  const seen = /* @__PURE__ */ new Set();
-  const unique = findings.filter((f) => {
-    const key = `${f.file}\0${f.fingerprint}\0${f.line}\0${f.commit ?? ""}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  const unique = sortFindings(groupOccurrences(sortFindings(findings)));
   const stats = {
     files: engineStats.files,
     bytes: engineStats.bytes,
@@ -18231,6 +18806,7 @@ var init_scan = __esm({
     import_picomatch = __toESM(require_picomatch2(), 1);
     init_archive();
     init_engine();
+    init_occurrences();
     init_retained();
     init_pool();
     init_stdin();
@@ -18302,7 +18878,7 @@ var init_progress = __esm({
 // src/scan/sources/git.ts
 import { execFile, spawn as spawn2 } from "node:child_process";
 function git(cwd, args, options = {}) {
-  return new Promise((resolve10, reject) => {
+  return new Promise((resolve11, reject) => {
     const child = execFile(
       "git",
       [...GIT_BASE_ARGS, ...args],
@@ -18325,7 +18901,7 @@ function git(cwd, args, options = {}) {
           reject(new GitError(args, exitCode, stderrText));
           return;
         }
-        resolve10({ stdout, stderr: stderrText, exitCode });
+        resolve11({ stdout, stderr: stderrText, exitCode });
       }
     );
     if (options.input !== void 0) child.stdin?.end(options.input);
@@ -18374,13 +18950,13 @@ function exitOf(child, args) {
   child.stderr?.on("data", (d) => {
     if (stderr.length < 64 * 1024) stderr += d.toString("utf8");
   });
-  return new Promise((resolve10, reject) => {
+  return new Promise((resolve11, reject) => {
     child.on(
       "error",
       (err2) => reject(new GitError(args, null, stderr, `git ${args[0]} could not run: ${err2.message}`))
     );
     child.on("close", (code21, signal) => {
-      if (code21 === 0) resolve10();
+      if (code21 === 0) resolve11();
       else reject(new GitError(args, code21, stderr || (signal ? `killed by ${signal}` : "")));
     });
   });
@@ -18637,15 +19213,8 @@ async function revList(root, revs) {
   return text === "" ? [] : text.split("\n");
 }
 function firstOccurrences(findings, order) {
-  const best = /* @__PURE__ */ new Map();
-  const rank2 = (f) => f.commit !== void 0 ? order.get(f.commit) ?? Number.MAX_SAFE_INTEGER : -1;
-  const keyOf = (f) => `${f.ruleId}\0${f.fingerprint}\0${f.file}`;
-  for (const f of findings) {
-    const key = keyOf(f);
-    const prev = best.get(key);
-    if (prev === void 0 || rank2(f) < prev) best.set(key, rank2(f));
-  }
-  return findings.filter((f) => rank2(f) === best.get(keyOf(f)));
+  const rank2 = (l) => l.commit !== void 0 ? order.get(l.commit) ?? Number.MAX_SAFE_INTEGER : -1;
+  return sortFindings(groupOccurrences(findings, rank2));
 }
 function parseHunks(diff) {
   const out = [];
@@ -18931,7 +19500,9 @@ var GitError, GitRangeError, GIT_ENV, GIT_BASE_ARGS, LOG_FORMAT, RawLogParser, P
 var init_git = __esm({
   "src/scan/sources/git.ts"() {
     "use strict";
+    init_engine();
     init_scan();
+    init_occurrences();
     init_progress();
     GitError = class extends Error {
       args;
@@ -19135,7 +19706,7 @@ var init_git = __esm({
 
 // src/scan/config-source.ts
 import { existsSync as existsSync3, lstatSync } from "node:fs";
-import { basename, dirname as dirname2, isAbsolute, relative } from "node:path";
+import { basename, dirname as dirname3, isAbsolute, relative } from "node:path";
 function nameFor(cwd, abs2) {
   const rel = relative(cwd, abs2);
   return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : abs2;
@@ -19203,7 +19774,7 @@ async function baseSource(opts) {
         return bytes2;
       };
       if (readOpts?.asGiven) return asGiven();
-      const dir = dirname2(abs2);
+      const dir = dirname3(abs2);
       const file = basename(abs2);
       if (!existsSync3(dir)) return void 0;
       const top = await git(dir, ["rev-parse", "--show-toplevel"], { allowFailure: true });
@@ -20076,7 +20647,7 @@ var init_dist = __esm({
 });
 
 // src/scan/config.ts
-import { isAbsolute as isAbsolute2, join as join3, relative as relative2, resolve } from "node:path";
+import { isAbsolute as isAbsolute2, join as join3, relative as relative2, resolve as resolve2 } from "node:path";
 function fieldName(path) {
   let out = "";
   for (const p of path) {
@@ -20404,7 +20975,7 @@ async function readConfigFile(source, abs2, name2, asGiven) {
 async function loadConfig(opts) {
   const source = opts.source ?? worktreeSource(opts.cwd);
   if (opts.path !== void 0 && opts.path !== "") {
-    const abs2 = resolve(opts.cwd, opts.path);
+    const abs2 = resolve2(opts.cwd, opts.path);
     const name2 = display(opts.cwd, abs2);
     const bytes = await readConfigFile(source, abs2, name2, isAbsolute2(opts.path));
     if (bytes === void 0) {
@@ -20418,7 +20989,7 @@ async function loadConfig(opts) {
     return { policy: parseConfig(configText(bytes), name2, { base: opts.base }), path: abs2 };
   }
   for (const dir of opts.searchDirs ?? [opts.cwd]) {
-    const abs2 = join3(resolve(opts.cwd, dir), DEFAULT_CONFIG_NAME);
+    const abs2 = join3(resolve2(opts.cwd, dir), DEFAULT_CONFIG_NAME);
     const name2 = display(opts.cwd, abs2);
     const bytes = await readConfigFile(source, abs2, name2, false);
     if (bytes !== void 0) {
@@ -20567,11 +21138,29 @@ function redactFinding(f) {
   if (typeof f.author === "string") out.author = f.author;
   if (typeof f.date === "string") out.date = f.date;
   if (typeof f.decoded === "string") out.decoded = f.decoded;
+  if (Array.isArray(f.locations) && f.locations.length > 0) out.locations = f.locations.map(redactLocation);
   if (f.inlineAllowed === true) out.inlineAllowed = true;
   const log = logLocation(f.log);
   if (log) out.log = log;
   const revocation = revocationRecord(f.revocation);
   if (revocation) out.revocation = revocation;
+  return out;
+}
+function redactLocation(l) {
+  const line = posInt(l.line);
+  const out = {
+    file: str(l.file, "-"),
+    line,
+    column: posInt(l.column),
+    endLine: Math.max(line, posInt(l.endLine, line)),
+    endColumn: posInt(l.endColumn)
+  };
+  if (typeof l.commit === "string") out.commit = l.commit;
+  if (typeof l.author === "string") out.author = l.author;
+  if (typeof l.date === "string") out.date = l.date;
+  if (typeof l.decoded === "string") out.decoded = l.decoded;
+  const log = logLocation(l.log);
+  if (log) out.log = log;
   return out;
 }
 function logLocation(v) {
@@ -20695,6 +21284,14 @@ function descriptor(rule) {
     }
   };
 }
+function physical(l) {
+  return {
+    physicalLocation: {
+      artifactLocation: { uri: toUri(l.file), uriBaseId: SRCROOT },
+      region: { startLine: l.line, startColumn: l.column, endLine: l.endLine, endColumn: l.endColumn }
+    }
+  };
+}
 function toSarif(opts) {
   const findings = redactFindings(opts.findings);
   const rules = [];
@@ -20714,27 +21311,24 @@ function toSarif(opts) {
     if (f.decoded) properties.decoded = f.decoded;
     if (f.log) properties.log = f.log;
     if (f.revocation) properties.revocation = f.revocation;
-    return {
+    const result = {
       ruleId: f.ruleId,
       ruleIndex: index2.get(f.ruleId),
       level: sarifLevel(f.severity),
       message: { text: `${f.title}: ${f.preview}${f.validated ? " (validated)" : ""}` },
-      locations: [
-        {
-          physicalLocation: {
-            artifactLocation: { uri: toUri(f.file), uriBaseId: SRCROOT },
-            region: {
-              startLine: f.line,
-              startColumn: f.column,
-              endLine: f.endLine,
-              endColumn: f.endColumn
-            }
-          }
-        }
-      ],
+      // The first occurrence; every other place of the same secret is a related location.
+      locations: [physical(f)],
       partialFingerprints,
       properties
     };
+    if (f.locations?.length) {
+      result.relatedLocations = f.locations.map((l, i2) => ({
+        id: i2 + 1,
+        ...physical(l),
+        message: { text: l.commit ? `also in commit ${l.commit.slice(0, 12)}` : "also here" }
+      }));
+    }
+    return result;
   });
   const notifications = [
     ...(opts.warnings ?? []).map((w) => ({ level: "warning", message: { text: w } })),
@@ -21656,7 +22250,7 @@ function send(request, env5) {
     return Promise.reject(e);
   }
   const method = request.method ?? "GET";
-  return new Promise((resolve10, reject) => {
+  return new Promise((resolve11, reject) => {
     let settled = false;
     const live = [];
     const fail = (err2) => {
@@ -21704,7 +22298,7 @@ function send(request, env5) {
         settled = true;
         clearTimeout(timer);
         const data = Buffer.concat(chunks, size);
-        resolve10(
+        resolve11(
           request.binary ? { status: res.statusCode ?? 0, headers: res.headers, body: "", data } : { status: res.statusCode ?? 0, headers: res.headers, body: data.toString("utf8") }
         );
       });
@@ -21839,7 +22433,7 @@ async function retry(fn, options = {}) {
   const baseMs = options.baseMs ?? 500;
   const maxMs = options.maxMs ?? 1e4;
   const isRetryable = options.isRetryable ?? (() => true);
-  const sleep = options.sleep ?? defaultSleep;
+  const sleep2 = options.sleep ?? defaultSleep;
   const random = options.random ?? Math.random;
   const prefix = options.label ? `${options.label}: ` : "";
   for (let attempt = 1; ; attempt++) {
@@ -21852,7 +22446,7 @@ async function retry(fn, options = {}) {
       if (hinted !== void 0) delayMs = Math.min(maxMs, Math.max(delayMs, hinted));
       const message = `${prefix}attempt ${attempt} of ${attempts} failed: ${errorMessage(error)}; retrying in ${formatSeconds(delayMs)}`;
       options.onRetry?.({ attempt, attempts, error, delayMs, message });
-      await sleep(delayMs);
+      await sleep2(delayMs);
     }
   }
 }
@@ -21860,7 +22454,7 @@ var defaultSleep;
 var init_retry = __esm({
   "src/shared/retry.ts"() {
     "use strict";
-    defaultSleep = (ms) => new Promise((resolve10) => setTimeout(resolve10, ms));
+    defaultSleep = (ms) => new Promise((resolve11) => setTimeout(resolve11, ms));
   }
 });
 
@@ -21949,7 +22543,7 @@ function createGitHubClient(options) {
   }
   const base = api.href.replace(/\/+$/, "");
   const http2 = options.http ?? httpRequest;
-  const sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+  const sleep2 = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
   const now = options.now ?? Date.now;
   const maxWaitMs = options.maxWaitMs ?? 6e4;
   const notice = options.onNotice ?? (() => {
@@ -21974,7 +22568,7 @@ function createGitHubClient(options) {
       );
     }
     notice(`${label}: API rate limit exhausted; waiting ${Math.ceil(wait / 1e3)} s for it to reset`);
-    await sleep(wait + 250);
+    await sleep2(wait + 250);
     limit.remaining = void 0;
   };
   const failure = (res, label, hint) => {
@@ -22399,7 +22993,7 @@ async function openLogsSource(opts) {
       continue;
     }
     let path = logPath(job.name);
-    if (byPath.has(path)) path = logPath(`${job.name} (${job.id})`);
+    for (let n = 1; byPath.has(path); n++) path = logPath(`${job.name} (${job.id}${n > 1 ? `-${n}` : ""})`);
     const entry = { job, path };
     byPath.set(path, entry);
     scanned.push(entry);
@@ -22484,7 +23078,7 @@ var init_logs = __esm({
 
 // src/scan/job.ts
 import { statSync } from "node:fs";
-import { isAbsolute as isAbsolute3, relative as relative3, resolve as resolve2, sep } from "node:path";
+import { isAbsolute as isAbsolute3, relative as relative3, resolve as resolve3, sep } from "node:path";
 function selectSource(opts) {
   if (opts.items) return { kind: "items", ...opts.items };
   if ((opts.stdin || opts.file) && (opts.mode === "diff" || opts.mode === "history")) {
@@ -22497,7 +23091,7 @@ function selectSource(opts) {
   }
   if (opts.stdin) return { kind: "stdin", stream: opts.stdin };
   if (opts.file) {
-    const abs2 = resolve2(opts.root, opts.file);
+    const abs2 = resolve3(opts.root, opts.file);
     const st = statSync(abs2);
     if (!st.isFile()) return { kind: "named", absPath: abs2, name: opts.file };
     const size = st.size;
@@ -22558,11 +23152,11 @@ async function runScanJob(opts) {
     );
   }
   if (opts.maxFileSize !== void 0) policy.maxFileSize = opts.maxFileSize;
-  if (configFile && !source.files.some((f) => f.changed && resolve2(opts.cwd, f.name) === configFile)) {
+  if (configFile && !source.files.some((f) => f.changed && resolve3(opts.cwd, f.name) === configFile)) {
     const rel = relative3(opts.root, configFile);
     if (rel && !rel.startsWith("..") && !isAbsolute3(rel)) policy.ignorePaths.push(rel.split(sep).join("/"));
   }
-  const baseline = opts.baselinePath ? await loadBaseline(resolve2(opts.cwd, opts.baselinePath), {
+  const baseline = opts.baselinePath ? await loadBaseline(resolve3(opts.cwd, opts.baselinePath), {
     source,
     asGiven: isAbsolute3(opts.baselinePath),
     name: opts.baselinePath
@@ -22761,7 +23355,7 @@ __export(scan_exports, {
 });
 import { existsSync as existsSync4, statSync as statSync2 } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
-import { basename as basename2, dirname as dirname3, resolve as resolve3 } from "node:path";
+import { basename as basename2, dirname as dirname4, resolve as resolve4 } from "node:path";
 function positiveInt(flag, v) {
   if (v === void 0) return void 0;
   if (!/^\d+$/.test(v) || Number(v) < 1)
@@ -22822,11 +23416,11 @@ async function scanCommand(argv, io) {
   let root = io.cwd;
   let file;
   if (!useStdin) {
-    const abs2 = resolve3(io.cwd, target);
+    const abs2 = resolve4(io.cwd, target);
     if (!existsSync4(abs2)) throw new UsageError(`scan: ${target}: no such file or directory`);
     if (statSync2(abs2).isDirectory()) root = abs2;
     else {
-      root = dirname3(abs2);
+      root = dirname4(abs2);
       file = basename2(abs2);
     }
   }
@@ -22905,8 +23499,8 @@ async function scanCommand(argv, io) {
   if (toStdout) {
     io.stdout.write(report);
   } else {
-    const out = resolve3(io.cwd, values.output);
-    await mkdir(dirname3(out), { recursive: true });
+    const out = resolve4(io.cwd, values.output);
+    await mkdir(dirname4(out), { recursive: true });
     await writeFile(out, report);
   }
   const fails = failing(result.findings, failOn);
@@ -23010,7 +23604,7 @@ var init_audit = __esm({
 
 // src/sign/files.ts
 import { realpathSync } from "node:fs";
-import { basename as basename3, dirname as dirname4, isAbsolute as isAbsolute4, relative as relative4, resolve as resolve4, sep as sep2, win32 } from "node:path";
+import { basename as basename3, dirname as dirname5, isAbsolute as isAbsolute4, relative as relative4, resolve as resolve5, sep as sep2, win32 } from "node:path";
 function isInside(root, path) {
   const rel = relative4(root, path);
   return rel === "" || !rel.startsWith(`..${sep2}`) && rel !== ".." && !isAbsolute4(rel);
@@ -23022,7 +23616,7 @@ function displayPath2(path, workspace) {
 function assertWritableInside(root, path, what) {
   let realDir;
   try {
-    realDir = realpathSync(dirname4(resolve4(path)));
+    realDir = realpathSync(dirname5(resolve5(path)));
   } catch (e) {
     throw new WorkspaceError(`cannot write the ${what}: ${e.code ?? "error"}`);
   }
@@ -23299,8 +23893,8 @@ function transformWithCancel(customCancel) {
         }
         outputController.enqueue(chunk);
         if (!pulled) {
-          await new Promise((resolve10, reject) => {
-            backpressureChangePromiseResolve = resolve10;
+          await new Promise((resolve11, reject) => {
+            backpressureChangePromiseResolve = resolve11;
             backpressureChangePromiseReject = reject;
           });
           backpressureChangePromiseResolve = null;
@@ -23403,7 +23997,7 @@ function transformPair(input, fn) {
     const outgoing = transformWithCancel(async function(reason) {
       incomingTransformController.error(reason);
       await pipeDonePromise;
-      await new Promise((resolve10) => setTimeout(resolve10));
+      await new Promise((resolve11) => setTimeout(resolve11));
     });
     fn(incoming.readable, outgoing.writable);
     return outgoing.readable;
@@ -23575,12 +24169,12 @@ async function cancel(input, reason) {
   if (isStream(input)) {
     if (input.cancel) {
       const cancelled = await input.cancel(reason);
-      await new Promise((resolve10) => setTimeout(resolve10));
+      await new Promise((resolve11) => setTimeout(resolve11));
       return cancelled;
     }
     if (input.destroy) {
       input.destroy(reason);
-      await new Promise((resolve10) => setTimeout(resolve10));
+      await new Promise((resolve11) => setTimeout(resolve11));
       return reason;
     }
   }
@@ -23732,7 +24326,7 @@ function removeChecksum(text) {
   return body;
 }
 function unarmor(input) {
-  return new Promise((resolve10, reject) => {
+  return new Promise((resolve11, reject) => {
     try {
       const reSplit = /^-----[^-]+-----$/m;
       const reEmptyLine = /^[ \f\r\t\u00a0\u2000-\u200a\u202f\u205f\u3000]*$/;
@@ -23765,7 +24359,7 @@ function unarmor(input) {
                 verifyHeaders$1(lastHeaders);
                 headersDone = true;
                 if (textDone || type !== enums.armor.signed) {
-                  resolve10({ text, data, headers, type });
+                  resolve11({ text, data, headers, type });
                   break;
                 }
               }
@@ -24278,12 +24872,12 @@ async function generate$4(bits2, e) {
       publicKeyEncoding: { type: "pkcs1", format: "jwk" },
       privateKeyEncoding: { type: "pkcs1", format: "jwk" }
     };
-    const jwk = await new Promise((resolve10, reject) => {
+    const jwk = await new Promise((resolve11, reject) => {
       nodeCrypto$6.generateKeyPair("rsa", opts, (err2, _, jwkPrivateKey) => {
         if (err2) {
           reject(err2);
         } else {
-          resolve10(jwkPrivateKey);
+          resolve11(jwkPrivateKey);
         }
       });
     });
@@ -35647,8 +36241,8 @@ var init_openpgp = __esm({
       constructor() {
         super();
         Object.setPrototypeOf(this, _ArrayStream.prototype);
-        this[doneWritingPromise] = new Promise((resolve10, reject) => {
-          this[doneWritingResolve] = resolve10;
+        this[doneWritingPromise] = new Promise((resolve11, reject) => {
+          this[doneWritingResolve] = resolve11;
           this[doneWritingReject] = reject;
         });
         this[doneWritingPromise].catch(() => {
@@ -37108,11 +37702,11 @@ var init_openpgp = __esm({
        *                          or rejected with the Error of the last resolved Promise (if all promises are rejected)
        */
       anyPromise: function(promises) {
-        return new Promise((resolve10, reject) => {
+        return new Promise((resolve11, reject) => {
           let exception;
           void Promise.all(promises.map(async (promise) => {
             try {
-              resolve10(await promise);
+              resolve11(await promise);
             } catch (e) {
               exception = e;
             }
@@ -47183,6 +47777,36 @@ var init_key = __esm({
   }
 });
 
+// src/sign/child-env.ts
+function childEnv(env5) {
+  const drop = new Set(REMOVED_FROM_CHILD_ENV);
+  const out = {};
+  for (const [name2, value] of Object.entries(env5)) {
+    if (!drop.has(name2.toUpperCase())) out[name2] = value;
+  }
+  return out;
+}
+var REMOVED_FROM_CHILD_ENV;
+var init_child_env = __esm({
+  "src/sign/child-env.ts"() {
+    "use strict";
+    REMOVED_FROM_CHILD_ENV = [
+      "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+      "ACTIONS_ID_TOKEN_REQUEST_URL",
+      "ACTIONS_RUNTIME_TOKEN",
+      "ACTIONS_RUNTIME_URL",
+      "ACTIONS_RESULTS_URL",
+      "ACTIONS_CACHE_URL",
+      "ACTIONS_CACHE_SERVICE_V2",
+      "GITHUB_STATE",
+      "GITHUB_OUTPUT",
+      "GITHUB_ENV",
+      "GITHUB_PATH",
+      "GITHUB_STEP_SUMMARY"
+    ];
+  }
+});
+
 // src/sign/keyring.ts
 import { spawn as spawn3 } from "node:child_process";
 import { existsSync as existsSync5, readdirSync, readFileSync as readFileSync3 } from "node:fs";
@@ -47274,7 +47898,7 @@ function gitSigningEnv(fingerprint2, base = {}, gpgProgram = "gpg") {
   return out;
 }
 function runTool(file, args, options) {
-  return new Promise((resolve10, reject) => {
+  return new Promise((resolve11, reject) => {
     const child = spawn3(file, args, { env: options.env, stdio: ["pipe", "pipe", "pipe"] });
     const out = [];
     const err2 = [];
@@ -47287,7 +47911,7 @@ function runTool(file, args, options) {
     });
     child.on("close", (code21, signal) => {
       clearTimeout(timer);
-      resolve10({
+      resolve11({
         code: code21,
         signal,
         stdout: Buffer.concat(out).toString("utf8"),
@@ -47476,6 +48100,7 @@ function lastLines(text, n = 3) {
 }
 async function withEphemeralKeyring(options, fn) {
   const keyring = await EphemeralKeyring.create(options);
+  options.onCreated?.(keyring);
   let cleanup2;
   try {
     await options.onPrepared?.({ ...keyring.info });
@@ -47492,6 +48117,7 @@ var KEYRING_PREFIX, KILL_GRACE_MS, KeyringError, libexecCache, EphemeralKeyring;
 var init_keyring = __esm({
   "src/sign/keyring.ts"() {
     "use strict";
+    init_child_env();
     KEYRING_PREFIX = "jit-gpg-keyring-";
     KILL_GRACE_MS = 2e3;
     KeyringError = class extends Error {
@@ -47592,10 +48218,13 @@ var init_keyring = __esm({
         );
         return selected;
       }
-      /** Environment for the command: GNUPGHOME and git's signing key, nothing else changed. */
+      /**
+       * Environment for the command: GNUPGHOME and git's signing key, without the runner's token and step-file
+       * variables (child-env.ts); nothing else changed.
+       */
       commandEnv(extra = {}) {
         if (!this.#fingerprint) throw new KeyringError("setup", "no key imported yet");
-        const env5 = { ...this.#env, ...extra, GNUPGHOME: this.info.dir };
+        const env5 = { ...childEnv({ ...this.#env, ...extra }), GNUPGHOME: this.info.dir };
         delete env5.GPG_AGENT_INFO;
         Object.assign(env5, gitSigningEnv(this.#fingerprint, env5));
         return env5;
@@ -47639,7 +48268,7 @@ var init_keyring = __esm({
           signalGroup("SIGTERM");
           killTimer = setTimeout(() => signalGroup("SIGKILL"), KILL_GRACE_MS);
         }, remaining);
-        return new Promise((resolve10, reject) => {
+        return new Promise((resolve11, reject) => {
           child.on("error", (e) => {
             clearTimeout(ttlTimer);
             if (killTimer) clearTimeout(killTimer);
@@ -47658,18 +48287,23 @@ var init_keyring = __esm({
             const result = { exitCode: code21, signal, timedOut, durationMs: Date.now() - started };
             if (child.stdout) result.stdout = Buffer.concat(out).toString("utf8");
             if (child.stderr) result.stderr = Buffer.concat(err2).toString("utf8");
-            resolve10(result);
+            resolve11(result);
           });
         });
       }
-      /** Kills the agent and removes the home. Idempotent. */
-      async destroy() {
+      #teardown;
+      /**
+       * Kills the agent and removes the home. Runs once: every caller (the normal end, a signal handler) gets the same
+       * result, so nothing is torn down twice.
+       */
+      destroy() {
         this.#destroyed = true;
-        return cleanupKeyring(this.info.dir, {
+        this.#teardown ??= cleanupKeyring(this.info.dir, {
           ...this.info.socketDir ? { socketDir: this.info.socketDir } : {},
           ...this.info.agentPid !== void 0 ? { agentPid: this.info.agentPid } : {},
           ...this.info.commandPid !== void 0 ? { commandPid: this.info.commandPid } : {}
         });
+        return this.#teardown;
       }
     };
   }
@@ -47709,7 +48343,7 @@ var init_stream = __esm({
 
 // src/sign/verify.ts
 import { createHash as createHash5 } from "node:crypto";
-import { access, readFile as readFile2 } from "node:fs/promises";
+import { access } from "node:fs/promises";
 async function readPublicKeys(input) {
   if (Array.isArray(input)) return [...input];
   const data = input;
@@ -47761,9 +48395,9 @@ async function verifyFile(options) {
   }
   let sigBytes;
   try {
-    sigBytes = options.signature instanceof Uint8Array ? options.signature : await readFile2(sigPath);
+    sigBytes = options.signature instanceof Uint8Array ? options.signature : readRegularFile(sigPath, { what: "the signature", maxBytes: MAX_SIGNATURE_BYTES });
   } catch (e) {
-    return fail(`cannot read the signature ${sigPath}: ${e.code ?? e.message}`);
+    return fail(e instanceof FileReadError ? e.message : `cannot read the signature: ${e.message}`);
   }
   let signature;
   try {
@@ -47882,10 +48516,11 @@ async function verifyDigestSignature(publicKey, signature, digest) {
   const signingKey = await publicKey.getSigningKey(packet.issuerKeyID, created);
   await verifyPacketDigest(packet, signingKey, digest, created);
 }
-var VERIFY_HASHES;
+var VERIFY_HASHES, MAX_SIGNATURE_BYTES;
 var init_verify = __esm({
   "src/sign/verify.ts"() {
     "use strict";
+    init_read_file();
     init_openpgp();
     init_key();
     init_packet();
@@ -47898,12 +48533,13 @@ var init_verify = __esm({
       12: "sha3-256",
       14: "sha3-512"
     };
+    MAX_SIGNATURE_BYTES = 1024 * 1024;
   }
 });
 
 // src/sign/signer.ts
 import { createHash as createHash6 } from "node:crypto";
-import { chmod as chmod2, readFile as readFile3, rename, rm as rm2, writeFile as writeFile3 } from "node:fs/promises";
+import { chmod as chmod2, readFile as readFile2, rename, rm as rm2, writeFile as writeFile3 } from "node:fs/promises";
 async function hashFile(path, alg) {
   const main = createHash6(alg);
   const side = alg === "sha256" ? void 0 : createHash6("sha256");
@@ -47984,7 +48620,7 @@ async function signFiles(options) {
     if (options.selfCheck ?? true) {
       publicKey ??= await readKey({ armoredKey: options.key.publicKeyArmored });
       try {
-        await verifyDigestSignature(publicKey, await readFile3(signature), signed.digest);
+        await verifyDigestSignature(publicKey, await readFile2(signature), signed.digest);
       } catch (e) {
         await rm2(signature, { force: true });
         throw new Error(`self-check of the signature for ${path} failed: ${e.message}`);
@@ -48010,7 +48646,7 @@ var init_signer = __esm({
 // src/sign/manifest.ts
 import { createHash as createHash7 } from "node:crypto";
 import { stat as stat2 } from "node:fs/promises";
-import { dirname as dirname5, isAbsolute as isAbsolute5, relative as relative5, resolve as resolve5, sep as sep3 } from "node:path";
+import { dirname as dirname6, isAbsolute as isAbsolute5, relative as relative5, resolve as resolve6, sep as sep3 } from "node:path";
 function checkManifestName(name2) {
   const why = name2 === "" ? "is empty" : name2 === "-" ? 'is "-", which sha256sum -c reads as stdin' : name2.includes("\0") ? "contains a NUL byte" : name2.startsWith("/") ? "is absolute" : name2.split("/").some((s) => s === "..") ? "leaves the manifest's directory (..)" : name2.split("/").some((s) => s === "" || s === ".") ? 'has an empty or "." path segment' : void 0;
   if (why) throw new Error(`file name ${JSON.stringify(name2)} ${why}`);
@@ -48037,7 +48673,7 @@ function formatNamed(entries) {
   return [...byName.keys()].sort(byteOrder).map((n) => formatLine(byName.get(n), n)).join("");
 }
 function nameRelativeTo(path, baseDir) {
-  let name2 = relative5(resolve5(baseDir), resolve5(path));
+  let name2 = relative5(resolve6(baseDir), resolve6(path));
   if (name2 === "" || isAbsolute5(name2)) throw new Error(`cannot name ${path} relative to ${baseDir}`);
   if (name2 === ".." || name2.startsWith(`..${sep3}`)) {
     throw new Error(`${path} is outside the manifest's directory ${baseDir}; put the manifest in a common parent`);
@@ -48091,7 +48727,7 @@ function parseManifestLines(text) {
   return out;
 }
 async function writeSignedManifest(options) {
-  const text = formatManifest(options.entries, dirname5(resolve5(options.manifestPath)));
+  const text = formatManifest(options.entries, dirname6(resolve6(options.manifestPath)));
   return writeSignedText({ ...options, text });
 }
 async function writeSignedText(options) {
@@ -48108,10 +48744,10 @@ async function writeSignedText(options) {
 }
 function commonDir(files, fallback) {
   if (files.length === 0) return fallback;
-  let dir = dirname5(files[0]);
+  let dir = dirname6(files[0]);
   for (const f of files.slice(1)) {
-    while (!(dirname5(f) === dir || dirname5(f).startsWith(dir.endsWith(sep3) ? dir : dir + sep3))) {
-      const up = dirname5(dir);
+    while (!(dirname6(f) === dir || dirname6(f).startsWith(dir.endsWith(sep3) ? dir : dir + sep3))) {
+      const up = dirname6(dir);
       if (up === dir) break;
       dir = up;
     }
@@ -48121,7 +48757,7 @@ function commonDir(files, fallback) {
 async function digestFiles(paths, cwd) {
   const out = [];
   for (const p of paths) {
-    const abs2 = resolve5(cwd, p);
+    const abs2 = resolve6(cwd, p);
     const name2 = nameRelativeTo(abs2, cwd);
     checkManifestName(name2);
     const st = await stat2(abs2).catch((e) => {
@@ -48163,13 +48799,34 @@ async function runSignJob(options, hooks) {
   });
   const saveState = hooks.saveState ?? (() => {
   });
-  const show = (p) => displayPath2(p, workspace);
+  const show = (p) => displayPath(displayPath2(p, workspace));
   const audit = newAudit(options.ttl);
   const result = { audit, claims: {}, signed: [], verification: [] };
   let session;
   let material;
   let key;
   let liveKeyring;
+  let ring;
+  let ringTeardown;
+  const teardownRing = () => {
+    ringTeardown ??= (async () => {
+      const info = liveKeyring;
+      let r;
+      try {
+        if (ring) r = await ring.destroy();
+        else if (info) r = await cleanupKeyring(info.dir, info);
+      } catch (e) {
+        log(`warning: could not remove the keyring: ${e.message}`);
+      }
+      for (const a of r?.actions ?? []) log(`Teardown: ${a}`);
+      const dir = r?.dir ?? info?.dir;
+      if (dir && !existsSync6(dir)) {
+        liveKeyring = void 0;
+        saveState(STATE_KEYRING, "");
+      }
+    })();
+    return ringTeardown;
+  };
   let fetchedAt;
   let destroyedAt;
   const destroyKey = () => {
@@ -48184,19 +48841,7 @@ async function runSignJob(options, hooks) {
   const cleanup2 = () => {
     cleaning ??= (async () => {
       destroyKey();
-      const ring = liveKeyring;
-      if (ring) {
-        try {
-          const r = await cleanupKeyring(ring.dir, ring);
-          for (const a of r.actions) log(`Teardown: ${a}`);
-        } catch (e) {
-          log(`warning: could not remove the keyring: ${e.message}`);
-        }
-        if (!existsSync6(ring.dir)) {
-          liveKeyring = void 0;
-          saveState(STATE_KEYRING, "");
-        }
-      }
+      if (ring || liveKeyring) await teardownRing();
       if (session && !session.released()) await session.release();
     })();
     return cleaning;
@@ -48230,7 +48875,7 @@ async function runSignJob(options, hooks) {
           return fetched;
         });
         fetchedAt = /* @__PURE__ */ new Date();
-        log(`Key fetched at ${fetchedAt.toISOString()} from ${m.source}`);
+        log(`Key fetched at ${fetchedAt.toISOString()} from ${printable(m.source)}`);
         material = { armoredKey: m.armoredKey, ...m.passphrase !== void 0 ? { passphrase: m.passphrase } : {} };
         m.armoredKey = "";
         delete m.passphrase;
@@ -48241,7 +48886,7 @@ async function runSignJob(options, hooks) {
           return s;
         });
         fetchedAt = /* @__PURE__ */ new Date();
-        log(`Connected at ${fetchedAt.toISOString()} to ${remote.source}`);
+        log(`Connected at ${fetchedAt.toISOString()} to ${printable(remote.source)}`);
       }
     }
     if (options.passphrase !== void 0 && material) material.passphrase = options.passphrase;
@@ -48262,7 +48907,7 @@ async function runSignJob(options, hooks) {
         });
       }
       log(
-        `Signing with ${k.isSubkey ? "subkey" : "key"} ${k.fingerprint} (${k.algorithmLabel}) of ${k.userIds.join(", ") || k.primaryFingerprint}`
+        `Signing with ${k.isSubkey ? "subkey" : "key"} ${k.fingerprint} (${k.algorithmLabel}) of ${printable(k.userIds.join(", ")) || k.primaryFingerprint}`
       );
       return k;
     });
@@ -48290,7 +48935,7 @@ async function runSignJob(options, hooks) {
     const fanIn = Boolean(options.checksumsPath && hooks.mergeChecksums);
     if (files.length || fanIn) {
       await group(`Sign ${files.length} file(s)${fanIn ? " and the merged manifest" : ""}`, async () => {
-        for (const [n, v] of Object.entries(options.notations)) log(`Notation ${n}=${v}`);
+        for (const [n, v] of Object.entries(options.notations)) log(`Notation ${printable(n)}=${printable(v)}`);
         for (const f of files) confine(`${f}.asc`, `signature of ${show(f)}`);
         const common = {
           key: signingKey,
@@ -48328,7 +48973,9 @@ async function runSignJob(options, hooks) {
           fingerprint: signingKey.fingerprint
         });
         for (const r of result.verification) {
-          log(`${r.valid ? "Good" : "BAD"} signature: ${show(r.signature)}${r.error ? ` (${r.error})` : ""}`);
+          log(
+            `${r.valid ? "Good" : "BAD"} signature: ${show(r.signature)}${r.error ? ` (${printable(r.error)})` : ""}`
+          );
         }
         const bad = result.verification.filter((r) => !r.valid);
         if (bad.length) {
@@ -48357,7 +49004,7 @@ async function runSignJob(options, hooks) {
           liveKeyring = info;
           saveState(STATE_KEYRING, JSON.stringify(info));
         };
-        const { result: commandResult, cleanup: teardown } = await withEphemeralKeyring(
+        const { result: commandResult } = await withEphemeralKeyring(
           {
             tempRoot: run.tempRoot,
             armoredKey: held.armoredKey,
@@ -48366,6 +49013,9 @@ async function runSignJob(options, hooks) {
             fingerprint: signingKey.fingerprint,
             env: run.env,
             log,
+            onCreated: (k) => {
+              ring = k;
+            },
             onPrepared: track,
             onImported: track
           },
@@ -48373,15 +49023,11 @@ async function runSignJob(options, hooks) {
             log(
               `GNUPGHOME=${keyring.info.dir}; git signs with ${keyring.fingerprint} (GIT_CONFIG_* for this command only)`
             );
-            log(`Running: ${run.command}`);
+            log(`Running: ${printable(run.command)}`);
             return keyring.runCommand(run.command, { cwd: run.cwd, onStart: track });
           }
         );
-        for (const a of teardown.actions) log(`Teardown: ${a}`);
-        if (teardown.removed || !existsSync6(teardown.dir)) {
-          liveKeyring = void 0;
-          saveState(STATE_KEYRING, "");
-        }
+        await teardownRing();
         return commandResult;
       });
       audit.run = {
@@ -48432,6 +49078,7 @@ var init_job2 = __esm({
   "src/sign/job.ts"() {
     "use strict";
     init_audit();
+    init_escape();
     init_files();
     init_key();
     init_keyring();
@@ -48705,7 +49352,6 @@ var init_types2 = __esm({
 });
 
 // src/sign/providers/vault.ts
-import { readFileSync as readFileSync4 } from "node:fs";
 function normalizeVaultUrl(url, options = {}) {
   let u;
   try {
@@ -48783,16 +49429,18 @@ function loadCa(options) {
   if (!options.caCertPath) return void 0;
   let pem2;
   try {
-    pem2 = readFileSync4(options.caCertPath, "utf8");
+    pem2 = readRegularTextFile(options.caCertPath, {
+      what: "vault-ca-cert: the CA certificate",
+      maxBytes: MAX_CA_BYTES
+    });
   } catch (e) {
-    const code21 = e.code ?? "error";
-    throw new ProviderError(PROVIDER, "config", `vault-ca-cert: cannot read ${options.caCertPath} (${code21})`);
+    throw new ProviderError(PROVIDER, "config", e.message);
   }
   if (!pem2.includes("-----BEGIN CERTIFICATE-----")) {
     throw new ProviderError(
       PROVIDER,
       "config",
-      `vault-ca-cert: ${options.caCertPath} holds no PEM certificate (expected -----BEGIN CERTIFICATE-----)`
+      `vault-ca-cert: ${displayPath(options.caCertPath)} holds no PEM certificate (expected -----BEGIN CERTIFICATE-----)`
     );
   }
   return pem2;
@@ -49175,17 +49823,20 @@ function createVaultProvider(options) {
     }
   };
 }
-var PROVIDER, ARMOR_RE, TransientStatus;
+var PROVIDER, MAX_CA_BYTES, ARMOR_RE, TransientStatus;
 var init_vault = __esm({
   "src/sign/providers/vault.ts"() {
     "use strict";
     init_http2();
+    init_escape();
+    init_read_file();
     init_retry();
     init_service_url();
     init_oidc();
     init_packet();
     init_types2();
     PROVIDER = "vault";
+    MAX_CA_BYTES = 1024 * 1024;
     ARMOR_RE = /-----BEGIN PGP (PRIVATE|PUBLIC) KEY BLOCK-----/;
     TransientStatus = class extends Error {
       status;
@@ -49196,6 +49847,136 @@ var init_vault = __esm({
         if (retryAfter !== void 0) this.retryAfterMs = retryAfter;
       }
     };
+  }
+});
+
+// src/cli/descriptor.ts
+import {
+  closeSync as closeSync4,
+  constants as constants3,
+  existsSync as existsSync7,
+  fstatSync as fstatSync3,
+  openSync as openSync4,
+  readdirSync as readdirSync2,
+  readFileSync as readFileSync4,
+  readlinkSync as readlinkSync2,
+  readSync as readSync4
+} from "node:fs";
+function kind2(st) {
+  if (st.isDirectory()) return "a directory";
+  if (st.isSocket()) return "a socket";
+  if (st.isCharacterDevice()) return "a character device (a terminal or /dev/null)";
+  if (st.isBlockDevice()) return "a block device";
+  return "not a file or pipe (event machinery of the Node runtime itself)";
+}
+function accessMode(fd2) {
+  try {
+    const flags = /^flags:\s*([0-7]+)/m.exec(readFileSync4(`/proc/self/fdinfo/${fd2}`, "utf8"));
+    return flags ? Number.parseInt(flags[1], 8) & 3 : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function holdsWriteEnd(fd2) {
+  let target;
+  try {
+    target = readlinkSync2(`/proc/self/fd/${fd2}`);
+  } catch {
+    return false;
+  }
+  if (!target.startsWith("pipe:")) return false;
+  for (const name2 of readdirSync2("/proc/self/fd")) {
+    if (Number(name2) === fd2) continue;
+    try {
+      if (readlinkSync2(`/proc/self/fd/${name2}`) !== target) continue;
+      const access2 = accessMode(name2);
+      if (access2 === constants3.O_WRONLY || access2 === constants3.O_RDWR) return true;
+    } catch {
+    }
+  }
+  return false;
+}
+function checkCallerDescriptor(fd2, flag) {
+  if (fd2 === 1 || fd2 === 2) {
+    throw new DescriptorError(`${flag} ${fd2} is the standard ${fd2 === 1 ? "output" : "error"}, not a secret to read`);
+  }
+  let st;
+  try {
+    st = fstatSync3(fd2);
+  } catch {
+    throw new DescriptorError(
+      `${flag} ${fd2}: no such open descriptor; open it in the calling shell (e.g. \`${fd2}<pass.txt\`) or use --passphrase-env`
+    );
+  }
+  if (!st.isFile() && !st.isFIFO()) {
+    throw new DescriptorError(`${flag} ${fd2} is ${kind2(st)}: pass a file or a pipe the caller opened`);
+  }
+  if (accessMode(fd2) === constants3.O_WRONLY) {
+    throw new DescriptorError(`${flag} ${fd2} is open for writing only (not one the caller opened for reading)`);
+  }
+  if (st.isFIFO() && holdsWriteEnd(fd2)) {
+    throw new DescriptorError(
+      `${flag} ${fd2} is a pipe this process writes to itself (not one the caller opened); reading it would never end`
+    );
+  }
+  return st;
+}
+async function readCallerDescriptor(fd2, options) {
+  const { flag, maxBytes } = options;
+  if (!Number.isSafeInteger(fd2) || fd2 < 0) throw new DescriptorError(`${flag} needs a descriptor number`);
+  const st = checkCallerDescriptor(fd2, flag);
+  let own;
+  if (existsSync7(`/proc/self/fd/${fd2}`)) {
+    try {
+      own = openSync4(`/proc/self/fd/${fd2}`, constants3.O_RDONLY | constants3.O_NONBLOCK | constants3.O_NOCTTY);
+    } catch (e) {
+      throw new DescriptorError(`${flag} ${fd2}: cannot read it (${e.code ?? "error"})`);
+    }
+  } else if (!st.isFile()) {
+    throw new DescriptorError(`${flag} ${fd2} is a pipe: on this system only a file works; use --passphrase-env`);
+  }
+  const source = own ?? fd2;
+  const chunks = [];
+  let size = 0;
+  let position = 0;
+  const deadline = Date.now() + options.timeoutMs;
+  try {
+    for (; ; ) {
+      const buf = Buffer.alloc(Math.min(64 * 1024, maxBytes + 1));
+      let n;
+      try {
+        n = readSync4(source, buf, 0, buf.length, st.isFile() ? position : null);
+      } catch (e) {
+        if (e.code !== "EAGAIN") {
+          throw new DescriptorError(`${flag} ${fd2}: read failed (${e.code ?? "error"})`);
+        }
+        if (Date.now() > deadline) {
+          throw new DescriptorError(
+            `${flag} ${fd2}: the writer did not finish within ${Math.round(options.timeoutMs / 1e3)} s (close the pipe after writing the passphrase)`
+          );
+        }
+        await sleep(20);
+        continue;
+      }
+      if (n === 0) break;
+      chunks.push(buf.subarray(0, n));
+      size += n;
+      position += n;
+      if (size > maxBytes) throw new DescriptorError(`${flag} ${fd2}: more than ${maxBytes} bytes`);
+    }
+    return Buffer.concat(chunks);
+  } finally {
+    if (own !== void 0) closeSync4(own);
+  }
+}
+var DescriptorError, sleep;
+var init_descriptor = __esm({
+  "src/cli/descriptor.ts"() {
+    "use strict";
+    DescriptorError = class extends Error {
+      name = "DescriptorError";
+    };
+    sleep = (ms) => new Promise((r) => setTimeout(r, ms));
   }
 });
 
@@ -49274,9 +50055,9 @@ async function scanArtifacts(options) {
     ...options.threads !== void 0 ? { threads: options.threads } : {},
     onWarning: (m) => {
       warnings.push(m);
-      const kind2 = classifyWarning(m);
-      if (kind2 === "unscannable") unscannable++;
-      if (kind2 === "policy") policySkipped++;
+      const kind3 = classifyWarning(m);
+      if (kind3 === "unscannable") unscannable++;
+      if (kind3 === "policy") policySkipped++;
       options.onWarning?.(m);
     }
   });
@@ -49318,13 +50099,13 @@ var init_artifacts = __esm({
 // src/sign/merge.ts
 import { createHash as createHash10 } from "node:crypto";
 import { lstat as lstat2, readdir as readdir3, realpath } from "node:fs/promises";
-import { isAbsolute as isAbsolute7, join as join6, relative as relative7, resolve as resolve6, sep as sep5 } from "node:path";
+import { isAbsolute as isAbsolute7, join as join6, relative as relative7, resolve as resolve7, sep as sep5 } from "node:path";
 function inside(dir, path) {
   const rel = relative7(dir, path);
   return rel === "" || !rel.startsWith(`..${sep5}`) && rel !== ".." && !isAbsolute7(rel);
 }
 async function findFragments(patterns, workspace) {
-  const ws = await realpath(resolve6(workspace));
+  const ws = await realpath(resolve7(workspace));
   for (const p of patterns) {
     const bare = p.startsWith("!") ? p.slice(1) : p;
     if (isAbsolute7(bare) || bare.split(/[\\/]/).includes("..")) {
@@ -49333,7 +50114,7 @@ async function findFragments(patterns, workspace) {
   }
   const found = /* @__PURE__ */ new Map();
   for (const rel of await matchPaths(patterns, ws)) {
-    const abs2 = resolve6(ws, rel);
+    const abs2 = resolve7(ws, rel);
     const real = await realpath(abs2).catch(() => void 0);
     if (real === void 0) continue;
     if (!inside(ws, real)) {
@@ -49356,7 +50137,7 @@ async function matchPaths(patterns, ws) {
   const excluded = exclude.length ? (0, import_picomatch2.default)(exclude) : () => false;
   const out = /* @__PURE__ */ new Set();
   for (const base of new Set(include.map((p) => import_picomatch2.default.scan(p).base))) {
-    const dir = resolve6(ws, base);
+    const dir = resolve7(ws, base);
     const entries = await readdir3(dir, { recursive: true, withFileTypes: true }).catch(() => []);
     for (const e of entries) {
       if (e.isDirectory()) continue;
@@ -49415,7 +50196,7 @@ async function mergeFragments(options) {
     }
   }
   if (byName.size === 0) throw new MergeError("checksums-merge: the fragments list no files");
-  const dir = await realpath(resolve6(options.manifestDir)).catch(() => resolve6(options.manifestDir));
+  const dir = await realpath(resolve7(options.manifestDir)).catch(() => resolve7(options.manifestDir));
   const verified2 = [];
   const absent = [];
   for (const e of byName.values()) {
@@ -49484,9 +50265,9 @@ var init_merge = __esm({
 });
 
 // src/cli/release-checks.ts
-import { dirname as dirname6, join as join7 } from "node:path";
+import { dirname as dirname7, join as join7 } from "node:path";
 function cliReleaseHooks(options) {
-  const manifestDir = options.manifestPath ? dirname6(options.manifestPath) : options.cwd;
+  const manifestDir = options.manifestPath ? dirname7(options.manifestPath) : options.cwd;
   let merged;
   const merging = options.mergePatterns.length > 0;
   return {
@@ -49530,7 +50311,7 @@ function cliReleaseHooks(options) {
     ...merging ? {
       async mergeChecksums(entries, manifestPath) {
         try {
-          const r = manifestEntriesWith(merged, entries, dirname6(manifestPath));
+          const r = manifestEntriesWith(merged, entries, dirname7(manifestPath));
           merged = r.merged;
           return r.entries;
         } catch (e) {
@@ -49559,9 +50340,8 @@ __export(sign_exports, {
   SIGN_USAGE: () => SIGN_USAGE,
   signCommand: () => signCommand
 });
-import { createReadStream as createReadStream2 } from "node:fs";
-import { readFile as readFile4, stat as stat4 } from "node:fs/promises";
-import { basename as basename5, join as join8, resolve as resolve7 } from "node:path";
+import { stat as stat4 } from "node:fs/promises";
+import { basename as basename5, join as join8, resolve as resolve8 } from "node:path";
 async function readBounded(stream, limit, what) {
   const chunks = [];
   let size = 0;
@@ -49572,15 +50352,30 @@ async function readBounded(stream, limit, what) {
   }
   return Buffer.concat(chunks);
 }
-async function readPassphrase(fd2, envName, io) {
+async function readPassphrase(fd2, envName, keyOnStdin, io) {
   if (fd2 !== void 0 && envName !== void 0) {
     throw new UsageError("sign: use either --passphrase-fd or --passphrase-env, not both");
   }
   if (fd2 !== void 0) {
-    const n = Number(fd2);
-    if (!Number.isInteger(n) || n < 0)
-      throw new UsageError(`sign: --passphrase-fd needs a descriptor number (got "${fd2}")`);
-    const buf = await readBounded(createReadStream2("", { fd: n, autoClose: true }), 64 * 1024, "the passphrase");
+    const n = /^\d{1,9}$/.test(fd2) ? Number(fd2) : Number.NaN;
+    if (!Number.isSafeInteger(n)) throw new UsageError("sign: --passphrase-fd needs a descriptor number, e.g. 3");
+    let buf;
+    if (n === 0) {
+      if (keyOnStdin)
+        throw new UsageError("sign: the key is read from stdin; pass the passphrase on another descriptor");
+      buf = await readBounded(io.stdin, MAX_PASSPHRASE_BYTES, "the passphrase");
+    } else {
+      try {
+        buf = await readCallerDescriptor(n, {
+          flag: "--passphrase-fd",
+          maxBytes: MAX_PASSPHRASE_BYTES,
+          timeoutMs: PASSPHRASE_TIMEOUT_MS
+        });
+      } catch (e) {
+        if (e instanceof DescriptorError) throw new UsageError(`sign: ${e.message}`);
+        throw e;
+      }
+    }
     return buf.toString("utf8").replace(/\r?\n$/, "");
   }
   if (envName !== void 0) {
@@ -49589,6 +50384,14 @@ async function readPassphrase(fd2, envName, io) {
     return value;
   }
   return void 0;
+}
+function readCliFile(path, flag, maxBytes) {
+  try {
+    return readRegularFile(path, { what: `sign: ${flag}`, maxBytes });
+  } catch (e) {
+    if (e instanceof FileReadError) throw new UsageError(e.message);
+    throw e;
+  }
 }
 function parseNotations(values) {
   const out = {};
@@ -49646,20 +50449,20 @@ async function signCommand(argv, io) {
   if (f.hash !== void 0 && !isHashName(f.hash)) {
     throw new UsageError(`sign: --hash must be sha256, sha384 or sha512 (got "${f.hash}")`);
   }
-  const files = positionals.map((p) => resolve7(io.cwd, p));
+  const files = positionals.map((p) => resolve8(io.cwd, p));
   for (const file of files) {
     const s = await stat4(file).catch(() => void 0);
     if (!s?.isFile()) throw new UsageError(`sign: ${file} is not a readable file`);
   }
   const notations = { ...ciNotations(io.env), ...parseNotations(f.notation) };
-  const log = (m) => io.stderr.write(`${m}
+  const log = (m) => {
+    for (const line of m.split(/\r?\n/)) io.stderr.write(`${printable(line)}
 `);
-  const passphrase = await readPassphrase(f["passphrase-fd"], f["passphrase-env"], io);
+  };
+  const passphrase = await readPassphrase(f["passphrase-fd"], f["passphrase-env"], f["key-file"] === "-", io);
   let key;
   if (f["key-file"]) {
-    const armoredKey = f["key-file"] === "-" ? await readBounded(io.stdin, MAX_KEY_BYTES, "the key on stdin") : await readFile4(resolve7(io.cwd, f["key-file"])).catch((e) => {
-      throw new UsageError(`sign: cannot read --key-file ${f["key-file"]}: ${e.code ?? e.message}`);
-    });
+    const armoredKey = f["key-file"] === "-" ? await readBounded(io.stdin, MAX_KEY_BYTES, "the key on stdin") : readCliFile(resolve8(io.cwd, f["key-file"]), "--key-file", MAX_KEY_BYTES);
     key = { kind: "armored", armoredKey, source: f["key-file"] === "-" ? "stdin" : "key file" };
   } else {
     for (const need of ["vault-role", "vault-secret"]) {
@@ -49673,7 +50476,7 @@ async function signCommand(argv, io) {
       ...f["vault-namespace"] ? { namespace: f["vault-namespace"] } : {},
       ...f["vault-key-field"] ? { keyField: f["vault-key-field"] } : {},
       ...f["vault-passphrase-field"] ? { passphraseField: f["vault-passphrase-field"] } : {},
-      ...f["vault-ca-cert"] ? { caCertPath: resolve7(io.cwd, f["vault-ca-cert"]) } : {},
+      ...f["vault-ca-cert"] ? { caCertPath: resolve8(io.cwd, f["vault-ca-cert"]) } : {},
       allowInsecureHttp: Boolean(f["allow-insecure-http"]),
       http: createHttpClient({ env: io.env }),
       log
@@ -49700,7 +50503,7 @@ async function signCommand(argv, io) {
       ...f.hash ? { hash: f.hash } : {},
       notations,
       ...checksumsPath ? { checksumsPath } : {},
-      ...f["public-key-out"] ? { publicKeyPath: resolve7(io.cwd, f["public-key-out"]) } : {},
+      ...f["public-key-out"] ? { publicKeyPath: resolve8(io.cwd, f["public-key-out"]) } : {},
       ttl: 300
     },
     // progress goes to stderr only for key services (as before); the files' lines are printed below
@@ -49719,18 +50522,22 @@ async function signCommand(argv, io) {
     }
     if (result.error instanceof SignJobError && result.error.code === "verify-failed") {
       for (const r of result.verification.filter((v) => !v.valid)) {
-        io.stderr.write(`jit-gpg: sign: ${r.file}: self-verification failed: ${r.error}
-`);
+        io.stderr.write(
+          `jit-gpg: sign: ${displayPath(r.file)}: self-verification failed: ${printable(r.error ?? "")}
+`
+        );
       }
       return EXIT.findings;
     }
     throw result.error;
   }
   const signed = [...result.signed, ...result.manifest ? [result.manifest] : []];
-  for (const s of signed) io.stdout.write(`signed ${s.path} -> ${s.signature}  sha256:${s.sha256}
+  for (const s of signed) {
+    io.stdout.write(`signed ${displayPath(s.path)} -> ${displayPath(s.signature)}  sha256:${s.sha256}
 `);
+  }
   const k = result.key;
-  io.stdout.write(`key ${k.fingerprint} (${k.algorithmLabel}) ${k.userIds[0] ?? ""}
+  io.stdout.write(`key ${k.fingerprint} (${k.algorithmLabel}) ${printable(k.userIds[0] ?? "")}
 `);
   return EXIT.ok;
 }
@@ -49744,7 +50551,7 @@ async function cliJwt(file, envName, audience, io) {
     }
     return { token: token2, claims };
   };
-  if (file) return fromText(await readFile4(resolve7(io.cwd, file), "utf8"));
+  if (file) return fromText(readCliFile(resolve8(io.cwd, file), "--jwt-file", MAX_JWT_BYTES).toString("utf8"));
   if (envName) {
     const v = io.env[envName];
     if (!v) throw new UsageError(`sign: --jwt-env ${envName}: the variable is not set`);
@@ -49761,11 +50568,13 @@ async function cliJwt(file, envName, audience, io) {
     ...audience ? { audience } : {}
   });
 }
-var SIGN_USAGE;
+var SIGN_USAGE, MAX_PASSPHRASE_BYTES, MAX_JWT_BYTES, PASSPHRASE_TIMEOUT_MS;
 var init_sign = __esm({
   "src/cli/sign.ts"() {
     "use strict";
+    init_escape();
     init_http2();
+    init_read_file();
     init_job2();
     init_key();
     init_manifest();
@@ -49773,8 +50582,8 @@ var init_sign = __esm({
     init_packet();
     init_provenance();
     init_vault();
-    init_escape();
     init_args();
+    init_descriptor();
     init_release_checks();
     init_io();
     SIGN_USAGE = `Usage: jit-gpg sign [options] FILES...
@@ -49805,6 +50614,9 @@ Options:
   --public-key-out FILE      write the armored public key here
   -h, --help
 `;
+    MAX_PASSPHRASE_BYTES = 64 * 1024;
+    MAX_JWT_BYTES = 64 * 1024;
+    PASSPHRASE_TIMEOUT_MS = 3e4;
   }
 });
 
@@ -49814,8 +50626,7 @@ __export(verify_exports, {
   VERIFY_USAGE: () => VERIFY_USAGE,
   verifyCommand: () => verifyCommand
 });
-import { readFile as readFile5 } from "node:fs/promises";
-import { resolve as resolve8 } from "node:path";
+import { resolve as resolve9 } from "node:path";
 async function verifyCommand(argv, io) {
   const { values: f, positionals } = parseFlags("verify", argv, {
     "public-key": { type: "string" },
@@ -49831,33 +50642,40 @@ async function verifyCommand(argv, io) {
   if (!f["public-key"]) throw new UsageError("verify: --public-key FILE is required");
   if (positionals.length === 0) throw new UsageError("verify: name at least one file to verify");
   if (f.signature && positionals.length > 1) throw new UsageError("verify: --signature goes with exactly one file");
-  const keyBytes = await readFile5(resolve8(io.cwd, f["public-key"])).catch((e) => {
-    throw new UsageError(`verify: cannot read --public-key ${f["public-key"]}: ${e.code ?? e.message}`);
-  });
+  let keyBytes;
+  try {
+    keyBytes = readRegularFile(resolve9(io.cwd, f["public-key"]), {
+      what: "verify: --public-key",
+      maxBytes: MAX_KEY_BYTES
+    });
+  } catch (e) {
+    if (e instanceof FileReadError) throw new UsageError(e.message);
+    throw e;
+  }
   const keys = await readPublicKeys(keyBytes);
   const results = [];
   for (const p of positionals) {
     results.push(
       await verifyFile({
         publicKey: keys,
-        file: resolve8(io.cwd, p),
-        ...f.signature ? { signature: resolve8(io.cwd, f.signature) } : {},
+        file: resolve9(io.cwd, p),
+        ...f.signature ? { signature: resolve9(io.cwd, f.signature) } : {},
         ...f.fingerprint ? { fingerprint: f.fingerprint } : {}
       })
     );
   }
-  if (f.json) io.stdout.write(`${JSON.stringify(results, null, 2)}
+  if (f.json) io.stdout.write(`${jsonSafe(JSON.stringify(results, null, 2))}
 `);
   else {
     for (const r of results) {
       if (r.valid) {
-        io.stdout.write(`good  ${r.file}  by ${r.signerFingerprint} ${r.userIds?.[0] ?? ""}
+        io.stdout.write(`good  ${displayPath(r.file)}  by ${r.signerFingerprint} ${printable(r.userIds?.[0] ?? "")}
 `);
-        for (const [k, v] of Object.entries(r.notations)) io.stdout.write(`      ${k}=${v}
+        for (const [k, v] of Object.entries(r.notations)) io.stdout.write(`      ${printable(k)}=${printable(v)}
 `);
-        for (const w of r.warnings) io.stdout.write(`      warning: ${w}
+        for (const w of r.warnings) io.stdout.write(`      warning: ${printable(w)}
 `);
-      } else io.stdout.write(`BAD   ${r.file}  ${r.error ?? ""}
+      } else io.stdout.write(`BAD   ${displayPath(r.file)}  ${printable(r.error ?? "")}
 `);
     }
   }
@@ -49867,7 +50685,9 @@ var VERIFY_USAGE;
 var init_verify2 = __esm({
   "src/cli/verify.ts"() {
     "use strict";
-    init_verify();
+    init_escape();
+    init_read_file();
+    init_key();
     init_verify();
     init_args();
     init_io();
@@ -49891,7 +50711,7 @@ __export(digest_exports, {
   DIGEST_USAGE: () => DIGEST_USAGE,
   digestCommand: () => digestCommand
 });
-import { resolve as resolve9 } from "node:path";
+import { resolve as resolve10 } from "node:path";
 async function digestCommand(argv, io) {
   const { values: f, positionals } = parseFlags("digest", argv, {
     output: { type: "string", short: "o" },
@@ -49902,8 +50722,8 @@ async function digestCommand(argv, io) {
     return EXIT.ok;
   }
   if (positionals.length === 0) throw new UsageError("digest: name at least one file");
-  const output = f.output === void 0 ? void 0 : resolve9(io.cwd, f.output);
-  if (output !== void 0 && positionals.some((p) => resolve9(io.cwd, p) === output)) {
+  const output = f.output === void 0 ? void 0 : resolve10(io.cwd, f.output);
+  if (output !== void 0 && positionals.some((p) => resolve10(io.cwd, p) === output)) {
     throw new UsageError("digest: the --output file is also one of the FILES; write the fragment elsewhere");
   }
   let text;
@@ -49981,7 +50801,7 @@ async function runCli(argv, io) {
     const load = commands[first];
     if (!load) {
       throw new UsageError(
-        first.startsWith("-") ? `unknown option '${first}' (a command comes first: scan, sign or verify). Run \`jit-gpg --help\`.` : `unknown command '${first}' (expected scan, sign or verify). Run \`jit-gpg --help\`.`
+        first.startsWith("-") ? `unknown option '${first}' (a command comes first: ${Object.keys(commands).join(", ")}). Run \`jit-gpg --help\`.` : `unknown command '${first}' (expected ${Object.keys(commands).join(", ")}). Run \`jit-gpg --help\`.`
       );
     }
     return await (await load())(rest, io);

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Bundles every entry into dist/ as ESM for GitHub's node24 runtime (the CLI also runs on Node >= 20).
 // Reproducible: same sources, same bytes (no timestamps, no absolute paths, sorted inputs).
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -30,8 +30,9 @@ for (const name of readdirSync(dist, { withFileTypes: true })) {
 }
 mkdirSync(dist, { recursive: true });
 
-await build({
+const result = await build({
   absWorkingDir: root,
+  metafile: true,
   entryPoints: Object.entries(entries).map(([out, src]) => ({ out, in: src })),
   outdir: 'dist',
   bundle: true,
@@ -50,4 +51,101 @@ await build({
     js: "import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);",
   },
 });
-console.log(`bundle: wrote ${Object.keys(entries).length} entries to dist/`);
+
+// ---- third-party notices: every package bundled into an entry (from esbuild's metafile), with its licence text ----
+
+/** node_modules/<pkg>/… (the innermost node_modules) → the package's root directory, relative to the repo. */
+function packageRoot(input) {
+  const parts = input.split('/');
+  const at = parts.lastIndexOf('node_modules');
+  if (at < 0) return undefined;
+  const scoped = parts[at + 1]?.startsWith('@');
+  return parts.slice(0, at + (scoped ? 3 : 2)).join('/');
+}
+
+const LICENCE_FILE = /^(licen[cs]e|copying|notice)(\.(md|txt|markdown))?$|^(licen[cs]e)[-.]/i;
+
+function licenceTexts(dir) {
+  return readdirSync(join(root, dir))
+    .filter((f) => LICENCE_FILE.test(f))
+    .sort()
+    .map((f) => ({ file: f, text: readFileSync(join(root, dir, f), 'utf8').trim() }));
+}
+
+// MIT requires the copyright and permission notice to travel with the code: for an MIT package that ships no
+// licence file, the notice is the standard MIT text with the author its package.json names.
+const MIT_TEXT = `Permission is hereby granted, free of charge, to any person obtaining a copy of this software and associated
+documentation files (the "Software"), to deal in the Software without restriction, including without limitation the
+rights to use, copy, modify, merge, publish, distribute, sublicense, and/or sell copies of the Software, and to permit
+persons to whom the Software is furnished to do so, subject to the following conditions:
+
+The above copyright notice and this permission notice shall be included in all copies or substantial portions of the
+Software.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR IMPLIED, INCLUDING BUT NOT LIMITED TO THE
+WARRANTIES OF MERCHANTABILITY, FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE AUTHORS OR
+COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR
+OTHERWISE, ARISING FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE SOFTWARE.`;
+
+/** package root → { name, version, license, author, entries: Set<dist name> } */
+const packages = new Map();
+const note = (dir, entry) => {
+  if (!packages.has(dir)) {
+    const pkg = JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8'));
+    const license = typeof pkg.license === 'string' ? pkg.license : (pkg.license?.type ?? 'UNKNOWN');
+    const author = typeof pkg.author === 'string' ? pkg.author : (pkg.author?.name ?? '');
+    packages.set(dir, { name: pkg.name, version: pkg.version, license, author, entries: new Set() });
+  }
+  packages.get(dir).entries.add(entry);
+};
+for (const [outFile, output] of Object.entries(result.metafile.outputs)) {
+  const entry = relative('dist', outFile);
+  for (const input of Object.keys(output.inputs)) {
+    const dir = packageRoot(input);
+    if (dir) note(dir, entry);
+  }
+}
+// The prebuilt RE2 addon in dist/native is the npm package re2 (and the RE2 and Abseil sources it vendors).
+if (existsSync(join(dist, 'native')) && existsSync(join(root, 'node_modules', 're2'))) {
+  for (const f of readdirSync(join(dist, 'native')).filter((n) => n.endsWith('.node'))) {
+    note('node_modules/re2', `native/${f}`);
+  }
+}
+
+const missingLicence = [];
+const sections = [...packages.entries()]
+  .sort(([, a], [, b]) => (a.name === b.name ? a.version.localeCompare(b.version) : a.name < b.name ? -1 : 1))
+  .map(([dir, p]) => {
+    let texts = licenceTexts(dir);
+    if (p.name === 're2') {
+      for (const sub of ['vendor/re2', 'vendor/abseil-cpp']) {
+        if (existsSync(join(root, dir, sub))) {
+          texts = texts.concat(licenceTexts(join(dir, sub)).map((t) => ({ ...t, file: `${sub}/${t.file}` })));
+        }
+      }
+    }
+    if (texts.length === 0 && p.license === 'MIT' && p.author) {
+      texts = [
+        { file: 'MIT licence (no licence file in the package)', text: `Copyright (c) ${p.author}\n\n${MIT_TEXT}` },
+      ];
+    }
+    if (texts.length === 0) missingLicence.push(`${p.name}@${p.version}`);
+    const body = texts.map((t) => `--- ${t.file} ---\n${t.text}`).join('\n\n');
+    return [
+      `${p.name} ${p.version}`,
+      `License: ${p.license}`,
+      `Bundled into: ${[...p.entries].sort().join(', ')}`,
+      '',
+      body,
+    ].join('\n');
+  });
+if (missingLicence.length) {
+  console.error(`bundle: no licence text in ${missingLicence.join(', ')}: check their licences before shipping`);
+  process.exit(1);
+}
+const rule = `\n\n${'='.repeat(79)}\n\n`;
+writeFileSync(
+  join(dist, 'THIRD-PARTY-NOTICES.txt'),
+  `Third-party software bundled in jit-gpg's dist/ (generated by scripts/bundle.mjs; do not edit).${rule}${sections.join(rule)}\n`,
+);
+console.log(`bundle: wrote ${Object.keys(entries).length} entries and notices for ${packages.size} packages to dist/`);

@@ -2164,9 +2164,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve6, reject) => {
+          return new Promise((resolve7, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve6(data);
+              return err ? reject(err) : resolve7(data);
             });
           });
         }
@@ -2204,12 +2204,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve6, reject) => {
+          return new Promise((resolve7, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve6(data);
+              ) : resolve7(data);
             });
           });
         }
@@ -4476,8 +4476,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve6, reject) => {
-        res = resolve6;
+      const promise = new Promise((resolve7, reject) => {
+        res = resolve7;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -6728,12 +6728,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve6, reject) => {
+      const waitForDrain = () => new Promise((resolve7, reject) => {
         assert4(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve6;
+          callback = resolve7;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7403,12 +7403,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve6, reject) => {
+      const waitForDrain = () => new Promise((resolve7, reject) => {
         assert4(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve6;
+          callback = resolve7;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7887,16 +7887,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve6) => {
+        return new Promise((resolve7) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve6;
+            this[kClosedResolve] = resolve7;
           } else {
-            resolve6(null);
+            resolve7(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve6) => {
+        return new Promise((resolve7) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request = requests[i];
@@ -7907,7 +7907,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve6(null);
+            resolve7(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7958,7 +7958,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve6, reject) => {
+        const socket = await new Promise((resolve7, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -7970,7 +7970,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve6(socket2);
+              resolve7(socket2);
             }
           });
         });
@@ -8306,8 +8306,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve6) => {
-            this[kClosedResolve] = resolve6;
+          await new Promise((resolve7) => {
+            this[kClosedResolve] = resolve7;
           });
         }
       }
@@ -9576,7 +9576,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve6, reject) => {
+        return await new Promise((resolve7, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError3());
           }
@@ -9589,7 +9589,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError3());
             } else {
-              resolve6(null);
+              resolve7(null);
             }
           }).on("error", noop).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9608,7 +9608,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream2, type) {
       assert4(!stream2[kConsume]);
-      return new Promise((resolve6, reject) => {
+      return new Promise((resolve7, reject) => {
         if (isUnusable(stream2)) {
           const rState = stream2._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9625,7 +9625,7 @@ var require_readable = __commonJS({
             stream2[kConsume] = {
               type,
               stream: stream2,
-              resolve: resolve6,
+              resolve: resolve7,
               reject,
               length: 0,
               body: []
@@ -9695,18 +9695,18 @@ var require_readable = __commonJS({
       return buffer3;
     }
     function consumeEnd(consume2) {
-      const { type, body: body2, resolve: resolve6, stream: stream2, length } = consume2;
+      const { type, body: body2, resolve: resolve7, stream: stream2, length } = consume2;
       try {
         if (type === "text") {
-          resolve6(chunksDecode(body2, length));
+          resolve7(chunksDecode(body2, length));
         } else if (type === "json") {
-          resolve6(JSON.parse(chunksDecode(body2, length)));
+          resolve7(JSON.parse(chunksDecode(body2, length)));
         } else if (type === "arrayBuffer") {
-          resolve6(chunksConcat(body2, length).buffer);
+          resolve7(chunksConcat(body2, length).buffer);
         } else if (type === "blob") {
-          resolve6(new Blob(body2, { type: stream2[kContentType] }));
+          resolve7(new Blob(body2, { type: stream2[kContentType] }));
         } else if (type === "bytes") {
-          resolve6(chunksConcat(body2, length));
+          resolve7(chunksConcat(body2, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9963,9 +9963,9 @@ var require_api_request = __commonJS({
     };
     function request(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve6, reject) => {
+        return new Promise((resolve7, reject) => {
           request.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve6(data);
+            return err ? reject(err) : resolve7(data);
           });
         });
       }
@@ -10188,9 +10188,9 @@ var require_api_stream = __commonJS({
     };
     function stream2(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve6, reject) => {
+        return new Promise((resolve7, reject) => {
           stream2.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve6(data);
+            return err ? reject(err) : resolve7(data);
           });
         });
       }
@@ -10475,9 +10475,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve6, reject) => {
+        return new Promise((resolve7, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve6(data);
+            return err ? reject(err) : resolve7(data);
           });
         });
       }
@@ -10569,9 +10569,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve6, reject) => {
+        return new Promise((resolve7, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve6(data);
+            return err ? reject(err) : resolve7(data);
           });
         });
       }
@@ -14434,7 +14434,7 @@ var require_fetch = __commonJS({
       function dispatch({ body: body2 }) {
         const url2 = requestCurrentURL(request);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve6, reject) => agent.dispatch(
+        return new Promise((resolve7, reject) => agent.dispatch(
           {
             path: url2.pathname + url2.search,
             origin: url2.origin,
@@ -14510,7 +14510,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable6({ read: resume });
               const onError = this.onError.bind(this);
-              resolve6({
+              resolve7({
                 status,
                 statusText,
                 headersList,
@@ -14553,7 +14553,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve6({
+              resolve7({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -17512,7 +17512,7 @@ var require_receiver = __commonJS({
             const buffer3 = this.consume(2);
             const fin = (buffer3[0] & 128) !== 0;
             const opcode = buffer3[0] & 15;
-            const masked = (buffer3[1] & 128) === 128;
+            const masked2 = (buffer3[1] & 128) === 128;
             const fragmented = !fin && opcode !== opcodes.CONTINUATION;
             const payloadLength = buffer3[1] & 127;
             const rsv1 = buffer3[0] & 64;
@@ -17522,7 +17522,7 @@ var require_receiver = __commonJS({
               failWebsocketConnection(this.ws, "Invalid opcode received");
               return callback();
             }
-            if (masked) {
+            if (masked2) {
               failWebsocketConnection(this.ws, "Frame cannot be masked");
               return callback();
             }
@@ -17570,7 +17570,7 @@ var require_receiver = __commonJS({
               this.#info.compressed = rsv1 !== 0;
             }
             this.#info.opcode = opcode;
-            this.#info.masked = masked;
+            this.#info.masked = masked2;
             this.#info.fin = fin;
             this.#info.fragmented = fragmented;
           } else if (this.#state === parserStates.PAYLOADLENGTH_16) {
@@ -18294,8 +18294,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay4(ms) {
-      return new Promise((resolve6) => {
-        setTimeout(resolve6, ms).unref();
+      return new Promise((resolve7) => {
+        setTimeout(resolve7, ms).unref();
       });
     }
     module.exports = {
@@ -23850,8 +23850,8 @@ var require_helpers = __commonJS({
     function req(url2, opts = {}) {
       const href = typeof url2 === "string" ? url2 : url2.href;
       const req2 = (href.startsWith("https:") ? https4 : http4).request(url2, opts);
-      const promise = new Promise((resolve6, reject) => {
-        req2.once("response", resolve6).once("error", reject).end();
+      const promise = new Promise((resolve7, reject) => {
+        req2.once("response", resolve7).once("error", reject).end();
       });
       req2.then = promise.then.bind(promise);
       return req2;
@@ -24028,7 +24028,7 @@ var require_parse_proxy_response = __commonJS({
     var debug_1 = __importDefault(require_src());
     var debug2 = (0, debug_1.default)("https-proxy-agent:parse-proxy-response");
     function parseProxyResponse(socket) {
-      return new Promise((resolve6, reject) => {
+      return new Promise((resolve7, reject) => {
         let buffersLength = 0;
         const buffers = [];
         function read2() {
@@ -24094,7 +24094,7 @@ var require_parse_proxy_response = __commonJS({
           }
           debug2("got proxy server response: %o %o", firstLine, headers);
           cleanup();
-          resolve6({
+          resolve7({
             connect: {
               statusCode,
               statusText,
@@ -27754,8 +27754,8 @@ var require_deferred = __commonJS({
        */
       constructor(preventUnhandledRejectionWarning = true) {
         this._state = DeferredState.PENDING;
-        this._promise = new Promise((resolve6, reject) => {
-          this._resolve = resolve6;
+        this._promise = new Promise((resolve7, reject) => {
+          this._resolve = resolve7;
           this._reject = reject;
         });
         if (preventUnhandledRejectionWarning) {
@@ -27970,11 +27970,11 @@ var require_unary_call = __commonJS({
     "use strict";
     var __awaiter19 = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve6) {
-          resolve6(value);
+        return value instanceof P ? value : new P(function(resolve7) {
+          resolve7(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve6, reject) {
+      return new (P || (P = Promise))(function(resolve7, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -27990,7 +27990,7 @@ var require_unary_call = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -28039,11 +28039,11 @@ var require_server_streaming_call = __commonJS({
     "use strict";
     var __awaiter19 = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve6) {
-          resolve6(value);
+        return value instanceof P ? value : new P(function(resolve7) {
+          resolve7(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve6, reject) {
+      return new (P || (P = Promise))(function(resolve7, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -28059,7 +28059,7 @@ var require_server_streaming_call = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -28109,11 +28109,11 @@ var require_client_streaming_call = __commonJS({
     "use strict";
     var __awaiter19 = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve6) {
-          resolve6(value);
+        return value instanceof P ? value : new P(function(resolve7) {
+          resolve7(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve6, reject) {
+      return new (P || (P = Promise))(function(resolve7, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -28129,7 +28129,7 @@ var require_client_streaming_call = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -28178,11 +28178,11 @@ var require_duplex_streaming_call = __commonJS({
     "use strict";
     var __awaiter19 = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve6) {
-          resolve6(value);
+        return value instanceof P ? value : new P(function(resolve7) {
+          resolve7(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve6, reject) {
+      return new (P || (P = Promise))(function(resolve7, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -28198,7 +28198,7 @@ var require_duplex_streaming_call = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -28246,11 +28246,11 @@ var require_test_transport = __commonJS({
     "use strict";
     var __awaiter19 = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve6) {
-          resolve6(value);
+        return value instanceof P ? value : new P(function(resolve7) {
+          resolve7(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve6, reject) {
+      return new (P || (P = Promise))(function(resolve7, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -28266,7 +28266,7 @@ var require_test_transport = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -28463,11 +28463,11 @@ var require_test_transport = __commonJS({
       responseTrailer: "test"
     };
     function delay4(ms, abort) {
-      return (v) => new Promise((resolve6, reject) => {
+      return (v) => new Promise((resolve7, reject) => {
         if (abort === null || abort === void 0 ? void 0 : abort.aborted) {
           reject(new rpc_error_1.RpcError("user cancel", "CANCELLED"));
         } else {
-          const id = setTimeout(() => resolve6(v), ms);
+          const id = setTimeout(() => resolve7(v), ms);
           if (abort) {
             abort.addEventListener("abort", (ev) => {
               clearTimeout(id);
@@ -28727,7 +28727,7 @@ import { createHash as createHash6 } from "node:crypto";
 import { existsSync as existsSync8, statSync as statSync4 } from "node:fs";
 import { mkdir as mkdir2, writeFile as writeFile2 } from "node:fs/promises";
 import { tmpdir as tmpdir2 } from "node:os";
-import { basename as basename6, dirname as dirname8, isAbsolute as isAbsolute4, join as join12, relative as relative6, resolve as resolve5, sep as sep10 } from "node:path";
+import { basename as basename6, dirname as dirname9, isAbsolute as isAbsolute4, join as join12, relative as relative6, resolve as resolve6, sep as sep10 } from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -28916,11 +28916,11 @@ var tunnel = __toESM(require_tunnel2(), 1);
 var import_undici = __toESM(require_undici(), 1);
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -28936,7 +28936,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -29009,26 +29009,26 @@ var HttpClientResponse = class {
   }
   readBody() {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve6) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve7) => __awaiter(this, void 0, void 0, function* () {
         let output = Buffer.alloc(0);
         this.message.on("data", (chunk) => {
           output = Buffer.concat([output, chunk]);
         });
         this.message.on("end", () => {
-          resolve6(output.toString());
+          resolve7(output.toString());
         });
       }));
     });
   }
   readBodyBuffer() {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve6) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve7) => __awaiter(this, void 0, void 0, function* () {
         const chunks = [];
         this.message.on("data", (chunk) => {
           chunks.push(chunk);
         });
         this.message.on("end", () => {
-          resolve6(Buffer.concat(chunks));
+          resolve7(Buffer.concat(chunks));
         });
       }));
     });
@@ -29231,14 +29231,14 @@ var HttpClient = class {
    */
   requestRaw(info3, data) {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve6, reject) => {
+      return new Promise((resolve7, reject) => {
         function callbackForResult(err, res) {
           if (err) {
             reject(err);
           } else if (!res) {
             reject(new Error("Unknown error"));
           } else {
-            resolve6(res);
+            resolve7(res);
           }
         }
         this.requestRawWithCallback(info3, data, callbackForResult);
@@ -29482,12 +29482,12 @@ var HttpClient = class {
     return __awaiter(this, void 0, void 0, function* () {
       retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
       const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-      return new Promise((resolve6) => setTimeout(() => resolve6(), ms));
+      return new Promise((resolve7) => setTimeout(() => resolve7(), ms));
     });
   }
   _processResponse(res, options) {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve6, reject) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve7, reject) => __awaiter(this, void 0, void 0, function* () {
         const statusCode = res.message.statusCode || 0;
         const response = {
           statusCode,
@@ -29495,7 +29495,7 @@ var HttpClient = class {
           headers: {}
         };
         if (statusCode === HttpCodes.NotFound) {
-          resolve6(response);
+          resolve7(response);
         }
         function dateTimeDeserializer(key, value) {
           if (typeof value === "string") {
@@ -29534,7 +29534,7 @@ var HttpClient = class {
           err.result = response.result;
           reject(err);
         } else {
-          resolve6(response);
+          resolve7(response);
         }
       }));
     });
@@ -29545,11 +29545,11 @@ var lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => (c[k.toLowerCase(
 // node_modules/@actions/http-client/lib/auth.js
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -29565,7 +29565,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -29598,11 +29598,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter3 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -29618,7 +29618,7 @@ var __awaiter3 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -29896,11 +29896,11 @@ import * as fs2 from "fs";
 import * as path from "path";
 var __awaiter4 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -29916,7 +29916,7 @@ var __awaiter4 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -30020,11 +30020,11 @@ function isUnixExecutable(stats) {
 // node_modules/@actions/io/lib/io.js
 var __awaiter5 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -30040,7 +30040,7 @@ var __awaiter5 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -30139,11 +30139,11 @@ function findInPath(tool) {
 import { setTimeout as setTimeout2 } from "timers";
 var __awaiter6 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -30159,7 +30159,7 @@ var __awaiter6 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -30378,7 +30378,7 @@ var ToolRunner = class extends events.EventEmitter {
         this.toolPath = path3.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
       }
       this.toolPath = yield which(this.toolPath, true);
-      return new Promise((resolve6, reject) => __awaiter6(this, void 0, void 0, function* () {
+      return new Promise((resolve7, reject) => __awaiter6(this, void 0, void 0, function* () {
         this._debug(`exec tool: ${this.toolPath}`);
         this._debug("arguments:");
         for (const arg of this.args) {
@@ -30461,7 +30461,7 @@ var ToolRunner = class extends events.EventEmitter {
           if (error2) {
             reject(error2);
           } else {
-            resolve6(exitCode);
+            resolve7(exitCode);
           }
         });
         if (this.options.input) {
@@ -30584,11 +30584,11 @@ var ExecState = class _ExecState extends events.EventEmitter {
 // node_modules/@actions/exec/lib/exec.js
 var __awaiter7 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -30604,7 +30604,7 @@ var __awaiter7 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -30629,11 +30629,11 @@ var arch = os4.arch();
 // node_modules/@actions/core/lib/core.js
 var __awaiter8 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -30649,7 +30649,7 @@ var __awaiter8 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -30862,357 +30862,14 @@ var VERSION = "0.1.0";
 
 // src/scan/job.ts
 import { statSync } from "node:fs";
-import { isAbsolute as isAbsolute3, relative as relative4, resolve as resolve3, sep as sep2 } from "node:path";
+import { isAbsolute as isAbsolute3, relative as relative4, resolve as resolve4, sep as sep2 } from "node:path";
 
 // src/scan/config-source.ts
 import { existsSync as existsSync4, lstatSync } from "node:fs";
-import { basename as basename3, dirname as dirname4, isAbsolute, relative as relative2 } from "node:path";
+import { basename as basename3, dirname as dirname5, isAbsolute, relative as relative2 } from "node:path";
 
 // src/scan/sources/git.ts
 import { execFile, spawn as spawn3 } from "node:child_process";
-
-// src/scan/index.ts
-var import_picomatch = __toESM(require_picomatch2(), 1);
-
-// src/scan/archive.ts
-import { readFile } from "node:fs/promises";
-import { gunzipSync, inflateRawSync, constants as zlibConstants } from "node:zlib";
-var DEFAULT_ARCHIVE_LIMITS = {
-  maxDepth: 3,
-  maxEntries: 1e4,
-  maxTotal: 128 * 1024 * 1024,
-  maxEntrySize: 10 * 1024 * 1024,
-  maxRatio: 200
-};
-function archiveKind(data) {
-  if (data.length >= 4 && data[0] === 80 && data[1] === 75 && (data[2] === 3 || data[2] === 5) && (data[3] === 4 || data[3] === 6)) {
-    return "zip";
-  }
-  if (data.length >= 18 && data[0] === 31 && data[1] === 139 && data[2] === 8) return "gzip";
-  if (data.length >= 512 && data.subarray(257, 262).toString("latin1") === "ustar") return "tar";
-  return void 0;
-}
-var ARCHIVE_NAME = /\.(zip|jar|war|ear|aar|whl|egg|nupkg|apk|ipa|vsix|xpi|crx|tar|tgz|gz|tbz|gem)$/i;
-function* archiveEntries(data, path12, options = {}) {
-  const limits = { ...DEFAULT_ARCHIVE_LIMITS, ...options.limits };
-  const warn = options.onWarning ?? (() => {
-  });
-  const budget = { entries: 0, bytes: 0, warned: /* @__PURE__ */ new Set() };
-  yield* expand(data, path12, 1, limits, budget, warn);
-}
-function* archiveItems(item, data, options = {}) {
-  for (const entry of archiveEntries(data, item.path, options)) {
-    const out = { path: entry.path, source: { kind: "bytes", data: entry.data } };
-    if (item.commit !== void 0) out.commit = item.commit;
-    if (item.author !== void 0) out.author = item.author;
-    if (item.date !== void 0) out.date = item.date;
-    yield out;
-  }
-}
-function* expand(data, path12, depth, limits, budget, warn) {
-  const kind2 = archiveKind(data);
-  if (!kind2) return;
-  let inner;
-  try {
-    if (kind2 === "zip") inner = zipEntries(data, path12, limits, budget, warn);
-    else if (kind2 === "tar") inner = tarEntries(data, path12, budget, limits, warn);
-    else inner = gzipEntries(data, path12, limits, budget, warn);
-    for (const entry of inner) {
-      if (archiveKind(entry.data)) {
-        if (depth >= limits.maxDepth) {
-          warn(`${entry.path}: archive nested deeper than ${limits.maxDepth} levels, not opened (limit: depth)`);
-          continue;
-        }
-        yield* expand(entry.data, entry.path, depth + 1, limits, budget, warn);
-        continue;
-      }
-      yield entry;
-    }
-  } catch (err) {
-    if (err instanceof LimitReached) {
-      if (!budget.warned.has(err.message)) warn(err.message);
-      budget.warned.add(err.message);
-      if (depth > 1) throw err;
-      return;
-    }
-    warn(`${path12}: cannot read the ${kind2} archive (${err.message}); its contents were not scanned`);
-  }
-}
-var LimitReached = class extends Error {
-};
-function takeEntry(path12, size, limits, budget, outer) {
-  budget.entries++;
-  if (budget.entries > limits.maxEntries) {
-    throw new LimitReached(
-      `${outer}: more than ${limits.maxEntries} entries; the rest were not scanned (limit: entries)`
-    );
-  }
-  if (budget.bytes + size > limits.maxTotal) {
-    throw new LimitReached(
-      `${outer}: expands to more than ${mib(limits.maxTotal)} (at ${path12}); the rest was not scanned (limit: total size, zip bomb?)`
-    );
-  }
-  budget.bytes += size;
-}
-function mib(n) {
-  return `${Math.round(n / 1048576 * 10) / 10} MiB`;
-}
-function outputCap(compressed, limits, budget) {
-  const byRatio = Math.max(1024 * 1024, compressed * limits.maxRatio);
-  const cap = Math.min(limits.maxEntrySize, limits.maxTotal - budget.bytes, byRatio);
-  return { cap: Math.max(0, cap), byRatio: byRatio < limits.maxEntrySize && byRatio <= limits.maxTotal - budget.bytes };
-}
-function sized(expected, cap) {
-  const maxOutputLength = cap + 1 > 2147483647 ? 2147483647 : Math.max(1, cap);
-  if (expected === void 0 || expected < 64 * 1024 || expected > cap) return { maxOutputLength };
-  return { maxOutputLength, chunkSize: expected };
-}
-function inflateCapped(comp26, fn, where2, outer, limits, budget, warn, expected) {
-  const { cap, byRatio } = outputCap(comp26.length, limits, budget);
-  try {
-    return fn(comp26, sized(expected, cap));
-  } catch (err) {
-    if (err.code === "ERR_BUFFER_TOO_LARGE" || err instanceof RangeError) {
-      if (budget.bytes + cap >= limits.maxTotal) {
-        throw new LimitReached(
-          `${outer}: expands to more than ${mib(limits.maxTotal)} (at ${where2}); the rest was not scanned (limit: total size, zip bomb?)`
-        );
-      }
-      if (byRatio) {
-        warn(
-          `${where2}: expands more than ${limits.maxRatio}:1 (${mib(comp26.length)} compressed), not scanned (limit: ratio, zip bomb?)`
-        );
-      } else {
-        warn(`${where2}: larger than ${mib(limits.maxEntrySize)} expanded, not scanned (limit: entry size)`);
-      }
-      return void 0;
-    }
-    warn(`${where2}: cannot inflate (${err.message}), not scanned`);
-    return void 0;
-  }
-}
-function* zipEntries(data, path12, limits, budget, warn) {
-  let eocd = -1;
-  for (let i = data.length - 22; i >= Math.max(0, data.length - 22 - 65535); i--) {
-    if (data.readUInt32LE(i) === 101010256) {
-      eocd = i;
-      break;
-    }
-  }
-  if (eocd < 0) throw new Error("no end of central directory");
-  let count = data.readUInt16LE(eocd + 10);
-  let cdOffset = data.readUInt32LE(eocd + 16);
-  if (count === 65535 || cdOffset === 4294967295) {
-    const loc = eocd - 20;
-    if (loc < 0 || data.readUInt32LE(loc) !== 117853008) throw new Error("zip64 locator missing");
-    const rec = Number(data.readBigUInt64LE(loc + 8));
-    if (rec + 56 > data.length || data.readUInt32LE(rec) !== 101075792) throw new Error("zip64 record missing");
-    count = Number(data.readBigUInt64LE(rec + 32));
-    cdOffset = Number(data.readBigUInt64LE(rec + 48));
-  }
-  let p = cdOffset;
-  for (let k = 0; k < count; k++) {
-    if (p + 46 > data.length || data.readUInt32LE(p) !== 33639248)
-      throw new Error(`central directory entry ${k + 1} is corrupt`);
-    const flags = data.readUInt16LE(p + 8);
-    const method = data.readUInt16LE(p + 10);
-    let compSize = data.readUInt32LE(p + 20);
-    let size = data.readUInt32LE(p + 24);
-    const nameLen = data.readUInt16LE(p + 28);
-    const extraLen = data.readUInt16LE(p + 30);
-    const commentLen = data.readUInt16LE(p + 32);
-    let local = data.readUInt32LE(p + 42);
-    const name2 = data.subarray(p + 46, p + 46 + nameLen).toString(flags & 2048 ? "utf8" : "latin1");
-    const extra = data.subarray(p + 46 + nameLen, p + 46 + nameLen + extraLen);
-    p += 46 + nameLen + extraLen + commentLen;
-    if (size === 4294967295 || compSize === 4294967295 || local === 4294967295) {
-      const z = zip64Extra(extra, size === 4294967295, compSize === 4294967295, local === 4294967295);
-      size = z.size ?? size;
-      compSize = z.compSize ?? compSize;
-      local = z.local ?? local;
-    }
-    if (name2.endsWith("/")) continue;
-    const where2 = `${path12}!${name2}`;
-    if (flags & 1) {
-      warn(`${where2}: encrypted zip entry, not scanned`);
-      continue;
-    }
-    if (method !== 0 && method !== 8) {
-      warn(`${where2}: zip compression method ${method} is not supported, not scanned`);
-      continue;
-    }
-    if (local + 30 > data.length || data.readUInt32LE(local) !== 67324752) {
-      warn(`${where2}: local header is corrupt, not scanned`);
-      continue;
-    }
-    const start = local + 30 + data.readUInt16LE(local + 26) + data.readUInt16LE(local + 28);
-    const comp26 = data.subarray(start, Math.min(data.length, start + compSize));
-    let content;
-    if (method === 0) {
-      if (comp26.length > limits.maxEntrySize) {
-        warn(`${where2}: larger than ${mib(limits.maxEntrySize)}, not scanned (limit: entry size)`);
-        continue;
-      }
-      content = comp26;
-    } else {
-      if (size > 1024 * 1024 && size > compSize * limits.maxRatio) {
-        warn(
-          `${where2}: declares ${mib(size)} from ${mib(compSize)} (more than ${limits.maxRatio}:1), not scanned (limit: ratio, zip bomb?)`
-        );
-        continue;
-      }
-      if (size > limits.maxEntrySize) {
-        warn(`${where2}: larger than ${mib(limits.maxEntrySize)} expanded, not scanned (limit: entry size)`);
-        continue;
-      }
-      content = inflateCapped(comp26, inflateRawSync, where2, path12, limits, budget, warn, size);
-      if (!content) continue;
-    }
-    takeEntry(where2, content.length, limits, budget, path12);
-    yield { path: where2, data: content };
-  }
-}
-function zip64Extra(extra, wantSize, wantComp, wantLocal) {
-  let q = 0;
-  while (q + 4 <= extra.length) {
-    const id = extra.readUInt16LE(q);
-    const len = extra.readUInt16LE(q + 2);
-    if (id === 1) {
-      let r = q + 4;
-      const out = {};
-      if (wantSize && r + 8 <= q + 4 + len) {
-        out.size = Number(extra.readBigUInt64LE(r));
-        r += 8;
-      }
-      if (wantComp && r + 8 <= q + 4 + len) {
-        out.compSize = Number(extra.readBigUInt64LE(r));
-        r += 8;
-      }
-      if (wantLocal && r + 8 <= q + 4 + len) out.local = Number(extra.readBigUInt64LE(r));
-      return out;
-    }
-    q += 4 + len;
-  }
-  return {};
-}
-function tarNumber(field) {
-  if (field[0] & 128) {
-    let v = 0;
-    for (let i = 1; i < field.length; i++) v = v * 256 + field[i];
-    return v;
-  }
-  const s = field.toString("latin1").replace(/\0.*$/s, "").trim();
-  return s === "" ? 0 : Number.parseInt(s, 8);
-}
-function cstr(b) {
-  const z = b.indexOf(0);
-  return (z < 0 ? b : b.subarray(0, z)).toString("utf8");
-}
-function* tarEntries(data, path12, budget, limits, warn) {
-  let p = 0;
-  let longName;
-  let paxPath;
-  while (p + 512 <= data.length) {
-    const h = data.subarray(p, p + 512);
-    if (h.every((b) => b === 0)) break;
-    const size = tarNumber(h.subarray(124, 136));
-    if (!Number.isSafeInteger(size) || size < 0) throw new Error(`bad size in header at ${p}`);
-    const type = String.fromCharCode(h[156] || 48);
-    const body2 = data.subarray(p + 512, Math.min(data.length, p + 512 + size));
-    p += 512 + Math.ceil(size / 512) * 512;
-    if (type === "L") {
-      longName = cstr(body2);
-      continue;
-    }
-    if (type === "x") {
-      const m = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(body2.toString("utf8"));
-      if (m) paxPath = m[1];
-      continue;
-    }
-    if (type === "g") continue;
-    let name2 = paxPath ?? longName;
-    if (!name2) {
-      const prefix2 = h.subarray(257, 262).toString("latin1") === "ustar" ? cstr(h.subarray(345, 500)) : "";
-      name2 = prefix2 ? `${prefix2}/${cstr(h.subarray(0, 100))}` : cstr(h.subarray(0, 100));
-    }
-    longName = void 0;
-    paxPath = void 0;
-    if (type !== "0" && type !== "7") continue;
-    const where2 = `${path12}!${name2.replace(/^\.\//, "")}`;
-    if (size > limits.maxEntrySize) {
-      warn(`${where2}: larger than ${mib(limits.maxEntrySize)}, not scanned (limit: entry size)`);
-      continue;
-    }
-    takeEntry(where2, body2.length, limits, budget, path12);
-    yield { path: where2, data: body2 };
-  }
-}
-var TAR_GZ_NAME = /\.(tgz|taz|tar\.gz)$/i;
-function gunzipHead(data) {
-  try {
-    return gunzipSync(data.subarray(0, 4096), {
-      finishFlush: zlibConstants.Z_SYNC_FLUSH,
-      maxOutputLength: 8 * 1024 * 1024
-    });
-  } catch {
-    return Buffer.alloc(0);
-  }
-}
-function* gzipEntries(data, path12, limits, budget, warn) {
-  const tarInside = TAR_GZ_NAME.test(path12) || archiveKind(gunzipHead(data)) === "tar";
-  const { cap, byRatio } = outputCap(
-    data.length,
-    tarInside ? { ...limits, maxEntrySize: limits.maxTotal } : limits,
-    budget
-  );
-  const tooLarge2 = () => {
-    const why = byRatio ? `more than ${limits.maxRatio}:1 (limit: ratio, zip bomb?)` : tarInside || cap < limits.maxEntrySize ? `beyond ${mib(cap)} (limit: total size)` : `beyond ${mib(cap)}, more than a scanned file may hold (limit: entry size)`;
-    warn(`${path12}: gzip expands ${why}, not scanned`);
-  };
-  const isize = data.readUInt32LE(data.length - 4);
-  if (isize > cap) {
-    tooLarge2();
-    return;
-  }
-  let out;
-  try {
-    out = gunzipSync(data, sized(isize, cap));
-  } catch (err) {
-    if (err.code === "ERR_BUFFER_TOO_LARGE" || err instanceof RangeError) {
-      tooLarge2();
-      return;
-    }
-    throw err;
-  }
-  if (archiveKind(out) === "tar") {
-    yield* tarEntries(out, path12, budget, limits, warn);
-    return;
-  }
-  const base = path12.slice(path12.lastIndexOf("!") + 1).replace(/^.*\//, "");
-  const inner = base.replace(/\.t?gz$/i, (m) => m.toLowerCase() === ".tgz" ? ".tar" : "") || "data";
-  takeEntry(`${path12}!${inner}`, out.length, limits, budget, path12);
-  yield { path: `${path12}!${inner}`, data: out };
-}
-async function* expandArchives(items, options = {}) {
-  const limits = { ...DEFAULT_ARCHIVE_LIMITS, ...options.limits };
-  for await (const item of items) {
-    let data;
-    if (item.source.kind === "bytes") {
-      data = item.source.data;
-    } else if (ARCHIVE_NAME.test(item.path) && item.source.size <= limits.maxTotal) {
-      try {
-        data = await readFile(item.source.absPath);
-      } catch {
-        data = void 0;
-      }
-    }
-    if (!data || item.lineMap || !archiveKind(data)) {
-      yield item;
-      continue;
-    }
-    yield* archiveItems(item, data, options);
-  }
-}
 
 // src/scan/engine.ts
 import { closeSync as closeSync2, openSync as openSync2, readFileSync, readSync as readSync2 } from "node:fs";
@@ -39193,9 +38850,10 @@ var ItemScan = class {
     const edge = this.offset + acceptLimit;
     for (const p of kept) {
       if (p.owned && !p.decided && p.finding) {
-        const key = `${p.finding.fingerprint}:${p.finding.line}`;
+        const key = `${p.finding.fingerprint}:${p.finding.line}:${p.finding.column}`;
         if (!this.seen.has(key)) {
           this.seen.add(key);
+          this.seen.add(`${p.finding.fingerprint}:${p.finding.line}`);
           this.findings.push(p.finding);
           this.dataLines.set(p.finding, p.dataLine);
         }
@@ -39374,6 +39032,417 @@ var ItemScan = class {
     else this.colCarry += codePoints(view, 0, upTo);
   }
 };
+
+// src/scan/index.ts
+var import_picomatch = __toESM(require_picomatch2(), 1);
+
+// src/scan/archive.ts
+import { readFile } from "node:fs/promises";
+import { gunzipSync, inflateRawSync, constants as zlibConstants } from "node:zlib";
+var DEFAULT_ARCHIVE_LIMITS = {
+  maxDepth: 3,
+  maxEntries: 1e4,
+  maxTotal: 128 * 1024 * 1024,
+  maxEntrySize: 10 * 1024 * 1024,
+  maxRatio: 200
+};
+function archiveKind(data) {
+  if (data.length >= 4 && data[0] === 80 && data[1] === 75 && (data[2] === 3 || data[2] === 5) && (data[3] === 4 || data[3] === 6)) {
+    return "zip";
+  }
+  if (data.length >= 18 && data[0] === 31 && data[1] === 139 && data[2] === 8) return "gzip";
+  if (data.length >= 512 && data.subarray(257, 262).toString("latin1") === "ustar") return "tar";
+  return void 0;
+}
+var ARCHIVE_NAME = /\.(zip|jar|war|ear|aar|whl|egg|nupkg|apk|ipa|vsix|xpi|crx|tar|tgz|gz|tbz|gem)$/i;
+function* archiveEntries(data, path12, options = {}) {
+  const limits = { ...DEFAULT_ARCHIVE_LIMITS, ...options.limits };
+  const warn = options.onWarning ?? (() => {
+  });
+  const budget = { entries: 0, bytes: 0, warned: /* @__PURE__ */ new Set() };
+  yield* expand(data, path12, 1, limits, budget, warn);
+}
+function* archiveItems(item, data, options = {}) {
+  for (const entry of archiveEntries(data, item.path, options)) {
+    const out = { path: entry.path, source: { kind: "bytes", data: entry.data } };
+    if (item.commit !== void 0) out.commit = item.commit;
+    if (item.author !== void 0) out.author = item.author;
+    if (item.date !== void 0) out.date = item.date;
+    yield out;
+  }
+}
+function* expand(data, path12, depth, limits, budget, warn) {
+  const kind2 = archiveKind(data);
+  if (!kind2) return;
+  let inner;
+  try {
+    if (kind2 === "zip") inner = zipEntries(data, path12, limits, budget, warn);
+    else if (kind2 === "tar") inner = tarEntries(data, path12, budget, limits, warn);
+    else inner = gzipEntries(data, path12, limits, budget, warn);
+    for (const entry of inner) {
+      if (archiveKind(entry.data)) {
+        if (depth >= limits.maxDepth) {
+          warn(`${entry.path}: archive nested deeper than ${limits.maxDepth} levels, not opened (limit: depth)`);
+          continue;
+        }
+        yield* expand(entry.data, entry.path, depth + 1, limits, budget, warn);
+        continue;
+      }
+      yield entry;
+    }
+  } catch (err) {
+    if (err instanceof LimitReached) {
+      if (!budget.warned.has(err.message)) warn(err.message);
+      budget.warned.add(err.message);
+      if (depth > 1) throw err;
+      return;
+    }
+    warn(`${path12}: cannot read the ${kind2} archive (${err.message}); its contents were not scanned`);
+  }
+}
+var LimitReached = class extends Error {
+};
+function takeEntry(path12, size, limits, budget, outer) {
+  budget.entries++;
+  if (budget.entries > limits.maxEntries) {
+    throw new LimitReached(
+      `${outer}: more than ${limits.maxEntries} entries; the rest were not scanned (limit: entries)`
+    );
+  }
+  if (budget.bytes + size > limits.maxTotal) {
+    throw new LimitReached(
+      `${outer}: expands to more than ${mib(limits.maxTotal)} (at ${path12}); the rest was not scanned (limit: total size, zip bomb?)`
+    );
+  }
+  budget.bytes += size;
+}
+function mib(n) {
+  return `${Math.round(n / 1048576 * 10) / 10} MiB`;
+}
+function outputCap(compressed, limits, budget) {
+  const byRatio = Math.max(1024 * 1024, compressed * limits.maxRatio);
+  const cap = Math.min(limits.maxEntrySize, limits.maxTotal - budget.bytes, byRatio);
+  return { cap: Math.max(0, cap), byRatio: byRatio < limits.maxEntrySize && byRatio <= limits.maxTotal - budget.bytes };
+}
+function sized(expected, cap) {
+  const maxOutputLength = cap + 1 > 2147483647 ? 2147483647 : Math.max(1, cap);
+  if (expected === void 0 || expected < 64 * 1024 || expected > cap) return { maxOutputLength };
+  return { maxOutputLength, chunkSize: expected };
+}
+function inflateCapped(comp26, fn, where2, outer, limits, budget, warn, expected) {
+  const { cap, byRatio } = outputCap(comp26.length, limits, budget);
+  try {
+    return fn(comp26, sized(expected, cap));
+  } catch (err) {
+    if (err.code === "ERR_BUFFER_TOO_LARGE" || err instanceof RangeError) {
+      if (budget.bytes + cap >= limits.maxTotal) {
+        throw new LimitReached(
+          `${outer}: expands to more than ${mib(limits.maxTotal)} (at ${where2}); the rest was not scanned (limit: total size, zip bomb?)`
+        );
+      }
+      if (byRatio) {
+        warn(
+          `${where2}: expands more than ${limits.maxRatio}:1 (${mib(comp26.length)} compressed), not scanned (limit: ratio, zip bomb?)`
+        );
+      } else {
+        warn(`${where2}: larger than ${mib(limits.maxEntrySize)} expanded, not scanned (limit: entry size)`);
+      }
+      return void 0;
+    }
+    warn(`${where2}: cannot inflate (${err.message}), not scanned`);
+    return void 0;
+  }
+}
+function* zipEntries(data, path12, limits, budget, warn) {
+  let eocd = -1;
+  for (let i = data.length - 22; i >= Math.max(0, data.length - 22 - 65535); i--) {
+    if (data.readUInt32LE(i) === 101010256) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) throw new Error("no end of central directory");
+  let count = data.readUInt16LE(eocd + 10);
+  let cdOffset = data.readUInt32LE(eocd + 16);
+  if (count === 65535 || cdOffset === 4294967295) {
+    const loc = eocd - 20;
+    if (loc < 0 || data.readUInt32LE(loc) !== 117853008) throw new Error("zip64 locator missing");
+    const rec = Number(data.readBigUInt64LE(loc + 8));
+    if (rec + 56 > data.length || data.readUInt32LE(rec) !== 101075792) throw new Error("zip64 record missing");
+    count = Number(data.readBigUInt64LE(rec + 32));
+    cdOffset = Number(data.readBigUInt64LE(rec + 48));
+  }
+  let p = cdOffset;
+  for (let k = 0; k < count; k++) {
+    if (p + 46 > data.length || data.readUInt32LE(p) !== 33639248)
+      throw new Error(`central directory entry ${k + 1} is corrupt`);
+    const flags = data.readUInt16LE(p + 8);
+    const method = data.readUInt16LE(p + 10);
+    let compSize = data.readUInt32LE(p + 20);
+    let size = data.readUInt32LE(p + 24);
+    const nameLen = data.readUInt16LE(p + 28);
+    const extraLen = data.readUInt16LE(p + 30);
+    const commentLen = data.readUInt16LE(p + 32);
+    let local = data.readUInt32LE(p + 42);
+    const name2 = data.subarray(p + 46, p + 46 + nameLen).toString(flags & 2048 ? "utf8" : "latin1");
+    const extra = data.subarray(p + 46 + nameLen, p + 46 + nameLen + extraLen);
+    p += 46 + nameLen + extraLen + commentLen;
+    if (size === 4294967295 || compSize === 4294967295 || local === 4294967295) {
+      const z = zip64Extra(extra, size === 4294967295, compSize === 4294967295, local === 4294967295);
+      size = z.size ?? size;
+      compSize = z.compSize ?? compSize;
+      local = z.local ?? local;
+    }
+    if (name2.endsWith("/")) continue;
+    const where2 = `${path12}!${name2}`;
+    if (flags & 1) {
+      warn(`${where2}: encrypted zip entry, not scanned`);
+      continue;
+    }
+    if (method !== 0 && method !== 8) {
+      warn(`${where2}: zip compression method ${method} is not supported, not scanned`);
+      continue;
+    }
+    if (local + 30 > data.length || data.readUInt32LE(local) !== 67324752) {
+      warn(`${where2}: local header is corrupt, not scanned`);
+      continue;
+    }
+    const start = local + 30 + data.readUInt16LE(local + 26) + data.readUInt16LE(local + 28);
+    const comp26 = data.subarray(start, Math.min(data.length, start + compSize));
+    let content;
+    if (method === 0) {
+      if (comp26.length > limits.maxEntrySize) {
+        warn(`${where2}: larger than ${mib(limits.maxEntrySize)}, not scanned (limit: entry size)`);
+        continue;
+      }
+      content = comp26;
+    } else {
+      if (size > 1024 * 1024 && size > compSize * limits.maxRatio) {
+        warn(
+          `${where2}: declares ${mib(size)} from ${mib(compSize)} (more than ${limits.maxRatio}:1), not scanned (limit: ratio, zip bomb?)`
+        );
+        continue;
+      }
+      if (size > limits.maxEntrySize) {
+        warn(`${where2}: larger than ${mib(limits.maxEntrySize)} expanded, not scanned (limit: entry size)`);
+        continue;
+      }
+      content = inflateCapped(comp26, inflateRawSync, where2, path12, limits, budget, warn, size);
+      if (!content) continue;
+    }
+    takeEntry(where2, content.length, limits, budget, path12);
+    yield { path: where2, data: content };
+  }
+}
+function zip64Extra(extra, wantSize, wantComp, wantLocal) {
+  let q = 0;
+  while (q + 4 <= extra.length) {
+    const id = extra.readUInt16LE(q);
+    const len = extra.readUInt16LE(q + 2);
+    if (id === 1) {
+      let r = q + 4;
+      const out = {};
+      if (wantSize && r + 8 <= q + 4 + len) {
+        out.size = Number(extra.readBigUInt64LE(r));
+        r += 8;
+      }
+      if (wantComp && r + 8 <= q + 4 + len) {
+        out.compSize = Number(extra.readBigUInt64LE(r));
+        r += 8;
+      }
+      if (wantLocal && r + 8 <= q + 4 + len) out.local = Number(extra.readBigUInt64LE(r));
+      return out;
+    }
+    q += 4 + len;
+  }
+  return {};
+}
+function tarNumber(field) {
+  if (field[0] & 128) {
+    let v = 0;
+    for (let i = 1; i < field.length; i++) v = v * 256 + field[i];
+    return v;
+  }
+  const s = field.toString("latin1").replace(/\0.*$/s, "").trim();
+  return s === "" ? 0 : Number.parseInt(s, 8);
+}
+function cstr(b) {
+  const z = b.indexOf(0);
+  return (z < 0 ? b : b.subarray(0, z)).toString("utf8");
+}
+function* tarEntries(data, path12, budget, limits, warn) {
+  let p = 0;
+  let longName;
+  let paxPath;
+  while (p + 512 <= data.length) {
+    const h = data.subarray(p, p + 512);
+    if (h.every((b) => b === 0)) break;
+    const size = tarNumber(h.subarray(124, 136));
+    if (!Number.isSafeInteger(size) || size < 0) throw new Error(`bad size in header at ${p}`);
+    const type = String.fromCharCode(h[156] || 48);
+    const body2 = data.subarray(p + 512, Math.min(data.length, p + 512 + size));
+    p += 512 + Math.ceil(size / 512) * 512;
+    if (type === "L") {
+      longName = cstr(body2);
+      continue;
+    }
+    if (type === "x") {
+      const m = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(body2.toString("utf8"));
+      if (m) paxPath = m[1];
+      continue;
+    }
+    if (type === "g") continue;
+    let name2 = paxPath ?? longName;
+    if (!name2) {
+      const prefix2 = h.subarray(257, 262).toString("latin1") === "ustar" ? cstr(h.subarray(345, 500)) : "";
+      name2 = prefix2 ? `${prefix2}/${cstr(h.subarray(0, 100))}` : cstr(h.subarray(0, 100));
+    }
+    longName = void 0;
+    paxPath = void 0;
+    if (type !== "0" && type !== "7") continue;
+    const where2 = `${path12}!${name2.replace(/^\.\//, "")}`;
+    if (size > limits.maxEntrySize) {
+      warn(`${where2}: larger than ${mib(limits.maxEntrySize)}, not scanned (limit: entry size)`);
+      continue;
+    }
+    takeEntry(where2, body2.length, limits, budget, path12);
+    yield { path: where2, data: body2 };
+  }
+}
+var TAR_GZ_NAME = /\.(tgz|taz|tar\.gz)$/i;
+function gunzipHead(data) {
+  try {
+    return gunzipSync(data.subarray(0, 4096), {
+      finishFlush: zlibConstants.Z_SYNC_FLUSH,
+      maxOutputLength: 8 * 1024 * 1024
+    });
+  } catch {
+    return Buffer.alloc(0);
+  }
+}
+function* gzipEntries(data, path12, limits, budget, warn) {
+  const tarInside = TAR_GZ_NAME.test(path12) || archiveKind(gunzipHead(data)) === "tar";
+  const { cap, byRatio } = outputCap(
+    data.length,
+    tarInside ? { ...limits, maxEntrySize: limits.maxTotal } : limits,
+    budget
+  );
+  const tooLarge2 = () => {
+    const why = byRatio ? `more than ${limits.maxRatio}:1 (limit: ratio, zip bomb?)` : tarInside || cap < limits.maxEntrySize ? `beyond ${mib(cap)} (limit: total size)` : `beyond ${mib(cap)}, more than a scanned file may hold (limit: entry size)`;
+    warn(`${path12}: gzip expands ${why}, not scanned`);
+  };
+  const isize = data.readUInt32LE(data.length - 4);
+  if (isize > cap) {
+    tooLarge2();
+    return;
+  }
+  let out;
+  try {
+    out = gunzipSync(data, sized(isize, cap));
+  } catch (err) {
+    if (err.code === "ERR_BUFFER_TOO_LARGE" || err instanceof RangeError) {
+      tooLarge2();
+      return;
+    }
+    throw err;
+  }
+  if (archiveKind(out) === "tar") {
+    yield* tarEntries(out, path12, budget, limits, warn);
+    return;
+  }
+  const base = path12.slice(path12.lastIndexOf("!") + 1).replace(/^.*\//, "");
+  const inner = base.replace(/\.t?gz$/i, (m) => m.toLowerCase() === ".tgz" ? ".tar" : "") || "data";
+  takeEntry(`${path12}!${inner}`, out.length, limits, budget, path12);
+  yield { path: `${path12}!${inner}`, data: out };
+}
+async function* expandArchives(items, options = {}) {
+  const limits = { ...DEFAULT_ARCHIVE_LIMITS, ...options.limits };
+  for await (const item of items) {
+    let data;
+    if (item.source.kind === "bytes") {
+      data = item.source.data;
+    } else if (ARCHIVE_NAME.test(item.path) && item.source.size <= limits.maxTotal) {
+      try {
+        data = await readFile(item.source.absPath);
+      } catch {
+        data = void 0;
+      }
+    }
+    if (!data || item.lineMap || !archiveKind(data)) {
+      yield item;
+      continue;
+    }
+    yield* archiveItems(item, data, options);
+  }
+}
+
+// src/scan/occurrences.ts
+function locationOf(f) {
+  const loc = {
+    file: f.file,
+    line: f.line,
+    column: f.column,
+    endLine: f.endLine,
+    endColumn: f.endColumn
+  };
+  if (f.commit !== void 0) loc.commit = f.commit;
+  if (f.author !== void 0) loc.author = f.author;
+  if (f.date !== void 0) loc.date = f.date;
+  if (f.decoded !== void 0) loc.decoded = f.decoded;
+  if (f.log !== void 0) loc.log = f.log;
+  return loc;
+}
+function compareLocations(a, b) {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  if (a.line !== b.line) return a.line - b.line;
+  if (a.column !== b.column) return a.column - b.column;
+  const ca = a.commit ?? "";
+  const cb = b.commit ?? "";
+  return ca < cb ? -1 : ca > cb ? 1 : 0;
+}
+var keyOfLocation = (l) => `${l.file}\0${l.line}\0${l.column}\0${l.commit ?? ""}`;
+function groupOccurrences(findings, rank2 = () => 0) {
+  const groups = /* @__PURE__ */ new Map();
+  const order = [];
+  for (const f of findings) {
+    const key = `${f.ruleId}\0${f.fingerprint}`;
+    let list = groups.get(key);
+    if (!list) {
+      list = [];
+      groups.set(key, list);
+      order.push(key);
+    }
+    const { locations, ...rest } = f;
+    list.push({ finding: rest, places: [locationOf(f), ...locations ?? []] });
+  }
+  const out = [];
+  for (const key of order) {
+    const list = groups.get(key);
+    const all = [];
+    for (const { finding, places } of list) {
+      places.forEach((loc, i) => {
+        all.push({ loc, finding, primary: i === 0 });
+      });
+    }
+    all.sort((a, b) => rank2(a.loc) - rank2(b.loc) || compareLocations(a.loc, b.loc));
+    const first = all.find((o) => o.primary) ?? all[0];
+    const primary = { ...first.finding, ...locationOf(all[0].loc) };
+    for (const k of ["commit", "author", "date", "decoded", "log"])
+      if (all[0].loc[k] === void 0) delete primary[k];
+    const seen = /* @__PURE__ */ new Set([keyOfLocation(all[0].loc)]);
+    const rest = [];
+    for (const o of all.slice(1)) {
+      const k = keyOfLocation(o.loc);
+      if (seen.has(k)) continue;
+      seen.add(k);
+      rest.push(o.loc);
+    }
+    if (list.some((g) => g.finding.validated)) primary.validated = true;
+    if (rest.length > 0) primary.locations = rest;
+    out.push(primary);
+  }
+  return out;
+}
 
 // src/scan/retained.ts
 import { inspect } from "node:util";
@@ -43925,6 +43994,23 @@ Authorization: Bearer ${bearer}`,
 
 // src/scan/rules/keys.ts
 import { generateKeyPairSync as generateKeyPairSync2 } from "node:crypto";
+
+// src/scan/rules/examples.ts
+function lazyExamples(make) {
+  let cached2;
+  return {
+    get tp() {
+      cached2 ??= make();
+      return cached2.tp;
+    },
+    get fp() {
+      cached2 ??= make();
+      return cached2.fp;
+    }
+  };
+}
+
+// src/scan/rules/keys.ts
 var WINDOW = 16384;
 var A64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 var BODY2 = String.raw`[A-Za-z0-9+/=\s\\:,"'-]`;
@@ -43961,19 +44047,6 @@ function concatenated(lead, text) {
   return `${lead}
 ${lines.map((l) => `  "${l}\\n"`).join(" +\n")};`;
 }
-function lazy(make) {
-  let cached2;
-  return {
-    get tp() {
-      cached2 ??= make();
-      return cached2.tp;
-    },
-    get fp() {
-      cached2 ??= make();
-      return cached2.fp;
-    }
-  };
-}
 function pemFps(label, seed) {
   return [
     keyFixture("public"),
@@ -44000,7 +44073,7 @@ var keyRules = [
     validate: validatePemPrivateKey,
     requireValid: true,
     help: "A PKCS#1 RSA private key (`-----BEGIN RSA PRIVATE KEY-----`, also the legacy encrypted form with `Proc-Type: 4,ENCRYPTED`). Reported only when node:crypto parses it (or, when encrypted, its headers and body are well-formed); revoke it wherever its public half is trusted (authorized_keys, certificates, JWKS) and issue a new one.",
-    examples: lazy(() => ({
+    examples: lazyExamples(() => ({
       tp: [...keySyntaxes("rsa"), keyFixture("rsa-encrypted")],
       fp: [...pemFps("RSA PRIVATE KEY", "rsa-fp"), corrupt2(keyFixture("rsa"), "rsa-corrupt")]
     }))
@@ -44015,7 +44088,7 @@ var keyRules = [
     validate: validatePemPrivateKey,
     requireValid: true,
     help: "An unencrypted PKCS#8 private key (`-----BEGIN PRIVATE KEY-----`: RSA, EC, Ed25519…). Reported only when node:crypto parses it; remove it from the repository and history, revoke its certificate or registered public key, and generate a new key in a secret store.",
-    examples: lazy(() => ({
+    examples: lazyExamples(() => ({
       tp: keySyntaxes("pkcs8"),
       fp: pemFps("PRIVATE KEY", "pk8-fp")
     }))
@@ -44030,7 +44103,7 @@ var keyRules = [
     validate: validatePemPrivateKey,
     requireValid: true,
     help: "A passphrase-encrypted PKCS#8 private key (`-----BEGIN ENCRYPTED PRIVATE KEY-----`). Reported only when its DER structure (algorithm identifier + encrypted data) is well-formed. The passphrase is often nearby: rotate the key, and treat the passphrase as exposed too.",
-    examples: lazy(() => ({
+    examples: lazyExamples(() => ({
       tp: [
         keyFixture("pkcs8-encrypted"),
         `{"key": ${JSON.stringify(keyFixture("pkcs8-encrypted"))}}`,
@@ -44049,7 +44122,7 @@ var keyRules = [
     validate: validatePemPrivateKey,
     requireValid: true,
     help: "An elliptic-curve private key in SEC1 form (`-----BEGIN EC PRIVATE KEY-----`). Reported only when node:crypto parses it (or its legacy encryption headers are well-formed); revoke the certificate or registered public key and issue a new key.",
-    examples: lazy(() => ({
+    examples: lazyExamples(() => ({
       tp: keySyntaxes("ec"),
       fp: pemFps("EC PRIVATE KEY", "ec-fp")
     }))
@@ -44064,7 +44137,7 @@ var keyRules = [
     validate: validatePemPrivateKey,
     requireValid: true,
     help: "A DSA private key in the traditional OpenSSL form (`-----BEGIN DSA PRIVATE KEY-----`). Reported only when node:crypto parses it. DSA is deprecated: remove the key from wherever it is trusted and move to Ed25519.",
-    examples: lazy(() => ({
+    examples: lazyExamples(() => ({
       tp: [keyFixture("dsa"), JSON.stringify({ key: keyFixture("dsa") })],
       fp: pemFps("DSA PRIVATE KEY", "dsa-fp")
     }))
@@ -44079,7 +44152,7 @@ var keyRules = [
     validate: validateOpenSshKey,
     requireValid: true,
     help: "An OpenSSH private key (`openssh-key-v1`). Reported only when the container parses (cipher, KDF, public key, and matching check integers when unencrypted). Remove its public key from every authorized_keys, deploy-key and CA list, then generate a new key with ssh-keygen.",
-    examples: lazy(() => ({
+    examples: lazyExamples(() => ({
       tp: keySyntaxes("openssh"),
       fp: [
         ...pemFps("OPENSSH PRIVATE KEY", "ossh-fp"),
@@ -44097,7 +44170,7 @@ var keyRules = [
     validate: validateSsh2Key,
     requireValid: true,
     help: "A private key in the SSH.com / Tectia format. Reported only when the body carries the format magic and its own length. Remove the public key from every server that trusts it and generate a new key.",
-    examples: lazy(() => {
+    examples: lazyExamples(() => {
       const body2 = Buffer.concat([Buffer.alloc(8), fixtureBytes("ssh2", 120)]);
       body2.writeUInt32BE(1064303083, 0);
       body2.writeUInt32BE(body2.length, 4);
@@ -44132,7 +44205,7 @@ ${fakeBody}
     validate: validatePuttyKey,
     requireValid: true,
     help: "A PuTTY private key file (PPK v2/v3). Reported only when its fields and line counts are consistent and, when unencrypted, its Private-MAC verifies. Remove its public key from every server that trusts it and generate a new key with puttygen.",
-    examples: lazy(() => {
+    examples: lazyExamples(() => {
       const k = keyFixture("putty");
       return {
         tp: [k, `{"ppk": ${JSON.stringify(k)}}`, yamlBlock("ppk", k)],
@@ -44154,7 +44227,7 @@ ${fakeBody}
     validate: validatePgpPrivateKey,
     requireValid: true,
     help: "An ASCII-armored OpenPGP secret key. Reported only when the armor is well-formed, its CRC-24 (if present) matches and the first packet is a secret-key packet. Publish a revocation certificate for the key, remove it from keyservers and signing setups, and generate a new one.",
-    examples: lazy(() => {
+    examples: lazyExamples(() => {
       const k = keyFixture("pgp");
       return {
         tp: [
@@ -44186,7 +44259,7 @@ ${fixtureBytes("pgp-fp", 96).toString("base64")}
     window: 8192,
     validate: validateJwkPrivateKey,
     help: "A JSON Web Key with its private member `d` (RSA, EC or OKP). Validated when node:crypto imports it as a private key; JWKs without `d` (public keys) are not reported. Remove it from the JWKS or configuration that trusts its public half and rotate the key.",
-    examples: lazy(() => {
+    examples: lazyExamples(() => {
       const okp = generateJwk();
       const { d: _d, ...pub } = okp;
       const ordered = { kty: okp["kty"], crv: okp["crv"], x: okp["x"], d: okp["d"] };
@@ -44215,7 +44288,7 @@ ${fixtureBytes("pgp-fp", 96).toString("base64")}
     validate: validateAgeSecretKey,
     requireValid: true,
     help: "An age X25519 identity (`AGE-SECRET-KEY-1…`, bech32). Reported only when its bech32 checksum verifies. Anything encrypted to its recipient (`age1…`) is readable by whoever holds it: re-encrypt those files to a new identity (age-keygen) and remove this one.",
-    examples: lazy(() => {
+    examples: lazyExamples(() => {
       const k = fakeAgeKey("age-tp");
       const bad = `${k.slice(0, -1)}${k.endsWith("Q") ? "P" : "Q"}`;
       return {
@@ -44246,7 +44319,7 @@ ${k}`,
     window: WINDOW,
     validate: validatePemPrivateKeyOtherLabel,
     help: "A PEM private key under a label other than the standard ones (`-----BEGIN ECDSA PRIVATE KEY-----`, `ED25519 PRIVATE KEY`…), as some libraries and tools write them. Validated when the body parses as a PKCS#8, SEC1 or PKCS#1 private key; bodies that are not one DER structure are not reported. Revoke the key wherever its public half is trusted and issue a new one.",
-    examples: lazy(() => {
+    examples: lazyExamples(() => {
       const relabel = (text, label) => text.replace(/(BEGIN|END) [A-Z ]*PRIVATE KEY/g, `$1 ${label}`);
       const ec = relabel(keyFixture("ec"), "ECDSA PRIVATE KEY");
       const ed = relabel(keyFixture("pkcs8"), "ED25519 PRIVATE KEY");
@@ -44272,7 +44345,7 @@ ${fx("pem-o", 64, A64)}
     validate: validateCephKey,
     requireValid: true,
     help: "A cephx secret key (a keyring `key = …`, `ceph auth get-key`, a Rook/CSI Kubernetes Secret `key:` or `adminKey:`). Reported only when it decodes to the cephx structure (type, creation time, 16-byte key). Rotate it with `ceph auth get-or-create-key`/`ceph auth caps` for a new entity and remove the old one.",
-    examples: lazy(() => {
+    examples: lazyExamples(() => {
       const key = fakeCephKey("ceph-tp");
       const badLength = Buffer.from(fakeCephKey("ceph-fp"), "base64");
       badLength.writeUInt16LE(20, 10);
@@ -44883,7 +44956,8 @@ function validateRandomBody(secret) {
   const body2 = secret.replace(/^[a-z]+_(?:live|test)_/, "");
   if (isPlaceholder(body2) || isStandIn(body2)) return "invalid";
   const classes = Number(/[a-z]/.test(body2)) + Number(/[A-Z]/.test(body2)) + Number(/[0-9]/.test(body2));
-  return classes >= 2 && shannonEntropy(body2) >= 3.5 ? "unknown" : "invalid";
+  const floor = /^[0-9a-f-]+$/i.test(body2) ? 3 : 3.5;
+  return classes >= 2 && shannonEntropy(body2) >= floor ? "unknown" : "invalid";
 }
 var serviceRules = [
   {
@@ -45029,6 +45103,467 @@ var serviceRules = [
       fp: ["CLERK_SECRET_KEY=sk_live_your-secret-key-here", "CLERK_SECRET_KEY=sk_live_xxxxxxxx-xxxxxxxxxxxxxxxx"]
     }
   }
+];
+
+// src/scan/rules/vendors.ts
+var masked = (v) => `${v.slice(0, 4)}${v.slice(4).replace(/[A-Za-z0-9]/g, "x")}`;
+function vendorRule(s) {
+  let cached2;
+  const examples = () => {
+    if (!cached2) {
+      const v = s.value();
+      cached2 = { tp: inSyntaxes(s.env, v).slice(0, 3), fp: [`${s.env}=${masked(v)}`, `${s.env}=\${${s.env}}`] };
+    }
+    return cached2;
+  };
+  return {
+    id: s.id,
+    title: s.title,
+    severity: s.severity,
+    keywords: s.keywords,
+    pattern: s.pattern,
+    validate: validateRandomBody,
+    help: `${s.what} Placeholder-like values are not reported. ${s.revoke}`,
+    examples: {
+      get tp() {
+        return examples().tp;
+      },
+      get fp() {
+        return examples().fp;
+      }
+    }
+  };
+}
+var vendorRules = [
+  vendorRule({
+    id: "clickhouse-cloud-api-secret",
+    title: "ClickHouse Cloud API key secret",
+    severity: "high",
+    keywords: ["4b1d"],
+    pattern: `${TOKEN_START}(4b1d[A-Za-z0-9]{38})${TOKEN_END}`,
+    value: () => `4b1d${fx("ch", 38)}`,
+    env: "CLICKHOUSE_KEY_SECRET",
+    what: "A ClickHouse Cloud API key secret (`4b1d` + 38 characters): it manages the organization’s services.",
+    revoke: "Delete the key under Organization → API keys and create a new one."
+  }),
+  vendorRule({
+    id: "defined-networking-api-token",
+    title: "Defined Networking (Nebula) API token",
+    severity: "high",
+    keywords: ["dnkey-"],
+    pattern: `${TOKEN_START}(dnkey-[A-Za-z0-9=_-]{26}-[A-Za-z0-9=_-]{52})${TOKEN_END}`,
+    value: () => `dnkey-${fx("dn1", 26)}-${fx("dn2", 52)}`,
+    env: "DN_API_KEY",
+    what: "A Defined Networking API key (`dnkey-…`): it manages the Nebula overlay network’s hosts and certificates.",
+    revoke: "Revoke it in the Defined Networking admin panel."
+  }),
+  vendorRule({
+    id: "duffel-api-token",
+    title: "Duffel API token",
+    severity: "high",
+    keywords: ["duffel_"],
+    pattern: `${TOKEN_START}(duffel_(?:test|live)_[A-Za-z0-9_=-]{43})${TOKEN_END}`,
+    value: () => `duffel_live_${fx("du", 43)}`,
+    env: "DUFFEL_ACCESS_TOKEN",
+    what: "A Duffel access token (`duffel_live_`/`duffel_test_`): it books and pays for travel on the account.",
+    revoke: "Revoke it under Developers → Access tokens."
+  }),
+  vendorRule({
+    id: "easypost-api-key",
+    title: "EasyPost API key",
+    severity: "high",
+    keywords: ["ezak", "eztk"],
+    pattern: `${TOKEN_START}(EZ[AT]K[A-Za-z0-9]{54})${TOKEN_END}`,
+    value: () => `EZAK${fx("ep", 54)}`,
+    env: "EASYPOST_API_KEY",
+    what: "An EasyPost API key (`EZAK` production, `EZTK` test): it buys postage on the account.",
+    revoke: "Disable it under Account → API keys and create a new one."
+  }),
+  vendorRule({
+    id: "frameio-api-token",
+    title: "Frame.io API token",
+    severity: "high",
+    keywords: ["fio-u-"],
+    pattern: `${TOKEN_START}(fio-u-[A-Za-z0-9_=-]{64})${TOKEN_END}`,
+    value: () => `fio-u-${fx("fio", 64)}`,
+    env: "FRAMEIO_TOKEN",
+    what: "A Frame.io developer token (`fio-u-…`): it reads and changes the user’s projects and assets.",
+    revoke: "Revoke it at developer.frame.io → Tokens."
+  }),
+  vendorRule({
+    id: "harness-api-key",
+    title: "Harness API key or service account token",
+    severity: "high",
+    keywords: ["pat.", "sat."],
+    pattern: `${TOKEN_START}((?:pat|sat)\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9]{24}\\.[A-Za-z0-9]{20})${TOKEN_END}`,
+    value: () => `pat.${fx("hn1", 22)}.${fx("hn2", 24)}.${fx("hn3", 20)}`,
+    env: "HARNESS_API_KEY",
+    what: "A Harness personal access token or service account token (`pat.`/`sat.` + account, key id, secret).",
+    revoke: "Delete the token under the user’s or service account’s API keys."
+  }),
+  vendorRule({
+    id: "infracost-api-key",
+    title: "Infracost API key",
+    severity: "medium",
+    keywords: ["ico-"],
+    pattern: `${TOKEN_START}(ico-[A-Za-z0-9]{32})${TOKEN_END}`,
+    value: () => `ico-${fx("ico", 32)}`,
+    env: "INFRACOST_API_KEY",
+    what: "An Infracost API key (`ico-` + 32 characters).",
+    revoke: "Rotate it in Infracost Cloud → Org settings → API keys."
+  }),
+  vendorRule({
+    id: "intra42-client-secret",
+    title: "42 intranet (Intra) client secret",
+    severity: "medium",
+    keywords: ["s-s4t2"],
+    pattern: `${TOKEN_START}(s-s4t2(?:ud|af)-[a-f0-9]{64})${TOKEN_END}`,
+    value: () => `s-s4t2ud-${fx("i42", 64, FIXTURE_ALPHABETS.hex)}`,
+    env: "FT_CLIENT_SECRET",
+    what: "A 42 school intranet OAuth application secret (`s-s4t2ud-`/`s-s4t2af-`).",
+    revoke: "Generate a new secret on the application’s page of the intranet."
+  }),
+  vendorRule({
+    id: "openshift-user-token",
+    title: "OpenShift user token",
+    severity: "high",
+    keywords: ["sha256~"],
+    pattern: `${TOKEN_START}(sha256~[A-Za-z0-9_-]{43})${TOKEN_END}`,
+    value: () => `sha256~${fx("osh", 43, FIXTURE_ALPHABETS.base64url)}`,
+    env: "OPENSHIFT_TOKEN",
+    what: "An OpenShift OAuth access token (`sha256~` + 43 characters): it acts as the user on the cluster (`oc login --token`).",
+    revoke: "Delete it with `oc delete oauthaccesstoken` or log the session out."
+  }),
+  vendorRule({
+    id: "readme-api-key",
+    title: "ReadMe API key",
+    severity: "medium",
+    keywords: ["rdme_"],
+    pattern: `${TOKEN_START}(rdme_[a-z0-9]{70})${TOKEN_END}`,
+    value: () => `rdme_${fx("rdme", 70, FIXTURE_ALPHABETS.lowerAlnum)}`,
+    env: "README_API_KEY",
+    what: "A ReadMe API key (`rdme_` + 70 characters): it edits the project’s documentation.",
+    revoke: "Revoke it in the project’s dashboard under API keys."
+  }),
+  vendorRule({
+    id: "scalingo-api-token",
+    title: "Scalingo API token",
+    severity: "high",
+    keywords: ["tk-us-"],
+    pattern: `${TOKEN_START}(tk-us-[A-Za-z0-9_-]{48})${TOKEN_END}`,
+    value: () => `tk-us-${fx("scl", 48)}`,
+    env: "SCALINGO_API_TOKEN",
+    what: "A Scalingo API token (`tk-us-…`): it deploys and configures the account’s apps.",
+    revoke: "Delete it under User settings → API tokens."
+  }),
+  vendorRule({
+    id: "settlemint-access-token",
+    title: "SettleMint access token",
+    severity: "high",
+    keywords: ["sm_pat_", "sm_aat_", "sm_sat_"],
+    pattern: `${TOKEN_START}(sm_(?:pat|aat|sat)_[A-Za-z0-9]{16})${TOKEN_END}`,
+    value: () => `sm_pat_${fx("smt", 16)}`,
+    env: "SETTLEMINT_ACCESS_TOKEN",
+    what: "A SettleMint personal, application or service access token (`sm_pat_`, `sm_aat_`, `sm_sat_`).",
+    revoke: "Delete it in the SettleMint console and create a new one."
+  }),
+  vendorRule({
+    id: "shippo-api-token",
+    title: "Shippo API token",
+    severity: "high",
+    keywords: ["shippo_"],
+    pattern: `${TOKEN_START}(shippo_(?:live|test)_[a-fA-F0-9]{40})${TOKEN_END}`,
+    value: () => `shippo_live_${fx("shp", 40, FIXTURE_ALPHABETS.hex)}`,
+    env: "SHIPPO_API_TOKEN",
+    what: "A Shippo API token (`shippo_live_`/`shippo_test_` + 40 hex): live tokens buy labels on the account.",
+    revoke: "Regenerate it under Settings → API."
+  }),
+  vendorRule({
+    id: "typeform-api-token",
+    title: "Typeform personal access token",
+    severity: "medium",
+    keywords: ["tfp_"],
+    pattern: `${TOKEN_START}(tfp_[A-Za-z0-9_.=-]{59})${TOKEN_END}`,
+    value: () => `tfp_${fx("tfp", 59)}`,
+    env: "TYPEFORM_TOKEN",
+    what: "A Typeform personal access token (`tfp_` + 59 characters): it reads forms and their responses.",
+    revoke: "Delete it under Account → Personal tokens."
+  }),
+  vendorRule({
+    id: "yandex-cloud-api-key",
+    title: "Yandex Cloud API key",
+    severity: "high",
+    keywords: ["aqvn"],
+    pattern: `${TOKEN_START}(AQVN[A-Za-z0-9_-]{35,38})${TOKEN_END}`,
+    value: () => `AQVN${fx("yc", 36)}`,
+    env: "YC_API_KEY",
+    what: "A Yandex Cloud service account API key (`AQVN…`).",
+    revoke: "Delete it with `yc iam api-key delete` and issue a new one."
+  }),
+  vendorRule({
+    id: "hubspot-private-app-token",
+    title: "HubSpot private app token",
+    severity: "high",
+    keywords: ["pat-na1-", "pat-eu1-"],
+    pattern: `${TOKEN_START}(pat-(?:na|eu)1-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})${TOKEN_END}`,
+    value: () => `pat-na1-${fxUuid("hs")}`,
+    env: "HUBSPOT_ACCESS_TOKEN",
+    what: "A HubSpot private app access token (`pat-na1-`/`pat-eu1-` + UUID): it reads and writes the CRM within the app’s scopes.",
+    revoke: "Rotate it on the private app’s Auth tab."
+  }),
+  vendorRule({
+    id: "adafruit-io-key",
+    title: "Adafruit IO key",
+    severity: "medium",
+    keywords: ["aio_"],
+    pattern: `${TOKEN_START}(aio_[A-Za-z0-9]{28})${TOKEN_END}`,
+    value: () => `aio_${fx("aio", 28)}`,
+    env: "ADAFRUIT_IO_KEY",
+    what: "An Adafruit IO key (`aio_` + 28 characters): it publishes to and reads the account’s feeds.",
+    revoke: "Regenerate it on io.adafruit.com (My Key → Regenerate)."
+  }),
+  vendorRule({
+    id: "maxmind-license-key",
+    title: "MaxMind license key",
+    severity: "medium",
+    keywords: ["_mmk"],
+    pattern: `${TOKEN_START}([A-Za-z0-9]{6}_[A-Za-z0-9]{29}_mmk)${TOKEN_END}`,
+    value: () => `${fx("mm1", 6)}_${fx("mm2", 29)}_mmk`,
+    env: "MAXMIND_LICENSE_KEY",
+    what: "A MaxMind license key (`…_mmk`): it downloads GeoIP databases on the account’s licence.",
+    revoke: "Deactivate it under Manage License Keys and create a new one."
+  }),
+  vendorRule({
+    id: "adobe-client-secret",
+    title: "Adobe client secret",
+    severity: "high",
+    keywords: ["p8e-"],
+    pattern: `${TOKEN_START}(p8e-[A-Za-z0-9_-]{32})${TOKEN_END}`,
+    value: () => `p8e-${fx("adb", 32)}`,
+    env: "ADOBE_CLIENT_SECRET",
+    what: "An Adobe Developer Console OAuth client secret (`p8e-` + 32 characters).",
+    revoke: "Rotate the client secret on the project’s credential page."
+  }),
+  vendorRule({
+    id: "authress-access-key",
+    title: "Authress service client access key",
+    severity: "high",
+    keywords: [".acc_", ".acc-"],
+    pattern: `${TOKEN_START}((?:sc|ext|scauth|authress)_[A-Za-z0-9]{5,30}\\.[A-Za-z0-9]{4,6}\\.acc[_-][A-Za-z0-9-]{10,32}\\.[A-Za-z0-9+/_=-]{30,120})${TOKEN_END}`,
+    value: () => `sc_${fx("au1", 12)}.${fx("au2", 5)}.acc_${fx("au3", 20)}.${fx("au4", 60)}`,
+    env: "AUTHRESS_KEY",
+    what: "An Authress service client access key: it calls the Authress API as the service client.",
+    revoke: "Delete the access key on the service client and create a new one."
+  }),
+  vendorRule({
+    id: "airtable-api-key",
+    title: "Airtable personal access token or API key",
+    severity: "high",
+    keywords: ["airtable"],
+    pattern: named("airtable", `pat[A-Za-z0-9]{14}\\.[a-f0-9]{64}|key[A-Za-z0-9]{14}`),
+    value: () => `pat${fx("at1", 14)}.${fx("at2", 64, FIXTURE_ALPHABETS.hex)}`,
+    env: "AIRTABLE_API_KEY",
+    what: "An Airtable personal access token (`pat….` + 64 hex) or legacy API key (`key` + 14), under an Airtable name.",
+    revoke: "Delete it at airtable.com/create/tokens."
+  }),
+  vendorRule({
+    id: "algolia-admin-key",
+    title: "Algolia API key",
+    severity: "high",
+    keywords: ["algolia"],
+    pattern: named("algolia", `[a-f0-9]{32}`),
+    value: () => fx("alg", 32, FIXTURE_ALPHABETS.hex),
+    env: "ALGOLIA_ADMIN_KEY",
+    what: "An Algolia API key (32 hex) under an Algolia name; admin and write keys change the indices (search-only keys are meant to be public but still reported: check which it is).",
+    revoke: "Regenerate it under Settings → API keys."
+  }),
+  vendorRule({
+    id: "contentful-delivery-token",
+    title: "Contentful access token",
+    severity: "medium",
+    keywords: ["contentful"],
+    pattern: named("contentful", `[A-Za-z0-9_=-]{43}`),
+    value: () => fx("ctf", 43, FIXTURE_ALPHABETS.base64url),
+    env: "CONTENTFUL_ACCESS_TOKEN",
+    what: "A Contentful delivery, preview or management token (43 characters) under a Contentful name.",
+    revoke: "Revoke it under Settings → API keys / CMA tokens."
+  }),
+  vendorRule({
+    id: "fastly-api-token",
+    title: "Fastly API token",
+    severity: "high",
+    keywords: ["fastly"],
+    pattern: named("fastly", `[A-Za-z0-9_=-]{32}`),
+    value: () => fx("fst", 32, FIXTURE_ALPHABETS.base64url),
+    env: "FASTLY_API_TOKEN",
+    what: "A Fastly API token (32 characters) under a Fastly name: it purges and configures the account’s services.",
+    revoke: "Revoke it under Account → API tokens."
+  }),
+  vendorRule({
+    id: "mattermost-access-token",
+    title: "Mattermost access token",
+    severity: "medium",
+    keywords: ["mattermost"],
+    pattern: named("mattermost", `[a-z0-9]{26}`),
+    value: () => fx("mtm", 26, FIXTURE_ALPHABETS.lowerAlnum),
+    env: "MATTERMOST_TOKEN",
+    what: "A Mattermost personal access token or bot token (26 characters) under a Mattermost name.",
+    revoke: "Revoke it in the user’s or bot’s Security settings."
+  }),
+  vendorRule({
+    id: "twitch-api-token",
+    title: "Twitch API token",
+    severity: "medium",
+    keywords: ["twitch"],
+    pattern: named("twitch", `[a-z0-9]{30}`),
+    value: () => fx("twc", 30, FIXTURE_ALPHABETS.lowerAlnum),
+    env: "TWITCH_CLIENT_SECRET",
+    what: "A Twitch client secret or OAuth token (30 characters) under a Twitch name.",
+    revoke: "Generate a new secret in the Twitch developer console."
+  }),
+  vendorRule({
+    id: "zendesk-api-token",
+    title: "Zendesk API token",
+    severity: "high",
+    keywords: ["zendesk"],
+    pattern: named("zendesk", `[A-Za-z0-9]{40}`),
+    value: () => fx("zd", 40),
+    env: "ZENDESK_API_TOKEN",
+    what: "A Zendesk API token (40 characters) under a Zendesk name: it acts as any agent with the account’s email.",
+    revoke: "Delete it in Admin Center → Apps and integrations → Zendesk API."
+  }),
+  vendorRule({
+    id: "linear-client-secret",
+    title: "Linear OAuth client secret",
+    severity: "medium",
+    keywords: ["linear"],
+    pattern: named("linear", `[a-f0-9]{32}`),
+    value: () => fx("lin", 32, FIXTURE_ALPHABETS.hex),
+    env: "LINEAR_CLIENT_SECRET",
+    what: "A Linear OAuth application client secret (32 hex) under a Linear name.",
+    revoke: "Rotate it on the OAuth application’s settings page."
+  }),
+  vendorRule({
+    id: "twitter-bearer-token",
+    title: "Twitter (X) app bearer token",
+    severity: "high",
+    keywords: ["twitter", "x_bearer"],
+    pattern: named("twitter|x_bearer", `A{22}[A-Za-z0-9%]{80,100}`),
+    value: () => `${"A".repeat(22)}${fx("twb", 90)}`,
+    env: "TWITTER_BEARER_TOKEN",
+    what: "A Twitter/X app-only bearer token (22 `A` then 80–100 characters) under a Twitter name.",
+    revoke: "Regenerate it in the developer portal (Keys and tokens)."
+  }),
+  vendorRule({
+    id: "twitter-api-secret",
+    title: "Twitter (X) API key secret or access token secret",
+    severity: "high",
+    keywords: ["twitter"],
+    pattern: named("twitter", `[A-Za-z0-9]{45,50}`),
+    value: () => fx("tws", 50),
+    env: "TWITTER_API_SECRET",
+    what: "A Twitter/X consumer secret or access token secret (45–50 characters) under a Twitter name.",
+    revoke: "Regenerate it in the developer portal (Keys and tokens)."
+  }),
+  vendorRule({
+    id: "discord-client-secret",
+    title: "Discord OAuth client secret",
+    severity: "medium",
+    keywords: ["discord"],
+    pattern: named("discord", `[A-Za-z0-9_-]{32}`),
+    value: () => fx("dcs", 32, FIXTURE_ALPHABETS.base64url),
+    env: "DISCORD_CLIENT_SECRET",
+    what: "A Discord application OAuth client secret (32 characters) under a Discord name.",
+    revoke: "Reset it on the application’s OAuth2 page."
+  }),
+  vendorRule({
+    id: "dropbox-access-token",
+    title: "Dropbox access token",
+    severity: "high",
+    keywords: ["dropbox"],
+    pattern: named("dropbox", `sl\\.[A-Za-z0-9._=-]{130,}`),
+    value: () => `sl.${fx("dbx", 140, FIXTURE_ALPHABETS.base64url)}`,
+    env: "DROPBOX_ACCESS_TOKEN",
+    what: "A Dropbox short-lived access token (`sl.…`) under a Dropbox name.",
+    revoke: "Revoke the app’s access in Dropbox settings → Connected apps."
+  }),
+  vendorRule({
+    id: "messagebird-api-key",
+    title: "MessageBird (Bird) API key",
+    severity: "medium",
+    keywords: ["messagebird", "message_bird", "message-bird"],
+    pattern: named("messagebird|message_bird|message-bird", `[A-Za-z0-9]{25}`),
+    value: () => fx("mb", 25),
+    env: "MESSAGEBIRD_API_KEY",
+    what: "A MessageBird live or test API key (25 characters) under a MessageBird name.",
+    revoke: "Delete it in the dashboard under Developers → API access."
+  }),
+  vendorRule({
+    id: "sendbird-api-token",
+    title: "Sendbird API token",
+    severity: "high",
+    keywords: ["sendbird"],
+    pattern: named("sendbird", `[a-f0-9]{40}`),
+    value: () => fx("sbd", 40, FIXTURE_ALPHABETS.hex),
+    env: "SENDBIRD_API_TOKEN",
+    what: "A Sendbird master or secondary API token (40 hex) under a Sendbird name.",
+    revoke: "Revoke it in the Sendbird dashboard under Settings → General."
+  }),
+  vendorRule({
+    id: "cisco-meraki-api-key",
+    title: "Cisco Meraki API key",
+    severity: "high",
+    keywords: ["meraki"],
+    pattern: named("meraki", `[a-f0-9]{40}`),
+    value: () => fx("mer", 40, FIXTURE_ALPHABETS.hex),
+    env: "MERAKI_API_KEY",
+    what: "A Cisco Meraki dashboard API key (40 hex) under a Meraki name: it manages the organization’s networks.",
+    revoke: "Revoke it in the dashboard under My profile → API access."
+  }),
+  vendorRule({
+    id: "gitter-access-token",
+    title: "Gitter access token",
+    severity: "low",
+    keywords: ["gitter"],
+    pattern: named("gitter", `[a-f0-9]{40}`),
+    value: () => fx("git", 40, FIXTURE_ALPHABETS.hex),
+    env: "GITTER_TOKEN",
+    what: "A Gitter access token (40 hex) under a Gitter name.",
+    revoke: "Revoke it at developer.gitter.im."
+  }),
+  vendorRule({
+    id: "rapidapi-key",
+    title: "RapidAPI key",
+    severity: "medium",
+    keywords: ["rapidapi", "x-rapidapi-key"],
+    pattern: named("rapidapi|x-rapidapi-key", `[A-Za-z0-9_-]{50}`),
+    value: () => fx("rpd", 50, FIXTURE_ALPHABETS.base64url),
+    env: "RAPIDAPI_KEY",
+    what: "A RapidAPI application key (50 characters) under a RapidAPI name: it spends the account’s subscriptions.",
+    revoke: "Rotate it in the RapidAPI developer dashboard."
+  }),
+  vendorRule({
+    id: "kucoin-api-secret",
+    title: "KuCoin API secret",
+    severity: "high",
+    keywords: ["kucoin"],
+    pattern: named("kucoin", `[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`),
+    value: () => fxUuid("kuc"),
+    env: "KUCOIN_API_SECRET",
+    what: "A KuCoin API secret (UUID) under a KuCoin name: with its key and passphrase it trades the account.",
+    revoke: "Delete the API key in KuCoin’s API management."
+  }),
+  vendorRule({
+    id: "coinbase-api-secret",
+    title: "Coinbase API secret",
+    severity: "high",
+    keywords: ["coinbase"],
+    pattern: named("coinbase", `[A-Za-z0-9_-]{64}`),
+    value: () => fx("cb", 64, FIXTURE_ALPHABETS.base64url),
+    env: "COINBASE_API_SECRET",
+    what: "A Coinbase API secret (64 characters) under a Coinbase name.",
+    revoke: "Delete the API key in Coinbase’s API settings."
+  })
 ];
 
 // src/scan/rules/packages.ts
@@ -45645,7 +46180,7 @@ var structuredRules = [
     validate: validateBase64PemKey,
     requireValid: true,
     help: "A kubeconfig user’s `client-key-data`: base64 of a PEM private key that authenticates to the cluster as the certificate’s user (often cluster-admin). Reported only when the key parses. Revoke the client certificate (rotate the cluster CA or remove the user’s bindings) and issue new credentials.",
-    get examples() {
+    examples: lazyExamples(() => {
       const key = b646(keyFixture("ec"));
       return {
         tp: [
@@ -45662,7 +46197,7 @@ var structuredRules = [
           "    client-key-data: ${CLIENT_KEY_DATA}"
         ]
       };
-    }
+    })
   },
   {
     id: "kubeconfig-token",
@@ -46221,6 +46756,7 @@ var builtinRules = [
   ...commerceRules,
   ...aiRules,
   ...serviceRules,
+  ...vendorRules,
   ...structuredRules,
   ...keyRules,
   ...httpRules,
@@ -46291,7 +46827,7 @@ var ScanPool = class {
     this.engineName = names[0] ?? "";
   }
   spawn() {
-    return new Promise((resolve6, reject) => {
+    return new Promise((resolve7, reject) => {
       const worker = new Worker(this.script, { workerData: this.init, stdout: false, stderr: false });
       const slot = { worker, inFlight: /* @__PURE__ */ new Map() };
       let started = false;
@@ -46300,12 +46836,12 @@ var ScanPool = class {
           started = true;
           if (this.closed) {
             void worker.terminate();
-            resolve6(msg.engine);
+            resolve7(msg.engine);
             return;
           }
           this.slots.push(slot);
           if (this.slots.length === 1) for (const w of msg.warnings) this.onWarning(w);
-          resolve6(msg.engine);
+          resolve7(msg.engine);
           this.pump();
           return;
         }
@@ -46360,8 +46896,8 @@ var ScanPool = class {
       if (it.date !== void 0) w.date = it.date;
       return w;
     });
-    return new Promise((resolve6) => {
-      this.queue.push({ batch: { id: this.nextId++, items: wire }, transfer, resolve: resolve6 });
+    return new Promise((resolve7) => {
+      this.queue.push({ batch: { id: this.nextId++, items: wire }, transfer, resolve: resolve7 });
       this.pump();
     });
   }
@@ -46390,7 +46926,8 @@ var ScanPool = class {
 };
 
 // src/scan/sources/stdin.ts
-import { closeSync as closeSync3, constants as constants4, createReadStream, fstatSync as fstatSync2, openSync as openSync3, readSync as readSync3 } from "node:fs";
+import { closeSync as closeSync3, constants as constants4, createReadStream, fstatSync as fstatSync2, openSync as openSync3, readlinkSync, readSync as readSync3 } from "node:fs";
+import { dirname as dirname4, resolve as resolve2 } from "node:path";
 import { Socket } from "node:net";
 import { Readable } from "node:stream";
 var STDIN_LIMIT = 256 * 1024 * 1024;
@@ -46417,7 +46954,14 @@ var NamedInputError = class extends Error {
   name = "NamedInputError";
 };
 async function openNamedInput(abs, name2) {
-  const fd = openSync3(abs, constants4.O_RDONLY | constants4.O_NONBLOCK | constants4.O_NOCTTY);
+  let fd;
+  try {
+    fd = openSync3(abs, constants4.O_RDONLY | constants4.O_NONBLOCK | constants4.O_NOCTTY);
+  } catch (e) {
+    const own = e.code === "ENXIO" ? ownDescriptor(abs) : void 0;
+    if (own === void 0) throw e;
+    return createReadStream("", { fd: own, autoClose: false });
+  }
   const st = fstatSync2(fd);
   if (!st.isFIFO() && !st.isSocket()) {
     closeSync3(fd);
@@ -46449,6 +46993,19 @@ async function openNamedInput(abs, name2) {
     })()
   );
 }
+function ownDescriptor(path12) {
+  let p = path12;
+  for (let i = 0; i < 8; i++) {
+    const m = /^\/(?:proc\/self\/fd|dev\/fd)\/(\d+)$/.exec(p) ?? (p === "/dev/stdin" ? ["", "0"] : null);
+    if (m) return Number(m[1]);
+    try {
+      p = resolve2(dirname4(p), readlinkSync(p));
+    } catch {
+      return void 0;
+    }
+  }
+  return void 0;
+}
 
 // src/scan/sources/worktree.ts
 import { spawn as spawn2 } from "node:child_process";
@@ -46462,7 +47019,7 @@ function nameOf(root, rel) {
   return { path: displayPath(rel), abs: Buffer.concat([Buffer.from(`${root}/`), rel]) };
 }
 async function gitListNames(root, onWarning) {
-  return new Promise((resolve6) => {
+  return new Promise((resolve7) => {
     let child2;
     try {
       child2 = spawn2("git", ["ls-files", "-z", "-co", "--exclude-standard"], {
@@ -46471,7 +47028,7 @@ async function gitListNames(root, onWarning) {
         env: { ...process.env, GIT_OPTIONAL_LOCKS: "0" }
       });
     } catch {
-      resolve6(void 0);
+      resolve7(void 0);
       return;
     }
     const out = [];
@@ -46480,7 +47037,7 @@ async function gitListNames(root, onWarning) {
     child2.stderr.on("data", (d) => {
       if (err.length < 4096) err += d.toString();
     });
-    child2.on("error", () => resolve6(void 0));
+    child2.on("error", () => resolve7(void 0));
     child2.on("close", (code21) => {
       if (code21 !== 0) {
         if (!/not a git repository/i.test(err) && onWarning) {
@@ -46488,7 +47045,7 @@ async function gitListNames(root, onWarning) {
             `git ls-files failed in ${root} (${err.trim().split("\n")[0] ?? `exit ${code21}`}); walking the directory instead`
           );
         }
-        resolve6(void 0);
+        resolve7(void 0);
         return;
       }
       const all = Buffer.concat(out);
@@ -46499,7 +47056,7 @@ async function gitListNames(root, onWarning) {
         if (end > start) names.push(all.subarray(start, end));
         start = end + 1;
       }
-      resolve6(names);
+      resolve7(names);
     });
   });
 }
@@ -46644,7 +47201,7 @@ function cachedEngine(policy) {
   return engine;
 }
 function scanBuffer(data, path12, policy) {
-  return sortFindings(cachedEngine(policy).scanBytes(data, { path: path12 }));
+  return sortFindings(groupOccurrences(sortFindings(cachedEngine(policy).scanBytes(data, { path: path12 }))));
 }
 function metaOf(item) {
   const meta = { path: item.path };
@@ -46843,14 +47400,7 @@ async function scan(opts) {
     progress(1);
   }
   if (inline) retained.add(inline.takeRetained());
-  sortFindings(findings);
-  const seen = /* @__PURE__ */ new Set();
-  const unique = findings.filter((f) => {
-    const key = `${f.file}\0${f.fingerprint}\0${f.line}\0${f.commit ?? ""}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  const unique = sortFindings(groupOccurrences(sortFindings(findings)));
   const stats = {
     files: engineStats.files,
     bytes: engineStats.bytes,
@@ -46946,7 +47496,7 @@ var GIT_ENV = {
 };
 var GIT_BASE_ARGS = ["-c", "core.quotePath=true", "-c", "diff.external=", "--no-replace-objects"];
 function git(cwd, args, options = {}) {
-  return new Promise((resolve6, reject) => {
+  return new Promise((resolve7, reject) => {
     const child2 = execFile(
       "git",
       [...GIT_BASE_ARGS, ...args],
@@ -46969,7 +47519,7 @@ function git(cwd, args, options = {}) {
           reject(new GitError(args, exitCode, stderrText));
           return;
         }
-        resolve6({ stdout, stderr: stderrText, exitCode });
+        resolve7({ stdout, stderr: stderrText, exitCode });
       }
     );
     if (options.input !== void 0) child2.stdin?.end(options.input);
@@ -47018,13 +47568,13 @@ function exitOf(child2, args) {
   child2.stderr?.on("data", (d) => {
     if (stderr.length < 64 * 1024) stderr += d.toString("utf8");
   });
-  return new Promise((resolve6, reject) => {
+  return new Promise((resolve7, reject) => {
     child2.on(
       "error",
       (err) => reject(new GitError(args, null, stderr, `git ${args[0]} could not run: ${err.message}`))
     );
     child2.on("close", (code21, signal) => {
-      if (code21 === 0) resolve6();
+      if (code21 === 0) resolve7();
       else reject(new GitError(args, code21, stderr || (signal ? `killed by ${signal}` : "")));
     });
   });
@@ -47451,15 +48001,8 @@ async function revList(root, revs) {
   return text === "" ? [] : text.split("\n");
 }
 function firstOccurrences(findings, order) {
-  const best = /* @__PURE__ */ new Map();
-  const rank2 = (f) => f.commit !== void 0 ? order.get(f.commit) ?? Number.MAX_SAFE_INTEGER : -1;
-  const keyOf = (f) => `${f.ruleId}\0${f.fingerprint}\0${f.file}`;
-  for (const f of findings) {
-    const key = keyOf(f);
-    const prev = best.get(key);
-    if (prev === void 0 || rank2(f) < prev) best.set(key, rank2(f));
-  }
-  return findings.filter((f) => rank2(f) === best.get(keyOf(f)));
+  const rank2 = (l) => l.commit !== void 0 ? order.get(l.commit) ?? Number.MAX_SAFE_INTEGER : -1;
+  return sortFindings(groupOccurrences(findings, rank2));
 }
 function parseHunks(diff) {
   const out = [];
@@ -47814,7 +48357,7 @@ async function baseSource(opts) {
         return bytes2;
       };
       if (readOpts?.asGiven) return asGiven();
-      const dir = dirname4(abs);
+      const dir = dirname5(abs);
       const file = basename3(abs);
       if (!existsSync4(dir)) return void 0;
       const top = await git(dir, ["rev-parse", "--show-toplevel"], { allowFailure: true });
@@ -47962,7 +48505,7 @@ function applyBaseline(findings, baseline) {
 }
 
 // src/scan/config.ts
-import { isAbsolute as isAbsolute2, join as join5, relative as relative3, resolve as resolve2 } from "node:path";
+import { isAbsolute as isAbsolute2, join as join5, relative as relative3, resolve as resolve3 } from "node:path";
 
 // node_modules/smol-toml/dist/error.js
 function getLineColFromPtr(string, ptr) {
@@ -49143,7 +49686,7 @@ async function readConfigFile(source, abs, name2, asGiven) {
 async function loadConfig(opts) {
   const source = opts.source ?? worktreeSource(opts.cwd);
   if (opts.path !== void 0 && opts.path !== "") {
-    const abs = resolve2(opts.cwd, opts.path);
+    const abs = resolve3(opts.cwd, opts.path);
     const name2 = display(opts.cwd, abs);
     const bytes = await readConfigFile(source, abs, name2, isAbsolute2(opts.path));
     if (bytes === void 0) {
@@ -49157,7 +49700,7 @@ async function loadConfig(opts) {
     return { policy: parseConfig(configText(bytes), name2, { base: opts.base }), path: abs };
   }
   for (const dir of opts.searchDirs ?? [opts.cwd]) {
-    const abs = join5(resolve2(opts.cwd, dir), DEFAULT_CONFIG_NAME);
+    const abs = join5(resolve3(opts.cwd, dir), DEFAULT_CONFIG_NAME);
     const name2 = display(opts.cwd, abs);
     const bytes = await readConfigFile(source, abs, name2, false);
     if (bytes !== void 0) {
@@ -49837,7 +50380,7 @@ function send(request, env5) {
     return Promise.reject(e);
   }
   const method = request.method ?? "GET";
-  return new Promise((resolve6, reject) => {
+  return new Promise((resolve7, reject) => {
     let settled = false;
     const live = [];
     const fail = (err) => {
@@ -49885,7 +50428,7 @@ function send(request, env5) {
         settled = true;
         clearTimeout(timer);
         const data = Buffer.concat(chunks, size);
-        resolve6(
+        resolve7(
           request.binary ? { status: res.statusCode ?? 0, headers: res.headers, body: "", data } : { status: res.statusCode ?? 0, headers: res.headers, body: data.toString("utf8") }
         );
       });
@@ -49947,7 +50490,7 @@ function send(request, env5) {
 }
 
 // src/shared/retry.ts
-var defaultSleep = (ms) => new Promise((resolve6) => setTimeout(resolve6, ms));
+var defaultSleep = (ms) => new Promise((resolve7) => setTimeout(resolve7, ms));
 function backoffDelay(attempt, baseMs, maxMs, random = Math.random) {
   const step = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(step / 2 + random() * (step / 2));
@@ -50517,7 +51060,7 @@ async function openLogsSource(opts) {
       continue;
     }
     let path12 = logPath(job.name);
-    if (byPath.has(path12)) path12 = logPath(`${job.name} (${job.id})`);
+    for (let n = 1; byPath.has(path12); n++) path12 = logPath(`${job.name} (${job.id}${n > 1 ? `-${n}` : ""})`);
     const entry = { job, path: path12 };
     byPath.set(path12, entry);
     scanned.push(entry);
@@ -50605,7 +51148,7 @@ function selectSource(opts) {
   }
   if (opts.stdin) return { kind: "stdin", stream: opts.stdin };
   if (opts.file) {
-    const abs = resolve3(opts.root, opts.file);
+    const abs = resolve4(opts.root, opts.file);
     const st = statSync(abs);
     if (!st.isFile()) return { kind: "named", absPath: abs, name: opts.file };
     const size = st.size;
@@ -50666,11 +51209,11 @@ async function runScanJob(opts) {
     );
   }
   if (opts.maxFileSize !== void 0) policy.maxFileSize = opts.maxFileSize;
-  if (configFile && !source.files.some((f) => f.changed && resolve3(opts.cwd, f.name) === configFile)) {
+  if (configFile && !source.files.some((f) => f.changed && resolve4(opts.cwd, f.name) === configFile)) {
     const rel = relative4(opts.root, configFile);
     if (rel && !rel.startsWith("..") && !isAbsolute3(rel)) policy.ignorePaths.push(rel.split(sep2).join("/"));
   }
-  const baseline = opts.baselinePath ? await loadBaseline(resolve3(opts.cwd, opts.baselinePath), {
+  const baseline = opts.baselinePath ? await loadBaseline(resolve4(opts.cwd, opts.baselinePath), {
     source,
     asGiven: isAbsolute3(opts.baselinePath),
     name: opts.baselinePath
@@ -50979,11 +51522,29 @@ function redactFinding(f) {
   if (typeof f.author === "string") out.author = f.author;
   if (typeof f.date === "string") out.date = f.date;
   if (typeof f.decoded === "string") out.decoded = f.decoded;
+  if (Array.isArray(f.locations) && f.locations.length > 0) out.locations = f.locations.map(redactLocation);
   if (f.inlineAllowed === true) out.inlineAllowed = true;
   const log2 = logLocation(f.log);
   if (log2) out.log = log2;
   const revocation = revocationRecord(f.revocation);
   if (revocation) out.revocation = revocation;
+  return out;
+}
+function redactLocation(l) {
+  const line = posInt(l.line);
+  const out = {
+    file: str2(l.file, "-"),
+    line,
+    column: posInt(l.column),
+    endLine: Math.max(line, posInt(l.endLine, line)),
+    endColumn: posInt(l.endColumn)
+  };
+  if (typeof l.commit === "string") out.commit = l.commit;
+  if (typeof l.author === "string") out.author = l.author;
+  if (typeof l.date === "string") out.date = l.date;
+  if (typeof l.decoded === "string") out.decoded = l.decoded;
+  const log2 = logLocation(l.log);
+  if (log2) out.log = log2;
   return out;
 }
 function logLocation(v) {
@@ -51223,6 +51784,14 @@ function descriptor(rule) {
     }
   };
 }
+function physical(l) {
+  return {
+    physicalLocation: {
+      artifactLocation: { uri: toUri(l.file), uriBaseId: SRCROOT },
+      region: { startLine: l.line, startColumn: l.column, endLine: l.endLine, endColumn: l.endColumn }
+    }
+  };
+}
 function toSarif(opts) {
   const findings = redactFindings(opts.findings);
   const rules = [];
@@ -51242,27 +51811,24 @@ function toSarif(opts) {
     if (f.decoded) properties.decoded = f.decoded;
     if (f.log) properties.log = f.log;
     if (f.revocation) properties.revocation = f.revocation;
-    return {
+    const result = {
       ruleId: f.ruleId,
       ruleIndex: index.get(f.ruleId),
       level: sarifLevel(f.severity),
       message: { text: `${f.title}: ${f.preview}${f.validated ? " (validated)" : ""}` },
-      locations: [
-        {
-          physicalLocation: {
-            artifactLocation: { uri: toUri(f.file), uriBaseId: SRCROOT },
-            region: {
-              startLine: f.line,
-              startColumn: f.column,
-              endLine: f.endLine,
-              endColumn: f.endColumn
-            }
-          }
-        }
-      ],
+      // The first occurrence; every other place of the same secret is a related location.
+      locations: [physical(f)],
       partialFingerprints,
       properties
     };
+    if (f.locations?.length) {
+      result.relatedLocations = f.locations.map((l, i) => ({
+        id: i + 1,
+        ...physical(l),
+        message: { text: l.commit ? `also in commit ${l.commit.slice(0, 12)}` : "also here" }
+      }));
+    }
+    return result;
   });
   const notifications = [
     ...(opts.warnings ?? []).map((w) => ({ level: "warning", message: { text: w } })),
@@ -51447,7 +52013,7 @@ import * as path8 from "path";
 import * as path4 from "path";
 import assert from "assert";
 var IS_WINDOWS3 = process.platform === "win32";
-function dirname6(p) {
+function dirname7(p) {
   p = safeTrimTrailingSeparator(p);
   if (IS_WINDOWS3 && /^\\\\[^\\]+(\\[^\\]+)?$/.test(p)) {
     return p;
@@ -51561,14 +52127,14 @@ function getSearchPaths(patterns) {
     }
     let foundAncestor = false;
     let tempKey = key;
-    let parent = dirname6(tempKey);
+    let parent = dirname7(tempKey);
     while (parent !== tempKey) {
       if (searchPathMap[parent]) {
         foundAncestor = true;
         break;
       }
       tempKey = parent;
-      parent = dirname6(tempKey);
+      parent = dirname7(tempKey);
     }
     if (!foundAncestor) {
       result.push(pattern.searchPath);
@@ -51670,12 +52236,12 @@ function pushAll(target, items) {
     target.push(items[i]);
   }
 }
-function balancedWithBudget(str3, masked, budget) {
+function balancedWithBudget(str3, masked2, budget) {
   if (budget.remaining < 0) {
     return void 0;
   }
-  const r = range("{", "}", masked);
-  const unmatched = r !== void 0 && masked.indexOf("{") < r[0];
+  const r = range("{", "}", masked2);
+  const unmatched = r !== void 0 && masked2.indexOf("{") < r[0];
   budget.remaining -= r && !unmatched ? r[1] + 1 : str3.length;
   if (!r || budget.remaining < 0) {
     return void 0;
@@ -51688,11 +52254,11 @@ function balancedWithBudget(str3, masked, budget) {
     unmatched
   };
 }
-function maskUnmatchedOpens(masked, budget) {
-  budget.remaining -= masked.length;
+function maskUnmatchedOpens(masked2, budget) {
+  budget.remaining -= masked2.length;
   const open2 = [];
-  for (let i = 0; i < masked.length; i++) {
-    const c = masked.charCodeAt(i);
+  for (let i = 0; i < masked2.length; i++) {
+    const c = masked2.charCodeAt(i);
     if (c === 123) {
       open2.push(i);
     } else if (c === 125 && open2.length) {
@@ -51703,10 +52269,10 @@ function maskUnmatchedOpens(masked, budget) {
   let last = 0;
   for (let i = 0; i < open2.length; i++) {
     const at = open2[i];
-    out += masked.slice(last, at) + "\0";
+    out += masked2.slice(last, at) + "\0";
     last = at + 1;
   }
-  return out + masked.slice(last);
+  return out + masked2.slice(last);
 }
 function commaSetFollows(str3, budget) {
   budget.remaining -= str3.length;
@@ -51867,14 +52433,14 @@ function expand_(str3, max, maxLength, maxDepth, depth, maxRewrites, budget, isT
   let rewrites = 0;
   let dropEmpties = false;
   let firstGroup = true;
-  let masked = str3;
+  let masked2 = str3;
   for (; ; ) {
-    const m = balancedWithBudget(str3, masked, budget);
+    const m = balancedWithBudget(str3, masked2, budget);
     if (!m) {
       return combine(acc, str3, [""], max, maxLength, dropEmpties, budget);
     }
     if (m.unmatched) {
-      masked = maskUnmatchedOpens(masked, budget);
+      masked2 = maskUnmatchedOpens(masked2, budget);
     }
     const pre = m.pre;
     const literal = () => combine(acc, pre + "{" + m.body + "}" + m.post, [""], max, maxLength, dropEmpties, budget);
@@ -51884,7 +52450,7 @@ function expand_(str3, max, maxLength, maxDepth, depth, maxRewrites, budget, isT
       if (!m.post.length)
         break;
       str3 = m.post;
-      masked = masked.slice(m.end + 1);
+      masked2 = masked2.slice(m.end + 1);
       continue;
     }
     const isNumericSequence = /^-?\d+\.\.-?\d+(?:\.\.-?\d+)?$/.test(m.body);
@@ -51895,7 +52461,7 @@ function expand_(str3, max, maxLength, maxDepth, depth, maxRewrites, budget, isT
       if (rewrites < maxRewrites && commaSetFollows(m.post, budget)) {
         rewrites++;
         str3 = m.pre + "{" + m.body + escClose + m.post;
-        masked = masked.slice(0, m.end) + escClose + masked.slice(m.end + 1);
+        masked2 = masked2.slice(0, m.end) + escClose + masked2.slice(m.end + 1);
         isTop = true;
         continue;
       }
@@ -51930,7 +52496,7 @@ function expand_(str3, max, maxLength, maxDepth, depth, maxRewrites, budget, isT
           if (!m.post.length)
             break;
           str3 = m.post;
-          masked = masked.slice(m.end + 1);
+          masked2 = masked2.slice(m.end + 1);
           continue;
         }
       }
@@ -51967,7 +52533,7 @@ function expand_(str3, max, maxLength, maxDepth, depth, maxRewrites, budget, isT
     if (!m.post.length)
       break;
     str3 = m.post;
-    masked = masked.slice(m.end + 1);
+    masked2 = masked2.slice(m.end + 1);
   }
   return acc;
 }
@@ -53579,12 +54145,12 @@ var Path = class {
         this.segments = itemPath.split(path6.sep);
       } else {
         let remaining = itemPath;
-        let dir = dirname6(remaining);
+        let dir = dirname7(remaining);
         while (dir !== remaining) {
           const basename7 = path6.basename(remaining);
           this.segments.unshift(basename7);
           remaining = dir;
-          dir = dirname6(remaining);
+          dir = dirname7(remaining);
         }
         this.segments.unshift(remaining);
       }
@@ -53596,7 +54162,7 @@ var Path = class {
         segment = normalizeSeparators2(itemPath[i]);
         if (i === 0 && hasRoot(segment)) {
           segment = safeTrimTrailingSeparator(segment);
-          assert2(segment === dirname6(segment), `Parameter 'itemPath' root segment contains information for multiple segments`);
+          assert2(segment === dirname7(segment), `Parameter 'itemPath' root segment contains information for multiple segments`);
           this.segments.push(segment);
         } else {
           assert2(!segment.includes(path6.sep), `Parameter 'itemPath' contains unexpected path separators`);
@@ -53687,7 +54253,7 @@ var Pattern = class _Pattern {
    */
   partialMatch(itemPath) {
     itemPath = safeTrimTrailingSeparator(itemPath);
-    if (dirname6(itemPath) === itemPath) {
+    if (dirname7(itemPath) === itemPath) {
       return this.rootRegExp.test(itemPath);
     }
     return this.minimatch.matchOne(itemPath.split(IS_WINDOWS6 ? /\\+/ : /\/+/), this.minimatch.set[0], true);
@@ -53794,11 +54360,11 @@ var SearchState = class {
 // node_modules/@actions/glob/lib/internal-globber.js
 var __awaiter9 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -53814,7 +54380,7 @@ var __awaiter9 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -53827,14 +54393,14 @@ var __asyncValues = function(o) {
   }, i);
   function verb(n) {
     i[n] = o[n] && function(v) {
-      return new Promise(function(resolve6, reject) {
-        v = o[n](v), settle(resolve6, reject, v.done, v.value);
+      return new Promise(function(resolve7, reject) {
+        v = o[n](v), settle(resolve7, reject, v.done, v.value);
       });
     };
   }
-  function settle(resolve6, reject, d, v) {
+  function settle(resolve7, reject, d, v) {
     Promise.resolve(v).then(function(v2) {
-      resolve6({ value: v2, done: d });
+      resolve7({ value: v2, done: d });
     }, reject);
   }
 };
@@ -54031,11 +54597,11 @@ var DefaultGlobber = class _DefaultGlobber {
 // node_modules/@actions/glob/lib/glob.js
 var __awaiter10 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -54051,7 +54617,7 @@ var __awaiter10 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -54099,11 +54665,11 @@ var CacheReadDeniedMessagePrefix = "cache read denied:";
 // node_modules/@actions/cache/lib/internal/cacheUtils.js
 var __awaiter11 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -54119,7 +54685,7 @@ var __awaiter11 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -54132,14 +54698,14 @@ var __asyncValues2 = function(o) {
   }, i);
   function verb(n) {
     i[n] = o[n] && function(v) {
-      return new Promise(function(resolve6, reject) {
-        v = o[n](v), settle(resolve6, reject, v.done, v.value);
+      return new Promise(function(resolve7, reject) {
+        v = o[n](v), settle(resolve7, reject, v.done, v.value);
       });
     };
   }
-  function settle(resolve6, reject, d, v) {
+  function settle(resolve7, reject, d, v) {
     Promise.resolve(v).then(function(v2) {
-      resolve6({ value: v2, done: d });
+      resolve7({ value: v2, done: d });
     }, reject);
   }
 };
@@ -55122,9 +55688,9 @@ function isStreamComplete(stream2) {
   if (stream2.readable === false) {
     return Promise.resolve();
   }
-  return new Promise((resolve6) => {
+  return new Promise((resolve7) => {
     const handler = () => {
-      resolve6();
+      resolve7();
       stream2.removeListener("close", handler);
       stream2.removeListener("end", handler);
       stream2.removeListener("error", handler);
@@ -55279,8 +55845,8 @@ var NodeHttpClient = class {
       headers: request.headers.toJSON({ preserveCase: true }),
       ...request.requestOverrides
     };
-    return new Promise((resolve6, reject) => {
-      const req = isInsecure ? http3.request(options, resolve6) : https3.request(options, resolve6);
+    return new Promise((resolve7, reject) => {
+      const req = isInsecure ? http3.request(options, resolve7) : https3.request(options, resolve7);
       req.once("error", (err) => {
         reject(new RestError(err.message, { code: err.code ?? RestError.REQUEST_SEND_ERROR, request }));
       });
@@ -55364,7 +55930,7 @@ function getDecodedResponseStream(stream2, headers) {
   return stream2;
 }
 function streamToText(stream2) {
-  return new Promise((resolve6, reject) => {
+  return new Promise((resolve7, reject) => {
     const buffer3 = [];
     stream2.on("data", (chunk) => {
       if (Buffer.isBuffer(chunk)) {
@@ -55374,7 +55940,7 @@ function streamToText(stream2) {
       }
     });
     stream2.on("end", () => {
-      resolve6(Buffer.concat(buffer3).toString("utf8"));
+      resolve7(Buffer.concat(buffer3).toString("utf8"));
     });
     stream2.on("error", (e) => {
       if (e && e?.name === "AbortError") {
@@ -55469,7 +56035,7 @@ function calculateRetryDelay(retryAttempt, config) {
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/helpers.js
 var StandardAbortMessage = "The operation was aborted.";
 function delay(delayInMs, value, options) {
-  return new Promise((resolve6, reject) => {
+  return new Promise((resolve7, reject) => {
     let timer = void 0;
     let onAborted = void 0;
     const rejectOnAbort = () => {
@@ -55492,7 +56058,7 @@ function delay(delayInMs, value, options) {
     }
     timer = setTimeout(() => {
       removeListeners();
-      resolve6(value);
+      resolve7(value);
     }, delayInMs);
     if (options?.abortSignal) {
       options.abortSignal.addEventListener("abort", onAborted);
@@ -56248,7 +56814,7 @@ var AbortError2 = class extends Error {
 // node_modules/@azure/core-util/dist/esm/createAbortablePromise.js
 function createAbortablePromise(buildPromise, options) {
   const { cleanupBeforeAbort, abortSignal, abortErrorMsg } = options ?? {};
-  return new Promise((resolve6, reject) => {
+  return new Promise((resolve7, reject) => {
     function rejectOnAbort() {
       reject(new AbortError2(abortErrorMsg ?? "The operation was aborted."));
     }
@@ -56266,7 +56832,7 @@ function createAbortablePromise(buildPromise, options) {
     try {
       buildPromise((x) => {
         removeListeners();
-        resolve6(x);
+        resolve7(x);
       }, (x) => {
         removeListeners();
         reject(x);
@@ -56283,8 +56849,8 @@ var StandardAbortMessage2 = "The delay was aborted.";
 function delay2(timeInMs, options) {
   let token2;
   const { abortSignal, abortErrorMsg } = options ?? {};
-  return createAbortablePromise((resolve6) => {
-    token2 = setTimeout(resolve6, timeInMs);
+  return createAbortablePromise((resolve7) => {
+    token2 = setTimeout(resolve7, timeInMs);
   }, {
     cleanupBeforeAbort: () => clearTimeout(token2),
     abortSignal,
@@ -64415,7 +64981,7 @@ var BufferScheduler = class {
    *
    */
   async do() {
-    return new Promise((resolve6, reject) => {
+    return new Promise((resolve7, reject) => {
       this.readable.on("data", (data) => {
         data = typeof data === "string" ? Buffer.from(data, this.encoding) : data;
         this.appendUnresolvedData(data);
@@ -64443,11 +65009,11 @@ var BufferScheduler = class {
         if (this.isStreamEnd && this.executingOutgoingHandlers === 0) {
           if (this.unresolvedLength > 0 && this.unresolvedLength < this.bufferSize) {
             const buffer3 = this.shiftBufferFromUnresolvedDataArray();
-            this.outgoingHandler(() => buffer3.getReadableStream(), buffer3.size, this.offset).then(resolve6).catch(reject);
+            this.outgoingHandler(() => buffer3.getReadableStream(), buffer3.size, this.offset).then(resolve7).catch(reject);
           } else if (this.unresolvedLength >= this.bufferSize) {
             return;
           } else {
-            resolve6();
+            resolve7();
           }
         }
       });
@@ -64554,7 +65120,7 @@ var BufferScheduler = class {
 
 // node_modules/@azure/storage-common/dist/esm/crc64.js
 import { createRequire as createRequire2 } from "node:module";
-import { dirname as dirname7 } from "node:path";
+import { dirname as dirname8 } from "node:path";
 import { fileURLToPath as fileURLToPath3 } from "node:url";
 var __isNode__ = typeof process === "object" && typeof process.versions === "object" && typeof process.versions.node === "string";
 var require2;
@@ -64563,7 +65129,7 @@ var __dirname;
 if (__isNode__) {
   require2 = createRequire2(import.meta.url);
   __filename = fileURLToPath3(import.meta.url);
-  __dirname = dirname7(__filename);
+  __dirname = dirname8(__filename);
 }
 var NativeCRC64 = (() => {
   var _scriptDir = typeof document !== "undefined" && document.currentScript ? document.currentScript.src : void 0;
@@ -64572,8 +65138,8 @@ var NativeCRC64 = (() => {
     NativeCRC642 = NativeCRC642 || {};
     var Module = typeof NativeCRC642 != "undefined" ? NativeCRC642 : {};
     var readyPromiseResolve, readyPromiseReject;
-    Module["ready"] = new Promise(function(resolve6, reject) {
-      readyPromiseResolve = resolve6;
+    Module["ready"] = new Promise(function(resolve7, reject) {
+      readyPromiseResolve = resolve7;
       readyPromiseReject = reject;
     });
     ["_malloc", "_free", "_emscripten_bind_VoidPtr___destroy___0", "_emscripten_bind_Crc64Hash_Crc64Hash_0", "_emscripten_bind_Crc64Hash_OnAppend_2", "_emscripten_bind_Crc64Hash_OnFinal_3", "_emscripten_bind_Crc64Hash___destroy___0", "_fflush", "onRuntimeInitialized"].forEach((prop) => {
@@ -67143,7 +67709,7 @@ function getURLQueries(url2) {
   return queries;
 }
 async function delay3(timeInMs, aborter, abortError) {
-  return new Promise((resolve6, reject) => {
+  return new Promise((resolve7, reject) => {
     let timeout;
     const abortHandler = () => {
       if (timeout !== void 0) {
@@ -67155,7 +67721,7 @@ async function delay3(timeInMs, aborter, abortError) {
       if (aborter !== void 0) {
         aborter.removeEventListener("abort", abortHandler);
       }
-      resolve6();
+      resolve7();
     };
     timeout = setTimeout(resolveHandler, timeInMs);
     if (aborter !== void 0) {
@@ -84930,7 +85496,7 @@ var AvroReadableFromStream = class extends AvroReadable {
       this._position += chunk.length;
       return this.toUint8Array(chunk);
     } else {
-      return new Promise((resolve6, reject) => {
+      return new Promise((resolve7, reject) => {
         const cleanUp = () => {
           this._readable.removeListener("readable", readableCallback);
           this._readable.removeListener("error", rejectCallback);
@@ -84945,7 +85511,7 @@ var AvroReadableFromStream = class extends AvroReadable {
           if (callbackChunk) {
             this._position += callbackChunk.length;
             cleanUp();
-            resolve6(this.toUint8Array(callbackChunk));
+            resolve7(this.toUint8Array(callbackChunk));
           }
         };
         const rejectCallback = () => {
@@ -85591,8 +86157,8 @@ var Poller = class {
     this.stopped = true;
     this.pollProgressCallbacks = [];
     this.operation = operation;
-    this.promise = new Promise((resolve6, reject) => {
-      this.resolve = resolve6;
+    this.promise = new Promise((resolve7, reject) => {
+      this.resolve = resolve7;
       this.reject = reject;
     });
     this.promise.catch(() => {
@@ -85997,8 +86563,8 @@ var Batch = class {
       return Promise.resolve();
     }
     this.parallelExecute();
-    return new Promise((resolve6, reject) => {
-      this.emitter.on("finish", resolve6);
+    return new Promise((resolve7, reject) => {
+      this.emitter.on("finish", resolve7);
       this.emitter.on("error", (error2) => {
         this.state = BatchStates.Error;
         reject(error2);
@@ -86045,12 +86611,12 @@ import util3 from "node:util";
 async function streamToBuffer(stream2, buffer3, offset, end, encoding) {
   let pos = 0;
   const count = end - offset;
-  return new Promise((resolve6, reject) => {
+  return new Promise((resolve7, reject) => {
     const timeout = setTimeout(() => reject(new Error(`The operation cannot be completed in timeout.`)), REQUEST_TIMEOUT);
     stream2.on("readable", () => {
       if (pos >= count) {
         clearTimeout(timeout);
-        resolve6();
+        resolve7();
         return;
       }
       let chunk = stream2.read();
@@ -86069,7 +86635,7 @@ async function streamToBuffer(stream2, buffer3, offset, end, encoding) {
       if (pos < count) {
         reject(new Error(`Stream drains before getting enough data needed. Data read: ${pos}, data need: ${count}`));
       }
-      resolve6();
+      resolve7();
     });
     stream2.on("error", (msg) => {
       clearTimeout(timeout);
@@ -86078,7 +86644,7 @@ async function streamToBuffer(stream2, buffer3, offset, end, encoding) {
   });
 }
 async function readStreamToLocalFile(rs, file) {
-  return new Promise((resolve6, reject) => {
+  return new Promise((resolve7, reject) => {
     const ws = fs5.createWriteStream(file);
     rs.on("error", (err) => {
       reject(err);
@@ -86086,7 +86652,7 @@ async function readStreamToLocalFile(rs, file) {
     ws.on("error", (err) => {
       reject(err);
     });
-    ws.on("close", resolve6);
+    ws.on("close", resolve7);
     rs.pipe(ws);
   });
 }
@@ -86998,7 +87564,7 @@ var BlobClient = class _BlobClient extends StorageClient2 {
    * @returns The SAS URI consisting of the URI to the resource represented by this client, followed by the generated SAS token.
    */
   generateSasUrl(options) {
-    return new Promise((resolve6) => {
+    return new Promise((resolve7) => {
       if (!(this.credential instanceof StorageSharedKeyCredential)) {
         throw new RangeError("Can only generate the SAS when the client is initialized with a shared key credential");
       }
@@ -87009,7 +87575,7 @@ var BlobClient = class _BlobClient extends StorageClient2 {
         versionId: this._versionId,
         ...options
       }, this.credential).toString();
-      resolve6(appendToURLQuery(this.url, sas));
+      resolve7(appendToURLQuery(this.url, sas));
     });
   }
   /**
@@ -87048,7 +87614,7 @@ var BlobClient = class _BlobClient extends StorageClient2 {
    * @returns The SAS URI consisting of the URI to the resource represented by this client, followed by the generated SAS token.
    */
   generateUserDelegationSasUrl(options, userDelegationKey) {
-    return new Promise((resolve6) => {
+    return new Promise((resolve7) => {
       const sas = generateBlobSASQueryParameters({
         containerName: this._containerName,
         blobName: this._name,
@@ -87056,7 +87622,7 @@ var BlobClient = class _BlobClient extends StorageClient2 {
         versionId: this._versionId,
         ...options
       }, userDelegationKey, this.accountName).toString();
-      resolve6(appendToURLQuery(this.url, sas));
+      resolve7(appendToURLQuery(this.url, sas));
     });
   }
   /**
@@ -88813,11 +89379,11 @@ var RateLimitError = class extends Error {
 // node_modules/@actions/cache/lib/internal/uploadUtils.js
 var __awaiter12 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -88833,7 +89399,7 @@ var __awaiter12 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -88957,11 +89523,11 @@ import * as util4 from "util";
 // node_modules/@actions/cache/lib/internal/requestUtils.js
 var __awaiter13 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -88977,7 +89543,7 @@ var __awaiter13 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -89007,7 +89573,7 @@ function isRetryableStatusCode(statusCode) {
 }
 function sleep(milliseconds) {
   return __awaiter13(this, void 0, void 0, function* () {
-    return new Promise((resolve6) => setTimeout(resolve6, milliseconds));
+    return new Promise((resolve7) => setTimeout(resolve7, milliseconds));
   });
 }
 function retry2(name_1, method_1, getStatusCode_1) {
@@ -89082,11 +89648,11 @@ function retryHttpClientResponse(name_1, method_1) {
 // node_modules/@actions/cache/lib/internal/downloadUtils.js
 var __awaiter14 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -89102,7 +89668,7 @@ var __awaiter14 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -89381,8 +89947,8 @@ function downloadCacheStorageSDK(archiveLocation, archivePath, options) {
 }
 var promiseWithTimeout = (timeoutMs, promise) => __awaiter14(void 0, void 0, void 0, function* () {
   let timeoutHandle;
-  const timeoutPromise = new Promise((resolve6) => {
-    timeoutHandle = setTimeout(() => resolve6("timeout"), timeoutMs);
+  const timeoutPromise = new Promise((resolve7) => {
+    timeoutHandle = setTimeout(() => resolve7("timeout"), timeoutMs);
   });
   return Promise.race([promise, timeoutPromise]).then((result) => {
     clearTimeout(timeoutHandle);
@@ -89506,11 +90072,11 @@ function getUserAgentString2() {
 // node_modules/@actions/cache/lib/internal/cacheHttpClient.js
 var __awaiter15 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -89526,7 +90092,7 @@ var __awaiter15 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -90403,11 +90969,11 @@ function maskSecretUrls(body2) {
 // node_modules/@actions/cache/lib/internal/shared/cacheTwirpClient.js
 var __awaiter16 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -90423,7 +90989,7 @@ var __awaiter16 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -90552,7 +91118,7 @@ var CacheServiceClient = class {
   }
   sleep(milliseconds) {
     return __awaiter16(this, void 0, void 0, function* () {
-      return new Promise((resolve6) => setTimeout(resolve6, milliseconds));
+      return new Promise((resolve7) => setTimeout(resolve7, milliseconds));
     });
   }
   getExponentialRetryTimeMilliseconds(attempt) {
@@ -90577,11 +91143,11 @@ import { existsSync as existsSync7, writeFileSync as writeFileSync2 } from "fs";
 import * as path10 from "path";
 var __awaiter17 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -90597,7 +91163,7 @@ var __awaiter17 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -90791,11 +91357,11 @@ function createTar(archiveFolder, sourceDirectories, compressionMethod) {
 // node_modules/@actions/cache/lib/cache.js
 var __awaiter18 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -90811,7 +91377,7 @@ var __awaiter18 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -91360,9 +91926,9 @@ async function main(env5) {
   const i = inputs(ACTION);
   const opts = readScanInputs();
   if (opts.token) setSecret(opts.token);
-  const workspace = resolve5(env5.GITHUB_WORKSPACE || process.cwd());
+  const workspace = resolve6(env5.GITHUB_WORKSPACE || process.cwd());
   const runnerTemp = env5.RUNNER_TEMP || tmpdir2();
-  const target = resolve5(workspace, opts.path);
+  const target = resolve6(workspace, opts.path);
   if (!existsSync8(target)) {
     throw i.error(
       "path",
@@ -91370,9 +91936,9 @@ async function main(env5) {
     );
   }
   const isDir = statSync4(target).isDirectory();
-  const root = isDir ? target : dirname8(target);
+  const root = isDir ? target : dirname9(target);
   const file = isDir ? void 0 : basename6(target);
-  const sarifPath = opts.sarif ? resolve5(workspace, opts.sarif) : join12(runnerTemp, "jit-gpg.sarif");
+  const sarifPath = opts.sarif ? resolve6(workspace, opts.sarif) : join12(runnerTemp, "jit-gpg.sarif");
   const reportPath = join12(runnerTemp, "jit-gpg-report.json");
   if (existsSync8(sarifPath) && statSync4(sarifPath).isDirectory()) {
     throw i.error("sarif", `points to the directory ${sarifPath}; give a file path such as results/jit-gpg.sarif`);
@@ -91513,7 +92079,7 @@ async function main(env5) {
     toolVersion: VERSION
   };
   await group("Reports", async () => {
-    await mkdir2(dirname8(sarifPath), { recursive: true });
+    await mkdir2(dirname9(sarifPath), { recursive: true });
     await writeFile2(
       sarifPath,
       renderSarif({
@@ -91524,7 +92090,7 @@ async function main(env5) {
       })
     );
     info2(`SARIF: ${sarifPath}`);
-    await mkdir2(dirname8(reportPath), { recursive: true });
+    await mkdir2(dirname9(reportPath), { recursive: true });
     await writeFile2(reportPath, renderJson(input));
     info2(`JSON report: ${reportPath}`);
     try {

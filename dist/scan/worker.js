@@ -7971,9 +7971,10 @@ var ItemScan = class {
     const edge = this.offset + acceptLimit;
     for (const p of kept) {
       if (p.owned && !p.decided && p.finding) {
-        const key = `${p.finding.fingerprint}:${p.finding.line}`;
+        const key = `${p.finding.fingerprint}:${p.finding.line}:${p.finding.column}`;
         if (!this.seen.has(key)) {
           this.seen.add(key);
+          this.seen.add(`${p.finding.fingerprint}:${p.finding.line}`);
           this.findings.push(p.finding);
           this.dataLines.set(p.finding, p.dataLine);
         }
@@ -12672,6 +12673,23 @@ Authorization: Bearer ${bearer}`,
 
 // src/scan/rules/keys.ts
 import { generateKeyPairSync as generateKeyPairSync2 } from "node:crypto";
+
+// src/scan/rules/examples.ts
+function lazyExamples(make) {
+  let cached2;
+  return {
+    get tp() {
+      cached2 ??= make();
+      return cached2.tp;
+    },
+    get fp() {
+      cached2 ??= make();
+      return cached2.fp;
+    }
+  };
+}
+
+// src/scan/rules/keys.ts
 var WINDOW = 16384;
 var A64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 var BODY2 = String.raw`[A-Za-z0-9+/=\s\\:,"'-]`;
@@ -12708,19 +12726,6 @@ function concatenated(lead, text) {
   return `${lead}
 ${lines.map((l) => `  "${l}\\n"`).join(" +\n")};`;
 }
-function lazy(make) {
-  let cached2;
-  return {
-    get tp() {
-      cached2 ??= make();
-      return cached2.tp;
-    },
-    get fp() {
-      cached2 ??= make();
-      return cached2.fp;
-    }
-  };
-}
 function pemFps(label, seed) {
   return [
     keyFixture("public"),
@@ -12747,7 +12752,7 @@ var keyRules = [
     validate: validatePemPrivateKey,
     requireValid: true,
     help: "A PKCS#1 RSA private key (`-----BEGIN RSA PRIVATE KEY-----`, also the legacy encrypted form with `Proc-Type: 4,ENCRYPTED`). Reported only when node:crypto parses it (or, when encrypted, its headers and body are well-formed); revoke it wherever its public half is trusted (authorized_keys, certificates, JWKS) and issue a new one.",
-    examples: lazy(() => ({
+    examples: lazyExamples(() => ({
       tp: [...keySyntaxes("rsa"), keyFixture("rsa-encrypted")],
       fp: [...pemFps("RSA PRIVATE KEY", "rsa-fp"), corrupt2(keyFixture("rsa"), "rsa-corrupt")]
     }))
@@ -12762,7 +12767,7 @@ var keyRules = [
     validate: validatePemPrivateKey,
     requireValid: true,
     help: "An unencrypted PKCS#8 private key (`-----BEGIN PRIVATE KEY-----`: RSA, EC, Ed25519…). Reported only when node:crypto parses it; remove it from the repository and history, revoke its certificate or registered public key, and generate a new key in a secret store.",
-    examples: lazy(() => ({
+    examples: lazyExamples(() => ({
       tp: keySyntaxes("pkcs8"),
       fp: pemFps("PRIVATE KEY", "pk8-fp")
     }))
@@ -12777,7 +12782,7 @@ var keyRules = [
     validate: validatePemPrivateKey,
     requireValid: true,
     help: "A passphrase-encrypted PKCS#8 private key (`-----BEGIN ENCRYPTED PRIVATE KEY-----`). Reported only when its DER structure (algorithm identifier + encrypted data) is well-formed. The passphrase is often nearby: rotate the key, and treat the passphrase as exposed too.",
-    examples: lazy(() => ({
+    examples: lazyExamples(() => ({
       tp: [
         keyFixture("pkcs8-encrypted"),
         `{"key": ${JSON.stringify(keyFixture("pkcs8-encrypted"))}}`,
@@ -12796,7 +12801,7 @@ var keyRules = [
     validate: validatePemPrivateKey,
     requireValid: true,
     help: "An elliptic-curve private key in SEC1 form (`-----BEGIN EC PRIVATE KEY-----`). Reported only when node:crypto parses it (or its legacy encryption headers are well-formed); revoke the certificate or registered public key and issue a new key.",
-    examples: lazy(() => ({
+    examples: lazyExamples(() => ({
       tp: keySyntaxes("ec"),
       fp: pemFps("EC PRIVATE KEY", "ec-fp")
     }))
@@ -12811,7 +12816,7 @@ var keyRules = [
     validate: validatePemPrivateKey,
     requireValid: true,
     help: "A DSA private key in the traditional OpenSSL form (`-----BEGIN DSA PRIVATE KEY-----`). Reported only when node:crypto parses it. DSA is deprecated: remove the key from wherever it is trusted and move to Ed25519.",
-    examples: lazy(() => ({
+    examples: lazyExamples(() => ({
       tp: [keyFixture("dsa"), JSON.stringify({ key: keyFixture("dsa") })],
       fp: pemFps("DSA PRIVATE KEY", "dsa-fp")
     }))
@@ -12826,7 +12831,7 @@ var keyRules = [
     validate: validateOpenSshKey,
     requireValid: true,
     help: "An OpenSSH private key (`openssh-key-v1`). Reported only when the container parses (cipher, KDF, public key, and matching check integers when unencrypted). Remove its public key from every authorized_keys, deploy-key and CA list, then generate a new key with ssh-keygen.",
-    examples: lazy(() => ({
+    examples: lazyExamples(() => ({
       tp: keySyntaxes("openssh"),
       fp: [
         ...pemFps("OPENSSH PRIVATE KEY", "ossh-fp"),
@@ -12844,7 +12849,7 @@ var keyRules = [
     validate: validateSsh2Key,
     requireValid: true,
     help: "A private key in the SSH.com / Tectia format. Reported only when the body carries the format magic and its own length. Remove the public key from every server that trusts it and generate a new key.",
-    examples: lazy(() => {
+    examples: lazyExamples(() => {
       const body = Buffer.concat([Buffer.alloc(8), fixtureBytes("ssh2", 120)]);
       body.writeUInt32BE(1064303083, 0);
       body.writeUInt32BE(body.length, 4);
@@ -12879,7 +12884,7 @@ ${fakeBody}
     validate: validatePuttyKey,
     requireValid: true,
     help: "A PuTTY private key file (PPK v2/v3). Reported only when its fields and line counts are consistent and, when unencrypted, its Private-MAC verifies. Remove its public key from every server that trusts it and generate a new key with puttygen.",
-    examples: lazy(() => {
+    examples: lazyExamples(() => {
       const k = keyFixture("putty");
       return {
         tp: [k, `{"ppk": ${JSON.stringify(k)}}`, yamlBlock("ppk", k)],
@@ -12901,7 +12906,7 @@ ${fakeBody}
     validate: validatePgpPrivateKey,
     requireValid: true,
     help: "An ASCII-armored OpenPGP secret key. Reported only when the armor is well-formed, its CRC-24 (if present) matches and the first packet is a secret-key packet. Publish a revocation certificate for the key, remove it from keyservers and signing setups, and generate a new one.",
-    examples: lazy(() => {
+    examples: lazyExamples(() => {
       const k = keyFixture("pgp");
       return {
         tp: [
@@ -12933,7 +12938,7 @@ ${fixtureBytes("pgp-fp", 96).toString("base64")}
     window: 8192,
     validate: validateJwkPrivateKey,
     help: "A JSON Web Key with its private member `d` (RSA, EC or OKP). Validated when node:crypto imports it as a private key; JWKs without `d` (public keys) are not reported. Remove it from the JWKS or configuration that trusts its public half and rotate the key.",
-    examples: lazy(() => {
+    examples: lazyExamples(() => {
       const okp = generateJwk();
       const { d: _d, ...pub } = okp;
       const ordered = { kty: okp["kty"], crv: okp["crv"], x: okp["x"], d: okp["d"] };
@@ -12962,7 +12967,7 @@ ${fixtureBytes("pgp-fp", 96).toString("base64")}
     validate: validateAgeSecretKey,
     requireValid: true,
     help: "An age X25519 identity (`AGE-SECRET-KEY-1…`, bech32). Reported only when its bech32 checksum verifies. Anything encrypted to its recipient (`age1…`) is readable by whoever holds it: re-encrypt those files to a new identity (age-keygen) and remove this one.",
-    examples: lazy(() => {
+    examples: lazyExamples(() => {
       const k = fakeAgeKey("age-tp");
       const bad = `${k.slice(0, -1)}${k.endsWith("Q") ? "P" : "Q"}`;
       return {
@@ -12993,7 +12998,7 @@ ${k}`,
     window: WINDOW,
     validate: validatePemPrivateKeyOtherLabel,
     help: "A PEM private key under a label other than the standard ones (`-----BEGIN ECDSA PRIVATE KEY-----`, `ED25519 PRIVATE KEY`…), as some libraries and tools write them. Validated when the body parses as a PKCS#8, SEC1 or PKCS#1 private key; bodies that are not one DER structure are not reported. Revoke the key wherever its public half is trusted and issue a new one.",
-    examples: lazy(() => {
+    examples: lazyExamples(() => {
       const relabel = (text, label) => text.replace(/(BEGIN|END) [A-Z ]*PRIVATE KEY/g, `$1 ${label}`);
       const ec = relabel(keyFixture("ec"), "ECDSA PRIVATE KEY");
       const ed = relabel(keyFixture("pkcs8"), "ED25519 PRIVATE KEY");
@@ -13019,7 +13024,7 @@ ${fx("pem-o", 64, A64)}
     validate: validateCephKey,
     requireValid: true,
     help: "A cephx secret key (a keyring `key = …`, `ceph auth get-key`, a Rook/CSI Kubernetes Secret `key:` or `adminKey:`). Reported only when it decodes to the cephx structure (type, creation time, 16-byte key). Rotate it with `ceph auth get-or-create-key`/`ceph auth caps` for a new entity and remove the old one.",
-    examples: lazy(() => {
+    examples: lazyExamples(() => {
       const key = fakeCephKey("ceph-tp");
       const badLength = Buffer.from(fakeCephKey("ceph-fp"), "base64");
       badLength.writeUInt16LE(20, 10);
@@ -13630,7 +13635,8 @@ function validateRandomBody(secret) {
   const body = secret.replace(/^[a-z]+_(?:live|test)_/, "");
   if (isPlaceholder(body) || isStandIn(body)) return "invalid";
   const classes = Number(/[a-z]/.test(body)) + Number(/[A-Z]/.test(body)) + Number(/[0-9]/.test(body));
-  return classes >= 2 && shannonEntropy(body) >= 3.5 ? "unknown" : "invalid";
+  const floor = /^[0-9a-f-]+$/i.test(body) ? 3 : 3.5;
+  return classes >= 2 && shannonEntropy(body) >= floor ? "unknown" : "invalid";
 }
 var serviceRules = [
   {
@@ -13776,6 +13782,467 @@ var serviceRules = [
       fp: ["CLERK_SECRET_KEY=sk_live_your-secret-key-here", "CLERK_SECRET_KEY=sk_live_xxxxxxxx-xxxxxxxxxxxxxxxx"]
     }
   }
+];
+
+// src/scan/rules/vendors.ts
+var masked = (v) => `${v.slice(0, 4)}${v.slice(4).replace(/[A-Za-z0-9]/g, "x")}`;
+function vendorRule(s) {
+  let cached2;
+  const examples = () => {
+    if (!cached2) {
+      const v = s.value();
+      cached2 = { tp: inSyntaxes(s.env, v).slice(0, 3), fp: [`${s.env}=${masked(v)}`, `${s.env}=\${${s.env}}`] };
+    }
+    return cached2;
+  };
+  return {
+    id: s.id,
+    title: s.title,
+    severity: s.severity,
+    keywords: s.keywords,
+    pattern: s.pattern,
+    validate: validateRandomBody,
+    help: `${s.what} Placeholder-like values are not reported. ${s.revoke}`,
+    examples: {
+      get tp() {
+        return examples().tp;
+      },
+      get fp() {
+        return examples().fp;
+      }
+    }
+  };
+}
+var vendorRules = [
+  vendorRule({
+    id: "clickhouse-cloud-api-secret",
+    title: "ClickHouse Cloud API key secret",
+    severity: "high",
+    keywords: ["4b1d"],
+    pattern: `${TOKEN_START}(4b1d[A-Za-z0-9]{38})${TOKEN_END}`,
+    value: () => `4b1d${fx("ch", 38)}`,
+    env: "CLICKHOUSE_KEY_SECRET",
+    what: "A ClickHouse Cloud API key secret (`4b1d` + 38 characters): it manages the organization’s services.",
+    revoke: "Delete the key under Organization → API keys and create a new one."
+  }),
+  vendorRule({
+    id: "defined-networking-api-token",
+    title: "Defined Networking (Nebula) API token",
+    severity: "high",
+    keywords: ["dnkey-"],
+    pattern: `${TOKEN_START}(dnkey-[A-Za-z0-9=_-]{26}-[A-Za-z0-9=_-]{52})${TOKEN_END}`,
+    value: () => `dnkey-${fx("dn1", 26)}-${fx("dn2", 52)}`,
+    env: "DN_API_KEY",
+    what: "A Defined Networking API key (`dnkey-…`): it manages the Nebula overlay network’s hosts and certificates.",
+    revoke: "Revoke it in the Defined Networking admin panel."
+  }),
+  vendorRule({
+    id: "duffel-api-token",
+    title: "Duffel API token",
+    severity: "high",
+    keywords: ["duffel_"],
+    pattern: `${TOKEN_START}(duffel_(?:test|live)_[A-Za-z0-9_=-]{43})${TOKEN_END}`,
+    value: () => `duffel_live_${fx("du", 43)}`,
+    env: "DUFFEL_ACCESS_TOKEN",
+    what: "A Duffel access token (`duffel_live_`/`duffel_test_`): it books and pays for travel on the account.",
+    revoke: "Revoke it under Developers → Access tokens."
+  }),
+  vendorRule({
+    id: "easypost-api-key",
+    title: "EasyPost API key",
+    severity: "high",
+    keywords: ["ezak", "eztk"],
+    pattern: `${TOKEN_START}(EZ[AT]K[A-Za-z0-9]{54})${TOKEN_END}`,
+    value: () => `EZAK${fx("ep", 54)}`,
+    env: "EASYPOST_API_KEY",
+    what: "An EasyPost API key (`EZAK` production, `EZTK` test): it buys postage on the account.",
+    revoke: "Disable it under Account → API keys and create a new one."
+  }),
+  vendorRule({
+    id: "frameio-api-token",
+    title: "Frame.io API token",
+    severity: "high",
+    keywords: ["fio-u-"],
+    pattern: `${TOKEN_START}(fio-u-[A-Za-z0-9_=-]{64})${TOKEN_END}`,
+    value: () => `fio-u-${fx("fio", 64)}`,
+    env: "FRAMEIO_TOKEN",
+    what: "A Frame.io developer token (`fio-u-…`): it reads and changes the user’s projects and assets.",
+    revoke: "Revoke it at developer.frame.io → Tokens."
+  }),
+  vendorRule({
+    id: "harness-api-key",
+    title: "Harness API key or service account token",
+    severity: "high",
+    keywords: ["pat.", "sat."],
+    pattern: `${TOKEN_START}((?:pat|sat)\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9]{24}\\.[A-Za-z0-9]{20})${TOKEN_END}`,
+    value: () => `pat.${fx("hn1", 22)}.${fx("hn2", 24)}.${fx("hn3", 20)}`,
+    env: "HARNESS_API_KEY",
+    what: "A Harness personal access token or service account token (`pat.`/`sat.` + account, key id, secret).",
+    revoke: "Delete the token under the user’s or service account’s API keys."
+  }),
+  vendorRule({
+    id: "infracost-api-key",
+    title: "Infracost API key",
+    severity: "medium",
+    keywords: ["ico-"],
+    pattern: `${TOKEN_START}(ico-[A-Za-z0-9]{32})${TOKEN_END}`,
+    value: () => `ico-${fx("ico", 32)}`,
+    env: "INFRACOST_API_KEY",
+    what: "An Infracost API key (`ico-` + 32 characters).",
+    revoke: "Rotate it in Infracost Cloud → Org settings → API keys."
+  }),
+  vendorRule({
+    id: "intra42-client-secret",
+    title: "42 intranet (Intra) client secret",
+    severity: "medium",
+    keywords: ["s-s4t2"],
+    pattern: `${TOKEN_START}(s-s4t2(?:ud|af)-[a-f0-9]{64})${TOKEN_END}`,
+    value: () => `s-s4t2ud-${fx("i42", 64, FIXTURE_ALPHABETS.hex)}`,
+    env: "FT_CLIENT_SECRET",
+    what: "A 42 school intranet OAuth application secret (`s-s4t2ud-`/`s-s4t2af-`).",
+    revoke: "Generate a new secret on the application’s page of the intranet."
+  }),
+  vendorRule({
+    id: "openshift-user-token",
+    title: "OpenShift user token",
+    severity: "high",
+    keywords: ["sha256~"],
+    pattern: `${TOKEN_START}(sha256~[A-Za-z0-9_-]{43})${TOKEN_END}`,
+    value: () => `sha256~${fx("osh", 43, FIXTURE_ALPHABETS.base64url)}`,
+    env: "OPENSHIFT_TOKEN",
+    what: "An OpenShift OAuth access token (`sha256~` + 43 characters): it acts as the user on the cluster (`oc login --token`).",
+    revoke: "Delete it with `oc delete oauthaccesstoken` or log the session out."
+  }),
+  vendorRule({
+    id: "readme-api-key",
+    title: "ReadMe API key",
+    severity: "medium",
+    keywords: ["rdme_"],
+    pattern: `${TOKEN_START}(rdme_[a-z0-9]{70})${TOKEN_END}`,
+    value: () => `rdme_${fx("rdme", 70, FIXTURE_ALPHABETS.lowerAlnum)}`,
+    env: "README_API_KEY",
+    what: "A ReadMe API key (`rdme_` + 70 characters): it edits the project’s documentation.",
+    revoke: "Revoke it in the project’s dashboard under API keys."
+  }),
+  vendorRule({
+    id: "scalingo-api-token",
+    title: "Scalingo API token",
+    severity: "high",
+    keywords: ["tk-us-"],
+    pattern: `${TOKEN_START}(tk-us-[A-Za-z0-9_-]{48})${TOKEN_END}`,
+    value: () => `tk-us-${fx("scl", 48)}`,
+    env: "SCALINGO_API_TOKEN",
+    what: "A Scalingo API token (`tk-us-…`): it deploys and configures the account’s apps.",
+    revoke: "Delete it under User settings → API tokens."
+  }),
+  vendorRule({
+    id: "settlemint-access-token",
+    title: "SettleMint access token",
+    severity: "high",
+    keywords: ["sm_pat_", "sm_aat_", "sm_sat_"],
+    pattern: `${TOKEN_START}(sm_(?:pat|aat|sat)_[A-Za-z0-9]{16})${TOKEN_END}`,
+    value: () => `sm_pat_${fx("smt", 16)}`,
+    env: "SETTLEMINT_ACCESS_TOKEN",
+    what: "A SettleMint personal, application or service access token (`sm_pat_`, `sm_aat_`, `sm_sat_`).",
+    revoke: "Delete it in the SettleMint console and create a new one."
+  }),
+  vendorRule({
+    id: "shippo-api-token",
+    title: "Shippo API token",
+    severity: "high",
+    keywords: ["shippo_"],
+    pattern: `${TOKEN_START}(shippo_(?:live|test)_[a-fA-F0-9]{40})${TOKEN_END}`,
+    value: () => `shippo_live_${fx("shp", 40, FIXTURE_ALPHABETS.hex)}`,
+    env: "SHIPPO_API_TOKEN",
+    what: "A Shippo API token (`shippo_live_`/`shippo_test_` + 40 hex): live tokens buy labels on the account.",
+    revoke: "Regenerate it under Settings → API."
+  }),
+  vendorRule({
+    id: "typeform-api-token",
+    title: "Typeform personal access token",
+    severity: "medium",
+    keywords: ["tfp_"],
+    pattern: `${TOKEN_START}(tfp_[A-Za-z0-9_.=-]{59})${TOKEN_END}`,
+    value: () => `tfp_${fx("tfp", 59)}`,
+    env: "TYPEFORM_TOKEN",
+    what: "A Typeform personal access token (`tfp_` + 59 characters): it reads forms and their responses.",
+    revoke: "Delete it under Account → Personal tokens."
+  }),
+  vendorRule({
+    id: "yandex-cloud-api-key",
+    title: "Yandex Cloud API key",
+    severity: "high",
+    keywords: ["aqvn"],
+    pattern: `${TOKEN_START}(AQVN[A-Za-z0-9_-]{35,38})${TOKEN_END}`,
+    value: () => `AQVN${fx("yc", 36)}`,
+    env: "YC_API_KEY",
+    what: "A Yandex Cloud service account API key (`AQVN…`).",
+    revoke: "Delete it with `yc iam api-key delete` and issue a new one."
+  }),
+  vendorRule({
+    id: "hubspot-private-app-token",
+    title: "HubSpot private app token",
+    severity: "high",
+    keywords: ["pat-na1-", "pat-eu1-"],
+    pattern: `${TOKEN_START}(pat-(?:na|eu)1-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})${TOKEN_END}`,
+    value: () => `pat-na1-${fxUuid("hs")}`,
+    env: "HUBSPOT_ACCESS_TOKEN",
+    what: "A HubSpot private app access token (`pat-na1-`/`pat-eu1-` + UUID): it reads and writes the CRM within the app’s scopes.",
+    revoke: "Rotate it on the private app’s Auth tab."
+  }),
+  vendorRule({
+    id: "adafruit-io-key",
+    title: "Adafruit IO key",
+    severity: "medium",
+    keywords: ["aio_"],
+    pattern: `${TOKEN_START}(aio_[A-Za-z0-9]{28})${TOKEN_END}`,
+    value: () => `aio_${fx("aio", 28)}`,
+    env: "ADAFRUIT_IO_KEY",
+    what: "An Adafruit IO key (`aio_` + 28 characters): it publishes to and reads the account’s feeds.",
+    revoke: "Regenerate it on io.adafruit.com (My Key → Regenerate)."
+  }),
+  vendorRule({
+    id: "maxmind-license-key",
+    title: "MaxMind license key",
+    severity: "medium",
+    keywords: ["_mmk"],
+    pattern: `${TOKEN_START}([A-Za-z0-9]{6}_[A-Za-z0-9]{29}_mmk)${TOKEN_END}`,
+    value: () => `${fx("mm1", 6)}_${fx("mm2", 29)}_mmk`,
+    env: "MAXMIND_LICENSE_KEY",
+    what: "A MaxMind license key (`…_mmk`): it downloads GeoIP databases on the account’s licence.",
+    revoke: "Deactivate it under Manage License Keys and create a new one."
+  }),
+  vendorRule({
+    id: "adobe-client-secret",
+    title: "Adobe client secret",
+    severity: "high",
+    keywords: ["p8e-"],
+    pattern: `${TOKEN_START}(p8e-[A-Za-z0-9_-]{32})${TOKEN_END}`,
+    value: () => `p8e-${fx("adb", 32)}`,
+    env: "ADOBE_CLIENT_SECRET",
+    what: "An Adobe Developer Console OAuth client secret (`p8e-` + 32 characters).",
+    revoke: "Rotate the client secret on the project’s credential page."
+  }),
+  vendorRule({
+    id: "authress-access-key",
+    title: "Authress service client access key",
+    severity: "high",
+    keywords: [".acc_", ".acc-"],
+    pattern: `${TOKEN_START}((?:sc|ext|scauth|authress)_[A-Za-z0-9]{5,30}\\.[A-Za-z0-9]{4,6}\\.acc[_-][A-Za-z0-9-]{10,32}\\.[A-Za-z0-9+/_=-]{30,120})${TOKEN_END}`,
+    value: () => `sc_${fx("au1", 12)}.${fx("au2", 5)}.acc_${fx("au3", 20)}.${fx("au4", 60)}`,
+    env: "AUTHRESS_KEY",
+    what: "An Authress service client access key: it calls the Authress API as the service client.",
+    revoke: "Delete the access key on the service client and create a new one."
+  }),
+  vendorRule({
+    id: "airtable-api-key",
+    title: "Airtable personal access token or API key",
+    severity: "high",
+    keywords: ["airtable"],
+    pattern: named("airtable", `pat[A-Za-z0-9]{14}\\.[a-f0-9]{64}|key[A-Za-z0-9]{14}`),
+    value: () => `pat${fx("at1", 14)}.${fx("at2", 64, FIXTURE_ALPHABETS.hex)}`,
+    env: "AIRTABLE_API_KEY",
+    what: "An Airtable personal access token (`pat….` + 64 hex) or legacy API key (`key` + 14), under an Airtable name.",
+    revoke: "Delete it at airtable.com/create/tokens."
+  }),
+  vendorRule({
+    id: "algolia-admin-key",
+    title: "Algolia API key",
+    severity: "high",
+    keywords: ["algolia"],
+    pattern: named("algolia", `[a-f0-9]{32}`),
+    value: () => fx("alg", 32, FIXTURE_ALPHABETS.hex),
+    env: "ALGOLIA_ADMIN_KEY",
+    what: "An Algolia API key (32 hex) under an Algolia name; admin and write keys change the indices (search-only keys are meant to be public but still reported: check which it is).",
+    revoke: "Regenerate it under Settings → API keys."
+  }),
+  vendorRule({
+    id: "contentful-delivery-token",
+    title: "Contentful access token",
+    severity: "medium",
+    keywords: ["contentful"],
+    pattern: named("contentful", `[A-Za-z0-9_=-]{43}`),
+    value: () => fx("ctf", 43, FIXTURE_ALPHABETS.base64url),
+    env: "CONTENTFUL_ACCESS_TOKEN",
+    what: "A Contentful delivery, preview or management token (43 characters) under a Contentful name.",
+    revoke: "Revoke it under Settings → API keys / CMA tokens."
+  }),
+  vendorRule({
+    id: "fastly-api-token",
+    title: "Fastly API token",
+    severity: "high",
+    keywords: ["fastly"],
+    pattern: named("fastly", `[A-Za-z0-9_=-]{32}`),
+    value: () => fx("fst", 32, FIXTURE_ALPHABETS.base64url),
+    env: "FASTLY_API_TOKEN",
+    what: "A Fastly API token (32 characters) under a Fastly name: it purges and configures the account’s services.",
+    revoke: "Revoke it under Account → API tokens."
+  }),
+  vendorRule({
+    id: "mattermost-access-token",
+    title: "Mattermost access token",
+    severity: "medium",
+    keywords: ["mattermost"],
+    pattern: named("mattermost", `[a-z0-9]{26}`),
+    value: () => fx("mtm", 26, FIXTURE_ALPHABETS.lowerAlnum),
+    env: "MATTERMOST_TOKEN",
+    what: "A Mattermost personal access token or bot token (26 characters) under a Mattermost name.",
+    revoke: "Revoke it in the user’s or bot’s Security settings."
+  }),
+  vendorRule({
+    id: "twitch-api-token",
+    title: "Twitch API token",
+    severity: "medium",
+    keywords: ["twitch"],
+    pattern: named("twitch", `[a-z0-9]{30}`),
+    value: () => fx("twc", 30, FIXTURE_ALPHABETS.lowerAlnum),
+    env: "TWITCH_CLIENT_SECRET",
+    what: "A Twitch client secret or OAuth token (30 characters) under a Twitch name.",
+    revoke: "Generate a new secret in the Twitch developer console."
+  }),
+  vendorRule({
+    id: "zendesk-api-token",
+    title: "Zendesk API token",
+    severity: "high",
+    keywords: ["zendesk"],
+    pattern: named("zendesk", `[A-Za-z0-9]{40}`),
+    value: () => fx("zd", 40),
+    env: "ZENDESK_API_TOKEN",
+    what: "A Zendesk API token (40 characters) under a Zendesk name: it acts as any agent with the account’s email.",
+    revoke: "Delete it in Admin Center → Apps and integrations → Zendesk API."
+  }),
+  vendorRule({
+    id: "linear-client-secret",
+    title: "Linear OAuth client secret",
+    severity: "medium",
+    keywords: ["linear"],
+    pattern: named("linear", `[a-f0-9]{32}`),
+    value: () => fx("lin", 32, FIXTURE_ALPHABETS.hex),
+    env: "LINEAR_CLIENT_SECRET",
+    what: "A Linear OAuth application client secret (32 hex) under a Linear name.",
+    revoke: "Rotate it on the OAuth application’s settings page."
+  }),
+  vendorRule({
+    id: "twitter-bearer-token",
+    title: "Twitter (X) app bearer token",
+    severity: "high",
+    keywords: ["twitter", "x_bearer"],
+    pattern: named("twitter|x_bearer", `A{22}[A-Za-z0-9%]{80,100}`),
+    value: () => `${"A".repeat(22)}${fx("twb", 90)}`,
+    env: "TWITTER_BEARER_TOKEN",
+    what: "A Twitter/X app-only bearer token (22 `A` then 80–100 characters) under a Twitter name.",
+    revoke: "Regenerate it in the developer portal (Keys and tokens)."
+  }),
+  vendorRule({
+    id: "twitter-api-secret",
+    title: "Twitter (X) API key secret or access token secret",
+    severity: "high",
+    keywords: ["twitter"],
+    pattern: named("twitter", `[A-Za-z0-9]{45,50}`),
+    value: () => fx("tws", 50),
+    env: "TWITTER_API_SECRET",
+    what: "A Twitter/X consumer secret or access token secret (45–50 characters) under a Twitter name.",
+    revoke: "Regenerate it in the developer portal (Keys and tokens)."
+  }),
+  vendorRule({
+    id: "discord-client-secret",
+    title: "Discord OAuth client secret",
+    severity: "medium",
+    keywords: ["discord"],
+    pattern: named("discord", `[A-Za-z0-9_-]{32}`),
+    value: () => fx("dcs", 32, FIXTURE_ALPHABETS.base64url),
+    env: "DISCORD_CLIENT_SECRET",
+    what: "A Discord application OAuth client secret (32 characters) under a Discord name.",
+    revoke: "Reset it on the application’s OAuth2 page."
+  }),
+  vendorRule({
+    id: "dropbox-access-token",
+    title: "Dropbox access token",
+    severity: "high",
+    keywords: ["dropbox"],
+    pattern: named("dropbox", `sl\\.[A-Za-z0-9._=-]{130,}`),
+    value: () => `sl.${fx("dbx", 140, FIXTURE_ALPHABETS.base64url)}`,
+    env: "DROPBOX_ACCESS_TOKEN",
+    what: "A Dropbox short-lived access token (`sl.…`) under a Dropbox name.",
+    revoke: "Revoke the app’s access in Dropbox settings → Connected apps."
+  }),
+  vendorRule({
+    id: "messagebird-api-key",
+    title: "MessageBird (Bird) API key",
+    severity: "medium",
+    keywords: ["messagebird", "message_bird", "message-bird"],
+    pattern: named("messagebird|message_bird|message-bird", `[A-Za-z0-9]{25}`),
+    value: () => fx("mb", 25),
+    env: "MESSAGEBIRD_API_KEY",
+    what: "A MessageBird live or test API key (25 characters) under a MessageBird name.",
+    revoke: "Delete it in the dashboard under Developers → API access."
+  }),
+  vendorRule({
+    id: "sendbird-api-token",
+    title: "Sendbird API token",
+    severity: "high",
+    keywords: ["sendbird"],
+    pattern: named("sendbird", `[a-f0-9]{40}`),
+    value: () => fx("sbd", 40, FIXTURE_ALPHABETS.hex),
+    env: "SENDBIRD_API_TOKEN",
+    what: "A Sendbird master or secondary API token (40 hex) under a Sendbird name.",
+    revoke: "Revoke it in the Sendbird dashboard under Settings → General."
+  }),
+  vendorRule({
+    id: "cisco-meraki-api-key",
+    title: "Cisco Meraki API key",
+    severity: "high",
+    keywords: ["meraki"],
+    pattern: named("meraki", `[a-f0-9]{40}`),
+    value: () => fx("mer", 40, FIXTURE_ALPHABETS.hex),
+    env: "MERAKI_API_KEY",
+    what: "A Cisco Meraki dashboard API key (40 hex) under a Meraki name: it manages the organization’s networks.",
+    revoke: "Revoke it in the dashboard under My profile → API access."
+  }),
+  vendorRule({
+    id: "gitter-access-token",
+    title: "Gitter access token",
+    severity: "low",
+    keywords: ["gitter"],
+    pattern: named("gitter", `[a-f0-9]{40}`),
+    value: () => fx("git", 40, FIXTURE_ALPHABETS.hex),
+    env: "GITTER_TOKEN",
+    what: "A Gitter access token (40 hex) under a Gitter name.",
+    revoke: "Revoke it at developer.gitter.im."
+  }),
+  vendorRule({
+    id: "rapidapi-key",
+    title: "RapidAPI key",
+    severity: "medium",
+    keywords: ["rapidapi", "x-rapidapi-key"],
+    pattern: named("rapidapi|x-rapidapi-key", `[A-Za-z0-9_-]{50}`),
+    value: () => fx("rpd", 50, FIXTURE_ALPHABETS.base64url),
+    env: "RAPIDAPI_KEY",
+    what: "A RapidAPI application key (50 characters) under a RapidAPI name: it spends the account’s subscriptions.",
+    revoke: "Rotate it in the RapidAPI developer dashboard."
+  }),
+  vendorRule({
+    id: "kucoin-api-secret",
+    title: "KuCoin API secret",
+    severity: "high",
+    keywords: ["kucoin"],
+    pattern: named("kucoin", `[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`),
+    value: () => fxUuid("kuc"),
+    env: "KUCOIN_API_SECRET",
+    what: "A KuCoin API secret (UUID) under a KuCoin name: with its key and passphrase it trades the account.",
+    revoke: "Delete the API key in KuCoin’s API management."
+  }),
+  vendorRule({
+    id: "coinbase-api-secret",
+    title: "Coinbase API secret",
+    severity: "high",
+    keywords: ["coinbase"],
+    pattern: named("coinbase", `[A-Za-z0-9_-]{64}`),
+    value: () => fx("cb", 64, FIXTURE_ALPHABETS.base64url),
+    env: "COINBASE_API_SECRET",
+    what: "A Coinbase API secret (64 characters) under a Coinbase name.",
+    revoke: "Delete the API key in Coinbase’s API settings."
+  })
 ];
 
 // src/scan/rules/packages.ts
@@ -14392,7 +14859,7 @@ var structuredRules = [
     validate: validateBase64PemKey,
     requireValid: true,
     help: "A kubeconfig user’s `client-key-data`: base64 of a PEM private key that authenticates to the cluster as the certificate’s user (often cluster-admin). Reported only when the key parses. Revoke the client certificate (rotate the cluster CA or remove the user’s bindings) and issue new credentials.",
-    get examples() {
+    examples: lazyExamples(() => {
       const key = b646(keyFixture("ec"));
       return {
         tp: [
@@ -14409,7 +14876,7 @@ var structuredRules = [
           "    client-key-data: ${CLIENT_KEY_DATA}"
         ]
       };
-    }
+    })
   },
   {
     id: "kubeconfig-token",
@@ -14968,6 +15435,7 @@ var builtinRules = [
   ...commerceRules,
   ...aiRules,
   ...serviceRules,
+  ...vendorRules,
   ...structuredRules,
   ...keyRules,
   ...httpRules,

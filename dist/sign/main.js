@@ -2160,9 +2160,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve7, reject) => {
+          return new Promise((resolve8, reject) => {
             this.close((err2, data) => {
-              return err2 ? reject(err2) : resolve7(data);
+              return err2 ? reject(err2) : resolve8(data);
             });
           });
         }
@@ -2200,12 +2200,12 @@ var require_dispatcher_base = __commonJS({
           err2 = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve7, reject) => {
+          return new Promise((resolve8, reject) => {
             this.destroy(err2, (err3, data) => {
               return err3 ? (
                 /* istanbul ignore next: should never error */
                 reject(err3)
-              ) : resolve7(data);
+              ) : resolve8(data);
             });
           });
         }
@@ -4472,8 +4472,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve7, reject) => {
-        res = resolve7;
+      const promise = new Promise((resolve8, reject) => {
+        res = resolve8;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -6724,12 +6724,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve7, reject) => {
+      const waitForDrain = () => new Promise((resolve8, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve7;
+          callback = resolve8;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7399,12 +7399,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve7, reject) => {
+      const waitForDrain = () => new Promise((resolve8, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve7;
+          callback = resolve8;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7883,16 +7883,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve7) => {
+        return new Promise((resolve8) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve7;
+            this[kClosedResolve] = resolve8;
           } else {
-            resolve7(null);
+            resolve8(null);
           }
         });
       }
       async [kDestroy](err2) {
-        return new Promise((resolve7) => {
+        return new Promise((resolve8) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i2 = 0; i2 < requests.length; i2++) {
             const request = requests[i2];
@@ -7903,7 +7903,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve7(null);
+            resolve8(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err2, callback);
@@ -7954,7 +7954,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve7, reject) => {
+        const socket = await new Promise((resolve8, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -7966,7 +7966,7 @@ var require_client = __commonJS({
             if (err2) {
               reject(err2);
             } else {
-              resolve7(socket2);
+              resolve8(socket2);
             }
           });
         });
@@ -8302,8 +8302,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve7) => {
-            this[kClosedResolve] = resolve7;
+          await new Promise((resolve8) => {
+            this[kClosedResolve] = resolve8;
           });
         }
       }
@@ -9572,7 +9572,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve7, reject) => {
+        return await new Promise((resolve8, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9585,7 +9585,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve7(null);
+              resolve8(null);
             }
           }).on("error", noop).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9604,7 +9604,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve7, reject) => {
+      return new Promise((resolve8, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9621,7 +9621,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve7,
+              resolve: resolve8,
               reject,
               length: 0,
               body: []
@@ -9691,18 +9691,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve7, stream, length } = consume2;
+      const { type, body, resolve: resolve8, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve7(chunksDecode(body, length));
+          resolve8(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve7(JSON.parse(chunksDecode(body, length)));
+          resolve8(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve7(chunksConcat(body, length).buffer);
+          resolve8(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve7(new Blob(body, { type: stream[kContentType] }));
+          resolve8(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve7(chunksConcat(body, length));
+          resolve8(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err2) {
@@ -9959,9 +9959,9 @@ var require_api_request = __commonJS({
     };
     function request(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve7, reject) => {
+        return new Promise((resolve8, reject) => {
           request.call(this, opts, (err2, data) => {
-            return err2 ? reject(err2) : resolve7(data);
+            return err2 ? reject(err2) : resolve8(data);
           });
         });
       }
@@ -10184,9 +10184,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve7, reject) => {
+        return new Promise((resolve8, reject) => {
           stream.call(this, opts, factory, (err2, data) => {
-            return err2 ? reject(err2) : resolve7(data);
+            return err2 ? reject(err2) : resolve8(data);
           });
         });
       }
@@ -10471,9 +10471,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve7, reject) => {
+        return new Promise((resolve8, reject) => {
           upgrade.call(this, opts, (err2, data) => {
-            return err2 ? reject(err2) : resolve7(data);
+            return err2 ? reject(err2) : resolve8(data);
           });
         });
       }
@@ -10565,9 +10565,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve7, reject) => {
+        return new Promise((resolve8, reject) => {
           connect.call(this, opts, (err2, data) => {
-            return err2 ? reject(err2) : resolve7(data);
+            return err2 ? reject(err2) : resolve8(data);
           });
         });
       }
@@ -14430,7 +14430,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve7, reject) => agent.dispatch(
+        return new Promise((resolve8, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -14506,7 +14506,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable2({ read: resume });
               const onError = this.onError.bind(this);
-              resolve7({
+              resolve8({
                 status,
                 statusText,
                 headersList,
@@ -14549,7 +14549,7 @@ var require_fetch = __commonJS({
               for (let i2 = 0; i2 < rawHeaders.length; i2 += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i2]), rawHeaders[i2 + 1].toString("latin1"), true);
               }
-              resolve7({
+              resolve8({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -17508,7 +17508,7 @@ var require_receiver = __commonJS({
             const buffer = this.consume(2);
             const fin = (buffer[0] & 128) !== 0;
             const opcode = buffer[0] & 15;
-            const masked = (buffer[1] & 128) === 128;
+            const masked2 = (buffer[1] & 128) === 128;
             const fragmented = !fin && opcode !== opcodes.CONTINUATION;
             const payloadLength = buffer[1] & 127;
             const rsv1 = buffer[0] & 64;
@@ -17518,7 +17518,7 @@ var require_receiver = __commonJS({
               failWebsocketConnection(this.ws, "Invalid opcode received");
               return callback();
             }
-            if (masked) {
+            if (masked2) {
               failWebsocketConnection(this.ws, "Frame cannot be masked");
               return callback();
             }
@@ -17566,7 +17566,7 @@ var require_receiver = __commonJS({
               this.#info.compressed = rsv1 !== 0;
             }
             this.#info.opcode = opcode;
-            this.#info.masked = masked;
+            this.#info.masked = masked2;
             this.#info.fin = fin;
             this.#info.fragmented = fragmented;
           } else if (this.#state === parserStates.PAYLOADLENGTH_16) {
@@ -18290,8 +18290,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve7) => {
-        setTimeout(resolve7, ms).unref();
+      return new Promise((resolve8) => {
+        setTimeout(resolve8, ms).unref();
       });
     }
     module.exports = {
@@ -20926,7 +20926,7 @@ var require_picomatch2 = __commonJS({
 });
 
 // src/action/sign.ts
-import { dirname as dirname6, join as join9, resolve as resolve6 } from "node:path";
+import { dirname as dirname7, join as join9, resolve as resolve7 } from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -21093,11 +21093,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve7) {
-      resolve7(value);
+    return value instanceof P ? value : new P(function(resolve8) {
+      resolve8(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve7, reject) {
+  return new (P || (P = Promise))(function(resolve8, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -21113,7 +21113,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -21392,11 +21392,11 @@ var arch = os3.arch();
 // node_modules/@actions/core/lib/core.js
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve7) {
-      resolve7(value);
+    return value instanceof P ? value : new P(function(resolve8) {
+      resolve8(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve7, reject) {
+  return new (P || (P = Promise))(function(resolve8, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -21412,7 +21412,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -21480,6 +21480,65 @@ function saveState(name2, value) {
     return issueFileCommand("STATE", prepareKeyValueMessage(name2, value));
   }
   issueCommand("save-state", { name: name2 }, toCommandValue(value));
+}
+
+// src/shared/escape.ts
+var UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+var NAMED = { "\n": "\\n", "\r": "\\r", "	": "\\t" };
+function hex(code21, width) {
+  return code21.toString(16).padStart(width, "0");
+}
+function escapeUnsafe(ch) {
+  const named2 = NAMED[ch];
+  if (named2) return named2;
+  const code21 = ch.charCodeAt(0);
+  return code21 <= 127 ? `\\x${hex(code21, 2)}` : `\\u${hex(code21, 4)}`;
+}
+var LEADING_COLON = /^(\s*):/;
+var LEGACY_PREFIX = /##\[/g;
+function neutralise(text) {
+  return text.replace(LEADING_COLON, "$1\\x3a").replace(LEGACY_PREFIX, "#\\x23[");
+}
+function printable(text) {
+  return neutralise(text.replace(UNSAFE, escapeUnsafe));
+}
+function displayPath(name2) {
+  if (typeof name2 !== "string") return neutralise(decodeBytesLossless(name2));
+  return neutralise(name2.replace(/\\/g, "\\\\").replace(UNSAFE, escapeUnsafe));
+}
+function decodeBytesLossless(bytes) {
+  let out = "";
+  let i2 = 0;
+  while (i2 < bytes.length) {
+    const length = validSequenceLength(bytes, i2);
+    if (length === 0) {
+      out += `\\x${hex(bytes[i2], 2)}`;
+      i2 += 1;
+      continue;
+    }
+    const ch = bytes.toString("utf8", i2, i2 + length);
+    out += ch === "\\" ? "\\\\" : ch.replace(UNSAFE, escapeUnsafe);
+    i2 += length;
+  }
+  return out;
+}
+function validSequenceLength(b, i2) {
+  const b0 = b[i2];
+  if (b0 < 128) return 1;
+  const cont = (k, lo = 128, hi = 191) => i2 + k < b.length && b[i2 + k] >= lo && b[i2 + k] <= hi;
+  if (b0 >= 194 && b0 <= 223) return cont(1) ? 2 : 0;
+  if (b0 === 224) return cont(1, 160) && cont(2) ? 3 : 0;
+  if (b0 >= 225 && b0 <= 236 || b0 === 238 || b0 === 239) return cont(1) && cont(2) ? 3 : 0;
+  if (b0 === 237) return cont(1, 128, 159) && cont(2) ? 3 : 0;
+  if (b0 === 240) return cont(1, 144) && cont(2) && cont(3) ? 4 : 0;
+  if (b0 >= 241 && b0 <= 243) return cont(1) && cont(2) && cont(3) ? 4 : 0;
+  if (b0 === 244) return cont(1, 128, 143) && cont(2) && cont(3) ? 4 : 0;
+  return 0;
+}
+function excerpt(value, max2 = 4) {
+  const chars = [...value];
+  const head = chars.slice(0, max2).join("");
+  return `"${printable(head)}${chars.length > max2 ? `…" (${chars.length} characters)` : '"'}`;
 }
 
 // src/shared/http.ts
@@ -21714,7 +21773,7 @@ function send(request, env5) {
     return Promise.reject(e);
   }
   const method = request.method ?? "GET";
-  return new Promise((resolve7, reject) => {
+  return new Promise((resolve8, reject) => {
     let settled = false;
     const live = [];
     const fail = (err2) => {
@@ -21762,7 +21821,7 @@ function send(request, env5) {
         settled = true;
         clearTimeout(timer);
         const data = Buffer.concat(chunks, size);
-        resolve7(
+        resolve8(
           request.binary ? { status: res.statusCode ?? 0, headers: res.headers, body: "", data } : { status: res.statusCode ?? 0, headers: res.headers, body: data.toString("utf8") }
         );
       });
@@ -21871,7 +21930,7 @@ function isInside(root, path) {
   const rel = relative(root, path);
   return rel === "" || !rel.startsWith(`..${sep}`) && rel !== ".." && !isAbsolute(rel);
 }
-function displayPath(path, workspace) {
+function displayPath2(path, workspace) {
   const rel = relative(workspace, path);
   return rel && !rel.startsWith("..") && !isAbsolute(rel) ? toPosix(rel) : path;
 }
@@ -21983,8 +22042,8 @@ var ArrayStream = class _ArrayStream extends Array {
   constructor() {
     super();
     Object.setPrototypeOf(this, _ArrayStream.prototype);
-    this[doneWritingPromise] = new Promise((resolve7, reject) => {
-      this[doneWritingResolve] = resolve7;
+    this[doneWritingPromise] = new Promise((resolve8, reject) => {
+      this[doneWritingResolve] = resolve8;
       this[doneWritingReject] = reject;
     });
     this[doneWritingPromise].catch(() => {
@@ -22363,8 +22422,8 @@ function transformWithCancel(customCancel) {
         }
         outputController.enqueue(chunk);
         if (!pulled) {
-          await new Promise((resolve7, reject) => {
-            backpressureChangePromiseResolve = resolve7;
+          await new Promise((resolve8, reject) => {
+            backpressureChangePromiseResolve = resolve8;
             backpressureChangePromiseReject = reject;
           });
           backpressureChangePromiseResolve = null;
@@ -22467,7 +22526,7 @@ function transformPair(input, fn) {
     const outgoing = transformWithCancel(async function(reason) {
       incomingTransformController.error(reason);
       await pipeDonePromise;
-      await new Promise((resolve7) => setTimeout(resolve7));
+      await new Promise((resolve8) => setTimeout(resolve8));
     });
     fn(incoming.readable, outgoing.writable);
     return outgoing.readable;
@@ -22639,12 +22698,12 @@ async function cancel(input, reason) {
   if (isStream(input)) {
     if (input.cancel) {
       const cancelled = await input.cancel(reason);
-      await new Promise((resolve7) => setTimeout(resolve7));
+      await new Promise((resolve8) => setTimeout(resolve8));
       return cancelled;
     }
     if (input.destroy) {
       input.destroy(reason);
-      await new Promise((resolve7) => setTimeout(resolve7));
+      await new Promise((resolve8) => setTimeout(resolve8));
       return reason;
     }
   }
@@ -23988,11 +24047,11 @@ var util = {
    *                          or rejected with the Error of the last resolved Promise (if all promises are rejected)
    */
   anyPromise: function(promises3) {
-    return new Promise((resolve7, reject) => {
+    return new Promise((resolve8, reject) => {
       let exception;
       void Promise.all(promises3.map(async (promise) => {
         try {
-          resolve7(await promise);
+          resolve8(await promise);
         } catch (e) {
           exception = e;
         }
@@ -24209,7 +24268,7 @@ function removeChecksum(text) {
   return body;
 }
 function unarmor(input) {
-  return new Promise((resolve7, reject) => {
+  return new Promise((resolve8, reject) => {
     try {
       const reSplit = /^-----[^-]+-----$/m;
       const reEmptyLine = /^[ \f\r\t\u00a0\u2000-\u200a\u202f\u205f\u3000]*$/;
@@ -24242,7 +24301,7 @@ function unarmor(input) {
                 verifyHeaders$1(lastHeaders);
                 headersDone = true;
                 if (textDone || type !== enums.armor.signed) {
-                  resolve7({ text, data, headers, type });
+                  resolve8({ text, data, headers, type });
                   break;
                 }
               }
@@ -25591,12 +25650,12 @@ async function generate$4(bits2, e) {
       publicKeyEncoding: { type: "pkcs1", format: "jwk" },
       privateKeyEncoding: { type: "pkcs1", format: "jwk" }
     };
-    const jwk = await new Promise((resolve7, reject) => {
+    const jwk = await new Promise((resolve8, reject) => {
       nodeCrypto$6.generateKeyPair("rsa", opts, (err2, _, jwkPrivateKey) => {
         if (err2) {
           reject(err2);
         } else {
-          resolve7(jwkPrivateKey);
+          resolve8(jwkPrivateKey);
         }
       });
     });
@@ -27257,13 +27316,13 @@ async function unwrap(algo, key, wrappedData) {
     throw err2;
   }
 }
-async function computeHKDF(hashAlgo, inputKey, salt, info2, outLen) {
+async function computeHKDF(hashAlgo, inputKey, salt, info3, outLen) {
   const webCrypto2 = util.getWebCrypto();
   const hash = enums.read(enums.webHash, hashAlgo);
   if (!hash)
     throw new Error("Hash algo not supported with HKDF");
   const importedKey = await webCrypto2.importKey("raw", inputKey, "HKDF", false, ["deriveBits"]);
-  const bits2 = await webCrypto2.deriveBits({ name: "HKDF", hash, salt, info: info2 }, importedKey, outLen * 8);
+  const bits2 = await webCrypto2.deriveBits({ name: "HKDF", hash, salt, info: info3 }, importedKey, outLen * 8);
   return new Uint8Array(bits2);
 }
 var HKDF_INFO = {
@@ -32330,11 +32389,11 @@ async function produceEncryptionKey(keyVersion, s2k, passphrase, cipherAlgo, aea
   if (!aeadMode || keyVersion === 5 || isLegacyAEAD) {
     return derivedKey;
   }
-  const info2 = util.concatUint8Array([
+  const info3 = util.concatUint8Array([
     serializedPacketTag,
     new Uint8Array([keyVersion, cipherAlgo, aeadMode])
   ]);
-  return computeHKDF(enums.hash.sha256, derivedKey, new Uint8Array(), info2, keySize);
+  return computeHKDF(enums.hash.sha256, derivedKey, new Uint8Array(), info3, keySize);
 }
 var UserIDPacket = class _UserIDPacket {
   static get tag() {
@@ -45687,23 +45746,23 @@ function decodeKeyInput(input) {
 }
 var EXPORT_HINT = "export it with `gpg --armor --export-secret-keys FINGERPRINT` (or --export-secret-subkeys)";
 function supportedAlgorithm(packet) {
-  const info2 = packet.getAlgorithmInfo();
-  switch (info2.algorithm) {
+  const info3 = packet.getAlgorithmInfo();
+  switch (info3.algorithm) {
     case "rsaEncryptSign":
     case "rsaSign":
-      return { algorithm: "rsa", label: `RSA ${info2.bits}`, bits: info2.bits };
+      return { algorithm: "rsa", label: `RSA ${info3.bits}`, bits: info3.bits };
     case "ecdsa":
-      if (info2.curve === "nistP256" || info2.curve === "nistP384" || info2.curve === "nistP521") {
-        return { algorithm: "ecdsa", label: `ECDSA ${info2.curve}`, curve: info2.curve };
+      if (info3.curve === "nistP256" || info3.curve === "nistP384" || info3.curve === "nistP521") {
+        return { algorithm: "ecdsa", label: `ECDSA ${info3.curve}`, curve: info3.curve };
       }
       break;
     case "eddsaLegacy":
-      if (info2.curve === "ed25519Legacy") return { algorithm: "eddsaLegacy", label: "EdDSA ed25519", curve: "ed25519" };
+      if (info3.curve === "ed25519Legacy") return { algorithm: "eddsaLegacy", label: "EdDSA ed25519", curve: "ed25519" };
       break;
   }
   throw new KeyError(
     "UNSUPPORTED_ALGORITHM",
-    `the signing key uses ${info2.algorithm}${info2.curve ? ` (${info2.curve})` : ""}, which jit-gpg cannot sign with; use an RSA (2048-4096), Ed25519, or ECDSA NIST P-256/P-384/P-521 signing key`
+    `the signing key uses ${info3.algorithm}${info3.curve ? ` (${info3.curve})` : ""}, which jit-gpg cannot sign with; use an RSA (2048-4096), Ed25519, or ECDSA NIST P-256/P-384/P-521 signing key`
   );
 }
 function fmtDate(d) {
@@ -46107,6 +46166,32 @@ import { spawn } from "node:child_process";
 import { existsSync as existsSync2, readdirSync, readFileSync } from "node:fs";
 import { chmod as chmod2, mkdtemp, readdir as readdir2, rm as rm2, stat as stat3, writeFile as writeFile3 } from "node:fs/promises";
 import { basename as basename2, join as join2 } from "node:path";
+
+// src/sign/child-env.ts
+var REMOVED_FROM_CHILD_ENV = [
+  "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+  "ACTIONS_ID_TOKEN_REQUEST_URL",
+  "ACTIONS_RUNTIME_TOKEN",
+  "ACTIONS_RUNTIME_URL",
+  "ACTIONS_RESULTS_URL",
+  "ACTIONS_CACHE_URL",
+  "ACTIONS_CACHE_SERVICE_V2",
+  "GITHUB_STATE",
+  "GITHUB_OUTPUT",
+  "GITHUB_ENV",
+  "GITHUB_PATH",
+  "GITHUB_STEP_SUMMARY"
+];
+function childEnv(env5) {
+  const drop = new Set(REMOVED_FROM_CHILD_ENV);
+  const out = {};
+  for (const [name2, value] of Object.entries(env5)) {
+    if (!drop.has(name2.toUpperCase())) out[name2] = value;
+  }
+  return out;
+}
+
+// src/sign/keyring.ts
 var KEYRING_PREFIX = "jit-gpg-keyring-";
 var MIN_TTL_SECONDS = 5;
 var MAX_TTL_SECONDS = 3600;
@@ -46205,7 +46290,7 @@ function gitSigningEnv(fingerprint2, base = {}, gpgProgram = "gpg") {
   return out;
 }
 function runTool(file, args, options) {
-  return new Promise((resolve7, reject) => {
+  return new Promise((resolve8, reject) => {
     const child = spawn(file, args, { env: options.env, stdio: ["pipe", "pipe", "pipe"] });
     const out = [];
     const err2 = [];
@@ -46218,7 +46303,7 @@ function runTool(file, args, options) {
     });
     child.on("close", (code21, signal) => {
       clearTimeout(timer);
-      resolve7({
+      resolve8({
         code: code21,
         signal,
         stdout: Buffer.concat(out).toString("utf8"),
@@ -46410,8 +46495,8 @@ var EphemeralKeyring = class _EphemeralKeyring {
   #env;
   #log;
   #destroyed = false;
-  constructor(info2, deadline, env5, log) {
-    this.info = info2;
+  constructor(info3, deadline, env5, log) {
+    this.info = info3;
     this.deadline = deadline;
     this.#env = env5;
     this.#log = log;
@@ -46423,11 +46508,11 @@ var EphemeralKeyring = class _EphemeralKeyring {
     await chmod2(dir, 448);
     await writeFile3(join2(dir, "gpg-agent.conf"), agentConfig(options.ttlSeconds), { mode: 384 });
     await writeFile3(join2(dir, "gpg.conf"), gpgConfig(), { mode: 384 });
-    const info2 = { dir };
+    const info3 = { dir };
     const socketDir = await agentSocketDir(dir);
-    if (socketDir) info2.socketDir = socketDir;
+    if (socketDir) info3.socketDir = socketDir;
     return new _EphemeralKeyring(
-      info2,
+      info3,
       Date.now() + options.ttlSeconds * 1e3,
       options.env ?? process.env,
       options.log ?? (() => {
@@ -46492,10 +46577,13 @@ var EphemeralKeyring = class _EphemeralKeyring {
     );
     return selected;
   }
-  /** Environment for the command: GNUPGHOME and git's signing key, nothing else changed. */
+  /**
+   * Environment for the command: GNUPGHOME and git's signing key, without the runner's token and step-file
+   * variables (child-env.ts); nothing else changed.
+   */
   commandEnv(extra = {}) {
     if (!this.#fingerprint) throw new KeyringError("setup", "no key imported yet");
-    const env5 = { ...this.#env, ...extra, GNUPGHOME: this.info.dir };
+    const env5 = { ...childEnv({ ...this.#env, ...extra }), GNUPGHOME: this.info.dir };
     delete env5.GPG_AGENT_INFO;
     Object.assign(env5, gitSigningEnv(this.#fingerprint, env5));
     return env5;
@@ -46539,7 +46627,7 @@ var EphemeralKeyring = class _EphemeralKeyring {
       signalGroup("SIGTERM");
       killTimer = setTimeout(() => signalGroup("SIGKILL"), KILL_GRACE_MS);
     }, remaining);
-    return new Promise((resolve7, reject) => {
+    return new Promise((resolve8, reject) => {
       child.on("error", (e) => {
         clearTimeout(ttlTimer);
         if (killTimer) clearTimeout(killTimer);
@@ -46558,18 +46646,23 @@ var EphemeralKeyring = class _EphemeralKeyring {
         const result = { exitCode: code21, signal, timedOut, durationMs: Date.now() - started };
         if (child.stdout) result.stdout = Buffer.concat(out).toString("utf8");
         if (child.stderr) result.stderr = Buffer.concat(err2).toString("utf8");
-        resolve7(result);
+        resolve8(result);
       });
     });
   }
-  /** Kills the agent and removes the home. Idempotent. */
-  async destroy() {
+  #teardown;
+  /**
+   * Kills the agent and removes the home. Runs once: every caller (the normal end, a signal handler) gets the same
+   * result, so nothing is torn down twice.
+   */
+  destroy() {
     this.#destroyed = true;
-    return cleanupKeyring(this.info.dir, {
+    this.#teardown ??= cleanupKeyring(this.info.dir, {
       ...this.info.socketDir ? { socketDir: this.info.socketDir } : {},
       ...this.info.agentPid !== void 0 ? { agentPid: this.info.agentPid } : {},
       ...this.info.commandPid !== void 0 ? { commandPid: this.info.commandPid } : {}
     });
+    return this.#teardown;
   }
 };
 function lastLines(text, n = 3) {
@@ -46578,6 +46671,7 @@ function lastLines(text, n = 3) {
 }
 async function withEphemeralKeyring(options, fn) {
   const keyring = await EphemeralKeyring.create(options);
+  options.onCreated?.(keyring);
   let cleanup2;
   try {
     await options.onPrepared?.({ ...keyring.info });
@@ -46596,7 +46690,7 @@ import { dirname as dirname2, isAbsolute as isAbsolute2, relative as relative2, 
 
 // src/sign/signer.ts
 import { createHash as createHash3 } from "node:crypto";
-import { chmod as chmod3, readFile as readFile2, rename as rename2, rm as rm3, writeFile as writeFile4 } from "node:fs/promises";
+import { chmod as chmod3, readFile, rename as rename2, rm as rm3, writeFile as writeFile4 } from "node:fs/promises";
 
 // src/sign/stream.ts
 import { open as open2 } from "node:fs/promises";
@@ -46626,7 +46720,86 @@ async function hashFileInto(path, hashes) {
 
 // src/sign/verify.ts
 import { createHash as createHash2 } from "node:crypto";
-import { access as access2, readFile } from "node:fs/promises";
+import { access as access2 } from "node:fs/promises";
+
+// src/shared/read-file.ts
+import { closeSync, constants as constants3, fstatSync, openSync, readSync } from "node:fs";
+var FileReadError = class extends Error {
+  name = "FileReadError";
+  code;
+  constructor(message, code21) {
+    super(message);
+    this.code = code21;
+  }
+};
+var OPEN_FLAGS = constants3.O_RDONLY | constants3.O_NONBLOCK | constants3.O_NOCTTY;
+function kind(st) {
+  if (st.isDirectory()) return "a directory";
+  if (st.isFIFO()) return "a FIFO (named pipe)";
+  if (st.isSocket()) return "a socket";
+  if (st.isCharacterDevice()) return "a character device";
+  if (st.isBlockDevice()) return "a block device";
+  return "not a regular file";
+}
+function openError(e, label) {
+  const why = {
+    ENOENT: "not found",
+    EACCES: "permission denied",
+    EPERM: "permission denied",
+    ELOOP: "too many levels of symbolic links",
+    ENOTDIR: "a path component is not a directory",
+    ENAMETOOLONG: "name too long"
+  };
+  return new FileReadError(`${label}: ${why[e.code ?? ""] ?? `cannot open (${e.code ?? "error"})`}`, e.code ?? "EIO");
+}
+function readRegularFile(path, limits) {
+  const label = `${limits.what} ${displayPath(path)}`;
+  let fd2;
+  try {
+    fd2 = openSync(path, OPEN_FLAGS);
+  } catch (e) {
+    throw openError(e, label);
+  }
+  try {
+    const st = fstatSync(fd2);
+    if (!st.isFile()) throw new FileReadError(`${label} is ${kind(st)}, not a regular file`, "ENOTREG");
+    if (st.size > limits.maxBytes) throw tooLarge(label, limits.maxBytes);
+    let buf = Buffer.allocUnsafe(Math.min(st.size, limits.maxBytes) + 1);
+    let length = 0;
+    for (; ; ) {
+      if (length === buf.length) {
+        const grown = Buffer.allocUnsafe(Math.min(buf.length * 2, limits.maxBytes + 1));
+        buf.copy(grown, 0, 0, length);
+        buf = grown;
+      }
+      const n = readSync(fd2, buf, length, buf.length - length, null);
+      if (n === 0) break;
+      length += n;
+      if (length > limits.maxBytes) throw tooLarge(label, limits.maxBytes);
+    }
+    return buf.subarray(0, length);
+  } catch (e) {
+    if (e instanceof FileReadError) throw e;
+    const err2 = e;
+    throw new FileReadError(`${label}: cannot read (${err2.code ?? "error"})`, err2.code ?? "EIO");
+  } finally {
+    closeSync(fd2);
+  }
+}
+function tooLarge(label, maxBytes) {
+  return new FileReadError(`${label} is larger than the ${formatBytes(maxBytes)} limit`, "EFBIG");
+}
+function formatBytes(n) {
+  if (n >= 1024 * 1024 && n % (1024 * 1024) === 0) return `${n / (1024 * 1024)} MiB`;
+  if (n >= 1024 && n % 1024 === 0) return `${n / 1024} KiB`;
+  return `${n} bytes`;
+}
+function readRegularTextFile(path, limits) {
+  const text = readRegularFile(path, limits).toString("utf8");
+  return text.charCodeAt(0) === 65279 ? text.slice(1) : text;
+}
+
+// src/sign/verify.ts
 var VERIFY_HASHES = {
   8: "sha256",
   9: "sha384",
@@ -46635,6 +46808,7 @@ var VERIFY_HASHES = {
   12: "sha3-256",
   14: "sha3-512"
 };
+var MAX_SIGNATURE_BYTES = 1024 * 1024;
 async function readPublicKeys(input) {
   if (Array.isArray(input)) return [...input];
   const data = input;
@@ -46686,9 +46860,9 @@ async function verifyFile(options) {
   }
   let sigBytes;
   try {
-    sigBytes = options.signature instanceof Uint8Array ? options.signature : await readFile(sigPath);
+    sigBytes = options.signature instanceof Uint8Array ? options.signature : readRegularFile(sigPath, { what: "the signature", maxBytes: MAX_SIGNATURE_BYTES });
   } catch (e) {
-    return fail(`cannot read the signature ${sigPath}: ${e.code ?? e.message}`);
+    return fail(e instanceof FileReadError ? e.message : `cannot read the signature: ${e.message}`);
   }
   let signature;
   try {
@@ -46891,7 +47065,7 @@ async function signFiles(options) {
     if (options.selfCheck ?? true) {
       publicKey ??= await readKey({ armoredKey: options.key.publicKeyArmored });
       try {
-        await verifyDigestSignature(publicKey, await readFile2(signature), signed.digest);
+        await verifyDigestSignature(publicKey, await readFile(signature), signed.digest);
       } catch (e) {
         await rm3(signature, { force: true });
         throw new Error(`self-check of the signature for ${path} failed: ${e.message}`);
@@ -47034,13 +47208,34 @@ async function runSignJob(options, hooks) {
   });
   const saveState2 = hooks.saveState ?? (() => {
   });
-  const show = (p) => displayPath(p, workspace);
+  const show = (p) => displayPath(displayPath2(p, workspace));
   const audit = newAudit(options.ttl);
   const result = { audit, claims: {}, signed: [], verification: [] };
   let session;
   let material;
   let key;
   let liveKeyring;
+  let ring;
+  let ringTeardown;
+  const teardownRing = () => {
+    ringTeardown ??= (async () => {
+      const info3 = liveKeyring;
+      let r;
+      try {
+        if (ring) r = await ring.destroy();
+        else if (info3) r = await cleanupKeyring(info3.dir, info3);
+      } catch (e) {
+        log(`warning: could not remove the keyring: ${e.message}`);
+      }
+      for (const a of r?.actions ?? []) log(`Teardown: ${a}`);
+      const dir = r?.dir ?? info3?.dir;
+      if (dir && !existsSync3(dir)) {
+        liveKeyring = void 0;
+        saveState2(STATE_KEYRING, "");
+      }
+    })();
+    return ringTeardown;
+  };
   let fetchedAt;
   let destroyedAt;
   const destroyKey = () => {
@@ -47055,19 +47250,7 @@ async function runSignJob(options, hooks) {
   const cleanup2 = () => {
     cleaning ??= (async () => {
       destroyKey();
-      const ring = liveKeyring;
-      if (ring) {
-        try {
-          const r = await cleanupKeyring(ring.dir, ring);
-          for (const a of r.actions) log(`Teardown: ${a}`);
-        } catch (e) {
-          log(`warning: could not remove the keyring: ${e.message}`);
-        }
-        if (!existsSync3(ring.dir)) {
-          liveKeyring = void 0;
-          saveState2(STATE_KEYRING, "");
-        }
-      }
+      if (ring || liveKeyring) await teardownRing();
       if (session && !session.released()) await session.release();
     })();
     return cleaning;
@@ -47101,7 +47284,7 @@ async function runSignJob(options, hooks) {
           return fetched;
         });
         fetchedAt = /* @__PURE__ */ new Date();
-        log(`Key fetched at ${fetchedAt.toISOString()} from ${m.source}`);
+        log(`Key fetched at ${fetchedAt.toISOString()} from ${printable(m.source)}`);
         material = { armoredKey: m.armoredKey, ...m.passphrase !== void 0 ? { passphrase: m.passphrase } : {} };
         m.armoredKey = "";
         delete m.passphrase;
@@ -47112,7 +47295,7 @@ async function runSignJob(options, hooks) {
           return s;
         });
         fetchedAt = /* @__PURE__ */ new Date();
-        log(`Connected at ${fetchedAt.toISOString()} to ${remote.source}`);
+        log(`Connected at ${fetchedAt.toISOString()} to ${printable(remote.source)}`);
       }
     }
     if (options.passphrase !== void 0 && material) material.passphrase = options.passphrase;
@@ -47133,7 +47316,7 @@ async function runSignJob(options, hooks) {
         });
       }
       log(
-        `Signing with ${k.isSubkey ? "subkey" : "key"} ${k.fingerprint} (${k.algorithmLabel}) of ${k.userIds.join(", ") || k.primaryFingerprint}`
+        `Signing with ${k.isSubkey ? "subkey" : "key"} ${k.fingerprint} (${k.algorithmLabel}) of ${printable(k.userIds.join(", ")) || k.primaryFingerprint}`
       );
       return k;
     });
@@ -47161,7 +47344,7 @@ async function runSignJob(options, hooks) {
     const fanIn = Boolean(options.checksumsPath && hooks.mergeChecksums);
     if (files.length || fanIn) {
       await group2(`Sign ${files.length} file(s)${fanIn ? " and the merged manifest" : ""}`, async () => {
-        for (const [n, v] of Object.entries(options.notations)) log(`Notation ${n}=${v}`);
+        for (const [n, v] of Object.entries(options.notations)) log(`Notation ${printable(n)}=${printable(v)}`);
         for (const f of files) confine(`${f}.asc`, `signature of ${show(f)}`);
         const common = {
           key: signingKey,
@@ -47199,7 +47382,9 @@ async function runSignJob(options, hooks) {
           fingerprint: signingKey.fingerprint
         });
         for (const r of result.verification) {
-          log(`${r.valid ? "Good" : "BAD"} signature: ${show(r.signature)}${r.error ? ` (${r.error})` : ""}`);
+          log(
+            `${r.valid ? "Good" : "BAD"} signature: ${show(r.signature)}${r.error ? ` (${printable(r.error)})` : ""}`
+          );
         }
         const bad = result.verification.filter((r) => !r.valid);
         if (bad.length) {
@@ -47224,11 +47409,11 @@ async function runSignJob(options, hooks) {
             `the key's ttl (${options.ttl} s) ran out before the run command could start: raise ttl`
           );
         }
-        const track = (info2) => {
-          liveKeyring = info2;
-          saveState2(STATE_KEYRING, JSON.stringify(info2));
+        const track = (info3) => {
+          liveKeyring = info3;
+          saveState2(STATE_KEYRING, JSON.stringify(info3));
         };
-        const { result: commandResult, cleanup: teardown } = await withEphemeralKeyring(
+        const { result: commandResult } = await withEphemeralKeyring(
           {
             tempRoot: run2.tempRoot,
             armoredKey: held.armoredKey,
@@ -47237,6 +47422,9 @@ async function runSignJob(options, hooks) {
             fingerprint: signingKey.fingerprint,
             env: run2.env,
             log,
+            onCreated: (k) => {
+              ring = k;
+            },
             onPrepared: track,
             onImported: track
           },
@@ -47244,15 +47432,11 @@ async function runSignJob(options, hooks) {
             log(
               `GNUPGHOME=${keyring.info.dir}; git signs with ${keyring.fingerprint} (GIT_CONFIG_* for this command only)`
             );
-            log(`Running: ${run2.command}`);
+            log(`Running: ${printable(run2.command)}`);
             return keyring.runCommand(run2.command, { cwd: run2.cwd, onStart: track });
           }
         );
-        for (const a of teardown.actions) log(`Teardown: ${a}`);
-        if (teardown.removed || !existsSync3(teardown.dir)) {
-          liveKeyring = void 0;
-          saveState2(STATE_KEYRING, "");
-        }
+        await teardownRing();
         return commandResult;
       });
       audit.run = {
@@ -47300,7 +47484,7 @@ async function runSignJob(options, hooks) {
 }
 
 // src/shared/retry.ts
-var defaultSleep = (ms) => new Promise((resolve7) => setTimeout(resolve7, ms));
+var defaultSleep = (ms) => new Promise((resolve8) => setTimeout(resolve8, ms));
 function backoffDelay(attempt, baseMs, maxMs, random = Math.random) {
   const step = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(step / 2 + random() * (step / 2));
@@ -47481,9 +47665,9 @@ async function requestIdToken(options = {}) {
       ...options.retry,
       label: "OIDC token request",
       isRetryable: (e) => e instanceof HttpError && e.retryable || Boolean(e?.transient),
-      onRetry: (info2) => {
-        options.log?.(info2.message);
-        options.retry?.onRetry?.(info2);
+      onRetry: (info3) => {
+        options.log?.(info3.message);
+        options.retry?.onRetry?.(info3);
       }
     }
   ).catch((e) => {
@@ -47525,9 +47709,6 @@ function ciNotations(env5) {
   put("run-attempt", env5.GITHUB_RUN_ATTEMPT);
   return out;
 }
-
-// src/sign/providers/vault.ts
-import { readFileSync as readFileSync2 } from "node:fs";
 
 // src/sign/service-url.ts
 var ServiceUrlError = class extends Error {
@@ -47574,6 +47755,7 @@ var ProviderError = class extends Error {
 
 // src/sign/providers/vault.ts
 var PROVIDER = "vault";
+var MAX_CA_BYTES = 1024 * 1024;
 function sessionToState(session) {
   const out = { url: session.url, token: session.token };
   if (session.namespace) out.namespace = session.namespace;
@@ -47659,16 +47841,18 @@ function loadCa(options) {
   if (!options.caCertPath) return void 0;
   let pem2;
   try {
-    pem2 = readFileSync2(options.caCertPath, "utf8");
+    pem2 = readRegularTextFile(options.caCertPath, {
+      what: "vault-ca-cert: the CA certificate",
+      maxBytes: MAX_CA_BYTES
+    });
   } catch (e) {
-    const code21 = e.code ?? "error";
-    throw new ProviderError(PROVIDER, "config", `vault-ca-cert: cannot read ${options.caCertPath} (${code21})`);
+    throw new ProviderError(PROVIDER, "config", e.message);
   }
   if (!pem2.includes("-----BEGIN CERTIFICATE-----")) {
     throw new ProviderError(
       PROVIDER,
       "config",
-      `vault-ca-cert: ${options.caCertPath} holds no PEM certificate (expected -----BEGIN CERTIFICATE-----)`
+      `vault-ca-cert: ${displayPath(options.caCertPath)} holds no PEM certificate (expected -----BEGIN CERTIFICATE-----)`
     );
   }
   return pem2;
@@ -47717,9 +47901,9 @@ async function vaultCall(conn, call) {
         ...conn.retry,
         label: call.label,
         isRetryable: (e) => e instanceof TransientStatus || e instanceof HttpError && e.retryable,
-        onRetry: (info2) => {
-          conn.log?.(info2.message);
-          conn.retry?.onRetry?.(info2);
+        onRetry: (info3) => {
+          conn.log?.(info3.message);
+          conn.retry?.onRetry?.(info3);
         }
       }
     );
@@ -48155,72 +48339,13 @@ function inputs(action, source = fromCore) {
 }
 
 // src/action/pre-sign.ts
-import { dirname as dirname5, join as join8 } from "node:path";
+import { dirname as dirname6, join as join8 } from "node:path";
 
 // src/scan/artifacts.ts
 import { createHash as createHash8 } from "node:crypto";
-import { readFileSync as readFileSync5 } from "node:fs";
+import { readFileSync as readFileSync4 } from "node:fs";
 import { stat as stat4 } from "node:fs/promises";
 import { isAbsolute as isAbsolute6, relative as relative6, sep as sep4 } from "node:path";
-
-// src/shared/escape.ts
-var UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-var NAMED = { "\n": "\\n", "\r": "\\r", "	": "\\t" };
-function hex(code21, width) {
-  return code21.toString(16).padStart(width, "0");
-}
-function escapeUnsafe(ch) {
-  const named2 = NAMED[ch];
-  if (named2) return named2;
-  const code21 = ch.charCodeAt(0);
-  return code21 <= 127 ? `\\x${hex(code21, 2)}` : `\\u${hex(code21, 4)}`;
-}
-var LEADING_COLON = /^(\s*):/;
-var LEGACY_PREFIX = /##\[/g;
-function neutralise(text) {
-  return text.replace(LEADING_COLON, "$1\\x3a").replace(LEGACY_PREFIX, "#\\x23[");
-}
-function printable(text) {
-  return neutralise(text.replace(UNSAFE, escapeUnsafe));
-}
-function displayPath2(name2) {
-  if (typeof name2 !== "string") return neutralise(decodeBytesLossless(name2));
-  return neutralise(name2.replace(/\\/g, "\\\\").replace(UNSAFE, escapeUnsafe));
-}
-function decodeBytesLossless(bytes) {
-  let out = "";
-  let i2 = 0;
-  while (i2 < bytes.length) {
-    const length = validSequenceLength(bytes, i2);
-    if (length === 0) {
-      out += `\\x${hex(bytes[i2], 2)}`;
-      i2 += 1;
-      continue;
-    }
-    const ch = bytes.toString("utf8", i2, i2 + length);
-    out += ch === "\\" ? "\\\\" : ch.replace(UNSAFE, escapeUnsafe);
-    i2 += length;
-  }
-  return out;
-}
-function validSequenceLength(b, i2) {
-  const b0 = b[i2];
-  if (b0 < 128) return 1;
-  const cont = (k, lo = 128, hi = 191) => i2 + k < b.length && b[i2 + k] >= lo && b[i2 + k] <= hi;
-  if (b0 >= 194 && b0 <= 223) return cont(1) ? 2 : 0;
-  if (b0 === 224) return cont(1, 160) && cont(2) ? 3 : 0;
-  if (b0 >= 225 && b0 <= 236 || b0 === 238 || b0 === 239) return cont(1) && cont(2) ? 3 : 0;
-  if (b0 === 237) return cont(1, 128, 159) && cont(2) ? 3 : 0;
-  if (b0 === 240) return cont(1, 144) && cont(2) && cont(3) ? 4 : 0;
-  if (b0 >= 241 && b0 <= 243) return cont(1) && cont(2) && cont(3) ? 4 : 0;
-  if (b0 === 244) return cont(1, 128, 143) && cont(2) && cont(3) ? 4 : 0;
-  return 0;
-}
-function excerpt(value, max2 = 4) {
-  const chars = [...value];
-  const head = chars.slice(0, max2).join("");
-  return `"${printable(head)}${chars.length > max2 ? `…" (${chars.length} characters)` : '"'}`;
-}
 
 // src/shared/version.ts
 var VERSION2 = "0.1.0";
@@ -48259,433 +48384,17 @@ function sha2562(s) {
 
 // src/scan/job.ts
 import { statSync } from "node:fs";
-import { isAbsolute as isAbsolute5, relative as relative5, resolve as resolve4, sep as sep3 } from "node:path";
-
-// src/shared/read-file.ts
-import { closeSync, constants as constants3, fstatSync, openSync, readSync } from "node:fs";
-var FileReadError = class extends Error {
-  name = "FileReadError";
-  code;
-  constructor(message, code21) {
-    super(message);
-    this.code = code21;
-  }
-};
-var OPEN_FLAGS = constants3.O_RDONLY | constants3.O_NONBLOCK | constants3.O_NOCTTY;
-function kind(st) {
-  if (st.isDirectory()) return "a directory";
-  if (st.isFIFO()) return "a FIFO (named pipe)";
-  if (st.isSocket()) return "a socket";
-  if (st.isCharacterDevice()) return "a character device";
-  if (st.isBlockDevice()) return "a block device";
-  return "not a regular file";
-}
-function openError(e, label) {
-  const why = {
-    ENOENT: "not found",
-    EACCES: "permission denied",
-    EPERM: "permission denied",
-    ELOOP: "too many levels of symbolic links",
-    ENOTDIR: "a path component is not a directory",
-    ENAMETOOLONG: "name too long"
-  };
-  return new FileReadError(`${label}: ${why[e.code ?? ""] ?? `cannot open (${e.code ?? "error"})`}`, e.code ?? "EIO");
-}
-function readRegularFile(path, limits) {
-  const label = `${limits.what} ${displayPath2(path)}`;
-  let fd2;
-  try {
-    fd2 = openSync(path, OPEN_FLAGS);
-  } catch (e) {
-    throw openError(e, label);
-  }
-  try {
-    const st = fstatSync(fd2);
-    if (!st.isFile()) throw new FileReadError(`${label} is ${kind(st)}, not a regular file`, "ENOTREG");
-    if (st.size > limits.maxBytes) throw tooLarge(label, limits.maxBytes);
-    let buf = Buffer.allocUnsafe(Math.min(st.size, limits.maxBytes) + 1);
-    let length = 0;
-    for (; ; ) {
-      if (length === buf.length) {
-        const grown = Buffer.allocUnsafe(Math.min(buf.length * 2, limits.maxBytes + 1));
-        buf.copy(grown, 0, 0, length);
-        buf = grown;
-      }
-      const n = readSync(fd2, buf, length, buf.length - length, null);
-      if (n === 0) break;
-      length += n;
-      if (length > limits.maxBytes) throw tooLarge(label, limits.maxBytes);
-    }
-    return buf.subarray(0, length);
-  } catch (e) {
-    if (e instanceof FileReadError) throw e;
-    const err2 = e;
-    throw new FileReadError(`${label}: cannot read (${err2.code ?? "error"})`, err2.code ?? "EIO");
-  } finally {
-    closeSync(fd2);
-  }
-}
-function tooLarge(label, maxBytes) {
-  return new FileReadError(`${label} is larger than the ${formatBytes(maxBytes)} limit`, "EFBIG");
-}
-function formatBytes(n) {
-  if (n >= 1024 * 1024 && n % (1024 * 1024) === 0) return `${n / (1024 * 1024)} MiB`;
-  if (n >= 1024 && n % 1024 === 0) return `${n / 1024} KiB`;
-  return `${n} bytes`;
-}
+import { isAbsolute as isAbsolute5, relative as relative5, resolve as resolve5, sep as sep3 } from "node:path";
 
 // src/scan/config-source.ts
 import { existsSync as existsSync6, lstatSync } from "node:fs";
-import { basename as basename3, dirname as dirname4, isAbsolute as isAbsolute3, relative as relative3 } from "node:path";
+import { basename as basename3, dirname as dirname5, isAbsolute as isAbsolute3, relative as relative3 } from "node:path";
 
 // src/scan/sources/git.ts
 import { execFile, spawn as spawn3 } from "node:child_process";
 
-// src/scan/index.ts
-var import_picomatch = __toESM(require_picomatch2(), 1);
-
-// src/scan/archive.ts
-import { readFile as readFile3 } from "node:fs/promises";
-import { gunzipSync, inflateRawSync, constants as zlibConstants } from "node:zlib";
-var DEFAULT_ARCHIVE_LIMITS = {
-  maxDepth: 3,
-  maxEntries: 1e4,
-  maxTotal: 128 * 1024 * 1024,
-  maxEntrySize: 10 * 1024 * 1024,
-  maxRatio: 200
-};
-function archiveKind(data) {
-  if (data.length >= 4 && data[0] === 80 && data[1] === 75 && (data[2] === 3 || data[2] === 5) && (data[3] === 4 || data[3] === 6)) {
-    return "zip";
-  }
-  if (data.length >= 18 && data[0] === 31 && data[1] === 139 && data[2] === 8) return "gzip";
-  if (data.length >= 512 && data.subarray(257, 262).toString("latin1") === "ustar") return "tar";
-  return void 0;
-}
-var ARCHIVE_NAME = /\.(zip|jar|war|ear|aar|whl|egg|nupkg|apk|ipa|vsix|xpi|crx|tar|tgz|gz|tbz|gem)$/i;
-function* archiveEntries(data, path, options = {}) {
-  const limits = { ...DEFAULT_ARCHIVE_LIMITS, ...options.limits };
-  const warn = options.onWarning ?? (() => {
-  });
-  const budget = { entries: 0, bytes: 0, warned: /* @__PURE__ */ new Set() };
-  yield* expand(data, path, 1, limits, budget, warn);
-}
-function* archiveItems(item, data, options = {}) {
-  for (const entry of archiveEntries(data, item.path, options)) {
-    const out = { path: entry.path, source: { kind: "bytes", data: entry.data } };
-    if (item.commit !== void 0) out.commit = item.commit;
-    if (item.author !== void 0) out.author = item.author;
-    if (item.date !== void 0) out.date = item.date;
-    yield out;
-  }
-}
-function* expand(data, path, depth, limits, budget, warn) {
-  const kind2 = archiveKind(data);
-  if (!kind2) return;
-  let inner;
-  try {
-    if (kind2 === "zip") inner = zipEntries(data, path, limits, budget, warn);
-    else if (kind2 === "tar") inner = tarEntries(data, path, budget, limits, warn);
-    else inner = gzipEntries(data, path, limits, budget, warn);
-    for (const entry of inner) {
-      if (archiveKind(entry.data)) {
-        if (depth >= limits.maxDepth) {
-          warn(`${entry.path}: archive nested deeper than ${limits.maxDepth} levels, not opened (limit: depth)`);
-          continue;
-        }
-        yield* expand(entry.data, entry.path, depth + 1, limits, budget, warn);
-        continue;
-      }
-      yield entry;
-    }
-  } catch (err2) {
-    if (err2 instanceof LimitReached) {
-      if (!budget.warned.has(err2.message)) warn(err2.message);
-      budget.warned.add(err2.message);
-      if (depth > 1) throw err2;
-      return;
-    }
-    warn(`${path}: cannot read the ${kind2} archive (${err2.message}); its contents were not scanned`);
-  }
-}
-var LimitReached = class extends Error {
-};
-function takeEntry(path, size, limits, budget, outer) {
-  budget.entries++;
-  if (budget.entries > limits.maxEntries) {
-    throw new LimitReached(
-      `${outer}: more than ${limits.maxEntries} entries; the rest were not scanned (limit: entries)`
-    );
-  }
-  if (budget.bytes + size > limits.maxTotal) {
-    throw new LimitReached(
-      `${outer}: expands to more than ${mib(limits.maxTotal)} (at ${path}); the rest was not scanned (limit: total size, zip bomb?)`
-    );
-  }
-  budget.bytes += size;
-}
-function mib(n) {
-  return `${Math.round(n / 1048576 * 10) / 10} MiB`;
-}
-function outputCap(compressed, limits, budget) {
-  const byRatio = Math.max(1024 * 1024, compressed * limits.maxRatio);
-  const cap = Math.min(limits.maxEntrySize, limits.maxTotal - budget.bytes, byRatio);
-  return { cap: Math.max(0, cap), byRatio: byRatio < limits.maxEntrySize && byRatio <= limits.maxTotal - budget.bytes };
-}
-function sized(expected, cap) {
-  const maxOutputLength = cap + 1 > 2147483647 ? 2147483647 : Math.max(1, cap);
-  if (expected === void 0 || expected < 64 * 1024 || expected > cap) return { maxOutputLength };
-  return { maxOutputLength, chunkSize: expected };
-}
-function inflateCapped(comp, fn, where, outer, limits, budget, warn, expected) {
-  const { cap, byRatio } = outputCap(comp.length, limits, budget);
-  try {
-    return fn(comp, sized(expected, cap));
-  } catch (err2) {
-    if (err2.code === "ERR_BUFFER_TOO_LARGE" || err2 instanceof RangeError) {
-      if (budget.bytes + cap >= limits.maxTotal) {
-        throw new LimitReached(
-          `${outer}: expands to more than ${mib(limits.maxTotal)} (at ${where}); the rest was not scanned (limit: total size, zip bomb?)`
-        );
-      }
-      if (byRatio) {
-        warn(
-          `${where}: expands more than ${limits.maxRatio}:1 (${mib(comp.length)} compressed), not scanned (limit: ratio, zip bomb?)`
-        );
-      } else {
-        warn(`${where}: larger than ${mib(limits.maxEntrySize)} expanded, not scanned (limit: entry size)`);
-      }
-      return void 0;
-    }
-    warn(`${where}: cannot inflate (${err2.message}), not scanned`);
-    return void 0;
-  }
-}
-function* zipEntries(data, path, limits, budget, warn) {
-  let eocd = -1;
-  for (let i2 = data.length - 22; i2 >= Math.max(0, data.length - 22 - 65535); i2--) {
-    if (data.readUInt32LE(i2) === 101010256) {
-      eocd = i2;
-      break;
-    }
-  }
-  if (eocd < 0) throw new Error("no end of central directory");
-  let count = data.readUInt16LE(eocd + 10);
-  let cdOffset = data.readUInt32LE(eocd + 16);
-  if (count === 65535 || cdOffset === 4294967295) {
-    const loc = eocd - 20;
-    if (loc < 0 || data.readUInt32LE(loc) !== 117853008) throw new Error("zip64 locator missing");
-    const rec = Number(data.readBigUInt64LE(loc + 8));
-    if (rec + 56 > data.length || data.readUInt32LE(rec) !== 101075792) throw new Error("zip64 record missing");
-    count = Number(data.readBigUInt64LE(rec + 32));
-    cdOffset = Number(data.readBigUInt64LE(rec + 48));
-  }
-  let p = cdOffset;
-  for (let k = 0; k < count; k++) {
-    if (p + 46 > data.length || data.readUInt32LE(p) !== 33639248)
-      throw new Error(`central directory entry ${k + 1} is corrupt`);
-    const flags = data.readUInt16LE(p + 8);
-    const method = data.readUInt16LE(p + 10);
-    let compSize = data.readUInt32LE(p + 20);
-    let size = data.readUInt32LE(p + 24);
-    const nameLen = data.readUInt16LE(p + 28);
-    const extraLen = data.readUInt16LE(p + 30);
-    const commentLen = data.readUInt16LE(p + 32);
-    let local = data.readUInt32LE(p + 42);
-    const name2 = data.subarray(p + 46, p + 46 + nameLen).toString(flags & 2048 ? "utf8" : "latin1");
-    const extra = data.subarray(p + 46 + nameLen, p + 46 + nameLen + extraLen);
-    p += 46 + nameLen + extraLen + commentLen;
-    if (size === 4294967295 || compSize === 4294967295 || local === 4294967295) {
-      const z = zip64Extra(extra, size === 4294967295, compSize === 4294967295, local === 4294967295);
-      size = z.size ?? size;
-      compSize = z.compSize ?? compSize;
-      local = z.local ?? local;
-    }
-    if (name2.endsWith("/")) continue;
-    const where = `${path}!${name2}`;
-    if (flags & 1) {
-      warn(`${where}: encrypted zip entry, not scanned`);
-      continue;
-    }
-    if (method !== 0 && method !== 8) {
-      warn(`${where}: zip compression method ${method} is not supported, not scanned`);
-      continue;
-    }
-    if (local + 30 > data.length || data.readUInt32LE(local) !== 67324752) {
-      warn(`${where}: local header is corrupt, not scanned`);
-      continue;
-    }
-    const start = local + 30 + data.readUInt16LE(local + 26) + data.readUInt16LE(local + 28);
-    const comp = data.subarray(start, Math.min(data.length, start + compSize));
-    let content;
-    if (method === 0) {
-      if (comp.length > limits.maxEntrySize) {
-        warn(`${where}: larger than ${mib(limits.maxEntrySize)}, not scanned (limit: entry size)`);
-        continue;
-      }
-      content = comp;
-    } else {
-      if (size > 1024 * 1024 && size > compSize * limits.maxRatio) {
-        warn(
-          `${where}: declares ${mib(size)} from ${mib(compSize)} (more than ${limits.maxRatio}:1), not scanned (limit: ratio, zip bomb?)`
-        );
-        continue;
-      }
-      if (size > limits.maxEntrySize) {
-        warn(`${where}: larger than ${mib(limits.maxEntrySize)} expanded, not scanned (limit: entry size)`);
-        continue;
-      }
-      content = inflateCapped(comp, inflateRawSync, where, path, limits, budget, warn, size);
-      if (!content) continue;
-    }
-    takeEntry(where, content.length, limits, budget, path);
-    yield { path: where, data: content };
-  }
-}
-function zip64Extra(extra, wantSize, wantComp, wantLocal) {
-  let q2 = 0;
-  while (q2 + 4 <= extra.length) {
-    const id = extra.readUInt16LE(q2);
-    const len = extra.readUInt16LE(q2 + 2);
-    if (id === 1) {
-      let r = q2 + 4;
-      const out = {};
-      if (wantSize && r + 8 <= q2 + 4 + len) {
-        out.size = Number(extra.readBigUInt64LE(r));
-        r += 8;
-      }
-      if (wantComp && r + 8 <= q2 + 4 + len) {
-        out.compSize = Number(extra.readBigUInt64LE(r));
-        r += 8;
-      }
-      if (wantLocal && r + 8 <= q2 + 4 + len) out.local = Number(extra.readBigUInt64LE(r));
-      return out;
-    }
-    q2 += 4 + len;
-  }
-  return {};
-}
-function tarNumber(field) {
-  if (field[0] & 128) {
-    let v = 0;
-    for (let i2 = 1; i2 < field.length; i2++) v = v * 256 + field[i2];
-    return v;
-  }
-  const s = field.toString("latin1").replace(/\0.*$/s, "").trim();
-  return s === "" ? 0 : Number.parseInt(s, 8);
-}
-function cstr(b) {
-  const z = b.indexOf(0);
-  return (z < 0 ? b : b.subarray(0, z)).toString("utf8");
-}
-function* tarEntries(data, path, budget, limits, warn) {
-  let p = 0;
-  let longName;
-  let paxPath;
-  while (p + 512 <= data.length) {
-    const h = data.subarray(p, p + 512);
-    if (h.every((b) => b === 0)) break;
-    const size = tarNumber(h.subarray(124, 136));
-    if (!Number.isSafeInteger(size) || size < 0) throw new Error(`bad size in header at ${p}`);
-    const type = String.fromCharCode(h[156] || 48);
-    const body = data.subarray(p + 512, Math.min(data.length, p + 512 + size));
-    p += 512 + Math.ceil(size / 512) * 512;
-    if (type === "L") {
-      longName = cstr(body);
-      continue;
-    }
-    if (type === "x") {
-      const m = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(body.toString("utf8"));
-      if (m) paxPath = m[1];
-      continue;
-    }
-    if (type === "g") continue;
-    let name2 = paxPath ?? longName;
-    if (!name2) {
-      const prefix = h.subarray(257, 262).toString("latin1") === "ustar" ? cstr(h.subarray(345, 500)) : "";
-      name2 = prefix ? `${prefix}/${cstr(h.subarray(0, 100))}` : cstr(h.subarray(0, 100));
-    }
-    longName = void 0;
-    paxPath = void 0;
-    if (type !== "0" && type !== "7") continue;
-    const where = `${path}!${name2.replace(/^\.\//, "")}`;
-    if (size > limits.maxEntrySize) {
-      warn(`${where}: larger than ${mib(limits.maxEntrySize)}, not scanned (limit: entry size)`);
-      continue;
-    }
-    takeEntry(where, body.length, limits, budget, path);
-    yield { path: where, data: body };
-  }
-}
-var TAR_GZ_NAME = /\.(tgz|taz|tar\.gz)$/i;
-function gunzipHead(data) {
-  try {
-    return gunzipSync(data.subarray(0, 4096), {
-      finishFlush: zlibConstants.Z_SYNC_FLUSH,
-      maxOutputLength: 8 * 1024 * 1024
-    });
-  } catch {
-    return Buffer.alloc(0);
-  }
-}
-function* gzipEntries(data, path, limits, budget, warn) {
-  const tarInside = TAR_GZ_NAME.test(path) || archiveKind(gunzipHead(data)) === "tar";
-  const { cap, byRatio } = outputCap(
-    data.length,
-    tarInside ? { ...limits, maxEntrySize: limits.maxTotal } : limits,
-    budget
-  );
-  const tooLarge2 = () => {
-    const why = byRatio ? `more than ${limits.maxRatio}:1 (limit: ratio, zip bomb?)` : tarInside || cap < limits.maxEntrySize ? `beyond ${mib(cap)} (limit: total size)` : `beyond ${mib(cap)}, more than a scanned file may hold (limit: entry size)`;
-    warn(`${path}: gzip expands ${why}, not scanned`);
-  };
-  const isize = data.readUInt32LE(data.length - 4);
-  if (isize > cap) {
-    tooLarge2();
-    return;
-  }
-  let out;
-  try {
-    out = gunzipSync(data, sized(isize, cap));
-  } catch (err2) {
-    if (err2.code === "ERR_BUFFER_TOO_LARGE" || err2 instanceof RangeError) {
-      tooLarge2();
-      return;
-    }
-    throw err2;
-  }
-  if (archiveKind(out) === "tar") {
-    yield* tarEntries(out, path, budget, limits, warn);
-    return;
-  }
-  const base = path.slice(path.lastIndexOf("!") + 1).replace(/^.*\//, "");
-  const inner = base.replace(/\.t?gz$/i, (m) => m.toLowerCase() === ".tgz" ? ".tar" : "") || "data";
-  takeEntry(`${path}!${inner}`, out.length, limits, budget, path);
-  yield { path: `${path}!${inner}`, data: out };
-}
-async function* expandArchives(items, options = {}) {
-  const limits = { ...DEFAULT_ARCHIVE_LIMITS, ...options.limits };
-  for await (const item of items) {
-    let data;
-    if (item.source.kind === "bytes") {
-      data = item.source.data;
-    } else if (ARCHIVE_NAME.test(item.path) && item.source.size <= limits.maxTotal) {
-      try {
-        data = await readFile3(item.source.absPath);
-      } catch {
-        data = void 0;
-      }
-    }
-    if (!data || item.lineMap || !archiveKind(data)) {
-      yield item;
-      continue;
-    }
-    yield* archiveItems(item, data, options);
-  }
-}
-
 // src/scan/engine.ts
-import { closeSync as closeSync2, openSync as openSync2, readFileSync as readFileSync3, readSync as readSync2 } from "node:fs";
+import { closeSync as closeSync2, openSync as openSync2, readFileSync as readFileSync2, readSync as readSync2 } from "node:fs";
 
 // src/scan/decode.ts
 import { isUtf8 } from "node:buffer";
@@ -56422,7 +56131,7 @@ var ScanEngine = class {
     try {
       const bom = Buffer.alloc(2);
       if (readSync2(fd2, bom, 0, 2, 0) === 2 && utf16ToUtf8(bom) !== void 0) {
-        return this.scanBytes(readFileSync3(fd2), meta, stats);
+        return this.scanBytes(readFileSync2(fd2), meta, stats);
       }
       const buf = this.work;
       const cap = buf.length;
@@ -56663,9 +56372,10 @@ var ItemScan = class {
     const edge = this.offset + acceptLimit;
     for (const p of kept) {
       if (p.owned && !p.decided && p.finding) {
-        const key = `${p.finding.fingerprint}:${p.finding.line}`;
+        const key = `${p.finding.fingerprint}:${p.finding.line}:${p.finding.column}`;
         if (!this.seen.has(key)) {
           this.seen.add(key);
+          this.seen.add(`${p.finding.fingerprint}:${p.finding.line}`);
           this.findings.push(p.finding);
           this.dataLines.set(p.finding, p.dataLine);
         }
@@ -56844,6 +56554,417 @@ var ItemScan = class {
     else this.colCarry += codePoints(view, 0, upTo);
   }
 };
+
+// src/scan/index.ts
+var import_picomatch = __toESM(require_picomatch2(), 1);
+
+// src/scan/archive.ts
+import { readFile as readFile2 } from "node:fs/promises";
+import { gunzipSync, inflateRawSync, constants as zlibConstants } from "node:zlib";
+var DEFAULT_ARCHIVE_LIMITS = {
+  maxDepth: 3,
+  maxEntries: 1e4,
+  maxTotal: 128 * 1024 * 1024,
+  maxEntrySize: 10 * 1024 * 1024,
+  maxRatio: 200
+};
+function archiveKind(data) {
+  if (data.length >= 4 && data[0] === 80 && data[1] === 75 && (data[2] === 3 || data[2] === 5) && (data[3] === 4 || data[3] === 6)) {
+    return "zip";
+  }
+  if (data.length >= 18 && data[0] === 31 && data[1] === 139 && data[2] === 8) return "gzip";
+  if (data.length >= 512 && data.subarray(257, 262).toString("latin1") === "ustar") return "tar";
+  return void 0;
+}
+var ARCHIVE_NAME = /\.(zip|jar|war|ear|aar|whl|egg|nupkg|apk|ipa|vsix|xpi|crx|tar|tgz|gz|tbz|gem)$/i;
+function* archiveEntries(data, path, options = {}) {
+  const limits = { ...DEFAULT_ARCHIVE_LIMITS, ...options.limits };
+  const warn = options.onWarning ?? (() => {
+  });
+  const budget = { entries: 0, bytes: 0, warned: /* @__PURE__ */ new Set() };
+  yield* expand(data, path, 1, limits, budget, warn);
+}
+function* archiveItems(item, data, options = {}) {
+  for (const entry of archiveEntries(data, item.path, options)) {
+    const out = { path: entry.path, source: { kind: "bytes", data: entry.data } };
+    if (item.commit !== void 0) out.commit = item.commit;
+    if (item.author !== void 0) out.author = item.author;
+    if (item.date !== void 0) out.date = item.date;
+    yield out;
+  }
+}
+function* expand(data, path, depth, limits, budget, warn) {
+  const kind2 = archiveKind(data);
+  if (!kind2) return;
+  let inner;
+  try {
+    if (kind2 === "zip") inner = zipEntries(data, path, limits, budget, warn);
+    else if (kind2 === "tar") inner = tarEntries(data, path, budget, limits, warn);
+    else inner = gzipEntries(data, path, limits, budget, warn);
+    for (const entry of inner) {
+      if (archiveKind(entry.data)) {
+        if (depth >= limits.maxDepth) {
+          warn(`${entry.path}: archive nested deeper than ${limits.maxDepth} levels, not opened (limit: depth)`);
+          continue;
+        }
+        yield* expand(entry.data, entry.path, depth + 1, limits, budget, warn);
+        continue;
+      }
+      yield entry;
+    }
+  } catch (err2) {
+    if (err2 instanceof LimitReached) {
+      if (!budget.warned.has(err2.message)) warn(err2.message);
+      budget.warned.add(err2.message);
+      if (depth > 1) throw err2;
+      return;
+    }
+    warn(`${path}: cannot read the ${kind2} archive (${err2.message}); its contents were not scanned`);
+  }
+}
+var LimitReached = class extends Error {
+};
+function takeEntry(path, size, limits, budget, outer) {
+  budget.entries++;
+  if (budget.entries > limits.maxEntries) {
+    throw new LimitReached(
+      `${outer}: more than ${limits.maxEntries} entries; the rest were not scanned (limit: entries)`
+    );
+  }
+  if (budget.bytes + size > limits.maxTotal) {
+    throw new LimitReached(
+      `${outer}: expands to more than ${mib(limits.maxTotal)} (at ${path}); the rest was not scanned (limit: total size, zip bomb?)`
+    );
+  }
+  budget.bytes += size;
+}
+function mib(n) {
+  return `${Math.round(n / 1048576 * 10) / 10} MiB`;
+}
+function outputCap(compressed, limits, budget) {
+  const byRatio = Math.max(1024 * 1024, compressed * limits.maxRatio);
+  const cap = Math.min(limits.maxEntrySize, limits.maxTotal - budget.bytes, byRatio);
+  return { cap: Math.max(0, cap), byRatio: byRatio < limits.maxEntrySize && byRatio <= limits.maxTotal - budget.bytes };
+}
+function sized(expected, cap) {
+  const maxOutputLength = cap + 1 > 2147483647 ? 2147483647 : Math.max(1, cap);
+  if (expected === void 0 || expected < 64 * 1024 || expected > cap) return { maxOutputLength };
+  return { maxOutputLength, chunkSize: expected };
+}
+function inflateCapped(comp, fn, where, outer, limits, budget, warn, expected) {
+  const { cap, byRatio } = outputCap(comp.length, limits, budget);
+  try {
+    return fn(comp, sized(expected, cap));
+  } catch (err2) {
+    if (err2.code === "ERR_BUFFER_TOO_LARGE" || err2 instanceof RangeError) {
+      if (budget.bytes + cap >= limits.maxTotal) {
+        throw new LimitReached(
+          `${outer}: expands to more than ${mib(limits.maxTotal)} (at ${where}); the rest was not scanned (limit: total size, zip bomb?)`
+        );
+      }
+      if (byRatio) {
+        warn(
+          `${where}: expands more than ${limits.maxRatio}:1 (${mib(comp.length)} compressed), not scanned (limit: ratio, zip bomb?)`
+        );
+      } else {
+        warn(`${where}: larger than ${mib(limits.maxEntrySize)} expanded, not scanned (limit: entry size)`);
+      }
+      return void 0;
+    }
+    warn(`${where}: cannot inflate (${err2.message}), not scanned`);
+    return void 0;
+  }
+}
+function* zipEntries(data, path, limits, budget, warn) {
+  let eocd = -1;
+  for (let i2 = data.length - 22; i2 >= Math.max(0, data.length - 22 - 65535); i2--) {
+    if (data.readUInt32LE(i2) === 101010256) {
+      eocd = i2;
+      break;
+    }
+  }
+  if (eocd < 0) throw new Error("no end of central directory");
+  let count = data.readUInt16LE(eocd + 10);
+  let cdOffset = data.readUInt32LE(eocd + 16);
+  if (count === 65535 || cdOffset === 4294967295) {
+    const loc = eocd - 20;
+    if (loc < 0 || data.readUInt32LE(loc) !== 117853008) throw new Error("zip64 locator missing");
+    const rec = Number(data.readBigUInt64LE(loc + 8));
+    if (rec + 56 > data.length || data.readUInt32LE(rec) !== 101075792) throw new Error("zip64 record missing");
+    count = Number(data.readBigUInt64LE(rec + 32));
+    cdOffset = Number(data.readBigUInt64LE(rec + 48));
+  }
+  let p = cdOffset;
+  for (let k = 0; k < count; k++) {
+    if (p + 46 > data.length || data.readUInt32LE(p) !== 33639248)
+      throw new Error(`central directory entry ${k + 1} is corrupt`);
+    const flags = data.readUInt16LE(p + 8);
+    const method = data.readUInt16LE(p + 10);
+    let compSize = data.readUInt32LE(p + 20);
+    let size = data.readUInt32LE(p + 24);
+    const nameLen = data.readUInt16LE(p + 28);
+    const extraLen = data.readUInt16LE(p + 30);
+    const commentLen = data.readUInt16LE(p + 32);
+    let local = data.readUInt32LE(p + 42);
+    const name2 = data.subarray(p + 46, p + 46 + nameLen).toString(flags & 2048 ? "utf8" : "latin1");
+    const extra = data.subarray(p + 46 + nameLen, p + 46 + nameLen + extraLen);
+    p += 46 + nameLen + extraLen + commentLen;
+    if (size === 4294967295 || compSize === 4294967295 || local === 4294967295) {
+      const z = zip64Extra(extra, size === 4294967295, compSize === 4294967295, local === 4294967295);
+      size = z.size ?? size;
+      compSize = z.compSize ?? compSize;
+      local = z.local ?? local;
+    }
+    if (name2.endsWith("/")) continue;
+    const where = `${path}!${name2}`;
+    if (flags & 1) {
+      warn(`${where}: encrypted zip entry, not scanned`);
+      continue;
+    }
+    if (method !== 0 && method !== 8) {
+      warn(`${where}: zip compression method ${method} is not supported, not scanned`);
+      continue;
+    }
+    if (local + 30 > data.length || data.readUInt32LE(local) !== 67324752) {
+      warn(`${where}: local header is corrupt, not scanned`);
+      continue;
+    }
+    const start = local + 30 + data.readUInt16LE(local + 26) + data.readUInt16LE(local + 28);
+    const comp = data.subarray(start, Math.min(data.length, start + compSize));
+    let content;
+    if (method === 0) {
+      if (comp.length > limits.maxEntrySize) {
+        warn(`${where}: larger than ${mib(limits.maxEntrySize)}, not scanned (limit: entry size)`);
+        continue;
+      }
+      content = comp;
+    } else {
+      if (size > 1024 * 1024 && size > compSize * limits.maxRatio) {
+        warn(
+          `${where}: declares ${mib(size)} from ${mib(compSize)} (more than ${limits.maxRatio}:1), not scanned (limit: ratio, zip bomb?)`
+        );
+        continue;
+      }
+      if (size > limits.maxEntrySize) {
+        warn(`${where}: larger than ${mib(limits.maxEntrySize)} expanded, not scanned (limit: entry size)`);
+        continue;
+      }
+      content = inflateCapped(comp, inflateRawSync, where, path, limits, budget, warn, size);
+      if (!content) continue;
+    }
+    takeEntry(where, content.length, limits, budget, path);
+    yield { path: where, data: content };
+  }
+}
+function zip64Extra(extra, wantSize, wantComp, wantLocal) {
+  let q2 = 0;
+  while (q2 + 4 <= extra.length) {
+    const id = extra.readUInt16LE(q2);
+    const len = extra.readUInt16LE(q2 + 2);
+    if (id === 1) {
+      let r = q2 + 4;
+      const out = {};
+      if (wantSize && r + 8 <= q2 + 4 + len) {
+        out.size = Number(extra.readBigUInt64LE(r));
+        r += 8;
+      }
+      if (wantComp && r + 8 <= q2 + 4 + len) {
+        out.compSize = Number(extra.readBigUInt64LE(r));
+        r += 8;
+      }
+      if (wantLocal && r + 8 <= q2 + 4 + len) out.local = Number(extra.readBigUInt64LE(r));
+      return out;
+    }
+    q2 += 4 + len;
+  }
+  return {};
+}
+function tarNumber(field) {
+  if (field[0] & 128) {
+    let v = 0;
+    for (let i2 = 1; i2 < field.length; i2++) v = v * 256 + field[i2];
+    return v;
+  }
+  const s = field.toString("latin1").replace(/\0.*$/s, "").trim();
+  return s === "" ? 0 : Number.parseInt(s, 8);
+}
+function cstr(b) {
+  const z = b.indexOf(0);
+  return (z < 0 ? b : b.subarray(0, z)).toString("utf8");
+}
+function* tarEntries(data, path, budget, limits, warn) {
+  let p = 0;
+  let longName;
+  let paxPath;
+  while (p + 512 <= data.length) {
+    const h = data.subarray(p, p + 512);
+    if (h.every((b) => b === 0)) break;
+    const size = tarNumber(h.subarray(124, 136));
+    if (!Number.isSafeInteger(size) || size < 0) throw new Error(`bad size in header at ${p}`);
+    const type = String.fromCharCode(h[156] || 48);
+    const body = data.subarray(p + 512, Math.min(data.length, p + 512 + size));
+    p += 512 + Math.ceil(size / 512) * 512;
+    if (type === "L") {
+      longName = cstr(body);
+      continue;
+    }
+    if (type === "x") {
+      const m = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(body.toString("utf8"));
+      if (m) paxPath = m[1];
+      continue;
+    }
+    if (type === "g") continue;
+    let name2 = paxPath ?? longName;
+    if (!name2) {
+      const prefix = h.subarray(257, 262).toString("latin1") === "ustar" ? cstr(h.subarray(345, 500)) : "";
+      name2 = prefix ? `${prefix}/${cstr(h.subarray(0, 100))}` : cstr(h.subarray(0, 100));
+    }
+    longName = void 0;
+    paxPath = void 0;
+    if (type !== "0" && type !== "7") continue;
+    const where = `${path}!${name2.replace(/^\.\//, "")}`;
+    if (size > limits.maxEntrySize) {
+      warn(`${where}: larger than ${mib(limits.maxEntrySize)}, not scanned (limit: entry size)`);
+      continue;
+    }
+    takeEntry(where, body.length, limits, budget, path);
+    yield { path: where, data: body };
+  }
+}
+var TAR_GZ_NAME = /\.(tgz|taz|tar\.gz)$/i;
+function gunzipHead(data) {
+  try {
+    return gunzipSync(data.subarray(0, 4096), {
+      finishFlush: zlibConstants.Z_SYNC_FLUSH,
+      maxOutputLength: 8 * 1024 * 1024
+    });
+  } catch {
+    return Buffer.alloc(0);
+  }
+}
+function* gzipEntries(data, path, limits, budget, warn) {
+  const tarInside = TAR_GZ_NAME.test(path) || archiveKind(gunzipHead(data)) === "tar";
+  const { cap, byRatio } = outputCap(
+    data.length,
+    tarInside ? { ...limits, maxEntrySize: limits.maxTotal } : limits,
+    budget
+  );
+  const tooLarge2 = () => {
+    const why = byRatio ? `more than ${limits.maxRatio}:1 (limit: ratio, zip bomb?)` : tarInside || cap < limits.maxEntrySize ? `beyond ${mib(cap)} (limit: total size)` : `beyond ${mib(cap)}, more than a scanned file may hold (limit: entry size)`;
+    warn(`${path}: gzip expands ${why}, not scanned`);
+  };
+  const isize = data.readUInt32LE(data.length - 4);
+  if (isize > cap) {
+    tooLarge2();
+    return;
+  }
+  let out;
+  try {
+    out = gunzipSync(data, sized(isize, cap));
+  } catch (err2) {
+    if (err2.code === "ERR_BUFFER_TOO_LARGE" || err2 instanceof RangeError) {
+      tooLarge2();
+      return;
+    }
+    throw err2;
+  }
+  if (archiveKind(out) === "tar") {
+    yield* tarEntries(out, path, budget, limits, warn);
+    return;
+  }
+  const base = path.slice(path.lastIndexOf("!") + 1).replace(/^.*\//, "");
+  const inner = base.replace(/\.t?gz$/i, (m) => m.toLowerCase() === ".tgz" ? ".tar" : "") || "data";
+  takeEntry(`${path}!${inner}`, out.length, limits, budget, path);
+  yield { path: `${path}!${inner}`, data: out };
+}
+async function* expandArchives(items, options = {}) {
+  const limits = { ...DEFAULT_ARCHIVE_LIMITS, ...options.limits };
+  for await (const item of items) {
+    let data;
+    if (item.source.kind === "bytes") {
+      data = item.source.data;
+    } else if (ARCHIVE_NAME.test(item.path) && item.source.size <= limits.maxTotal) {
+      try {
+        data = await readFile2(item.source.absPath);
+      } catch {
+        data = void 0;
+      }
+    }
+    if (!data || item.lineMap || !archiveKind(data)) {
+      yield item;
+      continue;
+    }
+    yield* archiveItems(item, data, options);
+  }
+}
+
+// src/scan/occurrences.ts
+function locationOf(f) {
+  const loc = {
+    file: f.file,
+    line: f.line,
+    column: f.column,
+    endLine: f.endLine,
+    endColumn: f.endColumn
+  };
+  if (f.commit !== void 0) loc.commit = f.commit;
+  if (f.author !== void 0) loc.author = f.author;
+  if (f.date !== void 0) loc.date = f.date;
+  if (f.decoded !== void 0) loc.decoded = f.decoded;
+  if (f.log !== void 0) loc.log = f.log;
+  return loc;
+}
+function compareLocations(a, b) {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  if (a.line !== b.line) return a.line - b.line;
+  if (a.column !== b.column) return a.column - b.column;
+  const ca = a.commit ?? "";
+  const cb = b.commit ?? "";
+  return ca < cb ? -1 : ca > cb ? 1 : 0;
+}
+var keyOfLocation = (l) => `${l.file}\0${l.line}\0${l.column}\0${l.commit ?? ""}`;
+function groupOccurrences(findings, rank2 = () => 0) {
+  const groups = /* @__PURE__ */ new Map();
+  const order = [];
+  for (const f of findings) {
+    const key = `${f.ruleId}\0${f.fingerprint}`;
+    let list = groups.get(key);
+    if (!list) {
+      list = [];
+      groups.set(key, list);
+      order.push(key);
+    }
+    const { locations, ...rest } = f;
+    list.push({ finding: rest, places: [locationOf(f), ...locations ?? []] });
+  }
+  const out = [];
+  for (const key of order) {
+    const list = groups.get(key);
+    const all = [];
+    for (const { finding, places } of list) {
+      places.forEach((loc, i2) => {
+        all.push({ loc, finding, primary: i2 === 0 });
+      });
+    }
+    all.sort((a, b) => rank2(a.loc) - rank2(b.loc) || compareLocations(a.loc, b.loc));
+    const first = all.find((o) => o.primary) ?? all[0];
+    const primary = { ...first.finding, ...locationOf(all[0].loc) };
+    for (const k of ["commit", "author", "date", "decoded", "log"])
+      if (all[0].loc[k] === void 0) delete primary[k];
+    const seen = /* @__PURE__ */ new Set([keyOfLocation(all[0].loc)]);
+    const rest = [];
+    for (const o of all.slice(1)) {
+      const k = keyOfLocation(o.loc);
+      if (seen.has(k)) continue;
+      seen.add(k);
+      rest.push(o.loc);
+    }
+    if (list.some((g) => g.finding.validated)) primary.validated = true;
+    if (rest.length > 0) primary.locations = rest;
+    out.push(primary);
+  }
+  return out;
+}
 
 // src/scan/retained.ts
 import { inspect } from "node:util";
@@ -61380,6 +61501,23 @@ Authorization: Bearer ${bearer}`,
 
 // src/scan/rules/keys.ts
 import { generateKeyPairSync as generateKeyPairSync2 } from "node:crypto";
+
+// src/scan/rules/examples.ts
+function lazyExamples(make) {
+  let cached2;
+  return {
+    get tp() {
+      cached2 ??= make();
+      return cached2.tp;
+    },
+    get fp() {
+      cached2 ??= make();
+      return cached2.fp;
+    }
+  };
+}
+
+// src/scan/rules/keys.ts
 var WINDOW = 16384;
 var A64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 var BODY2 = String.raw`[A-Za-z0-9+/=\s\\:,"'-]`;
@@ -61416,19 +61554,6 @@ function concatenated(lead, text) {
   return `${lead}
 ${lines.map((l) => `  "${l}\\n"`).join(" +\n")};`;
 }
-function lazy(make) {
-  let cached2;
-  return {
-    get tp() {
-      cached2 ??= make();
-      return cached2.tp;
-    },
-    get fp() {
-      cached2 ??= make();
-      return cached2.fp;
-    }
-  };
-}
 function pemFps(label, seed) {
   return [
     keyFixture("public"),
@@ -61455,7 +61580,7 @@ var keyRules = [
     validate: validatePemPrivateKey,
     requireValid: true,
     help: "A PKCS#1 RSA private key (`-----BEGIN RSA PRIVATE KEY-----`, also the legacy encrypted form with `Proc-Type: 4,ENCRYPTED`). Reported only when node:crypto parses it (or, when encrypted, its headers and body are well-formed); revoke it wherever its public half is trusted (authorized_keys, certificates, JWKS) and issue a new one.",
-    examples: lazy(() => ({
+    examples: lazyExamples(() => ({
       tp: [...keySyntaxes("rsa"), keyFixture("rsa-encrypted")],
       fp: [...pemFps("RSA PRIVATE KEY", "rsa-fp"), corrupt2(keyFixture("rsa"), "rsa-corrupt")]
     }))
@@ -61470,7 +61595,7 @@ var keyRules = [
     validate: validatePemPrivateKey,
     requireValid: true,
     help: "An unencrypted PKCS#8 private key (`-----BEGIN PRIVATE KEY-----`: RSA, EC, Ed25519…). Reported only when node:crypto parses it; remove it from the repository and history, revoke its certificate or registered public key, and generate a new key in a secret store.",
-    examples: lazy(() => ({
+    examples: lazyExamples(() => ({
       tp: keySyntaxes("pkcs8"),
       fp: pemFps("PRIVATE KEY", "pk8-fp")
     }))
@@ -61485,7 +61610,7 @@ var keyRules = [
     validate: validatePemPrivateKey,
     requireValid: true,
     help: "A passphrase-encrypted PKCS#8 private key (`-----BEGIN ENCRYPTED PRIVATE KEY-----`). Reported only when its DER structure (algorithm identifier + encrypted data) is well-formed. The passphrase is often nearby: rotate the key, and treat the passphrase as exposed too.",
-    examples: lazy(() => ({
+    examples: lazyExamples(() => ({
       tp: [
         keyFixture("pkcs8-encrypted"),
         `{"key": ${JSON.stringify(keyFixture("pkcs8-encrypted"))}}`,
@@ -61504,7 +61629,7 @@ var keyRules = [
     validate: validatePemPrivateKey,
     requireValid: true,
     help: "An elliptic-curve private key in SEC1 form (`-----BEGIN EC PRIVATE KEY-----`). Reported only when node:crypto parses it (or its legacy encryption headers are well-formed); revoke the certificate or registered public key and issue a new key.",
-    examples: lazy(() => ({
+    examples: lazyExamples(() => ({
       tp: keySyntaxes("ec"),
       fp: pemFps("EC PRIVATE KEY", "ec-fp")
     }))
@@ -61519,7 +61644,7 @@ var keyRules = [
     validate: validatePemPrivateKey,
     requireValid: true,
     help: "A DSA private key in the traditional OpenSSL form (`-----BEGIN DSA PRIVATE KEY-----`). Reported only when node:crypto parses it. DSA is deprecated: remove the key from wherever it is trusted and move to Ed25519.",
-    examples: lazy(() => ({
+    examples: lazyExamples(() => ({
       tp: [keyFixture("dsa"), JSON.stringify({ key: keyFixture("dsa") })],
       fp: pemFps("DSA PRIVATE KEY", "dsa-fp")
     }))
@@ -61534,7 +61659,7 @@ var keyRules = [
     validate: validateOpenSshKey,
     requireValid: true,
     help: "An OpenSSH private key (`openssh-key-v1`). Reported only when the container parses (cipher, KDF, public key, and matching check integers when unencrypted). Remove its public key from every authorized_keys, deploy-key and CA list, then generate a new key with ssh-keygen.",
-    examples: lazy(() => ({
+    examples: lazyExamples(() => ({
       tp: keySyntaxes("openssh"),
       fp: [
         ...pemFps("OPENSSH PRIVATE KEY", "ossh-fp"),
@@ -61552,7 +61677,7 @@ var keyRules = [
     validate: validateSsh2Key,
     requireValid: true,
     help: "A private key in the SSH.com / Tectia format. Reported only when the body carries the format magic and its own length. Remove the public key from every server that trusts it and generate a new key.",
-    examples: lazy(() => {
+    examples: lazyExamples(() => {
       const body = Buffer.concat([Buffer.alloc(8), fixtureBytes("ssh2", 120)]);
       body.writeUInt32BE(1064303083, 0);
       body.writeUInt32BE(body.length, 4);
@@ -61587,7 +61712,7 @@ ${fakeBody}
     validate: validatePuttyKey,
     requireValid: true,
     help: "A PuTTY private key file (PPK v2/v3). Reported only when its fields and line counts are consistent and, when unencrypted, its Private-MAC verifies. Remove its public key from every server that trusts it and generate a new key with puttygen.",
-    examples: lazy(() => {
+    examples: lazyExamples(() => {
       const k = keyFixture("putty");
       return {
         tp: [k, `{"ppk": ${JSON.stringify(k)}}`, yamlBlock("ppk", k)],
@@ -61609,7 +61734,7 @@ ${fakeBody}
     validate: validatePgpPrivateKey,
     requireValid: true,
     help: "An ASCII-armored OpenPGP secret key. Reported only when the armor is well-formed, its CRC-24 (if present) matches and the first packet is a secret-key packet. Publish a revocation certificate for the key, remove it from keyservers and signing setups, and generate a new one.",
-    examples: lazy(() => {
+    examples: lazyExamples(() => {
       const k = keyFixture("pgp");
       return {
         tp: [
@@ -61641,7 +61766,7 @@ ${fixtureBytes("pgp-fp", 96).toString("base64")}
     window: 8192,
     validate: validateJwkPrivateKey,
     help: "A JSON Web Key with its private member `d` (RSA, EC or OKP). Validated when node:crypto imports it as a private key; JWKs without `d` (public keys) are not reported. Remove it from the JWKS or configuration that trusts its public half and rotate the key.",
-    examples: lazy(() => {
+    examples: lazyExamples(() => {
       const okp = generateJwk();
       const { d: _d, ...pub } = okp;
       const ordered = { kty: okp["kty"], crv: okp["crv"], x: okp["x"], d: okp["d"] };
@@ -61670,7 +61795,7 @@ ${fixtureBytes("pgp-fp", 96).toString("base64")}
     validate: validateAgeSecretKey,
     requireValid: true,
     help: "An age X25519 identity (`AGE-SECRET-KEY-1…`, bech32). Reported only when its bech32 checksum verifies. Anything encrypted to its recipient (`age1…`) is readable by whoever holds it: re-encrypt those files to a new identity (age-keygen) and remove this one.",
-    examples: lazy(() => {
+    examples: lazyExamples(() => {
       const k = fakeAgeKey("age-tp");
       const bad = `${k.slice(0, -1)}${k.endsWith("Q") ? "P" : "Q"}`;
       return {
@@ -61701,7 +61826,7 @@ ${k}`,
     window: WINDOW,
     validate: validatePemPrivateKeyOtherLabel,
     help: "A PEM private key under a label other than the standard ones (`-----BEGIN ECDSA PRIVATE KEY-----`, `ED25519 PRIVATE KEY`…), as some libraries and tools write them. Validated when the body parses as a PKCS#8, SEC1 or PKCS#1 private key; bodies that are not one DER structure are not reported. Revoke the key wherever its public half is trusted and issue a new one.",
-    examples: lazy(() => {
+    examples: lazyExamples(() => {
       const relabel = (text, label) => text.replace(/(BEGIN|END) [A-Z ]*PRIVATE KEY/g, `$1 ${label}`);
       const ec2 = relabel(keyFixture("ec"), "ECDSA PRIVATE KEY");
       const ed = relabel(keyFixture("pkcs8"), "ED25519 PRIVATE KEY");
@@ -61727,7 +61852,7 @@ ${fx("pem-o", 64, A64)}
     validate: validateCephKey,
     requireValid: true,
     help: "A cephx secret key (a keyring `key = …`, `ceph auth get-key`, a Rook/CSI Kubernetes Secret `key:` or `adminKey:`). Reported only when it decodes to the cephx structure (type, creation time, 16-byte key). Rotate it with `ceph auth get-or-create-key`/`ceph auth caps` for a new entity and remove the old one.",
-    examples: lazy(() => {
+    examples: lazyExamples(() => {
       const key = fakeCephKey("ceph-tp");
       const badLength = Buffer.from(fakeCephKey("ceph-fp"), "base64");
       badLength.writeUInt16LE(20, 10);
@@ -62338,7 +62463,8 @@ function validateRandomBody(secret) {
   const body = secret.replace(/^[a-z]+_(?:live|test)_/, "");
   if (isPlaceholder(body) || isStandIn(body)) return "invalid";
   const classes = Number(/[a-z]/.test(body)) + Number(/[A-Z]/.test(body)) + Number(/[0-9]/.test(body));
-  return classes >= 2 && shannonEntropy(body) >= 3.5 ? "unknown" : "invalid";
+  const floor = /^[0-9a-f-]+$/i.test(body) ? 3 : 3.5;
+  return classes >= 2 && shannonEntropy(body) >= floor ? "unknown" : "invalid";
 }
 var serviceRules = [
   {
@@ -62484,6 +62610,467 @@ var serviceRules = [
       fp: ["CLERK_SECRET_KEY=sk_live_your-secret-key-here", "CLERK_SECRET_KEY=sk_live_xxxxxxxx-xxxxxxxxxxxxxxxx"]
     }
   }
+];
+
+// src/scan/rules/vendors.ts
+var masked = (v) => `${v.slice(0, 4)}${v.slice(4).replace(/[A-Za-z0-9]/g, "x")}`;
+function vendorRule(s) {
+  let cached2;
+  const examples = () => {
+    if (!cached2) {
+      const v = s.value();
+      cached2 = { tp: inSyntaxes(s.env, v).slice(0, 3), fp: [`${s.env}=${masked(v)}`, `${s.env}=\${${s.env}}`] };
+    }
+    return cached2;
+  };
+  return {
+    id: s.id,
+    title: s.title,
+    severity: s.severity,
+    keywords: s.keywords,
+    pattern: s.pattern,
+    validate: validateRandomBody,
+    help: `${s.what} Placeholder-like values are not reported. ${s.revoke}`,
+    examples: {
+      get tp() {
+        return examples().tp;
+      },
+      get fp() {
+        return examples().fp;
+      }
+    }
+  };
+}
+var vendorRules = [
+  vendorRule({
+    id: "clickhouse-cloud-api-secret",
+    title: "ClickHouse Cloud API key secret",
+    severity: "high",
+    keywords: ["4b1d"],
+    pattern: `${TOKEN_START}(4b1d[A-Za-z0-9]{38})${TOKEN_END}`,
+    value: () => `4b1d${fx("ch", 38)}`,
+    env: "CLICKHOUSE_KEY_SECRET",
+    what: "A ClickHouse Cloud API key secret (`4b1d` + 38 characters): it manages the organization’s services.",
+    revoke: "Delete the key under Organization → API keys and create a new one."
+  }),
+  vendorRule({
+    id: "defined-networking-api-token",
+    title: "Defined Networking (Nebula) API token",
+    severity: "high",
+    keywords: ["dnkey-"],
+    pattern: `${TOKEN_START}(dnkey-[A-Za-z0-9=_-]{26}-[A-Za-z0-9=_-]{52})${TOKEN_END}`,
+    value: () => `dnkey-${fx("dn1", 26)}-${fx("dn2", 52)}`,
+    env: "DN_API_KEY",
+    what: "A Defined Networking API key (`dnkey-…`): it manages the Nebula overlay network’s hosts and certificates.",
+    revoke: "Revoke it in the Defined Networking admin panel."
+  }),
+  vendorRule({
+    id: "duffel-api-token",
+    title: "Duffel API token",
+    severity: "high",
+    keywords: ["duffel_"],
+    pattern: `${TOKEN_START}(duffel_(?:test|live)_[A-Za-z0-9_=-]{43})${TOKEN_END}`,
+    value: () => `duffel_live_${fx("du", 43)}`,
+    env: "DUFFEL_ACCESS_TOKEN",
+    what: "A Duffel access token (`duffel_live_`/`duffel_test_`): it books and pays for travel on the account.",
+    revoke: "Revoke it under Developers → Access tokens."
+  }),
+  vendorRule({
+    id: "easypost-api-key",
+    title: "EasyPost API key",
+    severity: "high",
+    keywords: ["ezak", "eztk"],
+    pattern: `${TOKEN_START}(EZ[AT]K[A-Za-z0-9]{54})${TOKEN_END}`,
+    value: () => `EZAK${fx("ep", 54)}`,
+    env: "EASYPOST_API_KEY",
+    what: "An EasyPost API key (`EZAK` production, `EZTK` test): it buys postage on the account.",
+    revoke: "Disable it under Account → API keys and create a new one."
+  }),
+  vendorRule({
+    id: "frameio-api-token",
+    title: "Frame.io API token",
+    severity: "high",
+    keywords: ["fio-u-"],
+    pattern: `${TOKEN_START}(fio-u-[A-Za-z0-9_=-]{64})${TOKEN_END}`,
+    value: () => `fio-u-${fx("fio", 64)}`,
+    env: "FRAMEIO_TOKEN",
+    what: "A Frame.io developer token (`fio-u-…`): it reads and changes the user’s projects and assets.",
+    revoke: "Revoke it at developer.frame.io → Tokens."
+  }),
+  vendorRule({
+    id: "harness-api-key",
+    title: "Harness API key or service account token",
+    severity: "high",
+    keywords: ["pat.", "sat."],
+    pattern: `${TOKEN_START}((?:pat|sat)\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9]{24}\\.[A-Za-z0-9]{20})${TOKEN_END}`,
+    value: () => `pat.${fx("hn1", 22)}.${fx("hn2", 24)}.${fx("hn3", 20)}`,
+    env: "HARNESS_API_KEY",
+    what: "A Harness personal access token or service account token (`pat.`/`sat.` + account, key id, secret).",
+    revoke: "Delete the token under the user’s or service account’s API keys."
+  }),
+  vendorRule({
+    id: "infracost-api-key",
+    title: "Infracost API key",
+    severity: "medium",
+    keywords: ["ico-"],
+    pattern: `${TOKEN_START}(ico-[A-Za-z0-9]{32})${TOKEN_END}`,
+    value: () => `ico-${fx("ico", 32)}`,
+    env: "INFRACOST_API_KEY",
+    what: "An Infracost API key (`ico-` + 32 characters).",
+    revoke: "Rotate it in Infracost Cloud → Org settings → API keys."
+  }),
+  vendorRule({
+    id: "intra42-client-secret",
+    title: "42 intranet (Intra) client secret",
+    severity: "medium",
+    keywords: ["s-s4t2"],
+    pattern: `${TOKEN_START}(s-s4t2(?:ud|af)-[a-f0-9]{64})${TOKEN_END}`,
+    value: () => `s-s4t2ud-${fx("i42", 64, FIXTURE_ALPHABETS.hex)}`,
+    env: "FT_CLIENT_SECRET",
+    what: "A 42 school intranet OAuth application secret (`s-s4t2ud-`/`s-s4t2af-`).",
+    revoke: "Generate a new secret on the application’s page of the intranet."
+  }),
+  vendorRule({
+    id: "openshift-user-token",
+    title: "OpenShift user token",
+    severity: "high",
+    keywords: ["sha256~"],
+    pattern: `${TOKEN_START}(sha256~[A-Za-z0-9_-]{43})${TOKEN_END}`,
+    value: () => `sha256~${fx("osh", 43, FIXTURE_ALPHABETS.base64url)}`,
+    env: "OPENSHIFT_TOKEN",
+    what: "An OpenShift OAuth access token (`sha256~` + 43 characters): it acts as the user on the cluster (`oc login --token`).",
+    revoke: "Delete it with `oc delete oauthaccesstoken` or log the session out."
+  }),
+  vendorRule({
+    id: "readme-api-key",
+    title: "ReadMe API key",
+    severity: "medium",
+    keywords: ["rdme_"],
+    pattern: `${TOKEN_START}(rdme_[a-z0-9]{70})${TOKEN_END}`,
+    value: () => `rdme_${fx("rdme", 70, FIXTURE_ALPHABETS.lowerAlnum)}`,
+    env: "README_API_KEY",
+    what: "A ReadMe API key (`rdme_` + 70 characters): it edits the project’s documentation.",
+    revoke: "Revoke it in the project’s dashboard under API keys."
+  }),
+  vendorRule({
+    id: "scalingo-api-token",
+    title: "Scalingo API token",
+    severity: "high",
+    keywords: ["tk-us-"],
+    pattern: `${TOKEN_START}(tk-us-[A-Za-z0-9_-]{48})${TOKEN_END}`,
+    value: () => `tk-us-${fx("scl", 48)}`,
+    env: "SCALINGO_API_TOKEN",
+    what: "A Scalingo API token (`tk-us-…`): it deploys and configures the account’s apps.",
+    revoke: "Delete it under User settings → API tokens."
+  }),
+  vendorRule({
+    id: "settlemint-access-token",
+    title: "SettleMint access token",
+    severity: "high",
+    keywords: ["sm_pat_", "sm_aat_", "sm_sat_"],
+    pattern: `${TOKEN_START}(sm_(?:pat|aat|sat)_[A-Za-z0-9]{16})${TOKEN_END}`,
+    value: () => `sm_pat_${fx("smt", 16)}`,
+    env: "SETTLEMINT_ACCESS_TOKEN",
+    what: "A SettleMint personal, application or service access token (`sm_pat_`, `sm_aat_`, `sm_sat_`).",
+    revoke: "Delete it in the SettleMint console and create a new one."
+  }),
+  vendorRule({
+    id: "shippo-api-token",
+    title: "Shippo API token",
+    severity: "high",
+    keywords: ["shippo_"],
+    pattern: `${TOKEN_START}(shippo_(?:live|test)_[a-fA-F0-9]{40})${TOKEN_END}`,
+    value: () => `shippo_live_${fx("shp", 40, FIXTURE_ALPHABETS.hex)}`,
+    env: "SHIPPO_API_TOKEN",
+    what: "A Shippo API token (`shippo_live_`/`shippo_test_` + 40 hex): live tokens buy labels on the account.",
+    revoke: "Regenerate it under Settings → API."
+  }),
+  vendorRule({
+    id: "typeform-api-token",
+    title: "Typeform personal access token",
+    severity: "medium",
+    keywords: ["tfp_"],
+    pattern: `${TOKEN_START}(tfp_[A-Za-z0-9_.=-]{59})${TOKEN_END}`,
+    value: () => `tfp_${fx("tfp", 59)}`,
+    env: "TYPEFORM_TOKEN",
+    what: "A Typeform personal access token (`tfp_` + 59 characters): it reads forms and their responses.",
+    revoke: "Delete it under Account → Personal tokens."
+  }),
+  vendorRule({
+    id: "yandex-cloud-api-key",
+    title: "Yandex Cloud API key",
+    severity: "high",
+    keywords: ["aqvn"],
+    pattern: `${TOKEN_START}(AQVN[A-Za-z0-9_-]{35,38})${TOKEN_END}`,
+    value: () => `AQVN${fx("yc", 36)}`,
+    env: "YC_API_KEY",
+    what: "A Yandex Cloud service account API key (`AQVN…`).",
+    revoke: "Delete it with `yc iam api-key delete` and issue a new one."
+  }),
+  vendorRule({
+    id: "hubspot-private-app-token",
+    title: "HubSpot private app token",
+    severity: "high",
+    keywords: ["pat-na1-", "pat-eu1-"],
+    pattern: `${TOKEN_START}(pat-(?:na|eu)1-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})${TOKEN_END}`,
+    value: () => `pat-na1-${fxUuid("hs")}`,
+    env: "HUBSPOT_ACCESS_TOKEN",
+    what: "A HubSpot private app access token (`pat-na1-`/`pat-eu1-` + UUID): it reads and writes the CRM within the app’s scopes.",
+    revoke: "Rotate it on the private app’s Auth tab."
+  }),
+  vendorRule({
+    id: "adafruit-io-key",
+    title: "Adafruit IO key",
+    severity: "medium",
+    keywords: ["aio_"],
+    pattern: `${TOKEN_START}(aio_[A-Za-z0-9]{28})${TOKEN_END}`,
+    value: () => `aio_${fx("aio", 28)}`,
+    env: "ADAFRUIT_IO_KEY",
+    what: "An Adafruit IO key (`aio_` + 28 characters): it publishes to and reads the account’s feeds.",
+    revoke: "Regenerate it on io.adafruit.com (My Key → Regenerate)."
+  }),
+  vendorRule({
+    id: "maxmind-license-key",
+    title: "MaxMind license key",
+    severity: "medium",
+    keywords: ["_mmk"],
+    pattern: `${TOKEN_START}([A-Za-z0-9]{6}_[A-Za-z0-9]{29}_mmk)${TOKEN_END}`,
+    value: () => `${fx("mm1", 6)}_${fx("mm2", 29)}_mmk`,
+    env: "MAXMIND_LICENSE_KEY",
+    what: "A MaxMind license key (`…_mmk`): it downloads GeoIP databases on the account’s licence.",
+    revoke: "Deactivate it under Manage License Keys and create a new one."
+  }),
+  vendorRule({
+    id: "adobe-client-secret",
+    title: "Adobe client secret",
+    severity: "high",
+    keywords: ["p8e-"],
+    pattern: `${TOKEN_START}(p8e-[A-Za-z0-9_-]{32})${TOKEN_END}`,
+    value: () => `p8e-${fx("adb", 32)}`,
+    env: "ADOBE_CLIENT_SECRET",
+    what: "An Adobe Developer Console OAuth client secret (`p8e-` + 32 characters).",
+    revoke: "Rotate the client secret on the project’s credential page."
+  }),
+  vendorRule({
+    id: "authress-access-key",
+    title: "Authress service client access key",
+    severity: "high",
+    keywords: [".acc_", ".acc-"],
+    pattern: `${TOKEN_START}((?:sc|ext|scauth|authress)_[A-Za-z0-9]{5,30}\\.[A-Za-z0-9]{4,6}\\.acc[_-][A-Za-z0-9-]{10,32}\\.[A-Za-z0-9+/_=-]{30,120})${TOKEN_END}`,
+    value: () => `sc_${fx("au1", 12)}.${fx("au2", 5)}.acc_${fx("au3", 20)}.${fx("au4", 60)}`,
+    env: "AUTHRESS_KEY",
+    what: "An Authress service client access key: it calls the Authress API as the service client.",
+    revoke: "Delete the access key on the service client and create a new one."
+  }),
+  vendorRule({
+    id: "airtable-api-key",
+    title: "Airtable personal access token or API key",
+    severity: "high",
+    keywords: ["airtable"],
+    pattern: named("airtable", `pat[A-Za-z0-9]{14}\\.[a-f0-9]{64}|key[A-Za-z0-9]{14}`),
+    value: () => `pat${fx("at1", 14)}.${fx("at2", 64, FIXTURE_ALPHABETS.hex)}`,
+    env: "AIRTABLE_API_KEY",
+    what: "An Airtable personal access token (`pat….` + 64 hex) or legacy API key (`key` + 14), under an Airtable name.",
+    revoke: "Delete it at airtable.com/create/tokens."
+  }),
+  vendorRule({
+    id: "algolia-admin-key",
+    title: "Algolia API key",
+    severity: "high",
+    keywords: ["algolia"],
+    pattern: named("algolia", `[a-f0-9]{32}`),
+    value: () => fx("alg", 32, FIXTURE_ALPHABETS.hex),
+    env: "ALGOLIA_ADMIN_KEY",
+    what: "An Algolia API key (32 hex) under an Algolia name; admin and write keys change the indices (search-only keys are meant to be public but still reported: check which it is).",
+    revoke: "Regenerate it under Settings → API keys."
+  }),
+  vendorRule({
+    id: "contentful-delivery-token",
+    title: "Contentful access token",
+    severity: "medium",
+    keywords: ["contentful"],
+    pattern: named("contentful", `[A-Za-z0-9_=-]{43}`),
+    value: () => fx("ctf", 43, FIXTURE_ALPHABETS.base64url),
+    env: "CONTENTFUL_ACCESS_TOKEN",
+    what: "A Contentful delivery, preview or management token (43 characters) under a Contentful name.",
+    revoke: "Revoke it under Settings → API keys / CMA tokens."
+  }),
+  vendorRule({
+    id: "fastly-api-token",
+    title: "Fastly API token",
+    severity: "high",
+    keywords: ["fastly"],
+    pattern: named("fastly", `[A-Za-z0-9_=-]{32}`),
+    value: () => fx("fst", 32, FIXTURE_ALPHABETS.base64url),
+    env: "FASTLY_API_TOKEN",
+    what: "A Fastly API token (32 characters) under a Fastly name: it purges and configures the account’s services.",
+    revoke: "Revoke it under Account → API tokens."
+  }),
+  vendorRule({
+    id: "mattermost-access-token",
+    title: "Mattermost access token",
+    severity: "medium",
+    keywords: ["mattermost"],
+    pattern: named("mattermost", `[a-z0-9]{26}`),
+    value: () => fx("mtm", 26, FIXTURE_ALPHABETS.lowerAlnum),
+    env: "MATTERMOST_TOKEN",
+    what: "A Mattermost personal access token or bot token (26 characters) under a Mattermost name.",
+    revoke: "Revoke it in the user’s or bot’s Security settings."
+  }),
+  vendorRule({
+    id: "twitch-api-token",
+    title: "Twitch API token",
+    severity: "medium",
+    keywords: ["twitch"],
+    pattern: named("twitch", `[a-z0-9]{30}`),
+    value: () => fx("twc", 30, FIXTURE_ALPHABETS.lowerAlnum),
+    env: "TWITCH_CLIENT_SECRET",
+    what: "A Twitch client secret or OAuth token (30 characters) under a Twitch name.",
+    revoke: "Generate a new secret in the Twitch developer console."
+  }),
+  vendorRule({
+    id: "zendesk-api-token",
+    title: "Zendesk API token",
+    severity: "high",
+    keywords: ["zendesk"],
+    pattern: named("zendesk", `[A-Za-z0-9]{40}`),
+    value: () => fx("zd", 40),
+    env: "ZENDESK_API_TOKEN",
+    what: "A Zendesk API token (40 characters) under a Zendesk name: it acts as any agent with the account’s email.",
+    revoke: "Delete it in Admin Center → Apps and integrations → Zendesk API."
+  }),
+  vendorRule({
+    id: "linear-client-secret",
+    title: "Linear OAuth client secret",
+    severity: "medium",
+    keywords: ["linear"],
+    pattern: named("linear", `[a-f0-9]{32}`),
+    value: () => fx("lin", 32, FIXTURE_ALPHABETS.hex),
+    env: "LINEAR_CLIENT_SECRET",
+    what: "A Linear OAuth application client secret (32 hex) under a Linear name.",
+    revoke: "Rotate it on the OAuth application’s settings page."
+  }),
+  vendorRule({
+    id: "twitter-bearer-token",
+    title: "Twitter (X) app bearer token",
+    severity: "high",
+    keywords: ["twitter", "x_bearer"],
+    pattern: named("twitter|x_bearer", `A{22}[A-Za-z0-9%]{80,100}`),
+    value: () => `${"A".repeat(22)}${fx("twb", 90)}`,
+    env: "TWITTER_BEARER_TOKEN",
+    what: "A Twitter/X app-only bearer token (22 `A` then 80–100 characters) under a Twitter name.",
+    revoke: "Regenerate it in the developer portal (Keys and tokens)."
+  }),
+  vendorRule({
+    id: "twitter-api-secret",
+    title: "Twitter (X) API key secret or access token secret",
+    severity: "high",
+    keywords: ["twitter"],
+    pattern: named("twitter", `[A-Za-z0-9]{45,50}`),
+    value: () => fx("tws", 50),
+    env: "TWITTER_API_SECRET",
+    what: "A Twitter/X consumer secret or access token secret (45–50 characters) under a Twitter name.",
+    revoke: "Regenerate it in the developer portal (Keys and tokens)."
+  }),
+  vendorRule({
+    id: "discord-client-secret",
+    title: "Discord OAuth client secret",
+    severity: "medium",
+    keywords: ["discord"],
+    pattern: named("discord", `[A-Za-z0-9_-]{32}`),
+    value: () => fx("dcs", 32, FIXTURE_ALPHABETS.base64url),
+    env: "DISCORD_CLIENT_SECRET",
+    what: "A Discord application OAuth client secret (32 characters) under a Discord name.",
+    revoke: "Reset it on the application’s OAuth2 page."
+  }),
+  vendorRule({
+    id: "dropbox-access-token",
+    title: "Dropbox access token",
+    severity: "high",
+    keywords: ["dropbox"],
+    pattern: named("dropbox", `sl\\.[A-Za-z0-9._=-]{130,}`),
+    value: () => `sl.${fx("dbx", 140, FIXTURE_ALPHABETS.base64url)}`,
+    env: "DROPBOX_ACCESS_TOKEN",
+    what: "A Dropbox short-lived access token (`sl.…`) under a Dropbox name.",
+    revoke: "Revoke the app’s access in Dropbox settings → Connected apps."
+  }),
+  vendorRule({
+    id: "messagebird-api-key",
+    title: "MessageBird (Bird) API key",
+    severity: "medium",
+    keywords: ["messagebird", "message_bird", "message-bird"],
+    pattern: named("messagebird|message_bird|message-bird", `[A-Za-z0-9]{25}`),
+    value: () => fx("mb", 25),
+    env: "MESSAGEBIRD_API_KEY",
+    what: "A MessageBird live or test API key (25 characters) under a MessageBird name.",
+    revoke: "Delete it in the dashboard under Developers → API access."
+  }),
+  vendorRule({
+    id: "sendbird-api-token",
+    title: "Sendbird API token",
+    severity: "high",
+    keywords: ["sendbird"],
+    pattern: named("sendbird", `[a-f0-9]{40}`),
+    value: () => fx("sbd", 40, FIXTURE_ALPHABETS.hex),
+    env: "SENDBIRD_API_TOKEN",
+    what: "A Sendbird master or secondary API token (40 hex) under a Sendbird name.",
+    revoke: "Revoke it in the Sendbird dashboard under Settings → General."
+  }),
+  vendorRule({
+    id: "cisco-meraki-api-key",
+    title: "Cisco Meraki API key",
+    severity: "high",
+    keywords: ["meraki"],
+    pattern: named("meraki", `[a-f0-9]{40}`),
+    value: () => fx("mer", 40, FIXTURE_ALPHABETS.hex),
+    env: "MERAKI_API_KEY",
+    what: "A Cisco Meraki dashboard API key (40 hex) under a Meraki name: it manages the organization’s networks.",
+    revoke: "Revoke it in the dashboard under My profile → API access."
+  }),
+  vendorRule({
+    id: "gitter-access-token",
+    title: "Gitter access token",
+    severity: "low",
+    keywords: ["gitter"],
+    pattern: named("gitter", `[a-f0-9]{40}`),
+    value: () => fx("git", 40, FIXTURE_ALPHABETS.hex),
+    env: "GITTER_TOKEN",
+    what: "A Gitter access token (40 hex) under a Gitter name.",
+    revoke: "Revoke it at developer.gitter.im."
+  }),
+  vendorRule({
+    id: "rapidapi-key",
+    title: "RapidAPI key",
+    severity: "medium",
+    keywords: ["rapidapi", "x-rapidapi-key"],
+    pattern: named("rapidapi|x-rapidapi-key", `[A-Za-z0-9_-]{50}`),
+    value: () => fx("rpd", 50, FIXTURE_ALPHABETS.base64url),
+    env: "RAPIDAPI_KEY",
+    what: "A RapidAPI application key (50 characters) under a RapidAPI name: it spends the account’s subscriptions.",
+    revoke: "Rotate it in the RapidAPI developer dashboard."
+  }),
+  vendorRule({
+    id: "kucoin-api-secret",
+    title: "KuCoin API secret",
+    severity: "high",
+    keywords: ["kucoin"],
+    pattern: named("kucoin", `[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`),
+    value: () => fxUuid("kuc"),
+    env: "KUCOIN_API_SECRET",
+    what: "A KuCoin API secret (UUID) under a KuCoin name: with its key and passphrase it trades the account.",
+    revoke: "Delete the API key in KuCoin’s API management."
+  }),
+  vendorRule({
+    id: "coinbase-api-secret",
+    title: "Coinbase API secret",
+    severity: "high",
+    keywords: ["coinbase"],
+    pattern: named("coinbase", `[A-Za-z0-9_-]{64}`),
+    value: () => fx("cb", 64, FIXTURE_ALPHABETS.base64url),
+    env: "COINBASE_API_SECRET",
+    what: "A Coinbase API secret (64 characters) under a Coinbase name.",
+    revoke: "Delete the API key in Coinbase’s API settings."
+  })
 ];
 
 // src/scan/rules/packages.ts
@@ -63100,7 +63687,7 @@ var structuredRules = [
     validate: validateBase64PemKey,
     requireValid: true,
     help: "A kubeconfig user’s `client-key-data`: base64 of a PEM private key that authenticates to the cluster as the certificate’s user (often cluster-admin). Reported only when the key parses. Revoke the client certificate (rotate the cluster CA or remove the user’s bindings) and issue new credentials.",
-    get examples() {
+    examples: lazyExamples(() => {
       const key = b646(keyFixture("ec"));
       return {
         tp: [
@@ -63117,7 +63704,7 @@ var structuredRules = [
           "    client-key-data: ${CLIENT_KEY_DATA}"
         ]
       };
-    }
+    })
   },
   {
     id: "kubeconfig-token",
@@ -63676,6 +64263,7 @@ var builtinRules = [
   ...commerceRules,
   ...aiRules,
   ...serviceRules,
+  ...vendorRules,
   ...structuredRules,
   ...keyRules,
   ...httpRules,
@@ -63746,7 +64334,7 @@ var ScanPool = class {
     this.engineName = names[0] ?? "";
   }
   spawn() {
-    return new Promise((resolve7, reject) => {
+    return new Promise((resolve8, reject) => {
       const worker = new Worker2(this.script, { workerData: this.init, stdout: false, stderr: false });
       const slot = { worker, inFlight: /* @__PURE__ */ new Map() };
       let started = false;
@@ -63755,12 +64343,12 @@ var ScanPool = class {
           started = true;
           if (this.closed) {
             void worker.terminate();
-            resolve7(msg.engine);
+            resolve8(msg.engine);
             return;
           }
           this.slots.push(slot);
           if (this.slots.length === 1) for (const w of msg.warnings) this.onWarning(w);
-          resolve7(msg.engine);
+          resolve8(msg.engine);
           this.pump();
           return;
         }
@@ -63815,8 +64403,8 @@ var ScanPool = class {
       if (it.date !== void 0) w.date = it.date;
       return w;
     });
-    return new Promise((resolve7) => {
-      this.queue.push({ batch: { id: this.nextId++, items: wire }, transfer, resolve: resolve7 });
+    return new Promise((resolve8) => {
+      this.queue.push({ batch: { id: this.nextId++, items: wire }, transfer, resolve: resolve8 });
       this.pump();
     });
   }
@@ -63845,7 +64433,8 @@ var ScanPool = class {
 };
 
 // src/scan/sources/stdin.ts
-import { closeSync as closeSync3, constants as constants4, createReadStream, fstatSync as fstatSync2, openSync as openSync3, readSync as readSync3 } from "node:fs";
+import { closeSync as closeSync3, constants as constants4, createReadStream, fstatSync as fstatSync2, openSync as openSync3, readlinkSync, readSync as readSync3 } from "node:fs";
+import { dirname as dirname4, resolve as resolve3 } from "node:path";
 import { Socket } from "node:net";
 import { Readable } from "node:stream";
 var STDIN_LIMIT = 256 * 1024 * 1024;
@@ -63872,7 +64461,14 @@ var NamedInputError = class extends Error {
   name = "NamedInputError";
 };
 async function openNamedInput(abs2, name2) {
-  const fd2 = openSync3(abs2, constants4.O_RDONLY | constants4.O_NONBLOCK | constants4.O_NOCTTY);
+  let fd2;
+  try {
+    fd2 = openSync3(abs2, constants4.O_RDONLY | constants4.O_NONBLOCK | constants4.O_NOCTTY);
+  } catch (e) {
+    const own = e.code === "ENXIO" ? ownDescriptor(abs2) : void 0;
+    if (own === void 0) throw e;
+    return createReadStream("", { fd: own, autoClose: false });
+  }
   const st = fstatSync2(fd2);
   if (!st.isFIFO() && !st.isSocket()) {
     closeSync3(fd2);
@@ -63885,7 +64481,7 @@ async function openNamedInput(abs2, name2) {
     if (n === 0) {
       closeSync3(fd2);
       throw new NamedInputError(
-        `${displayPath2(name2)}: a FIFO with no writer (or nothing written to it): nothing to scan; start the writer first, or pipe the data to \`jit-gpg scan -\``
+        `${displayPath(name2)}: a FIFO with no writer (or nothing written to it): nothing to scan; start the writer first, or pipe the data to \`jit-gpg scan -\``
       );
     }
     first = Buffer.from(probe.subarray(0, n));
@@ -63904,6 +64500,19 @@ async function openNamedInput(abs2, name2) {
     })()
   );
 }
+function ownDescriptor(path) {
+  let p = path;
+  for (let i2 = 0; i2 < 8; i2++) {
+    const m = /^\/(?:proc\/self\/fd|dev\/fd)\/(\d+)$/.exec(p) ?? (p === "/dev/stdin" ? ["", "0"] : null);
+    if (m) return Number(m[1]);
+    try {
+      p = resolve3(dirname4(p), readlinkSync(p));
+    } catch {
+      return void 0;
+    }
+  }
+  return void 0;
+}
 
 // src/scan/sources/worktree.ts
 import { spawn as spawn2 } from "node:child_process";
@@ -63914,10 +64523,10 @@ function nameOf(root, rel) {
   if (Buffer.byteLength(text) === rel.length && Buffer.from(text, "utf8").equals(rel)) {
     return { path: text, abs: join4(root, text) };
   }
-  return { path: displayPath2(rel), abs: Buffer.concat([Buffer.from(`${root}/`), rel]) };
+  return { path: displayPath(rel), abs: Buffer.concat([Buffer.from(`${root}/`), rel]) };
 }
 async function gitListNames(root, onWarning) {
-  return new Promise((resolve7) => {
+  return new Promise((resolve8) => {
     let child;
     try {
       child = spawn2("git", ["ls-files", "-z", "-co", "--exclude-standard"], {
@@ -63926,7 +64535,7 @@ async function gitListNames(root, onWarning) {
         env: { ...process.env, GIT_OPTIONAL_LOCKS: "0" }
       });
     } catch {
-      resolve7(void 0);
+      resolve8(void 0);
       return;
     }
     const out = [];
@@ -63935,7 +64544,7 @@ async function gitListNames(root, onWarning) {
     child.stderr.on("data", (d) => {
       if (err2.length < 4096) err2 += d.toString();
     });
-    child.on("error", () => resolve7(void 0));
+    child.on("error", () => resolve8(void 0));
     child.on("close", (code21) => {
       if (code21 !== 0) {
         if (!/not a git repository/i.test(err2) && onWarning) {
@@ -63943,7 +64552,7 @@ async function gitListNames(root, onWarning) {
             `git ls-files failed in ${root} (${err2.trim().split("\n")[0] ?? `exit ${code21}`}); walking the directory instead`
           );
         }
-        resolve7(void 0);
+        resolve8(void 0);
         return;
       }
       const all = Buffer.concat(out);
@@ -63954,7 +64563,7 @@ async function gitListNames(root, onWarning) {
         if (end > start) names.push(all.subarray(start, end));
         start = end + 1;
       }
-      resolve7(names);
+      resolve8(names);
     });
   });
 }
@@ -63993,7 +64602,7 @@ async function* walkFiles(root, opts = {}) {
     const listed = await list(dir);
     ahead.delete(dir);
     if (!Array.isArray(listed)) {
-      opts.onWarning?.(`${dir.length ? displayPath2(dir) : "."}: cannot list directory (${listed.code ?? "error"})`);
+      opts.onWarning?.(`${dir.length ? displayPath(dir) : "."}: cannot list directory (${listed.code ?? "error"})`);
       continue;
     }
     const entries = listed;
@@ -64099,7 +64708,7 @@ function cachedEngine(policy) {
   return engine;
 }
 function scanBuffer(data, path, policy) {
-  return sortFindings(cachedEngine(policy).scanBytes(data, { path }));
+  return sortFindings(groupOccurrences(sortFindings(cachedEngine(policy).scanBytes(data, { path }))));
 }
 function metaOf(item) {
   const meta = { path: item.path };
@@ -64298,14 +64907,7 @@ async function scan(opts) {
     progress(1);
   }
   if (inline) retained.add(inline.takeRetained());
-  sortFindings(findings);
-  const seen = /* @__PURE__ */ new Set();
-  const unique = findings.filter((f) => {
-    const key = `${f.file}\0${f.fingerprint}\0${f.line}\0${f.commit ?? ""}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  const unique = sortFindings(groupOccurrences(sortFindings(findings)));
   const stats = {
     files: engineStats.files,
     bytes: engineStats.bytes,
@@ -64401,7 +65003,7 @@ var GIT_ENV = {
 };
 var GIT_BASE_ARGS = ["-c", "core.quotePath=true", "-c", "diff.external=", "--no-replace-objects"];
 function git(cwd, args, options = {}) {
-  return new Promise((resolve7, reject) => {
+  return new Promise((resolve8, reject) => {
     const child = execFile(
       "git",
       [...GIT_BASE_ARGS, ...args],
@@ -64424,7 +65026,7 @@ function git(cwd, args, options = {}) {
           reject(new GitError(args, exitCode, stderrText));
           return;
         }
-        resolve7({ stdout, stderr: stderrText, exitCode });
+        resolve8({ stdout, stderr: stderrText, exitCode });
       }
     );
     if (options.input !== void 0) child.stdin?.end(options.input);
@@ -64473,13 +65075,13 @@ function exitOf(child, args) {
   child.stderr?.on("data", (d) => {
     if (stderr.length < 64 * 1024) stderr += d.toString("utf8");
   });
-  return new Promise((resolve7, reject) => {
+  return new Promise((resolve8, reject) => {
     child.on(
       "error",
       (err2) => reject(new GitError(args, null, stderr, `git ${args[0]} could not run: ${err2.message}`))
     );
     child.on("close", (code21, signal) => {
-      if (code21 === 0) resolve7();
+      if (code21 === 0) resolve8();
       else reject(new GitError(args, code21, stderr || (signal ? `killed by ${signal}` : "")));
     });
   });
@@ -64906,15 +65508,8 @@ async function revList(root, revs) {
   return text === "" ? [] : text.split("\n");
 }
 function firstOccurrences(findings, order) {
-  const best = /* @__PURE__ */ new Map();
-  const rank2 = (f) => f.commit !== void 0 ? order.get(f.commit) ?? Number.MAX_SAFE_INTEGER : -1;
-  const keyOf = (f) => `${f.ruleId}\0${f.fingerprint}\0${f.file}`;
-  for (const f of findings) {
-    const key = keyOf(f);
-    const prev = best.get(key);
-    if (prev === void 0 || rank2(f) < prev) best.set(key, rank2(f));
-  }
-  return findings.filter((f) => rank2(f) === best.get(keyOf(f)));
+  const rank2 = (l) => l.commit !== void 0 ? order.get(l.commit) ?? Number.MAX_SAFE_INTEGER : -1;
+  return sortFindings(groupOccurrences(findings, rank2));
 }
 function parseHunks(diff) {
   const out = [];
@@ -65232,7 +65827,7 @@ async function baseSource(opts) {
   const short2 = base.slice(0, 12);
   if (!await isGitRepository(root)) {
     throw new ConfigSourceError(
-      `${displayPath2(root)} is not a git repository, so the scan config cannot be read from the base commit ${short2} (config-from: base)`
+      `${displayPath(root)} is not a git repository, so the scan config cannot be read from the base commit ${short2} (config-from: base)`
     );
   }
   if (!await tryResolveCommit(root, base)) {
@@ -65269,7 +65864,7 @@ async function baseSource(opts) {
         return bytes2;
       };
       if (readOpts?.asGiven) return asGiven();
-      const dir = dirname4(abs2);
+      const dir = dirname5(abs2);
       const file = basename3(abs2);
       if (!existsSync6(dir)) return void 0;
       const top = await git(dir, ["rev-parse", "--show-toplevel"], { allowFailure: true });
@@ -65279,7 +65874,7 @@ async function baseSource(opts) {
       }
       const tracked = await git(dir, ["--literal-pathspecs", "ls-files", "-z", "--", file], { allowFailure: true });
       const entry = await git(dir, ["--literal-pathspecs", "ls-tree", "-z", base, "--", file], { allowFailure: true });
-      if (entry.exitCode !== 0) throw new ConfigSourceError(`${displayPath2(name2)}: git cannot list it at ${short2}`);
+      if (entry.exitCode !== 0) throw new ConfigSourceError(`${displayPath(name2)}: git cannot list it at ${short2}`);
       const line = entry.stdout.toString("utf8").split("\0")[0] ?? "";
       const m = /^(\d{6}) (\w+) ([0-9a-f]{40,64})\t/.exec(line);
       if (!m) {
@@ -65291,13 +65886,13 @@ async function baseSource(opts) {
       if (type !== "blob" || !REGULAR_MODES.has(mode)) {
         const what = type === "tree" ? "a directory" : mode === "120000" ? "a symbolic link" : `a ${type}`;
         throw new FileReadError(
-          `${limits.what} ${displayPath2(name2)} is ${what} at ${short2}, not a regular file`,
+          `${limits.what} ${displayPath(name2)} is ${what} at ${short2}, not a regular file`,
           "ENOTREG"
         );
       }
       const size = Number((await git(root, ["cat-file", "-s", oid])).stdout.toString("utf8").trim());
       if (!(size <= limits.maxBytes)) {
-        throw new FileReadError(`${limits.what} ${displayPath2(name2)} at ${short2} is larger than the limit`, "EFBIG");
+        throw new FileReadError(`${limits.what} ${displayPath(name2)} at ${short2} is larger than the limit`, "EFBIG");
       }
       const bytes = (await git(root, ["cat-file", "blob", oid], { maxBuffer: limits.maxBytes + 1 })).stdout;
       const current = worktreeBytes(abs2, limits);
@@ -65378,7 +65973,7 @@ function parseBaseline(text, path) {
 var MAX_BASELINE_BYTES = 64 * 1024 * 1024;
 async function loadBaseline(path, opts = {}) {
   const source = opts.source ?? worktreeSource(process.cwd());
-  const name2 = displayPath2(opts.name ?? path);
+  const name2 = displayPath(opts.name ?? path);
   let bytes;
   try {
     bytes = await source.read(
@@ -65417,7 +66012,7 @@ function applyBaseline(findings, baseline) {
 }
 
 // src/scan/config.ts
-import { isAbsolute as isAbsolute4, join as join5, relative as relative4, resolve as resolve3 } from "node:path";
+import { isAbsolute as isAbsolute4, join as join5, relative as relative4, resolve as resolve4 } from "node:path";
 
 // node_modules/smol-toml/dist/error.js
 function getLineColFromPtr(string, ptr) {
@@ -66598,13 +67193,13 @@ async function readConfigFile(source, abs2, name2, asGiven) {
 async function loadConfig(opts) {
   const source = opts.source ?? worktreeSource(opts.cwd);
   if (opts.path !== void 0 && opts.path !== "") {
-    const abs2 = resolve3(opts.cwd, opts.path);
+    const abs2 = resolve4(opts.cwd, opts.path);
     const name2 = display(opts.cwd, abs2);
     const bytes = await readConfigFile(source, abs2, name2, isAbsolute4(opts.path));
     if (bytes === void 0) {
       if (source.files.some((f) => f.name === name2)) return { policy: opts.base ?? defaultPolicy() };
       throw new ConfigError(
-        `${displayPath2(opts.path)}: config file not found; create it or point to an existing file`,
+        `${displayPath(opts.path)}: config file not found; create it or point to an existing file`,
         opts.path,
         void 0
       );
@@ -66612,7 +67207,7 @@ async function loadConfig(opts) {
     return { policy: parseConfig(configText(bytes), name2, { base: opts.base }), path: abs2 };
   }
   for (const dir of opts.searchDirs ?? [opts.cwd]) {
-    const abs2 = join5(resolve3(opts.cwd, dir), DEFAULT_CONFIG_NAME);
+    const abs2 = join5(resolve4(opts.cwd, dir), DEFAULT_CONFIG_NAME);
     const name2 = display(opts.cwd, abs2);
     const bytes = await readConfigFile(source, abs2, name2, false);
     if (bytes !== void 0) {
@@ -66949,7 +67544,7 @@ function hasTopLevelAlternation(p) {
 }
 
 // src/scan/sources/event.ts
-import { readFileSync as readFileSync4 } from "node:fs";
+import { readFileSync as readFileSync3 } from "node:fs";
 var ZERO_SHA = /^0+$/;
 function get(obj, ...path) {
   let cur = obj;
@@ -66970,7 +67565,7 @@ function readEvent(env5 = process.env) {
   if (!path) return { name: name2, payload: {} };
   let text;
   try {
-    text = readFileSync4(path, "utf8");
+    text = readFileSync3(path, "utf8");
   } catch (err2) {
     throw new Error(`cannot read the event payload at GITHUB_EVENT_PATH=${path}: ${err2.message}`);
   }
@@ -67603,7 +68198,7 @@ async function openLogsSource(opts) {
       continue;
     }
     let path = logPath(job.name);
-    if (byPath.has(path)) path = logPath(`${job.name} (${job.id})`);
+    for (let n = 1; byPath.has(path); n++) path = logPath(`${job.name} (${job.id}${n > 1 ? `-${n}` : ""})`);
     const entry = { job, path };
     byPath.set(path, entry);
     scanned.push(entry);
@@ -67689,7 +68284,7 @@ function selectSource(opts) {
   }
   if (opts.stdin) return { kind: "stdin", stream: opts.stdin };
   if (opts.file) {
-    const abs2 = resolve4(opts.root, opts.file);
+    const abs2 = resolve5(opts.root, opts.file);
     const st = statSync(abs2);
     if (!st.isFile()) return { kind: "named", absPath: abs2, name: opts.file };
     const size = st.size;
@@ -67750,11 +68345,11 @@ async function runScanJob(opts) {
     );
   }
   if (opts.maxFileSize !== void 0) policy.maxFileSize = opts.maxFileSize;
-  if (configFile && !source.files.some((f) => f.changed && resolve4(opts.cwd, f.name) === configFile)) {
+  if (configFile && !source.files.some((f) => f.changed && resolve5(opts.cwd, f.name) === configFile)) {
     const rel = relative5(opts.root, configFile);
     if (rel && !rel.startsWith("..") && !isAbsolute5(rel)) policy.ignorePaths.push(rel.split(sep3).join("/"));
   }
-  const baseline = opts.baselinePath ? await loadBaseline(resolve4(opts.cwd, opts.baselinePath), {
+  const baseline = opts.baselinePath ? await loadBaseline(resolve5(opts.cwd, opts.baselinePath), {
     source,
     asGiven: isAbsolute5(opts.baselinePath),
     name: opts.baselinePath
@@ -67952,11 +68547,29 @@ function redactFinding(f) {
   if (typeof f.author === "string") out.author = f.author;
   if (typeof f.date === "string") out.date = f.date;
   if (typeof f.decoded === "string") out.decoded = f.decoded;
+  if (Array.isArray(f.locations) && f.locations.length > 0) out.locations = f.locations.map(redactLocation);
   if (f.inlineAllowed === true) out.inlineAllowed = true;
   const log = logLocation(f.log);
   if (log) out.log = log;
   const revocation = revocationRecord(f.revocation);
   if (revocation) out.revocation = revocation;
+  return out;
+}
+function redactLocation(l) {
+  const line = posInt(l.line);
+  const out = {
+    file: str2(l.file, "-"),
+    line,
+    column: posInt(l.column),
+    endLine: Math.max(line, posInt(l.endLine, line)),
+    endColumn: posInt(l.endColumn)
+  };
+  if (typeof l.commit === "string") out.commit = l.commit;
+  if (typeof l.author === "string") out.author = l.author;
+  if (typeof l.date === "string") out.date = l.date;
+  if (typeof l.decoded === "string") out.decoded = l.decoded;
+  const log = logLocation(l.log);
+  if (log) out.log = log;
   return out;
 }
 function logLocation(v) {
@@ -68021,7 +68634,7 @@ async function scanArtifacts(options) {
       options.onWarning?.(m);
     }
   });
-  const configBytes = job.configFile ? createHash8("sha256").update(readFileSync5(job.configFile)).digest("hex") : "";
+  const configBytes = job.configFile ? createHash8("sha256").update(readFileSync4(job.configFile)).digest("hex") : "";
   const hash = policyHash(job.policy, VERSION2, { config: configBytes });
   const ruleSet = { version: `${VERSION2}+${hash.slice(0, 12)}`, rules: job.policy.rules.length };
   if (job.configFile) ruleSet.config = itemPath(job.configFile, root);
@@ -68037,7 +68650,7 @@ async function scanArtifacts(options) {
 }
 function describeArtifactFindings(scan2, offSwitch = "the input `scan: false`") {
   const where = [...new Set(scan2.findings.map((f) => f.file))];
-  const shown2 = where.slice(0, 5).map((w) => `"${displayPath2(w)}"`);
+  const shown2 = where.slice(0, 5).map((w) => `"${displayPath(w)}"`);
   const more = where.length > shown2.length ? ` and ${where.length - shown2.length} more` : "";
   const n = scan2.findings.length;
   return `${n} secret${n === 1 ? "" : "s"} found in the artifacts about to be signed (${shown2.join(", ")}${more}); no key was requested. Rebuild the artifacts without them (and rotate each secret: it may already have been uploaded), or, for a false positive, allow it in .jit-gpg.toml. ${offSwitch} turns this check off.`;
@@ -68047,19 +68660,19 @@ function describeArtifactFindings(scan2, offSwitch = "the input `scan: false`") 
 var import_picomatch2 = __toESM(require_picomatch2(), 1);
 import { createHash as createHash9 } from "node:crypto";
 import { lstat as lstat3, readdir as readdir4, realpath as realpath2 } from "node:fs/promises";
-import { isAbsolute as isAbsolute7, join as join7, relative as relative7, resolve as resolve5, sep as sep5 } from "node:path";
+import { isAbsolute as isAbsolute7, join as join7, relative as relative7, resolve as resolve6, sep as sep5 } from "node:path";
 var MAX_FRAGMENT_BYTES = 4 * 1024 * 1024;
 var MergeError = class extends Error {
   name = "MergeError";
 };
-var q = (s) => `"${displayPath2(s)}"`;
+var q = (s) => `"${displayPath(s)}"`;
 var toPosix2 = (p) => sep5 === "/" ? p : p.split(sep5).join("/");
 function inside(dir, path) {
   const rel = relative7(dir, path);
   return rel === "" || !rel.startsWith(`..${sep5}`) && rel !== ".." && !isAbsolute7(rel);
 }
 async function findFragments(patterns, workspace) {
-  const ws = await realpath2(resolve5(workspace));
+  const ws = await realpath2(resolve6(workspace));
   for (const p of patterns) {
     const bare = p.startsWith("!") ? p.slice(1) : p;
     if (isAbsolute7(bare) || bare.split(/[\\/]/).includes("..")) {
@@ -68068,13 +68681,13 @@ async function findFragments(patterns, workspace) {
   }
   const found = /* @__PURE__ */ new Map();
   for (const rel of await matchPaths(patterns, ws)) {
-    const abs2 = resolve5(ws, rel);
+    const abs2 = resolve6(ws, rel);
     const real = await realpath2(abs2).catch(() => void 0);
     if (real === void 0) continue;
     if (!inside(ws, real)) {
       throw new MergeError(`fragment ${q(rel)} is a link to a file outside the workspace`);
     }
-    if ((await lstat3(real)).isFile()) found.set(abs2, { path: abs2, display: displayPath2(rel) });
+    if ((await lstat3(real)).isFile()) found.set(abs2, { path: abs2, display: displayPath(rel) });
   }
   if (found.size === 0) {
     throw new MergeError(
@@ -68091,7 +68704,7 @@ async function matchPaths(patterns, ws) {
   const excluded = exclude.length ? (0, import_picomatch2.default)(exclude) : () => false;
   const out = /* @__PURE__ */ new Set();
   for (const base of new Set(include.map((p) => import_picomatch2.default.scan(p).base))) {
-    const dir = resolve5(ws, base);
+    const dir = resolve6(ws, base);
     const entries = await readdir4(dir, { recursive: true, withFileTypes: true }).catch(() => []);
     for (const e of entries) {
       if (e.isDirectory()) continue;
@@ -68150,7 +68763,7 @@ async function mergeFragments(options) {
     }
   }
   if (byName.size === 0) throw new MergeError("checksums-merge: the fragments list no files");
-  const dir = await realpath2(resolve5(options.manifestDir)).catch(() => resolve5(options.manifestDir));
+  const dir = await realpath2(resolve6(options.manifestDir)).catch(() => resolve6(options.manifestDir));
   const verified2 = [];
   const absent = [];
   for (const e of byName.values()) {
@@ -68202,7 +68815,8 @@ function manifestEntriesWith(merged, signed, manifestDir, localSource = "the fil
 }
 
 // src/action/pre-sign.ts
-var quote = (s) => `"${displayPath2(s)}"`;
+var MAX_WARNING_ANNOTATIONS = 10;
+var quote = (s) => `"${displayPath(s)}"`;
 async function mergeBeforeSign(patterns, workspace, manifestDir) {
   return group("Merge the checksum fragments", async () => {
     const fragments = await findFragments(patterns, workspace);
@@ -68231,12 +68845,14 @@ var PreSignError = class extends Error {
 };
 async function scanBeforeSign(files, workspace, env5, record = () => {
 }) {
+  let warned = 0;
   const scan2 = await group(`Scan ${files.length} file(s) for secrets before signing`, async () => {
     const r = await scanArtifacts({
       files,
       root: workspace,
       env: env5,
-      onWarning: (m) => warning(printable(`jit-gpg: scan: ${m}`))
+      // the first few as annotations (the runner shows only 10 per step), the rest in the log
+      onWarning: (m) => (++warned <= MAX_WARNING_ANNOTATIONS ? warning : info)(printable(`jit-gpg: scan: ${m}`))
     });
     info(
       `rule set ${r.ruleSet.version} (${r.ruleSet.rules} rules${r.ruleSet.config ? `, config ${quote(r.ruleSet.config)}` : ", built-in"}); ${r.stats.files} item(s) scanned in ${r.stats.durationMs} ms`
@@ -68299,7 +68915,7 @@ async function writeFindingsSummary(scan2) {
 }
 function releaseHooks(options) {
   const state = {};
-  const manifestDir = options.manifestPath ? dirname5(options.manifestPath) : options.workspace;
+  const manifestDir = options.manifestPath ? dirname6(options.manifestPath) : options.workspace;
   const merging = options.mergePatterns.length > 0;
   return {
     async beforeToken(files) {
@@ -68316,7 +68932,7 @@ function releaseHooks(options) {
     },
     ...merging ? {
       async mergeChecksums(entries, manifestPath) {
-        const r = manifestEntriesWith(state.merged, entries, dirname5(manifestPath));
+        const r = manifestEntriesWith(state.merged, entries, dirname6(manifestPath));
         state.merged = r.merged;
         return r.entries;
       }
@@ -68405,6 +69021,9 @@ function readInputs(source) {
     ifNoFilesFound: ins.oneOf("if-no-files-found", ["error", "warn", "ignore"], "error")
   };
 }
+function info2(text) {
+  for (const line of text.split(/\r?\n/)) info(printable(line));
+}
 function maskSecret(value, setSecret2 = setSecret) {
   if (!value) return;
   setSecret2(value);
@@ -68419,7 +69038,7 @@ function errorText(e) {
   const msg = e instanceof Error ? e.message : String(e);
   return msg.startsWith("jit-gpg:") ? msg : `jit-gpg: ${msg}`;
 }
-var esc2 = (s) => s.replace(/[&<>|]/g, (c) => `&#${c.charCodeAt(0)};`);
+var esc2 = (s) => printable(s).replace(/[&<>|]/g, (c) => `&#${c.charCodeAt(0)};`);
 async function writeSummary(audit, auditPath) {
   try {
     const s = summary.addHeading("jit-gpg signing", 2);
@@ -68538,7 +69157,7 @@ async function run() {
   }
 }
 async function runMain(registerCleanup) {
-  const workspaceGiven = resolve6(process.env.GITHUB_WORKSPACE || process.cwd());
+  const workspaceGiven = resolve7(process.env.GITHUB_WORKSPACE || process.cwd());
   const runnerTemp = process.env.RUNNER_TEMP || join9(workspaceGiven, "..", "_temp");
   let ttl = 300;
   try {
@@ -68546,13 +69165,13 @@ async function runMain(registerCleanup) {
       const i2 = readInputs();
       ttl = i2.ttl;
       const ws = await realWorkspace(workspaceGiven);
-      info(`Key service: vault ${i2.vaultUrl} role "${i2.vaultRole}" secret ${i2.vaultSecret}`);
+      info2(`Key service: vault ${i2.vaultUrl} role "${i2.vaultRole}" secret ${i2.vaultSecret}`);
       const proxy = proxyFor(i2.vaultUrl);
       if (proxy) info(`Vault requests go through the proxy ${safeProxy(proxy)} (see NO_PROXY to bypass it)`);
       info(`Key lifetime (ttl): ${i2.ttl} s`);
       if (i2.run) {
         await gpgLibexecDir();
-        info(`run: ${i2.run}`);
+        info2(`run: ${i2.run}`);
       }
       const found = i2.files.length ? await resolveFiles(i2.files, ws, i2.checksums ? { checksums: i2.checksums } : {}) : [];
       return { cfg: i2, workspace: ws, files: found };
@@ -68566,7 +69185,7 @@ async function runMain(registerCleanup) {
           );
         }
         if (cfg.ifNoFilesFound === "warn") warning(`jit-gpg: ${what}; nothing to sign`);
-        else info(`${what}; nothing to sign`);
+        else info2(`${what}; nothing to sign`);
         if (!cfg.run && cfg.checksumsMerge.length === 0) {
           setOutput("signatures", "[]");
           await recordAudit({ ...newAudit(ttl), outcome: "nothing-to-sign" }, runnerTemp);
@@ -68574,7 +69193,7 @@ async function runMain(registerCleanup) {
         }
       } else {
         info(`${files.length} file(s) to sign:`);
-        for (const f of files) info(`  ${displayPath(f, workspace)}`);
+        for (const f of files) info(`  ${displayPath(displayPath2(f, workspace))}`);
       }
     }
     const outDir = commonDir(files, workspace);
@@ -68595,9 +69214,9 @@ async function runMain(registerCleanup) {
       ...cfg.vaultNamespace ? { namespace: cfg.vaultNamespace } : {},
       keyField: cfg.vaultKeyField,
       passphraseField: cfg.vaultPassphraseField,
-      ...cfg.vaultCaCert ? { caCertPath: resolve6(workspace, cfg.vaultCaCert) } : {},
+      ...cfg.vaultCaCert ? { caCertPath: resolve7(workspace, cfg.vaultCaCert) } : {},
       allowInsecureHttp: cfg.allowInsecureHttp,
-      log: (m) => info(m),
+      log: info2,
       mask: (s) => maskSecret(s),
       onSession: (session) => {
         setSecret(session.token);
@@ -68616,9 +69235,9 @@ async function runMain(registerCleanup) {
             const t = await requestIdToken({
               audience: cfg.audience,
               mask: (s) => setSecret(s),
-              log: (m) => info(m)
+              log: info2
             });
-            info(`Got an OIDC token for audience "${cfg.audience}":
+            info2(`Got an OIDC token for audience "${cfg.audience}":
 ${describeClaims(t.claims)}`);
             return t;
           }
@@ -68629,13 +69248,13 @@ ${describeClaims(t.claims)}`);
         ...checksumsPath ? { checksumsPath } : {},
         // beside the artifacts (a fan-in: beside the manifest); with only `run`, in RUNNER_TEMP so the checkout
         // stays clean (release tools check it)
-        publicKeyPath: files.length ? join9(outDir, PUBLIC_KEY_NAME) : fanIn && checksumsPath ? join9(dirname6(checksumsPath), PUBLIC_KEY_NAME) : (key) => join9(runnerTemp, `jit-gpg-${key.keyId}.pub.asc`),
+        publicKeyPath: files.length ? join9(outDir, PUBLIC_KEY_NAME) : fanIn && checksumsPath ? join9(dirname7(checksumsPath), PUBLIC_KEY_NAME) : (key) => join9(runnerTemp, `jit-gpg-${key.keyId}.pub.asc`),
         confineTo: workspace,
         ...cfg.run ? { run: { command: cfg.run, cwd: workspace, tempRoot: runnerTemp, env: process.env } } : {},
         ttl: cfg.ttl
       },
       {
-        log: (m) => info(m),
+        log: info2,
         group: (title, fn) => group(title, fn),
         mask: (s) => maskSecret(s),
         saveState: (name2, value) => saveState(name2, value),
@@ -68651,11 +69270,11 @@ ${describeClaims(t.claims)}`);
     }
     if (result.error === void 0) {
       const sigPaths = [...result.signed, ...result.manifest ? [result.manifest] : []].map(
-        (s) => displayPath(s.signature, workspace)
+        (s) => displayPath2(s.signature, workspace)
       );
       setOutput("signatures", JSON.stringify(sigPaths));
-      if (result.manifestPath) setOutput("checksums", displayPath(result.manifestPath, workspace));
-      if (result.publicKeyPath) setOutput("public-key", displayPath(result.publicKeyPath, workspace));
+      if (result.manifestPath) setOutput("checksums", displayPath2(result.manifestPath, workspace));
+      if (result.publicKeyPath) setOutput("public-key", displayPath2(result.publicKeyPath, workspace));
     } else {
       result.audit.error = errorText(result.error);
       setFailed(errorText(result.error));

@@ -2160,9 +2160,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve, reject) => {
+          return new Promise((resolve2, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve(data);
+              return err ? reject(err) : resolve2(data);
             });
           });
         }
@@ -2200,12 +2200,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve, reject) => {
+          return new Promise((resolve2, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve(data);
+              ) : resolve2(data);
             });
           });
         }
@@ -4472,8 +4472,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve, reject) => {
-        res = resolve;
+      const promise = new Promise((resolve2, reject) => {
+        res = resolve2;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -4509,9 +4509,9 @@ var require_util2 = __commonJS({
          * @param {unknown} target
          * @param {'key' | 'value' | 'key+value'} kind
          */
-        constructor(target, kind) {
+        constructor(target, kind2) {
           this.#target = target;
-          this.#kind = kind;
+          this.#kind = kind2;
           this.#index = 0;
         }
         next() {
@@ -4560,8 +4560,8 @@ var require_util2 = __commonJS({
         },
         next: { writable: true, enumerable: true, configurable: true }
       });
-      return function(target, kind) {
-        return new FastIterableIterator(target, kind);
+      return function(target, kind2) {
+        return new FastIterableIterator(target, kind2);
       };
     }
     function iteratorMixin(name, object, kInternalIterator, keyIndex = 0, valueIndex = 1) {
@@ -5785,7 +5785,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants3 = require_constants2();
+    var constants4 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util.addListener;
@@ -5860,7 +5860,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports2 }) {
         assert(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
-        this.ptr = this.llhttp.llhttp_alloc(constants3.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants4.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -5955,11 +5955,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants3.ERROR.OK) {
+          if (ret !== constants4.ERROR.OK) {
             const body = data.subarray(offset);
-            if (ret === constants3.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants4.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body);
-            } else if (ret === constants3.ERROR.PAUSED) {
+            } else if (ret === constants4.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body);
             } else {
@@ -5982,10 +5982,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants3.ERROR.OK) {
+        if (ret === constants4.ERROR.OK) {
           return null;
         }
-        if (ret === constants3.ERROR.PAUSED || ret === constants3.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants4.ERROR.PAUSED || ret === constants4.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -6002,7 +6002,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants3.ERROR[ret], data);
+        return new HTTPParserError(message, constants4.ERROR[ret], data);
       }
       destroy() {
         assert(this.ptr != null);
@@ -6182,7 +6182,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants3.ERROR.PAUSED : 0;
+        return pause ? constants4.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -6204,7 +6204,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request.onData(buf) === false) {
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -6240,13 +6240,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert(client[kRunning] === 0);
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -6724,12 +6724,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve, reject) => {
+      const waitForDrain = () => new Promise((resolve2, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve;
+          callback = resolve2;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7399,12 +7399,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve, reject) => {
+      const waitForDrain = () => new Promise((resolve2, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve;
+          callback = resolve2;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7883,16 +7883,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve) => {
+        return new Promise((resolve2) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve;
+            this[kClosedResolve] = resolve2;
           } else {
-            resolve(null);
+            resolve2(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve) => {
+        return new Promise((resolve2) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request = requests[i];
@@ -7903,7 +7903,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve(null);
+            resolve2(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7954,7 +7954,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve, reject) => {
+        const socket = await new Promise((resolve2, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -7966,7 +7966,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve(socket2);
+              resolve2(socket2);
             }
           });
         });
@@ -8302,8 +8302,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve) => {
-            this[kClosedResolve] = resolve;
+          await new Promise((resolve2) => {
+            this[kClosedResolve] = resolve2;
           });
         }
       }
@@ -9572,7 +9572,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve, reject) => {
+        return await new Promise((resolve2, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9585,7 +9585,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve(null);
+              resolve2(null);
             }
           }).on("error", noop).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9604,7 +9604,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve, reject) => {
+      return new Promise((resolve2, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9621,7 +9621,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve,
+              resolve: resolve2,
               reject,
               length: 0,
               body: []
@@ -9691,18 +9691,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve, stream, length } = consume2;
+      const { type, body, resolve: resolve2, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve(chunksDecode(body, length));
+          resolve2(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve(JSON.parse(chunksDecode(body, length)));
+          resolve2(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve(chunksConcat(body, length).buffer);
+          resolve2(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve(new Blob(body, { type: stream[kContentType] }));
+          resolve2(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve(chunksConcat(body, length));
+          resolve2(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9959,9 +9959,9 @@ var require_api_request = __commonJS({
     };
     function request(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve, reject) => {
+        return new Promise((resolve2, reject) => {
           request.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve(data);
+            return err ? reject(err) : resolve2(data);
           });
         });
       }
@@ -10184,9 +10184,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve, reject) => {
+        return new Promise((resolve2, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve(data);
+            return err ? reject(err) : resolve2(data);
           });
         });
       }
@@ -10471,9 +10471,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve, reject) => {
+        return new Promise((resolve2, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve(data);
+            return err ? reject(err) : resolve2(data);
           });
         });
       }
@@ -10565,9 +10565,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve, reject) => {
+        return new Promise((resolve2, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve(data);
+            return err ? reject(err) : resolve2(data);
           });
         });
       }
@@ -14430,7 +14430,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve, reject) => agent.dispatch(
+        return new Promise((resolve2, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -14506,7 +14506,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve({
+              resolve2({
                 status,
                 statusText,
                 headersList,
@@ -14549,7 +14549,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve({
+              resolve2({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -18290,8 +18290,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve) => {
-        setTimeout(resolve, ms).unref();
+      return new Promise((resolve2) => {
+        setTimeout(resolve2, ms).unref();
       });
     }
     module.exports = {
@@ -19286,11 +19286,11 @@ import { EOL as EOL2 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve) {
-      resolve(value);
+    return value instanceof P ? value : new P(function(resolve2) {
+      resolve2(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve, reject) {
+  return new (P || (P = Promise))(function(resolve2, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -19306,7 +19306,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -19584,11 +19584,11 @@ var arch = os2.arch();
 // node_modules/@actions/core/lib/core.js
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve) {
-      resolve(value);
+    return value instanceof P ? value : new P(function(resolve2) {
+      resolve2(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve, reject) {
+  return new (P || (P = Promise))(function(resolve2, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -19604,7 +19604,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -19643,6 +19643,60 @@ function group(name, fn) {
 }
 function getState(name) {
   return process.env[`STATE_${name}`] || "";
+}
+
+// src/shared/escape.ts
+var UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+var NAMED = { "\n": "\\n", "\r": "\\r", "	": "\\t" };
+function hex(code, width) {
+  return code.toString(16).padStart(width, "0");
+}
+function escapeUnsafe(ch) {
+  const named = NAMED[ch];
+  if (named) return named;
+  const code = ch.charCodeAt(0);
+  return code <= 127 ? `\\x${hex(code, 2)}` : `\\u${hex(code, 4)}`;
+}
+var LEADING_COLON = /^(\s*):/;
+var LEGACY_PREFIX = /##\[/g;
+function neutralise(text) {
+  return text.replace(LEADING_COLON, "$1\\x3a").replace(LEGACY_PREFIX, "#\\x23[");
+}
+function printable(text) {
+  return neutralise(text.replace(UNSAFE, escapeUnsafe));
+}
+function displayPath(name) {
+  if (typeof name !== "string") return neutralise(decodeBytesLossless(name));
+  return neutralise(name.replace(/\\/g, "\\\\").replace(UNSAFE, escapeUnsafe));
+}
+function decodeBytesLossless(bytes) {
+  let out = "";
+  let i = 0;
+  while (i < bytes.length) {
+    const length = validSequenceLength(bytes, i);
+    if (length === 0) {
+      out += `\\x${hex(bytes[i], 2)}`;
+      i += 1;
+      continue;
+    }
+    const ch = bytes.toString("utf8", i, i + length);
+    out += ch === "\\" ? "\\\\" : ch.replace(UNSAFE, escapeUnsafe);
+    i += length;
+  }
+  return out;
+}
+function validSequenceLength(b, i) {
+  const b0 = b[i];
+  if (b0 < 128) return 1;
+  const cont = (k, lo = 128, hi = 191) => i + k < b.length && b[i + k] >= lo && b[i + k] <= hi;
+  if (b0 >= 194 && b0 <= 223) return cont(1) ? 2 : 0;
+  if (b0 === 224) return cont(1, 160) && cont(2) ? 3 : 0;
+  if (b0 >= 225 && b0 <= 236 || b0 === 238 || b0 === 239) return cont(1) && cont(2) ? 3 : 0;
+  if (b0 === 237) return cont(1, 128, 159) && cont(2) ? 3 : 0;
+  if (b0 === 240) return cont(1, 144) && cont(2) && cont(3) ? 4 : 0;
+  if (b0 >= 241 && b0 <= 243) return cont(1) && cont(2) && cont(3) ? 4 : 0;
+  if (b0 === 244) return cont(1, 128, 143) && cont(2) && cont(3) ? 4 : 0;
+  return 0;
 }
 
 // src/shared/http.ts
@@ -19877,7 +19931,7 @@ function send(request, env) {
     return Promise.reject(e);
   }
   const method = request.method ?? "GET";
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve2, reject) => {
     let settled = false;
     const live = [];
     const fail = (err) => {
@@ -19925,7 +19979,7 @@ function send(request, env) {
         settled = true;
         clearTimeout(timer);
         const data = Buffer.concat(chunks, size);
-        resolve(
+        resolve2(
           request.binary ? { status: res.statusCode ?? 0, headers: res.headers, body: "", data } : { status: res.statusCode ?? 0, headers: res.headers, body: data.toString("utf8") }
         );
       });
@@ -20001,7 +20055,7 @@ var KeyringError = class extends Error {
   }
 };
 function runTool(file, args, options) {
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve2, reject) => {
     const child = spawn(file, args, { env: options.env, stdio: ["pipe", "pipe", "pipe"] });
     const out = [];
     const err = [];
@@ -20014,7 +20068,7 @@ function runTool(file, args, options) {
     });
     child.on("close", (code, signal) => {
       clearTimeout(timer);
-      resolve({
+      resolve2({
         code,
         signal,
         stdout: Buffer.concat(out).toString("utf8"),
@@ -20173,11 +20227,168 @@ async function cleanupKeyring(dir, hints = {}) {
   return result;
 }
 
-// src/sign/providers/vault.ts
-import { readFileSync as readFileSync2 } from "node:fs";
+// src/sign/post-state.ts
+import { lstatSync } from "node:fs";
+import { basename as basename2, dirname, isAbsolute, resolve } from "node:path";
+var isPid = (v) => typeof v === "number" && Number.isSafeInteger(v) && v > 1;
+function checkKeyringState(text, runnerTemp) {
+  const warnings = [];
+  if (!text.trim()) return { warnings };
+  let v;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return { warnings: ["ignored the keyring state entry: it is not the JSON main writes"] };
+  }
+  if (!v || typeof v !== "object" || typeof v.dir !== "string" || !v.dir) {
+    return { warnings: ["ignored the keyring state entry: it names no directory"] };
+  }
+  const dir = v.dir;
+  if (!isAbsolute(dir) || !runnerTemp || resolve(dirname(dir)) !== resolve(runnerTemp) || !basename2(dir).startsWith(KEYRING_PREFIX)) {
+    return { warnings: ["ignored the keyring state entry: it does not name a keyring directory under RUNNER_TEMP"] };
+  }
+  try {
+    const st = lstatSync(dir);
+    const mine = typeof process.getuid !== "function" || st.uid === process.getuid();
+    if (!st.isDirectory() || !mine || process.platform !== "win32" && (st.mode & 511) !== 448) {
+      return {
+        warnings: ["ignored the keyring state entry: the path is not a private directory of this user (0700)"]
+      };
+    }
+  } catch {
+  }
+  const info3 = { dir };
+  if (typeof v.socketDir === "string" && v.socketDir) {
+    const uid = typeof process.getuid === "function" ? process.getuid() : -1;
+    const gpgRunDirs = [`/run/user/${uid}/gnupg`, `/var/run/user/${uid}/gnupg`];
+    if (v.socketDir === dir || gpgRunDirs.includes(dirname(v.socketDir)) && /^d\.[a-z0-9]+$/.test(basename2(v.socketDir))) {
+      info3.socketDir = v.socketDir;
+    } else {
+      warnings.push(
+        "ignored the saved socket directory: it is neither the keyring nor gpg’s per-user socket directory"
+      );
+    }
+  }
+  if (v.agentPid !== void 0) {
+    if (isPid(v.agentPid) && isAgentFor(v.agentPid, dir)) info3.agentPid = v.agentPid;
+    else if (isPid(v.agentPid) && !processAlive(v.agentPid)) {
+    } else warnings.push(`ignored the saved agent pid: it is not this keyring's gpg-agent`);
+  }
+  if (v.commandPid !== void 0) {
+    if (isPid(v.commandPid) && processesUsingHome(dir).includes(v.commandPid)) info3.commandPid = v.commandPid;
+    else if (isPid(v.commandPid) && !processAlive(v.commandPid)) {
+    } else warnings.push(`ignored the saved command pid: it is not a process of this keyring's command`);
+  }
+  return { info: info3, warnings };
+}
+
+// src/sign/service-url.ts
+var ServiceUrlError = class extends Error {
+  name = "ServiceUrlError";
+};
+function checkServiceUrl(value, options) {
+  const { name } = options;
+  let u;
+  try {
+    u = new URL(value.trim());
+  } catch {
+    throw new ServiceUrlError(`${name} is not an absolute URL (expected e.g. https://vault.example.com:8200)`);
+  }
+  if (u.username || u.password) {
+    throw new ServiceUrlError(
+      `${name} must not contain a user name or password (the value is not shown); remove the part before "@"`
+    );
+  }
+  if (u.protocol !== "https:" && u.protocol !== "http:") {
+    throw new ServiceUrlError(`${name} must be an https:// URL (got a ${u.protocol.replace(/:$/, "")}: URL)`);
+  }
+  if (u.protocol === "http:" && !isLoopbackHost(u.hostname) && !options.allowInsecureHttp) {
+    throw new ServiceUrlError(
+      `${name} uses plain http:// to ${u.host}: the OIDC token, the service token and the key would cross the network unencrypted. Use https:// (with a CA certificate for a private CA), or set ${options.allowHint ?? "allow-insecure-http: true"} for a lab setup`
+    );
+  }
+  return u;
+}
+
+// src/shared/read-file.ts
+import { closeSync, constants as constants3, fstatSync, openSync, readSync } from "node:fs";
+var FileReadError = class extends Error {
+  name = "FileReadError";
+  code;
+  constructor(message, code) {
+    super(message);
+    this.code = code;
+  }
+};
+var OPEN_FLAGS = constants3.O_RDONLY | constants3.O_NONBLOCK | constants3.O_NOCTTY;
+function kind(st) {
+  if (st.isDirectory()) return "a directory";
+  if (st.isFIFO()) return "a FIFO (named pipe)";
+  if (st.isSocket()) return "a socket";
+  if (st.isCharacterDevice()) return "a character device";
+  if (st.isBlockDevice()) return "a block device";
+  return "not a regular file";
+}
+function openError(e, label) {
+  const why = {
+    ENOENT: "not found",
+    EACCES: "permission denied",
+    EPERM: "permission denied",
+    ELOOP: "too many levels of symbolic links",
+    ENOTDIR: "a path component is not a directory",
+    ENAMETOOLONG: "name too long"
+  };
+  return new FileReadError(`${label}: ${why[e.code ?? ""] ?? `cannot open (${e.code ?? "error"})`}`, e.code ?? "EIO");
+}
+function readRegularFile(path, limits) {
+  const label = `${limits.what} ${displayPath(path)}`;
+  let fd;
+  try {
+    fd = openSync(path, OPEN_FLAGS);
+  } catch (e) {
+    throw openError(e, label);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new FileReadError(`${label} is ${kind(st)}, not a regular file`, "ENOTREG");
+    if (st.size > limits.maxBytes) throw tooLarge(label, limits.maxBytes);
+    let buf = Buffer.allocUnsafe(Math.min(st.size, limits.maxBytes) + 1);
+    let length = 0;
+    for (; ; ) {
+      if (length === buf.length) {
+        const grown = Buffer.allocUnsafe(Math.min(buf.length * 2, limits.maxBytes + 1));
+        buf.copy(grown, 0, 0, length);
+        buf = grown;
+      }
+      const n = readSync(fd, buf, length, buf.length - length, null);
+      if (n === 0) break;
+      length += n;
+      if (length > limits.maxBytes) throw tooLarge(label, limits.maxBytes);
+    }
+    return buf.subarray(0, length);
+  } catch (e) {
+    if (e instanceof FileReadError) throw e;
+    const err = e;
+    throw new FileReadError(`${label}: cannot read (${err.code ?? "error"})`, err.code ?? "EIO");
+  } finally {
+    closeSync(fd);
+  }
+}
+function tooLarge(label, maxBytes) {
+  return new FileReadError(`${label} is larger than the ${formatBytes(maxBytes)} limit`, "EFBIG");
+}
+function formatBytes(n) {
+  if (n >= 1024 * 1024 && n % (1024 * 1024) === 0) return `${n / (1024 * 1024)} MiB`;
+  if (n >= 1024 && n % 1024 === 0) return `${n / 1024} KiB`;
+  return `${n} bytes`;
+}
+function readRegularTextFile(path, limits) {
+  const text = readRegularFile(path, limits).toString("utf8");
+  return text.charCodeAt(0) === 65279 ? text.slice(1) : text;
+}
 
 // src/shared/retry.ts
-var defaultSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+var defaultSleep = (ms) => new Promise((resolve2) => setTimeout(resolve2, ms));
 function backoffDelay(attempt, baseMs, maxMs, random = Math.random) {
   const step = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(step / 2 + random() * (step / 2));
@@ -20219,34 +20430,6 @@ async function retry(fn, options = {}) {
   }
 }
 
-// src/sign/service-url.ts
-var ServiceUrlError = class extends Error {
-  name = "ServiceUrlError";
-};
-function checkServiceUrl(value, options) {
-  const { name } = options;
-  let u;
-  try {
-    u = new URL(value.trim());
-  } catch {
-    throw new ServiceUrlError(`${name} is not an absolute URL (expected e.g. https://vault.example.com:8200)`);
-  }
-  if (u.username || u.password) {
-    throw new ServiceUrlError(
-      `${name} must not contain a user name or password (the value is not shown); remove the part before "@"`
-    );
-  }
-  if (u.protocol !== "https:" && u.protocol !== "http:") {
-    throw new ServiceUrlError(`${name} must be an https:// URL (got a ${u.protocol.replace(/:$/, "")}: URL)`);
-  }
-  if (u.protocol === "http:" && !isLoopbackHost(u.hostname) && !options.allowInsecureHttp) {
-    throw new ServiceUrlError(
-      `${name} uses plain http:// to ${u.host}: the OIDC token, the service token and the key would cross the network unencrypted. Use https:// (with a CA certificate for a private CA), or set ${options.allowHint ?? "allow-insecure-http: true"} for a lab setup`
-    );
-  }
-  return u;
-}
-
 // src/sign/oidc.ts
 var OIDC_URL_VAR = "ACTIONS_ID_TOKEN_REQUEST_URL";
 var OIDC_TOKEN_VAR = "ACTIONS_ID_TOKEN_REQUEST_TOKEN";
@@ -20276,6 +20459,7 @@ var ProviderError = class extends Error {
 
 // src/sign/providers/vault.ts
 var PROVIDER = "vault";
+var MAX_CA_BYTES = 1024 * 1024;
 function sessionFromState(text) {
   if (!text || text.trim() === "") return void 0;
   try {
@@ -20326,16 +20510,18 @@ function loadCa(options) {
   if (!options.caCertPath) return void 0;
   let pem;
   try {
-    pem = readFileSync2(options.caCertPath, "utf8");
+    pem = readRegularTextFile(options.caCertPath, {
+      what: "vault-ca-cert: the CA certificate",
+      maxBytes: MAX_CA_BYTES
+    });
   } catch (e) {
-    const code = e.code ?? "error";
-    throw new ProviderError(PROVIDER, "config", `vault-ca-cert: cannot read ${options.caCertPath} (${code})`);
+    throw new ProviderError(PROVIDER, "config", e.message);
   }
   if (!pem.includes("-----BEGIN CERTIFICATE-----")) {
     throw new ProviderError(
       PROVIDER,
       "config",
-      `vault-ca-cert: ${options.caCertPath} holds no PEM certificate (expected -----BEGIN CERTIFICATE-----)`
+      `vault-ca-cert: ${displayPath(options.caCertPath)} holds no PEM certificate (expected -----BEGIN CERTIFICATE-----)`
     );
   }
   return pem;
@@ -20384,9 +20570,9 @@ async function vaultCall(conn, call) {
         ...conn.retry,
         label: call.label,
         isRetryable: (e) => e instanceof TransientStatus || e instanceof HttpError && e.retryable,
-        onRetry: (info2) => {
-          conn.log?.(info2.message);
-          conn.retry?.onRetry?.(info2);
+        onRetry: (info3) => {
+          conn.log?.(info3.message);
+          conn.retry?.onRetry?.(info3);
         }
       }
     );
@@ -20452,22 +20638,7 @@ var STATE_KEYRING = "keyring";
 var STATE_DONE = "main-finished";
 
 // src/action/sign-post.ts
-function parseKeyringState(text) {
-  if (!text.trim()) return void 0;
-  try {
-    const v = JSON.parse(text);
-    if (!v || typeof v.dir !== "string" || !v.dir) return void 0;
-    const info2 = { dir: v.dir };
-    if (typeof v.socketDir === "string" && v.socketDir) info2.socketDir = v.socketDir;
-    if (typeof v.agentPid === "number" && Number.isInteger(v.agentPid) && v.agentPid > 1) info2.agentPid = v.agentPid;
-    if (typeof v.commandPid === "number" && Number.isInteger(v.commandPid) && v.commandPid > 1) {
-      info2.commandPid = v.commandPid;
-    }
-    return info2;
-  } catch {
-    return void 0;
-  }
-}
+var info2 = (text) => info(printable(text));
 async function post() {
   const report = { removed: [], warnings: [] };
   for (const s of proxySecrets()) setSecret(s);
@@ -20479,17 +20650,28 @@ async function post() {
     const vaultState = getState(STATE_VAULT);
     const keyringState = getState(STATE_KEYRING);
     const mainFinished = getState(STATE_DONE) === "true";
-    const session = sessionFromState(vaultState);
+    let session = sessionFromState(vaultState);
     if (session) setSecret(session.token);
-    const keyring = parseKeyringState(keyringState);
+    if (vaultState.trim() && !session) warn("ignored the Vault session state entry: it is not the JSON main writes");
+    if (session) {
+      try {
+        checkServiceUrl(session.url, { name: "the saved Vault address", allowInsecureHttp: true });
+      } catch (e) {
+        warn(`ignored the Vault session state entry: ${e.message}`);
+        session = void 0;
+      }
+    }
+    const checked = checkKeyringState(keyringState, process.env.RUNNER_TEMP ?? "");
+    for (const w of checked.warnings) warn(w);
+    const keyring = checked.info;
     await group("jit-gpg: remove every trace", async () => {
       if (!session && !keyring) {
-        info(
-          mainFinished ? "Nothing to clean up: main revoked the Vault token and removed its keyring." : "Nothing to clean up: main saved no state (it did not start, or stopped before logging in to Vault)."
+        info2(
+          mainFinished ? "Nothing to clean up: no keyring and no live service token are recorded in the state." : "Nothing to clean up: main saved no state (it did not start, or stopped before logging in to Vault)."
         );
         return;
       }
-      if (!mainFinished) info("main did not finish (killed, timed out or crashed); cleaning up after it.");
+      if (!mainFinished) info2("main did not finish (killed, timed out or crashed); cleaning up after it.");
       if (keyring) {
         try {
           const r = await cleanupKeyring(keyring.dir, {
@@ -20497,9 +20679,9 @@ async function post() {
             ...keyring.agentPid !== void 0 ? { agentPid: keyring.agentPid } : {},
             ...keyring.commandPid !== void 0 ? { commandPid: keyring.commandPid } : {}
           });
-          if (r.actions.length === 0) info(`Keyring ${keyring.dir}: already gone`);
+          if (r.actions.length === 0) info2(`Keyring ${keyring.dir}: already gone`);
           for (const a of r.actions) {
-            info(`Keyring: ${a}`);
+            info2(`Keyring: ${a}`);
             report.removed.push(a);
           }
           if (!r.removed && r.actions.some((a) => a.startsWith("could not"))) warn(`could not remove ${keyring.dir}`);
@@ -20509,13 +20691,13 @@ async function post() {
       }
       if (session) {
         try {
-          const outcome = await revokeVaultToken(session, { log: (m) => info(m), retry: { attempts: 3 } });
+          const outcome = await revokeVaultToken(session, { log: (m) => info2(m), retry: { attempts: 3 } });
           const who = session.accessor ? ` (accessor ${session.accessor})` : "";
           if (outcome === "revoked") {
-            info(`Vault: revoked the token${who} that main left alive`);
+            info2(`Vault: revoked the token${who}`);
             report.removed.push(`revoked Vault token${who}`);
           } else {
-            info(`Vault: the token${who} was already revoked or expired`);
+            info2(`Vault: the token${who} was already revoked or expired; nothing to do`);
           }
         } catch (e) {
           warn(
@@ -20523,7 +20705,7 @@ async function post() {
           );
         }
       }
-      info(report.removed.length ? `Removed: ${report.removed.join("; ")}` : "Nothing was left behind by main.");
+      info2(report.removed.length ? `Removed: ${report.removed.join("; ")}` : "Post removed nothing.");
     });
   } catch (e) {
     warn(`cleanup did not complete: ${e.message}`);

@@ -13,6 +13,8 @@ import type { ManifestEntry } from '../sign/manifest.ts';
 export type ScanAudit = NonNullable<Audit['scan']>;
 export type MergeAudit = NonNullable<NonNullable<Audit['checksums']>['merged']>;
 
+const MAX_WARNING_ANNOTATIONS = 10;
+
 /** A log line with an untrusted name in it: quoted and escaped (one line, never a workflow command). */
 const quote = (s: string) => `"${displayPath(s)}"`;
 
@@ -60,12 +62,15 @@ export async function scanBeforeSign(
   env: NodeJS.ProcessEnv,
   record: (audit: ScanAudit) => void = () => {},
 ): Promise<ScanAudit> {
+  let warned = 0;
   const scan: ArtifactScan = await core.group(`Scan ${files.length} file(s) for secrets before signing`, async () => {
     const r = await scanArtifacts({
       files,
       root: workspace,
       env,
-      onWarning: (m) => core.warning(printable(`jit-gpg: scan: ${m}`)),
+      // the first few as annotations (the runner shows only 10 per step), the rest in the log
+      onWarning: (m) =>
+        (++warned <= MAX_WARNING_ANNOTATIONS ? core.warning : core.info)(printable(`jit-gpg: scan: ${m}`)),
     });
     core.info(
       `rule set ${r.ruleSet.version} (${r.ruleSet.rules} rules${r.ruleSet.config ? `, config ${quote(r.ruleSet.config)}` : ', built-in'}); ${r.stats.files} item(s) scanned in ${r.stats.durationMs} ms`,

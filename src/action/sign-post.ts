@@ -1,32 +1,23 @@
 // `uses: org/jit-gpg@v1` post step (post-if: always()): removes whatever main could not, using only the state main
 // saved: the ephemeral keyring directory and its gpg-agent, and a Vault token that may still be alive. Idempotent;
 // warns instead of failing; copes with a main that never started (no state) or died half-way (SIGKILL, timeout).
+// Every state entry is checked before it is acted on (src/sign/post-state.ts), and every message says only what
+// post itself found and did.
 import * as core from '@actions/core';
+import { printable } from '../shared/escape.ts';
 import { proxySecrets } from '../shared/http.ts';
-import { cleanupKeyring, type KeyringInfo } from '../sign/keyring.ts';
+import { cleanupKeyring } from '../sign/keyring.ts';
+import { checkKeyringState } from '../sign/post-state.ts';
+import { checkServiceUrl } from '../sign/service-url.ts';
 import { revokeVaultToken, sessionFromState } from '../sign/providers/vault.ts';
 import { STATE_DONE, STATE_KEYRING, STATE_VAULT } from '../sign/state.ts';
+
+/** A plain log line; parts of it come from the state file, which is not ours alone to write. */
+const info = (text: string) => core.info(printable(text));
 
 export interface PostReport {
   removed: string[];
   warnings: string[];
-}
-
-function parseKeyringState(text: string): KeyringInfo | undefined {
-  if (!text.trim()) return undefined;
-  try {
-    const v = JSON.parse(text) as Partial<KeyringInfo> | null;
-    if (!v || typeof v.dir !== 'string' || !v.dir) return undefined;
-    const info: KeyringInfo = { dir: v.dir };
-    if (typeof v.socketDir === 'string' && v.socketDir) info.socketDir = v.socketDir;
-    if (typeof v.agentPid === 'number' && Number.isInteger(v.agentPid) && v.agentPid > 1) info.agentPid = v.agentPid;
-    if (typeof v.commandPid === 'number' && Number.isInteger(v.commandPid) && v.commandPid > 1) {
-      info.commandPid = v.commandPid;
-    }
-    return info;
-  } catch {
-    return undefined;
-  }
 }
 
 /** The post step. Never fails the job: problems become warnings. */
@@ -41,20 +32,31 @@ export async function post(): Promise<PostReport> {
     const vaultState = core.getState(STATE_VAULT);
     const keyringState = core.getState(STATE_KEYRING);
     const mainFinished = core.getState(STATE_DONE) === 'true';
-    const session = sessionFromState(vaultState);
+    let session = sessionFromState(vaultState);
     if (session) core.setSecret(session.token); // before anything else is printed
-    const keyring = parseKeyringState(keyringState);
+    if (vaultState.trim() && !session) warn('ignored the Vault session state entry: it is not the JSON main writes');
+    if (session) {
+      try {
+        checkServiceUrl(session.url, { name: 'the saved Vault address', allowInsecureHttp: true });
+      } catch (e) {
+        warn(`ignored the Vault session state entry: ${(e as Error).message}`);
+        session = undefined;
+      }
+    }
+    const checked = checkKeyringState(keyringState, process.env.RUNNER_TEMP ?? '');
+    for (const w of checked.warnings) warn(w);
+    const keyring = checked.info;
 
     await core.group('jit-gpg: remove every trace', async () => {
       if (!session && !keyring) {
-        core.info(
+        info(
           mainFinished
-            ? 'Nothing to clean up: main revoked the Vault token and removed its keyring.'
+            ? 'Nothing to clean up: no keyring and no live service token are recorded in the state.'
             : 'Nothing to clean up: main saved no state (it did not start, or stopped before logging in to Vault).',
         );
         return;
       }
-      if (!mainFinished) core.info('main did not finish (killed, timed out or crashed); cleaning up after it.');
+      if (!mainFinished) info('main did not finish (killed, timed out or crashed); cleaning up after it.');
 
       if (keyring) {
         try {
@@ -63,9 +65,9 @@ export async function post(): Promise<PostReport> {
             ...(keyring.agentPid !== undefined ? { agentPid: keyring.agentPid } : {}),
             ...(keyring.commandPid !== undefined ? { commandPid: keyring.commandPid } : {}),
           });
-          if (r.actions.length === 0) core.info(`Keyring ${keyring.dir}: already gone`);
+          if (r.actions.length === 0) info(`Keyring ${keyring.dir}: already gone`);
           for (const a of r.actions) {
-            core.info(`Keyring: ${a}`);
+            info(`Keyring: ${a}`);
             report.removed.push(a);
           }
           if (!r.removed && r.actions.some((a) => a.startsWith('could not'))) warn(`could not remove ${keyring.dir}`);
@@ -76,13 +78,13 @@ export async function post(): Promise<PostReport> {
 
       if (session) {
         try {
-          const outcome = await revokeVaultToken(session, { log: (m) => core.info(m), retry: { attempts: 3 } });
+          const outcome = await revokeVaultToken(session, { log: (m) => info(m), retry: { attempts: 3 } });
           const who = session.accessor ? ` (accessor ${session.accessor})` : '';
           if (outcome === 'revoked') {
-            core.info(`Vault: revoked the token${who} that main left alive`);
+            info(`Vault: revoked the token${who}`);
             report.removed.push(`revoked Vault token${who}`);
           } else {
-            core.info(`Vault: the token${who} was already revoked or expired`);
+            info(`Vault: the token${who} was already revoked or expired; nothing to do`);
           }
         } catch (e) {
           warn(
@@ -90,7 +92,7 @@ export async function post(): Promise<PostReport> {
           );
         }
       }
-      core.info(report.removed.length ? `Removed: ${report.removed.join('; ')}` : 'Nothing was left behind by main.');
+      info(report.removed.length ? `Removed: ${report.removed.join('; ')}` : 'Post removed nothing.');
     });
   } catch (e) {
     warn(`cleanup did not complete: ${(e as Error).message}`);

@@ -7,6 +7,7 @@
 // revokes a live token) and main exits; after SIGKILL the post step does it from the saved state.
 import { dirname, join, resolve } from 'node:path';
 import * as core from '@actions/core';
+import { displayPath as escapedPath, printable } from '../shared/escape.ts';
 import { proxyFor, proxySecrets, safeProxy } from '../shared/http.ts';
 import { type Audit, newAudit, writeAudit } from '../sign/audit.ts';
 import {
@@ -142,6 +143,14 @@ export function readInputs(source?: InputSource): SignInputs {
   };
 }
 
+/**
+ * A plain log line of text that may hold untrusted parts (file names, user IDs, server messages): each line of it
+ * through printable(), so nothing in it can be parsed as a workflow command.
+ */
+export function info(text: string): void {
+  for (const line of text.split(/\r?\n/)) core.info(printable(line));
+}
+
 /** Registers a secret with the runner: the whole value and every trimmed non-empty line of it. */
 export function maskSecret(value: string | undefined, setSecret: (s: string) => void = core.setSecret): void {
   if (!value) return;
@@ -159,7 +168,8 @@ export function errorText(e: unknown): string {
   return msg.startsWith('jit-gpg:') ? msg : `jit-gpg: ${msg}`;
 }
 
-const esc = (s: string) => s.replace(/[&<>|]/g, (c) => `&#${c.charCodeAt(0)};`);
+/** Untrusted text in a summary table cell: one line (control characters shown escaped), no HTML, no cell break. */
+const esc = (s: string) => printable(s).replace(/[&<>|]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 async function writeSummary(audit: Audit, auditPath: string | undefined): Promise<void> {
   try {
@@ -301,14 +311,14 @@ async function runMain(registerCleanup: (cleanup: () => Promise<void>) => void):
       const i = readInputs();
       ttl = i.ttl;
       const ws = await realWorkspace(workspaceGiven);
-      core.info(`Key service: vault ${i.vaultUrl} role "${i.vaultRole}" secret ${i.vaultSecret}`);
+      info(`Key service: vault ${i.vaultUrl} role "${i.vaultRole}" secret ${i.vaultSecret}`);
       const proxy = proxyFor(i.vaultUrl);
       if (proxy) core.info(`Vault requests go through the proxy ${safeProxy(proxy)} (see NO_PROXY to bypass it)`);
       core.info(`Key lifetime (ttl): ${i.ttl} s`);
       if (i.run) {
         // `run` needs GnuPG on the runner: find out now, before any token is requested
         await gpgLibexecDir();
-        core.info(`run: ${i.run}`);
+        info(`run: ${i.run}`);
       }
       const found = i.files.length
         ? await resolveFiles(i.files, ws, i.checksums ? { checksums: i.checksums } : {})
@@ -324,7 +334,7 @@ async function runMain(registerCleanup: (cleanup: () => Promise<void>) => void):
           );
         }
         if (cfg.ifNoFilesFound === 'warn') core.warning(`jit-gpg: ${what}; nothing to sign`);
-        else core.info(`${what}; nothing to sign`);
+        else info(`${what}; nothing to sign`);
         if (!cfg.run && cfg.checksumsMerge.length === 0) {
           core.setOutput('signatures', '[]');
           await recordAudit({ ...newAudit(ttl), outcome: 'nothing-to-sign' }, runnerTemp);
@@ -332,7 +342,7 @@ async function runMain(registerCleanup: (cleanup: () => Promise<void>) => void):
         }
       } else {
         core.info(`${files.length} file(s) to sign:`);
-        for (const f of files) core.info(`  ${displayPath(f, workspace)}`);
+        for (const f of files) core.info(`  ${escapedPath(displayPath(f, workspace))}`);
       }
     }
 
@@ -356,7 +366,7 @@ async function runMain(registerCleanup: (cleanup: () => Promise<void>) => void):
       passphraseField: cfg.vaultPassphraseField,
       ...(cfg.vaultCaCert ? { caCertPath: resolve(workspace, cfg.vaultCaCert) } : {}),
       allowInsecureHttp: cfg.allowInsecureHttp,
-      log: (m) => core.info(m),
+      log: info,
       mask: (s) => maskSecret(s),
       onSession: (session) => {
         core.setSecret(session.token);
@@ -375,9 +385,9 @@ async function runMain(registerCleanup: (cleanup: () => Promise<void>) => void):
             const t = await requestIdToken({
               audience: cfg.audience,
               mask: (s) => core.setSecret(s),
-              log: (m) => core.info(m),
+              log: info,
             });
-            core.info(`Got an OIDC token for audience "${cfg.audience}":\n${describeClaims(t.claims)}`);
+            info(`Got an OIDC token for audience "${cfg.audience}":\n${describeClaims(t.claims)}`);
             return t;
           },
         },
@@ -397,7 +407,7 @@ async function runMain(registerCleanup: (cleanup: () => Promise<void>) => void):
         ttl: cfg.ttl,
       },
       {
-        log: (m) => core.info(m),
+        log: info,
         group: (title, fn) => core.group(title, fn),
         mask: (s) => maskSecret(s),
         saveState: (name, value) => core.saveState(name, value),

@@ -48,8 +48,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     if (!load) {
       throw new UsageError(
         first.startsWith('-')
-          ? `unknown option '${first}' (a command comes first: scan, sign or verify). Run \`jit-gpg --help\`.`
-          : `unknown command '${first}' (expected scan, sign or verify). Run \`jit-gpg --help\`.`,
+          ? `unknown option '${first}' (a command comes first: ${Object.keys(commands).join(', ')}). Run \`jit-gpg --help\`.`
+          : `unknown command '${first}' (expected ${Object.keys(commands).join(', ')}). Run \`jit-gpg --help\`.`,
       );
     }
     return await (await load())(rest, io);

@@ -1,10 +1,11 @@
 // `jit-gpg sign`: the signing action's library outside Actions. The key comes from a file, stdin, or Vault
 // (with the runner's OIDC token, or a JWT from another CI system); signatures are verified before success.
-import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
+import { displayPath, printable } from '../shared/escape.ts';
 import { createHttpClient } from '../shared/http.ts';
+import { FileReadError, readRegularFile } from '../shared/read-file.ts';
 import { type KeySource, runSignJob, SignJobError } from '../sign/job.ts';
 import { MAX_KEY_BYTES } from '../sign/key.ts';
 import { commonDir } from '../sign/manifest.ts';
@@ -19,8 +20,8 @@ import {
 import { type HashName, isHashName } from '../sign/packet.ts';
 import { ciNotations } from '../sign/provenance.ts';
 import { createVaultProvider } from '../sign/providers/vault.ts';
-import { printable } from '../shared/escape.ts';
 import { parseFlags } from './args.ts';
+import { DescriptorError, readCallerDescriptor } from './descriptor.ts';
 import { cliReleaseHooks, ReleaseCheckError } from './release-checks.ts';
 import { type CliIO, EXIT, UsageError } from './io.ts';
 
@@ -65,15 +66,30 @@ async function readBounded(stream: Readable, limit: number, what: string): Promi
 }
 
 /** A passphrase from a descriptor or variable: one trailing newline is dropped (as `gpg --passphrase-fd` does). */
-async function readPassphrase(fd: string | undefined, envName: string | undefined, io: CliIO) {
+async function readPassphrase(fd: string | undefined, envName: string | undefined, keyOnStdin: boolean, io: CliIO) {
   if (fd !== undefined && envName !== undefined) {
     throw new UsageError('sign: use either --passphrase-fd or --passphrase-env, not both');
   }
   if (fd !== undefined) {
-    const n = Number(fd);
-    if (!Number.isInteger(n) || n < 0)
-      throw new UsageError(`sign: --passphrase-fd needs a descriptor number (got "${fd}")`);
-    const buf = await readBounded(createReadStream('', { fd: n, autoClose: true }), 64 * 1024, 'the passphrase');
+    const n = /^\d{1,9}$/.test(fd) ? Number(fd) : Number.NaN;
+    if (!Number.isSafeInteger(n)) throw new UsageError('sign: --passphrase-fd needs a descriptor number, e.g. 3');
+    let buf: Buffer;
+    if (n === 0) {
+      if (keyOnStdin)
+        throw new UsageError('sign: the key is read from stdin; pass the passphrase on another descriptor');
+      buf = await readBounded(io.stdin, MAX_PASSPHRASE_BYTES, 'the passphrase');
+    } else {
+      try {
+        buf = await readCallerDescriptor(n, {
+          flag: '--passphrase-fd',
+          maxBytes: MAX_PASSPHRASE_BYTES,
+          timeoutMs: PASSPHRASE_TIMEOUT_MS,
+        });
+      } catch (e) {
+        if (e instanceof DescriptorError) throw new UsageError(`sign: ${e.message}`);
+        throw e;
+      }
+    }
     return buf.toString('utf8').replace(/\r?\n$/, '');
   }
   if (envName !== undefined) {
@@ -83,6 +99,20 @@ async function readPassphrase(fd: string | undefined, envName: string | undefine
   }
   return undefined;
 }
+
+const MAX_PASSPHRASE_BYTES = 64 * 1024;
+const MAX_JWT_BYTES = 64 * 1024;
+
+/** A file named on the command line: a regular file under the cap, or a usage error naming it (never its content). */
+function readCliFile(path: string, flag: string, maxBytes: number): Buffer {
+  try {
+    return readRegularFile(path, { what: `sign: ${flag}`, maxBytes });
+  } catch (e) {
+    if (e instanceof FileReadError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+const PASSPHRASE_TIMEOUT_MS = 30_000;
 
 function parseNotations(values: string[] | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -147,17 +177,18 @@ export async function signCommand(argv: string[], io: CliIO): Promise<number> {
     if (!s?.isFile()) throw new UsageError(`sign: ${file} is not a readable file`);
   }
   const notations = { ...ciNotations(io.env), ...parseNotations(f.notation) };
-  const log = (m: string) => io.stderr.write(`${m}\n`);
+  // progress lines carry file names, user IDs and server text: each line through printable()
+  const log = (m: string) => {
+    for (const line of m.split(/\r?\n/)) io.stderr.write(`${printable(line)}\n`);
+  };
 
-  const passphrase = await readPassphrase(f['passphrase-fd'], f['passphrase-env'], io);
+  const passphrase = await readPassphrase(f['passphrase-fd'], f['passphrase-env'], f['key-file'] === '-', io);
   let key: KeySource;
   if (f['key-file']) {
     const armoredKey =
       f['key-file'] === '-'
         ? await readBounded(io.stdin, MAX_KEY_BYTES, 'the key on stdin')
-        : await readFile(resolve(io.cwd, f['key-file'])).catch((e: NodeJS.ErrnoException) => {
-            throw new UsageError(`sign: cannot read --key-file ${f['key-file']}: ${e.code ?? e.message}`);
-          });
+        : readCliFile(resolve(io.cwd, f['key-file']), '--key-file', MAX_KEY_BYTES);
     key = { kind: 'armored', armoredKey, source: f['key-file'] === '-' ? 'stdin' : 'key file' };
   } else {
     for (const need of ['vault-role', 'vault-secret'] as const) {
@@ -216,16 +247,20 @@ export async function signCommand(argv: string[], io: CliIO): Promise<number> {
     }
     if (result.error instanceof SignJobError && result.error.code === 'verify-failed') {
       for (const r of result.verification.filter((v) => !v.valid)) {
-        io.stderr.write(`jit-gpg: sign: ${r.file}: self-verification failed: ${r.error}\n`);
+        io.stderr.write(
+          `jit-gpg: sign: ${displayPath(r.file)}: self-verification failed: ${printable(r.error ?? '')}\n`,
+        );
       }
       return EXIT.findings;
     }
     throw result.error;
   }
   const signed = [...result.signed, ...(result.manifest ? [result.manifest] : [])];
-  for (const s of signed) io.stdout.write(`signed ${s.path} -> ${s.signature}  sha256:${s.sha256}\n`);
+  for (const s of signed) {
+    io.stdout.write(`signed ${displayPath(s.path)} -> ${displayPath(s.signature)}  sha256:${s.sha256}\n`);
+  }
   const k = result.key!;
-  io.stdout.write(`key ${k.fingerprint} (${k.algorithmLabel}) ${k.userIds[0] ?? ''}\n`);
+  io.stdout.write(`key ${k.fingerprint} (${k.algorithmLabel}) ${printable(k.userIds[0] ?? '')}\n`);
   return EXIT.ok;
 }
 
@@ -246,7 +281,7 @@ async function cliJwt(
     }
     return { token, claims };
   };
-  if (file) return fromText(await readFile(resolve(io.cwd, file), 'utf8'));
+  if (file) return fromText(readCliFile(resolve(io.cwd, file), '--jwt-file', MAX_JWT_BYTES).toString('utf8'));
   if (envName) {
     const v = io.env[envName];
     if (!v) throw new UsageError(`sign: --jwt-env ${envName}: the variable is not set`);

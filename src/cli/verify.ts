@@ -1,8 +1,9 @@
 // `jit-gpg verify`: checks detached signatures against a public key, for consumers of signed releases.
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { verifyFile } from '../sign/verify.ts';
-import { readPublicKeys } from '../sign/verify.ts';
+import { displayPath, jsonSafe, printable } from '../shared/escape.ts';
+import { FileReadError, readRegularFile } from '../shared/read-file.ts';
+import { MAX_KEY_BYTES } from '../sign/key.ts';
+import { readPublicKeys, verifyFile } from '../sign/verify.ts';
 import { parseFlags } from './args.ts';
 import { type CliIO, EXIT, UsageError } from './io.ts';
 
@@ -33,9 +34,16 @@ export async function verifyCommand(argv: string[], io: CliIO): Promise<number> 
   if (!f['public-key']) throw new UsageError('verify: --public-key FILE is required');
   if (positionals.length === 0) throw new UsageError('verify: name at least one file to verify');
   if (f.signature && positionals.length > 1) throw new UsageError('verify: --signature goes with exactly one file');
-  const keyBytes = await readFile(resolve(io.cwd, f['public-key'])).catch((e: NodeJS.ErrnoException) => {
-    throw new UsageError(`verify: cannot read --public-key ${f['public-key']}: ${e.code ?? e.message}`);
-  });
+  let keyBytes: Buffer;
+  try {
+    keyBytes = readRegularFile(resolve(io.cwd, f['public-key']), {
+      what: 'verify: --public-key',
+      maxBytes: MAX_KEY_BYTES,
+    });
+  } catch (e) {
+    if (e instanceof FileReadError) throw new UsageError(e.message);
+    throw e;
+  }
   const keys = await readPublicKeys(keyBytes);
   const results = [];
   for (const p of positionals) {
@@ -48,14 +56,15 @@ export async function verifyCommand(argv: string[], io: CliIO): Promise<number> 
       }),
     );
   }
-  if (f.json) io.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+  // file names, user IDs and notations come from outside (the notations from the signature itself)
+  if (f.json) io.stdout.write(`${jsonSafe(JSON.stringify(results, null, 2))}\n`);
   else {
     for (const r of results) {
       if (r.valid) {
-        io.stdout.write(`good  ${r.file}  by ${r.signerFingerprint} ${r.userIds?.[0] ?? ''}\n`);
-        for (const [k, v] of Object.entries(r.notations)) io.stdout.write(`      ${k}=${v}\n`);
-        for (const w of r.warnings) io.stdout.write(`      warning: ${w}\n`);
-      } else io.stdout.write(`BAD   ${r.file}  ${r.error ?? ''}\n`);
+        io.stdout.write(`good  ${displayPath(r.file)}  by ${r.signerFingerprint} ${printable(r.userIds?.[0] ?? '')}\n`);
+        for (const [k, v] of Object.entries(r.notations)) io.stdout.write(`      ${printable(k)}=${printable(v)}\n`);
+        for (const w of r.warnings) io.stdout.write(`      warning: ${printable(w)}\n`);
+      } else io.stdout.write(`BAD   ${displayPath(r.file)}  ${printable(r.error ?? '')}\n`);
     }
   }
   return results.every((r) => r.valid) ? EXIT.ok : EXIT.findings;

@@ -711,9 +711,11 @@ class ItemScan {
     const edge = this.offset + acceptLimit;
     for (const p of kept) {
       if (p.owned && !p.decided && p.finding) {
-        const key = `${p.finding.fingerprint}:${p.finding.line}`;
+        // The same secret twice on a line is two places (grouped later into one finding with its locations).
+        const key = `${p.finding.fingerprint}:${p.finding.line}:${p.finding.column}`;
         if (!this.seen.has(key)) {
           this.seen.add(key);
+          this.seen.add(`${p.finding.fingerprint}:${p.finding.line}`);
           this.findings.push(p.finding);
           this.dataLines.set(p.finding, p.dataLine);
         }
@@ -737,6 +739,7 @@ class ItemScan {
     for (const f of this.resolveDecoded(found, direct)) {
       const dataLine = f.line + this.baseLine;
       const line = map ? (map[dataLine - 1] ?? dataLine) : dataLine;
+      // A decoded secret the line already holds directly is that same place.
       const key = `${f.fingerprint}:${line}`;
       if (this.seen.has(key)) continue;
       this.seen.add(key);

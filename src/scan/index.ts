@@ -1,6 +1,7 @@
 // The scanner's library entry: scan a work tree, stdin or any source of items with a policy, in parallel, and get
 // findings in a deterministic order. No @actions imports: the action and the CLI are thin adapters over this.
 import { type EngineOptions, type EngineStats, emptyEngineStats, ScanEngine, sortFindings } from './engine.ts';
+import { groupOccurrences } from './occurrences.ts';
 import type { ScanPolicy } from './policy.ts';
 import { type ItemPolicy, mayBeArchive, pathMatcher, scanItem } from './item.ts';
 import { RetainedSecrets } from './retained.ts';
@@ -76,9 +77,9 @@ function cachedEngine(policy: ScanPolicy): ScanEngine {
   return engine;
 }
 
-/** Scans bytes synchronously in this thread (tests, small inputs). Findings in deterministic order. */
+/** Scans bytes synchronously in this thread (tests, small inputs): one finding per secret, deterministic order. */
 export function scanBuffer(data: Buffer, path: string, policy: ScanPolicy): Finding[] {
-  return sortFindings(cachedEngine(policy).scanBytes(data, { path }));
+  return sortFindings(groupOccurrences(sortFindings(cachedEngine(policy).scanBytes(data, { path }))));
 }
 
 function itemSize(item: ScanItem): number {
@@ -318,16 +319,9 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   }
   if (inline) retained.add(inline.takeRetained());
 
-  // Deduplicate by (path, fingerprint, line) and order deterministically.
-  sortFindings(findings);
-  const seen = new Set<string>();
-  const unique = findings.filter((f) => {
-    // the commit is part of the location: git sources keep the earliest one themselves.
-    const key = `${f.file}\0${f.fingerprint}\0${f.line}\0${f.commit ?? ''}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  // One finding per (rule, secret): the first occurrence, with every other place in `locations` (git sources regroup
+  // by commit order themselves). Deterministic order.
+  const unique = sortFindings(groupOccurrences(sortFindings(findings)));
   const stats: ScanStats = {
     files: engineStats.files,
     bytes: engineStats.bytes,

@@ -47,6 +47,21 @@ export interface Rule {
   examples: RuleExamples;
 }
 
+/** Another place a finding's secret occurs (the same rule, the same secret). */
+export interface FindingLocation {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  commit?: string;
+  author?: string;
+  date?: string;
+  decoded?: string;
+  /** `mode: logs`: the job and step whose log holds this place. */
+  log?: LogLocation;
+}
+
 export interface Finding {
   ruleId: string;
   title: string;
@@ -67,6 +82,11 @@ export interface Finding {
   fingerprint: string;
   /** First 4 characters of the secret, then a mask. */
   preview: string;
+  /**
+   * Every other place the same secret occurs for the same rule (other files, lines, commits), in order of
+   * occurrence; the finding itself is the first occurrence (in history, the earliest commit). Absent when none.
+   */
+  locations?: FindingLocation[];
   /** `mode: logs`: the job and step whose log holds it, and a link to the line. */
   log?: LogLocation;
   /** `revoke: github`: whether it was submitted for revocation, and the answer. */

@@ -5,9 +5,17 @@
 import { existsSync } from 'node:fs';
 import type { AuditFile } from './audit.ts';
 import { type Audit, newAudit, pickClaims } from './audit.ts';
+import { displayPath as escapedPath, printable } from '../shared/escape.ts';
 import { assertWritableInside, displayPath } from './files.ts';
 import { loadSigningKey, type SigningKey } from './key.ts';
-import { type CommandResult, cleanupKeyring, type KeyringInfo, withEphemeralKeyring } from './keyring.ts';
+import {
+  type CleanupResult,
+  type CommandResult,
+  cleanupKeyring,
+  type EphemeralKeyring,
+  type KeyringInfo,
+  withEphemeralKeyring,
+} from './keyring.ts';
 import { type ManifestEntry, writeSignedManifest } from './manifest.ts';
 import type { IdToken, OidcClaims } from './oidc.ts';
 import type { HashName } from './packet.ts';
@@ -119,7 +127,8 @@ export async function runSignJob(options: SignJobOptions, hooks: SignJobHooks): 
   const group = hooks.group ?? (<T>(_title: string, fn: () => Promise<T>) => fn());
   const mask = hooks.mask ?? (() => {});
   const saveState = hooks.saveState ?? (() => {});
-  const show = (p: string) => displayPath(p, workspace);
+  // File names and user IDs are untrusted: shown losslessly escaped, so none can start a workflow command.
+  const show = (p: string) => escapedPath(displayPath(p, workspace));
   const audit = newAudit(options.ttl);
   const result: SignJobResult = { audit, claims: {}, signed: [], verification: [] };
 
@@ -127,6 +136,28 @@ export async function runSignJob(options: SignJobOptions, hooks: SignJobHooks): 
   let material: { armoredKey: string; passphrase?: string } | undefined;
   let key: SigningKey | undefined;
   let liveKeyring: KeyringInfo | undefined;
+  let ring: EphemeralKeyring | undefined;
+  let ringTeardown: Promise<void> | undefined;
+  // One teardown of the keyring, logged once, whoever asks first (the command's end or a signal handler).
+  const teardownRing = (): Promise<void> => {
+    ringTeardown ??= (async () => {
+      const info = liveKeyring;
+      let r: CleanupResult | undefined;
+      try {
+        if (ring) r = await ring.destroy();
+        else if (info) r = await cleanupKeyring(info.dir, info);
+      } catch (e) {
+        log(`warning: could not remove the keyring: ${(e as Error).message}`);
+      }
+      for (const a of r?.actions ?? []) log(`Teardown: ${a}`);
+      const dir = r?.dir ?? info?.dir;
+      if (dir && !existsSync(dir)) {
+        liveKeyring = undefined;
+        saveState(STATE_KEYRING, '');
+      }
+    })();
+    return ringTeardown;
+  };
   let fetchedAt: Date | undefined;
   let destroyedAt: Date | undefined;
 
@@ -143,19 +174,7 @@ export async function runSignJob(options: SignJobOptions, hooks: SignJobHooks): 
   const cleanup = (): Promise<void> => {
     cleaning ??= (async () => {
       destroyKey();
-      const ring = liveKeyring;
-      if (ring) {
-        try {
-          const r = await cleanupKeyring(ring.dir, ring);
-          for (const a of r.actions) log(`Teardown: ${a}`);
-        } catch (e) {
-          log(`warning: could not remove the keyring: ${(e as Error).message}`);
-        }
-        if (!existsSync(ring.dir)) {
-          liveKeyring = undefined;
-          saveState(STATE_KEYRING, '');
-        }
-      }
+      if (ring || liveKeyring) await teardownRing();
       if (session && !session.released()) await session.release();
     })();
     return cleaning;
@@ -196,7 +215,7 @@ export async function runSignJob(options: SignJobOptions, hooks: SignJobHooks): 
           return fetched;
         });
         fetchedAt = new Date();
-        log(`Key fetched at ${fetchedAt.toISOString()} from ${m.source}`);
+        log(`Key fetched at ${fetchedAt.toISOString()} from ${printable(m.source)}`);
         material = { armoredKey: m.armoredKey, ...(m.passphrase !== undefined ? { passphrase: m.passphrase } : {}) };
         // drop the provider's references too: the job's copy is the one destroyed at the end
         m.armoredKey = '';
@@ -208,7 +227,7 @@ export async function runSignJob(options: SignJobOptions, hooks: SignJobHooks): 
           return s;
         });
         fetchedAt = new Date();
-        log(`Connected at ${fetchedAt.toISOString()} to ${remote.source}`);
+        log(`Connected at ${fetchedAt.toISOString()} to ${printable(remote.source)}`);
       }
     }
     if (options.passphrase !== undefined && material) material.passphrase = options.passphrase;
@@ -231,7 +250,7 @@ export async function runSignJob(options: SignJobOptions, hooks: SignJobHooks): 
         });
       }
       log(
-        `Signing with ${k.isSubkey ? 'subkey' : 'key'} ${k.fingerprint} (${k.algorithmLabel}) of ${k.userIds.join(', ') || k.primaryFingerprint}`,
+        `Signing with ${k.isSubkey ? 'subkey' : 'key'} ${k.fingerprint} (${k.algorithmLabel}) of ${printable(k.userIds.join(', ')) || k.primaryFingerprint}`,
       );
       return k;
     });
@@ -262,7 +281,7 @@ export async function runSignJob(options: SignJobOptions, hooks: SignJobHooks): 
     const fanIn = Boolean(options.checksumsPath && hooks.mergeChecksums);
     if (files.length || fanIn) {
       await group(`Sign ${files.length} file(s)${fanIn ? ' and the merged manifest' : ''}`, async () => {
-        for (const [n, v] of Object.entries(options.notations)) log(`Notation ${n}=${v}`);
+        for (const [n, v] of Object.entries(options.notations)) log(`Notation ${printable(n)}=${printable(v)}`);
         for (const f of files) confine(`${f}.asc`, `signature of ${show(f)}`);
         const common = {
           key: signingKey,
@@ -311,7 +330,9 @@ export async function runSignJob(options: SignJobOptions, hooks: SignJobHooks): 
           fingerprint: signingKey.fingerprint,
         });
         for (const r of result.verification) {
-          log(`${r.valid ? 'Good' : 'BAD'} signature: ${show(r.signature)}${r.error ? ` (${r.error})` : ''}`);
+          log(
+            `${r.valid ? 'Good' : 'BAD'} signature: ${show(r.signature)}${r.error ? ` (${printable(r.error)})` : ''}`,
+          );
         }
         const bad = result.verification.filter((r) => !r.valid);
         if (bad.length) {
@@ -342,7 +363,7 @@ export async function runSignJob(options: SignJobOptions, hooks: SignJobHooks): 
           liveKeyring = info;
           saveState(STATE_KEYRING, JSON.stringify(info));
         };
-        const { result: commandResult, cleanup: teardown } = await withEphemeralKeyring(
+        const { result: commandResult } = await withEphemeralKeyring(
           {
             tempRoot: run.tempRoot,
             armoredKey: held.armoredKey,
@@ -351,6 +372,9 @@ export async function runSignJob(options: SignJobOptions, hooks: SignJobHooks): 
             fingerprint: signingKey.fingerprint,
             env: run.env,
             log,
+            onCreated: (k) => {
+              ring = k;
+            },
             onPrepared: track,
             onImported: track,
           },
@@ -358,15 +382,11 @@ export async function runSignJob(options: SignJobOptions, hooks: SignJobHooks): 
             log(
               `GNUPGHOME=${keyring.info.dir}; git signs with ${keyring.fingerprint} (GIT_CONFIG_* for this command only)`,
             );
-            log(`Running: ${run.command}`);
+            log(`Running: ${printable(run.command)}`);
             return keyring.runCommand(run.command, { cwd: run.cwd, onStart: track });
           },
         );
-        for (const a of teardown.actions) log(`Teardown: ${a}`);
-        if (teardown.removed || !existsSync(teardown.dir)) {
-          liveKeyring = undefined;
-          saveState(STATE_KEYRING, '');
-        }
+        await teardownRing();
         return commandResult;
       });
       audit.run = {

@@ -11,6 +11,7 @@ import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { chmod, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { childEnv } from './child-env.ts';
 
 /** Every ephemeral home is named like this; cleanupKeyring refuses to remove anything else. */
 export const KEYRING_PREFIX = 'jit-gpg-keyring-';
@@ -314,7 +315,7 @@ export function processesUsingHome(home: string): number[] {
 }
 
 /** Whether pid is a gpg-agent serving `home` (Linux: /proc/PID/cmdline; elsewhere: any live pid counts). */
-function isAgentFor(pid: number, home: string): boolean {
+export function isAgentFor(pid: number, home: string): boolean {
   if (!processAlive(pid)) return false;
   if (process.platform !== 'linux') return true;
   try {
@@ -351,6 +352,8 @@ export interface KeyringOptions {
   fingerprint?: string;
   /** Called with the home's paths BEFORE the key is written anywhere (save them as state). */
   onPrepared?: (info: KeyringInfo) => void | Promise<void>;
+  /** Called with the keyring as soon as it exists (a cancel handler can then share its one teardown). */
+  onCreated?: (keyring: EphemeralKeyring) => void;
   /** Called after the import, with the agent pid filled in. */
   onImported?: (info: KeyringInfo) => void | Promise<void>;
   /** Base environment of the command (default process.env). */
@@ -589,10 +592,13 @@ export class EphemeralKeyring {
     return selected;
   }
 
-  /** Environment for the command: GNUPGHOME and git's signing key, nothing else changed. */
+  /**
+   * Environment for the command: GNUPGHOME and git's signing key, without the runner's token and step-file
+   * variables (child-env.ts); nothing else changed.
+   */
   commandEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     if (!this.#fingerprint) throw new KeyringError('setup', 'no key imported yet');
-    const env: NodeJS.ProcessEnv = { ...this.#env, ...extra, GNUPGHOME: this.info.dir };
+    const env: NodeJS.ProcessEnv = { ...childEnv({ ...this.#env, ...extra }), GNUPGHOME: this.info.dir };
     delete env.GPG_AGENT_INFO;
     Object.assign(env, gitSigningEnv(this.#fingerprint, env));
     return env;
@@ -664,14 +670,20 @@ export class EphemeralKeyring {
     });
   }
 
-  /** Kills the agent and removes the home. Idempotent. */
-  async destroy(): Promise<CleanupResult> {
+  #teardown: Promise<CleanupResult> | undefined;
+
+  /**
+   * Kills the agent and removes the home. Runs once: every caller (the normal end, a signal handler) gets the same
+   * result, so nothing is torn down twice.
+   */
+  destroy(): Promise<CleanupResult> {
     this.#destroyed = true;
-    return cleanupKeyring(this.info.dir, {
+    this.#teardown ??= cleanupKeyring(this.info.dir, {
       ...(this.info.socketDir ? { socketDir: this.info.socketDir } : {}),
       ...(this.info.agentPid !== undefined ? { agentPid: this.info.agentPid } : {}),
       ...(this.info.commandPid !== undefined ? { commandPid: this.info.commandPid } : {}),
     });
+    return this.#teardown;
   }
 }
 
@@ -692,6 +704,7 @@ export async function withEphemeralKeyring<T>(
   fn: (keyring: EphemeralKeyring) => Promise<T>,
 ): Promise<{ result: T; cleanup: CleanupResult }> {
   const keyring = await EphemeralKeyring.create(options);
+  options.onCreated?.(keyring);
   let cleanup: CleanupResult | undefined;
   try {
     await options.onPrepared?.({ ...keyring.info });

@@ -4,7 +4,8 @@
 // as the precomputed digest (`SignaturePacket.hashed`, the hook its own streaming verification uses).
 
 import { createHash } from 'node:crypto';
-import { access, readFile } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
+import { FileReadError, readRegularFile } from '../shared/read-file.ts';
 import * as openpgp from 'openpgp';
 import { normalizeFingerprint } from './key.ts';
 import { dearmor } from './packet.ts';
@@ -19,6 +20,9 @@ const VERIFY_HASHES: Readonly<Record<number, string>> = {
   12: 'sha3-256',
   14: 'sha3-512',
 };
+
+/** A detached signature is a few hundred bytes (a few KiB armored with notations); anything past this is not one. */
+const MAX_SIGNATURE_BYTES = 1024 * 1024;
 
 export interface VerifyResult {
   file: string;
@@ -137,9 +141,12 @@ export async function verifyFile(options: VerifyFileOptions): Promise<VerifyResu
   }
   let sigBytes: Uint8Array;
   try {
-    sigBytes = options.signature instanceof Uint8Array ? options.signature : await readFile(sigPath);
+    sigBytes =
+      options.signature instanceof Uint8Array
+        ? options.signature
+        : readRegularFile(sigPath, { what: 'the signature', maxBytes: MAX_SIGNATURE_BYTES });
   } catch (e) {
-    return fail(`cannot read the signature ${sigPath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    return fail(e instanceof FileReadError ? e.message : `cannot read the signature: ${(e as Error).message}`);
   }
   let signature: openpgp.Signature;
   try {

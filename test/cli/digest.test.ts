@@ -71,6 +71,9 @@ describe('jit-gpg digest', () => {
       assert.match(r.stderr, pattern, argv.join(' '));
       assert.match(r.stderr, /^jit-gpg: digest: /);
     }
+    const unknown = await cli(['digets', 'a']);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /unknown command 'digets' \(expected scan, sign, verify, digest/);
     const help = await cli(['digest', '--help']);
     assert.equal(help.code, 0);
     assert.match(help.stdout, /Usage: jit-gpg digest FILES/);

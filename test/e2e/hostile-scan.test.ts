@@ -305,6 +305,119 @@ describe('hostile input: scan action and CLI', {
     assert.equal(main.outputs.findings, '0');
   });
 
+  test('item 4: non-UTF-8 names, UTF-16 text, symlinks and FIFOs: scanned or counted, never skipped in silence', async () => {
+    const job = newJob();
+    plant(job, { '.jit-gpg.toml': config(), 'target.txt': 'nothing here\n' });
+    const text = `a=1\nTOKEN=${SECRET}\n`;
+    const be = Buffer.from(text, 'utf16le');
+    be.swap16();
+    writeFileSync(
+      join(job.workspace, 'le.txt'),
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]),
+    );
+    writeFileSync(join(job.workspace, 'be.txt'), Buffer.concat([Buffer.from([0xfe, 0xff]), be]));
+    const badName = Buffer.concat([
+      Buffer.from(`${job.workspace}/bad`),
+      Buffer.from([0xff, 0x3a, 0x3a]),
+      Buffer.from('.env'),
+    ]);
+    writeFileSync(badName, `K=${SECRET2}\n`);
+    symlinkSync('target.txt', join(job.workspace, 'link.txt'));
+    execFileSync('mkfifo', [join(job.workspace, 'pipe')]);
+    const { main } = await runAction({
+      action: 'scan',
+      job,
+      secrets: SECRETS,
+      inputs: { mode: 'worktree' },
+      timeoutMs: 60_000,
+    });
+    assert.equal(main.exitCode, 1, main.log);
+    clean(main);
+    const files = main.annotations.filter((a) => a.level === 'error' && a.file).map((a) => `${a.file}:${a.line}`);
+    assert.deepEqual(files.sort(), ['bad\\xff::.env:1', 'be.txt:2', 'le.txt:2']);
+    assert.match(main.summary, /Skipped by policy:\*\* 1 FIFO, socket or device, 1 symlink \(not followed\)/);
+    const report = JSON.parse(readFileSync(main.outputs.report!, 'utf8'));
+    assert.equal(report.stats.skippedSymlinks, 1);
+    assert.equal(report.stats.skippedSpecial, 1);
+    const sarif = JSON.parse(readFileSync(main.outputs.sarif!, 'utf8'));
+    const notes = sarif.runs[0].invocations[0].toolExecutionNotifications.map(
+      (n: { message: { text: string } }) => n.message.text,
+    );
+    assert.ok(notes.includes('skipped by policy: 1 FIFO, socket or device'), notes.join('\n'));
+    assert.ok(notes.includes('skipped by policy: 1 symlink (not followed)'));
+
+    // The same tree in git: names come from `git ls-files -z` as bytes.
+    git(job, 'init', '-q', '-b', 'main', '.');
+    git(job, 'add', '-A');
+    git(job, 'commit', '-q', '-m', 'all');
+    const run = cli(['scan', '.', '--format', 'json'], job.workspace);
+    assert.equal(run.status, 1, run.stderr);
+    const viaGit = JSON.parse(run.stdout);
+    assert.deepEqual(viaGit.findings.map((f: { file: string }) => f.file).sort(), [
+      'bad\\xff::.env',
+      'be.txt',
+      'le.txt',
+    ]);
+    assert.equal(viaGit.stats.skippedSymlinks, 1);
+  });
+
+  test('item 4: a named pipe or /dev/stdin is read to its end; a FIFO with no writer ends at once with exit 2', () => {
+    const job = newJob();
+    plant(job, { '.jit-gpg.toml': config() });
+    execFileSync('mkfifo', [join(job.workspace, 'idle.fifo')]);
+    const started = Date.now();
+    const idle = cli(['scan', 'idle.fifo'], job.workspace);
+    assert.ok(Date.now() - started < 20_000, 'no hang');
+    assert.equal(idle.status, 2);
+    assert.match(idle.stderr, /idle\.fifo: a FIFO with no writer/);
+    // 100 KiB of text before the secret: more than the 64 KiB one read of a pipe returns.
+    const input = `${'x = 1\n'.repeat((100 * 1024) / 6)}TOKEN=${SECRET}\n`;
+    const r = spawnSync(nodeBinary(), [CLI, 'scan', '/dev/stdin', '--format', 'json'], {
+      cwd: job.workspace,
+      input,
+      encoding: 'utf8',
+    });
+    assert.equal(r.status, 1, r.stderr);
+    assert.equal(JSON.parse(r.stdout).findings.length, 1);
+    // A real pipe from a shell, and a process substitution.
+    writeFileSync(join(job.dir, 'input.txt'), input);
+    for (const command of [
+      `cat '${job.dir}/input.txt' | "$0" "$1" scan /dev/stdin --format json`,
+      `exec "$0" "$1" scan <(cat '${job.dir}/input.txt') --format json`,
+    ]) {
+      const p = spawnSync('bash', ['-c', command, nodeBinary(), CLI], { cwd: job.workspace, encoding: 'utf8' });
+      assert.equal(p.status, 1, `${command}: ${p.stderr}`);
+      assert.equal(JSON.parse(p.stdout).findings.length, 1);
+    }
+  });
+
+  test('item 4: input cut at the stdin cap and missing git objects fail the run (CLI exit 2, action fails, SARIF not successful)', async () => {
+    const job = newJob();
+    const zero = cli(['scan', '/dev/zero'], job.workspace);
+    assert.equal(zero.status, 2);
+    assert.match(zero.stderr, /zero: input is larger than 256 MiB; only the first part was scanned/);
+    assert.match(zero.stderr, /scan incomplete: 1 item could not be scanned/);
+
+    plant(job, { '.jit-gpg.toml': config(), 'a.txt': 'one\n', 'b.txt': 'two\n' });
+    git(job, 'init', '-q', '-b', 'main', '.');
+    git(job, 'add', '-A');
+    git(job, 'commit', '-q', '-m', 'one');
+    const blob = git(job, 'rev-parse', 'HEAD:b.txt');
+    execFileSync('rm', ['-f', join(job.workspace, '.git', 'objects', blob.slice(0, 2), blob.slice(2))]);
+    const cliRun = cli(['scan', '.', '--mode', 'history', '--format', 'sarif'], job.workspace);
+    assert.equal(cliRun.status, 2, cliRun.stderr);
+    assert.match(cliRun.stderr, new RegExp(`git object ${blob} .*missing`));
+    assert.equal(JSON.parse(cliRun.stdout).runs[0].invocations[0].executionSuccessful, false);
+    const { main } = await runAction({ action: 'scan', job, secrets: SECRETS, inputs: { mode: 'history' } });
+    assert.equal(main.exitCode, 1, main.log);
+    assert.match(main.log, /scan incomplete: 1 item could not be scanned/);
+    assert.equal(
+      JSON.parse(readFileSync(main.outputs.sarif!, 'utf8')).runs[0].invocations[0].executionSuccessful,
+      false,
+    );
+    clean(main);
+  });
+
   test('item 5: .gitleaks.toml as a symlink to /dev/zero, a FIFO or a directory fails at once with a clear message', async () => {
     for (const kind of ['zero', 'fifo', 'dir'] as const) {
       const job = newJob();

@@ -2,6 +2,7 @@
 // with the default policy: each true positive yields a finding of its rule, each false positive none of it. Plus:
 // every pattern compiles under RE2, ids are unique, and the keyword prefilter can never skip a true positive.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { scanBuffer } from '../../src/scan/index.ts';
 import { defaultPolicy } from '../../src/scan/policy.ts';
@@ -76,5 +77,27 @@ describe('built-in catalogue', () => {
       });
     }
     assert.deepEqual(problems, []);
+  });
+
+  it('loading the catalogue and copying it to the workers generates no key (examples are built on first read)', () => {
+    const script = `
+      import crypto from 'node:crypto';
+      import { syncBuiltinESMExports } from 'node:module';
+      let calls = 0;
+      const generate = crypto.generateKeyPairSync;
+      crypto.generateKeyPairSync = (...a) => (calls++, generate(...a));
+      syncBuiltinESMExports();
+      const { builtinRules } = await import(${JSON.stringify(new URL('../../src/scan/rules/index.ts', import.meta.url).href)});
+      const { rulesToWire } = await import(${JSON.stringify(new URL('../../src/scan/pool.ts', import.meta.url).href)});
+      rulesToWire(builtinRules);
+      const before = calls;
+      builtinRules.find((r) => r.id === 'ec-private-key').examples.tp;
+      console.log(JSON.stringify({ before, after: calls }));`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      env: { ...process.env, NODE_NO_WARNINGS: '1' },
+    });
+    const { before, after } = JSON.parse(out.toString().trim().split('\n').at(-1)!);
+    assert.equal(before, 0, 'keys generated while loading the catalogue');
+    assert.ok(after > 0, 'the check can fail: reading the examples does generate');
   });
 });

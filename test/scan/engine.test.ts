@@ -118,7 +118,8 @@ for (const regex of regexEngines) {
     it('scans a long line with many hits once per rule and finds each token', () => {
       const parts = Array.from({ length: 50 }, (_, i) => `x=${tok(i % 9)};`).join(' ');
       const fs = run(`${'a'.repeat(20000)} ${parts}`);
-      assert.equal(fs.length, 9); // 9 distinct tokens on one line: deduplicated by fingerprint and line
+      assert.equal(fs.length, 50); // every place: scan() groups them into one finding per secret
+      assert.equal(new Set(fs.map((f) => f.fingerprint)).size, 9);
     });
 
     it('finds a secret straddling a chunk edge exactly once, with its line', () => {
@@ -243,16 +244,15 @@ for (const regex of regexEngines) {
 }
 
 describe('scanBuffer and scan()', () => {
-  it('deduplicates by (path, fingerprint, line) and orders by path, line, column, rule', () => {
+  it('gives one finding per (rule, secret) with its other places, ordered by path, line, column, rule', () => {
     const text = `${tok(1)} ${tok()} ${tok(1)}\npassword = Zq8kLm2pRt5w ${tok()}\n`;
     const fs = scanBuffer(Buffer.from(text), 'p', policy());
     assert.deepEqual(
-      fs.map((f) => [f.line, f.column, f.ruleId]),
+      fs.map((f) => [f.line, f.column, f.ruleId, (f.locations ?? []).map((l) => `${l.line}:${l.column}`)]),
       [
-        [1, 1, 'test-gh'],
-        [1, 42, 'test-gh'],
-        [2, 12, 'test-generic'],
-        [2, 25, 'test-gh'],
+        [1, 1, 'test-gh', ['1:83']],
+        [1, 42, 'test-gh', ['2:25']],
+        [2, 12, 'test-generic', []],
       ],
     );
   });
@@ -288,7 +288,11 @@ describe('scanBuffer and scan()', () => {
       threads: 2,
       inlineBelow: { items: 1, bytes: 1 },
     });
-    assert.equal(one.findings.length, 120 + 40);
+    assert.equal(one.findings.length, 120 + 3); // 120 passwords; 40 tokens that are 3 distinct secrets
+    assert.equal(
+      one.findings.reduce((n, f) => n + 1 + (f.locations?.length ?? 0), 0),
+      120 + 40,
+    );
     assert.deepEqual(two.findings, one.findings);
     assert.deepEqual(mixed.findings, one.findings);
     assert.equal(mixed.stats.files, 120);
@@ -395,5 +399,18 @@ describe('start-up: built-in patterns compile on first use', () => {
     const gh = defaultPolicy().rules.find((r) => r.keywords.includes('ghp_'))!;
     new ScanEngine({ rules: [{ ...gh, pattern: `${gh.pattern}|zzz` }], allowRegexes: [], stopwords: [] }, { regex });
     assert.equal(compiled.length, 1);
+  });
+});
+
+describe('UTF-16 text with a byte order mark', () => {
+  it('is decoded and scanned (LE and BE), at the same line and column as in UTF-8', async () => {
+    const { utf16ToUtf8 } = await import('../../src/scan/engine.ts');
+    const text = 'a = 1\nkey: ☃ x\n';
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    const be = Buffer.from(text, 'utf16le');
+    be.swap16();
+    assert.equal(utf16ToUtf8(le)?.toString(), text);
+    assert.equal(utf16ToUtf8(Buffer.concat([Buffer.from([0xfe, 0xff]), be]))?.toString(), text);
+    assert.equal(utf16ToUtf8(Buffer.from(text)), undefined, 'not without a BOM');
   });
 });

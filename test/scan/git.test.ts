@@ -206,21 +206,29 @@ describe('pure parsers', () => {
     }
   });
 
-  test('firstOccurrences keeps each secret per file at its earliest commit (all its lines there)', () => {
-    const f = (commit: string, line: number, fp = 'fp1'): Finding =>
-      ({ ruleId: 'r', fingerprint: fp, file: 'a.env', line, commit }) as Finding;
+  test('firstOccurrences: one finding per (rule, secret) at its earliest commit, every other place in locations', () => {
+    const f = (commit: string, line: number, fp = 'fp1', file = 'a.env'): Finding =>
+      ({ ruleId: 'r', fingerprint: fp, file, line, column: 1, endLine: line, endColumn: 9, commit }) as Finding;
     const order = new Map([
       ['c1', 0],
       ['c2', 1],
       ['c3', 2],
     ]);
-    const out = firstOccurrences([f('c3', 1), f('c2', 9), f('c3', 2, 'fp2'), f('c2', 3), f('c3', 4)], order);
+    const out = firstOccurrences(
+      [f('c3', 1), f('c2', 9), f('c3', 2, 'fp2'), f('c2', 3), f('c3', 4), f('c1', 7, 'fp1', 'z/old.env')],
+      order,
+    );
     assert.deepEqual(
-      out.map((x) => [x.commit, x.line, x.fingerprint]),
+      out.map((x) => [
+        x.file,
+        x.commit,
+        x.line,
+        x.fingerprint,
+        (x.locations ?? []).map((l) => `${l.file}@${l.commit}:${l.line}`),
+      ]),
       [
-        ['c2', 9, 'fp1'],
-        ['c3', 2, 'fp2'],
-        ['c2', 3, 'fp1'],
+        ['a.env', 'c3', 2, 'fp2', []],
+        ['z/old.env', 'c1', 7, 'fp1', ['a.env@c2:3', 'a.env@c2:9', 'a.env@c3:1', 'a.env@c3:4']],
       ],
     );
   });
@@ -523,8 +531,10 @@ describe('scanGit: sources through the real engine', () => {
     const gone = fakeKeyId(12);
     commit(dir, { 'README.md': 'hello\n' });
     const first = commit(dir, { 'app/config.py': `# settings\nAWS_KEY = "${key}"\n` });
+    const versions: string[] = [];
     for (let i = 0; i < 6; i++)
-      commit(dir, { 'app/config.py': `# settings ${i}\nAWS_KEY = "${key}"\n`, 'n.txt': `${i}\n` });
+      versions.push(commit(dir, { 'app/config.py': `# settings ${i}\nAWS_KEY = "${key}"\n`, 'n.txt': `${i}\n` }));
+    const copied = commit(dir, { 'deploy/settings.py': `\n\nKEY = "${key}"\n` });
     const added = commit(dir, { 'tmp/creds.txt': `id ${gone}\n` });
     commit(dir, { 'tmp/creds.txt': null });
     const lines: string[] = [];
@@ -540,8 +550,14 @@ describe('scanGit: sources through the real engine', () => {
       ['app/config.py', 2, first, 'Test Author <author@example.test>'],
       ['tmp/creds.txt', 1, added, 'Test Author <author@example.test>'],
     ]);
-    assert.equal(r.git.commits.length, 10);
-    assert.match(r.git.summary, /^scanned 10 commits/);
+    // One finding per secret: every other version and path it lived in is a location, in commit order.
+    assert.deepEqual(
+      (r.findings[0]!.locations ?? []).map((l) => [l.file, l.line, l.commit]),
+      [...versions.map((c) => ['app/config.py', 2, c]), ['deploy/settings.py', 3, copied]],
+    );
+    assert.equal(r.findings[1]!.locations, undefined);
+    assert.equal(r.git.commits.length, 11);
+    assert.match(r.git.summary, /^scanned 11 commits/);
     assert.equal(lines.at(-1), r.git.summary);
   });
 

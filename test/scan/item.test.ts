@@ -158,7 +158,7 @@ describe('scan(): archives opened in the workers give what one thread gives', ()
   const bomb = gzipSync(Buffer.alloc(4 * 1024 * 1024));
   writeFileSync(join(dir, 'lib-1.0.0.tgz'), bundle());
   writeFileSync(join(dir, 'zeros.bin.gz'), bomb);
-  writeFileSync(join(dir, 'plain.txt'), `k=${keyId()}\n`);
+  writeFileSync(join(dir, 'plain.txt'), `k=${['AK', 'IA', 'QW3E', 'R4TY', 'U5IO', 'P6AS'].join('')}\n`);
   writeFileSync(join(dir, 'notes.gz'), `k=${keyId()}\n${'x'.repeat(4000)}\n`); // no archive, over the max size
   const policy: ScanPolicy = {
     rules: [rule],

@@ -217,6 +217,23 @@ describe('mode logs through runScanJob, against the GitHub stand-in', () => {
     assert.ok(!JSON.stringify(job).includes(ghp.slice(4)));
   });
 
+  test('jobs whose names collide as paths keep separate files', async () => {
+    gh.addRun('octo-org', 'octo-repo', 79, [
+      job(21, 'a/b', [[at('17:08:22'), `token ${ghp}`]]),
+      job(22, 'a_b', [[at('17:08:22'), `token ${ghp}`]]),
+      job(23, 'a_b (22)', [[at('17:08:22'), `token ${ghp}`]]),
+    ]);
+    const { job: scanned } = await run(79);
+    assert.deepEqual(
+      scanned.result.findings.map((f) => [f.file, f.log?.jobId]),
+      [
+        ['logs/a_b (22) (23).log', 23],
+        ['logs/a_b (22).log', 22],
+        ['logs/a_b.log', 21],
+      ],
+    );
+  });
+
   test('a log that cannot be fetched is named and fails the scan; the others are still reported', async () => {
     gh.addRun('octo-org', 'octo-repo', 78, [
       job(11, 'ok', [[at('17:08:22'), `token ${ghp}`]]),

@@ -17,6 +17,7 @@ import { httpRules } from '../../src/scan/rules/http.ts';
 import { keyRules } from '../../src/scan/rules/keys.ts';
 import { messagingRules } from '../../src/scan/rules/messaging.ts';
 import { serviceRules } from '../../src/scan/rules/services.ts';
+import { vendorRules } from '../../src/scan/rules/vendors.ts';
 import { structuredRules } from '../../src/scan/rules/structured.ts';
 import type { Rule } from '../../src/scan/types.ts';
 
@@ -25,6 +26,7 @@ const files: Record<string, Rule[]> = {
   commerce: commerceRules,
   ai: aiRules,
   services: serviceRules,
+  vendors: vendorRules,
   structured: structuredRules,
   keys: keyRules,
   http: httpRules,

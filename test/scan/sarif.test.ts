@@ -101,6 +101,33 @@ describe('SARIF report', () => {
     assert.ok(ok, JSON.stringify(validate.errors, null, 2));
   });
 
+  test('one result per secret: the first occurrence is locations[0], every other place a related location', () => {
+    const other = { file: 'copy/b.env', line: 7, column: 3, endLine: 7, endColumn: 18, commit: 'b'.repeat(40) };
+    const grouped = [{ ...findings[1]!, locations: [other, { ...other, file: 'c.env', line: 2, commit: undefined }] }];
+    // A stray field on a location is not copied into the report.
+    (grouped[0]!.locations[0] as Record<string, unknown>).secret = SECRET;
+    const text: string = renderSarif({ ...input, findings: grouped });
+    assert.ok(!text.includes(SECRET));
+    const log: J = JSON.parse(text);
+    assert.ok(validate(log), JSON.stringify(validate.errors));
+    const r = (log as J).runs[0].results[0];
+    assert.equal(r.locations.length, 1);
+    assert.equal(r.locations[0].physicalLocation.artifactLocation.uri, 'a/b.env');
+    assert.deepEqual(
+      r.relatedLocations.map((l: J) => [
+        l.id,
+        l.physicalLocation.artifactLocation.uri,
+        l.physicalLocation.region.startLine,
+      ]),
+      [
+        [1, 'copy/b.env', 7],
+        [2, 'c.env', 2],
+      ],
+    );
+    assert.match(r.relatedLocations[0].message.text, /bbbbbbbbbbbb/);
+    assert.equal(JSON.parse(renderSarif(input)).runs[0].results[0].relatedLocations, undefined);
+  });
+
   test('an empty scan validates too', () => {
     const log: J = JSON.parse(renderSarif({ ...input, findings: [], warnings: [] }));
     const ok = validate(log);

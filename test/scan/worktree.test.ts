@@ -7,7 +7,13 @@ import { after, describe, it } from 'node:test';
 import { scan } from '../../src/scan/index.ts';
 import { defaultPolicy, type ScanPolicy } from '../../src/scan/policy.ts';
 import { walkFiles, worktreeItems } from '../../src/scan/sources/worktree.ts';
-import type { Rule } from '../../src/scan/types.ts';
+import type { FindingLocation, Rule, ScanResult } from '../../src/scan/types.ts';
+
+/** Every place a scan found a secret: each finding and its other locations (one finding per secret), sorted. */
+const places = (r: ScanResult): FindingLocation[] =>
+  r.findings
+    .flatMap((f) => [f, ...(f.locations ?? [])])
+    .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
 
 const tok = () => `${'ghp'}_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5`;
 const rules: Rule[] = [
@@ -62,7 +68,7 @@ describe('worktree source', () => {
     assert.deepEqual(paths.sort(), ['.gitignore', 'bin.dat', 'node_modules/dep/i.js', 'src/a.ts', 'src/deep/b.env']);
     const r = await scan({ root, policy: policy() });
     assert.deepEqual(
-      r.findings.map((f) => `${f.file}:${f.line}`),
+      places(r).map((f) => `${f.file}:${f.line}`),
       ['src/a.ts:1', 'src/deep/b.env:2'],
     );
     assert.equal(r.stats.skippedBinary, 1);
@@ -73,7 +79,7 @@ describe('worktree source', () => {
     const root = join(base, 'repo', 'build');
     const r = await scan({ root, policy: policy() });
     assert.deepEqual(
-      r.findings.map((f) => f.file),
+      places(r).map((f) => f.file),
       ['out.js'],
     );
     assert.equal(r.warnings.length, 1);
@@ -91,7 +97,7 @@ describe('worktree source', () => {
     assert.ok(!paths.some((p) => p.includes('escape')));
     const r = await scan({ root, policy: policy() });
     assert.deepEqual(
-      r.findings.map((f) => f.file),
+      places(r).map((f) => f.file),
       ['build/out.js', 'debug.log', 'src/a.ts', 'src/deep/b.env'],
     );
   });
@@ -111,7 +117,7 @@ describe('worktree source', () => {
     assert.deepEqual(r.warnings, ['a.txt: cannot read (ENOENT)']);
     assert.equal(r.stats.unreadable, 1);
     assert.deepEqual(
-      r.findings.map((f) => f.file),
+      places(r).map((f) => f.file),
       ['b.txt'],
     );
   });
@@ -124,6 +130,37 @@ describe('worktree source', () => {
     const r = await scan({ root, policy: policy() });
     assert.deepEqual(r.warnings, ['locked.txt: cannot read (EACCES)']);
     assert.equal(r.stats.unreadable, 1);
-    assert.equal(r.findings.length, 2);
+    assert.equal(places(r).length, 2);
+  });
+});
+
+describe('names as bytes; what the listing leaves alone is counted', () => {
+  const setup = (root: string) => {
+    const badDir = Buffer.concat([Buffer.from(`${root}/`), Buffer.from([0x64, 0xfe])]);
+    mkdirSync(badDir, { recursive: true });
+    writeFileSync(Buffer.concat([badDir, Buffer.from('/f'), Buffer.from([0xff]), Buffer.from('.env')]), `T=${tok()}\n`);
+    writeFileSync(join(root, 'plain.env'), `T=${tok()}\n`);
+    symlinkSync('plain.env', join(root, 'link.env'));
+    execFileSync('mkfifo', [join(root, 'pipe')]);
+  };
+
+  it('walk: a name that is not UTF-8 is scanned and shown losslessly; a symlink and a FIFO are counted', async () => {
+    const root = join(base, 'bytes-walk');
+    mkdirSync(root);
+    setup(root);
+    const r = await scan({ root, policy: policy(), threads: 1 });
+    assert.deepEqual(r.findings.map((f) => f.file).sort(), ['d\\xfe/f\\xff.env', 'plain.env']);
+    assert.equal(r.stats.skippedSymlinks, 1);
+    assert.equal(r.stats.skippedSpecial, 1);
+  });
+
+  it('git: names from `git ls-files -z` are bytes too', async () => {
+    const root = join(base, 'bytes-git');
+    mkdirSync(root);
+    setup(root);
+    execFileSync('git', ['init', '-q', '.'], { cwd: root });
+    const r = await scan({ root, policy: policy(), threads: 1 });
+    assert.deepEqual(r.findings.map((f) => f.file).sort(), ['d\\xfe/f\\xff.env', 'plain.env']);
+    assert.equal(r.stats.skippedSymlinks, 1);
   });
 });

@@ -283,6 +283,40 @@ describe('with real gpg', { skip: !gpgAvailable() && 'gpg or git missing' }, () 
     assert.equal(existsSync(dir), false);
   });
 
+  it('item 9: destroy runs once: a signal handler and the normal end share one teardown', async () => {
+    const ring = await EphemeralKeyring.create({ tempRoot: root, ttlSeconds: 30 });
+    await ring.importKey(readKey('ed25519.sec.asc'));
+    const first = ring.destroy();
+    const second = ring.destroy();
+    assert.equal(first, second, 'the same teardown, not a second one');
+    const r = await first;
+    assert.equal(r.removed, true);
+    assert.equal(await ring.destroy(), r);
+    assert.equal(existsSync(ring.info.dir), false);
+  });
+
+  it('item 10: the command does not see the runner token and step-file variables', async () => {
+    const runnerEnv = {
+      ...process.env,
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'oidc-request-token',
+      ACTIONS_ID_TOKEN_REQUEST_URL: 'https://oidc.example/',
+      ACTIONS_RUNTIME_TOKEN: 'runtime-token',
+      GITHUB_STATE: '/tmp/state',
+      github_output: '/tmp/output',
+      KEEP_ME: 'kept',
+    };
+    const { result } = await withEphemeralKeyring(
+      { tempRoot: root, armoredKey: readKey('ed25519.sec.asc'), ttlSeconds: 30, env: runnerEnv },
+      (k) => k.runCommand('env', { stdio: ['ignore', 'pipe', 'pipe'] }),
+    );
+    const names = (result.stdout ?? '').split('\n').map((l) => l.slice(0, l.indexOf('=')));
+    for (const n of ['ACTIONS_ID_TOKEN_REQUEST_TOKEN', 'ACTIONS_ID_TOKEN_REQUEST_URL', 'ACTIONS_RUNTIME_TOKEN']) {
+      assert.ok(!names.includes(n), n);
+    }
+    assert.ok(!names.includes('GITHUB_STATE') && !names.includes('github_output'));
+    assert.ok(names.includes('KEEP_ME') && names.includes('GNUPGHOME'));
+  });
+
   it('cleanupKeyring from outside (a post step) kills a command still running with the home', async () => {
     const k = await EphemeralKeyring.create({ tempRoot: root, ttlSeconds: 60 });
     await k.importKey(readKey('ed25519.sec.asc'));

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -433,7 +434,31 @@ describe('TLS with a private CA', () => {
       provider({ caCertPath: '/nonexistent/ca.pem' }).p.fetchKey(await jwt()),
       'config',
     );
-    assert.match(e.message, /vault-ca-cert: cannot read \/nonexistent\/ca\.pem/);
+    assert.match(e.message, /vault-ca-cert: the CA certificate \/nonexistent\/ca\.pem: not found/);
+  });
+
+  it('item 8: a CA path that is a FIFO, a directory or too large is refused at once, without its content', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jit-gpg-ca-'));
+    try {
+      const fifo = join(dir, 'ca.fifo');
+      execFileSync('mkfifo', [fifo]);
+      const big = join(dir, 'big.pem');
+      writeFileSync(big, `-----BEGIN CERTIFICATE-----\nhunter2-${'A'.repeat(2 * 1024 * 1024)}\n`);
+      const cases: [string, RegExp][] = [
+        [fifo, /is a FIFO \(named pipe\), not a regular file/],
+        [dir, /is a directory, not a regular file/],
+        [big, /is larger than the 1 MiB limit/],
+      ];
+      for (const [path, pattern] of cases) {
+        const started = Date.now();
+        const e = await expectProviderError(provider({ caCertPath: path }).p.fetchKey(await jwt()), 'config');
+        assert.match(e.message, pattern);
+        assert.ok(!e.message.includes('hunter2'), 'no file content in the error');
+        assert.ok(Date.now() - started < 5000, 'no hang');
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

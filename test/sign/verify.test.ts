@@ -121,7 +121,16 @@ describe('verifyFile', () => {
 
     const missing = await verifyFile({ publicKey: pub('rsa2048'), file: join(dir, 'nope') });
     assert.equal(missing.valid, false);
-    assert.match(missing.error!, /cannot read the signature/);
+    assert.match(missing.error!, /the signature .*nope\.asc(\.sig)?: not found/);
+  });
+
+  it('item 8: a signature path that is a FIFO fails at once instead of hanging', async () => {
+    const file = join(dir, 'fifo-target.txt');
+    writeFileSync(file, 'data\n');
+    execFileSync('mkfifo', [`${file}.asc`]);
+    const r = await verifyFile({ publicKey: pub('rsa2048'), file });
+    assert.equal(r.valid, false);
+    assert.match(r.error!, /is a FIFO \(named pipe\), not a regular file/);
   });
 
   it('a signature of the same key on other data fails', async () => {

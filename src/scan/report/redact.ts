@@ -1,7 +1,7 @@
 // The last line of defence before a finding leaves the process: every report writer passes findings through
 // `redactFinding`, which copies only the known, non-secret fields (so a stray `secret` or `match` property added by
 // mistake upstream is dropped) and forces the preview back into its shape: at most 4 characters, then a mask.
-import type { Finding, LogLocation, Revocation, Severity } from '../types.ts';
+import type { Finding, FindingLocation, LogLocation, Revocation, Severity } from '../types.ts';
 
 export const MASK = '****';
 const PREVIEW_CHARS = 4;
@@ -50,11 +50,31 @@ export function redactFinding(f: Finding): Finding {
   if (typeof f.author === 'string') out.author = f.author;
   if (typeof f.date === 'string') out.date = f.date;
   if (typeof f.decoded === 'string') out.decoded = f.decoded;
+  if (Array.isArray(f.locations) && f.locations.length > 0) out.locations = f.locations.map(redactLocation);
   if (f.inlineAllowed === true) out.inlineAllowed = true;
   const log = logLocation(f.log);
   if (log) out.log = log;
   const revocation = revocationRecord(f.revocation);
   if (revocation) out.revocation = revocation;
+  return out;
+}
+
+/** A copy of another place of a finding's secret with only the location fields. */
+function redactLocation(l: FindingLocation): FindingLocation {
+  const line = posInt(l.line);
+  const out: FindingLocation = {
+    file: str(l.file, '-'),
+    line,
+    column: posInt(l.column),
+    endLine: Math.max(line, posInt(l.endLine, line)),
+    endColumn: posInt(l.endColumn),
+  };
+  if (typeof l.commit === 'string') out.commit = l.commit;
+  if (typeof l.author === 'string') out.author = l.author;
+  if (typeof l.date === 'string') out.date = l.date;
+  if (typeof l.decoded === 'string') out.decoded = l.decoded;
+  const log = logLocation(l.log);
+  if (log) out.log = log;
   return out;
 }
 

@@ -2,7 +2,7 @@
 // the rule title and the preview; `partialFingerprints` carry the secret hash so alerts follow a secret across edits.
 import { jsonSafe } from '../../shared/escape.ts';
 import { pathToFileURL } from 'node:url';
-import { type Finding, policySkips, type Rule, type Severity } from '../types.ts';
+import { type Finding, type FindingLocation, policySkips, type Rule, type Severity } from '../types.ts';
 import { type ReportInput, TOOL_NAME, TOOL_URI } from './json.ts';
 import { redactFindings } from './redact.ts';
 
@@ -69,6 +69,16 @@ export interface SarifOptions extends ReportInput {
   executionSuccessful?: boolean;
 }
 
+/** A SARIF physicalLocation of a finding or of another place of its secret. */
+function physical(l: FindingLocation) {
+  return {
+    physicalLocation: {
+      artifactLocation: { uri: toUri(l.file), uriBaseId: SRCROOT },
+      region: { startLine: l.line, startColumn: l.column, endLine: l.endLine, endColumn: l.endColumn },
+    },
+  };
+}
+
 export function toSarif(opts: SarifOptions) {
   const findings = redactFindings(opts.findings);
   const rules: RuleMeta[] = [];
@@ -90,27 +100,24 @@ export function toSarif(opts: SarifOptions) {
     if (f.decoded) properties.decoded = f.decoded;
     if (f.log) properties.log = f.log;
     if (f.revocation) properties.revocation = f.revocation;
-    return {
+    const result: Record<string, unknown> = {
       ruleId: f.ruleId,
       ruleIndex: index.get(f.ruleId)!,
       level: sarifLevel(f.severity),
       message: { text: `${f.title}: ${f.preview}${f.validated ? ' (validated)' : ''}` },
-      locations: [
-        {
-          physicalLocation: {
-            artifactLocation: { uri: toUri(f.file), uriBaseId: SRCROOT },
-            region: {
-              startLine: f.line,
-              startColumn: f.column,
-              endLine: f.endLine,
-              endColumn: f.endColumn,
-            },
-          },
-        },
-      ],
+      // The first occurrence; every other place of the same secret is a related location.
+      locations: [physical(f)],
       partialFingerprints,
       properties,
     };
+    if (f.locations?.length) {
+      result.relatedLocations = f.locations.map((l, i) => ({
+        id: i + 1,
+        ...physical(l),
+        message: { text: l.commit ? `also in commit ${l.commit.slice(0, 12)}` : 'also here' },
+      }));
+    }
+    return result;
   });
 
   // Every warning, then one note per reason policy skipped something (counts), so SARIF consumers see both.

@@ -10,6 +10,7 @@ import { httpRules } from './http.ts';
 import { keyRules } from './keys.ts';
 import { messagingRules } from './messaging.ts';
 import { serviceRules } from './services.ts';
+import { vendorRules } from './vendors.ts';
 import { packageRules } from './packages.ts';
 import { structuredRules } from './structured.ts';
 import { vcsRules } from './vcs.ts';
@@ -23,6 +24,7 @@ export const builtinRules: Rule[] = [
   ...commerceRules,
   ...aiRules,
   ...serviceRules,
+  ...vendorRules,
   ...structuredRules,
   ...keyRules,
   ...httpRules,

@@ -6,7 +6,8 @@
 // Examples are generated on first access (real, freshly generated test-only keys): nothing key-shaped is stored in
 // the sources.
 import { generateKeyPairSync } from 'node:crypto';
-import type { Rule, RuleExamples } from '../types.ts';
+import type { Rule } from '../types.ts';
+import { lazyExamples as lazy } from './examples.ts';
 import { TOKEN_START as B } from './syntax.ts';
 import {
   fakeAgeKey,
@@ -69,20 +70,6 @@ function keySyntaxes(kind: KeyFixtureKind): string[] {
 function concatenated(lead: string, text: string): string {
   const lines = text.trimEnd().split('\n');
   return `${lead}\n${lines.map((l) => `  "${l}\\n"`).join(' +\n')};`;
-}
-
-function lazy(make: () => RuleExamples): RuleExamples {
-  let cached: RuleExamples | undefined;
-  return {
-    get tp() {
-      cached ??= make();
-      return cached.tp;
-    },
-    get fp() {
-      cached ??= make();
-      return cached.fp;
-    },
-  };
 }
 
 function pemFps(label: string, seed: string): string[] {

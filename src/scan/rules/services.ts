@@ -19,12 +19,16 @@ const fbSecret = fx('fb2', 32, A.hex);
 const slackLegacyBot = `${'xoxb'}-${fx('slb1', 11, A.digits)}-${fx('slb2', 24)}`;
 const liveKey = (seed: string) => `${'sk_live'}_${fx(`${seed}a`, 12)}-${fx(`${seed}b`, 20)}`;
 
-/** Random enough to be a key body: not a placeholder or stand-in, several character classes, spread. */
-function validateRandomBody(secret: string): Validity {
+/**
+ * Random enough to be a key body: not a placeholder or stand-in, two character classes at least, and spread (3.5
+ * bits per character; 3 for hex, whose 16 symbols cap it at 4). A shape, never a proof: 'unknown' or 'invalid'.
+ */
+export function validateRandomBody(secret: string): Validity {
   const body = secret.replace(/^[a-z]+_(?:live|test)_/, '');
   if (isPlaceholder(body) || isStandIn(body)) return 'invalid';
   const classes = Number(/[a-z]/.test(body)) + Number(/[A-Z]/.test(body)) + Number(/[0-9]/.test(body));
-  return classes >= 2 && shannonEntropy(body) >= 3.5 ? 'unknown' : 'invalid';
+  const floor = /^[0-9a-f-]+$/i.test(body) ? 3 : 3.5;
+  return classes >= 2 && shannonEntropy(body) >= floor ? 'unknown' : 'invalid';
 }
 
 export const serviceRules: Rule[] = [

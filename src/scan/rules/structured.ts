@@ -5,6 +5,7 @@
 // placeholder passwords.
 // Example values are assembled at run time from fixture helpers, so no credential-shaped literal lives here.
 import type { Rule } from '../types.ts';
+import { lazyExamples } from './examples.ts';
 import { TOKEN_END as E, TOKEN_START as B } from './syntax.ts';
 import {
   FIXTURE_ALPHABETS as A,
@@ -424,7 +425,7 @@ export const structuredRules: Rule[] = [
       'A kubeconfig user’s `client-key-data`: base64 of a PEM private key that authenticates to the cluster as ' +
       'the certificate’s user (often cluster-admin). Reported only when the key parses. Revoke the client ' +
       'certificate (rotate the cluster CA or remove the user’s bindings) and issue new credentials.',
-    get examples() {
+    examples: lazyExamples(() => {
       const key = b64(keyFixture('ec'));
       return {
         tp: [
@@ -437,7 +438,7 @@ export const structuredRules: Rule[] = [
           '    client-key-data: ${CLIENT_KEY_DATA}',
         ],
       };
-    },
+    }),
   },
   {
     id: 'kubeconfig-token',

@@ -4,10 +4,12 @@
 // below (PatchParser, parseRawLog, CatFileParser, unquoteCPath), which the tests drive with captured output.
 // A git command that fails is an error (GitError), never an empty scan.
 import { execFile, spawn } from 'node:child_process';
+import { sortFindings } from '../engine.ts';
 import { scan } from '../index.ts';
+import { groupOccurrences } from '../occurrences.ts';
 import type { ScanPolicy } from '../policy.ts';
 import { createProgress } from '../progress.ts';
-import type { Finding, ScanResult } from '../types.ts';
+import type { Finding, FindingLocation, ScanResult } from '../types.ts';
 import type { ScanItem } from './types.ts';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -777,18 +779,14 @@ export async function revList(root: string, revs: string[]): Promise<string[]> {
   return text === '' ? [] : text.split('\n');
 }
 
-/** Keeps the first finding per (rule, secret, file), ordered by commit (parents first). */
+/**
+ * One finding per (rule, secret) over the whole history: the first occurrence by commit order (parents first) is
+ * the finding, every other path, line and commit it lived in goes to its `locations`.
+ */
 export function firstOccurrences(findings: Finding[], order: ReadonlyMap<string, number>): Finding[] {
-  // Per (rule, secret, file): the earliest commit wins; every line of it in that commit is kept.
-  const best = new Map<string, number>();
-  const rank = (f: Finding): number => (f.commit !== undefined ? (order.get(f.commit) ?? Number.MAX_SAFE_INTEGER) : -1);
-  const keyOf = (f: Finding): string => `${f.ruleId}\0${f.fingerprint}\0${f.file}`;
-  for (const f of findings) {
-    const key = keyOf(f);
-    const prev = best.get(key);
-    if (prev === undefined || rank(f) < prev) best.set(key, rank(f));
-  }
-  return findings.filter((f) => rank(f) === best.get(keyOf(f)));
+  const rank = (l: FindingLocation): number =>
+    l.commit !== undefined ? (order.get(l.commit) ?? Number.MAX_SAFE_INTEGER) : -1;
+  return sortFindings(groupOccurrences(findings, rank));
 }
 
 export interface Hunk {

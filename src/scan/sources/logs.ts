@@ -232,8 +232,9 @@ export async function openLogsSource(opts: LogsSourceOptions): Promise<LogsSourc
       skipped.push({ job: job.name, why: `${job.conclusion}: it never ran, so it has no log` });
       continue;
     }
+    // Two jobs of one name (or names equal once separators are replaced): the later ones get their id.
     let path = logPath(job.name);
-    if (byPath.has(path)) path = logPath(`${job.name} (${job.id})`);
+    for (let n = 1; byPath.has(path); n++) path = logPath(`${job.name} (${job.id}${n > 1 ? `-${n}` : ''})`);
     const entry: ScannedJob = { job, path };
     byPath.set(path, entry);
     scanned.push(entry);

@@ -1,5 +1,6 @@
 // `jit-gpg scan -`: whatever is piped in (logs, a diff), scanned as the path `-`, read with a bound.
-import { closeSync, constants, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, createReadStream, fstatSync, openSync, readlinkSync, readSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { displayPath } from '../../shared/escape.ts';
@@ -52,7 +53,15 @@ export class NamedInputError extends Error {
  * error naming it, never a hang.
  */
 export async function openNamedInput(abs: string, name: string): Promise<NodeJS.ReadableStream> {
-  const fd = openSync(abs, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+  let fd: number;
+  try {
+    fd = openSync(abs, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+  } catch (e) {
+    // `/dev/stdin` (`/proc/self/fd/N`) of a socket cannot be opened again: read that descriptor, never closing it.
+    const own = (e as NodeJS.ErrnoException).code === 'ENXIO' ? ownDescriptor(abs) : undefined;
+    if (own === undefined) throw e;
+    return createReadStream('', { fd: own, autoClose: false });
+  }
   const st = fstatSync(fd);
   if (!st.isFIFO() && !st.isSocket()) {
     // A device (or anything else that blocks the ordinary way): plain reads, bounded by the caller's cap.
@@ -86,4 +95,19 @@ export async function openNamedInput(abs: string, name: string): Promise<NodeJS.
       for await (const chunk of pipe) yield chunk as Buffer;
     })(),
   );
+}
+
+/** N when `path` is (a link chain to) this process's `/proc/self/fd/N` or `/dev/fd/N`. */
+function ownDescriptor(path: string): number | undefined {
+  let p = path;
+  for (let i = 0; i < 8; i++) {
+    const m = /^\/(?:proc\/self\/fd|dev\/fd)\/(\d+)$/.exec(p) ?? (p === '/dev/stdin' ? ['', '0'] : null);
+    if (m) return Number(m[1]);
+    try {
+      p = resolve(dirname(p), readlinkSync(p));
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
 }

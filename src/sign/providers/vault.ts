@@ -12,7 +12,6 @@
 // Secret path: pass the KV v2 API path, `secret/data/release/gpg`. The CLI form `secret/release/gpg` is accepted
 // too: when the second segment is not `data`, `data/` is inserted after the first segment (the mount), as
 // `vault kv get` does for a single-segment mount. Mounts with a `/` in their name must use the explicit form.
-import { readFileSync } from 'node:fs';
 import {
   type HttpClient,
   HttpError,
@@ -22,6 +21,8 @@ import {
   isTransientStatus,
   retryAfterMs,
 } from '../../shared/http.ts';
+import { displayPath } from '../../shared/escape.ts';
+import { readRegularTextFile } from '../../shared/read-file.ts';
 import { errorMessage, type RetryOptions, retry } from '../../shared/retry.ts';
 import { checkServiceUrl } from '../service-url.ts';
 import { decodeJwtPayload, describeClaims, type OidcClaims, publicClaims } from '../oidc.ts';
@@ -29,6 +30,8 @@ import { armor } from '../packet.ts';
 import { type KeyMaterial, type KeyProvider, ProviderError } from './types.ts';
 
 const PROVIDER = 'vault';
+/** A CA bundle is a few KiB; a system bundle about 200 KiB. */
+const MAX_CA_BYTES = 1024 * 1024;
 
 export interface VaultProviderOptions {
   /** Vault address, e.g. https://vault.example.com:8200 (a trailing /v1 or / is ignored). */
@@ -206,16 +209,18 @@ export function loadCa(options: { caCert?: string; caCertPath?: string }): strin
   if (!options.caCertPath) return undefined;
   let pem: string;
   try {
-    pem = readFileSync(options.caCertPath, 'utf8');
+    pem = readRegularTextFile(options.caCertPath, {
+      what: 'vault-ca-cert: the CA certificate',
+      maxBytes: MAX_CA_BYTES,
+    });
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? 'error';
-    throw new ProviderError(PROVIDER, 'config', `vault-ca-cert: cannot read ${options.caCertPath} (${code})`);
+    throw new ProviderError(PROVIDER, 'config', (e as Error).message);
   }
   if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
     throw new ProviderError(
       PROVIDER,
       'config',
-      `vault-ca-cert: ${options.caCertPath} holds no PEM certificate (expected -----BEGIN CERTIFICATE-----)`,
+      `vault-ca-cert: ${displayPath(options.caCertPath)} holds no PEM certificate (expected -----BEGIN CERTIFICATE-----)`,
     );
   }
   return pem;
