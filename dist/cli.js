@@ -470,7 +470,30 @@ function isPlaceholder(secret) {
   for (const re of PLACEHOLDER_SHAPES) if (re.test(secret)) return true;
   if (secret.length < 200 && longestAscendingRun(secret) >= 6) return true;
   if (isConstantName(secret)) return true;
+  if (isWordPhraseBody(secret)) return true;
   return false;
+}
+function isWord(part) {
+  const m = /^([A-Za-z]+?)([0-9]{0,3})$/.exec(part);
+  if (!m || m[1].length < 2) return false;
+  const letters = m[1];
+  if (!/^(?:[A-Z]?[a-z]+|[A-Z]+)$/.test(letters)) return false;
+  return (letters.match(/[aeiouy]/gi)?.length ?? 0) * 6 >= letters.length;
+}
+function isPronounceable(part) {
+  const letters = part.replace(/[0-9]+$/, "").toLowerCase();
+  const vowels = letters.match(/[aeiou]/g)?.length ?? 0;
+  return vowels * 4 >= letters.length && !/[^aeiouy]{4}/.test(letters);
+}
+function isWordPhraseBody(secret) {
+  const body = secret.replace(/^[A-Za-z0-9]{2,12}?[-_.]/, "");
+  const parts = body.split(/[-_.]+/).filter((p) => p.length > 0);
+  if (parts.length === 2 && parts.every((p) => p.length >= 5 && isWord(p) && isPronounceable(p))) return true;
+  if (parts.length < 3) return false;
+  const words = parts.filter((p) => isWord(p) || isWord(p.replace(/[A-Z]{1,2}[0-9]*$/, "")));
+  const letters = parts.reduce((n, p) => n + p.length, 0);
+  const wordy = words.reduce((n, p) => n + p.length, 0);
+  return words.filter((w) => w.length >= 3 && isPronounceable(w)).length >= 3 && wordy * 10 >= letters * 6;
 }
 function longestAscendingRun(s) {
   let best = s.length > 0 ? 1 : 0;
@@ -542,6 +565,7 @@ function isStandIn(text) {
   if (isPlaceholder(t) || isReference(t) || isRepeated(t)) return true;
   if (/^[A-Za-z]+$/.test(t) && t.length <= 12) return true;
   if (/^[A-Za-z]+:[A-Za-z]+$/.test(t)) return true;
+  if (/^[A-Za-z',.!?-]+(?: [A-Za-z',.!?-]+){3,}$/.test(t)) return true;
   return /^(?:pass(?:word)?|secret|token|key|test|admin|user)[0-9!._-]*$/i.test(t);
 }
 function isRepeated(secret) {
@@ -10749,6 +10773,9 @@ function isPlaceholderPassword(value) {
 }
 function isStandInPassword(value) {
   if (/^[0-9]{1,8}$/.test(value)) return true;
+  if (/^[A-Za-z]{1,5}$/.test(value)) return true;
+  if (/^(?:(?:foo|bar|baz|qux|quux|corge|grault|garply|waldo|fred|plugh|xyzzy|thud)[_.-]?)+[0-9]{0,3}$/i.test(value))
+    return true;
   const words = value.split(/[-_.\s]+/).filter(Boolean);
   if (words.length > 0 && words.length <= 5 && words.every((w) => /^[A-Za-z]+[0-9]?$/.test(w))) {
     if (words.some((w) => /^(?:pass(?:word|wd)?|pwd|secret|token|key|auth|credentials?)[0-9]?$/i.test(w))) return true;
@@ -11265,6 +11292,7 @@ function validateGenericSecret(secret, match = "", before = "") {
   if (/^[0-9a-f]{40}$/i.test(v)) return "invalid";
   if (/^(?:sha(?:1|256|384|512)|md5)[-:]/i.test(v)) return "invalid";
   if (/^[0-9.,_:+-]+$/.test(v)) return "invalid";
+  if (/^[-+]?0[xob][0-9a-f_]+[lu]*$/i.test(v)) return "invalid";
   if (/^v?[0-9]+(?:\.[0-9]+)+(?:[-+][0-9A-Za-z.-]+)?$/.test(v)) return "invalid";
   if (/^[a-z]+:\/\//i.test(v) || /^(?:\.{0,2}\/|~\/|[A-Za-z]:\\)/.test(v)) return "invalid";
   if (/\.(?:json|ya?ml|pem|key|txt|env|p12|pfx|crt|cer|toml|ini|conf)$/i.test(v)) return "invalid";
@@ -11704,7 +11732,7 @@ var init_structure = __esm({
     UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
     OWNED_PREFIXES = new RegExp(
       [
-        "^(?:gh[pousr]_|github_pat_|gl[a-z]{1,4}-|npm_|pypi-|AKIA|ASIA|AIza|ya29\\.|xox[a-z]-|xoxe\\.|xapp-|hf_|api_org_",
+        "^(?:gh[pousr]_|github_pat_|gl[a-z]{1,4}-|npm_|pypi-|AKIA|ASIA|AIza|ya29\\.|xox[a-z]-|xoxe\\.|xapp-|hf_|api_org_|do[opr]_v1_",
         "r8_|gsk_|pplx-|xai-|SG\\.|shp(?:at|ca|pa|ss)_|sq0[a-z]{3}-|EAAA|AGE-SECRET-KEY-|eyJ|dop_v1_|hvs\\.|hvb\\.|lsv2_",
         "pcsk_|xkeysib-|xsmtpsib-|FLWSECK|whsec_|[sr]k_(?:live|test)_|sk-(?:proj|svcacct|admin|None|ant|or-v1)-",
         "tgp_v1_|tvly-|mlsn\\.|md-|re_[A-Za-z0-9]{8}_|pdl_(?:live|sdbx)_|AQE|access-(?:production|development|sandbox)-",
@@ -15078,6 +15106,9 @@ var init_generic = __esm({
             '  "Password": "SomeKindOfPassword#42",',
             ` *   clientSecret: "VERYLONGSECRET${fx("gvl", 40)}",`,
             '         *       //   "recaptchaV3Token": "my_recaptchaV3Token"',
+            // A malformed token with a prefix another rule owns is that rule's to judge; numeric literals are code.
+            `	token: "${"doo"}_v1_${fx("gdo", 62, FIXTURE_ALPHABETS.hex)}sd",`,
+            "	SIOCGLIFTOKEN                 = -0x3f879678",
             // Encoded placeholders: base64 of `1234\n`, `secret\n`, `password`, `foo:bar`.
             `password: ${b644("1234\n")}`,
             `  secret: ${b644("secret\n")}`,
@@ -16262,7 +16293,7 @@ var init_services = __esm({
         title: "Sidekiq Enterprise/Pro gem server credentials",
         severity: "high",
         keywords: ["contribsys__com"],
-        pattern: String.raw`(?i:BUNDLE_(?:ENTERPRISE|GEMS)__CONTRIBSYS__COM)${ASSIGN}([0-9a-f]{8}:[0-9a-f]{8})${TOKEN_END}`,
+        pattern: `(?i:BUNDLE_(?:ENTERPRISE|GEMS)__CONTRIBSYS__COM)${ASSIGN}([0-9a-f]{8}:[0-9a-f]{8})${TOKEN_END}`,
         help: "The `user:password` Bundler uses for the Sidekiq Enterprise or Pro gem server (`BUNDLE_ENTERPRISE__CONTRIBSYS__COM`, `BUNDLE_GEMS__CONTRIBSYS__COM`): it is the paid licence. Ask Contributed Systems to rotate it and set it as a CI secret.",
         examples: {
           tp: [
@@ -17217,6 +17248,8 @@ var init_structured = __esm({
         [
           "DATABASE_URL=postgres://user:password@localhost:5432/app",
           "DATABASE_URL=postgres://admin:master_password@db.internal:5432/app",
+          'URI: "postgres://doadmin:foobaz@db-1.db.cloud.invalid:25060/defaultdb?sslmode=require"',
+          "postgresql://doadmin:shhhh@db-postgresql-test.db.cloud.invalid:25060/defaultdb",
           "DATABASE_URL=postgres://${DB_USER}:${DB_PASSWORD}@${DB_HOST}/app",
           'url: "postgresql://postgres:postgres@localhost/test"',
           'dsn = "postgresql://localhost:5432/app"',
@@ -18187,7 +18220,7 @@ var init_pool = __esm({
         this.engineName = names[0] ?? "";
       }
       spawn() {
-        return new Promise((resolve11, reject) => {
+        return new Promise((resolve14, reject) => {
           const worker = new Worker(this.script, { workerData: this.init, stdout: false, stderr: false });
           const slot = { worker, inFlight: /* @__PURE__ */ new Map() };
           let started = false;
@@ -18196,12 +18229,12 @@ var init_pool = __esm({
               started = true;
               if (this.closed) {
                 void worker.terminate();
-                resolve11(msg.engine);
+                resolve14(msg.engine);
                 return;
               }
               this.slots.push(slot);
               if (this.slots.length === 1) for (const w of msg.warnings) this.onWarning(w);
-              resolve11(msg.engine);
+              resolve14(msg.engine);
               this.pump();
               return;
             }
@@ -18256,8 +18289,8 @@ var init_pool = __esm({
           if (it.date !== void 0) w.date = it.date;
           return w;
         });
-        return new Promise((resolve11) => {
-          this.queue.push({ batch: { id: this.nextId++, items: wire }, transfer, resolve: resolve11 });
+        return new Promise((resolve14) => {
+          this.queue.push({ batch: { id: this.nextId++, items: wire }, transfer, resolve: resolve14 });
           this.pump();
         });
       }
@@ -18388,7 +18421,7 @@ function nameOf(root, rel) {
   return { path: displayPath(rel), abs: Buffer.concat([Buffer.from(`${root}/`), rel]) };
 }
 async function gitListNames(root, onWarning) {
-  return new Promise((resolve11) => {
+  return new Promise((resolve14) => {
     let child;
     try {
       child = spawn("git", ["ls-files", "-z", "-co", "--exclude-standard"], {
@@ -18397,7 +18430,7 @@ async function gitListNames(root, onWarning) {
         env: { ...process.env, GIT_OPTIONAL_LOCKS: "0" }
       });
     } catch {
-      resolve11(void 0);
+      resolve14(void 0);
       return;
     }
     const out = [];
@@ -18406,7 +18439,7 @@ async function gitListNames(root, onWarning) {
     child.stderr.on("data", (d) => {
       if (err2.length < 4096) err2 += d.toString();
     });
-    child.on("error", () => resolve11(void 0));
+    child.on("error", () => resolve14(void 0));
     child.on("close", (code21) => {
       if (code21 !== 0) {
         if (!/not a git repository/i.test(err2) && onWarning) {
@@ -18414,7 +18447,7 @@ async function gitListNames(root, onWarning) {
             `git ls-files failed in ${root} (${err2.trim().split("\n")[0] ?? `exit ${code21}`}); walking the directory instead`
           );
         }
-        resolve11(void 0);
+        resolve14(void 0);
         return;
       }
       const all = Buffer.concat(out);
@@ -18425,7 +18458,7 @@ async function gitListNames(root, onWarning) {
         if (end > start) names.push(all.subarray(start, end));
         start = end + 1;
       }
-      resolve11(names);
+      resolve14(names);
     });
   });
 }
@@ -18878,7 +18911,7 @@ var init_progress = __esm({
 // src/scan/sources/git.ts
 import { execFile, spawn as spawn2 } from "node:child_process";
 function git(cwd, args, options = {}) {
-  return new Promise((resolve11, reject) => {
+  return new Promise((resolve14, reject) => {
     const child = execFile(
       "git",
       [...GIT_BASE_ARGS, ...args],
@@ -18901,7 +18934,7 @@ function git(cwd, args, options = {}) {
           reject(new GitError(args, exitCode, stderrText));
           return;
         }
-        resolve11({ stdout, stderr: stderrText, exitCode });
+        resolve14({ stdout, stderr: stderrText, exitCode });
       }
     );
     if (options.input !== void 0) child.stdin?.end(options.input);
@@ -18950,13 +18983,13 @@ function exitOf(child, args) {
   child.stderr?.on("data", (d) => {
     if (stderr.length < 64 * 1024) stderr += d.toString("utf8");
   });
-  return new Promise((resolve11, reject) => {
+  return new Promise((resolve14, reject) => {
     child.on(
       "error",
       (err2) => reject(new GitError(args, null, stderr, `git ${args[0]} could not run: ${err2.message}`))
     );
     child.on("close", (code21, signal) => {
-      if (code21 === 0) resolve11();
+      if (code21 === 0) resolve14();
       else reject(new GitError(args, code21, stderr || (signal ? `killed by ${signal}` : "")));
     });
   });
@@ -22250,7 +22283,7 @@ function send(request, env5) {
     return Promise.reject(e);
   }
   const method = request.method ?? "GET";
-  return new Promise((resolve11, reject) => {
+  return new Promise((resolve14, reject) => {
     let settled = false;
     const live = [];
     const fail = (err2) => {
@@ -22298,7 +22331,7 @@ function send(request, env5) {
         settled = true;
         clearTimeout(timer);
         const data = Buffer.concat(chunks, size);
-        resolve11(
+        resolve14(
           request.binary ? { status: res.statusCode ?? 0, headers: res.headers, body: "", data } : { status: res.statusCode ?? 0, headers: res.headers, body: data.toString("utf8") }
         );
       });
@@ -22454,7 +22487,7 @@ var defaultSleep;
 var init_retry = __esm({
   "src/shared/retry.ts"() {
     "use strict";
-    defaultSleep = (ms) => new Promise((resolve11) => setTimeout(resolve11, ms));
+    defaultSleep = (ms) => new Promise((resolve14) => setTimeout(resolve14, ms));
   }
 });
 
@@ -22596,11 +22629,12 @@ function createGitHubClient(options) {
     );
   };
   const retrying = (label, fn) => retry(fn, {
-    label,
     attempts: options.attempts ?? 5,
     maxMs: maxWaitMs,
     isRetryable: (e) => (e instanceof GitHubApiError || e instanceof HttpError) && e.retryable,
-    onRetry: (i2) => notice(i2.message),
+    // API errors already start with the label ("attempt 2 of 5 failed: downloading the log of job 7: HTTP 502");
+    // a network error names only the URL, so the label goes first.
+    onRetry: (i2) => notice(i2.error instanceof GitHubApiError ? i2.message : `${label}: ${i2.message}`),
     ...options.sleep ? { sleep: options.sleep } : {},
     ...options.random ? { random: options.random } : {}
   });
@@ -23188,9 +23222,13 @@ async function runScanJob(opts) {
     });
     raw.stats.failed += logs.failed;
     const fetched = logs;
+    const located = (place) => {
+      const at = fetched.locate(place);
+      return at ? { ...place, log: at } : place;
+    };
     raw.findings = raw.findings.map((f) => {
-      const at = fetched.locate(f);
-      return at ? { ...f, log: at } : f;
+      const out = located(f);
+      return f.locations ? { ...out, locations: f.locations.map(located) } : out;
     });
   } else {
     raw = await scan({
@@ -23893,8 +23931,8 @@ function transformWithCancel(customCancel) {
         }
         outputController.enqueue(chunk);
         if (!pulled) {
-          await new Promise((resolve11, reject) => {
-            backpressureChangePromiseResolve = resolve11;
+          await new Promise((resolve14, reject) => {
+            backpressureChangePromiseResolve = resolve14;
             backpressureChangePromiseReject = reject;
           });
           backpressureChangePromiseResolve = null;
@@ -23997,7 +24035,7 @@ function transformPair(input, fn) {
     const outgoing = transformWithCancel(async function(reason) {
       incomingTransformController.error(reason);
       await pipeDonePromise;
-      await new Promise((resolve11) => setTimeout(resolve11));
+      await new Promise((resolve14) => setTimeout(resolve14));
     });
     fn(incoming.readable, outgoing.writable);
     return outgoing.readable;
@@ -24156,12 +24194,12 @@ function slice(input, begin = 0, end = Infinity) {
   }
   return input.slice(begin, end);
 }
-async function readToEnd(input, join9 = concat) {
+async function readToEnd(input, join10 = concat) {
   if (isArrayStream(input)) {
-    return input.readToEnd(join9);
+    return input.readToEnd(join10);
   }
   if (isStream(input)) {
-    return getReader(input).readToEnd(join9);
+    return getReader(input).readToEnd(join10);
   }
   return input;
 }
@@ -24169,12 +24207,12 @@ async function cancel(input, reason) {
   if (isStream(input)) {
     if (input.cancel) {
       const cancelled = await input.cancel(reason);
-      await new Promise((resolve11) => setTimeout(resolve11));
+      await new Promise((resolve14) => setTimeout(resolve14));
       return cancelled;
     }
     if (input.destroy) {
       input.destroy(reason);
-      await new Promise((resolve11) => setTimeout(resolve11));
+      await new Promise((resolve14) => setTimeout(resolve14));
       return reason;
     }
   }
@@ -24326,7 +24364,7 @@ function removeChecksum(text) {
   return body;
 }
 function unarmor(input) {
-  return new Promise((resolve11, reject) => {
+  return new Promise((resolve14, reject) => {
     try {
       const reSplit = /^-----[^-]+-----$/m;
       const reEmptyLine = /^[ \f\r\t\u00a0\u2000-\u200a\u202f\u205f\u3000]*$/;
@@ -24359,7 +24397,7 @@ function unarmor(input) {
                 verifyHeaders$1(lastHeaders);
                 headersDone = true;
                 if (textDone || type !== enums.armor.signed) {
-                  resolve11({ text, data, headers, type });
+                  resolve14({ text, data, headers, type });
                   break;
                 }
               }
@@ -24872,12 +24910,12 @@ async function generate$4(bits2, e) {
       publicKeyEncoding: { type: "pkcs1", format: "jwk" },
       privateKeyEncoding: { type: "pkcs1", format: "jwk" }
     };
-    const jwk = await new Promise((resolve11, reject) => {
+    const jwk = await new Promise((resolve14, reject) => {
       nodeCrypto$6.generateKeyPair("rsa", opts, (err2, _, jwkPrivateKey) => {
         if (err2) {
           reject(err2);
         } else {
-          resolve11(jwkPrivateKey);
+          resolve14(jwkPrivateKey);
         }
       });
     });
@@ -36241,8 +36279,8 @@ var init_openpgp = __esm({
       constructor() {
         super();
         Object.setPrototypeOf(this, _ArrayStream.prototype);
-        this[doneWritingPromise] = new Promise((resolve11, reject) => {
-          this[doneWritingResolve] = resolve11;
+        this[doneWritingPromise] = new Promise((resolve14, reject) => {
+          this[doneWritingResolve] = resolve14;
           this[doneWritingReject] = reject;
         });
         this[doneWritingPromise].catch(() => {
@@ -36263,9 +36301,9 @@ var init_openpgp = __esm({
         }
       };
     };
-    ArrayStream.prototype.readToEnd = async function(join9) {
+    ArrayStream.prototype.readToEnd = async function(join10) {
       await this[doneWritingPromise];
-      const result = join9(this.slice(this[readingIndex]));
+      const result = join10(this.slice(this[readingIndex]));
       this.length = 0;
       return result;
     };
@@ -36373,14 +36411,14 @@ var init_openpgp = __esm({
       }
       this[externalBuffer].unshift(...values.filter((value) => value && value.length));
     };
-    Reader.prototype.readToEnd = async function(join9 = concat) {
+    Reader.prototype.readToEnd = async function(join10 = concat) {
       const result = [];
       while (true) {
         const { done, value } = await this.read();
         if (done) break;
         result.push(value);
       }
-      return join9(result);
+      return join10(result);
     };
     byValue = /* @__PURE__ */ Symbol("byValue");
     enums = {
@@ -37702,11 +37740,11 @@ var init_openpgp = __esm({
        *                          or rejected with the Error of the last resolved Promise (if all promises are rejected)
        */
       anyPromise: function(promises) {
-        return new Promise((resolve11, reject) => {
+        return new Promise((resolve14, reject) => {
           let exception;
           void Promise.all(promises.map(async (promise) => {
             try {
-              resolve11(await promise);
+              resolve14(await promise);
             } catch (e) {
               exception = e;
             }
@@ -41258,9 +41296,9 @@ var init_openpgp = __esm({
             this.created = util.readDate(bytes.subarray(mypos, bytes.length));
             break;
           case enums.signatureSubpacket.signatureExpirationTime: {
-            const seconds = util.readNumber(bytes.subarray(mypos, bytes.length));
-            this.signatureNeverExpires = seconds === 0;
-            this.signatureExpirationTime = seconds;
+            const seconds2 = util.readNumber(bytes.subarray(mypos, bytes.length));
+            this.signatureNeverExpires = seconds2 === 0;
+            this.signatureExpirationTime = seconds2;
             break;
           }
           case enums.signatureSubpacket.exportableCertification:
@@ -41277,9 +41315,9 @@ var init_openpgp = __esm({
             this.revocable = bytes[mypos++] === 1;
             break;
           case enums.signatureSubpacket.keyExpirationTime: {
-            const seconds = util.readNumber(bytes.subarray(mypos, bytes.length));
-            this.keyExpirationTime = seconds;
-            this.keyNeverExpires = seconds === 0;
+            const seconds2 = util.readNumber(bytes.subarray(mypos, bytes.length));
+            this.keyExpirationTime = seconds2;
+            this.keyNeverExpires = seconds2 === 0;
             break;
           }
           case enums.signatureSubpacket.preferredSymmetricAlgorithms:
@@ -42686,8 +42724,8 @@ var init_openpgp = __esm({
           if (privateKey.hasSameFingerprintAs(primaryKey)) {
             throw new Error("The user's own key can only be used for self-certifications");
           }
-          const signingKey = await privateKey.getSigningKey(void 0, date, void 0, config2);
-          return createSignaturePacket(dataToSign, [privateKey], signingKey.keyPacket, {
+          const signingKey2 = await privateKey.getSigningKey(void 0, date, void 0, config2);
+          return createSignaturePacket(dataToSign, [privateKey], signingKey2.keyPacket, {
             // Most OpenPGP implementations use generic certification (0x10)
             signatureType: enums.signature.certGeneric,
             keyFlags: [enums.keyFlags.certifyKeys | enums.keyFlags.signData]
@@ -42740,12 +42778,12 @@ var init_openpgp = __esm({
           return null;
         }
         await Promise.all(issuerKeys.map(async (key) => {
-          const signingKey = await key.getSigningKey(issuerKeyID, certificate.created, void 0, config2);
-          if (certificate.revoked || await that.isRevoked(certificate, signingKey.keyPacket, date, config2)) {
+          const signingKey2 = await key.getSigningKey(issuerKeyID, certificate.created, void 0, config2);
+          if (certificate.revoked || await that.isRevoked(certificate, signingKey2.keyPacket, date, config2)) {
             throw new Error("User certificate is revoked");
           }
           try {
-            await certificate.verify(signingKey.keyPacket, enums.signature.certGeneric, dataToVerify, date, void 0, config2);
+            await certificate.verify(signingKey2.keyPacket, enums.signature.certGeneric, dataToVerify, date, void 0, config2);
           } catch (e) {
             throw util.wrapError("User certificate is invalid", e);
           }
@@ -43803,9 +43841,9 @@ var init_openpgp = __esm({
         if (!this.keyPacket.isDummy()) {
           signingKeyPacket = this.keyPacket;
         } else {
-          const signingKey = await this.getSigningKey(null, null, void 0, { ...config$1, rejectPublicKeyAlgorithms: /* @__PURE__ */ new Set(), minRSABits: 0 });
-          if (signingKey && !signingKey.keyPacket.isDummy()) {
-            signingKeyPacket = signingKey.keyPacket;
+          const signingKey2 = await this.getSigningKey(null, null, void 0, { ...config$1, rejectPublicKeyAlgorithms: /* @__PURE__ */ new Set(), minRSABits: 0 });
+          if (signingKey2 && !signingKey2.keyPacket.isDummy()) {
+            signingKeyPacket = signingKey2.keyPacket;
           }
         }
         if (signingKeyPacket) {
@@ -47169,6 +47207,21 @@ function encodeLength(length) {
   out.writeUInt32BE(length, 1);
   return out;
 }
+function decodeLength(buf, offset) {
+  const first = buf[offset];
+  if (first === void 0) throw new Error("truncated length");
+  if (first < 192) return { length: first, size: 1 };
+  if (first < 224) {
+    const second = buf[offset + 1];
+    if (second === void 0) throw new Error("truncated length");
+    return { length: (first - 192 << 8) + second + 192, size: 2 };
+  }
+  if (first === 255) {
+    if (offset + 5 > buf.length) throw new Error("truncated length");
+    return { length: Buffer.from(buf.buffer, buf.byteOffset + offset + 1, 4).readUInt32BE(0), size: 5 };
+  }
+  throw new Error("partial body lengths are not allowed here");
+}
 function encodePacket(tag, body) {
   return Buffer.concat([Buffer.from([192 | tag]), encodeLength(body.length), body]);
 }
@@ -47202,10 +47255,10 @@ function encodeNotation(name2, value) {
 }
 function encodeHashedPart(fields) {
   if (fields.issuerFingerprint.length !== 20) throw new Error("issuer fingerprint must be a 20-byte v4 fingerprint");
-  const seconds = Math.floor(fields.created.getTime() / 1e3);
-  if (!Number.isFinite(seconds) || seconds < 0 || seconds > 4294967295) throw new Error("bad signature creation time");
+  const seconds2 = Math.floor(fields.created.getTime() / 1e3);
+  if (!Number.isFinite(seconds2) || seconds2 < 0 || seconds2 > 4294967295) throw new Error("bad signature creation time");
   const time = Buffer.alloc(4);
-  time.writeUInt32BE(seconds);
+  time.writeUInt32BE(seconds2);
   const subpackets = [
     encodeSubpacket(SUBPACKET.creationTime, time),
     encodeSubpacket(SUBPACKET.issuerFingerprint, Buffer.concat([Buffer.from([4]), fields.issuerFingerprint]))
@@ -47269,6 +47322,35 @@ function dearmor(text) {
     if (expected !== checksum) throw new Error("armor checksum (CRC-24) mismatch: the armored data is corrupted");
   }
   return { type, data };
+}
+function splitPackets(buf) {
+  const out = [];
+  let off = 0;
+  while (off < buf.length) {
+    const ctb = buf[off];
+    if ((ctb & 128) === 0) throw new Error("not an OpenPGP packet (bad tag octet)");
+    let tag;
+    let length;
+    off++;
+    if (ctb & 64) {
+      tag = ctb & 63;
+      const l = decodeLength(buf, off);
+      length = l.length;
+      off += l.size;
+    } else {
+      tag = ctb >> 2 & 15;
+      const lt = ctb & 3;
+      if (lt === 3) throw new Error("indeterminate packet length is not supported");
+      const n = lt === 0 ? 1 : lt === 1 ? 2 : 4;
+      if (off + n > buf.length) throw new Error("truncated packet header");
+      length = buf.readUIntBE(off, n);
+      off += n;
+    }
+    if (off + length > buf.length) throw new Error("truncated packet");
+    out.push({ tag, body: buf.subarray(off, off + length) });
+    off += length;
+  }
+  return out;
 }
 var HASH_IDS, PUBKEY_IDS, SUBPACKET, TAG_SIGNATURE, SIG_BINARY, DIGEST_INFO_PREFIX, HASH_LENGTHS, NOTATION_NAME;
 var init_packet = __esm({
@@ -47685,26 +47767,26 @@ function* rfc6979Nonces(curve, d, digest, hash) {
   const hlen = HASH_LENGTHS[hash];
   let V = Buffer.alloc(hlen, 1);
   let K2 = Buffer.alloc(hlen, 0);
-  const hmac2 = (key, ...parts) => {
+  const hmac3 = (key, ...parts) => {
     const h = createHmac2(hash, key);
     for (const p of parts) h.update(p);
     return h.digest();
   };
-  K2 = hmac2(K2, V, Buffer.from([0]), x2, h1);
-  V = hmac2(K2, V);
-  K2 = hmac2(K2, V, Buffer.from([1]), x2, h1);
-  V = hmac2(K2, V);
+  K2 = hmac3(K2, V, Buffer.from([0]), x2, h1);
+  V = hmac3(K2, V);
+  K2 = hmac3(K2, V, Buffer.from([1]), x2, h1);
+  V = hmac3(K2, V);
   x2.fill(0);
   for (; ; ) {
     let T2 = Buffer.alloc(0);
     while (T2.length < rlen) {
-      V = hmac2(K2, V);
+      V = hmac3(K2, V);
       T2 = Buffer.concat([T2, V]);
     }
     const k = bits2int(T2.subarray(0, rlen), c.bits);
     if (k >= 1n && k < c.n) yield k;
-    K2 = hmac2(K2, V, Buffer.from([0]));
-    V = hmac2(K2, V);
+    K2 = hmac3(K2, V, Buffer.from([0]));
+    V = hmac3(K2, V);
   }
 }
 function ecdsaSignDigest(curve, d, digest, hash) {
@@ -47777,6 +47859,537 @@ var init_key = __esm({
   }
 });
 
+// src/sign/stream.ts
+import { open } from "node:fs/promises";
+async function hashFileInto(path, hashes) {
+  const fh = await open(path, "r");
+  try {
+    const bufs = [Buffer.allocUnsafe(READ_CHUNK), Buffer.allocUnsafe(READ_CHUNK)];
+    let which = 0;
+    let size = 0;
+    let pending = fh.read(bufs[0], 0, READ_CHUNK, null);
+    for (; ; ) {
+      const { bytesRead } = await pending;
+      if (bytesRead === 0) break;
+      const buf = bufs[which];
+      which ^= 1;
+      pending = fh.read(bufs[which], 0, READ_CHUNK, null);
+      const chunk = bytesRead === READ_CHUNK ? buf : buf.subarray(0, bytesRead);
+      for (const h of hashes) h.update(chunk);
+      size += bytesRead;
+    }
+    return size;
+  } finally {
+    await fh.close();
+  }
+}
+var READ_CHUNK;
+var init_stream = __esm({
+  "src/sign/stream.ts"() {
+    "use strict";
+    READ_CHUNK = 1024 * 1024;
+  }
+});
+
+// src/sign/verify.ts
+import { createHash as createHash5 } from "node:crypto";
+import { access } from "node:fs/promises";
+async function readPublicKeys(input) {
+  if (Array.isArray(input)) return [...input];
+  const data = input;
+  const text = typeof data === "string" ? data : (data[0] & 128) === 0 ? Buffer.from(data).toString("utf8") : void 0;
+  try {
+    const keys = text !== void 0 ? await readKeys({ armoredKeys: text }) : await readKeys({ binaryKeys: data });
+    return keys.map((k) => k.isPrivate() ? k.toPublic() : k);
+  } catch (e) {
+    throw new Error(`the public key could not be read: ${e.message}`);
+  }
+}
+async function defaultSignaturePath(file) {
+  for (const ext of [".asc", ".sig"]) {
+    try {
+      await access(file + ext);
+      return file + ext;
+    } catch {
+    }
+  }
+  return file + ".asc";
+}
+async function readSignatureObject(bytes) {
+  const text = Buffer.from(bytes.subarray(0, 64)).toString("latin1").trimStart();
+  if (text.startsWith("-----BEGIN")) {
+    const { type, data } = dearmor(Buffer.from(bytes).toString("utf8"));
+    if (type !== "SIGNATURE") throw new Error(`expected a PGP SIGNATURE block, found PGP ${type}`);
+    return readSignature({ binarySignature: data });
+  }
+  return readSignature({ binarySignature: bytes });
+}
+async function verifyPacketDigest(packet, key, digest, date) {
+  packet.hashed = new Uint8Array(digest);
+  await packet.verify(key.keyPacket, enums.signature.binary, void 0, date, true);
+}
+async function verifyFile(options) {
+  const sigPath = typeof options.signature === "string" ? options.signature : options.signature ? "(in memory)" : await defaultSignaturePath(options.file);
+  const result = { file: options.file, signature: sigPath, valid: false, notations: {}, warnings: [] };
+  const date = options.date ?? /* @__PURE__ */ new Date();
+  const fail = (error) => {
+    result.valid = false;
+    result.error = error;
+    return result;
+  };
+  let expected;
+  try {
+    expected = options.fingerprint ? normalizeFingerprint(options.fingerprint) : void 0;
+  } catch (e) {
+    return fail(e.message);
+  }
+  let sigBytes;
+  try {
+    sigBytes = options.signature instanceof Uint8Array ? options.signature : readRegularFile(sigPath, { what: "the signature", maxBytes: MAX_SIGNATURE_BYTES });
+  } catch (e) {
+    return fail(e instanceof FileReadError ? e.message : `cannot read the signature: ${e.message}`);
+  }
+  let signature;
+  try {
+    signature = await readSignatureObject(sigBytes);
+  } catch (e) {
+    return fail(`the signature ${sigPath} is corrupted or not an OpenPGP signature (${e.message})`);
+  }
+  const keys = await readPublicKeys(options.publicKey);
+  const packets = signature.packets.filter((p) => p instanceof SignaturePacket);
+  if (packets.length === 0) return fail(`no signature packet in ${sigPath}`);
+  const candidates = [];
+  for (const packet of packets) {
+    const key = keys.find((k) => k.getKeys(packet.issuerKeyID).length > 0);
+    if (key) candidates.push({ packet, key });
+  }
+  if (candidates.length === 0) {
+    const ids = packets.map((p) => p.issuerKeyID.toHex().toUpperCase()).join(", ");
+    return fail(`the signature was made by key ${ids}, which is not in the given public key`);
+  }
+  for (const { packet } of candidates) {
+    if (packet.version !== 4 && packet.version !== 6) return fail(`unsupported signature version ${packet.version}`);
+    if (packet.signatureType !== enums.signature.binary) {
+      return fail(
+        "only binary-document detached signatures are supported (this one is a text or other signature type)"
+      );
+    }
+    if (!VERIFY_HASHES[packet.hashAlgorithm ?? -1]) {
+      return fail(`the signature uses a hash algorithm that is refused or unsupported (id ${packet.hashAlgorithm})`);
+    }
+  }
+  const docHashes = candidates.map(({ packet }) => {
+    const h = createHash5(VERIFY_HASHES[packet.hashAlgorithm]);
+    if (packet.version === 6 && packet.salt) h.update(packet.salt);
+    return h;
+  });
+  const sha = createHash5("sha256");
+  try {
+    await hashFileInto(options.file, [...docHashes, sha]);
+  } catch (e) {
+    return fail(`cannot read ${options.file}: ${e.code ?? e.message}`);
+  }
+  result.sha256 = sha.digest("hex");
+  let good = 0;
+  for (const [i2, { packet, key }] of candidates.entries()) {
+    const h = docHashes[i2];
+    const signatureData = packet.signatureData;
+    const trailer = Buffer.alloc(6);
+    trailer[0] = packet.version;
+    trailer[1] = 255;
+    trailer.writeUInt32BE(signatureData.length, 2);
+    h.update(signatureData);
+    h.update(trailer);
+    const digest = h.digest();
+    const created = packet.created ?? date;
+    let signingKey2;
+    try {
+      signingKey2 = await key.getSigningKey(packet.issuerKeyID, created);
+    } catch (e) {
+      return fail(
+        `key ${key.getFingerprint().toUpperCase()} was not a valid signing key when the signature was made (${e.message})`
+      );
+    }
+    const signer = signingKey2.getFingerprint().toUpperCase();
+    const primary = key.getFingerprint().toUpperCase();
+    if (expected && !(expected.length === 40 ? signer === expected || primary === expected : signingKey2.getKeyID().toHex().toUpperCase() === expected || key.getKeyID().toHex().toUpperCase() === expected)) {
+      return fail(`the signature was made by ${signer} (primary ${primary}), not by the expected ${expected}`);
+    }
+    try {
+      await verifyPacketDigest(packet, signingKey2, digest, date);
+    } catch (e) {
+      return fail(
+        `BAD signature: ${e.message} (the file changed after signing, or the signature is not for it)`
+      );
+    }
+    good++;
+    result.signerFingerprint = signer;
+    result.primaryFingerprint = primary;
+    result.keyId = signingKey2.getKeyID().toHex().toUpperCase();
+    result.userIds = key.getUserIDs();
+    result.created = packet.created ?? void 0;
+    result.hash = VERIFY_HASHES[packet.hashAlgorithm];
+    for (const n of packet.rawNotations) {
+      result.notations[n.name] = n.humanReadable ? Buffer.from(n.value).toString("utf8") : Buffer.from(n.value).toString("hex");
+    }
+    if (await key.isRevoked(void 0, void 0, date).catch(() => false))
+      result.warnings.push(`key ${primary} is revoked now`);
+    const exp = await key.getExpirationTime().catch(() => null);
+    if (exp instanceof Date && exp.getTime() <= date.getTime())
+      result.warnings.push(`key ${primary} expired on ${exp.toISOString()}`);
+  }
+  result.valid = good > 0;
+  if (!result.valid) result.error = "no valid signature";
+  return result;
+}
+async function verifyFiles(options) {
+  const keys = await readPublicKeys(options.publicKey);
+  const out = [];
+  for (const entry of options.files) {
+    const pair = typeof entry === "string" ? { file: entry } : entry;
+    out.push(
+      await verifyFile({
+        publicKey: keys,
+        ...pair,
+        ...options.fingerprint ? { fingerprint: options.fingerprint } : {},
+        ...options.date ? { date: options.date } : {}
+      })
+    );
+  }
+  return out;
+}
+async function verifyDigestSignature(publicKey, signature, digest) {
+  const sig = await readSignatureObject(signature);
+  const packet = sig.packets.find((p) => p instanceof SignaturePacket);
+  if (!packet) throw new Error("no signature packet");
+  const created = packet.created ?? /* @__PURE__ */ new Date();
+  const signingKey2 = await publicKey.getSigningKey(packet.issuerKeyID, created);
+  await verifyPacketDigest(packet, signingKey2, digest, created);
+}
+var VERIFY_HASHES, MAX_SIGNATURE_BYTES;
+var init_verify = __esm({
+  "src/sign/verify.ts"() {
+    "use strict";
+    init_read_file();
+    init_openpgp();
+    init_key();
+    init_packet();
+    init_stream();
+    VERIFY_HASHES = {
+      8: "sha256",
+      9: "sha384",
+      10: "sha512",
+      11: "sha224",
+      12: "sha3-256",
+      14: "sha3-512"
+    };
+    MAX_SIGNATURE_BYTES = 1024 * 1024;
+  }
+});
+
+// src/sign/signer.ts
+import { createHash as createHash6 } from "node:crypto";
+import { chmod, readFile as readFile2, rename, rm, writeFile as writeFile2 } from "node:fs/promises";
+async function hashFile(path, alg) {
+  const main = createHash6(alg);
+  const side = alg === "sha256" ? void 0 : createHash6("sha256");
+  const size = await hashFileInto(path, side ? [main, side] : [main]);
+  const sha2563 = (side ?? main.copy()).digest("hex");
+  return { hash: main, sha256: sha2563, size };
+}
+async function hashStream(data, alg) {
+  const main = createHash6(alg);
+  const side = alg === "sha256" ? void 0 : createHash6("sha256");
+  let size = 0;
+  const feed = (c) => {
+    main.update(c);
+    side?.update(c);
+    size += c.length;
+  };
+  if (data instanceof Uint8Array) feed(data);
+  else for await (const c of data) feed(c);
+  const sha2563 = (side ?? main.copy()).digest("hex");
+  return { hash: main, sha256: sha2563, size };
+}
+async function finish(key, docHash, options) {
+  const hash = resolveHash(key, options.hash);
+  const created = options.date ?? /* @__PURE__ */ new Date();
+  if (Math.floor(created.getTime() / 1e3) < Math.floor(key.created.getTime() / 1e3)) {
+    throw new Error(
+      `the signature time ${created.toISOString()} is before the signing key was created (${key.created.toISOString()}); check the system clock`
+    );
+  }
+  const hashedPart = encodeHashedPart({
+    pubkeyAlgorithm: key.algorithm,
+    hash,
+    created,
+    issuerFingerprint: key.fingerprintBytes,
+    notations: options.notations
+  });
+  docHash.update(hashedPart);
+  docHash.update(encodeTrailer(hashedPart.length));
+  const digest = docHash.digest();
+  const mpis = await key.signDigest(digest, hash);
+  return { packet: encodeSignaturePacket(hashedPart, key.keyIdBytes, digest, mpis), digest };
+}
+async function signData(key, data, options = {}) {
+  const hash = resolveHash(key, options.hash);
+  const d = await hashStream(data, hash);
+  return { ...await finish(key, d.hash, { ...options, hash }), sha256: d.sha256, size: d.size };
+}
+function defaultHashFor(key) {
+  if (key.preferredHash) return key.preferredHash;
+  if (key.algorithm === "ecdsa" && key.curve === "nistP384") return "sha384";
+  if (key.algorithm === "ecdsa" && key.curve === "nistP521") return "sha512";
+  return "sha256";
+}
+function resolveHash(key, hash) {
+  const h = hash ?? defaultHashFor(key);
+  if (!isHashName(h)) throw new Error(`unsupported hash ${String(h)}: use sha256, sha384 or sha512`);
+  const min = key.algorithm === "ecdsa" && key.curve ? MIN_HASH_BYTES[key.curve] : void 0;
+  if (min && HASH_BYTES[h] < min) {
+    throw new Error(
+      `an ECDSA ${key.curve} key needs a hash of at least ${min * 8} bits (GnuPG rejects ${h} signatures from it); use hash ${min === 48 ? "sha384 or sha512" : "sha512"}`
+    );
+  }
+  return h;
+}
+function encodeSignature(packet, armored) {
+  return armored ? Buffer.from(armor2(packet), "utf8") : Buffer.from(packet);
+}
+async function writePublicFile(path, data) {
+  const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  try {
+    await writeFile2(tmp, data, { mode: 420, flag: "wx" });
+    await chmod(tmp, 420);
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
+}
+async function signFiles(options) {
+  const armored = options.armor ?? true;
+  const hash = resolveHash(options.key, options.hash);
+  const date = options.date;
+  const out = new Array(options.files.length);
+  let publicKey;
+  const inFlight = /* @__PURE__ */ new Set();
+  let failure;
+  for (const [i2, path] of options.files.entries()) {
+    if (failure) break;
+    const d = await hashFile(path, hash);
+    const job = (async () => {
+      const signed = await finish(options.key, d.hash, {
+        hash,
+        ...options.notations ? { notations: options.notations } : {},
+        ...date ? { date } : {}
+      });
+      const signature = path + (armored ? ".asc" : ".sig");
+      await writePublicFile(signature, encodeSignature(signed.packet, armored));
+      if (options.selfCheck ?? true) {
+        publicKey ??= await readKey({ armoredKey: options.key.publicKeyArmored });
+        try {
+          await verifyDigestSignature(publicKey, await readFile2(signature), signed.digest);
+        } catch (e) {
+          await rm(signature, { force: true });
+          throw new Error(`self-check of the signature for ${path} failed: ${e.message}`);
+        }
+      }
+      out[i2] = { path, signature, sha256: d.sha256, size: d.size };
+    })().catch((error) => {
+      failure ??= { error };
+    });
+    inFlight.add(job);
+    void job.then(() => inFlight.delete(job));
+    if (inFlight.size >= SIGN_IN_FLIGHT) await Promise.race(inFlight);
+  }
+  await Promise.all(inFlight);
+  if (failure) throw failure.error;
+  return out;
+}
+var MIN_HASH_BYTES, HASH_BYTES, SIGN_IN_FLIGHT;
+var init_signer = __esm({
+  "src/sign/signer.ts"() {
+    "use strict";
+    init_openpgp();
+    init_packet();
+    init_stream();
+    init_verify();
+    MIN_HASH_BYTES = { nistP384: 48, nistP521: 64 };
+    HASH_BYTES = { sha256: 32, sha384: 48, sha512: 64 };
+    SIGN_IN_FLIGHT = 4;
+  }
+});
+
+// src/sign/state.ts
+var STATE_KEYRING, STATE_SHIM, SHIM_PREFIX;
+var init_state = __esm({
+  "src/sign/state.ts"() {
+    "use strict";
+    STATE_KEYRING = "keyring";
+    STATE_SHIM = "git-shim";
+    SHIM_PREFIX = "jit-gpg-shim-";
+  }
+});
+
+// src/sign/git-shim.ts
+import { chmod as chmod2, mkdtemp, rm as rm2, writeFile as writeFile3 } from "node:fs/promises";
+import { createServer } from "node:net";
+import { join as join5 } from "node:path";
+function namesKey(user, key) {
+  const u = user.trim().replace(/!$/, "");
+  if (u === "") return true;
+  const hex5 = u.replace(/^0x/i, "").replace(/\s/g, "").toUpperCase();
+  if (/^[0-9A-F]{16}$/.test(hex5)) return hex5 === key.keyId;
+  if (/^[0-9A-F]{40}$/.test(hex5)) return hex5 === key.fingerprint;
+  const lower = u.toLowerCase().replace(/^<|>$/g, "");
+  return key.userIds.some((id) => id.toLowerCase().includes(lower));
+}
+async function startSigningShim(options) {
+  const dir = await mkdtemp(join5(options.tempRoot, SHIM_PREFIX));
+  await chmod2(dir, 448);
+  const socketPath = join5(dir, "s");
+  const script = join5(dir, "gpg-shim.mjs");
+  const program = join5(dir, "gpg");
+  await writeFile3(script, SHIM_SOURCE, { mode: 384 });
+  const node = (options.nodePath ?? process.execPath).replace(/'/g, `'\\''`);
+  await writeFile3(program, `#!/bin/sh
+exec '${node}' '${script.replace(/'/g, `'\\''`)}' "$@"
+`, { mode: 448 });
+  const key = options.key;
+  let count = 0;
+  const handle = (conn) => {
+    const chunks = [];
+    let size = 0;
+    let refused = false;
+    const reply = (body) => conn.end(`${JSON.stringify(body)}
+`);
+    conn.setTimeout(3e4, () => conn.destroy());
+    conn.on("data", (c) => {
+      size += c.length;
+      if (size > MAX_SIGN_REQUEST_BYTES + 4096) {
+        if (!refused) reply({ ok: false, error: `more than ${MAX_SIGN_REQUEST_BYTES} bytes to sign` });
+        refused = true;
+        return;
+      }
+      chunks.push(c);
+    });
+    conn.on("error", () => conn.destroy());
+    conn.on("end", () => {
+      if (refused) return;
+      void (async () => {
+        const all = Buffer.concat(chunks);
+        const nl = all.indexOf(10);
+        let user = "";
+        try {
+          user = String(JSON.parse(all.subarray(0, nl).toString("utf8")).user ?? "");
+        } catch {
+          reply({ ok: false, error: "malformed request" });
+          return;
+        }
+        if (!namesKey(user, key)) {
+          reply({
+            ok: false,
+            error: `no secret key for "${user.slice(0, 100)}": this step signs only with ${key.fingerprint}`
+          });
+          return;
+        }
+        try {
+          const date = /* @__PURE__ */ new Date();
+          const signed = await signData(key, all.subarray(nl + 1), { date });
+          count++;
+          const hash = HASH_IDS[resolveHash(key, void 0)];
+          options.log(`git shim: signed ${all.length - nl - 1} bytes for git with ${key.fingerprint}`);
+          reply({
+            ok: true,
+            signature: armor2(signed.packet),
+            fingerprint: key.fingerprint,
+            hash,
+            status: `SIG_CREATED D ${PUBKEY_IDS[key.algorithm]} ${hash} 00 ${Math.floor(date.getTime() / 1e3)} ${key.fingerprint}`
+          });
+        } catch (e) {
+          reply({ ok: false, error: e.message.slice(0, 300) });
+        }
+      })();
+    });
+  };
+  const server = createServer({ allowHalfOpen: true }, handle);
+  await new Promise((resolve14, reject) => {
+    server.once("error", reject);
+    server.listen(socketPath, () => resolve14());
+  });
+  await chmod2(socketPath, 384);
+  let closed;
+  return {
+    dir,
+    program,
+    socketPath,
+    get signatures() {
+      return count;
+    },
+    close() {
+      closed ??= (async () => {
+        await new Promise((resolve14) => server.close(() => resolve14()));
+        await rm2(dir, { recursive: true, force: true });
+      })();
+      return closed;
+    }
+  };
+}
+var MAX_SIGN_REQUEST_BYTES, SOCKET_ENV, SHIM_SOURCE;
+var init_git_shim = __esm({
+  "src/sign/git-shim.ts"() {
+    "use strict";
+    init_packet();
+    init_signer();
+    init_state();
+    MAX_SIGN_REQUEST_BYTES = 16 * 1024 * 1024;
+    SOCKET_ENV = "JIT_GPG_SIGN_SOCKET";
+    SHIM_SOURCE = `import { connect } from 'node:net';
+import { writeSync } from 'node:fs';
+const args = process.argv.slice(2);
+let statusFd = -1, user = '', sign = false, detach = false, verify = false;
+for (let i = 0; i < args.length; i++) {
+  const a = args[i];
+  if (a.startsWith('--status-fd=')) statusFd = Number(a.slice(12));
+  else if (a === '--status-fd') statusFd = Number(args[++i]);
+  else if (a === '--local-user' || a === '-u') user = args[++i] ?? '';
+  else if (a.startsWith('--local-user=')) user = a.slice(13);
+  else if (a === '--detach-sign') { detach = true; sign = true; }
+  else if (a === '--sign') sign = true;
+  else if (a === '--armor' || a === '-a') {}
+  else if (a === '--verify') verify = true;
+  else if (/^-[bsau]+$/.test(a)) {
+    if (a.includes('b')) detach = true;
+    if (a.includes('s')) sign = true;
+    if (a.endsWith('u')) user = args[++i] ?? '';
+  } else if (a === '--batch' || a === '--no-tty' || a === '--yes') {}
+  else { process.stderr.write('jit-gpg gpg shim: unsupported option ' + a + '\\n'); process.exit(2); }
+}
+if (verify || !sign || !detach) {
+  process.stderr.write('jit-gpg gpg shim: only detached signing (-bsau KEY) is available here; verify with gpg\\n');
+  process.exit(2);
+}
+const chunks = [];
+for await (const c of process.stdin) chunks.push(c);
+const sock = connect(process.env.${SOCKET_ENV});
+let answer = '';
+sock.on('data', (d) => { answer += d; });
+sock.on('error', (e) => { process.stderr.write('jit-gpg gpg shim: ' + e.message + '\\n'); process.exit(2); });
+sock.on('end', () => {
+  let r;
+  try { r = JSON.parse(answer); } catch { r = { ok: false, error: 'no answer from the signing process' }; }
+  if (!r.ok) { process.stderr.write('gpg: signing failed: ' + r.error + '\\n'); process.exit(2); }
+  if (statusFd >= 0) writeSync(statusFd, '[GNUPG:] KEY_CONSIDERED ' + r.fingerprint + ' 2\\n[GNUPG:] BEGIN_SIGNING H' + r.hash + '\\n[GNUPG:] ' + r.status + '\\n');
+  process.stdout.write(r.signature);
+});
+sock.write(JSON.stringify({ user }) + '\\n');
+sock.end(Buffer.concat(chunks));
+`;
+  }
+});
+
 // src/sign/child-env.ts
 function childEnv(env5) {
   const drop = new Set(REMOVED_FROM_CHILD_ENV);
@@ -47810,8 +48423,8 @@ var init_child_env = __esm({
 // src/sign/keyring.ts
 import { spawn as spawn3 } from "node:child_process";
 import { existsSync as existsSync5, readdirSync, readFileSync as readFileSync3 } from "node:fs";
-import { chmod, mkdtemp, readdir as readdir2, rm, stat, writeFile as writeFile2 } from "node:fs/promises";
-import { basename as basename4, join as join5 } from "node:path";
+import { chmod as chmod3, mkdtemp as mkdtemp2, readdir as readdir2, rm as rm3, stat, writeFile as writeFile4 } from "node:fs/promises";
+import { basename as basename4, join as join6 } from "node:path";
 function agentConfig(ttlSeconds) {
   const ttl = Math.max(1, Math.floor(ttlSeconds));
   return [
@@ -47898,7 +48511,7 @@ function gitSigningEnv(fingerprint2, base = {}, gpgProgram = "gpg") {
   return out;
 }
 function runTool(file, args, options) {
-  return new Promise((resolve11, reject) => {
+  return new Promise((resolve14, reject) => {
     const child = spawn3(file, args, { env: options.env, stdio: ["pipe", "pipe", "pipe"] });
     const out = [];
     const err2 = [];
@@ -47911,7 +48524,7 @@ function runTool(file, args, options) {
     });
     child.on("close", (code21, signal) => {
       clearTimeout(timer);
-      resolve11({
+      resolve14({
         code: code21,
         signal,
         stdout: Buffer.concat(out).toString("utf8"),
@@ -48078,7 +48691,7 @@ async function cleanupKeyring(dir, hints = {}) {
       await runTool("gpgconf", ["--homedir", dir, "--remove-socketdir"], { env: toolEnv(dir), timeoutMs: 1e4 });
     } catch {
     }
-    await rm(dir, { recursive: true, force: true, maxRetries: 3 });
+    await rm3(dir, { recursive: true, force: true, maxRetries: 3 });
     result.removed = !existsSync5(dir);
     result.actions.push(result.removed ? `removed ${dir}` : `could not remove ${dir}`);
   }
@@ -48086,13 +48699,66 @@ async function cleanupKeyring(dir, hints = {}) {
     try {
       const entries = await readdir2(hints.socketDir);
       if (entries.every((e) => e.startsWith("S."))) {
-        await rm(hints.socketDir, { recursive: true, force: true });
+        await rm3(hints.socketDir, { recursive: true, force: true });
         result.actions.push(`removed ${hints.socketDir}`);
       }
     } catch {
     }
   }
   return result;
+}
+function runInProcessGroup(command, options) {
+  const started = Date.now();
+  const remaining = Math.max(0, options.deadline - started);
+  const isWin = process.platform === "win32";
+  const child = spawn3("bash", ["-e", "-o", "pipefail", "-c", command], {
+    cwd: options.cwd,
+    env: options.env,
+    stdio: options.stdio ?? "inherit",
+    detached: !isWin
+  });
+  if (child.pid !== void 0) options.onStart?.(child.pid);
+  const out = [];
+  const err2 = [];
+  child.stdout?.on("data", (c) => out.push(c));
+  child.stderr?.on("data", (c) => err2.push(c));
+  let timedOut = false;
+  const signalGroup = (signal) => {
+    try {
+      if (!isWin && child.pid) process.kill(-child.pid, signal);
+      else child.kill(signal);
+    } catch {
+    }
+  };
+  let killTimer;
+  const ttlTimer = setTimeout(() => {
+    timedOut = true;
+    options.log(`The command outlived the key's ttl; stopping it`);
+    signalGroup("SIGTERM");
+    killTimer = setTimeout(() => signalGroup("SIGKILL"), KILL_GRACE_MS);
+  }, remaining);
+  return new Promise((resolve14, reject) => {
+    child.on("error", (e) => {
+      clearTimeout(ttlTimer);
+      if (killTimer) clearTimeout(killTimer);
+      reject(new KeyringError("command-failed", `the run command could not start: ${e.message}`));
+    });
+    child.on("close", (code21, signal) => {
+      clearTimeout(ttlTimer);
+      if (killTimer) clearTimeout(killTimer);
+      options.onExit?.();
+      if (!isWin && child.pid) {
+        try {
+          process.kill(-child.pid, "SIGKILL");
+        } catch {
+        }
+      }
+      const result = { exitCode: code21, signal, timedOut, durationMs: Date.now() - started };
+      if (child.stdout) result.stdout = Buffer.concat(out).toString("utf8");
+      if (child.stderr) result.stderr = Buffer.concat(err2).toString("utf8");
+      resolve14(result);
+    });
+  });
 }
 function lastLines(text, n = 3) {
   const lines = text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
@@ -48145,10 +48811,10 @@ var init_keyring = __esm({
       /** Creates the 0700 home and its config files (no key yet). */
       static async create(options) {
         if (!options.tempRoot) throw new KeyringError("setup", "no temporary directory (RUNNER_TEMP) for the keyring");
-        const dir = await mkdtemp(join5(options.tempRoot, KEYRING_PREFIX));
-        await chmod(dir, 448);
-        await writeFile2(join5(dir, "gpg-agent.conf"), agentConfig(options.ttlSeconds), { mode: 384 });
-        await writeFile2(join5(dir, "gpg.conf"), gpgConfig(), { mode: 384 });
+        const dir = await mkdtemp2(join6(options.tempRoot, KEYRING_PREFIX));
+        await chmod3(dir, 448);
+        await writeFile4(join6(dir, "gpg-agent.conf"), agentConfig(options.ttlSeconds), { mode: 384 });
+        await writeFile4(join6(dir, "gpg.conf"), gpgConfig(), { mode: 384 });
         const info = { dir };
         const socketDir = await agentSocketDir(dir);
         if (socketDir) info.socketDir = socketDir;
@@ -48197,7 +48863,7 @@ var init_keyring = __esm({
         this.#fingerprint = selected.fingerprint;
         this.#userIds = keys.find((k) => k.type === "sec")?.userIds ?? [];
         if (passphrase !== void 0 && passphrase !== "") {
-          const preset = join5(await gpgLibexecDir(env5), "gpg-preset-passphrase");
+          const preset = join6(await gpgLibexecDir(env5), "gpg-preset-passphrase");
           for (const k of keys.filter((x2) => x2.hasSecret && x2.keygrip)) {
             const r = await runTool(preset, ["--homedir", this.info.dir, "--preset", k.keygrip], {
               env: env5,
@@ -48235,60 +48901,19 @@ var init_keyring = __esm({
        */
       runCommand(command, options = {}) {
         if (this.#destroyed) throw new KeyringError("setup", "the keyring was already destroyed");
-        const env5 = this.commandEnv(options.env);
-        const started = Date.now();
-        const remaining = Math.max(0, this.deadline - started);
-        const isWin = process.platform === "win32";
-        const child = spawn3("bash", ["-e", "-o", "pipefail", "-c", command], {
-          cwd: options.cwd,
-          env: env5,
-          stdio: options.stdio ?? "inherit",
-          detached: !isWin
-        });
-        if (child.pid !== void 0) {
-          this.info.commandPid = child.pid;
-          options.onStart?.({ ...this.info });
-        }
-        const out = [];
-        const err2 = [];
-        child.stdout?.on("data", (c) => out.push(c));
-        child.stderr?.on("data", (c) => err2.push(c));
-        let timedOut = false;
-        const signalGroup = (signal) => {
-          try {
-            if (!isWin && child.pid) process.kill(-child.pid, signal);
-            else child.kill(signal);
-          } catch {
-          }
-        };
-        let killTimer;
-        const ttlTimer = setTimeout(() => {
-          timedOut = true;
-          this.#log(`The command outlived the key's ttl; stopping it`);
-          signalGroup("SIGTERM");
-          killTimer = setTimeout(() => signalGroup("SIGKILL"), KILL_GRACE_MS);
-        }, remaining);
-        return new Promise((resolve11, reject) => {
-          child.on("error", (e) => {
-            clearTimeout(ttlTimer);
-            if (killTimer) clearTimeout(killTimer);
-            reject(new KeyringError("command-failed", `the run command could not start: ${e.message}`));
-          });
-          child.on("close", (code21, signal) => {
-            clearTimeout(ttlTimer);
-            if (killTimer) clearTimeout(killTimer);
+        return runInProcessGroup(command, {
+          env: this.commandEnv(options.env),
+          deadline: this.deadline,
+          log: this.#log,
+          ...options.cwd ? { cwd: options.cwd } : {},
+          ...options.stdio ? { stdio: options.stdio } : {},
+          onStart: (pid) => {
+            this.info.commandPid = pid;
+            options.onStart?.({ ...this.info });
+          },
+          onExit: () => {
             delete this.info.commandPid;
-            if (!isWin && child.pid) {
-              try {
-                process.kill(-child.pid, "SIGKILL");
-              } catch {
-              }
-            }
-            const result = { exitCode: code21, signal, timedOut, durationMs: Date.now() - started };
-            if (child.stdout) result.stdout = Buffer.concat(out).toString("utf8");
-            if (child.stderr) result.stderr = Buffer.concat(err2).toString("utf8");
-            resolve11(result);
-          });
+          }
         });
       }
       #teardown;
@@ -48306,340 +48931,6 @@ var init_keyring = __esm({
         return this.#teardown;
       }
     };
-  }
-});
-
-// src/sign/stream.ts
-import { open } from "node:fs/promises";
-async function hashFileInto(path, hashes) {
-  const fh = await open(path, "r");
-  try {
-    const bufs = [Buffer.allocUnsafe(READ_CHUNK), Buffer.allocUnsafe(READ_CHUNK)];
-    let which = 0;
-    let size = 0;
-    let pending = fh.read(bufs[0], 0, READ_CHUNK, null);
-    for (; ; ) {
-      const { bytesRead } = await pending;
-      if (bytesRead === 0) break;
-      const buf = bufs[which];
-      which ^= 1;
-      pending = fh.read(bufs[which], 0, READ_CHUNK, null);
-      const chunk = bytesRead === READ_CHUNK ? buf : buf.subarray(0, bytesRead);
-      for (const h of hashes) h.update(chunk);
-      size += bytesRead;
-    }
-    return size;
-  } finally {
-    await fh.close();
-  }
-}
-var READ_CHUNK;
-var init_stream = __esm({
-  "src/sign/stream.ts"() {
-    "use strict";
-    READ_CHUNK = 1024 * 1024;
-  }
-});
-
-// src/sign/verify.ts
-import { createHash as createHash5 } from "node:crypto";
-import { access } from "node:fs/promises";
-async function readPublicKeys(input) {
-  if (Array.isArray(input)) return [...input];
-  const data = input;
-  const text = typeof data === "string" ? data : (data[0] & 128) === 0 ? Buffer.from(data).toString("utf8") : void 0;
-  try {
-    const keys = text !== void 0 ? await readKeys({ armoredKeys: text }) : await readKeys({ binaryKeys: data });
-    return keys.map((k) => k.isPrivate() ? k.toPublic() : k);
-  } catch (e) {
-    throw new Error(`the public key could not be read: ${e.message}`);
-  }
-}
-async function defaultSignaturePath(file) {
-  for (const ext of [".asc", ".sig"]) {
-    try {
-      await access(file + ext);
-      return file + ext;
-    } catch {
-    }
-  }
-  return file + ".asc";
-}
-async function readSignatureObject(bytes) {
-  const text = Buffer.from(bytes.subarray(0, 64)).toString("latin1").trimStart();
-  if (text.startsWith("-----BEGIN")) {
-    const { type, data } = dearmor(Buffer.from(bytes).toString("utf8"));
-    if (type !== "SIGNATURE") throw new Error(`expected a PGP SIGNATURE block, found PGP ${type}`);
-    return readSignature({ binarySignature: data });
-  }
-  return readSignature({ binarySignature: bytes });
-}
-async function verifyPacketDigest(packet, key, digest, date) {
-  packet.hashed = new Uint8Array(digest);
-  await packet.verify(key.keyPacket, enums.signature.binary, void 0, date, true);
-}
-async function verifyFile(options) {
-  const sigPath = typeof options.signature === "string" ? options.signature : options.signature ? "(in memory)" : await defaultSignaturePath(options.file);
-  const result = { file: options.file, signature: sigPath, valid: false, notations: {}, warnings: [] };
-  const date = options.date ?? /* @__PURE__ */ new Date();
-  const fail = (error) => {
-    result.valid = false;
-    result.error = error;
-    return result;
-  };
-  let expected;
-  try {
-    expected = options.fingerprint ? normalizeFingerprint(options.fingerprint) : void 0;
-  } catch (e) {
-    return fail(e.message);
-  }
-  let sigBytes;
-  try {
-    sigBytes = options.signature instanceof Uint8Array ? options.signature : readRegularFile(sigPath, { what: "the signature", maxBytes: MAX_SIGNATURE_BYTES });
-  } catch (e) {
-    return fail(e instanceof FileReadError ? e.message : `cannot read the signature: ${e.message}`);
-  }
-  let signature;
-  try {
-    signature = await readSignatureObject(sigBytes);
-  } catch (e) {
-    return fail(`the signature ${sigPath} is corrupted or not an OpenPGP signature (${e.message})`);
-  }
-  const keys = await readPublicKeys(options.publicKey);
-  const packets = signature.packets.filter((p) => p instanceof SignaturePacket);
-  if (packets.length === 0) return fail(`no signature packet in ${sigPath}`);
-  const candidates = [];
-  for (const packet of packets) {
-    const key = keys.find((k) => k.getKeys(packet.issuerKeyID).length > 0);
-    if (key) candidates.push({ packet, key });
-  }
-  if (candidates.length === 0) {
-    const ids = packets.map((p) => p.issuerKeyID.toHex().toUpperCase()).join(", ");
-    return fail(`the signature was made by key ${ids}, which is not in the given public key`);
-  }
-  for (const { packet } of candidates) {
-    if (packet.version !== 4 && packet.version !== 6) return fail(`unsupported signature version ${packet.version}`);
-    if (packet.signatureType !== enums.signature.binary) {
-      return fail(
-        "only binary-document detached signatures are supported (this one is a text or other signature type)"
-      );
-    }
-    if (!VERIFY_HASHES[packet.hashAlgorithm ?? -1]) {
-      return fail(`the signature uses a hash algorithm that is refused or unsupported (id ${packet.hashAlgorithm})`);
-    }
-  }
-  const docHashes = candidates.map(({ packet }) => {
-    const h = createHash5(VERIFY_HASHES[packet.hashAlgorithm]);
-    if (packet.version === 6 && packet.salt) h.update(packet.salt);
-    return h;
-  });
-  const sha = createHash5("sha256");
-  try {
-    await hashFileInto(options.file, [...docHashes, sha]);
-  } catch (e) {
-    return fail(`cannot read ${options.file}: ${e.code ?? e.message}`);
-  }
-  result.sha256 = sha.digest("hex");
-  let good = 0;
-  for (const [i2, { packet, key }] of candidates.entries()) {
-    const h = docHashes[i2];
-    const signatureData = packet.signatureData;
-    const trailer = Buffer.alloc(6);
-    trailer[0] = packet.version;
-    trailer[1] = 255;
-    trailer.writeUInt32BE(signatureData.length, 2);
-    h.update(signatureData);
-    h.update(trailer);
-    const digest = h.digest();
-    const created = packet.created ?? date;
-    let signingKey;
-    try {
-      signingKey = await key.getSigningKey(packet.issuerKeyID, created);
-    } catch (e) {
-      return fail(
-        `key ${key.getFingerprint().toUpperCase()} was not a valid signing key when the signature was made (${e.message})`
-      );
-    }
-    const signer = signingKey.getFingerprint().toUpperCase();
-    const primary = key.getFingerprint().toUpperCase();
-    if (expected && !(expected.length === 40 ? signer === expected || primary === expected : signingKey.getKeyID().toHex().toUpperCase() === expected || key.getKeyID().toHex().toUpperCase() === expected)) {
-      return fail(`the signature was made by ${signer} (primary ${primary}), not by the expected ${expected}`);
-    }
-    try {
-      await verifyPacketDigest(packet, signingKey, digest, date);
-    } catch (e) {
-      return fail(
-        `BAD signature: ${e.message} (the file changed after signing, or the signature is not for it)`
-      );
-    }
-    good++;
-    result.signerFingerprint = signer;
-    result.primaryFingerprint = primary;
-    result.keyId = signingKey.getKeyID().toHex().toUpperCase();
-    result.userIds = key.getUserIDs();
-    result.created = packet.created ?? void 0;
-    result.hash = VERIFY_HASHES[packet.hashAlgorithm];
-    for (const n of packet.rawNotations) {
-      result.notations[n.name] = n.humanReadable ? Buffer.from(n.value).toString("utf8") : Buffer.from(n.value).toString("hex");
-    }
-    if (await key.isRevoked(void 0, void 0, date).catch(() => false))
-      result.warnings.push(`key ${primary} is revoked now`);
-    const exp = await key.getExpirationTime().catch(() => null);
-    if (exp instanceof Date && exp.getTime() <= date.getTime())
-      result.warnings.push(`key ${primary} expired on ${exp.toISOString()}`);
-  }
-  result.valid = good > 0;
-  if (!result.valid) result.error = "no valid signature";
-  return result;
-}
-async function verifyFiles(options) {
-  const keys = await readPublicKeys(options.publicKey);
-  const out = [];
-  for (const entry of options.files) {
-    const pair = typeof entry === "string" ? { file: entry } : entry;
-    out.push(
-      await verifyFile({
-        publicKey: keys,
-        ...pair,
-        ...options.fingerprint ? { fingerprint: options.fingerprint } : {},
-        ...options.date ? { date: options.date } : {}
-      })
-    );
-  }
-  return out;
-}
-async function verifyDigestSignature(publicKey, signature, digest) {
-  const sig = await readSignatureObject(signature);
-  const packet = sig.packets.find((p) => p instanceof SignaturePacket);
-  if (!packet) throw new Error("no signature packet");
-  const created = packet.created ?? /* @__PURE__ */ new Date();
-  const signingKey = await publicKey.getSigningKey(packet.issuerKeyID, created);
-  await verifyPacketDigest(packet, signingKey, digest, created);
-}
-var VERIFY_HASHES, MAX_SIGNATURE_BYTES;
-var init_verify = __esm({
-  "src/sign/verify.ts"() {
-    "use strict";
-    init_read_file();
-    init_openpgp();
-    init_key();
-    init_packet();
-    init_stream();
-    VERIFY_HASHES = {
-      8: "sha256",
-      9: "sha384",
-      10: "sha512",
-      11: "sha224",
-      12: "sha3-256",
-      14: "sha3-512"
-    };
-    MAX_SIGNATURE_BYTES = 1024 * 1024;
-  }
-});
-
-// src/sign/signer.ts
-import { createHash as createHash6 } from "node:crypto";
-import { chmod as chmod2, readFile as readFile2, rename, rm as rm2, writeFile as writeFile3 } from "node:fs/promises";
-async function hashFile(path, alg) {
-  const main = createHash6(alg);
-  const side = alg === "sha256" ? void 0 : createHash6("sha256");
-  const size = await hashFileInto(path, side ? [main, side] : [main]);
-  const sha2563 = (side ?? main.copy()).digest("hex");
-  return { hash: main, sha256: sha2563, size };
-}
-async function finish(key, docHash, options) {
-  const hash = resolveHash(key, options.hash);
-  const created = options.date ?? /* @__PURE__ */ new Date();
-  if (Math.floor(created.getTime() / 1e3) < Math.floor(key.created.getTime() / 1e3)) {
-    throw new Error(
-      `the signature time ${created.toISOString()} is before the signing key was created (${key.created.toISOString()}); check the system clock`
-    );
-  }
-  const hashedPart = encodeHashedPart({
-    pubkeyAlgorithm: key.algorithm,
-    hash,
-    created,
-    issuerFingerprint: key.fingerprintBytes,
-    notations: options.notations
-  });
-  docHash.update(hashedPart);
-  docHash.update(encodeTrailer(hashedPart.length));
-  const digest = docHash.digest();
-  const mpis = await key.signDigest(digest, hash);
-  return { packet: encodeSignaturePacket(hashedPart, key.keyIdBytes, digest, mpis), digest };
-}
-async function signFile(key, path, options = {}) {
-  const hash = resolveHash(key, options.hash);
-  const d = await hashFile(path, hash);
-  return { ...await finish(key, d.hash, { ...options, hash }), sha256: d.sha256, size: d.size };
-}
-function defaultHashFor(key) {
-  if (key.algorithm === "ecdsa" && key.curve === "nistP384") return "sha384";
-  if (key.algorithm === "ecdsa" && key.curve === "nistP521") return "sha512";
-  return "sha256";
-}
-function resolveHash(key, hash) {
-  const h = hash ?? defaultHashFor(key);
-  if (!isHashName(h)) throw new Error(`unsupported hash ${String(h)}: use sha256, sha384 or sha512`);
-  const min = key.algorithm === "ecdsa" && key.curve ? MIN_HASH_BYTES[key.curve] : void 0;
-  if (min && HASH_BYTES[h] < min) {
-    throw new Error(
-      `an ECDSA ${key.curve} key needs a hash of at least ${min * 8} bits (GnuPG rejects ${h} signatures from it); use hash ${min === 48 ? "sha384 or sha512" : "sha512"}`
-    );
-  }
-  return h;
-}
-function encodeSignature(packet, armored) {
-  return armored ? Buffer.from(armor2(packet), "utf8") : Buffer.from(packet);
-}
-async function writePublicFile(path, data) {
-  const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-  try {
-    await writeFile3(tmp, data, { mode: 420, flag: "wx" });
-    await chmod2(tmp, 420);
-    await rename(tmp, path);
-  } catch (e) {
-    await rm2(tmp, { force: true });
-    throw e;
-  }
-}
-async function signFiles(options) {
-  const armored = options.armor ?? true;
-  const hash = resolveHash(options.key, options.hash);
-  const date = options.date;
-  const out = [];
-  let publicKey;
-  for (const path of options.files) {
-    const signed = await signFile(options.key, path, {
-      hash,
-      ...options.notations ? { notations: options.notations } : {},
-      ...date ? { date } : {}
-    });
-    const signature = path + (armored ? ".asc" : ".sig");
-    await writePublicFile(signature, encodeSignature(signed.packet, armored));
-    if (options.selfCheck ?? true) {
-      publicKey ??= await readKey({ armoredKey: options.key.publicKeyArmored });
-      try {
-        await verifyDigestSignature(publicKey, await readFile2(signature), signed.digest);
-      } catch (e) {
-        await rm2(signature, { force: true });
-        throw new Error(`self-check of the signature for ${path} failed: ${e.message}`);
-      }
-    }
-    out.push({ path, signature, sha256: signed.sha256, size: signed.size });
-  }
-  return out;
-}
-var MIN_HASH_BYTES, HASH_BYTES;
-var init_signer = __esm({
-  "src/sign/signer.ts"() {
-    "use strict";
-    init_openpgp();
-    init_packet();
-    init_stream();
-    init_verify();
-    MIN_HASH_BYTES = { nistP384: 48, nistP521: 64 };
-    HASH_BYTES = { sha256: 32, sha384: 48, sha512: 64 };
   }
 });
 
@@ -48780,15 +49071,6 @@ var init_manifest = __esm({
   }
 });
 
-// src/sign/state.ts
-var STATE_KEYRING;
-var init_state = __esm({
-  "src/sign/state.ts"() {
-    "use strict";
-    STATE_KEYRING = "keyring";
-  }
-});
-
 // src/sign/job.ts
 import { existsSync as existsSync6 } from "node:fs";
 async function runSignJob(options, hooks) {
@@ -48911,21 +49193,21 @@ async function runSignJob(options, hooks) {
       );
       return k;
     });
-    const signingKey = key;
+    const signingKey2 = key;
     result.key = {
-      fingerprint: signingKey.fingerprint,
-      keyId: signingKey.keyId,
-      primaryFingerprint: signingKey.primaryFingerprint,
-      isSubkey: signingKey.isSubkey,
-      userIds: signingKey.userIds,
-      algorithmLabel: signingKey.algorithmLabel
+      fingerprint: signingKey2.fingerprint,
+      keyId: signingKey2.keyId,
+      primaryFingerprint: signingKey2.primaryFingerprint,
+      isSubkey: signingKey2.isSubkey,
+      userIds: signingKey2.userIds,
+      algorithmLabel: signingKey2.algorithmLabel
     };
     audit.key = {
-      fingerprint: signingKey.fingerprint,
-      keyId: signingKey.keyId,
-      primaryFingerprint: signingKey.primaryFingerprint,
-      userIds: signingKey.userIds,
-      algorithm: signingKey.algorithmLabel,
+      fingerprint: signingKey2.fingerprint,
+      keyId: signingKey2.keyId,
+      primaryFingerprint: signingKey2.primaryFingerprint,
+      userIds: signingKey2.userIds,
+      algorithm: signingKey2.algorithmLabel,
       source: session?.source ?? (options.key.kind === "armored" ? options.key.source : ""),
       ...session?.identity ? { identity: session.identity } : {}
     };
@@ -48938,7 +49220,7 @@ async function runSignJob(options, hooks) {
         for (const [n, v] of Object.entries(options.notations)) log(`Notation ${printable(n)}=${printable(v)}`);
         for (const f of files) confine(`${f}.asc`, `signature of ${show(f)}`);
         const common = {
-          key: signingKey,
+          key: signingKey2,
           armor: options.armor,
           notations: options.notations,
           ...options.hash ? { hash: options.hash } : {}
@@ -48956,21 +49238,21 @@ async function runSignJob(options, hooks) {
         }
       });
     }
-    result.publicKeyArmored = signingKey.publicKeyArmored;
+    result.publicKeyArmored = signingKey2.publicKeyArmored;
     if (options.publicKeyPath) {
       const path = typeof options.publicKeyPath === "string" ? options.publicKeyPath : options.publicKeyPath(result.key);
       if (files.length || fanIn) confine(path, "public key");
-      await writePublicFile(path, signingKey.publicKeyArmored);
+      await writePublicFile(path, signingKey2.publicKeyArmored);
       result.publicKeyPath = path;
     }
-    signingKey.destroy();
+    if (!(remote && options.run)) signingKey2.destroy();
     const written = [...result.signed, ...result.manifest ? [result.manifest] : []];
     if (written.length) {
       await group("Verify every signature against the public key", async () => {
         result.verification = await verifyFiles({
-          publicKey: signingKey.publicKeyArmored,
+          publicKey: signingKey2.publicKeyArmored,
           files: written.map((s) => ({ file: s.path, signature: s.signature })),
-          fingerprint: signingKey.fingerprint
+          fingerprint: signingKey2.fingerprint
         });
         for (const r of result.verification) {
           log(
@@ -48986,11 +49268,47 @@ async function runSignJob(options, hooks) {
         }
       });
     }
-    if (options.run) {
+    if (options.run && remote) {
       const run = options.run;
-      if (remote || !material) {
-        throw new SignJobError("config", "`run` with a remote signer is not supported by this build");
+      result.run = await group("Run the command with git signing through the remote key", async () => {
+        const deadline2 = deadline;
+        if (deadline2 - Date.now() < 1e3) {
+          throw new SignJobError(
+            "ttl",
+            `the ttl (${options.ttl} s) ran out before the run command could start: raise ttl`
+          );
+        }
+        const shim = await startSigningShim({ key: signingKey2, tempRoot: run.tempRoot, log });
+        saveState(STATE_SHIM, shim.dir);
+        try {
+          log(`git signs with ${signingKey2.fingerprint} through ${shim.program} (GIT_CONFIG_* for this command only)`);
+          log(`Running: ${run.command}`);
+          const env5 = {
+            ...run.env,
+            ...gitSigningEnv(signingKey2.fingerprint, run.env, shim.program)
+          };
+          env5[SOCKET_ENV] = shim.socketPath;
+          return await runInProcessGroup(run.command, { env: env5, deadline: deadline2, log, cwd: run.cwd });
+        } finally {
+          await shim.close();
+          saveState(STATE_SHIM, "");
+          log(`Teardown: removed the git signing shim and its socket (${shim.signatures} signature(s) made)`);
+        }
+      });
+      signingKey2.destroy();
+      audit.run = { exitCode: result.run.exitCode, timedOut: result.run.timedOut, durationMs: result.run.durationMs };
+      if (result.run.timedOut) {
+        throw new SignJobError("ttl", `the run command was stopped when the ttl (${options.ttl} s) ran out: raise ttl`);
       }
+      if (result.run.exitCode !== 0) {
+        throw new SignJobError(
+          "run-failed",
+          `the run command failed (${result.run.signal ? `signal ${result.run.signal}` : `exit code ${result.run.exitCode}`}); its output is above`
+        );
+      }
+    } else if (options.run) {
+      const run = options.run;
+      if (!material) throw new SignJobError("config", "`run` needs a key");
       const held = material;
       result.run = await group("Run the command with an ephemeral GnuPG keyring", async () => {
         const remaining = Math.floor((deadline - Date.now()) / 1e3);
@@ -49010,7 +49328,7 @@ async function runSignJob(options, hooks) {
             armoredKey: held.armoredKey,
             ...held.passphrase !== void 0 ? { passphrase: held.passphrase } : {},
             ttlSeconds: remaining,
-            fingerprint: signingKey.fingerprint,
+            fingerprint: signingKey2.fingerprint,
             env: run.env,
             log,
             onCreated: (k) => {
@@ -49081,6 +49399,7 @@ var init_job2 = __esm({
     init_escape();
     init_files();
     init_key();
+    init_git_shim();
     init_keyring();
     init_manifest();
     init_signer();
@@ -49295,6 +49614,806 @@ var init_provenance = __esm({
   }
 });
 
+// src/sign/remote-key.ts
+import { createHash as createHash8, createPublicKey as createPublicKey2 } from "node:crypto";
+function ed25519FromRaw(raw) {
+  if (raw.length !== 32) throw new RemoteKeyError(`an Ed25519 public key is 32 bytes, got ${raw.length}`);
+  return createPublicKey2({ key: Buffer.concat([ED25519_SPKI_PREFIX, raw]), format: "der", type: "spki" });
+}
+function servicePublicKey(input) {
+  let key;
+  try {
+    if (typeof input === "string") key = createPublicKey2(input);
+    else if (input instanceof Uint8Array)
+      key = createPublicKey2({ key: Buffer.from(input), format: "der", type: "spki" });
+    else if (isKeyObject(input)) key = input;
+    else {
+      const jwk = { ...input };
+      if (typeof jwk.kty === "string") jwk.kty = jwk.kty.replace(/-HSM$/, "");
+      for (const f of ["kid", "key_ops", "use", "alg", "d", "p", "q", "dp", "dq", "qi", "k", "t"]) delete jwk[f];
+      key = createPublicKey2({ key: jwk, format: "jwk" });
+    }
+  } catch (e) {
+    throw new RemoteKeyError(`the key service returned a public key that could not be read (${e.message})`);
+  }
+  if (key.type !== "public") throw new RemoteKeyError("expected a public key");
+  const kind3 = key.asymmetricKeyType;
+  if (kind3 === "rsa") {
+    const bits2 = key.asymmetricKeyDetails?.modulusLength ?? 0;
+    if (bits2 < MIN_RSA_BITS)
+      throw new RemoteKeyError(`RSA keys need at least ${MIN_RSA_BITS} bits (this one has ${bits2})`);
+    return { type: "rsa", bits: bits2, keyObject: key };
+  }
+  if (kind3 === "ec") {
+    const curve = key.asymmetricKeyDetails?.namedCurve;
+    if (curve === "prime256v1") return { type: "ecdsa-p256", keyObject: key };
+    if (curve === "secp384r1") return { type: "ecdsa-p384", keyObject: key };
+    throw new RemoteKeyError(`ECDSA curve ${curve} is not supported: use NIST P-256 or P-384`);
+  }
+  if (kind3 === "ed25519") return { type: "ed25519", keyObject: key };
+  throw new RemoteKeyError(
+    `a ${kind3} key cannot make OpenPGP signatures here: use RSA (PKCS#1 v1.5), ECDSA P-256/P-384 or Ed25519`
+  );
+}
+function isKeyObject(v) {
+  return typeof v === "object" && v !== null && typeof v.export === "function" && "type" in v;
+}
+function pubkeyAlgorithmOf(type) {
+  return type === "rsa" ? "rsa" : type === "ed25519" ? "eddsaLegacy" : "ecdsa";
+}
+function defaultRemoteHash(type) {
+  return type === "ecdsa-p384" ? "sha384" : "sha256";
+}
+function b64url4(s, what) {
+  if (!s) throw new RemoteKeyError(`the public key has no ${what}`);
+  return Buffer.from(s, "base64url");
+}
+function padTo(bytes, length) {
+  if (bytes.length > length) throw new RemoteKeyError("coordinate longer than the curve");
+  return bytes.length === length ? bytes : Buffer.concat([Buffer.alloc(length - bytes.length), bytes]);
+}
+function keyMaterial(pub) {
+  const jwk = pub.keyObject.export({ format: "jwk" });
+  if (pub.type === "rsa")
+    return Buffer.concat([encodeMpi(b64url4(jwk.n, "modulus")), encodeMpi(b64url4(jwk.e, "exponent"))]);
+  const oid = OIDS[pub.type];
+  const oidField = Buffer.concat([Buffer.from([oid.length]), oid]);
+  if (pub.type === "ed25519") {
+    return Buffer.concat([oidField, encodeMpi(Buffer.concat([Buffer.from([64]), padTo(b64url4(jwk.x, "x"), 32)]))]);
+  }
+  const size = CURVE_BYTES[pub.type];
+  const point = Buffer.concat([Buffer.from([4]), padTo(b64url4(jwk.x, "x"), size), padTo(b64url4(jwk.y, "y"), size)]);
+  return Buffer.concat([oidField, encodeMpi(point)]);
+}
+function seconds(d) {
+  const s = Math.floor(d.getTime() / 1e3);
+  if (!Number.isFinite(s) || s < 0 || s > 4294967295) throw new RemoteKeyError("the key creation time is out of range");
+  return s;
+}
+function publicKeyBody(pub, created) {
+  const head = Buffer.alloc(6);
+  head[0] = 4;
+  head.writeUInt32BE(seconds(created), 1);
+  head[5] = PUBKEY_IDS[pubkeyAlgorithmOf(pub.type)];
+  return Buffer.concat([head, keyMaterial(pub)]);
+}
+function keyHashPrefix(body) {
+  const len = Buffer.alloc(3);
+  len[0] = 153;
+  len.writeUInt16BE(body.length, 1);
+  return Buffer.concat([len, body]);
+}
+function v4Fingerprint(body) {
+  return createHash8("sha1").update(keyHashPrefix(body)).digest();
+}
+function signatureMpis(type, sig, rsaBits) {
+  const bytes = Buffer.from(sig.bytes);
+  if (type === "rsa") {
+    if (sig.encoding !== "rsa") throw new RemoteKeyError(`expected an RSA signature, got ${sig.encoding}`);
+    if (rsaBits && bytes.length !== Math.ceil(rsaBits / 8)) {
+      throw new RemoteKeyError(
+        `the RSA signature is ${bytes.length} bytes; the ${rsaBits}-bit key makes ${Math.ceil(rsaBits / 8)}`
+      );
+    }
+    return encodeMpi(bytes);
+  }
+  if (type === "ed25519") {
+    if (sig.encoding !== "ed25519" || bytes.length !== 64) {
+      throw new RemoteKeyError(`expected a 64-byte Ed25519 signature, got ${bytes.length} bytes (${sig.encoding})`);
+    }
+    return Buffer.concat([encodeMpi(bytes.subarray(0, 32)), encodeMpi(bytes.subarray(32))]);
+  }
+  const size = CURVE_BYTES[type];
+  let r;
+  let s;
+  if (sig.encoding === "der") ({ r, s } = parseDerSignature(bytes));
+  else if (sig.encoding === "p1363") {
+    if (bytes.length !== 2 * size)
+      throw new RemoteKeyError(`expected a ${2 * size}-byte r‖s signature, got ${bytes.length}`);
+    r = bytes.subarray(0, size);
+    s = bytes.subarray(size);
+  } else throw new RemoteKeyError(`expected an ECDSA signature, got ${sig.encoding}`);
+  if (stripZeros(r).length > size || stripZeros(s).length > size)
+    throw new RemoteKeyError("ECDSA r or s longer than the curve");
+  return Buffer.concat([encodeMpi(r), encodeMpi(s)]);
+}
+function stripZeros(b) {
+  let i2 = 0;
+  while (i2 < b.length && b[i2] === 0) i2++;
+  return b.subarray(i2);
+}
+function parseDerSignature(der) {
+  let off = 0;
+  const byte = () => {
+    const b = der[off++];
+    if (b === void 0) throw new RemoteKeyError("truncated DER signature");
+    return b;
+  };
+  const length = () => {
+    const first = byte();
+    if (first < 128) return first;
+    const n = first & 127;
+    if (n === 0 || n > 2) throw new RemoteKeyError("bad DER length");
+    let v = 0;
+    for (let i2 = 0; i2 < n; i2++) v = v << 8 | byte();
+    return v;
+  };
+  if (byte() !== 48) throw new RemoteKeyError("the ECDSA signature is not a DER SEQUENCE");
+  const seqLen = length();
+  if (off + seqLen !== der.length) throw new RemoteKeyError("DER signature length mismatch");
+  const integer = () => {
+    if (byte() !== 2) throw new RemoteKeyError("DER signature: expected an INTEGER");
+    const len = length();
+    if (len === 0 || off + len > der.length) throw new RemoteKeyError("truncated DER INTEGER");
+    const v = der.subarray(off, off + len);
+    off += len;
+    if (v[0] & 128) throw new RemoteKeyError("negative DER INTEGER in a signature");
+    return v;
+  };
+  const r = integer();
+  const s = integer();
+  if (off !== der.length) throw new RemoteKeyError("trailing bytes after the DER signature");
+  return { r, s };
+}
+function createRemoteKey(pub, options) {
+  const body = publicKeyBody(pub, options.created);
+  const fpr = v4Fingerprint(body);
+  const hash = options.hash ?? defaultRemoteHash(pub.type);
+  if (pub.type === "ecdsa-p384" && hash === "sha256") {
+    throw new RemoteKeyError("an ECDSA P-384 key needs SHA-384 or SHA-512 signatures (GnuPG refuses SHA-256 from it)");
+  }
+  let calls = 0;
+  return {
+    type: pub.type,
+    algorithm: pubkeyAlgorithmOf(pub.type),
+    algorithmLabel: pub.type === "rsa" ? `RSA ${pub.bits}` : LABELS[pub.type],
+    ...pub.bits ? { bits: pub.bits } : {},
+    created: new Date(seconds(options.created) * 1e3),
+    hash,
+    publicKeyBody: body,
+    fingerprint: fpr.toString("hex").toUpperCase(),
+    keyId: fpr.subarray(12).toString("hex").toUpperCase(),
+    fingerprintBytes: fpr,
+    keyIdBytes: Buffer.from(fpr.subarray(12)),
+    get signCalls() {
+      return calls;
+    },
+    async signDigest(digest, h) {
+      calls++;
+      const sig = await options.signer({ digest, hash: h });
+      return signatureMpis(pub.type, sig, pub.bits);
+    }
+  };
+}
+function checkUserId(uid) {
+  if (uid.trim() === "" || uid.length > 1024 || /[\x00-\x1f\x7f]/.test(uid)) {
+    throw new RemoteKeyError('the user ID must be one printable line, e.g. "Release Bot <release@example.com>"');
+  }
+}
+async function exportPublicKey(key, uid) {
+  checkUserId(uid);
+  const uidBytes = Buffer.from(uid, "utf8");
+  const time = Buffer.alloc(4);
+  time.writeUInt32BE(seconds(key.created));
+  const area = Buffer.concat([
+    encodeSubpacket(SUBPACKET.creationTime, time),
+    encodeSubpacket(27, Buffer.from([KEY_FLAGS_CERTIFY_SIGN])),
+    // key flags
+    encodeSubpacket(21, Buffer.from([HASH_IDS.sha512, HASH_IDS.sha384, HASH_IDS.sha256])),
+    // preferred hashes
+    encodeSubpacket(30, Buffer.from([1])),
+    // features: SEIPD v1
+    encodeSubpacket(SUBPACKET.issuerFingerprint, Buffer.concat([Buffer.from([4]), key.fingerprintBytes]))
+  ]);
+  const head = Buffer.from([4, SIG_POSITIVE_CERTIFICATION, PUBKEY_IDS[key.algorithm], HASH_IDS[key.hash], 0, 0]);
+  head.writeUInt16BE(area.length, 4);
+  const hashedPart = Buffer.concat([head, area]);
+  const uidLen = Buffer.alloc(5);
+  uidLen[0] = 180;
+  uidLen.writeUInt32BE(uidBytes.length, 1);
+  const digest = createHash8(key.hash).update(keyHashPrefix(key.publicKeyBody)).update(uidLen).update(uidBytes).update(hashedPart).update(encodeTrailer(hashedPart.length)).digest();
+  const mpis = await key.signDigest(digest, key.hash);
+  const binary = Buffer.concat([
+    encodePacket(TAG_PUBLIC_KEY, key.publicKeyBody),
+    encodePacket(TAG_USER_ID, uidBytes),
+    encodeSignaturePacket(hashedPart, key.keyIdBytes, digest, mpis)
+  ]);
+  return { binary, armored: armor2(binary, "PUBLIC KEY BLOCK") };
+}
+function matchPublicKey(exported, pub) {
+  const packets = splitPackets(Buffer.from(exported));
+  const primary = packets[0];
+  if (!primary || primary.tag !== TAG_PUBLIC_KEY) {
+    throw new RemoteKeyError("public-key does not start with a public key packet (is it an OpenPGP public key?)");
+  }
+  if (primary.body.length < 6 || primary.body[0] !== 4) throw new RemoteKeyError("public-key is not a v4 key");
+  const created = new Date(primary.body.readUInt32BE(1) * 1e3);
+  const expected = publicKeyBody(pub, created);
+  if (!expected.equals(primary.body)) {
+    const theirs = v4Fingerprint(primary.body).toString("hex").toUpperCase();
+    const ours = v4Fingerprint(expected).toString("hex").toUpperCase();
+    throw new RemoteKeyError(
+      `the key service's key does not match public-key: public-key is ${theirs}, the service's key at that creation time would be ${ours}. Point key at the key public-key was exported from, or export public-key again (jit-gpg key export)`
+    );
+  }
+  return created;
+}
+var RemoteKeyError, OIDS, CURVE_BYTES, ED25519_SPKI_PREFIX, MIN_RSA_BITS, LABELS, KEY_FLAGS_CERTIFY_SIGN, SIG_POSITIVE_CERTIFICATION, TAG_PUBLIC_KEY, TAG_USER_ID;
+var init_remote_key = __esm({
+  "src/sign/remote-key.ts"() {
+    "use strict";
+    init_packet();
+    RemoteKeyError = class extends Error {
+      name = "RemoteKeyError";
+    };
+    OIDS = {
+      "ecdsa-p256": Buffer.from("2a8648ce3d030107", "hex"),
+      "ecdsa-p384": Buffer.from("2b81040022", "hex"),
+      ed25519: Buffer.from("2b06010401da470f01", "hex")
+      // 1.3.6.1.4.1.11591.15.1 (legacy EdDSA Ed25519)
+    };
+    CURVE_BYTES = { "ecdsa-p256": 32, "ecdsa-p384": 48 };
+    ED25519_SPKI_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
+    MIN_RSA_BITS = 2048;
+    LABELS = {
+      rsa: "RSA",
+      "ecdsa-p256": "ECDSA nistP256",
+      "ecdsa-p384": "ECDSA nistP384",
+      ed25519: "EdDSA ed25519"
+    };
+    KEY_FLAGS_CERTIFY_SIGN = 3;
+    SIG_POSITIVE_CERTIFICATION = 19;
+    TAG_PUBLIC_KEY = 6;
+    TAG_USER_ID = 13;
+  }
+});
+
+// src/shared/sigv4.ts
+import { createHash as createHash9, createHmac as createHmac3 } from "node:crypto";
+function uriEscape(value) {
+  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+function amzDate(d) {
+  return d.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+}
+function canonicalPath(pathname) {
+  return pathname.split("/").map((seg) => uriEscape(seg)).join("/") || "/";
+}
+function canonicalQuery(params) {
+  return [...params].map(([k, v]) => [uriEscape(k), uriEscape(v)]).sort(([ak, av], [bk, bv]) => ak < bk ? -1 : ak > bk ? 1 : av < bv ? -1 : av > bv ? 1 : 0).map(([k, v]) => `${k}=${v}`).join("&");
+}
+function normalizeHeaders(headers) {
+  const out = /* @__PURE__ */ new Map();
+  for (const [name2, value] of Object.entries(headers)) {
+    out.set(name2.toLowerCase(), String(value).trim().replace(/\s+/g, " "));
+  }
+  return out;
+}
+function canonicalRequest(req, signedHeaders) {
+  const url = new URL(String(req.url));
+  const headers = normalizeHeaders(req.headers);
+  if (!headers.has("host")) headers.set("host", url.host);
+  const names = [...new Set(signedHeaders.map((h) => h.toLowerCase()))].sort();
+  for (const n of names) if (!headers.has(n)) throw new Error(`SigV4: signed header ${n} is missing`);
+  const text = [
+    req.method.toUpperCase(),
+    canonicalPath(url.pathname),
+    canonicalQuery(url.searchParams),
+    names.map((n) => `${n}:${headers.get(n)}
+`).join(""),
+    names.join(";"),
+    sha256Hex(req.body)
+  ].join("\n");
+  return { text, signedHeaders: names.join(";") };
+}
+function signingKey(secret, date, region, service) {
+  return hmac2(hmac2(hmac2(hmac2(`AWS4${secret}`, date), region), service), "aws4_request");
+}
+function signatureFor(canonical, when, scope, key) {
+  const stringToSign = ["AWS4-HMAC-SHA256", when, scope, sha256Hex(canonical)].join("\n");
+  return createHmac3("sha256", key).update(stringToSign, "utf8").digest("hex");
+}
+function signRequest(req, options) {
+  const when = amzDate(options.now ?? /* @__PURE__ */ new Date());
+  const date = when.slice(0, 8);
+  const headers = {};
+  for (const [k, v] of Object.entries(req.headers)) headers[k.toLowerCase()] = v;
+  headers.host ??= new URL(String(req.url)).host;
+  headers["x-amz-date"] = when;
+  if (options.credentials.sessionToken) headers["x-amz-security-token"] = options.credentials.sessionToken;
+  const scope = `${date}/${options.region}/${options.service}/aws4_request`;
+  const canonical = canonicalRequest({ ...req, headers }, Object.keys(headers));
+  const key = signingKey(options.credentials.secretAccessKey, date, options.region, options.service);
+  const signature = signatureFor(canonical.text, when, scope, key);
+  headers.authorization = `AWS4-HMAC-SHA256 Credential=${options.credentials.accessKeyId}/${scope}, SignedHeaders=${canonical.signedHeaders}, Signature=${signature}`;
+  return headers;
+}
+var sha256Hex, hmac2;
+var init_sigv4 = __esm({
+  "src/shared/sigv4.ts"() {
+    "use strict";
+    sha256Hex = (data) => createHash9("sha256").update(data).digest("hex");
+    hmac2 = (key, data) => createHmac3("sha256", key).update(data, "utf8").digest();
+  }
+});
+
+// src/sign/providers/types.ts
+var ProviderError;
+var init_types2 = __esm({
+  "src/sign/providers/types.ts"() {
+    "use strict";
+    ProviderError = class extends Error {
+      name = "ProviderError";
+      provider;
+      code;
+      /** HTTP status, when the service answered. */
+      status;
+      constructor(provider, code21, message, status) {
+        super(message);
+        this.provider = provider;
+        this.code = code21;
+        if (status !== void 0) this.status = status;
+      }
+    };
+  }
+});
+
+// src/sign/providers/aws.ts
+function checkAwsInputs(options) {
+  const p = options.provider;
+  if (!options.roleArn.trim())
+    throw new ProviderError(p, "config", "aws-role-arn is required (arn:aws:iam::ACCOUNT:role/NAME)");
+  if (!ROLE_ARN.test(options.roleArn.trim())) {
+    throw new ProviderError(
+      p,
+      "config",
+      `aws-role-arn "${options.roleArn}" is not an IAM role ARN (arn:aws:iam::123456789012:role/NAME)`
+    );
+  }
+  if (!options.region.trim()) throw new ProviderError(p, "config", "aws-region is required (e.g. eu-central-1)");
+  if (!REGION.test(options.region.trim()))
+    throw new ProviderError(p, "config", `aws-region "${options.region}" is not an AWS region (e.g. eu-central-1)`);
+  for (const service of ["sts", "kms", "secretsmanager"]) endpointFor(service, options.region.trim(), options);
+}
+function endpointFor(service, region, options) {
+  const env5 = options.env ?? process.env;
+  const name2 = env5[ENDPOINT_VARS[service]] ? ENDPOINT_VARS[service] : env5.AWS_ENDPOINT_URL ? "AWS_ENDPOINT_URL" : void 0;
+  const raw = name2 ? String(env5[name2]).trim() : `https://${service}.${region}.amazonaws.com`;
+  let u;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new ProviderError(options.provider, "config", `${name2} is not a URL`);
+  }
+  if (u.protocol !== "https:" && u.protocol !== "http:")
+    throw new ProviderError(options.provider, "config", `${name2} must be an https:// URL`);
+  if (u.username || u.password)
+    throw new ProviderError(options.provider, "config", `${name2} must not contain a user name or password`);
+  if (u.protocol === "http:" && !isLoopbackHost(u.hostname) && !options.allowInsecureHttp) {
+    throw new ProviderError(
+      options.provider,
+      "config",
+      `${name2} uses plain http to ${u.host}: the OIDC token and AWS credentials would cross the network unencrypted. Use https://, or set allow-insecure-http: true`
+    );
+  }
+  return `${u.origin}${u.pathname.replace(/\/+$/, "")}`;
+}
+function xmlText(xml, tag) {
+  const m = new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(xml);
+  if (!m) return void 0;
+  return m[1].replace(
+    /&(amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);/g,
+    (_, e) => e.startsWith("#x") ? String.fromCodePoint(parseInt(e.slice(2), 16)) : e.startsWith("#") ? String.fromCodePoint(Number(e.slice(1))) : XML_ENTITIES[e]
+  );
+}
+function scrub2(text, secrets) {
+  let out = text;
+  for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join("***");
+  return out.length > 600 ? `${out.slice(0, 600)}…` : out;
+}
+async function send2(s, provider, label, build, transientCode) {
+  let tried = 0;
+  try {
+    return await retry(
+      async () => {
+        tried++;
+        const r = build();
+        const res = await s.http({
+          url: r.url,
+          method: "POST",
+          headers: r.headers,
+          body: r.body,
+          timeoutMs: s.timeoutMs
+        });
+        if (isTransientStatus(res.status) || transientCode(res)) throw new Transient(`HTTP ${res.status}`, res.status);
+        return res;
+      },
+      {
+        attempts: 4,
+        ...s.retry,
+        label,
+        isRetryable: (e) => e instanceof Transient || e instanceof HttpError && e.retryable,
+        onRetry: (info) => {
+          s.log(info.message);
+          s.retry?.onRetry?.(info);
+        }
+      }
+    );
+  } catch (e) {
+    const gaveUp = tried > 1 ? ` (gave up after ${tried} attempts)` : "";
+    if (e instanceof Transient)
+      throw new ProviderError(provider, "unavailable", `${label}: AWS answered ${e.message}${gaveUp}`, e.status);
+    if (e instanceof HttpError) {
+      throw new ProviderError(
+        provider,
+        e.code === "TLS" ? "tls" : "unavailable",
+        `${label}: ${scrub2(e.message, s.secrets)}${gaveUp}`
+      );
+    }
+    throw e;
+  }
+}
+function sessionName(claims) {
+  const run = typeof claims.run_id === "string" || typeof claims.run_id === "number" ? String(claims.run_id) : "cli";
+  const attempt = claims.run_attempt !== void 0 ? `-${String(claims.run_attempt)}` : "";
+  return `jit-gpg-${run}${attempt}`.replace(/[^\w+=,.@-]/g, "-").slice(0, 64);
+}
+function stsErrorMessage(code21, said, ctx) {
+  const iss = typeof ctx.claims.iss === "string" ? ctx.claims.iss : "(absent)";
+  const host = iss.replace(/^https?:\/\//, "").replace(/\/+$/, "");
+  const account = ROLE_ARN.exec(ctx.roleArn)?.[1] ?? "ACCOUNT";
+  const head = `AWS STS refused AssumeRoleWithWebIdentity for ${ctx.roleArn} (${code21}: ${said}).`;
+  const claims = `The token's claims:
+${describeClaims(ctx.claims, ["iss", "sub", "aud", "repository", "ref", "environment", "job_workflow_ref"])}`;
+  if (code21 === "AccessDenied") {
+    return {
+      code: "claims-mismatch",
+      message: `${head} Check the role's trust policy: Principal.Federated arn:aws:iam::${account}:oidc-provider/${host}, Action sts:AssumeRoleWithWebIdentity, and its Condition on "${host}:sub" and "${host}:aud" against this token's sub and aud (and that aws-role-arn names the role you set up).
+${claims}`
+    };
+  }
+  if (code21 === "InvalidIdentityToken" && /audience/i.test(said)) {
+    return {
+      code: "claims-mismatch",
+      message: `${head} The IAM OIDC provider for ${host} does not list the token's audience "${String(ctx.claims.aud)}" as a client ID: add it there, or set the audience input to one it lists (sts.amazonaws.com by default).
+${claims}`
+    };
+  }
+  if (code21 === "InvalidIdentityToken" && /provider found/i.test(said)) {
+    return {
+      code: "login-failed",
+      message: `${head} Create an IAM OIDC identity provider for ${iss} (audience sts.amazonaws.com) in account ${account}.
+${claims}`
+    };
+  }
+  if (code21 === "ExpiredTokenException") {
+    return {
+      code: "login-failed",
+      message: `${head} The OIDC token expired before it reached AWS: check the runner's clock.`
+    };
+  }
+  if (code21 === "ValidationError") return { code: "config", message: `${head} Check aws-role-arn.` };
+  return { code: "login-failed", message: `${head}
+${claims}` };
+}
+async function assumeRole(idToken, options) {
+  checkAwsInputs(options);
+  const provider = options.provider;
+  const region = options.region.trim();
+  const roleArn = options.roleArn.trim();
+  const log = options.log ?? (() => {
+  });
+  const mask = options.mask ?? (() => {
+  });
+  let claims = {};
+  try {
+    claims = publicClaims(decodeJwtPayload(idToken));
+  } catch {
+  }
+  const secrets = [idToken];
+  const base = { http: options.http ?? httpRequest, retry: options.retry, log, timeoutMs: options.timeoutMs, secrets };
+  const body = new URLSearchParams({
+    Action: "AssumeRoleWithWebIdentity",
+    Version: "2011-06-15",
+    RoleArn: roleArn,
+    RoleSessionName: sessionName(claims),
+    WebIdentityToken: idToken,
+    DurationSeconds: String(AWS_SESSION_SECONDS)
+  }).toString();
+  const stsUrl = `${endpointFor("sts", region, options)}/`;
+  const res = await send2(
+    base,
+    provider,
+    "AWS STS AssumeRoleWithWebIdentity",
+    () => ({
+      url: stsUrl,
+      headers: { "content-type": "application/x-www-form-urlencoded; charset=utf-8", accept: "text/xml" },
+      body
+    }),
+    (r) => /<Code>(Throttling|IDPCommunicationError)/.test(r.body)
+  );
+  if (res.status !== 200) {
+    const code21 = xmlText(res.body, "Code") ?? `HTTP ${res.status}`;
+    const said = scrub2(xmlText(res.body, "Message") ?? "", secrets);
+    const { code: kind3, message } = stsErrorMessage(code21, said, { roleArn, claims });
+    throw new ProviderError(provider, kind3, message, res.status);
+  }
+  const accessKeyId = xmlText(res.body, "AccessKeyId");
+  const secretAccessKey = xmlText(res.body, "SecretAccessKey");
+  const sessionToken = xmlText(res.body, "SessionToken");
+  if (!accessKeyId || !secretAccessKey || !sessionToken) {
+    throw new ProviderError(provider, "bad-response", "AWS STS: the answer carries no Credentials");
+  }
+  for (const s of [secretAccessKey, sessionToken]) {
+    mask(s);
+    secrets.push(s);
+  }
+  const assumedRoleArn = xmlText(res.body, "Arn") ?? roleArn;
+  log(`Assumed ${assumedRoleArn} for ${AWS_SESSION_SECONDS / 60} minutes (access key ${accessKeyId})`);
+  const session = {
+    provider,
+    region,
+    assumedRoleArn,
+    credentials: { accessKeyId, secretAccessKey, sessionToken },
+    endpoint: (service) => endpointFor(service, region, options),
+    ...base,
+    claims,
+    release() {
+      session.credentials = void 0;
+    }
+  };
+  return session;
+}
+async function awsJson(session, service, target, input, label) {
+  const credentials = session.credentials;
+  if (!credentials)
+    throw new ProviderError(session.provider, "config", `${label}: the AWS session was already released`);
+  const url = `${session.endpoint(service)}/`;
+  const body = JSON.stringify(input);
+  const res = await send2(
+    session,
+    session.provider,
+    label,
+    () => ({
+      url,
+      body,
+      headers: signRequest(
+        {
+          method: "POST",
+          url,
+          body,
+          headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": target }
+        },
+        { credentials, region: session.region, service }
+      )
+    }),
+    (r) => r.status === 400 && /Throttling|TooManyRequests|LimitExceeded/.test(r.body)
+  );
+  let parsed = {};
+  try {
+    const v = JSON.parse(res.body || "{}");
+    if (v && typeof v === "object" && !Array.isArray(v)) parsed = v;
+  } catch {
+    throw new ProviderError(
+      session.provider,
+      "bad-response",
+      `${label}: AWS's answer (HTTP ${res.status}) is not JSON`
+    );
+  }
+  if (res.status === 200) return { ok: true, body: parsed };
+  const rawType = String(res.headers["x-amzn-errortype"] ?? parsed.__type ?? `HTTP ${res.status}`);
+  const type = rawType.split(":")[0].split("#").pop();
+  const message = scrub2(String(parsed.message ?? parsed.Message ?? ""), session.secrets);
+  return { ok: false, error: { status: res.status, type, message } };
+}
+function awsErrorMessage(session, label, e, action, resource) {
+  const p = session.provider;
+  if (e.type === "AccessDeniedException") {
+    return new ProviderError(
+      p,
+      "permission-denied",
+      `${label}: AWS denied ${action} on ${resource} to ${session.assumedRoleArn} (${e.message}). Add to the role's permissions policy: {"Effect": "Allow", "Action": "${action}", "Resource": "${resource}"} (and, for KMS, allow the role in the key policy).`,
+      e.status
+    );
+  }
+  if (e.type === "UnrecognizedClientException" || e.type === "InvalidSignatureException" || e.type === "ExpiredTokenException") {
+    return new ProviderError(
+      p,
+      "login-failed",
+      `${label}: AWS refused the temporary credentials (${e.type}: ${e.message}); check the runner's clock and aws-region`,
+      e.status
+    );
+  }
+  return new ProviderError(p, "bad-response", `${label}: ${e.type}${e.message ? `: ${e.message}` : ""}`, e.status);
+}
+var ENDPOINT_VARS, ROLE_ARN, REGION, AWS_SESSION_SECONDS, XML_ENTITIES, Transient;
+var init_aws = __esm({
+  "src/sign/providers/aws.ts"() {
+    "use strict";
+    init_http2();
+    init_retry();
+    init_sigv4();
+    init_oidc();
+    init_types2();
+    ENDPOINT_VARS = {
+      sts: "AWS_ENDPOINT_URL_STS",
+      kms: "AWS_ENDPOINT_URL_KMS",
+      secretsmanager: "AWS_ENDPOINT_URL_SECRETS_MANAGER"
+    };
+    ROLE_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):role\/[\w+=,.@/-]{1,512}$/;
+    REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+    AWS_SESSION_SECONDS = 900;
+    XML_ENTITIES = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
+    Transient = class extends Error {
+      status;
+      constructor(message, status) {
+        super(message);
+        this.status = status;
+      }
+    };
+  }
+});
+
+// src/sign/providers/aws-kms.ts
+function createAwsKmsProvider(options) {
+  const key = options.key.trim();
+  if (!key)
+    throw new ProviderError(PROVIDER, "config", "key is required (a KMS key id, key ARN, alias/NAME or alias ARN)");
+  if (!KEY_ID.test(key))
+    throw new ProviderError(
+      PROVIDER,
+      "config",
+      `key "${options.key}" is not a KMS key id, key ARN, alias/NAME or alias ARN`
+    );
+  const arnRegion = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):/.exec(key)?.[1];
+  if (arnRegion && options.region.trim() && arnRegion !== options.region.trim()) {
+    throw new ProviderError(
+      PROVIDER,
+      "config",
+      `key is in ${arnRegion} but aws-region is ${options.region.trim()}: make them agree`
+    );
+  }
+  const aws = { ...options, provider: PROVIDER, region: options.region.trim() || arnRegion || "" };
+  checkAwsInputs(aws);
+  const log = options.log ?? (() => {
+  });
+  return {
+    kind: "remote-signer",
+    name: PROVIDER,
+    label: "AWS KMS",
+    async connect(idToken) {
+      const session = await assumeRole(idToken, aws);
+      try {
+        const pub = await awsJson(session, "kms", "TrentService.GetPublicKey", { KeyId: key }, "AWS KMS GetPublicKey");
+        if (!pub.ok) {
+          if (pub.error.type === "NotFoundException") {
+            throw new ProviderError(
+              PROVIDER,
+              "not-found",
+              `AWS KMS has no key "${key}" in ${session.region} (${pub.error.message}): check key and aws-region`,
+              pub.error.status
+            );
+          }
+          throw awsErrorMessage(session, "AWS KMS GetPublicKey", pub.error, "kms:GetPublicKey", key);
+        }
+        const arn = typeof pub.body.KeyId === "string" ? pub.body.KeyId : "";
+        const spec = String(pub.body.KeySpec ?? pub.body.CustomerMasterKeySpec ?? "");
+        if (pub.body.KeyUsage !== "SIGN_VERIFY") {
+          throw new ProviderError(
+            PROVIDER,
+            "bad-key",
+            `KMS key ${arn || key} has KeyUsage ${String(pub.body.KeyUsage)}; create a SIGN_VERIFY key`
+          );
+        }
+        if (!arn || typeof pub.body.PublicKey !== "string")
+          throw new ProviderError(
+            PROVIDER,
+            "bad-response",
+            "AWS KMS GetPublicKey: no KeyId or PublicKey in the answer"
+          );
+        let publicKey;
+        try {
+          publicKey = servicePublicKey(Buffer.from(pub.body.PublicKey, "base64"));
+        } catch (e) {
+          if (e instanceof RemoteKeyError)
+            throw new ProviderError(PROVIDER, "bad-key", `KMS key ${arn} (${spec}): ${e.message}`);
+          throw e;
+        }
+        const offered = Array.isArray(pub.body.SigningAlgorithms) ? pub.body.SigningAlgorithms.map(String) : [];
+        const algorithmFor = (hash) => publicKey.type === "rsa" ? `RSASSA_PKCS1_V1_5_SHA_${hash.slice(3)}` : publicKey.type === "ed25519" ? "ED25519_SHA_512" : `ECDSA_SHA_${hash.slice(3)}`;
+        const sign = async (digest, hash) => {
+          const algorithm = algorithmFor(hash);
+          if (offered.length && !offered.includes(algorithm)) {
+            throw new ProviderError(
+              PROVIDER,
+              "bad-key",
+              `KMS key ${arn} (${spec}) does not offer ${algorithm} (it offers ${offered.join(", ")})`
+            );
+          }
+          const out = await awsJson(
+            session,
+            "kms",
+            "TrentService.Sign",
+            {
+              KeyId: arn,
+              Message: Buffer.from(digest).toString("base64"),
+              MessageType: publicKey.type === "ed25519" ? "RAW" : "DIGEST",
+              SigningAlgorithm: algorithm
+            },
+            "AWS KMS Sign"
+          );
+          if (!out.ok) {
+            if (out.error.type === "DisabledException" || out.error.type === "KMSInvalidStateException") {
+              throw new ProviderError(
+                PROVIDER,
+                "bad-key",
+                `KMS key ${arn} cannot sign now (${out.error.type}: ${out.error.message}): enable it`,
+                out.error.status
+              );
+            }
+            throw awsErrorMessage(session, "AWS KMS Sign", out.error, "kms:Sign", arn);
+          }
+          if (typeof out.body.Signature !== "string" || out.body.KeyId !== arn) {
+            throw new ProviderError(
+              PROVIDER,
+              "bad-response",
+              "AWS KMS Sign: the answer carries no signature by the key that was read"
+            );
+          }
+          return Buffer.from(out.body.Signature, "base64");
+        };
+        log(`Connected to AWS KMS key ${arn} (${spec})`);
+        return {
+          publicKey: publicKey.keyObject,
+          ...publicKey.type === "ecdsa-p384" ? { hashes: ["sha384"] } : {},
+          sign,
+          async release() {
+            session.release();
+          },
+          released: () => session.credentials === void 0,
+          source: `aws-kms ${arn}`,
+          metadata: { keySpec: spec },
+          identity: session.assumedRoleArn
+        };
+      } catch (e) {
+        session.release();
+        throw e;
+      }
+    }
+  };
+}
+var PROVIDER, KEY_ID;
+var init_aws_kms = __esm({
+  "src/sign/providers/aws-kms.ts"() {
+    "use strict";
+    init_remote_key();
+    init_aws();
+    init_types2();
+    PROVIDER = "aws-kms";
+    KEY_ID = /^(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key\/[0-9a-f-]{36}|alias\/[\w/_-]+)|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}|alias\/[\w/_-]+)$/;
+  }
+});
+
 // src/sign/service-url.ts
 function checkServiceUrl(value, options) {
   const { name: name2 } = options;
@@ -49330,34 +50449,13 @@ var init_service_url = __esm({
   }
 });
 
-// src/sign/providers/types.ts
-var ProviderError;
-var init_types2 = __esm({
-  "src/sign/providers/types.ts"() {
-    "use strict";
-    ProviderError = class extends Error {
-      name = "ProviderError";
-      provider;
-      code;
-      /** HTTP status, when the service answered. */
-      status;
-      constructor(provider, code21, message, status) {
-        super(message);
-        this.provider = provider;
-        this.code = code21;
-        if (status !== void 0) this.status = status;
-      }
-    };
-  }
-});
-
 // src/sign/providers/vault.ts
 function normalizeVaultUrl(url, options = {}) {
   let u;
   try {
     u = checkServiceUrl(url, { name: "vault-url", allowInsecureHttp: options.allowInsecureHttp ?? false });
   } catch (e) {
-    throw new ProviderError(PROVIDER, "config", e.message);
+    throw new ProviderError(PROVIDER2, "config", e.message);
   }
   let path = u.pathname.replace(/\/+$/, "");
   if (path.endsWith("/v1")) path = path.slice(0, -3);
@@ -49368,7 +50466,7 @@ function normalizeSecretPath(secret) {
   const parts = clean4.split("/").filter((p) => p !== "");
   if (parts.length < 2) {
     throw new ProviderError(
-      PROVIDER,
+      PROVIDER2,
       "config",
       `vault-secret "${secret}" is not a KV v2 path: expected <mount>/data/<path>, e.g. secret/data/release/gpg`
     );
@@ -49399,7 +50497,7 @@ function decodeKeyValue(value, field = "private_key") {
     if (tag === 5) return armor2(bytes, "PRIVATE KEY BLOCK");
   }
   throw new ProviderError(
-    PROVIDER,
+    PROVIDER2,
     "bad-key",
     `the field "${field}" holds neither an armored OpenPGP secret key nor base64 of one (store the output of \`gpg --armor --export-secret-keys KEYID\`, or that output base64-encoded)`
   );
@@ -49417,7 +50515,7 @@ function flattenVaultError(message) {
   const text = bullets.length > 0 ? bullets.join("; ") : message.trim();
   return text.length > 300 ? `${text.slice(0, 300)}…` : text;
 }
-function scrub2(text, secrets) {
+function scrub3(text, secrets) {
   let out = text;
   for (const s of secrets) {
     if (s && s.length >= 4) out = out.split(s).join("***");
@@ -49434,11 +50532,11 @@ function loadCa(options) {
       maxBytes: MAX_CA_BYTES
     });
   } catch (e) {
-    throw new ProviderError(PROVIDER, "config", e.message);
+    throw new ProviderError(PROVIDER2, "config", e.message);
   }
   if (!pem2.includes("-----BEGIN CERTIFICATE-----")) {
     throw new ProviderError(
-      PROVIDER,
+      PROVIDER2,
       "config",
       `vault-ca-cert: ${displayPath(options.caCertPath)} holds no PEM certificate (expected -----BEGIN CERTIFICATE-----)`
     );
@@ -49468,7 +50566,7 @@ async function vaultCall(conn, call) {
         if (isTransientStatus(res.status)) {
           const errs = vaultErrors(res.body).map(flattenVaultError).join("; ");
           throw new TransientStatus(
-            `HTTP ${res.status}${errs ? `: ${scrub2(errs, conn.secrets)}` : ""}`,
+            `HTTP ${res.status}${errs ? `: ${scrub3(errs, conn.secrets)}` : ""}`,
             res.status,
             retryAfterMs(res.headers)
           );
@@ -49490,7 +50588,7 @@ async function vaultCall(conn, call) {
     const gaveUp = tried > 1 ? ` (gave up after ${tried} attempts)` : "";
     if (e instanceof TransientStatus) {
       throw new ProviderError(
-        PROVIDER,
+        PROVIDER2,
         "unavailable",
         `${call.label}: Vault at ${conn.url} answered ${e.message}${gaveUp}`,
         e.status
@@ -49500,12 +50598,12 @@ async function vaultCall(conn, call) {
       if (e.code === "TLS") {
         const fix = conn.ca ? `the CA in vault-ca-cert${conn.caCertPath ? ` (${conn.caCertPath})` : ""} did not verify it; pass the CA that signed Vault's certificate` : "set vault-ca-cert to a PEM file with the CA that signed Vault's certificate";
         throw new ProviderError(
-          PROVIDER,
+          PROVIDER2,
           "tls",
           `${call.label}: the TLS certificate of ${conn.url} did not verify (${e.tlsCode ?? "TLS"}): ${fix}`
         );
       }
-      throw new ProviderError(PROVIDER, "unavailable", `${call.label}: cannot reach Vault: ${e.message}${gaveUp}`);
+      throw new ProviderError(PROVIDER2, "unavailable", `${call.label}: cannot reach Vault: ${e.message}${gaveUp}`);
     }
     throw e;
   }
@@ -49517,7 +50615,7 @@ function parseJson(res, what) {
   } catch {
   }
   throw new ProviderError(
-    PROVIDER,
+    PROVIDER2,
     "bad-response",
     `${what}: Vault's answer (HTTP ${res.status}) is not a JSON object`
   );
@@ -49620,12 +50718,12 @@ async function vaultLogin(conn, ctx) {
       ...ctx.namespace ? { namespace: ctx.namespace } : {},
       claims: ctx.claims
     });
-    throw new ProviderError(PROVIDER, code21, scrub2(message, conn.secrets), loginRes.status);
+    throw new ProviderError(PROVIDER2, code21, scrub3(message, conn.secrets), loginRes.status);
   }
   const login = parseJson(loginRes, "Vault login");
   const auth = login.auth;
   const token2 = typeof auth?.client_token === "string" ? auth.client_token : "";
-  if (!token2) throw new ProviderError(PROVIDER, "bad-response", "Vault login: the answer carries no auth.client_token");
+  if (!token2) throw new ProviderError(PROVIDER2, "bad-response", "Vault login: the answer carries no auth.client_token");
   ctx.mask(token2);
   conn.secrets.push(token2);
   const policies = Array.isArray(auth?.policies) ? auth.policies.filter((p) => typeof p === "string") : [];
@@ -49657,16 +50755,16 @@ async function revokeVaultToken(session, options = {}) {
   if (res.status === 403 || res.status === 401) return "already-invalid";
   const said = vaultErrors(res.body).map(flattenVaultError).join("; ");
   throw new ProviderError(
-    PROVIDER,
+    PROVIDER2,
     "bad-response",
-    `Vault token revoke: HTTP ${res.status}${said ? `: ${scrub2(said, conn.secrets)}` : ""}`,
+    `Vault token revoke: HTTP ${res.status}${said ? `: ${scrub3(said, conn.secrets)}` : ""}`,
     res.status
   );
 }
 function createVaultProvider(options) {
   const url = normalizeVaultUrl(options.url, { allowInsecureHttp: options.allowInsecureHttp ?? false });
   const role = options.role.trim();
-  if (!role) throw new ProviderError(PROVIDER, "config", "vault-role is required");
+  if (!role) throw new ProviderError(PROVIDER2, "config", "vault-role is required");
   const mount = cleanSegment(options.authMount || "jwt");
   const namespace = options.namespace ? cleanSegment(options.namespace) : void 0;
   const { apiPath, inserted } = normalizeSecretPath(options.secret);
@@ -49683,7 +50781,7 @@ function createVaultProvider(options) {
   }
   return {
     kind: "key-store",
-    name: PROVIDER,
+    name: PROVIDER2,
     label: "Vault",
     async fetchKey(idToken) {
       const ca = loadCa(options);
@@ -49745,17 +50843,17 @@ function createVaultProvider(options) {
         const said = vaultErrors(res.body).map(flattenVaultError).join("; ");
         if (res.status === 403) {
           throw new ProviderError(
-            PROVIDER,
+            PROVIDER2,
             "permission-denied",
-            `Vault denied reading ${apiPath}${nsNote(namespace)} (HTTP 403${said ? `: ${scrub2(said, conn.secrets)}` : ""}). The token from role "${role}" carries the policies [${policies.join(", ")}]; give one of them read on it: path "${apiPath}" { capabilities = ["read"] }.`,
+            `Vault denied reading ${apiPath}${nsNote(namespace)} (HTTP 403${said ? `: ${scrub3(said, conn.secrets)}` : ""}). The token from role "${role}" carries the policies [${policies.join(", ")}]; give one of them read on it: path "${apiPath}" { capabilities = ["read"] }.`,
             403
           );
         }
         if (res.status === 404) {
-          const why = said && !/^\s*$/.test(said) ? ` (${scrub2(said, conn.secrets)})` : "";
+          const why = said && !/^\s*$/.test(said) ? ` (${scrub3(said, conn.secrets)})` : "";
           const insertedNote = inserted ? ` jit-gpg read "${options.secret.trim()}" as ${apiPath}, inserting data/ after the mount "${apiPath.split("/")[0]}"; if the mount name has a "/", write the full path with data/.` : "";
           throw new ProviderError(
-            PROVIDER,
+            PROVIDER2,
             "not-found",
             `no secret at ${apiPath}${nsNote(namespace)}${why}: check vault-secret. KV v2 paths need data/ after the mount (secret/data/release/gpg for a secret written with \`vault kv put secret/release/gpg\`).${insertedNote}`,
             404
@@ -49763,9 +50861,9 @@ function createVaultProvider(options) {
         }
         if (res.status !== 200) {
           throw new ProviderError(
-            PROVIDER,
+            PROVIDER2,
             "bad-response",
-            `Vault read of ${apiPath}: HTTP ${res.status}${said ? `: ${scrub2(said, conn.secrets)}` : ""}`,
+            `Vault read of ${apiPath}: HTTP ${res.status}${said ? `: ${scrub3(said, conn.secrets)}` : ""}`,
             res.status
           );
         }
@@ -49784,7 +50882,7 @@ function createVaultProvider(options) {
           fields = data;
         } else {
           throw new ProviderError(
-            PROVIDER,
+            PROVIDER2,
             "not-found",
             `the secret at ${apiPath}${nsNote(namespace)} has no data (was its latest version deleted?)`
           );
@@ -49800,7 +50898,7 @@ function createVaultProvider(options) {
       if (typeof raw !== "string" || raw.trim() === "") {
         const present = Object.keys(fields).sort();
         throw new ProviderError(
-          PROVIDER,
+          PROVIDER2,
           "field-missing",
           `the secret at ${apiPath} has no ${raw === void 0 ? "" : "usable "}field "${keyField}" (vault-key-field); fields present: ${present.length ? present.join(", ") : "none"}`
         );
@@ -49823,7 +50921,7 @@ function createVaultProvider(options) {
     }
   };
 }
-var PROVIDER, MAX_CA_BYTES, ARMOR_RE, TransientStatus;
+var PROVIDER2, MAX_CA_BYTES, ARMOR_RE, TransientStatus;
 var init_vault = __esm({
   "src/sign/providers/vault.ts"() {
     "use strict";
@@ -49835,7 +50933,7 @@ var init_vault = __esm({
     init_oidc();
     init_packet();
     init_types2();
-    PROVIDER = "vault";
+    PROVIDER2 = "vault";
     MAX_CA_BYTES = 1024 * 1024;
     ARMOR_RE = /-----BEGIN PGP (PRIVATE|PUBLIC) KEY BLOCK-----/;
     TransientStatus = class extends Error {
@@ -49847,6 +50945,592 @@ var init_vault = __esm({
         if (retryAfter !== void 0) this.retryAfterMs = retryAfter;
       }
     };
+  }
+});
+
+// src/sign/providers/aws-secrets-manager.ts
+function keyFromSecretText(provider, text, where, fields) {
+  const keyField = fields.keyField || "private_key";
+  const passphraseField = fields.passphraseField || "passphrase";
+  const trimmed = text.trim();
+  if (trimmed.startsWith("{")) {
+    let obj;
+    try {
+      obj = JSON.parse(trimmed);
+    } catch {
+      throw new ProviderError(provider, "bad-key", `${where} starts with "{" but is not valid JSON`);
+    }
+    const raw = obj[keyField];
+    if (typeof raw !== "string" || raw.trim() === "") {
+      throw new ProviderError(
+        provider,
+        "field-missing",
+        `${where} has no field "${keyField}" (vault-key-field); fields present: ${Object.keys(obj).sort().join(", ") || "none"}`
+      );
+    }
+    const pass = obj[passphraseField];
+    return {
+      armoredKey: decodeKeyValue(raw, keyField),
+      ...typeof pass === "string" && pass !== "" ? { passphrase: pass } : {}
+    };
+  }
+  return { armoredKey: decodeKeyValue(trimmed, "SecretString") };
+}
+function createAwsSecretsManagerProvider(options) {
+  const secret = options.secret.trim();
+  if (!secret) throw new ProviderError(PROVIDER3, "config", "secret is required (a Secrets Manager secret name or ARN)");
+  if (secret.length > 2048 || /[\s\x00-\x1f]/.test(secret))
+    throw new ProviderError(PROVIDER3, "config", "secret must be a secret name or ARN");
+  const arnRegion = /^arn:aws[a-z-]*:secretsmanager:([a-z0-9-]+):/.exec(secret)?.[1];
+  if (arnRegion && options.region.trim() && arnRegion !== options.region.trim()) {
+    throw new ProviderError(
+      PROVIDER3,
+      "config",
+      `secret is in ${arnRegion} but aws-region is ${options.region.trim()}: make them agree`
+    );
+  }
+  const aws = { ...options, provider: PROVIDER3, region: options.region.trim() || arnRegion || "" };
+  checkAwsInputs(aws);
+  const mask = options.mask ?? (() => {
+  });
+  return {
+    kind: "key-store",
+    name: PROVIDER3,
+    label: "AWS Secrets Manager",
+    async fetchKey(idToken) {
+      const session = await assumeRole(idToken, aws);
+      let value;
+      try {
+        const out = await awsJson(
+          session,
+          "secretsmanager",
+          "secretsmanager.GetSecretValue",
+          { SecretId: secret },
+          "AWS Secrets Manager GetSecretValue"
+        );
+        if (!out.ok) {
+          if (out.error.type === "ResourceNotFoundException") {
+            throw new ProviderError(
+              PROVIDER3,
+              "not-found",
+              `AWS Secrets Manager has no secret "${secret}" in ${session.region}: check secret and aws-region`,
+              out.error.status
+            );
+          }
+          throw awsErrorMessage(
+            session,
+            "AWS Secrets Manager GetSecretValue",
+            out.error,
+            "secretsmanager:GetSecretValue",
+            secret
+          );
+        }
+        value = out.body;
+      } finally {
+        session.release();
+      }
+      const text = typeof value.SecretString === "string" ? value.SecretString : typeof value.SecretBinary === "string" ? Buffer.from(value.SecretBinary, "base64").toString("latin1") : void 0;
+      if (text === void 0 || text.trim() === "")
+        throw new ProviderError(PROVIDER3, "field-missing", `the secret "${secret}" has no value`);
+      mask(text);
+      const where = `the secret "${secret}"`;
+      const { armoredKey, passphrase } = typeof value.SecretString === "string" ? keyFromSecretText(PROVIDER3, text, where, options) : {
+        armoredKey: decodeKeyValue(
+          Buffer.from(String(value.SecretBinary), "base64").toString("base64"),
+          "SecretBinary"
+        )
+      };
+      mask(armoredKey);
+      if (passphrase) mask(passphrase);
+      const metadata = {};
+      if (typeof value.VersionId === "string") metadata.version = value.VersionId;
+      if (typeof value.CreatedDate === "number")
+        metadata.created_time = new Date(value.CreatedDate * 1e3).toISOString();
+      return {
+        armoredKey,
+        ...passphrase ? { passphrase } : {},
+        release: async () => {
+        },
+        released: () => true,
+        source: `aws-secrets-manager ${typeof value.ARN === "string" ? value.ARN : secret}`,
+        metadata,
+        identity: session.assumedRoleArn
+      };
+    }
+  };
+}
+var PROVIDER3;
+var init_aws_secrets_manager = __esm({
+  "src/sign/providers/aws-secrets-manager.ts"() {
+    "use strict";
+    init_vault();
+    init_aws();
+    init_types2();
+    PROVIDER3 = "aws-secrets-manager";
+  }
+});
+
+// src/sign/providers/vault-transit.ts
+function segment(value, input) {
+  const v = value.trim().replace(/^\/+|\/+$/g, "");
+  if (!SEGMENT.test(v) || v.split("/").some((p) => p === "." || p === "..")) {
+    throw new ProviderError(PROVIDER4, "config", `${input} "${value}" is not a valid Vault path segment`);
+  }
+  return v;
+}
+function createVaultTransitProvider(options) {
+  const url = normalizeVaultUrl(options.url, { allowInsecureHttp: options.allowInsecureHttp ?? false });
+  const role = options.role.trim();
+  if (!role) throw new ProviderError(PROVIDER4, "config", "vault-role is required");
+  if (!options.key?.trim()) throw new ProviderError(PROVIDER4, "config", "key (the transit key name) is required");
+  const keyName = segment(options.key, "key");
+  if (keyName.includes("/"))
+    throw new ProviderError(PROVIDER4, "config", `key "${options.key}" must be a transit key name, without "/"`);
+  const transit = segment(options.transitMount || "transit", "vault-transit-mount");
+  const mount = segment(options.authMount || "jwt", "vault-auth-mount");
+  const namespace = options.namespace ? segment(options.namespace, "vault-namespace") : void 0;
+  const log = options.log ?? (() => {
+  });
+  const mask = options.mask ?? (() => {
+  });
+  const keysPath = `${transit}/keys/${keyName}`;
+  const signPath = `${transit}/sign/${keyName}`;
+  return {
+    kind: "remote-signer",
+    name: PROVIDER4,
+    label: "Vault transit",
+    async connect(idToken) {
+      const ca = loadCa(options);
+      const conn = {
+        url,
+        namespace,
+        ca,
+        caCertPath: options.caCertPath,
+        http: options.http ?? httpRequest,
+        retry: options.retry,
+        log,
+        timeoutMs: options.timeoutMs,
+        secrets: [idToken]
+      };
+      let claims = {};
+      try {
+        claims = publicClaims(decodeJwtPayload(idToken));
+      } catch {
+      }
+      const { token: token2, policies, accessor } = await vaultLogin(conn, { role, mount, namespace, idToken, claims, mask });
+      const session = { url, token: token2 };
+      if (namespace) session.namespace = namespace;
+      if (options.caCertPath) session.caCertPath = options.caCertPath;
+      if (accessor) session.accessor = accessor;
+      let revoked = false;
+      let revoking;
+      const release = () => {
+        if (revoked) return Promise.resolve();
+        revoking ??= (async () => {
+          try {
+            const outcome = await revokeVaultToken(session, {
+              http: conn.http,
+              retry: conn.retry,
+              log,
+              caCert: ca,
+              timeoutMs: conn.timeoutMs
+            });
+            revoked = true;
+            options.onSessionEnd?.();
+            log(outcome === "revoked" ? "Revoked the Vault token" : "The Vault token was already invalid");
+          } catch (e) {
+            log(`warning: could not revoke the Vault token (the post step will retry): ${errorMessage(e)}`);
+          } finally {
+            revoking = void 0;
+          }
+        })();
+        return revoking;
+      };
+      const policyHint = (capability, path) => `The token from role "${role}" carries the policies [${policies.join(", ")}]; give one of them path "${path}" { capabilities = ["${capability}"] }.`;
+      try {
+        await options.onSession?.(session);
+        const res = await vaultCall(conn, { method: "GET", path: keysPath, token: token2, label: "Vault transit key read" });
+        const said = scrub3(vaultErrors(res.body).map(flattenVaultError).join("; "), conn.secrets);
+        if (res.status === 403) {
+          throw new ProviderError(
+            PROVIDER4,
+            "permission-denied",
+            `Vault denied reading ${keysPath}${nsNote(namespace)} (HTTP 403${said ? `: ${said}` : ""}). ${policyHint("read", keysPath)}`,
+            403
+          );
+        }
+        if (res.status === 404) {
+          throw new ProviderError(
+            PROVIDER4,
+            "not-found",
+            `no transit key "${keyName}" at ${keysPath}${nsNote(namespace)}: check key and vault-transit-mount`,
+            404
+          );
+        }
+        if (res.status !== 200) {
+          throw new ProviderError(
+            PROVIDER4,
+            "bad-response",
+            `Vault transit key read: HTTP ${res.status}${said ? `: ${said}` : ""}`,
+            res.status
+          );
+        }
+        const data = parseJson(res, "Vault transit key read").data ?? {};
+        const type = typeof data.type === "string" ? data.type : "";
+        const version = Number(data.latest_version);
+        const versions = data.keys ?? {};
+        const publicText = versions[String(version)]?.public_key;
+        if (data.supports_signing === false) {
+          throw new ProviderError(PROVIDER4, "bad-key", `transit key "${keyName}" is a ${type} key, which cannot sign`);
+        }
+        if (!Number.isInteger(version) || version < 1 || typeof publicText !== "string" || publicText === "") {
+          throw new ProviderError(
+            PROVIDER4,
+            "bad-response",
+            `Vault transit key read: no public key for the latest version of "${keyName}"`
+          );
+        }
+        let publicKey;
+        try {
+          publicKey = servicePublicKey(
+            type === "ed25519" ? ed25519FromRaw(Buffer.from(publicText, "base64")) : publicText
+          );
+        } catch (e) {
+          if (e instanceof RemoteKeyError)
+            throw new ProviderError(PROVIDER4, "bad-key", `transit key "${keyName}" (${type}): ${e.message}`);
+          throw e;
+        }
+        const sign = async (digest, hash) => {
+          const body = { input: Buffer.from(digest).toString("base64"), key_version: version };
+          if (publicKey.type === "rsa") {
+            Object.assign(body, { prehashed: true, hash_algorithm: VAULT_HASH[hash], signature_algorithm: "pkcs1v15" });
+          } else if (publicKey.type !== "ed25519") {
+            Object.assign(body, { prehashed: true, hash_algorithm: VAULT_HASH[hash], marshaling_algorithm: "asn1" });
+          }
+          const r = await vaultCall(conn, { method: "POST", path: signPath, token: token2, body, label: "Vault transit sign" });
+          const why = scrub3(vaultErrors(r.body).map(flattenVaultError).join("; "), conn.secrets);
+          if (r.status === 403) {
+            throw new ProviderError(
+              PROVIDER4,
+              "permission-denied",
+              `Vault denied signing with ${signPath}${nsNote(namespace)} (HTTP 403${why ? `: ${why}` : ""}). ${policyHint("update", signPath)}`,
+              403
+            );
+          }
+          if (r.status !== 200) {
+            throw new ProviderError(
+              PROVIDER4,
+              "bad-response",
+              `Vault transit sign: HTTP ${r.status}${why ? `: ${why}` : ""}`,
+              r.status
+            );
+          }
+          const out = parseJson(r, "Vault transit sign").data ?? {};
+          const m = typeof out.signature === "string" ? /^vault:v(\d+):([A-Za-z0-9+/=_-]+)$/.exec(out.signature) : null;
+          if (!m)
+            throw new ProviderError(
+              PROVIDER4,
+              "bad-response",
+              "Vault transit sign: the answer carries no vault:v<N>: signature"
+            );
+          if (Number(m[1]) !== version) {
+            throw new ProviderError(
+              PROVIDER4,
+              "bad-response",
+              `Vault transit signed with key version ${m[1]}, not the version ${version} that was read`
+            );
+          }
+          return Buffer.from(m[2], m[2].includes("-") || m[2].includes("_") ? "base64url" : "base64");
+        };
+        log(`Connected to Vault transit key ${keysPath} (${type}, version ${version})`);
+        return {
+          publicKey: publicKey.keyObject,
+          ...publicKey.type === "ecdsa-p384" ? { hashes: ["sha384", "sha512"] } : {},
+          sign,
+          release,
+          released: () => revoked,
+          source: `vault-transit ${url} ${keysPath}${nsNote(namespace)}`,
+          metadata: { type, version, role },
+          identity: `Vault role "${role}" on auth/${mount}${nsNote(namespace)} (policies: ${policies.join(", ") || "none"})`
+        };
+      } catch (e) {
+        await release();
+        throw e;
+      }
+    }
+  };
+}
+var PROVIDER4, VAULT_HASH, SEGMENT;
+var init_vault_transit = __esm({
+  "src/sign/providers/vault-transit.ts"() {
+    "use strict";
+    init_http2();
+    init_retry();
+    init_oidc();
+    init_remote_key();
+    init_types2();
+    init_vault();
+    PROVIDER4 = "vault-transit";
+    VAULT_HASH = { sha256: "sha2-256", sha384: "sha2-384", sha512: "sha2-512" };
+    SEGMENT = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
+  }
+});
+
+// src/sign/providers/select.ts
+import { resolve as resolve7 } from "node:path";
+function checkProviderInputs(provider, values, options = {}) {
+  if (!PROVIDER_NAMES.includes(provider)) {
+    throw new ProviderInputError("provider", `must be one of ${PROVIDER_NAMES.join(", ")} (got "${provider}")`);
+  }
+  if (!AVAILABLE_PROVIDERS.includes(provider)) {
+    throw new ProviderInputError(
+      "provider",
+      `${provider} is not available in this version of jit-gpg; use one of ${AVAILABLE_PROVIDERS.join(", ")}`
+    );
+  }
+  const p = provider;
+  const spec = SPEC[p];
+  const exempt = new Set(options.exempt ?? []);
+  for (const name2 of spec.required) {
+    if (!exempt.has(name2) && !values[name2]?.trim()) {
+      throw new ProviderInputError(name2, `is required with provider ${p}`);
+    }
+  }
+  for (const name2 of SERVICE_INPUTS) {
+    if (values[name2]?.trim() && !spec.required.includes(name2) && !spec.optional.includes(name2) && !exempt.has(name2)) {
+      const users = AVAILABLE_PROVIDERS.filter(
+        (q2) => SPEC[q2].required.includes(name2) || SPEC[q2].optional.includes(name2)
+      );
+      throw new ProviderInputError(
+        name2,
+        `is not used by provider ${p}${users.length ? ` (it belongs to ${users.join(", ")})` : ""}: remove it or change provider`
+      );
+    }
+  }
+  return p;
+}
+function defaultAudience(provider) {
+  return provider.startsWith("aws-") ? "sts.amazonaws.com" : DEFAULT_AUDIENCE;
+}
+function createProvider(provider, values, ctx) {
+  const p = checkProviderInputs(provider, values, { exempt: ["public-key"] });
+  const v = (name2) => values[name2]?.trim() ?? "";
+  const common = {
+    ...ctx.http ? { http: ctx.http } : {},
+    ...ctx.retry ? { retry: ctx.retry } : {},
+    log: ctx.log,
+    ...ctx.mask ? { mask: ctx.mask } : {},
+    allowInsecureHttp: ctx.allowInsecureHttp
+  };
+  const vault = {
+    url: v("vault-url"),
+    role: v("vault-role"),
+    ...v("vault-auth-mount") ? { authMount: v("vault-auth-mount") } : {},
+    ...v("vault-namespace") ? { namespace: v("vault-namespace") } : {},
+    ...v("vault-ca-cert") ? { caCertPath: resolve7(ctx.baseDir, v("vault-ca-cert")) } : {},
+    ...ctx.onVaultSession ? { onSession: ctx.onVaultSession } : {},
+    ...ctx.onVaultSessionEnd ? { onSessionEnd: ctx.onVaultSessionEnd } : {}
+  };
+  const aws = { roleArn: v("aws-role-arn"), region: v("aws-region"), ...ctx.env ? { env: ctx.env } : {} };
+  switch (p) {
+    case "vault":
+      return createVaultProvider({
+        ...common,
+        ...vault,
+        secret: v("vault-secret"),
+        ...v("vault-key-field") ? { keyField: v("vault-key-field") } : {},
+        ...v("vault-passphrase-field") ? { passphraseField: v("vault-passphrase-field") } : {}
+      });
+    case "vault-transit":
+      return createVaultTransitProvider({
+        ...common,
+        ...vault,
+        key: v("key"),
+        ...v("vault-transit-mount") ? { transitMount: v("vault-transit-mount") } : {}
+      });
+    case "aws-kms":
+      return createAwsKmsProvider({ ...common, ...aws, key: v("key") });
+    case "aws-secrets-manager":
+      return createAwsSecretsManagerProvider({
+        ...common,
+        ...aws,
+        secret: v("secret"),
+        ...v("vault-key-field") ? { keyField: v("vault-key-field") } : {},
+        ...v("vault-passphrase-field") ? { passphraseField: v("vault-passphrase-field") } : {}
+      });
+  }
+}
+var PROVIDER_NAMES, AVAILABLE_PROVIDERS, SERVICE_INPUTS, SPEC, ProviderInputError;
+var init_select = __esm({
+  "src/sign/providers/select.ts"() {
+    "use strict";
+    init_oidc();
+    init_aws_kms();
+    init_aws_secrets_manager();
+    init_vault();
+    init_vault_transit();
+    PROVIDER_NAMES = [
+      "vault",
+      "vault-transit",
+      "aws-kms",
+      "gcp-kms",
+      "azure-key-vault",
+      "aws-secrets-manager",
+      "gcp-secret-manager",
+      "azure-key-vault-secret"
+    ];
+    AVAILABLE_PROVIDERS = ["vault", "vault-transit", "aws-kms", "aws-secrets-manager"];
+    SERVICE_INPUTS = [
+      "vault-url",
+      "vault-role",
+      "vault-secret",
+      "vault-namespace",
+      "vault-ca-cert",
+      "key",
+      "public-key",
+      "secret",
+      "aws-role-arn",
+      "aws-region",
+      "gcp-workload-identity-provider",
+      "gcp-service-account",
+      "azure-client-id",
+      "azure-tenant-id"
+    ];
+    SPEC = {
+      vault: { required: ["vault-url", "vault-role", "vault-secret"], optional: ["vault-namespace", "vault-ca-cert"] },
+      "vault-transit": {
+        required: ["vault-url", "vault-role", "key", "public-key"],
+        optional: ["vault-namespace", "vault-ca-cert"]
+      },
+      "aws-kms": { required: ["key", "public-key", "aws-role-arn"], optional: ["aws-region"] },
+      "aws-secrets-manager": { required: ["secret", "aws-role-arn"], optional: ["aws-region"] }
+    };
+    ProviderInputError = class extends Error {
+      name = "ProviderInputError";
+      /** The input (action) or flag without dashes (CLI) at fault. */
+      input;
+      constructor(input, message) {
+        super(message);
+        this.input = input;
+      }
+    };
+  }
+});
+
+// src/sign/remote.ts
+import { isAbsolute as isAbsolute6, resolve as resolve8 } from "node:path";
+function publicKeyPackets(input) {
+  const size = typeof input === "string" ? Buffer.byteLength(input) : input.length;
+  if (size === 0) throw new RemoteKeyError("public-key is empty");
+  if (size > MAX_PUBLIC_KEY_BYTES) throw new RemoteKeyError(`public-key is ${size} bytes; an exported key is a few KB`);
+  const bytes = typeof input === "string" ? Buffer.from(input, "utf8") : Buffer.from(input);
+  if (bytes[0] & 128) return bytes;
+  let block;
+  try {
+    block = dearmor(bytes.toString("utf8"));
+  } catch (e) {
+    throw new RemoteKeyError(`public-key is not an armored OpenPGP public key (${e.message})`);
+  }
+  if (block.type !== "PUBLIC KEY BLOCK") {
+    throw new RemoteKeyError(`public-key holds a PGP ${block.type}, not a PGP PUBLIC KEY BLOCK`);
+  }
+  return block.data;
+}
+function readPublicKeyInput(value, baseDir) {
+  const text = value.trim();
+  let bytes;
+  if (text.includes("-----BEGIN PGP")) bytes = Buffer.from(text, "utf8");
+  else {
+    const path = isAbsolute6(text) ? text : resolve8(baseDir, text);
+    bytes = readRegularFile(path, { maxBytes: MAX_PUBLIC_KEY_BYTES, what: "public key" });
+  }
+  const packets = publicKeyPackets(bytes);
+  let first;
+  try {
+    first = splitPackets(packets)[0]?.tag;
+  } catch (e) {
+    throw new RemoteKeyError(`public-key is not a valid OpenPGP key (${e.message})`);
+  }
+  if (first !== 6)
+    throw new RemoteKeyError("public-key does not start with a public key packet (run `jit-gpg key export`)");
+  return bytes[0] & 128 ? armor2(packets, "PUBLIC KEY BLOCK") : bytes.toString("utf8");
+}
+function sessionSigner(session, pub) {
+  const encoding = pub.type === "rsa" ? "rsa" : pub.type === "ed25519" ? "ed25519" : "der";
+  return async ({ digest, hash }) => {
+    if (session.hashes && !session.hashes.includes(hash)) {
+      throw new RemoteKeyError(
+        `the key service signs with this key only over ${session.hashes.join(", ")}; use hash ${session.hashes[0]}`
+      );
+    }
+    return { encoding, bytes: await session.sign(digest, hash) };
+  };
+}
+function bindRemoteKey(session, binding) {
+  const pub = servicePublicKey(session.publicKey);
+  const created = "publicKey" in binding ? matchPublicKey(publicKeyPackets(binding.publicKey), pub) : binding.created;
+  return createRemoteKey(pub, {
+    created,
+    signer: sessionSigner(session, pub),
+    ...session.hashes?.[0] ? { hash: session.hashes[0] } : {}
+  });
+}
+async function remoteSigningKey(session, publicKeyArmored) {
+  const remote = bindRemoteKey(session, { publicKey: publicKeyArmored });
+  let cert;
+  try {
+    const text = publicKeyArmored.trimStart().startsWith("-----") ? publicKeyArmored : openpgpArmor(publicKeyPackets(publicKeyArmored));
+    cert = await readKey({ armoredKey: text });
+    const signing = await cert.getSigningKey();
+    if (signing.getFingerprint().toUpperCase() !== remote.fingerprint) throw new Error("its signing key is a subkey");
+  } catch (e) {
+    throw new RemoteKeyError(
+      `public-key ${remote.fingerprint} has no valid self-certification for signing (${e.message}); export it again with \`jit-gpg key export\``
+    );
+  }
+  const expires = await cert.getExpirationTime().catch(() => Infinity);
+  let destroyed = false;
+  return {
+    fingerprint: remote.fingerprint,
+    keyId: remote.keyId,
+    primaryFingerprint: remote.fingerprint,
+    isSubkey: false,
+    userIds: cert.getUserIDs(),
+    algorithm: remote.algorithm,
+    algorithmLabel: `${remote.algorithmLabel} (remote)`,
+    ...remote.bits ? { bits: remote.bits } : {},
+    ...remote.type !== "rsa" ? { curve: CURVES[remote.type] } : {},
+    preferredHash: remote.hash,
+    created: remote.created,
+    expires: expires instanceof Date ? expires : Infinity,
+    publicKeyArmored: cert.armor(),
+    fingerprintBytes: remote.fingerprintBytes,
+    keyIdBytes: remote.keyIdBytes,
+    signDigest(digest, hash) {
+      if (destroyed) return Promise.reject(new RemoteKeyError("the remote signing session was already closed"));
+      return remote.signDigest(Buffer.from(digest), hash);
+    },
+    destroy() {
+      destroyed = true;
+    },
+    get destroyed() {
+      return destroyed;
+    }
+  };
+}
+function openpgpArmor(binary) {
+  return armor(enums.armor.publicKey, binary);
+}
+var MAX_PUBLIC_KEY_BYTES, CURVES;
+var init_remote = __esm({
+  "src/sign/remote.ts"() {
+    "use strict";
+    init_openpgp();
+    init_read_file();
+    init_packet();
+    init_remote_key();
+    MAX_PUBLIC_KEY_BYTES = 256 * 1024;
+    CURVES = { "ecdsa-p256": "nistP256", "ecdsa-p384": "nistP384", ed25519: "ed25519" };
   }
 });
 
@@ -49981,7 +51665,7 @@ var init_descriptor = __esm({
 });
 
 // src/scan/cache.ts
-import { createHash as createHash8 } from "node:crypto";
+import { createHash as createHash10 } from "node:crypto";
 function policyHash(policy, scannerVersion, extra = {}) {
   const rules = policy.rules.map((r) => ({
     id: r.id,
@@ -50008,7 +51692,7 @@ function policyHash(policy, scannerVersion, extra = {}) {
   return sha2562(JSON.stringify(body));
 }
 function sha2562(s) {
-  return createHash8("sha256").update(s).digest("hex");
+  return createHash10("sha256").update(s).digest("hex");
 }
 var MAX_STATE_BYTES;
 var init_cache = __esm({
@@ -50019,17 +51703,17 @@ var init_cache = __esm({
 });
 
 // src/scan/artifacts.ts
-import { createHash as createHash9 } from "node:crypto";
+import { createHash as createHash11 } from "node:crypto";
 import { readFileSync as readFileSync5 } from "node:fs";
 import { stat as stat3 } from "node:fs/promises";
-import { isAbsolute as isAbsolute6, relative as relative6, sep as sep4 } from "node:path";
+import { isAbsolute as isAbsolute7, relative as relative6, sep as sep4 } from "node:path";
 function classifyWarning(message) {
   if (!NOT_SCANNED.test(message)) return "other";
   return POLICY_LIMIT.test(message) ? "policy" : "unscannable";
 }
 function itemPath(file, root) {
   const rel = relative6(root, file);
-  if (rel === "" || rel === ".." || rel.startsWith(`..${sep4}`) || isAbsolute6(rel)) return file;
+  if (rel === "" || rel === ".." || rel.startsWith(`..${sep4}`) || isAbsolute7(rel)) return file;
   return sep4 === "/" ? rel : rel.split(sep4).join("/");
 }
 async function scanArtifacts(options) {
@@ -50061,7 +51745,7 @@ async function scanArtifacts(options) {
       options.onWarning?.(m);
     }
   });
-  const configBytes = job.configFile ? createHash9("sha256").update(readFileSync5(job.configFile)).digest("hex") : "";
+  const configBytes = job.configFile ? createHash11("sha256").update(readFileSync5(job.configFile)).digest("hex") : "";
   const hash = policyHash(job.policy, VERSION, { config: configBytes });
   const ruleSet = { version: `${VERSION}+${hash.slice(0, 12)}`, rules: job.policy.rules.length };
   if (job.configFile) ruleSet.config = itemPath(job.configFile, root);
@@ -50097,24 +51781,24 @@ var init_artifacts = __esm({
 });
 
 // src/sign/merge.ts
-import { createHash as createHash10 } from "node:crypto";
+import { createHash as createHash12 } from "node:crypto";
 import { lstat as lstat2, readdir as readdir3, realpath } from "node:fs/promises";
-import { isAbsolute as isAbsolute7, join as join6, relative as relative7, resolve as resolve7, sep as sep5 } from "node:path";
+import { isAbsolute as isAbsolute8, join as join7, relative as relative7, resolve as resolve9, sep as sep5 } from "node:path";
 function inside(dir, path) {
   const rel = relative7(dir, path);
-  return rel === "" || !rel.startsWith(`..${sep5}`) && rel !== ".." && !isAbsolute7(rel);
+  return rel === "" || !rel.startsWith(`..${sep5}`) && rel !== ".." && !isAbsolute8(rel);
 }
 async function findFragments(patterns, workspace) {
-  const ws = await realpath(resolve7(workspace));
+  const ws = await realpath(resolve9(workspace));
   for (const p of patterns) {
     const bare = p.startsWith("!") ? p.slice(1) : p;
-    if (isAbsolute7(bare) || bare.split(/[\\/]/).includes("..")) {
+    if (isAbsolute8(bare) || bare.split(/[\\/]/).includes("..")) {
       throw new MergeError(`checksums-merge pattern ${q(p)} must be relative and inside the workspace`);
     }
   }
   const found = /* @__PURE__ */ new Map();
   for (const rel of await matchPaths(patterns, ws)) {
-    const abs2 = resolve7(ws, rel);
+    const abs2 = resolve9(ws, rel);
     const real = await realpath(abs2).catch(() => void 0);
     if (real === void 0) continue;
     if (!inside(ws, real)) {
@@ -50137,11 +51821,11 @@ async function matchPaths(patterns, ws) {
   const excluded = exclude.length ? (0, import_picomatch2.default)(exclude) : () => false;
   const out = /* @__PURE__ */ new Set();
   for (const base of new Set(include.map((p) => import_picomatch2.default.scan(p).base))) {
-    const dir = resolve7(ws, base);
+    const dir = resolve9(ws, base);
     const entries = await readdir3(dir, { recursive: true, withFileTypes: true }).catch(() => []);
     for (const e of entries) {
       if (e.isDirectory()) continue;
-      const rel = toPosix2(relative7(ws, join6(e.parentPath, e.name)));
+      const rel = toPosix2(relative7(ws, join7(e.parentPath, e.name)));
       if (included(rel) && !excluded(rel)) out.add(rel);
     }
   }
@@ -50196,11 +51880,11 @@ async function mergeFragments(options) {
     }
   }
   if (byName.size === 0) throw new MergeError("checksums-merge: the fragments list no files");
-  const dir = await realpath(resolve7(options.manifestDir)).catch(() => resolve7(options.manifestDir));
+  const dir = await realpath(resolve9(options.manifestDir)).catch(() => resolve9(options.manifestDir));
   const verified2 = [];
   const absent = [];
   for (const e of byName.values()) {
-    const path = join6(dir, ...e.name.split("/"));
+    const path = join7(dir, ...e.name.split("/"));
     const st = await lstat2(path).catch((err2) => {
       if (err2.code === "ENOENT" || err2.code === "ENOTDIR") return void 0;
       throw new MergeError(`cannot check ${q(e.name)} (listed by ${e.source}): ${err2.code}`);
@@ -50215,7 +51899,7 @@ async function mergeFragments(options) {
         `${q(e.name)} (listed by ${e.source}) is ${st.isSymbolicLink() ? "a symbolic link" : "not a regular file"} beside the manifest; refusing to vouch for it`
       );
     }
-    const h = createHash10("sha256");
+    const h = createHash12("sha256");
     await hashFileInto(path, [h]);
     const actual = h.digest("hex");
     if (actual !== e.sha256) {
@@ -50243,7 +51927,7 @@ function manifestEntriesWith(merged, signed, manifestDir, localSource = "the fil
   const all = withLocalEntries(merged, local);
   return {
     merged: all,
-    entries: all.entries.map((e) => ({ path: join6(manifestDir, ...e.name.split("/")), sha256: e.sha256 }))
+    entries: all.entries.map((e) => ({ path: join7(manifestDir, ...e.name.split("/")), sha256: e.sha256 }))
   };
 }
 var import_picomatch2, MAX_FRAGMENT_BYTES, MergeError, q, toPosix2;
@@ -50265,7 +51949,7 @@ var init_merge = __esm({
 });
 
 // src/cli/release-checks.ts
-import { dirname as dirname7, join as join7 } from "node:path";
+import { dirname as dirname7, join as join8 } from "node:path";
 function cliReleaseHooks(options) {
   const manifestDir = options.manifestPath ? dirname7(options.manifestPath) : options.cwd;
   let merged;
@@ -50285,8 +51969,8 @@ function cliReleaseHooks(options) {
           `merged ${merged.fragments.length} fragment(s): ${merged.entries.length} listed, ${merged.verified.length} present and matching, ${merged.absent.length} absent`
         );
       }
-      if (!options.scan) return;
-      const present = merged ? merged.verified.map((n) => join7(manifestDir, ...n.split("/"))) : [];
+      const present = merged ? merged.verified.map((n) => join8(manifestDir, ...n.split("/"))) : [];
+      if (!options.scan || files.length + present.length === 0) return;
       const scan2 = await scanArtifacts({
         files: [...files, ...present],
         root: options.cwd,
@@ -50337,11 +52021,14 @@ var init_release_checks = __esm({
 // src/cli/sign.ts
 var sign_exports = {};
 __export(sign_exports, {
+  PROVIDER_FLAGS: () => PROVIDER_FLAGS,
   SIGN_USAGE: () => SIGN_USAGE,
+  buildProvider: () => buildProvider,
+  cliJwt: () => cliJwt,
   signCommand: () => signCommand
 });
 import { stat as stat4 } from "node:fs/promises";
-import { basename as basename5, join as join8, resolve as resolve8 } from "node:path";
+import { basename as basename5, join as join9, resolve as resolve10 } from "node:path";
 async function readBounded(stream, limit, what) {
   const chunks = [];
   let size = 0;
@@ -50426,6 +52113,7 @@ async function signCommand(argv, io) {
     "vault-key-field": { type: "string" },
     "vault-passphrase-field": { type: "string" },
     "vault-ca-cert": { type: "string" },
+    ...PROVIDER_FLAGS,
     "allow-insecure-http": { type: "boolean" },
     audience: { type: "string" },
     "jwt-file": { type: "string" },
@@ -50443,47 +52131,38 @@ async function signCommand(argv, io) {
   if (positionals.length === 0 && mergePatterns.length === 0) {
     throw new UsageError("sign: name at least one file to sign");
   }
-  if (Boolean(f["key-file"]) === Boolean(f["vault-url"])) {
-    throw new UsageError("sign: give exactly one key source: --key-file FILE|- or --vault-url URL");
+  const providerName = f.provider ?? (f["vault-url"] ? "vault" : void 0);
+  if (Boolean(f["key-file"]) === Boolean(providerName)) {
+    throw new UsageError("sign: give exactly one key source: --key-file FILE|- or --provider P (or --vault-url URL)");
   }
+  const log = (m) => {
+    for (const line of m.split(/\r?\n/)) io.stderr.write(`${printable(line)}
+`);
+  };
+  const built = providerName ? buildProvider("sign", providerName, f, io, log) : void 0;
   if (f.hash !== void 0 && !isHashName(f.hash)) {
     throw new UsageError(`sign: --hash must be sha256, sha384 or sha512 (got "${f.hash}")`);
   }
-  const files = positionals.map((p) => resolve8(io.cwd, p));
+  const files = positionals.map((p) => resolve10(io.cwd, p));
   for (const file of files) {
     const s = await stat4(file).catch(() => void 0);
     if (!s?.isFile()) throw new UsageError(`sign: ${file} is not a readable file`);
   }
   const notations = { ...ciNotations(io.env), ...parseNotations(f.notation) };
-  const log = (m) => {
-    for (const line of m.split(/\r?\n/)) io.stderr.write(`${printable(line)}
-`);
-  };
   const passphrase = await readPassphrase(f["passphrase-fd"], f["passphrase-env"], f["key-file"] === "-", io);
   let key;
+  let remotePublicKey;
   if (f["key-file"]) {
-    const armoredKey = f["key-file"] === "-" ? await readBounded(io.stdin, MAX_KEY_BYTES, "the key on stdin") : readCliFile(resolve8(io.cwd, f["key-file"]), "--key-file", MAX_KEY_BYTES);
+    const armoredKey = f["key-file"] === "-" ? await readBounded(io.stdin, MAX_KEY_BYTES, "the key on stdin") : readCliFile(resolve10(io.cwd, f["key-file"]), "--key-file", MAX_KEY_BYTES);
     key = { kind: "armored", armoredKey, source: f["key-file"] === "-" ? "stdin" : "key file" };
   } else {
-    for (const need of ["vault-role", "vault-secret"]) {
-      if (!f[need]) throw new UsageError(`sign: --vault-url needs --${need}`);
-    }
-    const provider = createVaultProvider({
-      url: f["vault-url"],
-      role: f["vault-role"],
-      secret: f["vault-secret"],
-      ...f["vault-auth-mount"] ? { authMount: f["vault-auth-mount"] } : {},
-      ...f["vault-namespace"] ? { namespace: f["vault-namespace"] } : {},
-      ...f["vault-key-field"] ? { keyField: f["vault-key-field"] } : {},
-      ...f["vault-passphrase-field"] ? { passphraseField: f["vault-passphrase-field"] } : {},
-      ...f["vault-ca-cert"] ? { caCertPath: resolve8(io.cwd, f["vault-ca-cert"]) } : {},
-      allowInsecureHttp: Boolean(f["allow-insecure-http"]),
-      http: createHttpClient({ env: io.env }),
-      log
-    });
-    key = { kind: "provider", provider, idToken: () => cliJwt(f["jwt-file"], f["jwt-env"], f.audience, io) };
+    if (!built) throw new UsageError("sign: no key source");
+    const provider = built.provider;
+    if (built.publicKey) remotePublicKey = built.publicKey;
+    const audience = f.audience ?? defaultAudience(built.name);
+    key = { kind: "provider", provider, idToken: () => cliJwt(f["jwt-file"], f["jwt-env"], audience, io) };
   }
-  const checksumsPath = f.checksums ? join8(commonDir(files, io.cwd), basename5(f.checksums)) : void 0;
+  const checksumsPath = f.checksums ? join9(commonDir(files, io.cwd), basename5(f.checksums)) : void 0;
   const release = cliReleaseHooks({
     cwd: io.cwd,
     scan: !f["no-scan"],
@@ -50499,17 +52178,19 @@ async function signCommand(argv, io) {
       key,
       ...passphrase !== void 0 ? { passphrase } : {},
       ...f.fingerprint ? { fingerprint: f.fingerprint } : {},
+      ...remotePublicKey ? { publicKey: remotePublicKey } : {},
       armor: !f["no-armor"],
       ...f.hash ? { hash: f.hash } : {},
       notations,
       ...checksumsPath ? { checksumsPath } : {},
-      ...f["public-key-out"] ? { publicKeyPath: resolve8(io.cwd, f["public-key-out"]) } : {},
+      ...f["public-key-out"] ? { publicKeyPath: resolve10(io.cwd, f["public-key-out"]) } : {},
       ttl: 300
     },
     // progress goes to stderr only for key services (as before); the files' lines are printed below
     {
       log: key.kind === "provider" ? log : () => {
       },
+      remoteKey: (session, armored) => remoteSigningKey(session, armored),
       beforeToken: release.beforeToken,
       ...release.mergeChecksums ? { mergeChecksums: release.mergeChecksums } : {}
     }
@@ -50541,7 +52222,7 @@ async function signCommand(argv, io) {
 `);
   return EXIT.ok;
 }
-async function cliJwt(file, envName, audience, io) {
+async function cliJwt(file, envName, audience, io, command = "sign") {
   const fromText = (text) => {
     const token2 = text.trim();
     let claims = {};
@@ -50551,15 +52232,15 @@ async function cliJwt(file, envName, audience, io) {
     }
     return { token: token2, claims };
   };
-  if (file) return fromText(readCliFile(resolve8(io.cwd, file), "--jwt-file", MAX_JWT_BYTES).toString("utf8"));
+  if (file) return fromText(readCliFile(resolve10(io.cwd, file), "--jwt-file", MAX_JWT_BYTES).toString("utf8"));
   if (envName) {
     const v = io.env[envName];
-    if (!v) throw new UsageError(`sign: --jwt-env ${envName}: the variable is not set`);
+    if (!v) throw new UsageError(`${command}: --jwt-env ${envName}: the variable is not set`);
     return fromText(v);
   }
   if (!oidcAvailable(io.env)) {
     throw new UsageError(
-      "sign: Vault needs a JWT: pass --jwt-file/--jwt-env, or run in GitHub Actions with `permissions: id-token: write`"
+      `${command}: the key service needs a JWT: pass --jwt-file/--jwt-env, or run in GitHub Actions with \`permissions: id-token: write\``
     );
   }
   return requestIdToken({
@@ -50568,7 +52249,39 @@ async function cliJwt(file, envName, audience, io) {
     ...audience ? { audience } : {}
   });
 }
-var SIGN_USAGE, MAX_PASSPHRASE_BYTES, MAX_JWT_BYTES, PASSPHRASE_TIMEOUT_MS;
+function buildProvider(command, name2, f, io, log, options = { publicKey: true }) {
+  const values = {};
+  for (const flag of SERVICE_FLAGS) {
+    const v = f[flag];
+    if (typeof v === "string" && v.trim() !== "") values[flag] = v;
+  }
+  if (options.publicKey === false && values["public-key"]) {
+    throw new UsageError(`${command}: --public-key is not used here (key export makes it)`);
+  }
+  try {
+    const provider = createProvider(name2, values, {
+      baseDir: io.cwd,
+      env: io.env,
+      allowInsecureHttp: Boolean(f["allow-insecure-http"]),
+      http: createHttpClient({ env: io.env }),
+      log
+    });
+    if (provider.kind === "remote-signer" && options.publicKey !== false && !values["public-key"]) {
+      throw new ProviderInputError(
+        "public-key",
+        `is required with provider ${name2} (the output of \`jit-gpg key export\`)`
+      );
+    }
+    const publicKey = values["public-key"] ? readPublicKeyInput(values["public-key"], io.cwd) : void 0;
+    return { provider, publicKey, name: provider.name };
+  } catch (e) {
+    if (e instanceof ProviderInputError) {
+      throw new UsageError(`${command}: ${e.input === "provider" ? "--provider" : `--${e.input}`} ${e.message}`);
+    }
+    throw e;
+  }
+}
+var SIGN_USAGE, MAX_PASSPHRASE_BYTES, MAX_JWT_BYTES, PASSPHRASE_TIMEOUT_MS, PROVIDER_FLAGS, SERVICE_FLAGS;
 var init_sign = __esm({
   "src/cli/sign.ts"() {
     "use strict";
@@ -50581,7 +52294,8 @@ var init_sign = __esm({
     init_oidc();
     init_packet();
     init_provenance();
-    init_vault();
+    init_select();
+    init_remote();
     init_args();
     init_descriptor();
     init_release_checks();
@@ -50593,11 +52307,17 @@ prints the key's fingerprint. The key is used in memory and never written anywhe
 
 Key source (one of):
   --key-file FILE|-          armored (or base64 of armored) private key; - reads stdin
-  --vault-url URL            fetch it from Vault with a JWT (GitHub OIDC when available, else --jwt-file/--jwt-env)
-    --vault-role ROLE  --vault-secret PATH  [--vault-auth-mount jwt] [--vault-namespace NS]
-    [--vault-key-field private_key] [--vault-passphrase-field passphrase] [--vault-ca-cert FILE]
-    [--audience jit-gpg] [--jwt-file FILE | --jwt-env NAME]
-    [--allow-insecure-http]   allow plain http:// to a Vault that is not on this machine (labs only)
+  --provider P               a key service, with a JWT (GitHub OIDC when available, else --jwt-file/--jwt-env):
+    vault (default with --vault-url): --vault-url URL --vault-role ROLE --vault-secret PATH [--vault-auth-mount jwt]
+        [--vault-namespace NS] [--vault-key-field private_key] [--vault-passphrase-field passphrase]
+        [--vault-ca-cert FILE]
+    vault-transit: --vault-url URL --vault-role ROLE --key NAME --public-key FILE [--vault-transit-mount transit]
+    aws-kms: --key ID|ARN|alias/NAME --public-key FILE --aws-role-arn ARN --aws-region REGION
+    aws-secrets-manager: --secret NAME|ARN --aws-role-arn ARN --aws-region REGION
+    [--audience AUD] [--jwt-file FILE | --jwt-env NAME]
+    [--allow-insecure-http]   allow plain http:// to a key service that is not on this machine (labs only)
+  Remote signers (vault-transit, aws-kms) keep the key in the service; --public-key is the output of
+  \`jit-gpg key export\` and fixes the fingerprint. AWS endpoints follow AWS_ENDPOINT_URL(_KMS|_STS|…).
 
 Options:
   --passphrase-fd N          read the passphrase from file descriptor N (e.g. 3<pass.txt)
@@ -50617,6 +52337,31 @@ Options:
     MAX_PASSPHRASE_BYTES = 64 * 1024;
     MAX_JWT_BYTES = 64 * 1024;
     PASSPHRASE_TIMEOUT_MS = 3e4;
+    PROVIDER_FLAGS = {
+      provider: { type: "string" },
+      key: { type: "string" },
+      "public-key": { type: "string" },
+      secret: { type: "string" },
+      "vault-transit-mount": { type: "string" },
+      "aws-role-arn": { type: "string" },
+      "aws-region": { type: "string" }
+    };
+    SERVICE_FLAGS = [
+      "vault-url",
+      "vault-role",
+      "vault-secret",
+      "vault-auth-mount",
+      "vault-namespace",
+      "vault-key-field",
+      "vault-passphrase-field",
+      "vault-ca-cert",
+      "vault-transit-mount",
+      "key",
+      "public-key",
+      "secret",
+      "aws-role-arn",
+      "aws-region"
+    ];
   }
 });
 
@@ -50626,7 +52371,7 @@ __export(verify_exports, {
   VERIFY_USAGE: () => VERIFY_USAGE,
   verifyCommand: () => verifyCommand
 });
-import { resolve as resolve9 } from "node:path";
+import { resolve as resolve11 } from "node:path";
 async function verifyCommand(argv, io) {
   const { values: f, positionals } = parseFlags("verify", argv, {
     "public-key": { type: "string" },
@@ -50644,7 +52389,7 @@ async function verifyCommand(argv, io) {
   if (f.signature && positionals.length > 1) throw new UsageError("verify: --signature goes with exactly one file");
   let keyBytes;
   try {
-    keyBytes = readRegularFile(resolve9(io.cwd, f["public-key"]), {
+    keyBytes = readRegularFile(resolve11(io.cwd, f["public-key"]), {
       what: "verify: --public-key",
       maxBytes: MAX_KEY_BYTES
     });
@@ -50658,8 +52403,8 @@ async function verifyCommand(argv, io) {
     results.push(
       await verifyFile({
         publicKey: keys,
-        file: resolve9(io.cwd, p),
-        ...f.signature ? { signature: resolve9(io.cwd, f.signature) } : {},
+        file: resolve11(io.cwd, p),
+        ...f.signature ? { signature: resolve11(io.cwd, f.signature) } : {},
         ...f.fingerprint ? { fingerprint: f.fingerprint } : {}
       })
     );
@@ -50705,13 +52450,124 @@ Options:
   }
 });
 
+// src/cli/key.ts
+var key_exports = {};
+__export(key_exports, {
+  KEY_USAGE: () => KEY_USAGE,
+  keyCommand: () => keyCommand,
+  parseCreated: () => parseCreated
+});
+import { resolve as resolve12 } from "node:path";
+function parseCreated(value, now = /* @__PURE__ */ new Date()) {
+  const v = value.trim();
+  if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2}))?$/.test(v)) {
+    throw new UsageError(
+      `key export: --created must be ISO-8601 with a zone, e.g. 2026-01-01T00:00:00Z (got "${printable(v)}")`
+    );
+  }
+  const d = new Date(v.length === 10 ? `${v}T00:00:00Z` : v);
+  if (Number.isNaN(d.getTime())) throw new UsageError(`key export: --created is not a valid date ("${printable(v)}")`);
+  if (d.getTime() > now.getTime() + 6e4) {
+    throw new UsageError("key export: --created is in the future: signatures made before it would be refused");
+  }
+  if (d.getTime() < Date.UTC(1971, 0, 1)) throw new UsageError("key export: --created is before 1971");
+  return new Date(Math.floor(d.getTime() / 1e3) * 1e3);
+}
+async function keyCommand(argv, io) {
+  const [sub, ...rest] = argv;
+  if (sub === void 0 || sub === "--help" || sub === "-h" || sub === "help") {
+    io.stdout.write(KEY_USAGE);
+    return sub === void 0 ? EXIT.usage : EXIT.ok;
+  }
+  if (sub !== "export") throw new UsageError(`key: unknown subcommand '${printable(sub)}' (expected export)`);
+  const { values: f, positionals } = parseFlags("key export", rest, {
+    ...PROVIDER_FLAGS,
+    "vault-url": { type: "string" },
+    "vault-role": { type: "string" },
+    "vault-auth-mount": { type: "string" },
+    "vault-namespace": { type: "string" },
+    "vault-ca-cert": { type: "string" },
+    "allow-insecure-http": { type: "boolean" },
+    audience: { type: "string" },
+    "jwt-file": { type: "string" },
+    "jwt-env": { type: "string" },
+    uid: { type: "string" },
+    created: { type: "string" },
+    output: { type: "string" },
+    help: { type: "boolean", short: "h" }
+  });
+  if (f.help) {
+    io.stdout.write(KEY_USAGE);
+    return EXIT.ok;
+  }
+  if (positionals.length) throw new UsageError(`key export: unexpected argument '${printable(positionals[0])}'`);
+  if (!f.provider) throw new UsageError("key export: --provider is required (vault-transit or aws-kms)");
+  if (!f.uid) throw new UsageError('key export: --uid "Name <email>" is required');
+  if (!f.created) throw new UsageError("key export: --created ISO-8601 is required (it is part of the fingerprint)");
+  const created = parseCreated(f.created);
+  const log = (m) => io.stderr.write(`${printable(m)}
+`);
+  const { provider } = buildProvider("key export", f.provider, f, io, log, { publicKey: false });
+  if (provider.kind !== "remote-signer") {
+    throw new UsageError(`key export: --provider ${provider.name} holds an exported key; export it with gpg instead`);
+  }
+  const audience = f.audience ?? defaultAudience(provider.name);
+  const idToken = await cliJwt(f["jwt-file"], f["jwt-env"], audience, io, "key export");
+  const session = await provider.connect(idToken.token);
+  let armored;
+  let fingerprint2;
+  try {
+    const key = bindRemoteKey(session, { created });
+    fingerprint2 = key.fingerprint;
+    armored = (await exportPublicKey(key, f.uid)).armored;
+  } finally {
+    await session.release();
+  }
+  if (f.output) await writePublicFile(resolve12(io.cwd, f.output), armored);
+  else io.stdout.write(armored);
+  log(`key ${fingerprint2} created ${created.toISOString()} from ${session.source}`);
+  return EXIT.ok;
+}
+var KEY_USAGE;
+var init_key2 = __esm({
+  "src/cli/key.ts"() {
+    "use strict";
+    init_escape();
+    init_select();
+    init_remote();
+    init_remote_key();
+    init_signer();
+    init_args();
+    init_io();
+    init_sign();
+    KEY_USAGE = `Usage: jit-gpg key export --provider P [provider options] --uid "Name <email>" --created ISO-8601
+
+Prints the armored OpenPGP public key of a remote signing key (vault-transit, aws-kms): a v4 key created exactly
+at --created with exactly the --uid user ID, self-certified by the key service. The same key and --created always
+give the same fingerprint. Give the output to the sign action's \`public-key\` input (or --public-key).
+
+Provider options (as for \`jit-gpg sign\`):
+  vault-transit: --vault-url URL --vault-role ROLE --key NAME [--vault-transit-mount transit] [--vault-auth-mount jwt]
+                 [--vault-namespace NS] [--vault-ca-cert FILE]
+  aws-kms:       --key ID|ARN|alias/NAME --aws-role-arn ARN --aws-region REGION
+  [--audience AUD] [--jwt-file FILE | --jwt-env NAME] [--allow-insecure-http]
+
+Options:
+  --uid "Name <email>"     the user ID (one printable line)
+  --created ISO-8601       the key's creation time, e.g. 2026-01-01T00:00:00Z (whole seconds; not in the future)
+  --output FILE            write the key here instead of stdout
+  -h, --help
+`;
+  }
+});
+
 // src/cli/digest.ts
 var digest_exports = {};
 __export(digest_exports, {
   DIGEST_USAGE: () => DIGEST_USAGE,
   digestCommand: () => digestCommand
 });
-import { resolve as resolve10 } from "node:path";
+import { resolve as resolve13 } from "node:path";
 async function digestCommand(argv, io) {
   const { values: f, positionals } = parseFlags("digest", argv, {
     output: { type: "string", short: "o" },
@@ -50722,8 +52578,8 @@ async function digestCommand(argv, io) {
     return EXIT.ok;
   }
   if (positionals.length === 0) throw new UsageError("digest: name at least one file");
-  const output = f.output === void 0 ? void 0 : resolve10(io.cwd, f.output);
-  if (output !== void 0 && positionals.some((p) => resolve10(io.cwd, p) === output)) {
+  const output = f.output === void 0 ? void 0 : resolve13(io.cwd, f.output);
+  if (output !== void 0 && positionals.some((p) => resolve13(io.cwd, p) === output)) {
     throw new UsageError("digest: the --output file is also one of the FILES; write the fragment elsewhere");
   }
   let text;
@@ -50767,6 +52623,7 @@ Usage:
   jit-gpg scan [PATH|-] [options]     scan a directory, a git range or stdin for hardcoded secrets
   jit-gpg sign [options] FILES...     write detached signatures with a key from a file, stdin or Vault
   jit-gpg verify [options] FILES...   verify detached signatures against a public key
+  jit-gpg key export [options]        the OpenPGP public key of a key that stays in its key service
   jit-gpg digest FILES... [-o FILE]   a sha256sum fragment for matrix jobs (merged and signed by one fan-in job)
   jit-gpg help [COMMAND]              show help for a command
   jit-gpg --version
@@ -50778,6 +52635,7 @@ var commands = {
   scan: async () => (await Promise.resolve().then(() => (init_scan2(), scan_exports))).scanCommand,
   sign: async () => (await Promise.resolve().then(() => (init_sign(), sign_exports))).signCommand,
   verify: async () => (await Promise.resolve().then(() => (init_verify2(), verify_exports))).verifyCommand,
+  key: async () => (await Promise.resolve().then(() => (init_key2(), key_exports))).keyCommand,
   digest: async () => (await Promise.resolve().then(() => (init_digest(), digest_exports))).digestCommand
 };
 async function runCli(argv, io) {

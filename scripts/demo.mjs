@@ -14,6 +14,9 @@ import { crc32 } from 'node:zlib';
 import { ACTIONS, createJob, findLeaks, runStep } from '../test/e2e/harness.ts';
 import { startOidcIssuer } from '../test/e2e/services/oidc-issuer.ts';
 import { githubVaultOptions, startVaultStandIn } from '../test/e2e/services/vault.ts';
+import { startAwsStandIn } from '../test/e2e/services/aws.ts';
+import { runCli } from '../src/cli/main.ts';
+import { PassThrough, Readable } from 'node:stream';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const keep = process.argv.includes('--keep');
@@ -294,9 +297,140 @@ async function signDemo() {
   }
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// 3. a key that never leaves its key service (AWS KMS)
+// ---------------------------------------------------------------------------------------------------------------
+
+async function cli(argv, env, cwd) {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  let stdout = '';
+  let stderr = '';
+  out.on('data', (d) => (stdout += d));
+  err.on('data', (d) => (stderr += d));
+  const code = await runCli(argv, { stdout: out, stderr: err, stdin: Readable.from([]), env, cwd, isTTY: false });
+  return { code, stdout, stderr };
+}
+
+async function remoteDemo() {
+  say(bold('\n3. A key that never leaves AWS KMS: OIDC → STS → key export once → one KMS Sign per file'));
+  const issuer = await startOidcIssuer();
+  const host = issuer.url.replace(/^https?:\/\//, '');
+  const aws = await startAwsStandIn({
+    region: 'eu-west-1',
+    oidcProvider: { url: issuer.url, clientIds: ['sts.amazonaws.com'] },
+    roles: [
+      {
+        name: 'release-signer',
+        condition: {
+          StringEquals: { [`${host}:aud`]: 'sts.amazonaws.com' },
+          StringLike: { [`${host}:sub`]: 'repo:octo-org/release-app:ref:refs/heads/main' },
+        },
+        allow: { 'kms:Sign': ['*'], 'kms:GetPublicKey': ['*'] },
+      },
+    ],
+    keys: { release: 'ECC_NIST_EDWARDS25519' },
+  });
+  const roleArn = aws.roleArn('release-signer');
+  say(`  AWS stand-in ${aws.url}  (STS + KMS, SigV4-verified; proven against the official AWS SDK in the tests)`);
+  say(
+    `  role ${roleArn}: trusts only repo:octo-org/release-app:ref:refs/heads/main; may kms:Sign and kms:GetPublicKey`,
+  );
+  try {
+    const job = newJob('jit-gpg-demo-kms-');
+    const dist = join(job.workspace, 'dist');
+    mkdirSync(dist);
+    writeFileSync(join(dist, 'app-1.0.0-linux-amd64.tar.gz'), Buffer.alloc(256 * 1024, 'remote-signed artifact\n'));
+    const jwt = async () => {
+      const r = await fetch(`${issuer.requestUrl}&audience=sts.amazonaws.com`, {
+        headers: { authorization: `Bearer ${issuer.requestToken}` },
+      });
+      return (await r.json()).value;
+    };
+    const env = { JOB_JWT: await jwt(), AWS_ENDPOINT_URL: aws.url };
+    const exportArgs = [
+      'key',
+      'export',
+      '--provider',
+      'aws-kms',
+      '--key',
+      'alias/release',
+      '--aws-role-arn',
+      roleArn,
+      '--aws-region',
+      'eu-west-1',
+      '--jwt-env',
+      'JOB_JWT',
+      '--uid',
+      'Release App <release@example.test>',
+      '--created',
+      '2026-01-01T00:00:00Z',
+      '--output',
+      'release.pub.asc',
+    ];
+    say(`\n  $ jit-gpg ${exportArgs.join(' ').replace(roleArn, '$ROLE')}   (once)`);
+    const exp = await cli(exportArgs, env, job.workspace);
+    box(exp.stderr);
+    check(exp.code === 0, 'key export: the OpenPGP public key of the KMS key, self-certified by KMS');
+
+    const inputs = {
+      provider: 'aws-kms',
+      key: 'alias/release',
+      'aws-role-arn': roleArn,
+      'aws-region': 'eu-west-1',
+      'public-key': 'release.pub.asc',
+      files: 'dist/*.tar.gz',
+      checksums: 'SHA256SUMS',
+    };
+    say('\n  with:');
+    for (const [k, v] of Object.entries(inputs)) say(`    ${k}: ${v}`);
+    const signsBefore = aws.calls.filter((c) => c.action === 'Sign').length;
+    const secrets = () => [
+      issuer.requestToken,
+      ...issuer.issuedTokens,
+      ...aws.issued.flatMap((c) => [c.secretAccessKey, c.sessionToken]),
+    ];
+    const main = await runStep({
+      job,
+      metadata: SIGN_METADATA,
+      script: ACTIONS.sign.main,
+      inputs,
+      env: { AWS_ENDPOINT_URL: aws.url },
+      oidc: { requestUrl: issuer.requestUrl, requestToken: issuer.requestToken },
+      secrets: secrets(),
+      timeoutMs: 120_000,
+      stepName: 'sign',
+    });
+    say(bold('\n  main step log (as the runner shows it, secrets masked):'));
+    box(main.log);
+    say(bold('\n  checks:'));
+    check(main.exitCode === 0, 'main succeeded');
+    const signs = aws.calls.filter((c) => c.action === 'Sign').length - signsBefore;
+    check(signs === 2, `${signs} KMS Sign calls: one per file and one for SHA256SUMS; the private key never left KMS`);
+    const home = join(job.dir, 'consumer-gnupg');
+    mkdirSync(home, { mode: 0o700 });
+    spawnSync('gpg', ['--homedir', home, '--batch', '--import', join(job.workspace, 'release.pub.asc')], {
+      stdio: 'ignore',
+    });
+    for (const sig of JSON.parse(main.outputs.signatures ?? '[]')) {
+      const g = spawnSync('gpg', ['--homedir', home, '--batch', '--verify', sig, sig.replace(/\.asc$/, '')], {
+        cwd: job.workspace,
+        encoding: 'utf8',
+      });
+      check(g.status === 0 && /Good signature/.test(g.stderr), `gpg --verify ${sig} against release.pub.asc`);
+    }
+    check(findLeaks(main.log, secrets()).length === 0, 'no JWT or AWS credential printed');
+    spawnSync('gpgconf', ['--homedir', home, '--kill', 'all']);
+  } finally {
+    await issuer.close();
+    await aws.close();
+  }
+}
+
 try {
   await scanDemo();
   await signDemo();
+  await remoteDemo();
 } finally {
   if (keep) say(dim(`\nkept: ${jobs.map((j) => j.dir).join(' ')}`));
   else for (const j of jobs) j.cleanup();

@@ -31134,7 +31134,30 @@ function isPlaceholder(secret) {
   for (const re of PLACEHOLDER_SHAPES) if (re.test(secret)) return true;
   if (secret.length < 200 && longestAscendingRun(secret) >= 6) return true;
   if (isConstantName(secret)) return true;
+  if (isWordPhraseBody(secret)) return true;
   return false;
+}
+function isWord(part) {
+  const m = /^([A-Za-z]+?)([0-9]{0,3})$/.exec(part);
+  if (!m || m[1].length < 2) return false;
+  const letters = m[1];
+  if (!/^(?:[A-Z]?[a-z]+|[A-Z]+)$/.test(letters)) return false;
+  return (letters.match(/[aeiouy]/gi)?.length ?? 0) * 6 >= letters.length;
+}
+function isPronounceable(part) {
+  const letters = part.replace(/[0-9]+$/, "").toLowerCase();
+  const vowels = letters.match(/[aeiou]/g)?.length ?? 0;
+  return vowels * 4 >= letters.length && !/[^aeiouy]{4}/.test(letters);
+}
+function isWordPhraseBody(secret) {
+  const body2 = secret.replace(/^[A-Za-z0-9]{2,12}?[-_.]/, "");
+  const parts = body2.split(/[-_.]+/).filter((p) => p.length > 0);
+  if (parts.length === 2 && parts.every((p) => p.length >= 5 && isWord(p) && isPronounceable(p))) return true;
+  if (parts.length < 3) return false;
+  const words = parts.filter((p) => isWord(p) || isWord(p.replace(/[A-Z]{1,2}[0-9]*$/, "")));
+  const letters = parts.reduce((n, p) => n + p.length, 0);
+  const wordy = words.reduce((n, p) => n + p.length, 0);
+  return words.filter((w) => w.length >= 3 && isPronounceable(w)).length >= 3 && wordy * 10 >= letters * 6;
 }
 function longestAscendingRun(s) {
   let best = s.length > 0 ? 1 : 0;
@@ -31206,6 +31229,7 @@ function isStandIn(text) {
   if (isPlaceholder(t) || isReference(t) || isRepeated(t)) return true;
   if (/^[A-Za-z]+$/.test(t) && t.length <= 12) return true;
   if (/^[A-Za-z]+:[A-Za-z]+$/.test(t)) return true;
+  if (/^[A-Za-z',.!?-]+(?: [A-Za-z',.!?-]+){3,}$/.test(t)) return true;
   return /^(?:pass(?:word)?|secret|token|key|test|admin|user)[0-9!._-]*$/i.test(t);
 }
 function isRepeated(secret) {
@@ -39650,6 +39674,9 @@ function isPlaceholderPassword(value) {
 }
 function isStandInPassword(value) {
   if (/^[0-9]{1,8}$/.test(value)) return true;
+  if (/^[A-Za-z]{1,5}$/.test(value)) return true;
+  if (/^(?:(?:foo|bar|baz|qux|quux|corge|grault|garply|waldo|fred|plugh|xyzzy|thud)[_.-]?)+[0-9]{0,3}$/i.test(value))
+    return true;
   const words = value.split(/[-_.\s]+/).filter(Boolean);
   if (words.length > 0 && words.length <= 5 && words.every((w) => /^[A-Za-z]+[0-9]?$/.test(w))) {
     if (words.some((w) => /^(?:pass(?:word|wd)?|pwd|secret|token|key|auth|credentials?)[0-9]?$/i.test(w))) return true;
@@ -40153,7 +40180,7 @@ function validateJwkPrivateKey(secret) {
 var UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 var OWNED_PREFIXES = new RegExp(
   [
-    "^(?:gh[pousr]_|github_pat_|gl[a-z]{1,4}-|npm_|pypi-|AKIA|ASIA|AIza|ya29\\.|xox[a-z]-|xoxe\\.|xapp-|hf_|api_org_",
+    "^(?:gh[pousr]_|github_pat_|gl[a-z]{1,4}-|npm_|pypi-|AKIA|ASIA|AIza|ya29\\.|xox[a-z]-|xoxe\\.|xapp-|hf_|api_org_|do[opr]_v1_",
     "r8_|gsk_|pplx-|xai-|SG\\.|shp(?:at|ca|pa|ss)_|sq0[a-z]{3}-|EAAA|AGE-SECRET-KEY-|eyJ|dop_v1_|hvs\\.|hvb\\.|lsv2_",
     "pcsk_|xkeysib-|xsmtpsib-|FLWSECK|whsec_|[sr]k_(?:live|test)_|sk-(?:proj|svcacct|admin|None|ant|or-v1)-",
     "tgp_v1_|tvly-|mlsn\\.|md-|re_[A-Za-z0-9]{8}_|pdl_(?:live|sdbx)_|AQE|access-(?:production|development|sandbox)-",
@@ -40237,6 +40264,7 @@ function validateGenericSecret(secret, match3 = "", before = "") {
   if (/^[0-9a-f]{40}$/i.test(v)) return "invalid";
   if (/^(?:sha(?:1|256|384|512)|md5)[-:]/i.test(v)) return "invalid";
   if (/^[0-9.,_:+-]+$/.test(v)) return "invalid";
+  if (/^[-+]?0[xob][0-9a-f_]+[lu]*$/i.test(v)) return "invalid";
   if (/^v?[0-9]+(?:\.[0-9]+)+(?:[-+][0-9A-Za-z.-]+)?$/.test(v)) return "invalid";
   if (/^[a-z]+:\/\//i.test(v) || /^(?:\.{0,2}\/|~\/|[A-Za-z]:\\)/.test(v)) return "invalid";
   if (/\.(?:json|ya?ml|pem|key|txt|env|p12|pfx|crt|cer|toml|ini|conf)$/i.test(v)) return "invalid";
@@ -43818,6 +43846,9 @@ var genericRules = [
         '  "Password": "SomeKindOfPassword#42",',
         ` *   clientSecret: "VERYLONGSECRET${fx("gvl", 40)}",`,
         '         *       //   "recaptchaV3Token": "my_recaptchaV3Token"',
+        // A malformed token with a prefix another rule owns is that rule's to judge; numeric literals are code.
+        `	token: "${"doo"}_v1_${fx("gdo", 62, FIXTURE_ALPHABETS.hex)}sd",`,
+        "	SIOCGLIFTOKEN                 = -0x3f879678",
         // Encoded placeholders: base64 of `1234\n`, `secret\n`, `password`, `foo:bar`.
         `password: ${b644("1234\n")}`,
         `  secret: ${b644("secret\n")}`,
@@ -44965,7 +44996,7 @@ var serviceRules = [
     title: "Sidekiq Enterprise/Pro gem server credentials",
     severity: "high",
     keywords: ["contribsys__com"],
-    pattern: String.raw`(?i:BUNDLE_(?:ENTERPRISE|GEMS)__CONTRIBSYS__COM)${ASSIGN}([0-9a-f]{8}:[0-9a-f]{8})${TOKEN_END}`,
+    pattern: `(?i:BUNDLE_(?:ENTERPRISE|GEMS)__CONTRIBSYS__COM)${ASSIGN}([0-9a-f]{8}:[0-9a-f]{8})${TOKEN_END}`,
     help: "The `user:password` Bundler uses for the Sidekiq Enterprise or Pro gem server (`BUNDLE_ENTERPRISE__CONTRIBSYS__COM`, `BUNDLE_GEMS__CONTRIBSYS__COM`): it is the paid licence. Ask Contributed Systems to rotate it and set it as a CI secret.",
     examples: {
       tp: [
@@ -45895,6 +45926,8 @@ var structuredRules = [
     [
       "DATABASE_URL=postgres://user:password@localhost:5432/app",
       "DATABASE_URL=postgres://admin:master_password@db.internal:5432/app",
+      'URI: "postgres://doadmin:foobaz@db-1.db.cloud.invalid:25060/defaultdb?sslmode=require"',
+      "postgresql://doadmin:shhhh@db-postgresql-test.db.cloud.invalid:25060/defaultdb",
       "DATABASE_URL=postgres://${DB_USER}:${DB_PASSWORD}@${DB_HOST}/app",
       'url: "postgresql://postgres:postgres@localhost/test"',
       'dsn = "postgresql://localhost:5432/app"',
@@ -50690,11 +50723,12 @@ function createGitHubClient(options) {
     );
   };
   const retrying = (label, fn) => retry(fn, {
-    label,
     attempts: options.attempts ?? 5,
     maxMs: maxWaitMs,
     isRetryable: (e) => (e instanceof GitHubApiError || e instanceof HttpError) && e.retryable,
-    onRetry: (i) => notice2(i.message),
+    // API errors already start with the label ("attempt 2 of 5 failed: downloading the log of job 7: HTTP 502");
+    // a network error names only the URL, so the label goes first.
+    onRetry: (i) => notice2(i.error instanceof GitHubApiError ? i.message : `${label}: ${i.message}`),
     ...options.sleep ? { sleep: options.sleep } : {},
     ...options.random ? { random: options.random } : {}
   });
@@ -51245,9 +51279,13 @@ async function runScanJob(opts) {
     });
     raw.stats.failed += logs.failed;
     const fetched = logs;
+    const located = (place) => {
+      const at = fetched.locate(place);
+      return at ? { ...place, log: at } : place;
+    };
     raw.findings = raw.findings.map((f) => {
-      const at = fetched.locate(f);
-      return at ? { ...f, log: at } : f;
+      const out = located(f);
+      return f.locations ? { ...out, locations: f.locations.map(located) } : out;
     });
   } else {
     raw = await scan({
@@ -91881,7 +91919,13 @@ function readScanInputs(source) {
     revoke: i.oneOf("revoke", REVOKE, "none"),
     configFrom: i.oneOf("config-from", ["base", "head"], "base")
   };
-  if (i.optional("run-id") !== void 0) out.runId = i.integer("run-id", { fallback: 0, min: 1 });
+  const runId = i.optional("run-id");
+  if (runId !== void 0) {
+    if (!/^\d{1,15}$/.test(runId) || Number(runId) < 1) {
+      throw i.error("run-id", "must be a workflow run id (a positive integer); remove it to scan this run");
+    }
+    out.runId = Number(runId);
+  }
   const token2 = i.optional("token");
   if (token2 !== void 0) out.token = token2;
   for (const [key, name2] of [
@@ -92066,6 +92110,10 @@ async function main(env5) {
     warning(message, { title: "Inline allow marker added", file: f.file, startLine: f.line, endLine: f.endLine });
     notes.push(`${f.file}:${f.line}: ${message}`);
   }
+  if (job.logs) {
+    notes.push(`Logs: ${plural2(job.logs.jobs, "completed job")} of the run scanned.`);
+    for (const s of job.logs.skipped) notes.push(`Job "${s.job}" not scanned: ${s.why}.`);
+  }
   const filePrefix = logsMode ? "" : prefix2;
   const findings = redactFindings(job.result.findings).map((f) => withPrefix(filePrefix, f));
   const accepted = redactFindings(job.accepted).map((f) => withPrefix(filePrefix, f));
@@ -92114,7 +92162,8 @@ async function main(env5) {
         const step = f.log.step !== void 0 ? `, step "${printable(f.log.step)}"` : "";
         const where2 = `job "${printable(f.log.job)}"${step}, line ${f.line}`;
         const revoked = f.revocation ? `; revocation: ${f.revocation.answer}` : "";
-        const text = `${message} in ${where2}${revoked}: ${f.log.url}`;
+        const more = f.locations?.length ? ` (and ${plural2(f.locations.length, "other place")}: see the report)` : "";
+        const text = `${message} in ${where2}${more}${revoked}: ${f.log.url}`;
         if (opts.annotations) error(printable(text), { title: f.title });
         else info2(text);
         continue;

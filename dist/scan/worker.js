@@ -266,7 +266,30 @@ function isPlaceholder(secret) {
   for (const re of PLACEHOLDER_SHAPES) if (re.test(secret)) return true;
   if (secret.length < 200 && longestAscendingRun(secret) >= 6) return true;
   if (isConstantName(secret)) return true;
+  if (isWordPhraseBody(secret)) return true;
   return false;
+}
+function isWord(part) {
+  const m = /^([A-Za-z]+?)([0-9]{0,3})$/.exec(part);
+  if (!m || m[1].length < 2) return false;
+  const letters = m[1];
+  if (!/^(?:[A-Z]?[a-z]+|[A-Z]+)$/.test(letters)) return false;
+  return (letters.match(/[aeiouy]/gi)?.length ?? 0) * 6 >= letters.length;
+}
+function isPronounceable(part) {
+  const letters = part.replace(/[0-9]+$/, "").toLowerCase();
+  const vowels = letters.match(/[aeiou]/g)?.length ?? 0;
+  return vowels * 4 >= letters.length && !/[^aeiouy]{4}/.test(letters);
+}
+function isWordPhraseBody(secret) {
+  const body = secret.replace(/^[A-Za-z0-9]{2,12}?[-_.]/, "");
+  const parts = body.split(/[-_.]+/).filter((p) => p.length > 0);
+  if (parts.length === 2 && parts.every((p) => p.length >= 5 && isWord(p) && isPronounceable(p))) return true;
+  if (parts.length < 3) return false;
+  const words = parts.filter((p) => isWord(p) || isWord(p.replace(/[A-Z]{1,2}[0-9]*$/, "")));
+  const letters = parts.reduce((n, p) => n + p.length, 0);
+  const wordy = words.reduce((n, p) => n + p.length, 0);
+  return words.filter((w) => w.length >= 3 && isPronounceable(w)).length >= 3 && wordy * 10 >= letters * 6;
 }
 function longestAscendingRun(s) {
   let best = s.length > 0 ? 1 : 0;
@@ -338,6 +361,7 @@ function isStandIn(text) {
   if (isPlaceholder(t) || isReference(t) || isRepeated(t)) return true;
   if (/^[A-Za-z]+$/.test(t) && t.length <= 12) return true;
   if (/^[A-Za-z]+:[A-Za-z]+$/.test(t)) return true;
+  if (/^[A-Za-z',.!?-]+(?: [A-Za-z',.!?-]+){3,}$/.test(t)) return true;
   return /^(?:pass(?:word)?|secret|token|key|test|admin|user)[0-9!._-]*$/i.test(t);
 }
 function isRepeated(secret) {
@@ -8329,6 +8353,9 @@ function isPlaceholderPassword(value) {
 }
 function isStandInPassword(value) {
   if (/^[0-9]{1,8}$/.test(value)) return true;
+  if (/^[A-Za-z]{1,5}$/.test(value)) return true;
+  if (/^(?:(?:foo|bar|baz|qux|quux|corge|grault|garply|waldo|fred|plugh|xyzzy|thud)[_.-]?)+[0-9]{0,3}$/i.test(value))
+    return true;
   const words = value.split(/[-_.\s]+/).filter(Boolean);
   if (words.length > 0 && words.length <= 5 && words.every((w) => /^[A-Za-z]+[0-9]?$/.test(w))) {
     if (words.some((w) => /^(?:pass(?:word|wd)?|pwd|secret|token|key|auth|credentials?)[0-9]?$/i.test(w))) return true;
@@ -8832,7 +8859,7 @@ function validateJwkPrivateKey(secret) {
 var UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 var OWNED_PREFIXES = new RegExp(
   [
-    "^(?:gh[pousr]_|github_pat_|gl[a-z]{1,4}-|npm_|pypi-|AKIA|ASIA|AIza|ya29\\.|xox[a-z]-|xoxe\\.|xapp-|hf_|api_org_",
+    "^(?:gh[pousr]_|github_pat_|gl[a-z]{1,4}-|npm_|pypi-|AKIA|ASIA|AIza|ya29\\.|xox[a-z]-|xoxe\\.|xapp-|hf_|api_org_|do[opr]_v1_",
     "r8_|gsk_|pplx-|xai-|SG\\.|shp(?:at|ca|pa|ss)_|sq0[a-z]{3}-|EAAA|AGE-SECRET-KEY-|eyJ|dop_v1_|hvs\\.|hvb\\.|lsv2_",
     "pcsk_|xkeysib-|xsmtpsib-|FLWSECK|whsec_|[sr]k_(?:live|test)_|sk-(?:proj|svcacct|admin|None|ant|or-v1)-",
     "tgp_v1_|tvly-|mlsn\\.|md-|re_[A-Za-z0-9]{8}_|pdl_(?:live|sdbx)_|AQE|access-(?:production|development|sandbox)-",
@@ -8916,6 +8943,7 @@ function validateGenericSecret(secret, match = "", before = "") {
   if (/^[0-9a-f]{40}$/i.test(v)) return "invalid";
   if (/^(?:sha(?:1|256|384|512)|md5)[-:]/i.test(v)) return "invalid";
   if (/^[0-9.,_:+-]+$/.test(v)) return "invalid";
+  if (/^[-+]?0[xob][0-9a-f_]+[lu]*$/i.test(v)) return "invalid";
   if (/^v?[0-9]+(?:\.[0-9]+)+(?:[-+][0-9A-Za-z.-]+)?$/.test(v)) return "invalid";
   if (/^[a-z]+:\/\//i.test(v) || /^(?:\.{0,2}\/|~\/|[A-Za-z]:\\)/.test(v)) return "invalid";
   if (/\.(?:json|ya?ml|pem|key|txt|env|p12|pfx|crt|cer|toml|ini|conf)$/i.test(v)) return "invalid";
@@ -12497,6 +12525,9 @@ var genericRules = [
         '  "Password": "SomeKindOfPassword#42",',
         ` *   clientSecret: "VERYLONGSECRET${fx("gvl", 40)}",`,
         '         *       //   "recaptchaV3Token": "my_recaptchaV3Token"',
+        // A malformed token with a prefix another rule owns is that rule's to judge; numeric literals are code.
+        `	token: "${"doo"}_v1_${fx("gdo", 62, FIXTURE_ALPHABETS.hex)}sd",`,
+        "	SIOCGLIFTOKEN                 = -0x3f879678",
         // Encoded placeholders: base64 of `1234\n`, `secret\n`, `password`, `foo:bar`.
         `password: ${b644("1234\n")}`,
         `  secret: ${b644("secret\n")}`,
@@ -13644,7 +13675,7 @@ var serviceRules = [
     title: "Sidekiq Enterprise/Pro gem server credentials",
     severity: "high",
     keywords: ["contribsys__com"],
-    pattern: String.raw`(?i:BUNDLE_(?:ENTERPRISE|GEMS)__CONTRIBSYS__COM)${ASSIGN}([0-9a-f]{8}:[0-9a-f]{8})${TOKEN_END}`,
+    pattern: `(?i:BUNDLE_(?:ENTERPRISE|GEMS)__CONTRIBSYS__COM)${ASSIGN}([0-9a-f]{8}:[0-9a-f]{8})${TOKEN_END}`,
     help: "The `user:password` Bundler uses for the Sidekiq Enterprise or Pro gem server (`BUNDLE_ENTERPRISE__CONTRIBSYS__COM`, `BUNDLE_GEMS__CONTRIBSYS__COM`): it is the paid licence. Ask Contributed Systems to rotate it and set it as a CI secret.",
     examples: {
       tp: [
@@ -14574,6 +14605,8 @@ var structuredRules = [
     [
       "DATABASE_URL=postgres://user:password@localhost:5432/app",
       "DATABASE_URL=postgres://admin:master_password@db.internal:5432/app",
+      'URI: "postgres://doadmin:foobaz@db-1.db.cloud.invalid:25060/defaultdb?sslmode=require"',
+      "postgresql://doadmin:shhhh@db-postgresql-test.db.cloud.invalid:25060/defaultdb",
       "DATABASE_URL=postgres://${DB_USER}:${DB_PASSWORD}@${DB_HOST}/app",
       'url: "postgresql://postgres:postgres@localhost/test"',
       'dsn = "postgresql://localhost:5432/app"',

@@ -2160,9 +2160,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve8, reject) => {
+          return new Promise((resolve10, reject) => {
             this.close((err2, data) => {
-              return err2 ? reject(err2) : resolve8(data);
+              return err2 ? reject(err2) : resolve10(data);
             });
           });
         }
@@ -2200,12 +2200,12 @@ var require_dispatcher_base = __commonJS({
           err2 = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve8, reject) => {
+          return new Promise((resolve10, reject) => {
             this.destroy(err2, (err3, data) => {
               return err3 ? (
                 /* istanbul ignore next: should never error */
                 reject(err3)
-              ) : resolve8(data);
+              ) : resolve10(data);
             });
           });
         }
@@ -4472,8 +4472,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve8, reject) => {
-        res = resolve8;
+      const promise = new Promise((resolve10, reject) => {
+        res = resolve10;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -6724,12 +6724,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve8, reject) => {
+      const waitForDrain = () => new Promise((resolve10, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve8;
+          callback = resolve10;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7399,12 +7399,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve8, reject) => {
+      const waitForDrain = () => new Promise((resolve10, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve8;
+          callback = resolve10;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7883,16 +7883,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve8) => {
+        return new Promise((resolve10) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve8;
+            this[kClosedResolve] = resolve10;
           } else {
-            resolve8(null);
+            resolve10(null);
           }
         });
       }
       async [kDestroy](err2) {
-        return new Promise((resolve8) => {
+        return new Promise((resolve10) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i2 = 0; i2 < requests.length; i2++) {
             const request = requests[i2];
@@ -7903,7 +7903,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve8(null);
+            resolve10(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err2, callback);
@@ -7954,7 +7954,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve8, reject) => {
+        const socket = await new Promise((resolve10, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -7966,7 +7966,7 @@ var require_client = __commonJS({
             if (err2) {
               reject(err2);
             } else {
-              resolve8(socket2);
+              resolve10(socket2);
             }
           });
         });
@@ -8302,8 +8302,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve8) => {
-            this[kClosedResolve] = resolve8;
+          await new Promise((resolve10) => {
+            this[kClosedResolve] = resolve10;
           });
         }
       }
@@ -9572,7 +9572,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve8, reject) => {
+        return await new Promise((resolve10, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9585,7 +9585,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve8(null);
+              resolve10(null);
             }
           }).on("error", noop).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9604,7 +9604,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve8, reject) => {
+      return new Promise((resolve10, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9621,7 +9621,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve8,
+              resolve: resolve10,
               reject,
               length: 0,
               body: []
@@ -9691,18 +9691,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve8, stream, length } = consume2;
+      const { type, body, resolve: resolve10, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve8(chunksDecode(body, length));
+          resolve10(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve8(JSON.parse(chunksDecode(body, length)));
+          resolve10(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve8(chunksConcat(body, length).buffer);
+          resolve10(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve8(new Blob(body, { type: stream[kContentType] }));
+          resolve10(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve8(chunksConcat(body, length));
+          resolve10(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err2) {
@@ -9959,9 +9959,9 @@ var require_api_request = __commonJS({
     };
     function request(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve8, reject) => {
+        return new Promise((resolve10, reject) => {
           request.call(this, opts, (err2, data) => {
-            return err2 ? reject(err2) : resolve8(data);
+            return err2 ? reject(err2) : resolve10(data);
           });
         });
       }
@@ -10184,9 +10184,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve8, reject) => {
+        return new Promise((resolve10, reject) => {
           stream.call(this, opts, factory, (err2, data) => {
-            return err2 ? reject(err2) : resolve8(data);
+            return err2 ? reject(err2) : resolve10(data);
           });
         });
       }
@@ -10471,9 +10471,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve8, reject) => {
+        return new Promise((resolve10, reject) => {
           upgrade.call(this, opts, (err2, data) => {
-            return err2 ? reject(err2) : resolve8(data);
+            return err2 ? reject(err2) : resolve10(data);
           });
         });
       }
@@ -10565,9 +10565,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve8, reject) => {
+        return new Promise((resolve10, reject) => {
           connect.call(this, opts, (err2, data) => {
-            return err2 ? reject(err2) : resolve8(data);
+            return err2 ? reject(err2) : resolve10(data);
           });
         });
       }
@@ -14430,7 +14430,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve8, reject) => agent.dispatch(
+        return new Promise((resolve10, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -14506,7 +14506,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable2({ read: resume });
               const onError = this.onError.bind(this);
-              resolve8({
+              resolve10({
                 status,
                 statusText,
                 headersList,
@@ -14549,7 +14549,7 @@ var require_fetch = __commonJS({
               for (let i2 = 0; i2 < rawHeaders.length; i2 += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i2]), rawHeaders[i2 + 1].toString("latin1"), true);
               }
-              resolve8({
+              resolve10({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -18290,8 +18290,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve8) => {
-        setTimeout(resolve8, ms).unref();
+      return new Promise((resolve10) => {
+        setTimeout(resolve10, ms).unref();
       });
     }
     module.exports = {
@@ -20926,7 +20926,7 @@ var require_picomatch2 = __commonJS({
 });
 
 // src/action/sign.ts
-import { dirname as dirname7, join as join9, resolve as resolve7 } from "node:path";
+import { dirname as dirname7, join as join10, resolve as resolve9 } from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -21093,11 +21093,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve8) {
-      resolve8(value);
+    return value instanceof P ? value : new P(function(resolve10) {
+      resolve10(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve8, reject) {
+  return new (P || (P = Promise))(function(resolve10, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -21113,7 +21113,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -21392,11 +21392,11 @@ var arch = os3.arch();
 // node_modules/@actions/core/lib/core.js
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve8) {
-      resolve8(value);
+    return value instanceof P ? value : new P(function(resolve10) {
+      resolve10(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve8, reject) {
+  return new (P || (P = Promise))(function(resolve10, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -21412,7 +21412,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -21773,7 +21773,7 @@ function send(request, env5) {
     return Promise.reject(e);
   }
   const method = request.method ?? "GET";
-  return new Promise((resolve8, reject) => {
+  return new Promise((resolve10, reject) => {
     let settled = false;
     const live = [];
     const fail = (err2) => {
@@ -21821,7 +21821,7 @@ function send(request, env5) {
         settled = true;
         clearTimeout(timer);
         const data = Buffer.concat(chunks, size);
-        resolve8(
+        resolve10(
           request.binary ? { status: res.statusCode ?? 0, headers: res.headers, body: "", data } : { status: res.statusCode ?? 0, headers: res.headers, body: data.toString("utf8") }
         );
       });
@@ -22042,8 +22042,8 @@ var ArrayStream = class _ArrayStream extends Array {
   constructor() {
     super();
     Object.setPrototypeOf(this, _ArrayStream.prototype);
-    this[doneWritingPromise] = new Promise((resolve8, reject) => {
-      this[doneWritingResolve] = resolve8;
+    this[doneWritingPromise] = new Promise((resolve10, reject) => {
+      this[doneWritingResolve] = resolve10;
       this[doneWritingReject] = reject;
     });
     this[doneWritingPromise].catch(() => {
@@ -22064,9 +22064,9 @@ ArrayStream.prototype.getReader = function() {
     }
   };
 };
-ArrayStream.prototype.readToEnd = async function(join10) {
+ArrayStream.prototype.readToEnd = async function(join11) {
   await this[doneWritingPromise];
-  const result = join10(this.slice(this[readingIndex]));
+  const result = join11(this.slice(this[readingIndex]));
   this.length = 0;
   return result;
 };
@@ -22268,14 +22268,14 @@ Reader.prototype.unshift = function(...values) {
   }
   this[externalBuffer].unshift(...values.filter((value) => value && value.length));
 };
-Reader.prototype.readToEnd = async function(join10 = concat) {
+Reader.prototype.readToEnd = async function(join11 = concat) {
   const result = [];
   while (true) {
     const { done, value } = await this.read();
     if (done) break;
     result.push(value);
   }
-  return join10(result);
+  return join11(result);
 };
 function toStream(input) {
   if (isStream(input)) {
@@ -22422,8 +22422,8 @@ function transformWithCancel(customCancel) {
         }
         outputController.enqueue(chunk);
         if (!pulled) {
-          await new Promise((resolve8, reject) => {
-            backpressureChangePromiseResolve = resolve8;
+          await new Promise((resolve10, reject) => {
+            backpressureChangePromiseResolve = resolve10;
             backpressureChangePromiseReject = reject;
           });
           backpressureChangePromiseResolve = null;
@@ -22526,7 +22526,7 @@ function transformPair(input, fn) {
     const outgoing = transformWithCancel(async function(reason) {
       incomingTransformController.error(reason);
       await pipeDonePromise;
-      await new Promise((resolve8) => setTimeout(resolve8));
+      await new Promise((resolve10) => setTimeout(resolve10));
     });
     fn(incoming.readable, outgoing.writable);
     return outgoing.readable;
@@ -22685,12 +22685,12 @@ function slice(input, begin = 0, end = Infinity) {
   }
   return input.slice(begin, end);
 }
-async function readToEnd(input, join10 = concat) {
+async function readToEnd(input, join11 = concat) {
   if (isArrayStream(input)) {
-    return input.readToEnd(join10);
+    return input.readToEnd(join11);
   }
   if (isStream(input)) {
-    return getReader(input).readToEnd(join10);
+    return getReader(input).readToEnd(join11);
   }
   return input;
 }
@@ -22698,12 +22698,12 @@ async function cancel(input, reason) {
   if (isStream(input)) {
     if (input.cancel) {
       const cancelled = await input.cancel(reason);
-      await new Promise((resolve8) => setTimeout(resolve8));
+      await new Promise((resolve10) => setTimeout(resolve10));
       return cancelled;
     }
     if (input.destroy) {
       input.destroy(reason);
-      await new Promise((resolve8) => setTimeout(resolve8));
+      await new Promise((resolve10) => setTimeout(resolve10));
       return reason;
     }
   }
@@ -24047,11 +24047,11 @@ var util = {
    *                          or rejected with the Error of the last resolved Promise (if all promises are rejected)
    */
   anyPromise: function(promises3) {
-    return new Promise((resolve8, reject) => {
+    return new Promise((resolve10, reject) => {
       let exception;
       void Promise.all(promises3.map(async (promise) => {
         try {
-          resolve8(await promise);
+          resolve10(await promise);
         } catch (e) {
           exception = e;
         }
@@ -24268,7 +24268,7 @@ function removeChecksum(text) {
   return body;
 }
 function unarmor(input) {
-  return new Promise((resolve8, reject) => {
+  return new Promise((resolve10, reject) => {
     try {
       const reSplit = /^-----[^-]+-----$/m;
       const reEmptyLine = /^[ \f\r\t\u00a0\u2000-\u200a\u202f\u205f\u3000]*$/;
@@ -24301,7 +24301,7 @@ function unarmor(input) {
                 verifyHeaders$1(lastHeaders);
                 headersDone = true;
                 if (textDone || type !== enums.armor.signed) {
-                  resolve8({ text, data, headers, type });
+                  resolve10({ text, data, headers, type });
                   break;
                 }
               }
@@ -25650,12 +25650,12 @@ async function generate$4(bits2, e) {
       publicKeyEncoding: { type: "pkcs1", format: "jwk" },
       privateKeyEncoding: { type: "pkcs1", format: "jwk" }
     };
-    const jwk = await new Promise((resolve8, reject) => {
+    const jwk = await new Promise((resolve10, reject) => {
       nodeCrypto$6.generateKeyPair("rsa", opts, (err2, _, jwkPrivateKey) => {
         if (err2) {
           reject(err2);
         } else {
-          resolve8(jwkPrivateKey);
+          resolve10(jwkPrivateKey);
         }
       });
     });
@@ -30997,9 +30997,9 @@ var SignaturePacket = class _SignaturePacket {
         this.created = util.readDate(bytes.subarray(mypos, bytes.length));
         break;
       case enums.signatureSubpacket.signatureExpirationTime: {
-        const seconds = util.readNumber(bytes.subarray(mypos, bytes.length));
-        this.signatureNeverExpires = seconds === 0;
-        this.signatureExpirationTime = seconds;
+        const seconds2 = util.readNumber(bytes.subarray(mypos, bytes.length));
+        this.signatureNeverExpires = seconds2 === 0;
+        this.signatureExpirationTime = seconds2;
         break;
       }
       case enums.signatureSubpacket.exportableCertification:
@@ -31016,9 +31016,9 @@ var SignaturePacket = class _SignaturePacket {
         this.revocable = bytes[mypos++] === 1;
         break;
       case enums.signatureSubpacket.keyExpirationTime: {
-        const seconds = util.readNumber(bytes.subarray(mypos, bytes.length));
-        this.keyExpirationTime = seconds;
-        this.keyNeverExpires = seconds === 0;
+        const seconds2 = util.readNumber(bytes.subarray(mypos, bytes.length));
+        this.keyExpirationTime = seconds2;
+        this.keyNeverExpires = seconds2 === 0;
         break;
       }
       case enums.signatureSubpacket.preferredSymmetricAlgorithms:
@@ -32882,8 +32882,8 @@ var User = class _User {
       if (privateKey.hasSameFingerprintAs(primaryKey)) {
         throw new Error("The user's own key can only be used for self-certifications");
       }
-      const signingKey = await privateKey.getSigningKey(void 0, date, void 0, config2);
-      return createSignaturePacket(dataToSign, [privateKey], signingKey.keyPacket, {
+      const signingKey2 = await privateKey.getSigningKey(void 0, date, void 0, config2);
+      return createSignaturePacket(dataToSign, [privateKey], signingKey2.keyPacket, {
         // Most OpenPGP implementations use generic certification (0x10)
         signatureType: enums.signature.certGeneric,
         keyFlags: [enums.keyFlags.certifyKeys | enums.keyFlags.signData]
@@ -32936,12 +32936,12 @@ var User = class _User {
       return null;
     }
     await Promise.all(issuerKeys.map(async (key) => {
-      const signingKey = await key.getSigningKey(issuerKeyID, certificate.created, void 0, config2);
-      if (certificate.revoked || await that.isRevoked(certificate, signingKey.keyPacket, date, config2)) {
+      const signingKey2 = await key.getSigningKey(issuerKeyID, certificate.created, void 0, config2);
+      if (certificate.revoked || await that.isRevoked(certificate, signingKey2.keyPacket, date, config2)) {
         throw new Error("User certificate is revoked");
       }
       try {
-        await certificate.verify(signingKey.keyPacket, enums.signature.certGeneric, dataToVerify, date, void 0, config2);
+        await certificate.verify(signingKey2.keyPacket, enums.signature.certGeneric, dataToVerify, date, void 0, config2);
       } catch (e) {
         throw util.wrapError("User certificate is invalid", e);
       }
@@ -33999,9 +33999,9 @@ var PrivateKey = class _PrivateKey extends PublicKey {
     if (!this.keyPacket.isDummy()) {
       signingKeyPacket = this.keyPacket;
     } else {
-      const signingKey = await this.getSigningKey(null, null, void 0, { ...config$1, rejectPublicKeyAlgorithms: /* @__PURE__ */ new Set(), minRSABits: 0 });
-      if (signingKey && !signingKey.keyPacket.isDummy()) {
-        signingKeyPacket = signingKey.keyPacket;
+      const signingKey2 = await this.getSigningKey(null, null, void 0, { ...config$1, rejectPublicKeyAlgorithms: /* @__PURE__ */ new Set(), minRSABits: 0 });
+      if (signingKey2 && !signingKey2.keyPacket.isDummy()) {
+        signingKeyPacket = signingKey2.keyPacket;
       }
     }
     if (signingKeyPacket) {
@@ -45594,6 +45594,21 @@ function encodeLength(length) {
   out.writeUInt32BE(length, 1);
   return out;
 }
+function decodeLength(buf, offset) {
+  const first = buf[offset];
+  if (first === void 0) throw new Error("truncated length");
+  if (first < 192) return { length: first, size: 1 };
+  if (first < 224) {
+    const second = buf[offset + 1];
+    if (second === void 0) throw new Error("truncated length");
+    return { length: (first - 192 << 8) + second + 192, size: 2 };
+  }
+  if (first === 255) {
+    if (offset + 5 > buf.length) throw new Error("truncated length");
+    return { length: Buffer.from(buf.buffer, buf.byteOffset + offset + 1, 4).readUInt32BE(0), size: 5 };
+  }
+  throw new Error("partial body lengths are not allowed here");
+}
 function encodePacket(tag, body) {
   return Buffer.concat([Buffer.from([192 | tag]), encodeLength(body.length), body]);
 }
@@ -45628,10 +45643,10 @@ function encodeNotation(name2, value) {
 }
 function encodeHashedPart(fields) {
   if (fields.issuerFingerprint.length !== 20) throw new Error("issuer fingerprint must be a 20-byte v4 fingerprint");
-  const seconds = Math.floor(fields.created.getTime() / 1e3);
-  if (!Number.isFinite(seconds) || seconds < 0 || seconds > 4294967295) throw new Error("bad signature creation time");
+  const seconds2 = Math.floor(fields.created.getTime() / 1e3);
+  if (!Number.isFinite(seconds2) || seconds2 < 0 || seconds2 > 4294967295) throw new Error("bad signature creation time");
   const time = Buffer.alloc(4);
-  time.writeUInt32BE(seconds);
+  time.writeUInt32BE(seconds2);
   const subpackets = [
     encodeSubpacket(SUBPACKET.creationTime, time),
     encodeSubpacket(SUBPACKET.issuerFingerprint, Buffer.concat([Buffer.from([4]), fields.issuerFingerprint]))
@@ -45695,6 +45710,35 @@ function dearmor(text) {
     if (expected !== checksum) throw new Error("armor checksum (CRC-24) mismatch: the armored data is corrupted");
   }
   return { type, data };
+}
+function splitPackets(buf) {
+  const out = [];
+  let off = 0;
+  while (off < buf.length) {
+    const ctb = buf[off];
+    if ((ctb & 128) === 0) throw new Error("not an OpenPGP packet (bad tag octet)");
+    let tag;
+    let length;
+    off++;
+    if (ctb & 64) {
+      tag = ctb & 63;
+      const l = decodeLength(buf, off);
+      length = l.length;
+      off += l.size;
+    } else {
+      tag = ctb >> 2 & 15;
+      const lt = ctb & 3;
+      if (lt === 3) throw new Error("indeterminate packet length is not supported");
+      const n = lt === 0 ? 1 : lt === 1 ? 2 : 4;
+      if (off + n > buf.length) throw new Error("truncated packet header");
+      length = buf.readUIntBE(off, n);
+      off += n;
+    }
+    if (off + length > buf.length) throw new Error("truncated packet");
+    out.push({ tag, body: buf.subarray(off, off + length) });
+    off += length;
+  }
+  return out;
 }
 
 // src/sign/key.ts
@@ -46107,26 +46151,26 @@ function* rfc6979Nonces(curve, d, digest, hash) {
   const hlen = HASH_LENGTHS[hash];
   let V = Buffer.alloc(hlen, 1);
   let K2 = Buffer.alloc(hlen, 0);
-  const hmac2 = (key, ...parts) => {
+  const hmac3 = (key, ...parts) => {
     const h = createHmac(hash, key);
     for (const p of parts) h.update(p);
     return h.digest();
   };
-  K2 = hmac2(K2, V, Buffer.from([0]), x2, h1);
-  V = hmac2(K2, V);
-  K2 = hmac2(K2, V, Buffer.from([1]), x2, h1);
-  V = hmac2(K2, V);
+  K2 = hmac3(K2, V, Buffer.from([0]), x2, h1);
+  V = hmac3(K2, V);
+  K2 = hmac3(K2, V, Buffer.from([1]), x2, h1);
+  V = hmac3(K2, V);
   x2.fill(0);
   for (; ; ) {
     let T2 = Buffer.alloc(0);
     while (T2.length < rlen) {
-      V = hmac2(K2, V);
+      V = hmac3(K2, V);
       T2 = Buffer.concat([T2, V]);
     }
     const k = bits2int(T2.subarray(0, rlen), c.bits);
     if (k >= 1n && k < c.n) yield k;
-    K2 = hmac2(K2, V, Buffer.from([0]));
-    V = hmac2(K2, V);
+    K2 = hmac3(K2, V, Buffer.from([0]));
+    V = hmac3(K2, V);
   }
 }
 function ecdsaSignDigest(curve, d, digest, hash) {
@@ -46161,536 +46205,14 @@ function ecdsaSecret(curve, dBytes) {
   };
 }
 
-// src/sign/keyring.ts
-import { spawn } from "node:child_process";
-import { existsSync as existsSync2, readdirSync, readFileSync } from "node:fs";
-import { chmod as chmod2, mkdtemp, readdir as readdir2, rm as rm2, stat as stat3, writeFile as writeFile3 } from "node:fs/promises";
-import { basename as basename2, join as join2 } from "node:path";
-
-// src/sign/child-env.ts
-var REMOVED_FROM_CHILD_ENV = [
-  "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
-  "ACTIONS_ID_TOKEN_REQUEST_URL",
-  "ACTIONS_RUNTIME_TOKEN",
-  "ACTIONS_RUNTIME_URL",
-  "ACTIONS_RESULTS_URL",
-  "ACTIONS_CACHE_URL",
-  "ACTIONS_CACHE_SERVICE_V2",
-  "GITHUB_STATE",
-  "GITHUB_OUTPUT",
-  "GITHUB_ENV",
-  "GITHUB_PATH",
-  "GITHUB_STEP_SUMMARY"
-];
-function childEnv(env5) {
-  const drop = new Set(REMOVED_FROM_CHILD_ENV);
-  const out = {};
-  for (const [name2, value] of Object.entries(env5)) {
-    if (!drop.has(name2.toUpperCase())) out[name2] = value;
-  }
-  return out;
-}
-
-// src/sign/keyring.ts
-var KEYRING_PREFIX = "jit-gpg-keyring-";
-var MIN_TTL_SECONDS = 5;
-var MAX_TTL_SECONDS = 3600;
-var KILL_GRACE_MS = 2e3;
-var KeyringError = class extends Error {
-  name = "KeyringError";
-  code;
-  constructor(code21, message) {
-    super(message);
-    this.code = code21;
-  }
-};
-function agentConfig(ttlSeconds) {
-  const ttl = Math.max(1, Math.floor(ttlSeconds));
-  return [
-    "# written by jit-gpg for one step; removed when the step ends",
-    `default-cache-ttl ${ttl}`,
-    `max-cache-ttl ${ttl}`,
-    "allow-preset-passphrase",
-    "allow-loopback-pinentry",
-    "no-allow-external-cache",
-    ""
-  ].join("\n");
-}
-function gpgConfig() {
-  return [
-    "# written by jit-gpg for one step; removed when the step ends",
-    "batch",
-    "no-tty",
-    "pinentry-mode loopback",
-    "no-greeting",
-    "trust-model always",
-    "no-auto-key-retrieve",
-    "no-auto-key-locate",
-    ""
-  ].join("\n");
-}
-function parseColonKeys(text) {
-  const out = [];
-  let current;
-  let primary;
-  for (const line of text.split(/\r?\n/)) {
-    const f = line.split(":");
-    const rec = f[0];
-    if (rec === "sec" || rec === "ssb" || rec === "pub" || rec === "sub") {
-      const type = rec === "sec" || rec === "pub" ? "sec" : "ssb";
-      const caps = (f[11] ?? "").replace(/[A-Z]/g, "");
-      const serial = f[14] ?? "";
-      current = {
-        type,
-        keyId: (f[4] ?? "").toUpperCase(),
-        fingerprint: "",
-        keygrip: "",
-        capabilities: caps,
-        hasSecret: (rec === "sec" || rec === "ssb") && serial !== "#" && serial !== "",
-        validity: f[1] ?? "",
-        userIds: []
-      };
-      if (type === "sec") primary = current;
-      out.push(current);
-    } else if (rec === "fpr" && current && !current.fingerprint) {
-      current.fingerprint = (f[9] ?? "").toUpperCase();
-    } else if (rec === "grp" && current && !current.keygrip) {
-      current.keygrip = (f[9] ?? "").toUpperCase();
-    } else if (rec === "uid" && primary) {
-      const uid = unescapeColon(f[9] ?? "");
-      if (uid) primary.userIds.push(uid);
-    }
-  }
-  return out;
-}
-function unescapeColon(s) {
-  return s.replace(/\\x([0-9a-fA-F]{2})/g, (_m, h) => String.fromCharCode(Number.parseInt(h, 16)));
-}
-function selectSigningKey(keys, fingerprint2) {
-  const want = fingerprint2?.replace(/^0x/i, "").replace(/[\s:!]/g, "").toUpperCase();
-  if (want) return keys.find((k) => k.fingerprint === want || k.keyId === want);
-  return keys.find((k) => k.hasSecret && k.capabilities.includes("s") && !["r", "e", "i", "d"].includes(k.validity));
-}
-function gitSigningEnv(fingerprint2, base = {}, gpgProgram = "gpg") {
-  const existing = Number.parseInt(base.GIT_CONFIG_COUNT ?? "0", 10);
-  let n = Number.isFinite(existing) && existing > 0 ? existing : 0;
-  const out = {};
-  const pairs = [
-    ["user.signingkey", `${fingerprint2.toUpperCase()}!`],
-    ["gpg.format", "openpgp"],
-    ["gpg.program", gpgProgram],
-    ["gpg.openpgp.program", gpgProgram]
-  ];
-  for (const [k, v] of pairs) {
-    out[`GIT_CONFIG_KEY_${n}`] = k;
-    out[`GIT_CONFIG_VALUE_${n}`] = v;
-    n++;
-  }
-  out.GIT_CONFIG_COUNT = String(n);
-  return out;
-}
-function runTool(file, args, options) {
-  return new Promise((resolve8, reject) => {
-    const child = spawn(file, args, { env: options.env, stdio: ["pipe", "pipe", "pipe"] });
-    const out = [];
-    const err2 = [];
-    child.stdout.on("data", (c) => out.push(c));
-    child.stderr.on("data", (c) => err2.push(c));
-    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 3e4);
-    child.on("error", (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on("close", (code21, signal) => {
-      clearTimeout(timer);
-      resolve8({
-        code: code21,
-        signal,
-        stdout: Buffer.concat(out).toString("utf8"),
-        stderr: Buffer.concat(err2).toString("utf8")
-      });
-    });
-    child.stdin.on("error", () => {
-    });
-    child.stdin.end(options.input ?? "");
-  });
-}
-function toolEnv(home, base = process.env) {
-  const env5 = { ...base, GNUPGHOME: home, LC_ALL: "C", LANGUAGE: "C" };
-  delete env5.GPG_AGENT_INFO;
-  return env5;
-}
-var libexecCache;
-async function gpgLibexecDir(env5 = process.env) {
-  if (libexecCache) return libexecCache;
-  let r;
-  try {
-    r = await runTool("gpgconf", ["--list-dirs", "libexecdir"], { env: env5 });
-  } catch {
-    throw new KeyringError(
-      "gpg-missing",
-      "gpgconf was not found on PATH: the `run` input needs GnuPG 2.1 or later (preinstalled on GitHub-hosted runners)"
-    );
-  }
-  const dir = r.stdout.trim();
-  if (r.code !== 0 || !dir) throw new KeyringError("gpg-missing", "gpgconf --list-dirs libexecdir failed");
-  libexecCache = decodeURIComponent(dir.replace(/%3a/gi, ":"));
-  return libexecCache;
-}
-async function agentSocketDir(home) {
-  try {
-    const r = await runTool("gpgconf", ["--homedir", home, "--list-dirs", "socketdir"], { env: toolEnv(home) });
-    const dir = r.stdout.trim();
-    return r.code === 0 && dir ? decodeURIComponent(dir.replace(/%3a/gi, ":")) : void 0;
-  } catch {
-    return void 0;
-  }
-}
-async function agentPid(home) {
-  try {
-    const r = await runTool("gpg-connect-agent", ["--homedir", home, "--no-autostart", "getinfo pid", "/bye"], {
-      env: toolEnv(home),
-      timeoutMs: 1e4
-    });
-    const m = /^D (\d+)/m.exec(r.stdout);
-    return m ? Number(m[1]) : void 0;
-  } catch {
-    return void 0;
-  }
-}
-function processAlive(pid) {
-  try {
-    process.kill(pid, 0);
-  } catch (e) {
-    return e.code === "EPERM";
-  }
-  if (process.platform === "linux") {
-    try {
-      const stat5 = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const state = stat5.slice(stat5.lastIndexOf(")") + 2, stat5.lastIndexOf(")") + 3);
-      if (state === "Z" || state === "X") return false;
-    } catch {
-      return false;
-    }
-  }
-  return true;
-}
-function processesUsingHome(home) {
-  if (process.platform !== "linux") return [];
-  const needle = `\0GNUPGHOME=${home}\0`;
-  const out = [];
-  let entries;
-  try {
-    entries = readdirSync("/proc");
-  } catch {
-    return [];
-  }
-  for (const name2 of entries) {
-    if (!/^\d+$/.test(name2)) continue;
-    try {
-      const env5 = `\0${readFileSync(`/proc/${name2}/environ`, "latin1")}`;
-      if (env5.includes(needle) && processAlive(Number(name2))) out.push(Number(name2));
-    } catch {
-    }
-  }
-  return out;
-}
-function isAgentFor(pid, home) {
-  if (!processAlive(pid)) return false;
-  if (process.platform !== "linux") return true;
-  try {
-    const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
-    return cmd.some((a) => basename2(a) === "gpg-agent") && cmd.some((a) => a === home || a.includes(home));
-  } catch {
-    return false;
-  }
-}
-async function cleanupKeyring(dir, hints = {}) {
-  const result = { dir, removed: false, agentKilled: false, processesKilled: 0, actions: [] };
-  if (!dir) return result;
-  if (!basename2(dir).startsWith(KEYRING_PREFIX)) {
-    throw new KeyringError("setup", `refusing to remove ${dir}: it is not a jit-gpg keyring directory`);
-  }
-  const exists3 = existsSync2(dir);
-  const pidBefore = hints.agentPid ?? (exists3 ? await agentPid(dir) : void 0);
-  const wasAgent = pidBefore !== void 0 && isAgentFor(pidBefore, dir);
-  const stray = new Set(processesUsingHome(dir).filter((p) => p !== pidBefore && p !== process.pid));
-  if (hints.commandPid !== void 0 && process.platform !== "linux" && processAlive(hints.commandPid)) {
-    stray.add(hints.commandPid);
-  }
-  if (hints.commandPid !== void 0 && process.platform !== "win32") {
-    const group2 = hints.commandPid;
-    if (processAlive(group2) && stray.has(group2)) {
-      try {
-        process.kill(-group2, "SIGKILL");
-      } catch {
-      }
-    }
-  }
-  for (const pid of stray) {
-    try {
-      process.kill(pid, "SIGKILL");
-    } catch {
-    }
-  }
-  if (stray.size) {
-    for (let i2 = 0; i2 < 40 && [...stray].some(processAlive); i2++) await new Promise((r) => setTimeout(r, 50));
-    result.processesKilled = [...stray].filter((p) => !processAlive(p)).length;
-    result.actions.push(
-      `killed ${stray.size} process(es) still running with this GNUPGHOME (pid ${[...stray].join(", ")})`
-    );
-  }
-  if (exists3) {
-    try {
-      await runTool("gpgconf", ["--homedir", dir, "--kill", "all"], { env: toolEnv(dir), timeoutMs: 15e3 });
-    } catch {
-    }
-  }
-  if (pidBefore !== void 0 && wasAgent) {
-    const gone = async (ms) => {
-      const until = Date.now() + ms;
-      while (processAlive(pidBefore) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
-      return !processAlive(pidBefore);
-    };
-    if (!await gone(3e3) && isAgentFor(pidBefore, dir)) {
-      try {
-        process.kill(pidBefore, "SIGKILL");
-      } catch {
-      }
-      await gone(2e3);
-    }
-    if (!processAlive(pidBefore)) {
-      result.agentKilled = true;
-      result.actions.push(`stopped gpg-agent (pid ${pidBefore})`);
-    } else {
-      result.actions.push(`gpg-agent (pid ${pidBefore}) is still running`);
-    }
-  }
-  if (exists3) {
-    try {
-      await runTool("gpgconf", ["--homedir", dir, "--remove-socketdir"], { env: toolEnv(dir), timeoutMs: 1e4 });
-    } catch {
-    }
-    await rm2(dir, { recursive: true, force: true, maxRetries: 3 });
-    result.removed = !existsSync2(dir);
-    result.actions.push(result.removed ? `removed ${dir}` : `could not remove ${dir}`);
-  }
-  if (hints.socketDir && hints.socketDir !== dir && basename2(hints.socketDir).startsWith("d.")) {
-    try {
-      const entries = await readdir2(hints.socketDir);
-      if (entries.every((e) => e.startsWith("S."))) {
-        await rm2(hints.socketDir, { recursive: true, force: true });
-        result.actions.push(`removed ${hints.socketDir}`);
-      }
-    } catch {
-    }
-  }
-  return result;
-}
-var EphemeralKeyring = class _EphemeralKeyring {
-  info;
-  deadline;
-  #fingerprint;
-  #userIds = [];
-  #env;
-  #log;
-  #destroyed = false;
-  constructor(info3, deadline, env5, log) {
-    this.info = info3;
-    this.deadline = deadline;
-    this.#env = env5;
-    this.#log = log;
-  }
-  /** Creates the 0700 home and its config files (no key yet). */
-  static async create(options) {
-    if (!options.tempRoot) throw new KeyringError("setup", "no temporary directory (RUNNER_TEMP) for the keyring");
-    const dir = await mkdtemp(join2(options.tempRoot, KEYRING_PREFIX));
-    await chmod2(dir, 448);
-    await writeFile3(join2(dir, "gpg-agent.conf"), agentConfig(options.ttlSeconds), { mode: 384 });
-    await writeFile3(join2(dir, "gpg.conf"), gpgConfig(), { mode: 384 });
-    const info3 = { dir };
-    const socketDir = await agentSocketDir(dir);
-    if (socketDir) info3.socketDir = socketDir;
-    return new _EphemeralKeyring(
-      info3,
-      Date.now() + options.ttlSeconds * 1e3,
-      options.env ?? process.env,
-      options.log ?? (() => {
-      })
-    );
-  }
-  get fingerprint() {
-    return this.#fingerprint;
-  }
-  get userIds() {
-    return [...this.#userIds];
-  }
-  /** Imports the key over stdin, presets the passphrase over a pipe, selects the signing (sub)key. */
-  async importKey(armoredKey, passphrase, fingerprint2) {
-    const env5 = toolEnv(this.info.dir, this.#env);
-    const gpg = (args, input) => runTool("gpg", ["--homedir", this.info.dir, "--batch", "--no-tty", ...args], {
-      env: env5,
-      ...input !== void 0 ? { input } : {}
-    });
-    let imp;
-    try {
-      imp = await gpg(["--import"], armoredKey);
-    } catch {
-      throw new KeyringError("gpg-missing", "gpg was not found on PATH: the `run` input needs GnuPG 2.1 or later");
-    }
-    if (imp.code !== 0 || !/secret keys (imported|unchanged)/.test(imp.stderr)) {
-      throw new KeyringError(
-        "import-failed",
-        `gpg could not import the key into the ephemeral keyring (exit ${imp.code}): ${lastLines(imp.stderr)}`
-      );
-    }
-    const list = await gpg(["--with-colons", "--with-keygrip", "--list-secret-keys"]);
-    const keys = parseColonKeys(list.stdout);
-    const selected = selectSigningKey(keys, fingerprint2);
-    if (!selected?.hasSecret) {
-      throw new KeyringError(
-        "no-signing-key",
-        fingerprint2 ? `the ephemeral keyring holds no secret key ${fingerprint2}` : "the ephemeral keyring holds no usable signing key"
-      );
-    }
-    this.#fingerprint = selected.fingerprint;
-    this.#userIds = keys.find((k) => k.type === "sec")?.userIds ?? [];
-    if (passphrase !== void 0 && passphrase !== "") {
-      const preset = join2(await gpgLibexecDir(env5), "gpg-preset-passphrase");
-      for (const k of keys.filter((x2) => x2.hasSecret && x2.keygrip)) {
-        const r = await runTool(preset, ["--homedir", this.info.dir, "--preset", k.keygrip], {
-          env: env5,
-          input: passphrase
-        }).catch(() => void 0);
-        if (r?.code !== 0) {
-          throw new KeyringError(
-            "preset-failed",
-            `gpg-preset-passphrase could not give the passphrase to the agent${r ? `: ${lastLines(r.stderr)}` : ""}`
-          );
-        }
-      }
-    }
-    const pid = await agentPid(this.info.dir);
-    if (pid !== void 0) this.info.agentPid = pid;
-    this.#log(
-      `Imported ${selected.type === "ssb" ? "subkey" : "key"} ${selected.fingerprint} into ${this.info.dir}` + (pid !== void 0 ? ` (gpg-agent pid ${pid})` : "")
-    );
-    return selected;
-  }
-  /**
-   * Environment for the command: GNUPGHOME and git's signing key, without the runner's token and step-file
-   * variables (child-env.ts); nothing else changed.
-   */
-  commandEnv(extra = {}) {
-    if (!this.#fingerprint) throw new KeyringError("setup", "no key imported yet");
-    const env5 = { ...childEnv({ ...this.#env, ...extra }), GNUPGHOME: this.info.dir };
-    delete env5.GPG_AGENT_INFO;
-    Object.assign(env5, gitSigningEnv(this.#fingerprint, env5));
-    return env5;
-  }
-  /**
-   * Runs `command` with bash (-e -o pipefail) in its own process group; kills the group when the keyring's
-   * ttl runs out (SIGTERM, then SIGKILL after a grace period).
-   */
-  runCommand(command, options = {}) {
-    if (this.#destroyed) throw new KeyringError("setup", "the keyring was already destroyed");
-    const env5 = this.commandEnv(options.env);
-    const started = Date.now();
-    const remaining = Math.max(0, this.deadline - started);
-    const isWin = process.platform === "win32";
-    const child = spawn("bash", ["-e", "-o", "pipefail", "-c", command], {
-      cwd: options.cwd,
-      env: env5,
-      stdio: options.stdio ?? "inherit",
-      detached: !isWin
-    });
-    if (child.pid !== void 0) {
-      this.info.commandPid = child.pid;
-      options.onStart?.({ ...this.info });
-    }
-    const out = [];
-    const err2 = [];
-    child.stdout?.on("data", (c) => out.push(c));
-    child.stderr?.on("data", (c) => err2.push(c));
-    let timedOut = false;
-    const signalGroup = (signal) => {
-      try {
-        if (!isWin && child.pid) process.kill(-child.pid, signal);
-        else child.kill(signal);
-      } catch {
-      }
-    };
-    let killTimer;
-    const ttlTimer = setTimeout(() => {
-      timedOut = true;
-      this.#log(`The command outlived the key's ttl; stopping it`);
-      signalGroup("SIGTERM");
-      killTimer = setTimeout(() => signalGroup("SIGKILL"), KILL_GRACE_MS);
-    }, remaining);
-    return new Promise((resolve8, reject) => {
-      child.on("error", (e) => {
-        clearTimeout(ttlTimer);
-        if (killTimer) clearTimeout(killTimer);
-        reject(new KeyringError("command-failed", `the run command could not start: ${e.message}`));
-      });
-      child.on("close", (code21, signal) => {
-        clearTimeout(ttlTimer);
-        if (killTimer) clearTimeout(killTimer);
-        delete this.info.commandPid;
-        if (!isWin && child.pid) {
-          try {
-            process.kill(-child.pid, "SIGKILL");
-          } catch {
-          }
-        }
-        const result = { exitCode: code21, signal, timedOut, durationMs: Date.now() - started };
-        if (child.stdout) result.stdout = Buffer.concat(out).toString("utf8");
-        if (child.stderr) result.stderr = Buffer.concat(err2).toString("utf8");
-        resolve8(result);
-      });
-    });
-  }
-  #teardown;
-  /**
-   * Kills the agent and removes the home. Runs once: every caller (the normal end, a signal handler) gets the same
-   * result, so nothing is torn down twice.
-   */
-  destroy() {
-    this.#destroyed = true;
-    this.#teardown ??= cleanupKeyring(this.info.dir, {
-      ...this.info.socketDir ? { socketDir: this.info.socketDir } : {},
-      ...this.info.agentPid !== void 0 ? { agentPid: this.info.agentPid } : {},
-      ...this.info.commandPid !== void 0 ? { commandPid: this.info.commandPid } : {}
-    });
-    return this.#teardown;
-  }
-};
-function lastLines(text, n = 3) {
-  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
-  return lines.slice(-n).join(" | ").slice(0, 400) || "(no output)";
-}
-async function withEphemeralKeyring(options, fn) {
-  const keyring = await EphemeralKeyring.create(options);
-  options.onCreated?.(keyring);
-  let cleanup2;
-  try {
-    await options.onPrepared?.({ ...keyring.info });
-    await keyring.importKey(options.armoredKey, options.passphrase, options.fingerprint);
-    await options.onImported?.({ ...keyring.info });
-    const result = await fn(keyring);
-    cleanup2 = await keyring.destroy();
-    return { result, cleanup: cleanup2 };
-  } finally {
-    if (!cleanup2) await keyring.destroy().catch(() => void 0);
-  }
-}
-
-// src/sign/manifest.ts
-import { dirname as dirname2, isAbsolute as isAbsolute2, relative as relative2, resolve as resolve2, sep as sep2 } from "node:path";
+// src/sign/git-shim.ts
+import { chmod as chmod3, mkdtemp, rm as rm3, writeFile as writeFile4 } from "node:fs/promises";
+import { createServer } from "node:net";
+import { join as join2 } from "node:path";
 
 // src/sign/signer.ts
 import { createHash as createHash3 } from "node:crypto";
-import { chmod as chmod3, readFile, rename as rename2, rm as rm3, writeFile as writeFile4 } from "node:fs/promises";
+import { chmod as chmod2, readFile, rename as rename2, rm as rm2, writeFile as writeFile3 } from "node:fs/promises";
 
 // src/sign/stream.ts
 import { open as open2 } from "node:fs/promises";
@@ -46917,21 +46439,21 @@ async function verifyFile(options) {
     h.update(trailer);
     const digest = h.digest();
     const created = packet.created ?? date;
-    let signingKey;
+    let signingKey2;
     try {
-      signingKey = await key.getSigningKey(packet.issuerKeyID, created);
+      signingKey2 = await key.getSigningKey(packet.issuerKeyID, created);
     } catch (e) {
       return fail(
         `key ${key.getFingerprint().toUpperCase()} was not a valid signing key when the signature was made (${e.message})`
       );
     }
-    const signer = signingKey.getFingerprint().toUpperCase();
+    const signer = signingKey2.getFingerprint().toUpperCase();
     const primary = key.getFingerprint().toUpperCase();
-    if (expected && !(expected.length === 40 ? signer === expected || primary === expected : signingKey.getKeyID().toHex().toUpperCase() === expected || key.getKeyID().toHex().toUpperCase() === expected)) {
+    if (expected && !(expected.length === 40 ? signer === expected || primary === expected : signingKey2.getKeyID().toHex().toUpperCase() === expected || key.getKeyID().toHex().toUpperCase() === expected)) {
       return fail(`the signature was made by ${signer} (primary ${primary}), not by the expected ${expected}`);
     }
     try {
-      await verifyPacketDigest(packet, signingKey, digest, date);
+      await verifyPacketDigest(packet, signingKey2, digest, date);
     } catch (e) {
       return fail(
         `BAD signature: ${e.message} (the file changed after signing, or the signature is not for it)`
@@ -46940,7 +46462,7 @@ async function verifyFile(options) {
     good++;
     result.signerFingerprint = signer;
     result.primaryFingerprint = primary;
-    result.keyId = signingKey.getKeyID().toHex().toUpperCase();
+    result.keyId = signingKey2.getKeyID().toHex().toUpperCase();
     result.userIds = key.getUserIDs();
     result.created = packet.created ?? void 0;
     result.hash = VERIFY_HASHES[packet.hashAlgorithm];
@@ -46978,8 +46500,8 @@ async function verifyDigestSignature(publicKey, signature, digest) {
   const packet = sig.packets.find((p) => p instanceof SignaturePacket);
   if (!packet) throw new Error("no signature packet");
   const created = packet.created ?? /* @__PURE__ */ new Date();
-  const signingKey = await publicKey.getSigningKey(packet.issuerKeyID, created);
-  await verifyPacketDigest(packet, signingKey, digest, created);
+  const signingKey2 = await publicKey.getSigningKey(packet.issuerKeyID, created);
+  await verifyPacketDigest(packet, signingKey2, digest, created);
 }
 
 // src/sign/signer.ts
@@ -46987,6 +46509,20 @@ async function hashFile(path, alg) {
   const main = createHash3(alg);
   const side = alg === "sha256" ? void 0 : createHash3("sha256");
   const size = await hashFileInto(path, side ? [main, side] : [main]);
+  const sha2563 = (side ?? main.copy()).digest("hex");
+  return { hash: main, sha256: sha2563, size };
+}
+async function hashStream(data, alg) {
+  const main = createHash3(alg);
+  const side = alg === "sha256" ? void 0 : createHash3("sha256");
+  let size = 0;
+  const feed = (c) => {
+    main.update(c);
+    side?.update(c);
+    size += c.length;
+  };
+  if (data instanceof Uint8Array) feed(data);
+  else for await (const c of data) feed(c);
   const sha2563 = (side ?? main.copy()).digest("hex");
   return { hash: main, sha256: sha2563, size };
 }
@@ -47011,12 +46547,13 @@ async function finish(key, docHash, options) {
   const mpis = await key.signDigest(digest, hash);
   return { packet: encodeSignaturePacket(hashedPart, key.keyIdBytes, digest, mpis), digest };
 }
-async function signFile(key, path, options = {}) {
+async function signData(key, data, options = {}) {
   const hash = resolveHash(key, options.hash);
-  const d = await hashFile(path, hash);
+  const d = await hashStream(data, hash);
   return { ...await finish(key, d.hash, { ...options, hash }), sha256: d.sha256, size: d.size };
 }
 function defaultHashFor(key) {
+  if (key.preferredHash) return key.preferredHash;
   if (key.algorithm === "ecdsa" && key.curve === "nistP384") return "sha384";
   if (key.algorithm === "ecdsa" && key.curve === "nistP521") return "sha512";
   return "sha256";
@@ -47040,11 +46577,11 @@ function encodeSignature(packet, armored) {
 async function writePublicFile(path, data) {
   const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   try {
-    await writeFile4(tmp, data, { mode: 420, flag: "wx" });
-    await chmod3(tmp, 420);
+    await writeFile3(tmp, data, { mode: 420, flag: "wx" });
+    await chmod2(tmp, 420);
     await rename2(tmp, path);
   } catch (e) {
-    await rm3(tmp, { force: true });
+    await rm2(tmp, { force: true });
     throw e;
   }
 }
@@ -47052,31 +46589,734 @@ async function signFiles(options) {
   const armored = options.armor ?? true;
   const hash = resolveHash(options.key, options.hash);
   const date = options.date;
-  const out = [];
+  const out = new Array(options.files.length);
   let publicKey;
-  for (const path of options.files) {
-    const signed = await signFile(options.key, path, {
-      hash,
-      ...options.notations ? { notations: options.notations } : {},
-      ...date ? { date } : {}
-    });
-    const signature = path + (armored ? ".asc" : ".sig");
-    await writePublicFile(signature, encodeSignature(signed.packet, armored));
-    if (options.selfCheck ?? true) {
-      publicKey ??= await readKey({ armoredKey: options.key.publicKeyArmored });
-      try {
-        await verifyDigestSignature(publicKey, await readFile(signature), signed.digest);
-      } catch (e) {
-        await rm3(signature, { force: true });
-        throw new Error(`self-check of the signature for ${path} failed: ${e.message}`);
+  const inFlight = /* @__PURE__ */ new Set();
+  let failure;
+  for (const [i2, path] of options.files.entries()) {
+    if (failure) break;
+    const d = await hashFile(path, hash);
+    const job = (async () => {
+      const signed = await finish(options.key, d.hash, {
+        hash,
+        ...options.notations ? { notations: options.notations } : {},
+        ...date ? { date } : {}
+      });
+      const signature = path + (armored ? ".asc" : ".sig");
+      await writePublicFile(signature, encodeSignature(signed.packet, armored));
+      if (options.selfCheck ?? true) {
+        publicKey ??= await readKey({ armoredKey: options.key.publicKeyArmored });
+        try {
+          await verifyDigestSignature(publicKey, await readFile(signature), signed.digest);
+        } catch (e) {
+          await rm2(signature, { force: true });
+          throw new Error(`self-check of the signature for ${path} failed: ${e.message}`);
+        }
       }
+      out[i2] = { path, signature, sha256: d.sha256, size: d.size };
+    })().catch((error2) => {
+      failure ??= { error: error2 };
+    });
+    inFlight.add(job);
+    void job.then(() => inFlight.delete(job));
+    if (inFlight.size >= SIGN_IN_FLIGHT) await Promise.race(inFlight);
+  }
+  await Promise.all(inFlight);
+  if (failure) throw failure.error;
+  return out;
+}
+var SIGN_IN_FLIGHT = 4;
+
+// src/sign/state.ts
+var STATE_VAULT = "vault-session";
+var STATE_KEYRING = "keyring";
+var STATE_SHIM = "git-shim";
+var SHIM_PREFIX = "jit-gpg-shim-";
+var STATE_DONE = "main-finished";
+
+// src/sign/git-shim.ts
+var MAX_SIGN_REQUEST_BYTES = 16 * 1024 * 1024;
+var SOCKET_ENV = "JIT_GPG_SIGN_SOCKET";
+var SHIM_SOURCE = `import { connect } from 'node:net';
+import { writeSync } from 'node:fs';
+const args = process.argv.slice(2);
+let statusFd = -1, user = '', sign = false, detach = false, verify = false;
+for (let i = 0; i < args.length; i++) {
+  const a = args[i];
+  if (a.startsWith('--status-fd=')) statusFd = Number(a.slice(12));
+  else if (a === '--status-fd') statusFd = Number(args[++i]);
+  else if (a === '--local-user' || a === '-u') user = args[++i] ?? '';
+  else if (a.startsWith('--local-user=')) user = a.slice(13);
+  else if (a === '--detach-sign') { detach = true; sign = true; }
+  else if (a === '--sign') sign = true;
+  else if (a === '--armor' || a === '-a') {}
+  else if (a === '--verify') verify = true;
+  else if (/^-[bsau]+$/.test(a)) {
+    if (a.includes('b')) detach = true;
+    if (a.includes('s')) sign = true;
+    if (a.endsWith('u')) user = args[++i] ?? '';
+  } else if (a === '--batch' || a === '--no-tty' || a === '--yes') {}
+  else { process.stderr.write('jit-gpg gpg shim: unsupported option ' + a + '\\n'); process.exit(2); }
+}
+if (verify || !sign || !detach) {
+  process.stderr.write('jit-gpg gpg shim: only detached signing (-bsau KEY) is available here; verify with gpg\\n');
+  process.exit(2);
+}
+const chunks = [];
+for await (const c of process.stdin) chunks.push(c);
+const sock = connect(process.env.${SOCKET_ENV});
+let answer = '';
+sock.on('data', (d) => { answer += d; });
+sock.on('error', (e) => { process.stderr.write('jit-gpg gpg shim: ' + e.message + '\\n'); process.exit(2); });
+sock.on('end', () => {
+  let r;
+  try { r = JSON.parse(answer); } catch { r = { ok: false, error: 'no answer from the signing process' }; }
+  if (!r.ok) { process.stderr.write('gpg: signing failed: ' + r.error + '\\n'); process.exit(2); }
+  if (statusFd >= 0) writeSync(statusFd, '[GNUPG:] KEY_CONSIDERED ' + r.fingerprint + ' 2\\n[GNUPG:] BEGIN_SIGNING H' + r.hash + '\\n[GNUPG:] ' + r.status + '\\n');
+  process.stdout.write(r.signature);
+});
+sock.write(JSON.stringify({ user }) + '\\n');
+sock.end(Buffer.concat(chunks));
+`;
+function namesKey(user, key) {
+  const u = user.trim().replace(/!$/, "");
+  if (u === "") return true;
+  const hex5 = u.replace(/^0x/i, "").replace(/\s/g, "").toUpperCase();
+  if (/^[0-9A-F]{16}$/.test(hex5)) return hex5 === key.keyId;
+  if (/^[0-9A-F]{40}$/.test(hex5)) return hex5 === key.fingerprint;
+  const lower = u.toLowerCase().replace(/^<|>$/g, "");
+  return key.userIds.some((id) => id.toLowerCase().includes(lower));
+}
+async function startSigningShim(options) {
+  const dir = await mkdtemp(join2(options.tempRoot, SHIM_PREFIX));
+  await chmod3(dir, 448);
+  const socketPath = join2(dir, "s");
+  const script = join2(dir, "gpg-shim.mjs");
+  const program = join2(dir, "gpg");
+  await writeFile4(script, SHIM_SOURCE, { mode: 384 });
+  const node = (options.nodePath ?? process.execPath).replace(/'/g, `'\\''`);
+  await writeFile4(program, `#!/bin/sh
+exec '${node}' '${script.replace(/'/g, `'\\''`)}' "$@"
+`, { mode: 448 });
+  const key = options.key;
+  let count = 0;
+  const handle = (conn) => {
+    const chunks = [];
+    let size = 0;
+    let refused = false;
+    const reply = (body) => conn.end(`${JSON.stringify(body)}
+`);
+    conn.setTimeout(3e4, () => conn.destroy());
+    conn.on("data", (c) => {
+      size += c.length;
+      if (size > MAX_SIGN_REQUEST_BYTES + 4096) {
+        if (!refused) reply({ ok: false, error: `more than ${MAX_SIGN_REQUEST_BYTES} bytes to sign` });
+        refused = true;
+        return;
+      }
+      chunks.push(c);
+    });
+    conn.on("error", () => conn.destroy());
+    conn.on("end", () => {
+      if (refused) return;
+      void (async () => {
+        const all = Buffer.concat(chunks);
+        const nl = all.indexOf(10);
+        let user = "";
+        try {
+          user = String(JSON.parse(all.subarray(0, nl).toString("utf8")).user ?? "");
+        } catch {
+          reply({ ok: false, error: "malformed request" });
+          return;
+        }
+        if (!namesKey(user, key)) {
+          reply({
+            ok: false,
+            error: `no secret key for "${user.slice(0, 100)}": this step signs only with ${key.fingerprint}`
+          });
+          return;
+        }
+        try {
+          const date = /* @__PURE__ */ new Date();
+          const signed = await signData(key, all.subarray(nl + 1), { date });
+          count++;
+          const hash = HASH_IDS[resolveHash(key, void 0)];
+          options.log(`git shim: signed ${all.length - nl - 1} bytes for git with ${key.fingerprint}`);
+          reply({
+            ok: true,
+            signature: armor2(signed.packet),
+            fingerprint: key.fingerprint,
+            hash,
+            status: `SIG_CREATED D ${PUBKEY_IDS[key.algorithm]} ${hash} 00 ${Math.floor(date.getTime() / 1e3)} ${key.fingerprint}`
+          });
+        } catch (e) {
+          reply({ ok: false, error: e.message.slice(0, 300) });
+        }
+      })();
+    });
+  };
+  const server = createServer({ allowHalfOpen: true }, handle);
+  await new Promise((resolve10, reject) => {
+    server.once("error", reject);
+    server.listen(socketPath, () => resolve10());
+  });
+  await chmod3(socketPath, 384);
+  let closed;
+  return {
+    dir,
+    program,
+    socketPath,
+    get signatures() {
+      return count;
+    },
+    close() {
+      closed ??= (async () => {
+        await new Promise((resolve10) => server.close(() => resolve10()));
+        await rm3(dir, { recursive: true, force: true });
+      })();
+      return closed;
     }
-    out.push({ path, signature, sha256: signed.sha256, size: signed.size });
+  };
+}
+
+// src/sign/keyring.ts
+import { spawn } from "node:child_process";
+import { existsSync as existsSync2, readdirSync, readFileSync } from "node:fs";
+import { chmod as chmod4, mkdtemp as mkdtemp2, readdir as readdir2, rm as rm4, stat as stat3, writeFile as writeFile5 } from "node:fs/promises";
+import { basename as basename2, join as join3 } from "node:path";
+
+// src/sign/child-env.ts
+var REMOVED_FROM_CHILD_ENV = [
+  "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+  "ACTIONS_ID_TOKEN_REQUEST_URL",
+  "ACTIONS_RUNTIME_TOKEN",
+  "ACTIONS_RUNTIME_URL",
+  "ACTIONS_RESULTS_URL",
+  "ACTIONS_CACHE_URL",
+  "ACTIONS_CACHE_SERVICE_V2",
+  "GITHUB_STATE",
+  "GITHUB_OUTPUT",
+  "GITHUB_ENV",
+  "GITHUB_PATH",
+  "GITHUB_STEP_SUMMARY"
+];
+function childEnv(env5) {
+  const drop = new Set(REMOVED_FROM_CHILD_ENV);
+  const out = {};
+  for (const [name2, value] of Object.entries(env5)) {
+    if (!drop.has(name2.toUpperCase())) out[name2] = value;
   }
   return out;
 }
 
+// src/sign/keyring.ts
+var KEYRING_PREFIX = "jit-gpg-keyring-";
+var MIN_TTL_SECONDS = 5;
+var MAX_TTL_SECONDS = 3600;
+var KILL_GRACE_MS = 2e3;
+var KeyringError = class extends Error {
+  name = "KeyringError";
+  code;
+  constructor(code21, message) {
+    super(message);
+    this.code = code21;
+  }
+};
+function agentConfig(ttlSeconds) {
+  const ttl = Math.max(1, Math.floor(ttlSeconds));
+  return [
+    "# written by jit-gpg for one step; removed when the step ends",
+    `default-cache-ttl ${ttl}`,
+    `max-cache-ttl ${ttl}`,
+    "allow-preset-passphrase",
+    "allow-loopback-pinentry",
+    "no-allow-external-cache",
+    ""
+  ].join("\n");
+}
+function gpgConfig() {
+  return [
+    "# written by jit-gpg for one step; removed when the step ends",
+    "batch",
+    "no-tty",
+    "pinentry-mode loopback",
+    "no-greeting",
+    "trust-model always",
+    "no-auto-key-retrieve",
+    "no-auto-key-locate",
+    ""
+  ].join("\n");
+}
+function parseColonKeys(text) {
+  const out = [];
+  let current;
+  let primary;
+  for (const line of text.split(/\r?\n/)) {
+    const f = line.split(":");
+    const rec = f[0];
+    if (rec === "sec" || rec === "ssb" || rec === "pub" || rec === "sub") {
+      const type = rec === "sec" || rec === "pub" ? "sec" : "ssb";
+      const caps = (f[11] ?? "").replace(/[A-Z]/g, "");
+      const serial = f[14] ?? "";
+      current = {
+        type,
+        keyId: (f[4] ?? "").toUpperCase(),
+        fingerprint: "",
+        keygrip: "",
+        capabilities: caps,
+        hasSecret: (rec === "sec" || rec === "ssb") && serial !== "#" && serial !== "",
+        validity: f[1] ?? "",
+        userIds: []
+      };
+      if (type === "sec") primary = current;
+      out.push(current);
+    } else if (rec === "fpr" && current && !current.fingerprint) {
+      current.fingerprint = (f[9] ?? "").toUpperCase();
+    } else if (rec === "grp" && current && !current.keygrip) {
+      current.keygrip = (f[9] ?? "").toUpperCase();
+    } else if (rec === "uid" && primary) {
+      const uid = unescapeColon(f[9] ?? "");
+      if (uid) primary.userIds.push(uid);
+    }
+  }
+  return out;
+}
+function unescapeColon(s) {
+  return s.replace(/\\x([0-9a-fA-F]{2})/g, (_m, h) => String.fromCharCode(Number.parseInt(h, 16)));
+}
+function selectSigningKey(keys, fingerprint2) {
+  const want = fingerprint2?.replace(/^0x/i, "").replace(/[\s:!]/g, "").toUpperCase();
+  if (want) return keys.find((k) => k.fingerprint === want || k.keyId === want);
+  return keys.find((k) => k.hasSecret && k.capabilities.includes("s") && !["r", "e", "i", "d"].includes(k.validity));
+}
+function gitSigningEnv(fingerprint2, base = {}, gpgProgram = "gpg") {
+  const existing = Number.parseInt(base.GIT_CONFIG_COUNT ?? "0", 10);
+  let n = Number.isFinite(existing) && existing > 0 ? existing : 0;
+  const out = {};
+  const pairs = [
+    ["user.signingkey", `${fingerprint2.toUpperCase()}!`],
+    ["gpg.format", "openpgp"],
+    ["gpg.program", gpgProgram],
+    ["gpg.openpgp.program", gpgProgram]
+  ];
+  for (const [k, v] of pairs) {
+    out[`GIT_CONFIG_KEY_${n}`] = k;
+    out[`GIT_CONFIG_VALUE_${n}`] = v;
+    n++;
+  }
+  out.GIT_CONFIG_COUNT = String(n);
+  return out;
+}
+function runTool(file, args, options) {
+  return new Promise((resolve10, reject) => {
+    const child = spawn(file, args, { env: options.env, stdio: ["pipe", "pipe", "pipe"] });
+    const out = [];
+    const err2 = [];
+    child.stdout.on("data", (c) => out.push(c));
+    child.stderr.on("data", (c) => err2.push(c));
+    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 3e4);
+    child.on("error", (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on("close", (code21, signal) => {
+      clearTimeout(timer);
+      resolve10({
+        code: code21,
+        signal,
+        stdout: Buffer.concat(out).toString("utf8"),
+        stderr: Buffer.concat(err2).toString("utf8")
+      });
+    });
+    child.stdin.on("error", () => {
+    });
+    child.stdin.end(options.input ?? "");
+  });
+}
+function toolEnv(home, base = process.env) {
+  const env5 = { ...base, GNUPGHOME: home, LC_ALL: "C", LANGUAGE: "C" };
+  delete env5.GPG_AGENT_INFO;
+  return env5;
+}
+var libexecCache;
+async function gpgLibexecDir(env5 = process.env) {
+  if (libexecCache) return libexecCache;
+  let r;
+  try {
+    r = await runTool("gpgconf", ["--list-dirs", "libexecdir"], { env: env5 });
+  } catch {
+    throw new KeyringError(
+      "gpg-missing",
+      "gpgconf was not found on PATH: the `run` input needs GnuPG 2.1 or later (preinstalled on GitHub-hosted runners)"
+    );
+  }
+  const dir = r.stdout.trim();
+  if (r.code !== 0 || !dir) throw new KeyringError("gpg-missing", "gpgconf --list-dirs libexecdir failed");
+  libexecCache = decodeURIComponent(dir.replace(/%3a/gi, ":"));
+  return libexecCache;
+}
+async function agentSocketDir(home) {
+  try {
+    const r = await runTool("gpgconf", ["--homedir", home, "--list-dirs", "socketdir"], { env: toolEnv(home) });
+    const dir = r.stdout.trim();
+    return r.code === 0 && dir ? decodeURIComponent(dir.replace(/%3a/gi, ":")) : void 0;
+  } catch {
+    return void 0;
+  }
+}
+async function agentPid(home) {
+  try {
+    const r = await runTool("gpg-connect-agent", ["--homedir", home, "--no-autostart", "getinfo pid", "/bye"], {
+      env: toolEnv(home),
+      timeoutMs: 1e4
+    });
+    const m = /^D (\d+)/m.exec(r.stdout);
+    return m ? Number(m[1]) : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function processAlive(pid) {
+  try {
+    process.kill(pid, 0);
+  } catch (e) {
+    return e.code === "EPERM";
+  }
+  if (process.platform === "linux") {
+    try {
+      const stat5 = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const state = stat5.slice(stat5.lastIndexOf(")") + 2, stat5.lastIndexOf(")") + 3);
+      if (state === "Z" || state === "X") return false;
+    } catch {
+      return false;
+    }
+  }
+  return true;
+}
+function processesUsingHome(home) {
+  if (process.platform !== "linux") return [];
+  const needle = `\0GNUPGHOME=${home}\0`;
+  const out = [];
+  let entries;
+  try {
+    entries = readdirSync("/proc");
+  } catch {
+    return [];
+  }
+  for (const name2 of entries) {
+    if (!/^\d+$/.test(name2)) continue;
+    try {
+      const env5 = `\0${readFileSync(`/proc/${name2}/environ`, "latin1")}`;
+      if (env5.includes(needle) && processAlive(Number(name2))) out.push(Number(name2));
+    } catch {
+    }
+  }
+  return out;
+}
+function isAgentFor(pid, home) {
+  if (!processAlive(pid)) return false;
+  if (process.platform !== "linux") return true;
+  try {
+    const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+    return cmd.some((a) => basename2(a) === "gpg-agent") && cmd.some((a) => a === home || a.includes(home));
+  } catch {
+    return false;
+  }
+}
+async function cleanupKeyring(dir, hints = {}) {
+  const result = { dir, removed: false, agentKilled: false, processesKilled: 0, actions: [] };
+  if (!dir) return result;
+  if (!basename2(dir).startsWith(KEYRING_PREFIX)) {
+    throw new KeyringError("setup", `refusing to remove ${dir}: it is not a jit-gpg keyring directory`);
+  }
+  const exists3 = existsSync2(dir);
+  const pidBefore = hints.agentPid ?? (exists3 ? await agentPid(dir) : void 0);
+  const wasAgent = pidBefore !== void 0 && isAgentFor(pidBefore, dir);
+  const stray = new Set(processesUsingHome(dir).filter((p) => p !== pidBefore && p !== process.pid));
+  if (hints.commandPid !== void 0 && process.platform !== "linux" && processAlive(hints.commandPid)) {
+    stray.add(hints.commandPid);
+  }
+  if (hints.commandPid !== void 0 && process.platform !== "win32") {
+    const group2 = hints.commandPid;
+    if (processAlive(group2) && stray.has(group2)) {
+      try {
+        process.kill(-group2, "SIGKILL");
+      } catch {
+      }
+    }
+  }
+  for (const pid of stray) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+    }
+  }
+  if (stray.size) {
+    for (let i2 = 0; i2 < 40 && [...stray].some(processAlive); i2++) await new Promise((r) => setTimeout(r, 50));
+    result.processesKilled = [...stray].filter((p) => !processAlive(p)).length;
+    result.actions.push(
+      `killed ${stray.size} process(es) still running with this GNUPGHOME (pid ${[...stray].join(", ")})`
+    );
+  }
+  if (exists3) {
+    try {
+      await runTool("gpgconf", ["--homedir", dir, "--kill", "all"], { env: toolEnv(dir), timeoutMs: 15e3 });
+    } catch {
+    }
+  }
+  if (pidBefore !== void 0 && wasAgent) {
+    const gone = async (ms) => {
+      const until = Date.now() + ms;
+      while (processAlive(pidBefore) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+      return !processAlive(pidBefore);
+    };
+    if (!await gone(3e3) && isAgentFor(pidBefore, dir)) {
+      try {
+        process.kill(pidBefore, "SIGKILL");
+      } catch {
+      }
+      await gone(2e3);
+    }
+    if (!processAlive(pidBefore)) {
+      result.agentKilled = true;
+      result.actions.push(`stopped gpg-agent (pid ${pidBefore})`);
+    } else {
+      result.actions.push(`gpg-agent (pid ${pidBefore}) is still running`);
+    }
+  }
+  if (exists3) {
+    try {
+      await runTool("gpgconf", ["--homedir", dir, "--remove-socketdir"], { env: toolEnv(dir), timeoutMs: 1e4 });
+    } catch {
+    }
+    await rm4(dir, { recursive: true, force: true, maxRetries: 3 });
+    result.removed = !existsSync2(dir);
+    result.actions.push(result.removed ? `removed ${dir}` : `could not remove ${dir}`);
+  }
+  if (hints.socketDir && hints.socketDir !== dir && basename2(hints.socketDir).startsWith("d.")) {
+    try {
+      const entries = await readdir2(hints.socketDir);
+      if (entries.every((e) => e.startsWith("S."))) {
+        await rm4(hints.socketDir, { recursive: true, force: true });
+        result.actions.push(`removed ${hints.socketDir}`);
+      }
+    } catch {
+    }
+  }
+  return result;
+}
+var EphemeralKeyring = class _EphemeralKeyring {
+  info;
+  deadline;
+  #fingerprint;
+  #userIds = [];
+  #env;
+  #log;
+  #destroyed = false;
+  constructor(info3, deadline, env5, log) {
+    this.info = info3;
+    this.deadline = deadline;
+    this.#env = env5;
+    this.#log = log;
+  }
+  /** Creates the 0700 home and its config files (no key yet). */
+  static async create(options) {
+    if (!options.tempRoot) throw new KeyringError("setup", "no temporary directory (RUNNER_TEMP) for the keyring");
+    const dir = await mkdtemp2(join3(options.tempRoot, KEYRING_PREFIX));
+    await chmod4(dir, 448);
+    await writeFile5(join3(dir, "gpg-agent.conf"), agentConfig(options.ttlSeconds), { mode: 384 });
+    await writeFile5(join3(dir, "gpg.conf"), gpgConfig(), { mode: 384 });
+    const info3 = { dir };
+    const socketDir = await agentSocketDir(dir);
+    if (socketDir) info3.socketDir = socketDir;
+    return new _EphemeralKeyring(
+      info3,
+      Date.now() + options.ttlSeconds * 1e3,
+      options.env ?? process.env,
+      options.log ?? (() => {
+      })
+    );
+  }
+  get fingerprint() {
+    return this.#fingerprint;
+  }
+  get userIds() {
+    return [...this.#userIds];
+  }
+  /** Imports the key over stdin, presets the passphrase over a pipe, selects the signing (sub)key. */
+  async importKey(armoredKey, passphrase, fingerprint2) {
+    const env5 = toolEnv(this.info.dir, this.#env);
+    const gpg = (args, input) => runTool("gpg", ["--homedir", this.info.dir, "--batch", "--no-tty", ...args], {
+      env: env5,
+      ...input !== void 0 ? { input } : {}
+    });
+    let imp;
+    try {
+      imp = await gpg(["--import"], armoredKey);
+    } catch {
+      throw new KeyringError("gpg-missing", "gpg was not found on PATH: the `run` input needs GnuPG 2.1 or later");
+    }
+    if (imp.code !== 0 || !/secret keys (imported|unchanged)/.test(imp.stderr)) {
+      throw new KeyringError(
+        "import-failed",
+        `gpg could not import the key into the ephemeral keyring (exit ${imp.code}): ${lastLines(imp.stderr)}`
+      );
+    }
+    const list = await gpg(["--with-colons", "--with-keygrip", "--list-secret-keys"]);
+    const keys = parseColonKeys(list.stdout);
+    const selected = selectSigningKey(keys, fingerprint2);
+    if (!selected?.hasSecret) {
+      throw new KeyringError(
+        "no-signing-key",
+        fingerprint2 ? `the ephemeral keyring holds no secret key ${fingerprint2}` : "the ephemeral keyring holds no usable signing key"
+      );
+    }
+    this.#fingerprint = selected.fingerprint;
+    this.#userIds = keys.find((k) => k.type === "sec")?.userIds ?? [];
+    if (passphrase !== void 0 && passphrase !== "") {
+      const preset = join3(await gpgLibexecDir(env5), "gpg-preset-passphrase");
+      for (const k of keys.filter((x2) => x2.hasSecret && x2.keygrip)) {
+        const r = await runTool(preset, ["--homedir", this.info.dir, "--preset", k.keygrip], {
+          env: env5,
+          input: passphrase
+        }).catch(() => void 0);
+        if (r?.code !== 0) {
+          throw new KeyringError(
+            "preset-failed",
+            `gpg-preset-passphrase could not give the passphrase to the agent${r ? `: ${lastLines(r.stderr)}` : ""}`
+          );
+        }
+      }
+    }
+    const pid = await agentPid(this.info.dir);
+    if (pid !== void 0) this.info.agentPid = pid;
+    this.#log(
+      `Imported ${selected.type === "ssb" ? "subkey" : "key"} ${selected.fingerprint} into ${this.info.dir}` + (pid !== void 0 ? ` (gpg-agent pid ${pid})` : "")
+    );
+    return selected;
+  }
+  /**
+   * Environment for the command: GNUPGHOME and git's signing key, without the runner's token and step-file
+   * variables (child-env.ts); nothing else changed.
+   */
+  commandEnv(extra = {}) {
+    if (!this.#fingerprint) throw new KeyringError("setup", "no key imported yet");
+    const env5 = { ...childEnv({ ...this.#env, ...extra }), GNUPGHOME: this.info.dir };
+    delete env5.GPG_AGENT_INFO;
+    Object.assign(env5, gitSigningEnv(this.#fingerprint, env5));
+    return env5;
+  }
+  /**
+   * Runs `command` with bash (-e -o pipefail) in its own process group; kills the group when the keyring's
+   * ttl runs out (SIGTERM, then SIGKILL after a grace period).
+   */
+  runCommand(command, options = {}) {
+    if (this.#destroyed) throw new KeyringError("setup", "the keyring was already destroyed");
+    return runInProcessGroup(command, {
+      env: this.commandEnv(options.env),
+      deadline: this.deadline,
+      log: this.#log,
+      ...options.cwd ? { cwd: options.cwd } : {},
+      ...options.stdio ? { stdio: options.stdio } : {},
+      onStart: (pid) => {
+        this.info.commandPid = pid;
+        options.onStart?.({ ...this.info });
+      },
+      onExit: () => {
+        delete this.info.commandPid;
+      }
+    });
+  }
+  #teardown;
+  /**
+   * Kills the agent and removes the home. Runs once: every caller (the normal end, a signal handler) gets the same
+   * result, so nothing is torn down twice.
+   */
+  destroy() {
+    this.#destroyed = true;
+    this.#teardown ??= cleanupKeyring(this.info.dir, {
+      ...this.info.socketDir ? { socketDir: this.info.socketDir } : {},
+      ...this.info.agentPid !== void 0 ? { agentPid: this.info.agentPid } : {},
+      ...this.info.commandPid !== void 0 ? { commandPid: this.info.commandPid } : {}
+    });
+    return this.#teardown;
+  }
+};
+function runInProcessGroup(command, options) {
+  const started = Date.now();
+  const remaining = Math.max(0, options.deadline - started);
+  const isWin = process.platform === "win32";
+  const child = spawn("bash", ["-e", "-o", "pipefail", "-c", command], {
+    cwd: options.cwd,
+    env: options.env,
+    stdio: options.stdio ?? "inherit",
+    detached: !isWin
+  });
+  if (child.pid !== void 0) options.onStart?.(child.pid);
+  const out = [];
+  const err2 = [];
+  child.stdout?.on("data", (c) => out.push(c));
+  child.stderr?.on("data", (c) => err2.push(c));
+  let timedOut = false;
+  const signalGroup = (signal) => {
+    try {
+      if (!isWin && child.pid) process.kill(-child.pid, signal);
+      else child.kill(signal);
+    } catch {
+    }
+  };
+  let killTimer;
+  const ttlTimer = setTimeout(() => {
+    timedOut = true;
+    options.log(`The command outlived the key's ttl; stopping it`);
+    signalGroup("SIGTERM");
+    killTimer = setTimeout(() => signalGroup("SIGKILL"), KILL_GRACE_MS);
+  }, remaining);
+  return new Promise((resolve10, reject) => {
+    child.on("error", (e) => {
+      clearTimeout(ttlTimer);
+      if (killTimer) clearTimeout(killTimer);
+      reject(new KeyringError("command-failed", `the run command could not start: ${e.message}`));
+    });
+    child.on("close", (code21, signal) => {
+      clearTimeout(ttlTimer);
+      if (killTimer) clearTimeout(killTimer);
+      options.onExit?.();
+      if (!isWin && child.pid) {
+        try {
+          process.kill(-child.pid, "SIGKILL");
+        } catch {
+        }
+      }
+      const result = { exitCode: code21, signal, timedOut, durationMs: Date.now() - started };
+      if (child.stdout) result.stdout = Buffer.concat(out).toString("utf8");
+      if (child.stderr) result.stderr = Buffer.concat(err2).toString("utf8");
+      resolve10(result);
+    });
+  });
+}
+function lastLines(text, n = 3) {
+  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  return lines.slice(-n).join(" | ").slice(0, 400) || "(no output)";
+}
+async function withEphemeralKeyring(options, fn) {
+  const keyring = await EphemeralKeyring.create(options);
+  options.onCreated?.(keyring);
+  let cleanup2;
+  try {
+    await options.onPrepared?.({ ...keyring.info });
+    await keyring.importKey(options.armoredKey, options.passphrase, options.fingerprint);
+    await options.onImported?.({ ...keyring.info });
+    const result = await fn(keyring);
+    cleanup2 = await keyring.destroy();
+    return { result, cleanup: cleanup2 };
+  } finally {
+    if (!cleanup2) await keyring.destroy().catch(() => void 0);
+  }
+}
+
 // src/sign/manifest.ts
+import { dirname as dirname2, isAbsolute as isAbsolute2, relative as relative2, resolve as resolve2, sep as sep2 } from "node:path";
 function checkManifestName(name2) {
   const why = name2 === "" ? "is empty" : name2 === "-" ? 'is "-", which sha256sum -c reads as stdin' : name2.includes("\0") ? "contains a NUL byte" : name2.startsWith("/") ? "is absolute" : name2.split("/").some((s) => s === "..") ? "leaves the manifest's directory (..)" : name2.split("/").some((s) => s === "" || s === ".") ? 'has an empty or "." path segment' : void 0;
   if (why) throw new Error(`file name ${JSON.stringify(name2)} ${why}`);
@@ -47185,11 +47425,6 @@ function commonDir(files, fallback) {
   }
   return dir;
 }
-
-// src/sign/state.ts
-var STATE_VAULT = "vault-session";
-var STATE_KEYRING = "keyring";
-var STATE_DONE = "main-finished";
 
 // src/sign/job.ts
 var SignJobError = class extends Error {
@@ -47320,21 +47555,21 @@ async function runSignJob(options, hooks) {
       );
       return k;
     });
-    const signingKey = key;
+    const signingKey2 = key;
     result.key = {
-      fingerprint: signingKey.fingerprint,
-      keyId: signingKey.keyId,
-      primaryFingerprint: signingKey.primaryFingerprint,
-      isSubkey: signingKey.isSubkey,
-      userIds: signingKey.userIds,
-      algorithmLabel: signingKey.algorithmLabel
+      fingerprint: signingKey2.fingerprint,
+      keyId: signingKey2.keyId,
+      primaryFingerprint: signingKey2.primaryFingerprint,
+      isSubkey: signingKey2.isSubkey,
+      userIds: signingKey2.userIds,
+      algorithmLabel: signingKey2.algorithmLabel
     };
     audit.key = {
-      fingerprint: signingKey.fingerprint,
-      keyId: signingKey.keyId,
-      primaryFingerprint: signingKey.primaryFingerprint,
-      userIds: signingKey.userIds,
-      algorithm: signingKey.algorithmLabel,
+      fingerprint: signingKey2.fingerprint,
+      keyId: signingKey2.keyId,
+      primaryFingerprint: signingKey2.primaryFingerprint,
+      userIds: signingKey2.userIds,
+      algorithm: signingKey2.algorithmLabel,
       source: session?.source ?? (options.key.kind === "armored" ? options.key.source : ""),
       ...session?.identity ? { identity: session.identity } : {}
     };
@@ -47347,7 +47582,7 @@ async function runSignJob(options, hooks) {
         for (const [n, v] of Object.entries(options.notations)) log(`Notation ${printable(n)}=${printable(v)}`);
         for (const f of files) confine(`${f}.asc`, `signature of ${show(f)}`);
         const common = {
-          key: signingKey,
+          key: signingKey2,
           armor: options.armor,
           notations: options.notations,
           ...options.hash ? { hash: options.hash } : {}
@@ -47365,21 +47600,21 @@ async function runSignJob(options, hooks) {
         }
       });
     }
-    result.publicKeyArmored = signingKey.publicKeyArmored;
+    result.publicKeyArmored = signingKey2.publicKeyArmored;
     if (options.publicKeyPath) {
       const path = typeof options.publicKeyPath === "string" ? options.publicKeyPath : options.publicKeyPath(result.key);
       if (files.length || fanIn) confine(path, "public key");
-      await writePublicFile(path, signingKey.publicKeyArmored);
+      await writePublicFile(path, signingKey2.publicKeyArmored);
       result.publicKeyPath = path;
     }
-    signingKey.destroy();
+    if (!(remote && options.run)) signingKey2.destroy();
     const written = [...result.signed, ...result.manifest ? [result.manifest] : []];
     if (written.length) {
       await group2("Verify every signature against the public key", async () => {
         result.verification = await verifyFiles({
-          publicKey: signingKey.publicKeyArmored,
+          publicKey: signingKey2.publicKeyArmored,
           files: written.map((s) => ({ file: s.path, signature: s.signature })),
-          fingerprint: signingKey.fingerprint
+          fingerprint: signingKey2.fingerprint
         });
         for (const r of result.verification) {
           log(
@@ -47395,11 +47630,47 @@ async function runSignJob(options, hooks) {
         }
       });
     }
-    if (options.run) {
+    if (options.run && remote) {
       const run2 = options.run;
-      if (remote || !material) {
-        throw new SignJobError("config", "`run` with a remote signer is not supported by this build");
+      result.run = await group2("Run the command with git signing through the remote key", async () => {
+        const deadline2 = deadline;
+        if (deadline2 - Date.now() < 1e3) {
+          throw new SignJobError(
+            "ttl",
+            `the ttl (${options.ttl} s) ran out before the run command could start: raise ttl`
+          );
+        }
+        const shim = await startSigningShim({ key: signingKey2, tempRoot: run2.tempRoot, log });
+        saveState2(STATE_SHIM, shim.dir);
+        try {
+          log(`git signs with ${signingKey2.fingerprint} through ${shim.program} (GIT_CONFIG_* for this command only)`);
+          log(`Running: ${run2.command}`);
+          const env5 = {
+            ...run2.env,
+            ...gitSigningEnv(signingKey2.fingerprint, run2.env, shim.program)
+          };
+          env5[SOCKET_ENV] = shim.socketPath;
+          return await runInProcessGroup(run2.command, { env: env5, deadline: deadline2, log, cwd: run2.cwd });
+        } finally {
+          await shim.close();
+          saveState2(STATE_SHIM, "");
+          log(`Teardown: removed the git signing shim and its socket (${shim.signatures} signature(s) made)`);
+        }
+      });
+      signingKey2.destroy();
+      audit.run = { exitCode: result.run.exitCode, timedOut: result.run.timedOut, durationMs: result.run.durationMs };
+      if (result.run.timedOut) {
+        throw new SignJobError("ttl", `the run command was stopped when the ttl (${options.ttl} s) ran out: raise ttl`);
       }
+      if (result.run.exitCode !== 0) {
+        throw new SignJobError(
+          "run-failed",
+          `the run command failed (${result.run.signal ? `signal ${result.run.signal}` : `exit code ${result.run.exitCode}`}); its output is above`
+        );
+      }
+    } else if (options.run) {
+      const run2 = options.run;
+      if (!material) throw new SignJobError("config", "`run` needs a key");
       const held = material;
       result.run = await group2("Run the command with an ephemeral GnuPG keyring", async () => {
         const remaining = Math.floor((deadline - Date.now()) / 1e3);
@@ -47419,7 +47690,7 @@ async function runSignJob(options, hooks) {
             armoredKey: held.armoredKey,
             ...held.passphrase !== void 0 ? { passphrase: held.passphrase } : {},
             ttlSeconds: remaining,
-            fingerprint: signingKey.fingerprint,
+            fingerprint: signingKey2.fingerprint,
             env: run2.env,
             log,
             onCreated: (k) => {
@@ -47484,7 +47755,7 @@ async function runSignJob(options, hooks) {
 }
 
 // src/shared/retry.ts
-var defaultSleep = (ms) => new Promise((resolve8) => setTimeout(resolve8, ms));
+var defaultSleep = (ms) => new Promise((resolve10) => setTimeout(resolve10, ms));
 function backoffDelay(attempt, baseMs, maxMs, random = Math.random) {
   const step = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(step / 2 + random() * (step / 2));
@@ -47710,6 +47981,732 @@ function ciNotations(env5) {
   return out;
 }
 
+// src/sign/providers/select.ts
+import { resolve as resolve3 } from "node:path";
+
+// src/sign/remote-key.ts
+import { createHash as createHash4, createPublicKey } from "node:crypto";
+var RemoteKeyError = class extends Error {
+  name = "RemoteKeyError";
+};
+var OIDS = {
+  "ecdsa-p256": Buffer.from("2a8648ce3d030107", "hex"),
+  "ecdsa-p384": Buffer.from("2b81040022", "hex"),
+  ed25519: Buffer.from("2b06010401da470f01", "hex")
+  // 1.3.6.1.4.1.11591.15.1 (legacy EdDSA Ed25519)
+};
+var CURVE_BYTES = { "ecdsa-p256": 32, "ecdsa-p384": 48 };
+var ED25519_SPKI_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
+var MIN_RSA_BITS = 2048;
+function ed25519FromRaw(raw) {
+  if (raw.length !== 32) throw new RemoteKeyError(`an Ed25519 public key is 32 bytes, got ${raw.length}`);
+  return createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, raw]), format: "der", type: "spki" });
+}
+function servicePublicKey(input) {
+  let key;
+  try {
+    if (typeof input === "string") key = createPublicKey(input);
+    else if (input instanceof Uint8Array)
+      key = createPublicKey({ key: Buffer.from(input), format: "der", type: "spki" });
+    else if (isKeyObject(input)) key = input;
+    else {
+      const jwk = { ...input };
+      if (typeof jwk.kty === "string") jwk.kty = jwk.kty.replace(/-HSM$/, "");
+      for (const f of ["kid", "key_ops", "use", "alg", "d", "p", "q", "dp", "dq", "qi", "k", "t"]) delete jwk[f];
+      key = createPublicKey({ key: jwk, format: "jwk" });
+    }
+  } catch (e) {
+    throw new RemoteKeyError(`the key service returned a public key that could not be read (${e.message})`);
+  }
+  if (key.type !== "public") throw new RemoteKeyError("expected a public key");
+  const kind2 = key.asymmetricKeyType;
+  if (kind2 === "rsa") {
+    const bits2 = key.asymmetricKeyDetails?.modulusLength ?? 0;
+    if (bits2 < MIN_RSA_BITS)
+      throw new RemoteKeyError(`RSA keys need at least ${MIN_RSA_BITS} bits (this one has ${bits2})`);
+    return { type: "rsa", bits: bits2, keyObject: key };
+  }
+  if (kind2 === "ec") {
+    const curve = key.asymmetricKeyDetails?.namedCurve;
+    if (curve === "prime256v1") return { type: "ecdsa-p256", keyObject: key };
+    if (curve === "secp384r1") return { type: "ecdsa-p384", keyObject: key };
+    throw new RemoteKeyError(`ECDSA curve ${curve} is not supported: use NIST P-256 or P-384`);
+  }
+  if (kind2 === "ed25519") return { type: "ed25519", keyObject: key };
+  throw new RemoteKeyError(
+    `a ${kind2} key cannot make OpenPGP signatures here: use RSA (PKCS#1 v1.5), ECDSA P-256/P-384 or Ed25519`
+  );
+}
+function isKeyObject(v) {
+  return typeof v === "object" && v !== null && typeof v.export === "function" && "type" in v;
+}
+function pubkeyAlgorithmOf(type) {
+  return type === "rsa" ? "rsa" : type === "ed25519" ? "eddsaLegacy" : "ecdsa";
+}
+function defaultRemoteHash(type) {
+  return type === "ecdsa-p384" ? "sha384" : "sha256";
+}
+function b64url(s, what) {
+  if (!s) throw new RemoteKeyError(`the public key has no ${what}`);
+  return Buffer.from(s, "base64url");
+}
+function padTo(bytes, length) {
+  if (bytes.length > length) throw new RemoteKeyError("coordinate longer than the curve");
+  return bytes.length === length ? bytes : Buffer.concat([Buffer.alloc(length - bytes.length), bytes]);
+}
+function keyMaterial(pub) {
+  const jwk = pub.keyObject.export({ format: "jwk" });
+  if (pub.type === "rsa")
+    return Buffer.concat([encodeMpi(b64url(jwk.n, "modulus")), encodeMpi(b64url(jwk.e, "exponent"))]);
+  const oid = OIDS[pub.type];
+  const oidField = Buffer.concat([Buffer.from([oid.length]), oid]);
+  if (pub.type === "ed25519") {
+    return Buffer.concat([oidField, encodeMpi(Buffer.concat([Buffer.from([64]), padTo(b64url(jwk.x, "x"), 32)]))]);
+  }
+  const size = CURVE_BYTES[pub.type];
+  const point = Buffer.concat([Buffer.from([4]), padTo(b64url(jwk.x, "x"), size), padTo(b64url(jwk.y, "y"), size)]);
+  return Buffer.concat([oidField, encodeMpi(point)]);
+}
+function seconds(d) {
+  const s = Math.floor(d.getTime() / 1e3);
+  if (!Number.isFinite(s) || s < 0 || s > 4294967295) throw new RemoteKeyError("the key creation time is out of range");
+  return s;
+}
+function publicKeyBody(pub, created) {
+  const head = Buffer.alloc(6);
+  head[0] = 4;
+  head.writeUInt32BE(seconds(created), 1);
+  head[5] = PUBKEY_IDS[pubkeyAlgorithmOf(pub.type)];
+  return Buffer.concat([head, keyMaterial(pub)]);
+}
+function keyHashPrefix(body) {
+  const len = Buffer.alloc(3);
+  len[0] = 153;
+  len.writeUInt16BE(body.length, 1);
+  return Buffer.concat([len, body]);
+}
+function v4Fingerprint(body) {
+  return createHash4("sha1").update(keyHashPrefix(body)).digest();
+}
+function signatureMpis(type, sig, rsaBits) {
+  const bytes = Buffer.from(sig.bytes);
+  if (type === "rsa") {
+    if (sig.encoding !== "rsa") throw new RemoteKeyError(`expected an RSA signature, got ${sig.encoding}`);
+    if (rsaBits && bytes.length !== Math.ceil(rsaBits / 8)) {
+      throw new RemoteKeyError(
+        `the RSA signature is ${bytes.length} bytes; the ${rsaBits}-bit key makes ${Math.ceil(rsaBits / 8)}`
+      );
+    }
+    return encodeMpi(bytes);
+  }
+  if (type === "ed25519") {
+    if (sig.encoding !== "ed25519" || bytes.length !== 64) {
+      throw new RemoteKeyError(`expected a 64-byte Ed25519 signature, got ${bytes.length} bytes (${sig.encoding})`);
+    }
+    return Buffer.concat([encodeMpi(bytes.subarray(0, 32)), encodeMpi(bytes.subarray(32))]);
+  }
+  const size = CURVE_BYTES[type];
+  let r;
+  let s;
+  if (sig.encoding === "der") ({ r, s } = parseDerSignature(bytes));
+  else if (sig.encoding === "p1363") {
+    if (bytes.length !== 2 * size)
+      throw new RemoteKeyError(`expected a ${2 * size}-byte r‖s signature, got ${bytes.length}`);
+    r = bytes.subarray(0, size);
+    s = bytes.subarray(size);
+  } else throw new RemoteKeyError(`expected an ECDSA signature, got ${sig.encoding}`);
+  if (stripZeros(r).length > size || stripZeros(s).length > size)
+    throw new RemoteKeyError("ECDSA r or s longer than the curve");
+  return Buffer.concat([encodeMpi(r), encodeMpi(s)]);
+}
+function stripZeros(b) {
+  let i2 = 0;
+  while (i2 < b.length && b[i2] === 0) i2++;
+  return b.subarray(i2);
+}
+function parseDerSignature(der) {
+  let off = 0;
+  const byte = () => {
+    const b = der[off++];
+    if (b === void 0) throw new RemoteKeyError("truncated DER signature");
+    return b;
+  };
+  const length = () => {
+    const first = byte();
+    if (first < 128) return first;
+    const n = first & 127;
+    if (n === 0 || n > 2) throw new RemoteKeyError("bad DER length");
+    let v = 0;
+    for (let i2 = 0; i2 < n; i2++) v = v << 8 | byte();
+    return v;
+  };
+  if (byte() !== 48) throw new RemoteKeyError("the ECDSA signature is not a DER SEQUENCE");
+  const seqLen = length();
+  if (off + seqLen !== der.length) throw new RemoteKeyError("DER signature length mismatch");
+  const integer = () => {
+    if (byte() !== 2) throw new RemoteKeyError("DER signature: expected an INTEGER");
+    const len = length();
+    if (len === 0 || off + len > der.length) throw new RemoteKeyError("truncated DER INTEGER");
+    const v = der.subarray(off, off + len);
+    off += len;
+    if (v[0] & 128) throw new RemoteKeyError("negative DER INTEGER in a signature");
+    return v;
+  };
+  const r = integer();
+  const s = integer();
+  if (off !== der.length) throw new RemoteKeyError("trailing bytes after the DER signature");
+  return { r, s };
+}
+var LABELS = {
+  rsa: "RSA",
+  "ecdsa-p256": "ECDSA nistP256",
+  "ecdsa-p384": "ECDSA nistP384",
+  ed25519: "EdDSA ed25519"
+};
+function createRemoteKey(pub, options) {
+  const body = publicKeyBody(pub, options.created);
+  const fpr = v4Fingerprint(body);
+  const hash = options.hash ?? defaultRemoteHash(pub.type);
+  if (pub.type === "ecdsa-p384" && hash === "sha256") {
+    throw new RemoteKeyError("an ECDSA P-384 key needs SHA-384 or SHA-512 signatures (GnuPG refuses SHA-256 from it)");
+  }
+  let calls = 0;
+  return {
+    type: pub.type,
+    algorithm: pubkeyAlgorithmOf(pub.type),
+    algorithmLabel: pub.type === "rsa" ? `RSA ${pub.bits}` : LABELS[pub.type],
+    ...pub.bits ? { bits: pub.bits } : {},
+    created: new Date(seconds(options.created) * 1e3),
+    hash,
+    publicKeyBody: body,
+    fingerprint: fpr.toString("hex").toUpperCase(),
+    keyId: fpr.subarray(12).toString("hex").toUpperCase(),
+    fingerprintBytes: fpr,
+    keyIdBytes: Buffer.from(fpr.subarray(12)),
+    get signCalls() {
+      return calls;
+    },
+    async signDigest(digest, h) {
+      calls++;
+      const sig = await options.signer({ digest, hash: h });
+      return signatureMpis(pub.type, sig, pub.bits);
+    }
+  };
+}
+var TAG_PUBLIC_KEY = 6;
+function matchPublicKey(exported, pub) {
+  const packets = splitPackets(Buffer.from(exported));
+  const primary = packets[0];
+  if (!primary || primary.tag !== TAG_PUBLIC_KEY) {
+    throw new RemoteKeyError("public-key does not start with a public key packet (is it an OpenPGP public key?)");
+  }
+  if (primary.body.length < 6 || primary.body[0] !== 4) throw new RemoteKeyError("public-key is not a v4 key");
+  const created = new Date(primary.body.readUInt32BE(1) * 1e3);
+  const expected = publicKeyBody(pub, created);
+  if (!expected.equals(primary.body)) {
+    const theirs = v4Fingerprint(primary.body).toString("hex").toUpperCase();
+    const ours = v4Fingerprint(expected).toString("hex").toUpperCase();
+    throw new RemoteKeyError(
+      `the key service's key does not match public-key: public-key is ${theirs}, the service's key at that creation time would be ${ours}. Point key at the key public-key was exported from, or export public-key again (jit-gpg key export)`
+    );
+  }
+  return created;
+}
+
+// src/shared/sigv4.ts
+import { createHash as createHash5, createHmac as createHmac2 } from "node:crypto";
+var sha256Hex = (data) => createHash5("sha256").update(data).digest("hex");
+var hmac2 = (key, data) => createHmac2("sha256", key).update(data, "utf8").digest();
+function uriEscape(value) {
+  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+function amzDate(d) {
+  return d.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+}
+function canonicalPath(pathname) {
+  return pathname.split("/").map((seg) => uriEscape(seg)).join("/") || "/";
+}
+function canonicalQuery(params) {
+  return [...params].map(([k, v]) => [uriEscape(k), uriEscape(v)]).sort(([ak, av], [bk, bv]) => ak < bk ? -1 : ak > bk ? 1 : av < bv ? -1 : av > bv ? 1 : 0).map(([k, v]) => `${k}=${v}`).join("&");
+}
+function normalizeHeaders(headers) {
+  const out = /* @__PURE__ */ new Map();
+  for (const [name2, value] of Object.entries(headers)) {
+    out.set(name2.toLowerCase(), String(value).trim().replace(/\s+/g, " "));
+  }
+  return out;
+}
+function canonicalRequest(req, signedHeaders) {
+  const url = new URL(String(req.url));
+  const headers = normalizeHeaders(req.headers);
+  if (!headers.has("host")) headers.set("host", url.host);
+  const names = [...new Set(signedHeaders.map((h) => h.toLowerCase()))].sort();
+  for (const n of names) if (!headers.has(n)) throw new Error(`SigV4: signed header ${n} is missing`);
+  const text = [
+    req.method.toUpperCase(),
+    canonicalPath(url.pathname),
+    canonicalQuery(url.searchParams),
+    names.map((n) => `${n}:${headers.get(n)}
+`).join(""),
+    names.join(";"),
+    sha256Hex(req.body)
+  ].join("\n");
+  return { text, signedHeaders: names.join(";") };
+}
+function signingKey(secret, date, region, service) {
+  return hmac2(hmac2(hmac2(hmac2(`AWS4${secret}`, date), region), service), "aws4_request");
+}
+function signatureFor(canonical, when, scope, key) {
+  const stringToSign = ["AWS4-HMAC-SHA256", when, scope, sha256Hex(canonical)].join("\n");
+  return createHmac2("sha256", key).update(stringToSign, "utf8").digest("hex");
+}
+function signRequest(req, options) {
+  const when = amzDate(options.now ?? /* @__PURE__ */ new Date());
+  const date = when.slice(0, 8);
+  const headers = {};
+  for (const [k, v] of Object.entries(req.headers)) headers[k.toLowerCase()] = v;
+  headers.host ??= new URL(String(req.url)).host;
+  headers["x-amz-date"] = when;
+  if (options.credentials.sessionToken) headers["x-amz-security-token"] = options.credentials.sessionToken;
+  const scope = `${date}/${options.region}/${options.service}/aws4_request`;
+  const canonical = canonicalRequest({ ...req, headers }, Object.keys(headers));
+  const key = signingKey(options.credentials.secretAccessKey, date, options.region, options.service);
+  const signature = signatureFor(canonical.text, when, scope, key);
+  headers.authorization = `AWS4-HMAC-SHA256 Credential=${options.credentials.accessKeyId}/${scope}, SignedHeaders=${canonical.signedHeaders}, Signature=${signature}`;
+  return headers;
+}
+
+// src/sign/providers/types.ts
+var ProviderError = class extends Error {
+  name = "ProviderError";
+  provider;
+  code;
+  /** HTTP status, when the service answered. */
+  status;
+  constructor(provider, code21, message, status) {
+    super(message);
+    this.provider = provider;
+    this.code = code21;
+    if (status !== void 0) this.status = status;
+  }
+};
+
+// src/sign/providers/aws.ts
+var ENDPOINT_VARS = {
+  sts: "AWS_ENDPOINT_URL_STS",
+  kms: "AWS_ENDPOINT_URL_KMS",
+  secretsmanager: "AWS_ENDPOINT_URL_SECRETS_MANAGER"
+};
+var ROLE_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):role\/[\w+=,.@/-]{1,512}$/;
+var REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+var AWS_SESSION_SECONDS = 900;
+function checkAwsInputs(options) {
+  const p = options.provider;
+  if (!options.roleArn.trim())
+    throw new ProviderError(p, "config", "aws-role-arn is required (arn:aws:iam::ACCOUNT:role/NAME)");
+  if (!ROLE_ARN.test(options.roleArn.trim())) {
+    throw new ProviderError(
+      p,
+      "config",
+      `aws-role-arn "${options.roleArn}" is not an IAM role ARN (arn:aws:iam::123456789012:role/NAME)`
+    );
+  }
+  if (!options.region.trim()) throw new ProviderError(p, "config", "aws-region is required (e.g. eu-central-1)");
+  if (!REGION.test(options.region.trim()))
+    throw new ProviderError(p, "config", `aws-region "${options.region}" is not an AWS region (e.g. eu-central-1)`);
+  for (const service of ["sts", "kms", "secretsmanager"]) endpointFor(service, options.region.trim(), options);
+}
+function endpointFor(service, region, options) {
+  const env5 = options.env ?? process.env;
+  const name2 = env5[ENDPOINT_VARS[service]] ? ENDPOINT_VARS[service] : env5.AWS_ENDPOINT_URL ? "AWS_ENDPOINT_URL" : void 0;
+  const raw = name2 ? String(env5[name2]).trim() : `https://${service}.${region}.amazonaws.com`;
+  let u;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new ProviderError(options.provider, "config", `${name2} is not a URL`);
+  }
+  if (u.protocol !== "https:" && u.protocol !== "http:")
+    throw new ProviderError(options.provider, "config", `${name2} must be an https:// URL`);
+  if (u.username || u.password)
+    throw new ProviderError(options.provider, "config", `${name2} must not contain a user name or password`);
+  if (u.protocol === "http:" && !isLoopbackHost(u.hostname) && !options.allowInsecureHttp) {
+    throw new ProviderError(
+      options.provider,
+      "config",
+      `${name2} uses plain http to ${u.host}: the OIDC token and AWS credentials would cross the network unencrypted. Use https://, or set allow-insecure-http: true`
+    );
+  }
+  return `${u.origin}${u.pathname.replace(/\/+$/, "")}`;
+}
+var XML_ENTITIES = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
+function xmlText(xml, tag) {
+  const m = new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(xml);
+  if (!m) return void 0;
+  return m[1].replace(
+    /&(amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);/g,
+    (_, e) => e.startsWith("#x") ? String.fromCodePoint(parseInt(e.slice(2), 16)) : e.startsWith("#") ? String.fromCodePoint(Number(e.slice(1))) : XML_ENTITIES[e]
+  );
+}
+function scrub2(text, secrets) {
+  let out = text;
+  for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join("***");
+  return out.length > 600 ? `${out.slice(0, 600)}…` : out;
+}
+var Transient = class extends Error {
+  status;
+  constructor(message, status) {
+    super(message);
+    this.status = status;
+  }
+};
+async function send2(s, provider, label, build, transientCode) {
+  let tried = 0;
+  try {
+    return await retry(
+      async () => {
+        tried++;
+        const r = build();
+        const res = await s.http({
+          url: r.url,
+          method: "POST",
+          headers: r.headers,
+          body: r.body,
+          timeoutMs: s.timeoutMs
+        });
+        if (isTransientStatus(res.status) || transientCode(res)) throw new Transient(`HTTP ${res.status}`, res.status);
+        return res;
+      },
+      {
+        attempts: 4,
+        ...s.retry,
+        label,
+        isRetryable: (e) => e instanceof Transient || e instanceof HttpError && e.retryable,
+        onRetry: (info3) => {
+          s.log(info3.message);
+          s.retry?.onRetry?.(info3);
+        }
+      }
+    );
+  } catch (e) {
+    const gaveUp = tried > 1 ? ` (gave up after ${tried} attempts)` : "";
+    if (e instanceof Transient)
+      throw new ProviderError(provider, "unavailable", `${label}: AWS answered ${e.message}${gaveUp}`, e.status);
+    if (e instanceof HttpError) {
+      throw new ProviderError(
+        provider,
+        e.code === "TLS" ? "tls" : "unavailable",
+        `${label}: ${scrub2(e.message, s.secrets)}${gaveUp}`
+      );
+    }
+    throw e;
+  }
+}
+function sessionName(claims) {
+  const run2 = typeof claims.run_id === "string" || typeof claims.run_id === "number" ? String(claims.run_id) : "cli";
+  const attempt = claims.run_attempt !== void 0 ? `-${String(claims.run_attempt)}` : "";
+  return `jit-gpg-${run2}${attempt}`.replace(/[^\w+=,.@-]/g, "-").slice(0, 64);
+}
+function stsErrorMessage(code21, said, ctx) {
+  const iss = typeof ctx.claims.iss === "string" ? ctx.claims.iss : "(absent)";
+  const host = iss.replace(/^https?:\/\//, "").replace(/\/+$/, "");
+  const account = ROLE_ARN.exec(ctx.roleArn)?.[1] ?? "ACCOUNT";
+  const head = `AWS STS refused AssumeRoleWithWebIdentity for ${ctx.roleArn} (${code21}: ${said}).`;
+  const claims = `The token's claims:
+${describeClaims(ctx.claims, ["iss", "sub", "aud", "repository", "ref", "environment", "job_workflow_ref"])}`;
+  if (code21 === "AccessDenied") {
+    return {
+      code: "claims-mismatch",
+      message: `${head} Check the role's trust policy: Principal.Federated arn:aws:iam::${account}:oidc-provider/${host}, Action sts:AssumeRoleWithWebIdentity, and its Condition on "${host}:sub" and "${host}:aud" against this token's sub and aud (and that aws-role-arn names the role you set up).
+${claims}`
+    };
+  }
+  if (code21 === "InvalidIdentityToken" && /audience/i.test(said)) {
+    return {
+      code: "claims-mismatch",
+      message: `${head} The IAM OIDC provider for ${host} does not list the token's audience "${String(ctx.claims.aud)}" as a client ID: add it there, or set the audience input to one it lists (sts.amazonaws.com by default).
+${claims}`
+    };
+  }
+  if (code21 === "InvalidIdentityToken" && /provider found/i.test(said)) {
+    return {
+      code: "login-failed",
+      message: `${head} Create an IAM OIDC identity provider for ${iss} (audience sts.amazonaws.com) in account ${account}.
+${claims}`
+    };
+  }
+  if (code21 === "ExpiredTokenException") {
+    return {
+      code: "login-failed",
+      message: `${head} The OIDC token expired before it reached AWS: check the runner's clock.`
+    };
+  }
+  if (code21 === "ValidationError") return { code: "config", message: `${head} Check aws-role-arn.` };
+  return { code: "login-failed", message: `${head}
+${claims}` };
+}
+async function assumeRole(idToken, options) {
+  checkAwsInputs(options);
+  const provider = options.provider;
+  const region = options.region.trim();
+  const roleArn = options.roleArn.trim();
+  const log = options.log ?? (() => {
+  });
+  const mask = options.mask ?? (() => {
+  });
+  let claims = {};
+  try {
+    claims = publicClaims(decodeJwtPayload(idToken));
+  } catch {
+  }
+  const secrets = [idToken];
+  const base = { http: options.http ?? httpRequest, retry: options.retry, log, timeoutMs: options.timeoutMs, secrets };
+  const body = new URLSearchParams({
+    Action: "AssumeRoleWithWebIdentity",
+    Version: "2011-06-15",
+    RoleArn: roleArn,
+    RoleSessionName: sessionName(claims),
+    WebIdentityToken: idToken,
+    DurationSeconds: String(AWS_SESSION_SECONDS)
+  }).toString();
+  const stsUrl = `${endpointFor("sts", region, options)}/`;
+  const res = await send2(
+    base,
+    provider,
+    "AWS STS AssumeRoleWithWebIdentity",
+    () => ({
+      url: stsUrl,
+      headers: { "content-type": "application/x-www-form-urlencoded; charset=utf-8", accept: "text/xml" },
+      body
+    }),
+    (r) => /<Code>(Throttling|IDPCommunicationError)/.test(r.body)
+  );
+  if (res.status !== 200) {
+    const code21 = xmlText(res.body, "Code") ?? `HTTP ${res.status}`;
+    const said = scrub2(xmlText(res.body, "Message") ?? "", secrets);
+    const { code: kind2, message } = stsErrorMessage(code21, said, { roleArn, claims });
+    throw new ProviderError(provider, kind2, message, res.status);
+  }
+  const accessKeyId = xmlText(res.body, "AccessKeyId");
+  const secretAccessKey = xmlText(res.body, "SecretAccessKey");
+  const sessionToken = xmlText(res.body, "SessionToken");
+  if (!accessKeyId || !secretAccessKey || !sessionToken) {
+    throw new ProviderError(provider, "bad-response", "AWS STS: the answer carries no Credentials");
+  }
+  for (const s of [secretAccessKey, sessionToken]) {
+    mask(s);
+    secrets.push(s);
+  }
+  const assumedRoleArn = xmlText(res.body, "Arn") ?? roleArn;
+  log(`Assumed ${assumedRoleArn} for ${AWS_SESSION_SECONDS / 60} minutes (access key ${accessKeyId})`);
+  const session = {
+    provider,
+    region,
+    assumedRoleArn,
+    credentials: { accessKeyId, secretAccessKey, sessionToken },
+    endpoint: (service) => endpointFor(service, region, options),
+    ...base,
+    claims,
+    release() {
+      session.credentials = void 0;
+    }
+  };
+  return session;
+}
+async function awsJson(session, service, target, input, label) {
+  const credentials = session.credentials;
+  if (!credentials)
+    throw new ProviderError(session.provider, "config", `${label}: the AWS session was already released`);
+  const url = `${session.endpoint(service)}/`;
+  const body = JSON.stringify(input);
+  const res = await send2(
+    session,
+    session.provider,
+    label,
+    () => ({
+      url,
+      body,
+      headers: signRequest(
+        {
+          method: "POST",
+          url,
+          body,
+          headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": target }
+        },
+        { credentials, region: session.region, service }
+      )
+    }),
+    (r) => r.status === 400 && /Throttling|TooManyRequests|LimitExceeded/.test(r.body)
+  );
+  let parsed = {};
+  try {
+    const v = JSON.parse(res.body || "{}");
+    if (v && typeof v === "object" && !Array.isArray(v)) parsed = v;
+  } catch {
+    throw new ProviderError(
+      session.provider,
+      "bad-response",
+      `${label}: AWS's answer (HTTP ${res.status}) is not JSON`
+    );
+  }
+  if (res.status === 200) return { ok: true, body: parsed };
+  const rawType = String(res.headers["x-amzn-errortype"] ?? parsed.__type ?? `HTTP ${res.status}`);
+  const type = rawType.split(":")[0].split("#").pop();
+  const message = scrub2(String(parsed.message ?? parsed.Message ?? ""), session.secrets);
+  return { ok: false, error: { status: res.status, type, message } };
+}
+function awsErrorMessage(session, label, e, action, resource) {
+  const p = session.provider;
+  if (e.type === "AccessDeniedException") {
+    return new ProviderError(
+      p,
+      "permission-denied",
+      `${label}: AWS denied ${action} on ${resource} to ${session.assumedRoleArn} (${e.message}). Add to the role's permissions policy: {"Effect": "Allow", "Action": "${action}", "Resource": "${resource}"} (and, for KMS, allow the role in the key policy).`,
+      e.status
+    );
+  }
+  if (e.type === "UnrecognizedClientException" || e.type === "InvalidSignatureException" || e.type === "ExpiredTokenException") {
+    return new ProviderError(
+      p,
+      "login-failed",
+      `${label}: AWS refused the temporary credentials (${e.type}: ${e.message}); check the runner's clock and aws-region`,
+      e.status
+    );
+  }
+  return new ProviderError(p, "bad-response", `${label}: ${e.type}${e.message ? `: ${e.message}` : ""}`, e.status);
+}
+
+// src/sign/providers/aws-kms.ts
+var PROVIDER = "aws-kms";
+var KEY_ID = /^(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key\/[0-9a-f-]{36}|alias\/[\w/_-]+)|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}|alias\/[\w/_-]+)$/;
+function createAwsKmsProvider(options) {
+  const key = options.key.trim();
+  if (!key)
+    throw new ProviderError(PROVIDER, "config", "key is required (a KMS key id, key ARN, alias/NAME or alias ARN)");
+  if (!KEY_ID.test(key))
+    throw new ProviderError(
+      PROVIDER,
+      "config",
+      `key "${options.key}" is not a KMS key id, key ARN, alias/NAME or alias ARN`
+    );
+  const arnRegion = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):/.exec(key)?.[1];
+  if (arnRegion && options.region.trim() && arnRegion !== options.region.trim()) {
+    throw new ProviderError(
+      PROVIDER,
+      "config",
+      `key is in ${arnRegion} but aws-region is ${options.region.trim()}: make them agree`
+    );
+  }
+  const aws = { ...options, provider: PROVIDER, region: options.region.trim() || arnRegion || "" };
+  checkAwsInputs(aws);
+  const log = options.log ?? (() => {
+  });
+  return {
+    kind: "remote-signer",
+    name: PROVIDER,
+    label: "AWS KMS",
+    async connect(idToken) {
+      const session = await assumeRole(idToken, aws);
+      try {
+        const pub = await awsJson(session, "kms", "TrentService.GetPublicKey", { KeyId: key }, "AWS KMS GetPublicKey");
+        if (!pub.ok) {
+          if (pub.error.type === "NotFoundException") {
+            throw new ProviderError(
+              PROVIDER,
+              "not-found",
+              `AWS KMS has no key "${key}" in ${session.region} (${pub.error.message}): check key and aws-region`,
+              pub.error.status
+            );
+          }
+          throw awsErrorMessage(session, "AWS KMS GetPublicKey", pub.error, "kms:GetPublicKey", key);
+        }
+        const arn = typeof pub.body.KeyId === "string" ? pub.body.KeyId : "";
+        const spec = String(pub.body.KeySpec ?? pub.body.CustomerMasterKeySpec ?? "");
+        if (pub.body.KeyUsage !== "SIGN_VERIFY") {
+          throw new ProviderError(
+            PROVIDER,
+            "bad-key",
+            `KMS key ${arn || key} has KeyUsage ${String(pub.body.KeyUsage)}; create a SIGN_VERIFY key`
+          );
+        }
+        if (!arn || typeof pub.body.PublicKey !== "string")
+          throw new ProviderError(
+            PROVIDER,
+            "bad-response",
+            "AWS KMS GetPublicKey: no KeyId or PublicKey in the answer"
+          );
+        let publicKey;
+        try {
+          publicKey = servicePublicKey(Buffer.from(pub.body.PublicKey, "base64"));
+        } catch (e) {
+          if (e instanceof RemoteKeyError)
+            throw new ProviderError(PROVIDER, "bad-key", `KMS key ${arn} (${spec}): ${e.message}`);
+          throw e;
+        }
+        const offered = Array.isArray(pub.body.SigningAlgorithms) ? pub.body.SigningAlgorithms.map(String) : [];
+        const algorithmFor = (hash) => publicKey.type === "rsa" ? `RSASSA_PKCS1_V1_5_SHA_${hash.slice(3)}` : publicKey.type === "ed25519" ? "ED25519_SHA_512" : `ECDSA_SHA_${hash.slice(3)}`;
+        const sign = async (digest, hash) => {
+          const algorithm = algorithmFor(hash);
+          if (offered.length && !offered.includes(algorithm)) {
+            throw new ProviderError(
+              PROVIDER,
+              "bad-key",
+              `KMS key ${arn} (${spec}) does not offer ${algorithm} (it offers ${offered.join(", ")})`
+            );
+          }
+          const out = await awsJson(
+            session,
+            "kms",
+            "TrentService.Sign",
+            {
+              KeyId: arn,
+              Message: Buffer.from(digest).toString("base64"),
+              MessageType: publicKey.type === "ed25519" ? "RAW" : "DIGEST",
+              SigningAlgorithm: algorithm
+            },
+            "AWS KMS Sign"
+          );
+          if (!out.ok) {
+            if (out.error.type === "DisabledException" || out.error.type === "KMSInvalidStateException") {
+              throw new ProviderError(
+                PROVIDER,
+                "bad-key",
+                `KMS key ${arn} cannot sign now (${out.error.type}: ${out.error.message}): enable it`,
+                out.error.status
+              );
+            }
+            throw awsErrorMessage(session, "AWS KMS Sign", out.error, "kms:Sign", arn);
+          }
+          if (typeof out.body.Signature !== "string" || out.body.KeyId !== arn) {
+            throw new ProviderError(
+              PROVIDER,
+              "bad-response",
+              "AWS KMS Sign: the answer carries no signature by the key that was read"
+            );
+          }
+          return Buffer.from(out.body.Signature, "base64");
+        };
+        log(`Connected to AWS KMS key ${arn} (${spec})`);
+        return {
+          publicKey: publicKey.keyObject,
+          ...publicKey.type === "ecdsa-p384" ? { hashes: ["sha384"] } : {},
+          sign,
+          async release() {
+            session.release();
+          },
+          released: () => session.credentials === void 0,
+          source: `aws-kms ${arn}`,
+          metadata: { keySpec: spec },
+          identity: session.assumedRoleArn
+        };
+      } catch (e) {
+        session.release();
+        throw e;
+      }
+    }
+  };
+}
+
 // src/sign/service-url.ts
 var ServiceUrlError = class extends Error {
   name = "ServiceUrlError";
@@ -47738,23 +48735,8 @@ function checkServiceUrl(value, options) {
   return u;
 }
 
-// src/sign/providers/types.ts
-var ProviderError = class extends Error {
-  name = "ProviderError";
-  provider;
-  code;
-  /** HTTP status, when the service answered. */
-  status;
-  constructor(provider, code21, message, status) {
-    super(message);
-    this.provider = provider;
-    this.code = code21;
-    if (status !== void 0) this.status = status;
-  }
-};
-
 // src/sign/providers/vault.ts
-var PROVIDER = "vault";
+var PROVIDER2 = "vault";
 var MAX_CA_BYTES = 1024 * 1024;
 function sessionToState(session) {
   const out = { url: session.url, token: session.token };
@@ -47768,7 +48750,7 @@ function normalizeVaultUrl(url, options = {}) {
   try {
     u = checkServiceUrl(url, { name: "vault-url", allowInsecureHttp: options.allowInsecureHttp ?? false });
   } catch (e) {
-    throw new ProviderError(PROVIDER, "config", e.message);
+    throw new ProviderError(PROVIDER2, "config", e.message);
   }
   let path = u.pathname.replace(/\/+$/, "");
   if (path.endsWith("/v1")) path = path.slice(0, -3);
@@ -47779,7 +48761,7 @@ function normalizeSecretPath(secret) {
   const parts = clean3.split("/").filter((p) => p !== "");
   if (parts.length < 2) {
     throw new ProviderError(
-      PROVIDER,
+      PROVIDER2,
       "config",
       `vault-secret "${secret}" is not a KV v2 path: expected <mount>/data/<path>, e.g. secret/data/release/gpg`
     );
@@ -47811,7 +48793,7 @@ function decodeKeyValue(value, field = "private_key") {
     if (tag === 5) return armor2(bytes, "PRIVATE KEY BLOCK");
   }
   throw new ProviderError(
-    PROVIDER,
+    PROVIDER2,
     "bad-key",
     `the field "${field}" holds neither an armored OpenPGP secret key nor base64 of one (store the output of \`gpg --armor --export-secret-keys KEYID\`, or that output base64-encoded)`
   );
@@ -47829,7 +48811,7 @@ function flattenVaultError(message) {
   const text = bullets.length > 0 ? bullets.join("; ") : message.trim();
   return text.length > 300 ? `${text.slice(0, 300)}…` : text;
 }
-function scrub2(text, secrets) {
+function scrub3(text, secrets) {
   let out = text;
   for (const s of secrets) {
     if (s && s.length >= 4) out = out.split(s).join("***");
@@ -47846,11 +48828,11 @@ function loadCa(options) {
       maxBytes: MAX_CA_BYTES
     });
   } catch (e) {
-    throw new ProviderError(PROVIDER, "config", e.message);
+    throw new ProviderError(PROVIDER2, "config", e.message);
   }
   if (!pem2.includes("-----BEGIN CERTIFICATE-----")) {
     throw new ProviderError(
-      PROVIDER,
+      PROVIDER2,
       "config",
       `vault-ca-cert: ${displayPath(options.caCertPath)} holds no PEM certificate (expected -----BEGIN CERTIFICATE-----)`
     );
@@ -47889,7 +48871,7 @@ async function vaultCall(conn, call) {
         if (isTransientStatus(res.status)) {
           const errs = vaultErrors(res.body).map(flattenVaultError).join("; ");
           throw new TransientStatus(
-            `HTTP ${res.status}${errs ? `: ${scrub2(errs, conn.secrets)}` : ""}`,
+            `HTTP ${res.status}${errs ? `: ${scrub3(errs, conn.secrets)}` : ""}`,
             res.status,
             retryAfterMs(res.headers)
           );
@@ -47911,7 +48893,7 @@ async function vaultCall(conn, call) {
     const gaveUp = tried > 1 ? ` (gave up after ${tried} attempts)` : "";
     if (e instanceof TransientStatus) {
       throw new ProviderError(
-        PROVIDER,
+        PROVIDER2,
         "unavailable",
         `${call.label}: Vault at ${conn.url} answered ${e.message}${gaveUp}`,
         e.status
@@ -47921,12 +48903,12 @@ async function vaultCall(conn, call) {
       if (e.code === "TLS") {
         const fix = conn.ca ? `the CA in vault-ca-cert${conn.caCertPath ? ` (${conn.caCertPath})` : ""} did not verify it; pass the CA that signed Vault's certificate` : "set vault-ca-cert to a PEM file with the CA that signed Vault's certificate";
         throw new ProviderError(
-          PROVIDER,
+          PROVIDER2,
           "tls",
           `${call.label}: the TLS certificate of ${conn.url} did not verify (${e.tlsCode ?? "TLS"}): ${fix}`
         );
       }
-      throw new ProviderError(PROVIDER, "unavailable", `${call.label}: cannot reach Vault: ${e.message}${gaveUp}`);
+      throw new ProviderError(PROVIDER2, "unavailable", `${call.label}: cannot reach Vault: ${e.message}${gaveUp}`);
     }
     throw e;
   }
@@ -47938,7 +48920,7 @@ function parseJson(res, what) {
   } catch {
   }
   throw new ProviderError(
-    PROVIDER,
+    PROVIDER2,
     "bad-response",
     `${what}: Vault's answer (HTTP ${res.status}) is not a JSON object`
   );
@@ -48041,12 +49023,12 @@ async function vaultLogin(conn, ctx) {
       ...ctx.namespace ? { namespace: ctx.namespace } : {},
       claims: ctx.claims
     });
-    throw new ProviderError(PROVIDER, code21, scrub2(message, conn.secrets), loginRes.status);
+    throw new ProviderError(PROVIDER2, code21, scrub3(message, conn.secrets), loginRes.status);
   }
   const login = parseJson(loginRes, "Vault login");
   const auth = login.auth;
   const token2 = typeof auth?.client_token === "string" ? auth.client_token : "";
-  if (!token2) throw new ProviderError(PROVIDER, "bad-response", "Vault login: the answer carries no auth.client_token");
+  if (!token2) throw new ProviderError(PROVIDER2, "bad-response", "Vault login: the answer carries no auth.client_token");
   ctx.mask(token2);
   conn.secrets.push(token2);
   const policies = Array.isArray(auth?.policies) ? auth.policies.filter((p) => typeof p === "string") : [];
@@ -48078,16 +49060,16 @@ async function revokeVaultToken(session, options = {}) {
   if (res.status === 403 || res.status === 401) return "already-invalid";
   const said = vaultErrors(res.body).map(flattenVaultError).join("; ");
   throw new ProviderError(
-    PROVIDER,
+    PROVIDER2,
     "bad-response",
-    `Vault token revoke: HTTP ${res.status}${said ? `: ${scrub2(said, conn.secrets)}` : ""}`,
+    `Vault token revoke: HTTP ${res.status}${said ? `: ${scrub3(said, conn.secrets)}` : ""}`,
     res.status
   );
 }
 function createVaultProvider(options) {
   const url = normalizeVaultUrl(options.url, { allowInsecureHttp: options.allowInsecureHttp ?? false });
   const role = options.role.trim();
-  if (!role) throw new ProviderError(PROVIDER, "config", "vault-role is required");
+  if (!role) throw new ProviderError(PROVIDER2, "config", "vault-role is required");
   const mount = cleanSegment(options.authMount || "jwt");
   const namespace = options.namespace ? cleanSegment(options.namespace) : void 0;
   const { apiPath, inserted } = normalizeSecretPath(options.secret);
@@ -48104,7 +49086,7 @@ function createVaultProvider(options) {
   }
   return {
     kind: "key-store",
-    name: PROVIDER,
+    name: PROVIDER2,
     label: "Vault",
     async fetchKey(idToken) {
       const ca = loadCa(options);
@@ -48166,17 +49148,17 @@ function createVaultProvider(options) {
         const said = vaultErrors(res.body).map(flattenVaultError).join("; ");
         if (res.status === 403) {
           throw new ProviderError(
-            PROVIDER,
+            PROVIDER2,
             "permission-denied",
-            `Vault denied reading ${apiPath}${nsNote(namespace)} (HTTP 403${said ? `: ${scrub2(said, conn.secrets)}` : ""}). The token from role "${role}" carries the policies [${policies.join(", ")}]; give one of them read on it: path "${apiPath}" { capabilities = ["read"] }.`,
+            `Vault denied reading ${apiPath}${nsNote(namespace)} (HTTP 403${said ? `: ${scrub3(said, conn.secrets)}` : ""}). The token from role "${role}" carries the policies [${policies.join(", ")}]; give one of them read on it: path "${apiPath}" { capabilities = ["read"] }.`,
             403
           );
         }
         if (res.status === 404) {
-          const why = said && !/^\s*$/.test(said) ? ` (${scrub2(said, conn.secrets)})` : "";
+          const why = said && !/^\s*$/.test(said) ? ` (${scrub3(said, conn.secrets)})` : "";
           const insertedNote = inserted ? ` jit-gpg read "${options.secret.trim()}" as ${apiPath}, inserting data/ after the mount "${apiPath.split("/")[0]}"; if the mount name has a "/", write the full path with data/.` : "";
           throw new ProviderError(
-            PROVIDER,
+            PROVIDER2,
             "not-found",
             `no secret at ${apiPath}${nsNote(namespace)}${why}: check vault-secret. KV v2 paths need data/ after the mount (secret/data/release/gpg for a secret written with \`vault kv put secret/release/gpg\`).${insertedNote}`,
             404
@@ -48184,9 +49166,9 @@ function createVaultProvider(options) {
         }
         if (res.status !== 200) {
           throw new ProviderError(
-            PROVIDER,
+            PROVIDER2,
             "bad-response",
-            `Vault read of ${apiPath}: HTTP ${res.status}${said ? `: ${scrub2(said, conn.secrets)}` : ""}`,
+            `Vault read of ${apiPath}: HTTP ${res.status}${said ? `: ${scrub3(said, conn.secrets)}` : ""}`,
             res.status
           );
         }
@@ -48205,7 +49187,7 @@ function createVaultProvider(options) {
           fields = data;
         } else {
           throw new ProviderError(
-            PROVIDER,
+            PROVIDER2,
             "not-found",
             `the secret at ${apiPath}${nsNote(namespace)} has no data (was its latest version deleted?)`
           );
@@ -48221,7 +49203,7 @@ function createVaultProvider(options) {
       if (typeof raw !== "string" || raw.trim() === "") {
         const present = Object.keys(fields).sort();
         throw new ProviderError(
-          PROVIDER,
+          PROVIDER2,
           "field-missing",
           `the secret at ${apiPath} has no ${raw === void 0 ? "" : "usable "}field "${keyField}" (vault-key-field); fields present: ${present.length ? present.join(", ") : "none"}`
         );
@@ -48243,6 +49225,550 @@ function createVaultProvider(options) {
       return material;
     }
   };
+}
+
+// src/sign/providers/aws-secrets-manager.ts
+var PROVIDER3 = "aws-secrets-manager";
+function keyFromSecretText(provider, text, where, fields) {
+  const keyField = fields.keyField || "private_key";
+  const passphraseField = fields.passphraseField || "passphrase";
+  const trimmed = text.trim();
+  if (trimmed.startsWith("{")) {
+    let obj;
+    try {
+      obj = JSON.parse(trimmed);
+    } catch {
+      throw new ProviderError(provider, "bad-key", `${where} starts with "{" but is not valid JSON`);
+    }
+    const raw = obj[keyField];
+    if (typeof raw !== "string" || raw.trim() === "") {
+      throw new ProviderError(
+        provider,
+        "field-missing",
+        `${where} has no field "${keyField}" (vault-key-field); fields present: ${Object.keys(obj).sort().join(", ") || "none"}`
+      );
+    }
+    const pass = obj[passphraseField];
+    return {
+      armoredKey: decodeKeyValue(raw, keyField),
+      ...typeof pass === "string" && pass !== "" ? { passphrase: pass } : {}
+    };
+  }
+  return { armoredKey: decodeKeyValue(trimmed, "SecretString") };
+}
+function createAwsSecretsManagerProvider(options) {
+  const secret = options.secret.trim();
+  if (!secret) throw new ProviderError(PROVIDER3, "config", "secret is required (a Secrets Manager secret name or ARN)");
+  if (secret.length > 2048 || /[\s\x00-\x1f]/.test(secret))
+    throw new ProviderError(PROVIDER3, "config", "secret must be a secret name or ARN");
+  const arnRegion = /^arn:aws[a-z-]*:secretsmanager:([a-z0-9-]+):/.exec(secret)?.[1];
+  if (arnRegion && options.region.trim() && arnRegion !== options.region.trim()) {
+    throw new ProviderError(
+      PROVIDER3,
+      "config",
+      `secret is in ${arnRegion} but aws-region is ${options.region.trim()}: make them agree`
+    );
+  }
+  const aws = { ...options, provider: PROVIDER3, region: options.region.trim() || arnRegion || "" };
+  checkAwsInputs(aws);
+  const mask = options.mask ?? (() => {
+  });
+  return {
+    kind: "key-store",
+    name: PROVIDER3,
+    label: "AWS Secrets Manager",
+    async fetchKey(idToken) {
+      const session = await assumeRole(idToken, aws);
+      let value;
+      try {
+        const out = await awsJson(
+          session,
+          "secretsmanager",
+          "secretsmanager.GetSecretValue",
+          { SecretId: secret },
+          "AWS Secrets Manager GetSecretValue"
+        );
+        if (!out.ok) {
+          if (out.error.type === "ResourceNotFoundException") {
+            throw new ProviderError(
+              PROVIDER3,
+              "not-found",
+              `AWS Secrets Manager has no secret "${secret}" in ${session.region}: check secret and aws-region`,
+              out.error.status
+            );
+          }
+          throw awsErrorMessage(
+            session,
+            "AWS Secrets Manager GetSecretValue",
+            out.error,
+            "secretsmanager:GetSecretValue",
+            secret
+          );
+        }
+        value = out.body;
+      } finally {
+        session.release();
+      }
+      const text = typeof value.SecretString === "string" ? value.SecretString : typeof value.SecretBinary === "string" ? Buffer.from(value.SecretBinary, "base64").toString("latin1") : void 0;
+      if (text === void 0 || text.trim() === "")
+        throw new ProviderError(PROVIDER3, "field-missing", `the secret "${secret}" has no value`);
+      mask(text);
+      const where = `the secret "${secret}"`;
+      const { armoredKey, passphrase } = typeof value.SecretString === "string" ? keyFromSecretText(PROVIDER3, text, where, options) : {
+        armoredKey: decodeKeyValue(
+          Buffer.from(String(value.SecretBinary), "base64").toString("base64"),
+          "SecretBinary"
+        )
+      };
+      mask(armoredKey);
+      if (passphrase) mask(passphrase);
+      const metadata = {};
+      if (typeof value.VersionId === "string") metadata.version = value.VersionId;
+      if (typeof value.CreatedDate === "number")
+        metadata.created_time = new Date(value.CreatedDate * 1e3).toISOString();
+      return {
+        armoredKey,
+        ...passphrase ? { passphrase } : {},
+        release: async () => {
+        },
+        released: () => true,
+        source: `aws-secrets-manager ${typeof value.ARN === "string" ? value.ARN : secret}`,
+        metadata,
+        identity: session.assumedRoleArn
+      };
+    }
+  };
+}
+
+// src/sign/providers/vault-transit.ts
+var PROVIDER4 = "vault-transit";
+var VAULT_HASH = { sha256: "sha2-256", sha384: "sha2-384", sha512: "sha2-512" };
+var SEGMENT = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
+function segment(value, input) {
+  const v = value.trim().replace(/^\/+|\/+$/g, "");
+  if (!SEGMENT.test(v) || v.split("/").some((p) => p === "." || p === "..")) {
+    throw new ProviderError(PROVIDER4, "config", `${input} "${value}" is not a valid Vault path segment`);
+  }
+  return v;
+}
+function createVaultTransitProvider(options) {
+  const url = normalizeVaultUrl(options.url, { allowInsecureHttp: options.allowInsecureHttp ?? false });
+  const role = options.role.trim();
+  if (!role) throw new ProviderError(PROVIDER4, "config", "vault-role is required");
+  if (!options.key?.trim()) throw new ProviderError(PROVIDER4, "config", "key (the transit key name) is required");
+  const keyName = segment(options.key, "key");
+  if (keyName.includes("/"))
+    throw new ProviderError(PROVIDER4, "config", `key "${options.key}" must be a transit key name, without "/"`);
+  const transit = segment(options.transitMount || "transit", "vault-transit-mount");
+  const mount = segment(options.authMount || "jwt", "vault-auth-mount");
+  const namespace = options.namespace ? segment(options.namespace, "vault-namespace") : void 0;
+  const log = options.log ?? (() => {
+  });
+  const mask = options.mask ?? (() => {
+  });
+  const keysPath = `${transit}/keys/${keyName}`;
+  const signPath = `${transit}/sign/${keyName}`;
+  return {
+    kind: "remote-signer",
+    name: PROVIDER4,
+    label: "Vault transit",
+    async connect(idToken) {
+      const ca = loadCa(options);
+      const conn = {
+        url,
+        namespace,
+        ca,
+        caCertPath: options.caCertPath,
+        http: options.http ?? httpRequest,
+        retry: options.retry,
+        log,
+        timeoutMs: options.timeoutMs,
+        secrets: [idToken]
+      };
+      let claims = {};
+      try {
+        claims = publicClaims(decodeJwtPayload(idToken));
+      } catch {
+      }
+      const { token: token2, policies, accessor } = await vaultLogin(conn, { role, mount, namespace, idToken, claims, mask });
+      const session = { url, token: token2 };
+      if (namespace) session.namespace = namespace;
+      if (options.caCertPath) session.caCertPath = options.caCertPath;
+      if (accessor) session.accessor = accessor;
+      let revoked = false;
+      let revoking;
+      const release = () => {
+        if (revoked) return Promise.resolve();
+        revoking ??= (async () => {
+          try {
+            const outcome = await revokeVaultToken(session, {
+              http: conn.http,
+              retry: conn.retry,
+              log,
+              caCert: ca,
+              timeoutMs: conn.timeoutMs
+            });
+            revoked = true;
+            options.onSessionEnd?.();
+            log(outcome === "revoked" ? "Revoked the Vault token" : "The Vault token was already invalid");
+          } catch (e) {
+            log(`warning: could not revoke the Vault token (the post step will retry): ${errorMessage(e)}`);
+          } finally {
+            revoking = void 0;
+          }
+        })();
+        return revoking;
+      };
+      const policyHint = (capability, path) => `The token from role "${role}" carries the policies [${policies.join(", ")}]; give one of them path "${path}" { capabilities = ["${capability}"] }.`;
+      try {
+        await options.onSession?.(session);
+        const res = await vaultCall(conn, { method: "GET", path: keysPath, token: token2, label: "Vault transit key read" });
+        const said = scrub3(vaultErrors(res.body).map(flattenVaultError).join("; "), conn.secrets);
+        if (res.status === 403) {
+          throw new ProviderError(
+            PROVIDER4,
+            "permission-denied",
+            `Vault denied reading ${keysPath}${nsNote(namespace)} (HTTP 403${said ? `: ${said}` : ""}). ${policyHint("read", keysPath)}`,
+            403
+          );
+        }
+        if (res.status === 404) {
+          throw new ProviderError(
+            PROVIDER4,
+            "not-found",
+            `no transit key "${keyName}" at ${keysPath}${nsNote(namespace)}: check key and vault-transit-mount`,
+            404
+          );
+        }
+        if (res.status !== 200) {
+          throw new ProviderError(
+            PROVIDER4,
+            "bad-response",
+            `Vault transit key read: HTTP ${res.status}${said ? `: ${said}` : ""}`,
+            res.status
+          );
+        }
+        const data = parseJson(res, "Vault transit key read").data ?? {};
+        const type = typeof data.type === "string" ? data.type : "";
+        const version = Number(data.latest_version);
+        const versions = data.keys ?? {};
+        const publicText = versions[String(version)]?.public_key;
+        if (data.supports_signing === false) {
+          throw new ProviderError(PROVIDER4, "bad-key", `transit key "${keyName}" is a ${type} key, which cannot sign`);
+        }
+        if (!Number.isInteger(version) || version < 1 || typeof publicText !== "string" || publicText === "") {
+          throw new ProviderError(
+            PROVIDER4,
+            "bad-response",
+            `Vault transit key read: no public key for the latest version of "${keyName}"`
+          );
+        }
+        let publicKey;
+        try {
+          publicKey = servicePublicKey(
+            type === "ed25519" ? ed25519FromRaw(Buffer.from(publicText, "base64")) : publicText
+          );
+        } catch (e) {
+          if (e instanceof RemoteKeyError)
+            throw new ProviderError(PROVIDER4, "bad-key", `transit key "${keyName}" (${type}): ${e.message}`);
+          throw e;
+        }
+        const sign = async (digest, hash) => {
+          const body = { input: Buffer.from(digest).toString("base64"), key_version: version };
+          if (publicKey.type === "rsa") {
+            Object.assign(body, { prehashed: true, hash_algorithm: VAULT_HASH[hash], signature_algorithm: "pkcs1v15" });
+          } else if (publicKey.type !== "ed25519") {
+            Object.assign(body, { prehashed: true, hash_algorithm: VAULT_HASH[hash], marshaling_algorithm: "asn1" });
+          }
+          const r = await vaultCall(conn, { method: "POST", path: signPath, token: token2, body, label: "Vault transit sign" });
+          const why = scrub3(vaultErrors(r.body).map(flattenVaultError).join("; "), conn.secrets);
+          if (r.status === 403) {
+            throw new ProviderError(
+              PROVIDER4,
+              "permission-denied",
+              `Vault denied signing with ${signPath}${nsNote(namespace)} (HTTP 403${why ? `: ${why}` : ""}). ${policyHint("update", signPath)}`,
+              403
+            );
+          }
+          if (r.status !== 200) {
+            throw new ProviderError(
+              PROVIDER4,
+              "bad-response",
+              `Vault transit sign: HTTP ${r.status}${why ? `: ${why}` : ""}`,
+              r.status
+            );
+          }
+          const out = parseJson(r, "Vault transit sign").data ?? {};
+          const m = typeof out.signature === "string" ? /^vault:v(\d+):([A-Za-z0-9+/=_-]+)$/.exec(out.signature) : null;
+          if (!m)
+            throw new ProviderError(
+              PROVIDER4,
+              "bad-response",
+              "Vault transit sign: the answer carries no vault:v<N>: signature"
+            );
+          if (Number(m[1]) !== version) {
+            throw new ProviderError(
+              PROVIDER4,
+              "bad-response",
+              `Vault transit signed with key version ${m[1]}, not the version ${version} that was read`
+            );
+          }
+          return Buffer.from(m[2], m[2].includes("-") || m[2].includes("_") ? "base64url" : "base64");
+        };
+        log(`Connected to Vault transit key ${keysPath} (${type}, version ${version})`);
+        return {
+          publicKey: publicKey.keyObject,
+          ...publicKey.type === "ecdsa-p384" ? { hashes: ["sha384", "sha512"] } : {},
+          sign,
+          release,
+          released: () => revoked,
+          source: `vault-transit ${url} ${keysPath}${nsNote(namespace)}`,
+          metadata: { type, version, role },
+          identity: `Vault role "${role}" on auth/${mount}${nsNote(namespace)} (policies: ${policies.join(", ") || "none"})`
+        };
+      } catch (e) {
+        await release();
+        throw e;
+      }
+    }
+  };
+}
+
+// src/sign/providers/select.ts
+var PROVIDER_NAMES = [
+  "vault",
+  "vault-transit",
+  "aws-kms",
+  "gcp-kms",
+  "azure-key-vault",
+  "aws-secrets-manager",
+  "gcp-secret-manager",
+  "azure-key-vault-secret"
+];
+var AVAILABLE_PROVIDERS = ["vault", "vault-transit", "aws-kms", "aws-secrets-manager"];
+var REMOTE_SIGNERS = ["vault-transit", "aws-kms", "gcp-kms", "azure-key-vault"];
+var SERVICE_INPUTS = [
+  "vault-url",
+  "vault-role",
+  "vault-secret",
+  "vault-namespace",
+  "vault-ca-cert",
+  "key",
+  "public-key",
+  "secret",
+  "aws-role-arn",
+  "aws-region",
+  "gcp-workload-identity-provider",
+  "gcp-service-account",
+  "azure-client-id",
+  "azure-tenant-id"
+];
+var SPEC = {
+  vault: { required: ["vault-url", "vault-role", "vault-secret"], optional: ["vault-namespace", "vault-ca-cert"] },
+  "vault-transit": {
+    required: ["vault-url", "vault-role", "key", "public-key"],
+    optional: ["vault-namespace", "vault-ca-cert"]
+  },
+  "aws-kms": { required: ["key", "public-key", "aws-role-arn"], optional: ["aws-region"] },
+  "aws-secrets-manager": { required: ["secret", "aws-role-arn"], optional: ["aws-region"] }
+};
+var ProviderInputError = class extends Error {
+  name = "ProviderInputError";
+  /** The input (action) or flag without dashes (CLI) at fault. */
+  input;
+  constructor(input, message) {
+    super(message);
+    this.input = input;
+  }
+};
+function checkProviderInputs(provider, values, options = {}) {
+  if (!PROVIDER_NAMES.includes(provider)) {
+    throw new ProviderInputError("provider", `must be one of ${PROVIDER_NAMES.join(", ")} (got "${provider}")`);
+  }
+  if (!AVAILABLE_PROVIDERS.includes(provider)) {
+    throw new ProviderInputError(
+      "provider",
+      `${provider} is not available in this version of jit-gpg; use one of ${AVAILABLE_PROVIDERS.join(", ")}`
+    );
+  }
+  const p = provider;
+  const spec = SPEC[p];
+  const exempt = new Set(options.exempt ?? []);
+  for (const name2 of spec.required) {
+    if (!exempt.has(name2) && !values[name2]?.trim()) {
+      throw new ProviderInputError(name2, `is required with provider ${p}`);
+    }
+  }
+  for (const name2 of SERVICE_INPUTS) {
+    if (values[name2]?.trim() && !spec.required.includes(name2) && !spec.optional.includes(name2) && !exempt.has(name2)) {
+      const users = AVAILABLE_PROVIDERS.filter(
+        (q2) => SPEC[q2].required.includes(name2) || SPEC[q2].optional.includes(name2)
+      );
+      throw new ProviderInputError(
+        name2,
+        `is not used by provider ${p}${users.length ? ` (it belongs to ${users.join(", ")})` : ""}: remove it or change provider`
+      );
+    }
+  }
+  return p;
+}
+function defaultAudience(provider) {
+  return provider.startsWith("aws-") ? "sts.amazonaws.com" : DEFAULT_AUDIENCE;
+}
+function createProvider(provider, values, ctx) {
+  const p = checkProviderInputs(provider, values, { exempt: ["public-key"] });
+  const v = (name2) => values[name2]?.trim() ?? "";
+  const common = {
+    ...ctx.http ? { http: ctx.http } : {},
+    ...ctx.retry ? { retry: ctx.retry } : {},
+    log: ctx.log,
+    ...ctx.mask ? { mask: ctx.mask } : {},
+    allowInsecureHttp: ctx.allowInsecureHttp
+  };
+  const vault = {
+    url: v("vault-url"),
+    role: v("vault-role"),
+    ...v("vault-auth-mount") ? { authMount: v("vault-auth-mount") } : {},
+    ...v("vault-namespace") ? { namespace: v("vault-namespace") } : {},
+    ...v("vault-ca-cert") ? { caCertPath: resolve3(ctx.baseDir, v("vault-ca-cert")) } : {},
+    ...ctx.onVaultSession ? { onSession: ctx.onVaultSession } : {},
+    ...ctx.onVaultSessionEnd ? { onSessionEnd: ctx.onVaultSessionEnd } : {}
+  };
+  const aws = { roleArn: v("aws-role-arn"), region: v("aws-region"), ...ctx.env ? { env: ctx.env } : {} };
+  switch (p) {
+    case "vault":
+      return createVaultProvider({
+        ...common,
+        ...vault,
+        secret: v("vault-secret"),
+        ...v("vault-key-field") ? { keyField: v("vault-key-field") } : {},
+        ...v("vault-passphrase-field") ? { passphraseField: v("vault-passphrase-field") } : {}
+      });
+    case "vault-transit":
+      return createVaultTransitProvider({
+        ...common,
+        ...vault,
+        key: v("key"),
+        ...v("vault-transit-mount") ? { transitMount: v("vault-transit-mount") } : {}
+      });
+    case "aws-kms":
+      return createAwsKmsProvider({ ...common, ...aws, key: v("key") });
+    case "aws-secrets-manager":
+      return createAwsSecretsManagerProvider({
+        ...common,
+        ...aws,
+        secret: v("secret"),
+        ...v("vault-key-field") ? { keyField: v("vault-key-field") } : {},
+        ...v("vault-passphrase-field") ? { passphraseField: v("vault-passphrase-field") } : {}
+      });
+  }
+}
+
+// src/sign/remote.ts
+import { isAbsolute as isAbsolute3, resolve as resolve4 } from "node:path";
+var MAX_PUBLIC_KEY_BYTES = 256 * 1024;
+function publicKeyPackets(input) {
+  const size = typeof input === "string" ? Buffer.byteLength(input) : input.length;
+  if (size === 0) throw new RemoteKeyError("public-key is empty");
+  if (size > MAX_PUBLIC_KEY_BYTES) throw new RemoteKeyError(`public-key is ${size} bytes; an exported key is a few KB`);
+  const bytes = typeof input === "string" ? Buffer.from(input, "utf8") : Buffer.from(input);
+  if (bytes[0] & 128) return bytes;
+  let block;
+  try {
+    block = dearmor(bytes.toString("utf8"));
+  } catch (e) {
+    throw new RemoteKeyError(`public-key is not an armored OpenPGP public key (${e.message})`);
+  }
+  if (block.type !== "PUBLIC KEY BLOCK") {
+    throw new RemoteKeyError(`public-key holds a PGP ${block.type}, not a PGP PUBLIC KEY BLOCK`);
+  }
+  return block.data;
+}
+function readPublicKeyInput(value, baseDir) {
+  const text = value.trim();
+  let bytes;
+  if (text.includes("-----BEGIN PGP")) bytes = Buffer.from(text, "utf8");
+  else {
+    const path = isAbsolute3(text) ? text : resolve4(baseDir, text);
+    bytes = readRegularFile(path, { maxBytes: MAX_PUBLIC_KEY_BYTES, what: "public key" });
+  }
+  const packets = publicKeyPackets(bytes);
+  let first;
+  try {
+    first = splitPackets(packets)[0]?.tag;
+  } catch (e) {
+    throw new RemoteKeyError(`public-key is not a valid OpenPGP key (${e.message})`);
+  }
+  if (first !== 6)
+    throw new RemoteKeyError("public-key does not start with a public key packet (run `jit-gpg key export`)");
+  return bytes[0] & 128 ? armor2(packets, "PUBLIC KEY BLOCK") : bytes.toString("utf8");
+}
+function sessionSigner(session, pub) {
+  const encoding = pub.type === "rsa" ? "rsa" : pub.type === "ed25519" ? "ed25519" : "der";
+  return async ({ digest, hash }) => {
+    if (session.hashes && !session.hashes.includes(hash)) {
+      throw new RemoteKeyError(
+        `the key service signs with this key only over ${session.hashes.join(", ")}; use hash ${session.hashes[0]}`
+      );
+    }
+    return { encoding, bytes: await session.sign(digest, hash) };
+  };
+}
+function bindRemoteKey(session, binding) {
+  const pub = servicePublicKey(session.publicKey);
+  const created = "publicKey" in binding ? matchPublicKey(publicKeyPackets(binding.publicKey), pub) : binding.created;
+  return createRemoteKey(pub, {
+    created,
+    signer: sessionSigner(session, pub),
+    ...session.hashes?.[0] ? { hash: session.hashes[0] } : {}
+  });
+}
+var CURVES = { "ecdsa-p256": "nistP256", "ecdsa-p384": "nistP384", ed25519: "ed25519" };
+async function remoteSigningKey(session, publicKeyArmored) {
+  const remote = bindRemoteKey(session, { publicKey: publicKeyArmored });
+  let cert;
+  try {
+    const text = publicKeyArmored.trimStart().startsWith("-----") ? publicKeyArmored : openpgpArmor(publicKeyPackets(publicKeyArmored));
+    cert = await readKey({ armoredKey: text });
+    const signing = await cert.getSigningKey();
+    if (signing.getFingerprint().toUpperCase() !== remote.fingerprint) throw new Error("its signing key is a subkey");
+  } catch (e) {
+    throw new RemoteKeyError(
+      `public-key ${remote.fingerprint} has no valid self-certification for signing (${e.message}); export it again with \`jit-gpg key export\``
+    );
+  }
+  const expires = await cert.getExpirationTime().catch(() => Infinity);
+  let destroyed = false;
+  return {
+    fingerprint: remote.fingerprint,
+    keyId: remote.keyId,
+    primaryFingerprint: remote.fingerprint,
+    isSubkey: false,
+    userIds: cert.getUserIDs(),
+    algorithm: remote.algorithm,
+    algorithmLabel: `${remote.algorithmLabel} (remote)`,
+    ...remote.bits ? { bits: remote.bits } : {},
+    ...remote.type !== "rsa" ? { curve: CURVES[remote.type] } : {},
+    preferredHash: remote.hash,
+    created: remote.created,
+    expires: expires instanceof Date ? expires : Infinity,
+    publicKeyArmored: cert.armor(),
+    fingerprintBytes: remote.fingerprintBytes,
+    keyIdBytes: remote.keyIdBytes,
+    signDigest(digest, hash) {
+      if (destroyed) return Promise.reject(new RemoteKeyError("the remote signing session was already closed"));
+      return remote.signDigest(Buffer.from(digest), hash);
+    },
+    destroy() {
+      destroyed = true;
+    },
+    get destroyed() {
+      return destroyed;
+    }
+  };
+}
+function openpgpArmor(binary) {
+  return armor(enums.armor.publicKey, binary);
 }
 
 // src/action/inputs.ts
@@ -48339,19 +49865,19 @@ function inputs(action, source = fromCore) {
 }
 
 // src/action/pre-sign.ts
-import { dirname as dirname6, join as join8 } from "node:path";
+import { dirname as dirname6, join as join9 } from "node:path";
 
 // src/scan/artifacts.ts
-import { createHash as createHash8 } from "node:crypto";
+import { createHash as createHash10 } from "node:crypto";
 import { readFileSync as readFileSync4 } from "node:fs";
 import { stat as stat4 } from "node:fs/promises";
-import { isAbsolute as isAbsolute6, relative as relative6, sep as sep4 } from "node:path";
+import { isAbsolute as isAbsolute7, relative as relative6, sep as sep4 } from "node:path";
 
 // src/shared/version.ts
 var VERSION2 = "0.1.0";
 
 // src/scan/cache.ts
-import { createHash as createHash4 } from "node:crypto";
+import { createHash as createHash6 } from "node:crypto";
 var MAX_STATE_BYTES = 256 * 1024 * 1024;
 function policyHash(policy, scannerVersion, extra = {}) {
   const rules = policy.rules.map((r) => ({
@@ -48379,16 +49905,16 @@ function policyHash(policy, scannerVersion, extra = {}) {
   return sha2562(JSON.stringify(body));
 }
 function sha2562(s) {
-  return createHash4("sha256").update(s).digest("hex");
+  return createHash6("sha256").update(s).digest("hex");
 }
 
 // src/scan/job.ts
 import { statSync } from "node:fs";
-import { isAbsolute as isAbsolute5, relative as relative5, resolve as resolve5, sep as sep3 } from "node:path";
+import { isAbsolute as isAbsolute6, relative as relative5, resolve as resolve7, sep as sep3 } from "node:path";
 
 // src/scan/config-source.ts
 import { existsSync as existsSync6, lstatSync } from "node:fs";
-import { basename as basename3, dirname as dirname5, isAbsolute as isAbsolute3, relative as relative3 } from "node:path";
+import { basename as basename3, dirname as dirname5, isAbsolute as isAbsolute4, relative as relative3 } from "node:path";
 
 // src/scan/sources/git.ts
 import { execFile, spawn as spawn3 } from "node:child_process";
@@ -48656,7 +50182,30 @@ function isPlaceholder(secret) {
   for (const re of PLACEHOLDER_SHAPES) if (re.test(secret)) return true;
   if (secret.length < 200 && longestAscendingRun(secret) >= 6) return true;
   if (isConstantName(secret)) return true;
+  if (isWordPhraseBody(secret)) return true;
   return false;
+}
+function isWord(part) {
+  const m = /^([A-Za-z]+?)([0-9]{0,3})$/.exec(part);
+  if (!m || m[1].length < 2) return false;
+  const letters = m[1];
+  if (!/^(?:[A-Z]?[a-z]+|[A-Z]+)$/.test(letters)) return false;
+  return (letters.match(/[aeiouy]/gi)?.length ?? 0) * 6 >= letters.length;
+}
+function isPronounceable(part) {
+  const letters = part.replace(/[0-9]+$/, "").toLowerCase();
+  const vowels = letters.match(/[aeiou]/g)?.length ?? 0;
+  return vowels * 4 >= letters.length && !/[^aeiouy]{4}/.test(letters);
+}
+function isWordPhraseBody(secret) {
+  const body = secret.replace(/^[A-Za-z0-9]{2,12}?[-_.]/, "");
+  const parts = body.split(/[-_.]+/).filter((p) => p.length > 0);
+  if (parts.length === 2 && parts.every((p) => p.length >= 5 && isWord(p) && isPronounceable(p))) return true;
+  if (parts.length < 3) return false;
+  const words = parts.filter((p) => isWord(p) || isWord(p.replace(/[A-Z]{1,2}[0-9]*$/, "")));
+  const letters = parts.reduce((n, p) => n + p.length, 0);
+  const wordy = words.reduce((n, p) => n + p.length, 0);
+  return words.filter((w) => w.length >= 3 && isPronounceable(w)).length >= 3 && wordy * 10 >= letters * 6;
 }
 function longestAscendingRun(s) {
   let best = s.length > 0 ? 1 : 0;
@@ -48728,6 +50277,7 @@ function isStandIn(text) {
   if (isPlaceholder(t) || isReference(t) || isRepeated(t)) return true;
   if (/^[A-Za-z]+$/.test(t) && t.length <= 12) return true;
   if (/^[A-Za-z]+:[A-Za-z]+$/.test(t)) return true;
+  if (/^[A-Za-z',.!?-]+(?: [A-Za-z',.!?-]+){3,}$/.test(t)) return true;
   return /^(?:pass(?:word)?|secret|token|key|test|admin|user)[0-9!._-]*$/i.test(t);
 }
 function isRepeated(secret) {
@@ -48823,9 +50373,9 @@ var AllowRegexes = class {
 };
 
 // src/scan/fingerprint.ts
-import { createHash as createHash5 } from "node:crypto";
+import { createHash as createHash7 } from "node:crypto";
 function fingerprint(ruleId, secret) {
-  return createHash5("sha256").update(ruleId).update("\0").update(secret).digest("hex");
+  return createHash7("sha256").update(ruleId).update("\0").update(secret).digest("hex");
 }
 function preview(secret) {
   const chars = [...secret];
@@ -49074,7 +50624,7 @@ var WasmScanner = class _WasmScanner {
 // src/scan/regex/native.ts
 import { existsSync as existsSync4 } from "node:fs";
 import { createRequire as createRequire2 } from "node:module";
-import { dirname as dirname3, join as join3 } from "node:path";
+import { dirname as dirname3, join as join4 } from "node:path";
 import { fileURLToPath } from "node:url";
 function nativeAddonName(platform2 = process.platform, arch2 = process.arch, abi = process.versions.modules, libc = detectLibc()) {
   return `re2-${platform2}-${arch2}${libc ? `-${libc}` : ""}-abi${abi}.node`;
@@ -49088,7 +50638,7 @@ function addonCandidates(fromDir, name2) {
   const out = [];
   let dir = fromDir;
   for (let i2 = 0; i2 < 4; i2++) {
-    out.push(join3(dir, "native", name2), join3(dir, "dist", "native", name2));
+    out.push(join4(dir, "native", name2), join4(dir, "dist", "native", name2));
     dir = dirname3(dir);
   }
   return out;
@@ -57007,10 +58557,10 @@ function named(vendor, value) {
 
 // src/scan/validate/structure.ts
 import {
-  createHash as createHash6,
-  createHmac as createHmac2,
+  createHash as createHash8,
+  createHmac as createHmac3,
   createPrivateKey as createPrivateKey2,
-  createPublicKey,
+  createPublicKey as createPublicKey2,
   generateKeyPairSync
 } from "node:crypto";
 function b64(s) {
@@ -57018,7 +58568,7 @@ function b64(s) {
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean3) || clean3.length % 4 === 1) return void 0;
   return Buffer.from(clean3, "base64");
 }
-function b64url(s) {
+function b64url2(s) {
   if (!/^[A-Za-z0-9_-]*={0,2}$/.test(s) || s.length % 4 === 1) return void 0;
   return Buffer.from(s.replace(/=+$/, ""), "base64url");
 }
@@ -57157,6 +58707,9 @@ function isPlaceholderPassword(value) {
 }
 function isStandInPassword(value) {
   if (/^[0-9]{1,8}$/.test(value)) return true;
+  if (/^[A-Za-z]{1,5}$/.test(value)) return true;
+  if (/^(?:(?:foo|bar|baz|qux|quux|corge|grault|garply|waldo|fred|plugh|xyzzy|thud)[_.-]?)+[0-9]{0,3}$/i.test(value))
+    return true;
   const words = value.split(/[-_.\s]+/).filter(Boolean);
   if (words.length > 0 && words.length <= 5 && words.every((w) => /^[A-Za-z]+[0-9]?$/.test(w))) {
     if (words.some((w) => /^(?:pass(?:word|wd)?|pwd|secret|token|key|auth|credentials?)[0-9]?$/i.test(w))) return true;
@@ -57207,12 +58760,12 @@ var JWT_EXAMPLE_SUBJECTS = /* @__PURE__ */ new Set(["1234567890"]);
 function validateJwt(secret) {
   const parts = secret.split(".");
   if (parts.length !== 3) return "invalid";
-  const header2 = jsonObject(b64url(parts[0]));
-  const payload = jsonObject(b64url(parts[1]));
+  const header2 = jsonObject(b64url2(parts[0]));
+  const payload = jsonObject(b64url2(parts[1]));
   if (!header2 || !payload) return "invalid";
   const alg = header2["alg"];
   if (typeof alg !== "string" || alg.toLowerCase() === "none" || !/^[A-Za-z0-9+_-]{2,20}$/.test(alg)) return "invalid";
-  const sig = b64url(parts[2]);
+  const sig = b64url2(parts[2]);
   if (!sig || sig.length < 16) return "invalid";
   if (JWT_EXAMPLE_SUBJECTS.has(String(payload["sub"])) && payload["name"] === "John Doe") return "invalid";
   const keys = Object.keys(payload);
@@ -57560,10 +59113,10 @@ function puttyMac(version, algorithm, encryption, comment, pub, priv) {
     sshString(priv)
   ]);
   if (version === "2") {
-    const key = createHash6("sha1").update("putty-private-key-file-mac-key").digest();
-    return createHmac2("sha1", key).update(data).digest("hex");
+    const key = createHash8("sha1").update("putty-private-key-file-mac-key").digest();
+    return createHmac3("sha1", key).update(data).digest("hex");
   }
-  return createHmac2("sha256", Buffer.alloc(0)).update(data).digest("hex");
+  return createHmac3("sha256", Buffer.alloc(0)).update(data).digest("hex");
 }
 var PGP_PUBLIC_ALGOS = /* @__PURE__ */ new Set([1, 2, 3, 16, 17, 18, 19, 20, 22, 25, 26, 27, 28]);
 function pgpSecretPacket(body) {
@@ -57646,7 +59199,7 @@ function validateJwkPrivateKey(secret) {
   if (!obj || typeof obj["d"] !== "string") return "invalid";
   const kty = obj["kty"];
   if (kty !== "RSA" && kty !== "EC" && kty !== "OKP") return "invalid";
-  const d = b64url(obj["d"]);
+  const d = b64url2(obj["d"]);
   if (!d) return "invalid";
   try {
     const key = createPrivateKey2({ key: obj, format: "jwk" });
@@ -57660,7 +59213,7 @@ function validateJwkPrivateKey(secret) {
 var UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 var OWNED_PREFIXES = new RegExp(
   [
-    "^(?:gh[pousr]_|github_pat_|gl[a-z]{1,4}-|npm_|pypi-|AKIA|ASIA|AIza|ya29\\.|xox[a-z]-|xoxe\\.|xapp-|hf_|api_org_",
+    "^(?:gh[pousr]_|github_pat_|gl[a-z]{1,4}-|npm_|pypi-|AKIA|ASIA|AIza|ya29\\.|xox[a-z]-|xoxe\\.|xapp-|hf_|api_org_|do[opr]_v1_",
     "r8_|gsk_|pplx-|xai-|SG\\.|shp(?:at|ca|pa|ss)_|sq0[a-z]{3}-|EAAA|AGE-SECRET-KEY-|eyJ|dop_v1_|hvs\\.|hvb\\.|lsv2_",
     "pcsk_|xkeysib-|xsmtpsib-|FLWSECK|whsec_|[sr]k_(?:live|test)_|sk-(?:proj|svcacct|admin|None|ant|or-v1)-",
     "tgp_v1_|tvly-|mlsn\\.|md-|re_[A-Za-z0-9]{8}_|pdl_(?:live|sdbx)_|AQE|access-(?:production|development|sandbox)-",
@@ -57744,6 +59297,7 @@ function validateGenericSecret(secret, match = "", before = "") {
   if (/^[0-9a-f]{40}$/i.test(v)) return "invalid";
   if (/^(?:sha(?:1|256|384|512)|md5)[-:]/i.test(v)) return "invalid";
   if (/^[0-9.,_:+-]+$/.test(v)) return "invalid";
+  if (/^[-+]?0[xob][0-9a-f_]+[lu]*$/i.test(v)) return "invalid";
   if (/^v?[0-9]+(?:\.[0-9]+)+(?:[-+][0-9A-Za-z.-]+)?$/.test(v)) return "invalid";
   if (/^[a-z]+:\/\//i.test(v) || /^(?:\.{0,2}\/|~\/|[A-Za-z]:\\)/.test(v)) return "invalid";
   if (/\.(?:json|ya?ml|pem|key|txt|env|p12|pfx|crt|cer|toml|ini|conf)$/i.test(v)) return "invalid";
@@ -57788,7 +59342,7 @@ var FIXTURE_ALPHABETS = {
 function fixtureBytes(seed, length) {
   const chunks = [];
   for (let i2 = 0; chunks.length * 32 < length; i2++) {
-    chunks.push(createHash6("sha256").update(`jit-gpg-structure:${seed}:${i2}`).digest());
+    chunks.push(createHash8("sha256").update(`jit-gpg-structure:${seed}:${i2}`).digest());
   }
   return Buffer.concat(chunks).subarray(0, length);
 }
@@ -57826,7 +59380,7 @@ function derTlv(tag, content) {
 }
 function dsaTraditional(priv) {
   const pk8 = priv.export({ type: "pkcs8", format: "der" });
-  const spki = createPublicKey(priv).export({ type: "spki", format: "der" });
+  const spki = createPublicKey2(priv).export({ type: "spki", format: "der" });
   const top = derRead(pk8, 0);
   const [, algId, octet] = derChildren(pk8, top);
   const [, params] = derChildren(pk8, algId);
@@ -58008,9 +59562,9 @@ function inSyntaxes(envName, value) {
 function validateDiscordBotToken(secret) {
   const [id, ts, mac] = secret.split(".");
   if (!id || !ts || !mac) return "invalid";
-  const idText = b64url(id)?.toString("latin1") ?? "";
+  const idText = b64url2(id)?.toString("latin1") ?? "";
   if (!/^[1-9][0-9]{16,19}$/.test(idText)) return "invalid";
-  return b64url(ts)?.length === 4 && mac.length >= 27 ? "valid" : "invalid";
+  return b64url2(ts)?.length === 4 && mac.length >= 27 ? "valid" : "invalid";
 }
 function validateMixedCase(secret) {
   const body = secret.replace(/^[a-z]+[-_]/, "");
@@ -58417,7 +59971,7 @@ var aiRules = [
 ];
 
 // src/scan/validate/checksum.ts
-import { createHash as createHash7, createPrivateKey as createPrivateKey3 } from "node:crypto";
+import { createHash as createHash9, createPrivateKey as createPrivateKey3 } from "node:crypto";
 var CRC_TABLE = (() => {
   const t = new Uint32Array(256);
   for (let n = 0; n < 256; n++) {
@@ -58738,7 +60292,7 @@ var ALPHABETS = {
 function fakeBytes(seed, length) {
   const chunks = [];
   for (let i2 = 0; chunks.length * 32 < length; i2++) {
-    chunks.push(createHash7("sha256").update(`jit-gpg-fixture:${seed}:${i2}`).digest());
+    chunks.push(createHash9("sha256").update(`jit-gpg-fixture:${seed}:${i2}`).digest());
   }
   return Buffer.concat(chunks).subarray(0, length);
 }
@@ -58784,9 +60338,9 @@ var UUID2 = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-f
 var { env, yaml, json, code } = syntax;
 var hex2 = (seed, n) => fake(seed, n, ALPHABETS.hex);
 var b642 = (seed, n) => fake(seed, n, ALPHABETS.base64);
-var b64url2 = (seed, n) => fake(seed, n, ALPHABETS.base64url);
+var b64url3 = (seed, n) => fake(seed, n, ALPHABETS.base64url);
 var upper = (seed, n) => fake(seed, n, ALPHABETS.upperAlnum);
-var mapbox = (seed) => `sk.${Buffer.from(JSON.stringify({ u: `acme-${fake(`${seed}-u`, 5, ALPHABETS.lowerAlnum)}`, a: fake(`${seed}-a`, 25, ALPHABETS.lowerAlnum) })).toString("base64url")}.${b64url2(`${seed}-s`, 22)}`;
+var mapbox = (seed) => `sk.${Buffer.from(JSON.stringify({ u: `acme-${fake(`${seed}-u`, 5, ALPHABETS.lowerAlnum)}`, a: fake(`${seed}-a`, 25, ALPHABETS.lowerAlnum) })).toString("base64url")}.${b64url3(`${seed}-s`, 22)}`;
 var akia = fakeAwsKeyId("AKIA", "123456789012", "akia-a");
 var asia = fakeAwsKeyId("ASIA", "210987654321", "asia-a");
 var awsSecretA = b642("aws-sk-a", 40);
@@ -58999,14 +60553,14 @@ ci-deployer,,${akia},${awsSecretA}`,
     help: "A Google API key bills and authorises calls to the APIs enabled for its project (Maps, Gemini, Firebase…). Restrict it by API and referrer or delete it under APIs & Services → Credentials; keys shipped in web/Firebase configs must at least be restricted.",
     examples: {
       tp: [
-        ...syntax.all("google_api_key", `AIza${b64url2("gk-a", 35)}`, `AIza${b64url2("gk-b", 35)}`),
-        `https://maps.googleapis.com/maps/api/geocode/json?address=x&key=AIza${b64url2("gk-c", 35)}`
+        ...syntax.all("google_api_key", `AIza${b64url3("gk-a", 35)}`, `AIza${b64url3("gk-b", 35)}`),
+        `https://maps.googleapis.com/maps/api/geocode/json?address=x&key=AIza${b64url3("gk-c", 35)}`
       ],
       fp: [
         env("GOOGLE_API_KEY", `AIza${"x".repeat(35)}`),
-        yaml("google_api_key", `AIza${b64url2("gk-s", 30)}`),
-        json("google_api_key", `AIza${b64url2("gk-l", 40)}`),
-        code("id", `xAIza${b64url2("gk-e", 35)}`)
+        yaml("google_api_key", `AIza${b64url3("gk-s", 30)}`),
+        json("google_api_key", `AIza${b64url3("gk-l", 40)}`),
+        code("id", `xAIza${b64url3("gk-e", 35)}`)
       ]
     }
   },
@@ -59043,11 +60597,11 @@ ci-deployer,,${akia},${awsSecretA}`,
     entropy: 3.5,
     help: "A Google OAuth client secret lets anyone complete OAuth flows as the client. Add a new secret and disable/delete the leaked one under APIs & Services → Credentials → the OAuth client.",
     examples: {
-      tp: syntax.all("google_client_secret", `GOCSPX-${b64url2("gcs-a", 28)}`, `GOCSPX-${b64url2("gcs-b", 28)}`),
+      tp: syntax.all("google_client_secret", `GOCSPX-${b64url3("gcs-a", 28)}`, `GOCSPX-${b64url3("gcs-b", 28)}`),
       fp: [
         env("GOOGLE_CLIENT_SECRET", `GOCSPX-${"x".repeat(28)}`),
-        yaml("google_client_secret", `GOCSPX-${b64url2("gcs-s", 20)}`),
-        json("google_client_secret", `GOCSPX-${b64url2("gcs-l", 36)}`)
+        yaml("google_client_secret", `GOCSPX-${b64url3("gcs-s", 20)}`),
+        json("google_client_secret", `GOCSPX-${b64url3("gcs-l", 36)}`)
       ]
     }
   },
@@ -59061,12 +60615,12 @@ ci-deployer,,${akia},${awsSecretA}`,
     help: "A Google refresh token mints access tokens for the user and scopes that consented, until revoked. Revoke it at https://oauth2.googleapis.com/revoke or in the Google account's third-party access page.",
     examples: {
       tp: [
-        env("GOOGLE_REFRESH_TOKEN", `1//0${b64url2("grt-a", 99)}`),
-        json("refresh_token", `1//0${b64url2("grt-b", 99)}`)
+        env("GOOGLE_REFRESH_TOKEN", `1//0${b64url3("grt-a", 99)}`),
+        json("refresh_token", `1//0${b64url3("grt-b", 99)}`)
       ],
       fp: [
-        env("GOOGLE_REFRESH_TOKEN", `1//0${b64url2("grt-s", 20)}`),
-        yaml("path", `file:///1//0${b64url2("grt-u", 60)}`)
+        env("GOOGLE_REFRESH_TOKEN", `1//0${b64url3("grt-s", 20)}`),
+        yaml("path", `file:///1//0${b64url3("grt-u", 60)}`)
       ]
     }
   },
@@ -59080,10 +60634,10 @@ ci-deployer,,${akia},${awsSecretA}`,
     help: "A Google OAuth access token acts for its user or service account for about an hour. Revoke it at https://oauth2.googleapis.com/revoke and remove it from where it was logged.",
     examples: {
       tp: [
-        `curl -H "Authorization: Bearer ya29.${b64url2("ya-a", 150)}" https://www.googleapis.com/drive/v3/files`,
-        json("access_token", `ya29.${b64url2("ya-b", 150)}`)
+        `curl -H "Authorization: Bearer ya29.${b64url3("ya-a", 150)}" https://www.googleapis.com/drive/v3/files`,
+        json("access_token", `ya29.${b64url3("ya-b", 150)}`)
       ],
-      fp: [json("access_token", `ya29.${b64url2("ya-s", 20)}`), env("TOKEN", `ya29.${"x".repeat(60)}`)]
+      fp: [json("access_token", `ya29.${b64url3("ya-s", 20)}`), env("TOKEN", `ya29.${"x".repeat(60)}`)]
     }
   },
   {
@@ -59289,11 +60843,11 @@ ci-deployer,,${akia},${awsSecretA}`,
     entropy: 4,
     help: "A Heroku API key or authorisation acts as its user on every app and team they can reach. Revoke it with `heroku authorizations:revoke` or regenerate the API key under Account settings.",
     examples: {
-      tp: syntax.all("heroku_api_key", `HRKU-AA${b64url2("hk-a", 58)}`, `HRKU-AA${b64url2("hk-b", 58)}`),
+      tp: syntax.all("heroku_api_key", `HRKU-AA${b64url3("hk-a", 58)}`, `HRKU-AA${b64url3("hk-b", 58)}`),
       fp: [
         env("HEROKU_API_KEY", `HRKU-${"x".repeat(60)}`),
-        yaml("heroku_api_key", `HRKU-${b64url2("hk-s", 20)}`),
-        json("heroku_api_key", `SHRKU-AA${b64url2("hk-e", 58)}`)
+        yaml("heroku_api_key", `HRKU-${b64url3("hk-s", 20)}`),
+        json("heroku_api_key", `SHRKU-AA${b64url3("hk-e", 58)}`)
       ]
     }
   },
@@ -59392,14 +60946,14 @@ ci-deployer,,${akia},${awsSecretA}`,
     help: "An IBM Cloud API key logs in as its user or service ID. Delete it under Manage → Access (IAM) → API keys and review Activity Tracker.",
     examples: {
       tp: [
-        env("IBMCLOUD_API_KEY", b64url2("ibm-a", 44)),
-        yaml("ibm_api_key", b64url2("ibm-b", 44)),
-        env("IC_API_KEY", b64url2("ibm-c", 44)),
-        json("ibmApiKey", b64url2("ibm-a", 44))
+        env("IBMCLOUD_API_KEY", b64url3("ibm-a", 44)),
+        yaml("ibm_api_key", b64url3("ibm-b", 44)),
+        env("IC_API_KEY", b64url3("ibm-c", 44)),
+        json("ibmApiKey", b64url3("ibm-a", 44))
       ],
       fp: [
         env("IBMCLOUD_API_KEY", syntax.ref("IBMCLOUD_API_KEY")),
-        yaml("ibm_api_key", b64url2("ibm-s", 32)),
+        yaml("ibm_api_key", b64url3("ibm-s", 32)),
         env("IBMCLOUD_API_KEY", "x".repeat(44))
       ]
     }
@@ -59414,14 +60968,14 @@ ci-deployer,,${akia},${awsSecretA}`,
     help: "A Cloudflare API token acts on the accounts and zones its permissions list (DNS, Workers, WAF…). Roll or delete it under My Profile → API Tokens and review the audit log.",
     examples: {
       tp: [
-        env("CLOUDFLARE_API_TOKEN", b64url2("cf-a", 40)),
-        yaml("cloudflare_token", b64url2("cf-b", 40)),
-        env("CF_API_TOKEN", b64url2("cf-c", 40)),
-        json("cloudflareApiToken", b64url2("cf-a", 40))
+        env("CLOUDFLARE_API_TOKEN", b64url3("cf-a", 40)),
+        yaml("cloudflare_token", b64url3("cf-b", 40)),
+        env("CF_API_TOKEN", b64url3("cf-c", 40)),
+        json("cloudflareApiToken", b64url3("cf-a", 40))
       ],
       fp: [
         env("CLOUDFLARE_API_TOKEN", syntax.secretRef("CLOUDFLARE_API_TOKEN")),
-        yaml("cloudflare_token", b64url2("cf-s", 32)),
+        yaml("cloudflare_token", b64url3("cf-s", 32)),
         env("CLOUDFLARE_ACCOUNT_ID", hex2("cf-id", 32))
       ]
     }
@@ -59489,10 +61043,10 @@ ci-deployer,,${akia},${awsSecretA}`,
     entropy: 4,
     help: "A Fly.io personal access token (fo1_) acts as its user on every organisation. Revoke it with `fly auth logout` on the machine it came from or in the dashboard under Access Tokens.",
     examples: {
-      tp: syntax.all("fly_access_token", `fo1_${b64url2("fo-a", 43)}`, `fo1_${b64url2("fo-b", 43)}`),
+      tp: syntax.all("fly_access_token", `fo1_${b64url3("fo-a", 43)}`, `fo1_${b64url3("fo-b", 43)}`),
       fp: [
         env("FLY_ACCESS_TOKEN", `fo1_${"x".repeat(43)}`),
-        yaml("fly_access_token", `fo1_${b64url2("fo-s", 30)}`),
+        yaml("fly_access_token", `fo1_${b64url3("fo-s", 30)}`),
         json("fly_access_token", "fo1_your_token_here")
       ]
     }
@@ -59564,7 +61118,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     entropy: 4,
     help: "An unprefixed Netlify access token acts as its user on every team and site. Revoke it under User settings → Applications.",
     examples: {
-      tp: [env("NETLIFY_AUTH_TOKEN", b64url2("nfl-a", 43)), yaml("netlify_token", b64url2("nfl-b", 43))],
+      tp: [env("NETLIFY_AUTH_TOKEN", b64url3("nfl-a", 43)), yaml("netlify_token", b64url3("nfl-b", 43))],
       fp: [
         env("NETLIFY_AUTH_TOKEN", syntax.secretRef("NETLIFY_AUTH_TOKEN")),
         env("NETLIFY_SITE_ID", fakeUuid("nfl-id"))
@@ -59597,11 +61151,11 @@ ci-deployer,,${akia},${awsSecretA}`,
     entropy: 4,
     help: "A Supabase secret key bypasses row-level security on its project. Delete it under Project Settings → API Keys and create a new one.",
     examples: {
-      tp: syntax.all("supabase_secret_key", `sb_secret_${b64url2("sbs-a", 36)}`, `sb_secret_${b64url2("sbs-b", 36)}`),
+      tp: syntax.all("supabase_secret_key", `sb_secret_${b64url3("sbs-a", 36)}`, `sb_secret_${b64url3("sbs-b", 36)}`),
       fp: [
         env("SUPABASE_SECRET_KEY", `sb_secret_${"x".repeat(36)}`),
-        yaml("supabase_publishable_key", `sb_publishable_${b64url2("sbs-p", 36)}`),
-        json("supabase_secret_key", `sb_secret_${b64url2("sbs-s", 16)}`)
+        yaml("supabase_publishable_key", `sb_publishable_${b64url3("sbs-p", 36)}`),
+        json("supabase_secret_key", `sb_secret_${b64url3("sbs-s", 16)}`)
       ]
     }
   },
@@ -59615,11 +61169,11 @@ ci-deployer,,${akia},${awsSecretA}`,
     help: "A legacy FCM server key sends push notifications to every device of the Firebase project. Delete it in the Firebase console → Project settings → Cloud Messaging and use the HTTP v1 API.",
     examples: {
       tp: [
-        env("FCM_SERVER_KEY", `AAAA${b64url2("fcm-a", 7)}:APA91b${b64url2("fcm-b", 134)}`),
-        `curl -H "Authorization: key=AAAA${b64url2("fcm-c", 7)}:APA91b${b64url2("fcm-d", 134)}" https://fcm.googleapis.com/fcm/send`
+        env("FCM_SERVER_KEY", `AAAA${b64url3("fcm-a", 7)}:APA91b${b64url3("fcm-b", 134)}`),
+        `curl -H "Authorization: key=AAAA${b64url3("fcm-c", 7)}:APA91b${b64url3("fcm-d", 134)}" https://fcm.googleapis.com/fcm/send`
       ],
       fp: [
-        env("FCM_SERVER_KEY", `AAAA${b64url2("fcm-s", 7)}:APA91b${b64url2("fcm-t", 60)}`),
+        env("FCM_SERVER_KEY", `AAAA${b64url3("fcm-s", 7)}:APA91b${b64url3("fcm-t", 60)}`),
         yaml("fcm_server_key", `AAAA${"x".repeat(7)}:APA91b${"x".repeat(134)}`)
       ]
     }
@@ -59635,12 +61189,12 @@ ci-deployer,,${akia},${awsSecretA}`,
     examples: {
       tp: syntax.all(
         "planetscale_service_token",
-        `pscale_tkn_${b64url2("ps-a", 43)}`,
-        `pscale_oauth_${b64url2("ps-b", 43)}`
+        `pscale_tkn_${b64url3("ps-a", 43)}`,
+        `pscale_oauth_${b64url3("ps-b", 43)}`
       ),
       fp: [
         env("PLANETSCALE_SERVICE_TOKEN", `pscale_tkn_${"x".repeat(43)}`),
-        yaml("planetscale_service_token", `pscale_tkn_${b64url2("ps-s", 16)}`)
+        yaml("planetscale_service_token", `pscale_tkn_${b64url3("ps-s", 16)}`)
       ]
     }
   },
@@ -59654,12 +61208,12 @@ ci-deployer,,${akia},${awsSecretA}`,
     help: "A PlanetScale password connects to one database branch with its role. Delete it under the database → Settings → Passwords.",
     examples: {
       tp: [
-        env("DATABASE_PASSWORD", `pscale_pw_${b64url2("pw-a", 43)}`),
-        `mysql://acme:pscale_pw_${b64url2("pw-b", 43)}@aws.connect.psdb.cloud/app?sslaccept=strict`
+        env("DATABASE_PASSWORD", `pscale_pw_${b64url3("pw-a", 43)}`),
+        `mysql://acme:pscale_pw_${b64url3("pw-b", 43)}@aws.connect.psdb.cloud/app?sslaccept=strict`
       ],
       fp: [
         env("DATABASE_PASSWORD", `pscale_pw_${"x".repeat(43)}`),
-        yaml("password", `pscale_pw_${b64url2("pw-s", 20)}`)
+        yaml("password", `pscale_pw_${b64url3("pw-s", 20)}`)
       ]
     }
   },
@@ -59787,8 +61341,8 @@ ci-deployer,,${akia},${awsSecretA}`,
     help: "A CLOUDINARY_URL carries the API key and secret of a product environment: upload, transform and delete every asset. Rotate the API secret under Settings → API Keys.",
     examples: {
       tp: [
-        env("CLOUDINARY_URL", `cloudinary://${fake("cl-k", 15, "0123456789")}:${b64url2("cl-a", 27)}@acme`),
-        yaml("cloudinary_url", `cloudinary://${fake("cl-k2", 15, "0123456789")}:${b64url2("cl-b", 27)}@acme-prod`)
+        env("CLOUDINARY_URL", `cloudinary://${fake("cl-k", 15, "0123456789")}:${b64url3("cl-a", 27)}@acme`),
+        yaml("cloudinary_url", `cloudinary://${fake("cl-k2", 15, "0123456789")}:${b64url3("cl-b", 27)}@acme-prod`)
       ],
       fp: [
         env("CLOUDINARY_URL", "cloudinary://<api_key>:<api_secret>@<cloud_name>"),
@@ -59809,7 +61363,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     examples: {
       tp: [env("MAPBOX_SECRET_TOKEN", mapbox("mb-a")), yaml("mapbox_token", mapbox("mb-b"))],
       fp: [
-        env("MAPBOX_SECRET_TOKEN", `sk.eyJ${b64url2("mb-x", 40)}.${b64url2("mb-y", 22)}`),
+        env("MAPBOX_SECRET_TOKEN", `sk.eyJ${b64url3("mb-x", 40)}.${b64url3("mb-y", 22)}`),
         yaml("mapbox_token", mapbox("mb-c").replace("sk.", "pk."))
       ]
     }
@@ -60237,15 +61791,15 @@ var UUIDL = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 var { env: env2, yaml: yaml2, json: json2, code: code18 } = syntax;
 var hex3 = (seed, n) => fake(seed, n, ALPHABETS.hex);
 var b643 = (seed, n) => fake(seed, n, ALPHABETS.base64);
-var b64url3 = (seed, n) => fake(seed, n, ALPHABETS.base64url);
+var b64url4 = (seed, n) => fake(seed, n, ALPHABETS.base64url);
 var upper2 = (seed, n) => fake(seed, n, ALPHABETS.upperAlnum);
 var jsonB64 = (o, url = false) => Buffer.from(JSON.stringify(o)).toString(url ? "base64url" : "base64");
 var jsonAfter = (prefix) => (secret) => secret.startsWith(prefix) ? validateBase64JsonPayload(secret.slice(prefix.length)) : "invalid";
 var grafanaCloud = (seed) => `glc_${jsonB64({ o: fake(`${seed}-o`, 6, "0123456789"), n: `stack-${fake(`${seed}-n`, 6, ALPHABETS.lowerAlnum)}`, k: fake(`${seed}-k`, 24), m: { r: "prod-us-east-0" } })}`;
 var grafanaLegacy = (seed) => jsonB64({ k: fake(`${seed}-k`, 32), n: "ci-deployer", id: Number(fake(`${seed}-id`, 6, "0123456789")) });
 var sentryOrg = (seed) => `sntrys_${jsonB64({ iat: 17672256001e-1, url: "https://sentry.io", region_url: "https://us.sentry.io", org: "acme" })}_${b643(`${seed}-s`, 43)}`;
-var onePassword = (seed) => `ops_${jsonB64({ signInAddress: "acme.1password.com", userAuth: { method: "SRPg-4096", alg: "PBES2g-HS256", iterations: 65e4, salt: b64url3(`${seed}-salt`, 22) }, email: `${fake(`${seed}-e`, 12, ALPHABETS.lowerAlnum)}@1passwordserviceaccounts.com`, srpX: hex3(`${seed}-x`, 64), muk: { alg: "A256GCM", ext: true, k: b64url3(`${seed}-k`, 43), key_ops: ["encrypt", "decrypt"], kty: "oct", kid: "mp" }, secretKey: `A3-${upper2(`${seed}-sk`, 6)}-${upper2(`${seed}-sk2`, 11)}`, deviceUuid: fake(`${seed}-d`, 26, ALPHABETS.lowerAlnum) })}`;
-var terraform = (seed) => `${fake(`${seed}-id`, 14)}.atlasv1.${b64url3(`${seed}-s`, 67)}`;
+var onePassword = (seed) => `ops_${jsonB64({ signInAddress: "acme.1password.com", userAuth: { method: "SRPg-4096", alg: "PBES2g-HS256", iterations: 65e4, salt: b64url4(`${seed}-salt`, 22) }, email: `${fake(`${seed}-e`, 12, ALPHABETS.lowerAlnum)}@1passwordserviceaccounts.com`, srpX: hex3(`${seed}-x`, 64), muk: { alg: "A256GCM", ext: true, k: b64url4(`${seed}-k`, 43), key_ops: ["encrypt", "decrypt"], kty: "oct", kid: "mp" }, secretKey: `A3-${upper2(`${seed}-sk`, 6)}-${upper2(`${seed}-sk2`, 11)}`, deviceUuid: fake(`${seed}-d`, 26, ALPHABETS.lowerAlnum) })}`;
+var terraform = (seed) => `${fake(`${seed}-id`, 14)}.atlasv1.${b64url4(`${seed}-s`, 67)}`;
 var atlassian = (seed) => fakeAtlassianToken("ATATT3xFfGF0", seed);
 var tailscale = (kind2, seed) => `tskey-${kind2}-k${fake(`${seed}-id`, 10)}CNTRL-${fake(`${seed}-s`, 33)}`;
 var devopsRules = [
@@ -60259,14 +61813,14 @@ var devopsRules = [
     help: "A Vault service token reads and writes whatever its policies allow until its TTL ends. Revoke it with `vault token revoke` (or its accessor) and rotate any secret it could read.",
     examples: {
       tp: [
-        env2("VAULT_TOKEN", `hvs.${b64url3("hvs-a", 24)}`),
-        yaml2("token", `hvs.CAESI${b64url3("hvs-b", 90)}`),
-        `curl -H "X-Vault-Token: hvs.${b64url3("hvs-c", 24)}" https://vault.acme.test/v1/secret/data/app`
+        env2("VAULT_TOKEN", `hvs.${b64url4("hvs-a", 24)}`),
+        yaml2("token", `hvs.CAESI${b64url4("hvs-b", 90)}`),
+        `curl -H "X-Vault-Token: hvs.${b64url4("hvs-c", 24)}" https://vault.acme.test/v1/secret/data/app`
       ],
       fp: [
         env2("VAULT_TOKEN", `hvs.${"x".repeat(24)}`),
-        yaml2("token", `hvs.${b64url3("hvs-s", 12)}`),
-        json2("path", `ahvs.${b64url3("hvs-e", 24)}`)
+        yaml2("token", `hvs.${b64url4("hvs-s", 12)}`),
+        json2("path", `ahvs.${b64url4("hvs-e", 24)}`)
       ]
     }
   },
@@ -60280,10 +61834,10 @@ var devopsRules = [
     help: "A Vault batch token carries its policies inside itself and is valid until its TTL ends; it cannot be revoked alone. Revoke its parent token or lease, shorten the role TTL, and rotate secrets it could read.",
     examples: {
       tp: [
-        env2("VAULT_TOKEN", `hvb.AAAAAQ${b64url3("hvb-a", 140)}`),
-        json2("client_token", `hvb.AAAAAQ${b64url3("hvb-b", 140)}`)
+        env2("VAULT_TOKEN", `hvb.AAAAAQ${b64url4("hvb-a", 140)}`),
+        json2("client_token", `hvb.AAAAAQ${b64url4("hvb-b", 140)}`)
       ],
-      fp: [env2("VAULT_TOKEN", `hvb.${b64url3("hvb-s", 40)}`), yaml2("token", `hvb.${"A".repeat(120)}`)]
+      fp: [env2("VAULT_TOKEN", `hvb.${b64url4("hvb-s", 40)}`), yaml2("token", `hvb.${"A".repeat(120)}`)]
     }
   },
   {
@@ -60324,7 +61878,7 @@ var devopsRules = [
         json2("token", terraform("tf-c"))
       ],
       fp: [
-        env2("TF_TOKEN_app_terraform_io", `${fake("tf-s", 14)}.atlasv1.${b64url3("tf-s2", 30)}`),
+        env2("TF_TOKEN_app_terraform_io", `${fake("tf-s", 14)}.atlasv1.${b64url4("tf-s2", 30)}`),
         yaml2("token", `${"x".repeat(14)}.atlasv1.${"x".repeat(67)}`)
       ]
     }
@@ -60416,11 +61970,11 @@ var devopsRules = [
       ],
       fp: [
         env2("JIRA_API_TOKEN", `ATATT3xFfGF0${"x".repeat(170)}=00000000`),
-        yaml2("confluence_token", `ATATT3xFfGF0${b64url3("at-s", 40)}=${fake("at-s2", 8, ALPHABETS.HEX)}`),
-        json2("apiToken", `ATATT3xFfGF0${b64url3("at-n", 170)}`),
+        yaml2("confluence_token", `ATATT3xFfGF0${b64url4("at-s", 40)}=${fake("at-s2", 8, ALPHABETS.HEX)}`),
+        json2("apiToken", `ATATT3xFfGF0${b64url4("at-n", 170)}`),
         // no checksum suffix
         code18("token", corrupt(atlassian("at-a"))),
-        env2("JIRA_API_TOKEN", `ATATT3xFfGF0${b64url3("at-r", 170)}=${fake("at-r2", 8, ALPHABETS.HEX)}`)
+        env2("JIRA_API_TOKEN", `ATATT3xFfGF0${b64url4("at-r", 170)}=${fake("at-r2", 8, ALPHABETS.HEX)}`)
         // a random checksum
       ]
     }
@@ -60635,10 +62189,10 @@ var devopsRules = [
     help: "An Insights insert key writes custom events; a query key reads account data with NRQL. Delete it under API keys → Insights keys.",
     examples: {
       tp: [
-        env2("NEW_RELIC_INSERT_KEY", `NRII-${b64url3("nri-a", 32)}`),
-        yaml2("query_key", `NRIQ-${b64url3("nri-b", 32)}`)
+        env2("NEW_RELIC_INSERT_KEY", `NRII-${b64url4("nri-a", 32)}`),
+        yaml2("query_key", `NRIQ-${b64url4("nri-b", 32)}`)
       ],
-      fp: [env2("NEW_RELIC_INSERT_KEY", `NRII-${"x".repeat(32)}`), yaml2("query_key", `NRIQ-${b64url3("nri-s", 16)}`)]
+      fp: [env2("NEW_RELIC_INSERT_KEY", `NRII-${"x".repeat(32)}`), yaml2("query_key", `NRIQ-${b64url4("nri-s", 16)}`)]
     }
   },
   {
@@ -60715,9 +62269,9 @@ var devopsRules = [
     help: "A PagerDuty REST API key reads and changes incidents, schedules and services (account-wide for general keys, as its user for user tokens). Delete it under Integrations → API Access Keys or the user's API access.",
     examples: {
       tp: [
-        env2("PAGERDUTY_TOKEN", b64url3("pd-a", 20)),
-        yaml2("pagerduty_api_key", `u+${b64url3("pd-b", 18)}`),
-        json2("pagerdutyToken", b64url3("pd-c", 20))
+        env2("PAGERDUTY_TOKEN", b64url4("pd-a", 20)),
+        yaml2("pagerduty_api_key", `u+${b64url4("pd-b", 18)}`),
+        json2("pagerdutyToken", b64url4("pd-c", 20))
       ],
       fp: [
         env2("PAGERDUTY_TOKEN", syntax.ref("PAGERDUTY_TOKEN")),
@@ -60797,13 +62351,13 @@ var devopsRules = [
     help: "A Travis CI API token acts as its user (builds, env vars, settings of their repositories). Regenerate it under Settings → API authentication.",
     examples: {
       tp: [
-        env2("TRAVIS_TOKEN", b64url3("tr-a", 22)),
-        yaml2("travis_api_token", b64url3("tr-b", 22)),
-        json2("travisToken", b64url3("tr-c", 22))
+        env2("TRAVIS_TOKEN", b64url4("tr-a", 22)),
+        yaml2("travis_api_token", b64url4("tr-b", 22)),
+        json2("travisToken", b64url4("tr-c", 22))
       ],
       fp: [
         env2("TRAVIS_TOKEN", syntax.ref("TRAVIS_TOKEN")),
-        env2("TRAVIS_TOKEN", b64url3("tr-s", 16)),
+        env2("TRAVIS_TOKEN", b64url4("tr-s", 16)),
         yaml2("travis_token", "x".repeat(22))
       ]
     }
@@ -60947,14 +62501,14 @@ var devopsRules = [
     help: "An Okta API token calls the management API with its admin's permissions (users, apps, policies). Revoke it under Security → API → Tokens.",
     examples: {
       tp: [
-        env2("OKTA_API_TOKEN", `00${b64url3("ok-a", 40)}`),
-        yaml2("okta_token", `00${b64url3("ok-b", 40)}`),
-        `curl -H "Authorization: SSWS 00${b64url3("ok-c", 40)}" https://acme.okta.com/api/v1/users`
+        env2("OKTA_API_TOKEN", `00${b64url4("ok-a", 40)}`),
+        yaml2("okta_token", `00${b64url4("ok-b", 40)}`),
+        `curl -H "Authorization: SSWS 00${b64url4("ok-c", 40)}" https://acme.okta.com/api/v1/users`
       ],
       fp: [
         env2("OKTA_API_TOKEN", syntax.ref("OKTA_API_TOKEN")),
-        yaml2("okta_token", `00${b64url3("ok-s", 30)}`),
-        env2("OKTA_CLIENT_ID", `0oa${b64url3("ok-id", 17)}`)
+        yaml2("okta_token", `00${b64url4("ok-s", 30)}`),
+        env2("OKTA_CLIENT_ID", `0oa${b64url4("ok-id", 17)}`)
       ]
     }
   },
@@ -61325,6 +62879,9 @@ var genericRules = [
         '  "Password": "SomeKindOfPassword#42",',
         ` *   clientSecret: "VERYLONGSECRET${fx("gvl", 40)}",`,
         '         *       //   "recaptchaV3Token": "my_recaptchaV3Token"',
+        // A malformed token with a prefix another rule owns is that rule's to judge; numeric literals are code.
+        `	token: "${"doo"}_v1_${fx("gdo", 62, FIXTURE_ALPHABETS.hex)}sd",`,
+        "	SIOCGLIFTOKEN                 = -0x3f879678",
         // Encoded placeholders: base64 of `1234\n`, `secret\n`, `password`, `foo:bar`.
         `password: ${b644("1234\n")}`,
         `  secret: ${b644("secret\n")}`,
@@ -62472,7 +64029,7 @@ var serviceRules = [
     title: "Sidekiq Enterprise/Pro gem server credentials",
     severity: "high",
     keywords: ["contribsys__com"],
-    pattern: String.raw`(?i:BUNDLE_(?:ENTERPRISE|GEMS)__CONTRIBSYS__COM)${ASSIGN}([0-9a-f]{8}:[0-9a-f]{8})${TOKEN_END}`,
+    pattern: `(?i:BUNDLE_(?:ENTERPRISE|GEMS)__CONTRIBSYS__COM)${ASSIGN}([0-9a-f]{8}:[0-9a-f]{8})${TOKEN_END}`,
     help: "The `user:password` Bundler uses for the Sidekiq Enterprise or Pro gem server (`BUNDLE_ENTERPRISE__CONTRIBSYS__COM`, `BUNDLE_GEMS__CONTRIBSYS__COM`): it is the paid licence. Ask Contributed Systems to rotate it and set it as a CI secret.",
     examples: {
       tp: [
@@ -63402,6 +64959,8 @@ var structuredRules = [
     [
       "DATABASE_URL=postgres://user:password@localhost:5432/app",
       "DATABASE_URL=postgres://admin:master_password@db.internal:5432/app",
+      'URI: "postgres://doadmin:foobaz@db-1.db.cloud.invalid:25060/defaultdb?sslmode=require"',
+      "postgresql://doadmin:shhhh@db-postgresql-test.db.cloud.invalid:25060/defaultdb",
       "DATABASE_URL=postgres://${DB_USER}:${DB_PASSWORD}@${DB_HOST}/app",
       'url: "postgresql://postgres:postgres@localhost/test"',
       'dsn = "postgresql://localhost:5432/app"',
@@ -64334,7 +65893,7 @@ var ScanPool = class {
     this.engineName = names[0] ?? "";
   }
   spawn() {
-    return new Promise((resolve8, reject) => {
+    return new Promise((resolve10, reject) => {
       const worker = new Worker2(this.script, { workerData: this.init, stdout: false, stderr: false });
       const slot = { worker, inFlight: /* @__PURE__ */ new Map() };
       let started = false;
@@ -64343,12 +65902,12 @@ var ScanPool = class {
           started = true;
           if (this.closed) {
             void worker.terminate();
-            resolve8(msg.engine);
+            resolve10(msg.engine);
             return;
           }
           this.slots.push(slot);
           if (this.slots.length === 1) for (const w of msg.warnings) this.onWarning(w);
-          resolve8(msg.engine);
+          resolve10(msg.engine);
           this.pump();
           return;
         }
@@ -64403,8 +65962,8 @@ var ScanPool = class {
       if (it.date !== void 0) w.date = it.date;
       return w;
     });
-    return new Promise((resolve8) => {
-      this.queue.push({ batch: { id: this.nextId++, items: wire }, transfer, resolve: resolve8 });
+    return new Promise((resolve10) => {
+      this.queue.push({ batch: { id: this.nextId++, items: wire }, transfer, resolve: resolve10 });
       this.pump();
     });
   }
@@ -64434,7 +65993,7 @@ var ScanPool = class {
 
 // src/scan/sources/stdin.ts
 import { closeSync as closeSync3, constants as constants4, createReadStream, fstatSync as fstatSync2, openSync as openSync3, readlinkSync, readSync as readSync3 } from "node:fs";
-import { dirname as dirname4, resolve as resolve3 } from "node:path";
+import { dirname as dirname4, resolve as resolve5 } from "node:path";
 import { Socket } from "node:net";
 import { Readable } from "node:stream";
 var STDIN_LIMIT = 256 * 1024 * 1024;
@@ -64506,7 +66065,7 @@ function ownDescriptor(path) {
     const m = /^\/(?:proc\/self\/fd|dev\/fd)\/(\d+)$/.exec(p) ?? (p === "/dev/stdin" ? ["", "0"] : null);
     if (m) return Number(m[1]);
     try {
-      p = resolve3(dirname4(p), readlinkSync(p));
+      p = resolve5(dirname4(p), readlinkSync(p));
     } catch {
       return void 0;
     }
@@ -64517,16 +66076,16 @@ function ownDescriptor(path) {
 // src/scan/sources/worktree.ts
 import { spawn as spawn2 } from "node:child_process";
 import { lstat as lstat2, readdir as readdir3 } from "node:fs/promises";
-import { join as join4 } from "node:path";
+import { join as join5 } from "node:path";
 function nameOf(root, rel) {
   const text = rel.toString("utf8");
   if (Buffer.byteLength(text) === rel.length && Buffer.from(text, "utf8").equals(rel)) {
-    return { path: text, abs: join4(root, text) };
+    return { path: text, abs: join5(root, text) };
   }
   return { path: displayPath(rel), abs: Buffer.concat([Buffer.from(`${root}/`), rel]) };
 }
 async function gitListNames(root, onWarning) {
-  return new Promise((resolve8) => {
+  return new Promise((resolve10) => {
     let child;
     try {
       child = spawn2("git", ["ls-files", "-z", "-co", "--exclude-standard"], {
@@ -64535,7 +66094,7 @@ async function gitListNames(root, onWarning) {
         env: { ...process.env, GIT_OPTIONAL_LOCKS: "0" }
       });
     } catch {
-      resolve8(void 0);
+      resolve10(void 0);
       return;
     }
     const out = [];
@@ -64544,7 +66103,7 @@ async function gitListNames(root, onWarning) {
     child.stderr.on("data", (d) => {
       if (err2.length < 4096) err2 += d.toString();
     });
-    child.on("error", () => resolve8(void 0));
+    child.on("error", () => resolve10(void 0));
     child.on("close", (code21) => {
       if (code21 !== 0) {
         if (!/not a git repository/i.test(err2) && onWarning) {
@@ -64552,7 +66111,7 @@ async function gitListNames(root, onWarning) {
             `git ls-files failed in ${root} (${err2.trim().split("\n")[0] ?? `exit ${code21}`}); walking the directory instead`
           );
         }
-        resolve8(void 0);
+        resolve10(void 0);
         return;
       }
       const all = Buffer.concat(out);
@@ -64563,7 +66122,7 @@ async function gitListNames(root, onWarning) {
         if (end > start) names.push(all.subarray(start, end));
         start = end + 1;
       }
-      resolve8(names);
+      resolve10(names);
     });
   });
 }
@@ -65003,7 +66562,7 @@ var GIT_ENV = {
 };
 var GIT_BASE_ARGS = ["-c", "core.quotePath=true", "-c", "diff.external=", "--no-replace-objects"];
 function git(cwd, args, options = {}) {
-  return new Promise((resolve8, reject) => {
+  return new Promise((resolve10, reject) => {
     const child = execFile(
       "git",
       [...GIT_BASE_ARGS, ...args],
@@ -65026,7 +66585,7 @@ function git(cwd, args, options = {}) {
           reject(new GitError(args, exitCode, stderrText));
           return;
         }
-        resolve8({ stdout, stderr: stderrText, exitCode });
+        resolve10({ stdout, stderr: stderrText, exitCode });
       }
     );
     if (options.input !== void 0) child.stdin?.end(options.input);
@@ -65075,13 +66634,13 @@ function exitOf(child, args) {
   child.stderr?.on("data", (d) => {
     if (stderr.length < 64 * 1024) stderr += d.toString("utf8");
   });
-  return new Promise((resolve8, reject) => {
+  return new Promise((resolve10, reject) => {
     child.on(
       "error",
       (err2) => reject(new GitError(args, null, stderr, `git ${args[0]} could not run: ${err2.message}`))
     );
     child.on("close", (code21, signal) => {
-      if (code21 === 0) resolve8();
+      if (code21 === 0) resolve10();
       else reject(new GitError(args, code21, stderr || (signal ? `killed by ${signal}` : "")));
     });
   });
@@ -65798,7 +67357,7 @@ var ConfigSourceError = class extends Error {
 };
 function nameFor(cwd, abs2) {
   const rel = relative3(cwd, abs2);
-  return rel && !rel.startsWith("..") && !isAbsolute3(rel) ? rel : abs2;
+  return rel && !rel.startsWith("..") && !isAbsolute4(rel) ? rel : abs2;
 }
 function exists2(abs2) {
   try {
@@ -66012,7 +67571,7 @@ function applyBaseline(findings, baseline) {
 }
 
 // src/scan/config.ts
-import { isAbsolute as isAbsolute4, join as join5, relative as relative4, resolve as resolve4 } from "node:path";
+import { isAbsolute as isAbsolute5, join as join6, relative as relative4, resolve as resolve6 } from "node:path";
 
 // node_modules/smol-toml/dist/error.js
 function getLineColFromPtr(string, ptr) {
@@ -67179,7 +68738,7 @@ function parseConfig(text, file, options = {}) {
 }
 function display(cwd, abs2) {
   const rel = relative4(cwd, abs2);
-  return rel && !rel.startsWith("..") && !isAbsolute4(rel) ? rel : abs2;
+  return rel && !rel.startsWith("..") && !isAbsolute5(rel) ? rel : abs2;
 }
 var MAX_CONFIG_BYTES = 1024 * 1024;
 async function readConfigFile(source, abs2, name2, asGiven) {
@@ -67193,9 +68752,9 @@ async function readConfigFile(source, abs2, name2, asGiven) {
 async function loadConfig(opts) {
   const source = opts.source ?? worktreeSource(opts.cwd);
   if (opts.path !== void 0 && opts.path !== "") {
-    const abs2 = resolve4(opts.cwd, opts.path);
+    const abs2 = resolve6(opts.cwd, opts.path);
     const name2 = display(opts.cwd, abs2);
-    const bytes = await readConfigFile(source, abs2, name2, isAbsolute4(opts.path));
+    const bytes = await readConfigFile(source, abs2, name2, isAbsolute5(opts.path));
     if (bytes === void 0) {
       if (source.files.some((f) => f.name === name2)) return { policy: opts.base ?? defaultPolicy() };
       throw new ConfigError(
@@ -67207,7 +68766,7 @@ async function loadConfig(opts) {
     return { policy: parseConfig(configText(bytes), name2, { base: opts.base }), path: abs2 };
   }
   for (const dir of opts.searchDirs ?? [opts.cwd]) {
-    const abs2 = join5(resolve4(opts.cwd, dir), DEFAULT_CONFIG_NAME);
+    const abs2 = join6(resolve6(opts.cwd, dir), DEFAULT_CONFIG_NAME);
     const name2 = display(opts.cwd, abs2);
     const bytes = await readConfigFile(source, abs2, name2, false);
     if (bytes !== void 0) {
@@ -67218,7 +68777,7 @@ async function loadConfig(opts) {
 }
 
 // src/scan/gitleaks.ts
-import { join as join6 } from "node:path";
+import { join as join7 } from "node:path";
 var GitleaksConfigError = class extends Error {
   constructor(message) {
     super(message);
@@ -67250,7 +68809,7 @@ var KNOWN_ALLOW = /* @__PURE__ */ new Set([
 ]);
 var MAX_GITLEAKS_BYTES = 1024 * 1024;
 async function loadGitleaksConfig(root, source = worktreeSource(root)) {
-  const file = join6(root, ".gitleaks.toml");
+  const file = join7(root, ".gitleaks.toml");
   let bytes;
   try {
     bytes = await source.read(file, { maxBytes: MAX_GITLEAKS_BYTES, what: "gitleaks config" });
@@ -67828,11 +69387,12 @@ function createGitHubClient(options) {
     );
   };
   const retrying = (label, fn) => retry(fn, {
-    label,
     attempts: options.attempts ?? 5,
     maxMs: maxWaitMs,
     isRetryable: (e) => (e instanceof GitHubApiError || e instanceof HttpError) && e.retryable,
-    onRetry: (i2) => notice(i2.message),
+    // API errors already start with the label ("attempt 2 of 5 failed: downloading the log of job 7: HTTP 502");
+    // a network error names only the URL, so the label goes first.
+    onRetry: (i2) => notice(i2.error instanceof GitHubApiError ? i2.message : `${label}: ${i2.message}`),
     ...options.sleep ? { sleep: options.sleep } : {},
     ...options.random ? { random: options.random } : {}
   });
@@ -68284,7 +69844,7 @@ function selectSource(opts) {
   }
   if (opts.stdin) return { kind: "stdin", stream: opts.stdin };
   if (opts.file) {
-    const abs2 = resolve5(opts.root, opts.file);
+    const abs2 = resolve7(opts.root, opts.file);
     const st = statSync(abs2);
     if (!st.isFile()) return { kind: "named", absPath: abs2, name: opts.file };
     const size = st.size;
@@ -68345,13 +69905,13 @@ async function runScanJob(opts) {
     );
   }
   if (opts.maxFileSize !== void 0) policy.maxFileSize = opts.maxFileSize;
-  if (configFile && !source.files.some((f) => f.changed && resolve5(opts.cwd, f.name) === configFile)) {
+  if (configFile && !source.files.some((f) => f.changed && resolve7(opts.cwd, f.name) === configFile)) {
     const rel = relative5(opts.root, configFile);
-    if (rel && !rel.startsWith("..") && !isAbsolute5(rel)) policy.ignorePaths.push(rel.split(sep3).join("/"));
+    if (rel && !rel.startsWith("..") && !isAbsolute6(rel)) policy.ignorePaths.push(rel.split(sep3).join("/"));
   }
-  const baseline = opts.baselinePath ? await loadBaseline(resolve5(opts.cwd, opts.baselinePath), {
+  const baseline = opts.baselinePath ? await loadBaseline(resolve7(opts.cwd, opts.baselinePath), {
     source,
-    asGiven: isAbsolute5(opts.baselinePath),
+    asGiven: isAbsolute6(opts.baselinePath),
     name: opts.baselinePath
   }) : void 0;
   if (source.base !== void 0 && plan.kind === "git") policy.inlineAllow = "report";
@@ -68381,9 +69941,13 @@ async function runScanJob(opts) {
     });
     raw.stats.failed += logs.failed;
     const fetched = logs;
+    const located = (place) => {
+      const at = fetched.locate(place);
+      return at ? { ...place, log: at } : place;
+    };
     raw.findings = raw.findings.map((f) => {
-      const at = fetched.locate(f);
-      return at ? { ...f, log: at } : f;
+      const out = located(f);
+      return f.locations ? { ...out, locations: f.locations.map(located) } : out;
     });
   } else {
     raw = await scan({
@@ -68602,7 +70166,7 @@ function classifyWarning(message) {
 }
 function itemPath(file, root) {
   const rel = relative6(root, file);
-  if (rel === "" || rel === ".." || rel.startsWith(`..${sep4}`) || isAbsolute6(rel)) return file;
+  if (rel === "" || rel === ".." || rel.startsWith(`..${sep4}`) || isAbsolute7(rel)) return file;
   return sep4 === "/" ? rel : rel.split(sep4).join("/");
 }
 async function scanArtifacts(options) {
@@ -68634,7 +70198,7 @@ async function scanArtifacts(options) {
       options.onWarning?.(m);
     }
   });
-  const configBytes = job.configFile ? createHash8("sha256").update(readFileSync4(job.configFile)).digest("hex") : "";
+  const configBytes = job.configFile ? createHash10("sha256").update(readFileSync4(job.configFile)).digest("hex") : "";
   const hash = policyHash(job.policy, VERSION2, { config: configBytes });
   const ruleSet = { version: `${VERSION2}+${hash.slice(0, 12)}`, rules: job.policy.rules.length };
   if (job.configFile) ruleSet.config = itemPath(job.configFile, root);
@@ -68658,9 +70222,9 @@ function describeArtifactFindings(scan2, offSwitch = "the input `scan: false`") 
 
 // src/sign/merge.ts
 var import_picomatch2 = __toESM(require_picomatch2(), 1);
-import { createHash as createHash9 } from "node:crypto";
+import { createHash as createHash11 } from "node:crypto";
 import { lstat as lstat3, readdir as readdir4, realpath as realpath2 } from "node:fs/promises";
-import { isAbsolute as isAbsolute7, join as join7, relative as relative7, resolve as resolve6, sep as sep5 } from "node:path";
+import { isAbsolute as isAbsolute8, join as join8, relative as relative7, resolve as resolve8, sep as sep5 } from "node:path";
 var MAX_FRAGMENT_BYTES = 4 * 1024 * 1024;
 var MergeError = class extends Error {
   name = "MergeError";
@@ -68669,19 +70233,19 @@ var q = (s) => `"${displayPath(s)}"`;
 var toPosix2 = (p) => sep5 === "/" ? p : p.split(sep5).join("/");
 function inside(dir, path) {
   const rel = relative7(dir, path);
-  return rel === "" || !rel.startsWith(`..${sep5}`) && rel !== ".." && !isAbsolute7(rel);
+  return rel === "" || !rel.startsWith(`..${sep5}`) && rel !== ".." && !isAbsolute8(rel);
 }
 async function findFragments(patterns, workspace) {
-  const ws = await realpath2(resolve6(workspace));
+  const ws = await realpath2(resolve8(workspace));
   for (const p of patterns) {
     const bare = p.startsWith("!") ? p.slice(1) : p;
-    if (isAbsolute7(bare) || bare.split(/[\\/]/).includes("..")) {
+    if (isAbsolute8(bare) || bare.split(/[\\/]/).includes("..")) {
       throw new MergeError(`checksums-merge pattern ${q(p)} must be relative and inside the workspace`);
     }
   }
   const found = /* @__PURE__ */ new Map();
   for (const rel of await matchPaths(patterns, ws)) {
-    const abs2 = resolve6(ws, rel);
+    const abs2 = resolve8(ws, rel);
     const real = await realpath2(abs2).catch(() => void 0);
     if (real === void 0) continue;
     if (!inside(ws, real)) {
@@ -68704,11 +70268,11 @@ async function matchPaths(patterns, ws) {
   const excluded = exclude.length ? (0, import_picomatch2.default)(exclude) : () => false;
   const out = /* @__PURE__ */ new Set();
   for (const base of new Set(include.map((p) => import_picomatch2.default.scan(p).base))) {
-    const dir = resolve6(ws, base);
+    const dir = resolve8(ws, base);
     const entries = await readdir4(dir, { recursive: true, withFileTypes: true }).catch(() => []);
     for (const e of entries) {
       if (e.isDirectory()) continue;
-      const rel = toPosix2(relative7(ws, join7(e.parentPath, e.name)));
+      const rel = toPosix2(relative7(ws, join8(e.parentPath, e.name)));
       if (included(rel) && !excluded(rel)) out.add(rel);
     }
   }
@@ -68763,11 +70327,11 @@ async function mergeFragments(options) {
     }
   }
   if (byName.size === 0) throw new MergeError("checksums-merge: the fragments list no files");
-  const dir = await realpath2(resolve6(options.manifestDir)).catch(() => resolve6(options.manifestDir));
+  const dir = await realpath2(resolve8(options.manifestDir)).catch(() => resolve8(options.manifestDir));
   const verified2 = [];
   const absent = [];
   for (const e of byName.values()) {
-    const path = join7(dir, ...e.name.split("/"));
+    const path = join8(dir, ...e.name.split("/"));
     const st = await lstat3(path).catch((err2) => {
       if (err2.code === "ENOENT" || err2.code === "ENOTDIR") return void 0;
       throw new MergeError(`cannot check ${q(e.name)} (listed by ${e.source}): ${err2.code}`);
@@ -68782,7 +70346,7 @@ async function mergeFragments(options) {
         `${q(e.name)} (listed by ${e.source}) is ${st.isSymbolicLink() ? "a symbolic link" : "not a regular file"} beside the manifest; refusing to vouch for it`
       );
     }
-    const h = createHash9("sha256");
+    const h = createHash11("sha256");
     await hashFileInto(path, [h]);
     const actual = h.digest("hex");
     if (actual !== e.sha256) {
@@ -68810,7 +70374,7 @@ function manifestEntriesWith(merged, signed, manifestDir, localSource = "the fil
   const all = withLocalEntries(merged, local);
   return {
     merged: all,
-    entries: all.entries.map((e) => ({ path: join7(manifestDir, ...e.name.split("/")), sha256: e.sha256 }))
+    entries: all.entries.map((e) => ({ path: join8(manifestDir, ...e.name.split("/")), sha256: e.sha256 }))
   };
 }
 
@@ -68838,7 +70402,7 @@ function mergeAudit(merged) {
   };
 }
 function presentMergedFiles(merged, manifestDir) {
-  return merged ? merged.verified.map((n) => join8(manifestDir, ...n.split("/"))) : [];
+  return merged ? merged.verified.map((n) => join9(manifestDir, ...n.split("/"))) : [];
 }
 var PreSignError = class extends Error {
   name = "PreSignError";
@@ -68926,6 +70490,10 @@ function releaseHooks(options) {
         return;
       }
       const toScan = [...files, ...presentMergedFiles(state.merged, manifestDir)];
+      if (toScan.length === 0) {
+        state.scan = { scanned: false, reason: "no files to sign" };
+        return;
+      }
       await scanBeforeSign(toScan, options.workspace, options.env, (a) => {
         state.scan = a;
       });
@@ -68945,21 +70513,50 @@ function releaseHooks(options) {
 }
 
 // src/action/sign.ts
+var SERVICE_INPUT_NAMES = [
+  "vault-url",
+  "vault-role",
+  "vault-secret",
+  "vault-namespace",
+  "vault-ca-cert",
+  "key",
+  "public-key",
+  "secret",
+  "aws-role-arn",
+  "aws-region",
+  "gcp-workload-identity-provider",
+  "gcp-service-account",
+  "azure-client-id",
+  "azure-tenant-id"
+];
 var ActionError = class extends Error {
   name = "ActionError";
 };
 function readInputs(source) {
   const ins = inputs("jit-gpg", source);
-  ins.oneOf("provider", ["vault"], "vault");
   const allowInsecureHttp = ins.boolean("allow-insecure-http", false);
-  const vaultUrl = ins.url("vault-url", { required: true });
-  try {
-    checkServiceUrl(vaultUrl, { name: "the URL", allowInsecureHttp });
-  } catch (e) {
-    throw ins.error("vault-url", e.message.replace(/^the URL /, ""));
+  const service = {};
+  for (const name2 of SERVICE_INPUT_NAMES) {
+    const v = ins.optional(name2);
+    if (v !== void 0) service[name2] = v;
   }
-  const vaultRole = ins.string("vault-role", { required: true });
-  const vaultSecret = ins.string("vault-secret", { required: true });
+  let provider;
+  try {
+    provider = checkProviderInputs(ins.string("provider", { fallback: "vault" }), service);
+  } catch (e) {
+    if (e instanceof ProviderInputError) throw ins.error(e.input, e.message);
+    throw e;
+  }
+  const vaultUrl = service["vault-url"] ? ins.url("vault-url", { required: true }) : "";
+  if (vaultUrl) {
+    try {
+      checkServiceUrl(vaultUrl, { name: "the URL", allowInsecureHttp });
+    } catch (e) {
+      throw ins.error("vault-url", e.message.replace(/^the URL /, ""));
+    }
+  }
+  const vaultRole = service["vault-role"] ?? "";
+  const vaultSecret = service["vault-secret"] ?? "";
   const ttl = ins.integer("ttl", { fallback: 300, min: MIN_TTL_SECONDS, max: MAX_TTL_SECONDS });
   const fingerprint2 = ins.string("fingerprint");
   if (fingerprint2) {
@@ -68998,9 +70595,19 @@ function readInputs(source) {
       "jit-gpg: nothing to do: set `files` (globs of artifacts to sign, one per line), `checksums-merge` and/or `run` (a command)"
     );
   }
+  for (const name2 of [
+    "vault-auth-mount",
+    "vault-transit-mount",
+    "vault-key-field",
+    "vault-passphrase-field"
+  ]) {
+    const v = ins.optional(name2);
+    if (v !== void 0) service[name2] = v;
+  }
   return {
-    provider: "vault",
-    audience: ins.string("audience", { fallback: "jit-gpg" }),
+    provider,
+    service,
+    audience: ins.string("audience", { fallback: defaultAudience(provider) }),
     vaultUrl,
     vaultRole,
     vaultSecret,
@@ -69054,6 +70661,7 @@ async function writeSummary(audit, auditPath) {
         ["User ID", esc2(audit.key.userIds.join(", "))],
         ["Algorithm", esc2(audit.key.algorithm)],
         ["Source", esc2(audit.key.source)],
+        ...audit.key.identity ? [["Identity", esc2(audit.key.identity)]] : [],
         ["Fetched at", audit.lifetime.fetchedAt ?? ""],
         ["Destroyed at", audit.lifetime.destroyedAt ?? ""],
         [
@@ -69157,20 +70765,25 @@ async function run() {
   }
 }
 async function runMain(registerCleanup) {
-  const workspaceGiven = resolve7(process.env.GITHUB_WORKSPACE || process.cwd());
-  const runnerTemp = process.env.RUNNER_TEMP || join9(workspaceGiven, "..", "_temp");
+  const workspaceGiven = resolve9(process.env.GITHUB_WORKSPACE || process.cwd());
+  const runnerTemp = process.env.RUNNER_TEMP || join10(workspaceGiven, "..", "_temp");
   let ttl = 300;
   try {
     const { cfg, workspace, files } = await group("Validate inputs and resolve files", async () => {
       const i2 = readInputs();
       ttl = i2.ttl;
       const ws = await realWorkspace(workspaceGiven);
-      info2(`Key service: vault ${i2.vaultUrl} role "${i2.vaultRole}" secret ${i2.vaultSecret}`);
-      const proxy = proxyFor(i2.vaultUrl);
-      if (proxy) info(`Vault requests go through the proxy ${safeProxy(proxy)} (see NO_PROXY to bypass it)`);
+      const described = Object.entries(i2.service).filter(([name2]) => name2 !== "public-key").map(([name2, value]) => `${name2}=${printable(value ?? "")}`).join(" ");
+      info2(
+        i2.provider === "vault" ? `Key service: vault ${i2.vaultUrl} role "${i2.vaultRole}" secret ${i2.vaultSecret}` : `Key service: ${i2.provider} ${described}`
+      );
+      if (i2.vaultUrl) {
+        const proxy = proxyFor(i2.vaultUrl);
+        if (proxy) info(`Vault requests go through the proxy ${safeProxy(proxy)} (see NO_PROXY to bypass it)`);
+      }
       info(`Key lifetime (ttl): ${i2.ttl} s`);
       if (i2.run) {
-        await gpgLibexecDir();
+        if (!REMOTE_SIGNERS.includes(i2.provider)) await gpgLibexecDir();
         info2(`run: ${i2.run}`);
       }
       const found = i2.files.length ? await resolveFiles(i2.files, ws, i2.checksums ? { checksums: i2.checksums } : {}) : [];
@@ -69198,7 +70811,7 @@ async function runMain(registerCleanup) {
     }
     const outDir = commonDir(files, workspace);
     const fanIn = cfg.checksumsMerge.length > 0;
-    const checksumsPath = cfg.checksums && (files.length || fanIn) ? join9(outDir, cfg.checksums) : void 0;
+    const checksumsPath = cfg.checksums && (files.length || fanIn) ? join10(outDir, cfg.checksums) : void 0;
     const release = releaseHooks({
       workspace,
       scan: cfg.scan,
@@ -69206,23 +70819,24 @@ async function runMain(registerCleanup) {
       ...checksumsPath ? { manifestPath: checksumsPath } : {},
       env: process.env
     });
-    const provider = createVaultProvider({
-      url: cfg.vaultUrl,
-      role: cfg.vaultRole,
-      secret: cfg.vaultSecret,
-      authMount: cfg.vaultAuthMount,
-      ...cfg.vaultNamespace ? { namespace: cfg.vaultNamespace } : {},
-      keyField: cfg.vaultKeyField,
-      passphraseField: cfg.vaultPassphraseField,
-      ...cfg.vaultCaCert ? { caCertPath: resolve7(workspace, cfg.vaultCaCert) } : {},
+    let publicKey;
+    if (cfg.service["public-key"]) {
+      try {
+        publicKey = readPublicKeyInput(cfg.service["public-key"], workspace);
+      } catch (e) {
+        throw new ActionError(`jit-gpg: input \`public-key\`: ${e.message}`);
+      }
+    }
+    const provider = createProvider(cfg.provider, cfg.service, {
+      baseDir: workspace,
       allowInsecureHttp: cfg.allowInsecureHttp,
       log: info2,
       mask: (s) => maskSecret(s),
-      onSession: (session) => {
+      onVaultSession: (session) => {
         setSecret(session.token);
         saveState(STATE_VAULT, sessionToState(session));
       },
-      onSessionEnd: () => saveState(STATE_VAULT, "")
+      onVaultSessionEnd: () => saveState(STATE_VAULT, "")
     });
     const result = await runSignJob(
       {
@@ -69243,12 +70857,13 @@ ${describeClaims(t.claims)}`);
           }
         },
         ...cfg.fingerprint ? { fingerprint: cfg.fingerprint } : {},
+        ...publicKey ? { publicKey } : {},
         armor: cfg.armor,
         notations: ciNotations(process.env),
         ...checksumsPath ? { checksumsPath } : {},
         // beside the artifacts (a fan-in: beside the manifest); with only `run`, in RUNNER_TEMP so the checkout
         // stays clean (release tools check it)
-        publicKeyPath: files.length ? join9(outDir, PUBLIC_KEY_NAME) : fanIn && checksumsPath ? join9(dirname7(checksumsPath), PUBLIC_KEY_NAME) : (key) => join9(runnerTemp, `jit-gpg-${key.keyId}.pub.asc`),
+        publicKeyPath: files.length ? join10(outDir, PUBLIC_KEY_NAME) : fanIn && checksumsPath ? join10(dirname7(checksumsPath), PUBLIC_KEY_NAME) : (key) => join10(runnerTemp, `jit-gpg-${key.keyId}.pub.asc`),
         confineTo: workspace,
         ...cfg.run ? { run: { command: cfg.run, cwd: workspace, tempRoot: runnerTemp, env: process.env } } : {},
         ttl: cfg.ttl
@@ -69259,6 +70874,7 @@ ${describeClaims(t.claims)}`);
         mask: (s) => maskSecret(s),
         saveState: (name2, value) => saveState(name2, value),
         registerCleanup,
+        remoteKey: (session, armored) => remoteSigningKey(session, armored),
         beforeToken: release.beforeToken,
         ...release.mergeChecksums ? { mergeChecksums: release.mergeChecksums } : {}
       }

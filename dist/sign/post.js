@@ -20632,9 +20632,16 @@ async function revokeVaultToken(session, options = {}) {
   );
 }
 
+// src/action/sign-post.ts
+import { existsSync as existsSync2 } from "node:fs";
+import { rm as rm3 } from "node:fs/promises";
+import { basename as basename3 } from "node:path";
+
 // src/sign/state.ts
 var STATE_VAULT = "vault-session";
 var STATE_KEYRING = "keyring";
+var STATE_SHIM = "git-shim";
+var SHIM_PREFIX = "jit-gpg-shim-";
 var STATE_DONE = "main-finished";
 
 // src/action/sign-post.ts
@@ -20664,8 +20671,20 @@ async function post() {
     const checked = checkKeyringState(keyringState, process.env.RUNNER_TEMP ?? "");
     for (const w of checked.warnings) warn(w);
     const keyring = checked.info;
+    const shimDir = getState(STATE_SHIM).trim();
     await group("jit-gpg: remove every trace", async () => {
-      if (!session && !keyring) {
+      if (shimDir && basename3(shimDir).startsWith(SHIM_PREFIX)) {
+        if (existsSync2(shimDir)) {
+          try {
+            await rm3(shimDir, { recursive: true, force: true });
+            info2(`git shim: removed ${shimDir}`);
+            report.removed.push(`git shim ${shimDir}`);
+          } catch (e) {
+            warn(`could not remove the git shim ${shimDir}: ${e.message}`);
+          }
+        }
+      }
+      if (!session && !keyring && report.removed.length === 0) {
         info2(
           mainFinished ? "Nothing to clean up: no keyring and no live service token are recorded in the state." : "Nothing to clean up: main saved no state (it did not start, or stopped before logging in to Vault)."
         );

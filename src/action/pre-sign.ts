@@ -167,6 +167,11 @@ export function releaseHooks(options: ReleaseCheckOptions) {
         return;
       }
       const toScan = [...files, ...presentMergedFiles(state.merged, manifestDir)];
+      if (toScan.length === 0) {
+        // only `run` (or a fan-in whose artifacts are elsewhere): nothing this step signs is on disk to scan
+        state.scan = { scanned: false, reason: 'no files to sign' };
+        return;
+      }
       await scanBeforeSign(toScan, options.workspace, options.env, (a) => {
         state.scan = a;
       });

@@ -64,7 +64,13 @@ export function readScanInputs(source?: InputSource): ScanInputs {
     revoke: i.oneOf('revoke', REVOKE, 'none'),
     configFrom: i.oneOf('config-from', ['base', 'head'] as const, 'base'),
   };
-  if (i.optional('run-id') !== undefined) out.runId = i.integer('run-id', { fallback: 0, min: 1 });
+  const runId = i.optional('run-id');
+  if (runId !== undefined) {
+    if (!/^\d{1,15}$/.test(runId) || Number(runId) < 1) {
+      throw i.error('run-id', 'must be a workflow run id (a positive integer); remove it to scan this run');
+    }
+    out.runId = Number(runId);
+  }
   const token = i.optional('token');
   if (token !== undefined) out.token = token;
   for (const [key, name] of [
@@ -284,6 +290,11 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
     notes.push(`${f.file}:${f.line}: ${message}`);
   }
 
+  if (job.logs) {
+    notes.push(`Logs: ${plural(job.logs.jobs, 'completed job')} of the run scanned.`);
+    for (const s of job.logs.skipped) notes.push(`Job "${s.job}" not scanned: ${s.why}.`);
+  }
+
   // Every writer below (annotations, log, reports, summary) sees only redacted findings.
   const filePrefix = logsMode ? '' : prefix;
   const findings = redactFindings(job.result.findings).map((f) => withPrefix(filePrefix, f));
@@ -339,7 +350,8 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
         const step = f.log.step !== undefined ? `, step "${printable(f.log.step)}"` : '';
         const where = `job "${printable(f.log.job)}"${step}, line ${f.line}`;
         const revoked = f.revocation ? `; revocation: ${f.revocation.answer}` : '';
-        const text = `${message} in ${where}${revoked}: ${f.log.url}`;
+        const more = f.locations?.length ? ` (and ${plural(f.locations.length, 'other place')}: see the report)` : '';
+        const text = `${message} in ${where}${more}${revoked}: ${f.log.url}`;
         if (opts.annotations) core.error(printable(text), { title: f.title });
         else info(text);
         continue;

@@ -10,7 +10,10 @@ import { cleanupKeyring } from '../sign/keyring.ts';
 import { checkKeyringState } from '../sign/post-state.ts';
 import { checkServiceUrl } from '../sign/service-url.ts';
 import { revokeVaultToken, sessionFromState } from '../sign/providers/vault.ts';
-import { STATE_DONE, STATE_KEYRING, STATE_VAULT } from '../sign/state.ts';
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { SHIM_PREFIX, STATE_DONE, STATE_KEYRING, STATE_SHIM, STATE_VAULT } from '../sign/state.ts';
 
 /** A plain log line; parts of it come from the state file, which is not ours alone to write. */
 const info = (text: string) => core.info(printable(text));
@@ -47,8 +50,22 @@ export async function post(): Promise<PostReport> {
     for (const w of checked.warnings) warn(w);
     const keyring = checked.info;
 
+    const shimDir = core.getState(STATE_SHIM).trim();
+
     await core.group('jit-gpg: remove every trace', async () => {
-      if (!session && !keyring) {
+      // a remote signer's git shim (socket + script) left by a main killed while `run:` ran; only our own name
+      if (shimDir && basename(shimDir).startsWith(SHIM_PREFIX)) {
+        if (existsSync(shimDir)) {
+          try {
+            await rm(shimDir, { recursive: true, force: true });
+            info(`git shim: removed ${shimDir}`);
+            report.removed.push(`git shim ${shimDir}`);
+          } catch (e) {
+            warn(`could not remove the git shim ${shimDir}: ${(e as Error).message}`);
+          }
+        }
+      }
+      if (!session && !keyring && report.removed.length === 0) {
         info(
           mainFinished
             ? 'Nothing to clean up: no keyring and no live service token are recorded in the state.'

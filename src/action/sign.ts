@@ -24,7 +24,17 @@ import { gpgLibexecDir, MAX_TTL_SECONDS, MIN_TTL_SECONDS } from '../sign/keyring
 import { commonDir } from '../sign/manifest.ts';
 import { describeClaims, requestIdToken } from '../sign/oidc.ts';
 import { ciNotations } from '../sign/provenance.ts';
-import { createVaultProvider, sessionToState } from '../sign/providers/vault.ts';
+import {
+  type AvailableProvider,
+  checkProviderInputs,
+  createProvider,
+  defaultAudience,
+  ProviderInputError,
+  type ProviderInputs,
+  REMOTE_SIGNERS,
+} from '../sign/providers/select.ts';
+import { sessionToState } from '../sign/providers/vault.ts';
+import { readPublicKeyInput, remoteSigningKey } from '../sign/remote.ts';
 import { checkServiceUrl } from '../sign/service-url.ts';
 import { STATE_DONE, STATE_VAULT } from '../sign/state.ts';
 import { type InputSource, inputs } from './inputs.ts';
@@ -36,7 +46,9 @@ export { STATE_DONE, STATE_KEYRING, STATE_VAULT } from '../sign/state.ts';
 export type IfNoFilesFound = 'error' | 'warn' | 'ignore';
 
 export interface SignInputs {
-  provider: 'vault';
+  provider: AvailableProvider;
+  /** The provider's inputs by name (vault-url, key, public-key, aws-role-arn, …), as the step set them. */
+  service: ProviderInputs;
   audience: string;
   vaultUrl: string;
   vaultRole: string;
@@ -60,6 +72,23 @@ export interface SignInputs {
   ifNoFilesFound: IfNoFilesFound;
 }
 
+const SERVICE_INPUT_NAMES = [
+  'vault-url',
+  'vault-role',
+  'vault-secret',
+  'vault-namespace',
+  'vault-ca-cert',
+  'key',
+  'public-key',
+  'secret',
+  'aws-role-arn',
+  'aws-region',
+  'gcp-workload-identity-provider',
+  'gcp-service-account',
+  'azure-client-id',
+  'azure-tenant-id',
+] as const;
+
 /** An error whose message is shown as is (after the "jit-gpg: " prefix). */
 export class ActionError extends Error {
   override name = 'ActionError';
@@ -68,16 +97,29 @@ export class ActionError extends Error {
 /** Reads and validates every input (through the shared typed reader); errors name the input and what to write. */
 export function readInputs(source?: InputSource): SignInputs {
   const ins = inputs('jit-gpg', source);
-  ins.oneOf('provider', ['vault'] as const, 'vault');
   const allowInsecureHttp = ins.boolean('allow-insecure-http', false);
-  const vaultUrl = ins.url('vault-url', { required: true })!;
-  try {
-    checkServiceUrl(vaultUrl, { name: 'the URL', allowInsecureHttp });
-  } catch (e) {
-    throw ins.error('vault-url', (e as Error).message.replace(/^the URL /, ''));
+  const service: ProviderInputs = {};
+  for (const name of SERVICE_INPUT_NAMES) {
+    const v = ins.optional(name);
+    if (v !== undefined) service[name] = v;
   }
-  const vaultRole = ins.string('vault-role', { required: true });
-  const vaultSecret = ins.string('vault-secret', { required: true });
+  let provider: AvailableProvider;
+  try {
+    provider = checkProviderInputs(ins.string('provider', { fallback: 'vault' }), service);
+  } catch (e) {
+    if (e instanceof ProviderInputError) throw ins.error(e.input, e.message);
+    throw e;
+  }
+  const vaultUrl = service['vault-url'] ? ins.url('vault-url', { required: true })! : '';
+  if (vaultUrl) {
+    try {
+      checkServiceUrl(vaultUrl, { name: 'the URL', allowInsecureHttp });
+    } catch (e) {
+      throw ins.error('vault-url', (e as Error).message.replace(/^the URL /, ''));
+    }
+  }
+  const vaultRole = service['vault-role'] ?? '';
+  const vaultSecret = service['vault-secret'] ?? '';
   const ttl = ins.integer('ttl', { fallback: 300, min: MIN_TTL_SECONDS, max: MAX_TTL_SECONDS });
   const fingerprint = ins.string('fingerprint');
   if (fingerprint) {
@@ -119,9 +161,19 @@ export function readInputs(source?: InputSource): SignInputs {
       'jit-gpg: nothing to do: set `files` (globs of artifacts to sign, one per line), `checksums-merge` and/or `run` (a command)',
     );
   }
+  for (const name of [
+    'vault-auth-mount',
+    'vault-transit-mount',
+    'vault-key-field',
+    'vault-passphrase-field',
+  ] as const) {
+    const v = ins.optional(name);
+    if (v !== undefined) service[name] = v;
+  }
   return {
-    provider: 'vault',
-    audience: ins.string('audience', { fallback: 'jit-gpg' }),
+    provider,
+    service,
+    audience: ins.string('audience', { fallback: defaultAudience(provider) }),
     vaultUrl,
     vaultRole,
     vaultSecret,
@@ -186,6 +238,7 @@ async function writeSummary(audit: Audit, auditPath: string | undefined): Promis
         ['User ID', esc(audit.key.userIds.join(', '))],
         ['Algorithm', esc(audit.key.algorithm)],
         ['Source', esc(audit.key.source)],
+        ...(audit.key.identity ? [['Identity', esc(audit.key.identity)]] : []),
         ['Fetched at', audit.lifetime.fetchedAt ?? ''],
         ['Destroyed at', audit.lifetime.destroyedAt ?? ''],
         [
@@ -311,13 +364,25 @@ async function runMain(registerCleanup: (cleanup: () => Promise<void>) => void):
       const i = readInputs();
       ttl = i.ttl;
       const ws = await realWorkspace(workspaceGiven);
-      info(`Key service: vault ${i.vaultUrl} role "${i.vaultRole}" secret ${i.vaultSecret}`);
-      const proxy = proxyFor(i.vaultUrl);
-      if (proxy) core.info(`Vault requests go through the proxy ${safeProxy(proxy)} (see NO_PROXY to bypass it)`);
+      // what the step will talk to, named by the inputs that chose it (values are the user's own, not secrets)
+      const described = Object.entries(i.service)
+        .filter(([name]) => name !== 'public-key')
+        .map(([name, value]) => `${name}=${printable(value ?? '')}`)
+        .join(' ');
+      info(
+        i.provider === 'vault'
+          ? `Key service: vault ${i.vaultUrl} role "${i.vaultRole}" secret ${i.vaultSecret}`
+          : `Key service: ${i.provider} ${described}`,
+      );
+      if (i.vaultUrl) {
+        const proxy = proxyFor(i.vaultUrl);
+        if (proxy) core.info(`Vault requests go through the proxy ${safeProxy(proxy)} (see NO_PROXY to bypass it)`);
+      }
       core.info(`Key lifetime (ttl): ${i.ttl} s`);
       if (i.run) {
-        // `run` needs GnuPG on the runner: find out now, before any token is requested
-        await gpgLibexecDir();
+        // `run` with an exported key needs GnuPG on the runner: find out now, before any token is requested (a
+        // remote signer's git shim needs only git)
+        if (!REMOTE_SIGNERS.includes(i.provider)) await gpgLibexecDir();
         info(`run: ${i.run}`);
       }
       const found = i.files.length
@@ -356,23 +421,25 @@ async function runMain(registerCleanup: (cleanup: () => Promise<void>) => void):
       ...(checksumsPath ? { manifestPath: checksumsPath } : {}),
       env: process.env,
     });
-    const provider = createVaultProvider({
-      url: cfg.vaultUrl,
-      role: cfg.vaultRole,
-      secret: cfg.vaultSecret,
-      authMount: cfg.vaultAuthMount,
-      ...(cfg.vaultNamespace ? { namespace: cfg.vaultNamespace } : {}),
-      keyField: cfg.vaultKeyField,
-      passphraseField: cfg.vaultPassphraseField,
-      ...(cfg.vaultCaCert ? { caCertPath: resolve(workspace, cfg.vaultCaCert) } : {}),
+    // public-key: armored text or a path in (or outside) the workspace; checked before any network call
+    let publicKey: string | undefined;
+    if (cfg.service['public-key']) {
+      try {
+        publicKey = readPublicKeyInput(cfg.service['public-key'], workspace);
+      } catch (e) {
+        throw new ActionError(`jit-gpg: input \`public-key\`: ${(e as Error).message}`);
+      }
+    }
+    const provider = createProvider(cfg.provider, cfg.service, {
+      baseDir: workspace,
       allowInsecureHttp: cfg.allowInsecureHttp,
       log: info,
       mask: (s) => maskSecret(s),
-      onSession: (session) => {
+      onVaultSession: (session) => {
         core.setSecret(session.token);
         core.saveState(STATE_VAULT, sessionToState(session));
       },
-      onSessionEnd: () => core.saveState(STATE_VAULT, ''),
+      onVaultSessionEnd: () => core.saveState(STATE_VAULT, ''),
     });
     const result = await runSignJob(
       {
@@ -392,6 +459,7 @@ async function runMain(registerCleanup: (cleanup: () => Promise<void>) => void):
           },
         },
         ...(cfg.fingerprint ? { fingerprint: cfg.fingerprint } : {}),
+        ...(publicKey ? { publicKey } : {}),
         armor: cfg.armor,
         notations: ciNotations(process.env),
         ...(checksumsPath ? { checksumsPath } : {}),
@@ -412,6 +480,7 @@ async function runMain(registerCleanup: (cleanup: () => Promise<void>) => void):
         mask: (s) => maskSecret(s),
         saveState: (name, value) => core.saveState(name, value),
         registerCleanup,
+        remoteKey: (session, armored) => remoteSigningKey(session, armored),
         beforeToken: release.beforeToken,
         ...(release.mergeChecksums ? { mergeChecksums: release.mergeChecksums } : {}),
       },

@@ -10,6 +10,7 @@ Usage:
   jit-gpg scan [PATH|-] [options]     scan a directory, a git range or stdin for hardcoded secrets
   jit-gpg sign [options] FILES...     write detached signatures with a key from a file, stdin or Vault
   jit-gpg verify [options] FILES...   verify detached signatures against a public key
+  jit-gpg key export [options]        the OpenPGP public key of a key that stays in its key service
   jit-gpg digest FILES... [-o FILE]   a sha256sum fragment for matrix jobs (merged and signed by one fan-in job)
   jit-gpg help [COMMAND]              show help for a command
   jit-gpg --version
@@ -24,6 +25,7 @@ const commands: Record<string, () => Promise<Command>> = {
   scan: async () => (await import('./scan.ts')).scanCommand,
   sign: async () => (await import('./sign.ts')).signCommand,
   verify: async () => (await import('./verify.ts')).verifyCommand,
+  key: async () => (await import('./key.ts')).keyCommand,
   digest: async () => (await import('./digest.ts')).digestCommand,
 };
 

@@ -41,8 +41,8 @@ export function cliReleaseHooks(options: CliReleaseOptions) {
           `merged ${merged.fragments.length} fragment(s): ${merged.entries.length} listed, ${merged.verified.length} present and matching, ${merged.absent.length} absent`,
         );
       }
-      if (!options.scan) return;
       const present = merged ? merged.verified.map((n) => join(manifestDir, ...n.split('/'))) : [];
+      if (!options.scan || files.length + present.length === 0) return;
       const scan = await scanArtifacts({
         files: [...files, ...present],
         root: options.cwd,

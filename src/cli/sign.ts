@@ -19,7 +19,8 @@ import {
 } from '../sign/oidc.ts';
 import { type HashName, isHashName } from '../sign/packet.ts';
 import { ciNotations } from '../sign/provenance.ts';
-import { createVaultProvider } from '../sign/providers/vault.ts';
+import { createProvider, defaultAudience, ProviderInputError, type ProviderInputs } from '../sign/providers/select.ts';
+import { readPublicKeyInput, remoteSigningKey } from '../sign/remote.ts';
 import { parseFlags } from './args.ts';
 import { DescriptorError, readCallerDescriptor } from './descriptor.ts';
 import { cliReleaseHooks, ReleaseCheckError } from './release-checks.ts';
@@ -32,11 +33,17 @@ prints the key's fingerprint. The key is used in memory and never written anywhe
 
 Key source (one of):
   --key-file FILE|-          armored (or base64 of armored) private key; - reads stdin
-  --vault-url URL            fetch it from Vault with a JWT (GitHub OIDC when available, else --jwt-file/--jwt-env)
-    --vault-role ROLE  --vault-secret PATH  [--vault-auth-mount jwt] [--vault-namespace NS]
-    [--vault-key-field private_key] [--vault-passphrase-field passphrase] [--vault-ca-cert FILE]
-    [--audience jit-gpg] [--jwt-file FILE | --jwt-env NAME]
-    [--allow-insecure-http]   allow plain http:// to a Vault that is not on this machine (labs only)
+  --provider P               a key service, with a JWT (GitHub OIDC when available, else --jwt-file/--jwt-env):
+    vault (default with --vault-url): --vault-url URL --vault-role ROLE --vault-secret PATH [--vault-auth-mount jwt]
+        [--vault-namespace NS] [--vault-key-field private_key] [--vault-passphrase-field passphrase]
+        [--vault-ca-cert FILE]
+    vault-transit: --vault-url URL --vault-role ROLE --key NAME --public-key FILE [--vault-transit-mount transit]
+    aws-kms: --key ID|ARN|alias/NAME --public-key FILE --aws-role-arn ARN --aws-region REGION
+    aws-secrets-manager: --secret NAME|ARN --aws-role-arn ARN --aws-region REGION
+    [--audience AUD] [--jwt-file FILE | --jwt-env NAME]
+    [--allow-insecure-http]   allow plain http:// to a key service that is not on this machine (labs only)
+  Remote signers (vault-transit, aws-kms) keep the key in the service; --public-key is the output of
+  \`jit-gpg key export\` and fixes the fingerprint. AWS endpoints follow AWS_ENDPOINT_URL(_KMS|_STS|…).
 
 Options:
   --passphrase-fd N          read the passphrase from file descriptor N (e.g. 3<pass.txt)
@@ -148,6 +155,7 @@ export async function signCommand(argv: string[], io: CliIO): Promise<number> {
     'vault-key-field': { type: 'string' },
     'vault-passphrase-field': { type: 'string' },
     'vault-ca-cert': { type: 'string' },
+    ...PROVIDER_FLAGS,
     'allow-insecure-http': { type: 'boolean' },
     audience: { type: 'string' },
     'jwt-file': { type: 'string' },
@@ -165,9 +173,16 @@ export async function signCommand(argv: string[], io: CliIO): Promise<number> {
   if (positionals.length === 0 && mergePatterns.length === 0) {
     throw new UsageError('sign: name at least one file to sign');
   }
-  if (Boolean(f['key-file']) === Boolean(f['vault-url'])) {
-    throw new UsageError('sign: give exactly one key source: --key-file FILE|- or --vault-url URL');
+  const providerName = f.provider ?? (f['vault-url'] ? 'vault' : undefined);
+  if (Boolean(f['key-file']) === Boolean(providerName)) {
+    throw new UsageError('sign: give exactly one key source: --key-file FILE|- or --provider P (or --vault-url URL)');
   }
+  // progress lines carry file names, user IDs and server text: each line through printable()
+  const log = (m: string) => {
+    for (const line of m.split(/\r?\n/)) io.stderr.write(`${printable(line)}\n`);
+  };
+  // the key service's flags first: a missing or conflicting one is refused before anything is read or sent
+  const built = providerName ? buildProvider('sign', providerName, f, io, log) : undefined;
   if (f.hash !== undefined && !isHashName(f.hash)) {
     throw new UsageError(`sign: --hash must be sha256, sha384 or sha512 (got "${f.hash}")`);
   }
@@ -177,13 +192,10 @@ export async function signCommand(argv: string[], io: CliIO): Promise<number> {
     if (!s?.isFile()) throw new UsageError(`sign: ${file} is not a readable file`);
   }
   const notations = { ...ciNotations(io.env), ...parseNotations(f.notation) };
-  // progress lines carry file names, user IDs and server text: each line through printable()
-  const log = (m: string) => {
-    for (const line of m.split(/\r?\n/)) io.stderr.write(`${printable(line)}\n`);
-  };
 
   const passphrase = await readPassphrase(f['passphrase-fd'], f['passphrase-env'], f['key-file'] === '-', io);
   let key: KeySource;
+  let remotePublicKey: string | undefined;
   if (f['key-file']) {
     const armoredKey =
       f['key-file'] === '-'
@@ -191,23 +203,11 @@ export async function signCommand(argv: string[], io: CliIO): Promise<number> {
         : readCliFile(resolve(io.cwd, f['key-file']), '--key-file', MAX_KEY_BYTES);
     key = { kind: 'armored', armoredKey, source: f['key-file'] === '-' ? 'stdin' : 'key file' };
   } else {
-    for (const need of ['vault-role', 'vault-secret'] as const) {
-      if (!f[need]) throw new UsageError(`sign: --vault-url needs --${need}`);
-    }
-    const provider = createVaultProvider({
-      url: f['vault-url']!,
-      role: f['vault-role']!,
-      secret: f['vault-secret']!,
-      ...(f['vault-auth-mount'] ? { authMount: f['vault-auth-mount'] } : {}),
-      ...(f['vault-namespace'] ? { namespace: f['vault-namespace'] } : {}),
-      ...(f['vault-key-field'] ? { keyField: f['vault-key-field'] } : {}),
-      ...(f['vault-passphrase-field'] ? { passphraseField: f['vault-passphrase-field'] } : {}),
-      ...(f['vault-ca-cert'] ? { caCertPath: resolve(io.cwd, f['vault-ca-cert']) } : {}),
-      allowInsecureHttp: Boolean(f['allow-insecure-http']),
-      http: createHttpClient({ env: io.env }),
-      log,
-    });
-    key = { kind: 'provider', provider, idToken: () => cliJwt(f['jwt-file'], f['jwt-env'], f.audience, io) };
+    if (!built) throw new UsageError('sign: no key source');
+    const provider = built.provider;
+    if (built.publicKey) remotePublicKey = built.publicKey;
+    const audience = f.audience ?? defaultAudience(built.name);
+    key = { kind: 'provider', provider, idToken: () => cliJwt(f['jwt-file'], f['jwt-env'], audience, io) };
   }
 
   const checksumsPath = f.checksums ? join(commonDir(files, io.cwd), basename(f.checksums)) : undefined;
@@ -226,6 +226,7 @@ export async function signCommand(argv: string[], io: CliIO): Promise<number> {
       key,
       ...(passphrase !== undefined ? { passphrase } : {}),
       ...(f.fingerprint ? { fingerprint: f.fingerprint } : {}),
+      ...(remotePublicKey ? { publicKey: remotePublicKey } : {}),
       armor: !f['no-armor'],
       ...(f.hash ? { hash: f.hash as HashName } : {}),
       notations,
@@ -236,6 +237,7 @@ export async function signCommand(argv: string[], io: CliIO): Promise<number> {
     // progress goes to stderr only for key services (as before); the files' lines are printed below
     {
       log: key.kind === 'provider' ? log : () => {},
+      remoteKey: (session, armored) => remoteSigningKey(session, armored),
       beforeToken: release.beforeToken,
       ...(release.mergeChecksums ? { mergeChecksums: release.mergeChecksums } : {}),
     },
@@ -265,11 +267,12 @@ export async function signCommand(argv: string[], io: CliIO): Promise<number> {
 }
 
 /** The JWT for Vault: a file or variable from the CI system, else the GitHub runner's OIDC token. */
-async function cliJwt(
+export async function cliJwt(
   file: string | undefined,
   envName: string | undefined,
   audience: string | undefined,
   io: CliIO,
+  command = 'sign',
 ): Promise<IdToken> {
   const fromText = (text: string): IdToken => {
     const token = text.trim();
@@ -284,12 +287,12 @@ async function cliJwt(
   if (file) return fromText(readCliFile(resolve(io.cwd, file), '--jwt-file', MAX_JWT_BYTES).toString('utf8'));
   if (envName) {
     const v = io.env[envName];
-    if (!v) throw new UsageError(`sign: --jwt-env ${envName}: the variable is not set`);
+    if (!v) throw new UsageError(`${command}: --jwt-env ${envName}: the variable is not set`);
     return fromText(v);
   }
   if (!oidcAvailable(io.env)) {
     throw new UsageError(
-      'sign: Vault needs a JWT: pass --jwt-file/--jwt-env, or run in GitHub Actions with `permissions: id-token: write`',
+      `${command}: the key service needs a JWT: pass --jwt-file/--jwt-env, or run in GitHub Actions with \`permissions: id-token: write\``,
     );
   }
   return requestIdToken({
@@ -297,4 +300,73 @@ async function cliJwt(
     http: createHttpClient({ env: io.env }),
     ...(audience ? { audience } : {}),
   });
+}
+
+/** The key-service flags `sign` and `key export` share (named as the action's inputs). */
+export const PROVIDER_FLAGS = {
+  provider: { type: 'string' },
+  key: { type: 'string' },
+  'public-key': { type: 'string' },
+  secret: { type: 'string' },
+  'vault-transit-mount': { type: 'string' },
+  'aws-role-arn': { type: 'string' },
+  'aws-region': { type: 'string' },
+} as const;
+
+const SERVICE_FLAGS = [
+  'vault-url',
+  'vault-role',
+  'vault-secret',
+  'vault-auth-mount',
+  'vault-namespace',
+  'vault-key-field',
+  'vault-passphrase-field',
+  'vault-ca-cert',
+  'vault-transit-mount',
+  'key',
+  'public-key',
+  'secret',
+  'aws-role-arn',
+  'aws-region',
+] as const;
+
+/** The provider for the flags given (checked: missing and conflicting flags are usage errors naming the flag). */
+export function buildProvider(
+  command: string,
+  name: string,
+  f: Partial<Record<(typeof SERVICE_FLAGS)[number] | 'allow-insecure-http', string | boolean | undefined>>,
+  io: CliIO,
+  log: (m: string) => void,
+  options: { publicKey?: boolean } = { publicKey: true },
+) {
+  const values: ProviderInputs = {};
+  for (const flag of SERVICE_FLAGS) {
+    const v = f[flag];
+    if (typeof v === 'string' && v.trim() !== '') values[flag] = v;
+  }
+  if (options.publicKey === false && values['public-key']) {
+    throw new UsageError(`${command}: --public-key is not used here (key export makes it)`);
+  }
+  try {
+    const provider = createProvider(name, values, {
+      baseDir: io.cwd,
+      env: io.env,
+      allowInsecureHttp: Boolean(f['allow-insecure-http']),
+      http: createHttpClient({ env: io.env }),
+      log,
+    });
+    if (provider.kind === 'remote-signer' && options.publicKey !== false && !values['public-key']) {
+      throw new ProviderInputError(
+        'public-key',
+        `is required with provider ${name} (the output of \`jit-gpg key export\`)`,
+      );
+    }
+    const publicKey = values['public-key'] ? readPublicKeyInput(values['public-key'], io.cwd) : undefined;
+    return { provider, publicKey, name: provider.name as Parameters<typeof defaultAudience>[0] };
+  } catch (e) {
+    if (e instanceof ProviderInputError) {
+      throw new UsageError(`${command}: ${e.input === 'provider' ? '--provider' : `--${e.input}`} ${e.message}`);
+    }
+    throw e;
+  }
 }

@@ -54,7 +54,41 @@ export function isPlaceholder(secret: string): boolean {
   for (const re of PLACEHOLDER_SHAPES) if (re.test(secret)) return true;
   if (secret.length < 200 && longestAscendingRun(secret) >= 6) return true;
   if (isConstantName(secret)) return true;
+  if (isWordPhraseBody(secret)) return true;
   return false;
+}
+
+/** A word: letters (a capital first or all capitals), a vowel in every six, at most three digits after it. */
+function isWord(part: string): boolean {
+  const m = /^([A-Za-z]+?)([0-9]{0,3})$/.exec(part);
+  if (!m || m[1]!.length < 2) return false;
+  const letters = m[1]!;
+  if (!/^(?:[A-Z]?[a-z]+|[A-Z]+)$/.test(letters)) return false;
+  return (letters.match(/[aeiouy]/gi)?.length ?? 0) * 6 >= letters.length;
+}
+
+/** Letters as people write words: a vowel (a, e, i, o, u) in every four letters, no run of four consonants. */
+function isPronounceable(part: string): boolean {
+  const letters = part.replace(/[0-9]+$/, '').toLowerCase();
+  const vowels = letters.match(/[aeiou]/g)?.length ?? 0;
+  return vowels * 4 >= letters.length && !/[^aeiouy]{4}/.test(letters);
+}
+
+/**
+ * A token body written by a person: after a prefix (`glimt-`, `xoxb-`), words joined by `-`, `_` or `.`
+ * (`my-tokens_are-correctAB38`, `helloworld380_testin_pretty_long_token`, `checking_Length-Is-`). Random bodies
+ * fail it: mixed case breaks them into one- and two-letter runs, and their parts lack vowels.
+ */
+export function isWordPhraseBody(secret: string): boolean {
+  const body = secret.replace(/^[A-Za-z0-9]{2,12}?[-_.]/, '');
+  const parts = body.split(/[-_.]+/).filter((p) => p.length > 0);
+  // Two long words and nothing else (`helloworld380_testin`).
+  if (parts.length === 2 && parts.every((p) => p.length >= 5 && isWord(p) && isPronounceable(p))) return true;
+  if (parts.length < 3) return false;
+  const words = parts.filter((p) => isWord(p) || isWord(p.replace(/[A-Z]{1,2}[0-9]*$/, '')));
+  const letters = parts.reduce((n, p) => n + p.length, 0);
+  const wordy = words.reduce((n, p) => n + p.length, 0);
+  return words.filter((w) => w.length >= 3 && isPronounceable(w)).length >= 3 && wordy * 10 >= letters * 6;
 }
 
 /**
@@ -154,6 +188,7 @@ export function isStandIn(text: string): boolean {
   if (isPlaceholder(t) || isReference(t) || isRepeated(t)) return true;
   if (/^[A-Za-z]+$/.test(t) && t.length <= 12) return true; // a word: `password`, `secret`
   if (/^[A-Za-z]+:[A-Za-z]+$/.test(t)) return true; // `foo:bar`, `user:pass`
+  if (/^[A-Za-z',.!?-]+(?: [A-Za-z',.!?-]+){3,}$/.test(t)) return true; // a sentence: prose, not a secret
   return /^(?:pass(?:word)?|secret|token|key|test|admin|user)[0-9!._-]*$/i.test(t);
 }
 

@@ -239,9 +239,14 @@ export async function runScanJob(opts: ScanJobOptions): Promise<ScanJob> {
     });
     raw.stats.failed += logs.failed;
     const fetched = logs;
+    // Each place names its job and step: the finding and every other place of the same secret (`locations`).
+    const located = <T extends { file: string; line: number }>(place: T): T => {
+      const at = fetched.locate(place);
+      return at ? { ...place, log: at } : place;
+    };
     raw.findings = raw.findings.map((f) => {
-      const at = fetched.locate(f);
-      return at ? { ...f, log: at } : f;
+      const out = located(f);
+      return f.locations ? { ...out, locations: f.locations.map(located) } : out;
     });
   } else {
     raw = await scan({

@@ -246,11 +246,12 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
 
   const retrying = <T>(label: string, fn: () => Promise<T>) =>
     retry(fn, {
-      label,
       attempts: options.attempts ?? 5,
       maxMs: maxWaitMs,
       isRetryable: (e) => (e instanceof GitHubApiError || e instanceof HttpError) && e.retryable,
-      onRetry: (i) => notice(i.message),
+      // API errors already start with the label ("attempt 2 of 5 failed: downloading the log of job 7: HTTP 502");
+      // a network error names only the URL, so the label goes first.
+      onRetry: (i) => notice(i.error instanceof GitHubApiError ? i.message : `${label}: ${i.message}`),
       ...(options.sleep ? { sleep: options.sleep } : {}),
       ...(options.random ? { random: options.random } : {}),
     });

@@ -8,12 +8,15 @@ import { type Audit, newAudit, pickClaims } from './audit.ts';
 import { displayPath as escapedPath, printable } from '../shared/escape.ts';
 import { assertWritableInside, displayPath } from './files.ts';
 import { loadSigningKey, type SigningKey } from './key.ts';
+import { startSigningShim, SOCKET_ENV } from './git-shim.ts';
 import {
   type CleanupResult,
   type CommandResult,
   cleanupKeyring,
   type EphemeralKeyring,
+  gitSigningEnv,
   type KeyringInfo,
+  runInProcessGroup,
   withEphemeralKeyring,
 } from './keyring.ts';
 import { type ManifestEntry, writeSignedManifest } from './manifest.ts';
@@ -21,7 +24,7 @@ import type { IdToken, OidcClaims } from './oidc.ts';
 import type { HashName } from './packet.ts';
 import type { KeyMaterial, RemoteSigningSession, ServiceSession, SignProvider } from './providers/types.ts';
 import { type SignedFile, signFiles, writePublicFile } from './signer.ts';
-import { STATE_KEYRING } from './state.ts';
+import { STATE_KEYRING, STATE_SHIM } from './state.ts';
 import { type VerifyResult, verifyFiles } from './verify.ts';
 
 /** Where the key comes from: armored text the caller already holds (CLI `--key-file`), or a key service. */
@@ -312,8 +315,9 @@ export async function runSignJob(options: SignJobOptions, hooks: SignJobHooks): 
       await writePublicFile(path, signingKey.publicKeyArmored);
       result.publicKeyPath = path;
     }
-    // The in-memory signing key is no longer needed: only `run` still needs the armored key (for gpg).
-    signingKey.destroy();
+    // The in-memory signing key is no longer needed: only `run` still needs the armored key (for gpg), or, with a
+    // remote signer, the session the git shim signs through.
+    if (!(remote && options.run)) signingKey.destroy();
 
     // 4. verify exactly the signatures written above (a stale `.asc` must not stand in for a new `.sig`), read
     // back from disk, against the digests computed while signing: every file is read once
@@ -345,11 +349,47 @@ export async function runSignJob(options: SignJobOptions, hooks: SignJobHooks): 
     }
 
     // 5. run: the only path where the key touches disk
-    if (options.run) {
+    if (options.run && remote) {
       const run = options.run;
-      if (remote || !material) {
-        throw new SignJobError('config', '`run` with a remote signer is not supported by this build');
+      result.run = await group('Run the command with git signing through the remote key', async () => {
+        const deadline2 = deadline;
+        if (deadline2 - Date.now() < 1000) {
+          throw new SignJobError(
+            'ttl',
+            `the ttl (${options.ttl} s) ran out before the run command could start: raise ttl`,
+          );
+        }
+        const shim = await startSigningShim({ key: signingKey, tempRoot: run.tempRoot, log });
+        saveState(STATE_SHIM, shim.dir);
+        try {
+          log(`git signs with ${signingKey.fingerprint} through ${shim.program} (GIT_CONFIG_* for this command only)`);
+          log(`Running: ${run.command}`);
+          const env: NodeJS.ProcessEnv = {
+            ...run.env,
+            ...gitSigningEnv(signingKey.fingerprint, run.env, shim.program),
+          };
+          env[SOCKET_ENV] = shim.socketPath;
+          return await runInProcessGroup(run.command, { env, deadline: deadline2, log, cwd: run.cwd });
+        } finally {
+          await shim.close();
+          saveState(STATE_SHIM, '');
+          log(`Teardown: removed the git signing shim and its socket (${shim.signatures} signature(s) made)`);
+        }
+      });
+      signingKey.destroy();
+      audit.run = { exitCode: result.run.exitCode, timedOut: result.run.timedOut, durationMs: result.run.durationMs };
+      if (result.run.timedOut) {
+        throw new SignJobError('ttl', `the run command was stopped when the ttl (${options.ttl} s) ran out: raise ttl`);
       }
+      if (result.run.exitCode !== 0) {
+        throw new SignJobError(
+          'run-failed',
+          `the run command failed (${result.run.signal ? `signal ${result.run.signal}` : `exit code ${result.run.exitCode}`}); its output is above`,
+        );
+      }
+    } else if (options.run) {
+      const run = options.run;
+      if (!material) throw new SignJobError('config', '`run` needs a key');
       const held = material;
       result.run = await group('Run the command with an ephemeral GnuPG keyring', async () => {
         const remaining = Math.floor((deadline - Date.now()) / 1000);

@@ -83,6 +83,8 @@ export interface SigningKey {
    * held by a remote signer answers with a promise (one service call).
    */
   signDigest(digest: Uint8Array, hash: HashName): Buffer | Promise<Buffer>;
+  /** The hash signatures use unless one is asked for (a key service may fix it for the key). */
+  readonly preferredHash?: HashName;
   /** Zeroes and drops every piece of secret material. Idempotent. */
   destroy(): void;
   readonly destroyed: boolean;

@@ -610,63 +610,19 @@ export class EphemeralKeyring {
    */
   runCommand(command: string, options: RunCommandOptions = {}): Promise<CommandResult> {
     if (this.#destroyed) throw new KeyringError('setup', 'the keyring was already destroyed');
-    const env = this.commandEnv(options.env);
-    const started = Date.now();
-    const remaining = Math.max(0, this.deadline - started);
-    const isWin = process.platform === 'win32';
-    const child: ChildProcess = spawn('bash', ['-e', '-o', 'pipefail', '-c', command], {
-      cwd: options.cwd,
-      env,
-      stdio: options.stdio ?? 'inherit',
-      detached: !isWin,
-    });
-    if (child.pid !== undefined) {
-      this.info.commandPid = child.pid;
-      options.onStart?.({ ...this.info });
-    }
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout?.on('data', (c: Buffer) => out.push(c));
-    child.stderr?.on('data', (c: Buffer) => err.push(c));
-    let timedOut = false;
-    const signalGroup = (signal: NodeJS.Signals) => {
-      try {
-        if (!isWin && child.pid) process.kill(-child.pid, signal);
-        else child.kill(signal);
-      } catch {
-        // already gone
-      }
-    };
-    let killTimer: NodeJS.Timeout | undefined;
-    const ttlTimer = setTimeout(() => {
-      timedOut = true;
-      this.#log(`The command outlived the key's ttl; stopping it`);
-      signalGroup('SIGTERM');
-      killTimer = setTimeout(() => signalGroup('SIGKILL'), KILL_GRACE_MS);
-    }, remaining);
-    return new Promise((resolve, reject) => {
-      child.on('error', (e) => {
-        clearTimeout(ttlTimer);
-        if (killTimer) clearTimeout(killTimer);
-        reject(new KeyringError('command-failed', `the run command could not start: ${e.message}`));
-      });
-      child.on('close', (code, signal) => {
-        clearTimeout(ttlTimer);
-        if (killTimer) clearTimeout(killTimer);
+    return runInProcessGroup(command, {
+      env: this.commandEnv(options.env),
+      deadline: this.deadline,
+      log: this.#log,
+      ...(options.cwd ? { cwd: options.cwd } : {}),
+      ...(options.stdio ? { stdio: options.stdio } : {}),
+      onStart: (pid) => {
+        this.info.commandPid = pid;
+        options.onStart?.({ ...this.info });
+      },
+      onExit: () => {
         delete this.info.commandPid;
-        // whatever the command left in its group (background jobs) goes too
-        if (!isWin && child.pid) {
-          try {
-            process.kill(-child.pid, 'SIGKILL');
-          } catch {
-            // group empty
-          }
-        }
-        const result: CommandResult = { exitCode: code, signal, timedOut, durationMs: Date.now() - started };
-        if (child.stdout) result.stdout = Buffer.concat(out).toString('utf8');
-        if (child.stderr) result.stderr = Buffer.concat(err).toString('utf8');
-        resolve(result);
-      });
+      },
     });
   }
 
@@ -685,6 +641,79 @@ export class EphemeralKeyring {
     });
     return this.#teardown;
   }
+}
+
+/**
+ * Runs `command` with bash (-e -o pipefail) in its own process group; kills the group when `deadline` (epoch ms)
+ * passes (SIGTERM, then SIGKILL after a grace period), and whatever is left in the group when it ends. The one
+ * runner for `run:`, with an ephemeral keyring or with a remote signer's git shim.
+ */
+export function runInProcessGroup(
+  command: string,
+  options: {
+    env: NodeJS.ProcessEnv;
+    deadline: number;
+    log: (message: string) => void;
+    cwd?: string;
+    stdio?: SpawnOptions['stdio'];
+    onStart?: (pid: number) => void;
+    onExit?: () => void;
+  },
+): Promise<CommandResult> {
+  const started = Date.now();
+  const remaining = Math.max(0, options.deadline - started);
+  const isWin = process.platform === 'win32';
+  const child: ChildProcess = spawn('bash', ['-e', '-o', 'pipefail', '-c', command], {
+    cwd: options.cwd,
+    env: options.env,
+    stdio: options.stdio ?? 'inherit',
+    detached: !isWin,
+  });
+  if (child.pid !== undefined) options.onStart?.(child.pid);
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  child.stdout?.on('data', (c: Buffer) => out.push(c));
+  child.stderr?.on('data', (c: Buffer) => err.push(c));
+  let timedOut = false;
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      if (!isWin && child.pid) process.kill(-child.pid, signal);
+      else child.kill(signal);
+    } catch {
+      // already gone
+    }
+  };
+  let killTimer: NodeJS.Timeout | undefined;
+  const ttlTimer = setTimeout(() => {
+    timedOut = true;
+    options.log(`The command outlived the key's ttl; stopping it`);
+    signalGroup('SIGTERM');
+    killTimer = setTimeout(() => signalGroup('SIGKILL'), KILL_GRACE_MS);
+  }, remaining);
+  return new Promise((resolve, reject) => {
+    child.on('error', (e) => {
+      clearTimeout(ttlTimer);
+      if (killTimer) clearTimeout(killTimer);
+      reject(new KeyringError('command-failed', `the run command could not start: ${e.message}`));
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(ttlTimer);
+      if (killTimer) clearTimeout(killTimer);
+      options.onExit?.();
+      // whatever the command left in its group (background jobs) goes too
+      if (!isWin && child.pid) {
+        try {
+          process.kill(-child.pid, 'SIGKILL');
+        } catch {
+          // group empty
+        }
+      }
+      const result: CommandResult = { exitCode: code, signal, timedOut, durationMs: Date.now() - started };
+      if (child.stdout) result.stdout = Buffer.concat(out).toString('utf8');
+      if (child.stderr) result.stderr = Buffer.concat(err).toString('utf8');
+      resolve(result);
+    });
+  });
 }
 
 function lastLines(text: string, n = 3): string {

@@ -1,98 +1,23 @@
-// Detached signatures from a key that stays in its key service: each file is hashed locally (signer.ts's one
-// streaming pass), the v4 packet is assembled around the digest (packet.ts), and only the digest crosses the
-// network, one remote sign call per file. Hashing the next file overlaps the previous file's remote call (a few
-// calls in flight), so latency does not add up per file. Every signature is checked against the exported public key
-// before it counts; a failure removes it.
+// A remote signing session (providers/types.ts) as a key the signer uses like any other: the OpenPGP identity comes
+// from the exported public key (`jit-gpg key export`), which must be made from the service's key (checked before
+// any sign call), and every digest is signed by one call to the service. signer.ts then streams, hashes, assembles
+// and self-checks exactly as for a local key, so nothing about files, manifests or armor is duplicated here.
 
-import { readFile, rm } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
 import * as openpgp from 'openpgp';
-import { dearmor, encodeHashedPart, encodeSignaturePacket, encodeTrailer } from './packet.ts';
-import type { RemoteSignerSession } from './providers/remote.ts';
-import { createRemoteKey, matchPublicKey, type RemoteKey, RemoteKeyError } from './remote-key.ts';
-import { encodeSignature, hashFile, type SignedFile, writePublicFile } from './signer.ts';
-import { verifyDigestSignature } from './verify.ts';
-
-export interface RemoteSignFilesOptions {
-  key: RemoteKey;
-  /** The armored public key (from `jit-gpg key export`), for the self-check. */
-  publicKeyArmored: string;
-  files: readonly string[];
-  /** true (default): `<file>.asc`; false: `<file>.sig`. */
-  armor?: boolean;
-  notations?: Readonly<Record<string, string>>;
-  date?: Date;
-  /** Remote calls in flight at once (default 4). */
-  concurrency?: number;
-}
-
-/** Signs one digest-ready document: returns the binary packet and the digest it was made over. */
-export async function finishRemoteSignature(
-  key: RemoteKey,
-  docHash: import('node:crypto').Hash,
-  options: { date?: Date; notations?: Readonly<Record<string, string>> } = {},
-): Promise<{ packet: Buffer; digest: Buffer }> {
-  const created = options.date ?? new Date();
-  if (Math.floor(created.getTime() / 1000) < Math.floor(key.created.getTime() / 1000)) {
-    throw new Error(
-      `the signature time ${created.toISOString()} is before the key's OpenPGP creation time ` +
-        `(${key.created.toISOString()}); check the clock, or export the key with an earlier --created`,
-    );
-  }
-  const hashedPart = encodeHashedPart({
-    pubkeyAlgorithm: key.algorithm,
-    hash: key.hash,
-    created,
-    issuerFingerprint: key.fingerprintBytes,
-    ...(options.notations ? { notations: options.notations } : {}),
-  });
-  docHash.update(hashedPart);
-  docHash.update(encodeTrailer(hashedPart.length));
-  const digest = docHash.digest();
-  const mpis = await key.signDigest(digest, key.hash);
-  return { packet: encodeSignaturePacket(hashedPart, key.keyIdBytes, digest, mpis), digest };
-}
-
-export async function signFilesRemote(options: RemoteSignFilesOptions): Promise<SignedFile[]> {
-  const armored = options.armor ?? true;
-  const date = options.date ?? new Date();
-  const limit = Math.max(1, options.concurrency ?? 4);
-  const publicKey = await openpgp.readKey({ armoredKey: options.publicKeyArmored });
-  if (publicKey.getFingerprint().toUpperCase() !== options.key.fingerprint) {
-    throw new Error(
-      `public-key is ${publicKey.getFingerprint().toUpperCase()}, but the service's key is ${options.key.fingerprint}`,
-    );
-  }
-  const results: SignedFile[] = new Array(options.files.length);
-  const inFlight = new Set<Promise<void>>();
-  let failure: unknown;
-  for (const [i, path] of options.files.entries()) {
-    if (failure) break;
-    const d = await hashFile(path, options.key.hash);
-    const job = (async () => {
-      const { packet, digest } = await finishRemoteSignature(options.key, d.hash, {
-        date,
-        ...(options.notations ? { notations: options.notations } : {}),
-      });
-      const signature = path + (armored ? '.asc' : '.sig');
-      await writePublicFile(signature, encodeSignature(packet, armored));
-      try {
-        await verifyDigestSignature(publicKey, await readFile(signature), digest);
-      } catch (e) {
-        await rm(signature, { force: true });
-        throw new Error(`self-check of the signature for ${path} failed: ${(e as Error).message}`);
-      }
-      results[i] = { path, signature, sha256: d.sha256, size: d.size, digest, hash: options.key.hash };
-    })().catch((e: unknown) => {
-      failure ??= e;
-    });
-    inFlight.add(job);
-    void job.finally(() => inFlight.delete(job));
-    if (inFlight.size >= limit) await Promise.race(inFlight);
-  }
-  await Promise.all(inFlight);
-  if (failure) throw failure;
-  return results;
-}
+import { readRegularFile } from '../shared/read-file.ts';
+import type { SigningKey } from './key.ts';
+import { armor, dearmor, type HashName, splitPackets } from './packet.ts';
+import type { RemoteSigningSession } from './providers/types.ts';
+import {
+  createRemoteKey,
+  type DigestSigner,
+  matchPublicKey,
+  type RemoteKey,
+  RemoteKeyError,
+  type ServicePublicKey,
+  servicePublicKey,
+} from './remote-key.ts';
 
 /** Largest accepted public-key input (an exported key is a few KB). */
 export const MAX_PUBLIC_KEY_BYTES = 256 * 1024;
@@ -117,19 +42,115 @@ export function publicKeyPackets(input: string | Uint8Array): Buffer {
 }
 
 /**
+ * The `public-key` input: armored text, or a path (absolute, or relative to `baseDir`) of an armored or binary
+ * key. Returns the armored key after checking it starts with a public key packet; makes no network call.
+ */
+export function readPublicKeyInput(value: string, baseDir: string): string {
+  const text = value.trim();
+  let bytes: Buffer;
+  if (text.includes('-----BEGIN PGP')) bytes = Buffer.from(text, 'utf8');
+  else {
+    const path = isAbsolute(text) ? text : resolve(baseDir, text);
+    bytes = readRegularFile(path, { maxBytes: MAX_PUBLIC_KEY_BYTES, what: 'public key' });
+  }
+  const packets = publicKeyPackets(bytes);
+  let first: number | undefined;
+  try {
+    first = splitPackets(packets)[0]?.tag;
+  } catch (e) {
+    throw new RemoteKeyError(`public-key is not a valid OpenPGP key (${(e as Error).message})`);
+  }
+  if (first !== 6)
+    throw new RemoteKeyError('public-key does not start with a public key packet (run `jit-gpg key export`)');
+  return bytes[0]! & 0x80 ? armor(packets, 'PUBLIC KEY BLOCK') : bytes.toString('utf8');
+}
+
+type SessionParts = Pick<RemoteSigningSession, 'publicKey' | 'sign' | 'hashes'>;
+
+/** The session's signature (canonical: RSA integer, ECDSA DER, Ed25519 R‖S) tagged for remote-key.ts. */
+function sessionSigner(session: SessionParts, pub: ServicePublicKey): DigestSigner {
+  const encoding = pub.type === 'rsa' ? 'rsa' : pub.type === 'ed25519' ? 'ed25519' : 'der';
+  return async ({ digest, hash }) => {
+    if (session.hashes && !session.hashes.includes(hash)) {
+      throw new RemoteKeyError(
+        `the key service signs with this key only over ${session.hashes.join(', ')}; use hash ${session.hashes[0]}`,
+      );
+    }
+    return { encoding, bytes: await session.sign(digest, hash) };
+  };
+}
+
+/**
  * The OpenPGP key of a remote signing session. With `publicKey` (the output of `jit-gpg key export`) the service's
  * key must be the one it was exported from, and its creation time (so its fingerprint) comes from it; this check
  * makes no sign call. With `created` (key export) the identity is made fresh.
  */
 export function bindRemoteKey(
-  session: Pick<RemoteSignerSession, 'publicKey' | 'sign' | 'hash'>,
+  session: SessionParts,
   binding: { publicKey: string | Uint8Array } | { created: Date },
 ): RemoteKey {
-  const created =
-    'publicKey' in binding ? matchPublicKey(publicKeyPackets(binding.publicKey), session.publicKey) : binding.created;
-  return createRemoteKey(session.publicKey, {
+  const pub = servicePublicKey(session.publicKey);
+  const created = 'publicKey' in binding ? matchPublicKey(publicKeyPackets(binding.publicKey), pub) : binding.created;
+  return createRemoteKey(pub, {
     created,
-    signer: session.sign,
-    ...(session.hash ? { hash: session.hash } : {}),
+    signer: sessionSigner(session, pub),
+    ...(session.hashes?.[0] ? { hash: session.hashes[0] } : {}),
   });
+}
+
+const CURVES = { 'ecdsa-p256': 'nistP256', 'ecdsa-p384': 'nistP384', ed25519: 'ed25519' } as const;
+
+/**
+ * The signer's key for a remote session and the configured public key: refuses a service key that is not the
+ * public key's primary key, or a public key without a valid self-certification, before any sign call.
+ */
+export async function remoteSigningKey(session: SessionParts, publicKeyArmored: string): Promise<SigningKey> {
+  const remote = bindRemoteKey(session, { publicKey: publicKeyArmored });
+  let cert: openpgp.PublicKey;
+  try {
+    const text = publicKeyArmored.trimStart().startsWith('-----')
+      ? publicKeyArmored
+      : openpgpArmor(publicKeyPackets(publicKeyArmored));
+    cert = await openpgp.readKey({ armoredKey: text });
+    const signing = await cert.getSigningKey();
+    if (signing.getFingerprint().toUpperCase() !== remote.fingerprint) throw new Error('its signing key is a subkey');
+  } catch (e) {
+    throw new RemoteKeyError(
+      `public-key ${remote.fingerprint} has no valid self-certification for signing (${(e as Error).message}); ` +
+        'export it again with `jit-gpg key export`',
+    );
+  }
+  const expires = await cert.getExpirationTime().catch(() => Infinity);
+  let destroyed = false;
+  return {
+    fingerprint: remote.fingerprint,
+    keyId: remote.keyId,
+    primaryFingerprint: remote.fingerprint,
+    isSubkey: false,
+    userIds: cert.getUserIDs(),
+    algorithm: remote.algorithm,
+    algorithmLabel: `${remote.algorithmLabel} (remote)`,
+    ...(remote.bits ? { bits: remote.bits } : {}),
+    ...(remote.type !== 'rsa' ? { curve: CURVES[remote.type] } : {}),
+    preferredHash: remote.hash,
+    created: remote.created,
+    expires: expires instanceof Date ? expires : Infinity,
+    publicKeyArmored: cert.armor(),
+    fingerprintBytes: remote.fingerprintBytes,
+    keyIdBytes: remote.keyIdBytes,
+    signDigest(digest: Uint8Array, hash: HashName): Promise<Buffer> {
+      if (destroyed) return Promise.reject(new RemoteKeyError('the remote signing session was already closed'));
+      return remote.signDigest(Buffer.from(digest), hash);
+    },
+    destroy() {
+      destroyed = true;
+    },
+    get destroyed() {
+      return destroyed;
+    },
+  };
+}
+
+function openpgpArmor(binary: Buffer): string {
+  return openpgp.armor(openpgp.enums.armor.publicKey, binary);
 }

@@ -132,7 +132,8 @@ export async function signFile(key: SigningKey, path: string, options: SignOptio
  * bigger than 256 bits (GnuPG refuses "ECDSA key requires a 384 bit or larger hash"): P-384 → SHA-384,
  * P-521 → SHA-512. Key preferences never change the hash.
  */
-export function defaultHashFor(key: Pick<SigningKey, 'algorithm' | 'curve'>): HashName {
+export function defaultHashFor(key: Pick<SigningKey, 'algorithm' | 'curve' | 'preferredHash'>): HashName {
+  if (key.preferredHash) return key.preferredHash;
   if (key.algorithm === 'ecdsa' && key.curve === 'nistP384') return 'sha384';
   if (key.algorithm === 'ecdsa' && key.curve === 'nistP521') return 'sha512';
   return 'sha256';
@@ -142,7 +143,7 @@ const MIN_HASH_BYTES: Record<string, number> = { nistP384: 48, nistP521: 64 };
 const HASH_BYTES: Record<HashName, number> = { sha256: 32, sha384: 48, sha512: 64 };
 
 /** Resolves and checks the signature hash for this key. Exported for the adapter's input validation. */
-export function resolveHash(key: Pick<SigningKey, 'algorithm' | 'curve'>, hash: unknown): HashName {
+export function resolveHash(key: Pick<SigningKey, 'algorithm' | 'curve' | 'preferredHash'>, hash: unknown): HashName {
   const h = hash ?? defaultHashFor(key);
   if (!isHashName(h)) throw new Error(`unsupported hash ${String(h)}: use sha256, sha384 or sha512`);
   const min = key.algorithm === 'ecdsa' && key.curve ? MIN_HASH_BYTES[key.curve] : undefined;
@@ -211,26 +212,44 @@ export async function signFiles(options: SignFilesOptions): Promise<SignedFile[]
   const armored = options.armor ?? true;
   const hash = resolveHash(options.key, options.hash);
   const date = options.date;
-  const out: SignedFile[] = [];
+  const out: SignedFile[] = new Array(options.files.length);
   let publicKey: openpgp.PublicKey | undefined;
-  for (const path of options.files) {
-    const signed = await signFile(options.key, path, {
-      hash,
-      ...(options.notations ? { notations: options.notations } : {}),
-      ...(date ? { date } : {}),
-    });
-    const signature = path + (armored ? '.asc' : '.sig');
-    await writePublicFile(signature, encodeSignature(signed.packet, armored));
-    if (options.selfCheck ?? true) {
-      publicKey ??= await openpgp.readKey({ armoredKey: options.key.publicKeyArmored });
-      try {
-        await verifyDigestSignature(publicKey, await readFile(signature), signed.digest);
-      } catch (e) {
-        await rm(signature, { force: true });
-        throw new Error(`self-check of the signature for ${path} failed: ${(e as Error).message}`);
+  // Hashing is CPU-bound and runs one file at a time; a remote signer's call for one file overlaps hashing the
+  // next (at most SIGN_IN_FLIGHT calls in flight), so service latency does not add up per file.
+  const inFlight = new Set<Promise<void>>();
+  let failure: { error: unknown } | undefined;
+  for (const [i, path] of options.files.entries()) {
+    if (failure) break;
+    const d = await hashFile(path, hash);
+    const job = (async () => {
+      const signed = await finish(options.key, d.hash, {
+        hash,
+        ...(options.notations ? { notations: options.notations } : {}),
+        ...(date ? { date } : {}),
+      });
+      const signature = path + (armored ? '.asc' : '.sig');
+      await writePublicFile(signature, encodeSignature(signed.packet, armored));
+      if (options.selfCheck ?? true) {
+        publicKey ??= await openpgp.readKey({ armoredKey: options.key.publicKeyArmored });
+        try {
+          await verifyDigestSignature(publicKey, await readFile(signature), signed.digest);
+        } catch (e) {
+          await rm(signature, { force: true });
+          throw new Error(`self-check of the signature for ${path} failed: ${(e as Error).message}`);
+        }
       }
-    }
-    out.push({ path, signature, sha256: signed.sha256, size: signed.size, digest: signed.digest, hash });
+      out[i] = { path, signature, sha256: d.sha256, size: d.size, digest: signed.digest, hash };
+    })().catch((error: unknown) => {
+      failure ??= { error };
+    });
+    inFlight.add(job);
+    void job.then(() => inFlight.delete(job));
+    if (inFlight.size >= SIGN_IN_FLIGHT) await Promise.race(inFlight);
   }
+  await Promise.all(inFlight);
+  if (failure) throw failure.error;
   return out;
 }
+
+/** Signatures being completed at once by signFiles (remote sign calls in flight). */
+export const SIGN_IN_FLIGHT = 4;

@@ -10,5 +10,12 @@
 
 export const STATE_VAULT = 'vault-session';
 export const STATE_KEYRING = 'keyring';
+/**
+ * shim: the private directory of a remote signer's git shim (socket + script) while `run:` runs; emptied when it is
+ * removed. The post step removes it if main was killed in between.
+ */
+export const STATE_SHIM = 'git-shim';
+/** The name every git shim directory starts with (the post step removes nothing else). */
+export const SHIM_PREFIX = 'jit-gpg-shim-';
 /** Set once main got to its end (the post step then only double-checks). */
 export const STATE_DONE = 'main-finished';

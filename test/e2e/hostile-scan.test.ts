@@ -27,7 +27,10 @@ const PREFIX = ['zq', 'tk_'].join('');
 const token = (seed: string) => `${PREFIX}${seed.repeat(8).slice(0, 32)}`;
 const SECRET = token('Hx7Kq2Wm9Rt4');
 const SECRET2 = token('Bn3Vc8Lp5Zs1');
-const SECRETS = [SECRET, SECRET2];
+// One distinct token per hostile file name: one secret in many files is one finding (its other places are
+// `locations`), and these tests are about how each file is annotated.
+const NAMED_SECRETS = Array.from({ length: 16 }, (_, i) => token(`Nm${String.fromCharCode(65 + i)}${i}Qw7Er2Ty`));
+const SECRETS = [SECRET, SECRET2, ...NAMED_SECRETS];
 
 /** Custom rule only (built-ins off), so counts depend on the planted tokens alone. */
 function config(extra: string[] = [], title = 'ZQ test token'): string {
@@ -122,7 +125,9 @@ describe('hostile input: scan action and CLI', {
   test('item 1: hostile file names are annotated at their exact name and print no command (annotations on and off)', async () => {
     const job = newJob();
     plant(job, { '.jit-gpg.toml': config() });
-    for (const name of HOSTILE_NAMES) plant(job, { [name]: `TOKEN=${SECRET}\n` });
+    HOSTILE_NAMES.forEach((name, i) => {
+      plant(job, { [name]: `TOKEN=${NAMED_SECRETS[i]}\n` });
+    });
     const on = await runAction({ action: 'scan', job, secrets: SECRETS, inputs: { mode: 'worktree' } });
     assert.equal(on.main.exitCode, 1, on.main.log);
     clean(on.main);
@@ -309,7 +314,7 @@ describe('hostile input: scan action and CLI', {
     const job = newJob();
     plant(job, { '.jit-gpg.toml': config(), 'target.txt': 'nothing here\n' });
     const text = `a=1\nTOKEN=${SECRET}\n`;
-    const be = Buffer.from(text, 'utf16le');
+    const be = Buffer.from(`a=1\nTOKEN=${NAMED_SECRETS[15]}\n`, 'utf16le');
     be.swap16();
     writeFileSync(
       join(job.workspace, 'le.txt'),

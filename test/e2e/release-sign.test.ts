@@ -155,6 +155,15 @@ describe('sign action: scan before sign and fan-in', {
     assert.ok(!r.main.summary.includes('<b>x</b>'), 'no HTML from an entry name in the summary');
   });
 
+  it('a run-only step has nothing to scan: no scanner start, the audit says why', async () => {
+    const job = createJob();
+    jobs.push(job);
+    const r = await sign(job, { run: 'true' });
+    assert.equal(r.main.exitCode, 0, r.main.log);
+    assert.ok(!r.main.groups.some((g) => g.startsWith('Scan ')), r.main.groups.join(', '));
+    assert.deepEqual(audit(job).scan, { scanned: false, reason: 'no files to sign' });
+  });
+
   it('clean artifacts are scanned, then signed; the audit records the rule-set version', async () => {
     const job = createJob();
     jobs.push(job);

@@ -172,6 +172,8 @@ describe('scan action, mode logs, through the runner harness', {
     );
     assert.match(main.summary, /in step `Deploy`/);
     assert.match(main.summary, /stop the step from printing it and delete the run’s logs/);
+    assert.match(main.summary, /- Logs: 3 completed jobs of the run scanned\./);
+    assert.match(main.summary, /- Job "scan logs" not scanned: in\\_progress: its log is not complete yet/);
     for (const text of [sarifText, report, main.summary, main.log]) assert.deepEqual(findLeaks(text, SECRETS), []);
   });
 
@@ -213,9 +215,13 @@ describe('scan action, mode logs, through the runner harness', {
   });
 
   test('a token without actions: read fails the step saying so', async () => {
+    gh.denyActions('ghs_noActionsRead000000000000000000000');
     const { main } = await runLogs({ token: 'ghs_noActionsRead000000000000000000000' });
     assert.equal(main.exitCode, 1);
-    assert.match(main.log, /HTTP 401 .*the token needs `actions: read`/);
+    assert.match(main.log, /HTTP 403 \(Resource not accessible by integration\); the token needs `actions: read`/);
+    // The token reaches the raw output only in the ::add-mask:: command that registers it.
+    const lines = main.raw.split('\n').filter((l) => l.includes('ghs_noActionsRead'));
+    assert.deepEqual(lines, ['::add-mask::ghs_noActionsRead000000000000000000000']);
   });
 
   test('a hostile job or step name is printed, never obeyed', async () => {
@@ -240,6 +246,18 @@ describe('scan action, mode logs, through the runner harness', {
     const json = JSON.parse(readFileSync(main.outputs.report!, 'utf8'));
     assert.equal(json.findings[0].file, 'logs/x_::error title=pwned::injected_##[group]forged.log');
     assert.equal(json.findings[0].log.job, evil, 'the JSON report keeps the name as the API gave it');
+  });
+
+  test('bad inputs name the input: run-id, revoke', async () => {
+    const badRun = await runLogs({ 'run-id': 'latest' });
+    assert.equal(badRun.main.exitCode, 1);
+    assert.match(
+      badRun.main.log,
+      /input `run-id` must be a workflow run id \(a positive integer\); remove it to scan this run/,
+    );
+    const badRevoke = await runLogs({ revoke: 'all' });
+    assert.equal(badRevoke.main.exitCode, 1);
+    assert.match(badRevoke.main.log, /input `revoke` must be one of none, github/);
   });
 
   test('a log that cannot be fetched fails the run', async () => {

@@ -93,7 +93,15 @@ describe('sign action adapter helpers (no dist needed)', () => {
   });
   it('refuses bad inputs with the input name and what to write', () => {
     const bad: [Record<string, string>, RegExp][] = [
-      [{ provider: 'aws' }, /jit-gpg: input `provider` must be one of vault \(got "aws"\)/],
+      [{ provider: 'aws' }, /jit-gpg: input `provider` must be one of vault, vault-transit, aws-kms, .* \(got "aws"\)/],
+      [{ provider: 'gcp-kms' }, /input `provider` gcp-kms is not available in this version/],
+      [{ provider: 'vault-transit', key: 'release' }, /input `public-key` is required with provider vault-transit/],
+      [
+        { provider: 'aws-kms', 'vault-url': '', key: 'alias/k', 'public-key': 'k.asc' },
+        /input `aws-role-arn` is required/,
+      ],
+      [{ secret: 'release/gpg' }, /input `secret` is not used by provider vault \(it belongs to aws-secrets-manager\)/],
+      [{ key: 'k' }, /input `key` is not used by provider vault/],
       [{ 'vault-url': '' }, /jit-gpg: input `vault-url` is required/],
       [{ 'vault-url': 'vault.example' }, /input `vault-url` must be an absolute URL/],
       [{ armor: 'yes' }, /input `armor` must be true or false/],

@@ -11,6 +11,7 @@ import {
   isReference,
   isRepeated,
   isStandIn,
+  isWordPhraseBody,
   longestAscendingRun,
   shannonEntropy,
   valueLength,
@@ -173,5 +174,20 @@ describe('global filters', () => {
     assert.ok(isPlaceholder('YOUR_API_KEY_HERE'));
     assert.ok(!isPlaceholder(fx('sq', 40)));
     assert.ok(!isPlaceholder('QX7_ZK9_WV2'), 'constant-like parts that are not words');
+  });
+
+  it('takes token bodies written as words for stand-ins, never random bodies', () => {
+    for (const t of [
+      'glimt-my-tokens_are-correctAB38',
+      'glsoat-PREfix_helloworld380_testin_pretty_long_token_long',
+      'glagent-Need5_T00-bee-longer-than-50_chars-or-else-failING',
+      'glcbt-helloworld380_testin',
+    ])
+      assert.ok(isWordPhraseBody(t) && isPlaceholder(t), t);
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    for (let i = 0; i < 5000; i++) assert.ok(!isWordPhraseBody(`glpat-${fx(`wp${i}`, 20, alphabet)}`));
+    // Prose, base64-encoded, is no secret either.
+    const prose = Buffer.from("secret message so you'll never guess my password").toString('base64');
+    assert.ok(decodedForms(prose).some(isStandIn));
   });
 });

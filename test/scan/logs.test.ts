@@ -224,12 +224,15 @@ describe('mode logs through runScanJob, against the GitHub stand-in', () => {
       job(23, 'a_b (22)', [[at('17:08:22'), `token ${ghp}`]]),
     ]);
     const { job: scanned } = await run(79);
+    // One secret in three logs: one finding, the other two places in `locations`, each naming its job and step.
+    const [f] = scanned.result.findings;
+    assert.equal(scanned.result.findings.length, 1);
     assert.deepEqual(
-      scanned.result.findings.map((f) => [f.file, f.log?.jobId]),
+      [f!, ...(f!.locations ?? [])].map((p) => [p.file, p.log?.jobId, p.log?.step]),
       [
-        ['logs/a_b (22) (23).log', 23],
-        ['logs/a_b (22).log', 22],
-        ['logs/a_b.log', 21],
+        ['logs/a_b (22) (23).log', 23, 'Print config'],
+        ['logs/a_b (22).log', 22, 'Print config'],
+        ['logs/a_b.log', 21, 'Print config'],
       ],
     );
   });

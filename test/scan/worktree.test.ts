@@ -149,7 +149,10 @@ describe('names as bytes; what the listing leaves alone is counted', () => {
     mkdirSync(root);
     setup(root);
     const r = await scan({ root, policy: policy(), threads: 1 });
-    assert.deepEqual(r.findings.map((f) => f.file).sort(), ['d\\xfe/f\\xff.env', 'plain.env']);
+    assert.deepEqual(r.findings.flatMap((f) => [f.file, ...(f.locations ?? []).map((l) => l.file)]).sort(), [
+      'd\\xfe/f\\xff.env',
+      'plain.env',
+    ]);
     assert.equal(r.stats.skippedSymlinks, 1);
     assert.equal(r.stats.skippedSpecial, 1);
   });
@@ -160,7 +163,10 @@ describe('names as bytes; what the listing leaves alone is counted', () => {
     setup(root);
     execFileSync('git', ['init', '-q', '.'], { cwd: root });
     const r = await scan({ root, policy: policy(), threads: 1 });
-    assert.deepEqual(r.findings.map((f) => f.file).sort(), ['d\\xfe/f\\xff.env', 'plain.env']);
+    assert.deepEqual(r.findings.flatMap((f) => [f.file, ...(f.locations ?? []).map((l) => l.file)]).sort(), [
+      'd\\xfe/f\\xff.env',
+      'plain.env',
+    ]);
     assert.equal(r.stats.skippedSymlinks, 1);
   });
 });

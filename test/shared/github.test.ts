@@ -86,7 +86,24 @@ describe('GitHub client', () => {
     assert.match(log.toString(), /line of job 1/);
     assert.equal(sleeps.length, 3);
     assert.equal(sleeps[2], 3000, 'retry-after: 3 waits 3 s');
-    assert.match(notices[0]!, /^downloading the log of job 501: attempt 1 of 5 failed: .*HTTP 502.*retrying in/);
+    assert.match(notices[0]!, /^attempt 1 of 5 failed: downloading the log of job 501: HTTP 502.*; retrying in/);
+  });
+
+  test('a connection failure is retried with the label first, then fails naming the API', async () => {
+    const server = (await import('node:http')).createServer();
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const { port } = server.address() as { port: number };
+    await new Promise<void>((r) => server.close(() => r()));
+    const said: string[] = [];
+    const c = createGitHubClient({
+      apiUrl: `http://127.0.0.1:${port}`,
+      token: 't',
+      attempts: 2,
+      sleep: async () => {},
+      onNotice: (m) => said.push(m),
+    });
+    await assert.rejects(c.listRunJobs('o', 'r', 1), /connection refused \(ECONNREFUSED\)/);
+    assert.match(said[0]!, /^listing the jobs of run 1 in o\/r: attempt 1 of 2 failed: connection refused/);
   });
 
   test('an expired download URL is asked for again', async () => {

@@ -15,7 +15,8 @@ import { after, before, describe, it } from 'node:test';
 import * as openpgp from 'openpgp';
 import { bytesToBigInt, type EcCurveName, ecdsaSignDigest } from '../../src/sign/key.ts';
 import { DIGEST_INFO_PREFIX, dearmor, type HashName, parseSignatures } from '../../src/sign/packet.ts';
-import { signFilesRemote } from '../../src/sign/remote.ts';
+import { signFiles } from '../../src/sign/signer.ts';
+import { remoteSigningKey } from '../../src/sign/remote.ts';
 import {
   createRemoteKey,
   type DigestSigner,
@@ -53,7 +54,7 @@ function localService(type: RemoteKeyType, ecEncoding: 'der' | 'p1363' = 'der') 
         : generateKeyPairSync('ec', { namedCurve: type === 'ecdsa-p256' ? 'prime256v1' : 'secp384r1' });
   const priv: KeyObject = pair.privateKey;
   const calls: { digest: Buffer; hash: HashName }[] = [];
-  const signer: DigestSigner = async ({ digest, hash }) => {
+  const signWith = async (digest: Buffer, hash: HashName, ecEncoding: 'der' | 'p1363'): Promise<RawSignature> => {
     calls.push({ digest, hash });
     if (type === 'rsa') {
       const em = Buffer.concat([DIGEST_INFO_PREFIX[hash], digest]);
@@ -69,7 +70,13 @@ function localService(type: RemoteKeyType, ecEncoding: 'der' | 'p1363' = 'der') 
     const body = Buffer.concat([derInt(toBytes(r, size)), derInt(toBytes(s, size))]);
     return { encoding: 'der', bytes: Buffer.concat([Buffer.from([0x30, body.length]), body]) };
   };
-  return { pub: pair.publicKey, signer, calls, priv };
+  const signer: DigestSigner = ({ digest, hash }) => signWith(digest, hash, ecEncoding);
+  // what a provider's session gives the job: canonical encodings (ECDSA as DER)
+  const session = {
+    publicKey: pair.publicKey,
+    sign: async (digest: Uint8Array, hash: HashName) => (await signWith(Buffer.from(digest), hash, 'der')).bytes,
+  };
+  return { pub: pair.publicKey, signer, session, calls, priv };
 }
 
 function gpg(home: string, args: string[], input?: string) {
@@ -135,9 +142,8 @@ describe('remote keys: exported identity and signatures every verifier accepts',
       writeFileSync(files[1]!, 'hello\n');
       const pubPath = join(dir, `${type}-${enc}.pub.asc`);
       writeFileSync(pubPath, armored);
-      const signed = await signFilesRemote({ key, publicKeyArmored: armored, files });
+      const signed = await signFiles({ key: await remoteSigningKey(svc.session, armored), files });
       assert.equal(svc.calls.length, 3, 'one remote sign call per file');
-      assert.equal(key.signCalls, 3);
       for (const f of signed) {
         const sig = parseSignatures(readFileSync(f.signature, 'utf8'))[0]!;
         assert.equal(sig.pubkeyAlgorithm, algoId);
@@ -189,17 +195,14 @@ describe('remote keys: exported identity and signatures every verifier accepts',
     const key = createRemoteKey(servicePublicKey(svc.pub), { created: CREATED, signer: svc.signer });
     const { armored } = await exportPublicKey(key, UID);
     // A service that prehashes (signs SHA-512 of the digest instead of the digest) makes signatures gpg cannot verify.
-    const prehashing = createRemoteKey(servicePublicKey(svc.pub), {
-      created: CREATED,
-      signer: async ({ digest }) => ({
-        encoding: 'ed25519',
-        bytes: cryptoSign(null, createHash('sha512').update(digest).digest(), svc.priv),
-      }),
-    });
+    const prehashing = {
+      publicKey: svc.pub,
+      sign: async (digest: Uint8Array) => cryptoSign(null, createHash('sha512').update(digest).digest(), svc.priv),
+    };
     const file = join(dir, 'ph.txt');
     writeFileSync(file, 'x');
     await assert.rejects(
-      signFilesRemote({ key: prehashing, publicKeyArmored: armored, files: [file] }),
+      signFiles({ key: await remoteSigningKey(prehashing, armored), files: [file] }),
       /self-check of the signature for .*ph\.txt failed/,
     );
     assert.equal(existsSync(`${file}.asc`), false, 'a signature that does not verify is removed');
@@ -244,7 +247,7 @@ describe('public-key binds the service key', () => {
     );
   });
 
-  it('signFilesRemote refuses a public key of another fingerprint before any sign call', async () => {
+  it('remoteSigningKey refuses a public key of another key before any sign call', async () => {
     const svc = localService('ed25519');
     const other = localService('ed25519');
     const key = createRemoteKey(servicePublicKey(svc.pub), { created: CREATED, signer: svc.signer });
@@ -252,7 +255,8 @@ describe('public-key binds the service key', () => {
     const { armored } = await exportPublicKey(otherKey, UID);
     const file = join(dir, 'mismatch.txt');
     writeFileSync(file, 'x');
-    await assert.rejects(signFilesRemote({ key, publicKeyArmored: armored, files: [file] }), /public-key is/);
+    await assert.rejects(remoteSigningKey(svc.session, armored), /does not match public-key/);
+    assert.ok(key.fingerprint);
     assert.equal(svc.calls.length, 0);
   });
 });
@@ -323,8 +327,12 @@ describe('hostile service answers', () => {
     const file = join(dir, 'early.txt');
     writeFileSync(file, 'x');
     await assert.rejects(
-      signFilesRemote({ key, publicKeyArmored: armored, files: [file], date: new Date('2025-01-01T00:00:00Z') }),
-      /before the key's OpenPGP creation time/,
+      signFiles({
+        key: await remoteSigningKey(svc.session, armored),
+        files: [file],
+        date: new Date('2025-01-01T00:00:00Z'),
+      }),
+      /before the signing key was created/,
     );
   });
 });

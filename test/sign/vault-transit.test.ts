@@ -7,7 +7,8 @@ import { after, before, describe, it } from 'node:test';
 import { requestIdToken } from '../../src/sign/oidc.ts';
 import { ProviderError } from '../../src/sign/providers/types.ts';
 import { createVaultTransitProvider, type VaultTransitOptions } from '../../src/sign/providers/vault-transit.ts';
-import { bindRemoteKey, signFilesRemote } from '../../src/sign/remote.ts';
+import { bindRemoteKey, remoteSigningKey } from '../../src/sign/remote.ts';
+import { signFiles } from '../../src/sign/signer.ts';
 import { exportPublicKey } from '../../src/sign/remote-key.ts';
 import { type OidcIssuer, startOidcIssuer } from '../e2e/services/oidc-issuer.ts';
 import { startVaultStandIn, type VaultStandIn } from '../e2e/services/vault.ts';
@@ -125,10 +126,10 @@ describe('vault-transit: keys that never leave Vault', () => {
       await s1.release();
 
       const s2 = await provider({ key: name }).connect(await jwt());
-      const key = bindRemoteKey(s2, { publicKey: exported.armored });
+      const key = await remoteSigningKey(s2, exported.armored);
       const files = [join(dir, `${name}-1.txt`), join(dir, `${name}-2.txt`)];
       for (const f of files) writeFileSync(f, `artifact ${f}\n`);
-      await signFilesRemote({ key, publicKeyArmored: exported.armored, files });
+      await signFiles({ key, files });
       await s2.release();
       assert.equal(s2.released(), true);
       assert.equal(engine.signs.length - before, 3, 'one call for the certification, one per file');
@@ -181,11 +182,7 @@ describe('vault-transit: keys that never leave Vault', () => {
       const session = await provider().connect(await jwt());
       const before = engine.signs.length;
       const requestsBefore = vault.requests.length;
-      await signFilesRemote({
-        key: bindRemoteKey(session, { publicKey: exported.armored }),
-        publicKeyArmored: exported.armored,
-        files,
-      });
+      await signFiles({ key: await remoteSigningKey(session, exported.armored), files });
       await session.release();
       const elapsed = performance.now() - started;
       assert.equal(engine.signs.length - before, 20);

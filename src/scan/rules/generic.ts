@@ -154,6 +154,9 @@ export const genericRules: Rule[] = [
         '  "Password": "SomeKindOfPassword#42",',
         ` *   clientSecret: "VERYLONGSECRET${fx('gvl', 40)}",`,
         '         *       //   "recaptchaV3Token": "my_recaptchaV3Token"',
+        // A malformed token with a prefix another rule owns is that rule's to judge; numeric literals are code.
+        `\ttoken: "${'doo'}_v1_${fx('gdo', 62, A.hex)}sd",`,
+        '\tSIOCGLIFTOKEN                 = -0x3f879678',
         // Encoded placeholders: base64 of `1234\n`, `secret\n`, `password`, `foo:bar`.
         `password: ${b64('1234\n')}`,
         `  secret: ${b64('secret\n')}`,

@@ -37,7 +37,7 @@ export const serviceRules: Rule[] = [
     title: 'Sidekiq Enterprise/Pro gem server credentials',
     severity: 'high',
     keywords: ['contribsys__com'],
-    pattern: String.raw`(?i:BUNDLE_(?:ENTERPRISE|GEMS)__CONTRIBSYS__COM)${ASSIGN}([0-9a-f]{8}:[0-9a-f]{8})${E}`,
+    pattern: `(?i:BUNDLE_(?:ENTERPRISE|GEMS)__CONTRIBSYS__COM)${ASSIGN}([0-9a-f]{8}:[0-9a-f]{8})${E}`,
     help:
       'The `user:password` Bundler uses for the Sidekiq Enterprise or Pro gem server ' +
       '(`BUNDLE_ENTERPRISE__CONTRIBSYS__COM`, `BUNDLE_GEMS__CONTRIBSYS__COM`): it is the paid licence. Ask ' +

@@ -124,6 +124,8 @@ export const structuredRules: Rule[] = [
     [
       'DATABASE_URL=postgres://user:password@localhost:5432/app',
       'DATABASE_URL=postgres://admin:master_password@db.internal:5432/app',
+      'URI: "postgres://doadmin:foobaz@db-1.db.cloud.invalid:25060/defaultdb?sslmode=require"',
+      'postgresql://doadmin:shhhh@db-postgresql-test.db.cloud.invalid:25060/defaultdb',
       'DATABASE_URL=postgres://${DB_USER}:${DB_PASSWORD}@${DB_HOST}/app',
       'url: "postgresql://postgres:postgres@localhost/test"',
       'dsn = "postgresql://localhost:5432/app"',

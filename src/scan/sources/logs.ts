@@ -210,8 +210,8 @@ export interface LogsSource {
   /** Jobs not scanned, with why (still running, skipped). */
   readonly skipped: { job: string; why: string }[];
   readonly jobs: number;
-  /** Where each finding is: job, step and a link to the line. */
-  locate(f: Finding): LogLocation | undefined;
+  /** Where a finding (or one of its other places) is: job, step and a link to the line. */
+  locate(place: Pick<Finding, 'file' | 'line'>): LogLocation | undefined;
 }
 
 /** Lists the run's jobs and prepares the source of their logs. A listing that fails throws (nothing to scan). */

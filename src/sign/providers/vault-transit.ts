@@ -12,13 +12,12 @@
 //   4. POST {url}/v1/auth/token/revoke-self                     -> when the job releases the session
 //
 // A role needs `update` on {transit}/sign/{key} and `read` on {transit}/keys/{key}, nothing else.
-import { type HttpClient, httpRequest, isLoopbackHost } from '../../shared/http.ts';
+import { type HttpClient, httpRequest } from '../../shared/http.ts';
 import { errorMessage, type RetryOptions } from '../../shared/retry.ts';
 import { decodeJwtPayload, type OidcClaims, publicClaims } from '../oidc.ts';
 import type { HashName } from '../packet.ts';
-import { ed25519FromRaw, type RawSignature, RemoteKeyError, servicePublicKey } from '../remote-key.ts';
-import type { RemoteSignerProvider, RemoteSignerSession } from './remote.ts';
-import { ProviderError } from './types.ts';
+import { ed25519FromRaw, RemoteKeyError, servicePublicKey } from '../remote-key.ts';
+import { ProviderError, type RemoteSignerProvider, type RemoteSigningSession } from './types.ts';
 import {
   flattenVaultError,
   loadCa,
@@ -52,6 +51,8 @@ export interface VaultTransitOptions {
   log?: (message: string) => void;
   mask?: (secret: string) => void;
   onSession?: (session: VaultSession) => void | Promise<void>;
+  /** Called once the token is revoked (clear the post step's state). */
+  onSessionEnd?: () => void;
   timeoutMs?: number;
   /** Plain http to a non-loopback Vault is refused unless this is set. */
   allowInsecureHttp?: boolean;
@@ -81,22 +82,14 @@ export function createVaultTransitProvider(options: VaultTransitOptions): Remote
   const namespace = options.namespace ? segment(options.namespace, 'vault-namespace') : undefined;
   const log = options.log ?? (() => {});
   const mask = options.mask ?? (() => {});
-  const host = new URL(url).hostname;
-  if (url.startsWith('http:') && !isLoopbackHost(host) && !options.allowInsecureHttp) {
-    throw new ProviderError(
-      PROVIDER,
-      'config',
-      `vault-url uses plain http to ${new URL(url).host}: the OIDC token and the Vault token would cross the network ` +
-        'unencrypted. Use https:// (with vault-ca-cert for a private CA), or set allow-insecure-http: true',
-    );
-  }
   const keysPath = `${transit}/keys/${keyName}`;
   const signPath = `${transit}/sign/${keyName}`;
 
   return {
-    name: PROVIDER,
     kind: 'remote-signer',
-    async connect(idToken: string): Promise<RemoteSignerSession> {
+    name: PROVIDER,
+    label: 'Vault transit',
+    async connect(idToken: string): Promise<RemoteSigningSession> {
       const ca = loadCa(options);
       const conn: VaultConn = {
         url,
@@ -121,21 +114,29 @@ export function createVaultTransitProvider(options: VaultTransitOptions): Remote
       if (options.caCertPath) session.caCertPath = options.caCertPath;
       if (accessor) session.accessor = accessor;
       let revoked = false;
-      const release = async (): Promise<void> => {
-        if (revoked) return;
-        try {
-          const outcome = await revokeVaultToken(session, {
-            http: conn.http,
-            retry: conn.retry,
-            log,
-            caCert: ca,
-            timeoutMs: conn.timeoutMs,
-          });
-          revoked = true;
-          log(outcome === 'revoked' ? 'Revoked the Vault token' : 'The Vault token was already invalid');
-        } catch (e) {
-          log(`warning: could not revoke the Vault token (the post step will retry): ${errorMessage(e)}`);
-        }
+      let revoking: Promise<void> | undefined;
+      // One revoke at a time: a cancel handler and main's own cleanup share the call in flight.
+      const release = (): Promise<void> => {
+        if (revoked) return Promise.resolve();
+        revoking ??= (async () => {
+          try {
+            const outcome = await revokeVaultToken(session, {
+              http: conn.http,
+              retry: conn.retry,
+              log,
+              caCert: ca,
+              timeoutMs: conn.timeoutMs,
+            });
+            revoked = true;
+            options.onSessionEnd?.();
+            log(outcome === 'revoked' ? 'Revoked the Vault token' : 'The Vault token was already invalid');
+          } catch (e) {
+            log(`warning: could not revoke the Vault token (the post step will retry): ${errorMessage(e)}`);
+          } finally {
+            revoking = undefined;
+          }
+        })();
+        return revoking;
       };
       const policyHint = (capability: string, path: string) =>
         `The token from role "${role}" carries the policies [${policies.join(', ')}]; give one of them ` +
@@ -194,8 +195,8 @@ export function createVaultTransitProvider(options: VaultTransitOptions): Remote
           throw e;
         }
 
-        const sign = async ({ digest, hash }: { digest: Buffer; hash: HashName }): Promise<RawSignature> => {
-          const body: Record<string, unknown> = { input: digest.toString('base64'), key_version: version };
+        const sign = async (digest: Uint8Array, hash: HashName): Promise<Uint8Array> => {
+          const body: Record<string, unknown> = { input: Buffer.from(digest).toString('base64'), key_version: version };
           if (publicKey.type === 'rsa') {
             Object.assign(body, { prehashed: true, hash_algorithm: VAULT_HASH[hash], signature_algorithm: 'pkcs1v15' });
           } else if (publicKey.type !== 'ed25519') {
@@ -234,20 +235,19 @@ export function createVaultTransitProvider(options: VaultTransitOptions): Remote
               `Vault transit signed with key version ${m[1]}, not the version ${version} that was read`,
             );
           }
-          const bytes = Buffer.from(m[2]!, m[2]!.includes('-') || m[2]!.includes('_') ? 'base64url' : 'base64');
-          return {
-            encoding: publicKey.type === 'rsa' ? 'rsa' : publicKey.type === 'ed25519' ? 'ed25519' : 'der',
-            bytes,
-          };
+          // RSA: the signature integer; ECDSA: DER (marshaling asn1); Ed25519: R‖S, as the session contract wants
+          return Buffer.from(m[2]!, m[2]!.includes('-') || m[2]!.includes('_') ? 'base64url' : 'base64');
         };
         log(`Connected to Vault transit key ${keysPath} (${type}, version ${version})`);
         return {
-          publicKey,
+          publicKey: publicKey.keyObject,
+          ...(publicKey.type === 'ecdsa-p384' ? { hashes: ['sha384', 'sha512'] as const } : {}),
           sign,
           release,
           released: () => revoked,
           source: `vault-transit ${url} ${keysPath}${nsNote(namespace)}`,
           metadata: { type, version, role },
+          identity: `Vault role "${role}" on auth/${mount}${nsNote(namespace)} (policies: ${policies.join(', ') || 'none'})`,
         };
       } catch (e) {
         await release();

@@ -1,0 +1,103 @@
+// `jit-gpg key export`: the OpenPGP identity of a key that never leaves its key service. Connects with the job's
+// (or a given) JWT, builds the v4 public key from the service's public key and --created, has the service sign the
+// user-ID self-certification, and prints the armored public key: what `public-key` then pins.
+import { resolve } from 'node:path';
+import { printable } from '../shared/escape.ts';
+import { type AvailableProvider, defaultAudience } from '../sign/providers/select.ts';
+import { bindRemoteKey } from '../sign/remote.ts';
+import { exportPublicKey } from '../sign/remote-key.ts';
+import { writePublicFile } from '../sign/signer.ts';
+import { parseFlags } from './args.ts';
+import { type CliIO, EXIT, UsageError } from './io.ts';
+import { buildProvider, cliJwt, PROVIDER_FLAGS } from './sign.ts';
+
+export const KEY_USAGE = `Usage: jit-gpg key export --provider P [provider options] --uid "Name <email>" --created ISO-8601
+
+Prints the armored OpenPGP public key of a remote signing key (vault-transit, aws-kms): a v4 key created exactly
+at --created with exactly the --uid user ID, self-certified by the key service. The same key and --created always
+give the same fingerprint. Give the output to the sign action's \`public-key\` input (or --public-key).
+
+Provider options (as for \`jit-gpg sign\`):
+  vault-transit: --vault-url URL --vault-role ROLE --key NAME [--vault-transit-mount transit] [--vault-auth-mount jwt]
+                 [--vault-namespace NS] [--vault-ca-cert FILE]
+  aws-kms:       --key ID|ARN|alias/NAME --aws-role-arn ARN --aws-region REGION
+  [--audience AUD] [--jwt-file FILE | --jwt-env NAME] [--allow-insecure-http]
+
+Options:
+  --uid "Name <email>"     the user ID (one printable line)
+  --created ISO-8601       the key's creation time, e.g. 2026-01-01T00:00:00Z (whole seconds; not in the future)
+  --output FILE            write the key here instead of stdout
+  -h, --help
+`;
+
+/** An ISO-8601 date or date-time with an explicit zone (or a plain date, read as UTC midnight). */
+export function parseCreated(value: string, now = new Date()): Date {
+  const v = value.trim();
+  if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2}))?$/.test(v)) {
+    throw new UsageError(
+      `key export: --created must be ISO-8601 with a zone, e.g. 2026-01-01T00:00:00Z (got "${printable(v)}")`,
+    );
+  }
+  const d = new Date(v.length === 10 ? `${v}T00:00:00Z` : v);
+  if (Number.isNaN(d.getTime())) throw new UsageError(`key export: --created is not a valid date ("${printable(v)}")`);
+  if (d.getTime() > now.getTime() + 60_000) {
+    throw new UsageError('key export: --created is in the future: signatures made before it would be refused');
+  }
+  if (d.getTime() < Date.UTC(1971, 0, 1)) throw new UsageError('key export: --created is before 1971');
+  return new Date(Math.floor(d.getTime() / 1000) * 1000);
+}
+
+export async function keyCommand(argv: string[], io: CliIO): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') {
+    io.stdout.write(KEY_USAGE);
+    return sub === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (sub !== 'export') throw new UsageError(`key: unknown subcommand '${printable(sub)}' (expected export)`);
+  const { values: f, positionals } = parseFlags('key export', rest, {
+    ...PROVIDER_FLAGS,
+    'vault-url': { type: 'string' },
+    'vault-role': { type: 'string' },
+    'vault-auth-mount': { type: 'string' },
+    'vault-namespace': { type: 'string' },
+    'vault-ca-cert': { type: 'string' },
+    'allow-insecure-http': { type: 'boolean' },
+    audience: { type: 'string' },
+    'jwt-file': { type: 'string' },
+    'jwt-env': { type: 'string' },
+    uid: { type: 'string' },
+    created: { type: 'string' },
+    output: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (f.help) {
+    io.stdout.write(KEY_USAGE);
+    return EXIT.ok;
+  }
+  if (positionals.length) throw new UsageError(`key export: unexpected argument '${printable(positionals[0]!)}'`);
+  if (!f.provider) throw new UsageError('key export: --provider is required (vault-transit or aws-kms)');
+  if (!f.uid) throw new UsageError('key export: --uid "Name <email>" is required');
+  if (!f.created) throw new UsageError('key export: --created ISO-8601 is required (it is part of the fingerprint)');
+  const created = parseCreated(f.created);
+  const log = (m: string) => io.stderr.write(`${printable(m)}\n`);
+  const { provider } = buildProvider('key export', f.provider, f, io, log, { publicKey: false });
+  if (provider.kind !== 'remote-signer') {
+    throw new UsageError(`key export: --provider ${provider.name} holds an exported key; export it with gpg instead`);
+  }
+  const audience = f.audience ?? defaultAudience(provider.name as AvailableProvider);
+  const idToken = await cliJwt(f['jwt-file'], f['jwt-env'], audience, io, 'key export');
+  const session = await provider.connect(idToken.token);
+  let armored: string;
+  let fingerprint: string;
+  try {
+    const key = bindRemoteKey(session, { created });
+    fingerprint = key.fingerprint;
+    armored = (await exportPublicKey(key, f.uid)).armored;
+  } finally {
+    await session.release();
+  }
+  if (f.output) await writePublicFile(resolve(io.cwd, f.output), armored);
+  else io.stdout.write(armored);
+  log(`key ${fingerprint} created ${created.toISOString()} from ${session.source}`);
+  return EXIT.ok;
+}
