@@ -59,7 +59,11 @@ function printable(text) {
   return neutralise(text.replace(UNSAFE, escapeUnsafe));
 }
 function displayPath(name2) {
-  if (typeof name2 !== "string") return neutralise(decodeBytesLossless(name2));
+  if (typeof name2 !== "string") {
+    const text = name2.toString("utf8");
+    if (Buffer.byteLength(text) === name2.length && Buffer.from(text, "utf8").equals(name2)) return displayPath(text);
+    return neutralise(decodeBytesLossless(name2));
+  }
   return neutralise(name2.replace(/\\/g, "\\\\").replace(UNSAFE, escapeUnsafe));
 }
 function decodeBytesLossless(bytes) {
@@ -19277,7 +19281,7 @@ function mapLine(line, hunks) {
 }
 async function relocateToHead(root, head, findings) {
   const groups = /* @__PURE__ */ new Map();
-  for (const f of findings) {
+  for (const f of findings.flatMap((x2) => [x2, ...x2.locations ?? []])) {
     if (!f.commit || f.commit === head || f.file.includes("!")) continue;
     const key = `${f.commit}\0${f.file}`;
     groups.set(key, [...groups.get(key) ?? [], f]);
@@ -48713,7 +48717,8 @@ function runInProcessGroup(command, options) {
   const isWin = process.platform === "win32";
   const child = spawn3("bash", ["-e", "-o", "pipefail", "-c", command], {
     cwd: options.cwd,
-    env: options.env,
+    // whatever path calls it, `run:` never gets the runner's tokens or the step's files (child-env.ts)
+    env: childEnv(options.env),
     stdio: options.stdio ?? "inherit",
     detached: !isWin
   });
@@ -51280,7 +51285,7 @@ var init_vault_transit = __esm({
 import { resolve as resolve7 } from "node:path";
 function checkProviderInputs(provider, values, options = {}) {
   if (!PROVIDER_NAMES.includes(provider)) {
-    throw new ProviderInputError("provider", `must be one of ${PROVIDER_NAMES.join(", ")} (got "${provider}")`);
+    throw new ProviderInputError("provider", `must be one of ${PROVIDER_NAMES.join(", ")} (got ${excerpt(provider)})`);
   }
   if (!AVAILABLE_PROVIDERS.includes(provider)) {
     throw new ProviderInputError(
@@ -51364,6 +51369,7 @@ var PROVIDER_NAMES, AVAILABLE_PROVIDERS, SERVICE_INPUTS, SPEC, ProviderInputErro
 var init_select = __esm({
   "src/sign/providers/select.ts"() {
     "use strict";
+    init_escape();
     init_oidc();
     init_aws_kms();
     init_aws_secrets_manager();
@@ -52450,6 +52456,58 @@ Options:
   }
 });
 
+// src/cli/digest.ts
+var digest_exports = {};
+__export(digest_exports, {
+  DIGEST_USAGE: () => DIGEST_USAGE,
+  digestCommand: () => digestCommand
+});
+import { resolve as resolve12 } from "node:path";
+async function digestCommand(argv, io) {
+  const { values: f, positionals } = parseFlags("digest", argv, {
+    output: { type: "string", short: "o" },
+    help: { type: "boolean", short: "h" }
+  });
+  if (f.help) {
+    io.stdout.write(DIGEST_USAGE);
+    return EXIT.ok;
+  }
+  if (positionals.length === 0) throw new UsageError("digest: name at least one file");
+  const output = f.output === void 0 ? void 0 : resolve12(io.cwd, f.output);
+  if (output !== void 0 && positionals.some((p) => resolve12(io.cwd, p) === output)) {
+    throw new UsageError("digest: the --output file is also one of the FILES; write the fragment elsewhere");
+  }
+  let text;
+  try {
+    text = formatNamed(await digestFiles(positionals, io.cwd));
+  } catch (e) {
+    throw new UsageError(`digest: ${e.message}`);
+  }
+  if (output === void 0) io.stdout.write(text);
+  else await writePublicFile(output, text);
+  return EXIT.ok;
+}
+var DIGEST_USAGE;
+var init_digest = __esm({
+  "src/cli/digest.ts"() {
+    "use strict";
+    init_manifest();
+    init_signer();
+    init_args();
+    init_io();
+    DIGEST_USAGE = `Usage: jit-gpg digest FILES... [--output NAME.sha256sums]
+
+Writes one sha256sum line per file (names as given, relative to the current directory; names with a backslash
+or a line break in sha256sum's escaped form), sorted, for a fan-in job to merge and sign once with
+\`jit-gpg sign --checksums SHA256SUMS --checksums-merge 'GLOB'\` (or the action's checksums-merge input).
+
+Options:
+  -o, --output FILE    write the fragment here (mode 0644) instead of stdout
+  -h, --help
+`;
+  }
+});
+
 // src/cli/key.ts
 var key_exports = {};
 __export(key_exports, {
@@ -52457,7 +52515,7 @@ __export(key_exports, {
   keyCommand: () => keyCommand,
   parseCreated: () => parseCreated
 });
-import { resolve as resolve12 } from "node:path";
+import { resolve as resolve13 } from "node:path";
 function parseCreated(value, now = /* @__PURE__ */ new Date()) {
   const v = value.trim();
   if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2}))?$/.test(v)) {
@@ -52523,7 +52581,7 @@ async function keyCommand(argv, io) {
   } finally {
     await session.release();
   }
-  if (f.output) await writePublicFile(resolve12(io.cwd, f.output), armored);
+  if (f.output) await writePublicFile(resolve13(io.cwd, f.output), armored);
   else io.stdout.write(armored);
   log(`key ${fingerprint2} created ${created.toISOString()} from ${session.source}`);
   return EXIT.ok;
@@ -52561,58 +52619,6 @@ Options:
   }
 });
 
-// src/cli/digest.ts
-var digest_exports = {};
-__export(digest_exports, {
-  DIGEST_USAGE: () => DIGEST_USAGE,
-  digestCommand: () => digestCommand
-});
-import { resolve as resolve13 } from "node:path";
-async function digestCommand(argv, io) {
-  const { values: f, positionals } = parseFlags("digest", argv, {
-    output: { type: "string", short: "o" },
-    help: { type: "boolean", short: "h" }
-  });
-  if (f.help) {
-    io.stdout.write(DIGEST_USAGE);
-    return EXIT.ok;
-  }
-  if (positionals.length === 0) throw new UsageError("digest: name at least one file");
-  const output = f.output === void 0 ? void 0 : resolve13(io.cwd, f.output);
-  if (output !== void 0 && positionals.some((p) => resolve13(io.cwd, p) === output)) {
-    throw new UsageError("digest: the --output file is also one of the FILES; write the fragment elsewhere");
-  }
-  let text;
-  try {
-    text = formatNamed(await digestFiles(positionals, io.cwd));
-  } catch (e) {
-    throw new UsageError(`digest: ${e.message}`);
-  }
-  if (output === void 0) io.stdout.write(text);
-  else await writePublicFile(output, text);
-  return EXIT.ok;
-}
-var DIGEST_USAGE;
-var init_digest = __esm({
-  "src/cli/digest.ts"() {
-    "use strict";
-    init_manifest();
-    init_signer();
-    init_args();
-    init_io();
-    DIGEST_USAGE = `Usage: jit-gpg digest FILES... [--output NAME.sha256sums]
-
-Writes one sha256sum line per file (names as given, relative to the current directory; names with a backslash
-or a line break in sha256sum's escaped form), sorted, for a fan-in job to merge and sign once with
-\`jit-gpg sign --checksums SHA256SUMS --checksums-merge 'GLOB'\` (or the action's checksums-merge input).
-
-Options:
-  -o, --output FILE    write the fragment here (mode 0644) instead of stdout
-  -h, --help
-`;
-  }
-});
-
 // src/cli/main.ts
 init_io();
 init_version();
@@ -52635,8 +52641,8 @@ var commands = {
   scan: async () => (await Promise.resolve().then(() => (init_scan2(), scan_exports))).scanCommand,
   sign: async () => (await Promise.resolve().then(() => (init_sign(), sign_exports))).signCommand,
   verify: async () => (await Promise.resolve().then(() => (init_verify2(), verify_exports))).verifyCommand,
-  key: async () => (await Promise.resolve().then(() => (init_key2(), key_exports))).keyCommand,
-  digest: async () => (await Promise.resolve().then(() => (init_digest(), digest_exports))).digestCommand
+  digest: async () => (await Promise.resolve().then(() => (init_digest(), digest_exports))).digestCommand,
+  key: async () => (await Promise.resolve().then(() => (init_key2(), key_exports))).keyCommand
 };
 async function runCli(argv, io) {
   const [first, ...rest] = argv;

@@ -30743,7 +30743,11 @@ function printable(text) {
   return neutralise(text.replace(UNSAFE, escapeUnsafe));
 }
 function displayPath(name2) {
-  if (typeof name2 !== "string") return neutralise(decodeBytesLossless(name2));
+  if (typeof name2 !== "string") {
+    const text = name2.toString("utf8");
+    if (Buffer.byteLength(text) === name2.length && Buffer.from(text, "utf8").equals(name2)) return displayPath(text);
+    return neutralise(decodeBytesLossless(name2));
+  }
   return neutralise(name2.replace(/\\/g, "\\\\").replace(UNSAFE, escapeUnsafe));
 }
 function decodeBytesLossless(bytes) {
@@ -48065,7 +48069,7 @@ function mapLine(line, hunks) {
 }
 async function relocateToHead(root, head, findings) {
   const groups = /* @__PURE__ */ new Map();
-  for (const f of findings) {
+  for (const f of findings.flatMap((x) => [x, ...x.locations ?? []])) {
     if (!f.commit || f.commit === head || f.file.includes("!")) continue;
     const key = `${f.commit}\0${f.file}`;
     groups.set(key, [...groups.get(key) ?? [], f]);

@@ -21503,7 +21503,11 @@ function printable(text) {
   return neutralise(text.replace(UNSAFE, escapeUnsafe));
 }
 function displayPath(name2) {
-  if (typeof name2 !== "string") return neutralise(decodeBytesLossless(name2));
+  if (typeof name2 !== "string") {
+    const text = name2.toString("utf8");
+    if (Buffer.byteLength(text) === name2.length && Buffer.from(text, "utf8").equals(name2)) return displayPath(text);
+    return neutralise(decodeBytesLossless(name2));
+  }
   return neutralise(name2.replace(/\\/g, "\\\\").replace(UNSAFE, escapeUnsafe));
 }
 function decodeBytesLossless(bytes) {
@@ -47248,7 +47252,8 @@ function runInProcessGroup(command, options) {
   const isWin = process.platform === "win32";
   const child = spawn("bash", ["-e", "-o", "pipefail", "-c", command], {
     cwd: options.cwd,
-    env: options.env,
+    // whatever path calls it, `run:` never gets the runner's tokens or the step's files (child-env.ts)
+    env: childEnv(options.env),
     stdio: options.stdio ?? "inherit",
     detached: !isWin
   });
@@ -49583,7 +49588,7 @@ var ProviderInputError = class extends Error {
 };
 function checkProviderInputs(provider, values, options = {}) {
   if (!PROVIDER_NAMES.includes(provider)) {
-    throw new ProviderInputError("provider", `must be one of ${PROVIDER_NAMES.join(", ")} (got "${provider}")`);
+    throw new ProviderInputError("provider", `must be one of ${PROVIDER_NAMES.join(", ")} (got ${excerpt(provider)})`);
   }
   if (!AVAILABLE_PROVIDERS.includes(provider)) {
     throw new ProviderInputError(
@@ -67098,7 +67103,7 @@ function mapLine(line, hunks) {
 }
 async function relocateToHead(root, head, findings) {
   const groups = /* @__PURE__ */ new Map();
-  for (const f of findings) {
+  for (const f of findings.flatMap((x2) => [x2, ...x2.locations ?? []])) {
     if (!f.commit || f.commit === head || f.file.includes("!")) continue;
     const key = `${f.commit}\0${f.file}`;
     groups.set(key, [...groups.get(key) ?? [], f]);

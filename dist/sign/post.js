@@ -19666,7 +19666,11 @@ function printable(text) {
   return neutralise(text.replace(UNSAFE, escapeUnsafe));
 }
 function displayPath(name) {
-  if (typeof name !== "string") return neutralise(decodeBytesLossless(name));
+  if (typeof name !== "string") {
+    const text = name.toString("utf8");
+    if (Buffer.byteLength(text) === name.length && Buffer.from(text, "utf8").equals(name)) return displayPath(text);
+    return neutralise(decodeBytesLossless(name));
+  }
   return neutralise(name.replace(/\\/g, "\\\\").replace(UNSAFE, escapeUnsafe));
 }
 function decodeBytesLossless(bytes) {
@@ -20281,6 +20285,23 @@ function checkKeyringState(text, runnerTemp) {
   }
   return { info: info3, warnings };
 }
+function checkShimState(text, runnerTemp, prefix) {
+  const dir = text.trim();
+  if (!dir) return {};
+  if (!isAbsolute(dir) || !runnerTemp || resolve(dirname(dir)) !== resolve(runnerTemp) || !basename2(dir).startsWith(prefix)) {
+    return { warning: "ignored the git shim state entry: it does not name a shim directory under RUNNER_TEMP" };
+  }
+  try {
+    const st = lstatSync(dir);
+    const mine = typeof process.getuid !== "function" || st.uid === process.getuid();
+    if (!st.isDirectory() || !mine) {
+      return { warning: "ignored the git shim state entry: the path is not a directory of this user" };
+    }
+  } catch {
+    return {};
+  }
+  return { dir };
+}
 
 // src/sign/service-url.ts
 var ServiceUrlError = class extends Error {
@@ -20633,9 +20654,7 @@ async function revokeVaultToken(session, options = {}) {
 }
 
 // src/action/sign-post.ts
-import { existsSync as existsSync2 } from "node:fs";
 import { rm as rm3 } from "node:fs/promises";
-import { basename as basename3 } from "node:path";
 
 // src/sign/state.ts
 var STATE_VAULT = "vault-session";
@@ -20671,17 +20690,17 @@ async function post() {
     const checked = checkKeyringState(keyringState, process.env.RUNNER_TEMP ?? "");
     for (const w of checked.warnings) warn(w);
     const keyring = checked.info;
-    const shimDir = getState(STATE_SHIM).trim();
+    const shim = checkShimState(getState(STATE_SHIM), process.env.RUNNER_TEMP ?? "", SHIM_PREFIX);
+    if (shim.warning) warn(shim.warning);
+    const shimDir = shim.dir;
     await group("jit-gpg: remove every trace", async () => {
-      if (shimDir && basename3(shimDir).startsWith(SHIM_PREFIX)) {
-        if (existsSync2(shimDir)) {
-          try {
-            await rm3(shimDir, { recursive: true, force: true });
-            info2(`git shim: removed ${shimDir}`);
-            report.removed.push(`git shim ${shimDir}`);
-          } catch (e) {
-            warn(`could not remove the git shim ${shimDir}: ${e.message}`);
-          }
+      if (shimDir) {
+        try {
+          await rm3(shimDir, { recursive: true, force: true });
+          info2(`git shim: removed ${shimDir}`);
+          report.removed.push(`git shim ${shimDir}`);
+        } catch (e) {
+          warn(`could not remove the git shim ${shimDir}: ${e.message}`);
         }
       }
       if (!session && !keyring && report.removed.length === 0) {

@@ -7,12 +7,10 @@ import * as core from '@actions/core';
 import { printable } from '../shared/escape.ts';
 import { proxySecrets } from '../shared/http.ts';
 import { cleanupKeyring } from '../sign/keyring.ts';
-import { checkKeyringState } from '../sign/post-state.ts';
+import { checkKeyringState, checkShimState } from '../sign/post-state.ts';
 import { checkServiceUrl } from '../sign/service-url.ts';
 import { revokeVaultToken, sessionFromState } from '../sign/providers/vault.ts';
-import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { basename } from 'node:path';
 import { SHIM_PREFIX, STATE_DONE, STATE_KEYRING, STATE_SHIM, STATE_VAULT } from '../sign/state.ts';
 
 /** A plain log line; parts of it come from the state file, which is not ours alone to write. */
@@ -50,19 +48,19 @@ export async function post(): Promise<PostReport> {
     for (const w of checked.warnings) warn(w);
     const keyring = checked.info;
 
-    const shimDir = core.getState(STATE_SHIM).trim();
+    const shim = checkShimState(core.getState(STATE_SHIM), process.env.RUNNER_TEMP ?? '', SHIM_PREFIX);
+    if (shim.warning) warn(shim.warning);
+    const shimDir = shim.dir;
 
     await core.group('jit-gpg: remove every trace', async () => {
-      // a remote signer's git shim (socket + script) left by a main killed while `run:` ran; only our own name
-      if (shimDir && basename(shimDir).startsWith(SHIM_PREFIX)) {
-        if (existsSync(shimDir)) {
-          try {
-            await rm(shimDir, { recursive: true, force: true });
-            info(`git shim: removed ${shimDir}`);
-            report.removed.push(`git shim ${shimDir}`);
-          } catch (e) {
-            warn(`could not remove the git shim ${shimDir}: ${(e as Error).message}`);
-          }
+      // a remote signer's git shim (socket + script) left by a main killed while `run:` ran; only our own, checked
+      if (shimDir) {
+        try {
+          await rm(shimDir, { recursive: true, force: true });
+          info(`git shim: removed ${shimDir}`);
+          report.removed.push(`git shim ${shimDir}`);
+        } catch (e) {
+          warn(`could not remove the git shim ${shimDir}: ${(e as Error).message}`);
         }
       }
       if (!session && !keyring && report.removed.length === 0) {

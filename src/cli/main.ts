@@ -25,8 +25,8 @@ const commands: Record<string, () => Promise<Command>> = {
   scan: async () => (await import('./scan.ts')).scanCommand,
   sign: async () => (await import('./sign.ts')).signCommand,
   verify: async () => (await import('./verify.ts')).verifyCommand,
-  key: async () => (await import('./key.ts')).keyCommand,
   digest: async () => (await import('./digest.ts')).digestCommand,
+  key: async () => (await import('./key.ts')).keyCommand,
 };
 
 export async function runCli(argv: string[], io: CliIO): Promise<number> {

@@ -62,7 +62,12 @@ export function printable(text: string): string {
  * backslash as `\\`, so different names never display the same. Safe on a plain line and inside command data.
  */
 export function displayPath(name: Buffer | string): string {
-  if (typeof name !== 'string') return neutralise(decodeBytesLossless(name));
+  if (typeof name !== 'string') {
+    // Valid UTF-8 (nearly every name) takes the string path; only other bytes are decoded one sequence at a time.
+    const text = name.toString('utf8');
+    if (Buffer.byteLength(text) === name.length && Buffer.from(text, 'utf8').equals(name)) return displayPath(text);
+    return neutralise(decodeBytesLossless(name));
+  }
   return neutralise(name.replace(/\\/g, '\\\\').replace(UNSAFE, escapeUnsafe));
 }
 

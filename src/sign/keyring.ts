@@ -665,7 +665,8 @@ export function runInProcessGroup(
   const isWin = process.platform === 'win32';
   const child: ChildProcess = spawn('bash', ['-e', '-o', 'pipefail', '-c', command], {
     cwd: options.cwd,
-    env: options.env,
+    // whatever path calls it, `run:` never gets the runner's tokens or the step's files (child-env.ts)
+    env: childEnv(options.env),
     stdio: options.stdio ?? 'inherit',
     detached: !isWin,
   });

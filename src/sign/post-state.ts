@@ -77,3 +77,30 @@ export function checkKeyringState(text: string, runnerTemp: string): CheckedKeyr
   }
   return { info, warnings };
 }
+
+/**
+ * The git shim entry (a remote signer's `run:`): a directory with our prefix directly under RUNNER_TEMP, a real
+ * directory (not a symlink) of this user. Returns the directory to remove, or a warning.
+ */
+export function checkShimState(text: string, runnerTemp: string, prefix: string): { dir?: string; warning?: string } {
+  const dir = text.trim();
+  if (!dir) return {};
+  if (
+    !isAbsolute(dir) ||
+    !runnerTemp ||
+    resolve(dirname(dir)) !== resolve(runnerTemp) ||
+    !basename(dir).startsWith(prefix)
+  ) {
+    return { warning: 'ignored the git shim state entry: it does not name a shim directory under RUNNER_TEMP' };
+  }
+  try {
+    const st = lstatSync(dir);
+    const mine = typeof process.getuid !== 'function' || st.uid === process.getuid();
+    if (!st.isDirectory() || !mine) {
+      return { warning: 'ignored the git shim state entry: the path is not a directory of this user' };
+    }
+  } catch {
+    return {}; // already gone
+  }
+  return { dir };
+}

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { readInputs } from '../../src/action/sign.ts';
 import { REMOVED_FROM_CHILD_ENV } from '../../src/sign/child-env.ts';
-import { checkKeyringState } from '../../src/sign/post-state.ts';
+import { runInProcessGroup } from '../../src/sign/keyring.ts';
+import { checkKeyringState, checkShimState } from '../../src/sign/post-state.ts';
 import {
   ACTIONS,
   type ActionRun,
@@ -137,6 +138,38 @@ describe('hostile inputs to the sign action adapter (no dist needed)', () => {
     } finally {
       job.cleanup();
     }
+  });
+
+  it('item 10: post removes only a git shim directory of its own under RUNNER_TEMP', () => {
+    const job = createJob();
+    try {
+      const elsewhere = join(job.workspace, 'jit-gpg-shim-victim');
+      mkdirSync(elsewhere);
+      const r = checkShimState(elsewhere, job.runnerTemp, 'jit-gpg-shim-');
+      assert.equal(r.dir, undefined);
+      assert.match(r.warning!, /does not name a shim directory under RUNNER_TEMP/);
+      const link = join(job.runnerTemp, 'jit-gpg-shim-link');
+      symlinkSync(job.workspace, link);
+      assert.match(checkShimState(link, job.runnerTemp, 'jit-gpg-shim-').warning!, /not a directory of this user/);
+      const own = join(job.runnerTemp, 'jit-gpg-shim-own');
+      mkdirSync(own);
+      assert.deepEqual(checkShimState(own, job.runnerTemp, 'jit-gpg-shim-'), { dir: own });
+      assert.deepEqual(checkShimState('', job.runnerTemp, 'jit-gpg-shim-'), {});
+    } finally {
+      job.cleanup();
+    }
+  });
+
+  it('item 10: every run: path (keyring or remote git shim) starts its command without the runner variables', async () => {
+    const r = await runInProcessGroup('env', {
+      env: { PATH: process.env.PATH, ACTIONS_ID_TOKEN_REQUEST_TOKEN: 't', GITHUB_STATE: '/s', KEEP: '1' },
+      deadline: Date.now() + 30_000,
+      log: () => {},
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    assert.equal(r.exitCode, 0);
+    assert.doesNotMatch(r.stdout ?? '', /ACTIONS_ID_TOKEN_REQUEST_TOKEN|GITHUB_STATE/);
+    assert.match(r.stdout ?? '', /^KEEP=1$/m);
   });
 
   it('item 10: the run: child loses every runner token and step-file variable', () => {

@@ -14,7 +14,7 @@ import {
   isLoopbackHost,
   isTransientStatus,
 } from '../../shared/http.ts';
-import { errorMessage, type RetryOptions, retry } from '../../shared/retry.ts';
+import { type RetryOptions, retry } from '../../shared/retry.ts';
 import { type AwsCredentials, signRequest } from '../../shared/sigv4.ts';
 import { decodeJwtPayload, describeClaims, type OidcClaims, publicClaims } from '../oidc.ts';
 import { ProviderError } from './types.ts';
@@ -402,5 +402,3 @@ export function awsErrorMessage(
   }
   return new ProviderError(p, 'bad-response', `${label}: ${e.type}${e.message ? `: ${e.message}` : ''}`, e.status);
 }
-
-export { errorMessage };

@@ -2,6 +2,7 @@
 // flags have the same names (`vault-url` / `--vault-url`), so both adapters pass a name → value record and get the
 // same checks: missing or conflicting inputs are refused before any network call, naming the input.
 import { resolve } from 'node:path';
+import { excerpt } from '../../shared/escape.ts';
 import type { HttpClient } from '../../shared/http.ts';
 import type { RetryOptions } from '../../shared/retry.ts';
 import { DEFAULT_AUDIENCE } from '../oidc.ts';
@@ -92,7 +93,8 @@ export function checkProviderInputs(
   options: { exempt?: readonly ServiceInput[] } = {},
 ): AvailableProvider {
   if (!(PROVIDER_NAMES as readonly string[]).includes(provider)) {
-    throw new ProviderInputError('provider', `must be one of ${PROVIDER_NAMES.join(', ')} (got "${provider}")`);
+    // at most 4 characters of the value: an input may hold a secret pasted into the wrong field
+    throw new ProviderInputError('provider', `must be one of ${PROVIDER_NAMES.join(', ')} (got ${excerpt(provider)})`);
   }
   if (!(AVAILABLE_PROVIDERS as readonly string[]).includes(provider)) {
     throw new ProviderInputError(
