@@ -4,7 +4,7 @@
 // is checked for every JWT and Google access token.
 import assert from 'node:assert/strict';
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { requestIdToken } from '../../src/sign/oidc.ts';
@@ -195,6 +195,85 @@ describe('sign action with Google Cloud KMS and Secret Manager (dist/ under the 
     const files = ['dist/app-1.0.0.tar.gz', 'dist/app-1.0.0.txt', 'dist/SHA256SUMS'].map((f) => join(job.workspace, f));
     verifyWithGpgAndSq(job, exported.armored, files);
     assert.equal(r.post!.exitCode, 0, r.post!.log);
+  });
+
+  it('run: git tag -s and git commit -S through the shim verify; no shim left; nothing leaks', async () => {
+    const job = newJob();
+    const env = { HOME: job.home, GIT_CONFIG_NOSYSTEM: '1' };
+    const git = (...args: string[]) =>
+      execFileSync('git', args, { cwd: job.workspace, env: { ...process.env, ...env } });
+    git('init', '-q', '-b', 'main');
+    git('config', 'user.name', 'Widgets Release');
+    git('config', 'user.email', 'release@widgets.example');
+    writeFileSync(join(job.workspace, '.gitignore'), 'dist/\n');
+    git('add', '.gitignore');
+    const r = await runSign({
+      job,
+      inputs: {
+        provider: 'gcp-kms',
+        key: gcp.keyVersion('release'),
+        'gcp-workload-identity-provider': gcp.providerResource,
+        'gcp-service-account': SIGNER,
+        'public-key': exported.armored,
+        run: 'git commit -q -S -m release && git tag -s v1.0.0 -m "release v1.0.0"',
+      },
+      env: { ...env, ...gcp.env() },
+      oidc: oidc(),
+      secrets: allSecrets(),
+      timeoutMs: 90_000,
+    });
+    assertNoLeaks(r);
+    assert.equal(r.main.exitCode, 0, r.main.log);
+    const home = join(job.dir, 'verify-gnupg');
+    mkdirSync(home, { mode: 0o700 });
+    execFileSync('gpg', ['--homedir', home, '--batch', '--quiet', '--import'], { input: exported.armored });
+    for (const args of [
+      ['verify-tag', 'v1.0.0'],
+      ['verify-commit', 'HEAD'],
+    ]) {
+      const v = spawnSync('git', args, {
+        cwd: job.workspace,
+        env: { ...process.env, ...env, GNUPGHOME: home },
+        encoding: 'utf8',
+      });
+      assert.equal(v.status, 0, v.stderr);
+    }
+    spawnSync('gpgconf', ['--homedir', home, '--kill', 'all']);
+    assert.deepEqual(
+      readdirSync(job.runnerTemp).filter((n) => n.startsWith('jit-gpg-shim-')),
+      [],
+    );
+  });
+
+  it('the CLI signs with gcp-kms too (dist/cli.js sign), and gpg and sq verify', async () => {
+    const job = newJob();
+    writeFileSync(join(job.dir, 'release.pub.asc'), exported.armored);
+    const jwt = (await requestIdToken({ env: issuer.env(), audience: gcpDefaultAudience(gcp.providerResource) })).token;
+    const r = await run(
+      process.execPath,
+      [
+        CLI,
+        'sign',
+        '--provider',
+        'gcp-kms',
+        '--key',
+        gcp.keyVersion('release'),
+        '--gcp-workload-identity-provider',
+        gcp.providerResource,
+        '--gcp-service-account',
+        SIGNER,
+        '--public-key',
+        join(job.dir, 'release.pub.asc'),
+        '--jwt-env',
+        'TEST_JWT',
+        join(job.workspace, 'dist', 'app-1.0.0.txt'),
+      ],
+      { env: { PATH: process.env.PATH, HOME: job.home, TEST_JWT: jwt, ...gcp.env() } },
+    );
+    assert.equal(r.code, 0, r.stderr);
+    for (const s of allSecrets())
+      assert.ok(!r.stdout.includes(s) && !r.stderr.includes(s), 'a secret reached the CLI output');
+    verifyWithGpgAndSq(job, exported.armored, [join(job.workspace, 'dist/app-1.0.0.txt')]);
   });
 
   it('gcp-secret-manager: the exported-key path signs like Vault KV', async () => {
