@@ -323,6 +323,35 @@ describe('gcp-kms: refusals say what to change', () => {
     );
   });
 
+  it('hostile answers: an error echoing the token is scrubbed, non-JSON and 5xx fail closed', async () => {
+    const token = await jwt();
+    const echo = async (r: { headers?: Record<string, string>; body?: string }) => ({
+      status: 400,
+      headers: {},
+      body: JSON.stringify({
+        error: 'invalid_grant',
+        error_description: `bad token ${new URLSearchParams(r.body).get('subject_token')}`,
+      }),
+    });
+    const e = await rejectsWith(kms(gcp.keyVersion('p256'), { http: echo }).connect(token), 'login-failed', /\*\*\*/);
+    assert.ok(!e.message.includes(token));
+    const html = async () => ({ status: 200, headers: {}, body: '<html>proxy login</html>' });
+    await rejectsWith(kms(gcp.keyVersion('p256'), { http: html }).connect(token), 'bad-response', /not JSON/);
+    let tries = 0;
+    const down = async () => {
+      tries++;
+      return { status: 503, headers: {}, body: '{}' };
+    };
+    await rejectsWith(
+      kms(gcp.keyVersion('p256'), { http: down }).connect(token),
+      'unavailable',
+      /gave up after 4 attempts/,
+    );
+    assert.equal(tries, 4);
+    const noToken = async () => ({ status: 200, headers: {}, body: '{"token_type":"Bearer"}' });
+    await rejectsWith(kms(gcp.keyVersion('p256'), { http: noToken }).connect(token), 'bad-response', /no access_token/);
+  });
+
   it('the default OIDC audience is the provider resource URL', () => {
     assert.equal(
       defaultAudience('gcp-kms', { 'gcp-workload-identity-provider': `//iam.googleapis.com/${gcp.providerResource}` }),
