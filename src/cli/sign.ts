@@ -40,10 +40,15 @@ Key source (one of):
     vault-transit: --vault-url URL --vault-role ROLE --key NAME --public-key FILE [--vault-transit-mount transit]
     aws-kms: --key ID|ARN|alias/NAME --public-key FILE --aws-role-arn ARN --aws-region REGION
     aws-secrets-manager: --secret NAME|ARN --aws-role-arn ARN --aws-region REGION
+    azure-key-vault: --key https://V.vault.azure.net/keys/K[/VERSION] --public-key FILE --azure-client-id ID
+        --azure-tenant-id TENANT
+    azure-key-vault-secret: --secret https://V.vault.azure.net/secrets/S[/VERSION] --azure-client-id ID
+        --azure-tenant-id TENANT
     [--audience AUD] [--jwt-file FILE | --jwt-env NAME]
     [--allow-insecure-http]   allow plain http:// to a key service that is not on this machine (labs only)
   Remote signers (vault-transit, aws-kms) keep the key in the service; --public-key is the output of
-  \`jit-gpg key export\` and fixes the fingerprint. AWS endpoints follow AWS_ENDPOINT_URL(_KMS|_STS|…).
+  \`jit-gpg key export\` and fixes the fingerprint. AWS endpoints follow AWS_ENDPOINT_URL(_KMS|_STS|…); the Entra
+  authority follows AZURE_AUTHORITY_HOST.
 
 Options:
   --passphrase-fd N          read the passphrase from file descriptor N (e.g. 3<pass.txt)
@@ -311,6 +316,8 @@ export const PROVIDER_FLAGS = {
   'vault-transit-mount': { type: 'string' },
   'aws-role-arn': { type: 'string' },
   'aws-region': { type: 'string' },
+  'azure-client-id': { type: 'string' },
+  'azure-tenant-id': { type: 'string' },
 } as const;
 
 const SERVICE_FLAGS = [
@@ -328,6 +335,8 @@ const SERVICE_FLAGS = [
   'secret',
   'aws-role-arn',
   'aws-region',
+  'azure-client-id',
+  'azure-tenant-id',
 ] as const;
 
 /** The provider for the flags given (checked: missing and conflicting flags are usage errors naming the flag). */

@@ -8,6 +8,9 @@ import type { RetryOptions } from '../../shared/retry.ts';
 import { DEFAULT_AUDIENCE } from '../oidc.ts';
 import { createAwsKmsProvider } from './aws-kms.ts';
 import { createAwsSecretsManagerProvider } from './aws-secrets-manager.ts';
+import { AZURE_AUDIENCE } from './azure.ts';
+import { createAzureKeyVaultProvider } from './azure-key-vault.ts';
+import { createAzureKeyVaultSecretProvider } from './azure-key-vault-secret.ts';
 import type { SignProvider } from './types.ts';
 import { createVaultProvider, type VaultSession } from './vault.ts';
 import { createVaultTransitProvider } from './vault-transit.ts';
@@ -26,7 +29,14 @@ export const PROVIDER_NAMES = [
 export type ProviderName = (typeof PROVIDER_NAMES)[number];
 
 /** The providers this build implements. */
-export const AVAILABLE_PROVIDERS = ['vault', 'vault-transit', 'aws-kms', 'aws-secrets-manager'] as const;
+export const AVAILABLE_PROVIDERS = [
+  'vault',
+  'vault-transit',
+  'aws-kms',
+  'aws-secrets-manager',
+  'azure-key-vault',
+  'azure-key-vault-secret',
+] as const;
 export type AvailableProvider = (typeof AVAILABLE_PROVIDERS)[number];
 
 export const REMOTE_SIGNERS: readonly ProviderName[] = ['vault-transit', 'aws-kms', 'gcp-kms', 'azure-key-vault'];
@@ -59,6 +69,8 @@ const SPEC: Record<AvailableProvider, { required: ServiceInput[]; optional: Serv
   },
   'aws-kms': { required: ['key', 'public-key', 'aws-role-arn'], optional: ['aws-region'] },
   'aws-secrets-manager': { required: ['secret', 'aws-role-arn'], optional: ['aws-region'] },
+  'azure-key-vault': { required: ['key', 'public-key', 'azure-client-id', 'azure-tenant-id'], optional: [] },
+  'azure-key-vault-secret': { required: ['secret', 'azure-client-id', 'azure-tenant-id'], optional: [] },
 };
 
 export class ProviderInputError extends Error {
@@ -126,6 +138,7 @@ export function checkProviderInputs(
 
 /** The OIDC audience a provider's service expects by default; an explicit `audience` wins. */
 export function defaultAudience(provider: AvailableProvider): string {
+  if (provider.startsWith('azure-')) return AZURE_AUDIENCE;
   return provider.startsWith('aws-') ? 'sts.amazonaws.com' : DEFAULT_AUDIENCE;
 }
 
@@ -164,6 +177,11 @@ export function createProvider(provider: string, values: ProviderInputs, ctx: Pr
     ...(ctx.onVaultSessionEnd ? { onSessionEnd: ctx.onVaultSessionEnd } : {}),
   };
   const aws = { roleArn: v('aws-role-arn'), region: v('aws-region'), ...(ctx.env ? { env: ctx.env } : {}) };
+  const azure = {
+    clientId: v('azure-client-id'),
+    tenantId: v('azure-tenant-id'),
+    ...(ctx.env ? { env: ctx.env } : {}),
+  };
   switch (p) {
     case 'vault':
       return createVaultProvider({
@@ -186,6 +204,16 @@ export function createProvider(provider: string, values: ProviderInputs, ctx: Pr
       return createAwsSecretsManagerProvider({
         ...common,
         ...aws,
+        secret: v('secret'),
+        ...(v('vault-key-field') ? { keyField: v('vault-key-field') } : {}),
+        ...(v('vault-passphrase-field') ? { passphraseField: v('vault-passphrase-field') } : {}),
+      });
+    case 'azure-key-vault':
+      return createAzureKeyVaultProvider({ ...common, ...azure, key: v('key') });
+    case 'azure-key-vault-secret':
+      return createAzureKeyVaultSecretProvider({
+        ...common,
+        ...azure,
         secret: v('secret'),
         ...(v('vault-key-field') ? { keyField: v('vault-key-field') } : {}),
         ...(v('vault-passphrase-field') ? { passphraseField: v('vault-passphrase-field') } : {}),
