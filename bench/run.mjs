@@ -10,7 +10,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const quick = process.argv.includes('--quick');
 const benches = [
   ['sign', quick ? ['--size', '256', '--runs', '1', '--skip-openpgp'] : []],
-  ['scan', quick ? ['--runs', '1', '--secretlint-budget', '30'] : []],
+  ['scan', quick ? ['--runs', '1'] : []],
   ['history', []],
   ['logs', quick ? ['--runs', '1'] : []],
 ];

@@ -10,12 +10,15 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
+  closeSync,
   createReadStream,
   createWriteStream,
   existsSync,
   mkdirSync,
   mkdtempSync,
+  openSync,
   readFileSync,
+  readSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
@@ -23,6 +26,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { nodeBinary } from '../scripts/node24.mjs';
 
 const ROOT = join(fileURLToPath(import.meta.url), '..', '..');
 const FIX = join(ROOT, 'test', 'fixtures', 'keys');
@@ -33,7 +37,15 @@ const KEYS = { rsa4096: 'rsa4096', ed25519: 'ed25519' } as const;
 
 async function child(mode: string, file: string, keyName?: string): Promise<void> {
   const t0 = performance.now();
-  if (mode === 'hash') {
+  if (mode === 'hash-readsync') {
+    // The floor the issue sets: createHash fed by readSync into one reused 1 MiB buffer.
+    const h = createHash('sha256');
+    const buf = Buffer.allocUnsafe(1024 * 1024);
+    const fd = openSync(file, 'r');
+    for (let n = readSync(fd, buf); n > 0; n = readSync(fd, buf)) h.update(n === buf.length ? buf : buf.subarray(0, n));
+    closeSync(fd);
+    h.digest();
+  } else if (mode === 'hash') {
     const h = createHash('sha256');
     for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 })) h.update(chunk as Buffer);
     h.digest();
@@ -136,15 +148,31 @@ async function main(): Promise<void> {
     }
 
     const node = process.execPath;
+    // The CLI as users run it (bundled, Node 24): the sign job, self-verification included (the signature read back
+    // and checked against the digest of the one pass), the artifact scan off.
+    const cli = join(ROOT, 'dist', 'cli.js');
+    const node24 = nodeBinary();
+    const cliSign = (k: string) => () =>
+      timed(node24, [cli, 'sign', '--key-file', join(FIX, `${k}.sec.asc`), '--no-scan', file]);
     const contenders: { name: string; run: () => Run }[] = [
+      {
+        name: "createHash('sha256') readSync, one 1 MiB buffer",
+        run: () => timed(node, [SELF, '--child', 'hash-readsync', file]),
+      },
       { name: "createHash('sha256') stream", run: () => timed(node, [SELF, '--child', 'hash', file]) },
       {
         name: "createHash('sha256') read loop (signer's reader)",
         run: () => timed(node, [SELF, '--child', 'hash-loop', file]),
       },
-      { name: 'jit-gpg RSA-4096', run: () => timed(node, [SELF, '--child', 'jit', file, 'rsa4096']) },
-      { name: 'jit-gpg Ed25519', run: () => timed(node, [SELF, '--child', 'jit', file, 'ed25519']) },
+      { name: 'jit-gpg signFiles RSA-4096', run: () => timed(node, [SELF, '--child', 'jit', file, 'rsa4096']) },
+      { name: 'jit-gpg signFiles Ed25519', run: () => timed(node, [SELF, '--child', 'jit', file, 'ed25519']) },
     ];
+    if (existsSync(cli)) {
+      contenders.push(
+        { name: 'jit-gpg sign CLI RSA-4096', run: cliSign('rsa4096') },
+        { name: 'jit-gpg sign CLI Ed25519', run: cliSign('ed25519') },
+      );
+    } else process.stderr.write(`  ${cli} not found (npm run bundle): the CLI rows are skipped\n`);
     if (haveGpg) {
       for (const [label, k] of [
         ['gpg --detach-sign RSA-4096', 'rsa4096'],
@@ -189,7 +217,7 @@ async function main(): Promise<void> {
     const gpgBy = (k: string) => results.find((r) => r.name === `gpg --detach-sign ${k}`);
     const lines = [
       `Signing a ${opts.sizeMiB} MiB file (page cache warm), whole-process wall time, median of ${opts.runs}; peak RSS = max over runs`,
-      '× createHash is against the first row (createHash over fs.createReadStream, 1 MiB chunks)',
+      '× createHash is against the first row (createHash fed by readSync into one reused 1 MiB buffer)',
       `node ${process.version}, ${haveGpg ? spawnSync('gpg', ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0] : 'no gpg'}`,
       '',
       '| path | wall s | MB/s | × createHash | × gpg (same key) | peak RSS MB |',
@@ -204,13 +232,15 @@ async function main(): Promise<void> {
         } | ${r.rssMB.toFixed(0)} |`,
       );
     }
-    const jit = results.filter((r) => r.name.startsWith('jit-gpg'));
-    const ok = jit.every((r) => {
-      const k = r.name.includes('RSA-4096') ? 'RSA-4096' : 'Ed25519';
-      const g = gpgBy(k);
-      return r.mbps >= 0.8 * base.mbps && (!g || r.mbps > g.mbps) && r.rssMB < 128;
-    });
-    lines.push('', `targets (≥0.8× createHash, faster than gpg, peak RSS < 128 MB): ${ok ? 'met' : 'NOT met'}`);
+    const cliEd = results.find((r) => r.name === 'jit-gpg sign CLI Ed25519');
+    const gEd = gpgBy('Ed25519');
+    if (cliEd) {
+      lines.push(
+        '',
+        `targets (issue 11), CLI Ed25519/SHA-256: ${(cliEd.mbps / base.mbps).toFixed(2)}× createHash+readSync (≥ 0.8), ` +
+          `${gEd ? (cliEd.mbps / gEd.mbps).toFixed(2) : 'n/a'}× gpg --detach-sign (≥ 1.3), peak RSS ${cliEd.rssMB.toFixed(0)} MB`,
+      );
+    }
     process.stdout.write(lines.join('\n') + '\n');
     if (process.env.BENCH_SIGN_JSON) writeFileSync(process.env.BENCH_SIGN_JSON, JSON.stringify(results, null, 2));
   } finally {

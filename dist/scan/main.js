@@ -30869,7 +30869,7 @@ import { statSync } from "node:fs";
 import { isAbsolute as isAbsolute3, relative as relative4, resolve as resolve4, sep as sep2 } from "node:path";
 
 // src/scan/config-source.ts
-import { existsSync as existsSync4, lstatSync } from "node:fs";
+import { existsSync as existsSync4, lstatSync as lstatSync2 } from "node:fs";
 import { basename as basename3, dirname as dirname5, isAbsolute, relative as relative2 } from "node:path";
 
 // src/scan/sources/git.ts
@@ -31372,25 +31372,25 @@ var KeywordPrefilter = class {
     const fail = new Int32Array(n);
     const outputs = new Array(n);
     const outLists = own.map((o) => o.slice());
+    const ends = new Uint8Array(n);
     const order = [0];
     for (let head = 0; head < order.length; head++) {
       const s = order[head];
       const row2 = s * 256;
       if (s !== 0) delta.copyWithin(row2, fail[s] * 256, fail[s] * 256 + 256);
       for (const [c, g] of gotoMaps[s]) {
-        fail[g] = s === 0 ? 0 : delta[fail[s] * 256 + c] >> 8;
+        const f = s === 0 ? 0 : Math.abs(delta[fail[s] * 256 + c]) >> 8;
+        fail[g] = f;
+        ends[g] = own[g].length > 0 || ends[f] ? 1 : 0;
         order.push(g);
-        delta[row2 + c] = g * 256;
-        if (c >= 97 && c <= 122) delta[row2 + c - 32] = g * 256;
+        const t = ends[g] ? -(g * 256) : g * 256;
+        delta[row2 + c] = t;
+        if (c >= 97 && c <= 122) delta[row2 + c - 32] = t;
       }
     }
     for (const s of order) {
       if (s !== 0) for (const id of outLists[fail[s]]) outLists[s].push(id);
       outputs[s] = Int32Array.from(outLists[s]);
-    }
-    for (let i = 0; i < delta.length; i++) {
-      const t = delta[i];
-      if (t !== 0 && outputs[t >> 8].length > 0) delta[i] = -t;
     }
     this.delta = delta;
     this.outputs = outputs;
@@ -31525,19 +31525,23 @@ var WasmScanner = class _WasmScanner {
     for (const k of pf.keywords) for (const b of k) used.add(b);
     let classes = 1;
     const ids = /* @__PURE__ */ new Map();
-    for (const b of [...used].sort((x, y) => x - y)) ids.set(b, classes++);
-    for (let b = 0; b < 256; b++) classOf[b] = ids.get(b >= 65 && b <= 90 ? b + 32 : b) ?? 0;
+    const sample = [-1];
+    for (const b of [...used].sort((x, y) => x - y)) {
+      ids.set(b, classes++);
+      sample.push(b);
+    }
+    for (let b = 0; b < 256; b++) {
+      classOf[b] = ids.get(b >= 65 && b <= 90 ? b + 32 : b) ?? 0;
+      if (classOf[b] === 0 && sample[0] === -1) sample[0] = b;
+    }
     this.rowBytes = classes * 4;
     this.dataAt = this.table + pf.states * this.rowBytes;
     this.ensure(64 * 1024);
     this.u8.set(classOf, 16);
     const t = new Int32Array(this.mem.buffer, this.table, pf.states * classes);
+    const scale = this.rowBytes / 256;
     for (let s = 0; s < pf.states; s++) {
-      for (let b = 0; b < 256; b++) {
-        const x = pf.delta[s * 256 + b];
-        const next = (Math.abs(x) >> 8) * this.rowBytes;
-        t[s * classes + classOf[b]] = x < 0 ? -next : next;
-      }
+      for (let k = 0; k < classes; k++) t[s * classes + k] = pf.delta[s * 256 + sample[k]] * scale;
     }
   }
   /** Room for `len` input bytes and the hit buffer after them. */
@@ -38390,1118 +38394,6 @@ function loadRegexEngine(onWarning = () => {
   }
   return cached;
 }
-
-// src/scan/engine.ts
-function emptyEngineStats() {
-  return { files: 0, bytes: 0, skippedBinary: 0, unreadable: 0, failed: 0 };
-}
-var SEVERITY_RANK = { critical: 3, high: 2, medium: 1, low: 0 };
-function rank(a, b) {
-  if (a.validated !== b.validated) return a.validated ? -1 : 1;
-  const s = SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity];
-  if (s !== 0) return s;
-  if (a.order !== b.order) return a.order - b.order;
-  if (a.start !== b.start) return a.start - b.start;
-  return b.end - a.end;
-}
-var byPosition = (a, b) => a.start - b.start || b.end - a.end;
-function sameSpanBest(sorted, from, to) {
-  let best = sorted[from];
-  for (let k = from + 1; k < to; k++) {
-    const e = sorted[k];
-    const s = SEVERITY_RANK[e.severity] - SEVERITY_RANK[best.severity];
-    if (s > 0 || s === 0 && e.order < best.order) best = e;
-  }
-  return best;
-}
-function pickOne(list) {
-  if (list.length < 2) return list;
-  const sorted = list.slice().sort(byPosition);
-  const open2 = [];
-  let maxEnd = -1;
-  let maxEndValid = -1;
-  for (let i = 0; i < sorted.length; ) {
-    let j = i;
-    while (j < sorted.length && sorted[j].start === sorted[i].start && sorted[j].end === sorted[i].end) j++;
-    const e = j - i > 1 ? sameSpanBest(sorted, i, j) : sorted[i];
-    if ((e.validated ? maxEndValid : maxEnd) < e.end) open2.push(e);
-    for (let k = i; k < j; k++) {
-      const e2 = sorted[k];
-      if (e2.end > maxEnd) maxEnd = e2.end;
-      if (e2.validated && e2.end > maxEndValid) maxEndValid = e2.end;
-    }
-    i = j;
-  }
-  open2.sort(rank);
-  const kept = [];
-  for (const e of open2) {
-    let lo = 0;
-    let hi = kept.length;
-    while (lo < hi) {
-      const mid = lo + hi >> 1;
-      if (kept[mid].start < e.start) lo = mid + 1;
-      else hi = mid;
-    }
-    if (lo > 0 && kept[lo - 1].end > e.start) continue;
-    if (lo < kept.length && kept[lo].start < e.end) continue;
-    kept.splice(lo, 0, e);
-  }
-  return kept;
-}
-function resolveOverlaps(entries) {
-  if (entries.length < 2) return entries;
-  const primary = [];
-  const fallback = [];
-  for (const e of entries) (e.fallback ? fallback : primary).push(e);
-  const keptPrimary = pickOne(primary);
-  if (fallback.length === 0) return keptPrimary;
-  if (primary.length === 0) return pickOne(fallback);
-  const starts = primary.slice().sort(byPosition);
-  const prefixMaxEnd = new Float64Array(starts.length);
-  let m = -1;
-  starts.forEach((p, i) => {
-    if (p.end > m) m = p.end;
-    prefixMaxEnd[i] = m;
-  });
-  const free = fallback.filter((f) => {
-    let lo = 0;
-    let hi = starts.length;
-    while (lo < hi) {
-      const mid = lo + hi >> 1;
-      if (starts[mid].start < f.end) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo === 0 || prefixMaxEnd[lo - 1] <= f.start;
-  });
-  return [...keptPrimary, ...pickOne(free)].sort(byPosition);
-}
-var SNIFF_BYTES = 8192;
-function countItem(stats, binary, bytes) {
-  if (binary) stats.skippedBinary++;
-  else {
-    stats.files++;
-    stats.bytes += bytes;
-  }
-}
-function codePoints(view, from, to) {
-  let n = 0;
-  for (let i = from; i < to; i++) if ((view[i] & 192) !== 128) n++;
-  return n;
-}
-function compareFindings(a, b) {
-  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
-  if ((a.commit ?? "") !== (b.commit ?? "")) return (a.commit ?? "") < (b.commit ?? "") ? -1 : 1;
-  if (a.line !== b.line) return a.line - b.line;
-  if (a.column !== b.column) return a.column - b.column;
-  if (a.ruleId !== b.ruleId) return a.ruleId < b.ruleId ? -1 : 1;
-  return a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0;
-}
-function sortFindings(findings) {
-  return findings.sort(compareFindings);
-}
-var ScanEngine = class {
-  name;
-  regex;
-  prefilterMode;
-  chunkSize;
-  overlap;
-  margin;
-  decode;
-  rules;
-  prefilter;
-  keywordLengths;
-  keywordRules;
-  /** Rules without keywords: run over every window. */
-  alwaysRules;
-  set;
-  allow;
-  /** EngineOptions.reportInlineAllowed (read by ItemScan). */
-  reportInlineAllowed;
-  stopwords;
-  work;
-  // Per-window scratch: each rule's pending window, and the rules that have one.
-  wStart;
-  wEnd;
-  cands = [];
-  /** Rule ids whose validated secrets are retained for revocation, and those secrets by fingerprint. */
-  retain;
-  retained = /* @__PURE__ */ new Map();
-  constructor(policy, options = {}) {
-    this.retain = new Set(policy.retainSecrets ?? []);
-    const warn = options.onWarning ?? (() => {
-    });
-    this.reportInlineAllowed = options.reportInlineAllowed === true;
-    this.regex = options.regex ?? loadRegexEngine(warn);
-    this.chunkSize = options.chunkSize ?? 1024 * 1024;
-    this.overlap = options.overlap ?? 64 * 1024;
-    this.margin = options.margin ?? 4096;
-    this.decode = options.decode ? options.decode === true ? {} : options.decode : void 0;
-    if (this.overlap >= this.chunkSize) throw new Error("engine: overlap must be smaller than chunkSize");
-    this.rules = [];
-    for (const rule of policy.rules) {
-      try {
-        const pattern = this.regex.compile(rule.pattern, { caseInsensitive: rule.caseInsensitive === true });
-        this.rules.push({
-          rule,
-          pattern,
-          group: rule.secretGroup ?? 1,
-          window: Math.max(0, rule.window ?? 0),
-          order: this.rules.length
-        });
-      } catch (e) {
-        warn(`rule ${rule.id}: pattern does not compile under RE2 (${e.message}); rule skipped`);
-      }
-    }
-    const kwIndex = /* @__PURE__ */ new Map();
-    const kwRules = [];
-    this.alwaysRules = [];
-    this.rules.forEach((cr, r) => {
-      const kws = cr.rule.keywords.map((k) => k.toLowerCase()).filter((k) => k.length > 0);
-      if (kws.length === 0) this.alwaysRules.push(r);
-      for (const k of new Set(kws)) {
-        let id = kwIndex.get(k);
-        if (id === void 0) {
-          id = kwRules.length;
-          kwIndex.set(k, id);
-          kwRules.push([]);
-        }
-        kwRules[id].push(r);
-      }
-    });
-    this.prefilter = new KeywordPrefilter([...kwIndex.keys()]);
-    this.keywordLengths = Int32Array.from(this.prefilter.keywords.map((k) => k.length));
-    this.keywordRules = kwRules.map((r) => Int32Array.from(r));
-    let mode = options.prefilter ?? "keywords";
-    if (mode === "set" && this.rules.length > 0) {
-      try {
-        this.set = this.regex.compileSet(
-          this.rules.map((cr) => cr.rule.caseInsensitive ? `(?i)${cr.rule.pattern}` : cr.rule.pattern)
-        );
-      } catch (e) {
-        warn(`RE2.Set of all rules failed (${e.message}); using the keyword prefilter`);
-        mode = "keywords";
-      }
-    }
-    this.prefilterMode = mode;
-    this.allow = new AllowRegexes(policy.allowRegexes, this.regex);
-    this.stopwords = policy.stopwords.map((s) => s.toLowerCase()).filter((s) => s.length > 0);
-    this.name = `${this.regex.name}+${mode}`;
-    this.work = Buffer.allocUnsafe(this.chunkSize + this.overlap);
-    this.wStart = new Int32Array(this.rules.length);
-    this.wEnd = new Int32Array(this.rules.length).fill(-1);
-  }
-  get ruleCount() {
-    return this.rules.length;
-  }
-  /** Keeps a validated secret of a retained rule (revocation only); a no-op for every other rule. */
-  retainSecret(ruleId, fingerprint2, secret) {
-    if (this.retain.has(ruleId)) this.retained.set(fingerprint2, secret);
-  }
-  /** The secrets retained since the last call, by fingerprint (then forgotten here). */
-  takeRetained() {
-    if (this.retained.size === 0) return [];
-    const out = [...this.retained];
-    this.retained = /* @__PURE__ */ new Map();
-    return out;
-  }
-  /** A rule's standing for overlap resolution, by id (findings of decoded text carry only the id). */
-  ruleRank(id) {
-    if (!this.rankById) {
-      this.rankById = /* @__PURE__ */ new Map();
-      for (const cr of this.rules)
-        this.rankById.set(cr.rule.id, { fallback: cr.rule.fallback === true, order: cr.order });
-    }
-    return this.rankById.get(id) ?? { fallback: false, order: this.rules.length };
-  }
-  rankById;
-  /** Scans bytes held in memory (large ones window by window). */
-  scanBytes(input, meta, stats = emptyEngineStats(), decode = true) {
-    const data = utf16ToUtf8(input) ?? input;
-    const item = new ItemScan(this, meta, decode);
-    const cap = this.chunkSize + this.overlap;
-    if (data.length <= cap) {
-      item.window(data, true);
-    } else {
-      for (let off = 0; ; off += this.chunkSize) {
-        const final = off + cap >= data.length;
-        item.window(data.subarray(off, Math.min(data.length, off + cap)), final);
-        if (final || item.binary) break;
-      }
-    }
-    countItem(stats, item.binary, data.length);
-    return item.findings;
-  }
-  /** Reads and scans a file chunk by chunk into one reused buffer. Throws when the file cannot be opened or read. */
-  scanFile(absPath, meta, stats = emptyEngineStats()) {
-    const fd = openSync2(typeof absPath === "string" ? absPath : Buffer.from(absPath), "r");
-    try {
-      const bom = Buffer.alloc(2);
-      if (readSync2(fd, bom, 0, 2, 0) === 2 && utf16ToUtf8(bom) !== void 0) {
-        return this.scanBytes(readFileSync(fd), meta, stats);
-      }
-      const buf = this.work;
-      const cap = buf.length;
-      const item = new ItemScan(this, meta);
-      let carry = 0;
-      let total = 0;
-      for (; ; ) {
-        let filled = carry;
-        while (filled < cap) {
-          const want = cap - filled;
-          const n = readSync2(fd, buf, filled, want, null);
-          filled += n;
-          if (n < want) break;
-        }
-        total += filled - carry;
-        if (filled < cap) {
-          if (filled > 0 || total === 0) item.window(buf.subarray(0, filled), true);
-          break;
-        }
-        item.window(buf, false);
-        if (item.binary) break;
-        buf.copyWithin(0, cap - this.overlap, cap);
-        carry = this.overlap;
-      }
-      countItem(stats, item.binary, total);
-      return item.findings;
-    } finally {
-      closeSync2(fd);
-    }
-  }
-  /** A push-style scan for streams (stdin): write chunks, then end() for the findings. */
-  openStream(meta, stats = emptyEngineStats()) {
-    const item = new ItemScan(this, meta);
-    const cap = this.chunkSize + this.overlap;
-    const buf = Buffer.allocUnsafe(cap);
-    let filled = 0;
-    let total = 0;
-    return {
-      write: (chunk) => {
-        total += chunk.length;
-        let off = 0;
-        while (off < chunk.length && !item.binary) {
-          const n = Math.min(cap - filled, chunk.length - off);
-          chunk.copy(buf, filled, off, off + n);
-          filled += n;
-          off += n;
-          if (filled === cap) {
-            item.window(buf, false);
-            buf.copyWithin(0, cap - this.overlap, cap);
-            filled = this.overlap;
-          }
-        }
-      },
-      end: () => {
-        if (!item.binary) item.window(buf.subarray(0, filled), true);
-        countItem(stats, item.binary, total);
-        return item.findings;
-      }
-    };
-  }
-  /** Phases 1 and 2 over view: candidate matches (offsets relative to view). */
-  collect(view) {
-    this.cands = [];
-    const len = view.length;
-    if (this.set) {
-      for (const r of this.set.match(view)) this.runRule(view, r, 0, len);
-    } else {
-      this.keywordPass(view);
-      for (const r of this.alwaysRules) this.runRule(view, r, 0, len);
-    }
-    return this.cands;
-  }
-  keywordPass(view) {
-    const len = view.length;
-    const pf = this.prefilter;
-    const count = pf.findHits(view);
-    const hits = pf.hits;
-    const outputs = pf.outputs;
-    const kwLen = this.keywordLengths;
-    const kwRules = this.keywordRules;
-    const rules = this.rules;
-    const wStart = this.wStart;
-    const wEnd = this.wEnd;
-    const margin = this.margin;
-    const touched = [];
-    let lineStart = 1;
-    let lineEnd = 0;
-    for (let h = 0; h < count; h++) {
-      const he = hits[2 * h];
-      const out = outputs[hits[2 * h + 1]];
-      for (let k = 0; k < out.length; k++) {
-        const kw = out[k];
-        const hs = he - kwLen[kw];
-        if (hs < lineStart || hs >= lineEnd) {
-          lineStart = hs === 0 ? 0 : view.lastIndexOf(10, hs - 1) + 1;
-          const nl = view.indexOf(10, he);
-          lineEnd = nl < 0 ? len : nl;
-        }
-        const owners = kwRules[kw];
-        for (let j = 0; j < owners.length; j++) {
-          const r = owners[j];
-          const extra = rules[r].window;
-          let ws = hs - margin;
-          if (ws < lineStart) ws = lineStart;
-          let we;
-          if (extra === 0) {
-            we = he + margin;
-            if (we > lineEnd) we = lineEnd;
-          } else {
-            const p = he + extra;
-            if (p >= len) we = len;
-            else if (p <= lineEnd) we = lineEnd;
-            else {
-              const nl = view.indexOf(10, p);
-              we = nl < 0 ? len : nl;
-            }
-          }
-          const pend = wEnd[r];
-          if (pend >= 0 && ws <= pend) {
-            if (we > pend) wEnd[r] = we;
-            if (ws < wStart[r]) wStart[r] = ws;
-          } else {
-            if (pend >= 0) this.runRule(view, r, wStart[r], pend);
-            else touched.push(r);
-            wStart[r] = ws;
-            wEnd[r] = we;
-          }
-        }
-      }
-    }
-    for (const r of touched) {
-      this.runRule(view, r, wStart[r], wEnd[r]);
-      wEnd[r] = -1;
-    }
-  }
-  runRule(view, r, from, to) {
-    const cr = this.rules[r];
-    const spans = cr.pattern.matchAll(from === 0 && to === view.length ? view : view.subarray(from, to));
-    for (const m of spans) {
-      if (m.end === m.start) continue;
-      const g = m.groups[cr.group];
-      if (!g && m.groups.length > 1) continue;
-      const ss = g ? g[0] : m.start;
-      const se = g ? g[1] : m.end;
-      if (se <= ss) continue;
-      this.cands.push({
-        rule: cr,
-        matchStart: from + m.start,
-        matchEnd: from + m.end,
-        secretStart: from + ss,
-        secretEnd: from + se
-      });
-    }
-  }
-  /** Phase 3, the filters that need only the secret. */
-  keepSecret(cr, secret, view, secretStart) {
-    const rule = cr.rule;
-    if (rule.entropy !== void 0 && shannonEntropy(secret) < rule.entropy) return false;
-    if (isPlaceholder(secret) || isReference(secret) || isRepeated(secret) || isCodeNotSecret(secret)) return false;
-    for (const text of decodedForms(secret)) if (isStandIn(text)) return false;
-    if (isIntegrityHash(view, secretStart, secret)) return false;
-    if (hasStopword(secret, this.stopwords)) return false;
-    if (this.allow.matches(secret)) return false;
-    return true;
-  }
-};
-function utf16ToUtf8(data) {
-  if (data.length < 2) return void 0;
-  const le = data[0] === 255 && data[1] === 254;
-  const be = data[0] === 254 && data[1] === 255;
-  if (!le && !be) return void 0;
-  const body2 = Buffer.from(data.subarray(2, 2 + (data.length - 2 & ~1)));
-  if (be) body2.swap16();
-  return Buffer.from(body2.toString("utf16le"), "utf8");
-}
-var ItemScan = class {
-  findings = [];
-  binary = false;
-  seen = /* @__PURE__ */ new Set();
-  started = false;
-  /** Byte offset of the current window in the item. */
-  offset = 0;
-  /** Data line (before the lineMap) of each direct finding, for the comparison with decoded ones. */
-  dataLines = /* @__PURE__ */ new WeakMap();
-  /** Findings kept by the previous window whose secret reaches into this one: they win every overlap here. */
-  decided = [];
-  /** Newlines before the current window. */
-  baseLine = 0;
-  /** Code points of the current line that precede the current window. */
-  colCarry = 0;
-  engine;
-  meta;
-  decode;
-  constructor(engine, meta, decode = true) {
-    this.engine = engine;
-    this.meta = meta;
-    this.decode = decode && engine.decode !== void 0;
-  }
-  window(view, final) {
-    if (!this.started) {
-      this.started = true;
-      if (view.subarray(0, SNIFF_BYTES).indexOf(0) >= 0) {
-        this.binary = true;
-        return;
-      }
-    }
-    const engine = this.engine;
-    const acceptLimit = final ? view.length : view.length - engine.overlap;
-    const cands = engine.collect(view);
-    const survivors = [];
-    for (const c of cands) {
-      let secret = view.toString("utf8", c.secretStart, c.secretEnd);
-      if (!/\s|-----|^\{\\*"/.test(secret)) {
-        const len = valueLength(secret);
-        if (len < secret.length) {
-          c.secretEnd = c.secretStart + Buffer.byteLength(secret.slice(0, len));
-          secret = secret.slice(0, len);
-          if (c.secretEnd <= c.secretStart) continue;
-        }
-      }
-      if (engine.keepSecret(c.rule, secret, view, c.secretStart)) survivors.push({ ...c, secret });
-    }
-    const decided = this.decided;
-    this.decided = [];
-    const direct = this.findings.length;
-    if (survivors.length > 0 || decided.length > 0) this.resolve(view, survivors, acceptLimit, decided);
-    if (this.decode) this.scanDecoded(view, direct);
-    if (!final) this.advance(view, acceptLimit);
-  }
-  /** Phase 4: locate and validate the window's survivors, resolve overlaps, report the window's own. */
-  resolve(view, survivors, acceptLimit, decided) {
-    let pending = survivors.length > 0 ? this.locate(view, survivors, acceptLimit) : [];
-    if (decided.length > 0) {
-      pending = pending.filter((p) => !decided.some((d) => p.start < d.end && d.start < p.end));
-      pending.push(...decided);
-    }
-    const kept = resolveOverlaps(pending);
-    const edge = this.offset + acceptLimit;
-    for (const p of kept) {
-      if (p.owned && !p.decided && p.finding) {
-        const key = `${p.finding.fingerprint}:${p.finding.line}:${p.finding.column}`;
-        if (!this.seen.has(key)) {
-          this.seen.add(key);
-          this.seen.add(`${p.finding.fingerprint}:${p.finding.line}`);
-          this.findings.push(p.finding);
-          this.dataLines.set(p.finding, p.dataLine);
-        }
-      }
-      if (p.owned && p.end > edge) this.decided.push({ ...p, decided: true, finding: void 0 });
-    }
-  }
-  /** Encoded segments of the window, decoded and scanned (without decoding again: decode.ts handles depth). */
-  scanDecoded(view, direct) {
-    const engine = this.engine;
-    const scratch = emptyEngineStats();
-    const found = scanDecoded(
-      view,
-      this.meta.path,
-      void 0,
-      (data, path12) => engine.scanBytes(data, { path: path12 }, scratch, false),
-      { limits: engine.decode }
-    );
-    const map = this.meta.lineMap;
-    for (const f of this.resolveDecoded(found, direct)) {
-      const dataLine = f.line + this.baseLine;
-      const line = map ? map[dataLine - 1] ?? dataLine : dataLine;
-      const key = `${f.fingerprint}:${line}`;
-      if (this.seen.has(key)) continue;
-      this.seen.add(key);
-      f.line = line;
-      f.endLine = line;
-      if (this.meta.commit !== void 0) f.commit = this.meta.commit;
-      if (this.meta.author !== void 0) f.author = this.meta.author;
-      if (this.meta.date !== void 0) f.date = this.meta.date;
-      this.findings.push(f);
-    }
-  }
-  /**
-   * One secret, one finding, also between the window's direct findings (this.findings from `direct` on) and the
-   * findings of its decoded segments, which are located at the encoded span (line and columns, one line): a
-   * decoded finding is dropped where a direct finding overlaps it (any direct one for a decoded fallback finding, a
-   * direct non-fallback one for any), and a decoded fallback one where a decoded non-fallback one does; a direct
-   * fallback finding is dropped where a decoded non-fallback one overlaps it (`password: <base64 of a token>`);
-   * decoded findings overlapping each other resolve as in resolveOverlaps. Returns the decoded findings kept.
-   */
-  resolveDecoded(found, direct) {
-    if (found.length === 0) return found;
-    const engine = this.engine;
-    const entry = (f, line) => {
-      const { fallback, order } = engine.ruleRank(f.ruleId);
-      const end = f.endLine > line ? Number.MAX_SAFE_INTEGER : f.endColumn;
-      return { start: f.column, end, fallback, validated: f.validated, severity: f.severity, order, f };
-    };
-    const byLine = /* @__PURE__ */ new Map();
-    for (let i = direct; i < this.findings.length; i++) {
-      const f = this.findings[i];
-      const line = this.dataLines.get(f) ?? f.line;
-      const list = byLine.get(line) ?? [];
-      list.push(entry(f, f.line));
-      byLine.set(line, list);
-    }
-    const dropDirect = /* @__PURE__ */ new Set();
-    const kept = [];
-    const decodedByLine = /* @__PURE__ */ new Map();
-    for (const f of found) {
-      const line = f.line + this.baseLine;
-      const list = decodedByLine.get(line) ?? [];
-      list.push(entry(f, f.line));
-      decodedByLine.set(line, list);
-    }
-    for (const [line, decoded] of decodedByLine) {
-      const directs = byLine.get(line) ?? [];
-      const overlaps = (a, b) => a.start < b.end && b.start < a.end;
-      const survivors = decoded.filter((d) => !directs.some((x) => overlaps(x, d) && (d.fallback || !x.fallback)));
-      const resolved = resolveOverlaps(survivors);
-      for (const x of directs) {
-        if (x.fallback && resolved.some((d) => !d.fallback && overlaps(x, d))) dropDirect.add(x.f);
-      }
-      for (const d of resolved) kept.push(d.f);
-    }
-    if (dropDirect.size > 0) {
-      const rest = this.findings.filter((f, i) => i < direct || !dropDirect.has(f));
-      this.findings.length = 0;
-      this.findings.push(...rest);
-    }
-    return kept;
-  }
-  /** Line, column, inline allow and the rule's validator for each survivor: the window's candidate findings. */
-  locate(view, survivors, acceptLimit) {
-    const out = [];
-    survivors.sort((a, b) => a.secretStart - b.secretStart);
-    let pos = 0;
-    let lines = this.baseLine;
-    let lastNl = -1;
-    for (const c of survivors) {
-      for (let nl = view.indexOf(10, pos); nl >= 0 && nl < c.secretStart; nl = view.indexOf(10, nl + 1)) {
-        lines++;
-        lastNl = nl;
-      }
-      pos = c.secretStart;
-      const lineStart = lastNl + 1;
-      const nlAfter = view.indexOf(10, c.secretStart);
-      const lineEnd = nlAfter < 0 ? view.length : nlAfter;
-      let inlineAllowed = hasInlineAllow(view, lineStart, lineEnd);
-      if (inlineAllowed && !this.engine.reportInlineAllowed) continue;
-      const column = 1 + codePoints(view, lineStart, c.secretStart) + (lastNl < 0 ? this.colCarry : 0);
-      let endLines = 0;
-      let endNl = -1;
-      for (let nl = nlAfter; nl >= 0 && nl < c.secretEnd; nl = view.indexOf(10, nl + 1)) {
-        endLines++;
-        endNl = nl;
-      }
-      if (endLines > 0) {
-        const e = view.indexOf(10, c.secretEnd);
-        if (hasInlineAllow(view, endNl + 1, e < 0 ? view.length : e)) {
-          if (!this.engine.reportInlineAllowed) continue;
-          inlineAllowed = true;
-        }
-      }
-      const endColumn = endLines > 0 ? 1 + codePoints(view, endNl + 1, c.secretEnd) : column + codePoints(view, c.secretStart, c.secretEnd);
-      const rule = c.rule.rule;
-      let validity = "unknown";
-      if (rule.validate) {
-        try {
-          const before = view.toString("utf8", Math.max(0, c.matchStart - 256), c.matchStart);
-          validity = rule.validate(c.secret, view.toString("utf8", c.matchStart, c.matchEnd), before);
-        } catch {
-          validity = "unknown";
-        }
-      }
-      if (validity === "invalid") continue;
-      if (rule.requireValid && validity !== "valid") continue;
-      const dataLine = lines + 1;
-      const map = this.meta.lineMap;
-      const line = map ? map[dataLine - 1] ?? dataLine : dataLine;
-      const endLine = map ? map[dataLine + endLines - 1] ?? dataLine + endLines : dataLine + endLines;
-      const fp = fingerprint(rule.id, c.secret);
-      if (validity === "valid") this.engine.retainSecret(rule.id, fp, c.secret);
-      const f = {
-        ruleId: rule.id,
-        title: rule.title,
-        severity: rule.severity,
-        validated: validity === "valid",
-        file: this.meta.path,
-        line,
-        column,
-        endLine,
-        endColumn,
-        fingerprint: fp,
-        preview: preview(c.secret)
-      };
-      if (inlineAllowed) f.inlineAllowed = true;
-      if (this.meta.commit !== void 0) f.commit = this.meta.commit;
-      if (this.meta.author !== void 0) f.author = this.meta.author;
-      if (this.meta.date !== void 0) f.date = this.meta.date;
-      out.push({
-        start: this.offset + c.secretStart,
-        end: this.offset + c.secretEnd,
-        fallback: rule.fallback === true,
-        validated: f.validated,
-        severity: rule.severity,
-        order: c.rule.order,
-        owned: c.matchStart < acceptLimit,
-        decided: false,
-        finding: f,
-        dataLine
-      });
-    }
-    return out;
-  }
-  /** Moves the line/column origin to view[acceptLimit], where the next window starts. */
-  advance(view, upTo) {
-    this.offset += upTo;
-    let last = -1;
-    for (let nl = view.indexOf(10); nl >= 0 && nl < upTo; nl = view.indexOf(10, nl + 1)) {
-      this.baseLine++;
-      last = nl;
-    }
-    if (last >= 0) this.colCarry = codePoints(view, last + 1, upTo);
-    else this.colCarry += codePoints(view, 0, upTo);
-  }
-};
-
-// src/scan/index.ts
-var import_picomatch = __toESM(require_picomatch2(), 1);
-
-// src/scan/archive.ts
-import { readFile } from "node:fs/promises";
-import { gunzipSync, inflateRawSync, constants as zlibConstants } from "node:zlib";
-var DEFAULT_ARCHIVE_LIMITS = {
-  maxDepth: 3,
-  maxEntries: 1e4,
-  maxTotal: 128 * 1024 * 1024,
-  maxEntrySize: 10 * 1024 * 1024,
-  maxRatio: 200
-};
-function archiveKind(data) {
-  if (data.length >= 4 && data[0] === 80 && data[1] === 75 && (data[2] === 3 || data[2] === 5) && (data[3] === 4 || data[3] === 6)) {
-    return "zip";
-  }
-  if (data.length >= 18 && data[0] === 31 && data[1] === 139 && data[2] === 8) return "gzip";
-  if (data.length >= 512 && data.subarray(257, 262).toString("latin1") === "ustar") return "tar";
-  return void 0;
-}
-var ARCHIVE_NAME = /\.(zip|jar|war|ear|aar|whl|egg|nupkg|apk|ipa|vsix|xpi|crx|tar|tgz|gz|tbz|gem)$/i;
-function* archiveEntries(data, path12, options = {}) {
-  const limits = { ...DEFAULT_ARCHIVE_LIMITS, ...options.limits };
-  const warn = options.onWarning ?? (() => {
-  });
-  const budget = { entries: 0, bytes: 0, warned: /* @__PURE__ */ new Set() };
-  yield* expand(data, path12, 1, limits, budget, warn);
-}
-function* archiveItems(item, data, options = {}) {
-  for (const entry of archiveEntries(data, item.path, options)) {
-    const out = { path: entry.path, source: { kind: "bytes", data: entry.data } };
-    if (item.commit !== void 0) out.commit = item.commit;
-    if (item.author !== void 0) out.author = item.author;
-    if (item.date !== void 0) out.date = item.date;
-    yield out;
-  }
-}
-function* expand(data, path12, depth, limits, budget, warn) {
-  const kind2 = archiveKind(data);
-  if (!kind2) return;
-  let inner;
-  try {
-    if (kind2 === "zip") inner = zipEntries(data, path12, limits, budget, warn);
-    else if (kind2 === "tar") inner = tarEntries(data, path12, budget, limits, warn);
-    else inner = gzipEntries(data, path12, limits, budget, warn);
-    for (const entry of inner) {
-      if (archiveKind(entry.data)) {
-        if (depth >= limits.maxDepth) {
-          warn(`${entry.path}: archive nested deeper than ${limits.maxDepth} levels, not opened (limit: depth)`);
-          continue;
-        }
-        yield* expand(entry.data, entry.path, depth + 1, limits, budget, warn);
-        continue;
-      }
-      yield entry;
-    }
-  } catch (err) {
-    if (err instanceof LimitReached) {
-      if (!budget.warned.has(err.message)) warn(err.message);
-      budget.warned.add(err.message);
-      if (depth > 1) throw err;
-      return;
-    }
-    warn(`${path12}: cannot read the ${kind2} archive (${err.message}); its contents were not scanned`);
-  }
-}
-var LimitReached = class extends Error {
-};
-function takeEntry(path12, size, limits, budget, outer) {
-  budget.entries++;
-  if (budget.entries > limits.maxEntries) {
-    throw new LimitReached(
-      `${outer}: more than ${limits.maxEntries} entries; the rest were not scanned (limit: entries)`
-    );
-  }
-  if (budget.bytes + size > limits.maxTotal) {
-    throw new LimitReached(
-      `${outer}: expands to more than ${mib(limits.maxTotal)} (at ${path12}); the rest was not scanned (limit: total size, zip bomb?)`
-    );
-  }
-  budget.bytes += size;
-}
-function mib(n) {
-  return `${Math.round(n / 1048576 * 10) / 10} MiB`;
-}
-function outputCap(compressed, limits, budget) {
-  const byRatio = Math.max(1024 * 1024, compressed * limits.maxRatio);
-  const cap = Math.min(limits.maxEntrySize, limits.maxTotal - budget.bytes, byRatio);
-  return { cap: Math.max(0, cap), byRatio: byRatio < limits.maxEntrySize && byRatio <= limits.maxTotal - budget.bytes };
-}
-function sized(expected, cap) {
-  const maxOutputLength = cap + 1 > 2147483647 ? 2147483647 : Math.max(1, cap);
-  if (expected === void 0 || expected < 64 * 1024 || expected > cap) return { maxOutputLength };
-  return { maxOutputLength, chunkSize: expected };
-}
-function inflateCapped(comp26, fn, where2, outer, limits, budget, warn, expected) {
-  const { cap, byRatio } = outputCap(comp26.length, limits, budget);
-  try {
-    return fn(comp26, sized(expected, cap));
-  } catch (err) {
-    if (err.code === "ERR_BUFFER_TOO_LARGE" || err instanceof RangeError) {
-      if (budget.bytes + cap >= limits.maxTotal) {
-        throw new LimitReached(
-          `${outer}: expands to more than ${mib(limits.maxTotal)} (at ${where2}); the rest was not scanned (limit: total size, zip bomb?)`
-        );
-      }
-      if (byRatio) {
-        warn(
-          `${where2}: expands more than ${limits.maxRatio}:1 (${mib(comp26.length)} compressed), not scanned (limit: ratio, zip bomb?)`
-        );
-      } else {
-        warn(`${where2}: larger than ${mib(limits.maxEntrySize)} expanded, not scanned (limit: entry size)`);
-      }
-      return void 0;
-    }
-    warn(`${where2}: cannot inflate (${err.message}), not scanned`);
-    return void 0;
-  }
-}
-function* zipEntries(data, path12, limits, budget, warn) {
-  let eocd = -1;
-  for (let i = data.length - 22; i >= Math.max(0, data.length - 22 - 65535); i--) {
-    if (data.readUInt32LE(i) === 101010256) {
-      eocd = i;
-      break;
-    }
-  }
-  if (eocd < 0) throw new Error("no end of central directory");
-  let count = data.readUInt16LE(eocd + 10);
-  let cdOffset = data.readUInt32LE(eocd + 16);
-  if (count === 65535 || cdOffset === 4294967295) {
-    const loc = eocd - 20;
-    if (loc < 0 || data.readUInt32LE(loc) !== 117853008) throw new Error("zip64 locator missing");
-    const rec = Number(data.readBigUInt64LE(loc + 8));
-    if (rec + 56 > data.length || data.readUInt32LE(rec) !== 101075792) throw new Error("zip64 record missing");
-    count = Number(data.readBigUInt64LE(rec + 32));
-    cdOffset = Number(data.readBigUInt64LE(rec + 48));
-  }
-  let p = cdOffset;
-  for (let k = 0; k < count; k++) {
-    if (p + 46 > data.length || data.readUInt32LE(p) !== 33639248)
-      throw new Error(`central directory entry ${k + 1} is corrupt`);
-    const flags = data.readUInt16LE(p + 8);
-    const method = data.readUInt16LE(p + 10);
-    let compSize = data.readUInt32LE(p + 20);
-    let size = data.readUInt32LE(p + 24);
-    const nameLen = data.readUInt16LE(p + 28);
-    const extraLen = data.readUInt16LE(p + 30);
-    const commentLen = data.readUInt16LE(p + 32);
-    let local = data.readUInt32LE(p + 42);
-    const name2 = data.subarray(p + 46, p + 46 + nameLen).toString(flags & 2048 ? "utf8" : "latin1");
-    const extra = data.subarray(p + 46 + nameLen, p + 46 + nameLen + extraLen);
-    p += 46 + nameLen + extraLen + commentLen;
-    if (size === 4294967295 || compSize === 4294967295 || local === 4294967295) {
-      const z = zip64Extra(extra, size === 4294967295, compSize === 4294967295, local === 4294967295);
-      size = z.size ?? size;
-      compSize = z.compSize ?? compSize;
-      local = z.local ?? local;
-    }
-    if (name2.endsWith("/")) continue;
-    const where2 = `${path12}!${name2}`;
-    if (flags & 1) {
-      warn(`${where2}: encrypted zip entry, not scanned`);
-      continue;
-    }
-    if (method !== 0 && method !== 8) {
-      warn(`${where2}: zip compression method ${method} is not supported, not scanned`);
-      continue;
-    }
-    if (local + 30 > data.length || data.readUInt32LE(local) !== 67324752) {
-      warn(`${where2}: local header is corrupt, not scanned`);
-      continue;
-    }
-    const start = local + 30 + data.readUInt16LE(local + 26) + data.readUInt16LE(local + 28);
-    const comp26 = data.subarray(start, Math.min(data.length, start + compSize));
-    let content;
-    if (method === 0) {
-      if (comp26.length > limits.maxEntrySize) {
-        warn(`${where2}: larger than ${mib(limits.maxEntrySize)}, not scanned (limit: entry size)`);
-        continue;
-      }
-      content = comp26;
-    } else {
-      if (size > 1024 * 1024 && size > compSize * limits.maxRatio) {
-        warn(
-          `${where2}: declares ${mib(size)} from ${mib(compSize)} (more than ${limits.maxRatio}:1), not scanned (limit: ratio, zip bomb?)`
-        );
-        continue;
-      }
-      if (size > limits.maxEntrySize) {
-        warn(`${where2}: larger than ${mib(limits.maxEntrySize)} expanded, not scanned (limit: entry size)`);
-        continue;
-      }
-      content = inflateCapped(comp26, inflateRawSync, where2, path12, limits, budget, warn, size);
-      if (!content) continue;
-    }
-    takeEntry(where2, content.length, limits, budget, path12);
-    yield { path: where2, data: content };
-  }
-}
-function zip64Extra(extra, wantSize, wantComp, wantLocal) {
-  let q = 0;
-  while (q + 4 <= extra.length) {
-    const id = extra.readUInt16LE(q);
-    const len = extra.readUInt16LE(q + 2);
-    if (id === 1) {
-      let r = q + 4;
-      const out = {};
-      if (wantSize && r + 8 <= q + 4 + len) {
-        out.size = Number(extra.readBigUInt64LE(r));
-        r += 8;
-      }
-      if (wantComp && r + 8 <= q + 4 + len) {
-        out.compSize = Number(extra.readBigUInt64LE(r));
-        r += 8;
-      }
-      if (wantLocal && r + 8 <= q + 4 + len) out.local = Number(extra.readBigUInt64LE(r));
-      return out;
-    }
-    q += 4 + len;
-  }
-  return {};
-}
-function tarNumber(field) {
-  if (field[0] & 128) {
-    let v = 0;
-    for (let i = 1; i < field.length; i++) v = v * 256 + field[i];
-    return v;
-  }
-  const s = field.toString("latin1").replace(/\0.*$/s, "").trim();
-  return s === "" ? 0 : Number.parseInt(s, 8);
-}
-function cstr(b) {
-  const z = b.indexOf(0);
-  return (z < 0 ? b : b.subarray(0, z)).toString("utf8");
-}
-function* tarEntries(data, path12, budget, limits, warn) {
-  let p = 0;
-  let longName;
-  let paxPath;
-  while (p + 512 <= data.length) {
-    const h = data.subarray(p, p + 512);
-    if (h.every((b) => b === 0)) break;
-    const size = tarNumber(h.subarray(124, 136));
-    if (!Number.isSafeInteger(size) || size < 0) throw new Error(`bad size in header at ${p}`);
-    const type = String.fromCharCode(h[156] || 48);
-    const body2 = data.subarray(p + 512, Math.min(data.length, p + 512 + size));
-    p += 512 + Math.ceil(size / 512) * 512;
-    if (type === "L") {
-      longName = cstr(body2);
-      continue;
-    }
-    if (type === "x") {
-      const m = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(body2.toString("utf8"));
-      if (m) paxPath = m[1];
-      continue;
-    }
-    if (type === "g") continue;
-    let name2 = paxPath ?? longName;
-    if (!name2) {
-      const prefix2 = h.subarray(257, 262).toString("latin1") === "ustar" ? cstr(h.subarray(345, 500)) : "";
-      name2 = prefix2 ? `${prefix2}/${cstr(h.subarray(0, 100))}` : cstr(h.subarray(0, 100));
-    }
-    longName = void 0;
-    paxPath = void 0;
-    if (type !== "0" && type !== "7") continue;
-    const where2 = `${path12}!${name2.replace(/^\.\//, "")}`;
-    if (size > limits.maxEntrySize) {
-      warn(`${where2}: larger than ${mib(limits.maxEntrySize)}, not scanned (limit: entry size)`);
-      continue;
-    }
-    takeEntry(where2, body2.length, limits, budget, path12);
-    yield { path: where2, data: body2 };
-  }
-}
-var TAR_GZ_NAME = /\.(tgz|taz|tar\.gz)$/i;
-function gunzipHead(data) {
-  try {
-    return gunzipSync(data.subarray(0, 4096), {
-      finishFlush: zlibConstants.Z_SYNC_FLUSH,
-      maxOutputLength: 8 * 1024 * 1024
-    });
-  } catch {
-    return Buffer.alloc(0);
-  }
-}
-function* gzipEntries(data, path12, limits, budget, warn) {
-  const tarInside = TAR_GZ_NAME.test(path12) || archiveKind(gunzipHead(data)) === "tar";
-  const { cap, byRatio } = outputCap(
-    data.length,
-    tarInside ? { ...limits, maxEntrySize: limits.maxTotal } : limits,
-    budget
-  );
-  const tooLarge2 = () => {
-    const why = byRatio ? `more than ${limits.maxRatio}:1 (limit: ratio, zip bomb?)` : tarInside || cap < limits.maxEntrySize ? `beyond ${mib(cap)} (limit: total size)` : `beyond ${mib(cap)}, more than a scanned file may hold (limit: entry size)`;
-    warn(`${path12}: gzip expands ${why}, not scanned`);
-  };
-  const isize = data.readUInt32LE(data.length - 4);
-  if (isize > cap) {
-    tooLarge2();
-    return;
-  }
-  let out;
-  try {
-    out = gunzipSync(data, sized(isize, cap));
-  } catch (err) {
-    if (err.code === "ERR_BUFFER_TOO_LARGE" || err instanceof RangeError) {
-      tooLarge2();
-      return;
-    }
-    throw err;
-  }
-  if (archiveKind(out) === "tar") {
-    yield* tarEntries(out, path12, budget, limits, warn);
-    return;
-  }
-  const base = path12.slice(path12.lastIndexOf("!") + 1).replace(/^.*\//, "");
-  const inner = base.replace(/\.t?gz$/i, (m) => m.toLowerCase() === ".tgz" ? ".tar" : "") || "data";
-  takeEntry(`${path12}!${inner}`, out.length, limits, budget, path12);
-  yield { path: `${path12}!${inner}`, data: out };
-}
-async function* expandArchives(items, options = {}) {
-  const limits = { ...DEFAULT_ARCHIVE_LIMITS, ...options.limits };
-  for await (const item of items) {
-    let data;
-    if (item.source.kind === "bytes") {
-      data = item.source.data;
-    } else if (ARCHIVE_NAME.test(item.path) && item.source.size <= limits.maxTotal) {
-      try {
-        data = await readFile(item.source.absPath);
-      } catch {
-        data = void 0;
-      }
-    }
-    if (!data || item.lineMap || !archiveKind(data)) {
-      yield item;
-      continue;
-    }
-    yield* archiveItems(item, data, options);
-  }
-}
-
-// src/scan/occurrences.ts
-function locationOf(f) {
-  const loc = {
-    file: f.file,
-    line: f.line,
-    column: f.column,
-    endLine: f.endLine,
-    endColumn: f.endColumn
-  };
-  if (f.commit !== void 0) loc.commit = f.commit;
-  if (f.author !== void 0) loc.author = f.author;
-  if (f.date !== void 0) loc.date = f.date;
-  if (f.decoded !== void 0) loc.decoded = f.decoded;
-  if (f.log !== void 0) loc.log = f.log;
-  return loc;
-}
-function compareLocations(a, b) {
-  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
-  if (a.line !== b.line) return a.line - b.line;
-  if (a.column !== b.column) return a.column - b.column;
-  const ca = a.commit ?? "";
-  const cb = b.commit ?? "";
-  return ca < cb ? -1 : ca > cb ? 1 : 0;
-}
-var keyOfLocation = (l) => `${l.file}\0${l.line}\0${l.column}\0${l.commit ?? ""}`;
-function groupOccurrences(findings, rank2 = () => 0) {
-  const groups = /* @__PURE__ */ new Map();
-  const order = [];
-  for (const f of findings) {
-    const key = `${f.ruleId}\0${f.fingerprint}`;
-    let list = groups.get(key);
-    if (!list) {
-      list = [];
-      groups.set(key, list);
-      order.push(key);
-    }
-    const { locations, ...rest } = f;
-    list.push({ finding: rest, places: [locationOf(f), ...locations ?? []] });
-  }
-  const out = [];
-  for (const key of order) {
-    const list = groups.get(key);
-    const all = [];
-    for (const { finding, places } of list) {
-      places.forEach((loc, i) => {
-        all.push({ loc, finding, primary: i === 0 });
-      });
-    }
-    all.sort((a, b) => rank2(a.loc) - rank2(b.loc) || compareLocations(a.loc, b.loc));
-    const first = all.find((o) => o.primary) ?? all[0];
-    const primary = { ...first.finding, ...locationOf(all[0].loc) };
-    for (const k of ["commit", "author", "date", "decoded", "log"])
-      if (all[0].loc[k] === void 0) delete primary[k];
-    const seen = /* @__PURE__ */ new Set([keyOfLocation(all[0].loc)]);
-    const rest = [];
-    for (const o of all.slice(1)) {
-      const k = keyOfLocation(o.loc);
-      if (seen.has(k)) continue;
-      seen.add(k);
-      rest.push(o.loc);
-    }
-    if (list.some((g) => g.finding.validated)) primary.validated = true;
-    if (rest.length > 0) primary.locations = rest;
-    out.push(primary);
-  }
-  return out;
-}
-
-// src/scan/retained.ts
-import { inspect } from "node:util";
-var RetainedSecrets = class {
-  #byFingerprint = /* @__PURE__ */ new Map();
-  add(entries) {
-    for (const [fingerprint2, secret] of entries) this.#byFingerprint.set(fingerprint2, secret);
-  }
-  /** The secret of a finding, by its fingerprint. */
-  get(fingerprint2) {
-    return this.#byFingerprint.get(fingerprint2);
-  }
-  get size() {
-    return this.#byFingerprint.size;
-  }
-  toJSON() {
-    return { retained: this.size };
-  }
-  toString() {
-    return `[${this.size} retained secrets]`;
-  }
-  [inspect.custom]() {
-    return this.toString();
-  }
-};
-
-// src/scan/pool.ts
-import { existsSync as existsSync3 } from "node:fs";
-import { availableParallelism } from "node:os";
-import { fileURLToPath as fileURLToPath2 } from "node:url";
-import { Worker } from "node:worker_threads";
 
 // src/scan/rules/syntax.ts
 var TOKEN_START = "(?:^|[^A-Za-z0-9_-])";
@@ -46800,7 +45692,1167 @@ var builtinRules = [
   ...genericRules
 ];
 
+// src/scan/engine.ts
+var BUILTIN_PATTERNS = new Map(builtinRules.map((r) => [r.id, r.pattern]));
+function emptyEngineStats() {
+  return { files: 0, bytes: 0, skippedBinary: 0, unreadable: 0, failed: 0, skippedLarge: 0, skippedArchive: 0 };
+}
+var SEVERITY_RANK = { critical: 3, high: 2, medium: 1, low: 0 };
+function rank(a, b) {
+  if (a.validated !== b.validated) return a.validated ? -1 : 1;
+  const s = SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity];
+  if (s !== 0) return s;
+  if (a.order !== b.order) return a.order - b.order;
+  if (a.start !== b.start) return a.start - b.start;
+  return b.end - a.end;
+}
+var byPosition = (a, b) => a.start - b.start || b.end - a.end;
+function sameSpanBest(sorted, from, to) {
+  let best = sorted[from];
+  for (let k = from + 1; k < to; k++) {
+    const e = sorted[k];
+    const s = SEVERITY_RANK[e.severity] - SEVERITY_RANK[best.severity];
+    if (s > 0 || s === 0 && e.order < best.order) best = e;
+  }
+  return best;
+}
+function pickOne(list) {
+  if (list.length < 2) return list;
+  const sorted = list.slice().sort(byPosition);
+  const open2 = [];
+  let maxEnd = -1;
+  let maxEndValid = -1;
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j < sorted.length && sorted[j].start === sorted[i].start && sorted[j].end === sorted[i].end) j++;
+    const e = j - i > 1 ? sameSpanBest(sorted, i, j) : sorted[i];
+    if ((e.validated ? maxEndValid : maxEnd) < e.end) open2.push(e);
+    for (let k = i; k < j; k++) {
+      const e2 = sorted[k];
+      if (e2.end > maxEnd) maxEnd = e2.end;
+      if (e2.validated && e2.end > maxEndValid) maxEndValid = e2.end;
+    }
+    i = j;
+  }
+  open2.sort(rank);
+  const kept = [];
+  for (const e of open2) {
+    let lo = 0;
+    let hi = kept.length;
+    while (lo < hi) {
+      const mid = lo + hi >> 1;
+      if (kept[mid].start < e.start) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo > 0 && kept[lo - 1].end > e.start) continue;
+    if (lo < kept.length && kept[lo].start < e.end) continue;
+    kept.splice(lo, 0, e);
+  }
+  return kept;
+}
+function resolveOverlaps(entries) {
+  if (entries.length < 2) return entries;
+  const primary = [];
+  const fallback = [];
+  for (const e of entries) (e.fallback ? fallback : primary).push(e);
+  const keptPrimary = pickOne(primary);
+  if (fallback.length === 0) return keptPrimary;
+  if (primary.length === 0) return pickOne(fallback);
+  const starts = primary.slice().sort(byPosition);
+  const prefixMaxEnd = new Float64Array(starts.length);
+  let m = -1;
+  starts.forEach((p, i) => {
+    if (p.end > m) m = p.end;
+    prefixMaxEnd[i] = m;
+  });
+  const free = fallback.filter((f) => {
+    let lo = 0;
+    let hi = starts.length;
+    while (lo < hi) {
+      const mid = lo + hi >> 1;
+      if (starts[mid].start < f.end) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo === 0 || prefixMaxEnd[lo - 1] <= f.start;
+  });
+  return [...keptPrimary, ...pickOne(free)].sort(byPosition);
+}
+var SNIFF_BYTES = 8192;
+function countItem(stats, binary, bytes) {
+  if (binary) stats.skippedBinary++;
+  else {
+    stats.files++;
+    stats.bytes += bytes;
+  }
+}
+function codePoints(view, from, to) {
+  let n = 0;
+  for (let i = from; i < to; i++) if ((view[i] & 192) !== 128) n++;
+  return n;
+}
+function compareFindings(a, b) {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  if ((a.commit ?? "") !== (b.commit ?? "")) return (a.commit ?? "") < (b.commit ?? "") ? -1 : 1;
+  if (a.line !== b.line) return a.line - b.line;
+  if (a.column !== b.column) return a.column - b.column;
+  if (a.ruleId !== b.ruleId) return a.ruleId < b.ruleId ? -1 : 1;
+  return a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0;
+}
+function sortFindings(findings) {
+  return findings.sort(compareFindings);
+}
+var ScanEngine = class {
+  name;
+  regex;
+  prefilterMode;
+  chunkSize;
+  overlap;
+  margin;
+  decode;
+  rules;
+  prefilter;
+  keywordLengths;
+  keywordRules;
+  /** Rules without keywords: run over every window. */
+  alwaysRules;
+  set;
+  allow;
+  /** EngineOptions.reportInlineAllowed (read by ItemScan). */
+  reportInlineAllowed;
+  stopwords;
+  work;
+  // Per-window scratch: each rule's pending window, and the rules that have one.
+  wStart;
+  wEnd;
+  cands = [];
+  /** Rule ids whose validated secrets are retained for revocation, and those secrets by fingerprint. */
+  retain;
+  retained = /* @__PURE__ */ new Map();
+  constructor(policy, options = {}) {
+    this.retain = new Set(policy.retainSecrets ?? []);
+    const warn = options.onWarning ?? (() => {
+    });
+    this.reportInlineAllowed = options.reportInlineAllowed === true;
+    this.regex = options.regex ?? loadRegexEngine(warn);
+    this.chunkSize = options.chunkSize ?? 1024 * 1024;
+    this.overlap = options.overlap ?? 64 * 1024;
+    this.margin = options.margin ?? 4096;
+    this.decode = options.decode ? options.decode === true ? {} : options.decode : void 0;
+    if (this.overlap >= this.chunkSize) throw new Error("engine: overlap must be smaller than chunkSize");
+    this.rules = [];
+    for (const rule of policy.rules) {
+      try {
+        const pattern = BUILTIN_PATTERNS.get(rule.id) === rule.pattern ? void 0 : this.compileRule(rule);
+        this.rules.push({
+          rule,
+          pattern,
+          group: rule.secretGroup ?? 1,
+          window: Math.max(0, rule.window ?? 0),
+          order: this.rules.length
+        });
+      } catch (e) {
+        warn(`rule ${rule.id}: pattern does not compile under RE2 (${e.message}); rule skipped`);
+      }
+    }
+    const kwIndex = /* @__PURE__ */ new Map();
+    const kwRules = [];
+    this.alwaysRules = [];
+    this.rules.forEach((cr, r) => {
+      const kws = cr.rule.keywords.map((k) => k.toLowerCase()).filter((k) => k.length > 0);
+      if (kws.length === 0) this.alwaysRules.push(r);
+      for (const k of new Set(kws)) {
+        let id = kwIndex.get(k);
+        if (id === void 0) {
+          id = kwRules.length;
+          kwIndex.set(k, id);
+          kwRules.push([]);
+        }
+        kwRules[id].push(r);
+      }
+    });
+    this.prefilter = new KeywordPrefilter([...kwIndex.keys()]);
+    this.keywordLengths = Int32Array.from(this.prefilter.keywords.map((k) => k.length));
+    this.keywordRules = kwRules.map((r) => Int32Array.from(r));
+    let mode = options.prefilter ?? "keywords";
+    if (mode === "set" && this.rules.length > 0) {
+      try {
+        this.set = this.regex.compileSet(
+          this.rules.map((cr) => cr.rule.caseInsensitive ? `(?i)${cr.rule.pattern}` : cr.rule.pattern)
+        );
+      } catch (e) {
+        warn(`RE2.Set of all rules failed (${e.message}); using the keyword prefilter`);
+        mode = "keywords";
+      }
+    }
+    this.prefilterMode = mode;
+    this.allow = new AllowRegexes(policy.allowRegexes, this.regex);
+    this.stopwords = policy.stopwords.map((s) => s.toLowerCase()).filter((s) => s.length > 0);
+    this.name = `${this.regex.name}+${mode}`;
+    this.work = Buffer.allocUnsafe(this.chunkSize + this.overlap);
+    this.wStart = new Int32Array(this.rules.length);
+    this.wEnd = new Int32Array(this.rules.length).fill(-1);
+  }
+  compileRule(rule) {
+    return this.regex.compile(rule.pattern, { caseInsensitive: rule.caseInsensitive === true });
+  }
+  get ruleCount() {
+    return this.rules.length;
+  }
+  /** Keeps a validated secret of a retained rule (revocation only); a no-op for every other rule. */
+  retainSecret(ruleId, fingerprint2, secret) {
+    if (this.retain.has(ruleId)) this.retained.set(fingerprint2, secret);
+  }
+  /** The secrets retained since the last call, by fingerprint (then forgotten here). */
+  takeRetained() {
+    if (this.retained.size === 0) return [];
+    const out = [...this.retained];
+    this.retained = /* @__PURE__ */ new Map();
+    return out;
+  }
+  /** A rule's standing for overlap resolution, by id (findings of decoded text carry only the id). */
+  ruleRank(id) {
+    if (!this.rankById) {
+      this.rankById = /* @__PURE__ */ new Map();
+      for (const cr of this.rules)
+        this.rankById.set(cr.rule.id, { fallback: cr.rule.fallback === true, order: cr.order });
+    }
+    return this.rankById.get(id) ?? { fallback: false, order: this.rules.length };
+  }
+  rankById;
+  /** Scans bytes held in memory (large ones window by window). */
+  scanBytes(input, meta, stats = emptyEngineStats(), decode = true) {
+    const data = utf16ToUtf8(input) ?? input;
+    const item = new ItemScan(this, meta, decode);
+    const cap = this.chunkSize + this.overlap;
+    if (data.length <= cap) {
+      item.window(data, true);
+    } else {
+      for (let off = 0; ; off += this.chunkSize) {
+        const final = off + cap >= data.length;
+        item.window(data.subarray(off, Math.min(data.length, off + cap)), final);
+        if (final || item.binary) break;
+      }
+    }
+    countItem(stats, item.binary, data.length);
+    return item.findings;
+  }
+  /** Reads and scans a file chunk by chunk into one reused buffer. Throws when the file cannot be opened or read. */
+  scanFile(absPath, meta, stats = emptyEngineStats()) {
+    const fd = openSync2(typeof absPath === "string" ? absPath : Buffer.from(absPath), "r");
+    try {
+      const bom = Buffer.alloc(2);
+      if (readSync2(fd, bom, 0, 2, 0) === 2 && utf16ToUtf8(bom) !== void 0) {
+        return this.scanBytes(readFileSync(fd), meta, stats);
+      }
+      const buf = this.work;
+      const cap = buf.length;
+      const item = new ItemScan(this, meta);
+      let carry = 0;
+      let total = 0;
+      for (; ; ) {
+        let filled = carry;
+        while (filled < cap) {
+          const want = cap - filled;
+          const n = readSync2(fd, buf, filled, want, null);
+          filled += n;
+          if (n < want) break;
+        }
+        total += filled - carry;
+        if (filled < cap) {
+          if (filled > 0 || total === 0) item.window(buf.subarray(0, filled), true);
+          break;
+        }
+        item.window(buf, false);
+        if (item.binary) break;
+        buf.copyWithin(0, cap - this.overlap, cap);
+        carry = this.overlap;
+      }
+      countItem(stats, item.binary, total);
+      return item.findings;
+    } finally {
+      closeSync2(fd);
+    }
+  }
+  /** A push-style scan for streams (stdin): write chunks, then end() for the findings. */
+  openStream(meta, stats = emptyEngineStats()) {
+    const item = new ItemScan(this, meta);
+    const cap = this.chunkSize + this.overlap;
+    const buf = Buffer.allocUnsafe(cap);
+    let filled = 0;
+    let total = 0;
+    return {
+      write: (chunk) => {
+        total += chunk.length;
+        let off = 0;
+        while (off < chunk.length && !item.binary) {
+          const n = Math.min(cap - filled, chunk.length - off);
+          chunk.copy(buf, filled, off, off + n);
+          filled += n;
+          off += n;
+          if (filled === cap) {
+            item.window(buf, false);
+            buf.copyWithin(0, cap - this.overlap, cap);
+            filled = this.overlap;
+          }
+        }
+      },
+      end: () => {
+        if (!item.binary) item.window(buf.subarray(0, filled), true);
+        countItem(stats, item.binary, total);
+        return item.findings;
+      }
+    };
+  }
+  /** Phases 1 and 2 over view: candidate matches (offsets relative to view). */
+  collect(view) {
+    this.cands = [];
+    const len = view.length;
+    if (this.set) {
+      for (const r of this.set.match(view)) this.runRule(view, r, 0, len);
+    } else {
+      this.keywordPass(view);
+      for (const r of this.alwaysRules) this.runRule(view, r, 0, len);
+    }
+    return this.cands;
+  }
+  keywordPass(view) {
+    const len = view.length;
+    const pf = this.prefilter;
+    const count = pf.findHits(view);
+    const hits = pf.hits;
+    const outputs = pf.outputs;
+    const kwLen = this.keywordLengths;
+    const kwRules = this.keywordRules;
+    const rules = this.rules;
+    const wStart = this.wStart;
+    const wEnd = this.wEnd;
+    const margin = this.margin;
+    const touched = [];
+    let lineStart = 1;
+    let lineEnd = 0;
+    for (let h = 0; h < count; h++) {
+      const he = hits[2 * h];
+      const out = outputs[hits[2 * h + 1]];
+      for (let k = 0; k < out.length; k++) {
+        const kw = out[k];
+        const hs = he - kwLen[kw];
+        if (hs < lineStart || hs >= lineEnd) {
+          lineStart = hs === 0 ? 0 : view.lastIndexOf(10, hs - 1) + 1;
+          const nl = view.indexOf(10, he);
+          lineEnd = nl < 0 ? len : nl;
+        }
+        const owners = kwRules[kw];
+        for (let j = 0; j < owners.length; j++) {
+          const r = owners[j];
+          const extra = rules[r].window;
+          let ws = hs - margin;
+          if (ws < lineStart) ws = lineStart;
+          let we;
+          if (extra === 0) {
+            we = he + margin;
+            if (we > lineEnd) we = lineEnd;
+          } else {
+            const p = he + extra;
+            if (p >= len) we = len;
+            else if (p <= lineEnd) we = lineEnd;
+            else {
+              const nl = view.indexOf(10, p);
+              we = nl < 0 ? len : nl;
+            }
+          }
+          const pend = wEnd[r];
+          if (pend >= 0 && ws <= pend) {
+            if (we > pend) wEnd[r] = we;
+            if (ws < wStart[r]) wStart[r] = ws;
+          } else {
+            if (pend >= 0) this.runRule(view, r, wStart[r], pend);
+            else touched.push(r);
+            wStart[r] = ws;
+            wEnd[r] = we;
+          }
+        }
+      }
+    }
+    for (const r of touched) {
+      this.runRule(view, r, wStart[r], wEnd[r]);
+      wEnd[r] = -1;
+    }
+  }
+  runRule(view, r, from, to) {
+    const cr = this.rules[r];
+    cr.pattern ??= this.compileRule(cr.rule);
+    const spans = cr.pattern.matchAll(from === 0 && to === view.length ? view : view.subarray(from, to));
+    for (const m of spans) {
+      if (m.end === m.start) continue;
+      const g = m.groups[cr.group];
+      if (!g && m.groups.length > 1) continue;
+      const ss = g ? g[0] : m.start;
+      const se = g ? g[1] : m.end;
+      if (se <= ss) continue;
+      this.cands.push({
+        rule: cr,
+        matchStart: from + m.start,
+        matchEnd: from + m.end,
+        secretStart: from + ss,
+        secretEnd: from + se
+      });
+    }
+  }
+  /** Phase 3, the filters that need only the secret. */
+  keepSecret(cr, secret, view, secretStart) {
+    const rule = cr.rule;
+    if (rule.entropy !== void 0 && shannonEntropy(secret) < rule.entropy) return false;
+    if (isPlaceholder(secret) || isReference(secret) || isRepeated(secret) || isCodeNotSecret(secret)) return false;
+    for (const text of decodedForms(secret)) if (isStandIn(text)) return false;
+    if (isIntegrityHash(view, secretStart, secret)) return false;
+    if (hasStopword(secret, this.stopwords)) return false;
+    if (this.allow.matches(secret)) return false;
+    return true;
+  }
+};
+function utf16ToUtf8(data) {
+  if (data.length < 2) return void 0;
+  const le = data[0] === 255 && data[1] === 254;
+  const be = data[0] === 254 && data[1] === 255;
+  if (!le && !be) return void 0;
+  const body2 = Buffer.from(data.subarray(2, 2 + (data.length - 2 & ~1)));
+  if (be) body2.swap16();
+  return Buffer.from(body2.toString("utf16le"), "utf8");
+}
+var ItemScan = class {
+  findings = [];
+  binary = false;
+  seen = /* @__PURE__ */ new Set();
+  started = false;
+  /** Byte offset of the current window in the item. */
+  offset = 0;
+  /** Data line (before the lineMap) of each direct finding, for the comparison with decoded ones. */
+  dataLines = /* @__PURE__ */ new WeakMap();
+  /** Findings kept by the previous window whose secret reaches into this one: they win every overlap here. */
+  decided = [];
+  /** Newlines before the current window. */
+  baseLine = 0;
+  /** Code points of the current line that precede the current window. */
+  colCarry = 0;
+  engine;
+  meta;
+  decode;
+  constructor(engine, meta, decode = true) {
+    this.engine = engine;
+    this.meta = meta;
+    this.decode = decode && engine.decode !== void 0;
+  }
+  window(view, final) {
+    if (!this.started) {
+      this.started = true;
+      if (view.subarray(0, SNIFF_BYTES).indexOf(0) >= 0) {
+        this.binary = true;
+        return;
+      }
+    }
+    const engine = this.engine;
+    const acceptLimit = final ? view.length : view.length - engine.overlap;
+    const cands = engine.collect(view);
+    const survivors = [];
+    for (const c of cands) {
+      let secret = view.toString("utf8", c.secretStart, c.secretEnd);
+      if (!/\s|-----|^\{\\*"/.test(secret)) {
+        const len = valueLength(secret);
+        if (len < secret.length) {
+          c.secretEnd = c.secretStart + Buffer.byteLength(secret.slice(0, len));
+          secret = secret.slice(0, len);
+          if (c.secretEnd <= c.secretStart) continue;
+        }
+      }
+      if (engine.keepSecret(c.rule, secret, view, c.secretStart)) survivors.push({ ...c, secret });
+    }
+    const decided = this.decided;
+    this.decided = [];
+    const direct = this.findings.length;
+    if (survivors.length > 0 || decided.length > 0) this.resolve(view, survivors, acceptLimit, decided);
+    if (this.decode) this.scanDecoded(view, direct);
+    if (!final) this.advance(view, acceptLimit);
+  }
+  /** Phase 4: locate and validate the window's survivors, resolve overlaps, report the window's own. */
+  resolve(view, survivors, acceptLimit, decided) {
+    let pending = survivors.length > 0 ? this.locate(view, survivors, acceptLimit) : [];
+    if (decided.length > 0) {
+      pending = pending.filter((p) => !decided.some((d) => p.start < d.end && d.start < p.end));
+      pending.push(...decided);
+    }
+    const kept = resolveOverlaps(pending);
+    const edge = this.offset + acceptLimit;
+    for (const p of kept) {
+      if (p.owned && !p.decided && p.finding) {
+        const key = `${p.finding.fingerprint}:${p.finding.line}:${p.finding.column}`;
+        if (!this.seen.has(key)) {
+          this.seen.add(key);
+          this.seen.add(`${p.finding.fingerprint}:${p.finding.line}`);
+          this.findings.push(p.finding);
+          this.dataLines.set(p.finding, p.dataLine);
+        }
+      }
+      if (p.owned && p.end > edge) this.decided.push({ ...p, decided: true, finding: void 0 });
+    }
+  }
+  /** Encoded segments of the window, decoded and scanned (without decoding again: decode.ts handles depth). */
+  scanDecoded(view, direct) {
+    const engine = this.engine;
+    const scratch = emptyEngineStats();
+    const found = scanDecoded(
+      view,
+      this.meta.path,
+      void 0,
+      (data, path12) => engine.scanBytes(data, { path: path12 }, scratch, false),
+      { limits: engine.decode }
+    );
+    const map = this.meta.lineMap;
+    for (const f of this.resolveDecoded(found, direct)) {
+      const dataLine = f.line + this.baseLine;
+      const line = map ? map[dataLine - 1] ?? dataLine : dataLine;
+      const key = `${f.fingerprint}:${line}`;
+      if (this.seen.has(key)) continue;
+      this.seen.add(key);
+      f.line = line;
+      f.endLine = line;
+      if (this.meta.commit !== void 0) f.commit = this.meta.commit;
+      if (this.meta.author !== void 0) f.author = this.meta.author;
+      if (this.meta.date !== void 0) f.date = this.meta.date;
+      this.findings.push(f);
+    }
+  }
+  /**
+   * One secret, one finding, also between the window's direct findings (this.findings from `direct` on) and the
+   * findings of its decoded segments, which are located at the encoded span (line and columns, one line): a
+   * decoded finding is dropped where a direct finding overlaps it (any direct one for a decoded fallback finding, a
+   * direct non-fallback one for any), and a decoded fallback one where a decoded non-fallback one does; a direct
+   * fallback finding is dropped where a decoded non-fallback one overlaps it (`password: <base64 of a token>`);
+   * decoded findings overlapping each other resolve as in resolveOverlaps. Returns the decoded findings kept.
+   */
+  resolveDecoded(found, direct) {
+    if (found.length === 0) return found;
+    const engine = this.engine;
+    const entry = (f, line) => {
+      const { fallback, order } = engine.ruleRank(f.ruleId);
+      const end = f.endLine > line ? Number.MAX_SAFE_INTEGER : f.endColumn;
+      return { start: f.column, end, fallback, validated: f.validated, severity: f.severity, order, f };
+    };
+    const byLine = /* @__PURE__ */ new Map();
+    for (let i = direct; i < this.findings.length; i++) {
+      const f = this.findings[i];
+      const line = this.dataLines.get(f) ?? f.line;
+      const list = byLine.get(line) ?? [];
+      list.push(entry(f, f.line));
+      byLine.set(line, list);
+    }
+    const dropDirect = /* @__PURE__ */ new Set();
+    const kept = [];
+    const decodedByLine = /* @__PURE__ */ new Map();
+    for (const f of found) {
+      const line = f.line + this.baseLine;
+      const list = decodedByLine.get(line) ?? [];
+      list.push(entry(f, f.line));
+      decodedByLine.set(line, list);
+    }
+    for (const [line, decoded] of decodedByLine) {
+      const directs = byLine.get(line) ?? [];
+      const overlaps = (a, b) => a.start < b.end && b.start < a.end;
+      const survivors = decoded.filter((d) => !directs.some((x) => overlaps(x, d) && (d.fallback || !x.fallback)));
+      const resolved = resolveOverlaps(survivors);
+      for (const x of directs) {
+        if (x.fallback && resolved.some((d) => !d.fallback && overlaps(x, d))) dropDirect.add(x.f);
+      }
+      for (const d of resolved) kept.push(d.f);
+    }
+    if (dropDirect.size > 0) {
+      const rest = this.findings.filter((f, i) => i < direct || !dropDirect.has(f));
+      this.findings.length = 0;
+      this.findings.push(...rest);
+    }
+    return kept;
+  }
+  /** Line, column, inline allow and the rule's validator for each survivor: the window's candidate findings. */
+  locate(view, survivors, acceptLimit) {
+    const out = [];
+    survivors.sort((a, b) => a.secretStart - b.secretStart);
+    let pos = 0;
+    let lines = this.baseLine;
+    let lastNl = -1;
+    for (const c of survivors) {
+      for (let nl = view.indexOf(10, pos); nl >= 0 && nl < c.secretStart; nl = view.indexOf(10, nl + 1)) {
+        lines++;
+        lastNl = nl;
+      }
+      pos = c.secretStart;
+      const lineStart = lastNl + 1;
+      const nlAfter = view.indexOf(10, c.secretStart);
+      const lineEnd = nlAfter < 0 ? view.length : nlAfter;
+      let inlineAllowed = hasInlineAllow(view, lineStart, lineEnd);
+      if (inlineAllowed && !this.engine.reportInlineAllowed) continue;
+      const column = 1 + codePoints(view, lineStart, c.secretStart) + (lastNl < 0 ? this.colCarry : 0);
+      let endLines = 0;
+      let endNl = -1;
+      for (let nl = nlAfter; nl >= 0 && nl < c.secretEnd; nl = view.indexOf(10, nl + 1)) {
+        endLines++;
+        endNl = nl;
+      }
+      if (endLines > 0) {
+        const e = view.indexOf(10, c.secretEnd);
+        if (hasInlineAllow(view, endNl + 1, e < 0 ? view.length : e)) {
+          if (!this.engine.reportInlineAllowed) continue;
+          inlineAllowed = true;
+        }
+      }
+      const endColumn = endLines > 0 ? 1 + codePoints(view, endNl + 1, c.secretEnd) : column + codePoints(view, c.secretStart, c.secretEnd);
+      const rule = c.rule.rule;
+      let validity = "unknown";
+      if (rule.validate) {
+        try {
+          const before = view.toString("utf8", Math.max(0, c.matchStart - 256), c.matchStart);
+          validity = rule.validate(c.secret, view.toString("utf8", c.matchStart, c.matchEnd), before);
+        } catch {
+          validity = "unknown";
+        }
+      }
+      if (validity === "invalid") continue;
+      if (rule.requireValid && validity !== "valid") continue;
+      const dataLine = lines + 1;
+      const map = this.meta.lineMap;
+      const line = map ? map[dataLine - 1] ?? dataLine : dataLine;
+      const endLine = map ? map[dataLine + endLines - 1] ?? dataLine + endLines : dataLine + endLines;
+      const fp = fingerprint(rule.id, c.secret);
+      if (validity === "valid") this.engine.retainSecret(rule.id, fp, c.secret);
+      const f = {
+        ruleId: rule.id,
+        title: rule.title,
+        severity: rule.severity,
+        validated: validity === "valid",
+        file: this.meta.path,
+        line,
+        column,
+        endLine,
+        endColumn,
+        fingerprint: fp,
+        preview: preview(c.secret)
+      };
+      if (inlineAllowed) f.inlineAllowed = true;
+      if (this.meta.commit !== void 0) f.commit = this.meta.commit;
+      if (this.meta.author !== void 0) f.author = this.meta.author;
+      if (this.meta.date !== void 0) f.date = this.meta.date;
+      out.push({
+        start: this.offset + c.secretStart,
+        end: this.offset + c.secretEnd,
+        fallback: rule.fallback === true,
+        validated: f.validated,
+        severity: rule.severity,
+        order: c.rule.order,
+        owned: c.matchStart < acceptLimit,
+        decided: false,
+        finding: f,
+        dataLine
+      });
+    }
+    return out;
+  }
+  /** Moves the line/column origin to view[acceptLimit], where the next window starts. */
+  advance(view, upTo) {
+    this.offset += upTo;
+    let last = -1;
+    for (let nl = view.indexOf(10); nl >= 0 && nl < upTo; nl = view.indexOf(10, nl + 1)) {
+      this.baseLine++;
+      last = nl;
+    }
+    if (last >= 0) this.colCarry = codePoints(view, last + 1, upTo);
+    else this.colCarry += codePoints(view, 0, upTo);
+  }
+};
+
+// src/scan/occurrences.ts
+function locationOf(f) {
+  const loc = {
+    file: f.file,
+    line: f.line,
+    column: f.column,
+    endLine: f.endLine,
+    endColumn: f.endColumn
+  };
+  if (f.commit !== void 0) loc.commit = f.commit;
+  if (f.author !== void 0) loc.author = f.author;
+  if (f.date !== void 0) loc.date = f.date;
+  if (f.decoded !== void 0) loc.decoded = f.decoded;
+  if (f.log !== void 0) loc.log = f.log;
+  return loc;
+}
+function compareLocations(a, b) {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  if (a.line !== b.line) return a.line - b.line;
+  if (a.column !== b.column) return a.column - b.column;
+  const ca = a.commit ?? "";
+  const cb = b.commit ?? "";
+  return ca < cb ? -1 : ca > cb ? 1 : 0;
+}
+var keyOfLocation = (l) => `${l.file}\0${l.line}\0${l.column}\0${l.commit ?? ""}`;
+function groupOccurrences(findings, rank2 = () => 0) {
+  const groups = /* @__PURE__ */ new Map();
+  const order = [];
+  for (const f of findings) {
+    const key = `${f.ruleId}\0${f.fingerprint}`;
+    let list = groups.get(key);
+    if (!list) {
+      list = [];
+      groups.set(key, list);
+      order.push(key);
+    }
+    const { locations, ...rest } = f;
+    list.push({ finding: rest, places: [locationOf(f), ...locations ?? []] });
+  }
+  const out = [];
+  for (const key of order) {
+    const list = groups.get(key);
+    const all = [];
+    for (const { finding, places } of list) {
+      places.forEach((loc, i) => {
+        all.push({ loc, finding, primary: i === 0 });
+      });
+    }
+    all.sort((a, b) => rank2(a.loc) - rank2(b.loc) || compareLocations(a.loc, b.loc));
+    const first = all.find((o) => o.primary) ?? all[0];
+    const primary = { ...first.finding, ...locationOf(all[0].loc) };
+    for (const k of ["commit", "author", "date", "decoded", "log"])
+      if (all[0].loc[k] === void 0) delete primary[k];
+    const seen = /* @__PURE__ */ new Set([keyOfLocation(all[0].loc)]);
+    const rest = [];
+    for (const o of all.slice(1)) {
+      const k = keyOfLocation(o.loc);
+      if (seen.has(k)) continue;
+      seen.add(k);
+      rest.push(o.loc);
+    }
+    if (list.some((g) => g.finding.validated)) primary.validated = true;
+    if (rest.length > 0) primary.locations = rest;
+    out.push(primary);
+  }
+  return out;
+}
+
+// src/scan/item.ts
+var import_picomatch = __toESM(require_picomatch2(), 1);
+import { closeSync as closeSync3, fstatSync as fstatSync2, openSync as openSync3, readSync as readSync3 } from "node:fs";
+
+// src/scan/archive.ts
+import { gunzipSync, inflateRawSync, constants as zlibConstants } from "node:zlib";
+var DEFAULT_ARCHIVE_LIMITS = {
+  maxDepth: 3,
+  maxEntries: 1e4,
+  maxTotal: 128 * 1024 * 1024,
+  maxEntrySize: 10 * 1024 * 1024,
+  maxRatio: 200
+};
+function archiveKind(data) {
+  if (data.length >= 4 && data[0] === 80 && data[1] === 75 && (data[2] === 3 || data[2] === 5) && (data[3] === 4 || data[3] === 6)) {
+    return "zip";
+  }
+  if (data.length >= 18 && data[0] === 31 && data[1] === 139 && data[2] === 8) return "gzip";
+  if (data.length >= 512 && data.subarray(257, 262).toString("latin1") === "ustar") return "tar";
+  return void 0;
+}
+var ARCHIVE_NAME = /\.(zip|jar|war|ear|aar|whl|egg|nupkg|apk|ipa|vsix|xpi|crx|tar|tgz|gz|tbz|gem)$/i;
+function* archiveEntries(data, path12, options = {}) {
+  const limits = { ...DEFAULT_ARCHIVE_LIMITS, ...options.limits };
+  const warn = options.onWarning ?? (() => {
+  });
+  const budget = { entries: 0, bytes: 0, warned: /* @__PURE__ */ new Set() };
+  yield* expand(data, path12, 1, limits, budget, warn);
+}
+function* archiveItems(item, data, options = {}) {
+  for (const entry of archiveEntries(data, item.path, options)) {
+    const out = { path: entry.path, source: { kind: "bytes", data: entry.data } };
+    if (item.commit !== void 0) out.commit = item.commit;
+    if (item.author !== void 0) out.author = item.author;
+    if (item.date !== void 0) out.date = item.date;
+    yield out;
+  }
+}
+function* expand(data, path12, depth, limits, budget, warn) {
+  const kind2 = archiveKind(data);
+  if (!kind2) return;
+  let inner;
+  try {
+    if (kind2 === "zip") inner = zipEntries(data, path12, limits, budget, warn);
+    else if (kind2 === "tar") inner = tarEntries(data, path12, budget, limits, warn);
+    else inner = gzipEntries(data, path12, limits, budget, warn);
+    for (const entry of inner) {
+      if (archiveKind(entry.data)) {
+        if (depth >= limits.maxDepth) {
+          warn(`${entry.path}: archive nested deeper than ${limits.maxDepth} levels, not opened (limit: depth)`);
+          continue;
+        }
+        yield* expand(entry.data, entry.path, depth + 1, limits, budget, warn);
+        continue;
+      }
+      yield entry;
+    }
+  } catch (err) {
+    if (err instanceof LimitReached) {
+      if (!budget.warned.has(err.message)) warn(err.message);
+      budget.warned.add(err.message);
+      if (depth > 1) throw err;
+      return;
+    }
+    warn(`${path12}: cannot read the ${kind2} archive (${err.message}); its contents were not scanned`);
+  }
+}
+var LimitReached = class extends Error {
+};
+function takeEntry(path12, size, limits, budget, outer) {
+  budget.entries++;
+  if (budget.entries > limits.maxEntries) {
+    throw new LimitReached(
+      `${outer}: more than ${limits.maxEntries} entries; the rest were not scanned (limit: entries)`
+    );
+  }
+  if (budget.bytes + size > limits.maxTotal) {
+    throw new LimitReached(
+      `${outer}: expands to more than ${mib(limits.maxTotal)} (at ${path12}); the rest was not scanned (limit: total size, zip bomb?)`
+    );
+  }
+  budget.bytes += size;
+}
+function mib(n) {
+  return `${Math.round(n / 1048576 * 10) / 10} MiB`;
+}
+function outputCap(compressed, limits, budget) {
+  const byRatio = Math.max(1024 * 1024, compressed * limits.maxRatio);
+  const cap = Math.min(limits.maxEntrySize, limits.maxTotal - budget.bytes, byRatio);
+  return { cap: Math.max(0, cap), byRatio: byRatio < limits.maxEntrySize && byRatio <= limits.maxTotal - budget.bytes };
+}
+function sized(expected, cap) {
+  const maxOutputLength = cap + 1 > 2147483647 ? 2147483647 : Math.max(1, cap);
+  if (expected === void 0 || expected < 64 * 1024 || expected > cap) return { maxOutputLength };
+  return { maxOutputLength, chunkSize: expected };
+}
+function inflateCapped(comp26, fn, where2, outer, limits, budget, warn, expected) {
+  const { cap, byRatio } = outputCap(comp26.length, limits, budget);
+  try {
+    return fn(comp26, sized(expected, cap));
+  } catch (err) {
+    if (err.code === "ERR_BUFFER_TOO_LARGE" || err instanceof RangeError) {
+      if (budget.bytes + cap >= limits.maxTotal) {
+        throw new LimitReached(
+          `${outer}: expands to more than ${mib(limits.maxTotal)} (at ${where2}); the rest was not scanned (limit: total size, zip bomb?)`
+        );
+      }
+      if (byRatio) {
+        warn(
+          `${where2}: expands more than ${limits.maxRatio}:1 (${mib(comp26.length)} compressed), not scanned (limit: ratio, zip bomb?)`
+        );
+      } else {
+        warn(`${where2}: larger than ${mib(limits.maxEntrySize)} expanded, not scanned (limit: entry size)`);
+      }
+      return void 0;
+    }
+    warn(`${where2}: cannot inflate (${err.message}), not scanned`);
+    return void 0;
+  }
+}
+function* zipEntries(data, path12, limits, budget, warn) {
+  let eocd = -1;
+  for (let i = data.length - 22; i >= Math.max(0, data.length - 22 - 65535); i--) {
+    if (data.readUInt32LE(i) === 101010256) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) throw new Error("no end of central directory");
+  let count = data.readUInt16LE(eocd + 10);
+  let cdOffset = data.readUInt32LE(eocd + 16);
+  if (count === 65535 || cdOffset === 4294967295) {
+    const loc = eocd - 20;
+    if (loc < 0 || data.readUInt32LE(loc) !== 117853008) throw new Error("zip64 locator missing");
+    const rec = Number(data.readBigUInt64LE(loc + 8));
+    if (rec + 56 > data.length || data.readUInt32LE(rec) !== 101075792) throw new Error("zip64 record missing");
+    count = Number(data.readBigUInt64LE(rec + 32));
+    cdOffset = Number(data.readBigUInt64LE(rec + 48));
+  }
+  let p = cdOffset;
+  for (let k = 0; k < count; k++) {
+    if (p + 46 > data.length || data.readUInt32LE(p) !== 33639248)
+      throw new Error(`central directory entry ${k + 1} is corrupt`);
+    const flags = data.readUInt16LE(p + 8);
+    const method = data.readUInt16LE(p + 10);
+    let compSize = data.readUInt32LE(p + 20);
+    let size = data.readUInt32LE(p + 24);
+    const nameLen = data.readUInt16LE(p + 28);
+    const extraLen = data.readUInt16LE(p + 30);
+    const commentLen = data.readUInt16LE(p + 32);
+    let local = data.readUInt32LE(p + 42);
+    const name2 = data.subarray(p + 46, p + 46 + nameLen).toString(flags & 2048 ? "utf8" : "latin1");
+    const extra = data.subarray(p + 46 + nameLen, p + 46 + nameLen + extraLen);
+    p += 46 + nameLen + extraLen + commentLen;
+    if (size === 4294967295 || compSize === 4294967295 || local === 4294967295) {
+      const z = zip64Extra(extra, size === 4294967295, compSize === 4294967295, local === 4294967295);
+      size = z.size ?? size;
+      compSize = z.compSize ?? compSize;
+      local = z.local ?? local;
+    }
+    if (name2.endsWith("/")) continue;
+    const where2 = `${path12}!${name2}`;
+    if (flags & 1) {
+      warn(`${where2}: encrypted zip entry, not scanned`);
+      continue;
+    }
+    if (method !== 0 && method !== 8) {
+      warn(`${where2}: zip compression method ${method} is not supported, not scanned`);
+      continue;
+    }
+    if (local + 30 > data.length || data.readUInt32LE(local) !== 67324752) {
+      warn(`${where2}: local header is corrupt, not scanned`);
+      continue;
+    }
+    const start = local + 30 + data.readUInt16LE(local + 26) + data.readUInt16LE(local + 28);
+    const comp26 = data.subarray(start, Math.min(data.length, start + compSize));
+    let content;
+    if (method === 0) {
+      if (comp26.length > limits.maxEntrySize) {
+        warn(`${where2}: larger than ${mib(limits.maxEntrySize)}, not scanned (limit: entry size)`);
+        continue;
+      }
+      content = comp26;
+    } else {
+      if (size > 1024 * 1024 && size > compSize * limits.maxRatio) {
+        warn(
+          `${where2}: declares ${mib(size)} from ${mib(compSize)} (more than ${limits.maxRatio}:1), not scanned (limit: ratio, zip bomb?)`
+        );
+        continue;
+      }
+      if (size > limits.maxEntrySize) {
+        warn(`${where2}: larger than ${mib(limits.maxEntrySize)} expanded, not scanned (limit: entry size)`);
+        continue;
+      }
+      content = inflateCapped(comp26, inflateRawSync, where2, path12, limits, budget, warn, size);
+      if (!content) continue;
+    }
+    takeEntry(where2, content.length, limits, budget, path12);
+    yield { path: where2, data: content };
+  }
+}
+function zip64Extra(extra, wantSize, wantComp, wantLocal) {
+  let q = 0;
+  while (q + 4 <= extra.length) {
+    const id = extra.readUInt16LE(q);
+    const len = extra.readUInt16LE(q + 2);
+    if (id === 1) {
+      let r = q + 4;
+      const out = {};
+      if (wantSize && r + 8 <= q + 4 + len) {
+        out.size = Number(extra.readBigUInt64LE(r));
+        r += 8;
+      }
+      if (wantComp && r + 8 <= q + 4 + len) {
+        out.compSize = Number(extra.readBigUInt64LE(r));
+        r += 8;
+      }
+      if (wantLocal && r + 8 <= q + 4 + len) out.local = Number(extra.readBigUInt64LE(r));
+      return out;
+    }
+    q += 4 + len;
+  }
+  return {};
+}
+function tarNumber(field) {
+  if (field[0] & 128) {
+    let v = 0;
+    for (let i = 1; i < field.length; i++) v = v * 256 + field[i];
+    return v;
+  }
+  const s = field.toString("latin1").replace(/\0.*$/s, "").trim();
+  return s === "" ? 0 : Number.parseInt(s, 8);
+}
+function cstr(b) {
+  const z = b.indexOf(0);
+  return (z < 0 ? b : b.subarray(0, z)).toString("utf8");
+}
+function* tarEntries(data, path12, budget, limits, warn) {
+  let p = 0;
+  let longName;
+  let paxPath;
+  while (p + 512 <= data.length) {
+    const h = data.subarray(p, p + 512);
+    if (h.every((b) => b === 0)) break;
+    const size = tarNumber(h.subarray(124, 136));
+    if (!Number.isSafeInteger(size) || size < 0) throw new Error(`bad size in header at ${p}`);
+    const type = String.fromCharCode(h[156] || 48);
+    const body2 = data.subarray(p + 512, Math.min(data.length, p + 512 + size));
+    p += 512 + Math.ceil(size / 512) * 512;
+    if (type === "L") {
+      longName = cstr(body2);
+      continue;
+    }
+    if (type === "x") {
+      const m = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(body2.toString("utf8"));
+      if (m) paxPath = m[1];
+      continue;
+    }
+    if (type === "g") continue;
+    let name2 = paxPath ?? longName;
+    if (!name2) {
+      const prefix2 = h.subarray(257, 262).toString("latin1") === "ustar" ? cstr(h.subarray(345, 500)) : "";
+      name2 = prefix2 ? `${prefix2}/${cstr(h.subarray(0, 100))}` : cstr(h.subarray(0, 100));
+    }
+    longName = void 0;
+    paxPath = void 0;
+    if (type !== "0" && type !== "7") continue;
+    const where2 = `${path12}!${name2.replace(/^\.\//, "")}`;
+    if (size > limits.maxEntrySize) {
+      warn(`${where2}: larger than ${mib(limits.maxEntrySize)}, not scanned (limit: entry size)`);
+      continue;
+    }
+    takeEntry(where2, body2.length, limits, budget, path12);
+    yield { path: where2, data: body2 };
+  }
+}
+var TAR_GZ_NAME = /\.(tgz|taz|tar\.gz)$/i;
+function gunzipHead(data) {
+  try {
+    return gunzipSync(data.subarray(0, 4096), {
+      finishFlush: zlibConstants.Z_SYNC_FLUSH,
+      maxOutputLength: 8 * 1024 * 1024
+    });
+  } catch {
+    return Buffer.alloc(0);
+  }
+}
+function* gzipEntries(data, path12, limits, budget, warn) {
+  const tarInside = TAR_GZ_NAME.test(path12) || archiveKind(gunzipHead(data)) === "tar";
+  const { cap, byRatio } = outputCap(
+    data.length,
+    tarInside ? { ...limits, maxEntrySize: limits.maxTotal } : limits,
+    budget
+  );
+  const tooLarge2 = () => {
+    const why = byRatio ? `more than ${limits.maxRatio}:1 (limit: ratio, zip bomb?)` : tarInside || cap < limits.maxEntrySize ? `beyond ${mib(cap)} (limit: total size)` : `beyond ${mib(cap)}, more than a scanned file may hold (limit: entry size)`;
+    warn(`${path12}: gzip expands ${why}, not scanned`);
+  };
+  const isize = data.readUInt32LE(data.length - 4);
+  if (isize > cap) {
+    tooLarge2();
+    return;
+  }
+  let out;
+  try {
+    out = gunzipSync(data, sized(isize, cap));
+  } catch (err) {
+    if (err.code === "ERR_BUFFER_TOO_LARGE" || err instanceof RangeError) {
+      tooLarge2();
+      return;
+    }
+    throw err;
+  }
+  if (archiveKind(out) === "tar") {
+    yield* tarEntries(out, path12, budget, limits, warn);
+    return;
+  }
+  const base = path12.slice(path12.lastIndexOf("!") + 1).replace(/^.*\//, "");
+  const inner = base.replace(/\.t?gz$/i, (m) => m.toLowerCase() === ".tgz" ? ".tar" : "") || "data";
+  takeEntry(`${path12}!${inner}`, out.length, limits, budget, path12);
+  yield { path: `${path12}!${inner}`, data: out };
+}
+
+// src/scan/item.ts
+function pathMatcher(globs) {
+  if (globs.length === 0) return () => false;
+  return (0, import_picomatch.default)(globs, { dot: true });
+}
+function mayBeArchive(path12, size, policy) {
+  return policy.archives && ARCHIVE_NAME.test(path12) && size <= maxTotal(policy.limits);
+}
+function maxTotal(limits) {
+  return limits.maxTotal ?? DEFAULT_ARCHIVE_LIMITS.maxTotal;
+}
+function readBounded(absPath, cap) {
+  const fd = openSync3(absPath, "r");
+  try {
+    const size = Math.min(fstatSync2(fd).size, cap);
+    const buf = Buffer.allocUnsafe(size);
+    let filled = 0;
+    while (filled < size) {
+      const n = readSync3(fd, buf, filled, size - filled, null);
+      if (n === 0) break;
+      filled += n;
+    }
+    return filled === size ? buf : buf.subarray(0, filled);
+  } finally {
+    closeSync3(fd);
+  }
+}
+function metaOf(item) {
+  const meta = { path: item.path };
+  if (item.lineMap) meta.lineMap = item.lineMap;
+  if (item.commit !== void 0) meta.commit = item.commit;
+  if (item.author !== void 0) meta.author = item.author;
+  if (item.date !== void 0) meta.date = item.date;
+  return meta;
+}
+function scanItem(engine, item, policy, stats, warn) {
+  const src = item.source;
+  const meta = metaOf(item);
+  let data;
+  if (policy.archives && !item.lineMap) {
+    if (src.kind === "bytes") data = src.data;
+    else if (mayBeArchive(item.path, src.size, policy)) data = readBounded(src.absPath, maxTotal(policy.limits));
+  }
+  if (!data || !archiveKind(data)) {
+    const size = data ? data.length : src.kind === "bytes" ? src.data.length : src.size;
+    if (size > policy.maxFileSize && item.path !== "-") {
+      stats.skippedLarge++;
+      return [];
+    }
+    if (data) return engine.scanBytes(data, meta, stats);
+    return src.kind === "file" ? engine.scanFile(src.absPath, meta, stats) : engine.scanBytes(src.data, meta, stats);
+  }
+  const found = [];
+  const limits = { ...policy.limits, maxEntrySize: policy.maxFileSize };
+  const onWarning = (m) => {
+    stats.skippedArchive++;
+    warn(m);
+  };
+  for (const entry of archiveItems(item, data, { limits, onWarning })) {
+    if (policy.ignore(entry.path)) continue;
+    for (const f of engine.scanBytes(entry.source.data, metaOf(entry), stats)) found.push(f);
+  }
+  return found;
+}
+
+// src/scan/retained.ts
+import { inspect } from "node:util";
+var RetainedSecrets = class {
+  #byFingerprint = /* @__PURE__ */ new Map();
+  add(entries) {
+    for (const [fingerprint2, secret] of entries) this.#byFingerprint.set(fingerprint2, secret);
+  }
+  /** The secret of a finding, by its fingerprint. */
+  get(fingerprint2) {
+    return this.#byFingerprint.get(fingerprint2);
+  }
+  get size() {
+    return this.#byFingerprint.size;
+  }
+  toJSON() {
+    return { retained: this.size };
+  }
+  toString() {
+    return `[${this.size} retained secrets]`;
+  }
+  [inspect.custom]() {
+    return this.toString();
+  }
+};
+
 // src/scan/pool.ts
+import { existsSync as existsSync3 } from "node:fs";
+import { availableParallelism } from "node:os";
+import { fileURLToPath as fileURLToPath2 } from "node:url";
+import { Worker } from "node:worker_threads";
 var builtinById = new Map(builtinRules.map((r) => [r.id, r]));
 function rulesToWire(rules) {
   const out = [];
@@ -46835,7 +46887,15 @@ function failedResult(batch, why) {
     type: "result",
     id: batch.id,
     findings: [],
-    stats: { files: 0, bytes: 0, skippedBinary: 0, unreadable: 0, failed: batch.items.length },
+    stats: {
+      files: 0,
+      bytes: 0,
+      skippedBinary: 0,
+      unreadable: 0,
+      failed: batch.items.length,
+      skippedLarge: 0,
+      skippedArchive: 0
+    },
     warnings: batch.items.map((it) => `${it.path}: scan failed (${why})`)
   };
 }
@@ -46919,8 +46979,10 @@ var ScanPool = class {
     const transfer = [];
     const wire = items.map((it) => {
       const w = { path: it.path, kind: it.source.kind };
-      if (it.source.kind === "file") w.absPath = it.source.absPath;
-      else {
+      if (it.source.kind === "file") {
+        w.absPath = it.source.absPath;
+        w.size = it.source.size;
+      } else {
         const d = it.source.data;
         if (d.byteOffset === 0 && d.byteLength === d.buffer.byteLength && d.buffer instanceof ArrayBuffer) {
           transfer.push(d.buffer);
@@ -46963,7 +47025,7 @@ var ScanPool = class {
 };
 
 // src/scan/sources/stdin.ts
-import { closeSync as closeSync3, constants as constants4, createReadStream, fstatSync as fstatSync2, openSync as openSync3, readlinkSync, readSync as readSync3 } from "node:fs";
+import { closeSync as closeSync4, constants as constants4, createReadStream, fstatSync as fstatSync3, openSync as openSync4, readlinkSync, readSync as readSync4 } from "node:fs";
 import { dirname as dirname4, resolve as resolve2 } from "node:path";
 import { Socket } from "node:net";
 import { Readable } from "node:stream";
@@ -46993,23 +47055,23 @@ var NamedInputError = class extends Error {
 async function openNamedInput(abs, name2) {
   let fd;
   try {
-    fd = openSync3(abs, constants4.O_RDONLY | constants4.O_NONBLOCK | constants4.O_NOCTTY);
+    fd = openSync4(abs, constants4.O_RDONLY | constants4.O_NONBLOCK | constants4.O_NOCTTY);
   } catch (e) {
     const own = e.code === "ENXIO" ? ownDescriptor(abs) : void 0;
     if (own === void 0) throw e;
     return createReadStream("", { fd: own, autoClose: false });
   }
-  const st = fstatSync2(fd);
+  const st = fstatSync3(fd);
   if (!st.isFIFO() && !st.isSocket()) {
-    closeSync3(fd);
+    closeSync4(fd);
     return createReadStream(abs);
   }
   const probe = Buffer.allocUnsafe(64 * 1024);
   let first;
   try {
-    const n = readSync3(fd, probe, 0, probe.length, null);
+    const n = readSync4(fd, probe, 0, probe.length, null);
     if (n === 0) {
-      closeSync3(fd);
+      closeSync4(fd);
       throw new NamedInputError(
         `${displayPath(name2)}: a FIFO with no writer (or nothing written to it): nothing to scan; start the writer first, or pipe the data to \`jit-gpg scan -\``
       );
@@ -47018,7 +47080,7 @@ async function openNamedInput(abs, name2) {
   } catch (e) {
     if (e.code !== "EAGAIN") {
       if (e instanceof NamedInputError) throw e;
-      closeSync3(fd);
+      closeSync4(fd);
       throw e;
     }
   }
@@ -47046,7 +47108,7 @@ function ownDescriptor(path12) {
 
 // src/scan/sources/worktree.ts
 import { spawn as spawn2 } from "node:child_process";
-import { lstat as lstat2, readdir as readdir2 } from "node:fs/promises";
+import { lstatSync, readdirSync } from "node:fs";
 import { join as join4 } from "node:path";
 function nameOf(root, rel) {
   const text = rel.toString("utf8");
@@ -47097,11 +47159,11 @@ async function gitListNames(root, onWarning) {
     });
   });
 }
-async function fileItem(name2, opts) {
+function fileItem(name2, opts) {
   const { path: path12, abs: absPath } = name2;
   const onWarning = opts.onWarning;
   try {
-    const st = await lstat2(absPath);
+    const st = lstatSync(absPath);
     if (st.isSymbolicLink()) opts.onSkip?.("symlink", path12);
     else if (!st.isFile() && !st.isDirectory()) opts.onSkip?.("special", path12);
     if (!st.isFile()) return void 0;
@@ -47117,20 +47179,16 @@ async function* walkFiles(root, opts = {}) {
   const stack = [Buffer.alloc(0)];
   const rootBytes = Buffer.from(root);
   const absOf = (rel) => rel.length ? Buffer.concat([rootBytes, Buffer.from("/"), rel]) : rootBytes;
-  const ahead = /* @__PURE__ */ new Map();
   const list = (dir) => {
-    let p = ahead.get(dir);
-    if (!p) {
-      p = readdir2(absOf(dir), { withFileTypes: true, encoding: "buffer" }).catch((e) => e);
-      ahead.set(dir, p);
+    try {
+      return readdirSync(absOf(dir), { withFileTypes: true, encoding: "buffer" });
+    } catch (e) {
+      return e;
     }
-    return p;
   };
   while (stack.length > 0) {
     const dir = stack.pop();
-    for (let k = stack.length - 1; k >= Math.max(0, stack.length - 8); k--) list(stack[k]);
-    const listed = await list(dir);
-    ahead.delete(dir);
+    const listed = list(dir);
     if (!Array.isArray(listed)) {
       opts.onWarning?.(`${dir.length ? displayPath(dir) : "."}: cannot list directory (${listed.code ?? "error"})`);
       continue;
@@ -47160,13 +47218,9 @@ async function* walkFiles(root, opts = {}) {
   }
 }
 async function* statAll(paths, opts) {
-  const BATCH = 64;
-  const batch = (i) => Promise.all(paths.slice(i, i + BATCH).map((p) => fileItem(p, opts)));
-  let next = paths.length > 0 ? batch(0) : void 0;
-  for (let i = 0; next; i += BATCH) {
-    const items = await next;
-    next = i + BATCH < paths.length ? batch(i + BATCH) : void 0;
-    for (const it of items) if (it) yield it;
+  for (const p of paths) {
+    const it = fileItem(p, opts);
+    if (it) yield it;
   }
 }
 async function* worktreeItems(root, opts = {}) {
@@ -47213,10 +47267,6 @@ var MAX_BYTES_IN_FLIGHT = 32 * 1024 * 1024;
 function directoryGlobs(globs) {
   return globs.filter((g) => g.endsWith("/**") && g.length > 3).map((g) => g.slice(0, -3));
 }
-function pathMatcher(globs) {
-  if (globs.length === 0) return () => false;
-  return (0, import_picomatch.default)(globs, { dot: true });
-}
 var engineCache = /* @__PURE__ */ new WeakMap();
 function cachedEngine(policy) {
   let byKey = engineCache.get(policy.rules);
@@ -47240,14 +47290,6 @@ function cachedEngine(policy) {
 function scanBuffer(data, path12, policy) {
   return sortFindings(groupOccurrences(sortFindings(cachedEngine(policy).scanBytes(data, { path: path12 }))));
 }
-function metaOf(item) {
-  const meta = { path: item.path };
-  if (item.lineMap) meta.lineMap = item.lineMap;
-  if (item.commit !== void 0) meta.commit = item.commit;
-  if (item.author !== void 0) meta.author = item.author;
-  if (item.date !== void 0) meta.date = item.date;
-  return meta;
-}
 function itemSize(item) {
   return item.source.kind === "file" ? item.source.size : item.source.data.length;
 }
@@ -47263,7 +47305,7 @@ async function scan(opts) {
   const ignoreDir = pathMatcher(directoryGlobs(policy.ignorePaths));
   const engineStats = emptyEngineStats();
   let skippedLarge = 0;
-  const skips = { symlink: 0, special: 0, archive: 0 };
+  const skips = { symlink: 0, special: 0 };
   let truncated = 0;
   const findings = [];
   const retained = new RetainedSecrets();
@@ -47286,12 +47328,16 @@ async function scan(opts) {
     }
     return inline;
   };
+  const itemPolicy = {
+    archives: opts.archives !== false,
+    limits: { maxEntrySize: policy.maxFileSize },
+    maxFileSize: policy.maxFileSize,
+    ignore
+  };
   const scanInline = (item) => {
     const engine = inlineEngine();
-    const meta = metaOf(item);
     try {
-      const found = item.source.kind === "file" ? engine.scanFile(item.source.absPath, meta, engineStats) : engine.scanBytes(item.source.data, meta, engineStats);
-      for (const f of found) findings.push(f);
+      for (const f of scanItem(engine, item, itemPolicy, engineStats, warn)) findings.push(f);
     } catch (e) {
       const err = e;
       if (err.code) engineStats.unreadable++;
@@ -47307,6 +47353,7 @@ async function scan(opts) {
   let poolFailed = threads <= 1 || !wireRules;
   const held = [];
   let heldBytes = 0;
+  let heldMemory = 0;
   const running = /* @__PURE__ */ new Set();
   let batch = [];
   let batchBytes = 0;
@@ -47326,6 +47373,12 @@ async function scan(opts) {
       allowRegexes: policy.allowRegexes,
       stopwords: policy.stopwords,
       ...policy.retainSecrets?.length ? { retainSecrets: policy.retainSecrets } : {},
+      items: {
+        archives: itemPolicy.archives,
+        limits: itemPolicy.limits,
+        maxFileSize: itemPolicy.maxFileSize,
+        ignorePaths: policy.ignorePaths
+      },
       engine: { decode: opts.decode !== false, ...opts.engine, reportInlineAllowed: policy.inlineAllow === "report" }
     };
     const p = new ScanPool(script, threads, init, warn);
@@ -47361,12 +47414,25 @@ async function scan(opts) {
       engineStats.skippedBinary += r.stats.skippedBinary;
       engineStats.unreadable += r.stats.unreadable;
       engineStats.failed += r.stats.failed;
+      engineStats.skippedLarge += r.stats.skippedLarge;
+      engineStats.skippedArchive += r.stats.skippedArchive;
       progress(items.length);
     });
     running.add(done);
     while ((pool.pending > pool.size * 6 || heldInFlight > MAX_BYTES_IN_FLIGHT) && running.size > 0) {
       await Promise.race(running);
     }
+  };
+  const send2 = async (item) => {
+    if (poolFailed) return scanInline(item);
+    batch.push(item);
+    batchBytes += itemSize(item);
+    if (batch.length >= 16 || batchBytes >= 512 * 1024) await flushBatch();
+  };
+  const release = async () => {
+    const pending = held.splice(0);
+    heldMemory = 0;
+    for (const it of pending) await send2(it);
   };
   const dispatch = async (item) => {
     if (poolFailed) return scanInline(item);
@@ -47375,24 +47441,23 @@ async function scan(opts) {
       heldBytes += itemSize(item);
       if (held.length < limits.items && heldBytes < limits.bytes) return;
       startPool();
-      const pending = held.splice(0);
-      for (const it of pending) await dispatch(it);
-      return;
+      if (poolFailed) return release();
     }
-    if (!poolReady && opts.waitForWorkers) await poolStarting;
-    if (poolFailed) return scanInline(item);
     if (!poolReady) {
-      scanInline(item);
-      if (++sinceYield % 16 === 0) await new Promise((r) => setImmediate(r));
-      return;
+      if (item !== held[held.length - 1]) held.push(item);
+      if (item.source.kind === "bytes") heldMemory += item.source.data.length;
+      if (opts.waitForWorkers || heldMemory > MAX_BYTES_IN_FLIGHT) await poolStarting;
+      else if (++sinceYield % 16 === 0) await new Promise((r) => setImmediate(r));
+      if (!poolReady && !poolFailed) return;
+      return release();
     }
-    batch.push(item);
-    batchBytes += itemSize(item);
-    if (batch.length >= 16 || batchBytes >= 512 * 1024) await flushBatch();
+    if (held.length > 0) await release();
+    await send2(item);
   };
   const accept3 = (item) => {
     if (item.path !== "-" && ignore(item.path)) return false;
-    if (item.path !== "-" && itemSize(item) > policy.maxFileSize) {
+    const size = itemSize(item);
+    if (item.path !== "-" && size > policy.maxFileSize && !(item.source.kind === "file" && mayBeArchive(item.path, size, itemPolicy))) {
       skippedLarge++;
       return false;
     }
@@ -47401,21 +47466,14 @@ async function scan(opts) {
   const source = opts.items ?? (opts.stdin ? void 0 : worktreeItems(opts.root, { onWarning: warn, ignore, ignoreDir, onSkip: (kind2) => skips[kind2]++ }));
   try {
     if (source) {
-      const expanded = opts.archives === false ? source : expandArchives(source, {
-        // Every archive warning is something not opened (a limit, encryption, corruption): counted.
-        onWarning: (m) => {
-          skips.archive++;
-          warn(m);
-        },
-        limits: { maxEntrySize: opts.policy.maxFileSize }
-      });
-      for await (const item of expanded) if (accept3(item)) await dispatch(item);
+      for await (const item of source) if (accept3(item)) await dispatch(item);
     }
     if (!pool) {
       poolFailed = true;
       for (const it of held.splice(0)) scanInline(it);
     }
     if (poolStarting) await poolStarting;
+    await release();
     if (pool) {
       await flushBatch();
       await Promise.all([...running]);
@@ -47442,10 +47500,10 @@ async function scan(opts) {
     files: engineStats.files,
     bytes: engineStats.bytes,
     skippedBinary: engineStats.skippedBinary,
-    skippedLarge,
+    skippedLarge: skippedLarge + engineStats.skippedLarge,
     ...skips.symlink ? { skippedSymlinks: skips.symlink } : {},
     ...skips.special ? { skippedSpecial: skips.special } : {},
-    ...skips.archive ? { skippedArchive: skips.archive } : {},
+    ...engineStats.skippedArchive ? { skippedArchive: engineStats.skippedArchive } : {},
     ...truncated ? { truncated } : {},
     unreadable: engineStats.unreadable,
     failed: engineStats.failed,
@@ -48069,7 +48127,7 @@ function mapLine(line, hunks) {
 }
 async function relocateToHead(root, head, findings) {
   const groups = /* @__PURE__ */ new Map();
-  for (const f of findings) {
+  for (const f of findings.flatMap((x) => [x, ...x.locations ?? []])) {
     if (!f.commit || f.commit === head || f.file.includes("!")) continue;
     const key = `${f.commit}\0${f.file}`;
     groups.set(key, [...groups.get(key) ?? [], f]);
@@ -48332,7 +48390,7 @@ function nameFor(cwd, abs) {
 }
 function exists2(abs) {
   try {
-    lstatSync(abs);
+    lstatSync2(abs);
     return true;
   } catch {
     return false;

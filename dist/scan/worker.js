@@ -1,4 +1,1809 @@
 import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);
+var __create = Object.create;
+var __defProp = Object.defineProperty;
+var __getOwnPropDesc = Object.getOwnPropertyDescriptor;
+var __getOwnPropNames = Object.getOwnPropertyNames;
+var __getProtoOf = Object.getPrototypeOf;
+var __hasOwnProp = Object.prototype.hasOwnProperty;
+var __commonJS = (cb, mod) => function __require() {
+  try {
+    return mod || (0, cb[__getOwnPropNames(cb)[0]])((mod = { exports: {} }).exports, mod), mod.exports;
+  } catch (e) {
+    throw mod = 0, e;
+  }
+};
+var __copyProps = (to, from, except, desc) => {
+  if (from && typeof from === "object" || typeof from === "function") {
+    for (let key of __getOwnPropNames(from))
+      if (!__hasOwnProp.call(to, key) && key !== except)
+        __defProp(to, key, { get: () => from[key], enumerable: !(desc = __getOwnPropDesc(from, key)) || desc.enumerable });
+  }
+  return to;
+};
+var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__getProtoOf(mod)) : {}, __copyProps(
+  // If the importer is in node compatibility mode or this is not an ESM
+  // file that has been converted to a CommonJS file using a Babel-
+  // compatible transform (i.e. "__esModule" has not been set), then set
+  // "default" to the CommonJS "module.exports" for node compatibility.
+  isNodeMode || !mod || !mod.__esModule ? __defProp(target, "default", { value: mod, enumerable: true }) : target,
+  mod
+));
+
+// node_modules/picomatch/lib/constants.js
+var require_constants = __commonJS({
+  "node_modules/picomatch/lib/constants.js"(exports, module) {
+    "use strict";
+    var WIN_SLASH = "\\\\/";
+    var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
+    var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
+    var DOT_LITERAL = "\\.";
+    var PLUS_LITERAL = "\\+";
+    var QMARK_LITERAL = "\\?";
+    var SLASH_LITERAL = "\\/";
+    var ONE_CHAR = "(?=.)";
+    var QMARK = "[^/]";
+    var END_ANCHOR = `(?:${SLASH_LITERAL}|$)`;
+    var START_ANCHOR = `(?:^|${SLASH_LITERAL})`;
+    var DOTS_SLASH = `${DOT_LITERAL}{1,2}${END_ANCHOR}`;
+    var NO_DOT = `(?!${DOT_LITERAL})`;
+    var NO_DOTS = `(?!${START_ANCHOR}${DOTS_SLASH})`;
+    var NO_DOT_SLASH = `(?!${DOT_LITERAL}{0,1}${END_ANCHOR})`;
+    var NO_DOTS_SLASH = `(?!${DOTS_SLASH})`;
+    var QMARK_NO_DOT = `[^.${SLASH_LITERAL}]`;
+    var STAR = `${QMARK}*?`;
+    var SEP = "/";
+    var POSIX_CHARS = {
+      DOT_LITERAL,
+      PLUS_LITERAL,
+      QMARK_LITERAL,
+      SLASH_LITERAL,
+      ONE_CHAR,
+      QMARK,
+      END_ANCHOR,
+      DOTS_SLASH,
+      NO_DOT,
+      NO_DOTS,
+      NO_DOT_SLASH,
+      NO_DOTS_SLASH,
+      QMARK_NO_DOT,
+      STAR,
+      START_ANCHOR,
+      SEP
+    };
+    var WINDOWS_CHARS = {
+      ...POSIX_CHARS,
+      SLASH_LITERAL: `[${WIN_SLASH}]`,
+      QMARK: WIN_NO_SLASH,
+      STAR: `${WIN_NO_SLASH}*?`,
+      DOTS_SLASH: `${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$)`,
+      NO_DOT: `(?!${DOT_LITERAL})`,
+      NO_DOTS: `(?!(?:^|[${WIN_SLASH}])${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+      NO_DOT_SLASH: `(?!${DOT_LITERAL}{0,1}(?:[${WIN_SLASH}]|$))`,
+      NO_DOTS_SLASH: `(?!${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+      QMARK_NO_DOT: `[^.${WIN_SLASH}]`,
+      START_ANCHOR: `(?:^|[${WIN_SLASH}])`,
+      END_ANCHOR: `(?:[${WIN_SLASH}]|$)`,
+      SEP: "\\"
+    };
+    var POSIX_REGEX_SOURCE = {
+      __proto__: null,
+      alnum: "a-zA-Z0-9",
+      alpha: "a-zA-Z",
+      ascii: "\\x00-\\x7F",
+      blank: " \\t",
+      cntrl: "\\x00-\\x1F\\x7F",
+      digit: "0-9",
+      graph: "\\x21-\\x7E",
+      lower: "a-z",
+      print: "\\x20-\\x7E ",
+      punct: "\\-!\"#$%&'()\\*+,./:;<=>?@[\\]^_`{|}~",
+      space: " \\t\\r\\n\\v\\f",
+      upper: "A-Z",
+      word: "A-Za-z0-9_",
+      xdigit: "A-Fa-f0-9"
+    };
+    module.exports = {
+      DEFAULT_MAX_EXTGLOB_RECURSION,
+      MAX_LENGTH: 1024 * 64,
+      POSIX_REGEX_SOURCE,
+      // regular expressions
+      REGEX_BACKSLASH: /\\(?![*+?^${}(|)[\]])/g,
+      REGEX_NON_SPECIAL_CHARS: /^[^@![\].,$*+?^{}()|\\/]+/,
+      REGEX_SPECIAL_CHARS: /[-*+?.^${}(|)[\]]/,
+      REGEX_SPECIAL_CHARS_BACKREF: /(\\?)((\W)(\3*))/g,
+      REGEX_SPECIAL_CHARS_GLOBAL: /([-*+?.^${}(|)[\]])/g,
+      REGEX_REMOVE_BACKSLASH: /(?:\[.*?[^\\]\]|\\(?=.))/g,
+      // Replace globs with equivalent patterns to reduce parsing time.
+      REPLACEMENTS: {
+        __proto__: null,
+        "***": "*",
+        "**/**": "**",
+        "**/**/**": "**"
+      },
+      // Digits
+      CHAR_0: 48,
+      /* 0 */
+      CHAR_9: 57,
+      /* 9 */
+      // Alphabet chars.
+      CHAR_UPPERCASE_A: 65,
+      /* A */
+      CHAR_LOWERCASE_A: 97,
+      /* a */
+      CHAR_UPPERCASE_Z: 90,
+      /* Z */
+      CHAR_LOWERCASE_Z: 122,
+      /* z */
+      CHAR_LEFT_PARENTHESES: 40,
+      /* ( */
+      CHAR_RIGHT_PARENTHESES: 41,
+      /* ) */
+      CHAR_ASTERISK: 42,
+      /* * */
+      // Non-alphabetic chars.
+      CHAR_AMPERSAND: 38,
+      /* & */
+      CHAR_AT: 64,
+      /* @ */
+      CHAR_BACKWARD_SLASH: 92,
+      /* \ */
+      CHAR_CARRIAGE_RETURN: 13,
+      /* \r */
+      CHAR_CIRCUMFLEX_ACCENT: 94,
+      /* ^ */
+      CHAR_COLON: 58,
+      /* : */
+      CHAR_COMMA: 44,
+      /* , */
+      CHAR_DOT: 46,
+      /* . */
+      CHAR_DOUBLE_QUOTE: 34,
+      /* " */
+      CHAR_EQUAL: 61,
+      /* = */
+      CHAR_EXCLAMATION_MARK: 33,
+      /* ! */
+      CHAR_FORM_FEED: 12,
+      /* \f */
+      CHAR_FORWARD_SLASH: 47,
+      /* / */
+      CHAR_GRAVE_ACCENT: 96,
+      /* ` */
+      CHAR_HASH: 35,
+      /* # */
+      CHAR_HYPHEN_MINUS: 45,
+      /* - */
+      CHAR_LEFT_ANGLE_BRACKET: 60,
+      /* < */
+      CHAR_LEFT_CURLY_BRACE: 123,
+      /* { */
+      CHAR_LEFT_SQUARE_BRACKET: 91,
+      /* [ */
+      CHAR_LINE_FEED: 10,
+      /* \n */
+      CHAR_NO_BREAK_SPACE: 160,
+      /* \u00A0 */
+      CHAR_PERCENT: 37,
+      /* % */
+      CHAR_PLUS: 43,
+      /* + */
+      CHAR_QUESTION_MARK: 63,
+      /* ? */
+      CHAR_RIGHT_ANGLE_BRACKET: 62,
+      /* > */
+      CHAR_RIGHT_CURLY_BRACE: 125,
+      /* } */
+      CHAR_RIGHT_SQUARE_BRACKET: 93,
+      /* ] */
+      CHAR_SEMICOLON: 59,
+      /* ; */
+      CHAR_SINGLE_QUOTE: 39,
+      /* ' */
+      CHAR_SPACE: 32,
+      /*   */
+      CHAR_TAB: 9,
+      /* \t */
+      CHAR_UNDERSCORE: 95,
+      /* _ */
+      CHAR_VERTICAL_LINE: 124,
+      /* | */
+      CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
+      /* \uFEFF */
+      /**
+       * Create EXTGLOB_CHARS
+       */
+      extglobChars(chars) {
+        return {
+          "!": { type: "negate", open: "(?:(?!(?:", close: `))${chars.STAR})` },
+          "?": { type: "qmark", open: "(?:", close: ")?" },
+          "+": { type: "plus", open: "(?:", close: ")+" },
+          "*": { type: "star", open: "(?:", close: ")*" },
+          "@": { type: "at", open: "(?:", close: ")" }
+        };
+      },
+      /**
+       * Create GLOB_CHARS
+       */
+      globChars(win32) {
+        return win32 === true ? WINDOWS_CHARS : POSIX_CHARS;
+      }
+    };
+  }
+});
+
+// node_modules/picomatch/lib/utils.js
+var require_utils = __commonJS({
+  "node_modules/picomatch/lib/utils.js"(exports) {
+    "use strict";
+    var {
+      REGEX_BACKSLASH,
+      REGEX_REMOVE_BACKSLASH,
+      REGEX_SPECIAL_CHARS,
+      REGEX_SPECIAL_CHARS_GLOBAL
+    } = require_constants();
+    exports.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
+    exports.hasRegexChars = (str) => REGEX_SPECIAL_CHARS.test(str);
+    exports.isRegexChar = (str) => str.length === 1 && exports.hasRegexChars(str);
+    exports.escapeRegex = (str) => str.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
+    exports.toPosixSlashes = (str) => str.replace(REGEX_BACKSLASH, "/");
+    exports.isWindows = () => {
+      if (typeof navigator !== "undefined" && navigator.platform) {
+        const platform = navigator.platform.toLowerCase();
+        return platform === "win32" || platform === "windows";
+      }
+      if (typeof process !== "undefined" && process.platform) {
+        return process.platform === "win32";
+      }
+      return false;
+    };
+    exports.removeBackslashes = (str) => {
+      return str.replace(REGEX_REMOVE_BACKSLASH, (match) => {
+        return match === "\\" ? "" : match;
+      });
+    };
+    exports.escapeLast = (input, char, lastIdx) => {
+      const idx = input.lastIndexOf(char, lastIdx);
+      if (idx === -1) return input;
+      if (input[idx - 1] === "\\") return exports.escapeLast(input, char, idx - 1);
+      return `${input.slice(0, idx)}\\${input.slice(idx)}`;
+    };
+    exports.removePrefix = (input, state = {}) => {
+      let output = input;
+      if (output.startsWith("./")) {
+        output = output.slice(2);
+        state.prefix = "./";
+      }
+      return output;
+    };
+    exports.wrapOutput = (input, state = {}, options2 = {}) => {
+      const prepend = options2.contains ? "" : "^";
+      const append = options2.contains ? "" : "$";
+      let output = `${prepend}(?:${input})${append}`;
+      if (state.negated === true) {
+        output = `(?:^(?!${output}).*$)`;
+      }
+      return output;
+    };
+    exports.basename = (path, { windows } = {}) => {
+      const segs = path.split(windows ? /[\\/]/ : "/");
+      const last = segs[segs.length - 1];
+      if (last === "") {
+        return segs[segs.length - 2];
+      }
+      return last;
+    };
+  }
+});
+
+// node_modules/picomatch/lib/scan.js
+var require_scan = __commonJS({
+  "node_modules/picomatch/lib/scan.js"(exports, module) {
+    "use strict";
+    var utils = require_utils();
+    var {
+      CHAR_ASTERISK,
+      /* * */
+      CHAR_AT,
+      /* @ */
+      CHAR_BACKWARD_SLASH,
+      /* \ */
+      CHAR_COMMA,
+      /* , */
+      CHAR_DOT,
+      /* . */
+      CHAR_EXCLAMATION_MARK,
+      /* ! */
+      CHAR_FORWARD_SLASH,
+      /* / */
+      CHAR_LEFT_CURLY_BRACE,
+      /* { */
+      CHAR_LEFT_PARENTHESES,
+      /* ( */
+      CHAR_LEFT_SQUARE_BRACKET,
+      /* [ */
+      CHAR_PLUS,
+      /* + */
+      CHAR_QUESTION_MARK,
+      /* ? */
+      CHAR_RIGHT_CURLY_BRACE,
+      /* } */
+      CHAR_RIGHT_PARENTHESES,
+      /* ) */
+      CHAR_RIGHT_SQUARE_BRACKET
+      /* ] */
+    } = require_constants();
+    var isPathSeparator = (code21) => {
+      return code21 === CHAR_FORWARD_SLASH || code21 === CHAR_BACKWARD_SLASH;
+    };
+    var depth = (token2) => {
+      if (token2.isPrefix !== true) {
+        token2.depth = token2.isGlobstar ? Infinity : 1;
+      }
+    };
+    var scan = (input, options2) => {
+      const opts = options2 || {};
+      const length = input.length - 1;
+      const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
+      const slashes = [];
+      const tokens = [];
+      const parts = [];
+      let str = input;
+      let index = -1;
+      let start = 0;
+      let lastIndex = 0;
+      let isBrace = false;
+      let isBracket = false;
+      let isGlob = false;
+      let isExtglob = false;
+      let isGlobstar = false;
+      let braceEscaped = false;
+      let backslashes = false;
+      let negated = false;
+      let negatedExtglob = false;
+      let finished = false;
+      let braces = 0;
+      let prev;
+      let code21;
+      let token2 = { value: "", depth: 0, isGlob: false };
+      const eos = () => index >= length;
+      const peek = () => str.charCodeAt(index + 1);
+      const advance = () => {
+        prev = code21;
+        return str.charCodeAt(++index);
+      };
+      while (index < length) {
+        code21 = advance();
+        let next;
+        if (code21 === CHAR_BACKWARD_SLASH) {
+          backslashes = token2.backslashes = true;
+          code21 = advance();
+          if (code21 === CHAR_LEFT_CURLY_BRACE) {
+            braceEscaped = true;
+          }
+          continue;
+        }
+        if (braceEscaped === true || code21 === CHAR_LEFT_CURLY_BRACE) {
+          braces++;
+          while (eos() !== true && (code21 = advance())) {
+            if (code21 === CHAR_BACKWARD_SLASH) {
+              backslashes = token2.backslashes = true;
+              advance();
+              continue;
+            }
+            if (code21 === CHAR_LEFT_CURLY_BRACE) {
+              braces++;
+              continue;
+            }
+            if (braceEscaped !== true && code21 === CHAR_DOT && (code21 = advance()) === CHAR_DOT) {
+              isBrace = token2.isBrace = true;
+              isGlob = token2.isGlob = true;
+              finished = true;
+              if (scanToEnd === true) {
+                continue;
+              }
+              break;
+            }
+            if (braceEscaped !== true && code21 === CHAR_COMMA) {
+              isBrace = token2.isBrace = true;
+              isGlob = token2.isGlob = true;
+              finished = true;
+              if (scanToEnd === true) {
+                continue;
+              }
+              break;
+            }
+            if (code21 === CHAR_RIGHT_CURLY_BRACE) {
+              braces--;
+              if (braces === 0) {
+                braceEscaped = false;
+                isBrace = token2.isBrace = true;
+                finished = true;
+                break;
+              }
+            }
+          }
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code21 === CHAR_FORWARD_SLASH) {
+          slashes.push(index);
+          tokens.push(token2);
+          token2 = { value: "", depth: 0, isGlob: false };
+          if (finished === true) continue;
+          if (prev === CHAR_DOT && index === start + 1) {
+            start += 2;
+            continue;
+          }
+          lastIndex = index + 1;
+          continue;
+        }
+        if (opts.noext !== true) {
+          const isExtglobChar = code21 === CHAR_PLUS || code21 === CHAR_AT || code21 === CHAR_ASTERISK || code21 === CHAR_QUESTION_MARK || code21 === CHAR_EXCLAMATION_MARK;
+          if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
+            isGlob = token2.isGlob = true;
+            isExtglob = token2.isExtglob = true;
+            finished = true;
+            if (code21 === CHAR_EXCLAMATION_MARK && index === start) {
+              negatedExtglob = true;
+            }
+            if (scanToEnd === true) {
+              let parens = 0;
+              while (eos() !== true && (code21 = advance())) {
+                if (code21 === CHAR_BACKWARD_SLASH) {
+                  backslashes = token2.backslashes = true;
+                  advance();
+                  continue;
+                }
+                if (code21 === CHAR_LEFT_PARENTHESES) {
+                  parens++;
+                  continue;
+                }
+                if (code21 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+                  finished = true;
+                  break;
+                }
+              }
+              continue;
+            }
+            break;
+          }
+        }
+        if (code21 === CHAR_ASTERISK) {
+          if (prev === CHAR_ASTERISK) isGlobstar = token2.isGlobstar = true;
+          isGlob = token2.isGlob = true;
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code21 === CHAR_QUESTION_MARK) {
+          isGlob = token2.isGlob = true;
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code21 === CHAR_LEFT_SQUARE_BRACKET) {
+          while (eos() !== true && (next = advance())) {
+            if (next === CHAR_BACKWARD_SLASH) {
+              backslashes = token2.backslashes = true;
+              advance();
+              continue;
+            }
+            if (next === CHAR_RIGHT_SQUARE_BRACKET) {
+              isBracket = token2.isBracket = true;
+              isGlob = token2.isGlob = true;
+              finished = true;
+              break;
+            }
+          }
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (opts.nonegate !== true && code21 === CHAR_EXCLAMATION_MARK && index === start) {
+          negated = token2.negated = true;
+          start++;
+          continue;
+        }
+        if (opts.noparen !== true && code21 === CHAR_LEFT_PARENTHESES) {
+          isGlob = token2.isGlob = true;
+          if (scanToEnd === true) {
+            let parens = 1;
+            while (eos() !== true && (code21 = advance())) {
+              if (code21 === CHAR_BACKWARD_SLASH) {
+                backslashes = token2.backslashes = true;
+                advance();
+                continue;
+              }
+              if (code21 === CHAR_LEFT_PARENTHESES) {
+                parens++;
+                continue;
+              }
+              if (code21 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+                finished = true;
+                break;
+              }
+            }
+            continue;
+          }
+          break;
+        }
+        if (isGlob === true) {
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+      }
+      if (opts.noext === true) {
+        isExtglob = false;
+        isGlob = false;
+      }
+      let base = str;
+      let prefix = "";
+      let glob = "";
+      if (start > 0) {
+        prefix = str.slice(0, start);
+        str = str.slice(start);
+        lastIndex -= start;
+      }
+      if (base && isGlob === true && lastIndex > 0) {
+        base = str.slice(0, lastIndex);
+        glob = str.slice(lastIndex);
+      } else if (isGlob === true) {
+        base = "";
+        glob = str;
+      } else {
+        base = str;
+      }
+      if (base && base !== "" && base !== "/" && base !== str) {
+        if (isPathSeparator(base.charCodeAt(base.length - 1))) {
+          base = base.slice(0, -1);
+        }
+      }
+      if (opts.unescape === true) {
+        if (glob) glob = utils.removeBackslashes(glob);
+        if (base && backslashes === true) {
+          base = utils.removeBackslashes(base);
+        }
+      }
+      const state = {
+        prefix,
+        input,
+        start,
+        base,
+        glob,
+        isBrace,
+        isBracket,
+        isGlob,
+        isExtglob,
+        isGlobstar,
+        negated,
+        negatedExtglob
+      };
+      if (opts.tokens === true) {
+        state.maxDepth = 0;
+        if (!isPathSeparator(code21)) {
+          tokens.push(token2);
+        }
+        state.tokens = tokens;
+      }
+      if (opts.parts === true || opts.tokens === true) {
+        let prevIndex;
+        for (let idx = 0; idx < slashes.length; idx++) {
+          const n2 = prevIndex !== void 0 ? prevIndex + 1 : start;
+          const i = slashes[idx];
+          const value2 = input.slice(n2, i);
+          if (opts.tokens) {
+            if (idx === 0 && start !== 0) {
+              tokens[idx].isPrefix = true;
+              tokens[idx].value = prefix;
+            } else {
+              tokens[idx].value = value2;
+            }
+            depth(tokens[idx]);
+            state.maxDepth += tokens[idx].depth;
+          }
+          if (i >= start) {
+            parts.push(value2);
+            prevIndex = i;
+          }
+        }
+        const n = prevIndex !== void 0 ? prevIndex + 1 : start;
+        const value = input.slice(n);
+        parts.push(value);
+        if (opts.tokens && prevIndex && prevIndex + 1 < input.length) {
+          tokens[tokens.length - 1].value = value;
+          depth(tokens[tokens.length - 1]);
+          state.maxDepth += tokens[tokens.length - 1].depth;
+        }
+        state.slashes = slashes;
+        state.parts = parts;
+      }
+      return state;
+    };
+    module.exports = scan;
+  }
+});
+
+// node_modules/picomatch/lib/parse.js
+var require_parse = __commonJS({
+  "node_modules/picomatch/lib/parse.js"(exports, module) {
+    "use strict";
+    var constants = require_constants();
+    var utils = require_utils();
+    var {
+      MAX_LENGTH,
+      POSIX_REGEX_SOURCE,
+      REGEX_NON_SPECIAL_CHARS,
+      REGEX_SPECIAL_CHARS_BACKREF,
+      REPLACEMENTS
+    } = constants;
+    var expandRange = (args, options2) => {
+      if (typeof options2.expandRange === "function") {
+        return options2.expandRange(...args, options2);
+      }
+      args.sort();
+      const value = `[${args.join("-")}]`;
+      try {
+        new RegExp(value);
+      } catch (ex) {
+        return args.map((v) => utils.escapeRegex(v)).join("..");
+      }
+      return value;
+    };
+    var syntaxError = (type, char) => {
+      return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
+    };
+    var splitTopLevel = (input) => {
+      const parts = [];
+      let bracket = 0;
+      let paren = 0;
+      let quote = 0;
+      let value = "";
+      let escaped = false;
+      for (const ch of input) {
+        if (escaped === true) {
+          value += ch;
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          value += ch;
+          escaped = true;
+          continue;
+        }
+        if (ch === '"') {
+          quote = quote === 1 ? 0 : 1;
+          value += ch;
+          continue;
+        }
+        if (quote === 0) {
+          if (ch === "[") {
+            bracket++;
+          } else if (ch === "]" && bracket > 0) {
+            bracket--;
+          } else if (bracket === 0) {
+            if (ch === "(") {
+              paren++;
+            } else if (ch === ")" && paren > 0) {
+              paren--;
+            } else if (ch === "|" && paren === 0) {
+              parts.push(value);
+              value = "";
+              continue;
+            }
+          }
+        }
+        value += ch;
+      }
+      parts.push(value);
+      return parts;
+    };
+    var isPlainBranch = (branch) => {
+      let escaped = false;
+      for (const ch of branch) {
+        if (escaped === true) {
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          escaped = true;
+          continue;
+        }
+        if (/[?*+@!()[\]{}]/.test(ch)) {
+          return false;
+        }
+      }
+      return true;
+    };
+    var normalizeSimpleBranch = (branch) => {
+      let value = branch.trim();
+      let changed = true;
+      while (changed === true) {
+        changed = false;
+        if (/^@\([^\\()[\]{}|]+\)$/.test(value)) {
+          value = value.slice(2, -1);
+          changed = true;
+        }
+      }
+      if (!isPlainBranch(value)) {
+        return;
+      }
+      return value.replace(/\\(.)/g, "$1");
+    };
+    var hasRepeatedCharPrefixOverlap = (branches) => {
+      const values = branches.map(normalizeSimpleBranch).filter(Boolean);
+      for (let i = 0; i < values.length; i++) {
+        for (let j = i + 1; j < values.length; j++) {
+          const a = values[i];
+          const b = values[j];
+          const char = a[0];
+          if (!char || a !== char.repeat(a.length) || b !== char.repeat(b.length)) {
+            continue;
+          }
+          if (a === b || a.startsWith(b) || b.startsWith(a)) {
+            return true;
+          }
+        }
+      }
+      return false;
+    };
+    var parseRepeatedExtglob = (pattern, requireEnd = true) => {
+      if (pattern[0] !== "+" && pattern[0] !== "*" || pattern[1] !== "(") {
+        return;
+      }
+      let bracket = 0;
+      let paren = 0;
+      let quote = 0;
+      let escaped = false;
+      for (let i = 1; i < pattern.length; i++) {
+        const ch = pattern[i];
+        if (escaped === true) {
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          escaped = true;
+          continue;
+        }
+        if (ch === '"') {
+          quote = quote === 1 ? 0 : 1;
+          continue;
+        }
+        if (quote === 1) {
+          continue;
+        }
+        if (ch === "[") {
+          bracket++;
+          continue;
+        }
+        if (ch === "]" && bracket > 0) {
+          bracket--;
+          continue;
+        }
+        if (bracket > 0) {
+          continue;
+        }
+        if (ch === "(") {
+          paren++;
+          continue;
+        }
+        if (ch === ")") {
+          paren--;
+          if (paren === 0) {
+            if (requireEnd === true && i !== pattern.length - 1) {
+              return;
+            }
+            return {
+              type: pattern[0],
+              body: pattern.slice(2, i),
+              end: i
+            };
+          }
+        }
+      }
+    };
+    var buildCharClassStar = (chars) => {
+      const source = chars.length === 1 ? utils.escapeRegex(chars[0]) : `[${chars.map((ch) => utils.escapeRegex(ch)).join("")}]`;
+      return `${source}*`;
+    };
+    var getStarExtglobSequenceChars = (pattern) => {
+      let index = 0;
+      const chars = [];
+      while (index < pattern.length) {
+        const match = parseRepeatedExtglob(pattern.slice(index), false);
+        if (!match || match.type !== "*") {
+          return;
+        }
+        const branches = splitTopLevel(match.body).map((branch2) => branch2.trim());
+        if (branches.length !== 1) {
+          return;
+        }
+        const branch = normalizeSimpleBranch(branches[0]);
+        if (!branch || branch.length !== 1) {
+          return;
+        }
+        chars.push(branch);
+        index += match.end + 1;
+      }
+      if (chars.length < 1) {
+        return;
+      }
+      return chars;
+    };
+    var repeatedExtglobRecursion = (pattern) => {
+      let depth = 0;
+      let value = pattern.trim();
+      let match = parseRepeatedExtglob(value);
+      while (match) {
+        depth++;
+        value = match.body.trim();
+        match = parseRepeatedExtglob(value);
+      }
+      return depth;
+    };
+    var analyzeRepeatedExtglob = (body, options2) => {
+      if (options2.maxExtglobRecursion === false) {
+        return { risky: false };
+      }
+      const max = typeof options2.maxExtglobRecursion === "number" ? options2.maxExtglobRecursion : constants.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const branches = splitTopLevel(body).map((branch) => branch.trim());
+      if (branches.length > 1) {
+        if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
+          return { risky: true };
+        }
+      }
+      const safeChars = [];
+      let sawStarSequence = false;
+      let combinable = true;
+      for (const branch of branches) {
+        const chars = getStarExtglobSequenceChars(branch);
+        if (chars) {
+          sawStarSequence = true;
+          safeChars.push(...chars);
+          continue;
+        }
+        const literal = normalizeSimpleBranch(branch);
+        if (literal && literal.length === 1) {
+          safeChars.push(literal);
+          continue;
+        }
+        combinable = false;
+        if (repeatedExtglobRecursion(branch) > max) {
+          return { risky: true };
+        }
+      }
+      if (sawStarSequence) {
+        return combinable ? { risky: true, safeOutput: buildCharClassStar([...new Set(safeChars)]) } : { risky: true };
+      }
+      return { risky: false };
+    };
+    var parse = (input, options2) => {
+      if (typeof input !== "string") {
+        throw new TypeError("Expected a string");
+      }
+      input = REPLACEMENTS[input] || input;
+      const opts = { ...options2 };
+      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      let len = input.length;
+      if (len > max) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
+      }
+      const bos = { type: "bos", value: "", output: opts.prepend || "" };
+      const tokens = [bos];
+      const capture = opts.capture ? "" : "?:";
+      const PLATFORM_CHARS = constants.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants.extglobChars(PLATFORM_CHARS);
+      const {
+        DOT_LITERAL,
+        PLUS_LITERAL,
+        SLASH_LITERAL,
+        ONE_CHAR,
+        DOTS_SLASH,
+        NO_DOT,
+        NO_DOT_SLASH,
+        NO_DOTS_SLASH,
+        QMARK,
+        QMARK_NO_DOT,
+        STAR,
+        START_ANCHOR
+      } = PLATFORM_CHARS;
+      const globstar = (opts2) => {
+        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+      };
+      const nodot = opts.dot ? "" : NO_DOT;
+      const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
+      let star = opts.bash === true ? globstar(opts) : STAR;
+      if (opts.capture) {
+        star = `(${star})`;
+      }
+      if (typeof opts.noext === "boolean") {
+        opts.noextglob = opts.noext;
+      }
+      const state = {
+        input,
+        index: -1,
+        start: 0,
+        dot: opts.dot === true,
+        consumed: "",
+        output: "",
+        prefix: "",
+        backtrack: false,
+        negated: false,
+        brackets: 0,
+        braces: 0,
+        parens: 0,
+        quotes: 0,
+        globstar: false,
+        tokens
+      };
+      input = utils.removePrefix(input, state);
+      len = input.length;
+      const extglobs = [];
+      const braces = [];
+      const stack = [];
+      let prev = bos;
+      let value;
+      const eos = () => state.index === len - 1;
+      const peek = state.peek = (n = 1) => input[state.index + n];
+      const advance = state.advance = () => input[++state.index] || "";
+      const remaining = () => input.slice(state.index + 1);
+      const consume = (value2 = "", num = 0) => {
+        state.consumed += value2;
+        state.index += num;
+      };
+      const append = (token2) => {
+        state.output += token2.output != null ? token2.output : token2.value;
+        consume(token2.value);
+      };
+      const negate = () => {
+        let count = 1;
+        while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
+          advance();
+          state.start++;
+          count++;
+        }
+        if (count % 2 === 0) {
+          return false;
+        }
+        state.negated = true;
+        state.start++;
+        return true;
+      };
+      const increment = (type) => {
+        state[type]++;
+        stack.push(type);
+      };
+      const decrement = (type) => {
+        state[type]--;
+        stack.pop();
+      };
+      const push = (tok) => {
+        if (prev.type === "globstar") {
+          const isBrace = state.braces > 0 && (tok.type === "comma" || tok.type === "brace");
+          const isExtglob = tok.extglob === true || extglobs.length && (tok.type === "pipe" || tok.type === "paren");
+          if (tok.type !== "slash" && tok.type !== "paren" && !isBrace && !isExtglob) {
+            state.output = state.output.slice(0, -prev.output.length);
+            prev.type = "star";
+            prev.value = "*";
+            prev.output = star;
+            state.output += prev.output;
+          }
+        }
+        if (extglobs.length && tok.type !== "paren") {
+          extglobs[extglobs.length - 1].inner += tok.value;
+        }
+        if (tok.value || tok.output) append(tok);
+        if (prev && prev.type === "text" && tok.type === "text") {
+          prev.output = (prev.output || prev.value) + tok.value;
+          prev.value += tok.value;
+          return;
+        }
+        tok.prev = prev;
+        tokens.push(tok);
+        prev = tok;
+      };
+      const extglobOpen = (type, value2) => {
+        const token2 = { ...EXTGLOB_CHARS[value2], conditions: 1, inner: "" };
+        token2.prev = prev;
+        token2.parens = state.parens;
+        token2.output = state.output;
+        token2.startIndex = state.index;
+        token2.tokensIndex = tokens.length;
+        const output = (opts.capture ? "(" : "") + token2.open;
+        increment("parens");
+        push({ type, value: value2, output: state.output ? "" : ONE_CHAR });
+        push({ type: "paren", extglob: true, value: advance(), output });
+        extglobs.push(token2);
+      };
+      const extglobClose = (token2) => {
+        const literal = input.slice(token2.startIndex, state.index + 1);
+        const body = input.slice(token2.startIndex + 2, state.index);
+        const analysis = analyzeRepeatedExtglob(body, opts);
+        if ((token2.type === "plus" || token2.type === "star") && analysis.risky) {
+          const safeOutput = analysis.safeOutput ? (token2.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
+          const open = tokens[token2.tokensIndex];
+          open.type = "text";
+          open.value = literal;
+          open.output = safeOutput || utils.escapeRegex(literal);
+          for (let i = token2.tokensIndex + 1; i < tokens.length; i++) {
+            tokens[i].value = "";
+            tokens[i].output = "";
+            delete tokens[i].suffix;
+          }
+          state.output = token2.output + open.output;
+          state.backtrack = true;
+          push({ type: "paren", extglob: true, value, output: "" });
+          decrement("parens");
+          return;
+        }
+        let output = token2.close + (opts.capture ? ")" : "");
+        let rest;
+        if (token2.type === "negate") {
+          let extglobStar = star;
+          if (token2.inner && token2.inner.length > 1 && token2.inner.includes("/")) {
+            extglobStar = globstar(opts);
+          }
+          if (extglobStar !== star || eos() || /^\)+$/.test(remaining())) {
+            output = token2.close = `)$))${extglobStar}`;
+          }
+          if (token2.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
+            const expression = parse(rest, { ...options2, fastpaths: false }).output;
+            output = token2.close = `)${expression})${extglobStar})`;
+          }
+          if (token2.prev.type === "bos") {
+            state.negatedExtglob = true;
+          }
+        }
+        push({ type: "paren", extglob: true, value, output });
+        decrement("parens");
+      };
+      if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
+        let backslashes = false;
+        let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc, chars, first, rest, index) => {
+          if (first === "\\") {
+            backslashes = true;
+            return m;
+          }
+          if (first === "?") {
+            if (esc) {
+              return esc + first + (rest ? QMARK.repeat(rest.length) : "");
+            }
+            if (index === 0) {
+              return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : "");
+            }
+            return QMARK.repeat(chars.length);
+          }
+          if (first === ".") {
+            return DOT_LITERAL.repeat(chars.length);
+          }
+          if (first === "*") {
+            if (esc) {
+              return esc + first + (rest ? star : "");
+            }
+            return star;
+          }
+          return esc ? m : `\\${m}`;
+        });
+        if (backslashes === true) {
+          if (opts.unescape === true) {
+            output = output.replace(/\\/g, "");
+          } else {
+            output = output.replace(/\\+/g, (m) => {
+              return m.length % 2 === 0 ? "\\\\" : m ? "\\" : "";
+            });
+          }
+        }
+        if (output === input && opts.contains === true) {
+          state.output = input;
+          return state;
+        }
+        state.output = utils.wrapOutput(output, state, options2);
+        return state;
+      }
+      while (!eos()) {
+        value = advance();
+        if (value === "\0") {
+          continue;
+        }
+        if (value === "\\") {
+          const next = peek();
+          if (next === "/" && opts.bash !== true) {
+            continue;
+          }
+          if (next === "." || next === ";") {
+            continue;
+          }
+          if (!next) {
+            value += "\\";
+            push({ type: "text", value });
+            continue;
+          }
+          const match = /^\\+/.exec(remaining());
+          let slashes = 0;
+          if (match && match[0].length > 2) {
+            slashes = match[0].length;
+            state.index += slashes;
+            if (slashes % 2 !== 0) {
+              value += "\\";
+            }
+          }
+          if (opts.unescape === true) {
+            value = advance();
+          } else {
+            value += advance();
+          }
+          if (state.brackets === 0) {
+            push({ type: "text", value });
+            continue;
+          }
+        }
+        if (state.brackets > 0 && (value !== "]" || prev.value === "[" || prev.value === "[^")) {
+          if (opts.posix !== false && value === ":") {
+            const inner = prev.value.slice(1);
+            if (inner.includes("[")) {
+              prev.posix = true;
+              if (inner.includes(":")) {
+                const idx = prev.value.lastIndexOf("[");
+                const pre = prev.value.slice(0, idx);
+                const rest2 = prev.value.slice(idx + 2);
+                const posix = POSIX_REGEX_SOURCE[rest2];
+                if (posix) {
+                  prev.value = pre + posix;
+                  state.backtrack = true;
+                  advance();
+                  if (!bos.output && tokens.indexOf(prev) === 1) {
+                    bos.output = ONE_CHAR;
+                  }
+                  continue;
+                }
+              }
+            }
+          }
+          if (value === "[" && peek() !== ":" || value === "-" && peek() === "]") {
+            value = `\\${value}`;
+          }
+          if (value === "]" && (prev.value === "[" || prev.value === "[^")) {
+            value = `\\${value}`;
+          }
+          if (opts.posix === true && value === "!" && prev.value === "[") {
+            value = "^";
+          }
+          prev.value += value;
+          append({ value });
+          continue;
+        }
+        if (state.quotes === 1 && value !== '"') {
+          value = utils.escapeRegex(value);
+          prev.value += value;
+          append({ value });
+          continue;
+        }
+        if (value === '"') {
+          state.quotes = state.quotes === 1 ? 0 : 1;
+          if (opts.keepQuotes === true) {
+            push({ type: "text", value });
+          }
+          continue;
+        }
+        if (value === "(") {
+          increment("parens");
+          push({ type: "paren", value });
+          continue;
+        }
+        if (value === ")") {
+          if (state.parens === 0 && opts.strictBrackets === true) {
+            throw new SyntaxError(syntaxError("opening", "("));
+          }
+          const extglob = extglobs[extglobs.length - 1];
+          if (extglob && state.parens === extglob.parens + 1) {
+            extglobClose(extglobs.pop());
+            continue;
+          }
+          push({ type: "paren", value, output: state.parens ? ")" : "\\)" });
+          decrement("parens");
+          continue;
+        }
+        if (value === "[") {
+          if (opts.nobracket === true || !remaining().includes("]")) {
+            if (opts.nobracket !== true && opts.strictBrackets === true) {
+              throw new SyntaxError(syntaxError("closing", "]"));
+            }
+            value = `\\${value}`;
+          } else {
+            increment("brackets");
+          }
+          push({ type: "bracket", value });
+          continue;
+        }
+        if (value === "]") {
+          if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
+            push({ type: "text", value, output: `\\${value}` });
+            continue;
+          }
+          if (state.brackets === 0) {
+            if (opts.strictBrackets === true) {
+              throw new SyntaxError(syntaxError("opening", "["));
+            }
+            push({ type: "text", value, output: `\\${value}` });
+            continue;
+          }
+          decrement("brackets");
+          const prevValue = prev.value.slice(1);
+          if (prev.posix !== true && prevValue[0] === "^" && !prevValue.includes("/")) {
+            value = `/${value}`;
+          }
+          prev.value += value;
+          append({ value });
+          if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
+            continue;
+          }
+          const escaped = utils.escapeRegex(prev.value);
+          state.output = state.output.slice(0, -prev.value.length);
+          if (opts.literalBrackets === true) {
+            state.output += escaped;
+            prev.value = escaped;
+            continue;
+          }
+          prev.value = `(${capture}${escaped}|${prev.value})`;
+          state.output += prev.value;
+          continue;
+        }
+        if (value === "{" && opts.nobrace !== true) {
+          increment("braces");
+          const open = {
+            type: "brace",
+            value,
+            output: "(",
+            outputIndex: state.output.length,
+            tokensIndex: state.tokens.length
+          };
+          braces.push(open);
+          push(open);
+          continue;
+        }
+        if (value === "}") {
+          const brace = braces[braces.length - 1];
+          if (opts.nobrace === true || !brace) {
+            push({ type: "text", value, output: value });
+            continue;
+          }
+          let output = ")";
+          if (brace.dots === true) {
+            const arr = tokens.slice();
+            const range = [];
+            for (let i = arr.length - 1; i >= 0; i--) {
+              tokens.pop();
+              if (arr[i].type === "brace") {
+                break;
+              }
+              if (arr[i].type !== "dots") {
+                range.unshift(arr[i].value);
+              }
+            }
+            output = expandRange(range, opts);
+            state.backtrack = true;
+          }
+          if (brace.comma !== true && brace.dots !== true) {
+            const out = state.output.slice(0, brace.outputIndex);
+            const toks = state.tokens.slice(brace.tokensIndex);
+            brace.value = brace.output = "\\{";
+            value = output = "\\}";
+            state.output = out;
+            for (const t of toks) {
+              state.output += t.output || t.value;
+            }
+          }
+          push({ type: "brace", value, output });
+          decrement("braces");
+          braces.pop();
+          continue;
+        }
+        if (value === "|") {
+          if (extglobs.length > 0) {
+            extglobs[extglobs.length - 1].conditions++;
+          }
+          push({ type: "text", value });
+          continue;
+        }
+        if (value === ",") {
+          let output = value;
+          const brace = braces[braces.length - 1];
+          if (brace && stack[stack.length - 1] === "braces") {
+            brace.comma = true;
+            output = "|";
+          }
+          push({ type: "comma", value, output });
+          continue;
+        }
+        if (value === "/") {
+          if (prev.type === "dot" && state.index === state.start + 1) {
+            state.start = state.index + 1;
+            state.consumed = "";
+            state.output = "";
+            tokens.pop();
+            prev = bos;
+            continue;
+          }
+          push({ type: "slash", value, output: SLASH_LITERAL });
+          continue;
+        }
+        if (value === ".") {
+          if (state.braces > 0 && prev.type === "dot") {
+            if (prev.value === ".") prev.output = DOT_LITERAL;
+            const brace = braces[braces.length - 1];
+            prev.type = "dots";
+            prev.output += value;
+            prev.value += value;
+            brace.dots = true;
+            continue;
+          }
+          if (state.braces + state.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
+            push({ type: "text", value, output: DOT_LITERAL });
+            continue;
+          }
+          push({ type: "dot", value, output: DOT_LITERAL });
+          continue;
+        }
+        if (value === "?") {
+          const isGroup = prev && prev.value === "(";
+          if (!isGroup && opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            extglobOpen("qmark", value);
+            continue;
+          }
+          if (prev && prev.type === "paren") {
+            const next = peek();
+            let output = value;
+            if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
+              output = `\\${value}`;
+            }
+            push({ type: "text", value, output });
+            continue;
+          }
+          if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
+            push({ type: "qmark", value, output: QMARK_NO_DOT });
+            continue;
+          }
+          push({ type: "qmark", value, output: QMARK });
+          continue;
+        }
+        if (value === "!") {
+          if (opts.noextglob !== true && peek() === "(") {
+            if (peek(2) !== "?" || !/[!=<:]/.test(peek(3))) {
+              extglobOpen("negate", value);
+              continue;
+            }
+          }
+          if (opts.nonegate !== true && state.index === 0) {
+            negate();
+            continue;
+          }
+        }
+        if (value === "+") {
+          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            extglobOpen("plus", value);
+            continue;
+          }
+          if (prev && prev.value === "(" || opts.regex === false) {
+            push({ type: "plus", value, output: PLUS_LITERAL });
+            continue;
+          }
+          if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state.parens > 0) {
+            push({ type: "plus", value });
+            continue;
+          }
+          push({ type: "plus", value: PLUS_LITERAL });
+          continue;
+        }
+        if (value === "@") {
+          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            push({ type: "at", extglob: true, value, output: "" });
+            continue;
+          }
+          push({ type: "text", value });
+          continue;
+        }
+        if (value !== "*") {
+          if (value === "$" || value === "^") {
+            value = `\\${value}`;
+          }
+          const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
+          if (match) {
+            value += match[0];
+            state.index += match[0].length;
+          }
+          push({ type: "text", value });
+          continue;
+        }
+        if (prev && (prev.type === "globstar" || prev.star === true)) {
+          prev.type = "star";
+          prev.star = true;
+          prev.value += value;
+          prev.output = star;
+          state.backtrack = true;
+          state.globstar = true;
+          consume(value);
+          continue;
+        }
+        let rest = remaining();
+        if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
+          extglobOpen("star", value);
+          continue;
+        }
+        if (prev.type === "star") {
+          if (opts.noglobstar === true) {
+            consume(value);
+            continue;
+          }
+          const prior = prev.prev;
+          const before = prior.prev;
+          const isStart = prior.type === "slash" || prior.type === "bos";
+          const afterStar = before && (before.type === "star" || before.type === "globstar");
+          if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
+            push({ type: "star", value, output: "" });
+            continue;
+          }
+          const isBrace = state.braces > 0 && (prior.type === "comma" || prior.type === "brace");
+          const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
+          if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
+            push({ type: "star", value, output: "" });
+            continue;
+          }
+          while (rest.slice(0, 3) === "/**") {
+            const after = input[state.index + 4];
+            if (after && after !== "/") {
+              break;
+            }
+            rest = rest.slice(3);
+            consume("/**", 3);
+          }
+          const isEnd = eos() || state.parens > 0 && rest === ")".repeat(state.parens) && !extglobs.some((extglob) => extglob.type === "negate");
+          if (prior.type === "bos" && eos()) {
+            prev.type = "globstar";
+            prev.value += value;
+            prev.output = globstar(opts);
+            state.output = prev.output;
+            state.globstar = true;
+            consume(value);
+            continue;
+          }
+          if (prior.type === "slash" && prior.prev.type !== "bos" && !afterStar && isEnd) {
+            state.output = state.output.slice(0, -(prior.output + prev.output).length);
+            prior.output = `(?:${prior.output}`;
+            prev.type = "globstar";
+            prev.output = globstar(opts) + (opts.strictSlashes ? ")" : "|$)");
+            prev.value += value;
+            state.globstar = true;
+            state.output += prior.output + prev.output;
+            consume(value);
+            continue;
+          }
+          if (prior.type === "slash" && prior.prev.type !== "bos" && rest[0] === "/") {
+            const end = rest[1] !== void 0 ? "|$" : "";
+            state.output = state.output.slice(0, -(prior.output + prev.output).length);
+            prior.output = `(?:${prior.output}`;
+            prev.type = "globstar";
+            prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
+            prev.value += value;
+            state.output += prior.output + prev.output;
+            state.globstar = true;
+            consume(value + advance());
+            push({ type: "slash", value: "/", output: "" });
+            continue;
+          }
+          if (prior.type === "bos" && rest[0] === "/") {
+            prev.type = "globstar";
+            prev.value += value;
+            prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
+            state.output = prev.output;
+            state.globstar = true;
+            consume(value + advance());
+            push({ type: "slash", value: "/", output: "" });
+            continue;
+          }
+          state.output = state.output.slice(0, -prev.output.length);
+          prev.type = "globstar";
+          prev.output = globstar(opts);
+          prev.value += value;
+          state.output += prev.output;
+          state.globstar = true;
+          consume(value);
+          continue;
+        }
+        const token2 = { type: "star", value, output: star };
+        if (opts.bash === true) {
+          token2.output = ".*?";
+          if (prev.type === "bos" || prev.type === "slash") {
+            token2.output = nodot + token2.output;
+          }
+          push(token2);
+          continue;
+        }
+        if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
+          token2.output = value;
+          push(token2);
+          continue;
+        }
+        if (state.index === state.start || prev.type === "slash" || prev.type === "dot") {
+          if (prev.type === "dot") {
+            state.output += NO_DOT_SLASH;
+            prev.output += NO_DOT_SLASH;
+          } else if (opts.dot === true) {
+            state.output += NO_DOTS_SLASH;
+            prev.output += NO_DOTS_SLASH;
+          } else {
+            state.output += nodot;
+            prev.output += nodot;
+          }
+          if (peek() !== "*") {
+            state.output += ONE_CHAR;
+            prev.output += ONE_CHAR;
+          }
+        }
+        push(token2);
+      }
+      while (state.brackets > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
+        state.output = utils.escapeLast(state.output, "[");
+        decrement("brackets");
+      }
+      while (state.parens > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", ")"));
+        state.output = utils.escapeLast(state.output, "(");
+        decrement("parens");
+      }
+      while (state.braces > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "}"));
+        state.output = utils.escapeLast(state.output, "{");
+        decrement("braces");
+      }
+      if (opts.strictSlashes !== true && (prev.type === "star" || prev.type === "bracket")) {
+        push({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
+      }
+      if (state.backtrack === true) {
+        state.output = "";
+        for (const token2 of state.tokens) {
+          state.output += token2.output != null ? token2.output : token2.value;
+          if (token2.suffix) {
+            state.output += token2.suffix;
+          }
+        }
+      }
+      return state;
+    };
+    parse.fastpaths = (input, options2) => {
+      const opts = { ...options2 };
+      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      const len = input.length;
+      if (len > max) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
+      }
+      input = REPLACEMENTS[input] || input;
+      const {
+        DOT_LITERAL,
+        SLASH_LITERAL,
+        ONE_CHAR,
+        DOTS_SLASH,
+        NO_DOT,
+        NO_DOTS,
+        NO_DOTS_SLASH,
+        STAR,
+        START_ANCHOR
+      } = constants.globChars(opts.windows);
+      const nodot = opts.dot ? NO_DOTS : NO_DOT;
+      const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
+      const capture = opts.capture ? "" : "?:";
+      const state = { negated: false, prefix: "" };
+      let star = opts.bash === true ? ".*?" : STAR;
+      if (opts.capture) {
+        star = `(${star})`;
+      }
+      const globstar = (opts2) => {
+        if (opts2.noglobstar === true) return star;
+        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+      };
+      const create = (str) => {
+        switch (str) {
+          case "*":
+            return `${nodot}${ONE_CHAR}${star}`;
+          case ".*":
+            return `${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "*.*":
+            return `${nodot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "*/*":
+            return `${nodot}${star}${SLASH_LITERAL}${ONE_CHAR}${slashDot}${star}`;
+          case "**":
+            return nodot + globstar(opts);
+          case "**/*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${ONE_CHAR}${star}`;
+          case "**/*.*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "**/.*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
+          default: {
+            const match = /^(.*?)\.(\w+)$/.exec(str);
+            if (!match) return;
+            const source2 = create(match[1]);
+            if (!source2) return;
+            return source2 + DOT_LITERAL + match[2];
+          }
+        }
+      };
+      const output = utils.removePrefix(input, state);
+      let source = create(output);
+      if (source && opts.strictSlashes !== true) {
+        source += `${SLASH_LITERAL}?`;
+      }
+      return source;
+    };
+    module.exports = parse;
+  }
+});
+
+// node_modules/picomatch/lib/picomatch.js
+var require_picomatch = __commonJS({
+  "node_modules/picomatch/lib/picomatch.js"(exports, module) {
+    "use strict";
+    var scan = require_scan();
+    var parse = require_parse();
+    var utils = require_utils();
+    var constants = require_constants();
+    var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
+    var picomatch2 = (glob, options2, returnState = false) => {
+      if (Array.isArray(glob)) {
+        const fns = glob.map((input) => picomatch2(input, options2, returnState));
+        const arrayMatcher = (str) => {
+          for (const isMatch of fns) {
+            const state2 = isMatch(str);
+            if (state2) return state2;
+          }
+          return false;
+        };
+        return arrayMatcher;
+      }
+      const isState2 = isObject(glob) && glob.tokens && glob.input;
+      if (glob === "" || typeof glob !== "string" && !isState2) {
+        throw new TypeError("Expected pattern to be a non-empty string");
+      }
+      const opts = options2 || {};
+      const posix = opts.windows;
+      const regex = isState2 ? picomatch2.compileRe(glob, options2) : picomatch2.makeRe(glob, options2, false, true);
+      const state = regex.state;
+      delete regex.state;
+      let isIgnored = () => false;
+      if (opts.ignore) {
+        const ignoreOpts = { ...options2, ignore: null, onMatch: null, onResult: null };
+        isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
+      }
+      const matcher = (input, returnObject = false) => {
+        const { isMatch, match, output } = picomatch2.test(input, regex, options2, { glob, posix });
+        const result = { glob, state, regex, posix, input, output, match, isMatch };
+        if (typeof opts.onResult === "function") {
+          opts.onResult(result);
+        }
+        if (isMatch === false) {
+          result.isMatch = false;
+          return returnObject ? result : false;
+        }
+        if (isIgnored(input)) {
+          if (typeof opts.onIgnore === "function") {
+            opts.onIgnore(result);
+          }
+          result.isMatch = false;
+          return returnObject ? result : false;
+        }
+        if (typeof opts.onMatch === "function") {
+          opts.onMatch(result);
+        }
+        return returnObject ? result : true;
+      };
+      if (returnState) {
+        matcher.state = state;
+      }
+      return matcher;
+    };
+    picomatch2.test = (input, regex, options2, { glob, posix } = {}) => {
+      if (typeof input !== "string") {
+        throw new TypeError("Expected input to be a string");
+      }
+      if (input === "") {
+        return { isMatch: false, output: "" };
+      }
+      const opts = options2 || {};
+      const format = opts.format || (posix ? utils.toPosixSlashes : null);
+      let match = input === glob;
+      let output = match && format ? format(input) : input;
+      if (match === false) {
+        output = format ? format(input) : input;
+        match = output === glob;
+      }
+      if (match === false || opts.capture === true) {
+        if (opts.matchBase === true || opts.basename === true) {
+          match = picomatch2.matchBase(input, regex, options2, posix);
+        } else {
+          match = regex.exec(output);
+        }
+      }
+      return { isMatch: Boolean(match), match, output };
+    };
+    picomatch2.matchBase = (input, glob, options2, posix = options2 && options2.windows) => {
+      const regex = glob instanceof RegExp ? glob : picomatch2.makeRe(glob, options2);
+      return regex.test(utils.basename(input, { windows: posix }));
+    };
+    picomatch2.isMatch = (str, patterns, options2) => picomatch2(patterns, options2)(str);
+    picomatch2.parse = (pattern, options2) => {
+      if (Array.isArray(pattern)) return pattern.map((p) => picomatch2.parse(p, options2));
+      return parse(pattern, { ...options2, fastpaths: false });
+    };
+    picomatch2.scan = (input, options2) => scan(input, options2);
+    picomatch2.compileRe = (state, options2, returnOutput = false, returnState = false) => {
+      if (returnOutput === true) {
+        return state.output;
+      }
+      const opts = options2 || {};
+      const prepend = opts.contains ? "" : "^";
+      const append = opts.contains ? "" : "$";
+      let source = `${prepend}(?:${state.output})${append}`;
+      if (state && state.negated === true) {
+        source = `^(?!${source}).*$`;
+      }
+      const regex = picomatch2.toRegex(source, options2);
+      if (returnState === true) {
+        regex.state = state;
+      }
+      return regex;
+    };
+    picomatch2.makeRe = (input, options2 = {}, returnOutput = false, returnState = false) => {
+      if (!input || typeof input !== "string") {
+        throw new TypeError("Expected a non-empty string");
+      }
+      let parsed = { negated: false, fastpaths: true };
+      if (options2.fastpaths !== false && (input[0] === "." || input[0] === "*")) {
+        parsed.output = parse.fastpaths(input, options2);
+      }
+      if (!parsed.output) {
+        parsed = parse(input, options2);
+      }
+      return picomatch2.compileRe(parsed, options2, returnOutput, returnState);
+    };
+    picomatch2.toRegex = (source, options2) => {
+      try {
+        const opts = options2 || {};
+        return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
+      } catch (err) {
+        if (options2 && options2.debug === true) throw err;
+        return /$^/;
+      }
+    };
+    picomatch2.constants = constants;
+    module.exports = picomatch2;
+  }
+});
+
+// node_modules/picomatch/index.js
+var require_picomatch2 = __commonJS({
+  "node_modules/picomatch/index.js"(exports, module) {
+    "use strict";
+    var pico = require_picomatch();
+    var utils = require_utils();
+    function picomatch2(glob, options2, returnState = false) {
+      if (options2 && (options2.windows === null || options2.windows === void 0)) {
+        options2 = { ...options2, windows: utils.isWindows() };
+      }
+      return pico(glob, options2, returnState);
+    }
+    Object.assign(picomatch2, pico);
+    module.exports = picomatch2;
+  }
+});
 
 // src/scan/worker.ts
 import { parentPort, workerData } from "node:worker_threads";
@@ -500,25 +2305,25 @@ var KeywordPrefilter = class {
     const fail = new Int32Array(n);
     const outputs = new Array(n);
     const outLists = own.map((o) => o.slice());
+    const ends = new Uint8Array(n);
     const order = [0];
     for (let head = 0; head < order.length; head++) {
       const s = order[head];
       const row = s * 256;
       if (s !== 0) delta.copyWithin(row, fail[s] * 256, fail[s] * 256 + 256);
       for (const [c, g] of gotoMaps[s]) {
-        fail[g] = s === 0 ? 0 : delta[fail[s] * 256 + c] >> 8;
+        const f = s === 0 ? 0 : Math.abs(delta[fail[s] * 256 + c]) >> 8;
+        fail[g] = f;
+        ends[g] = own[g].length > 0 || ends[f] ? 1 : 0;
         order.push(g);
-        delta[row + c] = g * 256;
-        if (c >= 97 && c <= 122) delta[row + c - 32] = g * 256;
+        const t = ends[g] ? -(g * 256) : g * 256;
+        delta[row + c] = t;
+        if (c >= 97 && c <= 122) delta[row + c - 32] = t;
       }
     }
     for (const s of order) {
       if (s !== 0) for (const id of outLists[fail[s]]) outLists[s].push(id);
       outputs[s] = Int32Array.from(outLists[s]);
-    }
-    for (let i = 0; i < delta.length; i++) {
-      const t = delta[i];
-      if (t !== 0 && outputs[t >> 8].length > 0) delta[i] = -t;
     }
     this.delta = delta;
     this.outputs = outputs;
@@ -653,19 +2458,23 @@ var WasmScanner = class _WasmScanner {
     for (const k of pf.keywords) for (const b of k) used.add(b);
     let classes = 1;
     const ids = /* @__PURE__ */ new Map();
-    for (const b of [...used].sort((x, y) => x - y)) ids.set(b, classes++);
-    for (let b = 0; b < 256; b++) classOf[b] = ids.get(b >= 65 && b <= 90 ? b + 32 : b) ?? 0;
+    const sample = [-1];
+    for (const b of [...used].sort((x, y) => x - y)) {
+      ids.set(b, classes++);
+      sample.push(b);
+    }
+    for (let b = 0; b < 256; b++) {
+      classOf[b] = ids.get(b >= 65 && b <= 90 ? b + 32 : b) ?? 0;
+      if (classOf[b] === 0 && sample[0] === -1) sample[0] = b;
+    }
     this.rowBytes = classes * 4;
     this.dataAt = this.table + pf.states * this.rowBytes;
     this.ensure(64 * 1024);
     this.u8.set(classOf, 16);
     const t = new Int32Array(this.mem.buffer, this.table, pf.states * classes);
+    const scale = this.rowBytes / 256;
     for (let s = 0; s < pf.states; s++) {
-      for (let b = 0; b < 256; b++) {
-        const x = pf.delta[s * 256 + b];
-        const next = (Math.abs(x) >> 8) * this.rowBytes;
-        t[s * classes + classOf[b]] = x < 0 ? -next : next;
-      }
+      for (let k = 0; k < classes; k++) t[s * classes + k] = pf.delta[s * 256 + sample[k]] * scale;
     }
   }
   /** Room for `len` input bytes and the hit buffer after them. */
@@ -7518,665 +9327,6 @@ function loadRegexEngine(onWarning = () => {
   }
   return cached;
 }
-
-// src/scan/engine.ts
-function emptyEngineStats() {
-  return { files: 0, bytes: 0, skippedBinary: 0, unreadable: 0, failed: 0 };
-}
-var SEVERITY_RANK = { critical: 3, high: 2, medium: 1, low: 0 };
-function rank(a, b) {
-  if (a.validated !== b.validated) return a.validated ? -1 : 1;
-  const s = SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity];
-  if (s !== 0) return s;
-  if (a.order !== b.order) return a.order - b.order;
-  if (a.start !== b.start) return a.start - b.start;
-  return b.end - a.end;
-}
-var byPosition = (a, b) => a.start - b.start || b.end - a.end;
-function sameSpanBest(sorted, from, to) {
-  let best = sorted[from];
-  for (let k = from + 1; k < to; k++) {
-    const e = sorted[k];
-    const s = SEVERITY_RANK[e.severity] - SEVERITY_RANK[best.severity];
-    if (s > 0 || s === 0 && e.order < best.order) best = e;
-  }
-  return best;
-}
-function pickOne(list) {
-  if (list.length < 2) return list;
-  const sorted = list.slice().sort(byPosition);
-  const open = [];
-  let maxEnd = -1;
-  let maxEndValid = -1;
-  for (let i = 0; i < sorted.length; ) {
-    let j = i;
-    while (j < sorted.length && sorted[j].start === sorted[i].start && sorted[j].end === sorted[i].end) j++;
-    const e = j - i > 1 ? sameSpanBest(sorted, i, j) : sorted[i];
-    if ((e.validated ? maxEndValid : maxEnd) < e.end) open.push(e);
-    for (let k = i; k < j; k++) {
-      const e2 = sorted[k];
-      if (e2.end > maxEnd) maxEnd = e2.end;
-      if (e2.validated && e2.end > maxEndValid) maxEndValid = e2.end;
-    }
-    i = j;
-  }
-  open.sort(rank);
-  const kept = [];
-  for (const e of open) {
-    let lo = 0;
-    let hi = kept.length;
-    while (lo < hi) {
-      const mid = lo + hi >> 1;
-      if (kept[mid].start < e.start) lo = mid + 1;
-      else hi = mid;
-    }
-    if (lo > 0 && kept[lo - 1].end > e.start) continue;
-    if (lo < kept.length && kept[lo].start < e.end) continue;
-    kept.splice(lo, 0, e);
-  }
-  return kept;
-}
-function resolveOverlaps(entries) {
-  if (entries.length < 2) return entries;
-  const primary = [];
-  const fallback = [];
-  for (const e of entries) (e.fallback ? fallback : primary).push(e);
-  const keptPrimary = pickOne(primary);
-  if (fallback.length === 0) return keptPrimary;
-  if (primary.length === 0) return pickOne(fallback);
-  const starts = primary.slice().sort(byPosition);
-  const prefixMaxEnd = new Float64Array(starts.length);
-  let m = -1;
-  starts.forEach((p, i) => {
-    if (p.end > m) m = p.end;
-    prefixMaxEnd[i] = m;
-  });
-  const free = fallback.filter((f) => {
-    let lo = 0;
-    let hi = starts.length;
-    while (lo < hi) {
-      const mid = lo + hi >> 1;
-      if (starts[mid].start < f.end) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo === 0 || prefixMaxEnd[lo - 1] <= f.start;
-  });
-  return [...keptPrimary, ...pickOne(free)].sort(byPosition);
-}
-var SNIFF_BYTES = 8192;
-function countItem(stats, binary, bytes) {
-  if (binary) stats.skippedBinary++;
-  else {
-    stats.files++;
-    stats.bytes += bytes;
-  }
-}
-function codePoints(view, from, to) {
-  let n = 0;
-  for (let i = from; i < to; i++) if ((view[i] & 192) !== 128) n++;
-  return n;
-}
-var ScanEngine = class {
-  name;
-  regex;
-  prefilterMode;
-  chunkSize;
-  overlap;
-  margin;
-  decode;
-  rules;
-  prefilter;
-  keywordLengths;
-  keywordRules;
-  /** Rules without keywords: run over every window. */
-  alwaysRules;
-  set;
-  allow;
-  /** EngineOptions.reportInlineAllowed (read by ItemScan). */
-  reportInlineAllowed;
-  stopwords;
-  work;
-  // Per-window scratch: each rule's pending window, and the rules that have one.
-  wStart;
-  wEnd;
-  cands = [];
-  /** Rule ids whose validated secrets are retained for revocation, and those secrets by fingerprint. */
-  retain;
-  retained = /* @__PURE__ */ new Map();
-  constructor(policy, options2 = {}) {
-    this.retain = new Set(policy.retainSecrets ?? []);
-    const warn = options2.onWarning ?? (() => {
-    });
-    this.reportInlineAllowed = options2.reportInlineAllowed === true;
-    this.regex = options2.regex ?? loadRegexEngine(warn);
-    this.chunkSize = options2.chunkSize ?? 1024 * 1024;
-    this.overlap = options2.overlap ?? 64 * 1024;
-    this.margin = options2.margin ?? 4096;
-    this.decode = options2.decode ? options2.decode === true ? {} : options2.decode : void 0;
-    if (this.overlap >= this.chunkSize) throw new Error("engine: overlap must be smaller than chunkSize");
-    this.rules = [];
-    for (const rule of policy.rules) {
-      try {
-        const pattern = this.regex.compile(rule.pattern, { caseInsensitive: rule.caseInsensitive === true });
-        this.rules.push({
-          rule,
-          pattern,
-          group: rule.secretGroup ?? 1,
-          window: Math.max(0, rule.window ?? 0),
-          order: this.rules.length
-        });
-      } catch (e) {
-        warn(`rule ${rule.id}: pattern does not compile under RE2 (${e.message}); rule skipped`);
-      }
-    }
-    const kwIndex = /* @__PURE__ */ new Map();
-    const kwRules = [];
-    this.alwaysRules = [];
-    this.rules.forEach((cr, r) => {
-      const kws = cr.rule.keywords.map((k) => k.toLowerCase()).filter((k) => k.length > 0);
-      if (kws.length === 0) this.alwaysRules.push(r);
-      for (const k of new Set(kws)) {
-        let id = kwIndex.get(k);
-        if (id === void 0) {
-          id = kwRules.length;
-          kwIndex.set(k, id);
-          kwRules.push([]);
-        }
-        kwRules[id].push(r);
-      }
-    });
-    this.prefilter = new KeywordPrefilter([...kwIndex.keys()]);
-    this.keywordLengths = Int32Array.from(this.prefilter.keywords.map((k) => k.length));
-    this.keywordRules = kwRules.map((r) => Int32Array.from(r));
-    let mode = options2.prefilter ?? "keywords";
-    if (mode === "set" && this.rules.length > 0) {
-      try {
-        this.set = this.regex.compileSet(
-          this.rules.map((cr) => cr.rule.caseInsensitive ? `(?i)${cr.rule.pattern}` : cr.rule.pattern)
-        );
-      } catch (e) {
-        warn(`RE2.Set of all rules failed (${e.message}); using the keyword prefilter`);
-        mode = "keywords";
-      }
-    }
-    this.prefilterMode = mode;
-    this.allow = new AllowRegexes(policy.allowRegexes, this.regex);
-    this.stopwords = policy.stopwords.map((s) => s.toLowerCase()).filter((s) => s.length > 0);
-    this.name = `${this.regex.name}+${mode}`;
-    this.work = Buffer.allocUnsafe(this.chunkSize + this.overlap);
-    this.wStart = new Int32Array(this.rules.length);
-    this.wEnd = new Int32Array(this.rules.length).fill(-1);
-  }
-  get ruleCount() {
-    return this.rules.length;
-  }
-  /** Keeps a validated secret of a retained rule (revocation only); a no-op for every other rule. */
-  retainSecret(ruleId, fingerprint2, secret) {
-    if (this.retain.has(ruleId)) this.retained.set(fingerprint2, secret);
-  }
-  /** The secrets retained since the last call, by fingerprint (then forgotten here). */
-  takeRetained() {
-    if (this.retained.size === 0) return [];
-    const out = [...this.retained];
-    this.retained = /* @__PURE__ */ new Map();
-    return out;
-  }
-  /** A rule's standing for overlap resolution, by id (findings of decoded text carry only the id). */
-  ruleRank(id) {
-    if (!this.rankById) {
-      this.rankById = /* @__PURE__ */ new Map();
-      for (const cr of this.rules)
-        this.rankById.set(cr.rule.id, { fallback: cr.rule.fallback === true, order: cr.order });
-    }
-    return this.rankById.get(id) ?? { fallback: false, order: this.rules.length };
-  }
-  rankById;
-  /** Scans bytes held in memory (large ones window by window). */
-  scanBytes(input, meta, stats = emptyEngineStats(), decode = true) {
-    const data = utf16ToUtf8(input) ?? input;
-    const item = new ItemScan(this, meta, decode);
-    const cap = this.chunkSize + this.overlap;
-    if (data.length <= cap) {
-      item.window(data, true);
-    } else {
-      for (let off = 0; ; off += this.chunkSize) {
-        const final = off + cap >= data.length;
-        item.window(data.subarray(off, Math.min(data.length, off + cap)), final);
-        if (final || item.binary) break;
-      }
-    }
-    countItem(stats, item.binary, data.length);
-    return item.findings;
-  }
-  /** Reads and scans a file chunk by chunk into one reused buffer. Throws when the file cannot be opened or read. */
-  scanFile(absPath, meta, stats = emptyEngineStats()) {
-    const fd = openSync(typeof absPath === "string" ? absPath : Buffer.from(absPath), "r");
-    try {
-      const bom = Buffer.alloc(2);
-      if (readSync(fd, bom, 0, 2, 0) === 2 && utf16ToUtf8(bom) !== void 0) {
-        return this.scanBytes(readFileSync(fd), meta, stats);
-      }
-      const buf = this.work;
-      const cap = buf.length;
-      const item = new ItemScan(this, meta);
-      let carry = 0;
-      let total = 0;
-      for (; ; ) {
-        let filled = carry;
-        while (filled < cap) {
-          const want = cap - filled;
-          const n = readSync(fd, buf, filled, want, null);
-          filled += n;
-          if (n < want) break;
-        }
-        total += filled - carry;
-        if (filled < cap) {
-          if (filled > 0 || total === 0) item.window(buf.subarray(0, filled), true);
-          break;
-        }
-        item.window(buf, false);
-        if (item.binary) break;
-        buf.copyWithin(0, cap - this.overlap, cap);
-        carry = this.overlap;
-      }
-      countItem(stats, item.binary, total);
-      return item.findings;
-    } finally {
-      closeSync(fd);
-    }
-  }
-  /** A push-style scan for streams (stdin): write chunks, then end() for the findings. */
-  openStream(meta, stats = emptyEngineStats()) {
-    const item = new ItemScan(this, meta);
-    const cap = this.chunkSize + this.overlap;
-    const buf = Buffer.allocUnsafe(cap);
-    let filled = 0;
-    let total = 0;
-    return {
-      write: (chunk) => {
-        total += chunk.length;
-        let off = 0;
-        while (off < chunk.length && !item.binary) {
-          const n = Math.min(cap - filled, chunk.length - off);
-          chunk.copy(buf, filled, off, off + n);
-          filled += n;
-          off += n;
-          if (filled === cap) {
-            item.window(buf, false);
-            buf.copyWithin(0, cap - this.overlap, cap);
-            filled = this.overlap;
-          }
-        }
-      },
-      end: () => {
-        if (!item.binary) item.window(buf.subarray(0, filled), true);
-        countItem(stats, item.binary, total);
-        return item.findings;
-      }
-    };
-  }
-  /** Phases 1 and 2 over view: candidate matches (offsets relative to view). */
-  collect(view) {
-    this.cands = [];
-    const len = view.length;
-    if (this.set) {
-      for (const r of this.set.match(view)) this.runRule(view, r, 0, len);
-    } else {
-      this.keywordPass(view);
-      for (const r of this.alwaysRules) this.runRule(view, r, 0, len);
-    }
-    return this.cands;
-  }
-  keywordPass(view) {
-    const len = view.length;
-    const pf = this.prefilter;
-    const count = pf.findHits(view);
-    const hits = pf.hits;
-    const outputs = pf.outputs;
-    const kwLen = this.keywordLengths;
-    const kwRules = this.keywordRules;
-    const rules = this.rules;
-    const wStart = this.wStart;
-    const wEnd = this.wEnd;
-    const margin = this.margin;
-    const touched = [];
-    let lineStart = 1;
-    let lineEnd = 0;
-    for (let h = 0; h < count; h++) {
-      const he = hits[2 * h];
-      const out = outputs[hits[2 * h + 1]];
-      for (let k = 0; k < out.length; k++) {
-        const kw = out[k];
-        const hs = he - kwLen[kw];
-        if (hs < lineStart || hs >= lineEnd) {
-          lineStart = hs === 0 ? 0 : view.lastIndexOf(10, hs - 1) + 1;
-          const nl = view.indexOf(10, he);
-          lineEnd = nl < 0 ? len : nl;
-        }
-        const owners = kwRules[kw];
-        for (let j = 0; j < owners.length; j++) {
-          const r = owners[j];
-          const extra = rules[r].window;
-          let ws = hs - margin;
-          if (ws < lineStart) ws = lineStart;
-          let we;
-          if (extra === 0) {
-            we = he + margin;
-            if (we > lineEnd) we = lineEnd;
-          } else {
-            const p = he + extra;
-            if (p >= len) we = len;
-            else if (p <= lineEnd) we = lineEnd;
-            else {
-              const nl = view.indexOf(10, p);
-              we = nl < 0 ? len : nl;
-            }
-          }
-          const pend = wEnd[r];
-          if (pend >= 0 && ws <= pend) {
-            if (we > pend) wEnd[r] = we;
-            if (ws < wStart[r]) wStart[r] = ws;
-          } else {
-            if (pend >= 0) this.runRule(view, r, wStart[r], pend);
-            else touched.push(r);
-            wStart[r] = ws;
-            wEnd[r] = we;
-          }
-        }
-      }
-    }
-    for (const r of touched) {
-      this.runRule(view, r, wStart[r], wEnd[r]);
-      wEnd[r] = -1;
-    }
-  }
-  runRule(view, r, from, to) {
-    const cr = this.rules[r];
-    const spans = cr.pattern.matchAll(from === 0 && to === view.length ? view : view.subarray(from, to));
-    for (const m of spans) {
-      if (m.end === m.start) continue;
-      const g = m.groups[cr.group];
-      if (!g && m.groups.length > 1) continue;
-      const ss = g ? g[0] : m.start;
-      const se = g ? g[1] : m.end;
-      if (se <= ss) continue;
-      this.cands.push({
-        rule: cr,
-        matchStart: from + m.start,
-        matchEnd: from + m.end,
-        secretStart: from + ss,
-        secretEnd: from + se
-      });
-    }
-  }
-  /** Phase 3, the filters that need only the secret. */
-  keepSecret(cr, secret, view, secretStart) {
-    const rule = cr.rule;
-    if (rule.entropy !== void 0 && shannonEntropy(secret) < rule.entropy) return false;
-    if (isPlaceholder(secret) || isReference(secret) || isRepeated(secret) || isCodeNotSecret(secret)) return false;
-    for (const text of decodedForms(secret)) if (isStandIn(text)) return false;
-    if (isIntegrityHash(view, secretStart, secret)) return false;
-    if (hasStopword(secret, this.stopwords)) return false;
-    if (this.allow.matches(secret)) return false;
-    return true;
-  }
-};
-function utf16ToUtf8(data) {
-  if (data.length < 2) return void 0;
-  const le = data[0] === 255 && data[1] === 254;
-  const be = data[0] === 254 && data[1] === 255;
-  if (!le && !be) return void 0;
-  const body = Buffer.from(data.subarray(2, 2 + (data.length - 2 & ~1)));
-  if (be) body.swap16();
-  return Buffer.from(body.toString("utf16le"), "utf8");
-}
-var ItemScan = class {
-  findings = [];
-  binary = false;
-  seen = /* @__PURE__ */ new Set();
-  started = false;
-  /** Byte offset of the current window in the item. */
-  offset = 0;
-  /** Data line (before the lineMap) of each direct finding, for the comparison with decoded ones. */
-  dataLines = /* @__PURE__ */ new WeakMap();
-  /** Findings kept by the previous window whose secret reaches into this one: they win every overlap here. */
-  decided = [];
-  /** Newlines before the current window. */
-  baseLine = 0;
-  /** Code points of the current line that precede the current window. */
-  colCarry = 0;
-  engine;
-  meta;
-  decode;
-  constructor(engine2, meta, decode = true) {
-    this.engine = engine2;
-    this.meta = meta;
-    this.decode = decode && engine2.decode !== void 0;
-  }
-  window(view, final) {
-    if (!this.started) {
-      this.started = true;
-      if (view.subarray(0, SNIFF_BYTES).indexOf(0) >= 0) {
-        this.binary = true;
-        return;
-      }
-    }
-    const engine2 = this.engine;
-    const acceptLimit = final ? view.length : view.length - engine2.overlap;
-    const cands = engine2.collect(view);
-    const survivors = [];
-    for (const c of cands) {
-      let secret = view.toString("utf8", c.secretStart, c.secretEnd);
-      if (!/\s|-----|^\{\\*"/.test(secret)) {
-        const len = valueLength(secret);
-        if (len < secret.length) {
-          c.secretEnd = c.secretStart + Buffer.byteLength(secret.slice(0, len));
-          secret = secret.slice(0, len);
-          if (c.secretEnd <= c.secretStart) continue;
-        }
-      }
-      if (engine2.keepSecret(c.rule, secret, view, c.secretStart)) survivors.push({ ...c, secret });
-    }
-    const decided = this.decided;
-    this.decided = [];
-    const direct = this.findings.length;
-    if (survivors.length > 0 || decided.length > 0) this.resolve(view, survivors, acceptLimit, decided);
-    if (this.decode) this.scanDecoded(view, direct);
-    if (!final) this.advance(view, acceptLimit);
-  }
-  /** Phase 4: locate and validate the window's survivors, resolve overlaps, report the window's own. */
-  resolve(view, survivors, acceptLimit, decided) {
-    let pending = survivors.length > 0 ? this.locate(view, survivors, acceptLimit) : [];
-    if (decided.length > 0) {
-      pending = pending.filter((p) => !decided.some((d) => p.start < d.end && d.start < p.end));
-      pending.push(...decided);
-    }
-    const kept = resolveOverlaps(pending);
-    const edge = this.offset + acceptLimit;
-    for (const p of kept) {
-      if (p.owned && !p.decided && p.finding) {
-        const key = `${p.finding.fingerprint}:${p.finding.line}:${p.finding.column}`;
-        if (!this.seen.has(key)) {
-          this.seen.add(key);
-          this.seen.add(`${p.finding.fingerprint}:${p.finding.line}`);
-          this.findings.push(p.finding);
-          this.dataLines.set(p.finding, p.dataLine);
-        }
-      }
-      if (p.owned && p.end > edge) this.decided.push({ ...p, decided: true, finding: void 0 });
-    }
-  }
-  /** Encoded segments of the window, decoded and scanned (without decoding again: decode.ts handles depth). */
-  scanDecoded(view, direct) {
-    const engine2 = this.engine;
-    const scratch = emptyEngineStats();
-    const found = scanDecoded(
-      view,
-      this.meta.path,
-      void 0,
-      (data, path) => engine2.scanBytes(data, { path }, scratch, false),
-      { limits: engine2.decode }
-    );
-    const map = this.meta.lineMap;
-    for (const f of this.resolveDecoded(found, direct)) {
-      const dataLine = f.line + this.baseLine;
-      const line = map ? map[dataLine - 1] ?? dataLine : dataLine;
-      const key = `${f.fingerprint}:${line}`;
-      if (this.seen.has(key)) continue;
-      this.seen.add(key);
-      f.line = line;
-      f.endLine = line;
-      if (this.meta.commit !== void 0) f.commit = this.meta.commit;
-      if (this.meta.author !== void 0) f.author = this.meta.author;
-      if (this.meta.date !== void 0) f.date = this.meta.date;
-      this.findings.push(f);
-    }
-  }
-  /**
-   * One secret, one finding, also between the window's direct findings (this.findings from `direct` on) and the
-   * findings of its decoded segments, which are located at the encoded span (line and columns, one line): a
-   * decoded finding is dropped where a direct finding overlaps it (any direct one for a decoded fallback finding, a
-   * direct non-fallback one for any), and a decoded fallback one where a decoded non-fallback one does; a direct
-   * fallback finding is dropped where a decoded non-fallback one overlaps it (`password: <base64 of a token>`);
-   * decoded findings overlapping each other resolve as in resolveOverlaps. Returns the decoded findings kept.
-   */
-  resolveDecoded(found, direct) {
-    if (found.length === 0) return found;
-    const engine2 = this.engine;
-    const entry = (f, line) => {
-      const { fallback, order } = engine2.ruleRank(f.ruleId);
-      const end = f.endLine > line ? Number.MAX_SAFE_INTEGER : f.endColumn;
-      return { start: f.column, end, fallback, validated: f.validated, severity: f.severity, order, f };
-    };
-    const byLine = /* @__PURE__ */ new Map();
-    for (let i = direct; i < this.findings.length; i++) {
-      const f = this.findings[i];
-      const line = this.dataLines.get(f) ?? f.line;
-      const list = byLine.get(line) ?? [];
-      list.push(entry(f, f.line));
-      byLine.set(line, list);
-    }
-    const dropDirect = /* @__PURE__ */ new Set();
-    const kept = [];
-    const decodedByLine = /* @__PURE__ */ new Map();
-    for (const f of found) {
-      const line = f.line + this.baseLine;
-      const list = decodedByLine.get(line) ?? [];
-      list.push(entry(f, f.line));
-      decodedByLine.set(line, list);
-    }
-    for (const [line, decoded] of decodedByLine) {
-      const directs = byLine.get(line) ?? [];
-      const overlaps = (a, b) => a.start < b.end && b.start < a.end;
-      const survivors = decoded.filter((d) => !directs.some((x) => overlaps(x, d) && (d.fallback || !x.fallback)));
-      const resolved = resolveOverlaps(survivors);
-      for (const x of directs) {
-        if (x.fallback && resolved.some((d) => !d.fallback && overlaps(x, d))) dropDirect.add(x.f);
-      }
-      for (const d of resolved) kept.push(d.f);
-    }
-    if (dropDirect.size > 0) {
-      const rest = this.findings.filter((f, i) => i < direct || !dropDirect.has(f));
-      this.findings.length = 0;
-      this.findings.push(...rest);
-    }
-    return kept;
-  }
-  /** Line, column, inline allow and the rule's validator for each survivor: the window's candidate findings. */
-  locate(view, survivors, acceptLimit) {
-    const out = [];
-    survivors.sort((a, b) => a.secretStart - b.secretStart);
-    let pos = 0;
-    let lines = this.baseLine;
-    let lastNl = -1;
-    for (const c of survivors) {
-      for (let nl = view.indexOf(10, pos); nl >= 0 && nl < c.secretStart; nl = view.indexOf(10, nl + 1)) {
-        lines++;
-        lastNl = nl;
-      }
-      pos = c.secretStart;
-      const lineStart = lastNl + 1;
-      const nlAfter = view.indexOf(10, c.secretStart);
-      const lineEnd = nlAfter < 0 ? view.length : nlAfter;
-      let inlineAllowed = hasInlineAllow(view, lineStart, lineEnd);
-      if (inlineAllowed && !this.engine.reportInlineAllowed) continue;
-      const column = 1 + codePoints(view, lineStart, c.secretStart) + (lastNl < 0 ? this.colCarry : 0);
-      let endLines = 0;
-      let endNl = -1;
-      for (let nl = nlAfter; nl >= 0 && nl < c.secretEnd; nl = view.indexOf(10, nl + 1)) {
-        endLines++;
-        endNl = nl;
-      }
-      if (endLines > 0) {
-        const e = view.indexOf(10, c.secretEnd);
-        if (hasInlineAllow(view, endNl + 1, e < 0 ? view.length : e)) {
-          if (!this.engine.reportInlineAllowed) continue;
-          inlineAllowed = true;
-        }
-      }
-      const endColumn = endLines > 0 ? 1 + codePoints(view, endNl + 1, c.secretEnd) : column + codePoints(view, c.secretStart, c.secretEnd);
-      const rule = c.rule.rule;
-      let validity = "unknown";
-      if (rule.validate) {
-        try {
-          const before = view.toString("utf8", Math.max(0, c.matchStart - 256), c.matchStart);
-          validity = rule.validate(c.secret, view.toString("utf8", c.matchStart, c.matchEnd), before);
-        } catch {
-          validity = "unknown";
-        }
-      }
-      if (validity === "invalid") continue;
-      if (rule.requireValid && validity !== "valid") continue;
-      const dataLine = lines + 1;
-      const map = this.meta.lineMap;
-      const line = map ? map[dataLine - 1] ?? dataLine : dataLine;
-      const endLine = map ? map[dataLine + endLines - 1] ?? dataLine + endLines : dataLine + endLines;
-      const fp = fingerprint(rule.id, c.secret);
-      if (validity === "valid") this.engine.retainSecret(rule.id, fp, c.secret);
-      const f = {
-        ruleId: rule.id,
-        title: rule.title,
-        severity: rule.severity,
-        validated: validity === "valid",
-        file: this.meta.path,
-        line,
-        column,
-        endLine,
-        endColumn,
-        fingerprint: fp,
-        preview: preview(c.secret)
-      };
-      if (inlineAllowed) f.inlineAllowed = true;
-      if (this.meta.commit !== void 0) f.commit = this.meta.commit;
-      if (this.meta.author !== void 0) f.author = this.meta.author;
-      if (this.meta.date !== void 0) f.date = this.meta.date;
-      out.push({
-        start: this.offset + c.secretStart,
-        end: this.offset + c.secretEnd,
-        fallback: rule.fallback === true,
-        validated: f.validated,
-        severity: rule.severity,
-        order: c.rule.order,
-        owned: c.matchStart < acceptLimit,
-        decided: false,
-        finding: f,
-        dataLine
-      });
-    }
-    return out;
-  }
-  /** Moves the line/column origin to view[acceptLimit], where the next window starts. */
-  advance(view, upTo) {
-    this.offset += upTo;
-    let last = -1;
-    for (let nl = view.indexOf(10); nl >= 0 && nl < upTo; nl = view.indexOf(10, nl + 1)) {
-      this.baseLine++;
-      last = nl;
-    }
-    if (last >= 0) this.colCarry = codePoints(view, last + 1, upTo);
-    else this.colCarry += codePoints(view, 0, upTo);
-  }
-};
 
 // src/scan/rules/syntax.ts
 var TOKEN_START = "(?:^|[^A-Za-z0-9_-])";
@@ -15475,6 +16625,1058 @@ var builtinRules = [
   ...genericRules
 ];
 
+// src/scan/engine.ts
+var BUILTIN_PATTERNS = new Map(builtinRules.map((r) => [r.id, r.pattern]));
+function emptyEngineStats() {
+  return { files: 0, bytes: 0, skippedBinary: 0, unreadable: 0, failed: 0, skippedLarge: 0, skippedArchive: 0 };
+}
+var SEVERITY_RANK = { critical: 3, high: 2, medium: 1, low: 0 };
+function rank(a, b) {
+  if (a.validated !== b.validated) return a.validated ? -1 : 1;
+  const s = SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity];
+  if (s !== 0) return s;
+  if (a.order !== b.order) return a.order - b.order;
+  if (a.start !== b.start) return a.start - b.start;
+  return b.end - a.end;
+}
+var byPosition = (a, b) => a.start - b.start || b.end - a.end;
+function sameSpanBest(sorted, from, to) {
+  let best = sorted[from];
+  for (let k = from + 1; k < to; k++) {
+    const e = sorted[k];
+    const s = SEVERITY_RANK[e.severity] - SEVERITY_RANK[best.severity];
+    if (s > 0 || s === 0 && e.order < best.order) best = e;
+  }
+  return best;
+}
+function pickOne(list) {
+  if (list.length < 2) return list;
+  const sorted = list.slice().sort(byPosition);
+  const open = [];
+  let maxEnd = -1;
+  let maxEndValid = -1;
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j < sorted.length && sorted[j].start === sorted[i].start && sorted[j].end === sorted[i].end) j++;
+    const e = j - i > 1 ? sameSpanBest(sorted, i, j) : sorted[i];
+    if ((e.validated ? maxEndValid : maxEnd) < e.end) open.push(e);
+    for (let k = i; k < j; k++) {
+      const e2 = sorted[k];
+      if (e2.end > maxEnd) maxEnd = e2.end;
+      if (e2.validated && e2.end > maxEndValid) maxEndValid = e2.end;
+    }
+    i = j;
+  }
+  open.sort(rank);
+  const kept = [];
+  for (const e of open) {
+    let lo = 0;
+    let hi = kept.length;
+    while (lo < hi) {
+      const mid = lo + hi >> 1;
+      if (kept[mid].start < e.start) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo > 0 && kept[lo - 1].end > e.start) continue;
+    if (lo < kept.length && kept[lo].start < e.end) continue;
+    kept.splice(lo, 0, e);
+  }
+  return kept;
+}
+function resolveOverlaps(entries) {
+  if (entries.length < 2) return entries;
+  const primary = [];
+  const fallback = [];
+  for (const e of entries) (e.fallback ? fallback : primary).push(e);
+  const keptPrimary = pickOne(primary);
+  if (fallback.length === 0) return keptPrimary;
+  if (primary.length === 0) return pickOne(fallback);
+  const starts = primary.slice().sort(byPosition);
+  const prefixMaxEnd = new Float64Array(starts.length);
+  let m = -1;
+  starts.forEach((p, i) => {
+    if (p.end > m) m = p.end;
+    prefixMaxEnd[i] = m;
+  });
+  const free = fallback.filter((f) => {
+    let lo = 0;
+    let hi = starts.length;
+    while (lo < hi) {
+      const mid = lo + hi >> 1;
+      if (starts[mid].start < f.end) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo === 0 || prefixMaxEnd[lo - 1] <= f.start;
+  });
+  return [...keptPrimary, ...pickOne(free)].sort(byPosition);
+}
+var SNIFF_BYTES = 8192;
+function countItem(stats, binary, bytes) {
+  if (binary) stats.skippedBinary++;
+  else {
+    stats.files++;
+    stats.bytes += bytes;
+  }
+}
+function codePoints(view, from, to) {
+  let n = 0;
+  for (let i = from; i < to; i++) if ((view[i] & 192) !== 128) n++;
+  return n;
+}
+var ScanEngine = class {
+  name;
+  regex;
+  prefilterMode;
+  chunkSize;
+  overlap;
+  margin;
+  decode;
+  rules;
+  prefilter;
+  keywordLengths;
+  keywordRules;
+  /** Rules without keywords: run over every window. */
+  alwaysRules;
+  set;
+  allow;
+  /** EngineOptions.reportInlineAllowed (read by ItemScan). */
+  reportInlineAllowed;
+  stopwords;
+  work;
+  // Per-window scratch: each rule's pending window, and the rules that have one.
+  wStart;
+  wEnd;
+  cands = [];
+  /** Rule ids whose validated secrets are retained for revocation, and those secrets by fingerprint. */
+  retain;
+  retained = /* @__PURE__ */ new Map();
+  constructor(policy, options2 = {}) {
+    this.retain = new Set(policy.retainSecrets ?? []);
+    const warn = options2.onWarning ?? (() => {
+    });
+    this.reportInlineAllowed = options2.reportInlineAllowed === true;
+    this.regex = options2.regex ?? loadRegexEngine(warn);
+    this.chunkSize = options2.chunkSize ?? 1024 * 1024;
+    this.overlap = options2.overlap ?? 64 * 1024;
+    this.margin = options2.margin ?? 4096;
+    this.decode = options2.decode ? options2.decode === true ? {} : options2.decode : void 0;
+    if (this.overlap >= this.chunkSize) throw new Error("engine: overlap must be smaller than chunkSize");
+    this.rules = [];
+    for (const rule of policy.rules) {
+      try {
+        const pattern = BUILTIN_PATTERNS.get(rule.id) === rule.pattern ? void 0 : this.compileRule(rule);
+        this.rules.push({
+          rule,
+          pattern,
+          group: rule.secretGroup ?? 1,
+          window: Math.max(0, rule.window ?? 0),
+          order: this.rules.length
+        });
+      } catch (e) {
+        warn(`rule ${rule.id}: pattern does not compile under RE2 (${e.message}); rule skipped`);
+      }
+    }
+    const kwIndex = /* @__PURE__ */ new Map();
+    const kwRules = [];
+    this.alwaysRules = [];
+    this.rules.forEach((cr, r) => {
+      const kws = cr.rule.keywords.map((k) => k.toLowerCase()).filter((k) => k.length > 0);
+      if (kws.length === 0) this.alwaysRules.push(r);
+      for (const k of new Set(kws)) {
+        let id = kwIndex.get(k);
+        if (id === void 0) {
+          id = kwRules.length;
+          kwIndex.set(k, id);
+          kwRules.push([]);
+        }
+        kwRules[id].push(r);
+      }
+    });
+    this.prefilter = new KeywordPrefilter([...kwIndex.keys()]);
+    this.keywordLengths = Int32Array.from(this.prefilter.keywords.map((k) => k.length));
+    this.keywordRules = kwRules.map((r) => Int32Array.from(r));
+    let mode = options2.prefilter ?? "keywords";
+    if (mode === "set" && this.rules.length > 0) {
+      try {
+        this.set = this.regex.compileSet(
+          this.rules.map((cr) => cr.rule.caseInsensitive ? `(?i)${cr.rule.pattern}` : cr.rule.pattern)
+        );
+      } catch (e) {
+        warn(`RE2.Set of all rules failed (${e.message}); using the keyword prefilter`);
+        mode = "keywords";
+      }
+    }
+    this.prefilterMode = mode;
+    this.allow = new AllowRegexes(policy.allowRegexes, this.regex);
+    this.stopwords = policy.stopwords.map((s) => s.toLowerCase()).filter((s) => s.length > 0);
+    this.name = `${this.regex.name}+${mode}`;
+    this.work = Buffer.allocUnsafe(this.chunkSize + this.overlap);
+    this.wStart = new Int32Array(this.rules.length);
+    this.wEnd = new Int32Array(this.rules.length).fill(-1);
+  }
+  compileRule(rule) {
+    return this.regex.compile(rule.pattern, { caseInsensitive: rule.caseInsensitive === true });
+  }
+  get ruleCount() {
+    return this.rules.length;
+  }
+  /** Keeps a validated secret of a retained rule (revocation only); a no-op for every other rule. */
+  retainSecret(ruleId, fingerprint2, secret) {
+    if (this.retain.has(ruleId)) this.retained.set(fingerprint2, secret);
+  }
+  /** The secrets retained since the last call, by fingerprint (then forgotten here). */
+  takeRetained() {
+    if (this.retained.size === 0) return [];
+    const out = [...this.retained];
+    this.retained = /* @__PURE__ */ new Map();
+    return out;
+  }
+  /** A rule's standing for overlap resolution, by id (findings of decoded text carry only the id). */
+  ruleRank(id) {
+    if (!this.rankById) {
+      this.rankById = /* @__PURE__ */ new Map();
+      for (const cr of this.rules)
+        this.rankById.set(cr.rule.id, { fallback: cr.rule.fallback === true, order: cr.order });
+    }
+    return this.rankById.get(id) ?? { fallback: false, order: this.rules.length };
+  }
+  rankById;
+  /** Scans bytes held in memory (large ones window by window). */
+  scanBytes(input, meta, stats = emptyEngineStats(), decode = true) {
+    const data = utf16ToUtf8(input) ?? input;
+    const item = new ItemScan(this, meta, decode);
+    const cap = this.chunkSize + this.overlap;
+    if (data.length <= cap) {
+      item.window(data, true);
+    } else {
+      for (let off = 0; ; off += this.chunkSize) {
+        const final = off + cap >= data.length;
+        item.window(data.subarray(off, Math.min(data.length, off + cap)), final);
+        if (final || item.binary) break;
+      }
+    }
+    countItem(stats, item.binary, data.length);
+    return item.findings;
+  }
+  /** Reads and scans a file chunk by chunk into one reused buffer. Throws when the file cannot be opened or read. */
+  scanFile(absPath, meta, stats = emptyEngineStats()) {
+    const fd = openSync(typeof absPath === "string" ? absPath : Buffer.from(absPath), "r");
+    try {
+      const bom = Buffer.alloc(2);
+      if (readSync(fd, bom, 0, 2, 0) === 2 && utf16ToUtf8(bom) !== void 0) {
+        return this.scanBytes(readFileSync(fd), meta, stats);
+      }
+      const buf = this.work;
+      const cap = buf.length;
+      const item = new ItemScan(this, meta);
+      let carry = 0;
+      let total = 0;
+      for (; ; ) {
+        let filled = carry;
+        while (filled < cap) {
+          const want = cap - filled;
+          const n = readSync(fd, buf, filled, want, null);
+          filled += n;
+          if (n < want) break;
+        }
+        total += filled - carry;
+        if (filled < cap) {
+          if (filled > 0 || total === 0) item.window(buf.subarray(0, filled), true);
+          break;
+        }
+        item.window(buf, false);
+        if (item.binary) break;
+        buf.copyWithin(0, cap - this.overlap, cap);
+        carry = this.overlap;
+      }
+      countItem(stats, item.binary, total);
+      return item.findings;
+    } finally {
+      closeSync(fd);
+    }
+  }
+  /** A push-style scan for streams (stdin): write chunks, then end() for the findings. */
+  openStream(meta, stats = emptyEngineStats()) {
+    const item = new ItemScan(this, meta);
+    const cap = this.chunkSize + this.overlap;
+    const buf = Buffer.allocUnsafe(cap);
+    let filled = 0;
+    let total = 0;
+    return {
+      write: (chunk) => {
+        total += chunk.length;
+        let off = 0;
+        while (off < chunk.length && !item.binary) {
+          const n = Math.min(cap - filled, chunk.length - off);
+          chunk.copy(buf, filled, off, off + n);
+          filled += n;
+          off += n;
+          if (filled === cap) {
+            item.window(buf, false);
+            buf.copyWithin(0, cap - this.overlap, cap);
+            filled = this.overlap;
+          }
+        }
+      },
+      end: () => {
+        if (!item.binary) item.window(buf.subarray(0, filled), true);
+        countItem(stats, item.binary, total);
+        return item.findings;
+      }
+    };
+  }
+  /** Phases 1 and 2 over view: candidate matches (offsets relative to view). */
+  collect(view) {
+    this.cands = [];
+    const len = view.length;
+    if (this.set) {
+      for (const r of this.set.match(view)) this.runRule(view, r, 0, len);
+    } else {
+      this.keywordPass(view);
+      for (const r of this.alwaysRules) this.runRule(view, r, 0, len);
+    }
+    return this.cands;
+  }
+  keywordPass(view) {
+    const len = view.length;
+    const pf = this.prefilter;
+    const count = pf.findHits(view);
+    const hits = pf.hits;
+    const outputs = pf.outputs;
+    const kwLen = this.keywordLengths;
+    const kwRules = this.keywordRules;
+    const rules = this.rules;
+    const wStart = this.wStart;
+    const wEnd = this.wEnd;
+    const margin = this.margin;
+    const touched = [];
+    let lineStart = 1;
+    let lineEnd = 0;
+    for (let h = 0; h < count; h++) {
+      const he = hits[2 * h];
+      const out = outputs[hits[2 * h + 1]];
+      for (let k = 0; k < out.length; k++) {
+        const kw = out[k];
+        const hs = he - kwLen[kw];
+        if (hs < lineStart || hs >= lineEnd) {
+          lineStart = hs === 0 ? 0 : view.lastIndexOf(10, hs - 1) + 1;
+          const nl = view.indexOf(10, he);
+          lineEnd = nl < 0 ? len : nl;
+        }
+        const owners = kwRules[kw];
+        for (let j = 0; j < owners.length; j++) {
+          const r = owners[j];
+          const extra = rules[r].window;
+          let ws = hs - margin;
+          if (ws < lineStart) ws = lineStart;
+          let we;
+          if (extra === 0) {
+            we = he + margin;
+            if (we > lineEnd) we = lineEnd;
+          } else {
+            const p = he + extra;
+            if (p >= len) we = len;
+            else if (p <= lineEnd) we = lineEnd;
+            else {
+              const nl = view.indexOf(10, p);
+              we = nl < 0 ? len : nl;
+            }
+          }
+          const pend = wEnd[r];
+          if (pend >= 0 && ws <= pend) {
+            if (we > pend) wEnd[r] = we;
+            if (ws < wStart[r]) wStart[r] = ws;
+          } else {
+            if (pend >= 0) this.runRule(view, r, wStart[r], pend);
+            else touched.push(r);
+            wStart[r] = ws;
+            wEnd[r] = we;
+          }
+        }
+      }
+    }
+    for (const r of touched) {
+      this.runRule(view, r, wStart[r], wEnd[r]);
+      wEnd[r] = -1;
+    }
+  }
+  runRule(view, r, from, to) {
+    const cr = this.rules[r];
+    cr.pattern ??= this.compileRule(cr.rule);
+    const spans = cr.pattern.matchAll(from === 0 && to === view.length ? view : view.subarray(from, to));
+    for (const m of spans) {
+      if (m.end === m.start) continue;
+      const g = m.groups[cr.group];
+      if (!g && m.groups.length > 1) continue;
+      const ss = g ? g[0] : m.start;
+      const se = g ? g[1] : m.end;
+      if (se <= ss) continue;
+      this.cands.push({
+        rule: cr,
+        matchStart: from + m.start,
+        matchEnd: from + m.end,
+        secretStart: from + ss,
+        secretEnd: from + se
+      });
+    }
+  }
+  /** Phase 3, the filters that need only the secret. */
+  keepSecret(cr, secret, view, secretStart) {
+    const rule = cr.rule;
+    if (rule.entropy !== void 0 && shannonEntropy(secret) < rule.entropy) return false;
+    if (isPlaceholder(secret) || isReference(secret) || isRepeated(secret) || isCodeNotSecret(secret)) return false;
+    for (const text of decodedForms(secret)) if (isStandIn(text)) return false;
+    if (isIntegrityHash(view, secretStart, secret)) return false;
+    if (hasStopword(secret, this.stopwords)) return false;
+    if (this.allow.matches(secret)) return false;
+    return true;
+  }
+};
+function utf16ToUtf8(data) {
+  if (data.length < 2) return void 0;
+  const le = data[0] === 255 && data[1] === 254;
+  const be = data[0] === 254 && data[1] === 255;
+  if (!le && !be) return void 0;
+  const body = Buffer.from(data.subarray(2, 2 + (data.length - 2 & ~1)));
+  if (be) body.swap16();
+  return Buffer.from(body.toString("utf16le"), "utf8");
+}
+var ItemScan = class {
+  findings = [];
+  binary = false;
+  seen = /* @__PURE__ */ new Set();
+  started = false;
+  /** Byte offset of the current window in the item. */
+  offset = 0;
+  /** Data line (before the lineMap) of each direct finding, for the comparison with decoded ones. */
+  dataLines = /* @__PURE__ */ new WeakMap();
+  /** Findings kept by the previous window whose secret reaches into this one: they win every overlap here. */
+  decided = [];
+  /** Newlines before the current window. */
+  baseLine = 0;
+  /** Code points of the current line that precede the current window. */
+  colCarry = 0;
+  engine;
+  meta;
+  decode;
+  constructor(engine2, meta, decode = true) {
+    this.engine = engine2;
+    this.meta = meta;
+    this.decode = decode && engine2.decode !== void 0;
+  }
+  window(view, final) {
+    if (!this.started) {
+      this.started = true;
+      if (view.subarray(0, SNIFF_BYTES).indexOf(0) >= 0) {
+        this.binary = true;
+        return;
+      }
+    }
+    const engine2 = this.engine;
+    const acceptLimit = final ? view.length : view.length - engine2.overlap;
+    const cands = engine2.collect(view);
+    const survivors = [];
+    for (const c of cands) {
+      let secret = view.toString("utf8", c.secretStart, c.secretEnd);
+      if (!/\s|-----|^\{\\*"/.test(secret)) {
+        const len = valueLength(secret);
+        if (len < secret.length) {
+          c.secretEnd = c.secretStart + Buffer.byteLength(secret.slice(0, len));
+          secret = secret.slice(0, len);
+          if (c.secretEnd <= c.secretStart) continue;
+        }
+      }
+      if (engine2.keepSecret(c.rule, secret, view, c.secretStart)) survivors.push({ ...c, secret });
+    }
+    const decided = this.decided;
+    this.decided = [];
+    const direct = this.findings.length;
+    if (survivors.length > 0 || decided.length > 0) this.resolve(view, survivors, acceptLimit, decided);
+    if (this.decode) this.scanDecoded(view, direct);
+    if (!final) this.advance(view, acceptLimit);
+  }
+  /** Phase 4: locate and validate the window's survivors, resolve overlaps, report the window's own. */
+  resolve(view, survivors, acceptLimit, decided) {
+    let pending = survivors.length > 0 ? this.locate(view, survivors, acceptLimit) : [];
+    if (decided.length > 0) {
+      pending = pending.filter((p) => !decided.some((d) => p.start < d.end && d.start < p.end));
+      pending.push(...decided);
+    }
+    const kept = resolveOverlaps(pending);
+    const edge = this.offset + acceptLimit;
+    for (const p of kept) {
+      if (p.owned && !p.decided && p.finding) {
+        const key = `${p.finding.fingerprint}:${p.finding.line}:${p.finding.column}`;
+        if (!this.seen.has(key)) {
+          this.seen.add(key);
+          this.seen.add(`${p.finding.fingerprint}:${p.finding.line}`);
+          this.findings.push(p.finding);
+          this.dataLines.set(p.finding, p.dataLine);
+        }
+      }
+      if (p.owned && p.end > edge) this.decided.push({ ...p, decided: true, finding: void 0 });
+    }
+  }
+  /** Encoded segments of the window, decoded and scanned (without decoding again: decode.ts handles depth). */
+  scanDecoded(view, direct) {
+    const engine2 = this.engine;
+    const scratch = emptyEngineStats();
+    const found = scanDecoded(
+      view,
+      this.meta.path,
+      void 0,
+      (data, path) => engine2.scanBytes(data, { path }, scratch, false),
+      { limits: engine2.decode }
+    );
+    const map = this.meta.lineMap;
+    for (const f of this.resolveDecoded(found, direct)) {
+      const dataLine = f.line + this.baseLine;
+      const line = map ? map[dataLine - 1] ?? dataLine : dataLine;
+      const key = `${f.fingerprint}:${line}`;
+      if (this.seen.has(key)) continue;
+      this.seen.add(key);
+      f.line = line;
+      f.endLine = line;
+      if (this.meta.commit !== void 0) f.commit = this.meta.commit;
+      if (this.meta.author !== void 0) f.author = this.meta.author;
+      if (this.meta.date !== void 0) f.date = this.meta.date;
+      this.findings.push(f);
+    }
+  }
+  /**
+   * One secret, one finding, also between the window's direct findings (this.findings from `direct` on) and the
+   * findings of its decoded segments, which are located at the encoded span (line and columns, one line): a
+   * decoded finding is dropped where a direct finding overlaps it (any direct one for a decoded fallback finding, a
+   * direct non-fallback one for any), and a decoded fallback one where a decoded non-fallback one does; a direct
+   * fallback finding is dropped where a decoded non-fallback one overlaps it (`password: <base64 of a token>`);
+   * decoded findings overlapping each other resolve as in resolveOverlaps. Returns the decoded findings kept.
+   */
+  resolveDecoded(found, direct) {
+    if (found.length === 0) return found;
+    const engine2 = this.engine;
+    const entry = (f, line) => {
+      const { fallback, order } = engine2.ruleRank(f.ruleId);
+      const end = f.endLine > line ? Number.MAX_SAFE_INTEGER : f.endColumn;
+      return { start: f.column, end, fallback, validated: f.validated, severity: f.severity, order, f };
+    };
+    const byLine = /* @__PURE__ */ new Map();
+    for (let i = direct; i < this.findings.length; i++) {
+      const f = this.findings[i];
+      const line = this.dataLines.get(f) ?? f.line;
+      const list = byLine.get(line) ?? [];
+      list.push(entry(f, f.line));
+      byLine.set(line, list);
+    }
+    const dropDirect = /* @__PURE__ */ new Set();
+    const kept = [];
+    const decodedByLine = /* @__PURE__ */ new Map();
+    for (const f of found) {
+      const line = f.line + this.baseLine;
+      const list = decodedByLine.get(line) ?? [];
+      list.push(entry(f, f.line));
+      decodedByLine.set(line, list);
+    }
+    for (const [line, decoded] of decodedByLine) {
+      const directs = byLine.get(line) ?? [];
+      const overlaps = (a, b) => a.start < b.end && b.start < a.end;
+      const survivors = decoded.filter((d) => !directs.some((x) => overlaps(x, d) && (d.fallback || !x.fallback)));
+      const resolved = resolveOverlaps(survivors);
+      for (const x of directs) {
+        if (x.fallback && resolved.some((d) => !d.fallback && overlaps(x, d))) dropDirect.add(x.f);
+      }
+      for (const d of resolved) kept.push(d.f);
+    }
+    if (dropDirect.size > 0) {
+      const rest = this.findings.filter((f, i) => i < direct || !dropDirect.has(f));
+      this.findings.length = 0;
+      this.findings.push(...rest);
+    }
+    return kept;
+  }
+  /** Line, column, inline allow and the rule's validator for each survivor: the window's candidate findings. */
+  locate(view, survivors, acceptLimit) {
+    const out = [];
+    survivors.sort((a, b) => a.secretStart - b.secretStart);
+    let pos = 0;
+    let lines = this.baseLine;
+    let lastNl = -1;
+    for (const c of survivors) {
+      for (let nl = view.indexOf(10, pos); nl >= 0 && nl < c.secretStart; nl = view.indexOf(10, nl + 1)) {
+        lines++;
+        lastNl = nl;
+      }
+      pos = c.secretStart;
+      const lineStart = lastNl + 1;
+      const nlAfter = view.indexOf(10, c.secretStart);
+      const lineEnd = nlAfter < 0 ? view.length : nlAfter;
+      let inlineAllowed = hasInlineAllow(view, lineStart, lineEnd);
+      if (inlineAllowed && !this.engine.reportInlineAllowed) continue;
+      const column = 1 + codePoints(view, lineStart, c.secretStart) + (lastNl < 0 ? this.colCarry : 0);
+      let endLines = 0;
+      let endNl = -1;
+      for (let nl = nlAfter; nl >= 0 && nl < c.secretEnd; nl = view.indexOf(10, nl + 1)) {
+        endLines++;
+        endNl = nl;
+      }
+      if (endLines > 0) {
+        const e = view.indexOf(10, c.secretEnd);
+        if (hasInlineAllow(view, endNl + 1, e < 0 ? view.length : e)) {
+          if (!this.engine.reportInlineAllowed) continue;
+          inlineAllowed = true;
+        }
+      }
+      const endColumn = endLines > 0 ? 1 + codePoints(view, endNl + 1, c.secretEnd) : column + codePoints(view, c.secretStart, c.secretEnd);
+      const rule = c.rule.rule;
+      let validity = "unknown";
+      if (rule.validate) {
+        try {
+          const before = view.toString("utf8", Math.max(0, c.matchStart - 256), c.matchStart);
+          validity = rule.validate(c.secret, view.toString("utf8", c.matchStart, c.matchEnd), before);
+        } catch {
+          validity = "unknown";
+        }
+      }
+      if (validity === "invalid") continue;
+      if (rule.requireValid && validity !== "valid") continue;
+      const dataLine = lines + 1;
+      const map = this.meta.lineMap;
+      const line = map ? map[dataLine - 1] ?? dataLine : dataLine;
+      const endLine = map ? map[dataLine + endLines - 1] ?? dataLine + endLines : dataLine + endLines;
+      const fp = fingerprint(rule.id, c.secret);
+      if (validity === "valid") this.engine.retainSecret(rule.id, fp, c.secret);
+      const f = {
+        ruleId: rule.id,
+        title: rule.title,
+        severity: rule.severity,
+        validated: validity === "valid",
+        file: this.meta.path,
+        line,
+        column,
+        endLine,
+        endColumn,
+        fingerprint: fp,
+        preview: preview(c.secret)
+      };
+      if (inlineAllowed) f.inlineAllowed = true;
+      if (this.meta.commit !== void 0) f.commit = this.meta.commit;
+      if (this.meta.author !== void 0) f.author = this.meta.author;
+      if (this.meta.date !== void 0) f.date = this.meta.date;
+      out.push({
+        start: this.offset + c.secretStart,
+        end: this.offset + c.secretEnd,
+        fallback: rule.fallback === true,
+        validated: f.validated,
+        severity: rule.severity,
+        order: c.rule.order,
+        owned: c.matchStart < acceptLimit,
+        decided: false,
+        finding: f,
+        dataLine
+      });
+    }
+    return out;
+  }
+  /** Moves the line/column origin to view[acceptLimit], where the next window starts. */
+  advance(view, upTo) {
+    this.offset += upTo;
+    let last = -1;
+    for (let nl = view.indexOf(10); nl >= 0 && nl < upTo; nl = view.indexOf(10, nl + 1)) {
+      this.baseLine++;
+      last = nl;
+    }
+    if (last >= 0) this.colCarry = codePoints(view, last + 1, upTo);
+    else this.colCarry += codePoints(view, 0, upTo);
+  }
+};
+
+// src/scan/item.ts
+var import_picomatch = __toESM(require_picomatch2(), 1);
+import { closeSync as closeSync2, fstatSync, openSync as openSync2, readSync as readSync2 } from "node:fs";
+
+// src/scan/archive.ts
+import { gunzipSync, inflateRawSync, constants as zlibConstants } from "node:zlib";
+var DEFAULT_ARCHIVE_LIMITS = {
+  maxDepth: 3,
+  maxEntries: 1e4,
+  maxTotal: 128 * 1024 * 1024,
+  maxEntrySize: 10 * 1024 * 1024,
+  maxRatio: 200
+};
+function archiveKind(data) {
+  if (data.length >= 4 && data[0] === 80 && data[1] === 75 && (data[2] === 3 || data[2] === 5) && (data[3] === 4 || data[3] === 6)) {
+    return "zip";
+  }
+  if (data.length >= 18 && data[0] === 31 && data[1] === 139 && data[2] === 8) return "gzip";
+  if (data.length >= 512 && data.subarray(257, 262).toString("latin1") === "ustar") return "tar";
+  return void 0;
+}
+var ARCHIVE_NAME = /\.(zip|jar|war|ear|aar|whl|egg|nupkg|apk|ipa|vsix|xpi|crx|tar|tgz|gz|tbz|gem)$/i;
+function* archiveEntries(data, path, options2 = {}) {
+  const limits = { ...DEFAULT_ARCHIVE_LIMITS, ...options2.limits };
+  const warn = options2.onWarning ?? (() => {
+  });
+  const budget = { entries: 0, bytes: 0, warned: /* @__PURE__ */ new Set() };
+  yield* expand(data, path, 1, limits, budget, warn);
+}
+function* archiveItems(item, data, options2 = {}) {
+  for (const entry of archiveEntries(data, item.path, options2)) {
+    const out = { path: entry.path, source: { kind: "bytes", data: entry.data } };
+    if (item.commit !== void 0) out.commit = item.commit;
+    if (item.author !== void 0) out.author = item.author;
+    if (item.date !== void 0) out.date = item.date;
+    yield out;
+  }
+}
+function* expand(data, path, depth, limits, budget, warn) {
+  const kind = archiveKind(data);
+  if (!kind) return;
+  let inner;
+  try {
+    if (kind === "zip") inner = zipEntries(data, path, limits, budget, warn);
+    else if (kind === "tar") inner = tarEntries(data, path, budget, limits, warn);
+    else inner = gzipEntries(data, path, limits, budget, warn);
+    for (const entry of inner) {
+      if (archiveKind(entry.data)) {
+        if (depth >= limits.maxDepth) {
+          warn(`${entry.path}: archive nested deeper than ${limits.maxDepth} levels, not opened (limit: depth)`);
+          continue;
+        }
+        yield* expand(entry.data, entry.path, depth + 1, limits, budget, warn);
+        continue;
+      }
+      yield entry;
+    }
+  } catch (err) {
+    if (err instanceof LimitReached) {
+      if (!budget.warned.has(err.message)) warn(err.message);
+      budget.warned.add(err.message);
+      if (depth > 1) throw err;
+      return;
+    }
+    warn(`${path}: cannot read the ${kind} archive (${err.message}); its contents were not scanned`);
+  }
+}
+var LimitReached = class extends Error {
+};
+function takeEntry(path, size, limits, budget, outer) {
+  budget.entries++;
+  if (budget.entries > limits.maxEntries) {
+    throw new LimitReached(
+      `${outer}: more than ${limits.maxEntries} entries; the rest were not scanned (limit: entries)`
+    );
+  }
+  if (budget.bytes + size > limits.maxTotal) {
+    throw new LimitReached(
+      `${outer}: expands to more than ${mib(limits.maxTotal)} (at ${path}); the rest was not scanned (limit: total size, zip bomb?)`
+    );
+  }
+  budget.bytes += size;
+}
+function mib(n) {
+  return `${Math.round(n / 1048576 * 10) / 10} MiB`;
+}
+function outputCap(compressed, limits, budget) {
+  const byRatio = Math.max(1024 * 1024, compressed * limits.maxRatio);
+  const cap = Math.min(limits.maxEntrySize, limits.maxTotal - budget.bytes, byRatio);
+  return { cap: Math.max(0, cap), byRatio: byRatio < limits.maxEntrySize && byRatio <= limits.maxTotal - budget.bytes };
+}
+function sized(expected, cap) {
+  const maxOutputLength = cap + 1 > 2147483647 ? 2147483647 : Math.max(1, cap);
+  if (expected === void 0 || expected < 64 * 1024 || expected > cap) return { maxOutputLength };
+  return { maxOutputLength, chunkSize: expected };
+}
+function inflateCapped(comp, fn, where, outer, limits, budget, warn, expected) {
+  const { cap, byRatio } = outputCap(comp.length, limits, budget);
+  try {
+    return fn(comp, sized(expected, cap));
+  } catch (err) {
+    if (err.code === "ERR_BUFFER_TOO_LARGE" || err instanceof RangeError) {
+      if (budget.bytes + cap >= limits.maxTotal) {
+        throw new LimitReached(
+          `${outer}: expands to more than ${mib(limits.maxTotal)} (at ${where}); the rest was not scanned (limit: total size, zip bomb?)`
+        );
+      }
+      if (byRatio) {
+        warn(
+          `${where}: expands more than ${limits.maxRatio}:1 (${mib(comp.length)} compressed), not scanned (limit: ratio, zip bomb?)`
+        );
+      } else {
+        warn(`${where}: larger than ${mib(limits.maxEntrySize)} expanded, not scanned (limit: entry size)`);
+      }
+      return void 0;
+    }
+    warn(`${where}: cannot inflate (${err.message}), not scanned`);
+    return void 0;
+  }
+}
+function* zipEntries(data, path, limits, budget, warn) {
+  let eocd = -1;
+  for (let i = data.length - 22; i >= Math.max(0, data.length - 22 - 65535); i--) {
+    if (data.readUInt32LE(i) === 101010256) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) throw new Error("no end of central directory");
+  let count = data.readUInt16LE(eocd + 10);
+  let cdOffset = data.readUInt32LE(eocd + 16);
+  if (count === 65535 || cdOffset === 4294967295) {
+    const loc = eocd - 20;
+    if (loc < 0 || data.readUInt32LE(loc) !== 117853008) throw new Error("zip64 locator missing");
+    const rec = Number(data.readBigUInt64LE(loc + 8));
+    if (rec + 56 > data.length || data.readUInt32LE(rec) !== 101075792) throw new Error("zip64 record missing");
+    count = Number(data.readBigUInt64LE(rec + 32));
+    cdOffset = Number(data.readBigUInt64LE(rec + 48));
+  }
+  let p = cdOffset;
+  for (let k = 0; k < count; k++) {
+    if (p + 46 > data.length || data.readUInt32LE(p) !== 33639248)
+      throw new Error(`central directory entry ${k + 1} is corrupt`);
+    const flags = data.readUInt16LE(p + 8);
+    const method = data.readUInt16LE(p + 10);
+    let compSize = data.readUInt32LE(p + 20);
+    let size = data.readUInt32LE(p + 24);
+    const nameLen = data.readUInt16LE(p + 28);
+    const extraLen = data.readUInt16LE(p + 30);
+    const commentLen = data.readUInt16LE(p + 32);
+    let local = data.readUInt32LE(p + 42);
+    const name2 = data.subarray(p + 46, p + 46 + nameLen).toString(flags & 2048 ? "utf8" : "latin1");
+    const extra = data.subarray(p + 46 + nameLen, p + 46 + nameLen + extraLen);
+    p += 46 + nameLen + extraLen + commentLen;
+    if (size === 4294967295 || compSize === 4294967295 || local === 4294967295) {
+      const z = zip64Extra(extra, size === 4294967295, compSize === 4294967295, local === 4294967295);
+      size = z.size ?? size;
+      compSize = z.compSize ?? compSize;
+      local = z.local ?? local;
+    }
+    if (name2.endsWith("/")) continue;
+    const where = `${path}!${name2}`;
+    if (flags & 1) {
+      warn(`${where}: encrypted zip entry, not scanned`);
+      continue;
+    }
+    if (method !== 0 && method !== 8) {
+      warn(`${where}: zip compression method ${method} is not supported, not scanned`);
+      continue;
+    }
+    if (local + 30 > data.length || data.readUInt32LE(local) !== 67324752) {
+      warn(`${where}: local header is corrupt, not scanned`);
+      continue;
+    }
+    const start = local + 30 + data.readUInt16LE(local + 26) + data.readUInt16LE(local + 28);
+    const comp = data.subarray(start, Math.min(data.length, start + compSize));
+    let content;
+    if (method === 0) {
+      if (comp.length > limits.maxEntrySize) {
+        warn(`${where}: larger than ${mib(limits.maxEntrySize)}, not scanned (limit: entry size)`);
+        continue;
+      }
+      content = comp;
+    } else {
+      if (size > 1024 * 1024 && size > compSize * limits.maxRatio) {
+        warn(
+          `${where}: declares ${mib(size)} from ${mib(compSize)} (more than ${limits.maxRatio}:1), not scanned (limit: ratio, zip bomb?)`
+        );
+        continue;
+      }
+      if (size > limits.maxEntrySize) {
+        warn(`${where}: larger than ${mib(limits.maxEntrySize)} expanded, not scanned (limit: entry size)`);
+        continue;
+      }
+      content = inflateCapped(comp, inflateRawSync, where, path, limits, budget, warn, size);
+      if (!content) continue;
+    }
+    takeEntry(where, content.length, limits, budget, path);
+    yield { path: where, data: content };
+  }
+}
+function zip64Extra(extra, wantSize, wantComp, wantLocal) {
+  let q = 0;
+  while (q + 4 <= extra.length) {
+    const id = extra.readUInt16LE(q);
+    const len = extra.readUInt16LE(q + 2);
+    if (id === 1) {
+      let r = q + 4;
+      const out = {};
+      if (wantSize && r + 8 <= q + 4 + len) {
+        out.size = Number(extra.readBigUInt64LE(r));
+        r += 8;
+      }
+      if (wantComp && r + 8 <= q + 4 + len) {
+        out.compSize = Number(extra.readBigUInt64LE(r));
+        r += 8;
+      }
+      if (wantLocal && r + 8 <= q + 4 + len) out.local = Number(extra.readBigUInt64LE(r));
+      return out;
+    }
+    q += 4 + len;
+  }
+  return {};
+}
+function tarNumber(field) {
+  if (field[0] & 128) {
+    let v = 0;
+    for (let i = 1; i < field.length; i++) v = v * 256 + field[i];
+    return v;
+  }
+  const s = field.toString("latin1").replace(/\0.*$/s, "").trim();
+  return s === "" ? 0 : Number.parseInt(s, 8);
+}
+function cstr(b) {
+  const z = b.indexOf(0);
+  return (z < 0 ? b : b.subarray(0, z)).toString("utf8");
+}
+function* tarEntries(data, path, budget, limits, warn) {
+  let p = 0;
+  let longName;
+  let paxPath;
+  while (p + 512 <= data.length) {
+    const h = data.subarray(p, p + 512);
+    if (h.every((b) => b === 0)) break;
+    const size = tarNumber(h.subarray(124, 136));
+    if (!Number.isSafeInteger(size) || size < 0) throw new Error(`bad size in header at ${p}`);
+    const type = String.fromCharCode(h[156] || 48);
+    const body = data.subarray(p + 512, Math.min(data.length, p + 512 + size));
+    p += 512 + Math.ceil(size / 512) * 512;
+    if (type === "L") {
+      longName = cstr(body);
+      continue;
+    }
+    if (type === "x") {
+      const m = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(body.toString("utf8"));
+      if (m) paxPath = m[1];
+      continue;
+    }
+    if (type === "g") continue;
+    let name2 = paxPath ?? longName;
+    if (!name2) {
+      const prefix = h.subarray(257, 262).toString("latin1") === "ustar" ? cstr(h.subarray(345, 500)) : "";
+      name2 = prefix ? `${prefix}/${cstr(h.subarray(0, 100))}` : cstr(h.subarray(0, 100));
+    }
+    longName = void 0;
+    paxPath = void 0;
+    if (type !== "0" && type !== "7") continue;
+    const where = `${path}!${name2.replace(/^\.\//, "")}`;
+    if (size > limits.maxEntrySize) {
+      warn(`${where}: larger than ${mib(limits.maxEntrySize)}, not scanned (limit: entry size)`);
+      continue;
+    }
+    takeEntry(where, body.length, limits, budget, path);
+    yield { path: where, data: body };
+  }
+}
+var TAR_GZ_NAME = /\.(tgz|taz|tar\.gz)$/i;
+function gunzipHead(data) {
+  try {
+    return gunzipSync(data.subarray(0, 4096), {
+      finishFlush: zlibConstants.Z_SYNC_FLUSH,
+      maxOutputLength: 8 * 1024 * 1024
+    });
+  } catch {
+    return Buffer.alloc(0);
+  }
+}
+function* gzipEntries(data, path, limits, budget, warn) {
+  const tarInside = TAR_GZ_NAME.test(path) || archiveKind(gunzipHead(data)) === "tar";
+  const { cap, byRatio } = outputCap(
+    data.length,
+    tarInside ? { ...limits, maxEntrySize: limits.maxTotal } : limits,
+    budget
+  );
+  const tooLarge = () => {
+    const why = byRatio ? `more than ${limits.maxRatio}:1 (limit: ratio, zip bomb?)` : tarInside || cap < limits.maxEntrySize ? `beyond ${mib(cap)} (limit: total size)` : `beyond ${mib(cap)}, more than a scanned file may hold (limit: entry size)`;
+    warn(`${path}: gzip expands ${why}, not scanned`);
+  };
+  const isize = data.readUInt32LE(data.length - 4);
+  if (isize > cap) {
+    tooLarge();
+    return;
+  }
+  let out;
+  try {
+    out = gunzipSync(data, sized(isize, cap));
+  } catch (err) {
+    if (err.code === "ERR_BUFFER_TOO_LARGE" || err instanceof RangeError) {
+      tooLarge();
+      return;
+    }
+    throw err;
+  }
+  if (archiveKind(out) === "tar") {
+    yield* tarEntries(out, path, budget, limits, warn);
+    return;
+  }
+  const base = path.slice(path.lastIndexOf("!") + 1).replace(/^.*\//, "");
+  const inner = base.replace(/\.t?gz$/i, (m) => m.toLowerCase() === ".tgz" ? ".tar" : "") || "data";
+  takeEntry(`${path}!${inner}`, out.length, limits, budget, path);
+  yield { path: `${path}!${inner}`, data: out };
+}
+
+// src/scan/item.ts
+function pathMatcher(globs) {
+  if (globs.length === 0) return () => false;
+  return (0, import_picomatch.default)(globs, { dot: true });
+}
+function mayBeArchive(path, size, policy) {
+  return policy.archives && ARCHIVE_NAME.test(path) && size <= maxTotal(policy.limits);
+}
+function maxTotal(limits) {
+  return limits.maxTotal ?? DEFAULT_ARCHIVE_LIMITS.maxTotal;
+}
+function readBounded(absPath, cap) {
+  const fd = openSync2(absPath, "r");
+  try {
+    const size = Math.min(fstatSync(fd).size, cap);
+    const buf = Buffer.allocUnsafe(size);
+    let filled = 0;
+    while (filled < size) {
+      const n = readSync2(fd, buf, filled, size - filled, null);
+      if (n === 0) break;
+      filled += n;
+    }
+    return filled === size ? buf : buf.subarray(0, filled);
+  } finally {
+    closeSync2(fd);
+  }
+}
+function metaOf(item) {
+  const meta = { path: item.path };
+  if (item.lineMap) meta.lineMap = item.lineMap;
+  if (item.commit !== void 0) meta.commit = item.commit;
+  if (item.author !== void 0) meta.author = item.author;
+  if (item.date !== void 0) meta.date = item.date;
+  return meta;
+}
+function scanItem(engine2, item, policy, stats, warn) {
+  const src = item.source;
+  const meta = metaOf(item);
+  let data;
+  if (policy.archives && !item.lineMap) {
+    if (src.kind === "bytes") data = src.data;
+    else if (mayBeArchive(item.path, src.size, policy)) data = readBounded(src.absPath, maxTotal(policy.limits));
+  }
+  if (!data || !archiveKind(data)) {
+    const size = data ? data.length : src.kind === "bytes" ? src.data.length : src.size;
+    if (size > policy.maxFileSize && item.path !== "-") {
+      stats.skippedLarge++;
+      return [];
+    }
+    if (data) return engine2.scanBytes(data, meta, stats);
+    return src.kind === "file" ? engine2.scanFile(src.absPath, meta, stats) : engine2.scanBytes(src.data, meta, stats);
+  }
+  const found = [];
+  const limits = { ...policy.limits, maxEntrySize: policy.maxFileSize };
+  const onWarning = (m) => {
+    stats.skippedArchive++;
+    warn(m);
+  };
+  for (const entry of archiveItems(item, data, { limits, onWarning })) {
+    if (policy.ignore(entry.path)) continue;
+    for (const f of engine2.scanBytes(entry.source.data, metaOf(entry), stats)) found.push(f);
+  }
+  return found;
+}
+
 // src/scan/pool.ts
 var builtinById = new Map(builtinRules.map((r) => [r.id, r]));
 function rulesFromWire(rules) {
@@ -15501,19 +17703,38 @@ var engine = new ScanEngine(
   },
   options
 );
+var itemPolicy = {
+  archives: init.items.archives,
+  limits: init.items.limits,
+  maxFileSize: init.items.maxFileSize,
+  ignore: pathMatcher(init.items.ignorePaths)
+};
 parentPort.postMessage({ type: "ready", engine: engine.name, warnings: initWarnings });
+function fromWire(w) {
+  const source = w.kind === "file" ? {
+    kind: "file",
+    // A path that is not UTF-8 arrives as bytes (a structured clone of a Buffer is a plain Uint8Array).
+    absPath: typeof w.absPath === "string" ? w.absPath : Buffer.from(w.absPath),
+    size: w.size ?? 0
+  } : { kind: "bytes", data: Buffer.from(w.data.buffer, w.data.byteOffset, w.data.byteLength) };
+  const item = { path: w.path, source };
+  if (w.lineMap) item.lineMap = w.lineMap;
+  if (w.commit !== void 0) item.commit = w.commit;
+  if (w.author !== void 0) item.author = w.author;
+  if (w.date !== void 0) item.date = w.date;
+  return item;
+}
 parentPort.on("message", (batch) => {
   const stats = emptyEngineStats();
   const result = { type: "result", id: batch.id, findings: [], stats, warnings: [] };
-  for (const item of batch.items) {
-    const meta = { path: item.path, lineMap: item.lineMap, commit: item.commit, author: item.author, date: item.date };
+  const warn = (m) => result.warnings.push(m);
+  for (const w of batch.items) {
     try {
-      const found = item.kind === "file" ? engine.scanFile(item.absPath, meta, stats) : engine.scanBytes(Buffer.from(item.data.buffer, item.data.byteOffset, item.data.byteLength), meta, stats);
-      for (const f of found) result.findings.push(f);
+      for (const f of scanItem(engine, fromWire(w), itemPolicy, stats, warn)) result.findings.push(f);
     } catch (e) {
       if (e.code) stats.unreadable++;
       else stats.failed++;
-      result.warnings.push(describeFailure(item.path, e));
+      result.warnings.push(describeFailure(w.path, e));
     }
   }
   const retained = engine.takeRetained();

@@ -20150,16 +20150,16 @@ var require_parse2 = __commonJS({
         const analysis = analyzeRepeatedExtglob(body, opts);
         if ((token2.type === "plus" || token2.type === "star") && analysis.risky) {
           const safeOutput = analysis.safeOutput ? (token2.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open3 = tokens[token2.tokensIndex];
-          open3.type = "text";
-          open3.value = literal;
-          open3.output = safeOutput || utils.escapeRegex(literal);
+          const open2 = tokens[token2.tokensIndex];
+          open2.type = "text";
+          open2.value = literal;
+          open2.output = safeOutput || utils.escapeRegex(literal);
           for (let i2 = token2.tokensIndex + 1; i2 < tokens.length; i2++) {
             tokens[i2].value = "";
             tokens[i2].output = "";
             delete tokens[i2].suffix;
           }
-          state.output = token2.output + open3.output;
+          state.output = token2.output + open2.output;
           state.backtrack = true;
           push({ type: "paren", extglob: true, value, output: "" });
           decrement("parens");
@@ -20379,15 +20379,15 @@ var require_parse2 = __commonJS({
         }
         if (value === "{" && opts.nobrace !== true) {
           increment("braces");
-          const open3 = {
+          const open2 = {
             type: "brace",
             value,
             output: "(",
             outputIndex: state.output.length,
             tokensIndex: state.tokens.length
           };
-          braces.push(open3);
-          push(open3);
+          braces.push(open2);
+          push(open2);
           continue;
         }
         if (value === "}") {
@@ -46219,28 +46219,25 @@ import { createHash as createHash3 } from "node:crypto";
 import { chmod as chmod2, readFile, rename as rename2, rm as rm2, writeFile as writeFile3 } from "node:fs/promises";
 
 // src/sign/stream.ts
-import { open as open2 } from "node:fs/promises";
+import { closeSync, openSync, readSync } from "node:fs";
 var READ_CHUNK = 1024 * 1024;
+var CHUNKS_PER_TURN = 16;
 async function hashFileInto(path, hashes) {
-  const fh = await open2(path, "r");
+  const fd2 = openSync(path, "r");
   try {
-    const bufs = [Buffer.allocUnsafe(READ_CHUNK), Buffer.allocUnsafe(READ_CHUNK)];
-    let which2 = 0;
+    const buf = Buffer.allocUnsafe(READ_CHUNK);
     let size = 0;
-    let pending = fh.read(bufs[0], 0, READ_CHUNK, null);
-    for (; ; ) {
-      const { bytesRead } = await pending;
-      if (bytesRead === 0) break;
-      const buf = bufs[which2];
-      which2 ^= 1;
-      pending = fh.read(bufs[which2], 0, READ_CHUNK, null);
-      const chunk = bytesRead === READ_CHUNK ? buf : buf.subarray(0, bytesRead);
+    for (let turn = 1; ; turn++) {
+      const n = readSync(fd2, buf, 0, READ_CHUNK, null);
+      if (n === 0) break;
+      const chunk = n === READ_CHUNK ? buf : buf.subarray(0, n);
       for (const h of hashes) h.update(chunk);
-      size += bytesRead;
+      size += n;
+      if (turn % CHUNKS_PER_TURN === 0) await new Promise((r) => setImmediate(r));
     }
     return size;
   } finally {
-    await fh.close();
+    closeSync(fd2);
   }
 }
 
@@ -46249,7 +46246,7 @@ import { createHash as createHash2 } from "node:crypto";
 import { access as access2 } from "node:fs/promises";
 
 // src/shared/read-file.ts
-import { closeSync, constants as constants3, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync as closeSync2, constants as constants3, fstatSync, openSync as openSync2, readSync as readSync2 } from "node:fs";
 var FileReadError = class extends Error {
   name = "FileReadError";
   code;
@@ -46282,7 +46279,7 @@ function readRegularFile(path, limits) {
   const label = `${limits.what} ${displayPath(path)}`;
   let fd2;
   try {
-    fd2 = openSync(path, OPEN_FLAGS);
+    fd2 = openSync2(path, OPEN_FLAGS);
   } catch (e) {
     throw openError(e, label);
   }
@@ -46298,7 +46295,7 @@ function readRegularFile(path, limits) {
         buf.copy(grown, 0, 0, length);
         buf = grown;
       }
-      const n = readSync(fd2, buf, length, buf.length - length, null);
+      const n = readSync2(fd2, buf, length, buf.length - length, null);
       if (n === 0) break;
       length += n;
       if (length > limits.maxBytes) throw tooLarge(label, limits.maxBytes);
@@ -46309,7 +46306,7 @@ function readRegularFile(path, limits) {
     const err2 = e;
     throw new FileReadError(`${label}: cannot read (${err2.code ?? "error"})`, err2.code ?? "EIO");
   } finally {
-    closeSync(fd2);
+    closeSync2(fd2);
   }
 }
 function tooLarge(label, maxBytes) {
@@ -46419,29 +46416,46 @@ async function verifyFile(options) {
       return fail(`the signature uses a hash algorithm that is refused or unsupported (id ${packet.hashAlgorithm})`);
     }
   }
-  const docHashes = candidates.map(({ packet }) => {
-    const h = createHash2(VERIFY_HASHES[packet.hashAlgorithm]);
-    if (packet.version === 6 && packet.salt) h.update(packet.salt);
-    return h;
-  });
-  const sha = createHash2("sha256");
-  try {
-    await hashFileInto(options.file, [...docHashes, sha]);
-  } catch (e) {
-    return fail(`cannot read ${options.file}: ${e.code ?? e.message}`);
+  let digests;
+  const signed = options.signed;
+  if (signed) {
+    for (const { packet } of candidates) {
+      if (VERIFY_HASHES[packet.hashAlgorithm] !== signed.hash) {
+        return fail(
+          `BAD signature: it declares ${VERIFY_HASHES[packet.hashAlgorithm]}, not the ${signed.hash} it was made with (the signature file changed after signing)`
+        );
+      }
+    }
+    digests = candidates.map(() => Buffer.from(signed.digest));
+    result.sha256 = signed.sha256;
+  } else {
+    const docHashes = candidates.map(({ packet }) => {
+      const h = createHash2(VERIFY_HASHES[packet.hashAlgorithm]);
+      if (packet.version === 6 && packet.salt) h.update(packet.salt);
+      return h;
+    });
+    const sha = createHash2("sha256");
+    try {
+      await hashFileInto(options.file, [...docHashes, sha]);
+    } catch (e) {
+      return fail(`cannot read ${options.file}: ${e.code ?? e.message}`);
+    }
+    result.sha256 = sha.digest("hex");
+    digests = candidates.map(({ packet }, i2) => {
+      const h = docHashes[i2];
+      const signatureData = packet.signatureData;
+      const trailer = Buffer.alloc(6);
+      trailer[0] = packet.version;
+      trailer[1] = 255;
+      trailer.writeUInt32BE(signatureData.length, 2);
+      h.update(signatureData);
+      h.update(trailer);
+      return h.digest();
+    });
   }
-  result.sha256 = sha.digest("hex");
   let good = 0;
   for (const [i2, { packet, key }] of candidates.entries()) {
-    const h = docHashes[i2];
-    const signatureData = packet.signatureData;
-    const trailer = Buffer.alloc(6);
-    trailer[0] = packet.version;
-    trailer[1] = 255;
-    trailer.writeUInt32BE(signatureData.length, 2);
-    h.update(signatureData);
-    h.update(trailer);
-    const digest = h.digest();
+    const digest = digests[i2];
     const created = packet.created ?? date;
     let signingKey2;
     try {
@@ -46617,7 +46631,7 @@ async function signFiles(options) {
           throw new Error(`self-check of the signature for ${path} failed: ${e.message}`);
         }
       }
-      out[i2] = { path, signature, sha256: d.sha256, size: d.size };
+      out[i2] = { path, signature, sha256: d.sha256, size: d.size, digest: signed.digest, hash };
     })().catch((error2) => {
       failure ??= { error: error2 };
     });
@@ -47618,7 +47632,11 @@ async function runSignJob(options, hooks) {
       await group2("Verify every signature against the public key", async () => {
         result.verification = await verifyFiles({
           publicKey: signingKey2.publicKeyArmored,
-          files: written.map((s) => ({ file: s.path, signature: s.signature })),
+          files: written.map((s) => ({
+            file: s.path,
+            signature: s.signature,
+            signed: { digest: s.digest, hash: s.hash, sha256: s.sha256 }
+          })),
           fingerprint: signingKey2.fingerprint
         });
         for (const r of result.verification) {
@@ -49040,6 +49058,45 @@ async function vaultLogin(conn, ctx) {
   conn.log?.(`Logged in to Vault with role "${ctx.role}" (policies: ${policies.join(", ") || "none"})`);
   return { token: token2, policies, ...typeof auth?.accessor === "string" ? { accessor: auth.accessor } : {} };
 }
+async function openVaultSession(conn, login, hooks = {}) {
+  let claims = {};
+  try {
+    claims = publicClaims(decodeJwtPayload(login.idToken));
+  } catch {
+  }
+  const { token: token2, policies, accessor } = await vaultLogin(conn, { ...login, claims });
+  const session = { url: conn.url, token: token2 };
+  if (login.namespace) session.namespace = login.namespace;
+  if (hooks.caCertPath) session.caCertPath = hooks.caCertPath;
+  if (accessor) session.accessor = accessor;
+  const log = conn.log ?? (() => {
+  });
+  let revoked = false;
+  let revoking;
+  const release = () => {
+    if (revoked) return Promise.resolve();
+    revoking ??= (async () => {
+      try {
+        const outcome = await revokeVaultToken(session, {
+          http: conn.http,
+          retry: conn.retry,
+          log,
+          caCert: conn.ca,
+          timeoutMs: conn.timeoutMs
+        });
+        revoked = true;
+        hooks.onSessionEnd?.();
+        log(outcome === "revoked" ? "Revoked the Vault token" : "The Vault token was already invalid");
+      } catch (e) {
+        log(`warning: could not revoke the Vault token (the post step will retry): ${errorMessage(e)}`);
+      } finally {
+        revoking = void 0;
+      }
+    })();
+    return revoking;
+  };
+  return { token: token2, policies, session, release, released: () => revoked };
+}
 async function revokeVaultToken(session, options = {}) {
   let ca = options.caCert;
   if (!ca && session.caCertPath) ca = loadCa({ caCertPath: session.caCertPath });
@@ -49106,40 +49163,17 @@ function createVaultProvider(options) {
         timeoutMs: options.timeoutMs,
         secrets: [idToken]
       };
-      let claims = {};
-      try {
-        claims = publicClaims(decodeJwtPayload(idToken));
-      } catch {
-      }
-      const { token: token2, policies, accessor } = await vaultLogin(conn, { role, mount, namespace, idToken, claims, mask });
-      const session = { url, token: token2 };
-      if (namespace) session.namespace = namespace;
-      if (options.caCertPath) session.caCertPath = options.caCertPath;
-      if (accessor) session.accessor = accessor;
-      let revoked = false;
-      let revoking;
-      const revoke = () => {
-        if (revoked) return Promise.resolve();
-        revoking ??= (async () => {
-          try {
-            const outcome = await revokeVaultToken(session, {
-              http: conn.http,
-              retry: conn.retry,
-              log,
-              caCert: ca,
-              timeoutMs: conn.timeoutMs
-            });
-            revoked = true;
-            options.onSessionEnd?.();
-            log(outcome === "revoked" ? "Revoked the Vault token" : "The Vault token was already invalid");
-          } catch (e) {
-            log(`warning: could not revoke the Vault token (the post step will retry): ${errorMessage(e)}`);
-          } finally {
-            revoking = void 0;
-          }
-        })();
-        return revoking;
-      };
+      const {
+        token: token2,
+        policies,
+        session,
+        release: revoke,
+        released
+      } = await openVaultSession(
+        conn,
+        { role, mount, namespace, idToken, mask },
+        { caCertPath: options.caCertPath, onSessionEnd: options.onSessionEnd }
+      );
       try {
         await options.onSession?.(session);
       } catch (e) {
@@ -49219,7 +49253,7 @@ function createVaultProvider(options) {
       const material = {
         armoredKey,
         release: revoke,
-        released: () => revoked,
+        released,
         source: `vault ${url} ${apiPath}${nsNote(namespace)}`,
         metadata
       };
@@ -49390,40 +49424,11 @@ function createVaultTransitProvider(options) {
         timeoutMs: options.timeoutMs,
         secrets: [idToken]
       };
-      let claims = {};
-      try {
-        claims = publicClaims(decodeJwtPayload(idToken));
-      } catch {
-      }
-      const { token: token2, policies, accessor } = await vaultLogin(conn, { role, mount, namespace, idToken, claims, mask });
-      const session = { url, token: token2 };
-      if (namespace) session.namespace = namespace;
-      if (options.caCertPath) session.caCertPath = options.caCertPath;
-      if (accessor) session.accessor = accessor;
-      let revoked = false;
-      let revoking;
-      const release = () => {
-        if (revoked) return Promise.resolve();
-        revoking ??= (async () => {
-          try {
-            const outcome = await revokeVaultToken(session, {
-              http: conn.http,
-              retry: conn.retry,
-              log,
-              caCert: ca,
-              timeoutMs: conn.timeoutMs
-            });
-            revoked = true;
-            options.onSessionEnd?.();
-            log(outcome === "revoked" ? "Revoked the Vault token" : "The Vault token was already invalid");
-          } catch (e) {
-            log(`warning: could not revoke the Vault token (the post step will retry): ${errorMessage(e)}`);
-          } finally {
-            revoking = void 0;
-          }
-        })();
-        return revoking;
-      };
+      const { token: token2, policies, session, release, released } = await openVaultSession(
+        conn,
+        { role, mount, namespace, idToken, mask },
+        { caCertPath: options.caCertPath, onSessionEnd: options.onSessionEnd }
+      );
       const policyHint = (capability, path) => `The token from role "${role}" carries the policies [${policies.join(", ")}]; give one of them path "${path}" { capabilities = ["${capability}"] }.`;
       try {
         await options.onSession?.(session);
@@ -49526,7 +49531,7 @@ function createVaultTransitProvider(options) {
           ...publicKey.type === "ecdsa-p384" ? { hashes: ["sha384", "sha512"] } : {},
           sign,
           release,
-          released: () => revoked,
+          released,
           source: `vault-transit ${url} ${keysPath}${nsNote(namespace)}`,
           metadata: { type, version, role },
           identity: `Vault role "${role}" on auth/${mount}${nsNote(namespace)} (policies: ${policies.join(", ") || "none"})`
@@ -49918,14 +49923,14 @@ import { statSync } from "node:fs";
 import { isAbsolute as isAbsolute6, relative as relative5, resolve as resolve7, sep as sep3 } from "node:path";
 
 // src/scan/config-source.ts
-import { existsSync as existsSync6, lstatSync } from "node:fs";
+import { existsSync as existsSync6, lstatSync as lstatSync2 } from "node:fs";
 import { basename as basename3, dirname as dirname5, isAbsolute as isAbsolute4, relative as relative3 } from "node:path";
 
 // src/scan/sources/git.ts
 import { execFile, spawn as spawn3 } from "node:child_process";
 
 // src/scan/engine.ts
-import { closeSync as closeSync2, openSync as openSync2, readFileSync as readFileSync2, readSync as readSync2 } from "node:fs";
+import { closeSync as closeSync3, openSync as openSync3, readFileSync as readFileSync2, readSync as readSync3 } from "node:fs";
 
 // src/scan/decode.ts
 import { isUtf8 } from "node:buffer";
@@ -50421,25 +50426,25 @@ var KeywordPrefilter = class {
     const fail = new Int32Array(n);
     const outputs = new Array(n);
     const outLists = own.map((o) => o.slice());
+    const ends = new Uint8Array(n);
     const order = [0];
     for (let head = 0; head < order.length; head++) {
       const s = order[head];
       const row = s * 256;
       if (s !== 0) delta.copyWithin(row, fail[s] * 256, fail[s] * 256 + 256);
       for (const [c, g] of gotoMaps[s]) {
-        fail[g] = s === 0 ? 0 : delta[fail[s] * 256 + c] >> 8;
+        const f = s === 0 ? 0 : Math.abs(delta[fail[s] * 256 + c]) >> 8;
+        fail[g] = f;
+        ends[g] = own[g].length > 0 || ends[f] ? 1 : 0;
         order.push(g);
-        delta[row + c] = g * 256;
-        if (c >= 97 && c <= 122) delta[row + c - 32] = g * 256;
+        const t = ends[g] ? -(g * 256) : g * 256;
+        delta[row + c] = t;
+        if (c >= 97 && c <= 122) delta[row + c - 32] = t;
       }
     }
     for (const s of order) {
       if (s !== 0) for (const id of outLists[fail[s]]) outLists[s].push(id);
       outputs[s] = Int32Array.from(outLists[s]);
-    }
-    for (let i2 = 0; i2 < delta.length; i2++) {
-      const t = delta[i2];
-      if (t !== 0 && outputs[t >> 8].length > 0) delta[i2] = -t;
     }
     this.delta = delta;
     this.outputs = outputs;
@@ -50574,19 +50579,23 @@ var WasmScanner = class _WasmScanner {
     for (const k of pf.keywords) for (const b of k) used.add(b);
     let classes = 1;
     const ids = /* @__PURE__ */ new Map();
-    for (const b of [...used].sort((x2, y) => x2 - y)) ids.set(b, classes++);
-    for (let b = 0; b < 256; b++) classOf[b] = ids.get(b >= 65 && b <= 90 ? b + 32 : b) ?? 0;
+    const sample = [-1];
+    for (const b of [...used].sort((x2, y) => x2 - y)) {
+      ids.set(b, classes++);
+      sample.push(b);
+    }
+    for (let b = 0; b < 256; b++) {
+      classOf[b] = ids.get(b >= 65 && b <= 90 ? b + 32 : b) ?? 0;
+      if (classOf[b] === 0 && sample[0] === -1) sample[0] = b;
+    }
     this.rowBytes = classes * 4;
     this.dataAt = this.table + pf.states * this.rowBytes;
     this.ensure(64 * 1024);
     this.u8.set(classOf, 16);
     const t = new Int32Array(this.mem.buffer, this.table, pf.states * classes);
+    const scale = this.rowBytes / 256;
     for (let s = 0; s < pf.states; s++) {
-      for (let b = 0; b < 256; b++) {
-        const x2 = pf.delta[s * 256 + b];
-        const next = (Math.abs(x2) >> 8) * this.rowBytes;
-        t[s * classes + classOf[b]] = x2 < 0 ? -next : next;
-      }
+      for (let k = 0; k < classes; k++) t[s * classes + k] = pf.delta[s * 256 + sample[k]] * scale;
     }
   }
   /** Room for `len` input bytes and the hit buffer after them. */
@@ -57439,1118 +57448,6 @@ function loadRegexEngine(onWarning = () => {
   }
   return cached;
 }
-
-// src/scan/engine.ts
-function emptyEngineStats() {
-  return { files: 0, bytes: 0, skippedBinary: 0, unreadable: 0, failed: 0 };
-}
-var SEVERITY_RANK = { critical: 3, high: 2, medium: 1, low: 0 };
-function rank(a, b) {
-  if (a.validated !== b.validated) return a.validated ? -1 : 1;
-  const s = SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity];
-  if (s !== 0) return s;
-  if (a.order !== b.order) return a.order - b.order;
-  if (a.start !== b.start) return a.start - b.start;
-  return b.end - a.end;
-}
-var byPosition = (a, b) => a.start - b.start || b.end - a.end;
-function sameSpanBest(sorted, from, to) {
-  let best = sorted[from];
-  for (let k = from + 1; k < to; k++) {
-    const e = sorted[k];
-    const s = SEVERITY_RANK[e.severity] - SEVERITY_RANK[best.severity];
-    if (s > 0 || s === 0 && e.order < best.order) best = e;
-  }
-  return best;
-}
-function pickOne(list) {
-  if (list.length < 2) return list;
-  const sorted = list.slice().sort(byPosition);
-  const open3 = [];
-  let maxEnd = -1;
-  let maxEndValid = -1;
-  for (let i2 = 0; i2 < sorted.length; ) {
-    let j = i2;
-    while (j < sorted.length && sorted[j].start === sorted[i2].start && sorted[j].end === sorted[i2].end) j++;
-    const e = j - i2 > 1 ? sameSpanBest(sorted, i2, j) : sorted[i2];
-    if ((e.validated ? maxEndValid : maxEnd) < e.end) open3.push(e);
-    for (let k = i2; k < j; k++) {
-      const e2 = sorted[k];
-      if (e2.end > maxEnd) maxEnd = e2.end;
-      if (e2.validated && e2.end > maxEndValid) maxEndValid = e2.end;
-    }
-    i2 = j;
-  }
-  open3.sort(rank);
-  const kept = [];
-  for (const e of open3) {
-    let lo = 0;
-    let hi = kept.length;
-    while (lo < hi) {
-      const mid = lo + hi >> 1;
-      if (kept[mid].start < e.start) lo = mid + 1;
-      else hi = mid;
-    }
-    if (lo > 0 && kept[lo - 1].end > e.start) continue;
-    if (lo < kept.length && kept[lo].start < e.end) continue;
-    kept.splice(lo, 0, e);
-  }
-  return kept;
-}
-function resolveOverlaps(entries) {
-  if (entries.length < 2) return entries;
-  const primary = [];
-  const fallback = [];
-  for (const e of entries) (e.fallback ? fallback : primary).push(e);
-  const keptPrimary = pickOne(primary);
-  if (fallback.length === 0) return keptPrimary;
-  if (primary.length === 0) return pickOne(fallback);
-  const starts = primary.slice().sort(byPosition);
-  const prefixMaxEnd = new Float64Array(starts.length);
-  let m = -1;
-  starts.forEach((p, i2) => {
-    if (p.end > m) m = p.end;
-    prefixMaxEnd[i2] = m;
-  });
-  const free = fallback.filter((f) => {
-    let lo = 0;
-    let hi = starts.length;
-    while (lo < hi) {
-      const mid = lo + hi >> 1;
-      if (starts[mid].start < f.end) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo === 0 || prefixMaxEnd[lo - 1] <= f.start;
-  });
-  return [...keptPrimary, ...pickOne(free)].sort(byPosition);
-}
-var SNIFF_BYTES = 8192;
-function countItem(stats, binary, bytes) {
-  if (binary) stats.skippedBinary++;
-  else {
-    stats.files++;
-    stats.bytes += bytes;
-  }
-}
-function codePoints(view, from, to) {
-  let n = 0;
-  for (let i2 = from; i2 < to; i2++) if ((view[i2] & 192) !== 128) n++;
-  return n;
-}
-function compareFindings(a, b) {
-  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
-  if ((a.commit ?? "") !== (b.commit ?? "")) return (a.commit ?? "") < (b.commit ?? "") ? -1 : 1;
-  if (a.line !== b.line) return a.line - b.line;
-  if (a.column !== b.column) return a.column - b.column;
-  if (a.ruleId !== b.ruleId) return a.ruleId < b.ruleId ? -1 : 1;
-  return a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0;
-}
-function sortFindings(findings) {
-  return findings.sort(compareFindings);
-}
-var ScanEngine = class {
-  name;
-  regex;
-  prefilterMode;
-  chunkSize;
-  overlap;
-  margin;
-  decode;
-  rules;
-  prefilter;
-  keywordLengths;
-  keywordRules;
-  /** Rules without keywords: run over every window. */
-  alwaysRules;
-  set;
-  allow;
-  /** EngineOptions.reportInlineAllowed (read by ItemScan). */
-  reportInlineAllowed;
-  stopwords;
-  work;
-  // Per-window scratch: each rule's pending window, and the rules that have one.
-  wStart;
-  wEnd;
-  cands = [];
-  /** Rule ids whose validated secrets are retained for revocation, and those secrets by fingerprint. */
-  retain;
-  retained = /* @__PURE__ */ new Map();
-  constructor(policy, options = {}) {
-    this.retain = new Set(policy.retainSecrets ?? []);
-    const warn = options.onWarning ?? (() => {
-    });
-    this.reportInlineAllowed = options.reportInlineAllowed === true;
-    this.regex = options.regex ?? loadRegexEngine(warn);
-    this.chunkSize = options.chunkSize ?? 1024 * 1024;
-    this.overlap = options.overlap ?? 64 * 1024;
-    this.margin = options.margin ?? 4096;
-    this.decode = options.decode ? options.decode === true ? {} : options.decode : void 0;
-    if (this.overlap >= this.chunkSize) throw new Error("engine: overlap must be smaller than chunkSize");
-    this.rules = [];
-    for (const rule of policy.rules) {
-      try {
-        const pattern = this.regex.compile(rule.pattern, { caseInsensitive: rule.caseInsensitive === true });
-        this.rules.push({
-          rule,
-          pattern,
-          group: rule.secretGroup ?? 1,
-          window: Math.max(0, rule.window ?? 0),
-          order: this.rules.length
-        });
-      } catch (e) {
-        warn(`rule ${rule.id}: pattern does not compile under RE2 (${e.message}); rule skipped`);
-      }
-    }
-    const kwIndex = /* @__PURE__ */ new Map();
-    const kwRules = [];
-    this.alwaysRules = [];
-    this.rules.forEach((cr, r) => {
-      const kws = cr.rule.keywords.map((k) => k.toLowerCase()).filter((k) => k.length > 0);
-      if (kws.length === 0) this.alwaysRules.push(r);
-      for (const k of new Set(kws)) {
-        let id = kwIndex.get(k);
-        if (id === void 0) {
-          id = kwRules.length;
-          kwIndex.set(k, id);
-          kwRules.push([]);
-        }
-        kwRules[id].push(r);
-      }
-    });
-    this.prefilter = new KeywordPrefilter([...kwIndex.keys()]);
-    this.keywordLengths = Int32Array.from(this.prefilter.keywords.map((k) => k.length));
-    this.keywordRules = kwRules.map((r) => Int32Array.from(r));
-    let mode = options.prefilter ?? "keywords";
-    if (mode === "set" && this.rules.length > 0) {
-      try {
-        this.set = this.regex.compileSet(
-          this.rules.map((cr) => cr.rule.caseInsensitive ? `(?i)${cr.rule.pattern}` : cr.rule.pattern)
-        );
-      } catch (e) {
-        warn(`RE2.Set of all rules failed (${e.message}); using the keyword prefilter`);
-        mode = "keywords";
-      }
-    }
-    this.prefilterMode = mode;
-    this.allow = new AllowRegexes(policy.allowRegexes, this.regex);
-    this.stopwords = policy.stopwords.map((s) => s.toLowerCase()).filter((s) => s.length > 0);
-    this.name = `${this.regex.name}+${mode}`;
-    this.work = Buffer.allocUnsafe(this.chunkSize + this.overlap);
-    this.wStart = new Int32Array(this.rules.length);
-    this.wEnd = new Int32Array(this.rules.length).fill(-1);
-  }
-  get ruleCount() {
-    return this.rules.length;
-  }
-  /** Keeps a validated secret of a retained rule (revocation only); a no-op for every other rule. */
-  retainSecret(ruleId, fingerprint2, secret) {
-    if (this.retain.has(ruleId)) this.retained.set(fingerprint2, secret);
-  }
-  /** The secrets retained since the last call, by fingerprint (then forgotten here). */
-  takeRetained() {
-    if (this.retained.size === 0) return [];
-    const out = [...this.retained];
-    this.retained = /* @__PURE__ */ new Map();
-    return out;
-  }
-  /** A rule's standing for overlap resolution, by id (findings of decoded text carry only the id). */
-  ruleRank(id) {
-    if (!this.rankById) {
-      this.rankById = /* @__PURE__ */ new Map();
-      for (const cr of this.rules)
-        this.rankById.set(cr.rule.id, { fallback: cr.rule.fallback === true, order: cr.order });
-    }
-    return this.rankById.get(id) ?? { fallback: false, order: this.rules.length };
-  }
-  rankById;
-  /** Scans bytes held in memory (large ones window by window). */
-  scanBytes(input, meta, stats = emptyEngineStats(), decode2 = true) {
-    const data = utf16ToUtf8(input) ?? input;
-    const item = new ItemScan(this, meta, decode2);
-    const cap = this.chunkSize + this.overlap;
-    if (data.length <= cap) {
-      item.window(data, true);
-    } else {
-      for (let off = 0; ; off += this.chunkSize) {
-        const final = off + cap >= data.length;
-        item.window(data.subarray(off, Math.min(data.length, off + cap)), final);
-        if (final || item.binary) break;
-      }
-    }
-    countItem(stats, item.binary, data.length);
-    return item.findings;
-  }
-  /** Reads and scans a file chunk by chunk into one reused buffer. Throws when the file cannot be opened or read. */
-  scanFile(absPath, meta, stats = emptyEngineStats()) {
-    const fd2 = openSync2(typeof absPath === "string" ? absPath : Buffer.from(absPath), "r");
-    try {
-      const bom = Buffer.alloc(2);
-      if (readSync2(fd2, bom, 0, 2, 0) === 2 && utf16ToUtf8(bom) !== void 0) {
-        return this.scanBytes(readFileSync2(fd2), meta, stats);
-      }
-      const buf = this.work;
-      const cap = buf.length;
-      const item = new ItemScan(this, meta);
-      let carry = 0;
-      let total = 0;
-      for (; ; ) {
-        let filled = carry;
-        while (filled < cap) {
-          const want = cap - filled;
-          const n = readSync2(fd2, buf, filled, want, null);
-          filled += n;
-          if (n < want) break;
-        }
-        total += filled - carry;
-        if (filled < cap) {
-          if (filled > 0 || total === 0) item.window(buf.subarray(0, filled), true);
-          break;
-        }
-        item.window(buf, false);
-        if (item.binary) break;
-        buf.copyWithin(0, cap - this.overlap, cap);
-        carry = this.overlap;
-      }
-      countItem(stats, item.binary, total);
-      return item.findings;
-    } finally {
-      closeSync2(fd2);
-    }
-  }
-  /** A push-style scan for streams (stdin): write chunks, then end() for the findings. */
-  openStream(meta, stats = emptyEngineStats()) {
-    const item = new ItemScan(this, meta);
-    const cap = this.chunkSize + this.overlap;
-    const buf = Buffer.allocUnsafe(cap);
-    let filled = 0;
-    let total = 0;
-    return {
-      write: (chunk) => {
-        total += chunk.length;
-        let off = 0;
-        while (off < chunk.length && !item.binary) {
-          const n = Math.min(cap - filled, chunk.length - off);
-          chunk.copy(buf, filled, off, off + n);
-          filled += n;
-          off += n;
-          if (filled === cap) {
-            item.window(buf, false);
-            buf.copyWithin(0, cap - this.overlap, cap);
-            filled = this.overlap;
-          }
-        }
-      },
-      end: () => {
-        if (!item.binary) item.window(buf.subarray(0, filled), true);
-        countItem(stats, item.binary, total);
-        return item.findings;
-      }
-    };
-  }
-  /** Phases 1 and 2 over view: candidate matches (offsets relative to view). */
-  collect(view) {
-    this.cands = [];
-    const len = view.length;
-    if (this.set) {
-      for (const r of this.set.match(view)) this.runRule(view, r, 0, len);
-    } else {
-      this.keywordPass(view);
-      for (const r of this.alwaysRules) this.runRule(view, r, 0, len);
-    }
-    return this.cands;
-  }
-  keywordPass(view) {
-    const len = view.length;
-    const pf = this.prefilter;
-    const count = pf.findHits(view);
-    const hits = pf.hits;
-    const outputs = pf.outputs;
-    const kwLen = this.keywordLengths;
-    const kwRules = this.keywordRules;
-    const rules = this.rules;
-    const wStart = this.wStart;
-    const wEnd = this.wEnd;
-    const margin = this.margin;
-    const touched = [];
-    let lineStart = 1;
-    let lineEnd = 0;
-    for (let h = 0; h < count; h++) {
-      const he = hits[2 * h];
-      const out = outputs[hits[2 * h + 1]];
-      for (let k = 0; k < out.length; k++) {
-        const kw = out[k];
-        const hs = he - kwLen[kw];
-        if (hs < lineStart || hs >= lineEnd) {
-          lineStart = hs === 0 ? 0 : view.lastIndexOf(10, hs - 1) + 1;
-          const nl = view.indexOf(10, he);
-          lineEnd = nl < 0 ? len : nl;
-        }
-        const owners = kwRules[kw];
-        for (let j = 0; j < owners.length; j++) {
-          const r = owners[j];
-          const extra = rules[r].window;
-          let ws = hs - margin;
-          if (ws < lineStart) ws = lineStart;
-          let we;
-          if (extra === 0) {
-            we = he + margin;
-            if (we > lineEnd) we = lineEnd;
-          } else {
-            const p = he + extra;
-            if (p >= len) we = len;
-            else if (p <= lineEnd) we = lineEnd;
-            else {
-              const nl = view.indexOf(10, p);
-              we = nl < 0 ? len : nl;
-            }
-          }
-          const pend = wEnd[r];
-          if (pend >= 0 && ws <= pend) {
-            if (we > pend) wEnd[r] = we;
-            if (ws < wStart[r]) wStart[r] = ws;
-          } else {
-            if (pend >= 0) this.runRule(view, r, wStart[r], pend);
-            else touched.push(r);
-            wStart[r] = ws;
-            wEnd[r] = we;
-          }
-        }
-      }
-    }
-    for (const r of touched) {
-      this.runRule(view, r, wStart[r], wEnd[r]);
-      wEnd[r] = -1;
-    }
-  }
-  runRule(view, r, from, to) {
-    const cr = this.rules[r];
-    const spans = cr.pattern.matchAll(from === 0 && to === view.length ? view : view.subarray(from, to));
-    for (const m of spans) {
-      if (m.end === m.start) continue;
-      const g = m.groups[cr.group];
-      if (!g && m.groups.length > 1) continue;
-      const ss = g ? g[0] : m.start;
-      const se = g ? g[1] : m.end;
-      if (se <= ss) continue;
-      this.cands.push({
-        rule: cr,
-        matchStart: from + m.start,
-        matchEnd: from + m.end,
-        secretStart: from + ss,
-        secretEnd: from + se
-      });
-    }
-  }
-  /** Phase 3, the filters that need only the secret. */
-  keepSecret(cr, secret, view, secretStart) {
-    const rule = cr.rule;
-    if (rule.entropy !== void 0 && shannonEntropy(secret) < rule.entropy) return false;
-    if (isPlaceholder(secret) || isReference(secret) || isRepeated(secret) || isCodeNotSecret(secret)) return false;
-    for (const text of decodedForms(secret)) if (isStandIn(text)) return false;
-    if (isIntegrityHash(view, secretStart, secret)) return false;
-    if (hasStopword(secret, this.stopwords)) return false;
-    if (this.allow.matches(secret)) return false;
-    return true;
-  }
-};
-function utf16ToUtf8(data) {
-  if (data.length < 2) return void 0;
-  const le = data[0] === 255 && data[1] === 254;
-  const be = data[0] === 254 && data[1] === 255;
-  if (!le && !be) return void 0;
-  const body = Buffer.from(data.subarray(2, 2 + (data.length - 2 & ~1)));
-  if (be) body.swap16();
-  return Buffer.from(body.toString("utf16le"), "utf8");
-}
-var ItemScan = class {
-  findings = [];
-  binary = false;
-  seen = /* @__PURE__ */ new Set();
-  started = false;
-  /** Byte offset of the current window in the item. */
-  offset = 0;
-  /** Data line (before the lineMap) of each direct finding, for the comparison with decoded ones. */
-  dataLines = /* @__PURE__ */ new WeakMap();
-  /** Findings kept by the previous window whose secret reaches into this one: they win every overlap here. */
-  decided = [];
-  /** Newlines before the current window. */
-  baseLine = 0;
-  /** Code points of the current line that precede the current window. */
-  colCarry = 0;
-  engine;
-  meta;
-  decode;
-  constructor(engine, meta, decode2 = true) {
-    this.engine = engine;
-    this.meta = meta;
-    this.decode = decode2 && engine.decode !== void 0;
-  }
-  window(view, final) {
-    if (!this.started) {
-      this.started = true;
-      if (view.subarray(0, SNIFF_BYTES).indexOf(0) >= 0) {
-        this.binary = true;
-        return;
-      }
-    }
-    const engine = this.engine;
-    const acceptLimit = final ? view.length : view.length - engine.overlap;
-    const cands = engine.collect(view);
-    const survivors = [];
-    for (const c of cands) {
-      let secret = view.toString("utf8", c.secretStart, c.secretEnd);
-      if (!/\s|-----|^\{\\*"/.test(secret)) {
-        const len = valueLength(secret);
-        if (len < secret.length) {
-          c.secretEnd = c.secretStart + Buffer.byteLength(secret.slice(0, len));
-          secret = secret.slice(0, len);
-          if (c.secretEnd <= c.secretStart) continue;
-        }
-      }
-      if (engine.keepSecret(c.rule, secret, view, c.secretStart)) survivors.push({ ...c, secret });
-    }
-    const decided = this.decided;
-    this.decided = [];
-    const direct = this.findings.length;
-    if (survivors.length > 0 || decided.length > 0) this.resolve(view, survivors, acceptLimit, decided);
-    if (this.decode) this.scanDecoded(view, direct);
-    if (!final) this.advance(view, acceptLimit);
-  }
-  /** Phase 4: locate and validate the window's survivors, resolve overlaps, report the window's own. */
-  resolve(view, survivors, acceptLimit, decided) {
-    let pending = survivors.length > 0 ? this.locate(view, survivors, acceptLimit) : [];
-    if (decided.length > 0) {
-      pending = pending.filter((p) => !decided.some((d) => p.start < d.end && d.start < p.end));
-      pending.push(...decided);
-    }
-    const kept = resolveOverlaps(pending);
-    const edge = this.offset + acceptLimit;
-    for (const p of kept) {
-      if (p.owned && !p.decided && p.finding) {
-        const key = `${p.finding.fingerprint}:${p.finding.line}:${p.finding.column}`;
-        if (!this.seen.has(key)) {
-          this.seen.add(key);
-          this.seen.add(`${p.finding.fingerprint}:${p.finding.line}`);
-          this.findings.push(p.finding);
-          this.dataLines.set(p.finding, p.dataLine);
-        }
-      }
-      if (p.owned && p.end > edge) this.decided.push({ ...p, decided: true, finding: void 0 });
-    }
-  }
-  /** Encoded segments of the window, decoded and scanned (without decoding again: decode.ts handles depth). */
-  scanDecoded(view, direct) {
-    const engine = this.engine;
-    const scratch = emptyEngineStats();
-    const found = scanDecoded(
-      view,
-      this.meta.path,
-      void 0,
-      (data, path) => engine.scanBytes(data, { path }, scratch, false),
-      { limits: engine.decode }
-    );
-    const map = this.meta.lineMap;
-    for (const f of this.resolveDecoded(found, direct)) {
-      const dataLine = f.line + this.baseLine;
-      const line = map ? map[dataLine - 1] ?? dataLine : dataLine;
-      const key = `${f.fingerprint}:${line}`;
-      if (this.seen.has(key)) continue;
-      this.seen.add(key);
-      f.line = line;
-      f.endLine = line;
-      if (this.meta.commit !== void 0) f.commit = this.meta.commit;
-      if (this.meta.author !== void 0) f.author = this.meta.author;
-      if (this.meta.date !== void 0) f.date = this.meta.date;
-      this.findings.push(f);
-    }
-  }
-  /**
-   * One secret, one finding, also between the window's direct findings (this.findings from `direct` on) and the
-   * findings of its decoded segments, which are located at the encoded span (line and columns, one line): a
-   * decoded finding is dropped where a direct finding overlaps it (any direct one for a decoded fallback finding, a
-   * direct non-fallback one for any), and a decoded fallback one where a decoded non-fallback one does; a direct
-   * fallback finding is dropped where a decoded non-fallback one overlaps it (`password: <base64 of a token>`);
-   * decoded findings overlapping each other resolve as in resolveOverlaps. Returns the decoded findings kept.
-   */
-  resolveDecoded(found, direct) {
-    if (found.length === 0) return found;
-    const engine = this.engine;
-    const entry = (f, line) => {
-      const { fallback, order } = engine.ruleRank(f.ruleId);
-      const end = f.endLine > line ? Number.MAX_SAFE_INTEGER : f.endColumn;
-      return { start: f.column, end, fallback, validated: f.validated, severity: f.severity, order, f };
-    };
-    const byLine = /* @__PURE__ */ new Map();
-    for (let i2 = direct; i2 < this.findings.length; i2++) {
-      const f = this.findings[i2];
-      const line = this.dataLines.get(f) ?? f.line;
-      const list = byLine.get(line) ?? [];
-      list.push(entry(f, f.line));
-      byLine.set(line, list);
-    }
-    const dropDirect = /* @__PURE__ */ new Set();
-    const kept = [];
-    const decodedByLine = /* @__PURE__ */ new Map();
-    for (const f of found) {
-      const line = f.line + this.baseLine;
-      const list = decodedByLine.get(line) ?? [];
-      list.push(entry(f, f.line));
-      decodedByLine.set(line, list);
-    }
-    for (const [line, decoded] of decodedByLine) {
-      const directs = byLine.get(line) ?? [];
-      const overlaps = (a, b) => a.start < b.end && b.start < a.end;
-      const survivors = decoded.filter((d) => !directs.some((x2) => overlaps(x2, d) && (d.fallback || !x2.fallback)));
-      const resolved = resolveOverlaps(survivors);
-      for (const x2 of directs) {
-        if (x2.fallback && resolved.some((d) => !d.fallback && overlaps(x2, d))) dropDirect.add(x2.f);
-      }
-      for (const d of resolved) kept.push(d.f);
-    }
-    if (dropDirect.size > 0) {
-      const rest = this.findings.filter((f, i2) => i2 < direct || !dropDirect.has(f));
-      this.findings.length = 0;
-      this.findings.push(...rest);
-    }
-    return kept;
-  }
-  /** Line, column, inline allow and the rule's validator for each survivor: the window's candidate findings. */
-  locate(view, survivors, acceptLimit) {
-    const out = [];
-    survivors.sort((a, b) => a.secretStart - b.secretStart);
-    let pos = 0;
-    let lines = this.baseLine;
-    let lastNl = -1;
-    for (const c of survivors) {
-      for (let nl = view.indexOf(10, pos); nl >= 0 && nl < c.secretStart; nl = view.indexOf(10, nl + 1)) {
-        lines++;
-        lastNl = nl;
-      }
-      pos = c.secretStart;
-      const lineStart = lastNl + 1;
-      const nlAfter = view.indexOf(10, c.secretStart);
-      const lineEnd = nlAfter < 0 ? view.length : nlAfter;
-      let inlineAllowed = hasInlineAllow(view, lineStart, lineEnd);
-      if (inlineAllowed && !this.engine.reportInlineAllowed) continue;
-      const column = 1 + codePoints(view, lineStart, c.secretStart) + (lastNl < 0 ? this.colCarry : 0);
-      let endLines = 0;
-      let endNl = -1;
-      for (let nl = nlAfter; nl >= 0 && nl < c.secretEnd; nl = view.indexOf(10, nl + 1)) {
-        endLines++;
-        endNl = nl;
-      }
-      if (endLines > 0) {
-        const e = view.indexOf(10, c.secretEnd);
-        if (hasInlineAllow(view, endNl + 1, e < 0 ? view.length : e)) {
-          if (!this.engine.reportInlineAllowed) continue;
-          inlineAllowed = true;
-        }
-      }
-      const endColumn = endLines > 0 ? 1 + codePoints(view, endNl + 1, c.secretEnd) : column + codePoints(view, c.secretStart, c.secretEnd);
-      const rule = c.rule.rule;
-      let validity = "unknown";
-      if (rule.validate) {
-        try {
-          const before = view.toString("utf8", Math.max(0, c.matchStart - 256), c.matchStart);
-          validity = rule.validate(c.secret, view.toString("utf8", c.matchStart, c.matchEnd), before);
-        } catch {
-          validity = "unknown";
-        }
-      }
-      if (validity === "invalid") continue;
-      if (rule.requireValid && validity !== "valid") continue;
-      const dataLine = lines + 1;
-      const map = this.meta.lineMap;
-      const line = map ? map[dataLine - 1] ?? dataLine : dataLine;
-      const endLine = map ? map[dataLine + endLines - 1] ?? dataLine + endLines : dataLine + endLines;
-      const fp = fingerprint(rule.id, c.secret);
-      if (validity === "valid") this.engine.retainSecret(rule.id, fp, c.secret);
-      const f = {
-        ruleId: rule.id,
-        title: rule.title,
-        severity: rule.severity,
-        validated: validity === "valid",
-        file: this.meta.path,
-        line,
-        column,
-        endLine,
-        endColumn,
-        fingerprint: fp,
-        preview: preview(c.secret)
-      };
-      if (inlineAllowed) f.inlineAllowed = true;
-      if (this.meta.commit !== void 0) f.commit = this.meta.commit;
-      if (this.meta.author !== void 0) f.author = this.meta.author;
-      if (this.meta.date !== void 0) f.date = this.meta.date;
-      out.push({
-        start: this.offset + c.secretStart,
-        end: this.offset + c.secretEnd,
-        fallback: rule.fallback === true,
-        validated: f.validated,
-        severity: rule.severity,
-        order: c.rule.order,
-        owned: c.matchStart < acceptLimit,
-        decided: false,
-        finding: f,
-        dataLine
-      });
-    }
-    return out;
-  }
-  /** Moves the line/column origin to view[acceptLimit], where the next window starts. */
-  advance(view, upTo) {
-    this.offset += upTo;
-    let last = -1;
-    for (let nl = view.indexOf(10); nl >= 0 && nl < upTo; nl = view.indexOf(10, nl + 1)) {
-      this.baseLine++;
-      last = nl;
-    }
-    if (last >= 0) this.colCarry = codePoints(view, last + 1, upTo);
-    else this.colCarry += codePoints(view, 0, upTo);
-  }
-};
-
-// src/scan/index.ts
-var import_picomatch = __toESM(require_picomatch2(), 1);
-
-// src/scan/archive.ts
-import { readFile as readFile2 } from "node:fs/promises";
-import { gunzipSync, inflateRawSync, constants as zlibConstants } from "node:zlib";
-var DEFAULT_ARCHIVE_LIMITS = {
-  maxDepth: 3,
-  maxEntries: 1e4,
-  maxTotal: 128 * 1024 * 1024,
-  maxEntrySize: 10 * 1024 * 1024,
-  maxRatio: 200
-};
-function archiveKind(data) {
-  if (data.length >= 4 && data[0] === 80 && data[1] === 75 && (data[2] === 3 || data[2] === 5) && (data[3] === 4 || data[3] === 6)) {
-    return "zip";
-  }
-  if (data.length >= 18 && data[0] === 31 && data[1] === 139 && data[2] === 8) return "gzip";
-  if (data.length >= 512 && data.subarray(257, 262).toString("latin1") === "ustar") return "tar";
-  return void 0;
-}
-var ARCHIVE_NAME = /\.(zip|jar|war|ear|aar|whl|egg|nupkg|apk|ipa|vsix|xpi|crx|tar|tgz|gz|tbz|gem)$/i;
-function* archiveEntries(data, path, options = {}) {
-  const limits = { ...DEFAULT_ARCHIVE_LIMITS, ...options.limits };
-  const warn = options.onWarning ?? (() => {
-  });
-  const budget = { entries: 0, bytes: 0, warned: /* @__PURE__ */ new Set() };
-  yield* expand(data, path, 1, limits, budget, warn);
-}
-function* archiveItems(item, data, options = {}) {
-  for (const entry of archiveEntries(data, item.path, options)) {
-    const out = { path: entry.path, source: { kind: "bytes", data: entry.data } };
-    if (item.commit !== void 0) out.commit = item.commit;
-    if (item.author !== void 0) out.author = item.author;
-    if (item.date !== void 0) out.date = item.date;
-    yield out;
-  }
-}
-function* expand(data, path, depth, limits, budget, warn) {
-  const kind2 = archiveKind(data);
-  if (!kind2) return;
-  let inner;
-  try {
-    if (kind2 === "zip") inner = zipEntries(data, path, limits, budget, warn);
-    else if (kind2 === "tar") inner = tarEntries(data, path, budget, limits, warn);
-    else inner = gzipEntries(data, path, limits, budget, warn);
-    for (const entry of inner) {
-      if (archiveKind(entry.data)) {
-        if (depth >= limits.maxDepth) {
-          warn(`${entry.path}: archive nested deeper than ${limits.maxDepth} levels, not opened (limit: depth)`);
-          continue;
-        }
-        yield* expand(entry.data, entry.path, depth + 1, limits, budget, warn);
-        continue;
-      }
-      yield entry;
-    }
-  } catch (err2) {
-    if (err2 instanceof LimitReached) {
-      if (!budget.warned.has(err2.message)) warn(err2.message);
-      budget.warned.add(err2.message);
-      if (depth > 1) throw err2;
-      return;
-    }
-    warn(`${path}: cannot read the ${kind2} archive (${err2.message}); its contents were not scanned`);
-  }
-}
-var LimitReached = class extends Error {
-};
-function takeEntry(path, size, limits, budget, outer) {
-  budget.entries++;
-  if (budget.entries > limits.maxEntries) {
-    throw new LimitReached(
-      `${outer}: more than ${limits.maxEntries} entries; the rest were not scanned (limit: entries)`
-    );
-  }
-  if (budget.bytes + size > limits.maxTotal) {
-    throw new LimitReached(
-      `${outer}: expands to more than ${mib(limits.maxTotal)} (at ${path}); the rest was not scanned (limit: total size, zip bomb?)`
-    );
-  }
-  budget.bytes += size;
-}
-function mib(n) {
-  return `${Math.round(n / 1048576 * 10) / 10} MiB`;
-}
-function outputCap(compressed, limits, budget) {
-  const byRatio = Math.max(1024 * 1024, compressed * limits.maxRatio);
-  const cap = Math.min(limits.maxEntrySize, limits.maxTotal - budget.bytes, byRatio);
-  return { cap: Math.max(0, cap), byRatio: byRatio < limits.maxEntrySize && byRatio <= limits.maxTotal - budget.bytes };
-}
-function sized(expected, cap) {
-  const maxOutputLength = cap + 1 > 2147483647 ? 2147483647 : Math.max(1, cap);
-  if (expected === void 0 || expected < 64 * 1024 || expected > cap) return { maxOutputLength };
-  return { maxOutputLength, chunkSize: expected };
-}
-function inflateCapped(comp, fn, where, outer, limits, budget, warn, expected) {
-  const { cap, byRatio } = outputCap(comp.length, limits, budget);
-  try {
-    return fn(comp, sized(expected, cap));
-  } catch (err2) {
-    if (err2.code === "ERR_BUFFER_TOO_LARGE" || err2 instanceof RangeError) {
-      if (budget.bytes + cap >= limits.maxTotal) {
-        throw new LimitReached(
-          `${outer}: expands to more than ${mib(limits.maxTotal)} (at ${where}); the rest was not scanned (limit: total size, zip bomb?)`
-        );
-      }
-      if (byRatio) {
-        warn(
-          `${where}: expands more than ${limits.maxRatio}:1 (${mib(comp.length)} compressed), not scanned (limit: ratio, zip bomb?)`
-        );
-      } else {
-        warn(`${where}: larger than ${mib(limits.maxEntrySize)} expanded, not scanned (limit: entry size)`);
-      }
-      return void 0;
-    }
-    warn(`${where}: cannot inflate (${err2.message}), not scanned`);
-    return void 0;
-  }
-}
-function* zipEntries(data, path, limits, budget, warn) {
-  let eocd = -1;
-  for (let i2 = data.length - 22; i2 >= Math.max(0, data.length - 22 - 65535); i2--) {
-    if (data.readUInt32LE(i2) === 101010256) {
-      eocd = i2;
-      break;
-    }
-  }
-  if (eocd < 0) throw new Error("no end of central directory");
-  let count = data.readUInt16LE(eocd + 10);
-  let cdOffset = data.readUInt32LE(eocd + 16);
-  if (count === 65535 || cdOffset === 4294967295) {
-    const loc = eocd - 20;
-    if (loc < 0 || data.readUInt32LE(loc) !== 117853008) throw new Error("zip64 locator missing");
-    const rec = Number(data.readBigUInt64LE(loc + 8));
-    if (rec + 56 > data.length || data.readUInt32LE(rec) !== 101075792) throw new Error("zip64 record missing");
-    count = Number(data.readBigUInt64LE(rec + 32));
-    cdOffset = Number(data.readBigUInt64LE(rec + 48));
-  }
-  let p = cdOffset;
-  for (let k = 0; k < count; k++) {
-    if (p + 46 > data.length || data.readUInt32LE(p) !== 33639248)
-      throw new Error(`central directory entry ${k + 1} is corrupt`);
-    const flags = data.readUInt16LE(p + 8);
-    const method = data.readUInt16LE(p + 10);
-    let compSize = data.readUInt32LE(p + 20);
-    let size = data.readUInt32LE(p + 24);
-    const nameLen = data.readUInt16LE(p + 28);
-    const extraLen = data.readUInt16LE(p + 30);
-    const commentLen = data.readUInt16LE(p + 32);
-    let local = data.readUInt32LE(p + 42);
-    const name2 = data.subarray(p + 46, p + 46 + nameLen).toString(flags & 2048 ? "utf8" : "latin1");
-    const extra = data.subarray(p + 46 + nameLen, p + 46 + nameLen + extraLen);
-    p += 46 + nameLen + extraLen + commentLen;
-    if (size === 4294967295 || compSize === 4294967295 || local === 4294967295) {
-      const z = zip64Extra(extra, size === 4294967295, compSize === 4294967295, local === 4294967295);
-      size = z.size ?? size;
-      compSize = z.compSize ?? compSize;
-      local = z.local ?? local;
-    }
-    if (name2.endsWith("/")) continue;
-    const where = `${path}!${name2}`;
-    if (flags & 1) {
-      warn(`${where}: encrypted zip entry, not scanned`);
-      continue;
-    }
-    if (method !== 0 && method !== 8) {
-      warn(`${where}: zip compression method ${method} is not supported, not scanned`);
-      continue;
-    }
-    if (local + 30 > data.length || data.readUInt32LE(local) !== 67324752) {
-      warn(`${where}: local header is corrupt, not scanned`);
-      continue;
-    }
-    const start = local + 30 + data.readUInt16LE(local + 26) + data.readUInt16LE(local + 28);
-    const comp = data.subarray(start, Math.min(data.length, start + compSize));
-    let content;
-    if (method === 0) {
-      if (comp.length > limits.maxEntrySize) {
-        warn(`${where}: larger than ${mib(limits.maxEntrySize)}, not scanned (limit: entry size)`);
-        continue;
-      }
-      content = comp;
-    } else {
-      if (size > 1024 * 1024 && size > compSize * limits.maxRatio) {
-        warn(
-          `${where}: declares ${mib(size)} from ${mib(compSize)} (more than ${limits.maxRatio}:1), not scanned (limit: ratio, zip bomb?)`
-        );
-        continue;
-      }
-      if (size > limits.maxEntrySize) {
-        warn(`${where}: larger than ${mib(limits.maxEntrySize)} expanded, not scanned (limit: entry size)`);
-        continue;
-      }
-      content = inflateCapped(comp, inflateRawSync, where, path, limits, budget, warn, size);
-      if (!content) continue;
-    }
-    takeEntry(where, content.length, limits, budget, path);
-    yield { path: where, data: content };
-  }
-}
-function zip64Extra(extra, wantSize, wantComp, wantLocal) {
-  let q2 = 0;
-  while (q2 + 4 <= extra.length) {
-    const id = extra.readUInt16LE(q2);
-    const len = extra.readUInt16LE(q2 + 2);
-    if (id === 1) {
-      let r = q2 + 4;
-      const out = {};
-      if (wantSize && r + 8 <= q2 + 4 + len) {
-        out.size = Number(extra.readBigUInt64LE(r));
-        r += 8;
-      }
-      if (wantComp && r + 8 <= q2 + 4 + len) {
-        out.compSize = Number(extra.readBigUInt64LE(r));
-        r += 8;
-      }
-      if (wantLocal && r + 8 <= q2 + 4 + len) out.local = Number(extra.readBigUInt64LE(r));
-      return out;
-    }
-    q2 += 4 + len;
-  }
-  return {};
-}
-function tarNumber(field) {
-  if (field[0] & 128) {
-    let v = 0;
-    for (let i2 = 1; i2 < field.length; i2++) v = v * 256 + field[i2];
-    return v;
-  }
-  const s = field.toString("latin1").replace(/\0.*$/s, "").trim();
-  return s === "" ? 0 : Number.parseInt(s, 8);
-}
-function cstr(b) {
-  const z = b.indexOf(0);
-  return (z < 0 ? b : b.subarray(0, z)).toString("utf8");
-}
-function* tarEntries(data, path, budget, limits, warn) {
-  let p = 0;
-  let longName;
-  let paxPath;
-  while (p + 512 <= data.length) {
-    const h = data.subarray(p, p + 512);
-    if (h.every((b) => b === 0)) break;
-    const size = tarNumber(h.subarray(124, 136));
-    if (!Number.isSafeInteger(size) || size < 0) throw new Error(`bad size in header at ${p}`);
-    const type = String.fromCharCode(h[156] || 48);
-    const body = data.subarray(p + 512, Math.min(data.length, p + 512 + size));
-    p += 512 + Math.ceil(size / 512) * 512;
-    if (type === "L") {
-      longName = cstr(body);
-      continue;
-    }
-    if (type === "x") {
-      const m = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(body.toString("utf8"));
-      if (m) paxPath = m[1];
-      continue;
-    }
-    if (type === "g") continue;
-    let name2 = paxPath ?? longName;
-    if (!name2) {
-      const prefix = h.subarray(257, 262).toString("latin1") === "ustar" ? cstr(h.subarray(345, 500)) : "";
-      name2 = prefix ? `${prefix}/${cstr(h.subarray(0, 100))}` : cstr(h.subarray(0, 100));
-    }
-    longName = void 0;
-    paxPath = void 0;
-    if (type !== "0" && type !== "7") continue;
-    const where = `${path}!${name2.replace(/^\.\//, "")}`;
-    if (size > limits.maxEntrySize) {
-      warn(`${where}: larger than ${mib(limits.maxEntrySize)}, not scanned (limit: entry size)`);
-      continue;
-    }
-    takeEntry(where, body.length, limits, budget, path);
-    yield { path: where, data: body };
-  }
-}
-var TAR_GZ_NAME = /\.(tgz|taz|tar\.gz)$/i;
-function gunzipHead(data) {
-  try {
-    return gunzipSync(data.subarray(0, 4096), {
-      finishFlush: zlibConstants.Z_SYNC_FLUSH,
-      maxOutputLength: 8 * 1024 * 1024
-    });
-  } catch {
-    return Buffer.alloc(0);
-  }
-}
-function* gzipEntries(data, path, limits, budget, warn) {
-  const tarInside = TAR_GZ_NAME.test(path) || archiveKind(gunzipHead(data)) === "tar";
-  const { cap, byRatio } = outputCap(
-    data.length,
-    tarInside ? { ...limits, maxEntrySize: limits.maxTotal } : limits,
-    budget
-  );
-  const tooLarge2 = () => {
-    const why = byRatio ? `more than ${limits.maxRatio}:1 (limit: ratio, zip bomb?)` : tarInside || cap < limits.maxEntrySize ? `beyond ${mib(cap)} (limit: total size)` : `beyond ${mib(cap)}, more than a scanned file may hold (limit: entry size)`;
-    warn(`${path}: gzip expands ${why}, not scanned`);
-  };
-  const isize = data.readUInt32LE(data.length - 4);
-  if (isize > cap) {
-    tooLarge2();
-    return;
-  }
-  let out;
-  try {
-    out = gunzipSync(data, sized(isize, cap));
-  } catch (err2) {
-    if (err2.code === "ERR_BUFFER_TOO_LARGE" || err2 instanceof RangeError) {
-      tooLarge2();
-      return;
-    }
-    throw err2;
-  }
-  if (archiveKind(out) === "tar") {
-    yield* tarEntries(out, path, budget, limits, warn);
-    return;
-  }
-  const base = path.slice(path.lastIndexOf("!") + 1).replace(/^.*\//, "");
-  const inner = base.replace(/\.t?gz$/i, (m) => m.toLowerCase() === ".tgz" ? ".tar" : "") || "data";
-  takeEntry(`${path}!${inner}`, out.length, limits, budget, path);
-  yield { path: `${path}!${inner}`, data: out };
-}
-async function* expandArchives(items, options = {}) {
-  const limits = { ...DEFAULT_ARCHIVE_LIMITS, ...options.limits };
-  for await (const item of items) {
-    let data;
-    if (item.source.kind === "bytes") {
-      data = item.source.data;
-    } else if (ARCHIVE_NAME.test(item.path) && item.source.size <= limits.maxTotal) {
-      try {
-        data = await readFile2(item.source.absPath);
-      } catch {
-        data = void 0;
-      }
-    }
-    if (!data || item.lineMap || !archiveKind(data)) {
-      yield item;
-      continue;
-    }
-    yield* archiveItems(item, data, options);
-  }
-}
-
-// src/scan/occurrences.ts
-function locationOf(f) {
-  const loc = {
-    file: f.file,
-    line: f.line,
-    column: f.column,
-    endLine: f.endLine,
-    endColumn: f.endColumn
-  };
-  if (f.commit !== void 0) loc.commit = f.commit;
-  if (f.author !== void 0) loc.author = f.author;
-  if (f.date !== void 0) loc.date = f.date;
-  if (f.decoded !== void 0) loc.decoded = f.decoded;
-  if (f.log !== void 0) loc.log = f.log;
-  return loc;
-}
-function compareLocations(a, b) {
-  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
-  if (a.line !== b.line) return a.line - b.line;
-  if (a.column !== b.column) return a.column - b.column;
-  const ca = a.commit ?? "";
-  const cb = b.commit ?? "";
-  return ca < cb ? -1 : ca > cb ? 1 : 0;
-}
-var keyOfLocation = (l) => `${l.file}\0${l.line}\0${l.column}\0${l.commit ?? ""}`;
-function groupOccurrences(findings, rank2 = () => 0) {
-  const groups = /* @__PURE__ */ new Map();
-  const order = [];
-  for (const f of findings) {
-    const key = `${f.ruleId}\0${f.fingerprint}`;
-    let list = groups.get(key);
-    if (!list) {
-      list = [];
-      groups.set(key, list);
-      order.push(key);
-    }
-    const { locations, ...rest } = f;
-    list.push({ finding: rest, places: [locationOf(f), ...locations ?? []] });
-  }
-  const out = [];
-  for (const key of order) {
-    const list = groups.get(key);
-    const all = [];
-    for (const { finding, places } of list) {
-      places.forEach((loc, i2) => {
-        all.push({ loc, finding, primary: i2 === 0 });
-      });
-    }
-    all.sort((a, b) => rank2(a.loc) - rank2(b.loc) || compareLocations(a.loc, b.loc));
-    const first = all.find((o) => o.primary) ?? all[0];
-    const primary = { ...first.finding, ...locationOf(all[0].loc) };
-    for (const k of ["commit", "author", "date", "decoded", "log"])
-      if (all[0].loc[k] === void 0) delete primary[k];
-    const seen = /* @__PURE__ */ new Set([keyOfLocation(all[0].loc)]);
-    const rest = [];
-    for (const o of all.slice(1)) {
-      const k = keyOfLocation(o.loc);
-      if (seen.has(k)) continue;
-      seen.add(k);
-      rest.push(o.loc);
-    }
-    if (list.some((g) => g.finding.validated)) primary.validated = true;
-    if (rest.length > 0) primary.locations = rest;
-    out.push(primary);
-  }
-  return out;
-}
-
-// src/scan/retained.ts
-import { inspect } from "node:util";
-var RetainedSecrets = class {
-  #byFingerprint = /* @__PURE__ */ new Map();
-  add(entries) {
-    for (const [fingerprint2, secret] of entries) this.#byFingerprint.set(fingerprint2, secret);
-  }
-  /** The secret of a finding, by its fingerprint. */
-  get(fingerprint2) {
-    return this.#byFingerprint.get(fingerprint2);
-  }
-  get size() {
-    return this.#byFingerprint.size;
-  }
-  toJSON() {
-    return { retained: this.size };
-  }
-  toString() {
-    return `[${this.size} retained secrets]`;
-  }
-  [inspect.custom]() {
-    return this.toString();
-  }
-};
-
-// src/scan/pool.ts
-import { existsSync as existsSync5 } from "node:fs";
-import { availableParallelism } from "node:os";
-import { fileURLToPath as fileURLToPath2 } from "node:url";
-import { Worker as Worker2 } from "node:worker_threads";
 
 // src/scan/rules/syntax.ts
 var TOKEN_START = "(?:^|[^A-Za-z0-9_-])";
@@ -65834,7 +64731,1167 @@ var builtinRules = [
   ...genericRules
 ];
 
+// src/scan/engine.ts
+var BUILTIN_PATTERNS = new Map(builtinRules.map((r) => [r.id, r.pattern]));
+function emptyEngineStats() {
+  return { files: 0, bytes: 0, skippedBinary: 0, unreadable: 0, failed: 0, skippedLarge: 0, skippedArchive: 0 };
+}
+var SEVERITY_RANK = { critical: 3, high: 2, medium: 1, low: 0 };
+function rank(a, b) {
+  if (a.validated !== b.validated) return a.validated ? -1 : 1;
+  const s = SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity];
+  if (s !== 0) return s;
+  if (a.order !== b.order) return a.order - b.order;
+  if (a.start !== b.start) return a.start - b.start;
+  return b.end - a.end;
+}
+var byPosition = (a, b) => a.start - b.start || b.end - a.end;
+function sameSpanBest(sorted, from, to) {
+  let best = sorted[from];
+  for (let k = from + 1; k < to; k++) {
+    const e = sorted[k];
+    const s = SEVERITY_RANK[e.severity] - SEVERITY_RANK[best.severity];
+    if (s > 0 || s === 0 && e.order < best.order) best = e;
+  }
+  return best;
+}
+function pickOne(list) {
+  if (list.length < 2) return list;
+  const sorted = list.slice().sort(byPosition);
+  const open2 = [];
+  let maxEnd = -1;
+  let maxEndValid = -1;
+  for (let i2 = 0; i2 < sorted.length; ) {
+    let j = i2;
+    while (j < sorted.length && sorted[j].start === sorted[i2].start && sorted[j].end === sorted[i2].end) j++;
+    const e = j - i2 > 1 ? sameSpanBest(sorted, i2, j) : sorted[i2];
+    if ((e.validated ? maxEndValid : maxEnd) < e.end) open2.push(e);
+    for (let k = i2; k < j; k++) {
+      const e2 = sorted[k];
+      if (e2.end > maxEnd) maxEnd = e2.end;
+      if (e2.validated && e2.end > maxEndValid) maxEndValid = e2.end;
+    }
+    i2 = j;
+  }
+  open2.sort(rank);
+  const kept = [];
+  for (const e of open2) {
+    let lo = 0;
+    let hi = kept.length;
+    while (lo < hi) {
+      const mid = lo + hi >> 1;
+      if (kept[mid].start < e.start) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo > 0 && kept[lo - 1].end > e.start) continue;
+    if (lo < kept.length && kept[lo].start < e.end) continue;
+    kept.splice(lo, 0, e);
+  }
+  return kept;
+}
+function resolveOverlaps(entries) {
+  if (entries.length < 2) return entries;
+  const primary = [];
+  const fallback = [];
+  for (const e of entries) (e.fallback ? fallback : primary).push(e);
+  const keptPrimary = pickOne(primary);
+  if (fallback.length === 0) return keptPrimary;
+  if (primary.length === 0) return pickOne(fallback);
+  const starts = primary.slice().sort(byPosition);
+  const prefixMaxEnd = new Float64Array(starts.length);
+  let m = -1;
+  starts.forEach((p, i2) => {
+    if (p.end > m) m = p.end;
+    prefixMaxEnd[i2] = m;
+  });
+  const free = fallback.filter((f) => {
+    let lo = 0;
+    let hi = starts.length;
+    while (lo < hi) {
+      const mid = lo + hi >> 1;
+      if (starts[mid].start < f.end) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo === 0 || prefixMaxEnd[lo - 1] <= f.start;
+  });
+  return [...keptPrimary, ...pickOne(free)].sort(byPosition);
+}
+var SNIFF_BYTES = 8192;
+function countItem(stats, binary, bytes) {
+  if (binary) stats.skippedBinary++;
+  else {
+    stats.files++;
+    stats.bytes += bytes;
+  }
+}
+function codePoints(view, from, to) {
+  let n = 0;
+  for (let i2 = from; i2 < to; i2++) if ((view[i2] & 192) !== 128) n++;
+  return n;
+}
+function compareFindings(a, b) {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  if ((a.commit ?? "") !== (b.commit ?? "")) return (a.commit ?? "") < (b.commit ?? "") ? -1 : 1;
+  if (a.line !== b.line) return a.line - b.line;
+  if (a.column !== b.column) return a.column - b.column;
+  if (a.ruleId !== b.ruleId) return a.ruleId < b.ruleId ? -1 : 1;
+  return a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0;
+}
+function sortFindings(findings) {
+  return findings.sort(compareFindings);
+}
+var ScanEngine = class {
+  name;
+  regex;
+  prefilterMode;
+  chunkSize;
+  overlap;
+  margin;
+  decode;
+  rules;
+  prefilter;
+  keywordLengths;
+  keywordRules;
+  /** Rules without keywords: run over every window. */
+  alwaysRules;
+  set;
+  allow;
+  /** EngineOptions.reportInlineAllowed (read by ItemScan). */
+  reportInlineAllowed;
+  stopwords;
+  work;
+  // Per-window scratch: each rule's pending window, and the rules that have one.
+  wStart;
+  wEnd;
+  cands = [];
+  /** Rule ids whose validated secrets are retained for revocation, and those secrets by fingerprint. */
+  retain;
+  retained = /* @__PURE__ */ new Map();
+  constructor(policy, options = {}) {
+    this.retain = new Set(policy.retainSecrets ?? []);
+    const warn = options.onWarning ?? (() => {
+    });
+    this.reportInlineAllowed = options.reportInlineAllowed === true;
+    this.regex = options.regex ?? loadRegexEngine(warn);
+    this.chunkSize = options.chunkSize ?? 1024 * 1024;
+    this.overlap = options.overlap ?? 64 * 1024;
+    this.margin = options.margin ?? 4096;
+    this.decode = options.decode ? options.decode === true ? {} : options.decode : void 0;
+    if (this.overlap >= this.chunkSize) throw new Error("engine: overlap must be smaller than chunkSize");
+    this.rules = [];
+    for (const rule of policy.rules) {
+      try {
+        const pattern = BUILTIN_PATTERNS.get(rule.id) === rule.pattern ? void 0 : this.compileRule(rule);
+        this.rules.push({
+          rule,
+          pattern,
+          group: rule.secretGroup ?? 1,
+          window: Math.max(0, rule.window ?? 0),
+          order: this.rules.length
+        });
+      } catch (e) {
+        warn(`rule ${rule.id}: pattern does not compile under RE2 (${e.message}); rule skipped`);
+      }
+    }
+    const kwIndex = /* @__PURE__ */ new Map();
+    const kwRules = [];
+    this.alwaysRules = [];
+    this.rules.forEach((cr, r) => {
+      const kws = cr.rule.keywords.map((k) => k.toLowerCase()).filter((k) => k.length > 0);
+      if (kws.length === 0) this.alwaysRules.push(r);
+      for (const k of new Set(kws)) {
+        let id = kwIndex.get(k);
+        if (id === void 0) {
+          id = kwRules.length;
+          kwIndex.set(k, id);
+          kwRules.push([]);
+        }
+        kwRules[id].push(r);
+      }
+    });
+    this.prefilter = new KeywordPrefilter([...kwIndex.keys()]);
+    this.keywordLengths = Int32Array.from(this.prefilter.keywords.map((k) => k.length));
+    this.keywordRules = kwRules.map((r) => Int32Array.from(r));
+    let mode = options.prefilter ?? "keywords";
+    if (mode === "set" && this.rules.length > 0) {
+      try {
+        this.set = this.regex.compileSet(
+          this.rules.map((cr) => cr.rule.caseInsensitive ? `(?i)${cr.rule.pattern}` : cr.rule.pattern)
+        );
+      } catch (e) {
+        warn(`RE2.Set of all rules failed (${e.message}); using the keyword prefilter`);
+        mode = "keywords";
+      }
+    }
+    this.prefilterMode = mode;
+    this.allow = new AllowRegexes(policy.allowRegexes, this.regex);
+    this.stopwords = policy.stopwords.map((s) => s.toLowerCase()).filter((s) => s.length > 0);
+    this.name = `${this.regex.name}+${mode}`;
+    this.work = Buffer.allocUnsafe(this.chunkSize + this.overlap);
+    this.wStart = new Int32Array(this.rules.length);
+    this.wEnd = new Int32Array(this.rules.length).fill(-1);
+  }
+  compileRule(rule) {
+    return this.regex.compile(rule.pattern, { caseInsensitive: rule.caseInsensitive === true });
+  }
+  get ruleCount() {
+    return this.rules.length;
+  }
+  /** Keeps a validated secret of a retained rule (revocation only); a no-op for every other rule. */
+  retainSecret(ruleId, fingerprint2, secret) {
+    if (this.retain.has(ruleId)) this.retained.set(fingerprint2, secret);
+  }
+  /** The secrets retained since the last call, by fingerprint (then forgotten here). */
+  takeRetained() {
+    if (this.retained.size === 0) return [];
+    const out = [...this.retained];
+    this.retained = /* @__PURE__ */ new Map();
+    return out;
+  }
+  /** A rule's standing for overlap resolution, by id (findings of decoded text carry only the id). */
+  ruleRank(id) {
+    if (!this.rankById) {
+      this.rankById = /* @__PURE__ */ new Map();
+      for (const cr of this.rules)
+        this.rankById.set(cr.rule.id, { fallback: cr.rule.fallback === true, order: cr.order });
+    }
+    return this.rankById.get(id) ?? { fallback: false, order: this.rules.length };
+  }
+  rankById;
+  /** Scans bytes held in memory (large ones window by window). */
+  scanBytes(input, meta, stats = emptyEngineStats(), decode2 = true) {
+    const data = utf16ToUtf8(input) ?? input;
+    const item = new ItemScan(this, meta, decode2);
+    const cap = this.chunkSize + this.overlap;
+    if (data.length <= cap) {
+      item.window(data, true);
+    } else {
+      for (let off = 0; ; off += this.chunkSize) {
+        const final = off + cap >= data.length;
+        item.window(data.subarray(off, Math.min(data.length, off + cap)), final);
+        if (final || item.binary) break;
+      }
+    }
+    countItem(stats, item.binary, data.length);
+    return item.findings;
+  }
+  /** Reads and scans a file chunk by chunk into one reused buffer. Throws when the file cannot be opened or read. */
+  scanFile(absPath, meta, stats = emptyEngineStats()) {
+    const fd2 = openSync3(typeof absPath === "string" ? absPath : Buffer.from(absPath), "r");
+    try {
+      const bom = Buffer.alloc(2);
+      if (readSync3(fd2, bom, 0, 2, 0) === 2 && utf16ToUtf8(bom) !== void 0) {
+        return this.scanBytes(readFileSync2(fd2), meta, stats);
+      }
+      const buf = this.work;
+      const cap = buf.length;
+      const item = new ItemScan(this, meta);
+      let carry = 0;
+      let total = 0;
+      for (; ; ) {
+        let filled = carry;
+        while (filled < cap) {
+          const want = cap - filled;
+          const n = readSync3(fd2, buf, filled, want, null);
+          filled += n;
+          if (n < want) break;
+        }
+        total += filled - carry;
+        if (filled < cap) {
+          if (filled > 0 || total === 0) item.window(buf.subarray(0, filled), true);
+          break;
+        }
+        item.window(buf, false);
+        if (item.binary) break;
+        buf.copyWithin(0, cap - this.overlap, cap);
+        carry = this.overlap;
+      }
+      countItem(stats, item.binary, total);
+      return item.findings;
+    } finally {
+      closeSync3(fd2);
+    }
+  }
+  /** A push-style scan for streams (stdin): write chunks, then end() for the findings. */
+  openStream(meta, stats = emptyEngineStats()) {
+    const item = new ItemScan(this, meta);
+    const cap = this.chunkSize + this.overlap;
+    const buf = Buffer.allocUnsafe(cap);
+    let filled = 0;
+    let total = 0;
+    return {
+      write: (chunk) => {
+        total += chunk.length;
+        let off = 0;
+        while (off < chunk.length && !item.binary) {
+          const n = Math.min(cap - filled, chunk.length - off);
+          chunk.copy(buf, filled, off, off + n);
+          filled += n;
+          off += n;
+          if (filled === cap) {
+            item.window(buf, false);
+            buf.copyWithin(0, cap - this.overlap, cap);
+            filled = this.overlap;
+          }
+        }
+      },
+      end: () => {
+        if (!item.binary) item.window(buf.subarray(0, filled), true);
+        countItem(stats, item.binary, total);
+        return item.findings;
+      }
+    };
+  }
+  /** Phases 1 and 2 over view: candidate matches (offsets relative to view). */
+  collect(view) {
+    this.cands = [];
+    const len = view.length;
+    if (this.set) {
+      for (const r of this.set.match(view)) this.runRule(view, r, 0, len);
+    } else {
+      this.keywordPass(view);
+      for (const r of this.alwaysRules) this.runRule(view, r, 0, len);
+    }
+    return this.cands;
+  }
+  keywordPass(view) {
+    const len = view.length;
+    const pf = this.prefilter;
+    const count = pf.findHits(view);
+    const hits = pf.hits;
+    const outputs = pf.outputs;
+    const kwLen = this.keywordLengths;
+    const kwRules = this.keywordRules;
+    const rules = this.rules;
+    const wStart = this.wStart;
+    const wEnd = this.wEnd;
+    const margin = this.margin;
+    const touched = [];
+    let lineStart = 1;
+    let lineEnd = 0;
+    for (let h = 0; h < count; h++) {
+      const he = hits[2 * h];
+      const out = outputs[hits[2 * h + 1]];
+      for (let k = 0; k < out.length; k++) {
+        const kw = out[k];
+        const hs = he - kwLen[kw];
+        if (hs < lineStart || hs >= lineEnd) {
+          lineStart = hs === 0 ? 0 : view.lastIndexOf(10, hs - 1) + 1;
+          const nl = view.indexOf(10, he);
+          lineEnd = nl < 0 ? len : nl;
+        }
+        const owners = kwRules[kw];
+        for (let j = 0; j < owners.length; j++) {
+          const r = owners[j];
+          const extra = rules[r].window;
+          let ws = hs - margin;
+          if (ws < lineStart) ws = lineStart;
+          let we;
+          if (extra === 0) {
+            we = he + margin;
+            if (we > lineEnd) we = lineEnd;
+          } else {
+            const p = he + extra;
+            if (p >= len) we = len;
+            else if (p <= lineEnd) we = lineEnd;
+            else {
+              const nl = view.indexOf(10, p);
+              we = nl < 0 ? len : nl;
+            }
+          }
+          const pend = wEnd[r];
+          if (pend >= 0 && ws <= pend) {
+            if (we > pend) wEnd[r] = we;
+            if (ws < wStart[r]) wStart[r] = ws;
+          } else {
+            if (pend >= 0) this.runRule(view, r, wStart[r], pend);
+            else touched.push(r);
+            wStart[r] = ws;
+            wEnd[r] = we;
+          }
+        }
+      }
+    }
+    for (const r of touched) {
+      this.runRule(view, r, wStart[r], wEnd[r]);
+      wEnd[r] = -1;
+    }
+  }
+  runRule(view, r, from, to) {
+    const cr = this.rules[r];
+    cr.pattern ??= this.compileRule(cr.rule);
+    const spans = cr.pattern.matchAll(from === 0 && to === view.length ? view : view.subarray(from, to));
+    for (const m of spans) {
+      if (m.end === m.start) continue;
+      const g = m.groups[cr.group];
+      if (!g && m.groups.length > 1) continue;
+      const ss = g ? g[0] : m.start;
+      const se = g ? g[1] : m.end;
+      if (se <= ss) continue;
+      this.cands.push({
+        rule: cr,
+        matchStart: from + m.start,
+        matchEnd: from + m.end,
+        secretStart: from + ss,
+        secretEnd: from + se
+      });
+    }
+  }
+  /** Phase 3, the filters that need only the secret. */
+  keepSecret(cr, secret, view, secretStart) {
+    const rule = cr.rule;
+    if (rule.entropy !== void 0 && shannonEntropy(secret) < rule.entropy) return false;
+    if (isPlaceholder(secret) || isReference(secret) || isRepeated(secret) || isCodeNotSecret(secret)) return false;
+    for (const text of decodedForms(secret)) if (isStandIn(text)) return false;
+    if (isIntegrityHash(view, secretStart, secret)) return false;
+    if (hasStopword(secret, this.stopwords)) return false;
+    if (this.allow.matches(secret)) return false;
+    return true;
+  }
+};
+function utf16ToUtf8(data) {
+  if (data.length < 2) return void 0;
+  const le = data[0] === 255 && data[1] === 254;
+  const be = data[0] === 254 && data[1] === 255;
+  if (!le && !be) return void 0;
+  const body = Buffer.from(data.subarray(2, 2 + (data.length - 2 & ~1)));
+  if (be) body.swap16();
+  return Buffer.from(body.toString("utf16le"), "utf8");
+}
+var ItemScan = class {
+  findings = [];
+  binary = false;
+  seen = /* @__PURE__ */ new Set();
+  started = false;
+  /** Byte offset of the current window in the item. */
+  offset = 0;
+  /** Data line (before the lineMap) of each direct finding, for the comparison with decoded ones. */
+  dataLines = /* @__PURE__ */ new WeakMap();
+  /** Findings kept by the previous window whose secret reaches into this one: they win every overlap here. */
+  decided = [];
+  /** Newlines before the current window. */
+  baseLine = 0;
+  /** Code points of the current line that precede the current window. */
+  colCarry = 0;
+  engine;
+  meta;
+  decode;
+  constructor(engine, meta, decode2 = true) {
+    this.engine = engine;
+    this.meta = meta;
+    this.decode = decode2 && engine.decode !== void 0;
+  }
+  window(view, final) {
+    if (!this.started) {
+      this.started = true;
+      if (view.subarray(0, SNIFF_BYTES).indexOf(0) >= 0) {
+        this.binary = true;
+        return;
+      }
+    }
+    const engine = this.engine;
+    const acceptLimit = final ? view.length : view.length - engine.overlap;
+    const cands = engine.collect(view);
+    const survivors = [];
+    for (const c of cands) {
+      let secret = view.toString("utf8", c.secretStart, c.secretEnd);
+      if (!/\s|-----|^\{\\*"/.test(secret)) {
+        const len = valueLength(secret);
+        if (len < secret.length) {
+          c.secretEnd = c.secretStart + Buffer.byteLength(secret.slice(0, len));
+          secret = secret.slice(0, len);
+          if (c.secretEnd <= c.secretStart) continue;
+        }
+      }
+      if (engine.keepSecret(c.rule, secret, view, c.secretStart)) survivors.push({ ...c, secret });
+    }
+    const decided = this.decided;
+    this.decided = [];
+    const direct = this.findings.length;
+    if (survivors.length > 0 || decided.length > 0) this.resolve(view, survivors, acceptLimit, decided);
+    if (this.decode) this.scanDecoded(view, direct);
+    if (!final) this.advance(view, acceptLimit);
+  }
+  /** Phase 4: locate and validate the window's survivors, resolve overlaps, report the window's own. */
+  resolve(view, survivors, acceptLimit, decided) {
+    let pending = survivors.length > 0 ? this.locate(view, survivors, acceptLimit) : [];
+    if (decided.length > 0) {
+      pending = pending.filter((p) => !decided.some((d) => p.start < d.end && d.start < p.end));
+      pending.push(...decided);
+    }
+    const kept = resolveOverlaps(pending);
+    const edge = this.offset + acceptLimit;
+    for (const p of kept) {
+      if (p.owned && !p.decided && p.finding) {
+        const key = `${p.finding.fingerprint}:${p.finding.line}:${p.finding.column}`;
+        if (!this.seen.has(key)) {
+          this.seen.add(key);
+          this.seen.add(`${p.finding.fingerprint}:${p.finding.line}`);
+          this.findings.push(p.finding);
+          this.dataLines.set(p.finding, p.dataLine);
+        }
+      }
+      if (p.owned && p.end > edge) this.decided.push({ ...p, decided: true, finding: void 0 });
+    }
+  }
+  /** Encoded segments of the window, decoded and scanned (without decoding again: decode.ts handles depth). */
+  scanDecoded(view, direct) {
+    const engine = this.engine;
+    const scratch = emptyEngineStats();
+    const found = scanDecoded(
+      view,
+      this.meta.path,
+      void 0,
+      (data, path) => engine.scanBytes(data, { path }, scratch, false),
+      { limits: engine.decode }
+    );
+    const map = this.meta.lineMap;
+    for (const f of this.resolveDecoded(found, direct)) {
+      const dataLine = f.line + this.baseLine;
+      const line = map ? map[dataLine - 1] ?? dataLine : dataLine;
+      const key = `${f.fingerprint}:${line}`;
+      if (this.seen.has(key)) continue;
+      this.seen.add(key);
+      f.line = line;
+      f.endLine = line;
+      if (this.meta.commit !== void 0) f.commit = this.meta.commit;
+      if (this.meta.author !== void 0) f.author = this.meta.author;
+      if (this.meta.date !== void 0) f.date = this.meta.date;
+      this.findings.push(f);
+    }
+  }
+  /**
+   * One secret, one finding, also between the window's direct findings (this.findings from `direct` on) and the
+   * findings of its decoded segments, which are located at the encoded span (line and columns, one line): a
+   * decoded finding is dropped where a direct finding overlaps it (any direct one for a decoded fallback finding, a
+   * direct non-fallback one for any), and a decoded fallback one where a decoded non-fallback one does; a direct
+   * fallback finding is dropped where a decoded non-fallback one overlaps it (`password: <base64 of a token>`);
+   * decoded findings overlapping each other resolve as in resolveOverlaps. Returns the decoded findings kept.
+   */
+  resolveDecoded(found, direct) {
+    if (found.length === 0) return found;
+    const engine = this.engine;
+    const entry = (f, line) => {
+      const { fallback, order } = engine.ruleRank(f.ruleId);
+      const end = f.endLine > line ? Number.MAX_SAFE_INTEGER : f.endColumn;
+      return { start: f.column, end, fallback, validated: f.validated, severity: f.severity, order, f };
+    };
+    const byLine = /* @__PURE__ */ new Map();
+    for (let i2 = direct; i2 < this.findings.length; i2++) {
+      const f = this.findings[i2];
+      const line = this.dataLines.get(f) ?? f.line;
+      const list = byLine.get(line) ?? [];
+      list.push(entry(f, f.line));
+      byLine.set(line, list);
+    }
+    const dropDirect = /* @__PURE__ */ new Set();
+    const kept = [];
+    const decodedByLine = /* @__PURE__ */ new Map();
+    for (const f of found) {
+      const line = f.line + this.baseLine;
+      const list = decodedByLine.get(line) ?? [];
+      list.push(entry(f, f.line));
+      decodedByLine.set(line, list);
+    }
+    for (const [line, decoded] of decodedByLine) {
+      const directs = byLine.get(line) ?? [];
+      const overlaps = (a, b) => a.start < b.end && b.start < a.end;
+      const survivors = decoded.filter((d) => !directs.some((x2) => overlaps(x2, d) && (d.fallback || !x2.fallback)));
+      const resolved = resolveOverlaps(survivors);
+      for (const x2 of directs) {
+        if (x2.fallback && resolved.some((d) => !d.fallback && overlaps(x2, d))) dropDirect.add(x2.f);
+      }
+      for (const d of resolved) kept.push(d.f);
+    }
+    if (dropDirect.size > 0) {
+      const rest = this.findings.filter((f, i2) => i2 < direct || !dropDirect.has(f));
+      this.findings.length = 0;
+      this.findings.push(...rest);
+    }
+    return kept;
+  }
+  /** Line, column, inline allow and the rule's validator for each survivor: the window's candidate findings. */
+  locate(view, survivors, acceptLimit) {
+    const out = [];
+    survivors.sort((a, b) => a.secretStart - b.secretStart);
+    let pos = 0;
+    let lines = this.baseLine;
+    let lastNl = -1;
+    for (const c of survivors) {
+      for (let nl = view.indexOf(10, pos); nl >= 0 && nl < c.secretStart; nl = view.indexOf(10, nl + 1)) {
+        lines++;
+        lastNl = nl;
+      }
+      pos = c.secretStart;
+      const lineStart = lastNl + 1;
+      const nlAfter = view.indexOf(10, c.secretStart);
+      const lineEnd = nlAfter < 0 ? view.length : nlAfter;
+      let inlineAllowed = hasInlineAllow(view, lineStart, lineEnd);
+      if (inlineAllowed && !this.engine.reportInlineAllowed) continue;
+      const column = 1 + codePoints(view, lineStart, c.secretStart) + (lastNl < 0 ? this.colCarry : 0);
+      let endLines = 0;
+      let endNl = -1;
+      for (let nl = nlAfter; nl >= 0 && nl < c.secretEnd; nl = view.indexOf(10, nl + 1)) {
+        endLines++;
+        endNl = nl;
+      }
+      if (endLines > 0) {
+        const e = view.indexOf(10, c.secretEnd);
+        if (hasInlineAllow(view, endNl + 1, e < 0 ? view.length : e)) {
+          if (!this.engine.reportInlineAllowed) continue;
+          inlineAllowed = true;
+        }
+      }
+      const endColumn = endLines > 0 ? 1 + codePoints(view, endNl + 1, c.secretEnd) : column + codePoints(view, c.secretStart, c.secretEnd);
+      const rule = c.rule.rule;
+      let validity = "unknown";
+      if (rule.validate) {
+        try {
+          const before = view.toString("utf8", Math.max(0, c.matchStart - 256), c.matchStart);
+          validity = rule.validate(c.secret, view.toString("utf8", c.matchStart, c.matchEnd), before);
+        } catch {
+          validity = "unknown";
+        }
+      }
+      if (validity === "invalid") continue;
+      if (rule.requireValid && validity !== "valid") continue;
+      const dataLine = lines + 1;
+      const map = this.meta.lineMap;
+      const line = map ? map[dataLine - 1] ?? dataLine : dataLine;
+      const endLine = map ? map[dataLine + endLines - 1] ?? dataLine + endLines : dataLine + endLines;
+      const fp = fingerprint(rule.id, c.secret);
+      if (validity === "valid") this.engine.retainSecret(rule.id, fp, c.secret);
+      const f = {
+        ruleId: rule.id,
+        title: rule.title,
+        severity: rule.severity,
+        validated: validity === "valid",
+        file: this.meta.path,
+        line,
+        column,
+        endLine,
+        endColumn,
+        fingerprint: fp,
+        preview: preview(c.secret)
+      };
+      if (inlineAllowed) f.inlineAllowed = true;
+      if (this.meta.commit !== void 0) f.commit = this.meta.commit;
+      if (this.meta.author !== void 0) f.author = this.meta.author;
+      if (this.meta.date !== void 0) f.date = this.meta.date;
+      out.push({
+        start: this.offset + c.secretStart,
+        end: this.offset + c.secretEnd,
+        fallback: rule.fallback === true,
+        validated: f.validated,
+        severity: rule.severity,
+        order: c.rule.order,
+        owned: c.matchStart < acceptLimit,
+        decided: false,
+        finding: f,
+        dataLine
+      });
+    }
+    return out;
+  }
+  /** Moves the line/column origin to view[acceptLimit], where the next window starts. */
+  advance(view, upTo) {
+    this.offset += upTo;
+    let last = -1;
+    for (let nl = view.indexOf(10); nl >= 0 && nl < upTo; nl = view.indexOf(10, nl + 1)) {
+      this.baseLine++;
+      last = nl;
+    }
+    if (last >= 0) this.colCarry = codePoints(view, last + 1, upTo);
+    else this.colCarry += codePoints(view, 0, upTo);
+  }
+};
+
+// src/scan/occurrences.ts
+function locationOf(f) {
+  const loc = {
+    file: f.file,
+    line: f.line,
+    column: f.column,
+    endLine: f.endLine,
+    endColumn: f.endColumn
+  };
+  if (f.commit !== void 0) loc.commit = f.commit;
+  if (f.author !== void 0) loc.author = f.author;
+  if (f.date !== void 0) loc.date = f.date;
+  if (f.decoded !== void 0) loc.decoded = f.decoded;
+  if (f.log !== void 0) loc.log = f.log;
+  return loc;
+}
+function compareLocations(a, b) {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  if (a.line !== b.line) return a.line - b.line;
+  if (a.column !== b.column) return a.column - b.column;
+  const ca = a.commit ?? "";
+  const cb = b.commit ?? "";
+  return ca < cb ? -1 : ca > cb ? 1 : 0;
+}
+var keyOfLocation = (l) => `${l.file}\0${l.line}\0${l.column}\0${l.commit ?? ""}`;
+function groupOccurrences(findings, rank2 = () => 0) {
+  const groups = /* @__PURE__ */ new Map();
+  const order = [];
+  for (const f of findings) {
+    const key = `${f.ruleId}\0${f.fingerprint}`;
+    let list = groups.get(key);
+    if (!list) {
+      list = [];
+      groups.set(key, list);
+      order.push(key);
+    }
+    const { locations, ...rest } = f;
+    list.push({ finding: rest, places: [locationOf(f), ...locations ?? []] });
+  }
+  const out = [];
+  for (const key of order) {
+    const list = groups.get(key);
+    const all = [];
+    for (const { finding, places } of list) {
+      places.forEach((loc, i2) => {
+        all.push({ loc, finding, primary: i2 === 0 });
+      });
+    }
+    all.sort((a, b) => rank2(a.loc) - rank2(b.loc) || compareLocations(a.loc, b.loc));
+    const first = all.find((o) => o.primary) ?? all[0];
+    const primary = { ...first.finding, ...locationOf(all[0].loc) };
+    for (const k of ["commit", "author", "date", "decoded", "log"])
+      if (all[0].loc[k] === void 0) delete primary[k];
+    const seen = /* @__PURE__ */ new Set([keyOfLocation(all[0].loc)]);
+    const rest = [];
+    for (const o of all.slice(1)) {
+      const k = keyOfLocation(o.loc);
+      if (seen.has(k)) continue;
+      seen.add(k);
+      rest.push(o.loc);
+    }
+    if (list.some((g) => g.finding.validated)) primary.validated = true;
+    if (rest.length > 0) primary.locations = rest;
+    out.push(primary);
+  }
+  return out;
+}
+
+// src/scan/item.ts
+var import_picomatch = __toESM(require_picomatch2(), 1);
+import { closeSync as closeSync4, fstatSync as fstatSync2, openSync as openSync4, readSync as readSync4 } from "node:fs";
+
+// src/scan/archive.ts
+import { gunzipSync, inflateRawSync, constants as zlibConstants } from "node:zlib";
+var DEFAULT_ARCHIVE_LIMITS = {
+  maxDepth: 3,
+  maxEntries: 1e4,
+  maxTotal: 128 * 1024 * 1024,
+  maxEntrySize: 10 * 1024 * 1024,
+  maxRatio: 200
+};
+function archiveKind(data) {
+  if (data.length >= 4 && data[0] === 80 && data[1] === 75 && (data[2] === 3 || data[2] === 5) && (data[3] === 4 || data[3] === 6)) {
+    return "zip";
+  }
+  if (data.length >= 18 && data[0] === 31 && data[1] === 139 && data[2] === 8) return "gzip";
+  if (data.length >= 512 && data.subarray(257, 262).toString("latin1") === "ustar") return "tar";
+  return void 0;
+}
+var ARCHIVE_NAME = /\.(zip|jar|war|ear|aar|whl|egg|nupkg|apk|ipa|vsix|xpi|crx|tar|tgz|gz|tbz|gem)$/i;
+function* archiveEntries(data, path, options = {}) {
+  const limits = { ...DEFAULT_ARCHIVE_LIMITS, ...options.limits };
+  const warn = options.onWarning ?? (() => {
+  });
+  const budget = { entries: 0, bytes: 0, warned: /* @__PURE__ */ new Set() };
+  yield* expand(data, path, 1, limits, budget, warn);
+}
+function* archiveItems(item, data, options = {}) {
+  for (const entry of archiveEntries(data, item.path, options)) {
+    const out = { path: entry.path, source: { kind: "bytes", data: entry.data } };
+    if (item.commit !== void 0) out.commit = item.commit;
+    if (item.author !== void 0) out.author = item.author;
+    if (item.date !== void 0) out.date = item.date;
+    yield out;
+  }
+}
+function* expand(data, path, depth, limits, budget, warn) {
+  const kind2 = archiveKind(data);
+  if (!kind2) return;
+  let inner;
+  try {
+    if (kind2 === "zip") inner = zipEntries(data, path, limits, budget, warn);
+    else if (kind2 === "tar") inner = tarEntries(data, path, budget, limits, warn);
+    else inner = gzipEntries(data, path, limits, budget, warn);
+    for (const entry of inner) {
+      if (archiveKind(entry.data)) {
+        if (depth >= limits.maxDepth) {
+          warn(`${entry.path}: archive nested deeper than ${limits.maxDepth} levels, not opened (limit: depth)`);
+          continue;
+        }
+        yield* expand(entry.data, entry.path, depth + 1, limits, budget, warn);
+        continue;
+      }
+      yield entry;
+    }
+  } catch (err2) {
+    if (err2 instanceof LimitReached) {
+      if (!budget.warned.has(err2.message)) warn(err2.message);
+      budget.warned.add(err2.message);
+      if (depth > 1) throw err2;
+      return;
+    }
+    warn(`${path}: cannot read the ${kind2} archive (${err2.message}); its contents were not scanned`);
+  }
+}
+var LimitReached = class extends Error {
+};
+function takeEntry(path, size, limits, budget, outer) {
+  budget.entries++;
+  if (budget.entries > limits.maxEntries) {
+    throw new LimitReached(
+      `${outer}: more than ${limits.maxEntries} entries; the rest were not scanned (limit: entries)`
+    );
+  }
+  if (budget.bytes + size > limits.maxTotal) {
+    throw new LimitReached(
+      `${outer}: expands to more than ${mib(limits.maxTotal)} (at ${path}); the rest was not scanned (limit: total size, zip bomb?)`
+    );
+  }
+  budget.bytes += size;
+}
+function mib(n) {
+  return `${Math.round(n / 1048576 * 10) / 10} MiB`;
+}
+function outputCap(compressed, limits, budget) {
+  const byRatio = Math.max(1024 * 1024, compressed * limits.maxRatio);
+  const cap = Math.min(limits.maxEntrySize, limits.maxTotal - budget.bytes, byRatio);
+  return { cap: Math.max(0, cap), byRatio: byRatio < limits.maxEntrySize && byRatio <= limits.maxTotal - budget.bytes };
+}
+function sized(expected, cap) {
+  const maxOutputLength = cap + 1 > 2147483647 ? 2147483647 : Math.max(1, cap);
+  if (expected === void 0 || expected < 64 * 1024 || expected > cap) return { maxOutputLength };
+  return { maxOutputLength, chunkSize: expected };
+}
+function inflateCapped(comp, fn, where, outer, limits, budget, warn, expected) {
+  const { cap, byRatio } = outputCap(comp.length, limits, budget);
+  try {
+    return fn(comp, sized(expected, cap));
+  } catch (err2) {
+    if (err2.code === "ERR_BUFFER_TOO_LARGE" || err2 instanceof RangeError) {
+      if (budget.bytes + cap >= limits.maxTotal) {
+        throw new LimitReached(
+          `${outer}: expands to more than ${mib(limits.maxTotal)} (at ${where}); the rest was not scanned (limit: total size, zip bomb?)`
+        );
+      }
+      if (byRatio) {
+        warn(
+          `${where}: expands more than ${limits.maxRatio}:1 (${mib(comp.length)} compressed), not scanned (limit: ratio, zip bomb?)`
+        );
+      } else {
+        warn(`${where}: larger than ${mib(limits.maxEntrySize)} expanded, not scanned (limit: entry size)`);
+      }
+      return void 0;
+    }
+    warn(`${where}: cannot inflate (${err2.message}), not scanned`);
+    return void 0;
+  }
+}
+function* zipEntries(data, path, limits, budget, warn) {
+  let eocd = -1;
+  for (let i2 = data.length - 22; i2 >= Math.max(0, data.length - 22 - 65535); i2--) {
+    if (data.readUInt32LE(i2) === 101010256) {
+      eocd = i2;
+      break;
+    }
+  }
+  if (eocd < 0) throw new Error("no end of central directory");
+  let count = data.readUInt16LE(eocd + 10);
+  let cdOffset = data.readUInt32LE(eocd + 16);
+  if (count === 65535 || cdOffset === 4294967295) {
+    const loc = eocd - 20;
+    if (loc < 0 || data.readUInt32LE(loc) !== 117853008) throw new Error("zip64 locator missing");
+    const rec = Number(data.readBigUInt64LE(loc + 8));
+    if (rec + 56 > data.length || data.readUInt32LE(rec) !== 101075792) throw new Error("zip64 record missing");
+    count = Number(data.readBigUInt64LE(rec + 32));
+    cdOffset = Number(data.readBigUInt64LE(rec + 48));
+  }
+  let p = cdOffset;
+  for (let k = 0; k < count; k++) {
+    if (p + 46 > data.length || data.readUInt32LE(p) !== 33639248)
+      throw new Error(`central directory entry ${k + 1} is corrupt`);
+    const flags = data.readUInt16LE(p + 8);
+    const method = data.readUInt16LE(p + 10);
+    let compSize = data.readUInt32LE(p + 20);
+    let size = data.readUInt32LE(p + 24);
+    const nameLen = data.readUInt16LE(p + 28);
+    const extraLen = data.readUInt16LE(p + 30);
+    const commentLen = data.readUInt16LE(p + 32);
+    let local = data.readUInt32LE(p + 42);
+    const name2 = data.subarray(p + 46, p + 46 + nameLen).toString(flags & 2048 ? "utf8" : "latin1");
+    const extra = data.subarray(p + 46 + nameLen, p + 46 + nameLen + extraLen);
+    p += 46 + nameLen + extraLen + commentLen;
+    if (size === 4294967295 || compSize === 4294967295 || local === 4294967295) {
+      const z = zip64Extra(extra, size === 4294967295, compSize === 4294967295, local === 4294967295);
+      size = z.size ?? size;
+      compSize = z.compSize ?? compSize;
+      local = z.local ?? local;
+    }
+    if (name2.endsWith("/")) continue;
+    const where = `${path}!${name2}`;
+    if (flags & 1) {
+      warn(`${where}: encrypted zip entry, not scanned`);
+      continue;
+    }
+    if (method !== 0 && method !== 8) {
+      warn(`${where}: zip compression method ${method} is not supported, not scanned`);
+      continue;
+    }
+    if (local + 30 > data.length || data.readUInt32LE(local) !== 67324752) {
+      warn(`${where}: local header is corrupt, not scanned`);
+      continue;
+    }
+    const start = local + 30 + data.readUInt16LE(local + 26) + data.readUInt16LE(local + 28);
+    const comp = data.subarray(start, Math.min(data.length, start + compSize));
+    let content;
+    if (method === 0) {
+      if (comp.length > limits.maxEntrySize) {
+        warn(`${where}: larger than ${mib(limits.maxEntrySize)}, not scanned (limit: entry size)`);
+        continue;
+      }
+      content = comp;
+    } else {
+      if (size > 1024 * 1024 && size > compSize * limits.maxRatio) {
+        warn(
+          `${where}: declares ${mib(size)} from ${mib(compSize)} (more than ${limits.maxRatio}:1), not scanned (limit: ratio, zip bomb?)`
+        );
+        continue;
+      }
+      if (size > limits.maxEntrySize) {
+        warn(`${where}: larger than ${mib(limits.maxEntrySize)} expanded, not scanned (limit: entry size)`);
+        continue;
+      }
+      content = inflateCapped(comp, inflateRawSync, where, path, limits, budget, warn, size);
+      if (!content) continue;
+    }
+    takeEntry(where, content.length, limits, budget, path);
+    yield { path: where, data: content };
+  }
+}
+function zip64Extra(extra, wantSize, wantComp, wantLocal) {
+  let q2 = 0;
+  while (q2 + 4 <= extra.length) {
+    const id = extra.readUInt16LE(q2);
+    const len = extra.readUInt16LE(q2 + 2);
+    if (id === 1) {
+      let r = q2 + 4;
+      const out = {};
+      if (wantSize && r + 8 <= q2 + 4 + len) {
+        out.size = Number(extra.readBigUInt64LE(r));
+        r += 8;
+      }
+      if (wantComp && r + 8 <= q2 + 4 + len) {
+        out.compSize = Number(extra.readBigUInt64LE(r));
+        r += 8;
+      }
+      if (wantLocal && r + 8 <= q2 + 4 + len) out.local = Number(extra.readBigUInt64LE(r));
+      return out;
+    }
+    q2 += 4 + len;
+  }
+  return {};
+}
+function tarNumber(field) {
+  if (field[0] & 128) {
+    let v = 0;
+    for (let i2 = 1; i2 < field.length; i2++) v = v * 256 + field[i2];
+    return v;
+  }
+  const s = field.toString("latin1").replace(/\0.*$/s, "").trim();
+  return s === "" ? 0 : Number.parseInt(s, 8);
+}
+function cstr(b) {
+  const z = b.indexOf(0);
+  return (z < 0 ? b : b.subarray(0, z)).toString("utf8");
+}
+function* tarEntries(data, path, budget, limits, warn) {
+  let p = 0;
+  let longName;
+  let paxPath;
+  while (p + 512 <= data.length) {
+    const h = data.subarray(p, p + 512);
+    if (h.every((b) => b === 0)) break;
+    const size = tarNumber(h.subarray(124, 136));
+    if (!Number.isSafeInteger(size) || size < 0) throw new Error(`bad size in header at ${p}`);
+    const type = String.fromCharCode(h[156] || 48);
+    const body = data.subarray(p + 512, Math.min(data.length, p + 512 + size));
+    p += 512 + Math.ceil(size / 512) * 512;
+    if (type === "L") {
+      longName = cstr(body);
+      continue;
+    }
+    if (type === "x") {
+      const m = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(body.toString("utf8"));
+      if (m) paxPath = m[1];
+      continue;
+    }
+    if (type === "g") continue;
+    let name2 = paxPath ?? longName;
+    if (!name2) {
+      const prefix = h.subarray(257, 262).toString("latin1") === "ustar" ? cstr(h.subarray(345, 500)) : "";
+      name2 = prefix ? `${prefix}/${cstr(h.subarray(0, 100))}` : cstr(h.subarray(0, 100));
+    }
+    longName = void 0;
+    paxPath = void 0;
+    if (type !== "0" && type !== "7") continue;
+    const where = `${path}!${name2.replace(/^\.\//, "")}`;
+    if (size > limits.maxEntrySize) {
+      warn(`${where}: larger than ${mib(limits.maxEntrySize)}, not scanned (limit: entry size)`);
+      continue;
+    }
+    takeEntry(where, body.length, limits, budget, path);
+    yield { path: where, data: body };
+  }
+}
+var TAR_GZ_NAME = /\.(tgz|taz|tar\.gz)$/i;
+function gunzipHead(data) {
+  try {
+    return gunzipSync(data.subarray(0, 4096), {
+      finishFlush: zlibConstants.Z_SYNC_FLUSH,
+      maxOutputLength: 8 * 1024 * 1024
+    });
+  } catch {
+    return Buffer.alloc(0);
+  }
+}
+function* gzipEntries(data, path, limits, budget, warn) {
+  const tarInside = TAR_GZ_NAME.test(path) || archiveKind(gunzipHead(data)) === "tar";
+  const { cap, byRatio } = outputCap(
+    data.length,
+    tarInside ? { ...limits, maxEntrySize: limits.maxTotal } : limits,
+    budget
+  );
+  const tooLarge2 = () => {
+    const why = byRatio ? `more than ${limits.maxRatio}:1 (limit: ratio, zip bomb?)` : tarInside || cap < limits.maxEntrySize ? `beyond ${mib(cap)} (limit: total size)` : `beyond ${mib(cap)}, more than a scanned file may hold (limit: entry size)`;
+    warn(`${path}: gzip expands ${why}, not scanned`);
+  };
+  const isize = data.readUInt32LE(data.length - 4);
+  if (isize > cap) {
+    tooLarge2();
+    return;
+  }
+  let out;
+  try {
+    out = gunzipSync(data, sized(isize, cap));
+  } catch (err2) {
+    if (err2.code === "ERR_BUFFER_TOO_LARGE" || err2 instanceof RangeError) {
+      tooLarge2();
+      return;
+    }
+    throw err2;
+  }
+  if (archiveKind(out) === "tar") {
+    yield* tarEntries(out, path, budget, limits, warn);
+    return;
+  }
+  const base = path.slice(path.lastIndexOf("!") + 1).replace(/^.*\//, "");
+  const inner = base.replace(/\.t?gz$/i, (m) => m.toLowerCase() === ".tgz" ? ".tar" : "") || "data";
+  takeEntry(`${path}!${inner}`, out.length, limits, budget, path);
+  yield { path: `${path}!${inner}`, data: out };
+}
+
+// src/scan/item.ts
+function pathMatcher(globs) {
+  if (globs.length === 0) return () => false;
+  return (0, import_picomatch.default)(globs, { dot: true });
+}
+function mayBeArchive(path, size, policy) {
+  return policy.archives && ARCHIVE_NAME.test(path) && size <= maxTotal(policy.limits);
+}
+function maxTotal(limits) {
+  return limits.maxTotal ?? DEFAULT_ARCHIVE_LIMITS.maxTotal;
+}
+function readBounded(absPath, cap) {
+  const fd2 = openSync4(absPath, "r");
+  try {
+    const size = Math.min(fstatSync2(fd2).size, cap);
+    const buf = Buffer.allocUnsafe(size);
+    let filled = 0;
+    while (filled < size) {
+      const n = readSync4(fd2, buf, filled, size - filled, null);
+      if (n === 0) break;
+      filled += n;
+    }
+    return filled === size ? buf : buf.subarray(0, filled);
+  } finally {
+    closeSync4(fd2);
+  }
+}
+function metaOf(item) {
+  const meta = { path: item.path };
+  if (item.lineMap) meta.lineMap = item.lineMap;
+  if (item.commit !== void 0) meta.commit = item.commit;
+  if (item.author !== void 0) meta.author = item.author;
+  if (item.date !== void 0) meta.date = item.date;
+  return meta;
+}
+function scanItem(engine, item, policy, stats, warn) {
+  const src = item.source;
+  const meta = metaOf(item);
+  let data;
+  if (policy.archives && !item.lineMap) {
+    if (src.kind === "bytes") data = src.data;
+    else if (mayBeArchive(item.path, src.size, policy)) data = readBounded(src.absPath, maxTotal(policy.limits));
+  }
+  if (!data || !archiveKind(data)) {
+    const size = data ? data.length : src.kind === "bytes" ? src.data.length : src.size;
+    if (size > policy.maxFileSize && item.path !== "-") {
+      stats.skippedLarge++;
+      return [];
+    }
+    if (data) return engine.scanBytes(data, meta, stats);
+    return src.kind === "file" ? engine.scanFile(src.absPath, meta, stats) : engine.scanBytes(src.data, meta, stats);
+  }
+  const found = [];
+  const limits = { ...policy.limits, maxEntrySize: policy.maxFileSize };
+  const onWarning = (m) => {
+    stats.skippedArchive++;
+    warn(m);
+  };
+  for (const entry of archiveItems(item, data, { limits, onWarning })) {
+    if (policy.ignore(entry.path)) continue;
+    for (const f of engine.scanBytes(entry.source.data, metaOf(entry), stats)) found.push(f);
+  }
+  return found;
+}
+
+// src/scan/retained.ts
+import { inspect } from "node:util";
+var RetainedSecrets = class {
+  #byFingerprint = /* @__PURE__ */ new Map();
+  add(entries) {
+    for (const [fingerprint2, secret] of entries) this.#byFingerprint.set(fingerprint2, secret);
+  }
+  /** The secret of a finding, by its fingerprint. */
+  get(fingerprint2) {
+    return this.#byFingerprint.get(fingerprint2);
+  }
+  get size() {
+    return this.#byFingerprint.size;
+  }
+  toJSON() {
+    return { retained: this.size };
+  }
+  toString() {
+    return `[${this.size} retained secrets]`;
+  }
+  [inspect.custom]() {
+    return this.toString();
+  }
+};
+
 // src/scan/pool.ts
+import { existsSync as existsSync5 } from "node:fs";
+import { availableParallelism } from "node:os";
+import { fileURLToPath as fileURLToPath2 } from "node:url";
+import { Worker as Worker2 } from "node:worker_threads";
 var builtinById = new Map(builtinRules.map((r) => [r.id, r]));
 function rulesToWire(rules) {
   const out = [];
@@ -65869,7 +65926,15 @@ function failedResult(batch, why) {
     type: "result",
     id: batch.id,
     findings: [],
-    stats: { files: 0, bytes: 0, skippedBinary: 0, unreadable: 0, failed: batch.items.length },
+    stats: {
+      files: 0,
+      bytes: 0,
+      skippedBinary: 0,
+      unreadable: 0,
+      failed: batch.items.length,
+      skippedLarge: 0,
+      skippedArchive: 0
+    },
     warnings: batch.items.map((it) => `${it.path}: scan failed (${why})`)
   };
 }
@@ -65953,8 +66018,10 @@ var ScanPool = class {
     const transfer = [];
     const wire = items.map((it) => {
       const w = { path: it.path, kind: it.source.kind };
-      if (it.source.kind === "file") w.absPath = it.source.absPath;
-      else {
+      if (it.source.kind === "file") {
+        w.absPath = it.source.absPath;
+        w.size = it.source.size;
+      } else {
         const d = it.source.data;
         if (d.byteOffset === 0 && d.byteLength === d.buffer.byteLength && d.buffer instanceof ArrayBuffer) {
           transfer.push(d.buffer);
@@ -65997,7 +66064,7 @@ var ScanPool = class {
 };
 
 // src/scan/sources/stdin.ts
-import { closeSync as closeSync3, constants as constants4, createReadStream, fstatSync as fstatSync2, openSync as openSync3, readlinkSync, readSync as readSync3 } from "node:fs";
+import { closeSync as closeSync5, constants as constants4, createReadStream, fstatSync as fstatSync3, openSync as openSync5, readlinkSync, readSync as readSync5 } from "node:fs";
 import { dirname as dirname4, resolve as resolve5 } from "node:path";
 import { Socket } from "node:net";
 import { Readable } from "node:stream";
@@ -66027,23 +66094,23 @@ var NamedInputError = class extends Error {
 async function openNamedInput(abs2, name2) {
   let fd2;
   try {
-    fd2 = openSync3(abs2, constants4.O_RDONLY | constants4.O_NONBLOCK | constants4.O_NOCTTY);
+    fd2 = openSync5(abs2, constants4.O_RDONLY | constants4.O_NONBLOCK | constants4.O_NOCTTY);
   } catch (e) {
     const own = e.code === "ENXIO" ? ownDescriptor(abs2) : void 0;
     if (own === void 0) throw e;
     return createReadStream("", { fd: own, autoClose: false });
   }
-  const st = fstatSync2(fd2);
+  const st = fstatSync3(fd2);
   if (!st.isFIFO() && !st.isSocket()) {
-    closeSync3(fd2);
+    closeSync5(fd2);
     return createReadStream(abs2);
   }
   const probe = Buffer.allocUnsafe(64 * 1024);
   let first;
   try {
-    const n = readSync3(fd2, probe, 0, probe.length, null);
+    const n = readSync5(fd2, probe, 0, probe.length, null);
     if (n === 0) {
-      closeSync3(fd2);
+      closeSync5(fd2);
       throw new NamedInputError(
         `${displayPath(name2)}: a FIFO with no writer (or nothing written to it): nothing to scan; start the writer first, or pipe the data to \`jit-gpg scan -\``
       );
@@ -66052,7 +66119,7 @@ async function openNamedInput(abs2, name2) {
   } catch (e) {
     if (e.code !== "EAGAIN") {
       if (e instanceof NamedInputError) throw e;
-      closeSync3(fd2);
+      closeSync5(fd2);
       throw e;
     }
   }
@@ -66080,7 +66147,7 @@ function ownDescriptor(path) {
 
 // src/scan/sources/worktree.ts
 import { spawn as spawn2 } from "node:child_process";
-import { lstat as lstat2, readdir as readdir3 } from "node:fs/promises";
+import { lstatSync, readdirSync as readdirSync2 } from "node:fs";
 import { join as join5 } from "node:path";
 function nameOf(root, rel) {
   const text = rel.toString("utf8");
@@ -66131,11 +66198,11 @@ async function gitListNames(root, onWarning) {
     });
   });
 }
-async function fileItem(name2, opts) {
+function fileItem(name2, opts) {
   const { path, abs: absPath } = name2;
   const onWarning = opts.onWarning;
   try {
-    const st = await lstat2(absPath);
+    const st = lstatSync(absPath);
     if (st.isSymbolicLink()) opts.onSkip?.("symlink", path);
     else if (!st.isFile() && !st.isDirectory()) opts.onSkip?.("special", path);
     if (!st.isFile()) return void 0;
@@ -66151,20 +66218,16 @@ async function* walkFiles(root, opts = {}) {
   const stack = [Buffer.alloc(0)];
   const rootBytes = Buffer.from(root);
   const absOf = (rel) => rel.length ? Buffer.concat([rootBytes, Buffer.from("/"), rel]) : rootBytes;
-  const ahead = /* @__PURE__ */ new Map();
   const list = (dir) => {
-    let p = ahead.get(dir);
-    if (!p) {
-      p = readdir3(absOf(dir), { withFileTypes: true, encoding: "buffer" }).catch((e) => e);
-      ahead.set(dir, p);
+    try {
+      return readdirSync2(absOf(dir), { withFileTypes: true, encoding: "buffer" });
+    } catch (e) {
+      return e;
     }
-    return p;
   };
   while (stack.length > 0) {
     const dir = stack.pop();
-    for (let k = stack.length - 1; k >= Math.max(0, stack.length - 8); k--) list(stack[k]);
-    const listed = await list(dir);
-    ahead.delete(dir);
+    const listed = list(dir);
     if (!Array.isArray(listed)) {
       opts.onWarning?.(`${dir.length ? displayPath(dir) : "."}: cannot list directory (${listed.code ?? "error"})`);
       continue;
@@ -66194,13 +66257,9 @@ async function* walkFiles(root, opts = {}) {
   }
 }
 async function* statAll(paths, opts) {
-  const BATCH = 64;
-  const batch = (i2) => Promise.all(paths.slice(i2, i2 + BATCH).map((p) => fileItem(p, opts)));
-  let next = paths.length > 0 ? batch(0) : void 0;
-  for (let i2 = 0; next; i2 += BATCH) {
-    const items = await next;
-    next = i2 + BATCH < paths.length ? batch(i2 + BATCH) : void 0;
-    for (const it of items) if (it) yield it;
+  for (const p of paths) {
+    const it = fileItem(p, opts);
+    if (it) yield it;
   }
 }
 async function* worktreeItems(root, opts = {}) {
@@ -66247,10 +66306,6 @@ var MAX_BYTES_IN_FLIGHT = 32 * 1024 * 1024;
 function directoryGlobs(globs) {
   return globs.filter((g) => g.endsWith("/**") && g.length > 3).map((g) => g.slice(0, -3));
 }
-function pathMatcher(globs) {
-  if (globs.length === 0) return () => false;
-  return (0, import_picomatch.default)(globs, { dot: true });
-}
 var engineCache = /* @__PURE__ */ new WeakMap();
 function cachedEngine(policy) {
   let byKey = engineCache.get(policy.rules);
@@ -66274,14 +66329,6 @@ function cachedEngine(policy) {
 function scanBuffer(data, path, policy) {
   return sortFindings(groupOccurrences(sortFindings(cachedEngine(policy).scanBytes(data, { path }))));
 }
-function metaOf(item) {
-  const meta = { path: item.path };
-  if (item.lineMap) meta.lineMap = item.lineMap;
-  if (item.commit !== void 0) meta.commit = item.commit;
-  if (item.author !== void 0) meta.author = item.author;
-  if (item.date !== void 0) meta.date = item.date;
-  return meta;
-}
 function itemSize(item) {
   return item.source.kind === "file" ? item.source.size : item.source.data.length;
 }
@@ -66297,7 +66344,7 @@ async function scan(opts) {
   const ignoreDir = pathMatcher(directoryGlobs(policy.ignorePaths));
   const engineStats = emptyEngineStats();
   let skippedLarge = 0;
-  const skips = { symlink: 0, special: 0, archive: 0 };
+  const skips = { symlink: 0, special: 0 };
   let truncated = 0;
   const findings = [];
   const retained = new RetainedSecrets();
@@ -66320,12 +66367,16 @@ async function scan(opts) {
     }
     return inline;
   };
+  const itemPolicy = {
+    archives: opts.archives !== false,
+    limits: { maxEntrySize: policy.maxFileSize },
+    maxFileSize: policy.maxFileSize,
+    ignore
+  };
   const scanInline = (item) => {
     const engine = inlineEngine();
-    const meta = metaOf(item);
     try {
-      const found = item.source.kind === "file" ? engine.scanFile(item.source.absPath, meta, engineStats) : engine.scanBytes(item.source.data, meta, engineStats);
-      for (const f of found) findings.push(f);
+      for (const f of scanItem(engine, item, itemPolicy, engineStats, warn)) findings.push(f);
     } catch (e) {
       const err2 = e;
       if (err2.code) engineStats.unreadable++;
@@ -66341,6 +66392,7 @@ async function scan(opts) {
   let poolFailed = threads <= 1 || !wireRules;
   const held = [];
   let heldBytes = 0;
+  let heldMemory = 0;
   const running = /* @__PURE__ */ new Set();
   let batch = [];
   let batchBytes = 0;
@@ -66360,6 +66412,12 @@ async function scan(opts) {
       allowRegexes: policy.allowRegexes,
       stopwords: policy.stopwords,
       ...policy.retainSecrets?.length ? { retainSecrets: policy.retainSecrets } : {},
+      items: {
+        archives: itemPolicy.archives,
+        limits: itemPolicy.limits,
+        maxFileSize: itemPolicy.maxFileSize,
+        ignorePaths: policy.ignorePaths
+      },
       engine: { decode: opts.decode !== false, ...opts.engine, reportInlineAllowed: policy.inlineAllow === "report" }
     };
     const p = new ScanPool(script, threads, init, warn);
@@ -66395,12 +66453,25 @@ async function scan(opts) {
       engineStats.skippedBinary += r.stats.skippedBinary;
       engineStats.unreadable += r.stats.unreadable;
       engineStats.failed += r.stats.failed;
+      engineStats.skippedLarge += r.stats.skippedLarge;
+      engineStats.skippedArchive += r.stats.skippedArchive;
       progress(items.length);
     });
     running.add(done);
     while ((pool.pending > pool.size * 6 || heldInFlight > MAX_BYTES_IN_FLIGHT) && running.size > 0) {
       await Promise.race(running);
     }
+  };
+  const send3 = async (item) => {
+    if (poolFailed) return scanInline(item);
+    batch.push(item);
+    batchBytes += itemSize(item);
+    if (batch.length >= 16 || batchBytes >= 512 * 1024) await flushBatch();
+  };
+  const release = async () => {
+    const pending = held.splice(0);
+    heldMemory = 0;
+    for (const it of pending) await send3(it);
   };
   const dispatch = async (item) => {
     if (poolFailed) return scanInline(item);
@@ -66409,24 +66480,23 @@ async function scan(opts) {
       heldBytes += itemSize(item);
       if (held.length < limits.items && heldBytes < limits.bytes) return;
       startPool();
-      const pending = held.splice(0);
-      for (const it of pending) await dispatch(it);
-      return;
+      if (poolFailed) return release();
     }
-    if (!poolReady && opts.waitForWorkers) await poolStarting;
-    if (poolFailed) return scanInline(item);
     if (!poolReady) {
-      scanInline(item);
-      if (++sinceYield % 16 === 0) await new Promise((r) => setImmediate(r));
-      return;
+      if (item !== held[held.length - 1]) held.push(item);
+      if (item.source.kind === "bytes") heldMemory += item.source.data.length;
+      if (opts.waitForWorkers || heldMemory > MAX_BYTES_IN_FLIGHT) await poolStarting;
+      else if (++sinceYield % 16 === 0) await new Promise((r) => setImmediate(r));
+      if (!poolReady && !poolFailed) return;
+      return release();
     }
-    batch.push(item);
-    batchBytes += itemSize(item);
-    if (batch.length >= 16 || batchBytes >= 512 * 1024) await flushBatch();
+    if (held.length > 0) await release();
+    await send3(item);
   };
   const accept = (item) => {
     if (item.path !== "-" && ignore(item.path)) return false;
-    if (item.path !== "-" && itemSize(item) > policy.maxFileSize) {
+    const size = itemSize(item);
+    if (item.path !== "-" && size > policy.maxFileSize && !(item.source.kind === "file" && mayBeArchive(item.path, size, itemPolicy))) {
       skippedLarge++;
       return false;
     }
@@ -66435,21 +66505,14 @@ async function scan(opts) {
   const source = opts.items ?? (opts.stdin ? void 0 : worktreeItems(opts.root, { onWarning: warn, ignore, ignoreDir, onSkip: (kind2) => skips[kind2]++ }));
   try {
     if (source) {
-      const expanded = opts.archives === false ? source : expandArchives(source, {
-        // Every archive warning is something not opened (a limit, encryption, corruption): counted.
-        onWarning: (m) => {
-          skips.archive++;
-          warn(m);
-        },
-        limits: { maxEntrySize: opts.policy.maxFileSize }
-      });
-      for await (const item of expanded) if (accept(item)) await dispatch(item);
+      for await (const item of source) if (accept(item)) await dispatch(item);
     }
     if (!pool) {
       poolFailed = true;
       for (const it of held.splice(0)) scanInline(it);
     }
     if (poolStarting) await poolStarting;
+    await release();
     if (pool) {
       await flushBatch();
       await Promise.all([...running]);
@@ -66476,10 +66539,10 @@ async function scan(opts) {
     files: engineStats.files,
     bytes: engineStats.bytes,
     skippedBinary: engineStats.skippedBinary,
-    skippedLarge,
+    skippedLarge: skippedLarge + engineStats.skippedLarge,
     ...skips.symlink ? { skippedSymlinks: skips.symlink } : {},
     ...skips.special ? { skippedSpecial: skips.special } : {},
-    ...skips.archive ? { skippedArchive: skips.archive } : {},
+    ...engineStats.skippedArchive ? { skippedArchive: engineStats.skippedArchive } : {},
     ...truncated ? { truncated } : {},
     unreadable: engineStats.unreadable,
     failed: engineStats.failed,
@@ -67103,7 +67166,7 @@ function mapLine(line, hunks) {
 }
 async function relocateToHead(root, head, findings) {
   const groups = /* @__PURE__ */ new Map();
-  for (const f of findings) {
+  for (const f of findings.flatMap((x2) => [x2, ...x2.locations ?? []])) {
     if (!f.commit || f.commit === head || f.file.includes("!")) continue;
     const key = `${f.commit}\0${f.file}`;
     groups.set(key, [...groups.get(key) ?? [], f]);
@@ -67366,7 +67429,7 @@ function nameFor(cwd, abs2) {
 }
 function exists2(abs2) {
   try {
-    lstatSync(abs2);
+    lstatSync2(abs2);
     return true;
   } catch {
     return false;
@@ -70228,7 +70291,7 @@ function describeArtifactFindings(scan2, offSwitch = "the input `scan: false`") 
 // src/sign/merge.ts
 var import_picomatch2 = __toESM(require_picomatch2(), 1);
 import { createHash as createHash11 } from "node:crypto";
-import { lstat as lstat3, readdir as readdir4, realpath as realpath2 } from "node:fs/promises";
+import { lstat as lstat2, readdir as readdir3, realpath as realpath2 } from "node:fs/promises";
 import { isAbsolute as isAbsolute8, join as join8, relative as relative7, resolve as resolve8, sep as sep5 } from "node:path";
 var MAX_FRAGMENT_BYTES = 4 * 1024 * 1024;
 var MergeError = class extends Error {
@@ -70256,7 +70319,7 @@ async function findFragments(patterns, workspace) {
     if (!inside(ws, real)) {
       throw new MergeError(`fragment ${q(rel)} is a link to a file outside the workspace`);
     }
-    if ((await lstat3(real)).isFile()) found.set(abs2, { path: abs2, display: displayPath(rel) });
+    if ((await lstat2(real)).isFile()) found.set(abs2, { path: abs2, display: displayPath(rel) });
   }
   if (found.size === 0) {
     throw new MergeError(
@@ -70274,7 +70337,7 @@ async function matchPaths(patterns, ws) {
   const out = /* @__PURE__ */ new Set();
   for (const base of new Set(include.map((p) => import_picomatch2.default.scan(p).base))) {
     const dir = resolve8(ws, base);
-    const entries = await readdir4(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+    const entries = await readdir3(dir, { recursive: true, withFileTypes: true }).catch(() => []);
     for (const e of entries) {
       if (e.isDirectory()) continue;
       const rel = toPosix2(relative7(ws, join8(e.parentPath, e.name)));
@@ -70337,7 +70400,7 @@ async function mergeFragments(options) {
   const absent = [];
   for (const e of byName.values()) {
     const path = join8(dir, ...e.name.split("/"));
-    const st = await lstat3(path).catch((err2) => {
+    const st = await lstat2(path).catch((err2) => {
       if (err2.code === "ENOENT" || err2.code === "ENOTDIR") return void 0;
       throw new MergeError(`cannot check ${q(e.name)} (listed by ${e.source}): ${err2.code}`);
     });

@@ -42,7 +42,11 @@ import { fingerprint, preview } from './fingerprint.ts';
 import type { ScanPolicy } from './policy.ts';
 import { KeywordPrefilter } from './prefilter.ts';
 import { loadRegexEngine, type Pattern, type PatternSet, type RegexEngine } from './regex/index.ts';
+import { builtinRules } from './rules/index.ts';
 import type { Finding, Rule, Severity, Validity } from './types.ts';
+
+/** Built-in rule id → pattern: these compile under both engines (test/scan/catalogue.test.ts), so lazily. */
+const BUILTIN_PATTERNS = new Map(builtinRules.map((r) => [r.id, r.pattern]));
 
 export type PrefilterMode = 'keywords' | 'set';
 
@@ -88,15 +92,20 @@ export interface EngineStats {
   unreadable: number;
   /** Items the engine could not scan for another reason than I/O (a crash, a bug): the scan is incomplete. */
   failed: number;
+  /** Archive-named files over the max file size that were not archives after all (item.ts). */
+  skippedLarge: number;
+  /** Archive warnings (a limit, encryption, corruption): each is something inside an archive not opened (item.ts). */
+  skippedArchive: number;
 }
 
 export function emptyEngineStats(): EngineStats {
-  return { files: 0, bytes: 0, skippedBinary: 0, unreadable: 0, failed: 0 };
+  return { files: 0, bytes: 0, skippedBinary: 0, unreadable: 0, failed: 0, skippedLarge: 0, skippedArchive: 0 };
 }
 
 interface CompiledRule {
   rule: Rule;
-  pattern: Pattern;
+  /** Compiled on first use for built-in patterns (known to compile: the catalogue test), eagerly for others. */
+  pattern: Pattern | undefined;
   group: number;
   window: number;
   /** Position in the policy's rule list (catalogue order): the last tie-breaker between overlapping findings. */
@@ -312,7 +321,8 @@ export class ScanEngine {
     this.rules = [];
     for (const rule of policy.rules) {
       try {
-        const pattern = this.regex.compile(rule.pattern, { caseInsensitive: rule.caseInsensitive === true });
+        // Start-up: a one-file scan compiles only the rules its keywords call for.
+        const pattern = BUILTIN_PATTERNS.get(rule.id) === rule.pattern ? undefined : this.compileRule(rule);
         this.rules.push({
           rule,
           pattern,
@@ -362,6 +372,10 @@ export class ScanEngine {
     this.work = Buffer.allocUnsafe(this.chunkSize + this.overlap);
     this.wStart = new Int32Array(this.rules.length);
     this.wEnd = new Int32Array(this.rules.length).fill(-1);
+  }
+
+  private compileRule(rule: Rule): Pattern {
+    return this.regex.compile(rule.pattern, { caseInsensitive: rule.caseInsensitive === true });
   }
 
   get ruleCount(): number {
@@ -564,6 +578,7 @@ export class ScanEngine {
 
   private runRule(view: Buffer, r: number, from: number, to: number): void {
     const cr = this.rules[r]!;
+    cr.pattern ??= this.compileRule(cr.rule);
     const spans = cr.pattern.matchAll(from === 0 && to === view.length ? view : view.subarray(from, to));
     for (const m of spans) {
       if (m.end === m.start) continue;

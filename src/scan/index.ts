@@ -1,17 +1,9 @@
 // The scanner's library entry: scan a work tree, stdin or any source of items with a policy, in parallel, and get
 // findings in a deterministic order. No @actions imports: the action and the CLI are thin adapters over this.
-import picomatch from 'picomatch';
-import { expandArchives } from './archive.ts';
-import {
-  type EngineOptions,
-  type EngineStats,
-  emptyEngineStats,
-  type ItemMeta,
-  ScanEngine,
-  sortFindings,
-} from './engine.ts';
+import { type EngineOptions, type EngineStats, emptyEngineStats, ScanEngine, sortFindings } from './engine.ts';
 import { groupOccurrences } from './occurrences.ts';
 import type { ScanPolicy } from './policy.ts';
+import { type ItemPolicy, mayBeArchive, pathMatcher, scanItem } from './item.ts';
 import { RetainedSecrets } from './retained.ts';
 import { defaultThreads, type PoolInit, resolveWorkerScript, rulesToWire, ScanPool } from './pool.ts';
 import { stdinChunks } from './sources/stdin.ts';
@@ -63,11 +55,6 @@ function directoryGlobs(globs: readonly string[]): string[] {
   return globs.filter((g) => g.endsWith('/**') && g.length > 3).map((g) => g.slice(0, -3));
 }
 
-function pathMatcher(globs: readonly string[]): (path: string) => boolean {
-  if (globs.length === 0) return () => false;
-  return picomatch(globs as string[], { dot: true });
-}
-
 const engineCache = new WeakMap<ScanPolicy['rules'], Map<string, ScanEngine>>();
 
 function cachedEngine(policy: ScanPolicy): ScanEngine {
@@ -95,15 +82,6 @@ export function scanBuffer(data: Buffer, path: string, policy: ScanPolicy): Find
   return sortFindings(groupOccurrences(sortFindings(cachedEngine(policy).scanBytes(data, { path }))));
 }
 
-function metaOf(item: ScanItem): ItemMeta {
-  const meta: ItemMeta = { path: item.path };
-  if (item.lineMap) meta.lineMap = item.lineMap;
-  if (item.commit !== undefined) meta.commit = item.commit;
-  if (item.author !== undefined) meta.author = item.author;
-  if (item.date !== undefined) meta.date = item.date;
-  return meta;
-}
-
 function itemSize(item: ScanItem): number {
   return item.source.kind === 'file' ? item.source.size : item.source.data.length;
 }
@@ -120,7 +98,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   const ignoreDir = pathMatcher(directoryGlobs(policy.ignorePaths));
   const engineStats: EngineStats = emptyEngineStats();
   let skippedLarge = 0;
-  const skips = { symlink: 0, special: 0, archive: 0 };
+  const skips = { symlink: 0, special: 0 };
   let truncated = 0;
   const findings: Finding[] = [];
   const retained = new RetainedSecrets();
@@ -144,15 +122,18 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     }
     return inline;
   };
+  // Archives are opened where the item is scanned (item.ts: a worker, or this thread for small scans), within the
+  // archive limits; an entry is a file, so the policy's max file size bounds it.
+  const itemPolicy: ItemPolicy = {
+    archives: opts.archives !== false,
+    limits: { maxEntrySize: policy.maxFileSize },
+    maxFileSize: policy.maxFileSize,
+    ignore,
+  };
   const scanInline = (item: ScanItem) => {
     const engine = inlineEngine();
-    const meta = metaOf(item);
     try {
-      const found =
-        item.source.kind === 'file'
-          ? engine.scanFile(item.source.absPath, meta, engineStats)
-          : engine.scanBytes(item.source.data, meta, engineStats);
-      for (const f of found) findings.push(f);
+      for (const f of scanItem(engine, item, itemPolicy, engineStats, warn)) findings.push(f);
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
       if (err.code) engineStats.unreadable++;
@@ -170,6 +151,8 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   let poolFailed = threads <= 1 || !wireRules;
   const held: ScanItem[] = [];
   let heldBytes = 0;
+  /** Bytes of in-memory items among `held`. */
+  let heldMemory = 0;
   const running = new Set<Promise<void>>();
   let batch: ScanItem[] = [];
   let batchBytes = 0;
@@ -177,8 +160,8 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   // produces faster than the workers scan cannot grow the heap. Files on disk cost nothing until a worker reads them.
   let heldInFlight = 0;
 
-  // The pool starts in the background (workers load and compile the rules: a few hundred ms from sources); until it
-  // is ready this thread scans inline, so the start-up is not dead time.
+  // The pool starts in the background (workers load and compile the rules); meanwhile this thread goes on listing
+  // and holds the items for the workers: it never scans beside them, so they never wait for it.
   let poolReady = false;
   let poolStarting: Promise<void> | undefined;
   let sinceYield = 0;
@@ -194,6 +177,12 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       allowRegexes: policy.allowRegexes,
       stopwords: policy.stopwords,
       ...(policy.retainSecrets?.length ? { retainSecrets: policy.retainSecrets } : {}),
+      items: {
+        archives: itemPolicy.archives,
+        limits: itemPolicy.limits,
+        maxFileSize: itemPolicy.maxFileSize,
+        ignorePaths: policy.ignorePaths,
+      },
       engine: { decode: opts.decode !== false, ...opts.engine, reportInlineAllowed: policy.inlineAllow === 'report' },
     };
     const p = new ScanPool(script, threads, init, warn);
@@ -229,6 +218,8 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       engineStats.skippedBinary += r.stats.skippedBinary;
       engineStats.unreadable += r.stats.unreadable;
       engineStats.failed += r.stats.failed;
+      engineStats.skippedLarge += r.stats.skippedLarge;
+      engineStats.skippedArchive += r.stats.skippedArchive;
       progress(items.length);
     });
     running.add(done);
@@ -237,6 +228,18 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       await Promise.race(running);
     }
   };
+  const send = async (item: ScanItem): Promise<void> => {
+    if (poolFailed) return scanInline(item);
+    batch.push(item);
+    batchBytes += itemSize(item);
+    if (batch.length >= 16 || batchBytes >= 512 * 1024) await flushBatch();
+  };
+  /** Items held while the workers start go to them once they are ready (or inline if they never are). */
+  const release = async (): Promise<void> => {
+    const pending = held.splice(0);
+    heldMemory = 0;
+    for (const it of pending) await send(it);
+  };
   const dispatch = async (item: ScanItem): Promise<void> => {
     if (poolFailed) return scanInline(item);
     if (!pool) {
@@ -244,26 +247,32 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       heldBytes += itemSize(item);
       if (held.length < limits.items && heldBytes < limits.bytes) return;
       startPool();
-      const pending = held.splice(0);
-      for (const it of pending) await dispatch(it);
-      return;
+      if (poolFailed) return release();
     }
-    if (!poolReady && opts.waitForWorkers) await poolStarting;
-    if (poolFailed) return scanInline(item);
     if (!poolReady) {
-      scanInline(item);
+      // This thread never scans while the workers start (it only lists): items wait for them. In-memory items
+      // (git blobs) are bounded: past the budget the source waits for the workers.
+      if (item !== held[held.length - 1]) held.push(item);
+      if (item.source.kind === 'bytes') heldMemory += item.source.data.length;
+      if (opts.waitForWorkers || heldMemory > MAX_BYTES_IN_FLIGHT) await poolStarting;
       // Let the workers' "ready" messages in now and then, whatever the source awaits.
-      if (++sinceYield % 16 === 0) await new Promise((r) => setImmediate(r));
-      return;
+      else if (++sinceYield % 16 === 0) await new Promise((r) => setImmediate(r));
+      if (!poolReady && !poolFailed) return;
+      return release();
     }
-    batch.push(item);
-    batchBytes += itemSize(item);
-    if (batch.length >= 16 || batchBytes >= 512 * 1024) await flushBatch();
+    if (held.length > 0) await release();
+    await send(item);
   };
 
   const accept = (item: ScanItem): boolean => {
     if (item.path !== '-' && ignore(item.path)) return false;
-    if (item.path !== '-' && itemSize(item) > policy.maxFileSize) {
+    const size = itemSize(item);
+    // An archive may be larger than the max file size: its entries are what the limit applies to (item.ts).
+    if (
+      item.path !== '-' &&
+      size > policy.maxFileSize &&
+      !(item.source.kind === 'file' && mayBeArchive(item.path, size, itemPolicy))
+    ) {
       skippedLarge++;
       return false;
     }
@@ -277,20 +286,8 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       : worktreeItems(opts.root, { onWarning: warn, ignore, ignoreDir, onSkip: (kind) => skips[kind]++ }));
   try {
     if (source) {
-      // Archives are replaced by the files inside them (archive.ts: depth, entry, size and ratio limits, warnings on
-      // bombs; an entry is a file, so the policy's max file size bounds it). Encoded segments are decoded by the engine, in the workers, on the bytes it already read.
-      const expanded =
-        opts.archives === false
-          ? source
-          : expandArchives(source, {
-              // Every archive warning is something not opened (a limit, encryption, corruption): counted.
-              onWarning: (m) => {
-                skips.archive++;
-                warn(m);
-              },
-              limits: { maxEntrySize: opts.policy.maxFileSize },
-            });
-      for await (const item of expanded) if (accept(item)) await dispatch(item);
+      // Archives are opened and encoded segments decoded where the item is scanned (item.ts, engine.ts).
+      for await (const item of source) if (accept(item)) await dispatch(item);
     }
     // Whatever was held back (a small input) runs inline.
     if (!pool) {
@@ -298,6 +295,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       for (const it of held.splice(0)) scanInline(it);
     }
     if (poolStarting) await poolStarting;
+    await release(); // to the workers, or inline when they could not start
     if (pool) {
       await flushBatch();
       await Promise.all([...running]);
@@ -328,10 +326,10 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     files: engineStats.files,
     bytes: engineStats.bytes,
     skippedBinary: engineStats.skippedBinary,
-    skippedLarge,
+    skippedLarge: skippedLarge + engineStats.skippedLarge,
     ...(skips.symlink ? { skippedSymlinks: skips.symlink } : {}),
     ...(skips.special ? { skippedSpecial: skips.special } : {}),
-    ...(skips.archive ? { skippedArchive: skips.archive } : {}),
+    ...(engineStats.skippedArchive ? { skippedArchive: engineStats.skippedArchive } : {}),
     ...(truncated ? { truncated } : {}),
     unreadable: engineStats.unreadable,
     failed: engineStats.failed,

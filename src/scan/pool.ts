@@ -1,10 +1,12 @@
 // A pool of worker_threads that scan batches of items. Workers read files themselves (the main thread passes
-// paths); `bytes` items are transferred when they own their memory, copied otherwise. Results are merged and
+// paths, and never reads or inflates them: item.ts opens archives in the worker); `bytes` items are transferred
+// when they own their memory, copied otherwise. Results are merged and
 // sorted by the caller, so the order never depends on the thread count or on which worker finished first.
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { ArchiveLimits } from './archive.ts';
 import type { EngineOptions, EngineStats } from './engine.ts';
 import { builtinRules } from './rules/index.ts';
 import type { ScanItem } from './sources/types.ts';
@@ -18,6 +20,8 @@ export interface PoolInit {
   allowRegexes: string[];
   stopwords: string[];
   retainSecrets?: string[];
+  /** What item.ts needs besides the engine: archives on or off, their limits, the max file size, ignore globs. */
+  items: { archives: boolean; limits: Partial<ArchiveLimits>; maxFileSize: number; ignorePaths: string[] };
   engine: Pick<EngineOptions, 'prefilter' | 'chunkSize' | 'overlap' | 'margin' | 'decode' | 'reportInlineAllowed'>;
 }
 
@@ -25,6 +29,7 @@ export interface WireItem {
   path: string;
   kind: 'file' | 'bytes';
   absPath?: string | Uint8Array;
+  size?: number;
   data?: Uint8Array;
   lineMap?: Uint32Array;
   commit?: string;
@@ -104,7 +109,15 @@ function failedResult(batch: WireBatch, why: string): WireResult {
     type: 'result',
     id: batch.id,
     findings: [],
-    stats: { files: 0, bytes: 0, skippedBinary: 0, unreadable: 0, failed: batch.items.length },
+    stats: {
+      files: 0,
+      bytes: 0,
+      skippedBinary: 0,
+      unreadable: 0,
+      failed: batch.items.length,
+      skippedLarge: 0,
+      skippedArchive: 0,
+    },
     warnings: batch.items.map((it) => `${it.path}: scan failed (${why})`),
   };
 }
@@ -202,8 +215,10 @@ export class ScanPool {
     const transfer: ArrayBuffer[] = [];
     const wire: WireItem[] = items.map((it) => {
       const w: WireItem = { path: it.path, kind: it.source.kind };
-      if (it.source.kind === 'file') w.absPath = it.source.absPath;
-      else {
+      if (it.source.kind === 'file') {
+        w.absPath = it.source.absPath;
+        w.size = it.source.size;
+      } else {
         const d = it.source.data;
         // Transfer only a buffer that owns its whole ArrayBuffer (never Node's shared pool slab).
         if (d.byteOffset === 0 && d.byteLength === d.buffer.byteLength && d.buffer instanceof ArrayBuffer) {

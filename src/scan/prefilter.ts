@@ -42,6 +42,9 @@ export class KeywordPrefilter {
     const fail = new Int32Array(n);
     const outputs: Int32Array[] = new Array(n);
     const outLists: number[][] = own.map((o) => o.slice());
+    // Whether a state ends a keyword (its own or one of its failure chain's): known as soon as its failure link is,
+    // so each entry gets its sign as it is written (no pass over the whole table: start-up).
+    const ends = new Uint8Array(n);
     // BFS: a state's row starts as a copy of its failure state's row (already complete: shallower), then its own
     // trie edges override it. Uppercase ASCII follows lowercase.
     const order: number[] = [0];
@@ -50,20 +53,19 @@ export class KeywordPrefilter {
       const row = s * 256;
       if (s !== 0) delta.copyWithin(row, fail[s]! * 256, fail[s]! * 256 + 256);
       for (const [c, g] of gotoMaps[s]!) {
-        fail[g] = s === 0 ? 0 : delta[fail[s]! * 256 + c]! >> 8;
+        const f = s === 0 ? 0 : Math.abs(delta[fail[s]! * 256 + c]!) >> 8;
+        fail[g] = f;
+        ends[g] = own[g]!.length > 0 || ends[f] ? 1 : 0;
         order.push(g);
-        delta[row + c] = g * 256;
-        if (c >= 0x61 && c <= 0x7a) delta[row + c - 32] = g * 256;
+        const t = ends[g] ? -(g * 256) : g * 256;
+        delta[row + c] = t;
+        if (c >= 0x61 && c <= 0x7a) delta[row + c - 32] = t;
       }
     }
     // Outputs inherit along failure links (BFS order guarantees the fail state is complete first).
     for (const s of order) {
       if (s !== 0) for (const id of outLists[fail[s]!]!) outLists[s]!.push(id);
       outputs[s] = Int32Array.from(outLists[s]!);
-    }
-    for (let i = 0; i < delta.length; i++) {
-      const t = delta[i]!;
-      if (t !== 0 && outputs[t >> 8]!.length > 0) delta[i] = -t;
     }
     this.delta = delta;
     this.outputs = outputs;
@@ -233,19 +235,25 @@ class WasmScanner {
     for (const k of pf.keywords) for (const b of k) used.add(b);
     let classes = 1;
     const ids = new Map<number, number>();
-    for (const b of [...used].sort((x, y) => x - y)) ids.set(b, classes++);
-    for (let b = 0; b < 256; b++) classOf[b] = ids.get(b >= 0x41 && b <= 0x5a ? b + 32 : b) ?? 0;
+    // One byte of each class stands for it (all bytes of a class have the same transitions): 0 for class 0 only
+    // if 0 is in no keyword, else the first byte found in no keyword.
+    const sample = [-1];
+    for (const b of [...used].sort((x, y) => x - y)) {
+      ids.set(b, classes++);
+      sample.push(b);
+    }
+    for (let b = 0; b < 256; b++) {
+      classOf[b] = ids.get(b >= 0x41 && b <= 0x5a ? b + 32 : b) ?? 0;
+      if (classOf[b] === 0 && sample[0] === -1) sample[0] = b;
+    }
     this.rowBytes = classes * 4;
     this.dataAt = this.table + pf.states * this.rowBytes;
     this.ensure(64 * 1024);
     this.u8.set(classOf, 16);
     const t = new Int32Array(this.mem.buffer, this.table, pf.states * classes);
+    const scale = this.rowBytes / 256; // a state's row offset here from its row offset in delta (state * 256)
     for (let s = 0; s < pf.states; s++) {
-      for (let b = 0; b < 256; b++) {
-        const x = pf.delta[s * 256 + b]!;
-        const next = (Math.abs(x) >> 8) * this.rowBytes;
-        t[s * classes + classOf[b]!] = x < 0 ? -next : next;
-      }
+      for (let k = 0; k < classes; k++) t[s * classes + k] = pf.delta[s * 256 + sample[k]!]! * scale;
     }
   }
 

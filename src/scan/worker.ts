@@ -1,8 +1,11 @@
 // A scan worker: compiles the policy once, then reads and scans the files (or transferred bytes) of each batch it
-// is sent. Returns findings without secrets; a file that fails becomes a warning naming it, never its contents.
+// is sent, opening archives itself (item.ts). Returns findings without secrets; a file that fails becomes a warning
+// naming it, never its contents.
 import { parentPort, workerData } from 'node:worker_threads';
 import { type EngineOptions, emptyEngineStats, ScanEngine } from './engine.ts';
-import { type PoolInit, type WireBatch, type WireResult, rulesFromWire } from './pool.ts';
+import { type ItemPolicy, pathMatcher, scanItem } from './item.ts';
+import { type PoolInit, rulesFromWire, type WireBatch, type WireItem, type WireResult } from './pool.ts';
+import type { ScanItem } from './sources/types.ts';
 
 const init = workerData as PoolInit;
 const initWarnings: string[] = [];
@@ -16,23 +19,43 @@ const engine = new ScanEngine(
   },
   options,
 );
+const itemPolicy: ItemPolicy = {
+  archives: init.items.archives,
+  limits: init.items.limits,
+  maxFileSize: init.items.maxFileSize,
+  ignore: pathMatcher(init.items.ignorePaths),
+};
 parentPort!.postMessage({ type: 'ready', engine: engine.name, warnings: initWarnings });
+
+function fromWire(w: WireItem): ScanItem {
+  const source: ScanItem['source'] =
+    w.kind === 'file'
+      ? {
+          kind: 'file',
+          // A path that is not UTF-8 arrives as bytes (a structured clone of a Buffer is a plain Uint8Array).
+          absPath: typeof w.absPath === 'string' ? w.absPath : Buffer.from(w.absPath!),
+          size: w.size ?? 0,
+        }
+      : { kind: 'bytes', data: Buffer.from(w.data!.buffer, w.data!.byteOffset, w.data!.byteLength) };
+  const item: ScanItem = { path: w.path, source };
+  if (w.lineMap) item.lineMap = w.lineMap;
+  if (w.commit !== undefined) item.commit = w.commit;
+  if (w.author !== undefined) item.author = w.author;
+  if (w.date !== undefined) item.date = w.date;
+  return item;
+}
 
 parentPort!.on('message', (batch: WireBatch) => {
   const stats = emptyEngineStats();
   const result: WireResult = { type: 'result', id: batch.id, findings: [], stats, warnings: [] };
-  for (const item of batch.items) {
-    const meta = { path: item.path, lineMap: item.lineMap, commit: item.commit, author: item.author, date: item.date };
+  const warn = (m: string) => result.warnings.push(m);
+  for (const w of batch.items) {
     try {
-      const found =
-        item.kind === 'file'
-          ? engine.scanFile(item.absPath!, meta, stats)
-          : engine.scanBytes(Buffer.from(item.data!.buffer, item.data!.byteOffset, item.data!.byteLength), meta, stats);
-      for (const f of found) result.findings.push(f);
+      for (const f of scanItem(engine, fromWire(w), itemPolicy, stats, warn)) result.findings.push(f);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code) stats.unreadable++;
       else stats.failed++;
-      result.warnings.push(describeFailure(item.path, e));
+      result.warnings.push(describeFailure(w.path, e));
     }
   }
   const retained = engine.takeRetained();

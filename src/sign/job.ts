@@ -319,13 +319,18 @@ export async function runSignJob(options: SignJobOptions, hooks: SignJobHooks): 
     // remote signer, the session the git shim signs through.
     if (!(remote && options.run)) signingKey.destroy();
 
-    // 4. verify exactly the signatures written above (a stale `.asc` must not stand in for a new `.sig`)
+    // 4. verify exactly the signatures written above (a stale `.asc` must not stand in for a new `.sig`), read
+    // back from disk, against the digests computed while signing: every file is read once
     const written = [...result.signed, ...(result.manifest ? [result.manifest] : [])];
     if (written.length) {
       await group('Verify every signature against the public key', async () => {
         result.verification = await verifyFiles({
           publicKey: signingKey.publicKeyArmored,
-          files: written.map((s) => ({ file: s.path, signature: s.signature })),
+          files: written.map((s) => ({
+            file: s.path,
+            signature: s.signature,
+            signed: { digest: s.digest, hash: s.hash, sha256: s.sha256 },
+          })),
           fingerprint: signingKey.fingerprint,
         });
         for (const r of result.verification) {

@@ -164,7 +164,7 @@ export interface SignFilesOptions extends SignOptions {
   /**
    * Default true: read each signature back from disk and verify it with openpgp.js against the public key and the
    * digest it was made over (milliseconds; no second pass over the file). A failure removes the signature and throws.
-   * A full re-verification from the files is `verifyFiles` in verify.ts.
+   * A full re-verification from the files is `verifyFiles` in verify.ts (given the digests, without a second pass).
    */
   selfCheck?: boolean;
 }
@@ -177,6 +177,13 @@ export interface SignedFile {
   /** SHA-256 of the file, hex (always SHA-256, whatever the signature hash). */
   sha256: string;
   size: number;
+  /**
+   * The digest the signature was made over (file ‖ hashed fields ‖ trailer), computed in the one pass over the
+   * file: verifyFiles checks the signature as written against it, without reading the file again.
+   */
+  digest: Buffer;
+  /** The hash that digest is of. */
+  hash: HashName;
 }
 
 /** Encodes a binary signature packet as the chosen output format. */
@@ -231,7 +238,7 @@ export async function signFiles(options: SignFilesOptions): Promise<SignedFile[]
           throw new Error(`self-check of the signature for ${path} failed: ${(e as Error).message}`);
         }
       }
-      out[i] = { path, signature, sha256: d.sha256, size: d.size };
+      out[i] = { path, signature, sha256: d.sha256, size: d.size, digest: signed.digest, hash };
     })().catch((error: unknown) => {
       failure ??= { error };
     });

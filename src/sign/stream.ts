@@ -1,32 +1,31 @@
-// Reads a file once, at native speed and with flat memory, into any number of node:crypto hashes: two fixed
-// buffers alternate so the next read runs in the thread pool while this chunk is hashed. Signing (signer.ts) and
-// verification (verify.ts) both hash files through this.
+// Reads a file once, at native speed and with flat memory, into any number of node:crypto hashes: synchronous
+// reads into one reused buffer (the fastest loop measured: no thread hand-off per chunk, which costs most on a busy
+// 2-core runner), yielding to the event loop every few MiB so timers and sockets (remote signers) are served.
+// Signing (signer.ts) and verification (verify.ts) both hash files through this.
 import type { Hash } from 'node:crypto';
-import { open } from 'node:fs/promises';
+import { closeSync, openSync, readSync } from 'node:fs';
 
-/** Size of each of the two read buffers. */
+/** Size of the read buffer. */
 export const READ_CHUNK = 1024 * 1024;
+/** Chunks read between two turns of the event loop. */
+const CHUNKS_PER_TURN = 16;
 
 /** Streams the file at `path` into every hash given; returns the number of bytes read. */
 export async function hashFileInto(path: string, hashes: readonly Hash[]): Promise<number> {
-  const fh = await open(path, 'r');
+  const fd = openSync(path, 'r');
   try {
-    const bufs = [Buffer.allocUnsafe(READ_CHUNK), Buffer.allocUnsafe(READ_CHUNK)];
-    let which = 0;
+    const buf = Buffer.allocUnsafe(READ_CHUNK);
     let size = 0;
-    let pending = fh.read(bufs[0]!, 0, READ_CHUNK, null);
-    for (;;) {
-      const { bytesRead } = await pending;
-      if (bytesRead === 0) break;
-      const buf = bufs[which]!;
-      which ^= 1;
-      pending = fh.read(bufs[which]!, 0, READ_CHUNK, null);
-      const chunk = bytesRead === READ_CHUNK ? buf : buf.subarray(0, bytesRead);
+    for (let turn = 1; ; turn++) {
+      const n = readSync(fd, buf, 0, READ_CHUNK, null);
+      if (n === 0) break;
+      const chunk = n === READ_CHUNK ? buf : buf.subarray(0, n);
       for (const h of hashes) h.update(chunk);
-      size += bytesRead;
+      size += n;
+      if (turn % CHUNKS_PER_TURN === 0) await new Promise((r) => setImmediate(r));
     }
     return size;
   } finally {
-    await fh.close();
+    closeSync(fd);
   }
 }

@@ -54,6 +54,13 @@ export interface VerifyFileOptions {
   fingerprint?: string;
   /** Verification time (default now). */
   date?: Date;
+  /**
+   * What a signer computed in its one pass over the file: the digest its signature was made over, the hash it is
+   * of, and the file's SHA-256. Given this, the file is not read again: the signature as written (read back from
+   * disk) must be exactly the one made over that digest, so a changed, stale or foreign signature fails as it would
+   * against the file.
+   */
+  signed?: { digest: Uint8Array; hash: string; sha256: string };
 }
 
 export async function readPublicKeys(
@@ -174,31 +181,49 @@ export async function verifyFile(options: VerifyFileOptions): Promise<VerifyResu
     }
   }
 
-  // One pass over the file: one hash per (signature hash, v6 salt), plus SHA-256 of the content.
-  const docHashes = candidates.map(({ packet }) => {
-    const h = createHash(VERIFY_HASHES[packet.hashAlgorithm!]!);
-    if (packet.version === 6 && packet.salt) h.update(packet.salt);
-    return h;
-  });
-  const sha = createHash('sha256');
-  try {
-    await hashFileInto(options.file, [...docHashes, sha]);
-  } catch (e) {
-    return fail(`cannot read ${options.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  let digests: Buffer[];
+  const signed = options.signed;
+  if (signed) {
+    // The signer's digest stands for the file; a packet of another hash cannot be the signature made over it.
+    for (const { packet } of candidates) {
+      if (VERIFY_HASHES[packet.hashAlgorithm!] !== signed.hash) {
+        return fail(
+          `BAD signature: it declares ${VERIFY_HASHES[packet.hashAlgorithm!]}, not the ${signed.hash} it was made with (the signature file changed after signing)`,
+        );
+      }
+    }
+    digests = candidates.map(() => Buffer.from(signed.digest));
+    result.sha256 = signed.sha256;
+  } else {
+    // One pass over the file: one hash per (signature hash, v6 salt), plus SHA-256 of the content.
+    const docHashes = candidates.map(({ packet }) => {
+      const h = createHash(VERIFY_HASHES[packet.hashAlgorithm!]!);
+      if (packet.version === 6 && packet.salt) h.update(packet.salt);
+      return h;
+    });
+    const sha = createHash('sha256');
+    try {
+      await hashFileInto(options.file, [...docHashes, sha]);
+    } catch (e) {
+      return fail(`cannot read ${options.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    result.sha256 = sha.digest('hex');
+    digests = candidates.map(({ packet }, i) => {
+      const h = docHashes[i]!;
+      const signatureData = packet.signatureData!;
+      const trailer = Buffer.alloc(6);
+      trailer[0] = packet.version;
+      trailer[1] = 0xff;
+      trailer.writeUInt32BE(signatureData.length, 2);
+      h.update(signatureData);
+      h.update(trailer);
+      return h.digest();
+    });
   }
-  result.sha256 = sha.digest('hex');
 
   let good = 0;
   for (const [i, { packet, key }] of candidates.entries()) {
-    const h = docHashes[i]!;
-    const signatureData = packet.signatureData!;
-    const trailer = Buffer.alloc(6);
-    trailer[0] = packet.version;
-    trailer[1] = 0xff;
-    trailer.writeUInt32BE(signatureData.length, 2);
-    h.update(signatureData);
-    h.update(trailer);
-    const digest = h.digest();
+    const digest = digests[i]!;
     const created = packet.created ?? date;
     let signingKey: openpgp.PublicKey | openpgp.Subkey;
     try {
@@ -250,8 +275,11 @@ export async function verifyFile(options: VerifyFileOptions): Promise<VerifyResu
 
 export interface VerifyFilesOptions {
   publicKey: string | Uint8Array | readonly openpgp.PublicKey[];
-  /** Files whose `<file>.asc`/`.sig` is looked up, or explicit file/signature pairs (what a signer just wrote). */
-  files: readonly (string | { file: string; signature: string })[];
+  /**
+   * Files whose `<file>.asc`/`.sig` is looked up, or explicit file/signature pairs (what a signer just wrote; with
+   * `signed`, the digest it computed, so the file is not read a second time: see VerifyFileOptions.signed).
+   */
+  files: readonly (string | { file: string; signature: string; signed?: VerifyFileOptions['signed'] })[];
   fingerprint?: string;
   date?: Date;
 }

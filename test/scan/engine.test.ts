@@ -162,7 +162,15 @@ for (const regex of regexEngines) {
     });
 
     it('skips binary input (NUL in the first 8 KiB) and counts it', () => {
-      const stats = { files: 0, bytes: 0, skippedBinary: 0, unreadable: 0, failed: 0 };
+      const stats = {
+        files: 0,
+        bytes: 0,
+        skippedBinary: 0,
+        unreadable: 0,
+        failed: 0,
+        skippedLarge: 0,
+        skippedArchive: 0,
+      };
       const fs = engine().scanBytes(Buffer.concat([Buffer.from([0, 1, 2]), Buffer.from(tok())]), { path: 'b' }, stats);
       assert.deepEqual(fs, []);
       assert.equal(stats.skippedBinary, 1);
@@ -331,6 +339,66 @@ describe('scanBuffer and scan()', () => {
     assert.equal(r.stats.unreadable, 1);
     assert.deepEqual(r.warnings, ['gone.txt: cannot read (ENOENT)']);
     assert.equal(r.findings.length, 1);
+  });
+});
+
+describe('start-up: built-in patterns compile on first use', () => {
+  /** The portable engine, counting what it compiles. */
+  function counting(): { regex: RegexEngine; compiled: string[] } {
+    const inner = portableEngine();
+    const compiled: string[] = [];
+    const regex: RegexEngine = {
+      name: inner.name,
+      compile(source, options) {
+        compiled.push(source);
+        return inner.compile(source, options);
+      },
+      compileSet: (sources, options) => inner.compileSet(sources, options),
+    };
+    return { regex, compiled };
+  }
+
+  it('compiles no built-in pattern up front, and then only those of the rules whose keywords occur', () => {
+    const { regex, compiled } = counting();
+    const builtin = defaultPolicy().rules;
+    const e = new ScanEngine({ rules: builtin, allowRegexes: [], stopwords: [] }, { regex });
+    assert.deepEqual(compiled, []);
+    const text = `token = "${tok()}"\n`;
+    e.scanBytes(Buffer.from(text), { path: 'a.txt' });
+    const called = new Set(
+      builtin
+        .filter((r) => r.keywords.length === 0 || r.keywords.some((k) => text.toLowerCase().includes(k.toLowerCase())))
+        .map((r) => r.pattern),
+    );
+    assert.ok(compiled.length > 0, 'the rules the text calls for were compiled');
+    assert.ok(
+      compiled.every((p) => called.has(p)),
+      'only patterns of rules whose keywords occur (or that have none)',
+    );
+    assert.ok(compiled.length < builtin.length / 4, `${compiled.length} of ${builtin.length}`);
+    const before = compiled.length;
+    e.scanBytes(Buffer.from(`again ${tok(1)}\n`), { path: 'b.txt' });
+    assert.equal(compiled.length, before, 'each pattern is compiled once');
+  });
+
+  it('a rule that is not built in compiles up front, so a bad pattern is named at once', () => {
+    const { regex, compiled } = counting();
+    const warnings: string[] = [];
+    const bad = { ...rules[0]!, id: 'custom-bad', pattern: '(?<=x)y' };
+    const e = new ScanEngine(
+      { rules: [rules[0]!, bad], allowRegexes: [], stopwords: [] },
+      { regex, onWarning: (m) => warnings.push(m) },
+    );
+    assert.equal(compiled.length, 2);
+    assert.equal(e.ruleCount, 1);
+    assert.match(warnings.join('\n'), /rule custom-bad: pattern does not compile under RE2/);
+  });
+
+  it('a built-in id with a changed pattern is not taken for the built-in', () => {
+    const { regex, compiled } = counting();
+    const gh = defaultPolicy().rules.find((r) => r.keywords.includes('ghp_'))!;
+    new ScanEngine({ rules: [{ ...gh, pattern: `${gh.pattern}|zzz` }], allowRegexes: [], stopwords: [] }, { regex });
+    assert.equal(compiled.length, 1);
   });
 });
 

@@ -149,7 +149,13 @@ parentPort.on('message', () => { throw new Error('boom with no contents'); });`,
     const pool = new ScanPool(
       pathToFileURL(script),
       1,
-      { rules: [], allowRegexes: [], stopwords: [], engine: {} },
+      {
+        rules: [],
+        allowRegexes: [],
+        stopwords: [],
+        items: { archives: true, limits: {}, maxFileSize: 1 << 20, ignorePaths: [] },
+        engine: {},
+      },
       () => {},
     );
     await pool.start();
@@ -160,13 +166,62 @@ parentPort.on('message', () => { throw new Error('boom with no contents'); });`,
     assert.equal(res.stats.failed, 2, 'a crash is a failure, not an unreadable file');
   });
 
+  it('while the workers start, this thread only holds items: every item is scanned by a worker', async () => {
+    // A stand-in worker that is slow to start and names each item it was sent.
+    const script = join(tmp, 'slow-worker.mjs');
+    writeFileSync(
+      script,
+      `import { parentPort } from 'node:worker_threads';
+setTimeout(() => parentPort.postMessage({ type: 'ready', engine: 'slow', warnings: [] }), 300);
+parentPort.on('message', (b) => parentPort.postMessage({ type: 'result', id: b.id, findings: [],
+  stats: { files: b.items.length, bytes: 0, skippedBinary: 0, unreadable: 0, failed: 0, skippedLarge: 0, skippedArchive: 0 },
+  warnings: b.items.map((it) => 'worker saw ' + it.path) }));`,
+    );
+    const list = items(120);
+    const r = await scan({
+      root: tmp,
+      items: gen(list),
+      policy: policy(),
+      threads: 2,
+      inlineBelow: { items: 1, bytes: 1 },
+      workerScript: pathToFileURL(script),
+    });
+    assert.deepEqual(r.findings, [], 'nothing was scanned inline');
+    assert.deepEqual(r.warnings.sort(), list.map((it) => `worker saw ${it.path}`).sort());
+    assert.equal(r.stats.engine, 'slow');
+  });
+
+  it('items held for workers that never start are scanned inline', async () => {
+    const script = join(tmp, 'dead-worker.mjs');
+    writeFileSync(script, 'throw new Error("cannot start");');
+    const r = await scan({
+      root: tmp,
+      items: gen(items(40)),
+      policy: policy(),
+      threads: 2,
+      inlineBelow: { items: 1, bytes: 1 },
+      workerScript: pathToFileURL(script),
+    });
+    const inline = await scan({ root: tmp, items: gen(items(40)), policy: policy(), threads: 1 });
+    assert.deepEqual(r.findings, inline.findings);
+    assert.ok(r.findings.length > 0);
+    assert.equal(r.stats.files, 40);
+    assert.match(r.warnings.join('\n'), /scan worker did not start.*scanning in one thread/);
+  });
+
   it('rejects start() when the worker cannot load', async () => {
     const script = join(tmp, 'broken-worker.mjs');
     writeFileSync(script, 'throw new Error("cannot start");');
     const pool = new ScanPool(
       pathToFileURL(script),
       1,
-      { rules: [], allowRegexes: [], stopwords: [], engine: {} },
+      {
+        rules: [],
+        allowRegexes: [],
+        stopwords: [],
+        items: { archives: true, limits: {}, maxFileSize: 1 << 20, ignorePaths: [] },
+        engine: {},
+      },
       () => {},
     );
     await assert.rejects(pool.start(), /scan worker did not start/);

@@ -24,6 +24,21 @@ describe('hashFileInto', () => {
     }
   });
 
+  it('lets the event loop run while it hashes a large file (remote signers wait on sockets meanwhile)', async () => {
+    const file = join(dir, 'large');
+    writeFileSync(file, Buffer.alloc(READ_CHUNK * 40, 7));
+    let ticks = 0;
+    let on = true;
+    const tick = () => {
+      ticks++;
+      if (on) setImmediate(tick);
+    };
+    setImmediate(tick);
+    await hashFileInto(file, [createHash('sha256')]);
+    on = false;
+    assert.ok(ticks >= 2, `the loop turned ${ticks} times during 40 MiB`);
+  });
+
   it('rejects for a missing file', async () => {
     await assert.rejects(hashFileInto(join(dir, 'missing'), [createHash('sha256')]), { code: 'ENOENT' });
   });

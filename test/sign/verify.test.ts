@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadSigningKey } from '../../src/sign/key.ts';
-import { signData, signFiles } from '../../src/sign/signer.ts';
+import { encodeSignature, signData, signFiles } from '../../src/sign/signer.ts';
 import { defaultSignaturePath, readPublicKeys, verifyFile, verifyFiles } from '../../src/sign/verify.ts';
 
 const FIX = join(import.meta.dirname, '..', 'fixtures', 'keys');
@@ -187,3 +187,93 @@ describe('verifyFiles with explicit signatures', () => {
     assert.equal(exact[0]!.signature, sig!.signature);
   });
 });
+
+describe('verifyFiles given the digest computed while signing (one pass per file)', () => {
+  const setup = async (name: string) => {
+    const key = await loadSigningKey({ key: sec('ed25519') });
+    const file = join(dir, name);
+    writeFileSync(file, `artifact ${name}`);
+    const date = new Date(Math.floor(Date.now() / 1000 - 120) * 1000);
+    const [s] = await signFiles({ key, files: [file], armor: true, date });
+    return { key, file, s: s! };
+  };
+  const entry = (s: Awaited<ReturnType<typeof setup>>['s']) => ({
+    file: s.path,
+    signature: s.signature,
+    signed: { digest: s.digest, hash: s.hash, sha256: s.sha256 },
+  });
+
+  it('verifies the signature as written without reading the file again', async () => {
+    const { key, file, s } = await setup('once.bin');
+    key.destroy();
+    rmSync(file); // were it read again, this would fail: "cannot read"
+    const [v] = await verifyFiles({ publicKey: pub('ed25519'), files: [entry(s)], fingerprint: key.fingerprint });
+    assert.equal(v!.valid, true, v!.error);
+    assert.equal(v!.sha256, s.sha256);
+    assert.equal(v!.signerFingerprint, key.fingerprint);
+    assert.equal(v!.hash, 'sha256');
+    const [full] = await verifyFiles({ publicKey: pub('ed25519'), files: [{ file, signature: s.signature }] });
+    assert.equal(full!.valid, false);
+    assert.match(full!.error!, /cannot read/);
+  });
+
+  it('a stale signature of the same file (made earlier, same key) fails as not the one just made', async () => {
+    const { key, file, s } = await setup('stale.bin');
+    const stale = readFileSync(s.signature);
+    const [again] = await signFiles({ key, files: [file], armor: true }); // a new one, a later time
+    key.destroy();
+    writeFileSync(again!.signature, stale); // the old signature stands where the new one was written
+    const [v] = await verifyFiles({ publicKey: pub('ed25519'), files: [entry(again!)] });
+    assert.equal(v!.valid, false);
+    assert.match(v!.error!, /BAD signature/);
+    // Checked against the file instead, the stale signature is a good signature of it: the digest is what tells.
+    const [byFile] = await verifyFiles({ publicKey: pub('ed25519'), files: [{ file, signature: s.signature }] });
+    assert.equal(byFile!.valid, true);
+  });
+
+  it('a changed, corrupt, foreign or missing signature file fails as it does against the file', async () => {
+    const { key, file, s } = await setup('changed.bin');
+    const good = readFileSync(s.signature, 'utf8');
+    const other = await signData(key, Buffer.from('other data'));
+    key.destroy();
+    const cases: Array<[string, string | Buffer | undefined, RegExp]> = [
+      ['a signature of other data', encodeArmored(other.packet), /BAD signature/],
+      ['garbage', 'not a signature', /corrupted or not an OpenPGP signature/],
+      ['armor with a flipped byte', flipArmorByte(good), /corrupted|BAD signature/],
+      ['missing', undefined, /signature .*(not found|cannot read)|cannot read the signature/],
+    ];
+    for (const [what, content, error] of cases) {
+      if (content === undefined) rmSync(s.signature, { force: true });
+      else writeFileSync(s.signature, content);
+      const [v] = await verifyFiles({ publicKey: pub('ed25519'), files: [entry(s)] });
+      const [byFile] = await verifyFiles({ publicKey: pub('ed25519'), files: [{ file, signature: s.signature }] });
+      assert.equal(v!.valid, false, what);
+      assert.equal(byFile!.valid, false, what);
+      assert.match(v!.error!, error, what);
+    }
+  });
+
+  it('a digest of another hash than the signature declares fails', async () => {
+    const { key, s } = await setup('hash.bin');
+    key.destroy();
+    const [v] = await verifyFiles({
+      publicKey: pub('ed25519'),
+      files: [{ ...entry(s), signed: { digest: s.digest, hash: 'sha512', sha256: s.sha256 } }],
+    });
+    assert.equal(v!.valid, false);
+    assert.match(v!.error!, /declares sha256, not the sha512/);
+  });
+});
+
+function encodeArmored(packet: Uint8Array): string {
+  return encodeSignature(packet, true).toString('utf8');
+}
+
+/** The armored signature with one base64 character of its body changed. */
+function flipArmorByte(armored: string): string {
+  const lines = armored.split('\n');
+  const i = lines.findIndex((l, k) => k > 1 && l.length > 20);
+  const line = lines[i]!;
+  lines[i] = `${line[0] === 'A' ? 'B' : 'A'}${line.slice(1)}`;
+  return lines.join('\n');
+}

@@ -835,8 +835,9 @@ export function mapLine(line: number, hunks: readonly Hunk[]): number | undefine
  * head commit, so move each line to where it is in head (kept as is when a later commit of the range rewrote it).
  */
 async function relocateToHead(root: string, head: string, findings: Finding[]): Promise<void> {
-  const groups = new Map<string, Finding[]>();
-  for (const f of findings) {
+  // Every place: a finding and its other locations (one finding per secret) move alike.
+  const groups = new Map<string, FindingLocation[]>();
+  for (const f of findings.flatMap((x) => [x, ...(x.locations ?? [])])) {
     if (!f.commit || f.commit === head || f.file.includes('!')) continue;
     const key = `${f.commit}\0${f.file}`;
     groups.set(key, [...(groups.get(key) ?? []), f]);

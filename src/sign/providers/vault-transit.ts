@@ -13,8 +13,7 @@
 //
 // A role needs `update` on {transit}/sign/{key} and `read` on {transit}/keys/{key}, nothing else.
 import { type HttpClient, httpRequest } from '../../shared/http.ts';
-import { errorMessage, type RetryOptions } from '../../shared/retry.ts';
-import { decodeJwtPayload, type OidcClaims, publicClaims } from '../oidc.ts';
+import type { RetryOptions } from '../../shared/retry.ts';
 import type { HashName } from '../packet.ts';
 import { ed25519FromRaw, RemoteKeyError, servicePublicKey } from '../remote-key.ts';
 import { ProviderError, type RemoteSignerProvider, type RemoteSigningSession } from './types.ts';
@@ -22,15 +21,14 @@ import {
   flattenVaultError,
   loadCa,
   normalizeVaultUrl,
+  openVaultSession,
   nsNote,
   parseJson,
-  revokeVaultToken,
   scrub,
   type VaultConn,
   type VaultSession,
   vaultCall,
   vaultErrors,
-  vaultLogin,
 } from './vault.ts';
 
 const PROVIDER = 'vault-transit';
@@ -102,42 +100,11 @@ export function createVaultTransitProvider(options: VaultTransitOptions): Remote
         timeoutMs: options.timeoutMs,
         secrets: [idToken],
       };
-      let claims: OidcClaims = {};
-      try {
-        claims = publicClaims(decodeJwtPayload(idToken));
-      } catch {
-        // not a JWT: Vault will say so
-      }
-      const { token, policies, accessor } = await vaultLogin(conn, { role, mount, namespace, idToken, claims, mask });
-      const session: VaultSession = { url, token };
-      if (namespace) session.namespace = namespace;
-      if (options.caCertPath) session.caCertPath = options.caCertPath;
-      if (accessor) session.accessor = accessor;
-      let revoked = false;
-      let revoking: Promise<void> | undefined;
-      // One revoke at a time: a cancel handler and main's own cleanup share the call in flight.
-      const release = (): Promise<void> => {
-        if (revoked) return Promise.resolve();
-        revoking ??= (async () => {
-          try {
-            const outcome = await revokeVaultToken(session, {
-              http: conn.http,
-              retry: conn.retry,
-              log,
-              caCert: ca,
-              timeoutMs: conn.timeoutMs,
-            });
-            revoked = true;
-            options.onSessionEnd?.();
-            log(outcome === 'revoked' ? 'Revoked the Vault token' : 'The Vault token was already invalid');
-          } catch (e) {
-            log(`warning: could not revoke the Vault token (the post step will retry): ${errorMessage(e)}`);
-          } finally {
-            revoking = undefined;
-          }
-        })();
-        return revoking;
-      };
+      const { token, policies, session, release, released } = await openVaultSession(
+        conn,
+        { role, mount, namespace, idToken, mask },
+        { caCertPath: options.caCertPath, onSessionEnd: options.onSessionEnd },
+      );
       const policyHint = (capability: string, path: string) =>
         `The token from role "${role}" carries the policies [${policies.join(', ')}]; give one of them ` +
         `path "${path}" { capabilities = ["${capability}"] }.`;
@@ -244,7 +211,7 @@ export function createVaultTransitProvider(options: VaultTransitOptions): Remote
           ...(publicKey.type === 'ecdsa-p384' ? { hashes: ['sha384', 'sha512'] as const } : {}),
           sign,
           release,
-          released: () => revoked,
+          released,
           source: `vault-transit ${url} ${keysPath}${nsNote(namespace)}`,
           metadata: { type, version, role },
           identity: `Vault role "${role}" on auth/${mount}${nsNote(namespace)} (policies: ${policies.join(', ') || 'none'})`,

@@ -490,6 +490,62 @@ export async function vaultLogin(
   return { token, policies, ...(typeof auth?.accessor === 'string' ? { accessor: auth.accessor } : {}) };
 }
 
+/** A logged-in Vault session: the token, its policies, and a revoke that runs once however often it is asked. */
+export interface OpenedVaultSession {
+  token: string;
+  policies: string[];
+  session: VaultSession;
+  /** Revokes the token; a cancel handler and main's own cleanup share the call in flight. Never throws. */
+  release: () => Promise<void>;
+  /** Whether the token is known to be gone. */
+  released: () => boolean;
+}
+
+/** Logs in with the job's OIDC token (both Vault providers: KV and transit). */
+export async function openVaultSession(
+  conn: VaultConn,
+  login: { role: string; mount: string; namespace?: string; idToken: string; mask: (secret: string) => void },
+  hooks: { caCertPath?: string; onSessionEnd?: () => void } = {},
+): Promise<OpenedVaultSession> {
+  let claims: OidcClaims = {};
+  try {
+    claims = publicClaims(decodeJwtPayload(login.idToken));
+  } catch {
+    // not a JWT: Vault will say so; we just cannot show claims
+  }
+  const { token, policies, accessor } = await vaultLogin(conn, { ...login, claims });
+  const session: VaultSession = { url: conn.url, token };
+  if (login.namespace) session.namespace = login.namespace;
+  if (hooks.caCertPath) session.caCertPath = hooks.caCertPath;
+  if (accessor) session.accessor = accessor;
+  const log = conn.log ?? (() => {});
+  let revoked = false;
+  let revoking: Promise<void> | undefined;
+  const release = (): Promise<void> => {
+    if (revoked) return Promise.resolve();
+    revoking ??= (async () => {
+      try {
+        const outcome = await revokeVaultToken(session, {
+          http: conn.http,
+          retry: conn.retry,
+          log,
+          caCert: conn.ca,
+          timeoutMs: conn.timeoutMs,
+        });
+        revoked = true;
+        hooks.onSessionEnd?.();
+        log(outcome === 'revoked' ? 'Revoked the Vault token' : 'The Vault token was already invalid');
+      } catch (e) {
+        log(`warning: could not revoke the Vault token (the post step will retry): ${errorMessage(e)}`);
+      } finally {
+        revoking = undefined;
+      }
+    })();
+    return revoking;
+  };
+  return { token, policies, session, release, released: () => revoked };
+}
+
 /** Revokes a Vault token (POST auth/token/revoke-self). An already-dead token counts as done. */
 export async function revokeVaultToken(
   session: VaultSession,
@@ -575,44 +631,18 @@ export function createVaultProvider(options: VaultProviderOptions): KeyProvider 
         timeoutMs: options.timeoutMs,
         secrets: [idToken],
       };
-      let claims: OidcClaims = {};
-      try {
-        claims = publicClaims(decodeJwtPayload(idToken));
-      } catch {
-        // not a JWT: Vault will say so; we just cannot show claims
-      }
-
       // 1. login
-      const { token, policies, accessor } = await vaultLogin(conn, { role, mount, namespace, idToken, claims, mask });
-      const session: VaultSession = { url, token };
-      if (namespace) session.namespace = namespace;
-      if (options.caCertPath) session.caCertPath = options.caCertPath;
-      if (accessor) session.accessor = accessor;
-      let revoked = false;
-      let revoking: Promise<void> | undefined;
-      // One revoke at a time: a cancel handler and main's own cleanup share the call in flight.
-      const revoke = (): Promise<void> => {
-        if (revoked) return Promise.resolve();
-        revoking ??= (async () => {
-          try {
-            const outcome = await revokeVaultToken(session, {
-              http: conn.http,
-              retry: conn.retry,
-              log,
-              caCert: ca,
-              timeoutMs: conn.timeoutMs,
-            });
-            revoked = true;
-            options.onSessionEnd?.();
-            log(outcome === 'revoked' ? 'Revoked the Vault token' : 'The Vault token was already invalid');
-          } catch (e) {
-            log(`warning: could not revoke the Vault token (the post step will retry): ${errorMessage(e)}`);
-          } finally {
-            revoking = undefined;
-          }
-        })();
-        return revoking;
-      };
+      const {
+        token,
+        policies,
+        session,
+        release: revoke,
+        released,
+      } = await openVaultSession(
+        conn,
+        { role, mount, namespace, idToken, mask },
+        { caCertPath: options.caCertPath, onSessionEnd: options.onSessionEnd },
+      );
 
       try {
         await options.onSession?.(session);
@@ -704,7 +734,7 @@ export function createVaultProvider(options: VaultProviderOptions): KeyProvider 
       const material: KeyMaterial = {
         armoredKey,
         release: revoke,
-        released: () => revoked,
+        released,
         source: `vault ${url} ${apiPath}${nsNote(namespace)}`,
         metadata,
       };

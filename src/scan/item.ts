@@ -1,0 +1,105 @@
+// One item scanned where its bytes are read: a file whose name and magic bytes say archive is read once, opened
+// (archive.ts: depth, entry, size and ratio limits) and its entries scanned in its place; a bytes item likewise;
+// anything else goes to the engine as it is. The workers call this, and so does scan()'s inline path, so the main
+// thread only lists files: reading, inflating and matching all run where the scanning runs.
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import picomatch from 'picomatch';
+import { ARCHIVE_NAME, type ArchiveLimits, archiveItems, archiveKind, DEFAULT_ARCHIVE_LIMITS } from './archive.ts';
+import type { EngineStats, ItemMeta, ScanEngine } from './engine.ts';
+import type { ScanItem } from './sources/types.ts';
+import type { Finding } from './types.ts';
+
+export interface ItemPolicy {
+  /** Open zip/tar/gzip items and scan their entries (default in scan(): true). */
+  archives: boolean;
+  /** Archive limits; `maxEntrySize` is the policy's max file size. */
+  limits: Partial<ArchiveLimits>;
+  maxFileSize: number;
+  /** The policy's ignore globs, applied to archive entries (`outer.zip!inner/path`) as to files. */
+  ignore: (path: string) => boolean;
+}
+
+/** picomatch over the policy's globs (dot files included); never matches without globs. */
+export function pathMatcher(globs: readonly string[]): (path: string) => boolean {
+  if (globs.length === 0) return () => false;
+  return picomatch(globs as string[], { dot: true });
+}
+
+/** Whether a file of this name and size goes to scanItem even when it is over the max file size. */
+export function mayBeArchive(path: string, size: number, policy: Pick<ItemPolicy, 'archives' | 'limits'>): boolean {
+  return policy.archives && ARCHIVE_NAME.test(path) && size <= maxTotal(policy.limits);
+}
+
+function maxTotal(limits: Partial<ArchiveLimits>): number {
+  return limits.maxTotal ?? DEFAULT_ARCHIVE_LIMITS.maxTotal;
+}
+
+/** The whole file, at most `cap` bytes (a file that grew past its listed size is cut there, as the engine would). */
+function readBounded(absPath: string | Buffer, cap: number): Buffer {
+  const fd = openSync(absPath, 'r');
+  try {
+    const size = Math.min(fstatSync(fd).size, cap);
+    const buf = Buffer.allocUnsafe(size);
+    let filled = 0;
+    while (filled < size) {
+      const n = readSync(fd, buf, filled, size - filled, null);
+      if (n === 0) break;
+      filled += n;
+    }
+    return filled === size ? buf : buf.subarray(0, filled);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export function metaOf(item: Pick<ScanItem, 'path' | 'lineMap' | 'commit' | 'author' | 'date'>): ItemMeta {
+  const meta: ItemMeta = { path: item.path };
+  if (item.lineMap) meta.lineMap = item.lineMap;
+  if (item.commit !== undefined) meta.commit = item.commit;
+  if (item.author !== undefined) meta.author = item.author;
+  if (item.date !== undefined) meta.date = item.date;
+  return meta;
+}
+
+/**
+ * Scans one item (see the header). Archive warnings (limits, corrupt archives, entries over the max file size)
+ * go to `warn`. Throws what reading the file throws (the caller counts it unreadable).
+ */
+export function scanItem(
+  engine: ScanEngine,
+  item: ScanItem,
+  policy: ItemPolicy,
+  stats: EngineStats,
+  warn: (message: string) => void,
+): Finding[] {
+  const src = item.source;
+  const meta = metaOf(item);
+  let data: Buffer | undefined;
+  if (policy.archives && !item.lineMap) {
+    if (src.kind === 'bytes') data = src.data;
+    else if (mayBeArchive(item.path, src.size, policy)) data = readBounded(src.absPath, maxTotal(policy.limits));
+  }
+  if (!data || !archiveKind(data)) {
+    const size = data ? data.length : src.kind === 'bytes' ? src.data.length : src.size;
+    if (size > policy.maxFileSize && item.path !== '-') {
+      // Only an archive-named file over the max size gets here (scan() skips the others): it was not an archive.
+      stats.skippedLarge++;
+      return [];
+    }
+    if (data) return engine.scanBytes(data, meta, stats);
+    return src.kind === 'file' ? engine.scanFile(src.absPath, meta, stats) : engine.scanBytes(src.data, meta, stats);
+  }
+  const found: Finding[] = [];
+  const limits = { ...policy.limits, maxEntrySize: policy.maxFileSize };
+  // Every archive warning is something not opened (a limit, encryption, corruption): counted.
+  const onWarning = (m: string) => {
+    stats.skippedArchive++;
+    warn(m);
+  };
+  for (const entry of archiveItems(item, data, { limits, onWarning })) {
+    // Entries over the max file size never come out of archive.ts (a warning names them).
+    if (policy.ignore(entry.path)) continue;
+    for (const f of engine.scanBytes((entry.source as { data: Buffer }).data, metaOf(entry), stats)) found.push(f);
+  }
+  return found;
+}
