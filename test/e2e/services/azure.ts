@@ -3,6 +3,7 @@
 // generateTlsFixture). Not Azure: it speaks, with the documented request and response shapes, only what a remote
 // signer and a key store use:
 //
+//   GET  /{tenant}/v2.0/.well-known/openid-configuration (the tenant's discovery document, for MSAL)
 //   POST /{tenant}/oauth2/v2.0/token  (form: client_id, scope, grant_type=client_credentials,
 //        client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer, client_assertion)
 //     - the tenant and the app (client id) exist (AADSTS90002, AADSTS700016)
@@ -316,10 +317,27 @@ export async function startAzureStandIn(options: AzureStandInOptions): Promise<A
   ): Promise<[AzureCall['what'], unknown]> => {
     const u = new URL(req.url ?? '/', url);
     const parts = u.pathname.split('/').filter(Boolean);
+    if (req.method === 'GET' && parts.length === 4 && parts[1] === 'v2.0' && parts[2] === '.well-known') {
+      // OpenID discovery of the tenant, as MSAL (under @azure/identity) reads it before the token request
+      const base = `${url}/${parts[0]}`;
+      return [
+        'token',
+        {
+          issuer: `${url}/${options.tenantId}/v2.0`,
+          token_endpoint: `${base}/oauth2/v2.0/token`,
+          authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
+          end_session_endpoint: `${base}/oauth2/v2.0/logout`,
+          jwks_uri: `${base}/discovery/v2.0/keys`,
+          response_types_supported: ['code', 'id_token', 'code id_token', 'id_token token'],
+          token_endpoint_auth_methods_supported: ['client_secret_post', 'private_key_jwt', 'client_secret_basic'],
+        },
+      ];
+    }
     if (req.method === 'POST' && parts.length === 4 && parts[1] === 'oauth2' && parts[3] === 'token') {
       return ['token', await token(new URLSearchParams(body), decodeURIComponent(parts[0]!))];
     }
-    if (u.searchParams.get('api-version') !== '7.4' && u.searchParams.get('api-version') !== '7.5')
+    // jit-gpg pins 7.4; Azure's current SDKs send dated versions (2025-07-01): same shapes for these calls
+    if (!/^(7\.[0-6]|20\d\d-\d\d-\d\d)$/.test(u.searchParams.get('api-version') ?? ''))
       throw vaultError(400, 'BadParameter', "The 'api-version' query parameter is missing or not supported.");
     const auth = req.headers.authorization;
     if (parts[0] === 'keys' && req.method === 'GET' && (parts.length === 2 || parts.length === 3)) {
