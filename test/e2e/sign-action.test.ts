@@ -100,7 +100,10 @@ describe('sign action adapter helpers (no dist needed)', () => {
         { provider: 'aws-kms', 'vault-url': '', key: 'alias/k', 'public-key': 'k.asc' },
         /input `aws-role-arn` is required/,
       ],
-      [{ secret: 'release/gpg' }, /input `secret` is not used by provider vault \(it belongs to aws-secrets-manager\)/],
+      [
+        { secret: 'release/gpg' },
+        /input `secret` is not used by provider vault \(it belongs to aws-secrets-manager, azure-key-vault-secret\)/,
+      ],
       [{ key: 'k' }, /input `key` is not used by provider vault/],
       [{ 'vault-url': '' }, /jit-gpg: input `vault-url` is required/],
       [{ 'vault-url': 'vault.example' }, /input `vault-url` must be an absolute URL/],
