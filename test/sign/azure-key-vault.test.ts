@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { type HttpClient, httpRequest } from '../../src/shared/http.ts';
 import { loadSigningKey } from '../../src/sign/key.ts';
 import { requestIdToken } from '../../src/sign/oidc.ts';
 import { createAzureKeyVaultProvider } from '../../src/sign/providers/azure-key-vault.ts';
@@ -212,6 +213,24 @@ describe('azure-key-vault: refusals say what to change', { skip: !openssl && 'op
   it('an unknown key or version is not-found', async () => {
     await rejectsWith(kv(`${azure.url}/keys/missing`).connect(await jwt()), 'not-found', /check key/);
     await rejectsWith(kv(`${azure.url}/keys/rsa2048/0123abcd`).connect(await jwt()), 'not-found', /KeyNotFound/);
+  });
+
+  it('an answer for another key or version (or no kid) is refused before any sign call', async () => {
+    for (const kid of [
+      azure.keyId('p256'),
+      `${azure.url}/keys/rsa2048/other`,
+      '',
+      'https://evil.example/keys/rsa2048/1',
+    ]) {
+      const http: HttpClient = async (request) => {
+        const res = await httpRequest(request);
+        if (request.method !== 'GET' || !String(request.url).includes('/keys/')) return res;
+        const body = JSON.parse(res.body) as { key: { kid: string } };
+        body.key.kid = kid;
+        return { ...res, body: JSON.stringify(body) };
+      };
+      await rejectsWith(kv(azure.keyId('rsa2048'), { http }).connect(await jwt()), 'bad-response', /another key/);
+    }
   });
 
   it('a stand-in certificate from an untrusted CA fails closed as tls', async () => {

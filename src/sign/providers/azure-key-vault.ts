@@ -75,8 +75,14 @@ export function createAzureKeyVaultProvider(options: AzureKeyVaultOptions): Remo
         const jwk = (got.body.key && typeof got.body.key === 'object' ? got.body.key : {}) as Record<string, unknown>;
         const kid = typeof jwk.kid === 'string' ? jwk.kid : '';
         // the kid must be a version of the key asked for: a version pinned by the input stays pinned
-        const pinned = parseVaultObjectUrl(PROVIDER, kid || 'invalid:', 'keys', 'the returned kid', options);
+        let pinned: ReturnType<typeof parseVaultObjectUrl> | undefined;
+        try {
+          pinned = parseVaultObjectUrl(PROVIDER, kid, 'keys', 'the returned kid', options);
+        } catch {
+          // below: an unreadable kid is a bad answer, not bad configuration
+        }
         if (
+          !pinned ||
           pinned.origin !== target.origin ||
           pinned.name !== target.name ||
           !pinned.version ||
