@@ -73,7 +73,7 @@ describe('jit-gpg digest', () => {
     }
     const unknown = await cli(['digets', 'a']);
     assert.equal(unknown.code, 2);
-    assert.match(unknown.stderr, /unknown command 'digets' \(expected scan, sign, verify, key, digest/);
+    assert.match(unknown.stderr, /unknown command 'digets' \(expected [a-z, ]*\bdigest\b/);
     const help = await cli(['digest', '--help']);
     assert.equal(help.code, 0);
     assert.match(help.stdout, /Usage: jit-gpg digest FILES/);
