@@ -18814,7 +18814,7 @@ async function scan(opts) {
       await Promise.race(running);
     }
   };
-  const send3 = async (item) => {
+  const send4 = async (item) => {
     if (poolFailed) return scanInline(item);
     batch.push(item);
     batchBytes += itemSize(item);
@@ -18823,7 +18823,7 @@ async function scan(opts) {
   const release = async () => {
     const pending = held.splice(0);
     heldMemory = 0;
-    for (const it of pending) await send3(it);
+    for (const it of pending) await send4(it);
   };
   const dispatch = async (item) => {
     if (poolFailed) return scanInline(item);
@@ -18843,7 +18843,7 @@ async function scan(opts) {
       return release();
     }
     if (held.length > 0) await release();
-    await send3(item);
+    await send4(item);
   };
   const accept = (item) => {
     if (item.path !== "-" && ignore(item.path)) return false;
@@ -22430,13 +22430,13 @@ function send(request, env5) {
       start(proxyModule.request({ ...proxyTarget, method, path: url.href, headers: proxied }, onResponse), viaProxy);
       return;
     }
-    const authority = `${url.hostname}:${defaultPort(url)}`;
-    const connectHeaders = { host: authority };
+    const authority2 = `${url.hostname}:${defaultPort(url)}`;
+    const connectHeaders = { host: authority2 };
     if (auth) connectHeaders["proxy-authorization"] = auth;
     const connect = proxyModule.request({
       ...proxyTarget,
       method: "CONNECT",
-      path: authority,
+      path: authority2,
       headers: connectHeaders
     });
     connect.on("connect", (res, socket, head) => {
@@ -51177,22 +51177,546 @@ var init_aws_secrets_manager = __esm({
   }
 });
 
+// src/sign/providers/azure.ts
+function checkAzureInputs(options) {
+  const p = options.provider;
+  const clientId = options.clientId.trim();
+  const tenant = options.tenantId.trim();
+  if (!clientId) throw new ProviderError(p, "config", "azure-client-id is required (the application (client) ID)");
+  if (!GUID.test(clientId))
+    throw new ProviderError(p, "config", `azure-client-id "${clientId.slice(0, 40)}" is not a GUID`);
+  if (!tenant) throw new ProviderError(p, "config", "azure-tenant-id is required (the directory (tenant) ID)");
+  if (!GUID.test(tenant) && !TENANT_DOMAIN.test(tenant))
+    throw new ProviderError(
+      p,
+      "config",
+      `azure-tenant-id "${tenant.slice(0, 40)}" is not a tenant GUID or domain (contoso.onmicrosoft.com)`
+    );
+  authority(options);
+}
+function checkedUrl(provider, raw, what, allowInsecureHttp, secretWhat) {
+  let u;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new ProviderError(provider, "config", `${what} is not a URL`);
+  }
+  if (u.protocol !== "https:" && u.protocol !== "http:")
+    throw new ProviderError(provider, "config", `${what} must be an https:// URL`);
+  if (u.username || u.password)
+    throw new ProviderError(provider, "config", `${what} must not contain a user name or password`);
+  if (u.search || u.hash) throw new ProviderError(provider, "config", `${what} must not contain a query or fragment`);
+  if (u.protocol === "http:" && !isLoopbackHost(u.hostname) && !allowInsecureHttp) {
+    throw new ProviderError(
+      provider,
+      "config",
+      `${what} uses plain http to ${u.host}: ${secretWhat} would cross the network unencrypted. Use https://, or set allow-insecure-http: true`
+    );
+  }
+  return u;
+}
+function authority(options) {
+  const env5 = options.env ?? process.env;
+  const raw = env5.AZURE_AUTHORITY_HOST?.trim();
+  if (!raw) return DEFAULT_AUTHORITY;
+  const u = checkedUrl(options.provider, raw, "AZURE_AUTHORITY_HOST", options.allowInsecureHttp, "the OIDC token");
+  return `${u.origin}${u.pathname.replace(/\/+$/, "")}`;
+}
+function parseVaultObjectUrl(provider, input, collection, what, options) {
+  const example = `https://NAME.vault.azure.net/${collection}/NAME/VERSION`;
+  const u = checkedUrl(provider, input.trim(), what, options.allowInsecureHttp, "the Key Vault access token");
+  const host = u.hostname.toLowerCase();
+  const domain = VAULT_DOMAINS.find(([suffix]) => host.endsWith(suffix) && host.length > suffix.length);
+  if (!domain && !isLoopbackHost(u.hostname)) {
+    throw new ProviderError(
+      provider,
+      "config",
+      `${what} must be a Key Vault URL (${example}); ${u.host} is not a Key Vault host, and the access token is sent to it`
+    );
+  }
+  const parts = u.pathname.split("/").filter(Boolean);
+  if (parts[0] !== collection || parts.length < 2 || parts.length > 3 || !parts.every((p) => /^[0-9a-zA-Z-]{1,127}$/.test(p)))
+    throw new ProviderError(provider, "config", `${what} must look like ${example}`);
+  return {
+    origin: u.origin,
+    name: parts[1],
+    ...parts[2] ? { version: parts[2] } : {},
+    scope: `${domain?.[1] ?? "https://vault.azure.net"}/.default`,
+    url: `${u.origin}/${collection}/${parts[1]}${parts[2] ? `/${parts[2]}` : ""}`
+  };
+}
+function scrub4(text, secrets) {
+  let out = text;
+  for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join("***");
+  return out.length > 600 ? `${out.slice(0, 600)}…` : out;
+}
+async function send3(ctx, label, request) {
+  let tried = 0;
+  try {
+    return await retry(
+      async () => {
+        tried++;
+        const res = await ctx.http({
+          ...request,
+          ...ctx.ca ? { ca: ctx.ca } : {},
+          timeoutMs: ctx.timeoutMs,
+          maxBytes: 256 * 1024
+        });
+        if (isTransientStatus(res.status)) throw new Transient2(`HTTP ${res.status}`, res.status);
+        return res;
+      },
+      {
+        attempts: 4,
+        ...ctx.retry,
+        label,
+        isRetryable: (e) => e instanceof Transient2 || e instanceof HttpError && e.retryable,
+        onRetry: (info) => {
+          ctx.log(info.message);
+          ctx.retry?.onRetry?.(info);
+        }
+      }
+    );
+  } catch (e) {
+    const gaveUp = tried > 1 ? ` (gave up after ${tried} attempts)` : "";
+    if (e instanceof Transient2)
+      throw new ProviderError(ctx.provider, "unavailable", `${label}: Azure answered ${e.message}${gaveUp}`, e.status);
+    if (e instanceof HttpError) {
+      throw new ProviderError(
+        ctx.provider,
+        e.code === "TLS" ? "tls" : "unavailable",
+        `${label}: ${scrub4(e.message, ctx.secrets)}${gaveUp}`
+      );
+    }
+    throw e;
+  }
+}
+function parseObject(provider, label, res) {
+  try {
+    const v = JSON.parse(res.body || "{}");
+    if (v && typeof v === "object" && !Array.isArray(v)) return v;
+  } catch {
+  }
+  throw new ProviderError(
+    provider,
+    "bad-response",
+    `${label}: Azure's answer (HTTP ${res.status}) is not a JSON object`
+  );
+}
+function entraErrorMessage(error, description, codes, ctx) {
+  const first = description.split(/\r?\n/)[0] ?? "";
+  const head = `Microsoft Entra ID refused the OIDC token for client ${ctx.clientId} in tenant ${ctx.tenantId} (${error}: ${first})`;
+  const claims = `The token's claims:
+${describeClaims(ctx.claims, ["iss", "sub", "aud", "repository", "ref", "environment", "job_workflow_ref"])}`;
+  const has = (n) => codes.includes(n) || description.includes(`AADSTS${n}:`);
+  if (has(70021) || has(700213) || has(700212)) {
+    return {
+      code: "claims-mismatch",
+      message: `${head}. No federated identity credential on the app matches this token: add one (Certificates & secrets → Federated credentials) whose Issuer is "${String(ctx.claims.iss ?? "")}", Subject identifier is "${String(ctx.claims.sub ?? "")}" and Audience is "${String(ctx.claims.aud ?? "")}" (${AZURE_AUDIENCE} by default), or fix azure-client-id / the audience input.
+${claims}`
+    };
+  }
+  if (has(700016))
+    return {
+      code: "config",
+      message: `${head}. No application ${ctx.clientId} in that tenant: check azure-client-id and azure-tenant-id.`
+    };
+  if (has(90002) || has(900023)) return { code: "config", message: `${head}. Check azure-tenant-id.` };
+  if (has(700024) || has(700027))
+    return {
+      code: "login-failed",
+      message: `${head}. The OIDC token was expired or not yet valid: check the runner's clock.
+${claims}`
+    };
+  if (has(50027) || has(700211))
+    return {
+      code: "login-failed",
+      message: `${head}. Entra could not validate the token against its issuer "${String(ctx.claims.iss ?? "")}" (keys or issuer URL).
+${claims}`
+    };
+  return { code: "login-failed", message: `${head}.
+${claims}` };
+}
+async function azureLogin(idToken, options, scope) {
+  checkAzureInputs(options);
+  const provider = options.provider;
+  const clientId = options.clientId.trim();
+  const tenantId = options.tenantId.trim();
+  let claims = {};
+  try {
+    claims = publicClaims(decodeJwtPayload(idToken));
+  } catch {
+  }
+  const ctx = {
+    provider,
+    http: options.http ?? httpRequest,
+    log: options.log ?? (() => {
+    }),
+    secrets: [idToken],
+    ...options.retry ? { retry: options.retry } : {},
+    ...options.timeoutMs ? { timeoutMs: options.timeoutMs } : {},
+    ...options.ca ? { ca: options.ca } : {}
+  };
+  const label = "Microsoft Entra ID token request";
+  const res = await send3(ctx, label, {
+    url: `${authority(options)}/${encodeURIComponent(tenantId)}/oauth2/v2.0/token`,
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
+    body: new URLSearchParams({
+      client_id: clientId,
+      scope,
+      grant_type: "client_credentials",
+      client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+      client_assertion: idToken
+    }).toString()
+  });
+  const body = parseObject(provider, label, res);
+  if (res.status !== 200) {
+    const error = typeof body.error === "string" ? body.error : `HTTP ${res.status}`;
+    const description = scrub4(typeof body.error_description === "string" ? body.error_description : "", ctx.secrets);
+    const codes = Array.isArray(body.error_codes) ? body.error_codes.filter((c) => typeof c === "number") : [];
+    const { code: code21, message } = entraErrorMessage(error, description, codes, { clientId, tenantId, claims });
+    throw new ProviderError(provider, code21, message, res.status);
+  }
+  const token2 = body.access_token;
+  if (typeof token2 !== "string" || !token2 || String(body.token_type).toLowerCase() !== "bearer")
+    throw new ProviderError(provider, "bad-response", `${label}: the answer carries no bearer access_token`);
+  options.mask?.(token2);
+  ctx.secrets.push(token2);
+  const expires = typeof body.expires_in === "number" ? ` for ${Math.round(body.expires_in / 60)} minutes` : "";
+  ctx.log(`Signed in to Microsoft Entra ID as client ${clientId} in tenant ${tenantId}${expires}`);
+  const session = {
+    provider,
+    identity: `${clientId}@${tenantId}`,
+    token: token2,
+    claims,
+    secrets: ctx.secrets,
+    release() {
+      session.token = void 0;
+    }
+  };
+  return session;
+}
+async function vaultRequest(session, options, label, url, body) {
+  const token2 = session.token;
+  if (!token2) throw new ProviderError(session.provider, "config", `${label}: the Azure session was already released`);
+  const ctx = {
+    provider: session.provider,
+    http: options.http ?? httpRequest,
+    log: options.log ?? (() => {
+    }),
+    secrets: session.secrets,
+    ...options.retry ? { retry: options.retry } : {},
+    ...options.timeoutMs ? { timeoutMs: options.timeoutMs } : {},
+    ...options.ca ? { ca: options.ca } : {}
+  };
+  const res = await send3(ctx, label, {
+    url: `${url}?api-version=${API_VERSION}`,
+    method: body ? "POST" : "GET",
+    headers: {
+      authorization: `Bearer ${token2}`,
+      accept: "application/json",
+      ...body ? { "content-type": "application/json" } : {}
+    },
+    ...body ? { body: JSON.stringify(body) } : {}
+  });
+  const parsed = parseObject(session.provider, label, res);
+  if (res.status === 200) return { ok: true, body: parsed };
+  const err2 = parsed.error && typeof parsed.error === "object" ? parsed.error : {};
+  const inner = err2.innererror && typeof err2.innererror === "object" ? err2.innererror.code : void 0;
+  const challenge = res.headers["www-authenticate"];
+  return {
+    ok: false,
+    error: {
+      status: res.status,
+      code: typeof err2.code === "string" ? err2.code : `HTTP ${res.status}`,
+      ...typeof inner === "string" ? { inner } : {},
+      message: scrub4(typeof err2.message === "string" ? err2.message : "", session.secrets),
+      ...typeof challenge === "string" ? { challenge: scrub4(challenge, session.secrets).slice(0, 300) } : {}
+    }
+  };
+}
+function vaultErrorMessage(session, label, e, permissions, role, resource) {
+  const p = session.provider;
+  if (e.status === 403) {
+    return new ProviderError(
+      p,
+      "permission-denied",
+      `${label}: Key Vault denied ${resource} to ${session.identity} (${e.code}${e.inner ? `/${e.inner}` : ""}: ${e.message}). Grant the app the "${role}" role on the vault or key (Azure RBAC), or, for a vault using access policies, an access policy with ${permissions}.`,
+      e.status
+    );
+  }
+  if (e.status === 401) {
+    return new ProviderError(
+      p,
+      "login-failed",
+      `${label}: Key Vault refused the access token (${e.code}: ${e.message})${e.challenge ? `; it asks for ${e.challenge}` : ""}. Check that azure-tenant-id is the tenant of the vault.`,
+      e.status
+    );
+  }
+  return new ProviderError(p, "bad-response", `${label}: ${e.code}${e.message ? `: ${e.message}` : ""}`, e.status);
+}
+var AZURE_AUDIENCE, API_VERSION, DEFAULT_AUTHORITY, GUID, TENANT_DOMAIN, VAULT_DOMAINS, Transient2;
+var init_azure = __esm({
+  "src/sign/providers/azure.ts"() {
+    "use strict";
+    init_http2();
+    init_retry();
+    init_oidc();
+    init_types2();
+    AZURE_AUDIENCE = "api://AzureADTokenExchange";
+    API_VERSION = "7.4";
+    DEFAULT_AUTHORITY = "https://login.microsoftonline.com";
+    GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+    TENANT_DOMAIN = /^[a-z0-9][a-z0-9-]{0,62}(\.[a-z0-9][a-z0-9-]{0,62})+$/i;
+    VAULT_DOMAINS = [
+      [".vault.azure.net", "https://vault.azure.net"],
+      [".vault.azure.cn", "https://vault.azure.cn"],
+      [".vault.usgovcloudapi.net", "https://vault.usgovcloudapi.net"],
+      [".managedhsm.azure.net", "https://managedhsm.azure.net"]
+    ];
+    Transient2 = class extends Error {
+      status;
+      constructor(message, status) {
+        super(message);
+        this.status = status;
+      }
+    };
+  }
+});
+
+// src/sign/providers/azure-key-vault.ts
+function p1363ToDer(raw) {
+  const half = raw.length / 2;
+  const int = (b) => {
+    let i2 = 0;
+    while (i2 < b.length - 1 && b[i2] === 0) i2++;
+    const v = b.subarray(i2);
+    const body = v[0] & 128 ? Buffer.concat([Buffer.from([0]), v]) : v;
+    return Buffer.concat([Buffer.from([2, body.length]), body]);
+  };
+  const seq = Buffer.concat([int(Buffer.from(raw.subarray(0, half))), int(Buffer.from(raw.subarray(half)))]);
+  const len = seq.length < 128 ? Buffer.from([seq.length]) : Buffer.from([129, seq.length]);
+  return Buffer.concat([Buffer.from([48]), len, seq]);
+}
+function createAzureKeyVaultProvider(options) {
+  if (!options.key.trim())
+    throw new ProviderError(PROVIDER4, "config", "key is required (https://NAME.vault.azure.net/keys/KEY/VERSION)");
+  const target = parseVaultObjectUrl(PROVIDER4, options.key, "keys", "key", options);
+  const azure = { ...options, provider: PROVIDER4 };
+  checkAzureInputs(azure);
+  const log = options.log ?? (() => {
+  });
+  return {
+    kind: "remote-signer",
+    name: PROVIDER4,
+    label: "Azure Key Vault",
+    async connect(idToken) {
+      const session = await azureLogin(idToken, azure, target.scope);
+      try {
+        const got = await vaultRequest(session, azure, "Azure Key Vault get key", target.url);
+        if (!got.ok) {
+          if (got.error.status === 404) {
+            throw new ProviderError(
+              PROVIDER4,
+              "not-found",
+              `Azure Key Vault has no key ${target.url} (${got.error.code}: ${got.error.message}): check key`,
+              got.error.status
+            );
+          }
+          throw vaultErrorMessage(session, "Azure Key Vault get key", got.error, PERMISSIONS, ROLE, target.url);
+        }
+        const jwk = got.body.key && typeof got.body.key === "object" ? got.body.key : {};
+        const kid = typeof jwk.kid === "string" ? jwk.kid : "";
+        let pinned;
+        try {
+          pinned = parseVaultObjectUrl(PROVIDER4, kid, "keys", "the returned kid", options);
+        } catch {
+        }
+        if (!pinned || pinned.origin !== target.origin || pinned.name !== target.name || !pinned.version || target.version && pinned.version !== target.version) {
+          throw new ProviderError(PROVIDER4, "bad-response", `Azure Key Vault get key: the answer is for another key`);
+        }
+        const attributes = got.body.attributes ?? {};
+        if (attributes.enabled === false)
+          throw new ProviderError(PROVIDER4, "bad-key", `Key Vault key ${pinned.url} is disabled: enable it`);
+        const ops = Array.isArray(jwk.key_ops) ? jwk.key_ops.map(String) : [];
+        if (ops.length && !ops.includes("sign"))
+          throw new ProviderError(
+            PROVIDER4,
+            "bad-key",
+            `Key Vault key ${pinned.url} does not permit sign (key_ops: ${ops.join(", ")}): allow the sign operation`
+          );
+        const kty = String(jwk.kty ?? "");
+        if (/^OKP/.test(kty) || jwk.crv === "Ed25519")
+          throw new ProviderError(
+            PROVIDER4,
+            "bad-key",
+            "Azure Key Vault has no Ed25519 keys: use RSA or EC P-256/P-384"
+          );
+        let publicKey;
+        try {
+          publicKey = servicePublicKey(jwk);
+        } catch (e) {
+          if (e instanceof RemoteKeyError)
+            throw new ProviderError(PROVIDER4, "bad-key", `Key Vault key ${pinned.url} (${kty}): ${e.message}`);
+          throw e;
+        }
+        if (publicKey.type === "ed25519")
+          throw new ProviderError(
+            PROVIDER4,
+            "bad-key",
+            "Azure Key Vault has no Ed25519 keys: use RSA or EC P-256/P-384"
+          );
+        const algorithmFor = (hash) => publicKey.type === "rsa" ? `RS${hash.slice(3)}` : publicKey.type === "ecdsa-p256" ? "ES256" : "ES384";
+        const sign = async (digest, hash) => {
+          const out = await vaultRequest(session, azure, "Azure Key Vault sign", `${pinned.url}/sign`, {
+            alg: algorithmFor(hash),
+            value: Buffer.from(digest).toString("base64url")
+          });
+          if (!out.ok)
+            throw vaultErrorMessage(session, "Azure Key Vault sign", out.error, PERMISSIONS, ROLE, pinned.url);
+          if (out.body.kid !== pinned.url || typeof out.body.value !== "string")
+            throw new ProviderError(
+              PROVIDER4,
+              "bad-response",
+              "Azure Key Vault sign: the answer carries no signature by the key that was read"
+            );
+          const raw = Buffer.from(out.body.value, "base64url");
+          if (publicKey.type === "rsa") return raw;
+          const size = publicKey.type === "ecdsa-p256" ? 32 : 48;
+          if (raw.length !== 2 * size)
+            throw new ProviderError(
+              PROVIDER4,
+              "bad-response",
+              `Azure Key Vault sign: an ES signature of ${raw.length} bytes`
+            );
+          return p1363ToDer(raw);
+        };
+        log(`Connected to Azure Key Vault key ${pinned.url} (${kty})`);
+        return {
+          publicKey: publicKey.keyObject,
+          hashes: publicKey.type === "ecdsa-p256" ? ["sha256"] : publicKey.type === "ecdsa-p384" ? ["sha384"] : ["sha256", "sha384", "sha512"],
+          sign,
+          async release() {
+            session.release();
+          },
+          released: () => session.token === void 0,
+          source: `azure-key-vault ${pinned.url}`,
+          metadata: { keyType: kty, version: pinned.version },
+          identity: session.identity
+        };
+      } catch (e) {
+        session.release();
+        throw e;
+      }
+    }
+  };
+}
+var PROVIDER4, ROLE, PERMISSIONS;
+var init_azure_key_vault = __esm({
+  "src/sign/providers/azure-key-vault.ts"() {
+    "use strict";
+    init_remote_key();
+    init_azure();
+    init_types2();
+    PROVIDER4 = "azure-key-vault";
+    ROLE = "Key Vault Crypto User";
+    PERMISSIONS = "key permissions Get and Sign";
+  }
+});
+
+// src/sign/providers/azure-key-vault-secret.ts
+function createAzureKeyVaultSecretProvider(options) {
+  if (!options.secret.trim())
+    throw new ProviderError(PROVIDER5, "config", "secret is required (https://NAME.vault.azure.net/secrets/NAME)");
+  const target = parseVaultObjectUrl(PROVIDER5, options.secret, "secrets", "secret", options);
+  const azure = { ...options, provider: PROVIDER5 };
+  checkAzureInputs(azure);
+  const mask = options.mask ?? (() => {
+  });
+  return {
+    kind: "key-store",
+    name: PROVIDER5,
+    label: "Azure Key Vault",
+    async fetchKey(idToken) {
+      const session = await azureLogin(idToken, azure, target.scope);
+      let body;
+      try {
+        const out = await vaultRequest(session, azure, "Azure Key Vault get secret", target.url);
+        if (!out.ok) {
+          if (out.error.status === 404) {
+            throw new ProviderError(
+              PROVIDER5,
+              "not-found",
+              `Azure Key Vault has no secret ${target.url} (${out.error.code}): check secret`,
+              out.error.status
+            );
+          }
+          throw vaultErrorMessage(
+            session,
+            "Azure Key Vault get secret",
+            out.error,
+            "secret permission Get",
+            "Key Vault Secrets User",
+            target.url
+          );
+        }
+        body = out.body;
+      } finally {
+        session.release();
+      }
+      if (typeof body.value !== "string" || body.value.trim() === "")
+        throw new ProviderError(PROVIDER5, "field-missing", `the secret ${target.url} has no value`);
+      mask(body.value);
+      const { armoredKey, passphrase } = keyFromSecretText(PROVIDER5, body.value, `the secret ${target.url}`, options);
+      mask(armoredKey);
+      if (passphrase) mask(passphrase);
+      const id = typeof body.id === "string" ? body.id : target.url;
+      const metadata = {};
+      const version = id.split("/")[5];
+      if (version) metadata.version = version;
+      const attributes = body.attributes ?? {};
+      if (typeof attributes.created === "number")
+        metadata.created_time = new Date(attributes.created * 1e3).toISOString();
+      return {
+        armoredKey,
+        ...passphrase ? { passphrase } : {},
+        release: async () => {
+        },
+        released: () => true,
+        source: `azure-key-vault-secret ${id.slice(0, 300)}`,
+        metadata,
+        identity: session.identity
+      };
+    }
+  };
+}
+var PROVIDER5;
+var init_azure_key_vault_secret = __esm({
+  "src/sign/providers/azure-key-vault-secret.ts"() {
+    "use strict";
+    init_aws_secrets_manager();
+    init_azure();
+    init_types2();
+    PROVIDER5 = "azure-key-vault-secret";
+  }
+});
+
 // src/sign/providers/vault-transit.ts
 function segment(value, input) {
   const v = value.trim().replace(/^\/+|\/+$/g, "");
   if (!SEGMENT.test(v) || v.split("/").some((p) => p === "." || p === "..")) {
-    throw new ProviderError(PROVIDER4, "config", `${input} "${value}" is not a valid Vault path segment`);
+    throw new ProviderError(PROVIDER6, "config", `${input} "${value}" is not a valid Vault path segment`);
   }
   return v;
 }
 function createVaultTransitProvider(options) {
   const url = normalizeVaultUrl(options.url, { allowInsecureHttp: options.allowInsecureHttp ?? false });
   const role = options.role.trim();
-  if (!role) throw new ProviderError(PROVIDER4, "config", "vault-role is required");
-  if (!options.key?.trim()) throw new ProviderError(PROVIDER4, "config", "key (the transit key name) is required");
+  if (!role) throw new ProviderError(PROVIDER6, "config", "vault-role is required");
+  if (!options.key?.trim()) throw new ProviderError(PROVIDER6, "config", "key (the transit key name) is required");
   const keyName = segment(options.key, "key");
   if (keyName.includes("/"))
-    throw new ProviderError(PROVIDER4, "config", `key "${options.key}" must be a transit key name, without "/"`);
+    throw new ProviderError(PROVIDER6, "config", `key "${options.key}" must be a transit key name, without "/"`);
   const transit = segment(options.transitMount || "transit", "vault-transit-mount");
   const mount = segment(options.authMount || "jwt", "vault-auth-mount");
   const namespace = options.namespace ? segment(options.namespace, "vault-namespace") : void 0;
@@ -51204,7 +51728,7 @@ function createVaultTransitProvider(options) {
   const signPath = `${transit}/sign/${keyName}`;
   return {
     kind: "remote-signer",
-    name: PROVIDER4,
+    name: PROVIDER6,
     label: "Vault transit",
     async connect(idToken) {
       const ca = loadCa(options);
@@ -51231,7 +51755,7 @@ function createVaultTransitProvider(options) {
         const said = scrub3(vaultErrors(res.body).map(flattenVaultError).join("; "), conn.secrets);
         if (res.status === 403) {
           throw new ProviderError(
-            PROVIDER4,
+            PROVIDER6,
             "permission-denied",
             `Vault denied reading ${keysPath}${nsNote(namespace)} (HTTP 403${said ? `: ${said}` : ""}). ${policyHint("read", keysPath)}`,
             403
@@ -51239,7 +51763,7 @@ function createVaultTransitProvider(options) {
         }
         if (res.status === 404) {
           throw new ProviderError(
-            PROVIDER4,
+            PROVIDER6,
             "not-found",
             `no transit key "${keyName}" at ${keysPath}${nsNote(namespace)}: check key and vault-transit-mount`,
             404
@@ -51247,7 +51771,7 @@ function createVaultTransitProvider(options) {
         }
         if (res.status !== 200) {
           throw new ProviderError(
-            PROVIDER4,
+            PROVIDER6,
             "bad-response",
             `Vault transit key read: HTTP ${res.status}${said ? `: ${said}` : ""}`,
             res.status
@@ -51259,11 +51783,11 @@ function createVaultTransitProvider(options) {
         const versions = data.keys ?? {};
         const publicText = versions[String(version)]?.public_key;
         if (data.supports_signing === false) {
-          throw new ProviderError(PROVIDER4, "bad-key", `transit key "${keyName}" is a ${type} key, which cannot sign`);
+          throw new ProviderError(PROVIDER6, "bad-key", `transit key "${keyName}" is a ${type} key, which cannot sign`);
         }
         if (!Number.isInteger(version) || version < 1 || typeof publicText !== "string" || publicText === "") {
           throw new ProviderError(
-            PROVIDER4,
+            PROVIDER6,
             "bad-response",
             `Vault transit key read: no public key for the latest version of "${keyName}"`
           );
@@ -51275,7 +51799,7 @@ function createVaultTransitProvider(options) {
           );
         } catch (e) {
           if (e instanceof RemoteKeyError)
-            throw new ProviderError(PROVIDER4, "bad-key", `transit key "${keyName}" (${type}): ${e.message}`);
+            throw new ProviderError(PROVIDER6, "bad-key", `transit key "${keyName}" (${type}): ${e.message}`);
           throw e;
         }
         const sign = async (digest, hash) => {
@@ -51289,7 +51813,7 @@ function createVaultTransitProvider(options) {
           const why = scrub3(vaultErrors(r.body).map(flattenVaultError).join("; "), conn.secrets);
           if (r.status === 403) {
             throw new ProviderError(
-              PROVIDER4,
+              PROVIDER6,
               "permission-denied",
               `Vault denied signing with ${signPath}${nsNote(namespace)} (HTTP 403${why ? `: ${why}` : ""}). ${policyHint("update", signPath)}`,
               403
@@ -51297,7 +51821,7 @@ function createVaultTransitProvider(options) {
           }
           if (r.status !== 200) {
             throw new ProviderError(
-              PROVIDER4,
+              PROVIDER6,
               "bad-response",
               `Vault transit sign: HTTP ${r.status}${why ? `: ${why}` : ""}`,
               r.status
@@ -51307,13 +51831,13 @@ function createVaultTransitProvider(options) {
           const m = typeof out.signature === "string" ? /^vault:v(\d+):([A-Za-z0-9+/=_-]+)$/.exec(out.signature) : null;
           if (!m)
             throw new ProviderError(
-              PROVIDER4,
+              PROVIDER6,
               "bad-response",
               "Vault transit sign: the answer carries no vault:v<N>: signature"
             );
           if (Number(m[1]) !== version) {
             throw new ProviderError(
-              PROVIDER4,
+              PROVIDER6,
               "bad-response",
               `Vault transit signed with key version ${m[1]}, not the version ${version} that was read`
             );
@@ -51338,7 +51862,7 @@ function createVaultTransitProvider(options) {
     }
   };
 }
-var PROVIDER4, VAULT_HASH, SEGMENT;
+var PROVIDER6, VAULT_HASH, SEGMENT;
 var init_vault_transit = __esm({
   "src/sign/providers/vault-transit.ts"() {
     "use strict";
@@ -51346,7 +51870,7 @@ var init_vault_transit = __esm({
     init_remote_key();
     init_types2();
     init_vault();
-    PROVIDER4 = "vault-transit";
+    PROVIDER6 = "vault-transit";
     VAULT_HASH = { sha256: "sha2-256", sha384: "sha2-384", sha512: "sha2-512" };
     SEGMENT = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
   }
@@ -51386,6 +51910,7 @@ function checkProviderInputs(provider, values, options = {}) {
   return p;
 }
 function defaultAudience(provider) {
+  if (provider.startsWith("azure-")) return AZURE_AUDIENCE;
   return provider.startsWith("aws-") ? "sts.amazonaws.com" : DEFAULT_AUDIENCE;
 }
 function createProvider(provider, values, ctx) {
@@ -51408,6 +51933,11 @@ function createProvider(provider, values, ctx) {
     ...ctx.onVaultSessionEnd ? { onSessionEnd: ctx.onVaultSessionEnd } : {}
   };
   const aws = { roleArn: v("aws-role-arn"), region: v("aws-region"), ...ctx.env ? { env: ctx.env } : {} };
+  const azure = {
+    clientId: v("azure-client-id"),
+    tenantId: v("azure-tenant-id"),
+    ...ctx.env ? { env: ctx.env } : {}
+  };
   switch (p) {
     case "vault":
       return createVaultProvider({
@@ -51434,6 +51964,16 @@ function createProvider(provider, values, ctx) {
         ...v("vault-key-field") ? { keyField: v("vault-key-field") } : {},
         ...v("vault-passphrase-field") ? { passphraseField: v("vault-passphrase-field") } : {}
       });
+    case "azure-key-vault":
+      return createAzureKeyVaultProvider({ ...common, ...azure, key: v("key") });
+    case "azure-key-vault-secret":
+      return createAzureKeyVaultSecretProvider({
+        ...common,
+        ...azure,
+        secret: v("secret"),
+        ...v("vault-key-field") ? { keyField: v("vault-key-field") } : {},
+        ...v("vault-passphrase-field") ? { passphraseField: v("vault-passphrase-field") } : {}
+      });
   }
 }
 var PROVIDER_NAMES, AVAILABLE_PROVIDERS, SERVICE_INPUTS, SPEC, ProviderInputError;
@@ -51444,6 +51984,9 @@ var init_select = __esm({
     init_oidc();
     init_aws_kms();
     init_aws_secrets_manager();
+    init_azure();
+    init_azure_key_vault();
+    init_azure_key_vault_secret();
     init_vault();
     init_vault_transit();
     PROVIDER_NAMES = [
@@ -51456,7 +51999,14 @@ var init_select = __esm({
       "gcp-secret-manager",
       "azure-key-vault-secret"
     ];
-    AVAILABLE_PROVIDERS = ["vault", "vault-transit", "aws-kms", "aws-secrets-manager"];
+    AVAILABLE_PROVIDERS = [
+      "vault",
+      "vault-transit",
+      "aws-kms",
+      "aws-secrets-manager",
+      "azure-key-vault",
+      "azure-key-vault-secret"
+    ];
     SERVICE_INPUTS = [
       "vault-url",
       "vault-role",
@@ -51480,7 +52030,9 @@ var init_select = __esm({
         optional: ["vault-namespace", "vault-ca-cert"]
       },
       "aws-kms": { required: ["key", "public-key", "aws-role-arn"], optional: ["aws-region"] },
-      "aws-secrets-manager": { required: ["secret", "aws-role-arn"], optional: ["aws-region"] }
+      "aws-secrets-manager": { required: ["secret", "aws-role-arn"], optional: ["aws-region"] },
+      "azure-key-vault": { required: ["key", "public-key", "azure-client-id", "azure-tenant-id"], optional: [] },
+      "azure-key-vault-secret": { required: ["secret", "azure-client-id", "azure-tenant-id"], optional: [] }
     };
     ProviderInputError = class extends Error {
       name = "ProviderInputError";
@@ -52391,10 +52943,15 @@ Key source (one of):
     vault-transit: --vault-url URL --vault-role ROLE --key NAME --public-key FILE [--vault-transit-mount transit]
     aws-kms: --key ID|ARN|alias/NAME --public-key FILE --aws-role-arn ARN --aws-region REGION
     aws-secrets-manager: --secret NAME|ARN --aws-role-arn ARN --aws-region REGION
+    azure-key-vault: --key https://V.vault.azure.net/keys/K[/VERSION] --public-key FILE --azure-client-id ID
+        --azure-tenant-id TENANT
+    azure-key-vault-secret: --secret https://V.vault.azure.net/secrets/S[/VERSION] --azure-client-id ID
+        --azure-tenant-id TENANT
     [--audience AUD] [--jwt-file FILE | --jwt-env NAME]
     [--allow-insecure-http]   allow plain http:// to a key service that is not on this machine (labs only)
   Remote signers (vault-transit, aws-kms) keep the key in the service; --public-key is the output of
-  \`jit-gpg key export\` and fixes the fingerprint. AWS endpoints follow AWS_ENDPOINT_URL(_KMS|_STS|…).
+  \`jit-gpg key export\` and fixes the fingerprint. AWS endpoints follow AWS_ENDPOINT_URL(_KMS|_STS|…); the Entra
+  authority follows AZURE_AUTHORITY_HOST.
 
 Options:
   --passphrase-fd N          read the passphrase from file descriptor N (e.g. 3<pass.txt)
@@ -52421,7 +52978,9 @@ Options:
       secret: { type: "string" },
       "vault-transit-mount": { type: "string" },
       "aws-role-arn": { type: "string" },
-      "aws-region": { type: "string" }
+      "aws-region": { type: "string" },
+      "azure-client-id": { type: "string" },
+      "azure-tenant-id": { type: "string" }
     };
     SERVICE_FLAGS = [
       "vault-url",
@@ -52437,7 +52996,9 @@ Options:
       "public-key",
       "secret",
       "aws-role-arn",
-      "aws-region"
+      "aws-region",
+      "azure-client-id",
+      "azure-tenant-id"
     ];
   }
 });
@@ -52671,7 +53232,7 @@ var init_key2 = __esm({
     init_sign();
     KEY_USAGE = `Usage: jit-gpg key export --provider P [provider options] --uid "Name <email>" --created ISO-8601
 
-Prints the armored OpenPGP public key of a remote signing key (vault-transit, aws-kms): a v4 key created exactly
+Prints the armored OpenPGP public key of a remote signing key (vault-transit, aws-kms, azure-key-vault): a v4 key created exactly
 at --created with exactly the --uid user ID, self-certified by the key service. The same key and --created always
 give the same fingerprint. Give the output to the sign action's \`public-key\` input (or --public-key).
 
@@ -52679,6 +53240,7 @@ Provider options (as for \`jit-gpg sign\`):
   vault-transit: --vault-url URL --vault-role ROLE --key NAME [--vault-transit-mount transit] [--vault-auth-mount jwt]
                  [--vault-namespace NS] [--vault-ca-cert FILE]
   aws-kms:       --key ID|ARN|alias/NAME --aws-role-arn ARN --aws-region REGION
+  azure-key-vault: --key https://V.vault.azure.net/keys/K[/VERSION] --azure-client-id ID --azure-tenant-id TENANT
   [--audience AUD] [--jwt-file FILE | --jwt-env NAME] [--allow-insecure-http]
 
 Options:

@@ -13,7 +13,7 @@ import { buildProvider, cliJwt, PROVIDER_FLAGS } from './sign.ts';
 
 export const KEY_USAGE = `Usage: jit-gpg key export --provider P [provider options] --uid "Name <email>" --created ISO-8601
 
-Prints the armored OpenPGP public key of a remote signing key (vault-transit, aws-kms, gcp-kms): a v4 key created exactly
+Prints the armored OpenPGP public key of a remote signing key (vault-transit, aws-kms, gcp-kms, azure-key-vault): a v4 key created exactly
 at --created with exactly the --uid user ID, self-certified by the key service. The same key and --created always
 give the same fingerprint. Give the output to the sign action's \`public-key\` input (or --public-key).
 
@@ -23,6 +23,7 @@ Provider options (as for \`jit-gpg sign\`):
   aws-kms:       --key ID|ARN|alias/NAME --aws-role-arn ARN --aws-region REGION
   gcp-kms:       --key projects/P/locations/L/keyRings/R/cryptoKeys/K/cryptoKeyVersions/V
                  --gcp-workload-identity-provider RESOURCE [--gcp-service-account SA]
+  azure-key-vault: --key https://V.vault.azure.net/keys/K[/VERSION] --azure-client-id ID --azure-tenant-id TENANT
   [--audience AUD] [--jwt-file FILE | --jwt-env NAME] [--allow-insecure-http]
 
 Options:

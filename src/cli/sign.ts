@@ -45,11 +45,16 @@ Key source (one of):
         [--gcp-service-account SA@PROJECT.iam.gserviceaccount.com]
     gcp-secret-manager: --secret projects/P/secrets/S[/versions/V] --gcp-workload-identity-provider RESOURCE
         [--gcp-service-account SA]
+    azure-key-vault: --key https://V.vault.azure.net/keys/K[/VERSION] --public-key FILE --azure-client-id ID
+        --azure-tenant-id TENANT
+    azure-key-vault-secret: --secret https://V.vault.azure.net/secrets/S[/VERSION] --azure-client-id ID
+        --azure-tenant-id TENANT
     [--audience AUD] [--jwt-file FILE | --jwt-env NAME]
     [--allow-insecure-http]   allow plain http:// to a key service that is not on this machine (labs only)
-  Remote signers (vault-transit, aws-kms, gcp-kms) keep the key in the service; --public-key is the output of
-  \`jit-gpg key export\` and fixes the fingerprint. AWS endpoints follow AWS_ENDPOINT_URL(_KMS|_STS|…),
-  Google ones CLOUDSDK_API_ENDPOINT_OVERRIDES_(STS|IAMCREDENTIALS|CLOUDKMS|SECRETMANAGER).
+  Remote signers (vault-transit, aws-kms, gcp-kms, azure-key-vault) keep the key in the service; --public-key is the output of
+  \`jit-gpg key export\` and fixes the fingerprint. AWS endpoints follow AWS_ENDPOINT_URL(_KMS|_STS|…), Google ones
+  CLOUDSDK_API_ENDPOINT_OVERRIDES_(STS|IAMCREDENTIALS|CLOUDKMS|SECRETMANAGER); the Entra authority follows
+  AZURE_AUTHORITY_HOST.
 
 Options:
   --passphrase-fd N          read the passphrase from file descriptor N (e.g. 3<pass.txt)
@@ -319,6 +324,8 @@ export const PROVIDER_FLAGS = {
   'aws-region': { type: 'string' },
   'gcp-workload-identity-provider': { type: 'string' },
   'gcp-service-account': { type: 'string' },
+  'azure-client-id': { type: 'string' },
+  'azure-tenant-id': { type: 'string' },
 } as const;
 
 const SERVICE_FLAGS = [
@@ -338,6 +345,8 @@ const SERVICE_FLAGS = [
   'aws-region',
   'gcp-workload-identity-provider',
   'gcp-service-account',
+  'azure-client-id',
+  'azure-tenant-id',
 ] as const;
 
 /** The provider for the flags given (checked: missing and conflicting flags are usage errors naming the flag). */

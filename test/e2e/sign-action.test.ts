@@ -109,7 +109,7 @@ describe('sign action adapter helpers (no dist needed)', () => {
       ],
       [
         { secret: 'release/gpg' },
-        /input `secret` is not used by provider vault \(it belongs to aws-secrets-manager, gcp-secret-manager\)/,
+        /input `secret` is not used by provider vault \(it belongs to aws-secrets-manager, gcp-secret-manager, azure-key-vault-secret\)/,
       ],
       [{ key: 'k' }, /input `key` is not used by provider vault/],
       [{ 'vault-url': '' }, /jit-gpg: input `vault-url` is required/],

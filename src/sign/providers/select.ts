@@ -11,6 +11,9 @@ import { createAwsSecretsManagerProvider } from './aws-secrets-manager.ts';
 import { gcpDefaultAudience } from './gcp.ts';
 import { createGcpKmsProvider } from './gcp-kms.ts';
 import { createGcpSecretManagerProvider } from './gcp-secret-manager.ts';
+import { AZURE_AUDIENCE } from './azure.ts';
+import { createAzureKeyVaultProvider } from './azure-key-vault.ts';
+import { createAzureKeyVaultSecretProvider } from './azure-key-vault-secret.ts';
 import type { SignProvider } from './types.ts';
 import { createVaultProvider, type VaultSession } from './vault.ts';
 import { createVaultTransitProvider } from './vault-transit.ts';
@@ -36,6 +39,8 @@ export const AVAILABLE_PROVIDERS = [
   'aws-secrets-manager',
   'gcp-kms',
   'gcp-secret-manager',
+  'azure-key-vault',
+  'azure-key-vault-secret',
 ] as const;
 export type AvailableProvider = (typeof AVAILABLE_PROVIDERS)[number];
 
@@ -71,6 +76,8 @@ const SPEC: Record<AvailableProvider, { required: ServiceInput[]; optional: Serv
   'aws-secrets-manager': { required: ['secret', 'aws-role-arn'], optional: ['aws-region'] },
   'gcp-kms': { required: ['key', 'public-key', 'gcp-workload-identity-provider'], optional: ['gcp-service-account'] },
   'gcp-secret-manager': { required: ['secret', 'gcp-workload-identity-provider'], optional: ['gcp-service-account'] },
+  'azure-key-vault': { required: ['key', 'public-key', 'azure-client-id', 'azure-tenant-id'], optional: [] },
+  'azure-key-vault-secret': { required: ['secret', 'azure-client-id', 'azure-tenant-id'], optional: [] },
 };
 
 export class ProviderInputError extends Error {
@@ -139,6 +146,7 @@ export function checkProviderInputs(
 /** The OIDC audience a provider's service expects by default; an explicit `audience` wins. */
 export function defaultAudience(provider: AvailableProvider, values: ProviderInputs = {}): string {
   if (provider.startsWith('gcp-')) return gcpDefaultAudience(values['gcp-workload-identity-provider'] ?? '');
+  if (provider.startsWith('azure-')) return AZURE_AUDIENCE;
   return provider.startsWith('aws-') ? 'sts.amazonaws.com' : DEFAULT_AUDIENCE;
 }
 
@@ -182,6 +190,11 @@ export function createProvider(provider: string, values: ProviderInputs, ctx: Pr
     ...(v('gcp-service-account') ? { serviceAccount: v('gcp-service-account') } : {}),
     ...(ctx.env ? { env: ctx.env } : {}),
   };
+  const azure = {
+    clientId: v('azure-client-id'),
+    tenantId: v('azure-tenant-id'),
+    ...(ctx.env ? { env: ctx.env } : {}),
+  };
   switch (p) {
     case 'vault':
       return createVaultProvider({
@@ -214,6 +227,16 @@ export function createProvider(provider: string, values: ProviderInputs, ctx: Pr
       return createGcpSecretManagerProvider({
         ...common,
         ...gcp,
+        secret: v('secret'),
+        ...(v('vault-key-field') ? { keyField: v('vault-key-field') } : {}),
+        ...(v('vault-passphrase-field') ? { passphraseField: v('vault-passphrase-field') } : {}),
+      });
+    case 'azure-key-vault':
+      return createAzureKeyVaultProvider({ ...common, ...azure, key: v('key') });
+    case 'azure-key-vault-secret':
+      return createAzureKeyVaultSecretProvider({
+        ...common,
+        ...azure,
         secret: v('secret'),
         ...(v('vault-key-field') ? { keyField: v('vault-key-field') } : {}),
         ...(v('vault-passphrase-field') ? { passphraseField: v('vault-passphrase-field') } : {}),
