@@ -51177,6 +51177,628 @@ var init_aws_secrets_manager = __esm({
   }
 });
 
+// src/sign/providers/gcp.ts
+function workloadIdentityProviderResource(value) {
+  return WORKLOAD_IDENTITY_PROVIDER.exec(value.trim())?.[1];
+}
+function gcpDefaultAudience(workloadIdentityProvider) {
+  const resource = workloadIdentityProviderResource(workloadIdentityProvider) ?? workloadIdentityProvider.trim();
+  return `https://iam.googleapis.com/${resource}`;
+}
+function checkGcpInputs(options) {
+  const p = options.provider;
+  if (!options.workloadIdentityProvider.trim()) {
+    throw new ProviderError(
+      p,
+      "config",
+      "gcp-workload-identity-provider is required (projects/NUMBER/locations/global/workloadIdentityPools/POOL/providers/PROVIDER)"
+    );
+  }
+  if (!workloadIdentityProviderResource(options.workloadIdentityProvider)) {
+    throw new ProviderError(
+      p,
+      "config",
+      "gcp-workload-identity-provider is not a workload identity provider resource name (projects/NUMBER/locations/global/workloadIdentityPools/POOL/providers/PROVIDER, with the project NUMBER, not its id)"
+    );
+  }
+  const sa = options.serviceAccount?.trim();
+  if (sa && !SERVICE_ACCOUNT.test(sa)) {
+    throw new ProviderError(
+      p,
+      "config",
+      "gcp-service-account is not a service account email (NAME@PROJECT.iam.gserviceaccount.com)"
+    );
+  }
+  for (const service of Object.keys(ENDPOINT_VARS2)) endpointFor2(service, options);
+}
+function endpointFor2(service, options) {
+  const env5 = options.env ?? process.env;
+  const name2 = env5[ENDPOINT_VARS2[service]] ? ENDPOINT_VARS2[service] : void 0;
+  const raw = name2 ? String(env5[name2]).trim() : `https://${service}.googleapis.com`;
+  let u;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new ProviderError(options.provider, "config", `${name2} is not a URL`);
+  }
+  if (u.protocol !== "https:" && u.protocol !== "http:")
+    throw new ProviderError(options.provider, "config", `${name2} must be an https:// URL`);
+  if (u.username || u.password || u.search || u.hash)
+    throw new ProviderError(
+      options.provider,
+      "config",
+      `${name2} must be a plain base URL (no user, query or fragment)`
+    );
+  if (u.protocol === "http:" && !isLoopbackHost(u.hostname) && !options.allowInsecureHttp) {
+    throw new ProviderError(
+      options.provider,
+      "config",
+      `${name2} uses plain http to ${u.host}: the OIDC token and Google access tokens would cross the network unencrypted. Use https://, or set allow-insecure-http: true`
+    );
+  }
+  return `${u.origin}${u.pathname.replace(/\/+$/, "").replace(/\/v1$/, "")}`;
+}
+function scrub4(text, secrets) {
+  let out = text;
+  for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join("***");
+  return out.length > 600 ? `${out.slice(0, 600)}…` : out;
+}
+async function gcpCall(s, request, label) {
+  let tried = 0;
+  let res;
+  try {
+    res = await retry(
+      async () => {
+        tried++;
+        const r = await s.http({ ...request, timeoutMs: s.timeoutMs });
+        if (isTransientStatus(r.status)) throw new Transient2(`HTTP ${r.status}`, r.status);
+        return r;
+      },
+      {
+        attempts: 4,
+        ...s.retry,
+        label,
+        isRetryable: (e) => e instanceof Transient2 || e instanceof HttpError && e.retryable,
+        onRetry: (info) => {
+          s.log(info.message);
+          s.retry?.onRetry?.(info);
+        }
+      }
+    );
+  } catch (e) {
+    const gaveUp = tried > 1 ? ` (gave up after ${tried} attempts)` : "";
+    if (e instanceof Transient2)
+      throw new ProviderError(s.provider, "unavailable", `${label}: Google answered ${e.message}${gaveUp}`, e.status);
+    if (e instanceof HttpError) {
+      throw new ProviderError(
+        s.provider,
+        e.code === "TLS" ? "tls" : "unavailable",
+        `${label}: ${scrub4(e.message, s.secrets)}${gaveUp}`
+      );
+    }
+    throw e;
+  }
+  let parsed = {};
+  try {
+    const v = JSON.parse(res.body || "{}");
+    if (v && typeof v === "object" && !Array.isArray(v)) parsed = v;
+  } catch {
+    throw new ProviderError(s.provider, "bad-response", `${label}: Google's answer (HTTP ${res.status}) is not JSON`);
+  }
+  if (res.status === 200) return { ok: true, body: parsed };
+  const err2 = parsed.error;
+  if (err2 && typeof err2 === "object") {
+    const e = err2;
+    return {
+      ok: false,
+      error: {
+        status: res.status,
+        code: typeof e.status === "string" ? e.status : `HTTP ${res.status}`,
+        message: scrub4(String(e.message ?? ""), s.secrets)
+      }
+    };
+  }
+  return {
+    ok: false,
+    error: {
+      status: res.status,
+      code: typeof err2 === "string" ? err2 : `HTTP ${res.status}`,
+      message: scrub4(String(parsed.error_description ?? ""), s.secrets)
+    }
+  };
+}
+function stsErrorMessage2(e, ctx) {
+  const head = `Google STS refused the token exchange for ${ctx.resource} (${e.code}: ${e.message}).`;
+  const claims = `The token's claims:
+${describeClaims(ctx.claims, ["iss", "sub", "aud", "repository", "ref", "environment", "job_workflow_ref"])}`;
+  if (e.code === "invalid_target" || /not found|does not exist|disabled/i.test(e.message)) {
+    return {
+      code: "config",
+      message: `${head} Check gcp-workload-identity-provider: the pool and provider must exist and be enabled (use the project NUMBER).`
+    };
+  }
+  if (/attribute condition/i.test(e.message)) {
+    return {
+      code: "claims-mismatch",
+      message: `${head} The workload identity provider's attribute condition does not allow this token: compare it (e.g. assertion.repository == 'OWNER/REPO' && assertion.ref == 'refs/heads/main') with the claims below.
+${claims}`
+    };
+  }
+  if (/audience/i.test(e.message)) {
+    return {
+      code: "claims-mismatch",
+      message: `${head} The provider's allowed audiences do not include the token's aud "${String(ctx.claims.aud)}": set the audience input to ${gcpDefaultAudience(ctx.resource)} (the default) or add it to the provider's allowed audiences.
+${claims}`
+    };
+  }
+  if (/issuer|expired|signature|JWK/i.test(e.message)) {
+    return {
+      code: "login-failed",
+      message: `${head} Check the provider's issuer URI (https://token.actions.githubusercontent.com) and the runner's clock.
+${claims}`
+    };
+  }
+  return { code: "login-failed", message: `${head}
+${claims}` };
+}
+async function gcpLogin(idToken, options) {
+  checkGcpInputs(options);
+  const provider = options.provider;
+  const resource = workloadIdentityProviderResource(options.workloadIdentityProvider);
+  const serviceAccount2 = options.serviceAccount?.trim() ?? "";
+  const log = options.log ?? (() => {
+  });
+  const mask = options.mask ?? (() => {
+  });
+  let claims = {};
+  try {
+    claims = publicClaims(decodeJwtPayload(idToken));
+  } catch {
+  }
+  const secrets = [idToken];
+  const base = {
+    provider,
+    http: options.http ?? httpRequest,
+    retry: options.retry,
+    log,
+    timeoutMs: options.timeoutMs,
+    secrets
+  };
+  const endpoint = (service) => endpointFor2(service, options);
+  const sts = await gcpCall(
+    base,
+    {
+      method: "POST",
+      url: `${endpoint("sts")}/v1/token`,
+      // RFC 8693 form body, as google-auth-library sends it
+      headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
+      body: new URLSearchParams({
+        grant_type: "urn:ietf:params:oauth:grant-type:token-exchange",
+        audience: `//iam.googleapis.com/${resource}`,
+        scope: CLOUD_PLATFORM,
+        requested_token_type: "urn:ietf:params:oauth:token-type:access_token",
+        subject_token_type: "urn:ietf:params:oauth:token-type:jwt",
+        subject_token: idToken
+      }).toString()
+    },
+    "Google STS token exchange"
+  );
+  if (!sts.ok) {
+    const { code: code21, message } = stsErrorMessage2(sts.error, { resource, claims });
+    throw new ProviderError(provider, code21, message, sts.error.status);
+  }
+  const federated = sts.body.access_token;
+  if (typeof federated !== "string" || !federated)
+    throw new ProviderError(provider, "bad-response", "Google STS: the answer carries no access_token");
+  mask(federated);
+  secrets.push(federated);
+  const pool = resource.replace(/\/providers\/[^/]+$/, "");
+  let identity = `principal://iam.googleapis.com/${pool}/subject/${String(claims.sub ?? "?")}`;
+  let accessToken = federated;
+  if (serviceAccount2) {
+    const out = await gcpCall(
+      base,
+      {
+        method: "POST",
+        url: `${endpoint("iamcredentials")}/v1/projects/-/serviceAccounts/${encodeURIComponent(serviceAccount2)}:generateAccessToken`,
+        headers: {
+          "content-type": "application/json",
+          accept: "application/json",
+          authorization: `Bearer ${federated}`
+        },
+        body: JSON.stringify({ scope: [CLOUD_PLATFORM], lifetime: GCP_TOKEN_LIFETIME })
+      },
+      "Google IAM generateAccessToken"
+    );
+    if (!out.ok) {
+      const head = `Google IAM refused to impersonate ${serviceAccount2} (${out.error.code}: ${out.error.message}).`;
+      if (out.error.status === 404 || out.error.code === "NOT_FOUND")
+        throw new ProviderError(provider, "not-found", `${head} Check gcp-service-account.`, out.error.status);
+      if (out.error.status === 403 || out.error.code === "PERMISSION_DENIED") {
+        throw new ProviderError(
+          provider,
+          "claims-mismatch",
+          `${head} Grant roles/iam.workloadIdentityUser on the service account to principalSet://iam.googleapis.com/${pool}/attribute.repository/${String(claims.repository ?? "OWNER/REPO")} (or a narrower principal). The token's claims:
+${describeClaims(claims)}`,
+          out.error.status
+        );
+      }
+      throw new ProviderError(provider, "login-failed", head, out.error.status);
+    }
+    if (typeof out.body.accessToken !== "string" || !out.body.accessToken)
+      throw new ProviderError(provider, "bad-response", "Google IAM generateAccessToken: no accessToken in the answer");
+    accessToken = out.body.accessToken;
+    mask(accessToken);
+    secrets.push(accessToken);
+    identity = serviceAccount2;
+  }
+  log(`Signed in to Google Cloud as ${identity} (token for at most ${serviceAccount2 ? "5 minutes" : "1 hour"})`);
+  const session = {
+    ...base,
+    identity,
+    accessToken,
+    endpoint,
+    claims,
+    release() {
+      session.accessToken = void 0;
+    }
+  };
+  return session;
+}
+async function gcpApi(session, method, url, body, label) {
+  const token2 = session.accessToken;
+  if (!token2) throw new ProviderError(session.provider, "config", `${label}: the Google session was already released`);
+  return gcpCall(
+    session,
+    {
+      method,
+      url,
+      headers: {
+        accept: "application/json",
+        authorization: `Bearer ${token2}`,
+        ...body ? { "content-type": "application/json" } : {}
+      },
+      ...body ? { body: JSON.stringify(body) } : {}
+    },
+    label
+  );
+}
+function gcpErrorMessage(session, label, e, permission, resource) {
+  const p = session.provider;
+  if (e.status === 403 || e.code === "PERMISSION_DENIED") {
+    return new ProviderError(
+      p,
+      "permission-denied",
+      `${label}: Google denied ${permission} on ${resource} to ${session.identity} (${e.message}). Grant that identity a role with this permission on exactly this resource.`,
+      e.status
+    );
+  }
+  if (e.status === 401 || e.code === "UNAUTHENTICATED") {
+    return new ProviderError(p, "login-failed", `${label}: Google refused the access token (${e.message})`, e.status);
+  }
+  if (e.status === 404 || e.code === "NOT_FOUND") {
+    return new ProviderError(p, "not-found", `${label}: ${resource} does not exist (${e.message})`, e.status);
+  }
+  return new ProviderError(p, "bad-response", `${label}: ${e.code}${e.message ? `: ${e.message}` : ""}`, e.status);
+}
+function crc32c(data) {
+  let c = 4294967295;
+  for (const b of data) c = CRC32C_TABLE[(c ^ b) & 255] ^ c >>> 8;
+  return (c ^ 4294967295) >>> 0;
+}
+function crc32cMatches(field, data) {
+  if (field === void 0) return true;
+  return String(field) === String(crc32c(data));
+}
+var ENDPOINT_VARS2, WORKLOAD_IDENTITY_PROVIDER, SERVICE_ACCOUNT, GCP_TOKEN_LIFETIME, CLOUD_PLATFORM, Transient2, CRC32C_TABLE;
+var init_gcp = __esm({
+  "src/sign/providers/gcp.ts"() {
+    "use strict";
+    init_http2();
+    init_retry();
+    init_oidc();
+    init_types2();
+    ENDPOINT_VARS2 = {
+      sts: "CLOUDSDK_API_ENDPOINT_OVERRIDES_STS",
+      iamcredentials: "CLOUDSDK_API_ENDPOINT_OVERRIDES_IAMCREDENTIALS",
+      cloudkms: "CLOUDSDK_API_ENDPOINT_OVERRIDES_CLOUDKMS",
+      secretmanager: "CLOUDSDK_API_ENDPOINT_OVERRIDES_SECRETMANAGER"
+    };
+    WORKLOAD_IDENTITY_PROVIDER = /^(?:\/\/iam\.googleapis\.com\/)?(projects\/(\d{1,20})\/locations\/global\/workloadIdentityPools\/([a-z0-9-]{4,32})\/providers\/([a-z0-9-]{4,32}))$/;
+    SERVICE_ACCOUNT = /^[a-z0-9][a-z0-9._-]{0,99}@[a-z0-9][a-z0-9.-]{0,200}\.gserviceaccount\.com$/;
+    GCP_TOKEN_LIFETIME = "300s";
+    CLOUD_PLATFORM = "https://www.googleapis.com/auth/cloud-platform";
+    Transient2 = class extends Error {
+      status;
+      constructor(message, status) {
+        super(message);
+        this.status = status;
+      }
+    };
+    CRC32C_TABLE = (() => {
+      const t = new Uint32Array(256);
+      for (let i2 = 0; i2 < 256; i2++) {
+        let c = i2;
+        for (let k = 0; k < 8; k++) c = c & 1 ? c >>> 1 ^ 2197175160 : c >>> 1;
+        t[i2] = c >>> 0;
+      }
+      return t;
+    })();
+  }
+});
+
+// src/sign/providers/gcp-kms.ts
+function createGcpKmsProvider(options) {
+  const key = options.key.trim().replace(/^\/\/cloudkms\.googleapis\.com\//, "");
+  if (!key) {
+    throw new ProviderError(
+      PROVIDER4,
+      "config",
+      "key is required (projects/P/locations/L/keyRings/R/cryptoKeys/K/cryptoKeyVersions/V)"
+    );
+  }
+  if (!KEY_VERSION.test(key)) {
+    throw new ProviderError(
+      PROVIDER4,
+      "config",
+      "key is not a Cloud KMS crypto key version resource name (projects/P/locations/L/keyRings/R/cryptoKeys/K/cryptoKeyVersions/V; a key without /cryptoKeyVersions/N is not enough)"
+    );
+  }
+  const gcp = { ...options, provider: PROVIDER4 };
+  checkGcpInputs(gcp);
+  const log = options.log ?? (() => {
+  });
+  return {
+    kind: "remote-signer",
+    name: PROVIDER4,
+    label: "Google Cloud KMS",
+    async connect(idToken) {
+      const session = await gcpLogin(idToken, gcp);
+      try {
+        const base = `${session.endpoint("cloudkms")}/v1/${key}`;
+        const pub = await gcpApi(session, "GET", `${base}/publicKey`, void 0, "Google Cloud KMS getPublicKey");
+        if (!pub.ok) {
+          if (pub.error.code === "FAILED_PRECONDITION") {
+            throw new ProviderError(
+              PROVIDER4,
+              "bad-key",
+              `Cloud KMS key version ${key} has no usable public key (${pub.error.message}): it must be an ASYMMETRIC_SIGN key version in state ENABLED`,
+              pub.error.status
+            );
+          }
+          throw gcpErrorMessage(
+            session,
+            "Google Cloud KMS getPublicKey",
+            pub.error,
+            "cloudkms.cryptoKeyVersions.viewPublicKey",
+            key
+          );
+        }
+        const pem2 = pub.body.pem;
+        const algorithm = String(pub.body.algorithm ?? "");
+        if (typeof pem2 !== "string" || pub.body.name !== void 0 && pub.body.name !== key)
+          throw new ProviderError(
+            PROVIDER4,
+            "bad-response",
+            "Google Cloud KMS getPublicKey: the answer carries no pem for the key version asked for"
+          );
+        if (!crc32cMatches(pub.body.pemCrc32c, Buffer.from(pem2, "utf8")))
+          throw new ProviderError(PROVIDER4, "bad-response", "Google Cloud KMS getPublicKey: pemCrc32c does not match");
+        const mode = ALGORITHMS[algorithm];
+        if (!mode) {
+          throw new ProviderError(
+            PROVIDER4,
+            "bad-key",
+            `Cloud KMS key version ${key} has algorithm ${algorithm || "(none)"}; OpenPGP signing here needs one of ${Object.keys(ALGORITHMS).join(", ")}`
+          );
+        }
+        let publicKey;
+        try {
+          publicKey = servicePublicKey(pem2);
+        } catch (e) {
+          if (e instanceof RemoteKeyError)
+            throw new ProviderError(PROVIDER4, "bad-key", `Cloud KMS key version ${key} (${algorithm}): ${e.message}`);
+          throw e;
+        }
+        const expectedType = algorithm.startsWith("RSA") ? "rsa" : algorithm === "EC_SIGN_P256_SHA256" ? "ecdsa-p256" : algorithm === "EC_SIGN_P384_SHA384" ? "ecdsa-p384" : "ed25519";
+        if (publicKey.type !== expectedType)
+          throw new ProviderError(
+            PROVIDER4,
+            "bad-response",
+            `Google Cloud KMS getPublicKey: a ${publicKey.type} key for algorithm ${algorithm}`
+          );
+        const sign = async (digest, hash) => {
+          const bytes = Buffer.from(digest);
+          if (mode !== "pure" && hash !== mode) {
+            throw new ProviderError(
+              PROVIDER4,
+              "bad-key",
+              `Cloud KMS key version ${key} (${algorithm}) signs ${mode} digests only, not ${hash}`
+            );
+          }
+          const body = mode === "pure" ? { data: bytes.toString("base64"), dataCrc32c: String(crc32c(bytes)) } : { digest: { [mode]: bytes.toString("base64") }, digestCrc32c: String(crc32c(bytes)) };
+          const out = await gcpApi(session, "POST", `${base}:asymmetricSign`, body, "Google Cloud KMS asymmetricSign");
+          if (!out.ok) {
+            if (out.error.code === "FAILED_PRECONDITION") {
+              throw new ProviderError(
+                PROVIDER4,
+                "bad-key",
+                `Cloud KMS key version ${key} cannot sign now (${out.error.message}): enable it`,
+                out.error.status
+              );
+            }
+            throw gcpErrorMessage(
+              session,
+              "Google Cloud KMS asymmetricSign",
+              out.error,
+              "cloudkms.cryptoKeyVersions.useToSign",
+              key
+            );
+          }
+          const verified2 = mode === "pure" ? out.body.verifiedDataCrc32c : out.body.verifiedDigestCrc32c;
+          if (typeof out.body.signature !== "string" || out.body.name !== void 0 && out.body.name !== key) {
+            throw new ProviderError(
+              PROVIDER4,
+              "bad-response",
+              "Google Cloud KMS asymmetricSign: the answer carries no signature by the key version asked for"
+            );
+          }
+          if (verified2 !== true) {
+            throw new ProviderError(
+              PROVIDER4,
+              "bad-response",
+              "Google Cloud KMS asymmetricSign: KMS did not confirm the request checksum (the request may have been corrupted)"
+            );
+          }
+          const signature = Buffer.from(out.body.signature, "base64");
+          if (!crc32cMatches(out.body.signatureCrc32c, signature))
+            throw new ProviderError(
+              PROVIDER4,
+              "bad-response",
+              "Google Cloud KMS asymmetricSign: signatureCrc32c does not match"
+            );
+          return signature;
+        };
+        log(`Connected to Google Cloud KMS key version ${key} (${algorithm})`);
+        return {
+          publicKey: publicKey.keyObject,
+          ...mode !== "pure" ? { hashes: [mode] } : {},
+          sign,
+          async release() {
+            session.release();
+          },
+          released: () => session.accessToken === void 0,
+          source: `gcp-kms ${key}`,
+          metadata: { algorithm },
+          identity: session.identity
+        };
+      } catch (e) {
+        session.release();
+        throw e;
+      }
+    }
+  };
+}
+var PROVIDER4, SEGMENT, KEY_VERSION, ALGORITHMS;
+var init_gcp_kms = __esm({
+  "src/sign/providers/gcp-kms.ts"() {
+    "use strict";
+    init_remote_key();
+    init_gcp();
+    init_types2();
+    PROVIDER4 = "gcp-kms";
+    SEGMENT = "[A-Za-z0-9_-]{1,63}";
+    KEY_VERSION = new RegExp(
+      `^projects/[a-z0-9.:-]{1,100}/locations/[a-z0-9-]{1,63}/keyRings/${SEGMENT}/cryptoKeys/${SEGMENT}/cryptoKeyVersions/\\d{1,10}$`
+    );
+    ALGORITHMS = {
+      RSA_SIGN_PKCS1_2048_SHA256: "sha256",
+      RSA_SIGN_PKCS1_3072_SHA256: "sha256",
+      RSA_SIGN_PKCS1_4096_SHA256: "sha256",
+      RSA_SIGN_PKCS1_4096_SHA512: "sha512",
+      EC_SIGN_P256_SHA256: "sha256",
+      EC_SIGN_P384_SHA384: "sha384",
+      EC_SIGN_ED25519: "pure"
+    };
+  }
+});
+
+// src/sign/providers/gcp-secret-manager.ts
+function createGcpSecretManagerProvider(options) {
+  const secret = options.secret.trim();
+  if (!secret) throw new ProviderError(PROVIDER5, "config", "secret is required (projects/P/secrets/S[/versions/V])");
+  if (!SECRET.test(secret))
+    throw new ProviderError(
+      PROVIDER5,
+      "config",
+      "secret is not a Secret Manager secret resource name (projects/P/secrets/S or projects/P/secrets/S/versions/V)"
+    );
+  const version = secret.includes("/versions/") ? secret : `${secret}/versions/latest`;
+  const gcp = { ...options, provider: PROVIDER5 };
+  checkGcpInputs(gcp);
+  const mask = options.mask ?? (() => {
+  });
+  return {
+    kind: "key-store",
+    name: PROVIDER5,
+    label: "Google Secret Manager",
+    async fetchKey(idToken) {
+      const session = await gcpLogin(idToken, gcp);
+      let body;
+      try {
+        const out = await gcpApi(
+          session,
+          "GET",
+          `${session.endpoint("secretmanager")}/v1/${version}:access`,
+          void 0,
+          "Google Secret Manager access"
+        );
+        if (!out.ok) {
+          if (out.error.code === "NOT_FOUND" || out.error.status === 404) {
+            throw new ProviderError(
+              PROVIDER5,
+              "not-found",
+              `Google Secret Manager has no ${version} (${out.error.message}): check secret`,
+              out.error.status
+            );
+          }
+          if (out.error.code === "FAILED_PRECONDITION") {
+            throw new ProviderError(
+              PROVIDER5,
+              "not-found",
+              `Google Secret Manager: ${version} cannot be read (${out.error.message}): enable the version`,
+              out.error.status
+            );
+          }
+          throw gcpErrorMessage(
+            session,
+            "Google Secret Manager access",
+            out.error,
+            "secretmanager.versions.access",
+            version
+          );
+        }
+        body = out.body;
+      } finally {
+        session.release();
+      }
+      const payload = body.payload;
+      const data = payload && typeof payload.data === "string" ? Buffer.from(payload.data, "base64") : void 0;
+      if (!data || data.length === 0)
+        throw new ProviderError(PROVIDER5, "field-missing", `the secret ${version} has no value`);
+      if (!crc32cMatches(payload?.dataCrc32c, data))
+        throw new ProviderError(PROVIDER5, "bad-response", "Google Secret Manager access: dataCrc32c does not match");
+      const text = data.toString("utf8");
+      mask(text);
+      const { armoredKey, passphrase } = keyFromSecretText(PROVIDER5, text, `the secret ${version}`, options);
+      mask(armoredKey);
+      if (passphrase) mask(passphrase);
+      const name2 = typeof body.name === "string" ? body.name : version;
+      return {
+        armoredKey,
+        ...passphrase ? { passphrase } : {},
+        release: async () => {
+        },
+        released: () => true,
+        source: `gcp-secret-manager ${name2}`,
+        metadata: { version: name2.split("/").pop() ?? "" },
+        identity: session.identity
+      };
+    }
+  };
+}
+var PROVIDER5, SECRET;
+var init_gcp_secret_manager = __esm({
+  "src/sign/providers/gcp-secret-manager.ts"() {
+    "use strict";
+    init_aws_secrets_manager();
+    init_gcp();
+    init_types2();
+    PROVIDER5 = "gcp-secret-manager";
+    SECRET = /^projects\/[a-z0-9.:-]{1,100}\/secrets\/[A-Za-z0-9_-]{1,255}(\/versions\/(latest|\d{1,10}))?$/;
+  }
+});
+
 // src/sign/providers/azure.ts
 function checkAzureInputs(options) {
   const p = options.provider;
@@ -51245,7 +51867,7 @@ function parseVaultObjectUrl(provider, input, collection, what, options) {
     url: `${u.origin}/${collection}/${parts[1]}${parts[2] ? `/${parts[2]}` : ""}`
   };
 }
-function scrub4(text, secrets) {
+function scrub5(text, secrets) {
   let out = text;
   for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join("***");
   return out.length > 600 ? `${out.slice(0, 600)}…` : out;
@@ -51262,14 +51884,14 @@ async function send3(ctx, label, request) {
           timeoutMs: ctx.timeoutMs,
           maxBytes: 256 * 1024
         });
-        if (isTransientStatus(res.status)) throw new Transient2(`HTTP ${res.status}`, res.status);
+        if (isTransientStatus(res.status)) throw new Transient3(`HTTP ${res.status}`, res.status);
         return res;
       },
       {
         attempts: 4,
         ...ctx.retry,
         label,
-        isRetryable: (e) => e instanceof Transient2 || e instanceof HttpError && e.retryable,
+        isRetryable: (e) => e instanceof Transient3 || e instanceof HttpError && e.retryable,
         onRetry: (info) => {
           ctx.log(info.message);
           ctx.retry?.onRetry?.(info);
@@ -51278,13 +51900,13 @@ async function send3(ctx, label, request) {
     );
   } catch (e) {
     const gaveUp = tried > 1 ? ` (gave up after ${tried} attempts)` : "";
-    if (e instanceof Transient2)
+    if (e instanceof Transient3)
       throw new ProviderError(ctx.provider, "unavailable", `${label}: Azure answered ${e.message}${gaveUp}`, e.status);
     if (e instanceof HttpError) {
       throw new ProviderError(
         ctx.provider,
         e.code === "TLS" ? "tls" : "unavailable",
-        `${label}: ${scrub4(e.message, ctx.secrets)}${gaveUp}`
+        `${label}: ${scrub5(e.message, ctx.secrets)}${gaveUp}`
       );
     }
     throw e;
@@ -51372,7 +51994,7 @@ async function azureLogin(idToken, options, scope) {
   const body = parseObject(provider, label, res);
   if (res.status !== 200) {
     const error = typeof body.error === "string" ? body.error : `HTTP ${res.status}`;
-    const description = scrub4(typeof body.error_description === "string" ? body.error_description : "", ctx.secrets);
+    const description = scrub5(typeof body.error_description === "string" ? body.error_description : "", ctx.secrets);
     const codes = Array.isArray(body.error_codes) ? body.error_codes.filter((c) => typeof c === "number") : [];
     const { code: code21, message } = entraErrorMessage(error, description, codes, { clientId, tenantId, claims });
     throw new ProviderError(provider, code21, message, res.status);
@@ -51430,8 +52052,8 @@ async function vaultRequest(session, options, label, url, body) {
       status: res.status,
       code: typeof err2.code === "string" ? err2.code : `HTTP ${res.status}`,
       ...typeof inner === "string" ? { inner } : {},
-      message: scrub4(typeof err2.message === "string" ? err2.message : "", session.secrets),
-      ...typeof challenge === "string" ? { challenge: scrub4(challenge, session.secrets).slice(0, 300) } : {}
+      message: scrub5(typeof err2.message === "string" ? err2.message : "", session.secrets),
+      ...typeof challenge === "string" ? { challenge: scrub5(challenge, session.secrets).slice(0, 300) } : {}
     }
   };
 }
@@ -51455,7 +52077,7 @@ function vaultErrorMessage(session, label, e, permissions, role, resource) {
   }
   return new ProviderError(p, "bad-response", `${label}: ${e.code}${e.message ? `: ${e.message}` : ""}`, e.status);
 }
-var AZURE_AUDIENCE, API_VERSION, DEFAULT_AUTHORITY, GUID, TENANT_DOMAIN, VAULT_DOMAINS, Transient2;
+var AZURE_AUDIENCE, API_VERSION, DEFAULT_AUTHORITY, GUID, TENANT_DOMAIN, VAULT_DOMAINS, Transient3;
 var init_azure = __esm({
   "src/sign/providers/azure.ts"() {
     "use strict";
@@ -51474,7 +52096,7 @@ var init_azure = __esm({
       [".vault.usgovcloudapi.net", "https://vault.usgovcloudapi.net"],
       [".managedhsm.azure.net", "https://managedhsm.azure.net"]
     ];
-    Transient2 = class extends Error {
+    Transient3 = class extends Error {
       status;
       constructor(message, status) {
         super(message);
@@ -51500,15 +52122,15 @@ function p1363ToDer(raw) {
 }
 function createAzureKeyVaultProvider(options) {
   if (!options.key.trim())
-    throw new ProviderError(PROVIDER4, "config", "key is required (https://NAME.vault.azure.net/keys/KEY/VERSION)");
-  const target = parseVaultObjectUrl(PROVIDER4, options.key, "keys", "key", options);
-  const azure = { ...options, provider: PROVIDER4 };
+    throw new ProviderError(PROVIDER6, "config", "key is required (https://NAME.vault.azure.net/keys/KEY/VERSION)");
+  const target = parseVaultObjectUrl(PROVIDER6, options.key, "keys", "key", options);
+  const azure = { ...options, provider: PROVIDER6 };
   checkAzureInputs(azure);
   const log = options.log ?? (() => {
   });
   return {
     kind: "remote-signer",
-    name: PROVIDER4,
+    name: PROVIDER6,
     label: "Azure Key Vault",
     async connect(idToken) {
       const session = await azureLogin(idToken, azure, target.scope);
@@ -51517,7 +52139,7 @@ function createAzureKeyVaultProvider(options) {
         if (!got.ok) {
           if (got.error.status === 404) {
             throw new ProviderError(
-              PROVIDER4,
+              PROVIDER6,
               "not-found",
               `Azure Key Vault has no key ${target.url} (${got.error.code}: ${got.error.message}): check key`,
               got.error.status
@@ -51529,26 +52151,26 @@ function createAzureKeyVaultProvider(options) {
         const kid = typeof jwk.kid === "string" ? jwk.kid : "";
         let pinned;
         try {
-          pinned = parseVaultObjectUrl(PROVIDER4, kid, "keys", "the returned kid", options);
+          pinned = parseVaultObjectUrl(PROVIDER6, kid, "keys", "the returned kid", options);
         } catch {
         }
         if (!pinned || pinned.origin !== target.origin || pinned.name !== target.name || !pinned.version || target.version && pinned.version !== target.version) {
-          throw new ProviderError(PROVIDER4, "bad-response", `Azure Key Vault get key: the answer is for another key`);
+          throw new ProviderError(PROVIDER6, "bad-response", `Azure Key Vault get key: the answer is for another key`);
         }
         const attributes = got.body.attributes ?? {};
         if (attributes.enabled === false)
-          throw new ProviderError(PROVIDER4, "bad-key", `Key Vault key ${pinned.url} is disabled: enable it`);
+          throw new ProviderError(PROVIDER6, "bad-key", `Key Vault key ${pinned.url} is disabled: enable it`);
         const ops = Array.isArray(jwk.key_ops) ? jwk.key_ops.map(String) : [];
         if (ops.length && !ops.includes("sign"))
           throw new ProviderError(
-            PROVIDER4,
+            PROVIDER6,
             "bad-key",
             `Key Vault key ${pinned.url} does not permit sign (key_ops: ${ops.join(", ")}): allow the sign operation`
           );
         const kty = String(jwk.kty ?? "");
         if (/^OKP/.test(kty) || jwk.crv === "Ed25519")
           throw new ProviderError(
-            PROVIDER4,
+            PROVIDER6,
             "bad-key",
             "Azure Key Vault has no Ed25519 keys: use RSA or EC P-256/P-384"
           );
@@ -51557,12 +52179,12 @@ function createAzureKeyVaultProvider(options) {
           publicKey = servicePublicKey(jwk);
         } catch (e) {
           if (e instanceof RemoteKeyError)
-            throw new ProviderError(PROVIDER4, "bad-key", `Key Vault key ${pinned.url} (${kty}): ${e.message}`);
+            throw new ProviderError(PROVIDER6, "bad-key", `Key Vault key ${pinned.url} (${kty}): ${e.message}`);
           throw e;
         }
         if (publicKey.type === "ed25519")
           throw new ProviderError(
-            PROVIDER4,
+            PROVIDER6,
             "bad-key",
             "Azure Key Vault has no Ed25519 keys: use RSA or EC P-256/P-384"
           );
@@ -51576,7 +52198,7 @@ function createAzureKeyVaultProvider(options) {
             throw vaultErrorMessage(session, "Azure Key Vault sign", out.error, PERMISSIONS, ROLE, pinned.url);
           if (out.body.kid !== pinned.url || typeof out.body.value !== "string")
             throw new ProviderError(
-              PROVIDER4,
+              PROVIDER6,
               "bad-response",
               "Azure Key Vault sign: the answer carries no signature by the key that was read"
             );
@@ -51585,7 +52207,7 @@ function createAzureKeyVaultProvider(options) {
           const size = publicKey.type === "ecdsa-p256" ? 32 : 48;
           if (raw.length !== 2 * size)
             throw new ProviderError(
-              PROVIDER4,
+              PROVIDER6,
               "bad-response",
               `Azure Key Vault sign: an ES signature of ${raw.length} bytes`
             );
@@ -51611,14 +52233,14 @@ function createAzureKeyVaultProvider(options) {
     }
   };
 }
-var PROVIDER4, ROLE, PERMISSIONS;
+var PROVIDER6, ROLE, PERMISSIONS;
 var init_azure_key_vault = __esm({
   "src/sign/providers/azure-key-vault.ts"() {
     "use strict";
     init_remote_key();
     init_azure();
     init_types2();
-    PROVIDER4 = "azure-key-vault";
+    PROVIDER6 = "azure-key-vault";
     ROLE = "Key Vault Crypto User";
     PERMISSIONS = "key permissions Get and Sign";
   }
@@ -51627,15 +52249,15 @@ var init_azure_key_vault = __esm({
 // src/sign/providers/azure-key-vault-secret.ts
 function createAzureKeyVaultSecretProvider(options) {
   if (!options.secret.trim())
-    throw new ProviderError(PROVIDER5, "config", "secret is required (https://NAME.vault.azure.net/secrets/NAME)");
-  const target = parseVaultObjectUrl(PROVIDER5, options.secret, "secrets", "secret", options);
-  const azure = { ...options, provider: PROVIDER5 };
+    throw new ProviderError(PROVIDER7, "config", "secret is required (https://NAME.vault.azure.net/secrets/NAME)");
+  const target = parseVaultObjectUrl(PROVIDER7, options.secret, "secrets", "secret", options);
+  const azure = { ...options, provider: PROVIDER7 };
   checkAzureInputs(azure);
   const mask = options.mask ?? (() => {
   });
   return {
     kind: "key-store",
-    name: PROVIDER5,
+    name: PROVIDER7,
     label: "Azure Key Vault",
     async fetchKey(idToken) {
       const session = await azureLogin(idToken, azure, target.scope);
@@ -51645,7 +52267,7 @@ function createAzureKeyVaultSecretProvider(options) {
         if (!out.ok) {
           if (out.error.status === 404) {
             throw new ProviderError(
-              PROVIDER5,
+              PROVIDER7,
               "not-found",
               `Azure Key Vault has no secret ${target.url} (${out.error.code}): check secret`,
               out.error.status
@@ -51665,9 +52287,9 @@ function createAzureKeyVaultSecretProvider(options) {
         session.release();
       }
       if (typeof body.value !== "string" || body.value.trim() === "")
-        throw new ProviderError(PROVIDER5, "field-missing", `the secret ${target.url} has no value`);
+        throw new ProviderError(PROVIDER7, "field-missing", `the secret ${target.url} has no value`);
       mask(body.value);
-      const { armoredKey, passphrase } = keyFromSecretText(PROVIDER5, body.value, `the secret ${target.url}`, options);
+      const { armoredKey, passphrase } = keyFromSecretText(PROVIDER7, body.value, `the secret ${target.url}`, options);
       mask(armoredKey);
       if (passphrase) mask(passphrase);
       const id = typeof body.id === "string" ? body.id : target.url;
@@ -51690,33 +52312,33 @@ function createAzureKeyVaultSecretProvider(options) {
     }
   };
 }
-var PROVIDER5;
+var PROVIDER7;
 var init_azure_key_vault_secret = __esm({
   "src/sign/providers/azure-key-vault-secret.ts"() {
     "use strict";
     init_aws_secrets_manager();
     init_azure();
     init_types2();
-    PROVIDER5 = "azure-key-vault-secret";
+    PROVIDER7 = "azure-key-vault-secret";
   }
 });
 
 // src/sign/providers/vault-transit.ts
 function segment(value, input) {
   const v = value.trim().replace(/^\/+|\/+$/g, "");
-  if (!SEGMENT.test(v) || v.split("/").some((p) => p === "." || p === "..")) {
-    throw new ProviderError(PROVIDER6, "config", `${input} "${value}" is not a valid Vault path segment`);
+  if (!SEGMENT2.test(v) || v.split("/").some((p) => p === "." || p === "..")) {
+    throw new ProviderError(PROVIDER8, "config", `${input} "${value}" is not a valid Vault path segment`);
   }
   return v;
 }
 function createVaultTransitProvider(options) {
   const url = normalizeVaultUrl(options.url, { allowInsecureHttp: options.allowInsecureHttp ?? false });
   const role = options.role.trim();
-  if (!role) throw new ProviderError(PROVIDER6, "config", "vault-role is required");
-  if (!options.key?.trim()) throw new ProviderError(PROVIDER6, "config", "key (the transit key name) is required");
+  if (!role) throw new ProviderError(PROVIDER8, "config", "vault-role is required");
+  if (!options.key?.trim()) throw new ProviderError(PROVIDER8, "config", "key (the transit key name) is required");
   const keyName = segment(options.key, "key");
   if (keyName.includes("/"))
-    throw new ProviderError(PROVIDER6, "config", `key "${options.key}" must be a transit key name, without "/"`);
+    throw new ProviderError(PROVIDER8, "config", `key "${options.key}" must be a transit key name, without "/"`);
   const transit = segment(options.transitMount || "transit", "vault-transit-mount");
   const mount = segment(options.authMount || "jwt", "vault-auth-mount");
   const namespace = options.namespace ? segment(options.namespace, "vault-namespace") : void 0;
@@ -51728,7 +52350,7 @@ function createVaultTransitProvider(options) {
   const signPath = `${transit}/sign/${keyName}`;
   return {
     kind: "remote-signer",
-    name: PROVIDER6,
+    name: PROVIDER8,
     label: "Vault transit",
     async connect(idToken) {
       const ca = loadCa(options);
@@ -51755,7 +52377,7 @@ function createVaultTransitProvider(options) {
         const said = scrub3(vaultErrors(res.body).map(flattenVaultError).join("; "), conn.secrets);
         if (res.status === 403) {
           throw new ProviderError(
-            PROVIDER6,
+            PROVIDER8,
             "permission-denied",
             `Vault denied reading ${keysPath}${nsNote(namespace)} (HTTP 403${said ? `: ${said}` : ""}). ${policyHint("read", keysPath)}`,
             403
@@ -51763,7 +52385,7 @@ function createVaultTransitProvider(options) {
         }
         if (res.status === 404) {
           throw new ProviderError(
-            PROVIDER6,
+            PROVIDER8,
             "not-found",
             `no transit key "${keyName}" at ${keysPath}${nsNote(namespace)}: check key and vault-transit-mount`,
             404
@@ -51771,7 +52393,7 @@ function createVaultTransitProvider(options) {
         }
         if (res.status !== 200) {
           throw new ProviderError(
-            PROVIDER6,
+            PROVIDER8,
             "bad-response",
             `Vault transit key read: HTTP ${res.status}${said ? `: ${said}` : ""}`,
             res.status
@@ -51783,11 +52405,11 @@ function createVaultTransitProvider(options) {
         const versions = data.keys ?? {};
         const publicText = versions[String(version)]?.public_key;
         if (data.supports_signing === false) {
-          throw new ProviderError(PROVIDER6, "bad-key", `transit key "${keyName}" is a ${type} key, which cannot sign`);
+          throw new ProviderError(PROVIDER8, "bad-key", `transit key "${keyName}" is a ${type} key, which cannot sign`);
         }
         if (!Number.isInteger(version) || version < 1 || typeof publicText !== "string" || publicText === "") {
           throw new ProviderError(
-            PROVIDER6,
+            PROVIDER8,
             "bad-response",
             `Vault transit key read: no public key for the latest version of "${keyName}"`
           );
@@ -51799,7 +52421,7 @@ function createVaultTransitProvider(options) {
           );
         } catch (e) {
           if (e instanceof RemoteKeyError)
-            throw new ProviderError(PROVIDER6, "bad-key", `transit key "${keyName}" (${type}): ${e.message}`);
+            throw new ProviderError(PROVIDER8, "bad-key", `transit key "${keyName}" (${type}): ${e.message}`);
           throw e;
         }
         const sign = async (digest, hash) => {
@@ -51813,7 +52435,7 @@ function createVaultTransitProvider(options) {
           const why = scrub3(vaultErrors(r.body).map(flattenVaultError).join("; "), conn.secrets);
           if (r.status === 403) {
             throw new ProviderError(
-              PROVIDER6,
+              PROVIDER8,
               "permission-denied",
               `Vault denied signing with ${signPath}${nsNote(namespace)} (HTTP 403${why ? `: ${why}` : ""}). ${policyHint("update", signPath)}`,
               403
@@ -51821,7 +52443,7 @@ function createVaultTransitProvider(options) {
           }
           if (r.status !== 200) {
             throw new ProviderError(
-              PROVIDER6,
+              PROVIDER8,
               "bad-response",
               `Vault transit sign: HTTP ${r.status}${why ? `: ${why}` : ""}`,
               r.status
@@ -51831,13 +52453,13 @@ function createVaultTransitProvider(options) {
           const m = typeof out.signature === "string" ? /^vault:v(\d+):([A-Za-z0-9+/=_-]+)$/.exec(out.signature) : null;
           if (!m)
             throw new ProviderError(
-              PROVIDER6,
+              PROVIDER8,
               "bad-response",
               "Vault transit sign: the answer carries no vault:v<N>: signature"
             );
           if (Number(m[1]) !== version) {
             throw new ProviderError(
-              PROVIDER6,
+              PROVIDER8,
               "bad-response",
               `Vault transit signed with key version ${m[1]}, not the version ${version} that was read`
             );
@@ -51862,7 +52484,7 @@ function createVaultTransitProvider(options) {
     }
   };
 }
-var PROVIDER6, VAULT_HASH, SEGMENT;
+var PROVIDER8, VAULT_HASH, SEGMENT2;
 var init_vault_transit = __esm({
   "src/sign/providers/vault-transit.ts"() {
     "use strict";
@@ -51870,9 +52492,9 @@ var init_vault_transit = __esm({
     init_remote_key();
     init_types2();
     init_vault();
-    PROVIDER6 = "vault-transit";
+    PROVIDER8 = "vault-transit";
     VAULT_HASH = { sha256: "sha2-256", sha384: "sha2-384", sha512: "sha2-512" };
-    SEGMENT = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
+    SEGMENT2 = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
   }
 });
 
@@ -51909,7 +52531,8 @@ function checkProviderInputs(provider, values, options = {}) {
   }
   return p;
 }
-function defaultAudience(provider) {
+function defaultAudience(provider, values = {}) {
+  if (provider.startsWith("gcp-")) return gcpDefaultAudience(values["gcp-workload-identity-provider"] ?? "");
   if (provider.startsWith("azure-")) return AZURE_AUDIENCE;
   return provider.startsWith("aws-") ? "sts.amazonaws.com" : DEFAULT_AUDIENCE;
 }
@@ -51933,6 +52556,11 @@ function createProvider(provider, values, ctx) {
     ...ctx.onVaultSessionEnd ? { onSessionEnd: ctx.onVaultSessionEnd } : {}
   };
   const aws = { roleArn: v("aws-role-arn"), region: v("aws-region"), ...ctx.env ? { env: ctx.env } : {} };
+  const gcp = {
+    workloadIdentityProvider: v("gcp-workload-identity-provider"),
+    ...v("gcp-service-account") ? { serviceAccount: v("gcp-service-account") } : {},
+    ...ctx.env ? { env: ctx.env } : {}
+  };
   const azure = {
     clientId: v("azure-client-id"),
     tenantId: v("azure-tenant-id"),
@@ -51964,6 +52592,16 @@ function createProvider(provider, values, ctx) {
         ...v("vault-key-field") ? { keyField: v("vault-key-field") } : {},
         ...v("vault-passphrase-field") ? { passphraseField: v("vault-passphrase-field") } : {}
       });
+    case "gcp-kms":
+      return createGcpKmsProvider({ ...common, ...gcp, key: v("key") });
+    case "gcp-secret-manager":
+      return createGcpSecretManagerProvider({
+        ...common,
+        ...gcp,
+        secret: v("secret"),
+        ...v("vault-key-field") ? { keyField: v("vault-key-field") } : {},
+        ...v("vault-passphrase-field") ? { passphraseField: v("vault-passphrase-field") } : {}
+      });
     case "azure-key-vault":
       return createAzureKeyVaultProvider({ ...common, ...azure, key: v("key") });
     case "azure-key-vault-secret":
@@ -51984,6 +52622,9 @@ var init_select = __esm({
     init_oidc();
     init_aws_kms();
     init_aws_secrets_manager();
+    init_gcp();
+    init_gcp_kms();
+    init_gcp_secret_manager();
     init_azure();
     init_azure_key_vault();
     init_azure_key_vault_secret();
@@ -52004,6 +52645,8 @@ var init_select = __esm({
       "vault-transit",
       "aws-kms",
       "aws-secrets-manager",
+      "gcp-kms",
+      "gcp-secret-manager",
       "azure-key-vault",
       "azure-key-vault-secret"
     ];
@@ -52031,6 +52674,8 @@ var init_select = __esm({
       },
       "aws-kms": { required: ["key", "public-key", "aws-role-arn"], optional: ["aws-region"] },
       "aws-secrets-manager": { required: ["secret", "aws-role-arn"], optional: ["aws-region"] },
+      "gcp-kms": { required: ["key", "public-key", "gcp-workload-identity-provider"], optional: ["gcp-service-account"] },
+      "gcp-secret-manager": { required: ["secret", "gcp-workload-identity-provider"], optional: ["gcp-service-account"] },
       "azure-key-vault": { required: ["key", "public-key", "azure-client-id", "azure-tenant-id"], optional: [] },
       "azure-key-vault-secret": { required: ["secret", "azure-client-id", "azure-tenant-id"], optional: [] }
     };
@@ -52788,7 +53433,7 @@ async function signCommand(argv, io) {
     if (!built) throw new UsageError("sign: no key source");
     const provider = built.provider;
     if (built.publicKey) remotePublicKey = built.publicKey;
-    const audience = f.audience ?? defaultAudience(built.name);
+    const audience = f.audience ?? defaultAudience(built.name, built.audienceInputs);
     key = { kind: "provider", provider, idToken: () => cliJwt(f["jwt-file"], f["jwt-env"], audience, io) };
   }
   const checksumsPath = f.checksums ? join9(commonDir(files, io.cwd), basename5(f.checksums)) : void 0;
@@ -52902,7 +53547,12 @@ function buildProvider(command, name2, f, io, log, options = { publicKey: true }
       );
     }
     const publicKey = values["public-key"] ? readPublicKeyInput(values["public-key"], io.cwd) : void 0;
-    return { provider, publicKey, name: provider.name };
+    return {
+      provider,
+      publicKey,
+      name: provider.name,
+      audienceInputs: values
+    };
   } catch (e) {
     if (e instanceof ProviderInputError) {
       throw new UsageError(`${command}: ${e.input === "provider" ? "--provider" : `--${e.input}`} ${e.message}`);
@@ -52943,15 +53593,21 @@ Key source (one of):
     vault-transit: --vault-url URL --vault-role ROLE --key NAME --public-key FILE [--vault-transit-mount transit]
     aws-kms: --key ID|ARN|alias/NAME --public-key FILE --aws-role-arn ARN --aws-region REGION
     aws-secrets-manager: --secret NAME|ARN --aws-role-arn ARN --aws-region REGION
+    gcp-kms: --key projects/P/locations/L/keyRings/R/cryptoKeys/K/cryptoKeyVersions/V --public-key FILE
+        --gcp-workload-identity-provider projects/N/locations/global/workloadIdentityPools/P/providers/X
+        [--gcp-service-account SA@PROJECT.iam.gserviceaccount.com]
+    gcp-secret-manager: --secret projects/P/secrets/S[/versions/V] --gcp-workload-identity-provider RESOURCE
+        [--gcp-service-account SA]
     azure-key-vault: --key https://V.vault.azure.net/keys/K[/VERSION] --public-key FILE --azure-client-id ID
         --azure-tenant-id TENANT
     azure-key-vault-secret: --secret https://V.vault.azure.net/secrets/S[/VERSION] --azure-client-id ID
         --azure-tenant-id TENANT
     [--audience AUD] [--jwt-file FILE | --jwt-env NAME]
     [--allow-insecure-http]   allow plain http:// to a key service that is not on this machine (labs only)
-  Remote signers (vault-transit, aws-kms) keep the key in the service; --public-key is the output of
-  \`jit-gpg key export\` and fixes the fingerprint. AWS endpoints follow AWS_ENDPOINT_URL(_KMS|_STS|…); the Entra
-  authority follows AZURE_AUTHORITY_HOST.
+  Remote signers (vault-transit, aws-kms, gcp-kms, azure-key-vault) keep the key in the service; --public-key is the output of
+  \`jit-gpg key export\` and fixes the fingerprint. AWS endpoints follow AWS_ENDPOINT_URL(_KMS|_STS|…), Google ones
+  CLOUDSDK_API_ENDPOINT_OVERRIDES_(STS|IAMCREDENTIALS|CLOUDKMS|SECRETMANAGER); the Entra authority follows
+  AZURE_AUTHORITY_HOST.
 
 Options:
   --passphrase-fd N          read the passphrase from file descriptor N (e.g. 3<pass.txt)
@@ -52979,6 +53635,8 @@ Options:
       "vault-transit-mount": { type: "string" },
       "aws-role-arn": { type: "string" },
       "aws-region": { type: "string" },
+      "gcp-workload-identity-provider": { type: "string" },
+      "gcp-service-account": { type: "string" },
       "azure-client-id": { type: "string" },
       "azure-tenant-id": { type: "string" }
     };
@@ -52997,6 +53655,8 @@ Options:
       "secret",
       "aws-role-arn",
       "aws-region",
+      "gcp-workload-identity-provider",
+      "gcp-service-account",
       "azure-client-id",
       "azure-tenant-id"
     ];
@@ -53191,17 +53851,17 @@ async function keyCommand(argv, io) {
     return EXIT.ok;
   }
   if (positionals.length) throw new UsageError(`key export: unexpected argument '${printable(positionals[0])}'`);
-  if (!f.provider) throw new UsageError("key export: --provider is required (vault-transit or aws-kms)");
+  if (!f.provider) throw new UsageError("key export: --provider is required (vault-transit, aws-kms or gcp-kms)");
   if (!f.uid) throw new UsageError('key export: --uid "Name <email>" is required');
   if (!f.created) throw new UsageError("key export: --created ISO-8601 is required (it is part of the fingerprint)");
   const created = parseCreated(f.created);
   const log = (m) => io.stderr.write(`${printable(m)}
 `);
-  const { provider } = buildProvider("key export", f.provider, f, io, log, { publicKey: false });
+  const { provider, audienceInputs } = buildProvider("key export", f.provider, f, io, log, { publicKey: false });
   if (provider.kind !== "remote-signer") {
     throw new UsageError(`key export: --provider ${provider.name} holds an exported key; export it with gpg instead`);
   }
-  const audience = f.audience ?? defaultAudience(provider.name);
+  const audience = f.audience ?? defaultAudience(provider.name, audienceInputs);
   const idToken = await cliJwt(f["jwt-file"], f["jwt-env"], audience, io, "key export");
   const session = await provider.connect(idToken.token);
   let armored;
@@ -53232,7 +53892,7 @@ var init_key2 = __esm({
     init_sign();
     KEY_USAGE = `Usage: jit-gpg key export --provider P [provider options] --uid "Name <email>" --created ISO-8601
 
-Prints the armored OpenPGP public key of a remote signing key (vault-transit, aws-kms, azure-key-vault): a v4 key created exactly
+Prints the armored OpenPGP public key of a remote signing key (vault-transit, aws-kms, gcp-kms, azure-key-vault): a v4 key created exactly
 at --created with exactly the --uid user ID, self-certified by the key service. The same key and --created always
 give the same fingerprint. Give the output to the sign action's \`public-key\` input (or --public-key).
 
@@ -53240,6 +53900,8 @@ Provider options (as for \`jit-gpg sign\`):
   vault-transit: --vault-url URL --vault-role ROLE --key NAME [--vault-transit-mount transit] [--vault-auth-mount jwt]
                  [--vault-namespace NS] [--vault-ca-cert FILE]
   aws-kms:       --key ID|ARN|alias/NAME --aws-role-arn ARN --aws-region REGION
+  gcp-kms:       --key projects/P/locations/L/keyRings/R/cryptoKeys/K/cryptoKeyVersions/V
+                 --gcp-workload-identity-provider RESOURCE [--gcp-service-account SA]
   azure-key-vault: --key https://V.vault.azure.net/keys/K[/VERSION] --azure-client-id ID --azure-tenant-id TENANT
   [--audience AUD] [--jwt-file FILE | --jwt-env NAME] [--allow-insecure-http]
 
