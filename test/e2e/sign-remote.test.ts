@@ -277,6 +277,33 @@ describe('sign action with remote signers and cloud key stores (dist/ under the 
     verifyWithGpgAndSq(job, pub, [join(job.workspace, 'dist/app-1.0.0.txt')]);
   });
 
+  it('aws-secrets-manager: main SIGKILLed while run: holds the key; post removes the keyring and stops its agent', async () => {
+    const job = newJob();
+    const r = await runSign({
+      job,
+      inputs: {
+        provider: 'aws-secrets-manager',
+        secret: 'release/gpg',
+        'aws-role-arn': aws.roleArn('release'),
+        'aws-region': 'eu-west-1',
+        files: 'dist/*.txt',
+        run: 'sleep 60',
+      },
+      env: { AWS_ENDPOINT_URL: aws.url },
+      oidc: oidc(),
+      secrets: allSecrets(),
+      timeoutMs: 90_000,
+      interrupt: ({ state }) => (state.keyring?.includes('commandPid') ? 'SIGKILL' : undefined),
+    });
+    assertNoLeaks(r);
+    assert.equal(r.main.signal, 'SIGKILL', r.main.log);
+    const saved = JSON.parse(r.main.state.keyring!) as { dir: string };
+    assert.equal(r.post?.exitCode, 0, r.post?.log);
+    assert.match(r.post!.log, /stopped gpg-agent \(pid \d+\)/);
+    assert.match(r.post!.log, /Keyring: removed /);
+    assert.equal(existsSync(saved.dir), false, 'the keyring directory is gone');
+  });
+
   it('a public-key from another key fails before any sign call, naming public-key', async () => {
     const job = newJob();
     const signsBefore = vault.transit.get('transit')!.signs.length;
