@@ -76,6 +76,8 @@ export interface AzureStandIn {
   /** Every access token handed out (secrets: tests assert they never reach a log). */
   issuedTokens: string[];
   calls: AzureCall[];
+  /** Milliseconds added before every answer (a far-away service). */
+  setLatency(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -385,10 +387,12 @@ export async function startAzureStandIn(options: AzureStandInOptions): Promise<A
     throw vaultError(400, 'BadParameter', 'Request URL is not supported.');
   };
 
+  let latencyMs = 0;
   const server = https.createServer({ cert: options.tls.cert, key: options.tls.key }, (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
+    req.on('end', async () => {
+      if (latencyMs > 0) await new Promise((r) => setTimeout(r, latencyMs));
       const body = Buffer.concat(chunks).toString('utf8');
       const what: AzureCall['what'] = req.url?.includes('/oauth2/')
         ? 'token'
@@ -424,6 +428,9 @@ export async function startAzureStandIn(options: AzureStandInOptions): Promise<A
     secretId: (name) => `${url}/secrets/${name}`,
     issuedTokens,
     calls,
+    setLatency: (ms) => {
+      latencyMs = ms;
+    },
     close: () =>
       new Promise<void>((r) => {
         server.closeAllConnections();
