@@ -71716,22 +71716,6 @@ function releaseHooks(options) {
 }
 
 // src/action/sign.ts
-var SERVICE_INPUT_NAMES = [
-  "vault-url",
-  "vault-role",
-  "vault-secret",
-  "vault-namespace",
-  "vault-ca-cert",
-  "key",
-  "public-key",
-  "secret",
-  "aws-role-arn",
-  "aws-region",
-  "gcp-workload-identity-provider",
-  "gcp-service-account",
-  "azure-client-id",
-  "azure-tenant-id"
-];
 var ActionError = class extends Error {
   name = "ActionError";
 };
@@ -71739,7 +71723,7 @@ function readInputs(source) {
   const ins = inputs("jit-gpg", source);
   const allowInsecureHttp = ins.boolean("allow-insecure-http", false);
   const service = {};
-  for (const name2 of SERVICE_INPUT_NAMES) {
+  for (const name2 of SERVICE_INPUTS) {
     const v = ins.optional(name2);
     if (v !== void 0) service[name2] = v;
   }

@@ -27,6 +27,7 @@ import { ciNotations } from '../sign/provenance.ts';
 import {
   type AvailableProvider,
   checkProviderInputs,
+  SERVICE_INPUTS,
   createProvider,
   defaultAudience,
   ProviderInputError,
@@ -72,23 +73,6 @@ export interface SignInputs {
   ifNoFilesFound: IfNoFilesFound;
 }
 
-const SERVICE_INPUT_NAMES = [
-  'vault-url',
-  'vault-role',
-  'vault-secret',
-  'vault-namespace',
-  'vault-ca-cert',
-  'key',
-  'public-key',
-  'secret',
-  'aws-role-arn',
-  'aws-region',
-  'gcp-workload-identity-provider',
-  'gcp-service-account',
-  'azure-client-id',
-  'azure-tenant-id',
-] as const;
-
 /** An error whose message is shown as is (after the "jit-gpg: " prefix). */
 export class ActionError extends Error {
   override name = 'ActionError';
@@ -99,7 +83,7 @@ export function readInputs(source?: InputSource): SignInputs {
   const ins = inputs('jit-gpg', source);
   const allowInsecureHttp = ins.boolean('allow-insecure-http', false);
   const service: ProviderInputs = {};
-  for (const name of SERVICE_INPUT_NAMES) {
+  for (const name of SERVICE_INPUTS) {
     const v = ins.optional(name);
     if (v !== undefined) service[name] = v;
   }

@@ -47,7 +47,7 @@ export type AvailableProvider = (typeof AVAILABLE_PROVIDERS)[number];
 export const REMOTE_SIGNERS: readonly ProviderName[] = ['vault-transit', 'aws-kms', 'gcp-kms', 'azure-key-vault'];
 
 /** Inputs without defaults that select or address a key service; each belongs to some providers only. */
-const SERVICE_INPUTS = [
+export const SERVICE_INPUTS = [
   'vault-url',
   'vault-role',
   'vault-secret',
