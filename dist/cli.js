@@ -50069,6 +50069,70 @@ var init_types2 = __esm({
   }
 });
 
+// src/sign/providers/service-call.ts
+function scrub2(text, secrets) {
+  let out = text;
+  for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join("***");
+  return out.length > 600 ? `${out.slice(0, 600)}…` : out;
+}
+async function callService(ctx, label, attempt, isTransient = (res) => isTransientStatus(res.status)) {
+  let tried = 0;
+  try {
+    return await retry(
+      async () => {
+        tried++;
+        const res = await attempt();
+        if (isTransient(res)) throw new Transient(`HTTP ${res.status}`, res.status);
+        return res;
+      },
+      {
+        attempts: 4,
+        ...ctx.retry,
+        label,
+        isRetryable: (e) => e instanceof Transient || e instanceof HttpError && e.retryable,
+        onRetry: (info) => {
+          ctx.log(info.message);
+          ctx.retry?.onRetry?.(info);
+        }
+      }
+    );
+  } catch (e) {
+    const gaveUp = tried > 1 ? ` (gave up after ${tried} attempts)` : "";
+    if (e instanceof Transient) {
+      throw new ProviderError(
+        ctx.provider,
+        "unavailable",
+        `${label}: ${ctx.service} answered ${e.message}${gaveUp}`,
+        e.status
+      );
+    }
+    if (e instanceof HttpError) {
+      throw new ProviderError(
+        ctx.provider,
+        e.code === "TLS" ? "tls" : "unavailable",
+        `${label}: ${scrub2(e.message, ctx.secrets)}${gaveUp}`
+      );
+    }
+    throw e;
+  }
+}
+var Transient;
+var init_service_call = __esm({
+  "src/sign/providers/service-call.ts"() {
+    "use strict";
+    init_http2();
+    init_retry();
+    init_types2();
+    Transient = class extends Error {
+      status;
+      constructor(message, status) {
+        super(message);
+        this.status = status;
+      }
+    };
+  }
+});
+
 // src/sign/providers/aws.ts
 function checkAwsInputs(options) {
   const p = options.provider;
@@ -50117,52 +50181,16 @@ function xmlText(xml, tag) {
     (_, e) => e.startsWith("#x") ? String.fromCodePoint(parseInt(e.slice(2), 16)) : e.startsWith("#") ? String.fromCodePoint(Number(e.slice(1))) : XML_ENTITIES[e]
   );
 }
-function scrub2(text, secrets) {
-  let out = text;
-  for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join("***");
-  return out.length > 600 ? `${out.slice(0, 600)}…` : out;
-}
-async function send2(s, provider, label, build, transientCode) {
-  let tried = 0;
-  try {
-    return await retry(
-      async () => {
-        tried++;
-        const r = build();
-        const res = await s.http({
-          url: r.url,
-          method: "POST",
-          headers: r.headers,
-          body: r.body,
-          timeoutMs: s.timeoutMs
-        });
-        if (isTransientStatus(res.status) || transientCode(res)) throw new Transient(`HTTP ${res.status}`, res.status);
-        return res;
-      },
-      {
-        attempts: 4,
-        ...s.retry,
-        label,
-        isRetryable: (e) => e instanceof Transient || e instanceof HttpError && e.retryable,
-        onRetry: (info) => {
-          s.log(info.message);
-          s.retry?.onRetry?.(info);
-        }
-      }
-    );
-  } catch (e) {
-    const gaveUp = tried > 1 ? ` (gave up after ${tried} attempts)` : "";
-    if (e instanceof Transient)
-      throw new ProviderError(provider, "unavailable", `${label}: AWS answered ${e.message}${gaveUp}`, e.status);
-    if (e instanceof HttpError) {
-      throw new ProviderError(
-        provider,
-        e.code === "TLS" ? "tls" : "unavailable",
-        `${label}: ${scrub2(e.message, s.secrets)}${gaveUp}`
-      );
-    }
-    throw e;
-  }
+function send2(s, provider, label, build, transientCode) {
+  return callService(
+    { provider, service: "AWS", retry: s.retry, log: s.log, secrets: s.secrets },
+    label,
+    () => {
+      const r = build();
+      return s.http({ url: r.url, method: "POST", headers: r.headers, body: r.body, timeoutMs: s.timeoutMs });
+    },
+    (res) => isTransientStatus(res.status) || transientCode(res)
+  );
 }
 function sessionName(claims) {
   const run = typeof claims.run_id === "string" || typeof claims.run_id === "number" ? String(claims.run_id) : "cli";
@@ -50337,14 +50365,14 @@ function awsErrorMessage(session, label, e, action, resource) {
   }
   return new ProviderError(p, "bad-response", `${label}: ${e.type}${e.message ? `: ${e.message}` : ""}`, e.status);
 }
-var ENDPOINT_VARS, ROLE_ARN, REGION, AWS_SESSION_SECONDS, XML_ENTITIES, Transient;
+var ENDPOINT_VARS, ROLE_ARN, REGION, AWS_SESSION_SECONDS, XML_ENTITIES;
 var init_aws = __esm({
   "src/sign/providers/aws.ts"() {
     "use strict";
     init_http2();
-    init_retry();
     init_sigv4();
     init_oidc();
+    init_service_call();
     init_types2();
     ENDPOINT_VARS = {
       sts: "AWS_ENDPOINT_URL_STS",
@@ -50355,13 +50383,6 @@ var init_aws = __esm({
     REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
     AWS_SESSION_SECONDS = 900;
     XML_ENTITIES = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
-    Transient = class extends Error {
-      status;
-      constructor(message, status) {
-        super(message);
-        this.status = status;
-      }
-    };
   }
 });
 
@@ -51238,46 +51259,12 @@ function endpointFor2(service, options) {
   }
   return `${u.origin}${u.pathname.replace(/\/+$/, "").replace(/\/v1$/, "")}`;
 }
-function scrub4(text, secrets) {
-  let out = text;
-  for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join("***");
-  return out.length > 600 ? `${out.slice(0, 600)}…` : out;
-}
 async function gcpCall(s, request, label) {
-  let tried = 0;
-  let res;
-  try {
-    res = await retry(
-      async () => {
-        tried++;
-        const r = await s.http({ ...request, timeoutMs: s.timeoutMs });
-        if (isTransientStatus(r.status)) throw new Transient2(`HTTP ${r.status}`, r.status);
-        return r;
-      },
-      {
-        attempts: 4,
-        ...s.retry,
-        label,
-        isRetryable: (e) => e instanceof Transient2 || e instanceof HttpError && e.retryable,
-        onRetry: (info) => {
-          s.log(info.message);
-          s.retry?.onRetry?.(info);
-        }
-      }
-    );
-  } catch (e) {
-    const gaveUp = tried > 1 ? ` (gave up after ${tried} attempts)` : "";
-    if (e instanceof Transient2)
-      throw new ProviderError(s.provider, "unavailable", `${label}: Google answered ${e.message}${gaveUp}`, e.status);
-    if (e instanceof HttpError) {
-      throw new ProviderError(
-        s.provider,
-        e.code === "TLS" ? "tls" : "unavailable",
-        `${label}: ${scrub4(e.message, s.secrets)}${gaveUp}`
-      );
-    }
-    throw e;
-  }
+  const res = await callService(
+    { provider: s.provider, service: "Google", retry: s.retry, log: s.log, secrets: s.secrets },
+    label,
+    () => s.http({ ...request, timeoutMs: s.timeoutMs })
+  );
   let parsed = {};
   try {
     const v = JSON.parse(res.body || "{}");
@@ -51294,7 +51281,7 @@ async function gcpCall(s, request, label) {
       error: {
         status: res.status,
         code: typeof e.status === "string" ? e.status : `HTTP ${res.status}`,
-        message: scrub4(String(e.message ?? ""), s.secrets)
+        message: scrub2(String(e.message ?? ""), s.secrets)
       }
     };
   }
@@ -51303,7 +51290,7 @@ async function gcpCall(s, request, label) {
     error: {
       status: res.status,
       code: typeof err2 === "string" ? err2 : `HTTP ${res.status}`,
-      message: scrub4(String(parsed.error_description ?? ""), s.secrets)
+      message: scrub2(String(parsed.error_description ?? ""), s.secrets)
     }
   };
 }
@@ -51490,13 +51477,13 @@ function crc32cMatches(field, data) {
   if (field === void 0) return true;
   return String(field) === String(crc32c(data));
 }
-var ENDPOINT_VARS2, WORKLOAD_IDENTITY_PROVIDER, SERVICE_ACCOUNT, GCP_TOKEN_LIFETIME, CLOUD_PLATFORM, Transient2, CRC32C_TABLE;
+var ENDPOINT_VARS2, WORKLOAD_IDENTITY_PROVIDER, SERVICE_ACCOUNT, GCP_TOKEN_LIFETIME, CLOUD_PLATFORM, CRC32C_TABLE;
 var init_gcp = __esm({
   "src/sign/providers/gcp.ts"() {
     "use strict";
     init_http2();
-    init_retry();
     init_oidc();
+    init_service_call();
     init_types2();
     ENDPOINT_VARS2 = {
       sts: "CLOUDSDK_API_ENDPOINT_OVERRIDES_STS",
@@ -51508,13 +51495,6 @@ var init_gcp = __esm({
     SERVICE_ACCOUNT = /^[a-z0-9][a-z0-9._-]{0,99}@[a-z0-9][a-z0-9.-]{0,200}\.gserviceaccount\.com$/;
     GCP_TOKEN_LIFETIME = "300s";
     CLOUD_PLATFORM = "https://www.googleapis.com/auth/cloud-platform";
-    Transient2 = class extends Error {
-      status;
-      constructor(message, status) {
-        super(message);
-        this.status = status;
-      }
-    };
     CRC32C_TABLE = (() => {
       const t = new Uint32Array(256);
       for (let i2 = 0; i2 < 256; i2++) {
@@ -51867,50 +51847,17 @@ function parseVaultObjectUrl(provider, input, collection, what, options) {
     url: `${u.origin}/${collection}/${parts[1]}${parts[2] ? `/${parts[2]}` : ""}`
   };
 }
-function scrub5(text, secrets) {
-  let out = text;
-  for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join("***");
-  return out.length > 600 ? `${out.slice(0, 600)}…` : out;
-}
 async function send3(ctx, label, request) {
-  let tried = 0;
-  try {
-    return await retry(
-      async () => {
-        tried++;
-        const res = await ctx.http({
-          ...request,
-          ...ctx.ca ? { ca: ctx.ca } : {},
-          timeoutMs: ctx.timeoutMs,
-          maxBytes: 256 * 1024
-        });
-        if (isTransientStatus(res.status)) throw new Transient3(`HTTP ${res.status}`, res.status);
-        return res;
-      },
-      {
-        attempts: 4,
-        ...ctx.retry,
-        label,
-        isRetryable: (e) => e instanceof Transient3 || e instanceof HttpError && e.retryable,
-        onRetry: (info) => {
-          ctx.log(info.message);
-          ctx.retry?.onRetry?.(info);
-        }
-      }
-    );
-  } catch (e) {
-    const gaveUp = tried > 1 ? ` (gave up after ${tried} attempts)` : "";
-    if (e instanceof Transient3)
-      throw new ProviderError(ctx.provider, "unavailable", `${label}: Azure answered ${e.message}${gaveUp}`, e.status);
-    if (e instanceof HttpError) {
-      throw new ProviderError(
-        ctx.provider,
-        e.code === "TLS" ? "tls" : "unavailable",
-        `${label}: ${scrub5(e.message, ctx.secrets)}${gaveUp}`
-      );
-    }
-    throw e;
-  }
+  return callService(
+    { ...ctx, service: "Azure" },
+    label,
+    () => ctx.http({
+      ...request,
+      ...ctx.ca ? { ca: ctx.ca } : {},
+      timeoutMs: ctx.timeoutMs,
+      maxBytes: 256 * 1024
+    })
+  );
 }
 function parseObject(provider, label, res) {
   try {
@@ -51994,7 +51941,7 @@ async function azureLogin(idToken, options, scope) {
   const body = parseObject(provider, label, res);
   if (res.status !== 200) {
     const error = typeof body.error === "string" ? body.error : `HTTP ${res.status}`;
-    const description = scrub5(typeof body.error_description === "string" ? body.error_description : "", ctx.secrets);
+    const description = scrub2(typeof body.error_description === "string" ? body.error_description : "", ctx.secrets);
     const codes = Array.isArray(body.error_codes) ? body.error_codes.filter((c) => typeof c === "number") : [];
     const { code: code21, message } = entraErrorMessage(error, description, codes, { clientId, tenantId, claims });
     throw new ProviderError(provider, code21, message, res.status);
@@ -52052,8 +51999,8 @@ async function vaultRequest(session, options, label, url, body) {
       status: res.status,
       code: typeof err2.code === "string" ? err2.code : `HTTP ${res.status}`,
       ...typeof inner === "string" ? { inner } : {},
-      message: scrub5(typeof err2.message === "string" ? err2.message : "", session.secrets),
-      ...typeof challenge === "string" ? { challenge: scrub5(challenge, session.secrets).slice(0, 300) } : {}
+      message: scrub2(typeof err2.message === "string" ? err2.message : "", session.secrets),
+      ...typeof challenge === "string" ? { challenge: scrub2(challenge, session.secrets).slice(0, 300) } : {}
     }
   };
 }
@@ -52077,13 +52024,13 @@ function vaultErrorMessage(session, label, e, permissions, role, resource) {
   }
   return new ProviderError(p, "bad-response", `${label}: ${e.code}${e.message ? `: ${e.message}` : ""}`, e.status);
 }
-var AZURE_AUDIENCE, API_VERSION, DEFAULT_AUTHORITY, GUID, TENANT_DOMAIN, VAULT_DOMAINS, Transient3;
+var AZURE_AUDIENCE, API_VERSION, DEFAULT_AUTHORITY, GUID, TENANT_DOMAIN, VAULT_DOMAINS;
 var init_azure = __esm({
   "src/sign/providers/azure.ts"() {
     "use strict";
     init_http2();
-    init_retry();
     init_oidc();
+    init_service_call();
     init_types2();
     AZURE_AUDIENCE = "api://AzureADTokenExchange";
     API_VERSION = "7.4";
@@ -52096,13 +52043,6 @@ var init_azure = __esm({
       [".vault.usgovcloudapi.net", "https://vault.usgovcloudapi.net"],
       [".managedhsm.azure.net", "https://managedhsm.azure.net"]
     ];
-    Transient3 = class extends Error {
-      status;
-      constructor(message, status) {
-        super(message);
-        this.status = status;
-      }
-    };
   }
 });
 

@@ -48314,6 +48314,61 @@ var ProviderError = class extends Error {
   }
 };
 
+// src/sign/providers/service-call.ts
+function scrub2(text, secrets) {
+  let out = text;
+  for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join("***");
+  return out.length > 600 ? `${out.slice(0, 600)}…` : out;
+}
+var Transient = class extends Error {
+  status;
+  constructor(message, status) {
+    super(message);
+    this.status = status;
+  }
+};
+async function callService(ctx, label, attempt, isTransient = (res) => isTransientStatus(res.status)) {
+  let tried = 0;
+  try {
+    return await retry(
+      async () => {
+        tried++;
+        const res = await attempt();
+        if (isTransient(res)) throw new Transient(`HTTP ${res.status}`, res.status);
+        return res;
+      },
+      {
+        attempts: 4,
+        ...ctx.retry,
+        label,
+        isRetryable: (e) => e instanceof Transient || e instanceof HttpError && e.retryable,
+        onRetry: (info3) => {
+          ctx.log(info3.message);
+          ctx.retry?.onRetry?.(info3);
+        }
+      }
+    );
+  } catch (e) {
+    const gaveUp = tried > 1 ? ` (gave up after ${tried} attempts)` : "";
+    if (e instanceof Transient) {
+      throw new ProviderError(
+        ctx.provider,
+        "unavailable",
+        `${label}: ${ctx.service} answered ${e.message}${gaveUp}`,
+        e.status
+      );
+    }
+    if (e instanceof HttpError) {
+      throw new ProviderError(
+        ctx.provider,
+        e.code === "TLS" ? "tls" : "unavailable",
+        `${label}: ${scrub2(e.message, ctx.secrets)}${gaveUp}`
+      );
+    }
+    throw e;
+  }
+}
+
 // src/sign/providers/aws.ts
 var ENDPOINT_VARS = {
   sts: "AWS_ENDPOINT_URL_STS",
@@ -48371,59 +48426,16 @@ function xmlText(xml, tag) {
     (_, e) => e.startsWith("#x") ? String.fromCodePoint(parseInt(e.slice(2), 16)) : e.startsWith("#") ? String.fromCodePoint(Number(e.slice(1))) : XML_ENTITIES[e]
   );
 }
-function scrub2(text, secrets) {
-  let out = text;
-  for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join("***");
-  return out.length > 600 ? `${out.slice(0, 600)}…` : out;
-}
-var Transient = class extends Error {
-  status;
-  constructor(message, status) {
-    super(message);
-    this.status = status;
-  }
-};
-async function send2(s, provider, label, build, transientCode) {
-  let tried = 0;
-  try {
-    return await retry(
-      async () => {
-        tried++;
-        const r = build();
-        const res = await s.http({
-          url: r.url,
-          method: "POST",
-          headers: r.headers,
-          body: r.body,
-          timeoutMs: s.timeoutMs
-        });
-        if (isTransientStatus(res.status) || transientCode(res)) throw new Transient(`HTTP ${res.status}`, res.status);
-        return res;
-      },
-      {
-        attempts: 4,
-        ...s.retry,
-        label,
-        isRetryable: (e) => e instanceof Transient || e instanceof HttpError && e.retryable,
-        onRetry: (info3) => {
-          s.log(info3.message);
-          s.retry?.onRetry?.(info3);
-        }
-      }
-    );
-  } catch (e) {
-    const gaveUp = tried > 1 ? ` (gave up after ${tried} attempts)` : "";
-    if (e instanceof Transient)
-      throw new ProviderError(provider, "unavailable", `${label}: AWS answered ${e.message}${gaveUp}`, e.status);
-    if (e instanceof HttpError) {
-      throw new ProviderError(
-        provider,
-        e.code === "TLS" ? "tls" : "unavailable",
-        `${label}: ${scrub2(e.message, s.secrets)}${gaveUp}`
-      );
-    }
-    throw e;
-  }
+function send2(s, provider, label, build, transientCode) {
+  return callService(
+    { provider, service: "AWS", retry: s.retry, log: s.log, secrets: s.secrets },
+    label,
+    () => {
+      const r = build();
+      return s.http({ url: r.url, method: "POST", headers: r.headers, body: r.body, timeoutMs: s.timeoutMs });
+    },
+    (res) => isTransientStatus(res.status) || transientCode(res)
+  );
 }
 function sessionName(claims) {
   const run2 = typeof claims.run_id === "string" || typeof claims.run_id === "number" ? String(claims.run_id) : "cli";
@@ -49450,53 +49462,12 @@ function endpointFor2(service, options) {
   }
   return `${u.origin}${u.pathname.replace(/\/+$/, "").replace(/\/v1$/, "")}`;
 }
-function scrub4(text, secrets) {
-  let out = text;
-  for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join("***");
-  return out.length > 600 ? `${out.slice(0, 600)}…` : out;
-}
-var Transient2 = class extends Error {
-  status;
-  constructor(message, status) {
-    super(message);
-    this.status = status;
-  }
-};
 async function gcpCall(s, request, label) {
-  let tried = 0;
-  let res;
-  try {
-    res = await retry(
-      async () => {
-        tried++;
-        const r = await s.http({ ...request, timeoutMs: s.timeoutMs });
-        if (isTransientStatus(r.status)) throw new Transient2(`HTTP ${r.status}`, r.status);
-        return r;
-      },
-      {
-        attempts: 4,
-        ...s.retry,
-        label,
-        isRetryable: (e) => e instanceof Transient2 || e instanceof HttpError && e.retryable,
-        onRetry: (info3) => {
-          s.log(info3.message);
-          s.retry?.onRetry?.(info3);
-        }
-      }
-    );
-  } catch (e) {
-    const gaveUp = tried > 1 ? ` (gave up after ${tried} attempts)` : "";
-    if (e instanceof Transient2)
-      throw new ProviderError(s.provider, "unavailable", `${label}: Google answered ${e.message}${gaveUp}`, e.status);
-    if (e instanceof HttpError) {
-      throw new ProviderError(
-        s.provider,
-        e.code === "TLS" ? "tls" : "unavailable",
-        `${label}: ${scrub4(e.message, s.secrets)}${gaveUp}`
-      );
-    }
-    throw e;
-  }
+  const res = await callService(
+    { provider: s.provider, service: "Google", retry: s.retry, log: s.log, secrets: s.secrets },
+    label,
+    () => s.http({ ...request, timeoutMs: s.timeoutMs })
+  );
   let parsed = {};
   try {
     const v = JSON.parse(res.body || "{}");
@@ -49513,7 +49484,7 @@ async function gcpCall(s, request, label) {
       error: {
         status: res.status,
         code: typeof e.status === "string" ? e.status : `HTTP ${res.status}`,
-        message: scrub4(String(e.message ?? ""), s.secrets)
+        message: scrub2(String(e.message ?? ""), s.secrets)
       }
     };
   }
@@ -49522,7 +49493,7 @@ async function gcpCall(s, request, label) {
     error: {
       status: res.status,
       code: typeof err2 === "string" ? err2 : `HTTP ${res.status}`,
-      message: scrub4(String(parsed.error_description ?? ""), s.secrets)
+      message: scrub2(String(parsed.error_description ?? ""), s.secrets)
     }
   };
 }
@@ -50052,57 +50023,17 @@ function parseVaultObjectUrl(provider, input, collection, what, options) {
     url: `${u.origin}/${collection}/${parts[1]}${parts[2] ? `/${parts[2]}` : ""}`
   };
 }
-function scrub5(text, secrets) {
-  let out = text;
-  for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join("***");
-  return out.length > 600 ? `${out.slice(0, 600)}…` : out;
-}
-var Transient3 = class extends Error {
-  status;
-  constructor(message, status) {
-    super(message);
-    this.status = status;
-  }
-};
 async function send3(ctx, label, request) {
-  let tried = 0;
-  try {
-    return await retry(
-      async () => {
-        tried++;
-        const res = await ctx.http({
-          ...request,
-          ...ctx.ca ? { ca: ctx.ca } : {},
-          timeoutMs: ctx.timeoutMs,
-          maxBytes: 256 * 1024
-        });
-        if (isTransientStatus(res.status)) throw new Transient3(`HTTP ${res.status}`, res.status);
-        return res;
-      },
-      {
-        attempts: 4,
-        ...ctx.retry,
-        label,
-        isRetryable: (e) => e instanceof Transient3 || e instanceof HttpError && e.retryable,
-        onRetry: (info3) => {
-          ctx.log(info3.message);
-          ctx.retry?.onRetry?.(info3);
-        }
-      }
-    );
-  } catch (e) {
-    const gaveUp = tried > 1 ? ` (gave up after ${tried} attempts)` : "";
-    if (e instanceof Transient3)
-      throw new ProviderError(ctx.provider, "unavailable", `${label}: Azure answered ${e.message}${gaveUp}`, e.status);
-    if (e instanceof HttpError) {
-      throw new ProviderError(
-        ctx.provider,
-        e.code === "TLS" ? "tls" : "unavailable",
-        `${label}: ${scrub5(e.message, ctx.secrets)}${gaveUp}`
-      );
-    }
-    throw e;
-  }
+  return callService(
+    { ...ctx, service: "Azure" },
+    label,
+    () => ctx.http({
+      ...request,
+      ...ctx.ca ? { ca: ctx.ca } : {},
+      timeoutMs: ctx.timeoutMs,
+      maxBytes: 256 * 1024
+    })
+  );
 }
 function parseObject(provider, label, res) {
   try {
@@ -50186,7 +50117,7 @@ async function azureLogin(idToken, options, scope) {
   const body = parseObject(provider, label, res);
   if (res.status !== 200) {
     const error2 = typeof body.error === "string" ? body.error : `HTTP ${res.status}`;
-    const description = scrub5(typeof body.error_description === "string" ? body.error_description : "", ctx.secrets);
+    const description = scrub2(typeof body.error_description === "string" ? body.error_description : "", ctx.secrets);
     const codes = Array.isArray(body.error_codes) ? body.error_codes.filter((c) => typeof c === "number") : [];
     const { code: code21, message } = entraErrorMessage(error2, description, codes, { clientId, tenantId, claims });
     throw new ProviderError(provider, code21, message, res.status);
@@ -50244,8 +50175,8 @@ async function vaultRequest(session, options, label, url, body) {
       status: res.status,
       code: typeof err2.code === "string" ? err2.code : `HTTP ${res.status}`,
       ...typeof inner === "string" ? { inner } : {},
-      message: scrub5(typeof err2.message === "string" ? err2.message : "", session.secrets),
-      ...typeof challenge === "string" ? { challenge: scrub5(challenge, session.secrets).slice(0, 300) } : {}
+      message: scrub2(typeof err2.message === "string" ? err2.message : "", session.secrets),
+      ...typeof challenge === "string" ? { challenge: scrub2(challenge, session.secrets).slice(0, 300) } : {}
     }
   };
 }

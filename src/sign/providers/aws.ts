@@ -8,15 +8,15 @@
 // FIPS endpoints and the test stand-in. Plain http is refused off loopback unless allow-insecure-http is set.
 import {
   type HttpClient,
-  HttpError,
   type HttpResponse,
   httpRequest,
   isLoopbackHost,
   isTransientStatus,
 } from '../../shared/http.ts';
-import { type RetryOptions, retry } from '../../shared/retry.ts';
+import type { RetryOptions } from '../../shared/retry.ts';
 import { type AwsCredentials, signRequest } from '../../shared/sigv4.ts';
 import { decodeJwtPayload, describeClaims, type OidcClaims, publicClaims } from '../oidc.ts';
+import { callService, scrub } from './service-call.ts';
 import { ProviderError } from './types.ts';
 
 export type AwsService = 'sts' | 'kms' | 'secretsmanager';
@@ -131,67 +131,22 @@ export function xmlText(xml: string, tag: string): string | undefined {
   );
 }
 
-function scrub(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join('***');
-  return out.length > 600 ? `${out.slice(0, 600)}…` : out;
-}
-
-class Transient extends Error {
-  status: number;
-  constructor(message: string, status: number) {
-    super(message);
-    this.status = status;
-  }
-}
-
-async function send(
+function send(
   s: Pick<AwsSession, 'http' | 'retry' | 'log' | 'timeoutMs' | 'secrets'>,
   provider: string,
   label: string,
   build: () => { url: string; headers: Record<string, string>; body: string },
   transientCode: (res: HttpResponse) => boolean,
 ): Promise<HttpResponse> {
-  let tried = 0;
-  try {
-    return await retry(
-      async () => {
-        tried++;
-        const r = build();
-        const res = await s.http({
-          url: r.url,
-          method: 'POST',
-          headers: r.headers,
-          body: r.body,
-          timeoutMs: s.timeoutMs,
-        });
-        if (isTransientStatus(res.status) || transientCode(res)) throw new Transient(`HTTP ${res.status}`, res.status);
-        return res;
-      },
-      {
-        attempts: 4,
-        ...s.retry,
-        label,
-        isRetryable: (e) => e instanceof Transient || (e instanceof HttpError && e.retryable),
-        onRetry: (info) => {
-          s.log(info.message);
-          s.retry?.onRetry?.(info);
-        },
-      },
-    );
-  } catch (e) {
-    const gaveUp = tried > 1 ? ` (gave up after ${tried} attempts)` : '';
-    if (e instanceof Transient)
-      throw new ProviderError(provider, 'unavailable', `${label}: AWS answered ${e.message}${gaveUp}`, e.status);
-    if (e instanceof HttpError) {
-      throw new ProviderError(
-        provider,
-        e.code === 'TLS' ? 'tls' : 'unavailable',
-        `${label}: ${scrub(e.message, s.secrets)}${gaveUp}`,
-      );
-    }
-    throw e;
-  }
+  return callService(
+    { provider, service: 'AWS', retry: s.retry, log: s.log, secrets: s.secrets },
+    label,
+    () => {
+      const r = build();
+      return s.http({ url: r.url, method: 'POST', headers: r.headers, body: r.body, timeoutMs: s.timeoutMs });
+    },
+    (res) => isTransientStatus(res.status) || transientCode(res),
+  );
 }
 
 function sessionName(claims: OidcClaims): string {

@@ -10,16 +10,10 @@
 // Authority: https://login.microsoftonline.com, or AZURE_AUTHORITY_HOST (the variable Azure's SDKs read: sovereign
 // clouds and the test stand-in). Key Vault URLs must be on a Key Vault domain (the bearer token goes there), or on a
 // loopback address for tests.
-import {
-  type HttpClient,
-  HttpError,
-  type HttpResponse,
-  httpRequest,
-  isLoopbackHost,
-  isTransientStatus,
-} from '../../shared/http.ts';
-import { type RetryOptions, retry } from '../../shared/retry.ts';
+import { type HttpClient, type HttpResponse, httpRequest, isLoopbackHost } from '../../shared/http.ts';
+import type { RetryOptions } from '../../shared/retry.ts';
 import { decodeJwtPayload, describeClaims, type OidcClaims, publicClaims } from '../oidc.ts';
+import { callService, scrub } from './service-call.ts';
 import { ProviderError } from './types.ts';
 
 export const AZURE_AUDIENCE = 'api://AzureADTokenExchange';
@@ -157,20 +151,6 @@ export function parseVaultObjectUrl(
   };
 }
 
-function scrub(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join('***');
-  return out.length > 600 ? `${out.slice(0, 600)}…` : out;
-}
-
-class Transient extends Error {
-  status: number;
-  constructor(message: string, status: number) {
-    super(message);
-    this.status = status;
-  }
-}
-
 interface SendContext {
   provider: string;
   http: HttpClient;
@@ -186,44 +166,14 @@ async function send(
   label: string,
   request: { url: string; method: 'GET' | 'POST'; headers: Record<string, string>; body?: string },
 ): Promise<HttpResponse> {
-  let tried = 0;
-  try {
-    return await retry(
-      async () => {
-        tried++;
-        const res = await ctx.http({
-          ...request,
-          ...(ctx.ca ? { ca: ctx.ca } : {}),
-          timeoutMs: ctx.timeoutMs,
-          maxBytes: 256 * 1024,
-        });
-        if (isTransientStatus(res.status)) throw new Transient(`HTTP ${res.status}`, res.status);
-        return res;
-      },
-      {
-        attempts: 4,
-        ...ctx.retry,
-        label,
-        isRetryable: (e) => e instanceof Transient || (e instanceof HttpError && e.retryable),
-        onRetry: (info) => {
-          ctx.log(info.message);
-          ctx.retry?.onRetry?.(info);
-        },
-      },
-    );
-  } catch (e) {
-    const gaveUp = tried > 1 ? ` (gave up after ${tried} attempts)` : '';
-    if (e instanceof Transient)
-      throw new ProviderError(ctx.provider, 'unavailable', `${label}: Azure answered ${e.message}${gaveUp}`, e.status);
-    if (e instanceof HttpError) {
-      throw new ProviderError(
-        ctx.provider,
-        e.code === 'TLS' ? 'tls' : 'unavailable',
-        `${label}: ${scrub(e.message, ctx.secrets)}${gaveUp}`,
-      );
-    }
-    throw e;
-  }
+  return callService({ ...ctx, service: 'Azure' }, label, () =>
+    ctx.http({
+      ...request,
+      ...(ctx.ca ? { ca: ctx.ca } : {}),
+      timeoutMs: ctx.timeoutMs,
+      maxBytes: 256 * 1024,
+    }),
+  );
 }
 
 function parseObject(provider: string, label: string, res: HttpResponse): Record<string, unknown> {

@@ -9,16 +9,10 @@
 // https://secretmanager.googleapis.com, or what gcloud's own override variables say
 // (CLOUDSDK_API_ENDPOINT_OVERRIDES_STS, _IAMCREDENTIALS, _CLOUDKMS, _SECRETMANAGER): private endpoints and the
 // test stand-in. Plain http is refused off loopback unless allow-insecure-http is set.
-import {
-  type HttpClient,
-  HttpError,
-  type HttpResponse,
-  httpRequest,
-  isLoopbackHost,
-  isTransientStatus,
-} from '../../shared/http.ts';
-import { type RetryOptions, retry } from '../../shared/retry.ts';
+import { type HttpClient, httpRequest, isLoopbackHost } from '../../shared/http.ts';
+import type { RetryOptions } from '../../shared/retry.ts';
 import { decodeJwtPayload, describeClaims, type OidcClaims, publicClaims } from '../oidc.ts';
+import { callService, scrub } from './service-call.ts';
 import { ProviderError } from './types.ts';
 
 export type GcpService = 'sts' | 'iamcredentials' | 'cloudkms' | 'secretmanager';
@@ -141,20 +135,6 @@ function endpointFor(service: GcpService, options: Pick<GcpOptions, 'provider' |
   return `${u.origin}${u.pathname.replace(/\/+$/, '').replace(/\/v1$/, '')}`;
 }
 
-function scrub(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join('***');
-  return out.length > 600 ? `${out.slice(0, 600)}…` : out;
-}
-
-class Transient extends Error {
-  status: number;
-  constructor(message: string, status: number) {
-    super(message);
-    this.status = status;
-  }
-}
-
 export interface GcpError {
   status: number;
   /** google.rpc status (PERMISSION_DENIED, NOT_FOUND, …) or the OAuth error (invalid_grant, …). */
@@ -170,40 +150,11 @@ export async function gcpCall(
   request: { method: 'GET' | 'POST'; url: string; headers: Record<string, string>; body?: string },
   label: string,
 ): Promise<GcpResult> {
-  let tried = 0;
-  let res: HttpResponse;
-  try {
-    res = await retry(
-      async () => {
-        tried++;
-        const r = await s.http({ ...request, timeoutMs: s.timeoutMs });
-        if (isTransientStatus(r.status)) throw new Transient(`HTTP ${r.status}`, r.status);
-        return r;
-      },
-      {
-        attempts: 4,
-        ...s.retry,
-        label,
-        isRetryable: (e) => e instanceof Transient || (e instanceof HttpError && e.retryable),
-        onRetry: (info) => {
-          s.log(info.message);
-          s.retry?.onRetry?.(info);
-        },
-      },
-    );
-  } catch (e) {
-    const gaveUp = tried > 1 ? ` (gave up after ${tried} attempts)` : '';
-    if (e instanceof Transient)
-      throw new ProviderError(s.provider, 'unavailable', `${label}: Google answered ${e.message}${gaveUp}`, e.status);
-    if (e instanceof HttpError) {
-      throw new ProviderError(
-        s.provider,
-        e.code === 'TLS' ? 'tls' : 'unavailable',
-        `${label}: ${scrub(e.message, s.secrets)}${gaveUp}`,
-      );
-    }
-    throw e;
-  }
+  const res = await callService(
+    { provider: s.provider, service: 'Google', retry: s.retry, log: s.log, secrets: s.secrets },
+    label,
+    () => s.http({ ...request, timeoutMs: s.timeoutMs }),
+  );
   let parsed: Record<string, unknown> = {};
   try {
     const v = JSON.parse(res.body || '{}') as unknown;
