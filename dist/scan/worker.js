@@ -5,7 +5,13 @@ var __getOwnPropDesc = Object.getOwnPropertyDescriptor;
 var __getOwnPropNames = Object.getOwnPropertyNames;
 var __getProtoOf = Object.getPrototypeOf;
 var __hasOwnProp = Object.prototype.hasOwnProperty;
-var __commonJS = (cb, mod) => function __require() {
+var __require = /* @__PURE__ */ ((x) => typeof require !== "undefined" ? require : typeof Proxy !== "undefined" ? new Proxy(x, {
+  get: (a, b) => (typeof require !== "undefined" ? require : a)[b]
+}) : x)(function(x) {
+  if (typeof require !== "undefined") return require.apply(this, arguments);
+  throw Error('Dynamic require of "' + x + '" is not supported');
+});
+var __commonJS = (cb, mod) => function __require2() {
   try {
     return mod || (0, cb[__getOwnPropNames(cb)[0]])((mod = { exports: {} }).exports, mod), mod.exports;
   } catch (e) {
@@ -28,6 +34,55 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   isNodeMode || !mod || !mod.__esModule ? __defProp(target, "default", { value: mod, enumerable: true }) : target,
   mod
 ));
+
+// builtin:node:worker_threads
+var require_node_worker_threads = __commonJS({
+  "builtin:node:worker_threads"(exports, module) {
+    module.exports = __require("node:worker_threads");
+  }
+});
+
+// builtin:node:fs
+var require_node_fs = __commonJS({
+  "builtin:node:fs"(exports, module) {
+    module.exports = __require("node:fs");
+  }
+});
+
+// builtin:node:buffer
+var require_node_buffer = __commonJS({
+  "builtin:node:buffer"(exports, module) {
+    module.exports = __require("node:buffer");
+  }
+});
+
+// builtin:node:crypto
+var require_node_crypto = __commonJS({
+  "builtin:node:crypto"(exports, module) {
+    module.exports = __require("node:crypto");
+  }
+});
+
+// builtin:node:module
+var require_node_module = __commonJS({
+  "builtin:node:module"(exports, module) {
+    module.exports = __require("node:module");
+  }
+});
+
+// builtin:node:path
+var require_node_path = __commonJS({
+  "builtin:node:path"(exports, module) {
+    module.exports = __require("node:path");
+  }
+});
+
+// builtin:node:url
+var require_node_url = __commonJS({
+  "builtin:node:url"(exports, module) {
+    module.exports = __require("node:url");
+  }
+});
 
 // node_modules/picomatch/lib/constants.js
 var require_constants = __commonJS({
@@ -1805,14 +1860,35 @@ var require_picomatch2 = __commonJS({
   }
 });
 
+// builtin:node:fs/promises
+var require_promises = __commonJS({
+  "builtin:node:fs/promises"(exports, module) {
+    module.exports = __require("node:fs/promises");
+  }
+});
+
+// builtin:node:zlib
+var require_node_zlib = __commonJS({
+  "builtin:node:zlib"(exports, module) {
+    module.exports = __require("node:zlib");
+  }
+});
+
+// builtin:node:os
+var require_node_os = __commonJS({
+  "builtin:node:os"(exports, module) {
+    module.exports = __require("node:os");
+  }
+});
+
 // src/scan/worker.ts
-import { parentPort, workerData } from "node:worker_threads";
+var import_node_worker_threads2 = __toESM(require_node_worker_threads(), 1);
 
 // src/scan/engine.ts
-import { closeSync, openSync, readFileSync, readSync } from "node:fs";
+var import_node_fs2 = __toESM(require_node_fs(), 1);
 
 // src/scan/decode.ts
-import { isUtf8 } from "node:buffer";
+var import_node_buffer = __toESM(require_node_buffer(), 1);
 var DEFAULT_DECODE_LIMITS = {
   maxDepth: 2,
   maxSegment: 256 * 1024,
@@ -1840,7 +1916,7 @@ function isTextual(buf) {
     if (b >= 48 && b <= 57 || (b | 32) >= 97 && (b | 32) <= 122) alnum++;
   }
   if (alnum * 2 < buf.length) return false;
-  return isUtf8(buf);
+  return (0, import_node_buffer.isUtf8)(buf);
 }
 function decodeBase64(span) {
   let s = span.toString("latin1");
@@ -2262,9 +2338,9 @@ var AllowRegexes = class {
 };
 
 // src/scan/fingerprint.ts
-import { createHash } from "node:crypto";
+var import_node_crypto = __toESM(require_node_crypto(), 1);
 function fingerprint(ruleId, secret) {
-  return createHash("sha256").update(ruleId).update("\0").update(secret).digest("hex");
+  return (0, import_node_crypto.createHash)("sha256").update(ruleId).update("\0").update(secret).digest("hex");
 }
 function preview(secret) {
   const chars = [...secret];
@@ -2275,33 +2351,41 @@ function preview(secret) {
 var KeywordPrefilter = class {
   /** Keyword bytes (lowercase), by keyword id. */
   keywords;
-  /** `state * 256 + byte` → next state * 256, negated when the next state ends a keyword. */
+  /** Byte → its column in `delta`: 0 for bytes in no keyword, ASCII uppercase as lowercase. */
+  classOf;
+  /** Columns per row of `delta`. */
+  classes;
+  /** `state * classes + class` → next state * classes, negated when the next state ends a keyword. */
   delta;
   /** Keyword ids ending at each state (its own and those of its suffix states), indexed by `state`. */
   outputs;
   states;
   constructor(keywords) {
     this.keywords = keywords.map((k) => Buffer.from(k.toLowerCase(), "utf8"));
+    const classOf = new Uint8Array(256);
+    let classes = 1;
+    for (const kw of this.keywords) for (const b of kw) if (classOf[b] === 0) classOf[b] = classes++;
+    for (let b = 65; b <= 90; b++) classOf[b] = classOf[b + 32];
     const gotoMaps = [/* @__PURE__ */ new Map()];
     const own = [[]];
     this.keywords.forEach((kw, id) => {
       if (kw.length === 0) return;
       let s = 0;
       for (const b of kw) {
-        let next = gotoMaps[s].get(b);
+        const c = classOf[b];
+        let next = gotoMaps[s].get(c);
         if (next === void 0) {
           next = gotoMaps.length;
           gotoMaps.push(/* @__PURE__ */ new Map());
           own.push([]);
-          gotoMaps[s].set(b, next);
+          gotoMaps[s].set(c, next);
         }
         s = next;
       }
       own[s].push(id);
     });
     const n = gotoMaps.length;
-    this.states = n;
-    const delta = new Int32Array(n * 256);
+    const delta = new Int32Array(n * classes);
     const fail = new Int32Array(n);
     const outputs = new Array(n);
     const outLists = own.map((o) => o.slice());
@@ -2309,22 +2393,23 @@ var KeywordPrefilter = class {
     const order = [0];
     for (let head = 0; head < order.length; head++) {
       const s = order[head];
-      const row = s * 256;
-      if (s !== 0) delta.copyWithin(row, fail[s] * 256, fail[s] * 256 + 256);
+      const row = s * classes;
+      if (s !== 0) delta.copyWithin(row, fail[s] * classes, fail[s] * classes + classes);
       for (const [c, g] of gotoMaps[s]) {
-        const f = s === 0 ? 0 : Math.abs(delta[fail[s] * 256 + c]) >> 8;
+        const f = s === 0 ? 0 : Math.abs(delta[fail[s] * classes + c]) / classes;
         fail[g] = f;
         ends[g] = own[g].length > 0 || ends[f] ? 1 : 0;
         order.push(g);
-        const t = ends[g] ? -(g * 256) : g * 256;
-        delta[row + c] = t;
-        if (c >= 97 && c <= 122) delta[row + c - 32] = t;
+        delta[row + c] = ends[g] ? -(g * classes) : g * classes;
       }
     }
     for (const s of order) {
       if (s !== 0) for (const id of outLists[fail[s]]) outLists[s].push(id);
       outputs[s] = Int32Array.from(outLists[s]);
     }
+    this.classOf = classOf;
+    this.classes = classes;
+    this.states = n;
     this.delta = delta;
     this.outputs = outputs;
   }
@@ -2338,17 +2423,17 @@ var KeywordPrefilter = class {
   findHits(input) {
     if (this.wasm === void 0) this.wasm = WasmScanner.create(this);
     if (this.wasm) return this.wasm.findHits(input, this);
-    const delta = this.delta;
+    const { delta, classOf, classes } = this;
     let hits = this.hits;
     let n = 0;
     let s = 0;
     for (let i = 0; i < input.length; i++) {
-      const t = delta[s + input[i]];
+      const t = delta[s + classOf[input[i]]];
       if (t < 0) {
         s = -t;
         if (n + 2 > hits.length) hits = this.growHits(n + 2);
         hits[n] = i + 1;
-        hits[n + 1] = s >> 8;
+        hits[n + 1] = s / classes;
         n += 2;
       } else s = t;
     }
@@ -2453,29 +2538,12 @@ var WasmScanner = class _WasmScanner {
     const inst = new WASM.Instance(mod, {});
     this.mem = inst.exports.mem;
     this.run = inst.exports.scan;
-    const classOf = new Uint8Array(256);
-    const used = /* @__PURE__ */ new Set();
-    for (const k of pf.keywords) for (const b of k) used.add(b);
-    let classes = 1;
-    const ids = /* @__PURE__ */ new Map();
-    const sample = [-1];
-    for (const b of [...used].sort((x, y) => x - y)) {
-      ids.set(b, classes++);
-      sample.push(b);
-    }
-    for (let b = 0; b < 256; b++) {
-      classOf[b] = ids.get(b >= 65 && b <= 90 ? b + 32 : b) ?? 0;
-      if (classOf[b] === 0 && sample[0] === -1) sample[0] = b;
-    }
-    this.rowBytes = classes * 4;
+    this.rowBytes = pf.classes * 4;
     this.dataAt = this.table + pf.states * this.rowBytes;
     this.ensure(64 * 1024);
-    this.u8.set(classOf, 16);
-    const t = new Int32Array(this.mem.buffer, this.table, pf.states * classes);
-    const scale = this.rowBytes / 256;
-    for (let s = 0; s < pf.states; s++) {
-      for (let k = 0; k < classes; k++) t[s * classes + k] = pf.delta[s * 256 + sample[k]] * scale;
-    }
+    this.u8.set(pf.classOf, 16);
+    const t = new Int32Array(this.mem.buffer, this.table, pf.delta.length);
+    for (let i = 0; i < t.length; i++) t[i] = pf.delta[i] * 4;
   }
   /** Room for `len` input bytes and the hit buffer after them. */
   ensure(len) {
@@ -2515,10 +2583,10 @@ var WasmScanner = class _WasmScanner {
 };
 
 // src/scan/regex/native.ts
-import { existsSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+var import_node_fs = __toESM(require_node_fs(), 1);
+var import_node_module = __toESM(require_node_module(), 1);
+var import_node_path = __toESM(require_node_path(), 1);
+var import_node_url = __toESM(require_node_url(), 1);
 function nativeAddonName(platform = process.platform, arch = process.arch, abi = process.versions.modules, libc = detectLibc()) {
   return `re2-${platform}-${arch}${libc ? `-${libc}` : ""}-abi${abi}.node`;
 }
@@ -2531,17 +2599,17 @@ function addonCandidates(fromDir, name2) {
   const out = [];
   let dir = fromDir;
   for (let i = 0; i < 4; i++) {
-    out.push(join(dir, "native", name2), join(dir, "dist", "native", name2));
-    dir = dirname(dir);
+    out.push((0, import_node_path.join)(dir, "native", name2), (0, import_node_path.join)(dir, "dist", "native", name2));
+    dir = (0, import_node_path.dirname)(dir);
   }
   return out;
 }
 function loadNativeRE2() {
-  const require2 = createRequire(import.meta.url);
-  const here = dirname(fileURLToPath(import.meta.url));
+  const require2 = (0, import_node_module.createRequire)(import.meta.url);
+  const here = (0, import_node_path.dirname)((0, import_node_url.fileURLToPath)(import.meta.url));
   const errors = [];
   const explicit = process.env.JIT_GPG_RE2_ADDON;
-  const paths = explicit ? [explicit] : addonCandidates(here, nativeAddonName()).filter((p) => existsSync(p));
+  const paths = explicit ? [explicit] : addonCandidates(here, nativeAddonName()).filter((p) => (0, import_node_fs.existsSync)(p));
   for (const path of paths) {
     try {
       return { ctor: require2(path), from: path };
@@ -9337,13 +9405,7 @@ function named(vendor, value) {
 }
 
 // src/scan/validate/structure.ts
-import {
-  createHash as createHash2,
-  createHmac,
-  createPrivateKey,
-  createPublicKey,
-  generateKeyPairSync
-} from "node:crypto";
+var import_node_crypto2 = __toESM(require_node_crypto(), 1);
 
 // src/shared/crc24.ts
 function crc24(data) {
@@ -9719,7 +9781,7 @@ function validatePemPrivateKey(secret) {
     return pem2.body.length % 8 === 0 ? "valid" : "invalid";
   }
   try {
-    const key = createPrivateKey({ key: pemText(pem2.label, pem2.base64), format: "pem" });
+    const key = (0, import_node_crypto2.createPrivateKey)({ key: pemText(pem2.label, pem2.base64), format: "pem" });
     return key.type === "private" ? "valid" : "invalid";
   } catch {
     return "invalid";
@@ -9730,7 +9792,7 @@ function validatePemPrivateKeyOtherLabel(secret) {
   if (!pem2 || !/(?:^| )PRIVATE KEY$/.test(pem2.label) || PEM_PRIVATE_LABELS.has(pem2.label)) return "invalid";
   for (const type of ["pkcs8", "sec1", "pkcs1"]) {
     try {
-      if (createPrivateKey({ key: pem2.body, format: "der", type }).type === "private") return "valid";
+      if ((0, import_node_crypto2.createPrivateKey)({ key: pem2.body, format: "der", type }).type === "private") return "valid";
     } catch {
     }
   }
@@ -9909,10 +9971,10 @@ function puttyMac(version, algorithm, encryption, comment, pub, priv) {
     sshString(priv)
   ]);
   if (version === "2") {
-    const key = createHash2("sha1").update("putty-private-key-file-mac-key").digest();
-    return createHmac("sha1", key).update(data).digest("hex");
+    const key = (0, import_node_crypto2.createHash)("sha1").update("putty-private-key-file-mac-key").digest();
+    return (0, import_node_crypto2.createHmac)("sha1", key).update(data).digest("hex");
   }
-  return createHmac("sha256", Buffer.alloc(0)).update(data).digest("hex");
+  return (0, import_node_crypto2.createHmac)("sha256", Buffer.alloc(0)).update(data).digest("hex");
 }
 var PGP_PUBLIC_ALGOS = /* @__PURE__ */ new Set([1, 2, 3, 16, 17, 18, 19, 20, 22, 25, 26, 27, 28]);
 function pgpSecretPacket(body) {
@@ -9998,7 +10060,7 @@ function validateJwkPrivateKey(secret) {
   const d = b64url(obj["d"]);
   if (!d) return "invalid";
   try {
-    const key = createPrivateKey({ key: obj, format: "jwk" });
+    const key = (0, import_node_crypto2.createPrivateKey)({ key: obj, format: "jwk" });
     if (key.type === "private") return "valid";
   } catch {
   }
@@ -10138,7 +10200,7 @@ var FIXTURE_ALPHABETS = {
 function fixtureBytes(seed, length) {
   const chunks = [];
   for (let i = 0; chunks.length * 32 < length; i++) {
-    chunks.push(createHash2("sha256").update(`jit-gpg-structure:${seed}:${i}`).digest());
+    chunks.push((0, import_node_crypto2.createHash)("sha256").update(`jit-gpg-structure:${seed}:${i}`).digest());
   }
   return Buffer.concat(chunks).subarray(0, length);
 }
@@ -10176,7 +10238,7 @@ function derTlv(tag, content) {
 }
 function dsaTraditional(priv) {
   const pk8 = priv.export({ type: "pkcs8", format: "der" });
-  const spki = createPublicKey(priv).export({ type: "spki", format: "der" });
+  const spki = (0, import_node_crypto2.createPublicKey)(priv).export({ type: "spki", format: "der" });
   const top = derRead(pk8, 0);
   const [, algId, octet] = derChildren(pk8, top);
   const [, params] = derChildren(pk8, algId);
@@ -10191,7 +10253,7 @@ function dsaTraditional(priv) {
   return pemText("DSA PRIVATE KEY", seq.toString("base64"));
 }
 function opensshEd25519(comment) {
-  const { privateKey, publicKey } = generateKeyPairSync("ed25519");
+  const { privateKey, publicKey } = (0, import_node_crypto2.generateKeyPairSync)("ed25519");
   const pub = Buffer.from(publicKey.export({ format: "jwk" }).x, "base64url");
   const seed = Buffer.from(privateKey.export({ format: "jwk" }).d, "base64url");
   const pubBlob = Buffer.concat([sshString("ssh-ed25519"), sshString(pub)]);
@@ -10225,7 +10287,7 @@ ${lines.join("\n")}
 `;
 }
 function puttyEd25519(comment) {
-  const { privateKey, publicKey } = generateKeyPairSync("ed25519");
+  const { privateKey, publicKey } = (0, import_node_crypto2.generateKeyPairSync)("ed25519");
   const pub = Buffer.from(publicKey.export({ format: "jwk" }).x, "base64url");
   const seed = Buffer.from(privateKey.export({ format: "jwk" }).d, "base64url");
   const pubBlob = Buffer.concat([sshString("ssh-ed25519"), sshString(pub)]);
@@ -10260,7 +10322,7 @@ function pgpPacket(tag, body) {
   return Buffer.concat([Buffer.from([192 | tag]), len, body]);
 }
 function pgpEd25519(userId) {
-  const { privateKey, publicKey } = generateKeyPairSync("ed25519");
+  const { privateKey, publicKey } = (0, import_node_crypto2.generateKeyPairSync)("ed25519");
   const pub = Buffer.from(publicKey.export({ format: "jwk" }).x, "base64url");
   const seed = Buffer.from(privateKey.export({ format: "jwk" }).d, "base64url");
   const oid = Buffer.from([43, 6, 1, 4, 1, 218, 71, 15, 1]);
@@ -10295,33 +10357,33 @@ function keyFixture(kind) {
   const make = () => {
     switch (kind) {
       case "rsa":
-        return generateKeyPairSync("rsa", { modulusLength: 1024 }).privateKey.export({
+        return (0, import_node_crypto2.generateKeyPairSync)("rsa", { modulusLength: 1024 }).privateKey.export({
           type: "pkcs1",
           format: "pem"
         });
       case "rsa-encrypted":
-        return generateKeyPairSync("rsa", { modulusLength: 1024 }).privateKey.export({
+        return (0, import_node_crypto2.generateKeyPairSync)("rsa", { modulusLength: 1024 }).privateKey.export({
           type: "pkcs1",
           format: "pem",
           cipher: "aes-128-cbc",
           passphrase: fx("rsa-pass", 16)
         });
       case "pkcs8":
-        return generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" });
+        return (0, import_node_crypto2.generateKeyPairSync)("ed25519").privateKey.export({ type: "pkcs8", format: "pem" });
       case "pkcs8-encrypted":
-        return generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({
+        return (0, import_node_crypto2.generateKeyPairSync)("ec", { namedCurve: "P-256" }).privateKey.export({
           type: "pkcs8",
           format: "pem",
           cipher: "aes-256-cbc",
           passphrase: fx("pk8-pass", 16)
         });
       case "ec":
-        return generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({
+        return (0, import_node_crypto2.generateKeyPairSync)("ec", { namedCurve: "P-256" }).privateKey.export({
           type: "sec1",
           format: "pem"
         });
       case "dsa":
-        return dsaTraditional(generateKeyPairSync("dsa", { modulusLength: 1024, divisorLength: 160 }).privateKey);
+        return dsaTraditional((0, import_node_crypto2.generateKeyPairSync)("dsa", { modulusLength: 1024, divisorLength: 160 }).privateKey);
       case "openssh":
         return opensshEd25519("fixture@jit-gpg");
       case "putty":
@@ -10329,12 +10391,12 @@ function keyFixture(kind) {
       case "pgp":
         return pgpEd25519("Fixture <fixture@jit-gpg.invalid>");
       case "public":
-        return generateKeyPairSync("rsa", { modulusLength: 1024 }).publicKey.export({
+        return (0, import_node_crypto2.generateKeyPairSync)("rsa", { modulusLength: 1024 }).publicKey.export({
           type: "pkcs1",
           format: "pem"
         });
       case "certificate-like": {
-        const der = generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey.export({
+        const der = (0, import_node_crypto2.generateKeyPairSync)("ec", { namedCurve: "P-256" }).publicKey.export({
           type: "spki",
           format: "der"
         });
@@ -10403,7 +10465,7 @@ var wandb = fx("wb1", 40, FIXTURE_ALPHABETS.hex);
 var eleven = `sk_${fx("el1", 48, FIXTURE_ALPHABETS.hex)}`;
 var deepgram = fx("dg1", 40, FIXTURE_ALPHABETS.hex);
 var assembly = fx("aa1", 32, FIXTURE_ALPHABETS.hex);
-var openaiHelp = (kind) => `An OpenAI ${kind}: it spends the organization’s credits and reads its data (files, fine-tunes, assistants). Revoke it on the API keys page of the OpenAI platform and create a new key scoped to one project.`;
+var openaiHelp = (kind) => `An OpenAI ${kind}: it spends the organization\u2019s credits and reads its data (files, fine-tunes, assistants). Revoke it on the API keys page of the OpenAI platform and create a new key scoped to one project.`;
 var aiRules = [
   {
     id: "openai-api-key",
@@ -10412,7 +10474,7 @@ var aiRules = [
     keywords: [OAI.toLowerCase()],
     pattern: `${TOKEN_START}(sk-[A-Za-z0-9]{20}${OAI}[A-Za-z0-9]{20})${TOKEN_END}`,
     entropy: 3.5,
-    help: openaiHelp("user API key (`sk-…` with the `T3BlbkFJ` marker)"),
+    help: openaiHelp("user API key (`sk-\u2026` with the `T3BlbkFJ` marker)"),
     examples: {
       tp: [...inSyntaxes("OPENAI_API_KEY", openaiLegacy), `client = OpenAI(api_key="${openaiLegacy}")`],
       fp: [
@@ -10460,7 +10522,7 @@ var aiRules = [
     keywords: ["sk-admin-"],
     pattern: `${TOKEN_START}(sk-admin-[A-Za-z0-9_-]{20,200}${OAI}[A-Za-z0-9_-]{20,200})${TOKEN_END}`,
     entropy: 4,
-    help: "An OpenAI admin API key (`sk-admin-`): it manages the organization itself (users, projects, API keys, usage). Delete it under Organization → Admin keys and audit the keys and members it could have created.",
+    help: "An OpenAI admin API key (`sk-admin-`): it manages the organization itself (users, projects, API keys, usage). Delete it under Organization \u2192 Admin keys and audit the keys and members it could have created.",
     examples: {
       tp: [...inSyntaxes("OPENAI_ADMIN_KEY", openaiAdmin)],
       fp: ["OPENAI_ADMIN_KEY=sk-admin-<key>", `admin_key: "sk-admin-${fx("oaf5", 100, FIXTURE_ALPHABETS.base64url)}"`]
@@ -10473,7 +10535,7 @@ var aiRules = [
     keywords: ["sk-ant-api"],
     pattern: `${TOKEN_START}(sk-ant-api[0-9]{2}-[A-Za-z0-9_-]{80,120}AA)${TOKEN_END}`,
     entropy: 4,
-    help: "An Anthropic API key (`sk-ant-api03-…AA`): it spends the workspace’s credits. Delete it in the Claude Console (Settings → API keys) and create a new one.",
+    help: "An Anthropic API key (`sk-ant-api03-\u2026AA`): it spends the workspace\u2019s credits. Delete it in the Claude Console (Settings \u2192 API keys) and create a new one.",
     examples: {
       tp: [...inSyntaxes("ANTHROPIC_API_KEY", anthropic), `client = anthropic.Anthropic(api_key="${anthropic}")`],
       fp: [
@@ -10503,7 +10565,7 @@ var aiRules = [
     keywords: ["sk-ant-oat", "sk-ant-ort"],
     pattern: `${TOKEN_START}(sk-ant-o(?:at|rt)[0-9]{2}-[A-Za-z0-9_-]{80,200})${TOKEN_END}`,
     entropy: 4,
-    help: "An Anthropic OAuth access or refresh token (`sk-ant-oat01-`, `sk-ant-ort01-`), e.g. from Claude Code: it acts as the signed-in user. Sign out of the session (or revoke the app’s access) to invalidate it.",
+    help: "An Anthropic OAuth access or refresh token (`sk-ant-oat01-`, `sk-ant-ort01-`), e.g. from Claude Code: it acts as the signed-in user. Sign out of the session (or revoke the app\u2019s access) to invalidate it.",
     examples: {
       tp: [...inSyntaxes("CLAUDE_CODE_OAUTH_TOKEN", anthropicOauth)],
       fp: ["CLAUDE_CODE_OAUTH_TOKEN=sk-ant-oat01-...", `token: "sk-ant-oat01-${fx("anf3", 40, FIXTURE_ALPHABETS.base64url)}"`]
@@ -10517,7 +10579,7 @@ var aiRules = [
     pattern: `${TOKEN_START}(hf_[A-Za-z]{34})${TOKEN_END}`,
     entropy: 3.5,
     validate: validateMixedCase,
-    help: "A Hugging Face user access token (`hf_` + 34 letters): read or write access to the user’s models, datasets and Spaces. Single-case letter runs (identifiers) are not reported. Invalidate it under Settings → Access Tokens and create a fine-grained replacement.",
+    help: "A Hugging Face user access token (`hf_` + 34 letters): read or write access to the user\u2019s models, datasets and Spaces. Single-case letter runs (identifiers) are not reported. Invalidate it under Settings \u2192 Access Tokens and create a fine-grained replacement.",
     examples: {
       tp: [...inSyntaxes("HF_TOKEN", hf), `huggingface-cli login --token ${hf}`],
       fp: [
@@ -10535,7 +10597,7 @@ var aiRules = [
     pattern: `${TOKEN_START}(api_org_[A-Za-z]{34})${TOKEN_END}`,
     entropy: 3.5,
     validate: validateMixedCase,
-    help: "A legacy Hugging Face organization API token (`api_org_`): access to the organization’s private repos. Single-case letter runs are not reported. Regenerate it in the organization settings.",
+    help: "A legacy Hugging Face organization API token (`api_org_`): access to the organization\u2019s private repos. Single-case letter runs are not reported. Regenerate it in the organization settings.",
     examples: {
       tp: [...inSyntaxes("HF_ORG_TOKEN", hfOrg)],
       fp: ["HF_ORG_TOKEN=api_org_<token>", "def api_org_settingsforthecurrentuserpage(): pass"]
@@ -10548,7 +10610,7 @@ var aiRules = [
     keywords: ["r8_"],
     pattern: `${TOKEN_START}(r8_[A-Za-z0-9]{37})${TOKEN_END}`,
     entropy: 3.5,
-    help: "A Replicate API token (`r8_`): it runs models on the account’s bill. Disable it under Account → API tokens and create a new one.",
+    help: "A Replicate API token (`r8_`): it runs models on the account\u2019s bill. Disable it under Account \u2192 API tokens and create a new one.",
     examples: {
       tp: [...inSyntaxes("REPLICATE_API_TOKEN", replicate)],
       fp: ["REPLICATE_API_TOKEN=r8_<your token>", `REPLICATE_API_TOKEN=r8_${fx("rpf", 30)}`]
@@ -10603,7 +10665,7 @@ var aiRules = [
     keywords: ["sk-or-v1-"],
     pattern: `${TOKEN_START}(sk-or-v1-[0-9a-f]{64})${TOKEN_END}`,
     entropy: 3,
-    help: "An OpenRouter API key (`sk-or-v1-` + 64 hex): it spends the account’s credits. Delete it under Keys and create a new one.",
+    help: "An OpenRouter API key (`sk-or-v1-` + 64 hex): it spends the account\u2019s credits. Delete it under Keys and create a new one.",
     examples: {
       tp: [...inSyntaxes("OPENROUTER_API_KEY", openrouter)],
       fp: ["OPENROUTER_API_KEY=sk-or-v1-...", `OPENROUTER_API_KEY=sk-or-v1-${fx("orf", 60, FIXTURE_ALPHABETS.hex)}`]
@@ -10616,7 +10678,7 @@ var aiRules = [
     keywords: ["tgp_v1_"],
     pattern: `${TOKEN_START}(tgp_v1_[A-Za-z0-9_-]{40,50})${TOKEN_END}`,
     entropy: 4,
-    help: "A Together AI API key (`tgp_v1_`). Revoke it in the Together dashboard (Settings → API Keys) and create a new one.",
+    help: "A Together AI API key (`tgp_v1_`). Revoke it in the Together dashboard (Settings \u2192 API Keys) and create a new one.",
     examples: {
       tp: [...inSyntaxes("TOGETHER_API_KEY", together)],
       fp: ["TOGETHER_API_KEY=tgp_v1_<key>", `TOGETHER_API_KEY=tgp_v1_${fx("tgf", 20)}`]
@@ -10629,7 +10691,7 @@ var aiRules = [
     keywords: ["lsv2_"],
     pattern: `${TOKEN_START}(lsv2_(?:pt|sk)_[0-9a-f]{32}_[0-9a-f]{10})${TOKEN_END}`,
     entropy: 3,
-    help: "A LangSmith personal access token or service key (`lsv2_pt_`, `lsv2_sk_`): traces, datasets and prompts of the workspace. Delete it under Settings → API Keys.",
+    help: "A LangSmith personal access token or service key (`lsv2_pt_`, `lsv2_sk_`): traces, datasets and prompts of the workspace. Delete it under Settings \u2192 API Keys.",
     examples: {
       tp: [...inSyntaxes("LANGSMITH_API_KEY", langsmith)],
       fp: ["LANGSMITH_API_KEY=lsv2_pt_...", `LANGCHAIN_API_KEY=lsv2_pt_${fx("lsf", 32, FIXTURE_ALPHABETS.hex)}`]
@@ -10642,7 +10704,7 @@ var aiRules = [
     keywords: ["pcsk_"],
     pattern: `${TOKEN_START}(pcsk_[A-Za-z0-9]{5,7}_[A-Za-z0-9]{60,75})${TOKEN_END}`,
     entropy: 4,
-    help: "A Pinecone API key (`pcsk_`): read and write access to the project’s indexes. Delete it in the Pinecone console (API keys).",
+    help: "A Pinecone API key (`pcsk_`): read and write access to the project\u2019s indexes. Delete it in the Pinecone console (API keys).",
     examples: {
       tp: [...inSyntaxes("PINECONE_API_KEY", pinecone)],
       fp: ["PINECONE_API_KEY=pcsk_<key>", `PINECONE_API_KEY=pcsk_${fx("pcf", 6)}_${fx("pcf2", 30)}`]
@@ -10655,7 +10717,7 @@ var aiRules = [
     keywords: ["tvly-"],
     pattern: `${TOKEN_START}(tvly-(?:dev-|prod-)?[A-Za-z0-9]{32})${TOKEN_END}`,
     entropy: 4,
-    help: "A Tavily search API key (`tvly-`): it spends the account’s credits. Delete it in the Tavily dashboard and create a new one.",
+    help: "A Tavily search API key (`tvly-`): it spends the account\u2019s credits. Delete it in the Tavily dashboard and create a new one.",
     examples: {
       tp: [...inSyntaxes("TAVILY_API_KEY", tavily)],
       fp: ["TAVILY_API_KEY=tvly-YOUR_API_KEY", `TAVILY_API_KEY=tvly-${fx("tvf", 20)}`]
@@ -10668,7 +10730,7 @@ var aiRules = [
     keywords: ["cohere"],
     pattern: named("cohere", "[A-Za-z0-9]{40}"),
     entropy: 4,
-    help: "A Cohere API key (40 characters, named as Cohere’s). Delete it in the Cohere dashboard (API Keys) and create a new one.",
+    help: "A Cohere API key (40 characters, named as Cohere\u2019s). Delete it in the Cohere dashboard (API Keys) and create a new one.",
     examples: {
       tp: [...inSyntaxes("COHERE_API_KEY", cohere)],
       fp: [
@@ -10685,7 +10747,7 @@ var aiRules = [
     keywords: ["mistral"],
     pattern: named("mistral", "[A-Za-z0-9]{32}"),
     entropy: 4,
-    help: "A Mistral AI API key (32 characters, named as Mistral’s). Revoke it in La Plateforme (API Keys) and create a new one.",
+    help: "A Mistral AI API key (32 characters, named as Mistral\u2019s). Revoke it in La Plateforme (API Keys) and create a new one.",
     examples: {
       tp: [...inSyntaxes("MISTRAL_API_KEY", mistral)],
       fp: [
@@ -10702,7 +10764,7 @@ var aiRules = [
     keywords: ["deepseek"],
     pattern: named("deepseek", "sk-[0-9a-f]{32}"),
     entropy: 3,
-    help: "A DeepSeek API key (`sk-` + 32 hex, named as DeepSeek’s). Delete it on the DeepSeek platform (API keys) and create a new one.",
+    help: "A DeepSeek API key (`sk-` + 32 hex, named as DeepSeek\u2019s). Delete it on the DeepSeek platform (API keys) and create a new one.",
     examples: {
       tp: [...inSyntaxes("DEEPSEEK_API_KEY", deepseek)],
       fp: ["DEEPSEEK_API_KEY=sk-<key>", `DEEPSEEK_API_KEY=sk-${fx("dsf", 24, FIXTURE_ALPHABETS.hex)}`]
@@ -10715,7 +10777,7 @@ var aiRules = [
     keywords: ["wandb"],
     pattern: named("wandb", "[0-9a-f]{40}"),
     entropy: 3,
-    help: "A Weights & Biases API key (40 hex, named as W&B’s): runs, artifacts and models of the user’s projects. Revoke it under User settings → API keys.",
+    help: "A Weights & Biases API key (40 hex, named as W&B\u2019s): runs, artifacts and models of the user\u2019s projects. Revoke it under User settings \u2192 API keys.",
     examples: {
       tp: [...inSyntaxes("WANDB_API_KEY", wandb)],
       fp: [
@@ -10745,7 +10807,7 @@ var aiRules = [
     keywords: ["deepgram"],
     pattern: named("deepgram", "[0-9a-f]{40}"),
     entropy: 3,
-    help: "A Deepgram API key (40 hex, named as Deepgram’s). Delete it in the Deepgram console (API Keys) and create a new one.",
+    help: "A Deepgram API key (40 hex, named as Deepgram\u2019s). Delete it in the Deepgram console (API Keys) and create a new one.",
     examples: {
       tp: [...inSyntaxes("DEEPGRAM_API_KEY", deepgram)],
       fp: ["DEEPGRAM_API_KEY=YOUR_DEEPGRAM_API_KEY", `DEEPGRAM_PROJECT_ID=${fx("dgf", 36, FIXTURE_ALPHABETS.hex)}`]
@@ -10758,7 +10820,7 @@ var aiRules = [
     keywords: ["assemblyai", "assembly_ai"],
     pattern: named("assembly_?ai", "[0-9a-f]{32}"),
     entropy: 3,
-    help: "An AssemblyAI API key (32 hex, named as AssemblyAI’s). Reset it in the AssemblyAI dashboard.",
+    help: "An AssemblyAI API key (32 hex, named as AssemblyAI\u2019s). Reset it in the AssemblyAI dashboard.",
     examples: {
       tp: [...inSyntaxes("ASSEMBLYAI_API_KEY", assembly)],
       fp: ["ASSEMBLYAI_API_KEY=<your key>", `ASSEMBLYAI_API_KEY=${fx("aaf", 30, FIXTURE_ALPHABETS.hex)}`]
@@ -10767,7 +10829,7 @@ var aiRules = [
 ];
 
 // src/scan/validate/checksum.ts
-import { createHash as createHash3, createPrivateKey as createPrivateKey2 } from "node:crypto";
+var import_node_crypto3 = __toESM(require_node_crypto(), 1);
 var CRC_TABLE = (() => {
   const t = new Uint32Array(256);
   for (let n = 0; n < 256; n++) {
@@ -10935,7 +10997,7 @@ function validateGcpServiceAccountKey(secret, match = "") {
   }
   if (!/-----BEGIN (?:RSA )?PRIVATE KEY-----/.test(pem2)) return "invalid";
   try {
-    const key = createPrivateKey2({ key: pem2, format: "pem" });
+    const key = (0, import_node_crypto3.createPrivateKey)({ key: pem2, format: "pem" });
     return key.type === "private" ? "valid" : "invalid";
   } catch {
     return "invalid";
@@ -11088,7 +11150,7 @@ var ALPHABETS = {
 function fakeBytes(seed, length) {
   const chunks = [];
   for (let i = 0; chunks.length * 32 < length; i++) {
-    chunks.push(createHash3("sha256").update(`jit-gpg-fixture:${seed}:${i}`).digest());
+    chunks.push((0, import_node_crypto3.createHash)("sha256").update(`jit-gpg-fixture:${seed}:${i}`).digest());
   }
   return Buffer.concat(chunks).subarray(0, length);
 }
@@ -11187,7 +11249,7 @@ var cloudRules = [
     pattern: String.raw`\b((?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\b`,
     entropy: 3,
     validate: validateAwsKeyId,
-    help: "An AWS access key ID names an IAM access key (AKIA long-term, ASIA temporary); its secret is usually nearby. Deactivate and delete the key in IAM (or revoke the role session), then check CloudTrail for its use. Validated when the embedded account id decodes; the documented …EXAMPLE ids are not reported.",
+    help: "An AWS access key ID names an IAM access key (AKIA long-term, ASIA temporary); its secret is usually nearby. Deactivate and delete the key in IAM (or revoke the role session), then check CloudTrail for its use. Validated when the embedded account id decodes; the documented \u2026EXAMPLE ids are not reported.",
     examples: {
       tp: [
         env("AWS_ACCESS_KEY_ID", akia),
@@ -11215,7 +11277,7 @@ aws_access_key_id = ${akia}`,
     pattern: `(?i:secret_access_key|secretaccesskey|aws_?secret(?:_?key)?)${ASSIGN}([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)`,
     entropy: 4,
     validate: (s) => s.includes("EXAMPLE") ? "invalid" : "unknown",
-    help: "An AWS secret access key signs API requests as its IAM user or role (the documented …EXAMPLEKEY value is not reported). Deactivate and delete the access key in IAM, create a replacement if needed, and review CloudTrail for its use.",
+    help: "An AWS secret access key signs API requests as its IAM user or role (the documented \u2026EXAMPLEKEY value is not reported). Deactivate and delete the access key in IAM, create a replacement if needed, and review CloudTrail for its use.",
     examples: {
       tp: [
         env("AWS_SECRET_ACCESS_KEY", awsSecretA),
@@ -11248,7 +11310,7 @@ aws_secret_access_key = ${awsSecretB}`,
       if (secret.includes("EXAMPLE")) return "invalid";
       return validateAwsKeyId(match.replace(/^\W*/, "").slice(0, 20));
     },
-    help: "An AWS key pair side by side (the credentials.csv the console offers, a CLI argument list, a log line): the secret signs requests as the IAM user. Deactivate and delete the access key in IAM and review CloudTrail. Pairs with the documented …EXAMPLE values are not reported.",
+    help: "An AWS key pair side by side (the credentials.csv the console offers, a CLI argument list, a log line): the secret signs requests as the IAM user. Deactivate and delete the access key in IAM and review CloudTrail. Pairs with the documented \u2026EXAMPLE values are not reported.",
     examples: {
       tp: [
         `User name,Password,Access key ID,Secret access key
@@ -11270,7 +11332,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     keywords: ["iqojb3jpz2lux2vj", "fwogzxivyxdz"],
     pattern: String.raw`\b((?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdz)[A-Za-z0-9/+]{100,}={0,2})`,
     entropy: 4,
-    help: "An AWS session token, with its temporary key pair, acts as the assumed role until it expires (up to 12 hours, 36 for root sessions). Revoke active sessions of the role (IAM → Roles → Revoke active sessions) and find where it leaked from.",
+    help: "An AWS session token, with its temporary key pair, acts as the assumed role until it expires (up to 12 hours, 36 for root sessions). Revoke active sessions of the role (IAM \u2192 Roles \u2192 Revoke active sessions) and find where it leaked from.",
     examples: {
       tp: [env("AWS_SESSION_TOKEN", sessionA), `aws_session_token = ${sessionB}`, json("SessionToken", sessionA)],
       fp: [
@@ -11289,7 +11351,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     entropy: 4,
     validate: validateBedrockApiKey,
     requireValid: true,
-    help: "A long-term Amazon Bedrock API key calls Bedrock as its IAM user. Delete it under IAM → the user → Service-specific credentials. It decodes to BedrockAPIKey-<id>-at-<account>:<secret>; a value that does not is not reported.",
+    help: "A long-term Amazon Bedrock API key calls Bedrock as its IAM user. Delete it under IAM \u2192 the user \u2192 Service-specific credentials. It decodes to BedrockAPIKey-<id>-at-<account>:<secret>; a value that does not is not reported.",
     examples: {
       tp: [
         env("AWS_BEARER_TOKEN_BEDROCK", bedrockLong("br-a")),
@@ -11327,7 +11389,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     keywords: ["amzn.mws."],
     pattern: String.raw`\b(amzn\.mws\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b`,
     entropy: 3,
-    help: "An MWS auth token lets a developer act on a seller account through Marketplace Web Service. The seller revokes it in Seller Central → User permissions → third-party developer access.",
+    help: "An MWS auth token lets a developer act on a seller account through Marketplace Web Service. The seller revokes it in Seller Central \u2192 User permissions \u2192 third-party developer access.",
     examples: {
       tp: [
         env("MWS_AUTH_TOKEN", `amzn.mws.${fakeUuid("mws-a")}`),
@@ -11346,7 +11408,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     keywords: ["aiza"],
     pattern: String.raw`\b(AIza[A-Za-z0-9_-]{35})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 3.5,
-    help: "A Google API key bills and authorises calls to the APIs enabled for its project (Maps, Gemini, Firebase…). Restrict it by API and referrer or delete it under APIs & Services → Credentials; keys shipped in web/Firebase configs must at least be restricted.",
+    help: "A Google API key bills and authorises calls to the APIs enabled for its project (Maps, Gemini, Firebase\u2026). Restrict it by API and referrer or delete it under APIs & Services \u2192 Credentials; keys shipped in web/Firebase configs must at least be restricted.",
     examples: {
       tp: [
         ...syntax.all("google_api_key", `AIza${b64url2("gk-a", 35)}`, `AIza${b64url2("gk-b", 35)}`),
@@ -11370,7 +11432,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     entropy: 4,
     validate: validateGcpServiceAccountKey,
     requireValid: true,
-    help: "A service account key file authenticates as the service account until the key is deleted. Delete the key under IAM & Admin → Service accounts → Keys (find it by private_key_id) and prefer workload identity federation. Validated when the private key parses; a key that does not parse is not reported.",
+    help: "A service account key file authenticates as the service account until the key is deleted. Delete the key under IAM & Admin \u2192 Service accounts \u2192 Keys (find it by private_key_id) and prefer workload identity federation. Validated when the private key parses; a key that does not parse is not reported.",
     examples: {
       tp: [
         serviceAccount(jsonPem(SA_KEY_BODY)),
@@ -11391,7 +11453,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     keywords: ["gocspx-"],
     pattern: String.raw`\b(GOCSPX-[A-Za-z0-9_-]{28})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 3.5,
-    help: "A Google OAuth client secret lets anyone complete OAuth flows as the client. Add a new secret and disable/delete the leaked one under APIs & Services → Credentials → the OAuth client.",
+    help: "A Google OAuth client secret lets anyone complete OAuth flows as the client. Add a new secret and disable/delete the leaked one under APIs & Services \u2192 Credentials \u2192 the OAuth client.",
     examples: {
       tp: syntax.all("google_client_secret", `GOCSPX-${b64url2("gcs-a", 28)}`, `GOCSPX-${b64url2("gcs-b", 28)}`),
       fp: [
@@ -11444,7 +11506,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: String.raw`(?i:AccountName)=[A-Za-z0-9-]{3,24};\s*(?i:AccountKey)=([A-Za-z0-9+/]{86}==)`,
     entropy: 4,
     validate: notEmulatorKey,
-    help: "A storage account key grants full access to every blob, queue, table and file share in the account (the published emulator key is not reported). Rotate it under the storage account → Access keys (regenerate the leaked key) and prefer Entra ID or SAS with short expiry.",
+    help: "A storage account key grants full access to every blob, queue, table and file share in the account (the published emulator key is not reported). Rotate it under the storage account \u2192 Access keys (regenerate the leaked key) and prefer Entra ID or SAS with short expiry.",
     examples: {
       tp: [
         `AZURE_STORAGE_CONNECTION_STRING=DefaultEndpointsProtocol=https;AccountName=acmeprod;AccountKey=${storageKey("st-a")};EndpointSuffix=core.windows.net`,
@@ -11478,7 +11540,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: String.raw`(?:(?i:azure_?storage_?(?:account_?|access_?)?key|storage_?account_?(?:access_?)?key)${ASSIGN}|--account-key[\s=]+["']?)([A-Za-z0-9+/]{86}==)`,
     entropy: 4,
     validate: notEmulatorKey,
-    help: "A storage account key grants full access to every blob, queue, table and file share in the account. Regenerate the leaked key under the storage account → Access keys. The published emulator key is not reported.",
+    help: "A storage account key grants full access to every blob, queue, table and file share in the account. Regenerate the leaked key under the storage account \u2192 Access keys. The published emulator key is not reported.",
     examples: {
       tp: [
         env("AZURE_STORAGE_KEY", storageKey("sk-a")),
@@ -11501,7 +11563,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: String.raw`AccountEndpoint=https://[a-z0-9-]+\.documents\.azure\.com(?::443)?/?;\s*AccountKey=([A-Za-z0-9+/]{86}==)`,
     entropy: 4,
     validate: notEmulatorKey,
-    help: "A Cosmos DB primary or secondary key has full control of every database in the account. Regenerate it under the Cosmos DB account → Keys and prefer Entra ID with data-plane RBAC. The emulator key (and localhost endpoints) are not reported.",
+    help: "A Cosmos DB primary or secondary key has full control of every database in the account. Regenerate it under the Cosmos DB account \u2192 Keys and prefer Entra ID with data-plane RBAC. The emulator key (and localhost endpoints) are not reported.",
     examples: {
       tp: [
         `COSMOS_CONNECTION=AccountEndpoint=https://acme.documents.azure.com:443/;AccountKey=${storageKey("cos-a")};`,
@@ -11521,7 +11583,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     keywords: ["sharedaccesskey="],
     pattern: String.raw`Endpoint=sb://[A-Za-z0-9.-]+/?;\s*SharedAccessKeyName=[^;\s"']+;\s*SharedAccessKey=([A-Za-z0-9+/]{43}=)`,
     entropy: 4,
-    help: "A Service Bus / Event Hubs / Relay shared access key sends, listens or manages per its policy (RootManageSharedAccessKey manages the namespace). Regenerate the key under the namespace or entity → Shared access policies.",
+    help: "A Service Bus / Event Hubs / Relay shared access key sends, listens or manages per its policy (RootManageSharedAccessKey manages the namespace). Regenerate the key under the namespace or entity \u2192 Shared access policies.",
     examples: {
       tp: [
         `SERVICEBUS=Endpoint=sb://acme.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=${fakeBytes("sb-a", 32).toString("base64")}`,
@@ -11565,7 +11627,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     keywords: ["8q~", "7q~"],
     pattern: `(?:^|[^A-Za-z0-9_~.-])([A-Za-z0-9_~.-]{3}[78]Q~[A-Za-z0-9_~.-]{31,34})(?:[^A-Za-z0-9_~.-]|$)`,
     entropy: 3.5,
-    help: "An Entra ID client secret authenticates as its app registration (service principal) with every permission granted to it. Delete it under App registrations → the app → Certificates & secrets, and prefer certificates or federated credentials.",
+    help: "An Entra ID client secret authenticates as its app registration (service principal) with every permission granted to it. Delete it under App registrations \u2192 the app \u2192 Certificates & secrets, and prefer certificates or federated credentials.",
     examples: {
       tp: [
         env("AZURE_CLIENT_SECRET", entraA),
@@ -11588,7 +11650,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     keywords: ["azconfig.io"],
     pattern: String.raw`Endpoint=https://[a-z0-9-]+\.azconfig\.io;\s*Id=[^;\s"']+;\s*Secret=([A-Za-z0-9+/]{43,}=)`,
     entropy: 4,
-    help: "An App Configuration access key reads (or writes) every key-value and feature flag in the store. Regenerate it under the store → Access settings.",
+    help: "An App Configuration access key reads (or writes) every key-value and feature flag in the store. Regenerate it under the store \u2192 Access settings.",
     examples: {
       tp: [
         `APPCONFIG=Endpoint=https://acme.azconfig.io;Id=${b642("ac-id", 16)};Secret=${fakeBytes("ac-a", 32).toString("base64")}`,
@@ -11615,7 +11677,7 @@ ci-deployer,,${akia},${awsSecretA}`,
       keywords: [`${prefix}_v1_`],
       pattern: String.raw`\b(${prefix}_v1_[a-f0-9]{64})\b`,
       entropy: 3,
-      help: `A ${title} acts on the DigitalOcean team with its scopes (droplets, databases, Spaces keys, DNS). Delete it under API → Tokens (or revoke the OAuth app's authorisation) and review the team's security history.`,
+      help: `A ${title} acts on the DigitalOcean team with its scopes (droplets, databases, Spaces keys, DNS). Delete it under API \u2192 Tokens (or revoke the OAuth app's authorisation) and review the team's security history.`,
       examples: {
         tp: syntax.all(
           "digitalocean_token",
@@ -11654,7 +11716,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     keywords: ["heroku"],
     pattern: String.raw`(?i:heroku)[A-Za-z0-9_.-]{0,20}(?i:api_?key|token|key|secret|password)${ASSIGN}(${UUID2})\b`,
     entropy: 3,
-    help: "A legacy Heroku API key (a UUID) acts as its user on every app they can reach. Regenerate it under Account settings → API Key, or revoke the authorisation with `heroku authorizations:revoke`.",
+    help: "A legacy Heroku API key (a UUID) acts as its user on every app they can reach. Regenerate it under Account settings \u2192 API Key, or revoke the authorisation with `heroku authorizations:revoke`.",
     examples: {
       tp: [
         env("HEROKU_API_KEY", fakeUuid("hkl-a")),
@@ -11718,7 +11780,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     keywords: ["akid"],
     pattern: String.raw`\b(AKID[A-Za-z0-9]{32})\b`,
     entropy: 3.5,
-    help: "A Tencent Cloud SecretId names an API key pair whose SecretKey is usually nearby. Disable and delete the key in CAM → API Key Management.",
+    help: "A Tencent Cloud SecretId names an API key pair whose SecretKey is usually nearby. Disable and delete the key in CAM \u2192 API Key Management.",
     examples: {
       tp: [
         env("TENCENTCLOUD_SECRET_ID", `AKID${fake("tc-a", 32)}`),
@@ -11739,7 +11801,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     keywords: ["ibm", "ic_api_key"],
     pattern: `(?i:ibm[A-Za-z0-9_.-]{0,20}api_?key|ic_api_key)${ASSIGN}([A-Za-z0-9_-]{44})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
-    help: "An IBM Cloud API key logs in as its user or service ID. Delete it under Manage → Access (IAM) → API keys and review Activity Tracker.",
+    help: "An IBM Cloud API key logs in as its user or service ID. Delete it under Manage \u2192 Access (IAM) \u2192 API keys and review Activity Tracker.",
     examples: {
       tp: [
         env("IBMCLOUD_API_KEY", b64url2("ibm-a", 44)),
@@ -11761,7 +11823,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     keywords: ["cloudflare", "cf_api_token"],
     pattern: `(?i:cloudflare[A-Za-z0-9_.-]{0,20}token|cf_api_token)${ASSIGN}([A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
-    help: "A Cloudflare API token acts on the accounts and zones its permissions list (DNS, Workers, WAF…). Roll or delete it under My Profile → API Tokens and review the audit log.",
+    help: "A Cloudflare API token acts on the accounts and zones its permissions list (DNS, Workers, WAF\u2026). Roll or delete it under My Profile \u2192 API Tokens and review the audit log.",
     examples: {
       tp: [
         env("CLOUDFLARE_API_TOKEN", b64url2("cf-a", 40)),
@@ -11783,7 +11845,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     keywords: ["cloudflare", "cf_api_key", "x-auth-key"],
     pattern: String.raw`(?i:cloudflare[A-Za-z0-9_.-]{0,20}key|cf_api_key|x-auth-key)${ASSIGN}([a-f0-9]{37})\b`,
     entropy: 3,
-    help: "The Cloudflare global API key has every permission of its user on every account. Change it under My Profile → API Tokens → Global API Key → Change, and move automation to scoped API tokens.",
+    help: "The Cloudflare global API key has every permission of its user on every account. Change it under My Profile \u2192 API Tokens \u2192 Global API Key \u2192 Change, and move automation to scoped API tokens.",
     examples: {
       tp: [
         env("CLOUDFLARE_API_KEY", hex("cfg-a", 37)),
@@ -11804,7 +11866,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     keywords: ["v1.0-"],
     pattern: String.raw`\b(v1\.0-[a-f0-9]{24}-[a-f0-9]{146})\b`,
     entropy: 3,
-    help: "An Origin CA key issues and revokes origin certificates for the user's zones. Change it under My Profile → API Tokens → Origin CA Key.",
+    help: "An Origin CA key issues and revokes origin certificates for the user's zones. Change it under My Profile \u2192 API Tokens \u2192 Origin CA Key.",
     examples: {
       tp: [
         env("CF_ORIGIN_CA_KEY", `v1.0-${hex("oca-a", 24)}-${hex("oca-b", 146)}`),
@@ -11820,7 +11882,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     keywords: ["fm1a_", "fm1r_", "fm2_"],
     pattern: String.raw`\b(fm(?:1[ar]|2)_[A-Za-z0-9+/]{60,}={0,2})`,
     entropy: 4,
-    help: "A Fly.io macaroon token (deploy, org, read-only…) acts within its caveats on apps and machines. Revoke it with `fly tokens revoke` or in the dashboard under Tokens.",
+    help: "A Fly.io macaroon token (deploy, org, read-only\u2026) acts within its caveats on apps and machines. Revoke it with `fly tokens revoke` or in the dashboard under Tokens.",
     examples: {
       tp: [
         env("FLY_API_TOKEN", `FlyV1 fm2_lJPE${b642("fly-a", 220)}`),
@@ -11856,7 +11918,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     entropy: 4.2,
     // Random base62 bodies mix cases and digits; identifiers such as vcr_cassettelibrarydirectory… do not.
     validate: (s) => /[A-Z]/.test(s) && /[a-z]/.test(s.slice(4)) && /[0-9]/.test(s) ? "unknown" : "invalid",
-    help: "A Vercel token deploys and manages projects, domains and environment variables of its scope. Delete it under Account Settings → Tokens (or the integration/app that issued it). A body without mixed case and digits is not reported.",
+    help: "A Vercel token deploys and manages projects, domains and environment variables of its scope. Delete it under Account Settings \u2192 Tokens (or the integration/app that issued it). A body without mixed case and digits is not reported.",
     examples: {
       tp: syntax.all("vercel_token", `vcp_${fake("vc-a", 56)}`, `vca_${fake("vc-b", 56)}`),
       fp: [
@@ -11874,7 +11936,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     keywords: ["vercel"],
     pattern: String.raw`(?i:vercel[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}([A-Za-z0-9]{24})\b`,
     entropy: 4,
-    help: "An unprefixed (pre-2025) Vercel token deploys and manages projects of its scope. Delete it under Account Settings → Tokens.",
+    help: "An unprefixed (pre-2025) Vercel token deploys and manages projects of its scope. Delete it under Account Settings \u2192 Tokens.",
     examples: {
       tp: [
         env("VERCEL_TOKEN", fake("vcl-a", 24)),
@@ -11895,7 +11957,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     keywords: ["nfp_"],
     pattern: String.raw`\b(nfp_[A-Za-z0-9]{36,40})\b`,
     entropy: 4,
-    help: "A Netlify personal access token acts as its user on every team and site. Revoke it under User settings → Applications → Personal access tokens.",
+    help: "A Netlify personal access token acts as its user on every team and site. Revoke it under User settings \u2192 Applications \u2192 Personal access tokens.",
     examples: {
       tp: syntax.all("netlify_auth_token", `nfp_${fake("nf-a", 36)}`, `nfp_${fake("nf-b", 40)}`),
       fp: [
@@ -11912,7 +11974,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     keywords: ["netlify"],
     pattern: `(?i:netlify[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}([A-Za-z0-9_-]{43})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
-    help: "An unprefixed Netlify access token acts as its user on every team and site. Revoke it under User settings → Applications.",
+    help: "An unprefixed Netlify access token acts as its user on every team and site. Revoke it under User settings \u2192 Applications.",
     examples: {
       tp: [env("NETLIFY_AUTH_TOKEN", b64url2("nfl-a", 43)), yaml("netlify_token", b64url2("nfl-b", 43))],
       fp: [
@@ -11928,7 +11990,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     keywords: ["sbp_"],
     pattern: String.raw`\b(sbp_[a-f0-9]{40})\b`,
     entropy: 3,
-    help: "A Supabase personal access token manages every project of its user through the Management API (databases, keys, functions). Revoke it under Account → Access Tokens.",
+    help: "A Supabase personal access token manages every project of its user through the Management API (databases, keys, functions). Revoke it under Account \u2192 Access Tokens.",
     examples: {
       tp: syntax.all("supabase_access_token", `sbp_${hex("sbp-a", 40)}`, `sbp_${hex("sbp-b", 40)}`),
       fp: [
@@ -11945,7 +12007,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     keywords: ["sb_secret_"],
     pattern: String.raw`\b(sb_secret_[A-Za-z0-9_-]{31,})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
-    help: "A Supabase secret key bypasses row-level security on its project. Delete it under Project Settings → API Keys and create a new one.",
+    help: "A Supabase secret key bypasses row-level security on its project. Delete it under Project Settings \u2192 API Keys and create a new one.",
     examples: {
       tp: syntax.all("supabase_secret_key", `sb_secret_${b64url2("sbs-a", 36)}`, `sb_secret_${b64url2("sbs-b", 36)}`),
       fp: [
@@ -11962,7 +12024,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     keywords: [":apa91b"],
     pattern: String.raw`\b(AAAA[A-Za-z0-9_-]{7}:APA91b[A-Za-z0-9_-]{134})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
-    help: "A legacy FCM server key sends push notifications to every device of the Firebase project. Delete it in the Firebase console → Project settings → Cloud Messaging and use the HTTP v1 API.",
+    help: "A legacy FCM server key sends push notifications to every device of the Firebase project. Delete it in the Firebase console \u2192 Project settings \u2192 Cloud Messaging and use the HTTP v1 API.",
     examples: {
       tp: [
         env("FCM_SERVER_KEY", `AAAA${b64url2("fcm-a", 7)}:APA91b${b64url2("fcm-b", 134)}`),
@@ -11981,7 +12043,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     keywords: ["pscale_tkn_", "pscale_oauth_"],
     pattern: String.raw`\b(pscale_(?:tkn|oauth)_[A-Za-z0-9_-]{32,64})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
-    help: "A PlanetScale service or OAuth token manages databases, branches and passwords within its access. Delete it under Organization settings → Service tokens (or revoke the OAuth app).",
+    help: "A PlanetScale service or OAuth token manages databases, branches and passwords within its access. Delete it under Organization settings \u2192 Service tokens (or revoke the OAuth app).",
     examples: {
       tp: syntax.all(
         "planetscale_service_token",
@@ -12001,7 +12063,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     keywords: ["pscale_pw_"],
     pattern: String.raw`\b(pscale_pw_[A-Za-z0-9_-]{32,64})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
-    help: "A PlanetScale password connects to one database branch with its role. Delete it under the database → Settings → Passwords.",
+    help: "A PlanetScale password connects to one database branch with its role. Delete it under the database \u2192 Settings \u2192 Passwords.",
     examples: {
       tp: [
         env("DATABASE_PASSWORD", `pscale_pw_${b64url2("pw-a", 43)}`),
@@ -12020,7 +12082,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     keywords: ["scw_secret_key", "scaleway"],
     pattern: String.raw`(?i:scw_secret_key|scaleway[A-Za-z0-9_.-]{0,20}secret_?key)${ASSIGN}(${UUID2})\b`,
     entropy: 3,
-    help: "A Scaleway API secret key acts with its IAM application or user policies on the organisation's projects. Delete the API key in the console under IAM → API keys.",
+    help: "A Scaleway API secret key acts with its IAM application or user policies on the organisation's projects. Delete the API key in the console under IAM \u2192 API keys.",
     examples: {
       tp: [
         env("SCW_SECRET_KEY", fakeUuid("scw-a")),
@@ -12037,7 +12099,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     keywords: ["rnd_"],
     pattern: String.raw`\b(rnd_[A-Za-z0-9]{28,40})\b`,
     entropy: 4,
-    help: "A Render API key acts as its user on every workspace they belong to (services, env vars, deploys). Revoke it under Account Settings → API Keys.",
+    help: "A Render API key acts as its user on every workspace they belong to (services, env vars, deploys). Revoke it under Account Settings \u2192 API Keys.",
     examples: {
       tp: syntax.all("render_api_key", `rnd_${fake("rnd-a", 32)}`, `rnd_${fake("rnd-b", 32)}`),
       fp: [
@@ -12054,7 +12116,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     keywords: ["hcloud", "hetzner"],
     pattern: String.raw`(?i:hcloud[_-]?token|hetzner[A-Za-z0-9_.-]{0,20}token)${ASSIGN}([A-Za-z0-9]{64})\b`,
     entropy: 4.5,
-    help: "A Hetzner Cloud API token reads or manages every server, volume and network of one project. Delete it under the project → Security → API tokens.",
+    help: "A Hetzner Cloud API token reads or manages every server, volume and network of one project. Delete it under the project \u2192 Security \u2192 API tokens.",
     examples: {
       tp: [
         env("HCLOUD_TOKEN", fake("hz-a", 64)),
@@ -12096,7 +12158,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     keywords: ["vultr"],
     pattern: String.raw`(?i:vultr[A-Za-z0-9_.-]{0,20}(?:api_?key|token))${ASSIGN}([A-Z0-9]{36})\b`,
     entropy: 4,
-    help: "A Vultr API key manages every instance, storage and network of the account (or sub-account). Regenerate it under Account → API.",
+    help: "A Vultr API key manages every instance, storage and network of the account (or sub-account). Regenerate it under Account \u2192 API.",
     examples: {
       tp: [env("VULTR_API_KEY", upper("vu-a", 36)), yaml("vultr_api_key", upper("vu-b", 36))],
       fp: [
@@ -12134,7 +12196,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     keywords: ["cloudinary://"],
     pattern: `cloudinary://[0-9]{15}:([A-Za-z0-9_-]{27})@[A-Za-z0-9_-]+`,
     entropy: 4,
-    help: "A CLOUDINARY_URL carries the API key and secret of a product environment: upload, transform and delete every asset. Rotate the API secret under Settings → API Keys.",
+    help: "A CLOUDINARY_URL carries the API key and secret of a product environment: upload, transform and delete every asset. Rotate the API secret under Settings \u2192 API Keys.",
     examples: {
       tp: [
         env("CLOUDINARY_URL", `cloudinary://${fake("cl-k", 15, "0123456789")}:${b64url2("cl-a", 27)}@acme`),
@@ -12155,7 +12217,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     entropy: 4,
     validate: (s) => validateBase64JsonPayload(s.split(".")[1] ?? ""),
     requireValid: true,
-    help: "A Mapbox secret token (sk.) manages the account's styles, tilesets, datasets and tokens. Delete it under Account → Access tokens. Its middle part must decode to JSON; one that does not is not reported.",
+    help: "A Mapbox secret token (sk.) manages the account's styles, tilesets, datasets and tokens. Delete it under Account \u2192 Access tokens. Its middle part must decode to JSON; one that does not is not reported.",
     examples: {
       tp: [env("MAPBOX_SECRET_TOKEN", mapbox("mb-a")), yaml("mapbox_token", mapbox("mb-b"))],
       fp: [
@@ -12201,7 +12263,7 @@ var commerceRules = [
     keywords: ["sk_live_"],
     pattern: `${TOKEN_START}(sk_live_[A-Za-z0-9]{24,247})${TOKEN_END}`,
     entropy: 3.5,
-    help: "A Stripe live-mode secret key (`sk_live_`): full API access to charges, payouts and customer data. Roll it in the Dashboard (Developers → API keys → Roll key) and move it to a secret store.",
+    help: "A Stripe live-mode secret key (`sk_live_`): full API access to charges, payouts and customer data. Roll it in the Dashboard (Developers \u2192 API keys \u2192 Roll key) and move it to a secret store.",
     examples: {
       tp: [...inSyntaxes("STRIPE_SECRET_KEY", skLive), `curl https://api.stripe.com/v1/charges -u ${skLive}:`],
       fp: [
@@ -12220,7 +12282,7 @@ var commerceRules = [
     keywords: ["rk_live_"],
     pattern: `${TOKEN_START}(rk_live_[A-Za-z0-9]{24,247})${TOKEN_END}`,
     entropy: 3.5,
-    help: "A Stripe live-mode restricted key (`rk_live_`): API access limited to the permissions it was created with. Roll or delete it in the Dashboard (Developers → API keys).",
+    help: "A Stripe live-mode restricted key (`rk_live_`): API access limited to the permissions it was created with. Roll or delete it in the Dashboard (Developers \u2192 API keys).",
     examples: {
       tp: [...inSyntaxes("STRIPE_RESTRICTED_KEY", rkLive)],
       fp: ["STRIPE_RESTRICTED_KEY=rk_live_...", `work_live_${fx("rkf", 30)}`, `rk_live_${fx("rkf2", 10)}`]
@@ -12251,7 +12313,7 @@ var commerceRules = [
     keywords: ["whsec_"],
     pattern: `${TOKEN_START}(whsec_[A-Za-z0-9+/]{32,86}={0,2})(?:[^A-Za-z0-9+/=_-]|$)`,
     entropy: 3.5,
-    help: "A webhook endpoint signing secret (`whsec_`, Stripe and Svix-based services): whoever holds it can forge webhook events your endpoint will trust. Roll the endpoint’s secret in the provider’s dashboard.",
+    help: "A webhook endpoint signing secret (`whsec_`, Stripe and Svix-based services): whoever holds it can forge webhook events your endpoint will trust. Roll the endpoint\u2019s secret in the provider\u2019s dashboard.",
     examples: {
       tp: [...inSyntaxes("STRIPE_WEBHOOK_SECRET", whsec), `SVIX_WEBHOOK_SECRET=${svixWhsec}`],
       fp: [
@@ -12268,7 +12330,7 @@ var commerceRules = [
     keywords: ["shpat_"],
     pattern: `${TOKEN_START}(shpat_[a-fA-F0-9]{32})${TOKEN_END}`,
     entropy: 3,
-    help: "A Shopify Admin API access token (`shpat_`): store data and orders with the app’s scopes. Uninstall and reinstall the app (or rotate the token in the app’s API credentials) to revoke it.",
+    help: "A Shopify Admin API access token (`shpat_`): store data and orders with the app\u2019s scopes. Uninstall and reinstall the app (or rotate the token in the app\u2019s API credentials) to revoke it.",
     examples: {
       tp: [...inSyntaxes("SHOPIFY_ACCESS_TOKEN", shop("shpat", "sh1"))],
       fp: [
@@ -12324,7 +12386,7 @@ var commerceRules = [
     keywords: ["eaaa"],
     pattern: `${TOKEN_START}(EAAA[A-Za-z0-9_-]{60})${TOKEN_END}`,
     entropy: 4,
-    help: "A Square production or sandbox access token (`EAAA` + 60 characters): payments, customers and catalog access. Revoke it in the Developer Dashboard (Credentials → Replace) or through the OAuth revoke endpoint.",
+    help: "A Square production or sandbox access token (`EAAA` + 60 characters): payments, customers and catalog access. Revoke it in the Developer Dashboard (Credentials \u2192 Replace) or through the OAuth revoke endpoint.",
     examples: {
       tp: [...inSyntaxes("SQUARE_ACCESS_TOKEN", squareToken)],
       fp: [
@@ -12354,7 +12416,7 @@ var commerceRules = [
     keywords: ["sq0csp-"],
     pattern: `${TOKEN_START}(sq0csp-[A-Za-z0-9_-]{43})${TOKEN_END}`,
     entropy: 3.5,
-    help: "A Square OAuth application secret (`sq0csp-`): it exchanges authorization codes for merchant tokens. Replace it in the Developer Dashboard (OAuth → Replace secret).",
+    help: "A Square OAuth application secret (`sq0csp-`): it exchanges authorization codes for merchant tokens. Replace it in the Developer Dashboard (OAuth \u2192 Replace secret).",
     examples: {
       tp: [...inSyntaxes("SQUARE_APP_SECRET", squareSecret)],
       fp: [
@@ -12370,7 +12432,7 @@ var commerceRules = [
     keywords: ["access_token$production$"],
     pattern: String.raw`(access_token\$production\$[a-z0-9]{16}\$[a-f0-9]{32})(?:[^A-Za-z0-9]|$)`,
     entropy: 3,
-    help: "A Braintree (PayPal) production access token (`access_token$production$…`): live payment API access. Revoke it in the Braintree Control Panel (or PayPal developer dashboard) and issue a new one.",
+    help: "A Braintree (PayPal) production access token (`access_token$production$\u2026`): live payment API access. Revoke it in the Braintree Control Panel (or PayPal developer dashboard) and issue a new one.",
     examples: {
       tp: [...inSyntaxes("BRAINTREE_ACCESS_TOKEN", btProd)],
       fp: [
@@ -12402,7 +12464,7 @@ var commerceRules = [
     keywords: ["braintree"],
     pattern: String.raw`(?i:braintree)[\w.-]{0,30}(?i:private[_-]?key)${ASSIGN}([0-9a-f]{32})(?:[^0-9A-Za-z]|$)`,
     entropy: 3,
-    help: "A Braintree API private key (32 hex, named as Braintree’s): with the public key and merchant id it has full gateway access. Delete the API key in the Control Panel (Settings → API) and generate a new pair.",
+    help: "A Braintree API private key (32 hex, named as Braintree\u2019s): with the public key and merchant id it has full gateway access. Delete the API key in the Control Panel (Settings \u2192 API) and generate a new pair.",
     examples: {
       tp: [...inSyntaxes("BRAINTREE_PRIVATE_KEY", btPrivate)],
       fp: [
@@ -12419,7 +12481,7 @@ var commerceRules = [
     keywords: ["paypal"],
     pattern: String.raw`(?i:paypal)[\w.-]{0,30}(?i:secret)${ASSIGN}([A-Za-z0-9_-]{80})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
-    help: "A PayPal REST API app secret (80 characters, named as PayPal’s): with the client id it obtains OAuth tokens for the app. Generate a new secret and disable the old one under Apps & Credentials.",
+    help: "A PayPal REST API app secret (80 characters, named as PayPal\u2019s): with the client id it obtains OAuth tokens for the app. Generate a new secret and disable the old one under Apps & Credentials.",
     examples: {
       tp: [...inSyntaxes("PAYPAL_CLIENT_SECRET", paypalSecret)],
       fp: [
@@ -12436,7 +12498,7 @@ var commerceRules = [
     keywords: ["aqe"],
     pattern: `(?:^|[^A-Za-z0-9+/_-])(AQE[A-Za-z0-9+/]{20,300}={0,2}-[A-Za-z0-9+/]{43}=)`,
     validate: validateAdyenKey,
-    help: "An Adyen API key (`AQE…-<base64>=-…`): payment and management API access for its company or merchant account. Reported only when both base64 segments decode. Generate a new key for the API credential in the Customer Area and delete the old one.",
+    help: "An Adyen API key (`AQE\u2026-<base64>=-\u2026`): payment and management API access for its company or merchant account. Reported only when both base64 segments decode. Generate a new key for the API credential in the Customer Area and delete the old one.",
     examples: {
       tp: [...inSyntaxes("ADYEN_API_KEY", adyenFull), `x-api-key: ${adyen}`],
       fp: [
@@ -12453,7 +12515,7 @@ var commerceRules = [
     keywords: ["access-production-", "access-development-"],
     pattern: `${TOKEN_START}(access-(?:production|development)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^0-9a-f-]|$)`,
     entropy: 3,
-    help: "A Plaid Item access token (`access-production-<uuid>`): it reads the linked bank account’s data. Rotate it with `/item/access_token/invalidate` or remove the Item with `/item/remove`.",
+    help: "A Plaid Item access token (`access-production-<uuid>`): it reads the linked bank account\u2019s data. Rotate it with `/item/access_token/invalidate` or remove the Item with `/item/remove`.",
     examples: {
       tp: [...inSyntaxes("PLAID_ACCESS_TOKEN", plaidAccess)],
       fp: [
@@ -12470,7 +12532,7 @@ var commerceRules = [
     keywords: ["plaid"],
     pattern: String.raw`(?i:plaid)[\w.-]{0,30}(?i:secret)${ASSIGN}([0-9a-f]{30})(?:[^0-9A-Za-z]|$)`,
     entropy: 3,
-    help: "A Plaid API secret (30 hex, named as Plaid’s): with the client id it calls the Plaid API for every linked Item. Rotate it in the Plaid Dashboard (Team Settings → Keys).",
+    help: "A Plaid API secret (30 hex, named as Plaid\u2019s): with the client id it calls the Plaid API for every linked Item. Rotate it in the Plaid Dashboard (Team Settings \u2192 Keys).",
     examples: {
       tp: [...inSyntaxes("PLAID_SECRET", plaidSecret)],
       fp: [
@@ -12487,7 +12549,7 @@ var commerceRules = [
     keywords: ["flwseck-"],
     pattern: `${TOKEN_START}(FLWSECK-[0-9a-f]{32}-X)${TOKEN_END}`,
     entropy: 3,
-    help: "A Flutterwave live secret key (`FLWSECK-…-X`): live payments and transfers. Regenerate the API keys in the Flutterwave dashboard (Settings → API).",
+    help: "A Flutterwave live secret key (`FLWSECK-\u2026-X`): live payments and transfers. Regenerate the API keys in the Flutterwave dashboard (Settings \u2192 API).",
     examples: {
       tp: [...inSyntaxes("FLW_SECRET_KEY", flwLive)],
       fp: ["FLW_SECRET_KEY=FLWSECK-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx-X", `FLWPUBK-${fx("fwf", 32, FIXTURE_ALPHABETS.hex)}-X`]
@@ -12513,7 +12575,7 @@ var commerceRules = [
     keywords: ["razorpay"],
     pattern: String.raw`(?i:razorpay)[\w.-]{0,30}(?i:secret)${ASSIGN}([A-Za-z0-9]{24})(?:[^A-Za-z0-9]|$)`,
     entropy: 3.5,
-    help: "A Razorpay API key secret (24 characters, named as Razorpay’s): with the `rzp_` key id it has payment API access. Regenerate the key in the Razorpay Dashboard (Account & Settings → API Keys).",
+    help: "A Razorpay API key secret (24 characters, named as Razorpay\u2019s): with the `rzp_` key id it has payment API access. Regenerate the key in the Razorpay Dashboard (Account & Settings \u2192 API Keys).",
     examples: {
       tp: [...inSyntaxes("RAZORPAY_KEY_SECRET", razorpaySecret)],
       fp: [
@@ -12530,7 +12592,7 @@ var commerceRules = [
     keywords: ["pdl_live_apikey_"],
     pattern: `${TOKEN_START}(pdl_live_apikey_[a-z0-9]{26}_[A-Za-z0-9]{22}_[A-Za-z0-9]{3})${TOKEN_END}`,
     entropy: 3.5,
-    help: "A Paddle Billing live API key (`pdl_live_apikey_…`): live transactions, subscriptions and customers, within its permissions. Revoke it under Developer Tools → Authentication in the Paddle dashboard and create a new one.",
+    help: "A Paddle Billing live API key (`pdl_live_apikey_\u2026`): live transactions, subscriptions and customers, within its permissions. Revoke it under Developer Tools \u2192 Authentication in the Paddle dashboard and create a new one.",
     examples: {
       tp: [...inSyntaxes("PADDLE_API_KEY", paddle), `Authorization: Bearer ${paddle}`],
       fp: [
@@ -12547,7 +12609,7 @@ var commerceRules = [
     keywords: ["pdl_sdbx_apikey_"],
     pattern: `${TOKEN_START}(pdl_sdbx_apikey_[a-z0-9]{26}_[A-Za-z0-9]{22}_[A-Za-z0-9]{3})${TOKEN_END}`,
     entropy: 3.5,
-    help: "A Paddle Billing sandbox API key (`pdl_sdbx_apikey_…`): no real money, but it exposes the sandbox account. Revoke it in the sandbox dashboard if the repository is public.",
+    help: "A Paddle Billing sandbox API key (`pdl_sdbx_apikey_\u2026`): no real money, but it exposes the sandbox account. Revoke it in the sandbox dashboard if the repository is public.",
     examples: {
       tp: [...inSyntaxes("PADDLE_SANDBOX_API_KEY", paddleSandbox)],
       fp: ["PADDLE_API_KEY=pdl_sdbx_apikey_...", `PADDLE_API_KEY=${paddle.slice(0, -4)}`]
@@ -12560,7 +12622,7 @@ var commerceRules = [
     keywords: ["mollie"],
     pattern: String.raw`(?i:mollie)[\w.-]{0,30}${ASSIGN}(live_[A-Za-z0-9]{30})(?:[^A-Za-z0-9]|$)`,
     entropy: 3.5,
-    help: "A Mollie live API key (`live_` + 30 characters, named as Mollie’s): live payments and refunds. Reset it in the Mollie Dashboard (Developers → API keys).",
+    help: "A Mollie live API key (`live_` + 30 characters, named as Mollie\u2019s): live payments and refunds. Reset it in the Mollie Dashboard (Developers \u2192 API keys).",
     examples: {
       tp: [...inSyntaxes("MOLLIE_API_KEY", mollie)],
       fp: [`MOLLIE_API_KEY=test_${fx("mlf", 30)}`, 'mollie_api_key: "live_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"']
@@ -12573,7 +12635,7 @@ var commerceRules = [
     keywords: ["gocardless"],
     pattern: String.raw`(?i:gocardless)[\w.-]{0,30}${ASSIGN}(live_[A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 3.5,
-    help: "A GoCardless live access token (`live_` + 40 characters, named as GoCardless’s): Direct Debit mandates and payments. Revoke it in the GoCardless Dashboard (Developers → Access tokens).",
+    help: "A GoCardless live access token (`live_` + 40 characters, named as GoCardless\u2019s): Direct Debit mandates and payments. Revoke it in the GoCardless Dashboard (Developers \u2192 Access tokens).",
     examples: {
       tp: [...inSyntaxes("GOCARDLESS_ACCESS_TOKEN", gocardless)],
       fp: [`GOCARDLESS_ACCESS_TOKEN=sandbox_${fx("gcf", 40, FIXTURE_ALPHABETS.base64url)}`, 'gocardless_token: "live_<token>"']
@@ -12643,7 +12705,7 @@ var devopsRules = [
     keywords: ["vault_token", "vaulttoken", "x-vault-token"],
     pattern: String.raw`(?i:vault_?token|x-vault-token)${ASSIGN}(s\.[A-Za-z0-9]{24})\b`,
     entropy: 3.5,
-    help: "A Vault token in the old s.… format reads and writes whatever its policies allow. Revoke it with `vault token revoke` and upgrade to prefixed tokens.",
+    help: "A Vault token in the old s.\u2026 format reads and writes whatever its policies allow. Revoke it with `vault token revoke` and upgrade to prefixed tokens.",
     examples: {
       tp: [
         env2("VAULT_TOKEN", `s.${fake("vl-a", 24)}`),
@@ -12664,7 +12726,7 @@ var devopsRules = [
     keywords: [".atlasv1."],
     pattern: String.raw`\b([A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_-]{60,70})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
-    help: "A Terraform Cloud user, team or organisation token plans and applies workspaces (and reads their state and variables). Delete it under User/Team/Organization settings → API tokens.",
+    help: "A Terraform Cloud user, team or organisation token plans and applies workspaces (and reads their state and variables). Delete it under User/Team/Organization settings \u2192 API tokens.",
     examples: {
       tp: [
         env2("TF_TOKEN_app_terraform_io", terraform("tf-a")),
@@ -12703,7 +12765,7 @@ var devopsRules = [
     keywords: ["dp.st.", "dp.sa.", "dp.scim.", "dp.audit."],
     pattern: String.raw`\b(dp\.(?:st|sa|scim|audit)\.(?:[a-z0-9_-]{1,40}\.)?[A-Za-z0-9]{40,44})\b`,
     entropy: 4,
-    help: "A Doppler service token reads one config's secrets (service accounts and SCIM/audit tokens reach further). Revoke it under the project config → Access, or the service account's tokens.",
+    help: "A Doppler service token reads one config's secrets (service accounts and SCIM/audit tokens reach further). Revoke it under the project config \u2192 Access, or the service account's tokens.",
     examples: {
       tp: [
         env2("DOPPLER_TOKEN", `dp.st.prd.${fake("dps-a", 43)}`),
@@ -12722,7 +12784,7 @@ var devopsRules = [
     entropy: 4,
     validate: jsonAfter("ops_"),
     requireValid: true,
-    help: "A 1Password service account token reads (and may write) every item in the vaults the account was granted. Delete the service account or rotate its token under Developer → Service accounts. It must decode to a JSON payload; one that does not is not reported.",
+    help: "A 1Password service account token reads (and may write) every item in the vaults the account was granted. Delete the service account or rotate its token under Developer \u2192 Service accounts. It must decode to a JSON payload; one that does not is not reported.",
     examples: {
       tp: [env2("OP_SERVICE_ACCOUNT_TOKEN", onePassword("op-a")), yaml2("op_token", onePassword("op-b"))],
       fp: [env2("OP_SERVICE_ACCOUNT_TOKEN", `ops_eyJ${b643("op-x", 300)}`), yaml2("op_token", "ops_eyJhbGciOiJIUzI1NiJ9")]
@@ -12735,7 +12797,7 @@ var devopsRules = [
     keywords: ["dapi"],
     pattern: String.raw`\b(dapi[a-f0-9]{32}(?:-[0-9])?)\b`,
     entropy: 3,
-    help: "A Databricks PAT acts as its user or service principal in the workspace (clusters, jobs, data). Revoke it under User Settings → Developer → Access tokens, or an admin can revoke it with the Token Management API.",
+    help: "A Databricks PAT acts as its user or service principal in the workspace (clusters, jobs, data). Revoke it under User Settings \u2192 Developer \u2192 Access tokens, or an admin can revoke it with the Token Management API.",
     examples: {
       tp: [
         ...syntax.all("databricks_token", `dapi${hex2("db-a", 32)}`, `dapi${hex2("db-b", 32)}-2`),
@@ -12757,7 +12819,7 @@ var devopsRules = [
     entropy: 4,
     validate: validateAtlassianToken,
     requireValid: true,
-    help: "An Atlassian API token authenticates as its user to Jira, Confluence and Bitbucket APIs with all their permissions. Revoke it at id.atlassian.com → Security → API tokens. The last 8 hex digits are a CRC32 of the rest; a value whose checksum fails is not reported.",
+    help: "An Atlassian API token authenticates as its user to Jira, Confluence and Bitbucket APIs with all their permissions. Revoke it at id.atlassian.com \u2192 Security \u2192 API tokens. The last 8 hex digits are a CRC32 of the rest; a value whose checksum fails is not reported.",
     examples: {
       tp: [
         env2("JIRA_API_TOKEN", atlassian("at-a")),
@@ -12782,7 +12844,7 @@ var devopsRules = [
     keywords: ["jira", "confluence", "atlassian"],
     pattern: String.raw`(?i:jira|confluence|atlassian)[A-Za-z0-9_.-]{0,20}(?i:api_?token|token|password)${ASSIGN}([A-Za-z0-9]{24})\b`,
     entropy: 3.5,
-    help: "An older 24-character Atlassian API token authenticates as its user to Jira and Confluence. Revoke it at id.atlassian.com → Security → API tokens.",
+    help: "An older 24-character Atlassian API token authenticates as its user to Jira and Confluence. Revoke it at id.atlassian.com \u2192 Security \u2192 API tokens.",
     examples: {
       tp: [
         env2("JIRA_API_TOKEN", fake("atl-a", 24)),
@@ -12803,7 +12865,7 @@ var devopsRules = [
     keywords: ["lin_api_"],
     pattern: String.raw`\b(lin_api_[A-Za-z0-9]{40})\b`,
     entropy: 4,
-    help: "A Linear personal API key reads and writes issues, projects and comments as its user. Revoke it under Settings → Account → Security & access → API keys.",
+    help: "A Linear personal API key reads and writes issues, projects and comments as its user. Revoke it under Settings \u2192 Account \u2192 Security & access \u2192 API keys.",
     examples: {
       tp: syntax.all("linear_api_key", `lin_api_${fake("lin-a", 40)}`, `lin_api_${fake("lin-b", 40)}`),
       fp: [
@@ -12820,7 +12882,7 @@ var devopsRules = [
     keywords: ["lin_oauth_"],
     pattern: String.raw`\b(lin_oauth_[a-f0-9]{64})\b`,
     entropy: 3,
-    help: "A Linear OAuth token acts for the user who authorised the application. Revoke it with the OAuth revoke endpoint or under Settings → Applications.",
+    help: "A Linear OAuth token acts for the user who authorised the application. Revoke it with the OAuth revoke endpoint or under Settings \u2192 Applications.",
     examples: {
       tp: [env2("LINEAR_TOKEN", `lin_oauth_${hex2("lo-a", 64)}`), json2("access_token", `lin_oauth_${hex2("lo-b", 64)}`)],
       fp: [env2("LINEAR_TOKEN", `lin_oauth_${"0".repeat(64)}`), json2("access_token", `lin_oauth_${hex2("lo-s", 40)}`)]
@@ -12833,7 +12895,7 @@ var devopsRules = [
     keywords: ["pmak-"],
     pattern: String.raw`\b(PMAK-[a-f0-9]{24}-[a-f0-9]{34})\b`,
     entropy: 3,
-    help: "A Postman API key reads and changes its user's collections, environments (often full of other secrets) and workspaces. Regenerate or delete it under Settings → API keys.",
+    help: "A Postman API key reads and changes its user's collections, environments (often full of other secrets) and workspaces. Regenerate or delete it under Settings \u2192 API keys.",
     examples: {
       tp: syntax.all(
         "postman_api_key",
@@ -12855,7 +12917,7 @@ var devopsRules = [
     entropy: 4,
     validate: jsonAfter("glc_"),
     requireValid: true,
-    help: "A Grafana Cloud access policy token reads or writes metrics, logs, traces or stacks per its policy. Delete it under Administration → Cloud access policies. It must decode to a JSON payload; one that does not is not reported.",
+    help: "A Grafana Cloud access policy token reads or writes metrics, logs, traces or stacks per its policy. Delete it under Administration \u2192 Cloud access policies. It must decode to a JSON payload; one that does not is not reported.",
     examples: {
       tp: [
         env2("GRAFANA_CLOUD_TOKEN", grafanaCloud("gc-a")),
@@ -12874,7 +12936,7 @@ var devopsRules = [
     entropy: 4,
     validate: validateGrafanaServiceAccountToken,
     requireValid: true,
-    help: "A Grafana service account token calls the Grafana HTTP API with the service account's role (dashboards, data sources, alerting). Delete it under Administration → Users and access → Service accounts. The last 8 hex digits are a CRC32 of the rest; a value whose checksum fails is not reported.",
+    help: "A Grafana service account token calls the Grafana HTTP API with the service account's role (dashboards, data sources, alerting). Delete it under Administration \u2192 Users and access \u2192 Service accounts. The last 8 hex digits are a CRC32 of the rest; a value whose checksum fails is not reported.",
     examples: {
       tp: syntax.all("grafana_token", fakeGrafanaServiceAccountToken("gs-a"), fakeGrafanaServiceAccountToken("gs-c")),
       fp: [
@@ -12896,7 +12958,7 @@ var devopsRules = [
     entropy: 4,
     validate: (s) => validateBase64JsonPayload(s),
     requireValid: true,
-    help: "A legacy Grafana API key (base64 JSON with k, n, id) calls the HTTP API with its role. Delete it under Administration → API keys and migrate to service accounts. One that does not decode is not reported.",
+    help: "A legacy Grafana API key (base64 JSON with k, n, id) calls the HTTP API with its role. Delete it under Administration \u2192 API keys and migrate to service accounts. One that does not decode is not reported.",
     examples: {
       tp: [env2("GRAFANA_API_KEY", grafanaLegacy("gl-a")), `Authorization: Bearer ${grafanaLegacy("gl-b")}`],
       fp: [
@@ -12912,7 +12974,7 @@ var devopsRules = [
     keywords: ["sntryu_"],
     pattern: String.raw`\b(sntryu_[a-f0-9]{64})\b`,
     entropy: 3,
-    help: "A Sentry user auth token calls the Sentry API as its user within its scopes (projects, releases, events with their data). Revoke it under User settings → Personal Tokens.",
+    help: "A Sentry user auth token calls the Sentry API as its user within its scopes (projects, releases, events with their data). Revoke it under User settings \u2192 Personal Tokens.",
     examples: {
       tp: syntax.all("sentry_auth_token", `sntryu_${hex2("su-a", 64)}`, `sntryu_${hex2("su-b", 64)}`),
       fp: [
@@ -12930,7 +12992,7 @@ var devopsRules = [
     entropy: 4,
     validate: (s) => validateBase64JsonPayload(s.slice("sntrys_".length, s.lastIndexOf("_"))),
     requireValid: true,
-    help: "A Sentry organisation token uploads source maps and creates releases for the organisation (CI use). Revoke it under Settings → Developer Settings → Organization Tokens. Its middle part must decode to JSON; one that does not is not reported.",
+    help: "A Sentry organisation token uploads source maps and creates releases for the organisation (CI use). Revoke it under Settings \u2192 Developer Settings \u2192 Organization Tokens. Its middle part must decode to JSON; one that does not is not reported.",
     examples: {
       tp: [env2("SENTRY_AUTH_TOKEN", sentryOrg("so-a")), yaml2("authToken", sentryOrg("so-b"))],
       fp: [
@@ -12982,7 +13044,7 @@ var devopsRules = [
     keywords: ["nrii-", "nriq-"],
     pattern: String.raw`\b(NRI[IQ]-[A-Za-z0-9_-]{32})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
-    help: "An Insights insert key writes custom events; a query key reads account data with NRQL. Delete it under API keys → Insights keys.",
+    help: "An Insights insert key writes custom events; a query key reads account data with NRQL. Delete it under API keys \u2192 Insights keys.",
     examples: {
       tp: [
         env2("NEW_RELIC_INSERT_KEY", `NRII-${b64url3("nri-a", 32)}`),
@@ -12998,7 +13060,7 @@ var devopsRules = [
     keywords: ["datadog", "dd_api", "dd-api", "ddapi"],
     pattern: String.raw`(?i:(?:datadog|dd)[_-]?api[_-]?key)${ASSIGN}([a-f0-9]{32})\b`,
     entropy: 3,
-    help: "A Datadog API key submits metrics, logs and events to the organisation. Revoke it under Organization Settings → API Keys and roll agents to a new one.",
+    help: "A Datadog API key submits metrics, logs and events to the organisation. Revoke it under Organization Settings \u2192 API Keys and roll agents to a new one.",
     examples: {
       tp: [
         env2("DD_API_KEY", hex2("dd-a", 32)),
@@ -13021,7 +13083,7 @@ var devopsRules = [
     keywords: ["datadog", "dd_app", "dd-app", "ddapp"],
     pattern: String.raw`(?i:(?:datadog|dd)[_-]?app(?:lication)?[_-]?key)${ASSIGN}([a-f0-9]{40})\b`,
     entropy: 3,
-    help: "A Datadog application key, with an API key, reads and changes the organisation's data and configuration as its user. Revoke it under Organization Settings → Application Keys.",
+    help: "A Datadog application key, with an API key, reads and changes the organisation's data and configuration as its user. Revoke it under Organization Settings \u2192 Application Keys.",
     examples: {
       tp: [
         env2("DD_APP_KEY", hex2("dda-a", 40)),
@@ -13062,7 +13124,7 @@ var devopsRules = [
     keywords: ["pagerduty"],
     pattern: String.raw`(?i:pagerduty[A-Za-z0-9_.-]{0,20}(?:token|key))${ASSIGN}((?:u\+)?[A-Za-z0-9_+-]{20})(?:[^A-Za-z0-9_+-]|$)`,
     entropy: 3.5,
-    help: "A PagerDuty REST API key reads and changes incidents, schedules and services (account-wide for general keys, as its user for user tokens). Delete it under Integrations → API Access Keys or the user's API access.",
+    help: "A PagerDuty REST API key reads and changes incidents, schedules and services (account-wide for general keys, as its user for user tokens). Delete it under Integrations \u2192 API Access Keys or the user's API access.",
     examples: {
       tp: [
         env2("PAGERDUTY_TOKEN", b64url3("pd-a", 20)),
@@ -13084,7 +13146,7 @@ var devopsRules = [
     keywords: ["ccipat_"],
     pattern: String.raw`\b(CCIPAT_[A-Za-z0-9]{22}_[a-f0-9]{40})\b`,
     entropy: 4,
-    help: "A CircleCI personal token acts as its user on every project they follow (env vars, contexts, SSH keys). Delete it under User Settings → Personal API Tokens.",
+    help: "A CircleCI personal token acts as its user on every project they follow (env vars, contexts, SSH keys). Delete it under User Settings \u2192 Personal API Tokens.",
     examples: {
       tp: syntax.all(
         "circle_token",
@@ -13104,7 +13166,7 @@ var devopsRules = [
     keywords: ["cciprj_"],
     pattern: String.raw`\b(CCIPRJ_[A-Za-z0-9]{22}_[a-f0-9]{40})\b`,
     entropy: 4,
-    help: "A CircleCI project token triggers pipelines and reads or changes one project. Delete it under Project Settings → API Permissions.",
+    help: "A CircleCI project token triggers pipelines and reads or changes one project. Delete it under Project Settings \u2192 API Permissions.",
     examples: {
       tp: [
         env2("CIRCLE_PROJECT_TOKEN", `CCIPRJ_${fake("cp-a", 22)}_${hex2("cp-b", 40)}`),
@@ -13123,7 +13185,7 @@ var devopsRules = [
     keywords: ["circle"],
     pattern: String.raw`(?i:circle[_-]?(?:ci[_-]?)?(?:api[_-]?)?token)${ASSIGN}([a-f0-9]{40})\b`,
     entropy: 3,
-    help: "An older 40-hex CircleCI API token acts as its user or on its project. Delete it under User Settings → Personal API Tokens or Project Settings → API Permissions.",
+    help: "An older 40-hex CircleCI API token acts as its user or on its project. Delete it under User Settings \u2192 Personal API Tokens or Project Settings \u2192 API Permissions.",
     examples: {
       tp: [
         env2("CIRCLE_TOKEN", hex2("cl-a", 40)),
@@ -13144,7 +13206,7 @@ var devopsRules = [
     keywords: ["travis"],
     pattern: `(?i:travis[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}([A-Za-z0-9_-]{22})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 3.5,
-    help: "A Travis CI API token acts as its user (builds, env vars, settings of their repositories). Regenerate it under Settings → API authentication.",
+    help: "A Travis CI API token acts as its user (builds, env vars, settings of their repositories). Regenerate it under Settings \u2192 API authentication.",
     examples: {
       tp: [
         env2("TRAVIS_TOKEN", b64url3("tr-a", 22)),
@@ -13165,7 +13227,7 @@ var devopsRules = [
     keywords: ["bkua_"],
     pattern: String.raw`\b(bkua_[a-f0-9]{40})\b`,
     entropy: 3,
-    help: "A Buildkite API access token calls the REST/GraphQL APIs as its user within its scopes (pipelines, builds, agents). Revoke it under Personal Settings → API Access Tokens.",
+    help: "A Buildkite API access token calls the REST/GraphQL APIs as its user within its scopes (pipelines, builds, agents). Revoke it under Personal Settings \u2192 API Access Tokens.",
     examples: {
       tp: syntax.all("buildkite_api_token", `bkua_${hex2("bk-a", 40)}`, `bkua_${hex2("bk-b", 40)}`),
       fp: [
@@ -13181,7 +13243,7 @@ var devopsRules = [
     keywords: ["jenkins"],
     pattern: String.raw`(?i:jenkins[A-Za-z0-9_.-]{0,20}(?:token|api_?key|password))${ASSIGN}(11[a-f0-9]{32})\b`,
     entropy: 3,
-    help: "A Jenkins API token authenticates as its user to the controller (trigger jobs, read credentials, script console for admins). Revoke it under the user → Security → API Token.",
+    help: "A Jenkins API token authenticates as its user to the controller (trigger jobs, read credentials, script console for admins). Revoke it under the user \u2192 Security \u2192 API Token.",
     examples: {
       tp: [
         env2("JENKINS_API_TOKEN", `11${hex2("jk-a", 32)}`),
@@ -13202,7 +13264,7 @@ var devopsRules = [
     keywords: ["snyk"],
     pattern: `(?i:snyk[A-Za-z0-9_.-]{0,20}(?:token|api_?key|auth))${ASSIGN}(${UUID3})\\b`,
     entropy: 3,
-    help: "A Snyk API token acts as its user or service account (projects, vulnerability data, integrations). Revoke it under Account settings → Auth token, or the service account.",
+    help: "A Snyk API token acts as its user or service account (projects, vulnerability data, integrations). Revoke it under Account settings \u2192 Auth token, or the service account.",
     examples: {
       tp: [
         env2("SNYK_TOKEN", fakeUuid("sn-a")),
@@ -13223,7 +13285,7 @@ var devopsRules = [
     keywords: ["squ_", "sqp_", "sqa_"],
     pattern: String.raw`\b(sq[upa]_[a-f0-9]{40})\b`,
     entropy: 3,
-    help: "A SonarQube user (squ_), project analysis (sqp_) or global analysis (sqa_) token runs analyses and, for user tokens, reads source and issues as its user. Revoke it under My Account → Security or Administration → Security.",
+    help: "A SonarQube user (squ_), project analysis (sqp_) or global analysis (sqa_) token runs analyses and, for user tokens, reads source and issues as its user. Revoke it under My Account \u2192 Security or Administration \u2192 Security.",
     examples: {
       tp: syntax.all("sonar_token", `squ_${hex2("sq-a", 40)}`, `sqp_${hex2("sq-b", 40)}`),
       fp: [
@@ -13240,7 +13302,7 @@ var devopsRules = [
     keywords: ["sonar"],
     pattern: String.raw`(?i:sonar[_.-]?(?:token|login))${ASSIGN}([a-f0-9]{40})\b`,
     entropy: 3,
-    help: "An unprefixed SonarCloud or older SonarQube token runs analyses and reads project data as its user. Revoke it under My Account → Security.",
+    help: "An unprefixed SonarCloud or older SonarQube token runs analyses and reads project data as its user. Revoke it under My Account \u2192 Security.",
     examples: {
       tp: [
         env2("SONAR_TOKEN", hex2("sc-a", 40)),
@@ -13277,7 +13339,7 @@ var devopsRules = [
     keywords: ["pul-"],
     pattern: String.raw`\b(pul-[a-f0-9]{40})\b`,
     entropy: 3,
-    help: "A Pulumi access token reads and updates stacks (and their secrets and state) of its user, team or organisation. Delete it under Settings → Access tokens in Pulumi Cloud.",
+    help: "A Pulumi access token reads and updates stacks (and their secrets and state) of its user, team or organisation. Delete it under Settings \u2192 Access tokens in Pulumi Cloud.",
     examples: {
       tp: syntax.all("pulumi_access_token", `pul-${hex2("pu-a", 40)}`, `pul-${hex2("pu-b", 40)}`),
       fp: [
@@ -13294,7 +13356,7 @@ var devopsRules = [
     keywords: ["okta", "ssws"],
     pattern: String.raw`(?:(?i:okta[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}|(?i:ssws)\s+)(00[A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
-    help: "An Okta API token calls the management API with its admin's permissions (users, apps, policies). Revoke it under Security → API → Tokens.",
+    help: "An Okta API token calls the management API with its admin's permissions (users, apps, policies). Revoke it under Security \u2192 API \u2192 Tokens.",
     examples: {
       tp: [
         env2("OKTA_API_TOKEN", `00${b64url3("ok-a", 40)}`),
@@ -13315,7 +13377,7 @@ var devopsRules = [
     keywords: ["tskey-auth-"],
     pattern: String.raw`\b(tskey-auth-[A-Za-z0-9]{8,20}-[A-Za-z0-9]{20,40})\b`,
     entropy: 4,
-    help: "A Tailscale auth key joins new devices to the tailnet (with its tags, possibly reusable). Revoke it under Settings → Keys in the admin console.",
+    help: "A Tailscale auth key joins new devices to the tailnet (with its tags, possibly reusable). Revoke it under Settings \u2192 Keys in the admin console.",
     examples: {
       tp: [
         env2("TS_AUTHKEY", tailscale("auth", "ts-a")),
@@ -13336,7 +13398,7 @@ var devopsRules = [
     keywords: ["tskey-api-", "tskey-client-"],
     pattern: String.raw`\b(tskey-(?:api|client)-[A-Za-z0-9]{8,20}-[A-Za-z0-9]{20,40})\b`,
     entropy: 4,
-    help: "A Tailscale API access token (or OAuth client secret) manages the tailnet: devices, ACLs, keys. Revoke it under Settings → Keys (or Trust credentials) in the admin console.",
+    help: "A Tailscale API access token (or OAuth client secret) manages the tailnet: devices, ACLs, keys. Revoke it under Settings \u2192 Keys (or Trust credentials) in the admin console.",
     examples: {
       tp: [
         env2("TAILSCALE_API_KEY", tailscale("api", "tsa-a")),
@@ -13355,7 +13417,7 @@ var devopsRules = [
     keywords: ["pnu_"],
     pattern: String.raw`\b(pnu_[A-Za-z0-9]{36})\b`,
     entropy: 4,
-    help: "A Prefect Cloud API key acts as its user or service account on workspaces (flows, blocks holding credentials, deployments). Delete it under Profile → API keys.",
+    help: "A Prefect Cloud API key acts as its user or service account on workspaces (flows, blocks holding credentials, deployments). Delete it under Profile \u2192 API keys.",
     examples: {
       tp: syntax.all("prefect_api_key", `pnu_${fake("pf-a", 36)}`, `pnu_${fake("pf-b", 36)}`),
       fp: [env2("PREFECT_API_KEY", `pnu_${"x".repeat(36)}`), yaml2("prefect_api_key", `pnu_${fake("pf-s", 20)}`)]
@@ -13368,7 +13430,7 @@ var devopsRules = [
     keywords: ["api-"],
     pattern: String.raw`\b(API-[A-Z0-9]{25,32})\b`,
     entropy: 3.5,
-    help: "An Octopus Deploy API key acts as its user or service account (deployments, variables, targets). Revoke it under the user profile → API keys.",
+    help: "An Octopus Deploy API key acts as its user or service account (deployments, variables, targets). Revoke it under the user profile \u2192 API keys.",
     examples: {
       tp: [
         env2("OCTOPUS_API_KEY", `API-${upper2("oc-a", 26)}`),
@@ -13410,7 +13472,7 @@ var devopsRules = [
     keywords: ["api-"],
     pattern: `\\b(api-${UUIDL})\\b`,
     entropy: 3,
-    help: "A LaunchDarkly access token calls the REST API with its role (flags, targeting, environments and their SDK keys). Delete or reset it under Organization settings → Authorization.",
+    help: "A LaunchDarkly access token calls the REST API with its role (flags, targeting, environments and their SDK keys). Delete or reset it under Organization settings \u2192 Authorization.",
     examples: {
       tp: [env2("LD_ACCESS_TOKEN", `api-${fakeUuid("ld-a")}`), yaml2("launchdarkly_token", `api-${fakeUuid("ld-b")}`)],
       fp: [
@@ -13426,7 +13488,7 @@ var devopsRules = [
     keywords: ["sdk-"],
     pattern: `\\b(sdk-${UUIDL})\\b`,
     entropy: 3,
-    help: "A LaunchDarkly server-side SDK key reads every flag and segment (with targeting rules and user data) of one environment. Reset it under the project → Environments → the environment's keys.",
+    help: "A LaunchDarkly server-side SDK key reads every flag and segment (with targeting rules and user data) of one environment. Reset it under the project \u2192 Environments \u2192 the environment's keys.",
     examples: {
       tp: [env2("LAUNCHDARKLY_SDK_KEY", `sdk-${fakeUuid("lds-a")}`), json2("sdkKey", `sdk-${fakeUuid("lds-b")}`)],
       fp: [
@@ -13442,7 +13504,7 @@ var devopsRules = [
     keywords: ["splunk"],
     pattern: `(?:(?i:splunk)\\s+|(?i:splunk[A-Za-z0-9_.-]{0,20}(?:hec[_-]?)?token)${ASSIGN})(${UUID3})\\b`,
     entropy: 3,
-    help: "A Splunk HEC token sends events into the indexes it allows (log injection, licence cost). Disable or delete it under Settings → Data inputs → HTTP Event Collector.",
+    help: "A Splunk HEC token sends events into the indexes it allows (log injection, licence cost). Disable or delete it under Settings \u2192 Data inputs \u2192 HTTP Event Collector.",
     examples: {
       tp: [
         `curl -H "Authorization: Splunk ${fakeUuid("sp-a")}" https://splunk.acme.test:8088/services/collector`,
@@ -13462,7 +13524,7 @@ var devopsRules = [
     keywords: ["geniekey", "opsgenie"],
     pattern: `(?:(?i:geniekey)\\s+|(?i:opsgenie[A-Za-z0-9_.-]{0,20}(?:api_?key|key|token))${ASSIGN})(${UUID3})\\b`,
     entropy: 3,
-    help: "An Opsgenie API key creates, acknowledges and closes alerts or manages the account, per its integration or API-key rights. Delete it under Settings → API key management (or the integration).",
+    help: "An Opsgenie API key creates, acknowledges and closes alerts or manages the account, per its integration or API-key rights. Delete it under Settings \u2192 API key management (or the integration).",
     examples: {
       tp: [
         `curl -H "Authorization: GenieKey ${fakeUuid("og-a")}" https://api.opsgenie.com/v2/alerts`,
@@ -13709,7 +13771,7 @@ var genericRules = [
     entropy: 3,
     validate: validateQuotedSecret,
     fallback: true,
-    help: "A quoted random-looking value that starts with or holds punctuation an unquoted value cannot (`]`, `&`, `{`, `$`, `;`, `,`, `(`), assigned to a name such as password or secret. Values without such punctuation are the other generic rule’s; placeholders, references, interpolations, encrypted values (`{cipher}…`, `ENC(…)`) and password hashes are not reported. Rotate the credential and load it from a secret store.",
+    help: "A quoted random-looking value that starts with or holds punctuation an unquoted value cannot (`]`, `&`, `{`, `$`, `;`, `,`, `(`), assigned to a name such as password or secret. Values without such punctuation are the other generic rule\u2019s; placeholders, references, interpolations, encrypted values (`{cipher}\u2026`, `ENC(\u2026)`) and password hashes are not reported. Rotate the credential and load it from a secret store.",
     examples: {
       tp: [
         `  password: "]${pw}"`,
@@ -13741,7 +13803,7 @@ var genericRules = [
     entropy: 3,
     validate: validateGenericSecret,
     fallback: true,
-    help: "A random-looking value inside an XML element named like a secret (Maven `settings.xml` `<password>`, app.config, Spring XML). Encrypted Maven values (`{…}`) and placeholders are not reported. Rotate the credential and use encryption or environment references.",
+    help: "A random-looking value inside an XML element named like a secret (Maven `settings.xml` `<password>`, app.config, Spring XML). Encrypted Maven values (`{\u2026}`) and placeholders are not reported. Rotate the credential and use encryption or environment references.",
     examples: {
       tp: [`<password>${pw}</password>`, `  <server><id>nexus</id><apiKey>${key32}</apiKey></server>`],
       fp: [
@@ -13776,7 +13838,7 @@ var httpRules = [
     pattern: String.raw`${AUTHORIZATION}(?i:basic)[ \t]+([A-Za-z0-9+/]{8,}={0,2})(?:[^A-Za-z0-9+/=]|$)`,
     validate: validateBasicAuthBase64,
     fallback: true,
-    help: "An `Authorization: Basic …` header with base64 of `user:password` (curl commands, `.http` files, code, YAML). Reported only when it decodes to `user:password` with a password that is not a placeholder. Change the password and send it from a secret store or the environment instead.",
+    help: "An `Authorization: Basic \u2026` header with base64 of `user:password` (curl commands, `.http` files, code, YAML). Reported only when it decodes to `user:password` with a password that is not a placeholder. Change the password and send it from a secret store or the environment instead.",
     examples: {
       tp: [
         `curl -H "Authorization: Basic ${basic}" https://api.service.invalid/v1/items`,
@@ -13803,7 +13865,7 @@ Authorization: Basic ${basic}`,
     pattern: String.raw`${AUTHORIZATION}(?i:bearer|token)[ \t]+([A-Za-z0-9._~+/=-]{16,})(?:[^A-Za-z0-9._~+/=-]|$)`,
     validate: validateBearer,
     fallback: true,
-    help: "An `Authorization: Bearer …` or `Authorization: Token …` header with a literal token (curl commands, `.http` files, code, YAML). Tokens with a rule of their own (GitHub, GitLab, JWT…) are reported by that rule; placeholders, variables and JWTs the JWT rule rejects are not reported. Revoke the token and load it from a secret store.",
+    help: "An `Authorization: Bearer \u2026` or `Authorization: Token \u2026` header with a literal token (curl commands, `.http` files, code, YAML). Tokens with a rule of their own (GitHub, GitLab, JWT\u2026) are reported by that rule; placeholders, variables and JWTs the JWT rule rejects are not reported. Revoke the token and load it from a secret store.",
     examples: {
       tp: [
         `curl -H "Authorization: Bearer ${bearer}" https://api.service.invalid/v1/items`,
@@ -13853,7 +13915,7 @@ Authorization: Bearer ${bearer}`,
 ];
 
 // src/scan/rules/keys.ts
-import { generateKeyPairSync as generateKeyPairSync2 } from "node:crypto";
+var import_node_crypto4 = __toESM(require_node_crypto(), 1);
 
 // src/scan/rules/examples.ts
 function lazyExamples(make) {
@@ -13947,7 +14009,7 @@ var keyRules = [
     window: WINDOW,
     validate: validatePemPrivateKey,
     requireValid: true,
-    help: "An unencrypted PKCS#8 private key (`-----BEGIN PRIVATE KEY-----`: RSA, EC, Ed25519…). Reported only when node:crypto parses it; remove it from the repository and history, revoke its certificate or registered public key, and generate a new key in a secret store.",
+    help: "An unencrypted PKCS#8 private key (`-----BEGIN PRIVATE KEY-----`: RSA, EC, Ed25519\u2026). Reported only when node:crypto parses it; remove it from the repository and history, revoke its certificate or registered public key, and generate a new key in a secret store.",
     examples: lazyExamples(() => ({
       tp: keySyntaxes("pkcs8"),
       fp: pemFps("PRIVATE KEY", "pk8-fp")
@@ -14147,7 +14209,7 @@ ${fixtureBytes("pgp-fp", 96).toString("base64")}
     pattern: `(?:^|[^A-Za-z0-9_-])(AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58})(?:[^A-Za-z0-9]|$)`,
     validate: validateAgeSecretKey,
     requireValid: true,
-    help: "An age X25519 identity (`AGE-SECRET-KEY-1…`, bech32). Reported only when its bech32 checksum verifies. Anything encrypted to its recipient (`age1…`) is readable by whoever holds it: re-encrypt those files to a new identity (age-keygen) and remove this one.",
+    help: "An age X25519 identity (`AGE-SECRET-KEY-1\u2026`, bech32). Reported only when its bech32 checksum verifies. Anything encrypted to its recipient (`age1\u2026`) is readable by whoever holds it: re-encrypt those files to a new identity (age-keygen) and remove this one.",
     examples: lazyExamples(() => {
       const k = fakeAgeKey("age-tp");
       const bad = `${k.slice(0, -1)}${k.endsWith("Q") ? "P" : "Q"}`;
@@ -14178,7 +14240,7 @@ ${k}`,
     pattern: `(-----BEGIN (?:[A-Z0-9]+ )+PRIVATE KEY-----${BODY2}{32,}?-----END (?:[A-Z0-9]+ )+PRIVATE KEY-----)`,
     window: WINDOW,
     validate: validatePemPrivateKeyOtherLabel,
-    help: "A PEM private key under a label other than the standard ones (`-----BEGIN ECDSA PRIVATE KEY-----`, `ED25519 PRIVATE KEY`…), as some libraries and tools write them. Validated when the body parses as a PKCS#8, SEC1 or PKCS#1 private key; bodies that are not one DER structure are not reported. Revoke the key wherever its public half is trusted and issue a new one.",
+    help: "A PEM private key under a label other than the standard ones (`-----BEGIN ECDSA PRIVATE KEY-----`, `ED25519 PRIVATE KEY`\u2026), as some libraries and tools write them. Validated when the body parses as a PKCS#8, SEC1 or PKCS#1 private key; bodies that are not one DER structure are not reported. Revoke the key wherever its public half is trusted and issue a new one.",
     examples: lazyExamples(() => {
       const relabel = (text, label) => text.replace(/(BEGIN|END) [A-Z ]*PRIVATE KEY/g, `$1 ${label}`);
       const ec = relabel(keyFixture("ec"), "ECDSA PRIVATE KEY");
@@ -14204,7 +14266,7 @@ ${fx("pem-o", 64, A64)}
     pattern: `${TOKEN_START}(AQ[A-D][A-Za-z0-9+/]{35}==)(?:[^A-Za-z0-9+/=]|$)`,
     validate: validateCephKey,
     requireValid: true,
-    help: "A cephx secret key (a keyring `key = …`, `ceph auth get-key`, a Rook/CSI Kubernetes Secret `key:` or `adminKey:`). Reported only when it decodes to the cephx structure (type, creation time, 16-byte key). Rotate it with `ceph auth get-or-create-key`/`ceph auth caps` for a new entity and remove the old one.",
+    help: "A cephx secret key (a keyring `key = \u2026`, `ceph auth get-key`, a Rook/CSI Kubernetes Secret `key:` or `adminKey:`). Reported only when it decodes to the cephx structure (type, creation time, 16-byte key). Rotate it with `ceph auth get-or-create-key`/`ceph auth caps` for a new entity and remove the old one.",
     examples: lazyExamples(() => {
       const key = fakeCephKey("ceph-tp");
       const badLength = Buffer.from(fakeCephKey("ceph-fp"), "base64");
@@ -14228,7 +14290,7 @@ stringData:
 ];
 function generateJwk() {
   for (; ; ) {
-    const jwk = generateKeyPairSync2("ed25519").privateKey.export({ format: "jwk" });
+    const jwk = (0, import_node_crypto4.generateKeyPairSync)("ed25519").privateKey.export({ format: "jwk" });
     if (!/x{4,}|\*{3}|example|dummy/i.test(JSON.stringify(jwk))) return jwk;
   }
 }
@@ -14287,7 +14349,7 @@ var messagingRules = [
     keywords: ["xoxb-"],
     pattern: `${TOKEN_START}(xoxb-[0-9]{8,13}-[0-9]{8,14}-[A-Za-z0-9]{24})${TOKEN_END}`,
     entropy: 3,
-    help: "A Slack bot user OAuth token (`xoxb-`): it acts as the app’s bot in the workspace. Revoke it with `auth.revoke` or by reinstalling the app (OAuth & Permissions → Revoke tokens), then store the new one in a secret manager.",
+    help: "A Slack bot user OAuth token (`xoxb-`): it acts as the app\u2019s bot in the workspace. Revoke it with `auth.revoke` or by reinstalling the app (OAuth & Permissions \u2192 Revoke tokens), then store the new one in a secret manager.",
     examples: {
       tp: [
         ...inSyntaxes("SLACK_BOT_TOKEN", slackBot),
@@ -14307,7 +14369,7 @@ var messagingRules = [
     keywords: ["xoxp-"],
     pattern: `${TOKEN_START}(xoxp-[0-9]{8,13}-[0-9]{8,13}-[0-9]{8,14}-[0-9a-f]{32})${TOKEN_END}`,
     entropy: 3,
-    help: "A Slack user OAuth token (`xoxp-`): it acts as the person who installed the app, with their access. Revoke it with `auth.revoke` or from the app’s OAuth settings, then reinstall to get a new one.",
+    help: "A Slack user OAuth token (`xoxp-`): it acts as the person who installed the app, with their access. Revoke it with `auth.revoke` or from the app\u2019s OAuth settings, then reinstall to get a new one.",
     examples: {
       tp: [...inSyntaxes("SLACK_USER_TOKEN", slackUser)],
       fp: [
@@ -14324,7 +14386,7 @@ var messagingRules = [
     keywords: ["xapp-"],
     pattern: `${TOKEN_START}(xapp-[0-9]-A[A-Z0-9]{8,12}-[0-9]{10,14}-[0-9a-f]{64})${TOKEN_END}`,
     entropy: 3,
-    help: "A Slack app-level token (`xapp-`), used for Socket Mode and app-wide APIs. Revoke it on the app’s Basic Information page (App-Level Tokens) and generate a new one.",
+    help: "A Slack app-level token (`xapp-`), used for Socket Mode and app-wide APIs. Revoke it on the app\u2019s Basic Information page (App-Level Tokens) and generate a new one.",
     examples: {
       tp: [...inSyntaxes("SLACK_APP_TOKEN", slackApp)],
       fp: [
@@ -14341,7 +14403,7 @@ var messagingRules = [
     keywords: ["xoxe.xox"],
     pattern: `${TOKEN_START}(xoxe\\.xox[bp]-[0-9]-[A-Za-z0-9]{100,250})${TOKEN_END}`,
     entropy: 4,
-    help: "A Slack app configuration access token (`xoxe.xoxp-`/`xoxe.xoxb-`): it can create and modify apps through the App Manifest API. Revoke it under Your Apps → Your App Configuration Tokens.",
+    help: "A Slack app configuration access token (`xoxe.xoxp-`/`xoxe.xoxb-`): it can create and modify apps through the App Manifest API. Revoke it under Your Apps \u2192 Your App Configuration Tokens.",
     examples: {
       tp: [...inSyntaxes("SLACK_CONFIG_TOKEN", slackConfig)],
       fp: ["SLACK_CONFIG_TOKEN=xoxe.xoxp-1-...", `slack_config_token: "xoxe.xoxp-1-${fx("scf", 40)}"`]
@@ -14354,7 +14416,7 @@ var messagingRules = [
     keywords: ["xoxe-"],
     pattern: `${TOKEN_START}(xoxe-[0-9]-[A-Za-z0-9]{100,250})${TOKEN_END}`,
     entropy: 4,
-    help: "A Slack configuration refresh token (`xoxe-1-`): it mints new configuration access tokens. Revoke it under Your Apps → Your App Configuration Tokens.",
+    help: "A Slack configuration refresh token (`xoxe-1-`): it mints new configuration access tokens. Revoke it under Your Apps \u2192 Your App Configuration Tokens.",
     examples: {
       tp: [...inSyntaxes("SLACK_CONFIG_REFRESH_TOKEN", slackRefresh)],
       fp: ["SLACK_CONFIG_REFRESH_TOKEN=xoxe-1-<refresh token>", `refresh: "xoxe-1-${fx("srf", 60)}"`]
@@ -14380,7 +14442,7 @@ var messagingRules = [
     keywords: ["hooks.slack.com/services"],
     pattern: String.raw`hooks\.slack\.com/services/(T[A-Z0-9]{8,12}/B[A-Z0-9]{8,12}/[A-Za-z0-9]{24})(?:[^A-Za-z0-9]|$)`,
     entropy: 3,
-    help: "A Slack incoming webhook: anyone with the URL can post into its channel. Regenerate it (remove and re-add the webhook under the app’s Incoming Webhooks page) and keep the URL in a secret store.",
+    help: "A Slack incoming webhook: anyone with the URL can post into its channel. Regenerate it (remove and re-add the webhook under the app\u2019s Incoming Webhooks page) and keep the URL in a secret store.",
     examples: {
       tp: [...inSyntaxes("SLACK_WEBHOOK_URL", slackHook), `curl -X POST -d '{"text":"hi"}' ${slackHook}`],
       fp: [
@@ -14414,7 +14476,7 @@ var messagingRules = [
     pattern: String.raw`(?:(?i:discord)[\w.-]{0,30}${ASSIGN}(?:Bot\s+)?|(?i:authorization)["']?\s*[:=,]\s*["']?Bot\s+)([MNO][A-Za-z0-9_-]{22,26}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,40})${TOKEN_END}`,
     validate: validateDiscordBotToken,
     requireValid: true,
-    help: "A Discord bot token: base64 of the bot’s user id, a timestamp and an HMAC. Reported only when the first part decodes to a snowflake id. Reset it on the Developer Portal (Bot → Reset Token).",
+    help: "A Discord bot token: base64 of the bot\u2019s user id, a timestamp and an HMAC. Reported only when the first part decodes to a snowflake id. Reset it on the Developer Portal (Bot \u2192 Reset Token).",
     examples: {
       tp: [...inSyntaxes("DISCORD_BOT_TOKEN", discordBot), `headers = {"Authorization": "Bot ${discordBot}"}`],
       fp: [
@@ -14431,7 +14493,7 @@ var messagingRules = [
     keywords: ["discord.com/api", "discordapp.com/api"],
     pattern: String.raw`discord(?:app)?\.com/api(?:/v[0-9]+)?/webhooks/([0-9]{17,20}/[A-Za-z0-9_-]{60,80})${TOKEN_END}`,
     entropy: 3.5,
-    help: "A Discord channel webhook: anyone with the URL can post as it. Delete the webhook (channel settings → Integrations → Webhooks) and create a new one.",
+    help: "A Discord channel webhook: anyone with the URL can post as it. Delete the webhook (channel settings \u2192 Integrations \u2192 Webhooks) and create a new one.",
     examples: {
       tp: [...inSyntaxes("DISCORD_WEBHOOK", discordHook)],
       fp: [
@@ -14448,7 +14510,7 @@ var messagingRules = [
     keywords: [":aa"],
     pattern: `(?:^|[^0-9A-Za-z_]|bot)([0-9]{8,10}:AA[A-Za-z0-9_-]{33})${TOKEN_END}`,
     entropy: 3,
-    help: "A Telegram Bot API token (`<bot id>:AA…`): full control of the bot. Revoke it with @BotFather (`/revoke`) and use the new token.",
+    help: "A Telegram Bot API token (`<bot id>:AA\u2026`): full control of the bot. Revoke it with @BotFather (`/revoke`) and use the new token.",
     examples: {
       tp: [...inSyntaxes("TELEGRAM_BOT_TOKEN", telegram), `https://api.telegram.org/bot${telegram}/sendMessage`],
       fp: [
@@ -14466,7 +14528,7 @@ var messagingRules = [
     keywords: ["twilio"],
     pattern: String.raw`(?i:twilio)[\w.-]{0,24}(?i:auth[_-]?token|token|secret)${ASSIGN}([0-9a-f]{32})(?:[^0-9A-Za-z]|$)`,
     entropy: 3,
-    help: "A Twilio account auth token (32 hex characters) named as such: with the account SID it controls the whole account. Rotate it in the Twilio Console (Account → API keys & tokens → request a secondary token, promote it) and prefer API keys.",
+    help: "A Twilio account auth token (32 hex characters) named as such: with the account SID it controls the whole account. Rotate it in the Twilio Console (Account \u2192 API keys & tokens \u2192 request a secondary token, promote it) and prefer API keys.",
     examples: {
       tp: [...inSyntaxes("TWILIO_AUTH_TOKEN", twilioToken)],
       fp: [
@@ -14484,7 +14546,7 @@ var messagingRules = [
     keywords: ["twilio.com"],
     pattern: String.raw`(?:AC|SK)[0-9a-f]{32}:([A-Za-z0-9]{32})@(?:[a-z0-9-]+\.)*twilio\.com`,
     entropy: 3,
-    help: "A Twilio account SID or API key SID with its secret in a URL’s user-info (`https://AC…:token@api.twilio.com`). Rotate the auth token or delete the API key in the Twilio Console.",
+    help: "A Twilio account SID or API key SID with its secret in a URL\u2019s user-info (`https://AC\u2026:token@api.twilio.com`). Rotate the auth token or delete the API key in the Twilio Console.",
     examples: {
       tp: [
         `TWILIO_URL=https://${twilioSid}:${twilioToken}@api.twilio.com/2010-04-01/Accounts`,
@@ -14503,7 +14565,7 @@ var messagingRules = [
     keywords: ["sg."],
     pattern: `${TOKEN_START}(SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43})${TOKEN_END}`,
     entropy: 3.5,
-    help: "A SendGrid (Twilio) API key (`SG.<id>.<secret>`): it sends mail as your domain. Delete it under Settings → API Keys and create a new, narrowly scoped key.",
+    help: "A SendGrid (Twilio) API key (`SG.<id>.<secret>`): it sends mail as your domain. Delete it under Settings \u2192 API Keys and create a new, narrowly scoped key.",
     examples: {
       tp: [...inSyntaxes("SENDGRID_API_KEY", sendgrid)],
       fp: [
@@ -14542,7 +14604,7 @@ var messagingRules = [
     // `api:<key>` (curl --user) counts when a Mailgun host follows on the line; leftmost-first alternation keeps it in the match.
     pattern: String.raw`(?:(?i:mailgun)[\w.-]{0,30}${ASSIGN}|api:)([0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8})(?:[^0-9A-Za-z-][^\n]{0,200}?(?i:mailgun)\.net|[^0-9A-Za-z-]|$)`,
     entropy: 3,
-    help: "A Mailgun API key in the current `<32 hex>-<8 hex>-<8 hex>` form, named as Mailgun’s or used as `api:<key>`. Delete it under API Security in the Mailgun dashboard and create a new key.",
+    help: "A Mailgun API key in the current `<32 hex>-<8 hex>-<8 hex>` form, named as Mailgun\u2019s or used as `api:<key>`. Delete it under API Security in the Mailgun dashboard and create a new key.",
     examples: {
       tp: [
         ...inSyntaxes("MAILGUN_API_KEY", mailgunKey),
@@ -14563,7 +14625,7 @@ var messagingRules = [
     keywords: ["-us1", "-us2", "-us3", "-us4", "-us5", "-us6", "-us7", "-us8", "-us9"],
     pattern: `(?:^|[^0-9A-Za-z_-])([0-9a-f]{32}-us[0-9]{1,2})(?:[^0-9A-Za-z_-]|$)`,
     entropy: 3,
-    help: "A Mailchimp Marketing API key (`<32 hex>-us<N>`, the suffix is the data centre). Revoke it under Profile → Extras → API keys and create a new one.",
+    help: "A Mailchimp Marketing API key (`<32 hex>-us<N>`, the suffix is the data centre). Revoke it under Profile \u2192 Extras \u2192 API keys and create a new one.",
     examples: {
       tp: [...inSyntaxes("MAILCHIMP_API_KEY", mailchimp)],
       fp: [
@@ -14581,7 +14643,7 @@ var messagingRules = [
     pattern: String.raw`(?i:mandrill|mailchimp[_-]?transactional)[\w.-]{0,30}${ASSIGN}((?:md-)?[A-Za-z0-9_-]{22})${TOKEN_END}`,
     entropy: 3.5,
     validate: validateMixedCase,
-    help: "A Mailchimp Transactional (Mandrill) API key (22 characters, `md-` prefixed in newer keys) named as Mandrill’s: it sends mail as your domains. Values without both upper- and lower-case letters are not reported. Delete it in the Mandrill settings (SMTP & API Info) and create a new key.",
+    help: "A Mailchimp Transactional (Mandrill) API key (22 characters, `md-` prefixed in newer keys) named as Mandrill\u2019s: it sends mail as your domains. Values without both upper- and lower-case letters are not reported. Delete it in the Mandrill settings (SMTP & API Info) and create a new key.",
     examples: {
       tp: [...inSyntaxes("MANDRILL_API_KEY", mandrill)],
       fp: [
@@ -14599,7 +14661,7 @@ var messagingRules = [
     keywords: ["postmark"],
     pattern: String.raw`(?i:postmark)[\w.-]{0,30}${ASSIGN}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^0-9A-Za-z-]|$)`,
     entropy: 3,
-    help: "A Postmark server or account API token (a UUID named as Postmark’s, or in an `X-Postmark-Server-Token` header): it sends mail from your servers. Regenerate it under the server’s API Tokens tab.",
+    help: "A Postmark server or account API token (a UUID named as Postmark\u2019s, or in an `X-Postmark-Server-Token` header): it sends mail from your servers. Regenerate it under the server\u2019s API Tokens tab.",
     examples: {
       tp: [...inSyntaxes("POSTMARK_SERVER_TOKEN", postmark), `-H "X-Postmark-Server-Token: ${postmark}"`],
       fp: [
@@ -14632,7 +14694,7 @@ var messagingRules = [
     keywords: ["logic.azure.com", "powerplatform.com"],
     pattern: String.raw`(?:logic\.azure\.com|api\.powerplatform\.com)(?::443)?/[A-Za-z0-9/_.-]*workflows/[0-9a-f]{32}/triggers/[A-Za-z0-9_]+/paths/invoke\?[^\s"'<>]*?sig=([A-Za-z0-9_%-]{40,90})`,
     entropy: 3.5,
-    help: "A Power Automate / Logic Apps HTTP trigger URL (the Teams “Workflows” webhook); its `sig` is a SAS signature that lets anyone start the flow. Regenerate the trigger’s access keys (or recreate the flow).",
+    help: "A Power Automate / Logic Apps HTTP trigger URL (the Teams \u201CWorkflows\u201D webhook); its `sig` is a SAS signature that lets anyone start the flow. Regenerate the trigger\u2019s access keys (or recreate the flow).",
     examples: {
       tp: [...inSyntaxes("TEAMS_FLOW_URL", teamsFlow)],
       fp: [
@@ -14648,7 +14710,7 @@ var messagingRules = [
     keywords: ["chat.googleapis.com"],
     pattern: String.raw`chat\.googleapis\.com/v1/spaces/[A-Za-z0-9_-]+/messages\?[^\s"'<>]*?token=([A-Za-z0-9_%-]{40,60})`,
     entropy: 3.5,
-    help: "A Google Chat incoming webhook (space URL with `key` and `token`): anyone with it can post into the space. Delete the webhook in the space’s Apps & integrations and create a new one.",
+    help: "A Google Chat incoming webhook (space URL with `key` and `token`): anyone with it can post into the space. Delete the webhook in the space\u2019s Apps & integrations and create a new one.",
     examples: {
       tp: [...inSyntaxes("GOOGLE_CHAT_WEBHOOK", gchat)],
       fp: [
@@ -14664,7 +14726,7 @@ var messagingRules = [
     keywords: ["xkeysib-"],
     pattern: `${TOKEN_START}(xkeysib-[0-9a-f]{64}-[A-Za-z0-9]{16})${TOKEN_END}`,
     entropy: 3,
-    help: "A Brevo (formerly Sendinblue) API v3 key (`xkeysib-`): contacts, campaigns and transactional mail. Delete it under SMTP & API → API Keys and create a new one.",
+    help: "A Brevo (formerly Sendinblue) API v3 key (`xkeysib-`): contacts, campaigns and transactional mail. Delete it under SMTP & API \u2192 API Keys and create a new one.",
     examples: {
       tp: [...inSyntaxes("BREVO_API_KEY", brevo)],
       fp: ["BREVO_API_KEY=xkeysib-<your-key>", `brevo: "xkeysib-${fx("bvf", 64, FIXTURE_ALPHABETS.hex)}"`]
@@ -14677,7 +14739,7 @@ var messagingRules = [
     keywords: ["xsmtpsib-"],
     pattern: `${TOKEN_START}(xsmtpsib-[0-9a-f]{64}-[A-Za-z0-9]{16})${TOKEN_END}`,
     entropy: 3,
-    help: "A Brevo SMTP relay key (`xsmtpsib-`): it sends mail through Brevo’s SMTP relay as your account. Delete it under SMTP & API → SMTP and create a new one.",
+    help: "A Brevo SMTP relay key (`xsmtpsib-`): it sends mail through Brevo\u2019s SMTP relay as your account. Delete it under SMTP & API \u2192 SMTP and create a new one.",
     examples: {
       tp: [...inSyntaxes("BREVO_SMTP_KEY", brevoSmtp)],
       fp: ["SMTP_PASSWORD=xsmtpsib-xxxxxxxx", `smtp: "xsmtpsib-${fx("bvf2", 60, FIXTURE_ALPHABETS.hex)}-${fx("bvf3", 16)}"`]
@@ -14690,7 +14752,7 @@ var messagingRules = [
     keywords: ["resend"],
     pattern: String.raw`(?i:resend)[\w.-]{0,30}(?:${ASSIGN}|\(\s*["'])(re_[A-Za-z0-9]{8}_[A-Za-z0-9]{24})${TOKEN_END}`,
     entropy: 3.5,
-    help: "A Resend API key (`re_<id>_<secret>`, named as Resend’s or passed to `new Resend(…)`): it sends mail from your verified domains. Delete it under API Keys in the Resend dashboard and create a new one.",
+    help: "A Resend API key (`re_<id>_<secret>`, named as Resend\u2019s or passed to `new Resend(\u2026)`): it sends mail from your verified domains. Delete it under API Keys in the Resend dashboard and create a new one.",
     examples: {
       tp: [...inSyntaxes("RESEND_API_KEY", resend), `const resend = new Resend('${resend}');`],
       fp: [
@@ -14707,7 +14769,7 @@ var messagingRules = [
     keywords: ["mlsn."],
     pattern: `${TOKEN_START}(mlsn\\.[0-9a-f]{64})${TOKEN_END}`,
     entropy: 3,
-    help: "A MailerSend API token (`mlsn.` + 64 hex): it sends mail from your domains. Delete it under Integrations → API tokens and create a new one.",
+    help: "A MailerSend API token (`mlsn.` + 64 hex): it sends mail from your domains. Delete it under Integrations \u2192 API tokens and create a new one.",
     examples: {
       tp: [...inSyntaxes("MAILERSEND_API_KEY", mailersend)],
       fp: ["MAILERSEND_API_KEY=mlsn.<token>", `mailersend: "mlsn.${fx("msf", 40, FIXTURE_ALPHABETS.hex)}"`]
@@ -14720,7 +14782,7 @@ var messagingRules = [
     keywords: ["hooks.zapier.com"],
     pattern: String.raw`hooks\.zapier\.com/hooks/catch/([0-9]{4,12}/[a-z0-9]{6,8})(?:/|[^A-Za-z0-9]|$)`,
     entropy: 2.5,
-    help: "A Zapier “Catch Hook” trigger URL: anyone with it can start the Zap with their own data. Turn the Zap off, replace its trigger (a new hook URL is issued) and keep the URL in a secret store.",
+    help: "A Zapier \u201CCatch Hook\u201D trigger URL: anyone with it can start the Zap with their own data. Turn the Zap off, replace its trigger (a new hook URL is issued) and keep the URL in a secret store.",
     examples: {
       tp: [...inSyntaxes("ZAPIER_HOOK", zapier)],
       fp: [
@@ -14736,7 +14798,7 @@ var messagingRules = [
     keywords: ["twilio"],
     pattern: String.raw`(?i:twilio)[\w.-]{0,24}(?i:api[_-]?(?:key[_-]?)?secret)${ASSIGN}([A-Za-z0-9]{32})(?:[^0-9A-Za-z]|$)`,
     entropy: 3.5,
-    help: "The secret of a Twilio API key (32 characters, named as Twilio’s; the `SK…` key SID is its user name). Delete the API key in the Twilio Console (API keys & tokens) and create a new one.",
+    help: "The secret of a Twilio API key (32 characters, named as Twilio\u2019s; the `SK\u2026` key SID is its user name). Delete the API key in the Twilio Console (API keys & tokens) and create a new one.",
     examples: {
       tp: [
         ...inSyntaxes("TWILIO_API_SECRET", twilioApiSecret),
@@ -14756,7 +14818,7 @@ var messagingRules = [
     keywords: ["vonage", "nexmo"],
     pattern: String.raw`(?i:vonage|nexmo)[\w.-]{0,24}(?i:secret)${ASSIGN}([A-Za-z0-9]{16})(?:[^0-9A-Za-z]|$)`,
     entropy: 3.3,
-    help: "A Vonage (formerly Nexmo) API secret (16 characters, named as Vonage’s): with the API key it sends SMS and places calls on the account. Rotate it in the Vonage API dashboard (API settings → secrets).",
+    help: "A Vonage (formerly Nexmo) API secret (16 characters, named as Vonage\u2019s): with the API key it sends SMS and places calls on the account. Rotate it in the Vonage API dashboard (API settings \u2192 secrets).",
     examples: {
       tp: [...inSyntaxes("VONAGE_API_SECRET", vonageSecret), `NEXMO_API_SECRET=${vonageSecret}`],
       fp: [
@@ -14773,7 +14835,7 @@ var messagingRules = [
     keywords: ["pusher"],
     pattern: String.raw`(?i:pusher)[\w.-]{0,24}(?i:secret)${ASSIGN}([0-9a-f]{20})(?:[^0-9A-Za-z]|$)`,
     entropy: 3,
-    help: "A Pusher Channels app secret (20 hex, named as Pusher’s): it signs private/presence channel auth and triggers events. Rotate it under App Keys in the Pusher dashboard.",
+    help: "A Pusher Channels app secret (20 hex, named as Pusher\u2019s): it signs private/presence channel auth and triggers events. Rotate it under App Keys in the Pusher dashboard.",
     examples: {
       tp: [...inSyntaxes("PUSHER_APP_SECRET", pusherSecret)],
       fp: [
@@ -14791,7 +14853,7 @@ var messagingRules = [
     pattern: `${TOKEN_START}(dG9rO[A-Za-z0-9+/]{30,120}={0,2})(?:[^A-Za-z0-9+/=_-]|$)`,
     validate: validateIntercomToken,
     requireValid: true,
-    help: "An Intercom access token (base64 of `tok:<uuid>:…`): workspace data through the REST API. Reported only when it decodes to that shape. Revoke it in the Developer Hub (app → Authentication) and create a new one.",
+    help: "An Intercom access token (base64 of `tok:<uuid>:\u2026`): workspace data through the REST API. Reported only when it decodes to that shape. Revoke it in the Developer Hub (app \u2192 Authentication) and create a new one.",
     examples: {
       tp: [...inSyntaxes("INTERCOM_ACCESS_TOKEN", intercom), `Authorization: Bearer ${intercom}`],
       fp: [
@@ -14846,7 +14908,7 @@ var serviceRules = [
     keywords: ["sumo"],
     pattern: named("sumo(?:_?logic)?", "su[A-Za-z0-9]{12}"),
     validate: validateRandomBody,
-    help: "A Sumo Logic access id (`su` + 12 characters), half of an access key pair; the access key is reported separately. Placeholder-like ids are not reported. Delete the access key pair in Sumo Logic (Administration → Security → Access Keys) and create a new one.",
+    help: "A Sumo Logic access id (`su` + 12 characters), half of an access key pair; the access key is reported separately. Placeholder-like ids are not reported. Delete the access key pair in Sumo Logic (Administration \u2192 Security \u2192 Access Keys) and create a new one.",
     examples: {
       tp: inSyntaxes("SUMO_ACCESS_ID", sumoId).slice(0, 3),
       fp: ["SUMO_ACCESS_ID=${SUMO_ID}", "sumo_access_id: suXXXXXXXXXXXX", `SUMO_ACCESS_ID=su${"abcdefghijkl"}`]
@@ -14859,7 +14921,7 @@ var serviceRules = [
     keywords: ["sumo"],
     pattern: named("sumo(?:_?logic)?", "[A-Za-z0-9]{64}"),
     validate: validateRandomBody,
-    help: "A Sumo Logic access key (64 characters) under a Sumo Logic name: with its access id it calls the Sumo Logic API as the key’s user. Placeholders are not reported. Delete it under Administration → Security → Access Keys and create a new pair.",
+    help: "A Sumo Logic access key (64 characters) under a Sumo Logic name: with its access id it calls the Sumo Logic API as the key\u2019s user. Placeholders are not reported. Delete it under Administration \u2192 Security \u2192 Access Keys and create a new pair.",
     examples: {
       tp: inSyntaxes("SUMO_ACCESS_KEY", sumoKey).slice(0, 3),
       fp: ["SUMO_ACCESS_KEY=${SUMO_KEY}", `sumo_access_key: ${"x".repeat(64)}`]
@@ -14871,7 +14933,7 @@ var serviceRules = [
     severity: "high",
     keywords: ["ntn_"],
     pattern: `${TOKEN_START}(ntn_[0-9]{11}[A-Za-z0-9]{35})${TOKEN_END}`,
-    help: "A Notion internal integration token (`ntn_` + 11 digits + 35 characters): it reads and edits every page shared with the integration. Refresh the secret on the integration’s page at notion.so/my-integrations.",
+    help: "A Notion internal integration token (`ntn_` + 11 digits + 35 characters): it reads and edits every page shared with the integration. Refresh the secret on the integration\u2019s page at notion.so/my-integrations.",
     examples: {
       tp: [...inSyntaxes("NOTION_TOKEN", notion).slice(0, 3), `curl -H 'Authorization: Bearer ${notion}'`],
       fp: [`NOTION_TOKEN=ntn_${fx("ntnf", 11, FIXTURE_ALPHABETS.digits)}`, "NOTION_TOKEN=ntn_<your token>"]
@@ -14897,7 +14959,7 @@ var serviceRules = [
     keywords: ["cleartextpassword"],
     pattern: String.raw`<add\s+key=["'](?i:ClearTextPassword)["']\s+value=["']([^"'\s]{4,})["']`,
     validate: validatePassword,
-    help: "A `NuGet.Config` `packageSourceCredentials` entry with `ClearTextPassword`: the feed’s password or token (Azure Artifacts, GitHub Packages, a private feed) in plain text. Placeholders and `%VAR%` references are not reported. Revoke the token and use `dotnet nuget update source --store-password-in-clear-text` only from a CI secret.",
+    help: "A `NuGet.Config` `packageSourceCredentials` entry with `ClearTextPassword`: the feed\u2019s password or token (Azure Artifacts, GitHub Packages, a private feed) in plain text. Placeholders and `%VAR%` references are not reported. Revoke the token and use `dotnet nuget update source --store-password-in-clear-text` only from a CI secret.",
     examples: {
       tp: [
         `<add key="ClearTextPassword" value="${fx("nug1", 24)}" />`,
@@ -14918,7 +14980,7 @@ var serviceRules = [
     keywords: ["eaa"],
     pattern: `${TOKEN_START}(EAA[B-Z0-9][A-Za-z0-9]{90,})${TOKEN_END}`,
     validate: validateRandomBody,
-    help: "A Facebook Graph API access token (`EAA…`): page and long-lived user tokens post and read as the page or user. Placeholder-like values are not reported. Invalidate it by changing the app secret or removing the app from the page, and keep tokens in a secret store.",
+    help: "A Facebook Graph API access token (`EAA\u2026`): page and long-lived user tokens post and read as the page or user. Placeholder-like values are not reported. Invalidate it by changing the app secret or removing the app from the page, and keep tokens in a secret store.",
     examples: {
       tp: [...inSyntaxes("FACEBOOK_PAGE_TOKEN", fbPage).slice(0, 3), `graph.facebook.com/me?access_token=${fbPage}`],
       fp: [`FACEBOOK_PAGE_TOKEN=EAAG${"x".repeat(120)}`, "FACEBOOK_PAGE_TOKEN=EAAG<your page token>"]
@@ -14931,7 +14993,7 @@ var serviceRules = [
     keywords: ["facebook", "fb_app_secret", "fb_secret"],
     pattern: String.raw`(?i:facebook|fb)[\w.-]{0,20}(?i:secret)${ASSIGN}([0-9a-f]{32})${TOKEN_END}`,
     validate: validateRandomBody,
-    help: "A Facebook app secret (32 hex) under a Facebook name: it signs app access tokens and verifies webhooks. Placeholders are not reported. Reset it in the app’s Basic settings on developers.facebook.com.",
+    help: "A Facebook app secret (32 hex) under a Facebook name: it signs app access tokens and verifies webhooks. Placeholders are not reported. Reset it in the app\u2019s Basic settings on developers.facebook.com.",
     examples: {
       tp: inSyntaxes("FACEBOOK_APP_SECRET", fbSecret).slice(0, 3),
       fp: ["FACEBOOK_APP_SECRET=${FB_SECRET}", `FACEBOOK_APP_SECRET=${"0".repeat(32)}`]
@@ -14944,7 +15006,7 @@ var serviceRules = [
     keywords: ["xoxb-"],
     pattern: `${TOKEN_START}(xoxb-[0-9]{8,14}-[A-Za-z0-9]{18,26})${TOKEN_END}`,
     validate: validateRandomBody,
-    help: "A Slack bot token of the older two-part form (`xoxb-<digits>-<secret>`), from legacy custom bot integrations. Placeholder-like values are not reported. Remove the custom integration in the workspace’s app management and move to a Slack app.",
+    help: "A Slack bot token of the older two-part form (`xoxb-<digits>-<secret>`), from legacy custom bot integrations. Placeholder-like values are not reported. Remove the custom integration in the workspace\u2019s app management and move to a Slack app.",
     examples: {
       tp: inSyntaxes("SLACK_BOT_TOKEN", slackLegacyBot).slice(0, 3),
       fp: [`SLACK_BOT_TOKEN=xoxb-${"1".repeat(11)}-${"x".repeat(24)}`, "SLACK_BOT_TOKEN=xoxb-<your token>"]
@@ -14957,7 +15019,7 @@ var serviceRules = [
     keywords: ["sk_live_"],
     pattern: `${TOKEN_START}(sk_live_[A-Za-z0-9]*[-_][A-Za-z0-9_-]{8,})${TOKEN_END}`,
     validate: validateRandomBody,
-    help: "A live-mode secret key with the `sk_live_` prefix whose body holds `-` or `_` (Paystack, Clerk, Lemon Squeezy and others use the prefix Stripe made common; Stripe’s own keys have their own rule). Placeholder-like keys are not reported. Roll the key in the vendor’s dashboard.",
+    help: "A live-mode secret key with the `sk_live_` prefix whose body holds `-` or `_` (Paystack, Clerk, Lemon Squeezy and others use the prefix Stripe made common; Stripe\u2019s own keys have their own rule). Placeholder-like keys are not reported. Roll the key in the vendor\u2019s dashboard.",
     examples: {
       tp: [...inSyntaxes("CLERK_SECRET_KEY", liveKey("lk1")).slice(0, 3), `secretKey: '${liveKey("lk2")}'`],
       fp: ["CLERK_SECRET_KEY=sk_live_your-secret-key-here", "CLERK_SECRET_KEY=sk_live_xxxxxxxx-xxxxxxxxxxxxxxxx"]
@@ -15003,8 +15065,8 @@ var vendorRules = [
     pattern: `${TOKEN_START}(4b1d[A-Za-z0-9]{38})${TOKEN_END}`,
     value: () => `4b1d${fx("ch", 38)}`,
     env: "CLICKHOUSE_KEY_SECRET",
-    what: "A ClickHouse Cloud API key secret (`4b1d` + 38 characters): it manages the organization’s services.",
-    revoke: "Delete the key under Organization → API keys and create a new one."
+    what: "A ClickHouse Cloud API key secret (`4b1d` + 38 characters): it manages the organization\u2019s services.",
+    revoke: "Delete the key under Organization \u2192 API keys and create a new one."
   }),
   vendorRule({
     id: "defined-networking-api-token",
@@ -15014,7 +15076,7 @@ var vendorRules = [
     pattern: `${TOKEN_START}(dnkey-[A-Za-z0-9=_-]{26}-[A-Za-z0-9=_-]{52})${TOKEN_END}`,
     value: () => `dnkey-${fx("dn1", 26)}-${fx("dn2", 52)}`,
     env: "DN_API_KEY",
-    what: "A Defined Networking API key (`dnkey-…`): it manages the Nebula overlay network’s hosts and certificates.",
+    what: "A Defined Networking API key (`dnkey-\u2026`): it manages the Nebula overlay network\u2019s hosts and certificates.",
     revoke: "Revoke it in the Defined Networking admin panel."
   }),
   vendorRule({
@@ -15026,7 +15088,7 @@ var vendorRules = [
     value: () => `duffel_live_${fx("du", 43)}`,
     env: "DUFFEL_ACCESS_TOKEN",
     what: "A Duffel access token (`duffel_live_`/`duffel_test_`): it books and pays for travel on the account.",
-    revoke: "Revoke it under Developers → Access tokens."
+    revoke: "Revoke it under Developers \u2192 Access tokens."
   }),
   vendorRule({
     id: "easypost-api-key",
@@ -15037,7 +15099,7 @@ var vendorRules = [
     value: () => `EZAK${fx("ep", 54)}`,
     env: "EASYPOST_API_KEY",
     what: "An EasyPost API key (`EZAK` production, `EZTK` test): it buys postage on the account.",
-    revoke: "Disable it under Account → API keys and create a new one."
+    revoke: "Disable it under Account \u2192 API keys and create a new one."
   }),
   vendorRule({
     id: "frameio-api-token",
@@ -15047,8 +15109,8 @@ var vendorRules = [
     pattern: `${TOKEN_START}(fio-u-[A-Za-z0-9_=-]{64})${TOKEN_END}`,
     value: () => `fio-u-${fx("fio", 64)}`,
     env: "FRAMEIO_TOKEN",
-    what: "A Frame.io developer token (`fio-u-…`): it reads and changes the user’s projects and assets.",
-    revoke: "Revoke it at developer.frame.io → Tokens."
+    what: "A Frame.io developer token (`fio-u-\u2026`): it reads and changes the user\u2019s projects and assets.",
+    revoke: "Revoke it at developer.frame.io \u2192 Tokens."
   }),
   vendorRule({
     id: "harness-api-key",
@@ -15059,7 +15121,7 @@ var vendorRules = [
     value: () => `pat.${fx("hn1", 22)}.${fx("hn2", 24)}.${fx("hn3", 20)}`,
     env: "HARNESS_API_KEY",
     what: "A Harness personal access token or service account token (`pat.`/`sat.` + account, key id, secret).",
-    revoke: "Delete the token under the user’s or service account’s API keys."
+    revoke: "Delete the token under the user\u2019s or service account\u2019s API keys."
   }),
   vendorRule({
     id: "infracost-api-key",
@@ -15070,7 +15132,7 @@ var vendorRules = [
     value: () => `ico-${fx("ico", 32)}`,
     env: "INFRACOST_API_KEY",
     what: "An Infracost API key (`ico-` + 32 characters).",
-    revoke: "Rotate it in Infracost Cloud → Org settings → API keys."
+    revoke: "Rotate it in Infracost Cloud \u2192 Org settings \u2192 API keys."
   }),
   vendorRule({
     id: "intra42-client-secret",
@@ -15081,7 +15143,7 @@ var vendorRules = [
     value: () => `s-s4t2ud-${fx("i42", 64, FIXTURE_ALPHABETS.hex)}`,
     env: "FT_CLIENT_SECRET",
     what: "A 42 school intranet OAuth application secret (`s-s4t2ud-`/`s-s4t2af-`).",
-    revoke: "Generate a new secret on the application’s page of the intranet."
+    revoke: "Generate a new secret on the application\u2019s page of the intranet."
   }),
   vendorRule({
     id: "openshift-user-token",
@@ -15102,8 +15164,8 @@ var vendorRules = [
     pattern: `${TOKEN_START}(rdme_[a-z0-9]{70})${TOKEN_END}`,
     value: () => `rdme_${fx("rdme", 70, FIXTURE_ALPHABETS.lowerAlnum)}`,
     env: "README_API_KEY",
-    what: "A ReadMe API key (`rdme_` + 70 characters): it edits the project’s documentation.",
-    revoke: "Revoke it in the project’s dashboard under API keys."
+    what: "A ReadMe API key (`rdme_` + 70 characters): it edits the project\u2019s documentation.",
+    revoke: "Revoke it in the project\u2019s dashboard under API keys."
   }),
   vendorRule({
     id: "scalingo-api-token",
@@ -15113,8 +15175,8 @@ var vendorRules = [
     pattern: `${TOKEN_START}(tk-us-[A-Za-z0-9_-]{48})${TOKEN_END}`,
     value: () => `tk-us-${fx("scl", 48)}`,
     env: "SCALINGO_API_TOKEN",
-    what: "A Scalingo API token (`tk-us-…`): it deploys and configures the account’s apps.",
-    revoke: "Delete it under User settings → API tokens."
+    what: "A Scalingo API token (`tk-us-\u2026`): it deploys and configures the account\u2019s apps.",
+    revoke: "Delete it under User settings \u2192 API tokens."
   }),
   vendorRule({
     id: "settlemint-access-token",
@@ -15136,7 +15198,7 @@ var vendorRules = [
     value: () => `shippo_live_${fx("shp", 40, FIXTURE_ALPHABETS.hex)}`,
     env: "SHIPPO_API_TOKEN",
     what: "A Shippo API token (`shippo_live_`/`shippo_test_` + 40 hex): live tokens buy labels on the account.",
-    revoke: "Regenerate it under Settings → API."
+    revoke: "Regenerate it under Settings \u2192 API."
   }),
   vendorRule({
     id: "typeform-api-token",
@@ -15147,7 +15209,7 @@ var vendorRules = [
     value: () => `tfp_${fx("tfp", 59)}`,
     env: "TYPEFORM_TOKEN",
     what: "A Typeform personal access token (`tfp_` + 59 characters): it reads forms and their responses.",
-    revoke: "Delete it under Account → Personal tokens."
+    revoke: "Delete it under Account \u2192 Personal tokens."
   }),
   vendorRule({
     id: "yandex-cloud-api-key",
@@ -15157,7 +15219,7 @@ var vendorRules = [
     pattern: `${TOKEN_START}(AQVN[A-Za-z0-9_-]{35,38})${TOKEN_END}`,
     value: () => `AQVN${fx("yc", 36)}`,
     env: "YC_API_KEY",
-    what: "A Yandex Cloud service account API key (`AQVN…`).",
+    what: "A Yandex Cloud service account API key (`AQVN\u2026`).",
     revoke: "Delete it with `yc iam api-key delete` and issue a new one."
   }),
   vendorRule({
@@ -15168,8 +15230,8 @@ var vendorRules = [
     pattern: `${TOKEN_START}(pat-(?:na|eu)1-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})${TOKEN_END}`,
     value: () => `pat-na1-${fxUuid("hs")}`,
     env: "HUBSPOT_ACCESS_TOKEN",
-    what: "A HubSpot private app access token (`pat-na1-`/`pat-eu1-` + UUID): it reads and writes the CRM within the app’s scopes.",
-    revoke: "Rotate it on the private app’s Auth tab."
+    what: "A HubSpot private app access token (`pat-na1-`/`pat-eu1-` + UUID): it reads and writes the CRM within the app\u2019s scopes.",
+    revoke: "Rotate it on the private app\u2019s Auth tab."
   }),
   vendorRule({
     id: "adafruit-io-key",
@@ -15179,8 +15241,8 @@ var vendorRules = [
     pattern: `${TOKEN_START}(aio_[A-Za-z0-9]{28})${TOKEN_END}`,
     value: () => `aio_${fx("aio", 28)}`,
     env: "ADAFRUIT_IO_KEY",
-    what: "An Adafruit IO key (`aio_` + 28 characters): it publishes to and reads the account’s feeds.",
-    revoke: "Regenerate it on io.adafruit.com (My Key → Regenerate)."
+    what: "An Adafruit IO key (`aio_` + 28 characters): it publishes to and reads the account\u2019s feeds.",
+    revoke: "Regenerate it on io.adafruit.com (My Key \u2192 Regenerate)."
   }),
   vendorRule({
     id: "maxmind-license-key",
@@ -15190,7 +15252,7 @@ var vendorRules = [
     pattern: `${TOKEN_START}([A-Za-z0-9]{6}_[A-Za-z0-9]{29}_mmk)${TOKEN_END}`,
     value: () => `${fx("mm1", 6)}_${fx("mm2", 29)}_mmk`,
     env: "MAXMIND_LICENSE_KEY",
-    what: "A MaxMind license key (`…_mmk`): it downloads GeoIP databases on the account’s licence.",
+    what: "A MaxMind license key (`\u2026_mmk`): it downloads GeoIP databases on the account\u2019s licence.",
     revoke: "Deactivate it under Manage License Keys and create a new one."
   }),
   vendorRule({
@@ -15202,7 +15264,7 @@ var vendorRules = [
     value: () => `p8e-${fx("adb", 32)}`,
     env: "ADOBE_CLIENT_SECRET",
     what: "An Adobe Developer Console OAuth client secret (`p8e-` + 32 characters).",
-    revoke: "Rotate the client secret on the project’s credential page."
+    revoke: "Rotate the client secret on the project\u2019s credential page."
   }),
   vendorRule({
     id: "authress-access-key",
@@ -15223,7 +15285,7 @@ var vendorRules = [
     pattern: named("airtable", `pat[A-Za-z0-9]{14}\\.[a-f0-9]{64}|key[A-Za-z0-9]{14}`),
     value: () => `pat${fx("at1", 14)}.${fx("at2", 64, FIXTURE_ALPHABETS.hex)}`,
     env: "AIRTABLE_API_KEY",
-    what: "An Airtable personal access token (`pat….` + 64 hex) or legacy API key (`key` + 14), under an Airtable name.",
+    what: "An Airtable personal access token (`pat\u2026.` + 64 hex) or legacy API key (`key` + 14), under an Airtable name.",
     revoke: "Delete it at airtable.com/create/tokens."
   }),
   vendorRule({
@@ -15235,7 +15297,7 @@ var vendorRules = [
     value: () => fx("alg", 32, FIXTURE_ALPHABETS.hex),
     env: "ALGOLIA_ADMIN_KEY",
     what: "An Algolia API key (32 hex) under an Algolia name; admin and write keys change the indices (search-only keys are meant to be public but still reported: check which it is).",
-    revoke: "Regenerate it under Settings → API keys."
+    revoke: "Regenerate it under Settings \u2192 API keys."
   }),
   vendorRule({
     id: "contentful-delivery-token",
@@ -15246,7 +15308,7 @@ var vendorRules = [
     value: () => fx("ctf", 43, FIXTURE_ALPHABETS.base64url),
     env: "CONTENTFUL_ACCESS_TOKEN",
     what: "A Contentful delivery, preview or management token (43 characters) under a Contentful name.",
-    revoke: "Revoke it under Settings → API keys / CMA tokens."
+    revoke: "Revoke it under Settings \u2192 API keys / CMA tokens."
   }),
   vendorRule({
     id: "fastly-api-token",
@@ -15256,8 +15318,8 @@ var vendorRules = [
     pattern: named("fastly", `[A-Za-z0-9_=-]{32}`),
     value: () => fx("fst", 32, FIXTURE_ALPHABETS.base64url),
     env: "FASTLY_API_TOKEN",
-    what: "A Fastly API token (32 characters) under a Fastly name: it purges and configures the account’s services.",
-    revoke: "Revoke it under Account → API tokens."
+    what: "A Fastly API token (32 characters) under a Fastly name: it purges and configures the account\u2019s services.",
+    revoke: "Revoke it under Account \u2192 API tokens."
   }),
   vendorRule({
     id: "mattermost-access-token",
@@ -15268,7 +15330,7 @@ var vendorRules = [
     value: () => fx("mtm", 26, FIXTURE_ALPHABETS.lowerAlnum),
     env: "MATTERMOST_TOKEN",
     what: "A Mattermost personal access token or bot token (26 characters) under a Mattermost name.",
-    revoke: "Revoke it in the user’s or bot’s Security settings."
+    revoke: "Revoke it in the user\u2019s or bot\u2019s Security settings."
   }),
   vendorRule({
     id: "twitch-api-token",
@@ -15289,8 +15351,8 @@ var vendorRules = [
     pattern: named("zendesk", `[A-Za-z0-9]{40}`),
     value: () => fx("zd", 40),
     env: "ZENDESK_API_TOKEN",
-    what: "A Zendesk API token (40 characters) under a Zendesk name: it acts as any agent with the account’s email.",
-    revoke: "Delete it in Admin Center → Apps and integrations → Zendesk API."
+    what: "A Zendesk API token (40 characters) under a Zendesk name: it acts as any agent with the account\u2019s email.",
+    revoke: "Delete it in Admin Center \u2192 Apps and integrations \u2192 Zendesk API."
   }),
   vendorRule({
     id: "linear-client-secret",
@@ -15301,7 +15363,7 @@ var vendorRules = [
     value: () => fx("lin", 32, FIXTURE_ALPHABETS.hex),
     env: "LINEAR_CLIENT_SECRET",
     what: "A Linear OAuth application client secret (32 hex) under a Linear name.",
-    revoke: "Rotate it on the OAuth application’s settings page."
+    revoke: "Rotate it on the OAuth application\u2019s settings page."
   }),
   vendorRule({
     id: "twitter-bearer-token",
@@ -15311,7 +15373,7 @@ var vendorRules = [
     pattern: named("twitter|x_bearer", `A{22}[A-Za-z0-9%]{80,100}`),
     value: () => `${"A".repeat(22)}${fx("twb", 90)}`,
     env: "TWITTER_BEARER_TOKEN",
-    what: "A Twitter/X app-only bearer token (22 `A` then 80–100 characters) under a Twitter name.",
+    what: "A Twitter/X app-only bearer token (22 `A` then 80\u2013100 characters) under a Twitter name.",
     revoke: "Regenerate it in the developer portal (Keys and tokens)."
   }),
   vendorRule({
@@ -15322,7 +15384,7 @@ var vendorRules = [
     pattern: named("twitter", `[A-Za-z0-9]{45,50}`),
     value: () => fx("tws", 50),
     env: "TWITTER_API_SECRET",
-    what: "A Twitter/X consumer secret or access token secret (45–50 characters) under a Twitter name.",
+    what: "A Twitter/X consumer secret or access token secret (45\u201350 characters) under a Twitter name.",
     revoke: "Regenerate it in the developer portal (Keys and tokens)."
   }),
   vendorRule({
@@ -15334,7 +15396,7 @@ var vendorRules = [
     value: () => fx("dcs", 32, FIXTURE_ALPHABETS.base64url),
     env: "DISCORD_CLIENT_SECRET",
     what: "A Discord application OAuth client secret (32 characters) under a Discord name.",
-    revoke: "Reset it on the application’s OAuth2 page."
+    revoke: "Reset it on the application\u2019s OAuth2 page."
   }),
   vendorRule({
     id: "dropbox-access-token",
@@ -15344,8 +15406,8 @@ var vendorRules = [
     pattern: named("dropbox", `sl\\.[A-Za-z0-9._=-]{130,}`),
     value: () => `sl.${fx("dbx", 140, FIXTURE_ALPHABETS.base64url)}`,
     env: "DROPBOX_ACCESS_TOKEN",
-    what: "A Dropbox short-lived access token (`sl.…`) under a Dropbox name.",
-    revoke: "Revoke the app’s access in Dropbox settings → Connected apps."
+    what: "A Dropbox short-lived access token (`sl.\u2026`) under a Dropbox name.",
+    revoke: "Revoke the app\u2019s access in Dropbox settings \u2192 Connected apps."
   }),
   vendorRule({
     id: "messagebird-api-key",
@@ -15356,7 +15418,7 @@ var vendorRules = [
     value: () => fx("mb", 25),
     env: "MESSAGEBIRD_API_KEY",
     what: "A MessageBird live or test API key (25 characters) under a MessageBird name.",
-    revoke: "Delete it in the dashboard under Developers → API access."
+    revoke: "Delete it in the dashboard under Developers \u2192 API access."
   }),
   vendorRule({
     id: "sendbird-api-token",
@@ -15367,7 +15429,7 @@ var vendorRules = [
     value: () => fx("sbd", 40, FIXTURE_ALPHABETS.hex),
     env: "SENDBIRD_API_TOKEN",
     what: "A Sendbird master or secondary API token (40 hex) under a Sendbird name.",
-    revoke: "Revoke it in the Sendbird dashboard under Settings → General."
+    revoke: "Revoke it in the Sendbird dashboard under Settings \u2192 General."
   }),
   vendorRule({
     id: "cisco-meraki-api-key",
@@ -15377,8 +15439,8 @@ var vendorRules = [
     pattern: named("meraki", `[a-f0-9]{40}`),
     value: () => fx("mer", 40, FIXTURE_ALPHABETS.hex),
     env: "MERAKI_API_KEY",
-    what: "A Cisco Meraki dashboard API key (40 hex) under a Meraki name: it manages the organization’s networks.",
-    revoke: "Revoke it in the dashboard under My profile → API access."
+    what: "A Cisco Meraki dashboard API key (40 hex) under a Meraki name: it manages the organization\u2019s networks.",
+    revoke: "Revoke it in the dashboard under My profile \u2192 API access."
   }),
   vendorRule({
     id: "gitter-access-token",
@@ -15399,7 +15461,7 @@ var vendorRules = [
     pattern: named("rapidapi|x-rapidapi-key", `[A-Za-z0-9_-]{50}`),
     value: () => fx("rpd", 50, FIXTURE_ALPHABETS.base64url),
     env: "RAPIDAPI_KEY",
-    what: "A RapidAPI application key (50 characters) under a RapidAPI name: it spends the account’s subscriptions.",
+    what: "A RapidAPI application key (50 characters) under a RapidAPI name: it spends the account\u2019s subscriptions.",
     revoke: "Rotate it in the RapidAPI developer dashboard."
   }),
   vendorRule({
@@ -15411,7 +15473,7 @@ var vendorRules = [
     value: () => fxUuid("kuc"),
     env: "KUCOIN_API_SECRET",
     what: "A KuCoin API secret (UUID) under a KuCoin name: with its key and passphrase it trades the account.",
-    revoke: "Delete the API key in KuCoin’s API management."
+    revoke: "Delete the API key in KuCoin\u2019s API management."
   }),
   vendorRule({
     id: "coinbase-api-secret",
@@ -15422,7 +15484,7 @@ var vendorRules = [
     value: () => fx("cb", 64, FIXTURE_ALPHABETS.base64url),
     env: "COINBASE_API_SECRET",
     what: "A Coinbase API secret (64 characters) under a Coinbase name.",
-    revoke: "Delete the API key in Coinbase’s API settings."
+    revoke: "Delete the API key in Coinbase\u2019s API settings."
   })
 ];
 
@@ -15477,7 +15539,7 @@ var packageRules = [
     entropy: 4,
     validate: validatePypiToken,
     requireValid: true,
-    help: "A PyPI API token uploads releases for its account or one project. Remove it under Account settings → API tokens on pypi.org. The token is a macaroon: a value that does not decode to a pypi.org macaroon is not reported.",
+    help: "A PyPI API token uploads releases for its account or one project. Remove it under Account settings \u2192 API tokens on pypi.org. The token is a macaroon: a value that does not decode to a pypi.org macaroon is not reported.",
     examples: {
       tp: [
         env3("TWINE_PASSWORD", pypiA),
@@ -15506,7 +15568,7 @@ password = ${pypiB}`
     entropy: 4,
     validate: validateTestPypiToken,
     requireValid: true,
-    help: "A TestPyPI API token uploads to the test index only. Remove it under Account settings → API tokens on test.pypi.org. A value that does not decode to a test.pypi.org macaroon is not reported.",
+    help: "A TestPyPI API token uploads to the test index only. Remove it under Account settings \u2192 API tokens on test.pypi.org. A value that does not decode to a test.pypi.org macaroon is not reported.",
     examples: {
       tp: [env3("TEST_PYPI_TOKEN", testPypiA), yaml3("password", testPypiB)],
       fp: [env3("PYPI_TOKEN", pypiA), yaml3("password", `pypi-${fake("tpypi-r", 120, ALPHABETS.base64url)}`)]
@@ -15519,7 +15581,7 @@ password = ${pypiB}`
     keywords: ["rubygems_"],
     pattern: String.raw`\b(rubygems_[a-f0-9]{48})\b`,
     entropy: 3,
-    help: "A RubyGems API key pushes and yanks gems within its scopes. Delete it on rubygems.org under Settings → API keys.",
+    help: "A RubyGems API key pushes and yanks gems within its scopes. Delete it on rubygems.org under Settings \u2192 API keys.",
     examples: {
       tp: [
         env3("GEM_HOST_API_KEY", `rubygems_${hex3("rg-a", 48)}`),
@@ -15561,7 +15623,7 @@ password = ${pypiB}`
     keywords: ["cio"],
     pattern: String.raw`\b(cio[A-Za-z0-9]{32})\b`,
     entropy: 3.5,
-    help: "A crates.io API token publishes and yanks crates within its scopes. Revoke it on crates.io under Account Settings → API Tokens.",
+    help: "A crates.io API token publishes and yanks crates within its scopes. Revoke it on crates.io under Account Settings \u2192 API Tokens.",
     examples: {
       tp: [
         env3("CARGO_REGISTRY_TOKEN", `cio${fake("cio-a", 32)}`),
@@ -15583,7 +15645,7 @@ token = "cio${fake("cio-b", 32)}"`,
     keywords: ["dckr_pat_", "dckr_oat_"],
     pattern: String.raw`\b(dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 3.5,
-    help: "A Docker Hub access token pushes and pulls images as its user or organisation. Delete it on Docker Hub under Account settings → Personal access tokens (or the organisation access tokens).",
+    help: "A Docker Hub access token pushes and pulls images as its user or organisation. Delete it on Docker Hub under Account settings \u2192 Personal access tokens (or the organisation access tokens).",
     examples: {
       tp: [
         env3("DOCKERHUB_TOKEN", `dckr_pat_${fake("dh-a", 27, ALPHABETS.base64url)}`),
@@ -15627,7 +15689,7 @@ token = "cio${fake("cio-b", 32)}"`,
     entropy: 4,
     validate: validateJfrogReference,
     requireValid: true,
-    help: "A JFrog reference token is the short form of an access token for the JFrog Platform (Artifactory, Xray). Revoke it under the user profile or Administration → Identity and Access → Access Tokens. A value that does not decode to `reftkn:` is not reported.",
+    help: "A JFrog reference token is the short form of an access token for the JFrog Platform (Artifactory, Xray). Revoke it under the user profile or Administration \u2192 Identity and Access \u2192 Access Tokens. A value that does not decode to `reftkn:` is not reported.",
     examples: {
       tp: [
         env3("JFROG_ACCESS_TOKEN", jfrogRef("jr-a")),
@@ -15664,7 +15726,7 @@ token = "cio${fake("cio-b", 32)}"`,
     keywords: ["packagist_"],
     pattern: String.raw`\b(packagist_[a-z]{3}_[a-f0-9]{68})\b`,
     entropy: 3,
-    help: "A Private Packagist token reads (and for update tokens, changes) an organisation's private Composer packages. Revoke it under the organisation or user settings → Authentication tokens.",
+    help: "A Private Packagist token reads (and for update tokens, changes) an organisation's private Composer packages. Revoke it under the organisation or user settings \u2192 Authentication tokens.",
     examples: {
       tp: [
         env3("COMPOSER_AUTH_TOKEN", `packagist_ort_${hex3("pk-a", 68)}`),
@@ -15701,7 +15763,7 @@ function dbRule(id, title, scheme, keywords, help, tp, fp) {
     keywords,
     pattern: `${TOKEN_START}(?i:${scheme})://${USERINFO}`,
     validate: validateDbUrl,
-    help: `${help} Reported only when the password is not a placeholder (\`\${DB_PASSWORD}\`, \`<password>\`, \`changeme\`…).`,
+    help: `${help} Reported only when the password is not a placeholder (\`\${DB_PASSWORD}\`, \`<password>\`, \`changeme\`\u2026).`,
     examples: { tp, fp }
   };
 }
@@ -15745,7 +15807,7 @@ var structuredRules = [
     "PostgreSQL URL with password",
     "postgres(?:ql)?(?:\\+[a-z0-9]+)?",
     ["postgres"],
-    "A PostgreSQL connection URL with an embedded password. Change the role’s password (`ALTER ROLE … PASSWORD`) and load the URL from a secret store.",
+    "A PostgreSQL connection URL with an embedded password. Change the role\u2019s password (`ALTER ROLE \u2026 PASSWORD`) and load the URL from a secret store.",
     [
       `DATABASE_URL=postgres://app:${pw3("pg1")}@db.internal:5432/app`,
       `database_url: "postgresql+psycopg2://app:${pw3("pg2")}@10.0.0.5/app"`,
@@ -15768,7 +15830,7 @@ var structuredRules = [
     "MySQL/MariaDB URL with password",
     "mysql(?:x)?(?:\\+[a-z0-9]+)?|mariadb",
     ["mysql", "mariadb"],
-    "A MySQL or MariaDB connection URL with an embedded password. Change the account’s password (`ALTER USER`) and load the URL from a secret store.",
+    "A MySQL or MariaDB connection URL with an embedded password. Change the account\u2019s password (`ALTER USER`) and load the URL from a secret store.",
     [
       `DATABASE_URL=mysql://app:${pw3("my1")}@mysql.internal:3306/shop`,
       `url: "mysql+pymysql://app:${pw3("my2")}@127.0.0.1/shop"`,
@@ -15785,7 +15847,7 @@ var structuredRules = [
     "MongoDB URL with password",
     "mongodb(?:\\+srv)?",
     ["mongodb"],
-    "A MongoDB connection string with an embedded password (Atlas `mongodb+srv://` included). Rotate the database user’s password (Atlas: Database Access → Edit) and load the URI from a secret store.",
+    "A MongoDB connection string with an embedded password (Atlas `mongodb+srv://` included). Rotate the database user\u2019s password (Atlas: Database Access \u2192 Edit) and load the URI from a secret store.",
     [
       `MONGO_URI=mongodb+srv://api:${pw3("mg1")}@cluster0.ab1cd.mongodb.net/prod?retryWrites=true`,
       `mongo:
@@ -15803,7 +15865,7 @@ var structuredRules = [
     "Redis URL with password",
     "rediss?",
     ["redis"],
-    "A Redis connection URL with a password (`redis://:password@host`, ACL users included). Change the password (`CONFIG SET requirepass` / `ACL SETUSER`) or rotate it in your provider’s console.",
+    "A Redis connection URL with a password (`redis://:password@host`, ACL users included). Change the password (`CONFIG SET requirepass` / `ACL SETUSER`) or rotate it in your provider\u2019s console.",
     [
       `REDIS_URL=redis://:${pw3("rd1")}@redis.internal:6379/0`,
       `cache_url: "rediss://default:${pw3("rd2")}@eu1.upstash.io:6379"`,
@@ -15820,7 +15882,7 @@ var structuredRules = [
     "AMQP (RabbitMQ) URL with password",
     "amqps?",
     ["amqp"],
-    "An AMQP broker URL (RabbitMQ and others) with an embedded password. Change the user’s password (`rabbitmqctl change_password`) and load the URL from a secret store.",
+    "An AMQP broker URL (RabbitMQ and others) with an embedded password. Change the user\u2019s password (`rabbitmqctl change_password`) and load the URL from a secret store.",
     [
       `AMQP_URL=amqp://orders:${pw3("aq1")}@rabbit.internal:5672/prod`,
       `broker_url: "amqps://svc:${pw3("aq2")}@b-1.mq.eu-west-1.amazonaws.com:5671"`
@@ -15832,7 +15894,7 @@ var structuredRules = [
     "SQL Server URL with password",
     "mssql|sqlserver",
     ["mssql", "sqlserver"],
-    "A SQL Server connection URL with an embedded password. Change the login’s password (`ALTER LOGIN`) and load the URL from a secret store.",
+    "A SQL Server connection URL with an embedded password. Change the login\u2019s password (`ALTER LOGIN`) and load the URL from a secret store.",
     [`DATABASE_URL=mssql://sa:${pw3("ms1")}@sql.internal:1433/app`, `url: "sqlserver://app:${pw3("ms2")}@10.0.0.7/app"`],
     ["DATABASE_URL=mssql://sa:<YourStrong@Passw0rd>@localhost/app", 'url: "sqlserver://sa:Password123@localhost"']
   ),
@@ -15854,7 +15916,7 @@ var structuredRules = [
       "memcached",
       "nats"
     ],
-    "A database or message-broker URL (Oracle, CockroachDB, ClickHouse, Neo4j, Cassandra, Couchbase, InfluxDB, Snowflake, NATS…) with an embedded password. Change the account’s password and load the URL from a secret store.",
+    "A database or message-broker URL (Oracle, CockroachDB, ClickHouse, Neo4j, Cassandra, Couchbase, InfluxDB, Snowflake, NATS\u2026) with an embedded password. Change the account\u2019s password and load the URL from a secret store.",
     [
       `NEO4J_URI=neo4j+s://neo4j:${pw3("db1")}@abcd1234.databases.neo4j.io`,
       `clickhouse: "clickhouse://default:${pw3("db2")}@ch.internal:9000/analytics"`
@@ -15868,7 +15930,7 @@ var structuredRules = [
     keywords: ["jdbc:"],
     pattern: String.raw`jdbc:[a-z0-9]+:[^\s"'<>]*?[;?&](?i:password)=([^;&\s"'<>]+)`,
     validate: validatePassword,
-    help: "A JDBC URL with a `password=` parameter. Change the database account’s password and pass it separately (a secret store or the driver’s properties), not inside the URL. Placeholder passwords are not reported.",
+    help: "A JDBC URL with a `password=` parameter. Change the database account\u2019s password and pass it separately (a secret store or the driver\u2019s properties), not inside the URL. Placeholder passwords are not reported.",
     examples: {
       tp: [
         `spring.datasource.url=jdbc:mysql://db.internal:3306/shop?user=app&password=${pw3("jd1")}`,
@@ -15888,7 +15950,7 @@ var structuredRules = [
     keywords: ["password=", "pwd="],
     pattern: String.raw`(?i:(?:server|data source|host|hostname|address)\s*=\s*[^;"'\n]+;[^"'\n]*?(?:password|pwd)\s*=\s*)([^;"'\n]+)`,
     validate: validatePassword,
-    help: "A `Server=…;User Id=…;Password=…` connection string (SQL Server, ODBC, Npgsql, MySQL Connector). Change the account’s password and load the string from a secret store or use managed identity. Placeholder passwords are not reported.",
+    help: "A `Server=\u2026;User Id=\u2026;Password=\u2026` connection string (SQL Server, ODBC, Npgsql, MySQL Connector). Change the account\u2019s password and load the string from a secret store or use managed identity. Placeholder passwords are not reported.",
     examples: {
       tp: [
         `ConnectionStrings__Default=Server=sql.internal;Database=app;User Id=app;Password=${pw3("ado1")};`,
@@ -15935,7 +15997,7 @@ var structuredRules = [
     keywords: ["smtp", "ftp", "ldap", "imap", "pop3", "ssh://"],
     pattern: `(?i:smtps?|s?ftps?|ldaps?|imaps?|pop3s?|ssh)://${USERINFO}`,
     validate: validateDbUrl,
-    help: "A mail, file-transfer, directory or SSH URL carrying `user:password@`. Change that account’s password and keep the URL in a secret store. Placeholder passwords are not reported.",
+    help: "A mail, file-transfer, directory or SSH URL carrying `user:password@`. Change that account\u2019s password and keep the URL in a secret store. Placeholder passwords are not reported.",
     examples: {
       tp: [
         `EMAIL_URL=smtp://mailer:${pw3("sv1")}@smtp.mailgun.org:587`,
@@ -15981,7 +16043,7 @@ var structuredRules = [
     pattern: String.raw`(?:_authToken|npmAuthToken)\s*[=:]\s*["']?([^\s"'$]{16,})`,
     entropy: 3,
     validate: validateNpmrcToken,
-    help: "A registry auth token in `.npmrc` (`//registry/:_authToken=`) or `.yarnrc.yml` (`npmAuthToken`). `npm_` tokens are not reported here (the npm token rule checks their checksum), nor are placeholders. Revoke the token at its registry (`npm token revoke`, or the registry’s UI) and use `${NPM_TOKEN}` in the file.",
+    help: "A registry auth token in `.npmrc` (`//registry/:_authToken=`) or `.yarnrc.yml` (`npmAuthToken`). `npm_` tokens are not reported here (the npm token rule checks their checksum), nor are placeholders. Revoke the token at its registry (`npm token revoke`, or the registry\u2019s UI) and use `${NPM_TOKEN}` in the file.",
     examples: {
       tp: [
         `//registry.npmjs.org/:_authToken=${npmLegacyToken}`,
@@ -16041,7 +16103,7 @@ var structuredRules = [
     pattern: String.raw`client-key-data["']?\s*:\s*["']?([A-Za-z0-9+/]{100,}={0,2})`,
     validate: validateBase64PemKey,
     requireValid: true,
-    help: "A kubeconfig user’s `client-key-data`: base64 of a PEM private key that authenticates to the cluster as the certificate’s user (often cluster-admin). Reported only when the key parses. Revoke the client certificate (rotate the cluster CA or remove the user’s bindings) and issue new credentials.",
+    help: "A kubeconfig user\u2019s `client-key-data`: base64 of a PEM private key that authenticates to the cluster as the certificate\u2019s user (often cluster-admin). Reported only when the key parses. Revoke the client certificate (rotate the cluster CA or remove the user\u2019s bindings) and issue new credentials.",
     examples: lazyExamples(() => {
       const key = b646(keyFixture("ec"));
       return {
@@ -16104,7 +16166,7 @@ var structuredRules = [
     pattern: String.raw`machine\s+[^\s]+\s+login\s+[^\s]+\s+password\s+([^\s"'\x60]+)`,
     window: 512,
     validate: validatePassword,
-    help: "A `.netrc` entry (`machine … login … password …`) used by curl, git and pip. Rotate that password or token and keep `.netrc` out of the repository. Placeholder passwords are not reported.",
+    help: "A `.netrc` entry (`machine \u2026 login \u2026 password \u2026`) used by curl, git and pip. Rotate that password or token and keep `.netrc` out of the repository. Placeholder passwords are not reported.",
     examples: {
       tp: [
         `machine api.heroku.com login ops@corp.invalid password ${pw3("nr1")}`,
@@ -16248,7 +16310,7 @@ var vcsRules = [
     "github-pat-classic",
     "GitHub personal access token (classic)",
     "high",
-    "A classic GitHub PAT acts as its owner on every repository its scopes allow. Delete it under Settings → Developer settings → Personal access tokens and replace it with a fine-grained token."
+    "A classic GitHub PAT acts as its owner on every repository its scopes allow. Delete it under Settings \u2192 Developer settings \u2192 Personal access tokens and replace it with a fine-grained token."
   ),
   githubClassic(
     "gho",
@@ -16313,7 +16375,7 @@ var vcsRules = [
     pattern: String.raw`\b(github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})\b`,
     entropy: 4,
     validate: validateGithubFineGrained,
-    help: "A fine-grained PAT acts as its owner on the repositories and permissions it was granted. Delete it under Settings → Developer settings → Fine-grained tokens (organisation owners can also revoke it). A value off the 22 + 59 character structure is not reported.",
+    help: "A fine-grained PAT acts as its owner on the repositories and permissions it was granted. Delete it under Settings \u2192 Developer settings \u2192 Fine-grained tokens (organisation owners can also revoke it). A value off the 22 + 59 character structure is not reported.",
     examples: {
       tp: [...syntax.all("github_pat", fineA, fineB), `https://oauth2:${fineA}@github.com/acme/app.git`],
       fp: [
@@ -16362,7 +16424,7 @@ var vcsRules = [
     title: "GitLab deploy token",
     severity: "high",
     name: "deploy_token",
-    help: "A GitLab deploy token reads (or writes) repositories, packages and the registry of a project or group. Revoke it under Settings → Repository → Deploy tokens."
+    help: "A GitLab deploy token reads (or writes) repositories, packages and the registry of a project or group. Revoke it under Settings \u2192 Repository \u2192 Deploy tokens."
   }),
   gitlab({
     id: "gitlab-runner-token",
@@ -16390,7 +16452,7 @@ var vcsRules = [
     body: "[a-f0-9]",
     min: 40,
     alphabet: ALPHABETS.hex,
-    help: "A pipeline trigger token starts pipelines of a project as the token owner. Revoke it under Settings → CI/CD → Pipeline trigger tokens."
+    help: "A pipeline trigger token starts pipelines of a project as the token owner. Revoke it under Settings \u2192 CI/CD \u2192 Pipeline trigger tokens."
   }),
   gitlab({
     id: "gitlab-ci-job-token",
@@ -16431,7 +16493,7 @@ var vcsRules = [
     severity: "high",
     name: "agent_token",
     min: 50,
-    help: "An agent token connects a Kubernetes cluster to GitLab; with it anyone can impersonate the agent. Revoke it under Operate → Kubernetes clusters → the agent → Access tokens."
+    help: "An agent token connects a Kubernetes cluster to GitLab; with it anyone can impersonate the agent. Revoke it under Operate \u2192 Kubernetes clusters \u2192 the agent \u2192 Access tokens."
   }),
   gitlab({
     id: "gitlab-scim-token",
@@ -16447,7 +16509,7 @@ var vcsRules = [
     title: "GitLab feature flags client token",
     severity: "low",
     name: "unleash_token",
-    help: "A feature flags client token reads a project's feature flag configuration. Reset it under Deploy → Feature flags → Configure."
+    help: "A feature flags client token reads a project's feature flag configuration. Reset it under Deploy \u2192 Feature flags \u2192 Configure."
   }),
   {
     id: "bitbucket-access-token",
@@ -16458,7 +16520,7 @@ var vcsRules = [
     entropy: 4,
     validate: validateAtlassianToken,
     requireValid: true,
-    help: "A Bitbucket Cloud access token acts on one repository, project or workspace within its scopes. Revoke it under the repository/project/workspace settings → Access tokens. The last 8 hex digits are a CRC32 of the rest; a value whose checksum fails is not reported.",
+    help: "A Bitbucket Cloud access token acts on one repository, project or workspace within its scopes. Revoke it under the repository/project/workspace settings \u2192 Access tokens. The last 8 hex digits are a CRC32 of the rest; a value whose checksum fails is not reported.",
     examples: {
       tp: [env4("BITBUCKET_TOKEN", atctA), yaml4("bitbucket_token", atctB), code20("token", atctA)],
       fp: [
@@ -16481,7 +16543,7 @@ var vcsRules = [
     entropy: 3.5,
     validate: validateAtlassianToken,
     requireValid: true,
-    help: "A Bitbucket app password authenticates as its user for Git over HTTPS and the API within its permissions. Revoke it under Personal settings → App passwords and move to API tokens. The last 8 hex digits are a CRC32 of the first 28 characters; a value whose checksum fails is not reported.",
+    help: "A Bitbucket app password authenticates as its user for Git over HTTPS and the API within its permissions. Revoke it under Personal settings \u2192 App passwords and move to API tokens. The last 8 hex digits are a CRC32 of the first 28 characters; a value whose checksum fails is not reported.",
     examples: {
       tp: [
         env4("BITBUCKET_APP_PASSWORD", atbbA),
@@ -16505,7 +16567,7 @@ var vcsRules = [
     keywords: ["gitea", "forgejo"],
     pattern: String.raw`(?i:gitea|forgejo)[A-Za-z0-9_.-]{0,20}(?i:token|password|secret)${ASSIGN}([a-f0-9]{40})\b`,
     entropy: 3,
-    help: "A Gitea or Forgejo access token (40 hex characters) acts as its user within its scopes. Delete it under Settings → Applications on the instance.",
+    help: "A Gitea or Forgejo access token (40 hex characters) acts as its user within its scopes. Delete it under Settings \u2192 Applications on the instance.",
     examples: {
       tp: [
         env4("GITEA_TOKEN", hex40("gitea-a")),
@@ -16528,7 +16590,7 @@ var vcsRules = [
     keywords: ["azdo"],
     pattern: String.raw`\b([A-Za-z0-9]{76}AZDO[A-Za-z0-9]{4})\b`,
     entropy: 4,
-    help: "An Azure DevOps PAT (84-character identifiable format, AZDO at offset 76) acts as its user in the organisations and scopes it was granted. Revoke it under User settings → Personal access tokens, or ask an administrator to revoke it organisation-wide.",
+    help: "An Azure DevOps PAT (84-character identifiable format, AZDO at offset 76) acts as its user in the organisations and scopes it was granted. Revoke it under User settings \u2192 Personal access tokens, or ask an administrator to revoke it organisation-wide.",
     examples: {
       tp: [
         env4("AZURE_DEVOPS_EXT_PAT", adoNewA),
@@ -16550,7 +16612,7 @@ var vcsRules = [
     keywords: ["devops", "azdo", "ado_", "vsts"],
     pattern: String.raw`(?i:azure_?devops|azdo|ado_|vsts)[A-Za-z0-9_.-]{0,20}(?i:pat|token)${ASSIGN}([a-z2-7]{52})\b`,
     entropy: 3.5,
-    help: "A legacy Azure DevOps PAT (52 base32 characters) acts as its user in the organisations and scopes it was granted. Revoke it under User settings → Personal access tokens.",
+    help: "A legacy Azure DevOps PAT (52 base32 characters) acts as its user in the organisations and scopes it was granted. Revoke it under User settings \u2192 Personal access tokens.",
     examples: {
       tp: [
         env4("AZURE_DEVOPS_PAT", adoLegacyA),
@@ -16573,7 +16635,7 @@ var vcsRules = [
     keywords: ["sgp_"],
     pattern: String.raw`\b(sgp_(?:[a-f0-9]{16}_|local_)?[a-f0-9]{40})\b`,
     entropy: 3,
-    help: "A Sourcegraph access token acts as its user on the instance (code search across every repository it can read). Delete it under Settings → Access tokens.",
+    help: "A Sourcegraph access token acts as its user on the instance (code search across every repository it can read). Delete it under Settings \u2192 Access tokens.",
     examples: {
       tp: [
         env4("SRC_ACCESS_TOKEN", `sgp_${fake("sg-i", 16, ALPHABETS.hex)}_${hex40("sg-a")}`),
@@ -16594,7 +16656,7 @@ var vcsRules = [
     keywords: ["_gitlab_session="],
     pattern: String.raw`_gitlab_session=([a-f0-9]{32})\b`,
     entropy: 3,
-    help: "A _gitlab_session cookie is a signed-in browser session: whoever holds it is that user until it expires. Sign the user out of all sessions (Profile → Active sessions → Revoke) and scrub the logs or HAR files that carried it.",
+    help: "A _gitlab_session cookie is a signed-in browser session: whoever holds it is that user until it expires. Sign the user out of all sessions (Profile \u2192 Active sessions \u2192 Revoke) and scrub the logs or HAR files that carried it.",
     examples: {
       tp: [
         `curl -b "_gitlab_session=${hex40("gsc-a").slice(0, 32)}" https://gitlab.acme.test/api/v4/user`,
@@ -16860,11 +16922,11 @@ var ScanEngine = class {
   }
   /** Reads and scans a file chunk by chunk into one reused buffer. Throws when the file cannot be opened or read. */
   scanFile(absPath, meta, stats = emptyEngineStats()) {
-    const fd = openSync(typeof absPath === "string" ? absPath : Buffer.from(absPath), "r");
+    const fd = (0, import_node_fs2.openSync)(typeof absPath === "string" ? absPath : Buffer.from(absPath), "r");
     try {
       const bom = Buffer.alloc(2);
-      if (readSync(fd, bom, 0, 2, 0) === 2 && utf16ToUtf8(bom) !== void 0) {
-        return this.scanBytes(readFileSync(fd), meta, stats);
+      if ((0, import_node_fs2.readSync)(fd, bom, 0, 2, 0) === 2 && utf16ToUtf8(bom) !== void 0) {
+        return this.scanBytes((0, import_node_fs2.readFileSync)(fd), meta, stats);
       }
       const buf = this.work;
       const cap = buf.length;
@@ -16875,7 +16937,7 @@ var ScanEngine = class {
         let filled = carry;
         while (filled < cap) {
           const want = cap - filled;
-          const n = readSync(fd, buf, filled, want, null);
+          const n = (0, import_node_fs2.readSync)(fd, buf, filled, want, null);
           filled += n;
           if (n < want) break;
         }
@@ -16892,7 +16954,7 @@ var ScanEngine = class {
       countItem(stats, item.binary, total);
       return item.findings;
     } finally {
-      closeSync(fd);
+      (0, import_node_fs2.closeSync)(fd);
     }
   }
   /** A push-style scan for streams (stdin): write chunks, then end() for the findings. */
@@ -17290,11 +17352,12 @@ var ItemScan = class {
 };
 
 // src/scan/item.ts
+var import_node_fs3 = __toESM(require_node_fs(), 1);
 var import_picomatch = __toESM(require_picomatch2(), 1);
-import { closeSync as closeSync2, fstatSync, openSync as openSync2, readSync as readSync2 } from "node:fs";
 
 // src/scan/archive.ts
-import { gunzipSync, inflateRawSync, constants as zlibConstants } from "node:zlib";
+var import_promises = __toESM(require_promises(), 1);
+var import_node_zlib = __toESM(require_node_zlib(), 1);
 var DEFAULT_ARCHIVE_LIMITS = {
   maxDepth: 3,
   maxEntries: 1e4,
@@ -17483,7 +17546,7 @@ function* zipEntries(data, path, limits, budget, warn) {
         warn(`${where}: larger than ${mib(limits.maxEntrySize)} expanded, not scanned (limit: entry size)`);
         continue;
       }
-      content = inflateCapped(comp, inflateRawSync, where, path, limits, budget, warn, size);
+      content = inflateCapped(comp, import_node_zlib.inflateRawSync, where, path, limits, budget, warn, size);
       if (!content) continue;
     }
     takeEntry(where, content.length, limits, budget, path);
@@ -17568,8 +17631,8 @@ function* tarEntries(data, path, budget, limits, warn) {
 var TAR_GZ_NAME = /\.(tgz|taz|tar\.gz)$/i;
 function gunzipHead(data) {
   try {
-    return gunzipSync(data.subarray(0, 4096), {
-      finishFlush: zlibConstants.Z_SYNC_FLUSH,
+    return (0, import_node_zlib.gunzipSync)(data.subarray(0, 4096), {
+      finishFlush: import_node_zlib.constants.Z_SYNC_FLUSH,
       maxOutputLength: 8 * 1024 * 1024
     });
   } catch {
@@ -17594,7 +17657,7 @@ function* gzipEntries(data, path, limits, budget, warn) {
   }
   let out;
   try {
-    out = gunzipSync(data, sized(isize, cap));
+    out = (0, import_node_zlib.gunzipSync)(data, sized(isize, cap));
   } catch (err) {
     if (err.code === "ERR_BUFFER_TOO_LARGE" || err instanceof RangeError) {
       tooLarge();
@@ -17624,19 +17687,19 @@ function maxTotal(limits) {
   return limits.maxTotal ?? DEFAULT_ARCHIVE_LIMITS.maxTotal;
 }
 function readBounded(absPath, cap) {
-  const fd = openSync2(absPath, "r");
+  const fd = (0, import_node_fs3.openSync)(absPath, "r");
   try {
-    const size = Math.min(fstatSync(fd).size, cap);
+    const size = Math.min((0, import_node_fs3.fstatSync)(fd).size, cap);
     const buf = Buffer.allocUnsafe(size);
     let filled = 0;
     while (filled < size) {
-      const n = readSync2(fd, buf, filled, size - filled, null);
+      const n = (0, import_node_fs3.readSync)(fd, buf, filled, size - filled, null);
       if (n === 0) break;
       filled += n;
     }
     return filled === size ? buf : buf.subarray(0, filled);
   } finally {
-    closeSync2(fd);
+    (0, import_node_fs3.closeSync)(fd);
   }
 }
 function metaOf(item) {
@@ -17678,6 +17741,10 @@ function scanItem(engine2, item, policy, stats, warn) {
 }
 
 // src/scan/pool.ts
+var import_node_fs4 = __toESM(require_node_fs(), 1);
+var import_node_os = __toESM(require_node_os(), 1);
+var import_node_url2 = __toESM(require_node_url(), 1);
+var import_node_worker_threads = __toESM(require_node_worker_threads(), 1);
 var builtinById = new Map(builtinRules.map((r) => [r.id, r]));
 function rulesFromWire(rules) {
   return rules.map(({ builtinValidator, ...data }) => {
@@ -17691,7 +17758,7 @@ function rulesFromWire(rules) {
 }
 
 // src/scan/worker.ts
-var init = workerData;
+var init = import_node_worker_threads2.workerData;
 var initWarnings = [];
 var options = { ...init.engine, onWarning: (m) => initWarnings.push(m) };
 var engine = new ScanEngine(
@@ -17709,7 +17776,7 @@ var itemPolicy = {
   maxFileSize: init.items.maxFileSize,
   ignore: pathMatcher(init.items.ignorePaths)
 };
-parentPort.postMessage({ type: "ready", engine: engine.name, warnings: initWarnings });
+import_node_worker_threads2.parentPort.postMessage({ type: "ready", engine: engine.name, warnings: initWarnings });
 function fromWire(w) {
   const source = w.kind === "file" ? {
     kind: "file",
@@ -17724,7 +17791,7 @@ function fromWire(w) {
   if (w.date !== void 0) item.date = w.date;
   return item;
 }
-parentPort.on("message", (batch) => {
+import_node_worker_threads2.parentPort.on("message", (batch) => {
   const stats = emptyEngineStats();
   const result = { type: "result", id: batch.id, findings: [], stats, warnings: [] };
   const warn = (m) => result.warnings.push(m);
@@ -17739,7 +17806,7 @@ parentPort.on("message", (batch) => {
   }
   const retained = engine.takeRetained();
   if (retained.length > 0) result.retained = retained;
-  parentPort.postMessage(result);
+  import_node_worker_threads2.parentPort.postMessage(result);
 });
 function describeFailure(path, e) {
   const err = e;

@@ -35,41 +35,125 @@ var __toESM = (mod3, isNodeMode, target) => (target = mod3 != null ? __create(__
   mod3
 ));
 
+// builtin:node:path
+var require_node_path = __commonJS({
+  "builtin:node:path"(exports, module) {
+    module.exports = __require("node:path");
+  }
+});
+
+// builtin:os
+var require_os = __commonJS({
+  "builtin:os"(exports, module) {
+    module.exports = __require("node:os");
+  }
+});
+
+// builtin:crypto
+var require_crypto = __commonJS({
+  "builtin:crypto"(exports, module) {
+    module.exports = __require("node:crypto");
+  }
+});
+
+// builtin:fs
+var require_fs = __commonJS({
+  "builtin:fs"(exports, module) {
+    module.exports = __require("node:fs");
+  }
+});
+
+// builtin:path
+var require_path = __commonJS({
+  "builtin:path"(exports, module) {
+    module.exports = __require("node:path");
+  }
+});
+
+// builtin:http
+var require_http = __commonJS({
+  "builtin:http"(exports, module) {
+    module.exports = __require("node:http");
+  }
+});
+
+// builtin:https
+var require_https = __commonJS({
+  "builtin:https"(exports, module) {
+    module.exports = __require("node:https");
+  }
+});
+
+// builtin:net
+var require_net = __commonJS({
+  "builtin:net"(exports, module) {
+    module.exports = __require("node:net");
+  }
+});
+
+// builtin:tls
+var require_tls = __commonJS({
+  "builtin:tls"(exports, module) {
+    module.exports = __require("node:tls");
+  }
+});
+
+// builtin:events
+var require_events = __commonJS({
+  "builtin:events"(exports, module) {
+    module.exports = __require("node:events");
+  }
+});
+
+// builtin:assert
+var require_assert = __commonJS({
+  "builtin:assert"(exports, module) {
+    module.exports = __require("node:assert");
+  }
+});
+
+// builtin:util
+var require_util = __commonJS({
+  "builtin:util"(exports, module) {
+    module.exports = __require("node:util");
+  }
+});
+
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({
   "node_modules/tunnel/lib/tunnel.js"(exports) {
     "use strict";
-    var net = __require("net");
-    var tls2 = __require("tls");
-    var http2 = __require("http");
-    var https2 = __require("https");
-    var events = __require("events");
-    var assert = __require("assert");
-    var util2 = __require("util");
+    var net = require_net();
+    var tls2 = require_tls();
+    var http3 = require_http();
+    var https3 = require_https();
+    var events2 = require_events();
+    var assert = require_assert();
+    var util2 = require_util();
     exports.httpOverHttp = httpOverHttp2;
     exports.httpsOverHttp = httpsOverHttp2;
     exports.httpOverHttps = httpOverHttps2;
     exports.httpsOverHttps = httpsOverHttps2;
     function httpOverHttp2(options) {
       var agent = new TunnelingAgent(options);
-      agent.request = http2.request;
+      agent.request = http3.request;
       return agent;
     }
     function httpsOverHttp2(options) {
       var agent = new TunnelingAgent(options);
-      agent.request = http2.request;
+      agent.request = http3.request;
       agent.createSocket = createSecureSocket;
       agent.defaultPort = 443;
       return agent;
     }
     function httpOverHttps2(options) {
       var agent = new TunnelingAgent(options);
-      agent.request = https2.request;
+      agent.request = https3.request;
       return agent;
     }
     function httpsOverHttps2(options) {
       var agent = new TunnelingAgent(options);
-      agent.request = https2.request;
+      agent.request = https3.request;
       agent.createSocket = createSecureSocket;
       agent.defaultPort = 443;
       return agent;
@@ -78,7 +162,7 @@ var require_tunnel = __commonJS({
       var self2 = this;
       self2.options = options || {};
       self2.proxyOptions = self2.options.proxy || {};
-      self2.maxSockets = self2.options.maxSockets || http2.Agent.defaultMaxSockets;
+      self2.maxSockets = self2.options.maxSockets || http3.Agent.defaultMaxSockets;
       self2.requests = [];
       self2.sockets = [];
       self2.on("free", function onFree(socket, host, port, localAddress) {
@@ -95,7 +179,7 @@ var require_tunnel = __commonJS({
         self2.removeSocket(socket);
       });
     }
-    util2.inherits(TunnelingAgent, events.EventEmitter);
+    util2.inherits(TunnelingAgent, events2.EventEmitter);
     TunnelingAgent.prototype.addRequest = function addRequest(req, host, port, localAddress) {
       var self2 = this;
       var options = mergeOptions({ request: req }, self2.options, toOptions(host, port, localAddress));
@@ -272,6 +356,27 @@ var require_tunnel2 = __commonJS({
   }
 });
 
+// builtin:node:assert
+var require_node_assert = __commonJS({
+  "builtin:node:assert"(exports, module) {
+    module.exports = __require("node:assert");
+  }
+});
+
+// builtin:node:net
+var require_node_net = __commonJS({
+  "builtin:node:net"(exports, module) {
+    module.exports = __require("node:net");
+  }
+});
+
+// builtin:node:http
+var require_node_http = __commonJS({
+  "builtin:node:http"(exports, module) {
+    module.exports = __require("node:http");
+  }
+});
+
 // node_modules/undici/lib/core/symbols.js
 var require_symbols = __commonJS({
   "node_modules/undici/lib/core/symbols.js"(exports, module) {
@@ -342,6 +447,41 @@ var require_symbols = __commonJS({
       kHttpProxyAgent: /* @__PURE__ */ Symbol("http proxy agent"),
       kHttpsProxyAgent: /* @__PURE__ */ Symbol("https proxy agent")
     };
+  }
+});
+
+// builtin:node:stream
+var require_node_stream = __commonJS({
+  "builtin:node:stream"(exports, module) {
+    module.exports = __require("node:stream");
+  }
+});
+
+// builtin:node:buffer
+var require_node_buffer = __commonJS({
+  "builtin:node:buffer"(exports, module) {
+    module.exports = __require("node:buffer");
+  }
+});
+
+// builtin:node:util
+var require_node_util = __commonJS({
+  "builtin:node:util"(exports, module) {
+    module.exports = __require("node:util");
+  }
+});
+
+// builtin:node:querystring
+var require_node_querystring = __commonJS({
+  "builtin:node:querystring"(exports, module) {
+    module.exports = __require("node:querystring");
+  }
+});
+
+// builtin:node:events
+var require_node_events = __commonJS({
+  "builtin:node:events"(exports, module) {
+    module.exports = __require("node:events");
   }
 });
 
@@ -959,18 +1099,18 @@ var require_tree = __commonJS({
 });
 
 // node_modules/undici/lib/core/util.js
-var require_util = __commonJS({
+var require_util2 = __commonJS({
   "node_modules/undici/lib/core/util.js"(exports, module) {
     "use strict";
-    var assert = __require("node:assert");
+    var assert = require_node_assert();
     var { kDestroyed, kBodyUsed, kListeners, kBody } = require_symbols();
-    var { IncomingMessage } = __require("node:http");
-    var stream = __require("node:stream");
-    var net = __require("node:net");
-    var { Blob: Blob2 } = __require("node:buffer");
-    var nodeUtil = __require("node:util");
-    var { stringify: stringify2 } = __require("node:querystring");
-    var { EventEmitter: EE } = __require("node:events");
+    var { IncomingMessage } = require_node_http();
+    var stream = require_node_stream();
+    var net = require_node_net();
+    var { Blob: Blob2 } = require_node_buffer();
+    var nodeUtil = require_node_util();
+    var { stringify: stringify2 } = require_node_querystring();
+    var { EventEmitter: EE } = require_node_events();
     var { InvalidArgumentError } = require_errors();
     var { headerNameLowerCasedRecord } = require_constants();
     var { tree } = require_tree();
@@ -1074,14 +1214,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path6 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path && path[0] !== "/") {
-          path = `/${path}`;
+        if (path6 && path6[0] !== "/") {
+          path6 = `/${path6}`;
         }
-        return new URL(`${origin}${path}`);
+        return new URL(`${origin}${path6}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1464,12 +1604,19 @@ var require_util = __commonJS({
   }
 });
 
+// builtin:node:diagnostics_channel
+var require_node_diagnostics_channel = __commonJS({
+  "builtin:node:diagnostics_channel"(exports, module) {
+    module.exports = __require("node:diagnostics_channel");
+  }
+});
+
 // node_modules/undici/lib/core/diagnostics.js
 var require_diagnostics = __commonJS({
   "node_modules/undici/lib/core/diagnostics.js"(exports, module) {
     "use strict";
-    var diagnosticsChannel = __require("node:diagnostics_channel");
-    var util2 = __require("node:util");
+    var diagnosticsChannel = require_node_diagnostics_channel();
+    var util2 = require_node_util();
     var undiciDebugLog = util2.debuglog("undici");
     var fetchDebuglog = util2.debuglog("fetch");
     var websocketDebuglog = util2.debuglog("websocket");
@@ -1532,39 +1679,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path, origin }
+          request: { method, path: path6, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path);
+        debuglog("sending request to %s %s/%s", method, origin, path6);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path, origin },
+          request: { method, path: path6, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path,
+          path6,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path, origin }
+          request: { method, path: path6, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path);
+        debuglog("trailers received from %s %s/%s", method, origin, path6);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path, origin },
+          request: { method, path: path6, origin },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path,
+          path6,
           error2.message
         );
       });
@@ -1613,9 +1760,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path, origin }
+            request: { method, path: path6, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path);
+          debuglog("sending request to %s %s/%s", method, origin, path6);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1657,7 +1804,7 @@ var require_request = __commonJS({
       InvalidArgumentError,
       NotSupportedError
     } = require_errors();
-    var assert = __require("node:assert");
+    var assert = require_node_assert();
     var {
       isValidHTTPToken,
       isValidHeaderValue,
@@ -1671,14 +1818,14 @@ var require_request = __commonJS({
       validateHandler,
       getServerName,
       normalizedMethodRecords
-    } = require_util();
+    } = require_util2();
     var { channels } = require_diagnostics();
     var { headerNameLowerCasedRecord } = require_constants();
     var invalidPathRegex = /[^\u0021-\u00ff]/;
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path,
+        path: path6,
         method,
         body,
         headers,
@@ -1693,11 +1840,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler) {
-        if (typeof path !== "string") {
+        if (typeof path6 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path[0] !== "/" && !(path.startsWith("http://") || path.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path6[0] !== "/" && !(path6.startsWith("http://") || path6.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path)) {
+        } else if (invalidPathRegex.test(path6)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1763,7 +1910,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path, query) : path;
+        this.path = query ? buildURL(path6, query) : path6;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -2049,8 +2196,8 @@ var require_request = __commonJS({
 var require_dispatcher = __commonJS({
   "node_modules/undici/lib/dispatcher/dispatcher.js"(exports, module) {
     "use strict";
-    var EventEmitter = __require("node:events");
-    var Dispatcher = class extends EventEmitter {
+    var EventEmitter2 = require_node_events();
+    var Dispatcher = class extends EventEmitter2 {
       dispatch() {
         throw new Error("not implemented");
       }
@@ -2104,7 +2251,7 @@ var require_dispatcher = __commonJS({
 var require_dispatcher_base = __commonJS({
   "node_modules/undici/lib/dispatcher/dispatcher-base.js"(exports, module) {
     "use strict";
-    var buffer = __require("node:buffer");
+    var buffer = require_node_buffer();
     var Dispatcher = require_dispatcher();
     var {
       ClientDestroyedError,
@@ -2160,9 +2307,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve10, reject) => {
+          return new Promise((resolve11, reject) => {
             this.close((err2, data) => {
-              return err2 ? reject(err2) : resolve10(data);
+              return err2 ? reject(err2) : resolve11(data);
             });
           });
         }
@@ -2200,12 +2347,12 @@ var require_dispatcher_base = __commonJS({
           err2 = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve10, reject) => {
+          return new Promise((resolve11, reject) => {
             this.destroy(err2, (err3, data) => {
               return err3 ? (
                 /* istanbul ignore next: should never error */
                 reject(err3)
-              ) : resolve10(data);
+              ) : resolve11(data);
             });
           });
         }
@@ -2508,13 +2655,20 @@ var require_timers = __commonJS({
   }
 });
 
+// builtin:node:tls
+var require_node_tls = __commonJS({
+  "builtin:node:tls"(exports, module) {
+    module.exports = __require("node:tls");
+  }
+});
+
 // node_modules/undici/lib/core/connect.js
 var require_connect = __commonJS({
   "node_modules/undici/lib/core/connect.js"(exports, module) {
     "use strict";
-    var net = __require("node:net");
-    var assert = __require("node:assert");
-    var util2 = require_util();
+    var net = require_node_net();
+    var assert = require_node_assert();
+    var util2 = require_util2();
     var { InvalidArgumentError, ConnectTimeoutError } = require_errors();
     var timers = require_timers();
     function noop() {
@@ -2581,7 +2735,7 @@ var require_connect = __commonJS({
         let socket;
         if (protocol === "https:") {
           if (!tls2) {
-            tls2 = __require("node:tls");
+            tls2 = require_node_tls();
           }
           servername = servername || options.servername || util2.getServerName(host) || null;
           const sessionKey = servername || hostname;
@@ -3033,7 +3187,7 @@ var require_constants2 = __commonJS({
 var require_llhttp_wasm = __commonJS({
   "node_modules/undici/lib/llhttp/llhttp-wasm.js"(exports, module) {
     "use strict";
-    var { Buffer: Buffer2 } = __require("node:buffer");
+    var { Buffer: Buffer2 } = require_node_buffer();
     module.exports = Buffer2.from("AGFzbQEAAAABJwdgAX8Bf2ADf39/AX9gAX8AYAJ/fwBgBH9/f38Bf2AAAGADf39/AALLAQgDZW52GHdhc21fb25faGVhZGVyc19jb21wbGV0ZQAEA2VudhV3YXNtX29uX21lc3NhZ2VfYmVnaW4AAANlbnYLd2FzbV9vbl91cmwAAQNlbnYOd2FzbV9vbl9zdGF0dXMAAQNlbnYUd2FzbV9vbl9oZWFkZXJfZmllbGQAAQNlbnYUd2FzbV9vbl9oZWFkZXJfdmFsdWUAAQNlbnYMd2FzbV9vbl9ib2R5AAEDZW52GHdhc21fb25fbWVzc2FnZV9jb21wbGV0ZQAAAy0sBQYAAAIAAAAAAAACAQIAAgICAAADAAAAAAMDAwMBAQEBAQEBAQEAAAIAAAAEBQFwARISBQMBAAIGCAF/AUGA1AQLB9EFIgZtZW1vcnkCAAtfaW5pdGlhbGl6ZQAIGV9faW5kaXJlY3RfZnVuY3Rpb25fdGFibGUBAAtsbGh0dHBfaW5pdAAJGGxsaHR0cF9zaG91bGRfa2VlcF9hbGl2ZQAvDGxsaHR0cF9hbGxvYwALBm1hbGxvYwAxC2xsaHR0cF9mcmVlAAwEZnJlZQAMD2xsaHR0cF9nZXRfdHlwZQANFWxsaHR0cF9nZXRfaHR0cF9tYWpvcgAOFWxsaHR0cF9nZXRfaHR0cF9taW5vcgAPEWxsaHR0cF9nZXRfbWV0aG9kABAWbGxodHRwX2dldF9zdGF0dXNfY29kZQAREmxsaHR0cF9nZXRfdXBncmFkZQASDGxsaHR0cF9yZXNldAATDmxsaHR0cF9leGVjdXRlABQUbGxodHRwX3NldHRpbmdzX2luaXQAFQ1sbGh0dHBfZmluaXNoABYMbGxodHRwX3BhdXNlABcNbGxodHRwX3Jlc3VtZQAYG2xsaHR0cF9yZXN1bWVfYWZ0ZXJfdXBncmFkZQAZEGxsaHR0cF9nZXRfZXJybm8AGhdsbGh0dHBfZ2V0X2Vycm9yX3JlYXNvbgAbF2xsaHR0cF9zZXRfZXJyb3JfcmVhc29uABwUbGxodHRwX2dldF9lcnJvcl9wb3MAHRFsbGh0dHBfZXJybm9fbmFtZQAeEmxsaHR0cF9tZXRob2RfbmFtZQAfEmxsaHR0cF9zdGF0dXNfbmFtZQAgGmxsaHR0cF9zZXRfbGVuaWVudF9oZWFkZXJzACEhbGxodHRwX3NldF9sZW5pZW50X2NodW5rZWRfbGVuZ3RoACIdbGxodHRwX3NldF9sZW5pZW50X2tlZXBfYWxpdmUAIyRsbGh0dHBfc2V0X2xlbmllbnRfdHJhbnNmZXJfZW5jb2RpbmcAJBhsbGh0dHBfbWVzc2FnZV9uZWVkc19lb2YALgkXAQBBAQsRAQIDBAUKBgcrLSwqKSglJyYK07MCLBYAQYjQACgCAARAAAtBiNAAQQE2AgALFAAgABAwIAAgAjYCOCAAIAE6ACgLFAAgACAALwEyIAAtAC4gABAvEAALHgEBf0HAABAyIgEQMCABQYAINgI4IAEgADoAKCABC48MAQd/AkAgAEUNACAAQQhrIgEgAEEEaygCACIAQXhxIgRqIQUCQCAAQQFxDQAgAEEDcUUNASABIAEoAgAiAGsiAUGc0AAoAgBJDQEgACAEaiEEAkACQEGg0AAoAgAgAUcEQCAAQf8BTQRAIABBA3YhAyABKAIIIgAgASgCDCICRgRAQYzQAEGM0AAoAgBBfiADd3E2AgAMBQsgAiAANgIIIAAgAjYCDAwECyABKAIYIQYgASABKAIMIgBHBEAgACABKAIIIgI2AgggAiAANgIMDAMLIAFBFGoiAygCACICRQRAIAEoAhAiAkUNAiABQRBqIQMLA0AgAyEHIAIiAEEUaiIDKAIAIgINACAAQRBqIQMgACgCECICDQALIAdBADYCAAwCCyAFKAIEIgBBA3FBA0cNAiAFIABBfnE2AgRBlNAAIAQ2AgAgBSAENgIAIAEgBEEBcjYCBAwDC0EAIQALIAZFDQACQCABKAIcIgJBAnRBvNIAaiIDKAIAIAFGBEAgAyAANgIAIAANAUGQ0ABBkNAAKAIAQX4gAndxNgIADAILIAZBEEEUIAYoAhAgAUYbaiAANgIAIABFDQELIAAgBjYCGCABKAIQIgIEQCAAIAI2AhAgAiAANgIYCyABQRRqKAIAIgJFDQAgAEEUaiACNgIAIAIgADYCGAsgASAFTw0AIAUoAgQiAEEBcUUNAAJAAkACQAJAIABBAnFFBEBBpNAAKAIAIAVGBEBBpNAAIAE2AgBBmNAAQZjQACgCACAEaiIANgIAIAEgAEEBcjYCBCABQaDQACgCAEcNBkGU0ABBADYCAEGg0ABBADYCAAwGC0Gg0AAoAgAgBUYEQEGg0AAgATYCAEGU0ABBlNAAKAIAIARqIgA2AgAgASAAQQFyNgIEIAAgAWogADYCAAwGCyAAQXhxIARqIQQgAEH/AU0EQCAAQQN2IQMgBSgCCCIAIAUoAgwiAkYEQEGM0ABBjNAAKAIAQX4gA3dxNgIADAULIAIgADYCCCAAIAI2AgwMBAsgBSgCGCEGIAUgBSgCDCIARwRAQZzQACgCABogACAFKAIIIgI2AgggAiAANgIMDAMLIAVBFGoiAygCACICRQRAIAUoAhAiAkUNAiAFQRBqIQMLA0AgAyEHIAIiAEEUaiIDKAIAIgINACAAQRBqIQMgACgCECICDQALIAdBADYCAAwCCyAFIABBfnE2AgQgASAEaiAENgIAIAEgBEEBcjYCBAwDC0EAIQALIAZFDQACQCAFKAIcIgJBAnRBvNIAaiIDKAIAIAVGBEAgAyAANgIAIAANAUGQ0ABBkNAAKAIAQX4gAndxNgIADAILIAZBEEEUIAYoAhAgBUYbaiAANgIAIABFDQELIAAgBjYCGCAFKAIQIgIEQCAAIAI2AhAgAiAANgIYCyAFQRRqKAIAIgJFDQAgAEEUaiACNgIAIAIgADYCGAsgASAEaiAENgIAIAEgBEEBcjYCBCABQaDQACgCAEcNAEGU0AAgBDYCAAwBCyAEQf8BTQRAIARBeHFBtNAAaiEAAn9BjNAAKAIAIgJBASAEQQN2dCIDcUUEQEGM0AAgAiADcjYCACAADAELIAAoAggLIgIgATYCDCAAIAE2AgggASAANgIMIAEgAjYCCAwBC0EfIQIgBEH///8HTQRAIARBJiAEQQh2ZyIAa3ZBAXEgAEEBdGtBPmohAgsgASACNgIcIAFCADcCECACQQJ0QbzSAGohAAJAQZDQACgCACIDQQEgAnQiB3FFBEAgACABNgIAQZDQACADIAdyNgIAIAEgADYCGCABIAE2AgggASABNgIMDAELIARBGSACQQF2a0EAIAJBH0cbdCECIAAoAgAhAAJAA0AgACIDKAIEQXhxIARGDQEgAkEddiEAIAJBAXQhAiADIABBBHFqQRBqIgcoAgAiAA0ACyAHIAE2AgAgASADNgIYIAEgATYCDCABIAE2AggMAQsgAygCCCIAIAE2AgwgAyABNgIIIAFBADYCGCABIAM2AgwgASAANgIIC0Gs0ABBrNAAKAIAQQFrIgBBfyAAGzYCAAsLBwAgAC0AKAsHACAALQAqCwcAIAAtACsLBwAgAC0AKQsHACAALwEyCwcAIAAtAC4LQAEEfyAAKAIYIQEgAC0ALSECIAAtACghAyAAKAI4IQQgABAwIAAgBDYCOCAAIAM6ACggACACOgAtIAAgATYCGAu74gECB38DfiABIAJqIQQCQCAAIgIoAgwiAA0AIAIoAgQEQCACIAE2AgQLIwBBEGsiCCQAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACfwJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAIAIoAhwiA0EBaw7dAdoBAdkBAgMEBQYHCAkKCwwNDtgBDxDXARES1gETFBUWFxgZGhvgAd8BHB0e1QEfICEiIyQl1AEmJygpKiss0wHSAS0u0QHQAS8wMTIzNDU2Nzg5Ojs8PT4/QEFCQ0RFRtsBR0hJSs8BzgFLzQFMzAFNTk9QUVJTVFVWV1hZWltcXV5fYGFiY2RlZmdoaWprbG1ub3BxcnN0dXZ3eHl6e3x9fn+AAYEBggGDAYQBhQGGAYcBiAGJAYoBiwGMAY0BjgGPAZABkQGSAZMBlAGVAZYBlwGYAZkBmgGbAZwBnQGeAZ8BoAGhAaIBowGkAaUBpgGnAagBqQGqAasBrAGtAa4BrwGwAbEBsgGzAbQBtQG2AbcBywHKAbgByQG5AcgBugG7AbwBvQG+Ab8BwAHBAcIBwwHEAcUBxgEA3AELQQAMxgELQQ4MxQELQQ0MxAELQQ8MwwELQRAMwgELQRMMwQELQRQMwAELQRUMvwELQRYMvgELQRgMvQELQRkMvAELQRoMuwELQRsMugELQRwMuQELQR0MuAELQQgMtwELQR4MtgELQSAMtQELQR8MtAELQQcMswELQSEMsgELQSIMsQELQSMMsAELQSQMrwELQRIMrgELQREMrQELQSUMrAELQSYMqwELQScMqgELQSgMqQELQcMBDKgBC0EqDKcBC0ErDKYBC0EsDKUBC0EtDKQBC0EuDKMBC0EvDKIBC0HEAQyhAQtBMAygAQtBNAyfAQtBDAyeAQtBMQydAQtBMgycAQtBMwybAQtBOQyaAQtBNQyZAQtBxQEMmAELQQsMlwELQToMlgELQTYMlQELQQoMlAELQTcMkwELQTgMkgELQTwMkQELQTsMkAELQT0MjwELQQkMjgELQSkMjQELQT4MjAELQT8MiwELQcAADIoBC0HBAAyJAQtBwgAMiAELQcMADIcBC0HEAAyGAQtBxQAMhQELQcYADIQBC0EXDIMBC0HHAAyCAQtByAAMgQELQckADIABC0HKAAx/C0HLAAx+C0HNAAx9C0HMAAx8C0HOAAx7C0HPAAx6C0HQAAx5C0HRAAx4C0HSAAx3C0HTAAx2C0HUAAx1C0HWAAx0C0HVAAxzC0EGDHILQdcADHELQQUMcAtB2AAMbwtBBAxuC0HZAAxtC0HaAAxsC0HbAAxrC0HcAAxqC0EDDGkLQd0ADGgLQd4ADGcLQd8ADGYLQeEADGULQeAADGQLQeIADGMLQeMADGILQQIMYQtB5AAMYAtB5QAMXwtB5gAMXgtB5wAMXQtB6AAMXAtB6QAMWwtB6gAMWgtB6wAMWQtB7AAMWAtB7QAMVwtB7gAMVgtB7wAMVQtB8AAMVAtB8QAMUwtB8gAMUgtB8wAMUQtB9AAMUAtB9QAMTwtB9gAMTgtB9wAMTQtB+AAMTAtB+QAMSwtB+gAMSgtB+wAMSQtB/AAMSAtB/QAMRwtB/gAMRgtB/wAMRQtBgAEMRAtBgQEMQwtBggEMQgtBgwEMQQtBhAEMQAtBhQEMPwtBhgEMPgtBhwEMPQtBiAEMPAtBiQEMOwtBigEMOgtBiwEMOQtBjAEMOAtBjQEMNwtBjgEMNgtBjwEMNQtBkAEMNAtBkQEMMwtBkgEMMgtBkwEMMQtBlAEMMAtBlQEMLwtBlgEMLgtBlwEMLQtBmAEMLAtBmQEMKwtBmgEMKgtBmwEMKQtBnAEMKAtBnQEMJwtBngEMJgtBnwEMJQtBoAEMJAtBoQEMIwtBogEMIgtBowEMIQtBpAEMIAtBpQEMHwtBpgEMHgtBpwEMHQtBqAEMHAtBqQEMGwtBqgEMGgtBqwEMGQtBrAEMGAtBrQEMFwtBrgEMFgtBAQwVC0GvAQwUC0GwAQwTC0GxAQwSC0GzAQwRC0GyAQwQC0G0AQwPC0G1AQwOC0G2AQwNC0G3AQwMC0G4AQwLC0G5AQwKC0G6AQwJC0G7AQwIC0HGAQwHC0G8AQwGC0G9AQwFC0G+AQwEC0G/AQwDC0HAAQwCC0HCAQwBC0HBAQshAwNAAkACQAJAAkACQAJAAkACQAJAIAICfwJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJ/AkACQAJAAkACQAJAAkACQAJAAkACQAJAAkAgAgJ/AkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACfwJAAkACfwJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACfwJAAkACQAJAAn8CQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQCADDsYBAAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHyAhIyUmKCorLC8wMTIzNDU2Nzk6Ozw9lANAQkRFRklLTk9QUVJTVFVWWFpbXF1eX2BhYmNkZWZnaGpsb3Bxc3V2eHl6e3x/gAGBAYIBgwGEAYUBhgGHAYgBiQGKAYsBjAGNAY4BjwGQAZEBkgGTAZQBlQGWAZcBmAGZAZoBmwGcAZ0BngGfAaABoQGiAaMBpAGlAaYBpwGoAakBqgGrAawBrQGuAa8BsAGxAbIBswG0AbUBtgG3AbgBuQG6AbsBvAG9Ab4BvwHAAcEBwgHDAcQBxQHGAccByAHJAcsBzAHNAc4BzwGKA4kDiAOHA4QDgwOAA/sC+gL5AvgC9wL0AvMC8gLLAsECsALZAQsgASAERw3wAkHdASEDDLMDCyABIARHDcgBQcMBIQMMsgMLIAEgBEcNe0H3ACEDDLEDCyABIARHDXBB7wAhAwywAwsgASAERw1pQeoAIQMMrwMLIAEgBEcNZUHoACEDDK4DCyABIARHDWJB5gAhAwytAwsgASAERw0aQRghAwysAwsgASAERw0VQRIhAwyrAwsgASAERw1CQcUAIQMMqgMLIAEgBEcNNEE/IQMMqQMLIAEgBEcNMkE8IQMMqAMLIAEgBEcNK0ExIQMMpwMLIAItAC5BAUYNnwMMwQILQQAhAAJAAkACQCACLQAqRQ0AIAItACtFDQAgAi8BMCIDQQJxRQ0BDAILIAIvATAiA0EBcUUNAQtBASEAIAItAChBAUYNACACLwEyIgVB5ABrQeQASQ0AIAVBzAFGDQAgBUGwAkYNACADQcAAcQ0AQQAhACADQYgEcUGABEYNACADQShxQQBHIQALIAJBADsBMCACQQA6AC8gAEUN3wIgAkIANwMgDOACC0EAIQACQCACKAI4IgNFDQAgAygCLCIDRQ0AIAIgAxEAACEACyAARQ3MASAAQRVHDd0CIAJBBDYCHCACIAE2AhQgAkGwGDYCECACQRU2AgxBACEDDKQDCyABIARGBEBBBiEDDKQDCyABQQFqIQFBACEAAkAgAigCOCIDRQ0AIAMoAlQiA0UNACACIAMRAAAhAAsgAA3ZAgwcCyACQgA3AyBBEiEDDIkDCyABIARHDRZBHSEDDKEDCyABIARHBEAgAUEBaiEBQRAhAwyIAwtBByEDDKADCyACIAIpAyAiCiAEIAFrrSILfSIMQgAgCiAMWhs3AyAgCiALWA3UAkEIIQMMnwMLIAEgBEcEQCACQQk2AgggAiABNgIEQRQhAwyGAwtBCSEDDJ4DCyACKQMgQgBSDccBIAIgAi8BMEGAAXI7ATAMQgsgASAERw0/QdAAIQMMnAMLIAEgBEYEQEELIQMMnAMLIAFBAWohAUEAIQACQCACKAI4IgNFDQAgAygCUCIDRQ0AIAIgAxEAACEACyAADc8CDMYBC0EAIQACQCACKAI4IgNFDQAgAygCSCIDRQ0AIAIgAxEAACEACyAARQ3GASAAQRVHDc0CIAJBCzYCHCACIAE2AhQgAkGCGTYCECACQRU2AgxBACEDDJoDC0EAIQACQCACKAI4IgNFDQAgAygCSCIDRQ0AIAIgAxEAACEACyAARQ0MIABBFUcNygIgAkEaNgIcIAIgATYCFCACQYIZNgIQIAJBFTYCDEEAIQMMmQMLQQAhAAJAIAIoAjgiA0UNACADKAJMIgNFDQAgAiADEQAAIQALIABFDcQBIABBFUcNxwIgAkELNgIcIAIgATYCFCACQZEXNgIQIAJBFTYCDEEAIQMMmAMLIAEgBEYEQEEPIQMMmAMLIAEtAAAiAEE7Rg0HIABBDUcNxAIgAUEBaiEBDMMBC0EAIQACQCACKAI4IgNFDQAgAygCTCIDRQ0AIAIgAxEAACEACyAARQ3DASAAQRVHDcICIAJBDzYCHCACIAE2AhQgAkGRFzYCECACQRU2AgxBACEDDJYDCwNAIAEtAABB8DVqLQAAIgBBAUcEQCAAQQJHDcECIAIoAgQhAEEAIQMgAkEANgIEIAIgACABQQFqIgEQLSIADcICDMUBCyAEIAFBAWoiAUcNAAtBEiEDDJUDC0EAIQACQCACKAI4IgNFDQAgAygCTCIDRQ0AIAIgAxEAACEACyAARQ3FASAAQRVHDb0CIAJBGzYCHCACIAE2AhQgAkGRFzYCECACQRU2AgxBACEDDJQDCyABIARGBEBBFiEDDJQDCyACQQo2AgggAiABNgIEQQAhAAJAIAIoAjgiA0UNACADKAJIIgNFDQAgAiADEQAAIQALIABFDcIBIABBFUcNuQIgAkEVNgIcIAIgATYCFCACQYIZNgIQIAJBFTYCDEEAIQMMkwMLIAEgBEcEQANAIAEtAABB8DdqLQAAIgBBAkcEQAJAIABBAWsOBMQCvQIAvgK9AgsgAUEBaiEBQQghAwz8AgsgBCABQQFqIgFHDQALQRUhAwyTAwtBFSEDDJIDCwNAIAEtAABB8DlqLQAAIgBBAkcEQCAAQQFrDgTFArcCwwK4ArcCCyAEIAFBAWoiAUcNAAtBGCEDDJEDCyABIARHBEAgAkELNgIIIAIgATYCBEEHIQMM+AILQRkhAwyQAwsgAUEBaiEBDAILIAEgBEYEQEEaIQMMjwMLAkAgAS0AAEENaw4UtQG/Ab8BvwG/Ab8BvwG/Ab8BvwG/Ab8BvwG/Ab8BvwG/Ab8BvwEAvwELQQAhAyACQQA2AhwgAkGvCzYCECACQQI2AgwgAiABQQFqNgIUDI4DCyABIARGBEBBGyEDDI4DCyABLQAAIgBBO0cEQCAAQQ1HDbECIAFBAWohAQy6AQsgAUEBaiEBC0EiIQMM8wILIAEgBEYEQEEcIQMMjAMLQgAhCgJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkAgAS0AAEEwaw43wQLAAgABAgMEBQYH0AHQAdAB0AHQAdAB0AEICQoLDA3QAdAB0AHQAdAB0AHQAdAB0AHQAdAB0AHQAdAB0AHQAdAB0AHQAdAB0AHQAdAB0AHQAdABDg8QERIT0AELQgIhCgzAAgtCAyEKDL8CC0IEIQoMvgILQgUhCgy9AgtCBiEKDLwCC0IHIQoMuwILQgghCgy6AgtCCSEKDLkCC0IKIQoMuAILQgshCgy3AgtCDCEKDLYCC0INIQoMtQILQg4hCgy0AgtCDyEKDLMCC0IKIQoMsgILQgshCgyxAgtCDCEKDLACC0INIQoMrwILQg4hCgyuAgtCDyEKDK0CC0IAIQoCQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAIAEtAABBMGsON8ACvwIAAQIDBAUGB74CvgK+Ar4CvgK+Ar4CCAkKCwwNvgK+Ar4CvgK+Ar4CvgK+Ar4CvgK+Ar4CvgK+Ar4CvgK+Ar4CvgK+Ar4CvgK+Ar4CvgK+Ag4PEBESE74CC0ICIQoMvwILQgMhCgy+AgtCBCEKDL0CC0IFIQoMvAILQgYhCgy7AgtCByEKDLoCC0IIIQoMuQILQgkhCgy4AgtCCiEKDLcCC0ILIQoMtgILQgwhCgy1AgtCDSEKDLQCC0IOIQoMswILQg8hCgyyAgtCCiEKDLECC0ILIQoMsAILQgwhCgyvAgtCDSEKDK4CC0IOIQoMrQILQg8hCgysAgsgAiACKQMgIgogBCABa60iC30iDEIAIAogDFobNwMgIAogC1gNpwJBHyEDDIkDCyABIARHBEAgAkEJNgIIIAIgATYCBEElIQMM8AILQSAhAwyIAwtBASEFIAIvATAiA0EIcUUEQCACKQMgQgBSIQULAkAgAi0ALgRAQQEhACACLQApQQVGDQEgA0HAAHFFIAVxRQ0BC0EAIQAgA0HAAHENAEECIQAgA0EIcQ0AIANBgARxBEACQCACLQAoQQFHDQAgAi0ALUEKcQ0AQQUhAAwCC0EEIQAMAQsgA0EgcUUEQAJAIAItAChBAUYNACACLwEyIgBB5ABrQeQASQ0AIABBzAFGDQAgAEGwAkYNAEEEIQAgA0EocUUNAiADQYgEcUGABEYNAgtBACEADAELQQBBAyACKQMgUBshAAsgAEEBaw4FvgIAsAEBpAKhAgtBESEDDO0CCyACQQE6AC8MhAMLIAEgBEcNnQJBJCEDDIQDCyABIARHDRxBxgAhAwyDAwtBACEAAkAgAigCOCIDRQ0AIAMoAkQiA0UNACACIAMRAAAhAAsgAEUNJyAAQRVHDZgCIAJB0AA2AhwgAiABNgIUIAJBkRg2AhAgAkEVNgIMQQAhAwyCAwsgASAERgRAQSghAwyCAwtBACEDIAJBADYCBCACQQw2AgggAiABIAEQKiIARQ2UAiACQSc2AhwgAiABNgIUIAIgADYCDAyBAwsgASAERgRAQSkhAwyBAwsgAS0AACIAQSBGDRMgAEEJRw2VAiABQQFqIQEMFAsgASAERwRAIAFBAWohAQwWC0EqIQMM/wILIAEgBEYEQEErIQMM/wILIAEtAAAiAEEJRyAAQSBHcQ2QAiACLQAsQQhHDd0CIAJBADoALAzdAgsgASAERgRAQSwhAwz+AgsgAS0AAEEKRw2OAiABQQFqIQEMsAELIAEgBEcNigJBLyEDDPwCCwNAIAEtAAAiAEEgRwRAIABBCmsOBIQCiAKIAoQChgILIAQgAUEBaiIBRw0AC0ExIQMM+wILQTIhAyABIARGDfoCIAIoAgAiACAEIAFraiEHIAEgAGtBA2ohBgJAA0AgAEHwO2otAAAgAS0AACIFQSByIAUgBUHBAGtB/wFxQRpJG0H/AXFHDQEgAEEDRgRAQQYhAQziAgsgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAc2AgAM+wILIAJBADYCAAyGAgtBMyEDIAQgASIARg35AiAEIAFrIAIoAgAiAWohByAAIAFrQQhqIQYCQANAIAFB9DtqLQAAIAAtAAAiBUEgciAFIAVBwQBrQf8BcUEaSRtB/wFxRw0BIAFBCEYEQEEFIQEM4QILIAFBAWohASAEIABBAWoiAEcNAAsgAiAHNgIADPoCCyACQQA2AgAgACEBDIUCC0E0IQMgBCABIgBGDfgCIAQgAWsgAigCACIBaiEHIAAgAWtBBWohBgJAA0AgAUHQwgBqLQAAIAAtAAAiBUEgciAFIAVBwQBrQf8BcUEaSRtB/wFxRw0BIAFBBUYEQEEHIQEM4AILIAFBAWohASAEIABBAWoiAEcNAAsgAiAHNgIADPkCCyACQQA2AgAgACEBDIQCCyABIARHBEADQCABLQAAQYA+ai0AACIAQQFHBEAgAEECRg0JDIECCyAEIAFBAWoiAUcNAAtBMCEDDPgCC0EwIQMM9wILIAEgBEcEQANAIAEtAAAiAEEgRwRAIABBCmsOBP8B/gH+Af8B/gELIAQgAUEBaiIBRw0AC0E4IQMM9wILQTghAwz2AgsDQCABLQAAIgBBIEcgAEEJR3EN9gEgBCABQQFqIgFHDQALQTwhAwz1AgsDQCABLQAAIgBBIEcEQAJAIABBCmsOBPkBBAT5AQALIABBLEYN9QEMAwsgBCABQQFqIgFHDQALQT8hAwz0AgtBwAAhAyABIARGDfMCIAIoAgAiACAEIAFraiEFIAEgAGtBBmohBgJAA0AgAEGAQGstAAAgAS0AAEEgckcNASAAQQZGDdsCIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADPQCCyACQQA2AgALQTYhAwzZAgsgASAERgRAQcEAIQMM8gILIAJBDDYCCCACIAE2AgQgAi0ALEEBaw4E+wHuAewB6wHUAgsgAUEBaiEBDPoBCyABIARHBEADQAJAIAEtAAAiAEEgciAAIABBwQBrQf8BcUEaSRtB/wFxIgBBCUYNACAAQSBGDQACQAJAAkACQCAAQeMAaw4TAAMDAwMDAwMBAwMDAwMDAwMDAgMLIAFBAWohAUExIQMM3AILIAFBAWohAUEyIQMM2wILIAFBAWohAUEzIQMM2gILDP4BCyAEIAFBAWoiAUcNAAtBNSEDDPACC0E1IQMM7wILIAEgBEcEQANAIAEtAABBgDxqLQAAQQFHDfcBIAQgAUEBaiIBRw0AC0E9IQMM7wILQT0hAwzuAgtBACEAAkAgAigCOCIDRQ0AIAMoAkAiA0UNACACIAMRAAAhAAsgAEUNASAAQRVHDeYBIAJBwgA2AhwgAiABNgIUIAJB4xg2AhAgAkEVNgIMQQAhAwztAgsgAUEBaiEBC0E8IQMM0gILIAEgBEYEQEHCACEDDOsCCwJAA0ACQCABLQAAQQlrDhgAAswCzALRAswCzALMAswCzALMAswCzALMAswCzALMAswCzALMAswCzALMAgDMAgsgBCABQQFqIgFHDQALQcIAIQMM6wILIAFBAWohASACLQAtQQFxRQ3+AQtBLCEDDNACCyABIARHDd4BQcQAIQMM6AILA0AgAS0AAEGQwABqLQAAQQFHDZwBIAQgAUEBaiIBRw0AC0HFACEDDOcCCyABLQAAIgBBIEYN/gEgAEE6Rw3AAiACKAIEIQBBACEDIAJBADYCBCACIAAgARApIgAN3gEM3QELQccAIQMgBCABIgBGDeUCIAQgAWsgAigCACIBaiEHIAAgAWtBBWohBgNAIAFBkMIAai0AACAALQAAIgVBIHIgBSAFQcEAa0H/AXFBGkkbQf8BcUcNvwIgAUEFRg3CAiABQQFqIQEgBCAAQQFqIgBHDQALIAIgBzYCAAzlAgtByAAhAyAEIAEiAEYN5AIgBCABayACKAIAIgFqIQcgACABa0EJaiEGA0AgAUGWwgBqLQAAIAAtAAAiBUEgciAFIAVBwQBrQf8BcUEaSRtB/wFxRw2+AkECIAFBCUYNwgIaIAFBAWohASAEIABBAWoiAEcNAAsgAiAHNgIADOQCCyABIARGBEBByQAhAwzkAgsCQAJAIAEtAAAiAEEgciAAIABBwQBrQf8BcUEaSRtB/wFxQe4Aaw4HAL8CvwK/Ar8CvwIBvwILIAFBAWohAUE+IQMMywILIAFBAWohAUE/IQMMygILQcoAIQMgBCABIgBGDeICIAQgAWsgAigCACIBaiEGIAAgAWtBAWohBwNAIAFBoMIAai0AACAALQAAIgVBIHIgBSAFQcEAa0H/AXFBGkkbQf8BcUcNvAIgAUEBRg2+AiABQQFqIQEgBCAAQQFqIgBHDQALIAIgBjYCAAziAgtBywAhAyAEIAEiAEYN4QIgBCABayACKAIAIgFqIQcgACABa0EOaiEGA0AgAUGiwgBqLQAAIAAtAAAiBUEgciAFIAVBwQBrQf8BcUEaSRtB/wFxRw27AiABQQ5GDb4CIAFBAWohASAEIABBAWoiAEcNAAsgAiAHNgIADOECC0HMACEDIAQgASIARg3gAiAEIAFrIAIoAgAiAWohByAAIAFrQQ9qIQYDQCABQcDCAGotAAAgAC0AACIFQSByIAUgBUHBAGtB/wFxQRpJG0H/AXFHDboCQQMgAUEPRg2+AhogAUEBaiEBIAQgAEEBaiIARw0ACyACIAc2AgAM4AILQc0AIQMgBCABIgBGDd8CIAQgAWsgAigCACIBaiEHIAAgAWtBBWohBgNAIAFB0MIAai0AACAALQAAIgVBIHIgBSAFQcEAa0H/AXFBGkkbQf8BcUcNuQJBBCABQQVGDb0CGiABQQFqIQEgBCAAQQFqIgBHDQALIAIgBzYCAAzfAgsgASAERgRAQc4AIQMM3wILAkACQAJAAkAgAS0AACIAQSByIAAgAEHBAGtB/wFxQRpJG0H/AXFB4wBrDhMAvAK8ArwCvAK8ArwCvAK8ArwCvAK8ArwCAbwCvAK8AgIDvAILIAFBAWohAUHBACEDDMgCCyABQQFqIQFBwgAhAwzHAgsgAUEBaiEBQcMAIQMMxgILIAFBAWohAUHEACEDDMUCCyABIARHBEAgAkENNgIIIAIgATYCBEHFACEDDMUCC0HPACEDDN0CCwJAAkAgAS0AAEEKaw4EAZABkAEAkAELIAFBAWohAQtBKCEDDMMCCyABIARGBEBB0QAhAwzcAgsgAS0AAEEgRw0AIAFBAWohASACLQAtQQFxRQ3QAQtBFyEDDMECCyABIARHDcsBQdIAIQMM2QILQdMAIQMgASAERg3YAiACKAIAIgAgBCABa2ohBiABIABrQQFqIQUDQCABLQAAIABB1sIAai0AAEcNxwEgAEEBRg3KASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBjYCAAzYAgsgASAERgRAQdUAIQMM2AILIAEtAABBCkcNwgEgAUEBaiEBDMoBCyABIARGBEBB1gAhAwzXAgsCQAJAIAEtAABBCmsOBADDAcMBAcMBCyABQQFqIQEMygELIAFBAWohAUHKACEDDL0CC0EAIQACQCACKAI4IgNFDQAgAygCPCIDRQ0AIAIgAxEAACEACyAADb8BQc0AIQMMvAILIAItAClBIkYNzwIMiQELIAQgASIFRgRAQdsAIQMM1AILQQAhAEEBIQFBASEGQQAhAwJAAn8CQAJAAkACQAJAAkACQCAFLQAAQTBrDgrFAcQBAAECAwQFBgjDAQtBAgwGC0EDDAULQQQMBAtBBQwDC0EGDAILQQcMAQtBCAshA0EAIQFBACEGDL0BC0EJIQNBASEAQQAhAUEAIQYMvAELIAEgBEYEQEHdACEDDNMCCyABLQAAQS5HDbgBIAFBAWohAQyIAQsgASAERw22AUHfACEDDNECCyABIARHBEAgAkEONgIIIAIgATYCBEHQACEDDLgCC0HgACEDDNACC0HhACEDIAEgBEYNzwIgAigCACIAIAQgAWtqIQUgASAAa0EDaiEGA0AgAS0AACAAQeLCAGotAABHDbEBIABBA0YNswEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAMzwILQeIAIQMgASAERg3OAiACKAIAIgAgBCABa2ohBSABIABrQQJqIQYDQCABLQAAIABB5sIAai0AAEcNsAEgAEECRg2vASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAzOAgtB4wAhAyABIARGDc0CIAIoAgAiACAEIAFraiEFIAEgAGtBA2ohBgNAIAEtAAAgAEHpwgBqLQAARw2vASAAQQNGDa0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADM0CCyABIARGBEBB5QAhAwzNAgsgAUEBaiEBQQAhAAJAIAIoAjgiA0UNACADKAIwIgNFDQAgAiADEQAAIQALIAANqgFB1gAhAwyzAgsgASAERwRAA0AgAS0AACIAQSBHBEACQAJAAkAgAEHIAGsOCwABswGzAbMBswGzAbMBswGzAQKzAQsgAUEBaiEBQdIAIQMMtwILIAFBAWohAUHTACEDDLYCCyABQQFqIQFB1AAhAwy1AgsgBCABQQFqIgFHDQALQeQAIQMMzAILQeQAIQMMywILA0AgAS0AAEHwwgBqLQAAIgBBAUcEQCAAQQJrDgOnAaYBpQGkAQsgBCABQQFqIgFHDQALQeYAIQMMygILIAFBAWogASAERw0CGkHnACEDDMkCCwNAIAEtAABB8MQAai0AACIAQQFHBEACQCAAQQJrDgSiAaEBoAEAnwELQdcAIQMMsQILIAQgAUEBaiIBRw0AC0HoACEDDMgCCyABIARGBEBB6QAhAwzIAgsCQCABLQAAIgBBCmsOGrcBmwGbAbQBmwGbAZsBmwGbAZsBmwGbAZsBmwGbAZsBmwGbAZsBmwGbAZsBpAGbAZsBAJkBCyABQQFqCyEBQQYhAwytAgsDQCABLQAAQfDGAGotAABBAUcNfSAEIAFBAWoiAUcNAAtB6gAhAwzFAgsgAUEBaiABIARHDQIaQesAIQMMxAILIAEgBEYEQEHsACEDDMQCCyABQQFqDAELIAEgBEYEQEHtACEDDMMCCyABQQFqCyEBQQQhAwyoAgsgASAERgRAQe4AIQMMwQILAkACQAJAIAEtAABB8MgAai0AAEEBaw4HkAGPAY4BAHwBAo0BCyABQQFqIQEMCwsgAUEBagyTAQtBACEDIAJBADYCHCACQZsSNgIQIAJBBzYCDCACIAFBAWo2AhQMwAILAkADQCABLQAAQfDIAGotAAAiAEEERwRAAkACQCAAQQFrDgeUAZMBkgGNAQAEAY0BC0HaACEDDKoCCyABQQFqIQFB3AAhAwypAgsgBCABQQFqIgFHDQALQe8AIQMMwAILIAFBAWoMkQELIAQgASIARgRAQfAAIQMMvwILIAAtAABBL0cNASAAQQFqIQEMBwsgBCABIgBGBEBB8QAhAwy+AgsgAC0AACIBQS9GBEAgAEEBaiEBQd0AIQMMpQILIAFBCmsiA0EWSw0AIAAhAUEBIAN0QYmAgAJxDfkBC0EAIQMgAkEANgIcIAIgADYCFCACQYwcNgIQIAJBBzYCDAy8AgsgASAERwRAIAFBAWohAUHeACEDDKMCC0HyACEDDLsCCyABIARGBEBB9AAhAwy7AgsCQCABLQAAQfDMAGotAABBAWsOA/cBcwCCAQtB4QAhAwyhAgsgASAERwRAA0AgAS0AAEHwygBqLQAAIgBBA0cEQAJAIABBAWsOAvkBAIUBC0HfACEDDKMCCyAEIAFBAWoiAUcNAAtB8wAhAwy6AgtB8wAhAwy5AgsgASAERwRAIAJBDzYCCCACIAE2AgRB4AAhAwygAgtB9QAhAwy4AgsgASAERgRAQfYAIQMMuAILIAJBDzYCCCACIAE2AgQLQQMhAwydAgsDQCABLQAAQSBHDY4CIAQgAUEBaiIBRw0AC0H3ACEDDLUCCyABIARGBEBB+AAhAwy1AgsgAS0AAEEgRw16IAFBAWohAQxbC0EAIQACQCACKAI4IgNFDQAgAygCOCIDRQ0AIAIgAxEAACEACyAADXgMgAILIAEgBEYEQEH6ACEDDLMCCyABLQAAQcwARw10IAFBAWohAUETDHYLQfsAIQMgASAERg2xAiACKAIAIgAgBCABa2ohBSABIABrQQVqIQYDQCABLQAAIABB8M4Aai0AAEcNcyAAQQVGDXUgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAMsQILIAEgBEYEQEH8ACEDDLECCwJAAkAgAS0AAEHDAGsODAB0dHR0dHR0dHR0AXQLIAFBAWohAUHmACEDDJgCCyABQQFqIQFB5wAhAwyXAgtB/QAhAyABIARGDa8CIAIoAgAiACAEIAFraiEFIAEgAGtBAmohBgJAA0AgAS0AACAAQe3PAGotAABHDXIgAEECRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADLACCyACQQA2AgAgBkEBaiEBQRAMcwtB/gAhAyABIARGDa4CIAIoAgAiACAEIAFraiEFIAEgAGtBBWohBgJAA0AgAS0AACAAQfbOAGotAABHDXEgAEEFRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADK8CCyACQQA2AgAgBkEBaiEBQRYMcgtB/wAhAyABIARGDa0CIAIoAgAiACAEIAFraiEFIAEgAGtBA2ohBgJAA0AgAS0AACAAQfzOAGotAABHDXAgAEEDRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADK4CCyACQQA2AgAgBkEBaiEBQQUMcQsgASAERgRAQYABIQMMrQILIAEtAABB2QBHDW4gAUEBaiEBQQgMcAsgASAERgRAQYEBIQMMrAILAkACQCABLQAAQc4Aaw4DAG8BbwsgAUEBaiEBQesAIQMMkwILIAFBAWohAUHsACEDDJICCyABIARGBEBBggEhAwyrAgsCQAJAIAEtAABByABrDggAbm5ubm5uAW4LIAFBAWohAUHqACEDDJICCyABQQFqIQFB7QAhAwyRAgtBgwEhAyABIARGDakCIAIoAgAiACAEIAFraiEFIAEgAGtBAmohBgJAA0AgAS0AACAAQYDPAGotAABHDWwgAEECRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADKoCCyACQQA2AgAgBkEBaiEBQQAMbQtBhAEhAyABIARGDagCIAIoAgAiACAEIAFraiEFIAEgAGtBBGohBgJAA0AgAS0AACAAQYPPAGotAABHDWsgAEEERg0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADKkCCyACQQA2AgAgBkEBaiEBQSMMbAsgASAERgRAQYUBIQMMqAILAkACQCABLQAAQcwAaw4IAGtra2trawFrCyABQQFqIQFB7wAhAwyPAgsgAUEBaiEBQfAAIQMMjgILIAEgBEYEQEGGASEDDKcCCyABLQAAQcUARw1oIAFBAWohAQxgC0GHASEDIAEgBEYNpQIgAigCACIAIAQgAWtqIQUgASAAa0EDaiEGAkADQCABLQAAIABBiM8Aai0AAEcNaCAAQQNGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAMpgILIAJBADYCACAGQQFqIQFBLQxpC0GIASEDIAEgBEYNpAIgAigCACIAIAQgAWtqIQUgASAAa0EIaiEGAkADQCABLQAAIABB0M8Aai0AAEcNZyAAQQhGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAMpQILIAJBADYCACAGQQFqIQFBKQxoCyABIARGBEBBiQEhAwykAgtBASABLQAAQd8ARw1nGiABQQFqIQEMXgtBigEhAyABIARGDaICIAIoAgAiACAEIAFraiEFIAEgAGtBAWohBgNAIAEtAAAgAEGMzwBqLQAARw1kIABBAUYN+gEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAMogILQYsBIQMgASAERg2hAiACKAIAIgAgBCABa2ohBSABIABrQQJqIQYCQANAIAEtAAAgAEGOzwBqLQAARw1kIABBAkYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAyiAgsgAkEANgIAIAZBAWohAUECDGULQYwBIQMgASAERg2gAiACKAIAIgAgBCABa2ohBSABIABrQQFqIQYCQANAIAEtAAAgAEHwzwBqLQAARw1jIABBAUYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAyhAgsgAkEANgIAIAZBAWohAUEfDGQLQY0BIQMgASAERg2fAiACKAIAIgAgBCABa2ohBSABIABrQQFqIQYCQANAIAEtAAAgAEHyzwBqLQAARw1iIABBAUYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAygAgsgAkEANgIAIAZBAWohAUEJDGMLIAEgBEYEQEGOASEDDJ8CCwJAAkAgAS0AAEHJAGsOBwBiYmJiYgFiCyABQQFqIQFB+AAhAwyGAgsgAUEBaiEBQfkAIQMMhQILQY8BIQMgASAERg2dAiACKAIAIgAgBCABa2ohBSABIABrQQVqIQYCQANAIAEtAAAgAEGRzwBqLQAARw1gIABBBUYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAyeAgsgAkEANgIAIAZBAWohAUEYDGELQZABIQMgASAERg2cAiACKAIAIgAgBCABa2ohBSABIABrQQJqIQYCQANAIAEtAAAgAEGXzwBqLQAARw1fIABBAkYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAydAgsgAkEANgIAIAZBAWohAUEXDGALQZEBIQMgASAERg2bAiACKAIAIgAgBCABa2ohBSABIABrQQZqIQYCQANAIAEtAAAgAEGazwBqLQAARw1eIABBBkYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAycAgsgAkEANgIAIAZBAWohAUEVDF8LQZIBIQMgASAERg2aAiACKAIAIgAgBCABa2ohBSABIABrQQVqIQYCQANAIAEtAAAgAEGhzwBqLQAARw1dIABBBUYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAybAgsgAkEANgIAIAZBAWohAUEeDF4LIAEgBEYEQEGTASEDDJoCCyABLQAAQcwARw1bIAFBAWohAUEKDF0LIAEgBEYEQEGUASEDDJkCCwJAAkAgAS0AAEHBAGsODwBcXFxcXFxcXFxcXFxcAVwLIAFBAWohAUH+ACEDDIACCyABQQFqIQFB/wAhAwz/AQsgASAERgRAQZUBIQMMmAILAkACQCABLQAAQcEAaw4DAFsBWwsgAUEBaiEBQf0AIQMM/wELIAFBAWohAUGAASEDDP4BC0GWASEDIAEgBEYNlgIgAigCACIAIAQgAWtqIQUgASAAa0EBaiEGAkADQCABLQAAIABBp88Aai0AAEcNWSAAQQFGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAMlwILIAJBADYCACAGQQFqIQFBCwxaCyABIARGBEBBlwEhAwyWAgsCQAJAAkACQCABLQAAQS1rDiMAW1tbW1tbW1tbW1tbW1tbW1tbW1tbW1sBW1tbW1sCW1tbA1sLIAFBAWohAUH7ACEDDP8BCyABQQFqIQFB/AAhAwz+AQsgAUEBaiEBQYEBIQMM/QELIAFBAWohAUGCASEDDPwBC0GYASEDIAEgBEYNlAIgAigCACIAIAQgAWtqIQUgASAAa0EEaiEGAkADQCABLQAAIABBqc8Aai0AAEcNVyAAQQRGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAMlQILIAJBADYCACAGQQFqIQFBGQxYC0GZASEDIAEgBEYNkwIgAigCACIAIAQgAWtqIQUgASAAa0EFaiEGAkADQCABLQAAIABBrs8Aai0AAEcNViAAQQVGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAMlAILIAJBADYCACAGQQFqIQFBBgxXC0GaASEDIAEgBEYNkgIgAigCACIAIAQgAWtqIQUgASAAa0EBaiEGAkADQCABLQAAIABBtM8Aai0AAEcNVSAAQQFGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAMkwILIAJBADYCACAGQQFqIQFBHAxWC0GbASEDIAEgBEYNkQIgAigCACIAIAQgAWtqIQUgASAAa0EBaiEGAkADQCABLQAAIABBts8Aai0AAEcNVCAAQQFGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAMkgILIAJBADYCACAGQQFqIQFBJwxVCyABIARGBEBBnAEhAwyRAgsCQAJAIAEtAABB1ABrDgIAAVQLIAFBAWohAUGGASEDDPgBCyABQQFqIQFBhwEhAwz3AQtBnQEhAyABIARGDY8CIAIoAgAiACAEIAFraiEFIAEgAGtBAWohBgJAA0AgAS0AACAAQbjPAGotAABHDVIgAEEBRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADJACCyACQQA2AgAgBkEBaiEBQSYMUwtBngEhAyABIARGDY4CIAIoAgAiACAEIAFraiEFIAEgAGtBAWohBgJAA0AgAS0AACAAQbrPAGotAABHDVEgAEEBRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADI8CCyACQQA2AgAgBkEBaiEBQQMMUgtBnwEhAyABIARGDY0CIAIoAgAiACAEIAFraiEFIAEgAGtBAmohBgJAA0AgAS0AACAAQe3PAGotAABHDVAgAEECRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADI4CCyACQQA2AgAgBkEBaiEBQQwMUQtBoAEhAyABIARGDYwCIAIoAgAiACAEIAFraiEFIAEgAGtBA2ohBgJAA0AgAS0AACAAQbzPAGotAABHDU8gAEEDRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADI0CCyACQQA2AgAgBkEBaiEBQQ0MUAsgASAERgRAQaEBIQMMjAILAkACQCABLQAAQcYAaw4LAE9PT09PT09PTwFPCyABQQFqIQFBiwEhAwzzAQsgAUEBaiEBQYwBIQMM8gELIAEgBEYEQEGiASEDDIsCCyABLQAAQdAARw1MIAFBAWohAQxGCyABIARGBEBBowEhAwyKAgsCQAJAIAEtAABByQBrDgcBTU1NTU0ATQsgAUEBaiEBQY4BIQMM8QELIAFBAWohAUEiDE0LQaQBIQMgASAERg2IAiACKAIAIgAgBCABa2ohBSABIABrQQFqIQYCQANAIAEtAAAgAEHAzwBqLQAARw1LIABBAUYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAyJAgsgAkEANgIAIAZBAWohAUEdDEwLIAEgBEYEQEGlASEDDIgCCwJAAkAgAS0AAEHSAGsOAwBLAUsLIAFBAWohAUGQASEDDO8BCyABQQFqIQFBBAxLCyABIARGBEBBpgEhAwyHAgsCQAJAAkACQAJAIAEtAABBwQBrDhUATU1NTU1NTU1NTQFNTQJNTQNNTQRNCyABQQFqIQFBiAEhAwzxAQsgAUEBaiEBQYkBIQMM8AELIAFBAWohAUGKASEDDO8BCyABQQFqIQFBjwEhAwzuAQsgAUEBaiEBQZEBIQMM7QELQacBIQMgASAERg2FAiACKAIAIgAgBCABa2ohBSABIABrQQJqIQYCQANAIAEtAAAgAEHtzwBqLQAARw1IIABBAkYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAyGAgsgAkEANgIAIAZBAWohAUERDEkLQagBIQMgASAERg2EAiACKAIAIgAgBCABa2ohBSABIABrQQJqIQYCQANAIAEtAAAgAEHCzwBqLQAARw1HIABBAkYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAyFAgsgAkEANgIAIAZBAWohAUEsDEgLQakBIQMgASAERg2DAiACKAIAIgAgBCABa2ohBSABIABrQQRqIQYCQANAIAEtAAAgAEHFzwBqLQAARw1GIABBBEYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAyEAgsgAkEANgIAIAZBAWohAUErDEcLQaoBIQMgASAERg2CAiACKAIAIgAgBCABa2ohBSABIABrQQJqIQYCQANAIAEtAAAgAEHKzwBqLQAARw1FIABBAkYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAyDAgsgAkEANgIAIAZBAWohAUEUDEYLIAEgBEYEQEGrASEDDIICCwJAAkACQAJAIAEtAABBwgBrDg8AAQJHR0dHR0dHR0dHRwNHCyABQQFqIQFBkwEhAwzrAQsgAUEBaiEBQZQBIQMM6gELIAFBAWohAUGVASEDDOkBCyABQQFqIQFBlgEhAwzoAQsgASAERgRAQawBIQMMgQILIAEtAABBxQBHDUIgAUEBaiEBDD0LQa0BIQMgASAERg3/ASACKAIAIgAgBCABa2ohBSABIABrQQJqIQYCQANAIAEtAAAgAEHNzwBqLQAARw1CIABBAkYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAyAAgsgAkEANgIAIAZBAWohAUEODEMLIAEgBEYEQEGuASEDDP8BCyABLQAAQdAARw1AIAFBAWohAUElDEILQa8BIQMgASAERg39ASACKAIAIgAgBCABa2ohBSABIABrQQhqIQYCQANAIAEtAAAgAEHQzwBqLQAARw1AIABBCEYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAz+AQsgAkEANgIAIAZBAWohAUEqDEELIAEgBEYEQEGwASEDDP0BCwJAAkAgAS0AAEHVAGsOCwBAQEBAQEBAQEABQAsgAUEBaiEBQZoBIQMM5AELIAFBAWohAUGbASEDDOMBCyABIARGBEBBsQEhAwz8AQsCQAJAIAEtAABBwQBrDhQAPz8/Pz8/Pz8/Pz8/Pz8/Pz8/AT8LIAFBAWohAUGZASEDDOMBCyABQQFqIQFBnAEhAwziAQtBsgEhAyABIARGDfoBIAIoAgAiACAEIAFraiEFIAEgAGtBA2ohBgJAA0AgAS0AACAAQdnPAGotAABHDT0gAEEDRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADPsBCyACQQA2AgAgBkEBaiEBQSEMPgtBswEhAyABIARGDfkBIAIoAgAiACAEIAFraiEFIAEgAGtBBmohBgJAA0AgAS0AACAAQd3PAGotAABHDTwgAEEGRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADPoBCyACQQA2AgAgBkEBaiEBQRoMPQsgASAERgRAQbQBIQMM+QELAkACQAJAIAEtAABBxQBrDhEAPT09PT09PT09AT09PT09Aj0LIAFBAWohAUGdASEDDOEBCyABQQFqIQFBngEhAwzgAQsgAUEBaiEBQZ8BIQMM3wELQbUBIQMgASAERg33ASACKAIAIgAgBCABa2ohBSABIABrQQVqIQYCQANAIAEtAAAgAEHkzwBqLQAARw06IABBBUYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAz4AQsgAkEANgIAIAZBAWohAUEoDDsLQbYBIQMgASAERg32ASACKAIAIgAgBCABa2ohBSABIABrQQJqIQYCQANAIAEtAAAgAEHqzwBqLQAARw05IABBAkYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAz3AQsgAkEANgIAIAZBAWohAUEHDDoLIAEgBEYEQEG3ASEDDPYBCwJAAkAgAS0AAEHFAGsODgA5OTk5OTk5OTk5OTkBOQsgAUEBaiEBQaEBIQMM3QELIAFBAWohAUGiASEDDNwBC0G4ASEDIAEgBEYN9AEgAigCACIAIAQgAWtqIQUgASAAa0ECaiEGAkADQCABLQAAIABB7c8Aai0AAEcNNyAAQQJGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAM9QELIAJBADYCACAGQQFqIQFBEgw4C0G5ASEDIAEgBEYN8wEgAigCACIAIAQgAWtqIQUgASAAa0EBaiEGAkADQCABLQAAIABB8M8Aai0AAEcNNiAAQQFGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAM9AELIAJBADYCACAGQQFqIQFBIAw3C0G6ASEDIAEgBEYN8gEgAigCACIAIAQgAWtqIQUgASAAa0EBaiEGAkADQCABLQAAIABB8s8Aai0AAEcNNSAAQQFGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAM8wELIAJBADYCACAGQQFqIQFBDww2CyABIARGBEBBuwEhAwzyAQsCQAJAIAEtAABByQBrDgcANTU1NTUBNQsgAUEBaiEBQaUBIQMM2QELIAFBAWohAUGmASEDDNgBC0G8ASEDIAEgBEYN8AEgAigCACIAIAQgAWtqIQUgASAAa0EHaiEGAkADQCABLQAAIABB9M8Aai0AAEcNMyAAQQdGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAM8QELIAJBADYCACAGQQFqIQFBGww0CyABIARGBEBBvQEhAwzwAQsCQAJAAkAgAS0AAEHCAGsOEgA0NDQ0NDQ0NDQBNDQ0NDQ0AjQLIAFBAWohAUGkASEDDNgBCyABQQFqIQFBpwEhAwzXAQsgAUEBaiEBQagBIQMM1gELIAEgBEYEQEG+ASEDDO8BCyABLQAAQc4ARw0wIAFBAWohAQwsCyABIARGBEBBvwEhAwzuAQsCQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQCABLQAAQcEAaw4VAAECAz8EBQY/Pz8HCAkKCz8MDQ4PPwsgAUEBaiEBQegAIQMM4wELIAFBAWohAUHpACEDDOIBCyABQQFqIQFB7gAhAwzhAQsgAUEBaiEBQfIAIQMM4AELIAFBAWohAUHzACEDDN8BCyABQQFqIQFB9gAhAwzeAQsgAUEBaiEBQfcAIQMM3QELIAFBAWohAUH6ACEDDNwBCyABQQFqIQFBgwEhAwzbAQsgAUEBaiEBQYQBIQMM2gELIAFBAWohAUGFASEDDNkBCyABQQFqIQFBkgEhAwzYAQsgAUEBaiEBQZgBIQMM1wELIAFBAWohAUGgASEDDNYBCyABQQFqIQFBowEhAwzVAQsgAUEBaiEBQaoBIQMM1AELIAEgBEcEQCACQRA2AgggAiABNgIEQasBIQMM1AELQcABIQMM7AELQQAhAAJAIAIoAjgiA0UNACADKAI0IgNFDQAgAiADEQAAIQALIABFDV4gAEEVRw0HIAJB0QA2AhwgAiABNgIUIAJBsBc2AhAgAkEVNgIMQQAhAwzrAQsgAUEBaiABIARHDQgaQcIBIQMM6gELA0ACQCABLQAAQQprDgQIAAALAAsgBCABQQFqIgFHDQALQcMBIQMM6QELIAEgBEcEQCACQRE2AgggAiABNgIEQQEhAwzQAQtBxAEhAwzoAQsgASAERgRAQcUBIQMM6AELAkACQCABLQAAQQprDgQBKCgAKAsgAUEBagwJCyABQQFqDAULIAEgBEYEQEHGASEDDOcBCwJAAkAgAS0AAEEKaw4XAQsLAQsLCwsLCwsLCwsLCwsLCwsLCwALCyABQQFqIQELQbABIQMMzQELIAEgBEYEQEHIASEDDOYBCyABLQAAQSBHDQkgAkEAOwEyIAFBAWohAUGzASEDDMwBCwNAIAEhAAJAIAEgBEcEQCABLQAAQTBrQf8BcSIDQQpJDQEMJwtBxwEhAwzmAQsCQCACLwEyIgFBmTNLDQAgAiABQQpsIgU7ATIgBUH+/wNxIANB//8Dc0sNACAAQQFqIQEgAiADIAVqIgM7ATIgA0H//wNxQegHSQ0BCwtBACEDIAJBADYCHCACQcEJNgIQIAJBDTYCDCACIABBAWo2AhQM5AELIAJBADYCHCACIAE2AhQgAkHwDDYCECACQRs2AgxBACEDDOMBCyACKAIEIQAgAkEANgIEIAIgACABECYiAA0BIAFBAWoLIQFBrQEhAwzIAQsgAkHBATYCHCACIAA2AgwgAiABQQFqNgIUQQAhAwzgAQsgAigCBCEAIAJBADYCBCACIAAgARAmIgANASABQQFqCyEBQa4BIQMMxQELIAJBwgE2AhwgAiAANgIMIAIgAUEBajYCFEEAIQMM3QELIAJBADYCHCACIAE2AhQgAkGXCzYCECACQQ02AgxBACEDDNwBCyACQQA2AhwgAiABNgIUIAJB4xA2AhAgAkEJNgIMQQAhAwzbAQsgAkECOgAoDKwBC0EAIQMgAkEANgIcIAJBrws2AhAgAkECNgIMIAIgAUEBajYCFAzZAQtBAiEDDL8BC0ENIQMMvgELQSYhAwy9AQtBFSEDDLwBC0EWIQMMuwELQRghAwy6AQtBHCEDDLkBC0EdIQMMuAELQSAhAwy3AQtBISEDDLYBC0EjIQMMtQELQcYAIQMMtAELQS4hAwyzAQtBPSEDDLIBC0HLACEDDLEBC0HOACEDDLABC0HYACEDDK8BC0HZACEDDK4BC0HbACEDDK0BC0HxACEDDKwBC0H0ACEDDKsBC0GNASEDDKoBC0GXASEDDKkBC0GpASEDDKgBC0GvASEDDKcBC0GxASEDDKYBCyACQQA2AgALQQAhAyACQQA2AhwgAiABNgIUIAJB8Rs2AhAgAkEGNgIMDL0BCyACQQA2AgAgBkEBaiEBQSQLOgApIAIoAgQhACACQQA2AgQgAiAAIAEQJyIARQRAQeUAIQMMowELIAJB+QA2AhwgAiABNgIUIAIgADYCDEEAIQMMuwELIABBFUcEQCACQQA2AhwgAiABNgIUIAJBzA42AhAgAkEgNgIMQQAhAwy7AQsgAkH4ADYCHCACIAE2AhQgAkHKGDYCECACQRU2AgxBACEDDLoBCyACQQA2AhwgAiABNgIUIAJBjhs2AhAgAkEGNgIMQQAhAwy5AQsgAkEANgIcIAIgATYCFCACQf4RNgIQIAJBBzYCDEEAIQMMuAELIAJBADYCHCACIAE2AhQgAkGMHDYCECACQQc2AgxBACEDDLcBCyACQQA2AhwgAiABNgIUIAJBww82AhAgAkEHNgIMQQAhAwy2AQsgAkEANgIcIAIgATYCFCACQcMPNgIQIAJBBzYCDEEAIQMMtQELIAIoAgQhACACQQA2AgQgAiAAIAEQJSIARQ0RIAJB5QA2AhwgAiABNgIUIAIgADYCDEEAIQMMtAELIAIoAgQhACACQQA2AgQgAiAAIAEQJSIARQ0gIAJB0wA2AhwgAiABNgIUIAIgADYCDEEAIQMMswELIAIoAgQhACACQQA2AgQgAiAAIAEQJSIARQ0iIAJB0gA2AhwgAiABNgIUIAIgADYCDEEAIQMMsgELIAIoAgQhACACQQA2AgQgAiAAIAEQJSIARQ0OIAJB5QA2AhwgAiABNgIUIAIgADYCDEEAIQMMsQELIAIoAgQhACACQQA2AgQgAiAAIAEQJSIARQ0dIAJB0wA2AhwgAiABNgIUIAIgADYCDEEAIQMMsAELIAIoAgQhACACQQA2AgQgAiAAIAEQJSIARQ0fIAJB0gA2AhwgAiABNgIUIAIgADYCDEEAIQMMrwELIABBP0cNASABQQFqCyEBQQUhAwyUAQtBACEDIAJBADYCHCACIAE2AhQgAkH9EjYCECACQQc2AgwMrAELIAJBADYCHCACIAE2AhQgAkHcCDYCECACQQc2AgxBACEDDKsBCyACKAIEIQAgAkEANgIEIAIgACABECUiAEUNByACQeUANgIcIAIgATYCFCACIAA2AgxBACEDDKoBCyACKAIEIQAgAkEANgIEIAIgACABECUiAEUNFiACQdMANgIcIAIgATYCFCACIAA2AgxBACEDDKkBCyACKAIEIQAgAkEANgIEIAIgACABECUiAEUNGCACQdIANgIcIAIgATYCFCACIAA2AgxBACEDDKgBCyACQQA2AhwgAiABNgIUIAJBxgo2AhAgAkEHNgIMQQAhAwynAQsgAigCBCEAIAJBADYCBCACIAAgARAlIgBFDQMgAkHlADYCHCACIAE2AhQgAiAANgIMQQAhAwymAQsgAigCBCEAIAJBADYCBCACIAAgARAlIgBFDRIgAkHTADYCHCACIAE2AhQgAiAANgIMQQAhAwylAQsgAigCBCEAIAJBADYCBCACIAAgARAlIgBFDRQgAkHSADYCHCACIAE2AhQgAiAANgIMQQAhAwykAQsgAigCBCEAIAJBADYCBCACIAAgARAlIgBFDQAgAkHlADYCHCACIAE2AhQgAiAANgIMQQAhAwyjAQtB1QAhAwyJAQsgAEEVRwRAIAJBADYCHCACIAE2AhQgAkG5DTYCECACQRo2AgxBACEDDKIBCyACQeQANgIcIAIgATYCFCACQeMXNgIQIAJBFTYCDEEAIQMMoQELIAJBADYCACAGQQFqIQEgAi0AKSIAQSNrQQtJDQQCQCAAQQZLDQBBASAAdEHKAHFFDQAMBQtBACEDIAJBADYCHCACIAE2AhQgAkH3CTYCECACQQg2AgwMoAELIAJBADYCACAGQQFqIQEgAi0AKUEhRg0DIAJBADYCHCACIAE2AhQgAkGbCjYCECACQQg2AgxBACEDDJ8BCyACQQA2AgALQQAhAyACQQA2AhwgAiABNgIUIAJBkDM2AhAgAkEINgIMDJ0BCyACQQA2AgAgBkEBaiEBIAItAClBI0kNACACQQA2AhwgAiABNgIUIAJB0wk2AhAgAkEINgIMQQAhAwycAQtB0QAhAwyCAQsgAS0AAEEwayIAQf8BcUEKSQRAIAIgADoAKiABQQFqIQFBzwAhAwyCAQsgAigCBCEAIAJBADYCBCACIAAgARAoIgBFDYYBIAJB3gA2AhwgAiABNgIUIAIgADYCDEEAIQMMmgELIAIoAgQhACACQQA2AgQgAiAAIAEQKCIARQ2GASACQdwANgIcIAIgATYCFCACIAA2AgxBACEDDJkBCyACKAIEIQAgAkEANgIEIAIgACAFECgiAEUEQCAFIQEMhwELIAJB2gA2AhwgAiAFNgIUIAIgADYCDAyYAQtBACEBQQEhAwsgAiADOgArIAVBAWohAwJAAkACQCACLQAtQRBxDQACQAJAAkAgAi0AKg4DAQACBAsgBkUNAwwCCyAADQEMAgsgAUUNAQsgAigCBCEAIAJBADYCBCACIAAgAxAoIgBFBEAgAyEBDAILIAJB2AA2AhwgAiADNgIUIAIgADYCDEEAIQMMmAELIAIoAgQhACACQQA2AgQgAiAAIAMQKCIARQRAIAMhAQyHAQsgAkHZADYCHCACIAM2AhQgAiAANgIMQQAhAwyXAQtBzAAhAwx9CyAAQRVHBEAgAkEANgIcIAIgATYCFCACQZQNNgIQIAJBITYCDEEAIQMMlgELIAJB1wA2AhwgAiABNgIUIAJByRc2AhAgAkEVNgIMQQAhAwyVAQtBACEDIAJBADYCHCACIAE2AhQgAkGAETYCECACQQk2AgwMlAELIAIoAgQhACACQQA2AgQgAiAAIAEQJSIARQ0AIAJB0wA2AhwgAiABNgIUIAIgADYCDEEAIQMMkwELQckAIQMMeQsgAkEANgIcIAIgATYCFCACQcEoNgIQIAJBBzYCDCACQQA2AgBBACEDDJEBCyACKAIEIQBBACEDIAJBADYCBCACIAAgARAlIgBFDQAgAkHSADYCHCACIAE2AhQgAiAANgIMDJABC0HIACEDDHYLIAJBADYCACAFIQELIAJBgBI7ASogAUEBaiEBQQAhAAJAIAIoAjgiA0UNACADKAIwIgNFDQAgAiADEQAAIQALIAANAQtBxwAhAwxzCyAAQRVGBEAgAkHRADYCHCACIAE2AhQgAkHjFzYCECACQRU2AgxBACEDDIwBC0EAIQMgAkEANgIcIAIgATYCFCACQbkNNgIQIAJBGjYCDAyLAQtBACEDIAJBADYCHCACIAE2AhQgAkGgGTYCECACQR42AgwMigELIAEtAABBOkYEQCACKAIEIQBBACEDIAJBADYCBCACIAAgARApIgBFDQEgAkHDADYCHCACIAA2AgwgAiABQQFqNgIUDIoBC0EAIQMgAkEANgIcIAIgATYCFCACQbERNgIQIAJBCjYCDAyJAQsgAUEBaiEBQTshAwxvCyACQcMANgIcIAIgADYCDCACIAFBAWo2AhQMhwELQQAhAyACQQA2AhwgAiABNgIUIAJB8A42AhAgAkEcNgIMDIYBCyACIAIvATBBEHI7ATAMZgsCQCACLwEwIgBBCHFFDQAgAi0AKEEBRw0AIAItAC1BCHFFDQMLIAIgAEH3+wNxQYAEcjsBMAwECyABIARHBEACQANAIAEtAABBMGsiAEH/AXFBCk8EQEE1IQMMbgsgAikDICIKQpmz5syZs+bMGVYNASACIApCCn4iCjcDICAKIACtQv8BgyILQn+FVg0BIAIgCiALfDcDICAEIAFBAWoiAUcNAAtBOSEDDIUBCyACKAIEIQBBACEDIAJBADYCBCACIAAgAUEBaiIBECoiAA0MDHcLQTkhAwyDAQsgAi0AMEEgcQ0GQcUBIQMMaQtBACEDIAJBADYCBCACIAEgARAqIgBFDQQgAkE6NgIcIAIgADYCDCACIAFBAWo2AhQMgQELIAItAChBAUcNACACLQAtQQhxRQ0BC0E3IQMMZgsgAigCBCEAQQAhAyACQQA2AgQgAiAAIAEQKiIABEAgAkE7NgIcIAIgADYCDCACIAFBAWo2AhQMfwsgAUEBaiEBDG4LIAJBCDoALAwECyABQQFqIQEMbQtBACEDIAJBADYCHCACIAE2AhQgAkHkEjYCECACQQQ2AgwMewsgAigCBCEAQQAhAyACQQA2AgQgAiAAIAEQKiIARQ1sIAJBNzYCHCACIAE2AhQgAiAANgIMDHoLIAIgAi8BMEEgcjsBMAtBMCEDDF8LIAJBNjYCHCACIAE2AhQgAiAANgIMDHcLIABBLEcNASABQQFqIQBBASEBAkACQAJAAkACQCACLQAsQQVrDgQDAQIEAAsgACEBDAQLQQIhAQwBC0EEIQELIAJBAToALCACIAIvATAgAXI7ATAgACEBDAELIAIgAi8BMEEIcjsBMCAAIQELQTkhAwxcCyACQQA6ACwLQTQhAwxaCyABIARGBEBBLSEDDHMLAkACQANAAkAgAS0AAEEKaw4EAgAAAwALIAQgAUEBaiIBRw0AC0EtIQMMdAsgAigCBCEAQQAhAyACQQA2AgQgAiAAIAEQKiIARQ0CIAJBLDYCHCACIAE2AhQgAiAANgIMDHMLIAIoAgQhAEEAIQMgAkEANgIEIAIgACABECoiAEUEQCABQQFqIQEMAgsgAkEsNgIcIAIgADYCDCACIAFBAWo2AhQMcgsgAS0AAEENRgRAIAIoAgQhAEEAIQMgAkEANgIEIAIgACABECoiAEUEQCABQQFqIQEMAgsgAkEsNgIcIAIgADYCDCACIAFBAWo2AhQMcgsgAi0ALUEBcQRAQcQBIQMMWQsgAigCBCEAQQAhAyACQQA2AgQgAiAAIAEQKiIADQEMZQtBLyEDDFcLIAJBLjYCHCACIAE2AhQgAiAANgIMDG8LQQAhAyACQQA2AhwgAiABNgIUIAJB8BQ2AhAgAkEDNgIMDG4LQQEhAwJAAkACQAJAIAItACxBBWsOBAMBAgAECyACIAIvATBBCHI7ATAMAwtBAiEDDAELQQQhAwsgAkEBOgAsIAIgAi8BMCADcjsBMAtBKiEDDFMLQQAhAyACQQA2AhwgAiABNgIUIAJB4Q82AhAgAkEKNgIMDGsLQQEhAwJAAkACQAJAAkACQCACLQAsQQJrDgcFBAQDAQIABAsgAiACLwEwQQhyOwEwDAMLQQIhAwwBC0EEIQMLIAJBAToALCACIAIvATAgA3I7ATALQSshAwxSC0EAIQMgAkEANgIcIAIgATYCFCACQasSNgIQIAJBCzYCDAxqC0EAIQMgAkEANgIcIAIgATYCFCACQf0NNgIQIAJBHTYCDAxpCyABIARHBEADQCABLQAAQSBHDUggBCABQQFqIgFHDQALQSUhAwxpC0ElIQMMaAsgAi0ALUEBcQRAQcMBIQMMTwsgAigCBCEAQQAhAyACQQA2AgQgAiAAIAEQKSIABEAgAkEmNgIcIAIgADYCDCACIAFBAWo2AhQMaAsgAUEBaiEBDFwLIAFBAWohASACLwEwIgBBgAFxBEBBACEAAkAgAigCOCIDRQ0AIAMoAlQiA0UNACACIAMRAAAhAAsgAEUNBiAAQRVHDR8gAkEFNgIcIAIgATYCFCACQfkXNgIQIAJBFTYCDEEAIQMMZwsCQCAAQaAEcUGgBEcNACACLQAtQQJxDQBBACEDIAJBADYCHCACIAE2AhQgAkGWEzYCECACQQQ2AgwMZwsgAgJ/IAIvATBBFHFBFEYEQEEBIAItAChBAUYNARogAi8BMkHlAEYMAQsgAi0AKUEFRgs6AC5BACEAAkAgAigCOCIDRQ0AIAMoAiQiA0UNACACIAMRAAAhAAsCQAJAAkACQAJAIAAOFgIBAAQEBAQEBAQEBAQEBAQEBAQEBAMECyACQQE6AC4LIAIgAi8BMEHAAHI7ATALQSchAwxPCyACQSM2AhwgAiABNgIUIAJBpRY2AhAgAkEVNgIMQQAhAwxnC0EAIQMgAkEANgIcIAIgATYCFCACQdULNgIQIAJBETYCDAxmC0EAIQACQCACKAI4IgNFDQAgAygCLCIDRQ0AIAIgAxEAACEACyAADQELQQ4hAwxLCyAAQRVGBEAgAkECNgIcIAIgATYCFCACQbAYNgIQIAJBFTYCDEEAIQMMZAtBACEDIAJBADYCHCACIAE2AhQgAkGnDjYCECACQRI2AgwMYwtBACEDIAJBADYCHCACIAE2AhQgAkGqHDYCECACQQ82AgwMYgsgAigCBCEAQQAhAyACQQA2AgQgAiAAIAEgCqdqIgEQKyIARQ0AIAJBBTYCHCACIAE2AhQgAiAANgIMDGELQQ8hAwxHC0EAIQMgAkEANgIcIAIgATYCFCACQc0TNgIQIAJBDDYCDAxfC0IBIQoLIAFBAWohAQJAIAIpAyAiC0L//////////w9YBEAgAiALQgSGIAqENwMgDAELQQAhAyACQQA2AhwgAiABNgIUIAJBrQk2AhAgAkEMNgIMDF4LQSQhAwxEC0EAIQMgAkEANgIcIAIgATYCFCACQc0TNgIQIAJBDDYCDAxcCyACKAIEIQBBACEDIAJBADYCBCACIAAgARAsIgBFBEAgAUEBaiEBDFILIAJBFzYCHCACIAA2AgwgAiABQQFqNgIUDFsLIAIoAgQhAEEAIQMgAkEANgIEAkAgAiAAIAEQLCIARQRAIAFBAWohAQwBCyACQRY2AhwgAiAANgIMIAIgAUEBajYCFAxbC0EfIQMMQQtBACEDIAJBADYCHCACIAE2AhQgAkGaDzYCECACQSI2AgwMWQsgAigCBCEAQQAhAyACQQA2AgQgAiAAIAEQLSIARQRAIAFBAWohAQxQCyACQRQ2AhwgAiAANgIMIAIgAUEBajYCFAxYCyACKAIEIQBBACEDIAJBADYCBAJAIAIgACABEC0iAEUEQCABQQFqIQEMAQsgAkETNgIcIAIgADYCDCACIAFBAWo2AhQMWAtBHiEDDD4LQQAhAyACQQA2AhwgAiABNgIUIAJBxgw2AhAgAkEjNgIMDFYLIAIoAgQhAEEAIQMgAkEANgIEIAIgACABEC0iAEUEQCABQQFqIQEMTgsgAkERNgIcIAIgADYCDCACIAFBAWo2AhQMVQsgAkEQNgIcIAIgATYCFCACIAA2AgwMVAtBACEDIAJBADYCHCACIAE2AhQgAkHGDDYCECACQSM2AgwMUwtBACEDIAJBADYCHCACIAE2AhQgAkHAFTYCECACQQI2AgwMUgsgAigCBCEAQQAhAyACQQA2AgQCQCACIAAgARAtIgBFBEAgAUEBaiEBDAELIAJBDjYCHCACIAA2AgwgAiABQQFqNgIUDFILQRshAww4C0EAIQMgAkEANgIcIAIgATYCFCACQcYMNgIQIAJBIzYCDAxQCyACKAIEIQBBACEDIAJBADYCBAJAIAIgACABECwiAEUEQCABQQFqIQEMAQsgAkENNgIcIAIgADYCDCACIAFBAWo2AhQMUAtBGiEDDDYLQQAhAyACQQA2AhwgAiABNgIUIAJBmg82AhAgAkEiNgIMDE4LIAIoAgQhAEEAIQMgAkEANgIEAkAgAiAAIAEQLCIARQRAIAFBAWohAQwBCyACQQw2AhwgAiAANgIMIAIgAUEBajYCFAxOC0EZIQMMNAtBACEDIAJBADYCHCACIAE2AhQgAkGaDzYCECACQSI2AgwMTAsgAEEVRwRAQQAhAyACQQA2AhwgAiABNgIUIAJBgww2AhAgAkETNgIMDEwLIAJBCjYCHCACIAE2AhQgAkHkFjYCECACQRU2AgxBACEDDEsLIAIoAgQhAEEAIQMgAkEANgIEIAIgACABIAqnaiIBECsiAARAIAJBBzYCHCACIAE2AhQgAiAANgIMDEsLQRMhAwwxCyAAQRVHBEBBACEDIAJBADYCHCACIAE2AhQgAkHaDTYCECACQRQ2AgwMSgsgAkEeNgIcIAIgATYCFCACQfkXNgIQIAJBFTYCDEEAIQMMSQtBACEAAkAgAigCOCIDRQ0AIAMoAiwiA0UNACACIAMRAAAhAAsgAEUNQSAAQRVGBEAgAkEDNgIcIAIgATYCFCACQbAYNgIQIAJBFTYCDEEAIQMMSQtBACEDIAJBADYCHCACIAE2AhQgAkGnDjYCECACQRI2AgwMSAtBACEDIAJBADYCHCACIAE2AhQgAkHaDTYCECACQRQ2AgwMRwtBACEDIAJBADYCHCACIAE2AhQgAkGnDjYCECACQRI2AgwMRgsgAkEAOgAvIAItAC1BBHFFDT8LIAJBADoALyACQQE6ADRBACEDDCsLQQAhAyACQQA2AhwgAkHkETYCECACQQc2AgwgAiABQQFqNgIUDEMLAkADQAJAIAEtAABBCmsOBAACAgACCyAEIAFBAWoiAUcNAAtB3QEhAwxDCwJAAkAgAi0ANEEBRw0AQQAhAAJAIAIoAjgiA0UNACADKAJYIgNFDQAgAiADEQAAIQALIABFDQAgAEEVRw0BIAJB3AE2AhwgAiABNgIUIAJB1RY2AhAgAkEVNgIMQQAhAwxEC0HBASEDDCoLIAJBADYCHCACIAE2AhQgAkHpCzYCECACQR82AgxBACEDDEILAkACQCACLQAoQQFrDgIEAQALQcABIQMMKQtBuQEhAwwoCyACQQI6AC9BACEAAkAgAigCOCIDRQ0AIAMoAgAiA0UNACACIAMRAAAhAAsgAEUEQEHCASEDDCgLIABBFUcEQCACQQA2AhwgAiABNgIUIAJBpAw2AhAgAkEQNgIMQQAhAwxBCyACQdsBNgIcIAIgATYCFCACQfoWNgIQIAJBFTYCDEEAIQMMQAsgASAERgRAQdoBIQMMQAsgAS0AAEHIAEYNASACQQE6ACgLQawBIQMMJQtBvwEhAwwkCyABIARHBEAgAkEQNgIIIAIgATYCBEG+ASEDDCQLQdkBIQMMPAsgASAERgRAQdgBIQMMPAsgAS0AAEHIAEcNBCABQQFqIQFBvQEhAwwiCyABIARGBEBB1wEhAww7CwJAAkAgAS0AAEHFAGsOEAAFBQUFBQUFBQUFBQUFBQEFCyABQQFqIQFBuwEhAwwiCyABQQFqIQFBvAEhAwwhC0HWASEDIAEgBEYNOSACKAIAIgAgBCABa2ohBSABIABrQQJqIQYCQANAIAEtAAAgAEGD0ABqLQAARw0DIABBAkYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAw6CyACKAIEIQAgAkIANwMAIAIgACAGQQFqIgEQJyIARQRAQcYBIQMMIQsgAkHVATYCHCACIAE2AhQgAiAANgIMQQAhAww5C0HUASEDIAEgBEYNOCACKAIAIgAgBCABa2ohBSABIABrQQFqIQYCQANAIAEtAAAgAEGB0ABqLQAARw0CIABBAUYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAw5CyACQYEEOwEoIAIoAgQhACACQgA3AwAgAiAAIAZBAWoiARAnIgANAwwCCyACQQA2AgALQQAhAyACQQA2AhwgAiABNgIUIAJB2Bs2AhAgAkEINgIMDDYLQboBIQMMHAsgAkHTATYCHCACIAE2AhQgAiAANgIMQQAhAww0C0EAIQACQCACKAI4IgNFDQAgAygCOCIDRQ0AIAIgAxEAACEACyAARQ0AIABBFUYNASACQQA2AhwgAiABNgIUIAJBzA42AhAgAkEgNgIMQQAhAwwzC0HkACEDDBkLIAJB+AA2AhwgAiABNgIUIAJByhg2AhAgAkEVNgIMQQAhAwwxC0HSASEDIAQgASIARg0wIAQgAWsgAigCACIBaiEFIAAgAWtBBGohBgJAA0AgAC0AACABQfzPAGotAABHDQEgAUEERg0DIAFBAWohASAEIABBAWoiAEcNAAsgAiAFNgIADDELIAJBADYCHCACIAA2AhQgAkGQMzYCECACQQg2AgwgAkEANgIAQQAhAwwwCyABIARHBEAgAkEONgIIIAIgATYCBEG3ASEDDBcLQdEBIQMMLwsgAkEANgIAIAZBAWohAQtBuAEhAwwUCyABIARGBEBB0AEhAwwtCyABLQAAQTBrIgBB/wFxQQpJBEAgAiAAOgAqIAFBAWohAUG2ASEDDBQLIAIoAgQhACACQQA2AgQgAiAAIAEQKCIARQ0UIAJBzwE2AhwgAiABNgIUIAIgADYCDEEAIQMMLAsgASAERgRAQc4BIQMMLAsCQCABLQAAQS5GBEAgAUEBaiEBDAELIAIoAgQhACACQQA2AgQgAiAAIAEQKCIARQ0VIAJBzQE2AhwgAiABNgIUIAIgADYCDEEAIQMMLAtBtQEhAwwSCyAEIAEiBUYEQEHMASEDDCsLQQAhAEEBIQFBASEGQQAhAwJAAkACQAJAAkACfwJAAkACQAJAAkACQAJAIAUtAABBMGsOCgoJAAECAwQFBggLC0ECDAYLQQMMBQtBBAwEC0EFDAMLQQYMAgtBBwwBC0EICyEDQQAhAUEAIQYMAgtBCSEDQQEhAEEAIQFBACEGDAELQQAhAUEBIQMLIAIgAzoAKyAFQQFqIQMCQAJAIAItAC1BEHENAAJAAkACQCACLQAqDgMBAAIECyAGRQ0DDAILIAANAQwCCyABRQ0BCyACKAIEIQAgAkEANgIEIAIgACADECgiAEUEQCADIQEMAwsgAkHJATYCHCACIAM2AhQgAiAANgIMQQAhAwwtCyACKAIEIQAgAkEANgIEIAIgACADECgiAEUEQCADIQEMGAsgAkHKATYCHCACIAM2AhQgAiAANgIMQQAhAwwsCyACKAIEIQAgAkEANgIEIAIgACAFECgiAEUEQCAFIQEMFgsgAkHLATYCHCACIAU2AhQgAiAANgIMDCsLQbQBIQMMEQtBACEAAkAgAigCOCIDRQ0AIAMoAjwiA0UNACACIAMRAAAhAAsCQCAABEAgAEEVRg0BIAJBADYCHCACIAE2AhQgAkGUDTYCECACQSE2AgxBACEDDCsLQbIBIQMMEQsgAkHIATYCHCACIAE2AhQgAkHJFzYCECACQRU2AgxBACEDDCkLIAJBADYCACAGQQFqIQFB9QAhAwwPCyACLQApQQVGBEBB4wAhAwwPC0HiACEDDA4LIAAhASACQQA2AgALIAJBADoALEEJIQMMDAsgAkEANgIAIAdBAWohAUHAACEDDAsLQQELOgAsIAJBADYCACAGQQFqIQELQSkhAwwIC0E4IQMMBwsCQCABIARHBEADQCABLQAAQYA+ai0AACIAQQFHBEAgAEECRw0DIAFBAWohAQwFCyAEIAFBAWoiAUcNAAtBPiEDDCELQT4hAwwgCwsgAkEAOgAsDAELQQshAwwEC0E6IQMMAwsgAUEBaiEBQS0hAwwCCyACIAE6ACwgAkEANgIAIAZBAWohAUEMIQMMAQsgAkEANgIAIAZBAWohAUEKIQMMAAsAC0EAIQMgAkEANgIcIAIgATYCFCACQc0QNgIQIAJBCTYCDAwXC0EAIQMgAkEANgIcIAIgATYCFCACQekKNgIQIAJBCTYCDAwWC0EAIQMgAkEANgIcIAIgATYCFCACQbcQNgIQIAJBCTYCDAwVC0EAIQMgAkEANgIcIAIgATYCFCACQZwRNgIQIAJBCTYCDAwUC0EAIQMgAkEANgIcIAIgATYCFCACQc0QNgIQIAJBCTYCDAwTC0EAIQMgAkEANgIcIAIgATYCFCACQekKNgIQIAJBCTYCDAwSC0EAIQMgAkEANgIcIAIgATYCFCACQbcQNgIQIAJBCTYCDAwRC0EAIQMgAkEANgIcIAIgATYCFCACQZwRNgIQIAJBCTYCDAwQC0EAIQMgAkEANgIcIAIgATYCFCACQZcVNgIQIAJBDzYCDAwPC0EAIQMgAkEANgIcIAIgATYCFCACQZcVNgIQIAJBDzYCDAwOC0EAIQMgAkEANgIcIAIgATYCFCACQcASNgIQIAJBCzYCDAwNC0EAIQMgAkEANgIcIAIgATYCFCACQZUJNgIQIAJBCzYCDAwMC0EAIQMgAkEANgIcIAIgATYCFCACQeEPNgIQIAJBCjYCDAwLC0EAIQMgAkEANgIcIAIgATYCFCACQfsPNgIQIAJBCjYCDAwKC0EAIQMgAkEANgIcIAIgATYCFCACQfEZNgIQIAJBAjYCDAwJC0EAIQMgAkEANgIcIAIgATYCFCACQcQUNgIQIAJBAjYCDAwIC0EAIQMgAkEANgIcIAIgATYCFCACQfIVNgIQIAJBAjYCDAwHCyACQQI2AhwgAiABNgIUIAJBnBo2AhAgAkEWNgIMQQAhAwwGC0EBIQMMBQtB1AAhAyABIARGDQQgCEEIaiEJIAIoAgAhBQJAAkAgASAERwRAIAVB2MIAaiEHIAQgBWogAWshACAFQX9zQQpqIgUgAWohBgNAIAEtAAAgBy0AAEcEQEECIQcMAwsgBUUEQEEAIQcgBiEBDAMLIAVBAWshBSAHQQFqIQcgBCABQQFqIgFHDQALIAAhBSAEIQELIAlBATYCACACIAU2AgAMAQsgAkEANgIAIAkgBzYCAAsgCSABNgIEIAgoAgwhACAIKAIIDgMBBAIACwALIAJBADYCHCACQbUaNgIQIAJBFzYCDCACIABBAWo2AhRBACEDDAILIAJBADYCHCACIAA2AhQgAkHKGjYCECACQQk2AgxBACEDDAELIAEgBEYEQEEiIQMMAQsgAkEJNgIIIAIgATYCBEEhIQMLIAhBEGokACADRQRAIAIoAgwhAAwBCyACIAM2AhxBACEAIAIoAgQiAUUNACACIAEgBCACKAIIEQEAIgFFDQAgAiAENgIUIAIgATYCDCABIQALIAALvgIBAn8gAEEAOgAAIABB3ABqIgFBAWtBADoAACAAQQA6AAIgAEEAOgABIAFBA2tBADoAACABQQJrQQA6AAAgAEEAOgADIAFBBGtBADoAAEEAIABrQQNxIgEgAGoiAEEANgIAQdwAIAFrQXxxIgIgAGoiAUEEa0EANgIAAkAgAkEJSQ0AIABBADYCCCAAQQA2AgQgAUEIa0EANgIAIAFBDGtBADYCACACQRlJDQAgAEEANgIYIABBADYCFCAAQQA2AhAgAEEANgIMIAFBEGtBADYCACABQRRrQQA2AgAgAUEYa0EANgIAIAFBHGtBADYCACACIABBBHFBGHIiAmsiAUEgSQ0AIAAgAmohAANAIABCADcDGCAAQgA3AxAgAEIANwMIIABCADcDACAAQSBqIQAgAUEgayIBQR9LDQALCwtWAQF/AkAgACgCDA0AAkACQAJAAkAgAC0ALw4DAQADAgsgACgCOCIBRQ0AIAEoAiwiAUUNACAAIAERAAAiAQ0DC0EADwsACyAAQcMWNgIQQQ4hAQsgAQsaACAAKAIMRQRAIABB0Rs2AhAgAEEVNgIMCwsUACAAKAIMQRVGBEAgAEEANgIMCwsUACAAKAIMQRZGBEAgAEEANgIMCwsHACAAKAIMCwcAIAAoAhALCQAgACABNgIQCwcAIAAoAhQLFwAgAEEkTwRAAAsgAEECdEGgM2ooAgALFwAgAEEuTwRAAAsgAEECdEGwNGooAgALvwkBAX9B6yghAQJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAIABB5ABrDvQDY2IAAWFhYWFhYQIDBAVhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhBgcICQoLDA0OD2FhYWFhEGFhYWFhYWFhYWFhEWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYRITFBUWFxgZGhthYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhHB0eHyAhIiMkJSYnKCkqKywtLi8wMTIzNDU2YTc4OTphYWFhYWFhYTthYWE8YWFhYT0+P2FhYWFhYWFhQGFhQWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYUJDREVGR0hJSktMTU5PUFFSU2FhYWFhYWFhVFVWV1hZWlthXF1hYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFeYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhX2BhC0HhJw8LQaQhDwtByywPC0H+MQ8LQcAkDwtBqyQPC0GNKA8LQeImDwtBgDAPC0G5Lw8LQdckDwtB7x8PC0HhHw8LQfofDwtB8iAPC0GoLw8LQa4yDwtBiDAPC0HsJw8LQYIiDwtBjh0PC0HQLg8LQcojDwtBxTIPC0HfHA8LQdIcDwtBxCAPC0HXIA8LQaIfDwtB7S4PC0GrMA8LQdQlDwtBzC4PC0H6Lg8LQfwrDwtB0jAPC0HxHQ8LQbsgDwtB9ysPC0GQMQ8LQdcxDwtBoi0PC0HUJw8LQeArDwtBnywPC0HrMQ8LQdUfDwtByjEPC0HeJQ8LQdQeDwtB9BwPC0GnMg8LQbEdDwtBoB0PC0G5MQ8LQbwwDwtBkiEPC0GzJg8LQeksDwtBrB4PC0HUKw8LQfcmDwtBgCYPC0GwIQ8LQf4eDwtBjSMPC0GJLQ8LQfciDwtBoDEPC0GuHw8LQcYlDwtB6B4PC0GTIg8LQcIvDwtBwx0PC0GLLA8LQeEdDwtBjS8PC0HqIQ8LQbQtDwtB0i8PC0HfMg8LQdIyDwtB8DAPC0GpIg8LQfkjDwtBmR4PC0G1LA8LQZswDwtBkjIPC0G2Kw8LQcIiDwtB+DIPC0GeJQ8LQdAiDwtBuh4PC0GBHg8LAAtB1iEhAQsgAQsWACAAIAAtAC1B/gFxIAFBAEdyOgAtCxkAIAAgAC0ALUH9AXEgAUEAR0EBdHI6AC0LGQAgACAALQAtQfsBcSABQQBHQQJ0cjoALQsZACAAIAAtAC1B9wFxIAFBAEdBA3RyOgAtCz4BAn8CQCAAKAI4IgNFDQAgAygCBCIDRQ0AIAAgASACIAFrIAMRAQAiBEF/Rw0AIABBxhE2AhBBGCEECyAECz4BAn8CQCAAKAI4IgNFDQAgAygCCCIDRQ0AIAAgASACIAFrIAMRAQAiBEF/Rw0AIABB9go2AhBBGCEECyAECz4BAn8CQCAAKAI4IgNFDQAgAygCDCIDRQ0AIAAgASACIAFrIAMRAQAiBEF/Rw0AIABB7Ro2AhBBGCEECyAECz4BAn8CQCAAKAI4IgNFDQAgAygCECIDRQ0AIAAgASACIAFrIAMRAQAiBEF/Rw0AIABBlRA2AhBBGCEECyAECz4BAn8CQCAAKAI4IgNFDQAgAygCFCIDRQ0AIAAgASACIAFrIAMRAQAiBEF/Rw0AIABBqhs2AhBBGCEECyAECz4BAn8CQCAAKAI4IgNFDQAgAygCGCIDRQ0AIAAgASACIAFrIAMRAQAiBEF/Rw0AIABB7RM2AhBBGCEECyAECz4BAn8CQCAAKAI4IgNFDQAgAygCKCIDRQ0AIAAgASACIAFrIAMRAQAiBEF/Rw0AIABB9gg2AhBBGCEECyAECz4BAn8CQCAAKAI4IgNFDQAgAygCHCIDRQ0AIAAgASACIAFrIAMRAQAiBEF/Rw0AIABBwhk2AhBBGCEECyAECz4BAn8CQCAAKAI4IgNFDQAgAygCICIDRQ0AIAAgASACIAFrIAMRAQAiBEF/Rw0AIABBlBQ2AhBBGCEECyAEC1kBAn8CQCAALQAoQQFGDQAgAC8BMiIBQeQAa0HkAEkNACABQcwBRg0AIAFBsAJGDQAgAC8BMCIAQcAAcQ0AQQEhAiAAQYgEcUGABEYNACAAQShxRSECCyACC4wBAQJ/AkACQAJAIAAtACpFDQAgAC0AK0UNACAALwEwIgFBAnFFDQEMAgsgAC8BMCIBQQFxRQ0BC0EBIQIgAC0AKEEBRg0AIAAvATIiAEHkAGtB5ABJDQAgAEHMAUYNACAAQbACRg0AIAFBwABxDQBBACECIAFBiARxQYAERg0AIAFBKHFBAEchAgsgAgtXACAAQRhqQgA3AwAgAEIANwMAIABBOGpCADcDACAAQTBqQgA3AwAgAEEoakIANwMAIABBIGpCADcDACAAQRBqQgA3AwAgAEEIakIANwMAIABB3QE2AhwLBgAgABAyC5otAQt/IwBBEGsiCiQAQaTQACgCACIJRQRAQeTTACgCACIFRQRAQfDTAEJ/NwIAQejTAEKAgISAgIDAADcCAEHk0wAgCkEIakFwcUHYqtWqBXMiBTYCAEH40wBBADYCAEHI0wBBADYCAAtBzNMAQYDUBDYCAEGc0ABBgNQENgIAQbDQACAFNgIAQazQAEF/NgIAQdDTAEGArAM2AgADQCABQcjQAGogAUG80ABqIgI2AgAgAiABQbTQAGoiAzYCACABQcDQAGogAzYCACABQdDQAGogAUHE0ABqIgM2AgAgAyACNgIAIAFB2NAAaiABQczQAGoiAjYCACACIAM2AgAgAUHU0ABqIAI2AgAgAUEgaiIBQYACRw0AC0GM1ARBwasDNgIAQajQAEH00wAoAgA2AgBBmNAAQcCrAzYCAEGk0ABBiNQENgIAQcz/B0E4NgIAQYjUBCEJCwJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAIABB7AFNBEBBjNAAKAIAIgZBECAAQRNqQXBxIABBC0kbIgRBA3YiAHYiAUEDcQRAAkAgAUEBcSAAckEBcyICQQN0IgBBtNAAaiIBIABBvNAAaigCACIAKAIIIgNGBEBBjNAAIAZBfiACd3E2AgAMAQsgASADNgIIIAMgATYCDAsgAEEIaiEBIAAgAkEDdCICQQNyNgIEIAAgAmoiACAAKAIEQQFyNgIEDBELQZTQACgCACIIIARPDQEgAQRAAkBBAiAAdCICQQAgAmtyIAEgAHRxaCIAQQN0IgJBtNAAaiIBIAJBvNAAaigCACICKAIIIgNGBEBBjNAAIAZBfiAAd3EiBjYCAAwBCyABIAM2AgggAyABNgIMCyACIARBA3I2AgQgAEEDdCIAIARrIQUgACACaiAFNgIAIAIgBGoiBCAFQQFyNgIEIAgEQCAIQXhxQbTQAGohAEGg0AAoAgAhAwJ/QQEgCEEDdnQiASAGcUUEQEGM0AAgASAGcjYCACAADAELIAAoAggLIgEgAzYCDCAAIAM2AgggAyAANgIMIAMgATYCCAsgAkEIaiEBQaDQACAENgIAQZTQACAFNgIADBELQZDQACgCACILRQ0BIAtoQQJ0QbzSAGooAgAiACgCBEF4cSAEayEFIAAhAgNAAkAgAigCECIBRQRAIAJBFGooAgAiAUUNAQsgASgCBEF4cSAEayIDIAVJIQIgAyAFIAIbIQUgASAAIAIbIQAgASECDAELCyAAKAIYIQkgACgCDCIDIABHBEBBnNAAKAIAGiADIAAoAggiATYCCCABIAM2AgwMEAsgAEEUaiICKAIAIgFFBEAgACgCECIBRQ0DIABBEGohAgsDQCACIQcgASIDQRRqIgIoAgAiAQ0AIANBEGohAiADKAIQIgENAAsgB0EANgIADA8LQX8hBCAAQb9/Sw0AIABBE2oiAUFwcSEEQZDQACgCACIIRQ0AQQAgBGshBQJAAkACQAJ/QQAgBEGAAkkNABpBHyAEQf///wdLDQAaIARBJiABQQh2ZyIAa3ZBAXEgAEEBdGtBPmoLIgZBAnRBvNIAaigCACICRQRAQQAhAUEAIQMMAQtBACEBIARBGSAGQQF2a0EAIAZBH0cbdCEAQQAhAwNAAkAgAigCBEF4cSAEayIHIAVPDQAgAiEDIAciBQ0AQQAhBSACIQEMAwsgASACQRRqKAIAIgcgByACIABBHXZBBHFqQRBqKAIAIgJGGyABIAcbIQEgAEEBdCEAIAINAAsLIAEgA3JFBEBBACEDQQIgBnQiAEEAIABrciAIcSIARQ0DIABoQQJ0QbzSAGooAgAhAQsgAUUNAQsDQCABKAIEQXhxIARrIgIgBUkhACACIAUgABshBSABIAMgABshAyABKAIQIgAEfyAABSABQRRqKAIACyIBDQALCyADRQ0AIAVBlNAAKAIAIARrTw0AIAMoAhghByADIAMoAgwiAEcEQEGc0AAoAgAaIAAgAygCCCIBNgIIIAEgADYCDAwOCyADQRRqIgIoAgAiAUUEQCADKAIQIgFFDQMgA0EQaiECCwNAIAIhBiABIgBBFGoiAigCACIBDQAgAEEQaiECIAAoAhAiAQ0ACyAGQQA2AgAMDQtBlNAAKAIAIgMgBE8EQEGg0AAoAgAhAQJAIAMgBGsiAkEQTwRAIAEgBGoiACACQQFyNgIEIAEgA2ogAjYCACABIARBA3I2AgQMAQsgASADQQNyNgIEIAEgA2oiACAAKAIEQQFyNgIEQQAhAEEAIQILQZTQACACNgIAQaDQACAANgIAIAFBCGohAQwPC0GY0AAoAgAiAyAESwRAIAQgCWoiACADIARrIgFBAXI2AgRBpNAAIAA2AgBBmNAAIAE2AgAgCSAEQQNyNgIEIAlBCGohAQwPC0EAIQEgBAJ/QeTTACgCAARAQezTACgCAAwBC0Hw0wBCfzcCAEHo0wBCgICEgICAwAA3AgBB5NMAIApBDGpBcHFB2KrVqgVzNgIAQfjTAEEANgIAQcjTAEEANgIAQYCABAsiACAEQccAaiIFaiIGQQAgAGsiB3EiAk8EQEH80wBBMDYCAAwPCwJAQcTTACgCACIBRQ0AQbzTACgCACIIIAJqIQAgACABTSAAIAhLcQ0AQQAhAUH80wBBMDYCAAwPC0HI0wAtAABBBHENBAJAAkAgCQRAQczTACEBA0AgASgCACIAIAlNBEAgACABKAIEaiAJSw0DCyABKAIIIgENAAsLQQAQMyIAQX9GDQUgAiEGQejTACgCACIBQQFrIgMgAHEEQCACIABrIAAgA2pBACABa3FqIQYLIAQgBk8NBSAGQf7///8HSw0FQcTTACgCACIDBEBBvNMAKAIAIgcgBmohASABIAdNDQYgASADSw0GCyAGEDMiASAARw0BDAcLIAYgA2sgB3EiBkH+////B0sNBCAGEDMhACAAIAEoAgAgASgCBGpGDQMgACEBCwJAIAYgBEHIAGpPDQAgAUF/Rg0AQezTACgCACIAIAUgBmtqQQAgAGtxIgBB/v///wdLBEAgASEADAcLIAAQM0F/RwRAIAAgBmohBiABIQAMBwtBACAGaxAzGgwECyABIgBBf0cNBQwDC0EAIQMMDAtBACEADAoLIABBf0cNAgtByNMAQcjTACgCAEEEcjYCAAsgAkH+////B0sNASACEDMhAEEAEDMhASAAQX9GDQEgAUF/Rg0BIAAgAU8NASABIABrIgYgBEE4ak0NAQtBvNMAQbzTACgCACAGaiIBNgIAQcDTACgCACABSQRAQcDTACABNgIACwJAAkACQEGk0AAoAgAiAgRAQczTACEBA0AgACABKAIAIgMgASgCBCIFakYNAiABKAIIIgENAAsMAgtBnNAAKAIAIgFBAEcgACABT3FFBEBBnNAAIAA2AgALQQAhAUHQ0wAgBjYCAEHM0wAgADYCAEGs0ABBfzYCAEGw0ABB5NMAKAIANgIAQdjTAEEANgIAA0AgAUHI0ABqIAFBvNAAaiICNgIAIAIgAUG00ABqIgM2AgAgAUHA0ABqIAM2AgAgAUHQ0ABqIAFBxNAAaiIDNgIAIAMgAjYCACABQdjQAGogAUHM0ABqIgI2AgAgAiADNgIAIAFB1NAAaiACNgIAIAFBIGoiAUGAAkcNAAtBeCAAa0EPcSIBIABqIgIgBkE4ayIDIAFrIgFBAXI2AgRBqNAAQfTTACgCADYCAEGY0AAgATYCAEGk0AAgAjYCACAAIANqQTg2AgQMAgsgACACTQ0AIAIgA0kNACABKAIMQQhxDQBBeCACa0EPcSIAIAJqIgNBmNAAKAIAIAZqIgcgAGsiAEEBcjYCBCABIAUgBmo2AgRBqNAAQfTTACgCADYCAEGY0AAgADYCAEGk0AAgAzYCACACIAdqQTg2AgQMAQsgAEGc0AAoAgBJBEBBnNAAIAA2AgALIAAgBmohA0HM0wAhAQJAAkACQANAIAMgASgCAEcEQCABKAIIIgENAQwCCwsgAS0ADEEIcUUNAQtBzNMAIQEDQCABKAIAIgMgAk0EQCADIAEoAgRqIgUgAksNAwsgASgCCCEBDAALAAsgASAANgIAIAEgASgCBCAGajYCBCAAQXggAGtBD3FqIgkgBEEDcjYCBCADQXggA2tBD3FqIgYgBCAJaiIEayEBIAIgBkYEQEGk0AAgBDYCAEGY0ABBmNAAKAIAIAFqIgA2AgAgBCAAQQFyNgIEDAgLQaDQACgCACAGRgRAQaDQACAENgIAQZTQAEGU0AAoAgAgAWoiADYCACAEIABBAXI2AgQgACAEaiAANgIADAgLIAYoAgQiBUEDcUEBRw0GIAVBeHEhCCAFQf8BTQRAIAVBA3YhAyAGKAIIIgAgBigCDCICRgRAQYzQAEGM0AAoAgBBfiADd3E2AgAMBwsgAiAANgIIIAAgAjYCDAwGCyAGKAIYIQcgBiAGKAIMIgBHBEAgACAGKAIIIgI2AgggAiAANgIMDAULIAZBFGoiAigCACIFRQRAIAYoAhAiBUUNBCAGQRBqIQILA0AgAiEDIAUiAEEUaiICKAIAIgUNACAAQRBqIQIgACgCECIFDQALIANBADYCAAwEC0F4IABrQQ9xIgEgAGoiByAGQThrIgMgAWsiAUEBcjYCBCAAIANqQTg2AgQgAiAFQTcgBWtBD3FqQT9rIgMgAyACQRBqSRsiA0EjNgIEQajQAEH00wAoAgA2AgBBmNAAIAE2AgBBpNAAIAc2AgAgA0EQakHU0wApAgA3AgAgA0HM0wApAgA3AghB1NMAIANBCGo2AgBB0NMAIAY2AgBBzNMAIAA2AgBB2NMAQQA2AgAgA0EkaiEBA0AgAUEHNgIAIAUgAUEEaiIBSw0ACyACIANGDQAgAyADKAIEQX5xNgIEIAMgAyACayIFNgIAIAIgBUEBcjYCBCAFQf8BTQRAIAVBeHFBtNAAaiEAAn9BjNAAKAIAIgFBASAFQQN2dCIDcUUEQEGM0AAgASADcjYCACAADAELIAAoAggLIgEgAjYCDCAAIAI2AgggAiAANgIMIAIgATYCCAwBC0EfIQEgBUH///8HTQRAIAVBJiAFQQh2ZyIAa3ZBAXEgAEEBdGtBPmohAQsgAiABNgIcIAJCADcCECABQQJ0QbzSAGohAEGQ0AAoAgAiA0EBIAF0IgZxRQRAIAAgAjYCAEGQ0AAgAyAGcjYCACACIAA2AhggAiACNgIIIAIgAjYCDAwBCyAFQRkgAUEBdmtBACABQR9HG3QhASAAKAIAIQMCQANAIAMiACgCBEF4cSAFRg0BIAFBHXYhAyABQQF0IQEgACADQQRxakEQaiIGKAIAIgMNAAsgBiACNgIAIAIgADYCGCACIAI2AgwgAiACNgIIDAELIAAoAggiASACNgIMIAAgAjYCCCACQQA2AhggAiAANgIMIAIgATYCCAtBmNAAKAIAIgEgBE0NAEGk0AAoAgAiACAEaiICIAEgBGsiAUEBcjYCBEGY0AAgATYCAEGk0AAgAjYCACAAIARBA3I2AgQgAEEIaiEBDAgLQQAhAUH80wBBMDYCAAwHC0EAIQALIAdFDQACQCAGKAIcIgJBAnRBvNIAaiIDKAIAIAZGBEAgAyAANgIAIAANAUGQ0ABBkNAAKAIAQX4gAndxNgIADAILIAdBEEEUIAcoAhAgBkYbaiAANgIAIABFDQELIAAgBzYCGCAGKAIQIgIEQCAAIAI2AhAgAiAANgIYCyAGQRRqKAIAIgJFDQAgAEEUaiACNgIAIAIgADYCGAsgASAIaiEBIAYgCGoiBigCBCEFCyAGIAVBfnE2AgQgASAEaiABNgIAIAQgAUEBcjYCBCABQf8BTQRAIAFBeHFBtNAAaiEAAn9BjNAAKAIAIgJBASABQQN2dCIBcUUEQEGM0AAgASACcjYCACAADAELIAAoAggLIgEgBDYCDCAAIAQ2AgggBCAANgIMIAQgATYCCAwBC0EfIQUgAUH///8HTQRAIAFBJiABQQh2ZyIAa3ZBAXEgAEEBdGtBPmohBQsgBCAFNgIcIARCADcCECAFQQJ0QbzSAGohAEGQ0AAoAgAiAkEBIAV0IgNxRQRAIAAgBDYCAEGQ0AAgAiADcjYCACAEIAA2AhggBCAENgIIIAQgBDYCDAwBCyABQRkgBUEBdmtBACAFQR9HG3QhBSAAKAIAIQACQANAIAAiAigCBEF4cSABRg0BIAVBHXYhACAFQQF0IQUgAiAAQQRxakEQaiIDKAIAIgANAAsgAyAENgIAIAQgAjYCGCAEIAQ2AgwgBCAENgIIDAELIAIoAggiACAENgIMIAIgBDYCCCAEQQA2AhggBCACNgIMIAQgADYCCAsgCUEIaiEBDAILAkAgB0UNAAJAIAMoAhwiAUECdEG80gBqIgIoAgAgA0YEQCACIAA2AgAgAA0BQZDQACAIQX4gAXdxIgg2AgAMAgsgB0EQQRQgBygCECADRhtqIAA2AgAgAEUNAQsgACAHNgIYIAMoAhAiAQRAIAAgATYCECABIAA2AhgLIANBFGooAgAiAUUNACAAQRRqIAE2AgAgASAANgIYCwJAIAVBD00EQCADIAQgBWoiAEEDcjYCBCAAIANqIgAgACgCBEEBcjYCBAwBCyADIARqIgIgBUEBcjYCBCADIARBA3I2AgQgAiAFaiAFNgIAIAVB/wFNBEAgBUF4cUG00ABqIQACf0GM0AAoAgAiAUEBIAVBA3Z0IgVxRQRAQYzQACABIAVyNgIAIAAMAQsgACgCCAsiASACNgIMIAAgAjYCCCACIAA2AgwgAiABNgIIDAELQR8hASAFQf///wdNBEAgBUEmIAVBCHZnIgBrdkEBcSAAQQF0a0E+aiEBCyACIAE2AhwgAkIANwIQIAFBAnRBvNIAaiEAQQEgAXQiBCAIcUUEQCAAIAI2AgBBkNAAIAQgCHI2AgAgAiAANgIYIAIgAjYCCCACIAI2AgwMAQsgBUEZIAFBAXZrQQAgAUEfRxt0IQEgACgCACEEAkADQCAEIgAoAgRBeHEgBUYNASABQR12IQQgAUEBdCEBIAAgBEEEcWpBEGoiBigCACIEDQALIAYgAjYCACACIAA2AhggAiACNgIMIAIgAjYCCAwBCyAAKAIIIgEgAjYCDCAAIAI2AgggAkEANgIYIAIgADYCDCACIAE2AggLIANBCGohAQwBCwJAIAlFDQACQCAAKAIcIgFBAnRBvNIAaiICKAIAIABGBEAgAiADNgIAIAMNAUGQ0AAgC0F+IAF3cTYCAAwCCyAJQRBBFCAJKAIQIABGG2ogAzYCACADRQ0BCyADIAk2AhggACgCECIBBEAgAyABNgIQIAEgAzYCGAsgAEEUaigCACIBRQ0AIANBFGogATYCACABIAM2AhgLAkAgBUEPTQRAIAAgBCAFaiIBQQNyNgIEIAAgAWoiASABKAIEQQFyNgIEDAELIAAgBGoiByAFQQFyNgIEIAAgBEEDcjYCBCAFIAdqIAU2AgAgCARAIAhBeHFBtNAAaiEBQaDQACgCACEDAn9BASAIQQN2dCICIAZxRQRAQYzQACACIAZyNgIAIAEMAQsgASgCCAsiAiADNgIMIAEgAzYCCCADIAE2AgwgAyACNgIIC0Gg0AAgBzYCAEGU0AAgBTYCAAsgAEEIaiEBCyAKQRBqJAAgAQtDACAARQRAPwBBEHQPCwJAIABB//8DcQ0AIABBAEgNACAAQRB2QAAiAEF/RgRAQfzTAEEwNgIAQX8PCyAAQRB0DwsACwvcPyIAQYAICwkBAAAAAgAAAAMAQZQICwUEAAAABQBBpAgLCQYAAAAHAAAACABB3AgLii1JbnZhbGlkIGNoYXIgaW4gdXJsIHF1ZXJ5AFNwYW4gY2FsbGJhY2sgZXJyb3IgaW4gb25fYm9keQBDb250ZW50LUxlbmd0aCBvdmVyZmxvdwBDaHVuayBzaXplIG92ZXJmbG93AFJlc3BvbnNlIG92ZXJmbG93AEludmFsaWQgbWV0aG9kIGZvciBIVFRQL3gueCByZXF1ZXN0AEludmFsaWQgbWV0aG9kIGZvciBSVFNQL3gueCByZXF1ZXN0AEV4cGVjdGVkIFNPVVJDRSBtZXRob2QgZm9yIElDRS94LnggcmVxdWVzdABJbnZhbGlkIGNoYXIgaW4gdXJsIGZyYWdtZW50IHN0YXJ0AEV4cGVjdGVkIGRvdABTcGFuIGNhbGxiYWNrIGVycm9yIGluIG9uX3N0YXR1cwBJbnZhbGlkIHJlc3BvbnNlIHN0YXR1cwBJbnZhbGlkIGNoYXJhY3RlciBpbiBjaHVuayBleHRlbnNpb25zAFVzZXIgY2FsbGJhY2sgZXJyb3IAYG9uX3Jlc2V0YCBjYWxsYmFjayBlcnJvcgBgb25fY2h1bmtfaGVhZGVyYCBjYWxsYmFjayBlcnJvcgBgb25fbWVzc2FnZV9iZWdpbmAgY2FsbGJhY2sgZXJyb3IAYG9uX2NodW5rX2V4dGVuc2lvbl92YWx1ZWAgY2FsbGJhY2sgZXJyb3IAYG9uX3N0YXR1c19jb21wbGV0ZWAgY2FsbGJhY2sgZXJyb3IAYG9uX3ZlcnNpb25fY29tcGxldGVgIGNhbGxiYWNrIGVycm9yAGBvbl91cmxfY29tcGxldGVgIGNhbGxiYWNrIGVycm9yAGBvbl9jaHVua19jb21wbGV0ZWAgY2FsbGJhY2sgZXJyb3IAYG9uX2hlYWRlcl92YWx1ZV9jb21wbGV0ZWAgY2FsbGJhY2sgZXJyb3IAYG9uX21lc3NhZ2VfY29tcGxldGVgIGNhbGxiYWNrIGVycm9yAGBvbl9tZXRob2RfY29tcGxldGVgIGNhbGxiYWNrIGVycm9yAGBvbl9oZWFkZXJfZmllbGRfY29tcGxldGVgIGNhbGxiYWNrIGVycm9yAGBvbl9jaHVua19leHRlbnNpb25fbmFtZWAgY2FsbGJhY2sgZXJyb3IAVW5leHBlY3RlZCBjaGFyIGluIHVybCBzZXJ2ZXIASW52YWxpZCBoZWFkZXIgdmFsdWUgY2hhcgBJbnZhbGlkIGhlYWRlciBmaWVsZCBjaGFyAFNwYW4gY2FsbGJhY2sgZXJyb3IgaW4gb25fdmVyc2lvbgBJbnZhbGlkIG1pbm9yIHZlcnNpb24ASW52YWxpZCBtYWpvciB2ZXJzaW9uAEV4cGVjdGVkIHNwYWNlIGFmdGVyIHZlcnNpb24ARXhwZWN0ZWQgQ1JMRiBhZnRlciB2ZXJzaW9uAEludmFsaWQgSFRUUCB2ZXJzaW9uAEludmFsaWQgaGVhZGVyIHRva2VuAFNwYW4gY2FsbGJhY2sgZXJyb3IgaW4gb25fdXJsAEludmFsaWQgY2hhcmFjdGVycyBpbiB1cmwAVW5leHBlY3RlZCBzdGFydCBjaGFyIGluIHVybABEb3VibGUgQCBpbiB1cmwARW1wdHkgQ29udGVudC1MZW5ndGgASW52YWxpZCBjaGFyYWN0ZXIgaW4gQ29udGVudC1MZW5ndGgARHVwbGljYXRlIENvbnRlbnQtTGVuZ3RoAEludmFsaWQgY2hhciBpbiB1cmwgcGF0aABDb250ZW50LUxlbmd0aCBjYW4ndCBiZSBwcmVzZW50IHdpdGggVHJhbnNmZXItRW5jb2RpbmcASW52YWxpZCBjaGFyYWN0ZXIgaW4gY2h1bmsgc2l6ZQBTcGFuIGNhbGxiYWNrIGVycm9yIGluIG9uX2hlYWRlcl92YWx1ZQBTcGFuIGNhbGxiYWNrIGVycm9yIGluIG9uX2NodW5rX2V4dGVuc2lvbl92YWx1ZQBJbnZhbGlkIGNoYXJhY3RlciBpbiBjaHVuayBleHRlbnNpb25zIHZhbHVlAE1pc3NpbmcgZXhwZWN0ZWQgTEYgYWZ0ZXIgaGVhZGVyIHZhbHVlAEludmFsaWQgYFRyYW5zZmVyLUVuY29kaW5nYCBoZWFkZXIgdmFsdWUASW52YWxpZCBjaGFyYWN0ZXIgaW4gY2h1bmsgZXh0ZW5zaW9ucyBxdW90ZSB2YWx1ZQBJbnZhbGlkIGNoYXJhY3RlciBpbiBjaHVuayBleHRlbnNpb25zIHF1b3RlZCB2YWx1ZQBQYXVzZWQgYnkgb25faGVhZGVyc19jb21wbGV0ZQBJbnZhbGlkIEVPRiBzdGF0ZQBvbl9yZXNldCBwYXVzZQBvbl9jaHVua19oZWFkZXIgcGF1c2UAb25fbWVzc2FnZV9iZWdpbiBwYXVzZQBvbl9jaHVua19leHRlbnNpb25fdmFsdWUgcGF1c2UAb25fc3RhdHVzX2NvbXBsZXRlIHBhdXNlAG9uX3ZlcnNpb25fY29tcGxldGUgcGF1c2UAb25fdXJsX2NvbXBsZXRlIHBhdXNlAG9uX2NodW5rX2NvbXBsZXRlIHBhdXNlAG9uX2hlYWRlcl92YWx1ZV9jb21wbGV0ZSBwYXVzZQBvbl9tZXNzYWdlX2NvbXBsZXRlIHBhdXNlAG9uX21ldGhvZF9jb21wbGV0ZSBwYXVzZQBvbl9oZWFkZXJfZmllbGRfY29tcGxldGUgcGF1c2UAb25fY2h1bmtfZXh0ZW5zaW9uX25hbWUgcGF1c2UAVW5leHBlY3RlZCBzcGFjZSBhZnRlciBzdGFydCBsaW5lAFNwYW4gY2FsbGJhY2sgZXJyb3IgaW4gb25fY2h1bmtfZXh0ZW5zaW9uX25hbWUASW52YWxpZCBjaGFyYWN0ZXIgaW4gY2h1bmsgZXh0ZW5zaW9ucyBuYW1lAFBhdXNlIG9uIENPTk5FQ1QvVXBncmFkZQBQYXVzZSBvbiBQUkkvVXBncmFkZQBFeHBlY3RlZCBIVFRQLzIgQ29ubmVjdGlvbiBQcmVmYWNlAFNwYW4gY2FsbGJhY2sgZXJyb3IgaW4gb25fbWV0aG9kAEV4cGVjdGVkIHNwYWNlIGFmdGVyIG1ldGhvZABTcGFuIGNhbGxiYWNrIGVycm9yIGluIG9uX2hlYWRlcl9maWVsZABQYXVzZWQASW52YWxpZCB3b3JkIGVuY291bnRlcmVkAEludmFsaWQgbWV0aG9kIGVuY291bnRlcmVkAFVuZXhwZWN0ZWQgY2hhciBpbiB1cmwgc2NoZW1hAFJlcXVlc3QgaGFzIGludmFsaWQgYFRyYW5zZmVyLUVuY29kaW5nYABTV0lUQ0hfUFJPWFkAVVNFX1BST1hZAE1LQUNUSVZJVFkAVU5QUk9DRVNTQUJMRV9FTlRJVFkAQ09QWQBNT1ZFRF9QRVJNQU5FTlRMWQBUT09fRUFSTFkATk9USUZZAEZBSUxFRF9ERVBFTkRFTkNZAEJBRF9HQVRFV0FZAFBMQVkAUFVUAENIRUNLT1VUAEdBVEVXQVlfVElNRU9VVABSRVFVRVNUX1RJTUVPVVQATkVUV09SS19DT05ORUNUX1RJTUVPVVQAQ09OTkVDVElPTl9USU1FT1VUAExPR0lOX1RJTUVPVVQATkVUV09SS19SRUFEX1RJTUVPVVQAUE9TVABNSVNESVJFQ1RFRF9SRVFVRVNUAENMSUVOVF9DTE9TRURfUkVRVUVTVABDTElFTlRfQ0xPU0VEX0xPQURfQkFMQU5DRURfUkVRVUVTVABCQURfUkVRVUVTVABIVFRQX1JFUVVFU1RfU0VOVF9UT19IVFRQU19QT1JUAFJFUE9SVABJTV9BX1RFQVBPVABSRVNFVF9DT05URU5UAE5PX0NPTlRFTlQAUEFSVElBTF9DT05URU5UAEhQRV9JTlZBTElEX0NPTlNUQU5UAEhQRV9DQl9SRVNFVABHRVQASFBFX1NUUklDVABDT05GTElDVABURU1QT1JBUllfUkVESVJFQ1QAUEVSTUFORU5UX1JFRElSRUNUAENPTk5FQ1QATVVMVElfU1RBVFVTAEhQRV9JTlZBTElEX1NUQVRVUwBUT09fTUFOWV9SRVFVRVNUUwBFQVJMWV9ISU5UUwBVTkFWQUlMQUJMRV9GT1JfTEVHQUxfUkVBU09OUwBPUFRJT05TAFNXSVRDSElOR19QUk9UT0NPTFMAVkFSSUFOVF9BTFNPX05FR09USUFURVMATVVMVElQTEVfQ0hPSUNFUwBJTlRFUk5BTF9TRVJWRVJfRVJST1IAV0VCX1NFUlZFUl9VTktOT1dOX0VSUk9SAFJBSUxHVU5fRVJST1IASURFTlRJVFlfUFJPVklERVJfQVVUSEVOVElDQVRJT05fRVJST1IAU1NMX0NFUlRJRklDQVRFX0VSUk9SAElOVkFMSURfWF9GT1JXQVJERURfRk9SAFNFVF9QQVJBTUVURVIAR0VUX1BBUkFNRVRFUgBIUEVfVVNFUgBTRUVfT1RIRVIASFBFX0NCX0NIVU5LX0hFQURFUgBNS0NBTEVOREFSAFNFVFVQAFdFQl9TRVJWRVJfSVNfRE9XTgBURUFSRE9XTgBIUEVfQ0xPU0VEX0NPTk5FQ1RJT04ASEVVUklTVElDX0VYUElSQVRJT04ARElTQ09OTkVDVEVEX09QRVJBVElPTgBOT05fQVVUSE9SSVRBVElWRV9JTkZPUk1BVElPTgBIUEVfSU5WQUxJRF9WRVJTSU9OAEhQRV9DQl9NRVNTQUdFX0JFR0lOAFNJVEVfSVNfRlJPWkVOAEhQRV9JTlZBTElEX0hFQURFUl9UT0tFTgBJTlZBTElEX1RPS0VOAEZPUkJJRERFTgBFTkhBTkNFX1lPVVJfQ0FMTQBIUEVfSU5WQUxJRF9VUkwAQkxPQ0tFRF9CWV9QQVJFTlRBTF9DT05UUk9MAE1LQ09MAEFDTABIUEVfSU5URVJOQUwAUkVRVUVTVF9IRUFERVJfRklFTERTX1RPT19MQVJHRV9VTk9GRklDSUFMAEhQRV9PSwBVTkxJTksAVU5MT0NLAFBSSQBSRVRSWV9XSVRIAEhQRV9JTlZBTElEX0NPTlRFTlRfTEVOR1RIAEhQRV9VTkVYUEVDVEVEX0NPTlRFTlRfTEVOR1RIAEZMVVNIAFBST1BQQVRDSABNLVNFQVJDSABVUklfVE9PX0xPTkcAUFJPQ0VTU0lORwBNSVNDRUxMQU5FT1VTX1BFUlNJU1RFTlRfV0FSTklORwBNSVNDRUxMQU5FT1VTX1dBUk5JTkcASFBFX0lOVkFMSURfVFJBTlNGRVJfRU5DT0RJTkcARXhwZWN0ZWQgQ1JMRgBIUEVfSU5WQUxJRF9DSFVOS19TSVpFAE1PVkUAQ09OVElOVUUASFBFX0NCX1NUQVRVU19DT01QTEVURQBIUEVfQ0JfSEVBREVSU19DT01QTEVURQBIUEVfQ0JfVkVSU0lPTl9DT01QTEVURQBIUEVfQ0JfVVJMX0NPTVBMRVRFAEhQRV9DQl9DSFVOS19DT01QTEVURQBIUEVfQ0JfSEVBREVSX1ZBTFVFX0NPTVBMRVRFAEhQRV9DQl9DSFVOS19FWFRFTlNJT05fVkFMVUVfQ09NUExFVEUASFBFX0NCX0NIVU5LX0VYVEVOU0lPTl9OQU1FX0NPTVBMRVRFAEhQRV9DQl9NRVNTQUdFX0NPTVBMRVRFAEhQRV9DQl9NRVRIT0RfQ09NUExFVEUASFBFX0NCX0hFQURFUl9GSUVMRF9DT01QTEVURQBERUxFVEUASFBFX0lOVkFMSURfRU9GX1NUQVRFAElOVkFMSURfU1NMX0NFUlRJRklDQVRFAFBBVVNFAE5PX1JFU1BPTlNFAFVOU1VQUE9SVEVEX01FRElBX1RZUEUAR09ORQBOT1RfQUNDRVBUQUJMRQBTRVJWSUNFX1VOQVZBSUxBQkxFAFJBTkdFX05PVF9TQVRJU0ZJQUJMRQBPUklHSU5fSVNfVU5SRUFDSEFCTEUAUkVTUE9OU0VfSVNfU1RBTEUAUFVSR0UATUVSR0UAUkVRVUVTVF9IRUFERVJfRklFTERTX1RPT19MQVJHRQBSRVFVRVNUX0hFQURFUl9UT09fTEFSR0UAUEFZTE9BRF9UT09fTEFSR0UASU5TVUZGSUNJRU5UX1NUT1JBR0UASFBFX1BBVVNFRF9VUEdSQURFAEhQRV9QQVVTRURfSDJfVVBHUkFERQBTT1VSQ0UAQU5OT1VOQ0UAVFJBQ0UASFBFX1VORVhQRUNURURfU1BBQ0UAREVTQ1JJQkUAVU5TVUJTQ1JJQkUAUkVDT1JEAEhQRV9JTlZBTElEX01FVEhPRABOT1RfRk9VTkQAUFJPUEZJTkQAVU5CSU5EAFJFQklORABVTkFVVEhPUklaRUQATUVUSE9EX05PVF9BTExPV0VEAEhUVFBfVkVSU0lPTl9OT1RfU1VQUE9SVEVEAEFMUkVBRFlfUkVQT1JURUQAQUNDRVBURUQATk9UX0lNUExFTUVOVEVEAExPT1BfREVURUNURUQASFBFX0NSX0VYUEVDVEVEAEhQRV9MRl9FWFBFQ1RFRABDUkVBVEVEAElNX1VTRUQASFBFX1BBVVNFRABUSU1FT1VUX09DQ1VSRUQAUEFZTUVOVF9SRVFVSVJFRABQUkVDT05ESVRJT05fUkVRVUlSRUQAUFJPWFlfQVVUSEVOVElDQVRJT05fUkVRVUlSRUQATkVUV09SS19BVVRIRU5USUNBVElPTl9SRVFVSVJFRABMRU5HVEhfUkVRVUlSRUQAU1NMX0NFUlRJRklDQVRFX1JFUVVJUkVEAFVQR1JBREVfUkVRVUlSRUQAUEFHRV9FWFBJUkVEAFBSRUNPTkRJVElPTl9GQUlMRUQARVhQRUNUQVRJT05fRkFJTEVEAFJFVkFMSURBVElPTl9GQUlMRUQAU1NMX0hBTkRTSEFLRV9GQUlMRUQATE9DS0VEAFRSQU5TRk9STUFUSU9OX0FQUExJRUQATk9UX01PRElGSUVEAE5PVF9FWFRFTkRFRABCQU5EV0lEVEhfTElNSVRfRVhDRUVERUQAU0lURV9JU19PVkVSTE9BREVEAEhFQUQARXhwZWN0ZWQgSFRUUC8AAF4TAAAmEwAAMBAAAPAXAACdEwAAFRIAADkXAADwEgAAChAAAHUSAACtEgAAghMAAE8UAAB/EAAAoBUAACMUAACJEgAAixQAAE0VAADUEQAAzxQAABAYAADJFgAA3BYAAMERAADgFwAAuxQAAHQUAAB8FQAA5RQAAAgXAAAfEAAAZRUAAKMUAAAoFQAAAhUAAJkVAAAsEAAAixkAAE8PAADUDgAAahAAAM4QAAACFwAAiQ4AAG4TAAAcEwAAZhQAAFYXAADBEwAAzRMAAGwTAABoFwAAZhcAAF8XAAAiEwAAzg8AAGkOAADYDgAAYxYAAMsTAACqDgAAKBcAACYXAADFEwAAXRYAAOgRAABnEwAAZRMAAPIWAABzEwAAHRcAAPkWAADzEQAAzw4AAM4VAAAMEgAAsxEAAKURAABhEAAAMhcAALsTAEH5NQsBAQBBkDYL4AEBAQIBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEAAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQBB/TcLAQEAQZE4C14CAwICAgICAAACAgACAgACAgICAgICAgICAAQAAAAAAAICAgICAgICAgICAgICAgICAgICAgICAgICAAAAAgICAgICAgICAgICAgICAgICAgICAgICAgICAgIAAgACAEH9OQsBAQBBkToLXgIAAgICAgIAAAICAAICAAICAgICAgICAgIAAwAEAAAAAgICAgICAgICAgICAgICAgICAgICAgICAgIAAAACAgICAgICAgICAgICAgICAgICAgICAgICAgICAgACAAIAQfA7Cw1sb3NlZWVwLWFsaXZlAEGJPAsBAQBBoDwL4AEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQABAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQBBiT4LAQEAQaA+C+cBAQEBAQEBAQEBAQEBAgEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEAAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQFjaHVua2VkAEGwwAALXwEBAAEBAQEBAAABAQABAQABAQEBAQEBAQEBAAAAAAAAAAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAAAAAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEAAQABAEGQwgALIWVjdGlvbmVudC1sZW5ndGhvbnJveHktY29ubmVjdGlvbgBBwMIACy1yYW5zZmVyLWVuY29kaW5ncGdyYWRlDQoNCg0KU00NCg0KVFRQL0NFL1RTUC8AQfnCAAsFAQIAAQMAQZDDAAvgAQQBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAEH5xAALBQECAAEDAEGQxQAL4AEEAQEFAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQABAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQBB+cYACwQBAAABAEGRxwAL3wEBAQABAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEAAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAEH6yAALBAEAAAIAQZDJAAtfAwQAAAQEBAQEBAQEBAQEBQQEBAQEBAQEBAQEBAAEAAYHBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEAAQABAAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAAAAAQAQfrKAAsEAQAAAQBBkMsACwEBAEGqywALQQIAAAAAAAADAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwAAAAAAAAMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAEH6zAALBAEAAAEAQZDNAAsBAQBBms0ACwYCAAAAAAIAQbHNAAs6AwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMAAAAAAAADAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwBB8M4AC5YBTk9VTkNFRUNLT1VUTkVDVEVURUNSSUJFTFVTSEVURUFEU0VBUkNIUkdFQ1RJVklUWUxFTkRBUlZFT1RJRllQVElPTlNDSFNFQVlTVEFUQ0hHRU9SRElSRUNUT1JUUkNIUEFSQU1FVEVSVVJDRUJTQ1JJQkVBUkRPV05BQ0VJTkROS0NLVUJTQ1JJQkVIVFRQL0FEVFAv", "base64");
   }
 });
@@ -3042,8 +3196,15 @@ var require_llhttp_wasm = __commonJS({
 var require_llhttp_simd_wasm = __commonJS({
   "node_modules/undici/lib/llhttp/llhttp_simd-wasm.js"(exports, module) {
     "use strict";
-    var { Buffer: Buffer2 } = __require("node:buffer");
+    var { Buffer: Buffer2 } = require_node_buffer();
     module.exports = Buffer2.from("AGFzbQEAAAABJwdgAX8Bf2ADf39/AX9gAX8AYAJ/fwBgBH9/f38Bf2AAAGADf39/AALLAQgDZW52GHdhc21fb25faGVhZGVyc19jb21wbGV0ZQAEA2VudhV3YXNtX29uX21lc3NhZ2VfYmVnaW4AAANlbnYLd2FzbV9vbl91cmwAAQNlbnYOd2FzbV9vbl9zdGF0dXMAAQNlbnYUd2FzbV9vbl9oZWFkZXJfZmllbGQAAQNlbnYUd2FzbV9vbl9oZWFkZXJfdmFsdWUAAQNlbnYMd2FzbV9vbl9ib2R5AAEDZW52GHdhc21fb25fbWVzc2FnZV9jb21wbGV0ZQAAAy0sBQYAAAIAAAAAAAACAQIAAgICAAADAAAAAAMDAwMBAQEBAQEBAQEAAAIAAAAEBQFwARISBQMBAAIGCAF/AUGA1AQLB9EFIgZtZW1vcnkCAAtfaW5pdGlhbGl6ZQAIGV9faW5kaXJlY3RfZnVuY3Rpb25fdGFibGUBAAtsbGh0dHBfaW5pdAAJGGxsaHR0cF9zaG91bGRfa2VlcF9hbGl2ZQAvDGxsaHR0cF9hbGxvYwALBm1hbGxvYwAxC2xsaHR0cF9mcmVlAAwEZnJlZQAMD2xsaHR0cF9nZXRfdHlwZQANFWxsaHR0cF9nZXRfaHR0cF9tYWpvcgAOFWxsaHR0cF9nZXRfaHR0cF9taW5vcgAPEWxsaHR0cF9nZXRfbWV0aG9kABAWbGxodHRwX2dldF9zdGF0dXNfY29kZQAREmxsaHR0cF9nZXRfdXBncmFkZQASDGxsaHR0cF9yZXNldAATDmxsaHR0cF9leGVjdXRlABQUbGxodHRwX3NldHRpbmdzX2luaXQAFQ1sbGh0dHBfZmluaXNoABYMbGxodHRwX3BhdXNlABcNbGxodHRwX3Jlc3VtZQAYG2xsaHR0cF9yZXN1bWVfYWZ0ZXJfdXBncmFkZQAZEGxsaHR0cF9nZXRfZXJybm8AGhdsbGh0dHBfZ2V0X2Vycm9yX3JlYXNvbgAbF2xsaHR0cF9zZXRfZXJyb3JfcmVhc29uABwUbGxodHRwX2dldF9lcnJvcl9wb3MAHRFsbGh0dHBfZXJybm9fbmFtZQAeEmxsaHR0cF9tZXRob2RfbmFtZQAfEmxsaHR0cF9zdGF0dXNfbmFtZQAgGmxsaHR0cF9zZXRfbGVuaWVudF9oZWFkZXJzACEhbGxodHRwX3NldF9sZW5pZW50X2NodW5rZWRfbGVuZ3RoACIdbGxodHRwX3NldF9sZW5pZW50X2tlZXBfYWxpdmUAIyRsbGh0dHBfc2V0X2xlbmllbnRfdHJhbnNmZXJfZW5jb2RpbmcAJBhsbGh0dHBfbWVzc2FnZV9uZWVkc19lb2YALgkXAQBBAQsRAQIDBAUKBgcrLSwqKSglJyYK77MCLBYAQYjQACgCAARAAAtBiNAAQQE2AgALFAAgABAwIAAgAjYCOCAAIAE6ACgLFAAgACAALwEyIAAtAC4gABAvEAALHgEBf0HAABAyIgEQMCABQYAINgI4IAEgADoAKCABC48MAQd/AkAgAEUNACAAQQhrIgEgAEEEaygCACIAQXhxIgRqIQUCQCAAQQFxDQAgAEEDcUUNASABIAEoAgAiAGsiAUGc0AAoAgBJDQEgACAEaiEEAkACQEGg0AAoAgAgAUcEQCAAQf8BTQRAIABBA3YhAyABKAIIIgAgASgCDCICRgRAQYzQAEGM0AAoAgBBfiADd3E2AgAMBQsgAiAANgIIIAAgAjYCDAwECyABKAIYIQYgASABKAIMIgBHBEAgACABKAIIIgI2AgggAiAANgIMDAMLIAFBFGoiAygCACICRQRAIAEoAhAiAkUNAiABQRBqIQMLA0AgAyEHIAIiAEEUaiIDKAIAIgINACAAQRBqIQMgACgCECICDQALIAdBADYCAAwCCyAFKAIEIgBBA3FBA0cNAiAFIABBfnE2AgRBlNAAIAQ2AgAgBSAENgIAIAEgBEEBcjYCBAwDC0EAIQALIAZFDQACQCABKAIcIgJBAnRBvNIAaiIDKAIAIAFGBEAgAyAANgIAIAANAUGQ0ABBkNAAKAIAQX4gAndxNgIADAILIAZBEEEUIAYoAhAgAUYbaiAANgIAIABFDQELIAAgBjYCGCABKAIQIgIEQCAAIAI2AhAgAiAANgIYCyABQRRqKAIAIgJFDQAgAEEUaiACNgIAIAIgADYCGAsgASAFTw0AIAUoAgQiAEEBcUUNAAJAAkACQAJAIABBAnFFBEBBpNAAKAIAIAVGBEBBpNAAIAE2AgBBmNAAQZjQACgCACAEaiIANgIAIAEgAEEBcjYCBCABQaDQACgCAEcNBkGU0ABBADYCAEGg0ABBADYCAAwGC0Gg0AAoAgAgBUYEQEGg0AAgATYCAEGU0ABBlNAAKAIAIARqIgA2AgAgASAAQQFyNgIEIAAgAWogADYCAAwGCyAAQXhxIARqIQQgAEH/AU0EQCAAQQN2IQMgBSgCCCIAIAUoAgwiAkYEQEGM0ABBjNAAKAIAQX4gA3dxNgIADAULIAIgADYCCCAAIAI2AgwMBAsgBSgCGCEGIAUgBSgCDCIARwRAQZzQACgCABogACAFKAIIIgI2AgggAiAANgIMDAMLIAVBFGoiAygCACICRQRAIAUoAhAiAkUNAiAFQRBqIQMLA0AgAyEHIAIiAEEUaiIDKAIAIgINACAAQRBqIQMgACgCECICDQALIAdBADYCAAwCCyAFIABBfnE2AgQgASAEaiAENgIAIAEgBEEBcjYCBAwDC0EAIQALIAZFDQACQCAFKAIcIgJBAnRBvNIAaiIDKAIAIAVGBEAgAyAANgIAIAANAUGQ0ABBkNAAKAIAQX4gAndxNgIADAILIAZBEEEUIAYoAhAgBUYbaiAANgIAIABFDQELIAAgBjYCGCAFKAIQIgIEQCAAIAI2AhAgAiAANgIYCyAFQRRqKAIAIgJFDQAgAEEUaiACNgIAIAIgADYCGAsgASAEaiAENgIAIAEgBEEBcjYCBCABQaDQACgCAEcNAEGU0AAgBDYCAAwBCyAEQf8BTQRAIARBeHFBtNAAaiEAAn9BjNAAKAIAIgJBASAEQQN2dCIDcUUEQEGM0AAgAiADcjYCACAADAELIAAoAggLIgIgATYCDCAAIAE2AgggASAANgIMIAEgAjYCCAwBC0EfIQIgBEH///8HTQRAIARBJiAEQQh2ZyIAa3ZBAXEgAEEBdGtBPmohAgsgASACNgIcIAFCADcCECACQQJ0QbzSAGohAAJAQZDQACgCACIDQQEgAnQiB3FFBEAgACABNgIAQZDQACADIAdyNgIAIAEgADYCGCABIAE2AgggASABNgIMDAELIARBGSACQQF2a0EAIAJBH0cbdCECIAAoAgAhAAJAA0AgACIDKAIEQXhxIARGDQEgAkEddiEAIAJBAXQhAiADIABBBHFqQRBqIgcoAgAiAA0ACyAHIAE2AgAgASADNgIYIAEgATYCDCABIAE2AggMAQsgAygCCCIAIAE2AgwgAyABNgIIIAFBADYCGCABIAM2AgwgASAANgIIC0Gs0ABBrNAAKAIAQQFrIgBBfyAAGzYCAAsLBwAgAC0AKAsHACAALQAqCwcAIAAtACsLBwAgAC0AKQsHACAALwEyCwcAIAAtAC4LQAEEfyAAKAIYIQEgAC0ALSECIAAtACghAyAAKAI4IQQgABAwIAAgBDYCOCAAIAM6ACggACACOgAtIAAgATYCGAu74gECB38DfiABIAJqIQQCQCAAIgIoAgwiAA0AIAIoAgQEQCACIAE2AgQLIwBBEGsiCCQAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACfwJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAIAIoAhwiA0EBaw7dAdoBAdkBAgMEBQYHCAkKCwwNDtgBDxDXARES1gETFBUWFxgZGhvgAd8BHB0e1QEfICEiIyQl1AEmJygpKiss0wHSAS0u0QHQAS8wMTIzNDU2Nzg5Ojs8PT4/QEFCQ0RFRtsBR0hJSs8BzgFLzQFMzAFNTk9QUVJTVFVWV1hZWltcXV5fYGFiY2RlZmdoaWprbG1ub3BxcnN0dXZ3eHl6e3x9fn+AAYEBggGDAYQBhQGGAYcBiAGJAYoBiwGMAY0BjgGPAZABkQGSAZMBlAGVAZYBlwGYAZkBmgGbAZwBnQGeAZ8BoAGhAaIBowGkAaUBpgGnAagBqQGqAasBrAGtAa4BrwGwAbEBsgGzAbQBtQG2AbcBywHKAbgByQG5AcgBugG7AbwBvQG+Ab8BwAHBAcIBwwHEAcUBxgEA3AELQQAMxgELQQ4MxQELQQ0MxAELQQ8MwwELQRAMwgELQRMMwQELQRQMwAELQRUMvwELQRYMvgELQRgMvQELQRkMvAELQRoMuwELQRsMugELQRwMuQELQR0MuAELQQgMtwELQR4MtgELQSAMtQELQR8MtAELQQcMswELQSEMsgELQSIMsQELQSMMsAELQSQMrwELQRIMrgELQREMrQELQSUMrAELQSYMqwELQScMqgELQSgMqQELQcMBDKgBC0EqDKcBC0ErDKYBC0EsDKUBC0EtDKQBC0EuDKMBC0EvDKIBC0HEAQyhAQtBMAygAQtBNAyfAQtBDAyeAQtBMQydAQtBMgycAQtBMwybAQtBOQyaAQtBNQyZAQtBxQEMmAELQQsMlwELQToMlgELQTYMlQELQQoMlAELQTcMkwELQTgMkgELQTwMkQELQTsMkAELQT0MjwELQQkMjgELQSkMjQELQT4MjAELQT8MiwELQcAADIoBC0HBAAyJAQtBwgAMiAELQcMADIcBC0HEAAyGAQtBxQAMhQELQcYADIQBC0EXDIMBC0HHAAyCAQtByAAMgQELQckADIABC0HKAAx/C0HLAAx+C0HNAAx9C0HMAAx8C0HOAAx7C0HPAAx6C0HQAAx5C0HRAAx4C0HSAAx3C0HTAAx2C0HUAAx1C0HWAAx0C0HVAAxzC0EGDHILQdcADHELQQUMcAtB2AAMbwtBBAxuC0HZAAxtC0HaAAxsC0HbAAxrC0HcAAxqC0EDDGkLQd0ADGgLQd4ADGcLQd8ADGYLQeEADGULQeAADGQLQeIADGMLQeMADGILQQIMYQtB5AAMYAtB5QAMXwtB5gAMXgtB5wAMXQtB6AAMXAtB6QAMWwtB6gAMWgtB6wAMWQtB7AAMWAtB7QAMVwtB7gAMVgtB7wAMVQtB8AAMVAtB8QAMUwtB8gAMUgtB8wAMUQtB9AAMUAtB9QAMTwtB9gAMTgtB9wAMTQtB+AAMTAtB+QAMSwtB+gAMSgtB+wAMSQtB/AAMSAtB/QAMRwtB/gAMRgtB/wAMRQtBgAEMRAtBgQEMQwtBggEMQgtBgwEMQQtBhAEMQAtBhQEMPwtBhgEMPgtBhwEMPQtBiAEMPAtBiQEMOwtBigEMOgtBiwEMOQtBjAEMOAtBjQEMNwtBjgEMNgtBjwEMNQtBkAEMNAtBkQEMMwtBkgEMMgtBkwEMMQtBlAEMMAtBlQEMLwtBlgEMLgtBlwEMLQtBmAEMLAtBmQEMKwtBmgEMKgtBmwEMKQtBnAEMKAtBnQEMJwtBngEMJgtBnwEMJQtBoAEMJAtBoQEMIwtBogEMIgtBowEMIQtBpAEMIAtBpQEMHwtBpgEMHgtBpwEMHQtBqAEMHAtBqQEMGwtBqgEMGgtBqwEMGQtBrAEMGAtBrQEMFwtBrgEMFgtBAQwVC0GvAQwUC0GwAQwTC0GxAQwSC0GzAQwRC0GyAQwQC0G0AQwPC0G1AQwOC0G2AQwNC0G3AQwMC0G4AQwLC0G5AQwKC0G6AQwJC0G7AQwIC0HGAQwHC0G8AQwGC0G9AQwFC0G+AQwEC0G/AQwDC0HAAQwCC0HCAQwBC0HBAQshAwNAAkACQAJAAkACQAJAAkACQAJAIAICfwJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJ/AkACQAJAAkACQAJAAkACQAJAAkACQAJAAkAgAgJ/AkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACfwJAAkACfwJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACfwJAAkACQAJAAn8CQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQCADDsYBAAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHyAhIyUmKCorLC8wMTIzNDU2Nzk6Ozw9lANAQkRFRklLTk9QUVJTVFVWWFpbXF1eX2BhYmNkZWZnaGpsb3Bxc3V2eHl6e3x/gAGBAYIBgwGEAYUBhgGHAYgBiQGKAYsBjAGNAY4BjwGQAZEBkgGTAZQBlQGWAZcBmAGZAZoBmwGcAZ0BngGfAaABoQGiAaMBpAGlAaYBpwGoAakBqgGrAawBrQGuAa8BsAGxAbIBswG0AbUBtgG3AbgBuQG6AbsBvAG9Ab4BvwHAAcEBwgHDAcQBxQHGAccByAHJAcsBzAHNAc4BzwGKA4kDiAOHA4QDgwOAA/sC+gL5AvgC9wL0AvMC8gLLAsECsALZAQsgASAERw3wAkHdASEDDLMDCyABIARHDcgBQcMBIQMMsgMLIAEgBEcNe0H3ACEDDLEDCyABIARHDXBB7wAhAwywAwsgASAERw1pQeoAIQMMrwMLIAEgBEcNZUHoACEDDK4DCyABIARHDWJB5gAhAwytAwsgASAERw0aQRghAwysAwsgASAERw0VQRIhAwyrAwsgASAERw1CQcUAIQMMqgMLIAEgBEcNNEE/IQMMqQMLIAEgBEcNMkE8IQMMqAMLIAEgBEcNK0ExIQMMpwMLIAItAC5BAUYNnwMMwQILQQAhAAJAAkACQCACLQAqRQ0AIAItACtFDQAgAi8BMCIDQQJxRQ0BDAILIAIvATAiA0EBcUUNAQtBASEAIAItAChBAUYNACACLwEyIgVB5ABrQeQASQ0AIAVBzAFGDQAgBUGwAkYNACADQcAAcQ0AQQAhACADQYgEcUGABEYNACADQShxQQBHIQALIAJBADsBMCACQQA6AC8gAEUN3wIgAkIANwMgDOACC0EAIQACQCACKAI4IgNFDQAgAygCLCIDRQ0AIAIgAxEAACEACyAARQ3MASAAQRVHDd0CIAJBBDYCHCACIAE2AhQgAkGwGDYCECACQRU2AgxBACEDDKQDCyABIARGBEBBBiEDDKQDCyABQQFqIQFBACEAAkAgAigCOCIDRQ0AIAMoAlQiA0UNACACIAMRAAAhAAsgAA3ZAgwcCyACQgA3AyBBEiEDDIkDCyABIARHDRZBHSEDDKEDCyABIARHBEAgAUEBaiEBQRAhAwyIAwtBByEDDKADCyACIAIpAyAiCiAEIAFrrSILfSIMQgAgCiAMWhs3AyAgCiALWA3UAkEIIQMMnwMLIAEgBEcEQCACQQk2AgggAiABNgIEQRQhAwyGAwtBCSEDDJ4DCyACKQMgQgBSDccBIAIgAi8BMEGAAXI7ATAMQgsgASAERw0/QdAAIQMMnAMLIAEgBEYEQEELIQMMnAMLIAFBAWohAUEAIQACQCACKAI4IgNFDQAgAygCUCIDRQ0AIAIgAxEAACEACyAADc8CDMYBC0EAIQACQCACKAI4IgNFDQAgAygCSCIDRQ0AIAIgAxEAACEACyAARQ3GASAAQRVHDc0CIAJBCzYCHCACIAE2AhQgAkGCGTYCECACQRU2AgxBACEDDJoDC0EAIQACQCACKAI4IgNFDQAgAygCSCIDRQ0AIAIgAxEAACEACyAARQ0MIABBFUcNygIgAkEaNgIcIAIgATYCFCACQYIZNgIQIAJBFTYCDEEAIQMMmQMLQQAhAAJAIAIoAjgiA0UNACADKAJMIgNFDQAgAiADEQAAIQALIABFDcQBIABBFUcNxwIgAkELNgIcIAIgATYCFCACQZEXNgIQIAJBFTYCDEEAIQMMmAMLIAEgBEYEQEEPIQMMmAMLIAEtAAAiAEE7Rg0HIABBDUcNxAIgAUEBaiEBDMMBC0EAIQACQCACKAI4IgNFDQAgAygCTCIDRQ0AIAIgAxEAACEACyAARQ3DASAAQRVHDcICIAJBDzYCHCACIAE2AhQgAkGRFzYCECACQRU2AgxBACEDDJYDCwNAIAEtAABB8DVqLQAAIgBBAUcEQCAAQQJHDcECIAIoAgQhAEEAIQMgAkEANgIEIAIgACABQQFqIgEQLSIADcICDMUBCyAEIAFBAWoiAUcNAAtBEiEDDJUDC0EAIQACQCACKAI4IgNFDQAgAygCTCIDRQ0AIAIgAxEAACEACyAARQ3FASAAQRVHDb0CIAJBGzYCHCACIAE2AhQgAkGRFzYCECACQRU2AgxBACEDDJQDCyABIARGBEBBFiEDDJQDCyACQQo2AgggAiABNgIEQQAhAAJAIAIoAjgiA0UNACADKAJIIgNFDQAgAiADEQAAIQALIABFDcIBIABBFUcNuQIgAkEVNgIcIAIgATYCFCACQYIZNgIQIAJBFTYCDEEAIQMMkwMLIAEgBEcEQANAIAEtAABB8DdqLQAAIgBBAkcEQAJAIABBAWsOBMQCvQIAvgK9AgsgAUEBaiEBQQghAwz8AgsgBCABQQFqIgFHDQALQRUhAwyTAwtBFSEDDJIDCwNAIAEtAABB8DlqLQAAIgBBAkcEQCAAQQFrDgTFArcCwwK4ArcCCyAEIAFBAWoiAUcNAAtBGCEDDJEDCyABIARHBEAgAkELNgIIIAIgATYCBEEHIQMM+AILQRkhAwyQAwsgAUEBaiEBDAILIAEgBEYEQEEaIQMMjwMLAkAgAS0AAEENaw4UtQG/Ab8BvwG/Ab8BvwG/Ab8BvwG/Ab8BvwG/Ab8BvwG/Ab8BvwEAvwELQQAhAyACQQA2AhwgAkGvCzYCECACQQI2AgwgAiABQQFqNgIUDI4DCyABIARGBEBBGyEDDI4DCyABLQAAIgBBO0cEQCAAQQ1HDbECIAFBAWohAQy6AQsgAUEBaiEBC0EiIQMM8wILIAEgBEYEQEEcIQMMjAMLQgAhCgJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkAgAS0AAEEwaw43wQLAAgABAgMEBQYH0AHQAdAB0AHQAdAB0AEICQoLDA3QAdAB0AHQAdAB0AHQAdAB0AHQAdAB0AHQAdAB0AHQAdAB0AHQAdAB0AHQAdAB0AHQAdABDg8QERIT0AELQgIhCgzAAgtCAyEKDL8CC0IEIQoMvgILQgUhCgy9AgtCBiEKDLwCC0IHIQoMuwILQgghCgy6AgtCCSEKDLkCC0IKIQoMuAILQgshCgy3AgtCDCEKDLYCC0INIQoMtQILQg4hCgy0AgtCDyEKDLMCC0IKIQoMsgILQgshCgyxAgtCDCEKDLACC0INIQoMrwILQg4hCgyuAgtCDyEKDK0CC0IAIQoCQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAIAEtAABBMGsON8ACvwIAAQIDBAUGB74CvgK+Ar4CvgK+Ar4CCAkKCwwNvgK+Ar4CvgK+Ar4CvgK+Ar4CvgK+Ar4CvgK+Ar4CvgK+Ar4CvgK+Ar4CvgK+Ar4CvgK+Ag4PEBESE74CC0ICIQoMvwILQgMhCgy+AgtCBCEKDL0CC0IFIQoMvAILQgYhCgy7AgtCByEKDLoCC0IIIQoMuQILQgkhCgy4AgtCCiEKDLcCC0ILIQoMtgILQgwhCgy1AgtCDSEKDLQCC0IOIQoMswILQg8hCgyyAgtCCiEKDLECC0ILIQoMsAILQgwhCgyvAgtCDSEKDK4CC0IOIQoMrQILQg8hCgysAgsgAiACKQMgIgogBCABa60iC30iDEIAIAogDFobNwMgIAogC1gNpwJBHyEDDIkDCyABIARHBEAgAkEJNgIIIAIgATYCBEElIQMM8AILQSAhAwyIAwtBASEFIAIvATAiA0EIcUUEQCACKQMgQgBSIQULAkAgAi0ALgRAQQEhACACLQApQQVGDQEgA0HAAHFFIAVxRQ0BC0EAIQAgA0HAAHENAEECIQAgA0EIcQ0AIANBgARxBEACQCACLQAoQQFHDQAgAi0ALUEKcQ0AQQUhAAwCC0EEIQAMAQsgA0EgcUUEQAJAIAItAChBAUYNACACLwEyIgBB5ABrQeQASQ0AIABBzAFGDQAgAEGwAkYNAEEEIQAgA0EocUUNAiADQYgEcUGABEYNAgtBACEADAELQQBBAyACKQMgUBshAAsgAEEBaw4FvgIAsAEBpAKhAgtBESEDDO0CCyACQQE6AC8MhAMLIAEgBEcNnQJBJCEDDIQDCyABIARHDRxBxgAhAwyDAwtBACEAAkAgAigCOCIDRQ0AIAMoAkQiA0UNACACIAMRAAAhAAsgAEUNJyAAQRVHDZgCIAJB0AA2AhwgAiABNgIUIAJBkRg2AhAgAkEVNgIMQQAhAwyCAwsgASAERgRAQSghAwyCAwtBACEDIAJBADYCBCACQQw2AgggAiABIAEQKiIARQ2UAiACQSc2AhwgAiABNgIUIAIgADYCDAyBAwsgASAERgRAQSkhAwyBAwsgAS0AACIAQSBGDRMgAEEJRw2VAiABQQFqIQEMFAsgASAERwRAIAFBAWohAQwWC0EqIQMM/wILIAEgBEYEQEErIQMM/wILIAEtAAAiAEEJRyAAQSBHcQ2QAiACLQAsQQhHDd0CIAJBADoALAzdAgsgASAERgRAQSwhAwz+AgsgAS0AAEEKRw2OAiABQQFqIQEMsAELIAEgBEcNigJBLyEDDPwCCwNAIAEtAAAiAEEgRwRAIABBCmsOBIQCiAKIAoQChgILIAQgAUEBaiIBRw0AC0ExIQMM+wILQTIhAyABIARGDfoCIAIoAgAiACAEIAFraiEHIAEgAGtBA2ohBgJAA0AgAEHwO2otAAAgAS0AACIFQSByIAUgBUHBAGtB/wFxQRpJG0H/AXFHDQEgAEEDRgRAQQYhAQziAgsgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAc2AgAM+wILIAJBADYCAAyGAgtBMyEDIAQgASIARg35AiAEIAFrIAIoAgAiAWohByAAIAFrQQhqIQYCQANAIAFB9DtqLQAAIAAtAAAiBUEgciAFIAVBwQBrQf8BcUEaSRtB/wFxRw0BIAFBCEYEQEEFIQEM4QILIAFBAWohASAEIABBAWoiAEcNAAsgAiAHNgIADPoCCyACQQA2AgAgACEBDIUCC0E0IQMgBCABIgBGDfgCIAQgAWsgAigCACIBaiEHIAAgAWtBBWohBgJAA0AgAUHQwgBqLQAAIAAtAAAiBUEgciAFIAVBwQBrQf8BcUEaSRtB/wFxRw0BIAFBBUYEQEEHIQEM4AILIAFBAWohASAEIABBAWoiAEcNAAsgAiAHNgIADPkCCyACQQA2AgAgACEBDIQCCyABIARHBEADQCABLQAAQYA+ai0AACIAQQFHBEAgAEECRg0JDIECCyAEIAFBAWoiAUcNAAtBMCEDDPgCC0EwIQMM9wILIAEgBEcEQANAIAEtAAAiAEEgRwRAIABBCmsOBP8B/gH+Af8B/gELIAQgAUEBaiIBRw0AC0E4IQMM9wILQTghAwz2AgsDQCABLQAAIgBBIEcgAEEJR3EN9gEgBCABQQFqIgFHDQALQTwhAwz1AgsDQCABLQAAIgBBIEcEQAJAIABBCmsOBPkBBAT5AQALIABBLEYN9QEMAwsgBCABQQFqIgFHDQALQT8hAwz0AgtBwAAhAyABIARGDfMCIAIoAgAiACAEIAFraiEFIAEgAGtBBmohBgJAA0AgAEGAQGstAAAgAS0AAEEgckcNASAAQQZGDdsCIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADPQCCyACQQA2AgALQTYhAwzZAgsgASAERgRAQcEAIQMM8gILIAJBDDYCCCACIAE2AgQgAi0ALEEBaw4E+wHuAewB6wHUAgsgAUEBaiEBDPoBCyABIARHBEADQAJAIAEtAAAiAEEgciAAIABBwQBrQf8BcUEaSRtB/wFxIgBBCUYNACAAQSBGDQACQAJAAkACQCAAQeMAaw4TAAMDAwMDAwMBAwMDAwMDAwMDAgMLIAFBAWohAUExIQMM3AILIAFBAWohAUEyIQMM2wILIAFBAWohAUEzIQMM2gILDP4BCyAEIAFBAWoiAUcNAAtBNSEDDPACC0E1IQMM7wILIAEgBEcEQANAIAEtAABBgDxqLQAAQQFHDfcBIAQgAUEBaiIBRw0AC0E9IQMM7wILQT0hAwzuAgtBACEAAkAgAigCOCIDRQ0AIAMoAkAiA0UNACACIAMRAAAhAAsgAEUNASAAQRVHDeYBIAJBwgA2AhwgAiABNgIUIAJB4xg2AhAgAkEVNgIMQQAhAwztAgsgAUEBaiEBC0E8IQMM0gILIAEgBEYEQEHCACEDDOsCCwJAA0ACQCABLQAAQQlrDhgAAswCzALRAswCzALMAswCzALMAswCzALMAswCzALMAswCzALMAswCzALMAgDMAgsgBCABQQFqIgFHDQALQcIAIQMM6wILIAFBAWohASACLQAtQQFxRQ3+AQtBLCEDDNACCyABIARHDd4BQcQAIQMM6AILA0AgAS0AAEGQwABqLQAAQQFHDZwBIAQgAUEBaiIBRw0AC0HFACEDDOcCCyABLQAAIgBBIEYN/gEgAEE6Rw3AAiACKAIEIQBBACEDIAJBADYCBCACIAAgARApIgAN3gEM3QELQccAIQMgBCABIgBGDeUCIAQgAWsgAigCACIBaiEHIAAgAWtBBWohBgNAIAFBkMIAai0AACAALQAAIgVBIHIgBSAFQcEAa0H/AXFBGkkbQf8BcUcNvwIgAUEFRg3CAiABQQFqIQEgBCAAQQFqIgBHDQALIAIgBzYCAAzlAgtByAAhAyAEIAEiAEYN5AIgBCABayACKAIAIgFqIQcgACABa0EJaiEGA0AgAUGWwgBqLQAAIAAtAAAiBUEgciAFIAVBwQBrQf8BcUEaSRtB/wFxRw2+AkECIAFBCUYNwgIaIAFBAWohASAEIABBAWoiAEcNAAsgAiAHNgIADOQCCyABIARGBEBByQAhAwzkAgsCQAJAIAEtAAAiAEEgciAAIABBwQBrQf8BcUEaSRtB/wFxQe4Aaw4HAL8CvwK/Ar8CvwIBvwILIAFBAWohAUE+IQMMywILIAFBAWohAUE/IQMMygILQcoAIQMgBCABIgBGDeICIAQgAWsgAigCACIBaiEGIAAgAWtBAWohBwNAIAFBoMIAai0AACAALQAAIgVBIHIgBSAFQcEAa0H/AXFBGkkbQf8BcUcNvAIgAUEBRg2+AiABQQFqIQEgBCAAQQFqIgBHDQALIAIgBjYCAAziAgtBywAhAyAEIAEiAEYN4QIgBCABayACKAIAIgFqIQcgACABa0EOaiEGA0AgAUGiwgBqLQAAIAAtAAAiBUEgciAFIAVBwQBrQf8BcUEaSRtB/wFxRw27AiABQQ5GDb4CIAFBAWohASAEIABBAWoiAEcNAAsgAiAHNgIADOECC0HMACEDIAQgASIARg3gAiAEIAFrIAIoAgAiAWohByAAIAFrQQ9qIQYDQCABQcDCAGotAAAgAC0AACIFQSByIAUgBUHBAGtB/wFxQRpJG0H/AXFHDboCQQMgAUEPRg2+AhogAUEBaiEBIAQgAEEBaiIARw0ACyACIAc2AgAM4AILQc0AIQMgBCABIgBGDd8CIAQgAWsgAigCACIBaiEHIAAgAWtBBWohBgNAIAFB0MIAai0AACAALQAAIgVBIHIgBSAFQcEAa0H/AXFBGkkbQf8BcUcNuQJBBCABQQVGDb0CGiABQQFqIQEgBCAAQQFqIgBHDQALIAIgBzYCAAzfAgsgASAERgRAQc4AIQMM3wILAkACQAJAAkAgAS0AACIAQSByIAAgAEHBAGtB/wFxQRpJG0H/AXFB4wBrDhMAvAK8ArwCvAK8ArwCvAK8ArwCvAK8ArwCAbwCvAK8AgIDvAILIAFBAWohAUHBACEDDMgCCyABQQFqIQFBwgAhAwzHAgsgAUEBaiEBQcMAIQMMxgILIAFBAWohAUHEACEDDMUCCyABIARHBEAgAkENNgIIIAIgATYCBEHFACEDDMUCC0HPACEDDN0CCwJAAkAgAS0AAEEKaw4EAZABkAEAkAELIAFBAWohAQtBKCEDDMMCCyABIARGBEBB0QAhAwzcAgsgAS0AAEEgRw0AIAFBAWohASACLQAtQQFxRQ3QAQtBFyEDDMECCyABIARHDcsBQdIAIQMM2QILQdMAIQMgASAERg3YAiACKAIAIgAgBCABa2ohBiABIABrQQFqIQUDQCABLQAAIABB1sIAai0AAEcNxwEgAEEBRg3KASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBjYCAAzYAgsgASAERgRAQdUAIQMM2AILIAEtAABBCkcNwgEgAUEBaiEBDMoBCyABIARGBEBB1gAhAwzXAgsCQAJAIAEtAABBCmsOBADDAcMBAcMBCyABQQFqIQEMygELIAFBAWohAUHKACEDDL0CC0EAIQACQCACKAI4IgNFDQAgAygCPCIDRQ0AIAIgAxEAACEACyAADb8BQc0AIQMMvAILIAItAClBIkYNzwIMiQELIAQgASIFRgRAQdsAIQMM1AILQQAhAEEBIQFBASEGQQAhAwJAAn8CQAJAAkACQAJAAkACQCAFLQAAQTBrDgrFAcQBAAECAwQFBgjDAQtBAgwGC0EDDAULQQQMBAtBBQwDC0EGDAILQQcMAQtBCAshA0EAIQFBACEGDL0BC0EJIQNBASEAQQAhAUEAIQYMvAELIAEgBEYEQEHdACEDDNMCCyABLQAAQS5HDbgBIAFBAWohAQyIAQsgASAERw22AUHfACEDDNECCyABIARHBEAgAkEONgIIIAIgATYCBEHQACEDDLgCC0HgACEDDNACC0HhACEDIAEgBEYNzwIgAigCACIAIAQgAWtqIQUgASAAa0EDaiEGA0AgAS0AACAAQeLCAGotAABHDbEBIABBA0YNswEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAMzwILQeIAIQMgASAERg3OAiACKAIAIgAgBCABa2ohBSABIABrQQJqIQYDQCABLQAAIABB5sIAai0AAEcNsAEgAEECRg2vASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAzOAgtB4wAhAyABIARGDc0CIAIoAgAiACAEIAFraiEFIAEgAGtBA2ohBgNAIAEtAAAgAEHpwgBqLQAARw2vASAAQQNGDa0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADM0CCyABIARGBEBB5QAhAwzNAgsgAUEBaiEBQQAhAAJAIAIoAjgiA0UNACADKAIwIgNFDQAgAiADEQAAIQALIAANqgFB1gAhAwyzAgsgASAERwRAA0AgAS0AACIAQSBHBEACQAJAAkAgAEHIAGsOCwABswGzAbMBswGzAbMBswGzAQKzAQsgAUEBaiEBQdIAIQMMtwILIAFBAWohAUHTACEDDLYCCyABQQFqIQFB1AAhAwy1AgsgBCABQQFqIgFHDQALQeQAIQMMzAILQeQAIQMMywILA0AgAS0AAEHwwgBqLQAAIgBBAUcEQCAAQQJrDgOnAaYBpQGkAQsgBCABQQFqIgFHDQALQeYAIQMMygILIAFBAWogASAERw0CGkHnACEDDMkCCwNAIAEtAABB8MQAai0AACIAQQFHBEACQCAAQQJrDgSiAaEBoAEAnwELQdcAIQMMsQILIAQgAUEBaiIBRw0AC0HoACEDDMgCCyABIARGBEBB6QAhAwzIAgsCQCABLQAAIgBBCmsOGrcBmwGbAbQBmwGbAZsBmwGbAZsBmwGbAZsBmwGbAZsBmwGbAZsBmwGbAZsBpAGbAZsBAJkBCyABQQFqCyEBQQYhAwytAgsDQCABLQAAQfDGAGotAABBAUcNfSAEIAFBAWoiAUcNAAtB6gAhAwzFAgsgAUEBaiABIARHDQIaQesAIQMMxAILIAEgBEYEQEHsACEDDMQCCyABQQFqDAELIAEgBEYEQEHtACEDDMMCCyABQQFqCyEBQQQhAwyoAgsgASAERgRAQe4AIQMMwQILAkACQAJAIAEtAABB8MgAai0AAEEBaw4HkAGPAY4BAHwBAo0BCyABQQFqIQEMCwsgAUEBagyTAQtBACEDIAJBADYCHCACQZsSNgIQIAJBBzYCDCACIAFBAWo2AhQMwAILAkADQCABLQAAQfDIAGotAAAiAEEERwRAAkACQCAAQQFrDgeUAZMBkgGNAQAEAY0BC0HaACEDDKoCCyABQQFqIQFB3AAhAwypAgsgBCABQQFqIgFHDQALQe8AIQMMwAILIAFBAWoMkQELIAQgASIARgRAQfAAIQMMvwILIAAtAABBL0cNASAAQQFqIQEMBwsgBCABIgBGBEBB8QAhAwy+AgsgAC0AACIBQS9GBEAgAEEBaiEBQd0AIQMMpQILIAFBCmsiA0EWSw0AIAAhAUEBIAN0QYmAgAJxDfkBC0EAIQMgAkEANgIcIAIgADYCFCACQYwcNgIQIAJBBzYCDAy8AgsgASAERwRAIAFBAWohAUHeACEDDKMCC0HyACEDDLsCCyABIARGBEBB9AAhAwy7AgsCQCABLQAAQfDMAGotAABBAWsOA/cBcwCCAQtB4QAhAwyhAgsgASAERwRAA0AgAS0AAEHwygBqLQAAIgBBA0cEQAJAIABBAWsOAvkBAIUBC0HfACEDDKMCCyAEIAFBAWoiAUcNAAtB8wAhAwy6AgtB8wAhAwy5AgsgASAERwRAIAJBDzYCCCACIAE2AgRB4AAhAwygAgtB9QAhAwy4AgsgASAERgRAQfYAIQMMuAILIAJBDzYCCCACIAE2AgQLQQMhAwydAgsDQCABLQAAQSBHDY4CIAQgAUEBaiIBRw0AC0H3ACEDDLUCCyABIARGBEBB+AAhAwy1AgsgAS0AAEEgRw16IAFBAWohAQxbC0EAIQACQCACKAI4IgNFDQAgAygCOCIDRQ0AIAIgAxEAACEACyAADXgMgAILIAEgBEYEQEH6ACEDDLMCCyABLQAAQcwARw10IAFBAWohAUETDHYLQfsAIQMgASAERg2xAiACKAIAIgAgBCABa2ohBSABIABrQQVqIQYDQCABLQAAIABB8M4Aai0AAEcNcyAAQQVGDXUgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAMsQILIAEgBEYEQEH8ACEDDLECCwJAAkAgAS0AAEHDAGsODAB0dHR0dHR0dHR0AXQLIAFBAWohAUHmACEDDJgCCyABQQFqIQFB5wAhAwyXAgtB/QAhAyABIARGDa8CIAIoAgAiACAEIAFraiEFIAEgAGtBAmohBgJAA0AgAS0AACAAQe3PAGotAABHDXIgAEECRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADLACCyACQQA2AgAgBkEBaiEBQRAMcwtB/gAhAyABIARGDa4CIAIoAgAiACAEIAFraiEFIAEgAGtBBWohBgJAA0AgAS0AACAAQfbOAGotAABHDXEgAEEFRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADK8CCyACQQA2AgAgBkEBaiEBQRYMcgtB/wAhAyABIARGDa0CIAIoAgAiACAEIAFraiEFIAEgAGtBA2ohBgJAA0AgAS0AACAAQfzOAGotAABHDXAgAEEDRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADK4CCyACQQA2AgAgBkEBaiEBQQUMcQsgASAERgRAQYABIQMMrQILIAEtAABB2QBHDW4gAUEBaiEBQQgMcAsgASAERgRAQYEBIQMMrAILAkACQCABLQAAQc4Aaw4DAG8BbwsgAUEBaiEBQesAIQMMkwILIAFBAWohAUHsACEDDJICCyABIARGBEBBggEhAwyrAgsCQAJAIAEtAABByABrDggAbm5ubm5uAW4LIAFBAWohAUHqACEDDJICCyABQQFqIQFB7QAhAwyRAgtBgwEhAyABIARGDakCIAIoAgAiACAEIAFraiEFIAEgAGtBAmohBgJAA0AgAS0AACAAQYDPAGotAABHDWwgAEECRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADKoCCyACQQA2AgAgBkEBaiEBQQAMbQtBhAEhAyABIARGDagCIAIoAgAiACAEIAFraiEFIAEgAGtBBGohBgJAA0AgAS0AACAAQYPPAGotAABHDWsgAEEERg0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADKkCCyACQQA2AgAgBkEBaiEBQSMMbAsgASAERgRAQYUBIQMMqAILAkACQCABLQAAQcwAaw4IAGtra2trawFrCyABQQFqIQFB7wAhAwyPAgsgAUEBaiEBQfAAIQMMjgILIAEgBEYEQEGGASEDDKcCCyABLQAAQcUARw1oIAFBAWohAQxgC0GHASEDIAEgBEYNpQIgAigCACIAIAQgAWtqIQUgASAAa0EDaiEGAkADQCABLQAAIABBiM8Aai0AAEcNaCAAQQNGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAMpgILIAJBADYCACAGQQFqIQFBLQxpC0GIASEDIAEgBEYNpAIgAigCACIAIAQgAWtqIQUgASAAa0EIaiEGAkADQCABLQAAIABB0M8Aai0AAEcNZyAAQQhGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAMpQILIAJBADYCACAGQQFqIQFBKQxoCyABIARGBEBBiQEhAwykAgtBASABLQAAQd8ARw1nGiABQQFqIQEMXgtBigEhAyABIARGDaICIAIoAgAiACAEIAFraiEFIAEgAGtBAWohBgNAIAEtAAAgAEGMzwBqLQAARw1kIABBAUYN+gEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAMogILQYsBIQMgASAERg2hAiACKAIAIgAgBCABa2ohBSABIABrQQJqIQYCQANAIAEtAAAgAEGOzwBqLQAARw1kIABBAkYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAyiAgsgAkEANgIAIAZBAWohAUECDGULQYwBIQMgASAERg2gAiACKAIAIgAgBCABa2ohBSABIABrQQFqIQYCQANAIAEtAAAgAEHwzwBqLQAARw1jIABBAUYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAyhAgsgAkEANgIAIAZBAWohAUEfDGQLQY0BIQMgASAERg2fAiACKAIAIgAgBCABa2ohBSABIABrQQFqIQYCQANAIAEtAAAgAEHyzwBqLQAARw1iIABBAUYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAygAgsgAkEANgIAIAZBAWohAUEJDGMLIAEgBEYEQEGOASEDDJ8CCwJAAkAgAS0AAEHJAGsOBwBiYmJiYgFiCyABQQFqIQFB+AAhAwyGAgsgAUEBaiEBQfkAIQMMhQILQY8BIQMgASAERg2dAiACKAIAIgAgBCABa2ohBSABIABrQQVqIQYCQANAIAEtAAAgAEGRzwBqLQAARw1gIABBBUYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAyeAgsgAkEANgIAIAZBAWohAUEYDGELQZABIQMgASAERg2cAiACKAIAIgAgBCABa2ohBSABIABrQQJqIQYCQANAIAEtAAAgAEGXzwBqLQAARw1fIABBAkYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAydAgsgAkEANgIAIAZBAWohAUEXDGALQZEBIQMgASAERg2bAiACKAIAIgAgBCABa2ohBSABIABrQQZqIQYCQANAIAEtAAAgAEGazwBqLQAARw1eIABBBkYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAycAgsgAkEANgIAIAZBAWohAUEVDF8LQZIBIQMgASAERg2aAiACKAIAIgAgBCABa2ohBSABIABrQQVqIQYCQANAIAEtAAAgAEGhzwBqLQAARw1dIABBBUYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAybAgsgAkEANgIAIAZBAWohAUEeDF4LIAEgBEYEQEGTASEDDJoCCyABLQAAQcwARw1bIAFBAWohAUEKDF0LIAEgBEYEQEGUASEDDJkCCwJAAkAgAS0AAEHBAGsODwBcXFxcXFxcXFxcXFxcAVwLIAFBAWohAUH+ACEDDIACCyABQQFqIQFB/wAhAwz/AQsgASAERgRAQZUBIQMMmAILAkACQCABLQAAQcEAaw4DAFsBWwsgAUEBaiEBQf0AIQMM/wELIAFBAWohAUGAASEDDP4BC0GWASEDIAEgBEYNlgIgAigCACIAIAQgAWtqIQUgASAAa0EBaiEGAkADQCABLQAAIABBp88Aai0AAEcNWSAAQQFGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAMlwILIAJBADYCACAGQQFqIQFBCwxaCyABIARGBEBBlwEhAwyWAgsCQAJAAkACQCABLQAAQS1rDiMAW1tbW1tbW1tbW1tbW1tbW1tbW1tbW1sBW1tbW1sCW1tbA1sLIAFBAWohAUH7ACEDDP8BCyABQQFqIQFB/AAhAwz+AQsgAUEBaiEBQYEBIQMM/QELIAFBAWohAUGCASEDDPwBC0GYASEDIAEgBEYNlAIgAigCACIAIAQgAWtqIQUgASAAa0EEaiEGAkADQCABLQAAIABBqc8Aai0AAEcNVyAAQQRGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAMlQILIAJBADYCACAGQQFqIQFBGQxYC0GZASEDIAEgBEYNkwIgAigCACIAIAQgAWtqIQUgASAAa0EFaiEGAkADQCABLQAAIABBrs8Aai0AAEcNViAAQQVGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAMlAILIAJBADYCACAGQQFqIQFBBgxXC0GaASEDIAEgBEYNkgIgAigCACIAIAQgAWtqIQUgASAAa0EBaiEGAkADQCABLQAAIABBtM8Aai0AAEcNVSAAQQFGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAMkwILIAJBADYCACAGQQFqIQFBHAxWC0GbASEDIAEgBEYNkQIgAigCACIAIAQgAWtqIQUgASAAa0EBaiEGAkADQCABLQAAIABBts8Aai0AAEcNVCAAQQFGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAMkgILIAJBADYCACAGQQFqIQFBJwxVCyABIARGBEBBnAEhAwyRAgsCQAJAIAEtAABB1ABrDgIAAVQLIAFBAWohAUGGASEDDPgBCyABQQFqIQFBhwEhAwz3AQtBnQEhAyABIARGDY8CIAIoAgAiACAEIAFraiEFIAEgAGtBAWohBgJAA0AgAS0AACAAQbjPAGotAABHDVIgAEEBRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADJACCyACQQA2AgAgBkEBaiEBQSYMUwtBngEhAyABIARGDY4CIAIoAgAiACAEIAFraiEFIAEgAGtBAWohBgJAA0AgAS0AACAAQbrPAGotAABHDVEgAEEBRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADI8CCyACQQA2AgAgBkEBaiEBQQMMUgtBnwEhAyABIARGDY0CIAIoAgAiACAEIAFraiEFIAEgAGtBAmohBgJAA0AgAS0AACAAQe3PAGotAABHDVAgAEECRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADI4CCyACQQA2AgAgBkEBaiEBQQwMUQtBoAEhAyABIARGDYwCIAIoAgAiACAEIAFraiEFIAEgAGtBA2ohBgJAA0AgAS0AACAAQbzPAGotAABHDU8gAEEDRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADI0CCyACQQA2AgAgBkEBaiEBQQ0MUAsgASAERgRAQaEBIQMMjAILAkACQCABLQAAQcYAaw4LAE9PT09PT09PTwFPCyABQQFqIQFBiwEhAwzzAQsgAUEBaiEBQYwBIQMM8gELIAEgBEYEQEGiASEDDIsCCyABLQAAQdAARw1MIAFBAWohAQxGCyABIARGBEBBowEhAwyKAgsCQAJAIAEtAABByQBrDgcBTU1NTU0ATQsgAUEBaiEBQY4BIQMM8QELIAFBAWohAUEiDE0LQaQBIQMgASAERg2IAiACKAIAIgAgBCABa2ohBSABIABrQQFqIQYCQANAIAEtAAAgAEHAzwBqLQAARw1LIABBAUYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAyJAgsgAkEANgIAIAZBAWohAUEdDEwLIAEgBEYEQEGlASEDDIgCCwJAAkAgAS0AAEHSAGsOAwBLAUsLIAFBAWohAUGQASEDDO8BCyABQQFqIQFBBAxLCyABIARGBEBBpgEhAwyHAgsCQAJAAkACQAJAIAEtAABBwQBrDhUATU1NTU1NTU1NTQFNTQJNTQNNTQRNCyABQQFqIQFBiAEhAwzxAQsgAUEBaiEBQYkBIQMM8AELIAFBAWohAUGKASEDDO8BCyABQQFqIQFBjwEhAwzuAQsgAUEBaiEBQZEBIQMM7QELQacBIQMgASAERg2FAiACKAIAIgAgBCABa2ohBSABIABrQQJqIQYCQANAIAEtAAAgAEHtzwBqLQAARw1IIABBAkYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAyGAgsgAkEANgIAIAZBAWohAUERDEkLQagBIQMgASAERg2EAiACKAIAIgAgBCABa2ohBSABIABrQQJqIQYCQANAIAEtAAAgAEHCzwBqLQAARw1HIABBAkYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAyFAgsgAkEANgIAIAZBAWohAUEsDEgLQakBIQMgASAERg2DAiACKAIAIgAgBCABa2ohBSABIABrQQRqIQYCQANAIAEtAAAgAEHFzwBqLQAARw1GIABBBEYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAyEAgsgAkEANgIAIAZBAWohAUErDEcLQaoBIQMgASAERg2CAiACKAIAIgAgBCABa2ohBSABIABrQQJqIQYCQANAIAEtAAAgAEHKzwBqLQAARw1FIABBAkYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAyDAgsgAkEANgIAIAZBAWohAUEUDEYLIAEgBEYEQEGrASEDDIICCwJAAkACQAJAIAEtAABBwgBrDg8AAQJHR0dHR0dHR0dHRwNHCyABQQFqIQFBkwEhAwzrAQsgAUEBaiEBQZQBIQMM6gELIAFBAWohAUGVASEDDOkBCyABQQFqIQFBlgEhAwzoAQsgASAERgRAQawBIQMMgQILIAEtAABBxQBHDUIgAUEBaiEBDD0LQa0BIQMgASAERg3/ASACKAIAIgAgBCABa2ohBSABIABrQQJqIQYCQANAIAEtAAAgAEHNzwBqLQAARw1CIABBAkYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAyAAgsgAkEANgIAIAZBAWohAUEODEMLIAEgBEYEQEGuASEDDP8BCyABLQAAQdAARw1AIAFBAWohAUElDEILQa8BIQMgASAERg39ASACKAIAIgAgBCABa2ohBSABIABrQQhqIQYCQANAIAEtAAAgAEHQzwBqLQAARw1AIABBCEYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAz+AQsgAkEANgIAIAZBAWohAUEqDEELIAEgBEYEQEGwASEDDP0BCwJAAkAgAS0AAEHVAGsOCwBAQEBAQEBAQEABQAsgAUEBaiEBQZoBIQMM5AELIAFBAWohAUGbASEDDOMBCyABIARGBEBBsQEhAwz8AQsCQAJAIAEtAABBwQBrDhQAPz8/Pz8/Pz8/Pz8/Pz8/Pz8/AT8LIAFBAWohAUGZASEDDOMBCyABQQFqIQFBnAEhAwziAQtBsgEhAyABIARGDfoBIAIoAgAiACAEIAFraiEFIAEgAGtBA2ohBgJAA0AgAS0AACAAQdnPAGotAABHDT0gAEEDRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADPsBCyACQQA2AgAgBkEBaiEBQSEMPgtBswEhAyABIARGDfkBIAIoAgAiACAEIAFraiEFIAEgAGtBBmohBgJAA0AgAS0AACAAQd3PAGotAABHDTwgAEEGRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADPoBCyACQQA2AgAgBkEBaiEBQRoMPQsgASAERgRAQbQBIQMM+QELAkACQAJAIAEtAABBxQBrDhEAPT09PT09PT09AT09PT09Aj0LIAFBAWohAUGdASEDDOEBCyABQQFqIQFBngEhAwzgAQsgAUEBaiEBQZ8BIQMM3wELQbUBIQMgASAERg33ASACKAIAIgAgBCABa2ohBSABIABrQQVqIQYCQANAIAEtAAAgAEHkzwBqLQAARw06IABBBUYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAz4AQsgAkEANgIAIAZBAWohAUEoDDsLQbYBIQMgASAERg32ASACKAIAIgAgBCABa2ohBSABIABrQQJqIQYCQANAIAEtAAAgAEHqzwBqLQAARw05IABBAkYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAz3AQsgAkEANgIAIAZBAWohAUEHDDoLIAEgBEYEQEG3ASEDDPYBCwJAAkAgAS0AAEHFAGsODgA5OTk5OTk5OTk5OTkBOQsgAUEBaiEBQaEBIQMM3QELIAFBAWohAUGiASEDDNwBC0G4ASEDIAEgBEYN9AEgAigCACIAIAQgAWtqIQUgASAAa0ECaiEGAkADQCABLQAAIABB7c8Aai0AAEcNNyAAQQJGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAM9QELIAJBADYCACAGQQFqIQFBEgw4C0G5ASEDIAEgBEYN8wEgAigCACIAIAQgAWtqIQUgASAAa0EBaiEGAkADQCABLQAAIABB8M8Aai0AAEcNNiAAQQFGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAM9AELIAJBADYCACAGQQFqIQFBIAw3C0G6ASEDIAEgBEYN8gEgAigCACIAIAQgAWtqIQUgASAAa0EBaiEGAkADQCABLQAAIABB8s8Aai0AAEcNNSAAQQFGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAM8wELIAJBADYCACAGQQFqIQFBDww2CyABIARGBEBBuwEhAwzyAQsCQAJAIAEtAABByQBrDgcANTU1NTUBNQsgAUEBaiEBQaUBIQMM2QELIAFBAWohAUGmASEDDNgBC0G8ASEDIAEgBEYN8AEgAigCACIAIAQgAWtqIQUgASAAa0EHaiEGAkADQCABLQAAIABB9M8Aai0AAEcNMyAAQQdGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAM8QELIAJBADYCACAGQQFqIQFBGww0CyABIARGBEBBvQEhAwzwAQsCQAJAAkAgAS0AAEHCAGsOEgA0NDQ0NDQ0NDQBNDQ0NDQ0AjQLIAFBAWohAUGkASEDDNgBCyABQQFqIQFBpwEhAwzXAQsgAUEBaiEBQagBIQMM1gELIAEgBEYEQEG+ASEDDO8BCyABLQAAQc4ARw0wIAFBAWohAQwsCyABIARGBEBBvwEhAwzuAQsCQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQCABLQAAQcEAaw4VAAECAz8EBQY/Pz8HCAkKCz8MDQ4PPwsgAUEBaiEBQegAIQMM4wELIAFBAWohAUHpACEDDOIBCyABQQFqIQFB7gAhAwzhAQsgAUEBaiEBQfIAIQMM4AELIAFBAWohAUHzACEDDN8BCyABQQFqIQFB9gAhAwzeAQsgAUEBaiEBQfcAIQMM3QELIAFBAWohAUH6ACEDDNwBCyABQQFqIQFBgwEhAwzbAQsgAUEBaiEBQYQBIQMM2gELIAFBAWohAUGFASEDDNkBCyABQQFqIQFBkgEhAwzYAQsgAUEBaiEBQZgBIQMM1wELIAFBAWohAUGgASEDDNYBCyABQQFqIQFBowEhAwzVAQsgAUEBaiEBQaoBIQMM1AELIAEgBEcEQCACQRA2AgggAiABNgIEQasBIQMM1AELQcABIQMM7AELQQAhAAJAIAIoAjgiA0UNACADKAI0IgNFDQAgAiADEQAAIQALIABFDV4gAEEVRw0HIAJB0QA2AhwgAiABNgIUIAJBsBc2AhAgAkEVNgIMQQAhAwzrAQsgAUEBaiABIARHDQgaQcIBIQMM6gELA0ACQCABLQAAQQprDgQIAAALAAsgBCABQQFqIgFHDQALQcMBIQMM6QELIAEgBEcEQCACQRE2AgggAiABNgIEQQEhAwzQAQtBxAEhAwzoAQsgASAERgRAQcUBIQMM6AELAkACQCABLQAAQQprDgQBKCgAKAsgAUEBagwJCyABQQFqDAULIAEgBEYEQEHGASEDDOcBCwJAAkAgAS0AAEEKaw4XAQsLAQsLCwsLCwsLCwsLCwsLCwsLCwALCyABQQFqIQELQbABIQMMzQELIAEgBEYEQEHIASEDDOYBCyABLQAAQSBHDQkgAkEAOwEyIAFBAWohAUGzASEDDMwBCwNAIAEhAAJAIAEgBEcEQCABLQAAQTBrQf8BcSIDQQpJDQEMJwtBxwEhAwzmAQsCQCACLwEyIgFBmTNLDQAgAiABQQpsIgU7ATIgBUH+/wNxIANB//8Dc0sNACAAQQFqIQEgAiADIAVqIgM7ATIgA0H//wNxQegHSQ0BCwtBACEDIAJBADYCHCACQcEJNgIQIAJBDTYCDCACIABBAWo2AhQM5AELIAJBADYCHCACIAE2AhQgAkHwDDYCECACQRs2AgxBACEDDOMBCyACKAIEIQAgAkEANgIEIAIgACABECYiAA0BIAFBAWoLIQFBrQEhAwzIAQsgAkHBATYCHCACIAA2AgwgAiABQQFqNgIUQQAhAwzgAQsgAigCBCEAIAJBADYCBCACIAAgARAmIgANASABQQFqCyEBQa4BIQMMxQELIAJBwgE2AhwgAiAANgIMIAIgAUEBajYCFEEAIQMM3QELIAJBADYCHCACIAE2AhQgAkGXCzYCECACQQ02AgxBACEDDNwBCyACQQA2AhwgAiABNgIUIAJB4xA2AhAgAkEJNgIMQQAhAwzbAQsgAkECOgAoDKwBC0EAIQMgAkEANgIcIAJBrws2AhAgAkECNgIMIAIgAUEBajYCFAzZAQtBAiEDDL8BC0ENIQMMvgELQSYhAwy9AQtBFSEDDLwBC0EWIQMMuwELQRghAwy6AQtBHCEDDLkBC0EdIQMMuAELQSAhAwy3AQtBISEDDLYBC0EjIQMMtQELQcYAIQMMtAELQS4hAwyzAQtBPSEDDLIBC0HLACEDDLEBC0HOACEDDLABC0HYACEDDK8BC0HZACEDDK4BC0HbACEDDK0BC0HxACEDDKwBC0H0ACEDDKsBC0GNASEDDKoBC0GXASEDDKkBC0GpASEDDKgBC0GvASEDDKcBC0GxASEDDKYBCyACQQA2AgALQQAhAyACQQA2AhwgAiABNgIUIAJB8Rs2AhAgAkEGNgIMDL0BCyACQQA2AgAgBkEBaiEBQSQLOgApIAIoAgQhACACQQA2AgQgAiAAIAEQJyIARQRAQeUAIQMMowELIAJB+QA2AhwgAiABNgIUIAIgADYCDEEAIQMMuwELIABBFUcEQCACQQA2AhwgAiABNgIUIAJBzA42AhAgAkEgNgIMQQAhAwy7AQsgAkH4ADYCHCACIAE2AhQgAkHKGDYCECACQRU2AgxBACEDDLoBCyACQQA2AhwgAiABNgIUIAJBjhs2AhAgAkEGNgIMQQAhAwy5AQsgAkEANgIcIAIgATYCFCACQf4RNgIQIAJBBzYCDEEAIQMMuAELIAJBADYCHCACIAE2AhQgAkGMHDYCECACQQc2AgxBACEDDLcBCyACQQA2AhwgAiABNgIUIAJBww82AhAgAkEHNgIMQQAhAwy2AQsgAkEANgIcIAIgATYCFCACQcMPNgIQIAJBBzYCDEEAIQMMtQELIAIoAgQhACACQQA2AgQgAiAAIAEQJSIARQ0RIAJB5QA2AhwgAiABNgIUIAIgADYCDEEAIQMMtAELIAIoAgQhACACQQA2AgQgAiAAIAEQJSIARQ0gIAJB0wA2AhwgAiABNgIUIAIgADYCDEEAIQMMswELIAIoAgQhACACQQA2AgQgAiAAIAEQJSIARQ0iIAJB0gA2AhwgAiABNgIUIAIgADYCDEEAIQMMsgELIAIoAgQhACACQQA2AgQgAiAAIAEQJSIARQ0OIAJB5QA2AhwgAiABNgIUIAIgADYCDEEAIQMMsQELIAIoAgQhACACQQA2AgQgAiAAIAEQJSIARQ0dIAJB0wA2AhwgAiABNgIUIAIgADYCDEEAIQMMsAELIAIoAgQhACACQQA2AgQgAiAAIAEQJSIARQ0fIAJB0gA2AhwgAiABNgIUIAIgADYCDEEAIQMMrwELIABBP0cNASABQQFqCyEBQQUhAwyUAQtBACEDIAJBADYCHCACIAE2AhQgAkH9EjYCECACQQc2AgwMrAELIAJBADYCHCACIAE2AhQgAkHcCDYCECACQQc2AgxBACEDDKsBCyACKAIEIQAgAkEANgIEIAIgACABECUiAEUNByACQeUANgIcIAIgATYCFCACIAA2AgxBACEDDKoBCyACKAIEIQAgAkEANgIEIAIgACABECUiAEUNFiACQdMANgIcIAIgATYCFCACIAA2AgxBACEDDKkBCyACKAIEIQAgAkEANgIEIAIgACABECUiAEUNGCACQdIANgIcIAIgATYCFCACIAA2AgxBACEDDKgBCyACQQA2AhwgAiABNgIUIAJBxgo2AhAgAkEHNgIMQQAhAwynAQsgAigCBCEAIAJBADYCBCACIAAgARAlIgBFDQMgAkHlADYCHCACIAE2AhQgAiAANgIMQQAhAwymAQsgAigCBCEAIAJBADYCBCACIAAgARAlIgBFDRIgAkHTADYCHCACIAE2AhQgAiAANgIMQQAhAwylAQsgAigCBCEAIAJBADYCBCACIAAgARAlIgBFDRQgAkHSADYCHCACIAE2AhQgAiAANgIMQQAhAwykAQsgAigCBCEAIAJBADYCBCACIAAgARAlIgBFDQAgAkHlADYCHCACIAE2AhQgAiAANgIMQQAhAwyjAQtB1QAhAwyJAQsgAEEVRwRAIAJBADYCHCACIAE2AhQgAkG5DTYCECACQRo2AgxBACEDDKIBCyACQeQANgIcIAIgATYCFCACQeMXNgIQIAJBFTYCDEEAIQMMoQELIAJBADYCACAGQQFqIQEgAi0AKSIAQSNrQQtJDQQCQCAAQQZLDQBBASAAdEHKAHFFDQAMBQtBACEDIAJBADYCHCACIAE2AhQgAkH3CTYCECACQQg2AgwMoAELIAJBADYCACAGQQFqIQEgAi0AKUEhRg0DIAJBADYCHCACIAE2AhQgAkGbCjYCECACQQg2AgxBACEDDJ8BCyACQQA2AgALQQAhAyACQQA2AhwgAiABNgIUIAJBkDM2AhAgAkEINgIMDJ0BCyACQQA2AgAgBkEBaiEBIAItAClBI0kNACACQQA2AhwgAiABNgIUIAJB0wk2AhAgAkEINgIMQQAhAwycAQtB0QAhAwyCAQsgAS0AAEEwayIAQf8BcUEKSQRAIAIgADoAKiABQQFqIQFBzwAhAwyCAQsgAigCBCEAIAJBADYCBCACIAAgARAoIgBFDYYBIAJB3gA2AhwgAiABNgIUIAIgADYCDEEAIQMMmgELIAIoAgQhACACQQA2AgQgAiAAIAEQKCIARQ2GASACQdwANgIcIAIgATYCFCACIAA2AgxBACEDDJkBCyACKAIEIQAgAkEANgIEIAIgACAFECgiAEUEQCAFIQEMhwELIAJB2gA2AhwgAiAFNgIUIAIgADYCDAyYAQtBACEBQQEhAwsgAiADOgArIAVBAWohAwJAAkACQCACLQAtQRBxDQACQAJAAkAgAi0AKg4DAQACBAsgBkUNAwwCCyAADQEMAgsgAUUNAQsgAigCBCEAIAJBADYCBCACIAAgAxAoIgBFBEAgAyEBDAILIAJB2AA2AhwgAiADNgIUIAIgADYCDEEAIQMMmAELIAIoAgQhACACQQA2AgQgAiAAIAMQKCIARQRAIAMhAQyHAQsgAkHZADYCHCACIAM2AhQgAiAANgIMQQAhAwyXAQtBzAAhAwx9CyAAQRVHBEAgAkEANgIcIAIgATYCFCACQZQNNgIQIAJBITYCDEEAIQMMlgELIAJB1wA2AhwgAiABNgIUIAJByRc2AhAgAkEVNgIMQQAhAwyVAQtBACEDIAJBADYCHCACIAE2AhQgAkGAETYCECACQQk2AgwMlAELIAIoAgQhACACQQA2AgQgAiAAIAEQJSIARQ0AIAJB0wA2AhwgAiABNgIUIAIgADYCDEEAIQMMkwELQckAIQMMeQsgAkEANgIcIAIgATYCFCACQcEoNgIQIAJBBzYCDCACQQA2AgBBACEDDJEBCyACKAIEIQBBACEDIAJBADYCBCACIAAgARAlIgBFDQAgAkHSADYCHCACIAE2AhQgAiAANgIMDJABC0HIACEDDHYLIAJBADYCACAFIQELIAJBgBI7ASogAUEBaiEBQQAhAAJAIAIoAjgiA0UNACADKAIwIgNFDQAgAiADEQAAIQALIAANAQtBxwAhAwxzCyAAQRVGBEAgAkHRADYCHCACIAE2AhQgAkHjFzYCECACQRU2AgxBACEDDIwBC0EAIQMgAkEANgIcIAIgATYCFCACQbkNNgIQIAJBGjYCDAyLAQtBACEDIAJBADYCHCACIAE2AhQgAkGgGTYCECACQR42AgwMigELIAEtAABBOkYEQCACKAIEIQBBACEDIAJBADYCBCACIAAgARApIgBFDQEgAkHDADYCHCACIAA2AgwgAiABQQFqNgIUDIoBC0EAIQMgAkEANgIcIAIgATYCFCACQbERNgIQIAJBCjYCDAyJAQsgAUEBaiEBQTshAwxvCyACQcMANgIcIAIgADYCDCACIAFBAWo2AhQMhwELQQAhAyACQQA2AhwgAiABNgIUIAJB8A42AhAgAkEcNgIMDIYBCyACIAIvATBBEHI7ATAMZgsCQCACLwEwIgBBCHFFDQAgAi0AKEEBRw0AIAItAC1BCHFFDQMLIAIgAEH3+wNxQYAEcjsBMAwECyABIARHBEACQANAIAEtAABBMGsiAEH/AXFBCk8EQEE1IQMMbgsgAikDICIKQpmz5syZs+bMGVYNASACIApCCn4iCjcDICAKIACtQv8BgyILQn+FVg0BIAIgCiALfDcDICAEIAFBAWoiAUcNAAtBOSEDDIUBCyACKAIEIQBBACEDIAJBADYCBCACIAAgAUEBaiIBECoiAA0MDHcLQTkhAwyDAQsgAi0AMEEgcQ0GQcUBIQMMaQtBACEDIAJBADYCBCACIAEgARAqIgBFDQQgAkE6NgIcIAIgADYCDCACIAFBAWo2AhQMgQELIAItAChBAUcNACACLQAtQQhxRQ0BC0E3IQMMZgsgAigCBCEAQQAhAyACQQA2AgQgAiAAIAEQKiIABEAgAkE7NgIcIAIgADYCDCACIAFBAWo2AhQMfwsgAUEBaiEBDG4LIAJBCDoALAwECyABQQFqIQEMbQtBACEDIAJBADYCHCACIAE2AhQgAkHkEjYCECACQQQ2AgwMewsgAigCBCEAQQAhAyACQQA2AgQgAiAAIAEQKiIARQ1sIAJBNzYCHCACIAE2AhQgAiAANgIMDHoLIAIgAi8BMEEgcjsBMAtBMCEDDF8LIAJBNjYCHCACIAE2AhQgAiAANgIMDHcLIABBLEcNASABQQFqIQBBASEBAkACQAJAAkACQCACLQAsQQVrDgQDAQIEAAsgACEBDAQLQQIhAQwBC0EEIQELIAJBAToALCACIAIvATAgAXI7ATAgACEBDAELIAIgAi8BMEEIcjsBMCAAIQELQTkhAwxcCyACQQA6ACwLQTQhAwxaCyABIARGBEBBLSEDDHMLAkACQANAAkAgAS0AAEEKaw4EAgAAAwALIAQgAUEBaiIBRw0AC0EtIQMMdAsgAigCBCEAQQAhAyACQQA2AgQgAiAAIAEQKiIARQ0CIAJBLDYCHCACIAE2AhQgAiAANgIMDHMLIAIoAgQhAEEAIQMgAkEANgIEIAIgACABECoiAEUEQCABQQFqIQEMAgsgAkEsNgIcIAIgADYCDCACIAFBAWo2AhQMcgsgAS0AAEENRgRAIAIoAgQhAEEAIQMgAkEANgIEIAIgACABECoiAEUEQCABQQFqIQEMAgsgAkEsNgIcIAIgADYCDCACIAFBAWo2AhQMcgsgAi0ALUEBcQRAQcQBIQMMWQsgAigCBCEAQQAhAyACQQA2AgQgAiAAIAEQKiIADQEMZQtBLyEDDFcLIAJBLjYCHCACIAE2AhQgAiAANgIMDG8LQQAhAyACQQA2AhwgAiABNgIUIAJB8BQ2AhAgAkEDNgIMDG4LQQEhAwJAAkACQAJAIAItACxBBWsOBAMBAgAECyACIAIvATBBCHI7ATAMAwtBAiEDDAELQQQhAwsgAkEBOgAsIAIgAi8BMCADcjsBMAtBKiEDDFMLQQAhAyACQQA2AhwgAiABNgIUIAJB4Q82AhAgAkEKNgIMDGsLQQEhAwJAAkACQAJAAkACQCACLQAsQQJrDgcFBAQDAQIABAsgAiACLwEwQQhyOwEwDAMLQQIhAwwBC0EEIQMLIAJBAToALCACIAIvATAgA3I7ATALQSshAwxSC0EAIQMgAkEANgIcIAIgATYCFCACQasSNgIQIAJBCzYCDAxqC0EAIQMgAkEANgIcIAIgATYCFCACQf0NNgIQIAJBHTYCDAxpCyABIARHBEADQCABLQAAQSBHDUggBCABQQFqIgFHDQALQSUhAwxpC0ElIQMMaAsgAi0ALUEBcQRAQcMBIQMMTwsgAigCBCEAQQAhAyACQQA2AgQgAiAAIAEQKSIABEAgAkEmNgIcIAIgADYCDCACIAFBAWo2AhQMaAsgAUEBaiEBDFwLIAFBAWohASACLwEwIgBBgAFxBEBBACEAAkAgAigCOCIDRQ0AIAMoAlQiA0UNACACIAMRAAAhAAsgAEUNBiAAQRVHDR8gAkEFNgIcIAIgATYCFCACQfkXNgIQIAJBFTYCDEEAIQMMZwsCQCAAQaAEcUGgBEcNACACLQAtQQJxDQBBACEDIAJBADYCHCACIAE2AhQgAkGWEzYCECACQQQ2AgwMZwsgAgJ/IAIvATBBFHFBFEYEQEEBIAItAChBAUYNARogAi8BMkHlAEYMAQsgAi0AKUEFRgs6AC5BACEAAkAgAigCOCIDRQ0AIAMoAiQiA0UNACACIAMRAAAhAAsCQAJAAkACQAJAIAAOFgIBAAQEBAQEBAQEBAQEBAQEBAQEBAMECyACQQE6AC4LIAIgAi8BMEHAAHI7ATALQSchAwxPCyACQSM2AhwgAiABNgIUIAJBpRY2AhAgAkEVNgIMQQAhAwxnC0EAIQMgAkEANgIcIAIgATYCFCACQdULNgIQIAJBETYCDAxmC0EAIQACQCACKAI4IgNFDQAgAygCLCIDRQ0AIAIgAxEAACEACyAADQELQQ4hAwxLCyAAQRVGBEAgAkECNgIcIAIgATYCFCACQbAYNgIQIAJBFTYCDEEAIQMMZAtBACEDIAJBADYCHCACIAE2AhQgAkGnDjYCECACQRI2AgwMYwtBACEDIAJBADYCHCACIAE2AhQgAkGqHDYCECACQQ82AgwMYgsgAigCBCEAQQAhAyACQQA2AgQgAiAAIAEgCqdqIgEQKyIARQ0AIAJBBTYCHCACIAE2AhQgAiAANgIMDGELQQ8hAwxHC0EAIQMgAkEANgIcIAIgATYCFCACQc0TNgIQIAJBDDYCDAxfC0IBIQoLIAFBAWohAQJAIAIpAyAiC0L//////////w9YBEAgAiALQgSGIAqENwMgDAELQQAhAyACQQA2AhwgAiABNgIUIAJBrQk2AhAgAkEMNgIMDF4LQSQhAwxEC0EAIQMgAkEANgIcIAIgATYCFCACQc0TNgIQIAJBDDYCDAxcCyACKAIEIQBBACEDIAJBADYCBCACIAAgARAsIgBFBEAgAUEBaiEBDFILIAJBFzYCHCACIAA2AgwgAiABQQFqNgIUDFsLIAIoAgQhAEEAIQMgAkEANgIEAkAgAiAAIAEQLCIARQRAIAFBAWohAQwBCyACQRY2AhwgAiAANgIMIAIgAUEBajYCFAxbC0EfIQMMQQtBACEDIAJBADYCHCACIAE2AhQgAkGaDzYCECACQSI2AgwMWQsgAigCBCEAQQAhAyACQQA2AgQgAiAAIAEQLSIARQRAIAFBAWohAQxQCyACQRQ2AhwgAiAANgIMIAIgAUEBajYCFAxYCyACKAIEIQBBACEDIAJBADYCBAJAIAIgACABEC0iAEUEQCABQQFqIQEMAQsgAkETNgIcIAIgADYCDCACIAFBAWo2AhQMWAtBHiEDDD4LQQAhAyACQQA2AhwgAiABNgIUIAJBxgw2AhAgAkEjNgIMDFYLIAIoAgQhAEEAIQMgAkEANgIEIAIgACABEC0iAEUEQCABQQFqIQEMTgsgAkERNgIcIAIgADYCDCACIAFBAWo2AhQMVQsgAkEQNgIcIAIgATYCFCACIAA2AgwMVAtBACEDIAJBADYCHCACIAE2AhQgAkHGDDYCECACQSM2AgwMUwtBACEDIAJBADYCHCACIAE2AhQgAkHAFTYCECACQQI2AgwMUgsgAigCBCEAQQAhAyACQQA2AgQCQCACIAAgARAtIgBFBEAgAUEBaiEBDAELIAJBDjYCHCACIAA2AgwgAiABQQFqNgIUDFILQRshAww4C0EAIQMgAkEANgIcIAIgATYCFCACQcYMNgIQIAJBIzYCDAxQCyACKAIEIQBBACEDIAJBADYCBAJAIAIgACABECwiAEUEQCABQQFqIQEMAQsgAkENNgIcIAIgADYCDCACIAFBAWo2AhQMUAtBGiEDDDYLQQAhAyACQQA2AhwgAiABNgIUIAJBmg82AhAgAkEiNgIMDE4LIAIoAgQhAEEAIQMgAkEANgIEAkAgAiAAIAEQLCIARQRAIAFBAWohAQwBCyACQQw2AhwgAiAANgIMIAIgAUEBajYCFAxOC0EZIQMMNAtBACEDIAJBADYCHCACIAE2AhQgAkGaDzYCECACQSI2AgwMTAsgAEEVRwRAQQAhAyACQQA2AhwgAiABNgIUIAJBgww2AhAgAkETNgIMDEwLIAJBCjYCHCACIAE2AhQgAkHkFjYCECACQRU2AgxBACEDDEsLIAIoAgQhAEEAIQMgAkEANgIEIAIgACABIAqnaiIBECsiAARAIAJBBzYCHCACIAE2AhQgAiAANgIMDEsLQRMhAwwxCyAAQRVHBEBBACEDIAJBADYCHCACIAE2AhQgAkHaDTYCECACQRQ2AgwMSgsgAkEeNgIcIAIgATYCFCACQfkXNgIQIAJBFTYCDEEAIQMMSQtBACEAAkAgAigCOCIDRQ0AIAMoAiwiA0UNACACIAMRAAAhAAsgAEUNQSAAQRVGBEAgAkEDNgIcIAIgATYCFCACQbAYNgIQIAJBFTYCDEEAIQMMSQtBACEDIAJBADYCHCACIAE2AhQgAkGnDjYCECACQRI2AgwMSAtBACEDIAJBADYCHCACIAE2AhQgAkHaDTYCECACQRQ2AgwMRwtBACEDIAJBADYCHCACIAE2AhQgAkGnDjYCECACQRI2AgwMRgsgAkEAOgAvIAItAC1BBHFFDT8LIAJBADoALyACQQE6ADRBACEDDCsLQQAhAyACQQA2AhwgAkHkETYCECACQQc2AgwgAiABQQFqNgIUDEMLAkADQAJAIAEtAABBCmsOBAACAgACCyAEIAFBAWoiAUcNAAtB3QEhAwxDCwJAAkAgAi0ANEEBRw0AQQAhAAJAIAIoAjgiA0UNACADKAJYIgNFDQAgAiADEQAAIQALIABFDQAgAEEVRw0BIAJB3AE2AhwgAiABNgIUIAJB1RY2AhAgAkEVNgIMQQAhAwxEC0HBASEDDCoLIAJBADYCHCACIAE2AhQgAkHpCzYCECACQR82AgxBACEDDEILAkACQCACLQAoQQFrDgIEAQALQcABIQMMKQtBuQEhAwwoCyACQQI6AC9BACEAAkAgAigCOCIDRQ0AIAMoAgAiA0UNACACIAMRAAAhAAsgAEUEQEHCASEDDCgLIABBFUcEQCACQQA2AhwgAiABNgIUIAJBpAw2AhAgAkEQNgIMQQAhAwxBCyACQdsBNgIcIAIgATYCFCACQfoWNgIQIAJBFTYCDEEAIQMMQAsgASAERgRAQdoBIQMMQAsgAS0AAEHIAEYNASACQQE6ACgLQawBIQMMJQtBvwEhAwwkCyABIARHBEAgAkEQNgIIIAIgATYCBEG+ASEDDCQLQdkBIQMMPAsgASAERgRAQdgBIQMMPAsgAS0AAEHIAEcNBCABQQFqIQFBvQEhAwwiCyABIARGBEBB1wEhAww7CwJAAkAgAS0AAEHFAGsOEAAFBQUFBQUFBQUFBQUFBQEFCyABQQFqIQFBuwEhAwwiCyABQQFqIQFBvAEhAwwhC0HWASEDIAEgBEYNOSACKAIAIgAgBCABa2ohBSABIABrQQJqIQYCQANAIAEtAAAgAEGD0ABqLQAARw0DIABBAkYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAw6CyACKAIEIQAgAkIANwMAIAIgACAGQQFqIgEQJyIARQRAQcYBIQMMIQsgAkHVATYCHCACIAE2AhQgAiAANgIMQQAhAww5C0HUASEDIAEgBEYNOCACKAIAIgAgBCABa2ohBSABIABrQQFqIQYCQANAIAEtAAAgAEGB0ABqLQAARw0CIABBAUYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAw5CyACQYEEOwEoIAIoAgQhACACQgA3AwAgAiAAIAZBAWoiARAnIgANAwwCCyACQQA2AgALQQAhAyACQQA2AhwgAiABNgIUIAJB2Bs2AhAgAkEINgIMDDYLQboBIQMMHAsgAkHTATYCHCACIAE2AhQgAiAANgIMQQAhAww0C0EAIQACQCACKAI4IgNFDQAgAygCOCIDRQ0AIAIgAxEAACEACyAARQ0AIABBFUYNASACQQA2AhwgAiABNgIUIAJBzA42AhAgAkEgNgIMQQAhAwwzC0HkACEDDBkLIAJB+AA2AhwgAiABNgIUIAJByhg2AhAgAkEVNgIMQQAhAwwxC0HSASEDIAQgASIARg0wIAQgAWsgAigCACIBaiEFIAAgAWtBBGohBgJAA0AgAC0AACABQfzPAGotAABHDQEgAUEERg0DIAFBAWohASAEIABBAWoiAEcNAAsgAiAFNgIADDELIAJBADYCHCACIAA2AhQgAkGQMzYCECACQQg2AgwgAkEANgIAQQAhAwwwCyABIARHBEAgAkEONgIIIAIgATYCBEG3ASEDDBcLQdEBIQMMLwsgAkEANgIAIAZBAWohAQtBuAEhAwwUCyABIARGBEBB0AEhAwwtCyABLQAAQTBrIgBB/wFxQQpJBEAgAiAAOgAqIAFBAWohAUG2ASEDDBQLIAIoAgQhACACQQA2AgQgAiAAIAEQKCIARQ0UIAJBzwE2AhwgAiABNgIUIAIgADYCDEEAIQMMLAsgASAERgRAQc4BIQMMLAsCQCABLQAAQS5GBEAgAUEBaiEBDAELIAIoAgQhACACQQA2AgQgAiAAIAEQKCIARQ0VIAJBzQE2AhwgAiABNgIUIAIgADYCDEEAIQMMLAtBtQEhAwwSCyAEIAEiBUYEQEHMASEDDCsLQQAhAEEBIQFBASEGQQAhAwJAAkACQAJAAkACfwJAAkACQAJAAkACQAJAIAUtAABBMGsOCgoJAAECAwQFBggLC0ECDAYLQQMMBQtBBAwEC0EFDAMLQQYMAgtBBwwBC0EICyEDQQAhAUEAIQYMAgtBCSEDQQEhAEEAIQFBACEGDAELQQAhAUEBIQMLIAIgAzoAKyAFQQFqIQMCQAJAIAItAC1BEHENAAJAAkACQCACLQAqDgMBAAIECyAGRQ0DDAILIAANAQwCCyABRQ0BCyACKAIEIQAgAkEANgIEIAIgACADECgiAEUEQCADIQEMAwsgAkHJATYCHCACIAM2AhQgAiAANgIMQQAhAwwtCyACKAIEIQAgAkEANgIEIAIgACADECgiAEUEQCADIQEMGAsgAkHKATYCHCACIAM2AhQgAiAANgIMQQAhAwwsCyACKAIEIQAgAkEANgIEIAIgACAFECgiAEUEQCAFIQEMFgsgAkHLATYCHCACIAU2AhQgAiAANgIMDCsLQbQBIQMMEQtBACEAAkAgAigCOCIDRQ0AIAMoAjwiA0UNACACIAMRAAAhAAsCQCAABEAgAEEVRg0BIAJBADYCHCACIAE2AhQgAkGUDTYCECACQSE2AgxBACEDDCsLQbIBIQMMEQsgAkHIATYCHCACIAE2AhQgAkHJFzYCECACQRU2AgxBACEDDCkLIAJBADYCACAGQQFqIQFB9QAhAwwPCyACLQApQQVGBEBB4wAhAwwPC0HiACEDDA4LIAAhASACQQA2AgALIAJBADoALEEJIQMMDAsgAkEANgIAIAdBAWohAUHAACEDDAsLQQELOgAsIAJBADYCACAGQQFqIQELQSkhAwwIC0E4IQMMBwsCQCABIARHBEADQCABLQAAQYA+ai0AACIAQQFHBEAgAEECRw0DIAFBAWohAQwFCyAEIAFBAWoiAUcNAAtBPiEDDCELQT4hAwwgCwsgAkEAOgAsDAELQQshAwwEC0E6IQMMAwsgAUEBaiEBQS0hAwwCCyACIAE6ACwgAkEANgIAIAZBAWohAUEMIQMMAQsgAkEANgIAIAZBAWohAUEKIQMMAAsAC0EAIQMgAkEANgIcIAIgATYCFCACQc0QNgIQIAJBCTYCDAwXC0EAIQMgAkEANgIcIAIgATYCFCACQekKNgIQIAJBCTYCDAwWC0EAIQMgAkEANgIcIAIgATYCFCACQbcQNgIQIAJBCTYCDAwVC0EAIQMgAkEANgIcIAIgATYCFCACQZwRNgIQIAJBCTYCDAwUC0EAIQMgAkEANgIcIAIgATYCFCACQc0QNgIQIAJBCTYCDAwTC0EAIQMgAkEANgIcIAIgATYCFCACQekKNgIQIAJBCTYCDAwSC0EAIQMgAkEANgIcIAIgATYCFCACQbcQNgIQIAJBCTYCDAwRC0EAIQMgAkEANgIcIAIgATYCFCACQZwRNgIQIAJBCTYCDAwQC0EAIQMgAkEANgIcIAIgATYCFCACQZcVNgIQIAJBDzYCDAwPC0EAIQMgAkEANgIcIAIgATYCFCACQZcVNgIQIAJBDzYCDAwOC0EAIQMgAkEANgIcIAIgATYCFCACQcASNgIQIAJBCzYCDAwNC0EAIQMgAkEANgIcIAIgATYCFCACQZUJNgIQIAJBCzYCDAwMC0EAIQMgAkEANgIcIAIgATYCFCACQeEPNgIQIAJBCjYCDAwLC0EAIQMgAkEANgIcIAIgATYCFCACQfsPNgIQIAJBCjYCDAwKC0EAIQMgAkEANgIcIAIgATYCFCACQfEZNgIQIAJBAjYCDAwJC0EAIQMgAkEANgIcIAIgATYCFCACQcQUNgIQIAJBAjYCDAwIC0EAIQMgAkEANgIcIAIgATYCFCACQfIVNgIQIAJBAjYCDAwHCyACQQI2AhwgAiABNgIUIAJBnBo2AhAgAkEWNgIMQQAhAwwGC0EBIQMMBQtB1AAhAyABIARGDQQgCEEIaiEJIAIoAgAhBQJAAkAgASAERwRAIAVB2MIAaiEHIAQgBWogAWshACAFQX9zQQpqIgUgAWohBgNAIAEtAAAgBy0AAEcEQEECIQcMAwsgBUUEQEEAIQcgBiEBDAMLIAVBAWshBSAHQQFqIQcgBCABQQFqIgFHDQALIAAhBSAEIQELIAlBATYCACACIAU2AgAMAQsgAkEANgIAIAkgBzYCAAsgCSABNgIEIAgoAgwhACAIKAIIDgMBBAIACwALIAJBADYCHCACQbUaNgIQIAJBFzYCDCACIABBAWo2AhRBACEDDAILIAJBADYCHCACIAA2AhQgAkHKGjYCECACQQk2AgxBACEDDAELIAEgBEYEQEEiIQMMAQsgAkEJNgIIIAIgATYCBEEhIQMLIAhBEGokACADRQRAIAIoAgwhAAwBCyACIAM2AhxBACEAIAIoAgQiAUUNACACIAEgBCACKAIIEQEAIgFFDQAgAiAENgIUIAIgATYCDCABIQALIAALvgIBAn8gAEEAOgAAIABB3ABqIgFBAWtBADoAACAAQQA6AAIgAEEAOgABIAFBA2tBADoAACABQQJrQQA6AAAgAEEAOgADIAFBBGtBADoAAEEAIABrQQNxIgEgAGoiAEEANgIAQdwAIAFrQXxxIgIgAGoiAUEEa0EANgIAAkAgAkEJSQ0AIABBADYCCCAAQQA2AgQgAUEIa0EANgIAIAFBDGtBADYCACACQRlJDQAgAEEANgIYIABBADYCFCAAQQA2AhAgAEEANgIMIAFBEGtBADYCACABQRRrQQA2AgAgAUEYa0EANgIAIAFBHGtBADYCACACIABBBHFBGHIiAmsiAUEgSQ0AIAAgAmohAANAIABCADcDGCAAQgA3AxAgAEIANwMIIABCADcDACAAQSBqIQAgAUEgayIBQR9LDQALCwtWAQF/AkAgACgCDA0AAkACQAJAAkAgAC0ALw4DAQADAgsgACgCOCIBRQ0AIAEoAiwiAUUNACAAIAERAAAiAQ0DC0EADwsACyAAQcMWNgIQQQ4hAQsgAQsaACAAKAIMRQRAIABB0Rs2AhAgAEEVNgIMCwsUACAAKAIMQRVGBEAgAEEANgIMCwsUACAAKAIMQRZGBEAgAEEANgIMCwsHACAAKAIMCwcAIAAoAhALCQAgACABNgIQCwcAIAAoAhQLFwAgAEEkTwRAAAsgAEECdEGgM2ooAgALFwAgAEEuTwRAAAsgAEECdEGwNGooAgALvwkBAX9B6yghAQJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAIABB5ABrDvQDY2IAAWFhYWFhYQIDBAVhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhBgcICQoLDA0OD2FhYWFhEGFhYWFhYWFhYWFhEWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYRITFBUWFxgZGhthYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhHB0eHyAhIiMkJSYnKCkqKywtLi8wMTIzNDU2YTc4OTphYWFhYWFhYTthYWE8YWFhYT0+P2FhYWFhYWFhQGFhQWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYUJDREVGR0hJSktMTU5PUFFSU2FhYWFhYWFhVFVWV1hZWlthXF1hYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFeYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhX2BhC0HhJw8LQaQhDwtByywPC0H+MQ8LQcAkDwtBqyQPC0GNKA8LQeImDwtBgDAPC0G5Lw8LQdckDwtB7x8PC0HhHw8LQfofDwtB8iAPC0GoLw8LQa4yDwtBiDAPC0HsJw8LQYIiDwtBjh0PC0HQLg8LQcojDwtBxTIPC0HfHA8LQdIcDwtBxCAPC0HXIA8LQaIfDwtB7S4PC0GrMA8LQdQlDwtBzC4PC0H6Lg8LQfwrDwtB0jAPC0HxHQ8LQbsgDwtB9ysPC0GQMQ8LQdcxDwtBoi0PC0HUJw8LQeArDwtBnywPC0HrMQ8LQdUfDwtByjEPC0HeJQ8LQdQeDwtB9BwPC0GnMg8LQbEdDwtBoB0PC0G5MQ8LQbwwDwtBkiEPC0GzJg8LQeksDwtBrB4PC0HUKw8LQfcmDwtBgCYPC0GwIQ8LQf4eDwtBjSMPC0GJLQ8LQfciDwtBoDEPC0GuHw8LQcYlDwtB6B4PC0GTIg8LQcIvDwtBwx0PC0GLLA8LQeEdDwtBjS8PC0HqIQ8LQbQtDwtB0i8PC0HfMg8LQdIyDwtB8DAPC0GpIg8LQfkjDwtBmR4PC0G1LA8LQZswDwtBkjIPC0G2Kw8LQcIiDwtB+DIPC0GeJQ8LQdAiDwtBuh4PC0GBHg8LAAtB1iEhAQsgAQsWACAAIAAtAC1B/gFxIAFBAEdyOgAtCxkAIAAgAC0ALUH9AXEgAUEAR0EBdHI6AC0LGQAgACAALQAtQfsBcSABQQBHQQJ0cjoALQsZACAAIAAtAC1B9wFxIAFBAEdBA3RyOgAtCz4BAn8CQCAAKAI4IgNFDQAgAygCBCIDRQ0AIAAgASACIAFrIAMRAQAiBEF/Rw0AIABBxhE2AhBBGCEECyAECz4BAn8CQCAAKAI4IgNFDQAgAygCCCIDRQ0AIAAgASACIAFrIAMRAQAiBEF/Rw0AIABB9go2AhBBGCEECyAECz4BAn8CQCAAKAI4IgNFDQAgAygCDCIDRQ0AIAAgASACIAFrIAMRAQAiBEF/Rw0AIABB7Ro2AhBBGCEECyAECz4BAn8CQCAAKAI4IgNFDQAgAygCECIDRQ0AIAAgASACIAFrIAMRAQAiBEF/Rw0AIABBlRA2AhBBGCEECyAECz4BAn8CQCAAKAI4IgNFDQAgAygCFCIDRQ0AIAAgASACIAFrIAMRAQAiBEF/Rw0AIABBqhs2AhBBGCEECyAECz4BAn8CQCAAKAI4IgNFDQAgAygCGCIDRQ0AIAAgASACIAFrIAMRAQAiBEF/Rw0AIABB7RM2AhBBGCEECyAECz4BAn8CQCAAKAI4IgNFDQAgAygCKCIDRQ0AIAAgASACIAFrIAMRAQAiBEF/Rw0AIABB9gg2AhBBGCEECyAECz4BAn8CQCAAKAI4IgNFDQAgAygCHCIDRQ0AIAAgASACIAFrIAMRAQAiBEF/Rw0AIABBwhk2AhBBGCEECyAECz4BAn8CQCAAKAI4IgNFDQAgAygCICIDRQ0AIAAgASACIAFrIAMRAQAiBEF/Rw0AIABBlBQ2AhBBGCEECyAEC1kBAn8CQCAALQAoQQFGDQAgAC8BMiIBQeQAa0HkAEkNACABQcwBRg0AIAFBsAJGDQAgAC8BMCIAQcAAcQ0AQQEhAiAAQYgEcUGABEYNACAAQShxRSECCyACC4wBAQJ/AkACQAJAIAAtACpFDQAgAC0AK0UNACAALwEwIgFBAnFFDQEMAgsgAC8BMCIBQQFxRQ0BC0EBIQIgAC0AKEEBRg0AIAAvATIiAEHkAGtB5ABJDQAgAEHMAUYNACAAQbACRg0AIAFBwABxDQBBACECIAFBiARxQYAERg0AIAFBKHFBAEchAgsgAgtzACAAQRBq/QwAAAAAAAAAAAAAAAAAAAAA/QsDACAA/QwAAAAAAAAAAAAAAAAAAAAA/QsDACAAQTBq/QwAAAAAAAAAAAAAAAAAAAAA/QsDACAAQSBq/QwAAAAAAAAAAAAAAAAAAAAA/QsDACAAQd0BNgIcCwYAIAAQMguaLQELfyMAQRBrIgokAEGk0AAoAgAiCUUEQEHk0wAoAgAiBUUEQEHw0wBCfzcCAEHo0wBCgICEgICAwAA3AgBB5NMAIApBCGpBcHFB2KrVqgVzIgU2AgBB+NMAQQA2AgBByNMAQQA2AgALQczTAEGA1AQ2AgBBnNAAQYDUBDYCAEGw0AAgBTYCAEGs0ABBfzYCAEHQ0wBBgKwDNgIAA0AgAUHI0ABqIAFBvNAAaiICNgIAIAIgAUG00ABqIgM2AgAgAUHA0ABqIAM2AgAgAUHQ0ABqIAFBxNAAaiIDNgIAIAMgAjYCACABQdjQAGogAUHM0ABqIgI2AgAgAiADNgIAIAFB1NAAaiACNgIAIAFBIGoiAUGAAkcNAAtBjNQEQcGrAzYCAEGo0ABB9NMAKAIANgIAQZjQAEHAqwM2AgBBpNAAQYjUBDYCAEHM/wdBODYCAEGI1AQhCQsCQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQCAAQewBTQRAQYzQACgCACIGQRAgAEETakFwcSAAQQtJGyIEQQN2IgB2IgFBA3EEQAJAIAFBAXEgAHJBAXMiAkEDdCIAQbTQAGoiASAAQbzQAGooAgAiACgCCCIDRgRAQYzQACAGQX4gAndxNgIADAELIAEgAzYCCCADIAE2AgwLIABBCGohASAAIAJBA3QiAkEDcjYCBCAAIAJqIgAgACgCBEEBcjYCBAwRC0GU0AAoAgAiCCAETw0BIAEEQAJAQQIgAHQiAkEAIAJrciABIAB0cWgiAEEDdCICQbTQAGoiASACQbzQAGooAgAiAigCCCIDRgRAQYzQACAGQX4gAHdxIgY2AgAMAQsgASADNgIIIAMgATYCDAsgAiAEQQNyNgIEIABBA3QiACAEayEFIAAgAmogBTYCACACIARqIgQgBUEBcjYCBCAIBEAgCEF4cUG00ABqIQBBoNAAKAIAIQMCf0EBIAhBA3Z0IgEgBnFFBEBBjNAAIAEgBnI2AgAgAAwBCyAAKAIICyIBIAM2AgwgACADNgIIIAMgADYCDCADIAE2AggLIAJBCGohAUGg0AAgBDYCAEGU0AAgBTYCAAwRC0GQ0AAoAgAiC0UNASALaEECdEG80gBqKAIAIgAoAgRBeHEgBGshBSAAIQIDQAJAIAIoAhAiAUUEQCACQRRqKAIAIgFFDQELIAEoAgRBeHEgBGsiAyAFSSECIAMgBSACGyEFIAEgACACGyEAIAEhAgwBCwsgACgCGCEJIAAoAgwiAyAARwRAQZzQACgCABogAyAAKAIIIgE2AgggASADNgIMDBALIABBFGoiAigCACIBRQRAIAAoAhAiAUUNAyAAQRBqIQILA0AgAiEHIAEiA0EUaiICKAIAIgENACADQRBqIQIgAygCECIBDQALIAdBADYCAAwPC0F/IQQgAEG/f0sNACAAQRNqIgFBcHEhBEGQ0AAoAgAiCEUNAEEAIARrIQUCQAJAAkACf0EAIARBgAJJDQAaQR8gBEH///8HSw0AGiAEQSYgAUEIdmciAGt2QQFxIABBAXRrQT5qCyIGQQJ0QbzSAGooAgAiAkUEQEEAIQFBACEDDAELQQAhASAEQRkgBkEBdmtBACAGQR9HG3QhAEEAIQMDQAJAIAIoAgRBeHEgBGsiByAFTw0AIAIhAyAHIgUNAEEAIQUgAiEBDAMLIAEgAkEUaigCACIHIAcgAiAAQR12QQRxakEQaigCACICRhsgASAHGyEBIABBAXQhACACDQALCyABIANyRQRAQQAhA0ECIAZ0IgBBACAAa3IgCHEiAEUNAyAAaEECdEG80gBqKAIAIQELIAFFDQELA0AgASgCBEF4cSAEayICIAVJIQAgAiAFIAAbIQUgASADIAAbIQMgASgCECIABH8gAAUgAUEUaigCAAsiAQ0ACwsgA0UNACAFQZTQACgCACAEa08NACADKAIYIQcgAyADKAIMIgBHBEBBnNAAKAIAGiAAIAMoAggiATYCCCABIAA2AgwMDgsgA0EUaiICKAIAIgFFBEAgAygCECIBRQ0DIANBEGohAgsDQCACIQYgASIAQRRqIgIoAgAiAQ0AIABBEGohAiAAKAIQIgENAAsgBkEANgIADA0LQZTQACgCACIDIARPBEBBoNAAKAIAIQECQCADIARrIgJBEE8EQCABIARqIgAgAkEBcjYCBCABIANqIAI2AgAgASAEQQNyNgIEDAELIAEgA0EDcjYCBCABIANqIgAgACgCBEEBcjYCBEEAIQBBACECC0GU0AAgAjYCAEGg0AAgADYCACABQQhqIQEMDwtBmNAAKAIAIgMgBEsEQCAEIAlqIgAgAyAEayIBQQFyNgIEQaTQACAANgIAQZjQACABNgIAIAkgBEEDcjYCBCAJQQhqIQEMDwtBACEBIAQCf0Hk0wAoAgAEQEHs0wAoAgAMAQtB8NMAQn83AgBB6NMAQoCAhICAgMAANwIAQeTTACAKQQxqQXBxQdiq1aoFczYCAEH40wBBADYCAEHI0wBBADYCAEGAgAQLIgAgBEHHAGoiBWoiBkEAIABrIgdxIgJPBEBB/NMAQTA2AgAMDwsCQEHE0wAoAgAiAUUNAEG80wAoAgAiCCACaiEAIAAgAU0gACAIS3ENAEEAIQFB/NMAQTA2AgAMDwtByNMALQAAQQRxDQQCQAJAIAkEQEHM0wAhAQNAIAEoAgAiACAJTQRAIAAgASgCBGogCUsNAwsgASgCCCIBDQALC0EAEDMiAEF/Rg0FIAIhBkHo0wAoAgAiAUEBayIDIABxBEAgAiAAayAAIANqQQAgAWtxaiEGCyAEIAZPDQUgBkH+////B0sNBUHE0wAoAgAiAwRAQbzTACgCACIHIAZqIQEgASAHTQ0GIAEgA0sNBgsgBhAzIgEgAEcNAQwHCyAGIANrIAdxIgZB/v///wdLDQQgBhAzIQAgACABKAIAIAEoAgRqRg0DIAAhAQsCQCAGIARByABqTw0AIAFBf0YNAEHs0wAoAgAiACAFIAZrakEAIABrcSIAQf7///8HSwRAIAEhAAwHCyAAEDNBf0cEQCAAIAZqIQYgASEADAcLQQAgBmsQMxoMBAsgASIAQX9HDQUMAwtBACEDDAwLQQAhAAwKCyAAQX9HDQILQcjTAEHI0wAoAgBBBHI2AgALIAJB/v///wdLDQEgAhAzIQBBABAzIQEgAEF/Rg0BIAFBf0YNASAAIAFPDQEgASAAayIGIARBOGpNDQELQbzTAEG80wAoAgAgBmoiATYCAEHA0wAoAgAgAUkEQEHA0wAgATYCAAsCQAJAAkBBpNAAKAIAIgIEQEHM0wAhAQNAIAAgASgCACIDIAEoAgQiBWpGDQIgASgCCCIBDQALDAILQZzQACgCACIBQQBHIAAgAU9xRQRAQZzQACAANgIAC0EAIQFB0NMAIAY2AgBBzNMAIAA2AgBBrNAAQX82AgBBsNAAQeTTACgCADYCAEHY0wBBADYCAANAIAFByNAAaiABQbzQAGoiAjYCACACIAFBtNAAaiIDNgIAIAFBwNAAaiADNgIAIAFB0NAAaiABQcTQAGoiAzYCACADIAI2AgAgAUHY0ABqIAFBzNAAaiICNgIAIAIgAzYCACABQdTQAGogAjYCACABQSBqIgFBgAJHDQALQXggAGtBD3EiASAAaiICIAZBOGsiAyABayIBQQFyNgIEQajQAEH00wAoAgA2AgBBmNAAIAE2AgBBpNAAIAI2AgAgACADakE4NgIEDAILIAAgAk0NACACIANJDQAgASgCDEEIcQ0AQXggAmtBD3EiACACaiIDQZjQACgCACAGaiIHIABrIgBBAXI2AgQgASAFIAZqNgIEQajQAEH00wAoAgA2AgBBmNAAIAA2AgBBpNAAIAM2AgAgAiAHakE4NgIEDAELIABBnNAAKAIASQRAQZzQACAANgIACyAAIAZqIQNBzNMAIQECQAJAAkADQCADIAEoAgBHBEAgASgCCCIBDQEMAgsLIAEtAAxBCHFFDQELQczTACEBA0AgASgCACIDIAJNBEAgAyABKAIEaiIFIAJLDQMLIAEoAgghAQwACwALIAEgADYCACABIAEoAgQgBmo2AgQgAEF4IABrQQ9xaiIJIARBA3I2AgQgA0F4IANrQQ9xaiIGIAQgCWoiBGshASACIAZGBEBBpNAAIAQ2AgBBmNAAQZjQACgCACABaiIANgIAIAQgAEEBcjYCBAwIC0Gg0AAoAgAgBkYEQEGg0AAgBDYCAEGU0ABBlNAAKAIAIAFqIgA2AgAgBCAAQQFyNgIEIAAgBGogADYCAAwICyAGKAIEIgVBA3FBAUcNBiAFQXhxIQggBUH/AU0EQCAFQQN2IQMgBigCCCIAIAYoAgwiAkYEQEGM0ABBjNAAKAIAQX4gA3dxNgIADAcLIAIgADYCCCAAIAI2AgwMBgsgBigCGCEHIAYgBigCDCIARwRAIAAgBigCCCICNgIIIAIgADYCDAwFCyAGQRRqIgIoAgAiBUUEQCAGKAIQIgVFDQQgBkEQaiECCwNAIAIhAyAFIgBBFGoiAigCACIFDQAgAEEQaiECIAAoAhAiBQ0ACyADQQA2AgAMBAtBeCAAa0EPcSIBIABqIgcgBkE4ayIDIAFrIgFBAXI2AgQgACADakE4NgIEIAIgBUE3IAVrQQ9xakE/ayIDIAMgAkEQakkbIgNBIzYCBEGo0ABB9NMAKAIANgIAQZjQACABNgIAQaTQACAHNgIAIANBEGpB1NMAKQIANwIAIANBzNMAKQIANwIIQdTTACADQQhqNgIAQdDTACAGNgIAQczTACAANgIAQdjTAEEANgIAIANBJGohAQNAIAFBBzYCACAFIAFBBGoiAUsNAAsgAiADRg0AIAMgAygCBEF+cTYCBCADIAMgAmsiBTYCACACIAVBAXI2AgQgBUH/AU0EQCAFQXhxQbTQAGohAAJ/QYzQACgCACIBQQEgBUEDdnQiA3FFBEBBjNAAIAEgA3I2AgAgAAwBCyAAKAIICyIBIAI2AgwgACACNgIIIAIgADYCDCACIAE2AggMAQtBHyEBIAVB////B00EQCAFQSYgBUEIdmciAGt2QQFxIABBAXRrQT5qIQELIAIgATYCHCACQgA3AhAgAUECdEG80gBqIQBBkNAAKAIAIgNBASABdCIGcUUEQCAAIAI2AgBBkNAAIAMgBnI2AgAgAiAANgIYIAIgAjYCCCACIAI2AgwMAQsgBUEZIAFBAXZrQQAgAUEfRxt0IQEgACgCACEDAkADQCADIgAoAgRBeHEgBUYNASABQR12IQMgAUEBdCEBIAAgA0EEcWpBEGoiBigCACIDDQALIAYgAjYCACACIAA2AhggAiACNgIMIAIgAjYCCAwBCyAAKAIIIgEgAjYCDCAAIAI2AgggAkEANgIYIAIgADYCDCACIAE2AggLQZjQACgCACIBIARNDQBBpNAAKAIAIgAgBGoiAiABIARrIgFBAXI2AgRBmNAAIAE2AgBBpNAAIAI2AgAgACAEQQNyNgIEIABBCGohAQwIC0EAIQFB/NMAQTA2AgAMBwtBACEACyAHRQ0AAkAgBigCHCICQQJ0QbzSAGoiAygCACAGRgRAIAMgADYCACAADQFBkNAAQZDQACgCAEF+IAJ3cTYCAAwCCyAHQRBBFCAHKAIQIAZGG2ogADYCACAARQ0BCyAAIAc2AhggBigCECICBEAgACACNgIQIAIgADYCGAsgBkEUaigCACICRQ0AIABBFGogAjYCACACIAA2AhgLIAEgCGohASAGIAhqIgYoAgQhBQsgBiAFQX5xNgIEIAEgBGogATYCACAEIAFBAXI2AgQgAUH/AU0EQCABQXhxQbTQAGohAAJ/QYzQACgCACICQQEgAUEDdnQiAXFFBEBBjNAAIAEgAnI2AgAgAAwBCyAAKAIICyIBIAQ2AgwgACAENgIIIAQgADYCDCAEIAE2AggMAQtBHyEFIAFB////B00EQCABQSYgAUEIdmciAGt2QQFxIABBAXRrQT5qIQULIAQgBTYCHCAEQgA3AhAgBUECdEG80gBqIQBBkNAAKAIAIgJBASAFdCIDcUUEQCAAIAQ2AgBBkNAAIAIgA3I2AgAgBCAANgIYIAQgBDYCCCAEIAQ2AgwMAQsgAUEZIAVBAXZrQQAgBUEfRxt0IQUgACgCACEAAkADQCAAIgIoAgRBeHEgAUYNASAFQR12IQAgBUEBdCEFIAIgAEEEcWpBEGoiAygCACIADQALIAMgBDYCACAEIAI2AhggBCAENgIMIAQgBDYCCAwBCyACKAIIIgAgBDYCDCACIAQ2AgggBEEANgIYIAQgAjYCDCAEIAA2AggLIAlBCGohAQwCCwJAIAdFDQACQCADKAIcIgFBAnRBvNIAaiICKAIAIANGBEAgAiAANgIAIAANAUGQ0AAgCEF+IAF3cSIINgIADAILIAdBEEEUIAcoAhAgA0YbaiAANgIAIABFDQELIAAgBzYCGCADKAIQIgEEQCAAIAE2AhAgASAANgIYCyADQRRqKAIAIgFFDQAgAEEUaiABNgIAIAEgADYCGAsCQCAFQQ9NBEAgAyAEIAVqIgBBA3I2AgQgACADaiIAIAAoAgRBAXI2AgQMAQsgAyAEaiICIAVBAXI2AgQgAyAEQQNyNgIEIAIgBWogBTYCACAFQf8BTQRAIAVBeHFBtNAAaiEAAn9BjNAAKAIAIgFBASAFQQN2dCIFcUUEQEGM0AAgASAFcjYCACAADAELIAAoAggLIgEgAjYCDCAAIAI2AgggAiAANgIMIAIgATYCCAwBC0EfIQEgBUH///8HTQRAIAVBJiAFQQh2ZyIAa3ZBAXEgAEEBdGtBPmohAQsgAiABNgIcIAJCADcCECABQQJ0QbzSAGohAEEBIAF0IgQgCHFFBEAgACACNgIAQZDQACAEIAhyNgIAIAIgADYCGCACIAI2AgggAiACNgIMDAELIAVBGSABQQF2a0EAIAFBH0cbdCEBIAAoAgAhBAJAA0AgBCIAKAIEQXhxIAVGDQEgAUEddiEEIAFBAXQhASAAIARBBHFqQRBqIgYoAgAiBA0ACyAGIAI2AgAgAiAANgIYIAIgAjYCDCACIAI2AggMAQsgACgCCCIBIAI2AgwgACACNgIIIAJBADYCGCACIAA2AgwgAiABNgIICyADQQhqIQEMAQsCQCAJRQ0AAkAgACgCHCIBQQJ0QbzSAGoiAigCACAARgRAIAIgAzYCACADDQFBkNAAIAtBfiABd3E2AgAMAgsgCUEQQRQgCSgCECAARhtqIAM2AgAgA0UNAQsgAyAJNgIYIAAoAhAiAQRAIAMgATYCECABIAM2AhgLIABBFGooAgAiAUUNACADQRRqIAE2AgAgASADNgIYCwJAIAVBD00EQCAAIAQgBWoiAUEDcjYCBCAAIAFqIgEgASgCBEEBcjYCBAwBCyAAIARqIgcgBUEBcjYCBCAAIARBA3I2AgQgBSAHaiAFNgIAIAgEQCAIQXhxQbTQAGohAUGg0AAoAgAhAwJ/QQEgCEEDdnQiAiAGcUUEQEGM0AAgAiAGcjYCACABDAELIAEoAggLIgIgAzYCDCABIAM2AgggAyABNgIMIAMgAjYCCAtBoNAAIAc2AgBBlNAAIAU2AgALIABBCGohAQsgCkEQaiQAIAELQwAgAEUEQD8AQRB0DwsCQCAAQf//A3ENACAAQQBIDQAgAEEQdkAAIgBBf0YEQEH80wBBMDYCAEF/DwsgAEEQdA8LAAsL3D8iAEGACAsJAQAAAAIAAAADAEGUCAsFBAAAAAUAQaQICwkGAAAABwAAAAgAQdwIC4otSW52YWxpZCBjaGFyIGluIHVybCBxdWVyeQBTcGFuIGNhbGxiYWNrIGVycm9yIGluIG9uX2JvZHkAQ29udGVudC1MZW5ndGggb3ZlcmZsb3cAQ2h1bmsgc2l6ZSBvdmVyZmxvdwBSZXNwb25zZSBvdmVyZmxvdwBJbnZhbGlkIG1ldGhvZCBmb3IgSFRUUC94LnggcmVxdWVzdABJbnZhbGlkIG1ldGhvZCBmb3IgUlRTUC94LnggcmVxdWVzdABFeHBlY3RlZCBTT1VSQ0UgbWV0aG9kIGZvciBJQ0UveC54IHJlcXVlc3QASW52YWxpZCBjaGFyIGluIHVybCBmcmFnbWVudCBzdGFydABFeHBlY3RlZCBkb3QAU3BhbiBjYWxsYmFjayBlcnJvciBpbiBvbl9zdGF0dXMASW52YWxpZCByZXNwb25zZSBzdGF0dXMASW52YWxpZCBjaGFyYWN0ZXIgaW4gY2h1bmsgZXh0ZW5zaW9ucwBVc2VyIGNhbGxiYWNrIGVycm9yAGBvbl9yZXNldGAgY2FsbGJhY2sgZXJyb3IAYG9uX2NodW5rX2hlYWRlcmAgY2FsbGJhY2sgZXJyb3IAYG9uX21lc3NhZ2VfYmVnaW5gIGNhbGxiYWNrIGVycm9yAGBvbl9jaHVua19leHRlbnNpb25fdmFsdWVgIGNhbGxiYWNrIGVycm9yAGBvbl9zdGF0dXNfY29tcGxldGVgIGNhbGxiYWNrIGVycm9yAGBvbl92ZXJzaW9uX2NvbXBsZXRlYCBjYWxsYmFjayBlcnJvcgBgb25fdXJsX2NvbXBsZXRlYCBjYWxsYmFjayBlcnJvcgBgb25fY2h1bmtfY29tcGxldGVgIGNhbGxiYWNrIGVycm9yAGBvbl9oZWFkZXJfdmFsdWVfY29tcGxldGVgIGNhbGxiYWNrIGVycm9yAGBvbl9tZXNzYWdlX2NvbXBsZXRlYCBjYWxsYmFjayBlcnJvcgBgb25fbWV0aG9kX2NvbXBsZXRlYCBjYWxsYmFjayBlcnJvcgBgb25faGVhZGVyX2ZpZWxkX2NvbXBsZXRlYCBjYWxsYmFjayBlcnJvcgBgb25fY2h1bmtfZXh0ZW5zaW9uX25hbWVgIGNhbGxiYWNrIGVycm9yAFVuZXhwZWN0ZWQgY2hhciBpbiB1cmwgc2VydmVyAEludmFsaWQgaGVhZGVyIHZhbHVlIGNoYXIASW52YWxpZCBoZWFkZXIgZmllbGQgY2hhcgBTcGFuIGNhbGxiYWNrIGVycm9yIGluIG9uX3ZlcnNpb24ASW52YWxpZCBtaW5vciB2ZXJzaW9uAEludmFsaWQgbWFqb3IgdmVyc2lvbgBFeHBlY3RlZCBzcGFjZSBhZnRlciB2ZXJzaW9uAEV4cGVjdGVkIENSTEYgYWZ0ZXIgdmVyc2lvbgBJbnZhbGlkIEhUVFAgdmVyc2lvbgBJbnZhbGlkIGhlYWRlciB0b2tlbgBTcGFuIGNhbGxiYWNrIGVycm9yIGluIG9uX3VybABJbnZhbGlkIGNoYXJhY3RlcnMgaW4gdXJsAFVuZXhwZWN0ZWQgc3RhcnQgY2hhciBpbiB1cmwARG91YmxlIEAgaW4gdXJsAEVtcHR5IENvbnRlbnQtTGVuZ3RoAEludmFsaWQgY2hhcmFjdGVyIGluIENvbnRlbnQtTGVuZ3RoAER1cGxpY2F0ZSBDb250ZW50LUxlbmd0aABJbnZhbGlkIGNoYXIgaW4gdXJsIHBhdGgAQ29udGVudC1MZW5ndGggY2FuJ3QgYmUgcHJlc2VudCB3aXRoIFRyYW5zZmVyLUVuY29kaW5nAEludmFsaWQgY2hhcmFjdGVyIGluIGNodW5rIHNpemUAU3BhbiBjYWxsYmFjayBlcnJvciBpbiBvbl9oZWFkZXJfdmFsdWUAU3BhbiBjYWxsYmFjayBlcnJvciBpbiBvbl9jaHVua19leHRlbnNpb25fdmFsdWUASW52YWxpZCBjaGFyYWN0ZXIgaW4gY2h1bmsgZXh0ZW5zaW9ucyB2YWx1ZQBNaXNzaW5nIGV4cGVjdGVkIExGIGFmdGVyIGhlYWRlciB2YWx1ZQBJbnZhbGlkIGBUcmFuc2Zlci1FbmNvZGluZ2AgaGVhZGVyIHZhbHVlAEludmFsaWQgY2hhcmFjdGVyIGluIGNodW5rIGV4dGVuc2lvbnMgcXVvdGUgdmFsdWUASW52YWxpZCBjaGFyYWN0ZXIgaW4gY2h1bmsgZXh0ZW5zaW9ucyBxdW90ZWQgdmFsdWUAUGF1c2VkIGJ5IG9uX2hlYWRlcnNfY29tcGxldGUASW52YWxpZCBFT0Ygc3RhdGUAb25fcmVzZXQgcGF1c2UAb25fY2h1bmtfaGVhZGVyIHBhdXNlAG9uX21lc3NhZ2VfYmVnaW4gcGF1c2UAb25fY2h1bmtfZXh0ZW5zaW9uX3ZhbHVlIHBhdXNlAG9uX3N0YXR1c19jb21wbGV0ZSBwYXVzZQBvbl92ZXJzaW9uX2NvbXBsZXRlIHBhdXNlAG9uX3VybF9jb21wbGV0ZSBwYXVzZQBvbl9jaHVua19jb21wbGV0ZSBwYXVzZQBvbl9oZWFkZXJfdmFsdWVfY29tcGxldGUgcGF1c2UAb25fbWVzc2FnZV9jb21wbGV0ZSBwYXVzZQBvbl9tZXRob2RfY29tcGxldGUgcGF1c2UAb25faGVhZGVyX2ZpZWxkX2NvbXBsZXRlIHBhdXNlAG9uX2NodW5rX2V4dGVuc2lvbl9uYW1lIHBhdXNlAFVuZXhwZWN0ZWQgc3BhY2UgYWZ0ZXIgc3RhcnQgbGluZQBTcGFuIGNhbGxiYWNrIGVycm9yIGluIG9uX2NodW5rX2V4dGVuc2lvbl9uYW1lAEludmFsaWQgY2hhcmFjdGVyIGluIGNodW5rIGV4dGVuc2lvbnMgbmFtZQBQYXVzZSBvbiBDT05ORUNUL1VwZ3JhZGUAUGF1c2Ugb24gUFJJL1VwZ3JhZGUARXhwZWN0ZWQgSFRUUC8yIENvbm5lY3Rpb24gUHJlZmFjZQBTcGFuIGNhbGxiYWNrIGVycm9yIGluIG9uX21ldGhvZABFeHBlY3RlZCBzcGFjZSBhZnRlciBtZXRob2QAU3BhbiBjYWxsYmFjayBlcnJvciBpbiBvbl9oZWFkZXJfZmllbGQAUGF1c2VkAEludmFsaWQgd29yZCBlbmNvdW50ZXJlZABJbnZhbGlkIG1ldGhvZCBlbmNvdW50ZXJlZABVbmV4cGVjdGVkIGNoYXIgaW4gdXJsIHNjaGVtYQBSZXF1ZXN0IGhhcyBpbnZhbGlkIGBUcmFuc2Zlci1FbmNvZGluZ2AAU1dJVENIX1BST1hZAFVTRV9QUk9YWQBNS0FDVElWSVRZAFVOUFJPQ0VTU0FCTEVfRU5USVRZAENPUFkATU9WRURfUEVSTUFORU5UTFkAVE9PX0VBUkxZAE5PVElGWQBGQUlMRURfREVQRU5ERU5DWQBCQURfR0FURVdBWQBQTEFZAFBVVABDSEVDS09VVABHQVRFV0FZX1RJTUVPVVQAUkVRVUVTVF9USU1FT1VUAE5FVFdPUktfQ09OTkVDVF9USU1FT1VUAENPTk5FQ1RJT05fVElNRU9VVABMT0dJTl9USU1FT1VUAE5FVFdPUktfUkVBRF9USU1FT1VUAFBPU1QATUlTRElSRUNURURfUkVRVUVTVABDTElFTlRfQ0xPU0VEX1JFUVVFU1QAQ0xJRU5UX0NMT1NFRF9MT0FEX0JBTEFOQ0VEX1JFUVVFU1QAQkFEX1JFUVVFU1QASFRUUF9SRVFVRVNUX1NFTlRfVE9fSFRUUFNfUE9SVABSRVBPUlQASU1fQV9URUFQT1QAUkVTRVRfQ09OVEVOVABOT19DT05URU5UAFBBUlRJQUxfQ09OVEVOVABIUEVfSU5WQUxJRF9DT05TVEFOVABIUEVfQ0JfUkVTRVQAR0VUAEhQRV9TVFJJQ1QAQ09ORkxJQ1QAVEVNUE9SQVJZX1JFRElSRUNUAFBFUk1BTkVOVF9SRURJUkVDVABDT05ORUNUAE1VTFRJX1NUQVRVUwBIUEVfSU5WQUxJRF9TVEFUVVMAVE9PX01BTllfUkVRVUVTVFMARUFSTFlfSElOVFMAVU5BVkFJTEFCTEVfRk9SX0xFR0FMX1JFQVNPTlMAT1BUSU9OUwBTV0lUQ0hJTkdfUFJPVE9DT0xTAFZBUklBTlRfQUxTT19ORUdPVElBVEVTAE1VTFRJUExFX0NIT0lDRVMASU5URVJOQUxfU0VSVkVSX0VSUk9SAFdFQl9TRVJWRVJfVU5LTk9XTl9FUlJPUgBSQUlMR1VOX0VSUk9SAElERU5USVRZX1BST1ZJREVSX0FVVEhFTlRJQ0FUSU9OX0VSUk9SAFNTTF9DRVJUSUZJQ0FURV9FUlJPUgBJTlZBTElEX1hfRk9SV0FSREVEX0ZPUgBTRVRfUEFSQU1FVEVSAEdFVF9QQVJBTUVURVIASFBFX1VTRVIAU0VFX09USEVSAEhQRV9DQl9DSFVOS19IRUFERVIATUtDQUxFTkRBUgBTRVRVUABXRUJfU0VSVkVSX0lTX0RPV04AVEVBUkRPV04ASFBFX0NMT1NFRF9DT05ORUNUSU9OAEhFVVJJU1RJQ19FWFBJUkFUSU9OAERJU0NPTk5FQ1RFRF9PUEVSQVRJT04ATk9OX0FVVEhPUklUQVRJVkVfSU5GT1JNQVRJT04ASFBFX0lOVkFMSURfVkVSU0lPTgBIUEVfQ0JfTUVTU0FHRV9CRUdJTgBTSVRFX0lTX0ZST1pFTgBIUEVfSU5WQUxJRF9IRUFERVJfVE9LRU4ASU5WQUxJRF9UT0tFTgBGT1JCSURERU4ARU5IQU5DRV9ZT1VSX0NBTE0ASFBFX0lOVkFMSURfVVJMAEJMT0NLRURfQllfUEFSRU5UQUxfQ09OVFJPTABNS0NPTABBQ0wASFBFX0lOVEVSTkFMAFJFUVVFU1RfSEVBREVSX0ZJRUxEU19UT09fTEFSR0VfVU5PRkZJQ0lBTABIUEVfT0sAVU5MSU5LAFVOTE9DSwBQUkkAUkVUUllfV0lUSABIUEVfSU5WQUxJRF9DT05URU5UX0xFTkdUSABIUEVfVU5FWFBFQ1RFRF9DT05URU5UX0xFTkdUSABGTFVTSABQUk9QUEFUQ0gATS1TRUFSQ0gAVVJJX1RPT19MT05HAFBST0NFU1NJTkcATUlTQ0VMTEFORU9VU19QRVJTSVNURU5UX1dBUk5JTkcATUlTQ0VMTEFORU9VU19XQVJOSU5HAEhQRV9JTlZBTElEX1RSQU5TRkVSX0VOQ09ESU5HAEV4cGVjdGVkIENSTEYASFBFX0lOVkFMSURfQ0hVTktfU0laRQBNT1ZFAENPTlRJTlVFAEhQRV9DQl9TVEFUVVNfQ09NUExFVEUASFBFX0NCX0hFQURFUlNfQ09NUExFVEUASFBFX0NCX1ZFUlNJT05fQ09NUExFVEUASFBFX0NCX1VSTF9DT01QTEVURQBIUEVfQ0JfQ0hVTktfQ09NUExFVEUASFBFX0NCX0hFQURFUl9WQUxVRV9DT01QTEVURQBIUEVfQ0JfQ0hVTktfRVhURU5TSU9OX1ZBTFVFX0NPTVBMRVRFAEhQRV9DQl9DSFVOS19FWFRFTlNJT05fTkFNRV9DT01QTEVURQBIUEVfQ0JfTUVTU0FHRV9DT01QTEVURQBIUEVfQ0JfTUVUSE9EX0NPTVBMRVRFAEhQRV9DQl9IRUFERVJfRklFTERfQ09NUExFVEUAREVMRVRFAEhQRV9JTlZBTElEX0VPRl9TVEFURQBJTlZBTElEX1NTTF9DRVJUSUZJQ0FURQBQQVVTRQBOT19SRVNQT05TRQBVTlNVUFBPUlRFRF9NRURJQV9UWVBFAEdPTkUATk9UX0FDQ0VQVEFCTEUAU0VSVklDRV9VTkFWQUlMQUJMRQBSQU5HRV9OT1RfU0FUSVNGSUFCTEUAT1JJR0lOX0lTX1VOUkVBQ0hBQkxFAFJFU1BPTlNFX0lTX1NUQUxFAFBVUkdFAE1FUkdFAFJFUVVFU1RfSEVBREVSX0ZJRUxEU19UT09fTEFSR0UAUkVRVUVTVF9IRUFERVJfVE9PX0xBUkdFAFBBWUxPQURfVE9PX0xBUkdFAElOU1VGRklDSUVOVF9TVE9SQUdFAEhQRV9QQVVTRURfVVBHUkFERQBIUEVfUEFVU0VEX0gyX1VQR1JBREUAU09VUkNFAEFOTk9VTkNFAFRSQUNFAEhQRV9VTkVYUEVDVEVEX1NQQUNFAERFU0NSSUJFAFVOU1VCU0NSSUJFAFJFQ09SRABIUEVfSU5WQUxJRF9NRVRIT0QATk9UX0ZPVU5EAFBST1BGSU5EAFVOQklORABSRUJJTkQAVU5BVVRIT1JJWkVEAE1FVEhPRF9OT1RfQUxMT1dFRABIVFRQX1ZFUlNJT05fTk9UX1NVUFBPUlRFRABBTFJFQURZX1JFUE9SVEVEAEFDQ0VQVEVEAE5PVF9JTVBMRU1FTlRFRABMT09QX0RFVEVDVEVEAEhQRV9DUl9FWFBFQ1RFRABIUEVfTEZfRVhQRUNURUQAQ1JFQVRFRABJTV9VU0VEAEhQRV9QQVVTRUQAVElNRU9VVF9PQ0NVUkVEAFBBWU1FTlRfUkVRVUlSRUQAUFJFQ09ORElUSU9OX1JFUVVJUkVEAFBST1hZX0FVVEhFTlRJQ0FUSU9OX1JFUVVJUkVEAE5FVFdPUktfQVVUSEVOVElDQVRJT05fUkVRVUlSRUQATEVOR1RIX1JFUVVJUkVEAFNTTF9DRVJUSUZJQ0FURV9SRVFVSVJFRABVUEdSQURFX1JFUVVJUkVEAFBBR0VfRVhQSVJFRABQUkVDT05ESVRJT05fRkFJTEVEAEVYUEVDVEFUSU9OX0ZBSUxFRABSRVZBTElEQVRJT05fRkFJTEVEAFNTTF9IQU5EU0hBS0VfRkFJTEVEAExPQ0tFRABUUkFOU0ZPUk1BVElPTl9BUFBMSUVEAE5PVF9NT0RJRklFRABOT1RfRVhURU5ERUQAQkFORFdJRFRIX0xJTUlUX0VYQ0VFREVEAFNJVEVfSVNfT1ZFUkxPQURFRABIRUFEAEV4cGVjdGVkIEhUVFAvAABeEwAAJhMAADAQAADwFwAAnRMAABUSAAA5FwAA8BIAAAoQAAB1EgAArRIAAIITAABPFAAAfxAAAKAVAAAjFAAAiRIAAIsUAABNFQAA1BEAAM8UAAAQGAAAyRYAANwWAADBEQAA4BcAALsUAAB0FAAAfBUAAOUUAAAIFwAAHxAAAGUVAACjFAAAKBUAAAIVAACZFQAALBAAAIsZAABPDwAA1A4AAGoQAADOEAAAAhcAAIkOAABuEwAAHBMAAGYUAABWFwAAwRMAAM0TAABsEwAAaBcAAGYXAABfFwAAIhMAAM4PAABpDgAA2A4AAGMWAADLEwAAqg4AACgXAAAmFwAAxRMAAF0WAADoEQAAZxMAAGUTAADyFgAAcxMAAB0XAAD5FgAA8xEAAM8OAADOFQAADBIAALMRAAClEQAAYRAAADIXAAC7EwBB+TULAQEAQZA2C+ABAQECAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEAQf03CwEBAEGROAteAgMCAgICAgAAAgIAAgIAAgICAgICAgICAgAEAAAAAAACAgICAgICAgICAgICAgICAgICAgICAgICAgAAAAICAgICAgICAgICAgICAgICAgICAgICAgICAgICAAIAAgBB/TkLAQEAQZE6C14CAAICAgICAAACAgACAgACAgICAgICAgICAAMABAAAAAICAgICAgICAgICAgICAgICAgICAgICAgICAAAAAgICAgICAgICAgICAgICAgICAgICAgICAgICAgIAAgACAEHwOwsNbG9zZWVlcC1hbGl2ZQBBiTwLAQEAQaA8C+ABAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEAAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEAQYk+CwEBAEGgPgvnAQEBAQEBAQEBAQEBAQIBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBY2h1bmtlZABBsMAAC18BAQABAQEBAQAAAQEAAQEAAQEBAQEBAQEBAQAAAAAAAAABAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQAAAAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAAEAAQBBkMIACyFlY3Rpb25lbnQtbGVuZ3Rob25yb3h5LWNvbm5lY3Rpb24AQcDCAAstcmFuc2Zlci1lbmNvZGluZ3BncmFkZQ0KDQoNClNNDQoNClRUUC9DRS9UU1AvAEH5wgALBQECAAEDAEGQwwAL4AEEAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQABAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQBB+cQACwUBAgABAwBBkMUAC+ABBAEBBQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEAAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEAQfnGAAsEAQAAAQBBkccAC98BAQEAAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQABAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQBB+sgACwQBAAACAEGQyQALXwMEAAAEBAQEBAQEBAQEBAUEBAQEBAQEBAQEBAQABAAGBwQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAAEAAQABAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQAAAAEAEH6ygALBAEAAAEAQZDLAAsBAQBBqssAC0ECAAAAAAAAAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMAAAAAAAADAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwBB+swACwQBAAABAEGQzQALAQEAQZrNAAsGAgAAAAACAEGxzQALOgMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAAAAAAAAAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMAQfDOAAuWAU5PVU5DRUVDS09VVE5FQ1RFVEVDUklCRUxVU0hFVEVBRFNFQVJDSFJHRUNUSVZJVFlMRU5EQVJWRU9USUZZUFRJT05TQ0hTRUFZU1RBVENIR0VPUkRJUkVDVE9SVFJDSFBBUkFNRVRFUlVSQ0VCU0NSSUJFQVJET1dOQUNFSU5ETktDS1VCU0NSSUJFSFRUUC9BRFRQLw==", "base64");
+  }
+});
+
+// builtin:node:zlib
+var require_node_zlib = __commonJS({
+  "builtin:node:zlib"(exports, module) {
+    module.exports = __require("node:zlib");
   }
 });
 
@@ -3305,7 +3466,7 @@ var require_global = __commonJS({
 var require_data_url = __commonJS({
   "node_modules/undici/lib/web/fetch/data-url.js"(exports, module) {
     "use strict";
-    var assert = __require("node:assert");
+    var assert = require_node_assert();
     var encoder = new TextEncoder();
     var HTTP_TOKEN_CODEPOINTS = /^[!#$%&'*+\-.^_|~A-Za-z0-9]+$/;
     var HTTP_WHITESPACE_REGEX = /[\u000A\u000D\u0009\u0020]/;
@@ -3653,13 +3814,34 @@ var require_data_url = __commonJS({
   }
 });
 
+// builtin:node:perf_hooks
+var require_node_perf_hooks = __commonJS({
+  "builtin:node:perf_hooks"(exports, module) {
+    module.exports = __require("node:perf_hooks");
+  }
+});
+
+// builtin:node:util/types
+var require_types = __commonJS({
+  "builtin:node:util/types"(exports, module) {
+    module.exports = __require("node:util/types");
+  }
+});
+
+// builtin:node:worker_threads
+var require_node_worker_threads = __commonJS({
+  "builtin:node:worker_threads"(exports, module) {
+    module.exports = __require("node:worker_threads");
+  }
+});
+
 // node_modules/undici/lib/web/fetch/webidl.js
 var require_webidl = __commonJS({
   "node_modules/undici/lib/web/fetch/webidl.js"(exports, module) {
     "use strict";
-    var { types, inspect: inspect2 } = __require("node:util");
-    var { markAsUncloneable } = __require("node:worker_threads");
-    var { toUSVString } = require_util();
+    var { types, inspect: inspect2 } = require_node_util();
+    var { markAsUncloneable } = require_node_worker_threads();
+    var { toUSVString } = require_util2();
     var webidl = {};
     webidl.converters = {};
     webidl.util = {};
@@ -4072,24 +4254,31 @@ var require_webidl = __commonJS({
   }
 });
 
+// builtin:node:crypto
+var require_node_crypto = __commonJS({
+  "builtin:node:crypto"(exports, module) {
+    module.exports = __require("node:crypto");
+  }
+});
+
 // node_modules/undici/lib/web/fetch/util.js
-var require_util2 = __commonJS({
+var require_util3 = __commonJS({
   "node_modules/undici/lib/web/fetch/util.js"(exports, module) {
     "use strict";
-    var { Transform } = __require("node:stream");
-    var zlib2 = __require("node:zlib");
+    var { Transform } = require_node_stream();
+    var zlib2 = require_node_zlib();
     var { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = require_constants3();
     var { getGlobalOrigin } = require_global();
     var { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = require_data_url();
-    var { performance: performance2 } = __require("node:perf_hooks");
-    var { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = require_util();
-    var assert = __require("node:assert");
-    var { isUint8Array: isUint8Array2 } = __require("node:util/types");
+    var { performance: performance2 } = require_node_perf_hooks();
+    var { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = require_util2();
+    var assert = require_node_assert();
+    var { isUint8Array: isUint8Array2 } = require_types();
     var { webidl } = require_webidl();
     var supportedHashes = [];
     var crypto3;
     try {
-      crypto3 = __require("node:crypto");
+      crypto3 = require_node_crypto();
       const possibleRelevantHashes = ["sha256", "sha384", "sha512"];
       supportedHashes = crypto3.getHashes().filter((hash) => possibleRelevantHashes.includes(hash));
     } catch {
@@ -4472,8 +4661,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve10, reject) => {
-        res = resolve10;
+      const promise = new Promise((resolve11, reject) => {
+        res = resolve11;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -4960,7 +5149,7 @@ var require_symbols2 = __commonJS({
 var require_file = __commonJS({
   "node_modules/undici/lib/web/fetch/file.js"(exports, module) {
     "use strict";
-    var { Blob: Blob2, File } = __require("node:buffer");
+    var { Blob: Blob2, File } = require_node_buffer();
     var { kState } = require_symbols2();
     var { webidl } = require_webidl();
     var FileLike = class _FileLike {
@@ -5023,13 +5212,13 @@ var require_file = __commonJS({
 var require_formdata = __commonJS({
   "node_modules/undici/lib/web/fetch/formdata.js"(exports, module) {
     "use strict";
-    var { isBlobLike, iteratorMixin } = require_util2();
+    var { isBlobLike, iteratorMixin } = require_util3();
     var { kState } = require_symbols2();
-    var { kEnumerableProperty } = require_util();
+    var { kEnumerableProperty } = require_util2();
     var { FileLike, isFileLike } = require_file();
     var { webidl } = require_webidl();
-    var { File: NativeFile } = __require("node:buffer");
-    var nodeUtil = __require("node:util");
+    var { File: NativeFile } = require_node_buffer();
+    var nodeUtil = require_node_util();
     var File = globalThis.File ?? NativeFile;
     var FormData = class _FormData {
       constructor(form) {
@@ -5170,13 +5359,13 @@ var require_formdata = __commonJS({
 var require_formdata_parser = __commonJS({
   "node_modules/undici/lib/web/fetch/formdata-parser.js"(exports, module) {
     "use strict";
-    var { isUSVString, bufferToLowerCasedHeaderName } = require_util();
-    var { utf8DecodeBytes } = require_util2();
+    var { isUSVString, bufferToLowerCasedHeaderName } = require_util2();
+    var { utf8DecodeBytes } = require_util3();
     var { HTTP_TOKEN_CODEPOINTS, isomorphicDecode } = require_data_url();
     var { isFileLike } = require_file();
     var { makeEntry } = require_formdata();
-    var assert = __require("node:assert");
-    var { File: NodeFile } = __require("node:buffer");
+    var assert = require_node_assert();
+    var { File: NodeFile } = require_node_buffer();
     var File = globalThis.File ?? NodeFile;
     var formDataNameBuffer = Buffer.from('form-data; name="');
     var filenameBuffer = Buffer.from("; filename");
@@ -5421,7 +5610,7 @@ var require_formdata_parser = __commonJS({
 var require_body = __commonJS({
   "node_modules/undici/lib/web/fetch/body.js"(exports, module) {
     "use strict";
-    var util2 = require_util();
+    var util2 = require_util2();
     var {
       ReadableStreamFrom,
       isBlobLike,
@@ -5431,19 +5620,19 @@ var require_body = __commonJS({
       fullyReadBody,
       extractMimeType,
       utf8DecodeBytes
-    } = require_util2();
+    } = require_util3();
     var { FormData } = require_formdata();
     var { kState } = require_symbols2();
     var { webidl } = require_webidl();
-    var { Blob: Blob2 } = __require("node:buffer");
-    var assert = __require("node:assert");
-    var { isErrored, isDisturbed } = __require("node:stream");
-    var { isArrayBuffer } = __require("node:util/types");
+    var { Blob: Blob2 } = require_node_buffer();
+    var assert = require_node_assert();
+    var { isErrored, isDisturbed } = require_node_stream();
+    var { isArrayBuffer } = require_types();
     var { serializeAMimeType } = require_data_url();
     var { multipartFormDataParser } = require_formdata_parser();
     var random;
     try {
-      const crypto3 = __require("node:crypto");
+      const crypto3 = require_node_crypto();
       random = (max2) => crypto3.randomInt(0, max2);
     } catch {
       random = (max2) => Math.floor(Math.random(max2));
@@ -5735,8 +5924,8 @@ Content-Type: ${value.type || "application/octet-stream"}\r
 var require_client_h1 = __commonJS({
   "node_modules/undici/lib/dispatcher/client-h1.js"(exports, module) {
     "use strict";
-    var assert = __require("node:assert");
-    var util2 = require_util();
+    var assert = require_node_assert();
+    var util2 = require_util2();
     var { channels } = require_diagnostics();
     var timers = require_timers();
     var {
@@ -6456,7 +6645,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request) {
-      const { method, path, host, upgrade, blocking, reset } = request;
+      const { method, path: path6, host, upgrade, blocking, reset } = request;
       let { body, headers, contentLength } = request;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util2.isFormDataLike(body)) {
@@ -6537,7 +6726,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header2 = `${method} ${path} HTTP/1.1\r
+      let header2 = `${method} ${path6} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header2 += `host: ${host}\r
@@ -6724,12 +6913,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve10, reject) => {
+      const waitForDrain = () => new Promise((resolve11, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve10;
+          callback = resolve11;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -6861,14 +7050,21 @@ ${len.toString(16)}\r
   }
 });
 
+// builtin:node:http2
+var require_node_http2 = __commonJS({
+  "builtin:node:http2"(exports, module) {
+    module.exports = __require("node:http2");
+  }
+});
+
 // node_modules/undici/lib/dispatcher/client-h2.js
 var require_client_h2 = __commonJS({
   "node_modules/undici/lib/dispatcher/client-h2.js"(exports, module) {
     "use strict";
-    var assert = __require("node:assert");
-    var { errorMonitor } = __require("node:events");
-    var { pipeline } = __require("node:stream");
-    var util2 = require_util();
+    var assert = require_node_assert();
+    var { errorMonitor } = require_node_events();
+    var { pipeline } = require_node_stream();
+    var util2 = require_util2();
     var {
       RequestContentLengthMismatchError,
       RequestAbortedError,
@@ -6897,11 +7093,11 @@ var require_client_h2 = __commonJS({
     var kOpenStreams = /* @__PURE__ */ Symbol("open streams");
     var extractBody;
     var h2ExperimentalWarned = false;
-    var http2;
+    var http22;
     try {
-      http2 = __require("node:http2");
+      http22 = require_node_http2();
     } catch {
-      http2 = { constants: {} };
+      http22 = { constants: {} };
     }
     var {
       constants: {
@@ -6913,7 +7109,7 @@ var require_client_h2 = __commonJS({
         HTTP2_HEADER_EXPECT,
         HTTP2_HEADER_STATUS
       }
-    } = http2;
+    } = http22;
     function parseH2Headers(headers) {
       const result = [];
       for (const [name2, value] of Object.entries(headers)) {
@@ -6939,7 +7135,7 @@ var require_client_h2 = __commonJS({
           code: "UNDICI-H2"
         });
       }
-      const session = http2.connect(client[kUrl], {
+      const session = http22.connect(client[kUrl], {
         createConnection: () => socket,
         peerMaxConcurrentStreams: client[kMaxConcurrentStreams]
       });
@@ -7066,7 +7262,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request) {
       const session = client[kHTTP2Session];
-      const { method, path, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
+      const { method, path: path6, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
       let { body } = request;
       if (upgrade) {
         util2.errorRequest(client, request, new Error("Upgrade not supported for H2"));
@@ -7163,7 +7359,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path;
+      headers[HTTP2_HEADER_PATH] = path6;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7399,12 +7595,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve10, reject) => {
+      const waitForDrain = () => new Promise((resolve11, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve10;
+          callback = resolve11;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7439,11 +7635,11 @@ var require_client_h2 = __commonJS({
 var require_redirect_handler = __commonJS({
   "node_modules/undici/lib/handler/redirect-handler.js"(exports, module) {
     "use strict";
-    var util2 = require_util();
+    var util2 = require_util2();
     var { kBodyUsed } = require_symbols();
-    var assert = __require("node:assert");
+    var assert = require_node_assert();
     var { InvalidArgumentError } = require_errors();
-    var EE = __require("node:events");
+    var EE = require_node_events();
     var redirectableStatusCodes = [300, 301, 302, 303, 307, 308];
     var kBody = /* @__PURE__ */ Symbol("body");
     var BodyAsyncIterable = class {
@@ -7516,9 +7712,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util2.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path = search ? `${pathname}${search}` : pathname;
+        const path6 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path;
+        this.opts.path = path6;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -7620,10 +7816,10 @@ var require_redirect_interceptor = __commonJS({
 var require_client = __commonJS({
   "node_modules/undici/lib/dispatcher/client.js"(exports, module) {
     "use strict";
-    var assert = __require("node:assert");
-    var net = __require("node:net");
-    var http2 = __require("node:http");
-    var util2 = require_util();
+    var assert = require_node_assert();
+    var net = require_node_net();
+    var http3 = require_node_http();
+    var util2 = require_util2();
     var { channels } = require_diagnostics();
     var Request = require_request();
     var DispatcherBase = require_dispatcher_base();
@@ -7811,7 +8007,7 @@ var require_client = __commonJS({
         this[kUrl] = util2.parseOrigin(url);
         this[kConnector] = connect2;
         this[kPipelining] = pipelining != null ? pipelining : 1;
-        this[kMaxHeadersSize] = maxHeaderSize || http2.maxHeaderSize;
+        this[kMaxHeadersSize] = maxHeaderSize || http3.maxHeaderSize;
         this[kKeepAliveDefaultTimeout] = keepAliveTimeout == null ? 4e3 : keepAliveTimeout;
         this[kKeepAliveMaxTimeout] = keepAliveMaxTimeout == null ? 6e5 : keepAliveMaxTimeout;
         this[kKeepAliveTimeoutThreshold] = keepAliveTimeoutThreshold == null ? 2e3 : keepAliveTimeoutThreshold;
@@ -7883,16 +8079,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve10) => {
+        return new Promise((resolve11) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve10;
+            this[kClosedResolve] = resolve11;
           } else {
-            resolve10(null);
+            resolve11(null);
           }
         });
       }
       async [kDestroy](err2) {
-        return new Promise((resolve10) => {
+        return new Promise((resolve11) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i2 = 0; i2 < requests.length; i2++) {
             const request = requests[i2];
@@ -7903,7 +8099,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve10(null);
+            resolve11(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err2, callback);
@@ -7954,7 +8150,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve10, reject) => {
+        const socket = await new Promise((resolve11, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -7966,7 +8162,7 @@ var require_client = __commonJS({
             if (err2) {
               reject(err2);
             } else {
-              resolve10(socket2);
+              resolve11(socket2);
             }
           });
         });
@@ -8302,8 +8498,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve10) => {
-            this[kClosedResolve] = resolve10;
+          await new Promise((resolve11) => {
+            this[kClosedResolve] = resolve11;
           });
         }
       }
@@ -8377,7 +8573,7 @@ var require_pool = __commonJS({
     var {
       InvalidArgumentError
     } = require_errors();
-    var util2 = require_util();
+    var util2 = require_util2();
     var { kUrl, kInterceptors } = require_symbols();
     var buildConnector = require_connect();
     var kOptions = /* @__PURE__ */ Symbol("options");
@@ -8471,7 +8667,7 @@ var require_balanced_pool = __commonJS({
     } = require_pool_base();
     var Pool = require_pool();
     var { kUrl, kInterceptors } = require_symbols();
-    var { parseOrigin } = require_util();
+    var { parseOrigin } = require_util2();
     var kFactory = /* @__PURE__ */ Symbol("factory");
     var kOptions = /* @__PURE__ */ Symbol("options");
     var kGreatestCommonDivisor = /* @__PURE__ */ Symbol("kGreatestCommonDivisor");
@@ -8606,7 +8802,7 @@ var require_agent = __commonJS({
     var DispatcherBase = require_dispatcher_base();
     var Pool = require_pool();
     var Client = require_client();
-    var util2 = require_util();
+    var util2 = require_util2();
     var createRedirectInterceptor = require_redirect_interceptor();
     var kOnConnect = /* @__PURE__ */ Symbol("onConnect");
     var kOnDisconnect = /* @__PURE__ */ Symbol("onDisconnect");
@@ -8618,7 +8814,7 @@ var require_agent = __commonJS({
     function defaultFactory(origin, opts) {
       return opts && opts.connections === 1 ? new Client(origin, opts) : new Pool(origin, opts);
     }
-    var Agent = class extends DispatcherBase {
+    var Agent3 = class extends DispatcherBase {
       constructor({ factory = defaultFactory, maxRedirections = 0, connect, tls: tls2, ...options } = {}) {
         if (typeof factory !== "function") {
           throw new InvalidArgumentError("factory must be a function.");
@@ -8693,7 +8889,14 @@ var require_agent = __commonJS({
         await Promise.all(destroyPromises);
       }
     };
-    module.exports = Agent;
+    module.exports = Agent3;
+  }
+});
+
+// builtin:node:url
+var require_node_url = __commonJS({
+  "builtin:node:url"(exports, module) {
+    module.exports = __require("node:url");
   }
 });
 
@@ -8702,8 +8905,8 @@ var require_proxy_agent = __commonJS({
   "node_modules/undici/lib/dispatcher/proxy-agent.js"(exports, module) {
     "use strict";
     var { kProxy, kClose, kDestroy, kDispatch, kInterceptors } = require_symbols();
-    var { URL: URL2 } = __require("node:url");
-    var Agent = require_agent();
+    var { URL: URL2 } = require_node_url();
+    var Agent3 = require_agent();
     var Pool = require_pool();
     var DispatcherBase = require_dispatcher_base();
     var { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = require_errors();
@@ -8757,10 +8960,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path = "/",
+          path: path6 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path;
+        opts.path = origin + path6;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -8818,7 +9021,7 @@ var require_proxy_agent = __commonJS({
           return agentFactory(origin2, options);
         };
         this[kClient] = clientFactory(url, { connect });
-        this[kAgent] = new Agent({
+        this[kAgent] = new Agent3({
           ...opts,
           factory,
           connect: async (opts2, callback) => {
@@ -8927,7 +9130,7 @@ var require_env_http_proxy_agent = __commonJS({
     var DispatcherBase = require_dispatcher_base();
     var { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = require_symbols();
     var ProxyAgent2 = require_proxy_agent();
-    var Agent = require_agent();
+    var Agent3 = require_agent();
     var DEFAULT_PORTS = {
       "http:": 80,
       "https:": 443
@@ -8947,7 +9150,7 @@ var require_env_http_proxy_agent = __commonJS({
           });
         }
         const { httpProxy, httpsProxy, noProxy, ...agentOpts } = opts;
-        this[kNoProxyAgent] = new Agent(agentOpts);
+        this[kNoProxyAgent] = new Agent3(agentOpts);
         const HTTP_PROXY = httpProxy ?? process.env.http_proxy ?? process.env.HTTP_PROXY;
         if (HTTP_PROXY) {
           this[kHttpProxyAgent] = new ProxyAgent2({ ...agentOpts, uri: HTTP_PROXY });
@@ -9060,7 +9263,7 @@ var require_env_http_proxy_agent = __commonJS({
 var require_retry_handler = __commonJS({
   "node_modules/undici/lib/handler/retry-handler.js"(exports, module) {
     "use strict";
-    var assert = __require("node:assert");
+    var assert = require_node_assert();
     var { kRetryHandlerDefaultRetry } = require_symbols();
     var { RequestRetryError } = require_errors();
     var {
@@ -9068,7 +9271,7 @@ var require_retry_handler = __commonJS({
       parseHeaders,
       parseRangeHeader,
       wrapRequestBody
-    } = require_util();
+    } = require_util2();
     function calculateRetryAfterHeader(retryAfter) {
       const current = Date.now();
       return new Date(retryAfter).getTime() - current;
@@ -9444,11 +9647,11 @@ var require_retry_agent = __commonJS({
 var require_readable = __commonJS({
   "node_modules/undici/lib/api/readable.js"(exports, module) {
     "use strict";
-    var assert = __require("node:assert");
-    var { Readable: Readable2 } = __require("node:stream");
+    var assert = require_node_assert();
+    var { Readable: Readable2 } = require_node_stream();
     var { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = require_errors();
-    var util2 = require_util();
-    var { ReadableStreamFrom } = require_util();
+    var util2 = require_util2();
+    var { ReadableStreamFrom } = require_util2();
     var kConsume = /* @__PURE__ */ Symbol("kConsume");
     var kReading = /* @__PURE__ */ Symbol("kReading");
     var kBody = /* @__PURE__ */ Symbol("kBody");
@@ -9572,7 +9775,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve10, reject) => {
+        return await new Promise((resolve11, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9585,7 +9788,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve10(null);
+              resolve11(null);
             }
           }).on("error", noop).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9604,7 +9807,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve10, reject) => {
+      return new Promise((resolve11, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9621,7 +9824,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve10,
+              resolve: resolve11,
               reject,
               length: 0,
               body: []
@@ -9691,18 +9894,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve10, stream, length } = consume2;
+      const { type, body, resolve: resolve11, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve10(chunksDecode(body, length));
+          resolve11(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve10(JSON.parse(chunksDecode(body, length)));
+          resolve11(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve10(chunksConcat(body, length).buffer);
+          resolve11(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve10(new Blob(body, { type: stream[kContentType] }));
+          resolve11(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve10(chunksConcat(body, length));
+          resolve11(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err2) {
@@ -9734,9 +9937,9 @@ var require_readable = __commonJS({
 });
 
 // node_modules/undici/lib/api/util.js
-var require_util3 = __commonJS({
+var require_util4 = __commonJS({
   "node_modules/undici/lib/api/util.js"(exports, module) {
-    var assert = __require("node:assert");
+    var assert = require_node_assert();
     var {
       ResponseStatusCodeError
     } = require_errors();
@@ -9794,16 +9997,23 @@ var require_util3 = __commonJS({
   }
 });
 
+// builtin:node:async_hooks
+var require_node_async_hooks = __commonJS({
+  "builtin:node:async_hooks"(exports, module) {
+    module.exports = __require("node:async_hooks");
+  }
+});
+
 // node_modules/undici/lib/api/api-request.js
 var require_api_request = __commonJS({
   "node_modules/undici/lib/api/api-request.js"(exports, module) {
     "use strict";
-    var assert = __require("node:assert");
+    var assert = require_node_assert();
     var { Readable: Readable2 } = require_readable();
     var { InvalidArgumentError, RequestAbortedError } = require_errors();
-    var util2 = require_util();
-    var { getResolveErrorBodyCallback } = require_util3();
-    var { AsyncResource } = __require("node:async_hooks");
+    var util2 = require_util2();
+    var { getResolveErrorBodyCallback } = require_util4();
+    var { AsyncResource } = require_node_async_hooks();
     var RequestHandler = class extends AsyncResource {
       constructor(opts, callback) {
         if (!opts || typeof opts !== "object") {
@@ -9959,9 +10169,9 @@ var require_api_request = __commonJS({
     };
     function request(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve10, reject) => {
+        return new Promise((resolve11, reject) => {
           request.call(this, opts, (err2, data) => {
-            return err2 ? reject(err2) : resolve10(data);
+            return err2 ? reject(err2) : resolve11(data);
           });
         });
       }
@@ -9983,7 +10193,7 @@ var require_api_request = __commonJS({
 // node_modules/undici/lib/api/abort-signal.js
 var require_abort_signal = __commonJS({
   "node_modules/undici/lib/api/abort-signal.js"(exports, module) {
-    var { addAbortListener } = require_util();
+    var { addAbortListener } = require_util2();
     var { RequestAbortedError } = require_errors();
     var kListener = /* @__PURE__ */ Symbol("kListener");
     var kSignal = /* @__PURE__ */ Symbol("kSignal");
@@ -10035,12 +10245,12 @@ var require_abort_signal = __commonJS({
 var require_api_stream = __commonJS({
   "node_modules/undici/lib/api/api-stream.js"(exports, module) {
     "use strict";
-    var assert = __require("node:assert");
-    var { finished, PassThrough } = __require("node:stream");
+    var assert = require_node_assert();
+    var { finished, PassThrough } = require_node_stream();
     var { InvalidArgumentError, InvalidReturnValueError } = require_errors();
-    var util2 = require_util();
-    var { getResolveErrorBodyCallback } = require_util3();
-    var { AsyncResource } = __require("node:async_hooks");
+    var util2 = require_util2();
+    var { getResolveErrorBodyCallback } = require_util4();
+    var { AsyncResource } = require_node_async_hooks();
     var { addSignal, removeSignal } = require_abort_signal();
     var StreamHandler = class extends AsyncResource {
       constructor(opts, factory, callback) {
@@ -10184,9 +10394,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve10, reject) => {
+        return new Promise((resolve11, reject) => {
           stream.call(this, opts, factory, (err2, data) => {
-            return err2 ? reject(err2) : resolve10(data);
+            return err2 ? reject(err2) : resolve11(data);
           });
         });
       }
@@ -10212,16 +10422,16 @@ var require_api_pipeline = __commonJS({
       Readable: Readable2,
       Duplex,
       PassThrough
-    } = __require("node:stream");
+    } = require_node_stream();
     var {
       InvalidArgumentError,
       InvalidReturnValueError,
       RequestAbortedError
     } = require_errors();
-    var util2 = require_util();
-    var { AsyncResource } = __require("node:async_hooks");
+    var util2 = require_util2();
+    var { AsyncResource } = require_node_async_hooks();
     var { addSignal, removeSignal } = require_abort_signal();
-    var assert = __require("node:assert");
+    var assert = require_node_assert();
     var kResume = /* @__PURE__ */ Symbol("resume");
     var PipelineRequest = class extends Readable2 {
       constructor() {
@@ -10409,10 +10619,10 @@ var require_api_upgrade = __commonJS({
   "node_modules/undici/lib/api/api-upgrade.js"(exports, module) {
     "use strict";
     var { InvalidArgumentError, SocketError } = require_errors();
-    var { AsyncResource } = __require("node:async_hooks");
-    var util2 = require_util();
+    var { AsyncResource } = require_node_async_hooks();
+    var util2 = require_util2();
     var { addSignal, removeSignal } = require_abort_signal();
-    var assert = __require("node:assert");
+    var assert = require_node_assert();
     var UpgradeHandler = class extends AsyncResource {
       constructor(opts, callback) {
         if (!opts || typeof opts !== "object") {
@@ -10471,9 +10681,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve10, reject) => {
+        return new Promise((resolve11, reject) => {
           upgrade.call(this, opts, (err2, data) => {
-            return err2 ? reject(err2) : resolve10(data);
+            return err2 ? reject(err2) : resolve11(data);
           });
         });
       }
@@ -10500,10 +10710,10 @@ var require_api_upgrade = __commonJS({
 var require_api_connect = __commonJS({
   "node_modules/undici/lib/api/api-connect.js"(exports, module) {
     "use strict";
-    var assert = __require("node:assert");
-    var { AsyncResource } = __require("node:async_hooks");
+    var assert = require_node_assert();
+    var { AsyncResource } = require_node_async_hooks();
     var { InvalidArgumentError, SocketError } = require_errors();
-    var util2 = require_util();
+    var util2 = require_util2();
     var { addSignal, removeSignal } = require_abort_signal();
     var ConnectHandler = class extends AsyncResource {
       constructor(opts, callback) {
@@ -10565,9 +10775,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve10, reject) => {
+        return new Promise((resolve11, reject) => {
           connect.call(this, opts, (err2, data) => {
-            return err2 ? reject(err2) : resolve10(data);
+            return err2 ? reject(err2) : resolve11(data);
           });
         });
       }
@@ -10663,13 +10873,13 @@ var require_mock_utils = __commonJS({
       kOrigin,
       kGetNetConnect
     } = require_mock_symbols();
-    var { buildURL } = require_util();
-    var { STATUS_CODES } = __require("node:http");
+    var { buildURL } = require_util2();
+    var { STATUS_CODES } = require_node_http();
     var {
       types: {
         isPromise
       }
-    } = __require("node:util");
+    } = require_node_util();
     function matchValue(match, value) {
       if (typeof match === "string") {
         return match === value;
@@ -10732,20 +10942,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl2(path) {
-      if (typeof path !== "string") {
-        return path;
+    function safeUrl2(path6) {
+      if (typeof path6 !== "string") {
+        return path6;
       }
-      const pathSegments = path.split("?");
+      const pathSegments = path6.split("?");
       if (pathSegments.length !== 2) {
-        return path;
+        return path6;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path);
+    function matchKey(mockDispatch2, { path: path6, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path6);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10767,7 +10977,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl2(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path }) => matchValue(safeUrl2(path), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path6 }) => matchValue(safeUrl2(path6), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10805,9 +11015,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path, method, body, headers, query } = opts;
+      const { path: path6, method, body, headers, query } = opts;
       return {
-        path,
+        path: path6,
         method,
         body,
         headers,
@@ -10961,7 +11171,7 @@ var require_mock_interceptor = __commonJS({
       kMockDispatch
     } = require_mock_symbols();
     var { InvalidArgumentError } = require_errors();
-    var { buildURL } = require_util();
+    var { buildURL } = require_util2();
     var MockScope = class {
       constructor(mockDispatch) {
         this[kMockDispatch] = mockDispatch;
@@ -11113,7 +11323,7 @@ var require_mock_interceptor = __commonJS({
 var require_mock_client = __commonJS({
   "node_modules/undici/lib/mock/mock-client.js"(exports, module) {
     "use strict";
-    var { promisify } = __require("node:util");
+    var { promisify } = require_node_util();
     var Client = require_client();
     var { buildMockDispatch } = require_mock_utils();
     var {
@@ -11166,7 +11376,7 @@ var require_mock_client = __commonJS({
 var require_mock_pool = __commonJS({
   "node_modules/undici/lib/mock/mock-pool.js"(exports, module) {
     "use strict";
-    var { promisify } = __require("node:util");
+    var { promisify } = require_node_util();
     var Pool = require_pool();
     var { buildMockDispatch } = require_mock_utils();
     var {
@@ -11246,14 +11456,21 @@ var require_pluralizer = __commonJS({
   }
 });
 
+// builtin:node:console
+var require_node_console = __commonJS({
+  "builtin:node:console"(exports, module) {
+    module.exports = __require("node:console");
+  }
+});
+
 // node_modules/undici/lib/mock/pending-interceptors-formatter.js
 var require_pending_interceptors_formatter = __commonJS({
   "node_modules/undici/lib/mock/pending-interceptors-formatter.js"(exports, module) {
     "use strict";
-    var { Transform } = __require("node:stream");
-    var { Console } = __require("node:console");
-    var PERSISTENT = process.versions.icu ? "✅" : "Y ";
-    var NOT_PERSISTENT = process.versions.icu ? "❌" : "N ";
+    var { Transform } = require_node_stream();
+    var { Console } = require_node_console();
+    var PERSISTENT = process.versions.icu ? "\u2705" : "Y ";
+    var NOT_PERSISTENT = process.versions.icu ? "\u274C" : "N ";
     module.exports = class PendingInterceptorsFormatter {
       constructor({ disableColors } = {}) {
         this.transform = new Transform({
@@ -11270,10 +11487,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path6, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path,
+            Path: path6,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -11292,7 +11509,7 @@ var require_mock_agent = __commonJS({
   "node_modules/undici/lib/mock/mock-agent.js"(exports, module) {
     "use strict";
     var { kClients } = require_symbols();
-    var Agent = require_agent();
+    var Agent3 = require_agent();
     var {
       kAgent,
       kMockAgentSet,
@@ -11319,7 +11536,7 @@ var require_mock_agent = __commonJS({
         if (opts?.agent && typeof opts.agent.dispatch !== "function") {
           throw new InvalidArgumentError("Argument opts.agent must implement Agent");
         }
-        const agent = opts?.agent ? opts.agent : new Agent(opts);
+        const agent = opts?.agent ? opts.agent : new Agent3(opts);
         this[kAgent] = agent;
         this[kClients] = agent[kClients];
         this[kOptions] = buildMockOptions(opts);
@@ -11423,9 +11640,9 @@ var require_global2 = __commonJS({
     "use strict";
     var globalDispatcher = /* @__PURE__ */ Symbol.for("undici.globalDispatcher.1");
     var { InvalidArgumentError } = require_errors();
-    var Agent = require_agent();
+    var Agent3 = require_agent();
     if (getGlobalDispatcher() === void 0) {
-      setGlobalDispatcher(new Agent());
+      setGlobalDispatcher(new Agent3());
     }
     function setGlobalDispatcher(agent) {
       if (!agent || typeof agent.dispatch !== "function") {
@@ -11542,7 +11759,7 @@ var require_retry = __commonJS({
 var require_dump = __commonJS({
   "node_modules/undici/lib/interceptor/dump.js"(exports, module) {
     "use strict";
-    var util2 = require_util();
+    var util2 = require_util2();
     var { InvalidArgumentError, RequestAbortedError } = require_errors();
     var DecoratorHandler = require_decorator_handler();
     var DumpHandler = class extends DecoratorHandler {
@@ -11636,12 +11853,19 @@ var require_dump = __commonJS({
   }
 });
 
+// builtin:node:dns
+var require_node_dns = __commonJS({
+  "builtin:node:dns"(exports, module) {
+    module.exports = __require("node:dns");
+  }
+});
+
 // node_modules/undici/lib/interceptor/dns.js
 var require_dns = __commonJS({
   "node_modules/undici/lib/interceptor/dns.js"(exports, module) {
     "use strict";
-    var { isIP: isIP2 } = __require("node:net");
-    var { lookup } = __require("node:dns");
+    var { isIP: isIP2 } = require_node_net();
+    var { lookup } = require_node_dns();
     var DecoratorHandler = require_decorator_handler();
     var { InvalidArgumentError, InformationalError } = require_errors();
     var maxInt = Math.pow(2, 31) - 1;
@@ -11930,15 +12154,15 @@ var require_headers = __commonJS({
   "node_modules/undici/lib/web/fetch/headers.js"(exports, module) {
     "use strict";
     var { kConstruct } = require_symbols();
-    var { kEnumerableProperty } = require_util();
+    var { kEnumerableProperty } = require_util2();
     var {
       iteratorMixin,
       isValidHeaderName,
       isValidHeaderValue
-    } = require_util2();
+    } = require_util3();
     var { webidl } = require_webidl();
-    var assert = __require("node:assert");
-    var util2 = __require("node:util");
+    var assert = require_node_assert();
+    var util2 = require_node_util();
     var kHeadersMap = /* @__PURE__ */ Symbol("headers map");
     var kHeadersSortedMap = /* @__PURE__ */ Symbol("headers map sorted");
     function isHTTPWhiteSpaceCharCode(code21) {
@@ -12036,10 +12260,10 @@ var require_headers = __commonJS({
         const lowercaseName = isLowerCase ? name2 : name2.toLowerCase();
         const exists3 = this[kHeadersMap].get(lowercaseName);
         if (exists3) {
-          const delimiter = lowercaseName === "cookie" ? "; " : ", ";
+          const delimiter3 = lowercaseName === "cookie" ? "; " : ", ";
           this[kHeadersMap].set(lowercaseName, {
             name: exists3.name,
-            value: `${exists3.value}${delimiter}${value}`
+            value: `${exists3.value}${delimiter3}${value}`
           });
         } else {
           this[kHeadersMap].set(lowercaseName, { name: name2, value });
@@ -12375,8 +12599,8 @@ var require_response = __commonJS({
     "use strict";
     var { Headers: Headers2, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = require_headers();
     var { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = require_body();
-    var util2 = require_util();
-    var nodeUtil = __require("node:util");
+    var util2 = require_util2();
+    var nodeUtil = require_node_util();
     var { kEnumerableProperty } = util2;
     var {
       isValidReasonPhrase,
@@ -12387,7 +12611,7 @@ var require_response = __commonJS({
       isErrorLike,
       isomorphicEncode,
       environmentSettingsObject: relevantRealm
-    } = require_util2();
+    } = require_util3();
     var {
       redirectStatusSet,
       nullBodyStatus
@@ -12397,8 +12621,8 @@ var require_response = __commonJS({
     var { FormData } = require_formdata();
     var { URLSerializer } = require_data_url();
     var { kConstruct } = require_symbols();
-    var assert = __require("node:assert");
-    var { types } = __require("node:util");
+    var assert = require_node_assert();
+    var { types } = require_node_util();
     var textEncoder = new TextEncoder("utf-8");
     var Response = class _Response {
       // Creates network error Response.
@@ -12817,13 +13041,13 @@ var require_request2 = __commonJS({
     var { extractBody, mixinBody, cloneBody, bodyUnusable } = require_body();
     var { Headers: Headers2, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = require_headers();
     var { FinalizationRegistry: FinalizationRegistry2 } = require_dispatcher_weakref()();
-    var util2 = require_util();
-    var nodeUtil = __require("node:util");
+    var util2 = require_util2();
+    var nodeUtil = require_node_util();
     var {
       isValidHTTPToken,
       sameOrigin,
       environmentSettingsObject
-    } = require_util2();
+    } = require_util3();
     var {
       forbiddenMethodsSet,
       corsSafeListedMethodsSet,
@@ -12839,8 +13063,8 @@ var require_request2 = __commonJS({
     var { webidl } = require_webidl();
     var { URLSerializer } = require_data_url();
     var { kConstruct } = require_symbols();
-    var assert = __require("node:assert");
-    var { getMaxListeners, setMaxListeners, getEventListeners, defaultMaxListeners } = __require("node:events");
+    var assert = require_node_assert();
+    var { getMaxListeners, setMaxListeners, getEventListeners, defaultMaxListeners } = require_node_events();
     var kAbortController = /* @__PURE__ */ Symbol("abortController");
     var requestFinalizer = new FinalizationRegistry2(({ signal, abort }) => {
       signal.removeEventListener("abort", abort);
@@ -13518,7 +13742,7 @@ var require_fetch = __commonJS({
     } = require_response();
     var { HeadersList } = require_headers();
     var { Request, cloneRequest } = require_request2();
-    var zlib2 = __require("node:zlib");
+    var zlib2 = require_node_zlib();
     var {
       bytesMatch,
       makePolicyContainer,
@@ -13553,9 +13777,9 @@ var require_fetch = __commonJS({
       buildContentRange,
       createInflate,
       extractMimeType
-    } = require_util2();
+    } = require_util3();
     var { kState, kDispatcher } = require_symbols2();
-    var assert = __require("node:assert");
+    var assert = require_node_assert();
     var { safelyExtractBody, extractBody } = require_body();
     var {
       redirectStatusSet,
@@ -13564,13 +13788,13 @@ var require_fetch = __commonJS({
       requestBodyHeader,
       subresourceSet
     } = require_constants3();
-    var EE = __require("node:events");
-    var { Readable: Readable2, pipeline, finished } = __require("node:stream");
-    var { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = require_util();
+    var EE = require_node_events();
+    var { Readable: Readable2, pipeline, finished } = require_node_stream();
+    var { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = require_util2();
     var { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url();
     var { getGlobalDispatcher } = require_global2();
     var { webidl } = require_webidl();
-    var { STATUS_CODES } = __require("node:http");
+    var { STATUS_CODES } = require_node_http();
     var GET_OR_HEAD = ["GET", "HEAD"];
     var defaultUserAgent = typeof __UNDICI_IS_NODE__ !== "undefined" || typeof esbuildDetection !== "undefined" ? "node" : "undici";
     var resolveObjectURL;
@@ -13897,7 +14121,7 @@ var require_fetch = __commonJS({
         }
         case "blob:": {
           if (!resolveObjectURL) {
-            resolveObjectURL = __require("node:buffer").resolveObjectURL;
+            resolveObjectURL = require_node_buffer().resolveObjectURL;
           }
           const blobURLEntry = requestCurrentURL(request);
           if (blobURLEntry.search.length !== 0) {
@@ -14430,7 +14654,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve10, reject) => agent.dispatch(
+        return new Promise((resolve11, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -14506,7 +14730,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable2({ read: resume });
               const onError = this.onError.bind(this);
-              resolve10({
+              resolve11({
                 status,
                 statusText,
                 headersList,
@@ -14549,7 +14773,7 @@ var require_fetch = __commonJS({
               for (let i2 = 0; i2 < rawHeaders.length; i2 += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i2]), rawHeaders[i2 + 1].toString("latin1"), true);
               }
-              resolve10({
+              resolve11({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -14939,8 +15163,15 @@ var require_encoding = __commonJS({
   }
 });
 
+// builtin:string_decoder
+var require_string_decoder = __commonJS({
+  "builtin:string_decoder"(exports, module) {
+    module.exports = __require("node:string_decoder");
+  }
+});
+
 // node_modules/undici/lib/web/fileapi/util.js
-var require_util4 = __commonJS({
+var require_util5 = __commonJS({
   "node_modules/undici/lib/web/fileapi/util.js"(exports, module) {
     "use strict";
     var {
@@ -14953,9 +15184,9 @@ var require_util4 = __commonJS({
     var { ProgressEvent } = require_progressevent();
     var { getEncoding } = require_encoding();
     var { serializeAMimeType, parseMIMEType } = require_data_url();
-    var { types } = __require("node:util");
-    var { StringDecoder } = __require("string_decoder");
-    var { btoa: btoa2 } = __require("node:buffer");
+    var { types } = require_node_util();
+    var { StringDecoder: StringDecoder2 } = require_string_decoder();
+    var { btoa: btoa2 } = require_node_buffer();
     var staticPropertyDescriptors = {
       enumerable: true,
       writable: false,
@@ -15045,7 +15276,7 @@ var require_util4 = __commonJS({
             dataURL += serializeAMimeType(parsed);
           }
           dataURL += ";base64,";
-          const decoder = new StringDecoder("latin1");
+          const decoder = new StringDecoder2("latin1");
           for (const chunk of bytes) {
             dataURL += btoa2(decoder.write(chunk));
           }
@@ -15074,7 +15305,7 @@ var require_util4 = __commonJS({
         }
         case "BinaryString": {
           let binaryString = "";
-          const decoder = new StringDecoder("latin1");
+          const decoder = new StringDecoder2("latin1");
           for (const chunk of bytes) {
             binaryString += decoder.write(chunk);
           }
@@ -15132,7 +15363,7 @@ var require_filereader = __commonJS({
       staticPropertyDescriptors,
       readOperation,
       fireAProgressEvent
-    } = require_util4();
+    } = require_util5();
     var {
       kState,
       kError,
@@ -15141,7 +15372,7 @@ var require_filereader = __commonJS({
       kAborted
     } = require_symbols3();
     var { webidl } = require_webidl();
-    var { kEnumerableProperty } = require_util();
+    var { kEnumerableProperty } = require_util2();
     var FileReader = class _FileReader extends EventTarget {
       constructor() {
         super();
@@ -15394,12 +15625,12 @@ var require_symbols4 = __commonJS({
 });
 
 // node_modules/undici/lib/web/cache/util.js
-var require_util5 = __commonJS({
+var require_util6 = __commonJS({
   "node_modules/undici/lib/web/cache/util.js"(exports, module) {
     "use strict";
-    var assert = __require("node:assert");
+    var assert = require_node_assert();
     var { URLSerializer } = require_data_url();
-    var { isValidHeaderName } = require_util2();
+    var { isValidHeaderName } = require_util3();
     function urlEquals(A2, B, excludeFragment = false) {
       const serializedA = URLSerializer(A2, excludeFragment);
       const serializedB = URLSerializer(B, excludeFragment);
@@ -15428,15 +15659,15 @@ var require_cache = __commonJS({
   "node_modules/undici/lib/web/cache/cache.js"(exports, module) {
     "use strict";
     var { kConstruct } = require_symbols4();
-    var { urlEquals, getFieldValues } = require_util5();
-    var { kEnumerableProperty, isDisturbed } = require_util();
+    var { urlEquals, getFieldValues } = require_util6();
+    var { kEnumerableProperty, isDisturbed } = require_util2();
     var { webidl } = require_webidl();
     var { Response, cloneResponse, fromInnerResponse } = require_response();
     var { Request, fromInnerRequest } = require_request2();
     var { kState } = require_symbols2();
     var { fetching } = require_fetch();
-    var { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = require_util2();
-    var assert = __require("node:assert");
+    var { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = require_util3();
+    var assert = require_node_assert();
     var Cache = class _Cache {
       /**
        * @see https://w3c.github.io/ServiceWorker/#dfn-relevant-request-response-list
@@ -15975,7 +16206,7 @@ var require_cachestorage = __commonJS({
     var { kConstruct } = require_symbols4();
     var { Cache } = require_cache();
     var { webidl } = require_webidl();
-    var { kEnumerableProperty } = require_util();
+    var { kEnumerableProperty } = require_util2();
     var CacheStorage = class _CacheStorage {
       /**
        * @see https://w3c.github.io/ServiceWorker/#dfn-relevant-name-to-cache-map
@@ -16092,7 +16323,7 @@ var require_constants4 = __commonJS({
 });
 
 // node_modules/undici/lib/web/cookies/util.js
-var require_util6 = __commonJS({
+var require_util7 = __commonJS({
   "node_modules/undici/lib/web/cookies/util.js"(exports, module) {
     "use strict";
     function isCTLExcludingHtab(value) {
@@ -16152,9 +16383,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path) {
-      for (let i2 = 0; i2 < path.length; ++i2) {
-        const code21 = path.charCodeAt(i2);
+    function validateCookiePath(path6) {
+      for (let i2 = 0; i2 < path6.length; ++i2) {
+        const code21 = path6.charCodeAt(i2);
         if (code21 < 32 || // exclude CTLs (0-31)
         code21 > 126 || // exclude DEL and non-ascii
         code21 === 59) {
@@ -16304,9 +16535,9 @@ var require_parse = __commonJS({
   "node_modules/undici/lib/web/cookies/parse.js"(exports, module) {
     "use strict";
     var { maxNameValuePairSize, maxAttributeValueSize } = require_constants4();
-    var { isCTLExcludingHtab } = require_util6();
+    var { isCTLExcludingHtab } = require_util7();
     var { collectASequenceOfCodePointsFast } = require_data_url();
-    var assert = __require("node:assert");
+    var assert = require_node_assert();
     function parseSetCookie(header2) {
       if (isCTLExcludingHtab(header2)) {
         return null;
@@ -16440,7 +16671,7 @@ var require_cookies = __commonJS({
   "node_modules/undici/lib/web/cookies/index.js"(exports, module) {
     "use strict";
     var { parseSetCookie } = require_parse();
-    var { stringify: stringify2 } = require_util6();
+    var { stringify: stringify2 } = require_util7();
     var { webidl } = require_webidl();
     var { Headers: Headers2 } = require_headers();
     function getCookies(headers) {
@@ -16565,13 +16796,13 @@ var require_cookies = __commonJS({
 });
 
 // node_modules/undici/lib/web/websocket/events.js
-var require_events = __commonJS({
+var require_events2 = __commonJS({
   "node_modules/undici/lib/web/websocket/events.js"(exports, module) {
     "use strict";
     var { webidl } = require_webidl();
-    var { kEnumerableProperty } = require_util();
+    var { kEnumerableProperty } = require_util2();
     var { kConstruct } = require_symbols();
-    var { MessagePort } = __require("node:worker_threads");
+    var { MessagePort } = require_node_worker_threads();
     var MessageEvent = class _MessageEvent extends Event {
       #eventInit;
       constructor(type, eventInitDict = {}) {
@@ -16905,13 +17136,13 @@ var require_symbols5 = __commonJS({
 });
 
 // node_modules/undici/lib/web/websocket/util.js
-var require_util7 = __commonJS({
+var require_util8 = __commonJS({
   "node_modules/undici/lib/web/websocket/util.js"(exports, module) {
     "use strict";
     var { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = require_symbols5();
     var { states, opcodes } = require_constants5();
-    var { ErrorEvent, createFastMessageEvent } = require_events();
-    var { isUtf8: isUtf82 } = __require("node:buffer");
+    var { ErrorEvent, createFastMessageEvent } = require_events2();
+    var { isUtf8: isUtf82 } = require_node_buffer();
     var { collectASequenceOfCodePointsFast, removeHTTPWhitespace } = require_data_url();
     function isConnecting(ws) {
       return ws[kReadyState] === states.CONNECTING;
@@ -17087,7 +17318,7 @@ var require_frame = __commonJS({
     var buffer = null;
     var bufIdx = BUFFER_SIZE;
     try {
-      crypto3 = __require("node:crypto");
+      crypto3 = require_node_crypto();
     } catch {
       crypto3 = {
         // not full compatibility, but minimum.
@@ -17166,17 +17397,17 @@ var require_connection = __commonJS({
       kReceivedClose,
       kResponse
     } = require_symbols5();
-    var { fireEvent, failWebsocketConnection, isClosing, isClosed, isEstablished, parseExtensions } = require_util7();
+    var { fireEvent, failWebsocketConnection, isClosing, isClosed, isEstablished, parseExtensions } = require_util8();
     var { channels } = require_diagnostics();
-    var { CloseEvent } = require_events();
+    var { CloseEvent } = require_events2();
     var { makeRequest } = require_request2();
     var { fetching } = require_fetch();
     var { Headers: Headers2, getHeadersList } = require_headers();
-    var { getDecodeSplit } = require_util2();
+    var { getDecodeSplit } = require_util3();
     var { WebsocketFrameSend } = require_frame();
     var crypto3;
     try {
-      crypto3 = __require("node:crypto");
+      crypto3 = require_node_crypto();
     } catch {
     }
     function establishWebSocketConnection(url, protocols, client, ws, onEstablish, options) {
@@ -17343,8 +17574,8 @@ var require_connection = __commonJS({
 var require_permessage_deflate = __commonJS({
   "node_modules/undici/lib/web/websocket/permessage-deflate.js"(exports, module) {
     "use strict";
-    var { createInflateRaw, Z_DEFAULT_WINDOWBITS } = __require("node:zlib");
-    var { isValidClientWindowBits } = require_util7();
+    var { createInflateRaw, Z_DEFAULT_WINDOWBITS } = require_node_zlib();
+    var { isValidClientWindowBits } = require_util8();
     var { MessageSizeExceededError } = require_errors();
     var tail = Buffer.from([0, 0, 255, 255]);
     var kBuffer = /* @__PURE__ */ Symbol("kBuffer");
@@ -17425,8 +17656,8 @@ var require_permessage_deflate = __commonJS({
 var require_receiver = __commonJS({
   "node_modules/undici/lib/web/websocket/receiver.js"(exports, module) {
     "use strict";
-    var { Writable } = __require("node:stream");
-    var assert = __require("node:assert");
+    var { Writable } = require_node_stream();
+    var assert = require_node_assert();
     var { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = require_constants5();
     var { kReadyState, kSentClose, kResponse, kReceivedClose } = require_symbols5();
     var { channels } = require_diagnostics();
@@ -17439,7 +17670,7 @@ var require_receiver = __commonJS({
       isControlFrame,
       isTextBinaryFrame,
       isContinuationFrame
-    } = require_util7();
+    } = require_util8();
     var { WebsocketFrameSend } = require_frame();
     var { closeWebSocketConnection } = require_connection();
     var { PerMessageDeflate } = require_permessage_deflate();
@@ -17891,7 +18122,7 @@ var require_websocket = __commonJS({
     "use strict";
     var { webidl } = require_webidl();
     var { URLSerializer } = require_data_url();
-    var { environmentSettingsObject } = require_util2();
+    var { environmentSettingsObject } = require_util3();
     var { staticPropertyDescriptors, states, sentCloseFrameState, sendHints } = require_constants5();
     var {
       kWebSocketURL,
@@ -17908,13 +18139,13 @@ var require_websocket = __commonJS({
       isClosing,
       isValidSubprotocol,
       fireEvent
-    } = require_util7();
+    } = require_util8();
     var { establishWebSocketConnection, closeWebSocketConnection } = require_connection();
     var { ByteParser } = require_receiver();
-    var { kEnumerableProperty, isBlobLike } = require_util();
+    var { kEnumerableProperty, isBlobLike } = require_util2();
     var { getGlobalDispatcher } = require_global2();
-    var { types } = __require("node:util");
-    var { ErrorEvent, CloseEvent } = require_events();
+    var { types } = require_node_util();
+    var { ErrorEvent, CloseEvent } = require_events2();
     var { SendQueue } = require_sender();
     var WebSocket = class _WebSocket extends EventTarget {
       #events = {
@@ -18276,7 +18507,7 @@ var require_websocket = __commonJS({
 });
 
 // node_modules/undici/lib/web/eventsource/util.js
-var require_util8 = __commonJS({
+var require_util9 = __commonJS({
   "node_modules/undici/lib/web/eventsource/util.js"(exports, module) {
     "use strict";
     function isValidLastEventId(value) {
@@ -18290,8 +18521,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve10) => {
-        setTimeout(resolve10, ms).unref();
+      return new Promise((resolve11) => {
+        setTimeout(resolve11, ms).unref();
       });
     }
     module.exports = {
@@ -18306,9 +18537,9 @@ var require_util8 = __commonJS({
 var require_eventsource_stream = __commonJS({
   "node_modules/undici/lib/web/eventsource/eventsource-stream.js"(exports, module) {
     "use strict";
-    var buffer = __require("node:buffer");
-    var { Transform } = __require("node:stream");
-    var { isASCIINumber, isValidLastEventId } = require_util8();
+    var buffer = require_node_buffer();
+    var { Transform } = require_node_stream();
+    var { isASCIINumber, isValidLastEventId } = require_util9();
     var BOM = [239, 187, 191];
     var LF = 10;
     var CR = 13;
@@ -18711,17 +18942,17 @@ ${value}`;
 var require_eventsource = __commonJS({
   "node_modules/undici/lib/web/eventsource/eventsource.js"(exports, module) {
     "use strict";
-    var { pipeline } = __require("node:stream");
+    var { pipeline } = require_node_stream();
     var { fetching } = require_fetch();
     var { makeRequest } = require_request2();
     var { webidl } = require_webidl();
     var { EventSourceStream } = require_eventsource_stream();
     var { parseMIMEType } = require_data_url();
-    var { createFastMessageEvent } = require_events();
+    var { createFastMessageEvent } = require_events2();
     var { isNetworkError } = require_response();
-    var { delay } = require_util8();
-    var { kEnumerableProperty } = require_util();
-    var { environmentSettingsObject } = require_util2();
+    var { delay } = require_util9();
+    var { kEnumerableProperty } = require_util2();
+    var { environmentSettingsObject } = require_util3();
     var { getGlobalDispatcher } = require_global2();
     var experimentalWarned = false;
     var defaultReconnectionTime = 3e3;
@@ -19015,12 +19246,12 @@ var require_undici = __commonJS({
     var Dispatcher = require_dispatcher();
     var Pool = require_pool();
     var BalancedPool = require_balanced_pool();
-    var Agent = require_agent();
+    var Agent3 = require_agent();
     var ProxyAgent2 = require_proxy_agent();
     var EnvHttpProxyAgent = require_env_http_proxy_agent();
     var RetryAgent = require_retry_agent();
     var errors = require_errors();
-    var util2 = require_util();
+    var util2 = require_util2();
     var { InvalidArgumentError } = errors;
     var api = require_api();
     var buildConnector = require_connect();
@@ -19038,7 +19269,7 @@ var require_undici = __commonJS({
     module.exports.Client = Client;
     module.exports.Pool = Pool;
     module.exports.BalancedPool = BalancedPool;
-    module.exports.Agent = Agent;
+    module.exports.Agent = Agent3;
     module.exports.ProxyAgent = ProxyAgent2;
     module.exports.EnvHttpProxyAgent = EnvHttpProxyAgent;
     module.exports.RetryAgent = RetryAgent;
@@ -19074,11 +19305,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path = opts.path;
+          let path6 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path = `/${path}`;
+            path6 = `/${path6}`;
           }
-          url = new URL(util2.parseOrigin(url).origin + path);
+          url = new URL(util2.parseOrigin(url).origin + path6);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -19114,7 +19345,7 @@ var require_undici = __commonJS({
     module.exports.Response = require_response().Response;
     module.exports.Request = require_request2().Request;
     module.exports.FormData = require_formdata().FormData;
-    module.exports.File = globalThis.File ?? __require("node:buffer").File;
+    module.exports.File = globalThis.File ?? require_node_buffer().File;
     module.exports.FileReader = require_filereader().FileReader;
     var { setGlobalOrigin, getGlobalOrigin } = require_global();
     module.exports.setGlobalOrigin = setGlobalOrigin;
@@ -19130,7 +19361,7 @@ var require_undici = __commonJS({
     var { parseMIMEType, serializeAMimeType } = require_data_url();
     module.exports.parseMIMEType = parseMIMEType;
     module.exports.serializeAMimeType = serializeAMimeType;
-    var { CloseEvent, ErrorEvent, MessageEvent } = require_events();
+    var { CloseEvent, ErrorEvent, MessageEvent } = require_events2();
     module.exports.WebSocket = require_websocket().WebSocket;
     module.exports.CloseEvent = CloseEvent;
     module.exports.ErrorEvent = ErrorEvent;
@@ -19146,6 +19377,62 @@ var require_undici = __commonJS({
     module.exports.mockErrors = mockErrors;
     var { EventSource } = require_eventsource();
     module.exports.EventSource = EventSource;
+  }
+});
+
+// builtin:child_process
+var require_child_process = __commonJS({
+  "builtin:child_process"(exports, module) {
+    module.exports = __require("node:child_process");
+  }
+});
+
+// builtin:timers
+var require_timers2 = __commonJS({
+  "builtin:timers"(exports, module) {
+    module.exports = __require("node:timers");
+  }
+});
+
+// builtin:node:https
+var require_node_https = __commonJS({
+  "builtin:node:https"(exports, module) {
+    module.exports = __require("node:https");
+  }
+});
+
+// builtin:node:fs/promises
+var require_promises = __commonJS({
+  "builtin:node:fs/promises"(exports, module) {
+    module.exports = __require("node:fs/promises");
+  }
+});
+
+// builtin:node:fs
+var require_node_fs = __commonJS({
+  "builtin:node:fs"(exports, module) {
+    module.exports = __require("node:fs");
+  }
+});
+
+// builtin:module
+var require_module = __commonJS({
+  "builtin:module"(exports, module) {
+    module.exports = __require("node:module");
+  }
+});
+
+// builtin:node:child_process
+var require_node_child_process = __commonJS({
+  "builtin:node:child_process"(exports, module) {
+    module.exports = __require("node:child_process");
+  }
+});
+
+// builtin:node:module
+var require_node_module = __commonJS({
+  "builtin:node:module"(exports, module) {
+    module.exports = __require("node:module");
   }
 });
 
@@ -19404,8 +19691,8 @@ var require_utils2 = __commonJS({
       }
       return output;
     };
-    exports.basename = (path, { windows } = {}) => {
-      const segs = path.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path6, { windows } = {}) => {
+      const segs = path6.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -20925,11 +21212,18 @@ var require_picomatch2 = __commonJS({
   }
 });
 
+// builtin:node:os
+var require_node_os = __commonJS({
+  "builtin:node:os"(exports, module) {
+    module.exports = __require("node:os");
+  }
+});
+
 // src/action/sign.ts
-import { dirname as dirname7, join as join10, resolve as resolve9 } from "node:path";
+var import_node_path18 = __toESM(require_node_path(), 1);
 
 // node_modules/@actions/core/lib/command.js
-import * as os from "os";
+var os = __toESM(require_os(), 1);
 
 // node_modules/@actions/core/lib/utils.js
 function toCommandValue(input) {
@@ -21003,9 +21297,9 @@ function escapeProperty(s) {
 }
 
 // node_modules/@actions/core/lib/file-command.js
-import * as crypto2 from "crypto";
-import * as fs from "fs";
-import * as os2 from "os";
+var crypto2 = __toESM(require_crypto(), 1);
+var fs = __toESM(require_fs(), 1);
+var os2 = __toESM(require_os(), 1);
 function issueFileCommand(command, message) {
   const filePath = process.env[`GITHUB_${command}`];
   if (!filePath) {
@@ -21019,21 +21313,24 @@ function issueFileCommand(command, message) {
   });
 }
 function prepareKeyValueMessage(key, value) {
-  const delimiter = `ghadelimiter_${crypto2.randomUUID()}`;
+  const delimiter3 = `ghadelimiter_${crypto2.randomUUID()}`;
   const convertedValue = toCommandValue(value);
-  if (key.includes(delimiter)) {
-    throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
+  if (key.includes(delimiter3)) {
+    throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter3}"`);
   }
-  if (convertedValue.includes(delimiter)) {
-    throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
+  if (convertedValue.includes(delimiter3)) {
+    throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter3}"`);
   }
-  return `${key}<<${delimiter}${os2.EOL}${convertedValue}${os2.EOL}${delimiter}`;
+  return `${key}<<${delimiter3}${os2.EOL}${convertedValue}${os2.EOL}${delimiter3}`;
 }
 
 // node_modules/@actions/core/lib/core.js
-import * as os4 from "os";
+var os5 = __toESM(require_os(), 1);
+var path5 = __toESM(require_path(), 1);
 
 // node_modules/@actions/http-client/lib/index.js
+var http = __toESM(require_http(), 1);
+var https = __toESM(require_https(), 1);
 var tunnel = __toESM(require_tunnel2(), 1);
 var import_undici = __toESM(require_undici(), 1);
 var HttpCodes;
@@ -21089,15 +21386,15 @@ var HttpResponseRetryCodes = [
 ];
 
 // node_modules/@actions/core/lib/summary.js
-import { EOL as EOL3 } from "os";
-import { constants, promises } from "fs";
+var import_os = __toESM(require_os(), 1);
+var import_fs = __toESM(require_fs(), 1);
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve10) {
-      resolve10(value);
+    return value instanceof P ? value : new P(function(resolve11) {
+      resolve11(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve10, reject) {
+  return new (P || (P = Promise))(function(resolve11, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -21113,12 +21410,12 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve11(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
-var { access, appendFile, writeFile } = promises;
+var { access, appendFile, writeFile } = import_fs.promises;
 var SUMMARY_ENV_VAR = "GITHUB_STEP_SUMMARY";
 var Summary = class {
   constructor() {
@@ -21140,7 +21437,7 @@ var Summary = class {
         throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
       }
       try {
-        yield access(pathFromEnv, constants.R_OK | constants.W_OK);
+        yield access(pathFromEnv, import_fs.constants.R_OK | import_fs.constants.W_OK);
       } catch (_a2) {
         throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
       }
@@ -21233,7 +21530,7 @@ var Summary = class {
    * @returns {Summary} summary instance
    */
   addEOL() {
-    return this.addRaw(EOL3);
+    return this.addRaw(import_os.EOL);
   }
   /**
    * Adds an HTML codeblock to the summary buffer
@@ -21373,30 +21670,48 @@ var Summary = class {
 var _summary = new Summary();
 var summary = _summary;
 
+// node_modules/@actions/core/lib/path-utils.js
+var path = __toESM(require_path(), 1);
+
 // node_modules/@actions/core/lib/platform.js
-import os3 from "os";
+var import_os2 = __toESM(require_os(), 1);
+
+// node_modules/@actions/exec/lib/exec.js
+var import_string_decoder = __toESM(require_string_decoder(), 1);
+
+// node_modules/@actions/exec/lib/toolrunner.js
+var os3 = __toESM(require_os(), 1);
+var events = __toESM(require_events(), 1);
+var child = __toESM(require_child_process(), 1);
+var path4 = __toESM(require_path(), 1);
+
+// node_modules/@actions/io/lib/io.js
+var import_assert = __toESM(require_assert(), 1);
+var path3 = __toESM(require_path(), 1);
 
 // node_modules/@actions/io/lib/io-util.js
-import * as fs2 from "fs";
+var fs2 = __toESM(require_fs(), 1);
+var path2 = __toESM(require_path(), 1);
 var { chmod, copyFile, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, symlink, unlink } = fs2.promises;
 var IS_WINDOWS = process.platform === "win32";
 var READONLY = fs2.constants.O_RDONLY;
 
 // node_modules/@actions/exec/lib/toolrunner.js
+var import_timers = __toESM(require_timers2(), 1);
 var IS_WINDOWS2 = process.platform === "win32";
 
 // node_modules/@actions/core/lib/platform.js
-var platform = os3.platform();
-var arch = os3.arch();
+var platform = import_os2.default.platform();
+var arch = import_os2.default.arch();
 
 // node_modules/@actions/core/lib/core.js
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve10) {
-      resolve10(value);
+    return value instanceof P ? value : new P(function(resolve11) {
+      resolve11(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve10, reject) {
+  return new (P || (P = Promise))(function(resolve11, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -21412,7 +21727,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve11(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -21440,7 +21755,7 @@ function setOutput(name2, value) {
   if (filePath) {
     return issueFileCommand("OUTPUT", prepareKeyValueMessage(name2, value));
   }
-  process.stdout.write(os4.EOL);
+  process.stdout.write(os5.EOL);
   issueCommand("set-output", { name: name2 }, toCommandValue(value));
 }
 function setFailed(message) {
@@ -21454,7 +21769,7 @@ function warning(message, properties = {}) {
   issueCommand("warning", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 function info(message) {
-  process.stdout.write(message + os4.EOL);
+  process.stdout.write(message + os5.EOL);
 }
 function startGroup(name2) {
   issue("group", name2);
@@ -21483,6 +21798,7 @@ function saveState(name2, value) {
 }
 
 // src/shared/escape.ts
+var import_node_crypto = __toESM(require_node_crypto(), 1);
 var UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 var NAMED = { "\n": "\\n", "\r": "\\r", "	": "\\t" };
 function hex(code21, width) {
@@ -21542,14 +21858,14 @@ function validSequenceLength(b, i2) {
 function excerpt(value, max2 = 4) {
   const chars = [...value];
   const head = chars.slice(0, max2).join("");
-  return `"${printable(head)}${chars.length > max2 ? `…" (${chars.length} characters)` : '"'}`;
+  return `"${printable(head)}${chars.length > max2 ? `\u2026" (${chars.length} characters)` : '"'}`;
 }
 
 // src/shared/http.ts
-import http from "node:http";
-import https from "node:https";
-import { BlockList, isIP } from "node:net";
-import tls from "node:tls";
+var import_node_http = __toESM(require_node_http(), 1);
+var import_node_https = __toESM(require_node_https(), 1);
+var import_node_net = __toESM(require_node_net(), 1);
+var import_node_tls = __toESM(require_node_tls(), 1);
 var DEFAULT_TIMEOUT_MS = 1e4;
 var DEFAULT_MAX_BYTES = 1024 * 1024;
 var TRANSIENT_CODES = /* @__PURE__ */ new Set([
@@ -21633,8 +21949,8 @@ var bareHost = (host) => host.toLowerCase().replace(/^\[|\]$/g, "").replace(/\.$
 function isLoopbackHost(hostname) {
   const h = bareHost(hostname);
   if (h === "localhost" || h.endsWith(".localhost")) return true;
-  if (isIP(h) === 4) return h.startsWith("127.");
-  if (isIP(h) === 6) return h === "::1" || /^(0{1,4}:){7}0{0,3}1$/.test(h) || h === "0:0:0:0:0:0:0:1";
+  if ((0, import_node_net.isIP)(h) === 4) return h.startsWith("127.");
+  if ((0, import_node_net.isIP)(h) === 6) return h === "::1" || /^(0{1,4}:){7}0{0,3}1$/.test(h) || h === "0:0:0:0:0:0:0:1";
   return false;
 }
 function defaultPort(u) {
@@ -21643,7 +21959,7 @@ function defaultPort(u) {
 function splitEntry(entry) {
   const v6 = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
   if (v6) return v6[2] ? { host: v6[1], port: Number(v6[2]) } : { host: v6[1] };
-  if (isIP(entry.split("/")[0]) === 6) return { host: entry };
+  if ((0, import_node_net.isIP)(entry.split("/")[0]) === 6) return { host: entry };
   const m = /^(.*):(\d+)$/.exec(entry);
   return m ? { host: m[1], port: Number(m[2]) } : { host: entry };
 }
@@ -21653,21 +21969,21 @@ function bypassedBy(entry, host, port) {
   if (entryPort !== void 0 && entryPort !== port) return false;
   const e = bareHost(raw).replace(/^\*?\./, "");
   if (!e) return false;
-  const family = isIP(host);
+  const family = (0, import_node_net.isIP)(host);
   const cidr = /^(.+)\/(\d{1,3})$/.exec(e);
-  if (cidr && isIP(cidr[1])) {
+  if (cidr && (0, import_node_net.isIP)(cidr[1])) {
     if (!family) return false;
-    const entryFamily = isIP(cidr[1]) === 4 ? "ipv4" : "ipv6";
+    const entryFamily = (0, import_node_net.isIP)(cidr[1]) === 4 ? "ipv4" : "ipv6";
     const bits2 = Number(cidr[2]);
     if (bits2 > (entryFamily === "ipv4" ? 32 : 128)) return false;
-    const list = new BlockList();
+    const list = new import_node_net.BlockList();
     list.addSubnet(cidr[1], bits2, entryFamily);
     return list.check(host, family === 4 ? "ipv4" : "ipv6");
   }
-  if (isIP(e)) {
+  if ((0, import_node_net.isIP)(e)) {
     if (!family) return false;
-    const list = new BlockList();
-    list.addAddress(e, isIP(e) === 4 ? "ipv4" : "ipv6");
+    const list = new import_node_net.BlockList();
+    list.addAddress(e, (0, import_node_net.isIP)(e) === 4 ? "ipv4" : "ipv6");
     return list.check(host, family === 4 ? "ipv4" : "ipv6");
   }
   if (family) return false;
@@ -21777,7 +22093,7 @@ function send(request, env5) {
     return Promise.reject(e);
   }
   const method = request.method ?? "GET";
-  return new Promise((resolve10, reject) => {
+  return new Promise((resolve11, reject) => {
     let settled = false;
     const live = [];
     const fail = (err2) => {
@@ -21825,7 +22141,7 @@ function send(request, env5) {
         settled = true;
         clearTimeout(timer);
         const data = Buffer.concat(chunks, size);
-        resolve10(
+        resolve11(
           request.binary ? { status: res.statusCode ?? 0, headers: res.headers, body: "", data } : { status: res.statusCode ?? 0, headers: res.headers, body: data.toString("utf8") }
         );
       });
@@ -21839,11 +22155,11 @@ function send(request, env5) {
     if (!proxy) {
       const options = { method, headers, agent: false };
       if (isHttps && request.ca) options.ca = request.ca;
-      start((isHttps ? https : http).request(url, options, onResponse), where);
+      start((isHttps ? import_node_https.default : import_node_http.default).request(url, options, onResponse), where);
       return;
     }
     const viaProxy = `proxy ${safeProxy(proxy)} (for ${where})`;
-    const proxyModule = proxy.protocol === "https:" ? https : http;
+    const proxyModule = proxy.protocol === "https:" ? import_node_https.default : import_node_http.default;
     const proxyTarget = { host: bareHost(proxy.hostname), port: defaultPort(proxy), agent: false };
     const auth = proxyAuthorization(proxy);
     if (!isHttps) {
@@ -21871,14 +22187,14 @@ function send(request, env5) {
       if (head.length) socket.unshift(head);
       const host = bareHost(url.hostname);
       const tlsOptions = { socket, host };
-      if (!isIP(host)) tlsOptions.servername = host;
+      if (!(0, import_node_net.isIP)(host)) tlsOptions.servername = host;
       if (request.ca) tlsOptions.ca = request.ca;
       const createConnection = () => {
-        const t = tls.connect(tlsOptions);
+        const t = import_node_tls.default.connect(tlsOptions);
         live.push(t);
         return t;
       };
-      start(https.request(url, { method, headers, createConnection }, onResponse), where);
+      start(import_node_https.default.request(url, { method, headers, createConnection }, onResponse), where);
     });
     live.push(connect);
     connect.on("error", (err2) => fail(describeNetworkError(err2, viaProxy)));
@@ -21887,9 +22203,9 @@ function send(request, env5) {
 }
 
 // src/sign/audit.ts
-import { randomBytes } from "node:crypto";
-import { mkdir as mkdir2, writeFile as writeFile2 } from "node:fs/promises";
-import { join } from "node:path";
+var import_node_crypto2 = __toESM(require_node_crypto(), 1);
+var import_promises = __toESM(require_promises(), 1);
+var import_node_path = __toESM(require_node_path(), 1);
 var AUDIT_CLAIMS = [
   "repository",
   "ref",
@@ -21913,34 +22229,34 @@ function pickClaims(claims) {
   return out;
 }
 async function writeAudit(audit, dir, env5) {
-  await mkdir2(dir, { recursive: true });
-  const name2 = `jit-gpg-audit-${env5.GITHUB_RUN_ID ?? "local"}-${env5.GITHUB_RUN_ATTEMPT ?? "1"}-${randomBytes(4).toString("hex")}.json`;
-  const path = join(dir, name2);
-  await writeFile2(path, `${JSON.stringify(audit, null, 2)}
+  await (0, import_promises.mkdir)(dir, { recursive: true });
+  const name2 = `jit-gpg-audit-${env5.GITHUB_RUN_ID ?? "local"}-${env5.GITHUB_RUN_ATTEMPT ?? "1"}-${(0, import_node_crypto2.randomBytes)(4).toString("hex")}.json`;
+  const path6 = (0, import_node_path.join)(dir, name2);
+  await (0, import_promises.writeFile)(path6, `${JSON.stringify(audit, null, 2)}
 `, { mode: 384, flag: "wx" });
-  return path;
+  return path6;
 }
 
 // src/sign/files.ts
-import { realpathSync } from "node:fs";
-import { glob, realpath, stat as stat2 } from "node:fs/promises";
-import { basename, dirname, isAbsolute, relative, resolve, sep, win32 } from "node:path";
+var import_node_fs = __toESM(require_node_fs(), 1);
+var import_promises2 = __toESM(require_promises(), 1);
+var import_node_path2 = __toESM(require_node_path(), 1);
 var PUBLIC_KEY_NAME = "signing-key.pub.asc";
 var WorkspaceError = class extends Error {
   name = "WorkspaceError";
 };
-var toPosix = (p) => sep === "/" ? p : p.split(sep).join("/");
-function isInside(root, path) {
-  const rel = relative(root, path);
-  return rel === "" || !rel.startsWith(`..${sep}`) && rel !== ".." && !isAbsolute(rel);
+var toPosix = (p) => import_node_path2.sep === "/" ? p : p.split(import_node_path2.sep).join("/");
+function isInside(root, path6) {
+  const rel = (0, import_node_path2.relative)(root, path6);
+  return rel === "" || !rel.startsWith(`..${import_node_path2.sep}`) && rel !== ".." && !(0, import_node_path2.isAbsolute)(rel);
 }
-function displayPath2(path, workspace) {
-  const rel = relative(workspace, path);
-  return rel && !rel.startsWith("..") && !isAbsolute(rel) ? toPosix(rel) : path;
+function displayPath2(path6, workspace) {
+  const rel = (0, import_node_path2.relative)(workspace, path6);
+  return rel && !rel.startsWith("..") && !(0, import_node_path2.isAbsolute)(rel) ? toPosix(rel) : path6;
 }
 function checkPattern(pattern) {
   const p = pattern.startsWith("!") ? pattern.slice(1) : pattern;
-  if (isAbsolute(p) || win32.isAbsolute(p) || p.startsWith("~")) {
+  if ((0, import_node_path2.isAbsolute)(p) || import_node_path2.win32.isAbsolute(p) || p.startsWith("~")) {
     throw new WorkspaceError(
       `the files pattern ${JSON.stringify(pattern)} is absolute: patterns are relative to the workspace (copy artifacts from elsewhere into it first)`
     );
@@ -21952,12 +22268,12 @@ function checkPattern(pattern) {
   }
 }
 async function realWorkspace(workspace) {
-  return realpath(resolve(workspace));
+  return (0, import_promises2.realpath)((0, import_node_path2.resolve)(workspace));
 }
-function assertWritableInside(root, path, what) {
+function assertWritableInside(root, path6, what) {
   let realDir;
   try {
-    realDir = realpathSync(dirname(resolve(path)));
+    realDir = (0, import_node_fs.realpathSync)((0, import_node_path2.dirname)((0, import_node_path2.resolve)(path6)));
   } catch (e) {
     throw new WorkspaceError(`cannot write the ${what}: ${e.code ?? "error"}`);
   }
@@ -21971,32 +22287,32 @@ async function resolveFiles(patterns, workspace, exclude = {}) {
   const negated = patterns.filter((p) => p.startsWith("!")).map((p) => p.slice(1));
   const excluded = /* @__PURE__ */ new Set();
   if (negated.length) {
-    for await (const p of glob(negated, { cwd: workspace })) excluded.add(resolve(workspace, p));
+    for await (const p of (0, import_promises2.glob)(negated, { cwd: workspace })) excluded.add((0, import_node_path2.resolve)(workspace, p));
   }
   const found = /* @__PURE__ */ new Set();
   if (include.length) {
-    for await (const p of glob(include, { cwd: workspace })) {
-      const abs2 = resolve(workspace, p);
+    for await (const p of (0, import_promises2.glob)(include, { cwd: workspace })) {
+      const abs2 = (0, import_node_path2.resolve)(workspace, p);
       if (excluded.has(abs2)) continue;
       let real;
       try {
-        if (!(await stat2(abs2)).isFile()) continue;
-        real = await realpath(abs2);
+        if (!(await (0, import_promises2.stat)(abs2)).isFile()) continue;
+        real = await (0, import_promises2.realpath)(abs2);
       } catch {
         continue;
       }
-      if (!isInside(workspace, real) || !isInside(workspace, await realpath(dirname(abs2)))) {
+      if (!isInside(workspace, real) || !isInside(workspace, await (0, import_promises2.realpath)((0, import_node_path2.dirname)(abs2)))) {
         throw new WorkspaceError(
-          `${JSON.stringify(toPosix(relative(workspace, abs2)))} matches the files patterns but resolves outside the workspace (a symlink): sign the file itself, inside the workspace`
+          `${JSON.stringify(toPosix((0, import_node_path2.relative)(workspace, abs2)))} matches the files patterns but resolves outside the workspace (a symlink): sign the file itself, inside the workspace`
         );
       }
       if (!excluded.has(real)) found.add(abs2);
     }
   }
   const ownOutputs = (f) => {
-    const name2 = basename(f);
+    const name2 = (0, import_node_path2.basename)(f);
     if (name2 === PUBLIC_KEY_NAME) return true;
-    if (exclude.checksums && (name2 === basename(exclude.checksums) || name2.startsWith(`${basename(exclude.checksums)}.`)))
+    if (exclude.checksums && (name2 === (0, import_node_path2.basename)(exclude.checksums) || name2.startsWith(`${(0, import_node_path2.basename)(exclude.checksums)}.`)))
       return true;
     if (/\.(asc|sig)$/.test(f) && found.has(f.slice(0, -4))) return true;
     return false;
@@ -22005,22 +22321,14 @@ async function resolveFiles(patterns, workspace, exclude = {}) {
 }
 
 // src/sign/job.ts
-import { existsSync as existsSync3 } from "node:fs";
+var import_node_fs5 = __toESM(require_node_fs(), 1);
 
 // src/sign/key.ts
-import {
-  createECDH,
-  createHmac,
-  createPrivateKey,
-  constants as cryptoConstants,
-  privateEncrypt,
-  randomBytes as randomBytes3,
-  sign as cryptoSign
-} from "node:crypto";
+var import_node_crypto3 = __toESM(require_node_crypto(), 1);
 
 // node_modules/openpgp/dist/node/openpgp.mjs
-import { createRequire } from "module";
-import * as nc from "node:crypto";
+var import_module = __toESM(require_module(), 1);
+var nc = __toESM(require_node_crypto(), 1);
 var globalThis2 = typeof window !== "undefined" ? window : typeof global !== "undefined" ? global : typeof self !== "undefined" ? self : {};
 function _mergeNamespaces(n, m) {
   m.forEach(function(e) {
@@ -22046,8 +22354,8 @@ var ArrayStream = class _ArrayStream extends Array {
   constructor() {
     super();
     Object.setPrototypeOf(this, _ArrayStream.prototype);
-    this[doneWritingPromise] = new Promise((resolve10, reject) => {
-      this[doneWritingResolve] = resolve10;
+    this[doneWritingPromise] = new Promise((resolve11, reject) => {
+      this[doneWritingResolve] = resolve11;
       this[doneWritingReject] = reject;
     });
     this[doneWritingPromise].catch(() => {
@@ -22068,9 +22376,9 @@ ArrayStream.prototype.getReader = function() {
     }
   };
 };
-ArrayStream.prototype.readToEnd = async function(join11) {
+ArrayStream.prototype.readToEnd = async function(join13) {
   await this[doneWritingPromise];
-  const result = join11(this.slice(this[readingIndex]));
+  const result = join13(this.slice(this[readingIndex]));
   this.length = 0;
   return result;
 };
@@ -22272,14 +22580,14 @@ Reader.prototype.unshift = function(...values) {
   }
   this[externalBuffer].unshift(...values.filter((value) => value && value.length));
 };
-Reader.prototype.readToEnd = async function(join11 = concat) {
+Reader.prototype.readToEnd = async function(join13 = concat) {
   const result = [];
   while (true) {
     const { done, value } = await this.read();
     if (done) break;
     result.push(value);
   }
-  return join11(result);
+  return join13(result);
 };
 function toStream(input) {
   if (isStream(input)) {
@@ -22426,8 +22734,8 @@ function transformWithCancel(customCancel) {
         }
         outputController.enqueue(chunk);
         if (!pulled) {
-          await new Promise((resolve10, reject) => {
-            backpressureChangePromiseResolve = resolve10;
+          await new Promise((resolve11, reject) => {
+            backpressureChangePromiseResolve = resolve11;
             backpressureChangePromiseReject = reject;
           });
           backpressureChangePromiseResolve = null;
@@ -22530,7 +22838,7 @@ function transformPair(input, fn) {
     const outgoing = transformWithCancel(async function(reason) {
       incomingTransformController.error(reason);
       await pipeDonePromise;
-      await new Promise((resolve10) => setTimeout(resolve10));
+      await new Promise((resolve11) => setTimeout(resolve11));
     });
     fn(incoming.readable, outgoing.writable);
     return outgoing.readable;
@@ -22689,12 +22997,12 @@ function slice(input, begin = 0, end = Infinity) {
   }
   return input.slice(begin, end);
 }
-async function readToEnd(input, join11 = concat) {
+async function readToEnd(input, join13 = concat) {
   if (isArrayStream(input)) {
-    return input.readToEnd(join11);
+    return input.readToEnd(join13);
   }
   if (isStream(input)) {
-    return getReader(input).readToEnd(join11);
+    return getReader(input).readToEnd(join13);
   }
   return input;
 }
@@ -22702,12 +23010,12 @@ async function cancel(input, reason) {
   if (isStream(input)) {
     if (input.cancel) {
       const cancelled = await input.cancel(reason);
-      await new Promise((resolve10) => setTimeout(resolve10));
+      await new Promise((resolve11) => setTimeout(resolve11));
       return cancelled;
     }
     if (input.destroy) {
       input.destroy(reason);
-      await new Promise((resolve10) => setTimeout(resolve10));
+      await new Promise((resolve11) => setTimeout(resolve11));
       return reason;
     }
   }
@@ -23489,7 +23797,7 @@ var util = {
   isString: function(data) {
     return typeof data === "string" || data instanceof String;
   },
-  nodeRequire: createRequire(import.meta.url),
+  nodeRequire: (0, import_module.createRequire)(import.meta.url),
   isArray: function(data) {
     return data instanceof Array;
   },
@@ -23899,8 +24207,8 @@ var util = {
     if (typeof navigator !== "undefined") {
       return navigator.hardwareConcurrency || 1;
     }
-    const os5 = this.nodeRequire("os");
-    return os5.cpus().length;
+    const os6 = this.nodeRequire("os");
+    return os6.cpus().length;
   },
   /**
    * Test email format to ensure basic compliance:
@@ -24051,11 +24359,11 @@ var util = {
    *                          or rejected with the Error of the last resolved Promise (if all promises are rejected)
    */
   anyPromise: function(promises3) {
-    return new Promise((resolve10, reject) => {
+    return new Promise((resolve11, reject) => {
       let exception;
       void Promise.all(promises3.map(async (promise) => {
         try {
-          resolve10(await promise);
+          resolve11(await promise);
         } catch (e) {
           exception = e;
         }
@@ -24272,7 +24580,7 @@ function removeChecksum(text) {
   return body;
 }
 function unarmor(input) {
-  return new Promise((resolve10, reject) => {
+  return new Promise((resolve11, reject) => {
     try {
       const reSplit = /^-----[^-]+-----$/m;
       const reEmptyLine = /^[ \f\r\t\u00a0\u2000-\u200a\u202f\u205f\u3000]*$/;
@@ -24305,7 +24613,7 @@ function unarmor(input) {
                 verifyHeaders$1(lastHeaders);
                 headersDone = true;
                 if (textDone || type !== enums.armor.signed) {
-                  resolve10({ text, data, headers, type });
+                  resolve11({ text, data, headers, type });
                   break;
                 }
               }
@@ -25654,12 +25962,12 @@ async function generate$4(bits2, e) {
       publicKeyEncoding: { type: "pkcs1", format: "jwk" },
       privateKeyEncoding: { type: "pkcs1", format: "jwk" }
     };
-    const jwk = await new Promise((resolve10, reject) => {
+    const jwk = await new Promise((resolve11, reject) => {
       nodeCrypto$6.generateKeyPair("rsa", opts, (err2, _, jwkPrivateKey) => {
         if (err2) {
           reject(err2);
         } else {
-          resolve10(jwkPrivateKey);
+          resolve11(jwkPrivateKey);
         }
       });
     });
@@ -29747,7 +30055,7 @@ function newS2KFromConfig(config2) {
   }
   return newS2KFromType(s2kType, config2);
 }
-var require$1 = createRequire("/");
+var require$1 = (0, import_module.createRequire)("/");
 var _a;
 var Worker;
 var isMarkedAsUntransferable;
@@ -34389,7 +34697,7 @@ function createXOFer(hashCons) {
   return hashC;
 }
 var wrapConstructor = createHasher;
-function randomBytes2(bytesLength = 32) {
+function randomBytes3(bytesLength = 32) {
   if (crypto$2 && typeof crypto$2.getRandomValues === "function") {
     return crypto$2.getRandomValues(new Uint8Array(bytesLength));
   }
@@ -36440,7 +36748,7 @@ function getWLengths(Fp2, Fn2) {
 }
 function ecdh(Point, ecdhOpts = {}) {
   const { Fn: Fn2 } = Point;
-  const randomBytes_ = ecdhOpts.randomBytes || randomBytes2;
+  const randomBytes_ = ecdhOpts.randomBytes || randomBytes3;
   const lengths = Object.assign(getWLengths(Point.Fp, Fn2), { seed: getMinHashLength(Fn2.ORDER) });
   function isValidSecretKey(secretKey) {
     try {
@@ -36515,7 +36823,7 @@ function ecdsa(Point, hash, ecdsaOpts = {}) {
     bits2int: "function",
     bits2int_modN: "function"
   });
-  const randomBytes$1 = ecdsaOpts.randomBytes || randomBytes2;
+  const randomBytes$1 = ecdsaOpts.randomBytes || randomBytes3;
   const hmac$1 = ecdsaOpts.hmac || ((key, ...msgs) => hmac(hash, key, concatBytes(...msgs)));
   const { Fp: Fp2, Fn: Fn2 } = Point;
   const { ORDER: CURVE_ORDER, BITS: fnBits } = Fn2;
@@ -37351,7 +37659,7 @@ function eddsa(Point, cHash, eddsaOpts = {}) {
   });
   const { prehash } = eddsaOpts;
   const { BASE, Fp: Fp2, Fn: Fn2 } = Point;
-  const randomBytes$1 = eddsaOpts.randomBytes || randomBytes2;
+  const randomBytes$1 = eddsaOpts.randomBytes || randomBytes3;
   const adjustScalarBytes2 = eddsaOpts.adjustScalarBytes || ((bytes) => bytes);
   const domain = eddsaOpts.domain || ((data, ctx, phflag) => {
     _abool2(phflag, "phflag");
@@ -37550,7 +37858,7 @@ function montgomery(curveDef) {
   const is25519 = type === "x25519";
   if (!is25519 && type !== "x448")
     throw new Error("invalid type");
-  const randomBytes_ = rand || randomBytes2;
+  const randomBytes_ = rand || randomBytes3;
   const montgomeryBits = is25519 ? 255 : 448;
   const fieldLen = is25519 ? 32 : 56;
   const Gu = is25519 ? BigInt(9) : BigInt(5);
@@ -45689,7 +45997,7 @@ function armor2(data, type = "SIGNATURE") {
 function dearmor(text) {
   const lines = text.replace(/\r\n?/g, "\n").split("\n");
   const begin = lines.findIndex((l) => /^-----BEGIN PGP [A-Z ,0-9/]+-----\s*$/.test(l));
-  if (begin < 0) throw new Error("no armor header line (-----BEGIN PGP …-----) found");
+  if (begin < 0) throw new Error("no armor header line (-----BEGIN PGP \u2026-----) found");
   const type = /^-----BEGIN PGP ([A-Z ,0-9/]+)-----/.exec(lines[begin])[1];
   const end = lines.findIndex((l, i3) => i3 > begin && l.trim() === `-----END PGP ${type}-----`);
   if (end < 0) throw new Error(`armor footer -----END PGP ${type}----- missing`);
@@ -45766,7 +46074,7 @@ function normalizeFingerprint(input) {
   return v;
 }
 function scrub(message) {
-  return message.replace(/[A-Za-z0-9+/=]{16,}/g, "[…]").slice(0, 200);
+  return message.replace(/[A-Za-z0-9+/=]{16,}/g, "[\u2026]").slice(0, 200);
 }
 function decodeKeyInput(input) {
   const size = typeof input === "string" ? Buffer.byteLength(input, "utf8") : input.length;
@@ -46090,14 +46398,14 @@ function rsaSecret(n, e, d, p, q2) {
     derInteger(bigIntToBytes(D4 % (Q - 1n))),
     derInteger(bigIntToBytes(modInverse(Q, P)))
   ]);
-  let keyObject = createPrivateKey({ key: der, format: "der", type: "pkcs1" });
+  let keyObject = (0, import_node_crypto3.createPrivateKey)({ key: der, format: "der", type: "pkcs1" });
   der.fill(0);
   const modulusLength = n.length;
   return {
     sign(digest, hash) {
       if (!keyObject) throw new KeyError("KEY_DESTROYED", "the signing key was already destroyed");
       const encoded = Buffer.concat([DIGEST_INFO_PREFIX[hash], digest]);
-      const s = privateEncrypt({ key: keyObject, padding: cryptoConstants.RSA_PKCS1_PADDING }, encoded);
+      const s = (0, import_node_crypto3.privateEncrypt)({ key: keyObject, padding: import_node_crypto3.constants.RSA_PKCS1_PADDING }, encoded);
       if (s.length !== modulusLength) throw new Error("RSA signature has an unexpected length");
       return encodeMpi(s);
     },
@@ -46109,12 +46417,12 @@ function rsaSecret(n, e, d, p, q2) {
 function ed25519Secret(seed) {
   if (seed.length !== 32) throw new KeyError("KEY_PARSE", "malformed Ed25519 secret key");
   const der = Buffer.concat([Buffer.from("302e020100300506032b657004220420", "hex"), seed]);
-  let keyObject = createPrivateKey({ key: der, format: "der", type: "pkcs8" });
+  let keyObject = (0, import_node_crypto3.createPrivateKey)({ key: der, format: "der", type: "pkcs8" });
   der.fill(0);
   return {
     sign(digest) {
       if (!keyObject) throw new KeyError("KEY_DESTROYED", "the signing key was already destroyed");
-      const sig = cryptoSign(null, digest, keyObject);
+      const sig = (0, import_node_crypto3.sign)(null, digest, keyObject);
       return Buffer.concat([encodeMpi(sig.subarray(0, 32)), encodeMpi(sig.subarray(32, 64))]);
     },
     destroy() {
@@ -46156,7 +46464,7 @@ function* rfc6979Nonces(curve, d, digest, hash) {
   let V = Buffer.alloc(hlen, 1);
   let K2 = Buffer.alloc(hlen, 0);
   const hmac3 = (key, ...parts) => {
-    const h = createHmac(hash, key);
+    const h = (0, import_node_crypto3.createHmac)(hash, key);
     for (const p of parts) h.update(p);
     return h.digest();
   };
@@ -46180,13 +46488,13 @@ function* rfc6979Nonces(curve, d, digest, hash) {
 function ecdsaSignDigest(curve, d, digest, hash) {
   const c = EC_CURVES[curve];
   const e = mod2(bits2int(digest, c.bits), c.n);
-  const ecdh2 = createECDH(c.openssl);
+  const ecdh2 = (0, import_node_crypto3.createECDH)(c.openssl);
   for (const k of rfc6979Nonces(curve, d, digest, hash)) {
     ecdh2.setPrivateKey(bigIntToBytes(k, c.bytes));
     const R = ecdh2.getPublicKey();
     const r = mod2(bytesToBigInt(R.subarray(1, 1 + c.bytes)), c.n);
     if (r === 0n) continue;
-    const b = mod2(bytesToBigInt(randomBytes3(c.bytes + 8)), c.n - 1n) + 1n;
+    const b = mod2(bytesToBigInt((0, import_node_crypto3.randomBytes)(c.bytes + 8)), c.n - 1n) + 1n;
     const s = mod2(modInverse(mod2(k * b, c.n), c.n) * mod2(b * e + mod2(b * r, c.n) * d, c.n), c.n);
     if (s === 0n) continue;
     return { r, s };
@@ -46210,25 +46518,25 @@ function ecdsaSecret(curve, dBytes) {
 }
 
 // src/sign/git-shim.ts
-import { chmod as chmod3, mkdtemp, rm as rm3, writeFile as writeFile4 } from "node:fs/promises";
-import { createServer } from "node:net";
-import { join as join2 } from "node:path";
+var import_promises5 = __toESM(require_promises(), 1);
+var import_node_net2 = __toESM(require_node_net(), 1);
+var import_node_path3 = __toESM(require_node_path(), 1);
 
 // src/sign/signer.ts
-import { createHash as createHash3 } from "node:crypto";
-import { chmod as chmod2, readFile, rename as rename2, rm as rm2, writeFile as writeFile3 } from "node:fs/promises";
+var import_node_crypto5 = __toESM(require_node_crypto(), 1);
+var import_promises4 = __toESM(require_promises(), 1);
 
 // src/sign/stream.ts
-import { closeSync, openSync, readSync } from "node:fs";
+var import_node_fs2 = __toESM(require_node_fs(), 1);
 var READ_CHUNK = 1024 * 1024;
 var CHUNKS_PER_TURN = 16;
-async function hashFileInto(path, hashes) {
-  const fd2 = openSync(path, "r");
+async function hashFileInto(path6, hashes) {
+  const fd2 = (0, import_node_fs2.openSync)(path6, "r");
   try {
     const buf = Buffer.allocUnsafe(READ_CHUNK);
     let size = 0;
     for (let turn = 1; ; turn++) {
-      const n = readSync(fd2, buf, 0, READ_CHUNK, null);
+      const n = (0, import_node_fs2.readSync)(fd2, buf, 0, READ_CHUNK, null);
       if (n === 0) break;
       const chunk = n === READ_CHUNK ? buf : buf.subarray(0, n);
       for (const h of hashes) h.update(chunk);
@@ -46237,16 +46545,16 @@ async function hashFileInto(path, hashes) {
     }
     return size;
   } finally {
-    closeSync(fd2);
+    (0, import_node_fs2.closeSync)(fd2);
   }
 }
 
 // src/sign/verify.ts
-import { createHash as createHash2 } from "node:crypto";
-import { access as access2 } from "node:fs/promises";
+var import_node_crypto4 = __toESM(require_node_crypto(), 1);
+var import_promises3 = __toESM(require_promises(), 1);
 
 // src/shared/read-file.ts
-import { closeSync as closeSync2, constants as constants3, fstatSync, openSync as openSync2, readSync as readSync2 } from "node:fs";
+var import_node_fs3 = __toESM(require_node_fs(), 1);
 var FileReadError = class extends Error {
   name = "FileReadError";
   code;
@@ -46255,7 +46563,7 @@ var FileReadError = class extends Error {
     this.code = code21;
   }
 };
-var OPEN_FLAGS = constants3.O_RDONLY | constants3.O_NONBLOCK | constants3.O_NOCTTY;
+var OPEN_FLAGS = import_node_fs3.constants.O_RDONLY | import_node_fs3.constants.O_NONBLOCK | import_node_fs3.constants.O_NOCTTY;
 function kind(st) {
   if (st.isDirectory()) return "a directory";
   if (st.isFIFO()) return "a FIFO (named pipe)";
@@ -46275,16 +46583,16 @@ function openError(e, label) {
   };
   return new FileReadError(`${label}: ${why[e.code ?? ""] ?? `cannot open (${e.code ?? "error"})`}`, e.code ?? "EIO");
 }
-function readRegularFile(path, limits) {
-  const label = `${limits.what} ${displayPath(path)}`;
+function readRegularFile(path6, limits) {
+  const label = `${limits.what} ${displayPath(path6)}`;
   let fd2;
   try {
-    fd2 = openSync2(path, OPEN_FLAGS);
+    fd2 = (0, import_node_fs3.openSync)(path6, OPEN_FLAGS);
   } catch (e) {
     throw openError(e, label);
   }
   try {
-    const st = fstatSync(fd2);
+    const st = (0, import_node_fs3.fstatSync)(fd2);
     if (!st.isFile()) throw new FileReadError(`${label} is ${kind(st)}, not a regular file`, "ENOTREG");
     if (st.size > limits.maxBytes) throw tooLarge(label, limits.maxBytes);
     let buf = Buffer.allocUnsafe(Math.min(st.size, limits.maxBytes) + 1);
@@ -46295,7 +46603,7 @@ function readRegularFile(path, limits) {
         buf.copy(grown, 0, 0, length);
         buf = grown;
       }
-      const n = readSync2(fd2, buf, length, buf.length - length, null);
+      const n = (0, import_node_fs3.readSync)(fd2, buf, length, buf.length - length, null);
       if (n === 0) break;
       length += n;
       if (length > limits.maxBytes) throw tooLarge(label, limits.maxBytes);
@@ -46306,7 +46614,7 @@ function readRegularFile(path, limits) {
     const err2 = e;
     throw new FileReadError(`${label}: cannot read (${err2.code ?? "error"})`, err2.code ?? "EIO");
   } finally {
-    closeSync2(fd2);
+    (0, import_node_fs3.closeSync)(fd2);
   }
 }
 function tooLarge(label, maxBytes) {
@@ -46317,8 +46625,8 @@ function formatBytes(n) {
   if (n >= 1024 && n % 1024 === 0) return `${n / 1024} KiB`;
   return `${n} bytes`;
 }
-function readRegularTextFile(path, limits) {
-  const text = readRegularFile(path, limits).toString("utf8");
+function readRegularTextFile(path6, limits) {
+  const text = readRegularFile(path6, limits).toString("utf8");
   return text.charCodeAt(0) === 65279 ? text.slice(1) : text;
 }
 
@@ -46346,7 +46654,7 @@ async function readPublicKeys(input) {
 async function defaultSignaturePath(file) {
   for (const ext of [".asc", ".sig"]) {
     try {
-      await access2(file + ext);
+      await (0, import_promises3.access)(file + ext);
       return file + ext;
     } catch {
     }
@@ -46430,11 +46738,11 @@ async function verifyFile(options) {
     result.sha256 = signed.sha256;
   } else {
     const docHashes = candidates.map(({ packet }) => {
-      const h = createHash2(VERIFY_HASHES[packet.hashAlgorithm]);
+      const h = (0, import_node_crypto4.createHash)(VERIFY_HASHES[packet.hashAlgorithm]);
       if (packet.version === 6 && packet.salt) h.update(packet.salt);
       return h;
     });
-    const sha = createHash2("sha256");
+    const sha = (0, import_node_crypto4.createHash)("sha256");
     try {
       await hashFileInto(options.file, [...docHashes, sha]);
     } catch (e) {
@@ -46523,16 +46831,16 @@ async function verifyDigestSignature(publicKey, signature, digest) {
 }
 
 // src/sign/signer.ts
-async function hashFile(path, alg) {
-  const main = createHash3(alg);
-  const side = alg === "sha256" ? void 0 : createHash3("sha256");
-  const size = await hashFileInto(path, side ? [main, side] : [main]);
+async function hashFile(path6, alg) {
+  const main = (0, import_node_crypto5.createHash)(alg);
+  const side = alg === "sha256" ? void 0 : (0, import_node_crypto5.createHash)("sha256");
+  const size = await hashFileInto(path6, side ? [main, side] : [main]);
   const sha2563 = (side ?? main.copy()).digest("hex");
   return { hash: main, sha256: sha2563, size };
 }
 async function hashStream(data, alg) {
-  const main = createHash3(alg);
-  const side = alg === "sha256" ? void 0 : createHash3("sha256");
+  const main = (0, import_node_crypto5.createHash)(alg);
+  const side = alg === "sha256" ? void 0 : (0, import_node_crypto5.createHash)("sha256");
   let size = 0;
   const feed = (c) => {
     main.update(c);
@@ -46592,14 +46900,14 @@ function resolveHash(key, hash) {
 function encodeSignature(packet, armored) {
   return armored ? Buffer.from(armor2(packet), "utf8") : Buffer.from(packet);
 }
-async function writePublicFile(path, data) {
-  const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+async function writePublicFile(path6, data) {
+  const tmp = `${path6}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   try {
-    await writeFile3(tmp, data, { mode: 420, flag: "wx" });
-    await chmod2(tmp, 420);
-    await rename2(tmp, path);
+    await (0, import_promises4.writeFile)(tmp, data, { mode: 420, flag: "wx" });
+    await (0, import_promises4.chmod)(tmp, 420);
+    await (0, import_promises4.rename)(tmp, path6);
   } catch (e) {
-    await rm2(tmp, { force: true });
+    await (0, import_promises4.rm)(tmp, { force: true });
     throw e;
   }
 }
@@ -46611,27 +46919,27 @@ async function signFiles(options) {
   let publicKey;
   const inFlight = /* @__PURE__ */ new Set();
   let failure;
-  for (const [i2, path] of options.files.entries()) {
+  for (const [i2, path6] of options.files.entries()) {
     if (failure) break;
-    const d = await hashFile(path, hash);
+    const d = await hashFile(path6, hash);
     const job = (async () => {
       const signed = await finish(options.key, d.hash, {
         hash,
         ...options.notations ? { notations: options.notations } : {},
         ...date ? { date } : {}
       });
-      const signature = path + (armored ? ".asc" : ".sig");
+      const signature = path6 + (armored ? ".asc" : ".sig");
       await writePublicFile(signature, encodeSignature(signed.packet, armored));
       if (options.selfCheck ?? true) {
         publicKey ??= await readKey({ armoredKey: options.key.publicKeyArmored });
         try {
-          await verifyDigestSignature(publicKey, await readFile(signature), signed.digest);
+          await verifyDigestSignature(publicKey, await (0, import_promises4.readFile)(signature), signed.digest);
         } catch (e) {
-          await rm2(signature, { force: true });
-          throw new Error(`self-check of the signature for ${path} failed: ${e.message}`);
+          await (0, import_promises4.rm)(signature, { force: true });
+          throw new Error(`self-check of the signature for ${path6} failed: ${e.message}`);
         }
       }
-      out[i2] = { path, signature, sha256: d.sha256, size: d.size, digest: signed.digest, hash };
+      out[i2] = { path: path6, signature, sha256: d.sha256, size: d.size, digest: signed.digest, hash };
     })().catch((error2) => {
       failure ??= { error: error2 };
     });
@@ -46706,14 +47014,14 @@ function namesKey(user, key) {
   return key.userIds.some((id) => id.toLowerCase().includes(lower));
 }
 async function startSigningShim(options) {
-  const dir = await mkdtemp(join2(options.tempRoot, SHIM_PREFIX));
-  await chmod3(dir, 448);
-  const socketPath = join2(dir, "s");
-  const script = join2(dir, "gpg-shim.mjs");
-  const program = join2(dir, "gpg");
-  await writeFile4(script, SHIM_SOURCE, { mode: 384 });
+  const dir = await (0, import_promises5.mkdtemp)((0, import_node_path3.join)(options.tempRoot, SHIM_PREFIX));
+  await (0, import_promises5.chmod)(dir, 448);
+  const socketPath = (0, import_node_path3.join)(dir, "s");
+  const script = (0, import_node_path3.join)(dir, "gpg-shim.mjs");
+  const program = (0, import_node_path3.join)(dir, "gpg");
+  await (0, import_promises5.writeFile)(script, SHIM_SOURCE, { mode: 384 });
   const node = (options.nodePath ?? process.execPath).replace(/'/g, `'\\''`);
-  await writeFile4(program, `#!/bin/sh
+  await (0, import_promises5.writeFile)(program, `#!/bin/sh
 exec '${node}' '${script.replace(/'/g, `'\\''`)}' "$@"
 `, { mode: 448 });
   const key = options.key;
@@ -46773,12 +47081,12 @@ exec '${node}' '${script.replace(/'/g, `'\\''`)}' "$@"
       })();
     });
   };
-  const server = createServer({ allowHalfOpen: true }, handle);
-  await new Promise((resolve10, reject) => {
+  const server = (0, import_node_net2.createServer)({ allowHalfOpen: true }, handle);
+  await new Promise((resolve11, reject) => {
     server.once("error", reject);
-    server.listen(socketPath, () => resolve10());
+    server.listen(socketPath, () => resolve11());
   });
-  await chmod3(socketPath, 384);
+  await (0, import_promises5.chmod)(socketPath, 384);
   let closed;
   return {
     dir,
@@ -46789,8 +47097,8 @@ exec '${node}' '${script.replace(/'/g, `'\\''`)}' "$@"
     },
     close() {
       closed ??= (async () => {
-        await new Promise((resolve10) => server.close(() => resolve10()));
-        await rm3(dir, { recursive: true, force: true });
+        await new Promise((resolve11) => server.close(() => resolve11()));
+        await (0, import_promises5.rm)(dir, { recursive: true, force: true });
       })();
       return closed;
     }
@@ -46798,10 +47106,10 @@ exec '${node}' '${script.replace(/'/g, `'\\''`)}' "$@"
 }
 
 // src/sign/keyring.ts
-import { spawn } from "node:child_process";
-import { existsSync as existsSync2, readdirSync, readFileSync } from "node:fs";
-import { chmod as chmod4, mkdtemp as mkdtemp2, readdir as readdir2, rm as rm4, stat as stat3, writeFile as writeFile5 } from "node:fs/promises";
-import { basename as basename2, join as join3 } from "node:path";
+var import_node_child_process = __toESM(require_node_child_process(), 1);
+var import_node_fs4 = __toESM(require_node_fs(), 1);
+var import_promises6 = __toESM(require_promises(), 1);
+var import_node_path4 = __toESM(require_node_path(), 1);
 
 // src/sign/child-env.ts
 var REMOVED_FROM_CHILD_ENV = [
@@ -46926,29 +47234,29 @@ function gitSigningEnv(fingerprint2, base = {}, gpgProgram = "gpg") {
   return out;
 }
 function runTool(file, args, options) {
-  return new Promise((resolve10, reject) => {
-    const child = spawn(file, args, { env: options.env, stdio: ["pipe", "pipe", "pipe"] });
+  return new Promise((resolve11, reject) => {
+    const child2 = (0, import_node_child_process.spawn)(file, args, { env: options.env, stdio: ["pipe", "pipe", "pipe"] });
     const out = [];
     const err2 = [];
-    child.stdout.on("data", (c) => out.push(c));
-    child.stderr.on("data", (c) => err2.push(c));
-    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 3e4);
-    child.on("error", (e) => {
+    child2.stdout.on("data", (c) => out.push(c));
+    child2.stderr.on("data", (c) => err2.push(c));
+    const timer = setTimeout(() => child2.kill("SIGKILL"), options.timeoutMs ?? 3e4);
+    child2.on("error", (e) => {
       clearTimeout(timer);
       reject(e);
     });
-    child.on("close", (code21, signal) => {
+    child2.on("close", (code21, signal) => {
       clearTimeout(timer);
-      resolve10({
+      resolve11({
         code: code21,
         signal,
         stdout: Buffer.concat(out).toString("utf8"),
         stderr: Buffer.concat(err2).toString("utf8")
       });
     });
-    child.stdin.on("error", () => {
+    child2.stdin.on("error", () => {
     });
-    child.stdin.end(options.input ?? "");
+    child2.stdin.end(options.input ?? "");
   });
 }
 function toolEnv(home, base = process.env) {
@@ -47002,8 +47310,8 @@ function processAlive(pid) {
   }
   if (process.platform === "linux") {
     try {
-      const stat5 = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const state = stat5.slice(stat5.lastIndexOf(")") + 2, stat5.lastIndexOf(")") + 3);
+      const stat6 = (0, import_node_fs4.readFileSync)(`/proc/${pid}/stat`, "utf8");
+      const state = stat6.slice(stat6.lastIndexOf(")") + 2, stat6.lastIndexOf(")") + 3);
       if (state === "Z" || state === "X") return false;
     } catch {
       return false;
@@ -47017,14 +47325,14 @@ function processesUsingHome(home) {
   const out = [];
   let entries;
   try {
-    entries = readdirSync("/proc");
+    entries = (0, import_node_fs4.readdirSync)("/proc");
   } catch {
     return [];
   }
   for (const name2 of entries) {
     if (!/^\d+$/.test(name2)) continue;
     try {
-      const env5 = `\0${readFileSync(`/proc/${name2}/environ`, "latin1")}`;
+      const env5 = `\0${(0, import_node_fs4.readFileSync)(`/proc/${name2}/environ`, "latin1")}`;
       if (env5.includes(needle) && processAlive(Number(name2))) out.push(Number(name2));
     } catch {
     }
@@ -47035,8 +47343,8 @@ function isAgentFor(pid, home) {
   if (!processAlive(pid)) return false;
   if (process.platform !== "linux") return true;
   try {
-    const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
-    return cmd.some((a) => basename2(a) === "gpg-agent") && cmd.some((a) => a === home || a.includes(home));
+    const cmd = (0, import_node_fs4.readFileSync)(`/proc/${pid}/cmdline`, "utf8").split("\0");
+    return cmd.some((a) => (0, import_node_path4.basename)(a) === "gpg-agent") && cmd.some((a) => a === home || a.includes(home));
   } catch {
     return false;
   }
@@ -47044,10 +47352,10 @@ function isAgentFor(pid, home) {
 async function cleanupKeyring(dir, hints = {}) {
   const result = { dir, removed: false, agentKilled: false, processesKilled: 0, actions: [] };
   if (!dir) return result;
-  if (!basename2(dir).startsWith(KEYRING_PREFIX)) {
+  if (!(0, import_node_path4.basename)(dir).startsWith(KEYRING_PREFIX)) {
     throw new KeyringError("setup", `refusing to remove ${dir}: it is not a jit-gpg keyring directory`);
   }
-  const exists3 = existsSync2(dir);
+  const exists3 = (0, import_node_fs4.existsSync)(dir);
   const pidBefore = hints.agentPid ?? (exists3 ? await agentPid(dir) : void 0);
   const wasAgent = pidBefore !== void 0 && isAgentFor(pidBefore, dir);
   const stray = new Set(processesUsingHome(dir).filter((p) => p !== pidBefore && p !== process.pid));
@@ -47107,15 +47415,15 @@ async function cleanupKeyring(dir, hints = {}) {
       await runTool("gpgconf", ["--homedir", dir, "--remove-socketdir"], { env: toolEnv(dir), timeoutMs: 1e4 });
     } catch {
     }
-    await rm4(dir, { recursive: true, force: true, maxRetries: 3 });
-    result.removed = !existsSync2(dir);
+    await (0, import_promises6.rm)(dir, { recursive: true, force: true, maxRetries: 3 });
+    result.removed = !(0, import_node_fs4.existsSync)(dir);
     result.actions.push(result.removed ? `removed ${dir}` : `could not remove ${dir}`);
   }
-  if (hints.socketDir && hints.socketDir !== dir && basename2(hints.socketDir).startsWith("d.")) {
+  if (hints.socketDir && hints.socketDir !== dir && (0, import_node_path4.basename)(hints.socketDir).startsWith("d.")) {
     try {
-      const entries = await readdir2(hints.socketDir);
+      const entries = await (0, import_promises6.readdir)(hints.socketDir);
       if (entries.every((e) => e.startsWith("S."))) {
-        await rm4(hints.socketDir, { recursive: true, force: true });
+        await (0, import_promises6.rm)(hints.socketDir, { recursive: true, force: true });
         result.actions.push(`removed ${hints.socketDir}`);
       }
     } catch {
@@ -47140,10 +47448,10 @@ var EphemeralKeyring = class _EphemeralKeyring {
   /** Creates the 0700 home and its config files (no key yet). */
   static async create(options) {
     if (!options.tempRoot) throw new KeyringError("setup", "no temporary directory (RUNNER_TEMP) for the keyring");
-    const dir = await mkdtemp2(join3(options.tempRoot, KEYRING_PREFIX));
-    await chmod4(dir, 448);
-    await writeFile5(join3(dir, "gpg-agent.conf"), agentConfig(options.ttlSeconds), { mode: 384 });
-    await writeFile5(join3(dir, "gpg.conf"), gpgConfig(), { mode: 384 });
+    const dir = await (0, import_promises6.mkdtemp)((0, import_node_path4.join)(options.tempRoot, KEYRING_PREFIX));
+    await (0, import_promises6.chmod)(dir, 448);
+    await (0, import_promises6.writeFile)((0, import_node_path4.join)(dir, "gpg-agent.conf"), agentConfig(options.ttlSeconds), { mode: 384 });
+    await (0, import_promises6.writeFile)((0, import_node_path4.join)(dir, "gpg.conf"), gpgConfig(), { mode: 384 });
     const info3 = { dir };
     const socketDir = await agentSocketDir(dir);
     if (socketDir) info3.socketDir = socketDir;
@@ -47192,7 +47500,7 @@ var EphemeralKeyring = class _EphemeralKeyring {
     this.#fingerprint = selected.fingerprint;
     this.#userIds = keys.find((k) => k.type === "sec")?.userIds ?? [];
     if (passphrase !== void 0 && passphrase !== "") {
-      const preset = join3(await gpgLibexecDir(env5), "gpg-preset-passphrase");
+      const preset = (0, import_node_path4.join)(await gpgLibexecDir(env5), "gpg-preset-passphrase");
       for (const k of keys.filter((x2) => x2.hasSecret && x2.keygrip)) {
         const r = await runTool(preset, ["--homedir", this.info.dir, "--preset", k.keygrip], {
           env: env5,
@@ -47264,23 +47572,23 @@ function runInProcessGroup(command, options) {
   const started = Date.now();
   const remaining = Math.max(0, options.deadline - started);
   const isWin = process.platform === "win32";
-  const child = spawn("bash", ["-e", "-o", "pipefail", "-c", command], {
+  const child2 = (0, import_node_child_process.spawn)("bash", ["-e", "-o", "pipefail", "-c", command], {
     cwd: options.cwd,
     // whatever path calls it, `run:` never gets the runner's tokens or the step's files (child-env.ts)
     env: childEnv(options.env),
     stdio: options.stdio ?? "inherit",
     detached: !isWin
   });
-  if (child.pid !== void 0) options.onStart?.(child.pid);
+  if (child2.pid !== void 0) options.onStart?.(child2.pid);
   const out = [];
   const err2 = [];
-  child.stdout?.on("data", (c) => out.push(c));
-  child.stderr?.on("data", (c) => err2.push(c));
+  child2.stdout?.on("data", (c) => out.push(c));
+  child2.stderr?.on("data", (c) => err2.push(c));
   let timedOut = false;
   const signalGroup = (signal) => {
     try {
-      if (!isWin && child.pid) process.kill(-child.pid, signal);
-      else child.kill(signal);
+      if (!isWin && child2.pid) process.kill(-child2.pid, signal);
+      else child2.kill(signal);
     } catch {
     }
   };
@@ -47291,26 +47599,26 @@ function runInProcessGroup(command, options) {
     signalGroup("SIGTERM");
     killTimer = setTimeout(() => signalGroup("SIGKILL"), KILL_GRACE_MS);
   }, remaining);
-  return new Promise((resolve10, reject) => {
-    child.on("error", (e) => {
+  return new Promise((resolve11, reject) => {
+    child2.on("error", (e) => {
       clearTimeout(ttlTimer);
       if (killTimer) clearTimeout(killTimer);
       reject(new KeyringError("command-failed", `the run command could not start: ${e.message}`));
     });
-    child.on("close", (code21, signal) => {
+    child2.on("close", (code21, signal) => {
       clearTimeout(ttlTimer);
       if (killTimer) clearTimeout(killTimer);
       options.onExit?.();
-      if (!isWin && child.pid) {
+      if (!isWin && child2.pid) {
         try {
-          process.kill(-child.pid, "SIGKILL");
+          process.kill(-child2.pid, "SIGKILL");
         } catch {
         }
       }
       const result = { exitCode: code21, signal, timedOut, durationMs: Date.now() - started };
-      if (child.stdout) result.stdout = Buffer.concat(out).toString("utf8");
-      if (child.stderr) result.stderr = Buffer.concat(err2).toString("utf8");
-      resolve10(result);
+      if (child2.stdout) result.stdout = Buffer.concat(out).toString("utf8");
+      if (child2.stderr) result.stderr = Buffer.concat(err2).toString("utf8");
+      resolve11(result);
     });
   });
 }
@@ -47335,7 +47643,9 @@ async function withEphemeralKeyring(options, fn) {
 }
 
 // src/sign/manifest.ts
-import { dirname as dirname2, isAbsolute as isAbsolute2, relative as relative2, resolve as resolve2, sep as sep2 } from "node:path";
+var import_node_crypto6 = __toESM(require_node_crypto(), 1);
+var import_promises7 = __toESM(require_promises(), 1);
+var import_node_path5 = __toESM(require_node_path(), 1);
 function checkManifestName(name2) {
   const why = name2 === "" ? "is empty" : name2 === "-" ? 'is "-", which sha256sum -c reads as stdin' : name2.includes("\0") ? "contains a NUL byte" : name2.startsWith("/") ? "is absolute" : name2.split("/").some((s) => s === "..") ? "leaves the manifest's directory (..)" : name2.split("/").some((s) => s === "" || s === ".") ? 'has an empty or "." path segment' : void 0;
   if (why) throw new Error(`file name ${JSON.stringify(name2)} ${why}`);
@@ -47362,13 +47672,13 @@ function formatNamed(entries) {
   }
   return [...byName.keys()].sort(byteOrder).map((n) => formatLine(byName.get(n), n)).join("");
 }
-function nameRelativeTo(path, baseDir) {
-  let name2 = relative2(resolve2(baseDir), resolve2(path));
-  if (name2 === "" || isAbsolute2(name2)) throw new Error(`cannot name ${path} relative to ${baseDir}`);
-  if (name2 === ".." || name2.startsWith(`..${sep2}`)) {
-    throw new Error(`${path} is outside the manifest's directory ${baseDir}; put the manifest in a common parent`);
+function nameRelativeTo(path6, baseDir) {
+  let name2 = (0, import_node_path5.relative)((0, import_node_path5.resolve)(baseDir), (0, import_node_path5.resolve)(path6));
+  if (name2 === "" || (0, import_node_path5.isAbsolute)(name2)) throw new Error(`cannot name ${path6} relative to ${baseDir}`);
+  if (name2 === ".." || name2.startsWith(`..${import_node_path5.sep}`)) {
+    throw new Error(`${path6} is outside the manifest's directory ${baseDir}; put the manifest in a common parent`);
   }
-  if (sep2 !== "/") name2 = name2.split(sep2).join("/");
+  if (import_node_path5.sep !== "/") name2 = name2.split(import_node_path5.sep).join("/");
   return name2;
 }
 function formatManifest(entries, baseDir) {
@@ -47417,7 +47727,7 @@ function parseManifestLines(text) {
   return out;
 }
 async function writeSignedManifest(options) {
-  const text = formatManifest(options.entries, dirname2(resolve2(options.manifestPath)));
+  const text = formatManifest(options.entries, (0, import_node_path5.dirname)((0, import_node_path5.resolve)(options.manifestPath)));
   return writeSignedText({ ...options, text });
 }
 async function writeSignedText(options) {
@@ -47434,10 +47744,10 @@ async function writeSignedText(options) {
 }
 function commonDir(files, fallback) {
   if (files.length === 0) return fallback;
-  let dir = dirname2(files[0]);
+  let dir = (0, import_node_path5.dirname)(files[0]);
   for (const f of files.slice(1)) {
-    while (!(dirname2(f) === dir || dirname2(f).startsWith(dir.endsWith(sep2) ? dir : dir + sep2))) {
-      const up = dirname2(dir);
+    while (!((0, import_node_path5.dirname)(f) === dir || (0, import_node_path5.dirname)(f).startsWith(dir.endsWith(import_node_path5.sep) ? dir : dir + import_node_path5.sep))) {
+      const up = (0, import_node_path5.dirname)(dir);
       if (up === dir) break;
       dir = up;
     }
@@ -47483,7 +47793,7 @@ async function runSignJob(options, hooks) {
       }
       for (const a of r?.actions ?? []) log(`Teardown: ${a}`);
       const dir = r?.dir ?? info3?.dir;
-      if (dir && !existsSync3(dir)) {
+      if (dir && !(0, import_node_fs5.existsSync)(dir)) {
         liveKeyring = void 0;
         saveState2(STATE_KEYRING, "");
       }
@@ -47592,8 +47902,8 @@ async function runSignJob(options, hooks) {
       source: session?.source ?? (options.key.kind === "armored" ? options.key.source : ""),
       ...session?.identity ? { identity: session.identity } : {}
     };
-    const confine = (path, what) => {
-      if (options.confineTo) assertWritableInside(options.confineTo, path, what);
+    const confine = (path6, what) => {
+      if (options.confineTo) assertWritableInside(options.confineTo, path6, what);
     };
     const fanIn = Boolean(options.checksumsPath && hooks.mergeChecksums);
     if (files.length || fanIn) {
@@ -47621,10 +47931,10 @@ async function runSignJob(options, hooks) {
     }
     result.publicKeyArmored = signingKey2.publicKeyArmored;
     if (options.publicKeyPath) {
-      const path = typeof options.publicKeyPath === "string" ? options.publicKeyPath : options.publicKeyPath(result.key);
-      if (files.length || fanIn) confine(path, "public key");
-      await writePublicFile(path, signingKey2.publicKeyArmored);
-      result.publicKeyPath = path;
+      const path6 = typeof options.publicKeyPath === "string" ? options.publicKeyPath : options.publicKeyPath(result.key);
+      if (files.length || fanIn) confine(path6, "public key");
+      await writePublicFile(path6, signingKey2.publicKeyArmored);
+      result.publicKeyPath = path6;
     }
     if (!(remote && options.run)) signingKey2.destroy();
     const written = [...result.signed, ...result.manifest ? [result.manifest] : []];
@@ -47778,7 +48088,7 @@ async function runSignJob(options, hooks) {
 }
 
 // src/shared/retry.ts
-var defaultSleep = (ms) => new Promise((resolve10) => setTimeout(resolve10, ms));
+var defaultSleep = (ms) => new Promise((resolve11) => setTimeout(resolve11, ms));
 function backoffDelay(attempt, baseMs, maxMs, random = Math.random) {
   const step = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(step / 2 + random() * (step / 2));
@@ -47866,8 +48176,8 @@ function tokenRequestUrl(requestUrl, audience) {
   const url = new URL(requestUrl);
   if (url.searchParams.has("audience")) url.searchParams.delete("audience");
   if (!audience) return url.toString();
-  const sep6 = url.search === "" ? "?" : "&";
-  return `${url.toString()}${sep6}audience=${encodeURIComponent(audience)}`;
+  const sep8 = url.search === "" ? "?" : "&";
+  return `${url.toString()}${sep8}audience=${encodeURIComponent(audience)}`;
 }
 function base64UrlDecode(part) {
   return Buffer.from(part.replace(/-/g, "+").replace(/_/g, "/"), "base64").toString("utf8");
@@ -48005,10 +48315,10 @@ function ciNotations(env5) {
 }
 
 // src/sign/providers/select.ts
-import { resolve as resolve3 } from "node:path";
+var import_node_path6 = __toESM(require_node_path(), 1);
 
 // src/sign/remote-key.ts
-import { createHash as createHash4, createPublicKey } from "node:crypto";
+var import_node_crypto7 = __toESM(require_node_crypto(), 1);
 var RemoteKeyError = class extends Error {
   name = "RemoteKeyError";
 };
@@ -48023,20 +48333,20 @@ var ED25519_SPKI_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
 var MIN_RSA_BITS = 2048;
 function ed25519FromRaw(raw) {
   if (raw.length !== 32) throw new RemoteKeyError(`an Ed25519 public key is 32 bytes, got ${raw.length}`);
-  return createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, raw]), format: "der", type: "spki" });
+  return (0, import_node_crypto7.createPublicKey)({ key: Buffer.concat([ED25519_SPKI_PREFIX, raw]), format: "der", type: "spki" });
 }
 function servicePublicKey(input) {
   let key;
   try {
-    if (typeof input === "string") key = createPublicKey(input);
+    if (typeof input === "string") key = (0, import_node_crypto7.createPublicKey)(input);
     else if (input instanceof Uint8Array)
-      key = createPublicKey({ key: Buffer.from(input), format: "der", type: "spki" });
+      key = (0, import_node_crypto7.createPublicKey)({ key: Buffer.from(input), format: "der", type: "spki" });
     else if (isKeyObject(input)) key = input;
     else {
       const jwk = { ...input };
       if (typeof jwk.kty === "string") jwk.kty = jwk.kty.replace(/-HSM$/, "");
       for (const f of ["kid", "key_ops", "use", "alg", "d", "p", "q", "dp", "dq", "qi", "k", "t"]) delete jwk[f];
-      key = createPublicKey({ key: jwk, format: "jwk" });
+      key = (0, import_node_crypto7.createPublicKey)({ key: jwk, format: "jwk" });
     }
   } catch (e) {
     throw new RemoteKeyError(`the key service returned a public key that could not be read (${e.message})`);
@@ -48109,7 +48419,7 @@ function keyHashPrefix(body) {
   return Buffer.concat([len, body]);
 }
 function v4Fingerprint(body) {
-  return createHash4("sha1").update(keyHashPrefix(body)).digest();
+  return (0, import_node_crypto7.createHash)("sha1").update(keyHashPrefix(body)).digest();
 }
 function signatureMpis(type, sig, rsaBits) {
   const bytes = Buffer.from(sig.bytes);
@@ -48134,7 +48444,7 @@ function signatureMpis(type, sig, rsaBits) {
   if (sig.encoding === "der") ({ r, s } = parseDerSignature(bytes));
   else if (sig.encoding === "p1363") {
     if (bytes.length !== 2 * size)
-      throw new RemoteKeyError(`expected a ${2 * size}-byte r‖s signature, got ${bytes.length}`);
+      throw new RemoteKeyError(`expected a ${2 * size}-byte r\u2016s signature, got ${bytes.length}`);
     r = bytes.subarray(0, size);
     s = bytes.subarray(size);
   } else throw new RemoteKeyError(`expected an ECDSA signature, got ${sig.encoding}`);
@@ -48237,9 +48547,9 @@ function matchPublicKey(exported, pub) {
 }
 
 // src/shared/sigv4.ts
-import { createHash as createHash5, createHmac as createHmac2 } from "node:crypto";
-var sha256Hex = (data) => createHash5("sha256").update(data).digest("hex");
-var hmac2 = (key, data) => createHmac2("sha256", key).update(data, "utf8").digest();
+var import_node_crypto8 = __toESM(require_node_crypto(), 1);
+var sha256Hex = (data) => (0, import_node_crypto8.createHash)("sha256").update(data).digest("hex");
+var hmac2 = (key, data) => (0, import_node_crypto8.createHmac)("sha256", key).update(data, "utf8").digest();
 function uriEscape(value) {
   return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
@@ -48281,7 +48591,7 @@ function signingKey(secret, date, region, service) {
 }
 function signatureFor(canonical, when, scope, key) {
   const stringToSign = ["AWS4-HMAC-SHA256", when, scope, sha256Hex(canonical)].join("\n");
-  return createHmac2("sha256", key).update(stringToSign, "utf8").digest("hex");
+  return (0, import_node_crypto8.createHmac)("sha256", key).update(stringToSign, "utf8").digest("hex");
 }
 function signRequest(req, options) {
   const when = amzDate(options.now ?? /* @__PURE__ */ new Date());
@@ -48318,7 +48628,7 @@ var ProviderError = class extends Error {
 function scrub2(text, secrets) {
   let out = text;
   for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join("***");
-  return out.length > 600 ? `${out.slice(0, 600)}…` : out;
+  return out.length > 600 ? `${out.slice(0, 600)}\u2026` : out;
 }
 var Transient = class extends Error {
   status;
@@ -48787,9 +49097,9 @@ function normalizeVaultUrl(url, options = {}) {
   } catch (e) {
     throw new ProviderError(PROVIDER2, "config", e.message);
   }
-  let path = u.pathname.replace(/\/+$/, "");
-  if (path.endsWith("/v1")) path = path.slice(0, -3);
-  return `${u.origin}${path}`;
+  let path6 = u.pathname.replace(/\/+$/, "");
+  if (path6.endsWith("/v1")) path6 = path6.slice(0, -3);
+  return `${u.origin}${path6}`;
 }
 function normalizeSecretPath(secret) {
   const clean3 = secret.trim().replace(/^\/+/, "").replace(/^v1\//, "").replace(/\/+$/, "");
@@ -48844,7 +49154,7 @@ function vaultErrors(body) {
 function flattenVaultError(message) {
   const bullets = [...message.matchAll(/^\s*\*\s+(.+)$/gm)].map((m) => m[1].trim());
   const text = bullets.length > 0 ? bullets.join("; ") : message.trim();
-  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
+  return text.length > 300 ? `${text.slice(0, 300)}\u2026` : text;
 }
 function scrub3(text, secrets) {
   let out = text;
@@ -49012,7 +49322,7 @@ ${claims}`
   if (/\bsub(ject)?\b/i.test(said)) {
     return {
       code: "claims-mismatch",
-      message: `${head} The token's sub (${show(ctx.claims.sub)}) does not match bound_subject of the ${where}: change bound_subject (or prefer bound_claims with globs; repositories created after 2026-07-15 use the immutable form repo:OWNER@ID/REPO@ID:…).
+      message: `${head} The token's sub (${show(ctx.claims.sub)}) does not match bound_subject of the ${where}: change bound_subject (or prefer bound_claims with globs; repositories created after 2026-07-15 use the immutable form repo:OWNER@ID/REPO@ID:\u2026).
 ` + claims
     };
   }
@@ -50056,7 +50366,7 @@ ${describeClaims(ctx.claims, ["iss", "sub", "aud", "repository", "ref", "environ
   if (has(70021) || has(700213) || has(700212)) {
     return {
       code: "claims-mismatch",
-      message: `${head}. No federated identity credential on the app matches this token: add one (Certificates & secrets → Federated credentials) whose Issuer is "${String(ctx.claims.iss ?? "")}", Subject identifier is "${String(ctx.claims.sub ?? "")}" and Audience is "${String(ctx.claims.aud ?? "")}" (${AZURE_AUDIENCE} by default), or fix azure-client-id / the audience input.
+      message: `${head}. No federated identity credential on the app matches this token: add one (Certificates & secrets \u2192 Federated credentials) whose Issuer is "${String(ctx.claims.iss ?? "")}", Subject identifier is "${String(ctx.claims.sub ?? "")}" and Audience is "${String(ctx.claims.aud ?? "")}" (${AZURE_AUDIENCE} by default), or fix azure-client-id / the audience input.
 ${claims}`
     };
   }
@@ -50450,7 +50760,7 @@ function createVaultTransitProvider(options) {
         { role, mount, namespace, idToken, mask },
         { caCertPath: options.caCertPath, onSessionEnd: options.onSessionEnd }
       );
-      const policyHint = (capability, path) => `The token from role "${role}" carries the policies [${policies.join(", ")}]; give one of them path "${path}" { capabilities = ["${capability}"] }.`;
+      const policyHint = (capability, path6) => `The token from role "${role}" carries the policies [${policies.join(", ")}]; give one of them path "${path6}" { capabilities = ["${capability}"] }.`;
       try {
         await options.onSession?.(session);
         const res = await vaultCall(conn, { method: "GET", path: keysPath, token: token2, label: "Vault transit key read" });
@@ -50676,7 +50986,7 @@ function createProvider(provider, values, ctx) {
     role: v("vault-role"),
     ...v("vault-auth-mount") ? { authMount: v("vault-auth-mount") } : {},
     ...v("vault-namespace") ? { namespace: v("vault-namespace") } : {},
-    ...v("vault-ca-cert") ? { caCertPath: resolve3(ctx.baseDir, v("vault-ca-cert")) } : {},
+    ...v("vault-ca-cert") ? { caCertPath: (0, import_node_path6.resolve)(ctx.baseDir, v("vault-ca-cert")) } : {},
     ...ctx.onVaultSession ? { onSession: ctx.onVaultSession } : {},
     ...ctx.onVaultSessionEnd ? { onSessionEnd: ctx.onVaultSessionEnd } : {}
   };
@@ -50741,7 +51051,7 @@ function createProvider(provider, values, ctx) {
 }
 
 // src/sign/remote.ts
-import { isAbsolute as isAbsolute3, resolve as resolve4 } from "node:path";
+var import_node_path7 = __toESM(require_node_path(), 1);
 var MAX_PUBLIC_KEY_BYTES = 256 * 1024;
 function publicKeyPackets(input) {
   const size = typeof input === "string" ? Buffer.byteLength(input) : input.length;
@@ -50765,8 +51075,8 @@ function readPublicKeyInput(value, baseDir) {
   let bytes;
   if (text.includes("-----BEGIN PGP")) bytes = Buffer.from(text, "utf8");
   else {
-    const path = isAbsolute3(text) ? text : resolve4(baseDir, text);
-    bytes = readRegularFile(path, { maxBytes: MAX_PUBLIC_KEY_BYTES, what: "public key" });
+    const path6 = (0, import_node_path7.isAbsolute)(text) ? text : (0, import_node_path7.resolve)(baseDir, text);
+    bytes = readRegularFile(path6, { maxBytes: MAX_PUBLIC_KEY_BYTES, what: "public key" });
   }
   const packets = publicKeyPackets(bytes);
   let first;
@@ -50861,7 +51171,7 @@ var TRUE = ["true", "True", "TRUE"];
 var FALSE = ["false", "False", "FALSE"];
 function shown(v) {
   const chars = [...v];
-  return JSON.stringify(chars.length > 4 ? `${chars.slice(0, 4).join("")}…` : v);
+  return JSON.stringify(chars.length > 4 ? `${chars.slice(0, 4).join("")}\u2026` : v);
 }
 function inputs(action, source = fromCore) {
   const raw = (name2) => (source(name2) ?? "").trim();
@@ -50941,19 +51251,19 @@ function inputs(action, source = fromCore) {
 }
 
 // src/action/pre-sign.ts
-import { dirname as dirname6, join as join9 } from "node:path";
+var import_node_path17 = __toESM(require_node_path(), 1);
 
 // src/scan/artifacts.ts
-import { createHash as createHash10 } from "node:crypto";
-import { readFileSync as readFileSync4 } from "node:fs";
-import { stat as stat4 } from "node:fs/promises";
-import { isAbsolute as isAbsolute7, relative as relative6, sep as sep4 } from "node:path";
+var import_node_crypto14 = __toESM(require_node_crypto(), 1);
+var import_node_fs16 = __toESM(require_node_fs(), 1);
+var import_promises9 = __toESM(require_promises(), 1);
+var import_node_path15 = __toESM(require_node_path(), 1);
 
 // src/shared/version.ts
 var VERSION2 = "0.1.0";
 
 // src/scan/cache.ts
-import { createHash as createHash6 } from "node:crypto";
+var import_node_crypto9 = __toESM(require_node_crypto(), 1);
 var MAX_STATE_BYTES = 256 * 1024 * 1024;
 function policyHash(policy, scannerVersion, extra = {}) {
   const rules = policy.rules.map((r) => ({
@@ -50981,25 +51291,25 @@ function policyHash(policy, scannerVersion, extra = {}) {
   return sha2562(JSON.stringify(body));
 }
 function sha2562(s) {
-  return createHash6("sha256").update(s).digest("hex");
+  return (0, import_node_crypto9.createHash)("sha256").update(s).digest("hex");
 }
 
 // src/scan/job.ts
-import { statSync } from "node:fs";
-import { isAbsolute as isAbsolute6, relative as relative5, resolve as resolve7, sep as sep3 } from "node:path";
+var import_node_fs15 = __toESM(require_node_fs(), 1);
+var import_node_path14 = __toESM(require_node_path(), 1);
 
 // src/scan/config-source.ts
-import { existsSync as existsSync6, lstatSync as lstatSync2 } from "node:fs";
-import { basename as basename3, dirname as dirname5, isAbsolute as isAbsolute4, relative as relative3 } from "node:path";
+var import_node_fs12 = __toESM(require_node_fs(), 1);
+var import_node_path11 = __toESM(require_node_path(), 1);
 
 // src/scan/sources/git.ts
-import { execFile, spawn as spawn3 } from "node:child_process";
+var import_node_child_process3 = __toESM(require_node_child_process(), 1);
 
 // src/scan/engine.ts
-import { closeSync as closeSync3, openSync as openSync3, readFileSync as readFileSync2, readSync as readSync3 } from "node:fs";
+var import_node_fs7 = __toESM(require_node_fs(), 1);
 
 // src/scan/decode.ts
-import { isUtf8 } from "node:buffer";
+var import_node_buffer = __toESM(require_node_buffer(), 1);
 var DEFAULT_DECODE_LIMITS = {
   maxDepth: 2,
   maxSegment: 256 * 1024,
@@ -51027,7 +51337,7 @@ function isTextual(buf) {
     if (b >= 48 && b <= 57 || (b | 32) >= 97 && (b | 32) <= 122) alnum++;
   }
   if (alnum * 2 < buf.length) return false;
-  return isUtf8(buf);
+  return (0, import_node_buffer.isUtf8)(buf);
 }
 function decodeBase64(span) {
   let s = span.toString("latin1");
@@ -51070,8 +51380,8 @@ function looksLikeText(data, start, end, hex5) {
   for (let k = start; k < end; k += step) {
     total++;
     const c = data[k];
-    const ok = hex5 ? c >= 50 && c <= 55 : B64_ASCII_LEAD[c] === 1;
-    if (!ok && ++bad * 8 > total + 8) return false;
+    const ok2 = hex5 ? c >= 50 && c <= 55 : B64_ASCII_LEAD[c] === 1;
+    if (!ok2 && ++bad * 8 > total + 8) return false;
   }
   return bad * 8 <= total;
 }
@@ -51189,12 +51499,12 @@ function decodeSegments(data, limits = {}) {
   }
   return out;
 }
-function scanDecoded(data, path, policy, scanBuffer2, options = {}) {
+function scanDecoded(data, path6, policy, scanBuffer2, options = {}) {
   const out = [];
   const seen = /* @__PURE__ */ new Set();
   for (const seg of decodeSegments(data, options.limits)) {
     const line = options.lineMap ? options.lineMap[seg.line - 1] ?? seg.line : seg.line;
-    for (const f of scanBuffer2(seg.text, path, policy)) {
+    for (const f of scanBuffer2(seg.text, path6, policy)) {
       const key = `${f.ruleId}\0${f.fingerprint}\0${line}`;
       if (seen.has(key)) continue;
       seen.add(key);
@@ -51449,9 +51759,9 @@ var AllowRegexes = class {
 };
 
 // src/scan/fingerprint.ts
-import { createHash as createHash7 } from "node:crypto";
+var import_node_crypto10 = __toESM(require_node_crypto(), 1);
 function fingerprint(ruleId, secret) {
-  return createHash7("sha256").update(ruleId).update("\0").update(secret).digest("hex");
+  return (0, import_node_crypto10.createHash)("sha256").update(ruleId).update("\0").update(secret).digest("hex");
 }
 function preview(secret) {
   const chars = [...secret];
@@ -51462,33 +51772,41 @@ function preview(secret) {
 var KeywordPrefilter = class {
   /** Keyword bytes (lowercase), by keyword id. */
   keywords;
-  /** `state * 256 + byte` → next state * 256, negated when the next state ends a keyword. */
+  /** Byte → its column in `delta`: 0 for bytes in no keyword, ASCII uppercase as lowercase. */
+  classOf;
+  /** Columns per row of `delta`. */
+  classes;
+  /** `state * classes + class` → next state * classes, negated when the next state ends a keyword. */
   delta;
   /** Keyword ids ending at each state (its own and those of its suffix states), indexed by `state`. */
   outputs;
   states;
   constructor(keywords) {
     this.keywords = keywords.map((k) => Buffer.from(k.toLowerCase(), "utf8"));
+    const classOf = new Uint8Array(256);
+    let classes = 1;
+    for (const kw of this.keywords) for (const b of kw) if (classOf[b] === 0) classOf[b] = classes++;
+    for (let b = 65; b <= 90; b++) classOf[b] = classOf[b + 32];
     const gotoMaps = [/* @__PURE__ */ new Map()];
     const own = [[]];
     this.keywords.forEach((kw, id) => {
       if (kw.length === 0) return;
       let s = 0;
       for (const b of kw) {
-        let next = gotoMaps[s].get(b);
+        const c = classOf[b];
+        let next = gotoMaps[s].get(c);
         if (next === void 0) {
           next = gotoMaps.length;
           gotoMaps.push(/* @__PURE__ */ new Map());
           own.push([]);
-          gotoMaps[s].set(b, next);
+          gotoMaps[s].set(c, next);
         }
         s = next;
       }
       own[s].push(id);
     });
     const n = gotoMaps.length;
-    this.states = n;
-    const delta = new Int32Array(n * 256);
+    const delta = new Int32Array(n * classes);
     const fail = new Int32Array(n);
     const outputs = new Array(n);
     const outLists = own.map((o) => o.slice());
@@ -51496,22 +51814,23 @@ var KeywordPrefilter = class {
     const order = [0];
     for (let head = 0; head < order.length; head++) {
       const s = order[head];
-      const row = s * 256;
-      if (s !== 0) delta.copyWithin(row, fail[s] * 256, fail[s] * 256 + 256);
+      const row = s * classes;
+      if (s !== 0) delta.copyWithin(row, fail[s] * classes, fail[s] * classes + classes);
       for (const [c, g] of gotoMaps[s]) {
-        const f = s === 0 ? 0 : Math.abs(delta[fail[s] * 256 + c]) >> 8;
+        const f = s === 0 ? 0 : Math.abs(delta[fail[s] * classes + c]) / classes;
         fail[g] = f;
         ends[g] = own[g].length > 0 || ends[f] ? 1 : 0;
         order.push(g);
-        const t = ends[g] ? -(g * 256) : g * 256;
-        delta[row + c] = t;
-        if (c >= 97 && c <= 122) delta[row + c - 32] = t;
+        delta[row + c] = ends[g] ? -(g * classes) : g * classes;
       }
     }
     for (const s of order) {
       if (s !== 0) for (const id of outLists[fail[s]]) outLists[s].push(id);
       outputs[s] = Int32Array.from(outLists[s]);
     }
+    this.classOf = classOf;
+    this.classes = classes;
+    this.states = n;
     this.delta = delta;
     this.outputs = outputs;
   }
@@ -51525,17 +51844,17 @@ var KeywordPrefilter = class {
   findHits(input) {
     if (this.wasm === void 0) this.wasm = WasmScanner.create(this);
     if (this.wasm) return this.wasm.findHits(input, this);
-    const delta = this.delta;
+    const { delta, classOf, classes } = this;
     let hits = this.hits;
     let n = 0;
     let s = 0;
     for (let i2 = 0; i2 < input.length; i2++) {
-      const t = delta[s + input[i2]];
+      const t = delta[s + classOf[input[i2]]];
       if (t < 0) {
         s = -t;
         if (n + 2 > hits.length) hits = this.growHits(n + 2);
         hits[n] = i2 + 1;
-        hits[n + 1] = s >> 8;
+        hits[n + 1] = s / classes;
         n += 2;
       } else s = t;
     }
@@ -51640,29 +51959,12 @@ var WasmScanner = class _WasmScanner {
     const inst = new WASM.Instance(mod3, {});
     this.mem = inst.exports.mem;
     this.run = inst.exports.scan;
-    const classOf = new Uint8Array(256);
-    const used = /* @__PURE__ */ new Set();
-    for (const k of pf.keywords) for (const b of k) used.add(b);
-    let classes = 1;
-    const ids = /* @__PURE__ */ new Map();
-    const sample = [-1];
-    for (const b of [...used].sort((x2, y) => x2 - y)) {
-      ids.set(b, classes++);
-      sample.push(b);
-    }
-    for (let b = 0; b < 256; b++) {
-      classOf[b] = ids.get(b >= 65 && b <= 90 ? b + 32 : b) ?? 0;
-      if (classOf[b] === 0 && sample[0] === -1) sample[0] = b;
-    }
-    this.rowBytes = classes * 4;
+    this.rowBytes = pf.classes * 4;
     this.dataAt = this.table + pf.states * this.rowBytes;
     this.ensure(64 * 1024);
-    this.u8.set(classOf, 16);
-    const t = new Int32Array(this.mem.buffer, this.table, pf.states * classes);
-    const scale = this.rowBytes / 256;
-    for (let s = 0; s < pf.states; s++) {
-      for (let k = 0; k < classes; k++) t[s * classes + k] = pf.delta[s * 256 + sample[k]] * scale;
-    }
+    this.u8.set(pf.classOf, 16);
+    const t = new Int32Array(this.mem.buffer, this.table, pf.delta.length);
+    for (let i2 = 0; i2 < t.length; i2++) t[i2] = pf.delta[i2] * 4;
   }
   /** Room for `len` input bytes and the hit buffer after them. */
   ensure(len) {
@@ -51702,10 +52004,10 @@ var WasmScanner = class _WasmScanner {
 };
 
 // src/scan/regex/native.ts
-import { existsSync as existsSync4 } from "node:fs";
-import { createRequire as createRequire2 } from "node:module";
-import { dirname as dirname3, join as join4 } from "node:path";
-import { fileURLToPath } from "node:url";
+var import_node_fs6 = __toESM(require_node_fs(), 1);
+var import_node_module = __toESM(require_node_module(), 1);
+var import_node_path8 = __toESM(require_node_path(), 1);
+var import_node_url = __toESM(require_node_url(), 1);
 function nativeAddonName(platform2 = process.platform, arch2 = process.arch, abi = process.versions.modules, libc = detectLibc()) {
   return `re2-${platform2}-${arch2}${libc ? `-${libc}` : ""}-abi${abi}.node`;
 }
@@ -51718,22 +52020,22 @@ function addonCandidates(fromDir, name2) {
   const out = [];
   let dir = fromDir;
   for (let i2 = 0; i2 < 4; i2++) {
-    out.push(join4(dir, "native", name2), join4(dir, "dist", "native", name2));
-    dir = dirname3(dir);
+    out.push((0, import_node_path8.join)(dir, "native", name2), (0, import_node_path8.join)(dir, "dist", "native", name2));
+    dir = (0, import_node_path8.dirname)(dir);
   }
   return out;
 }
 function loadNativeRE2() {
-  const require2 = createRequire2(import.meta.url);
-  const here = dirname3(fileURLToPath(import.meta.url));
+  const require2 = (0, import_node_module.createRequire)(import.meta.url);
+  const here = (0, import_node_path8.dirname)((0, import_node_url.fileURLToPath)(import.meta.url));
   const errors = [];
   const explicit = process.env.JIT_GPG_RE2_ADDON;
-  const paths = explicit ? [explicit] : addonCandidates(here, nativeAddonName()).filter((p) => existsSync4(p));
-  for (const path of paths) {
+  const paths = explicit ? [explicit] : addonCandidates(here, nativeAddonName()).filter((p) => (0, import_node_fs6.existsSync)(p));
+  for (const path6 of paths) {
     try {
-      return { ctor: require2(path), from: path };
+      return { ctor: require2(path6), from: path6 };
     } catch (e) {
-      errors.push(`${path}: ${e.message.split("\n")[0]}`);
+      errors.push(`${path6}: ${e.message.split("\n")[0]}`);
     }
   }
   try {
@@ -54457,7 +54759,7 @@ var mergeRuneSets = (leftRunes, rightRunes, leftPC, rightPC) => {
   let lx = 0, rx = 0;
   const merged = [];
   const next = [];
-  let ok = true;
+  let ok2 = true;
   let ix = -1;
   const extend = (isLeft) => {
     const newArray = isLeft ? leftRunes : rightRunes;
@@ -54472,11 +54774,11 @@ var mergeRuneSets = (leftRunes, rightRunes, leftPC, rightPC) => {
     return true;
   };
   while (lx < leftLen || rx < rightLen) {
-    if (rx >= rightLen) ok = extend(true);
-    else if (lx >= leftLen) ok = extend(false);
-    else if (rightRunes[rx] < leftRunes[lx]) ok = extend(false);
-    else ok = extend(true);
-    if (!ok) return null;
+    if (rx >= rightLen) ok2 = extend(true);
+    else if (lx >= leftLen) ok2 = extend(false);
+    else if (rightRunes[rx] < leftRunes[lx]) ok2 = extend(false);
+    else ok2 = extend(true);
+    if (!ok2) return null;
   }
   return {
     merged,
@@ -54536,14 +54838,14 @@ var makeOnePass = (p) => {
   const onePassRunes = new Array(p.inst.length);
   const m = new Array(p.inst.length).fill(false);
   const check = (pc) => {
-    let ok = true;
+    let ok2 = true;
     const inst = p.inst[pc];
     if (visitQueue.contains(pc)) return true;
     visitQueue.insert(pc);
     switch (inst.op) {
       case Inst.ALT:
       case Inst.ALT_MATCH: {
-        ok = check(inst.out) && check(inst.arg);
+        ok2 = check(inst.out) && check(inst.arg);
         let matchOut = m[inst.out];
         let matchArg = m[inst.arg];
         if (matchOut && matchArg) return false;
@@ -54570,7 +54872,7 @@ var makeOnePass = (p) => {
       case Inst.CAPTURE:
       case Inst.EMPTY_WIDTH:
       case Inst.NOP:
-        ok = check(inst.out);
+        ok2 = check(inst.out);
         m[pc] = m[inst.out];
         onePassRunes[pc] = onePassRunes[inst.out] ? new Int32Array(onePassRunes[inst.out]) : /* @__PURE__ */ new Int32Array(0);
         inst.next = new Uint32Array(Math.floor(onePassRunes[pc].length / 2) + 1).fill(inst.out);
@@ -54635,7 +54937,7 @@ var makeOnePass = (p) => {
         ]);
         inst.next = new Uint32Array(Math.floor(onePassRunes[pc].length / 2) + 1).fill(inst.out);
     }
-    return ok;
+    return ok2;
   };
   instQueue.clear();
   instQueue.insert(p.start);
@@ -54908,10 +55210,10 @@ var Regexp = class Regexp2 {
         else out += sub.appendTo();
         break;
       case Regexp2.Op.ALTERNATE: {
-        let sep6 = "";
+        let sep8 = "";
         for (let sub of this.subs) {
-          out += sep6;
-          sep6 = "|";
+          out += sep8;
+          sep8 = "|";
           out += sub.appendTo();
         }
         break;
@@ -55089,16 +55391,16 @@ var AhoCorasick = class {
       let node = 0;
       for (let i2 = 0; i2 < word.length; i2++) {
         const key = node * alphabetSize + word[i2];
-        let child = edges.get(key);
-        if (child === void 0) {
-          child = parent.length;
-          edges.set(key, child);
+        let child2 = edges.get(key);
+        if (child2 === void 0) {
+          child2 = parent.length;
+          edges.set(key, child2);
           parent.push(node);
           unit.push(word[i2]);
           depth.push(depth[node] + 1);
           terminal.push(0);
         }
-        node = child;
+        node = child2;
       }
       terminal[node] = 1;
     }
@@ -58524,13 +58826,7 @@ function named(vendor, value) {
 }
 
 // src/scan/validate/structure.ts
-import {
-  createHash as createHash8,
-  createHmac as createHmac3,
-  createPrivateKey as createPrivateKey2,
-  createPublicKey as createPublicKey2,
-  generateKeyPairSync
-} from "node:crypto";
+var import_node_crypto11 = __toESM(require_node_crypto(), 1);
 function b64(s) {
   const clean3 = s.replace(/\s+/g, "");
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean3) || clean3.length % 4 === 1) return void 0;
@@ -58780,11 +59076,11 @@ function convertBits(data, from, to, pad2) {
 function bech32Decode(s) {
   if (s !== s.toLowerCase() && s !== s.toUpperCase()) return void 0;
   const lower = s.toLowerCase();
-  const sep6 = lower.lastIndexOf("1");
-  if (sep6 < 1 || sep6 + 7 > lower.length) return void 0;
-  const hrp = lower.slice(0, sep6);
+  const sep8 = lower.lastIndexOf("1");
+  if (sep8 < 1 || sep8 + 7 > lower.length) return void 0;
+  const hrp = lower.slice(0, sep8);
   const values = [];
-  for (const c of lower.slice(sep6 + 1)) {
+  for (const c of lower.slice(sep8 + 1)) {
     const v = BECH32.indexOf(c);
     if (v < 0) return void 0;
     values.push(v);
@@ -58891,7 +59187,7 @@ function validatePemPrivateKey(secret) {
     return pem2.body.length % 8 === 0 ? "valid" : "invalid";
   }
   try {
-    const key = createPrivateKey2({ key: pemText(pem2.label, pem2.base64), format: "pem" });
+    const key = (0, import_node_crypto11.createPrivateKey)({ key: pemText(pem2.label, pem2.base64), format: "pem" });
     return key.type === "private" ? "valid" : "invalid";
   } catch {
     return "invalid";
@@ -58902,7 +59198,7 @@ function validatePemPrivateKeyOtherLabel(secret) {
   if (!pem2 || !/(?:^| )PRIVATE KEY$/.test(pem2.label) || PEM_PRIVATE_LABELS.has(pem2.label)) return "invalid";
   for (const type of ["pkcs8", "sec1", "pkcs1"]) {
     try {
-      if (createPrivateKey2({ key: pem2.body, format: "der", type }).type === "private") return "valid";
+      if ((0, import_node_crypto11.createPrivateKey)({ key: pem2.body, format: "der", type }).type === "private") return "valid";
     } catch {
     }
   }
@@ -58917,8 +59213,8 @@ function validateCephKey(secret) {
   const buf = b64(secret);
   if (buf?.length !== 28) return "invalid";
   const created = buf.readUInt32LE(2);
-  const ok = buf.readUInt16LE(0) === 1 && buf.readUInt16LE(10) === 16 && created >= CEPH_EPOCH[0] && created < CEPH_EPOCH[1] && buf.readUInt32LE(6) < 1e9;
-  return ok ? "valid" : "invalid";
+  const ok2 = buf.readUInt16LE(0) === 1 && buf.readUInt16LE(10) === 16 && created >= CEPH_EPOCH[0] && created < CEPH_EPOCH[1] && buf.readUInt32LE(6) < 1e9;
+  return ok2 ? "valid" : "invalid";
 }
 function fakeCephKey(seed) {
   const buf = Buffer.alloc(28);
@@ -59081,10 +59377,10 @@ function puttyMac(version, algorithm, encryption, comment, pub, priv) {
     sshString(priv)
   ]);
   if (version === "2") {
-    const key = createHash8("sha1").update("putty-private-key-file-mac-key").digest();
-    return createHmac3("sha1", key).update(data).digest("hex");
+    const key = (0, import_node_crypto11.createHash)("sha1").update("putty-private-key-file-mac-key").digest();
+    return (0, import_node_crypto11.createHmac)("sha1", key).update(data).digest("hex");
   }
-  return createHmac3("sha256", Buffer.alloc(0)).update(data).digest("hex");
+  return (0, import_node_crypto11.createHmac)("sha256", Buffer.alloc(0)).update(data).digest("hex");
 }
 var PGP_PUBLIC_ALGOS = /* @__PURE__ */ new Set([1, 2, 3, 16, 17, 18, 19, 20, 22, 25, 26, 27, 28]);
 function pgpSecretPacket(body) {
@@ -59170,7 +59466,7 @@ function validateJwkPrivateKey(secret) {
   const d = b64url2(obj["d"]);
   if (!d) return "invalid";
   try {
-    const key = createPrivateKey2({ key: obj, format: "jwk" });
+    const key = (0, import_node_crypto11.createPrivateKey)({ key: obj, format: "jwk" });
     if (key.type === "private") return "valid";
   } catch {
   }
@@ -59310,7 +59606,7 @@ var FIXTURE_ALPHABETS = {
 function fixtureBytes(seed, length) {
   const chunks = [];
   for (let i2 = 0; chunks.length * 32 < length; i2++) {
-    chunks.push(createHash8("sha256").update(`jit-gpg-structure:${seed}:${i2}`).digest());
+    chunks.push((0, import_node_crypto11.createHash)("sha256").update(`jit-gpg-structure:${seed}:${i2}`).digest());
   }
   return Buffer.concat(chunks).subarray(0, length);
 }
@@ -59348,7 +59644,7 @@ function derTlv(tag, content) {
 }
 function dsaTraditional(priv) {
   const pk8 = priv.export({ type: "pkcs8", format: "der" });
-  const spki = createPublicKey2(priv).export({ type: "spki", format: "der" });
+  const spki = (0, import_node_crypto11.createPublicKey)(priv).export({ type: "spki", format: "der" });
   const top = derRead(pk8, 0);
   const [, algId, octet] = derChildren(pk8, top);
   const [, params] = derChildren(pk8, algId);
@@ -59363,7 +59659,7 @@ function dsaTraditional(priv) {
   return pemText("DSA PRIVATE KEY", seq.toString("base64"));
 }
 function opensshEd25519(comment) {
-  const { privateKey, publicKey } = generateKeyPairSync("ed25519");
+  const { privateKey, publicKey } = (0, import_node_crypto11.generateKeyPairSync)("ed25519");
   const pub = Buffer.from(publicKey.export({ format: "jwk" }).x, "base64url");
   const seed = Buffer.from(privateKey.export({ format: "jwk" }).d, "base64url");
   const pubBlob = Buffer.concat([sshString("ssh-ed25519"), sshString(pub)]);
@@ -59397,7 +59693,7 @@ ${lines.join("\n")}
 `;
 }
 function puttyEd25519(comment) {
-  const { privateKey, publicKey } = generateKeyPairSync("ed25519");
+  const { privateKey, publicKey } = (0, import_node_crypto11.generateKeyPairSync)("ed25519");
   const pub = Buffer.from(publicKey.export({ format: "jwk" }).x, "base64url");
   const seed = Buffer.from(privateKey.export({ format: "jwk" }).d, "base64url");
   const pubBlob = Buffer.concat([sshString("ssh-ed25519"), sshString(pub)]);
@@ -59432,7 +59728,7 @@ function pgpPacket(tag, body) {
   return Buffer.concat([Buffer.from([192 | tag]), len, body]);
 }
 function pgpEd25519(userId) {
-  const { privateKey, publicKey } = generateKeyPairSync("ed25519");
+  const { privateKey, publicKey } = (0, import_node_crypto11.generateKeyPairSync)("ed25519");
   const pub = Buffer.from(publicKey.export({ format: "jwk" }).x, "base64url");
   const seed = Buffer.from(privateKey.export({ format: "jwk" }).d, "base64url");
   const oid = Buffer.from([43, 6, 1, 4, 1, 218, 71, 15, 1]);
@@ -59467,33 +59763,33 @@ function keyFixture(kind2) {
   const make = () => {
     switch (kind2) {
       case "rsa":
-        return generateKeyPairSync("rsa", { modulusLength: 1024 }).privateKey.export({
+        return (0, import_node_crypto11.generateKeyPairSync)("rsa", { modulusLength: 1024 }).privateKey.export({
           type: "pkcs1",
           format: "pem"
         });
       case "rsa-encrypted":
-        return generateKeyPairSync("rsa", { modulusLength: 1024 }).privateKey.export({
+        return (0, import_node_crypto11.generateKeyPairSync)("rsa", { modulusLength: 1024 }).privateKey.export({
           type: "pkcs1",
           format: "pem",
           cipher: "aes-128-cbc",
           passphrase: fx("rsa-pass", 16)
         });
       case "pkcs8":
-        return generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" });
+        return (0, import_node_crypto11.generateKeyPairSync)("ed25519").privateKey.export({ type: "pkcs8", format: "pem" });
       case "pkcs8-encrypted":
-        return generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({
+        return (0, import_node_crypto11.generateKeyPairSync)("ec", { namedCurve: "P-256" }).privateKey.export({
           type: "pkcs8",
           format: "pem",
           cipher: "aes-256-cbc",
           passphrase: fx("pk8-pass", 16)
         });
       case "ec":
-        return generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({
+        return (0, import_node_crypto11.generateKeyPairSync)("ec", { namedCurve: "P-256" }).privateKey.export({
           type: "sec1",
           format: "pem"
         });
       case "dsa":
-        return dsaTraditional(generateKeyPairSync("dsa", { modulusLength: 1024, divisorLength: 160 }).privateKey);
+        return dsaTraditional((0, import_node_crypto11.generateKeyPairSync)("dsa", { modulusLength: 1024, divisorLength: 160 }).privateKey);
       case "openssh":
         return opensshEd25519("fixture@jit-gpg");
       case "putty":
@@ -59501,12 +59797,12 @@ function keyFixture(kind2) {
       case "pgp":
         return pgpEd25519("Fixture <fixture@jit-gpg.invalid>");
       case "public":
-        return generateKeyPairSync("rsa", { modulusLength: 1024 }).publicKey.export({
+        return (0, import_node_crypto11.generateKeyPairSync)("rsa", { modulusLength: 1024 }).publicKey.export({
           type: "pkcs1",
           format: "pem"
         });
       case "certificate-like": {
-        const der = generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey.export({
+        const der = (0, import_node_crypto11.generateKeyPairSync)("ec", { namedCurve: "P-256" }).publicKey.export({
           type: "spki",
           format: "der"
         });
@@ -59575,7 +59871,7 @@ var wandb = fx("wb1", 40, FIXTURE_ALPHABETS.hex);
 var eleven = `sk_${fx("el1", 48, FIXTURE_ALPHABETS.hex)}`;
 var deepgram = fx("dg1", 40, FIXTURE_ALPHABETS.hex);
 var assembly = fx("aa1", 32, FIXTURE_ALPHABETS.hex);
-var openaiHelp = (kind2) => `An OpenAI ${kind2}: it spends the organization’s credits and reads its data (files, fine-tunes, assistants). Revoke it on the API keys page of the OpenAI platform and create a new key scoped to one project.`;
+var openaiHelp = (kind2) => `An OpenAI ${kind2}: it spends the organization\u2019s credits and reads its data (files, fine-tunes, assistants). Revoke it on the API keys page of the OpenAI platform and create a new key scoped to one project.`;
 var aiRules = [
   {
     id: "openai-api-key",
@@ -59584,7 +59880,7 @@ var aiRules = [
     keywords: [OAI.toLowerCase()],
     pattern: `${TOKEN_START}(sk-[A-Za-z0-9]{20}${OAI}[A-Za-z0-9]{20})${TOKEN_END}`,
     entropy: 3.5,
-    help: openaiHelp("user API key (`sk-…` with the `T3BlbkFJ` marker)"),
+    help: openaiHelp("user API key (`sk-\u2026` with the `T3BlbkFJ` marker)"),
     examples: {
       tp: [...inSyntaxes("OPENAI_API_KEY", openaiLegacy), `client = OpenAI(api_key="${openaiLegacy}")`],
       fp: [
@@ -59632,7 +59928,7 @@ var aiRules = [
     keywords: ["sk-admin-"],
     pattern: `${TOKEN_START}(sk-admin-[A-Za-z0-9_-]{20,200}${OAI}[A-Za-z0-9_-]{20,200})${TOKEN_END}`,
     entropy: 4,
-    help: "An OpenAI admin API key (`sk-admin-`): it manages the organization itself (users, projects, API keys, usage). Delete it under Organization → Admin keys and audit the keys and members it could have created.",
+    help: "An OpenAI admin API key (`sk-admin-`): it manages the organization itself (users, projects, API keys, usage). Delete it under Organization \u2192 Admin keys and audit the keys and members it could have created.",
     examples: {
       tp: [...inSyntaxes("OPENAI_ADMIN_KEY", openaiAdmin)],
       fp: ["OPENAI_ADMIN_KEY=sk-admin-<key>", `admin_key: "sk-admin-${fx("oaf5", 100, FIXTURE_ALPHABETS.base64url)}"`]
@@ -59645,7 +59941,7 @@ var aiRules = [
     keywords: ["sk-ant-api"],
     pattern: `${TOKEN_START}(sk-ant-api[0-9]{2}-[A-Za-z0-9_-]{80,120}AA)${TOKEN_END}`,
     entropy: 4,
-    help: "An Anthropic API key (`sk-ant-api03-…AA`): it spends the workspace’s credits. Delete it in the Claude Console (Settings → API keys) and create a new one.",
+    help: "An Anthropic API key (`sk-ant-api03-\u2026AA`): it spends the workspace\u2019s credits. Delete it in the Claude Console (Settings \u2192 API keys) and create a new one.",
     examples: {
       tp: [...inSyntaxes("ANTHROPIC_API_KEY", anthropic), `client = anthropic.Anthropic(api_key="${anthropic}")`],
       fp: [
@@ -59675,7 +59971,7 @@ var aiRules = [
     keywords: ["sk-ant-oat", "sk-ant-ort"],
     pattern: `${TOKEN_START}(sk-ant-o(?:at|rt)[0-9]{2}-[A-Za-z0-9_-]{80,200})${TOKEN_END}`,
     entropy: 4,
-    help: "An Anthropic OAuth access or refresh token (`sk-ant-oat01-`, `sk-ant-ort01-`), e.g. from Claude Code: it acts as the signed-in user. Sign out of the session (or revoke the app’s access) to invalidate it.",
+    help: "An Anthropic OAuth access or refresh token (`sk-ant-oat01-`, `sk-ant-ort01-`), e.g. from Claude Code: it acts as the signed-in user. Sign out of the session (or revoke the app\u2019s access) to invalidate it.",
     examples: {
       tp: [...inSyntaxes("CLAUDE_CODE_OAUTH_TOKEN", anthropicOauth)],
       fp: ["CLAUDE_CODE_OAUTH_TOKEN=sk-ant-oat01-...", `token: "sk-ant-oat01-${fx("anf3", 40, FIXTURE_ALPHABETS.base64url)}"`]
@@ -59689,7 +59985,7 @@ var aiRules = [
     pattern: `${TOKEN_START}(hf_[A-Za-z]{34})${TOKEN_END}`,
     entropy: 3.5,
     validate: validateMixedCase,
-    help: "A Hugging Face user access token (`hf_` + 34 letters): read or write access to the user’s models, datasets and Spaces. Single-case letter runs (identifiers) are not reported. Invalidate it under Settings → Access Tokens and create a fine-grained replacement.",
+    help: "A Hugging Face user access token (`hf_` + 34 letters): read or write access to the user\u2019s models, datasets and Spaces. Single-case letter runs (identifiers) are not reported. Invalidate it under Settings \u2192 Access Tokens and create a fine-grained replacement.",
     examples: {
       tp: [...inSyntaxes("HF_TOKEN", hf), `huggingface-cli login --token ${hf}`],
       fp: [
@@ -59707,7 +60003,7 @@ var aiRules = [
     pattern: `${TOKEN_START}(api_org_[A-Za-z]{34})${TOKEN_END}`,
     entropy: 3.5,
     validate: validateMixedCase,
-    help: "A legacy Hugging Face organization API token (`api_org_`): access to the organization’s private repos. Single-case letter runs are not reported. Regenerate it in the organization settings.",
+    help: "A legacy Hugging Face organization API token (`api_org_`): access to the organization\u2019s private repos. Single-case letter runs are not reported. Regenerate it in the organization settings.",
     examples: {
       tp: [...inSyntaxes("HF_ORG_TOKEN", hfOrg)],
       fp: ["HF_ORG_TOKEN=api_org_<token>", "def api_org_settingsforthecurrentuserpage(): pass"]
@@ -59720,7 +60016,7 @@ var aiRules = [
     keywords: ["r8_"],
     pattern: `${TOKEN_START}(r8_[A-Za-z0-9]{37})${TOKEN_END}`,
     entropy: 3.5,
-    help: "A Replicate API token (`r8_`): it runs models on the account’s bill. Disable it under Account → API tokens and create a new one.",
+    help: "A Replicate API token (`r8_`): it runs models on the account\u2019s bill. Disable it under Account \u2192 API tokens and create a new one.",
     examples: {
       tp: [...inSyntaxes("REPLICATE_API_TOKEN", replicate)],
       fp: ["REPLICATE_API_TOKEN=r8_<your token>", `REPLICATE_API_TOKEN=r8_${fx("rpf", 30)}`]
@@ -59775,7 +60071,7 @@ var aiRules = [
     keywords: ["sk-or-v1-"],
     pattern: `${TOKEN_START}(sk-or-v1-[0-9a-f]{64})${TOKEN_END}`,
     entropy: 3,
-    help: "An OpenRouter API key (`sk-or-v1-` + 64 hex): it spends the account’s credits. Delete it under Keys and create a new one.",
+    help: "An OpenRouter API key (`sk-or-v1-` + 64 hex): it spends the account\u2019s credits. Delete it under Keys and create a new one.",
     examples: {
       tp: [...inSyntaxes("OPENROUTER_API_KEY", openrouter)],
       fp: ["OPENROUTER_API_KEY=sk-or-v1-...", `OPENROUTER_API_KEY=sk-or-v1-${fx("orf", 60, FIXTURE_ALPHABETS.hex)}`]
@@ -59788,7 +60084,7 @@ var aiRules = [
     keywords: ["tgp_v1_"],
     pattern: `${TOKEN_START}(tgp_v1_[A-Za-z0-9_-]{40,50})${TOKEN_END}`,
     entropy: 4,
-    help: "A Together AI API key (`tgp_v1_`). Revoke it in the Together dashboard (Settings → API Keys) and create a new one.",
+    help: "A Together AI API key (`tgp_v1_`). Revoke it in the Together dashboard (Settings \u2192 API Keys) and create a new one.",
     examples: {
       tp: [...inSyntaxes("TOGETHER_API_KEY", together)],
       fp: ["TOGETHER_API_KEY=tgp_v1_<key>", `TOGETHER_API_KEY=tgp_v1_${fx("tgf", 20)}`]
@@ -59801,7 +60097,7 @@ var aiRules = [
     keywords: ["lsv2_"],
     pattern: `${TOKEN_START}(lsv2_(?:pt|sk)_[0-9a-f]{32}_[0-9a-f]{10})${TOKEN_END}`,
     entropy: 3,
-    help: "A LangSmith personal access token or service key (`lsv2_pt_`, `lsv2_sk_`): traces, datasets and prompts of the workspace. Delete it under Settings → API Keys.",
+    help: "A LangSmith personal access token or service key (`lsv2_pt_`, `lsv2_sk_`): traces, datasets and prompts of the workspace. Delete it under Settings \u2192 API Keys.",
     examples: {
       tp: [...inSyntaxes("LANGSMITH_API_KEY", langsmith)],
       fp: ["LANGSMITH_API_KEY=lsv2_pt_...", `LANGCHAIN_API_KEY=lsv2_pt_${fx("lsf", 32, FIXTURE_ALPHABETS.hex)}`]
@@ -59814,7 +60110,7 @@ var aiRules = [
     keywords: ["pcsk_"],
     pattern: `${TOKEN_START}(pcsk_[A-Za-z0-9]{5,7}_[A-Za-z0-9]{60,75})${TOKEN_END}`,
     entropy: 4,
-    help: "A Pinecone API key (`pcsk_`): read and write access to the project’s indexes. Delete it in the Pinecone console (API keys).",
+    help: "A Pinecone API key (`pcsk_`): read and write access to the project\u2019s indexes. Delete it in the Pinecone console (API keys).",
     examples: {
       tp: [...inSyntaxes("PINECONE_API_KEY", pinecone)],
       fp: ["PINECONE_API_KEY=pcsk_<key>", `PINECONE_API_KEY=pcsk_${fx("pcf", 6)}_${fx("pcf2", 30)}`]
@@ -59827,7 +60123,7 @@ var aiRules = [
     keywords: ["tvly-"],
     pattern: `${TOKEN_START}(tvly-(?:dev-|prod-)?[A-Za-z0-9]{32})${TOKEN_END}`,
     entropy: 4,
-    help: "A Tavily search API key (`tvly-`): it spends the account’s credits. Delete it in the Tavily dashboard and create a new one.",
+    help: "A Tavily search API key (`tvly-`): it spends the account\u2019s credits. Delete it in the Tavily dashboard and create a new one.",
     examples: {
       tp: [...inSyntaxes("TAVILY_API_KEY", tavily)],
       fp: ["TAVILY_API_KEY=tvly-YOUR_API_KEY", `TAVILY_API_KEY=tvly-${fx("tvf", 20)}`]
@@ -59840,7 +60136,7 @@ var aiRules = [
     keywords: ["cohere"],
     pattern: named("cohere", "[A-Za-z0-9]{40}"),
     entropy: 4,
-    help: "A Cohere API key (40 characters, named as Cohere’s). Delete it in the Cohere dashboard (API Keys) and create a new one.",
+    help: "A Cohere API key (40 characters, named as Cohere\u2019s). Delete it in the Cohere dashboard (API Keys) and create a new one.",
     examples: {
       tp: [...inSyntaxes("COHERE_API_KEY", cohere)],
       fp: [
@@ -59857,7 +60153,7 @@ var aiRules = [
     keywords: ["mistral"],
     pattern: named("mistral", "[A-Za-z0-9]{32}"),
     entropy: 4,
-    help: "A Mistral AI API key (32 characters, named as Mistral’s). Revoke it in La Plateforme (API Keys) and create a new one.",
+    help: "A Mistral AI API key (32 characters, named as Mistral\u2019s). Revoke it in La Plateforme (API Keys) and create a new one.",
     examples: {
       tp: [...inSyntaxes("MISTRAL_API_KEY", mistral)],
       fp: [
@@ -59874,7 +60170,7 @@ var aiRules = [
     keywords: ["deepseek"],
     pattern: named("deepseek", "sk-[0-9a-f]{32}"),
     entropy: 3,
-    help: "A DeepSeek API key (`sk-` + 32 hex, named as DeepSeek’s). Delete it on the DeepSeek platform (API keys) and create a new one.",
+    help: "A DeepSeek API key (`sk-` + 32 hex, named as DeepSeek\u2019s). Delete it on the DeepSeek platform (API keys) and create a new one.",
     examples: {
       tp: [...inSyntaxes("DEEPSEEK_API_KEY", deepseek)],
       fp: ["DEEPSEEK_API_KEY=sk-<key>", `DEEPSEEK_API_KEY=sk-${fx("dsf", 24, FIXTURE_ALPHABETS.hex)}`]
@@ -59887,7 +60183,7 @@ var aiRules = [
     keywords: ["wandb"],
     pattern: named("wandb", "[0-9a-f]{40}"),
     entropy: 3,
-    help: "A Weights & Biases API key (40 hex, named as W&B’s): runs, artifacts and models of the user’s projects. Revoke it under User settings → API keys.",
+    help: "A Weights & Biases API key (40 hex, named as W&B\u2019s): runs, artifacts and models of the user\u2019s projects. Revoke it under User settings \u2192 API keys.",
     examples: {
       tp: [...inSyntaxes("WANDB_API_KEY", wandb)],
       fp: [
@@ -59917,7 +60213,7 @@ var aiRules = [
     keywords: ["deepgram"],
     pattern: named("deepgram", "[0-9a-f]{40}"),
     entropy: 3,
-    help: "A Deepgram API key (40 hex, named as Deepgram’s). Delete it in the Deepgram console (API Keys) and create a new one.",
+    help: "A Deepgram API key (40 hex, named as Deepgram\u2019s). Delete it in the Deepgram console (API Keys) and create a new one.",
     examples: {
       tp: [...inSyntaxes("DEEPGRAM_API_KEY", deepgram)],
       fp: ["DEEPGRAM_API_KEY=YOUR_DEEPGRAM_API_KEY", `DEEPGRAM_PROJECT_ID=${fx("dgf", 36, FIXTURE_ALPHABETS.hex)}`]
@@ -59930,7 +60226,7 @@ var aiRules = [
     keywords: ["assemblyai", "assembly_ai"],
     pattern: named("assembly_?ai", "[0-9a-f]{32}"),
     entropy: 3,
-    help: "An AssemblyAI API key (32 hex, named as AssemblyAI’s). Reset it in the AssemblyAI dashboard.",
+    help: "An AssemblyAI API key (32 hex, named as AssemblyAI\u2019s). Reset it in the AssemblyAI dashboard.",
     examples: {
       tp: [...inSyntaxes("ASSEMBLYAI_API_KEY", assembly)],
       fp: ["ASSEMBLYAI_API_KEY=<your key>", `ASSEMBLYAI_API_KEY=${fx("aaf", 30, FIXTURE_ALPHABETS.hex)}`]
@@ -59939,7 +60235,7 @@ var aiRules = [
 ];
 
 // src/scan/validate/checksum.ts
-import { createHash as createHash9, createPrivateKey as createPrivateKey3 } from "node:crypto";
+var import_node_crypto12 = __toESM(require_node_crypto(), 1);
 var CRC_TABLE = (() => {
   const t = new Uint32Array(256);
   for (let n = 0; n < 256; n++) {
@@ -60107,7 +60403,7 @@ function validateGcpServiceAccountKey(secret, match = "") {
   }
   if (!/-----BEGIN (?:RSA )?PRIVATE KEY-----/.test(pem2)) return "invalid";
   try {
-    const key = createPrivateKey3({ key: pem2, format: "pem" });
+    const key = (0, import_node_crypto12.createPrivateKey)({ key: pem2, format: "pem" });
     return key.type === "private" ? "valid" : "invalid";
   } catch {
     return "invalid";
@@ -60260,7 +60556,7 @@ var ALPHABETS = {
 function fakeBytes(seed, length) {
   const chunks = [];
   for (let i2 = 0; chunks.length * 32 < length; i2++) {
-    chunks.push(createHash9("sha256").update(`jit-gpg-fixture:${seed}:${i2}`).digest());
+    chunks.push((0, import_node_crypto12.createHash)("sha256").update(`jit-gpg-fixture:${seed}:${i2}`).digest());
   }
   return Buffer.concat(chunks).subarray(0, length);
 }
@@ -60359,7 +60655,7 @@ var cloudRules = [
     pattern: String.raw`\b((?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\b`,
     entropy: 3,
     validate: validateAwsKeyId,
-    help: "An AWS access key ID names an IAM access key (AKIA long-term, ASIA temporary); its secret is usually nearby. Deactivate and delete the key in IAM (or revoke the role session), then check CloudTrail for its use. Validated when the embedded account id decodes; the documented …EXAMPLE ids are not reported.",
+    help: "An AWS access key ID names an IAM access key (AKIA long-term, ASIA temporary); its secret is usually nearby. Deactivate and delete the key in IAM (or revoke the role session), then check CloudTrail for its use. Validated when the embedded account id decodes; the documented \u2026EXAMPLE ids are not reported.",
     examples: {
       tp: [
         env("AWS_ACCESS_KEY_ID", akia),
@@ -60387,7 +60683,7 @@ aws_access_key_id = ${akia}`,
     pattern: `(?i:secret_access_key|secretaccesskey|aws_?secret(?:_?key)?)${ASSIGN}([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)`,
     entropy: 4,
     validate: (s) => s.includes("EXAMPLE") ? "invalid" : "unknown",
-    help: "An AWS secret access key signs API requests as its IAM user or role (the documented …EXAMPLEKEY value is not reported). Deactivate and delete the access key in IAM, create a replacement if needed, and review CloudTrail for its use.",
+    help: "An AWS secret access key signs API requests as its IAM user or role (the documented \u2026EXAMPLEKEY value is not reported). Deactivate and delete the access key in IAM, create a replacement if needed, and review CloudTrail for its use.",
     examples: {
       tp: [
         env("AWS_SECRET_ACCESS_KEY", awsSecretA),
@@ -60420,7 +60716,7 @@ aws_secret_access_key = ${awsSecretB}`,
       if (secret.includes("EXAMPLE")) return "invalid";
       return validateAwsKeyId(match.replace(/^\W*/, "").slice(0, 20));
     },
-    help: "An AWS key pair side by side (the credentials.csv the console offers, a CLI argument list, a log line): the secret signs requests as the IAM user. Deactivate and delete the access key in IAM and review CloudTrail. Pairs with the documented …EXAMPLE values are not reported.",
+    help: "An AWS key pair side by side (the credentials.csv the console offers, a CLI argument list, a log line): the secret signs requests as the IAM user. Deactivate and delete the access key in IAM and review CloudTrail. Pairs with the documented \u2026EXAMPLE values are not reported.",
     examples: {
       tp: [
         `User name,Password,Access key ID,Secret access key
@@ -60442,7 +60738,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     keywords: ["iqojb3jpz2lux2vj", "fwogzxivyxdz"],
     pattern: String.raw`\b((?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdz)[A-Za-z0-9/+]{100,}={0,2})`,
     entropy: 4,
-    help: "An AWS session token, with its temporary key pair, acts as the assumed role until it expires (up to 12 hours, 36 for root sessions). Revoke active sessions of the role (IAM → Roles → Revoke active sessions) and find where it leaked from.",
+    help: "An AWS session token, with its temporary key pair, acts as the assumed role until it expires (up to 12 hours, 36 for root sessions). Revoke active sessions of the role (IAM \u2192 Roles \u2192 Revoke active sessions) and find where it leaked from.",
     examples: {
       tp: [env("AWS_SESSION_TOKEN", sessionA), `aws_session_token = ${sessionB}`, json("SessionToken", sessionA)],
       fp: [
@@ -60461,7 +60757,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     entropy: 4,
     validate: validateBedrockApiKey,
     requireValid: true,
-    help: "A long-term Amazon Bedrock API key calls Bedrock as its IAM user. Delete it under IAM → the user → Service-specific credentials. It decodes to BedrockAPIKey-<id>-at-<account>:<secret>; a value that does not is not reported.",
+    help: "A long-term Amazon Bedrock API key calls Bedrock as its IAM user. Delete it under IAM \u2192 the user \u2192 Service-specific credentials. It decodes to BedrockAPIKey-<id>-at-<account>:<secret>; a value that does not is not reported.",
     examples: {
       tp: [
         env("AWS_BEARER_TOKEN_BEDROCK", bedrockLong("br-a")),
@@ -60499,7 +60795,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     keywords: ["amzn.mws."],
     pattern: String.raw`\b(amzn\.mws\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b`,
     entropy: 3,
-    help: "An MWS auth token lets a developer act on a seller account through Marketplace Web Service. The seller revokes it in Seller Central → User permissions → third-party developer access.",
+    help: "An MWS auth token lets a developer act on a seller account through Marketplace Web Service. The seller revokes it in Seller Central \u2192 User permissions \u2192 third-party developer access.",
     examples: {
       tp: [
         env("MWS_AUTH_TOKEN", `amzn.mws.${fakeUuid("mws-a")}`),
@@ -60518,7 +60814,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     keywords: ["aiza"],
     pattern: String.raw`\b(AIza[A-Za-z0-9_-]{35})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 3.5,
-    help: "A Google API key bills and authorises calls to the APIs enabled for its project (Maps, Gemini, Firebase…). Restrict it by API and referrer or delete it under APIs & Services → Credentials; keys shipped in web/Firebase configs must at least be restricted.",
+    help: "A Google API key bills and authorises calls to the APIs enabled for its project (Maps, Gemini, Firebase\u2026). Restrict it by API and referrer or delete it under APIs & Services \u2192 Credentials; keys shipped in web/Firebase configs must at least be restricted.",
     examples: {
       tp: [
         ...syntax.all("google_api_key", `AIza${b64url3("gk-a", 35)}`, `AIza${b64url3("gk-b", 35)}`),
@@ -60542,7 +60838,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     entropy: 4,
     validate: validateGcpServiceAccountKey,
     requireValid: true,
-    help: "A service account key file authenticates as the service account until the key is deleted. Delete the key under IAM & Admin → Service accounts → Keys (find it by private_key_id) and prefer workload identity federation. Validated when the private key parses; a key that does not parse is not reported.",
+    help: "A service account key file authenticates as the service account until the key is deleted. Delete the key under IAM & Admin \u2192 Service accounts \u2192 Keys (find it by private_key_id) and prefer workload identity federation. Validated when the private key parses; a key that does not parse is not reported.",
     examples: {
       tp: [
         serviceAccount(jsonPem(SA_KEY_BODY)),
@@ -60563,7 +60859,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     keywords: ["gocspx-"],
     pattern: String.raw`\b(GOCSPX-[A-Za-z0-9_-]{28})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 3.5,
-    help: "A Google OAuth client secret lets anyone complete OAuth flows as the client. Add a new secret and disable/delete the leaked one under APIs & Services → Credentials → the OAuth client.",
+    help: "A Google OAuth client secret lets anyone complete OAuth flows as the client. Add a new secret and disable/delete the leaked one under APIs & Services \u2192 Credentials \u2192 the OAuth client.",
     examples: {
       tp: syntax.all("google_client_secret", `GOCSPX-${b64url3("gcs-a", 28)}`, `GOCSPX-${b64url3("gcs-b", 28)}`),
       fp: [
@@ -60616,7 +60912,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: String.raw`(?i:AccountName)=[A-Za-z0-9-]{3,24};\s*(?i:AccountKey)=([A-Za-z0-9+/]{86}==)`,
     entropy: 4,
     validate: notEmulatorKey,
-    help: "A storage account key grants full access to every blob, queue, table and file share in the account (the published emulator key is not reported). Rotate it under the storage account → Access keys (regenerate the leaked key) and prefer Entra ID or SAS with short expiry.",
+    help: "A storage account key grants full access to every blob, queue, table and file share in the account (the published emulator key is not reported). Rotate it under the storage account \u2192 Access keys (regenerate the leaked key) and prefer Entra ID or SAS with short expiry.",
     examples: {
       tp: [
         `AZURE_STORAGE_CONNECTION_STRING=DefaultEndpointsProtocol=https;AccountName=acmeprod;AccountKey=${storageKey("st-a")};EndpointSuffix=core.windows.net`,
@@ -60650,7 +60946,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: String.raw`(?:(?i:azure_?storage_?(?:account_?|access_?)?key|storage_?account_?(?:access_?)?key)${ASSIGN}|--account-key[\s=]+["']?)([A-Za-z0-9+/]{86}==)`,
     entropy: 4,
     validate: notEmulatorKey,
-    help: "A storage account key grants full access to every blob, queue, table and file share in the account. Regenerate the leaked key under the storage account → Access keys. The published emulator key is not reported.",
+    help: "A storage account key grants full access to every blob, queue, table and file share in the account. Regenerate the leaked key under the storage account \u2192 Access keys. The published emulator key is not reported.",
     examples: {
       tp: [
         env("AZURE_STORAGE_KEY", storageKey("sk-a")),
@@ -60673,7 +60969,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: String.raw`AccountEndpoint=https://[a-z0-9-]+\.documents\.azure\.com(?::443)?/?;\s*AccountKey=([A-Za-z0-9+/]{86}==)`,
     entropy: 4,
     validate: notEmulatorKey,
-    help: "A Cosmos DB primary or secondary key has full control of every database in the account. Regenerate it under the Cosmos DB account → Keys and prefer Entra ID with data-plane RBAC. The emulator key (and localhost endpoints) are not reported.",
+    help: "A Cosmos DB primary or secondary key has full control of every database in the account. Regenerate it under the Cosmos DB account \u2192 Keys and prefer Entra ID with data-plane RBAC. The emulator key (and localhost endpoints) are not reported.",
     examples: {
       tp: [
         `COSMOS_CONNECTION=AccountEndpoint=https://acme.documents.azure.com:443/;AccountKey=${storageKey("cos-a")};`,
@@ -60693,7 +60989,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     keywords: ["sharedaccesskey="],
     pattern: String.raw`Endpoint=sb://[A-Za-z0-9.-]+/?;\s*SharedAccessKeyName=[^;\s"']+;\s*SharedAccessKey=([A-Za-z0-9+/]{43}=)`,
     entropy: 4,
-    help: "A Service Bus / Event Hubs / Relay shared access key sends, listens or manages per its policy (RootManageSharedAccessKey manages the namespace). Regenerate the key under the namespace or entity → Shared access policies.",
+    help: "A Service Bus / Event Hubs / Relay shared access key sends, listens or manages per its policy (RootManageSharedAccessKey manages the namespace). Regenerate the key under the namespace or entity \u2192 Shared access policies.",
     examples: {
       tp: [
         `SERVICEBUS=Endpoint=sb://acme.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=${fakeBytes("sb-a", 32).toString("base64")}`,
@@ -60737,7 +61033,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     keywords: ["8q~", "7q~"],
     pattern: `(?:^|[^A-Za-z0-9_~.-])([A-Za-z0-9_~.-]{3}[78]Q~[A-Za-z0-9_~.-]{31,34})(?:[^A-Za-z0-9_~.-]|$)`,
     entropy: 3.5,
-    help: "An Entra ID client secret authenticates as its app registration (service principal) with every permission granted to it. Delete it under App registrations → the app → Certificates & secrets, and prefer certificates or federated credentials.",
+    help: "An Entra ID client secret authenticates as its app registration (service principal) with every permission granted to it. Delete it under App registrations \u2192 the app \u2192 Certificates & secrets, and prefer certificates or federated credentials.",
     examples: {
       tp: [
         env("AZURE_CLIENT_SECRET", entraA),
@@ -60760,7 +61056,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     keywords: ["azconfig.io"],
     pattern: String.raw`Endpoint=https://[a-z0-9-]+\.azconfig\.io;\s*Id=[^;\s"']+;\s*Secret=([A-Za-z0-9+/]{43,}=)`,
     entropy: 4,
-    help: "An App Configuration access key reads (or writes) every key-value and feature flag in the store. Regenerate it under the store → Access settings.",
+    help: "An App Configuration access key reads (or writes) every key-value and feature flag in the store. Regenerate it under the store \u2192 Access settings.",
     examples: {
       tp: [
         `APPCONFIG=Endpoint=https://acme.azconfig.io;Id=${b642("ac-id", 16)};Secret=${fakeBytes("ac-a", 32).toString("base64")}`,
@@ -60787,7 +61083,7 @@ ci-deployer,,${akia},${awsSecretA}`,
       keywords: [`${prefix}_v1_`],
       pattern: String.raw`\b(${prefix}_v1_[a-f0-9]{64})\b`,
       entropy: 3,
-      help: `A ${title} acts on the DigitalOcean team with its scopes (droplets, databases, Spaces keys, DNS). Delete it under API → Tokens (or revoke the OAuth app's authorisation) and review the team's security history.`,
+      help: `A ${title} acts on the DigitalOcean team with its scopes (droplets, databases, Spaces keys, DNS). Delete it under API \u2192 Tokens (or revoke the OAuth app's authorisation) and review the team's security history.`,
       examples: {
         tp: syntax.all(
           "digitalocean_token",
@@ -60826,7 +61122,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     keywords: ["heroku"],
     pattern: String.raw`(?i:heroku)[A-Za-z0-9_.-]{0,20}(?i:api_?key|token|key|secret|password)${ASSIGN}(${UUID2})\b`,
     entropy: 3,
-    help: "A legacy Heroku API key (a UUID) acts as its user on every app they can reach. Regenerate it under Account settings → API Key, or revoke the authorisation with `heroku authorizations:revoke`.",
+    help: "A legacy Heroku API key (a UUID) acts as its user on every app they can reach. Regenerate it under Account settings \u2192 API Key, or revoke the authorisation with `heroku authorizations:revoke`.",
     examples: {
       tp: [
         env("HEROKU_API_KEY", fakeUuid("hkl-a")),
@@ -60890,7 +61186,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     keywords: ["akid"],
     pattern: String.raw`\b(AKID[A-Za-z0-9]{32})\b`,
     entropy: 3.5,
-    help: "A Tencent Cloud SecretId names an API key pair whose SecretKey is usually nearby. Disable and delete the key in CAM → API Key Management.",
+    help: "A Tencent Cloud SecretId names an API key pair whose SecretKey is usually nearby. Disable and delete the key in CAM \u2192 API Key Management.",
     examples: {
       tp: [
         env("TENCENTCLOUD_SECRET_ID", `AKID${fake("tc-a", 32)}`),
@@ -60911,7 +61207,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     keywords: ["ibm", "ic_api_key"],
     pattern: `(?i:ibm[A-Za-z0-9_.-]{0,20}api_?key|ic_api_key)${ASSIGN}([A-Za-z0-9_-]{44})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
-    help: "An IBM Cloud API key logs in as its user or service ID. Delete it under Manage → Access (IAM) → API keys and review Activity Tracker.",
+    help: "An IBM Cloud API key logs in as its user or service ID. Delete it under Manage \u2192 Access (IAM) \u2192 API keys and review Activity Tracker.",
     examples: {
       tp: [
         env("IBMCLOUD_API_KEY", b64url3("ibm-a", 44)),
@@ -60933,7 +61229,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     keywords: ["cloudflare", "cf_api_token"],
     pattern: `(?i:cloudflare[A-Za-z0-9_.-]{0,20}token|cf_api_token)${ASSIGN}([A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
-    help: "A Cloudflare API token acts on the accounts and zones its permissions list (DNS, Workers, WAF…). Roll or delete it under My Profile → API Tokens and review the audit log.",
+    help: "A Cloudflare API token acts on the accounts and zones its permissions list (DNS, Workers, WAF\u2026). Roll or delete it under My Profile \u2192 API Tokens and review the audit log.",
     examples: {
       tp: [
         env("CLOUDFLARE_API_TOKEN", b64url3("cf-a", 40)),
@@ -60955,7 +61251,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     keywords: ["cloudflare", "cf_api_key", "x-auth-key"],
     pattern: String.raw`(?i:cloudflare[A-Za-z0-9_.-]{0,20}key|cf_api_key|x-auth-key)${ASSIGN}([a-f0-9]{37})\b`,
     entropy: 3,
-    help: "The Cloudflare global API key has every permission of its user on every account. Change it under My Profile → API Tokens → Global API Key → Change, and move automation to scoped API tokens.",
+    help: "The Cloudflare global API key has every permission of its user on every account. Change it under My Profile \u2192 API Tokens \u2192 Global API Key \u2192 Change, and move automation to scoped API tokens.",
     examples: {
       tp: [
         env("CLOUDFLARE_API_KEY", hex2("cfg-a", 37)),
@@ -60976,7 +61272,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     keywords: ["v1.0-"],
     pattern: String.raw`\b(v1\.0-[a-f0-9]{24}-[a-f0-9]{146})\b`,
     entropy: 3,
-    help: "An Origin CA key issues and revokes origin certificates for the user's zones. Change it under My Profile → API Tokens → Origin CA Key.",
+    help: "An Origin CA key issues and revokes origin certificates for the user's zones. Change it under My Profile \u2192 API Tokens \u2192 Origin CA Key.",
     examples: {
       tp: [
         env("CF_ORIGIN_CA_KEY", `v1.0-${hex2("oca-a", 24)}-${hex2("oca-b", 146)}`),
@@ -60992,7 +61288,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     keywords: ["fm1a_", "fm1r_", "fm2_"],
     pattern: String.raw`\b(fm(?:1[ar]|2)_[A-Za-z0-9+/]{60,}={0,2})`,
     entropy: 4,
-    help: "A Fly.io macaroon token (deploy, org, read-only…) acts within its caveats on apps and machines. Revoke it with `fly tokens revoke` or in the dashboard under Tokens.",
+    help: "A Fly.io macaroon token (deploy, org, read-only\u2026) acts within its caveats on apps and machines. Revoke it with `fly tokens revoke` or in the dashboard under Tokens.",
     examples: {
       tp: [
         env("FLY_API_TOKEN", `FlyV1 fm2_lJPE${b642("fly-a", 220)}`),
@@ -61028,7 +61324,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     entropy: 4.2,
     // Random base62 bodies mix cases and digits; identifiers such as vcr_cassettelibrarydirectory… do not.
     validate: (s) => /[A-Z]/.test(s) && /[a-z]/.test(s.slice(4)) && /[0-9]/.test(s) ? "unknown" : "invalid",
-    help: "A Vercel token deploys and manages projects, domains and environment variables of its scope. Delete it under Account Settings → Tokens (or the integration/app that issued it). A body without mixed case and digits is not reported.",
+    help: "A Vercel token deploys and manages projects, domains and environment variables of its scope. Delete it under Account Settings \u2192 Tokens (or the integration/app that issued it). A body without mixed case and digits is not reported.",
     examples: {
       tp: syntax.all("vercel_token", `vcp_${fake("vc-a", 56)}`, `vca_${fake("vc-b", 56)}`),
       fp: [
@@ -61046,7 +61342,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     keywords: ["vercel"],
     pattern: String.raw`(?i:vercel[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}([A-Za-z0-9]{24})\b`,
     entropy: 4,
-    help: "An unprefixed (pre-2025) Vercel token deploys and manages projects of its scope. Delete it under Account Settings → Tokens.",
+    help: "An unprefixed (pre-2025) Vercel token deploys and manages projects of its scope. Delete it under Account Settings \u2192 Tokens.",
     examples: {
       tp: [
         env("VERCEL_TOKEN", fake("vcl-a", 24)),
@@ -61067,7 +61363,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     keywords: ["nfp_"],
     pattern: String.raw`\b(nfp_[A-Za-z0-9]{36,40})\b`,
     entropy: 4,
-    help: "A Netlify personal access token acts as its user on every team and site. Revoke it under User settings → Applications → Personal access tokens.",
+    help: "A Netlify personal access token acts as its user on every team and site. Revoke it under User settings \u2192 Applications \u2192 Personal access tokens.",
     examples: {
       tp: syntax.all("netlify_auth_token", `nfp_${fake("nf-a", 36)}`, `nfp_${fake("nf-b", 40)}`),
       fp: [
@@ -61084,7 +61380,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     keywords: ["netlify"],
     pattern: `(?i:netlify[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}([A-Za-z0-9_-]{43})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
-    help: "An unprefixed Netlify access token acts as its user on every team and site. Revoke it under User settings → Applications.",
+    help: "An unprefixed Netlify access token acts as its user on every team and site. Revoke it under User settings \u2192 Applications.",
     examples: {
       tp: [env("NETLIFY_AUTH_TOKEN", b64url3("nfl-a", 43)), yaml("netlify_token", b64url3("nfl-b", 43))],
       fp: [
@@ -61100,7 +61396,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     keywords: ["sbp_"],
     pattern: String.raw`\b(sbp_[a-f0-9]{40})\b`,
     entropy: 3,
-    help: "A Supabase personal access token manages every project of its user through the Management API (databases, keys, functions). Revoke it under Account → Access Tokens.",
+    help: "A Supabase personal access token manages every project of its user through the Management API (databases, keys, functions). Revoke it under Account \u2192 Access Tokens.",
     examples: {
       tp: syntax.all("supabase_access_token", `sbp_${hex2("sbp-a", 40)}`, `sbp_${hex2("sbp-b", 40)}`),
       fp: [
@@ -61117,7 +61413,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     keywords: ["sb_secret_"],
     pattern: String.raw`\b(sb_secret_[A-Za-z0-9_-]{31,})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
-    help: "A Supabase secret key bypasses row-level security on its project. Delete it under Project Settings → API Keys and create a new one.",
+    help: "A Supabase secret key bypasses row-level security on its project. Delete it under Project Settings \u2192 API Keys and create a new one.",
     examples: {
       tp: syntax.all("supabase_secret_key", `sb_secret_${b64url3("sbs-a", 36)}`, `sb_secret_${b64url3("sbs-b", 36)}`),
       fp: [
@@ -61134,7 +61430,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     keywords: [":apa91b"],
     pattern: String.raw`\b(AAAA[A-Za-z0-9_-]{7}:APA91b[A-Za-z0-9_-]{134})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
-    help: "A legacy FCM server key sends push notifications to every device of the Firebase project. Delete it in the Firebase console → Project settings → Cloud Messaging and use the HTTP v1 API.",
+    help: "A legacy FCM server key sends push notifications to every device of the Firebase project. Delete it in the Firebase console \u2192 Project settings \u2192 Cloud Messaging and use the HTTP v1 API.",
     examples: {
       tp: [
         env("FCM_SERVER_KEY", `AAAA${b64url3("fcm-a", 7)}:APA91b${b64url3("fcm-b", 134)}`),
@@ -61153,7 +61449,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     keywords: ["pscale_tkn_", "pscale_oauth_"],
     pattern: String.raw`\b(pscale_(?:tkn|oauth)_[A-Za-z0-9_-]{32,64})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
-    help: "A PlanetScale service or OAuth token manages databases, branches and passwords within its access. Delete it under Organization settings → Service tokens (or revoke the OAuth app).",
+    help: "A PlanetScale service or OAuth token manages databases, branches and passwords within its access. Delete it under Organization settings \u2192 Service tokens (or revoke the OAuth app).",
     examples: {
       tp: syntax.all(
         "planetscale_service_token",
@@ -61173,7 +61469,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     keywords: ["pscale_pw_"],
     pattern: String.raw`\b(pscale_pw_[A-Za-z0-9_-]{32,64})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
-    help: "A PlanetScale password connects to one database branch with its role. Delete it under the database → Settings → Passwords.",
+    help: "A PlanetScale password connects to one database branch with its role. Delete it under the database \u2192 Settings \u2192 Passwords.",
     examples: {
       tp: [
         env("DATABASE_PASSWORD", `pscale_pw_${b64url3("pw-a", 43)}`),
@@ -61192,7 +61488,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     keywords: ["scw_secret_key", "scaleway"],
     pattern: String.raw`(?i:scw_secret_key|scaleway[A-Za-z0-9_.-]{0,20}secret_?key)${ASSIGN}(${UUID2})\b`,
     entropy: 3,
-    help: "A Scaleway API secret key acts with its IAM application or user policies on the organisation's projects. Delete the API key in the console under IAM → API keys.",
+    help: "A Scaleway API secret key acts with its IAM application or user policies on the organisation's projects. Delete the API key in the console under IAM \u2192 API keys.",
     examples: {
       tp: [
         env("SCW_SECRET_KEY", fakeUuid("scw-a")),
@@ -61209,7 +61505,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     keywords: ["rnd_"],
     pattern: String.raw`\b(rnd_[A-Za-z0-9]{28,40})\b`,
     entropy: 4,
-    help: "A Render API key acts as its user on every workspace they belong to (services, env vars, deploys). Revoke it under Account Settings → API Keys.",
+    help: "A Render API key acts as its user on every workspace they belong to (services, env vars, deploys). Revoke it under Account Settings \u2192 API Keys.",
     examples: {
       tp: syntax.all("render_api_key", `rnd_${fake("rnd-a", 32)}`, `rnd_${fake("rnd-b", 32)}`),
       fp: [
@@ -61226,7 +61522,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     keywords: ["hcloud", "hetzner"],
     pattern: String.raw`(?i:hcloud[_-]?token|hetzner[A-Za-z0-9_.-]{0,20}token)${ASSIGN}([A-Za-z0-9]{64})\b`,
     entropy: 4.5,
-    help: "A Hetzner Cloud API token reads or manages every server, volume and network of one project. Delete it under the project → Security → API tokens.",
+    help: "A Hetzner Cloud API token reads or manages every server, volume and network of one project. Delete it under the project \u2192 Security \u2192 API tokens.",
     examples: {
       tp: [
         env("HCLOUD_TOKEN", fake("hz-a", 64)),
@@ -61268,7 +61564,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     keywords: ["vultr"],
     pattern: String.raw`(?i:vultr[A-Za-z0-9_.-]{0,20}(?:api_?key|token))${ASSIGN}([A-Z0-9]{36})\b`,
     entropy: 4,
-    help: "A Vultr API key manages every instance, storage and network of the account (or sub-account). Regenerate it under Account → API.",
+    help: "A Vultr API key manages every instance, storage and network of the account (or sub-account). Regenerate it under Account \u2192 API.",
     examples: {
       tp: [env("VULTR_API_KEY", upper("vu-a", 36)), yaml("vultr_api_key", upper("vu-b", 36))],
       fp: [
@@ -61306,7 +61602,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     keywords: ["cloudinary://"],
     pattern: `cloudinary://[0-9]{15}:([A-Za-z0-9_-]{27})@[A-Za-z0-9_-]+`,
     entropy: 4,
-    help: "A CLOUDINARY_URL carries the API key and secret of a product environment: upload, transform and delete every asset. Rotate the API secret under Settings → API Keys.",
+    help: "A CLOUDINARY_URL carries the API key and secret of a product environment: upload, transform and delete every asset. Rotate the API secret under Settings \u2192 API Keys.",
     examples: {
       tp: [
         env("CLOUDINARY_URL", `cloudinary://${fake("cl-k", 15, "0123456789")}:${b64url3("cl-a", 27)}@acme`),
@@ -61327,7 +61623,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     entropy: 4,
     validate: (s) => validateBase64JsonPayload(s.split(".")[1] ?? ""),
     requireValid: true,
-    help: "A Mapbox secret token (sk.) manages the account's styles, tilesets, datasets and tokens. Delete it under Account → Access tokens. Its middle part must decode to JSON; one that does not is not reported.",
+    help: "A Mapbox secret token (sk.) manages the account's styles, tilesets, datasets and tokens. Delete it under Account \u2192 Access tokens. Its middle part must decode to JSON; one that does not is not reported.",
     examples: {
       tp: [env("MAPBOX_SECRET_TOKEN", mapbox("mb-a")), yaml("mapbox_token", mapbox("mb-b"))],
       fp: [
@@ -61373,7 +61669,7 @@ var commerceRules = [
     keywords: ["sk_live_"],
     pattern: `${TOKEN_START}(sk_live_[A-Za-z0-9]{24,247})${TOKEN_END}`,
     entropy: 3.5,
-    help: "A Stripe live-mode secret key (`sk_live_`): full API access to charges, payouts and customer data. Roll it in the Dashboard (Developers → API keys → Roll key) and move it to a secret store.",
+    help: "A Stripe live-mode secret key (`sk_live_`): full API access to charges, payouts and customer data. Roll it in the Dashboard (Developers \u2192 API keys \u2192 Roll key) and move it to a secret store.",
     examples: {
       tp: [...inSyntaxes("STRIPE_SECRET_KEY", skLive), `curl https://api.stripe.com/v1/charges -u ${skLive}:`],
       fp: [
@@ -61392,7 +61688,7 @@ var commerceRules = [
     keywords: ["rk_live_"],
     pattern: `${TOKEN_START}(rk_live_[A-Za-z0-9]{24,247})${TOKEN_END}`,
     entropy: 3.5,
-    help: "A Stripe live-mode restricted key (`rk_live_`): API access limited to the permissions it was created with. Roll or delete it in the Dashboard (Developers → API keys).",
+    help: "A Stripe live-mode restricted key (`rk_live_`): API access limited to the permissions it was created with. Roll or delete it in the Dashboard (Developers \u2192 API keys).",
     examples: {
       tp: [...inSyntaxes("STRIPE_RESTRICTED_KEY", rkLive)],
       fp: ["STRIPE_RESTRICTED_KEY=rk_live_...", `work_live_${fx("rkf", 30)}`, `rk_live_${fx("rkf2", 10)}`]
@@ -61423,7 +61719,7 @@ var commerceRules = [
     keywords: ["whsec_"],
     pattern: `${TOKEN_START}(whsec_[A-Za-z0-9+/]{32,86}={0,2})(?:[^A-Za-z0-9+/=_-]|$)`,
     entropy: 3.5,
-    help: "A webhook endpoint signing secret (`whsec_`, Stripe and Svix-based services): whoever holds it can forge webhook events your endpoint will trust. Roll the endpoint’s secret in the provider’s dashboard.",
+    help: "A webhook endpoint signing secret (`whsec_`, Stripe and Svix-based services): whoever holds it can forge webhook events your endpoint will trust. Roll the endpoint\u2019s secret in the provider\u2019s dashboard.",
     examples: {
       tp: [...inSyntaxes("STRIPE_WEBHOOK_SECRET", whsec), `SVIX_WEBHOOK_SECRET=${svixWhsec}`],
       fp: [
@@ -61440,7 +61736,7 @@ var commerceRules = [
     keywords: ["shpat_"],
     pattern: `${TOKEN_START}(shpat_[a-fA-F0-9]{32})${TOKEN_END}`,
     entropy: 3,
-    help: "A Shopify Admin API access token (`shpat_`): store data and orders with the app’s scopes. Uninstall and reinstall the app (or rotate the token in the app’s API credentials) to revoke it.",
+    help: "A Shopify Admin API access token (`shpat_`): store data and orders with the app\u2019s scopes. Uninstall and reinstall the app (or rotate the token in the app\u2019s API credentials) to revoke it.",
     examples: {
       tp: [...inSyntaxes("SHOPIFY_ACCESS_TOKEN", shop("shpat", "sh1"))],
       fp: [
@@ -61496,7 +61792,7 @@ var commerceRules = [
     keywords: ["eaaa"],
     pattern: `${TOKEN_START}(EAAA[A-Za-z0-9_-]{60})${TOKEN_END}`,
     entropy: 4,
-    help: "A Square production or sandbox access token (`EAAA` + 60 characters): payments, customers and catalog access. Revoke it in the Developer Dashboard (Credentials → Replace) or through the OAuth revoke endpoint.",
+    help: "A Square production or sandbox access token (`EAAA` + 60 characters): payments, customers and catalog access. Revoke it in the Developer Dashboard (Credentials \u2192 Replace) or through the OAuth revoke endpoint.",
     examples: {
       tp: [...inSyntaxes("SQUARE_ACCESS_TOKEN", squareToken)],
       fp: [
@@ -61526,7 +61822,7 @@ var commerceRules = [
     keywords: ["sq0csp-"],
     pattern: `${TOKEN_START}(sq0csp-[A-Za-z0-9_-]{43})${TOKEN_END}`,
     entropy: 3.5,
-    help: "A Square OAuth application secret (`sq0csp-`): it exchanges authorization codes for merchant tokens. Replace it in the Developer Dashboard (OAuth → Replace secret).",
+    help: "A Square OAuth application secret (`sq0csp-`): it exchanges authorization codes for merchant tokens. Replace it in the Developer Dashboard (OAuth \u2192 Replace secret).",
     examples: {
       tp: [...inSyntaxes("SQUARE_APP_SECRET", squareSecret)],
       fp: [
@@ -61542,7 +61838,7 @@ var commerceRules = [
     keywords: ["access_token$production$"],
     pattern: String.raw`(access_token\$production\$[a-z0-9]{16}\$[a-f0-9]{32})(?:[^A-Za-z0-9]|$)`,
     entropy: 3,
-    help: "A Braintree (PayPal) production access token (`access_token$production$…`): live payment API access. Revoke it in the Braintree Control Panel (or PayPal developer dashboard) and issue a new one.",
+    help: "A Braintree (PayPal) production access token (`access_token$production$\u2026`): live payment API access. Revoke it in the Braintree Control Panel (or PayPal developer dashboard) and issue a new one.",
     examples: {
       tp: [...inSyntaxes("BRAINTREE_ACCESS_TOKEN", btProd)],
       fp: [
@@ -61574,7 +61870,7 @@ var commerceRules = [
     keywords: ["braintree"],
     pattern: String.raw`(?i:braintree)[\w.-]{0,30}(?i:private[_-]?key)${ASSIGN}([0-9a-f]{32})(?:[^0-9A-Za-z]|$)`,
     entropy: 3,
-    help: "A Braintree API private key (32 hex, named as Braintree’s): with the public key and merchant id it has full gateway access. Delete the API key in the Control Panel (Settings → API) and generate a new pair.",
+    help: "A Braintree API private key (32 hex, named as Braintree\u2019s): with the public key and merchant id it has full gateway access. Delete the API key in the Control Panel (Settings \u2192 API) and generate a new pair.",
     examples: {
       tp: [...inSyntaxes("BRAINTREE_PRIVATE_KEY", btPrivate)],
       fp: [
@@ -61591,7 +61887,7 @@ var commerceRules = [
     keywords: ["paypal"],
     pattern: String.raw`(?i:paypal)[\w.-]{0,30}(?i:secret)${ASSIGN}([A-Za-z0-9_-]{80})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
-    help: "A PayPal REST API app secret (80 characters, named as PayPal’s): with the client id it obtains OAuth tokens for the app. Generate a new secret and disable the old one under Apps & Credentials.",
+    help: "A PayPal REST API app secret (80 characters, named as PayPal\u2019s): with the client id it obtains OAuth tokens for the app. Generate a new secret and disable the old one under Apps & Credentials.",
     examples: {
       tp: [...inSyntaxes("PAYPAL_CLIENT_SECRET", paypalSecret)],
       fp: [
@@ -61608,7 +61904,7 @@ var commerceRules = [
     keywords: ["aqe"],
     pattern: `(?:^|[^A-Za-z0-9+/_-])(AQE[A-Za-z0-9+/]{20,300}={0,2}-[A-Za-z0-9+/]{43}=)`,
     validate: validateAdyenKey,
-    help: "An Adyen API key (`AQE…-<base64>=-…`): payment and management API access for its company or merchant account. Reported only when both base64 segments decode. Generate a new key for the API credential in the Customer Area and delete the old one.",
+    help: "An Adyen API key (`AQE\u2026-<base64>=-\u2026`): payment and management API access for its company or merchant account. Reported only when both base64 segments decode. Generate a new key for the API credential in the Customer Area and delete the old one.",
     examples: {
       tp: [...inSyntaxes("ADYEN_API_KEY", adyenFull), `x-api-key: ${adyen}`],
       fp: [
@@ -61625,7 +61921,7 @@ var commerceRules = [
     keywords: ["access-production-", "access-development-"],
     pattern: `${TOKEN_START}(access-(?:production|development)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^0-9a-f-]|$)`,
     entropy: 3,
-    help: "A Plaid Item access token (`access-production-<uuid>`): it reads the linked bank account’s data. Rotate it with `/item/access_token/invalidate` or remove the Item with `/item/remove`.",
+    help: "A Plaid Item access token (`access-production-<uuid>`): it reads the linked bank account\u2019s data. Rotate it with `/item/access_token/invalidate` or remove the Item with `/item/remove`.",
     examples: {
       tp: [...inSyntaxes("PLAID_ACCESS_TOKEN", plaidAccess)],
       fp: [
@@ -61642,7 +61938,7 @@ var commerceRules = [
     keywords: ["plaid"],
     pattern: String.raw`(?i:plaid)[\w.-]{0,30}(?i:secret)${ASSIGN}([0-9a-f]{30})(?:[^0-9A-Za-z]|$)`,
     entropy: 3,
-    help: "A Plaid API secret (30 hex, named as Plaid’s): with the client id it calls the Plaid API for every linked Item. Rotate it in the Plaid Dashboard (Team Settings → Keys).",
+    help: "A Plaid API secret (30 hex, named as Plaid\u2019s): with the client id it calls the Plaid API for every linked Item. Rotate it in the Plaid Dashboard (Team Settings \u2192 Keys).",
     examples: {
       tp: [...inSyntaxes("PLAID_SECRET", plaidSecret)],
       fp: [
@@ -61659,7 +61955,7 @@ var commerceRules = [
     keywords: ["flwseck-"],
     pattern: `${TOKEN_START}(FLWSECK-[0-9a-f]{32}-X)${TOKEN_END}`,
     entropy: 3,
-    help: "A Flutterwave live secret key (`FLWSECK-…-X`): live payments and transfers. Regenerate the API keys in the Flutterwave dashboard (Settings → API).",
+    help: "A Flutterwave live secret key (`FLWSECK-\u2026-X`): live payments and transfers. Regenerate the API keys in the Flutterwave dashboard (Settings \u2192 API).",
     examples: {
       tp: [...inSyntaxes("FLW_SECRET_KEY", flwLive)],
       fp: ["FLW_SECRET_KEY=FLWSECK-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx-X", `FLWPUBK-${fx("fwf", 32, FIXTURE_ALPHABETS.hex)}-X`]
@@ -61685,7 +61981,7 @@ var commerceRules = [
     keywords: ["razorpay"],
     pattern: String.raw`(?i:razorpay)[\w.-]{0,30}(?i:secret)${ASSIGN}([A-Za-z0-9]{24})(?:[^A-Za-z0-9]|$)`,
     entropy: 3.5,
-    help: "A Razorpay API key secret (24 characters, named as Razorpay’s): with the `rzp_` key id it has payment API access. Regenerate the key in the Razorpay Dashboard (Account & Settings → API Keys).",
+    help: "A Razorpay API key secret (24 characters, named as Razorpay\u2019s): with the `rzp_` key id it has payment API access. Regenerate the key in the Razorpay Dashboard (Account & Settings \u2192 API Keys).",
     examples: {
       tp: [...inSyntaxes("RAZORPAY_KEY_SECRET", razorpaySecret)],
       fp: [
@@ -61702,7 +61998,7 @@ var commerceRules = [
     keywords: ["pdl_live_apikey_"],
     pattern: `${TOKEN_START}(pdl_live_apikey_[a-z0-9]{26}_[A-Za-z0-9]{22}_[A-Za-z0-9]{3})${TOKEN_END}`,
     entropy: 3.5,
-    help: "A Paddle Billing live API key (`pdl_live_apikey_…`): live transactions, subscriptions and customers, within its permissions. Revoke it under Developer Tools → Authentication in the Paddle dashboard and create a new one.",
+    help: "A Paddle Billing live API key (`pdl_live_apikey_\u2026`): live transactions, subscriptions and customers, within its permissions. Revoke it under Developer Tools \u2192 Authentication in the Paddle dashboard and create a new one.",
     examples: {
       tp: [...inSyntaxes("PADDLE_API_KEY", paddle), `Authorization: Bearer ${paddle}`],
       fp: [
@@ -61719,7 +62015,7 @@ var commerceRules = [
     keywords: ["pdl_sdbx_apikey_"],
     pattern: `${TOKEN_START}(pdl_sdbx_apikey_[a-z0-9]{26}_[A-Za-z0-9]{22}_[A-Za-z0-9]{3})${TOKEN_END}`,
     entropy: 3.5,
-    help: "A Paddle Billing sandbox API key (`pdl_sdbx_apikey_…`): no real money, but it exposes the sandbox account. Revoke it in the sandbox dashboard if the repository is public.",
+    help: "A Paddle Billing sandbox API key (`pdl_sdbx_apikey_\u2026`): no real money, but it exposes the sandbox account. Revoke it in the sandbox dashboard if the repository is public.",
     examples: {
       tp: [...inSyntaxes("PADDLE_SANDBOX_API_KEY", paddleSandbox)],
       fp: ["PADDLE_API_KEY=pdl_sdbx_apikey_...", `PADDLE_API_KEY=${paddle.slice(0, -4)}`]
@@ -61732,7 +62028,7 @@ var commerceRules = [
     keywords: ["mollie"],
     pattern: String.raw`(?i:mollie)[\w.-]{0,30}${ASSIGN}(live_[A-Za-z0-9]{30})(?:[^A-Za-z0-9]|$)`,
     entropy: 3.5,
-    help: "A Mollie live API key (`live_` + 30 characters, named as Mollie’s): live payments and refunds. Reset it in the Mollie Dashboard (Developers → API keys).",
+    help: "A Mollie live API key (`live_` + 30 characters, named as Mollie\u2019s): live payments and refunds. Reset it in the Mollie Dashboard (Developers \u2192 API keys).",
     examples: {
       tp: [...inSyntaxes("MOLLIE_API_KEY", mollie)],
       fp: [`MOLLIE_API_KEY=test_${fx("mlf", 30)}`, 'mollie_api_key: "live_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"']
@@ -61745,7 +62041,7 @@ var commerceRules = [
     keywords: ["gocardless"],
     pattern: String.raw`(?i:gocardless)[\w.-]{0,30}${ASSIGN}(live_[A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 3.5,
-    help: "A GoCardless live access token (`live_` + 40 characters, named as GoCardless’s): Direct Debit mandates and payments. Revoke it in the GoCardless Dashboard (Developers → Access tokens).",
+    help: "A GoCardless live access token (`live_` + 40 characters, named as GoCardless\u2019s): Direct Debit mandates and payments. Revoke it in the GoCardless Dashboard (Developers \u2192 Access tokens).",
     examples: {
       tp: [...inSyntaxes("GOCARDLESS_ACCESS_TOKEN", gocardless)],
       fp: [`GOCARDLESS_ACCESS_TOKEN=sandbox_${fx("gcf", 40, FIXTURE_ALPHABETS.base64url)}`, 'gocardless_token: "live_<token>"']
@@ -61815,7 +62111,7 @@ var devopsRules = [
     keywords: ["vault_token", "vaulttoken", "x-vault-token"],
     pattern: String.raw`(?i:vault_?token|x-vault-token)${ASSIGN}(s\.[A-Za-z0-9]{24})\b`,
     entropy: 3.5,
-    help: "A Vault token in the old s.… format reads and writes whatever its policies allow. Revoke it with `vault token revoke` and upgrade to prefixed tokens.",
+    help: "A Vault token in the old s.\u2026 format reads and writes whatever its policies allow. Revoke it with `vault token revoke` and upgrade to prefixed tokens.",
     examples: {
       tp: [
         env2("VAULT_TOKEN", `s.${fake("vl-a", 24)}`),
@@ -61836,7 +62132,7 @@ var devopsRules = [
     keywords: [".atlasv1."],
     pattern: String.raw`\b([A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_-]{60,70})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
-    help: "A Terraform Cloud user, team or organisation token plans and applies workspaces (and reads their state and variables). Delete it under User/Team/Organization settings → API tokens.",
+    help: "A Terraform Cloud user, team or organisation token plans and applies workspaces (and reads their state and variables). Delete it under User/Team/Organization settings \u2192 API tokens.",
     examples: {
       tp: [
         env2("TF_TOKEN_app_terraform_io", terraform("tf-a")),
@@ -61875,7 +62171,7 @@ var devopsRules = [
     keywords: ["dp.st.", "dp.sa.", "dp.scim.", "dp.audit."],
     pattern: String.raw`\b(dp\.(?:st|sa|scim|audit)\.(?:[a-z0-9_-]{1,40}\.)?[A-Za-z0-9]{40,44})\b`,
     entropy: 4,
-    help: "A Doppler service token reads one config's secrets (service accounts and SCIM/audit tokens reach further). Revoke it under the project config → Access, or the service account's tokens.",
+    help: "A Doppler service token reads one config's secrets (service accounts and SCIM/audit tokens reach further). Revoke it under the project config \u2192 Access, or the service account's tokens.",
     examples: {
       tp: [
         env2("DOPPLER_TOKEN", `dp.st.prd.${fake("dps-a", 43)}`),
@@ -61894,7 +62190,7 @@ var devopsRules = [
     entropy: 4,
     validate: jsonAfter("ops_"),
     requireValid: true,
-    help: "A 1Password service account token reads (and may write) every item in the vaults the account was granted. Delete the service account or rotate its token under Developer → Service accounts. It must decode to a JSON payload; one that does not is not reported.",
+    help: "A 1Password service account token reads (and may write) every item in the vaults the account was granted. Delete the service account or rotate its token under Developer \u2192 Service accounts. It must decode to a JSON payload; one that does not is not reported.",
     examples: {
       tp: [env2("OP_SERVICE_ACCOUNT_TOKEN", onePassword("op-a")), yaml2("op_token", onePassword("op-b"))],
       fp: [env2("OP_SERVICE_ACCOUNT_TOKEN", `ops_eyJ${b643("op-x", 300)}`), yaml2("op_token", "ops_eyJhbGciOiJIUzI1NiJ9")]
@@ -61907,7 +62203,7 @@ var devopsRules = [
     keywords: ["dapi"],
     pattern: String.raw`\b(dapi[a-f0-9]{32}(?:-[0-9])?)\b`,
     entropy: 3,
-    help: "A Databricks PAT acts as its user or service principal in the workspace (clusters, jobs, data). Revoke it under User Settings → Developer → Access tokens, or an admin can revoke it with the Token Management API.",
+    help: "A Databricks PAT acts as its user or service principal in the workspace (clusters, jobs, data). Revoke it under User Settings \u2192 Developer \u2192 Access tokens, or an admin can revoke it with the Token Management API.",
     examples: {
       tp: [
         ...syntax.all("databricks_token", `dapi${hex3("db-a", 32)}`, `dapi${hex3("db-b", 32)}-2`),
@@ -61929,7 +62225,7 @@ var devopsRules = [
     entropy: 4,
     validate: validateAtlassianToken,
     requireValid: true,
-    help: "An Atlassian API token authenticates as its user to Jira, Confluence and Bitbucket APIs with all their permissions. Revoke it at id.atlassian.com → Security → API tokens. The last 8 hex digits are a CRC32 of the rest; a value whose checksum fails is not reported.",
+    help: "An Atlassian API token authenticates as its user to Jira, Confluence and Bitbucket APIs with all their permissions. Revoke it at id.atlassian.com \u2192 Security \u2192 API tokens. The last 8 hex digits are a CRC32 of the rest; a value whose checksum fails is not reported.",
     examples: {
       tp: [
         env2("JIRA_API_TOKEN", atlassian("at-a")),
@@ -61954,7 +62250,7 @@ var devopsRules = [
     keywords: ["jira", "confluence", "atlassian"],
     pattern: String.raw`(?i:jira|confluence|atlassian)[A-Za-z0-9_.-]{0,20}(?i:api_?token|token|password)${ASSIGN}([A-Za-z0-9]{24})\b`,
     entropy: 3.5,
-    help: "An older 24-character Atlassian API token authenticates as its user to Jira and Confluence. Revoke it at id.atlassian.com → Security → API tokens.",
+    help: "An older 24-character Atlassian API token authenticates as its user to Jira and Confluence. Revoke it at id.atlassian.com \u2192 Security \u2192 API tokens.",
     examples: {
       tp: [
         env2("JIRA_API_TOKEN", fake("atl-a", 24)),
@@ -61975,7 +62271,7 @@ var devopsRules = [
     keywords: ["lin_api_"],
     pattern: String.raw`\b(lin_api_[A-Za-z0-9]{40})\b`,
     entropy: 4,
-    help: "A Linear personal API key reads and writes issues, projects and comments as its user. Revoke it under Settings → Account → Security & access → API keys.",
+    help: "A Linear personal API key reads and writes issues, projects and comments as its user. Revoke it under Settings \u2192 Account \u2192 Security & access \u2192 API keys.",
     examples: {
       tp: syntax.all("linear_api_key", `lin_api_${fake("lin-a", 40)}`, `lin_api_${fake("lin-b", 40)}`),
       fp: [
@@ -61992,7 +62288,7 @@ var devopsRules = [
     keywords: ["lin_oauth_"],
     pattern: String.raw`\b(lin_oauth_[a-f0-9]{64})\b`,
     entropy: 3,
-    help: "A Linear OAuth token acts for the user who authorised the application. Revoke it with the OAuth revoke endpoint or under Settings → Applications.",
+    help: "A Linear OAuth token acts for the user who authorised the application. Revoke it with the OAuth revoke endpoint or under Settings \u2192 Applications.",
     examples: {
       tp: [env2("LINEAR_TOKEN", `lin_oauth_${hex3("lo-a", 64)}`), json2("access_token", `lin_oauth_${hex3("lo-b", 64)}`)],
       fp: [env2("LINEAR_TOKEN", `lin_oauth_${"0".repeat(64)}`), json2("access_token", `lin_oauth_${hex3("lo-s", 40)}`)]
@@ -62005,7 +62301,7 @@ var devopsRules = [
     keywords: ["pmak-"],
     pattern: String.raw`\b(PMAK-[a-f0-9]{24}-[a-f0-9]{34})\b`,
     entropy: 3,
-    help: "A Postman API key reads and changes its user's collections, environments (often full of other secrets) and workspaces. Regenerate or delete it under Settings → API keys.",
+    help: "A Postman API key reads and changes its user's collections, environments (often full of other secrets) and workspaces. Regenerate or delete it under Settings \u2192 API keys.",
     examples: {
       tp: syntax.all(
         "postman_api_key",
@@ -62027,7 +62323,7 @@ var devopsRules = [
     entropy: 4,
     validate: jsonAfter("glc_"),
     requireValid: true,
-    help: "A Grafana Cloud access policy token reads or writes metrics, logs, traces or stacks per its policy. Delete it under Administration → Cloud access policies. It must decode to a JSON payload; one that does not is not reported.",
+    help: "A Grafana Cloud access policy token reads or writes metrics, logs, traces or stacks per its policy. Delete it under Administration \u2192 Cloud access policies. It must decode to a JSON payload; one that does not is not reported.",
     examples: {
       tp: [
         env2("GRAFANA_CLOUD_TOKEN", grafanaCloud("gc-a")),
@@ -62046,7 +62342,7 @@ var devopsRules = [
     entropy: 4,
     validate: validateGrafanaServiceAccountToken,
     requireValid: true,
-    help: "A Grafana service account token calls the Grafana HTTP API with the service account's role (dashboards, data sources, alerting). Delete it under Administration → Users and access → Service accounts. The last 8 hex digits are a CRC32 of the rest; a value whose checksum fails is not reported.",
+    help: "A Grafana service account token calls the Grafana HTTP API with the service account's role (dashboards, data sources, alerting). Delete it under Administration \u2192 Users and access \u2192 Service accounts. The last 8 hex digits are a CRC32 of the rest; a value whose checksum fails is not reported.",
     examples: {
       tp: syntax.all("grafana_token", fakeGrafanaServiceAccountToken("gs-a"), fakeGrafanaServiceAccountToken("gs-c")),
       fp: [
@@ -62068,7 +62364,7 @@ var devopsRules = [
     entropy: 4,
     validate: (s) => validateBase64JsonPayload(s),
     requireValid: true,
-    help: "A legacy Grafana API key (base64 JSON with k, n, id) calls the HTTP API with its role. Delete it under Administration → API keys and migrate to service accounts. One that does not decode is not reported.",
+    help: "A legacy Grafana API key (base64 JSON with k, n, id) calls the HTTP API with its role. Delete it under Administration \u2192 API keys and migrate to service accounts. One that does not decode is not reported.",
     examples: {
       tp: [env2("GRAFANA_API_KEY", grafanaLegacy("gl-a")), `Authorization: Bearer ${grafanaLegacy("gl-b")}`],
       fp: [
@@ -62084,7 +62380,7 @@ var devopsRules = [
     keywords: ["sntryu_"],
     pattern: String.raw`\b(sntryu_[a-f0-9]{64})\b`,
     entropy: 3,
-    help: "A Sentry user auth token calls the Sentry API as its user within its scopes (projects, releases, events with their data). Revoke it under User settings → Personal Tokens.",
+    help: "A Sentry user auth token calls the Sentry API as its user within its scopes (projects, releases, events with their data). Revoke it under User settings \u2192 Personal Tokens.",
     examples: {
       tp: syntax.all("sentry_auth_token", `sntryu_${hex3("su-a", 64)}`, `sntryu_${hex3("su-b", 64)}`),
       fp: [
@@ -62102,7 +62398,7 @@ var devopsRules = [
     entropy: 4,
     validate: (s) => validateBase64JsonPayload(s.slice("sntrys_".length, s.lastIndexOf("_"))),
     requireValid: true,
-    help: "A Sentry organisation token uploads source maps and creates releases for the organisation (CI use). Revoke it under Settings → Developer Settings → Organization Tokens. Its middle part must decode to JSON; one that does not is not reported.",
+    help: "A Sentry organisation token uploads source maps and creates releases for the organisation (CI use). Revoke it under Settings \u2192 Developer Settings \u2192 Organization Tokens. Its middle part must decode to JSON; one that does not is not reported.",
     examples: {
       tp: [env2("SENTRY_AUTH_TOKEN", sentryOrg("so-a")), yaml2("authToken", sentryOrg("so-b"))],
       fp: [
@@ -62154,7 +62450,7 @@ var devopsRules = [
     keywords: ["nrii-", "nriq-"],
     pattern: String.raw`\b(NRI[IQ]-[A-Za-z0-9_-]{32})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
-    help: "An Insights insert key writes custom events; a query key reads account data with NRQL. Delete it under API keys → Insights keys.",
+    help: "An Insights insert key writes custom events; a query key reads account data with NRQL. Delete it under API keys \u2192 Insights keys.",
     examples: {
       tp: [
         env2("NEW_RELIC_INSERT_KEY", `NRII-${b64url4("nri-a", 32)}`),
@@ -62170,7 +62466,7 @@ var devopsRules = [
     keywords: ["datadog", "dd_api", "dd-api", "ddapi"],
     pattern: String.raw`(?i:(?:datadog|dd)[_-]?api[_-]?key)${ASSIGN}([a-f0-9]{32})\b`,
     entropy: 3,
-    help: "A Datadog API key submits metrics, logs and events to the organisation. Revoke it under Organization Settings → API Keys and roll agents to a new one.",
+    help: "A Datadog API key submits metrics, logs and events to the organisation. Revoke it under Organization Settings \u2192 API Keys and roll agents to a new one.",
     examples: {
       tp: [
         env2("DD_API_KEY", hex3("dd-a", 32)),
@@ -62193,7 +62489,7 @@ var devopsRules = [
     keywords: ["datadog", "dd_app", "dd-app", "ddapp"],
     pattern: String.raw`(?i:(?:datadog|dd)[_-]?app(?:lication)?[_-]?key)${ASSIGN}([a-f0-9]{40})\b`,
     entropy: 3,
-    help: "A Datadog application key, with an API key, reads and changes the organisation's data and configuration as its user. Revoke it under Organization Settings → Application Keys.",
+    help: "A Datadog application key, with an API key, reads and changes the organisation's data and configuration as its user. Revoke it under Organization Settings \u2192 Application Keys.",
     examples: {
       tp: [
         env2("DD_APP_KEY", hex3("dda-a", 40)),
@@ -62234,7 +62530,7 @@ var devopsRules = [
     keywords: ["pagerduty"],
     pattern: String.raw`(?i:pagerduty[A-Za-z0-9_.-]{0,20}(?:token|key))${ASSIGN}((?:u\+)?[A-Za-z0-9_+-]{20})(?:[^A-Za-z0-9_+-]|$)`,
     entropy: 3.5,
-    help: "A PagerDuty REST API key reads and changes incidents, schedules and services (account-wide for general keys, as its user for user tokens). Delete it under Integrations → API Access Keys or the user's API access.",
+    help: "A PagerDuty REST API key reads and changes incidents, schedules and services (account-wide for general keys, as its user for user tokens). Delete it under Integrations \u2192 API Access Keys or the user's API access.",
     examples: {
       tp: [
         env2("PAGERDUTY_TOKEN", b64url4("pd-a", 20)),
@@ -62256,7 +62552,7 @@ var devopsRules = [
     keywords: ["ccipat_"],
     pattern: String.raw`\b(CCIPAT_[A-Za-z0-9]{22}_[a-f0-9]{40})\b`,
     entropy: 4,
-    help: "A CircleCI personal token acts as its user on every project they follow (env vars, contexts, SSH keys). Delete it under User Settings → Personal API Tokens.",
+    help: "A CircleCI personal token acts as its user on every project they follow (env vars, contexts, SSH keys). Delete it under User Settings \u2192 Personal API Tokens.",
     examples: {
       tp: syntax.all(
         "circle_token",
@@ -62276,7 +62572,7 @@ var devopsRules = [
     keywords: ["cciprj_"],
     pattern: String.raw`\b(CCIPRJ_[A-Za-z0-9]{22}_[a-f0-9]{40})\b`,
     entropy: 4,
-    help: "A CircleCI project token triggers pipelines and reads or changes one project. Delete it under Project Settings → API Permissions.",
+    help: "A CircleCI project token triggers pipelines and reads or changes one project. Delete it under Project Settings \u2192 API Permissions.",
     examples: {
       tp: [
         env2("CIRCLE_PROJECT_TOKEN", `CCIPRJ_${fake("cp-a", 22)}_${hex3("cp-b", 40)}`),
@@ -62295,7 +62591,7 @@ var devopsRules = [
     keywords: ["circle"],
     pattern: String.raw`(?i:circle[_-]?(?:ci[_-]?)?(?:api[_-]?)?token)${ASSIGN}([a-f0-9]{40})\b`,
     entropy: 3,
-    help: "An older 40-hex CircleCI API token acts as its user or on its project. Delete it under User Settings → Personal API Tokens or Project Settings → API Permissions.",
+    help: "An older 40-hex CircleCI API token acts as its user or on its project. Delete it under User Settings \u2192 Personal API Tokens or Project Settings \u2192 API Permissions.",
     examples: {
       tp: [
         env2("CIRCLE_TOKEN", hex3("cl-a", 40)),
@@ -62316,7 +62612,7 @@ var devopsRules = [
     keywords: ["travis"],
     pattern: `(?i:travis[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}([A-Za-z0-9_-]{22})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 3.5,
-    help: "A Travis CI API token acts as its user (builds, env vars, settings of their repositories). Regenerate it under Settings → API authentication.",
+    help: "A Travis CI API token acts as its user (builds, env vars, settings of their repositories). Regenerate it under Settings \u2192 API authentication.",
     examples: {
       tp: [
         env2("TRAVIS_TOKEN", b64url4("tr-a", 22)),
@@ -62337,7 +62633,7 @@ var devopsRules = [
     keywords: ["bkua_"],
     pattern: String.raw`\b(bkua_[a-f0-9]{40})\b`,
     entropy: 3,
-    help: "A Buildkite API access token calls the REST/GraphQL APIs as its user within its scopes (pipelines, builds, agents). Revoke it under Personal Settings → API Access Tokens.",
+    help: "A Buildkite API access token calls the REST/GraphQL APIs as its user within its scopes (pipelines, builds, agents). Revoke it under Personal Settings \u2192 API Access Tokens.",
     examples: {
       tp: syntax.all("buildkite_api_token", `bkua_${hex3("bk-a", 40)}`, `bkua_${hex3("bk-b", 40)}`),
       fp: [
@@ -62353,7 +62649,7 @@ var devopsRules = [
     keywords: ["jenkins"],
     pattern: String.raw`(?i:jenkins[A-Za-z0-9_.-]{0,20}(?:token|api_?key|password))${ASSIGN}(11[a-f0-9]{32})\b`,
     entropy: 3,
-    help: "A Jenkins API token authenticates as its user to the controller (trigger jobs, read credentials, script console for admins). Revoke it under the user → Security → API Token.",
+    help: "A Jenkins API token authenticates as its user to the controller (trigger jobs, read credentials, script console for admins). Revoke it under the user \u2192 Security \u2192 API Token.",
     examples: {
       tp: [
         env2("JENKINS_API_TOKEN", `11${hex3("jk-a", 32)}`),
@@ -62374,7 +62670,7 @@ var devopsRules = [
     keywords: ["snyk"],
     pattern: `(?i:snyk[A-Za-z0-9_.-]{0,20}(?:token|api_?key|auth))${ASSIGN}(${UUID3})\\b`,
     entropy: 3,
-    help: "A Snyk API token acts as its user or service account (projects, vulnerability data, integrations). Revoke it under Account settings → Auth token, or the service account.",
+    help: "A Snyk API token acts as its user or service account (projects, vulnerability data, integrations). Revoke it under Account settings \u2192 Auth token, or the service account.",
     examples: {
       tp: [
         env2("SNYK_TOKEN", fakeUuid("sn-a")),
@@ -62395,7 +62691,7 @@ var devopsRules = [
     keywords: ["squ_", "sqp_", "sqa_"],
     pattern: String.raw`\b(sq[upa]_[a-f0-9]{40})\b`,
     entropy: 3,
-    help: "A SonarQube user (squ_), project analysis (sqp_) or global analysis (sqa_) token runs analyses and, for user tokens, reads source and issues as its user. Revoke it under My Account → Security or Administration → Security.",
+    help: "A SonarQube user (squ_), project analysis (sqp_) or global analysis (sqa_) token runs analyses and, for user tokens, reads source and issues as its user. Revoke it under My Account \u2192 Security or Administration \u2192 Security.",
     examples: {
       tp: syntax.all("sonar_token", `squ_${hex3("sq-a", 40)}`, `sqp_${hex3("sq-b", 40)}`),
       fp: [
@@ -62412,7 +62708,7 @@ var devopsRules = [
     keywords: ["sonar"],
     pattern: String.raw`(?i:sonar[_.-]?(?:token|login))${ASSIGN}([a-f0-9]{40})\b`,
     entropy: 3,
-    help: "An unprefixed SonarCloud or older SonarQube token runs analyses and reads project data as its user. Revoke it under My Account → Security.",
+    help: "An unprefixed SonarCloud or older SonarQube token runs analyses and reads project data as its user. Revoke it under My Account \u2192 Security.",
     examples: {
       tp: [
         env2("SONAR_TOKEN", hex3("sc-a", 40)),
@@ -62449,7 +62745,7 @@ var devopsRules = [
     keywords: ["pul-"],
     pattern: String.raw`\b(pul-[a-f0-9]{40})\b`,
     entropy: 3,
-    help: "A Pulumi access token reads and updates stacks (and their secrets and state) of its user, team or organisation. Delete it under Settings → Access tokens in Pulumi Cloud.",
+    help: "A Pulumi access token reads and updates stacks (and their secrets and state) of its user, team or organisation. Delete it under Settings \u2192 Access tokens in Pulumi Cloud.",
     examples: {
       tp: syntax.all("pulumi_access_token", `pul-${hex3("pu-a", 40)}`, `pul-${hex3("pu-b", 40)}`),
       fp: [
@@ -62466,7 +62762,7 @@ var devopsRules = [
     keywords: ["okta", "ssws"],
     pattern: String.raw`(?:(?i:okta[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}|(?i:ssws)\s+)(00[A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
-    help: "An Okta API token calls the management API with its admin's permissions (users, apps, policies). Revoke it under Security → API → Tokens.",
+    help: "An Okta API token calls the management API with its admin's permissions (users, apps, policies). Revoke it under Security \u2192 API \u2192 Tokens.",
     examples: {
       tp: [
         env2("OKTA_API_TOKEN", `00${b64url4("ok-a", 40)}`),
@@ -62487,7 +62783,7 @@ var devopsRules = [
     keywords: ["tskey-auth-"],
     pattern: String.raw`\b(tskey-auth-[A-Za-z0-9]{8,20}-[A-Za-z0-9]{20,40})\b`,
     entropy: 4,
-    help: "A Tailscale auth key joins new devices to the tailnet (with its tags, possibly reusable). Revoke it under Settings → Keys in the admin console.",
+    help: "A Tailscale auth key joins new devices to the tailnet (with its tags, possibly reusable). Revoke it under Settings \u2192 Keys in the admin console.",
     examples: {
       tp: [
         env2("TS_AUTHKEY", tailscale("auth", "ts-a")),
@@ -62508,7 +62804,7 @@ var devopsRules = [
     keywords: ["tskey-api-", "tskey-client-"],
     pattern: String.raw`\b(tskey-(?:api|client)-[A-Za-z0-9]{8,20}-[A-Za-z0-9]{20,40})\b`,
     entropy: 4,
-    help: "A Tailscale API access token (or OAuth client secret) manages the tailnet: devices, ACLs, keys. Revoke it under Settings → Keys (or Trust credentials) in the admin console.",
+    help: "A Tailscale API access token (or OAuth client secret) manages the tailnet: devices, ACLs, keys. Revoke it under Settings \u2192 Keys (or Trust credentials) in the admin console.",
     examples: {
       tp: [
         env2("TAILSCALE_API_KEY", tailscale("api", "tsa-a")),
@@ -62527,7 +62823,7 @@ var devopsRules = [
     keywords: ["pnu_"],
     pattern: String.raw`\b(pnu_[A-Za-z0-9]{36})\b`,
     entropy: 4,
-    help: "A Prefect Cloud API key acts as its user or service account on workspaces (flows, blocks holding credentials, deployments). Delete it under Profile → API keys.",
+    help: "A Prefect Cloud API key acts as its user or service account on workspaces (flows, blocks holding credentials, deployments). Delete it under Profile \u2192 API keys.",
     examples: {
       tp: syntax.all("prefect_api_key", `pnu_${fake("pf-a", 36)}`, `pnu_${fake("pf-b", 36)}`),
       fp: [env2("PREFECT_API_KEY", `pnu_${"x".repeat(36)}`), yaml2("prefect_api_key", `pnu_${fake("pf-s", 20)}`)]
@@ -62540,7 +62836,7 @@ var devopsRules = [
     keywords: ["api-"],
     pattern: String.raw`\b(API-[A-Z0-9]{25,32})\b`,
     entropy: 3.5,
-    help: "An Octopus Deploy API key acts as its user or service account (deployments, variables, targets). Revoke it under the user profile → API keys.",
+    help: "An Octopus Deploy API key acts as its user or service account (deployments, variables, targets). Revoke it under the user profile \u2192 API keys.",
     examples: {
       tp: [
         env2("OCTOPUS_API_KEY", `API-${upper2("oc-a", 26)}`),
@@ -62582,7 +62878,7 @@ var devopsRules = [
     keywords: ["api-"],
     pattern: `\\b(api-${UUIDL})\\b`,
     entropy: 3,
-    help: "A LaunchDarkly access token calls the REST API with its role (flags, targeting, environments and their SDK keys). Delete or reset it under Organization settings → Authorization.",
+    help: "A LaunchDarkly access token calls the REST API with its role (flags, targeting, environments and their SDK keys). Delete or reset it under Organization settings \u2192 Authorization.",
     examples: {
       tp: [env2("LD_ACCESS_TOKEN", `api-${fakeUuid("ld-a")}`), yaml2("launchdarkly_token", `api-${fakeUuid("ld-b")}`)],
       fp: [
@@ -62598,7 +62894,7 @@ var devopsRules = [
     keywords: ["sdk-"],
     pattern: `\\b(sdk-${UUIDL})\\b`,
     entropy: 3,
-    help: "A LaunchDarkly server-side SDK key reads every flag and segment (with targeting rules and user data) of one environment. Reset it under the project → Environments → the environment's keys.",
+    help: "A LaunchDarkly server-side SDK key reads every flag and segment (with targeting rules and user data) of one environment. Reset it under the project \u2192 Environments \u2192 the environment's keys.",
     examples: {
       tp: [env2("LAUNCHDARKLY_SDK_KEY", `sdk-${fakeUuid("lds-a")}`), json2("sdkKey", `sdk-${fakeUuid("lds-b")}`)],
       fp: [
@@ -62614,7 +62910,7 @@ var devopsRules = [
     keywords: ["splunk"],
     pattern: `(?:(?i:splunk)\\s+|(?i:splunk[A-Za-z0-9_.-]{0,20}(?:hec[_-]?)?token)${ASSIGN})(${UUID3})\\b`,
     entropy: 3,
-    help: "A Splunk HEC token sends events into the indexes it allows (log injection, licence cost). Disable or delete it under Settings → Data inputs → HTTP Event Collector.",
+    help: "A Splunk HEC token sends events into the indexes it allows (log injection, licence cost). Disable or delete it under Settings \u2192 Data inputs \u2192 HTTP Event Collector.",
     examples: {
       tp: [
         `curl -H "Authorization: Splunk ${fakeUuid("sp-a")}" https://splunk.acme.test:8088/services/collector`,
@@ -62634,7 +62930,7 @@ var devopsRules = [
     keywords: ["geniekey", "opsgenie"],
     pattern: `(?:(?i:geniekey)\\s+|(?i:opsgenie[A-Za-z0-9_.-]{0,20}(?:api_?key|key|token))${ASSIGN})(${UUID3})\\b`,
     entropy: 3,
-    help: "An Opsgenie API key creates, acknowledges and closes alerts or manages the account, per its integration or API-key rights. Delete it under Settings → API key management (or the integration).",
+    help: "An Opsgenie API key creates, acknowledges and closes alerts or manages the account, per its integration or API-key rights. Delete it under Settings \u2192 API key management (or the integration).",
     examples: {
       tp: [
         `curl -H "Authorization: GenieKey ${fakeUuid("og-a")}" https://api.opsgenie.com/v2/alerts`,
@@ -62881,7 +63177,7 @@ var genericRules = [
     entropy: 3,
     validate: validateQuotedSecret,
     fallback: true,
-    help: "A quoted random-looking value that starts with or holds punctuation an unquoted value cannot (`]`, `&`, `{`, `$`, `;`, `,`, `(`), assigned to a name such as password or secret. Values without such punctuation are the other generic rule’s; placeholders, references, interpolations, encrypted values (`{cipher}…`, `ENC(…)`) and password hashes are not reported. Rotate the credential and load it from a secret store.",
+    help: "A quoted random-looking value that starts with or holds punctuation an unquoted value cannot (`]`, `&`, `{`, `$`, `;`, `,`, `(`), assigned to a name such as password or secret. Values without such punctuation are the other generic rule\u2019s; placeholders, references, interpolations, encrypted values (`{cipher}\u2026`, `ENC(\u2026)`) and password hashes are not reported. Rotate the credential and load it from a secret store.",
     examples: {
       tp: [
         `  password: "]${pw}"`,
@@ -62913,7 +63209,7 @@ var genericRules = [
     entropy: 3,
     validate: validateGenericSecret,
     fallback: true,
-    help: "A random-looking value inside an XML element named like a secret (Maven `settings.xml` `<password>`, app.config, Spring XML). Encrypted Maven values (`{…}`) and placeholders are not reported. Rotate the credential and use encryption or environment references.",
+    help: "A random-looking value inside an XML element named like a secret (Maven `settings.xml` `<password>`, app.config, Spring XML). Encrypted Maven values (`{\u2026}`) and placeholders are not reported. Rotate the credential and use encryption or environment references.",
     examples: {
       tp: [`<password>${pw}</password>`, `  <server><id>nexus</id><apiKey>${key32}</apiKey></server>`],
       fp: [
@@ -62948,7 +63244,7 @@ var httpRules = [
     pattern: String.raw`${AUTHORIZATION}(?i:basic)[ \t]+([A-Za-z0-9+/]{8,}={0,2})(?:[^A-Za-z0-9+/=]|$)`,
     validate: validateBasicAuthBase64,
     fallback: true,
-    help: "An `Authorization: Basic …` header with base64 of `user:password` (curl commands, `.http` files, code, YAML). Reported only when it decodes to `user:password` with a password that is not a placeholder. Change the password and send it from a secret store or the environment instead.",
+    help: "An `Authorization: Basic \u2026` header with base64 of `user:password` (curl commands, `.http` files, code, YAML). Reported only when it decodes to `user:password` with a password that is not a placeholder. Change the password and send it from a secret store or the environment instead.",
     examples: {
       tp: [
         `curl -H "Authorization: Basic ${basic}" https://api.service.invalid/v1/items`,
@@ -62975,7 +63271,7 @@ Authorization: Basic ${basic}`,
     pattern: String.raw`${AUTHORIZATION}(?i:bearer|token)[ \t]+([A-Za-z0-9._~+/=-]{16,})(?:[^A-Za-z0-9._~+/=-]|$)`,
     validate: validateBearer,
     fallback: true,
-    help: "An `Authorization: Bearer …` or `Authorization: Token …` header with a literal token (curl commands, `.http` files, code, YAML). Tokens with a rule of their own (GitHub, GitLab, JWT…) are reported by that rule; placeholders, variables and JWTs the JWT rule rejects are not reported. Revoke the token and load it from a secret store.",
+    help: "An `Authorization: Bearer \u2026` or `Authorization: Token \u2026` header with a literal token (curl commands, `.http` files, code, YAML). Tokens with a rule of their own (GitHub, GitLab, JWT\u2026) are reported by that rule; placeholders, variables and JWTs the JWT rule rejects are not reported. Revoke the token and load it from a secret store.",
     examples: {
       tp: [
         `curl -H "Authorization: Bearer ${bearer}" https://api.service.invalid/v1/items`,
@@ -63025,7 +63321,7 @@ Authorization: Bearer ${bearer}`,
 ];
 
 // src/scan/rules/keys.ts
-import { generateKeyPairSync as generateKeyPairSync2 } from "node:crypto";
+var import_node_crypto13 = __toESM(require_node_crypto(), 1);
 
 // src/scan/rules/examples.ts
 function lazyExamples(make) {
@@ -63119,7 +63415,7 @@ var keyRules = [
     window: WINDOW,
     validate: validatePemPrivateKey,
     requireValid: true,
-    help: "An unencrypted PKCS#8 private key (`-----BEGIN PRIVATE KEY-----`: RSA, EC, Ed25519…). Reported only when node:crypto parses it; remove it from the repository and history, revoke its certificate or registered public key, and generate a new key in a secret store.",
+    help: "An unencrypted PKCS#8 private key (`-----BEGIN PRIVATE KEY-----`: RSA, EC, Ed25519\u2026). Reported only when node:crypto parses it; remove it from the repository and history, revoke its certificate or registered public key, and generate a new key in a secret store.",
     examples: lazyExamples(() => ({
       tp: keySyntaxes("pkcs8"),
       fp: pemFps("PRIVATE KEY", "pk8-fp")
@@ -63319,7 +63615,7 @@ ${fixtureBytes("pgp-fp", 96).toString("base64")}
     pattern: `(?:^|[^A-Za-z0-9_-])(AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58})(?:[^A-Za-z0-9]|$)`,
     validate: validateAgeSecretKey,
     requireValid: true,
-    help: "An age X25519 identity (`AGE-SECRET-KEY-1…`, bech32). Reported only when its bech32 checksum verifies. Anything encrypted to its recipient (`age1…`) is readable by whoever holds it: re-encrypt those files to a new identity (age-keygen) and remove this one.",
+    help: "An age X25519 identity (`AGE-SECRET-KEY-1\u2026`, bech32). Reported only when its bech32 checksum verifies. Anything encrypted to its recipient (`age1\u2026`) is readable by whoever holds it: re-encrypt those files to a new identity (age-keygen) and remove this one.",
     examples: lazyExamples(() => {
       const k = fakeAgeKey("age-tp");
       const bad = `${k.slice(0, -1)}${k.endsWith("Q") ? "P" : "Q"}`;
@@ -63350,7 +63646,7 @@ ${k}`,
     pattern: `(-----BEGIN (?:[A-Z0-9]+ )+PRIVATE KEY-----${BODY2}{32,}?-----END (?:[A-Z0-9]+ )+PRIVATE KEY-----)`,
     window: WINDOW,
     validate: validatePemPrivateKeyOtherLabel,
-    help: "A PEM private key under a label other than the standard ones (`-----BEGIN ECDSA PRIVATE KEY-----`, `ED25519 PRIVATE KEY`…), as some libraries and tools write them. Validated when the body parses as a PKCS#8, SEC1 or PKCS#1 private key; bodies that are not one DER structure are not reported. Revoke the key wherever its public half is trusted and issue a new one.",
+    help: "A PEM private key under a label other than the standard ones (`-----BEGIN ECDSA PRIVATE KEY-----`, `ED25519 PRIVATE KEY`\u2026), as some libraries and tools write them. Validated when the body parses as a PKCS#8, SEC1 or PKCS#1 private key; bodies that are not one DER structure are not reported. Revoke the key wherever its public half is trusted and issue a new one.",
     examples: lazyExamples(() => {
       const relabel = (text, label) => text.replace(/(BEGIN|END) [A-Z ]*PRIVATE KEY/g, `$1 ${label}`);
       const ec2 = relabel(keyFixture("ec"), "ECDSA PRIVATE KEY");
@@ -63376,7 +63672,7 @@ ${fx("pem-o", 64, A64)}
     pattern: `${TOKEN_START}(AQ[A-D][A-Za-z0-9+/]{35}==)(?:[^A-Za-z0-9+/=]|$)`,
     validate: validateCephKey,
     requireValid: true,
-    help: "A cephx secret key (a keyring `key = …`, `ceph auth get-key`, a Rook/CSI Kubernetes Secret `key:` or `adminKey:`). Reported only when it decodes to the cephx structure (type, creation time, 16-byte key). Rotate it with `ceph auth get-or-create-key`/`ceph auth caps` for a new entity and remove the old one.",
+    help: "A cephx secret key (a keyring `key = \u2026`, `ceph auth get-key`, a Rook/CSI Kubernetes Secret `key:` or `adminKey:`). Reported only when it decodes to the cephx structure (type, creation time, 16-byte key). Rotate it with `ceph auth get-or-create-key`/`ceph auth caps` for a new entity and remove the old one.",
     examples: lazyExamples(() => {
       const key = fakeCephKey("ceph-tp");
       const badLength = Buffer.from(fakeCephKey("ceph-fp"), "base64");
@@ -63400,7 +63696,7 @@ stringData:
 ];
 function generateJwk() {
   for (; ; ) {
-    const jwk = generateKeyPairSync2("ed25519").privateKey.export({ format: "jwk" });
+    const jwk = (0, import_node_crypto13.generateKeyPairSync)("ed25519").privateKey.export({ format: "jwk" });
     if (!/x{4,}|\*{3}|example|dummy/i.test(JSON.stringify(jwk))) return jwk;
   }
 }
@@ -63459,7 +63755,7 @@ var messagingRules = [
     keywords: ["xoxb-"],
     pattern: `${TOKEN_START}(xoxb-[0-9]{8,13}-[0-9]{8,14}-[A-Za-z0-9]{24})${TOKEN_END}`,
     entropy: 3,
-    help: "A Slack bot user OAuth token (`xoxb-`): it acts as the app’s bot in the workspace. Revoke it with `auth.revoke` or by reinstalling the app (OAuth & Permissions → Revoke tokens), then store the new one in a secret manager.",
+    help: "A Slack bot user OAuth token (`xoxb-`): it acts as the app\u2019s bot in the workspace. Revoke it with `auth.revoke` or by reinstalling the app (OAuth & Permissions \u2192 Revoke tokens), then store the new one in a secret manager.",
     examples: {
       tp: [
         ...inSyntaxes("SLACK_BOT_TOKEN", slackBot),
@@ -63479,7 +63775,7 @@ var messagingRules = [
     keywords: ["xoxp-"],
     pattern: `${TOKEN_START}(xoxp-[0-9]{8,13}-[0-9]{8,13}-[0-9]{8,14}-[0-9a-f]{32})${TOKEN_END}`,
     entropy: 3,
-    help: "A Slack user OAuth token (`xoxp-`): it acts as the person who installed the app, with their access. Revoke it with `auth.revoke` or from the app’s OAuth settings, then reinstall to get a new one.",
+    help: "A Slack user OAuth token (`xoxp-`): it acts as the person who installed the app, with their access. Revoke it with `auth.revoke` or from the app\u2019s OAuth settings, then reinstall to get a new one.",
     examples: {
       tp: [...inSyntaxes("SLACK_USER_TOKEN", slackUser)],
       fp: [
@@ -63496,7 +63792,7 @@ var messagingRules = [
     keywords: ["xapp-"],
     pattern: `${TOKEN_START}(xapp-[0-9]-A[A-Z0-9]{8,12}-[0-9]{10,14}-[0-9a-f]{64})${TOKEN_END}`,
     entropy: 3,
-    help: "A Slack app-level token (`xapp-`), used for Socket Mode and app-wide APIs. Revoke it on the app’s Basic Information page (App-Level Tokens) and generate a new one.",
+    help: "A Slack app-level token (`xapp-`), used for Socket Mode and app-wide APIs. Revoke it on the app\u2019s Basic Information page (App-Level Tokens) and generate a new one.",
     examples: {
       tp: [...inSyntaxes("SLACK_APP_TOKEN", slackApp)],
       fp: [
@@ -63513,7 +63809,7 @@ var messagingRules = [
     keywords: ["xoxe.xox"],
     pattern: `${TOKEN_START}(xoxe\\.xox[bp]-[0-9]-[A-Za-z0-9]{100,250})${TOKEN_END}`,
     entropy: 4,
-    help: "A Slack app configuration access token (`xoxe.xoxp-`/`xoxe.xoxb-`): it can create and modify apps through the App Manifest API. Revoke it under Your Apps → Your App Configuration Tokens.",
+    help: "A Slack app configuration access token (`xoxe.xoxp-`/`xoxe.xoxb-`): it can create and modify apps through the App Manifest API. Revoke it under Your Apps \u2192 Your App Configuration Tokens.",
     examples: {
       tp: [...inSyntaxes("SLACK_CONFIG_TOKEN", slackConfig)],
       fp: ["SLACK_CONFIG_TOKEN=xoxe.xoxp-1-...", `slack_config_token: "xoxe.xoxp-1-${fx("scf", 40)}"`]
@@ -63526,7 +63822,7 @@ var messagingRules = [
     keywords: ["xoxe-"],
     pattern: `${TOKEN_START}(xoxe-[0-9]-[A-Za-z0-9]{100,250})${TOKEN_END}`,
     entropy: 4,
-    help: "A Slack configuration refresh token (`xoxe-1-`): it mints new configuration access tokens. Revoke it under Your Apps → Your App Configuration Tokens.",
+    help: "A Slack configuration refresh token (`xoxe-1-`): it mints new configuration access tokens. Revoke it under Your Apps \u2192 Your App Configuration Tokens.",
     examples: {
       tp: [...inSyntaxes("SLACK_CONFIG_REFRESH_TOKEN", slackRefresh)],
       fp: ["SLACK_CONFIG_REFRESH_TOKEN=xoxe-1-<refresh token>", `refresh: "xoxe-1-${fx("srf", 60)}"`]
@@ -63552,7 +63848,7 @@ var messagingRules = [
     keywords: ["hooks.slack.com/services"],
     pattern: String.raw`hooks\.slack\.com/services/(T[A-Z0-9]{8,12}/B[A-Z0-9]{8,12}/[A-Za-z0-9]{24})(?:[^A-Za-z0-9]|$)`,
     entropy: 3,
-    help: "A Slack incoming webhook: anyone with the URL can post into its channel. Regenerate it (remove and re-add the webhook under the app’s Incoming Webhooks page) and keep the URL in a secret store.",
+    help: "A Slack incoming webhook: anyone with the URL can post into its channel. Regenerate it (remove and re-add the webhook under the app\u2019s Incoming Webhooks page) and keep the URL in a secret store.",
     examples: {
       tp: [...inSyntaxes("SLACK_WEBHOOK_URL", slackHook), `curl -X POST -d '{"text":"hi"}' ${slackHook}`],
       fp: [
@@ -63586,7 +63882,7 @@ var messagingRules = [
     pattern: String.raw`(?:(?i:discord)[\w.-]{0,30}${ASSIGN}(?:Bot\s+)?|(?i:authorization)["']?\s*[:=,]\s*["']?Bot\s+)([MNO][A-Za-z0-9_-]{22,26}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,40})${TOKEN_END}`,
     validate: validateDiscordBotToken,
     requireValid: true,
-    help: "A Discord bot token: base64 of the bot’s user id, a timestamp and an HMAC. Reported only when the first part decodes to a snowflake id. Reset it on the Developer Portal (Bot → Reset Token).",
+    help: "A Discord bot token: base64 of the bot\u2019s user id, a timestamp and an HMAC. Reported only when the first part decodes to a snowflake id. Reset it on the Developer Portal (Bot \u2192 Reset Token).",
     examples: {
       tp: [...inSyntaxes("DISCORD_BOT_TOKEN", discordBot), `headers = {"Authorization": "Bot ${discordBot}"}`],
       fp: [
@@ -63603,7 +63899,7 @@ var messagingRules = [
     keywords: ["discord.com/api", "discordapp.com/api"],
     pattern: String.raw`discord(?:app)?\.com/api(?:/v[0-9]+)?/webhooks/([0-9]{17,20}/[A-Za-z0-9_-]{60,80})${TOKEN_END}`,
     entropy: 3.5,
-    help: "A Discord channel webhook: anyone with the URL can post as it. Delete the webhook (channel settings → Integrations → Webhooks) and create a new one.",
+    help: "A Discord channel webhook: anyone with the URL can post as it. Delete the webhook (channel settings \u2192 Integrations \u2192 Webhooks) and create a new one.",
     examples: {
       tp: [...inSyntaxes("DISCORD_WEBHOOK", discordHook)],
       fp: [
@@ -63620,7 +63916,7 @@ var messagingRules = [
     keywords: [":aa"],
     pattern: `(?:^|[^0-9A-Za-z_]|bot)([0-9]{8,10}:AA[A-Za-z0-9_-]{33})${TOKEN_END}`,
     entropy: 3,
-    help: "A Telegram Bot API token (`<bot id>:AA…`): full control of the bot. Revoke it with @BotFather (`/revoke`) and use the new token.",
+    help: "A Telegram Bot API token (`<bot id>:AA\u2026`): full control of the bot. Revoke it with @BotFather (`/revoke`) and use the new token.",
     examples: {
       tp: [...inSyntaxes("TELEGRAM_BOT_TOKEN", telegram), `https://api.telegram.org/bot${telegram}/sendMessage`],
       fp: [
@@ -63638,7 +63934,7 @@ var messagingRules = [
     keywords: ["twilio"],
     pattern: String.raw`(?i:twilio)[\w.-]{0,24}(?i:auth[_-]?token|token|secret)${ASSIGN}([0-9a-f]{32})(?:[^0-9A-Za-z]|$)`,
     entropy: 3,
-    help: "A Twilio account auth token (32 hex characters) named as such: with the account SID it controls the whole account. Rotate it in the Twilio Console (Account → API keys & tokens → request a secondary token, promote it) and prefer API keys.",
+    help: "A Twilio account auth token (32 hex characters) named as such: with the account SID it controls the whole account. Rotate it in the Twilio Console (Account \u2192 API keys & tokens \u2192 request a secondary token, promote it) and prefer API keys.",
     examples: {
       tp: [...inSyntaxes("TWILIO_AUTH_TOKEN", twilioToken)],
       fp: [
@@ -63656,7 +63952,7 @@ var messagingRules = [
     keywords: ["twilio.com"],
     pattern: String.raw`(?:AC|SK)[0-9a-f]{32}:([A-Za-z0-9]{32})@(?:[a-z0-9-]+\.)*twilio\.com`,
     entropy: 3,
-    help: "A Twilio account SID or API key SID with its secret in a URL’s user-info (`https://AC…:token@api.twilio.com`). Rotate the auth token or delete the API key in the Twilio Console.",
+    help: "A Twilio account SID or API key SID with its secret in a URL\u2019s user-info (`https://AC\u2026:token@api.twilio.com`). Rotate the auth token or delete the API key in the Twilio Console.",
     examples: {
       tp: [
         `TWILIO_URL=https://${twilioSid}:${twilioToken}@api.twilio.com/2010-04-01/Accounts`,
@@ -63675,7 +63971,7 @@ var messagingRules = [
     keywords: ["sg."],
     pattern: `${TOKEN_START}(SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43})${TOKEN_END}`,
     entropy: 3.5,
-    help: "A SendGrid (Twilio) API key (`SG.<id>.<secret>`): it sends mail as your domain. Delete it under Settings → API Keys and create a new, narrowly scoped key.",
+    help: "A SendGrid (Twilio) API key (`SG.<id>.<secret>`): it sends mail as your domain. Delete it under Settings \u2192 API Keys and create a new, narrowly scoped key.",
     examples: {
       tp: [...inSyntaxes("SENDGRID_API_KEY", sendgrid)],
       fp: [
@@ -63714,7 +64010,7 @@ var messagingRules = [
     // `api:<key>` (curl --user) counts when a Mailgun host follows on the line; leftmost-first alternation keeps it in the match.
     pattern: String.raw`(?:(?i:mailgun)[\w.-]{0,30}${ASSIGN}|api:)([0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8})(?:[^0-9A-Za-z-][^\n]{0,200}?(?i:mailgun)\.net|[^0-9A-Za-z-]|$)`,
     entropy: 3,
-    help: "A Mailgun API key in the current `<32 hex>-<8 hex>-<8 hex>` form, named as Mailgun’s or used as `api:<key>`. Delete it under API Security in the Mailgun dashboard and create a new key.",
+    help: "A Mailgun API key in the current `<32 hex>-<8 hex>-<8 hex>` form, named as Mailgun\u2019s or used as `api:<key>`. Delete it under API Security in the Mailgun dashboard and create a new key.",
     examples: {
       tp: [
         ...inSyntaxes("MAILGUN_API_KEY", mailgunKey),
@@ -63735,7 +64031,7 @@ var messagingRules = [
     keywords: ["-us1", "-us2", "-us3", "-us4", "-us5", "-us6", "-us7", "-us8", "-us9"],
     pattern: `(?:^|[^0-9A-Za-z_-])([0-9a-f]{32}-us[0-9]{1,2})(?:[^0-9A-Za-z_-]|$)`,
     entropy: 3,
-    help: "A Mailchimp Marketing API key (`<32 hex>-us<N>`, the suffix is the data centre). Revoke it under Profile → Extras → API keys and create a new one.",
+    help: "A Mailchimp Marketing API key (`<32 hex>-us<N>`, the suffix is the data centre). Revoke it under Profile \u2192 Extras \u2192 API keys and create a new one.",
     examples: {
       tp: [...inSyntaxes("MAILCHIMP_API_KEY", mailchimp)],
       fp: [
@@ -63753,7 +64049,7 @@ var messagingRules = [
     pattern: String.raw`(?i:mandrill|mailchimp[_-]?transactional)[\w.-]{0,30}${ASSIGN}((?:md-)?[A-Za-z0-9_-]{22})${TOKEN_END}`,
     entropy: 3.5,
     validate: validateMixedCase,
-    help: "A Mailchimp Transactional (Mandrill) API key (22 characters, `md-` prefixed in newer keys) named as Mandrill’s: it sends mail as your domains. Values without both upper- and lower-case letters are not reported. Delete it in the Mandrill settings (SMTP & API Info) and create a new key.",
+    help: "A Mailchimp Transactional (Mandrill) API key (22 characters, `md-` prefixed in newer keys) named as Mandrill\u2019s: it sends mail as your domains. Values without both upper- and lower-case letters are not reported. Delete it in the Mandrill settings (SMTP & API Info) and create a new key.",
     examples: {
       tp: [...inSyntaxes("MANDRILL_API_KEY", mandrill)],
       fp: [
@@ -63771,7 +64067,7 @@ var messagingRules = [
     keywords: ["postmark"],
     pattern: String.raw`(?i:postmark)[\w.-]{0,30}${ASSIGN}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^0-9A-Za-z-]|$)`,
     entropy: 3,
-    help: "A Postmark server or account API token (a UUID named as Postmark’s, or in an `X-Postmark-Server-Token` header): it sends mail from your servers. Regenerate it under the server’s API Tokens tab.",
+    help: "A Postmark server or account API token (a UUID named as Postmark\u2019s, or in an `X-Postmark-Server-Token` header): it sends mail from your servers. Regenerate it under the server\u2019s API Tokens tab.",
     examples: {
       tp: [...inSyntaxes("POSTMARK_SERVER_TOKEN", postmark), `-H "X-Postmark-Server-Token: ${postmark}"`],
       fp: [
@@ -63804,7 +64100,7 @@ var messagingRules = [
     keywords: ["logic.azure.com", "powerplatform.com"],
     pattern: String.raw`(?:logic\.azure\.com|api\.powerplatform\.com)(?::443)?/[A-Za-z0-9/_.-]*workflows/[0-9a-f]{32}/triggers/[A-Za-z0-9_]+/paths/invoke\?[^\s"'<>]*?sig=([A-Za-z0-9_%-]{40,90})`,
     entropy: 3.5,
-    help: "A Power Automate / Logic Apps HTTP trigger URL (the Teams “Workflows” webhook); its `sig` is a SAS signature that lets anyone start the flow. Regenerate the trigger’s access keys (or recreate the flow).",
+    help: "A Power Automate / Logic Apps HTTP trigger URL (the Teams \u201CWorkflows\u201D webhook); its `sig` is a SAS signature that lets anyone start the flow. Regenerate the trigger\u2019s access keys (or recreate the flow).",
     examples: {
       tp: [...inSyntaxes("TEAMS_FLOW_URL", teamsFlow)],
       fp: [
@@ -63820,7 +64116,7 @@ var messagingRules = [
     keywords: ["chat.googleapis.com"],
     pattern: String.raw`chat\.googleapis\.com/v1/spaces/[A-Za-z0-9_-]+/messages\?[^\s"'<>]*?token=([A-Za-z0-9_%-]{40,60})`,
     entropy: 3.5,
-    help: "A Google Chat incoming webhook (space URL with `key` and `token`): anyone with it can post into the space. Delete the webhook in the space’s Apps & integrations and create a new one.",
+    help: "A Google Chat incoming webhook (space URL with `key` and `token`): anyone with it can post into the space. Delete the webhook in the space\u2019s Apps & integrations and create a new one.",
     examples: {
       tp: [...inSyntaxes("GOOGLE_CHAT_WEBHOOK", gchat)],
       fp: [
@@ -63836,7 +64132,7 @@ var messagingRules = [
     keywords: ["xkeysib-"],
     pattern: `${TOKEN_START}(xkeysib-[0-9a-f]{64}-[A-Za-z0-9]{16})${TOKEN_END}`,
     entropy: 3,
-    help: "A Brevo (formerly Sendinblue) API v3 key (`xkeysib-`): contacts, campaigns and transactional mail. Delete it under SMTP & API → API Keys and create a new one.",
+    help: "A Brevo (formerly Sendinblue) API v3 key (`xkeysib-`): contacts, campaigns and transactional mail. Delete it under SMTP & API \u2192 API Keys and create a new one.",
     examples: {
       tp: [...inSyntaxes("BREVO_API_KEY", brevo)],
       fp: ["BREVO_API_KEY=xkeysib-<your-key>", `brevo: "xkeysib-${fx("bvf", 64, FIXTURE_ALPHABETS.hex)}"`]
@@ -63849,7 +64145,7 @@ var messagingRules = [
     keywords: ["xsmtpsib-"],
     pattern: `${TOKEN_START}(xsmtpsib-[0-9a-f]{64}-[A-Za-z0-9]{16})${TOKEN_END}`,
     entropy: 3,
-    help: "A Brevo SMTP relay key (`xsmtpsib-`): it sends mail through Brevo’s SMTP relay as your account. Delete it under SMTP & API → SMTP and create a new one.",
+    help: "A Brevo SMTP relay key (`xsmtpsib-`): it sends mail through Brevo\u2019s SMTP relay as your account. Delete it under SMTP & API \u2192 SMTP and create a new one.",
     examples: {
       tp: [...inSyntaxes("BREVO_SMTP_KEY", brevoSmtp)],
       fp: ["SMTP_PASSWORD=xsmtpsib-xxxxxxxx", `smtp: "xsmtpsib-${fx("bvf2", 60, FIXTURE_ALPHABETS.hex)}-${fx("bvf3", 16)}"`]
@@ -63862,7 +64158,7 @@ var messagingRules = [
     keywords: ["resend"],
     pattern: String.raw`(?i:resend)[\w.-]{0,30}(?:${ASSIGN}|\(\s*["'])(re_[A-Za-z0-9]{8}_[A-Za-z0-9]{24})${TOKEN_END}`,
     entropy: 3.5,
-    help: "A Resend API key (`re_<id>_<secret>`, named as Resend’s or passed to `new Resend(…)`): it sends mail from your verified domains. Delete it under API Keys in the Resend dashboard and create a new one.",
+    help: "A Resend API key (`re_<id>_<secret>`, named as Resend\u2019s or passed to `new Resend(\u2026)`): it sends mail from your verified domains. Delete it under API Keys in the Resend dashboard and create a new one.",
     examples: {
       tp: [...inSyntaxes("RESEND_API_KEY", resend), `const resend = new Resend('${resend}');`],
       fp: [
@@ -63879,7 +64175,7 @@ var messagingRules = [
     keywords: ["mlsn."],
     pattern: `${TOKEN_START}(mlsn\\.[0-9a-f]{64})${TOKEN_END}`,
     entropy: 3,
-    help: "A MailerSend API token (`mlsn.` + 64 hex): it sends mail from your domains. Delete it under Integrations → API tokens and create a new one.",
+    help: "A MailerSend API token (`mlsn.` + 64 hex): it sends mail from your domains. Delete it under Integrations \u2192 API tokens and create a new one.",
     examples: {
       tp: [...inSyntaxes("MAILERSEND_API_KEY", mailersend)],
       fp: ["MAILERSEND_API_KEY=mlsn.<token>", `mailersend: "mlsn.${fx("msf", 40, FIXTURE_ALPHABETS.hex)}"`]
@@ -63892,7 +64188,7 @@ var messagingRules = [
     keywords: ["hooks.zapier.com"],
     pattern: String.raw`hooks\.zapier\.com/hooks/catch/([0-9]{4,12}/[a-z0-9]{6,8})(?:/|[^A-Za-z0-9]|$)`,
     entropy: 2.5,
-    help: "A Zapier “Catch Hook” trigger URL: anyone with it can start the Zap with their own data. Turn the Zap off, replace its trigger (a new hook URL is issued) and keep the URL in a secret store.",
+    help: "A Zapier \u201CCatch Hook\u201D trigger URL: anyone with it can start the Zap with their own data. Turn the Zap off, replace its trigger (a new hook URL is issued) and keep the URL in a secret store.",
     examples: {
       tp: [...inSyntaxes("ZAPIER_HOOK", zapier)],
       fp: [
@@ -63908,7 +64204,7 @@ var messagingRules = [
     keywords: ["twilio"],
     pattern: String.raw`(?i:twilio)[\w.-]{0,24}(?i:api[_-]?(?:key[_-]?)?secret)${ASSIGN}([A-Za-z0-9]{32})(?:[^0-9A-Za-z]|$)`,
     entropy: 3.5,
-    help: "The secret of a Twilio API key (32 characters, named as Twilio’s; the `SK…` key SID is its user name). Delete the API key in the Twilio Console (API keys & tokens) and create a new one.",
+    help: "The secret of a Twilio API key (32 characters, named as Twilio\u2019s; the `SK\u2026` key SID is its user name). Delete the API key in the Twilio Console (API keys & tokens) and create a new one.",
     examples: {
       tp: [
         ...inSyntaxes("TWILIO_API_SECRET", twilioApiSecret),
@@ -63928,7 +64224,7 @@ var messagingRules = [
     keywords: ["vonage", "nexmo"],
     pattern: String.raw`(?i:vonage|nexmo)[\w.-]{0,24}(?i:secret)${ASSIGN}([A-Za-z0-9]{16})(?:[^0-9A-Za-z]|$)`,
     entropy: 3.3,
-    help: "A Vonage (formerly Nexmo) API secret (16 characters, named as Vonage’s): with the API key it sends SMS and places calls on the account. Rotate it in the Vonage API dashboard (API settings → secrets).",
+    help: "A Vonage (formerly Nexmo) API secret (16 characters, named as Vonage\u2019s): with the API key it sends SMS and places calls on the account. Rotate it in the Vonage API dashboard (API settings \u2192 secrets).",
     examples: {
       tp: [...inSyntaxes("VONAGE_API_SECRET", vonageSecret), `NEXMO_API_SECRET=${vonageSecret}`],
       fp: [
@@ -63945,7 +64241,7 @@ var messagingRules = [
     keywords: ["pusher"],
     pattern: String.raw`(?i:pusher)[\w.-]{0,24}(?i:secret)${ASSIGN}([0-9a-f]{20})(?:[^0-9A-Za-z]|$)`,
     entropy: 3,
-    help: "A Pusher Channels app secret (20 hex, named as Pusher’s): it signs private/presence channel auth and triggers events. Rotate it under App Keys in the Pusher dashboard.",
+    help: "A Pusher Channels app secret (20 hex, named as Pusher\u2019s): it signs private/presence channel auth and triggers events. Rotate it under App Keys in the Pusher dashboard.",
     examples: {
       tp: [...inSyntaxes("PUSHER_APP_SECRET", pusherSecret)],
       fp: [
@@ -63963,7 +64259,7 @@ var messagingRules = [
     pattern: `${TOKEN_START}(dG9rO[A-Za-z0-9+/]{30,120}={0,2})(?:[^A-Za-z0-9+/=_-]|$)`,
     validate: validateIntercomToken,
     requireValid: true,
-    help: "An Intercom access token (base64 of `tok:<uuid>:…`): workspace data through the REST API. Reported only when it decodes to that shape. Revoke it in the Developer Hub (app → Authentication) and create a new one.",
+    help: "An Intercom access token (base64 of `tok:<uuid>:\u2026`): workspace data through the REST API. Reported only when it decodes to that shape. Revoke it in the Developer Hub (app \u2192 Authentication) and create a new one.",
     examples: {
       tp: [...inSyntaxes("INTERCOM_ACCESS_TOKEN", intercom), `Authorization: Bearer ${intercom}`],
       fp: [
@@ -64018,7 +64314,7 @@ var serviceRules = [
     keywords: ["sumo"],
     pattern: named("sumo(?:_?logic)?", "su[A-Za-z0-9]{12}"),
     validate: validateRandomBody,
-    help: "A Sumo Logic access id (`su` + 12 characters), half of an access key pair; the access key is reported separately. Placeholder-like ids are not reported. Delete the access key pair in Sumo Logic (Administration → Security → Access Keys) and create a new one.",
+    help: "A Sumo Logic access id (`su` + 12 characters), half of an access key pair; the access key is reported separately. Placeholder-like ids are not reported. Delete the access key pair in Sumo Logic (Administration \u2192 Security \u2192 Access Keys) and create a new one.",
     examples: {
       tp: inSyntaxes("SUMO_ACCESS_ID", sumoId).slice(0, 3),
       fp: ["SUMO_ACCESS_ID=${SUMO_ID}", "sumo_access_id: suXXXXXXXXXXXX", `SUMO_ACCESS_ID=su${"abcdefghijkl"}`]
@@ -64031,7 +64327,7 @@ var serviceRules = [
     keywords: ["sumo"],
     pattern: named("sumo(?:_?logic)?", "[A-Za-z0-9]{64}"),
     validate: validateRandomBody,
-    help: "A Sumo Logic access key (64 characters) under a Sumo Logic name: with its access id it calls the Sumo Logic API as the key’s user. Placeholders are not reported. Delete it under Administration → Security → Access Keys and create a new pair.",
+    help: "A Sumo Logic access key (64 characters) under a Sumo Logic name: with its access id it calls the Sumo Logic API as the key\u2019s user. Placeholders are not reported. Delete it under Administration \u2192 Security \u2192 Access Keys and create a new pair.",
     examples: {
       tp: inSyntaxes("SUMO_ACCESS_KEY", sumoKey).slice(0, 3),
       fp: ["SUMO_ACCESS_KEY=${SUMO_KEY}", `sumo_access_key: ${"x".repeat(64)}`]
@@ -64043,7 +64339,7 @@ var serviceRules = [
     severity: "high",
     keywords: ["ntn_"],
     pattern: `${TOKEN_START}(ntn_[0-9]{11}[A-Za-z0-9]{35})${TOKEN_END}`,
-    help: "A Notion internal integration token (`ntn_` + 11 digits + 35 characters): it reads and edits every page shared with the integration. Refresh the secret on the integration’s page at notion.so/my-integrations.",
+    help: "A Notion internal integration token (`ntn_` + 11 digits + 35 characters): it reads and edits every page shared with the integration. Refresh the secret on the integration\u2019s page at notion.so/my-integrations.",
     examples: {
       tp: [...inSyntaxes("NOTION_TOKEN", notion).slice(0, 3), `curl -H 'Authorization: Bearer ${notion}'`],
       fp: [`NOTION_TOKEN=ntn_${fx("ntnf", 11, FIXTURE_ALPHABETS.digits)}`, "NOTION_TOKEN=ntn_<your token>"]
@@ -64069,7 +64365,7 @@ var serviceRules = [
     keywords: ["cleartextpassword"],
     pattern: String.raw`<add\s+key=["'](?i:ClearTextPassword)["']\s+value=["']([^"'\s]{4,})["']`,
     validate: validatePassword,
-    help: "A `NuGet.Config` `packageSourceCredentials` entry with `ClearTextPassword`: the feed’s password or token (Azure Artifacts, GitHub Packages, a private feed) in plain text. Placeholders and `%VAR%` references are not reported. Revoke the token and use `dotnet nuget update source --store-password-in-clear-text` only from a CI secret.",
+    help: "A `NuGet.Config` `packageSourceCredentials` entry with `ClearTextPassword`: the feed\u2019s password or token (Azure Artifacts, GitHub Packages, a private feed) in plain text. Placeholders and `%VAR%` references are not reported. Revoke the token and use `dotnet nuget update source --store-password-in-clear-text` only from a CI secret.",
     examples: {
       tp: [
         `<add key="ClearTextPassword" value="${fx("nug1", 24)}" />`,
@@ -64090,7 +64386,7 @@ var serviceRules = [
     keywords: ["eaa"],
     pattern: `${TOKEN_START}(EAA[B-Z0-9][A-Za-z0-9]{90,})${TOKEN_END}`,
     validate: validateRandomBody,
-    help: "A Facebook Graph API access token (`EAA…`): page and long-lived user tokens post and read as the page or user. Placeholder-like values are not reported. Invalidate it by changing the app secret or removing the app from the page, and keep tokens in a secret store.",
+    help: "A Facebook Graph API access token (`EAA\u2026`): page and long-lived user tokens post and read as the page or user. Placeholder-like values are not reported. Invalidate it by changing the app secret or removing the app from the page, and keep tokens in a secret store.",
     examples: {
       tp: [...inSyntaxes("FACEBOOK_PAGE_TOKEN", fbPage).slice(0, 3), `graph.facebook.com/me?access_token=${fbPage}`],
       fp: [`FACEBOOK_PAGE_TOKEN=EAAG${"x".repeat(120)}`, "FACEBOOK_PAGE_TOKEN=EAAG<your page token>"]
@@ -64103,7 +64399,7 @@ var serviceRules = [
     keywords: ["facebook", "fb_app_secret", "fb_secret"],
     pattern: String.raw`(?i:facebook|fb)[\w.-]{0,20}(?i:secret)${ASSIGN}([0-9a-f]{32})${TOKEN_END}`,
     validate: validateRandomBody,
-    help: "A Facebook app secret (32 hex) under a Facebook name: it signs app access tokens and verifies webhooks. Placeholders are not reported. Reset it in the app’s Basic settings on developers.facebook.com.",
+    help: "A Facebook app secret (32 hex) under a Facebook name: it signs app access tokens and verifies webhooks. Placeholders are not reported. Reset it in the app\u2019s Basic settings on developers.facebook.com.",
     examples: {
       tp: inSyntaxes("FACEBOOK_APP_SECRET", fbSecret).slice(0, 3),
       fp: ["FACEBOOK_APP_SECRET=${FB_SECRET}", `FACEBOOK_APP_SECRET=${"0".repeat(32)}`]
@@ -64116,7 +64412,7 @@ var serviceRules = [
     keywords: ["xoxb-"],
     pattern: `${TOKEN_START}(xoxb-[0-9]{8,14}-[A-Za-z0-9]{18,26})${TOKEN_END}`,
     validate: validateRandomBody,
-    help: "A Slack bot token of the older two-part form (`xoxb-<digits>-<secret>`), from legacy custom bot integrations. Placeholder-like values are not reported. Remove the custom integration in the workspace’s app management and move to a Slack app.",
+    help: "A Slack bot token of the older two-part form (`xoxb-<digits>-<secret>`), from legacy custom bot integrations. Placeholder-like values are not reported. Remove the custom integration in the workspace\u2019s app management and move to a Slack app.",
     examples: {
       tp: inSyntaxes("SLACK_BOT_TOKEN", slackLegacyBot).slice(0, 3),
       fp: [`SLACK_BOT_TOKEN=xoxb-${"1".repeat(11)}-${"x".repeat(24)}`, "SLACK_BOT_TOKEN=xoxb-<your token>"]
@@ -64129,7 +64425,7 @@ var serviceRules = [
     keywords: ["sk_live_"],
     pattern: `${TOKEN_START}(sk_live_[A-Za-z0-9]*[-_][A-Za-z0-9_-]{8,})${TOKEN_END}`,
     validate: validateRandomBody,
-    help: "A live-mode secret key with the `sk_live_` prefix whose body holds `-` or `_` (Paystack, Clerk, Lemon Squeezy and others use the prefix Stripe made common; Stripe’s own keys have their own rule). Placeholder-like keys are not reported. Roll the key in the vendor’s dashboard.",
+    help: "A live-mode secret key with the `sk_live_` prefix whose body holds `-` or `_` (Paystack, Clerk, Lemon Squeezy and others use the prefix Stripe made common; Stripe\u2019s own keys have their own rule). Placeholder-like keys are not reported. Roll the key in the vendor\u2019s dashboard.",
     examples: {
       tp: [...inSyntaxes("CLERK_SECRET_KEY", liveKey("lk1")).slice(0, 3), `secretKey: '${liveKey("lk2")}'`],
       fp: ["CLERK_SECRET_KEY=sk_live_your-secret-key-here", "CLERK_SECRET_KEY=sk_live_xxxxxxxx-xxxxxxxxxxxxxxxx"]
@@ -64175,8 +64471,8 @@ var vendorRules = [
     pattern: `${TOKEN_START}(4b1d[A-Za-z0-9]{38})${TOKEN_END}`,
     value: () => `4b1d${fx("ch", 38)}`,
     env: "CLICKHOUSE_KEY_SECRET",
-    what: "A ClickHouse Cloud API key secret (`4b1d` + 38 characters): it manages the organization’s services.",
-    revoke: "Delete the key under Organization → API keys and create a new one."
+    what: "A ClickHouse Cloud API key secret (`4b1d` + 38 characters): it manages the organization\u2019s services.",
+    revoke: "Delete the key under Organization \u2192 API keys and create a new one."
   }),
   vendorRule({
     id: "defined-networking-api-token",
@@ -64186,7 +64482,7 @@ var vendorRules = [
     pattern: `${TOKEN_START}(dnkey-[A-Za-z0-9=_-]{26}-[A-Za-z0-9=_-]{52})${TOKEN_END}`,
     value: () => `dnkey-${fx("dn1", 26)}-${fx("dn2", 52)}`,
     env: "DN_API_KEY",
-    what: "A Defined Networking API key (`dnkey-…`): it manages the Nebula overlay network’s hosts and certificates.",
+    what: "A Defined Networking API key (`dnkey-\u2026`): it manages the Nebula overlay network\u2019s hosts and certificates.",
     revoke: "Revoke it in the Defined Networking admin panel."
   }),
   vendorRule({
@@ -64198,7 +64494,7 @@ var vendorRules = [
     value: () => `duffel_live_${fx("du", 43)}`,
     env: "DUFFEL_ACCESS_TOKEN",
     what: "A Duffel access token (`duffel_live_`/`duffel_test_`): it books and pays for travel on the account.",
-    revoke: "Revoke it under Developers → Access tokens."
+    revoke: "Revoke it under Developers \u2192 Access tokens."
   }),
   vendorRule({
     id: "easypost-api-key",
@@ -64209,7 +64505,7 @@ var vendorRules = [
     value: () => `EZAK${fx("ep", 54)}`,
     env: "EASYPOST_API_KEY",
     what: "An EasyPost API key (`EZAK` production, `EZTK` test): it buys postage on the account.",
-    revoke: "Disable it under Account → API keys and create a new one."
+    revoke: "Disable it under Account \u2192 API keys and create a new one."
   }),
   vendorRule({
     id: "frameio-api-token",
@@ -64219,8 +64515,8 @@ var vendorRules = [
     pattern: `${TOKEN_START}(fio-u-[A-Za-z0-9_=-]{64})${TOKEN_END}`,
     value: () => `fio-u-${fx("fio", 64)}`,
     env: "FRAMEIO_TOKEN",
-    what: "A Frame.io developer token (`fio-u-…`): it reads and changes the user’s projects and assets.",
-    revoke: "Revoke it at developer.frame.io → Tokens."
+    what: "A Frame.io developer token (`fio-u-\u2026`): it reads and changes the user\u2019s projects and assets.",
+    revoke: "Revoke it at developer.frame.io \u2192 Tokens."
   }),
   vendorRule({
     id: "harness-api-key",
@@ -64231,7 +64527,7 @@ var vendorRules = [
     value: () => `pat.${fx("hn1", 22)}.${fx("hn2", 24)}.${fx("hn3", 20)}`,
     env: "HARNESS_API_KEY",
     what: "A Harness personal access token or service account token (`pat.`/`sat.` + account, key id, secret).",
-    revoke: "Delete the token under the user’s or service account’s API keys."
+    revoke: "Delete the token under the user\u2019s or service account\u2019s API keys."
   }),
   vendorRule({
     id: "infracost-api-key",
@@ -64242,7 +64538,7 @@ var vendorRules = [
     value: () => `ico-${fx("ico", 32)}`,
     env: "INFRACOST_API_KEY",
     what: "An Infracost API key (`ico-` + 32 characters).",
-    revoke: "Rotate it in Infracost Cloud → Org settings → API keys."
+    revoke: "Rotate it in Infracost Cloud \u2192 Org settings \u2192 API keys."
   }),
   vendorRule({
     id: "intra42-client-secret",
@@ -64253,7 +64549,7 @@ var vendorRules = [
     value: () => `s-s4t2ud-${fx("i42", 64, FIXTURE_ALPHABETS.hex)}`,
     env: "FT_CLIENT_SECRET",
     what: "A 42 school intranet OAuth application secret (`s-s4t2ud-`/`s-s4t2af-`).",
-    revoke: "Generate a new secret on the application’s page of the intranet."
+    revoke: "Generate a new secret on the application\u2019s page of the intranet."
   }),
   vendorRule({
     id: "openshift-user-token",
@@ -64274,8 +64570,8 @@ var vendorRules = [
     pattern: `${TOKEN_START}(rdme_[a-z0-9]{70})${TOKEN_END}`,
     value: () => `rdme_${fx("rdme", 70, FIXTURE_ALPHABETS.lowerAlnum)}`,
     env: "README_API_KEY",
-    what: "A ReadMe API key (`rdme_` + 70 characters): it edits the project’s documentation.",
-    revoke: "Revoke it in the project’s dashboard under API keys."
+    what: "A ReadMe API key (`rdme_` + 70 characters): it edits the project\u2019s documentation.",
+    revoke: "Revoke it in the project\u2019s dashboard under API keys."
   }),
   vendorRule({
     id: "scalingo-api-token",
@@ -64285,8 +64581,8 @@ var vendorRules = [
     pattern: `${TOKEN_START}(tk-us-[A-Za-z0-9_-]{48})${TOKEN_END}`,
     value: () => `tk-us-${fx("scl", 48)}`,
     env: "SCALINGO_API_TOKEN",
-    what: "A Scalingo API token (`tk-us-…`): it deploys and configures the account’s apps.",
-    revoke: "Delete it under User settings → API tokens."
+    what: "A Scalingo API token (`tk-us-\u2026`): it deploys and configures the account\u2019s apps.",
+    revoke: "Delete it under User settings \u2192 API tokens."
   }),
   vendorRule({
     id: "settlemint-access-token",
@@ -64308,7 +64604,7 @@ var vendorRules = [
     value: () => `shippo_live_${fx("shp", 40, FIXTURE_ALPHABETS.hex)}`,
     env: "SHIPPO_API_TOKEN",
     what: "A Shippo API token (`shippo_live_`/`shippo_test_` + 40 hex): live tokens buy labels on the account.",
-    revoke: "Regenerate it under Settings → API."
+    revoke: "Regenerate it under Settings \u2192 API."
   }),
   vendorRule({
     id: "typeform-api-token",
@@ -64319,7 +64615,7 @@ var vendorRules = [
     value: () => `tfp_${fx("tfp", 59)}`,
     env: "TYPEFORM_TOKEN",
     what: "A Typeform personal access token (`tfp_` + 59 characters): it reads forms and their responses.",
-    revoke: "Delete it under Account → Personal tokens."
+    revoke: "Delete it under Account \u2192 Personal tokens."
   }),
   vendorRule({
     id: "yandex-cloud-api-key",
@@ -64329,7 +64625,7 @@ var vendorRules = [
     pattern: `${TOKEN_START}(AQVN[A-Za-z0-9_-]{35,38})${TOKEN_END}`,
     value: () => `AQVN${fx("yc", 36)}`,
     env: "YC_API_KEY",
-    what: "A Yandex Cloud service account API key (`AQVN…`).",
+    what: "A Yandex Cloud service account API key (`AQVN\u2026`).",
     revoke: "Delete it with `yc iam api-key delete` and issue a new one."
   }),
   vendorRule({
@@ -64340,8 +64636,8 @@ var vendorRules = [
     pattern: `${TOKEN_START}(pat-(?:na|eu)1-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})${TOKEN_END}`,
     value: () => `pat-na1-${fxUuid("hs")}`,
     env: "HUBSPOT_ACCESS_TOKEN",
-    what: "A HubSpot private app access token (`pat-na1-`/`pat-eu1-` + UUID): it reads and writes the CRM within the app’s scopes.",
-    revoke: "Rotate it on the private app’s Auth tab."
+    what: "A HubSpot private app access token (`pat-na1-`/`pat-eu1-` + UUID): it reads and writes the CRM within the app\u2019s scopes.",
+    revoke: "Rotate it on the private app\u2019s Auth tab."
   }),
   vendorRule({
     id: "adafruit-io-key",
@@ -64351,8 +64647,8 @@ var vendorRules = [
     pattern: `${TOKEN_START}(aio_[A-Za-z0-9]{28})${TOKEN_END}`,
     value: () => `aio_${fx("aio", 28)}`,
     env: "ADAFRUIT_IO_KEY",
-    what: "An Adafruit IO key (`aio_` + 28 characters): it publishes to and reads the account’s feeds.",
-    revoke: "Regenerate it on io.adafruit.com (My Key → Regenerate)."
+    what: "An Adafruit IO key (`aio_` + 28 characters): it publishes to and reads the account\u2019s feeds.",
+    revoke: "Regenerate it on io.adafruit.com (My Key \u2192 Regenerate)."
   }),
   vendorRule({
     id: "maxmind-license-key",
@@ -64362,7 +64658,7 @@ var vendorRules = [
     pattern: `${TOKEN_START}([A-Za-z0-9]{6}_[A-Za-z0-9]{29}_mmk)${TOKEN_END}`,
     value: () => `${fx("mm1", 6)}_${fx("mm2", 29)}_mmk`,
     env: "MAXMIND_LICENSE_KEY",
-    what: "A MaxMind license key (`…_mmk`): it downloads GeoIP databases on the account’s licence.",
+    what: "A MaxMind license key (`\u2026_mmk`): it downloads GeoIP databases on the account\u2019s licence.",
     revoke: "Deactivate it under Manage License Keys and create a new one."
   }),
   vendorRule({
@@ -64374,7 +64670,7 @@ var vendorRules = [
     value: () => `p8e-${fx("adb", 32)}`,
     env: "ADOBE_CLIENT_SECRET",
     what: "An Adobe Developer Console OAuth client secret (`p8e-` + 32 characters).",
-    revoke: "Rotate the client secret on the project’s credential page."
+    revoke: "Rotate the client secret on the project\u2019s credential page."
   }),
   vendorRule({
     id: "authress-access-key",
@@ -64395,7 +64691,7 @@ var vendorRules = [
     pattern: named("airtable", `pat[A-Za-z0-9]{14}\\.[a-f0-9]{64}|key[A-Za-z0-9]{14}`),
     value: () => `pat${fx("at1", 14)}.${fx("at2", 64, FIXTURE_ALPHABETS.hex)}`,
     env: "AIRTABLE_API_KEY",
-    what: "An Airtable personal access token (`pat….` + 64 hex) or legacy API key (`key` + 14), under an Airtable name.",
+    what: "An Airtable personal access token (`pat\u2026.` + 64 hex) or legacy API key (`key` + 14), under an Airtable name.",
     revoke: "Delete it at airtable.com/create/tokens."
   }),
   vendorRule({
@@ -64407,7 +64703,7 @@ var vendorRules = [
     value: () => fx("alg", 32, FIXTURE_ALPHABETS.hex),
     env: "ALGOLIA_ADMIN_KEY",
     what: "An Algolia API key (32 hex) under an Algolia name; admin and write keys change the indices (search-only keys are meant to be public but still reported: check which it is).",
-    revoke: "Regenerate it under Settings → API keys."
+    revoke: "Regenerate it under Settings \u2192 API keys."
   }),
   vendorRule({
     id: "contentful-delivery-token",
@@ -64418,7 +64714,7 @@ var vendorRules = [
     value: () => fx("ctf", 43, FIXTURE_ALPHABETS.base64url),
     env: "CONTENTFUL_ACCESS_TOKEN",
     what: "A Contentful delivery, preview or management token (43 characters) under a Contentful name.",
-    revoke: "Revoke it under Settings → API keys / CMA tokens."
+    revoke: "Revoke it under Settings \u2192 API keys / CMA tokens."
   }),
   vendorRule({
     id: "fastly-api-token",
@@ -64428,8 +64724,8 @@ var vendorRules = [
     pattern: named("fastly", `[A-Za-z0-9_=-]{32}`),
     value: () => fx("fst", 32, FIXTURE_ALPHABETS.base64url),
     env: "FASTLY_API_TOKEN",
-    what: "A Fastly API token (32 characters) under a Fastly name: it purges and configures the account’s services.",
-    revoke: "Revoke it under Account → API tokens."
+    what: "A Fastly API token (32 characters) under a Fastly name: it purges and configures the account\u2019s services.",
+    revoke: "Revoke it under Account \u2192 API tokens."
   }),
   vendorRule({
     id: "mattermost-access-token",
@@ -64440,7 +64736,7 @@ var vendorRules = [
     value: () => fx("mtm", 26, FIXTURE_ALPHABETS.lowerAlnum),
     env: "MATTERMOST_TOKEN",
     what: "A Mattermost personal access token or bot token (26 characters) under a Mattermost name.",
-    revoke: "Revoke it in the user’s or bot’s Security settings."
+    revoke: "Revoke it in the user\u2019s or bot\u2019s Security settings."
   }),
   vendorRule({
     id: "twitch-api-token",
@@ -64461,8 +64757,8 @@ var vendorRules = [
     pattern: named("zendesk", `[A-Za-z0-9]{40}`),
     value: () => fx("zd", 40),
     env: "ZENDESK_API_TOKEN",
-    what: "A Zendesk API token (40 characters) under a Zendesk name: it acts as any agent with the account’s email.",
-    revoke: "Delete it in Admin Center → Apps and integrations → Zendesk API."
+    what: "A Zendesk API token (40 characters) under a Zendesk name: it acts as any agent with the account\u2019s email.",
+    revoke: "Delete it in Admin Center \u2192 Apps and integrations \u2192 Zendesk API."
   }),
   vendorRule({
     id: "linear-client-secret",
@@ -64473,7 +64769,7 @@ var vendorRules = [
     value: () => fx("lin", 32, FIXTURE_ALPHABETS.hex),
     env: "LINEAR_CLIENT_SECRET",
     what: "A Linear OAuth application client secret (32 hex) under a Linear name.",
-    revoke: "Rotate it on the OAuth application’s settings page."
+    revoke: "Rotate it on the OAuth application\u2019s settings page."
   }),
   vendorRule({
     id: "twitter-bearer-token",
@@ -64483,7 +64779,7 @@ var vendorRules = [
     pattern: named("twitter|x_bearer", `A{22}[A-Za-z0-9%]{80,100}`),
     value: () => `${"A".repeat(22)}${fx("twb", 90)}`,
     env: "TWITTER_BEARER_TOKEN",
-    what: "A Twitter/X app-only bearer token (22 `A` then 80–100 characters) under a Twitter name.",
+    what: "A Twitter/X app-only bearer token (22 `A` then 80\u2013100 characters) under a Twitter name.",
     revoke: "Regenerate it in the developer portal (Keys and tokens)."
   }),
   vendorRule({
@@ -64494,7 +64790,7 @@ var vendorRules = [
     pattern: named("twitter", `[A-Za-z0-9]{45,50}`),
     value: () => fx("tws", 50),
     env: "TWITTER_API_SECRET",
-    what: "A Twitter/X consumer secret or access token secret (45–50 characters) under a Twitter name.",
+    what: "A Twitter/X consumer secret or access token secret (45\u201350 characters) under a Twitter name.",
     revoke: "Regenerate it in the developer portal (Keys and tokens)."
   }),
   vendorRule({
@@ -64506,7 +64802,7 @@ var vendorRules = [
     value: () => fx("dcs", 32, FIXTURE_ALPHABETS.base64url),
     env: "DISCORD_CLIENT_SECRET",
     what: "A Discord application OAuth client secret (32 characters) under a Discord name.",
-    revoke: "Reset it on the application’s OAuth2 page."
+    revoke: "Reset it on the application\u2019s OAuth2 page."
   }),
   vendorRule({
     id: "dropbox-access-token",
@@ -64516,8 +64812,8 @@ var vendorRules = [
     pattern: named("dropbox", `sl\\.[A-Za-z0-9._=-]{130,}`),
     value: () => `sl.${fx("dbx", 140, FIXTURE_ALPHABETS.base64url)}`,
     env: "DROPBOX_ACCESS_TOKEN",
-    what: "A Dropbox short-lived access token (`sl.…`) under a Dropbox name.",
-    revoke: "Revoke the app’s access in Dropbox settings → Connected apps."
+    what: "A Dropbox short-lived access token (`sl.\u2026`) under a Dropbox name.",
+    revoke: "Revoke the app\u2019s access in Dropbox settings \u2192 Connected apps."
   }),
   vendorRule({
     id: "messagebird-api-key",
@@ -64528,7 +64824,7 @@ var vendorRules = [
     value: () => fx("mb", 25),
     env: "MESSAGEBIRD_API_KEY",
     what: "A MessageBird live or test API key (25 characters) under a MessageBird name.",
-    revoke: "Delete it in the dashboard under Developers → API access."
+    revoke: "Delete it in the dashboard under Developers \u2192 API access."
   }),
   vendorRule({
     id: "sendbird-api-token",
@@ -64539,7 +64835,7 @@ var vendorRules = [
     value: () => fx("sbd", 40, FIXTURE_ALPHABETS.hex),
     env: "SENDBIRD_API_TOKEN",
     what: "A Sendbird master or secondary API token (40 hex) under a Sendbird name.",
-    revoke: "Revoke it in the Sendbird dashboard under Settings → General."
+    revoke: "Revoke it in the Sendbird dashboard under Settings \u2192 General."
   }),
   vendorRule({
     id: "cisco-meraki-api-key",
@@ -64549,8 +64845,8 @@ var vendorRules = [
     pattern: named("meraki", `[a-f0-9]{40}`),
     value: () => fx("mer", 40, FIXTURE_ALPHABETS.hex),
     env: "MERAKI_API_KEY",
-    what: "A Cisco Meraki dashboard API key (40 hex) under a Meraki name: it manages the organization’s networks.",
-    revoke: "Revoke it in the dashboard under My profile → API access."
+    what: "A Cisco Meraki dashboard API key (40 hex) under a Meraki name: it manages the organization\u2019s networks.",
+    revoke: "Revoke it in the dashboard under My profile \u2192 API access."
   }),
   vendorRule({
     id: "gitter-access-token",
@@ -64571,7 +64867,7 @@ var vendorRules = [
     pattern: named("rapidapi|x-rapidapi-key", `[A-Za-z0-9_-]{50}`),
     value: () => fx("rpd", 50, FIXTURE_ALPHABETS.base64url),
     env: "RAPIDAPI_KEY",
-    what: "A RapidAPI application key (50 characters) under a RapidAPI name: it spends the account’s subscriptions.",
+    what: "A RapidAPI application key (50 characters) under a RapidAPI name: it spends the account\u2019s subscriptions.",
     revoke: "Rotate it in the RapidAPI developer dashboard."
   }),
   vendorRule({
@@ -64583,7 +64879,7 @@ var vendorRules = [
     value: () => fxUuid("kuc"),
     env: "KUCOIN_API_SECRET",
     what: "A KuCoin API secret (UUID) under a KuCoin name: with its key and passphrase it trades the account.",
-    revoke: "Delete the API key in KuCoin’s API management."
+    revoke: "Delete the API key in KuCoin\u2019s API management."
   }),
   vendorRule({
     id: "coinbase-api-secret",
@@ -64594,7 +64890,7 @@ var vendorRules = [
     value: () => fx("cb", 64, FIXTURE_ALPHABETS.base64url),
     env: "COINBASE_API_SECRET",
     what: "A Coinbase API secret (64 characters) under a Coinbase name.",
-    revoke: "Delete the API key in Coinbase’s API settings."
+    revoke: "Delete the API key in Coinbase\u2019s API settings."
   })
 ];
 
@@ -64649,7 +64945,7 @@ var packageRules = [
     entropy: 4,
     validate: validatePypiToken,
     requireValid: true,
-    help: "A PyPI API token uploads releases for its account or one project. Remove it under Account settings → API tokens on pypi.org. The token is a macaroon: a value that does not decode to a pypi.org macaroon is not reported.",
+    help: "A PyPI API token uploads releases for its account or one project. Remove it under Account settings \u2192 API tokens on pypi.org. The token is a macaroon: a value that does not decode to a pypi.org macaroon is not reported.",
     examples: {
       tp: [
         env3("TWINE_PASSWORD", pypiA),
@@ -64678,7 +64974,7 @@ password = ${pypiB}`
     entropy: 4,
     validate: validateTestPypiToken,
     requireValid: true,
-    help: "A TestPyPI API token uploads to the test index only. Remove it under Account settings → API tokens on test.pypi.org. A value that does not decode to a test.pypi.org macaroon is not reported.",
+    help: "A TestPyPI API token uploads to the test index only. Remove it under Account settings \u2192 API tokens on test.pypi.org. A value that does not decode to a test.pypi.org macaroon is not reported.",
     examples: {
       tp: [env3("TEST_PYPI_TOKEN", testPypiA), yaml3("password", testPypiB)],
       fp: [env3("PYPI_TOKEN", pypiA), yaml3("password", `pypi-${fake("tpypi-r", 120, ALPHABETS.base64url)}`)]
@@ -64691,7 +64987,7 @@ password = ${pypiB}`
     keywords: ["rubygems_"],
     pattern: String.raw`\b(rubygems_[a-f0-9]{48})\b`,
     entropy: 3,
-    help: "A RubyGems API key pushes and yanks gems within its scopes. Delete it on rubygems.org under Settings → API keys.",
+    help: "A RubyGems API key pushes and yanks gems within its scopes. Delete it on rubygems.org under Settings \u2192 API keys.",
     examples: {
       tp: [
         env3("GEM_HOST_API_KEY", `rubygems_${hex4("rg-a", 48)}`),
@@ -64733,7 +65029,7 @@ password = ${pypiB}`
     keywords: ["cio"],
     pattern: String.raw`\b(cio[A-Za-z0-9]{32})\b`,
     entropy: 3.5,
-    help: "A crates.io API token publishes and yanks crates within its scopes. Revoke it on crates.io under Account Settings → API Tokens.",
+    help: "A crates.io API token publishes and yanks crates within its scopes. Revoke it on crates.io under Account Settings \u2192 API Tokens.",
     examples: {
       tp: [
         env3("CARGO_REGISTRY_TOKEN", `cio${fake("cio-a", 32)}`),
@@ -64755,7 +65051,7 @@ token = "cio${fake("cio-b", 32)}"`,
     keywords: ["dckr_pat_", "dckr_oat_"],
     pattern: String.raw`\b(dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 3.5,
-    help: "A Docker Hub access token pushes and pulls images as its user or organisation. Delete it on Docker Hub under Account settings → Personal access tokens (or the organisation access tokens).",
+    help: "A Docker Hub access token pushes and pulls images as its user or organisation. Delete it on Docker Hub under Account settings \u2192 Personal access tokens (or the organisation access tokens).",
     examples: {
       tp: [
         env3("DOCKERHUB_TOKEN", `dckr_pat_${fake("dh-a", 27, ALPHABETS.base64url)}`),
@@ -64799,7 +65095,7 @@ token = "cio${fake("cio-b", 32)}"`,
     entropy: 4,
     validate: validateJfrogReference,
     requireValid: true,
-    help: "A JFrog reference token is the short form of an access token for the JFrog Platform (Artifactory, Xray). Revoke it under the user profile or Administration → Identity and Access → Access Tokens. A value that does not decode to `reftkn:` is not reported.",
+    help: "A JFrog reference token is the short form of an access token for the JFrog Platform (Artifactory, Xray). Revoke it under the user profile or Administration \u2192 Identity and Access \u2192 Access Tokens. A value that does not decode to `reftkn:` is not reported.",
     examples: {
       tp: [
         env3("JFROG_ACCESS_TOKEN", jfrogRef("jr-a")),
@@ -64836,7 +65132,7 @@ token = "cio${fake("cio-b", 32)}"`,
     keywords: ["packagist_"],
     pattern: String.raw`\b(packagist_[a-z]{3}_[a-f0-9]{68})\b`,
     entropy: 3,
-    help: "A Private Packagist token reads (and for update tokens, changes) an organisation's private Composer packages. Revoke it under the organisation or user settings → Authentication tokens.",
+    help: "A Private Packagist token reads (and for update tokens, changes) an organisation's private Composer packages. Revoke it under the organisation or user settings \u2192 Authentication tokens.",
     examples: {
       tp: [
         env3("COMPOSER_AUTH_TOKEN", `packagist_ort_${hex4("pk-a", 68)}`),
@@ -64873,7 +65169,7 @@ function dbRule(id, title, scheme, keywords, help, tp, fp) {
     keywords,
     pattern: `${TOKEN_START}(?i:${scheme})://${USERINFO}`,
     validate: validateDbUrl,
-    help: `${help} Reported only when the password is not a placeholder (\`\${DB_PASSWORD}\`, \`<password>\`, \`changeme\`…).`,
+    help: `${help} Reported only when the password is not a placeholder (\`\${DB_PASSWORD}\`, \`<password>\`, \`changeme\`\u2026).`,
     examples: { tp, fp }
   };
 }
@@ -64917,7 +65213,7 @@ var structuredRules = [
     "PostgreSQL URL with password",
     "postgres(?:ql)?(?:\\+[a-z0-9]+)?",
     ["postgres"],
-    "A PostgreSQL connection URL with an embedded password. Change the role’s password (`ALTER ROLE … PASSWORD`) and load the URL from a secret store.",
+    "A PostgreSQL connection URL with an embedded password. Change the role\u2019s password (`ALTER ROLE \u2026 PASSWORD`) and load the URL from a secret store.",
     [
       `DATABASE_URL=postgres://app:${pw3("pg1")}@db.internal:5432/app`,
       `database_url: "postgresql+psycopg2://app:${pw3("pg2")}@10.0.0.5/app"`,
@@ -64940,7 +65236,7 @@ var structuredRules = [
     "MySQL/MariaDB URL with password",
     "mysql(?:x)?(?:\\+[a-z0-9]+)?|mariadb",
     ["mysql", "mariadb"],
-    "A MySQL or MariaDB connection URL with an embedded password. Change the account’s password (`ALTER USER`) and load the URL from a secret store.",
+    "A MySQL or MariaDB connection URL with an embedded password. Change the account\u2019s password (`ALTER USER`) and load the URL from a secret store.",
     [
       `DATABASE_URL=mysql://app:${pw3("my1")}@mysql.internal:3306/shop`,
       `url: "mysql+pymysql://app:${pw3("my2")}@127.0.0.1/shop"`,
@@ -64957,7 +65253,7 @@ var structuredRules = [
     "MongoDB URL with password",
     "mongodb(?:\\+srv)?",
     ["mongodb"],
-    "A MongoDB connection string with an embedded password (Atlas `mongodb+srv://` included). Rotate the database user’s password (Atlas: Database Access → Edit) and load the URI from a secret store.",
+    "A MongoDB connection string with an embedded password (Atlas `mongodb+srv://` included). Rotate the database user\u2019s password (Atlas: Database Access \u2192 Edit) and load the URI from a secret store.",
     [
       `MONGO_URI=mongodb+srv://api:${pw3("mg1")}@cluster0.ab1cd.mongodb.net/prod?retryWrites=true`,
       `mongo:
@@ -64975,7 +65271,7 @@ var structuredRules = [
     "Redis URL with password",
     "rediss?",
     ["redis"],
-    "A Redis connection URL with a password (`redis://:password@host`, ACL users included). Change the password (`CONFIG SET requirepass` / `ACL SETUSER`) or rotate it in your provider’s console.",
+    "A Redis connection URL with a password (`redis://:password@host`, ACL users included). Change the password (`CONFIG SET requirepass` / `ACL SETUSER`) or rotate it in your provider\u2019s console.",
     [
       `REDIS_URL=redis://:${pw3("rd1")}@redis.internal:6379/0`,
       `cache_url: "rediss://default:${pw3("rd2")}@eu1.upstash.io:6379"`,
@@ -64992,7 +65288,7 @@ var structuredRules = [
     "AMQP (RabbitMQ) URL with password",
     "amqps?",
     ["amqp"],
-    "An AMQP broker URL (RabbitMQ and others) with an embedded password. Change the user’s password (`rabbitmqctl change_password`) and load the URL from a secret store.",
+    "An AMQP broker URL (RabbitMQ and others) with an embedded password. Change the user\u2019s password (`rabbitmqctl change_password`) and load the URL from a secret store.",
     [
       `AMQP_URL=amqp://orders:${pw3("aq1")}@rabbit.internal:5672/prod`,
       `broker_url: "amqps://svc:${pw3("aq2")}@b-1.mq.eu-west-1.amazonaws.com:5671"`
@@ -65004,7 +65300,7 @@ var structuredRules = [
     "SQL Server URL with password",
     "mssql|sqlserver",
     ["mssql", "sqlserver"],
-    "A SQL Server connection URL with an embedded password. Change the login’s password (`ALTER LOGIN`) and load the URL from a secret store.",
+    "A SQL Server connection URL with an embedded password. Change the login\u2019s password (`ALTER LOGIN`) and load the URL from a secret store.",
     [`DATABASE_URL=mssql://sa:${pw3("ms1")}@sql.internal:1433/app`, `url: "sqlserver://app:${pw3("ms2")}@10.0.0.7/app"`],
     ["DATABASE_URL=mssql://sa:<YourStrong@Passw0rd>@localhost/app", 'url: "sqlserver://sa:Password123@localhost"']
   ),
@@ -65026,7 +65322,7 @@ var structuredRules = [
       "memcached",
       "nats"
     ],
-    "A database or message-broker URL (Oracle, CockroachDB, ClickHouse, Neo4j, Cassandra, Couchbase, InfluxDB, Snowflake, NATS…) with an embedded password. Change the account’s password and load the URL from a secret store.",
+    "A database or message-broker URL (Oracle, CockroachDB, ClickHouse, Neo4j, Cassandra, Couchbase, InfluxDB, Snowflake, NATS\u2026) with an embedded password. Change the account\u2019s password and load the URL from a secret store.",
     [
       `NEO4J_URI=neo4j+s://neo4j:${pw3("db1")}@abcd1234.databases.neo4j.io`,
       `clickhouse: "clickhouse://default:${pw3("db2")}@ch.internal:9000/analytics"`
@@ -65040,7 +65336,7 @@ var structuredRules = [
     keywords: ["jdbc:"],
     pattern: String.raw`jdbc:[a-z0-9]+:[^\s"'<>]*?[;?&](?i:password)=([^;&\s"'<>]+)`,
     validate: validatePassword,
-    help: "A JDBC URL with a `password=` parameter. Change the database account’s password and pass it separately (a secret store or the driver’s properties), not inside the URL. Placeholder passwords are not reported.",
+    help: "A JDBC URL with a `password=` parameter. Change the database account\u2019s password and pass it separately (a secret store or the driver\u2019s properties), not inside the URL. Placeholder passwords are not reported.",
     examples: {
       tp: [
         `spring.datasource.url=jdbc:mysql://db.internal:3306/shop?user=app&password=${pw3("jd1")}`,
@@ -65060,7 +65356,7 @@ var structuredRules = [
     keywords: ["password=", "pwd="],
     pattern: String.raw`(?i:(?:server|data source|host|hostname|address)\s*=\s*[^;"'\n]+;[^"'\n]*?(?:password|pwd)\s*=\s*)([^;"'\n]+)`,
     validate: validatePassword,
-    help: "A `Server=…;User Id=…;Password=…` connection string (SQL Server, ODBC, Npgsql, MySQL Connector). Change the account’s password and load the string from a secret store or use managed identity. Placeholder passwords are not reported.",
+    help: "A `Server=\u2026;User Id=\u2026;Password=\u2026` connection string (SQL Server, ODBC, Npgsql, MySQL Connector). Change the account\u2019s password and load the string from a secret store or use managed identity. Placeholder passwords are not reported.",
     examples: {
       tp: [
         `ConnectionStrings__Default=Server=sql.internal;Database=app;User Id=app;Password=${pw3("ado1")};`,
@@ -65107,7 +65403,7 @@ var structuredRules = [
     keywords: ["smtp", "ftp", "ldap", "imap", "pop3", "ssh://"],
     pattern: `(?i:smtps?|s?ftps?|ldaps?|imaps?|pop3s?|ssh)://${USERINFO}`,
     validate: validateDbUrl,
-    help: "A mail, file-transfer, directory or SSH URL carrying `user:password@`. Change that account’s password and keep the URL in a secret store. Placeholder passwords are not reported.",
+    help: "A mail, file-transfer, directory or SSH URL carrying `user:password@`. Change that account\u2019s password and keep the URL in a secret store. Placeholder passwords are not reported.",
     examples: {
       tp: [
         `EMAIL_URL=smtp://mailer:${pw3("sv1")}@smtp.mailgun.org:587`,
@@ -65153,7 +65449,7 @@ var structuredRules = [
     pattern: String.raw`(?:_authToken|npmAuthToken)\s*[=:]\s*["']?([^\s"'$]{16,})`,
     entropy: 3,
     validate: validateNpmrcToken,
-    help: "A registry auth token in `.npmrc` (`//registry/:_authToken=`) or `.yarnrc.yml` (`npmAuthToken`). `npm_` tokens are not reported here (the npm token rule checks their checksum), nor are placeholders. Revoke the token at its registry (`npm token revoke`, or the registry’s UI) and use `${NPM_TOKEN}` in the file.",
+    help: "A registry auth token in `.npmrc` (`//registry/:_authToken=`) or `.yarnrc.yml` (`npmAuthToken`). `npm_` tokens are not reported here (the npm token rule checks their checksum), nor are placeholders. Revoke the token at its registry (`npm token revoke`, or the registry\u2019s UI) and use `${NPM_TOKEN}` in the file.",
     examples: {
       tp: [
         `//registry.npmjs.org/:_authToken=${npmLegacyToken}`,
@@ -65213,7 +65509,7 @@ var structuredRules = [
     pattern: String.raw`client-key-data["']?\s*:\s*["']?([A-Za-z0-9+/]{100,}={0,2})`,
     validate: validateBase64PemKey,
     requireValid: true,
-    help: "A kubeconfig user’s `client-key-data`: base64 of a PEM private key that authenticates to the cluster as the certificate’s user (often cluster-admin). Reported only when the key parses. Revoke the client certificate (rotate the cluster CA or remove the user’s bindings) and issue new credentials.",
+    help: "A kubeconfig user\u2019s `client-key-data`: base64 of a PEM private key that authenticates to the cluster as the certificate\u2019s user (often cluster-admin). Reported only when the key parses. Revoke the client certificate (rotate the cluster CA or remove the user\u2019s bindings) and issue new credentials.",
     examples: lazyExamples(() => {
       const key = b646(keyFixture("ec"));
       return {
@@ -65276,7 +65572,7 @@ var structuredRules = [
     pattern: String.raw`machine\s+[^\s]+\s+login\s+[^\s]+\s+password\s+([^\s"'\x60]+)`,
     window: 512,
     validate: validatePassword,
-    help: "A `.netrc` entry (`machine … login … password …`) used by curl, git and pip. Rotate that password or token and keep `.netrc` out of the repository. Placeholder passwords are not reported.",
+    help: "A `.netrc` entry (`machine \u2026 login \u2026 password \u2026`) used by curl, git and pip. Rotate that password or token and keep `.netrc` out of the repository. Placeholder passwords are not reported.",
     examples: {
       tp: [
         `machine api.heroku.com login ops@corp.invalid password ${pw3("nr1")}`,
@@ -65420,7 +65716,7 @@ var vcsRules = [
     "github-pat-classic",
     "GitHub personal access token (classic)",
     "high",
-    "A classic GitHub PAT acts as its owner on every repository its scopes allow. Delete it under Settings → Developer settings → Personal access tokens and replace it with a fine-grained token."
+    "A classic GitHub PAT acts as its owner on every repository its scopes allow. Delete it under Settings \u2192 Developer settings \u2192 Personal access tokens and replace it with a fine-grained token."
   ),
   githubClassic(
     "gho",
@@ -65485,7 +65781,7 @@ var vcsRules = [
     pattern: String.raw`\b(github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})\b`,
     entropy: 4,
     validate: validateGithubFineGrained,
-    help: "A fine-grained PAT acts as its owner on the repositories and permissions it was granted. Delete it under Settings → Developer settings → Fine-grained tokens (organisation owners can also revoke it). A value off the 22 + 59 character structure is not reported.",
+    help: "A fine-grained PAT acts as its owner on the repositories and permissions it was granted. Delete it under Settings \u2192 Developer settings \u2192 Fine-grained tokens (organisation owners can also revoke it). A value off the 22 + 59 character structure is not reported.",
     examples: {
       tp: [...syntax.all("github_pat", fineA, fineB), `https://oauth2:${fineA}@github.com/acme/app.git`],
       fp: [
@@ -65534,7 +65830,7 @@ var vcsRules = [
     title: "GitLab deploy token",
     severity: "high",
     name: "deploy_token",
-    help: "A GitLab deploy token reads (or writes) repositories, packages and the registry of a project or group. Revoke it under Settings → Repository → Deploy tokens."
+    help: "A GitLab deploy token reads (or writes) repositories, packages and the registry of a project or group. Revoke it under Settings \u2192 Repository \u2192 Deploy tokens."
   }),
   gitlab({
     id: "gitlab-runner-token",
@@ -65562,7 +65858,7 @@ var vcsRules = [
     body: "[a-f0-9]",
     min: 40,
     alphabet: ALPHABETS.hex,
-    help: "A pipeline trigger token starts pipelines of a project as the token owner. Revoke it under Settings → CI/CD → Pipeline trigger tokens."
+    help: "A pipeline trigger token starts pipelines of a project as the token owner. Revoke it under Settings \u2192 CI/CD \u2192 Pipeline trigger tokens."
   }),
   gitlab({
     id: "gitlab-ci-job-token",
@@ -65603,7 +65899,7 @@ var vcsRules = [
     severity: "high",
     name: "agent_token",
     min: 50,
-    help: "An agent token connects a Kubernetes cluster to GitLab; with it anyone can impersonate the agent. Revoke it under Operate → Kubernetes clusters → the agent → Access tokens."
+    help: "An agent token connects a Kubernetes cluster to GitLab; with it anyone can impersonate the agent. Revoke it under Operate \u2192 Kubernetes clusters \u2192 the agent \u2192 Access tokens."
   }),
   gitlab({
     id: "gitlab-scim-token",
@@ -65619,7 +65915,7 @@ var vcsRules = [
     title: "GitLab feature flags client token",
     severity: "low",
     name: "unleash_token",
-    help: "A feature flags client token reads a project's feature flag configuration. Reset it under Deploy → Feature flags → Configure."
+    help: "A feature flags client token reads a project's feature flag configuration. Reset it under Deploy \u2192 Feature flags \u2192 Configure."
   }),
   {
     id: "bitbucket-access-token",
@@ -65630,7 +65926,7 @@ var vcsRules = [
     entropy: 4,
     validate: validateAtlassianToken,
     requireValid: true,
-    help: "A Bitbucket Cloud access token acts on one repository, project or workspace within its scopes. Revoke it under the repository/project/workspace settings → Access tokens. The last 8 hex digits are a CRC32 of the rest; a value whose checksum fails is not reported.",
+    help: "A Bitbucket Cloud access token acts on one repository, project or workspace within its scopes. Revoke it under the repository/project/workspace settings \u2192 Access tokens. The last 8 hex digits are a CRC32 of the rest; a value whose checksum fails is not reported.",
     examples: {
       tp: [env4("BITBUCKET_TOKEN", atctA), yaml4("bitbucket_token", atctB), code20("token", atctA)],
       fp: [
@@ -65653,7 +65949,7 @@ var vcsRules = [
     entropy: 3.5,
     validate: validateAtlassianToken,
     requireValid: true,
-    help: "A Bitbucket app password authenticates as its user for Git over HTTPS and the API within its permissions. Revoke it under Personal settings → App passwords and move to API tokens. The last 8 hex digits are a CRC32 of the first 28 characters; a value whose checksum fails is not reported.",
+    help: "A Bitbucket app password authenticates as its user for Git over HTTPS and the API within its permissions. Revoke it under Personal settings \u2192 App passwords and move to API tokens. The last 8 hex digits are a CRC32 of the first 28 characters; a value whose checksum fails is not reported.",
     examples: {
       tp: [
         env4("BITBUCKET_APP_PASSWORD", atbbA),
@@ -65677,7 +65973,7 @@ var vcsRules = [
     keywords: ["gitea", "forgejo"],
     pattern: String.raw`(?i:gitea|forgejo)[A-Za-z0-9_.-]{0,20}(?i:token|password|secret)${ASSIGN}([a-f0-9]{40})\b`,
     entropy: 3,
-    help: "A Gitea or Forgejo access token (40 hex characters) acts as its user within its scopes. Delete it under Settings → Applications on the instance.",
+    help: "A Gitea or Forgejo access token (40 hex characters) acts as its user within its scopes. Delete it under Settings \u2192 Applications on the instance.",
     examples: {
       tp: [
         env4("GITEA_TOKEN", hex40("gitea-a")),
@@ -65700,7 +65996,7 @@ var vcsRules = [
     keywords: ["azdo"],
     pattern: String.raw`\b([A-Za-z0-9]{76}AZDO[A-Za-z0-9]{4})\b`,
     entropy: 4,
-    help: "An Azure DevOps PAT (84-character identifiable format, AZDO at offset 76) acts as its user in the organisations and scopes it was granted. Revoke it under User settings → Personal access tokens, or ask an administrator to revoke it organisation-wide.",
+    help: "An Azure DevOps PAT (84-character identifiable format, AZDO at offset 76) acts as its user in the organisations and scopes it was granted. Revoke it under User settings \u2192 Personal access tokens, or ask an administrator to revoke it organisation-wide.",
     examples: {
       tp: [
         env4("AZURE_DEVOPS_EXT_PAT", adoNewA),
@@ -65722,7 +66018,7 @@ var vcsRules = [
     keywords: ["devops", "azdo", "ado_", "vsts"],
     pattern: String.raw`(?i:azure_?devops|azdo|ado_|vsts)[A-Za-z0-9_.-]{0,20}(?i:pat|token)${ASSIGN}([a-z2-7]{52})\b`,
     entropy: 3.5,
-    help: "A legacy Azure DevOps PAT (52 base32 characters) acts as its user in the organisations and scopes it was granted. Revoke it under User settings → Personal access tokens.",
+    help: "A legacy Azure DevOps PAT (52 base32 characters) acts as its user in the organisations and scopes it was granted. Revoke it under User settings \u2192 Personal access tokens.",
     examples: {
       tp: [
         env4("AZURE_DEVOPS_PAT", adoLegacyA),
@@ -65745,7 +66041,7 @@ var vcsRules = [
     keywords: ["sgp_"],
     pattern: String.raw`\b(sgp_(?:[a-f0-9]{16}_|local_)?[a-f0-9]{40})\b`,
     entropy: 3,
-    help: "A Sourcegraph access token acts as its user on the instance (code search across every repository it can read). Delete it under Settings → Access tokens.",
+    help: "A Sourcegraph access token acts as its user on the instance (code search across every repository it can read). Delete it under Settings \u2192 Access tokens.",
     examples: {
       tp: [
         env4("SRC_ACCESS_TOKEN", `sgp_${fake("sg-i", 16, ALPHABETS.hex)}_${hex40("sg-a")}`),
@@ -65766,7 +66062,7 @@ var vcsRules = [
     keywords: ["_gitlab_session="],
     pattern: String.raw`_gitlab_session=([a-f0-9]{32})\b`,
     entropy: 3,
-    help: "A _gitlab_session cookie is a signed-in browser session: whoever holds it is that user until it expires. Sign the user out of all sessions (Profile → Active sessions → Revoke) and scrub the logs or HAR files that carried it.",
+    help: "A _gitlab_session cookie is a signed-in browser session: whoever holds it is that user until it expires. Sign the user out of all sessions (Profile \u2192 Active sessions \u2192 Revoke) and scrub the logs or HAR files that carried it.",
     examples: {
       tp: [
         `curl -b "_gitlab_session=${hex40("gsc-a").slice(0, 32)}" https://gitlab.acme.test/api/v4/user`,
@@ -66043,11 +66339,11 @@ var ScanEngine = class {
   }
   /** Reads and scans a file chunk by chunk into one reused buffer. Throws when the file cannot be opened or read. */
   scanFile(absPath, meta, stats = emptyEngineStats()) {
-    const fd2 = openSync3(typeof absPath === "string" ? absPath : Buffer.from(absPath), "r");
+    const fd2 = (0, import_node_fs7.openSync)(typeof absPath === "string" ? absPath : Buffer.from(absPath), "r");
     try {
       const bom = Buffer.alloc(2);
-      if (readSync3(fd2, bom, 0, 2, 0) === 2 && utf16ToUtf8(bom) !== void 0) {
-        return this.scanBytes(readFileSync2(fd2), meta, stats);
+      if ((0, import_node_fs7.readSync)(fd2, bom, 0, 2, 0) === 2 && utf16ToUtf8(bom) !== void 0) {
+        return this.scanBytes((0, import_node_fs7.readFileSync)(fd2), meta, stats);
       }
       const buf = this.work;
       const cap = buf.length;
@@ -66058,7 +66354,7 @@ var ScanEngine = class {
         let filled = carry;
         while (filled < cap) {
           const want = cap - filled;
-          const n = readSync3(fd2, buf, filled, want, null);
+          const n = (0, import_node_fs7.readSync)(fd2, buf, filled, want, null);
           filled += n;
           if (n < want) break;
         }
@@ -66075,7 +66371,7 @@ var ScanEngine = class {
       countItem(stats, item.binary, total);
       return item.findings;
     } finally {
-      closeSync3(fd2);
+      (0, import_node_fs7.closeSync)(fd2);
     }
   }
   /** A push-style scan for streams (stdin): write chunks, then end() for the findings. */
@@ -66308,7 +66604,7 @@ var ItemScan = class {
       view,
       this.meta.path,
       void 0,
-      (data, path) => engine.scanBytes(data, { path }, scratch, false),
+      (data, path6) => engine.scanBytes(data, { path: path6 }, scratch, false),
       { limits: engine.decode }
     );
     const map = this.meta.lineMap;
@@ -66541,11 +66837,12 @@ function groupOccurrences(findings, rank2 = () => 0) {
 }
 
 // src/scan/item.ts
+var import_node_fs8 = __toESM(require_node_fs(), 1);
 var import_picomatch = __toESM(require_picomatch2(), 1);
-import { closeSync as closeSync4, fstatSync as fstatSync2, openSync as openSync4, readSync as readSync4 } from "node:fs";
 
 // src/scan/archive.ts
-import { gunzipSync, inflateRawSync, constants as zlibConstants } from "node:zlib";
+var import_promises8 = __toESM(require_promises(), 1);
+var import_node_zlib = __toESM(require_node_zlib(), 1);
 var DEFAULT_ARCHIVE_LIMITS = {
   maxDepth: 3,
   maxEntries: 1e4,
@@ -66562,12 +66859,12 @@ function archiveKind(data) {
   return void 0;
 }
 var ARCHIVE_NAME = /\.(zip|jar|war|ear|aar|whl|egg|nupkg|apk|ipa|vsix|xpi|crx|tar|tgz|gz|tbz|gem)$/i;
-function* archiveEntries(data, path, options = {}) {
+function* archiveEntries(data, path6, options = {}) {
   const limits = { ...DEFAULT_ARCHIVE_LIMITS, ...options.limits };
   const warn = options.onWarning ?? (() => {
   });
   const budget = { entries: 0, bytes: 0, warned: /* @__PURE__ */ new Set() };
-  yield* expand(data, path, 1, limits, budget, warn);
+  yield* expand(data, path6, 1, limits, budget, warn);
 }
 function* archiveItems(item, data, options = {}) {
   for (const entry of archiveEntries(data, item.path, options)) {
@@ -66578,14 +66875,14 @@ function* archiveItems(item, data, options = {}) {
     yield out;
   }
 }
-function* expand(data, path, depth, limits, budget, warn) {
+function* expand(data, path6, depth, limits, budget, warn) {
   const kind2 = archiveKind(data);
   if (!kind2) return;
   let inner;
   try {
-    if (kind2 === "zip") inner = zipEntries(data, path, limits, budget, warn);
-    else if (kind2 === "tar") inner = tarEntries(data, path, budget, limits, warn);
-    else inner = gzipEntries(data, path, limits, budget, warn);
+    if (kind2 === "zip") inner = zipEntries(data, path6, limits, budget, warn);
+    else if (kind2 === "tar") inner = tarEntries(data, path6, budget, limits, warn);
+    else inner = gzipEntries(data, path6, limits, budget, warn);
     for (const entry of inner) {
       if (archiveKind(entry.data)) {
         if (depth >= limits.maxDepth) {
@@ -66604,12 +66901,12 @@ function* expand(data, path, depth, limits, budget, warn) {
       if (depth > 1) throw err2;
       return;
     }
-    warn(`${path}: cannot read the ${kind2} archive (${err2.message}); its contents were not scanned`);
+    warn(`${path6}: cannot read the ${kind2} archive (${err2.message}); its contents were not scanned`);
   }
 }
 var LimitReached = class extends Error {
 };
-function takeEntry(path, size, limits, budget, outer) {
+function takeEntry(path6, size, limits, budget, outer) {
   budget.entries++;
   if (budget.entries > limits.maxEntries) {
     throw new LimitReached(
@@ -66618,7 +66915,7 @@ function takeEntry(path, size, limits, budget, outer) {
   }
   if (budget.bytes + size > limits.maxTotal) {
     throw new LimitReached(
-      `${outer}: expands to more than ${mib(limits.maxTotal)} (at ${path}); the rest was not scanned (limit: total size, zip bomb?)`
+      `${outer}: expands to more than ${mib(limits.maxTotal)} (at ${path6}); the rest was not scanned (limit: total size, zip bomb?)`
     );
   }
   budget.bytes += size;
@@ -66660,7 +66957,7 @@ function inflateCapped(comp, fn, where, outer, limits, budget, warn, expected) {
     return void 0;
   }
 }
-function* zipEntries(data, path, limits, budget, warn) {
+function* zipEntries(data, path6, limits, budget, warn) {
   let eocd = -1;
   for (let i2 = data.length - 22; i2 >= Math.max(0, data.length - 22 - 65535); i2--) {
     if (data.readUInt32LE(i2) === 101010256) {
@@ -66701,7 +66998,7 @@ function* zipEntries(data, path, limits, budget, warn) {
       local = z.local ?? local;
     }
     if (name2.endsWith("/")) continue;
-    const where = `${path}!${name2}`;
+    const where = `${path6}!${name2}`;
     if (flags & 1) {
       warn(`${where}: encrypted zip entry, not scanned`);
       continue;
@@ -66734,10 +67031,10 @@ function* zipEntries(data, path, limits, budget, warn) {
         warn(`${where}: larger than ${mib(limits.maxEntrySize)} expanded, not scanned (limit: entry size)`);
         continue;
       }
-      content = inflateCapped(comp, inflateRawSync, where, path, limits, budget, warn, size);
+      content = inflateCapped(comp, import_node_zlib.inflateRawSync, where, path6, limits, budget, warn, size);
       if (!content) continue;
     }
-    takeEntry(where, content.length, limits, budget, path);
+    takeEntry(where, content.length, limits, budget, path6);
     yield { path: where, data: content };
   }
 }
@@ -66777,7 +67074,7 @@ function cstr(b) {
   const z = b.indexOf(0);
   return (z < 0 ? b : b.subarray(0, z)).toString("utf8");
 }
-function* tarEntries(data, path, budget, limits, warn) {
+function* tarEntries(data, path6, budget, limits, warn) {
   let p = 0;
   let longName;
   let paxPath;
@@ -66807,28 +67104,28 @@ function* tarEntries(data, path, budget, limits, warn) {
     longName = void 0;
     paxPath = void 0;
     if (type !== "0" && type !== "7") continue;
-    const where = `${path}!${name2.replace(/^\.\//, "")}`;
+    const where = `${path6}!${name2.replace(/^\.\//, "")}`;
     if (size > limits.maxEntrySize) {
       warn(`${where}: larger than ${mib(limits.maxEntrySize)}, not scanned (limit: entry size)`);
       continue;
     }
-    takeEntry(where, body.length, limits, budget, path);
+    takeEntry(where, body.length, limits, budget, path6);
     yield { path: where, data: body };
   }
 }
 var TAR_GZ_NAME = /\.(tgz|taz|tar\.gz)$/i;
 function gunzipHead(data) {
   try {
-    return gunzipSync(data.subarray(0, 4096), {
-      finishFlush: zlibConstants.Z_SYNC_FLUSH,
+    return (0, import_node_zlib.gunzipSync)(data.subarray(0, 4096), {
+      finishFlush: import_node_zlib.constants.Z_SYNC_FLUSH,
       maxOutputLength: 8 * 1024 * 1024
     });
   } catch {
     return Buffer.alloc(0);
   }
 }
-function* gzipEntries(data, path, limits, budget, warn) {
-  const tarInside = TAR_GZ_NAME.test(path) || archiveKind(gunzipHead(data)) === "tar";
+function* gzipEntries(data, path6, limits, budget, warn) {
+  const tarInside = TAR_GZ_NAME.test(path6) || archiveKind(gunzipHead(data)) === "tar";
   const { cap, byRatio } = outputCap(
     data.length,
     tarInside ? { ...limits, maxEntrySize: limits.maxTotal } : limits,
@@ -66836,7 +67133,7 @@ function* gzipEntries(data, path, limits, budget, warn) {
   );
   const tooLarge2 = () => {
     const why = byRatio ? `more than ${limits.maxRatio}:1 (limit: ratio, zip bomb?)` : tarInside || cap < limits.maxEntrySize ? `beyond ${mib(cap)} (limit: total size)` : `beyond ${mib(cap)}, more than a scanned file may hold (limit: entry size)`;
-    warn(`${path}: gzip expands ${why}, not scanned`);
+    warn(`${path6}: gzip expands ${why}, not scanned`);
   };
   const isize = data.readUInt32LE(data.length - 4);
   if (isize > cap) {
@@ -66845,7 +67142,7 @@ function* gzipEntries(data, path, limits, budget, warn) {
   }
   let out;
   try {
-    out = gunzipSync(data, sized(isize, cap));
+    out = (0, import_node_zlib.gunzipSync)(data, sized(isize, cap));
   } catch (err2) {
     if (err2.code === "ERR_BUFFER_TOO_LARGE" || err2 instanceof RangeError) {
       tooLarge2();
@@ -66854,13 +67151,13 @@ function* gzipEntries(data, path, limits, budget, warn) {
     throw err2;
   }
   if (archiveKind(out) === "tar") {
-    yield* tarEntries(out, path, budget, limits, warn);
+    yield* tarEntries(out, path6, budget, limits, warn);
     return;
   }
-  const base = path.slice(path.lastIndexOf("!") + 1).replace(/^.*\//, "");
+  const base = path6.slice(path6.lastIndexOf("!") + 1).replace(/^.*\//, "");
   const inner = base.replace(/\.t?gz$/i, (m) => m.toLowerCase() === ".tgz" ? ".tar" : "") || "data";
-  takeEntry(`${path}!${inner}`, out.length, limits, budget, path);
-  yield { path: `${path}!${inner}`, data: out };
+  takeEntry(`${path6}!${inner}`, out.length, limits, budget, path6);
+  yield { path: `${path6}!${inner}`, data: out };
 }
 
 // src/scan/item.ts
@@ -66868,26 +67165,26 @@ function pathMatcher(globs) {
   if (globs.length === 0) return () => false;
   return (0, import_picomatch.default)(globs, { dot: true });
 }
-function mayBeArchive(path, size, policy) {
-  return policy.archives && ARCHIVE_NAME.test(path) && size <= maxTotal(policy.limits);
+function mayBeArchive(path6, size, policy) {
+  return policy.archives && ARCHIVE_NAME.test(path6) && size <= maxTotal(policy.limits);
 }
 function maxTotal(limits) {
   return limits.maxTotal ?? DEFAULT_ARCHIVE_LIMITS.maxTotal;
 }
 function readBounded(absPath, cap) {
-  const fd2 = openSync4(absPath, "r");
+  const fd2 = (0, import_node_fs8.openSync)(absPath, "r");
   try {
-    const size = Math.min(fstatSync2(fd2).size, cap);
+    const size = Math.min((0, import_node_fs8.fstatSync)(fd2).size, cap);
     const buf = Buffer.allocUnsafe(size);
     let filled = 0;
     while (filled < size) {
-      const n = readSync4(fd2, buf, filled, size - filled, null);
+      const n = (0, import_node_fs8.readSync)(fd2, buf, filled, size - filled, null);
       if (n === 0) break;
       filled += n;
     }
     return filled === size ? buf : buf.subarray(0, filled);
   } finally {
-    closeSync4(fd2);
+    (0, import_node_fs8.closeSync)(fd2);
   }
 }
 function metaOf(item) {
@@ -66929,7 +67226,7 @@ function scanItem(engine, item, policy, stats, warn) {
 }
 
 // src/scan/retained.ts
-import { inspect } from "node:util";
+var import_node_util = __toESM(require_node_util(), 1);
 var RetainedSecrets = class {
   #byFingerprint = /* @__PURE__ */ new Map();
   add(entries) {
@@ -66948,16 +67245,16 @@ var RetainedSecrets = class {
   toString() {
     return `[${this.size} retained secrets]`;
   }
-  [inspect.custom]() {
+  [import_node_util.inspect.custom]() {
     return this.toString();
   }
 };
 
 // src/scan/pool.ts
-import { existsSync as existsSync5 } from "node:fs";
-import { availableParallelism } from "node:os";
-import { fileURLToPath as fileURLToPath2 } from "node:url";
-import { Worker as Worker2 } from "node:worker_threads";
+var import_node_fs9 = __toESM(require_node_fs(), 1);
+var import_node_os = __toESM(require_node_os(), 1);
+var import_node_url2 = __toESM(require_node_url(), 1);
+var import_node_worker_threads = __toESM(require_node_worker_threads(), 1);
 var builtinById = new Map(builtinRules.map((r) => [r.id, r]));
 function rulesToWire(rules) {
   const out = [];
@@ -66973,17 +67270,17 @@ function rulesToWire(rules) {
   return out;
 }
 function defaultThreads() {
-  return Math.max(1, Math.min(8, availableParallelism()));
+  return Math.max(1, Math.min(8, (0, import_node_os.availableParallelism)()));
 }
 function resolveWorkerScript(override, base = import.meta.url) {
   const explicit = override ?? process.env.JIT_GPG_SCAN_WORKER;
   if (explicit) {
     const url = explicit instanceof URL ? explicit : /^file:/.test(explicit) ? new URL(explicit) : new URL(`file://${explicit}`);
-    return existsSync5(fileURLToPath2(url)) ? url : void 0;
+    return (0, import_node_fs9.existsSync)((0, import_node_url2.fileURLToPath)(url)) ? url : void 0;
   }
   for (const candidate of ["./worker.ts", "./worker.js", "./scan/worker.js", "../scan/worker.js"]) {
     const url = new URL(candidate, base);
-    if (url.protocol === "file:" && existsSync5(fileURLToPath2(url))) return url;
+    if (url.protocol === "file:" && (0, import_node_fs9.existsSync)((0, import_node_url2.fileURLToPath)(url))) return url;
   }
   return void 0;
 }
@@ -67029,8 +67326,8 @@ var ScanPool = class {
     this.engineName = names[0] ?? "";
   }
   spawn() {
-    return new Promise((resolve10, reject) => {
-      const worker = new Worker2(this.script, { workerData: this.init, stdout: false, stderr: false });
+    return new Promise((resolve11, reject) => {
+      const worker = new import_node_worker_threads.Worker(this.script, { workerData: this.init, stdout: false, stderr: false });
       const slot = { worker, inFlight: /* @__PURE__ */ new Map() };
       let started = false;
       worker.on("message", (msg) => {
@@ -67038,12 +67335,12 @@ var ScanPool = class {
           started = true;
           if (this.closed) {
             void worker.terminate();
-            resolve10(msg.engine);
+            resolve11(msg.engine);
             return;
           }
           this.slots.push(slot);
           if (this.slots.length === 1) for (const w of msg.warnings) this.onWarning(w);
-          resolve10(msg.engine);
+          resolve11(msg.engine);
           this.pump();
           return;
         }
@@ -67100,8 +67397,8 @@ var ScanPool = class {
       if (it.date !== void 0) w.date = it.date;
       return w;
     });
-    return new Promise((resolve10) => {
-      this.queue.push({ batch: { id: this.nextId++, items: wire }, transfer, resolve: resolve10 });
+    return new Promise((resolve11) => {
+      this.queue.push({ batch: { id: this.nextId++, items: wire }, transfer, resolve: resolve11 });
       this.pump();
     });
   }
@@ -67130,10 +67427,10 @@ var ScanPool = class {
 };
 
 // src/scan/sources/stdin.ts
-import { closeSync as closeSync5, constants as constants4, createReadStream, fstatSync as fstatSync3, openSync as openSync5, readlinkSync, readSync as readSync5 } from "node:fs";
-import { dirname as dirname4, resolve as resolve5 } from "node:path";
-import { Socket } from "node:net";
-import { Readable } from "node:stream";
+var import_node_fs10 = __toESM(require_node_fs(), 1);
+var import_node_path9 = __toESM(require_node_path(), 1);
+var import_node_net3 = __toESM(require_node_net(), 1);
+var import_node_stream = __toESM(require_node_stream(), 1);
 var STDIN_LIMIT = 256 * 1024 * 1024;
 async function* stdinChunks(stream, opts = {}) {
   const limit = opts.limit ?? STDIN_LIMIT;
@@ -67160,23 +67457,23 @@ var NamedInputError = class extends Error {
 async function openNamedInput(abs2, name2) {
   let fd2;
   try {
-    fd2 = openSync5(abs2, constants4.O_RDONLY | constants4.O_NONBLOCK | constants4.O_NOCTTY);
+    fd2 = (0, import_node_fs10.openSync)(abs2, import_node_fs10.constants.O_RDONLY | import_node_fs10.constants.O_NONBLOCK | import_node_fs10.constants.O_NOCTTY);
   } catch (e) {
     const own = e.code === "ENXIO" ? ownDescriptor(abs2) : void 0;
     if (own === void 0) throw e;
-    return createReadStream("", { fd: own, autoClose: false });
+    return (0, import_node_fs10.createReadStream)("", { fd: own, autoClose: false });
   }
-  const st = fstatSync3(fd2);
+  const st = (0, import_node_fs10.fstatSync)(fd2);
   if (!st.isFIFO() && !st.isSocket()) {
-    closeSync5(fd2);
-    return createReadStream(abs2);
+    (0, import_node_fs10.closeSync)(fd2);
+    return (0, import_node_fs10.createReadStream)(abs2);
   }
   const probe = Buffer.allocUnsafe(64 * 1024);
   let first;
   try {
-    const n = readSync5(fd2, probe, 0, probe.length, null);
+    const n = (0, import_node_fs10.readSync)(fd2, probe, 0, probe.length, null);
     if (n === 0) {
-      closeSync5(fd2);
+      (0, import_node_fs10.closeSync)(fd2);
       throw new NamedInputError(
         `${displayPath(name2)}: a FIFO with no writer (or nothing written to it): nothing to scan; start the writer first, or pipe the data to \`jit-gpg scan -\``
       );
@@ -67185,25 +67482,25 @@ async function openNamedInput(abs2, name2) {
   } catch (e) {
     if (e.code !== "EAGAIN") {
       if (e instanceof NamedInputError) throw e;
-      closeSync5(fd2);
+      (0, import_node_fs10.closeSync)(fd2);
       throw e;
     }
   }
-  const pipe2 = new Socket({ fd: fd2, readable: true, writable: false });
-  return Readable.from(
+  const pipe2 = new import_node_net3.Socket({ fd: fd2, readable: true, writable: false });
+  return import_node_stream.Readable.from(
     (async function* () {
       if (first) yield first;
       for await (const chunk of pipe2) yield chunk;
     })()
   );
 }
-function ownDescriptor(path) {
-  let p = path;
+function ownDescriptor(path6) {
+  let p = path6;
   for (let i2 = 0; i2 < 8; i2++) {
     const m = /^\/(?:proc\/self\/fd|dev\/fd)\/(\d+)$/.exec(p) ?? (p === "/dev/stdin" ? ["", "0"] : null);
     if (m) return Number(m[1]);
     try {
-      p = resolve5(dirname4(p), readlinkSync(p));
+      p = (0, import_node_path9.resolve)((0, import_node_path9.dirname)(p), (0, import_node_fs10.readlinkSync)(p));
     } catch {
       return void 0;
     }
@@ -67212,44 +67509,44 @@ function ownDescriptor(path) {
 }
 
 // src/scan/sources/worktree.ts
-import { spawn as spawn2 } from "node:child_process";
-import { lstatSync, readdirSync as readdirSync2 } from "node:fs";
-import { join as join5 } from "node:path";
+var import_node_child_process2 = __toESM(require_node_child_process(), 1);
+var import_node_fs11 = __toESM(require_node_fs(), 1);
+var import_node_path10 = __toESM(require_node_path(), 1);
 function nameOf(root, rel) {
   const text = rel.toString("utf8");
   if (Buffer.byteLength(text) === rel.length && Buffer.from(text, "utf8").equals(rel)) {
-    return { path: text, abs: join5(root, text) };
+    return { path: text, abs: (0, import_node_path10.join)(root, text) };
   }
   return { path: displayPath(rel), abs: Buffer.concat([Buffer.from(`${root}/`), rel]) };
 }
 async function gitListNames(root, onWarning) {
-  return new Promise((resolve10) => {
-    let child;
+  return new Promise((resolve11) => {
+    let child2;
     try {
-      child = spawn2("git", ["ls-files", "-z", "-co", "--exclude-standard"], {
+      child2 = (0, import_node_child_process2.spawn)("git", ["ls-files", "-z", "-co", "--exclude-standard"], {
         cwd: root,
         stdio: ["ignore", "pipe", "pipe"],
         env: { ...process.env, GIT_OPTIONAL_LOCKS: "0" }
       });
     } catch {
-      resolve10(void 0);
+      resolve11(void 0);
       return;
     }
     const out = [];
     let err2 = "";
-    child.stdout.on("data", (d) => out.push(d));
-    child.stderr.on("data", (d) => {
+    child2.stdout.on("data", (d) => out.push(d));
+    child2.stderr.on("data", (d) => {
       if (err2.length < 4096) err2 += d.toString();
     });
-    child.on("error", () => resolve10(void 0));
-    child.on("close", (code21) => {
+    child2.on("error", () => resolve11(void 0));
+    child2.on("close", (code21) => {
       if (code21 !== 0) {
         if (!/not a git repository/i.test(err2) && onWarning) {
           onWarning(
             `git ls-files failed in ${root} (${err2.trim().split("\n")[0] ?? `exit ${code21}`}); walking the directory instead`
           );
         }
-        resolve10(void 0);
+        resolve11(void 0);
         return;
       }
       const all = Buffer.concat(out);
@@ -67260,23 +67557,23 @@ async function gitListNames(root, onWarning) {
         if (end > start) names.push(all.subarray(start, end));
         start = end + 1;
       }
-      resolve10(names);
+      resolve11(names);
     });
   });
 }
 function fileItem(name2, opts) {
-  const { path, abs: absPath } = name2;
+  const { path: path6, abs: absPath } = name2;
   const onWarning = opts.onWarning;
   try {
-    const st = lstatSync(absPath);
-    if (st.isSymbolicLink()) opts.onSkip?.("symlink", path);
-    else if (!st.isFile() && !st.isDirectory()) opts.onSkip?.("special", path);
+    const st = (0, import_node_fs11.lstatSync)(absPath);
+    if (st.isSymbolicLink()) opts.onSkip?.("symlink", path6);
+    else if (!st.isFile() && !st.isDirectory()) opts.onSkip?.("special", path6);
     if (!st.isFile()) return void 0;
-    return { path, source: { kind: "file", absPath, size: st.size } };
+    return { path: path6, source: { kind: "file", absPath, size: st.size } };
   } catch (e) {
     const code21 = e.code;
     if (code21 === "ENOENT") return void 0;
-    onWarning?.(`${path}: cannot stat (${code21 ?? e.name})`);
+    onWarning?.(`${path6}: cannot stat (${code21 ?? e.name})`);
     return void 0;
   }
 }
@@ -67286,7 +67583,7 @@ async function* walkFiles(root, opts = {}) {
   const absOf = (rel) => rel.length ? Buffer.concat([rootBytes, Buffer.from("/"), rel]) : rootBytes;
   const list = (dir) => {
     try {
-      return readdirSync2(absOf(dir), { withFileTypes: true, encoding: "buffer" });
+      return (0, import_node_fs11.readdirSync)(absOf(dir), { withFileTypes: true, encoding: "buffer" });
     } catch (e) {
       return e;
     }
@@ -67392,8 +67689,8 @@ function cachedEngine(policy) {
   }
   return engine;
 }
-function scanBuffer(data, path, policy) {
-  return sortFindings(groupOccurrences(sortFindings(cachedEngine(policy).scanBytes(data, { path }))));
+function scanBuffer(data, path6, policy) {
+  return sortFindings(groupOccurrences(sortFindings(cachedEngine(policy).scanBytes(data, { path: path6 }))));
 }
 function itemSize(item) {
   return item.source.kind === "file" ? item.source.size : item.source.data.length;
@@ -67696,8 +67993,8 @@ var GIT_ENV = {
 };
 var GIT_BASE_ARGS = ["-c", "core.quotePath=true", "-c", "diff.external=", "--no-replace-objects"];
 function git(cwd, args, options = {}) {
-  return new Promise((resolve10, reject) => {
-    const child = execFile(
+  return new Promise((resolve11, reject) => {
+    const child2 = (0, import_node_child_process3.execFile)(
       "git",
       [...GIT_BASE_ARGS, ...args],
       {
@@ -67719,33 +68016,33 @@ function git(cwd, args, options = {}) {
           reject(new GitError(args, exitCode, stderrText));
           return;
         }
-        resolve10({ stdout, stderr: stderrText, exitCode });
+        resolve11({ stdout, stderr: stderrText, exitCode });
       }
     );
-    if (options.input !== void 0) child.stdin?.end(options.input);
-    else child.stdin?.end();
+    if (options.input !== void 0) child2.stdin?.end(options.input);
+    else child2.stdin?.end();
   });
 }
 async function gitText(cwd, args) {
   return (await git(cwd, args)).stdout.toString("utf8").trim();
 }
 async function* gitLines(cwd, args, input) {
-  const child = spawn3("git", [...GIT_BASE_ARGS, ...args], {
+  const child2 = (0, import_node_child_process3.spawn)("git", [...GIT_BASE_ARGS, ...args], {
     cwd,
     env: { ...process.env, ...GIT_ENV },
     stdio: ["pipe", "pipe", "pipe"],
     windowsHide: true
   });
-  const done = exitOf(child, args);
+  const done = exitOf(child2, args);
   done.catch(() => {
   });
-  child.stdin.on("error", () => {
+  child2.stdin.on("error", () => {
   });
-  if (input !== void 0) child.stdin.end(input);
-  else child.stdin.end();
+  if (input !== void 0) child2.stdin.end(input);
+  else child2.stdin.end();
   let rest;
   try {
-    for await (const chunk of child.stdout) {
+    for await (const chunk of child2.stdout) {
       let buf = rest ? Buffer.concat([rest, chunk]) : chunk;
       let start = 0;
       for (; ; ) {
@@ -67759,22 +68056,22 @@ async function* gitLines(cwd, args, input) {
     }
     if (rest && rest.length > 0) yield rest;
   } finally {
-    if (child.exitCode === null && !child.stdout.readableEnded) child.kill();
+    if (child2.exitCode === null && !child2.stdout.readableEnded) child2.kill();
   }
   await done;
 }
-function exitOf(child, args) {
+function exitOf(child2, args) {
   let stderr = "";
-  child.stderr?.on("data", (d) => {
+  child2.stderr?.on("data", (d) => {
     if (stderr.length < 64 * 1024) stderr += d.toString("utf8");
   });
-  return new Promise((resolve10, reject) => {
-    child.on(
+  return new Promise((resolve11, reject) => {
+    child2.on(
       "error",
       (err2) => reject(new GitError(args, null, stderr, `git ${args[0]} could not run: ${err2.message}`))
     );
-    child.on("close", (code21, signal) => {
-      if (code21 === 0) resolve10();
+    child2.on("close", (code21, signal) => {
+      if (code21 === 0) resolve11();
       else reject(new GitError(args, code21, stderr || (signal ? `killed by ${signal}` : "")));
     });
   });
@@ -67820,10 +68117,10 @@ function parseRawLine(line) {
   const blob = shas[shas.length - 1];
   const mode = modes[modes.length - 1];
   if (!blob || !mode) return void 0;
-  let path = line.slice(tab + 1);
-  const tab2 = path.indexOf("	");
-  if (tab2 >= 0) path = path.slice(tab2 + 1);
-  return { blob, mode, status, path: unquoteCPath(path) };
+  let path6 = line.slice(tab + 1);
+  const tab2 = path6.indexOf("	");
+  if (tab2 >= 0) path6 = path6.slice(tab2 + 1);
+  return { blob, mode, status, path: unquoteCPath(path6) };
 }
 var RawLogParser = class {
   #current;
@@ -68409,37 +68706,37 @@ async function* historyItems(root, commits, stats, maxFileSize, warn, progress) 
 async function* catFile(root, oids, maxSize = Number.POSITIVE_INFINITY) {
   if (oids.length === 0) return;
   const args = ["cat-file", "--batch"];
-  const child = spawn3("git", [...GIT_BASE_ARGS, ...args], {
+  const child2 = (0, import_node_child_process3.spawn)("git", [...GIT_BASE_ARGS, ...args], {
     cwd: root,
     env: { ...process.env, ...GIT_ENV },
     stdio: ["pipe", "pipe", "pipe"],
     windowsHide: true
   });
-  const done = exitOf(child, args);
+  const done = exitOf(child2, args);
   done.catch(() => {
   });
-  child.stdin.on("error", () => {
+  child2.stdin.on("error", () => {
   });
   void (async () => {
     const step = 2048;
     for (let i2 = 0; i2 < oids.length; i2 += step) {
-      const ok = child.stdin.write(`${oids.slice(i2, i2 + step).join("\n")}
+      const ok2 = child2.stdin.write(`${oids.slice(i2, i2 + step).join("\n")}
 `);
-      if (!ok) await new Promise((r) => child.stdin.once("drain", () => r()));
-      if (child.stdin.destroyed) return;
+      if (!ok2) await new Promise((r) => child2.stdin.once("drain", () => r()));
+      if (child2.stdin.destroyed) return;
     }
-    child.stdin.end();
+    child2.stdin.end();
   })();
   const out = [];
   const parser = new CatFileParser((r) => out.push(r), maxSize);
   try {
-    for await (const chunk of child.stdout) {
+    for await (const chunk of child2.stdout) {
       parser.push(chunk);
       while (out.length) yield out.shift();
     }
     parser.end();
   } finally {
-    if (child.exitCode === null && !child.stdout.readableEnded) child.kill();
+    if (child2.exitCode === null && !child2.stdout.readableEnded) child2.kill();
   }
   await done;
 }
@@ -68490,12 +68787,12 @@ var ConfigSourceError = class extends Error {
   name = "ConfigSourceError";
 };
 function nameFor(cwd, abs2) {
-  const rel = relative3(cwd, abs2);
-  return rel && !rel.startsWith("..") && !isAbsolute4(rel) ? rel : abs2;
+  const rel = (0, import_node_path11.relative)(cwd, abs2);
+  return rel && !rel.startsWith("..") && !(0, import_node_path11.isAbsolute)(rel) ? rel : abs2;
 }
 function exists2(abs2) {
   try {
-    lstatSync2(abs2);
+    (0, import_node_fs12.lstatSync)(abs2);
     return true;
   } catch {
     return false;
@@ -68557,9 +68854,9 @@ async function baseSource(opts) {
         return bytes2;
       };
       if (readOpts?.asGiven) return asGiven();
-      const dir = dirname5(abs2);
-      const file = basename3(abs2);
-      if (!existsSync6(dir)) return void 0;
+      const dir = (0, import_node_path11.dirname)(abs2);
+      const file = (0, import_node_path11.basename)(abs2);
+      if (!(0, import_node_fs12.existsSync)(dir)) return void 0;
       const top = await git(dir, ["rev-parse", "--show-toplevel"], { allowFailure: true });
       const rootTop = await git(root, ["rev-parse", "--show-toplevel"], { allowFailure: true });
       if (top.exitCode !== 0 || top.stdout.toString("utf8").trim() !== rootTop.stdout.toString("utf8").trim()) {
@@ -68611,23 +68908,23 @@ function describe(v) {
   if (typeof v === "string") return `the string ${excerpt(v)}`;
   return `${typeof v} ${String(v).length <= 4 ? String(v) : excerpt(String(v))}`;
 }
-function parseBaseline(text, path) {
+function parseBaseline(text, path6) {
   let doc;
   try {
     doc = JSON.parse(text);
   } catch (e) {
     const at = /line \d+ column \d+|position \d+/.exec(e.message)?.[0];
     throw new BaselineError(
-      `baseline ${path}: not valid JSON${at ? ` (at ${at})` : ""}; expected a report written by \`jit-gpg scan --format json\``
+      `baseline ${path6}: not valid JSON${at ? ` (at ${at})` : ""}; expected a report written by \`jit-gpg scan --format json\``
     );
   }
   if (typeof doc !== "object" || doc === null || Array.isArray(doc)) {
-    throw new BaselineError(`baseline ${path}: expected a JSON object (a jit-gpg JSON report), got ${describe(doc)}`);
+    throw new BaselineError(`baseline ${path6}: expected a JSON object (a jit-gpg JSON report), got ${describe(doc)}`);
   }
   const obj = doc;
   if ("runs" in obj && !("findings" in obj)) {
     throw new BaselineError(
-      `baseline ${path}: this is a SARIF file; a baseline is the JSON report (\`jit-gpg scan --format json\`, or the action's \`report\` output)`
+      `baseline ${path6}: this is a SARIF file; a baseline is the JSON report (\`jit-gpg scan --format json\`, or the action's \`report\` output)`
     );
   }
   const entries = /* @__PURE__ */ new Map();
@@ -68636,11 +68933,11 @@ function parseBaseline(text, path) {
     if (list === void 0 && key === "baselined") continue;
     if (!Array.isArray(list)) {
       throw new BaselineError(
-        `baseline ${path}: \`${key}\` must be an array of findings, got ${list === void 0 ? "nothing" : describe(list)}`
+        `baseline ${path6}: \`${key}\` must be an array of findings, got ${list === void 0 ? "nothing" : describe(list)}`
       );
     }
     list.forEach((item, i2) => {
-      const where = `baseline ${path}: ${key}[${i2}]`;
+      const where = `baseline ${path6}: ${key}[${i2}]`;
       if (typeof item !== "object" || item === null || Array.isArray(item)) {
         throw new BaselineError(`${where}: expected a finding object, got ${describe(item)}`);
       }
@@ -68661,16 +68958,16 @@ function parseBaseline(text, path) {
       }
     });
   }
-  return { path, entries };
+  return { path: path6, entries };
 }
 var MAX_BASELINE_BYTES = 64 * 1024 * 1024;
-async function loadBaseline(path, opts = {}) {
+async function loadBaseline(path6, opts = {}) {
   const source = opts.source ?? worktreeSource(process.cwd());
-  const name2 = displayPath(opts.name ?? path);
+  const name2 = displayPath(opts.name ?? path6);
   let bytes;
   try {
     bytes = await source.read(
-      path,
+      path6,
       { maxBytes: MAX_BASELINE_BYTES, what: "baseline" },
       { asGiven: opts.asGiven ?? false }
     );
@@ -68705,7 +69002,7 @@ function applyBaseline(findings, baseline) {
 }
 
 // src/scan/config.ts
-import { isAbsolute as isAbsolute5, join as join6, relative as relative4, resolve as resolve6 } from "node:path";
+var import_node_path12 = __toESM(require_node_path(), 1);
 
 // node_modules/smol-toml/dist/error.js
 function getLineColFromPtr(string, ptr) {
@@ -69480,15 +69777,15 @@ var ConfigError = class extends Error {
     this.field = field;
   }
 };
-function fieldName(path) {
+function fieldName(path6) {
   let out = "";
-  for (const p of path) {
+  for (const p of path6) {
     if (typeof p === "number") out += `[${p}]`;
     else out += out ? `.${/^[A-Za-z0-9_-]+$/.test(p) ? p : JSON.stringify(p)}` : p;
   }
   return out;
 }
-var pathKey = (path) => path.map(String).join("\0");
+var pathKey = (path6) => path6.map(String).join("\0");
 function splitKey(key) {
   const parts = [];
   const re = /\s*("(?:[^"\\]|\\.)*"|'[^']*'|[^.\s"']+)\s*(?:\.|$)/gy;
@@ -69547,14 +69844,14 @@ var KeyLines = class {
       }
     }
   }
-  add(path, line) {
-    const k = pathKey(path);
+  add(path6, line) {
+    const k = pathKey(path6);
     if (!this.lines.has(k)) this.lines.set(k, line);
   }
   /** The line of the key, else of its nearest located parent, else 1. */
-  line(path) {
-    for (let n = path.length; n > 0; n--) {
-      const l = this.lines.get(pathKey(path.slice(0, n)));
+  line(path6) {
+    for (let n = path6.length; n > 0; n--) {
+      const l = this.lines.get(pathKey(path6.slice(0, n)));
       if (l) return l;
     }
     return 1;
@@ -69675,9 +69972,9 @@ function parseConfig(text, file, options = {}) {
   const base = options.base ?? defaultPolicy();
   const engine = options.engine ?? loadRegexEngine();
   const lines = new KeyLines(text);
-  const fail = (path, message) => {
-    const line = lines.line(path);
-    throw new ConfigError(`${file}:${line}: ${fieldName(path)}: ${message}`, file, line, fieldName(path));
+  const fail = (path6, message) => {
+    const line = lines.line(path6);
+    throw new ConfigError(`${file}:${line}: ${fieldName(path6)}: ${message}`, file, line, fieldName(path6));
   };
   const checkKeys = (table, at, allowed, what) => {
     for (const k of Object.keys(table)) {
@@ -69686,32 +69983,32 @@ function parseConfig(text, file, options = {}) {
       }
     }
   };
-  const str3 = (v, path, what = "a string") => {
-    if (typeof v !== "string" || v === "") fail(path, `expected ${what}, got ${typeName(v)}`);
+  const str3 = (v, path6, what = "a string") => {
+    if (typeof v !== "string" || v === "") fail(path6, `expected ${what}, got ${typeName(v)}`);
     return v;
   };
-  const strList = (v, path, what) => {
-    if (!Array.isArray(v)) fail(path, `expected an array of ${what}, got ${typeName(v)}`);
-    return v.map((item, i2) => str3(item, [...path, i2], `a non-empty string (${what})`));
+  const strList = (v, path6, what) => {
+    if (!Array.isArray(v)) fail(path6, `expected an array of ${what}, got ${typeName(v)}`);
+    return v.map((item, i2) => str3(item, [...path6, i2], `a non-empty string (${what})`));
   };
-  const severity = (v, path) => {
+  const severity = (v, path6) => {
     if (typeof v !== "string" || !SEVERITIES.includes(v)) {
-      fail(path, `expected one of ${SEVERITIES.map((s) => `"${s}"`).join(", ")}, got ${typeName(v)}`);
+      fail(path6, `expected one of ${SEVERITIES.map((s) => `"${s}"`).join(", ")}, got ${typeName(v)}`);
     }
     return v;
   };
-  const entropy = (v, path) => {
+  const entropy = (v, path6) => {
     if (typeof v !== "number" || !Number.isFinite(v) || v < 0 || v > 8) {
-      fail(path, `expected a number of bits per character between 0 and 8 (e.g. 3.5), got ${typeName(v)}`);
+      fail(path6, `expected a number of bits per character between 0 and 8 (e.g. 3.5), got ${typeName(v)}`);
     }
     return v;
   };
-  const compile = (source, path, who, caseInsensitive = false) => {
+  const compile = (source, path6, who, caseInsensitive = false) => {
     try {
       return engine.compile(source, { caseInsensitive });
     } catch (e) {
       return fail(
-        path,
+        path6,
         `RE2 rejected the pattern of ${who}: ${regexErrorKind(e)} (RE2 has no lookaround or backreferences; rewrite the pattern without them)`
       );
     }
@@ -69835,7 +70132,7 @@ function parseConfig(text, file, options = {}) {
           if (exampleHits(rule, ex, policy.maxFileSize) === 0) {
             fail(
               [...at, "tp", j],
-              `${who} finds nothing in its true-positive example ${j + 1} (check the pattern, the keywords — every match must contain one — the entropy floor, and that the example is not a placeholder)`
+              `${who} finds nothing in its true-positive example ${j + 1} (check the pattern, the keywords \u2014 every match must contain one \u2014 the entropy floor, and that the example is not a placeholder)`
             );
           }
         });
@@ -69871,8 +70168,8 @@ function parseConfig(text, file, options = {}) {
   return policy;
 }
 function display(cwd, abs2) {
-  const rel = relative4(cwd, abs2);
-  return rel && !rel.startsWith("..") && !isAbsolute5(rel) ? rel : abs2;
+  const rel = (0, import_node_path12.relative)(cwd, abs2);
+  return rel && !rel.startsWith("..") && !(0, import_node_path12.isAbsolute)(rel) ? rel : abs2;
 }
 var MAX_CONFIG_BYTES = 1024 * 1024;
 async function readConfigFile(source, abs2, name2, asGiven) {
@@ -69886,9 +70183,9 @@ async function readConfigFile(source, abs2, name2, asGiven) {
 async function loadConfig(opts) {
   const source = opts.source ?? worktreeSource(opts.cwd);
   if (opts.path !== void 0 && opts.path !== "") {
-    const abs2 = resolve6(opts.cwd, opts.path);
+    const abs2 = (0, import_node_path12.resolve)(opts.cwd, opts.path);
     const name2 = display(opts.cwd, abs2);
-    const bytes = await readConfigFile(source, abs2, name2, isAbsolute5(opts.path));
+    const bytes = await readConfigFile(source, abs2, name2, (0, import_node_path12.isAbsolute)(opts.path));
     if (bytes === void 0) {
       if (source.files.some((f) => f.name === name2)) return { policy: opts.base ?? defaultPolicy() };
       throw new ConfigError(
@@ -69900,7 +70197,7 @@ async function loadConfig(opts) {
     return { policy: parseConfig(configText(bytes), name2, { base: opts.base }), path: abs2 };
   }
   for (const dir of opts.searchDirs ?? [opts.cwd]) {
-    const abs2 = join6(resolve6(opts.cwd, dir), DEFAULT_CONFIG_NAME);
+    const abs2 = (0, import_node_path12.join)((0, import_node_path12.resolve)(opts.cwd, dir), DEFAULT_CONFIG_NAME);
     const name2 = display(opts.cwd, abs2);
     const bytes = await readConfigFile(source, abs2, name2, false);
     if (bytes !== void 0) {
@@ -69911,7 +70208,8 @@ async function loadConfig(opts) {
 }
 
 // src/scan/gitleaks.ts
-import { join as join7 } from "node:path";
+var import_node_fs13 = __toESM(require_node_fs(), 1);
+var import_node_path13 = __toESM(require_node_path(), 1);
 var GitleaksConfigError = class extends Error {
   constructor(message) {
     super(message);
@@ -69943,7 +70241,7 @@ var KNOWN_ALLOW = /* @__PURE__ */ new Set([
 ]);
 var MAX_GITLEAKS_BYTES = 1024 * 1024;
 async function loadGitleaksConfig(root, source = worktreeSource(root)) {
-  const file = join7(root, ".gitleaks.toml");
+  const file = (0, import_node_path13.join)(root, ".gitleaks.toml");
   let bytes;
   try {
     bytes = await source.read(file, { maxBytes: MAX_GITLEAKS_BYTES, what: "gitleaks config" });
@@ -70237,30 +70535,30 @@ function hasTopLevelAlternation(p) {
 }
 
 // src/scan/sources/event.ts
-import { readFileSync as readFileSync3 } from "node:fs";
+var import_node_fs14 = __toESM(require_node_fs(), 1);
 var ZERO_SHA = /^0+$/;
-function get(obj, ...path) {
+function get(obj, ...path6) {
   let cur = obj;
-  for (const key of path) {
+  for (const key of path6) {
     if (cur === null || typeof cur !== "object") return void 0;
     cur = cur[key];
   }
   return cur;
 }
-function str(obj, ...path) {
-  const v = get(obj, ...path);
+function str(obj, ...path6) {
+  const v = get(obj, ...path6);
   return typeof v === "string" && v !== "" ? v : void 0;
 }
 function readEvent(env5 = process.env) {
   const name2 = env5.GITHUB_EVENT_NAME;
   if (!name2) return void 0;
-  const path = env5.GITHUB_EVENT_PATH;
-  if (!path) return { name: name2, payload: {} };
+  const path6 = env5.GITHUB_EVENT_PATH;
+  if (!path6) return { name: name2, payload: {} };
   let text;
   try {
-    text = readFileSync3(path, "utf8");
+    text = (0, import_node_fs14.readFileSync)(path6, "utf8");
   } catch (err2) {
-    throw new Error(`cannot read the event payload at GITHUB_EVENT_PATH=${path}: ${err2.message}`);
+    throw new Error(`cannot read the event payload at GITHUB_EVENT_PATH=${path6}: ${err2.message}`);
   }
   try {
     const payload = JSON.parse(text);
@@ -70269,7 +70567,7 @@ function readEvent(env5 = process.env) {
       payload: payload !== null && typeof payload === "object" ? payload : {}
     };
   } catch (err2) {
-    throw new Error(`the event payload at ${path} is not JSON: ${err2.message}`);
+    throw new Error(`the event payload at ${path6} is not JSON: ${err2.message}`);
   }
 }
 function planScan(event, env5 = {}) {
@@ -70404,7 +70702,7 @@ function apiMessage(res) {
     const m = JSON.parse(text).message;
     if (typeof m === "string" && m.trim()) {
       const line = m.replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ").trim();
-      return line.length > 200 ? `${line.slice(0, 200)}…` : line;
+      return line.length > 200 ? `${line.slice(0, 200)}\u2026` : line;
     }
   } catch {
   }
@@ -70421,7 +70719,7 @@ function isoMs(v) {
 }
 function boundedName(v, what) {
   if (typeof v !== "string") throw new Error(`${what} has no name`);
-  return v.length > MAX_NAME ? `${v.slice(0, MAX_NAME)}…` : v;
+  return v.length > MAX_NAME ? `${v.slice(0, MAX_NAME)}\u2026` : v;
 }
 var isId = (v) => typeof v === "number" && Number.isSafeInteger(v) && v > 0;
 function parseJob(raw) {
@@ -70460,14 +70758,14 @@ function parseJob(raw) {
   job.steps.sort((a, b) => a.number - b.number);
   return job;
 }
-var ACTIONS_READ = "the token needs `actions: read` (add `permissions: actions: read` to the job, or pass a token that can read this repository’s Actions)";
+var ACTIONS_READ = "the token needs `actions: read` (add `permissions: actions: read` to the job, or pass a token that can read this repository\u2019s Actions)";
 function createGitHubClient(options) {
   const api = new URL(options.apiUrl.replace(/\/+$/, ""));
   if (api.protocol !== "https:" && api.protocol !== "http:") {
     throw new Error(`GITHUB_API_URL must be an http(s) URL (got ${api.protocol})`);
   }
   const base = api.href.replace(/\/+$/, "");
-  const http2 = options.http ?? httpRequest;
+  const http3 = options.http ?? httpRequest;
   const sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
   const now = options.now ?? Date.now;
   const maxWaitMs = options.maxWaitMs ?? 6e4;
@@ -70540,12 +70838,12 @@ function createGitHubClient(options) {
     return h;
   };
   const sameOrigin = (url) => url.origin === api.origin;
-  const path = (...parts) => parts.map((p) => encodeURIComponent(String(p))).join("/");
+  const path6 = (...parts) => parts.map((p) => encodeURIComponent(String(p))).join("/");
   return {
     apiUrl: base,
     async listRunJobs(owner, repo, runId) {
       const jobs = [];
-      let url = new URL(`${base}/repos/${path(owner, repo)}/actions/runs/${runId}/jobs`);
+      let url = new URL(`${base}/repos/${path6(owner, repo)}/actions/runs/${runId}/jobs`);
       url.searchParams.set("per_page", "100");
       url.searchParams.set("filter", "latest");
       const label = `listing the jobs of run ${runId} in ${owner}/${repo}`;
@@ -70554,7 +70852,7 @@ function createGitHubClient(options) {
         const target = url;
         const res = await retrying(label, async () => {
           await waitForLimit(label);
-          const r = await http2({ url: target, headers: apiHeaders(true), maxBytes: PAGE_BYTES, timeoutMs: 3e4 });
+          const r = await http3({ url: target, headers: apiHeaders(true), maxBytes: PAGE_BYTES, timeoutMs: 3e4 });
           observe(r);
           if (r.status !== 200) {
             throw failure(
@@ -70598,10 +70896,10 @@ function createGitHubClient(options) {
     async downloadJobLog(owner, repo, jobId, opts = {}) {
       const maxBytes = opts.maxBytes ?? DEFAULT_MAX_LOG_BYTES;
       const label = `downloading the log of job ${jobId}`;
-      const endpoint = `${base}/repos/${path(owner, repo)}/actions/jobs/${jobId}/logs`;
+      const endpoint = `${base}/repos/${path6(owner, repo)}/actions/jobs/${jobId}/logs`;
       return retrying(label, async () => {
         await waitForLimit(label);
-        const r = await http2({ url: endpoint, headers: apiHeaders(true), maxBytes, binary: true, timeoutMs: 3e4 });
+        const r = await http3({ url: endpoint, headers: apiHeaders(true), maxBytes, binary: true, timeoutMs: 3e4 });
         observe(r);
         if (r.status === 200) return r.data ?? Buffer.alloc(0);
         if (r.status !== 301 && r.status !== 302 && r.status !== 303 && r.status !== 307) {
@@ -70621,7 +70919,7 @@ function createGitHubClient(options) {
         if (!location || target.protocol !== "https:" && !(target.protocol === "http:" && api.protocol === "http:")) {
           throw new GitHubApiError(`${label}: the redirect does not lead to an https URL`, r.status, false);
         }
-        const d = await http2({
+        const d = await http3({
           url: target,
           headers: sameOrigin(target) ? apiHeaders(true) : { "user-agent": "jit-gpg" },
           maxBytes,
@@ -70653,7 +70951,7 @@ function createGitHubClient(options) {
       return retrying(label, async () => {
         await waitForLimit(label);
         const headers = { ...apiHeaders(opts.authenticated), "content-type": "application/json" };
-        const r = await http2({ url: `${base}/credentials/revoke`, method: "POST", headers, body, timeoutMs: 3e4 });
+        const r = await http3({ url: `${base}/credentials/revoke`, method: "POST", headers, body, timeoutMs: 3e4 });
         observe(r);
         if (r.status === 202 || r.status === 200 || r.status === 204) return { status: r.status };
         throw failure(
@@ -70709,7 +71007,7 @@ async function revokeFindings(findings, secrets, opts) {
     }
     if (request >= MAX_REVOKE_REQUESTS) {
       failure = `more than ${MAX_REVOKE_REQUESTS * batchSize} tokens: GitHub accepts ${MAX_REVOKE_REQUESTS} revocation requests an hour`;
-      mark({ submitted: false, answer: "not submitted: over the endpoint’s hourly limit" });
+      mark({ submitted: false, answer: "not submitted: over the endpoint\u2019s hourly limit" });
       continue;
     }
     try {
@@ -70735,7 +71033,7 @@ async function revokeFindings(findings, secrets, opts) {
   const result = { findings: out, accepted, candidates: all.length };
   if (failure !== void 0) {
     const left = all.length - accepted;
-    result.failure = `revocation of ${plural(left, "GitHub token")} failed (${failure}); ${left === 1 ? "it is" : "they are"} still live. Revoke by hand now: find each one at the location the annotations and the job summary give (findings whose revocation was not accepted), then have its owner delete it (Settings → Developer settings → Personal access tokens), or submit it yourself with POST /credentials/revoke ({"credentials": ["<token>"]}; on GitHub.com without an Authorization header).`;
+    result.failure = `revocation of ${plural(left, "GitHub token")} failed (${failure}); ${left === 1 ? "it is" : "they are"} still live. Revoke by hand now: find each one at the location the annotations and the job summary give (findings whose revocation was not accepted), then have its owner delete it (Settings \u2192 Developer settings \u2192 Personal access tokens), or submit it yourself with POST /credentials/revoke ({"credentials": ["<token>"]}; on GitHub.com without an Authorization header).`;
   }
   return result;
 }
@@ -70891,10 +71189,10 @@ async function openLogsSource(opts) {
       skipped.push({ job: job.name, why: `${job.conclusion}: it never ran, so it has no log` });
       continue;
     }
-    let path = logPath(job.name);
-    for (let n = 1; byPath.has(path); n++) path = logPath(`${job.name} (${job.id}${n > 1 ? `-${n}` : ""})`);
-    const entry = { job, path };
-    byPath.set(path, entry);
+    let path6 = logPath(job.name);
+    for (let n = 1; byPath.has(path6); n++) path6 = logPath(`${job.name} (${job.id}${n > 1 ? `-${n}` : ""})`);
+    const entry = { job, path: path6 };
+    byPath.set(path6, entry);
     scanned.push(entry);
   }
   for (const s of skipped) opts.onNotice?.(`job ${JSON.stringify(s.job)} not scanned: ${s.why}`);
@@ -70978,16 +71276,16 @@ function selectSource(opts) {
   }
   if (opts.stdin) return { kind: "stdin", stream: opts.stdin };
   if (opts.file) {
-    const abs2 = resolve7(opts.root, opts.file);
-    const st = statSync(abs2);
+    const abs2 = (0, import_node_path14.resolve)(opts.root, opts.file);
+    const st = (0, import_node_fs15.statSync)(abs2);
     if (!st.isFile()) return { kind: "named", absPath: abs2, name: opts.file };
     const size = st.size;
-    const path = opts.file;
+    const path6 = opts.file;
     return {
       kind: "items",
-      describe: `file ${path}`,
+      describe: `file ${path6}`,
       items: async function* () {
-        yield { path, source: { kind: "file", absPath: abs2, size } };
+        yield { path: path6, source: { kind: "file", absPath: abs2, size } };
       }
     };
   }
@@ -71039,13 +71337,13 @@ async function runScanJob(opts) {
     );
   }
   if (opts.maxFileSize !== void 0) policy.maxFileSize = opts.maxFileSize;
-  if (configFile && !source.files.some((f) => f.changed && resolve7(opts.cwd, f.name) === configFile)) {
-    const rel = relative5(opts.root, configFile);
-    if (rel && !rel.startsWith("..") && !isAbsolute6(rel)) policy.ignorePaths.push(rel.split(sep3).join("/"));
+  if (configFile && !source.files.some((f) => f.changed && (0, import_node_path14.resolve)(opts.cwd, f.name) === configFile)) {
+    const rel = (0, import_node_path14.relative)(opts.root, configFile);
+    if (rel && !rel.startsWith("..") && !(0, import_node_path14.isAbsolute)(rel)) policy.ignorePaths.push(rel.split(import_node_path14.sep).join("/"));
   }
-  const baseline = opts.baselinePath ? await loadBaseline(resolve7(opts.cwd, opts.baselinePath), {
+  const baseline = opts.baselinePath ? await loadBaseline((0, import_node_path14.resolve)(opts.cwd, opts.baselinePath), {
     source,
-    asGiven: isAbsolute6(opts.baselinePath),
+    asGiven: (0, import_node_path14.isAbsolute)(opts.baselinePath),
     name: opts.baselinePath
   }) : void 0;
   if (source.base !== void 0 && plan.kind === "git") policy.inlineAllow = "report";
@@ -71299,16 +71597,16 @@ function classifyWarning(message) {
   return POLICY_LIMIT.test(message) ? "policy" : "unscannable";
 }
 function itemPath(file, root) {
-  const rel = relative6(root, file);
-  if (rel === "" || rel === ".." || rel.startsWith(`..${sep4}`) || isAbsolute7(rel)) return file;
-  return sep4 === "/" ? rel : rel.split(sep4).join("/");
+  const rel = (0, import_node_path15.relative)(root, file);
+  if (rel === "" || rel === ".." || rel.startsWith(`..${import_node_path15.sep}`) || (0, import_node_path15.isAbsolute)(rel)) return file;
+  return import_node_path15.sep === "/" ? rel : rel.split(import_node_path15.sep).join("/");
 }
 async function scanArtifacts(options) {
   const root = options.root;
   const files = [...options.files];
   const items = async function* () {
     for (const absPath of files) {
-      const { size } = await stat4(absPath);
+      const { size } = await (0, import_promises9.stat)(absPath);
       yield { path: itemPath(absPath, root), source: { kind: "file", absPath, size } };
     }
   };
@@ -71332,7 +71630,7 @@ async function scanArtifacts(options) {
       options.onWarning?.(m);
     }
   });
-  const configBytes = job.configFile ? createHash10("sha256").update(readFileSync4(job.configFile)).digest("hex") : "";
+  const configBytes = job.configFile ? (0, import_node_crypto14.createHash)("sha256").update((0, import_node_fs16.readFileSync)(job.configFile)).digest("hex") : "";
   const hash = policyHash(job.policy, VERSION2, { config: configBytes });
   const ruleSet = { version: `${VERSION2}+${hash.slice(0, 12)}`, rules: job.policy.rules.length };
   if (job.configFile) ruleSet.config = itemPath(job.configFile, root);
@@ -71355,41 +71653,41 @@ function describeArtifactFindings(scan2, offSwitch = "the input `scan: false`") 
 }
 
 // src/sign/merge.ts
+var import_node_crypto15 = __toESM(require_node_crypto(), 1);
+var import_promises10 = __toESM(require_promises(), 1);
+var import_node_path16 = __toESM(require_node_path(), 1);
 var import_picomatch2 = __toESM(require_picomatch2(), 1);
-import { createHash as createHash11 } from "node:crypto";
-import { lstat as lstat2, readdir as readdir3, realpath as realpath2 } from "node:fs/promises";
-import { isAbsolute as isAbsolute8, join as join8, relative as relative7, resolve as resolve8, sep as sep5 } from "node:path";
 var MAX_FRAGMENT_BYTES = 4 * 1024 * 1024;
 var MergeError = class extends Error {
   name = "MergeError";
 };
 var q = (s) => `"${displayPath(s)}"`;
-var toPosix2 = (p) => sep5 === "/" ? p : p.split(sep5).join("/");
-function inside(dir, path) {
-  const rel = relative7(dir, path);
-  return rel === "" || !rel.startsWith(`..${sep5}`) && rel !== ".." && !isAbsolute8(rel);
+var toPosix2 = (p) => import_node_path16.sep === "/" ? p : p.split(import_node_path16.sep).join("/");
+function inside(dir, path6) {
+  const rel = (0, import_node_path16.relative)(dir, path6);
+  return rel === "" || !rel.startsWith(`..${import_node_path16.sep}`) && rel !== ".." && !(0, import_node_path16.isAbsolute)(rel);
 }
 async function findFragments(patterns, workspace) {
-  const ws = await realpath2(resolve8(workspace));
+  const ws = await (0, import_promises10.realpath)((0, import_node_path16.resolve)(workspace));
   for (const p of patterns) {
     const bare = p.startsWith("!") ? p.slice(1) : p;
-    if (isAbsolute8(bare) || bare.split(/[\\/]/).includes("..")) {
+    if ((0, import_node_path16.isAbsolute)(bare) || bare.split(/[\\/]/).includes("..")) {
       throw new MergeError(`checksums-merge pattern ${q(p)} must be relative and inside the workspace`);
     }
   }
   const found = /* @__PURE__ */ new Map();
   for (const rel of await matchPaths(patterns, ws)) {
-    const abs2 = resolve8(ws, rel);
-    const real = await realpath2(abs2).catch(() => void 0);
+    const abs2 = (0, import_node_path16.resolve)(ws, rel);
+    const real = await (0, import_promises10.realpath)(abs2).catch(() => void 0);
     if (real === void 0) continue;
     if (!inside(ws, real)) {
       throw new MergeError(`fragment ${q(rel)} is a link to a file outside the workspace`);
     }
-    if ((await lstat2(real)).isFile()) found.set(abs2, { path: abs2, display: displayPath(rel) });
+    if ((await (0, import_promises10.lstat)(real)).isFile()) found.set(abs2, { path: abs2, display: displayPath(rel) });
   }
   if (found.size === 0) {
     throw new MergeError(
-      `checksums-merge: no fragment matched ${patterns.map((p) => q(p)).join(", ")} in the workspace; download the matrix jobs’ fragments (e.g. actions/download-artifact with merge-multiple) before this step`
+      `checksums-merge: no fragment matched ${patterns.map((p) => q(p)).join(", ")} in the workspace; download the matrix jobs\u2019 fragments (e.g. actions/download-artifact with merge-multiple) before this step`
     );
   }
   return [...found.values()].sort((a, b) => a.display < b.display ? -1 : a.display > b.display ? 1 : 0);
@@ -71402,11 +71700,11 @@ async function matchPaths(patterns, ws) {
   const excluded = exclude.length ? (0, import_picomatch2.default)(exclude) : () => false;
   const out = /* @__PURE__ */ new Set();
   for (const base of new Set(include.map((p) => import_picomatch2.default.scan(p).base))) {
-    const dir = resolve8(ws, base);
-    const entries = await readdir3(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+    const dir = (0, import_node_path16.resolve)(ws, base);
+    const entries = await (0, import_promises10.readdir)(dir, { recursive: true, withFileTypes: true }).catch(() => []);
     for (const e of entries) {
       if (e.isDirectory()) continue;
-      const rel = toPosix2(relative7(ws, join8(e.parentPath, e.name)));
+      const rel = toPosix2((0, import_node_path16.relative)(ws, (0, import_node_path16.join)(e.parentPath, e.name)));
       if (included(rel) && !excluded(rel)) out.add(rel);
     }
   }
@@ -71461,12 +71759,12 @@ async function mergeFragments(options) {
     }
   }
   if (byName.size === 0) throw new MergeError("checksums-merge: the fragments list no files");
-  const dir = await realpath2(resolve8(options.manifestDir)).catch(() => resolve8(options.manifestDir));
+  const dir = await (0, import_promises10.realpath)((0, import_node_path16.resolve)(options.manifestDir)).catch(() => (0, import_node_path16.resolve)(options.manifestDir));
   const verified2 = [];
   const absent = [];
   for (const e of byName.values()) {
-    const path = join8(dir, ...e.name.split("/"));
-    const st = await lstat2(path).catch((err2) => {
+    const path6 = (0, import_node_path16.join)(dir, ...e.name.split("/"));
+    const st = await (0, import_promises10.lstat)(path6).catch((err2) => {
       if (err2.code === "ENOENT" || err2.code === "ENOTDIR") return void 0;
       throw new MergeError(`cannot check ${q(e.name)} (listed by ${e.source}): ${err2.code}`);
     });
@@ -71474,14 +71772,14 @@ async function mergeFragments(options) {
       absent.push(e.name);
       continue;
     }
-    const real = await realpath2(path);
+    const real = await (0, import_promises10.realpath)(path6);
     if (!st.isFile() || !inside(dir, real)) {
       throw new MergeError(
         `${q(e.name)} (listed by ${e.source}) is ${st.isSymbolicLink() ? "a symbolic link" : "not a regular file"} beside the manifest; refusing to vouch for it`
       );
     }
-    const h = createHash11("sha256");
-    await hashFileInto(path, [h]);
+    const h = (0, import_node_crypto15.createHash)("sha256");
+    await hashFileInto(path6, [h]);
     const actual = h.digest("hex");
     if (actual !== e.sha256) {
       throw new MergeError(
@@ -71508,7 +71806,7 @@ function manifestEntriesWith(merged, signed, manifestDir, localSource = "the fil
   const all = withLocalEntries(merged, local);
   return {
     merged: all,
-    entries: all.entries.map((e) => ({ path: join8(manifestDir, ...e.name.split("/")), sha256: e.sha256 }))
+    entries: all.entries.map((e) => ({ path: (0, import_node_path16.join)(manifestDir, ...e.name.split("/")), sha256: e.sha256 }))
   };
 }
 
@@ -71536,7 +71834,7 @@ function mergeAudit(merged) {
   };
 }
 function presentMergedFiles(merged, manifestDir) {
-  return merged ? merged.verified.map((n) => join9(manifestDir, ...n.split("/"))) : [];
+  return merged ? merged.verified.map((n) => (0, import_node_path17.join)(manifestDir, ...n.split("/"))) : [];
 }
 var PreSignError = class extends Error {
   name = "PreSignError";
@@ -71613,7 +71911,7 @@ async function writeFindingsSummary(scan2) {
 }
 function releaseHooks(options) {
   const state = {};
-  const manifestDir = options.manifestPath ? dirname6(options.manifestPath) : options.workspace;
+  const manifestDir = options.manifestPath ? (0, import_node_path17.dirname)(options.manifestPath) : options.workspace;
   const merging = options.mergePatterns.length > 0;
   return {
     async beforeToken(files) {
@@ -71634,7 +71932,7 @@ function releaseHooks(options) {
     },
     ...merging ? {
       async mergeChecksums(entries, manifestPath) {
-        const r = manifestEntriesWith(state.merged, entries, dirname6(manifestPath));
+        const r = manifestEntriesWith(state.merged, entries, (0, import_node_path17.dirname)(manifestPath));
         state.merged = r.merged;
         return r.entries;
       }
@@ -71842,14 +72140,14 @@ async function writeSummary(audit, auditPath) {
   }
 }
 async function recordAudit(audit, runnerTemp) {
-  let path;
+  let path6;
   try {
-    path = await writeAudit(audit, runnerTemp, process.env);
-    info(`Audit record: ${path}`);
+    path6 = await writeAudit(audit, runnerTemp, process.env);
+    info(`Audit record: ${path6}`);
   } catch (e) {
     warning(`jit-gpg: could not write the audit file: ${e.message}`);
   }
-  await writeSummary(audit, path);
+  await writeSummary(audit, path6);
 }
 function onCancel(cleanup2) {
   let busy = false;
@@ -71883,8 +72181,8 @@ async function run() {
   }
 }
 async function runMain(registerCleanup) {
-  const workspaceGiven = resolve9(process.env.GITHUB_WORKSPACE || process.cwd());
-  const runnerTemp = process.env.RUNNER_TEMP || join10(workspaceGiven, "..", "_temp");
+  const workspaceGiven = (0, import_node_path18.resolve)(process.env.GITHUB_WORKSPACE || process.cwd());
+  const runnerTemp = process.env.RUNNER_TEMP || (0, import_node_path18.join)(workspaceGiven, "..", "_temp");
   let ttl = 300;
   try {
     const { cfg, workspace, files } = await group("Validate inputs and resolve files", async () => {
@@ -71929,7 +72227,7 @@ async function runMain(registerCleanup) {
     }
     const outDir = commonDir(files, workspace);
     const fanIn = cfg.checksumsMerge.length > 0;
-    const checksumsPath = cfg.checksums && (files.length || fanIn) ? join10(outDir, cfg.checksums) : void 0;
+    const checksumsPath = cfg.checksums && (files.length || fanIn) ? (0, import_node_path18.join)(outDir, cfg.checksums) : void 0;
     const release = releaseHooks({
       workspace,
       scan: cfg.scan,
@@ -71981,7 +72279,7 @@ ${describeClaims(t.claims)}`);
         ...checksumsPath ? { checksumsPath } : {},
         // beside the artifacts (a fan-in: beside the manifest); with only `run`, in RUNNER_TEMP so the checkout
         // stays clean (release tools check it)
-        publicKeyPath: files.length ? join10(outDir, PUBLIC_KEY_NAME) : fanIn && checksumsPath ? join10(dirname7(checksumsPath), PUBLIC_KEY_NAME) : (key) => join10(runnerTemp, `jit-gpg-${key.keyId}.pub.asc`),
+        publicKeyPath: files.length ? (0, import_node_path18.join)(outDir, PUBLIC_KEY_NAME) : fanIn && checksumsPath ? (0, import_node_path18.join)((0, import_node_path18.dirname)(checksumsPath), PUBLIC_KEY_NAME) : (key) => (0, import_node_path18.join)(runnerTemp, `jit-gpg-${key.keyId}.pub.asc`),
         confineTo: workspace,
         ...cfg.run ? { run: { command: cfg.run, cwd: workspace, tempRoot: runnerTemp, env: process.env } } : {},
         ttl: cfg.ttl

@@ -1,16 +1,21 @@
 // Phase 1 of the engine: one pass of a keyword Aho-Corasick automaton over the raw bytes (case-insensitive for
-// ASCII), built once from every rule's keywords, as a full DFA: one table load per byte, a negative entry marking a
-// state that ends at least one keyword.
+// ASCII), built once from every rule's keywords, as a full DFA over byte classes: bytes that occur in no keyword
+// share one column (ASCII letters fold to lowercase), so a row is ~40 entries instead of 256. The table is built
+// in that form directly (start-up: every process and every worker builds it) and stays in cache while scanning.
+// One table load per byte; a negative entry marks a state that ends at least one keyword.
 //
 // The pass runs in a few dozen bytes of WebAssembly (hand-assembled below) when the runtime has it: the loop is
-// bound by the latency of the dependent table loads, and WebAssembly's loads plus a byte-class table (bytes that
-// occur in no keyword share one column, so the table is ~5x smaller and stays in cache) make it ~1.6x faster than
-// the same loop in JS (measured: 505 vs 310 MiB/s on the bench corpus, 375 keywords). Plain JS is the fallback.
+// bound by the latency of the dependent table loads, and WebAssembly's loads make it ~1.6x faster than the same
+// loop in JS (measured: 505 vs 310 MiB/s on the bench corpus, 375 keywords). Plain JS is the fallback.
 
 export class KeywordPrefilter {
   /** Keyword bytes (lowercase), by keyword id. */
   readonly keywords: Buffer[];
-  /** `state * 256 + byte` → next state * 256, negated when the next state ends a keyword. */
+  /** Byte → its column in `delta`: 0 for bytes in no keyword, ASCII uppercase as lowercase. */
+  readonly classOf: Uint8Array;
+  /** Columns per row of `delta`. */
+  readonly classes: number;
+  /** `state * classes + class` → next state * classes, negated when the next state ends a keyword. */
   readonly delta: Int32Array;
   /** Keyword ids ending at each state (its own and those of its suffix states), indexed by `state`. */
   readonly outputs: Int32Array[];
@@ -18,48 +23,51 @@ export class KeywordPrefilter {
 
   constructor(keywords: readonly string[]) {
     this.keywords = keywords.map((k) => Buffer.from(k.toLowerCase(), 'utf8'));
-    // Trie.
+    // Lowercased UTF-8 never holds A-Z, 0xC0, 0xC1 or 0xF5-0xFF: at most 217 byte values, so class ids fit a byte.
+    const classOf = new Uint8Array(256);
+    let classes = 1;
+    for (const kw of this.keywords) for (const b of kw) if (classOf[b] === 0) classOf[b] = classes++;
+    for (let b = 0x41; b <= 0x5a; b++) classOf[b] = classOf[b + 32]!;
+    // Trie, over classes.
     const gotoMaps: Array<Map<number, number>> = [new Map()];
     const own: number[][] = [[]];
     this.keywords.forEach((kw, id) => {
       if (kw.length === 0) return;
       let s = 0;
       for (const b of kw) {
-        let next = gotoMaps[s]!.get(b);
+        const c = classOf[b]!;
+        let next = gotoMaps[s]!.get(c);
         if (next === undefined) {
           next = gotoMaps.length;
           gotoMaps.push(new Map());
           own.push([]);
-          gotoMaps[s]!.set(b, next);
+          gotoMaps[s]!.set(c, next);
         }
         s = next;
       }
       own[s]!.push(id);
     });
     const n = gotoMaps.length;
-    this.states = n;
-    const delta = new Int32Array(n * 256);
+    const delta = new Int32Array(n * classes);
     const fail = new Int32Array(n);
     const outputs: Int32Array[] = new Array(n);
     const outLists: number[][] = own.map((o) => o.slice());
     // Whether a state ends a keyword (its own or one of its failure chain's): known as soon as its failure link is,
-    // so each entry gets its sign as it is written (no pass over the whole table: start-up).
+    // so each entry gets its sign as it is written (no second pass over the table).
     const ends = new Uint8Array(n);
     // BFS: a state's row starts as a copy of its failure state's row (already complete: shallower), then its own
-    // trie edges override it. Uppercase ASCII follows lowercase.
+    // trie edges override it.
     const order: number[] = [0];
     for (let head = 0; head < order.length; head++) {
       const s = order[head]!;
-      const row = s * 256;
-      if (s !== 0) delta.copyWithin(row, fail[s]! * 256, fail[s]! * 256 + 256);
+      const row = s * classes;
+      if (s !== 0) delta.copyWithin(row, fail[s]! * classes, fail[s]! * classes + classes);
       for (const [c, g] of gotoMaps[s]!) {
-        const f = s === 0 ? 0 : Math.abs(delta[fail[s]! * 256 + c]!) >> 8;
+        const f = s === 0 ? 0 : Math.abs(delta[fail[s]! * classes + c]!) / classes;
         fail[g] = f;
         ends[g] = own[g]!.length > 0 || ends[f] ? 1 : 0;
         order.push(g);
-        const t = ends[g] ? -(g * 256) : g * 256;
-        delta[row + c] = t;
-        if (c >= 0x61 && c <= 0x7a) delta[row + c - 32] = t;
+        delta[row + c] = ends[g] ? -(g * classes) : g * classes;
       }
     }
     // Outputs inherit along failure links (BFS order guarantees the fail state is complete first).
@@ -67,6 +75,9 @@ export class KeywordPrefilter {
       if (s !== 0) for (const id of outLists[fail[s]!]!) outLists[s]!.push(id);
       outputs[s] = Int32Array.from(outLists[s]!);
     }
+    this.classOf = classOf;
+    this.classes = classes;
+    this.states = n;
     this.delta = delta;
     this.outputs = outputs;
   }
@@ -82,17 +93,17 @@ export class KeywordPrefilter {
   findHits(input: Uint8Array): number {
     if (this.wasm === undefined) this.wasm = WasmScanner.create(this);
     if (this.wasm) return this.wasm.findHits(input, this);
-    const delta = this.delta;
+    const { delta, classOf, classes } = this;
     let hits = this.hits;
     let n = 0;
     let s = 0;
     for (let i = 0; i < input.length; i++) {
-      const t = delta[s + input[i]!]!;
+      const t = delta[s + classOf[input[i]!]!]!;
       if (t < 0) {
         s = -t;
         if (n + 2 > hits.length) hits = this.growHits(n + 2);
         hits[n] = i + 1;
-        hits[n + 1] = s >> 8;
+        hits[n + 1] = s / classes;
         n += 2;
       } else s = t;
     }
@@ -135,7 +146,7 @@ export class KeywordPrefilter {
   }
 }
 
-// The WebAssembly loop, equivalent to findHits' JS loop over a byte-class table:
+// The WebAssembly loop, equivalent to findHits' JS loop:
 //   (func $scan (param $data $len $table $out $cap $i $s i32) (result i32) (local $t $n i32)
 //     block loop
 //       br_if 1 (i32.ge_u $i $len)
@@ -229,32 +240,13 @@ class WasmScanner {
     const inst = new WASM!.Instance(mod, {});
     this.mem = inst.exports.mem as WasmMemory;
     this.run = inst.exports.scan as (...args: number[]) => number;
-    // Byte classes: one per byte value that occurs in a keyword (ASCII letters folded), 0 for all others.
-    const classOf = new Uint8Array(256);
-    const used = new Set<number>();
-    for (const k of pf.keywords) for (const b of k) used.add(b);
-    let classes = 1;
-    const ids = new Map<number, number>();
-    // One byte of each class stands for it (all bytes of a class have the same transitions): 0 for class 0 only
-    // if 0 is in no keyword, else the first byte found in no keyword.
-    const sample = [-1];
-    for (const b of [...used].sort((x, y) => x - y)) {
-      ids.set(b, classes++);
-      sample.push(b);
-    }
-    for (let b = 0; b < 256; b++) {
-      classOf[b] = ids.get(b >= 0x41 && b <= 0x5a ? b + 32 : b) ?? 0;
-      if (classOf[b] === 0 && sample[0] === -1) sample[0] = b;
-    }
-    this.rowBytes = classes * 4;
+    this.rowBytes = pf.classes * 4;
     this.dataAt = this.table + pf.states * this.rowBytes;
     this.ensure(64 * 1024);
-    this.u8.set(classOf, 16);
-    const t = new Int32Array(this.mem.buffer, this.table, pf.states * classes);
-    const scale = this.rowBytes / 256; // a state's row offset here from its row offset in delta (state * 256)
-    for (let s = 0; s < pf.states; s++) {
-      for (let k = 0; k < classes; k++) t[s * classes + k] = pf.delta[s * 256 + sample[k]!]! * scale;
-    }
+    this.u8.set(pf.classOf, 16);
+    // The same table, each entry a byte offset (state * classes * 4) as the loop adds it to the table's address.
+    const t = new Int32Array(this.mem.buffer, this.table, pf.delta.length);
+    for (let i = 0; i < t.length; i++) t[i] = pf.delta[i]! * 4;
   }
 
   /** Room for `len` input bytes and the hit buffer after them. */

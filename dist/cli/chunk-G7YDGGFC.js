@@ -1,0 +1,22570 @@
+import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);
+import {
+  FileReadError,
+  crc24,
+  readRegularFile,
+  require_node_fs,
+  require_node_path,
+  require_node_util,
+  require_promises
+} from "./chunk-NIQBKPZI.js";
+import {
+  __commonJS,
+  __require,
+  __toESM,
+  displayPath,
+  excerpt,
+  require_node_crypto
+} from "./chunk-SXZQZ56Z.js";
+
+// builtin:node:child_process
+var require_node_child_process = __commonJS({
+  "builtin:node:child_process"(exports, module) {
+    module.exports = __require("node:child_process");
+  }
+});
+
+// builtin:node:buffer
+var require_node_buffer = __commonJS({
+  "builtin:node:buffer"(exports, module) {
+    module.exports = __require("node:buffer");
+  }
+});
+
+// builtin:node:module
+var require_node_module = __commonJS({
+  "builtin:node:module"(exports, module) {
+    module.exports = __require("node:module");
+  }
+});
+
+// builtin:node:url
+var require_node_url = __commonJS({
+  "builtin:node:url"(exports, module) {
+    module.exports = __require("node:url");
+  }
+});
+
+// node_modules/picomatch/lib/constants.js
+var require_constants = __commonJS({
+  "node_modules/picomatch/lib/constants.js"(exports, module) {
+    "use strict";
+    var WIN_SLASH = "\\\\/";
+    var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
+    var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
+    var DOT_LITERAL = "\\.";
+    var PLUS_LITERAL = "\\+";
+    var QMARK_LITERAL = "\\?";
+    var SLASH_LITERAL = "\\/";
+    var ONE_CHAR = "(?=.)";
+    var QMARK = "[^/]";
+    var END_ANCHOR = `(?:${SLASH_LITERAL}|$)`;
+    var START_ANCHOR = `(?:^|${SLASH_LITERAL})`;
+    var DOTS_SLASH = `${DOT_LITERAL}{1,2}${END_ANCHOR}`;
+    var NO_DOT = `(?!${DOT_LITERAL})`;
+    var NO_DOTS = `(?!${START_ANCHOR}${DOTS_SLASH})`;
+    var NO_DOT_SLASH = `(?!${DOT_LITERAL}{0,1}${END_ANCHOR})`;
+    var NO_DOTS_SLASH = `(?!${DOTS_SLASH})`;
+    var QMARK_NO_DOT = `[^.${SLASH_LITERAL}]`;
+    var STAR = `${QMARK}*?`;
+    var SEP = "/";
+    var POSIX_CHARS = {
+      DOT_LITERAL,
+      PLUS_LITERAL,
+      QMARK_LITERAL,
+      SLASH_LITERAL,
+      ONE_CHAR,
+      QMARK,
+      END_ANCHOR,
+      DOTS_SLASH,
+      NO_DOT,
+      NO_DOTS,
+      NO_DOT_SLASH,
+      NO_DOTS_SLASH,
+      QMARK_NO_DOT,
+      STAR,
+      START_ANCHOR,
+      SEP
+    };
+    var WINDOWS_CHARS = {
+      ...POSIX_CHARS,
+      SLASH_LITERAL: `[${WIN_SLASH}]`,
+      QMARK: WIN_NO_SLASH,
+      STAR: `${WIN_NO_SLASH}*?`,
+      DOTS_SLASH: `${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$)`,
+      NO_DOT: `(?!${DOT_LITERAL})`,
+      NO_DOTS: `(?!(?:^|[${WIN_SLASH}])${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+      NO_DOT_SLASH: `(?!${DOT_LITERAL}{0,1}(?:[${WIN_SLASH}]|$))`,
+      NO_DOTS_SLASH: `(?!${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+      QMARK_NO_DOT: `[^.${WIN_SLASH}]`,
+      START_ANCHOR: `(?:^|[${WIN_SLASH}])`,
+      END_ANCHOR: `(?:[${WIN_SLASH}]|$)`,
+      SEP: "\\"
+    };
+    var POSIX_REGEX_SOURCE = {
+      __proto__: null,
+      alnum: "a-zA-Z0-9",
+      alpha: "a-zA-Z",
+      ascii: "\\x00-\\x7F",
+      blank: " \\t",
+      cntrl: "\\x00-\\x1F\\x7F",
+      digit: "0-9",
+      graph: "\\x21-\\x7E",
+      lower: "a-z",
+      print: "\\x20-\\x7E ",
+      punct: "\\-!\"#$%&'()\\*+,./:;<=>?@[\\]^_`{|}~",
+      space: " \\t\\r\\n\\v\\f",
+      upper: "A-Z",
+      word: "A-Za-z0-9_",
+      xdigit: "A-Fa-f0-9"
+    };
+    module.exports = {
+      DEFAULT_MAX_EXTGLOB_RECURSION,
+      MAX_LENGTH: 1024 * 64,
+      POSIX_REGEX_SOURCE,
+      // regular expressions
+      REGEX_BACKSLASH: /\\(?![*+?^${}(|)[\]])/g,
+      REGEX_NON_SPECIAL_CHARS: /^[^@![\].,$*+?^{}()|\\/]+/,
+      REGEX_SPECIAL_CHARS: /[-*+?.^${}(|)[\]]/,
+      REGEX_SPECIAL_CHARS_BACKREF: /(\\?)((\W)(\3*))/g,
+      REGEX_SPECIAL_CHARS_GLOBAL: /([-*+?.^${}(|)[\]])/g,
+      REGEX_REMOVE_BACKSLASH: /(?:\[.*?[^\\]\]|\\(?=.))/g,
+      // Replace globs with equivalent patterns to reduce parsing time.
+      REPLACEMENTS: {
+        __proto__: null,
+        "***": "*",
+        "**/**": "**",
+        "**/**/**": "**"
+      },
+      // Digits
+      CHAR_0: 48,
+      /* 0 */
+      CHAR_9: 57,
+      /* 9 */
+      // Alphabet chars.
+      CHAR_UPPERCASE_A: 65,
+      /* A */
+      CHAR_LOWERCASE_A: 97,
+      /* a */
+      CHAR_UPPERCASE_Z: 90,
+      /* Z */
+      CHAR_LOWERCASE_Z: 122,
+      /* z */
+      CHAR_LEFT_PARENTHESES: 40,
+      /* ( */
+      CHAR_RIGHT_PARENTHESES: 41,
+      /* ) */
+      CHAR_ASTERISK: 42,
+      /* * */
+      // Non-alphabetic chars.
+      CHAR_AMPERSAND: 38,
+      /* & */
+      CHAR_AT: 64,
+      /* @ */
+      CHAR_BACKWARD_SLASH: 92,
+      /* \ */
+      CHAR_CARRIAGE_RETURN: 13,
+      /* \r */
+      CHAR_CIRCUMFLEX_ACCENT: 94,
+      /* ^ */
+      CHAR_COLON: 58,
+      /* : */
+      CHAR_COMMA: 44,
+      /* , */
+      CHAR_DOT: 46,
+      /* . */
+      CHAR_DOUBLE_QUOTE: 34,
+      /* " */
+      CHAR_EQUAL: 61,
+      /* = */
+      CHAR_EXCLAMATION_MARK: 33,
+      /* ! */
+      CHAR_FORM_FEED: 12,
+      /* \f */
+      CHAR_FORWARD_SLASH: 47,
+      /* / */
+      CHAR_GRAVE_ACCENT: 96,
+      /* ` */
+      CHAR_HASH: 35,
+      /* # */
+      CHAR_HYPHEN_MINUS: 45,
+      /* - */
+      CHAR_LEFT_ANGLE_BRACKET: 60,
+      /* < */
+      CHAR_LEFT_CURLY_BRACE: 123,
+      /* { */
+      CHAR_LEFT_SQUARE_BRACKET: 91,
+      /* [ */
+      CHAR_LINE_FEED: 10,
+      /* \n */
+      CHAR_NO_BREAK_SPACE: 160,
+      /* \u00A0 */
+      CHAR_PERCENT: 37,
+      /* % */
+      CHAR_PLUS: 43,
+      /* + */
+      CHAR_QUESTION_MARK: 63,
+      /* ? */
+      CHAR_RIGHT_ANGLE_BRACKET: 62,
+      /* > */
+      CHAR_RIGHT_CURLY_BRACE: 125,
+      /* } */
+      CHAR_RIGHT_SQUARE_BRACKET: 93,
+      /* ] */
+      CHAR_SEMICOLON: 59,
+      /* ; */
+      CHAR_SINGLE_QUOTE: 39,
+      /* ' */
+      CHAR_SPACE: 32,
+      /*   */
+      CHAR_TAB: 9,
+      /* \t */
+      CHAR_UNDERSCORE: 95,
+      /* _ */
+      CHAR_VERTICAL_LINE: 124,
+      /* | */
+      CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
+      /* \uFEFF */
+      /**
+       * Create EXTGLOB_CHARS
+       */
+      extglobChars(chars) {
+        return {
+          "!": { type: "negate", open: "(?:(?!(?:", close: `))${chars.STAR})` },
+          "?": { type: "qmark", open: "(?:", close: ")?" },
+          "+": { type: "plus", open: "(?:", close: ")+" },
+          "*": { type: "star", open: "(?:", close: ")*" },
+          "@": { type: "at", open: "(?:", close: ")" }
+        };
+      },
+      /**
+       * Create GLOB_CHARS
+       */
+      globChars(win32) {
+        return win32 === true ? WINDOWS_CHARS : POSIX_CHARS;
+      }
+    };
+  }
+});
+
+// node_modules/picomatch/lib/utils.js
+var require_utils = __commonJS({
+  "node_modules/picomatch/lib/utils.js"(exports) {
+    "use strict";
+    var {
+      REGEX_BACKSLASH,
+      REGEX_REMOVE_BACKSLASH,
+      REGEX_SPECIAL_CHARS,
+      REGEX_SPECIAL_CHARS_GLOBAL
+    } = require_constants();
+    exports.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
+    exports.hasRegexChars = (str3) => REGEX_SPECIAL_CHARS.test(str3);
+    exports.isRegexChar = (str3) => str3.length === 1 && exports.hasRegexChars(str3);
+    exports.escapeRegex = (str3) => str3.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
+    exports.toPosixSlashes = (str3) => str3.replace(REGEX_BACKSLASH, "/");
+    exports.isWindows = () => {
+      if (typeof navigator !== "undefined" && navigator.platform) {
+        const platform = navigator.platform.toLowerCase();
+        return platform === "win32" || platform === "windows";
+      }
+      if (typeof process !== "undefined" && process.platform) {
+        return process.platform === "win32";
+      }
+      return false;
+    };
+    exports.removeBackslashes = (str3) => {
+      return str3.replace(REGEX_REMOVE_BACKSLASH, (match) => {
+        return match === "\\" ? "" : match;
+      });
+    };
+    exports.escapeLast = (input, char, lastIdx) => {
+      const idx = input.lastIndexOf(char, lastIdx);
+      if (idx === -1) return input;
+      if (input[idx - 1] === "\\") return exports.escapeLast(input, char, idx - 1);
+      return `${input.slice(0, idx)}\\${input.slice(idx)}`;
+    };
+    exports.removePrefix = (input, state = {}) => {
+      let output = input;
+      if (output.startsWith("./")) {
+        output = output.slice(2);
+        state.prefix = "./";
+      }
+      return output;
+    };
+    exports.wrapOutput = (input, state = {}, options = {}) => {
+      const prepend = options.contains ? "" : "^";
+      const append = options.contains ? "" : "$";
+      let output = `${prepend}(?:${input})${append}`;
+      if (state.negated === true) {
+        output = `(?:^(?!${output}).*$)`;
+      }
+      return output;
+    };
+    exports.basename = (path, { windows } = {}) => {
+      const segs = path.split(windows ? /[\\/]/ : "/");
+      const last = segs[segs.length - 1];
+      if (last === "") {
+        return segs[segs.length - 2];
+      }
+      return last;
+    };
+  }
+});
+
+// node_modules/picomatch/lib/scan.js
+var require_scan = __commonJS({
+  "node_modules/picomatch/lib/scan.js"(exports, module) {
+    "use strict";
+    var utils = require_utils();
+    var {
+      CHAR_ASTERISK,
+      /* * */
+      CHAR_AT,
+      /* @ */
+      CHAR_BACKWARD_SLASH,
+      /* \ */
+      CHAR_COMMA,
+      /* , */
+      CHAR_DOT,
+      /* . */
+      CHAR_EXCLAMATION_MARK,
+      /* ! */
+      CHAR_FORWARD_SLASH,
+      /* / */
+      CHAR_LEFT_CURLY_BRACE,
+      /* { */
+      CHAR_LEFT_PARENTHESES,
+      /* ( */
+      CHAR_LEFT_SQUARE_BRACKET,
+      /* [ */
+      CHAR_PLUS,
+      /* + */
+      CHAR_QUESTION_MARK,
+      /* ? */
+      CHAR_RIGHT_CURLY_BRACE,
+      /* } */
+      CHAR_RIGHT_PARENTHESES,
+      /* ) */
+      CHAR_RIGHT_SQUARE_BRACKET
+      /* ] */
+    } = require_constants();
+    var isPathSeparator = (code21) => {
+      return code21 === CHAR_FORWARD_SLASH || code21 === CHAR_BACKWARD_SLASH;
+    };
+    var depth = (token2) => {
+      if (token2.isPrefix !== true) {
+        token2.depth = token2.isGlobstar ? Infinity : 1;
+      }
+    };
+    var scan2 = (input, options) => {
+      const opts = options || {};
+      const length = input.length - 1;
+      const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
+      const slashes = [];
+      const tokens = [];
+      const parts = [];
+      let str3 = input;
+      let index = -1;
+      let start = 0;
+      let lastIndex = 0;
+      let isBrace = false;
+      let isBracket = false;
+      let isGlob = false;
+      let isExtglob = false;
+      let isGlobstar = false;
+      let braceEscaped = false;
+      let backslashes = false;
+      let negated = false;
+      let negatedExtglob = false;
+      let finished = false;
+      let braces = 0;
+      let prev;
+      let code21;
+      let token2 = { value: "", depth: 0, isGlob: false };
+      const eos = () => index >= length;
+      const peek = () => str3.charCodeAt(index + 1);
+      const advance = () => {
+        prev = code21;
+        return str3.charCodeAt(++index);
+      };
+      while (index < length) {
+        code21 = advance();
+        let next;
+        if (code21 === CHAR_BACKWARD_SLASH) {
+          backslashes = token2.backslashes = true;
+          code21 = advance();
+          if (code21 === CHAR_LEFT_CURLY_BRACE) {
+            braceEscaped = true;
+          }
+          continue;
+        }
+        if (braceEscaped === true || code21 === CHAR_LEFT_CURLY_BRACE) {
+          braces++;
+          while (eos() !== true && (code21 = advance())) {
+            if (code21 === CHAR_BACKWARD_SLASH) {
+              backslashes = token2.backslashes = true;
+              advance();
+              continue;
+            }
+            if (code21 === CHAR_LEFT_CURLY_BRACE) {
+              braces++;
+              continue;
+            }
+            if (braceEscaped !== true && code21 === CHAR_DOT && (code21 = advance()) === CHAR_DOT) {
+              isBrace = token2.isBrace = true;
+              isGlob = token2.isGlob = true;
+              finished = true;
+              if (scanToEnd === true) {
+                continue;
+              }
+              break;
+            }
+            if (braceEscaped !== true && code21 === CHAR_COMMA) {
+              isBrace = token2.isBrace = true;
+              isGlob = token2.isGlob = true;
+              finished = true;
+              if (scanToEnd === true) {
+                continue;
+              }
+              break;
+            }
+            if (code21 === CHAR_RIGHT_CURLY_BRACE) {
+              braces--;
+              if (braces === 0) {
+                braceEscaped = false;
+                isBrace = token2.isBrace = true;
+                finished = true;
+                break;
+              }
+            }
+          }
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code21 === CHAR_FORWARD_SLASH) {
+          slashes.push(index);
+          tokens.push(token2);
+          token2 = { value: "", depth: 0, isGlob: false };
+          if (finished === true) continue;
+          if (prev === CHAR_DOT && index === start + 1) {
+            start += 2;
+            continue;
+          }
+          lastIndex = index + 1;
+          continue;
+        }
+        if (opts.noext !== true) {
+          const isExtglobChar = code21 === CHAR_PLUS || code21 === CHAR_AT || code21 === CHAR_ASTERISK || code21 === CHAR_QUESTION_MARK || code21 === CHAR_EXCLAMATION_MARK;
+          if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
+            isGlob = token2.isGlob = true;
+            isExtglob = token2.isExtglob = true;
+            finished = true;
+            if (code21 === CHAR_EXCLAMATION_MARK && index === start) {
+              negatedExtglob = true;
+            }
+            if (scanToEnd === true) {
+              let parens = 0;
+              while (eos() !== true && (code21 = advance())) {
+                if (code21 === CHAR_BACKWARD_SLASH) {
+                  backslashes = token2.backslashes = true;
+                  advance();
+                  continue;
+                }
+                if (code21 === CHAR_LEFT_PARENTHESES) {
+                  parens++;
+                  continue;
+                }
+                if (code21 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+                  finished = true;
+                  break;
+                }
+              }
+              continue;
+            }
+            break;
+          }
+        }
+        if (code21 === CHAR_ASTERISK) {
+          if (prev === CHAR_ASTERISK) isGlobstar = token2.isGlobstar = true;
+          isGlob = token2.isGlob = true;
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code21 === CHAR_QUESTION_MARK) {
+          isGlob = token2.isGlob = true;
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code21 === CHAR_LEFT_SQUARE_BRACKET) {
+          while (eos() !== true && (next = advance())) {
+            if (next === CHAR_BACKWARD_SLASH) {
+              backslashes = token2.backslashes = true;
+              advance();
+              continue;
+            }
+            if (next === CHAR_RIGHT_SQUARE_BRACKET) {
+              isBracket = token2.isBracket = true;
+              isGlob = token2.isGlob = true;
+              finished = true;
+              break;
+            }
+          }
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (opts.nonegate !== true && code21 === CHAR_EXCLAMATION_MARK && index === start) {
+          negated = token2.negated = true;
+          start++;
+          continue;
+        }
+        if (opts.noparen !== true && code21 === CHAR_LEFT_PARENTHESES) {
+          isGlob = token2.isGlob = true;
+          if (scanToEnd === true) {
+            let parens = 1;
+            while (eos() !== true && (code21 = advance())) {
+              if (code21 === CHAR_BACKWARD_SLASH) {
+                backslashes = token2.backslashes = true;
+                advance();
+                continue;
+              }
+              if (code21 === CHAR_LEFT_PARENTHESES) {
+                parens++;
+                continue;
+              }
+              if (code21 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+                finished = true;
+                break;
+              }
+            }
+            continue;
+          }
+          break;
+        }
+        if (isGlob === true) {
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+      }
+      if (opts.noext === true) {
+        isExtglob = false;
+        isGlob = false;
+      }
+      let base = str3;
+      let prefix = "";
+      let glob = "";
+      if (start > 0) {
+        prefix = str3.slice(0, start);
+        str3 = str3.slice(start);
+        lastIndex -= start;
+      }
+      if (base && isGlob === true && lastIndex > 0) {
+        base = str3.slice(0, lastIndex);
+        glob = str3.slice(lastIndex);
+      } else if (isGlob === true) {
+        base = "";
+        glob = str3;
+      } else {
+        base = str3;
+      }
+      if (base && base !== "" && base !== "/" && base !== str3) {
+        if (isPathSeparator(base.charCodeAt(base.length - 1))) {
+          base = base.slice(0, -1);
+        }
+      }
+      if (opts.unescape === true) {
+        if (glob) glob = utils.removeBackslashes(glob);
+        if (base && backslashes === true) {
+          base = utils.removeBackslashes(base);
+        }
+      }
+      const state = {
+        prefix,
+        input,
+        start,
+        base,
+        glob,
+        isBrace,
+        isBracket,
+        isGlob,
+        isExtglob,
+        isGlobstar,
+        negated,
+        negatedExtglob
+      };
+      if (opts.tokens === true) {
+        state.maxDepth = 0;
+        if (!isPathSeparator(code21)) {
+          tokens.push(token2);
+        }
+        state.tokens = tokens;
+      }
+      if (opts.parts === true || opts.tokens === true) {
+        let prevIndex;
+        for (let idx = 0; idx < slashes.length; idx++) {
+          const n2 = prevIndex !== void 0 ? prevIndex + 1 : start;
+          const i = slashes[idx];
+          const value2 = input.slice(n2, i);
+          if (opts.tokens) {
+            if (idx === 0 && start !== 0) {
+              tokens[idx].isPrefix = true;
+              tokens[idx].value = prefix;
+            } else {
+              tokens[idx].value = value2;
+            }
+            depth(tokens[idx]);
+            state.maxDepth += tokens[idx].depth;
+          }
+          if (i >= start) {
+            parts.push(value2);
+            prevIndex = i;
+          }
+        }
+        const n = prevIndex !== void 0 ? prevIndex + 1 : start;
+        const value = input.slice(n);
+        parts.push(value);
+        if (opts.tokens && prevIndex && prevIndex + 1 < input.length) {
+          tokens[tokens.length - 1].value = value;
+          depth(tokens[tokens.length - 1]);
+          state.maxDepth += tokens[tokens.length - 1].depth;
+        }
+        state.slashes = slashes;
+        state.parts = parts;
+      }
+      return state;
+    };
+    module.exports = scan2;
+  }
+});
+
+// node_modules/picomatch/lib/parse.js
+var require_parse = __commonJS({
+  "node_modules/picomatch/lib/parse.js"(exports, module) {
+    "use strict";
+    var constants2 = require_constants();
+    var utils = require_utils();
+    var {
+      MAX_LENGTH,
+      POSIX_REGEX_SOURCE,
+      REGEX_NON_SPECIAL_CHARS,
+      REGEX_SPECIAL_CHARS_BACKREF,
+      REPLACEMENTS
+    } = constants2;
+    var expandRange = (args, options) => {
+      if (typeof options.expandRange === "function") {
+        return options.expandRange(...args, options);
+      }
+      args.sort();
+      const value = `[${args.join("-")}]`;
+      try {
+        new RegExp(value);
+      } catch (ex) {
+        return args.map((v) => utils.escapeRegex(v)).join("..");
+      }
+      return value;
+    };
+    var syntaxError = (type, char) => {
+      return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
+    };
+    var splitTopLevel = (input) => {
+      const parts = [];
+      let bracket = 0;
+      let paren = 0;
+      let quote = 0;
+      let value = "";
+      let escaped = false;
+      for (const ch of input) {
+        if (escaped === true) {
+          value += ch;
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          value += ch;
+          escaped = true;
+          continue;
+        }
+        if (ch === '"') {
+          quote = quote === 1 ? 0 : 1;
+          value += ch;
+          continue;
+        }
+        if (quote === 0) {
+          if (ch === "[") {
+            bracket++;
+          } else if (ch === "]" && bracket > 0) {
+            bracket--;
+          } else if (bracket === 0) {
+            if (ch === "(") {
+              paren++;
+            } else if (ch === ")" && paren > 0) {
+              paren--;
+            } else if (ch === "|" && paren === 0) {
+              parts.push(value);
+              value = "";
+              continue;
+            }
+          }
+        }
+        value += ch;
+      }
+      parts.push(value);
+      return parts;
+    };
+    var isPlainBranch = (branch) => {
+      let escaped = false;
+      for (const ch of branch) {
+        if (escaped === true) {
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          escaped = true;
+          continue;
+        }
+        if (/[?*+@!()[\]{}]/.test(ch)) {
+          return false;
+        }
+      }
+      return true;
+    };
+    var normalizeSimpleBranch = (branch) => {
+      let value = branch.trim();
+      let changed = true;
+      while (changed === true) {
+        changed = false;
+        if (/^@\([^\\()[\]{}|]+\)$/.test(value)) {
+          value = value.slice(2, -1);
+          changed = true;
+        }
+      }
+      if (!isPlainBranch(value)) {
+        return;
+      }
+      return value.replace(/\\(.)/g, "$1");
+    };
+    var hasRepeatedCharPrefixOverlap = (branches) => {
+      const values = branches.map(normalizeSimpleBranch).filter(Boolean);
+      for (let i = 0; i < values.length; i++) {
+        for (let j = i + 1; j < values.length; j++) {
+          const a = values[i];
+          const b = values[j];
+          const char = a[0];
+          if (!char || a !== char.repeat(a.length) || b !== char.repeat(b.length)) {
+            continue;
+          }
+          if (a === b || a.startsWith(b) || b.startsWith(a)) {
+            return true;
+          }
+        }
+      }
+      return false;
+    };
+    var parseRepeatedExtglob = (pattern, requireEnd = true) => {
+      if (pattern[0] !== "+" && pattern[0] !== "*" || pattern[1] !== "(") {
+        return;
+      }
+      let bracket = 0;
+      let paren = 0;
+      let quote = 0;
+      let escaped = false;
+      for (let i = 1; i < pattern.length; i++) {
+        const ch = pattern[i];
+        if (escaped === true) {
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          escaped = true;
+          continue;
+        }
+        if (ch === '"') {
+          quote = quote === 1 ? 0 : 1;
+          continue;
+        }
+        if (quote === 1) {
+          continue;
+        }
+        if (ch === "[") {
+          bracket++;
+          continue;
+        }
+        if (ch === "]" && bracket > 0) {
+          bracket--;
+          continue;
+        }
+        if (bracket > 0) {
+          continue;
+        }
+        if (ch === "(") {
+          paren++;
+          continue;
+        }
+        if (ch === ")") {
+          paren--;
+          if (paren === 0) {
+            if (requireEnd === true && i !== pattern.length - 1) {
+              return;
+            }
+            return {
+              type: pattern[0],
+              body: pattern.slice(2, i),
+              end: i
+            };
+          }
+        }
+      }
+    };
+    var buildCharClassStar = (chars) => {
+      const source = chars.length === 1 ? utils.escapeRegex(chars[0]) : `[${chars.map((ch) => utils.escapeRegex(ch)).join("")}]`;
+      return `${source}*`;
+    };
+    var getStarExtglobSequenceChars = (pattern) => {
+      let index = 0;
+      const chars = [];
+      while (index < pattern.length) {
+        const match = parseRepeatedExtglob(pattern.slice(index), false);
+        if (!match || match.type !== "*") {
+          return;
+        }
+        const branches = splitTopLevel(match.body).map((branch2) => branch2.trim());
+        if (branches.length !== 1) {
+          return;
+        }
+        const branch = normalizeSimpleBranch(branches[0]);
+        if (!branch || branch.length !== 1) {
+          return;
+        }
+        chars.push(branch);
+        index += match.end + 1;
+      }
+      if (chars.length < 1) {
+        return;
+      }
+      return chars;
+    };
+    var repeatedExtglobRecursion = (pattern) => {
+      let depth = 0;
+      let value = pattern.trim();
+      let match = parseRepeatedExtglob(value);
+      while (match) {
+        depth++;
+        value = match.body.trim();
+        match = parseRepeatedExtglob(value);
+      }
+      return depth;
+    };
+    var analyzeRepeatedExtglob = (body, options) => {
+      if (options.maxExtglobRecursion === false) {
+        return { risky: false };
+      }
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants2.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const branches = splitTopLevel(body).map((branch) => branch.trim());
+      if (branches.length > 1) {
+        if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
+          return { risky: true };
+        }
+      }
+      const safeChars = [];
+      let sawStarSequence = false;
+      let combinable = true;
+      for (const branch of branches) {
+        const chars = getStarExtglobSequenceChars(branch);
+        if (chars) {
+          sawStarSequence = true;
+          safeChars.push(...chars);
+          continue;
+        }
+        const literal = normalizeSimpleBranch(branch);
+        if (literal && literal.length === 1) {
+          safeChars.push(literal);
+          continue;
+        }
+        combinable = false;
+        if (repeatedExtglobRecursion(branch) > max) {
+          return { risky: true };
+        }
+      }
+      if (sawStarSequence) {
+        return combinable ? { risky: true, safeOutput: buildCharClassStar([...new Set(safeChars)]) } : { risky: true };
+      }
+      return { risky: false };
+    };
+    var parse2 = (input, options) => {
+      if (typeof input !== "string") {
+        throw new TypeError("Expected a string");
+      }
+      input = REPLACEMENTS[input] || input;
+      const opts = { ...options };
+      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      let len = input.length;
+      if (len > max) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
+      }
+      const bos = { type: "bos", value: "", output: opts.prepend || "" };
+      const tokens = [bos];
+      const capture = opts.capture ? "" : "?:";
+      const PLATFORM_CHARS = constants2.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants2.extglobChars(PLATFORM_CHARS);
+      const {
+        DOT_LITERAL,
+        PLUS_LITERAL,
+        SLASH_LITERAL,
+        ONE_CHAR,
+        DOTS_SLASH,
+        NO_DOT,
+        NO_DOT_SLASH,
+        NO_DOTS_SLASH,
+        QMARK,
+        QMARK_NO_DOT,
+        STAR,
+        START_ANCHOR
+      } = PLATFORM_CHARS;
+      const globstar = (opts2) => {
+        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+      };
+      const nodot = opts.dot ? "" : NO_DOT;
+      const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
+      let star = opts.bash === true ? globstar(opts) : STAR;
+      if (opts.capture) {
+        star = `(${star})`;
+      }
+      if (typeof opts.noext === "boolean") {
+        opts.noextglob = opts.noext;
+      }
+      const state = {
+        input,
+        index: -1,
+        start: 0,
+        dot: opts.dot === true,
+        consumed: "",
+        output: "",
+        prefix: "",
+        backtrack: false,
+        negated: false,
+        brackets: 0,
+        braces: 0,
+        parens: 0,
+        quotes: 0,
+        globstar: false,
+        tokens
+      };
+      input = utils.removePrefix(input, state);
+      len = input.length;
+      const extglobs = [];
+      const braces = [];
+      const stack = [];
+      let prev = bos;
+      let value;
+      const eos = () => state.index === len - 1;
+      const peek = state.peek = (n = 1) => input[state.index + n];
+      const advance = state.advance = () => input[++state.index] || "";
+      const remaining = () => input.slice(state.index + 1);
+      const consume = (value2 = "", num3 = 0) => {
+        state.consumed += value2;
+        state.index += num3;
+      };
+      const append = (token2) => {
+        state.output += token2.output != null ? token2.output : token2.value;
+        consume(token2.value);
+      };
+      const negate = () => {
+        let count = 1;
+        while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
+          advance();
+          state.start++;
+          count++;
+        }
+        if (count % 2 === 0) {
+          return false;
+        }
+        state.negated = true;
+        state.start++;
+        return true;
+      };
+      const increment = (type) => {
+        state[type]++;
+        stack.push(type);
+      };
+      const decrement = (type) => {
+        state[type]--;
+        stack.pop();
+      };
+      const push = (tok) => {
+        if (prev.type === "globstar") {
+          const isBrace = state.braces > 0 && (tok.type === "comma" || tok.type === "brace");
+          const isExtglob = tok.extglob === true || extglobs.length && (tok.type === "pipe" || tok.type === "paren");
+          if (tok.type !== "slash" && tok.type !== "paren" && !isBrace && !isExtglob) {
+            state.output = state.output.slice(0, -prev.output.length);
+            prev.type = "star";
+            prev.value = "*";
+            prev.output = star;
+            state.output += prev.output;
+          }
+        }
+        if (extglobs.length && tok.type !== "paren") {
+          extglobs[extglobs.length - 1].inner += tok.value;
+        }
+        if (tok.value || tok.output) append(tok);
+        if (prev && prev.type === "text" && tok.type === "text") {
+          prev.output = (prev.output || prev.value) + tok.value;
+          prev.value += tok.value;
+          return;
+        }
+        tok.prev = prev;
+        tokens.push(tok);
+        prev = tok;
+      };
+      const extglobOpen = (type, value2) => {
+        const token2 = { ...EXTGLOB_CHARS[value2], conditions: 1, inner: "" };
+        token2.prev = prev;
+        token2.parens = state.parens;
+        token2.output = state.output;
+        token2.startIndex = state.index;
+        token2.tokensIndex = tokens.length;
+        const output = (opts.capture ? "(" : "") + token2.open;
+        increment("parens");
+        push({ type, value: value2, output: state.output ? "" : ONE_CHAR });
+        push({ type: "paren", extglob: true, value: advance(), output });
+        extglobs.push(token2);
+      };
+      const extglobClose = (token2) => {
+        const literal = input.slice(token2.startIndex, state.index + 1);
+        const body = input.slice(token2.startIndex + 2, state.index);
+        const analysis = analyzeRepeatedExtglob(body, opts);
+        if ((token2.type === "plus" || token2.type === "star") && analysis.risky) {
+          const safeOutput = analysis.safeOutput ? (token2.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
+          const open = tokens[token2.tokensIndex];
+          open.type = "text";
+          open.value = literal;
+          open.output = safeOutput || utils.escapeRegex(literal);
+          for (let i = token2.tokensIndex + 1; i < tokens.length; i++) {
+            tokens[i].value = "";
+            tokens[i].output = "";
+            delete tokens[i].suffix;
+          }
+          state.output = token2.output + open.output;
+          state.backtrack = true;
+          push({ type: "paren", extglob: true, value, output: "" });
+          decrement("parens");
+          return;
+        }
+        let output = token2.close + (opts.capture ? ")" : "");
+        let rest;
+        if (token2.type === "negate") {
+          let extglobStar = star;
+          if (token2.inner && token2.inner.length > 1 && token2.inner.includes("/")) {
+            extglobStar = globstar(opts);
+          }
+          if (extglobStar !== star || eos() || /^\)+$/.test(remaining())) {
+            output = token2.close = `)$))${extglobStar}`;
+          }
+          if (token2.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
+            const expression = parse2(rest, { ...options, fastpaths: false }).output;
+            output = token2.close = `)${expression})${extglobStar})`;
+          }
+          if (token2.prev.type === "bos") {
+            state.negatedExtglob = true;
+          }
+        }
+        push({ type: "paren", extglob: true, value, output });
+        decrement("parens");
+      };
+      if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
+        let backslashes = false;
+        let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc, chars, first, rest, index) => {
+          if (first === "\\") {
+            backslashes = true;
+            return m;
+          }
+          if (first === "?") {
+            if (esc) {
+              return esc + first + (rest ? QMARK.repeat(rest.length) : "");
+            }
+            if (index === 0) {
+              return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : "");
+            }
+            return QMARK.repeat(chars.length);
+          }
+          if (first === ".") {
+            return DOT_LITERAL.repeat(chars.length);
+          }
+          if (first === "*") {
+            if (esc) {
+              return esc + first + (rest ? star : "");
+            }
+            return star;
+          }
+          return esc ? m : `\\${m}`;
+        });
+        if (backslashes === true) {
+          if (opts.unescape === true) {
+            output = output.replace(/\\/g, "");
+          } else {
+            output = output.replace(/\\+/g, (m) => {
+              return m.length % 2 === 0 ? "\\\\" : m ? "\\" : "";
+            });
+          }
+        }
+        if (output === input && opts.contains === true) {
+          state.output = input;
+          return state;
+        }
+        state.output = utils.wrapOutput(output, state, options);
+        return state;
+      }
+      while (!eos()) {
+        value = advance();
+        if (value === "\0") {
+          continue;
+        }
+        if (value === "\\") {
+          const next = peek();
+          if (next === "/" && opts.bash !== true) {
+            continue;
+          }
+          if (next === "." || next === ";") {
+            continue;
+          }
+          if (!next) {
+            value += "\\";
+            push({ type: "text", value });
+            continue;
+          }
+          const match = /^\\+/.exec(remaining());
+          let slashes = 0;
+          if (match && match[0].length > 2) {
+            slashes = match[0].length;
+            state.index += slashes;
+            if (slashes % 2 !== 0) {
+              value += "\\";
+            }
+          }
+          if (opts.unescape === true) {
+            value = advance();
+          } else {
+            value += advance();
+          }
+          if (state.brackets === 0) {
+            push({ type: "text", value });
+            continue;
+          }
+        }
+        if (state.brackets > 0 && (value !== "]" || prev.value === "[" || prev.value === "[^")) {
+          if (opts.posix !== false && value === ":") {
+            const inner = prev.value.slice(1);
+            if (inner.includes("[")) {
+              prev.posix = true;
+              if (inner.includes(":")) {
+                const idx = prev.value.lastIndexOf("[");
+                const pre = prev.value.slice(0, idx);
+                const rest2 = prev.value.slice(idx + 2);
+                const posix = POSIX_REGEX_SOURCE[rest2];
+                if (posix) {
+                  prev.value = pre + posix;
+                  state.backtrack = true;
+                  advance();
+                  if (!bos.output && tokens.indexOf(prev) === 1) {
+                    bos.output = ONE_CHAR;
+                  }
+                  continue;
+                }
+              }
+            }
+          }
+          if (value === "[" && peek() !== ":" || value === "-" && peek() === "]") {
+            value = `\\${value}`;
+          }
+          if (value === "]" && (prev.value === "[" || prev.value === "[^")) {
+            value = `\\${value}`;
+          }
+          if (opts.posix === true && value === "!" && prev.value === "[") {
+            value = "^";
+          }
+          prev.value += value;
+          append({ value });
+          continue;
+        }
+        if (state.quotes === 1 && value !== '"') {
+          value = utils.escapeRegex(value);
+          prev.value += value;
+          append({ value });
+          continue;
+        }
+        if (value === '"') {
+          state.quotes = state.quotes === 1 ? 0 : 1;
+          if (opts.keepQuotes === true) {
+            push({ type: "text", value });
+          }
+          continue;
+        }
+        if (value === "(") {
+          increment("parens");
+          push({ type: "paren", value });
+          continue;
+        }
+        if (value === ")") {
+          if (state.parens === 0 && opts.strictBrackets === true) {
+            throw new SyntaxError(syntaxError("opening", "("));
+          }
+          const extglob = extglobs[extglobs.length - 1];
+          if (extglob && state.parens === extglob.parens + 1) {
+            extglobClose(extglobs.pop());
+            continue;
+          }
+          push({ type: "paren", value, output: state.parens ? ")" : "\\)" });
+          decrement("parens");
+          continue;
+        }
+        if (value === "[") {
+          if (opts.nobracket === true || !remaining().includes("]")) {
+            if (opts.nobracket !== true && opts.strictBrackets === true) {
+              throw new SyntaxError(syntaxError("closing", "]"));
+            }
+            value = `\\${value}`;
+          } else {
+            increment("brackets");
+          }
+          push({ type: "bracket", value });
+          continue;
+        }
+        if (value === "]") {
+          if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
+            push({ type: "text", value, output: `\\${value}` });
+            continue;
+          }
+          if (state.brackets === 0) {
+            if (opts.strictBrackets === true) {
+              throw new SyntaxError(syntaxError("opening", "["));
+            }
+            push({ type: "text", value, output: `\\${value}` });
+            continue;
+          }
+          decrement("brackets");
+          const prevValue = prev.value.slice(1);
+          if (prev.posix !== true && prevValue[0] === "^" && !prevValue.includes("/")) {
+            value = `/${value}`;
+          }
+          prev.value += value;
+          append({ value });
+          if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
+            continue;
+          }
+          const escaped = utils.escapeRegex(prev.value);
+          state.output = state.output.slice(0, -prev.value.length);
+          if (opts.literalBrackets === true) {
+            state.output += escaped;
+            prev.value = escaped;
+            continue;
+          }
+          prev.value = `(${capture}${escaped}|${prev.value})`;
+          state.output += prev.value;
+          continue;
+        }
+        if (value === "{" && opts.nobrace !== true) {
+          increment("braces");
+          const open = {
+            type: "brace",
+            value,
+            output: "(",
+            outputIndex: state.output.length,
+            tokensIndex: state.tokens.length
+          };
+          braces.push(open);
+          push(open);
+          continue;
+        }
+        if (value === "}") {
+          const brace = braces[braces.length - 1];
+          if (opts.nobrace === true || !brace) {
+            push({ type: "text", value, output: value });
+            continue;
+          }
+          let output = ")";
+          if (brace.dots === true) {
+            const arr = tokens.slice();
+            const range = [];
+            for (let i = arr.length - 1; i >= 0; i--) {
+              tokens.pop();
+              if (arr[i].type === "brace") {
+                break;
+              }
+              if (arr[i].type !== "dots") {
+                range.unshift(arr[i].value);
+              }
+            }
+            output = expandRange(range, opts);
+            state.backtrack = true;
+          }
+          if (brace.comma !== true && brace.dots !== true) {
+            const out = state.output.slice(0, brace.outputIndex);
+            const toks = state.tokens.slice(brace.tokensIndex);
+            brace.value = brace.output = "\\{";
+            value = output = "\\}";
+            state.output = out;
+            for (const t of toks) {
+              state.output += t.output || t.value;
+            }
+          }
+          push({ type: "brace", value, output });
+          decrement("braces");
+          braces.pop();
+          continue;
+        }
+        if (value === "|") {
+          if (extglobs.length > 0) {
+            extglobs[extglobs.length - 1].conditions++;
+          }
+          push({ type: "text", value });
+          continue;
+        }
+        if (value === ",") {
+          let output = value;
+          const brace = braces[braces.length - 1];
+          if (brace && stack[stack.length - 1] === "braces") {
+            brace.comma = true;
+            output = "|";
+          }
+          push({ type: "comma", value, output });
+          continue;
+        }
+        if (value === "/") {
+          if (prev.type === "dot" && state.index === state.start + 1) {
+            state.start = state.index + 1;
+            state.consumed = "";
+            state.output = "";
+            tokens.pop();
+            prev = bos;
+            continue;
+          }
+          push({ type: "slash", value, output: SLASH_LITERAL });
+          continue;
+        }
+        if (value === ".") {
+          if (state.braces > 0 && prev.type === "dot") {
+            if (prev.value === ".") prev.output = DOT_LITERAL;
+            const brace = braces[braces.length - 1];
+            prev.type = "dots";
+            prev.output += value;
+            prev.value += value;
+            brace.dots = true;
+            continue;
+          }
+          if (state.braces + state.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
+            push({ type: "text", value, output: DOT_LITERAL });
+            continue;
+          }
+          push({ type: "dot", value, output: DOT_LITERAL });
+          continue;
+        }
+        if (value === "?") {
+          const isGroup = prev && prev.value === "(";
+          if (!isGroup && opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            extglobOpen("qmark", value);
+            continue;
+          }
+          if (prev && prev.type === "paren") {
+            const next = peek();
+            let output = value;
+            if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
+              output = `\\${value}`;
+            }
+            push({ type: "text", value, output });
+            continue;
+          }
+          if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
+            push({ type: "qmark", value, output: QMARK_NO_DOT });
+            continue;
+          }
+          push({ type: "qmark", value, output: QMARK });
+          continue;
+        }
+        if (value === "!") {
+          if (opts.noextglob !== true && peek() === "(") {
+            if (peek(2) !== "?" || !/[!=<:]/.test(peek(3))) {
+              extglobOpen("negate", value);
+              continue;
+            }
+          }
+          if (opts.nonegate !== true && state.index === 0) {
+            negate();
+            continue;
+          }
+        }
+        if (value === "+") {
+          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            extglobOpen("plus", value);
+            continue;
+          }
+          if (prev && prev.value === "(" || opts.regex === false) {
+            push({ type: "plus", value, output: PLUS_LITERAL });
+            continue;
+          }
+          if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state.parens > 0) {
+            push({ type: "plus", value });
+            continue;
+          }
+          push({ type: "plus", value: PLUS_LITERAL });
+          continue;
+        }
+        if (value === "@") {
+          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            push({ type: "at", extglob: true, value, output: "" });
+            continue;
+          }
+          push({ type: "text", value });
+          continue;
+        }
+        if (value !== "*") {
+          if (value === "$" || value === "^") {
+            value = `\\${value}`;
+          }
+          const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
+          if (match) {
+            value += match[0];
+            state.index += match[0].length;
+          }
+          push({ type: "text", value });
+          continue;
+        }
+        if (prev && (prev.type === "globstar" || prev.star === true)) {
+          prev.type = "star";
+          prev.star = true;
+          prev.value += value;
+          prev.output = star;
+          state.backtrack = true;
+          state.globstar = true;
+          consume(value);
+          continue;
+        }
+        let rest = remaining();
+        if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
+          extglobOpen("star", value);
+          continue;
+        }
+        if (prev.type === "star") {
+          if (opts.noglobstar === true) {
+            consume(value);
+            continue;
+          }
+          const prior = prev.prev;
+          const before = prior.prev;
+          const isStart = prior.type === "slash" || prior.type === "bos";
+          const afterStar = before && (before.type === "star" || before.type === "globstar");
+          if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
+            push({ type: "star", value, output: "" });
+            continue;
+          }
+          const isBrace = state.braces > 0 && (prior.type === "comma" || prior.type === "brace");
+          const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
+          if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
+            push({ type: "star", value, output: "" });
+            continue;
+          }
+          while (rest.slice(0, 3) === "/**") {
+            const after = input[state.index + 4];
+            if (after && after !== "/") {
+              break;
+            }
+            rest = rest.slice(3);
+            consume("/**", 3);
+          }
+          const isEnd = eos() || state.parens > 0 && rest === ")".repeat(state.parens) && !extglobs.some((extglob) => extglob.type === "negate");
+          if (prior.type === "bos" && eos()) {
+            prev.type = "globstar";
+            prev.value += value;
+            prev.output = globstar(opts);
+            state.output = prev.output;
+            state.globstar = true;
+            consume(value);
+            continue;
+          }
+          if (prior.type === "slash" && prior.prev.type !== "bos" && !afterStar && isEnd) {
+            state.output = state.output.slice(0, -(prior.output + prev.output).length);
+            prior.output = `(?:${prior.output}`;
+            prev.type = "globstar";
+            prev.output = globstar(opts) + (opts.strictSlashes ? ")" : "|$)");
+            prev.value += value;
+            state.globstar = true;
+            state.output += prior.output + prev.output;
+            consume(value);
+            continue;
+          }
+          if (prior.type === "slash" && prior.prev.type !== "bos" && rest[0] === "/") {
+            const end = rest[1] !== void 0 ? "|$" : "";
+            state.output = state.output.slice(0, -(prior.output + prev.output).length);
+            prior.output = `(?:${prior.output}`;
+            prev.type = "globstar";
+            prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
+            prev.value += value;
+            state.output += prior.output + prev.output;
+            state.globstar = true;
+            consume(value + advance());
+            push({ type: "slash", value: "/", output: "" });
+            continue;
+          }
+          if (prior.type === "bos" && rest[0] === "/") {
+            prev.type = "globstar";
+            prev.value += value;
+            prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
+            state.output = prev.output;
+            state.globstar = true;
+            consume(value + advance());
+            push({ type: "slash", value: "/", output: "" });
+            continue;
+          }
+          state.output = state.output.slice(0, -prev.output.length);
+          prev.type = "globstar";
+          prev.output = globstar(opts);
+          prev.value += value;
+          state.output += prev.output;
+          state.globstar = true;
+          consume(value);
+          continue;
+        }
+        const token2 = { type: "star", value, output: star };
+        if (opts.bash === true) {
+          token2.output = ".*?";
+          if (prev.type === "bos" || prev.type === "slash") {
+            token2.output = nodot + token2.output;
+          }
+          push(token2);
+          continue;
+        }
+        if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
+          token2.output = value;
+          push(token2);
+          continue;
+        }
+        if (state.index === state.start || prev.type === "slash" || prev.type === "dot") {
+          if (prev.type === "dot") {
+            state.output += NO_DOT_SLASH;
+            prev.output += NO_DOT_SLASH;
+          } else if (opts.dot === true) {
+            state.output += NO_DOTS_SLASH;
+            prev.output += NO_DOTS_SLASH;
+          } else {
+            state.output += nodot;
+            prev.output += nodot;
+          }
+          if (peek() !== "*") {
+            state.output += ONE_CHAR;
+            prev.output += ONE_CHAR;
+          }
+        }
+        push(token2);
+      }
+      while (state.brackets > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
+        state.output = utils.escapeLast(state.output, "[");
+        decrement("brackets");
+      }
+      while (state.parens > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", ")"));
+        state.output = utils.escapeLast(state.output, "(");
+        decrement("parens");
+      }
+      while (state.braces > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "}"));
+        state.output = utils.escapeLast(state.output, "{");
+        decrement("braces");
+      }
+      if (opts.strictSlashes !== true && (prev.type === "star" || prev.type === "bracket")) {
+        push({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
+      }
+      if (state.backtrack === true) {
+        state.output = "";
+        for (const token2 of state.tokens) {
+          state.output += token2.output != null ? token2.output : token2.value;
+          if (token2.suffix) {
+            state.output += token2.suffix;
+          }
+        }
+      }
+      return state;
+    };
+    parse2.fastpaths = (input, options) => {
+      const opts = { ...options };
+      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      const len = input.length;
+      if (len > max) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
+      }
+      input = REPLACEMENTS[input] || input;
+      const {
+        DOT_LITERAL,
+        SLASH_LITERAL,
+        ONE_CHAR,
+        DOTS_SLASH,
+        NO_DOT,
+        NO_DOTS,
+        NO_DOTS_SLASH,
+        STAR,
+        START_ANCHOR
+      } = constants2.globChars(opts.windows);
+      const nodot = opts.dot ? NO_DOTS : NO_DOT;
+      const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
+      const capture = opts.capture ? "" : "?:";
+      const state = { negated: false, prefix: "" };
+      let star = opts.bash === true ? ".*?" : STAR;
+      if (opts.capture) {
+        star = `(${star})`;
+      }
+      const globstar = (opts2) => {
+        if (opts2.noglobstar === true) return star;
+        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+      };
+      const create = (str3) => {
+        switch (str3) {
+          case "*":
+            return `${nodot}${ONE_CHAR}${star}`;
+          case ".*":
+            return `${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "*.*":
+            return `${nodot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "*/*":
+            return `${nodot}${star}${SLASH_LITERAL}${ONE_CHAR}${slashDot}${star}`;
+          case "**":
+            return nodot + globstar(opts);
+          case "**/*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${ONE_CHAR}${star}`;
+          case "**/*.*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "**/.*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
+          default: {
+            const match = /^(.*?)\.(\w+)$/.exec(str3);
+            if (!match) return;
+            const source2 = create(match[1]);
+            if (!source2) return;
+            return source2 + DOT_LITERAL + match[2];
+          }
+        }
+      };
+      const output = utils.removePrefix(input, state);
+      let source = create(output);
+      if (source && opts.strictSlashes !== true) {
+        source += `${SLASH_LITERAL}?`;
+      }
+      return source;
+    };
+    module.exports = parse2;
+  }
+});
+
+// node_modules/picomatch/lib/picomatch.js
+var require_picomatch = __commonJS({
+  "node_modules/picomatch/lib/picomatch.js"(exports, module) {
+    "use strict";
+    var scan2 = require_scan();
+    var parse2 = require_parse();
+    var utils = require_utils();
+    var constants2 = require_constants();
+    var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
+    var picomatch2 = (glob, options, returnState = false) => {
+      if (Array.isArray(glob)) {
+        const fns = glob.map((input) => picomatch2(input, options, returnState));
+        const arrayMatcher = (str3) => {
+          for (const isMatch of fns) {
+            const state2 = isMatch(str3);
+            if (state2) return state2;
+          }
+          return false;
+        };
+        return arrayMatcher;
+      }
+      const isState2 = isObject(glob) && glob.tokens && glob.input;
+      if (glob === "" || typeof glob !== "string" && !isState2) {
+        throw new TypeError("Expected pattern to be a non-empty string");
+      }
+      const opts = options || {};
+      const posix = opts.windows;
+      const regex = isState2 ? picomatch2.compileRe(glob, options) : picomatch2.makeRe(glob, options, false, true);
+      const state = regex.state;
+      delete regex.state;
+      let isIgnored = () => false;
+      if (opts.ignore) {
+        const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
+        isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
+      }
+      const matcher = (input, returnObject = false) => {
+        const { isMatch, match, output } = picomatch2.test(input, regex, options, { glob, posix });
+        const result = { glob, state, regex, posix, input, output, match, isMatch };
+        if (typeof opts.onResult === "function") {
+          opts.onResult(result);
+        }
+        if (isMatch === false) {
+          result.isMatch = false;
+          return returnObject ? result : false;
+        }
+        if (isIgnored(input)) {
+          if (typeof opts.onIgnore === "function") {
+            opts.onIgnore(result);
+          }
+          result.isMatch = false;
+          return returnObject ? result : false;
+        }
+        if (typeof opts.onMatch === "function") {
+          opts.onMatch(result);
+        }
+        return returnObject ? result : true;
+      };
+      if (returnState) {
+        matcher.state = state;
+      }
+      return matcher;
+    };
+    picomatch2.test = (input, regex, options, { glob, posix } = {}) => {
+      if (typeof input !== "string") {
+        throw new TypeError("Expected input to be a string");
+      }
+      if (input === "") {
+        return { isMatch: false, output: "" };
+      }
+      const opts = options || {};
+      const format = opts.format || (posix ? utils.toPosixSlashes : null);
+      let match = input === glob;
+      let output = match && format ? format(input) : input;
+      if (match === false) {
+        output = format ? format(input) : input;
+        match = output === glob;
+      }
+      if (match === false || opts.capture === true) {
+        if (opts.matchBase === true || opts.basename === true) {
+          match = picomatch2.matchBase(input, regex, options, posix);
+        } else {
+          match = regex.exec(output);
+        }
+      }
+      return { isMatch: Boolean(match), match, output };
+    };
+    picomatch2.matchBase = (input, glob, options, posix = options && options.windows) => {
+      const regex = glob instanceof RegExp ? glob : picomatch2.makeRe(glob, options);
+      return regex.test(utils.basename(input, { windows: posix }));
+    };
+    picomatch2.isMatch = (str3, patterns, options) => picomatch2(patterns, options)(str3);
+    picomatch2.parse = (pattern, options) => {
+      if (Array.isArray(pattern)) return pattern.map((p) => picomatch2.parse(p, options));
+      return parse2(pattern, { ...options, fastpaths: false });
+    };
+    picomatch2.scan = (input, options) => scan2(input, options);
+    picomatch2.compileRe = (state, options, returnOutput = false, returnState = false) => {
+      if (returnOutput === true) {
+        return state.output;
+      }
+      const opts = options || {};
+      const prepend = opts.contains ? "" : "^";
+      const append = opts.contains ? "" : "$";
+      let source = `${prepend}(?:${state.output})${append}`;
+      if (state && state.negated === true) {
+        source = `^(?!${source}).*$`;
+      }
+      const regex = picomatch2.toRegex(source, options);
+      if (returnState === true) {
+        regex.state = state;
+      }
+      return regex;
+    };
+    picomatch2.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
+      if (!input || typeof input !== "string") {
+        throw new TypeError("Expected a non-empty string");
+      }
+      let parsed = { negated: false, fastpaths: true };
+      if (options.fastpaths !== false && (input[0] === "." || input[0] === "*")) {
+        parsed.output = parse2.fastpaths(input, options);
+      }
+      if (!parsed.output) {
+        parsed = parse2(input, options);
+      }
+      return picomatch2.compileRe(parsed, options, returnOutput, returnState);
+    };
+    picomatch2.toRegex = (source, options) => {
+      try {
+        const opts = options || {};
+        return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
+      } catch (err) {
+        if (options && options.debug === true) throw err;
+        return /$^/;
+      }
+    };
+    picomatch2.constants = constants2;
+    module.exports = picomatch2;
+  }
+});
+
+// node_modules/picomatch/index.js
+var require_picomatch2 = __commonJS({
+  "node_modules/picomatch/index.js"(exports, module) {
+    "use strict";
+    var pico = require_picomatch();
+    var utils = require_utils();
+    function picomatch2(glob, options, returnState = false) {
+      if (options && (options.windows === null || options.windows === void 0)) {
+        options = { ...options, windows: utils.isWindows() };
+      }
+      return pico(glob, options, returnState);
+    }
+    Object.assign(picomatch2, pico);
+    module.exports = picomatch2;
+  }
+});
+
+// builtin:node:zlib
+var require_node_zlib = __commonJS({
+  "builtin:node:zlib"(exports, module) {
+    module.exports = __require("node:zlib");
+  }
+});
+
+// builtin:node:os
+var require_node_os = __commonJS({
+  "builtin:node:os"(exports, module) {
+    module.exports = __require("node:os");
+  }
+});
+
+// builtin:node:worker_threads
+var require_node_worker_threads = __commonJS({
+  "builtin:node:worker_threads"(exports, module) {
+    module.exports = __require("node:worker_threads");
+  }
+});
+
+// builtin:node:net
+var require_node_net = __commonJS({
+  "builtin:node:net"(exports, module) {
+    module.exports = __require("node:net");
+  }
+});
+
+// builtin:node:stream
+var require_node_stream = __commonJS({
+  "builtin:node:stream"(exports, module) {
+    module.exports = __require("node:stream");
+  }
+});
+
+// builtin:node:http
+var require_node_http = __commonJS({
+  "builtin:node:http"(exports, module) {
+    module.exports = __require("node:http");
+  }
+});
+
+// builtin:node:https
+var require_node_https = __commonJS({
+  "builtin:node:https"(exports, module) {
+    module.exports = __require("node:https");
+  }
+});
+
+// builtin:node:tls
+var require_node_tls = __commonJS({
+  "builtin:node:tls"(exports, module) {
+    module.exports = __require("node:tls");
+  }
+});
+
+// src/scan/config-source.ts
+var import_node_fs7 = __toESM(require_node_fs(), 1);
+var import_node_path4 = __toESM(require_node_path(), 1);
+
+// src/scan/sources/git.ts
+var import_node_child_process2 = __toESM(require_node_child_process(), 1);
+
+// src/scan/engine.ts
+var import_node_fs2 = __toESM(require_node_fs(), 1);
+
+// src/scan/decode.ts
+var import_node_buffer = __toESM(require_node_buffer(), 1);
+var DEFAULT_DECODE_LIMITS = {
+  maxDepth: 2,
+  maxSegment: 256 * 1024,
+  maxTotal: 4 * 1024 * 1024,
+  maxSegments: 2e3,
+  minBase64: 12,
+  minHex: 24
+};
+var B64 = new Uint8Array(256);
+var HEX = new Uint8Array(256);
+for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_") B64[c.charCodeAt(0)] = 1;
+for (const c of "0123456789abcdefABCDEF") HEX[c.charCodeAt(0)] = 1;
+var CLS = new Uint8Array(256);
+for (let b = 0; b < 256; b++) CLS[b] = HEX[b] ? 3 : B64[b] ? 1 : 0;
+var URLISH = new Uint8Array(256);
+for (let b = 33; b < 127; b++) URLISH[b] = 1;
+for (const c of `"'<>\`()[]{},;`) URLISH[c.charCodeAt(0)] = 0;
+function isTextual(buf) {
+  if (buf.length === 0) return false;
+  let alnum = 0;
+  for (let i = 0; i < buf.length; i++) {
+    const b = buf[i];
+    if (b < 32 && b !== 9 && b !== 10 && b !== 13) return false;
+    if (b === 127) return false;
+    if (b >= 48 && b <= 57 || (b | 32) >= 97 && (b | 32) <= 122) alnum++;
+  }
+  if (alnum * 2 < buf.length) return false;
+  return (0, import_node_buffer.isUtf8)(buf);
+}
+function decodeBase64(span) {
+  let s = span.toString("latin1");
+  const core = s.replace(/=+$/, "");
+  if (core.length % 4 === 1) return void 0;
+  if (!/[A-Z]/.test(core) || !/[a-z0-9]/.test(core)) return void 0;
+  if (/[-_]/.test(core) && /[+/]/.test(core)) return void 0;
+  if (/[-_]/.test(core)) s = core.replace(/-/g, "+").replace(/_/g, "/");
+  const out = Buffer.from(s, "base64");
+  return out.length > 0 ? out : void 0;
+}
+function decodeHex(span) {
+  if (span.length % 2 !== 0) return void 0;
+  const s = span.toString("latin1");
+  if (/[a-f]/.test(s) && /[A-F]/.test(s)) return void 0;
+  return Buffer.from(s, "hex");
+}
+function decodePercent(span) {
+  const out = Buffer.allocUnsafe(span.length);
+  let o = 0;
+  let escapes = 0;
+  for (let i = 0; i < span.length; i++) {
+    const b = span[i];
+    if (b === 37 && i + 2 < span.length && HEX[span[i + 1]] && HEX[span[i + 2]]) {
+      out[o++] = Number.parseInt(span.subarray(i + 1, i + 3).toString("latin1"), 16);
+      escapes++;
+      i += 2;
+    } else {
+      out[o++] = b;
+    }
+  }
+  return escapes > 0 ? Buffer.from(out.subarray(0, o)) : void 0;
+}
+var B64_ASCII_LEAD = new Uint8Array(256);
+for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef") B64_ASCII_LEAD[c.charCodeAt(0)] = 1;
+function looksLikeText(data, start, end, hex4) {
+  const step = hex4 ? 2 : 4;
+  let bad = 0;
+  let total = 0;
+  for (let k = start; k < end; k += step) {
+    total++;
+    const c = data[k];
+    const ok = hex4 ? c >= 50 && c <= 55 : B64_ASCII_LEAD[c] === 1;
+    if (!ok && ++bad * 8 > total + 8) return false;
+  }
+  return bad * 8 <= total;
+}
+function findEncodedSpans(data, limits = DEFAULT_DECODE_LIMITS) {
+  const spans = [];
+  const n = data.length;
+  const minRun = Math.min(limits.minHex, limits.minBase64);
+  const need = Math.max(1, minRun - 2);
+  let i = 0;
+  while (i + need <= n && spans.length < limits.maxSegments) {
+    const k = i + need - 1;
+    let c = CLS[data[k]];
+    if (c === 0) {
+      i = k + 1;
+      continue;
+    }
+    let all = c;
+    let q = k - 1;
+    while (q >= i) {
+      c = CLS[data[q]];
+      if (c === 0) break;
+      all &= c;
+      q--;
+    }
+    if (q >= i) {
+      i = q + 1;
+      continue;
+    }
+    let j = k + 1;
+    while (j < n) {
+      c = CLS[data[j]];
+      if (c === 0) break;
+      all &= c;
+      j++;
+    }
+    const allHex = all === 3;
+    let end = j;
+    while (end < n && end - j < 2 && data[end] === 61) end++;
+    const len = end - i;
+    if (len <= limits.maxSegment && len >= minRun && looksLikeText(data, i, j, allHex)) {
+      const span = data.subarray(i, end);
+      if (allHex && len >= limits.minHex) {
+        const d = decodeHex(span);
+        if (d && isTextual(d)) spans.push({ start: i, end, encoding: "hex", decoded: d });
+      } else if (!allHex && len >= limits.minBase64) {
+        const d = decodeBase64(span);
+        if (d && isTextual(d)) spans.push({ start: i, end, encoding: "base64", decoded: d });
+      }
+    }
+    i = end;
+  }
+  let from = 0;
+  while (spans.length < limits.maxSegments) {
+    const p = data.indexOf(37, from);
+    if (p < 0 || p + 2 >= n) break;
+    if (!HEX[data[p + 1]] || !HEX[data[p + 2]]) {
+      from = p + 1;
+      continue;
+    }
+    let s = p;
+    while (s > 0 && URLISH[data[s - 1]]) s--;
+    let e = p;
+    while (e < n && URLISH[data[e]]) e++;
+    if (e - s <= limits.maxSegment) {
+      const d = decodePercent(data.subarray(s, e));
+      if (d && isTextual(d)) spans.push({ start: s, end: e, encoding: "percent", decoded: d });
+    }
+    from = e;
+  }
+  return spans.sort((a, b) => a.start - b.start);
+}
+function decodeSegments(data, limits = {}) {
+  const lim = { ...DEFAULT_DECODE_LIMITS, ...limits };
+  const out = [];
+  let budget = lim.maxTotal;
+  const spans = findEncodedSpans(data, lim);
+  if (spans.length === 0) return out;
+  let line = 1;
+  let pos = 0;
+  let lineStart = 0;
+  for (const span of spans) {
+    while (pos < span.start) {
+      const nl = data.indexOf(10, pos);
+      if (nl < 0 || nl >= span.start) {
+        pos = span.start;
+        break;
+      }
+      line++;
+      pos = nl + 1;
+      lineStart = pos;
+    }
+    if (budget < span.decoded.length) break;
+    budget -= span.decoded.length;
+    let lineEnd = data.indexOf(10, span.end);
+    if (lineEnd < 0) lineEnd = data.length;
+    const before = data.subarray(Math.max(lineStart, span.start - 256), span.start);
+    const afterSpan = data.subarray(span.end, Math.min(lineEnd, span.end + 256));
+    const text = Buffer.concat([before, span.decoded, afterSpan]);
+    const seg = {
+      encoding: span.encoding,
+      text,
+      line,
+      column: span.start - lineStart + 1,
+      endColumn: span.end - lineStart + 1,
+      depth: 1
+    };
+    out.push(seg);
+    if (lim.maxDepth > 1) {
+      for (const inner of decodeSegments(span.decoded, { ...lim, maxDepth: lim.maxDepth - 1, maxTotal: budget })) {
+        budget -= inner.text.length;
+        if (budget < 0) break;
+        out.push({ ...seg, encoding: `${span.encoding}>${inner.encoding}`, text: inner.text, depth: inner.depth + 1 });
+      }
+    }
+  }
+  return out;
+}
+function scanDecoded(data, path, policy, scanBuffer2, options = {}) {
+  const out = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const seg of decodeSegments(data, options.limits)) {
+    const line = options.lineMap ? options.lineMap[seg.line - 1] ?? seg.line : seg.line;
+    for (const f of scanBuffer2(seg.text, path, policy)) {
+      const key = `${f.ruleId}\0${f.fingerprint}\0${line}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ ...f, line, endLine: line, column: seg.column, endColumn: seg.endColumn, decoded: seg.encoding });
+    }
+  }
+  return out;
+}
+
+// src/scan/filters.ts
+function shannonEntropy(s) {
+  if (s.length === 0) return 0;
+  const counts = /* @__PURE__ */ new Map();
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    counts.set(c, (counts.get(c) ?? 0) + 1);
+  }
+  let h = 0;
+  for (const n of counts.values()) {
+    const p = n / s.length;
+    h -= p * Math.log2(p);
+  }
+  return h;
+}
+var PLACEHOLDER_WORDS = [
+  "changeme",
+  "change_me",
+  "change-me",
+  "example",
+  "dummy",
+  "redacted",
+  "placeholder",
+  "removed"
+];
+var PLACEHOLDER_SHAPES = [
+  /\*{3,}/,
+  // ****, masked values
+  /<[^<>\s]*>|^<|>$/,
+  // <token>, <your key>
+  /\$\{[^}]*\}?/,
+  // ${VAR}
+  /\{\{[^}]*\}?\}?/,
+  // {{ var }}
+  /%\([^)]*\)s/,
+  // %(name)s
+  /\byour[_-]/i,
+  // your_api_key
+  /^your/i,
+  /\.\.\.|…/
+  // elided values
+];
+function isPlaceholder(secret) {
+  const xs = secret.length >= 100 ? 8 : secret.length >= 20 ? 6 : 4;
+  let run = 0;
+  for (let i = 0; i < secret.length; i++) {
+    run = (secret.charCodeAt(i) | 32) === 120 ? run + 1 : 0;
+    if (run >= xs) return true;
+  }
+  const lower = secret.toLowerCase();
+  for (const w of PLACEHOLDER_WORDS) if (lower.includes(w)) return true;
+  for (const re of PLACEHOLDER_SHAPES) if (re.test(secret)) return true;
+  if (secret.length < 200 && longestAscendingRun(secret) >= 6) return true;
+  if (isConstantName(secret)) return true;
+  if (isWordPhraseBody(secret)) return true;
+  return false;
+}
+function isWord(part) {
+  const m = /^([A-Za-z]+?)([0-9]{0,3})$/.exec(part);
+  if (!m || m[1].length < 2) return false;
+  const letters = m[1];
+  if (!/^(?:[A-Z]?[a-z]+|[A-Z]+)$/.test(letters)) return false;
+  return (letters.match(/[aeiouy]/gi)?.length ?? 0) * 6 >= letters.length;
+}
+function isPronounceable(part) {
+  const letters = part.replace(/[0-9]+$/, "").toLowerCase();
+  const vowels = letters.match(/[aeiou]/g)?.length ?? 0;
+  return vowels * 4 >= letters.length && !/[^aeiouy]{4}/.test(letters);
+}
+function isWordPhraseBody(secret) {
+  const body = secret.replace(/^[A-Za-z0-9]{2,12}?[-_.]/, "");
+  const parts = body.split(/[-_.]+/).filter((p) => p.length > 0);
+  if (parts.length === 2 && parts.every((p) => p.length >= 5 && isWord(p) && isPronounceable(p))) return true;
+  if (parts.length < 3) return false;
+  const words = parts.filter((p) => isWord(p) || isWord(p.replace(/[A-Z]{1,2}[0-9]*$/, "")));
+  const letters = parts.reduce((n, p) => n + p.length, 0);
+  const wordy = words.reduce((n, p) => n + p.length, 0);
+  return words.filter((w) => w.length >= 3 && isPronounceable(w)).length >= 3 && wordy * 10 >= letters * 6;
+}
+function longestAscendingRun(s) {
+  let best = s.length > 0 ? 1 : 0;
+  let run = 1;
+  for (let i = 1; i < s.length; i++) {
+    const a = s.charCodeAt(i - 1);
+    const b = s.charCodeAt(i);
+    const alnum = /[0-9A-Za-z]/.test(s[i]) && /[0-9A-Za-z]/.test(s[i - 1]);
+    run = alnum && b === a + 1 ? run + 1 : 1;
+    if (run > best) best = run;
+  }
+  return best;
+}
+function isConstantName(s) {
+  if (!/^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(s)) return false;
+  return s.split("_").every((w) => /^[0-9]{0,3}$/.test(w) || /^[A-Z]+[0-9]{0,2}$/.test(w) && /[AEIOUY]/.test(w));
+}
+function valueLength(secret) {
+  let end = secret.length;
+  const esc = /\\+[nrt"'\x60]|\\+$/.exec(secret);
+  if (esc) end = esc.index;
+  const count = (ch, upTo) => {
+    let n = 0;
+    for (let i = 0; i < upTo; i++) if (secret[i] === ch) n++;
+    return n;
+  };
+  const pairs = { ")": "(", "]": "[", "}": "{" };
+  for (; ; ) {
+    const c = secret[end - 1];
+    if (c === void 0) break;
+    if (c === "," || c === ";") end--;
+    else if (c in pairs && count(c, end) > count(pairs[c], end)) end--;
+    else if ((c === '"' || c === "'" || c === "`") && count(c, end) % 2 === 1) end--;
+    else break;
+  }
+  return end;
+}
+function isCodeNotSecret(secret) {
+  if (/\\[sSdDwWbB]|\(\?[:!=<iP]|\.[*+?]|\[\^|\]\*|\]\+|\)\*|\)\+|\)\?/.test(secret)) return true;
+  if (/^[*&]+[A-Za-z_][\w.]*$/.test(secret)) return true;
+  return false;
+}
+function decodedForms(secret) {
+  const out = [];
+  if (secret.length >= 4 && secret.length <= 512) {
+    if (/^[A-Za-z0-9+/]+={0,2}$/.test(secret) && secret.length % 4 !== 1) {
+      const text = Buffer.from(secret, "base64").toString("utf8");
+      if (isPrintableText(text)) out.push(text.replace(/[\r\n]+$/, ""));
+    }
+    if (/^(?:[0-9a-f]{2})+$|^(?:[0-9A-F]{2})+$/.test(secret)) {
+      const text = Buffer.from(secret, "hex").toString("utf8");
+      if (isPrintableText(text)) out.push(text.replace(/[\r\n]+$/, ""));
+    }
+    if (/%[0-9A-Fa-f]{2}/.test(secret)) {
+      try {
+        out.push(decodeURIComponent(secret));
+      } catch {
+      }
+    }
+  }
+  return out;
+}
+function isPrintableText(text) {
+  return text.length > 0 && /^[\x20-\x7e]+[\r\n]*$/.test(text);
+}
+function isStandIn(text) {
+  const t = text.trim();
+  if (t.length < 6) return true;
+  if (isPlaceholder(t) || isReference(t) || isRepeated(t)) return true;
+  if (/^[A-Za-z]+$/.test(t) && t.length <= 12) return true;
+  if (/^[A-Za-z]+:[A-Za-z]+$/.test(t)) return true;
+  if (/^[A-Za-z',.!?-]+(?: [A-Za-z',.!?-]+){3,}$/.test(t)) return true;
+  return /^(?:pass(?:word)?|secret|token|key|test|admin|user)[0-9!._-]*$/i.test(t);
+}
+function isRepeated(secret) {
+  let body = "";
+  for (const seg of secret.split(/[_\-.:/]+/)) if (seg.length > body.length) body = seg;
+  if (body.length < 8) return false;
+  if (new Set(body).size <= 2) return true;
+  for (let period = 1; period <= 4; period++) {
+    let periodic = true;
+    for (let i = period; i < body.length; i++) {
+      if (body.charCodeAt(i) !== body.charCodeAt(i - period)) {
+        periodic = false;
+        break;
+      }
+    }
+    if (periodic) return true;
+  }
+  let ascending = true;
+  for (let i = 1; i < body.length; i++) {
+    const d = body.charCodeAt(i) - body.charCodeAt(i - 1);
+    if (d !== 1 && !(body[i - 1] === "9" && (body[i] === "a" || body[i] === "A"))) {
+      ascending = false;
+      break;
+    }
+  }
+  return ascending;
+}
+var REFERENCE_SHAPES = [
+  /process\.env\b/,
+  /\bos\.environ\b/,
+  /\bos\.getenv\b/i,
+  /\bgetenv\s*\(/i,
+  /\bSystem\.getenv\b/,
+  /\bENV\s*\[/,
+  /\$\{\{\s*(?:secrets|env|vars|inputs)\./,
+  /^\$[A-Za-z_][A-Za-z0-9_]*$/,
+  // $VAR
+  /^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/,
+  /^%[A-Za-z_][A-Za-z0-9_]*%$/,
+  // %VAR%
+  /^\$\([^)]*\)$/,
+  // $(command)
+  /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\s*\([^()]*\)$/
+  // getPassword(), config.get("x")
+];
+function isReference(secret) {
+  for (const re of REFERENCE_SHAPES) if (re.test(secret)) return true;
+  return false;
+}
+var INTEGRITY_PREFIXES = ["sha512-", "sha384-", "sha256-", "sha1-"].map((p) => Buffer.from(p));
+function isIntegrityHash(input, secretStart, secret) {
+  if (/^sha(?:1|256|384|512)-/.test(secret)) return true;
+  let i = secretStart;
+  const floor = Math.max(0, secretStart - 128);
+  while (i > floor && isBase64Byte(input[i - 1])) i--;
+  for (const p of INTEGRITY_PREFIXES) {
+    if (i >= p.length && Buffer.compare(p, input.subarray(i - p.length, i)) === 0) return true;
+  }
+  return false;
+}
+function isBase64Byte(b) {
+  return b >= 48 && b <= 57 || b >= 65 && b <= 90 || b >= 97 && b <= 122 || b === 43 || b === 47;
+}
+var ALLOW_MARKERS = ["jit-gpg:allow", "gitleaks:allow", "trufflehog:ignore", "pragma: allowlist secret"].map(
+  (m) => Buffer.from(m)
+);
+function hasInlineAllow(input, lineStart, lineEnd) {
+  if (lineEnd - lineStart < 13) return false;
+  const line = input.subarray(lineStart, lineEnd);
+  for (const m of ALLOW_MARKERS) if (line.indexOf(m) >= 0) return true;
+  return false;
+}
+function hasStopword(secret, stopwords) {
+  if (stopwords.length === 0) return false;
+  const lower = secret.toLowerCase();
+  for (const w of stopwords) if (w && lower.includes(w)) return true;
+  return false;
+}
+var AllowRegexes = class {
+  patterns;
+  constructor(sources, engine) {
+    this.patterns = sources.map((s) => engine.compile(s));
+  }
+  get size() {
+    return this.patterns.length;
+  }
+  matches(secret) {
+    if (this.patterns.length === 0) return false;
+    const buf = Buffer.from(secret, "utf8");
+    for (const p of this.patterns) if (p.matchAll(buf).length > 0) return true;
+    return false;
+  }
+};
+
+// src/scan/fingerprint.ts
+var import_node_crypto = __toESM(require_node_crypto(), 1);
+function fingerprint(ruleId, secret) {
+  return (0, import_node_crypto.createHash)("sha256").update(ruleId).update("\0").update(secret).digest("hex");
+}
+function preview(secret) {
+  const chars = [...secret];
+  return `${chars.slice(0, Math.min(4, Math.floor(chars.length / 4))).join("")}****`;
+}
+
+// src/scan/prefilter.ts
+var KeywordPrefilter = class {
+  /** Keyword bytes (lowercase), by keyword id. */
+  keywords;
+  /** Byte → its column in `delta`: 0 for bytes in no keyword, ASCII uppercase as lowercase. */
+  classOf;
+  /** Columns per row of `delta`. */
+  classes;
+  /** `state * classes + class` → next state * classes, negated when the next state ends a keyword. */
+  delta;
+  /** Keyword ids ending at each state (its own and those of its suffix states), indexed by `state`. */
+  outputs;
+  states;
+  constructor(keywords) {
+    this.keywords = keywords.map((k) => Buffer.from(k.toLowerCase(), "utf8"));
+    const classOf = new Uint8Array(256);
+    let classes = 1;
+    for (const kw of this.keywords) for (const b of kw) if (classOf[b] === 0) classOf[b] = classes++;
+    for (let b = 65; b <= 90; b++) classOf[b] = classOf[b + 32];
+    const gotoMaps = [/* @__PURE__ */ new Map()];
+    const own = [[]];
+    this.keywords.forEach((kw, id) => {
+      if (kw.length === 0) return;
+      let s = 0;
+      for (const b of kw) {
+        const c = classOf[b];
+        let next = gotoMaps[s].get(c);
+        if (next === void 0) {
+          next = gotoMaps.length;
+          gotoMaps.push(/* @__PURE__ */ new Map());
+          own.push([]);
+          gotoMaps[s].set(c, next);
+        }
+        s = next;
+      }
+      own[s].push(id);
+    });
+    const n = gotoMaps.length;
+    const delta = new Int32Array(n * classes);
+    const fail = new Int32Array(n);
+    const outputs = new Array(n);
+    const outLists = own.map((o) => o.slice());
+    const ends = new Uint8Array(n);
+    const order = [0];
+    for (let head = 0; head < order.length; head++) {
+      const s = order[head];
+      const row = s * classes;
+      if (s !== 0) delta.copyWithin(row, fail[s] * classes, fail[s] * classes + classes);
+      for (const [c, g] of gotoMaps[s]) {
+        const f = s === 0 ? 0 : Math.abs(delta[fail[s] * classes + c]) / classes;
+        fail[g] = f;
+        ends[g] = own[g].length > 0 || ends[f] ? 1 : 0;
+        order.push(g);
+        delta[row + c] = ends[g] ? -(g * classes) : g * classes;
+      }
+    }
+    for (const s of order) {
+      if (s !== 0) for (const id of outLists[fail[s]]) outLists[s].push(id);
+      outputs[s] = Int32Array.from(outLists[s]);
+    }
+    this.classOf = classOf;
+    this.classes = classes;
+    this.states = n;
+    this.delta = delta;
+    this.outputs = outputs;
+  }
+  /** Hits of the last findHits(): `hits[2k]` = end (exclusive) of a keyword, `hits[2k + 1]` = its DFA state. */
+  hits = new Int32Array(1024);
+  wasm;
+  /**
+   * Every position where at least one keyword ends, into `hits` (see there); returns how many. The keywords ending
+   * there are `outputs[state]`.
+   */
+  findHits(input) {
+    if (this.wasm === void 0) this.wasm = WasmScanner.create(this);
+    if (this.wasm) return this.wasm.findHits(input, this);
+    const { delta, classOf, classes } = this;
+    let hits = this.hits;
+    let n = 0;
+    let s = 0;
+    for (let i = 0; i < input.length; i++) {
+      const t = delta[s + classOf[input[i]]];
+      if (t < 0) {
+        s = -t;
+        if (n + 2 > hits.length) hits = this.growHits(n + 2);
+        hits[n] = i + 1;
+        hits[n + 1] = s / classes;
+        n += 2;
+      } else s = t;
+    }
+    return n >> 1;
+  }
+  /** Makes room for at least `need` entries in `hits`, keeping what is there. */
+  growHits(need) {
+    let size = this.hits.length;
+    while (size < need) size *= 2;
+    const next = new Int32Array(size);
+    next.set(this.hits);
+    this.hits = next;
+    return next;
+  }
+  /** Calls `onHit(keywordId, end)` for every keyword occurrence ending at byte `end` (exclusive) in input[start, end). */
+  scan(input, onHit, start = 0, end = input.length) {
+    const n = this.findHits(input.subarray(start, end));
+    const hits = this.hits;
+    for (let h = 0; h < n; h++) {
+      const out = this.outputs[hits[2 * h + 1]];
+      for (let k = 0; k < out.length; k++) onHit(out[k], start + hits[2 * h]);
+    }
+  }
+  /** Whether any keyword occurs in the input. */
+  test(input) {
+    return this.findHits(input) > 0;
+  }
+  /** Force the plain-JS loop (tests compare both). */
+  disableWasm() {
+    this.wasm = null;
+  }
+  get usesWasm() {
+    if (this.wasm === void 0) this.wasm = WasmScanner.create(this);
+    return this.wasm !== null;
+  }
+};
+var L = (n) => [32, n];
+var S = (n) => [33, n];
+var T = (n) => [34, n];
+var C = (n) => [65, n];
+var [DATA, LEN, TABLE, OUT, CAP, I, ST, TMP, N] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+var BODY = [
+  ...[1, 2, 127],
+  // two i32 locals
+  ...[2, 64, 3, 64],
+  // block, loop
+  ...[...L(I), ...L(LEN), 79, 13, 1],
+  ...[...L(TABLE), ...L(ST), 106, ...L(DATA), ...L(I), 106, 45, 0, 0, 45, 0, 16],
+  ...[...C(2), 116, 106, 40, 2, 0, ...T(TMP), ...C(0), 72, 4, 64],
+  ...[...C(0), ...L(TMP), 107, ...S(ST)],
+  ...[...L(OUT), ...L(N), ...C(3), 116, 106, ...L(I), 54, 2, 0],
+  ...[...L(OUT), ...L(N), ...C(3), 116, 106, ...L(ST), 54, 2, 4],
+  ...[...L(N), ...C(1), 106, ...T(N), ...L(CAP), 79, 4, 64, ...L(I), ...C(1), 106, ...S(I), 12, 3, 11],
+  ...[5, ...L(TMP), ...S(ST), 11],
+  ...[...L(I), ...C(1), 106, ...S(I), 12, 0, 11, 11],
+  ...[...C(0), ...L(I), 54, 2, 0, ...C(0), ...L(ST), 54, 2, 4, ...L(N), 11]
+];
+function leb(n) {
+  const out = [];
+  do {
+    let b = n & 127;
+    n >>>= 7;
+    if (n) b |= 128;
+    out.push(b);
+  } while (n);
+  return out;
+}
+var section = (id, bytes) => [id, ...leb(bytes.length), ...bytes];
+var name = (s) => [s.length, ...Array.from(s, (c) => c.charCodeAt(0))];
+var MODULE = [
+  ...[0, 97, 115, 109, 1, 0, 0, 0],
+  ...section(1, [1, 96, 7, 127, 127, 127, 127, 127, 127, 127, 1, 127]),
+  ...section(3, [1, 0]),
+  ...section(5, [1, 0, 1]),
+  ...section(7, [2, ...name("scan"), 0, 0, ...name("mem"), 2, 0]),
+  ...section(10, [1, ...leb(BODY.length), ...BODY])
+];
+var WASM = globalThis.WebAssembly;
+var compiled;
+var PAGE = 65536;
+var HIT_CAP = 16384;
+var WasmScanner = class _WasmScanner {
+  mem;
+  run;
+  rowBytes;
+  table = 512;
+  dataAt;
+  dataCap = 0;
+  u8;
+  i32;
+  static create(pf) {
+    try {
+      if (!WASM) return null;
+      if (compiled === void 0) compiled = new WASM.Module(new Uint8Array(MODULE));
+      return compiled ? new _WasmScanner(pf, compiled) : null;
+    } catch {
+      compiled = null;
+      return null;
+    }
+  }
+  constructor(pf, mod) {
+    const inst = new WASM.Instance(mod, {});
+    this.mem = inst.exports.mem;
+    this.run = inst.exports.scan;
+    this.rowBytes = pf.classes * 4;
+    this.dataAt = this.table + pf.states * this.rowBytes;
+    this.ensure(64 * 1024);
+    this.u8.set(pf.classOf, 16);
+    const t = new Int32Array(this.mem.buffer, this.table, pf.delta.length);
+    for (let i = 0; i < t.length; i++) t[i] = pf.delta[i] * 4;
+  }
+  /** Room for `len` input bytes and the hit buffer after them. */
+  ensure(len) {
+    if (len <= this.dataCap) return;
+    const cap = Math.max(len, this.dataCap * 2) + 7 & ~7;
+    const need = this.dataAt + cap + HIT_CAP * 8;
+    const have = this.mem.buffer.byteLength;
+    if (need > have) this.mem.grow(Math.ceil((need - have) / PAGE));
+    this.dataCap = cap;
+    this.u8 = new Uint8Array(this.mem.buffer);
+    this.i32 = new Int32Array(this.mem.buffer);
+  }
+  findHits(input, pf) {
+    this.ensure(input.length);
+    const u8 = this.u8;
+    const i32 = this.i32;
+    u8.set(input, this.dataAt);
+    const out = this.dataAt + this.dataCap;
+    const outWord = out >> 2;
+    const row = this.rowBytes;
+    let hits = pf.hits;
+    let n = 0;
+    let i = 0;
+    let s = 0;
+    while (i < input.length) {
+      const got = this.run(this.dataAt, input.length, this.table, out, HIT_CAP, i, s);
+      i = i32[0];
+      s = i32[1];
+      if (n + 2 * got > hits.length) hits = pf.growHits(n + 2 * got);
+      for (let k = 0; k < got; k++) {
+        hits[n++] = i32[outWord + 2 * k] + 1;
+        hits[n++] = i32[outWord + 2 * k + 1] / row;
+      }
+    }
+    return n >> 1;
+  }
+};
+
+// src/scan/regex/native.ts
+var import_node_fs = __toESM(require_node_fs(), 1);
+var import_node_module = __toESM(require_node_module(), 1);
+var import_node_path = __toESM(require_node_path(), 1);
+var import_node_url = __toESM(require_node_url(), 1);
+function nativeAddonName(platform = process.platform, arch = process.arch, abi = process.versions.modules, libc = detectLibc()) {
+  return `re2-${platform}-${arch}${libc ? `-${libc}` : ""}-abi${abi}.node`;
+}
+function detectLibc() {
+  if (process.platform !== "linux") return "";
+  const report = process.report?.getReport();
+  return report?.header?.glibcVersionRuntime ? "glibc" : "musl";
+}
+function addonCandidates(fromDir, name2) {
+  const out = [];
+  let dir = fromDir;
+  for (let i = 0; i < 4; i++) {
+    out.push((0, import_node_path.join)(dir, "native", name2), (0, import_node_path.join)(dir, "dist", "native", name2));
+    dir = (0, import_node_path.dirname)(dir);
+  }
+  return out;
+}
+function loadNativeRE2() {
+  const require2 = (0, import_node_module.createRequire)(import.meta.url);
+  const here = (0, import_node_path.dirname)((0, import_node_url.fileURLToPath)(import.meta.url));
+  const errors = [];
+  const explicit = process.env.JIT_GPG_RE2_ADDON;
+  const paths = explicit ? [explicit] : addonCandidates(here, nativeAddonName()).filter((p) => (0, import_node_fs.existsSync)(p));
+  for (const path of paths) {
+    try {
+      return { ctor: require2(path), from: path };
+    } catch (e) {
+      errors.push(`${path}: ${e.message.split("\n")[0]}`);
+    }
+  }
+  try {
+    const mod = require2("re2");
+    return { ctor: mod, from: "re2 package" };
+  } catch (e) {
+    errors.push(`re2 package: ${e.message.split("\n")[0]}`);
+  }
+  return { error: errors.length ? errors.join("; ") : `no ${nativeAddonName()} shipped for this runner` };
+}
+function nativeEngine(ctor) {
+  return {
+    name: "re2",
+    compile(source, options = {}) {
+      const re = new ctor(source, `gd${options.caseInsensitive ? "i" : ""}`);
+      return {
+        source,
+        matchAll(input) {
+          const spans = [];
+          re.lastIndex = 0;
+          for (let m = re.exec(input); m; m = re.exec(input)) {
+            const start = m.index;
+            const end = start + m[0].length;
+            const groups = [];
+            for (let g = 1; g < m.length; g++) groups[g] = m.indices?.[g] ?? void 0;
+            spans.push({ start, end, groups });
+            if (end === start) re.lastIndex = end + 1;
+          }
+          return spans;
+        }
+      };
+    },
+    compileSet(sources, options = {}) {
+      const set = new ctor.Set(sources, options.caseInsensitive ? "i" : "", { maxMem: 512 * 1024 * 1024 });
+      return { match: (input) => set.match(input) };
+    }
+  };
+}
+
+// node_modules/re2js/build/index.js
+var RE2Flags = class RE2Flags2 {
+  static FOLD_CASE = 1;
+  static LITERAL = 2;
+  static CLASS_NL = 4;
+  static DOT_NL = 8;
+  static ONE_LINE = 16;
+  static NON_GREEDY = 32;
+  static PERL_X = 64;
+  static UNICODE_GROUPS = 128;
+  static WAS_DOLLAR = 256;
+  static LOOKBEHIND = 512;
+  static MATCH_NL = RE2Flags2.CLASS_NL | RE2Flags2.DOT_NL;
+  static PERL = RE2Flags2.CLASS_NL | RE2Flags2.ONE_LINE | RE2Flags2.PERL_X | RE2Flags2.UNICODE_GROUPS;
+  static POSIX = 0;
+  static UNANCHORED = 0;
+  static ANCHOR_START = 1;
+  static ANCHOR_BOTH = 2;
+};
+var PublicFlags = {
+  CASE_INSENSITIVE: 1,
+  DOTALL: 2,
+  MULTILINE: 4,
+  DISABLE_UNICODE_GROUPS: 8,
+  LONGEST_MATCH: 16,
+  LOOKBEHINDS: 512
+};
+var ASCII_SIZE = 128;
+var ASCII_TO_UPPER = new Int32Array(ASCII_SIZE);
+var ASCII_TO_LOWER = new Int32Array(ASCII_SIZE);
+var MAX_BMP = 65535;
+for (let i = 0; i < ASCII_SIZE; i++) {
+  if (i >= 97 && i <= 122) ASCII_TO_UPPER[i] = i - 32;
+  else ASCII_TO_UPPER[i] = i;
+  if (i >= 65 && i <= 90) ASCII_TO_LOWER[i] = i + 32;
+  else ASCII_TO_LOWER[i] = i;
+}
+var Codepoint = class {
+  static CODES = Object.freeze({
+    "\x07": 7,
+    "\b": 8,
+    "	": 9,
+    "\n": 10,
+    "\v": 11,
+    "\f": 12,
+    "\r": 13,
+    " ": 32,
+    '"': 34,
+    $: 36,
+    "&": 38,
+    "'": 39,
+    "(": 40,
+    ")": 41,
+    "*": 42,
+    "+": 43,
+    "-": 45,
+    ".": 46,
+    0: 48,
+    1: 49,
+    2: 50,
+    3: 51,
+    4: 52,
+    5: 53,
+    6: 54,
+    7: 55,
+    8: 56,
+    9: 57,
+    ":": 58,
+    "<": 60,
+    ">": 62,
+    "?": 63,
+    A: 65,
+    B: 66,
+    C: 67,
+    F: 70,
+    P: 80,
+    Q: 81,
+    U: 85,
+    Z: 90,
+    "[": 91,
+    "\\": 92,
+    "]": 93,
+    "^": 94,
+    _: 95,
+    "`": 96,
+    a: 97,
+    b: 98,
+    f: 102,
+    i: 105,
+    m: 109,
+    n: 110,
+    r: 114,
+    s: 115,
+    t: 116,
+    v: 118,
+    x: 120,
+    z: 122,
+    "{": 123,
+    "|": 124,
+    "}": 125
+  });
+  static toUpperCase(codepoint) {
+    if (codepoint < ASCII_SIZE) return ASCII_TO_UPPER[codepoint];
+    const s = String.fromCodePoint(codepoint).toUpperCase();
+    const expectedLen = s.codePointAt(0) > MAX_BMP ? 2 : 1;
+    if (s.length > expectedLen) return codepoint;
+    const sOrigin = String.fromCodePoint(s.codePointAt(0)).toLowerCase();
+    const originExpectedLen = sOrigin.codePointAt(0) > MAX_BMP ? 2 : 1;
+    if (sOrigin.length > originExpectedLen || sOrigin.codePointAt(0) !== codepoint) return codepoint;
+    return s.codePointAt(0);
+  }
+  static toLowerCase(codepoint) {
+    if (codepoint < ASCII_SIZE) return ASCII_TO_LOWER[codepoint];
+    const s = String.fromCodePoint(codepoint).toLowerCase();
+    const expectedLen = s.codePointAt(0) > MAX_BMP ? 2 : 1;
+    if (s.length > expectedLen) return codepoint;
+    const sOrigin = String.fromCodePoint(s.codePointAt(0)).toUpperCase();
+    const originExpectedLen = sOrigin.codePointAt(0) > MAX_BMP ? 2 : 1;
+    if (sOrigin.length > originExpectedLen || sOrigin.codePointAt(0) !== codepoint) return codepoint;
+    return s.codePointAt(0);
+  }
+};
+var UnicodeRangeTable = class {
+  /**
+  * @param {Uint32Array | number[]} data
+  * @param {boolean} isStride1
+  */
+  constructor(data, isStride1 = false) {
+    this.data = data;
+    this.isStride1 = isStride1;
+    this.SIZE = isStride1 ? 2 : 3;
+  }
+  getLo(index) {
+    return this.data[index * this.SIZE];
+  }
+  getHi(index) {
+    return this.data[index * this.SIZE + 1];
+  }
+  getStride(index) {
+    return this.isStride1 ? 1 : this.data[index * this.SIZE + 2];
+  }
+  get length() {
+    return this.data.length / this.SIZE;
+  }
+};
+var B642 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-";
+var B64_MAP = /* @__PURE__ */ new Uint8Array(256);
+for (let i = 0; i < 64; i++) B64_MAP[B642.charCodeAt(i)] = i;
+var decodeVLQ = (str3) => {
+  const res = [];
+  let value = 0;
+  let shift = 0;
+  for (let i = 0; i < str3.length; i++) {
+    const digit = B64_MAP[str3.charCodeAt(i)];
+    value |= (digit & 31) << shift;
+    if ((digit & 32) === 0) {
+      res.push(value);
+      value = 0;
+      shift = 0;
+    } else shift += 5;
+  }
+  return res;
+};
+var decodeRanges = (str3, isStride1) => {
+  const res = decodeVLQ(str3);
+  const numRanges = isStride1 ? res.length / 2 : res.length / 3;
+  const out = new Uint32Array(numRanges * 3);
+  let current = 0;
+  let resIdx = 0;
+  for (let i = 0; i < numRanges; i++) {
+    current += res[resIdx++];
+    out[i * 3] = current;
+    current += res[resIdx++];
+    out[i * 3 + 1] = current;
+    out[i * 3 + 2] = isStride1 ? 1 : res[resIdx++];
+  }
+  return out;
+};
+var decodeOrbit = (str3) => {
+  const res = decodeVLQ(str3);
+  const map = /* @__PURE__ */ new Map();
+  let currentKey = 0;
+  for (let i = 0; i < res.length; i += 2) {
+    currentKey += res[i];
+    const zz = res[i + 1];
+    const delta = zz >>> 1 ^ -(zz & 1);
+    map.set(currentKey, currentKey + delta);
+  }
+  return map;
+};
+var LazyMap = class {
+  constructor(initializer) {
+    this.initializer = initializer;
+    this.cache = /* @__PURE__ */ new Map();
+  }
+  has(key) {
+    return Object.hasOwn(this.initializer, key);
+  }
+  get(key) {
+    if (this.cache.has(key)) return this.cache.get(key);
+    const val = this.has(key) ? this.initializer[key]() : null;
+    this.cache.set(key, val);
+    return val;
+  }
+};
+var UnicodeTables = class {
+  static _CASE_ORBIT = null;
+  static get CASE_ORBIT() {
+    if (!this._CASE_ORBIT) this._CASE_ORBIT = decodeOrbit("rCgCIgCY+rQI4QiCuuBLgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCCgCBgCBgCBgCBgCBgCBgCB+7OB-BB-BB-BB-BB-BBskQB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BC-BB-BB-BB-BB-BB-BB-BByHBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBDCBBBCBBBCBBCCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBCCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBxHBCBBBCBBBCBBB3SBmMBkNBCBBBCBBB8MBCBBB6MB6MBCBBC+EB0MB2MBCBBB6MB+MBiGBmNBiNBCBBBmKBikzCBmNBqNBkIBsNBCBBBCBBBCBBB0NBCBBB0NDCBBB0NBCBBByNByNBCBBBCBBB2NBCBBDCBBCwDFCBCBDBCBCBDBCBCBDBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBB9EBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBCCBCBDBCBBBhGBvDBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBjICCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBH2iVBCBBBlKBwiVB+jVB+jVBCBBBlMBqEBuEBCBBBCBBBCBBBCBBBCBBB+hVB4hVB8hVBjNB7MC5MB5MCzMC1MB+0yCE5MB20yCC9MBu2yCBwyyCBo0yCChNBlNBo0yCBu-UBi0yCDlNC6-UBpNDrNIu+UDzNCm0yCBzNE0yyCBzNBpEBxNBxNBtEG1NLqxyCBkxyCnFoFrBCBBBCBBDCBBEkIBkIBkICoHHsCCqCBqCBqCCgEC+DB+DBmkOBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCC+BBgCBgCBgCBgCBgCBgCBgCBgCBrCBpCBpCBpCBmjOB-BB8BB-BB-BBgEB-BB-BByBBqgOBsDB-BBtwBB-BB-BB-BBsBBgDBCB-BB-BB-BBeB-BB-BB61OB-BB-BB-DB9DB9DBQB7DBmCE9CBrDBPBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBrFB-EBOBnHB3FB-FCCBBBNBCBBCjIBjIBjIBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCB-BB-BB8kMB-BB6kMB-BB-BB-BB-BB-BB-BB-BB-BB-BBokMB-BB-BBkkMBkkMB-BB-BB-BB-BB-BB-BB-BB4jMB-BB-BB-BB-BB-BB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EBCBBBCBoiMBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBJCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBeBCBBBCBBBCBBBCBBBCBBBCBBBCBBBdBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBCgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDL-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-C64CgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOCgmOGgmODg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FDg8FBg8FBg8FhVg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBQBQBQBQBQBQDPBPBPBPBPBPjkC7mMB5mMBnmMBjmMBCBlmMB3lMBpiMBk8kCBCBBG-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FD-7FB-7FB-7F6FoglCEsuHRwjlCyDCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCB0DBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBG1DD97OCCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQDPBPBPBPBPBPDQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQDPBPBPBPBPBPEQCQCQCQCPCPCPCPBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPB0EB0EBsFBsFBsFBsFBoGBoGBgIBgIBgHBgHB8HB8HDQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQCSFPBPBzEBzEBRCxnOFSFrFBrFBrFBrFBREQBQClkOFPBPBnGBnGFQBQCljOCODPBPB-GB-GBNHSF-HB-HB7HB7HBRqJ53OE9tQBrmQH4Bc3BSgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBfBfBfBfBfBfBfBfBfBfBfBfBfBfBfBfECBByZ0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzB34BgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CBCBBBt-UBruHBt+UB1iVBviVBCBBBCBBBCBBB3hVB5-UB9hVB7hVCCBBCCBBI9jVB9jVBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBICBBBCBBECBBN-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOC-lOG-lOzoeCBBBCBBBCBBBCBBBCBBBCBl8kCBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBTCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBnECBBBCBBBCBBBCBBBCBBBCBBBCBBDCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBKCBBBCBBBnglCBCBBBCBBBCBBBCBBBCBBECBBBvyyCDCBBBCBBBgDCCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBn0yCB90yCB10yCBh0yCBn0yCCjxyCBzyyCBpxyCBg6BBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBB-CBl0yCBvjlCBCBBBCBBBt2yCBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBhkzCZCBB9a-5Bd-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCm6TCBB7gBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCH-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BmlBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvChDwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCFvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvC1DuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCCuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCCuCBuCBuCBuCBuCBuCBuCCuCBuCCtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCCtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCCtCBtCBtCBtCBtCBtCBtCCtCBtCk2BgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEO-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-D+CgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCL-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-B74CgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BhrVgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BhB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BD1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BtxekCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjC");
+    return this._CASE_ORBIT;
+  }
+  static _Print = null;
+  static get Print() {
+    if (!this._Print) this._Print = new UnicodeRangeTable(decodeRanges("hB9CBjBLBCpWBDFBFGBCCCBSBCsMBClBBDxBBDCBC2BBJaBFFBSVBC-FBCvBBD6BBDkDBP6BBDwBBDOBCbBDCCBJBGfBIqCBCgFBCHBDBBDVBCGBCEEBCBDIBDBBDDBJFFBCCBDBDYBDCBCFBFBBDVBCGBCBBCBBCBBDCCBDBFBBDCBEIIBCBCIIBPBLCBCIBCCBCVBCGBCBBCEBDJBCCBCCBDQQBCBDLBIGBCCBCHBDBBDVBCGBCBBCEBDIBDBBDCBICBFBBCEBDRBLBBCFBECBCDBEBBCCCBEEBEEBBBELBFEBECBCDBDHHPUBGMBCCBCWBCPBDIBCCBCDBIBBCCBCBBDDBDJBIVBCCBCWBCJBCEBDIBCCBCDBIBBGCBCDBDJBCCBNMBCCBCyBBCCBCFBFPBDZBCCBCRBEXBCIBCDDBFBEFFBEBCCCBGBHJBDCBN5BBFcBmBBBCCCBDBCXBCCCBVBDEBCCCBFBCJBDDBhBnCBCjBBFmBBCjBBCOBCMBmBlGBCGGD4LBCDBDGBCCCBCBDoBBCDBDgBBCDBDGBCCCBCBDOBC4BBCDBDiCBDfBEZBH1CBDFBD-TBCbBE4CBIVBKXBKTBNMBCCBCBBN9CBDJBHJBHNBCKBH4CBIqBBGlCBLeBCLBFLBFEEBoBBDEBMrBBFZBHKBE9BBDgCBCcBDKBHJBHNBDtBBDLBVsCBClFBJ7BBEOBE9BBGqBBDKBJqBBG1QBDFBDlBBDFBDHBCGCBdBD0BBCOBCNBDFBCSBDCBCIBSXBJuBBSBBDaBCMBEhBBPgBBQrEBF5UBXKBWz4BBD9LBGsBBCGGD3BBIBBPXBKGBCGBCGBCGBCGBCGBCGBCGBC9DBjBZBC4CBN1GBbPBC+BBC1CBDmDBGqBBC9CBC1CBKvBBCszcBE2BBK7KBV3FBJ8GBV7BBEJBH3BBJlCBJLBHzDBMdBEtCBCKBFgBBC2BBKNBDJBDmDBZbBLFBDFBDFBKGBCGBC7BBF9DBDJBHj9KBNWBFwBBloItLBDpDBnBGBNEBGZBCEBCCCBCCBCCBoUBhBpBBHyBBCSBCDBFEBCmEBF9FBEFBDFBDFBDCBEGBCGBOBBDLBCZBCSBCBBCOBDNBjB6DBGCBFsBBE3CBCMBEwBwBBsBBjEcBEwBBQbBFjBBKdBGqBBGdBCkBBFNBrB9EBDJBHjBBFjBBFnBBJzBBMLBCOBCGBCBBCKBCOBCGBCBBEzBBN2JBKVBLHBZFBCpBBCIBmCFBDCCBqBBCBBEDDBVBCnCBJIBxBSBCBBGgBBEaBGaBnB3BBFTBDxBBCBBGHBCCBCcBDCBFJBIIBI-BBhBmBBFLBK1BBEcBDaBGZBIDBNGBxCoCB4ByBBOyBBItBBJJBHlBBEcBJBBxGeBCpBBCCBDBBRFBJIBiBtBBJpBBXZBnBbBVWBKtCBFjBBK9BBCEBOYBIJBH0BBCRBJmBBK-CBCTBMRBCuBB-BGBCCCBCBCOBCKBH6BBGJBHDBCHBDBBDVBCGBCBBCEBCJBDBBDCBDHHGGBDGBEEBMJBCDDClBBCJBCDDCDBCJBCBBJBBe7CBCEBfnCBJJBnF1BBDlBBjBkCBMJBHMBU5BBHJBHTBdaBDOBFWB6F7BBlDyCBNHBDDDBGBCBBCdBCBBDLBKJBnCHBDtBBDKBcnCBJyCBOoCBIJB3CHB5ChBBPJBHIBCsBBCNBLcBEfBDVBCNBqCGBCBBCrBBECCBCCBHBJJBHFBCBBCkBBCBBCFBIJBHrBBFJB3HYBIQBCoBBEcB2CQQBwBBO6cBnDuDBCEBMjGBtyCiDBOvhBBRVBL68DBGmSB61G5BBn2B4RBIeBCJBFwCBCJBHdBDFBLlCBLJBCGBCUBGSBxN5BBnG6CBGYBDYBtBqCBF4BBIQBhCEBMGBK1mHBqBfBiDyDB+vIDBCGBCBBCiJBQeeBBBDPPBCBJrMBloCqDBGMBEIBIJBDDBh7D8HBEzNBHWBQQBQtBBDWBKzDB9B1HBLmBBDpCBJvDBWlCB7DTBNTBN2CBKYBoE0CBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDjJBD9VBQEBCOBxiBeBHFB2GGBCQBDGBCBBCEBG9BBiBxDxDBrBBENBDJBFBBhKeBS5BBGxOxOBoBB3GqBBFhGhGBdBCVBJBBhHGBCDBCBBCOBCkGBDPBqBrCBFJBFBByYjCBtC8BBjGDBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQB1BBBvIrBBFjDBNOBDOBCOBCkBBLtFB5BcBOrBBFIBIBBPFB7E4eBEQBEMBE5GBHLBFQQBKBF3BBJJBHnBBJdBDLBFBBPIBoB3KBJNBDMBEKBE4BBCFFBOBDLBFJBIyEBCmDBmgB-2pBBhB9oEBDt0FBDwpHBQtTBjtC9QBjvBq6EBGppIBnkzVvHB", false));
+    return this._Print;
+  }
+  static CATEGORIES = new LazyMap({
+    C: () => new UnicodeRangeTable(decodeRanges("AfBgDgBBOrWrWBHHBCBICCVuMuMnBBBzBBBE4B4BBGBcDBHQBXhGhGxBBB8BBBmDNB8BBByBBBQddBCCMEBhBGBsCiFiFJBBDBBXIICCBFBBKBBDBBFHBCDBDGGBaaBEEHDBDBBXIIDGDBCCGDBDBBECBCGBFCCBFBSJBEKKEXXIDDGBBLIEBCCBNBFBBNGBIEEJBBDBBXIIDGGBKKBDDBEEBFBEDBDGGBTTBIBDHHBBBEFFBBBDCCDCBDCBECBNDBGCBEFFBCCBEBCNBWEBOEEYRRBKKEFFBFBDEEDBBFBBLGBXEEYLLGBBKEEFGBDEBEFFBLLELBOEE0BEEHDBRBBbEETCBZKKCBBICBCDBHCCJFBLBBELB7BDBekBBDCCGZZCYYBGGCIILBBFfBpClBlBBCBoBlBlBQOOBjBBnGCCBDBCBB6LFFBIICFFBqBqBFBBiBFFBIICFFBQQ6BFFBkCkCBhBhBBBBbFB3CBBHBB+UCB6CGBXIBZIBVLBOEEDLB-CBBLFBLFBPMMBEB6CGBsBEBnCJBgBNNBCBNDBCCBrBBBGKBtBDBbFBMCB-BBBiCeeBMMBEBLFBPBBvBBBNTBuCnFnFBGB9BCBQCB-BEBsBBBMHBsBEB3QBBHBBnBBBHBBJGCgBBB2BQQPBBHUUBEEKMMBDBbEByBPBDBBcOOBBBjBNBiBOBtEDB7UVBMUB14BBB-LEBuBCCBDBCBB5BGBDNBZIBI4BI-DhBBb6C6CBKB3GZBxC3C3CBoDoDBDBsB-C-C3CIBxBuzcuzcBBB4BIB9KTB5FHB+GTB9BCBLFB5BHBnCHBNFB1DKBfCBvCMMBCBiB4B4BBHBPBBLBBoDXBdJBHBBHBBHIBIII9BDB-DBBLFBl9KLBYDByBjoIBvLBBrDlBBILBGEBbGGCGDrUfBrBFB0BUUFDBGoEoEBCB-FCBHBBHBBHBBECBIIIBLBDBBNbbUDDQBBPhBB8DEBEDBuBCB5COOBBBCuBBvBhEBeCByBOBdDBlBIBfEBsBEBfmBmBBCBPpBB-EBBLFBlBDBlBDBpBHB1BKBNQQIDDMQQIDDBBB1BLB4JIBXJBJXBHrBrBKkCBHBBCtBtBDCBCBBYpCpCBGBKvBBUDDBDBiBCBcEBclBB5BDBVBBzBDDBDBJEEeBBEDBLGBKGBhCfBoBDBNIB3BCBeBBcEBbGBFLBIvCBqC2BB0BMB0BGBvBHBLFBnBCBeHBDvGBgBrBrBEBBDPBHHBKgBBvBHBrBVBblBBdTBYIBvCDBlBIB-BGGBLBaGBLFB2BTTBGBoBIBhDVVBJBTwBwBB8BBICCFQQMFB8BEBLFBFJJBDDBXXIDDGLLBDDBEEBCCBEBCEBIBBICBGKBLCCBCCnBLLCBBCFFLDDBGBDcB9CGGBcBpCHBLlFB3BBBnBhBBmCKBLFBOSB7BFBLFBVbBcBBQDBY4FB9BjDB0CLBJBBCBBJDDfDDBNNBHBLlCBJBBvBBBMaBpCHB0CMBqCGBL1CBJ3CBjBNBLFBKuBuBPJBeCBhBBBXPPBnCBIDDtBCBCDDKHBLFBHDDmBDDHGBLFBtBDBL1HBaGBSqBqBBBBe0CBCOBzBMB8clDBwDGGBJBlGryCBkDMBxhBPBXJB88DEBoS41GB7Bl2BB6RGBgBLLBCByCLLBEBfBBHJBnCJBLIIWEBUvNB7BlGB8CEBaBBarBBsCDB6BGBS-BBGKBIIB3mHoBBhBgDB0D8vIBFIIDkJkJBNBCcBEBBCNBFHBtMjoCBsDEBOCBKGBLBBF-6DB+HCB1NFBYOBSOBvBBBYIB1D7BB3HJBoBBBrCHBxDUBnC5DBVLBVLB4CIBamEB2CoCoCDBBCBBDBBFNNCIIiCFFBJJIddFGGCCBI1K1KBlJlJB-V-VBNBGQQBuiBBgBFBH0GBISSBIIDGGBDB-BgBBCvDBuBCBPBBLDBD-JBgBQB7BEBCvOBrB1GBsBDBC-FBgBXXBGBD-GBIFFDQQmGBBRoBBtCDBLDBDwYBlCrCB+BhGBFccDCCBCCLFFCCCBEBCDBCECEDDCBBCICDCCBFFIKFCLLSEBEGGSzBBDtIBtBDBlDLBQBBQQQmBJBvF3BBeMBtBDBKGBDNBH5EB6eCBSCBOCB7GFBNDBCOBNDB5BHBLFBpBHBfBBNDBDNBKmBB5KHBPBBOCBMCB6BCCBCBRBBNDBLGB0EoDoDBjgBBh3pBfB-oEBBv0FBBypHOBvThtCB-QhvBBs6EEBrpIlkzVBxHvw-FB", false)),
+    Cc: () => new UnicodeRangeTable(decodeRanges("AfgDgB", true)),
+    Cf: () => new UnicodeRangeTable(decodeRanges("tFzqBzqBBEBXhGhGyBhMhMBxCxCs5D9-B9-BBDBbEByBEBCJBw03B6H6HBBBimEQQj7IPBhjiBDBwmFHBn0rYffB+CB", false)),
+    Cn: () => new UnicodeRangeTable(decodeRanges("4bBBHDBICCVuMuMnBBBzBBBE4B4BBGBcDBHKBvI9B9BBmDmDBMB8BBByBBBQddBCCMEBjBEBuHJJBDDBXXICCBBBFBBKBBDBBFHBCDBDGGBaaBEEHDBDBBXIIDGDBCCGDBDBBECBCGBFCCBFBSJBEKKEXXIDDGBBLIEBCCBNBFBBNGBIEEJBBDBBXIIDGGBKKBDDBEEBFBEDBDGGBTTBIBDHHBBBEFFBBBDCCDCBDCBECBNDBGCBEFFBCCBEBCNBWEBOEEYRRBKKEFFBFBDEEDBBFBBLGBXEEYLLGBBKEEFGBDEBEFFBLLELBOEE0BEEHDBRBBbEETCBZKKCBBICBCDBHCCJFBLBBELB7BDBekBBDCCGZZCYYBGGCIILBBFfBpClBlBBCBoBlBlBQOOBjBBnGCCBDBCBB6LFFBIICFFBqBqBFBBiBFFBIICFFBQQ6BFFBkCkCBhBhBBBBbFB3CBBHBB+UCB6CGBXIBZIBVLBOEEDLB-CBBLFBLFBbFB6CGBsBEBnCJBgBNNBCBNDBCCBrBBBGKBtBDBbFBMCB-BBBiCeeBMMBEBLFBPBBvBBBNTBuCnFnFBGB9BCBQCB-BEBsBBBMHBsBEB3QBBHBBnBBBHBBJGCgBBB2BQQPBBHUUBEEKmDmDNBBcOOBBBjBNBiBOBtEDB7UVBMUB14BBB-LEBuBCCBDBCBB5BGBDNBZIBI4BI-DhBBb6C6CBKB3GZBxC3C3CBoDoDBDBsB-C-C3CIBxBuzcuzcBBB4BIB9KTB5FHB+GTB9BCBLFB5BHBnCHBNFB1DKBfCBvCMMBCBiB4B4BBHBPBBLBBoDXBdJBHBBHBBHIBIII9BDB-DBBLFBl9KLBYDByBDBvzIBBrDlBBILBGEBbGGCGDrUfBrBFB0BUUFDBGoEoEBCC-FCBHBBHBBHBBECBIIIBIBGBBNbbUDDQBBPhBB8DEBEDBuBCB5COOBBBCuBBvBhEBeCByBOBdDBlBIBfEBsBEBfmBmBBCBPpBB-EBBLFBlBDBlBDBpBHB1BKBNQQIDDMQQIDDBBB1BLB4JIBXJBJXBHrBrBKkCBHBBCtBtBDCBCBBYpCpCBGBKvBBUDDBDBiBCBcEBclBB5BDBVBBzBDDBDBJEEeBBEDBLGBKGBhCfBoBDBNIB3BCBeBBcEBbGBFLBIvCBqC2BB0BMB0BGBvBHBLFBnBCBeHBDvGBgBrBrBEBBDPBHHBKgBBvBHBrBVBblBBdTBYIBvCDBlBIBlCJBCBBaGBLFB2BTTBGBoBIBhDVVBJBTwBwBB8BBICCFQQMFB8BEBLFBFJJBDDBXXIDDGLLBDDBEEBCCBEBCEBIBBICBGKBLCCBCCnBLLCBBCFFLDDBGBDcB9CGGBcBpCHBLlFB3BBBnBhBBmCKBLFBOSB7BFBLFBVbBcBBQDBY4FB9BjDB0CLBJBBCBBJDDfDDBNNBHBLlCBJBBvBBBMaBpCHB0CMBqCGBL1CBJ3CBjBNBLFBKuBuBPJBeCBhBBBXPPBnCBIDDtBCBCDDKHBLFBHDDmBDDHGBLFBtBDBL1HBaGBSqBqBBBBe0CBCOBzBMB8clDBwDGGBJBlGryCBkDMB3iBJB88DEBoS41GB7Bl2BB6RGBgBLLBCByCLLBEBfBBHJBnCJBLIIWEBUvNB7BlGB8CEBaBBarBBsCDB6BGBS-BBGKBIIB3mHoBBhBgDB0D8vIBFIIDkJkJBNBCcBEBBCNBFHBtMjoCBsDEBOCBKGBLBBJ76DB+HCB1NFBYOBSOBvBBBYIB1D7BB3HJBoBBBjGUBnC5DBVLBVLB4CIBamEB2CoCoCDBBCBBDBBFNNCIIiCFFBJJIddFGGCCBI1K1KBlJlJB-V-VBNBGQQBuiBBgBFBH0GBISSBIIDGGBDB-BgBBCvDBuBCBPBBLDBD-JBgBQB7BEBCvOBrB1GBsBDBC-FBgBXXBGBD-GBIFFDQQmGBBRoBBtCDBLDBDwYBlCrCB+BhGBFccDCCBCCLFFCCCBEBCDBCECEDDCBBCICDCCBFFIKFCLLSEBEGGSzBBDtIBtBDBlDLBQBBQQQmBJBvF3BBeMBtBDBKGBDNBH5EB6eCBSCBOCB7GFBNDBCOBNDB5BHBLFBpBHBfBBNDBDNBKmBB5KHBPBBOCBMCB6BCCBCBRBBNDBLGB0EoDoDBjgBBh3pBfB-oEBBv0FBBypHOBvThtCB-QhvBBs6EEBrpIm8yVBCdBhD-DBxHvw-BB---BBB---BBB", false)),
+    Co: () => new UnicodeRangeTable(decodeRanges("gg4B-nGh4hc9--BD9--B", true)),
+    Cs: () => new UnicodeRangeTable(decodeRanges("gg2B--B", true)),
+    L: () => new UnicodeRangeTable(decodeRanges("hCZBHZBwBLLFGGBVBCeBCpOBFLBPEBICCiEEBCBBDDBCHHCCBCCCBSBCyCBCqEBJlFBClBBDHHBnBBoCaBFDBuBqBBkBBBCiDBCQQBIIBLLBBBDRRCdBe4CBMZZBfBKBBFGGBUBFKKEYYBXBIKBGXBCGBRpBB7B1BBETTIJBQPBFHBDBBDVBCGBCEEBCBERROBBCCBPBBLJJBEBFBBDVBCGBCBBCBBCBBgBDBCUUBBBRIBCCBCVBCGBCBBCEBETTQBBYMMBGBDBBDVBCGBCBBCEBEffBCCBBBQSSCFBECBCDBEBBCCCBEEBEEBBBELBX1B1BBGBCCBCWBCPBEbbBBBCBBDBBfFFBGBCCBCWBCJBCEBEffBBBCBBQBBSIBCCBCoBBDRRGCBJCBZFBGRBEXBCIBCDDBFB7BvBBCBBNGB7BBBCCCBDBCXBCCCBIBCBBKDDBDBCWWBCBhBgCgCBGBCjBBcEB0DqBBVRRBEBFDBEEEBIIBBBFMBNSSBkBBCGGDqBBCsKBCDBDGBCCCBCBDoBBCDBDgBBCDBDGBCCCBCBDOBC4BBCDBDiCBmBPBR1CBDFBErTBDQBCZBGqCBHHBIRBOSBPRBPMBCCBQzBBkBFFkC4CBIEBDhBBCGGBkCBLeByBdBDEBMrBBFZB3BWBK0BBzC+C+CBtBBSHB3BdBOBBLrBBbjBBqBCBLjBBDKBGqBBDCBqBDBCFBCBBEGGB+FBhC1IBDFBDlBBDFBDHBCGCBdBD0BBCGBCEEBBBCGBEDBDFBFMBGCBCGB1DOORMBmDFFDJBCEEBDBHGCBCBCKBDDBGEBF1B1BB8zC8zCBjHBHDBEBBNlBBCGGD3BBIRRBVBKGBCGBCGBCGBCGBCGBCGBCGBxC2O2OBrBrBBDBGBBF1CBHCBC5CBCDBGqBBC9CBSfBxBPBhQ-tGBhCs0VBkCtBBDsIBEPBLBBVuBBReBDlCByBIBDmDBDxCBVQBCCBCDBCWBezBBPxBB-BFBECCBMMBaBLWBacBIuBBdRRBDBCJBLEBCoBBYCBCHBVWBEEEBwBBCEEBDDBDBDCCZCBDKBICBNFBDFBDFBKGBCGBCqBBCNBHyDBej9KBNWBFwBBloItLBDpDBnBGBNEBGCCBIBCMBCEBCCCBCCBCCBqDBiBqLBT-BBD1BBpBLB1DEBCmEBlBZBHZBM4CBEFBDFBDFBDCBkBLBCZBCSBCBBCOBDNBjB6DBmMcBEwBBwBfBOTBCHBHlBBLdBDjBBFHBxB9EBTjBBFjBBFnBBJzBBNKBCOBCGBCBBCKBCOBCGBCBBEzBBN2JBKVBLHBZFBCpBBCIBmCFBDCCBqBBCBBEDDBVBLWBKeBiCSBCBBLVBLZBHZBnB3BBHBBhCQQBCBCCBCcBrBcBEcBkBHBCbBc1BBLVBLSBORBvDoCB4ByBBOyBBOjBBnBbBKWB7HpBBHBBRFB5BcBLJJBUBrBRBvBUBcWBN0BB6BBBDOOBrBBhBYBbjBBeDDJiBBENNBuBBPDBWCCkBRBCYBUBBgCGBCCCBCBCOBCJBIuBBnBHBDBBDVBCGBCBBCEBETTNEBfJBCDDClBBCaaCtBtBBzBBTDBVCBfvBBVBBC5F5FBtBBqBDBlBvBBV8B8BBpBBOoCoCBZBmBGB6FrBB1D-BBgBHBDDDBGBCBBCXBQCC-CHBDmBBRCCdLLBmBBIWWMtBBUTTBnCBoGgBBgBIBCkBBSyByBBcBxDGBCBBClBBWaaBEBCBBCfBPYYBqBBlISBQCCBLBChBB9DwCwCB4cBnHjGBtyCgDBQvhBBSFBa68DBGmSB61GdBj3B4RBIeBSuCBSdBTvBBRDBgBUBGSBxNsBB0G-BBhBYBDYBtBqCBGjCjCBLBhCBBCPPBNNB0mHBqBfBiDyDB+vIDBCGBCBBCiJBQeeBBBDPPBCBJrMBloCqDBGMBEIBIJBn7F0CBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDYBCYBCeBCYBCeBCYBCeBCYBCeBCYBCHB15BeBHFBmI9BBzEsBBLGBRiKiKBcBTrBBlPbBlHdBDwGwGBdBCCBCBBCGBDEBKBBhHGBCDBCBBCOBCkGB8BjCBI1lB1lBBCBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQBlqE-2pBBhB9oEBDt0FBDwpHBQtTBjtC9QBjvBq6EBGppIB", false)),
+    LC: () => new UnicodeRangeTable(decodeRanges("hCZBHZB7BLLBVBCeBCiGBCDBFvGBDZBhGDBDBBECBCHHCCBCCCBSBCyCBCqEBJlFBClBBKoBB44ClBBCGGDqBBDCBhV1CBDFBjkCKBGqBBDCBhCrBBgCMBChBBmD1IBDFBDlBBDFBDHBCGCBdBD0BBCGBCEEBBBCGBEDBDFBFMBGCBCGBmIFFDJBCEEBDBHGCBCBCFBFDDBCBGEBF1B1BB8zC8zCB6DBDmDBHDBEBBNlBBCGGzoetBBTbBnEtCBCWBEDBCsCBZBBE2Z2ZBpBBGIBIvCBh6TGBNEBqgBZBHZBmlBvCBhDjBBFjBB1DKBCOBCGBCBBCKBCOBCGBCBBk2ByBBOyBB+CVBLVB74C-BBhrV-BBhBYBDYBtpZ0CBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDYBCYBCeBCYBCeBCYBCeBCYBCeBCYBCHB15BJBCTBHFB2uCjCB", false)),
+    Ll: () => new UnicodeRangeTable(decodeRanges("hDZB7BqBqBBWBCHBC2BCBQCBuBCDECBBBDCCDEEBFFDEEBBBDDDCCCDCCBCCDEECDDBDDBBBHGDCOCBSCBDDCEEC4BCBFBDDDBCCFICBjCBDZBiGCCEEEBBBTccBhBBCBBECBCWCBDBCGDB0B0BBuBBCgBCK0BCDMCBgDCxBoBBo6CqBBDCB5XFBjkCIBC2D2DBqBBgCMBChBBnD0ECBHBCgDCBHBJFBLHBJHBJFBLHBJHBJNBDHBJHBJHBJEBCBBHEEBBBCBBJDBDBBJHBLCBCBBzIEEBEEcKFDBBJDBF2B2Bs1CvBBCEEBGCFCCBCCBEBGiDCBIICFFNlBBCGG0oesBCUaCoEMCBBBC+BCBGBCCCDICFCCDCCBBBCSCGGGCMCFCCDOCbEE2ZqBBGIBIvCBh6TGBNEBqhBZBumBnBBpEjBB8EKBCOBCGBCBBk4ByBB+DVB75CfBhsVfB8BYBnqZZBbGBCRBbZBbDBCCCBFBCKBbZBbZBbZBbZBbZBbZBbZBbZBbbBdYBCFBbYBCFBbYBCFBbYBCFBbYBCFBC15B15BBIBCTBHFB4vChBB", false)),
+    Lm: () => new UnicodeRangeTable(decodeRanges("wVRBFLBPEBICCmEGG-OnHnHlFBBuIBBFgBgBKEEhFoFoF1mBgEgE2R72B72BsDkTkTxOFBvF+BBOjBjBBjBByVOORMBg-CBByHgGgG2OsBsBBDBGiDiDB+C+CBBB34bjnBjnBBEBvIzDzDdBB6DIBxCYYpDDBEBB2OXXqEtDtDWBBoDDBKngVngVuBBBh-BFBCpBBCIB0sBhBhB2K04D04DnrTDB9PCBpBBBnRMBhCBBCPPB9-P9-PBCBCGBCBByhM9BBqGGBud0Q0QsSAB", false)),
+    Lo: () => new UnicodeRangeTable(decodeRanges("qFQQhIFFBCBxGBB7ZaBFDBuBfBCJBkBBBCiDBCZZBLLBBBDRRCdBe4CBMZZBfBWVBrBYBIKBGXBCGBRoBB8B1BBETTIJBROBFHBDBBDVBCGBCEEBCBERROBBCCBPBBLJJBEBFBBDVBCGBCBBCBBCBBgBDBCUUBBBRIBCCBCVBCGBCBBCEBETTQBBYMMBGBDBBDVBCGBCBBCEBEffBCCBBBQSSCFBECBCDBEBBCCCBEEBEEBBBELBX1B1BBGBCCBCWBCPBEbbBBBCBBDBBfFFBGBCCBCWBCJBCEBEffBBBCBBQBBSIBCCBCoBBDRRGCBJCBZFBGRBEXBCIBCDDBFB7BvBBCBBNFB8BBBCCCBDBCXBCCCBIBCBBKDDBDBYDBhBgCgCBGBCjBBcEB0DqBBVRRBEBFDBEEEBIIBBBFMBNyDyDBnKBCDBDGBCCCBCBDoBBCDBDgBBCDBDGBCCCBCBDOBC4BBCDBDiCBmBPByDrTBDQBCZBGqCBHHBIRBOSBPRBPMBCCBQzBBpBkCkCBhBBC0BBIEBDhBBCGGBkCBLeByBdBDEBMrBBFZB3BWBK0BBxFuBBSHB3BdBOBBLrBBbjBBqBCBLdByDDBCFBCBBE7hB7hBBCB4-C3BBZWBKGBCGBCGBCGBCGBCGBCGBCGBoR2B2BF1CBJCCB4CBFGGBpBBC9CBSfBxBPBhQ-tGBhC0wUBC2jBBkCnBBJrIBFPBLBBjCyByBBkCBqFoDoDEGBCCBCDBCWBezBBPxBB-BFBECCBMMBaBLWBacBIuBBuBEBDIBLEBCoBBYCBCHBVPBCFBEEEBwBBCEEBDDBDBDCCZBBEKBIPPBEBDFBDFBKGBCGByEiBBej9KBNWBFwBBloItLBDpDBkCCCBIBCMBCEBCCCBCCBCCBqDBiBqLBT-BBD1BBpBLB1DEBCmEBqDJBCsBBDeBEFBDFBDFBDCBkBLBCZBCSBCBBCOBDNBjB6DBmMcBEwBBwBfBOTBCHBHlBBLdBDjBBFHBhEtCBjDnBBJzBB9CzBBN2JBKVBLHB5EFBDCCBqBBCBBEDDBVBLWBKeBiCSBCBBLVBLZBHZBnB3BBHBBhCQQBCBCCBCcBrBcBEcBkBHBCbBc1BBLVBLSBORBvDoCB4FjBBnBDBCxJxJBoBBHBBRCBCBB5BcBLJJBUBrBRBvBUBcWBN0BB6BBBDOOBrBBhBYBbjBBeDDJiBBENNBuBBPDBWCCkBRBCYBUBBgCGBCCCBCBCOBCJBIuBBnBHBDBBDVBCGBCBBCEBETTNEBfJBCDDClBBCaaCtBtBBzBBTDBVCBfvBBVBBC5F5FBtBBqBDBlBvBBV8B8BBpBBOoCoCBZBmBGB6FrBB0GHBDDDBGBCBBCXBQCC-CHBDmBBRCCdLLBmBBIWWMtBBUTTBnCBoGgBBgBIBCkBBSyByBBcBxDGBCBBClBBWaaBEBCBBCfBPYYBnBBCBBlISBQCCBLBChBB9DwCwCB4cBnHjGBtyCgDBQvhBBSFBa68DBGmSB61GdBj3B4RBIeBSuCBSdBTvBB0BUBGSB0NnBB2MqCBGwFwFB0mHBqBfBiDyDBuwIiJBQeeBBBDPPBCBJrMBloCqDBGMBEIBIJBxzI2P2PBrBBiBiKiKBcBTrBBlPaBmHdBDwGwGBdBCCBCBBCGBDEBKiHiHBFBCDBCBBCOBCkGB8pBDBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQBlqE-2pBBhB9oEBDt0FBDwpHBQtTBjtC9QBjvBq6EBGppIB", false)),
+    Lt: () => new UnicodeRangeTable(decodeRanges("lOGDnB2sH2sHBGBJHBJHBNQQwBAB", false)),
+    Lu: () => new UnicodeRangeTable(decodeRanges("hCZBmDWBCGBiB2BCDOCDuBCBECEBBCCCBCCBBBDDBCBBCCBEBBCBBCECBCCDCCBCCBBBCCCBEEIJDCMCDQCDDDCCBC4BCIBBCBBDCCBCBCGCiJCCEJJHCCBBBCCCBCCBPBCIBkBDDBBBEWCGDDCBBDyBBxBgBCK2BCBMCD+CCDlBBq6ClBBCGGzW1CB0kCHHBpBBDCBhK0ECKgDCKHBJFBLHBJHBJFBMGCJHBpCDBNDBNDBNEBMDBnIFFECBDCBDEEBDBHGCBCBDDBLBBG+B+B9zCvBBxBCCBBBDGCBCBCDDJCBCgDCJCCFuqeuqeCqBCUaCoEMCE8BCLECBICFCCDCCEUCBDBCEBCOCBCBCCCBQCZs5Vs5VBYBmmBnBBpEjBB9EKBCOBCGBCBBr3ByBB+EVB75CfBhsVfBhCYBoqZZBbZBbZBbCCBGDBDDBCBCHBbZBbBBCDBDHBCGBcBBCDBCEBCEEBFBcZBbZBbZBbZBbZBbZBfYBiBYBiBYBiBYBiBYBiB2pE2pEBgBB", false)),
+    M: () => new UnicodeRangeTable(decodeRanges("gYvDB0IGBoIsBBCCCBCCBCCpCKBxBUBRmDmDBFBDFBDBBCDBkBffBZB8CKB7BIBKZZBCBCIBCCBCEBsBCB8BIBrBXBCgBB3BCBCRBCGBLBBeCB5BCCBFBDBBDCBKLLBbbDCB5BCCBDBFBBDCBEffBEEMCB5BCCBGBCCBCCBVBBXFBCCB5BCCBFBDBBDCBICBLBBf8B8BBDBECBCDBKpBpBBDB4BCCBFBCCBCDBIBBMBBeCB5BCCBFBCCBCDBIBBMBBQNNBCB4BBBCGBCCBCDBKLLBeeBBBnCFFBEBCCCBGBTBB+BDDBFBNHBjDDDBHBMGBqCBBcECFBByBTBCBBGKBCjBBKlDlDBSBYDBFCBCCBDGBEDBOLBCLLBCBgWCBzdDBdCBeBBfBBhCfBKuBuBBBBC2D2DBjBjB3DLBFLB8GEB6BJBCcBDxBxBBsBBDLBVEBwBQBnBIBNCBfMB5BNBxBTB5ECBCUBFHHDCBnG-BBxWgBB--CCBuEhDhDBeBrRFBqDBB1udDBCJBhBBBxCBBxIEEFYYBDBF0C0CBzBzBBQBbRBOnBnBBGBaMBtBDBwBNBlBkCkCBMBNJJBuBuBBBBzBCCBBBDBBGBBCqBqBBDBGBBtHHBCBBx5TiXiXBOBRPBuejHjH2EEBn0BCBCBBGDBpBCBFmFmFB+R+RBCBiCEB+JBBuCFBnCKByBDB7DCB2BOBqBDDBLLBCBuBKBI+B+BBBBlBNBRBBtBNNBBBxBNBJDBCBB9CLBHDD+ELBWDB4BBBCGBDBBDCBKLLBDDBFBEEBkCIBCDDCDBCEBCPPBzCzCBQBYyCyCBSBsHGBDIBcBBzCQBrDMBmDOBhIOB2HFBCBBDDBCCCBuEuEBFBDGBEddBIBpBGBCDBJKKBJBvBPBnGHBoGHBCHBzCVBCNB7DFBECCBCCBFBCjCjCBDBCBBCEB8KDBKBBCxBxBBFBEEBYmnFmnFHOBpmLRBhuCEB8BGB5gBCCB1BBIDByCMMBslTslTBizEizEBsBBDWB-QEBEFBJHBDGBfDB1ECB89B2BBFxBBJPPXEBCOBxqBGBCQBDGBCBBCEBlDhFhFBFB4L+B+BBCB9PDB-HBB0HDDIBBG7O7OBFBuDGB29lYvHB", false)),
+    Mc: () => new UnicodeRangeTable(decodeRanges("joC4B4BDCBJDBCBBzBBB7BCBHBBDBBLsBsB7BCBjC7B7BBBBJCCB2B2BB7B7BCHHBDDBLLnDBBCBBECBCCBLqBqBBBB+BDB+BBB7BCCBDBDBBCBBKBBdPPB7B7BBBBGCBCCBLrBrBBsCsCBBBHHBTBBrKBBgCsFsFBFFHDDBaaBLLBBBDGBWBBDFBDLLBBB5zBffiEIIBGBCBB7KDBDCBFBBCFBhHBB7BCCKCCBJJBEByExBxBGCCBDBCBB+BffFBBD9B9BDCBCEEBxBxBBGBJBBsFWW35EBB0-dBBD5C5CBzBzBBOBvEBBwBxBxBBFFBDDBBBvDBBDBBZuBuBCuDuDDBBGuHuHBCCBCCBCC0gZCCgEuBuBBBBFBB0DZZB8B8BxBCBKBBO+C+CBBBEBBCrFrFBBBgBBB7BBBCDBDBBDCBKLLB1C1CBBBIDDCDBCBBCmDmDBBBJBBErDrDBBBHCCBCBDuHuHBBBHDBDyDyDBBBJBBCuDuDCBBHoDoDCBBFmImIBBBK4H4HBEBCBBFDDCvEvEBBBJDBF1C1CeBB-BqGqGECCoGPPrDIID2G2GBDBFBBC-K-KBNNxBBBJBBCpvQpvQBBBlxD2BBpDBB0rYBBHFB", false)),
+    Me: () => new UnicodeRangeTable(decodeRanges("okBBB1xF-wB-wBBCBCCBsshBCB", false)),
+    Mn: () => new UnicodeRangeTable(decodeRanges("gYvDB0IEBqIsBBCCCBCCBCCpCKBxBUBRmDmDBFBDFBDBBCDBkBffBZB8CKB7BIBKZZBCBCIBCCBCEBsBCB8BIBrBXBCfB4BCCFHBFEEBFBLBBe7B7BFDBJVVBbbDBB6BFFBFFBDDBBBEffBEEMBB6BFFBDBCBBFVVBXXBEBC7B7BDCCBCBJIIBMMBff+BNNzBEE4BCCBBBGCBCDBIBBMBBe7B7BDHHGBBVBBdBB6BBBFDBJVVBeepCIIBBBC7C7CDGBNHBjDDDBHBMGBqCBBcEC4BNBCEBCBBGKBCjBBKnDnDBCBCFBCBBDBBaBBFCBRDBODDBHHQgWgWBBBzdCBeBBfBBfBBhCBBCGBJDDBJBKuBuBBBBC2D2DBjBjB3DCBFBBKHHBBB8GBBD7B7BCGBCCCDHBHJBDxBxBBMBCeBDLBVDBxBCCBDBCGGpBIBNBBhBDBDBBCCB5BCCBEECCB7BHBDBB5ECBCMBCGBFHHEBBnG-BBxWMBFEEBKB--CCBuEhDhDBeBrRDBsDBB1udFFBIBhBBBxCBBxIEEFaaBGG4EBBbRBOnBnBBGBaKBvBCBxBDDBCBDBBoBkCkCBEBDBBDBBNJJwB0B0BCCBDBBGBBCrBrBBJJvHDDFx5Tx5TiXPBRPBuejHjH2EEBn0BCBCBBGDBpBCBFmFmFB+R+RBCBiCEB+JBBuCFBnCKByBDB8D3B3BBNBqBDDBLLBBByBDBDBBI+B+BBBBlBEBCHB-BNNB1B1BBHBLDBDgDgDBBBDCCBHHD+E+EEHBWBB6BBBEmBmBBFBEEBnCFBOECPBB2CHBDCBCYY1CFBCFFBCCBvHvHBCBHBBCBBcBB2CHBDCCBrDrDCDDBEBCmDmDCDDBCBCEBkIIBCBBhIBBCFFxEDBDBBFhBhBBIBpBFBDDBJKKBEBDCBvBMBCBBnGCCBBBCqGqGBFBCFBCzCzCBUBDGBCBBCBB7DFBECCBCCBFBCpCpCBEEC8K8KBMMB1B1BBDBGCCYmnFmnFHOBpmLLBECBhuCEB8BGB5gBgCgCBCByC5lT5lTBizEizEBsBBDWBhRCBSHBDGBfDB1ECB89B2BBFxBBJPPXEBCOBxqBGBCQBDGBCBBCEBlDhFhFBFB4L+B+BBCB9PDB-HBB0HDDIBBG7O7OBFBuDGB29lYvHB", false)),
+    N: () => new UnicodeRangeTable(decodeRanges("wBJB5DBBGDDBBBitBJBnEJBnGJB9MJB3DJBFFBtDJB3DJB3DJBDFBvDMB0DJBJGBoDJBpDGBISBuDJBhDJB3DJBnCTBtIJBnCJBwWTBybCBwHJBHJBXJBtJJBhEKBmFJBHJB3FJB3CJBnEJBHJB3gBEEBEBHJBnGyBBDEB3W7BBvCVB3TdBqrBqYqYaIBPCB4KDBrEJBfHBCOBhBJBoBOBh7cJB9FJBhKFB7EJBnBJBnGJBXJB3CJB3MJB34UJBuPsBBN4BBSBB2KaBlBDBeJJnEEBrGJBvdHBaGBoBIBsCEBXFBhFBBDPBDtBBhCIB1BBBfCBsCEBpDHBZHBqBGBrKFBxBJBHJB3IeB-EJBrBDBxDGBnEdBhEJB9BJBxEJBITB8HJB3KJB3DJB3LJBnDJBHTBtCLBlNSB+CJB3UJB3CcBkHJBnCJB3BJBnLJBnDUBshBuDBimPJBnpCJB3CJBnEJBCGBvQJBnIWB+KCB6nXJBnuBTBNTBtDYB2iBxBBhqCJBnNJB3PJB4HJBtWIBhEJB4Y6BBCCBCDBtCsBBCOBjeMBk3CJB", false)),
+    Nd: () => new UnicodeRangeTable(decodeRanges("wBJnxBJnEJnGJ9MJ3DJ3DJ3DJ3DJ3DJ3DJ3DJ3DJ3DJhDJ3DJnCJ3IJnCJn6BJnBJtJJhEJnFJHJ3FJ3CJnEJHJnuiBJnVJnBJnGJXJ3CJ3MJ34UJnsBJnkCJHJ9YJhEJ9BJxEJ3IJ3KJ3DJ3LJnDJHTtCJnNJnDJ3UJ3CJ3HJnCJ3BJnLJ3uQJnpCJ3CJnEJ3QJ37XJ12CxBhqCJnNJ3PJ4HJ2aJ30EJ", true)),
+    Nl: () => new UnicodeRangeTable(decodeRanges("u3FCBwzCiBBDDB-zDaaBHBPCBs1dJBxyW0BBtOJJnEEBrhIuDBm8SCB", false)),
+    No: () => new UnicodeRangeTable(decodeRanges("yFBBGDDBBB2pCFB5LFB5DCBmEGB6GGBSIByNJB2hBTB0jBJBhP20B20BEFBHJBnGPBqB3W3WB6BBvCVB3TdBqrB1kB1kBBCBrEJBfHBCOBhBJBoBOBxrdFBymWsBBiCDBSBB2KaBlBDB1pBHBaGBoBIBsCEBXFBhFBBDPBDtBBhCIB1BBBfCBsCEBpDHBZHBqBGBrKFBhLeB-EJBrBDBxDGBnETB8LTBmqBBBvNIBobSB0aUBn8SGB-YWBqhZTBNTBtDYBvqFIBid6BBCCBCDBtCsBBCOBjeMB", false)),
+    P: () => new UnicodeRangeTable(decodeRanges("hBCBCFBCDBLBBEBBbCBCccCkBkBGEELBBEEE-VJJzOFBqBBB0BCCDDDtBBBVBBCBBOCCBBBrCDBnDsBsBBMBqHCB3BOBgBmImIBLLtE5D5D6DnMnMNwLwL7CLLBpFpFBNBCmBmBBCBoCrCrCBDBFBBwDFBsFlTlTBHB4EuTuTtBBBvCCBoCBB+ECBCCBmBKB6JBB5GBBhEGBCFBhFBBLGBdCB9DDB8BEB-BBBhCHBM9Z9ZBWBJTBCMBCLBfBBPBB6TDBeBB+hBNBwCBBgBJB0MVBgCDBhBBB8XDBCBBxDwEwEBtBBCfBDLBkNCBFJBDLBRNNjD7C7CjgdBBuICBkDLL0DFB9LDB3CBBpBCBCyByBBwBwBiDMBRBB9DDB-DBBRBB6HzqUzqUBxGxGBIBXiBBCNBCFFCBB2ECBCFBCDBLBBEBBbCBCccCCCBFB7MCB9UxBxB-MoXoXoGgBgBxIIBnBxDxDBFBjCGB6CDByO-J-JjBlElEBDBtBDB+FGBuDBBCDB-DDBxBBBwCDBFOOCCB5CFBsDrJrJBCCBzDzDBDBLBBCpDpD7HWBqDCBdMBtCjEjEBBB9HpIpIBBB8E9C9CBGB0CCBCEB+CJB4GgDgDBDBrBBBmUBBrCMBwFxjBxjBBDB97CBB8zOBBmEiCiCBDBJpRpRBBBoJDBoK9lT9lTovHEB07C-a-aBAB", false)),
+    Pc: () => new UnicodeRangeTable(decodeRanges("-Cg-Hg-HBUU-u3BBBZCBwHAB", false)),
+    Pd: () => new UnicodeRangeTable(decodeRanges("tB9qB9qB0BiyDiyDmgBqgCqgCBEBiwDDDgBBBFdd-NUUwDxszBxszBBmBmBLqFqFhzD-J-J", false)),
+    Pe: () => new UnicodeRangeTable(decodeRanges("pB0B0BgB+1D+1DC-6B-6BqtC4B4BQ7T7TCff-hBMCxChBhBCGC1MUChCCCiBmhBmhBCECtBGCtNICEGCDBB-ozB6G6GeOCESSCCCrF0B0BgBGD", false)),
+    Pf: () => new UnicodeRangeTable(decodeRanges("7F+6H+6HEddpuDCCFDDQEE", false)),
+    Pi: () => new UnicodeRangeTable(decodeRanges("rFt7Ht7HDBBDaapuDCCFDDQEE", false)),
+    Po: () => new UnicodeRangeTable(decodeRanges("hBCBCCBDECBLLBEEBcclCGGPBBI-V-VJzOzOBEBqB3B3BDDDtBBBVBBCBBOCCBBBrCDBnDsBsBBMBqHCB3BOBgBmImIBLLtE5D5D6DnMnMNwLwL7CLLBpFpFBNBCxDxDrCEBFBBwDFBsFlTlTBHBmY9D9DBBBoCBB+ECBCCBmBFBCDB6JBB5GBBhEGBCFBhFBBLGBdCB9DDB8BEB-BBBhCHBMjajaBJJBGBJIBDDBDCBEKBCCCBIB7kDDBCBBxDwEwEBFFBBBDDDBHBCBBCDDBLLBDBCJBDDBCCCBLBDCBtNCB6B+F+FjgdBBuICBkDLL0DFB9LDB3CBBpBCBCyByBBwBwBiDMBRBB9DDB-DBBRBB6HlxUlxUBFBDXXVBBDDBECBCDBICBHCCB2E2EBBBCCBDECBLLBEEBcclBDDB7M7MBBB9UxBxB-MoXoXoGgBgBxIIBnBxDxDBFBjCGB6CDB0ZlElEBDBtBDB+FGBuDBBCDB-DDBxBBBwCDBFOOCCB5CFBsDrJrJBCCBzDzDBDBLBBCpDpD7HWBqDCBdMBtCjEjEBBB9HpIpIBBB8E9C9CBGB0CCBCEB+CJB4GgDgDBDBrBBBmUBBrCMBwFxjBxjBBDB97CBB8zOBBmEiCiCBDBJpRpRBBBoJDBoK9lT9lTovHEB07C-a-aBAB", false)),
+    Ps: () => new UnicodeRangeTable(decodeRanges("oBzBzBgB-1D-1DC-6B-6B-rCEEnB4B4BQ7T7TCff-hBMCxChBhBCGC1MUChCCCiBmhBmhBCECaTTCECtNICEGCDipzBipzB4GeeCMCESSCCCrFzBzBgBEEDAB", false)),
+    S: () => new UnicodeRangeTable(decodeRanges("kBHHRCBgBCCcCCkBEBCBBDCCBCBDEEfgBgBrODBNNBGGBCCCBPB2DPPBxDxDsErIrIBBB3DCBDDDBvGvGLUUB4H4HIBBpEqLqLBHHB2H2H-DjEjEBGBlEwGwGqBmGmGiGCBQCCBBBDFBVECmEHBCFBCBBGDBmGBBxXJB0WuLuLlL+E+EBgBBiLJBKIBhiBCCBBBMCBOCBOCBOBBmCOOoBCBOCBUhBB-BBBCDBCBBLCCBBBGFBCECFMMBFFBDBGDBC7B7BBFFB2LBFcBD+HBXKByCtCBXnTBtBwBBDeBLyMBX+BBFfBD1LBDpEBmHFBmLBBvBZBC4CBN1GBbPBFOOBNNWBBHBB8CBB0HBBFJBhBlBBKRRBdBMdBJQQBeBLmBBQ-JBhuG-BBx0V2BB6RWBKBBoDBB+EDBLDB+RCBiHPPB+9T+9TpEgBBuLPBhCBB3BHBtBDBjDCCBBBD7E7EHRRBBBgBCCcCCiEGBCGBOBB6JIB6BQBDCBCMBEwBwBBrBB7zBBBwSmWmWBiKiKBGBnjC2kC2kCBbBr6SDBG3qU3qUk7DvHBLCBEzNBHWBQQBgDzDB9B1HBLmBBD7BBGCBXBBIdBF8BBWhCBE7F7FB1CBrbaagBaagBaagBaagBaa9B-PB4BDBzBHBCNBCBBp2BwNwNttCEE+DiOiOBvIvIBqBBFjDBNOBDOBCOBCkBBYgFB5BcBOrBBFIBIBBPFB7E4eBEQBEMBE5GBHLBFQQBKBF3BBJJBHnBBJdBDLBFBBPIBoB3KBJNBDMBEKBE4BBCFFBOBDLBFJBIyEBC7CBLAB", false)),
+    Sc: () => new UnicodeRangeTable(decodeRanges("kB+D+DBCBqnB8D8DzPBBzPBBI2H2HoImSmS8sClmClmCBgBB37hBkuVkuVtD7E7E8GBBEBB3-HDB-4wBxtCxtC", false)),
+    Sk: () => new UnicodeRangeTable(decodeRanges("+CCCoCHHFEEqQDBNNBGGBCCCBPB2DPPBjoBjoB15FCCBBBMCBOCBOCBOBB9kEBBkzdWBKBBoDBBxePPBniUniUBPB8bCCjF4g9B4g9BBDB", false)),
+    Sm: () => new UnicodeRangeTable(decodeRanges("rBRRBBB+BCCuBFFmBgBgB-XwQwQBBB8xGOOoBCBOCBsEoBoBBDBHlClCBDBGBBFGDIgBgBBDDCgBgBBqIBhBBB7CffBXBpBFB2OKK3BHBwDxKxKBDBDeBLPBhIiEBX+BBFfBDhIBxBUBDFB9+zB5Z5ZCCBlFRRBBB+BCCkEHHBCBitDBBhrwBx+Bx+BagBgBagBgBagBgBagBgBat5Ft5FB-uC-uCBHB", false)),
+    So: () => new UnicodeRangeTable(decodeRanges("mFDDFCCyerIrIBgEgEBvGvGLUUB4H4HkQ2L2LjEFBClElEwGqBqBoMCBQCCBBBDFBVECmEHBCFBCBBGDBmGBBxXJB0WzWzW+EhBBiLJBKIBksBBBCDBCBBLCCBHHBEBCECFMMBPPCBBC7B7BBKKBDBDDBCBBCBBCGBCeBDBBCCCBdBtIHBFTBDGBDwCBCdBanBBHnCBXKByCtCBX2FBCIBC1BBJuDBC3HBtBrBBhC-HBhQvBBWBBHmBBDpEBmHFBmLBBvBZBC4CBN1GBbPBFOOBNNWBBHBBxKBBFJBhBlBBKRRBdBMdBJQQBeBLmBBQ-JBhuG-BBx0V2BBibDBLBBC+R+RBBBqqUPBuLPBhCBB3BHBuBCBlPEEFBBOBB6JIB6BQBDCBCMBEwBwBBrBB7zBBBwSpgBpgBBGBnjC2kC2kCBGBFQBr6SDBG3qU3qUk7DvHBLCBEzNBHWBQPBhDzDB9B1HBLmBBD7BBGCBXBBIdBF8BBWhCBE7F7FB1CBqlB-PB4BDBzBHBCNBCBBp2B96C96CiEyWyWBqBBFjDBNOBDOBCOBCkBBYgFB5BcBOrBBFIBIBBPFB7E6HBG4WBEQBEMBE5GBHLBFQQBKBF3BBJJBHnBBJdBDLBFBB-B3KBJNBDMBEKBE4BBCFFBOBDLBFJBIyEBC7CBLAB", false)),
+    Z: () => new UnicodeRangeTable(decodeRanges("gBgEgEgvFgsCgsCBJBeBBGwBwBh9DAB", false)),
+    Zl: () => new UnicodeRangeTable(decodeRanges("ohIA", true)),
+    Zp: () => new UnicodeRangeTable(decodeRanges("phIA", true)),
+    Zs: () => new UnicodeRangeTable(decodeRanges("gBgEgEgvFgsCgsCBJBlBwBwBh9DAB", false)),
+    ASCII_Hex_Digit: () => new UnicodeRangeTable(decodeRanges("wBJIFbF", true)),
+    Alphabetic: () => new UnicodeRangeTable(decodeRanges("hCZBHZBwBLLFGGBVBCeBCpOBFLBPEBICC3CeeBQBCBBDDBCHHCCBCCCBSBCyCBCqEBJlFBClBBDHHBnBBoBNBCCCBCCBCCJaBFDBeKBG3BBCGBPlDBCHBFHBFCBLCBDRRBuBBOkDBZgBBKBBFGGBWBDSBUYBIKBGXBCGBIJJBoBBLLBEGBHrCBCPBCCBFOBOSBCHBDBBDVBCGBCEEBCBEHBDBBDBBCJJFBBCEBNBBLFFBBBCFBFBBDVBCGBCBBCBBCBBFEBFBBDBBFIIBCBCSSBEBMCBCIBCCBCVBCGBCBBCEBEIBCCBCBBEQQBCBWDBFCBCHBDBBDVBCGBCBBCEBEHBDBBDBBKBBFBBCEBORRBCCBEBECBCDBEBBCCCBEEBEEBBBELBFEBECBCCBEHHpBMBCCBCWBCPBEHBCCBCCBJBBCCBCBBDDBdDBCHBCCBCWBCJBCEBEHBCCBCCBJBBGCBCDBOCBNMBCCBCoBBDHBCCBCCBCGGBCBIEBXFBCCBCRBEXBCIBCDDBFBJFBCCCBGBTBBO5BBGGBH0B0BBECBDBCXBCCCBRBCCBDEBCHHPDBhBgCgCBGBCjBBFSBFPBCjBBkC2BBCDDBDBR-BBLDBDlBBCGGDqBBCsKBCDBDGBCCCBCBDoBBCDBDgBBCDBDGBCCCBCBDOBC4BBCDBDiCBmBPBR1CBDFBErTBDQBCZBGqCBEKBITBMUBNTBNMBCCBCBBNzBBDSBPFFkC4CBIqBBGlCBLeBCLBFIBYdBDEBMrBBFZB3BbBF+BBDTBzBYYBMMBBByBzBBCOBCHB0BpBBDDBLrBBCKBP2BBXCBLjBBDKBGqBBDCBqBDBCFBCBBEGGB+FBUhBBM1IBDFBDlBBDFBDHBCGCBdBD0BBCGBCEEBBBCGBEDBDFBFMBGCBCGB1DOORMBmDFFDJBCEEBDBHGCBCBCKBDDBGEBFSSBnBBuZzBB34BkHBHDBEBBNlBBCGGD3BBIRRBVBKGBCGBCGBCGBCGBCGBCGBCGBCfBwB2O2OBBBaIBIEBDEBF1CBHCBC5CBCDBGqBBC9CBSfBxBPBhQ-tGBhCs0VBkCtBBDsIBEPBLBBVuBBGHBEwDBoBIBDmDBDxCBVUBCgBBZzBBNjCBCtBtBBEBECCBBBLgBBGiBBOcBEyBBCLBQRRBOBLEBC2BBKNBTWBEkCBCCCZCBDPBDDBMFBDFBDFBKGBCGBCqBBCNBH6DBWj9KBNWBFwBBloItLBDpDBnBGBNEBGLBCMBCEBCCCBCCBCCBqDBiBqLBT-BBD1BBpBLB1DEBCmEBlBZBHZBM4CBEFBDFBDFBDCBkBLBCZBCSBCBBCOBDNBjB6DBmC0BBsIcBEwBBwBfBOdBGqBBGdBDjBBFHBCEBrB9EBTjBBFjBBFnBBJzBBNKBCOBCGBCBBCKBCOBCGBCBBEzBBN2JBKVBLHBZFBCpBBCIBmCFBDCCBqBBCBBEDDBVBLWBKeBiCSBCBBLVBLZBHZBnB3BBHBBhCDBCBBGHBCCBCcBrBcBEcBkBHBCbBc1BBLVBLSBORBvDoCB4ByBBOyBBOnBBjBbBEGGBVB7HpBBCBBEBBRFBzBCBEcBLJJBUBrBRBvBUBcWBKlCBsBEBL4BBKOOBXBYyBBSDBJiBBEKKB+BBCDBKBBLCCkBRBChBBDHHBCB-BGBCCCBCBCOBCJBI4BBYDBCHBDBBDVBCGBCBBCEBEHBDBBDBBEHHGGBdJBCDDClBBCJBCDDCDBCBBECCtBhCBCCBCDBVCBfhCBDBBC5F5FB0BBDGBaFBjB+BBCEE8B1BBDoCoCBZBDNBWGB6F4BBoD-BBgBHBDDDBGBCBBCdBCBBDBBDDB+CHBDtBBDFBCCCBccBxBBDJBSnCBGTTBnCBoDHB5CgBBgBIBCsBBCGBCyByBBcBDVBCNBqCGBCBBCrBBECCBCCBBBCDDBZZBEBCBBCkBBCBBCDBCYYBqBBlIWBKQBCoBBECBwDwCwCB4cBnDuDBSjGBtyCgDBQvhBBSFBa68DBGmSB61GuBBy2B4RBIeBSuCBSdBTvBBRDBgBUBGSBxNsBB0G-BBhBYBDYBtBqCBF4BBIQBhCBBCNNBFBK1mHBqBfBiDyDB+vIDBCGBCBBCiJBQeeBBBDPPBCBJrMBloCqDBGMBEIBIJBFi7Fi7FBzCBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDYBCYBCeBCYBCeBCYBCeBCYBCeBCYBCHB15BeBHFB2GGBCQBDGBCBBCEBG9BBiBxDxDBrBBLGBRiKiKBcBTrBBlPbBlHdBDwGwGBdBCVBJBBhHGBCDBCBBCOBCkGB8BjCBEEE1lBDBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQB1TZBHZBHZB3zD-2pBBhB9oEBDt0FBDwpHBQtTBjtC9QBjvBq6EBGppIB", false)),
+    Dash: () => new UnicodeRangeTable(decodeRanges("tB9qB9qB0BiyDiyDmgBqgCqgCBEB+BoBoBQnMnMlgDDDgBBBFdd-NUUwDxszBxszBBmBmBLqFqFhzD-J-J", false)),
+    Emoji: () => new UnicodeRangeTable(decodeRanges("jBHHGJBwDFFu8HNN5GXX7CFBQBBwLBBNnFnFaKBFCBoGoHoHBLLK7B7BBCBCEBKGDBDDFDDCBBDIEBJJBBBGCCGLBMBBDCCBCCTDDBTTBEBCCCBEEBGGDBBFBBMBBGBBDGGBECBVVBGGBEBCDBDFFDDDBEBCDDCCCHEEHLLBQQDFFCFFBBBCMMBxBxBBBBKeP1LBBwOCBUBB0BFF7mBNN6SCCrrvDrGrGhFBBNBBPDDBIBsCZBCBBYVVDIBWBBvFhBBDvDBDBBCCBDyCBDCBCmIBC+BBMFBCXBIBBDHBNDDBCBDFFBOOBDDJBBKGGBBBNCBJCBDCCFHHEHHB0CBxBlCBGHBDDBEJBECCBEEDJBkHLBF8I8IBtBBCJBC4FBxDMBEKBE4BBCFFBOBDLBFJB", false)),
+    Emoji_Component: () => new UnicodeRangeTable(decodeRanges("jBHHGJB0+H2G2Gsp3B3+8B3+8BBYB8PEBxtBDBtzhY-CB", false)),
+    Emoji_Modifier: () => new UnicodeRangeTable(decodeRanges("7-8DE", true)),
+    Emoji_Modifier_Base: () => new UnicodeRangeTable(decodeRanges("9wJ8G8GRDB4jzD9B9BBBBDDDBBB2DBBDKBWSBEFFBBBCCBICCZqGqGBFFWFFBvFvFBBBEEB0CRRBBBKMMgSDDJHBHKKBIBDCB5B+B+BBCCBCCSCBCMBmHCBrBIB", false)),
+    Emoji_Presentation: () => new UnicodeRangeTable(decodeRanges("64IBBuGDBEDDqQBBWBBzBLBsBUUOJJBSSBGGBJJGWWIBBCFFDIIFBBdkBkBCFFBBBC+B+BBBBZPP8aBB0BFFvlxDrGrG-FDDBIBsCZBCZZVDDBDBCCBWBBvFgBBNIBClCBCVBNqBBFEBNQBEEEBlCBCCCB5FBD+BBODBCXBTbbBOO3C0CBxBlCBHEEBBBDDBEDBMBBIIBkHLBF8I8IBtBBCJBC4FBxDMBEKBE4BBCFFBOBDLBFJB", false)),
+    Extended_Pictographic: () => new UnicodeRangeTable(decodeRanges("pFFFu8HNN5GXX7CFBQBBwLBBNnFnFaKBFCBoGoHoHBLLK7B7BBCBCEBKGDBDDFDDCBBDIEBJJBBBGCCGLBMBBDCCBCCTDDBTTBEBCCCBEEBGGDBBFBBMBBGBBDGGBECBVVBGGBEBCDBDFFDDDBEBCDDCCCHEEHLLBQQDFFCFFBBBCMMBxBxBBBBKeP1LBBwOCBUBB0BFF7mBNN6SCCrrvDoBoBBCBlDLBQBBQPPBmBmBBIBxDBBNBBPDDBIBU3BBcOBLVVDIBCDBKWBH7FBDvDBDBBCCBDyCBDCBCDBG9HBC+BBMFBCXBIBBDHBNDDBCBDFFBOOBDDJBBKGGBBBNCBJCBDCCFHHEHHB0CBxBlCBGHBDQBECCBEBDMB7GlBBNDB5BHBLFBpBHBfBBNDBDNBKmBBNuBBCJBC4FB5CHBPxEBhI9fB", false)),
+    Hex_Digit: () => new UnicodeRangeTable(decodeRanges("wBJIFbFq1-BJIFbF", true)),
+    Lowercase: () => new UnicodeRangeTable(decodeRanges("hDZBwBLLFlBlBBWBCHBC2BCBQCBuBCDECBBBDCCDEEBFFDEEBBBDDDCCCDCCBCCDEECDDBDDBBBHGDCOCBSCBDDCEEC4BCBFBDDDBCCFICBjCBDiBBIBBfEBhDsBsBCEEDDBTccBhBBCBBECBCWCBDBCGDB0B0BBuBBCgBCK0BCDMCBgDCxBoBBo6CqBBCDB5XFBjkCIBC2D2DB+FBiC0ECBHBCgDCBHBJFBLHBJHBJFBLHBJHBJNBDHBJHBJHBJEBCBBHEEBBBCBBJDBDBBJHBLCBCBB6DOORMBuDEEBEEcKFDBBJDBFiBiBBOBFsasaBYBn6BvBBCEEBGCFCCBCCBGBEiDCBIICFFNlBBCGG0oesBCUaCBBBmEMCBBBC8BCBIBCCCDICFCCDCCBBBCSCGGGCMCFCCDOCWDBCCCBBB2ZqBBCNBHvCBh6TGBNEBqhBZBumBnBBpEjBB8EKBCOBCGBCBBkODDBBBCpBBCIBmoByBB+DVB75CfBhsVfB8BYBnqZZBbGBCRBbZBbDBCCCBFBCKBbZBbZBbZBbZBbZBbZBbZBbZBbbBdYBCFBbYBCFBbYBCFBbYBCFBbYBCFBC15B15BBIBCTBHFBmI9BB1lChBB", false)),
+    Math: () => new UnicodeRangeTable(decodeRanges("rBRRBBBgBeeCuBuBFmBmBgB5W5WBBBDbbBDDBBBwQCBuwGccBBBMEEOPPBCBWEBMEBiCMBFEEBFFBDBTFFDJBCDDBEBHEEBDDBCCBBBCFBENBClClCBWBCFBCBBFBBFfBCHHBPPBqIBJDBVBB7CffBZBCZZMGB+NBBNJBFFBFBBDBBEEBPCCDFBMHBGBB6BCCeDBKCBxK-BBhI-PBxBUBDFB9+zB4Z4ZBEBCjFjFRCBeCCeCCkEHHBCBitDBBhrwBwoBwoBBzCBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDjJBDxBBhwFDBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQB1BBB-uCIB", false)),
+    Quotation_Mark: () => new UnicodeRangeTable(decodeRanges("iBFFkEQQ96HHBaBBowDqOqOBCBOCBixzBDB+FFF7CBB", false)),
+    Terminal_Punctuation: () => new UnicodeRangeTable(decodeRanges("hBLLCMMBEE-ZJJiQ6B6BpCPPCCB1FsBsBBJBCsHsHB3B3BBEBCHBgBmImIB1nB1nBBtFtFFFB4JBB2YHBmY9D9DBBBoCBB+ECBEoBoBBCBDBB7JBBjLDBjFBBLBBCCBeCB8FEB-BBBldYYBKKBBBwlDCBzJOOFLLCBBEBBtNBB8ndBBuICBkHEB-LBB3CBBgD4E4EBBB0ECBgERRB6H6HnxUDDB6B6BBBBCDBqFLLCMMBEEiCDD7hBxBxBnkBoGoG3JBB5EFBlCFB6CDB5dEBtBDB+FGBxDDBgECBiEBBHRRB5C5CBDBtDrJrJB2D2DBBBNBBnLDBEOBqDBB6HCBmQCC8HBB4CBBFBB-MCBuBmUmUBrCrCBspBspBBDB6vRBBmEiCiCBBBLqRqRBoJoJBnwTnwTovHDB", false)),
+    Uppercase: () => new UnicodeRangeTable(decodeRanges("hCZBmDWBCGBiB2BCDOCDuBCBECEBBCCCBCCBBBDDBCBBCCBEBBCBBCECBCCDCCBCCBBBCCCBEEIJDCMCDQCDDDCCBC4BCIBBCBBDCCBCBCGCiJCCEJJHCCBBBCCCBCCBPBCIBkBDDBBBEWCGDDCBBDyBBxBgBCK2BCBMCD+CCDlBBq6ClBBCGGzW1CB0kCHHBpBBDCBhK0ECKgDCKHBJFBLHBJHBJFBMGCJHBpCDBNDBNDBNEBMDBnIFFECBDCBDEEBDBHGCBCBDDBLBBGbbBOBUzZzZBYBx5BvBBxBCCBBBDGCBCBCDDJCBCgDCJCCFuqeuqeCqBCUaCoEMCE8BCLECBICFCCDCCEUCBDBCEBCOCBCBCCCBQCZs5Vs5VBYBmmBnBBpEjBB9EKBCOBCGBCBBr3ByBB+EVB75CfBhsVfBhCYBoqZZBbZBbZBbCCBGDBDDBCBCHBbZBbBBCDBDHBCGBcBBCDBCEBCEEBFBcZBbZBbZBbZBbZBbZBfYBiBYBiBYBiBYBiBYBiB2pE2pEBgBBvgCZBHZBHZB", false)),
+    White_Space: () => new UnicodeRangeTable(decodeRanges("JEBTlDlDbgvFgvFgsCKBeBBGwBwBh9DAB", false))
+  });
+  static SCRIPTS = new LazyMap({
+    Adlam: () => new UnicodeRangeTable(decodeRanges("go6DrCFJFB", true)),
+    Ahom: () => new UnicodeRangeTable(decodeRanges("g4lCaDOFW", true)),
+    Anatolian_Hieroglyphs: () => new UnicodeRangeTable(decodeRanges("ggxCmS", true)),
+    Arabic: () => new UnicodeRangeTable(decodeRanges("gwBEBCFBCNBCCBCfBCJBMZBCrDBChBBxCvBBxHhBBGqCBCcBxy8BtPBDvEBhBPBxDEBCmEBk7DeBkCFBJIBiBFBh43BDBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQB1BBB", false)),
+    Armenian: () => new UnicodeRangeTable(decodeRanges("xpBlBDxBDCks9BE", true)),
+    Avestan: () => new UnicodeRangeTable(decodeRanges("g4iC1BEG", true)),
+    Balinese: () => new UnicodeRangeTable(decodeRanges("g4GsCCxB", true)),
+    Bamum: () => new UnicodeRangeTable(decodeRanges("g1pB3CpowB4R", true)),
+    Bassa_Vah: () => new UnicodeRangeTable(decodeRanges("w26CdDF", true)),
+    Batak: () => new UnicodeRangeTable(decodeRanges("g+GzBJD", true)),
+    Bengali: () => new UnicodeRangeTable(decodeRanges("gsCDBCHBDBBDVBCGBCEEBCBDIBDBBDDBJFFBCCBDBDYB", false)),
+    Beria_Erfe: () => new UnicodeRangeTable(decodeRanges("g17CYDY", true)),
+    Bhaiksuki: () => new UnicodeRangeTable(decodeRanges("ggnCICsBCNLc", true)),
+    Bopomofo: () => new UnicodeRangeTable(decodeRanges("qXB6wLqBxDf", true)),
+    Brahmi: () => new UnicodeRangeTable(decodeRanges("ggkCtCFjBKA", true)),
+    Braille: () => new UnicodeRangeTable(decodeRanges("ggK-H", true)),
+    Buginese: () => new UnicodeRangeTable(decodeRanges("gwGbDB", true)),
+    Buhid: () => new UnicodeRangeTable(decodeRanges("g6FT", true)),
+    Canadian_Aboriginal: () => new UnicodeRangeTable(decodeRanges("ggF-TxRlC7tgCP", true)),
+    Carian: () => new UnicodeRangeTable(decodeRanges("g1gCwB", true)),
+    Caucasian_Albanian: () => new UnicodeRangeTable(decodeRanges("wphCzBMA", true)),
+    Chakma: () => new UnicodeRangeTable(decodeRanges("gokC0BCR", true)),
+    Cham: () => new UnicodeRangeTable(decodeRanges("gwqB2BKNDJDD", true)),
+    Cherokee: () => new UnicodeRangeTable(decodeRanges("g9E1CDFz7lBvC", true)),
+    Chorasmian: () => new UnicodeRangeTable(decodeRanges("w9jCb", true)),
+    Common: () => new UnicodeRangeTable(decodeRanges("AgCBbFBbuBBCOBCEBYgBgBiOmBBGEBDTB1DKKHCC+THHPEEhB9E9ElQiEiEB6mB6mB2MDBjJwvBwvBBBBoCBBsGBBCumBumBOIIBCBCFBCCBDmYmYBKBD2CBCKBEKBCOBShBB-BlBBCCBDFBCaBCQBqBCBF5UBXKBW-cBhIzTBDpEBhQ9CBzMUBCCCBXBQHBFDB8CBBE7C7CB0E0EBOBhBlBBKxBxBB+BBgBwCBwB5C5CBmFBhuG-BBhoWhBBnDCBmFJB1HhFhFsMPPBzuUzuUBxGxGBIBXiBBCSBCDB0ECCBeBbFBbKBLuBuBBhChCBFBCGBLEBjICBFsBBEIBxCMB0BsBBlHaBltuBDB96D8HBEzNBHWBQQBgDzDB9B1HBLmBBD9BBEQBJBBIdBF8BB2GTBNTBN2CBKYBoE0CBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDjJBDxBByjFjCBtC8BBjWrBBFjDBNOBDOBCOBCkBBLtFB5BZBCBBOrBBFIBIBBPFB7E4eBEQBEMBE5GBHLBFQQBKBF3BBJJBHnBBJdBDLBFBBPIBoB3KBJNBDMBEKBE4BBCFFBOBDLBFJBIyEBCmDBnghYffB+CB", false)),
+    Coptic: () => new UnicodeRangeTable(decodeRanges("ifNxkKzDGG", true)),
+    Cuneiform: () => new UnicodeRangeTable(decodeRanges("ggoC5cnDuDCEMjG", true)),
+    Cypriot: () => new UnicodeRangeTable(decodeRanges("ggiCFBDCCBqBBCBBEDD", false)),
+    Cypro_Minoan: () => new UnicodeRangeTable(decodeRanges("w8rCiD", true)),
+    Cyrillic: () => new UnicodeRangeTable(decodeRanges("ggBkEBDoFBx6FKBhFtCtCojEfBhie-CBv8VBBhw4B9BBiBAB", false)),
+    Deseret: () => new UnicodeRangeTable(decodeRanges("gghCvC", true)),
+    Devanagari: () => new UnicodeRangeTable(decodeRanges("goCwCFODZh7nBfhwcJ", true)),
+    Dives_Akuru: () => new UnicodeRangeTable(decodeRanges("gomCGBDDDBGBCBBCdBCBBDLBKJB", false)),
+    Dogra: () => new UnicodeRangeTable(decodeRanges("ggmC7B", true)),
+    Duployan: () => new UnicodeRangeTable(decodeRanges("ggvDqDGMEIIJDD", true)),
+    Egyptian_Hieroglyphs: () => new UnicodeRangeTable(decodeRanges("ggsC1iBL68D", true)),
+    Elbasan: () => new UnicodeRangeTable(decodeRanges("gohCnB", true)),
+    Elymaic: () => new UnicodeRangeTable(decodeRanges("g-jCW", true)),
+    Ethiopic: () => new UnicodeRangeTable(decodeRanges("gwEoCBCDBDGBCCCBCBDoBBCDBDgBBCDBDGBCCCBCBDOBC4BBCDBDiCBDfBEZBnvGWBKGBCGBCGBCGBCGBCGBCGBCGBjpfFBDFBDFBKGBCGBylvCGBCDBCBBCOB", false)),
+    Garay: () => new UnicodeRangeTable(decodeRanges("gqjClBEcJB", true)),
+    Georgian: () => new UnicodeRangeTable(decodeRanges("glElBBCGGDqBBCDBx8CqBBDCBhiElBBCGG", false)),
+    Glagolitic: () => new UnicodeRangeTable(decodeRanges("ggL-Ch9sDGCQDGCBCE", true)),
+    Gothic: () => new UnicodeRangeTable(decodeRanges("w5gCa", true)),
+    Grantha: () => new UnicodeRangeTable(decodeRanges("g4kCDBCHBDBBDVBCGBCBBCEBDIBDBBDCBDHHGGBDGBEEB", false)),
+    Greek: () => new UnicodeRangeTable(decodeRanges("wbDBCCBDDBCFFCCCBBBCCCBSBC+BBPPBnpGEBzBEBFEB1ChKhKBUBDFBDlBBDFBDHBCGCBdBD0BBCOBCNBDFBCSBDCBCIBoJ-xiB-xiB7uVuCBSgj0Bgj0BBkCB", false)),
+    Gujarati: () => new UnicodeRangeTable(decodeRanges("h0CCBCIBCCBCVBCGBCBBCEBDJBCCBCCBDQQBCBDLBIGB", false)),
+    Gunjala_Gondi: () => new UnicodeRangeTable(decodeRanges("grnCFCBCkBCBCFIJ", true)),
+    Gurmukhi: () => new UnicodeRangeTable(decodeRanges("hwCCBCFBFBBDVBCGBCBBCBBCBBDCCBDBFBBDCBEIIBCBCIIBPB", false)),
+    Gurung_Khema: () => new UnicodeRangeTable(decodeRanges("go4C5B", true)),
+    Han: () => new UnicodeRangeTable(decodeRanges("g0LZBC4CBN1GBwBCCaIBPDBle-tGBhC-vUBhoWtLBDpDBpodBBNGBqgkB-2pBBhB9oEBDt0FBDwpHBQtTBjtC9QBjvBq6EBGppIB", false)),
+    Hangul: () => new UnicodeRangeTable(decodeRanges("goE-HvxHBiI9CyDeiCei3dckUj9KNWFwBl9JeEFDFDFDC", true)),
+    Hanifi_Rohingya: () => new UnicodeRangeTable(decodeRanges("gojCnBJJ", true)),
+    Hanunoo: () => new UnicodeRangeTable(decodeRanges("g5FU", true)),
+    Hatran: () => new UnicodeRangeTable(decodeRanges("gniCSCBGE", true)),
+    Hebrew: () => new UnicodeRangeTable(decodeRanges("xsB2BBJaBFFBpp9BZBCEBCCCBCCBCCBIB", false)),
+    Hiragana: () => new UnicodeRangeTable(decodeRanges("hiM1CBHCBi7-C+IBTeeBBBulQAB", false)),
+    Imperial_Aramaic: () => new UnicodeRangeTable(decodeRanges("giiCVCI", true)),
+    Inherited: () => new UnicodeRangeTable(decodeRanges("gYvDB2IBBlOKBbhXhXBCB8qEtBBDLBlPCBCMBCGBFHHEBBnG-BBtQBBjGgBB65DDBsDBBmrzBPBRNBwejHjH7iEl+uBl+uBBsBBDWBhRCBSHBDGBfDBz6rYvHB", false)),
+    Inscriptional_Pahlavi: () => new UnicodeRangeTable(decodeRanges("g7iCSGH", true)),
+    Inscriptional_Parthian: () => new UnicodeRangeTable(decodeRanges("g6iCVDH", true)),
+    Javanese: () => new UnicodeRangeTable(decodeRanges("gsqBtCDJFB", true)),
+    Kaithi: () => new UnicodeRangeTable(decodeRanges("gkkCiCLA", true)),
+    Kannada: () => new UnicodeRangeTable(decodeRanges("gkDMCCCWCJCEDICCCDIBGCCDDJCC", true)),
+    Katakana: () => new UnicodeRangeTable(decodeRanges("hlM5CBDCBxHPBxGuBBC3CBvgzBJBCsBBzisBDBCGBCBBCgJgJBBBzBPPBCB", false)),
+    Kawi: () => new UnicodeRangeTable(decodeRanges("g4nCQCoBEc", true)),
+    Kayah_Li: () => new UnicodeRangeTable(decodeRanges("goqBtBCA", true)),
+    Kharoshthi: () => new UnicodeRangeTable(decodeRanges("gwiCDCBGHCCCcDCFJII", true)),
+    Khitan_Small_Script: () => new UnicodeRangeTable(decodeRanges("k-7C84G84GB0OBqBAB", false)),
+    Khmer: () => new UnicodeRangeTable(decodeRanges("g8F9CDJHJnPf", true)),
+    Khojki: () => new UnicodeRangeTable(decodeRanges("gwkCRCuB", true)),
+    Khudawadi: () => new UnicodeRangeTable(decodeRanges("w1kC6BGJ", true)),
+    Kirat_Rai: () => new UnicodeRangeTable(decodeRanges("gq7C5B", true)),
+    Lao: () => new UnicodeRangeTable(decodeRanges("h0DBBCCCBDBCXBCCCBVBDEBCCCBFBCJBDDB", false)),
+    Latin: () => new UnicodeRangeTable(decodeRanges("hCZBHZBwBQQGWBCeBCgOBoBEB8wGlBBHwBBGDBGMBClCBiC-HByLOORMBuEBBHccSoBB42CfBj1elDBExCBVOBxZqBBCIBCDB38TGB7gBZBHZBmhCFBCpBBCIBm61BeBHFB", false)),
+    Lepcha: () => new UnicodeRangeTable(decodeRanges("ggH3BEOEC", true)),
+    Limbu: () => new UnicodeRangeTable(decodeRanges("goGeBCLBFLBFEEBKB", false)),
+    Linear_A: () => new UnicodeRangeTable(decodeRanges("gwhC2JKVLH", true)),
+    Linear_B: () => new UnicodeRangeTable(decodeRanges("gggCLCZCSCBCODNjB6D", true)),
+    Lisu: () => new UnicodeRangeTable(decodeRanges("wmpBvBx1eA", true)),
+    Lycian: () => new UnicodeRangeTable(decodeRanges("g0gCc", true)),
+    Lydian: () => new UnicodeRangeTable(decodeRanges("gpiCZGA", true)),
+    Mahajani: () => new UnicodeRangeTable(decodeRanges("wqkCmB", true)),
+    Makasar: () => new UnicodeRangeTable(decodeRanges("g3nCY", true)),
+    Malayalam: () => new UnicodeRangeTable(decodeRanges("goDMCCCyBCCCFFPDZ", true)),
+    Mandaic: () => new UnicodeRangeTable(decodeRanges("giCbDA", true)),
+    Manichaean: () => new UnicodeRangeTable(decodeRanges("g2iCmBFL", true)),
+    Marchen: () => new UnicodeRangeTable(decodeRanges("wjnCfDVCN", true)),
+    Masaram_Gondi: () => new UnicodeRangeTable(decodeRanges("gonCGBCBBCrBBECCBCCBHBJJB", false)),
+    Medefaidrin: () => new UnicodeRangeTable(decodeRanges("gy7C6C", true)),
+    Meetei_Mayek: () => new UnicodeRangeTable(decodeRanges("g3qBWqGtBDJ", true)),
+    Mende_Kikakui: () => new UnicodeRangeTable(decodeRanges("gg6DkGDP", true)),
+    Meroitic_Cursive: () => new UnicodeRangeTable(decodeRanges("gtiCXFTDtB", true)),
+    Meroitic_Hieroglyphs: () => new UnicodeRangeTable(decodeRanges("gsiCf", true)),
+    Miao: () => new UnicodeRangeTable(decodeRanges("g47CqCF4BIQ", true)),
+    Modi: () => new UnicodeRangeTable(decodeRanges("gwlCkCMJ", true)),
+    Mongolian: () => new UnicodeRangeTable(decodeRanges("ggGBBDCCBSBH4CBIqBB2t-BMB", false)),
+    Mro: () => new UnicodeRangeTable(decodeRanges("gy6CeCJFB", true)),
+    Multani: () => new UnicodeRangeTable(decodeRanges("g0kCGBCCCBCBCOBCKB", false)),
+    Myanmar: () => new UnicodeRangeTable(decodeRanges("ggE-EhqmBeiDfxibT", true)),
+    Nabataean: () => new UnicodeRangeTable(decodeRanges("gkiCeJI", true)),
+    Nag_Mundari: () => new UnicodeRangeTable(decodeRanges("wm5DpB", true)),
+    Nandinagari: () => new UnicodeRangeTable(decodeRanges("gtmCHDtBDK", true)),
+    New_Tai_Lue: () => new UnicodeRangeTable(decodeRanges("gsGrBFZHKEB", true)),
+    Newa: () => new UnicodeRangeTable(decodeRanges("gglC7CCE", true)),
+    Nko: () => new UnicodeRangeTable(decodeRanges("g+B6BDC", true)),
+    Nushu: () => new UnicodeRangeTable(decodeRanges("h-7CvsQvsQBqMB", false)),
+    Nyiakeng_Puachue_Hmong: () => new UnicodeRangeTable(decodeRanges("go4DsBENDJFB", true)),
+    Ogham: () => new UnicodeRangeTable(decodeRanges("g0Fc", true)),
+    Ol_Chiki: () => new UnicodeRangeTable(decodeRanges("wiHvB", true)),
+    Ol_Onal: () => new UnicodeRangeTable(decodeRanges("wu5DqBFA", true)),
+    Old_Hungarian: () => new UnicodeRangeTable(decodeRanges("gkjCyBOyBIF", true)),
+    Old_Italic: () => new UnicodeRangeTable(decodeRanges("g4gCjBKC", true)),
+    Old_North_Arabian: () => new UnicodeRangeTable(decodeRanges("g0iCf", true)),
+    Old_Permic: () => new UnicodeRangeTable(decodeRanges("w6gCqB", true)),
+    Old_Persian: () => new UnicodeRangeTable(decodeRanges("g9gCjBFN", true)),
+    Old_Sogdian: () => new UnicodeRangeTable(decodeRanges("g4jCnB", true)),
+    Old_South_Arabian: () => new UnicodeRangeTable(decodeRanges("gziCf", true)),
+    Old_Turkic: () => new UnicodeRangeTable(decodeRanges("ggjCoC", true)),
+    Old_Uyghur: () => new UnicodeRangeTable(decodeRanges("w7jCZ", true)),
+    Oriya: () => new UnicodeRangeTable(decodeRanges("h4CCCHDBDVCGCBCEDIDBDCICFBCEDR", true)),
+    Osage: () => new UnicodeRangeTable(decodeRanges("wlhCjBFjB", true)),
+    Osmanya: () => new UnicodeRangeTable(decodeRanges("gkhCdDJ", true)),
+    Pahawh_Hmong: () => new UnicodeRangeTable(decodeRanges("g46ClCLJCGCUGS", true)),
+    Palmyrene: () => new UnicodeRangeTable(decodeRanges("gjiCf", true)),
+    Pau_Cin_Hau: () => new UnicodeRangeTable(decodeRanges("g2mC4B", true)),
+    Phags_Pa: () => new UnicodeRangeTable(decodeRanges("giqB3B", true)),
+    Phoenician: () => new UnicodeRangeTable(decodeRanges("goiCbEA", true)),
+    Psalter_Pahlavi: () => new UnicodeRangeTable(decodeRanges("g8iCRIDNG", true)),
+    Rejang: () => new UnicodeRangeTable(decodeRanges("wpqBjBMA", true)),
+    Runic: () => new UnicodeRangeTable(decodeRanges("g1FqCEK", true)),
+    Samaritan: () => new UnicodeRangeTable(decodeRanges("ggCtBDO", true)),
+    Saurashtra: () => new UnicodeRangeTable(decodeRanges("gkqBlCJL", true)),
+    Sharada: () => new UnicodeRangeTable(decodeRanges("gskC-ChsCH", true)),
+    Shavian: () => new UnicodeRangeTable(decodeRanges("wihCvB", true)),
+    Siddham: () => new UnicodeRangeTable(decodeRanges("gslC1BDlB", true)),
+    Sidetic: () => new UnicodeRangeTable(decodeRanges("gqiCZ", true)),
+    SignWriting: () => new UnicodeRangeTable(decodeRanges("gg2DrUQECO", true)),
+    Sinhala: () => new UnicodeRangeTable(decodeRanges("hsDCBCRBEXBCIBCDDBFBEFFBEBCCCBGBHJBDCBt-gCTB", false)),
+    Sogdian: () => new UnicodeRangeTable(decodeRanges("w5jCpB", true)),
+    Sora_Sompeng: () => new UnicodeRangeTable(decodeRanges("wmkCYIJ", true)),
+    Soyombo: () => new UnicodeRangeTable(decodeRanges("wymCyC", true)),
+    Sundanese: () => new UnicodeRangeTable(decodeRanges("g8G-BhIH", true)),
+    Sunuwar: () => new UnicodeRangeTable(decodeRanges("g+mChBPJ", true)),
+    Syloti_Nagri: () => new UnicodeRangeTable(decodeRanges("ggqBsB", true)),
+    Syriac: () => new UnicodeRangeTable(decodeRanges("g4BNC7BDCxIK", true)),
+    Tagalog: () => new UnicodeRangeTable(decodeRanges("g4FVKA", true)),
+    Tagbanwa: () => new UnicodeRangeTable(decodeRanges("g7FMCCCB", true)),
+    Tai_Le: () => new UnicodeRangeTable(decodeRanges("wqGdDE", true)),
+    Tai_Tham: () => new UnicodeRangeTable(decodeRanges("gxG+BCcDKHJHN", true)),
+    Tai_Viet: () => new UnicodeRangeTable(decodeRanges("g0qBiCZE", true)),
+    Tai_Yo: () => new UnicodeRangeTable(decodeRanges("g25DeCVJB", true)),
+    Takri: () => new UnicodeRangeTable(decodeRanges("g0lC5BHJ", true)),
+    Tamil: () => new UnicodeRangeTable(decodeRanges("i8CBBCFBECBCDBEBBCCCBEEBEEBBBELBFEBECBCDBDHHPUBm+kCxBBOAB", false)),
+    Tangsa: () => new UnicodeRangeTable(decodeRanges("wz6CuCCJ", true)),
+    Tangut: () => new UnicodeRangeTable(decodeRanges("g-7CgBgBB+3GBhQeBiDyDB", false)),
+    Telugu: () => new UnicodeRangeTable(decodeRanges("ggDMCCCWCPDICCCDIBCCCBDDDJII", true)),
+    Thaana: () => new UnicodeRangeTable(decodeRanges("g8BxB", true)),
+    Thai: () => new UnicodeRangeTable(decodeRanges("hwD5BGb", true)),
+    Tibetan: () => new UnicodeRangeTable(decodeRanges("g4DnCCjBFmBCjBCOCGFB", true)),
+    Tifinagh: () => new UnicodeRangeTable(decodeRanges("wpL3BIBPA", true)),
+    Tirhuta: () => new UnicodeRangeTable(decodeRanges("gklCnCJJ", true)),
+    Todhri: () => new UnicodeRangeTable(decodeRanges("guhCzB", true)),
+    Tolong_Siki: () => new UnicodeRangeTable(decodeRanges("wtnCrBFJ", true)),
+    Toto: () => new UnicodeRangeTable(decodeRanges("w04De", true)),
+    Tulu_Tigalari: () => new UnicodeRangeTable(decodeRanges("g8kCJBCDDClBBCJBCDDCDBCJBCBBJBB", false)),
+    Ugaritic: () => new UnicodeRangeTable(decodeRanges("g8gCdCA", true)),
+    Unknown: () => new UnicodeRangeTable(decodeRanges("4bBBHDBICCVuMuMnBBBzBBBE4B4BBGBcDBHKBvI9B9BBmDmDBMB8BBByBBBQddBCCMEBjBEBuHJJBDDBXXICCBBBFBBKBBDBBFHBCDBDGGBaaBEEHDBDBBXIIDGDBCCGDBDBBECBCGBFCCBFBSJBEKKEXXIDDGBBLIEBCCBNBFBBNGBIEEJBBDBBXIIDGGBKKBDDBEEBFBEDBDGGBTTBIBDHHBBBEFFBBBDCCDCBDCBECBNDBGCBEFFBCCBEBCNBWEBOEEYRRBKKEFFBFBDEEDBBFBBLGBXEEYLLGBBKEEFGBDEBEFFBLLELBOEE0BEEHDBRBBbEETCBZKKCBBICBCDBHCCJFBLBBELB7BDBekBBDCCGZZCYYBGGCIILBBFfBpClBlBBCBoBlBlBQOOBjBBnGCCBDBCBB6LFFBIICFFBqBqBFBBiBFFBIICFFBQQ6BFFBkCkCBhBhBBBBbFB3CBBHBB+UCB6CGBXIBZIBVLBOEEDLB-CBBLFBLFBbFB6CGBsBEBnCJBgBNNBCBNDBCCBrBBBGKBtBDBbFBMCB-BBBiCeeBMMBEBLFBPBBvBBBNTBuCnFnFBGB9BCBQCB-BEBsBBBMHBsBEB3QBBHBBnBBBHBBJGCgBBB2BQQPBBHUUBEEKmDmDNBBcOOBBBjBNBiBOBtEDB7UVBMUB14BBB-LEBuBCCBDBCBB5BGBDNBZIBI4BI-DhBBb6C6CBKB3GZBxC3C3CBoDoDBDBsB-C-C3CIBxBuzcuzcBBB4BIB9KTB5FHB+GTB9BCBLFB5BHBnCHBNFB1DKBfCBvCMMBCBiB4B4BBHBPBBLBBoDXBdJBHBBHBBHIBIII9BDB-DBBLFBl9KLBYDByBjoIBvLBBrDlBBILBGEBbGGCGDrUfBrBFB0BUUFDBGoEoEBCC-FCBHBBHBBHBBECBIIIBIBGBBNbbUDDQBBPhBB8DEBEDBuBCB5COOBBBCuBBvBhEBeCByBOBdDBlBIBfEBsBEBfmBmBBCBPpBB-EBBLFBlBDBlBDBpBHB1BKBNQQIDDMQQIDDBBB1BLB4JIBXJBJXBHrBrBKkCBHBBCtBtBDCBCBBYpCpCBGBKvBBUDDBDBiBCBcEBclBB5BDBVBBzBDDBDBJEEeBBEDBLGBKGBhCfBoBDBNIB3BCBeBBcEBbGBFLBIvCBqC2BB0BMB0BGBvBHBLFBnBCBeHBDvGBgBrBrBEBBDPBHHBKgBBvBHBrBVBblBBdTBYIBvCDBlBIBlCJBCBBaGBLFB2BTTBGBoBIBhDVVBJBTwBwBB8BBICCFQQMFB8BEBLFBFJJBDDBXXIDDGLLBDDBEEBCCBEBCEBIBBICBGKBLCCBCCnBLLCBBCFFLDDBGBDcB9CGGBcBpCHBLlFB3BBBnBhBBmCKBLFBOSB7BFBLFBVbBcBBQDBY4FB9BjDB0CLBJBBCBBJDDfDDBNNBHBLlCBJBBvBBBMaBpCHB0CMBqCGBL1CBJ3CBjBNBLFBKuBuBPJBeCBhBBBXPPBnCBIDDtBCBCDDKHBLFBHDDmBDDHGBLFBtBDBL1HBaGBSqBqBBBBe0CBCOBzBMB8clDBwDGGBJBlGryCBkDMB3iBJB88DEBoS41GB7Bl2BB6RGBgBLLBCByCLLBEBfBBHJBnCJBLIIWEBUvNB7BlGB8CEBaBBarBBsCDB6BGBS-BBGKBIIB3mHoBBhBgDB0D8vIBFIIDkJkJBNBCcBEBBCNBFHBtMjoCBsDEBOCBKGBLBBJ76DB+HCB1NFBYOBSOBvBBBYIB1D7BB3HJBoBBBjGUBnC5DBVLBVLB4CIBamEB2CoCoCDBBCBBDBBFNNCIIiCFFBJJIddFGGCCBI1K1KBlJlJB-V-VBNBGQQBuiBBgBFBH0GBISSBIIDGGBDB-BgBBCvDBuBCBPBBLDBD-JBgBQB7BEBCvOBrB1GBsBDBC-FBgBXXBGBD-GBIFFDQQmGBBRoBBtCDBLDBDwYBlCrCB+BhGBFccDCCBCCLFFCCCBEBCDBCECEDDCBBCICDCCBFFIKFCLLSEBEGGSzBBDtIBtBDBlDLBQBBQQQmBJBvF3BBeMBtBDBKGBDNBH5EB6eCBSCBOCB7GFBNDBCOBNDB5BHBLFBpBHBfBBNDBDNBKmBB5KHBPBBOCBMCB6BCCBCBRBBNDBLGB0EoDoDBjgBBh3pBfB-oEBBv0FBBypHOBvThtCB-QhvBBs6EEBrpIm8yVBCdBhD-DBxHvw-FB", false)),
+    Vai: () => new UnicodeRangeTable(decodeRanges("gopBrJ", true)),
+    Vithkuqi: () => new UnicodeRangeTable(decodeRanges("wrhCKCOCGCBCKCOCGCB", true)),
+    Wancho: () => new UnicodeRangeTable(decodeRanges("g24D5BGA", true)),
+    Warang_Citi: () => new UnicodeRangeTable(decodeRanges("glmCyCNA", true)),
+    Yezidi: () => new UnicodeRangeTable(decodeRanges("g0jCpBCCDB", true)),
+    Yi: () => new UnicodeRangeTable(decodeRanges("ggoBskBE2B", true)),
+    Zanabazar_Square: () => new UnicodeRangeTable(decodeRanges("gwmCnC", true))
+  });
+  static FOLD_CATEGORIES = new LazyMap({
+    L: () => new UnicodeRangeTable(decodeRanges("laA", true)),
+    LC: () => new UnicodeRangeTable(decodeRanges("laA", true)),
+    Ll: () => new UnicodeRangeTable(decodeRanges("hCZBmDWBCGBiBuBCEECDOCDuBCBECEBBCCCBCCBBBDDBCBBCCBEBBCBBCECBCCDCCBCCBBBCCCBEEIBBCBBCBBCOCDQCDBBCCCBBBC4BCIBBCBBDCCBCBCGC3HrBrBCEEJHHCCBCCCBCCBPBCIBkBJJCUCGDDCBBDyBBxBgBCK2BCBMCD+CCDlBBq6ClBBCGGzW1CB0kCHHBpBBDCBhK0ECKgDCKHBJFBLHBJHBJFBMGCJHBZHBJHBJHBJEBMEBMDBNEBMEBqJEEBHHxC9zC9zCBuBBxBCCBBBDGCBCBCDDJCBCgDCJCCFuqeuqeCqBCUaCoEMCE8BCLECBICFCCDCCEUCBDBCEBCOCBCBCCCBQCZs5Vs5VBYBmmBnBBpEjBB9EKBCOBCGBCBBr3ByBB+EVB75CfBhsVfBhCYBoyehBB", false)),
+    Lt: () => new UnicodeRangeTable(decodeRanges("kOCCBCCBCClBCCtsHHBJHBJHBMQQwBAB", false)),
+    Lu: () => new UnicodeRangeTable(decodeRanges("hDZB7BqBqBBWBCHBCuBCEECDOCDsBCDECBBBDCCDEEGDDECBDDDCCCDFFDEECDDECCGBBCBBCBBCOCBSCDBBCEECkBCEQCJDDBCCFICBEBCBBCCCBEEBCCBCBCEBDCCBDDIDDCBBEFBGLLBnFnFsBCCEEEBBBvBDBCdBCBBECBCWCBDBCGD1BvBBCgBCK0BCDMCBgDCyBlBBq6CqBBDCB5XFBjkCIBCvHvHERRzD0ECGGGC8CCBHBJFBLHBJHBJFBMGCJHBJNBzBBBNSSBPPBEEpL2B2Bs1CvBBCEEBGCHDDLiDCJCCFNNBkBBCGG0oesBCUaCoEMCE8BCLCCDICFFFCBBDSCMOCFCCDOCb9a9advCBi8UZBumBnBBpEjBB8EKBCOBCGBCBBk4ByBB+DVB75CfBhsVfB8BYBvyehBB", false)),
+    M: () => new UnicodeRangeTable(decodeRanges("5cgBgBlgHAB", false)),
+    Mn: () => new UnicodeRangeTable(decodeRanges("5cgBgBlgHAB", false)),
+    Emoji: () => new UnicodeRangeTable(decodeRanges("8mJA", true)),
+    Extended_Pictographic: () => new UnicodeRangeTable(decodeRanges("8mJA", true)),
+    Lowercase: () => new UnicodeRangeTable(decodeRanges("hCZBmDWBCGBiBuBCEECDOCDuBCBECEBBCCCBCCBBBDDBCBBCCBEBBCBBCECBCCDCCBCCBBBCCCBEEIBBCBBCBBCOCDQCDBBCCCBBBC4BCIBBCBBDCCBCBCGCiJCCEJJHCCBBBCCCBCCBPBCIBkBJJCUCGDDCBBDyBBxBgBCK2BCBMCD+CCDlBBq6ClBBCGGzW1CB0kCHHBpBBDCBhK0ECKgDCKHBJFBLHBJHBJFBMGCJHBZHBJHBJHBJEBMEBMDBNEBMEBqJEEBHHuBPBUzZzZBYBx5BvBBxBCCBBBDGCBCBCDDJCBCgDCJCCFuqeuqeCqBCUaCoEMCE8BCLECBICFCCDCCEUCBDBCEBCOCBCBCCCBQCZs5Vs5VBYBmmBnBBpEjBB9EKBCOBCGBCBBr3ByBB+EVB75CfBhsVfBhCYBoyehBB", false)),
+    Math: () => new UnicodeRangeTable(decodeRanges("ycGDCHHFMMDDDCHHFAB", false)),
+    Uppercase: () => new UnicodeRangeTable(decodeRanges("hDZB7BqBqBBWBCHBCuBCEECDOCDsBCDECBBBDCCDEEGDDECBDDDCCCDFFDEECDDECCGBBCBBCBBCOCBSCDBBCEECkBCEQCJDDBCCFICBEBCBBCCCBEEBCCBCBCEBDCCBDDIDDCBBEFBGLLBnFnFsBCCEEEBBBvBDBCdBCBBECBCWCBDBCGD1BvBBCgBCK0BCDMCBgDCyBlBBq6CqBBDCB5XFBjkCIBCvHvHERRzD0ECGGGC8CCBHBJFBLHBJHBJFBMGCJHBJNBzBBBNSSBPPBEEpLiBiBBOBFsasaBYBn6BvBBCEEBGCHDDLiDCJCCFNNBkBBCGG0oesBCUaCoEMCE8BCLCCDICFFFCBBDSCMOCFCCDOCb9a9advCBi8UZBumBnBBpEjBB8EKBCOBCGBCBBk4ByBB+DVB75CfBhsVfB8BYBvyehBB", false))
+  });
+  static FOLD_SCRIPT = new LazyMap({
+    Common: () => new UnicodeRangeTable(decodeRanges("8cgBgB", false)),
+    Greek: () => new UnicodeRangeTable(decodeRanges("1FwUwU", false)),
+    Inherited: () => new UnicodeRangeTable(decodeRanges("5cgBgBlgHAB", false))
+  });
+};
+var Unicode = class Unicode2 {
+  static MAX_RUNE = 1114111;
+  static RUNE_ERROR = 65533;
+  static isUnsearchable(r) {
+    return r === Unicode2.RUNE_ERROR || r >= Unicode2.MIN_HIGH_SURROGATE && r <= Unicode2.MAX_LOW_SURROGATE;
+  }
+  static MAX_ASCII = 127;
+  static MAX_LATIN1 = 255;
+  static MAX_BMP = 65535;
+  static MIN_FOLD = 65;
+  static MAX_FOLD = 125251;
+  static MIN_HIGH_SURROGATE = 55296;
+  static MAX_HIGH_SURROGATE = 56319;
+  static MIN_LOW_SURROGATE = 56320;
+  static MAX_LOW_SURROGATE = 57343;
+  static MIN_SUPPLEMENTARY_CODE_POINT = 65536;
+  static is32(ranges, r) {
+    let lo = 0;
+    let hi = ranges.length;
+    while (lo < hi) {
+      const m = lo + Math.floor((hi - lo) / 2);
+      const rlo = ranges.getLo(m);
+      const rhi = ranges.getHi(m);
+      if (rlo <= r && r <= rhi) {
+        const stride = ranges.getStride(m);
+        return (r - rlo) % stride === 0;
+      }
+      if (r < rlo) hi = m;
+      else lo = m + 1;
+    }
+    return false;
+  }
+  static is(ranges, r) {
+    if (r <= Unicode2.MAX_LATIN1) {
+      for (let i = 0; i < ranges.length; i++) {
+        if (r > ranges.getHi(i)) continue;
+        const rlo = ranges.getLo(i);
+        if (r < rlo) return false;
+        const stride = ranges.getStride(i);
+        return (r - rlo) % stride === 0;
+      }
+      return false;
+    }
+    return ranges.length > 0 && r >= ranges.getLo(0) && Unicode2.is32(ranges, r);
+  }
+  static isPrint(r) {
+    if (r <= Unicode2.MAX_LATIN1) return r >= 32 && r < Unicode2.MAX_ASCII || r >= 161 && r !== 173;
+    return Unicode2.is(UnicodeTables.Print, r);
+  }
+  static simpleFold(r) {
+    if (UnicodeTables.CASE_ORBIT.has(r)) return UnicodeTables.CASE_ORBIT.get(r);
+    if (r <= Unicode2.MAX_ASCII) {
+      const l = Codepoint.toLowerCase(r);
+      return l !== r ? l : Codepoint.toUpperCase(r);
+    }
+    return r;
+  }
+  static equalsIgnoreCase(r1, r2) {
+    if (r1 === r2) return true;
+    if (r1 < 0 || r2 < 0) return false;
+    if (r1 <= Unicode2.MAX_ASCII && r2 <= Unicode2.MAX_ASCII) {
+      if (65 <= r1 && r1 <= 90) r1 |= 32;
+      if (65 <= r2 && r2 <= 90) r2 |= 32;
+      return r1 === r2;
+    }
+    for (let r = Unicode2.simpleFold(r1); r !== r1; r = Unicode2.simpleFold(r)) if (r === r2) return true;
+    return false;
+  }
+};
+var RE2JSException = class extends Error {
+  /** @param {string} message */
+  constructor(message) {
+    super(message);
+    this.name = "RE2JSException";
+  }
+};
+var RE2JSSyntaxException = class extends RE2JSException {
+  /**
+  * @param {string} error
+  * @param {string|null} [input=null]
+  */
+  constructor(error, input = null) {
+    let message = `error parsing regexp: ${error}`;
+    if (input) message += `: \`${input}\``;
+    super(message);
+    this.name = "RE2JSSyntaxException";
+    this.message = message;
+    this.error = error;
+    this.input = input;
+  }
+  /**
+  * Retrieves the description of the error.
+  * @returns {string}
+  */
+  getDescription() {
+    return this.error;
+  }
+  /**
+  * Retrieves the erroneous regular-expression pattern.
+  * @returns {string|null}
+  */
+  getPattern() {
+    return this.input;
+  }
+};
+var RE2JSCompileException = class extends RE2JSException {
+  /** @param {string} message */
+  constructor(message) {
+    super(message);
+    this.name = "RE2JSCompileException";
+  }
+};
+var RE2JSGroupException = class extends RE2JSException {
+  /** @param {string} message */
+  constructor(message) {
+    super(message);
+    this.name = "RE2JSGroupException";
+  }
+};
+var RE2JSFlagsException = class extends RE2JSException {
+  /** @param {string} message */
+  constructor(message) {
+    super(message);
+    this.name = "RE2JSFlagsException";
+  }
+};
+var RE2JSInternalException = class extends RE2JSException {
+  /** @param {string} message */
+  constructor(message) {
+    super(message);
+    this.name = "RE2JSInternalException";
+  }
+};
+var FAST_PATH_TABLE_SIZE = 256;
+var WORD_RUNE_TABLE = new Uint8Array(FAST_PATH_TABLE_SIZE);
+for (let i = 0; i < FAST_PATH_TABLE_SIZE; i++) WORD_RUNE_TABLE[i] = 97 <= i && i <= 122 || 65 <= i && i <= 90 || 48 <= i && i <= 57 || i === 95 ? 1 : 0;
+var cachedNativeEncoder = null;
+var cachedNativeDecoder = null;
+var Utils = class Utils2 {
+  static METACHARACTERS = "\\.+*?()|[]{}^$";
+  static EMPTY_BEGIN_LINE = 1;
+  static EMPTY_END_LINE = 2;
+  static EMPTY_BEGIN_TEXT = 4;
+  static EMPTY_END_TEXT = 8;
+  static EMPTY_WORD_BOUNDARY = 16;
+  static EMPTY_NO_WORD_BOUNDARY = 32;
+  static EMPTY_ALL = -1;
+  static emptyInts() {
+    return [];
+  }
+  static isString(value) {
+    return typeof value === "string" || Object.prototype.toString.call(value) === "[object String]";
+  }
+  static typeName(value) {
+    if (value === null || typeof value !== "object" && typeof value !== "function") return value === null ? "null" : typeof value;
+    return Object.prototype.toString.call(value).slice(8, -1);
+  }
+  static checkPattern(pattern) {
+    if (!Utils2.isString(pattern)) throw new TypeError(`The pattern must be a string, not ${Utils2.typeName(pattern)} (RE2JS.translateRegExp() converts a RegExp)`);
+  }
+  static checkInput(input) {
+    if (!Utils2.isString(input) && !Utils2.isByteArray(input)) throw new TypeError(`The input must be a string or a byte array (Uint8Array or number[]), not ${Utils2.typeName(input)}`);
+  }
+  static checkFlags(flags) {
+    const known = PublicFlags.MULTILINE | PublicFlags.DOTALL | PublicFlags.CASE_INSENSITIVE | PublicFlags.DISABLE_UNICODE_GROUPS | PublicFlags.LONGEST_MATCH | PublicFlags.LOOKBEHINDS;
+    if (!Number.isInteger(flags) || (flags & ~known) !== 0) throw new RE2JSFlagsException("Flags should only be a combination of MULTILINE, DOTALL, CASE_INSENSITIVE, DISABLE_UNICODE_GROUPS, LONGEST_MATCH, LOOKBEHINDS");
+  }
+  static isByteArray(input) {
+    return Array.isArray(input) || Object.prototype.toString.call(input) === "[object Uint8Array]";
+  }
+  static isalnum(c) {
+    return Codepoint.CODES["0"] <= c && c <= Codepoint.CODES["9"] || Codepoint.CODES["a"] <= c && c <= Codepoint.CODES["z"] || Codepoint.CODES["A"] <= c && c <= Codepoint.CODES["Z"];
+  }
+  static unhex(c) {
+    if (Codepoint.CODES["0"] <= c && c <= Codepoint.CODES["9"]) return c - Codepoint.CODES["0"];
+    if (Codepoint.CODES["a"] <= c && c <= Codepoint.CODES["f"]) return c - Codepoint.CODES["a"] + 10;
+    if (Codepoint.CODES["A"] <= c && c <= Codepoint.CODES["F"]) return c - Codepoint.CODES["A"] + 10;
+    return -1;
+  }
+  static escapeRune(rune) {
+    let out = "";
+    if (Unicode.isPrint(rune)) {
+      if (Utils2.METACHARACTERS.indexOf(String.fromCodePoint(rune)) >= 0) out += "\\";
+      out += String.fromCodePoint(rune);
+    } else switch (rune) {
+      case Codepoint.CODES['"']:
+        out += '\\"';
+        break;
+      case Codepoint.CODES["\\"]:
+        out += "\\\\";
+        break;
+      case Codepoint.CODES["	"]:
+        out += "\\t";
+        break;
+      case Codepoint.CODES["\n"]:
+        out += "\\n";
+        break;
+      case Codepoint.CODES["\r"]:
+        out += "\\r";
+        break;
+      case Codepoint.CODES["\b"]:
+        out += "\\b";
+        break;
+      case Codepoint.CODES["\f"]:
+        out += "\\f";
+        break;
+      default: {
+        let s = rune.toString(16);
+        if (rune < 256) {
+          out += "\\x";
+          if (s.length === 1) out += "0";
+          out += s;
+        } else out += `\\x{${s}}`;
+        break;
+      }
+    }
+    return out;
+  }
+  static stringToRunes(str3) {
+    const string = String(str3);
+    const runes = [];
+    let i = 0;
+    while (i < string.length) {
+      const cp = string.codePointAt(i);
+      runes.push(cp);
+      i += cp > Unicode.MAX_BMP ? 2 : 1;
+    }
+    return new Int32Array(runes);
+  }
+  static runeToString(r) {
+    return String.fromCodePoint(r);
+  }
+  static isWordRune(r) {
+    return r < FAST_PATH_TABLE_SIZE ? WORD_RUNE_TABLE[r] === 1 : false;
+  }
+  static emptyOpContext(r1, r2) {
+    let op = 0;
+    if (r1 < 0) op |= Utils2.EMPTY_BEGIN_TEXT | Utils2.EMPTY_BEGIN_LINE;
+    if (r1 === 10) op |= Utils2.EMPTY_BEGIN_LINE;
+    if (r2 < 0) op |= Utils2.EMPTY_END_TEXT | Utils2.EMPTY_END_LINE;
+    if (r2 === 10) op |= Utils2.EMPTY_END_LINE;
+    if (Utils2.isWordRune(r1) !== Utils2.isWordRune(r2)) op |= Utils2.EMPTY_WORD_BOUNDARY;
+    else op |= Utils2.EMPTY_NO_WORD_BOUNDARY;
+    return op;
+  }
+  /**
+  * Returns a string that quotes all regular expression metacharacters inside the argument text;
+  * the returned string is a regular expression matching the literal text. For example,
+  * {@code quoteMeta("[foo]").equals("\\[foo\\]")}.
+  * @param {string} str
+  * @returns {string}
+  */
+  static quoteMeta(str3) {
+    return str3.split("").map((s) => {
+      if (Utils2.METACHARACTERS.indexOf(s) >= 0) return `\\${s}`;
+      return s;
+    }).join("");
+  }
+  static charCount(codePoint) {
+    return codePoint > Unicode.MAX_BMP ? 2 : 1;
+  }
+  /**
+  * High-speed conversion from TypedArrays to standard JS Arrays.
+  * Bypasses the expensive Symbol.iterator overhead of Array.from()
+  */
+  static toArray(typedArray) {
+    const len = typedArray.length;
+    const res = new Array(len);
+    for (let i = 0; i < len; i++) res[i] = typedArray[i];
+    return res;
+  }
+  static stringToUtf8ByteArray(str3) {
+    if (globalThis.TextEncoder) {
+      if (!cachedNativeEncoder) cachedNativeEncoder = new TextEncoder();
+      return cachedNativeEncoder.encode(str3);
+    } else {
+      let out = [], p = 0;
+      for (let i = 0; i < str3.length; i++) {
+        let c = str3.charCodeAt(i);
+        if (c < 128) out[p++] = c;
+        else if (c < 2048) {
+          out[p++] = c >> 6 | 192;
+          out[p++] = c & 63 | 128;
+        } else if ((c & 64512) === Unicode.MIN_HIGH_SURROGATE && i + 1 < str3.length && (str3.charCodeAt(i + 1) & 64512) === Unicode.MIN_LOW_SURROGATE) {
+          c = Unicode.MIN_SUPPLEMENTARY_CODE_POINT + ((c & 1023) << 10) + (str3.charCodeAt(++i) & 1023);
+          out[p++] = c >> 18 | 240;
+          out[p++] = c >> 12 & 63 | 128;
+          out[p++] = c >> 6 & 63 | 128;
+          out[p++] = c & 63 | 128;
+        } else {
+          out[p++] = c >> 12 | 224;
+          out[p++] = c >> 6 & 63 | 128;
+          out[p++] = c & 63 | 128;
+        }
+      }
+      return out;
+    }
+  }
+  static utf8ByteArrayToString(bytes) {
+    if (globalThis.TextDecoder) {
+      if (!cachedNativeDecoder) cachedNativeDecoder = new TextDecoder("utf-8");
+      const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+      return cachedNativeDecoder.decode(view);
+    } else {
+      let out = [], pos = 0, c = 0;
+      while (pos < bytes.length) {
+        let c1 = bytes[pos++];
+        if (c1 < 128) out[c++] = String.fromCharCode(c1);
+        else if (c1 > 191 && c1 < 224) {
+          let c2 = bytes[pos++];
+          out[c++] = String.fromCharCode((c1 & 31) << 6 | c2 & 63);
+        } else if (c1 > 239 && c1 < 365) {
+          let c2 = bytes[pos++];
+          let c3 = bytes[pos++];
+          let c4 = bytes[pos++];
+          let u = ((c1 & 7) << 18 | (c2 & 63) << 12 | (c3 & 63) << 6 | c4 & 63) - Unicode.MIN_SUPPLEMENTARY_CODE_POINT;
+          out[c++] = String.fromCharCode(Unicode.MIN_HIGH_SURROGATE + (u >> 10));
+          out[c++] = String.fromCharCode(Unicode.MIN_LOW_SURROGATE + (u & 1023));
+        } else {
+          let c2 = bytes[pos++];
+          let c3 = bytes[pos++];
+          out[c++] = String.fromCharCode((c1 & 15) << 12 | (c2 & 63) << 6 | c3 & 63);
+        }
+      }
+      return out.join("");
+    }
+  }
+};
+var createEnum = (values = [], initNum = 0) => {
+  const enumObject = /* @__PURE__ */ Object.create(null);
+  for (let i = 0; i < values.length; i++) {
+    const val = values[i];
+    const keyVal = initNum + i;
+    enumObject[val] = keyVal;
+    enumObject[keyVal] = val;
+  }
+  return Object.freeze(enumObject);
+};
+var MatcherInputBase = class MatcherInputBase2 {
+  static Encoding = createEnum(["UTF_16", "UTF_8"]);
+  getEncoding() {
+    throw Error("not implemented");
+  }
+  /** @returns {string} */
+  asCharSequence() {
+    throw Error("not implemented");
+  }
+  /** @returns {Uint8Array|number[]|null} */
+  asBytes() {
+    throw Error("not implemented");
+  }
+  /** @returns {number} */
+  length() {
+    throw Error("not implemented");
+  }
+  /**
+  *
+  * @returns {boolean}
+  */
+  isUTF8Encoding() {
+    return this.getEncoding() === MatcherInputBase2.Encoding.UTF_8;
+  }
+  /**
+  *
+  * @returns {boolean}
+  */
+  isUTF16Encoding() {
+    return this.getEncoding() === MatcherInputBase2.Encoding.UTF_16;
+  }
+};
+var Utf8MatcherInput = class extends MatcherInputBase {
+  /** @param {Uint8Array|number[]|null} bytes */
+  constructor(bytes = null) {
+    super();
+    this.bytes = bytes;
+  }
+  getEncoding() {
+    return MatcherInputBase.Encoding.UTF_8;
+  }
+  /**
+  *
+  * @returns {string}
+  */
+  asCharSequence() {
+    return Utils.utf8ByteArrayToString(this.bytes);
+  }
+  /**
+  *
+  * @returns {Uint8Array|number[]|null}
+  */
+  asBytes() {
+    return this.bytes;
+  }
+  /**
+  *
+  * @returns {number}
+  */
+  length() {
+    return this.bytes.length;
+  }
+};
+var Utf16MatcherInput = class extends MatcherInputBase {
+  /** @param {string|null} charSequence */
+  constructor(charSequence = null) {
+    super();
+    this.charSequence = charSequence;
+  }
+  getEncoding() {
+    return MatcherInputBase.Encoding.UTF_16;
+  }
+  /**
+  *
+  * @returns {string}
+  */
+  asCharSequence() {
+    return this.charSequence;
+  }
+  /**
+  *
+  * @returns {number[]}
+  */
+  asBytes() {
+    return Utils.stringToUtf8ByteArray(this.charSequence.toString());
+  }
+  /**
+  *
+  * @returns {number}
+  */
+  length() {
+    return this.charSequence.length;
+  }
+};
+var MatcherInput = class {
+  /**
+  * Return the MatcherInput for UTF_16 encoding.
+  * @returns {Utf16MatcherInput}
+  */
+  static utf16(charSequence) {
+    Utils.checkInput(charSequence);
+    return new Utf16MatcherInput(charSequence);
+  }
+  /**
+  * Return the MatcherInput for UTF_8 encoding.
+  * @returns {Utf8MatcherInput}
+  */
+  static utf8(input) {
+    if (Utils.isByteArray(input)) return new Utf8MatcherInput(input);
+    return new Utf8MatcherInput(Utils.stringToUtf8ByteArray(input));
+  }
+};
+var MachineInputBase = class {
+  static EOF() {
+    return -8;
+  }
+  constructor() {
+    this.start = 0;
+    this.end = 0;
+  }
+  canCheckPrefix() {
+    return true;
+  }
+  endPos() {
+    return this.end - this.start;
+  }
+  hasString() {
+    return false;
+  }
+  hasAnyString() {
+    return false;
+  }
+  prefixLength() {
+    return 0;
+  }
+};
+var MachineUTF8Input = class MachineUTF8Input2 extends MachineInputBase {
+  static RUNE_ERROR_STEP = Unicode.RUNE_ERROR << 3 | 1;
+  constructor(bytes, start = 0, end = bytes.length) {
+    super();
+    this.bytes = bytes;
+    this.start = start;
+    this.end = end;
+  }
+  hasString(prefilter, pos) {
+    const target = prefilter.bytes;
+    if (target.length === 0) return true;
+    const idx = this.indexOf(this.bytes, target, this.start + pos);
+    return idx !== -1 && idx <= this.end - target.length;
+  }
+  hasAnyString(prefilter, pos) {
+    return prefilter.automaton8().searchUTF8(this.bytes, this.start + pos, this.end);
+  }
+  step(pos) {
+    pos += this.start;
+    if (pos >= this.end) return MachineInputBase.EOF();
+    const c = this.bytes[pos] & 255;
+    if (c < 128) return c << 3 | 1;
+    let size;
+    let rune;
+    let lo = 128;
+    let hi = 191;
+    if (c >= 194 && c <= 223) {
+      size = 2;
+      rune = c & 31;
+    } else if (c >= 224 && c <= 239) {
+      size = 3;
+      rune = c & 15;
+      if (c === 224) lo = 160;
+      else if (c === 237) hi = 159;
+    } else if (c >= 240 && c <= 244) {
+      size = 4;
+      rune = c & 7;
+      if (c === 240) lo = 144;
+      else if (c === 244) hi = 143;
+    } else return MachineUTF8Input2.RUNE_ERROR_STEP;
+    if (pos + size > this.end) return MachineUTF8Input2.RUNE_ERROR_STEP;
+    const c1 = this.bytes[pos + 1] & 255;
+    if (c1 < lo || c1 > hi) return MachineUTF8Input2.RUNE_ERROR_STEP;
+    rune = rune << 6 | c1 & 63;
+    if (size > 2) {
+      const c2 = this.bytes[pos + 2] & 255;
+      if ((c2 & 192) !== 128) return MachineUTF8Input2.RUNE_ERROR_STEP;
+      rune = rune << 6 | c2 & 63;
+      if (size > 3) {
+        const c3 = this.bytes[pos + 3] & 255;
+        if ((c3 & 192) !== 128) return MachineUTF8Input2.RUNE_ERROR_STEP;
+        rune = rune << 6 | c3 & 63;
+      }
+    }
+    return rune << 3 | size;
+  }
+  index(re2, pos) {
+    pos += this.start;
+    const i = this.indexOf(this.bytes, re2.prefixUTF8, pos);
+    return i < 0 ? i : i - pos;
+  }
+  context(pos) {
+    pos += this.start;
+    let r1 = -1;
+    if (pos > this.start && pos <= this.end) {
+      let start = pos - 1;
+      r1 = this.bytes[start--];
+      if (r1 >= 128) {
+        let lim = pos - 4;
+        if (lim < this.start) lim = this.start;
+        while (start >= lim && (this.bytes[start] & 192) === 128) start--;
+        if (start < this.start) start = this.start;
+        const r = this.step(start - this.start);
+        r1 = start + (r & 7) === pos ? r >> 3 : Unicode.RUNE_ERROR;
+      }
+    }
+    const r2 = pos < this.end ? this.step(pos - this.start) >> 3 : -1;
+    return Utils.emptyOpContext(r1, r2);
+  }
+  indexOf(source, target, fromIndex = 0) {
+    let targetLength = target.length;
+    if (targetLength === 0) return fromIndex <= this.end ? fromIndex : -1;
+    const firstByte = target[0];
+    let limit = this.end - targetLength;
+    const hasNativeIndexOf = typeof source.indexOf === "function";
+    let i = fromIndex;
+    while (i <= limit) {
+      if (hasNativeIndexOf) {
+        i = source.indexOf(firstByte, i);
+        if (i === -1 || i > limit) return -1;
+      } else {
+        while (i <= limit && source[i] !== firstByte) i++;
+        if (i > limit) return -1;
+      }
+      let match = true;
+      for (let j = 1; j < targetLength; j++) if (source[i + j] !== target[j]) {
+        match = false;
+        break;
+      }
+      if (match) return i;
+      i++;
+    }
+    return -1;
+  }
+  prefixLength(re2) {
+    return re2.prefixUTF8.length;
+  }
+};
+var MachineUTF16Input = class extends MachineInputBase {
+  constructor(charSequence, start = 0, end = charSequence.length) {
+    super();
+    this.charSequence = charSequence;
+    this.start = start;
+    this.end = end;
+  }
+  hasString(prefilter, pos) {
+    const idx = this.charSequence.indexOf(prefilter.str, this.start + pos);
+    return idx !== -1 && idx <= this.end - prefilter.str.length;
+  }
+  hasAnyString(prefilter, pos) {
+    return prefilter.automaton16().searchUTF16(this.charSequence, this.start + pos, this.end);
+  }
+  step(pos) {
+    pos += this.start;
+    if (pos >= this.end) return MachineInputBase.EOF();
+    const c1 = this.charSequence.charCodeAt(pos);
+    if (c1 < Unicode.MIN_HIGH_SURROGATE || c1 > Unicode.MAX_HIGH_SURROGATE || pos + 1 >= this.end) return c1 << 3 | 1;
+    const c2 = this.charSequence.charCodeAt(pos + 1);
+    if (c2 >= Unicode.MIN_LOW_SURROGATE && c2 <= Unicode.MAX_LOW_SURROGATE) return (c1 - Unicode.MIN_HIGH_SURROGATE) * 1024 + (c2 - Unicode.MIN_LOW_SURROGATE) + Unicode.MIN_SUPPLEMENTARY_CODE_POINT << 3 | 2;
+    return c1 << 3 | 1;
+  }
+  index(re2, pos) {
+    pos += this.start;
+    const i = this.charSequence.indexOf(re2.prefix, pos);
+    if (i < 0 || i > this.end - re2.prefix.length) return -1;
+    return i - pos;
+  }
+  context(pos) {
+    pos += this.start;
+    const r1 = pos > this.start && pos <= this.end ? this.charSequence.charCodeAt(pos - 1) : -1;
+    const r2 = pos < this.end ? this.charSequence.charCodeAt(pos) : -1;
+    return Utils.emptyOpContext(r1, r2);
+  }
+  prefixLength(re2) {
+    return re2.prefix.length;
+  }
+};
+var MachineInput = class {
+  static fromUTF8(bytes, start = 0, end = bytes.length) {
+    return new MachineUTF8Input(bytes, start, end);
+  }
+  static fromUTF16(charSequence, start = 0, end = void 0) {
+    Utils.checkInput(charSequence);
+    return new MachineUTF16Input(charSequence, start, end ?? charSequence.length);
+  }
+};
+var Matcher = class Matcher2 {
+  /**
+  * V8 and WebKit have historical hard limits on the number of arguments
+  * that can be passed to a function. We cap replacer arguments to prevent
+  * Call Stack Overflow (DoS) vulnerabilities on massive ASTs.
+  */
+  static MAX_REPLACER_ARGS = 65535;
+  /**
+  * Quotes '\' and '$' in {@code s}, so that the returned string could be used in
+  * {@link #appendReplacement} as a literal replacement of {@code s}.
+  *
+  * @param {string} str the string to be quoted
+  * @param {boolean} [javaMode=false] whether the replacement will be used in javaMode
+  * @returns {string} the quoted string
+  */
+  static quoteReplacement(str3, javaMode = false) {
+    if (javaMode) {
+      if (str3.indexOf("\\") < 0 && str3.indexOf("$") < 0) return str3;
+      return str3.split("").map((s) => {
+        const c = s.codePointAt(0);
+        if (c === Codepoint.CODES["\\"] || c === Codepoint.CODES["$"]) return `\\${s}`;
+        return s;
+      }).join("");
+    }
+    if (str3.indexOf("$") < 0) return str3;
+    return str3.split("").map((s) => {
+      if (s.codePointAt(0) === Codepoint.CODES["$"]) return "$$";
+      return s;
+    }).join("");
+  }
+  /**
+  *
+  * @param {import('./index.js').RE2JS} pattern
+  * @param {string|number[]|Uint8Array|MatcherInputBase} input
+  */
+  constructor(pattern, input) {
+    if (pattern === null) throw new Error("pattern is null");
+    this.patternInput = pattern;
+    const re2 = this.patternInput.re2();
+    this.patternGroupCount = re2.numberOfCapturingGroups();
+    this.groups = [];
+    this.namedGroups = re2.namedGroups;
+    this.hasNamedGroups = Object.keys(this.namedGroups).length > 0;
+    this.numberOfInstructions = re2.numberOfInstructions();
+    this.lookbehindState = null;
+    if (input instanceof MatcherInputBase) this.resetMatcherInput(input);
+    else if (Utils.isByteArray(input)) this.resetMatcherInput(MatcherInput.utf8(input));
+    else this.resetMatcherInput(MatcherInput.utf16(input));
+  }
+  /**
+  * Returns the {@code RE2JS} associated with this {@code Matcher}.
+  * @returns {import('./index.js').RE2JS}
+  */
+  pattern() {
+    return this.patternInput;
+  }
+  /**
+  * Resets the {@code Matcher}, rewinding input and discarding any match information.
+  *
+  * @returns {Matcher} the {@code Matcher} itself, for chained method calls
+  */
+  reset() {
+    this.matcherInputLength = this.matcherInput.length();
+    this.appendPos = 0;
+    this.hasMatch = false;
+    this.hasGroups = false;
+    this.anchorFlag = 0;
+    return this;
+  }
+  /**
+  * Resets the {@code Matcher} and changes the input.
+  * @param {string|number[]|Uint8Array|MatcherInputBase} input
+  * @returns {Matcher} the {@code Matcher} itself, for chained method calls
+  */
+  resetMatcherInput(input) {
+    if (input === null) throw new Error("input is null");
+    if (!(input instanceof MatcherInputBase)) {
+      if (Utils.isByteArray(input)) input = MatcherInput.utf8(input);
+      else input = MatcherInput.utf16(input);
+    }
+    this.matcherInput = input;
+    if (this.lookbehindState !== null) this.lookbehindState.reset();
+    else this.lookbehindState = this.patternInput.re2().createLookbehindState();
+    this.reset();
+    return this;
+  }
+  /**
+  * Returns the start of the named group of the most recent match, or -1 if the group was not
+  * matched.
+  * @param {string|number} [group=0]
+  * @returns {number}
+  */
+  start(group = 0) {
+    if (typeof group === "string") {
+      const groupInt = this.namedGroups[group];
+      if (!Number.isFinite(groupInt)) throw new RE2JSGroupException(`group '${group}' not found`);
+      group = groupInt;
+    }
+    this.loadGroup(group);
+    return this.groups[2 * group];
+  }
+  /**
+  * Returns the end of the named group of the most recent match, or -1 if the group was not
+  * matched.
+  * @param {string|number} [group=0]
+  * @returns {number}
+  */
+  end(group = 0) {
+    if (typeof group === "string") {
+      const groupInt = this.namedGroups[group];
+      if (!Number.isFinite(groupInt)) throw new RE2JSGroupException(`group '${group}' not found`);
+      group = groupInt;
+    }
+    this.loadGroup(group);
+    return this.groups[2 * group + 1];
+  }
+  /**
+  * Returns the program size of this pattern.
+  *
+  * <p>
+  * Similar to the C++ implementation, the program size is a very approximate measure of a regexp's
+  * "cost". Larger numbers are more expensive than smaller numbers.
+  * </p>
+  *
+  * @returns {number} the program size of this pattern
+  */
+  programSize() {
+    return this.numberOfInstructions;
+  }
+  /**
+  * Returns the named group of the most recent match, or {@code null} if the group was not matched.
+  * @param {string|number} [group=0]
+  * @returns {string|null}
+  */
+  group(group = 0) {
+    if (typeof group === "string") {
+      const groupInt = this.namedGroups[group];
+      if (!Number.isFinite(groupInt)) throw new RE2JSGroupException(`group '${group}' not found`);
+      group = groupInt;
+    }
+    const start = this.start(group);
+    const end = this.end(group);
+    if (start < 0 && end < 0) return null;
+    return this.substring(start, end);
+  }
+  /**
+  * Returns a dictionary map of all named capturing groups and their matched values.
+  * If a group was not matched, its value will be `null`.
+  * @returns {Record<string, string|null>}
+  */
+  getNamedGroups() {
+    if (!this.hasMatch) throw new RE2JSGroupException("perhaps no match attempted");
+    const result = /* @__PURE__ */ Object.create(null);
+    for (const name2 of Object.keys(this.namedGroups)) result[name2] = this.group(name2);
+    return result;
+  }
+  /**
+  * Returns the number of subgroups in this pattern.
+  *
+  * @returns {number} the number of subgroups; the overall match (group 0) does not count
+  */
+  groupCount() {
+    return this.patternGroupCount;
+  }
+  /**
+  * Helper: finds subgroup information if needed for group.
+  * @param {number} group
+  * @private
+  */
+  loadGroup(group) {
+    if (!Number.isInteger(group) || group < 0 || group > this.patternGroupCount) throw new RE2JSGroupException(`Group index out of bounds: ${group}`);
+    if (!this.hasMatch) throw new RE2JSGroupException("perhaps no match attempted");
+    if (group === 0 || this.hasGroups) return;
+    const end = this.matcherInputLength;
+    const res = this.patternInput.re2().matchMachineInput(this.matcherInput, this.groups[0], end, this.anchorFlag, 1 + this.patternGroupCount, this.lookbehindState);
+    if (!res[0]) throw new RE2JSGroupException("inconsistency in matching group data");
+    this.groups = res[1];
+    this.hasGroups = true;
+  }
+  /**
+  * Matches the entire input against the pattern (anchored start and end). If there is a match,
+  * {@code matches} sets the match state to describe it.
+  *
+  * @returns {boolean} true if the entire input matches the pattern
+  */
+  matches() {
+    return this.genMatch(0, RE2Flags.ANCHOR_BOTH);
+  }
+  /**
+  * Matches the beginning of input against the pattern (anchored start). If there is a match,
+  * {@code lookingAt} sets the match state to describe it.
+  *
+  * @returns {boolean} true if the beginning of the input matches the pattern
+  */
+  lookingAt() {
+    return this.genMatch(0, RE2Flags.ANCHOR_START);
+  }
+  /**
+  * Matches the input against the pattern (unanchored), starting at a specified position. If there
+  * is a match, {@code find} sets the match state to describe it.
+  *
+  * @param {number|null} [start=null] the input position where the search begins
+  * @returns {boolean} if it finds a match
+  * @throws IndexOutOfBoundsException if start is not a valid input position
+  */
+  find(start = null) {
+    if (start !== null) {
+      if (!Number.isInteger(start) || start < 0 || start > this.matcherInputLength) throw new RE2JSGroupException(`start index out of bounds: ${start}`);
+      this.reset();
+      return this.genMatch(start, 0);
+    }
+    start = 0;
+    if (this.hasMatch) {
+      start = this.groups[1];
+      if (this.groups[0] === this.groups[1]) {
+        const r = (this.matcherInput.isUTF16Encoding() ? MachineInput.fromUTF16(this.matcherInput.asCharSequence(), 0, this.matcherInputLength) : MachineInput.fromUTF8(this.matcherInput.asBytes(), 0, this.matcherInputLength)).step(start);
+        if (r < 0) start++;
+        else start += r & 7;
+      }
+    }
+    return this.genMatch(start, RE2Flags.UNANCHORED);
+  }
+  /**
+  * Helper: does match starting at start, with RE2 anchor flag.
+  * @param {number} startByte
+  * @param {number} anchor
+  * @returns {boolean}
+  * @private
+  */
+  genMatch(startByte, anchor) {
+    const res = this.patternInput.re2().matchMachineInput(this.matcherInput, startByte, this.matcherInputLength, anchor, 1, this.lookbehindState);
+    if (!res[0]) {
+      this.hasMatch = false;
+      return false;
+    }
+    this.groups = res[1];
+    this.hasMatch = true;
+    this.hasGroups = this.patternGroupCount === 0;
+    this.anchorFlag = anchor;
+    return true;
+  }
+  /**
+  * Helper: return substring for [start, end).
+  * @param {number} start
+  * @param {number} end
+  * @returns {string}
+  */
+  substring(start, end) {
+    if (this.matcherInput.isUTF8Encoding()) return Utils.utf8ByteArrayToString(this.matcherInput.asBytes().slice(start, end));
+    return this.matcherInput.asCharSequence().substring(start, end).toString();
+  }
+  /**
+  * Helper for Pattern: return input length.
+  * @returns {number}
+  */
+  inputLength() {
+    return this.matcherInputLength;
+  }
+  /**
+  * Appends to result two strings: the text from the append position up to the beginning of the
+  * most recent match, and then the replacement with submatch groups substituted for references to
+  * them. It advances the append position to where the most recent match ended.
+  *
+  * By default the replacement is expanded as by String.prototype.replace (see
+  * appendReplacementInternalJs). In Java mode it follows re2j / java.util.regex: $n takes as
+  * many digits as still form a valid group number, ${name} is a named group, and a backslash
+  * escapes the next character (so "\\$" in a JS string literal inserts a literal $).
+  *
+  * @param {string} replacement the replacement string
+  * @param {boolean} [javaMode=false] activate java mode (different behaviour for capture groups and special characters)
+  * @returns {string}
+  * @throws IllegalStateException if there was no most recent match
+  * @throws IndexOutOfBoundsException in Java mode, if replacement refers to an invalid group
+  * @private
+  */
+  appendReplacement(replacement, javaMode = false) {
+    let res = "";
+    const s = this.start();
+    const e = this.end();
+    if (this.appendPos < s) res += this.substring(this.appendPos, s);
+    this.appendPos = e;
+    res += javaMode ? this.appendReplacementInternalJava(replacement) : this.appendReplacementInternalJs(replacement);
+    return res;
+  }
+  /**
+  * @param {string} replacement - the replacement string
+  * @returns {string}
+  * @private
+  */
+  appendReplacementInternalJava(replacement) {
+    let res = "";
+    let last = 0;
+    const m = replacement.length;
+    let i = 0;
+    while (i < m) {
+      const cCode = replacement.codePointAt(i);
+      if (cCode === Codepoint.CODES["\\"]) {
+        if (last < i) res += replacement.substring(last, i);
+        i++;
+        if (i >= m) throw new RE2JSGroupException("character to be escaped is missing");
+        last = i;
+        i++;
+        continue;
+      }
+      if (cCode === Codepoint.CODES["$"]) {
+        if (last < i) res += replacement.substring(last, i);
+        if (i + 1 >= m) throw new RE2JSGroupException("Illegal group reference: group index is missing");
+        const nextCode = replacement.codePointAt(i + 1);
+        if (Codepoint.CODES["0"] <= nextCode && nextCode <= Codepoint.CODES["9"]) {
+          let n = nextCode - Codepoint.CODES["0"];
+          let j = i + 2;
+          for (; j < m; j++) {
+            const digit = replacement.codePointAt(j);
+            if (digit < Codepoint.CODES["0"] || digit > Codepoint.CODES["9"] || n * 10 + digit - Codepoint.CODES["0"] > this.patternGroupCount) break;
+            n = n * 10 + digit - Codepoint.CODES["0"];
+          }
+          if (n > this.patternGroupCount) throw new RE2JSGroupException(`n > number of groups: ${n}`);
+          const group = this.group(n);
+          if (group !== null) res += group;
+          i = j;
+          last = i;
+        } else if (nextCode === Codepoint.CODES["{"]) {
+          let j = i + 2;
+          while (j < m && replacement.codePointAt(j) !== Codepoint.CODES["}"]) j++;
+          if (j >= m) throw new RE2JSGroupException("named capture group is missing trailing '}'");
+          const groupName = replacement.substring(i + 2, j);
+          const groupVal = this.group(groupName);
+          if (groupVal !== null) res += groupVal;
+          i = j + 1;
+          last = i;
+        } else throw new RE2JSGroupException("Illegal group reference");
+        continue;
+      }
+      i++;
+    }
+    if (last < m) res += replacement.substring(last, m);
+    return res;
+  }
+  /**
+  * Expands |replacement| for the current match by the rules of String.prototype.replace
+  * (ECMAScript GetSubstitution): $$ is "$", $& the match, $` the text before it, $' the text
+  * after it, $n and $nn a group (two digits only when they form a valid group number, so with
+  * one group "$10" is group 1 then "0"; an unmatched group is empty), and $<name> a named group
+  * (empty when no such group), only when the pattern has named groups. Anything else, such as
+  * "$0" or "$<" without a closing ">", is kept as is.
+  * @param {string} replacement - the replacement string
+  * @returns {string}
+  * @private
+  */
+  appendReplacementInternalJs(replacement) {
+    const isDigit2 = (c) => c >= 48 && c <= 57;
+    const groupCount = this.patternGroupCount;
+    let res = "";
+    let i = 0;
+    while (i < replacement.length) {
+      const dollar = replacement.indexOf("$", i);
+      if (dollar < 0) break;
+      res += replacement.substring(i, dollar);
+      i = dollar;
+      const c = replacement.charCodeAt(i + 1);
+      if (c === Codepoint.CODES["$"]) {
+        res += "$";
+        i += 2;
+      } else if (c === Codepoint.CODES["&"]) {
+        res += this.group(0);
+        i += 2;
+      } else if (c === Codepoint.CODES["`"]) {
+        res += this.substring(0, this.start(0));
+        i += 2;
+      } else if (c === Codepoint.CODES["'"]) {
+        res += this.substring(this.end(0), this.matcherInputLength);
+        i += 2;
+      } else if (isDigit2(c)) {
+        let digits2 = 1;
+        let index = c - 48;
+        const c2 = replacement.charCodeAt(i + 2);
+        if (isDigit2(c2) && index * 10 + c2 - 48 <= groupCount) {
+          digits2 = 2;
+          index = index * 10 + c2 - 48;
+        }
+        if (index >= 1 && index <= groupCount) {
+          const group = this.group(index);
+          if (group !== null) res += group;
+        } else res += replacement.substring(i, i + 1 + digits2);
+        i += 1 + digits2;
+      } else if (c === Codepoint.CODES["<"] && this.hasNamedGroups) {
+        const gt = replacement.indexOf(">", i + 2);
+        if (gt < 0) {
+          res += "$<";
+          i += 2;
+        } else {
+          const name2 = replacement.substring(i + 2, gt);
+          if (Object.hasOwn(this.namedGroups, name2)) {
+            const group = this.group(name2);
+            if (group !== null) res += group;
+          }
+          i = gt + 1;
+        }
+      } else {
+        res += "$";
+        i += 1;
+      }
+    }
+    return res + replacement.substring(i);
+  }
+  /**
+  * Return the substring of the input from the append position to the end of the
+  * input.
+  * @returns {string}
+  */
+  appendTail() {
+    return this.substring(this.appendPos, this.matcherInputLength);
+  }
+  /**
+  * Returns the input with all matches replaced by {@code replacement}, interpreted as for
+  * {@code appendReplacement}.
+  *
+  * @param {string|((...args: any[]) => string)} replacement - the replacement string or a replacer function
+  * @param {boolean} [javaMode=false] - activate java mode (different behaviour for capture groups and special characters)
+  * @returns {string} the input string with the matches replaced
+  * @throws IndexOutOfBoundsException if replacement refers to an invalid group and javaMode is true
+  */
+  replaceAll(replacement, javaMode = false) {
+    return this.replace(replacement, true, javaMode);
+  }
+  /**
+  * Returns the input with the first match replaced by {@code replacement}, interpreted as for
+  * {@code appendReplacement}.
+  *
+  * @param {string|((...args: any[]) => string)} replacement - the replacement string or a replacer function
+  * @param {boolean} [javaMode=false] - activate java mode (different behaviour for capture groups and special characters)
+  * @returns {string} the input string with the first match replaced
+  * @throws IndexOutOfBoundsException if replacement refers to an invalid group and javaMode is true
+  */
+  replaceFirst(replacement, javaMode = false) {
+    return this.replace(replacement, false, javaMode);
+  }
+  /**
+  * Helper: replaceAll/replaceFirst hybrid.
+  * @param {string|((...args: any[]) => string)} replacement - the replacement string or a replacer function
+  * @param {boolean} [all=true] - replace all matches
+  * @param {boolean} [javaMode=false] - activate java mode (different behaviour for capture groups and special characters)
+  * @returns {string}
+  * @private
+  */
+  replace(replacement, all = true, javaMode = false) {
+    let res = "";
+    this.reset();
+    const isFunc = typeof replacement === "function";
+    let originalInput = null;
+    if (isFunc) {
+      if (this.groupCount() >= Matcher2.MAX_REPLACER_ARGS) throw new RE2JSGroupException("Too many capture groups to safely invoke replacer function");
+      originalInput = this.matcherInput.isUTF8Encoding() ? this.matcherInput.asBytes() : this.matcherInput.asCharSequence();
+    }
+    while (this.find()) {
+      res += isFunc ? this.appendReplacementFunc(replacement, originalInput) : this.appendReplacement(replacement, javaMode);
+      if (!all) break;
+    }
+    res += this.appendTail();
+    return res;
+  }
+  /**
+  * Evaluates a replacer function for the current match and appends the result,
+  * along with any un-matched preceding text, advancing the append position.
+  * @param {Function} replacer - the replacer function
+  * @param {string|Uint8Array|number[]} originalInput - the cached original input reference
+  * @returns {string} the evaluated string to append
+  * @private
+  */
+  appendReplacementFunc(replacer, originalInput) {
+    let res = "";
+    const s = this.start();
+    const e = this.end();
+    if (this.appendPos < s) res += this.substring(this.appendPos, s);
+    this.appendPos = e;
+    const args = this.matchArray();
+    args.push(s, originalInput);
+    if (this.hasNamedGroups) args.push(this.namedGroupsObject());
+    res += String(replacer(...args));
+    return res;
+  }
+  /**
+  * The match and its groups, as the elements of a JS RegExpExecArray: undefined for a group that
+  * did not take part in the match. Used by exec(), matchAll() and replacer functions.
+  * @returns {Array<string|undefined>}
+  * @private
+  */
+  matchArray() {
+    const result = [this.group(0)];
+    for (let i = 1; i <= this.patternGroupCount; i++) {
+      const group = this.group(i);
+      result.push(group === null ? void 0 : group);
+    }
+    return result;
+  }
+  /**
+  * The named groups, as the groups property of a JS RegExpExecArray: an object without a
+  * prototype mapping each name to its group (undefined when it did not take part in the match),
+  * or undefined when the pattern has no named groups.
+  * @returns {Record<string, string|undefined>|undefined}
+  * @private
+  */
+  namedGroupsObject() {
+    if (!this.hasNamedGroups) return;
+    const result = this.getNamedGroups();
+    for (const name2 in result) if (result[name2] === null) result[name2] = void 0;
+    return result;
+  }
+};
+var Inst = class Inst2 {
+  static ALT = 1;
+  static ALT_MATCH = 2;
+  static CAPTURE = 3;
+  static EMPTY_WIDTH = 4;
+  static FAIL = 5;
+  static MATCH = 6;
+  static NOP = 7;
+  static RUNE = 8;
+  static RUNE1 = 9;
+  static RUNE_ANY = 10;
+  static RUNE_ANY_NOT_NL = 11;
+  static LB_WRITE = 12;
+  static LB_CHECK = 13;
+  static isRuneOp(op) {
+    return Inst2.RUNE <= op && op <= Inst2.RUNE_ANY_NOT_NL;
+  }
+  static escapeRunes(runes) {
+    let out = '"';
+    for (let rune of runes) out += Utils.escapeRune(rune);
+    out += '"';
+    return out;
+  }
+  constructor(op) {
+    this.op = op;
+    this.out = 0;
+    this.arg = 0;
+    this.runes = /* @__PURE__ */ new Int32Array(0);
+    this.next = null;
+  }
+  matchRune(r) {
+    if (this.runes.length === 1) {
+      const r0 = this.runes[0];
+      if ((this.arg & RE2Flags.FOLD_CASE) !== 0) return Unicode.equalsIgnoreCase(r0, r);
+      return r === r0;
+    }
+    const len = this.runes.length;
+    if (len === 0) return false;
+    if (len === 2 || len === 4 || len === 6 || len === 8) {
+      for (let j = 0; j < len; j += 2) {
+        if (r < this.runes[j]) return false;
+        if (r <= this.runes[j + 1]) return true;
+      }
+      return false;
+    }
+    let base = 0;
+    let n = len >> 1;
+    while (n > 1) {
+      const half = n >> 1;
+      base += this.runes[base + half << 1] <= r ? half : 0;
+      n -= half;
+    }
+    base += this.runes[base << 1] <= r ? 1 : 0;
+    const m = base - 1;
+    return m >= 0 && r <= this.runes[m << 1 | 1];
+  }
+  matchRunePos(r) {
+    if (this.runes.length === 1) {
+      const r0 = this.runes[0];
+      if ((this.arg & RE2Flags.FOLD_CASE) !== 0) return Unicode.equalsIgnoreCase(r0, r) ? 0 : -1;
+      return r === r0 ? 0 : -1;
+    }
+    const len = this.runes.length;
+    if (len === 0) return -1;
+    if (len === 2 || len === 4 || len === 6 || len === 8) {
+      for (let j = 0; j < len; j += 2) {
+        if (r < this.runes[j]) return -1;
+        if (r <= this.runes[j + 1]) return Math.floor(j / 2);
+      }
+      return -1;
+    }
+    let base = 0;
+    let n = len >> 1;
+    while (n > 1) {
+      const half = n >> 1;
+      base += this.runes[base + half << 1] <= r ? half : 0;
+      n -= half;
+    }
+    base += this.runes[base << 1] <= r ? 1 : 0;
+    const m = base - 1;
+    return m >= 0 && r <= this.runes[m << 1 | 1] ? m : -1;
+  }
+  /**
+  *
+  * @returns {string}
+  */
+  toString() {
+    switch (this.op) {
+      case Inst2.ALT:
+        return `alt -> ${this.out}, ${this.arg}`;
+      case Inst2.ALT_MATCH:
+        return `altmatch -> ${this.out}, ${this.arg}`;
+      case Inst2.CAPTURE:
+        return `cap ${this.arg} -> ${this.out}`;
+      case Inst2.EMPTY_WIDTH:
+        return `empty ${this.arg} -> ${this.out}`;
+      case Inst2.MATCH:
+        return `match${this.arg !== 0 ? ` ${this.arg}` : ""}`;
+      case Inst2.FAIL:
+        return "fail";
+      case Inst2.NOP:
+        return `nop -> ${this.out}`;
+      case Inst2.LB_WRITE:
+        return `lbwrite ${this.arg} -> ${this.out}`;
+      case Inst2.LB_CHECK:
+        return `lbcheck ${this.arg} -> ${this.out}`;
+      case Inst2.RUNE:
+        if (this.runes === null) return "rune <null>";
+        return [
+          "rune ",
+          Inst2.escapeRunes(this.runes),
+          (this.arg & RE2Flags.FOLD_CASE) !== 0 ? "/i" : "",
+          " -> ",
+          this.out
+        ].join("");
+      case Inst2.RUNE1:
+        return `rune1 ${Inst2.escapeRunes(this.runes)} -> ${this.out}`;
+      case Inst2.RUNE_ANY:
+        return `any -> ${this.out}`;
+      case Inst2.RUNE_ANY_NOT_NL:
+        return `anynotnl -> ${this.out}`;
+      default:
+        throw new Error("unhandled case in Inst.toString");
+    }
+  }
+};
+var Queue = class Queue2 {
+  constructor(numInst) {
+    this.sparse = new Int32Array(numInst);
+    this.densePcs = new Int32Array(numInst);
+    this.denseCaps = null;
+    this.size = 0;
+    this.ncap = 0;
+    this.mainThreads = 0;
+  }
+  static INITIAL_THREADS = 32;
+  init(ncap) {
+    this.ncap = ncap;
+    const needed = Math.min(this.densePcs.length, Queue2.INITIAL_THREADS) * ncap;
+    if (!this.denseCaps || this.denseCaps.length < needed) this.denseCaps = new Int32Array(needed);
+  }
+  growCaps(needed) {
+    const limit = this.densePcs.length * this.ncap;
+    const grown = new Int32Array(Math.min(limit, Math.max(needed, 2 * this.denseCaps.length)));
+    grown.set(this.denseCaps);
+    this.denseCaps = grown;
+  }
+  contains(pc) {
+    const j = this.sparse[pc];
+    return j < this.size && this.densePcs[j] === pc;
+  }
+  isEmpty() {
+    return this.size === 0;
+  }
+  add(pc) {
+    const j = this.size++;
+    this.sparse[pc] = j;
+    this.densePcs[j] = pc;
+    return j;
+  }
+  clear() {
+    this.size = 0;
+    this.mainThreads = 0;
+  }
+  toString() {
+    let out = "{";
+    for (let i = 0; i < this.size; i++) {
+      if (i !== 0) out += ", ";
+      out += this.densePcs[i];
+    }
+    out += "}";
+    return out;
+  }
+};
+var LookbehindState = class {
+  constructor(prog) {
+    this.pos = -1;
+    this.pcs = new Int32Array(prog.numInst());
+    this.size = 0;
+    this.lbTable = new Int32Array(prog.numLb + 1);
+  }
+  reset() {
+    this.pos = -1;
+    this.size = 0;
+  }
+};
+var Machine = class Machine2 {
+  static fromRE2(re2) {
+    const m = new Machine2();
+    m.prog = re2.prog;
+    m.re2 = re2;
+    m.q0 = new Queue(m.prog.numInst());
+    m.q1 = new Queue(m.prog.numInst());
+    m.addStack = new Int32Array(2 * (m.prog.numInst() + 1));
+    m.matched = false;
+    m.matchcap = new Int32Array(m.prog.numCap < 2 ? 2 : m.prog.numCap);
+    m.ncap = 0;
+    return m;
+  }
+  constructor() {
+    this.prog = null;
+    this.re2 = null;
+    this.q0 = null;
+    this.q1 = null;
+    this.addStack = null;
+    this.matched = false;
+    this.matchcap = null;
+    this.ncap = 0;
+    this.lbTable = null;
+  }
+  init(ncap) {
+    this.ncap = ncap;
+    if (ncap > this.matchcap.length) this.matchcap = new Int32Array(ncap).fill(-1);
+    else this.matchcap.fill(-1);
+    this.q0.init(ncap);
+    this.q1.init(ncap);
+    if (this.prog.numLb > 0) {
+      if (!this.lbTable || this.lbTable.length < this.prog.numLb + 1) this.lbTable = new Int32Array(this.prog.numLb + 1);
+      this.lbTable.fill(-1);
+    }
+  }
+  submatches() {
+    if (this.ncap === 0) return Utils.emptyInts();
+    return Utils.toArray(this.matchcap.subarray(0, this.ncap));
+  }
+  match(input, pos, anchor, lbState = null) {
+    const startCond = this.re2.cond;
+    if (startCond === Utils.EMPTY_ALL) return false;
+    if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && pos !== 0) return false;
+    this.matched = false;
+    this.matchcap.fill(-1);
+    const hasLookbehinds = this.prog.numLb > 0;
+    const matchStartPos = pos;
+    let currentPos = pos;
+    let resumeLookbehinds = false;
+    if (hasLookbehinds) {
+      if (lbState !== null && lbState.pos >= 0 && lbState.pos <= pos) {
+        currentPos = lbState.pos;
+        resumeLookbehinds = true;
+      } else currentPos = 0;
+    }
+    let saveLookbehinds = hasLookbehinds && lbState !== null;
+    let runq = this.q0;
+    let nextq = this.q1;
+    let r = input.step(currentPos);
+    let rune = r >> 3;
+    let width = r & 7;
+    let rune1 = -1;
+    let width1 = 0;
+    if (r !== MachineInputBase.EOF()) {
+      r = input.step(currentPos + width);
+      rune1 = r >> 3;
+      width1 = r & 7;
+    }
+    let flag;
+    if (currentPos === 0) flag = Utils.emptyOpContext(-1, rune);
+    else flag = input.context(currentPos);
+    if (hasLookbehinds) {
+      if (resumeLookbehinds) this.restoreLookbehinds(lbState, runq, flag);
+      else this.spawnLookbehinds(runq, currentPos, flag);
+    }
+    while (true) {
+      if (runq.mainThreads === 0) {
+        if ((startCond & Utils.EMPTY_BEGIN_TEXT) !== 0 && currentPos !== 0) break;
+        if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && currentPos !== 0) break;
+        if (this.matched) break;
+        if (this.prog.numLb === 0 && runq.isEmpty() && !(this.re2.prefix.length === 0) && rune1 !== this.re2.prefixRune && input.canCheckPrefix()) {
+          const advance = input.index(this.re2, currentPos);
+          if (advance < 0) break;
+          currentPos += advance;
+          r = input.step(currentPos);
+          rune = r >> 3;
+          width = r & 7;
+          r = input.step(currentPos + width);
+          rune1 = r >> 3;
+          width1 = r & 7;
+          flag = input.context(currentPos);
+        }
+      }
+      if (currentPos >= matchStartPos) {
+        if (saveLookbehinds) {
+          this.saveLookbehinds(lbState, runq, currentPos);
+          saveLookbehinds = false;
+        }
+        if (!this.matched && (currentPos === 0 || anchor === RE2Flags.UNANCHORED)) {
+          if (this.ncap > 0) this.matchcap[0] = currentPos;
+          this.add(runq, this.prog.start, currentPos, this.matchcap, 0, flag);
+        }
+      }
+      const nextPos = currentPos + width;
+      flag = input.context(nextPos);
+      this.step(runq, nextq, currentPos, nextPos, rune, flag, anchor, currentPos === input.endPos());
+      if (width === 0) break;
+      if (this.ncap === 0 && this.matched) break;
+      currentPos += width;
+      rune = rune1;
+      width = width1;
+      if (rune !== -1) {
+        r = input.step(currentPos + width);
+        rune1 = r >> 3;
+        width1 = r & 7;
+      }
+      const tmpq = runq;
+      runq = nextq;
+      nextq = tmpq;
+    }
+    runq.clear();
+    nextq.clear();
+    return this.matched;
+  }
+  matchSet(input, pos, anchor) {
+    const startCond = this.re2.cond;
+    if (startCond === Utils.EMPTY_ALL) return [];
+    if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && pos !== 0) return [];
+    let currentPos = this.prog.numLb > 0 ? 0 : pos;
+    let matchStartPos = pos;
+    let runq = this.q0;
+    let nextq = this.q1;
+    let r = input.step(currentPos);
+    let rune = r >> 3;
+    let width = r & 7;
+    let rune1 = -1;
+    let width1 = 0;
+    if (r !== MachineInputBase.EOF()) {
+      r = input.step(currentPos + width);
+      rune1 = r >> 3;
+      width1 = r & 7;
+    }
+    let flag = currentPos === 0 ? Utils.emptyOpContext(-1, rune) : input.context(currentPos);
+    const matches = /* @__PURE__ */ new Set();
+    if (this.prog.numLb > 0) this.spawnLookbehinds(runq, currentPos, flag);
+    while (true) {
+      if (runq.mainThreads === 0) {
+        if ((startCond & Utils.EMPTY_BEGIN_TEXT) !== 0 && currentPos !== 0) break;
+        if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && currentPos !== 0) break;
+      }
+      if (currentPos === 0 || anchor === RE2Flags.UNANCHORED) {
+        if (currentPos >= matchStartPos) this.add(runq, this.prog.start, currentPos, this.matchcap, 0, flag);
+      }
+      const nextPos = currentPos + width;
+      flag = input.context(nextPos);
+      for (let j = 0; j < runq.size; j++) {
+        const pc = runq.densePcs[j];
+        const i = this.prog.inst[pc];
+        const capOffset = j * this.ncap;
+        let add = false;
+        switch (i.op) {
+          case Inst.MATCH:
+            if (anchor === RE2Flags.ANCHOR_BOTH && currentPos !== input.endPos()) break;
+            matches.add(i.arg);
+            break;
+          case Inst.RUNE:
+            add = i.matchRune(rune);
+            break;
+          case Inst.RUNE1:
+            add = rune === i.runes[0];
+            break;
+          case Inst.RUNE_ANY:
+            add = true;
+            break;
+          case Inst.RUNE_ANY_NOT_NL:
+            add = rune !== 10;
+            break;
+          default:
+            continue;
+        }
+        if (add) this.add(nextq, i.out, nextPos, runq.denseCaps, capOffset, flag);
+      }
+      runq.clear();
+      if (width === 0) break;
+      currentPos += width;
+      rune = rune1;
+      width = width1;
+      if (rune !== -1) {
+        r = input.step(currentPos + width);
+        rune1 = r >> 3;
+        width1 = r & 7;
+      }
+      const tmpq = runq;
+      runq = nextq;
+      nextq = tmpq;
+    }
+    nextq.clear();
+    return Array.from(matches).sort((a, b) => a - b);
+  }
+  step(runq, nextq, pos, nextPos, c, nextCond, anchor, atEnd) {
+    const longest = this.re2.longest;
+    for (let j = 0; j < runq.size; j++) {
+      const pc = runq.densePcs[j];
+      const capOffset = j * this.ncap;
+      if (longest && this.matched && this.ncap > 0 && this.matchcap[0] < runq.denseCaps[capOffset]) continue;
+      const i = this.prog.inst[pc];
+      let add = false;
+      switch (i.op) {
+        case Inst.MATCH:
+          if (anchor === RE2Flags.ANCHOR_BOTH && !atEnd) break;
+          if (this.ncap > 0 && (!longest || !this.matched || this.matchcap[1] < pos)) {
+            runq.denseCaps[capOffset + 1] = pos;
+            for (let k = 0; k < this.ncap; k++) this.matchcap[k] = runq.denseCaps[capOffset + k];
+          }
+          if (!longest) runq.size = 0;
+          this.matched = true;
+          break;
+        case Inst.RUNE:
+          add = i.matchRune(c);
+          break;
+        case Inst.RUNE1:
+          add = c === i.runes[0];
+          break;
+        case Inst.RUNE_ANY:
+          add = true;
+          break;
+        case Inst.RUNE_ANY_NOT_NL:
+          add = c !== 10;
+          break;
+        default:
+          continue;
+      }
+      if (add) this.add(nextq, i.out, nextPos, runq.denseCaps, capOffset, nextCond);
+    }
+    runq.clear();
+  }
+  spawnLookbehinds(q, pos, flag) {
+    for (let i = 0; i < this.prog.lbStarts.length; i++) this.add(q, this.prog.lbStarts[i], pos, this.matchcap, 0, flag);
+  }
+  restoreLookbehinds(lbState, q, flag) {
+    this.lbTable.set(lbState.lbTable);
+    for (let j = 0; j < lbState.size; j++) this.add(q, lbState.pcs[j], lbState.pos, this.matchcap, 0, flag);
+  }
+  saveLookbehinds(lbState, q, pos) {
+    let size = 0;
+    for (let j = 0; j < q.size; j++) {
+      const pc = q.densePcs[j];
+      if (this.prog.lbInst[pc] === 1 && Inst.isRuneOp(this.prog.inst[pc].op)) lbState.pcs[size++] = pc;
+    }
+    lbState.size = size;
+    lbState.pos = pos;
+    lbState.lbTable.set(this.lbTable);
+  }
+  add(q, pc, pos, capArray, capOffset, cond) {
+    const stk = this.addStack;
+    let nstk = 0;
+    for (; ; ) {
+      while (pc !== 0 && !q.contains(pc)) {
+        const d = q.add(pc);
+        const inst = this.prog.inst[pc];
+        switch (inst.op) {
+          case Inst.FAIL:
+            pc = 0;
+            break;
+          case Inst.ALT:
+          case Inst.ALT_MATCH:
+            stk[nstk++] = inst.arg;
+            stk[nstk++] = 0;
+            pc = inst.out;
+            break;
+          case Inst.EMPTY_WIDTH:
+            pc = (inst.arg & ~cond) === 0 ? inst.out : 0;
+            break;
+          case Inst.NOP:
+            pc = inst.out;
+            break;
+          case Inst.CAPTURE:
+            if (inst.arg < this.ncap) {
+              stk[nstk++] = -inst.arg - 1;
+              stk[nstk++] = capArray[capOffset + inst.arg];
+              capArray[capOffset + inst.arg] = pos;
+            }
+            pc = inst.out;
+            break;
+          case Inst.LB_WRITE:
+            this.lbTable[Math.abs(inst.arg)] = pos;
+            pc = inst.out;
+            break;
+          case Inst.LB_CHECK:
+            if (inst.arg > 0) pc = this.lbTable[inst.arg] === pos ? inst.out : 0;
+            else pc = this.lbTable[-inst.arg] !== pos ? inst.out : 0;
+            break;
+          case Inst.MATCH:
+          case Inst.RUNE:
+          case Inst.RUNE1:
+          case Inst.RUNE_ANY:
+          case Inst.RUNE_ANY_NOT_NL:
+            if (this.prog.lbInst[pc] === 0) q.mainThreads++;
+            if (this.ncap > 0) {
+              const destOffset = d * this.ncap;
+              if (destOffset + this.ncap > q.denseCaps.length) q.growCaps(destOffset + this.ncap);
+              for (let c = 0; c < this.ncap; c++) q.denseCaps[destOffset + c] = capArray[capOffset + c];
+            }
+            pc = 0;
+            break;
+          default:
+            throw new RE2JSInternalException("unhandled");
+        }
+      }
+      if (nstk === 0) return;
+      nstk -= 2;
+      const entry = stk[nstk];
+      if (entry < 0) {
+        capArray[capOffset - entry - 1] = stk[nstk + 1];
+        pc = 0;
+      } else pc = entry;
+    }
+  }
+};
+var hashState = (pcs, flag, ids) => {
+  let h = -2128831035;
+  for (let i = 0; i < pcs.length; i++) {
+    h ^= pcs[i];
+    h = Math.imul(h, 16777619);
+  }
+  h ^= flag;
+  h = Math.imul(h, 16777619);
+  for (let i = 0; i < ids.length; i++) {
+    h ^= ids[i];
+    h = Math.imul(h, 16777619);
+  }
+  return h;
+};
+var arraysEqual = (a, b) => {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+};
+var isState = (state, pcs, flag, ids) => state.flag === flag && arraysEqual(state.nfaStates, pcs) && arraysEqual(state.matchIDs, ids);
+var NO_IDS = [];
+var END_TEXT = -1;
+var DFAState = class {
+  constructor(nfaStates, flag, matchIDs) {
+    this.nfaStates = nfaStates;
+    this.flag = flag;
+    this.isMatch = (flag & DFA.FLAG_MATCH) !== 0;
+    this.matchIDs = matchIDs;
+    this.next = null;
+    this.nextAnchored = null;
+  }
+};
+var DFA = class DFA2 {
+  static FLAG_EMPTY_MASK = 255;
+  static FLAG_MATCH = 256;
+  static FLAG_LAST_WORD = 512;
+  static FLAG_NEED_SHIFT = 16;
+  static STATE_OVERHEAD = 150;
+  static ARRAY_OVERHEAD = 40;
+  static ELEMENT_SIZE = 8;
+  static TABLE_OVERHEAD = 48;
+  static PROGRESS_PER_STATE = 10;
+  constructor(prog, maxMem = 8388608) {
+    this.prog = prog;
+    this.maxMem = maxMem;
+    this.stateCache = /* @__PURE__ */ new Map();
+    this.stateCount = 0;
+    this.startStates = /* @__PURE__ */ new Map();
+    this.failed = false;
+    for (let pc = 0; pc < prog.numInst(); pc++) {
+      const op = prog.getInst(pc).op;
+      if (op === Inst.LB_WRITE || op === Inst.LB_CHECK) {
+        this.failed = true;
+        break;
+      }
+    }
+    this.computeRuneClasses();
+    this.stateBudget = maxMem;
+    this.memBudget = maxMem;
+  }
+  computeRuneClasses() {
+    const bounds = /* @__PURE__ */ new Set();
+    const addRange = (lo, hi) => {
+      bounds.add(lo);
+      bounds.add(hi + 1);
+    };
+    for (let pc = 0; pc < this.prog.numInst(); pc++) {
+      const inst = this.prog.getInst(pc);
+      switch (inst.op) {
+        case Inst.RUNE:
+        case Inst.RUNE1:
+          if (inst.runes.length === 1) {
+            addRange(inst.runes[0], inst.runes[0]);
+            if ((inst.arg & RE2Flags.FOLD_CASE) !== 0) for (let f = Unicode.simpleFold(inst.runes[0]); f !== inst.runes[0]; f = Unicode.simpleFold(f)) addRange(f, f);
+          } else for (let j = 0; j < inst.runes.length; j += 2) addRange(inst.runes[j], inst.runes[j + 1]);
+          break;
+        case Inst.RUNE_ANY_NOT_NL:
+          addRange(10, 10);
+          break;
+        case Inst.EMPTY_WIDTH:
+          if ((inst.arg & (Utils.EMPTY_BEGIN_LINE | Utils.EMPTY_END_LINE)) !== 0) addRange(10, 10);
+          if ((inst.arg & (Utils.EMPTY_WORD_BOUNDARY | Utils.EMPTY_NO_WORD_BOUNDARY)) !== 0) {
+            addRange(48, 57);
+            addRange(65, 90);
+            addRange(95, 95);
+            addRange(97, 122);
+          }
+      }
+    }
+    bounds.delete(0);
+    this.classBounds = Int32Array.from(bounds).sort();
+    this.numClasses = this.classBounds.length + 1;
+    const latin1Class = new Int32Array(Unicode.MAX_LATIN1 + 1);
+    for (let r = 0; r <= Unicode.MAX_LATIN1; r++) latin1Class[r] = this.searchClass(r);
+    this.latin1Class = latin1Class;
+  }
+  runeClass(r) {
+    if (r <= Unicode.MAX_LATIN1) return this.latin1Class[r];
+    return this.searchClass(r);
+  }
+  searchClass(r) {
+    const bounds = this.classBounds;
+    let lo = 0;
+    let hi = bounds.length;
+    while (lo < hi) {
+      const mid = lo + hi >> 1;
+      if (bounds[mid] <= r) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+  closure(pcs, flag) {
+    const closure = /* @__PURE__ */ new Set();
+    const stack = Array.from(pcs);
+    let needflags = 0;
+    while (stack.length > 0) {
+      const pc = stack.pop();
+      if (pc === 0 || closure.has(pc)) continue;
+      closure.add(pc);
+      const inst = this.prog.getInst(pc);
+      switch (inst.op) {
+        case Inst.ALT:
+        case Inst.ALT_MATCH:
+          stack.push(inst.out);
+          stack.push(inst.arg);
+          break;
+        case Inst.NOP:
+        case Inst.CAPTURE:
+          stack.push(inst.out);
+          break;
+        case Inst.EMPTY_WIDTH:
+          needflags |= inst.arg;
+          if ((inst.arg & ~flag) === 0) stack.push(inst.out);
+      }
+    }
+    return {
+      pcs: Array.from(closure).sort((a, b) => a - b),
+      needflags
+    };
+  }
+  getState(pcs, flag, ids) {
+    const hash = hashState(pcs, flag, ids);
+    const cached2 = this.stateCache.get(hash);
+    if (cached2 instanceof DFAState) {
+      if (isState(cached2, pcs, flag, ids)) return cached2;
+    } else if (cached2 !== void 0) {
+      for (let i = 0; i < cached2.length; i++) if (isState(cached2[i], pcs, flag, ids)) return cached2[i];
+    }
+    const cost = DFA2.stateCost(pcs, ids);
+    if (this.memBudget < cost) return null;
+    this.memBudget -= cost;
+    const state = new DFAState(pcs, flag, ids);
+    if (cached2 === void 0) this.stateCache.set(hash, state);
+    else if (cached2 instanceof DFAState) this.stateCache.set(hash, [cached2, state]);
+    else cached2.push(state);
+    this.stateCount++;
+    return state;
+  }
+  static stateCost(pcs, ids) {
+    const idsCost = ids.length === 0 ? 0 : DFA2.ARRAY_OVERHEAD + DFA2.ELEMENT_SIZE * ids.length;
+    return DFA2.STATE_OVERHEAD + DFA2.ELEMENT_SIZE * pcs.length + idsCost;
+  }
+  *cachedStates() {
+    for (const cached2 of this.stateCache.values()) if (cached2 instanceof DFAState) yield cached2;
+    else yield* cached2;
+  }
+  makeState(pcs, flag, ids) {
+    const closure = this.closure(pcs, flag & DFA2.FLAG_EMPTY_MASK);
+    let stateFlag = flag;
+    if (closure.needflags === 0) stateFlag &= DFA2.FLAG_MATCH;
+    stateFlag |= closure.needflags << DFA2.FLAG_NEED_SHIFT;
+    return this.getState(closure.pcs, stateFlag, ids);
+  }
+  allocTable(state, anchor) {
+    const size = this.numClasses + 1;
+    const cost = DFA2.TABLE_OVERHEAD + DFA2.ELEMENT_SIZE * size;
+    if (this.memBudget < cost) return null;
+    this.memBudget -= cost;
+    const table = new Array(size).fill(null);
+    if (anchor === RE2Flags.UNANCHORED) state.next = table;
+    else state.nextAnchored = table;
+    return table;
+  }
+  clearCache() {
+    this.stateCache.clear();
+    this.stateCount = 0;
+    this.startStates.clear();
+    this.memBudget = this.stateBudget;
+  }
+  resetCache(current) {
+    this.clearCache();
+    return this.getState(current.nfaStates, current.flag, current.matchIDs);
+  }
+  step(state, cls, rune, anchor) {
+    let table = anchor === RE2Flags.UNANCHORED ? state.next : state.nextAnchored;
+    if (table !== null) {
+      const cached2 = table[cls];
+      if (cached2 !== null) return cached2;
+    } else {
+      table = this.allocTable(state, anchor);
+      if (table === null) return null;
+    }
+    const needflag = state.flag >>> DFA2.FLAG_NEED_SHIFT;
+    const oldbeforeflag = state.flag & DFA2.FLAG_EMPTY_MASK;
+    let beforeflag = oldbeforeflag;
+    let afterflag = 0;
+    if (rune === 10) {
+      beforeflag |= Utils.EMPTY_END_LINE;
+      afterflag |= Utils.EMPTY_BEGIN_LINE;
+    }
+    if (rune === END_TEXT) beforeflag |= Utils.EMPTY_END_LINE | Utils.EMPTY_END_TEXT;
+    const islastword = (state.flag & DFA2.FLAG_LAST_WORD) !== 0;
+    const isword = rune !== END_TEXT && Utils.isWordRune(rune);
+    beforeflag |= isword === islastword ? Utils.EMPTY_NO_WORD_BOUNDARY : Utils.EMPTY_WORD_BOUNDARY;
+    let pcs = state.nfaStates;
+    if ((beforeflag & ~oldbeforeflag & needflag) !== 0) pcs = this.closure(pcs, beforeflag).pcs;
+    const nextPCs = [];
+    let ismatch = false;
+    let ids = NO_IDS;
+    for (let i = 0; i < pcs.length; i++) {
+      const inst = this.prog.getInst(pcs[i]);
+      if (inst.op === Inst.MATCH) {
+        if (!ismatch) {
+          ismatch = true;
+          ids = [];
+        }
+        ids.push(inst.arg);
+      } else if (rune !== END_TEXT && Inst.isRuneOp(inst.op) && inst.matchRune(rune)) nextPCs.push(inst.out);
+    }
+    if (ids.length > 1) ids.sort((a, b) => a - b);
+    if (anchor === RE2Flags.UNANCHORED && rune !== END_TEXT) nextPCs.push(this.prog.start);
+    let flag = afterflag;
+    if (ismatch) flag |= DFA2.FLAG_MATCH;
+    if (isword) flag |= DFA2.FLAG_LAST_WORD;
+    const nextState = this.makeState(nextPCs, flag, ids);
+    if (nextState === null) return null;
+    table[cls] = nextState;
+    return nextState;
+  }
+  start(input, pos) {
+    const context = input.context(pos);
+    let flags;
+    if ((context & Utils.EMPTY_BEGIN_TEXT) !== 0) flags = Utils.EMPTY_BEGIN_TEXT | Utils.EMPTY_BEGIN_LINE;
+    else if ((context & Utils.EMPTY_BEGIN_LINE) !== 0) flags = Utils.EMPTY_BEGIN_LINE;
+    else {
+      const r = input.step(pos);
+      const nextIsWord = r >= 0 && Utils.isWordRune(r >> 3);
+      flags = (context & Utils.EMPTY_WORD_BOUNDARY) !== 0 !== nextIsWord ? DFA2.FLAG_LAST_WORD : 0;
+    }
+    let state = this.startStates.get(flags);
+    if (state === void 0) {
+      state = this.makeState([this.prog.start], flags, NO_IDS);
+      if (state === null) {
+        this.clearCache();
+        state = this.makeState([this.prog.start], flags, NO_IDS);
+        if (state === null) return null;
+      }
+      this.startStates.set(flags, state);
+    }
+    return state;
+  }
+  stepOrReset(state, cls, rune, anchor, pos, search) {
+    let next = this.step(state, cls, rune, anchor);
+    if (next !== null) return next;
+    if (search.resetPos >= 0 && pos - search.resetPos < DFA2.PROGRESS_PER_STATE * this.stateCount) return null;
+    search.resetPos = pos;
+    const restored = this.resetCache(state);
+    if (restored === null) return null;
+    next = this.step(restored, cls, rune, anchor);
+    return next;
+  }
+  run(input, pos, anchor, state, onMatch) {
+    const endPos = input.endPos();
+    const latin1Class = this.latin1Class;
+    const unanchored = anchor === RE2Flags.UNANCHORED;
+    const search = { resetPos: -1 };
+    let i = pos;
+    while (i < endPos) {
+      const r = input.step(i);
+      const rune = r >> 3;
+      const width = r & 7;
+      if (width === 0) break;
+      const cls = rune <= Unicode.MAX_LATIN1 ? latin1Class[rune] : this.runeClass(rune);
+      let next = unanchored && state.next !== null ? state.next[cls] : null;
+      if (next === null) {
+        next = this.stepOrReset(state, cls, rune, anchor, i, search);
+        if (next === null) return null;
+      }
+      state = next;
+      if (state.isMatch && onMatch(state, false)) return true;
+      if (!unanchored && state.nfaStates.length === 0) return false;
+      i += width;
+    }
+    state = this.stepOrReset(state, this.numClasses, END_TEXT, anchor, i, search);
+    if (state === null) return null;
+    return state.isMatch && onMatch(state, true);
+  }
+  match(input, pos, anchor) {
+    if (this.failed) return null;
+    if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && pos !== 0) return false;
+    const startState = this.start(input, pos);
+    if (startState === null) return null;
+    return this.run(input, pos, anchor, startState, (state, atEnd) => anchor !== RE2Flags.ANCHOR_BOTH || atEnd);
+  }
+  matchSet(input, pos, anchor) {
+    if (this.failed) return null;
+    if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && pos !== 0) return [];
+    const startState = this.start(input, pos);
+    if (startState === null) return null;
+    const matches = /* @__PURE__ */ new Set();
+    const collect = (state, atEnd) => {
+      if (anchor !== RE2Flags.ANCHOR_BOTH || atEnd) for (let k = 0; k < state.matchIDs.length; k++) matches.add(state.matchIDs[k]);
+      return false;
+    };
+    if (this.run(input, pos, anchor, startState, collect) === null) return null;
+    return Array.from(matches).sort((a, b) => a - b);
+  }
+};
+var VISITED_BITS = 32;
+var MAX_BACKTRACK_PROG = 500;
+var INITIAL_JOB_CAPACITY = 256;
+var MAX_BACKTRACK_VECTOR = 262144;
+var BitState = class {
+  constructor() {
+    this.end = 0;
+    this.cap = /* @__PURE__ */ new Int32Array(0);
+    this.matchcap = /* @__PURE__ */ new Int32Array(0);
+    this.ncap = 0;
+    this.jobPc = new Int32Array(INITIAL_JOB_CAPACITY);
+    this.jobArg = new Uint8Array(INITIAL_JOB_CAPACITY);
+    this.jobPos = new Int32Array(INITIAL_JOB_CAPACITY);
+    this.jobLen = 0;
+    this.visited = /* @__PURE__ */ new Uint32Array(0);
+  }
+  reset(prog, end, ncap) {
+    this.end = end;
+    this.jobLen = 0;
+    this.ncap = ncap;
+    const visitedSize = prog.numInst() * (end + 1) + VISITED_BITS - 1 >>> 5;
+    if (this.visited.length < visitedSize) this.visited = new Uint32Array(visitedSize);
+    else this.visited.fill(0, 0, visitedSize);
+    if (this.cap.length < ncap) this.cap = new Int32Array(ncap).fill(-1);
+    else this.cap.fill(-1, 0, ncap);
+    if (this.matchcap.length < ncap) this.matchcap = new Int32Array(ncap).fill(-1);
+    else this.matchcap.fill(-1, 0, ncap);
+  }
+  shouldVisit(pc, pos) {
+    const n = pc * (this.end + 1) + pos;
+    const idx = n >>> 5;
+    const mask = 1 << (n & 31);
+    if ((this.visited[idx] & mask) !== 0) return false;
+    this.visited[idx] |= mask;
+    return true;
+  }
+  push(re2, pc, pos, arg) {
+    if (re2.prog.getInst(pc).op !== Inst.FAIL && (arg || this.shouldVisit(pc, pos))) {
+      if (this.jobLen >= this.jobPc.length) {
+        const newSize = this.jobPc.length * 2;
+        const newPc = new Int32Array(newSize);
+        newPc.set(this.jobPc);
+        this.jobPc = newPc;
+        const newArg = new Uint8Array(newSize);
+        newArg.set(this.jobArg);
+        this.jobArg = newArg;
+        const newPos = new Int32Array(newSize);
+        newPos.set(this.jobPos);
+        this.jobPos = newPos;
+      }
+      this.jobPc[this.jobLen] = pc;
+      this.jobArg[this.jobLen] = arg ? 1 : 0;
+      this.jobPos[this.jobLen] = pos;
+      this.jobLen++;
+    }
+  }
+  tryBacktrack(re2, input, pc, pos, anchor) {
+    const longest = re2.longest;
+    this.push(re2, pc, pos, false);
+    while (this.jobLen > 0) {
+      this.jobLen--;
+      let currentPc = this.jobPc[this.jobLen];
+      let arg = this.jobArg[this.jobLen] === 1;
+      let currentPos = this.jobPos[this.jobLen];
+      let skipShouldVisit = true;
+      while (true) {
+        if (!skipShouldVisit) {
+          if (!this.shouldVisit(currentPc, currentPos)) break;
+        }
+        skipShouldVisit = false;
+        const inst = re2.prog.getInst(currentPc);
+        switch (inst.op) {
+          case Inst.FAIL:
+            break;
+          case Inst.ALT:
+            if (arg) {
+              arg = false;
+              currentPc = inst.arg;
+              continue;
+            } else {
+              this.push(re2, currentPc, currentPos, true);
+              currentPc = inst.out;
+              continue;
+            }
+          case Inst.ALT_MATCH: {
+            const outInst = re2.prog.getInst(inst.out);
+            if (Inst.isRuneOp(outInst.op)) {
+              this.push(re2, inst.arg, currentPos, false);
+              currentPc = inst.arg;
+              currentPos = this.end;
+              continue;
+            }
+            this.push(re2, inst.out, this.end, false);
+            currentPc = inst.out;
+            continue;
+          }
+          case Inst.RUNE: {
+            const r = input.step(currentPos);
+            if (r === MachineInputBase.EOF()) break;
+            if (!inst.matchRune(r >> 3)) break;
+            currentPos += r & 7;
+            currentPc = inst.out;
+            continue;
+          }
+          case Inst.RUNE1: {
+            const r = input.step(currentPos);
+            if (r === MachineInputBase.EOF()) break;
+            if (r >> 3 !== inst.runes[0]) break;
+            currentPos += r & 7;
+            currentPc = inst.out;
+            continue;
+          }
+          case Inst.RUNE_ANY_NOT_NL: {
+            const r = input.step(currentPos);
+            if (r === MachineInputBase.EOF()) break;
+            if (r >> 3 === 10) break;
+            currentPos += r & 7;
+            currentPc = inst.out;
+            continue;
+          }
+          case Inst.RUNE_ANY: {
+            const r = input.step(currentPos);
+            if (r === MachineInputBase.EOF()) break;
+            currentPos += r & 7;
+            currentPc = inst.out;
+            continue;
+          }
+          case Inst.CAPTURE:
+            if (arg) {
+              this.cap[inst.arg] = currentPos;
+              break;
+            } else {
+              if (inst.arg < this.ncap) {
+                this.push(re2, currentPc, this.cap[inst.arg], true);
+                this.cap[inst.arg] = currentPos;
+              }
+              currentPc = inst.out;
+              continue;
+            }
+          case Inst.EMPTY_WIDTH: {
+            const flag = input.context(currentPos);
+            if ((inst.arg & ~flag) !== 0) break;
+            currentPc = inst.out;
+            continue;
+          }
+          case Inst.NOP:
+            currentPc = inst.out;
+            continue;
+          case Inst.MATCH: {
+            if (anchor === RE2Flags.ANCHOR_BOTH && currentPos !== this.end) break;
+            if (this.ncap === 0) return true;
+            if (this.ncap > 1) this.cap[1] = currentPos;
+            const old = this.matchcap[1];
+            if (old === -1 || longest && currentPos > 0 && currentPos > old) this.matchcap.set(this.cap);
+            if (!longest) return true;
+            if (currentPos === this.end) return true;
+            break;
+          }
+          case Inst.LB_WRITE:
+          case Inst.LB_CHECK:
+            throw new RE2JSInternalException("Backtracker cannot evaluate Lookbehind instructions");
+          default:
+            throw new RE2JSInternalException("bad inst");
+        }
+        break;
+      }
+    }
+    return longest && this.matchcap.length > 1 && this.matchcap[1] >= 0;
+  }
+};
+var bitStatePool = [];
+var Backtracker = class Backtracker2 {
+  static shouldBacktrack(prog) {
+    return prog.numInst() <= MAX_BACKTRACK_PROG;
+  }
+  static maxBitStateLen(prog) {
+    if (!Backtracker2.shouldBacktrack(prog)) return 0;
+    return Math.floor(MAX_BACKTRACK_VECTOR / prog.numInst());
+  }
+  static execute(re2, input, pos, anchor, ncap) {
+    const startCond = re2.cond;
+    if (startCond === Utils.EMPTY_ALL) return null;
+    if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && pos !== 0) return null;
+    if ((startCond & Utils.EMPTY_BEGIN_TEXT) !== 0 && pos !== 0) return null;
+    const b = bitStatePool.length > 0 ? bitStatePool.pop() : new BitState();
+    const end = input.endPos();
+    b.reset(re2.prog, end, ncap);
+    let matched = false;
+    if ((startCond & Utils.EMPTY_BEGIN_TEXT) !== 0 || anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) {
+      if (b.ncap > 0) b.cap[0] = pos;
+      if (b.tryBacktrack(re2, input, re2.prog.start, pos, anchor)) matched = true;
+    } else {
+      let width = -1;
+      for (; pos <= end && width !== 0; pos += width) {
+        if (re2.prefix.length > 0) {
+          const advance = input.index(re2, pos);
+          if (advance < 0) break;
+          pos += advance;
+        }
+        if (b.ncap > 0) b.cap[0] = pos;
+        if (b.tryBacktrack(re2, input, re2.prog.start, pos, anchor)) {
+          matched = true;
+          break;
+        }
+        const r = input.step(pos);
+        width = r === MachineInputBase.EOF() ? 0 : r & 7;
+      }
+    }
+    if (!matched) {
+      bitStatePool.push(b);
+      return null;
+    }
+    const result = ncap === 0 ? [] : Utils.toArray(b.matchcap.subarray(0, ncap));
+    bitStatePool.push(b);
+    return result;
+  }
+};
+var QueueOnePass = class {
+  constructor(size) {
+    this.sparse = new Uint32Array(size);
+    this.dense = new Uint32Array(size);
+    this.size = 0;
+    this.nextIndex = 0;
+  }
+  empty() {
+    return this.nextIndex >= this.size;
+  }
+  next() {
+    return this.dense[this.nextIndex++];
+  }
+  clear() {
+    this.size = 0;
+    this.nextIndex = 0;
+  }
+  contains(u) {
+    return u < this.sparse.length && this.sparse[u] < this.size && this.dense[this.sparse[u]] === u;
+  }
+  insert(u) {
+    if (!this.contains(u)) this.insertNew(u);
+  }
+  insertNew(u) {
+    if (u >= this.sparse.length) return;
+    this.sparse[u] = this.size;
+    this.dense[this.size] = u;
+    this.size++;
+  }
+};
+var mergeRuneSets = (leftRunes, rightRunes, leftPC, rightPC) => {
+  const leftLen = leftRunes.length;
+  const rightLen = rightRunes.length;
+  let lx = 0, rx = 0;
+  const merged = [];
+  const next = [];
+  let ok = true;
+  let ix = -1;
+  const extend = (isLeft) => {
+    const newArray = isLeft ? leftRunes : rightRunes;
+    const low = isLeft ? lx : rx;
+    const pc = isLeft ? leftPC : rightPC;
+    if (ix > 0 && newArray[low] <= merged[ix]) return false;
+    merged.push(newArray[low], newArray[low + 1]);
+    if (isLeft) lx += 2;
+    else rx += 2;
+    ix += 2;
+    next.push(pc);
+    return true;
+  };
+  while (lx < leftLen || rx < rightLen) {
+    if (rx >= rightLen) ok = extend(true);
+    else if (lx >= leftLen) ok = extend(false);
+    else if (rightRunes[rx] < leftRunes[lx]) ok = extend(false);
+    else ok = extend(true);
+    if (!ok) return null;
+  }
+  return {
+    merged,
+    next
+  };
+};
+var OnePassProg = class {
+  constructor(prog) {
+    this.start = prog.start;
+    this.numCap = prog.numCap;
+    this.inst = new Array(prog.inst.length);
+    for (let i = 0; i < prog.inst.length; i++) {
+      const orig = prog.inst[i];
+      const inst = new Inst(orig.op);
+      inst.out = orig.out;
+      inst.arg = orig.arg;
+      inst.runes = orig.runes ? new Int32Array(orig.runes) : /* @__PURE__ */ new Int32Array(0);
+      inst.next = null;
+      this.inst[i] = inst;
+    }
+  }
+};
+var onePassCopy = (prog) => {
+  const p = new OnePassProg(prog);
+  for (let pc = 0; pc < p.inst.length; pc++) {
+    const inst = p.inst[pc];
+    if (inst.op !== Inst.ALT && inst.op !== Inst.ALT_MATCH) continue;
+    let pAOther = "out";
+    let pAAlt = "arg";
+    let instAlt = p.inst[inst[pAAlt]];
+    if (instAlt.op !== Inst.ALT && instAlt.op !== Inst.ALT_MATCH) {
+      pAOther = "arg";
+      pAAlt = "out";
+      instAlt = p.inst[inst[pAAlt]];
+      if (instAlt.op !== Inst.ALT && instAlt.op !== Inst.ALT_MATCH) continue;
+    }
+    const instOther = p.inst[inst[pAOther]];
+    if (instOther.op === Inst.ALT || instOther.op === Inst.ALT_MATCH) continue;
+    let pBAlt = "out";
+    let pBOther = "arg";
+    let patch = false;
+    if (instAlt.out === pc) patch = true;
+    else if (instAlt.arg === pc) {
+      patch = true;
+      pBAlt = "arg";
+      pBOther = "out";
+    }
+    if (patch) instAlt[pBAlt] = inst[pAOther];
+    if (inst[pAOther] === instAlt[pBAlt]) inst[pAAlt] = instAlt[pBOther];
+  }
+  return p;
+};
+var makeOnePass = (p) => {
+  if (p.inst.length >= 1e3) return null;
+  const instQueue = new QueueOnePass(p.inst.length);
+  const visitQueue = new QueueOnePass(p.inst.length);
+  const onePassRunes = new Array(p.inst.length);
+  const m = new Array(p.inst.length).fill(false);
+  const check = (pc) => {
+    let ok = true;
+    const inst = p.inst[pc];
+    if (visitQueue.contains(pc)) return true;
+    visitQueue.insert(pc);
+    switch (inst.op) {
+      case Inst.ALT:
+      case Inst.ALT_MATCH: {
+        ok = check(inst.out) && check(inst.arg);
+        let matchOut = m[inst.out];
+        let matchArg = m[inst.arg];
+        if (matchOut && matchArg) return false;
+        if (matchArg) {
+          const tempOut = inst.out;
+          inst.out = inst.arg;
+          inst.arg = tempOut;
+          const tempMatch = matchOut;
+          matchOut = matchArg;
+          matchArg = tempMatch;
+        }
+        if (matchOut) {
+          m[pc] = true;
+          inst.op = Inst.ALT_MATCH;
+        }
+        const leftRunes = onePassRunes[inst.out] || [];
+        const rightRunes = onePassRunes[inst.arg] || [];
+        const mergeRes = mergeRuneSets(leftRunes, rightRunes, inst.out, inst.arg);
+        if (!mergeRes) return false;
+        onePassRunes[pc] = new Int32Array(mergeRes.merged);
+        inst.next = new Uint32Array(mergeRes.next);
+        break;
+      }
+      case Inst.CAPTURE:
+      case Inst.EMPTY_WIDTH:
+      case Inst.NOP:
+        ok = check(inst.out);
+        m[pc] = m[inst.out];
+        onePassRunes[pc] = onePassRunes[inst.out] ? new Int32Array(onePassRunes[inst.out]) : /* @__PURE__ */ new Int32Array(0);
+        inst.next = new Uint32Array(Math.floor(onePassRunes[pc].length / 2) + 1).fill(inst.out);
+        break;
+      case Inst.MATCH:
+      case Inst.FAIL:
+        m[pc] = inst.op === Inst.MATCH;
+        break;
+      case Inst.RUNE: {
+        m[pc] = false;
+        if (inst.next && inst.next.length > 0) break;
+        instQueue.insert(inst.out);
+        if (!inst.runes || inst.runes.length === 0) {
+          onePassRunes[pc] = /* @__PURE__ */ new Int32Array(0);
+          inst.next = new Uint32Array([inst.out]);
+          break;
+        }
+        let runes = [];
+        if (inst.runes.length === 1 && (inst.arg & RE2Flags.FOLD_CASE) !== 0) {
+          const r0 = inst.runes[0];
+          runes.push(r0, r0);
+          for (let r1 = Unicode.simpleFold(r0); r1 !== r0; r1 = Unicode.simpleFold(r1)) runes.push(r1, r1);
+          runes.sort((a, b) => a - b);
+        } else for (let j = 0; j < inst.runes.length; j++) runes.push(inst.runes[j]);
+        onePassRunes[pc] = new Int32Array(runes);
+        inst.next = new Uint32Array(Math.floor(runes.length / 2) + 1).fill(inst.out);
+        inst.op = Inst.RUNE;
+        break;
+      }
+      case Inst.RUNE1: {
+        m[pc] = false;
+        if (inst.next && inst.next.length > 0) break;
+        instQueue.insert(inst.out);
+        let runes = [];
+        if ((inst.arg & RE2Flags.FOLD_CASE) !== 0) {
+          const r0 = inst.runes[0];
+          runes.push(r0, r0);
+          for (let r1 = Unicode.simpleFold(r0); r1 !== r0; r1 = Unicode.simpleFold(r1)) runes.push(r1, r1);
+          runes.sort((a, b) => a - b);
+        } else runes.push(inst.runes[0], inst.runes[0]);
+        onePassRunes[pc] = new Int32Array(runes);
+        inst.next = new Uint32Array(Math.floor(runes.length / 2) + 1).fill(inst.out);
+        inst.op = Inst.RUNE;
+        break;
+      }
+      case Inst.RUNE_ANY:
+        m[pc] = false;
+        if (inst.next && inst.next.length > 0) break;
+        instQueue.insert(inst.out);
+        onePassRunes[pc] = new Int32Array([0, Unicode.MAX_RUNE]);
+        inst.next = new Uint32Array([inst.out]);
+        break;
+      case Inst.RUNE_ANY_NOT_NL:
+        m[pc] = false;
+        if (inst.next && inst.next.length > 0) break;
+        instQueue.insert(inst.out);
+        onePassRunes[pc] = new Int32Array([
+          0,
+          9,
+          11,
+          Unicode.MAX_RUNE
+        ]);
+        inst.next = new Uint32Array(Math.floor(onePassRunes[pc].length / 2) + 1).fill(inst.out);
+    }
+    return ok;
+  };
+  instQueue.clear();
+  instQueue.insert(p.start);
+  while (!instQueue.empty()) {
+    visitQueue.clear();
+    if (!check(instQueue.next())) return null;
+  }
+  for (let i = 0; i < p.inst.length; i++) if (onePassRunes[i]) p.inst[i].runes = onePassRunes[i];
+  return p;
+};
+var cleanupOnePass = (p, original) => {
+  for (let ix = 0; ix < original.inst.length; ix++) {
+    const instOriginal = original.inst[ix];
+    switch (instOriginal.op) {
+      case Inst.ALT:
+      case Inst.ALT_MATCH:
+      case Inst.RUNE:
+        break;
+      case Inst.CAPTURE:
+      case Inst.EMPTY_WIDTH:
+      case Inst.NOP:
+      case Inst.MATCH:
+      case Inst.FAIL:
+        p.inst[ix].next = null;
+        break;
+      case Inst.RUNE1:
+      case Inst.RUNE_ANY:
+      case Inst.RUNE_ANY_NOT_NL:
+        p.inst[ix].next = null;
+        p.inst[ix].op = instOriginal.op;
+        p.inst[ix].runes = instOriginal.runes ? new Int32Array(instOriginal.runes) : /* @__PURE__ */ new Int32Array(0);
+    }
+  }
+};
+var OnePass = class OnePass2 {
+  static compile(prog) {
+    if (prog.start === 0) return null;
+    if (prog.numLb > 0) return null;
+    const startInst = prog.inst[prog.start];
+    if (startInst.op !== Inst.EMPTY_WIDTH || (startInst.arg & Utils.EMPTY_BEGIN_TEXT) === 0) return null;
+    let hasAlt = false;
+    for (let i = 0; i < prog.inst.length; i++) if (prog.inst[i].op === Inst.ALT || prog.inst[i].op === Inst.ALT_MATCH) {
+      hasAlt = true;
+      break;
+    }
+    for (let i = 0; i < prog.inst.length; i++) {
+      const inst = prog.inst[i];
+      const opOut = prog.inst[inst.out].op;
+      switch (inst.op) {
+        case Inst.ALT:
+        case Inst.ALT_MATCH:
+          if (opOut === Inst.MATCH || prog.inst[inst.arg].op === Inst.MATCH) return null;
+          break;
+        case Inst.EMPTY_WIDTH:
+          if (opOut === Inst.MATCH) {
+            if ((inst.arg & Utils.EMPTY_END_TEXT) === Utils.EMPTY_END_TEXT) continue;
+            return null;
+          }
+          break;
+        default:
+          if (opOut === Inst.MATCH && hasAlt) return null;
+      }
+    }
+    let p = onePassCopy(prog);
+    p = makeOnePass(p);
+    if (p !== null) cleanupOnePass(p, prog);
+    return p;
+  }
+  static next(inst, r) {
+    const nextIdx = inst.matchRunePos(r);
+    if (nextIdx >= 0) return inst.next[nextIdx];
+    if (inst.op === Inst.ALT_MATCH) return inst.out;
+    return 0;
+  }
+  static execute(re2, input, pos, anchor, ncap) {
+    const onepass = re2.onepass;
+    if (!onepass) return null;
+    const matchcap = new Int32Array(ncap).fill(-1);
+    let matched = false;
+    let r = input.step(pos);
+    let rune = r >> 3;
+    let width = r & 7;
+    let r1 = MachineInputBase.EOF();
+    let rune1 = -1;
+    let width1 = 0;
+    if (r !== MachineInputBase.EOF()) {
+      r1 = input.step(pos + width);
+      if (r1 !== MachineInputBase.EOF()) {
+        rune1 = r1 >> 3;
+        width1 = r1 & 7;
+      }
+    }
+    let flag = pos === 0 ? Utils.emptyOpContext(-1, rune) : input.context(pos);
+    let pc = onepass.start;
+    let inst;
+    while (true) {
+      inst = onepass.inst[pc];
+      pc = inst.out;
+      switch (inst.op) {
+        case Inst.MATCH:
+          if (anchor === RE2Flags.ANCHOR_BOTH && pos !== input.endPos()) return null;
+          matched = true;
+          if (matchcap.length > 0) {
+            matchcap[0] = 0;
+            matchcap[1] = pos;
+          }
+          return ncap === 0 ? [] : Utils.toArray(matchcap);
+        case Inst.RUNE:
+          if (!inst.matchRune(rune)) return null;
+          break;
+        case Inst.RUNE1:
+          if (rune !== inst.runes[0]) return null;
+          break;
+        case Inst.RUNE_ANY:
+          break;
+        case Inst.RUNE_ANY_NOT_NL:
+          if (rune === 10) return null;
+          break;
+        case Inst.ALT:
+        case Inst.ALT_MATCH:
+          pc = OnePass2.next(inst, rune);
+          continue;
+        case Inst.FAIL:
+          return null;
+        case Inst.NOP:
+          continue;
+        case Inst.EMPTY_WIDTH:
+          if ((inst.arg & ~flag) !== 0) return null;
+          continue;
+        case Inst.CAPTURE:
+          if (inst.arg < matchcap.length) matchcap[inst.arg] = pos;
+          continue;
+        default:
+          throw new RE2JSInternalException("bad inst");
+      }
+      if (width === 0) break;
+      flag = Utils.emptyOpContext(rune, rune1);
+      pos += width;
+      rune = rune1;
+      width = width1;
+      if (rune !== -1) {
+        r1 = input.step(pos + width);
+        if (r1 !== MachineInputBase.EOF()) {
+          rune1 = r1 >> 3;
+          width1 = r1 & 7;
+        } else {
+          rune1 = -1;
+          width1 = 0;
+        }
+      }
+    }
+    if (!matched) return null;
+    return ncap === 0 ? [] : Utils.toArray(matchcap);
+  }
+};
+var Regexp = class Regexp2 {
+  static Op = createEnum([
+    "NO_MATCH",
+    "EMPTY_MATCH",
+    "LITERAL",
+    "CHAR_CLASS",
+    "ANY_CHAR_NOT_NL",
+    "ANY_CHAR",
+    "BEGIN_LINE",
+    "END_LINE",
+    "BEGIN_TEXT",
+    "END_TEXT",
+    "WORD_BOUNDARY",
+    "NO_WORD_BOUNDARY",
+    "CAPTURE",
+    "STAR",
+    "PLUS",
+    "QUEST",
+    "REPEAT",
+    "CONCAT",
+    "ALTERNATE",
+    "PLB",
+    "NLB",
+    "LEFT_PAREN",
+    "VERTICAL_BAR"
+  ]);
+  static isPseudoOp(op) {
+    return op >= Regexp2.Op.LEFT_PAREN;
+  }
+  static emptySubs() {
+    return [];
+  }
+  static quoteIfHyphen(rune) {
+    if (rune === Codepoint.CODES["-"]) return "\\";
+    return "";
+  }
+  static fromRegexp(re) {
+    const regex = new Regexp2(re.op);
+    regex.flags = re.flags;
+    regex.subs = re.subs;
+    regex.runes = re.runes;
+    regex.cap = re.cap;
+    regex.min = re.min;
+    regex.max = re.max;
+    regex.name = re.name;
+    regex.namedGroups = re.namedGroups;
+    regex.lb = re.lb;
+    return regex;
+  }
+  constructor(op) {
+    this.op = op;
+    this.flags = 0;
+    this.subs = Regexp2.emptySubs();
+    this.runes = /* @__PURE__ */ new Int32Array(0);
+    this.min = 0;
+    this.max = 0;
+    this.cap = 0;
+    this.name = null;
+    this.namedGroups = /* @__PURE__ */ Object.create(null);
+    this.lb = 0;
+  }
+  reinit() {
+    this.flags = 0;
+    this.subs = Regexp2.emptySubs();
+    this.runes = /* @__PURE__ */ new Int32Array(0);
+    this.cap = 0;
+    this.min = 0;
+    this.max = 0;
+    this.name = null;
+    this.namedGroups = /* @__PURE__ */ Object.create(null);
+    this.lb = 0;
+  }
+  toString() {
+    return this.appendTo();
+  }
+  appendTo() {
+    let out = "";
+    switch (this.op) {
+      case Regexp2.Op.NO_MATCH:
+        out += "[^\\x00-\\x{10FFFF}]";
+        break;
+      case Regexp2.Op.EMPTY_MATCH:
+        out += "(?:)";
+        break;
+      case Regexp2.Op.STAR:
+      case Regexp2.Op.PLUS:
+      case Regexp2.Op.QUEST:
+      case Regexp2.Op.REPEAT: {
+        const sub = this.subs[0];
+        if (sub.op > Regexp2.Op.CAPTURE || sub.op === Regexp2.Op.LITERAL && sub.runes.length > 1) out += `(?:${sub.appendTo()})`;
+        else out += sub.appendTo();
+        switch (this.op) {
+          case Regexp2.Op.STAR:
+            out += "*";
+            break;
+          case Regexp2.Op.PLUS:
+            out += "+";
+            break;
+          case Regexp2.Op.QUEST:
+            out += "?";
+            break;
+          case Regexp2.Op.REPEAT:
+            out += `{${this.min}`;
+            if (this.min !== this.max) {
+              out += ",";
+              if (this.max >= 0) out += this.max;
+            }
+            out += "}";
+        }
+        if ((this.flags & RE2Flags.NON_GREEDY) !== 0) out += "?";
+        break;
+      }
+      case Regexp2.Op.CONCAT:
+        for (let sub of this.subs) if (sub.op === Regexp2.Op.ALTERNATE) out += `(?:${sub.appendTo()})`;
+        else out += sub.appendTo();
+        break;
+      case Regexp2.Op.ALTERNATE: {
+        let sep2 = "";
+        for (let sub of this.subs) {
+          out += sep2;
+          sep2 = "|";
+          out += sub.appendTo();
+        }
+        break;
+      }
+      case Regexp2.Op.LITERAL:
+        if ((this.flags & RE2Flags.FOLD_CASE) !== 0) out += "(?i:";
+        for (let rune of this.runes) out += Utils.escapeRune(rune);
+        if ((this.flags & RE2Flags.FOLD_CASE) !== 0) out += ")";
+        break;
+      case Regexp2.Op.ANY_CHAR_NOT_NL:
+        out += "(?-s:.)";
+        break;
+      case Regexp2.Op.ANY_CHAR:
+        out += "(?s:.)";
+        break;
+      case Regexp2.Op.PLB:
+        out += `(?<=${this.subs[0].appendTo()})`;
+        break;
+      case Regexp2.Op.NLB:
+        out += `(?<!${this.subs[0].appendTo()})`;
+        break;
+      case Regexp2.Op.CAPTURE:
+        if (this.name === null || this.name.length === 0) out += "(";
+        else out += `(?P<${this.name}>`;
+        if (this.subs[0].op !== Regexp2.Op.EMPTY_MATCH) out += this.subs[0].appendTo();
+        out += ")";
+        break;
+      case Regexp2.Op.BEGIN_TEXT:
+        out += "\\A";
+        break;
+      case Regexp2.Op.END_TEXT:
+        if ((this.flags & RE2Flags.WAS_DOLLAR) !== 0) out += "(?-m:$)";
+        else out += "\\z";
+        break;
+      case Regexp2.Op.BEGIN_LINE:
+        out += "^";
+        break;
+      case Regexp2.Op.END_LINE:
+        out += "$";
+        break;
+      case Regexp2.Op.WORD_BOUNDARY:
+        out += "\\b";
+        break;
+      case Regexp2.Op.NO_WORD_BOUNDARY:
+        out += "\\B";
+        break;
+      case Regexp2.Op.CHAR_CLASS:
+        if (this.runes.length % 2 !== 0) {
+          out += "[invalid char class]";
+          break;
+        }
+        out += "[";
+        if (this.runes.length === 0) out += "^\\x00-\\x{10FFFF}";
+        else if (this.runes[0] === 0 && this.runes[this.runes.length - 1] === Unicode.MAX_RUNE) {
+          out += "^";
+          for (let i = 1; i < this.runes.length - 1; i += 2) {
+            const lo = this.runes[i] + 1;
+            const hi = this.runes[i + 1] - 1;
+            out += Regexp2.quoteIfHyphen(lo);
+            out += Utils.escapeRune(lo);
+            if (lo !== hi) {
+              out += "-";
+              out += Regexp2.quoteIfHyphen(hi);
+              out += Utils.escapeRune(hi);
+            }
+          }
+        } else for (let i = 0; i < this.runes.length; i += 2) {
+          const lo = this.runes[i];
+          const hi = this.runes[i + 1];
+          out += Regexp2.quoteIfHyphen(lo);
+          out += Utils.escapeRune(lo);
+          if (lo !== hi) {
+            out += "-";
+            out += Regexp2.quoteIfHyphen(hi);
+            out += Utils.escapeRune(hi);
+          }
+        }
+        out += "]";
+        break;
+      default:
+        out += this.op;
+    }
+    return out;
+  }
+  maxCap() {
+    let m = 0;
+    if (this.op === Regexp2.Op.CAPTURE) m = this.cap;
+    if (this.subs !== null) for (let sub of this.subs) {
+      const n = sub.maxCap();
+      if (m < n) m = n;
+    }
+    return m;
+  }
+  equals(that) {
+    if (!(that !== null && that instanceof Regexp2)) return false;
+    if (this.op !== that.op) return false;
+    switch (this.op) {
+      case Regexp2.Op.END_TEXT:
+        if ((this.flags & RE2Flags.WAS_DOLLAR) !== (that.flags & RE2Flags.WAS_DOLLAR)) return false;
+        break;
+      case Regexp2.Op.LITERAL:
+      case Regexp2.Op.CHAR_CLASS:
+        if ((this.flags & RE2Flags.FOLD_CASE) !== (that.flags & RE2Flags.FOLD_CASE)) return false;
+        if (this.runes === null && that.runes === null) break;
+        if (this.runes === null || that.runes === null) return false;
+        if (this.runes.length !== that.runes.length) return false;
+        for (let i = 0; i < this.runes.length; i++) if (this.runes[i] !== that.runes[i]) return false;
+        break;
+      case Regexp2.Op.ALTERNATE:
+      case Regexp2.Op.CONCAT:
+        if (this.subs.length !== that.subs.length) return false;
+        for (let i = 0; i < this.subs.length; ++i) if (!this.subs[i].equals(that.subs[i])) return false;
+        break;
+      case Regexp2.Op.STAR:
+      case Regexp2.Op.PLUS:
+      case Regexp2.Op.QUEST:
+        if ((this.flags & RE2Flags.NON_GREEDY) !== (that.flags & RE2Flags.NON_GREEDY) || !this.subs[0].equals(that.subs[0])) return false;
+        break;
+      case Regexp2.Op.REPEAT:
+        if ((this.flags & RE2Flags.NON_GREEDY) !== (that.flags & RE2Flags.NON_GREEDY) || this.min !== that.min || this.max !== that.max || !this.subs[0].equals(that.subs[0])) return false;
+        break;
+      case Regexp2.Op.CAPTURE:
+        if (this.cap !== that.cap || (this.name === null ? that.name !== null : this.name !== that.name) || !this.subs[0].equals(that.subs[0])) return false;
+        break;
+      case Regexp2.Op.PLB:
+      case Regexp2.Op.NLB:
+        if (this.lb !== that.lb || !this.subs[0].equals(that.subs[0])) return false;
+    }
+    return true;
+  }
+};
+var RegexpWalker = class {
+  static walk(root, handler) {
+    const stack = [];
+    let re = root;
+    let result;
+    for (; ; ) {
+      if (re.subs.length === 0) result = handler.leaf(re);
+      else {
+        const state = handler.enter(re);
+        if (state.result === void 0) {
+          stack.push({
+            re,
+            state,
+            i: 0
+          });
+          re = re.subs[0];
+          continue;
+        }
+        result = state.result;
+      }
+      for (; ; ) {
+        if (stack.length === 0) return result;
+        const frame = stack[stack.length - 1];
+        handler.child(frame.re, frame.state, result, frame.i);
+        frame.i++;
+        if (frame.state.result === void 0 && frame.i < frame.re.subs.length) {
+          re = frame.re.subs[frame.i];
+          break;
+        }
+        stack.pop();
+        result = frame.state.result !== void 0 ? frame.state.result : handler.leave(frame.re, frame.state);
+      }
+    }
+  }
+};
+var AhoCorasick = class {
+  constructor(words, alphabetSize) {
+    const edges = /* @__PURE__ */ new Map();
+    const parent = [0];
+    const unit = [0];
+    const depth = [0];
+    const terminal = [0];
+    for (const word of words) {
+      let node = 0;
+      for (let i = 0; i < word.length; i++) {
+        const key = node * alphabetSize + word[i];
+        let child = edges.get(key);
+        if (child === void 0) {
+          child = parent.length;
+          edges.set(key, child);
+          parent.push(node);
+          unit.push(word[i]);
+          depth.push(depth[node] + 1);
+          terminal.push(0);
+        }
+        node = child;
+      }
+      terminal[node] = 1;
+    }
+    const numNodes = parent.length;
+    const children = new Int32Array(numNodes - 1);
+    for (let c = 1; c < numNodes; c++) children[c - 1] = c;
+    children.sort((a, b) => parent[a] - parent[b] || unit[a] - unit[b]);
+    const childStart = new Int32Array(numNodes + 1);
+    for (let c = 1; c < numNodes; c++) childStart[parent[c] + 1]++;
+    for (let n = 0; n < numNodes; n++) childStart[n + 1] += childStart[n];
+    const childUnit = new Int32Array(numNodes - 1);
+    for (let k = 0; k < children.length; k++) childUnit[k] = unit[children[k]];
+    this.childStart = childStart;
+    this.childUnit = childUnit;
+    this.childNode = children;
+    const byDepth = new Int32Array(numNodes);
+    for (let n = 0; n < numNodes; n++) byDepth[n] = n;
+    byDepth.sort((a, b) => depth[a] - depth[b]);
+    const fail = new Int32Array(numNodes);
+    const match = Uint8Array.from(terminal);
+    for (let k = 1; k < numNodes; k++) {
+      const c = byDepth[k];
+      const p = parent[c];
+      if (p !== 0) {
+        let f = fail[p];
+        let next = this.next(f, unit[c]);
+        while (next < 0 && f !== 0) {
+          f = fail[f];
+          next = this.next(f, unit[c]);
+        }
+        fail[c] = next >= 0 ? next : 0;
+      }
+      match[c] |= match[fail[c]];
+    }
+    this.fail = fail;
+    this.match = match;
+  }
+  next(node, u) {
+    let lo = this.childStart[node];
+    let hi = this.childStart[node + 1];
+    const units = this.childUnit;
+    while (lo < hi) {
+      const mid = lo + hi >> 1;
+      const m = units[mid];
+      if (m === u) return this.childNode[mid];
+      if (m < u) lo = mid + 1;
+      else hi = mid;
+    }
+    return -1;
+  }
+  advance(node, u) {
+    for (; ; ) {
+      const next = this.next(node, u);
+      if (next >= 0) return next;
+      if (node === 0) return 0;
+      node = this.fail[node];
+    }
+  }
+  searchUTF16(charSeq, start, end) {
+    let node = 0;
+    for (let i = start; i < end; i++) {
+      node = this.advance(node, charSeq.charCodeAt(i));
+      if (this.match[node] === 1) return true;
+    }
+    return false;
+  }
+  searchUTF8(bytes, start, end) {
+    let node = 0;
+    for (let i = start; i < end; i++) {
+      node = this.advance(node, bytes[i]);
+      if (this.match[node] === 1) return true;
+    }
+    return false;
+  }
+};
+var Prefilter = class Prefilter2 {
+  static Type = {
+    NONE: 0,
+    EXACT: 1,
+    AND: 2,
+    OR: 3
+  };
+  static MAX_SCANS = 32;
+  static MAX_AC_UNITS = 1 << 18;
+  constructor(type) {
+    this.type = type;
+    this.subs = [];
+    this.str = "";
+    this.bytes = null;
+    this.cost = type === Prefilter2.Type.EXACT ? 1 : 0;
+    this.allExact = false;
+    this.ac16 = null;
+    this.ac8 = null;
+  }
+  automaton16() {
+    if (this.ac16 === null) {
+      const words = this.subs.map((s) => {
+        const arr = new Array(s.str.length);
+        for (let i = 0; i < s.str.length; i++) arr[i] = s.str.charCodeAt(i);
+        return arr;
+      });
+      this.ac16 = new AhoCorasick(words, 65536);
+    }
+    return this.ac16;
+  }
+  automaton8() {
+    if (this.ac8 === null) this.ac8 = new AhoCorasick(this.subs.map((s) => s.bytes), 256);
+    return this.ac8;
+  }
+  eval(input, pos) {
+    switch (this.type) {
+      case Prefilter2.Type.NONE:
+        return true;
+      case Prefilter2.Type.EXACT:
+        return input.hasString(this, pos);
+      case Prefilter2.Type.AND:
+        for (let i = 0; i < this.subs.length; i++) if (!this.subs[i].eval(input, pos)) return false;
+        return true;
+      case Prefilter2.Type.OR:
+        if (this.allExact) return input.hasAnyString(this, pos);
+        for (let i = 0; i < this.subs.length; i++) if (this.subs[i].eval(input, pos)) return true;
+        return false;
+      default:
+        return true;
+    }
+  }
+};
+var PrefilterTree = class PrefilterTree2 {
+  static build(re) {
+    if (!re) return new Prefilter(Prefilter.Type.NONE);
+    return RegexpWalker.walk(re, PrefilterTree2.WALKER);
+  }
+  static WALKER = {
+    leaf: (re) => PrefilterTree2.leaf(re),
+    enter: (re) => PrefilterTree2.enter(re),
+    child: (re, state, result) => PrefilterTree2.child(re, state, result),
+    leave: (re, state) => PrefilterTree2.leave(re, state)
+  };
+  static leaf(re) {
+    if (re.op !== Regexp.Op.LITERAL) return new Prefilter(Prefilter.Type.NONE);
+    if (re.runes.length === 0 || (re.flags & RE2Flags.FOLD_CASE) !== 0) return new Prefilter(Prefilter.Type.NONE);
+    let str3 = "";
+    for (let i = 0; i < re.runes.length; i++) {
+      if (Unicode.isUnsearchable(re.runes[i])) return new Prefilter(Prefilter.Type.NONE);
+      str3 += String.fromCodePoint(re.runes[i]);
+    }
+    const pf = new Prefilter(Prefilter.Type.EXACT);
+    pf.str = str3;
+    pf.bytes = Utils.stringToUtf8ByteArray(pf.str);
+    return pf;
+  }
+  static enter(re) {
+    switch (re.op) {
+      case Regexp.Op.CAPTURE:
+      case Regexp.Op.PLUS:
+        return { sub: null };
+      case Regexp.Op.REPEAT:
+        if (re.min >= 1) return { sub: null };
+        return { result: new Prefilter(Prefilter.Type.NONE) };
+      case Regexp.Op.CONCAT:
+        return {
+          pf: new Prefilter(Prefilter.Type.AND),
+          subs: []
+        };
+      case Regexp.Op.ALTERNATE:
+        return {
+          pf: new Prefilter(Prefilter.Type.OR),
+          subs: []
+        };
+      default:
+        return { result: new Prefilter(Prefilter.Type.NONE) };
+    }
+  }
+  static child(re, state, s) {
+    if (state.subs === void 0) {
+      state.sub = s;
+      return;
+    }
+    if (state.pf.type === Prefilter.Type.AND) {
+      if (s.type === Prefilter.Type.NONE) return;
+      if (s.type === Prefilter.Type.AND) {
+        for (let j = 0; j < s.subs.length; j++) state.subs.push(s.subs[j]);
+        return;
+      }
+      state.subs.push(s);
+      return;
+    }
+    if (s.type === Prefilter.Type.NONE) {
+      state.result = new Prefilter(Prefilter.Type.NONE);
+      return;
+    }
+    if (s.type === Prefilter.Type.OR) {
+      for (let j = 0; j < s.subs.length; j++) state.subs.push(s.subs[j]);
+      return;
+    }
+    state.subs.push(s);
+  }
+  static leave(re, state) {
+    if (state.subs === void 0) return state.sub;
+    const pf = state.pf;
+    const seen = /* @__PURE__ */ new Set();
+    const subs = [];
+    for (const sub of state.subs) {
+      if (sub.type === Prefilter.Type.EXACT) {
+        if (seen.has(sub.str)) continue;
+        seen.add(sub.str);
+      }
+      subs.push(sub);
+    }
+    if (pf.type === Prefilter.Type.AND) {
+      const kept = [];
+      let cost2 = 0;
+      for (const sub of subs) {
+        if (cost2 + sub.cost > Prefilter.MAX_SCANS) continue;
+        kept.push(sub);
+        cost2 += sub.cost;
+      }
+      if (kept.length === 0) return new Prefilter(Prefilter.Type.NONE);
+      if (kept.length === 1) return kept[0];
+      pf.subs = kept;
+      pf.cost = cost2;
+      return pf;
+    }
+    if (subs.length === 0) return new Prefilter(Prefilter.Type.NONE);
+    if (subs.length === 1) return subs[0];
+    pf.subs = subs;
+    let allExact = true;
+    let cost = 0;
+    let units = 0;
+    for (const sub of subs) {
+      if (sub.type !== Prefilter.Type.EXACT) allExact = false;
+      else units += sub.bytes.length;
+      cost += sub.cost;
+    }
+    if (allExact) {
+      if (units > Prefilter.MAX_AC_UNITS) return new Prefilter(Prefilter.Type.NONE);
+      pf.allExact = true;
+      pf.cost = 1;
+      return pf;
+    }
+    if (cost > Prefilter.MAX_SCANS) return new Prefilter(Prefilter.Type.NONE);
+    pf.cost = cost;
+    return pf;
+  }
+};
+var PatchList = class {
+  /**
+  * @param {number} head - Encoded pointer to the start of the patch list.
+  * @param {number} tail - Encoded pointer to the end of the patch list.
+  */
+  constructor(head = 0, tail = 0) {
+    this.head = head;
+    this.tail = tail;
+  }
+};
+var Prog = class {
+  constructor() {
+    this.inst = [];
+    this.start = 0;
+    this.numCap = 2;
+    this.lbStarts = [];
+    this.numLb = 0;
+    this.lbInst = null;
+  }
+  getInst(pc) {
+    return this.inst[pc];
+  }
+  numInst() {
+    return this.inst.length;
+  }
+  addInst(op) {
+    this.inst.push(new Inst(op));
+  }
+  markLookbehindInsts() {
+    const lbInst = new Uint8Array(this.inst.length);
+    const pending = this.lbStarts.slice();
+    while (pending.length > 0) {
+      const pc = pending.pop();
+      if (pc === 0 || lbInst[pc] === 1) continue;
+      lbInst[pc] = 1;
+      const i = this.inst[pc];
+      switch (i.op) {
+        case Inst.ALT:
+        case Inst.ALT_MATCH:
+          pending.push(i.out, i.arg);
+          break;
+        case Inst.MATCH:
+        case Inst.FAIL:
+          break;
+        default:
+          pending.push(i.out);
+      }
+    }
+    this.lbInst = lbInst;
+  }
+  skipNop(pc) {
+    let i = this.inst[pc];
+    while (i.op === Inst.NOP || i.op === Inst.CAPTURE) {
+      i = this.inst[pc];
+      pc = i.out;
+    }
+    return i;
+  }
+  /** @returns {[boolean, string]} */
+  prefix() {
+    let prefix = "";
+    let i = this.skipNop(this.start);
+    if (!Inst.isRuneOp(i.op) || i.runes.length !== 1) return [i.op === Inst.MATCH, prefix];
+    while (Inst.isRuneOp(i.op) && i.runes.length === 1 && (i.arg & RE2Flags.FOLD_CASE) === 0 && !Unicode.isUnsearchable(i.runes[0])) {
+      prefix += String.fromCodePoint(i.runes[0]);
+      i = this.skipNop(i.out);
+    }
+    return [i.op === Inst.MATCH, prefix];
+  }
+  startCond() {
+    let flag = 0;
+    let pc = this.start;
+    loop: for (; ; ) {
+      const i = this.inst[pc];
+      switch (i.op) {
+        case Inst.EMPTY_WIDTH:
+          flag |= i.arg;
+          break;
+        case Inst.FAIL:
+          return -1;
+        case Inst.CAPTURE:
+        case Inst.NOP:
+          break;
+        default:
+          break loop;
+      }
+      pc = i.out;
+    }
+    return flag;
+  }
+  patch(l, val) {
+    let head = l.head;
+    while (head !== 0) {
+      const i = this.inst[head >> 1];
+      if ((head & 1) === 0) {
+        head = i.out;
+        i.out = val;
+      } else {
+        head = i.arg;
+        i.arg = val;
+      }
+    }
+  }
+  append(l1, l2) {
+    if (l1.head === 0) return l2;
+    if (l2.head === 0) return l1;
+    const i = this.inst[l1.tail >> 1];
+    if ((l1.tail & 1) === 0) i.out = l2.head;
+    else i.arg = l2.head;
+    return new PatchList(l1.head, l2.tail);
+  }
+  /**
+  *
+  * @returns {string}
+  */
+  toString() {
+    let out = "";
+    for (let pc = 0; pc < this.inst.length; pc++) {
+      const len = out.length;
+      out += pc;
+      if (pc === this.start) out += "*";
+      out += "        ".substring(out.length - len);
+      out += this.inst[pc];
+      out += "\n";
+    }
+    return out;
+  }
+};
+var ANY_RUNE_NOT_NL = new Int32Array([
+  0,
+  Codepoint.CODES["\n"] - 1,
+  Codepoint.CODES["\n"] + 1,
+  Unicode.MAX_RUNE
+]);
+var ANY_RUNE = new Int32Array([0, Unicode.MAX_RUNE]);
+var Frag = class {
+  constructor(i = 0, out = new PatchList(), nullable = false) {
+    this.i = i;
+    this.out = out;
+    this.nullable = nullable;
+  }
+};
+var Compiler = class Compiler2 {
+  static compileRegexp(re) {
+    const c = new Compiler2();
+    const f = c.compile(re);
+    c.prog.patch(f.out, c.newInst(Inst.MATCH).i);
+    c.prog.start = f.i;
+    c.prog.markLookbehindInsts();
+    return c.prog;
+  }
+  static compileSet(regexps) {
+    const c = new Compiler2();
+    if (regexps.length === 0) {
+      c.prog.start = c.newInst(Inst.FAIL).i;
+      c.prog.markLookbehindInsts();
+      return c.prog;
+    }
+    let starts = [];
+    for (let i = 0; i < regexps.length; i++) {
+      c.lbOffset = c.prog.numLb;
+      const f = c.compile(regexps[i]);
+      const m = c.newInst(Inst.MATCH);
+      c.prog.getInst(m.i).arg = i;
+      c.prog.patch(f.out, m.i);
+      starts.push(f.i);
+    }
+    let start = starts[0];
+    for (let i = 1; i < starts.length; i++) {
+      const f = c.newInst(Inst.ALT);
+      const inst = c.prog.getInst(f.i);
+      inst.out = start;
+      inst.arg = starts[i];
+      start = f.i;
+    }
+    c.prog.start = start;
+    c.prog.markLookbehindInsts();
+    return c.prog;
+  }
+  constructor() {
+    this.prog = new Prog();
+    this.newInst(Inst.FAIL);
+    this.lbOffset = 0;
+    this.runeCache = /* @__PURE__ */ new Map();
+    this.walker = {
+      leaf: (re) => this.leaf(re),
+      enter: (re) => this.enter(re),
+      child: (re, state, result) => this.child(re, state, result),
+      leave: (re, state) => this.leave(re, state)
+    };
+  }
+  newInst(op) {
+    this.prog.addInst(op);
+    return new Frag(this.prog.numInst() - 1, new PatchList(), true);
+  }
+  nop() {
+    const f = this.newInst(Inst.NOP);
+    f.out = new PatchList(f.i << 1, f.i << 1);
+    return f;
+  }
+  fail() {
+    return new Frag();
+  }
+  cap(arg) {
+    const f = this.newInst(Inst.CAPTURE);
+    f.out = new PatchList(f.i << 1, f.i << 1);
+    this.prog.getInst(f.i).arg = arg;
+    if (this.prog.numCap < arg + 1) this.prog.numCap = arg + 1;
+    return f;
+  }
+  cat(f1, f2) {
+    if (f1.i === 0 || f2.i === 0) {
+      this.prog.patch(f1.out, 0);
+      this.prog.patch(f2.out, 0);
+      return this.fail();
+    }
+    this.prog.patch(f1.out, f2.i);
+    return new Frag(f1.i, f2.out, f1.nullable && f2.nullable);
+  }
+  alt(f1, f2) {
+    if (f1.i === 0) return f2;
+    if (f2.i === 0) return f1;
+    const f = this.newInst(Inst.ALT);
+    const i = this.prog.getInst(f.i);
+    i.out = f1.i;
+    i.arg = f2.i;
+    f.out = this.prog.append(f1.out, f2.out);
+    f.nullable = f1.nullable || f2.nullable;
+    return f;
+  }
+  loop(f1, nongreedy) {
+    const f = this.newInst(Inst.ALT);
+    const i = this.prog.getInst(f.i);
+    if (nongreedy) {
+      i.arg = f1.i;
+      f.out = new PatchList(f.i << 1, f.i << 1);
+    } else {
+      i.out = f1.i;
+      f.out = new PatchList(f.i << 1 | 1, f.i << 1 | 1);
+    }
+    this.prog.patch(f1.out, f.i);
+    return f;
+  }
+  quest(f1, nongreedy) {
+    if (f1.i === 0) return this.nop();
+    const f = this.newInst(Inst.ALT);
+    const i = this.prog.getInst(f.i);
+    if (nongreedy) {
+      i.arg = f1.i;
+      f.out = new PatchList(f.i << 1, f.i << 1);
+    } else {
+      i.out = f1.i;
+      f.out = new PatchList(f.i << 1 | 1, f.i << 1 | 1);
+    }
+    f.out = this.prog.append(f.out, f1.out);
+    return f;
+  }
+  star(f1, nongreedy) {
+    if (f1.i === 0) return this.nop();
+    if (f1.nullable) return this.quest(this.plus(f1, nongreedy), nongreedy);
+    return this.loop(f1, nongreedy);
+  }
+  plus(f1, nongreedy) {
+    if (f1.i === 0) return this.fail();
+    return new Frag(f1.i, this.loop(f1, nongreedy).out, f1.nullable);
+  }
+  empty(op) {
+    const f = this.newInst(Inst.EMPTY_WIDTH);
+    this.prog.getInst(f.i).arg = op;
+    f.out = new PatchList(f.i << 1, f.i << 1);
+    return f;
+  }
+  rune(runes, flags) {
+    const f = this.newInst(Inst.RUNE);
+    f.nullable = false;
+    const i = this.prog.getInst(f.i);
+    i.runes = runes;
+    flags &= RE2Flags.FOLD_CASE;
+    if (runes.length !== 1 || Unicode.simpleFold(runes[0]) === runes[0]) flags &= ~RE2Flags.FOLD_CASE;
+    i.arg = flags;
+    f.out = new PatchList(f.i << 1, f.i << 1);
+    if ((flags & RE2Flags.FOLD_CASE) === 0 && runes.length === 1 || runes.length === 2 && runes[0] === runes[1]) i.op = Inst.RUNE1;
+    else if (runes.length === 2 && runes[0] === 0 && runes[1] === Unicode.MAX_RUNE) i.op = Inst.RUNE_ANY;
+    else if (runes.length === 4 && runes[0] === 0 && runes[1] === Codepoint.CODES["\n"] - 1 && runes[2] === Codepoint.CODES["\n"] + 1 && runes[3] === Unicode.MAX_RUNE) i.op = Inst.RUNE_ANY_NOT_NL;
+    return f;
+  }
+  lookBehind(a, parsedLb) {
+    const lb = Math.sign(parsedLb) * (Math.abs(parsedLb) + this.lbOffset);
+    const id = this.newInst(Inst.LB_WRITE);
+    this.prog.getInst(id.i).arg = lb;
+    const any = this.rune(ANY_RUNE, 0);
+    const dotStar = this.star(any, true);
+    const lbAutomaton = this.cat(dotStar, a);
+    this.prog.patch(lbAutomaton.out, id.i);
+    const checkId = this.newInst(Inst.LB_CHECK);
+    this.prog.getInst(checkId.i).arg = lb;
+    this.prog.lbStarts.push(lbAutomaton.i);
+    if (Math.abs(lb) > this.prog.numLb) this.prog.numLb = Math.abs(lb);
+    checkId.out = new PatchList(checkId.i << 1, checkId.i << 1);
+    return checkId;
+  }
+  compile(re) {
+    return RegexpWalker.walk(re, this.walker);
+  }
+  leaf(re) {
+    switch (re.op) {
+      case Regexp.Op.NO_MATCH:
+        return this.fail();
+      case Regexp.Op.EMPTY_MATCH:
+        return this.nop();
+      case Regexp.Op.LITERAL: {
+        if (re.runes.length === 0) return this.nop();
+        let f = null;
+        for (let r of re.runes) {
+          let singleRune = this.runeCache.get(r);
+          if (singleRune === void 0) {
+            singleRune = new Int32Array([r]);
+            this.runeCache.set(r, singleRune);
+          }
+          const f1 = this.rune(singleRune, re.flags);
+          f = f === null ? f1 : this.cat(f, f1);
+        }
+        return f;
+      }
+      case Regexp.Op.CHAR_CLASS:
+        return this.rune(re.runes, re.flags);
+      case Regexp.Op.ANY_CHAR_NOT_NL:
+        return this.rune(ANY_RUNE_NOT_NL, 0);
+      case Regexp.Op.ANY_CHAR:
+        return this.rune(ANY_RUNE, 0);
+      case Regexp.Op.BEGIN_LINE:
+        return this.empty(Utils.EMPTY_BEGIN_LINE);
+      case Regexp.Op.END_LINE:
+        return this.empty(Utils.EMPTY_END_LINE);
+      case Regexp.Op.BEGIN_TEXT:
+        return this.empty(Utils.EMPTY_BEGIN_TEXT);
+      case Regexp.Op.END_TEXT:
+        return this.empty(Utils.EMPTY_END_TEXT);
+      case Regexp.Op.WORD_BOUNDARY:
+        return this.empty(Utils.EMPTY_WORD_BOUNDARY);
+      case Regexp.Op.NO_WORD_BOUNDARY:
+        return this.empty(Utils.EMPTY_NO_WORD_BOUNDARY);
+      case Regexp.Op.CONCAT:
+      case Regexp.Op.ALTERNATE:
+        return this.nop();
+      default:
+        throw new RE2JSCompileException("regexp: unhandled case in compile");
+    }
+  }
+  enter(re) {
+    switch (re.op) {
+      case Regexp.Op.PLB:
+      case Regexp.Op.NLB:
+      case Regexp.Op.STAR:
+      case Regexp.Op.PLUS:
+      case Regexp.Op.QUEST:
+        return { sub: null };
+      case Regexp.Op.CAPTURE:
+        return {
+          bra: this.cap(re.cap << 1),
+          sub: null
+        };
+      case Regexp.Op.CONCAT:
+      case Regexp.Op.ALTERNATE:
+        return { f: null };
+      default:
+        throw new RE2JSCompileException("regexp: unhandled case in compile");
+    }
+  }
+  child(re, state, f1) {
+    if (re.op === Regexp.Op.CONCAT) state.f = state.f === null ? f1 : this.cat(state.f, f1);
+    else if (re.op === Regexp.Op.ALTERNATE) state.f = state.f === null ? f1 : this.alt(state.f, f1);
+    else state.sub = f1;
+  }
+  leave(re, state) {
+    switch (re.op) {
+      case Regexp.Op.PLB:
+      case Regexp.Op.NLB:
+        return this.lookBehind(state.sub, re.lb);
+      case Regexp.Op.CAPTURE: {
+        const ket = this.cap(re.cap << 1 | 1);
+        return this.cat(this.cat(state.bra, state.sub), ket);
+      }
+      case Regexp.Op.STAR:
+        return this.star(state.sub, (re.flags & RE2Flags.NON_GREEDY) !== 0);
+      case Regexp.Op.PLUS:
+        return this.plus(state.sub, (re.flags & RE2Flags.NON_GREEDY) !== 0);
+      case Regexp.Op.QUEST:
+        return this.quest(state.sub, (re.flags & RE2Flags.NON_GREEDY) !== 0);
+      case Regexp.Op.CONCAT:
+      case Regexp.Op.ALTERNATE:
+        return state.f;
+      default:
+        throw new RE2JSCompileException("regexp: unhandled case in compile");
+    }
+  }
+};
+var Simplify = class Simplify2 {
+  static simplify(re) {
+    if (re === null) return null;
+    return RegexpWalker.walk(re, Simplify2.WALKER);
+  }
+  static WALKER = {
+    leaf: (re) => Simplify2.leaf(re),
+    enter: (re) => Simplify2.enter(re),
+    child: (re, state, result, i) => Simplify2.child(re, state, result, i),
+    leave: (re, state) => Simplify2.leave(re, state)
+  };
+  static leaf(re) {
+    if (re.op === Regexp.Op.CHAR_CLASS) {
+      if (re.runes === null) return re;
+      if (re.runes.length === 0) return new Regexp(Regexp.Op.NO_MATCH);
+      if (re.runes.length === 2 && re.runes[0] === 0 && re.runes[1] === Unicode.MAX_RUNE) return new Regexp(Regexp.Op.ANY_CHAR);
+      if (re.runes.length === 4 && re.runes[0] === 0 && re.runes[1] === Codepoint.CODES["\n"] - 1 && re.runes[2] === Codepoint.CODES["\n"] + 1 && re.runes[3] === Unicode.MAX_RUNE) return new Regexp(Regexp.Op.ANY_CHAR_NOT_NL);
+    }
+    return re;
+  }
+  static enter(re) {
+    switch (re.op) {
+      case Regexp.Op.PLB:
+      case Regexp.Op.NLB:
+      case Regexp.Op.CAPTURE:
+      case Regexp.Op.STAR:
+      case Regexp.Op.PLUS:
+      case Regexp.Op.QUEST:
+        return { sub: null };
+      case Regexp.Op.CONCAT:
+      case Regexp.Op.ALTERNATE:
+        return {
+          subs: [],
+          changed: false
+        };
+      case Regexp.Op.REPEAT:
+        if (re.min === 0 && re.max === 0) return { result: new Regexp(Regexp.Op.EMPTY_MATCH) };
+        return { sub: null };
+      default:
+        return { result: re };
+    }
+  }
+  static child(re, state, nsub, i) {
+    if (state.subs === void 0) {
+      state.sub = nsub;
+      return;
+    }
+    if (nsub !== re.subs[i]) state.changed = true;
+    if (re.op === Regexp.Op.CONCAT) {
+      if (nsub.op === Regexp.Op.NO_MATCH) {
+        state.result = new Regexp(Regexp.Op.NO_MATCH);
+        return;
+      }
+      if (nsub.op === Regexp.Op.EMPTY_MATCH) {
+        state.changed = true;
+        return;
+      }
+      if (nsub.op === Regexp.Op.CONCAT) {
+        state.changed = true;
+        for (let j = 0; j < nsub.subs.length; j++) state.subs.push(nsub.subs[j]);
+        return;
+      }
+    } else {
+      if (nsub.op === Regexp.Op.NO_MATCH) {
+        state.changed = true;
+        return;
+      }
+      if (nsub.op === Regexp.Op.ALTERNATE) {
+        state.changed = true;
+        for (let j = 0; j < nsub.subs.length; j++) state.subs.push(nsub.subs[j]);
+        return;
+      }
+    }
+    state.subs.push(nsub);
+  }
+  static leave(re, state) {
+    switch (re.op) {
+      case Regexp.Op.PLB:
+      case Regexp.Op.NLB:
+      case Regexp.Op.CAPTURE: {
+        const sub = state.sub;
+        if (sub !== re.subs[0]) {
+          const nre = Regexp.fromRegexp(re);
+          nre.runes = /* @__PURE__ */ new Int32Array(0);
+          nre.subs = [sub];
+          return nre;
+        }
+        return re;
+      }
+      case Regexp.Op.CONCAT:
+      case Regexp.Op.ALTERNATE:
+        if (state.changed) {
+          const newSubs = state.subs;
+          if (newSubs.length === 0) return new Regexp(re.op === Regexp.Op.CONCAT ? Regexp.Op.EMPTY_MATCH : Regexp.Op.NO_MATCH);
+          if (newSubs.length === 1) return newSubs[0];
+          const nre = Regexp.fromRegexp(re);
+          nre.runes = /* @__PURE__ */ new Int32Array(0);
+          nre.subs = newSubs;
+          return nre;
+        }
+        return re;
+      case Regexp.Op.STAR:
+      case Regexp.Op.PLUS:
+      case Regexp.Op.QUEST:
+        return Simplify2.simplify1(re.op, re.flags, state.sub, re);
+      case Regexp.Op.REPEAT:
+        return Simplify2.simplifyRepeat(re, state.sub);
+      default:
+        return re;
+    }
+  }
+  static simplifyRepeat(re, sub) {
+    if (re.max === -1) {
+      if (re.min === 0) return Simplify2.simplify1(Regexp.Op.STAR, re.flags, sub, null);
+      if (re.min === 1) return Simplify2.simplify1(Regexp.Op.PLUS, re.flags, sub, null);
+      const subs = [];
+      for (let i = 0; i < re.min - 1; i++) subs.push(sub);
+      subs.push(Simplify2.simplify1(Regexp.Op.PLUS, re.flags, sub, null));
+      return Simplify2.concat(subs);
+    }
+    if (re.min === 1 && re.max === 1) return sub;
+    let prefixSubs = null;
+    if (re.min > 0) {
+      prefixSubs = [];
+      for (let i = 0; i < re.min; i++) prefixSubs.push(sub);
+    }
+    if (re.max > re.min) {
+      let suffix = Simplify2.simplify1(Regexp.Op.QUEST, re.flags, sub, null);
+      for (let i = re.min + 1; i < re.max; i++) suffix = Simplify2.simplify1(Regexp.Op.QUEST, re.flags, Simplify2.concat([sub, suffix]), null);
+      if (prefixSubs === null) return suffix;
+      prefixSubs.push(suffix);
+    }
+    if (prefixSubs !== null) return Simplify2.concat(prefixSubs);
+    return new Regexp(Regexp.Op.NO_MATCH);
+  }
+  static concat(subs) {
+    const newSubs = [];
+    for (let i = 0; i < subs.length; i++) {
+      const sub = subs[i];
+      if (sub.op === Regexp.Op.NO_MATCH) return new Regexp(Regexp.Op.NO_MATCH);
+      if (sub.op === Regexp.Op.EMPTY_MATCH) continue;
+      if (sub.op === Regexp.Op.CONCAT) {
+        for (let j = 0; j < sub.subs.length; j++) newSubs.push(sub.subs[j]);
+        continue;
+      }
+      newSubs.push(sub);
+    }
+    if (newSubs.length === 0) return new Regexp(Regexp.Op.EMPTY_MATCH);
+    if (newSubs.length === 1) return newSubs[0];
+    const nre = new Regexp(Regexp.Op.CONCAT);
+    nre.subs = newSubs;
+    return nre;
+  }
+  static simplify1(op, flags, sub, re) {
+    if (sub.op === Regexp.Op.EMPTY_MATCH) return sub;
+    if (sub.op === Regexp.Op.NO_MATCH) {
+      if (op === Regexp.Op.PLUS) return sub;
+      return new Regexp(Regexp.Op.EMPTY_MATCH);
+    }
+    if (op === sub.op && (flags & RE2Flags.NON_GREEDY) === (sub.flags & RE2Flags.NON_GREEDY)) return sub;
+    if (re !== null && re.op === op && (re.flags & RE2Flags.NON_GREEDY) === (flags & RE2Flags.NON_GREEDY) && sub === re.subs[0]) return re;
+    const nre = new Regexp(op);
+    nre.flags = flags;
+    nre.subs = [sub];
+    return nre;
+  }
+};
+var CharGroup = class {
+  constructor(sign, cls) {
+    this.sign = sign;
+    this.cls = cls;
+  }
+};
+var code1 = [48, 57];
+var code2 = [
+  9,
+  10,
+  12,
+  13,
+  32,
+  32
+];
+var code3 = [
+  48,
+  57,
+  65,
+  90,
+  95,
+  95,
+  97,
+  122
+];
+var PERL_GROUPS = /* @__PURE__ */ new Map([
+  ["\\d", new CharGroup(1, code1)],
+  ["\\D", new CharGroup(-1, code1)],
+  ["\\s", new CharGroup(1, code2)],
+  ["\\S", new CharGroup(-1, code2)],
+  ["\\w", new CharGroup(1, code3)],
+  ["\\W", new CharGroup(-1, code3)]
+]);
+var code4 = [
+  48,
+  57,
+  65,
+  90,
+  97,
+  122
+];
+var code5 = [
+  65,
+  90,
+  97,
+  122
+];
+var code6 = [0, 127];
+var code7 = [
+  9,
+  9,
+  32,
+  32
+];
+var code8 = [
+  0,
+  31,
+  127,
+  127
+];
+var code9 = [48, 57];
+var code10 = [33, 126];
+var code11 = [97, 122];
+var code12 = [32, 126];
+var code13 = [
+  33,
+  47,
+  58,
+  64,
+  91,
+  96,
+  123,
+  126
+];
+var code14 = [
+  9,
+  13,
+  32,
+  32
+];
+var code15 = [65, 90];
+var code16 = [
+  48,
+  57,
+  65,
+  90,
+  95,
+  95,
+  97,
+  122
+];
+var code17 = [
+  48,
+  57,
+  65,
+  70,
+  97,
+  102
+];
+var POSIX_GROUPS = /* @__PURE__ */ new Map([
+  ["[:alnum:]", new CharGroup(1, code4)],
+  ["[:^alnum:]", new CharGroup(-1, code4)],
+  ["[:alpha:]", new CharGroup(1, code5)],
+  ["[:^alpha:]", new CharGroup(-1, code5)],
+  ["[:ascii:]", new CharGroup(1, code6)],
+  ["[:^ascii:]", new CharGroup(-1, code6)],
+  ["[:blank:]", new CharGroup(1, code7)],
+  ["[:^blank:]", new CharGroup(-1, code7)],
+  ["[:cntrl:]", new CharGroup(1, code8)],
+  ["[:^cntrl:]", new CharGroup(-1, code8)],
+  ["[:digit:]", new CharGroup(1, code9)],
+  ["[:^digit:]", new CharGroup(-1, code9)],
+  ["[:graph:]", new CharGroup(1, code10)],
+  ["[:^graph:]", new CharGroup(-1, code10)],
+  ["[:lower:]", new CharGroup(1, code11)],
+  ["[:^lower:]", new CharGroup(-1, code11)],
+  ["[:print:]", new CharGroup(1, code12)],
+  ["[:^print:]", new CharGroup(-1, code12)],
+  ["[:punct:]", new CharGroup(1, code13)],
+  ["[:^punct:]", new CharGroup(-1, code13)],
+  ["[:space:]", new CharGroup(1, code14)],
+  ["[:^space:]", new CharGroup(-1, code14)],
+  ["[:upper:]", new CharGroup(1, code15)],
+  ["[:^upper:]", new CharGroup(-1, code15)],
+  ["[:word:]", new CharGroup(1, code16)],
+  ["[:^word:]", new CharGroup(-1, code16)],
+  ["[:xdigit:]", new CharGroup(1, code17)],
+  ["[:^xdigit:]", new CharGroup(-1, code17)]
+]);
+var CharClass = class CharClass2 {
+  static charClassToString(r, len) {
+    let result = "[";
+    for (let i = 0; i < len; i += 2) {
+      if (i > 0) result += " ";
+      const lo = r[i];
+      const hi = r[i + 1];
+      if (lo === hi) result += `0x${lo.toString(16)}`;
+      else result += `0x${lo.toString(16)}-0x${hi.toString(16)}`;
+    }
+    result += "]";
+    return result;
+  }
+  static sortRanges(array, len) {
+    const n = len >> 1;
+    const order = new Array(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    order.sort((a, b) => array[2 * a] - array[2 * b] || array[2 * b + 1] - array[2 * a + 1]);
+    const sorted = array.slice(0, len);
+    for (let i = 0; i < n; i++) {
+      array[2 * i] = sorted[2 * order[i]];
+      array[2 * i + 1] = sorted[2 * order[i] + 1];
+    }
+  }
+  /**
+  * @param {number[]|Int32Array} [r]
+  */
+  constructor(r = Utils.emptyInts()) {
+    this.r = r;
+    this.len = r.length;
+  }
+  toArray() {
+    if (this.r instanceof Int32Array) return this.len === this.r.length ? this.r : this.r.subarray(0, this.len);
+    return new Int32Array(this.len === this.r.length ? this.r : this.r.slice(0, this.len));
+  }
+  toGrowableArray() {
+    if (Array.isArray(this.r)) {
+      this.r.length = this.len;
+      return this.r;
+    }
+    return Array.from(this.r.subarray(0, this.len));
+  }
+  cleanClass() {
+    if (this.len < 4) return this;
+    CharClass2.sortRanges(this.r, this.len);
+    let w = 2;
+    for (let i = 2; i < this.len; i += 2) {
+      const lo = this.r[i];
+      const hi = this.r[i + 1];
+      if (lo <= this.r[w - 1] + 1) {
+        if (hi > this.r[w - 1]) this.r[w - 1] = hi;
+        continue;
+      }
+      this.r[w] = lo;
+      this.r[w + 1] = hi;
+      w += 2;
+    }
+    this.len = w;
+    return this;
+  }
+  appendLiteral(x, flags) {
+    return (flags & RE2Flags.FOLD_CASE) !== 0 ? this.appendFoldedRange(x, x) : this.appendRange(x, x);
+  }
+  appendRange(lo, hi) {
+    if (this.len > 0) {
+      for (let i = 2; i <= 4; i += 2) if (this.len >= i) {
+        const rlo = this.r[this.len - i];
+        const rhi = this.r[this.len - i + 1];
+        if (lo <= rhi + 1 && rlo <= hi + 1) {
+          if (lo < rlo) this.r[this.len - i] = lo;
+          if (hi > rhi) this.r[this.len - i + 1] = hi;
+          return this;
+        }
+      }
+    }
+    this.r[this.len++] = lo;
+    this.r[this.len++] = hi;
+    return this;
+  }
+  appendFoldedRange(lo, hi) {
+    if (lo <= Unicode.MIN_FOLD && hi >= Unicode.MAX_FOLD) return this.appendRange(lo, hi);
+    if (hi < Unicode.MIN_FOLD || lo > Unicode.MAX_FOLD) return this.appendRange(lo, hi);
+    if (lo < Unicode.MIN_FOLD) {
+      this.appendRange(lo, Unicode.MIN_FOLD - 1);
+      lo = Unicode.MIN_FOLD;
+    }
+    if (hi > Unicode.MAX_FOLD) {
+      this.appendRange(Unicode.MAX_FOLD + 1, hi);
+      hi = Unicode.MAX_FOLD;
+    }
+    for (let c = lo; c <= hi; c++) {
+      this.appendRange(c, c);
+      for (let f = Unicode.simpleFold(c); f !== c; f = Unicode.simpleFold(f)) this.appendRange(f, f);
+    }
+    return this;
+  }
+  appendClass(x) {
+    for (let i = 0; i < x.length; i += 2) this.appendRange(x[i], x[i + 1]);
+    return this;
+  }
+  appendFoldedClass(x) {
+    for (let i = 0; i < x.length; i += 2) this.appendFoldedRange(x[i], x[i + 1]);
+    return this;
+  }
+  appendNegatedClass(x) {
+    let nextLo = 0;
+    for (let i = 0; i < x.length; i += 2) {
+      const lo = x[i];
+      const hi = x[i + 1];
+      if (nextLo <= lo - 1) this.appendRange(nextLo, lo - 1);
+      nextLo = hi + 1;
+    }
+    if (nextLo <= Unicode.MAX_RUNE) this.appendRange(nextLo, Unicode.MAX_RUNE);
+    return this;
+  }
+  appendTable(table) {
+    for (let i = 0; i < table.length; ++i) {
+      const lo = table.getLo(i);
+      const hi = table.getHi(i);
+      const stride = table.getStride(i);
+      if (stride === 1) {
+        this.appendRange(lo, hi);
+        continue;
+      }
+      for (let c = lo; c <= hi; c += stride) this.appendRange(c, c);
+    }
+    return this;
+  }
+  appendNegatedTable(table) {
+    let nextLo = 0;
+    for (let i = 0; i < table.length; ++i) {
+      const lo = table.getLo(i);
+      const hi = table.getHi(i);
+      const stride = table.getStride(i);
+      if (stride === 1) {
+        if (nextLo <= lo - 1) this.appendRange(nextLo, lo - 1);
+        nextLo = hi + 1;
+        continue;
+      }
+      for (let c = lo; c <= hi; c += stride) {
+        if (nextLo <= c - 1) this.appendRange(nextLo, c - 1);
+        nextLo = c + 1;
+      }
+    }
+    if (nextLo <= Unicode.MAX_RUNE) this.appendRange(nextLo, Unicode.MAX_RUNE);
+    return this;
+  }
+  appendTableWithSign(table, sign) {
+    return sign < 0 ? this.appendNegatedTable(table) : this.appendTable(table);
+  }
+  negateClass() {
+    let nextLo = 0;
+    let w = 0;
+    for (let i = 0; i < this.len; i += 2) {
+      const lo = this.r[i];
+      const hi = this.r[i + 1];
+      if (nextLo <= lo - 1) {
+        this.r[w] = nextLo;
+        this.r[w + 1] = lo - 1;
+        w += 2;
+      }
+      nextLo = hi + 1;
+    }
+    this.len = w;
+    if (nextLo <= Unicode.MAX_RUNE) {
+      this.r[this.len++] = nextLo;
+      this.r[this.len++] = Unicode.MAX_RUNE;
+    }
+    return this;
+  }
+  appendClassWithSign(x, sign) {
+    return sign < 0 ? this.appendNegatedClass(x) : this.appendClass(x);
+  }
+  appendGroup(g, foldCase) {
+    let cls = g.cls;
+    if (foldCase) cls = new CharClass2().appendFoldedClass(cls).cleanClass().toArray();
+    return this.appendClassWithSign(cls, g.sign);
+  }
+  toString() {
+    return CharClass2.charClassToString(this.r, this.len);
+  }
+};
+var StringIterator = class {
+  constructor(str3) {
+    this.str = str3;
+    this.position = 0;
+  }
+  pos() {
+    return this.position;
+  }
+  rewindTo(pos) {
+    this.position = pos;
+  }
+  more() {
+    return this.position < this.str.length;
+  }
+  peek() {
+    return this.str.codePointAt(this.position);
+  }
+  skip(n) {
+    this.position += n;
+  }
+  skipString(s) {
+    this.position += s.length;
+  }
+  pop() {
+    const r = this.str.codePointAt(this.position);
+    this.position += Utils.charCount(r);
+    return r;
+  }
+  lookingAt(s) {
+    return this.str.startsWith(s, this.position);
+  }
+  rest() {
+    return this.str.substring(this.position);
+  }
+  from(beforePos) {
+    return this.str.substring(beforePos, this.position);
+  }
+  toString() {
+    return this.rest();
+  }
+};
+var Parser = class Parser2 {
+  static ERR_INTERNAL_ERROR = "regexp/syntax: internal error";
+  static ERR_INVALID_CHAR_RANGE = "invalid character class range";
+  static ERR_INVALID_ESCAPE = "invalid escape sequence";
+  static ERR_INVALID_NAMED_CAPTURE = "invalid named capture";
+  static ERR_INVALID_PERL_OP = "invalid or unsupported Perl syntax";
+  static ERR_INVALID_REPEAT_OP = "invalid nested repetition operator";
+  static ERR_INVALID_REPEAT_SIZE = "invalid repeat count";
+  static ERR_MISSING_BRACKET = "missing closing ]";
+  static ERR_MISSING_PAREN = "missing closing )";
+  static ERR_MISSING_REPEAT_ARGUMENT = "missing argument to repetition operator";
+  static ERR_TRAILING_BACKSLASH = "trailing backslash at end of expression";
+  static ERR_DUPLICATE_NAMED_CAPTURE = "duplicate capture group name";
+  static ERR_UNEXPECTED_PAREN = "unexpected )";
+  static ERR_NESTING_DEPTH = "expression nests too deeply";
+  static ERR_LARGE = "expression too large";
+  static ERR_INVALID_CAPTURE_IN_LOOKBEHIND = "invalid capture in lookbehind";
+  static MAX_HEIGHT = 1e3;
+  static MAX_SIZE = 1398101;
+  static MAX_RUNES = 33554432;
+  static ANY_TABLE = new UnicodeRangeTable(new Uint32Array([
+    0,
+    Unicode.MAX_RUNE,
+    1
+  ]));
+  static ASCII_TABLE = new UnicodeRangeTable(new Uint32Array([
+    0,
+    127,
+    1
+  ]));
+  static ASCII_FOLD_TABLE = new UnicodeRangeTable(new Uint32Array([
+    0,
+    127,
+    1,
+    383,
+    383,
+    1,
+    8490,
+    8490,
+    1
+  ]));
+  static unicodeTable(name2) {
+    if (name2 === "Any") return {
+      tab: Parser2.ANY_TABLE,
+      fold: Parser2.ANY_TABLE,
+      sign: 1
+    };
+    if (name2 === "Ascii") return {
+      tab: Parser2.ASCII_TABLE,
+      fold: Parser2.ASCII_FOLD_TABLE,
+      sign: 1
+    };
+    if (name2 === "Assigned") return {
+      tab: UnicodeTables.CATEGORIES.get("Cn"),
+      fold: UnicodeTables.CATEGORIES.get("Cn"),
+      sign: -1
+    };
+    if (name2 === "Lc") return {
+      tab: UnicodeTables.CATEGORIES.get("LC"),
+      fold: UnicodeTables.FOLD_CATEGORIES.get("LC"),
+      sign: 1
+    };
+    if (UnicodeTables.CATEGORIES.has(name2)) return {
+      tab: UnicodeTables.CATEGORIES.get(name2),
+      fold: UnicodeTables.FOLD_CATEGORIES.get(name2),
+      sign: 1
+    };
+    if (UnicodeTables.SCRIPTS.has(name2)) return {
+      tab: UnicodeTables.SCRIPTS.get(name2),
+      fold: UnicodeTables.FOLD_SCRIPT.get(name2),
+      sign: 1
+    };
+    return null;
+  }
+  static minFoldRune(r) {
+    if (r < Unicode.MIN_FOLD || r > Unicode.MAX_FOLD) return r;
+    let min = r;
+    const r0 = r;
+    for (r = Unicode.simpleFold(r); r !== r0; r = Unicode.simpleFold(r)) if (min > r) min = r;
+    return min;
+  }
+  static leadingRegexp(re) {
+    if (re.op === Regexp.Op.EMPTY_MATCH) return null;
+    if (re.op === Regexp.Op.CONCAT && re.subs.length > 0) {
+      const sub = re.subs[0];
+      if (sub.op === Regexp.Op.EMPTY_MATCH) return null;
+      return sub;
+    }
+    return re;
+  }
+  static literalRegexp(s, flags) {
+    const re = new Regexp(Regexp.Op.LITERAL);
+    re.flags = flags;
+    re.runes = Utils.stringToRunes(s);
+    return re;
+  }
+  /**
+  * Parse regular expression pattern {@code pattern} with mode flags {@code flags}.
+  * @param {string} pattern
+  * @param {number} flags
+  */
+  static parse(pattern, flags) {
+    return new Parser2(pattern, flags).parseInternal();
+  }
+  static parseRepeat(t) {
+    const start = t.pos();
+    if (!t.more() || !t.lookingAt("{")) return -1;
+    t.skip(1);
+    const min = Parser2.parseInt(t);
+    if (min === -1) return -1;
+    if (!t.more()) return -1;
+    let max;
+    if (!t.lookingAt(",")) max = min;
+    else {
+      t.skip(1);
+      if (!t.more()) return -1;
+      if (t.lookingAt("}")) max = -1;
+      else if ((max = Parser2.parseInt(t)) === -1) return -1;
+    }
+    if (!t.more() || !t.lookingAt("}")) return -1;
+    t.skip(1);
+    if (min < 0 || min > 1e3 || max === -2 || max > 1e3 || max >= 0 && min > max) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_REPEAT_SIZE, t.from(start));
+    return min << 16 | max & Unicode.MAX_BMP;
+  }
+  static isValidCaptureName(name2) {
+    if (name2.length === 0) return false;
+    for (let i = 0; i < name2.length; i++) {
+      const c = name2.codePointAt(i);
+      if (c !== Codepoint.CODES["_"] && !Utils.isalnum(c)) return false;
+    }
+    return true;
+  }
+  static parseInt(t) {
+    const start = t.pos();
+    while (t.more() && t.peek() >= Codepoint.CODES["0"] && t.peek() <= Codepoint.CODES["9"]) t.skip(1);
+    const n = t.from(start);
+    if (n.length === 0 || n.length > 1 && n.codePointAt(0) === Codepoint.CODES["0"]) return -1;
+    if (n.length > 8) return -2;
+    return parseInt(n, 10);
+  }
+  static isCharClass(re) {
+    return re.op === Regexp.Op.LITERAL && re.runes.length === 1 || re.op === Regexp.Op.CHAR_CLASS || re.op === Regexp.Op.ANY_CHAR_NOT_NL || re.op === Regexp.Op.ANY_CHAR;
+  }
+  static matchRune(re, r) {
+    switch (re.op) {
+      case Regexp.Op.LITERAL:
+        return re.runes.length === 1 && re.runes[0] === r;
+      case Regexp.Op.CHAR_CLASS:
+        for (let i = 0; i < re.runes.length; i += 2) if (re.runes[i] <= r && r <= re.runes[i + 1]) return true;
+        return false;
+      case Regexp.Op.ANY_CHAR_NOT_NL:
+        return r !== Codepoint.CODES["\n"];
+      case Regexp.Op.ANY_CHAR:
+        return true;
+    }
+    return false;
+  }
+  static mergeCharClass(dst, src) {
+    switch (dst.op) {
+      case Regexp.Op.ANY_CHAR:
+        break;
+      case Regexp.Op.ANY_CHAR_NOT_NL:
+        if (Parser2.matchRune(src, Codepoint.CODES["\n"])) dst.op = Regexp.Op.ANY_CHAR;
+        break;
+      case Regexp.Op.CHAR_CLASS: {
+        const cc = new CharClass(Array.isArray(dst.runes) ? dst.runes : Array.from(dst.runes));
+        if (src.op === Regexp.Op.LITERAL) cc.appendLiteral(src.runes[0], src.flags);
+        else cc.appendClass(src.runes);
+        dst.runes = cc.toGrowableArray();
+        break;
+      }
+      case Regexp.Op.LITERAL:
+        if (src.runes[0] === dst.runes[0] && src.flags === dst.flags) break;
+        dst.op = Regexp.Op.CHAR_CLASS;
+        dst.runes = new CharClass().appendLiteral(dst.runes[0], dst.flags).appendLiteral(src.runes[0], src.flags).toGrowableArray();
+    }
+  }
+  static parseEscape(t) {
+    const startPos = t.pos();
+    t.skip(1);
+    if (!t.more()) throw new RE2JSSyntaxException(Parser2.ERR_TRAILING_BACKSLASH);
+    let c = t.pop();
+    bigswitch: switch (c) {
+      case Codepoint.CODES["1"]:
+      case Codepoint.CODES["2"]:
+      case Codepoint.CODES["3"]:
+      case Codepoint.CODES["4"]:
+      case Codepoint.CODES["5"]:
+      case Codepoint.CODES["6"]:
+      case Codepoint.CODES["7"]:
+        if (!t.more() || t.peek() < Codepoint.CODES["0"] || t.peek() > Codepoint.CODES["7"]) break;
+      case Codepoint.CODES["0"]: {
+        let r = c - Codepoint.CODES["0"];
+        for (let i = 1; i < 3; i++) {
+          if (!t.more() || t.peek() < Codepoint.CODES["0"] || t.peek() > Codepoint.CODES["7"]) break;
+          r = r * 8 + t.peek() - Codepoint.CODES["0"];
+          t.skip(1);
+        }
+        return r;
+      }
+      case Codepoint.CODES["x"]: {
+        if (!t.more()) break;
+        c = t.pop();
+        if (c === Codepoint.CODES["{"]) {
+          let nhex = 0;
+          let r = 0;
+          while (true) {
+            if (!t.more()) break bigswitch;
+            c = t.pop();
+            if (c === Codepoint.CODES["}"]) break;
+            const v = Utils.unhex(c);
+            if (v < 0) break bigswitch;
+            r = r * 16 + v;
+            if (r > Unicode.MAX_RUNE) break bigswitch;
+            nhex++;
+          }
+          if (nhex === 0) break bigswitch;
+          return r;
+        }
+        const x = Utils.unhex(c);
+        if (!t.more()) break;
+        c = t.pop();
+        const y = Utils.unhex(c);
+        if (x < 0 || y < 0) break;
+        return x * 16 + y;
+      }
+      case Codepoint.CODES["a"]:
+        return Codepoint.CODES["\x07"];
+      case Codepoint.CODES["f"]:
+        return Codepoint.CODES["\f"];
+      case Codepoint.CODES["n"]:
+        return Codepoint.CODES["\n"];
+      case Codepoint.CODES["r"]:
+        return Codepoint.CODES["\r"];
+      case Codepoint.CODES["t"]:
+        return Codepoint.CODES["	"];
+      case Codepoint.CODES["v"]:
+        return Codepoint.CODES["\v"];
+      default:
+        if (c <= Unicode.MAX_ASCII && !Utils.isalnum(c)) return c;
+    }
+    throw new RE2JSSyntaxException(Parser2.ERR_INVALID_ESCAPE, t.from(startPos));
+  }
+  static parseClassChar(t, wholeClassPos) {
+    if (!t.more()) throw new RE2JSSyntaxException(Parser2.ERR_MISSING_BRACKET, t.from(wholeClassPos));
+    if (t.lookingAt("\\")) return Parser2.parseEscape(t);
+    return t.pop();
+  }
+  static hasCapture(re) {
+    if (re === null) return false;
+    if (re.op === Regexp.Op.CAPTURE) return true;
+    if (re.subs) {
+      for (let sub of re.subs) if (Parser2.hasCapture(sub)) return true;
+    }
+    return false;
+  }
+  constructor(wholeRegexp, flags = 0) {
+    this.wholeRegexp = wholeRegexp;
+    this.flags = flags;
+    this.numCap = 0;
+    this.namedGroups = /* @__PURE__ */ Object.create(null);
+    this.stack = [];
+    this.free = null;
+    this.numRegexp = 0;
+    this.numRunes = 0;
+    this.repeats = 0;
+    this.height = null;
+    this.size = null;
+    this.nlb = 0;
+  }
+  newRegexp(op) {
+    let re = this.free;
+    if (re !== null && re.subs !== null && re.subs.length > 0) {
+      this.free = re.subs[0];
+      re.reinit();
+      re.op = op;
+    } else {
+      re = new Regexp(op);
+      this.numRegexp += 1;
+    }
+    return re;
+  }
+  reuse(re) {
+    if (this.height !== null && this.height.has(re)) this.height.delete(re);
+    if (re.subs !== null && re.subs.length > 0) re.subs[0] = this.free;
+    this.free = re;
+  }
+  checkLimits(re) {
+    if (this.numRunes > Parser2.MAX_RUNES) throw new RE2JSSyntaxException(Parser2.ERR_LARGE);
+    this.checkSize(re);
+    this.checkHeight(re);
+  }
+  checkSize(re) {
+    if (this.size === null) {
+      if (this.repeats === 0) this.repeats = 1;
+      if (re.op === Regexp.Op.REPEAT) {
+        let n = re.max;
+        if (n === -1) n = re.min;
+        if (n <= 0) n = 1;
+        if (n > Math.floor(Parser2.MAX_SIZE / this.repeats)) this.repeats = Parser2.MAX_SIZE;
+        else this.repeats *= n;
+      }
+      if (this.numRegexp < Math.floor(Parser2.MAX_SIZE / this.repeats)) return;
+      this.size = /* @__PURE__ */ new Map();
+      for (let reEx of this.stack) this.checkSize(reEx);
+    }
+    if (this.calcSize(re, true) > Parser2.MAX_SIZE) throw new RE2JSSyntaxException(Parser2.ERR_LARGE);
+  }
+  calcSize(re, force = false) {
+    if (!force && this.size !== null) {
+      if (this.size.has(re)) return this.size.get(re);
+    }
+    let size = 0;
+    switch (re.op) {
+      case Regexp.Op.LITERAL:
+        size = re.runes.length;
+        break;
+      case Regexp.Op.PLB:
+      case Regexp.Op.NLB:
+      case Regexp.Op.CAPTURE:
+      case Regexp.Op.STAR:
+        size = 2 + this.calcSize(re.subs[0]);
+        break;
+      case Regexp.Op.PLUS:
+      case Regexp.Op.QUEST:
+        size = 1 + this.calcSize(re.subs[0]);
+        break;
+      case Regexp.Op.CONCAT:
+        for (let sub of re.subs) size = size + this.calcSize(sub);
+        break;
+      case Regexp.Op.ALTERNATE:
+        for (let sub of re.subs) size = size + this.calcSize(sub);
+        if (re.subs.length > 1) size = size + re.subs.length - 1;
+        break;
+      case Regexp.Op.REPEAT: {
+        let sub = this.calcSize(re.subs[0]);
+        if (re.max === -1) {
+          if (re.min === 0) size = 2 + sub;
+          else size = 1 + re.min * sub;
+          break;
+        }
+        size = re.max * sub + (re.max - re.min);
+        break;
+      }
+    }
+    size = Math.max(1, size);
+    if (this.size === null) this.size = /* @__PURE__ */ new Map();
+    this.size.set(re, size);
+    return size;
+  }
+  checkHeight(re) {
+    if (this.numRegexp < Parser2.MAX_HEIGHT) return;
+    if (this.height === null) {
+      this.height = /* @__PURE__ */ new Map();
+      for (let reEx of this.stack) this.checkHeight(reEx);
+    }
+    if (this.calcHeight(re, true) > Parser2.MAX_HEIGHT) throw new RE2JSSyntaxException(Parser2.ERR_NESTING_DEPTH);
+  }
+  calcHeight(re, force = false) {
+    if (!force && this.height !== null) {
+      if (this.height.has(re)) return this.height.get(re);
+    }
+    let h = 1;
+    for (let sub of re.subs) {
+      const hsub = this.calcHeight(sub);
+      if (h < 1 + hsub) h = 1 + hsub;
+    }
+    if (this.height === null) this.height = /* @__PURE__ */ new Map();
+    this.height.set(re, h);
+    return h;
+  }
+  pop() {
+    return this.stack.pop();
+  }
+  popToPseudo() {
+    const n = this.stack.length;
+    let i = n;
+    while (i > 0 && !Regexp.isPseudoOp(this.stack[i - 1].op)) i--;
+    return this.stack.splice(i, n - i);
+  }
+  push(re) {
+    this.numRunes += re.runes.length;
+    if (re.op === Regexp.Op.CHAR_CLASS && re.runes.length === 2 && re.runes[0] === re.runes[1]) {
+      if (this.maybeConcat(re.runes[0], this.flags & ~RE2Flags.FOLD_CASE)) return null;
+      re.op = Regexp.Op.LITERAL;
+      re.runes = [re.runes[0]];
+      re.flags = this.flags & ~RE2Flags.FOLD_CASE;
+    } else if (re.op === Regexp.Op.CHAR_CLASS && re.runes.length === 4 && re.runes[0] === re.runes[1] && re.runes[2] === re.runes[3] && Unicode.simpleFold(re.runes[0]) === re.runes[2] && Unicode.simpleFold(re.runes[2]) === re.runes[0] || re.op === Regexp.Op.CHAR_CLASS && re.runes.length === 2 && re.runes[0] + 1 === re.runes[1] && Unicode.simpleFold(re.runes[0]) === re.runes[1] && Unicode.simpleFold(re.runes[1]) === re.runes[0]) {
+      if (this.maybeConcat(re.runes[0], this.flags | RE2Flags.FOLD_CASE)) return null;
+      re.op = Regexp.Op.LITERAL;
+      re.runes = [re.runes[0]];
+      re.flags = this.flags | RE2Flags.FOLD_CASE;
+    } else this.maybeConcat(-1, 0);
+    this.stack.push(re);
+    this.checkLimits(re);
+    return re;
+  }
+  maybeConcat(r, flags) {
+    const n = this.stack.length;
+    if (n < 2) return false;
+    const re1 = this.stack[n - 1];
+    const re2 = this.stack[n - 2];
+    if (re1.op !== Regexp.Op.LITERAL || re2.op !== Regexp.Op.LITERAL || (re1.flags & RE2Flags.FOLD_CASE) !== (re2.flags & RE2Flags.FOLD_CASE)) return false;
+    if (!Array.isArray(re2.runes)) re2.runes = Array.from(re2.runes);
+    for (let i = 0; i < re1.runes.length; i++) re2.runes.push(re1.runes[i]);
+    if (r >= 0) {
+      re1.runes = [r];
+      re1.flags = flags;
+      return true;
+    }
+    this.pop();
+    this.reuse(re1);
+    return false;
+  }
+  newLiteral(r, flags) {
+    const re = this.newRegexp(Regexp.Op.LITERAL);
+    re.flags = flags;
+    if ((flags & RE2Flags.FOLD_CASE) !== 0) r = Parser2.minFoldRune(r);
+    re.runes = [r];
+    return re;
+  }
+  literal(r) {
+    this.push(this.newLiteral(r, this.flags));
+  }
+  op(op) {
+    const re = this.newRegexp(op);
+    re.flags = this.flags;
+    return this.push(re);
+  }
+  repeat(op, min, max, beforePos, t, lastRepeatPos) {
+    let flags = this.flags;
+    if ((flags & RE2Flags.PERL_X) !== 0) {
+      if (t.more() && t.lookingAt("?")) {
+        t.skip(1);
+        flags ^= RE2Flags.NON_GREEDY;
+      }
+      if (lastRepeatPos !== -1) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_REPEAT_OP, t.from(lastRepeatPos));
+    }
+    const n = this.stack.length;
+    if (n === 0) throw new RE2JSSyntaxException(Parser2.ERR_MISSING_REPEAT_ARGUMENT, t.from(beforePos));
+    const sub = this.stack[n - 1];
+    if (Regexp.isPseudoOp(sub.op)) throw new RE2JSSyntaxException(Parser2.ERR_MISSING_REPEAT_ARGUMENT, t.from(beforePos));
+    const re = this.newRegexp(op);
+    re.min = min;
+    re.max = max;
+    re.flags = flags;
+    re.subs = [sub];
+    this.stack[n - 1] = re;
+    this.checkLimits(re);
+    if (op === Regexp.Op.REPEAT && (min >= 2 || max >= 2) && !this.repeatIsValid(re, 1e3)) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_REPEAT_SIZE, t.from(beforePos));
+  }
+  repeatIsValid(re, n) {
+    if (re.op === Regexp.Op.REPEAT) {
+      let m = re.max;
+      if (m === 0) return true;
+      if (m < 0) m = re.min;
+      if (m > n) return false;
+      if (m > 0) n = Math.trunc(n / m);
+    }
+    for (let sub of re.subs) if (!this.repeatIsValid(sub, n)) return false;
+    return true;
+  }
+  concat() {
+    this.maybeConcat(-1, 0);
+    const subs = this.popToPseudo();
+    if (subs.length === 0) return this.push(this.newRegexp(Regexp.Op.EMPTY_MATCH));
+    return this.push(this.collapse(subs, Regexp.Op.CONCAT));
+  }
+  alternate() {
+    const subs = this.popToPseudo();
+    if (subs.length > 0) this.cleanAlt(subs[subs.length - 1]);
+    if (subs.length === 0) return this.push(this.newRegexp(Regexp.Op.NO_MATCH));
+    return this.push(this.collapse(subs, Regexp.Op.ALTERNATE));
+  }
+  cleanAlt(re) {
+    if (re.op === Regexp.Op.CHAR_CLASS) {
+      re.runes = new CharClass(Array.from(re.runes)).cleanClass().toArray();
+      if (re.runes.length === 2 && re.runes[0] === 0 && re.runes[1] === Unicode.MAX_RUNE) {
+        re.runes = /* @__PURE__ */ new Int32Array(0);
+        re.op = Regexp.Op.ANY_CHAR;
+      } else if (re.runes.length === 4 && re.runes[0] === 0 && re.runes[1] === Codepoint.CODES["\n"] - 1 && re.runes[2] === Codepoint.CODES["\n"] + 1 && re.runes[3] === Unicode.MAX_RUNE) {
+        re.runes = /* @__PURE__ */ new Int32Array(0);
+        re.op = Regexp.Op.ANY_CHAR_NOT_NL;
+      }
+    }
+  }
+  collapse(subs, op) {
+    if (subs.length === 1) return subs[0];
+    let len = 0;
+    for (let sub of subs) len += sub.op === op ? sub.subs.length : 1;
+    let newsubs = new Array(len).fill(null);
+    let i = 0;
+    for (let sub of subs) if (sub.op === op) {
+      for (let j = 0; j < sub.subs.length; j++) newsubs[i++] = sub.subs[j];
+      this.reuse(sub);
+    } else newsubs[i++] = sub;
+    let re = this.newRegexp(op);
+    re.subs = newsubs;
+    if (op === Regexp.Op.ALTERNATE) {
+      re.subs = this.factor(re.subs);
+      if (re.subs.length === 1) {
+        const old = re;
+        re = re.subs[0];
+        this.reuse(old);
+      }
+    }
+    return re;
+  }
+  factor(array) {
+    if (array.length < 2) return array;
+    let s = 0;
+    let lensub = array.length;
+    let lenout = 0;
+    let str3 = null;
+    let strlen = 0;
+    let strflags = 0;
+    let start = 0;
+    for (let i = 0; i <= lensub; i++) {
+      let istr = null;
+      let istrlen = 0;
+      let iflags = 0;
+      if (i < lensub) {
+        let re = array[s + i];
+        if (re.op === Regexp.Op.CONCAT && re.subs.length > 0) re = re.subs[0];
+        if (re.op === Regexp.Op.LITERAL) {
+          istr = re.runes;
+          istrlen = re.runes.length;
+          iflags = re.flags & RE2Flags.FOLD_CASE;
+        }
+        if (iflags === strflags) {
+          let same = 0;
+          while (same < strlen && same < istrlen && str3[same] === istr[same]) same++;
+          if (same > 0) {
+            strlen = same;
+            continue;
+          }
+        }
+      }
+      if (i === start) {
+      } else if (i === start + 1) array[lenout++] = array[s + start];
+      else {
+        const prefix = this.newRegexp(Regexp.Op.LITERAL);
+        prefix.flags = strflags;
+        prefix.runes = str3.slice(0, strlen);
+        for (let j = start; j < i; j++) {
+          array[s + j] = this.removeLeadingString(array[s + j], strlen);
+          this.checkLimits(array[s + j]);
+        }
+        const suffix = this.collapse(array.slice(s + start, s + i), Regexp.Op.ALTERNATE);
+        const re = this.newRegexp(Regexp.Op.CONCAT);
+        re.subs = [prefix, suffix];
+        array[lenout++] = re;
+      }
+      start = i;
+      str3 = istr;
+      strlen = istrlen;
+      strflags = iflags;
+    }
+    lensub = lenout;
+    s = 0;
+    start = 0;
+    lenout = 0;
+    let first = null;
+    for (let i = 0; i <= lensub; i++) {
+      let ifirst = null;
+      if (i < lensub) {
+        ifirst = Parser2.leadingRegexp(array[s + i]);
+        if (first !== null && first.equals(ifirst) && (Parser2.isCharClass(first) || first.op === Regexp.Op.REPEAT && first.min === first.max && Parser2.isCharClass(first.subs[0]))) continue;
+      }
+      if (i === start) {
+      } else if (i === start + 1) array[lenout++] = array[s + start];
+      else {
+        const prefix = first;
+        for (let j = start; j < i; j++) {
+          const reuse = j !== start;
+          array[s + j] = this.removeLeadingRegexp(array[s + j], reuse);
+          this.checkLimits(array[s + j]);
+        }
+        const suffix = this.collapse(array.slice(s + start, s + i), Regexp.Op.ALTERNATE);
+        const re = this.newRegexp(Regexp.Op.CONCAT);
+        re.subs = [prefix, suffix];
+        array[lenout++] = re;
+      }
+      start = i;
+      first = ifirst;
+    }
+    lensub = lenout;
+    s = 0;
+    start = 0;
+    lenout = 0;
+    for (let i = 0; i <= lensub; i++) {
+      if (i < lensub && Parser2.isCharClass(array[s + i])) continue;
+      if (i === start) {
+      } else if (i === start + 1) array[lenout++] = array[s + start];
+      else {
+        let max = start;
+        for (let j = start + 1; j < i; j++) {
+          const subMax = array[s + max];
+          const subJ = array[s + j];
+          if (subMax.op < subJ.op || subMax.op === subJ.op && (subMax.runes !== null ? subMax.runes.length : 0) < (subJ.runes !== null ? subJ.runes.length : 0)) max = j;
+        }
+        const tmp = array[s + start];
+        array[s + start] = array[s + max];
+        array[s + max] = tmp;
+        for (let j = start + 1; j < i; j++) {
+          Parser2.mergeCharClass(array[s + start], array[s + j]);
+          this.reuse(array[s + j]);
+        }
+        this.cleanAlt(array[s + start]);
+        array[lenout++] = array[s + start];
+      }
+      if (i < lensub) array[lenout++] = array[s + i];
+      start = i + 1;
+    }
+    lensub = lenout;
+    s = 0;
+    start = 0;
+    lenout = 0;
+    for (let i = 0; i < lensub; ++i) {
+      if (i + 1 < lensub && array[s + i].op === Regexp.Op.EMPTY_MATCH && array[s + i + 1].op === Regexp.Op.EMPTY_MATCH) continue;
+      array[lenout++] = array[s + i];
+    }
+    lensub = lenout;
+    s = 0;
+    return array.slice(s, lensub);
+  }
+  removeLeadingString(re, n) {
+    if (re.op === Regexp.Op.CONCAT && re.subs.length > 0) {
+      const sub = this.removeLeadingString(re.subs[0], n);
+      re.subs[0] = sub;
+      if (sub.op === Regexp.Op.EMPTY_MATCH) {
+        this.reuse(sub);
+        switch (re.subs.length) {
+          case 0:
+          case 1:
+            re.op = Regexp.Op.EMPTY_MATCH;
+            re.subs = Regexp.emptySubs();
+            break;
+          case 2: {
+            const old = re;
+            re = re.subs[1];
+            this.reuse(old);
+            break;
+          }
+          default:
+            re.subs = re.subs.slice(1, re.subs.length);
+        }
+      }
+      return re;
+    }
+    if (re.op === Regexp.Op.LITERAL) {
+      re.runes = re.runes.slice(n, re.runes.length);
+      if (re.runes.length === 0) re.op = Regexp.Op.EMPTY_MATCH;
+    }
+    return re;
+  }
+  removeLeadingRegexp(re, reuse) {
+    if (re.op === Regexp.Op.CONCAT && re.subs.length > 0) {
+      if (reuse) this.reuse(re.subs[0]);
+      re.subs = re.subs.slice(1, re.subs.length);
+      switch (re.subs.length) {
+        case 0:
+          re.op = Regexp.Op.EMPTY_MATCH;
+          re.subs = Regexp.emptySubs();
+          break;
+        case 1: {
+          const old = re;
+          re = re.subs[0];
+          this.reuse(old);
+          break;
+        }
+      }
+      return re;
+    }
+    if (reuse) this.reuse(re);
+    return this.newRegexp(Regexp.Op.EMPTY_MATCH);
+  }
+  parseInternal() {
+    if ((this.flags & RE2Flags.LITERAL) !== 0) return Parser2.literalRegexp(this.wholeRegexp, this.flags);
+    let lastRepeatPos = -1;
+    let min = -1;
+    let max = -1;
+    const t = new StringIterator(this.wholeRegexp);
+    while (t.more()) {
+      let repeatPos = -1;
+      bigswitch: switch (t.peek()) {
+        case Codepoint.CODES["("]:
+          if ((this.flags & RE2Flags.LOOKBEHIND) !== 0) {
+            if (t.lookingAt("(?<=")) {
+              this.parsePosLookBehind();
+              t.skip(4);
+              break;
+            }
+            if (t.lookingAt("(?<!")) {
+              this.parseNegLookBehind();
+              t.skip(4);
+              break;
+            }
+          }
+          if ((this.flags & RE2Flags.PERL_X) !== 0 && t.lookingAt("(?")) {
+            this.parsePerlFlags(t);
+            break;
+          }
+          this.op(Regexp.Op.LEFT_PAREN).cap = ++this.numCap;
+          t.skip(1);
+          break;
+        case Codepoint.CODES["|"]:
+          this.parseVerticalBar();
+          t.skip(1);
+          break;
+        case Codepoint.CODES[")"]:
+          this.parseRightParen();
+          t.skip(1);
+          break;
+        case Codepoint.CODES["^"]:
+          if ((this.flags & RE2Flags.ONE_LINE) !== 0) this.op(Regexp.Op.BEGIN_TEXT);
+          else this.op(Regexp.Op.BEGIN_LINE);
+          t.skip(1);
+          break;
+        case Codepoint.CODES["$"]:
+          if ((this.flags & RE2Flags.ONE_LINE) !== 0) this.op(Regexp.Op.END_TEXT).flags |= RE2Flags.WAS_DOLLAR;
+          else this.op(Regexp.Op.END_LINE);
+          t.skip(1);
+          break;
+        case Codepoint.CODES["."]:
+          if ((this.flags & RE2Flags.DOT_NL) !== 0) this.op(Regexp.Op.ANY_CHAR);
+          else this.op(Regexp.Op.ANY_CHAR_NOT_NL);
+          t.skip(1);
+          break;
+        case Codepoint.CODES["["]:
+          this.parseClass(t);
+          break;
+        case Codepoint.CODES["*"]:
+        case Codepoint.CODES["+"]:
+        case Codepoint.CODES["?"]: {
+          repeatPos = t.pos();
+          let op = null;
+          switch (t.pop()) {
+            case Codepoint.CODES["*"]:
+              op = Regexp.Op.STAR;
+              break;
+            case Codepoint.CODES["+"]:
+              op = Regexp.Op.PLUS;
+              break;
+            case Codepoint.CODES["?"]:
+              op = Regexp.Op.QUEST;
+          }
+          this.repeat(op, min, max, repeatPos, t, lastRepeatPos);
+          break;
+        }
+        case Codepoint.CODES["{"]: {
+          const before = t.pos();
+          const minMax = Parser2.parseRepeat(t);
+          if (minMax < 0) {
+            t.rewindTo(before);
+            this.literal(t.pop());
+            break;
+          }
+          repeatPos = before;
+          min = minMax >> 16;
+          max = (minMax & Unicode.MAX_BMP) << 16 >> 16;
+          this.repeat(Regexp.Op.REPEAT, min, max, repeatPos, t, lastRepeatPos);
+          break;
+        }
+        case Codepoint.CODES["\\"]: {
+          const savedPos = t.pos();
+          t.skip(1);
+          if ((this.flags & RE2Flags.PERL_X) !== 0 && t.more()) switch (t.pop()) {
+            case Codepoint.CODES["A"]:
+              this.op(Regexp.Op.BEGIN_TEXT);
+              break bigswitch;
+            case Codepoint.CODES["b"]:
+              this.op(Regexp.Op.WORD_BOUNDARY);
+              break bigswitch;
+            case Codepoint.CODES["B"]:
+              this.op(Regexp.Op.NO_WORD_BOUNDARY);
+              break bigswitch;
+            case Codepoint.CODES["C"]:
+              throw new RE2JSSyntaxException(Parser2.ERR_INVALID_ESCAPE, "\\C");
+            case Codepoint.CODES["Q"]: {
+              let lit = t.rest();
+              const i = lit.indexOf("\\E");
+              if (i >= 0) {
+                lit = lit.substring(0, i);
+                t.skipString(lit);
+                t.skipString("\\E");
+              } else t.skipString(lit);
+              let j = 0;
+              while (j < lit.length) {
+                const codepoint = lit.codePointAt(j);
+                this.literal(codepoint);
+                j += Utils.charCount(codepoint);
+              }
+              break bigswitch;
+            }
+            case Codepoint.CODES["z"]:
+              this.op(Regexp.Op.END_TEXT);
+              break bigswitch;
+            default:
+              t.rewindTo(savedPos);
+          }
+          else t.rewindTo(savedPos);
+          const re = this.newRegexp(Regexp.Op.CHAR_CLASS);
+          re.flags = this.flags;
+          if (t.lookingAt("\\p") || t.lookingAt("\\P")) {
+            const cc2 = new CharClass();
+            if (this.parseUnicodeClass(t, cc2)) {
+              re.runes = cc2.toArray();
+              this.push(re);
+              break bigswitch;
+            }
+          }
+          const cc = new CharClass();
+          if (this.parsePerlClassEscape(t, cc)) {
+            re.runes = cc.toArray();
+            this.push(re);
+            break bigswitch;
+          }
+          t.rewindTo(savedPos);
+          this.reuse(re);
+          this.literal(Parser2.parseEscape(t));
+          break;
+        }
+        default:
+          this.literal(t.pop());
+      }
+      lastRepeatPos = repeatPos;
+    }
+    this.concat();
+    if (this.swapVerticalBar()) this.pop();
+    this.alternate();
+    if (this.stack.length !== 1) throw new RE2JSSyntaxException(Parser2.ERR_MISSING_PAREN, this.wholeRegexp);
+    this.stack[0].namedGroups = this.namedGroups;
+    return this.stack[0];
+  }
+  parsePerlFlags(t) {
+    const startPos = t.pos();
+    const s = t.rest();
+    if (s.startsWith("(?P<") || s.startsWith("(?<")) {
+      const begin = s.charAt(2) === "P" ? 4 : 3;
+      const end = s.indexOf(">");
+      if (end < 0) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_NAMED_CAPTURE, s);
+      const name2 = s.substring(begin, end);
+      t.skipString(name2);
+      t.skip(begin + 1);
+      if (!Parser2.isValidCaptureName(name2)) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_NAMED_CAPTURE, s.substring(0, end + 1));
+      const re = this.op(Regexp.Op.LEFT_PAREN);
+      re.cap = ++this.numCap;
+      if (this.namedGroups[name2]) throw new RE2JSSyntaxException(Parser2.ERR_DUPLICATE_NAMED_CAPTURE, name2);
+      this.namedGroups[name2] = this.numCap;
+      re.name = name2;
+      return;
+    }
+    t.skip(2);
+    let flags = this.flags;
+    let sign = 1;
+    let sawFlag = false;
+    loop: while (t.more()) {
+      const c = t.pop();
+      switch (c) {
+        case Codepoint.CODES["i"]:
+          flags |= RE2Flags.FOLD_CASE;
+          sawFlag = true;
+          break;
+        case Codepoint.CODES["m"]:
+          flags &= ~RE2Flags.ONE_LINE;
+          sawFlag = true;
+          break;
+        case Codepoint.CODES["s"]:
+          flags |= RE2Flags.DOT_NL;
+          sawFlag = true;
+          break;
+        case Codepoint.CODES["U"]:
+          flags |= RE2Flags.NON_GREEDY;
+          sawFlag = true;
+          break;
+        case Codepoint.CODES["-"]:
+          if (sign < 0) break loop;
+          sign = -1;
+          flags = ~flags;
+          sawFlag = false;
+          break;
+        case Codepoint.CODES[":"]:
+        case Codepoint.CODES[")"]:
+          if (sign < 0) {
+            if (!sawFlag) break loop;
+            flags = ~flags;
+          }
+          if (c === Codepoint.CODES[":"]) this.op(Regexp.Op.LEFT_PAREN);
+          this.flags = flags;
+          return;
+        default:
+          break loop;
+      }
+    }
+    throw new RE2JSSyntaxException(Parser2.ERR_INVALID_PERL_OP, t.from(startPos));
+  }
+  parsePosLookBehind() {
+    const re = this.newRegexp(Regexp.Op.LEFT_PAREN);
+    re.flags = this.flags;
+    re.lb = ++this.nlb;
+    return this.push(re);
+  }
+  parseNegLookBehind() {
+    const re = this.newRegexp(Regexp.Op.LEFT_PAREN);
+    re.flags = this.flags;
+    re.lb = -++this.nlb;
+    return this.push(re);
+  }
+  parseVerticalBar() {
+    this.concat();
+    if (!this.swapVerticalBar()) this.op(Regexp.Op.VERTICAL_BAR);
+  }
+  swapVerticalBar() {
+    const n = this.stack.length;
+    if (n >= 3 && this.stack[n - 2].op === Regexp.Op.VERTICAL_BAR && Parser2.isCharClass(this.stack[n - 1]) && Parser2.isCharClass(this.stack[n - 3])) {
+      let re1 = this.stack[n - 1];
+      let re3 = this.stack[n - 3];
+      if (re1.op > re3.op) {
+        const tmp = re3;
+        re3 = re1;
+        re1 = tmp;
+        this.stack[n - 3] = re3;
+      }
+      Parser2.mergeCharClass(re3, re1);
+      this.reuse(re1);
+      this.pop();
+      return true;
+    }
+    if (n >= 2) {
+      const re1 = this.stack[n - 1];
+      const re2 = this.stack[n - 2];
+      if (re2.op === Regexp.Op.VERTICAL_BAR) {
+        if (n >= 3) this.cleanAlt(this.stack[n - 3]);
+        this.stack[n - 2] = re1;
+        this.stack[n - 1] = re2;
+        return true;
+      }
+    }
+    return false;
+  }
+  parseRightParen() {
+    this.concat();
+    if (this.swapVerticalBar()) this.pop();
+    this.alternate();
+    if (this.stack.length < 2) throw new RE2JSSyntaxException(Parser2.ERR_UNEXPECTED_PAREN, this.wholeRegexp);
+    const re1 = this.pop();
+    const re2 = this.pop();
+    if (re2.op !== Regexp.Op.LEFT_PAREN) throw new RE2JSSyntaxException(Parser2.ERR_UNEXPECTED_PAREN, this.wholeRegexp);
+    this.flags = re2.flags;
+    if (re2.lb !== 0) {
+      if (Parser2.hasCapture(re1)) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CAPTURE_IN_LOOKBEHIND, this.wholeRegexp);
+      if (re2.lb > 0) re2.op = Regexp.Op.PLB;
+      else re2.op = Regexp.Op.NLB;
+      re2.subs = [re1];
+      this.push(re2);
+      return;
+    }
+    if (re2.cap === 0) this.push(re1);
+    else {
+      re2.op = Regexp.Op.CAPTURE;
+      re2.subs = [re1];
+      this.push(re2);
+    }
+  }
+  parsePerlClassEscape(t, cc) {
+    const beforePos = t.pos();
+    if ((this.flags & RE2Flags.PERL_X) === 0 || !t.more() || t.pop() !== Codepoint.CODES["\\"] || !t.more()) return false;
+    t.pop();
+    const p = t.from(beforePos);
+    const g = PERL_GROUPS.has(p) ? PERL_GROUPS.get(p) : null;
+    if (g === null) return false;
+    cc.appendGroup(g, (this.flags & RE2Flags.FOLD_CASE) !== 0);
+    return true;
+  }
+  parseNamedClass(t, cc) {
+    const cls = t.rest();
+    const i = cls.indexOf(":]");
+    if (i < 0) return false;
+    const name2 = cls.substring(0, i + 2);
+    t.skipString(name2);
+    const g = POSIX_GROUPS.has(name2) ? POSIX_GROUPS.get(name2) : null;
+    if (g === null) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, name2);
+    cc.appendGroup(g, (this.flags & RE2Flags.FOLD_CASE) !== 0);
+    return true;
+  }
+  parseUnicodeClass(t, cc) {
+    const startPos = t.pos();
+    if ((this.flags & RE2Flags.UNICODE_GROUPS) === 0 || !t.lookingAt("\\p") && !t.lookingAt("\\P")) return false;
+    t.skip(1);
+    let sign = 1;
+    let c = t.pop();
+    if (c === Codepoint.CODES["P"]) sign = -1;
+    if (!t.more()) {
+      t.rewindTo(startPos);
+      throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, t.rest());
+    }
+    c = t.pop();
+    let name2;
+    if (c !== Codepoint.CODES["{"]) name2 = Utils.runeToString(c);
+    else {
+      const rest = t.rest();
+      const end = rest.indexOf("}");
+      if (end < 0) {
+        t.rewindTo(startPos);
+        throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, t.rest());
+      }
+      name2 = rest.substring(0, end);
+      t.skipString(name2);
+      t.skip(1);
+    }
+    if (!(name2.length === 0) && name2.codePointAt(0) === Codepoint.CODES["^"]) {
+      sign = 0 - sign;
+      name2 = name2.substring(1);
+    }
+    const pair = Parser2.unicodeTable(name2);
+    if (pair === null) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, t.from(startPos));
+    if (pair.sign < 0) sign = 0 - sign;
+    const tab = pair.tab;
+    const fold = pair.fold;
+    if ((this.flags & RE2Flags.FOLD_CASE) === 0 || fold === null) cc.appendTableWithSign(tab, sign);
+    else {
+      const tmp = new CharClass().appendTable(tab).appendTable(fold).cleanClass().toArray();
+      cc.appendClassWithSign(Array.from(tmp), sign);
+    }
+    return true;
+  }
+  parseClass(t) {
+    const startPos = t.pos();
+    t.skip(1);
+    const re = this.newRegexp(Regexp.Op.CHAR_CLASS);
+    re.flags = this.flags;
+    const cc = new CharClass();
+    let sign = 1;
+    if (t.more() && t.lookingAt("^")) {
+      sign = -1;
+      t.skip(1);
+      if ((this.flags & RE2Flags.CLASS_NL) === 0) cc.appendRange(Codepoint.CODES["\n"], Codepoint.CODES["\n"]);
+    }
+    let first = true;
+    while (!t.more() || t.peek() !== Codepoint.CODES["]"] || first) {
+      if (t.more() && t.lookingAt("-") && (this.flags & RE2Flags.PERL_X) === 0 && !first) {
+        const s = t.rest();
+        if (s === "-" || !s.startsWith("-]")) {
+          t.rewindTo(startPos);
+          throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, t.rest());
+        }
+      }
+      first = false;
+      const beforePos = t.pos();
+      if (t.lookingAt("[:")) {
+        if (this.parseNamedClass(t, cc)) continue;
+        t.rewindTo(beforePos);
+      }
+      if (this.parseUnicodeClass(t, cc)) continue;
+      if (this.parsePerlClassEscape(t, cc)) continue;
+      t.rewindTo(beforePos);
+      const lo = Parser2.parseClassChar(t, startPos);
+      let hi = lo;
+      if (t.more() && t.lookingAt("-")) {
+        t.skip(1);
+        if (t.more() && t.lookingAt("]")) t.skip(-1);
+        else {
+          hi = Parser2.parseClassChar(t, startPos);
+          if (hi < lo) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, t.from(beforePos));
+        }
+      }
+      if ((this.flags & RE2Flags.FOLD_CASE) === 0) cc.appendRange(lo, hi);
+      else cc.appendFoldedRange(lo, hi);
+    }
+    t.skip(1);
+    cc.cleanClass();
+    if (sign < 0) cc.negateClass();
+    re.runes = cc.toArray();
+    this.push(re);
+  }
+};
+var RE2 = class RE22 {
+  static initTest(expr) {
+    const re2 = RE22.compile(expr);
+    const res = new RE22(re2.expr, re2.prog, re2.numSubexp, re2.longest);
+    res.cond = re2.cond;
+    res.prefix = re2.prefix;
+    res.prefixUTF8 = re2.prefixUTF8;
+    res.prefixComplete = re2.prefixComplete;
+    res.prefixRune = re2.prefixRune;
+    res.prefilter = re2.prefilter;
+    res.namedGroups = re2.namedGroups;
+    return res;
+  }
+  /**
+  * Parses a regular expression and returns, if successful, an {@code RE2} instance that can be
+  * used to match against text.
+  *
+  * When matching against text, the regexp returns a match that begins as early as possible in the
+  * input (leftmost), and among those it chooses the one that a backtracking search would have
+  * found first. This so-called leftmost-first matching is the same semantics that Perl, Python,
+  * and other implementations use, although this package implements it without the expense of
+  * backtracking. For POSIX leftmost-longest matching, see {@link #compilePOSIX}.
+  */
+  static compile(expr) {
+    return RE22.compileImpl(expr, RE2Flags.PERL, false);
+  }
+  /**
+  * {@code compilePOSIX} is like {@link #compile} but restricts the regular expression to POSIX ERE
+  * (egrep) syntax and changes the match semantics to leftmost-longest.
+  *
+  * That is, when matching against text, the regexp returns a match that begins as early as
+  * possible in the input (leftmost), and among those it chooses a match that is as long as
+  * possible. This so-called leftmost-longest matching is the same semantics that early regular
+  * expression implementations used and that POSIX specifies.
+  *
+  * However, there can be multiple leftmost-longest matches, with different submatch choices, and
+  * here this package diverges from POSIX. Among the possible leftmost-longest matches, this
+  * package chooses the one that a backtracking search would have found first, while POSIX
+  * specifies that the match be chosen to maximize the length of the first subexpression, then the
+  * second, and so on from left to right. The POSIX rule is computationally prohibitive and not
+  * even well-defined. See http://swtch.com/~rsc/regexp/regexp2.html#posix
+  */
+  static compilePOSIX(expr) {
+    return RE22.compileImpl(expr, RE2Flags.POSIX, true);
+  }
+  static compileImpl(expr, mode, longest) {
+    let re = Parser.parse(expr, mode);
+    const maxCap = re.maxCap();
+    const namedGroups = re.namedGroups;
+    re = Simplify.simplify(re);
+    const prefilter = PrefilterTree.build(re);
+    const prog = Compiler.compileRegexp(re);
+    const re2 = new RE22(expr, prog, maxCap, longest);
+    re2.prefilter = prefilter.type === Prefilter.Type.NONE ? null : prefilter;
+    const [prefixCompl, prefixStr] = prog.prefix();
+    re2.prefixComplete = prefixCompl;
+    re2.prefix = prefixStr;
+    re2.prefixUTF8 = Utils.stringToUtf8ByteArray(re2.prefix);
+    if (re2.prefix.length > 0) re2.prefixRune = re2.prefix.codePointAt(0);
+    re2.namedGroups = namedGroups;
+    return re2;
+  }
+  /**
+  * Returns true iff textual regular expression {@code pattern} matches string {@code s}.
+  *
+  * More complicated queries need to use {@link #compile} and the full {@code RE2} interface.
+  */
+  static match(pattern, s) {
+    return RE22.compile(pattern).match(s);
+  }
+  constructor(expr, prog, numSubexp = 0, longest = 0) {
+    this.expr = expr;
+    this.prog = prog;
+    this.numSubexp = numSubexp;
+    this.longest = longest;
+    this.cond = prog.startCond();
+    this.prefix = null;
+    this.prefixUTF8 = null;
+    this.prefixComplete = false;
+    this.prefixRune = 0;
+    this.namedGroups = /* @__PURE__ */ Object.create(null);
+    this.machinePool = [];
+    this.lazyDFA = null;
+    this.onepass = OnePass.compile(this.prog);
+    this.prefilter = null;
+  }
+  get dfa() {
+    if (this.lazyDFA === null) this.lazyDFA = new DFA(this.prog);
+    return this.lazyDFA;
+  }
+  matchPrefixComplete(input, pos, anchor, ncap) {
+    if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && pos !== 0) return null;
+    let matchStart = -1;
+    let matchEnd = -1;
+    const pLen = input.prefixLength(this);
+    if (anchor === RE2Flags.UNANCHORED) {
+      const idx = input.index(this, pos);
+      if (idx < 0) return null;
+      matchStart = pos + idx;
+      matchEnd = matchStart + pLen;
+    } else if (anchor === RE2Flags.ANCHOR_BOTH) {
+      if (input.endPos() !== pLen) return null;
+      if (input.index(this, 0) !== 0) return null;
+      matchStart = 0;
+      matchEnd = pLen;
+    } else if (anchor === RE2Flags.ANCHOR_START) {
+      if (input.index(this, 0) !== 0) return null;
+      matchStart = 0;
+      matchEnd = pLen;
+    }
+    if (matchStart < 0) return null;
+    if (ncap > 0) {
+      const matchcap = new Int32Array(ncap).fill(-1);
+      matchcap[0] = matchStart;
+      matchcap[1] = matchEnd;
+      return Array.from(matchcap);
+    }
+    return [];
+  }
+  createLookbehindState() {
+    return this.prog.numLb > 0 ? new LookbehindState(this.prog) : null;
+  }
+  executeEngine(input, pos, anchor, ncap, lbState = null) {
+    if (this.prefixComplete && (ncap === 0 || this.numSubexp === 0)) return this.matchPrefixComplete(input, pos, anchor, ncap);
+    if (this.prefilter !== null && anchor === RE2Flags.UNANCHORED) {
+      if (!this.prefilter.eval(input, pos)) return null;
+    }
+    if (this.onepass !== null) return OnePass.execute(this, input, pos, anchor, ncap);
+    if (ncap > 0) {
+      if (this.prog.numLb === 0 && input.endPos() <= Backtracker.maxBitStateLen(this.prog)) return Backtracker.execute(this, input, pos, anchor, ncap);
+      return this.doExecuteNFA(input, pos, anchor, ncap, lbState);
+    }
+    if (this.prog.numLb === 0) {
+      const dfaResult = this.dfa.match(input, pos, anchor);
+      if (dfaResult !== null) return dfaResult ? [] : null;
+      if (input.endPos() <= Backtracker.maxBitStateLen(this.prog)) return Backtracker.execute(this, input, pos, anchor, ncap);
+    }
+    return this.doExecuteNFA(input, pos, anchor, ncap, lbState);
+  }
+  /**
+  * Returns the number of parenthesized subexpressions in this regular expression.
+  */
+  numberOfCapturingGroups() {
+    return this.numSubexp;
+  }
+  /**
+  * Returns the number of instructions in this compiled regular expression program.
+  */
+  numberOfInstructions() {
+    return this.prog.numInst();
+  }
+  get() {
+    return this.machinePool.length > 0 ? this.machinePool.pop() : null;
+  }
+  reset() {
+    this.machinePool.length = 0;
+  }
+  put(m) {
+    this.machinePool.push(m);
+  }
+  toString() {
+    return this.expr;
+  }
+  doExecuteNFA(input, pos, anchor, ncap, lbState = null) {
+    let m = this.get();
+    if (!m) m = Machine.fromRE2(this);
+    m.init(ncap);
+    const cap = m.match(input, pos, anchor, lbState) ? m.submatches() : null;
+    this.put(m);
+    return cap;
+  }
+  match(s) {
+    return this.executeEngine(MachineInput.fromUTF16(s), 0, RE2Flags.UNANCHORED, 0) !== null;
+  }
+  /**
+  * Matches the regular expression against input starting at position start and ending at position
+  * end, with the given anchoring. Records the submatch boundaries in group, which is [start, end)
+  * pairs of byte offsets. The number of boundaries needed is inferred from the size of the group
+  * array. It is most efficient not to ask for submatch boundaries.
+  *
+  * @param input the input byte array
+  * @param start the beginning position in the input
+  * @param end the end position in the input
+  * @param anchor the anchoring flag (UNANCHORED, ANCHOR_START, ANCHOR_BOTH)
+  * @param group the array to fill with submatch positions
+  * @param ngroup the number of array pairs to fill in
+  * @param lbState optional state carried between successive matches over the same input (see
+  *   createLookbehindState); omit it to evaluate lookbehinds from the beginning of the input
+  * @returns true if a match was found
+  */
+  matchWithGroup(input, start, end, anchor, ngroup, lbState = null) {
+    if (!(input instanceof MatcherInputBase)) {
+      if (Utils.isByteArray(input)) input = MatcherInput.utf8(input);
+      else input = MatcherInput.utf16(input);
+    }
+    return this.matchMachineInput(input, start, end, anchor, ngroup, lbState);
+  }
+  matchMachineInput(input, start, end, anchor, ngroup, lbState = null) {
+    if (start > end) return [false, null];
+    const machineInput = input.isUTF16Encoding() ? MachineInput.fromUTF16(input.asCharSequence(), 0, end) : MachineInput.fromUTF8(input.asBytes(), 0, end);
+    const groupMatch = this.executeEngine(machineInput, start, anchor, 2 * ngroup, lbState);
+    if (groupMatch === null) return [false, null];
+    return [true, groupMatch];
+  }
+  /**
+  * Returns true iff this regexp matches the UTF-8 byte array {@code b}.
+  */
+  matchUTF8(b) {
+    return this.executeEngine(MachineInput.fromUTF8(b), 0, RE2Flags.UNANCHORED, 0) !== null;
+  }
+  /**
+  * Returns a copy of {@code src} in which all matches for this regexp have been replaced by
+  * {@code repl}. No support is provided for expressions (e.g. {@code \1} or {@code $1}) in the
+  * replacement string.
+  */
+  replaceAll(src, repl) {
+    return this.replaceAllFunc(src, () => repl, 2 * src.length + 1);
+  }
+  /**
+  * Returns a copy of {@code src} in which only the first match for this regexp has been replaced
+  * by {@code repl}. No support is provided for expressions (e.g. {@code \1} or {@code $1}) in the
+  * replacement string.
+  */
+  replaceFirst(src, repl) {
+    return this.replaceAllFunc(src, () => repl, 1);
+  }
+  /**
+  * Returns a copy of {@code src} in which at most {@code maxReplaces} matches for this regexp have
+  * been replaced by the return value of of function {@code repl} (whose first argument is the
+  * matched string). No support is provided for expressions (e.g. {@code \1} or {@code $1}) in the
+  * replacement string.
+  */
+  replaceAllFunc(src, replFunc, maxReplaces) {
+    let lastMatchEnd = 0;
+    let searchPos = 0;
+    let out = "";
+    const input = MachineInput.fromUTF16(src);
+    const lbState = this.createLookbehindState();
+    let numReplaces = 0;
+    while (searchPos <= src.length) {
+      const a = this.executeEngine(input, searchPos, RE2Flags.UNANCHORED, 2, lbState);
+      if (a === null || a.length === 0) break;
+      out += src.substring(lastMatchEnd, a[0]);
+      if (a[1] > lastMatchEnd || a[0] === 0) {
+        out += replFunc(src.substring(a[0], a[1]));
+        numReplaces++;
+      }
+      lastMatchEnd = a[1];
+      const width = input.step(searchPos) & 7;
+      if (searchPos + width > a[1]) searchPos += width;
+      else if (searchPos + 1 > a[1]) searchPos++;
+      else searchPos = a[1];
+      if (numReplaces >= maxReplaces) break;
+    }
+    out += src.substring(lastMatchEnd);
+    return out;
+  }
+  pad(a) {
+    if (a === null) return null;
+    let n = (1 + this.numSubexp) * 2;
+    if (a.length < n) {
+      let a2 = new Array(n).fill(-1);
+      for (let i = 0; i < a.length; i++) a2[i] = a[i];
+      a = a2;
+    }
+    return a;
+  }
+  allMatches(input, n, deliverFun = (v) => v) {
+    let result = [];
+    const end = input.endPos();
+    if (n < 0) n = end + 1;
+    let pos = 0;
+    let i = 0;
+    let prevMatchEnd = -1;
+    const lbState = this.createLookbehindState();
+    while (i < n && pos <= end) {
+      const matches = this.executeEngine(input, pos, RE2Flags.UNANCHORED, this.prog.numCap, lbState);
+      if (matches === null || matches.length === 0) break;
+      let accept = true;
+      if (matches[1] === pos) {
+        if (matches[0] === prevMatchEnd) accept = false;
+        const r = input.step(pos);
+        if (r < 0) pos = end + 1;
+        else pos += r & 7;
+      } else pos = matches[1];
+      prevMatchEnd = matches[1];
+      if (accept) {
+        result.push(deliverFun(this.pad(matches)));
+        i++;
+      }
+    }
+    return result;
+  }
+  /**
+  * Returns an array holding the text of the leftmost match in {@code b} of this regular
+  * expression.
+  *
+  * A return value of null indicates no match.
+  */
+  findUTF8(b) {
+    const a = this.executeEngine(MachineInput.fromUTF8(b), 0, RE2Flags.UNANCHORED, 2);
+    if (a === null) return null;
+    return b.slice(a[0], a[1]);
+  }
+  /**
+  * Returns a two-element array of integers defining the location of the leftmost match in
+  * {@code b} of this regular expression. The match itself is at {@code b[loc[0]...loc[1]]}.
+  *
+  * A return value of null indicates no match.
+  */
+  findUTF8Index(b) {
+    const a = this.executeEngine(MachineInput.fromUTF8(b), 0, RE2Flags.UNANCHORED, 2);
+    if (a === null) return null;
+    return a.slice(0, 2);
+  }
+  /**
+  * Returns a string holding the text of the leftmost match in {@code s} of this regular
+  * expression.
+  *
+  * If there is no match, the return value is an empty string, but it will also be empty if the
+  * regular expression successfully matches an empty string. Use {@link #findIndex} or
+  * {@link #findSubmatch} if it is necessary to distinguish these cases.
+  */
+  find(s) {
+    const a = this.executeEngine(MachineInput.fromUTF16(s), 0, RE2Flags.UNANCHORED, 2);
+    if (a === null) return "";
+    return s.substring(a[0], a[1]);
+  }
+  /**
+  * Returns a two-element array of integers defining the location of the leftmost match in
+  * {@code s} of this regular expression. The match itself is at
+  * {@code s.substring(loc[0], loc[1])}.
+  *
+  * A return value of null indicates no match.
+  */
+  findIndex(s) {
+    return this.executeEngine(MachineInput.fromUTF16(s), 0, RE2Flags.UNANCHORED, 2);
+  }
+  /**
+  * Returns an array of arrays the text of the leftmost match of the regular expression in
+  * {@code b} and the matches, if any, of its subexpressions, as defined by the <a
+  * href='#submatch'>Submatch</a> description above.
+  *
+  * A return value of null indicates no match.
+  */
+  findUTF8Submatch(b) {
+    const a = this.executeEngine(MachineInput.fromUTF8(b), 0, RE2Flags.UNANCHORED, this.prog.numCap);
+    if (a === null) return null;
+    const ret = new Array(1 + this.numSubexp).fill(null);
+    for (let i = 0; i < ret.length; i++) if (2 * i < a.length && a[2 * i] >= 0) ret[i] = b.slice(a[2 * i], a[2 * i + 1]);
+    return ret;
+  }
+  /**
+  * Returns an array holding the index pairs identifying the leftmost match of this regular
+  * expression in {@code b} and the matches, if any, of its subexpressions, as defined by the the
+  * <a href='#submatch'>Submatch</a> and <a href='#index'>Index</a> descriptions above.
+  *
+  * A return value of null indicates no match.
+  */
+  findUTF8SubmatchIndex(b) {
+    return this.pad(this.executeEngine(MachineInput.fromUTF8(b), 0, RE2Flags.UNANCHORED, this.prog.numCap));
+  }
+  /**
+  * Returns an array of strings holding the text of the leftmost match of the regular expression in
+  * {@code s} and the matches, if any, of its subexpressions, as defined by the <a
+  * href='#submatch'>Submatch</a> description above.
+  *
+  * A return value of null indicates no match.
+  */
+  findSubmatch(s) {
+    const a = this.executeEngine(MachineInput.fromUTF16(s), 0, RE2Flags.UNANCHORED, this.prog.numCap);
+    if (a === null) return null;
+    const ret = new Array(1 + this.numSubexp).fill(null);
+    for (let i = 0; i < ret.length; i++) if (2 * i < a.length && a[2 * i] >= 0) ret[i] = s.substring(a[2 * i], a[2 * i + 1]);
+    return ret;
+  }
+  /**
+  * Returns an array holding the index pairs identifying the leftmost match of this regular
+  * expression in {@code s} and the matches, if any, of its subexpressions, as defined by the <a
+  * href='#submatch'>Submatch</a> description above.
+  *
+  * A return value of null indicates no match.
+  */
+  findSubmatchIndex(s) {
+    return this.pad(this.executeEngine(MachineInput.fromUTF16(s), 0, RE2Flags.UNANCHORED, this.prog.numCap));
+  }
+  /**
+  * {@code findAllUTF8()} is the <a href='#all'>All</a> version of {@link #findUTF8}; it returns a
+  * list of up to {@code n} successive matches of the expression, as defined by the <a
+  * href='#all'>All</a> description above.
+  *
+  * A return value of null indicates no match.
+  *
+  * TODO(adonovan): think about defining a byte slice view class, like a read-only Go slice backed
+  * by |b|.
+  */
+  findAllUTF8(b, n) {
+    const result = this.allMatches(MachineInput.fromUTF8(b), n, (match) => b.slice(match[0], match[1]));
+    if (result.length === 0) return null;
+    return result;
+  }
+  /**
+  * {@code findAllUTF8Index} is the <a href='#all'>All</a> version of {@link #findUTF8Index}; it
+  * returns a list of up to {@code n} successive matches of the expression, as defined by the <a
+  * href='#all'>All</a> description above.
+  *
+  * A return value of null indicates no match.
+  */
+  findAllUTF8Index(b, n) {
+    const result = this.allMatches(MachineInput.fromUTF8(b), n, (match) => match.slice(0, 2));
+    if (result.length === 0) return null;
+    return result;
+  }
+  /**
+  * {@code findAll} is the <a href='#all'>All</a> version of {@link #find}; it returns a list of up
+  * to {@code n} successive matches of the expression, as defined by the <a href='#all'>All</a>
+  * description above.
+  *
+  * A return value of null indicates no match.
+  */
+  findAll(s, n) {
+    const result = this.allMatches(MachineInput.fromUTF16(s), n, (match) => s.substring(match[0], match[1]));
+    if (result.length === 0) return null;
+    return result;
+  }
+  /**
+  * {@code findAllIndex} is the <a href='#all'>All</a> version of {@link #findIndex}; it returns a
+  * list of up to {@code n} successive matches of the expression, as defined by the <a
+  * href='#all'>All</a> description above.
+  *
+  * A return value of null indicates no match.
+  */
+  findAllIndex(s, n) {
+    const result = this.allMatches(MachineInput.fromUTF16(s), n, (match) => match.slice(0, 2));
+    if (result.length === 0) return null;
+    return result;
+  }
+  /**
+  * {@code findAllUTF8Submatch} is the <a href='#all'>All</a> version of {@link #findUTF8Submatch};
+  * it returns a list of up to {@code n} successive matches of the expression, as defined by the <a
+  * href='#all'>All</a> description above.
+  *
+  * A return value of null indicates no match.
+  */
+  findAllUTF8Submatch(b, n) {
+    const result = this.allMatches(MachineInput.fromUTF8(b), n, (match) => {
+      let slice = new Array(match.length / 2 | 0).fill(null);
+      for (let j = 0; j < slice.length; j++) if (match[2 * j] >= 0) slice[j] = b.slice(match[2 * j], match[2 * j + 1]);
+      return slice;
+    });
+    if (result.length === 0) return null;
+    return result;
+  }
+  /**
+  * {@code findAllUTF8SubmatchIndex} is the <a href='#all'>All</a> version of
+  * {@link #findUTF8SubmatchIndex}; it returns a list of up to {@code n} successive matches of the
+  * expression, as defined by the <a href='#all'>All</a> description above.
+  *
+  * A return value of null indicates no match.
+  */
+  findAllUTF8SubmatchIndex(b, n) {
+    const result = this.allMatches(MachineInput.fromUTF8(b), n);
+    if (result.length === 0) return null;
+    return result;
+  }
+  /**
+  * {@code findAllSubmatch} is the <a href='#all'>All</a> version of {@link #findSubmatch}; it
+  * returns a list of up to {@code n} successive matches of the expression, as defined by the <a
+  * href='#all'>All</a> description above.
+  *
+  * A return value of null indicates no match.
+  */
+  findAllSubmatch(s, n) {
+    const result = this.allMatches(MachineInput.fromUTF16(s), n, (match) => {
+      let slice = new Array(match.length / 2 | 0).fill(null);
+      for (let j = 0; j < slice.length; j++) if (match[2 * j] >= 0) slice[j] = s.substring(match[2 * j], match[2 * j + 1]);
+      return slice;
+    });
+    if (result.length === 0) return null;
+    return result;
+  }
+  /**
+  * {@code findAllSubmatchIndex} is the <a href='#all'>All</a> version of
+  * {@link #findSubmatchIndex}; it returns a list of up to {@code n} successive matches of the
+  * expression, as defined by the <a href='#all'>All</a> description above.
+  *
+  * A return value of null indicates no match.
+  */
+  findAllSubmatchIndex(s, n) {
+    const result = this.allMatches(MachineInput.fromUTF16(s), n);
+    if (result.length === 0) return null;
+    return result;
+  }
+};
+var RE2Set = class RE2Set2 {
+  /** @type {number} */
+  static UNANCHORED = RE2Flags.UNANCHORED;
+  /** @type {number} */
+  static ANCHOR_START = RE2Flags.ANCHOR_START;
+  /** @type {number} */
+  static ANCHOR_BOTH = RE2Flags.ANCHOR_BOTH;
+  /**
+  * Constructs a new RE2Set with the specified anchor mode and flags.
+  * @param {number} [anchor=RE2Set.UNANCHORED] - The anchoring mode (e.g., RE2Set.UNANCHORED).
+  * @param {number} [flags=0] - The public flags to apply to all patterns in the set.
+  * @param {number} [maxMem=8388608] - The maximum memory in bytes to use for the DFA (default 8MB).
+  */
+  constructor(anchor = RE2Set2.UNANCHORED, flags = 0, maxMem = 8388608) {
+    if (![
+      RE2Set2.UNANCHORED,
+      RE2Set2.ANCHOR_START,
+      RE2Set2.ANCHOR_BOTH
+    ].includes(anchor)) throw new RE2JSFlagsException("The anchor should be RE2Set.UNANCHORED, RE2Set.ANCHOR_START or RE2Set.ANCHOR_BOTH");
+    Utils.checkFlags(flags);
+    this.anchor = anchor;
+    this.jsFlags = flags;
+    this.maxMem = maxMem;
+    let re2Flags = RE2Flags.PERL;
+    if ((flags & PublicFlags.DISABLE_UNICODE_GROUPS) !== 0) re2Flags &= ~RE2Flags.UNICODE_GROUPS;
+    if ((flags & PublicFlags.LOOKBEHINDS) !== 0) re2Flags |= RE2Flags.LOOKBEHIND;
+    this.re2Flags = re2Flags;
+    this.regexps = [];
+    this.prog = null;
+    this.dfa = null;
+    this.dummyRe2 = null;
+  }
+  /**
+  * Adds a new regular expression pattern to the set.
+  * Patterns cannot be added after the set has been compiled.
+  * @param {string} pattern - The regular expression pattern to add.
+  * @returns {number} The integer index assigned to the added pattern.
+  * @throws {RE2JSCompileException} If patterns are added after compilation.
+  */
+  add(pattern) {
+    if (this.prog) throw new RE2JSCompileException("Cannot add patterns after compile");
+    Utils.checkPattern(pattern);
+    let fregex = pattern;
+    if ((this.jsFlags & PublicFlags.CASE_INSENSITIVE) !== 0) fregex = `(?i)${fregex}`;
+    if ((this.jsFlags & PublicFlags.DOTALL) !== 0) fregex = `(?s)${fregex}`;
+    if ((this.jsFlags & PublicFlags.MULTILINE) !== 0) fregex = `(?m)${fregex}`;
+    const re = Parser.parse(fregex, this.re2Flags);
+    this.regexps.push(Simplify.simplify(re));
+    return this.regexps.length - 1;
+  }
+  /**
+  * Compiles the added patterns into a single state machine.
+  * This is automatically called on the first match if not called explicitly.
+  * @returns {void}
+  */
+  compile() {
+    if (this.prog) return;
+    const prog = Compiler.compileSet(this.regexps);
+    if (prog.numInst() > Parser.MAX_SIZE) throw new RE2JSCompileException(`${Parser.ERR_LARGE}: the set compiles to ${prog.numInst()} instructions, more than ${Parser.MAX_SIZE}`);
+    this.prog = prog;
+    this.dfa = new DFA(this.prog, this.maxMem);
+    this.dummyRe2 = {
+      prog: this.prog,
+      cond: this.prog.startCond(),
+      prefix: "",
+      prefixRune: 0,
+      longest: false
+    };
+  }
+  /**
+  * Matches the input against the compiled set of regular expressions.
+  * @param {string|number[]|Uint8Array} input - The input string or UTF-8 byte array to match against.
+  * @returns {number[]} An array of indices representing the patterns that successfully matched the input.
+  */
+  match(input) {
+    if (!this.prog) this.compile();
+    const machineInput = Utils.isByteArray(input) ? MachineInput.fromUTF8(input) : MachineInput.fromUTF16(input);
+    let internalAnchor = RE2Flags.UNANCHORED;
+    if (this.anchor === RE2Set2.ANCHOR_START) internalAnchor = RE2Flags.ANCHOR_START;
+    else if (this.anchor === RE2Set2.ANCHOR_BOTH) internalAnchor = RE2Flags.ANCHOR_BOTH;
+    const dfaResult = this.dfa.matchSet(machineInput, 0, internalAnchor);
+    if (dfaResult !== null) return dfaResult;
+    const machine = Machine.fromRE2(this.dummyRe2);
+    machine.init(0);
+    return machine.matchSet(machineInput, 0, internalAnchor);
+  }
+};
+var TranslateRegExpString = class TranslateRegExpString2 {
+  static isHexadecimal(ch) {
+    return "0" <= ch && ch <= "9" || "A" <= ch && ch <= "F" || "a" <= ch && ch <= "f";
+  }
+  static translate(data) {
+    let prefixFlags = "";
+    if (Object.prototype.toString.call(data) === "[object RegExp]") {
+      if (data.ignoreCase) prefixFlags += "i";
+      if (data.multiline) prefixFlags += "m";
+      if (data.dotAll) prefixFlags += "s";
+      data = data.source;
+    }
+    if (typeof data !== "string") return data;
+    let result = "";
+    let changed = false;
+    let size = data.length;
+    if (size === 0) {
+      result = "(?:)";
+      changed = true;
+    }
+    let inCharClass = false;
+    let i = 0;
+    while (i < size) {
+      let ch = data[i];
+      if (ch === "\\") {
+        if (i + 1 < size) {
+          ch = data[i + 1];
+          switch (ch) {
+            case "\\":
+              result += "\\\\";
+              i += 2;
+              continue;
+            case "c":
+              if (i + 2 < size) {
+                let code21 = data[i + 2].charCodeAt(0);
+                if (code21 >= 65 && code21 <= 90 || code21 >= 97 && code21 <= 122) {
+                  let val = code21 % 32;
+                  result += "\\x";
+                  result += (val >> 4).toString(16).toUpperCase();
+                  result += (val & 15).toString(16).toUpperCase();
+                  i += 3;
+                  changed = true;
+                  continue;
+                }
+              }
+              result += "c";
+              i += 2;
+              changed = true;
+              continue;
+            case "u":
+              if (i + 2 < size) {
+                if (data[i + 2] === "{") {
+                  let j = i + 3;
+                  let hasHex = false;
+                  let closed = false;
+                  while (j < size) {
+                    const hexChar = data[j];
+                    if (hexChar === "}") {
+                      closed = true;
+                      break;
+                    }
+                    if (!TranslateRegExpString2.isHexadecimal(hexChar)) break;
+                    hasHex = true;
+                    j++;
+                  }
+                  if (closed && hasHex) {
+                    result += "\\x";
+                    i += 2;
+                    changed = true;
+                    continue;
+                  }
+                } else if (i + 5 < size) {
+                  let isHex4 = true;
+                  for (let j = 0; j < 4; j++) if (!TranslateRegExpString2.isHexadecimal(data[i + 2 + j])) {
+                    isHex4 = false;
+                    break;
+                  }
+                  if (isHex4) {
+                    result += "\\x{" + data.substring(i + 2, i + 6) + "}";
+                    i += 6;
+                    changed = true;
+                    continue;
+                  }
+                }
+              }
+              result += "u";
+              i += 2;
+              changed = true;
+              continue;
+            case "x": {
+              let isValidHex = false;
+              if (i + 2 < size && data[i + 2] === "{") {
+                let j = i + 3;
+                let hasHex = false;
+                let closed = false;
+                while (j < size) {
+                  const hexChar = data[j];
+                  if (hexChar === "}") {
+                    closed = true;
+                    break;
+                  }
+                  if (!TranslateRegExpString2.isHexadecimal(hexChar)) break;
+                  hasHex = true;
+                  j++;
+                }
+                if (closed && hasHex) isValidHex = true;
+              } else if (i + 3 < size && TranslateRegExpString2.isHexadecimal(data[i + 2]) && TranslateRegExpString2.isHexadecimal(data[i + 3])) isValidHex = true;
+              if (isValidHex) {
+                result += "\\x";
+                i += 2;
+              } else {
+                result += "x";
+                i += 2;
+                changed = true;
+              }
+              continue;
+            }
+            case "n":
+            case "r":
+            case "t":
+            case "a":
+            case "f":
+            case "v":
+            case "d":
+            case "D":
+            case "s":
+            case "S":
+            case "w":
+            case "W":
+            case "b":
+            case "B":
+            case "p":
+            case "P":
+            case "A":
+            case "z":
+            case "Q":
+            case "E":
+            case "0":
+            case "1":
+            case "2":
+            case "3":
+            case "4":
+            case "5":
+            case "6":
+            case "7":
+              result += "\\" + ch;
+              i += 2;
+              continue;
+            default: {
+              let cp2 = data.codePointAt(i + 1);
+              if (cp2 >= 48 && cp2 <= 57 || cp2 >= 65 && cp2 <= 90 || cp2 >= 97 && cp2 <= 122) {
+                let symSize2 = Utils.charCount(cp2);
+                result += data.substring(i + 1, i + 1 + symSize2);
+                i += symSize2 + 1;
+                changed = true;
+              } else {
+                result += "\\";
+                let symSize2 = Utils.charCount(cp2);
+                result += data.substring(i + 1, i + 1 + symSize2);
+                i += symSize2 + 1;
+              }
+              continue;
+            }
+          }
+        }
+      } else if (ch === "/") {
+        result += "\\/";
+        i += 1;
+        changed = true;
+        continue;
+      } else if (ch === "[") {
+        if (!inCharClass && data[i + 1] === "]") {
+          result += "[^\\x00-\\x{10FFFF}]";
+          i += 2;
+          changed = true;
+          continue;
+        }
+        if (!inCharClass && data[i + 1] === "^" && data[i + 2] === "]") {
+          result += "[\\x00-\\x{10FFFF}]";
+          i += 3;
+          changed = true;
+          continue;
+        }
+        inCharClass = true;
+      } else if (ch === "]") inCharClass = false;
+      else if (!inCharClass && ch === "(" && i + 2 < size && data[i + 1] === "?" && data[i + 2] === "<") {
+        if (i + 3 < size && !"=!>)".includes(data[i + 3])) {
+          result += "(?P<";
+          i += 3;
+          changed = true;
+          continue;
+        }
+      }
+      let cp = data.codePointAt(i);
+      let symSize = Utils.charCount(cp);
+      result += data.substring(i, i + symSize);
+      i += symSize;
+    }
+    const finalResult = changed ? result : data;
+    if (prefixFlags.length > 0) return `(?${prefixFlags})${finalResult}`;
+    return finalResult;
+  }
+};
+var execResult = (m, input) => {
+  const result = m.matchArray();
+  result.index = m.start(0);
+  result.input = input;
+  result.groups = m.namedGroupsObject();
+  return result;
+};
+var RE2JS = class RE2JS2 {
+  /**
+  * Flag: case insensitive matching.
+  */
+  static CASE_INSENSITIVE = PublicFlags.CASE_INSENSITIVE;
+  /**
+  * Flag: dot ({@code .}) matches all characters, including newline.
+  */
+  static DOTALL = PublicFlags.DOTALL;
+  /**
+  * Flag: multiline matching: {@code ^} and {@code $} match at beginning and end of line, not just
+  * beginning and end of input.
+  */
+  static MULTILINE = PublicFlags.MULTILINE;
+  /**
+  * Flag: Unicode groups (e.g. {@code \p\ Greek\} ) will be syntax errors.
+  */
+  static DISABLE_UNICODE_GROUPS = PublicFlags.DISABLE_UNICODE_GROUPS;
+  /**
+  * Flag: matches longest possible string.
+  */
+  static LONGEST_MATCH = PublicFlags.LONGEST_MATCH;
+  /**
+  * Flag: enable linear-time captureless lookbehinds.
+  */
+  static LOOKBEHINDS = PublicFlags.LOOKBEHINDS;
+  /**
+  * Returns a literal pattern string for the specified string.
+  *
+  * This method produces a string that can be used to create a <code>RE2JS</code> that would
+  * match the string <code>s</code> as if it were a literal pattern.
+  *
+  * Metacharacters or escape sequences in the input sequence will be given no special meaning.
+  *
+  * @param {string} str The string to be literalized
+  * @returns {string} A literal string replacement
+  */
+  static quote(str3) {
+    return Utils.quoteMeta(str3);
+  }
+  /**
+  * Quotes '\' and '$' in {@code str}, so that the returned string could be used in
+  * replacement methods as a literal replacement of {@code str}.
+  *
+  * This is a convenience delegation to {@link Matcher.quoteReplacement}.
+  *
+  * @param {string} str the string to be quoted
+  * @param {boolean} [javaMode=false] whether the replacement will be used in javaMode
+  * @returns {string} the quoted string
+  */
+  static quoteReplacement(str3, javaMode = false) {
+    return Matcher.quoteReplacement(str3, javaMode);
+  }
+  /**
+  * Translates a given regular expression string to ensure compatibility with RE2JS.
+  *
+  * This function preprocesses the input regex string by applying necessary transformations,
+  * such as escaping special characters (e.g., `/`), converting named capture groups to
+  * RE2JS-compatible syntax, and handling Unicode sequences properly. It ensures that the
+  * resulting regex is safe and properly formatted before compilation.
+  *
+  * @param {string|RegExp} expr - The regular expression string to be translated.
+  * @returns {string} - The transformed regular expression string, ready for compilation.
+  */
+  static translateRegExp(expr) {
+    return TranslateRegExpString.translate(expr);
+  }
+  /**
+  * Helper: create new RE2JS with given regex and flags. Flregex is the regex with flags applied.
+  * @param {string} regex
+  * @param {number} [flags=0]
+  * @returns {RE2JS}
+  */
+  static compile(regex, flags = 0) {
+    Utils.checkPattern(regex);
+    Utils.checkFlags(flags);
+    let fregex = regex;
+    if ((flags & RE2JS2.CASE_INSENSITIVE) !== 0) fregex = `(?i)${fregex}`;
+    if ((flags & RE2JS2.DOTALL) !== 0) fregex = `(?s)${fregex}`;
+    if ((flags & RE2JS2.MULTILINE) !== 0) fregex = `(?m)${fregex}`;
+    let re2Flags = RE2Flags.PERL;
+    if ((flags & RE2JS2.DISABLE_UNICODE_GROUPS) !== 0) re2Flags &= ~RE2Flags.UNICODE_GROUPS;
+    if ((flags & RE2JS2.LOOKBEHINDS) !== 0) re2Flags |= RE2Flags.LOOKBEHIND;
+    const p = new RE2JS2(regex, flags);
+    p.re2Input = RE2.compileImpl(fregex, re2Flags, (flags & RE2JS2.LONGEST_MATCH) !== 0);
+    return p;
+  }
+  /**
+  * Matches a string against a regular expression.
+  *
+  * @param {string} regex the regular expression
+  * @param {string|number[]|Uint8Array} input the input
+  * @returns {boolean} true if the regular expression matches the entire input
+  * @throws RE2JSSyntaxException if the regular expression is malformed
+  */
+  static matches(regex, input) {
+    return RE2JS2.compile(regex).testExact(input);
+  }
+  /**
+  * This is visible for testing.
+  * @private
+  */
+  static initTest(pattern, flags, re2) {
+    if (pattern == null) throw new Error("pattern is null");
+    if (re2 == null) throw new Error("re2 is null");
+    const p = new RE2JS2(pattern, flags);
+    p.re2Input = re2;
+    return p;
+  }
+  /**
+  *
+  * @param {string} pattern
+  * @param {number} flags
+  */
+  constructor(pattern, flags) {
+    this.patternInput = pattern;
+    this.flagsInput = flags;
+    this.re2Input = null;
+  }
+  /**
+  * Releases memory used by internal caches associated with this pattern. Does not change the
+  * observable behaviour. Useful for tests that detect memory leaks via allocation tracking.
+  */
+  reset() {
+    this.re2Input.reset();
+  }
+  /**
+  * Returns the flags used in the constructor.
+  * @returns {number}
+  */
+  flags() {
+    return this.flagsInput;
+  }
+  /**
+  * Returns the pattern used in the constructor.
+  * @returns {string}
+  */
+  pattern() {
+    return this.patternInput;
+  }
+  re2() {
+    return this.re2Input;
+  }
+  /**
+  * Matches a string against a regular expression.
+  *
+  * @param {string|number[]|Uint8Array} input the input
+  * @returns {boolean} true if the regular expression matches the entire input
+  */
+  matches(input) {
+    return this.testExact(input);
+  }
+  /**
+  * Creates a new {@code Matcher} matching the pattern against the input.
+  *
+  * @param {string|number[]|Uint8Array|MatcherInputBase} input the input string
+  * @returns {Matcher}
+  */
+  matcher(input) {
+    if (Utils.isByteArray(input)) input = MatcherInput.utf8(input);
+    return new Matcher(this, input);
+  }
+  /**
+  * Tests whether the regular expression matches any part of the input string.
+  * Performance Note: This method is highly optimized. Because it only returns
+  * a boolean and does not extract capture groups, it bypasses the `Matcher` overhead
+  * and guarantees execution on the high-speed DFA engine whenever possible.
+  *
+  * @param {string|number[]|Uint8Array} input - The input string or UTF-8 byte array to test against.
+  * @returns {boolean} `true` if the pattern is found anywhere in the input, `false` otherwise.
+  */
+  test(input) {
+    if (Utils.isByteArray(input)) return this.re2Input.matchUTF8(input);
+    return this.re2Input.match(input);
+  }
+  /**
+  * Tests whether the regular expression matches the ENTIRE input string.
+  * * **Performance Note:** This operates identically to `.matches()`, but is significantly
+  * faster because it does not request capture group data. By requesting 0 capture groups,
+  * it securely routes execution through the DFA fast-path.
+  *
+  * @param {string|number[]|Uint8Array} input - The input string or UTF-8 byte array to test against.
+  * @returns {boolean} `true` if the exact input string fully matches the pattern, `false` otherwise.
+  */
+  testExact(input) {
+    const machineInput = Utils.isByteArray(input) ? MachineInput.fromUTF8(input) : MachineInput.fromUTF16(input);
+    return this.re2Input.executeEngine(machineInput, 0, RE2Flags.ANCHOR_BOTH, 0) !== null;
+  }
+  /**
+  * Executes a search for a match in a specified string.
+  * Returns a result array, or null if no match is found.
+  * The returned array perfectly mirrors standard JavaScript `RegExpExecArray`,
+  * including `.index`, `.input`, and `.groups` properties.
+  *
+  * @param {string|number[]|Uint8Array} input the input string or byte array
+  * @returns {Array|null} the match array with index, input, and groups properties, or null
+  */
+  exec(input) {
+    const m = this.matcher(input);
+    return m.find() ? execResult(m, input) : null;
+  }
+  /**
+  * Splits input around instances of the regular expression. It returns an array giving the strings
+  * that occur before, between, and after instances of the regular expression.
+  *
+  * If {@code limit <= 0}, there is no limit on the size of the returned array. If
+  * {@code limit == 0}, empty strings that would occur at the end of the array are omitted. If
+  * {@code limit > 0}, at most limit strings are returned. The final string contains the remainder
+  * of the input, possibly including additional matches of the pattern.
+  *
+  * @param {string} input the input string to be split
+  * @param {number} [limit=0] the limit
+  * @returns {string[]} the split strings
+  */
+  split(input, limit = 0) {
+    const m = this.matcher(input);
+    const result = [];
+    let emptiesSkipped = 0;
+    let last = 0;
+    while (m.find()) {
+      if (last === 0 && m.end() === 0) {
+        last = m.end();
+        continue;
+      }
+      if (limit > 0 && result.length === limit - 1) break;
+      if (last === m.start()) {
+        if (limit === 0) {
+          emptiesSkipped += 1;
+          last = m.end();
+          continue;
+        }
+      } else while (emptiesSkipped > 0) {
+        result.push("");
+        emptiesSkipped -= 1;
+      }
+      result.push(m.substring(last, m.start()));
+      last = m.end();
+    }
+    if (limit === 0 && last !== m.inputLength()) {
+      while (emptiesSkipped > 0) {
+        result.push("");
+        emptiesSkipped -= 1;
+      }
+      result.push(m.substring(last, m.inputLength()));
+    }
+    if (limit !== 0 || result.length === 0 && !(last === m.inputLength() && last > 0)) result.push(m.substring(last, m.inputLength()));
+    return result;
+  }
+  /**
+  * Returns an iterator of all results matching a string against the regular expression,
+  * including capturing groups.
+  *
+  * @param {string|number[]|Uint8Array} input the input string or byte array
+  * @returns {IterableIterator<RegExpMatchArray>}
+  */
+  *matchAll(input) {
+    const m = this.matcher(input);
+    while (m.find()) yield execResult(m, input);
+  }
+  /**
+  *
+  * @returns {string}
+  */
+  toString() {
+    return this.patternInput;
+  }
+  /**
+  * Returns the program size of this pattern.
+  *
+  * <p>
+  * Similar to the C++ implementation, the program size is a very approximate measure of a regexp's
+  * "cost". Larger numbers are more expensive than smaller numbers.
+  * </p>
+  *
+  * @returns {number} the program size of this pattern
+  */
+  programSize() {
+    return this.re2Input.numberOfInstructions();
+  }
+  /**
+  * Returns the number of capturing groups in this matcher's pattern. Group zero denotes the entire
+  * pattern and is excluded from this count.
+  *
+  * @returns {number} the number of capturing groups in this pattern
+  */
+  groupCount() {
+    return this.re2Input.numberOfCapturingGroups();
+  }
+  /**
+  * Return a map of the capturing groups in this matcher's pattern, where key is the name and value
+  * is the index of the group in the pattern.
+  * @returns {Record<string, number>}
+  */
+  namedGroups() {
+    return this.re2Input.namedGroups;
+  }
+  /**
+  *
+  * @param {*} other
+  * @returns {boolean}
+  */
+  equals(other) {
+    if (this === other) return true;
+    if (other === null || this.constructor !== other.constructor) return false;
+    return this.flagsInput === other.flagsInput && this.patternInput === other.patternInput;
+  }
+};
+
+// src/scan/regex/portable.ts
+function byteOffsets(text) {
+  const out = new Uint32Array(text.length + 1);
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    out[i] = bytes;
+    const c = text.charCodeAt(i);
+    if (c < 128) bytes += 1;
+    else if (c < 2048) bytes += 2;
+    else if (c >= 55296 && c <= 56319) {
+      bytes += 4;
+      out[++i] = bytes;
+    } else bytes += 3;
+  }
+  out[text.length] = bytes;
+  return out;
+}
+function portableEngine() {
+  return {
+    name: "re2js",
+    compile(source, options = {}) {
+      const re = RE2JS.compile(source, options.caseInsensitive ? RE2JS.CASE_INSENSITIVE : 0);
+      const groupCount = re.groupCount();
+      return {
+        source,
+        matchAll(input) {
+          const text = input.toString("utf8");
+          const map = byteOffsets(text);
+          const m = re.matcher(text);
+          const spans = [];
+          while (m.find()) {
+            const groups = [];
+            for (let g = 1; g <= groupCount; g++) {
+              const s = m.start(g);
+              groups[g] = s < 0 ? void 0 : [map[s], map[m.end(g)]];
+            }
+            spans.push({ start: map[m.start()], end: map[m.end()], groups });
+          }
+          return spans;
+        }
+      };
+    },
+    compileSet(sources, options = {}) {
+      const patterns = sources.map((s) => RE2JS.compile(s, options.caseInsensitive ? RE2JS.CASE_INSENSITIVE : 0));
+      return {
+        match(input) {
+          const text = input.toString("utf8");
+          const hits = [];
+          patterns.forEach((p, i) => {
+            if (p.matcher(text).find()) hits.push(i);
+          });
+          return hits;
+        }
+      };
+    }
+  };
+}
+
+// src/scan/regex/index.ts
+var cached;
+function loadRegexEngine(onWarning = () => {
+}) {
+  if (cached) return cached;
+  if (process.env.JIT_GPG_REGEX_ENGINE === "re2js") {
+    cached = portableEngine();
+    return cached;
+  }
+  const native = loadNativeRE2();
+  if ("ctor" in native) {
+    cached = nativeEngine(native.ctor);
+  } else {
+    onWarning(
+      `native RE2 is not available on ${process.platform}-${process.arch} node ${process.versions.node} (${native.error}); using the portable re2js engine: same results, slower scans`
+    );
+    cached = portableEngine();
+  }
+  return cached;
+}
+
+// src/scan/rules/syntax.ts
+var TOKEN_START = "(?:^|[^A-Za-z0-9_-])";
+var TOKEN_END = "(?:[^A-Za-z0-9_-]|$)";
+var ASSIGN = String.raw`["'\x60]?\s*(?::=|=>|=|:)\s*["'\x60]?`;
+function named(vendor, value) {
+  return String.raw`(?i:${vendor})[\w.-]{0,30}${ASSIGN}(${value})${TOKEN_END}`;
+}
+
+// src/scan/validate/structure.ts
+var import_node_crypto2 = __toESM(require_node_crypto(), 1);
+function b64(s) {
+  const clean2 = s.replace(/\s+/g, "");
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean2) || clean2.length % 4 === 1) return void 0;
+  return Buffer.from(clean2, "base64");
+}
+function b64url(s) {
+  if (!/^[A-Za-z0-9_-]*={0,2}$/.test(s) || s.length % 4 === 1) return void 0;
+  return Buffer.from(s.replace(/=+$/, ""), "base64url");
+}
+function jsonObject(buf) {
+  if (!buf) return void 0;
+  try {
+    const v = JSON.parse(buf.toString("utf8"));
+    return typeof v === "object" && v !== null && !Array.isArray(v) ? v : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function decodedText(v) {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(v) || v.length % 4 === 1) return void 0;
+  const text = Buffer.from(v, "base64").toString("latin1").replace(/[\r\n]+$/, "");
+  return /^[\x20-\x7e]+$/.test(text) ? text : void 0;
+}
+function printable(s) {
+  return s.length > 0 && !/[\u0000-\u001f\u007f\ufffd]/.test(s);
+}
+var PLACEHOLDER_PASSWORDS = /* @__PURE__ */ new Set([
+  "password",
+  "passwd",
+  "pass",
+  "pwd",
+  "secret",
+  "changeme",
+  "changeit",
+  "admin",
+  "root",
+  "user",
+  "username",
+  "test",
+  "testing",
+  "example",
+  "sample",
+  "dummy",
+  "default",
+  "none",
+  "null",
+  "nil",
+  "undefined",
+  "empty",
+  "redacted",
+  "hidden",
+  "masked",
+  "token",
+  "apikey",
+  "api_key",
+  "your_password",
+  "yourpassword",
+  "mypassword",
+  "mysecretpassword",
+  "postgres",
+  "mysql",
+  "guest",
+  "foo",
+  "bar",
+  "foobar",
+  "pw",
+  "p",
+  "x",
+  "xxx",
+  "todo",
+  "tbd",
+  "fixme",
+  "placeholder",
+  "insert_password_here",
+  "secretpassword",
+  "supersecret",
+  "letmein",
+  "123456",
+  "12345678",
+  "password123",
+  "qwerty",
+  "qwerty123",
+  "hunter2",
+  "passw0rd",
+  "p@ssw0rd",
+  "p@ssword",
+  "abc123",
+  "abcd1234",
+  "iloveyou",
+  "secret123",
+  "test123",
+  "admin123",
+  "pass123",
+  "pa55word",
+  "s3cr3t",
+  "topsecret",
+  "true",
+  "false"
+]);
+var PLACEHOLDER_SHAPES2 = [
+  /^\$\{[^}]*\}$/,
+  // ${DB_PASSWORD}
+  /^\$\{/,
+  // ${VAR:-default}
+  /^\$[A-Za-z_][A-Za-z0-9_]*$/,
+  // $DB_PASSWORD
+  /^\$\([^)]*\)$/,
+  // $(cat file)
+  /^%[A-Za-z_][A-Za-z0-9_]*%$/,
+  // %DB_PASSWORD%
+  /^%\([^)]*\)s$/,
+  // %(password)s
+  /\{\{.*\}\}/,
+  // {{ .Values.password }}
+  /^\{[A-Za-z_][\w.-]*\}$/,
+  // {password}
+  /^<[^>]*>$/,
+  // <password>
+  /^\[[^\]]*\]$/,
+  // [password]
+  /^:[A-Za-z_]\w*$/,
+  // :password (Rails-style)
+  /^@[A-Za-z_][\w.]*@?$/,
+  // @password@ (Maven/Ant filtering)
+  /^(.)\1+$/,
+  // ****, xxxx, 0000
+  /x{3,}/i,
+  /\*{3,}/,
+  /^\.\.\.$|\.\.\.|…/,
+  /^(?:your|my|some|the|a|an)[_-]?(?:db[_-]?|database[_-]?|redis[_-]?|admin[_-]?|user[_-]?)?(?:password|passwd|pass|pwd|secret|token|key)/i,
+  /(?:password|passwd|secret|token)[_-]?(?:here|goes[_-]?here|placeholder)$/i,
+  /change[_-]?(?:me|it|this)/i,
+  /^(?:example|sample|dummy|fake|test|demo|placeholder)[_-]?/i,
+  /^env\(|^secret\(|^vault:|^ref\+|^op:\/\/|^arn:aws:secretsmanager/i
+];
+function isPlaceholderPassword(value) {
+  const v = value.trim();
+  if (v.length === 0) return true;
+  if (PLACEHOLDER_PASSWORDS.has(v.toLowerCase())) return true;
+  for (const re of PLACEHOLDER_SHAPES2) if (re.test(v)) return true;
+  return false;
+}
+function isStandInPassword(value) {
+  if (/^[0-9]{1,8}$/.test(value)) return true;
+  if (/^[A-Za-z]{1,5}$/.test(value)) return true;
+  if (/^(?:(?:foo|bar|baz|qux|quux|corge|grault|garply|waldo|fred|plugh|xyzzy|thud)[_.-]?)+[0-9]{0,3}$/i.test(value))
+    return true;
+  const words = value.split(/[-_.\s]+/).filter(Boolean);
+  if (words.length > 0 && words.length <= 5 && words.every((w) => /^[A-Za-z]+[0-9]?$/.test(w))) {
+    if (words.some((w) => /^(?:pass(?:word|wd)?|pwd|secret|token|key|auth|credentials?)[0-9]?$/i.test(w))) return true;
+  }
+  return false;
+}
+function validatePassword(secret) {
+  let value = secret.slice(0, valueLength(secret));
+  try {
+    value = decodeURIComponent(value);
+  } catch {
+  }
+  if ([...value].length < 4) return "invalid";
+  if (OWNED_PREFIXES.test(value)) return "invalid";
+  return isPlaceholderPassword(value) || isStandInPassword(value) ? "invalid" : "unknown";
+}
+var DB_URL = /([a-z][a-z0-9+.-]*):\/\/([^:@/\s]*):([^@\s]+)@([^\s/?#]+)/i;
+function validateDbUrl(secret, match = "") {
+  const m = DB_URL.exec(match || secret);
+  if (!m) return validatePassword(secret);
+  const host = m[4];
+  if (!host || isPlaceholderPassword(host.replace(/:\d+$/, "")) || /^\$|^\{\{|^</.test(host)) return "invalid";
+  const password = m[3];
+  if (password.toLowerCase() === m[2].toLowerCase() || password.toLowerCase() === m[1].toLowerCase())
+    return "invalid";
+  return validatePassword(password);
+}
+function validateBasicAuthBase64(secret) {
+  const buf = b64(secret);
+  if (!buf || buf.length < 3) return "invalid";
+  const text = buf.toString("utf8");
+  if (!printable(text) || Buffer.from(text, "utf8").toString("base64").replace(/=+$/, "") !== secret.replace(/=+$/, ""))
+    return "invalid";
+  const i = text.indexOf(":");
+  if (i <= 0 || i === text.length - 1) return "invalid";
+  const password = text.slice(i + 1);
+  return isPlaceholderPassword(password) || isStandInPassword(password) || password.length < 4 ? "invalid" : "unknown";
+}
+function validateBase64Password(secret) {
+  const buf = b64(secret);
+  if (!buf || buf.length === 0) return "invalid";
+  const text = buf.toString("utf8");
+  if (!printable(text) || Buffer.from(text, "utf8").toString("base64").replace(/=+$/, "") !== secret.replace(/=+$/, ""))
+    return "invalid";
+  return isPlaceholderPassword(text) || isStandInPassword(text) ? "invalid" : "unknown";
+}
+var JWT_EXAMPLE_SUBJECTS = /* @__PURE__ */ new Set(["1234567890"]);
+function validateJwt(secret) {
+  const parts = secret.split(".");
+  if (parts.length !== 3) return "invalid";
+  const header2 = jsonObject(b64url(parts[0]));
+  const payload = jsonObject(b64url(parts[1]));
+  if (!header2 || !payload) return "invalid";
+  const alg = header2["alg"];
+  if (typeof alg !== "string" || alg.toLowerCase() === "none" || !/^[A-Za-z0-9+_-]{2,20}$/.test(alg)) return "invalid";
+  const sig = b64url(parts[2]);
+  if (!sig || sig.length < 16) return "invalid";
+  if (JWT_EXAMPLE_SUBJECTS.has(String(payload["sub"])) && payload["name"] === "John Doe") return "invalid";
+  const keys = Object.keys(payload);
+  const registered = ["iss", "sub", "aud", "exp", "nbf", "iat", "jti"].some((k) => k in payload);
+  if (!registered && keys.length < 2) return "invalid";
+  return "valid";
+}
+var BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
+var BECH32_GEN = [996825010, 642813549, 513874426, 1027748829, 705979059];
+function bech32Polymod(values) {
+  let chk = 1;
+  for (const v of values) {
+    const top = chk >>> 25;
+    chk = (chk & 33554431) << 5 ^ v;
+    for (let i = 0; i < 5; i++) if (top >>> i & 1) chk ^= BECH32_GEN[i];
+  }
+  return chk >>> 0;
+}
+function hrpExpand(hrp) {
+  const out = [];
+  for (const c of hrp) out.push(c.charCodeAt(0) >> 5);
+  out.push(0);
+  for (const c of hrp) out.push(c.charCodeAt(0) & 31);
+  return out;
+}
+function convertBits(data, from, to, pad) {
+  let acc = 0;
+  let bits = 0;
+  const out = [];
+  const maxv = (1 << to) - 1;
+  for (let i = 0; i < data.length; i++) {
+    acc = acc << from | data[i];
+    bits += from;
+    while (bits >= to) {
+      bits -= to;
+      out.push(acc >> bits & maxv);
+    }
+  }
+  if (pad) {
+    if (bits > 0) out.push(acc << to - bits & maxv);
+  } else if (bits >= from || (acc << to - bits & maxv) !== 0) return void 0;
+  return out;
+}
+function bech32Decode(s) {
+  if (s !== s.toLowerCase() && s !== s.toUpperCase()) return void 0;
+  const lower = s.toLowerCase();
+  const sep2 = lower.lastIndexOf("1");
+  if (sep2 < 1 || sep2 + 7 > lower.length) return void 0;
+  const hrp = lower.slice(0, sep2);
+  const values = [];
+  for (const c of lower.slice(sep2 + 1)) {
+    const v = BECH32.indexOf(c);
+    if (v < 0) return void 0;
+    values.push(v);
+  }
+  if (bech32Polymod([...hrpExpand(hrp), ...values]) !== 1) return void 0;
+  const bytes = convertBits(values.slice(0, -6), 5, 8, false);
+  return bytes ? { hrp, data: Uint8Array.from(bytes) } : void 0;
+}
+function bech32Encode(hrp, data) {
+  const values = convertBits(data, 8, 5, true);
+  const poly = bech32Polymod([...hrpExpand(hrp), ...values, 0, 0, 0, 0, 0, 0]) ^ 1;
+  const checksum = [];
+  for (let i = 0; i < 6; i++) checksum.push(poly >>> 5 * (5 - i) & 31);
+  return `${hrp}1${[...values, ...checksum].map((v) => BECH32[v]).join("")}`;
+}
+function validateAgeSecretKey(secret) {
+  const d = bech32Decode(secret);
+  if (d?.hrp !== "age-secret-key-" || d.data.length !== 32) return "invalid";
+  return "valid";
+}
+function parsePem(text) {
+  const unescaped = joinStringLiterals(text).replace(/\\+r/g, "").replace(/\\+n/g, "\n");
+  const m = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END ([A-Z0-9 ]+)-----/.exec(unescaped);
+  if (!m || m[1] !== m[3]) return void 0;
+  const headers = /* @__PURE__ */ new Map();
+  const bodyLines = [];
+  for (const raw of m[2].split(/\r?\n/)) {
+    const line = raw.trim();
+    if (!line) continue;
+    const h = /^([A-Za-z-]+):\s*(.*)$/.exec(line);
+    if (h && bodyLines.length === 0) headers.set(h[1], h[2]);
+    else bodyLines.push(line);
+  }
+  const base64 = bodyLines.join("");
+  const body = b64(base64);
+  if (!body || body.length < 16) return void 0;
+  return { label: m[1], headers, body, base64 };
+}
+function joinStringLiterals(text) {
+  if (!/["']/.test(text)) return text;
+  return text.replace(/["']\s*\+?\s*["']/g, "").replace(/["']/g, "");
+}
+function pemText(label, base64, headers) {
+  const lines = base64.match(/.{1,64}/g) ?? [];
+  const head = headers?.size ? `${[...headers].map(([k, v]) => `${k}: ${v}`).join("\n")}
+
+` : "";
+  return `-----BEGIN ${label}-----
+${head}${lines.join("\n")}
+-----END ${label}-----
+`;
+}
+function derRead(buf, pos) {
+  if (pos + 2 > buf.length) return void 0;
+  const tag = buf[pos];
+  let len = buf[pos + 1];
+  let start = pos + 2;
+  if (len & 128) {
+    const n = len & 127;
+    if (n === 0 || n > 4 || start + n > buf.length) return void 0;
+    len = 0;
+    for (let i = 0; i < n; i++) len = len * 256 + buf[start + i];
+    start += n;
+  }
+  const end = start + len;
+  if (end > buf.length) return void 0;
+  return { tag, start, end, next: end };
+}
+function derChildren(buf, el) {
+  const out = [];
+  for (let pos = el.start; pos < el.end; ) {
+    const c = derRead(buf, pos);
+    if (!c || c.end > el.end) return void 0;
+    out.push(c);
+    pos = c.next;
+  }
+  return out;
+}
+function isEncryptedPkcs8(der) {
+  const top = derRead(der, 0);
+  if (top?.tag !== 48 || top.end !== der.length) return false;
+  const kids = derChildren(der, top);
+  if (kids?.length !== 2 || kids[0].tag !== 48 || kids[1].tag !== 4) return false;
+  const alg = derChildren(der, kids[0]);
+  return !!alg && alg.length >= 1 && alg[0].tag === 6 && kids[1].end - kids[1].start >= 16;
+}
+var PEM_PRIVATE_LABELS = /* @__PURE__ */ new Set([
+  "RSA PRIVATE KEY",
+  "PRIVATE KEY",
+  "EC PRIVATE KEY",
+  "DSA PRIVATE KEY",
+  "ENCRYPTED PRIVATE KEY",
+  "OPENSSH PRIVATE KEY"
+]);
+function validatePemPrivateKey(secret) {
+  const pem2 = parsePem(secret);
+  if (!pem2 || !PEM_PRIVATE_LABELS.has(pem2.label)) return "invalid";
+  if (pem2.label === "OPENSSH PRIVATE KEY") return validateOpenSshBody(pem2.body);
+  if (pem2.label === "ENCRYPTED PRIVATE KEY") return isEncryptedPkcs8(pem2.body) ? "valid" : "invalid";
+  const procType = pem2.headers.get("Proc-Type");
+  if (procType !== void 0) {
+    const dek = pem2.headers.get("DEK-Info") ?? "";
+    if (!/^4,ENCRYPTED$/.test(procType) || !/^[A-Z0-9-]+,[0-9A-Fa-f]{16,32}$/.test(dek)) return "invalid";
+    return pem2.body.length % 8 === 0 ? "valid" : "invalid";
+  }
+  try {
+    const key = (0, import_node_crypto2.createPrivateKey)({ key: pemText(pem2.label, pem2.base64), format: "pem" });
+    return key.type === "private" ? "valid" : "invalid";
+  } catch {
+    return "invalid";
+  }
+}
+function validatePemPrivateKeyOtherLabel(secret) {
+  const pem2 = parsePem(secret);
+  if (!pem2 || !/(?:^| )PRIVATE KEY$/.test(pem2.label) || PEM_PRIVATE_LABELS.has(pem2.label)) return "invalid";
+  for (const type of ["pkcs8", "sec1", "pkcs1"]) {
+    try {
+      if ((0, import_node_crypto2.createPrivateKey)({ key: pem2.body, format: "der", type }).type === "private") return "valid";
+    } catch {
+    }
+  }
+  const top = derRead(pem2.body, 0);
+  if (top?.tag !== 48 || top.end !== pem2.body.length) return "invalid";
+  const version = derRead(pem2.body, top.start);
+  const small = version?.tag === 2 && version.end - version.start === 1 && pem2.body[version.start] <= 1;
+  return small ? "unknown" : "invalid";
+}
+var CEPH_EPOCH = [1199145600, 4102444800];
+function validateCephKey(secret) {
+  const buf = b64(secret);
+  if (buf?.length !== 28) return "invalid";
+  const created = buf.readUInt32LE(2);
+  const ok = buf.readUInt16LE(0) === 1 && buf.readUInt16LE(10) === 16 && created >= CEPH_EPOCH[0] && created < CEPH_EPOCH[1] && buf.readUInt32LE(6) < 1e9;
+  return ok ? "valid" : "invalid";
+}
+function fakeCephKey(seed) {
+  const buf = Buffer.alloc(28);
+  buf.writeUInt16LE(1, 0);
+  buf.writeUInt32LE(15e8 + fixtureBytes(`${seed}:t`, 4).readUInt32LE(0) % 2e8, 2);
+  buf.writeUInt32LE(fixtureBytes(`${seed}:n`, 4).readUInt32LE(0) % 1e9, 6);
+  buf.writeUInt16LE(16, 10);
+  fixtureBytes(seed, 16).copy(buf, 12);
+  return buf.toString("base64");
+}
+var SshReader = class {
+  pos = 0;
+  buf;
+  constructor(buf) {
+    this.buf = buf;
+  }
+  u32() {
+    if (this.pos + 4 > this.buf.length) return void 0;
+    const v = this.buf.readUInt32BE(this.pos);
+    this.pos += 4;
+    return v;
+  }
+  bytes() {
+    const n = this.u32();
+    if (n === void 0 || this.pos + n > this.buf.length) return void 0;
+    const out = this.buf.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return out;
+  }
+  str() {
+    return this.bytes()?.toString("latin1");
+  }
+};
+var SSH_MAGIC = Buffer.from("openssh-key-v1\0", "latin1");
+var SSH_CIPHERS = /* @__PURE__ */ new Set([
+  "none",
+  "aes128-ctr",
+  "aes192-ctr",
+  "aes256-ctr",
+  "aes128-cbc",
+  "aes192-cbc",
+  "aes256-cbc",
+  "aes128-gcm@openssh.com",
+  "aes256-gcm@openssh.com",
+  "chacha20-poly1305@openssh.com",
+  "3des-cbc"
+]);
+function sshKeyType(t) {
+  return !!t && /^(?:ssh-(?:rsa|dss|ed25519|ed448)|ecdsa-sha2-nistp(?:256|384|521)|sk-[a-z0-9-]+@openssh\.com)$/.test(t);
+}
+function validateOpenSshBody(body) {
+  if (body.length < SSH_MAGIC.length + 32 || !body.subarray(0, SSH_MAGIC.length).equals(SSH_MAGIC)) return "invalid";
+  const r = new SshReader(body);
+  r.pos = SSH_MAGIC.length;
+  const cipher = r.str();
+  const kdf = r.str();
+  const kdfOptions = r.bytes();
+  const n = r.u32();
+  if (cipher === void 0 || !SSH_CIPHERS.has(cipher) || kdfOptions === void 0 || !n || n > 16) return "invalid";
+  if (cipher === "none" ? kdf !== "none" || kdfOptions.length !== 0 : kdf !== "bcrypt") return "invalid";
+  if (kdf === "bcrypt") {
+    const k = new SshReader(kdfOptions);
+    const salt = k.bytes();
+    const rounds = k.u32();
+    if (!salt || salt.length < 8 || !rounds || k.pos !== kdfOptions.length) return "invalid";
+  }
+  const types = [];
+  for (let i = 0; i < n; i++) {
+    const pub = r.bytes();
+    if (!pub) return "invalid";
+    const t = new SshReader(pub).str();
+    if (!sshKeyType(t)) return "invalid";
+    types.push(t);
+  }
+  const priv = r.bytes();
+  if (!priv || r.pos !== body.length || priv.length % 8 !== 0 || priv.length < 16) return "invalid";
+  if (cipher !== "none") return "valid";
+  const p = new SshReader(priv);
+  const c1 = p.u32();
+  const c2 = p.u32();
+  if (c1 !== c2) return "invalid";
+  return p.str() === types[0] ? "valid" : "invalid";
+}
+function validateOpenSshKey(secret) {
+  const pem2 = parsePem(secret);
+  if (pem2?.label !== "OPENSSH PRIVATE KEY") return "invalid";
+  return validateOpenSshBody(pem2.body);
+}
+function validateSsh2Key(secret) {
+  const text = secret.replace(/\\n/g, "\n");
+  const m = /---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----([\s\S]*?)---- END SSH2 ENCRYPTED PRIVATE KEY ----/.exec(text);
+  if (!m) return "invalid";
+  const lines = [];
+  let continued = false;
+  for (const raw of m[1].split(/\r?\n/)) {
+    const line = raw.trim();
+    if (!line) continue;
+    if (continued || /^[A-Za-z-]+:/.test(line)) {
+      continued = line.endsWith("\\");
+      continue;
+    }
+    lines.push(line);
+  }
+  const body = b64(lines.join(""));
+  if (!body || body.length < 16 || body.readUInt32BE(0) !== 1064303083) return "invalid";
+  return body.readUInt32BE(4) === body.length ? "valid" : "invalid";
+}
+function validatePuttyKey(secret) {
+  const lines = secret.replace(/\\r/g, "").replace(/\\n/g, "\n").split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0);
+  let i = 0;
+  const field = (name2) => {
+    const m = new RegExp(`^${name2}: ?(.*)$`).exec(lines[i] ?? "");
+    if (!m) return void 0;
+    i++;
+    return m[1];
+  };
+  const head = /^PuTTY-User-Key-File-([23]): ?(\S+)$/.exec(lines[i++] ?? "");
+  if (!head) return "invalid";
+  const version = head[1];
+  const algorithm = head[2];
+  const encryption = field("Encryption");
+  const comment = field("Comment");
+  if (!sshKeyType(algorithm) || encryption !== "none" && encryption !== "aes256-cbc" || comment === void 0)
+    return "invalid";
+  const block = (name2) => {
+    const n = Number(field(name2));
+    if (!Number.isInteger(n) || n < 1 || n > 256) return void 0;
+    const body = lines.slice(i, i + n);
+    i += n;
+    if (body.length !== n) return void 0;
+    return b64(body.join(""));
+  };
+  const pub = block("Public-Lines");
+  if (!pub) return "invalid";
+  if (version === "3" && encryption !== "none") {
+    for (const f of ["Key-Derivation", "Argon2-Memory", "Argon2-Passes", "Argon2-Parallelism", "Argon2-Salt"])
+      if (field(f) === void 0) return "invalid";
+  }
+  const priv = block("Private-Lines");
+  const mac = field("Private-MAC");
+  if (!priv || mac === void 0) return "invalid";
+  const macLen = version === "2" ? 40 : 64;
+  if (!new RegExp(`^[0-9a-f]{${macLen}}$`).test(mac)) return "invalid";
+  if (new SshReader(pub).str() !== algorithm) return "invalid";
+  if (encryption !== "none") return priv.length % 16 === 0 ? "valid" : "invalid";
+  return puttyMac(version, algorithm, encryption, comment, pub, priv) === mac ? "valid" : "invalid";
+}
+function sshString(data) {
+  const b = typeof data === "string" ? Buffer.from(data, "utf8") : data;
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(b.length);
+  return Buffer.concat([len, b]);
+}
+function puttyMac(version, algorithm, encryption, comment, pub, priv) {
+  const data = Buffer.concat([
+    sshString(algorithm),
+    sshString(encryption),
+    sshString(comment),
+    sshString(pub),
+    sshString(priv)
+  ]);
+  if (version === "2") {
+    const key = (0, import_node_crypto2.createHash)("sha1").update("putty-private-key-file-mac-key").digest();
+    return (0, import_node_crypto2.createHmac)("sha1", key).update(data).digest("hex");
+  }
+  return (0, import_node_crypto2.createHmac)("sha256", Buffer.alloc(0)).update(data).digest("hex");
+}
+var PGP_PUBLIC_ALGOS = /* @__PURE__ */ new Set([1, 2, 3, 16, 17, 18, 19, 20, 22, 25, 26, 27, 28]);
+function pgpSecretPacket(body) {
+  const b0 = body[0];
+  if (b0 === void 0 || !(b0 & 128)) return false;
+  let tag;
+  let pos;
+  let len;
+  if (b0 & 64) {
+    tag = b0 & 63;
+    const l0 = body[1];
+    if (l0 < 192) {
+      len = l0;
+      pos = 2;
+    } else if (l0 < 224) {
+      len = (l0 - 192 << 8) + body[2] + 192;
+      pos = 3;
+    } else if (l0 === 255) {
+      len = body.readUInt32BE(2);
+      pos = 6;
+    } else return false;
+  } else {
+    tag = b0 >> 2 & 15;
+    const lt = b0 & 3;
+    if (lt === 0) {
+      len = body[1];
+      pos = 2;
+    } else if (lt === 1) {
+      len = body.readUInt16BE(1);
+      pos = 3;
+    } else if (lt === 2) {
+      len = body.readUInt32BE(1);
+      pos = 5;
+    } else return false;
+  }
+  if (tag !== 5 || pos + len > body.length || len < 8) return false;
+  const version = body[pos];
+  if (version < 3 || version > 6) return false;
+  const algo = body[pos + (version === 3 ? 7 : 5)];
+  return PGP_PUBLIC_ALGOS.has(algo);
+}
+function validatePgpPrivateKey(secret) {
+  const text = joinStringLiterals(secret).replace(/\\r/g, "").replace(/\\n/g, "\n");
+  const m = /-----BEGIN PGP PRIVATE KEY BLOCK-----([\s\S]*?)-----END PGP PRIVATE KEY BLOCK-----/.exec(text);
+  if (!m) return "invalid";
+  const lines = m[1].split(/\r?\n/).map((l) => l.trim());
+  let i = 0;
+  while (i < lines.length && lines[i] === "") i++;
+  if (/^[A-Za-z-]+: /.test(lines[i] ?? "")) {
+    while (i < lines.length && lines[i] !== "") i++;
+  }
+  const bodyLines = [];
+  let crc;
+  for (; i < lines.length; i++) {
+    const line = lines[i];
+    if (!line) continue;
+    if (/^=[A-Za-z0-9+/]{4}$/.test(line)) {
+      crc = line.slice(1);
+      break;
+    }
+    bodyLines.push(line);
+  }
+  const body = b64(bodyLines.join(""));
+  if (!body || body.length < 32) return "invalid";
+  if (crc !== void 0) {
+    const want = Buffer.from(crc, "base64");
+    if (want.length !== 3 || want.readUIntBE(0, 3) !== crc24(body)) return "invalid";
+  }
+  return pgpSecretPacket(body) ? "valid" : "invalid";
+}
+function validateBase64PemKey(secret) {
+  const buf = b64(secret);
+  if (!buf) return "invalid";
+  return validatePemPrivateKey(buf.toString("utf8"));
+}
+var JWK_D_BYTES = { OKP: [32, 57], EC: [32, 48, 65, 66] };
+function validateJwkPrivateKey(secret) {
+  const text = secret.trimStart().startsWith("{") ? secret : `{${secret}`;
+  const obj = jsonObject(Buffer.from(text, "utf8"));
+  if (!obj || typeof obj["d"] !== "string") return "invalid";
+  const kty = obj["kty"];
+  if (kty !== "RSA" && kty !== "EC" && kty !== "OKP") return "invalid";
+  const d = b64url(obj["d"]);
+  if (!d) return "invalid";
+  try {
+    const key = (0, import_node_crypto2.createPrivateKey)({ key: obj, format: "jwk" });
+    if (key.type === "private") return "valid";
+  } catch {
+  }
+  const sizes = JWK_D_BYTES[kty];
+  if (sizes ? sizes.includes(d.length) : d.length >= 128) return "unknown";
+  return "invalid";
+}
+var UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+var OWNED_PREFIXES = new RegExp(
+  [
+    "^(?:gh[pousr]_|github_pat_|gl[a-z]{1,4}-|npm_|pypi-|AKIA|ASIA|AIza|ya29\\.|xox[a-z]-|xoxe\\.|xapp-|hf_|api_org_|do[opr]_v1_",
+    "r8_|gsk_|pplx-|xai-|SG\\.|shp(?:at|ca|pa|ss)_|sq0[a-z]{3}-|EAAA|AGE-SECRET-KEY-|eyJ|dop_v1_|hvs\\.|hvb\\.|lsv2_",
+    "pcsk_|xkeysib-|xsmtpsib-|FLWSECK|whsec_|[sr]k_(?:live|test)_|sk-(?:proj|svcacct|admin|None|ant|or-v1)-",
+    "tgp_v1_|tvly-|mlsn\\.|md-|re_[A-Za-z0-9]{8}_|pdl_(?:live|sdbx)_|AQE|access-(?:production|development|sandbox)-",
+    "access_token\\$|key-[0-9a-f]{32}$|[0-9a-f]{32}-us[0-9]{1,2}$|[0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8}$",
+    "[0-9]{8,10}:AA|sk-[A-Za-z0-9]{20}T3BlbkFJ|GOCSPX-|HRKU-|sb_secret_|sbp_|pscale_(?:pw|tkn|oauth)_|rnd_",
+    "lin_(?:api|oauth)_|PMAK-|glc_|glsa_|sntry[us]_|NRAK-|ccipat_|cciprj_|bkua_|sq[upa]_|pul-|tskey-|pnu_|dckr_",
+    "rubygems_|clojars_|packagist_|sgp_|ops_ey|dapi[0-9a-f]|ATATT3|ATCTT3|ATBB|ABSK|bedrock-api-key-|amzn\\.mws\\.",
+    "fm[12][ar]?_|fo1_|vc[pikar]_|nfp_|dp\\.(?:pt|ct|st|sa|scim|audit)\\.|LTAI|AKID|[0-9A-Za-z_-]{3}[78]Q~)"
+  ].join("|")
+);
+var TYPE_NAMES = /^(?:u?int(?:8|16|32|64)(?:clamped)?array|float(?:32|64)array|big(?:u?int)64array|arraybuffer|sharedarraybuffer|buffer|string|number|boolean|object|bytes|bytearray|keyobject|cryptokey|uint8list|base64string|hexstring|secretkey|privatekey|publickey)$/i;
+function isCodeNotValue(v) {
+  if (TYPE_NAMES.test(v)) return true;
+  const ident = /^[A-Za-z_$][\w$]*$/;
+  const parts = v.replace(/^[!:]+/, "").split(/\||::|\./);
+  if (parts.filter((p) => p !== "").length > 1 && parts.every((p) => ident.test(p) || p === "")) return true;
+  if (/^[!:]/.test(v) && parts.every((p) => ident.test(p))) return true;
+  if (ident.test(v) && /token|secret|passw|pwd|key|credential|auth/i.test(v) && /^[A-Za-z_$]+[0-9]{0,2}$/.test(v))
+    return true;
+  return false;
+}
+function isWordPhrase(v) {
+  if (/[0-9]/.test(v)) return false;
+  const parts = v.split(/[^A-Za-z]+/).filter((p) => p.length > 0);
+  return parts.length > 0 && parts.length <= 5 && parts.every((p) => /^(?:[a-z]+|[A-Z][a-z]+|[A-Z]+)$/.test(p));
+}
+function isWordish(part) {
+  const digits2 = part.replace(/[^0-9]/g, "").length;
+  if (digits2 > 2) return false;
+  const letters = part.replace(/[0-9]/g, "");
+  if (letters.length === 0 || !/^[A-Za-z]+$/.test(letters)) return false;
+  const words = letters.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+/g) ?? [];
+  if (words.join("") !== letters || letters.length / words.length < 3) return false;
+  return (letters.match(/[aeiouy]/gi)?.length ?? 0) >= letters.length / 4;
+}
+function isIdentifierPhrase(v) {
+  const parts = v.split(/[-_.:/@#+]+/).filter((p) => p.length > 0);
+  if (parts.length === 0) return false;
+  let word = false;
+  for (const p of parts) {
+    if (p.length >= 4 && isWordish(p)) word = true;
+    else if (!/^[A-Za-z]{1,3}[0-9]{0,2}$|^[0-9]{1,4}$/.test(p) && !isWordish(p)) return false;
+  }
+  return word;
+}
+function isCodeExpression(v) {
+  const m = /^[!+-]?((?:#?[A-Za-z_$][\w$]*)(?:\??\.#?[A-Za-z_$][\w$]*)+)(?:$|[?|&=!+:,*/%<>^~-])/.exec(v);
+  if (!m) return false;
+  return m[1].split(/\??\./).every((p) => /^#?[A-Za-z_$][A-Za-z_$]*[0-9]{0,2}[A-Za-z_$]*$/.test(p));
+}
+var NON_SECRET_TOKEN_NAME = /(?:continuation|next|page|pagination|cursor|client|idempotency|request|update|sync|resume|change|marker|csrf|xsrf|challenge|verification|state)[_.-]?token["'\]]*[ \t]*(?::=|=>|\?=|=|:)/i;
+var ACME_CHALLENGE = /\b(?:http-01|dns-01|tls-alpn-01)\b|\bacme\b.*challenge|challenge.*\bacme\b/i;
+var CREDENTIAL_SCOPE = /^[A-Za-z0-9]{8,128}\/[0-9]{8}\/[A-Za-z0-9-]+\/[A-Za-z0-9-]+\/[a-z0-9_]+$/;
+var NAMES_ITSELF = /secret|passw(?:or)?d|token/i;
+function sequentialRuns(v) {
+  let runs = 0;
+  let len = 1;
+  for (let i = 1; i <= v.length; i++) {
+    if (i < v.length && v.charCodeAt(i) === v.charCodeAt(i - 1) + 1) len++;
+    else {
+      if (len >= 3) runs++;
+      len = 1;
+    }
+  }
+  return runs;
+}
+function validateGenericSecret(secret, match = "", before = "") {
+  if (secret.length > 200) return "invalid";
+  let v = secret;
+  if (/%[0-9A-Fa-f]{2}/.test(v)) {
+    try {
+      v = decodeURIComponent(v);
+    } catch {
+    }
+  }
+  if (v.length < 8 || v.length > 200) return "invalid";
+  if (/^[?&]/.test(match) && v.length < 16) return "invalid";
+  if (isPlaceholderPassword(v)) return "invalid";
+  if (OWNED_PREFIXES.test(v)) return "invalid";
+  if (UUID.test(v)) return "invalid";
+  if (/^[0-9a-f]{40}$/i.test(v)) return "invalid";
+  if (/^(?:sha(?:1|256|384|512)|md5)[-:]/i.test(v)) return "invalid";
+  if (/^[0-9.,_:+-]+$/.test(v)) return "invalid";
+  if (/^[-+]?0[xob][0-9a-f_]+[lu]*$/i.test(v)) return "invalid";
+  if (/^v?[0-9]+(?:\.[0-9]+)+(?:[-+][0-9A-Za-z.-]+)?$/.test(v)) return "invalid";
+  if (/^[a-z]+:\/\//i.test(v) || /^(?:\.{0,2}\/|~\/|[A-Za-z]:\\)/.test(v)) return "invalid";
+  if (/\.(?:json|ya?ml|pem|key|txt|env|p12|pfx|crt|cer|toml|ini|conf)$/i.test(v)) return "invalid";
+  if (/^[a-z][a-z0-9_.-]*(?:\/[a-z][a-z0-9_.-]*)+\/?$/.test(v)) return "invalid";
+  if (/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(v)) return "invalid";
+  if (/^[A-Za-z_$][\w$]*(?:\[[^\]]*\])+$/.test(v)) return "invalid";
+  if (/^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(v)) return "invalid";
+  if (/^[A-Za-z]+$/.test(v)) return "invalid";
+  if (/^(?:[a-z]+[-_])+[a-z]+$/i.test(v)) return "invalid";
+  if (/^(?:true|false|null|none|undefined|required|optional|string|bool|int)$/i.test(v)) return "invalid";
+  if (isCodeNotValue(v)) return "invalid";
+  if (isWordPhrase(v)) return "invalid";
+  if (isCodeExpression(v)) return "invalid";
+  if (isIdentifierPhrase(v)) return "invalid";
+  if (NAMES_ITSELF.test(v)) return "invalid";
+  if (NON_SECRET_TOKEN_NAME.test(match)) return "invalid";
+  if (CREDENTIAL_SCOPE.test(v)) return "invalid";
+  if (/token["'\]]*[ \t]*[:=]/i.test(match) && ACME_CHALLENGE.test(`${before}${match}`)) return "invalid";
+  if (/^[*&]+[A-Za-z_][\w.]*$/.test(v)) return "invalid";
+  const decoded = decodedText(v);
+  if (decoded !== void 0 && (isStandIn(decoded) || isPlaceholderPassword(decoded) || isStandInPassword(decoded)))
+    return "invalid";
+  if (sequentialRuns(v) >= 2 || /(?:0123|1234|2345|3456|4567|5678|6789|abcde|bcdef|qwert|asdf)/i.test(v))
+    return "invalid";
+  const classes = Number(/[a-z]/.test(v)) + Number(/[A-Z]/.test(v)) + Number(/[0-9]/.test(v)) + Number(/[^A-Za-z0-9]/.test(v));
+  if (classes < 2) return "invalid";
+  const h = shannonEntropy(v);
+  if (h < 3 || v.length >= 20 && h < 3.5) return "invalid";
+  return "unknown";
+}
+var FIXTURE_ALPHABETS = {
+  base62: "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
+  letters: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
+  hex: "0123456789abcdef",
+  HEX: "0123456789ABCDEF",
+  digits: "0123456789",
+  base64: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
+  base64url: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_",
+  lowerAlnum: "abcdefghijklmnopqrstuvwxyz0123456789",
+  upperAlnum: "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+};
+function fixtureBytes(seed, length) {
+  const chunks = [];
+  for (let i = 0; chunks.length * 32 < length; i++) {
+    chunks.push((0, import_node_crypto2.createHash)("sha256").update(`jit-gpg-structure:${seed}:${i}`).digest());
+  }
+  return Buffer.concat(chunks).subarray(0, length);
+}
+function fx(seed, length, alphabet = FIXTURE_ALPHABETS.base62) {
+  let out = "";
+  for (const b of fixtureBytes(seed, length)) out += alphabet[b % alphabet.length];
+  return out;
+}
+function fxUuid(seed) {
+  const h = fx(seed, 32, FIXTURE_ALPHABETS.hex);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20)}`;
+}
+function fakeJwt(payload, seed, alg = "HS256") {
+  const enc = (o) => Buffer.from(JSON.stringify(o)).toString("base64url");
+  return `${enc({ alg, typ: "JWT" })}.${enc(payload)}.${fixtureBytes(seed, 32).toString("base64url")}`;
+}
+function fakeAgeKey(seed) {
+  return bech32Encode("age-secret-key-", fixtureBytes(seed, 32)).toUpperCase();
+}
+var PLACEHOLDER_LIKE = /x{4,}|\*{3}|example|dummy|redacted|placeholder|changeme/i;
+function clean(gen) {
+  for (; ; ) {
+    const s = gen();
+    if (!PLACEHOLDER_LIKE.test(s)) return s;
+  }
+}
+function derLen(n) {
+  if (n < 128) return Buffer.from([n]);
+  const bytes = [];
+  for (let v = n; v > 0; v = Math.floor(v / 256)) bytes.unshift(v & 255);
+  return Buffer.from([128 | bytes.length, ...bytes]);
+}
+function derTlv(tag, content) {
+  return Buffer.concat([Buffer.from([tag]), derLen(content.length), content]);
+}
+function dsaTraditional(priv) {
+  const pk8 = priv.export({ type: "pkcs8", format: "der" });
+  const spki = (0, import_node_crypto2.createPublicKey)(priv).export({ type: "spki", format: "der" });
+  const top = derRead(pk8, 0);
+  const [, algId, octet] = derChildren(pk8, top);
+  const [, params] = derChildren(pk8, algId);
+  const pqgTlv = derChildren(pk8, params).map((e) => derTlv(2, pk8.subarray(e.start, e.end)));
+  const x = derRead(pk8, octet.start);
+  const xTlv = derTlv(2, pk8.subarray(x.start, x.end));
+  const sTop = derRead(spki, 0);
+  const [, bitString] = derChildren(spki, sTop);
+  const y = derRead(spki, bitString.start + 1);
+  const yTlv = derTlv(2, spki.subarray(y.start, y.end));
+  const seq = derTlv(48, Buffer.concat([derTlv(2, Buffer.from([0])), ...pqgTlv, yTlv, xTlv]));
+  return pemText("DSA PRIVATE KEY", seq.toString("base64"));
+}
+function opensshEd25519(comment) {
+  const { privateKey, publicKey } = (0, import_node_crypto2.generateKeyPairSync)("ed25519");
+  const pub = Buffer.from(publicKey.export({ format: "jwk" }).x, "base64url");
+  const seed = Buffer.from(privateKey.export({ format: "jwk" }).d, "base64url");
+  const pubBlob = Buffer.concat([sshString("ssh-ed25519"), sshString(pub)]);
+  const check = fixtureBytes(comment, 4);
+  let priv = Buffer.concat([
+    check,
+    check,
+    sshString("ssh-ed25519"),
+    sshString(pub),
+    sshString(Buffer.concat([seed, pub])),
+    sshString(comment)
+  ]);
+  const pad = [];
+  for (let i = 1; (priv.length + pad.length) % 8 !== 0; i++) pad.push(i);
+  priv = Buffer.concat([priv, Buffer.from(pad)]);
+  const u32 = Buffer.alloc(4);
+  u32.writeUInt32BE(1);
+  const body = Buffer.concat([
+    SSH_MAGIC,
+    sshString("none"),
+    sshString("none"),
+    sshString(""),
+    u32,
+    sshString(pubBlob),
+    sshString(priv)
+  ]);
+  const lines = body.toString("base64").match(/.{1,70}/g);
+  return `-----BEGIN OPENSSH PRIVATE KEY-----
+${lines.join("\n")}
+-----END OPENSSH PRIVATE KEY-----
+`;
+}
+function puttyEd25519(comment) {
+  const { privateKey, publicKey } = (0, import_node_crypto2.generateKeyPairSync)("ed25519");
+  const pub = Buffer.from(publicKey.export({ format: "jwk" }).x, "base64url");
+  const seed = Buffer.from(privateKey.export({ format: "jwk" }).d, "base64url");
+  const pubBlob = Buffer.concat([sshString("ssh-ed25519"), sshString(pub)]);
+  const privBlob = sshString(seed);
+  const mac = puttyMac("3", "ssh-ed25519", "none", comment, pubBlob, privBlob);
+  const wrap = (b) => b.toString("base64").match(/.{1,64}/g);
+  const pubLines = wrap(pubBlob);
+  const privLines = wrap(privBlob);
+  return [
+    "PuTTY-User-Key-File-3: ssh-ed25519",
+    "Encryption: none",
+    `Comment: ${comment}`,
+    `Public-Lines: ${pubLines.length}`,
+    ...pubLines,
+    `Private-Lines: ${privLines.length}`,
+    ...privLines,
+    `Private-MAC: ${mac}`,
+    ""
+  ].join("\n");
+}
+function mpi(bytes) {
+  let i = 0;
+  while (i < bytes.length - 1 && bytes[i] === 0) i++;
+  const b = bytes.subarray(i);
+  const bits = (b.length - 1) * 8 + (32 - Math.clz32(b[0]));
+  const head = Buffer.alloc(2);
+  head.writeUInt16BE(bits);
+  return Buffer.concat([head, b]);
+}
+function pgpPacket(tag, body) {
+  const len = body.length < 192 ? Buffer.from([body.length]) : Buffer.from([(body.length - 192 >> 8) + 192, body.length - 192 & 255]);
+  return Buffer.concat([Buffer.from([192 | tag]), len, body]);
+}
+function pgpEd25519(userId) {
+  const { privateKey, publicKey } = (0, import_node_crypto2.generateKeyPairSync)("ed25519");
+  const pub = Buffer.from(publicKey.export({ format: "jwk" }).x, "base64url");
+  const seed = Buffer.from(privateKey.export({ format: "jwk" }).d, "base64url");
+  const oid = Buffer.from([43, 6, 1, 4, 1, 218, 71, 15, 1]);
+  const secretMpi = mpi(seed);
+  let sum = 0;
+  for (const b of secretMpi) sum = sum + b & 65535;
+  const checksum = Buffer.alloc(2);
+  checksum.writeUInt16BE(sum);
+  const body = Buffer.concat([
+    Buffer.from([4, 102, 0, 0, 0, 22, oid.length]),
+    oid,
+    mpi(Buffer.concat([Buffer.from([64]), pub])),
+    Buffer.from([0]),
+    secretMpi,
+    checksum
+  ]);
+  const data = Buffer.concat([pgpPacket(5, body), pgpPacket(13, Buffer.from(userId))]);
+  const crc = Buffer.alloc(3);
+  crc.writeUIntBE(crc24(data), 0, 3);
+  const lines = data.toString("base64").match(/.{1,64}/g);
+  return `-----BEGIN PGP PRIVATE KEY BLOCK-----
+
+${lines.join("\n")}
+=${crc.toString("base64")}
+-----END PGP PRIVATE KEY BLOCK-----
+`;
+}
+var keyCache = /* @__PURE__ */ new Map();
+function keyFixture(kind) {
+  const hit = keyCache.get(kind);
+  if (hit) return hit;
+  const make = () => {
+    switch (kind) {
+      case "rsa":
+        return (0, import_node_crypto2.generateKeyPairSync)("rsa", { modulusLength: 1024 }).privateKey.export({
+          type: "pkcs1",
+          format: "pem"
+        });
+      case "rsa-encrypted":
+        return (0, import_node_crypto2.generateKeyPairSync)("rsa", { modulusLength: 1024 }).privateKey.export({
+          type: "pkcs1",
+          format: "pem",
+          cipher: "aes-128-cbc",
+          passphrase: fx("rsa-pass", 16)
+        });
+      case "pkcs8":
+        return (0, import_node_crypto2.generateKeyPairSync)("ed25519").privateKey.export({ type: "pkcs8", format: "pem" });
+      case "pkcs8-encrypted":
+        return (0, import_node_crypto2.generateKeyPairSync)("ec", { namedCurve: "P-256" }).privateKey.export({
+          type: "pkcs8",
+          format: "pem",
+          cipher: "aes-256-cbc",
+          passphrase: fx("pk8-pass", 16)
+        });
+      case "ec":
+        return (0, import_node_crypto2.generateKeyPairSync)("ec", { namedCurve: "P-256" }).privateKey.export({
+          type: "sec1",
+          format: "pem"
+        });
+      case "dsa":
+        return dsaTraditional((0, import_node_crypto2.generateKeyPairSync)("dsa", { modulusLength: 1024, divisorLength: 160 }).privateKey);
+      case "openssh":
+        return opensshEd25519("fixture@jit-gpg");
+      case "putty":
+        return puttyEd25519("fixture@jit-gpg");
+      case "pgp":
+        return pgpEd25519("Fixture <fixture@jit-gpg.invalid>");
+      case "public":
+        return (0, import_node_crypto2.generateKeyPairSync)("rsa", { modulusLength: 1024 }).publicKey.export({
+          type: "pkcs1",
+          format: "pem"
+        });
+      case "certificate-like": {
+        const der = (0, import_node_crypto2.generateKeyPairSync)("ec", { namedCurve: "P-256" }).publicKey.export({
+          type: "spki",
+          format: "der"
+        });
+        return pemText("CERTIFICATE", der.toString("base64"));
+      }
+    }
+  };
+  const pem2 = clean(make);
+  keyCache.set(kind, pem2);
+  return pem2;
+}
+function inSyntaxes(envName, value) {
+  const camel = envName.toLowerCase().replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
+  return [
+    `${envName}=${value}`,
+    `${envName.toLowerCase()}: "${value}"`,
+    `{"${camel}": "${value}"}`,
+    `const ${camel} = '${value}';`
+  ];
+}
+function validateDiscordBotToken(secret) {
+  const [id, ts, mac] = secret.split(".");
+  if (!id || !ts || !mac) return "invalid";
+  const idText = b64url(id)?.toString("latin1") ?? "";
+  if (!/^[1-9][0-9]{16,19}$/.test(idText)) return "invalid";
+  return b64url(ts)?.length === 4 && mac.length >= 27 ? "valid" : "invalid";
+}
+function validateMixedCase(secret) {
+  const body = secret.replace(/^[a-z]+[-_]/, "");
+  return /[A-Z]/.test(body) && /[a-z]/.test(body) ? "unknown" : "invalid";
+}
+function validateAdyenKey(secret) {
+  const m = /^AQE([A-Za-z0-9+/]+={0,2})-([A-Za-z0-9+/]{43}=)$/.exec(secret);
+  if (!m) return "invalid";
+  return b64(m[2])?.length === 32 && (b64(`AQE${m[1]}`)?.length ?? 0) >= 24 ? "unknown" : "invalid";
+}
+function validateIntercomToken(secret) {
+  const text = b64(secret)?.toString("latin1") ?? "";
+  return /^tok:[0-9a-f]{8}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{12}(?::[\x20-\x7e]+)?$/.test(text) ? "valid" : "invalid";
+}
+
+// src/scan/rules/ai.ts
+var OAI = ["T3Blbk", "FJ"].join("");
+var openaiLegacy = `sk-${fx("oa1", 20)}${OAI}${fx("oa2", 20)}`;
+var openaiProject = `sk-${"proj"}-${fx("oa3", 74, FIXTURE_ALPHABETS.base64url)}${OAI}${fx("oa4", 74, FIXTURE_ALPHABETS.base64url)}`;
+var openaiSvc = `sk-${"svcacct"}-${fx("oa5", 74, FIXTURE_ALPHABETS.base64url)}${OAI}${fx("oa6", 74, FIXTURE_ALPHABETS.base64url)}`;
+var openaiAdmin = `sk-${"admin"}-${fx("oa7", 74, FIXTURE_ALPHABETS.base64url)}${OAI}${fx("oa8", 74, FIXTURE_ALPHABETS.base64url)}`;
+var anthropic = `sk-${"ant"}-api03-${fx("an1", 93, FIXTURE_ALPHABETS.base64url)}AA`;
+var anthropicAdmin = `sk-${"ant"}-admin01-${fx("an2", 93, FIXTURE_ALPHABETS.base64url)}AA`;
+var anthropicOauth = `sk-${"ant"}-oat01-${fx("an3", 93, FIXTURE_ALPHABETS.base64url)}AA`;
+var hf = `${"hf"}_${fx("hf1", 34, FIXTURE_ALPHABETS.letters)}`;
+var hfOrg = `${"api_org"}_${fx("hf2", 34, FIXTURE_ALPHABETS.letters)}`;
+var replicate = `${"r8"}_${fx("rp1", 37)}`;
+var groq = `${"gsk"}_${fx("gq1", 52)}`;
+var pplx = `${"pplx"}-${fx("px1", 48)}`;
+var xai = `${"xai"}-${fx("xa1", 80)}`;
+var openrouter = `sk-${"or"}-v1-${fx("or1", 64, FIXTURE_ALPHABETS.hex)}`;
+var together = `${"tgp"}_v1_${fx("tg1", 43, FIXTURE_ALPHABETS.base64url)}`;
+var langsmith = `${"lsv2"}_pt_${fx("ls1", 32, FIXTURE_ALPHABETS.hex)}_${fx("ls2", 10, FIXTURE_ALPHABETS.hex)}`;
+var pinecone = `${"pcsk"}_${fx("pc1", 6)}_${fx("pc2", 67)}`;
+var tavily = `${"tvly"}-dev-${fx("tv1", 32)}`;
+var cohere = fx("co1", 40);
+var mistral = fx("mi1", 32);
+var deepseek = `sk-${fx("ds1", 32, FIXTURE_ALPHABETS.hex)}`;
+var wandb = fx("wb1", 40, FIXTURE_ALPHABETS.hex);
+var eleven = `sk_${fx("el1", 48, FIXTURE_ALPHABETS.hex)}`;
+var deepgram = fx("dg1", 40, FIXTURE_ALPHABETS.hex);
+var assembly = fx("aa1", 32, FIXTURE_ALPHABETS.hex);
+var openaiHelp = (kind) => `An OpenAI ${kind}: it spends the organization\u2019s credits and reads its data (files, fine-tunes, assistants). Revoke it on the API keys page of the OpenAI platform and create a new key scoped to one project.`;
+var aiRules = [
+  {
+    id: "openai-api-key",
+    title: "OpenAI API key (user key)",
+    severity: "high",
+    keywords: [OAI.toLowerCase()],
+    pattern: `${TOKEN_START}(sk-[A-Za-z0-9]{20}${OAI}[A-Za-z0-9]{20})${TOKEN_END}`,
+    entropy: 3.5,
+    help: openaiHelp("user API key (`sk-\u2026` with the `T3BlbkFJ` marker)"),
+    examples: {
+      tp: [...inSyntaxes("OPENAI_API_KEY", openaiLegacy), `client = OpenAI(api_key="${openaiLegacy}")`],
+      fp: [
+        "OPENAI_API_KEY=sk-...",
+        `openai_api_key: "sk-${fx("oaf", 20)}${fx("oaf2", 28)}"`,
+        `OPENAI_API_KEY=sk-${fx("oaf3", 19)}${OAI}${fx("oaf4", 20)}`,
+        'api_key = os.environ["OPENAI_API_KEY"]'
+      ]
+    }
+  },
+  {
+    id: "openai-project-key",
+    title: "OpenAI project API key",
+    severity: "high",
+    keywords: ["sk-proj-", "sk-none-"],
+    pattern: `${TOKEN_START}(sk-(?:proj|None)-[A-Za-z0-9_-]{20,200}${OAI}[A-Za-z0-9_-]{20,200})${TOKEN_END}`,
+    entropy: 4,
+    help: openaiHelp("project API key (`sk-proj-`)"),
+    examples: {
+      tp: [...inSyntaxes("OPENAI_API_KEY", openaiProject)],
+      fp: [
+        "OPENAI_API_KEY=sk-proj-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        `openai_key: "sk-proj-${fx("opf", 120, FIXTURE_ALPHABETS.base64url)}"`,
+        'OPENAI_API_KEY="sk-proj-<your key>"'
+      ]
+    }
+  },
+  {
+    id: "openai-service-account-key",
+    title: "OpenAI service account key",
+    severity: "high",
+    keywords: ["sk-svcacct-"],
+    pattern: `${TOKEN_START}(sk-svcacct-[A-Za-z0-9_-]{20,200}${OAI}[A-Za-z0-9_-]{20,200})${TOKEN_END}`,
+    entropy: 4,
+    help: openaiHelp("service account key (`sk-svcacct-`), not tied to a person"),
+    examples: {
+      tp: [...inSyntaxes("OPENAI_API_KEY", openaiSvc)],
+      fp: ["OPENAI_API_KEY=sk-svcacct-...", `openai: "sk-svcacct-${fx("osf", 100, FIXTURE_ALPHABETS.base64url)}"`]
+    }
+  },
+  {
+    id: "openai-admin-key",
+    title: "OpenAI admin key",
+    severity: "critical",
+    keywords: ["sk-admin-"],
+    pattern: `${TOKEN_START}(sk-admin-[A-Za-z0-9_-]{20,200}${OAI}[A-Za-z0-9_-]{20,200})${TOKEN_END}`,
+    entropy: 4,
+    help: "An OpenAI admin API key (`sk-admin-`): it manages the organization itself (users, projects, API keys, usage). Delete it under Organization \u2192 Admin keys and audit the keys and members it could have created.",
+    examples: {
+      tp: [...inSyntaxes("OPENAI_ADMIN_KEY", openaiAdmin)],
+      fp: ["OPENAI_ADMIN_KEY=sk-admin-<key>", `admin_key: "sk-admin-${fx("oaf5", 100, FIXTURE_ALPHABETS.base64url)}"`]
+    }
+  },
+  {
+    id: "anthropic-api-key",
+    title: "Anthropic API key",
+    severity: "high",
+    keywords: ["sk-ant-api"],
+    pattern: `${TOKEN_START}(sk-ant-api[0-9]{2}-[A-Za-z0-9_-]{80,120}AA)${TOKEN_END}`,
+    entropy: 4,
+    help: "An Anthropic API key (`sk-ant-api03-\u2026AA`): it spends the workspace\u2019s credits. Delete it in the Claude Console (Settings \u2192 API keys) and create a new one.",
+    examples: {
+      tp: [...inSyntaxes("ANTHROPIC_API_KEY", anthropic), `client = anthropic.Anthropic(api_key="${anthropic}")`],
+      fp: [
+        "ANTHROPIC_API_KEY=sk-ant-api03-...",
+        `anthropic_api_key: "sk-ant-api03-${fx("anf", 40, FIXTURE_ALPHABETS.base64url)}AA"`,
+        "ANTHROPIC_API_KEY=sk-ant-api03-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxAA"
+      ]
+    }
+  },
+  {
+    id: "anthropic-admin-key",
+    title: "Anthropic Admin API key",
+    severity: "critical",
+    keywords: ["sk-ant-admin"],
+    pattern: `${TOKEN_START}(sk-ant-admin[0-9]{2}-[A-Za-z0-9_-]{80,120}AA)${TOKEN_END}`,
+    entropy: 4,
+    help: "An Anthropic Admin API key (`sk-ant-admin01-`): it manages the organization (members, workspaces, API keys). Delete it in the Claude Console and review what it changed.",
+    examples: {
+      tp: [...inSyntaxes("ANTHROPIC_ADMIN_KEY", anthropicAdmin)],
+      fp: ["ANTHROPIC_ADMIN_KEY=sk-ant-admin01-<key>", `admin: "sk-ant-admin01-${fx("anf2", 50, FIXTURE_ALPHABETS.base64url)}"`]
+    }
+  },
+  {
+    id: "anthropic-oauth-token",
+    title: "Anthropic OAuth token",
+    severity: "high",
+    keywords: ["sk-ant-oat", "sk-ant-ort"],
+    pattern: `${TOKEN_START}(sk-ant-o(?:at|rt)[0-9]{2}-[A-Za-z0-9_-]{80,200})${TOKEN_END}`,
+    entropy: 4,
+    help: "An Anthropic OAuth access or refresh token (`sk-ant-oat01-`, `sk-ant-ort01-`), e.g. from Claude Code: it acts as the signed-in user. Sign out of the session (or revoke the app\u2019s access) to invalidate it.",
+    examples: {
+      tp: [...inSyntaxes("CLAUDE_CODE_OAUTH_TOKEN", anthropicOauth)],
+      fp: ["CLAUDE_CODE_OAUTH_TOKEN=sk-ant-oat01-...", `token: "sk-ant-oat01-${fx("anf3", 40, FIXTURE_ALPHABETS.base64url)}"`]
+    }
+  },
+  {
+    id: "huggingface-access-token",
+    title: "Hugging Face access token",
+    severity: "high",
+    keywords: ["hf_"],
+    pattern: `${TOKEN_START}(hf_[A-Za-z]{34})${TOKEN_END}`,
+    entropy: 3.5,
+    validate: validateMixedCase,
+    help: "A Hugging Face user access token (`hf_` + 34 letters): read or write access to the user\u2019s models, datasets and Spaces. Single-case letter runs (identifiers) are not reported. Invalidate it under Settings \u2192 Access Tokens and create a fine-grained replacement.",
+    examples: {
+      tp: [...inSyntaxes("HF_TOKEN", hf), `huggingface-cli login --token ${hf}`],
+      fp: [
+        "HF_TOKEN=hf_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        "from utils import hf_downloadmodelweightsfromtheremotehub",
+        `HF_TOKEN=hf_${fx("hff", 30, FIXTURE_ALPHABETS.letters)}`
+      ]
+    }
+  },
+  {
+    id: "huggingface-org-token",
+    title: "Hugging Face organization API token",
+    severity: "high",
+    keywords: ["api_org_"],
+    pattern: `${TOKEN_START}(api_org_[A-Za-z]{34})${TOKEN_END}`,
+    entropy: 3.5,
+    validate: validateMixedCase,
+    help: "A legacy Hugging Face organization API token (`api_org_`): access to the organization\u2019s private repos. Single-case letter runs are not reported. Regenerate it in the organization settings.",
+    examples: {
+      tp: [...inSyntaxes("HF_ORG_TOKEN", hfOrg)],
+      fp: ["HF_ORG_TOKEN=api_org_<token>", "def api_org_settingsforthecurrentuserpage(): pass"]
+    }
+  },
+  {
+    id: "replicate-api-token",
+    title: "Replicate API token",
+    severity: "high",
+    keywords: ["r8_"],
+    pattern: `${TOKEN_START}(r8_[A-Za-z0-9]{37})${TOKEN_END}`,
+    entropy: 3.5,
+    help: "A Replicate API token (`r8_`): it runs models on the account\u2019s bill. Disable it under Account \u2192 API tokens and create a new one.",
+    examples: {
+      tp: [...inSyntaxes("REPLICATE_API_TOKEN", replicate)],
+      fp: ["REPLICATE_API_TOKEN=r8_<your token>", `REPLICATE_API_TOKEN=r8_${fx("rpf", 30)}`]
+    }
+  },
+  {
+    id: "groq-api-key",
+    title: "Groq API key",
+    severity: "high",
+    keywords: ["gsk_"],
+    pattern: `${TOKEN_START}(gsk_[A-Za-z0-9]{52})${TOKEN_END}`,
+    entropy: 4,
+    help: "A Groq API key (`gsk_` + 52 characters). Delete it in the GroqCloud console (API Keys) and create a new one.",
+    examples: {
+      tp: [...inSyntaxes("GROQ_API_KEY", groq)],
+      fp: ["GROQ_API_KEY=gsk_...", `GROQ_API_KEY=gsk_${fx("gqf", 40)}`]
+    }
+  },
+  {
+    id: "perplexity-api-key",
+    title: "Perplexity API key",
+    severity: "high",
+    keywords: ["pplx-"],
+    pattern: `${TOKEN_START}(pplx-[A-Za-z0-9]{48})${TOKEN_END}`,
+    entropy: 4,
+    help: "A Perplexity API key (`pplx-`). Delete it in the API settings of your Perplexity account and create a new one.",
+    examples: {
+      tp: [...inSyntaxes("PERPLEXITY_API_KEY", pplx)],
+      fp: [
+        "PERPLEXITY_API_KEY=pplx-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        `model = "pplx-${fx("pxf", 12, FIXTURE_ALPHABETS.lowerAlnum)}-online"`
+      ]
+    }
+  },
+  {
+    id: "xai-api-key",
+    title: "xAI API key",
+    severity: "high",
+    keywords: ["xai-"],
+    pattern: `${TOKEN_START}(xai-[A-Za-z0-9]{80})${TOKEN_END}`,
+    entropy: 4,
+    help: "An xAI (Grok) API key (`xai-` + 80 characters). Revoke it in the xAI console (API Keys) and create a new one.",
+    examples: {
+      tp: [...inSyntaxes("XAI_API_KEY", xai)],
+      fp: ["XAI_API_KEY=xai-<key>", `XAI_API_KEY=xai-${fx("xaf", 60)}`]
+    }
+  },
+  {
+    id: "openrouter-api-key",
+    title: "OpenRouter API key",
+    severity: "high",
+    keywords: ["sk-or-v1-"],
+    pattern: `${TOKEN_START}(sk-or-v1-[0-9a-f]{64})${TOKEN_END}`,
+    entropy: 3,
+    help: "An OpenRouter API key (`sk-or-v1-` + 64 hex): it spends the account\u2019s credits. Delete it under Keys and create a new one.",
+    examples: {
+      tp: [...inSyntaxes("OPENROUTER_API_KEY", openrouter)],
+      fp: ["OPENROUTER_API_KEY=sk-or-v1-...", `OPENROUTER_API_KEY=sk-or-v1-${fx("orf", 60, FIXTURE_ALPHABETS.hex)}`]
+    }
+  },
+  {
+    id: "together-api-key",
+    title: "Together AI API key",
+    severity: "high",
+    keywords: ["tgp_v1_"],
+    pattern: `${TOKEN_START}(tgp_v1_[A-Za-z0-9_-]{40,50})${TOKEN_END}`,
+    entropy: 4,
+    help: "A Together AI API key (`tgp_v1_`). Revoke it in the Together dashboard (Settings \u2192 API Keys) and create a new one.",
+    examples: {
+      tp: [...inSyntaxes("TOGETHER_API_KEY", together)],
+      fp: ["TOGETHER_API_KEY=tgp_v1_<key>", `TOGETHER_API_KEY=tgp_v1_${fx("tgf", 20)}`]
+    }
+  },
+  {
+    id: "langsmith-api-key",
+    title: "LangSmith API key",
+    severity: "high",
+    keywords: ["lsv2_"],
+    pattern: `${TOKEN_START}(lsv2_(?:pt|sk)_[0-9a-f]{32}_[0-9a-f]{10})${TOKEN_END}`,
+    entropy: 3,
+    help: "A LangSmith personal access token or service key (`lsv2_pt_`, `lsv2_sk_`): traces, datasets and prompts of the workspace. Delete it under Settings \u2192 API Keys.",
+    examples: {
+      tp: [...inSyntaxes("LANGSMITH_API_KEY", langsmith)],
+      fp: ["LANGSMITH_API_KEY=lsv2_pt_...", `LANGCHAIN_API_KEY=lsv2_pt_${fx("lsf", 32, FIXTURE_ALPHABETS.hex)}`]
+    }
+  },
+  {
+    id: "pinecone-api-key",
+    title: "Pinecone API key",
+    severity: "high",
+    keywords: ["pcsk_"],
+    pattern: `${TOKEN_START}(pcsk_[A-Za-z0-9]{5,7}_[A-Za-z0-9]{60,75})${TOKEN_END}`,
+    entropy: 4,
+    help: "A Pinecone API key (`pcsk_`): read and write access to the project\u2019s indexes. Delete it in the Pinecone console (API keys).",
+    examples: {
+      tp: [...inSyntaxes("PINECONE_API_KEY", pinecone)],
+      fp: ["PINECONE_API_KEY=pcsk_<key>", `PINECONE_API_KEY=pcsk_${fx("pcf", 6)}_${fx("pcf2", 30)}`]
+    }
+  },
+  {
+    id: "tavily-api-key",
+    title: "Tavily API key",
+    severity: "high",
+    keywords: ["tvly-"],
+    pattern: `${TOKEN_START}(tvly-(?:dev-|prod-)?[A-Za-z0-9]{32})${TOKEN_END}`,
+    entropy: 4,
+    help: "A Tavily search API key (`tvly-`): it spends the account\u2019s credits. Delete it in the Tavily dashboard and create a new one.",
+    examples: {
+      tp: [...inSyntaxes("TAVILY_API_KEY", tavily)],
+      fp: ["TAVILY_API_KEY=tvly-YOUR_API_KEY", `TAVILY_API_KEY=tvly-${fx("tvf", 20)}`]
+    }
+  },
+  {
+    id: "cohere-api-key",
+    title: "Cohere API key",
+    severity: "high",
+    keywords: ["cohere"],
+    pattern: named("cohere", "[A-Za-z0-9]{40}"),
+    entropy: 4,
+    help: "A Cohere API key (40 characters, named as Cohere\u2019s). Delete it in the Cohere dashboard (API Keys) and create a new one.",
+    examples: {
+      tp: [...inSyntaxes("COHERE_API_KEY", cohere)],
+      fp: [
+        "COHERE_API_KEY=<your-cohere-api-key>",
+        `cohere_model: "command-r-plus-${fx("cof", 10, FIXTURE_ALPHABETS.lowerAlnum)}"`,
+        `COHERE_API_KEY=${fx("cof2", 32)}`
+      ]
+    }
+  },
+  {
+    id: "mistral-api-key",
+    title: "Mistral AI API key",
+    severity: "high",
+    keywords: ["mistral"],
+    pattern: named("mistral", "[A-Za-z0-9]{32}"),
+    entropy: 4,
+    help: "A Mistral AI API key (32 characters, named as Mistral\u2019s). Revoke it in La Plateforme (API Keys) and create a new one.",
+    examples: {
+      tp: [...inSyntaxes("MISTRAL_API_KEY", mistral)],
+      fp: [
+        "MISTRAL_API_KEY=your-mistral-key",
+        'mistral_model: "mistral-large-latest"',
+        `MISTRAL_API_KEY=${fx("mif", 24)}`
+      ]
+    }
+  },
+  {
+    id: "deepseek-api-key",
+    title: "DeepSeek API key",
+    severity: "high",
+    keywords: ["deepseek"],
+    pattern: named("deepseek", "sk-[0-9a-f]{32}"),
+    entropy: 3,
+    help: "A DeepSeek API key (`sk-` + 32 hex, named as DeepSeek\u2019s). Delete it on the DeepSeek platform (API keys) and create a new one.",
+    examples: {
+      tp: [...inSyntaxes("DEEPSEEK_API_KEY", deepseek)],
+      fp: ["DEEPSEEK_API_KEY=sk-<key>", `DEEPSEEK_API_KEY=sk-${fx("dsf", 24, FIXTURE_ALPHABETS.hex)}`]
+    }
+  },
+  {
+    id: "wandb-api-key",
+    title: "Weights & Biases API key",
+    severity: "high",
+    keywords: ["wandb"],
+    pattern: named("wandb", "[0-9a-f]{40}"),
+    entropy: 3,
+    help: "A Weights & Biases API key (40 hex, named as W&B\u2019s): runs, artifacts and models of the user\u2019s projects. Revoke it under User settings \u2192 API keys.",
+    examples: {
+      tp: [...inSyntaxes("WANDB_API_KEY", wandb)],
+      fp: [
+        "WANDB_API_KEY=$WANDB_KEY",
+        `wandb_run_id: "${fx("wbf", 8, FIXTURE_ALPHABETS.lowerAlnum)}"`,
+        "WANDB_API_KEY=0000000000000000000000000000000000000000"
+      ]
+    }
+  },
+  {
+    id: "elevenlabs-api-key",
+    title: "ElevenLabs API key",
+    severity: "high",
+    keywords: ["elevenlabs", "xi-api-key", "xi_api_key"],
+    pattern: String.raw`(?i:elevenlabs|xi[_-]api[_-]key)[\w.-]{0,30}["']?\s*(?:[:=,]|:=|=>)\s*["']?(sk_[0-9a-f]{48})${TOKEN_END}`,
+    entropy: 3,
+    help: "An ElevenLabs API key (`sk_` + 48 hex). Delete it in the ElevenLabs settings (API Keys) and create a new one.",
+    examples: {
+      tp: [...inSyntaxes("ELEVENLABS_API_KEY", eleven), `headers = {"xi-api-key": "${eleven}"}`],
+      fp: ["ELEVENLABS_API_KEY=sk_<key>", `ELEVENLABS_VOICE_ID=${fx("elf", 20)}`]
+    }
+  },
+  {
+    id: "deepgram-api-key",
+    title: "Deepgram API key",
+    severity: "high",
+    keywords: ["deepgram"],
+    pattern: named("deepgram", "[0-9a-f]{40}"),
+    entropy: 3,
+    help: "A Deepgram API key (40 hex, named as Deepgram\u2019s). Delete it in the Deepgram console (API Keys) and create a new one.",
+    examples: {
+      tp: [...inSyntaxes("DEEPGRAM_API_KEY", deepgram)],
+      fp: ["DEEPGRAM_API_KEY=YOUR_DEEPGRAM_API_KEY", `DEEPGRAM_PROJECT_ID=${fx("dgf", 36, FIXTURE_ALPHABETS.hex)}`]
+    }
+  },
+  {
+    id: "assemblyai-api-key",
+    title: "AssemblyAI API key",
+    severity: "high",
+    keywords: ["assemblyai", "assembly_ai"],
+    pattern: named("assembly_?ai", "[0-9a-f]{32}"),
+    entropy: 3,
+    help: "An AssemblyAI API key (32 hex, named as AssemblyAI\u2019s). Reset it in the AssemblyAI dashboard.",
+    examples: {
+      tp: [...inSyntaxes("ASSEMBLYAI_API_KEY", assembly)],
+      fp: ["ASSEMBLYAI_API_KEY=<your key>", `ASSEMBLYAI_API_KEY=${fx("aaf", 30, FIXTURE_ALPHABETS.hex)}`]
+    }
+  }
+];
+
+// src/scan/validate/checksum.ts
+var import_node_crypto3 = __toESM(require_node_crypto(), 1);
+var CRC_TABLE = (() => {
+  const t = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 3988292384 ^ c >>> 1 : c >>> 1;
+    t[n] = c >>> 0;
+  }
+  return t;
+})();
+function crc32(data) {
+  const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
+  let c = 4294967295;
+  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]) & 255] ^ c >>> 8;
+  return (c ^ 4294967295) >>> 0;
+}
+var BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+function base62(n, width = 0) {
+  let out = "";
+  let v = Math.floor(n);
+  do {
+    out = BASE62[v % 62] + out;
+    v = Math.floor(v / 62);
+  } while (v > 0);
+  return out.padStart(width, "0");
+}
+function tokenChecksum(random) {
+  return base62(crc32(random), 6);
+}
+function withTokenChecksum(prefix, random) {
+  return prefix + random + tokenChecksum(random);
+}
+var CLASSIC_BODY = /^[A-Za-z0-9]{36}$/;
+function checkBase62Crc(body) {
+  if (!CLASSIC_BODY.test(body)) return "invalid";
+  return tokenChecksum(body.slice(0, 30)) === body.slice(30) ? "valid" : "invalid";
+}
+function validateGithubClassic(secret) {
+  const m = /^gh[pousr]_([A-Za-z0-9]+)$/.exec(secret);
+  if (!m) return "invalid";
+  return checkBase62Crc(m[1]);
+}
+function validateGithubInstallation(secret) {
+  if (/^ghs_[A-Za-z0-9]{36}$/.test(secret)) return validateGithubClassic(secret);
+  const m = /^ghs_([0-9]+)_([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/.exec(secret);
+  if (!m) return "invalid";
+  const [h, p] = m[2].split(".");
+  return jsonObject2(b64decode(h)) && jsonObject2(b64decode(p)) ? "valid" : "invalid";
+}
+function validateGithubFineGrained(secret) {
+  return /^github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}$/.test(secret) ? "unknown" : "invalid";
+}
+function validateNpmToken(secret) {
+  const m = /^npm_([A-Za-z0-9]+)$/.exec(secret);
+  if (!m) return "invalid";
+  return checkBase62Crc(m[1]);
+}
+var hex8 = (n) => n.toString(16).padStart(8, "0");
+var hex8le = (n) => Buffer.from([n & 255, n >>> 8 & 255, n >>> 16 & 255, n >>> 24]).toString("hex");
+function validateAtlassianToken(secret) {
+  const bb = /^(ATBB[A-Za-z0-9]{24})([A-F0-9]{8})$/.exec(secret);
+  if (bb) return hex8(crc32(bb[1])).toUpperCase() === bb[2] ? "valid" : "invalid";
+  const m = /^(AT[A-Z]{3}3[A-Za-z0-9_-]+=)([A-F0-9]{8})$/.exec(secret);
+  if (!m) return "invalid";
+  return hex8(crc32(m[1])).toUpperCase() === m[2] ? "valid" : "invalid";
+}
+function fakeAtlassianToken(head, seed) {
+  const body = `${head}${fake(seed, 171, ALPHABETS.base64url)}=`;
+  return body + hex8(crc32(body)).toUpperCase();
+}
+function fakeBitbucketAppPassword(seed) {
+  const body = `ATBB${fake(seed, 24)}`;
+  return body + hex8(crc32(body)).toUpperCase();
+}
+function validateGrafanaServiceAccountToken(secret) {
+  const m = /^(glsa_[A-Za-z0-9]{32})_([a-f0-9]{8})$/.exec(secret);
+  if (!m) return "invalid";
+  return hex8le(crc32(m[1])) === m[2] ? "valid" : "invalid";
+}
+function fakeGrafanaServiceAccountToken(seed) {
+  const body = `glsa_${fake(seed, 32)}`;
+  return `${body}_${hex8le(crc32(body))}`;
+}
+function validateGitlabToken(secret) {
+  const m = /^([A-Za-z0-9]+-(?:t[0-9]_)?)([A-Za-z0-9_-]+)\.(?:([0-9a-z]{2})\.)?([0-9a-z]{2})([0-9a-z]{7})$/.exec(
+    secret
+  );
+  if (!m) return secret.includes(".") ? "invalid" : "unknown";
+  const [, prefix, payload, version, length, crc] = m;
+  const head = secret.slice(0, secret.length - 7);
+  const holds = Number.parseInt(length, 36) === payload.length && crc32(head).toString(36).padStart(7, "0") === crc;
+  if (holds) return "valid";
+  if (version || /_$/.test(prefix) || payload.length === 20) return "unknown";
+  return "invalid";
+}
+function fakeGitlabRoutable(prefix, seed, payloadLength = 27, version = "") {
+  const head = `${prefix}${fake(seed, payloadLength, ALPHABETS.base64url)}.${version ? `${version}.` : ""}${payloadLength.toString(36).padStart(2, "0")}`;
+  return head + crc32(head).toString(36).padStart(7, "0");
+}
+var BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+function base32Decode(s) {
+  const out = [];
+  let bits = 0;
+  let value = 0;
+  for (const ch of s) {
+    const v = BASE32.indexOf(ch);
+    if (v < 0) return void 0;
+    value = value << 5 | v;
+    bits += 5;
+    if (bits >= 8) {
+      out.push(value >>> bits - 8 & 255);
+      bits -= 8;
+    }
+  }
+  return Uint8Array.from(out);
+}
+function awsAccountIdFromKeyId(keyId) {
+  if (!/^[A-Z]{4}[A-Z2-7]{16}$/.test(keyId)) return void 0;
+  const bytes = base32Decode(keyId.slice(4));
+  if (!bytes || bytes.length < 6) return void 0;
+  let z = 0;
+  for (let i = 0; i < 6; i++) z = z * 256 + bytes[i];
+  const account = Math.floor(z / 128) % 2 ** 40;
+  return String(account).padStart(12, "0");
+}
+function validateAwsKeyId(secret) {
+  if (!/^(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}$/.test(secret)) return "invalid";
+  if (secret.endsWith("EXAMPLE")) return "invalid";
+  const account = awsAccountIdFromKeyId(secret);
+  if (account === void 0) return "invalid";
+  return "unknown";
+}
+function fakeAwsKeyId(prefix, account, seed) {
+  const acct = Number(account);
+  const rnd = fake(seed, 16, BASE32);
+  const tail = base32Decode(rnd);
+  const bytes = new Uint8Array(10);
+  bytes.set(tail);
+  const head = tail[0] >= 128 ? 2 ** 47 : 0;
+  const z = head + acct * 128 + (tail[5] & 127);
+  let v = z;
+  for (let i = 5; i >= 0; i--) {
+    bytes[i] = v % 256;
+    v = Math.floor(v / 256);
+  }
+  let out = "";
+  let bits = 0;
+  let value = 0;
+  for (const b of bytes) {
+    value = (value << 8 | b) & 65535;
+    bits += 8;
+    while (bits >= 5) {
+      out += BASE32[value >>> bits - 5 & 31];
+      bits -= 5;
+    }
+  }
+  return prefix + out;
+}
+function validateGcpServiceAccountKey(secret, match = "") {
+  if (match && !/service_account/.test(match)) return "invalid";
+  let pem2;
+  try {
+    pem2 = JSON.parse(`"${secret}"`);
+  } catch {
+    return "invalid";
+  }
+  if (!/-----BEGIN (?:RSA )?PRIVATE KEY-----/.test(pem2)) return "invalid";
+  try {
+    const key = (0, import_node_crypto3.createPrivateKey)({ key: pem2, format: "pem" });
+    return key.type === "private" ? "valid" : "invalid";
+  } catch {
+    return "invalid";
+  }
+}
+function b64decode(s) {
+  return Buffer.from(s.replace(/-/g, "+").replace(/_/g, "/"), "base64");
+}
+function jsonObject2(buf) {
+  try {
+    const v = JSON.parse(buf.toString("utf8"));
+    return typeof v === "object" && v !== null && !Array.isArray(v);
+  } catch {
+    return false;
+  }
+}
+function readVarint(buf, pos) {
+  let v = 0;
+  let shift = 0;
+  for (let i = pos; i < buf.length && i < pos + 5; i++) {
+    const b = buf[i];
+    v += (b & 127) * 2 ** shift;
+    shift += 7;
+    if ((b & 128) === 0) return [v, i + 1];
+  }
+  return void 0;
+}
+function parseMacaroonV2(buf) {
+  if (buf[0] !== 2) return void 0;
+  let pos = 1;
+  const field = () => {
+    const type = buf[pos];
+    if (type === void 0) return void 0;
+    if (type === 0) {
+      pos++;
+      return { type: 0, data: Buffer.alloc(0) };
+    }
+    const len = readVarint(buf, pos + 1);
+    if (!len || len[1] + len[0] > buf.length) return void 0;
+    pos = len[1] + len[0];
+    return { type, data: buf.subarray(len[1], pos) };
+  };
+  let f = field();
+  let location = "";
+  if (f?.type === 1) {
+    location = f.data.toString("utf8");
+    f = field();
+  }
+  if (f?.type !== 2) return void 0;
+  const identifier = f.data;
+  if (field()?.type !== 0) return void 0;
+  const caveats = [];
+  for (; ; ) {
+    f = field();
+    if (!f) return void 0;
+    if (f.type === 0) break;
+    if (f.type === 1) f = field();
+    if (f?.type !== 2) return void 0;
+    caveats.push(f.data);
+    f = field();
+    if (f?.type === 4) f = field();
+    if (f?.type !== 0) return void 0;
+    if (caveats.length > 64) return void 0;
+  }
+  f = field();
+  if (f?.type !== 6 || f.data.length !== 32) return void 0;
+  if (pos !== buf.length) return void 0;
+  return { location, identifier, caveats, signature: f.data };
+}
+function pypiLocation(secret) {
+  const m = /^pypi-([A-Za-z0-9_+/-]+={0,2})$/.exec(secret);
+  if (!m) return void 0;
+  const mac = parseMacaroonV2(b64decode(m[1]));
+  return mac?.location;
+}
+function validatePypiToken(secret) {
+  return pypiLocation(secret) === "pypi.org" ? "valid" : "invalid";
+}
+function validateTestPypiToken(secret) {
+  return pypiLocation(secret) === "test.pypi.org" ? "valid" : "invalid";
+}
+function varint(n) {
+  const out = [];
+  let v = n;
+  while (v >= 128) {
+    out.push(v & 127 | 128);
+    v = Math.floor(v / 128);
+  }
+  out.push(v);
+  return out;
+}
+function serializeMacaroonV2(m) {
+  const parts = [2];
+  const put = (type, data) => parts.push(type, ...varint(data.length), ...data);
+  if (m.location) put(1, Buffer.from(m.location));
+  put(2, m.identifier);
+  parts.push(0);
+  for (const c of m.caveats) {
+    put(2, c);
+    parts.push(0);
+  }
+  parts.push(0);
+  put(6, m.signature);
+  return Buffer.from(parts);
+}
+function fakePypiToken(location, seed) {
+  const mac = serializeMacaroonV2({
+    location,
+    identifier: Buffer.from(fakeBytes(`${seed}:id`, 16).toString("hex")),
+    caveats: [Buffer.from(`{"version": 1, "permissions": "user"}`)],
+    signature: fakeBytes(`${seed}:sig`, 32)
+  });
+  return `pypi-${mac.toString("base64url")}`;
+}
+function validateBase64JsonPayload(payload) {
+  return jsonObject2(b64decode(payload)) ? "valid" : "invalid";
+}
+function validateAzureSasSignature(sig) {
+  let raw;
+  try {
+    raw = decodeURIComponent(sig);
+  } catch {
+    return "invalid";
+  }
+  if (!/^[A-Za-z0-9+/]{43}=$/.test(raw)) return "invalid";
+  return Buffer.from(raw, "base64").length === 32 ? "unknown" : "invalid";
+}
+function validateBedrockApiKey(secret) {
+  const m = /^ABSK([A-Za-z0-9+/]+={0,2})$/.exec(secret);
+  if (!m) return "invalid";
+  const text = Buffer.from(m[1], "base64").toString("utf8");
+  return /^BedrockAPIKey-[A-Za-z0-9-]+-at-[0-9]{12}:[A-Za-z0-9+/=]{20,}$/.test(text) ? "valid" : "invalid";
+}
+function validateBedrockShortTermKey(secret) {
+  const m = /^bedrock-api-key-([A-Za-z0-9+/]+={0,2})$/.exec(secret);
+  if (!m) return "invalid";
+  const text = Buffer.from(m[1], "base64").toString("utf8");
+  return /^bedrock\.amazonaws\.com\/\?/.test(text) && text.includes("X-Amz-Signature=") ? "valid" : "invalid";
+}
+var ALPHABETS = {
+  base62: BASE62,
+  hex: "0123456789abcdef",
+  HEX: "0123456789ABCDEF",
+  base64: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
+  base64url: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_",
+  base32: BASE32,
+  lowerAlnum: "abcdefghijklmnopqrstuvwxyz0123456789",
+  upperAlnum: "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+};
+function fakeBytes(seed, length) {
+  const chunks = [];
+  for (let i = 0; chunks.length * 32 < length; i++) {
+    chunks.push((0, import_node_crypto3.createHash)("sha256").update(`jit-gpg-fixture:${seed}:${i}`).digest());
+  }
+  return Buffer.concat(chunks).subarray(0, length);
+}
+function fake(seed, length, alphabet = BASE62) {
+  const bytes = fakeBytes(seed, length);
+  let out = "";
+  for (const b of bytes) out += alphabet[b % alphabet.length];
+  return out;
+}
+function fakeChecksummed(prefix, seed) {
+  return withTokenChecksum(prefix, fake(seed, 30));
+}
+function fakeUuid(seed) {
+  const h = fake(seed, 32, ALPHABETS.hex);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20)}`;
+}
+function corrupt(token2) {
+  const last = token2.at(-1);
+  const pool = /[0-9]/.test(last) ? "73" : /[a-z]/.test(last) ? "qk" : "QK";
+  const swap = last === pool[0] ? pool[1] : pool[0];
+  return token2.slice(0, -1) + swap;
+}
+var syntax = {
+  env: (name2, value) => `${name2}=${value}`,
+  yaml: (name2, value) => `${name2}: ${value}`,
+  json: (name2, value) => `{"${name2}": "${value}"}`,
+  code: (name2, value) => `const ${name2} = '${value}';`,
+  /** `${NAME}`: a shell / compose reference, not a value. */
+  ref: (name2) => `\${${name2}}`,
+  /** `${{ secrets.NAME }}`: a GitHub Actions expression. */
+  secretRef: (name2) => `\${{ secrets.${name2} }}`,
+  /** All four: env (upper snake), YAML, JSON, a code assignment, alternating two values. */
+  all: (name2, a, b) => [
+    `${name2.toUpperCase()}=${a}`,
+    `${name2}: ${b}`,
+    `{"${name2}": "${a}"}`,
+    `const ${name2.replace(/_([a-z])/g, (_, c) => c.toUpperCase())} = "${b}";`
+  ]
+};
+
+// src/scan/rules/cloud.ts
+var UUID2 = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
+var { env, yaml, json, code } = syntax;
+var hex = (seed, n) => fake(seed, n, ALPHABETS.hex);
+var b642 = (seed, n) => fake(seed, n, ALPHABETS.base64);
+var b64url2 = (seed, n) => fake(seed, n, ALPHABETS.base64url);
+var upper = (seed, n) => fake(seed, n, ALPHABETS.upperAlnum);
+var mapbox = (seed) => `sk.${Buffer.from(JSON.stringify({ u: `acme-${fake(`${seed}-u`, 5, ALPHABETS.lowerAlnum)}`, a: fake(`${seed}-a`, 25, ALPHABETS.lowerAlnum) })).toString("base64url")}.${b64url2(`${seed}-s`, 22)}`;
+var akia = fakeAwsKeyId("AKIA", "123456789012", "akia-a");
+var asia = fakeAwsKeyId("ASIA", "210987654321", "asia-a");
+var awsSecretA = b642("aws-sk-a", 40);
+var awsSecretB = b642("aws-sk-b", 40);
+var sessionA = `IQoJb3JpZ2luX2VjE${b642("sts-a", 300)}`;
+var sessionB = `FwoGZXIvYXdzE${b642("sts-b", 280)}`;
+var bedrockLong = (seed) => `ABSK${Buffer.from(`BedrockAPIKey-${fake(seed, 4, ALPHABETS.lowerAlnum)}-at-123456789012:${b642(`${seed}-s`, 44)}`).toString("base64")}`;
+var bedrockShort = (seed) => `bedrock-api-key-${Buffer.from(
+  `bedrock.amazonaws.com/?Action=CallWithBearerToken&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=${fake(`${seed}-c`, 20, ALPHABETS.upperAlnum)}%2F20260101%2Fus-east-1%2Fbedrock%2Faws4_request&X-Amz-Date=20260101T000000Z&X-Amz-Expires=43200&X-Amz-Signature=${hex(`${seed}-sig`, 64)}&Version=1`
+).toString("base64")}`;
+var SA_KEY_BODY = [
+  "MIIBVQIBADANBgkqhkiG9w0BAQEFAASCAT8wggE7AgEAAkEAq6rVEdKbHT73PwA9HgS6z4MAMZLZpcmsjuJsvMBpvk9OLb++x2AxhrungfM0",
+  "GLA4e9P85joE529xlYpZNCn43QIDAQABAkEApoSAR9iFtBnG1WrS3hJybyXAg1XSH1oAM115YqI2MG2/3I4VRr732SMloq4DomwFS18cxGaL",
+  "T8WFisVNPSehAQIhANvVIdWN3AF5k+QZBpzXJGiEod/PHTFt34cCYUYE3vNBAiEAx+kV4DeL0gt54O+8vJ/xvJkkyKJVIv2Xg5RL8+OeSp0C",
+  "IQCA7iay3kmLX+faHsdfE1taJXffENT5WYyA3Wd5rn+oQQIgMwhDd1t2rAYV9N/+VECYW0bU5wrZpPcLqKFAyl++1tkCICeY72p5SKMzOejz",
+  "lWU1CtenDe3XZ80jRV9awnK/6ckR"
+].join("");
+var PK = ["PRIVATE", "KEY"].join(" ");
+var jsonPem = (body) => `-----BEGIN ${PK}-----\\n${(body.match(/.{1,64}/g) ?? []).join("\\n")}\\n-----END ${PK}-----\\n`;
+var serviceAccount = (privateKey, type = "service_account") => [
+  "{",
+  `  "type": "${type}",`,
+  '  "project_id": "acme-prod",',
+  `  "private_key_id": "${hex("sa-kid", 40)}",`,
+  `  "private_key": "${privateKey}",`,
+  '  "client_email": "deployer@acme-prod.iam.gserviceaccount.com",',
+  '  "client_id": "104857600000000000000",',
+  '  "token_uri": "https://oauth2.googleapis.com/token"',
+  "}"
+].join("\n");
+var EMULATOR_KEYS = [
+  "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq",
+  "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEH"
+];
+var notEmulatorKey = (secret, match) => EMULATOR_KEYS.some((k) => secret.startsWith(k)) || /devstoreaccount1|localhost|127\.0\.0\.1/i.test(match) ? "invalid" : "unknown";
+var AZURITE_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+var storageKey = (seed) => fakeBytes(seed, 64).toString("base64");
+var sasSig = (seed) => encodeURIComponent(fakeBytes(seed, 32).toString("base64"));
+var ENTRA = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_~.-";
+var entraA = `${fake("entra-a", 3, ENTRA)}8Q~${fake("entra-a2", 34, ENTRA)}`;
+var entraB = `${fake("entra-b", 3, ENTRA)}7Q~${fake("entra-b2", 34, ENTRA)}`;
+var cloudRules = [
+  {
+    id: "aws-access-key-id",
+    title: "AWS access key ID",
+    severity: "high",
+    keywords: ["akia", "asia", "abia", "acca"],
+    pattern: String.raw`\b((?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\b`,
+    entropy: 3,
+    validate: validateAwsKeyId,
+    help: "An AWS access key ID names an IAM access key (AKIA long-term, ASIA temporary); its secret is usually nearby. Deactivate and delete the key in IAM (or revoke the role session), then check CloudTrail for its use. Validated when the embedded account id decodes; the documented \u2026EXAMPLE ids are not reported.",
+    examples: {
+      tp: [
+        env("AWS_ACCESS_KEY_ID", akia),
+        `[default]
+aws_access_key_id = ${akia}`,
+        json("AccessKeyId", asia),
+        code("accessKeyId", akia)
+      ],
+      fp: [
+        env("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE"),
+        // AWS documentation example
+        yaml("aws_access_key_id", "AKIAI44QH8DHBEXAMPLE"),
+        // off the base32 alphabet
+        json("AccessKeyId", `AKIA${fake("akia-s", 12, ALPHABETS.base32)}`),
+        code("id", `XAKIA${fake("akia-e", 16, ALPHABETS.base32)}`),
+        env("AWS_ACCESS_KEY_ID", akia.toLowerCase())
+      ]
+    }
+  },
+  {
+    id: "aws-secret-access-key",
+    title: "AWS secret access key",
+    severity: "critical",
+    keywords: ["secret_access_key", "secretaccesskey", "aws_secret", "awssecret"],
+    pattern: `(?i:secret_access_key|secretaccesskey|aws_?secret(?:_?key)?)${ASSIGN}([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)`,
+    entropy: 4,
+    validate: (s) => s.includes("EXAMPLE") ? "invalid" : "unknown",
+    help: "An AWS secret access key signs API requests as its IAM user or role (the documented \u2026EXAMPLEKEY value is not reported). Deactivate and delete the access key in IAM, create a replacement if needed, and review CloudTrail for its use.",
+    examples: {
+      tp: [
+        env("AWS_SECRET_ACCESS_KEY", awsSecretA),
+        `[default]
+aws_secret_access_key = ${awsSecretB}`,
+        json("SecretAccessKey", awsSecretA),
+        code("awsSecretKey", awsSecretB),
+        yaml("aws_secret", awsSecretA)
+      ],
+      fp: [
+        env("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
+        // AWS documentation example
+        yaml("aws_secret_access_key", syntax.ref("AWS_SECRET_ACCESS_KEY")),
+        json("SecretAccessKey", b642("aws-sk-s", 32)),
+        env("AWS_SECRET_ACCESS_KEY", "a".repeat(40)),
+        code("secretKey", awsSecretA)
+        // no AWS context
+      ]
+    }
+  },
+  {
+    id: "aws-secret-access-key-pair",
+    title: "AWS secret access key next to its key ID",
+    severity: "critical",
+    keywords: ["akia", "asia"],
+    pattern: String.raw`\b((?:AKIA|ASIA)[A-Z2-7]{16})["']?\s*[,;:|\t ]\s*["']?([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)`,
+    secretGroup: 2,
+    entropy: 4,
+    validate: (secret, match) => {
+      if (secret.includes("EXAMPLE")) return "invalid";
+      return validateAwsKeyId(match.replace(/^\W*/, "").slice(0, 20));
+    },
+    help: "An AWS key pair side by side (the credentials.csv the console offers, a CLI argument list, a log line): the secret signs requests as the IAM user. Deactivate and delete the access key in IAM and review CloudTrail. Pairs with the documented \u2026EXAMPLE values are not reported.",
+    examples: {
+      tp: [
+        `User name,Password,Access key ID,Secret access key
+ci-deployer,,${akia},${awsSecretA}`,
+        `${akia} ${awsSecretB}`,
+        `creds = ("${asia}", "${awsSecretA}")`
+      ],
+      fp: [
+        "AKIAIOSFODNN7EXAMPLE,wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        `${akia},${b642("pair-s", 30)}`,
+        `${akia} ${"A".repeat(40)}`
+      ]
+    }
+  },
+  {
+    id: "aws-session-token",
+    title: "AWS session token",
+    severity: "high",
+    keywords: ["iqojb3jpz2lux2vj", "fwogzxivyxdz"],
+    pattern: String.raw`\b((?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdz)[A-Za-z0-9/+]{100,}={0,2})`,
+    entropy: 4,
+    help: "An AWS session token, with its temporary key pair, acts as the assumed role until it expires (up to 12 hours, 36 for root sessions). Revoke active sessions of the role (IAM \u2192 Roles \u2192 Revoke active sessions) and find where it leaked from.",
+    examples: {
+      tp: [env("AWS_SESSION_TOKEN", sessionA), `aws_session_token = ${sessionB}`, json("SessionToken", sessionA)],
+      fp: [
+        env("AWS_SESSION_TOKEN", `IQoJb3JpZ2luX2Vj${b642("sts-s", 40)}`),
+        yaml("aws_session_token", syntax.ref("AWS_SESSION_TOKEN")),
+        json("SessionToken", `IQoJb3JpZ2luX2Vj${"A".repeat(200)}`)
+      ]
+    }
+  },
+  {
+    id: "aws-bedrock-api-key",
+    title: "Amazon Bedrock long-term API key",
+    severity: "high",
+    keywords: ["absk"],
+    pattern: String.raw`\b(ABSKQmVkcm9ja0FQSUtleS[A-Za-z0-9+/]{40,}={0,2})`,
+    entropy: 4,
+    validate: validateBedrockApiKey,
+    requireValid: true,
+    help: "A long-term Amazon Bedrock API key calls Bedrock as its IAM user. Delete it under IAM \u2192 the user \u2192 Service-specific credentials. It decodes to BedrockAPIKey-<id>-at-<account>:<secret>; a value that does not is not reported.",
+    examples: {
+      tp: [
+        env("AWS_BEARER_TOKEN_BEDROCK", bedrockLong("br-a")),
+        yaml("api_key", bedrockLong("br-b")),
+        `curl -H "Authorization: Bearer ${bedrockLong("br-c")}" https://bedrock-runtime.us-east-1.amazonaws.com/`
+      ],
+      fp: [
+        env("AWS_BEARER_TOKEN_BEDROCK", `ABSKQmVkcm9ja0FQSUtleS${b642("br-x", 80)}`),
+        yaml("api_key", `ABSKQmVkcm9ja0FQSUtleS${b642("br-s", 20)}`)
+      ]
+    }
+  },
+  {
+    id: "aws-bedrock-short-term-api-key",
+    title: "Amazon Bedrock short-term API key",
+    severity: "medium",
+    keywords: ["bedrock-api-key-"],
+    pattern: String.raw`\b(bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t[A-Za-z0-9+/]{100,}={0,2})`,
+    entropy: 4,
+    validate: validateBedrockShortTermKey,
+    requireValid: true,
+    help: "A short-term Bedrock API key is a presigned request valid for up to 12 hours with the permissions of the identity that made it. Revoke that identity's sessions if it is still live. It decodes to a presigned bedrock.amazonaws.com URL; a value that does not is not reported.",
+    examples: {
+      tp: [env("AWS_BEARER_TOKEN_BEDROCK", bedrockShort("brs-a")), json("token", bedrockShort("brs-b"))],
+      fp: [
+        env("AWS_BEARER_TOKEN_BEDROCK", `bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t${b642("brs-x", 200)}`),
+        yaml("token", "bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t")
+      ]
+    }
+  },
+  {
+    id: "amazon-mws-auth-token",
+    title: "Amazon Marketplace Web Service auth token",
+    severity: "high",
+    keywords: ["amzn.mws."],
+    pattern: String.raw`\b(amzn\.mws\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b`,
+    entropy: 3,
+    help: "An MWS auth token lets a developer act on a seller account through Marketplace Web Service. The seller revokes it in Seller Central \u2192 User permissions \u2192 third-party developer access.",
+    examples: {
+      tp: [
+        env("MWS_AUTH_TOKEN", `amzn.mws.${fakeUuid("mws-a")}`),
+        yaml("mws_auth_token", `amzn.mws.${fakeUuid("mws-b")}`)
+      ],
+      fp: [
+        env("MWS_AUTH_TOKEN", "amzn.mws.00000000-0000-0000-0000-000000000000"),
+        yaml("mws_auth_token", `amzn.mws.${hex("mws-s", 32)}`)
+      ]
+    }
+  },
+  {
+    id: "gcp-api-key",
+    title: "Google Cloud API key",
+    severity: "medium",
+    keywords: ["aiza"],
+    pattern: String.raw`\b(AIza[A-Za-z0-9_-]{35})(?:[^A-Za-z0-9_-]|$)`,
+    entropy: 3.5,
+    help: "A Google API key bills and authorises calls to the APIs enabled for its project (Maps, Gemini, Firebase\u2026). Restrict it by API and referrer or delete it under APIs & Services \u2192 Credentials; keys shipped in web/Firebase configs must at least be restricted.",
+    examples: {
+      tp: [
+        ...syntax.all("google_api_key", `AIza${b64url2("gk-a", 35)}`, `AIza${b64url2("gk-b", 35)}`),
+        `https://maps.googleapis.com/maps/api/geocode/json?address=x&key=AIza${b64url2("gk-c", 35)}`
+      ],
+      fp: [
+        env("GOOGLE_API_KEY", `AIza${"x".repeat(35)}`),
+        yaml("google_api_key", `AIza${b64url2("gk-s", 30)}`),
+        json("google_api_key", `AIza${b64url2("gk-l", 40)}`),
+        code("id", `xAIza${b64url2("gk-e", 35)}`)
+      ]
+    }
+  },
+  {
+    id: "gcp-service-account-key",
+    title: "Google Cloud service account key (JSON)",
+    severity: "critical",
+    keywords: ["service_account"],
+    pattern: String.raw`"type"\s*:\s*"service_account"[\s\S]{0,600}?"private_key"\s*:\s*"(-----BEGIN (?:RSA )?PRIVATE KEY-----\\n[A-Za-z0-9+/=\\]{64,}-----END (?:RSA )?PRIVATE KEY-----(?:\\n)?)"`,
+    window: 12288,
+    entropy: 4,
+    validate: validateGcpServiceAccountKey,
+    requireValid: true,
+    help: "A service account key file authenticates as the service account until the key is deleted. Delete the key under IAM & Admin \u2192 Service accounts \u2192 Keys (find it by private_key_id) and prefer workload identity federation. Validated when the private key parses; a key that does not parse is not reported.",
+    examples: {
+      tp: [
+        serviceAccount(jsonPem(SA_KEY_BODY)),
+        `{"type":"service_account","project_id":"acme","private_key":"${jsonPem(SA_KEY_BODY)}","client_email":"ci@acme.iam.gserviceaccount.com"}`
+      ],
+      fp: [
+        serviceAccount(jsonPem(`${SA_KEY_BODY.slice(0, 120)}${SA_KEY_BODY.slice(160)}`)),
+        // corrupted key body
+        serviceAccount(`-----BEGIN ${PK}-----\\nMIIE...\\n-----END ${PK}-----\\n`),
+        serviceAccount(jsonPem(SA_KEY_BODY), "external_account")
+      ]
+    }
+  },
+  {
+    id: "gcp-oauth-client-secret",
+    title: "Google OAuth client secret",
+    severity: "high",
+    keywords: ["gocspx-"],
+    pattern: String.raw`\b(GOCSPX-[A-Za-z0-9_-]{28})(?:[^A-Za-z0-9_-]|$)`,
+    entropy: 3.5,
+    help: "A Google OAuth client secret lets anyone complete OAuth flows as the client. Add a new secret and disable/delete the leaked one under APIs & Services \u2192 Credentials \u2192 the OAuth client.",
+    examples: {
+      tp: syntax.all("google_client_secret", `GOCSPX-${b64url2("gcs-a", 28)}`, `GOCSPX-${b64url2("gcs-b", 28)}`),
+      fp: [
+        env("GOOGLE_CLIENT_SECRET", `GOCSPX-${"x".repeat(28)}`),
+        yaml("google_client_secret", `GOCSPX-${b64url2("gcs-s", 20)}`),
+        json("google_client_secret", `GOCSPX-${b64url2("gcs-l", 36)}`)
+      ]
+    }
+  },
+  {
+    id: "google-oauth-refresh-token",
+    title: "Google OAuth refresh token",
+    severity: "high",
+    keywords: ["1//0"],
+    pattern: `(?:^|[^A-Za-z0-9_/-])(1//0[A-Za-z0-9_-]{40,})`,
+    entropy: 4,
+    help: "A Google refresh token mints access tokens for the user and scopes that consented, until revoked. Revoke it at https://oauth2.googleapis.com/revoke or in the Google account's third-party access page.",
+    examples: {
+      tp: [
+        env("GOOGLE_REFRESH_TOKEN", `1//0${b64url2("grt-a", 99)}`),
+        json("refresh_token", `1//0${b64url2("grt-b", 99)}`)
+      ],
+      fp: [
+        env("GOOGLE_REFRESH_TOKEN", `1//0${b64url2("grt-s", 20)}`),
+        yaml("path", `file:///1//0${b64url2("grt-u", 60)}`)
+      ]
+    }
+  },
+  {
+    id: "google-oauth-access-token",
+    title: "Google OAuth access token",
+    severity: "medium",
+    keywords: ["ya29."],
+    pattern: String.raw`\b(ya29\.[A-Za-z0-9_-]{50,})`,
+    entropy: 4,
+    help: "A Google OAuth access token acts for its user or service account for about an hour. Revoke it at https://oauth2.googleapis.com/revoke and remove it from where it was logged.",
+    examples: {
+      tp: [
+        `curl -H "Authorization: Bearer ya29.${b64url2("ya-a", 150)}" https://www.googleapis.com/drive/v3/files`,
+        json("access_token", `ya29.${b64url2("ya-b", 150)}`)
+      ],
+      fp: [json("access_token", `ya29.${b64url2("ya-s", 20)}`), env("TOKEN", `ya29.${"x".repeat(60)}`)]
+    }
+  },
+  {
+    id: "azure-storage-connection-string",
+    title: "Azure Storage connection string with account key",
+    severity: "critical",
+    keywords: ["accountkey="],
+    pattern: String.raw`(?i:AccountName)=[A-Za-z0-9-]{3,24};\s*(?i:AccountKey)=([A-Za-z0-9+/]{86}==)`,
+    entropy: 4,
+    validate: notEmulatorKey,
+    help: "A storage account key grants full access to every blob, queue, table and file share in the account (the published emulator key is not reported). Rotate it under the storage account \u2192 Access keys (regenerate the leaked key) and prefer Entra ID or SAS with short expiry.",
+    examples: {
+      tp: [
+        `AZURE_STORAGE_CONNECTION_STRING=DefaultEndpointsProtocol=https;AccountName=acmeprod;AccountKey=${storageKey("st-a")};EndpointSuffix=core.windows.net`,
+        json(
+          "StorageConnection",
+          `DefaultEndpointsProtocol=https;AccountName=acmelogs;AccountKey=${storageKey("st-b")}`
+        )
+      ],
+      fp: [
+        // The storage emulator's published development key
+        `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${AZURITE_KEY};BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;`,
+        `DefaultEndpointsProtocol=https;AccountName=acmetest;AccountKey=${AZURITE_KEY}`,
+        `DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=${syntax.ref("STORAGE_KEY")}`,
+        `DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=${storageKey("st-s").slice(0, 40)}`
+      ]
+    }
+  },
+  {
+    id: "azure-storage-account-key",
+    title: "Azure Storage account key",
+    severity: "critical",
+    keywords: [
+      "storage_key",
+      "storagekey",
+      "storage_account",
+      "storageaccount",
+      "storage_access",
+      "storageaccess",
+      "--account-key"
+    ],
+    pattern: String.raw`(?:(?i:azure_?storage_?(?:account_?|access_?)?key|storage_?account_?(?:access_?)?key)${ASSIGN}|--account-key[\s=]+["']?)([A-Za-z0-9+/]{86}==)`,
+    entropy: 4,
+    validate: notEmulatorKey,
+    help: "A storage account key grants full access to every blob, queue, table and file share in the account. Regenerate the leaked key under the storage account \u2192 Access keys. The published emulator key is not reported.",
+    examples: {
+      tp: [
+        env("AZURE_STORAGE_KEY", storageKey("sk-a")),
+        yaml("storageAccountKey", storageKey("sk-b")),
+        `az storage blob list --account-name acme --account-key ${storageKey("sk-c")} -c logs`
+      ],
+      fp: [
+        env("AZURE_STORAGE_KEY", syntax.ref("AZURE_STORAGE_KEY")),
+        yaml("storageAccountKey", `${"A".repeat(86)}==`),
+        env("AZURE_STORAGE_KEY", AZURITE_KEY),
+        json("storageAccountName", storageKey("sk-n").slice(0, 24))
+      ]
+    }
+  },
+  {
+    id: "azure-cosmosdb-connection-string",
+    title: "Azure Cosmos DB connection string with account key",
+    severity: "critical",
+    keywords: ["documents.azure.com"],
+    pattern: String.raw`AccountEndpoint=https://[a-z0-9-]+\.documents\.azure\.com(?::443)?/?;\s*AccountKey=([A-Za-z0-9+/]{86}==)`,
+    entropy: 4,
+    validate: notEmulatorKey,
+    help: "A Cosmos DB primary or secondary key has full control of every database in the account. Regenerate it under the Cosmos DB account \u2192 Keys and prefer Entra ID with data-plane RBAC. The emulator key (and localhost endpoints) are not reported.",
+    examples: {
+      tp: [
+        `COSMOS_CONNECTION=AccountEndpoint=https://acme.documents.azure.com:443/;AccountKey=${storageKey("cos-a")};`,
+        json("CosmosDb", `AccountEndpoint=https://acme-eu.documents.azure.com:443/;AccountKey=${storageKey("cos-b")}`)
+      ],
+      fp: [
+        `AccountEndpoint=https://localhost:8081/;AccountKey=${storageKey("cos-l")}`,
+        // the emulator
+        `AccountEndpoint=https://acme.documents.azure.com:443/;AccountKey=${"A".repeat(86)}==`
+      ]
+    }
+  },
+  {
+    id: "azure-service-bus-connection-string",
+    title: "Azure Service Bus / Event Hubs connection string",
+    severity: "high",
+    keywords: ["sharedaccesskey="],
+    pattern: String.raw`Endpoint=sb://[A-Za-z0-9.-]+/?;\s*SharedAccessKeyName=[^;\s"']+;\s*SharedAccessKey=([A-Za-z0-9+/]{43}=)`,
+    entropy: 4,
+    help: "A Service Bus / Event Hubs / Relay shared access key sends, listens or manages per its policy (RootManageSharedAccessKey manages the namespace). Regenerate the key under the namespace or entity \u2192 Shared access policies.",
+    examples: {
+      tp: [
+        `SERVICEBUS=Endpoint=sb://acme.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=${fakeBytes("sb-a", 32).toString("base64")}`,
+        json(
+          "EventHub",
+          `Endpoint=sb://acme-eh.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=${fakeBytes("sb-b", 32).toString("base64")};EntityPath=events`
+        )
+      ],
+      fp: [
+        `Endpoint=sb://acme.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=${syntax.ref("SB_KEY")}`,
+        `Endpoint=sb://acme.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=${"A".repeat(43)}=`
+      ]
+    }
+  },
+  {
+    id: "azure-sas-token",
+    title: "Azure shared access signature (SAS)",
+    severity: "high",
+    keywords: ["sig="],
+    pattern: String.raw`\bsv=[0-9]{4}-[0-9]{2}-[0-9]{2}&(?:[A-Za-z]{2,5}=[^&\s"'<>]*&){0,12}sig=([A-Za-z0-9%+/]{43,}(?:%3[Dd]|=))`,
+    entropy: 4,
+    validate: validateAzureSasSignature,
+    help: "A SAS token grants the permissions it lists (sp=) on a storage resource until it expires (se=). Revoke it by rotating the account key that signed it, or the stored access policy / user delegation key behind it. Its sig must decode to a 32-byte HMAC; one that does not is not reported.",
+    examples: {
+      tp: [
+        `https://acme.blob.core.windows.net/logs?sv=2022-11-02&ss=b&srt=co&sp=rl&se=2027-01-01T00:00:00Z&st=2026-01-01T00:00:00Z&spr=https&sig=${sasSig("sas-a")}`,
+        `AZURE_SAS="sp=r&st=2026-01-01T00:00:00Z&se=2026-02-01T00:00:00Z&spr=https&sv=2022-11-02&sr=c&sig=${sasSig("sas-b")}"`,
+        json("sasUrl", `https://acme.blob.core.windows.net/c/f.txt?sv=2021-08-06&sr=b&sp=r&sig=${sasSig("sas-c")}`)
+      ],
+      fp: [
+        `https://acme.blob.core.windows.net/logs?sv=2022-11-02&ss=b&sp=rl&sig=${syntax.ref("SAS_SIG")}`,
+        `https://acme.blob.core.windows.net/logs?sv=2022-11-02&sp=rl&sig=${encodeURIComponent(fakeBytes("sas-s", 20).toString("base64"))}`,
+        `https://example.net/api?sv=2022-11-02&sig=${b642("sas-n", 60)}%3D`
+      ]
+    }
+  },
+  {
+    id: "azure-entra-client-secret",
+    title: "Microsoft Entra ID (Azure AD) client secret",
+    severity: "high",
+    keywords: ["8q~", "7q~"],
+    pattern: `(?:^|[^A-Za-z0-9_~.-])([A-Za-z0-9_~.-]{3}[78]Q~[A-Za-z0-9_~.-]{31,34})(?:[^A-Za-z0-9_~.-]|$)`,
+    entropy: 3.5,
+    help: "An Entra ID client secret authenticates as its app registration (service principal) with every permission granted to it. Delete it under App registrations \u2192 the app \u2192 Certificates & secrets, and prefer certificates or federated credentials.",
+    examples: {
+      tp: [
+        env("AZURE_CLIENT_SECRET", entraA),
+        yaml("client_secret", entraB),
+        json("ClientSecret", entraA),
+        code("clientSecret", entraB)
+      ],
+      fp: [
+        env("AZURE_CLIENT_SECRET", `abc8Q~${"x".repeat(34)}`),
+        yaml("client_secret", `${fake("entra-l", 5, ENTRA)}8Q~${fake("entra-l2", 34, ENTRA)}`),
+        // 5 characters before 8Q~
+        json("ClientSecret", `${fake("entra-s", 3, ENTRA)}8Q~${fake("entra-s2", 20, ENTRA)}`)
+      ]
+    }
+  },
+  {
+    id: "azure-app-configuration-connection-string",
+    title: "Azure App Configuration connection string",
+    severity: "high",
+    keywords: ["azconfig.io"],
+    pattern: String.raw`Endpoint=https://[a-z0-9-]+\.azconfig\.io;\s*Id=[^;\s"']+;\s*Secret=([A-Za-z0-9+/]{43,}=)`,
+    entropy: 4,
+    help: "An App Configuration access key reads (or writes) every key-value and feature flag in the store. Regenerate it under the store \u2192 Access settings.",
+    examples: {
+      tp: [
+        `APPCONFIG=Endpoint=https://acme.azconfig.io;Id=${b642("ac-id", 16)};Secret=${fakeBytes("ac-a", 32).toString("base64")}`,
+        json(
+          "AppConfig",
+          `Endpoint=https://acme-eu.azconfig.io;Id=x1-l0-s0:abc;Secret=${fakeBytes("ac-b", 32).toString("base64")}`
+        )
+      ],
+      fp: [
+        `Endpoint=https://acme.azconfig.io;Id=abc;Secret=${syntax.ref("APPCONFIG_SECRET")}`,
+        `Endpoint=https://acme.azconfig.io;Id=abc;Secret=${"A".repeat(43)}=`
+      ]
+    }
+  },
+  ...[
+    ["dop", "digitalocean-pat", "DigitalOcean personal access token", "critical"],
+    ["doo", "digitalocean-oauth-token", "DigitalOcean OAuth access token", "high"],
+    ["dor", "digitalocean-refresh-token", "DigitalOcean OAuth refresh token", "high"]
+  ].map(
+    ([prefix, id, title, severity]) => ({
+      id,
+      title,
+      severity,
+      keywords: [`${prefix}_v1_`],
+      pattern: String.raw`\b(${prefix}_v1_[a-f0-9]{64})\b`,
+      entropy: 3,
+      help: `A ${title} acts on the DigitalOcean team with its scopes (droplets, databases, Spaces keys, DNS). Delete it under API \u2192 Tokens (or revoke the OAuth app's authorisation) and review the team's security history.`,
+      examples: {
+        tp: syntax.all(
+          "digitalocean_token",
+          `${prefix}_v1_${hex(`${id}-a`, 64)}`,
+          `${prefix}_v1_${hex(`${id}-b`, 64)}`
+        ),
+        fp: [
+          env("DIGITALOCEAN_TOKEN", `${prefix}_v1_${"0".repeat(64)}`),
+          yaml("digitalocean_token", `${prefix}_v1_${hex(`${id}-s`, 40)}`),
+          json("digitalocean_token", `${prefix}_v1_${hex(`${id}-u`, 64).toUpperCase()}`)
+        ]
+      }
+    })
+  ),
+  {
+    id: "heroku-api-key",
+    title: "Heroku API key",
+    severity: "high",
+    keywords: ["hrku-"],
+    pattern: String.raw`\b(HRKU-[A-Za-z0-9_-]{40,80})(?:[^A-Za-z0-9_-]|$)`,
+    entropy: 4,
+    help: "A Heroku API key or authorisation acts as its user on every app and team they can reach. Revoke it with `heroku authorizations:revoke` or regenerate the API key under Account settings.",
+    examples: {
+      tp: syntax.all("heroku_api_key", `HRKU-AA${b64url2("hk-a", 58)}`, `HRKU-AA${b64url2("hk-b", 58)}`),
+      fp: [
+        env("HEROKU_API_KEY", `HRKU-${"x".repeat(60)}`),
+        yaml("heroku_api_key", `HRKU-${b64url2("hk-s", 20)}`),
+        json("heroku_api_key", `SHRKU-AA${b64url2("hk-e", 58)}`)
+      ]
+    }
+  },
+  {
+    id: "heroku-api-key-legacy",
+    title: "Heroku API key (UUID form)",
+    severity: "high",
+    keywords: ["heroku"],
+    pattern: String.raw`(?i:heroku)[A-Za-z0-9_.-]{0,20}(?i:api_?key|token|key|secret|password)${ASSIGN}(${UUID2})\b`,
+    entropy: 3,
+    help: "A legacy Heroku API key (a UUID) acts as its user on every app they can reach. Regenerate it under Account settings \u2192 API Key, or revoke the authorisation with `heroku authorizations:revoke`.",
+    examples: {
+      tp: [
+        env("HEROKU_API_KEY", fakeUuid("hkl-a")),
+        yaml("heroku_api_key", fakeUuid("hkl-b")),
+        json("herokuToken", fakeUuid("hkl-a")),
+        code("herokuApiKey", fakeUuid("hkl-b"))
+      ],
+      fp: [
+        env("HEROKU_APP_ID", fakeUuid("hkl-id")),
+        yaml("heroku_api_key", "00000000-0000-0000-0000-000000000000"),
+        json("herokuToken", syntax.ref("HEROKU_API_KEY"))
+      ]
+    }
+  },
+  {
+    id: "alibaba-access-key-id",
+    title: "Alibaba Cloud AccessKey ID",
+    severity: "high",
+    keywords: ["ltai"],
+    pattern: String.raw`\b(LTAI[A-Za-z0-9]{12,20})\b`,
+    entropy: 3.5,
+    help: "An Alibaba Cloud AccessKey ID names a RAM user's key pair; its secret is usually nearby. Disable and delete the AccessKey in the RAM console and review ActionTrail.",
+    examples: {
+      tp: [
+        env("ALIBABA_CLOUD_ACCESS_KEY_ID", `LTAI${fake("ali-a", 20)}`),
+        yaml("access_key_id", `LTAI${fake("ali-b", 16)}`),
+        json("accessKeyId", `LTAI${fake("ali-c", 20)}`)
+      ],
+      fp: [
+        env("ALIBABA_CLOUD_ACCESS_KEY_ID", `LTAI${"x".repeat(20)}`),
+        yaml("access_key_id", `LTAI${fake("ali-s", 8)}`),
+        code("word", `ALTAI${fake("ali-e", 20)}`)
+      ]
+    }
+  },
+  {
+    id: "alibaba-access-key-secret",
+    title: "Alibaba Cloud AccessKey secret",
+    severity: "critical",
+    keywords: ["alibaba", "aliyun", "alicloud"],
+    pattern: String.raw`(?i:alibaba|aliyun|alicloud)[A-Za-z0-9_.-]{0,24}(?i:secret)[A-Za-z0-9_.-]{0,10}${ASSIGN}([A-Za-z0-9]{30})\b`,
+    entropy: 4,
+    help: "An Alibaba Cloud AccessKey secret signs API requests as its RAM user. Disable and delete the AccessKey in the RAM console, create a replacement, and review ActionTrail.",
+    examples: {
+      tp: [
+        env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", fake("alis-a", 30)),
+        yaml("aliyun_access_key_secret", fake("alis-b", 30)),
+        json("alicloudSecretKey", fake("alis-a", 30))
+      ],
+      fp: [
+        env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", syntax.ref("ALIBABA_SECRET")),
+        yaml("aliyun_access_key_secret", fake("alis-s", 24)),
+        env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "a".repeat(30))
+      ]
+    }
+  },
+  {
+    id: "tencent-cloud-secret-id",
+    title: "Tencent Cloud SecretId",
+    severity: "high",
+    keywords: ["akid"],
+    pattern: String.raw`\b(AKID[A-Za-z0-9]{32})\b`,
+    entropy: 3.5,
+    help: "A Tencent Cloud SecretId names an API key pair whose SecretKey is usually nearby. Disable and delete the key in CAM \u2192 API Key Management.",
+    examples: {
+      tp: [
+        env("TENCENTCLOUD_SECRET_ID", `AKID${fake("tc-a", 32)}`),
+        yaml("secret_id", `AKID${fake("tc-b", 32)}`),
+        json("SecretId", `AKID${fake("tc-c", 32)}`)
+      ],
+      fp: [
+        env("TENCENTCLOUD_SECRET_ID", `AKID${"x".repeat(32)}`),
+        yaml("secret_id", `AKID${fake("tc-s", 20)}`),
+        code("id", `XAKID${fake("tc-e", 32)}`)
+      ]
+    }
+  },
+  {
+    id: "ibm-cloud-api-key",
+    title: "IBM Cloud API key",
+    severity: "high",
+    keywords: ["ibm", "ic_api_key"],
+    pattern: `(?i:ibm[A-Za-z0-9_.-]{0,20}api_?key|ic_api_key)${ASSIGN}([A-Za-z0-9_-]{44})(?:[^A-Za-z0-9_-]|$)`,
+    entropy: 4,
+    help: "An IBM Cloud API key logs in as its user or service ID. Delete it under Manage \u2192 Access (IAM) \u2192 API keys and review Activity Tracker.",
+    examples: {
+      tp: [
+        env("IBMCLOUD_API_KEY", b64url2("ibm-a", 44)),
+        yaml("ibm_api_key", b64url2("ibm-b", 44)),
+        env("IC_API_KEY", b64url2("ibm-c", 44)),
+        json("ibmApiKey", b64url2("ibm-a", 44))
+      ],
+      fp: [
+        env("IBMCLOUD_API_KEY", syntax.ref("IBMCLOUD_API_KEY")),
+        yaml("ibm_api_key", b64url2("ibm-s", 32)),
+        env("IBMCLOUD_API_KEY", "x".repeat(44))
+      ]
+    }
+  },
+  {
+    id: "cloudflare-api-token",
+    title: "Cloudflare API token",
+    severity: "high",
+    keywords: ["cloudflare", "cf_api_token"],
+    pattern: `(?i:cloudflare[A-Za-z0-9_.-]{0,20}token|cf_api_token)${ASSIGN}([A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_-]|$)`,
+    entropy: 4,
+    help: "A Cloudflare API token acts on the accounts and zones its permissions list (DNS, Workers, WAF\u2026). Roll or delete it under My Profile \u2192 API Tokens and review the audit log.",
+    examples: {
+      tp: [
+        env("CLOUDFLARE_API_TOKEN", b64url2("cf-a", 40)),
+        yaml("cloudflare_token", b64url2("cf-b", 40)),
+        env("CF_API_TOKEN", b64url2("cf-c", 40)),
+        json("cloudflareApiToken", b64url2("cf-a", 40))
+      ],
+      fp: [
+        env("CLOUDFLARE_API_TOKEN", syntax.secretRef("CLOUDFLARE_API_TOKEN")),
+        yaml("cloudflare_token", b64url2("cf-s", 32)),
+        env("CLOUDFLARE_ACCOUNT_ID", hex("cf-id", 32))
+      ]
+    }
+  },
+  {
+    id: "cloudflare-global-api-key",
+    title: "Cloudflare global API key",
+    severity: "critical",
+    keywords: ["cloudflare", "cf_api_key", "x-auth-key"],
+    pattern: String.raw`(?i:cloudflare[A-Za-z0-9_.-]{0,20}key|cf_api_key|x-auth-key)${ASSIGN}([a-f0-9]{37})\b`,
+    entropy: 3,
+    help: "The Cloudflare global API key has every permission of its user on every account. Change it under My Profile \u2192 API Tokens \u2192 Global API Key \u2192 Change, and move automation to scoped API tokens.",
+    examples: {
+      tp: [
+        env("CLOUDFLARE_API_KEY", hex("cfg-a", 37)),
+        yaml("cloudflare_global_api_key", hex("cfg-b", 37)),
+        `curl -H "X-Auth-Email: ops@acme.test" -H "X-Auth-Key: ${hex("cfg-c", 37)}" https://api.cloudflare.com/client/v4/zones`
+      ],
+      fp: [
+        env("CLOUDFLARE_API_KEY", "0".repeat(37)),
+        yaml("cloudflare_zone_id", hex("cfg-z", 32)),
+        env("CF_API_KEY", syntax.ref("CF_API_KEY"))
+      ]
+    }
+  },
+  {
+    id: "cloudflare-origin-ca-key",
+    title: "Cloudflare Origin CA key",
+    severity: "medium",
+    keywords: ["v1.0-"],
+    pattern: String.raw`\b(v1\.0-[a-f0-9]{24}-[a-f0-9]{146})\b`,
+    entropy: 3,
+    help: "An Origin CA key issues and revokes origin certificates for the user's zones. Change it under My Profile \u2192 API Tokens \u2192 Origin CA Key.",
+    examples: {
+      tp: [
+        env("CF_ORIGIN_CA_KEY", `v1.0-${hex("oca-a", 24)}-${hex("oca-b", 146)}`),
+        yaml("origin_ca_key", `v1.0-${hex("oca-c", 24)}-${hex("oca-d", 146)}`)
+      ],
+      fp: [env("CF_ORIGIN_CA_KEY", `v1.0-${hex("oca-s", 24)}-${hex("oca-t", 100)}`), yaml("version", "v1.0-beta")]
+    }
+  },
+  {
+    id: "fly-io-token",
+    title: "Fly.io API token (macaroon)",
+    severity: "high",
+    keywords: ["fm1a_", "fm1r_", "fm2_"],
+    pattern: String.raw`\b(fm(?:1[ar]|2)_[A-Za-z0-9+/]{60,}={0,2})`,
+    entropy: 4,
+    help: "A Fly.io macaroon token (deploy, org, read-only\u2026) acts within its caveats on apps and machines. Revoke it with `fly tokens revoke` or in the dashboard under Tokens.",
+    examples: {
+      tp: [
+        env("FLY_API_TOKEN", `FlyV1 fm2_lJPE${b642("fly-a", 220)}`),
+        yaml("fly_token", `fm2_lJPE${b642("fly-b", 220)}`),
+        json("token", `fm1r_${b642("fly-c", 120)}`)
+      ],
+      fp: [env("FLY_API_TOKEN", `FlyV1 fm2_${"A".repeat(80)}`), yaml("fly_token", `fm2_lJPE${b642("fly-s", 30)}`)]
+    }
+  },
+  {
+    id: "fly-io-access-token",
+    title: "Fly.io personal access token",
+    severity: "high",
+    keywords: ["fo1_"],
+    pattern: String.raw`\b(fo1_[A-Za-z0-9_-]{43})(?:[^A-Za-z0-9_-]|$)`,
+    entropy: 4,
+    help: "A Fly.io personal access token (fo1_) acts as its user on every organisation. Revoke it with `fly auth logout` on the machine it came from or in the dashboard under Access Tokens.",
+    examples: {
+      tp: syntax.all("fly_access_token", `fo1_${b64url2("fo-a", 43)}`, `fo1_${b64url2("fo-b", 43)}`),
+      fp: [
+        env("FLY_ACCESS_TOKEN", `fo1_${"x".repeat(43)}`),
+        yaml("fly_access_token", `fo1_${b64url2("fo-s", 30)}`),
+        json("fly_access_token", "fo1_your_token_here")
+      ]
+    }
+  },
+  {
+    id: "vercel-token",
+    title: "Vercel access token",
+    severity: "high",
+    keywords: ["vcp_", "vci_", "vca_", "vcr_", "vck_"],
+    pattern: String.raw`\b(vc[pikar]_[A-Za-z0-9]{24,})\b`,
+    entropy: 4.2,
+    // Random base62 bodies mix cases and digits; identifiers such as vcr_cassettelibrarydirectory… do not.
+    validate: (s) => /[A-Z]/.test(s) && /[a-z]/.test(s.slice(4)) && /[0-9]/.test(s) ? "unknown" : "invalid",
+    help: "A Vercel token deploys and manages projects, domains and environment variables of its scope. Delete it under Account Settings \u2192 Tokens (or the integration/app that issued it). A body without mixed case and digits is not reported.",
+    examples: {
+      tp: syntax.all("vercel_token", `vcp_${fake("vc-a", 56)}`, `vca_${fake("vc-b", 56)}`),
+      fp: [
+        env("VERCEL_TOKEN", `vcp_${"x".repeat(56)}`),
+        yaml("vercel_token", `vcp_${fake("vc-s", 16)}`),
+        json("id", `my_vcp_${fake("vc-e", 56)}`),
+        code("fixture", "vcr_cassettelibrarydirectoryforintegrationtests")
+      ]
+    }
+  },
+  {
+    id: "vercel-token-legacy",
+    title: "Vercel access token (unprefixed)",
+    severity: "high",
+    keywords: ["vercel"],
+    pattern: String.raw`(?i:vercel[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}([A-Za-z0-9]{24})\b`,
+    entropy: 4,
+    help: "An unprefixed (pre-2025) Vercel token deploys and manages projects of its scope. Delete it under Account Settings \u2192 Tokens.",
+    examples: {
+      tp: [
+        env("VERCEL_TOKEN", fake("vcl-a", 24)),
+        yaml("vercel_token", fake("vcl-b", 24)),
+        json("vercelApiKey", fake("vcl-a", 24))
+      ],
+      fp: [
+        env("VERCEL_TOKEN", syntax.secretRef("VERCEL_TOKEN")),
+        env("VERCEL_ORG_ID", `team_${fake("vcl-id", 24)}`),
+        yaml("vercel_token", "a".repeat(24))
+      ]
+    }
+  },
+  {
+    id: "netlify-pat",
+    title: "Netlify personal access token",
+    severity: "high",
+    keywords: ["nfp_"],
+    pattern: String.raw`\b(nfp_[A-Za-z0-9]{36,40})\b`,
+    entropy: 4,
+    help: "A Netlify personal access token acts as its user on every team and site. Revoke it under User settings \u2192 Applications \u2192 Personal access tokens.",
+    examples: {
+      tp: syntax.all("netlify_auth_token", `nfp_${fake("nf-a", 36)}`, `nfp_${fake("nf-b", 40)}`),
+      fp: [
+        env("NETLIFY_AUTH_TOKEN", `nfp_${"x".repeat(36)}`),
+        yaml("netlify_auth_token", `nfp_${fake("nf-s", 20)}`),
+        json("id", `xnfp_${fake("nf-e", 36)}`)
+      ]
+    }
+  },
+  {
+    id: "netlify-token-legacy",
+    title: "Netlify access token (unprefixed)",
+    severity: "high",
+    keywords: ["netlify"],
+    pattern: `(?i:netlify[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}([A-Za-z0-9_-]{43})(?:[^A-Za-z0-9_-]|$)`,
+    entropy: 4,
+    help: "An unprefixed Netlify access token acts as its user on every team and site. Revoke it under User settings \u2192 Applications.",
+    examples: {
+      tp: [env("NETLIFY_AUTH_TOKEN", b64url2("nfl-a", 43)), yaml("netlify_token", b64url2("nfl-b", 43))],
+      fp: [
+        env("NETLIFY_AUTH_TOKEN", syntax.secretRef("NETLIFY_AUTH_TOKEN")),
+        env("NETLIFY_SITE_ID", fakeUuid("nfl-id"))
+      ]
+    }
+  },
+  {
+    id: "supabase-pat",
+    title: "Supabase personal access token",
+    severity: "high",
+    keywords: ["sbp_"],
+    pattern: String.raw`\b(sbp_[a-f0-9]{40})\b`,
+    entropy: 3,
+    help: "A Supabase personal access token manages every project of its user through the Management API (databases, keys, functions). Revoke it under Account \u2192 Access Tokens.",
+    examples: {
+      tp: syntax.all("supabase_access_token", `sbp_${hex("sbp-a", 40)}`, `sbp_${hex("sbp-b", 40)}`),
+      fp: [
+        env("SUPABASE_ACCESS_TOKEN", `sbp_${"0".repeat(40)}`),
+        yaml("supabase_access_token", `sbp_${hex("sbp-s", 32)}`),
+        json("supabase_access_token", `sbp_${fake("sbp-x", 40)}`)
+      ]
+    }
+  },
+  {
+    id: "supabase-secret-key",
+    title: "Supabase secret API key",
+    severity: "high",
+    keywords: ["sb_secret_"],
+    pattern: String.raw`\b(sb_secret_[A-Za-z0-9_-]{31,})(?:[^A-Za-z0-9_-]|$)`,
+    entropy: 4,
+    help: "A Supabase secret key bypasses row-level security on its project. Delete it under Project Settings \u2192 API Keys and create a new one.",
+    examples: {
+      tp: syntax.all("supabase_secret_key", `sb_secret_${b64url2("sbs-a", 36)}`, `sb_secret_${b64url2("sbs-b", 36)}`),
+      fp: [
+        env("SUPABASE_SECRET_KEY", `sb_secret_${"x".repeat(36)}`),
+        yaml("supabase_publishable_key", `sb_publishable_${b64url2("sbs-p", 36)}`),
+        json("supabase_secret_key", `sb_secret_${b64url2("sbs-s", 16)}`)
+      ]
+    }
+  },
+  {
+    id: "firebase-cloud-messaging-server-key",
+    title: "Firebase Cloud Messaging legacy server key",
+    severity: "medium",
+    keywords: [":apa91b"],
+    pattern: String.raw`\b(AAAA[A-Za-z0-9_-]{7}:APA91b[A-Za-z0-9_-]{134})(?:[^A-Za-z0-9_-]|$)`,
+    entropy: 4,
+    help: "A legacy FCM server key sends push notifications to every device of the Firebase project. Delete it in the Firebase console \u2192 Project settings \u2192 Cloud Messaging and use the HTTP v1 API.",
+    examples: {
+      tp: [
+        env("FCM_SERVER_KEY", `AAAA${b64url2("fcm-a", 7)}:APA91b${b64url2("fcm-b", 134)}`),
+        `curl -H "Authorization: key=AAAA${b64url2("fcm-c", 7)}:APA91b${b64url2("fcm-d", 134)}" https://fcm.googleapis.com/fcm/send`
+      ],
+      fp: [
+        env("FCM_SERVER_KEY", `AAAA${b64url2("fcm-s", 7)}:APA91b${b64url2("fcm-t", 60)}`),
+        yaml("fcm_server_key", `AAAA${"x".repeat(7)}:APA91b${"x".repeat(134)}`)
+      ]
+    }
+  },
+  {
+    id: "planetscale-token",
+    title: "PlanetScale service token or OAuth token",
+    severity: "high",
+    keywords: ["pscale_tkn_", "pscale_oauth_"],
+    pattern: String.raw`\b(pscale_(?:tkn|oauth)_[A-Za-z0-9_-]{32,64})(?:[^A-Za-z0-9_-]|$)`,
+    entropy: 4,
+    help: "A PlanetScale service or OAuth token manages databases, branches and passwords within its access. Delete it under Organization settings \u2192 Service tokens (or revoke the OAuth app).",
+    examples: {
+      tp: syntax.all(
+        "planetscale_service_token",
+        `pscale_tkn_${b64url2("ps-a", 43)}`,
+        `pscale_oauth_${b64url2("ps-b", 43)}`
+      ),
+      fp: [
+        env("PLANETSCALE_SERVICE_TOKEN", `pscale_tkn_${"x".repeat(43)}`),
+        yaml("planetscale_service_token", `pscale_tkn_${b64url2("ps-s", 16)}`)
+      ]
+    }
+  },
+  {
+    id: "planetscale-password",
+    title: "PlanetScale database password",
+    severity: "high",
+    keywords: ["pscale_pw_"],
+    pattern: String.raw`\b(pscale_pw_[A-Za-z0-9_-]{32,64})(?:[^A-Za-z0-9_-]|$)`,
+    entropy: 4,
+    help: "A PlanetScale password connects to one database branch with its role. Delete it under the database \u2192 Settings \u2192 Passwords.",
+    examples: {
+      tp: [
+        env("DATABASE_PASSWORD", `pscale_pw_${b64url2("pw-a", 43)}`),
+        `mysql://acme:pscale_pw_${b64url2("pw-b", 43)}@aws.connect.psdb.cloud/app?sslaccept=strict`
+      ],
+      fp: [
+        env("DATABASE_PASSWORD", `pscale_pw_${"x".repeat(43)}`),
+        yaml("password", `pscale_pw_${b64url2("pw-s", 20)}`)
+      ]
+    }
+  },
+  {
+    id: "scaleway-secret-key",
+    title: "Scaleway API secret key",
+    severity: "high",
+    keywords: ["scw_secret_key", "scaleway"],
+    pattern: String.raw`(?i:scw_secret_key|scaleway[A-Za-z0-9_.-]{0,20}secret_?key)${ASSIGN}(${UUID2})\b`,
+    entropy: 3,
+    help: "A Scaleway API secret key acts with its IAM application or user policies on the organisation's projects. Delete the API key in the console under IAM \u2192 API keys.",
+    examples: {
+      tp: [
+        env("SCW_SECRET_KEY", fakeUuid("scw-a")),
+        yaml("scaleway_secret_key", fakeUuid("scw-b")),
+        json("scalewaySecretKey", fakeUuid("scw-c"))
+      ],
+      fp: [env("SCW_SECRET_KEY", syntax.ref("SCW_SECRET_KEY")), env("SCW_DEFAULT_PROJECT_ID", fakeUuid("scw-id"))]
+    }
+  },
+  {
+    id: "render-api-key",
+    title: "Render API key",
+    severity: "high",
+    keywords: ["rnd_"],
+    pattern: String.raw`\b(rnd_[A-Za-z0-9]{28,40})\b`,
+    entropy: 4,
+    help: "A Render API key acts as its user on every workspace they belong to (services, env vars, deploys). Revoke it under Account Settings \u2192 API Keys.",
+    examples: {
+      tp: syntax.all("render_api_key", `rnd_${fake("rnd-a", 32)}`, `rnd_${fake("rnd-b", 32)}`),
+      fp: [
+        env("RENDER_API_KEY", `rnd_${"x".repeat(32)}`),
+        yaml("render_api_key", `rnd_${fake("rnd-s", 12)}`),
+        code("fn", `build_rnd_${fake("rnd-e", 32)}`)
+      ]
+    }
+  },
+  {
+    id: "hetzner-cloud-token",
+    title: "Hetzner Cloud API token",
+    severity: "high",
+    keywords: ["hcloud", "hetzner"],
+    pattern: String.raw`(?i:hcloud[_-]?token|hetzner[A-Za-z0-9_.-]{0,20}token)${ASSIGN}([A-Za-z0-9]{64})\b`,
+    entropy: 4.5,
+    help: "A Hetzner Cloud API token reads or manages every server, volume and network of one project. Delete it under the project \u2192 Security \u2192 API tokens.",
+    examples: {
+      tp: [
+        env("HCLOUD_TOKEN", fake("hz-a", 64)),
+        yaml("hcloud_token", fake("hz-b", 64)),
+        json("hetznerApiToken", fake("hz-c", 64))
+      ],
+      fp: [
+        env("HCLOUD_TOKEN", syntax.ref("HCLOUD_TOKEN")),
+        yaml("hcloud_token", fake("hz-s", 40)),
+        env("HCLOUD_TOKEN", "a".repeat(64))
+      ]
+    }
+  },
+  {
+    id: "linode-token",
+    title: "Linode (Akamai Cloud) personal access token",
+    severity: "high",
+    keywords: ["linode"],
+    pattern: String.raw`(?i:linode[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}([a-f0-9]{64})\b`,
+    entropy: 3,
+    help: "A Linode personal access token manages the account's Linodes, volumes, domains and more within its scopes. Revoke it in Cloud Manager under API Tokens.",
+    examples: {
+      tp: [
+        env("LINODE_TOKEN", hex("ln-a", 64)),
+        yaml("linode_api_key", hex("ln-b", 64)),
+        json("linodeToken", hex("ln-c", 64))
+      ],
+      fp: [
+        env("LINODE_TOKEN", syntax.ref("LINODE_TOKEN")),
+        yaml("linode_token", "0".repeat(64)),
+        env("LINODE_TOKEN", hex("ln-s", 40))
+      ]
+    }
+  },
+  {
+    id: "vultr-api-key",
+    title: "Vultr API key",
+    severity: "high",
+    keywords: ["vultr"],
+    pattern: String.raw`(?i:vultr[A-Za-z0-9_.-]{0,20}(?:api_?key|token))${ASSIGN}([A-Z0-9]{36})\b`,
+    entropy: 4,
+    help: "A Vultr API key manages every instance, storage and network of the account (or sub-account). Regenerate it under Account \u2192 API.",
+    examples: {
+      tp: [env("VULTR_API_KEY", upper("vu-a", 36)), yaml("vultr_api_key", upper("vu-b", 36))],
+      fp: [
+        env("VULTR_API_KEY", syntax.ref("VULTR_API_KEY")),
+        yaml("vultr_api_key", upper("vu-s", 24)),
+        env("VULTR_API_KEY", fakeUuid("vu-u"))
+      ]
+    }
+  },
+  {
+    id: "backblaze-b2-application-key",
+    title: "Backblaze B2 application key",
+    severity: "high",
+    keywords: ["b2_application_key", "b2_key", "b2applicationkey", "backblaze"],
+    pattern: `(?i:b2_application_key|b2_key|b2applicationkey|backblaze[A-Za-z0-9_.-]{0,20}key)${ASSIGN}(K[0-9]{3}[A-Za-z0-9+/]{27})(?:[^A-Za-z0-9+/=]|$)`,
+    entropy: 4,
+    help: "A Backblaze B2 application key reads or writes the buckets it was created for (all of them for the master key). Delete it under App Keys in the Backblaze console.",
+    examples: {
+      tp: [
+        env("B2_APPLICATION_KEY", `K005${b642("b2-a", 27)}`),
+        yaml("b2_application_key", `K004${b642("b2-b", 27)}`),
+        json("backblazeAppKey", `K003${b642("b2-c", 27)}`)
+      ],
+      fp: [
+        env("B2_APPLICATION_KEY_ID", `005${hex("b2-id", 22)}`),
+        env("B2_APPLICATION_KEY", syntax.ref("B2_APPLICATION_KEY")),
+        yaml("b2_application_key", `K005${"x".repeat(27)}`)
+      ]
+    }
+  },
+  {
+    id: "cloudinary-url",
+    title: "Cloudinary URL with API secret",
+    severity: "high",
+    keywords: ["cloudinary://"],
+    pattern: `cloudinary://[0-9]{15}:([A-Za-z0-9_-]{27})@[A-Za-z0-9_-]+`,
+    entropy: 4,
+    help: "A CLOUDINARY_URL carries the API key and secret of a product environment: upload, transform and delete every asset. Rotate the API secret under Settings \u2192 API Keys.",
+    examples: {
+      tp: [
+        env("CLOUDINARY_URL", `cloudinary://${fake("cl-k", 15, "0123456789")}:${b64url2("cl-a", 27)}@acme`),
+        yaml("cloudinary_url", `cloudinary://${fake("cl-k2", 15, "0123456789")}:${b64url2("cl-b", 27)}@acme-prod`)
+      ],
+      fp: [
+        env("CLOUDINARY_URL", "cloudinary://<api_key>:<api_secret>@<cloud_name>"),
+        yaml("cloudinary_url", `cloudinary://${fake("cl-k3", 15, "0123456789")}:${"x".repeat(27)}@acme`)
+      ]
+    }
+  },
+  {
+    id: "mapbox-secret-token",
+    title: "Mapbox secret access token",
+    severity: "high",
+    keywords: ["sk.eyj"],
+    pattern: String.raw`\b(sk\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{22})(?:[^A-Za-z0-9_.-]|$)`,
+    entropy: 4,
+    validate: (s) => validateBase64JsonPayload(s.split(".")[1] ?? ""),
+    requireValid: true,
+    help: "A Mapbox secret token (sk.) manages the account's styles, tilesets, datasets and tokens. Delete it under Account \u2192 Access tokens. Its middle part must decode to JSON; one that does not is not reported.",
+    examples: {
+      tp: [env("MAPBOX_SECRET_TOKEN", mapbox("mb-a")), yaml("mapbox_token", mapbox("mb-b"))],
+      fp: [
+        env("MAPBOX_SECRET_TOKEN", `sk.eyJ${b64url2("mb-x", 40)}.${b64url2("mb-y", 22)}`),
+        yaml("mapbox_token", mapbox("mb-c").replace("sk.", "pk."))
+      ]
+    }
+  }
+];
+
+// src/scan/rules/commerce.ts
+var stripe = (kind, mode, seed, n = 99) => `${kind}_${mode}_${fx(seed, n)}`;
+var skLive = stripe("sk", "live", "st1");
+var rkLive = stripe("rk", "live", "st2");
+var skTest = stripe("sk", "test", "st3", 24);
+var rkTest = stripe("rk", "test", "st4");
+var whsec = `${"whsec"}_${fx("st5", 32)}`;
+var svixWhsec = `${"whsec"}_${fixtureBytes("st6", 24).toString("base64")}`;
+var shop = (p, seed) => `${p}_${fx(seed, 32, FIXTURE_ALPHABETS.hex)}`;
+var squareToken = `${"EAAA"}${fx("sq1", 60, FIXTURE_ALPHABETS.base64url)}`;
+var squareLegacy = `${"sq0atp"}-${fx("sq2", 22, FIXTURE_ALPHABETS.base64url)}`;
+var squareSecret = `${"sq0csp"}-${fx("sq3", 43, FIXTURE_ALPHABETS.base64url)}`;
+var btProd = ["access_token", "production", fx("bt1", 16, FIXTURE_ALPHABETS.lowerAlnum), fx("bt2", 32, FIXTURE_ALPHABETS.hex)].join("$");
+var btSandbox = ["access_token", "sandbox", fx("bt3", 16, FIXTURE_ALPHABETS.lowerAlnum), fx("bt4", 32, FIXTURE_ALPHABETS.hex)].join("$");
+var btPrivate = fx("bt5", 32, FIXTURE_ALPHABETS.hex);
+var paypalSecret = `E${fx("pp1", 79, FIXTURE_ALPHABETS.base64url)}`;
+var adyen = `${Buffer.concat([Buffer.from([1, 1, 33]), fixtureBytes("ad1", 70)]).toString("base64")}-${fixtureBytes("ad2", 32).toString("base64")}`;
+var adyenFull = `${adyen}-${fx("ad3", 16, `${FIXTURE_ALPHABETS.base62}%;{}`)}`;
+var plaidAccess = `access-${"production"}-${fxUuid("pl1")}`;
+var plaidSecret = fx("pl2", 30, FIXTURE_ALPHABETS.hex);
+var flwLive = `${"FLWSECK"}-${fx("fw1", 32, FIXTURE_ALPHABETS.hex)}-X`;
+var flwTest = `${"FLWSECK_TEST"}-${fx("fw2", 32, FIXTURE_ALPHABETS.hex)}-X`;
+var razorpaySecret = fx("rz1", 24);
+var paddle = `pdl_${"live"}_apikey_${fx("pd1", 26, FIXTURE_ALPHABETS.lowerAlnum)}_${fx("pd2", 22)}_${fx("pd3", 3)}`;
+var paddleSandbox = `pdl_${"sdbx"}_apikey_${fx("pd4", 26, FIXTURE_ALPHABETS.lowerAlnum)}_${fx("pd5", 22)}_${fx("pd6", 3)}`;
+var mollie = `live_${fx("ml1", 30)}`;
+var gocardless = `live_${fx("gc1", 40, FIXTURE_ALPHABETS.base64url)}`;
+var commerceRules = [
+  {
+    id: "stripe-live-secret-key",
+    title: "Stripe live secret key",
+    severity: "critical",
+    keywords: ["sk_live_"],
+    pattern: `${TOKEN_START}(sk_live_[A-Za-z0-9]{24,247})${TOKEN_END}`,
+    entropy: 3.5,
+    help: "A Stripe live-mode secret key (`sk_live_`): full API access to charges, payouts and customer data. Roll it in the Dashboard (Developers \u2192 API keys \u2192 Roll key) and move it to a secret store.",
+    examples: {
+      tp: [...inSyntaxes("STRIPE_SECRET_KEY", skLive), `curl https://api.stripe.com/v1/charges -u ${skLive}:`],
+      fp: [
+        "STRIPE_SECRET_KEY=sk_live_xxxxxxxxxxxxxxxxxxxxxxxx",
+        `STRIPE_PUBLISHABLE_KEY=pk_live_${fx("stf", 99)}`,
+        `const mask_live_${fx("stf2", 30)} = 1;`,
+        `stripe_key: "sk_live_${fx("stf3", 20)}"`,
+        "stripe:\n  secret_key: ${STRIPE_SECRET_KEY}"
+      ]
+    }
+  },
+  {
+    id: "stripe-live-restricted-key",
+    title: "Stripe live restricted key",
+    severity: "high",
+    keywords: ["rk_live_"],
+    pattern: `${TOKEN_START}(rk_live_[A-Za-z0-9]{24,247})${TOKEN_END}`,
+    entropy: 3.5,
+    help: "A Stripe live-mode restricted key (`rk_live_`): API access limited to the permissions it was created with. Roll or delete it in the Dashboard (Developers \u2192 API keys).",
+    examples: {
+      tp: [...inSyntaxes("STRIPE_RESTRICTED_KEY", rkLive)],
+      fp: ["STRIPE_RESTRICTED_KEY=rk_live_...", `work_live_${fx("rkf", 30)}`, `rk_live_${fx("rkf2", 10)}`]
+    }
+  },
+  {
+    id: "stripe-test-key",
+    title: "Stripe test-mode secret or restricted key",
+    severity: "low",
+    keywords: ["sk_test_", "rk_test_"],
+    pattern: `${TOKEN_START}([sr]k_test_[A-Za-z0-9]{24,247})${TOKEN_END}`,
+    entropy: 3.5,
+    help: "A Stripe test-mode secret or restricted key: no real money, but it reads and writes your test data and reveals the account. Roll it in the Dashboard if the repository is public.",
+    examples: {
+      tp: [...inSyntaxes("STRIPE_TEST_KEY", skTest), `stripe.api_key = "${rkTest}"`],
+      fp: [
+        "STRIPE_TEST_KEY=sk_test_xxxxxxxxxxxxxxxxxxxxxxxx",
+        `pk_test_${fx("stt", 99)}`,
+        `def task_test_${fx("stt2", 30)}(): pass`,
+        "STRIPE_TEST_KEY=sk_test_4eC39HqLyjWDarjtT1zdp7dc_your_key"
+      ]
+    }
+  },
+  {
+    id: "webhook-signing-secret",
+    title: "Webhook signing secret (Stripe, Svix)",
+    severity: "high",
+    keywords: ["whsec_"],
+    pattern: `${TOKEN_START}(whsec_[A-Za-z0-9+/]{32,86}={0,2})(?:[^A-Za-z0-9+/=_-]|$)`,
+    entropy: 3.5,
+    help: "A webhook endpoint signing secret (`whsec_`, Stripe and Svix-based services): whoever holds it can forge webhook events your endpoint will trust. Roll the endpoint\u2019s secret in the provider\u2019s dashboard.",
+    examples: {
+      tp: [...inSyntaxes("STRIPE_WEBHOOK_SECRET", whsec), `SVIX_WEBHOOK_SECRET=${svixWhsec}`],
+      fp: [
+        "STRIPE_WEBHOOK_SECRET=whsec_...",
+        `endpoint_secret = 'whsec_${fx("whf", 20)}'`,
+        "whsec_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+      ]
+    }
+  },
+  {
+    id: "shopify-access-token",
+    title: "Shopify Admin API access token",
+    severity: "high",
+    keywords: ["shpat_"],
+    pattern: `${TOKEN_START}(shpat_[a-fA-F0-9]{32})${TOKEN_END}`,
+    entropy: 3,
+    help: "A Shopify Admin API access token (`shpat_`): store data and orders with the app\u2019s scopes. Uninstall and reinstall the app (or rotate the token in the app\u2019s API credentials) to revoke it.",
+    examples: {
+      tp: [...inSyntaxes("SHOPIFY_ACCESS_TOKEN", shop("shpat", "sh1"))],
+      fp: [
+        "SHOPIFY_ACCESS_TOKEN=shpat_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        `shpat_${fx("shf", 32, FIXTURE_ALPHABETS.lowerAlnum)}`,
+        `shpat_${fx("shf2", 31, FIXTURE_ALPHABETS.hex)}`
+      ]
+    }
+  },
+  {
+    id: "shopify-custom-app-token",
+    title: "Shopify custom app access token",
+    severity: "high",
+    keywords: ["shpca_"],
+    pattern: `${TOKEN_START}(shpca_[a-fA-F0-9]{32})${TOKEN_END}`,
+    entropy: 3,
+    help: "A Shopify custom app access token (`shpca_`). Uninstall the custom app or rotate its credentials in the Shopify admin to revoke it.",
+    examples: {
+      tp: [...inSyntaxes("SHOPIFY_CUSTOM_APP_TOKEN", shop("shpca", "sh2"))],
+      fp: ["SHOPIFY_CUSTOM_APP_TOKEN=shpca_<token>", `shpca_${fx("shf3", 20, FIXTURE_ALPHABETS.hex)}`]
+    }
+  },
+  {
+    id: "shopify-private-app-token",
+    title: "Shopify private app access token",
+    severity: "high",
+    keywords: ["shppa_"],
+    pattern: `${TOKEN_START}(shppa_[a-fA-F0-9]{32})${TOKEN_END}`,
+    entropy: 3,
+    help: "A Shopify (legacy) private app password/access token (`shppa_`). Delete the private app or regenerate its password in the Shopify admin.",
+    examples: {
+      tp: [...inSyntaxes("SHOPIFY_PASSWORD", shop("shppa", "sh3"))],
+      fp: ["SHOPIFY_PASSWORD=shppa_${SHOPIFY_TOKEN}", `shppa_${fx("shf4", 32, FIXTURE_ALPHABETS.lowerAlnum)}`]
+    }
+  },
+  {
+    id: "shopify-shared-secret",
+    title: "Shopify app shared secret",
+    severity: "high",
+    keywords: ["shpss_"],
+    pattern: `${TOKEN_START}(shpss_[a-fA-F0-9]{32})${TOKEN_END}`,
+    entropy: 3,
+    help: "A Shopify app shared secret (`shpss_`): it signs OAuth and webhook HMACs, so it lets an attacker forge requests to your app. Rotate the client secret in the Partner Dashboard.",
+    examples: {
+      tp: [...inSyntaxes("SHOPIFY_API_SECRET", shop("shpss", "sh4"))],
+      fp: ["SHOPIFY_API_SECRET=shpss_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", `shpss_${fx("shf5", 16, FIXTURE_ALPHABETS.hex)}`]
+    }
+  },
+  {
+    id: "square-access-token",
+    title: "Square access token",
+    severity: "high",
+    keywords: ["eaaa"],
+    pattern: `${TOKEN_START}(EAAA[A-Za-z0-9_-]{60})${TOKEN_END}`,
+    entropy: 4,
+    help: "A Square production or sandbox access token (`EAAA` + 60 characters): payments, customers and catalog access. Revoke it in the Developer Dashboard (Credentials \u2192 Replace) or through the OAuth revoke endpoint.",
+    examples: {
+      tp: [...inSyntaxes("SQUARE_ACCESS_TOKEN", squareToken)],
+      fp: [
+        "SQUARE_ACCESS_TOKEN=EAAAxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        `square_token: "EAAA${fx("sqf", 40, FIXTURE_ALPHABETS.base64url)}"`,
+        `facebook_token: "EAAB${fx("sqf2", 60, FIXTURE_ALPHABETS.base64url)}"`
+      ]
+    }
+  },
+  {
+    id: "square-legacy-access-token",
+    title: "Square legacy access token",
+    severity: "high",
+    keywords: ["sq0atp-"],
+    pattern: `${TOKEN_START}(sq0atp-[A-Za-z0-9_-]{22})${TOKEN_END}`,
+    entropy: 3.5,
+    help: "A Square access token in the legacy `sq0atp-` form. Revoke it in the Developer Dashboard and use a current OAuth or personal access token.",
+    examples: {
+      tp: [...inSyntaxes("SQUARE_TOKEN", squareLegacy)],
+      fp: ["SQUARE_TOKEN=sq0atp-<token>", `sq0atp-${fx("sqf3", 10, FIXTURE_ALPHABETS.base64url)}`]
+    }
+  },
+  {
+    id: "square-oauth-secret",
+    title: "Square OAuth application secret",
+    severity: "high",
+    keywords: ["sq0csp-"],
+    pattern: `${TOKEN_START}(sq0csp-[A-Za-z0-9_-]{43})${TOKEN_END}`,
+    entropy: 3.5,
+    help: "A Square OAuth application secret (`sq0csp-`): it exchanges authorization codes for merchant tokens. Replace it in the Developer Dashboard (OAuth \u2192 Replace secret).",
+    examples: {
+      tp: [...inSyntaxes("SQUARE_APP_SECRET", squareSecret)],
+      fp: [
+        "SQUARE_APP_SECRET=sq0csp-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        `sq0csp-${fx("sqf4", 20, FIXTURE_ALPHABETS.base64url)}`
+      ]
+    }
+  },
+  {
+    id: "braintree-access-token",
+    title: "Braintree / PayPal production access token",
+    severity: "critical",
+    keywords: ["access_token$production$"],
+    pattern: String.raw`(access_token\$production\$[a-z0-9]{16}\$[a-f0-9]{32})(?:[^A-Za-z0-9]|$)`,
+    entropy: 3,
+    help: "A Braintree (PayPal) production access token (`access_token$production$\u2026`): live payment API access. Revoke it in the Braintree Control Panel (or PayPal developer dashboard) and issue a new one.",
+    examples: {
+      tp: [...inSyntaxes("BRAINTREE_ACCESS_TOKEN", btProd)],
+      fp: [
+        "BRAINTREE_ACCESS_TOKEN=access_token$production$<merchant>$<token>",
+        `access_token$production$${fx("btf", 16, FIXTURE_ALPHABETS.lowerAlnum)}$${fx("btf2", 20, FIXTURE_ALPHABETS.hex)}`
+      ]
+    }
+  },
+  {
+    id: "braintree-sandbox-access-token",
+    title: "Braintree / PayPal sandbox access token",
+    severity: "low",
+    keywords: ["access_token$sandbox$"],
+    pattern: String.raw`(access_token\$sandbox\$[a-z0-9]{16}\$[a-f0-9]{32})(?:[^A-Za-z0-9]|$)`,
+    entropy: 3,
+    help: "A Braintree (PayPal) sandbox access token: no real money, but it exposes the sandbox account. Revoke it in the sandbox Control Panel if the repository is public.",
+    examples: {
+      tp: [...inSyntaxes("BRAINTREE_SANDBOX_TOKEN", btSandbox)],
+      fp: [
+        "BRAINTREE_SANDBOX_TOKEN=access_token$sandbox$<merchant>$<token>",
+        `access_token$sandbox$${fx("btf3", 10, FIXTURE_ALPHABETS.lowerAlnum)}$${fx("btf4", 32, FIXTURE_ALPHABETS.hex)}`
+      ]
+    }
+  },
+  {
+    id: "braintree-private-key",
+    title: "Braintree API private key",
+    severity: "high",
+    keywords: ["braintree"],
+    pattern: String.raw`(?i:braintree)[\w.-]{0,30}(?i:private[_-]?key)${ASSIGN}([0-9a-f]{32})(?:[^0-9A-Za-z]|$)`,
+    entropy: 3,
+    help: "A Braintree API private key (32 hex, named as Braintree\u2019s): with the public key and merchant id it has full gateway access. Delete the API key in the Control Panel (Settings \u2192 API) and generate a new pair.",
+    examples: {
+      tp: [...inSyntaxes("BRAINTREE_PRIVATE_KEY", btPrivate)],
+      fp: [
+        "BRAINTREE_PRIVATE_KEY=use_your_private_key",
+        `BRAINTREE_PUBLIC_KEY=${fx("btf5", 16, FIXTURE_ALPHABETS.lowerAlnum)}`,
+        'braintree_private_key: "${BT_PRIVATE_KEY}"'
+      ]
+    }
+  },
+  {
+    id: "paypal-client-secret",
+    title: "PayPal REST client secret",
+    severity: "high",
+    keywords: ["paypal"],
+    pattern: String.raw`(?i:paypal)[\w.-]{0,30}(?i:secret)${ASSIGN}([A-Za-z0-9_-]{80})(?:[^A-Za-z0-9_-]|$)`,
+    entropy: 4,
+    help: "A PayPal REST API app secret (80 characters, named as PayPal\u2019s): with the client id it obtains OAuth tokens for the app. Generate a new secret and disable the old one under Apps & Credentials.",
+    examples: {
+      tp: [...inSyntaxes("PAYPAL_CLIENT_SECRET", paypalSecret)],
+      fp: [
+        "PAYPAL_CLIENT_SECRET=<client secret from developer.paypal.com>",
+        `PAYPAL_CLIENT_ID=A${fx("ppf", 79, FIXTURE_ALPHABETS.base64url)}`,
+        `paypal_secret: "${fx("ppf2", 40, FIXTURE_ALPHABETS.base64url)}"`
+      ]
+    }
+  },
+  {
+    id: "adyen-api-key",
+    title: "Adyen API key",
+    severity: "high",
+    keywords: ["aqe"],
+    pattern: `(?:^|[^A-Za-z0-9+/_-])(AQE[A-Za-z0-9+/]{20,300}={0,2}-[A-Za-z0-9+/]{43}=)`,
+    validate: validateAdyenKey,
+    help: "An Adyen API key (`AQE\u2026-<base64>=-\u2026`): payment and management API access for its company or merchant account. Reported only when both base64 segments decode. Generate a new key for the API credential in the Customer Area and delete the old one.",
+    examples: {
+      tp: [...inSyntaxes("ADYEN_API_KEY", adyenFull), `x-api-key: ${adyen}`],
+      fp: [
+        "ADYEN_API_KEY=AQE_YOUR_API_KEY",
+        `adyen_api_key: "AQE${fx("adf", 60, FIXTURE_ALPHABETS.base62)}-${fx("adf2", 20)}"`,
+        `data: "AQEB${fx("adf3", 40, FIXTURE_ALPHABETS.base62)}"`
+      ]
+    }
+  },
+  {
+    id: "plaid-access-token",
+    title: "Plaid access token",
+    severity: "high",
+    keywords: ["access-production-", "access-development-"],
+    pattern: `${TOKEN_START}(access-(?:production|development)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^0-9a-f-]|$)`,
+    entropy: 3,
+    help: "A Plaid Item access token (`access-production-<uuid>`): it reads the linked bank account\u2019s data. Rotate it with `/item/access_token/invalidate` or remove the Item with `/item/remove`.",
+    examples: {
+      tp: [...inSyntaxes("PLAID_ACCESS_TOKEN", plaidAccess)],
+      fp: [
+        `PLAID_ACCESS_TOKEN=access-sandbox-${fxUuid("plf")}`,
+        'plaid_access_token: "access-production-00000000-0000-0000-0000-000000000000"',
+        "access-production-<item-token>"
+      ]
+    }
+  },
+  {
+    id: "plaid-secret",
+    title: "Plaid API secret",
+    severity: "high",
+    keywords: ["plaid"],
+    pattern: String.raw`(?i:plaid)[\w.-]{0,30}(?i:secret)${ASSIGN}([0-9a-f]{30})(?:[^0-9A-Za-z]|$)`,
+    entropy: 3,
+    help: "A Plaid API secret (30 hex, named as Plaid\u2019s): with the client id it calls the Plaid API for every linked Item. Rotate it in the Plaid Dashboard (Team Settings \u2192 Keys).",
+    examples: {
+      tp: [...inSyntaxes("PLAID_SECRET", plaidSecret)],
+      fp: [
+        "PLAID_SECRET=your-plaid-secret",
+        `PLAID_CLIENT_ID=${fx("plf2", 24, FIXTURE_ALPHABETS.hex)}`,
+        'plaid_secret: "000000000000000000000000000000"'
+      ]
+    }
+  },
+  {
+    id: "flutterwave-secret-key",
+    title: "Flutterwave live secret key",
+    severity: "critical",
+    keywords: ["flwseck-"],
+    pattern: `${TOKEN_START}(FLWSECK-[0-9a-f]{32}-X)${TOKEN_END}`,
+    entropy: 3,
+    help: "A Flutterwave live secret key (`FLWSECK-\u2026-X`): live payments and transfers. Regenerate the API keys in the Flutterwave dashboard (Settings \u2192 API).",
+    examples: {
+      tp: [...inSyntaxes("FLW_SECRET_KEY", flwLive)],
+      fp: ["FLW_SECRET_KEY=FLWSECK-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx-X", `FLWPUBK-${fx("fwf", 32, FIXTURE_ALPHABETS.hex)}-X`]
+    }
+  },
+  {
+    id: "flutterwave-test-secret-key",
+    title: "Flutterwave test secret key",
+    severity: "low",
+    keywords: ["flwseck_test-"],
+    pattern: `${TOKEN_START}(FLWSECK_TEST-[0-9a-f]{32}-X)${TOKEN_END}`,
+    entropy: 3,
+    help: "A Flutterwave test-mode secret key (`FLWSECK_TEST-`): no real money, but it exposes the test account. Regenerate the test keys if the repository is public.",
+    examples: {
+      tp: [...inSyntaxes("FLW_TEST_SECRET_KEY", flwTest)],
+      fp: ["FLW_TEST_SECRET_KEY=FLWSECK_TEST-<key>-X", `FLWPUBK_TEST-${fx("fwf2", 32, FIXTURE_ALPHABETS.hex)}-X`]
+    }
+  },
+  {
+    id: "razorpay-key-secret",
+    title: "Razorpay key secret",
+    severity: "high",
+    keywords: ["razorpay"],
+    pattern: String.raw`(?i:razorpay)[\w.-]{0,30}(?i:secret)${ASSIGN}([A-Za-z0-9]{24})(?:[^A-Za-z0-9]|$)`,
+    entropy: 3.5,
+    help: "A Razorpay API key secret (24 characters, named as Razorpay\u2019s): with the `rzp_` key id it has payment API access. Regenerate the key in the Razorpay Dashboard (Account & Settings \u2192 API Keys).",
+    examples: {
+      tp: [...inSyntaxes("RAZORPAY_KEY_SECRET", razorpaySecret)],
+      fp: [
+        "RAZORPAY_KEY_SECRET=YOUR_KEY_SECRET",
+        `RAZORPAY_KEY_ID=rzp_live_${fx("rzf", 14)}`,
+        'razorpay_secret: "aaaaaaaaaaaaaaaaaaaaaaaa"'
+      ]
+    }
+  },
+  {
+    id: "paddle-api-key",
+    title: "Paddle Billing live API key",
+    severity: "critical",
+    keywords: ["pdl_live_apikey_"],
+    pattern: `${TOKEN_START}(pdl_live_apikey_[a-z0-9]{26}_[A-Za-z0-9]{22}_[A-Za-z0-9]{3})${TOKEN_END}`,
+    entropy: 3.5,
+    help: "A Paddle Billing live API key (`pdl_live_apikey_\u2026`): live transactions, subscriptions and customers, within its permissions. Revoke it under Developer Tools \u2192 Authentication in the Paddle dashboard and create a new one.",
+    examples: {
+      tp: [...inSyntaxes("PADDLE_API_KEY", paddle), `Authorization: Bearer ${paddle}`],
+      fp: [
+        "PADDLE_API_KEY=pdl_live_apikey_<key>",
+        `pdl_live_apikey_${fx("pdf", 26, FIXTURE_ALPHABETS.lowerAlnum)}`,
+        `PADDLE_API_KEY=${paddleSandbox}`
+      ]
+    }
+  },
+  {
+    id: "paddle-sandbox-api-key",
+    title: "Paddle Billing sandbox API key",
+    severity: "low",
+    keywords: ["pdl_sdbx_apikey_"],
+    pattern: `${TOKEN_START}(pdl_sdbx_apikey_[a-z0-9]{26}_[A-Za-z0-9]{22}_[A-Za-z0-9]{3})${TOKEN_END}`,
+    entropy: 3.5,
+    help: "A Paddle Billing sandbox API key (`pdl_sdbx_apikey_\u2026`): no real money, but it exposes the sandbox account. Revoke it in the sandbox dashboard if the repository is public.",
+    examples: {
+      tp: [...inSyntaxes("PADDLE_SANDBOX_API_KEY", paddleSandbox)],
+      fp: ["PADDLE_API_KEY=pdl_sdbx_apikey_...", `PADDLE_API_KEY=${paddle.slice(0, -4)}`]
+    }
+  },
+  {
+    id: "mollie-api-key",
+    title: "Mollie live API key",
+    severity: "critical",
+    keywords: ["mollie"],
+    pattern: String.raw`(?i:mollie)[\w.-]{0,30}${ASSIGN}(live_[A-Za-z0-9]{30})(?:[^A-Za-z0-9]|$)`,
+    entropy: 3.5,
+    help: "A Mollie live API key (`live_` + 30 characters, named as Mollie\u2019s): live payments and refunds. Reset it in the Mollie Dashboard (Developers \u2192 API keys).",
+    examples: {
+      tp: [...inSyntaxes("MOLLIE_API_KEY", mollie)],
+      fp: [`MOLLIE_API_KEY=test_${fx("mlf", 30)}`, 'mollie_api_key: "live_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"']
+    }
+  },
+  {
+    id: "gocardless-access-token",
+    title: "GoCardless live access token",
+    severity: "critical",
+    keywords: ["gocardless"],
+    pattern: String.raw`(?i:gocardless)[\w.-]{0,30}${ASSIGN}(live_[A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_-]|$)`,
+    entropy: 3.5,
+    help: "A GoCardless live access token (`live_` + 40 characters, named as GoCardless\u2019s): Direct Debit mandates and payments. Revoke it in the GoCardless Dashboard (Developers \u2192 Access tokens).",
+    examples: {
+      tp: [...inSyntaxes("GOCARDLESS_ACCESS_TOKEN", gocardless)],
+      fp: [`GOCARDLESS_ACCESS_TOKEN=sandbox_${fx("gcf", 40, FIXTURE_ALPHABETS.base64url)}`, 'gocardless_token: "live_<token>"']
+    }
+  }
+];
+
+// src/scan/rules/devops.ts
+var UUID3 = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
+var UUIDL = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+var { env: env2, yaml: yaml2, json: json2, code: code18 } = syntax;
+var hex2 = (seed, n) => fake(seed, n, ALPHABETS.hex);
+var b643 = (seed, n) => fake(seed, n, ALPHABETS.base64);
+var b64url3 = (seed, n) => fake(seed, n, ALPHABETS.base64url);
+var upper2 = (seed, n) => fake(seed, n, ALPHABETS.upperAlnum);
+var jsonB64 = (o, url = false) => Buffer.from(JSON.stringify(o)).toString(url ? "base64url" : "base64");
+var jsonAfter = (prefix) => (secret) => secret.startsWith(prefix) ? validateBase64JsonPayload(secret.slice(prefix.length)) : "invalid";
+var grafanaCloud = (seed) => `glc_${jsonB64({ o: fake(`${seed}-o`, 6, "0123456789"), n: `stack-${fake(`${seed}-n`, 6, ALPHABETS.lowerAlnum)}`, k: fake(`${seed}-k`, 24), m: { r: "prod-us-east-0" } })}`;
+var grafanaLegacy = (seed) => jsonB64({ k: fake(`${seed}-k`, 32), n: "ci-deployer", id: Number(fake(`${seed}-id`, 6, "0123456789")) });
+var sentryOrg = (seed) => `sntrys_${jsonB64({ iat: 17672256001e-1, url: "https://sentry.io", region_url: "https://us.sentry.io", org: "acme" })}_${b643(`${seed}-s`, 43)}`;
+var onePassword = (seed) => `ops_${jsonB64({ signInAddress: "acme.1password.com", userAuth: { method: "SRPg-4096", alg: "PBES2g-HS256", iterations: 65e4, salt: b64url3(`${seed}-salt`, 22) }, email: `${fake(`${seed}-e`, 12, ALPHABETS.lowerAlnum)}@1passwordserviceaccounts.com`, srpX: hex2(`${seed}-x`, 64), muk: { alg: "A256GCM", ext: true, k: b64url3(`${seed}-k`, 43), key_ops: ["encrypt", "decrypt"], kty: "oct", kid: "mp" }, secretKey: `A3-${upper2(`${seed}-sk`, 6)}-${upper2(`${seed}-sk2`, 11)}`, deviceUuid: fake(`${seed}-d`, 26, ALPHABETS.lowerAlnum) })}`;
+var terraform = (seed) => `${fake(`${seed}-id`, 14)}.atlasv1.${b64url3(`${seed}-s`, 67)}`;
+var atlassian = (seed) => fakeAtlassianToken("ATATT3xFfGF0", seed);
+var tailscale = (kind, seed) => `tskey-${kind}-k${fake(`${seed}-id`, 10)}CNTRL-${fake(`${seed}-s`, 33)}`;
+var devopsRules = [
+  {
+    id: "vault-service-token",
+    title: "HashiCorp Vault service token",
+    severity: "high",
+    keywords: ["hvs."],
+    pattern: String.raw`\b(hvs\.[A-Za-z0-9_-]{24,})(?:[^A-Za-z0-9_-]|$)`,
+    entropy: 4,
+    help: "A Vault service token reads and writes whatever its policies allow until its TTL ends. Revoke it with `vault token revoke` (or its accessor) and rotate any secret it could read.",
+    examples: {
+      tp: [
+        env2("VAULT_TOKEN", `hvs.${b64url3("hvs-a", 24)}`),
+        yaml2("token", `hvs.CAESI${b64url3("hvs-b", 90)}`),
+        `curl -H "X-Vault-Token: hvs.${b64url3("hvs-c", 24)}" https://vault.acme.test/v1/secret/data/app`
+      ],
+      fp: [
+        env2("VAULT_TOKEN", `hvs.${"x".repeat(24)}`),
+        yaml2("token", `hvs.${b64url3("hvs-s", 12)}`),
+        json2("path", `ahvs.${b64url3("hvs-e", 24)}`)
+      ]
+    }
+  },
+  {
+    id: "vault-batch-token",
+    title: "HashiCorp Vault batch token",
+    severity: "high",
+    keywords: ["hvb."],
+    pattern: String.raw`\b(hvb\.[A-Za-z0-9_-]{100,})(?:[^A-Za-z0-9_-]|$)`,
+    entropy: 4,
+    help: "A Vault batch token carries its policies inside itself and is valid until its TTL ends; it cannot be revoked alone. Revoke its parent token or lease, shorten the role TTL, and rotate secrets it could read.",
+    examples: {
+      tp: [
+        env2("VAULT_TOKEN", `hvb.AAAAAQ${b64url3("hvb-a", 140)}`),
+        json2("client_token", `hvb.AAAAAQ${b64url3("hvb-b", 140)}`)
+      ],
+      fp: [env2("VAULT_TOKEN", `hvb.${b64url3("hvb-s", 40)}`), yaml2("token", `hvb.${"A".repeat(120)}`)]
+    }
+  },
+  {
+    id: "vault-legacy-token",
+    title: "HashiCorp Vault token (pre-1.10 format)",
+    severity: "medium",
+    keywords: ["vault_token", "vaulttoken", "x-vault-token"],
+    pattern: String.raw`(?i:vault_?token|x-vault-token)${ASSIGN}(s\.[A-Za-z0-9]{24})\b`,
+    entropy: 3.5,
+    help: "A Vault token in the old s.\u2026 format reads and writes whatever its policies allow. Revoke it with `vault token revoke` and upgrade to prefixed tokens.",
+    examples: {
+      tp: [
+        env2("VAULT_TOKEN", `s.${fake("vl-a", 24)}`),
+        yaml2("vault_token", `s.${fake("vl-b", 24)}`),
+        json2("vaultToken", `s.${fake("vl-c", 24)}`)
+      ],
+      fp: [
+        env2("VAULT_TOKEN", syntax.ref("VAULT_TOKEN")),
+        yaml2("vault_token", `s.${fake("vl-s", 12)}`),
+        env2("VAULT_ADDR", "https://vault.acme.test")
+      ]
+    }
+  },
+  {
+    id: "terraform-cloud-token",
+    title: "HCP Terraform / Terraform Enterprise API token",
+    severity: "high",
+    keywords: [".atlasv1."],
+    pattern: String.raw`\b([A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_-]{60,70})(?:[^A-Za-z0-9_-]|$)`,
+    entropy: 4,
+    help: "A Terraform Cloud user, team or organisation token plans and applies workspaces (and reads their state and variables). Delete it under User/Team/Organization settings \u2192 API tokens.",
+    examples: {
+      tp: [
+        env2("TF_TOKEN_app_terraform_io", terraform("tf-a")),
+        `credentials "app.terraform.io" {
+  token = "${terraform("tf-b")}"
+}`,
+        json2("token", terraform("tf-c"))
+      ],
+      fp: [
+        env2("TF_TOKEN_app_terraform_io", `${fake("tf-s", 14)}.atlasv1.${b64url3("tf-s2", 30)}`),
+        yaml2("token", `${"x".repeat(14)}.atlasv1.${"x".repeat(67)}`)
+      ]
+    }
+  },
+  {
+    id: "doppler-personal-token",
+    title: "Doppler personal or CLI token",
+    severity: "high",
+    keywords: ["dp.pt.", "dp.ct."],
+    pattern: String.raw`\b(dp\.(?:pt|ct)\.[A-Za-z0-9]{40,44})\b`,
+    entropy: 4,
+    help: "A Doppler personal or CLI token reads and changes secrets in every workplace project its user can reach. Revoke it under Tokens in the dashboard or with `doppler logout --scope`.",
+    examples: {
+      tp: syntax.all("doppler_token", `dp.pt.${fake("dpt-a", 43)}`, `dp.ct.${fake("dpt-b", 43)}`),
+      fp: [
+        env2("DOPPLER_TOKEN", `dp.pt.${"x".repeat(43)}`),
+        yaml2("doppler_token", `dp.pt.${fake("dpt-s", 20)}`),
+        json2("doppler_token", syntax.ref("DOPPLER_TOKEN"))
+      ]
+    }
+  },
+  {
+    id: "doppler-service-token",
+    title: "Doppler service, service-account or SCIM token",
+    severity: "high",
+    keywords: ["dp.st.", "dp.sa.", "dp.scim.", "dp.audit."],
+    pattern: String.raw`\b(dp\.(?:st|sa|scim|audit)\.(?:[a-z0-9_-]{1,40}\.)?[A-Za-z0-9]{40,44})\b`,
+    entropy: 4,
+    help: "A Doppler service token reads one config's secrets (service accounts and SCIM/audit tokens reach further). Revoke it under the project config \u2192 Access, or the service account's tokens.",
+    examples: {
+      tp: [
+        env2("DOPPLER_TOKEN", `dp.st.prd.${fake("dps-a", 43)}`),
+        yaml2("doppler_token", `dp.st.${fake("dps-b", 43)}`),
+        json2("token", `dp.sa.${fake("dps-c", 43)}`)
+      ],
+      fp: [env2("DOPPLER_TOKEN", `dp.st.prd.${"x".repeat(43)}`), yaml2("doppler_token", `dp.st.${fake("dps-s", 16)}`)]
+    }
+  },
+  {
+    id: "onepassword-service-account-token",
+    title: "1Password service account token",
+    severity: "critical",
+    keywords: ["ops_ey"],
+    pattern: String.raw`\b(ops_eyJ[A-Za-z0-9+/_-]{100,}={0,2})`,
+    entropy: 4,
+    validate: jsonAfter("ops_"),
+    requireValid: true,
+    help: "A 1Password service account token reads (and may write) every item in the vaults the account was granted. Delete the service account or rotate its token under Developer \u2192 Service accounts. It must decode to a JSON payload; one that does not is not reported.",
+    examples: {
+      tp: [env2("OP_SERVICE_ACCOUNT_TOKEN", onePassword("op-a")), yaml2("op_token", onePassword("op-b"))],
+      fp: [env2("OP_SERVICE_ACCOUNT_TOKEN", `ops_eyJ${b643("op-x", 300)}`), yaml2("op_token", "ops_eyJhbGciOiJIUzI1NiJ9")]
+    }
+  },
+  {
+    id: "databricks-token",
+    title: "Databricks personal access token",
+    severity: "high",
+    keywords: ["dapi"],
+    pattern: String.raw`\b(dapi[a-f0-9]{32}(?:-[0-9])?)\b`,
+    entropy: 3,
+    help: "A Databricks PAT acts as its user or service principal in the workspace (clusters, jobs, data). Revoke it under User Settings \u2192 Developer \u2192 Access tokens, or an admin can revoke it with the Token Management API.",
+    examples: {
+      tp: [
+        ...syntax.all("databricks_token", `dapi${hex2("db-a", 32)}`, `dapi${hex2("db-b", 32)}-2`),
+        `curl -H "Authorization: Bearer dapi${hex2("db-c", 32)}" https://adb-1.azuredatabricks.net/api/2.0/clusters/list`
+      ],
+      fp: [
+        env2("DATABRICKS_TOKEN", `dapi${"0".repeat(32)}`),
+        yaml2("databricks_token", `dapi${hex2("db-s", 24)}`),
+        code18("fn", `rapidapi${hex2("db-e", 32)}`)
+      ]
+    }
+  },
+  {
+    id: "atlassian-api-token",
+    title: "Atlassian API token (Jira, Confluence)",
+    severity: "high",
+    keywords: ["atatt3"],
+    pattern: String.raw`\b(ATATT3[A-Za-z0-9_-]{100,300}=[A-F0-9]{8})\b`,
+    entropy: 4,
+    validate: validateAtlassianToken,
+    requireValid: true,
+    help: "An Atlassian API token authenticates as its user to Jira, Confluence and Bitbucket APIs with all their permissions. Revoke it at id.atlassian.com \u2192 Security \u2192 API tokens. The last 8 hex digits are a CRC32 of the rest; a value whose checksum fails is not reported.",
+    examples: {
+      tp: [
+        env2("JIRA_API_TOKEN", atlassian("at-a")),
+        yaml2("confluence_token", atlassian("at-b")),
+        json2("apiToken", atlassian("at-c"))
+      ],
+      fp: [
+        env2("JIRA_API_TOKEN", `ATATT3xFfGF0${"x".repeat(170)}=00000000`),
+        yaml2("confluence_token", `ATATT3xFfGF0${b64url3("at-s", 40)}=${fake("at-s2", 8, ALPHABETS.HEX)}`),
+        json2("apiToken", `ATATT3xFfGF0${b64url3("at-n", 170)}`),
+        // no checksum suffix
+        code18("token", corrupt(atlassian("at-a"))),
+        env2("JIRA_API_TOKEN", `ATATT3xFfGF0${b64url3("at-r", 170)}=${fake("at-r2", 8, ALPHABETS.HEX)}`)
+        // a random checksum
+      ]
+    }
+  },
+  {
+    id: "atlassian-api-token-legacy",
+    title: "Atlassian API token (unprefixed)",
+    severity: "medium",
+    keywords: ["jira", "confluence", "atlassian"],
+    pattern: String.raw`(?i:jira|confluence|atlassian)[A-Za-z0-9_.-]{0,20}(?i:api_?token|token|password)${ASSIGN}([A-Za-z0-9]{24})\b`,
+    entropy: 3.5,
+    help: "An older 24-character Atlassian API token authenticates as its user to Jira and Confluence. Revoke it at id.atlassian.com \u2192 Security \u2192 API tokens.",
+    examples: {
+      tp: [
+        env2("JIRA_API_TOKEN", fake("atl-a", 24)),
+        yaml2("confluence_api_token", fake("atl-b", 24)),
+        json2("atlassianToken", fake("atl-c", 24))
+      ],
+      fp: [
+        env2("JIRA_API_TOKEN", syntax.ref("JIRA_API_TOKEN")),
+        yaml2("jira_url", "https://acme.atlassian.net"),
+        env2("JIRA_API_TOKEN", "a".repeat(24))
+      ]
+    }
+  },
+  {
+    id: "linear-api-key",
+    title: "Linear API key",
+    severity: "high",
+    keywords: ["lin_api_"],
+    pattern: String.raw`\b(lin_api_[A-Za-z0-9]{40})\b`,
+    entropy: 4,
+    help: "A Linear personal API key reads and writes issues, projects and comments as its user. Revoke it under Settings \u2192 Account \u2192 Security & access \u2192 API keys.",
+    examples: {
+      tp: syntax.all("linear_api_key", `lin_api_${fake("lin-a", 40)}`, `lin_api_${fake("lin-b", 40)}`),
+      fp: [
+        env2("LINEAR_API_KEY", `lin_api_${"x".repeat(40)}`),
+        yaml2("linear_api_key", `lin_api_${fake("lin-s", 24)}`),
+        json2("linear_api_key", `lin_api_${fake("lin-l", 48)}`)
+      ]
+    }
+  },
+  {
+    id: "linear-oauth-token",
+    title: "Linear OAuth access token",
+    severity: "high",
+    keywords: ["lin_oauth_"],
+    pattern: String.raw`\b(lin_oauth_[a-f0-9]{64})\b`,
+    entropy: 3,
+    help: "A Linear OAuth token acts for the user who authorised the application. Revoke it with the OAuth revoke endpoint or under Settings \u2192 Applications.",
+    examples: {
+      tp: [env2("LINEAR_TOKEN", `lin_oauth_${hex2("lo-a", 64)}`), json2("access_token", `lin_oauth_${hex2("lo-b", 64)}`)],
+      fp: [env2("LINEAR_TOKEN", `lin_oauth_${"0".repeat(64)}`), json2("access_token", `lin_oauth_${hex2("lo-s", 40)}`)]
+    }
+  },
+  {
+    id: "postman-api-key",
+    title: "Postman API key",
+    severity: "high",
+    keywords: ["pmak-"],
+    pattern: String.raw`\b(PMAK-[a-f0-9]{24}-[a-f0-9]{34})\b`,
+    entropy: 3,
+    help: "A Postman API key reads and changes its user's collections, environments (often full of other secrets) and workspaces. Regenerate or delete it under Settings \u2192 API keys.",
+    examples: {
+      tp: syntax.all(
+        "postman_api_key",
+        `PMAK-${hex2("pm-a", 24)}-${hex2("pm-b", 34)}`,
+        `PMAK-${hex2("pm-c", 24)}-${hex2("pm-d", 34)}`
+      ),
+      fp: [
+        env2("POSTMAN_API_KEY", `PMAK-${"0".repeat(24)}-${"0".repeat(34)}`),
+        yaml2("postman_api_key", `PMAK-${hex2("pm-s", 24)}-${hex2("pm-t", 20)}`)
+      ]
+    }
+  },
+  {
+    id: "grafana-cloud-token",
+    title: "Grafana Cloud access policy token",
+    severity: "high",
+    keywords: ["glc_"],
+    pattern: String.raw`\b(glc_[A-Za-z0-9+/]{32,}={0,2})`,
+    entropy: 4,
+    validate: jsonAfter("glc_"),
+    requireValid: true,
+    help: "A Grafana Cloud access policy token reads or writes metrics, logs, traces or stacks per its policy. Delete it under Administration \u2192 Cloud access policies. It must decode to a JSON payload; one that does not is not reported.",
+    examples: {
+      tp: [
+        env2("GRAFANA_CLOUD_TOKEN", grafanaCloud("gc-a")),
+        yaml2("password", grafanaCloud("gc-b")),
+        json2("token", grafanaCloud("gc-c"))
+      ],
+      fp: [env2("GRAFANA_CLOUD_TOKEN", `glc_${b643("gc-x", 120)}`), yaml2("password", `glc_${"A".repeat(60)}`)]
+    }
+  },
+  {
+    id: "grafana-service-account-token",
+    title: "Grafana service account token",
+    severity: "high",
+    keywords: ["glsa_"],
+    pattern: String.raw`\b(glsa_[A-Za-z0-9]{32}_[a-f0-9]{8})\b`,
+    entropy: 4,
+    validate: validateGrafanaServiceAccountToken,
+    requireValid: true,
+    help: "A Grafana service account token calls the Grafana HTTP API with the service account's role (dashboards, data sources, alerting). Delete it under Administration \u2192 Users and access \u2192 Service accounts. The last 8 hex digits are a CRC32 of the rest; a value whose checksum fails is not reported.",
+    examples: {
+      tp: syntax.all("grafana_token", fakeGrafanaServiceAccountToken("gs-a"), fakeGrafanaServiceAccountToken("gs-c")),
+      fp: [
+        env2("GRAFANA_TOKEN", corrupt(fakeGrafanaServiceAccountToken("gs-a"))),
+        code18("token", `glsa_${fake("gs-r", 32)}_${hex2("gs-r2", 8)}`),
+        // a random checksum
+        env2("GRAFANA_TOKEN", `glsa_${"x".repeat(32)}_00000000`),
+        yaml2("grafana_token", `glsa_${fake("gs-s", 20)}_${hex2("gs-t", 8)}`),
+        json2("grafana_token", `glsa_${fake("gs-n", 32)}`)
+      ]
+    }
+  },
+  {
+    id: "grafana-api-key-legacy",
+    title: "Grafana API key (legacy)",
+    severity: "medium",
+    keywords: ["eyjrijoi"],
+    pattern: String.raw`\b(eyJrIjoi[A-Za-z0-9+/]{40,}={0,2})`,
+    entropy: 4,
+    validate: (s) => validateBase64JsonPayload(s),
+    requireValid: true,
+    help: "A legacy Grafana API key (base64 JSON with k, n, id) calls the HTTP API with its role. Delete it under Administration \u2192 API keys and migrate to service accounts. One that does not decode is not reported.",
+    examples: {
+      tp: [env2("GRAFANA_API_KEY", grafanaLegacy("gl-a")), `Authorization: Bearer ${grafanaLegacy("gl-b")}`],
+      fp: [
+        env2("GRAFANA_API_KEY", `eyJrIjoi${b643("gl-x", 60)}`),
+        yaml2("grafana_api_key", "eyJrIjoiT0tTcG1pUlY2RnVKZTFVaDFsNFZXdE9ZWmNrMkZYbk")
+      ]
+    }
+  },
+  {
+    id: "sentry-user-token",
+    title: "Sentry user auth token",
+    severity: "high",
+    keywords: ["sntryu_"],
+    pattern: String.raw`\b(sntryu_[a-f0-9]{64})\b`,
+    entropy: 3,
+    help: "A Sentry user auth token calls the Sentry API as its user within its scopes (projects, releases, events with their data). Revoke it under User settings \u2192 Personal Tokens.",
+    examples: {
+      tp: syntax.all("sentry_auth_token", `sntryu_${hex2("su-a", 64)}`, `sntryu_${hex2("su-b", 64)}`),
+      fp: [
+        env2("SENTRY_AUTH_TOKEN", `sntryu_${"0".repeat(64)}`),
+        yaml2("sentry_auth_token", `sntryu_${hex2("su-s", 40)}`)
+      ]
+    }
+  },
+  {
+    id: "sentry-org-token",
+    title: "Sentry organisation auth token",
+    severity: "high",
+    keywords: ["sntrys_"],
+    pattern: String.raw`\b(sntrys_eyJ[A-Za-z0-9+/=]{20,}_[A-Za-z0-9+/]{43})(?:[^A-Za-z0-9+/_=]|$)`,
+    entropy: 4,
+    validate: (s) => validateBase64JsonPayload(s.slice("sntrys_".length, s.lastIndexOf("_"))),
+    requireValid: true,
+    help: "A Sentry organisation token uploads source maps and creates releases for the organisation (CI use). Revoke it under Settings \u2192 Developer Settings \u2192 Organization Tokens. Its middle part must decode to JSON; one that does not is not reported.",
+    examples: {
+      tp: [env2("SENTRY_AUTH_TOKEN", sentryOrg("so-a")), yaml2("authToken", sentryOrg("so-b"))],
+      fp: [
+        env2("SENTRY_AUTH_TOKEN", `sntrys_eyJ${b643("so-x", 80)}_${b643("so-y", 43)}`),
+        yaml2("authToken", `sntrys_eyJ${b643("so-s", 80)}`)
+      ]
+    }
+  },
+  {
+    id: "newrelic-user-api-key",
+    title: "New Relic user API key",
+    severity: "high",
+    keywords: ["nrak-"],
+    pattern: String.raw`\b(NRAK-[A-Z0-9]{27})\b`,
+    entropy: 4,
+    help: "A New Relic user key calls NerdGraph as its user (accounts, alerts, data). Delete it under API keys in the New Relic UI.",
+    examples: {
+      tp: syntax.all("new_relic_api_key", `NRAK-${upper2("nr-a", 27)}`, `NRAK-${upper2("nr-b", 27)}`),
+      fp: [
+        env2("NEW_RELIC_API_KEY", `NRAK-${"X".repeat(27)}`),
+        yaml2("new_relic_api_key", `NRAK-${upper2("nr-s", 20)}`),
+        json2("new_relic_api_key", `NRAK-${fake("nr-l", 27, ALPHABETS.lowerAlnum)}`)
+      ]
+    }
+  },
+  {
+    id: "newrelic-license-key",
+    title: "New Relic ingest license key",
+    severity: "medium",
+    keywords: ["nral"],
+    pattern: String.raw`\b([a-z0-9]{36}NRAL)\b`,
+    entropy: 3.5,
+    help: "A New Relic license key sends telemetry into the account (data poisoning, cost). Create a new ingest key under API keys, roll agents to it, then delete the old one.",
+    examples: {
+      tp: [
+        env2("NEW_RELIC_LICENSE_KEY", `eu01xx${fake("nrl-a", 30, ALPHABETS.lowerAlnum)}NRAL`),
+        yaml2("license_key", `${fake("nrl-b", 36, ALPHABETS.lowerAlnum)}NRAL`)
+      ],
+      fp: [
+        env2("NEW_RELIC_LICENSE_KEY", `${"x".repeat(36)}NRAL`),
+        yaml2("license_key", `${fake("nrl-s", 20, ALPHABETS.lowerAlnum)}NRAL`)
+      ]
+    }
+  },
+  {
+    id: "newrelic-insights-key",
+    title: "New Relic Insights insert/query key",
+    severity: "medium",
+    keywords: ["nrii-", "nriq-"],
+    pattern: String.raw`\b(NRI[IQ]-[A-Za-z0-9_-]{32})(?:[^A-Za-z0-9_-]|$)`,
+    entropy: 4,
+    help: "An Insights insert key writes custom events; a query key reads account data with NRQL. Delete it under API keys \u2192 Insights keys.",
+    examples: {
+      tp: [
+        env2("NEW_RELIC_INSERT_KEY", `NRII-${b64url3("nri-a", 32)}`),
+        yaml2("query_key", `NRIQ-${b64url3("nri-b", 32)}`)
+      ],
+      fp: [env2("NEW_RELIC_INSERT_KEY", `NRII-${"x".repeat(32)}`), yaml2("query_key", `NRIQ-${b64url3("nri-s", 16)}`)]
+    }
+  },
+  {
+    id: "datadog-api-key",
+    title: "Datadog API key",
+    severity: "high",
+    keywords: ["datadog", "dd_api", "dd-api", "ddapi"],
+    pattern: String.raw`(?i:(?:datadog|dd)[_-]?api[_-]?key)${ASSIGN}([a-f0-9]{32})\b`,
+    entropy: 3,
+    help: "A Datadog API key submits metrics, logs and events to the organisation. Revoke it under Organization Settings \u2192 API Keys and roll agents to a new one.",
+    examples: {
+      tp: [
+        env2("DD_API_KEY", hex2("dd-a", 32)),
+        yaml2("datadog_api_key", hex2("dd-b", 32)),
+        json2("ddApiKey", hex2("dd-c", 32)),
+        code18("datadogApiKey", hex2("dd-a", 32))
+      ],
+      fp: [
+        env2("DD_API_KEY", syntax.ref("DD_API_KEY")),
+        yaml2("datadog_api_key", "0".repeat(32)),
+        env2("DD_API_KEY", hex2("dd-s", 24)),
+        json2("dd_site", "datadoghq.eu")
+      ]
+    }
+  },
+  {
+    id: "datadog-app-key",
+    title: "Datadog application key",
+    severity: "high",
+    keywords: ["datadog", "dd_app", "dd-app", "ddapp"],
+    pattern: String.raw`(?i:(?:datadog|dd)[_-]?app(?:lication)?[_-]?key)${ASSIGN}([a-f0-9]{40})\b`,
+    entropy: 3,
+    help: "A Datadog application key, with an API key, reads and changes the organisation's data and configuration as its user. Revoke it under Organization Settings \u2192 Application Keys.",
+    examples: {
+      tp: [
+        env2("DD_APP_KEY", hex2("dda-a", 40)),
+        yaml2("datadog_application_key", hex2("dda-b", 40)),
+        json2("ddAppKey", hex2("dda-c", 40))
+      ],
+      fp: [
+        env2("DD_APP_KEY", syntax.ref("DD_APP_KEY")),
+        yaml2("datadog_app_key", hex2("dda-s", 32)),
+        env2("DD_APP_KEY", "0".repeat(40))
+      ]
+    }
+  },
+  {
+    id: "dynatrace-token",
+    title: "Dynatrace access token",
+    severity: "high",
+    keywords: ["dt0"],
+    pattern: String.raw`\b(dt0[a-z][0-9]{2}\.[A-Z0-9]{24}\.[A-Z0-9]{64})\b`,
+    entropy: 4,
+    help: "A Dynatrace token calls the environment or account API within its scopes (ingest, settings, secrets of monitored entities). Revoke it under Access tokens.",
+    examples: {
+      tp: syntax.all(
+        "dt_api_token",
+        `dt0c01.${upper2("dt-a", 24)}.${upper2("dt-b", 64)}`,
+        `dt0s01.${upper2("dt-c", 24)}.${upper2("dt-d", 64)}`
+      ),
+      fp: [
+        env2("DT_API_TOKEN", `dt0c01.${upper2("dt-s", 24)}.${upper2("dt-t", 40)}`),
+        yaml2("dt_api_token", `dt0c01.${"X".repeat(24)}.${"X".repeat(64)}`)
+      ]
+    }
+  },
+  {
+    id: "pagerduty-api-key",
+    title: "PagerDuty API key",
+    severity: "high",
+    keywords: ["pagerduty"],
+    pattern: String.raw`(?i:pagerduty[A-Za-z0-9_.-]{0,20}(?:token|key))${ASSIGN}((?:u\+)?[A-Za-z0-9_+-]{20})(?:[^A-Za-z0-9_+-]|$)`,
+    entropy: 3.5,
+    help: "A PagerDuty REST API key reads and changes incidents, schedules and services (account-wide for general keys, as its user for user tokens). Delete it under Integrations \u2192 API Access Keys or the user's API access.",
+    examples: {
+      tp: [
+        env2("PAGERDUTY_TOKEN", b64url3("pd-a", 20)),
+        yaml2("pagerduty_api_key", `u+${b64url3("pd-b", 18)}`),
+        json2("pagerdutyToken", b64url3("pd-c", 20))
+      ],
+      fp: [
+        env2("PAGERDUTY_TOKEN", syntax.ref("PAGERDUTY_TOKEN")),
+        yaml2("pagerduty_routing_key", hex2("pd-r", 32)),
+        // an Events routing key is 32 hex: not this rule
+        env2("PAGERDUTY_TOKEN", "x".repeat(20))
+      ]
+    }
+  },
+  {
+    id: "circleci-personal-token",
+    title: "CircleCI personal API token",
+    severity: "high",
+    keywords: ["ccipat_"],
+    pattern: String.raw`\b(CCIPAT_[A-Za-z0-9]{22}_[a-f0-9]{40})\b`,
+    entropy: 4,
+    help: "A CircleCI personal token acts as its user on every project they follow (env vars, contexts, SSH keys). Delete it under User Settings \u2192 Personal API Tokens.",
+    examples: {
+      tp: syntax.all(
+        "circle_token",
+        `CCIPAT_${fake("cc-a", 22)}_${hex2("cc-b", 40)}`,
+        `CCIPAT_${fake("cc-c", 22)}_${hex2("cc-d", 40)}`
+      ),
+      fp: [
+        env2("CIRCLE_TOKEN", `CCIPAT_${"x".repeat(22)}_${"0".repeat(40)}`),
+        yaml2("circle_token", `CCIPAT_${fake("cc-s", 22)}_${hex2("cc-t", 20)}`)
+      ]
+    }
+  },
+  {
+    id: "circleci-project-token",
+    title: "CircleCI project API token",
+    severity: "high",
+    keywords: ["cciprj_"],
+    pattern: String.raw`\b(CCIPRJ_[A-Za-z0-9]{22}_[a-f0-9]{40})\b`,
+    entropy: 4,
+    help: "A CircleCI project token triggers pipelines and reads or changes one project. Delete it under Project Settings \u2192 API Permissions.",
+    examples: {
+      tp: [
+        env2("CIRCLE_PROJECT_TOKEN", `CCIPRJ_${fake("cp-a", 22)}_${hex2("cp-b", 40)}`),
+        json2("token", `CCIPRJ_${fake("cp-c", 22)}_${hex2("cp-d", 40)}`)
+      ],
+      fp: [
+        env2("CIRCLE_PROJECT_TOKEN", `CCIPRJ_${"x".repeat(22)}_${"0".repeat(40)}`),
+        json2("token", `CCIPRJ_${fake("cp-s", 22)}`)
+      ]
+    }
+  },
+  {
+    id: "circleci-token-legacy",
+    title: "CircleCI API token (unprefixed)",
+    severity: "medium",
+    keywords: ["circle"],
+    pattern: String.raw`(?i:circle[_-]?(?:ci[_-]?)?(?:api[_-]?)?token)${ASSIGN}([a-f0-9]{40})\b`,
+    entropy: 3,
+    help: "An older 40-hex CircleCI API token acts as its user or on its project. Delete it under User Settings \u2192 Personal API Tokens or Project Settings \u2192 API Permissions.",
+    examples: {
+      tp: [
+        env2("CIRCLE_TOKEN", hex2("cl-a", 40)),
+        yaml2("circleci_token", hex2("cl-b", 40)),
+        json2("circleApiToken", hex2("cl-c", 40))
+      ],
+      fp: [
+        env2("CIRCLE_TOKEN", syntax.ref("CIRCLE_TOKEN")),
+        env2("CIRCLE_SHA1", hex2("cl-sha", 40)),
+        yaml2("circleci_token", "0".repeat(40))
+      ]
+    }
+  },
+  {
+    id: "travis-ci-token",
+    title: "Travis CI API token",
+    severity: "medium",
+    keywords: ["travis"],
+    pattern: `(?i:travis[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}([A-Za-z0-9_-]{22})(?:[^A-Za-z0-9_-]|$)`,
+    entropy: 3.5,
+    help: "A Travis CI API token acts as its user (builds, env vars, settings of their repositories). Regenerate it under Settings \u2192 API authentication.",
+    examples: {
+      tp: [
+        env2("TRAVIS_TOKEN", b64url3("tr-a", 22)),
+        yaml2("travis_api_token", b64url3("tr-b", 22)),
+        json2("travisToken", b64url3("tr-c", 22))
+      ],
+      fp: [
+        env2("TRAVIS_TOKEN", syntax.ref("TRAVIS_TOKEN")),
+        env2("TRAVIS_TOKEN", b64url3("tr-s", 16)),
+        yaml2("travis_token", "x".repeat(22))
+      ]
+    }
+  },
+  {
+    id: "buildkite-token",
+    title: "Buildkite API access token",
+    severity: "high",
+    keywords: ["bkua_"],
+    pattern: String.raw`\b(bkua_[a-f0-9]{40})\b`,
+    entropy: 3,
+    help: "A Buildkite API access token calls the REST/GraphQL APIs as its user within its scopes (pipelines, builds, agents). Revoke it under Personal Settings \u2192 API Access Tokens.",
+    examples: {
+      tp: syntax.all("buildkite_api_token", `bkua_${hex2("bk-a", 40)}`, `bkua_${hex2("bk-b", 40)}`),
+      fp: [
+        env2("BUILDKITE_API_TOKEN", `bkua_${"0".repeat(40)}`),
+        yaml2("buildkite_api_token", `bkua_${hex2("bk-s", 32)}`)
+      ]
+    }
+  },
+  {
+    id: "jenkins-api-token",
+    title: "Jenkins API token",
+    severity: "high",
+    keywords: ["jenkins"],
+    pattern: String.raw`(?i:jenkins[A-Za-z0-9_.-]{0,20}(?:token|api_?key|password))${ASSIGN}(11[a-f0-9]{32})\b`,
+    entropy: 3,
+    help: "A Jenkins API token authenticates as its user to the controller (trigger jobs, read credentials, script console for admins). Revoke it under the user \u2192 Security \u2192 API Token.",
+    examples: {
+      tp: [
+        env2("JENKINS_API_TOKEN", `11${hex2("jk-a", 32)}`),
+        yaml2("jenkins_token", `11${hex2("jk-b", 32)}`),
+        json2("jenkinsApiKey", `11${hex2("jk-c", 32)}`)
+      ],
+      fp: [
+        env2("JENKINS_API_TOKEN", syntax.ref("JENKINS_API_TOKEN")),
+        yaml2("jenkins_token", `11${"0".repeat(32)}`),
+        env2("JENKINS_URL", "https://ci.acme.test")
+      ]
+    }
+  },
+  {
+    id: "snyk-token",
+    title: "Snyk API token",
+    severity: "high",
+    keywords: ["snyk"],
+    pattern: `(?i:snyk[A-Za-z0-9_.-]{0,20}(?:token|api_?key|auth))${ASSIGN}(${UUID3})\\b`,
+    entropy: 3,
+    help: "A Snyk API token acts as its user or service account (projects, vulnerability data, integrations). Revoke it under Account settings \u2192 Auth token, or the service account.",
+    examples: {
+      tp: [
+        env2("SNYK_TOKEN", fakeUuid("sn-a")),
+        yaml2("snyk_token", fakeUuid("sn-b")),
+        json2("snykApiKey", fakeUuid("sn-c"))
+      ],
+      fp: [
+        env2("SNYK_TOKEN", syntax.secretRef("SNYK_TOKEN")),
+        env2("SNYK_ORG_ID", fakeUuid("sn-org")),
+        yaml2("snyk_token", "00000000-0000-0000-0000-000000000000")
+      ]
+    }
+  },
+  {
+    id: "sonarqube-token",
+    title: "SonarQube token",
+    severity: "high",
+    keywords: ["squ_", "sqp_", "sqa_"],
+    pattern: String.raw`\b(sq[upa]_[a-f0-9]{40})\b`,
+    entropy: 3,
+    help: "A SonarQube user (squ_), project analysis (sqp_) or global analysis (sqa_) token runs analyses and, for user tokens, reads source and issues as its user. Revoke it under My Account \u2192 Security or Administration \u2192 Security.",
+    examples: {
+      tp: syntax.all("sonar_token", `squ_${hex2("sq-a", 40)}`, `sqp_${hex2("sq-b", 40)}`),
+      fp: [
+        env2("SONAR_TOKEN", `squ_${"0".repeat(40)}`),
+        yaml2("sonar_token", `sqa_${hex2("sq-s", 30)}`),
+        json2("id", `xsqu_${hex2("sq-e", 40)}`)
+      ]
+    }
+  },
+  {
+    id: "sonarcloud-token",
+    title: "SonarCloud / SonarQube token (unprefixed)",
+    severity: "medium",
+    keywords: ["sonar"],
+    pattern: String.raw`(?i:sonar[_.-]?(?:token|login))${ASSIGN}([a-f0-9]{40})\b`,
+    entropy: 3,
+    help: "An unprefixed SonarCloud or older SonarQube token runs analyses and reads project data as its user. Revoke it under My Account \u2192 Security.",
+    examples: {
+      tp: [
+        env2("SONAR_TOKEN", hex2("sc-a", 40)),
+        `sonar-scanner -Dsonar.login=${hex2("sc-b", 40)}`,
+        yaml2("sonar.token", hex2("sc-c", 40))
+      ],
+      fp: [
+        env2("SONAR_TOKEN", syntax.secretRef("SONAR_TOKEN")),
+        yaml2("sonar.login", "admin"),
+        env2("SONAR_TOKEN", "0".repeat(40))
+      ]
+    }
+  },
+  {
+    id: "codecov-token",
+    title: "Codecov upload token",
+    severity: "low",
+    keywords: ["codecov"],
+    pattern: `(?i:codecov[_-]?(?:upload[_-]?)?token)${ASSIGN}(${UUID3})\\b`,
+    entropy: 3,
+    help: "A Codecov upload token uploads coverage reports for a repository (or the organisation, for global tokens). Regenerate it in the repository's Codecov settings.",
+    examples: {
+      tp: [env2("CODECOV_TOKEN", fakeUuid("cv-a")), yaml2("codecov_token", fakeUuid("cv-b"))],
+      fp: [
+        env2("CODECOV_TOKEN", syntax.secretRef("CODECOV_TOKEN")),
+        yaml2("codecov_token", "00000000-0000-0000-0000-000000000000")
+      ]
+    }
+  },
+  {
+    id: "pulumi-access-token",
+    title: "Pulumi access token",
+    severity: "high",
+    keywords: ["pul-"],
+    pattern: String.raw`\b(pul-[a-f0-9]{40})\b`,
+    entropy: 3,
+    help: "A Pulumi access token reads and updates stacks (and their secrets and state) of its user, team or organisation. Delete it under Settings \u2192 Access tokens in Pulumi Cloud.",
+    examples: {
+      tp: syntax.all("pulumi_access_token", `pul-${hex2("pu-a", 40)}`, `pul-${hex2("pu-b", 40)}`),
+      fp: [
+        env2("PULUMI_ACCESS_TOKEN", `pul-${"0".repeat(40)}`),
+        yaml2("pulumi_access_token", `pul-${hex2("pu-s", 32)}`),
+        json2("name", `rapul-${hex2("pu-e", 40)}`)
+      ]
+    }
+  },
+  {
+    id: "okta-api-token",
+    title: "Okta API token",
+    severity: "high",
+    keywords: ["okta", "ssws"],
+    pattern: String.raw`(?:(?i:okta[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}|(?i:ssws)\s+)(00[A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_-]|$)`,
+    entropy: 4,
+    help: "An Okta API token calls the management API with its admin's permissions (users, apps, policies). Revoke it under Security \u2192 API \u2192 Tokens.",
+    examples: {
+      tp: [
+        env2("OKTA_API_TOKEN", `00${b64url3("ok-a", 40)}`),
+        yaml2("okta_token", `00${b64url3("ok-b", 40)}`),
+        `curl -H "Authorization: SSWS 00${b64url3("ok-c", 40)}" https://acme.okta.com/api/v1/users`
+      ],
+      fp: [
+        env2("OKTA_API_TOKEN", syntax.ref("OKTA_API_TOKEN")),
+        yaml2("okta_token", `00${b64url3("ok-s", 30)}`),
+        env2("OKTA_CLIENT_ID", `0oa${b64url3("ok-id", 17)}`)
+      ]
+    }
+  },
+  {
+    id: "tailscale-auth-key",
+    title: "Tailscale auth key",
+    severity: "high",
+    keywords: ["tskey-auth-"],
+    pattern: String.raw`\b(tskey-auth-[A-Za-z0-9]{8,20}-[A-Za-z0-9]{20,40})\b`,
+    entropy: 4,
+    help: "A Tailscale auth key joins new devices to the tailnet (with its tags, possibly reusable). Revoke it under Settings \u2192 Keys in the admin console.",
+    examples: {
+      tp: [
+        env2("TS_AUTHKEY", tailscale("auth", "ts-a")),
+        yaml2("authkey", tailscale("auth", "ts-b")),
+        `tailscale up --authkey=${tailscale("auth", "ts-c")}`
+      ],
+      fp: [
+        env2("TS_AUTHKEY", `tskey-auth-${"x".repeat(12)}-${"x".repeat(33)}`),
+        yaml2("authkey", "tskey-auth-XXXX"),
+        env2("TS_AUTHKEY", `tskey-auth-${fake("ts-s", 12)}`)
+      ]
+    }
+  },
+  {
+    id: "tailscale-api-key",
+    title: "Tailscale API access token or OAuth client secret",
+    severity: "high",
+    keywords: ["tskey-api-", "tskey-client-"],
+    pattern: String.raw`\b(tskey-(?:api|client)-[A-Za-z0-9]{8,20}-[A-Za-z0-9]{20,40})\b`,
+    entropy: 4,
+    help: "A Tailscale API access token (or OAuth client secret) manages the tailnet: devices, ACLs, keys. Revoke it under Settings \u2192 Keys (or Trust credentials) in the admin console.",
+    examples: {
+      tp: [
+        env2("TAILSCALE_API_KEY", tailscale("api", "tsa-a")),
+        json2("oauth_client_secret", tailscale("client", "tsa-b"))
+      ],
+      fp: [
+        env2("TAILSCALE_API_KEY", `tskey-api-${"x".repeat(12)}-${"x".repeat(33)}`),
+        json2("oauth_client_secret", "tskey-client-")
+      ]
+    }
+  },
+  {
+    id: "prefect-api-key",
+    title: "Prefect Cloud API key",
+    severity: "high",
+    keywords: ["pnu_"],
+    pattern: String.raw`\b(pnu_[A-Za-z0-9]{36})\b`,
+    entropy: 4,
+    help: "A Prefect Cloud API key acts as its user or service account on workspaces (flows, blocks holding credentials, deployments). Delete it under Profile \u2192 API keys.",
+    examples: {
+      tp: syntax.all("prefect_api_key", `pnu_${fake("pf-a", 36)}`, `pnu_${fake("pf-b", 36)}`),
+      fp: [env2("PREFECT_API_KEY", `pnu_${"x".repeat(36)}`), yaml2("prefect_api_key", `pnu_${fake("pf-s", 20)}`)]
+    }
+  },
+  {
+    id: "octopus-deploy-api-key",
+    title: "Octopus Deploy API key",
+    severity: "high",
+    keywords: ["api-"],
+    pattern: String.raw`\b(API-[A-Z0-9]{25,32})\b`,
+    entropy: 3.5,
+    help: "An Octopus Deploy API key acts as its user or service account (deployments, variables, targets). Revoke it under the user profile \u2192 API keys.",
+    examples: {
+      tp: [
+        env2("OCTOPUS_API_KEY", `API-${upper2("oc-a", 26)}`),
+        `octo push --apiKey API-${upper2("oc-b", 30)} --server https://octopus.acme.test`
+      ],
+      fp: [
+        env2("OCTOPUS_API_KEY", `API-${"X".repeat(26)}`),
+        yaml2("header", "API-VERSION-NEGOTIATION-HEADER"),
+        env2("OCTOPUS_API_KEY", `API-${upper2("oc-s", 16)}`)
+      ]
+    }
+  },
+  {
+    id: "rancher-api-token",
+    title: "Rancher API token",
+    severity: "high",
+    keywords: ["token-"],
+    pattern: String.raw`\b(token-[a-z0-9]{5}:[a-z0-9]{54})\b`,
+    entropy: 3.5,
+    help: "A Rancher API token acts as its user on the Rancher server and the clusters it manages. Delete it under Account & API Keys.",
+    examples: {
+      tp: [
+        env2(
+          "RANCHER_TOKEN",
+          `token-${fake("rc-a", 5, ALPHABETS.lowerAlnum)}:${fake("rc-b", 54, ALPHABETS.lowerAlnum)}`
+        ),
+        yaml2("token", `token-${fake("rc-c", 5, ALPHABETS.lowerAlnum)}:${fake("rc-d", 54, ALPHABETS.lowerAlnum)}`)
+      ],
+      fp: [
+        env2("RANCHER_TOKEN", `token-abcde:${"x".repeat(54)}`),
+        yaml2("token", `token-${fake("rc-s", 5, ALPHABETS.lowerAlnum)}:${fake("rc-t", 30, ALPHABETS.lowerAlnum)}`)
+      ]
+    }
+  },
+  {
+    id: "launchdarkly-access-token",
+    title: "LaunchDarkly API access token",
+    severity: "high",
+    keywords: ["api-"],
+    pattern: `\\b(api-${UUIDL})\\b`,
+    entropy: 3,
+    help: "A LaunchDarkly access token calls the REST API with its role (flags, targeting, environments and their SDK keys). Delete or reset it under Organization settings \u2192 Authorization.",
+    examples: {
+      tp: [env2("LD_ACCESS_TOKEN", `api-${fakeUuid("ld-a")}`), yaml2("launchdarkly_token", `api-${fakeUuid("ld-b")}`)],
+      fp: [
+        env2("LD_ACCESS_TOKEN", "api-00000000-0000-0000-0000-000000000000"),
+        yaml2("route", `/v2/api-${fakeUuid("ld-c").slice(0, 20)}`)
+      ]
+    }
+  },
+  {
+    id: "launchdarkly-sdk-key",
+    title: "LaunchDarkly server-side SDK key",
+    severity: "medium",
+    keywords: ["sdk-"],
+    pattern: `\\b(sdk-${UUIDL})\\b`,
+    entropy: 3,
+    help: "A LaunchDarkly server-side SDK key reads every flag and segment (with targeting rules and user data) of one environment. Reset it under the project \u2192 Environments \u2192 the environment's keys.",
+    examples: {
+      tp: [env2("LAUNCHDARKLY_SDK_KEY", `sdk-${fakeUuid("lds-a")}`), json2("sdkKey", `sdk-${fakeUuid("lds-b")}`)],
+      fp: [
+        env2("LAUNCHDARKLY_SDK_KEY", "sdk-00000000-0000-0000-0000-000000000000"),
+        json2("sdkKey", `sdk-${hex2("lds-s", 32)}`)
+      ]
+    }
+  },
+  {
+    id: "splunk-hec-token",
+    title: "Splunk HTTP Event Collector token",
+    severity: "medium",
+    keywords: ["splunk"],
+    pattern: `(?:(?i:splunk)\\s+|(?i:splunk[A-Za-z0-9_.-]{0,20}(?:hec[_-]?)?token)${ASSIGN})(${UUID3})\\b`,
+    entropy: 3,
+    help: "A Splunk HEC token sends events into the indexes it allows (log injection, licence cost). Disable or delete it under Settings \u2192 Data inputs \u2192 HTTP Event Collector.",
+    examples: {
+      tp: [
+        `curl -H "Authorization: Splunk ${fakeUuid("sp-a")}" https://splunk.acme.test:8088/services/collector`,
+        env2("SPLUNK_HEC_TOKEN", fakeUuid("sp-b")),
+        yaml2("splunk_token", fakeUuid("sp-c"))
+      ],
+      fp: [
+        env2("SPLUNK_HEC_TOKEN", syntax.ref("SPLUNK_HEC_TOKEN")),
+        yaml2("splunk_token", "00000000-0000-0000-0000-000000000000")
+      ]
+    }
+  },
+  {
+    id: "opsgenie-api-key",
+    title: "Opsgenie API key",
+    severity: "high",
+    keywords: ["geniekey", "opsgenie"],
+    pattern: `(?:(?i:geniekey)\\s+|(?i:opsgenie[A-Za-z0-9_.-]{0,20}(?:api_?key|key|token))${ASSIGN})(${UUID3})\\b`,
+    entropy: 3,
+    help: "An Opsgenie API key creates, acknowledges and closes alerts or manages the account, per its integration or API-key rights. Delete it under Settings \u2192 API key management (or the integration).",
+    examples: {
+      tp: [
+        `curl -H "Authorization: GenieKey ${fakeUuid("og-a")}" https://api.opsgenie.com/v2/alerts`,
+        env2("OPSGENIE_API_KEY", fakeUuid("og-b"))
+      ],
+      fp: [env2("OPSGENIE_API_KEY", syntax.ref("OPSGENIE_API_KEY")), env2("OPSGENIE_TEAM_ID", fakeUuid("og-t"))]
+    }
+  },
+  {
+    id: "ngrok-authtoken",
+    title: "ngrok authtoken or API key",
+    severity: "medium",
+    keywords: ["ngrok", "authtoken"],
+    pattern: `(?:(?i:ngrok[A-Za-z0-9_.-]{0,20}(?:auth_?token|api_?key|token))${ASSIGN}|add-authtoken\\s+|(?i:authtoken)${ASSIGN})([0-9][A-Za-z0-9]{20,30}_[A-Za-z0-9]{15,30})\\b`,
+    entropy: 4,
+    help: "An ngrok authtoken opens tunnels on the account (exposing hosts under its domains); an API key manages the account. Reset the authtoken or delete the API key in the ngrok dashboard.",
+    examples: {
+      tp: [
+        `ngrok config add-authtoken 2${fake("ng-a", 26)}_${fake("ng-b", 21)}`,
+        yaml2("authtoken", `2${fake("ng-c", 26)}_${fake("ng-d", 21)}`),
+        env2("NGROK_AUTHTOKEN", `2${fake("ng-e", 26)}_${fake("ng-f", 21)}`)
+      ],
+      fp: [
+        env2("NGROK_AUTHTOKEN", syntax.ref("NGROK_AUTHTOKEN")),
+        yaml2("authtoken", `2${"x".repeat(26)}_${"x".repeat(21)}`)
+      ]
+    }
+  },
+  {
+    id: "hashicorp-consul-nomad-token",
+    title: "HashiCorp Consul / Nomad ACL token",
+    severity: "high",
+    keywords: ["consul", "nomad"],
+    pattern: `(?i:consul[_-]?(?:http[_-]?)?token|nomad[_-]?token|consul[A-Za-z0-9_.-]{0,20}acl[A-Za-z0-9_.-]{0,10}token)${ASSIGN}(${UUID3})\\b`,
+    entropy: 3,
+    help: "A Consul or Nomad ACL secret ID acts with its policies (service catalogue and KV for Consul, jobs and allocations for Nomad). Delete the token with `consul acl token delete` or `nomad acl token delete` (by accessor).",
+    examples: {
+      tp: [
+        env2("CONSUL_HTTP_TOKEN", fakeUuid("cs-a")),
+        env2("NOMAD_TOKEN", fakeUuid("cs-b")),
+        yaml2("consul_acl_token", fakeUuid("cs-c"))
+      ],
+      fp: [
+        env2("CONSUL_HTTP_TOKEN", syntax.ref("CONSUL_HTTP_TOKEN")),
+        env2("NOMAD_TOKEN", "00000000-0000-0000-0000-000000000000"),
+        env2("CONSUL_HTTP_ADDR", "https://consul.acme.test")
+      ]
+    }
+  },
+  {
+    id: "kubernetes-bootstrap-token",
+    title: "Kubernetes bootstrap token",
+    severity: "high",
+    keywords: ["--token", "bootstrap"],
+    pattern: `(?:--token[\\s=]+|(?i:bootstrap[_-]?token)${ASSIGN})([a-z0-9]{6}\\.[a-z0-9]{16})\\b`,
+    entropy: 3.5,
+    validate: (s) => s === "abcdef.0123456789abcdef" ? "invalid" : "unknown",
+    help: "A bootstrap token joins nodes to the cluster (and, with kubeadm, can read the cluster CA and config). Delete it with `kubeadm token delete <id>` or the bootstrap-token-<id> Secret in kube-system. The documented abcdef.0123456789abcdef is not reported.",
+    examples: {
+      tp: [
+        `kubeadm join 10.0.0.10:6443 --token ${fake("kb-a", 6, ALPHABETS.lowerAlnum)}.${fake("kb-b", 16, ALPHABETS.lowerAlnum)} --discovery-token-ca-cert-hash sha256:${hex2("kb-h", 64)}`,
+        yaml2("bootstrap_token", `${fake("kb-c", 6, ALPHABETS.lowerAlnum)}.${fake("kb-d", 16, ALPHABETS.lowerAlnum)}`)
+      ],
+      fp: [
+        "kubeadm join 10.0.0.10:6443 --token abcdef.0123456789abcdef --discovery-token-unsafe-skip-ca-verification",
+        yaml2("bootstrap_token", syntax.ref("BOOTSTRAP_TOKEN"))
+      ]
+    }
+  },
+  {
+    id: "wireguard-private-key",
+    title: "WireGuard private or preshared key",
+    severity: "high",
+    keywords: ["privatekey =", "privatekey=", "presharedkey =", "presharedkey="],
+    pattern: `(?i:PrivateKey|PresharedKey) ?= ?([A-Za-z0-9+/]{43}=)(?:[^A-Za-z0-9+/=]|$)`,
+    entropy: 4,
+    validate: (s) => Buffer.from(s, "base64").length === 32 ? "unknown" : "invalid",
+    help: "A WireGuard private key (or preshared key) lets anyone impersonate the peer on the VPN. Generate a new key pair with `wg genkey`, update the peer's public key everywhere, and remove the old one. A value that is not 32 bytes of base64 is not reported.",
+    examples: {
+      tp: [
+        `[Interface]
+Address = 10.8.0.2/32
+PrivateKey = ${fakeBytes("wg-a", 32).toString("base64")}
+ListenPort = 51820`,
+        `PresharedKey = ${fakeBytes("wg-b", 32).toString("base64")}`
+      ],
+      fp: [
+        `PublicKey = ${fakeBytes("wg-p", 32).toString("base64")}`,
+        `PrivateKey = ${"A".repeat(43)}=`,
+        "PrivateKey = <output of wg genkey>"
+      ]
+    }
+  }
+];
+
+// src/scan/rules/generic.ts
+var NAME = `[A-Za-z0-9_.-]*?(?:password|passwd|pwd|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|credentials?)(?:[_.-]?(?:key|token|secret|value|string|str|b64|base64|base|hex|encoded|raw|plain|prod|production|live|dev|staging)){0,2}`;
+var VALUE = String.raw`[^\s"'\x60<>{}$;,()&\\\[\]=][^\s"'\x60<>{}$;,()&\\\[\]]{7,}`;
+var NAME_START = "(?:^|[^A-Za-z0-9_.:-])";
+var QUOTED_ONLY = /^[.\][&{}$;,()=\\<>]|[{}$;,()&[\]=\\<>]/;
+function validateQuotedSecret(secret, match = "", before = "") {
+  if (!QUOTED_ONLY.test(secret)) return "invalid";
+  if (/[%#]\{|^\{[A-Za-z0-9_-]+\}|^ENC\(|^\$(?:2[abxy]?|1|5|6|y|7|argon2\w*|pbkdf2[\w-]*|scrypt)\$/i.test(secret))
+    return "invalid";
+  if (/^(?:pbkdf2_sha\d+|bcrypt|argon2\w*|sha\d+|md5|scrypt)\$/i.test(secret)) return "invalid";
+  if (/^[^,]*(?:,[^,]*){2,}$/.test(secret) && secret.split(",").every((p) => p.length <= 3)) return "invalid";
+  if (!/[A-Za-z]/.test(secret) || !/[0-9]/.test(secret)) return "invalid";
+  return validateGenericSecret(secret, match, before);
+}
+var KEYWORDS = [
+  "password",
+  "passwd",
+  "pwd",
+  "secret",
+  "token",
+  "apikey",
+  "api_key",
+  "api-key",
+  "api.key",
+  "accesskey",
+  "access_key",
+  "access-key",
+  "access.key",
+  "privatekey",
+  "private_key",
+  "private-key",
+  "private.key",
+  "authkey",
+  "auth_key",
+  "auth-key",
+  "auth.key",
+  "credential"
+];
+var pw = `${fx("gp1", 12)}!${fx("gp2", 6, FIXTURE_ALPHABETS.digits)}`;
+var b644 = (s) => Buffer.from(s).toString("base64");
+var sec = fx("gs1", 40, FIXTURE_ALPHABETS.base64url);
+var key32 = fx("gk1", 32);
+var sha512 = `sha512-${Buffer.from(fx("gi1", 64, FIXTURE_ALPHABETS.base64)).toString("base64").slice(0, 86)}==`;
+var genericRules = [
+  {
+    id: "generic-secret-assignment",
+    title: "Secret-looking value assigned to a secret-looking name",
+    severity: "medium",
+    keywords: KEYWORDS,
+    pattern: String.raw`(?i)${NAME_START}([?&]?${NAME})["']?\]?[ \t]*(?::=|=>|\?=|=|:)[ \t]*["'\x60]?(${VALUE})(?:["'\x60\s;,)&]|$)`,
+    secretGroup: 2,
+    entropy: 3,
+    validate: validateGenericSecret,
+    fallback: true,
+    help: "A random-looking value assigned to a name such as password, secret, token or api_key (env files, YAML, JSON, properties, code, URL query strings). Placeholders, references (`${VAR}`, `process.env.X`), function calls, identifiers, paths, UUIDs and git SHAs are not reported. Rotate the credential and load it from the environment or a secret store.",
+    examples: {
+      tp: [
+        `DB_PASSWORD=${pw}`,
+        `  password: "${pw}"`,
+        `{"client_secret": "${sec}"}`,
+        `const apiKey = "${key32}";`,
+        `api_key = '${key32}'`,
+        `$config['secret'] = '${sec}';`,
+        `https://api.service.invalid/v1/data?api_key=${key32}&format=json`,
+        `AccessKey := "${fx("gk2", 24)}"`,
+        `spring.datasource.password=${pw}`,
+        `  secret_key_base: ${fx("gkb", 128, FIXTURE_ALPHABETS.hex)}`,
+        `$db_password = "${pw}";`
+      ],
+      fp: [
+        "DB_PASSWORD=${DB_PASSWORD}",
+        '  password: "<password>"',
+        "  password: {{ .Values.password }}",
+        "ADMIN_PASSWORD=changeme",
+        "const apiKey = process.env.API_KEY;",
+        'api_key = os.environ["API_KEY"]',
+        "password = getPassword()",
+        `"integrity": "${sha512}"`,
+        `api_token: "${fxUuid("gu1")}"`,
+        `deploy_token = "${fx("gsha", 40, FIXTURE_ALPHABETS.hex)}"`,
+        "password: ********",
+        'tokenizer = "bert-base-uncased-v2"',
+        "SECRET_KEY_NAME=my-app-secret-key",
+        "secret: DATABASE_PASSWORD",
+        "password = userInputPasswordField",
+        `OPENAI_API_KEY=sk-proj-${fx("gop", 40)}`,
+        "token: ./secrets/token.txt",
+        '"oauth_token_secret=secret%3Dpassword&oauth_token=lock%26key",',
+        "const base = { 'vault-secret': 'secret/data/release/app' };",
+        'password: "{AES256}ZXhhbXBsZQ==Qm9vdA"',
+        "token_ttl=3600000000",
+        "password_min_length: 12345678",
+        'access_token_url = "https://oauth2.googleapis.com/token"',
+        ' * const apiToken = "abc123xyz456";',
+        "[![codecov](https://codecov.io/gh/org/repo/branch/main/graph/badge.svg?token=yZL6LtXkOA)](https://codecov.io)",
+        " * @returns {Promise<{secretKey: Uint8Array, sharedSecret: Uint8Array}>}",
+        "function f({ privateKey:PrivateKey|Uint8Array|String }) {}",
+        "const exclamationToken = !questionToken && !seen;",
+        "const { contextToken: contextToken2, previousToken: previousToken2 } = info;",
+        "CordzSampleToken::Iterator::pointer CordzSampleToken::Iterator::operator->() const",
+        // Shapes seen in third-party packages (the benchmark corpus): code after the assignment, names as values.
+        "exports.RateLimitedApiKey=exports.ApiKeySourceType=void 0;",
+        'accessToken:props.accessTokenValidity?"minutes":void 0,refreshToken:props.refreshTokenValidity?"minutes":void 0',
+        "const clientSecret = this.#clientAuthentication.clientSecret || '';",
+        "actionProperties:props.map(ap=>({key:ap.key||!1,secret:ap.secret||!1,...ap}))",
+        "const secretName=`${prefix}`+env.SECRET_NAME_SUFFIX;",
+        "    withCredentials: defaultToConfig2,",
+        "exports.SignatureV4SignWithCredentials = SignatureV4SignWithCredentials;",
+        'export const X_AWS_EC2_METADATA_TOKEN = "x-aws-ec2-metadata-token";',
+        '  "AWS::IAM::AccessKey": "aws-cdk-lib.aws_iam.CfnAccessKey",',
+        'exports.LOG_USER_POOL_CLIENT_SECRET_VALUE="@aws-cdk/cognito:logUserPoolClientSecretValue";',
+        '"ARN": "arn:aws:secretsmanager:us-west-2:123456789012:secret:MyTestDatabaseSecret-a1b2c3",',
+        `  "NextContinuationToken": "${fx("gct", 54, FIXTURE_ALPHABETS.base64)}==",`,
+        `  "ClientToken": "${fx("gcl", 16, FIXTURE_ALPHABETS.lowerAlnum)}",`,
+        '  "Password": "SomeKindOfPassword#42",',
+        ` *   clientSecret: "VERYLONGSECRET${fx("gvl", 40)}",`,
+        '         *       //   "recaptchaV3Token": "my_recaptchaV3Token"',
+        // A malformed token with a prefix another rule owns is that rule's to judge; numeric literals are code.
+        `	token: "${"doo"}_v1_${fx("gdo", 62, FIXTURE_ALPHABETS.hex)}sd",`,
+        "	SIOCGLIFTOKEN                 = -0x3f879678",
+        // Encoded placeholders: base64 of `1234\n`, `secret\n`, `password`, `foo:bar`.
+        `password: ${b644("1234\n")}`,
+        `  secret: ${b644("secret\n")}`,
+        `token = "${b644("password")}"`,
+        `auth_token: ${b644("foo:bar")}`,
+        // Code, not values: a pointer dereference, a regular expression's source, a constant and trailing code.
+        "	ApiKey: *gcsAPIKey,",
+        "var re = regexp.MustCompile(`_authToken=\\s*((npm_.+)|(\\$\\{.+\\}))`)",
+        '  password = "REMOVED_TOKEN`),',
+        // Sequential stand-ins.
+        'api_key = "12345678-2323-1111-2222-123456789012"',
+        `api_key = "${"API-"}1234567890ABCDEFGHIJKLMNO1234"`,
+        // Non-secret fields named like secrets: request and update tokens, an ACME challenge, a credential scope.
+        `"RequestToken": "${fx("grq", 20)}"`,
+        `  PolicyUpdateToken: "${fx("gpu", 24)}"`,
+        `{"type": "http-01", "url": "https://acme.invalid/chall/1",
+ "token": "${fx("gac", 43, FIXTURE_ALPHABETS.base64url)}"}`,
+        `X-Amz-Credential=${"AKIA"}${fx("gsc", 16, FIXTURE_ALPHABETS.upperAlnum)}%2F20250101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20250101T000000Z`
+      ]
+    }
+  },
+  {
+    id: "generic-secret-quoted",
+    title: "Quoted secret-looking value with punctuation assigned to a secret-looking name",
+    severity: "medium",
+    keywords: KEYWORDS,
+    pattern: String.raw`(?i)${NAME_START}([?&]?${NAME})["']?\]?[ \t]*(?::=|=>|\?=|=|:)[ \t]*["'\x60]([^\s"'\x60]{8,})["'\x60]`,
+    secretGroup: 2,
+    entropy: 3,
+    validate: validateQuotedSecret,
+    fallback: true,
+    help: "A quoted random-looking value that starts with or holds punctuation an unquoted value cannot (`]`, `&`, `{`, `$`, `;`, `,`, `(`), assigned to a name such as password or secret. Values without such punctuation are the other generic rule\u2019s; placeholders, references, interpolations, encrypted values (`{cipher}\u2026`, `ENC(\u2026)`) and password hashes are not reported. Rotate the credential and load it from a secret store.",
+    examples: {
+      tp: [
+        `  password: "]${pw}"`,
+        `DB_PASSWORD='&${fx("gq1", 6)}{${fx("gq2", 5)}$${fx("gq3", 4, FIXTURE_ALPHABETS.digits)}'`,
+        `"client_secret": "${fx("gq4", 10)};${fx("gq5", 10)},${fx("gq6", 4, FIXTURE_ALPHABETS.digits)}"`,
+        `const password = "(${fx("gq7", 9)})!${fx("gq8", 3, FIXTURE_ALPHABETS.digits)}";`
+      ],
+      fp: [
+        '  password: "${DB_PASSWORD}"',
+        '  password: "%{db_password}"',
+        `  password: "#{ENV['DB_PASSWORD']}"`,
+        '  password: "{cipher}AQA7c2VjcmV0c2VjcmV0"',
+        '  password: "ENC(G6N718UuyPE5bHyWKyuLQSm02auQPUtm)"',
+        `  password_hash: "$2b$12$${fx("gqh", 53, "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")}"`,
+        '  token: "[REDACTED]"',
+        `  api_key: "${key32}"`,
+        '  password: "getPassword(user,realm)"',
+        '  secret: "a,b,c,d,e,f"'
+      ]
+    }
+  },
+  {
+    id: "generic-secret-xml",
+    title: "Secret-looking value in an XML element with a secret-looking name",
+    severity: "medium",
+    keywords: KEYWORDS,
+    pattern: String.raw`<(?i:(${NAME}))>[ \t]*(${VALUE})[ \t]*</`,
+    secretGroup: 2,
+    entropy: 3,
+    validate: validateGenericSecret,
+    fallback: true,
+    help: "A random-looking value inside an XML element named like a secret (Maven `settings.xml` `<password>`, app.config, Spring XML). Encrypted Maven values (`{\u2026}`) and placeholders are not reported. Rotate the credential and use encryption or environment references.",
+    examples: {
+      tp: [`<password>${pw}</password>`, `  <server><id>nexus</id><apiKey>${key32}</apiKey></server>`],
+      fp: [
+        "<password>${env.NEXUS_PASSWORD}</password>",
+        "<password>{COQLCE6DU6GtcS5P=}</password>",
+        "<secretName>my-tls-secret</secretName>"
+      ]
+    }
+  }
+];
+
+// src/scan/rules/http.ts
+var AUTHORIZATION = String.raw`(?i:authorization)["'\x60]?[ \t]*(?::|=>|=|,)[ \t]*["'\x60]?`;
+var b645 = (s) => Buffer.from(s).toString("base64");
+var basic = b645(`deploy-bot:${fx("hb1", 14)}-${fx("hb2", 4, FIXTURE_ALPHABETS.digits)}`);
+var bearer = fx("hbe", 40, FIXTURE_ALPHABETS.base64url);
+var token = fx("htk", 40, FIXTURE_ALPHABETS.hex);
+var pw2 = `${fx("hcu", 12)}!${fx("hcu2", 4, FIXTURE_ALPHABETS.digits)}`;
+function validateBearer(secret) {
+  if (secret.startsWith("eyJ")) return "invalid";
+  if (isPlaceholder(secret) || isReference(secret) || isRepeated(secret) || isStandIn(secret)) return "invalid";
+  if (isPlaceholderPassword(secret) || /^[A-Za-z_]+$/.test(secret) || /^[A-Z0-9_]+$/.test(secret)) return "invalid";
+  if (/token|secret|passw|example|sample/i.test(secret)) return "invalid";
+  return shannonEntropy(secret) < 3.2 ? "invalid" : "unknown";
+}
+var httpRules = [
+  {
+    id: "authorization-basic",
+    title: "HTTP Basic credentials in an Authorization header",
+    severity: "high",
+    keywords: ["authorization"],
+    pattern: String.raw`${AUTHORIZATION}(?i:basic)[ \t]+([A-Za-z0-9+/]{8,}={0,2})(?:[^A-Za-z0-9+/=]|$)`,
+    validate: validateBasicAuthBase64,
+    fallback: true,
+    help: "An `Authorization: Basic \u2026` header with base64 of `user:password` (curl commands, `.http` files, code, YAML). Reported only when it decodes to `user:password` with a password that is not a placeholder. Change the password and send it from a secret store or the environment instead.",
+    examples: {
+      tp: [
+        `curl -H "Authorization: Basic ${basic}" https://api.service.invalid/v1/items`,
+        `GET https://api.service.invalid/v1/items
+Authorization: Basic ${basic}`,
+        `headers = {"Authorization": "Basic ${basic}"}`,
+        `req.Header.Set("Authorization", "Basic ${basic}")`,
+        `        Authorization: Basic ${basic}`
+      ],
+      fp: [
+        `curl -H "Authorization: Basic ${b645("user:password")}" https://localhost`,
+        `curl -H "Authorization: Basic ${b645("foo:bar")}" https://localhost`,
+        'curl -H "Authorization: Basic $(echo -n $USER:$PASS | base64)" https://api.service.invalid',
+        "headers: { Authorization: 'Basic ' + btoa(`${user}:${pass}`) }",
+        "Authorization: Basic {{credentials}}"
+      ]
+    }
+  },
+  {
+    id: "authorization-bearer",
+    title: "Bearer or API token in an Authorization header",
+    severity: "high",
+    keywords: ["authorization"],
+    pattern: String.raw`${AUTHORIZATION}(?i:bearer|token)[ \t]+([A-Za-z0-9._~+/=-]{16,})(?:[^A-Za-z0-9._~+/=-]|$)`,
+    validate: validateBearer,
+    fallback: true,
+    help: "An `Authorization: Bearer \u2026` or `Authorization: Token \u2026` header with a literal token (curl commands, `.http` files, code, YAML). Tokens with a rule of their own (GitHub, GitLab, JWT\u2026) are reported by that rule; placeholders, variables and JWTs the JWT rule rejects are not reported. Revoke the token and load it from a secret store.",
+    examples: {
+      tp: [
+        `curl -H "Authorization: Bearer ${bearer}" https://api.service.invalid/v1/items`,
+        `curl -sS -H 'Authorization: Token ${token}' https://api.service.invalid/`,
+        `GET https://api.service.invalid/v1/me
+Authorization: Bearer ${bearer}`,
+        `headers = {'Authorization': 'Bearer ${bearer}'}`,
+        `req.Header.Set("Authorization", "Token ${token}")`,
+        `  headers:
+    Authorization: Bearer ${bearer}`
+      ],
+      fp: [
+        'curl -H "Authorization: Bearer $API_TOKEN" https://api.service.invalid',
+        'curl -H "Authorization: Bearer ${API_TOKEN}" https://api.service.invalid',
+        "Authorization: Bearer <your-access-token>",
+        "Authorization: Bearer {{access_token}}",
+        "Authorization: Bearer YOUR_ACCESS_TOKEN_HERE",
+        "headers: { Authorization: `Bearer ${token}` }",
+        `Authorization: Bearer ${fakeJwt({ sub: "1234567890", name: "John Doe", iat: 1516239022 }, "hjw")}`,
+        "Authorization: Bearer xxxxxxxxxxxxxxxxxxxxxxxx"
+      ]
+    }
+  },
+  {
+    id: "curl-user-password",
+    title: "Password in a curl -u/--user argument",
+    severity: "high",
+    keywords: ["curl"],
+    pattern: String.raw`\bcurl\b[^\n|;&]*?[ \t](?:-u|--user)(?:[ \t]+|=)["']?[^\s:"'$]{0,64}:([^\s"']{3,})`,
+    validate: validatePassword,
+    help: "A `user:password` passed to curl with `-u` or `--user`: it also leaks into shell history, CI logs and process lists. Placeholders and variables are not reported. Rotate the password and pass it with `--netrc-file` or a config read from a secret.",
+    examples: {
+      tp: [
+        `curl -u admin:${pw2} https://api.service.invalid/v1/items`,
+        `curl --user "deploy:${pw2}" -X POST https://ci.service.invalid/job/build`,
+        `curl -fsS --user=ci:${pw2} https://nexus.corp.invalid/repository/raw/`
+      ],
+      fp: [
+        'curl -u "$USER:$PASSWORD" https://api.service.invalid',
+        "curl -u admin:admin http://localhost:8080",
+        "curl -u user:password https://api.service.invalid",
+        "curl -u ${USERNAME}:${TOKEN} https://api.service.invalid",
+        "curl -u elastic:<password> https://localhost:9200"
+      ]
+    }
+  }
+];
+
+// src/scan/rules/keys.ts
+var import_node_crypto4 = __toESM(require_node_crypto(), 1);
+
+// src/scan/rules/examples.ts
+function lazyExamples(make) {
+  let cached2;
+  return {
+    get tp() {
+      cached2 ??= make();
+      return cached2.tp;
+    },
+    get fp() {
+      cached2 ??= make();
+      return cached2.fp;
+    }
+  };
+}
+
+// src/scan/rules/keys.ts
+var WINDOW = 16384;
+var A64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+var BODY2 = String.raw`[A-Za-z0-9+/=\s\\:,"'-]`;
+function pem(label) {
+  return `-----BEGIN ${label}-----${BODY2}{32,}?-----END ${label}-----`;
+}
+function corrupt2(text, seed) {
+  return text.replace(
+    /\n([A-Za-z0-9+/]{64})\n/g,
+    () => `
+${fx(seed, 64, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")}
+`
+  );
+}
+function yamlBlock(name2, text) {
+  return `${name2}: |
+${text.trimEnd().split("\n").map((l) => `  ${l}`).join("\n")}
+`;
+}
+function keySyntaxes(kind) {
+  const k = keyFixture(kind);
+  return [
+    k,
+    `{"private_key": ${JSON.stringify(k)}}`,
+    yamlBlock("tls_key", k),
+    `SSH_KEY="${k.trimEnd()}"`,
+    concatenated("const key =", k),
+    // JSON inside a string literal: the newlines escaped twice.
+    `const config = ${JSON.stringify(JSON.stringify({ private_key: k }))};`
+  ];
+}
+function concatenated(lead, text) {
+  const lines = text.trimEnd().split("\n");
+  return `${lead}
+${lines.map((l) => `  "${l}\\n"`).join(" +\n")};`;
+}
+function pemFps(label, seed) {
+  return [
+    keyFixture("public"),
+    keyFixture("certificate-like"),
+    `-----BEGIN ${label}-----
+<paste your private key here>
+-----END ${label}-----`,
+    `private_key: "-----BEGIN ${label}-----\\n...\\n-----END ${label}-----"`,
+    `-----BEGIN ${label}-----
+${fx(seed, 64, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")}
+${fx(`${seed}2`, 40, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")}
+-----END ${label}-----`,
+    `const key = process.env.PRIVATE_KEY; // -----BEGIN ${label}----- lives in the vault`
+  ];
+}
+var keyRules = [
+  {
+    id: "rsa-private-key",
+    title: "RSA private key (PKCS#1 PEM)",
+    severity: "critical",
+    keywords: ["begin rsa private key"],
+    pattern: `(${pem("RSA PRIVATE KEY")})`,
+    window: WINDOW,
+    validate: validatePemPrivateKey,
+    requireValid: true,
+    help: "A PKCS#1 RSA private key (`-----BEGIN RSA PRIVATE KEY-----`, also the legacy encrypted form with `Proc-Type: 4,ENCRYPTED`). Reported only when node:crypto parses it (or, when encrypted, its headers and body are well-formed); revoke it wherever its public half is trusted (authorized_keys, certificates, JWKS) and issue a new one.",
+    examples: lazyExamples(() => ({
+      tp: [...keySyntaxes("rsa"), keyFixture("rsa-encrypted")],
+      fp: [...pemFps("RSA PRIVATE KEY", "rsa-fp"), corrupt2(keyFixture("rsa"), "rsa-corrupt")]
+    }))
+  },
+  {
+    id: "pkcs8-private-key",
+    title: "Private key (PKCS#8 PEM)",
+    severity: "critical",
+    keywords: ["begin private key"],
+    pattern: `(${pem("PRIVATE KEY")})`,
+    window: WINDOW,
+    validate: validatePemPrivateKey,
+    requireValid: true,
+    help: "An unencrypted PKCS#8 private key (`-----BEGIN PRIVATE KEY-----`: RSA, EC, Ed25519\u2026). Reported only when node:crypto parses it; remove it from the repository and history, revoke its certificate or registered public key, and generate a new key in a secret store.",
+    examples: lazyExamples(() => ({
+      tp: keySyntaxes("pkcs8"),
+      fp: pemFps("PRIVATE KEY", "pk8-fp")
+    }))
+  },
+  {
+    id: "encrypted-private-key",
+    title: "Encrypted private key (PKCS#8 PEM)",
+    severity: "high",
+    keywords: ["begin encrypted private key"],
+    pattern: `(${pem("ENCRYPTED PRIVATE KEY")})`,
+    window: WINDOW,
+    validate: validatePemPrivateKey,
+    requireValid: true,
+    help: "A passphrase-encrypted PKCS#8 private key (`-----BEGIN ENCRYPTED PRIVATE KEY-----`). Reported only when its DER structure (algorithm identifier + encrypted data) is well-formed. The passphrase is often nearby: rotate the key, and treat the passphrase as exposed too.",
+    examples: lazyExamples(() => ({
+      tp: [
+        keyFixture("pkcs8-encrypted"),
+        `{"key": ${JSON.stringify(keyFixture("pkcs8-encrypted"))}}`,
+        yamlBlock("signing_key", keyFixture("pkcs8-encrypted"))
+      ],
+      fp: pemFps("ENCRYPTED PRIVATE KEY", "epk8-fp")
+    }))
+  },
+  {
+    id: "ec-private-key",
+    title: "EC private key (SEC1 PEM)",
+    severity: "critical",
+    keywords: ["begin ec private key"],
+    pattern: `(${pem("EC PRIVATE KEY")})`,
+    window: WINDOW,
+    validate: validatePemPrivateKey,
+    requireValid: true,
+    help: "An elliptic-curve private key in SEC1 form (`-----BEGIN EC PRIVATE KEY-----`). Reported only when node:crypto parses it (or its legacy encryption headers are well-formed); revoke the certificate or registered public key and issue a new key.",
+    examples: lazyExamples(() => ({
+      tp: keySyntaxes("ec"),
+      fp: pemFps("EC PRIVATE KEY", "ec-fp")
+    }))
+  },
+  {
+    id: "dsa-private-key",
+    title: "DSA private key (PEM)",
+    severity: "critical",
+    keywords: ["begin dsa private key"],
+    pattern: `(${pem("DSA PRIVATE KEY")})`,
+    window: WINDOW,
+    validate: validatePemPrivateKey,
+    requireValid: true,
+    help: "A DSA private key in the traditional OpenSSL form (`-----BEGIN DSA PRIVATE KEY-----`). Reported only when node:crypto parses it. DSA is deprecated: remove the key from wherever it is trusted and move to Ed25519.",
+    examples: lazyExamples(() => ({
+      tp: [keyFixture("dsa"), JSON.stringify({ key: keyFixture("dsa") })],
+      fp: pemFps("DSA PRIVATE KEY", "dsa-fp")
+    }))
+  },
+  {
+    id: "openssh-private-key",
+    title: "OpenSSH private key",
+    severity: "critical",
+    keywords: ["begin openssh private key"],
+    pattern: `(${pem("OPENSSH PRIVATE KEY")})`,
+    window: WINDOW,
+    validate: validateOpenSshKey,
+    requireValid: true,
+    help: "An OpenSSH private key (`openssh-key-v1`). Reported only when the container parses (cipher, KDF, public key, and matching check integers when unencrypted). Remove its public key from every authorized_keys, deploy-key and CA list, then generate a new key with ssh-keygen.",
+    examples: lazyExamples(() => ({
+      tp: keySyntaxes("openssh"),
+      fp: [
+        ...pemFps("OPENSSH PRIVATE KEY", "ossh-fp"),
+        `ssh-ed25519 ${fx("ossh-pub", 68, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")} dev@laptop`
+      ]
+    }))
+  },
+  {
+    id: "ssh2-encrypted-private-key",
+    title: "SSH.com (SSH2) encrypted private key",
+    severity: "high",
+    keywords: ["begin ssh2 encrypted private key"],
+    pattern: String.raw`(---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----[A-Za-z0-9+/=\s\\:,."-]{32,}?---- END SSH2 ENCRYPTED PRIVATE KEY ----)`,
+    window: WINDOW,
+    validate: validateSsh2Key,
+    requireValid: true,
+    help: "A private key in the SSH.com / Tectia format. Reported only when the body carries the format magic and its own length. Remove the public key from every server that trusts it and generate a new key.",
+    examples: lazyExamples(() => {
+      const body = Buffer.concat([Buffer.alloc(8), fixtureBytes("ssh2", 120)]);
+      body.writeUInt32BE(1064303083, 0);
+      body.writeUInt32BE(body.length, 4);
+      const lines = body.toString("base64").match(/.{1,70}/g).join("\n");
+      const block = `---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----
+Comment: "fixture key"
+${lines}
+---- END SSH2 ENCRYPTED PRIVATE KEY ----
+`;
+      const fakeBody = fixtureBytes("ssh2-fp", 128).toString("base64").match(/.{1,70}/g).join("\n");
+      return {
+        tp: [block, `{"key": ${JSON.stringify(block)}}`],
+        fp: [
+          `---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----
+${fakeBody}
+---- END SSH2 ENCRYPTED PRIVATE KEY ----`,
+          `---- BEGIN SSH2 PUBLIC KEY ----
+Comment: "fixture"
+${fakeBody}
+---- END SSH2 PUBLIC KEY ----`
+        ]
+      };
+    })
+  },
+  {
+    id: "putty-private-key",
+    title: "PuTTY private key (.ppk)",
+    severity: "critical",
+    keywords: ["putty-user-key-file-"],
+    pattern: String.raw`(PuTTY-User-Key-File-[23]: [a-z0-9@.-]+(?:\r?\n|(?:\\r)?\\n)[\s\S]*?Private-MAC: ?[0-9a-f]{40,64})`,
+    window: WINDOW,
+    validate: validatePuttyKey,
+    requireValid: true,
+    help: "A PuTTY private key file (PPK v2/v3). Reported only when its fields and line counts are consistent and, when unencrypted, its Private-MAC verifies. Remove its public key from every server that trusts it and generate a new key with puttygen.",
+    examples: lazyExamples(() => {
+      const k = keyFixture("putty");
+      return {
+        tp: [k, `{"ppk": ${JSON.stringify(k)}}`, yamlBlock("ppk", k)],
+        fp: [
+          k.replace(/Private-MAC: ([0-9a-f]{8})/, (_, h) => `Private-MAC: ${[...h].reverse().join("")}`),
+          "PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: <your key>\nPublic-Lines: 2\n...\nPrivate-MAC: <mac>",
+          "Load the PuTTY-User-Key-File-2 header from your .ppk file in Pageant"
+        ]
+      };
+    })
+  },
+  {
+    id: "pgp-private-key-block",
+    title: "PGP private key block",
+    severity: "critical",
+    keywords: ["begin pgp private key block"],
+    pattern: String.raw`(-----BEGIN PGP PRIVATE KEY BLOCK-----[A-Za-z0-9+/=\s\\:,.()<>@'"_-]{32,}?-----END PGP PRIVATE KEY BLOCK-----)`,
+    window: 32768,
+    validate: validatePgpPrivateKey,
+    requireValid: true,
+    help: "An ASCII-armored OpenPGP secret key. Reported only when the armor is well-formed, its CRC-24 (if present) matches and the first packet is a secret-key packet. Publish a revocation certificate for the key, remove it from keyservers and signing setups, and generate a new one.",
+    examples: lazyExamples(() => {
+      const k = keyFixture("pgp");
+      return {
+        tp: [
+          k,
+          `{"gpg_private_key": ${JSON.stringify(k)}}`,
+          yamlBlock("GPG_PRIVATE_KEY", k),
+          concatenated("private static final String KEY =", k)
+        ],
+        fp: [
+          k.replace(/\n=([A-Za-z0-9+/]{4})\n/, (_, c) => `
+=${c === "AAAA" ? "BBBB" : "AAAA"}
+`),
+          k.replace(/PRIVATE KEY BLOCK/g, "PUBLIC KEY BLOCK"),
+          "-----BEGIN PGP PRIVATE KEY BLOCK-----\n\n<paste the output of gpg --export-secret-keys --armor>\n-----END PGP PRIVATE KEY BLOCK-----",
+          `-----BEGIN PGP PRIVATE KEY BLOCK-----
+
+${fixtureBytes("pgp-fp", 96).toString("base64")}
+-----END PGP PRIVATE KEY BLOCK-----`
+        ]
+      };
+    })
+  },
+  {
+    id: "jwk-private-key",
+    title: "JWK private key",
+    severity: "critical",
+    keywords: ['"kty"', '"d"'],
+    pattern: String.raw`(\{?[^{}]*?"(?:kty|d)"\s*:[^{}]{20,}\})`,
+    window: 8192,
+    validate: validateJwkPrivateKey,
+    help: "A JSON Web Key with its private member `d` (RSA, EC or OKP). Validated when node:crypto imports it as a private key; JWKs without `d` (public keys) are not reported. Remove it from the JWKS or configuration that trusts its public half and rotate the key.",
+    examples: lazyExamples(() => {
+      const okp = generateJwk();
+      const { d: _d, ...pub } = okp;
+      const ordered = { kty: okp["kty"], crv: okp["crv"], x: okp["x"], d: okp["d"] };
+      return {
+        tp: [
+          JSON.stringify(okp),
+          JSON.stringify(okp, null, 2),
+          `const jwk = ${JSON.stringify(ordered)};`,
+          JSON.stringify(ordered, null, 2)
+        ],
+        fp: [
+          JSON.stringify(pub),
+          JSON.stringify(pub, null, 2),
+          '{"kty": "RSA", "d": "<private exponent>", "n": "<modulus>", "e": "AQAB"}',
+          '{"d": "2026-01-01", "kty": "EC"}'
+        ]
+      };
+    })
+  },
+  {
+    id: "age-secret-key",
+    title: "age secret key",
+    severity: "critical",
+    keywords: ["age-secret-key-1"],
+    pattern: `(?:^|[^A-Za-z0-9_-])(AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58})(?:[^A-Za-z0-9]|$)`,
+    validate: validateAgeSecretKey,
+    requireValid: true,
+    help: "An age X25519 identity (`AGE-SECRET-KEY-1\u2026`, bech32). Reported only when its bech32 checksum verifies. Anything encrypted to its recipient (`age1\u2026`) is readable by whoever holds it: re-encrypt those files to a new identity (age-keygen) and remove this one.",
+    examples: lazyExamples(() => {
+      const k = fakeAgeKey("age-tp");
+      const bad = `${k.slice(0, -1)}${k.endsWith("Q") ? "P" : "Q"}`;
+      return {
+        tp: [
+          `# created: 2026-01-01T00:00:00Z
+# public key: age1${fx("age-pub", 58, "qpzry9x8gf2tvdw0s3jn54khce6mua7l")}
+${k}`,
+          `SOPS_AGE_KEY=${k}`,
+          `sops:
+  age_key: "${k}"`,
+          `{"identity": "${k}"}`
+        ],
+        fp: [
+          `SOPS_AGE_KEY=${bad}`,
+          "SOPS_AGE_KEY=AGE-SECRET-KEY-1QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ",
+          `recipient: age1${fx("age-pub", 58, "qpzry9x8gf2tvdw0s3jn54khce6mua7l")}`,
+          "key_file: AGE-SECRET-KEY-1<your key>"
+        ]
+      };
+    })
+  },
+  {
+    id: "pem-private-key",
+    title: "Private key (PEM, other label)",
+    severity: "critical",
+    keywords: ["private key-----"],
+    pattern: `(-----BEGIN (?:[A-Z0-9]+ )+PRIVATE KEY-----${BODY2}{32,}?-----END (?:[A-Z0-9]+ )+PRIVATE KEY-----)`,
+    window: WINDOW,
+    validate: validatePemPrivateKeyOtherLabel,
+    help: "A PEM private key under a label other than the standard ones (`-----BEGIN ECDSA PRIVATE KEY-----`, `ED25519 PRIVATE KEY`\u2026), as some libraries and tools write them. Validated when the body parses as a PKCS#8, SEC1 or PKCS#1 private key; bodies that are not one DER structure are not reported. Revoke the key wherever its public half is trusted and issue a new one.",
+    examples: lazyExamples(() => {
+      const relabel = (text, label) => text.replace(/(BEGIN|END) [A-Z ]*PRIVATE KEY/g, `$1 ${label}`);
+      const ec = relabel(keyFixture("ec"), "ECDSA PRIVATE KEY");
+      const ed = relabel(keyFixture("pkcs8"), "ED25519 PRIVATE KEY");
+      return {
+        tp: [ec, ed, `{"key": ${JSON.stringify(ec)}}`, `const s = ${JSON.stringify(JSON.stringify({ key: ec }))};`],
+        fp: [
+          relabel(keyFixture("public"), "ECDSA PRIVATE KEY").replace(/PUBLIC KEY/g, "ECDSA PRIVATE KEY"),
+          "-----BEGIN ECDSA PRIVATE KEY-----\n<your key here>\n-----END ECDSA PRIVATE KEY-----",
+          `-----BEGIN ECDSA PRIVATE KEY-----
+${fx("pem-o", 64, A64)}
+-----END ECDSA PRIVATE KEY-----`,
+          keyFixture("ec")
+        ]
+      };
+    })
+  },
+  {
+    id: "ceph-secret-key",
+    title: "Ceph (cephx) secret key",
+    severity: "high",
+    keywords: ["aqa", "aqb", "aqc", "aqd"],
+    pattern: `${TOKEN_START}(AQ[A-D][A-Za-z0-9+/]{35}==)(?:[^A-Za-z0-9+/=]|$)`,
+    validate: validateCephKey,
+    requireValid: true,
+    help: "A cephx secret key (a keyring `key = \u2026`, `ceph auth get-key`, a Rook/CSI Kubernetes Secret `key:` or `adminKey:`). Reported only when it decodes to the cephx structure (type, creation time, 16-byte key). Rotate it with `ceph auth get-or-create-key`/`ceph auth caps` for a new entity and remove the old one.",
+    examples: lazyExamples(() => {
+      const key = fakeCephKey("ceph-tp");
+      const badLength = Buffer.from(fakeCephKey("ceph-fp"), "base64");
+      badLength.writeUInt16LE(20, 10);
+      return {
+        tp: [
+          `[client.admin]
+	key = ${key}`,
+          `apiVersion: v1
+kind: Secret
+stringData:
+  userID: csi-rbd
+  userKey: ${key}`,
+          `ceph:
+  key: "${key}"`
+        ],
+        fp: [`key = ${badLength.toString("base64")}`, `  key: AQ${fx("ceph-fp3", 36, A64)}==`]
+      };
+    })
+  }
+];
+function generateJwk() {
+  for (; ; ) {
+    const jwk = (0, import_node_crypto4.generateKeyPairSync)("ed25519").privateKey.export({ format: "jwk" });
+    if (!/x{4,}|\*{3}|example|dummy/i.test(JSON.stringify(jwk))) return jwk;
+  }
+}
+
+// src/scan/rules/messaging.ts
+var digits = (seed, n) => `${1 + fx(seed, 1, FIXTURE_ALPHABETS.digits).charCodeAt(0) % 9}${fx(seed, n - 1, FIXTURE_ALPHABETS.digits)}`;
+var slackBot = ["xoxb", digits("sb1", 12), digits("sb2", 13), fx("sb3", 24)].join("-");
+var slackUser = ["xoxp", digits("su1", 12), digits("su2", 12), digits("su3", 13), fx("su4", 32, FIXTURE_ALPHABETS.hex)].join("-");
+var slackApp = ["xapp", "1", `A${fx("sa1", 10, FIXTURE_ALPHABETS.upperAlnum)}`, digits("sa2", 13), fx("sa3", 64, FIXTURE_ALPHABETS.hex)].join("-");
+var slackConfig = `${["xoxe", "xoxp"].join(".")}-1-${fx("sc1", 146)}`;
+var slackRefresh = `${"xoxe"}-1-${fx("sr1", 146)}`;
+var slackLegacy = ["xoxs", digits("sl1", 11), digits("sl2", 11), digits("sl3", 12), fx("sl4", 64, FIXTURE_ALPHABETS.hex)].join("-");
+var slackHookPath = `T${fx("sh1", 10, FIXTURE_ALPHABETS.upperAlnum)}/B${fx("sh2", 10, FIXTURE_ALPHABETS.upperAlnum)}/${fx("sh3", 24)}`;
+var slackHook = `https://${"hooks.slack.com"}/services/${slackHookPath}`;
+var slackTrigger = `https://${"hooks.slack.com"}/triggers/T${fx("st1", 10, FIXTURE_ALPHABETS.upperAlnum)}/${digits("st2", 13)}/${fx("st3", 32, FIXTURE_ALPHABETS.hex)}`;
+var discordId = digits("dc1", 19);
+var discordBot = [
+  Buffer.from(discordId).toString("base64url"),
+  Buffer.from(fx("dc2", 4, FIXTURE_ALPHABETS.base62)).toString("base64url"),
+  fx("dc3", 38, FIXTURE_ALPHABETS.base64url)
+].join(".");
+var discordBadId = [
+  Buffer.from(`x${discordId.slice(1)}`).toString("base64url"),
+  Buffer.from("abcd").toString("base64url"),
+  fx("dc4", 38, FIXTURE_ALPHABETS.base64url)
+].join(".");
+var discordHook = `https://${"discord.com"}/api/webhooks/${digits("dh1", 19)}/${fx("dh2", 68, FIXTURE_ALPHABETS.base64url)}`;
+var telegram = `${digits("tg1", 10)}:${"AA"}${fx("tg2", 33, FIXTURE_ALPHABETS.base64url)}`;
+var twilioToken = fx("tw1", 32, FIXTURE_ALPHABETS.hex);
+var twilioSid = `AC${fx("tw2", 32, FIXTURE_ALPHABETS.hex)}`;
+var sendgrid = ["SG", fx("sg1", 22, FIXTURE_ALPHABETS.base64url), fx("sg2", 43, FIXTURE_ALPHABETS.base64url)].join(".");
+var mailgunLegacy = `${"key"}-${fx("mg1", 32, FIXTURE_ALPHABETS.hex)}`;
+var mailgunKey = `${fx("mg2", 32, FIXTURE_ALPHABETS.hex)}-${fx("mg3", 8, FIXTURE_ALPHABETS.hex)}-${fx("mg4", 8, FIXTURE_ALPHABETS.hex)}`;
+var mailchimp = `${fx("mc1", 32, FIXTURE_ALPHABETS.hex)}-us${"14"}`;
+var mandrill = `${"md"}-${fx("md1", 22, FIXTURE_ALPHABETS.base64url)}`;
+var postmark = fxUuid("pm1");
+var teamsHook = `https://contoso.${"webhook.office.com"}/webhookb2/${fxUuid("tm1")}@${fxUuid("tm2")}/IncomingWebhook/${fx("tm3", 32, FIXTURE_ALPHABETS.hex)}/${fxUuid("tm4")}/${fx("tm5", 48, FIXTURE_ALPHABETS.base64url)}`;
+var teamsFlowSig = fx("tf1", 43, FIXTURE_ALPHABETS.base64url);
+var teamsFlow = `https://prod-12.westeurope.${"logic.azure.com"}:443/workflows/${fx("tf2", 32, FIXTURE_ALPHABETS.hex)}/triggers/manual/paths/invoke?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=${teamsFlowSig}`;
+var gchatToken = fx("gc1", 43, FIXTURE_ALPHABETS.base64url);
+var gchat = `https://${"chat.googleapis.com"}/v1/spaces/AAAA${fx("gc2", 7, FIXTURE_ALPHABETS.base62)}/messages?key=${"AIza"}${fx("gc3", 35, FIXTURE_ALPHABETS.base64url)}&token=${gchatToken}`;
+var brevo = `${"xkeysib"}-${fx("bv1", 64, FIXTURE_ALPHABETS.hex)}-${fx("bv2", 16)}`;
+var brevoSmtp = `${"xsmtpsib"}-${fx("bv3", 64, FIXTURE_ALPHABETS.hex)}-${fx("bv4", 16)}`;
+var resend = `${"re"}_${fx("rs1", 8)}_${fx("rs2", 24)}`;
+var mailersend = `${"mlsn"}.${fx("ms1", 64, FIXTURE_ALPHABETS.hex)}`;
+var zapier = `https://${"hooks.zapier.com"}/hooks/catch/${digits("zp1", 8)}/${fx("zp2", 7, FIXTURE_ALPHABETS.lowerAlnum)}/`;
+var twilioApiSecret = fx("tw3", 32);
+var vonageSecret = fx("vn1", 16);
+var pusherSecret = fx("pu1", 20, FIXTURE_ALPHABETS.hex);
+var intercom = Buffer.from(`tok:${fxUuid("ic1").replace(/-/g, "_")}:1:0`).toString("base64");
+var messagingRules = [
+  {
+    id: "slack-bot-token",
+    title: "Slack bot token",
+    severity: "high",
+    keywords: ["xoxb-"],
+    pattern: `${TOKEN_START}(xoxb-[0-9]{8,13}-[0-9]{8,14}-[A-Za-z0-9]{24})${TOKEN_END}`,
+    entropy: 3,
+    help: "A Slack bot user OAuth token (`xoxb-`): it acts as the app\u2019s bot in the workspace. Revoke it with `auth.revoke` or by reinstalling the app (OAuth & Permissions \u2192 Revoke tokens), then store the new one in a secret manager.",
+    examples: {
+      tp: [
+        ...inSyntaxes("SLACK_BOT_TOKEN", slackBot),
+        `curl -H "Authorization: Bearer ${slackBot}" https://slack.com/api/auth.test`
+      ],
+      fp: [
+        "SLACK_BOT_TOKEN=xoxb-your-bot-token-here",
+        `SLACK_BOT_TOKEN=xoxb-${digits("sbf", 12)}-${digits("sbf2", 13)}-${fx("sbf3", 23)}`,
+        `slack_token: "myxoxb-${digits("sbf4", 12)}-${digits("sbf5", 13)}-${fx("sbf6", 24)}"`
+      ]
+    }
+  },
+  {
+    id: "slack-user-token",
+    title: "Slack user token",
+    severity: "high",
+    keywords: ["xoxp-"],
+    pattern: `${TOKEN_START}(xoxp-[0-9]{8,13}-[0-9]{8,13}-[0-9]{8,14}-[0-9a-f]{32})${TOKEN_END}`,
+    entropy: 3,
+    help: "A Slack user OAuth token (`xoxp-`): it acts as the person who installed the app, with their access. Revoke it with `auth.revoke` or from the app\u2019s OAuth settings, then reinstall to get a new one.",
+    examples: {
+      tp: [...inSyntaxes("SLACK_USER_TOKEN", slackUser)],
+      fp: [
+        "SLACK_USER_TOKEN=xoxp-xxxxxxxxxxxx-xxxxxxxxxxxx-xxxxxxxxxxxxx-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        `slack_user_token: "${slackUser.slice(0, -1)}"`,
+        `const t = '${slackUser.replace("xoxp-", "xoxq-")}';`
+      ]
+    }
+  },
+  {
+    id: "slack-app-token",
+    title: "Slack app-level token",
+    severity: "high",
+    keywords: ["xapp-"],
+    pattern: `${TOKEN_START}(xapp-[0-9]-A[A-Z0-9]{8,12}-[0-9]{10,14}-[0-9a-f]{64})${TOKEN_END}`,
+    entropy: 3,
+    help: "A Slack app-level token (`xapp-`), used for Socket Mode and app-wide APIs. Revoke it on the app\u2019s Basic Information page (App-Level Tokens) and generate a new one.",
+    examples: {
+      tp: [...inSyntaxes("SLACK_APP_TOKEN", slackApp)],
+      fp: [
+        "SLACK_APP_TOKEN=xapp-1-A0123456789-0123456789012-<your-token>",
+        `slack_app_token: "${slackApp.slice(0, -3)}"`,
+        `appToken = "xapp-1-${fx("saf", 20)}"`
+      ]
+    }
+  },
+  {
+    id: "slack-config-access-token",
+    title: "Slack configuration access token",
+    severity: "high",
+    keywords: ["xoxe.xox"],
+    pattern: `${TOKEN_START}(xoxe\\.xox[bp]-[0-9]-[A-Za-z0-9]{100,250})${TOKEN_END}`,
+    entropy: 4,
+    help: "A Slack app configuration access token (`xoxe.xoxp-`/`xoxe.xoxb-`): it can create and modify apps through the App Manifest API. Revoke it under Your Apps \u2192 Your App Configuration Tokens.",
+    examples: {
+      tp: [...inSyntaxes("SLACK_CONFIG_TOKEN", slackConfig)],
+      fp: ["SLACK_CONFIG_TOKEN=xoxe.xoxp-1-...", `slack_config_token: "xoxe.xoxp-1-${fx("scf", 40)}"`]
+    }
+  },
+  {
+    id: "slack-config-refresh-token",
+    title: "Slack configuration refresh token",
+    severity: "high",
+    keywords: ["xoxe-"],
+    pattern: `${TOKEN_START}(xoxe-[0-9]-[A-Za-z0-9]{100,250})${TOKEN_END}`,
+    entropy: 4,
+    help: "A Slack configuration refresh token (`xoxe-1-`): it mints new configuration access tokens. Revoke it under Your Apps \u2192 Your App Configuration Tokens.",
+    examples: {
+      tp: [...inSyntaxes("SLACK_CONFIG_REFRESH_TOKEN", slackRefresh)],
+      fp: ["SLACK_CONFIG_REFRESH_TOKEN=xoxe-1-<refresh token>", `refresh: "xoxe-1-${fx("srf", 60)}"`]
+    }
+  },
+  {
+    id: "slack-legacy-token",
+    title: "Slack legacy, session or workspace token",
+    severity: "high",
+    keywords: ["xoxa-", "xoxc-", "xoxo-", "xoxr-", "xoxs-"],
+    pattern: `${TOKEN_START}(xox[acors]-[0-9]{1,13}(?:-[0-9]{8,13}){1,3}-[A-Za-z0-9]{24,64})${TOKEN_END}`,
+    entropy: 3,
+    help: "A Slack legacy/workspace (`xoxa-`, `xoxo-`), refresh (`xoxr-`), or browser session (`xoxc-`, `xoxs-`) token. Revoke it (`auth.revoke`, or sign the user out of all sessions) and replace legacy tokens with a Slack app.",
+    examples: {
+      tp: [...inSyntaxes("SLACK_TOKEN", slackLegacy)],
+      fp: ["SLACK_TOKEN=xoxs-0000-0000-0000-<session>", `slack: "xoxs-${fx("slf", 30)}"`]
+    }
+  },
+  {
+    id: "slack-webhook-url",
+    title: "Slack incoming webhook URL",
+    severity: "high",
+    keywords: ["hooks.slack.com/services"],
+    pattern: String.raw`hooks\.slack\.com/services/(T[A-Z0-9]{8,12}/B[A-Z0-9]{8,12}/[A-Za-z0-9]{24})(?:[^A-Za-z0-9]|$)`,
+    entropy: 3,
+    help: "A Slack incoming webhook: anyone with the URL can post into its channel. Regenerate it (remove and re-add the webhook under the app\u2019s Incoming Webhooks page) and keep the URL in a secret store.",
+    examples: {
+      tp: [...inSyntaxes("SLACK_WEBHOOK_URL", slackHook), `curl -X POST -d '{"text":"hi"}' ${slackHook}`],
+      fp: [
+        "SLACK_WEBHOOK_URL=https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX",
+        'webhook: "https://hooks.slack.com/services/${SLACK_TEAM}/${SLACK_HOOK}"',
+        `url = "https://hooks.slack.com/services/T${fx("shf", 10, FIXTURE_ALPHABETS.upperAlnum)}/B${fx("shf2", 10, FIXTURE_ALPHABETS.upperAlnum)}/${fx("shf3", 12)}"`
+      ]
+    }
+  },
+  {
+    id: "slack-workflow-webhook-url",
+    title: "Slack workflow webhook URL",
+    severity: "medium",
+    keywords: ["hooks.slack.com/workflows", "hooks.slack.com/triggers"],
+    pattern: String.raw`hooks\.slack\.com/(?:workflows|triggers)/(T[A-Z0-9]{8,12}/(?:A[A-Z0-9]{8,12}/)?[0-9]{8,20}/[A-Za-z0-9]{32})(?:[^A-Za-z0-9]|$)`,
+    entropy: 3,
+    help: "A Slack Workflow Builder webhook trigger: anyone with the URL can start the workflow with their own input. Delete and recreate the trigger in Workflow Builder.",
+    examples: {
+      tp: [...inSyntaxes("SLACK_WORKFLOW_URL", slackTrigger)],
+      fp: [
+        "SLACK_WORKFLOW_URL=https://hooks.slack.com/triggers/T0000000000/0000000000000/<secret>",
+        `trigger: "https://hooks.slack.com/triggers/T${fx("stf", 10, FIXTURE_ALPHABETS.upperAlnum)}/${digits("stf2", 13)}/${fx("stf3", 16, FIXTURE_ALPHABETS.hex)}"`
+      ]
+    }
+  },
+  {
+    id: "discord-bot-token",
+    title: "Discord bot token",
+    severity: "high",
+    keywords: ["discord", "authorization"],
+    pattern: String.raw`(?:(?i:discord)[\w.-]{0,30}${ASSIGN}(?:Bot\s+)?|(?i:authorization)["']?\s*[:=,]\s*["']?Bot\s+)([MNO][A-Za-z0-9_-]{22,26}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,40})${TOKEN_END}`,
+    validate: validateDiscordBotToken,
+    requireValid: true,
+    help: "A Discord bot token: base64 of the bot\u2019s user id, a timestamp and an HMAC. Reported only when the first part decodes to a snowflake id. Reset it on the Developer Portal (Bot \u2192 Reset Token).",
+    examples: {
+      tp: [...inSyntaxes("DISCORD_BOT_TOKEN", discordBot), `headers = {"Authorization": "Bot ${discordBot}"}`],
+      fp: [
+        `DISCORD_BOT_TOKEN=${discordBadId}`,
+        'discord_token: "MTIzNDU2Nzg5MDEyMzQ1Njc4.your-token-here"',
+        `discordToken = process.env.DISCORD_TOKEN // ${fx("dcf", 10)}`
+      ]
+    }
+  },
+  {
+    id: "discord-webhook-url",
+    title: "Discord webhook URL",
+    severity: "high",
+    keywords: ["discord.com/api", "discordapp.com/api"],
+    pattern: String.raw`discord(?:app)?\.com/api(?:/v[0-9]+)?/webhooks/([0-9]{17,20}/[A-Za-z0-9_-]{60,80})${TOKEN_END}`,
+    entropy: 3.5,
+    help: "A Discord channel webhook: anyone with the URL can post as it. Delete the webhook (channel settings \u2192 Integrations \u2192 Webhooks) and create a new one.",
+    examples: {
+      tp: [...inSyntaxes("DISCORD_WEBHOOK", discordHook)],
+      fp: [
+        "DISCORD_WEBHOOK=https://discord.com/api/webhooks/{webhook.id}/{webhook.token}",
+        'discord_webhook: "https://discord.com/api/webhooks/123456789012345678/<token>"',
+        `hook = "https://discord.com/api/webhooks/${digits("dhf", 19)}/${fx("dhf2", 30, FIXTURE_ALPHABETS.base64url)}"`
+      ]
+    }
+  },
+  {
+    id: "telegram-bot-token",
+    title: "Telegram bot token",
+    severity: "high",
+    keywords: [":aa"],
+    pattern: `(?:^|[^0-9A-Za-z_]|bot)([0-9]{8,10}:AA[A-Za-z0-9_-]{33})${TOKEN_END}`,
+    entropy: 3,
+    help: "A Telegram Bot API token (`<bot id>:AA\u2026`): full control of the bot. Revoke it with @BotFather (`/revoke`) and use the new token.",
+    examples: {
+      tp: [...inSyntaxes("TELEGRAM_BOT_TOKEN", telegram), `https://api.telegram.org/bot${telegram}/sendMessage`],
+      fp: [
+        "TELEGRAM_BOT_TOKEN=123456789:AAxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        `telegram_token: "${telegram.slice(0, -2)}"`,
+        `mac = "${digits("tgf", 10)}:aa:bb:cc"`,
+        "TELEGRAM_BOT_TOKEN=${TELEGRAM_TOKEN}"
+      ]
+    }
+  },
+  {
+    id: "twilio-auth-token",
+    title: "Twilio auth token",
+    severity: "high",
+    keywords: ["twilio"],
+    pattern: String.raw`(?i:twilio)[\w.-]{0,24}(?i:auth[_-]?token|token|secret)${ASSIGN}([0-9a-f]{32})(?:[^0-9A-Za-z]|$)`,
+    entropy: 3,
+    help: "A Twilio account auth token (32 hex characters) named as such: with the account SID it controls the whole account. Rotate it in the Twilio Console (Account \u2192 API keys & tokens \u2192 request a secondary token, promote it) and prefer API keys.",
+    examples: {
+      tp: [...inSyntaxes("TWILIO_AUTH_TOKEN", twilioToken)],
+      fp: [
+        "TWILIO_AUTH_TOKEN=your_auth_token",
+        'twilio_auth_token: "00000000000000000000000000000000"',
+        `twilioAuthToken = "${twilioToken.slice(0, 30)}"`,
+        `TWILIO_ACCOUNT_SID=${twilioSid}`
+      ]
+    }
+  },
+  {
+    id: "twilio-credentials-url",
+    title: "Twilio credentials in a URL",
+    severity: "high",
+    keywords: ["twilio.com"],
+    pattern: String.raw`(?:AC|SK)[0-9a-f]{32}:([A-Za-z0-9]{32})@(?:[a-z0-9-]+\.)*twilio\.com`,
+    entropy: 3,
+    help: "A Twilio account SID or API key SID with its secret in a URL\u2019s user-info (`https://AC\u2026:token@api.twilio.com`). Rotate the auth token or delete the API key in the Twilio Console.",
+    examples: {
+      tp: [
+        `TWILIO_URL=https://${twilioSid}:${twilioToken}@api.twilio.com/2010-04-01/Accounts`,
+        `curl "https://${twilioSid}:${twilioToken}@api.twilio.com/2010-04-01/Accounts/${twilioSid}/Messages.json"`
+      ],
+      fp: [
+        `curl -u ${twilioSid}:$TWILIO_AUTH_TOKEN https://api.twilio.com/2010-04-01/Accounts`,
+        "https://ACxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx:[AuthToken]@api.twilio.com/"
+      ]
+    }
+  },
+  {
+    id: "sendgrid-api-key",
+    title: "SendGrid API key",
+    severity: "high",
+    keywords: ["sg."],
+    pattern: `${TOKEN_START}(SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43})${TOKEN_END}`,
+    entropy: 3.5,
+    help: "A SendGrid (Twilio) API key (`SG.<id>.<secret>`): it sends mail as your domain. Delete it under Settings \u2192 API Keys and create a new, narrowly scoped key.",
+    examples: {
+      tp: [...inSyntaxes("SENDGRID_API_KEY", sendgrid)],
+      fp: [
+        "SENDGRID_API_KEY=SG.xxxxxxxxxxxxxxxxxxxxxx.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        `sendgrid_api_key: "${sendgrid.slice(0, -5)}"`,
+        'const sg = require("@sendgrid/mail"); sg.setApiKey(process.env.SENDGRID_API_KEY);'
+      ]
+    }
+  },
+  {
+    id: "mailgun-api-key",
+    title: "Mailgun API key (legacy key- form)",
+    severity: "high",
+    keywords: ["key-"],
+    pattern: `${TOKEN_START}(key-[0-9a-f]{32})${TOKEN_END}`,
+    entropy: 3,
+    help: "A Mailgun private API key in the legacy `key-<32 hex>` form: full access to sending and account APIs. Delete it under API Security in the Mailgun dashboard and create a new key.",
+    examples: {
+      tp: [
+        ...inSyntaxes("MAILGUN_API_KEY", mailgunLegacy),
+        `curl -s --user 'api:${mailgunLegacy}' https://api.mailgun.net/v3/domains`
+      ],
+      fp: [
+        "MAILGUN_API_KEY=key-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        `monkey-${fx("mgf", 32, FIXTURE_ALPHABETS.hex)}`,
+        `"ssh-key-${fx("mgf2", 32, FIXTURE_ALPHABETS.hex)}"`,
+        `mailgun_api_key: "key-${fx("mgf3", 31, FIXTURE_ALPHABETS.hex)}"`
+      ]
+    }
+  },
+  {
+    id: "mailgun-private-key",
+    title: "Mailgun API key",
+    severity: "high",
+    keywords: ["mailgun"],
+    // `api:<key>` (curl --user) counts when a Mailgun host follows on the line; leftmost-first alternation keeps it in the match.
+    pattern: String.raw`(?:(?i:mailgun)[\w.-]{0,30}${ASSIGN}|api:)([0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8})(?:[^0-9A-Za-z-][^\n]{0,200}?(?i:mailgun)\.net|[^0-9A-Za-z-]|$)`,
+    entropy: 3,
+    help: "A Mailgun API key in the current `<32 hex>-<8 hex>-<8 hex>` form, named as Mailgun\u2019s or used as `api:<key>`. Delete it under API Security in the Mailgun dashboard and create a new key.",
+    examples: {
+      tp: [
+        ...inSyntaxes("MAILGUN_API_KEY", mailgunKey),
+        `curl --user "api:${mailgunKey}" https://api.eu.mailgun.net/v3/domains`,
+        `https://api:${mailgunKey}@api.mailgun.net/v3/lists`
+      ],
+      fp: [
+        "MAILGUN_API_KEY=<mailgun-private-key>",
+        `mailgun_request_id: "${fxUuid("mgf4")}"`,
+        `build_id = "${mailgunKey}"`
+      ]
+    }
+  },
+  {
+    id: "mailchimp-api-key",
+    title: "Mailchimp API key",
+    severity: "high",
+    keywords: ["-us1", "-us2", "-us3", "-us4", "-us5", "-us6", "-us7", "-us8", "-us9"],
+    pattern: `(?:^|[^0-9A-Za-z_-])([0-9a-f]{32}-us[0-9]{1,2})(?:[^0-9A-Za-z_-]|$)`,
+    entropy: 3,
+    help: "A Mailchimp Marketing API key (`<32 hex>-us<N>`, the suffix is the data centre). Revoke it under Profile \u2192 Extras \u2192 API keys and create a new one.",
+    examples: {
+      tp: [...inSyntaxes("MAILCHIMP_API_KEY", mailchimp)],
+      fp: [
+        "MAILCHIMP_API_KEY=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx-us14",
+        `locale: "${fx("mcf", 32, FIXTURE_ALPHABETS.hex)}-us-east-1"`,
+        `mailchimp_key: "${fx("mcf2", 30, FIXTURE_ALPHABETS.hex)}-us14"`
+      ]
+    }
+  },
+  {
+    id: "mailchimp-transactional-key",
+    title: "Mailchimp Transactional (Mandrill) API key",
+    severity: "high",
+    keywords: ["mandrill", "transactional"],
+    pattern: String.raw`(?i:mandrill|mailchimp[_-]?transactional)[\w.-]{0,30}${ASSIGN}((?:md-)?[A-Za-z0-9_-]{22})${TOKEN_END}`,
+    entropy: 3.5,
+    validate: validateMixedCase,
+    help: "A Mailchimp Transactional (Mandrill) API key (22 characters, `md-` prefixed in newer keys) named as Mandrill\u2019s: it sends mail as your domains. Values without both upper- and lower-case letters are not reported. Delete it in the Mandrill settings (SMTP & API Info) and create a new key.",
+    examples: {
+      tp: [...inSyntaxes("MANDRILL_API_KEY", mandrill)],
+      fp: [
+        "MANDRILL_API_KEY=md-xxxxxxxxxxxxxxxxxxxxxx",
+        'mandrill_template: "md-button-toggle-group-x"',
+        `MANDRILL_API_KEY=${fx("mdf", 22, FIXTURE_ALPHABETS.lowerAlnum)}`,
+        `<div class="${mandrill}">`
+      ]
+    }
+  },
+  {
+    id: "postmark-server-token",
+    title: "Postmark server or account token",
+    severity: "high",
+    keywords: ["postmark"],
+    pattern: String.raw`(?i:postmark)[\w.-]{0,30}${ASSIGN}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^0-9A-Za-z-]|$)`,
+    entropy: 3,
+    help: "A Postmark server or account API token (a UUID named as Postmark\u2019s, or in an `X-Postmark-Server-Token` header): it sends mail from your servers. Regenerate it under the server\u2019s API Tokens tab.",
+    examples: {
+      tp: [...inSyntaxes("POSTMARK_SERVER_TOKEN", postmark), `-H "X-Postmark-Server-Token: ${postmark}"`],
+      fp: [
+        "POSTMARK_SERVER_TOKEN=POSTMARK_API_TEST",
+        'postmark_token: "00000000-0000-0000-0000-000000000000"',
+        `postmark_message_stream: outbound # ${fxUuid("pmf")}`
+      ]
+    }
+  },
+  {
+    id: "microsoft-teams-webhook-url",
+    title: "Microsoft Teams incoming webhook URL",
+    severity: "high",
+    keywords: ["office.com/webhook", "office365.com/webhook"],
+    pattern: String.raw`(?:webhook\.office\.com/webhookb2|outlook\.office(?:365)?\.com/webhook)/([0-9a-f-]{36}@[0-9a-f-]{36}/IncomingWebhook/[0-9a-f]{32}/[0-9a-f-]{36}(?:/[A-Za-z0-9_-]{20,80})?)`,
+    entropy: 3,
+    help: "A Microsoft Teams (Office 365 connector) incoming webhook: anyone with the URL can post into the channel. Remove the connector from the channel and create a new one (or move to a Workflows webhook).",
+    examples: {
+      tp: [...inSyntaxes("TEAMS_WEBHOOK_URL", teamsHook)],
+      fp: [
+        "TEAMS_WEBHOOK_URL=https://contoso.webhook.office.com/webhookb2/<group>@<tenant>/IncomingWebhook/<id>/<owner>",
+        'teams: "https://outlook.office.com/webhook/${TEAMS_WEBHOOK_PATH}"'
+      ]
+    }
+  },
+  {
+    id: "microsoft-teams-workflow-webhook-url",
+    title: "Microsoft Teams / Power Automate workflow webhook URL",
+    severity: "high",
+    keywords: ["logic.azure.com", "powerplatform.com"],
+    pattern: String.raw`(?:logic\.azure\.com|api\.powerplatform\.com)(?::443)?/[A-Za-z0-9/_.-]*workflows/[0-9a-f]{32}/triggers/[A-Za-z0-9_]+/paths/invoke\?[^\s"'<>]*?sig=([A-Za-z0-9_%-]{40,90})`,
+    entropy: 3.5,
+    help: "A Power Automate / Logic Apps HTTP trigger URL (the Teams \u201CWorkflows\u201D webhook); its `sig` is a SAS signature that lets anyone start the flow. Regenerate the trigger\u2019s access keys (or recreate the flow).",
+    examples: {
+      tp: [...inSyntaxes("TEAMS_FLOW_URL", teamsFlow)],
+      fp: [
+        "TEAMS_FLOW_URL=https://prod-12.westeurope.logic.azure.com:443/workflows/<id>/triggers/manual/paths/invoke?api-version=2016-06-01&sig=<sig>",
+        `flow: "https://prod-12.westeurope.logic.azure.com:443/workflows/${fx("tff", 32, FIXTURE_ALPHABETS.hex)}/triggers/manual/paths/invoke?api-version=2016-06-01&sig=\${SIG}"`
+      ]
+    }
+  },
+  {
+    id: "google-chat-webhook-url",
+    title: "Google Chat webhook URL",
+    severity: "medium",
+    keywords: ["chat.googleapis.com"],
+    pattern: String.raw`chat\.googleapis\.com/v1/spaces/[A-Za-z0-9_-]+/messages\?[^\s"'<>]*?token=([A-Za-z0-9_%-]{40,60})`,
+    entropy: 3.5,
+    help: "A Google Chat incoming webhook (space URL with `key` and `token`): anyone with it can post into the space. Delete the webhook in the space\u2019s Apps & integrations and create a new one.",
+    examples: {
+      tp: [...inSyntaxes("GOOGLE_CHAT_WEBHOOK", gchat)],
+      fp: [
+        "GOOGLE_CHAT_WEBHOOK=https://chat.googleapis.com/v1/spaces/SPACE_ID/messages?key=KEY&token=TOKEN",
+        'webhook: "https://chat.googleapis.com/v1/spaces/AAAA/messages?token={{ chat_token }}"'
+      ]
+    }
+  },
+  {
+    id: "brevo-api-key",
+    title: "Brevo (Sendinblue) API key",
+    severity: "high",
+    keywords: ["xkeysib-"],
+    pattern: `${TOKEN_START}(xkeysib-[0-9a-f]{64}-[A-Za-z0-9]{16})${TOKEN_END}`,
+    entropy: 3,
+    help: "A Brevo (formerly Sendinblue) API v3 key (`xkeysib-`): contacts, campaigns and transactional mail. Delete it under SMTP & API \u2192 API Keys and create a new one.",
+    examples: {
+      tp: [...inSyntaxes("BREVO_API_KEY", brevo)],
+      fp: ["BREVO_API_KEY=xkeysib-<your-key>", `brevo: "xkeysib-${fx("bvf", 64, FIXTURE_ALPHABETS.hex)}"`]
+    }
+  },
+  {
+    id: "brevo-smtp-key",
+    title: "Brevo (Sendinblue) SMTP key",
+    severity: "high",
+    keywords: ["xsmtpsib-"],
+    pattern: `${TOKEN_START}(xsmtpsib-[0-9a-f]{64}-[A-Za-z0-9]{16})${TOKEN_END}`,
+    entropy: 3,
+    help: "A Brevo SMTP relay key (`xsmtpsib-`): it sends mail through Brevo\u2019s SMTP relay as your account. Delete it under SMTP & API \u2192 SMTP and create a new one.",
+    examples: {
+      tp: [...inSyntaxes("BREVO_SMTP_KEY", brevoSmtp)],
+      fp: ["SMTP_PASSWORD=xsmtpsib-xxxxxxxx", `smtp: "xsmtpsib-${fx("bvf2", 60, FIXTURE_ALPHABETS.hex)}-${fx("bvf3", 16)}"`]
+    }
+  },
+  {
+    id: "resend-api-key",
+    title: "Resend API key",
+    severity: "high",
+    keywords: ["resend"],
+    pattern: String.raw`(?i:resend)[\w.-]{0,30}(?:${ASSIGN}|\(\s*["'])(re_[A-Za-z0-9]{8}_[A-Za-z0-9]{24})${TOKEN_END}`,
+    entropy: 3.5,
+    help: "A Resend API key (`re_<id>_<secret>`, named as Resend\u2019s or passed to `new Resend(\u2026)`): it sends mail from your verified domains. Delete it under API Keys in the Resend dashboard and create a new one.",
+    examples: {
+      tp: [...inSyntaxes("RESEND_API_KEY", resend), `const resend = new Resend('${resend}');`],
+      fp: [
+        "RESEND_API_KEY=re_123456789",
+        "const re_pattern_matcher_for_tokens_abc = 1;",
+        `resend_id = "pre_${fx("rsf", 8)}_${fx("rsf2", 24)}"`
+      ]
+    }
+  },
+  {
+    id: "mailersend-api-token",
+    title: "MailerSend API token",
+    severity: "high",
+    keywords: ["mlsn."],
+    pattern: `${TOKEN_START}(mlsn\\.[0-9a-f]{64})${TOKEN_END}`,
+    entropy: 3,
+    help: "A MailerSend API token (`mlsn.` + 64 hex): it sends mail from your domains. Delete it under Integrations \u2192 API tokens and create a new one.",
+    examples: {
+      tp: [...inSyntaxes("MAILERSEND_API_KEY", mailersend)],
+      fp: ["MAILERSEND_API_KEY=mlsn.<token>", `mailersend: "mlsn.${fx("msf", 40, FIXTURE_ALPHABETS.hex)}"`]
+    }
+  },
+  {
+    id: "zapier-webhook-url",
+    title: "Zapier catch hook URL",
+    severity: "medium",
+    keywords: ["hooks.zapier.com"],
+    pattern: String.raw`hooks\.zapier\.com/hooks/catch/([0-9]{4,12}/[a-z0-9]{6,8})(?:/|[^A-Za-z0-9]|$)`,
+    entropy: 2.5,
+    help: "A Zapier \u201CCatch Hook\u201D trigger URL: anyone with it can start the Zap with their own data. Turn the Zap off, replace its trigger (a new hook URL is issued) and keep the URL in a secret store.",
+    examples: {
+      tp: [...inSyntaxes("ZAPIER_HOOK", zapier)],
+      fp: [
+        "ZAPIER_HOOK=https://hooks.zapier.com/hooks/catch/123456/",
+        'zap: "https://hooks.zapier.com/hooks/catch/<account>/<hook>/"'
+      ]
+    }
+  },
+  {
+    id: "twilio-api-key-secret",
+    title: "Twilio API key secret",
+    severity: "high",
+    keywords: ["twilio"],
+    pattern: String.raw`(?i:twilio)[\w.-]{0,24}(?i:api[_-]?(?:key[_-]?)?secret)${ASSIGN}([A-Za-z0-9]{32})(?:[^0-9A-Za-z]|$)`,
+    entropy: 3.5,
+    help: "The secret of a Twilio API key (32 characters, named as Twilio\u2019s; the `SK\u2026` key SID is its user name). Delete the API key in the Twilio Console (API keys & tokens) and create a new one.",
+    examples: {
+      tp: [
+        ...inSyntaxes("TWILIO_API_SECRET", twilioApiSecret),
+        ...inSyntaxes("TWILIO_API_KEY_SECRET", twilioApiSecret).slice(0, 1)
+      ],
+      fp: [
+        "TWILIO_API_SECRET=your_api_secret",
+        `TWILIO_API_KEY=SK${fx("twf", 32, FIXTURE_ALPHABETS.hex)}`,
+        `twilio_api_secret: "${fx("twf2", 24)}"`
+      ]
+    }
+  },
+  {
+    id: "vonage-api-secret",
+    title: "Vonage (Nexmo) API secret",
+    severity: "high",
+    keywords: ["vonage", "nexmo"],
+    pattern: String.raw`(?i:vonage|nexmo)[\w.-]{0,24}(?i:secret)${ASSIGN}([A-Za-z0-9]{16})(?:[^0-9A-Za-z]|$)`,
+    entropy: 3.3,
+    help: "A Vonage (formerly Nexmo) API secret (16 characters, named as Vonage\u2019s): with the API key it sends SMS and places calls on the account. Rotate it in the Vonage API dashboard (API settings \u2192 secrets).",
+    examples: {
+      tp: [...inSyntaxes("VONAGE_API_SECRET", vonageSecret), `NEXMO_API_SECRET=${vonageSecret}`],
+      fp: [
+        "VONAGE_API_SECRET=<api-secret>",
+        `VONAGE_API_KEY=${fx("vnf", 8, FIXTURE_ALPHABETS.hex)}`,
+        'nexmo_secret: "aaaaaaaaaaaaaaaa"'
+      ]
+    }
+  },
+  {
+    id: "pusher-app-secret",
+    title: "Pusher Channels app secret",
+    severity: "high",
+    keywords: ["pusher"],
+    pattern: String.raw`(?i:pusher)[\w.-]{0,24}(?i:secret)${ASSIGN}([0-9a-f]{20})(?:[^0-9A-Za-z]|$)`,
+    entropy: 3,
+    help: "A Pusher Channels app secret (20 hex, named as Pusher\u2019s): it signs private/presence channel auth and triggers events. Rotate it under App Keys in the Pusher dashboard.",
+    examples: {
+      tp: [...inSyntaxes("PUSHER_APP_SECRET", pusherSecret)],
+      fp: [
+        "PUSHER_APP_SECRET=${PUSHER_SECRET}",
+        `PUSHER_APP_KEY=${fx("puf", 20, FIXTURE_ALPHABETS.hex)}`,
+        'pusher_secret: "00000000000000000000"'
+      ]
+    }
+  },
+  {
+    id: "intercom-access-token",
+    title: "Intercom access token",
+    severity: "high",
+    keywords: ["dg9ro"],
+    pattern: `${TOKEN_START}(dG9rO[A-Za-z0-9+/]{30,120}={0,2})(?:[^A-Za-z0-9+/=_-]|$)`,
+    validate: validateIntercomToken,
+    requireValid: true,
+    help: "An Intercom access token (base64 of `tok:<uuid>:\u2026`): workspace data through the REST API. Reported only when it decodes to that shape. Revoke it in the Developer Hub (app \u2192 Authentication) and create a new one.",
+    examples: {
+      tp: [...inSyntaxes("INTERCOM_ACCESS_TOKEN", intercom), `Authorization: Bearer ${intercom}`],
+      fp: [
+        `INTERCOM_ACCESS_TOKEN=${Buffer.from(`tok:${fx("icf", 20)}`).toString("base64")}`,
+        `note = "${Buffer.from("token: this is not one at all, just prose").toString("base64")}"`
+      ]
+    }
+  }
+];
+
+// src/scan/rules/services.ts
+var sidekiq = `${fx("skq1", 8, FIXTURE_ALPHABETS.hex)}:${fx("skq2", 8, FIXTURE_ALPHABETS.hex)}`;
+var sumoId = `su${fx("sumo1", 12)}`;
+var sumoKey = fx("sumo2", 64);
+var notion = `${"ntn"}_${fx("ntn1", 11, FIXTURE_ALPHABETS.digits)}${fx("ntn2", 35)}`;
+var notionLegacy = `${"secret"}_${fx("ntn3", 43)}`;
+var fbPage = `${"EAA"}G${fx("fb1", 160)}`;
+var fbSecret = fx("fb2", 32, FIXTURE_ALPHABETS.hex);
+var slackLegacyBot = `${"xoxb"}-${fx("slb1", 11, FIXTURE_ALPHABETS.digits)}-${fx("slb2", 24)}`;
+var liveKey = (seed) => `${"sk_live"}_${fx(`${seed}a`, 12)}-${fx(`${seed}b`, 20)}`;
+function validateRandomBody(secret) {
+  const body = secret.replace(/^[a-z]+_(?:live|test)_/, "");
+  if (isPlaceholder(body) || isStandIn(body)) return "invalid";
+  const classes = Number(/[a-z]/.test(body)) + Number(/[A-Z]/.test(body)) + Number(/[0-9]/.test(body));
+  const floor = /^[0-9a-f-]+$/i.test(body) ? 3 : 3.5;
+  return classes >= 2 && shannonEntropy(body) >= floor ? "unknown" : "invalid";
+}
+var serviceRules = [
+  {
+    id: "sidekiq-enterprise-credentials",
+    title: "Sidekiq Enterprise/Pro gem server credentials",
+    severity: "high",
+    keywords: ["contribsys__com"],
+    pattern: `(?i:BUNDLE_(?:ENTERPRISE|GEMS)__CONTRIBSYS__COM)${ASSIGN}([0-9a-f]{8}:[0-9a-f]{8})${TOKEN_END}`,
+    help: "The `user:password` Bundler uses for the Sidekiq Enterprise or Pro gem server (`BUNDLE_ENTERPRISE__CONTRIBSYS__COM`, `BUNDLE_GEMS__CONTRIBSYS__COM`): it is the paid licence. Ask Contributed Systems to rotate it and set it as a CI secret.",
+    examples: {
+      tp: [
+        `BUNDLE_ENTERPRISE__CONTRIBSYS__COM=${sidekiq}`,
+        `  BUNDLE_GEMS__CONTRIBSYS__COM: "${sidekiq}"`,
+        `ENV BUNDLE_ENTERPRISE__CONTRIBSYS__COM=${sidekiq}`
+      ],
+      fp: [
+        "BUNDLE_ENTERPRISE__CONTRIBSYS__COM=${SIDEKIQ_CREDS}",
+        "bundle config enterprise.contribsys.com $SIDEKIQ_USER:$SIDEKIQ_PASSWORD"
+      ]
+    }
+  },
+  {
+    id: "sumologic-access-id",
+    title: "Sumo Logic access id",
+    severity: "medium",
+    keywords: ["sumo"],
+    pattern: named("sumo(?:_?logic)?", "su[A-Za-z0-9]{12}"),
+    validate: validateRandomBody,
+    help: "A Sumo Logic access id (`su` + 12 characters), half of an access key pair; the access key is reported separately. Placeholder-like ids are not reported. Delete the access key pair in Sumo Logic (Administration \u2192 Security \u2192 Access Keys) and create a new one.",
+    examples: {
+      tp: inSyntaxes("SUMO_ACCESS_ID", sumoId).slice(0, 3),
+      fp: ["SUMO_ACCESS_ID=${SUMO_ID}", "sumo_access_id: suXXXXXXXXXXXX", `SUMO_ACCESS_ID=su${"abcdefghijkl"}`]
+    }
+  },
+  {
+    id: "sumologic-access-key",
+    title: "Sumo Logic access key",
+    severity: "high",
+    keywords: ["sumo"],
+    pattern: named("sumo(?:_?logic)?", "[A-Za-z0-9]{64}"),
+    validate: validateRandomBody,
+    help: "A Sumo Logic access key (64 characters) under a Sumo Logic name: with its access id it calls the Sumo Logic API as the key\u2019s user. Placeholders are not reported. Delete it under Administration \u2192 Security \u2192 Access Keys and create a new pair.",
+    examples: {
+      tp: inSyntaxes("SUMO_ACCESS_KEY", sumoKey).slice(0, 3),
+      fp: ["SUMO_ACCESS_KEY=${SUMO_KEY}", `sumo_access_key: ${"x".repeat(64)}`]
+    }
+  },
+  {
+    id: "notion-integration-token",
+    title: "Notion integration token",
+    severity: "high",
+    keywords: ["ntn_"],
+    pattern: `${TOKEN_START}(ntn_[0-9]{11}[A-Za-z0-9]{35})${TOKEN_END}`,
+    help: "A Notion internal integration token (`ntn_` + 11 digits + 35 characters): it reads and edits every page shared with the integration. Refresh the secret on the integration\u2019s page at notion.so/my-integrations.",
+    examples: {
+      tp: [...inSyntaxes("NOTION_TOKEN", notion).slice(0, 3), `curl -H 'Authorization: Bearer ${notion}'`],
+      fp: [`NOTION_TOKEN=ntn_${fx("ntnf", 11, FIXTURE_ALPHABETS.digits)}`, "NOTION_TOKEN=ntn_<your token>"]
+    }
+  },
+  {
+    id: "notion-integration-token-legacy",
+    title: "Notion integration token (legacy secret_)",
+    severity: "high",
+    keywords: ["notion"],
+    pattern: named("notion", "secret_[A-Za-z0-9]{43}"),
+    validate: validateRandomBody,
+    help: "A Notion internal integration secret in the older `secret_` + 43 characters form, under a Notion name. Placeholders are not reported. Refresh it at notion.so/my-integrations.",
+    examples: {
+      tp: inSyntaxes("NOTION_API_KEY", notionLegacy).slice(0, 3),
+      fp: ["NOTION_API_KEY=secret_${NOTION}", `NOTION_API_KEY=secret_${"X".repeat(43)}`]
+    }
+  },
+  {
+    id: "nuget-cleartext-password",
+    title: "NuGet feed password (NuGet.Config ClearTextPassword)",
+    severity: "high",
+    keywords: ["cleartextpassword"],
+    pattern: String.raw`<add\s+key=["'](?i:ClearTextPassword)["']\s+value=["']([^"'\s]{4,})["']`,
+    validate: validatePassword,
+    help: "A `NuGet.Config` `packageSourceCredentials` entry with `ClearTextPassword`: the feed\u2019s password or token (Azure Artifacts, GitHub Packages, a private feed) in plain text. Placeholders and `%VAR%` references are not reported. Revoke the token and use `dotnet nuget update source --store-password-in-clear-text` only from a CI secret.",
+    examples: {
+      tp: [
+        `<add key="ClearTextPassword" value="${fx("nug1", 24)}" />`,
+        `      <add key="Username" value="ci" />
+      <add key="ClearTextPassword" value="${fx("nug2", 52, FIXTURE_ALPHABETS.lowerAlnum)}" />`
+      ],
+      fp: [
+        '<add key="ClearTextPassword" value="%NUGET_PAT%" />',
+        '<add key="ClearTextPassword" value="$(NuGetPassword)" />',
+        '<add key="ClearTextPassword" value="password" />'
+      ]
+    }
+  },
+  {
+    id: "facebook-access-token",
+    title: "Facebook (Meta) page or user access token",
+    severity: "high",
+    keywords: ["eaa"],
+    pattern: `${TOKEN_START}(EAA[B-Z0-9][A-Za-z0-9]{90,})${TOKEN_END}`,
+    validate: validateRandomBody,
+    help: "A Facebook Graph API access token (`EAA\u2026`): page and long-lived user tokens post and read as the page or user. Placeholder-like values are not reported. Invalidate it by changing the app secret or removing the app from the page, and keep tokens in a secret store.",
+    examples: {
+      tp: [...inSyntaxes("FACEBOOK_PAGE_TOKEN", fbPage).slice(0, 3), `graph.facebook.com/me?access_token=${fbPage}`],
+      fp: [`FACEBOOK_PAGE_TOKEN=EAAG${"x".repeat(120)}`, "FACEBOOK_PAGE_TOKEN=EAAG<your page token>"]
+    }
+  },
+  {
+    id: "facebook-app-secret",
+    title: "Facebook (Meta) app secret",
+    severity: "high",
+    keywords: ["facebook", "fb_app_secret", "fb_secret"],
+    pattern: String.raw`(?i:facebook|fb)[\w.-]{0,20}(?i:secret)${ASSIGN}([0-9a-f]{32})${TOKEN_END}`,
+    validate: validateRandomBody,
+    help: "A Facebook app secret (32 hex) under a Facebook name: it signs app access tokens and verifies webhooks. Placeholders are not reported. Reset it in the app\u2019s Basic settings on developers.facebook.com.",
+    examples: {
+      tp: inSyntaxes("FACEBOOK_APP_SECRET", fbSecret).slice(0, 3),
+      fp: ["FACEBOOK_APP_SECRET=${FB_SECRET}", `FACEBOOK_APP_SECRET=${"0".repeat(32)}`]
+    }
+  },
+  {
+    id: "slack-legacy-bot-token",
+    title: "Slack legacy bot token",
+    severity: "high",
+    keywords: ["xoxb-"],
+    pattern: `${TOKEN_START}(xoxb-[0-9]{8,14}-[A-Za-z0-9]{18,26})${TOKEN_END}`,
+    validate: validateRandomBody,
+    help: "A Slack bot token of the older two-part form (`xoxb-<digits>-<secret>`), from legacy custom bot integrations. Placeholder-like values are not reported. Remove the custom integration in the workspace\u2019s app management and move to a Slack app.",
+    examples: {
+      tp: inSyntaxes("SLACK_BOT_TOKEN", slackLegacyBot).slice(0, 3),
+      fp: [`SLACK_BOT_TOKEN=xoxb-${"1".repeat(11)}-${"x".repeat(24)}`, "SLACK_BOT_TOKEN=xoxb-<your token>"]
+    }
+  },
+  {
+    id: "live-secret-key",
+    title: "Live secret key (sk_live_, non-Stripe layout)",
+    severity: "high",
+    keywords: ["sk_live_"],
+    pattern: `${TOKEN_START}(sk_live_[A-Za-z0-9]*[-_][A-Za-z0-9_-]{8,})${TOKEN_END}`,
+    validate: validateRandomBody,
+    help: "A live-mode secret key with the `sk_live_` prefix whose body holds `-` or `_` (Paystack, Clerk, Lemon Squeezy and others use the prefix Stripe made common; Stripe\u2019s own keys have their own rule). Placeholder-like keys are not reported. Roll the key in the vendor\u2019s dashboard.",
+    examples: {
+      tp: [...inSyntaxes("CLERK_SECRET_KEY", liveKey("lk1")).slice(0, 3), `secretKey: '${liveKey("lk2")}'`],
+      fp: ["CLERK_SECRET_KEY=sk_live_your-secret-key-here", "CLERK_SECRET_KEY=sk_live_xxxxxxxx-xxxxxxxxxxxxxxxx"]
+    }
+  }
+];
+
+// src/scan/rules/vendors.ts
+var masked = (v) => `${v.slice(0, 4)}${v.slice(4).replace(/[A-Za-z0-9]/g, "x")}`;
+function vendorRule(s) {
+  let cached2;
+  const examples = () => {
+    if (!cached2) {
+      const v = s.value();
+      cached2 = { tp: inSyntaxes(s.env, v).slice(0, 3), fp: [`${s.env}=${masked(v)}`, `${s.env}=\${${s.env}}`] };
+    }
+    return cached2;
+  };
+  return {
+    id: s.id,
+    title: s.title,
+    severity: s.severity,
+    keywords: s.keywords,
+    pattern: s.pattern,
+    validate: validateRandomBody,
+    help: `${s.what} Placeholder-like values are not reported. ${s.revoke}`,
+    examples: {
+      get tp() {
+        return examples().tp;
+      },
+      get fp() {
+        return examples().fp;
+      }
+    }
+  };
+}
+var vendorRules = [
+  vendorRule({
+    id: "clickhouse-cloud-api-secret",
+    title: "ClickHouse Cloud API key secret",
+    severity: "high",
+    keywords: ["4b1d"],
+    pattern: `${TOKEN_START}(4b1d[A-Za-z0-9]{38})${TOKEN_END}`,
+    value: () => `4b1d${fx("ch", 38)}`,
+    env: "CLICKHOUSE_KEY_SECRET",
+    what: "A ClickHouse Cloud API key secret (`4b1d` + 38 characters): it manages the organization\u2019s services.",
+    revoke: "Delete the key under Organization \u2192 API keys and create a new one."
+  }),
+  vendorRule({
+    id: "defined-networking-api-token",
+    title: "Defined Networking (Nebula) API token",
+    severity: "high",
+    keywords: ["dnkey-"],
+    pattern: `${TOKEN_START}(dnkey-[A-Za-z0-9=_-]{26}-[A-Za-z0-9=_-]{52})${TOKEN_END}`,
+    value: () => `dnkey-${fx("dn1", 26)}-${fx("dn2", 52)}`,
+    env: "DN_API_KEY",
+    what: "A Defined Networking API key (`dnkey-\u2026`): it manages the Nebula overlay network\u2019s hosts and certificates.",
+    revoke: "Revoke it in the Defined Networking admin panel."
+  }),
+  vendorRule({
+    id: "duffel-api-token",
+    title: "Duffel API token",
+    severity: "high",
+    keywords: ["duffel_"],
+    pattern: `${TOKEN_START}(duffel_(?:test|live)_[A-Za-z0-9_=-]{43})${TOKEN_END}`,
+    value: () => `duffel_live_${fx("du", 43)}`,
+    env: "DUFFEL_ACCESS_TOKEN",
+    what: "A Duffel access token (`duffel_live_`/`duffel_test_`): it books and pays for travel on the account.",
+    revoke: "Revoke it under Developers \u2192 Access tokens."
+  }),
+  vendorRule({
+    id: "easypost-api-key",
+    title: "EasyPost API key",
+    severity: "high",
+    keywords: ["ezak", "eztk"],
+    pattern: `${TOKEN_START}(EZ[AT]K[A-Za-z0-9]{54})${TOKEN_END}`,
+    value: () => `EZAK${fx("ep", 54)}`,
+    env: "EASYPOST_API_KEY",
+    what: "An EasyPost API key (`EZAK` production, `EZTK` test): it buys postage on the account.",
+    revoke: "Disable it under Account \u2192 API keys and create a new one."
+  }),
+  vendorRule({
+    id: "frameio-api-token",
+    title: "Frame.io API token",
+    severity: "high",
+    keywords: ["fio-u-"],
+    pattern: `${TOKEN_START}(fio-u-[A-Za-z0-9_=-]{64})${TOKEN_END}`,
+    value: () => `fio-u-${fx("fio", 64)}`,
+    env: "FRAMEIO_TOKEN",
+    what: "A Frame.io developer token (`fio-u-\u2026`): it reads and changes the user\u2019s projects and assets.",
+    revoke: "Revoke it at developer.frame.io \u2192 Tokens."
+  }),
+  vendorRule({
+    id: "harness-api-key",
+    title: "Harness API key or service account token",
+    severity: "high",
+    keywords: ["pat.", "sat."],
+    pattern: `${TOKEN_START}((?:pat|sat)\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9]{24}\\.[A-Za-z0-9]{20})${TOKEN_END}`,
+    value: () => `pat.${fx("hn1", 22)}.${fx("hn2", 24)}.${fx("hn3", 20)}`,
+    env: "HARNESS_API_KEY",
+    what: "A Harness personal access token or service account token (`pat.`/`sat.` + account, key id, secret).",
+    revoke: "Delete the token under the user\u2019s or service account\u2019s API keys."
+  }),
+  vendorRule({
+    id: "infracost-api-key",
+    title: "Infracost API key",
+    severity: "medium",
+    keywords: ["ico-"],
+    pattern: `${TOKEN_START}(ico-[A-Za-z0-9]{32})${TOKEN_END}`,
+    value: () => `ico-${fx("ico", 32)}`,
+    env: "INFRACOST_API_KEY",
+    what: "An Infracost API key (`ico-` + 32 characters).",
+    revoke: "Rotate it in Infracost Cloud \u2192 Org settings \u2192 API keys."
+  }),
+  vendorRule({
+    id: "intra42-client-secret",
+    title: "42 intranet (Intra) client secret",
+    severity: "medium",
+    keywords: ["s-s4t2"],
+    pattern: `${TOKEN_START}(s-s4t2(?:ud|af)-[a-f0-9]{64})${TOKEN_END}`,
+    value: () => `s-s4t2ud-${fx("i42", 64, FIXTURE_ALPHABETS.hex)}`,
+    env: "FT_CLIENT_SECRET",
+    what: "A 42 school intranet OAuth application secret (`s-s4t2ud-`/`s-s4t2af-`).",
+    revoke: "Generate a new secret on the application\u2019s page of the intranet."
+  }),
+  vendorRule({
+    id: "openshift-user-token",
+    title: "OpenShift user token",
+    severity: "high",
+    keywords: ["sha256~"],
+    pattern: `${TOKEN_START}(sha256~[A-Za-z0-9_-]{43})${TOKEN_END}`,
+    value: () => `sha256~${fx("osh", 43, FIXTURE_ALPHABETS.base64url)}`,
+    env: "OPENSHIFT_TOKEN",
+    what: "An OpenShift OAuth access token (`sha256~` + 43 characters): it acts as the user on the cluster (`oc login --token`).",
+    revoke: "Delete it with `oc delete oauthaccesstoken` or log the session out."
+  }),
+  vendorRule({
+    id: "readme-api-key",
+    title: "ReadMe API key",
+    severity: "medium",
+    keywords: ["rdme_"],
+    pattern: `${TOKEN_START}(rdme_[a-z0-9]{70})${TOKEN_END}`,
+    value: () => `rdme_${fx("rdme", 70, FIXTURE_ALPHABETS.lowerAlnum)}`,
+    env: "README_API_KEY",
+    what: "A ReadMe API key (`rdme_` + 70 characters): it edits the project\u2019s documentation.",
+    revoke: "Revoke it in the project\u2019s dashboard under API keys."
+  }),
+  vendorRule({
+    id: "scalingo-api-token",
+    title: "Scalingo API token",
+    severity: "high",
+    keywords: ["tk-us-"],
+    pattern: `${TOKEN_START}(tk-us-[A-Za-z0-9_-]{48})${TOKEN_END}`,
+    value: () => `tk-us-${fx("scl", 48)}`,
+    env: "SCALINGO_API_TOKEN",
+    what: "A Scalingo API token (`tk-us-\u2026`): it deploys and configures the account\u2019s apps.",
+    revoke: "Delete it under User settings \u2192 API tokens."
+  }),
+  vendorRule({
+    id: "settlemint-access-token",
+    title: "SettleMint access token",
+    severity: "high",
+    keywords: ["sm_pat_", "sm_aat_", "sm_sat_"],
+    pattern: `${TOKEN_START}(sm_(?:pat|aat|sat)_[A-Za-z0-9]{16})${TOKEN_END}`,
+    value: () => `sm_pat_${fx("smt", 16)}`,
+    env: "SETTLEMINT_ACCESS_TOKEN",
+    what: "A SettleMint personal, application or service access token (`sm_pat_`, `sm_aat_`, `sm_sat_`).",
+    revoke: "Delete it in the SettleMint console and create a new one."
+  }),
+  vendorRule({
+    id: "shippo-api-token",
+    title: "Shippo API token",
+    severity: "high",
+    keywords: ["shippo_"],
+    pattern: `${TOKEN_START}(shippo_(?:live|test)_[a-fA-F0-9]{40})${TOKEN_END}`,
+    value: () => `shippo_live_${fx("shp", 40, FIXTURE_ALPHABETS.hex)}`,
+    env: "SHIPPO_API_TOKEN",
+    what: "A Shippo API token (`shippo_live_`/`shippo_test_` + 40 hex): live tokens buy labels on the account.",
+    revoke: "Regenerate it under Settings \u2192 API."
+  }),
+  vendorRule({
+    id: "typeform-api-token",
+    title: "Typeform personal access token",
+    severity: "medium",
+    keywords: ["tfp_"],
+    pattern: `${TOKEN_START}(tfp_[A-Za-z0-9_.=-]{59})${TOKEN_END}`,
+    value: () => `tfp_${fx("tfp", 59)}`,
+    env: "TYPEFORM_TOKEN",
+    what: "A Typeform personal access token (`tfp_` + 59 characters): it reads forms and their responses.",
+    revoke: "Delete it under Account \u2192 Personal tokens."
+  }),
+  vendorRule({
+    id: "yandex-cloud-api-key",
+    title: "Yandex Cloud API key",
+    severity: "high",
+    keywords: ["aqvn"],
+    pattern: `${TOKEN_START}(AQVN[A-Za-z0-9_-]{35,38})${TOKEN_END}`,
+    value: () => `AQVN${fx("yc", 36)}`,
+    env: "YC_API_KEY",
+    what: "A Yandex Cloud service account API key (`AQVN\u2026`).",
+    revoke: "Delete it with `yc iam api-key delete` and issue a new one."
+  }),
+  vendorRule({
+    id: "hubspot-private-app-token",
+    title: "HubSpot private app token",
+    severity: "high",
+    keywords: ["pat-na1-", "pat-eu1-"],
+    pattern: `${TOKEN_START}(pat-(?:na|eu)1-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})${TOKEN_END}`,
+    value: () => `pat-na1-${fxUuid("hs")}`,
+    env: "HUBSPOT_ACCESS_TOKEN",
+    what: "A HubSpot private app access token (`pat-na1-`/`pat-eu1-` + UUID): it reads and writes the CRM within the app\u2019s scopes.",
+    revoke: "Rotate it on the private app\u2019s Auth tab."
+  }),
+  vendorRule({
+    id: "adafruit-io-key",
+    title: "Adafruit IO key",
+    severity: "medium",
+    keywords: ["aio_"],
+    pattern: `${TOKEN_START}(aio_[A-Za-z0-9]{28})${TOKEN_END}`,
+    value: () => `aio_${fx("aio", 28)}`,
+    env: "ADAFRUIT_IO_KEY",
+    what: "An Adafruit IO key (`aio_` + 28 characters): it publishes to and reads the account\u2019s feeds.",
+    revoke: "Regenerate it on io.adafruit.com (My Key \u2192 Regenerate)."
+  }),
+  vendorRule({
+    id: "maxmind-license-key",
+    title: "MaxMind license key",
+    severity: "medium",
+    keywords: ["_mmk"],
+    pattern: `${TOKEN_START}([A-Za-z0-9]{6}_[A-Za-z0-9]{29}_mmk)${TOKEN_END}`,
+    value: () => `${fx("mm1", 6)}_${fx("mm2", 29)}_mmk`,
+    env: "MAXMIND_LICENSE_KEY",
+    what: "A MaxMind license key (`\u2026_mmk`): it downloads GeoIP databases on the account\u2019s licence.",
+    revoke: "Deactivate it under Manage License Keys and create a new one."
+  }),
+  vendorRule({
+    id: "adobe-client-secret",
+    title: "Adobe client secret",
+    severity: "high",
+    keywords: ["p8e-"],
+    pattern: `${TOKEN_START}(p8e-[A-Za-z0-9_-]{32})${TOKEN_END}`,
+    value: () => `p8e-${fx("adb", 32)}`,
+    env: "ADOBE_CLIENT_SECRET",
+    what: "An Adobe Developer Console OAuth client secret (`p8e-` + 32 characters).",
+    revoke: "Rotate the client secret on the project\u2019s credential page."
+  }),
+  vendorRule({
+    id: "authress-access-key",
+    title: "Authress service client access key",
+    severity: "high",
+    keywords: [".acc_", ".acc-"],
+    pattern: `${TOKEN_START}((?:sc|ext|scauth|authress)_[A-Za-z0-9]{5,30}\\.[A-Za-z0-9]{4,6}\\.acc[_-][A-Za-z0-9-]{10,32}\\.[A-Za-z0-9+/_=-]{30,120})${TOKEN_END}`,
+    value: () => `sc_${fx("au1", 12)}.${fx("au2", 5)}.acc_${fx("au3", 20)}.${fx("au4", 60)}`,
+    env: "AUTHRESS_KEY",
+    what: "An Authress service client access key: it calls the Authress API as the service client.",
+    revoke: "Delete the access key on the service client and create a new one."
+  }),
+  vendorRule({
+    id: "airtable-api-key",
+    title: "Airtable personal access token or API key",
+    severity: "high",
+    keywords: ["airtable"],
+    pattern: named("airtable", `pat[A-Za-z0-9]{14}\\.[a-f0-9]{64}|key[A-Za-z0-9]{14}`),
+    value: () => `pat${fx("at1", 14)}.${fx("at2", 64, FIXTURE_ALPHABETS.hex)}`,
+    env: "AIRTABLE_API_KEY",
+    what: "An Airtable personal access token (`pat\u2026.` + 64 hex) or legacy API key (`key` + 14), under an Airtable name.",
+    revoke: "Delete it at airtable.com/create/tokens."
+  }),
+  vendorRule({
+    id: "algolia-admin-key",
+    title: "Algolia API key",
+    severity: "high",
+    keywords: ["algolia"],
+    pattern: named("algolia", `[a-f0-9]{32}`),
+    value: () => fx("alg", 32, FIXTURE_ALPHABETS.hex),
+    env: "ALGOLIA_ADMIN_KEY",
+    what: "An Algolia API key (32 hex) under an Algolia name; admin and write keys change the indices (search-only keys are meant to be public but still reported: check which it is).",
+    revoke: "Regenerate it under Settings \u2192 API keys."
+  }),
+  vendorRule({
+    id: "contentful-delivery-token",
+    title: "Contentful access token",
+    severity: "medium",
+    keywords: ["contentful"],
+    pattern: named("contentful", `[A-Za-z0-9_=-]{43}`),
+    value: () => fx("ctf", 43, FIXTURE_ALPHABETS.base64url),
+    env: "CONTENTFUL_ACCESS_TOKEN",
+    what: "A Contentful delivery, preview or management token (43 characters) under a Contentful name.",
+    revoke: "Revoke it under Settings \u2192 API keys / CMA tokens."
+  }),
+  vendorRule({
+    id: "fastly-api-token",
+    title: "Fastly API token",
+    severity: "high",
+    keywords: ["fastly"],
+    pattern: named("fastly", `[A-Za-z0-9_=-]{32}`),
+    value: () => fx("fst", 32, FIXTURE_ALPHABETS.base64url),
+    env: "FASTLY_API_TOKEN",
+    what: "A Fastly API token (32 characters) under a Fastly name: it purges and configures the account\u2019s services.",
+    revoke: "Revoke it under Account \u2192 API tokens."
+  }),
+  vendorRule({
+    id: "mattermost-access-token",
+    title: "Mattermost access token",
+    severity: "medium",
+    keywords: ["mattermost"],
+    pattern: named("mattermost", `[a-z0-9]{26}`),
+    value: () => fx("mtm", 26, FIXTURE_ALPHABETS.lowerAlnum),
+    env: "MATTERMOST_TOKEN",
+    what: "A Mattermost personal access token or bot token (26 characters) under a Mattermost name.",
+    revoke: "Revoke it in the user\u2019s or bot\u2019s Security settings."
+  }),
+  vendorRule({
+    id: "twitch-api-token",
+    title: "Twitch API token",
+    severity: "medium",
+    keywords: ["twitch"],
+    pattern: named("twitch", `[a-z0-9]{30}`),
+    value: () => fx("twc", 30, FIXTURE_ALPHABETS.lowerAlnum),
+    env: "TWITCH_CLIENT_SECRET",
+    what: "A Twitch client secret or OAuth token (30 characters) under a Twitch name.",
+    revoke: "Generate a new secret in the Twitch developer console."
+  }),
+  vendorRule({
+    id: "zendesk-api-token",
+    title: "Zendesk API token",
+    severity: "high",
+    keywords: ["zendesk"],
+    pattern: named("zendesk", `[A-Za-z0-9]{40}`),
+    value: () => fx("zd", 40),
+    env: "ZENDESK_API_TOKEN",
+    what: "A Zendesk API token (40 characters) under a Zendesk name: it acts as any agent with the account\u2019s email.",
+    revoke: "Delete it in Admin Center \u2192 Apps and integrations \u2192 Zendesk API."
+  }),
+  vendorRule({
+    id: "linear-client-secret",
+    title: "Linear OAuth client secret",
+    severity: "medium",
+    keywords: ["linear"],
+    pattern: named("linear", `[a-f0-9]{32}`),
+    value: () => fx("lin", 32, FIXTURE_ALPHABETS.hex),
+    env: "LINEAR_CLIENT_SECRET",
+    what: "A Linear OAuth application client secret (32 hex) under a Linear name.",
+    revoke: "Rotate it on the OAuth application\u2019s settings page."
+  }),
+  vendorRule({
+    id: "twitter-bearer-token",
+    title: "Twitter (X) app bearer token",
+    severity: "high",
+    keywords: ["twitter", "x_bearer"],
+    pattern: named("twitter|x_bearer", `A{22}[A-Za-z0-9%]{80,100}`),
+    value: () => `${"A".repeat(22)}${fx("twb", 90)}`,
+    env: "TWITTER_BEARER_TOKEN",
+    what: "A Twitter/X app-only bearer token (22 `A` then 80\u2013100 characters) under a Twitter name.",
+    revoke: "Regenerate it in the developer portal (Keys and tokens)."
+  }),
+  vendorRule({
+    id: "twitter-api-secret",
+    title: "Twitter (X) API key secret or access token secret",
+    severity: "high",
+    keywords: ["twitter"],
+    pattern: named("twitter", `[A-Za-z0-9]{45,50}`),
+    value: () => fx("tws", 50),
+    env: "TWITTER_API_SECRET",
+    what: "A Twitter/X consumer secret or access token secret (45\u201350 characters) under a Twitter name.",
+    revoke: "Regenerate it in the developer portal (Keys and tokens)."
+  }),
+  vendorRule({
+    id: "discord-client-secret",
+    title: "Discord OAuth client secret",
+    severity: "medium",
+    keywords: ["discord"],
+    pattern: named("discord", `[A-Za-z0-9_-]{32}`),
+    value: () => fx("dcs", 32, FIXTURE_ALPHABETS.base64url),
+    env: "DISCORD_CLIENT_SECRET",
+    what: "A Discord application OAuth client secret (32 characters) under a Discord name.",
+    revoke: "Reset it on the application\u2019s OAuth2 page."
+  }),
+  vendorRule({
+    id: "dropbox-access-token",
+    title: "Dropbox access token",
+    severity: "high",
+    keywords: ["dropbox"],
+    pattern: named("dropbox", `sl\\.[A-Za-z0-9._=-]{130,}`),
+    value: () => `sl.${fx("dbx", 140, FIXTURE_ALPHABETS.base64url)}`,
+    env: "DROPBOX_ACCESS_TOKEN",
+    what: "A Dropbox short-lived access token (`sl.\u2026`) under a Dropbox name.",
+    revoke: "Revoke the app\u2019s access in Dropbox settings \u2192 Connected apps."
+  }),
+  vendorRule({
+    id: "messagebird-api-key",
+    title: "MessageBird (Bird) API key",
+    severity: "medium",
+    keywords: ["messagebird", "message_bird", "message-bird"],
+    pattern: named("messagebird|message_bird|message-bird", `[A-Za-z0-9]{25}`),
+    value: () => fx("mb", 25),
+    env: "MESSAGEBIRD_API_KEY",
+    what: "A MessageBird live or test API key (25 characters) under a MessageBird name.",
+    revoke: "Delete it in the dashboard under Developers \u2192 API access."
+  }),
+  vendorRule({
+    id: "sendbird-api-token",
+    title: "Sendbird API token",
+    severity: "high",
+    keywords: ["sendbird"],
+    pattern: named("sendbird", `[a-f0-9]{40}`),
+    value: () => fx("sbd", 40, FIXTURE_ALPHABETS.hex),
+    env: "SENDBIRD_API_TOKEN",
+    what: "A Sendbird master or secondary API token (40 hex) under a Sendbird name.",
+    revoke: "Revoke it in the Sendbird dashboard under Settings \u2192 General."
+  }),
+  vendorRule({
+    id: "cisco-meraki-api-key",
+    title: "Cisco Meraki API key",
+    severity: "high",
+    keywords: ["meraki"],
+    pattern: named("meraki", `[a-f0-9]{40}`),
+    value: () => fx("mer", 40, FIXTURE_ALPHABETS.hex),
+    env: "MERAKI_API_KEY",
+    what: "A Cisco Meraki dashboard API key (40 hex) under a Meraki name: it manages the organization\u2019s networks.",
+    revoke: "Revoke it in the dashboard under My profile \u2192 API access."
+  }),
+  vendorRule({
+    id: "gitter-access-token",
+    title: "Gitter access token",
+    severity: "low",
+    keywords: ["gitter"],
+    pattern: named("gitter", `[a-f0-9]{40}`),
+    value: () => fx("git", 40, FIXTURE_ALPHABETS.hex),
+    env: "GITTER_TOKEN",
+    what: "A Gitter access token (40 hex) under a Gitter name.",
+    revoke: "Revoke it at developer.gitter.im."
+  }),
+  vendorRule({
+    id: "rapidapi-key",
+    title: "RapidAPI key",
+    severity: "medium",
+    keywords: ["rapidapi", "x-rapidapi-key"],
+    pattern: named("rapidapi|x-rapidapi-key", `[A-Za-z0-9_-]{50}`),
+    value: () => fx("rpd", 50, FIXTURE_ALPHABETS.base64url),
+    env: "RAPIDAPI_KEY",
+    what: "A RapidAPI application key (50 characters) under a RapidAPI name: it spends the account\u2019s subscriptions.",
+    revoke: "Rotate it in the RapidAPI developer dashboard."
+  }),
+  vendorRule({
+    id: "kucoin-api-secret",
+    title: "KuCoin API secret",
+    severity: "high",
+    keywords: ["kucoin"],
+    pattern: named("kucoin", `[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`),
+    value: () => fxUuid("kuc"),
+    env: "KUCOIN_API_SECRET",
+    what: "A KuCoin API secret (UUID) under a KuCoin name: with its key and passphrase it trades the account.",
+    revoke: "Delete the API key in KuCoin\u2019s API management."
+  }),
+  vendorRule({
+    id: "coinbase-api-secret",
+    title: "Coinbase API secret",
+    severity: "high",
+    keywords: ["coinbase"],
+    pattern: named("coinbase", `[A-Za-z0-9_-]{64}`),
+    value: () => fx("cb", 64, FIXTURE_ALPHABETS.base64url),
+    env: "COINBASE_API_SECRET",
+    what: "A Coinbase API secret (64 characters) under a Coinbase name.",
+    revoke: "Delete the API key in Coinbase\u2019s API settings."
+  })
+];
+
+// src/scan/rules/packages.ts
+var { env: env3, yaml: yaml3, json: json3, code: code19 } = syntax;
+var hex3 = (seed, n) => fake(seed, n, ALPHABETS.hex);
+var npmA = fakeChecksummed("npm_", "npm-a");
+var npmB = fakeChecksummed("npm_", "npm-b");
+var pypiA = fakePypiToken("pypi.org", "pypi-a");
+var pypiB = fakePypiToken("pypi.org", "pypi-b");
+var testPypiA = fakePypiToken("test.pypi.org", "tpypi-a");
+var testPypiB = fakePypiToken("test.pypi.org", "tpypi-b");
+var jfrogRef = (seed) => {
+  const raw = Buffer.concat([Buffer.from("reftkn:01:1893456000:"), Buffer.from(fake(seed, 27))]);
+  return raw.toString("base64").slice(0, 64);
+};
+function validateJfrogReference(secret) {
+  return Buffer.from(secret, "base64").toString("latin1").startsWith("reftkn:") ? "valid" : "invalid";
+}
+var packageRules = [
+  {
+    id: "npm-access-token",
+    title: "npm access token",
+    severity: "high",
+    keywords: ["npm_"],
+    pattern: String.raw`\b(npm_[A-Za-z0-9]{36})\b`,
+    entropy: 3.5,
+    validate: validateNpmToken,
+    requireValid: true,
+    help: "An npm access token publishes and reads packages as its user (granular tokens within their packages and scopes). Delete it on npmjs.com under Access Tokens or with `npm token revoke`. The last 6 characters are a base62 CRC32 of the 30 random ones; a value whose checksum fails is not reported.",
+    examples: {
+      tp: [
+        ...syntax.all("npm_token", npmA, npmB),
+        `//registry.npmjs.org/:_authToken=${npmA}`,
+        `curl -H "Authorization: Bearer ${npmB}" https://registry.npmjs.org/-/whoami`
+      ],
+      fp: [
+        env3("NPM_TOKEN", corrupt(npmA)),
+        yaml3("npm_token", `npm_${"x".repeat(36)}`),
+        json3("npmToken", `npm_${fake("npm-s", 30)}`),
+        code19("name", `my_npm_${fake("npm-e", 36)}`),
+        env3("NPM_TOKEN", syntax.ref("NPM_TOKEN"))
+      ]
+    }
+  },
+  {
+    id: "pypi-api-token",
+    title: "PyPI API token",
+    severity: "high",
+    keywords: ["pypi-"],
+    pattern: String.raw`\b(pypi-[A-Za-z0-9_-]{80,}={0,2})`,
+    entropy: 4,
+    validate: validatePypiToken,
+    requireValid: true,
+    help: "A PyPI API token uploads releases for its account or one project. Remove it under Account settings \u2192 API tokens on pypi.org. The token is a macaroon: a value that does not decode to a pypi.org macaroon is not reported.",
+    examples: {
+      tp: [
+        env3("TWINE_PASSWORD", pypiA),
+        yaml3("password", pypiB),
+        json3("pypi_token", pypiA),
+        `[pypi]
+username = __token__
+password = ${pypiB}`
+      ],
+      fp: [
+        env3("TWINE_PASSWORD", testPypiA),
+        // a TestPyPI token: its own rule
+        yaml3("password", `pypi-${fake("pypi-r", 120, ALPHABETS.base64url)}`),
+        // not a macaroon
+        json3("pypi_token", `pypi-AgEIcHlwaS5vcmc${"x".repeat(100)}`),
+        code19("pkg", "pypi-simple-index-mirror-configuration-for-the-internal-build-cluster-and-the-ci-runners")
+      ]
+    }
+  },
+  {
+    id: "pypi-test-api-token",
+    title: "TestPyPI API token",
+    severity: "low",
+    keywords: ["pypi-"],
+    pattern: String.raw`\b(pypi-[A-Za-z0-9_-]{80,}={0,2})`,
+    entropy: 4,
+    validate: validateTestPypiToken,
+    requireValid: true,
+    help: "A TestPyPI API token uploads to the test index only. Remove it under Account settings \u2192 API tokens on test.pypi.org. A value that does not decode to a test.pypi.org macaroon is not reported.",
+    examples: {
+      tp: [env3("TEST_PYPI_TOKEN", testPypiA), yaml3("password", testPypiB)],
+      fp: [env3("PYPI_TOKEN", pypiA), yaml3("password", `pypi-${fake("tpypi-r", 120, ALPHABETS.base64url)}`)]
+    }
+  },
+  {
+    id: "rubygems-api-key",
+    title: "RubyGems API key",
+    severity: "high",
+    keywords: ["rubygems_"],
+    pattern: String.raw`\b(rubygems_[a-f0-9]{48})\b`,
+    entropy: 3,
+    help: "A RubyGems API key pushes and yanks gems within its scopes. Delete it on rubygems.org under Settings \u2192 API keys.",
+    examples: {
+      tp: [
+        env3("GEM_HOST_API_KEY", `rubygems_${hex3("rg-a", 48)}`),
+        yaml3(":rubygems_api_key", `rubygems_${hex3("rg-b", 48)}`),
+        json3("rubygemsKey", `rubygems_${hex3("rg-a", 48)}`)
+      ],
+      fp: [
+        env3("GEM_HOST_API_KEY", `rubygems_${"0".repeat(48)}`),
+        yaml3(":rubygems_api_key", `rubygems_${hex3("rg-s", 40)}`),
+        code19("k", `my_rubygems_${hex3("rg-e", 48)}`)
+      ]
+    }
+  },
+  {
+    id: "nuget-api-key",
+    title: "NuGet.org API key",
+    severity: "high",
+    keywords: ["oy2"],
+    pattern: String.raw`\b(oy2[a-z0-9]{43})\b`,
+    entropy: 3.5,
+    help: "A NuGet.org API key pushes or unlists packages matching its glob. Delete or regenerate it on nuget.org under API Keys.",
+    examples: {
+      tp: [
+        env3("NUGET_API_KEY", `oy2${fake("ng-a", 43, ALPHABETS.lowerAlnum)}`),
+        `dotnet nuget push app.nupkg --api-key oy2${fake("ng-b", 43, ALPHABETS.lowerAlnum)} --source https://api.nuget.org/v3/index.json`,
+        json3("apiKey", `oy2${fake("ng-a", 43, ALPHABETS.lowerAlnum)}`)
+      ],
+      fp: [
+        env3("NUGET_API_KEY", `oy2${"a".repeat(43)}`),
+        yaml3("apiKey", `oy2${fake("ng-s", 30, ALPHABETS.lowerAlnum)}`),
+        code19("id", `toy2${fake("ng-e", 43, ALPHABETS.lowerAlnum)}`)
+      ]
+    }
+  },
+  {
+    id: "crates-io-token",
+    title: "crates.io API token",
+    severity: "high",
+    keywords: ["cio"],
+    pattern: String.raw`\b(cio[A-Za-z0-9]{32})\b`,
+    entropy: 3.5,
+    help: "A crates.io API token publishes and yanks crates within its scopes. Revoke it on crates.io under Account Settings \u2192 API Tokens.",
+    examples: {
+      tp: [
+        env3("CARGO_REGISTRY_TOKEN", `cio${fake("cio-a", 32)}`),
+        `[registry]
+token = "cio${fake("cio-b", 32)}"`,
+        json3("token", `cio${fake("cio-a", 32)}`)
+      ],
+      fp: [
+        env3("CARGO_REGISTRY_TOKEN", `cio${"x".repeat(32)}`),
+        yaml3("token", `cio${fake("cio-s", 24)}`),
+        code19("word", `precious${fake("cio-e", 32)}`)
+      ]
+    }
+  },
+  {
+    id: "docker-hub-pat",
+    title: "Docker Hub personal or organisation access token",
+    severity: "high",
+    keywords: ["dckr_pat_", "dckr_oat_"],
+    pattern: String.raw`\b(dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,})(?:[^A-Za-z0-9_-]|$)`,
+    entropy: 3.5,
+    help: "A Docker Hub access token pushes and pulls images as its user or organisation. Delete it on Docker Hub under Account settings \u2192 Personal access tokens (or the organisation access tokens).",
+    examples: {
+      tp: [
+        env3("DOCKERHUB_TOKEN", `dckr_pat_${fake("dh-a", 27, ALPHABETS.base64url)}`),
+        yaml3("password", `dckr_oat_${fake("dh-b", 32, ALPHABETS.base64url)}`),
+        `echo dckr_pat_${fake("dh-c", 27, ALPHABETS.base64url)} | docker login -u acme --password-stdin`
+      ],
+      fp: [
+        env3("DOCKERHUB_TOKEN", `dckr_pat_${"x".repeat(27)}`),
+        yaml3("password", `dckr_pat_${fake("dh-s", 16, ALPHABETS.base64url)}`),
+        json3("password", `xdckr_pat_${fake("dh-e", 27, ALPHABETS.base64url)}`)
+      ]
+    }
+  },
+  {
+    id: "jfrog-api-key",
+    title: "JFrog Artifactory API key",
+    severity: "high",
+    keywords: ["akcp"],
+    pattern: String.raw`\b(AKCp[A-Za-z0-9]{69})\b`,
+    entropy: 4,
+    help: "A JFrog Artifactory API key (deprecated) authenticates as its user to every repository the user can reach. Revoke it in the JFrog Platform user profile and move to access tokens.",
+    examples: {
+      tp: [
+        env3("ARTIFACTORY_API_KEY", `AKCp${fake("jf-a", 69)}`),
+        yaml3("api_key", `AKCp${fake("jf-b", 69)}`),
+        `curl -H "X-JFrog-Art-Api: AKCp${fake("jf-a", 69)}" https://acme.jfrog.io/artifactory/api/repositories`
+      ],
+      fp: [
+        env3("ARTIFACTORY_API_KEY", `AKCp${"x".repeat(69)}`),
+        yaml3("api_key", `AKCp${fake("jf-s", 50)}`),
+        json3("api_key", `AKCp${fake("jf-l", 80)}`)
+      ]
+    }
+  },
+  {
+    id: "jfrog-reference-token",
+    title: "JFrog reference token",
+    severity: "high",
+    keywords: ["cmvmdgtu"],
+    pattern: String.raw`\b(cmVmdGtu[A-Za-z0-9]{56})\b`,
+    entropy: 4,
+    validate: validateJfrogReference,
+    requireValid: true,
+    help: "A JFrog reference token is the short form of an access token for the JFrog Platform (Artifactory, Xray). Revoke it under the user profile or Administration \u2192 Identity and Access \u2192 Access Tokens. A value that does not decode to `reftkn:` is not reported.",
+    examples: {
+      tp: [
+        env3("JFROG_ACCESS_TOKEN", jfrogRef("jr-a")),
+        yaml3("token", jfrogRef("jr-b")),
+        `curl -H "Authorization: Bearer ${jfrogRef("jr-c")}" https://acme.jfrog.io/artifactory/api/system/ping`
+      ],
+      fp: [
+        env3("JFROG_ACCESS_TOKEN", `cmVmdGtu${"A".repeat(56)}`),
+        yaml3("token", `cmVmdGtu${fake("jr-s", 30)}`),
+        json3("token", `xcmVmdGtu${fake("jr-e", 56)}`)
+      ]
+    }
+  },
+  {
+    id: "clojars-deploy-token",
+    title: "Clojars deploy token",
+    severity: "high",
+    keywords: ["clojars_"],
+    pattern: String.raw`\b(CLOJARS_[a-f0-9]{60})\b`,
+    entropy: 3,
+    help: "A Clojars deploy token publishes artifacts to the groups and jars it is scoped to. Disable it on clojars.org under Deploy Tokens.",
+    examples: {
+      tp: [
+        env3("CLOJARS_PASSWORD", `CLOJARS_${hex3("cj-a", 60)}`),
+        `{:url "https://repo.clojars.org" :username "acme" :password "CLOJARS_${hex3("cj-b", 60)}"}`
+      ],
+      fp: [env3("CLOJARS_PASSWORD", `CLOJARS_${"0".repeat(60)}`), yaml3("password", `CLOJARS_${hex3("cj-s", 40)}`)]
+    }
+  },
+  {
+    id: "packagist-token",
+    title: "Private Packagist authentication token",
+    severity: "high",
+    keywords: ["packagist_"],
+    pattern: String.raw`\b(packagist_[a-z]{3}_[a-f0-9]{68})\b`,
+    entropy: 3,
+    help: "A Private Packagist token reads (and for update tokens, changes) an organisation's private Composer packages. Revoke it under the organisation or user settings \u2192 Authentication tokens.",
+    examples: {
+      tp: [
+        env3("COMPOSER_AUTH_TOKEN", `packagist_ort_${hex3("pk-a", 68)}`),
+        json3("repo.packagist.com", `packagist_uut_${hex3("pk-b", 68)}`),
+        code19("token", `packagist_out_${hex3("pk-c", 68)}`)
+      ],
+      fp: [
+        env3("COMPOSER_AUTH_TOKEN", `packagist_ort_${"0".repeat(68)}`),
+        yaml3("token", `packagist_ort_${hex3("pk-s", 60)}`),
+        code19("name", `my_packagist_ort_${hex3("pk-e", 68)}`)
+      ]
+    }
+  }
+];
+
+// src/scan/rules/structured.ts
+var USERINFO = String.raw`[^:@/\s"'<>]*:([^@/\s"'<>]+)@[^\s"'<>/@]+`;
+var USERINFO_END = Array.from({ length: 127 - 33 }, (_, i) => String.fromCharCode(33 + i)).filter((c) => !`"'/<>@`.includes(c) && !(c >= "A" && c <= "Z")).map((c) => `${c}@`);
+var pw3 = (seed) => `${fx(seed, 10)}-${fx(`${seed}b`, 6, FIXTURE_ALPHABETS.lowerAlnum)}`;
+var jwtPayload = { sub: "svc-deploy", iss: "https://auth.internal.invalid", iat: 1767225600, exp: 1767229200 };
+var jwt = fakeJwt(jwtPayload, "jwt1");
+var jwtRs = fakeJwt({ sub: "user-42", scope: "admin", iat: 1767225600 }, "jwt2", "RS256");
+var jwtIo = fakeJwt({ sub: "1234567890", name: "John Doe", iat: 1516239022 }, "jwt3");
+var jwtNone = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString("base64url")}.${Buffer.from(JSON.stringify(jwtPayload)).toString("base64url")}.`;
+var b646 = (s) => Buffer.from(s).toString("base64");
+var dockerAuth = b646(`deploy-bot:${pw3("dk1")}`);
+var npmLegacyToken = `${fx("np1", 8, FIXTURE_ALPHABETS.hex)}-${fx("np2", 4, FIXTURE_ALPHABETS.hex)}-4${fx("np3", 3, FIXTURE_ALPHABETS.hex)}-a${fx("np4", 3, FIXTURE_ALPHABETS.hex)}-${fx("np5", 12, FIXTURE_ALPHABETS.hex)}`;
+var kubeToken = `${fx("kb1", 6, FIXTURE_ALPHABETS.lowerAlnum)}.${fx("kb2", 16, FIXTURE_ALPHABETS.lowerAlnum)}`;
+function dbRule(id, title, scheme, keywords, help, tp, fp) {
+  return {
+    id,
+    title,
+    severity: "high",
+    keywords,
+    pattern: `${TOKEN_START}(?i:${scheme})://${USERINFO}`,
+    validate: validateDbUrl,
+    help: `${help} Reported only when the password is not a placeholder (\`\${DB_PASSWORD}\`, \`<password>\`, \`changeme\`\u2026).`,
+    examples: { tp, fp }
+  };
+}
+function validateKubeToken(secret) {
+  if (secret.startsWith("eyJ")) return "invalid";
+  return isPlaceholderPassword(secret) ? "invalid" : "unknown";
+}
+function validateNpmrcToken(secret) {
+  if (/^npm_/.test(secret)) return "invalid";
+  return isPlaceholderPassword(secret) ? "invalid" : "unknown";
+}
+var structuredRules = [
+  {
+    id: "jwt",
+    title: "JSON Web Token",
+    severity: "medium",
+    keywords: ["eyj"],
+    pattern: `${TOKEN_START}(eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{16,})${TOKEN_END}`,
+    validate: validateJwt,
+    requireValid: true,
+    help: "A signed JSON Web Token: a bearer credential until it expires (check `exp`). Reported only when its header and payload decode to JSON with an `alg` other than `none`. Revoke the session or rotate the signing key if it is long-lived; never commit real tokens as test fixtures.",
+    examples: {
+      tp: [
+        `AUTH_TOKEN=${jwt}`,
+        `Authorization: Bearer ${jwtRs}`,
+        `{"access_token": "${jwt}"}`,
+        `token: ${jwtRs}`,
+        `https://app.internal.invalid/callback#id_token=${jwt}&state=x`
+      ],
+      fp: [
+        `AUTH_TOKEN=${jwtIo}`,
+        `token: "${jwtNone}"`,
+        `const t = "${jwt.split(".").slice(0, 2).join(".")}";`,
+        `token = jwt.encode({"some": "payload"}, key) # ${fakeJwt({ some: "payload" }, "jwf3")}`,
+        `"${Buffer.from('{"x":1}').toString("base64url")}.eyJub3Rqc29u${fx("jwf", 10, FIXTURE_ALPHABETS.base64url)}.${fx("jwf2", 43, FIXTURE_ALPHABETS.base64url)}"`
+      ]
+    }
+  },
+  dbRule(
+    "postgres-url",
+    "PostgreSQL URL with password",
+    "postgres(?:ql)?(?:\\+[a-z0-9]+)?",
+    ["postgres"],
+    "A PostgreSQL connection URL with an embedded password. Change the role\u2019s password (`ALTER ROLE \u2026 PASSWORD`) and load the URL from a secret store.",
+    [
+      `DATABASE_URL=postgres://app:${pw3("pg1")}@db.internal:5432/app`,
+      `database_url: "postgresql+psycopg2://app:${pw3("pg2")}@10.0.0.5/app"`,
+      `{"dsn": "postgresql://reporting:${pw3("pg3")}@pg.internal/reports?sslmode=require"}`,
+      `engine = create_engine('postgresql://app:${pw3("pg4")}@localhost/app')`
+    ],
+    [
+      "DATABASE_URL=postgres://user:password@localhost:5432/app",
+      "DATABASE_URL=postgres://admin:master_password@db.internal:5432/app",
+      'URI: "postgres://doadmin:foobaz@db-1.db.cloud.invalid:25060/defaultdb?sslmode=require"',
+      "postgresql://doadmin:shhhh@db-postgresql-test.db.cloud.invalid:25060/defaultdb",
+      "DATABASE_URL=postgres://${DB_USER}:${DB_PASSWORD}@${DB_HOST}/app",
+      'url: "postgresql://postgres:postgres@localhost/test"',
+      'dsn = "postgresql://localhost:5432/app"',
+      'DATABASE_URL="postgres://app:{{ .Values.db.password }}@db/app"'
+    ]
+  ),
+  dbRule(
+    "mysql-url",
+    "MySQL/MariaDB URL with password",
+    "mysql(?:x)?(?:\\+[a-z0-9]+)?|mariadb",
+    ["mysql", "mariadb"],
+    "A MySQL or MariaDB connection URL with an embedded password. Change the account\u2019s password (`ALTER USER`) and load the URL from a secret store.",
+    [
+      `DATABASE_URL=mysql://app:${pw3("my1")}@mysql.internal:3306/shop`,
+      `url: "mysql+pymysql://app:${pw3("my2")}@127.0.0.1/shop"`,
+      `$dsn = 'mariadb://root:${pw3("my3")}@db/wp';`
+    ],
+    [
+      "DATABASE_URL=mysql://root:<password>@localhost/shop",
+      "DATABASE_URL=mysql://root:root@localhost/shop",
+      "url = 'mysql://app:' + getPassword() + '@db/shop'"
+    ]
+  ),
+  dbRule(
+    "mongodb-url",
+    "MongoDB URL with password",
+    "mongodb(?:\\+srv)?",
+    ["mongodb"],
+    "A MongoDB connection string with an embedded password (Atlas `mongodb+srv://` included). Rotate the database user\u2019s password (Atlas: Database Access \u2192 Edit) and load the URI from a secret store.",
+    [
+      `MONGO_URI=mongodb+srv://api:${pw3("mg1")}@cluster0.ab1cd.mongodb.net/prod?retryWrites=true`,
+      `mongo:
+  uri: "mongodb://admin:${pw3("mg2")}@mongo-0.internal:27017/admin"`,
+      `{"MONGODB_URI": "mongodb://svc:${pw3("mg3")}@10.1.2.3/app"}`
+    ],
+    [
+      "MONGO_URI=mongodb+srv://<username>:<password>@cluster0.example.mongodb.net/",
+      "MONGO_URI=mongodb://localhost:27017/app",
+      'uri: "mongodb://admin:%PASSWORD%@mongo/admin"'
+    ]
+  ),
+  dbRule(
+    "redis-url",
+    "Redis URL with password",
+    "rediss?",
+    ["redis"],
+    "A Redis connection URL with a password (`redis://:password@host`, ACL users included). Change the password (`CONFIG SET requirepass` / `ACL SETUSER`) or rotate it in your provider\u2019s console.",
+    [
+      `REDIS_URL=redis://:${pw3("rd1")}@redis.internal:6379/0`,
+      `cache_url: "rediss://default:${pw3("rd2")}@eu1.upstash.io:6379"`,
+      `const redis = new Redis("redis://worker:${pw3("rd3")}@10.0.0.9:6379");`
+    ],
+    [
+      "REDIS_URL=redis://:changeme@localhost:6379",
+      "REDIS_URL=redis://localhost:6379/0",
+      "REDIS_URL=redis://:${REDIS_PASSWORD}@redis:6379"
+    ]
+  ),
+  dbRule(
+    "amqp-url",
+    "AMQP (RabbitMQ) URL with password",
+    "amqps?",
+    ["amqp"],
+    "An AMQP broker URL (RabbitMQ and others) with an embedded password. Change the user\u2019s password (`rabbitmqctl change_password`) and load the URL from a secret store.",
+    [
+      `AMQP_URL=amqp://orders:${pw3("aq1")}@rabbit.internal:5672/prod`,
+      `broker_url: "amqps://svc:${pw3("aq2")}@b-1.mq.eu-west-1.amazonaws.com:5671"`
+    ],
+    ["AMQP_URL=amqp://guest:guest@localhost:5672/", 'broker_url: "amqp://user:pass@localhost//"']
+  ),
+  dbRule(
+    "mssql-url",
+    "SQL Server URL with password",
+    "mssql|sqlserver",
+    ["mssql", "sqlserver"],
+    "A SQL Server connection URL with an embedded password. Change the login\u2019s password (`ALTER LOGIN`) and load the URL from a secret store.",
+    [`DATABASE_URL=mssql://sa:${pw3("ms1")}@sql.internal:1433/app`, `url: "sqlserver://app:${pw3("ms2")}@10.0.0.7/app"`],
+    ["DATABASE_URL=mssql://sa:<YourStrong@Passw0rd>@localhost/app", 'url: "sqlserver://sa:Password123@localhost"']
+  ),
+  dbRule(
+    "database-url",
+    "Database URL with password (other engines)",
+    "oracle|cockroachdb|clickhouse|neo4j(?:\\+s)?|bolt|cassandra|couchbases?|influxdb|snowflake|db2|memcached|nats",
+    [
+      "oracle",
+      "cockroachdb",
+      "clickhouse",
+      "neo4j",
+      "bolt",
+      "cassandra",
+      "couchbase",
+      "influxdb",
+      "snowflake",
+      "db2",
+      "memcached",
+      "nats"
+    ],
+    "A database or message-broker URL (Oracle, CockroachDB, ClickHouse, Neo4j, Cassandra, Couchbase, InfluxDB, Snowflake, NATS\u2026) with an embedded password. Change the account\u2019s password and load the URL from a secret store.",
+    [
+      `NEO4J_URI=neo4j+s://neo4j:${pw3("db1")}@abcd1234.databases.neo4j.io`,
+      `clickhouse: "clickhouse://default:${pw3("db2")}@ch.internal:9000/analytics"`
+    ],
+    ["NEO4J_URI=neo4j://neo4j:neo4j@localhost:7687", 'url: "clickhouse://default:@localhost:9000"']
+  ),
+  {
+    id: "jdbc-password",
+    title: "JDBC URL with password",
+    severity: "high",
+    keywords: ["jdbc:"],
+    pattern: String.raw`jdbc:[a-z0-9]+:[^\s"'<>]*?[;?&](?i:password)=([^;&\s"'<>]+)`,
+    validate: validatePassword,
+    help: "A JDBC URL with a `password=` parameter. Change the database account\u2019s password and pass it separately (a secret store or the driver\u2019s properties), not inside the URL. Placeholder passwords are not reported.",
+    examples: {
+      tp: [
+        `spring.datasource.url=jdbc:mysql://db.internal:3306/shop?user=app&password=${pw3("jd1")}`,
+        `url: "jdbc:sqlserver://sql.internal:1433;databaseName=app;user=app;password=${pw3("jd2")};encrypt=true"`
+      ],
+      fp: [
+        "spring.datasource.url=jdbc:mysql://localhost/shop?user=app&password=${DB_PASSWORD}",
+        'url: "jdbc:postgresql://localhost/app?password=password"',
+        "jdbc:h2:mem:testdb;DB_CLOSE_DELAY=-1"
+      ]
+    }
+  },
+  {
+    id: "connection-string-password",
+    title: "Connection string with password (ADO.NET/ODBC style)",
+    severity: "high",
+    keywords: ["password=", "pwd="],
+    pattern: String.raw`(?i:(?:server|data source|host|hostname|address)\s*=\s*[^;"'\n]+;[^"'\n]*?(?:password|pwd)\s*=\s*)([^;"'\n]+)`,
+    validate: validatePassword,
+    help: "A `Server=\u2026;User Id=\u2026;Password=\u2026` connection string (SQL Server, ODBC, Npgsql, MySQL Connector). Change the account\u2019s password and load the string from a secret store or use managed identity. Placeholder passwords are not reported.",
+    examples: {
+      tp: [
+        `ConnectionStrings__Default=Server=sql.internal;Database=app;User Id=app;Password=${pw3("ado1")};`,
+        `"Default": "Host=pg.internal;Port=5432;Username=app;Password=${pw3("ado2")};SSL Mode=Require"`,
+        `DSN = "Driver={ODBC Driver 18};Server=tcp:10.0.0.4,1433;Uid=sa;Pwd=${pw3("ado3")};"`
+      ],
+      fp: [
+        '"Default": "Server=localhost;Database=app;User Id=sa;Password=<YourStrong!Passw0rd>;"',
+        "ConnectionStrings__Default=Server=sql;Database=app;Password=$(SQL_PASSWORD);",
+        '"Default": "Server=(localdb)\\\\mssqllocaldb;Database=app;Trusted_Connection=True;"',
+        '    conn = "Server=db;User Id=sa;Password=hunter2\\nserver=other"'
+      ]
+    }
+  },
+  {
+    id: "basic-auth-url",
+    title: "Credentials in an HTTP(S) URL",
+    severity: "high",
+    keywords: USERINFO_END,
+    pattern: `(?i:https?)://${USERINFO}`,
+    validate: validateDbUrl,
+    help: "An http(s) URL carrying `user:password@` (registries, git remotes, webhooks, proxies). Rotate the password or token and pass credentials through a credential helper or header instead. Placeholder passwords are not reported.",
+    examples: {
+      tp: [
+        `PIP_INDEX_URL=https://ci:${pw3("ba1")}@pypi.internal.invalid/simple`,
+        `url = "https://deploy:${pw3("ba2")}@git.internal.invalid/team/app.git"`,
+        `proxy: "http://proxyuser:${pw3("ba3")}@proxy.corp.invalid:3128"`,
+        `{"registry": "https://bot:${pw3("ba4")}@nexus.corp.invalid/repository/npm/"}`
+      ],
+      fp: [
+        "PIP_INDEX_URL=https://user:password@pypi.example.com/simple",
+        'url = "https://${GIT_USER}:${GIT_TOKEN}@github.com/org/repo.git"',
+        "see https://example.com/docs:faq@v2",
+        'proxy: "http://user:pass@localhost:3128"',
+        "https://<user>:<token>@gitlab.com/group/project.git",
+        "const myURL = new URL('https://a:b@host.invalid?abc#foo');"
+      ]
+    }
+  },
+  {
+    id: "service-credentials-url",
+    title: "Credentials in an SMTP/FTP/LDAP/SSH URL",
+    severity: "high",
+    keywords: ["smtp", "ftp", "ldap", "imap", "pop3", "ssh://"],
+    pattern: `(?i:smtps?|s?ftps?|ldaps?|imaps?|pop3s?|ssh)://${USERINFO}`,
+    validate: validateDbUrl,
+    help: "A mail, file-transfer, directory or SSH URL carrying `user:password@`. Change that account\u2019s password and keep the URL in a secret store. Placeholder passwords are not reported.",
+    examples: {
+      tp: [
+        `EMAIL_URL=smtp://mailer:${pw3("sv1")}@smtp.mailgun.org:587`,
+        `ldap_url: "ldaps://cn=svc,dc=corp:${pw3("sv2")}@ldap.corp.invalid"`,
+        `FTP_TARGET=ftp://upload:${pw3("sv3")}@files.corp.invalid/incoming`
+      ],
+      fp: ["EMAIL_URL=smtp://user:password@localhost:25", "FTP_TARGET=ftp://anonymous:@ftp.gnu.org/gnu"]
+    }
+  },
+  {
+    id: "docker-config-auth",
+    title: "Docker registry credentials (config.json auths)",
+    severity: "high",
+    keywords: ['"auth"'],
+    pattern: String.raw`"auth"\s*:\s*"([A-Za-z0-9+/]{6,}={0,2})"`,
+    validate: validateBasicAuthBase64,
+    help: "A Docker/Podman `config.json` `auths` entry: `auth` is base64 of `user:password` (or token) for the registry. Reported only when it decodes to `user:password` with a real password. Revoke the password or access token at the registry and use a credential helper (`credsStore`).",
+    examples: {
+      tp: [
+        `{"auths": {"registry.internal.invalid": {"auth": "${dockerAuth}"}}}`,
+        `{
+  "auths": {
+    "ghcr.io": {
+      "auth": "${b646(`bot:${pw3("dk2")}`)}"
+    }
+  }
+}`,
+        `.dockerconfigjson: '{"auths":{"quay.io":{"auth":"${b646(`robot+ci:${pw3("dk3")}`)}"}}}'`
+      ],
+      fp: [
+        `{"auths": {"registry.local": {"auth": "${b646("user:password")}"}}}`,
+        '{"auths": {"ghcr.io": {"auth": "aGVsbG8gd29ybGQ="}}}',
+        '{"auth": "basic", "credsStore": "desktop"}',
+        '{"auths": {"docker.io": {"auth": ""}}}'
+      ]
+    }
+  },
+  {
+    id: "npmrc-auth-token",
+    title: "npm/yarn registry auth token (.npmrc, .yarnrc.yml)",
+    severity: "high",
+    keywords: ["_authtoken", "npmauthtoken"],
+    pattern: String.raw`(?:_authToken|npmAuthToken)\s*[=:]\s*["']?([^\s"'$]{16,})`,
+    entropy: 3,
+    validate: validateNpmrcToken,
+    help: "A registry auth token in `.npmrc` (`//registry/:_authToken=`) or `.yarnrc.yml` (`npmAuthToken`). `npm_` tokens are not reported here (the npm token rule checks their checksum), nor are placeholders. Revoke the token at its registry (`npm token revoke`, or the registry\u2019s UI) and use `${NPM_TOKEN}` in the file.",
+    examples: {
+      tp: [
+        `//registry.npmjs.org/:_authToken=${npmLegacyToken}`,
+        `//npm.pkg.github.com/:_authToken=${fx("npg", 40)}`,
+        `npmRegistries:
+  "https://npm.internal.invalid":
+    npmAuthToken: "${fx("npy", 36)}"`
+      ],
+      fp: [
+        "//registry.npmjs.org/:_authToken=${NPM_TOKEN}",
+        `//registry.npmjs.org/:_authToken=npm_${fx("npf", 36)}`,
+        "//registry.npmjs.org/:_authToken=YOUR_AUTH_TOKEN_HERE",
+        'npmAuthToken: "<your-token>"'
+      ]
+    }
+  },
+  {
+    id: "npmrc-basic-auth",
+    title: "npm registry basic auth (.npmrc _auth)",
+    severity: "high",
+    keywords: ["_auth"],
+    pattern: String.raw`_auth\s*=\s*["']?([A-Za-z0-9+/]{8,}={0,2})`,
+    validate: validateBasicAuthBase64,
+    help: "An `.npmrc` `_auth` value: base64 of `user:password` for the registry. Reported only when it decodes to `user:password` with a real password. Change that password and switch to a scoped `_authToken` from an environment variable.",
+    examples: {
+      tp: [
+        `_auth=${b646(`ci-bot:${pw3("na1")}`)}`,
+        `//nexus.corp.invalid/repository/npm/:_auth="${b646(`deploy:${pw3("na2")}`)}"`
+      ],
+      fp: ["_auth=${NPM_AUTH}", `_auth=${b646("user:password")}`, `_auth=${b646("justatoken")}`]
+    }
+  },
+  {
+    id: "npmrc-password",
+    title: "npm registry password (.npmrc _password)",
+    severity: "high",
+    keywords: ["_password"],
+    pattern: String.raw`_password\s*=\s*["']?([A-Za-z0-9+/]{4,}={0,2})`,
+    validate: validateBase64Password,
+    help: "An `.npmrc` `_password`: base64 of the registry password. Reported only when it decodes to a real password. Change that password and use a token from an environment variable instead.",
+    examples: {
+      tp: [
+        `//nexus.corp.invalid/repository/npm/:_password=${b646(pw3("np6"))}`,
+        `//registry.corp.invalid/:_password="${b646(pw3("np7"))}"`
+      ],
+      fp: [
+        "//registry.corp.invalid/:_password=${NPM_PASSWORD}",
+        `//registry.corp.invalid/:_password=${b646("changeme")}`
+      ]
+    }
+  },
+  {
+    id: "kubeconfig-client-key",
+    title: "Kubernetes client key (kubeconfig client-key-data)",
+    severity: "critical",
+    keywords: ["client-key-data"],
+    pattern: String.raw`client-key-data["']?\s*:\s*["']?([A-Za-z0-9+/]{100,}={0,2})`,
+    validate: validateBase64PemKey,
+    requireValid: true,
+    help: "A kubeconfig user\u2019s `client-key-data`: base64 of a PEM private key that authenticates to the cluster as the certificate\u2019s user (often cluster-admin). Reported only when the key parses. Revoke the client certificate (rotate the cluster CA or remove the user\u2019s bindings) and issue new credentials.",
+    examples: lazyExamples(() => {
+      const key = b646(keyFixture("ec"));
+      return {
+        tp: [
+          `users:
+- name: admin
+  user:
+    client-certificate-data: ${b646("cert")}
+    client-key-data: ${key}`,
+          `{"users": [{"name": "admin", "user": {"client-key-data": "${key}"}}]}`
+        ],
+        fp: [
+          `    client-certificate-data: ${b646(keyFixture("certificate-like"))}`,
+          `    client-key-data: ${b646(keyFixture("public"))}`,
+          "    client-key-data: ${CLIENT_KEY_DATA}"
+        ]
+      };
+    })
+  },
+  {
+    id: "kubeconfig-token",
+    title: "Kubernetes user token (kubeconfig)",
+    severity: "high",
+    keywords: ["user:"],
+    pattern: String.raw`(?:^|\s)user:[ \t]*\r?\n(?:[ \t]+[A-Za-z-]+:[^\n]*\r?\n){0,8}?[ \t]+token:[ \t]*["']?([A-Za-z0-9._~+/=:-]{20,})`,
+    window: 1024,
+    entropy: 3,
+    validate: validateKubeToken,
+    help: "A bearer token under a kubeconfig `user:` (bootstrap tokens, static tokens, cloud tokens; JWT service-account tokens are reported by the JWT rule, placeholders are not reported). Delete the token or its Secret, and the bindings it had.",
+    examples: {
+      tp: [
+        `users:
+- name: ci
+  user:
+    token: ${kubeToken}`,
+        `users:
+- name: ops
+  user:
+    as-user-extra: {}
+    token: "${fx("kb3", 48, FIXTURE_ALPHABETS.base64url)}"`
+      ],
+      fp: [
+        `users:
+- name: ci
+  user:
+    token: ${fakeJwt({ sub: "system:serviceaccount:ci:deployer" }, "kbf")}`,
+        "users:\n- name: ci\n  user:\n    token: ${KUBE_TOKEN}",
+        `github:
+  user:
+    name: octocat
+  token_url: https://github.com/login/oauth/access_token`
+      ]
+    }
+  },
+  {
+    id: "netrc-password",
+    title: ".netrc machine password",
+    severity: "high",
+    keywords: ["machine"],
+    pattern: String.raw`machine\s+[^\s]+\s+login\s+[^\s]+\s+password\s+([^\s"'\x60]+)`,
+    window: 512,
+    validate: validatePassword,
+    help: "A `.netrc` entry (`machine \u2026 login \u2026 password \u2026`) used by curl, git and pip. Rotate that password or token and keep `.netrc` out of the repository. Placeholder passwords are not reported.",
+    examples: {
+      tp: [
+        `machine api.heroku.com login ops@corp.invalid password ${pw3("nr1")}`,
+        `machine git.internal.invalid
+  login ci
+  password ${pw3("nr2")}`
+      ],
+      fp: [
+        "machine github.com login USERNAME password ${GITHUB_TOKEN}",
+        "machine example.com login user password changeme",
+        "return f'machine {hostname}{path} login {self.username} password {self.password}'",
+        // An escape sequence is not part of the value; stand-ins are not passwords.
+        "    f.write('machine {h} login token password {self.auth_token}\\n')",
+        "machine api.corp.invalid login me password 1234",
+        "machine api.corp.invalid login me password old-token",
+        "machine api.corp.invalid login me password expired-auth-token"
+      ]
+    }
+  },
+  {
+    id: "cli-password-argument",
+    title: "Password on a command line (docker login, mysql, sshpass)",
+    severity: "high",
+    keywords: ["docker login", "mysql", "sshpass", "mysqldump"],
+    pattern: String.raw`(?:docker\s+login\b[^\n|;&]*?\s(?:-p|--password)(?:\s+|=)|\bmysql(?:dump|admin)?\b[^\n|;&]*?\s(?:-p|--password=)|\bsshpass\s+-p\s*)["']?([^\s"'\x60|;&,]{4,})`,
+    validate: validatePassword,
+    help: "A password passed as a command-line argument (`docker login -p`, `mysql -p<password>`, `sshpass -p`): it also leaks into shell history and process lists. Rotate it and read it from stdin (`--password-stdin`) or an option file. Placeholder passwords and variables are not reported.",
+    examples: {
+      tp: [
+        `docker login -u deploy -p ${pw3("cl1")} registry.internal.invalid`,
+        `run: mysql -h db.internal -u root -p${pw3("cl2")} shop < dump.sql`,
+        `sshpass -p '${pw3("cl3")}' ssh ops@10.0.0.5`
+      ],
+      fp: [
+        'docker login -u "$DOCKER_USER" -p "$DOCKER_PASSWORD" ghcr.io',
+        'echo "$TOKEN" | docker login ghcr.io -u bot --password-stdin',
+        "mysql -u root -p${MYSQL_ROOT_PASSWORD} shop",
+        "sshpass -p password ssh user@host",
+        "Pass it as `mysql -pSECRET`, not in the URL."
+      ]
+    }
+  }
+];
+
+// src/scan/rules/vcs.ts
+var { env: env4, yaml: yaml4, json: json4, code: code20 } = syntax;
+var NOT_REPORTED = "A value whose checksum fails is not reported.";
+function githubClassic(prefix, id, title, severity, help) {
+  const p = `${prefix}_`;
+  const a = fakeChecksummed(p, `${id}-a`);
+  const b = fakeChecksummed(p, `${id}-b`);
+  return {
+    id,
+    title,
+    severity,
+    keywords: [p],
+    pattern: String.raw`\b(${prefix}_[A-Za-z0-9]{36})\b`,
+    entropy: 3.5,
+    validate: validateGithubClassic,
+    requireValid: true,
+    help: `${help} The last 6 characters are a base62 CRC32 of the 30 random ones. ${NOT_REPORTED}`,
+    examples: {
+      tp: [
+        ...syntax.all("github_token", a, b),
+        `git clone https://x-access-token:${a}@github.com/acme/app.git`,
+        `curl -H "Authorization: token ${b}" https://api.github.com/user`
+      ],
+      fp: [
+        env4("GITHUB_TOKEN", corrupt(a)),
+        // checksum fails
+        yaml4("token", `${p}${"x".repeat(36)}`),
+        json4("token", `${p}${fake(`${id}-short`, 30)}`),
+        // too short
+        code20("token", `my${a}`),
+        // embedded in a longer identifier
+        env4("GITHUB_TOKEN", `${a}Z`),
+        // too long
+        yaml4("token", syntax.secretRef("GITHUB_TOKEN"))
+      ]
+    }
+  };
+}
+function gitlab(s) {
+  const body = s.body ?? "[A-Za-z0-9_-]";
+  const routes = !s.body && !s.legacyOnly;
+  const min = s.min ?? 20;
+  const alphabet = s.alphabet ?? ALPHABETS.base64url;
+  const a = s.prefix + fake(`${s.id}-a`, min, alphabet);
+  const b = s.prefix + fake(`${s.id}-b`, min + 6, alphabet);
+  const routable = !routes ? "" : String.raw`(?:(?:\.[0-9a-z]{2})?\.[0-9a-z]{9})?`;
+  const routableA = fakeGitlabRoutable(s.prefix, `${s.id}-r`, Math.max(27, min));
+  const routableB = fakeGitlabRoutable(s.prefix, `${s.id}-r2`, Math.max(31, min + 4), "01");
+  const routableTp = !routes ? [] : [env4(s.name.toUpperCase(), routableA), yaml4(s.name, routableB)];
+  const routableFp = !routes ? [] : [json4(s.name, corrupt(routableA))];
+  const esc = s.prefix.replace(/[.-]/g, (c) => `\\${c}`);
+  return {
+    id: s.id,
+    title: s.title,
+    severity: s.severity,
+    keywords: [s.prefix.toLowerCase()],
+    pattern: String.raw`\b(${esc}${body}{${min},300}${routable})(?:[^A-Za-z0-9_-]|$)`,
+    entropy: 3,
+    ...routes ? { validate: validateGitlabToken } : {},
+    help: !routes ? s.help : `${s.help} Routable tokens end in a payload length and a CRC32; one whose checksum fails is not reported.`,
+    examples: {
+      tp: [...syntax.all(s.name, a, b), ...routableTp],
+      fp: [
+        env4(s.name.toUpperCase(), `${s.prefix}${"x".repeat(min)}`),
+        yaml4(s.name, `${s.prefix}${fake(`${s.id}-short`, min - 6, alphabet)}`),
+        json4(s.name, `my${a}`),
+        code20(s.name, `<${s.prefix}your-token-here>`),
+        ...routableFp
+      ]
+    }
+  };
+}
+var fineA = `github_pat_${fake("fg-a", 22)}_${fake("fg-a2", 59)}`;
+var fineB = `github_pat_${fake("fg-b", 22)}_${fake("fg-b2", 59)}`;
+var ghsA = fakeChecksummed("ghs_", "ghs-a");
+var jwtPart = (o) => Buffer.from(JSON.stringify(o)).toString("base64url");
+var ghsStateless = `ghs_${fake("app", 6, "0123456789")}_${jwtPart({ alg: "RS256", typ: "JWT" })}.${jwtPart({
+  iss: fake("iss", 12),
+  exp: 19e8,
+  inst: 4242
+})}.${fake("ghs-sig", 86, ALPHABETS.base64url)}`;
+var ghrShort = fakeChecksummed("ghr_", "ghr-a");
+var ghrLong = `ghr_${fake("ghr-long", 76)}`;
+var hex40 = (seed) => fake(seed, 40, ALPHABETS.hex);
+var atlassianTail = (seed) => `${fake(seed, 170, ALPHABETS.base64url)}=${fake(`${seed}-c`, 8, ALPHABETS.HEX)}`;
+var atctA = fakeAtlassianToken("ATCTT3xFfGN0", "atct-a");
+var atctB = fakeAtlassianToken("ATCTT3xFfGN0", "atct-b");
+var atbbA = fakeBitbucketAppPassword("atbb-a");
+var atbbB = fakeBitbucketAppPassword("atbb-b");
+var adoNewA = `${fake("ado-a", 76)}AZDO${fake("ado-a3", 4)}`;
+var adoNewB = `${fake("ado-b", 76)}AZDO${fake("ado-b3", 4)}`;
+var adoLegacyA = fake("ado-l-a", 52, "abcdefghijklmnopqrstuvwxyz234567");
+var adoLegacyB = fake("ado-l-b", 52, "abcdefghijklmnopqrstuvwxyz234567");
+var vcsRules = [
+  githubClassic(
+    "ghp",
+    "github-pat-classic",
+    "GitHub personal access token (classic)",
+    "high",
+    "A classic GitHub PAT acts as its owner on every repository its scopes allow. Delete it under Settings \u2192 Developer settings \u2192 Personal access tokens and replace it with a fine-grained token."
+  ),
+  githubClassic(
+    "gho",
+    "github-oauth-token",
+    "GitHub OAuth access token",
+    "high",
+    "An OAuth App's access token acts as the user who authorised the app. Revoke it from the user's Authorized OAuth Apps or with the app's DELETE /applications/{client_id}/token call."
+  ),
+  githubClassic(
+    "ghu",
+    "github-user-to-server-token",
+    "GitHub App user-to-server token",
+    "high",
+    "A GitHub App user access token acts as the user within the app's permissions (valid for 8 hours, renewable). Revoke the app authorisation or the token through the API."
+  ),
+  {
+    id: "github-refresh-token",
+    title: "GitHub App refresh token",
+    severity: "high",
+    keywords: ["ghr_"],
+    pattern: String.raw`\b(ghr_[A-Za-z0-9]{36}(?:[A-Za-z0-9]{40})?)\b`,
+    entropy: 3.5,
+    validate: (s) => s.length === 40 ? validateGithubClassic(s) : "unknown",
+    help: `A GitHub App refresh token mints new user access tokens for 6 months. Revoke the user's authorisation of the app. The 40-character form carries a base62 CRC32 checksum; ${NOT_REPORTED.toLowerCase()}`,
+    examples: {
+      tp: [env4("GH_REFRESH_TOKEN", ghrShort), yaml4("refresh_token", ghrLong), json4("refresh_token", ghrShort)],
+      fp: [
+        env4("GH_REFRESH_TOKEN", corrupt(ghrShort)),
+        yaml4("refresh_token", `ghr_${"x".repeat(36)}`),
+        json4("refresh_token", `myghr_${fake("ghr-emb", 36)}`)
+      ]
+    }
+  },
+  {
+    id: "github-app-installation-token",
+    title: "GitHub App installation token",
+    severity: "medium",
+    keywords: ["ghs_"],
+    pattern: String.raw`\b(ghs_(?:[0-9]+_[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+|[A-Za-z0-9]{36}))(?:[^A-Za-z0-9_.-]|$)`,
+    entropy: 3.5,
+    validate: validateGithubInstallation,
+    requireValid: true,
+    help: `An installation token (also GITHUB_TOKEN in Actions) acts as a GitHub App on one installation for up to an hour; revoke it early with DELETE /installation/token. The classic form carries a base62 CRC32 checksum and the stateless form (ghs_<app id>_<JWT>) a JSON header and payload; ${NOT_REPORTED.toLowerCase()}`,
+    examples: {
+      tp: [
+        env4("GH_TOKEN", ghsA),
+        yaml4("token", ghsStateless),
+        `git remote set-url origin https://x-access-token:${ghsA}@github.com/acme/app.git`
+      ],
+      fp: [
+        env4("GH_TOKEN", corrupt(ghsA)),
+        yaml4("token", `ghs_${"x".repeat(36)}`),
+        json4("token", `ghs_123_${fake("bad-jwt", 20)}.${fake("bad-jwt2", 20)}.${fake("bad-jwt3", 20)}`)
+      ]
+    }
+  },
+  {
+    id: "github-fine-grained-pat",
+    title: "GitHub fine-grained personal access token",
+    severity: "high",
+    keywords: ["github_pat_"],
+    pattern: String.raw`\b(github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})\b`,
+    entropy: 4,
+    validate: validateGithubFineGrained,
+    help: "A fine-grained PAT acts as its owner on the repositories and permissions it was granted. Delete it under Settings \u2192 Developer settings \u2192 Fine-grained tokens (organisation owners can also revoke it). A value off the 22 + 59 character structure is not reported.",
+    examples: {
+      tp: [...syntax.all("github_pat", fineA, fineB), `https://oauth2:${fineA}@github.com/acme/app.git`],
+      fp: [
+        env4("GITHUB_PAT", `github_pat_${fake("fg-s", 22)}_${fake("fg-s2", 40)}`),
+        yaml4("token", `github_pat_${"x".repeat(22)}_${"x".repeat(59)}`),
+        json4("token", `github_pat_${fake("fg-c", 82)}`),
+        code20("token", `my_github_pat_${fake("fg-e", 22)}_${fake("fg-e2", 59)}`)
+      ]
+    }
+  },
+  {
+    id: "github-oauth-client-secret",
+    title: "GitHub OAuth App client secret",
+    severity: "high",
+    keywords: ["client_secret", "clientsecret", "client-secret", "client.secret"],
+    pattern: String.raw`(?i:github)[A-Za-z0-9_.-]{0,20}(?i:client[_.-]?secret)${ASSIGN}([a-f0-9]{40})\b`,
+    entropy: 3,
+    help: "The client secret of a GitHub OAuth App (or GitHub App) lets anyone complete OAuth flows as the app. Generate a new secret in the app settings and delete the old one.",
+    examples: {
+      tp: [
+        env4("GITHUB_CLIENT_SECRET", hex40("gcs-a")),
+        yaml4("github_client_secret", hex40("gcs-b")),
+        json4("githubClientSecret", hex40("gcs-a")),
+        code20("githubClientSecret", hex40("gcs-b"))
+      ],
+      fp: [
+        env4("GITHUB_CLIENT_SECRET", syntax.ref("GITHUB_CLIENT_SECRET")),
+        yaml4("github_client_secret", "0000000000000000000000000000000000000000"),
+        env4("GITHUB_CLIENT_ID", hex40("gcs-id")),
+        // an id, not the secret
+        json4("github_client_secret", fake("gcs-short", 32, ALPHABETS.hex))
+      ]
+    }
+  },
+  gitlab({
+    id: "gitlab-pat",
+    prefix: "glpat-",
+    title: "GitLab personal, project or group access token",
+    severity: "high",
+    name: "gitlab_token",
+    help: "A GitLab access token acts as its user (or project/group bot) within its scopes. Revoke it under Access tokens in the user, project or group settings, or with the token revocation API."
+  }),
+  gitlab({
+    id: "gitlab-deploy-token",
+    prefix: "gldt-",
+    title: "GitLab deploy token",
+    severity: "high",
+    name: "deploy_token",
+    help: "A GitLab deploy token reads (or writes) repositories, packages and the registry of a project or group. Revoke it under Settings \u2192 Repository \u2192 Deploy tokens."
+  }),
+  gitlab({
+    id: "gitlab-runner-token",
+    prefix: "glrt-",
+    title: "GitLab runner authentication token",
+    severity: "high",
+    name: "runner_token",
+    help: "A runner authentication token lets a machine pick up CI jobs (and their secrets) as a registered runner. Delete the runner or reset its token in the CI/CD runner settings."
+  }),
+  gitlab({
+    id: "gitlab-runner-registration-token",
+    prefix: "GR1348941",
+    title: "GitLab runner registration token (legacy)",
+    severity: "medium",
+    name: "registration_token",
+    legacyOnly: true,
+    help: "A legacy registration token registers new runners to a project, group or instance, which then receive CI jobs. Reset it in the CI/CD runner settings and move to runner authentication tokens."
+  }),
+  gitlab({
+    id: "gitlab-pipeline-trigger-token",
+    prefix: "glptt-",
+    title: "GitLab pipeline trigger token",
+    severity: "medium",
+    name: "trigger_token",
+    body: "[a-f0-9]",
+    min: 40,
+    alphabet: ALPHABETS.hex,
+    help: "A pipeline trigger token starts pipelines of a project as the token owner. Revoke it under Settings \u2192 CI/CD \u2192 Pipeline trigger tokens."
+  }),
+  gitlab({
+    id: "gitlab-ci-job-token",
+    prefix: "glcbt-",
+    title: "GitLab CI/CD job token",
+    severity: "medium",
+    name: "ci_job_token",
+    help: "A CI/CD job token acts for the duration of one job with the permissions of the user who started it. It expires when the job ends; a leaked one in logs or artifacts still means the job output should be removed."
+  }),
+  gitlab({
+    id: "gitlab-oauth-app-secret",
+    prefix: "gloas-",
+    title: "GitLab OAuth application secret",
+    severity: "high",
+    name: "oauth_secret",
+    help: "The secret of a GitLab OAuth application lets anyone complete OAuth flows as the app. Renew the secret in the application settings (user, group or instance applications)."
+  }),
+  gitlab({
+    id: "gitlab-feed-token",
+    prefix: "glft-",
+    title: "GitLab feed token",
+    severity: "low",
+    name: "feed_token",
+    help: "A feed token reads RSS/Atom feeds and calendar exports as its user. Reset it in the user Access tokens settings."
+  }),
+  gitlab({
+    id: "gitlab-incoming-mail-token",
+    prefix: "glimt-",
+    title: "GitLab incoming email token",
+    severity: "medium",
+    name: "incoming_email_token",
+    help: "An incoming email token lets mail create issues and merge requests as its user. Reset it in the user Access tokens settings."
+  }),
+  gitlab({
+    id: "gitlab-agent-token",
+    prefix: "glagent-",
+    title: "GitLab agent for Kubernetes token",
+    severity: "high",
+    name: "agent_token",
+    min: 50,
+    help: "An agent token connects a Kubernetes cluster to GitLab; with it anyone can impersonate the agent. Revoke it under Operate \u2192 Kubernetes clusters \u2192 the agent \u2192 Access tokens."
+  }),
+  gitlab({
+    id: "gitlab-scim-token",
+    prefix: "glsoat-",
+    title: "GitLab SCIM OAuth token",
+    severity: "high",
+    name: "scim_token",
+    help: "A SCIM token provisions and deprovisions group members from the identity provider. Reset it in the group SAML SSO settings."
+  }),
+  gitlab({
+    id: "gitlab-feature-flags-client-token",
+    prefix: "glffct-",
+    title: "GitLab feature flags client token",
+    severity: "low",
+    name: "unleash_token",
+    help: "A feature flags client token reads a project's feature flag configuration. Reset it under Deploy \u2192 Feature flags \u2192 Configure."
+  }),
+  {
+    id: "bitbucket-access-token",
+    title: "Bitbucket repository, project or workspace access token",
+    severity: "high",
+    keywords: ["atctt3"],
+    pattern: String.raw`\b(ATCTT3[A-Za-z0-9_-]{100,300}=[A-F0-9]{8})\b`,
+    entropy: 4,
+    validate: validateAtlassianToken,
+    requireValid: true,
+    help: "A Bitbucket Cloud access token acts on one repository, project or workspace within its scopes. Revoke it under the repository/project/workspace settings \u2192 Access tokens. The last 8 hex digits are a CRC32 of the rest; a value whose checksum fails is not reported.",
+    examples: {
+      tp: [env4("BITBUCKET_TOKEN", atctA), yaml4("bitbucket_token", atctB), code20("token", atctA)],
+      fp: [
+        env4("BITBUCKET_TOKEN", `ATCTT3xFfGN0${"x".repeat(170)}=00000000`),
+        yaml4(
+          "bitbucket_token",
+          `ATCTT3xFfGN0${fake("atct-s", 40, ALPHABETS.base64url)}=${fake("c", 8, ALPHABETS.HEX)}`
+        ),
+        json4("token", `xATCTT3xFfGN0${atlassianTail("atct-e")}`),
+        code20("token", corrupt(atctA))
+      ]
+    }
+  },
+  {
+    id: "bitbucket-app-password",
+    title: "Bitbucket app password",
+    severity: "high",
+    keywords: ["atbb"],
+    pattern: String.raw`\b(ATBB[A-Za-z0-9]{24}[A-F0-9]{8})\b`,
+    entropy: 3.5,
+    validate: validateAtlassianToken,
+    requireValid: true,
+    help: "A Bitbucket app password authenticates as its user for Git over HTTPS and the API within its permissions. Revoke it under Personal settings \u2192 App passwords and move to API tokens. The last 8 hex digits are a CRC32 of the first 28 characters; a value whose checksum fails is not reported.",
+    examples: {
+      tp: [
+        env4("BITBUCKET_APP_PASSWORD", atbbA),
+        yaml4("app_password", atbbB),
+        `git clone https://jdoe:${atbbA}@bitbucket.org/acme/app.git`
+      ],
+      fp: [
+        env4("BITBUCKET_APP_PASSWORD", `ATBB${"X".repeat(32)}`),
+        env4("BITBUCKET_APP_PASSWORD", corrupt(atbbA)),
+        yaml4("app_password", `ATBB${fake("atbb-r", 24)}${fake("atbb-r2", 8, ALPHABETS.HEX)}`),
+        // a random checksum
+        yaml4("app_password", `ATBB${fake("atbb-s", 20)}`),
+        json4("app_password", `ATBB${fake("atbb-l", 40)}`)
+      ]
+    }
+  },
+  {
+    id: "gitea-token",
+    title: "Gitea / Forgejo access token",
+    severity: "high",
+    keywords: ["gitea", "forgejo"],
+    pattern: String.raw`(?i:gitea|forgejo)[A-Za-z0-9_.-]{0,20}(?i:token|password|secret)${ASSIGN}([a-f0-9]{40})\b`,
+    entropy: 3,
+    help: "A Gitea or Forgejo access token (40 hex characters) acts as its user within its scopes. Delete it under Settings \u2192 Applications on the instance.",
+    examples: {
+      tp: [
+        env4("GITEA_TOKEN", hex40("gitea-a")),
+        yaml4("forgejo_token", hex40("gitea-b")),
+        json4("giteaToken", hex40("gitea-a")),
+        code20("giteaToken", hex40("gitea-b"))
+      ],
+      fp: [
+        env4("GITEA_TOKEN", syntax.secretRef("GITEA_TOKEN")),
+        yaml4("gitea_commit", hex40("gitea-c").slice(0, 39)),
+        env4("GITEA_TOKEN", "a".repeat(40)),
+        yaml4("gitea_version", "1.22.0")
+      ]
+    }
+  },
+  {
+    id: "azure-devops-pat",
+    title: "Azure DevOps personal access token",
+    severity: "high",
+    keywords: ["azdo"],
+    pattern: String.raw`\b([A-Za-z0-9]{76}AZDO[A-Za-z0-9]{4})\b`,
+    entropy: 4,
+    help: "An Azure DevOps PAT (84-character identifiable format, AZDO at offset 76) acts as its user in the organisations and scopes it was granted. Revoke it under User settings \u2192 Personal access tokens, or ask an administrator to revoke it organisation-wide.",
+    examples: {
+      tp: [
+        env4("AZURE_DEVOPS_EXT_PAT", adoNewA),
+        yaml4("pat", adoNewB),
+        `git clone https://user:${adoNewA}@dev.azure.com/acme/app/_git/app`
+      ],
+      fp: [
+        env4("AZURE_DEVOPS_EXT_PAT", `${fake("ado-x", 76)}AZDX${fake("ado-x2", 4)}`),
+        yaml4("pat", `${fake("ado-s", 58)}AZDO${fake("ado-s3", 4)}`),
+        // too short
+        json4("pat", `x${adoNewA}`)
+      ]
+    }
+  },
+  {
+    id: "azure-devops-pat-legacy",
+    title: "Azure DevOps personal access token (legacy 52-character)",
+    severity: "high",
+    keywords: ["devops", "azdo", "ado_", "vsts"],
+    pattern: String.raw`(?i:azure_?devops|azdo|ado_|vsts)[A-Za-z0-9_.-]{0,20}(?i:pat|token)${ASSIGN}([a-z2-7]{52})\b`,
+    entropy: 3.5,
+    help: "A legacy Azure DevOps PAT (52 base32 characters) acts as its user in the organisations and scopes it was granted. Revoke it under User settings \u2192 Personal access tokens.",
+    examples: {
+      tp: [
+        env4("AZURE_DEVOPS_PAT", adoLegacyA),
+        yaml4("azdo_token", adoLegacyB),
+        json4("azureDevopsPat", adoLegacyA),
+        code20("vstsToken", adoLegacyB)
+      ],
+      fp: [
+        env4("AZURE_DEVOPS_PAT", "$(System.AccessToken)"),
+        yaml4("azdo_token", "a".repeat(52)),
+        json4("azureDevopsPat", adoLegacyA.toUpperCase()),
+        env4("AZURE_DEVOPS_ORG", "https://dev.azure.com/acme")
+      ]
+    }
+  },
+  {
+    id: "sourcegraph-token",
+    title: "Sourcegraph access token",
+    severity: "high",
+    keywords: ["sgp_"],
+    pattern: String.raw`\b(sgp_(?:[a-f0-9]{16}_|local_)?[a-f0-9]{40})\b`,
+    entropy: 3,
+    help: "A Sourcegraph access token acts as its user on the instance (code search across every repository it can read). Delete it under Settings \u2192 Access tokens.",
+    examples: {
+      tp: [
+        env4("SRC_ACCESS_TOKEN", `sgp_${fake("sg-i", 16, ALPHABETS.hex)}_${hex40("sg-a")}`),
+        yaml4("token", `sgp_${hex40("sg-b")}`),
+        json4("token", `sgp_local_${hex40("sg-c")}`)
+      ],
+      fp: [
+        env4("SRC_ACCESS_TOKEN", `sgp_${"0".repeat(40)}`),
+        yaml4("token", `sgp_${fake("sg-s", 30, ALPHABETS.hex)}`),
+        json4("token", `xsgp_${hex40("sg-e")}`)
+      ]
+    }
+  },
+  {
+    id: "gitlab-session-cookie",
+    title: "GitLab session cookie",
+    severity: "medium",
+    keywords: ["_gitlab_session="],
+    pattern: String.raw`_gitlab_session=([a-f0-9]{32})\b`,
+    entropy: 3,
+    help: "A _gitlab_session cookie is a signed-in browser session: whoever holds it is that user until it expires. Sign the user out of all sessions (Profile \u2192 Active sessions \u2192 Revoke) and scrub the logs or HAR files that carried it.",
+    examples: {
+      tp: [
+        `curl -b "_gitlab_session=${hex40("gsc-a").slice(0, 32)}" https://gitlab.acme.test/api/v4/user`,
+        `Cookie: known_sign_in=1; _gitlab_session=${hex40("gsc-b").slice(0, 32)}; event_filter=all`
+      ],
+      fp: [
+        `Cookie: _gitlab_session=${"0".repeat(32)}`,
+        `Set-Cookie: _gitlab_session=; path=/; expires=Thu, 01 Jan 1970 00:00:00 GMT`
+      ]
+    }
+  }
+];
+
+// src/scan/rules/index.ts
+var builtinRules = [
+  ...vcsRules,
+  ...packageRules,
+  ...cloudRules,
+  ...devopsRules,
+  ...messagingRules,
+  ...commerceRules,
+  ...aiRules,
+  ...serviceRules,
+  ...vendorRules,
+  ...structuredRules,
+  ...keyRules,
+  ...httpRules,
+  ...genericRules
+];
+
+// src/scan/engine.ts
+var BUILTIN_PATTERNS = new Map(builtinRules.map((r) => [r.id, r.pattern]));
+function emptyEngineStats() {
+  return { files: 0, bytes: 0, skippedBinary: 0, unreadable: 0, failed: 0, skippedLarge: 0, skippedArchive: 0 };
+}
+var SEVERITY_RANK = { critical: 3, high: 2, medium: 1, low: 0 };
+function rank(a, b) {
+  if (a.validated !== b.validated) return a.validated ? -1 : 1;
+  const s = SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity];
+  if (s !== 0) return s;
+  if (a.order !== b.order) return a.order - b.order;
+  if (a.start !== b.start) return a.start - b.start;
+  return b.end - a.end;
+}
+var byPosition = (a, b) => a.start - b.start || b.end - a.end;
+function sameSpanBest(sorted, from, to) {
+  let best = sorted[from];
+  for (let k = from + 1; k < to; k++) {
+    const e = sorted[k];
+    const s = SEVERITY_RANK[e.severity] - SEVERITY_RANK[best.severity];
+    if (s > 0 || s === 0 && e.order < best.order) best = e;
+  }
+  return best;
+}
+function pickOne(list) {
+  if (list.length < 2) return list;
+  const sorted = list.slice().sort(byPosition);
+  const open = [];
+  let maxEnd = -1;
+  let maxEndValid = -1;
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j < sorted.length && sorted[j].start === sorted[i].start && sorted[j].end === sorted[i].end) j++;
+    const e = j - i > 1 ? sameSpanBest(sorted, i, j) : sorted[i];
+    if ((e.validated ? maxEndValid : maxEnd) < e.end) open.push(e);
+    for (let k = i; k < j; k++) {
+      const e2 = sorted[k];
+      if (e2.end > maxEnd) maxEnd = e2.end;
+      if (e2.validated && e2.end > maxEndValid) maxEndValid = e2.end;
+    }
+    i = j;
+  }
+  open.sort(rank);
+  const kept = [];
+  for (const e of open) {
+    let lo = 0;
+    let hi = kept.length;
+    while (lo < hi) {
+      const mid = lo + hi >> 1;
+      if (kept[mid].start < e.start) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo > 0 && kept[lo - 1].end > e.start) continue;
+    if (lo < kept.length && kept[lo].start < e.end) continue;
+    kept.splice(lo, 0, e);
+  }
+  return kept;
+}
+function resolveOverlaps(entries) {
+  if (entries.length < 2) return entries;
+  const primary = [];
+  const fallback = [];
+  for (const e of entries) (e.fallback ? fallback : primary).push(e);
+  const keptPrimary = pickOne(primary);
+  if (fallback.length === 0) return keptPrimary;
+  if (primary.length === 0) return pickOne(fallback);
+  const starts = primary.slice().sort(byPosition);
+  const prefixMaxEnd = new Float64Array(starts.length);
+  let m = -1;
+  starts.forEach((p, i) => {
+    if (p.end > m) m = p.end;
+    prefixMaxEnd[i] = m;
+  });
+  const free = fallback.filter((f) => {
+    let lo = 0;
+    let hi = starts.length;
+    while (lo < hi) {
+      const mid = lo + hi >> 1;
+      if (starts[mid].start < f.end) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo === 0 || prefixMaxEnd[lo - 1] <= f.start;
+  });
+  return [...keptPrimary, ...pickOne(free)].sort(byPosition);
+}
+var SNIFF_BYTES = 8192;
+function countItem(stats, binary, bytes) {
+  if (binary) stats.skippedBinary++;
+  else {
+    stats.files++;
+    stats.bytes += bytes;
+  }
+}
+function codePoints(view, from, to) {
+  let n = 0;
+  for (let i = from; i < to; i++) if ((view[i] & 192) !== 128) n++;
+  return n;
+}
+function compareFindings(a, b) {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  if ((a.commit ?? "") !== (b.commit ?? "")) return (a.commit ?? "") < (b.commit ?? "") ? -1 : 1;
+  if (a.line !== b.line) return a.line - b.line;
+  if (a.column !== b.column) return a.column - b.column;
+  if (a.ruleId !== b.ruleId) return a.ruleId < b.ruleId ? -1 : 1;
+  return a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0;
+}
+function sortFindings(findings) {
+  return findings.sort(compareFindings);
+}
+var ScanEngine = class {
+  name;
+  regex;
+  prefilterMode;
+  chunkSize;
+  overlap;
+  margin;
+  decode;
+  rules;
+  prefilter;
+  keywordLengths;
+  keywordRules;
+  /** Rules without keywords: run over every window. */
+  alwaysRules;
+  set;
+  allow;
+  /** EngineOptions.reportInlineAllowed (read by ItemScan). */
+  reportInlineAllowed;
+  stopwords;
+  work;
+  // Per-window scratch: each rule's pending window, and the rules that have one.
+  wStart;
+  wEnd;
+  cands = [];
+  /** Rule ids whose validated secrets are retained for revocation, and those secrets by fingerprint. */
+  retain;
+  retained = /* @__PURE__ */ new Map();
+  constructor(policy, options = {}) {
+    this.retain = new Set(policy.retainSecrets ?? []);
+    const warn = options.onWarning ?? (() => {
+    });
+    this.reportInlineAllowed = options.reportInlineAllowed === true;
+    this.regex = options.regex ?? loadRegexEngine(warn);
+    this.chunkSize = options.chunkSize ?? 1024 * 1024;
+    this.overlap = options.overlap ?? 64 * 1024;
+    this.margin = options.margin ?? 4096;
+    this.decode = options.decode ? options.decode === true ? {} : options.decode : void 0;
+    if (this.overlap >= this.chunkSize) throw new Error("engine: overlap must be smaller than chunkSize");
+    this.rules = [];
+    for (const rule of policy.rules) {
+      try {
+        const pattern = BUILTIN_PATTERNS.get(rule.id) === rule.pattern ? void 0 : this.compileRule(rule);
+        this.rules.push({
+          rule,
+          pattern,
+          group: rule.secretGroup ?? 1,
+          window: Math.max(0, rule.window ?? 0),
+          order: this.rules.length
+        });
+      } catch (e) {
+        warn(`rule ${rule.id}: pattern does not compile under RE2 (${e.message}); rule skipped`);
+      }
+    }
+    const kwIndex = /* @__PURE__ */ new Map();
+    const kwRules = [];
+    this.alwaysRules = [];
+    this.rules.forEach((cr, r) => {
+      const kws = cr.rule.keywords.map((k) => k.toLowerCase()).filter((k) => k.length > 0);
+      if (kws.length === 0) this.alwaysRules.push(r);
+      for (const k of new Set(kws)) {
+        let id = kwIndex.get(k);
+        if (id === void 0) {
+          id = kwRules.length;
+          kwIndex.set(k, id);
+          kwRules.push([]);
+        }
+        kwRules[id].push(r);
+      }
+    });
+    this.prefilter = new KeywordPrefilter([...kwIndex.keys()]);
+    this.keywordLengths = Int32Array.from(this.prefilter.keywords.map((k) => k.length));
+    this.keywordRules = kwRules.map((r) => Int32Array.from(r));
+    let mode = options.prefilter ?? "keywords";
+    if (mode === "set" && this.rules.length > 0) {
+      try {
+        this.set = this.regex.compileSet(
+          this.rules.map((cr) => cr.rule.caseInsensitive ? `(?i)${cr.rule.pattern}` : cr.rule.pattern)
+        );
+      } catch (e) {
+        warn(`RE2.Set of all rules failed (${e.message}); using the keyword prefilter`);
+        mode = "keywords";
+      }
+    }
+    this.prefilterMode = mode;
+    this.allow = new AllowRegexes(policy.allowRegexes, this.regex);
+    this.stopwords = policy.stopwords.map((s) => s.toLowerCase()).filter((s) => s.length > 0);
+    this.name = `${this.regex.name}+${mode}`;
+    this.work = Buffer.allocUnsafe(this.chunkSize + this.overlap);
+    this.wStart = new Int32Array(this.rules.length);
+    this.wEnd = new Int32Array(this.rules.length).fill(-1);
+  }
+  compileRule(rule) {
+    return this.regex.compile(rule.pattern, { caseInsensitive: rule.caseInsensitive === true });
+  }
+  get ruleCount() {
+    return this.rules.length;
+  }
+  /** Keeps a validated secret of a retained rule (revocation only); a no-op for every other rule. */
+  retainSecret(ruleId, fingerprint2, secret) {
+    if (this.retain.has(ruleId)) this.retained.set(fingerprint2, secret);
+  }
+  /** The secrets retained since the last call, by fingerprint (then forgotten here). */
+  takeRetained() {
+    if (this.retained.size === 0) return [];
+    const out = [...this.retained];
+    this.retained = /* @__PURE__ */ new Map();
+    return out;
+  }
+  /** A rule's standing for overlap resolution, by id (findings of decoded text carry only the id). */
+  ruleRank(id) {
+    if (!this.rankById) {
+      this.rankById = /* @__PURE__ */ new Map();
+      for (const cr of this.rules)
+        this.rankById.set(cr.rule.id, { fallback: cr.rule.fallback === true, order: cr.order });
+    }
+    return this.rankById.get(id) ?? { fallback: false, order: this.rules.length };
+  }
+  rankById;
+  /** Scans bytes held in memory (large ones window by window). */
+  scanBytes(input, meta, stats = emptyEngineStats(), decode = true) {
+    const data = utf16ToUtf8(input) ?? input;
+    const item = new ItemScan(this, meta, decode);
+    const cap = this.chunkSize + this.overlap;
+    if (data.length <= cap) {
+      item.window(data, true);
+    } else {
+      for (let off = 0; ; off += this.chunkSize) {
+        const final = off + cap >= data.length;
+        item.window(data.subarray(off, Math.min(data.length, off + cap)), final);
+        if (final || item.binary) break;
+      }
+    }
+    countItem(stats, item.binary, data.length);
+    return item.findings;
+  }
+  /** Reads and scans a file chunk by chunk into one reused buffer. Throws when the file cannot be opened or read. */
+  scanFile(absPath, meta, stats = emptyEngineStats()) {
+    const fd = (0, import_node_fs2.openSync)(typeof absPath === "string" ? absPath : Buffer.from(absPath), "r");
+    try {
+      const bom = Buffer.alloc(2);
+      if ((0, import_node_fs2.readSync)(fd, bom, 0, 2, 0) === 2 && utf16ToUtf8(bom) !== void 0) {
+        return this.scanBytes((0, import_node_fs2.readFileSync)(fd), meta, stats);
+      }
+      const buf = this.work;
+      const cap = buf.length;
+      const item = new ItemScan(this, meta);
+      let carry = 0;
+      let total = 0;
+      for (; ; ) {
+        let filled = carry;
+        while (filled < cap) {
+          const want = cap - filled;
+          const n = (0, import_node_fs2.readSync)(fd, buf, filled, want, null);
+          filled += n;
+          if (n < want) break;
+        }
+        total += filled - carry;
+        if (filled < cap) {
+          if (filled > 0 || total === 0) item.window(buf.subarray(0, filled), true);
+          break;
+        }
+        item.window(buf, false);
+        if (item.binary) break;
+        buf.copyWithin(0, cap - this.overlap, cap);
+        carry = this.overlap;
+      }
+      countItem(stats, item.binary, total);
+      return item.findings;
+    } finally {
+      (0, import_node_fs2.closeSync)(fd);
+    }
+  }
+  /** A push-style scan for streams (stdin): write chunks, then end() for the findings. */
+  openStream(meta, stats = emptyEngineStats()) {
+    const item = new ItemScan(this, meta);
+    const cap = this.chunkSize + this.overlap;
+    const buf = Buffer.allocUnsafe(cap);
+    let filled = 0;
+    let total = 0;
+    return {
+      write: (chunk) => {
+        total += chunk.length;
+        let off = 0;
+        while (off < chunk.length && !item.binary) {
+          const n = Math.min(cap - filled, chunk.length - off);
+          chunk.copy(buf, filled, off, off + n);
+          filled += n;
+          off += n;
+          if (filled === cap) {
+            item.window(buf, false);
+            buf.copyWithin(0, cap - this.overlap, cap);
+            filled = this.overlap;
+          }
+        }
+      },
+      end: () => {
+        if (!item.binary) item.window(buf.subarray(0, filled), true);
+        countItem(stats, item.binary, total);
+        return item.findings;
+      }
+    };
+  }
+  /** Phases 1 and 2 over view: candidate matches (offsets relative to view). */
+  collect(view) {
+    this.cands = [];
+    const len = view.length;
+    if (this.set) {
+      for (const r of this.set.match(view)) this.runRule(view, r, 0, len);
+    } else {
+      this.keywordPass(view);
+      for (const r of this.alwaysRules) this.runRule(view, r, 0, len);
+    }
+    return this.cands;
+  }
+  keywordPass(view) {
+    const len = view.length;
+    const pf = this.prefilter;
+    const count = pf.findHits(view);
+    const hits = pf.hits;
+    const outputs = pf.outputs;
+    const kwLen = this.keywordLengths;
+    const kwRules = this.keywordRules;
+    const rules = this.rules;
+    const wStart = this.wStart;
+    const wEnd = this.wEnd;
+    const margin = this.margin;
+    const touched = [];
+    let lineStart = 1;
+    let lineEnd = 0;
+    for (let h = 0; h < count; h++) {
+      const he = hits[2 * h];
+      const out = outputs[hits[2 * h + 1]];
+      for (let k = 0; k < out.length; k++) {
+        const kw = out[k];
+        const hs = he - kwLen[kw];
+        if (hs < lineStart || hs >= lineEnd) {
+          lineStart = hs === 0 ? 0 : view.lastIndexOf(10, hs - 1) + 1;
+          const nl = view.indexOf(10, he);
+          lineEnd = nl < 0 ? len : nl;
+        }
+        const owners = kwRules[kw];
+        for (let j = 0; j < owners.length; j++) {
+          const r = owners[j];
+          const extra = rules[r].window;
+          let ws = hs - margin;
+          if (ws < lineStart) ws = lineStart;
+          let we;
+          if (extra === 0) {
+            we = he + margin;
+            if (we > lineEnd) we = lineEnd;
+          } else {
+            const p = he + extra;
+            if (p >= len) we = len;
+            else if (p <= lineEnd) we = lineEnd;
+            else {
+              const nl = view.indexOf(10, p);
+              we = nl < 0 ? len : nl;
+            }
+          }
+          const pend = wEnd[r];
+          if (pend >= 0 && ws <= pend) {
+            if (we > pend) wEnd[r] = we;
+            if (ws < wStart[r]) wStart[r] = ws;
+          } else {
+            if (pend >= 0) this.runRule(view, r, wStart[r], pend);
+            else touched.push(r);
+            wStart[r] = ws;
+            wEnd[r] = we;
+          }
+        }
+      }
+    }
+    for (const r of touched) {
+      this.runRule(view, r, wStart[r], wEnd[r]);
+      wEnd[r] = -1;
+    }
+  }
+  runRule(view, r, from, to) {
+    const cr = this.rules[r];
+    cr.pattern ??= this.compileRule(cr.rule);
+    const spans = cr.pattern.matchAll(from === 0 && to === view.length ? view : view.subarray(from, to));
+    for (const m of spans) {
+      if (m.end === m.start) continue;
+      const g = m.groups[cr.group];
+      if (!g && m.groups.length > 1) continue;
+      const ss = g ? g[0] : m.start;
+      const se = g ? g[1] : m.end;
+      if (se <= ss) continue;
+      this.cands.push({
+        rule: cr,
+        matchStart: from + m.start,
+        matchEnd: from + m.end,
+        secretStart: from + ss,
+        secretEnd: from + se
+      });
+    }
+  }
+  /** Phase 3, the filters that need only the secret. */
+  keepSecret(cr, secret, view, secretStart) {
+    const rule = cr.rule;
+    if (rule.entropy !== void 0 && shannonEntropy(secret) < rule.entropy) return false;
+    if (isPlaceholder(secret) || isReference(secret) || isRepeated(secret) || isCodeNotSecret(secret)) return false;
+    for (const text of decodedForms(secret)) if (isStandIn(text)) return false;
+    if (isIntegrityHash(view, secretStart, secret)) return false;
+    if (hasStopword(secret, this.stopwords)) return false;
+    if (this.allow.matches(secret)) return false;
+    return true;
+  }
+};
+function utf16ToUtf8(data) {
+  if (data.length < 2) return void 0;
+  const le = data[0] === 255 && data[1] === 254;
+  const be = data[0] === 254 && data[1] === 255;
+  if (!le && !be) return void 0;
+  const body = Buffer.from(data.subarray(2, 2 + (data.length - 2 & ~1)));
+  if (be) body.swap16();
+  return Buffer.from(body.toString("utf16le"), "utf8");
+}
+var ItemScan = class {
+  findings = [];
+  binary = false;
+  seen = /* @__PURE__ */ new Set();
+  started = false;
+  /** Byte offset of the current window in the item. */
+  offset = 0;
+  /** Data line (before the lineMap) of each direct finding, for the comparison with decoded ones. */
+  dataLines = /* @__PURE__ */ new WeakMap();
+  /** Findings kept by the previous window whose secret reaches into this one: they win every overlap here. */
+  decided = [];
+  /** Newlines before the current window. */
+  baseLine = 0;
+  /** Code points of the current line that precede the current window. */
+  colCarry = 0;
+  engine;
+  meta;
+  decode;
+  constructor(engine, meta, decode = true) {
+    this.engine = engine;
+    this.meta = meta;
+    this.decode = decode && engine.decode !== void 0;
+  }
+  window(view, final) {
+    if (!this.started) {
+      this.started = true;
+      if (view.subarray(0, SNIFF_BYTES).indexOf(0) >= 0) {
+        this.binary = true;
+        return;
+      }
+    }
+    const engine = this.engine;
+    const acceptLimit = final ? view.length : view.length - engine.overlap;
+    const cands = engine.collect(view);
+    const survivors = [];
+    for (const c of cands) {
+      let secret = view.toString("utf8", c.secretStart, c.secretEnd);
+      if (!/\s|-----|^\{\\*"/.test(secret)) {
+        const len = valueLength(secret);
+        if (len < secret.length) {
+          c.secretEnd = c.secretStart + Buffer.byteLength(secret.slice(0, len));
+          secret = secret.slice(0, len);
+          if (c.secretEnd <= c.secretStart) continue;
+        }
+      }
+      if (engine.keepSecret(c.rule, secret, view, c.secretStart)) survivors.push({ ...c, secret });
+    }
+    const decided = this.decided;
+    this.decided = [];
+    const direct = this.findings.length;
+    if (survivors.length > 0 || decided.length > 0) this.resolve(view, survivors, acceptLimit, decided);
+    if (this.decode) this.scanDecoded(view, direct);
+    if (!final) this.advance(view, acceptLimit);
+  }
+  /** Phase 4: locate and validate the window's survivors, resolve overlaps, report the window's own. */
+  resolve(view, survivors, acceptLimit, decided) {
+    let pending = survivors.length > 0 ? this.locate(view, survivors, acceptLimit) : [];
+    if (decided.length > 0) {
+      pending = pending.filter((p) => !decided.some((d) => p.start < d.end && d.start < p.end));
+      pending.push(...decided);
+    }
+    const kept = resolveOverlaps(pending);
+    const edge = this.offset + acceptLimit;
+    for (const p of kept) {
+      if (p.owned && !p.decided && p.finding) {
+        const key = `${p.finding.fingerprint}:${p.finding.line}:${p.finding.column}`;
+        if (!this.seen.has(key)) {
+          this.seen.add(key);
+          this.seen.add(`${p.finding.fingerprint}:${p.finding.line}`);
+          this.findings.push(p.finding);
+          this.dataLines.set(p.finding, p.dataLine);
+        }
+      }
+      if (p.owned && p.end > edge) this.decided.push({ ...p, decided: true, finding: void 0 });
+    }
+  }
+  /** Encoded segments of the window, decoded and scanned (without decoding again: decode.ts handles depth). */
+  scanDecoded(view, direct) {
+    const engine = this.engine;
+    const scratch = emptyEngineStats();
+    const found = scanDecoded(
+      view,
+      this.meta.path,
+      void 0,
+      (data, path) => engine.scanBytes(data, { path }, scratch, false),
+      { limits: engine.decode }
+    );
+    const map = this.meta.lineMap;
+    for (const f of this.resolveDecoded(found, direct)) {
+      const dataLine = f.line + this.baseLine;
+      const line = map ? map[dataLine - 1] ?? dataLine : dataLine;
+      const key = `${f.fingerprint}:${line}`;
+      if (this.seen.has(key)) continue;
+      this.seen.add(key);
+      f.line = line;
+      f.endLine = line;
+      if (this.meta.commit !== void 0) f.commit = this.meta.commit;
+      if (this.meta.author !== void 0) f.author = this.meta.author;
+      if (this.meta.date !== void 0) f.date = this.meta.date;
+      this.findings.push(f);
+    }
+  }
+  /**
+   * One secret, one finding, also between the window's direct findings (this.findings from `direct` on) and the
+   * findings of its decoded segments, which are located at the encoded span (line and columns, one line): a
+   * decoded finding is dropped where a direct finding overlaps it (any direct one for a decoded fallback finding, a
+   * direct non-fallback one for any), and a decoded fallback one where a decoded non-fallback one does; a direct
+   * fallback finding is dropped where a decoded non-fallback one overlaps it (`password: <base64 of a token>`);
+   * decoded findings overlapping each other resolve as in resolveOverlaps. Returns the decoded findings kept.
+   */
+  resolveDecoded(found, direct) {
+    if (found.length === 0) return found;
+    const engine = this.engine;
+    const entry = (f, line) => {
+      const { fallback, order } = engine.ruleRank(f.ruleId);
+      const end = f.endLine > line ? Number.MAX_SAFE_INTEGER : f.endColumn;
+      return { start: f.column, end, fallback, validated: f.validated, severity: f.severity, order, f };
+    };
+    const byLine = /* @__PURE__ */ new Map();
+    for (let i = direct; i < this.findings.length; i++) {
+      const f = this.findings[i];
+      const line = this.dataLines.get(f) ?? f.line;
+      const list = byLine.get(line) ?? [];
+      list.push(entry(f, f.line));
+      byLine.set(line, list);
+    }
+    const dropDirect = /* @__PURE__ */ new Set();
+    const kept = [];
+    const decodedByLine = /* @__PURE__ */ new Map();
+    for (const f of found) {
+      const line = f.line + this.baseLine;
+      const list = decodedByLine.get(line) ?? [];
+      list.push(entry(f, f.line));
+      decodedByLine.set(line, list);
+    }
+    for (const [line, decoded] of decodedByLine) {
+      const directs = byLine.get(line) ?? [];
+      const overlaps = (a, b) => a.start < b.end && b.start < a.end;
+      const survivors = decoded.filter((d) => !directs.some((x) => overlaps(x, d) && (d.fallback || !x.fallback)));
+      const resolved = resolveOverlaps(survivors);
+      for (const x of directs) {
+        if (x.fallback && resolved.some((d) => !d.fallback && overlaps(x, d))) dropDirect.add(x.f);
+      }
+      for (const d of resolved) kept.push(d.f);
+    }
+    if (dropDirect.size > 0) {
+      const rest = this.findings.filter((f, i) => i < direct || !dropDirect.has(f));
+      this.findings.length = 0;
+      this.findings.push(...rest);
+    }
+    return kept;
+  }
+  /** Line, column, inline allow and the rule's validator for each survivor: the window's candidate findings. */
+  locate(view, survivors, acceptLimit) {
+    const out = [];
+    survivors.sort((a, b) => a.secretStart - b.secretStart);
+    let pos = 0;
+    let lines = this.baseLine;
+    let lastNl = -1;
+    for (const c of survivors) {
+      for (let nl = view.indexOf(10, pos); nl >= 0 && nl < c.secretStart; nl = view.indexOf(10, nl + 1)) {
+        lines++;
+        lastNl = nl;
+      }
+      pos = c.secretStart;
+      const lineStart = lastNl + 1;
+      const nlAfter = view.indexOf(10, c.secretStart);
+      const lineEnd = nlAfter < 0 ? view.length : nlAfter;
+      let inlineAllowed = hasInlineAllow(view, lineStart, lineEnd);
+      if (inlineAllowed && !this.engine.reportInlineAllowed) continue;
+      const column = 1 + codePoints(view, lineStart, c.secretStart) + (lastNl < 0 ? this.colCarry : 0);
+      let endLines = 0;
+      let endNl = -1;
+      for (let nl = nlAfter; nl >= 0 && nl < c.secretEnd; nl = view.indexOf(10, nl + 1)) {
+        endLines++;
+        endNl = nl;
+      }
+      if (endLines > 0) {
+        const e = view.indexOf(10, c.secretEnd);
+        if (hasInlineAllow(view, endNl + 1, e < 0 ? view.length : e)) {
+          if (!this.engine.reportInlineAllowed) continue;
+          inlineAllowed = true;
+        }
+      }
+      const endColumn = endLines > 0 ? 1 + codePoints(view, endNl + 1, c.secretEnd) : column + codePoints(view, c.secretStart, c.secretEnd);
+      const rule = c.rule.rule;
+      let validity = "unknown";
+      if (rule.validate) {
+        try {
+          const before = view.toString("utf8", Math.max(0, c.matchStart - 256), c.matchStart);
+          validity = rule.validate(c.secret, view.toString("utf8", c.matchStart, c.matchEnd), before);
+        } catch {
+          validity = "unknown";
+        }
+      }
+      if (validity === "invalid") continue;
+      if (rule.requireValid && validity !== "valid") continue;
+      const dataLine = lines + 1;
+      const map = this.meta.lineMap;
+      const line = map ? map[dataLine - 1] ?? dataLine : dataLine;
+      const endLine = map ? map[dataLine + endLines - 1] ?? dataLine + endLines : dataLine + endLines;
+      const fp = fingerprint(rule.id, c.secret);
+      if (validity === "valid") this.engine.retainSecret(rule.id, fp, c.secret);
+      const f = {
+        ruleId: rule.id,
+        title: rule.title,
+        severity: rule.severity,
+        validated: validity === "valid",
+        file: this.meta.path,
+        line,
+        column,
+        endLine,
+        endColumn,
+        fingerprint: fp,
+        preview: preview(c.secret)
+      };
+      if (inlineAllowed) f.inlineAllowed = true;
+      if (this.meta.commit !== void 0) f.commit = this.meta.commit;
+      if (this.meta.author !== void 0) f.author = this.meta.author;
+      if (this.meta.date !== void 0) f.date = this.meta.date;
+      out.push({
+        start: this.offset + c.secretStart,
+        end: this.offset + c.secretEnd,
+        fallback: rule.fallback === true,
+        validated: f.validated,
+        severity: rule.severity,
+        order: c.rule.order,
+        owned: c.matchStart < acceptLimit,
+        decided: false,
+        finding: f,
+        dataLine
+      });
+    }
+    return out;
+  }
+  /** Moves the line/column origin to view[acceptLimit], where the next window starts. */
+  advance(view, upTo) {
+    this.offset += upTo;
+    let last = -1;
+    for (let nl = view.indexOf(10); nl >= 0 && nl < upTo; nl = view.indexOf(10, nl + 1)) {
+      this.baseLine++;
+      last = nl;
+    }
+    if (last >= 0) this.colCarry = codePoints(view, last + 1, upTo);
+    else this.colCarry += codePoints(view, 0, upTo);
+  }
+};
+
+// src/scan/occurrences.ts
+function locationOf(f) {
+  const loc = {
+    file: f.file,
+    line: f.line,
+    column: f.column,
+    endLine: f.endLine,
+    endColumn: f.endColumn
+  };
+  if (f.commit !== void 0) loc.commit = f.commit;
+  if (f.author !== void 0) loc.author = f.author;
+  if (f.date !== void 0) loc.date = f.date;
+  if (f.decoded !== void 0) loc.decoded = f.decoded;
+  if (f.log !== void 0) loc.log = f.log;
+  return loc;
+}
+function compareLocations(a, b) {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  if (a.line !== b.line) return a.line - b.line;
+  if (a.column !== b.column) return a.column - b.column;
+  const ca = a.commit ?? "";
+  const cb = b.commit ?? "";
+  return ca < cb ? -1 : ca > cb ? 1 : 0;
+}
+var keyOfLocation = (l) => `${l.file}\0${l.line}\0${l.column}\0${l.commit ?? ""}`;
+function groupOccurrences(findings, rank2 = () => 0) {
+  const groups = /* @__PURE__ */ new Map();
+  const order = [];
+  for (const f of findings) {
+    const key = `${f.ruleId}\0${f.fingerprint}`;
+    let list = groups.get(key);
+    if (!list) {
+      list = [];
+      groups.set(key, list);
+      order.push(key);
+    }
+    const { locations, ...rest } = f;
+    list.push({ finding: rest, places: [locationOf(f), ...locations ?? []] });
+  }
+  const out = [];
+  for (const key of order) {
+    const list = groups.get(key);
+    const all = [];
+    for (const { finding, places } of list) {
+      places.forEach((loc, i) => {
+        all.push({ loc, finding, primary: i === 0 });
+      });
+    }
+    all.sort((a, b) => rank2(a.loc) - rank2(b.loc) || compareLocations(a.loc, b.loc));
+    const first = all.find((o) => o.primary) ?? all[0];
+    const primary = { ...first.finding, ...locationOf(all[0].loc) };
+    for (const k of ["commit", "author", "date", "decoded", "log"])
+      if (all[0].loc[k] === void 0) delete primary[k];
+    const seen = /* @__PURE__ */ new Set([keyOfLocation(all[0].loc)]);
+    const rest = [];
+    for (const o of all.slice(1)) {
+      const k = keyOfLocation(o.loc);
+      if (seen.has(k)) continue;
+      seen.add(k);
+      rest.push(o.loc);
+    }
+    if (list.some((g) => g.finding.validated)) primary.validated = true;
+    if (rest.length > 0) primary.locations = rest;
+    out.push(primary);
+  }
+  return out;
+}
+
+// src/scan/item.ts
+var import_node_fs3 = __toESM(require_node_fs(), 1);
+var import_picomatch = __toESM(require_picomatch2(), 1);
+
+// src/scan/archive.ts
+var import_promises = __toESM(require_promises(), 1);
+var import_node_zlib = __toESM(require_node_zlib(), 1);
+var DEFAULT_ARCHIVE_LIMITS = {
+  maxDepth: 3,
+  maxEntries: 1e4,
+  maxTotal: 128 * 1024 * 1024,
+  maxEntrySize: 10 * 1024 * 1024,
+  maxRatio: 200
+};
+function archiveKind(data) {
+  if (data.length >= 4 && data[0] === 80 && data[1] === 75 && (data[2] === 3 || data[2] === 5) && (data[3] === 4 || data[3] === 6)) {
+    return "zip";
+  }
+  if (data.length >= 18 && data[0] === 31 && data[1] === 139 && data[2] === 8) return "gzip";
+  if (data.length >= 512 && data.subarray(257, 262).toString("latin1") === "ustar") return "tar";
+  return void 0;
+}
+var ARCHIVE_NAME = /\.(zip|jar|war|ear|aar|whl|egg|nupkg|apk|ipa|vsix|xpi|crx|tar|tgz|gz|tbz|gem)$/i;
+function* archiveEntries(data, path, options = {}) {
+  const limits = { ...DEFAULT_ARCHIVE_LIMITS, ...options.limits };
+  const warn = options.onWarning ?? (() => {
+  });
+  const budget = { entries: 0, bytes: 0, warned: /* @__PURE__ */ new Set() };
+  yield* expand(data, path, 1, limits, budget, warn);
+}
+function* archiveItems(item, data, options = {}) {
+  for (const entry of archiveEntries(data, item.path, options)) {
+    const out = { path: entry.path, source: { kind: "bytes", data: entry.data } };
+    if (item.commit !== void 0) out.commit = item.commit;
+    if (item.author !== void 0) out.author = item.author;
+    if (item.date !== void 0) out.date = item.date;
+    yield out;
+  }
+}
+function* expand(data, path, depth, limits, budget, warn) {
+  const kind = archiveKind(data);
+  if (!kind) return;
+  let inner;
+  try {
+    if (kind === "zip") inner = zipEntries(data, path, limits, budget, warn);
+    else if (kind === "tar") inner = tarEntries(data, path, budget, limits, warn);
+    else inner = gzipEntries(data, path, limits, budget, warn);
+    for (const entry of inner) {
+      if (archiveKind(entry.data)) {
+        if (depth >= limits.maxDepth) {
+          warn(`${entry.path}: archive nested deeper than ${limits.maxDepth} levels, not opened (limit: depth)`);
+          continue;
+        }
+        yield* expand(entry.data, entry.path, depth + 1, limits, budget, warn);
+        continue;
+      }
+      yield entry;
+    }
+  } catch (err) {
+    if (err instanceof LimitReached) {
+      if (!budget.warned.has(err.message)) warn(err.message);
+      budget.warned.add(err.message);
+      if (depth > 1) throw err;
+      return;
+    }
+    warn(`${path}: cannot read the ${kind} archive (${err.message}); its contents were not scanned`);
+  }
+}
+var LimitReached = class extends Error {
+};
+function takeEntry(path, size, limits, budget, outer) {
+  budget.entries++;
+  if (budget.entries > limits.maxEntries) {
+    throw new LimitReached(
+      `${outer}: more than ${limits.maxEntries} entries; the rest were not scanned (limit: entries)`
+    );
+  }
+  if (budget.bytes + size > limits.maxTotal) {
+    throw new LimitReached(
+      `${outer}: expands to more than ${mib(limits.maxTotal)} (at ${path}); the rest was not scanned (limit: total size, zip bomb?)`
+    );
+  }
+  budget.bytes += size;
+}
+function mib(n) {
+  return `${Math.round(n / 1048576 * 10) / 10} MiB`;
+}
+function outputCap(compressed, limits, budget) {
+  const byRatio = Math.max(1024 * 1024, compressed * limits.maxRatio);
+  const cap = Math.min(limits.maxEntrySize, limits.maxTotal - budget.bytes, byRatio);
+  return { cap: Math.max(0, cap), byRatio: byRatio < limits.maxEntrySize && byRatio <= limits.maxTotal - budget.bytes };
+}
+function sized(expected, cap) {
+  const maxOutputLength = cap + 1 > 2147483647 ? 2147483647 : Math.max(1, cap);
+  if (expected === void 0 || expected < 64 * 1024 || expected > cap) return { maxOutputLength };
+  return { maxOutputLength, chunkSize: expected };
+}
+function inflateCapped(comp, fn, where, outer, limits, budget, warn, expected) {
+  const { cap, byRatio } = outputCap(comp.length, limits, budget);
+  try {
+    return fn(comp, sized(expected, cap));
+  } catch (err) {
+    if (err.code === "ERR_BUFFER_TOO_LARGE" || err instanceof RangeError) {
+      if (budget.bytes + cap >= limits.maxTotal) {
+        throw new LimitReached(
+          `${outer}: expands to more than ${mib(limits.maxTotal)} (at ${where}); the rest was not scanned (limit: total size, zip bomb?)`
+        );
+      }
+      if (byRatio) {
+        warn(
+          `${where}: expands more than ${limits.maxRatio}:1 (${mib(comp.length)} compressed), not scanned (limit: ratio, zip bomb?)`
+        );
+      } else {
+        warn(`${where}: larger than ${mib(limits.maxEntrySize)} expanded, not scanned (limit: entry size)`);
+      }
+      return void 0;
+    }
+    warn(`${where}: cannot inflate (${err.message}), not scanned`);
+    return void 0;
+  }
+}
+function* zipEntries(data, path, limits, budget, warn) {
+  let eocd = -1;
+  for (let i = data.length - 22; i >= Math.max(0, data.length - 22 - 65535); i--) {
+    if (data.readUInt32LE(i) === 101010256) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) throw new Error("no end of central directory");
+  let count = data.readUInt16LE(eocd + 10);
+  let cdOffset = data.readUInt32LE(eocd + 16);
+  if (count === 65535 || cdOffset === 4294967295) {
+    const loc = eocd - 20;
+    if (loc < 0 || data.readUInt32LE(loc) !== 117853008) throw new Error("zip64 locator missing");
+    const rec = Number(data.readBigUInt64LE(loc + 8));
+    if (rec + 56 > data.length || data.readUInt32LE(rec) !== 101075792) throw new Error("zip64 record missing");
+    count = Number(data.readBigUInt64LE(rec + 32));
+    cdOffset = Number(data.readBigUInt64LE(rec + 48));
+  }
+  let p = cdOffset;
+  for (let k = 0; k < count; k++) {
+    if (p + 46 > data.length || data.readUInt32LE(p) !== 33639248)
+      throw new Error(`central directory entry ${k + 1} is corrupt`);
+    const flags = data.readUInt16LE(p + 8);
+    const method = data.readUInt16LE(p + 10);
+    let compSize = data.readUInt32LE(p + 20);
+    let size = data.readUInt32LE(p + 24);
+    const nameLen = data.readUInt16LE(p + 28);
+    const extraLen = data.readUInt16LE(p + 30);
+    const commentLen = data.readUInt16LE(p + 32);
+    let local = data.readUInt32LE(p + 42);
+    const name2 = data.subarray(p + 46, p + 46 + nameLen).toString(flags & 2048 ? "utf8" : "latin1");
+    const extra = data.subarray(p + 46 + nameLen, p + 46 + nameLen + extraLen);
+    p += 46 + nameLen + extraLen + commentLen;
+    if (size === 4294967295 || compSize === 4294967295 || local === 4294967295) {
+      const z = zip64Extra(extra, size === 4294967295, compSize === 4294967295, local === 4294967295);
+      size = z.size ?? size;
+      compSize = z.compSize ?? compSize;
+      local = z.local ?? local;
+    }
+    if (name2.endsWith("/")) continue;
+    const where = `${path}!${name2}`;
+    if (flags & 1) {
+      warn(`${where}: encrypted zip entry, not scanned`);
+      continue;
+    }
+    if (method !== 0 && method !== 8) {
+      warn(`${where}: zip compression method ${method} is not supported, not scanned`);
+      continue;
+    }
+    if (local + 30 > data.length || data.readUInt32LE(local) !== 67324752) {
+      warn(`${where}: local header is corrupt, not scanned`);
+      continue;
+    }
+    const start = local + 30 + data.readUInt16LE(local + 26) + data.readUInt16LE(local + 28);
+    const comp = data.subarray(start, Math.min(data.length, start + compSize));
+    let content;
+    if (method === 0) {
+      if (comp.length > limits.maxEntrySize) {
+        warn(`${where}: larger than ${mib(limits.maxEntrySize)}, not scanned (limit: entry size)`);
+        continue;
+      }
+      content = comp;
+    } else {
+      if (size > 1024 * 1024 && size > compSize * limits.maxRatio) {
+        warn(
+          `${where}: declares ${mib(size)} from ${mib(compSize)} (more than ${limits.maxRatio}:1), not scanned (limit: ratio, zip bomb?)`
+        );
+        continue;
+      }
+      if (size > limits.maxEntrySize) {
+        warn(`${where}: larger than ${mib(limits.maxEntrySize)} expanded, not scanned (limit: entry size)`);
+        continue;
+      }
+      content = inflateCapped(comp, import_node_zlib.inflateRawSync, where, path, limits, budget, warn, size);
+      if (!content) continue;
+    }
+    takeEntry(where, content.length, limits, budget, path);
+    yield { path: where, data: content };
+  }
+}
+function zip64Extra(extra, wantSize, wantComp, wantLocal) {
+  let q = 0;
+  while (q + 4 <= extra.length) {
+    const id = extra.readUInt16LE(q);
+    const len = extra.readUInt16LE(q + 2);
+    if (id === 1) {
+      let r = q + 4;
+      const out = {};
+      if (wantSize && r + 8 <= q + 4 + len) {
+        out.size = Number(extra.readBigUInt64LE(r));
+        r += 8;
+      }
+      if (wantComp && r + 8 <= q + 4 + len) {
+        out.compSize = Number(extra.readBigUInt64LE(r));
+        r += 8;
+      }
+      if (wantLocal && r + 8 <= q + 4 + len) out.local = Number(extra.readBigUInt64LE(r));
+      return out;
+    }
+    q += 4 + len;
+  }
+  return {};
+}
+function tarNumber(field) {
+  if (field[0] & 128) {
+    let v = 0;
+    for (let i = 1; i < field.length; i++) v = v * 256 + field[i];
+    return v;
+  }
+  const s = field.toString("latin1").replace(/\0.*$/s, "").trim();
+  return s === "" ? 0 : Number.parseInt(s, 8);
+}
+function cstr(b) {
+  const z = b.indexOf(0);
+  return (z < 0 ? b : b.subarray(0, z)).toString("utf8");
+}
+function* tarEntries(data, path, budget, limits, warn) {
+  let p = 0;
+  let longName;
+  let paxPath;
+  while (p + 512 <= data.length) {
+    const h = data.subarray(p, p + 512);
+    if (h.every((b) => b === 0)) break;
+    const size = tarNumber(h.subarray(124, 136));
+    if (!Number.isSafeInteger(size) || size < 0) throw new Error(`bad size in header at ${p}`);
+    const type = String.fromCharCode(h[156] || 48);
+    const body = data.subarray(p + 512, Math.min(data.length, p + 512 + size));
+    p += 512 + Math.ceil(size / 512) * 512;
+    if (type === "L") {
+      longName = cstr(body);
+      continue;
+    }
+    if (type === "x") {
+      const m = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(body.toString("utf8"));
+      if (m) paxPath = m[1];
+      continue;
+    }
+    if (type === "g") continue;
+    let name2 = paxPath ?? longName;
+    if (!name2) {
+      const prefix = h.subarray(257, 262).toString("latin1") === "ustar" ? cstr(h.subarray(345, 500)) : "";
+      name2 = prefix ? `${prefix}/${cstr(h.subarray(0, 100))}` : cstr(h.subarray(0, 100));
+    }
+    longName = void 0;
+    paxPath = void 0;
+    if (type !== "0" && type !== "7") continue;
+    const where = `${path}!${name2.replace(/^\.\//, "")}`;
+    if (size > limits.maxEntrySize) {
+      warn(`${where}: larger than ${mib(limits.maxEntrySize)}, not scanned (limit: entry size)`);
+      continue;
+    }
+    takeEntry(where, body.length, limits, budget, path);
+    yield { path: where, data: body };
+  }
+}
+var TAR_GZ_NAME = /\.(tgz|taz|tar\.gz)$/i;
+function gunzipHead(data) {
+  try {
+    return (0, import_node_zlib.gunzipSync)(data.subarray(0, 4096), {
+      finishFlush: import_node_zlib.constants.Z_SYNC_FLUSH,
+      maxOutputLength: 8 * 1024 * 1024
+    });
+  } catch {
+    return Buffer.alloc(0);
+  }
+}
+function* gzipEntries(data, path, limits, budget, warn) {
+  const tarInside = TAR_GZ_NAME.test(path) || archiveKind(gunzipHead(data)) === "tar";
+  const { cap, byRatio } = outputCap(
+    data.length,
+    tarInside ? { ...limits, maxEntrySize: limits.maxTotal } : limits,
+    budget
+  );
+  const tooLarge = () => {
+    const why = byRatio ? `more than ${limits.maxRatio}:1 (limit: ratio, zip bomb?)` : tarInside || cap < limits.maxEntrySize ? `beyond ${mib(cap)} (limit: total size)` : `beyond ${mib(cap)}, more than a scanned file may hold (limit: entry size)`;
+    warn(`${path}: gzip expands ${why}, not scanned`);
+  };
+  const isize = data.readUInt32LE(data.length - 4);
+  if (isize > cap) {
+    tooLarge();
+    return;
+  }
+  let out;
+  try {
+    out = (0, import_node_zlib.gunzipSync)(data, sized(isize, cap));
+  } catch (err) {
+    if (err.code === "ERR_BUFFER_TOO_LARGE" || err instanceof RangeError) {
+      tooLarge();
+      return;
+    }
+    throw err;
+  }
+  if (archiveKind(out) === "tar") {
+    yield* tarEntries(out, path, budget, limits, warn);
+    return;
+  }
+  const base = path.slice(path.lastIndexOf("!") + 1).replace(/^.*\//, "");
+  const inner = base.replace(/\.t?gz$/i, (m) => m.toLowerCase() === ".tgz" ? ".tar" : "") || "data";
+  takeEntry(`${path}!${inner}`, out.length, limits, budget, path);
+  yield { path: `${path}!${inner}`, data: out };
+}
+
+// src/scan/item.ts
+function pathMatcher(globs) {
+  if (globs.length === 0) return () => false;
+  return (0, import_picomatch.default)(globs, { dot: true });
+}
+function mayBeArchive(path, size, policy) {
+  return policy.archives && ARCHIVE_NAME.test(path) && size <= maxTotal(policy.limits);
+}
+function maxTotal(limits) {
+  return limits.maxTotal ?? DEFAULT_ARCHIVE_LIMITS.maxTotal;
+}
+function readBounded(absPath, cap) {
+  const fd = (0, import_node_fs3.openSync)(absPath, "r");
+  try {
+    const size = Math.min((0, import_node_fs3.fstatSync)(fd).size, cap);
+    const buf = Buffer.allocUnsafe(size);
+    let filled = 0;
+    while (filled < size) {
+      const n = (0, import_node_fs3.readSync)(fd, buf, filled, size - filled, null);
+      if (n === 0) break;
+      filled += n;
+    }
+    return filled === size ? buf : buf.subarray(0, filled);
+  } finally {
+    (0, import_node_fs3.closeSync)(fd);
+  }
+}
+function metaOf(item) {
+  const meta = { path: item.path };
+  if (item.lineMap) meta.lineMap = item.lineMap;
+  if (item.commit !== void 0) meta.commit = item.commit;
+  if (item.author !== void 0) meta.author = item.author;
+  if (item.date !== void 0) meta.date = item.date;
+  return meta;
+}
+function scanItem(engine, item, policy, stats, warn) {
+  const src = item.source;
+  const meta = metaOf(item);
+  let data;
+  if (policy.archives && !item.lineMap) {
+    if (src.kind === "bytes") data = src.data;
+    else if (mayBeArchive(item.path, src.size, policy)) data = readBounded(src.absPath, maxTotal(policy.limits));
+  }
+  if (!data || !archiveKind(data)) {
+    const size = data ? data.length : src.kind === "bytes" ? src.data.length : src.size;
+    if (size > policy.maxFileSize && item.path !== "-") {
+      stats.skippedLarge++;
+      return [];
+    }
+    if (data) return engine.scanBytes(data, meta, stats);
+    return src.kind === "file" ? engine.scanFile(src.absPath, meta, stats) : engine.scanBytes(src.data, meta, stats);
+  }
+  const found = [];
+  const limits = { ...policy.limits, maxEntrySize: policy.maxFileSize };
+  const onWarning = (m) => {
+    stats.skippedArchive++;
+    warn(m);
+  };
+  for (const entry of archiveItems(item, data, { limits, onWarning })) {
+    if (policy.ignore(entry.path)) continue;
+    for (const f of engine.scanBytes(entry.source.data, metaOf(entry), stats)) found.push(f);
+  }
+  return found;
+}
+
+// src/scan/retained.ts
+var import_node_util = __toESM(require_node_util(), 1);
+var RetainedSecrets = class {
+  #byFingerprint = /* @__PURE__ */ new Map();
+  add(entries) {
+    for (const [fingerprint2, secret] of entries) this.#byFingerprint.set(fingerprint2, secret);
+  }
+  /** The secret of a finding, by its fingerprint. */
+  get(fingerprint2) {
+    return this.#byFingerprint.get(fingerprint2);
+  }
+  get size() {
+    return this.#byFingerprint.size;
+  }
+  toJSON() {
+    return { retained: this.size };
+  }
+  toString() {
+    return `[${this.size} retained secrets]`;
+  }
+  [import_node_util.inspect.custom]() {
+    return this.toString();
+  }
+};
+
+// src/scan/pool.ts
+var import_node_fs4 = __toESM(require_node_fs(), 1);
+var import_node_os = __toESM(require_node_os(), 1);
+var import_node_url2 = __toESM(require_node_url(), 1);
+var import_node_worker_threads = __toESM(require_node_worker_threads(), 1);
+var builtinById = new Map(builtinRules.map((r) => [r.id, r]));
+function rulesToWire(rules) {
+  const out = [];
+  for (const rule of rules) {
+    const { validate, examples: _e, help: _h, ...data } = rule;
+    let builtinValidator = false;
+    if (validate) {
+      if (builtinById.get(rule.id)?.validate !== validate) return void 0;
+      builtinValidator = true;
+    }
+    out.push({ ...data, builtinValidator });
+  }
+  return out;
+}
+function defaultThreads() {
+  return Math.max(1, Math.min(8, (0, import_node_os.availableParallelism)()));
+}
+function resolveWorkerScript(override, base = import.meta.url) {
+  const explicit = override ?? process.env.JIT_GPG_SCAN_WORKER;
+  if (explicit) {
+    const url = explicit instanceof URL ? explicit : /^file:/.test(explicit) ? new URL(explicit) : new URL(`file://${explicit}`);
+    return (0, import_node_fs4.existsSync)((0, import_node_url2.fileURLToPath)(url)) ? url : void 0;
+  }
+  for (const candidate of ["./worker.ts", "./worker.js", "./scan/worker.js", "../scan/worker.js"]) {
+    const url = new URL(candidate, base);
+    if (url.protocol === "file:" && (0, import_node_fs4.existsSync)((0, import_node_url2.fileURLToPath)(url))) return url;
+  }
+  return void 0;
+}
+function failedResult(batch, why) {
+  return {
+    type: "result",
+    id: batch.id,
+    findings: [],
+    stats: {
+      files: 0,
+      bytes: 0,
+      skippedBinary: 0,
+      unreadable: 0,
+      failed: batch.items.length,
+      skippedLarge: 0,
+      skippedArchive: 0
+    },
+    warnings: batch.items.map((it) => `${it.path}: scan failed (${why})`)
+  };
+}
+var ScanPool = class {
+  size;
+  engineName = "";
+  script;
+  init;
+  onWarning;
+  slots = [];
+  queue = [];
+  nextId = 1;
+  closed = false;
+  perWorker = 4;
+  constructor(script, size, init, onWarning) {
+    this.script = script;
+    this.size = size;
+    this.init = init;
+    this.onWarning = onWarning;
+  }
+  /** Spawns the workers and waits until each has compiled the policy. Rejects when a worker cannot start. */
+  async start() {
+    const ready = [];
+    for (let i = 0; i < this.size; i++) ready.push(this.spawn());
+    const names = await Promise.all(ready);
+    this.engineName = names[0] ?? "";
+  }
+  spawn() {
+    return new Promise((resolve4, reject) => {
+      const worker = new import_node_worker_threads.Worker(this.script, { workerData: this.init, stdout: false, stderr: false });
+      const slot = { worker, inFlight: /* @__PURE__ */ new Map() };
+      let started = false;
+      worker.on("message", (msg) => {
+        if (msg.type === "ready") {
+          started = true;
+          if (this.closed) {
+            void worker.terminate();
+            resolve4(msg.engine);
+            return;
+          }
+          this.slots.push(slot);
+          if (this.slots.length === 1) for (const w of msg.warnings) this.onWarning(w);
+          resolve4(msg.engine);
+          this.pump();
+          return;
+        }
+        const pending = slot.inFlight.get(msg.id);
+        if (!pending) return;
+        slot.inFlight.delete(msg.id);
+        pending.resolve(msg);
+        this.pump();
+      });
+      let dead = false;
+      const fail = (why) => {
+        if (dead) return;
+        dead = true;
+        if (!started) {
+          started = true;
+          reject(new Error(`scan worker did not start (${why})`));
+          return;
+        }
+        this.slots = this.slots.filter((s) => s !== slot);
+        for (const { batch, resolve: done } of slot.inFlight.values()) done(failedResult(batch, `worker ${why}`));
+        slot.inFlight.clear();
+        if (this.closed) return;
+        this.spawn().catch((e) => {
+          this.onWarning(e.message);
+          if (this.slots.length === 0) {
+            for (const job of this.queue.splice(0)) job.resolve(failedResult(job.batch, "no worker"));
+          }
+        });
+      };
+      worker.on("error", (e) => fail(e.name || "error"));
+      worker.on("exit", (code21) => {
+        if (!this.closed || slot.inFlight.size > 0) fail(`exited with code ${code21}`);
+      });
+    });
+  }
+  /** Queues a batch; resolves with its result. */
+  submit(items) {
+    const transfer = [];
+    const wire = items.map((it) => {
+      const w = { path: it.path, kind: it.source.kind };
+      if (it.source.kind === "file") {
+        w.absPath = it.source.absPath;
+        w.size = it.source.size;
+      } else {
+        const d = it.source.data;
+        if (d.byteOffset === 0 && d.byteLength === d.buffer.byteLength && d.buffer instanceof ArrayBuffer) {
+          transfer.push(d.buffer);
+          w.data = d;
+        } else w.data = new Uint8Array(d);
+      }
+      if (it.lineMap) w.lineMap = it.lineMap;
+      if (it.commit !== void 0) w.commit = it.commit;
+      if (it.author !== void 0) w.author = it.author;
+      if (it.date !== void 0) w.date = it.date;
+      return w;
+    });
+    return new Promise((resolve4) => {
+      this.queue.push({ batch: { id: this.nextId++, items: wire }, transfer, resolve: resolve4 });
+      this.pump();
+    });
+  }
+  /** Batches queued or running. */
+  get pending() {
+    let n = this.queue.length;
+    for (const s of this.slots) n += s.inFlight.size;
+    return n;
+  }
+  pump() {
+    while (this.queue.length > 0) {
+      let best;
+      for (const s of this.slots)
+        if (s.inFlight.size < this.perWorker && (!best || s.inFlight.size < best.inFlight.size)) best = s;
+      if (!best) return;
+      const job = this.queue.shift();
+      best.inFlight.set(job.batch.id, { batch: job.batch, resolve: job.resolve });
+      best.worker.postMessage(job.batch, job.transfer);
+    }
+  }
+  async close() {
+    this.closed = true;
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    this.slots = [];
+  }
+};
+
+// src/scan/sources/stdin.ts
+var import_node_fs5 = __toESM(require_node_fs(), 1);
+var import_node_path2 = __toESM(require_node_path(), 1);
+var import_node_net = __toESM(require_node_net(), 1);
+var import_node_stream = __toESM(require_node_stream(), 1);
+var STDIN_LIMIT = 256 * 1024 * 1024;
+async function* stdinChunks(stream, opts = {}) {
+  const limit = opts.limit ?? STDIN_LIMIT;
+  const name2 = opts.name ?? "-";
+  let total = 0;
+  for await (const chunk of stream) {
+    let buf = typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk;
+    if (total + buf.length > limit) {
+      buf = buf.subarray(0, limit - total);
+      if (buf.length) yield buf;
+      opts.onWarning?.(
+        `${name2}: input is larger than ${Math.round(limit / 1048576)} MiB; only the first part was scanned (the scan is incomplete)`
+      );
+      stream.pause?.();
+      return;
+    }
+    total += buf.length;
+    if (buf.length) yield buf;
+  }
+}
+var NamedInputError = class extends Error {
+  name = "NamedInputError";
+};
+async function openNamedInput(abs, name2) {
+  let fd;
+  try {
+    fd = (0, import_node_fs5.openSync)(abs, import_node_fs5.constants.O_RDONLY | import_node_fs5.constants.O_NONBLOCK | import_node_fs5.constants.O_NOCTTY);
+  } catch (e) {
+    const own = e.code === "ENXIO" ? ownDescriptor(abs) : void 0;
+    if (own === void 0) throw e;
+    return (0, import_node_fs5.createReadStream)("", { fd: own, autoClose: false });
+  }
+  const st = (0, import_node_fs5.fstatSync)(fd);
+  if (!st.isFIFO() && !st.isSocket()) {
+    (0, import_node_fs5.closeSync)(fd);
+    return (0, import_node_fs5.createReadStream)(abs);
+  }
+  const probe = Buffer.allocUnsafe(64 * 1024);
+  let first;
+  try {
+    const n = (0, import_node_fs5.readSync)(fd, probe, 0, probe.length, null);
+    if (n === 0) {
+      (0, import_node_fs5.closeSync)(fd);
+      throw new NamedInputError(
+        `${displayPath(name2)}: a FIFO with no writer (or nothing written to it): nothing to scan; start the writer first, or pipe the data to \`jit-gpg scan -\``
+      );
+    }
+    first = Buffer.from(probe.subarray(0, n));
+  } catch (e) {
+    if (e.code !== "EAGAIN") {
+      if (e instanceof NamedInputError) throw e;
+      (0, import_node_fs5.closeSync)(fd);
+      throw e;
+    }
+  }
+  const pipe = new import_node_net.Socket({ fd, readable: true, writable: false });
+  return import_node_stream.Readable.from(
+    (async function* () {
+      if (first) yield first;
+      for await (const chunk of pipe) yield chunk;
+    })()
+  );
+}
+function ownDescriptor(path) {
+  let p = path;
+  for (let i = 0; i < 8; i++) {
+    const m = /^\/(?:proc\/self\/fd|dev\/fd)\/(\d+)$/.exec(p) ?? (p === "/dev/stdin" ? ["", "0"] : null);
+    if (m) return Number(m[1]);
+    try {
+      p = (0, import_node_path2.resolve)((0, import_node_path2.dirname)(p), (0, import_node_fs5.readlinkSync)(p));
+    } catch {
+      return void 0;
+    }
+  }
+  return void 0;
+}
+
+// src/scan/sources/worktree.ts
+var import_node_child_process = __toESM(require_node_child_process(), 1);
+var import_node_fs6 = __toESM(require_node_fs(), 1);
+var import_node_path3 = __toESM(require_node_path(), 1);
+function nameOf(root, rel) {
+  const text = rel.toString("utf8");
+  if (Buffer.byteLength(text) === rel.length && Buffer.from(text, "utf8").equals(rel)) {
+    return { path: text, abs: (0, import_node_path3.join)(root, text) };
+  }
+  return { path: displayPath(rel), abs: Buffer.concat([Buffer.from(`${root}/`), rel]) };
+}
+async function gitListNames(root, onWarning) {
+  return new Promise((resolve4) => {
+    let child;
+    try {
+      child = (0, import_node_child_process.spawn)("git", ["ls-files", "-z", "-co", "--exclude-standard"], {
+        cwd: root,
+        stdio: ["ignore", "pipe", "pipe"],
+        env: { ...process.env, GIT_OPTIONAL_LOCKS: "0" }
+      });
+    } catch {
+      resolve4(void 0);
+      return;
+    }
+    const out = [];
+    let err = "";
+    child.stdout.on("data", (d) => out.push(d));
+    child.stderr.on("data", (d) => {
+      if (err.length < 4096) err += d.toString();
+    });
+    child.on("error", () => resolve4(void 0));
+    child.on("close", (code21) => {
+      if (code21 !== 0) {
+        if (!/not a git repository/i.test(err) && onWarning) {
+          onWarning(
+            `git ls-files failed in ${root} (${err.trim().split("\n")[0] ?? `exit ${code21}`}); walking the directory instead`
+          );
+        }
+        resolve4(void 0);
+        return;
+      }
+      const all = Buffer.concat(out);
+      const names = [];
+      for (let start = 0; start < all.length; ) {
+        let end = all.indexOf(0, start);
+        if (end < 0) end = all.length;
+        if (end > start) names.push(all.subarray(start, end));
+        start = end + 1;
+      }
+      resolve4(names);
+    });
+  });
+}
+function fileItem(name2, opts) {
+  const { path, abs: absPath } = name2;
+  const onWarning = opts.onWarning;
+  try {
+    const st = (0, import_node_fs6.lstatSync)(absPath);
+    if (st.isSymbolicLink()) opts.onSkip?.("symlink", path);
+    else if (!st.isFile() && !st.isDirectory()) opts.onSkip?.("special", path);
+    if (!st.isFile()) return void 0;
+    return { path, source: { kind: "file", absPath, size: st.size } };
+  } catch (e) {
+    const code21 = e.code;
+    if (code21 === "ENOENT") return void 0;
+    onWarning?.(`${path}: cannot stat (${code21 ?? e.name})`);
+    return void 0;
+  }
+}
+async function* walkFiles(root, opts = {}) {
+  const stack = [Buffer.alloc(0)];
+  const rootBytes = Buffer.from(root);
+  const absOf = (rel) => rel.length ? Buffer.concat([rootBytes, Buffer.from("/"), rel]) : rootBytes;
+  const list = (dir) => {
+    try {
+      return (0, import_node_fs6.readdirSync)(absOf(dir), { withFileTypes: true, encoding: "buffer" });
+    } catch (e) {
+      return e;
+    }
+  };
+  while (stack.length > 0) {
+    const dir = stack.pop();
+    const listed = list(dir);
+    if (!Array.isArray(listed)) {
+      opts.onWarning?.(`${dir.length ? displayPath(dir) : "."}: cannot list directory (${listed.code ?? "error"})`);
+      continue;
+    }
+    const entries = listed;
+    entries.sort((a, b) => Buffer.compare(a.name, b.name));
+    const subdirs = [];
+    const files = [];
+    for (const ent of entries) {
+      const relBytes = dir.length ? Buffer.concat([dir, Buffer.from("/"), ent.name]) : ent.name;
+      const name2 = nameOf(root, relBytes);
+      if (ent.isSymbolicLink()) {
+        if (!opts.ignore?.(name2.path)) opts.onSkip?.("symlink", name2.path);
+        continue;
+      }
+      if (ent.isDirectory()) {
+        if (ent.name.toString() === ".git" || opts.ignoreDir?.(name2.path)) continue;
+        subdirs.push(relBytes);
+      } else if (ent.isFile()) {
+        if (!opts.ignore?.(name2.path)) files.push(name2);
+      } else if (!opts.ignore?.(name2.path)) {
+        opts.onSkip?.("special", name2.path);
+      }
+    }
+    yield* statAll(files, opts);
+    for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i]);
+  }
+}
+async function* statAll(paths, opts) {
+  for (const p of paths) {
+    const it = fileItem(p, opts);
+    if (it) yield it;
+  }
+}
+async function* worktreeItems(root, opts = {}) {
+  const lister = opts.lister ?? "auto";
+  const listed = lister === "walk" ? void 0 : await gitListNames(root, opts.onWarning);
+  if (listed === void 0) {
+    if (lister === "git") throw new Error(`${root} is not inside a git work tree`);
+    yield* walkFiles(root, opts);
+    return;
+  }
+  if (listed.length === 0) {
+    let any = false;
+    for await (const it of walkFiles(root, opts)) {
+      if (!any) opts.onWarning?.(`${root}: git ignores every file here; scanning the directory as it is`);
+      any = true;
+      yield it;
+    }
+    return;
+  }
+  const paths = listed.map((n) => nameOf(root, n)).filter((n) => !opts.ignore?.(n.path));
+  yield* statAll(paths, opts);
+}
+
+// src/scan/policy.ts
+var DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
+var DEFAULT_IGNORE_PATHS = [
+  ".git/**",
+  "**/.git/**",
+  "node_modules/**",
+  "**/node_modules/**"
+];
+function defaultPolicy() {
+  return {
+    rules: builtinRules.slice(),
+    ignorePaths: DEFAULT_IGNORE_PATHS.slice(),
+    allowRegexes: [],
+    stopwords: [],
+    maxFileSize: DEFAULT_MAX_FILE_SIZE
+  };
+}
+
+// src/scan/index.ts
+var MAX_BYTES_IN_FLIGHT = 32 * 1024 * 1024;
+function directoryGlobs(globs) {
+  return globs.filter((g) => g.endsWith("/**") && g.length > 3).map((g) => g.slice(0, -3));
+}
+var engineCache = /* @__PURE__ */ new WeakMap();
+function cachedEngine(policy) {
+  let byKey = engineCache.get(policy.rules);
+  if (!byKey) {
+    byKey = /* @__PURE__ */ new Map();
+    engineCache.set(policy.rules, byKey);
+  }
+  const key = JSON.stringify([
+    policy.rules.length,
+    policy.allowRegexes,
+    policy.stopwords,
+    process.env.JIT_GPG_REGEX_ENGINE ?? ""
+  ]);
+  let engine = byKey.get(key);
+  if (!engine) {
+    engine = new ScanEngine(policy);
+    byKey.set(key, engine);
+  }
+  return engine;
+}
+function scanBuffer(data, path, policy) {
+  return sortFindings(groupOccurrences(sortFindings(cachedEngine(policy).scanBytes(data, { path }))));
+}
+function itemSize(item) {
+  return item.source.kind === "file" ? item.source.size : item.source.data.length;
+}
+async function scan(opts) {
+  const t0 = performance.now();
+  const warnings = [];
+  const warn = (m) => {
+    warnings.push(m);
+    opts.onWarning?.(m);
+  };
+  const policy = opts.policy;
+  const ignore = pathMatcher(policy.ignorePaths);
+  const ignoreDir = pathMatcher(directoryGlobs(policy.ignorePaths));
+  const engineStats = emptyEngineStats();
+  let skippedLarge = 0;
+  const skips = { symlink: 0, special: 0 };
+  let truncated = 0;
+  const findings = [];
+  const retained = new RetainedSecrets();
+  let progressItems = 0;
+  const progress = (items) => {
+    progressItems += items;
+    opts.onProgress?.({ items: progressItems, bytes: engineStats.bytes });
+  };
+  let inline;
+  let engineName = "";
+  const inlineEngine = () => {
+    if (!inline) {
+      inline = new ScanEngine(policy, {
+        decode: opts.decode !== false,
+        ...opts.engine,
+        reportInlineAllowed: policy.inlineAllow === "report",
+        onWarning: warn
+      });
+      engineName ||= inline.name;
+    }
+    return inline;
+  };
+  const itemPolicy = {
+    archives: opts.archives !== false,
+    limits: { maxEntrySize: policy.maxFileSize },
+    maxFileSize: policy.maxFileSize,
+    ignore
+  };
+  const scanInline = (item) => {
+    const engine = inlineEngine();
+    try {
+      for (const f of scanItem(engine, item, itemPolicy, engineStats, warn)) findings.push(f);
+    } catch (e) {
+      const err = e;
+      if (err.code) engineStats.unreadable++;
+      else engineStats.failed++;
+      warn(err.code ? `${item.path}: cannot read (${err.code})` : `${item.path}: scan failed (${err.name})`);
+    }
+    progress(1);
+  };
+  const threads = Math.max(1, Math.floor(opts.threads ?? defaultThreads()));
+  const wireRules = threads > 1 ? rulesToWire(policy.rules) : void 0;
+  const limits = opts.inlineBelow ?? { items: 64, bytes: 4 * 1024 * 1024 };
+  let pool;
+  let poolFailed = threads <= 1 || !wireRules;
+  const held = [];
+  let heldBytes = 0;
+  let heldMemory = 0;
+  const running = /* @__PURE__ */ new Set();
+  let batch = [];
+  let batchBytes = 0;
+  let heldInFlight = 0;
+  let poolReady = false;
+  let poolStarting;
+  let sinceYield = 0;
+  const startPool = () => {
+    const script = resolveWorkerScript(opts.workerScript);
+    if (!script) {
+      warn("scan worker script not found; scanning in one thread");
+      poolFailed = true;
+      return;
+    }
+    const init = {
+      rules: wireRules,
+      allowRegexes: policy.allowRegexes,
+      stopwords: policy.stopwords,
+      ...policy.retainSecrets?.length ? { retainSecrets: policy.retainSecrets } : {},
+      items: {
+        archives: itemPolicy.archives,
+        limits: itemPolicy.limits,
+        maxFileSize: itemPolicy.maxFileSize,
+        ignorePaths: policy.ignorePaths
+      },
+      engine: { decode: opts.decode !== false, ...opts.engine, reportInlineAllowed: policy.inlineAllow === "report" }
+    };
+    const p = new ScanPool(script, threads, init, warn);
+    pool = p;
+    poolStarting = p.start().then(
+      () => {
+        poolReady = true;
+        engineName = p.engineName;
+      },
+      async (e) => {
+        warn(`${e.message}; scanning in one thread`);
+        poolFailed = true;
+        pool = void 0;
+        await p.close();
+      }
+    );
+  };
+  const flushBatch = async () => {
+    if (batch.length === 0) return;
+    const items = batch;
+    batch = [];
+    batchBytes = 0;
+    const inMemory = items.reduce((n, it) => n + (it.source.kind === "bytes" ? it.source.data.length : 0), 0);
+    heldInFlight += inMemory;
+    const done = pool.submit(items).then((r) => {
+      running.delete(done);
+      heldInFlight -= inMemory;
+      for (const f of r.findings) findings.push(f);
+      if (r.retained) retained.add(r.retained);
+      for (const w of r.warnings) warn(w);
+      engineStats.files += r.stats.files;
+      engineStats.bytes += r.stats.bytes;
+      engineStats.skippedBinary += r.stats.skippedBinary;
+      engineStats.unreadable += r.stats.unreadable;
+      engineStats.failed += r.stats.failed;
+      engineStats.skippedLarge += r.stats.skippedLarge;
+      engineStats.skippedArchive += r.stats.skippedArchive;
+      progress(items.length);
+    });
+    running.add(done);
+    while ((pool.pending > pool.size * 6 || heldInFlight > MAX_BYTES_IN_FLIGHT) && running.size > 0) {
+      await Promise.race(running);
+    }
+  };
+  const send2 = async (item) => {
+    if (poolFailed) return scanInline(item);
+    batch.push(item);
+    batchBytes += itemSize(item);
+    if (batch.length >= 16 || batchBytes >= 512 * 1024) await flushBatch();
+  };
+  const release = async () => {
+    const pending = held.splice(0);
+    heldMemory = 0;
+    for (const it of pending) await send2(it);
+  };
+  const dispatch = async (item) => {
+    if (poolFailed) return scanInline(item);
+    if (!pool) {
+      held.push(item);
+      heldBytes += itemSize(item);
+      if (held.length < limits.items && heldBytes < limits.bytes) return;
+      startPool();
+      if (poolFailed) return release();
+    }
+    if (!poolReady) {
+      if (item !== held[held.length - 1]) held.push(item);
+      if (item.source.kind === "bytes") heldMemory += item.source.data.length;
+      if (opts.waitForWorkers || heldMemory > MAX_BYTES_IN_FLIGHT) await poolStarting;
+      else if (++sinceYield % 16 === 0) await new Promise((r) => setImmediate(r));
+      if (!poolReady && !poolFailed) return;
+      return release();
+    }
+    if (held.length > 0) await release();
+    await send2(item);
+  };
+  const accept = (item) => {
+    if (item.path !== "-" && ignore(item.path)) return false;
+    const size = itemSize(item);
+    if (item.path !== "-" && size > policy.maxFileSize && !(item.source.kind === "file" && mayBeArchive(item.path, size, itemPolicy))) {
+      skippedLarge++;
+      return false;
+    }
+    return true;
+  };
+  const source = opts.items ?? (opts.stdin ? void 0 : worktreeItems(opts.root, { onWarning: warn, ignore, ignoreDir, onSkip: (kind) => skips[kind]++ }));
+  try {
+    if (source) {
+      for await (const item of source) if (accept(item)) await dispatch(item);
+    }
+    if (!pool) {
+      poolFailed = true;
+      for (const it of held.splice(0)) scanInline(it);
+    }
+    if (poolStarting) await poolStarting;
+    await release();
+    if (pool) {
+      await flushBatch();
+      await Promise.all([...running]);
+    }
+  } finally {
+    if (poolStarting) await poolStarting.catch(() => {
+    });
+    await pool?.close();
+  }
+  if (opts.stdin) {
+    const stdinName = opts.stdinName ?? "-";
+    const stream = inlineEngine().openStream({ path: stdinName }, engineStats);
+    const onCut = (m) => {
+      truncated++;
+      warn(m);
+    };
+    for await (const chunk of stdinChunks(opts.stdin, { onWarning: onCut, name: stdinName })) stream.write(chunk);
+    for (const f of stream.end()) findings.push(f);
+    progress(1);
+  }
+  if (inline) retained.add(inline.takeRetained());
+  const unique = sortFindings(groupOccurrences(sortFindings(findings)));
+  const stats = {
+    files: engineStats.files,
+    bytes: engineStats.bytes,
+    skippedBinary: engineStats.skippedBinary,
+    skippedLarge: skippedLarge + engineStats.skippedLarge,
+    ...skips.symlink ? { skippedSymlinks: skips.symlink } : {},
+    ...skips.special ? { skippedSpecial: skips.special } : {},
+    ...engineStats.skippedArchive ? { skippedArchive: engineStats.skippedArchive } : {},
+    ...truncated ? { truncated } : {},
+    unreadable: engineStats.unreadable,
+    failed: engineStats.failed,
+    durationMs: Math.round(performance.now() - t0),
+    engine: engineName || inlineEngine().name
+  };
+  const result = { findings: unique, stats, warnings, staleBaseline: [] };
+  if (policy.retainSecrets?.length) result.secrets = retained;
+  return result;
+}
+
+// src/scan/progress.ts
+function formatBytes(n) {
+  if (n >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(2)} GiB`;
+  return `${(n / 1024 ** 2).toFixed(1)} MiB`;
+}
+function formatDuration(ms) {
+  const s = Math.max(0, Math.round(ms / 1e3));
+  if (s < 60) return ms < 1e4 ? `${(ms / 1e3).toFixed(1)} s` : `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m ${String(s % 60).padStart(2, "0")}s`;
+  return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, "0")}m`;
+}
+var num = (n) => n.toLocaleString("en-US");
+function createProgress(options) {
+  const now = options.now ?? (() => performance.now());
+  const interval = options.intervalMs ?? 5e3;
+  const unit = options.unit ?? "commits";
+  const start = now();
+  let lastLog = start;
+  let last = { done: 0, total: 0, bytes: 0 };
+  return {
+    update(sample) {
+      last = sample;
+      const t = now();
+      if (t - lastLog < interval) return;
+      lastLog = t;
+      const elapsed = t - start;
+      const rate = sample.bytes / 1048576 / Math.max(elapsed / 1e3, 1e-3);
+      const pct = sample.total > 0 ? sample.done / sample.total * 100 : 0;
+      let eta = "";
+      if (sample.done > 0 && sample.total > sample.done) {
+        eta = `, ETA ${formatDuration(elapsed / sample.done * (sample.total - sample.done))}`;
+      }
+      options.log(
+        `${num(sample.done)}/${num(sample.total)} ${unit} (${pct.toFixed(1)}%), ${formatBytes(sample.bytes)}, ${rate.toFixed(1)} MiB/s${eta}`
+      );
+    },
+    finish(extra) {
+      const elapsed = now() - start;
+      const rate = last.bytes / 1048576 / Math.max(elapsed / 1e3, 1e-3);
+      const line = `scanned ${num(last.total)} ${last.total === 1 ? unit.replace(/s$/, "") : unit}, ${formatBytes(last.bytes)} in ${formatDuration(elapsed)} (${rate.toFixed(1)} MiB/s)` + (extra ? `; ${extra}` : "");
+      options.log(line);
+      return line;
+    }
+  };
+}
+
+// src/scan/sources/git.ts
+var GitError = class extends Error {
+  args;
+  exitCode;
+  stderr;
+  constructor(args, exitCode, stderr, message) {
+    super(
+      message ?? `git ${args.join(" ")} failed (exit ${exitCode}): ${stderr.trim().split("\n").slice(-3).join(" / ")}`
+    );
+    this.name = "GitError";
+    this.args = args;
+    this.exitCode = exitCode;
+    this.stderr = stderr;
+  }
+};
+var GitRangeError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "GitRangeError";
+  }
+};
+var GIT_ENV = {
+  GIT_TERMINAL_PROMPT: "0",
+  GIT_CONFIG_NOSYSTEM: "1",
+  LC_ALL: "C",
+  GIT_PAGER: "cat"
+};
+var GIT_BASE_ARGS = ["-c", "core.quotePath=true", "-c", "diff.external=", "--no-replace-objects"];
+function git(cwd, args, options = {}) {
+  return new Promise((resolve4, reject) => {
+    const child = (0, import_node_child_process2.execFile)(
+      "git",
+      [...GIT_BASE_ARGS, ...args],
+      {
+        cwd,
+        env: { ...process.env, ...GIT_ENV },
+        encoding: "buffer",
+        maxBuffer: options.maxBuffer ?? 256 * 1024 * 1024,
+        windowsHide: true
+      },
+      (error, stdout, stderr) => {
+        const err = error;
+        const stderrText = stderr.toString("utf8");
+        if (err && typeof err.code !== "number") {
+          reject(new GitError(args, null, stderrText, `git ${args[0]} could not run: ${err.message}`));
+          return;
+        }
+        const exitCode = err ? Number(err.code) : 0;
+        if (exitCode !== 0 && !options.allowFailure) {
+          reject(new GitError(args, exitCode, stderrText));
+          return;
+        }
+        resolve4({ stdout, stderr: stderrText, exitCode });
+      }
+    );
+    if (options.input !== void 0) child.stdin?.end(options.input);
+    else child.stdin?.end();
+  });
+}
+async function gitText(cwd, args) {
+  return (await git(cwd, args)).stdout.toString("utf8").trim();
+}
+async function* gitLines(cwd, args, input) {
+  const child = (0, import_node_child_process2.spawn)("git", [...GIT_BASE_ARGS, ...args], {
+    cwd,
+    env: { ...process.env, ...GIT_ENV },
+    stdio: ["pipe", "pipe", "pipe"],
+    windowsHide: true
+  });
+  const done = exitOf(child, args);
+  done.catch(() => {
+  });
+  child.stdin.on("error", () => {
+  });
+  if (input !== void 0) child.stdin.end(input);
+  else child.stdin.end();
+  let rest;
+  try {
+    for await (const chunk of child.stdout) {
+      let buf = rest ? Buffer.concat([rest, chunk]) : chunk;
+      let start = 0;
+      for (; ; ) {
+        const nl = buf.indexOf(10, start);
+        if (nl < 0) break;
+        yield buf.subarray(start, nl);
+        start = nl + 1;
+      }
+      rest = start < buf.length ? Buffer.from(buf.subarray(start)) : void 0;
+      buf = Buffer.alloc(0);
+    }
+    if (rest && rest.length > 0) yield rest;
+  } finally {
+    if (child.exitCode === null && !child.stdout.readableEnded) child.kill();
+  }
+  await done;
+}
+function exitOf(child, args) {
+  let stderr = "";
+  child.stderr?.on("data", (d) => {
+    if (stderr.length < 64 * 1024) stderr += d.toString("utf8");
+  });
+  return new Promise((resolve4, reject) => {
+    child.on(
+      "error",
+      (err) => reject(new GitError(args, null, stderr, `git ${args[0]} could not run: ${err.message}`))
+    );
+    child.on("close", (code21, signal) => {
+      if (code21 === 0) resolve4();
+      else reject(new GitError(args, code21, stderr || (signal ? `killed by ${signal}` : "")));
+    });
+  });
+}
+function unquoteCPath(s) {
+  if (!s.startsWith('"') || !s.endsWith('"') || s.length < 2) return s;
+  const body = s.slice(1, -1);
+  const bytes = [];
+  const simple = { a: 7, b: 8, t: 9, n: 10, v: 11, f: 12, r: 13, '"': 34, "\\": 92 };
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i];
+    if (c !== "\\") {
+      for (const b of Buffer.from(c, "utf8")) bytes.push(b);
+      continue;
+    }
+    const n = body[i + 1] ?? "";
+    if (/[0-7]/.test(n)) {
+      bytes.push(Number.parseInt(body.slice(i + 1, i + 4), 8));
+      i += 3;
+    } else {
+      bytes.push(simple[n] ?? n.charCodeAt(0));
+      i += 1;
+    }
+  }
+  return Buffer.from(bytes).toString("utf8");
+}
+var LOG_FORMAT = "--format=%x01%H%x00%an <%ae>%x00%aI";
+function parseHeader(line) {
+  if (line[0] !== 1) return void 0;
+  const [commit = "", author = "", date = ""] = line.subarray(1).toString("utf8").split("\0");
+  return { commit, author, date };
+}
+function parseRawLine(line) {
+  if (!line.startsWith(":")) return void 0;
+  const tab = line.indexOf("	");
+  if (tab < 0) return void 0;
+  let colons = 0;
+  while (line[colons] === ":") colons++;
+  const fields = line.slice(colons, tab).split(" ");
+  const modes = fields.slice(0, colons + 1);
+  const shas = fields.slice(colons + 1, 2 * colons + 2);
+  const status = fields[2 * colons + 2] ?? "";
+  const blob = shas[shas.length - 1];
+  const mode = modes[modes.length - 1];
+  if (!blob || !mode) return void 0;
+  let path = line.slice(tab + 1);
+  const tab2 = path.indexOf("	");
+  if (tab2 >= 0) path = path.slice(tab2 + 1);
+  return { blob, mode, status, path: unquoteCPath(path) };
+}
+var RawLogParser = class {
+  #current;
+  #emit;
+  constructor(emit) {
+    this.#emit = emit;
+  }
+  push(line) {
+    const header2 = parseHeader(line);
+    if (header2) {
+      this.end();
+      this.#current = { ...header2, entries: [] };
+      return;
+    }
+    if (!this.#current || line[0] !== 58) return;
+    const entry = parseRawLine(line.toString("utf8"));
+    if (entry) this.#current.entries.push(entry);
+  }
+  end() {
+    if (this.#current) this.#emit(this.#current);
+    this.#current = void 0;
+  }
+};
+var PatchParser = class {
+  #emit;
+  #meta = { commit: "", author: "", date: "" };
+  #raw = [];
+  #section = -1;
+  #file;
+  #inHunk = false;
+  #oldLeft = 0;
+  #newLeft = 0;
+  #nextLine = 0;
+  constructor(emit, meta) {
+    this.#emit = emit;
+    if (meta) this.#meta = meta;
+  }
+  push(line) {
+    if (this.#inHunk) {
+      const c2 = line[0];
+      if (c2 === 43 && this.#newLeft > 0) {
+        this.#file?.chunks.push(line.subarray(1));
+        this.#file?.lines.push(this.#nextLine);
+        this.#nextLine++;
+        this.#newLeft--;
+      } else if (c2 === 45 && this.#oldLeft > 0) {
+        this.#oldLeft--;
+      } else if (c2 === 32 && (this.#oldLeft > 0 || this.#newLeft > 0)) {
+        this.#oldLeft--;
+        this.#newLeft--;
+        this.#nextLine++;
+      } else if (c2 === 92) {
+      } else {
+        this.#inHunk = false;
+      }
+      if (this.#inHunk) {
+        if (this.#oldLeft <= 0 && this.#newLeft <= 0) this.#inHunk = false;
+        return;
+      }
+      if (c2 === 92) return;
+    }
+    const header2 = parseHeader(line);
+    if (header2) {
+      this.#flush();
+      this.#meta = header2;
+      this.#raw = [];
+      this.#section = -1;
+      return;
+    }
+    const c = line[0];
+    if (c === 58 && this.#section < 0) {
+      const entry = parseRawLine(line.toString("utf8"));
+      if (entry) this.#raw.push(entry);
+      return;
+    }
+    if (line.subarray(0, 11).toString("latin1") === "diff --git ") {
+      this.#flush();
+      this.#section++;
+      const entry = this.#raw[this.#section];
+      if (!entry) throw new Error(`git patch: section ${this.#section + 1} of ${this.#meta.commit} has no raw line`);
+      this.#file = { entry, chunks: [], lines: [], binary: false };
+      return;
+    }
+    if (!this.#file) return;
+    if (c === 64 && line[1] === 64) {
+      const m = /^@@@* -(\d+)(?:,(\d+))?(?: -\d+(?:,\d+)?)* \+(\d+)(?:,(\d+))? @@/.exec(line.toString("latin1"));
+      if (!m) throw new Error(`git patch: cannot parse hunk header in ${this.#file.entry.path}`);
+      this.#oldLeft = m[2] === void 0 ? 1 : Number(m[2]);
+      this.#nextLine = Number(m[3]);
+      this.#newLeft = m[4] === void 0 ? 1 : Number(m[4]);
+      this.#inHunk = this.#oldLeft > 0 || this.#newLeft > 0;
+      return;
+    }
+    if (line.subarray(0, 13).toString("latin1") === "Binary files ") this.#file.binary = true;
+  }
+  end() {
+    this.#flush();
+  }
+  #flush() {
+    const f = this.#file;
+    this.#file = void 0;
+    this.#inHunk = false;
+    if (!f) return;
+    if (f.chunks.length === 0 && !f.binary) return;
+    const parts = [];
+    const nl = Buffer.from("\n");
+    for (const chunk of f.chunks) parts.push(chunk, nl);
+    this.#emit({
+      ...this.#meta,
+      path: f.entry.path,
+      blob: f.entry.blob,
+      mode: f.entry.mode,
+      data: Buffer.concat(parts),
+      lineMap: Uint32Array.from(f.lines),
+      binary: f.binary
+    });
+  }
+};
+var CatFileParser = class {
+  #emit;
+  #maxSize;
+  #pending = Buffer.alloc(0);
+  #want;
+  constructor(emit, maxSize = Number.POSITIVE_INFINITY) {
+    this.#emit = emit;
+    this.#maxSize = maxSize;
+  }
+  push(chunk) {
+    let buf = this.#pending.length ? Buffer.concat([this.#pending, chunk]) : chunk;
+    this.#pending = Buffer.alloc(0);
+    let pos = 0;
+    while (pos < buf.length) {
+      const w = this.#want;
+      if (w) {
+        const need = w.size + 1 - w.got;
+        const take = Math.min(need, buf.length - pos);
+        if (w.keep) w.chunks.push(buf.subarray(pos, pos + take));
+        w.got += take;
+        pos += take;
+        if (w.got === w.size + 1) {
+          this.#want = void 0;
+          const data = w.keep ? Buffer.concat(w.chunks).subarray(0, w.size) : Buffer.alloc(0);
+          this.#emit({ oid: w.oid, type: w.type, data, size: w.size, ...w.keep ? {} : { skipped: true } });
+        }
+        continue;
+      }
+      const nl = buf.indexOf(10, pos);
+      if (nl < 0) {
+        this.#pending = Buffer.from(buf.subarray(pos));
+        return;
+      }
+      const header2 = buf.subarray(pos, nl).toString("latin1");
+      pos = nl + 1;
+      const parts = header2.split(" ");
+      if (parts[1] === "missing" || parts[1] === "ambiguous") {
+        this.#emit({ oid: parts[0] ?? "", missing: true });
+        continue;
+      }
+      const size = Number(parts[2]);
+      if (parts.length !== 3 || !Number.isSafeInteger(size))
+        throw new Error(`git cat-file: unexpected header "${header2}"`);
+      this.#want = { oid: parts[0], type: parts[1], size, chunks: [], got: 0, keep: size <= this.#maxSize };
+    }
+    buf = Buffer.alloc(0);
+  }
+  end() {
+    if (this.#want || this.#pending.length) throw new Error("git cat-file: output ended inside an object");
+  }
+};
+function checkRef(ref) {
+  if (ref.startsWith("-") || ref.includes("\0") || ref.trim() === "")
+    throw new GitRangeError(`not a valid git ref: "${ref}"`);
+}
+async function tryResolveCommit(cwd, ref) {
+  checkRef(ref);
+  const r = await git(cwd, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], { allowFailure: true });
+  if (r.exitCode === 0) return r.stdout.toString("utf8").trim();
+  if (r.exitCode === 1) return void 0;
+  throw new GitError(["rev-parse", "--verify", ref], r.exitCode, r.stderr);
+}
+async function resolveCommit(cwd, ref) {
+  const sha = await tryResolveCommit(cwd, ref);
+  if (!sha) throw new GitRangeError(`git cannot resolve "${ref}" to a commit in ${cwd}`);
+  return sha;
+}
+async function isGitRepository(cwd) {
+  const r = await git(cwd, ["rev-parse", "--is-inside-work-tree"], { allowFailure: true });
+  return r.exitCode === 0;
+}
+async function isShallow(cwd) {
+  return await gitText(cwd, ["rev-parse", "--is-shallow-repository"]) === "true";
+}
+async function hasRemote(cwd, remote) {
+  const names = (await gitText(cwd, ["remote"])).split("\n");
+  return names.includes(remote);
+}
+async function hasMergeBase(cwd, a, b) {
+  const r = await git(cwd, ["merge-base", a, b], { allowFailure: true });
+  if (r.exitCode === 0) return true;
+  if (r.exitCode === 1) return false;
+  throw new GitError(["merge-base", a, b], r.exitCode, r.stderr);
+}
+var FETCH_HINT = "Fetch the history the range needs: with actions/checkout set `fetch-depth: 0` (or a depth that reaches the base), or run `git fetch --unshallow` before the scan.";
+async function resolveRange(opts) {
+  const { root } = opts;
+  const remote = opts.remote ?? "origin";
+  const notice = opts.onNotice ?? (() => {
+  });
+  const canFetch = opts.fetch !== false && await hasRemote(root, remote);
+  const shallow = await isShallow(root);
+  const fetchCommit = async (ref) => {
+    if (!canFetch) return;
+    if (!/^[0-9a-f]{7,64}$/i.test(ref) && !ref.startsWith("refs/")) return;
+    notice(`fetching ${ref.slice(0, 40)} from ${remote}`);
+    const args = ["fetch", "--no-tags", "--quiet", ...shallow ? ["--depth=1"] : [], remote, ref];
+    await git(root, args, { allowFailure: true });
+  };
+  const missing = (ref, what, why) => /^[0-9a-f]{7,64}$/i.test(ref) ? `the ${what} commit ${ref} is not in this clone${canFetch ? ` and could not be fetched from ${remote}` : ""}${why}. ${FETCH_HINT}` : `git cannot resolve the ${what} "${ref}" to a commit: check the name (a branch that was not fetched is ${remote}/<branch> after \`git fetch ${remote} <branch>\`). ${FETCH_HINT}`;
+  const need = async (ref, what) => {
+    checkRef(ref);
+    let sha = await tryResolveCommit(root, ref);
+    if (!sha) {
+      await fetchCommit(ref);
+      sha = await tryResolveCommit(root, ref);
+    }
+    if (!sha && what === "head") throw new GitRangeError(missing(ref, what, ""));
+    return sha;
+  };
+  const head = await need(opts.head ?? "HEAD", "head");
+  let base;
+  let exclude = [];
+  if (opts.base) {
+    base = await need(opts.base, "base");
+    if (!base) {
+      const fallback = await resolveExcludes(root, opts.fallbackExclude ?? []);
+      if (fallback.length === 0) {
+        throw new GitRangeError(missing(opts.base, "base", ", so git cannot tell which commits are new"));
+      }
+      notice(
+        `base ${opts.base.slice(0, 12)} is gone (force-push?): scanning the commits not on ${opts.fallbackExclude?.join(" / ")}`
+      );
+      exclude = fallback;
+    }
+  }
+  if (opts.exclude) {
+    exclude = await resolveExcludes(root, opts.exclude);
+    if (exclude.length === 0 && canFetch) {
+      for (const ref of opts.exclude) {
+        const m = /^refs\/(?:remotes\/[^/]+|heads)\/(.+)$/.exec(ref);
+        if (!m) continue;
+        notice(`fetching ${m[1]} from ${remote}`);
+        await git(
+          root,
+          [
+            "fetch",
+            "--no-tags",
+            "--quiet",
+            ...shallow ? ["--depth=1"] : [],
+            remote,
+            `+refs/heads/${m[1]}:refs/remotes/${remote}/${m[1]}`
+          ],
+          { allowFailure: true }
+        );
+        break;
+      }
+      exclude = await resolveExcludes(root, opts.exclude);
+    }
+    if (exclude.length === 0) {
+      throw new GitRangeError(
+        `cannot find ${opts.exclude.join(" or ")} to tell which commits of the new branch are new. ${FETCH_HINT}`
+      );
+    }
+  }
+  const others = base ? [base] : exclude;
+  if (others.length > 0 && await isShallow(root)) {
+    let depth = 50;
+    for (let round = 0; ; round++) {
+      let connected = true;
+      for (const o of others) if (!await hasMergeBase(root, o, head)) connected = false;
+      if (connected || !await isShallow(root)) break;
+      if (!canFetch || round >= 6) {
+        throw new GitRangeError(
+          `this is a shallow clone and the history between ${(base ?? exclude[0] ?? "").slice(0, 12)} and ${head.slice(0, 12)} is not in it${canFetch ? ` even after deepening it from ${remote}` : ""}. ${FETCH_HINT}`
+        );
+      }
+      notice(`shallow clone: fetching ${depth} more commits of history from ${remote}`);
+      const r = await git(root, ["fetch", "--no-tags", "--quiet", `--deepen=${depth}`, remote, head, ...others], {
+        allowFailure: true
+      });
+      if (r.exitCode !== 0) {
+        await git(root, ["fetch", "--no-tags", "--quiet", `--deepen=${depth}`, remote]);
+      }
+      depth *= 4;
+    }
+  }
+  const revs = [head, ...base ? [`^${base}`] : [], ...exclude.map((e) => `^${e}`)];
+  return { head, revs, ...base ? { base } : {} };
+}
+async function resolveExcludes(root, refs) {
+  const out = [];
+  for (const ref of refs) {
+    const sha = await tryResolveCommit(root, ref);
+    if (sha && !out.includes(sha)) out.push(sha);
+  }
+  return out;
+}
+async function ensureFullHistory(root, remote, fetch, notice) {
+  if (!await isShallow(root)) return;
+  if (!fetch || !await hasRemote(root, remote)) {
+    throw new GitRangeError(`history mode needs the whole history, but this is a shallow clone. ${FETCH_HINT}`);
+  }
+  notice(`shallow clone: fetching the full history from ${remote} for the history scan`);
+  try {
+    await git(root, ["fetch", "--quiet", "--unshallow", "--tags", remote]);
+  } catch (err) {
+    throw new GitRangeError(
+      `history mode needs the whole history, and fetching it failed (${err.message}). ${FETCH_HINT}`
+    );
+  }
+}
+async function openGitSource(opts) {
+  const { root } = opts;
+  const notice = opts.onNotice ?? (() => {
+  });
+  const warn = opts.onWarning ?? (() => {
+  });
+  const remote = opts.remote ?? "origin";
+  if (!await isGitRepository(root))
+    throw new GitRangeError(`${root} is not a git repository (mode ${opts.mode} needs one)`);
+  const maxFileSize = opts.maxFileSize ?? 10 * 1024 * 1024;
+  const stats = {
+    commits: 0,
+    commitsSkipped: 0,
+    items: 0,
+    duplicateBlobs: 0,
+    bytes: 0,
+    skippedLarge: 0,
+    missing: 0
+  };
+  let range;
+  let commits;
+  if (opts.mode === "diff" || opts.base || opts.exclude) {
+    range = await resolveRange(opts);
+    commits = await revList(root, range.revs);
+  } else {
+    await ensureFullHistory(root, remote, opts.fetch !== false, notice);
+    const refs = opts.head ? [await resolveCommit(root, opts.head)] : ["--all"];
+    commits = await revList(root, refs);
+  }
+  const skip = opts.skipCommits;
+  const todo = skip ? commits.filter((c) => !skip.has(c)) : commits;
+  stats.commits = commits.length;
+  stats.commitsSkipped = commits.length - todo.length;
+  const order = /* @__PURE__ */ new Map();
+  for (const [i, c] of commits.entries()) order.set(c, i);
+  const progress = (done) => opts.onProgress?.({ commitsDone: done, commitsTotal: todo.length, bytes: stats.bytes });
+  const items = opts.mode === "diff" ? diffItems(root, todo, stats, maxFileSize, warn, progress) : historyItems(root, todo, stats, maxFileSize, warn, progress);
+  return {
+    mode: opts.mode,
+    ...range ? { range } : {},
+    commits,
+    items,
+    stats,
+    finish: (findings) => firstOccurrences(findings, order)
+  };
+}
+async function revList(root, revs) {
+  const options = revs.filter((r) => r.startsWith("--"));
+  const ids = revs.filter((r) => !r.startsWith("--"));
+  const out = await git(root, ["rev-list", "--reverse", "--topo-order", ...options, "--stdin"], {
+    input: `${ids.join("\n")}
+`
+  });
+  const text = out.stdout.toString("latin1").trim();
+  return text === "" ? [] : text.split("\n");
+}
+function firstOccurrences(findings, order) {
+  const rank2 = (l) => l.commit !== void 0 ? order.get(l.commit) ?? Number.MAX_SAFE_INTEGER : -1;
+  return sortFindings(groupOccurrences(findings, rank2));
+}
+function parseHunks(diff) {
+  const out = [];
+  const text = typeof diff === "string" ? diff : diff.toString("latin1");
+  for (const m of text.matchAll(/^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/gm)) {
+    out.push({
+      oldStart: Number(m[1]),
+      oldCount: m[2] === void 0 ? 1 : Number(m[2]),
+      newStart: Number(m[3]),
+      newCount: m[4] === void 0 ? 1 : Number(m[4])
+    });
+  }
+  return out;
+}
+function mapLine(line, hunks) {
+  let shift = 0;
+  for (const h of hunks) {
+    if (h.oldCount === 0) {
+      if (h.oldStart < line) shift += h.newCount;
+      continue;
+    }
+    const end = h.oldStart + h.oldCount - 1;
+    if (line > end) shift += h.newCount - h.oldCount;
+    else if (line >= h.oldStart) return void 0;
+  }
+  return line + shift;
+}
+async function relocateToHead(root, head, findings) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const f of findings.flatMap((x) => [x, ...x.locations ?? []])) {
+    if (!f.commit || f.commit === head || f.file.includes("!")) continue;
+    const key = `${f.commit}\0${f.file}`;
+    groups.set(key, [...groups.get(key) ?? [], f]);
+  }
+  for (const [key, list] of groups) {
+    const [commit = "", file = ""] = key.split("\0");
+    const r = await git(root, [
+      "diff",
+      "-U0",
+      "--no-color",
+      "--no-ext-diff",
+      "--no-textconv",
+      "--no-renames",
+      commit,
+      head,
+      "--",
+      file
+    ]);
+    const hunks = parseHunks(r.stdout);
+    for (const f of list) {
+      const moved = mapLine(f.line, hunks);
+      if (moved === void 0) continue;
+      const d = moved - f.line;
+      f.line += d;
+      f.endLine += d;
+    }
+  }
+}
+function scannable(mode) {
+  return mode === "100644" || mode === "100755" || mode === "100664";
+}
+async function* diffItems(root, commits, stats, maxFileSize, warn, progress) {
+  if (commits.length === 0) return;
+  const args = [
+    "log",
+    "--no-walk=unsorted",
+    "--stdin",
+    LOG_FORMAT,
+    "-p",
+    "--raw",
+    "--no-abbrev",
+    "-U0",
+    "--no-color",
+    "--no-ext-diff",
+    "--no-textconv",
+    "--no-renames",
+    "--diff-filter=AM",
+    "--root",
+    "--submodule=short"
+  ];
+  const queue = [];
+  const binaries = [];
+  const parser = new PatchParser((a) => queue.push(a));
+  let done = 0;
+  let last = "";
+  function* drain() {
+    while (queue.length) {
+      const a = queue.shift();
+      if (!scannable(a.mode)) continue;
+      if (a.binary) {
+        binaries.push(a);
+        continue;
+      }
+      stats.items++;
+      stats.bytes += a.data.length;
+      yield {
+        path: a.path,
+        source: { kind: "bytes", data: a.data },
+        lineMap: a.lineMap,
+        commit: a.commit,
+        author: a.author,
+        date: a.date
+      };
+    }
+  }
+  for await (const line of gitLines(root, args, `${commits.join("\n")}
+`)) {
+    parser.push(line);
+    if (line[0] === 1) {
+      if (last) progress(++done);
+      last = "x";
+    }
+    yield* drain();
+  }
+  parser.end();
+  yield* drain();
+  progress(commits.length);
+  if (binaries.length) {
+    const byBlob = /* @__PURE__ */ new Map();
+    for (const b of binaries) byBlob.set(b.blob, [...byBlob.get(b.blob) ?? [], b]);
+    for await (const rec of catFile(root, [...byBlob.keys()], maxFileSize)) {
+      const users = byBlob.get(rec.oid) ?? [];
+      if ("missing" in rec) {
+        stats.missing++;
+        warn(`git object ${rec.oid} (${users[0]?.path}) is missing from this clone: not scanned`);
+        continue;
+      }
+      if (rec.skipped) {
+        stats.skippedLarge++;
+        continue;
+      }
+      const b = users[0];
+      stats.items++;
+      stats.bytes += rec.data.length;
+      yield {
+        path: b.path,
+        source: { kind: "bytes", data: rec.data },
+        commit: b.commit,
+        author: b.author,
+        date: b.date
+      };
+    }
+  }
+}
+async function* historyItems(root, commits, stats, maxFileSize, warn, progress) {
+  if (commits.length === 0) return;
+  const first = /* @__PURE__ */ new Map();
+  const parser = new RawLogParser((c) => {
+    for (const e of c.entries) {
+      if (!scannable(e.mode) || e.status.includes("D")) continue;
+      if (first.has(e.blob)) {
+        stats.duplicateBlobs++;
+        continue;
+      }
+      first.set(e.blob, { path: e.path, commit: c.commit, author: c.author, date: c.date });
+    }
+  });
+  const args = [
+    "log",
+    "--no-walk=unsorted",
+    "--stdin",
+    LOG_FORMAT,
+    "--raw",
+    "-c",
+    "--no-abbrev",
+    "--no-renames",
+    "--root"
+  ];
+  for await (const line of gitLines(root, args, `${commits.join("\n")}
+`)) parser.push(line);
+  parser.end();
+  const position = /* @__PURE__ */ new Map();
+  for (const [i, c] of commits.entries()) position.set(c, i + 1);
+  let lastProgress = 0;
+  for await (const rec of catFile(root, [...first.keys()], maxFileSize)) {
+    const where = first.get(rec.oid);
+    if (!where) continue;
+    const done = position.get(where.commit) ?? 0;
+    if (done !== lastProgress) {
+      lastProgress = done;
+      progress(done);
+    }
+    if ("missing" in rec) {
+      stats.missing++;
+      warn(`git object ${rec.oid} (${where.path} in ${where.commit.slice(0, 12)}) is missing: not scanned`);
+      continue;
+    }
+    if (rec.skipped) {
+      stats.skippedLarge++;
+      continue;
+    }
+    stats.items++;
+    stats.bytes += rec.data.length;
+    yield {
+      path: where.path,
+      source: { kind: "bytes", data: rec.data },
+      commit: where.commit,
+      author: where.author,
+      date: where.date
+    };
+  }
+  progress(commits.length);
+}
+async function* catFile(root, oids, maxSize = Number.POSITIVE_INFINITY) {
+  if (oids.length === 0) return;
+  const args = ["cat-file", "--batch"];
+  const child = (0, import_node_child_process2.spawn)("git", [...GIT_BASE_ARGS, ...args], {
+    cwd: root,
+    env: { ...process.env, ...GIT_ENV },
+    stdio: ["pipe", "pipe", "pipe"],
+    windowsHide: true
+  });
+  const done = exitOf(child, args);
+  done.catch(() => {
+  });
+  child.stdin.on("error", () => {
+  });
+  void (async () => {
+    const step = 2048;
+    for (let i = 0; i < oids.length; i += step) {
+      const ok = child.stdin.write(`${oids.slice(i, i + step).join("\n")}
+`);
+      if (!ok) await new Promise((r) => child.stdin.once("drain", () => r()));
+      if (child.stdin.destroyed) return;
+    }
+    child.stdin.end();
+  })();
+  const out = [];
+  const parser = new CatFileParser((r) => out.push(r), maxSize);
+  try {
+    for await (const chunk of child.stdout) {
+      parser.push(chunk);
+      while (out.length) yield out.shift();
+    }
+    parser.end();
+  } finally {
+    if (child.exitCode === null && !child.stdout.readableEnded) child.kill();
+  }
+  await done;
+}
+async function scanGit(opts) {
+  const log = opts.onProgressLine ?? (() => {
+  });
+  const progress = createProgress({
+    log,
+    ...opts.progressIntervalMs !== void 0 ? { intervalMs: opts.progressIntervalMs } : {}
+  });
+  const source = await openGitSource({
+    ...opts,
+    onProgress: (p) => progress.update({ done: p.commitsDone, total: p.commitsTotal, bytes: p.bytes })
+  });
+  const result = await scan({
+    root: opts.root,
+    items: source.items,
+    policy: opts.policy,
+    ...opts.threads !== void 0 ? { threads: opts.threads } : {},
+    ...opts.onWarning ? { onWarning: opts.onWarning } : {}
+  });
+  const st = source.stats;
+  const extra = [
+    st.commitsSkipped > 0 ? `${st.commitsSkipped.toLocaleString("en-US")} commits already scanned (cache)` : "",
+    st.duplicateBlobs > 0 ? `${st.duplicateBlobs.toLocaleString("en-US")} repeated blobs skipped` : "",
+    st.skippedLarge > 0 ? `${st.skippedLarge} too large` : "",
+    st.missing > 0 ? `${st.missing} missing objects` : ""
+  ].filter(Boolean);
+  const summary = progress.finish(extra.join(", ") || void 0);
+  const findings = source.finish(result.findings);
+  if (source.mode === "diff" && source.range) await relocateToHead(opts.root, source.range.head, findings);
+  if (st.missing > 0) result.stats.missingObjects = st.missing;
+  return {
+    ...result,
+    findings,
+    git: {
+      mode: source.mode,
+      commits: source.commits,
+      ...source.range ? { range: source.range } : {},
+      stats: st,
+      summary
+    }
+  };
+}
+
+// src/scan/config-source.ts
+var ConfigSourceError = class extends Error {
+  name = "ConfigSourceError";
+};
+function nameFor(cwd, abs) {
+  const rel = (0, import_node_path4.relative)(cwd, abs);
+  return rel && !rel.startsWith("..") && !(0, import_node_path4.isAbsolute)(rel) ? rel : abs;
+}
+function exists(abs) {
+  try {
+    (0, import_node_fs7.lstatSync)(abs);
+    return true;
+  } catch {
+    return false;
+  }
+}
+function worktreeSource(cwd) {
+  const files = [];
+  return {
+    describe: "working tree",
+    files,
+    async read(abs, limits) {
+      if (!exists(abs)) return void 0;
+      const bytes = readRegularFile(abs, limits);
+      files.push({ name: nameFor(cwd, abs), origin: "working tree", changed: false });
+      return bytes;
+    }
+  };
+}
+var REGULAR_MODES = /* @__PURE__ */ new Set(["100644", "100755"]);
+async function baseSource(opts) {
+  const { root, cwd, base } = opts;
+  const short2 = base.slice(0, 12);
+  if (!await isGitRepository(root)) {
+    throw new ConfigSourceError(
+      `${displayPath(root)} is not a git repository, so the scan config cannot be read from the base commit ${short2} (config-from: base)`
+    );
+  }
+  if (!await tryResolveCommit(root, base)) {
+    const remotes = (await git(root, ["remote"], { allowFailure: true })).stdout.toString("utf8").split("\n");
+    if (remotes.includes("origin")) {
+      opts.onNotice?.(`fetching the base commit ${short2} to read the trusted config`);
+      await git(root, ["fetch", "--no-tags", "--quiet", "--depth=1", "origin", base], { allowFailure: true });
+    }
+    if (!await tryResolveCommit(root, base)) {
+      throw new ConfigSourceError(
+        `the base commit ${short2} is not in this clone and could not be fetched, so the scan config cannot be read from it (config-from: base). Check out with \`fetch-depth: 0\`, or fetch the base before the scan.`
+      );
+    }
+  }
+  const files = [];
+  const worktreeBytes = (abs, limits) => {
+    if (!exists(abs)) return void 0;
+    try {
+      return readRegularFile(abs, limits);
+    } catch {
+      return Buffer.from([]);
+    }
+  };
+  return {
+    describe: `base commit ${short2} (config-from: base)`,
+    base,
+    files,
+    async read(abs, limits, readOpts) {
+      const name2 = nameFor(cwd, abs);
+      const asGiven = async () => {
+        if (!exists(abs)) return void 0;
+        const bytes2 = readRegularFile(abs, limits);
+        files.push({ name: name2, origin: "as given (not tracked)", changed: false });
+        return bytes2;
+      };
+      if (readOpts?.asGiven) return asGiven();
+      const dir = (0, import_node_path4.dirname)(abs);
+      const file = (0, import_node_path4.basename)(abs);
+      if (!(0, import_node_fs7.existsSync)(dir)) return void 0;
+      const top = await git(dir, ["rev-parse", "--show-toplevel"], { allowFailure: true });
+      const rootTop = await git(root, ["rev-parse", "--show-toplevel"], { allowFailure: true });
+      if (top.exitCode !== 0 || top.stdout.toString("utf8").trim() !== rootTop.stdout.toString("utf8").trim()) {
+        return asGiven();
+      }
+      const tracked = await git(dir, ["--literal-pathspecs", "ls-files", "-z", "--", file], { allowFailure: true });
+      const entry = await git(dir, ["--literal-pathspecs", "ls-tree", "-z", base, "--", file], { allowFailure: true });
+      if (entry.exitCode !== 0) throw new ConfigSourceError(`${displayPath(name2)}: git cannot list it at ${short2}`);
+      const line = entry.stdout.toString("utf8").split("\0")[0] ?? "";
+      const m = /^(\d{6}) (\w+) ([0-9a-f]{40,64})\t/.exec(line);
+      if (!m) {
+        if (tracked.stdout.length === 0) return asGiven();
+        files.push({ name: name2, origin: `absent at base ${short2}: the pull request's copy is not used`, changed: true });
+        return void 0;
+      }
+      const [, mode, type, oid] = m;
+      if (type !== "blob" || !REGULAR_MODES.has(mode)) {
+        const what = type === "tree" ? "a directory" : mode === "120000" ? "a symbolic link" : `a ${type}`;
+        throw new FileReadError(
+          `${limits.what} ${displayPath(name2)} is ${what} at ${short2}, not a regular file`,
+          "ENOTREG"
+        );
+      }
+      const size = Number((await git(root, ["cat-file", "-s", oid])).stdout.toString("utf8").trim());
+      if (!(size <= limits.maxBytes)) {
+        throw new FileReadError(`${limits.what} ${displayPath(name2)} at ${short2} is larger than the limit`, "EFBIG");
+      }
+      const bytes = (await git(root, ["cat-file", "blob", oid], { maxBuffer: limits.maxBytes + 1 })).stdout;
+      const current = worktreeBytes(abs, limits);
+      files.push({ name: name2, origin: `base ${short2}`, changed: current === void 0 || !current.equals(bytes) });
+      return bytes;
+    }
+  };
+}
+function configText(bytes) {
+  const text = bytes.toString("utf8");
+  return text.charCodeAt(0) === 65279 ? text.slice(1) : text;
+}
+
+// src/scan/config.ts
+var import_node_path5 = __toESM(require_node_path(), 1);
+
+// node_modules/smol-toml/dist/error.js
+function getLineColFromPtr(string, ptr) {
+  let lines = string.slice(0, ptr).split(/\r?\n/);
+  return [lines.length, lines.pop().length + 1];
+}
+function makeCodeBlock(string, line, column) {
+  let lines = string.split(/\r?\n/);
+  let codeblock = "";
+  let numberLen = (Math.log10(line + 1) | 0) + 1;
+  for (let i = line - 1; i <= line + 1; i++) {
+    let l = lines[i - 1];
+    if (!l)
+      continue;
+    codeblock += i.toString().padEnd(numberLen, " ");
+    codeblock += ":  ";
+    codeblock += l;
+    codeblock += "\n";
+    if (i === line) {
+      codeblock += " ".repeat(numberLen + column + 2);
+      codeblock += "^\n";
+    }
+  }
+  return codeblock;
+}
+var TomlError = class _TomlError extends Error {
+  line;
+  column;
+  codeblock;
+  constructor(message, options) {
+    const [line, column] = getLineColFromPtr(options.toml, options.ptr);
+    const codeblock = makeCodeBlock(options.toml, line, column);
+    super(`Invalid TOML document: ${message}
+
+${codeblock}`, options);
+    this.line = line;
+    this.column = column;
+    this.codeblock = codeblock;
+  }
+  /** @internal */
+  static x(message, ctx, ptr) {
+    throw new _TomlError(message, { toml: ctx.s, ptr: ptr ?? ctx.p });
+  }
+};
+
+// node_modules/smol-toml/dist/primitive.js
+function parseString(ctx) {
+  let startPtr = ctx.p;
+  let c = ctx.s.charCodeAt(ctx.p++);
+  let first = c;
+  let isLiteral = c === 39;
+  let isMultiline = c === ctx.s.charCodeAt(ctx.p) && c === ctx.s.charCodeAt(ctx.p + 1);
+  if (isMultiline) {
+    if ((c = ctx.s.charCodeAt(ctx.p += 2)) === 10)
+      ctx.p++;
+    else if (c === 13 && ctx.s.charCodeAt(ctx.p + 1) === 10)
+      ctx.p += 2;
+  }
+  let parsed = "";
+  let sliceStart = ctx.p;
+  let state = 0;
+  for (; ctx.p < ctx.s.length; ctx.p++) {
+    c = ctx.s.charCodeAt(ctx.p);
+    if (isMultiline && (c === 10 || c === 13 && ctx.s.charCodeAt(ctx.p + 1) === 10)) {
+      state = state && 3;
+    } else if (c < 32 && c !== 9 || c === 127) {
+      TomlError.x("control characters are not allowed in strings", ctx);
+    } else if ((!state || state === 3) && c === first && (!isMultiline || ctx.s.charCodeAt(ctx.p + 1) === first && ctx.s.charCodeAt(ctx.p + 2) === first)) {
+      if (isMultiline) {
+        if (ctx.s.charCodeAt(ctx.p + 3) === first)
+          ctx.p++;
+        if (ctx.s.charCodeAt(ctx.p + 3) === first)
+          ctx.p++;
+      }
+      if (!state) {
+        let s = ctx.s.slice(sliceStart, ctx.p);
+        parsed = parsed ? parsed + s : s;
+      }
+      ctx.p += isMultiline ? 3 : 1;
+      return parsed;
+    } else if (!state) {
+      if (!isLiteral && c === 92) {
+        parsed += ctx.s.slice(sliceStart, sliceStart = ctx.p);
+        state = 1;
+      }
+    } else if (state === 1) {
+      if (c === 120 || c === 117 || c === 85) {
+        let errPtr = ctx.p++ - 1;
+        let value = 0;
+        let len = c === 120 ? 2 : c === 117 ? 4 : 8;
+        for (let j = 0; j < len; j++, ctx.p++) {
+          let hex4 = ctx.s.charCodeAt(ctx.p);
+          let digit = (
+            /* 0-9 */
+            hex4 >= 48 && hex4 <= 57 ? hex4 - 48 : (
+              /* A-F */
+              hex4 >= 65 && hex4 <= 70 ? hex4 - 65 + 10 : (
+                /* a-f */
+                hex4 >= 97 && hex4 <= 102 ? hex4 - 97 + 10 : -1
+              )
+            )
+          );
+          if (digit < 0)
+            TomlError.x("invalid non-hex character in unicode escape", ctx);
+          value = value << 4 | digit;
+        }
+        if (value < 0 || value > 1114111 || value >= 55296 && value <= 57343) {
+          TomlError.x("invalid unicode escape", ctx, errPtr);
+        }
+        parsed += String.fromCodePoint(value);
+        sliceStart = ctx.p--;
+        state = 0;
+      } else if (isMultiline && (c === 32 || c === 9)) {
+        state = 2;
+      } else {
+        if (c === 98)
+          parsed += "\b";
+        else if (c === 116)
+          parsed += "	";
+        else if (c === 110)
+          parsed += "\n";
+        else if (c === 102)
+          parsed += "\f";
+        else if (c === 114)
+          parsed += "\r";
+        else if (c === 101)
+          parsed += "\x1B";
+        else if (c === 34)
+          parsed += '"';
+        else if (c === 92)
+          parsed += "\\";
+        else
+          TomlError.x("unrecognised escape sequence", ctx);
+        sliceStart = ctx.p + 1;
+        state = 0;
+      }
+    } else if (c !== 32 && c !== 9) {
+      if (state === 2)
+        TomlError.x("invalid escape: only line-ending whitespace may be escaped", ctx, sliceStart);
+      state = !isLiteral && c === 92 ? 1 : 0;
+      sliceStart = ctx.p;
+    }
+  }
+  TomlError.x("unfinished string", ctx, startPtr);
+}
+
+// node_modules/smol-toml/dist/date.js
+var DATE_TIME_RE = /^(\d{4}-\d{2}-\d{2})?[Tt ]?(?:(\d{2}):\d{2}(?::\d{2}(?:\.\d+)?)?)?(Z|z|[-+]\d{2}:\d{2})?$/i;
+var TomlDate = class _TomlDate extends Date {
+  #hasDate = false;
+  #hasTime = false;
+  #offset = null;
+  constructor(date, fasttype, unsafeDelim) {
+    let hasDate = true;
+    let hasTime = true;
+    let offset = "Z";
+    let c;
+    if (typeof date === "string") {
+      if (fasttype)
+        prep: {
+          if (fasttype < 3) {
+            if (+date.slice(11, 13) > 23) {
+              date = "";
+              break prep;
+            }
+            if (fasttype === 2) {
+              offset = null;
+              date += "Z";
+            } else if ((c = date.charCodeAt(date.length - 1)) !== 90 && c !== 122) {
+              offset = date.slice(date.length - 6);
+            }
+            if (unsafeDelim)
+              date = date.slice(0, 10) + "T" + date.slice(11);
+          } else if (fasttype === 4) {
+            date = +date.slice(0, 2) > 23 ? "" : `0000-01-01T${date}Z`;
+          }
+          hasDate = fasttype !== 4;
+          hasTime = fasttype !== 3;
+        }
+      else {
+        let match = date.match(DATE_TIME_RE);
+        if (match) {
+          if (!match[1]) {
+            hasDate = false;
+            date = `0000-01-01T${date}`;
+          }
+          hasTime = !!match[2];
+          hasTime && date[10] === " " && (date = date.replace(" ", "T"));
+          if (match[2] && +match[2] > 23) {
+            date = "";
+          } else {
+            offset = match[3] || null;
+            if (!offset && hasTime)
+              date += "Z";
+          }
+        } else {
+          date = "";
+        }
+      }
+    }
+    super(date);
+    if (!isNaN(this.getTime())) {
+      this.#hasDate = hasDate;
+      this.#hasTime = hasTime;
+      this.#offset = offset;
+    }
+  }
+  isDateTime() {
+    return this.#hasDate && this.#hasTime;
+  }
+  isLocal() {
+    return !this.#hasDate || !this.#hasTime || !this.#offset;
+  }
+  isDate() {
+    return this.#hasDate && !this.#hasTime;
+  }
+  isTime() {
+    return this.#hasTime && !this.#hasDate;
+  }
+  isValid() {
+    return this.#hasDate || this.#hasTime;
+  }
+  toISOString() {
+    let iso = super.toISOString();
+    if (this.isDate())
+      return iso.slice(0, 10);
+    if (this.isTime())
+      return iso.slice(11, 23);
+    if (this.#offset === null)
+      return iso.slice(0, -1);
+    if (this.#offset === "Z" || this.#offset === "z")
+      return iso;
+    let offset = +this.#offset.slice(1, 3) * 60 + +this.#offset.slice(4, 6);
+    offset = this.#offset[0] === "-" ? offset : -offset;
+    let offsetDate = new Date(this.getTime() - offset * 6e4);
+    return offsetDate.toISOString().slice(0, -1) + this.#offset;
+  }
+  static wrapAsOffsetDateTime(jsDate, offset = "Z") {
+    let date = new _TomlDate(jsDate);
+    date.#offset = offset;
+    return date;
+  }
+  static wrapAsLocalDateTime(jsDate) {
+    let date = new _TomlDate(jsDate);
+    date.#offset = null;
+    return date;
+  }
+  static wrapAsLocalDate(jsDate) {
+    let date = new _TomlDate(jsDate);
+    date.#hasTime = false;
+    date.#offset = null;
+    return date;
+  }
+  static wrapAsLocalTime(jsDate) {
+    let date = new _TomlDate(jsDate);
+    date.#hasDate = false;
+    date.#offset = null;
+    return date;
+  }
+};
+
+// node_modules/smol-toml/dist/extract.js
+function isDigit(char, base = 10) {
+  return base === 16 ? char > 47 && char < 58 || char > 64 && char < 71 || char > 96 && char < 103 : char > 47 && char < 48 + base;
+}
+function isEndOfValue(char, delim) {
+  return char === 32 || char === 9 || char === 10 || char === 13 || // Structure end or next value delimiter
+  delim && (char === delim || char === 44) || // Comment
+  char === 35;
+}
+function extractValue(ctx, end) {
+  let errPtr = ctx.p;
+  let c = ctx.s.charCodeAt(ctx.p);
+  if (c === 91 || c === 123) {
+    ctx.d-- || TomlError.x("document contains excessively nested structures. aborting.", ctx);
+    let value = c === 91 ? parseArray(ctx) : parseInlineTable(ctx);
+    ctx.d++;
+    return value;
+  }
+  if (c === 34 || c === 39) {
+    return parseString(ctx);
+  }
+  if (c === 116) {
+    if (ctx.s.charCodeAt(++ctx.p) !== 114 || ctx.s.charCodeAt(++ctx.p) !== 117 || ctx.s.charCodeAt(++ctx.p) !== 101)
+      TomlError.x("invalid value", ctx, errPtr);
+    return ctx.p++, true;
+  }
+  if (c === 102) {
+    if (ctx.s.charCodeAt(++ctx.p) !== 97 || ctx.s.charCodeAt(++ctx.p) !== 108 || ctx.s.charCodeAt(++ctx.p) !== 115 || ctx.s.charCodeAt(++ctx.p) !== 101)
+      TomlError.x("invalid value", ctx, errPtr);
+    return ctx.p++, false;
+  }
+  if (c === 43 || c === 45) {
+    return parseNumber(ctx, ctx.p, ctx.s.charCodeAt(++ctx.p), 44 - c, end);
+  }
+  if (ctx.s.charCodeAt(ctx.p + 4) === 45 && ctx.s.charCodeAt(ctx.p + 7) === 45) {
+    return parseDate(ctx, c, end);
+  }
+  if (ctx.s.charCodeAt(ctx.p + 2) === 58) {
+    return parseTime(ctx, c, end);
+  }
+  return parseNumber(ctx, ctx.p, c, 0, end);
+}
+function parseNumber(ctx, startPtr, startChr, sign, endChr) {
+  let c = startChr;
+  let state = 0;
+  let hasUnderscores = false;
+  if (c === 105) {
+    if (ctx.s.charCodeAt(++ctx.p) !== 110 || ctx.s.charCodeAt(++ctx.p) !== 102)
+      TomlError.x("invalid value", ctx, startPtr);
+    return ctx.p++, (sign || 1) / 0;
+  }
+  if (c === 110) {
+    if (ctx.s.charCodeAt(++ctx.p) !== 97 || ctx.s.charCodeAt(++ctx.p) !== 110)
+      TomlError.x("invalid value", ctx, startPtr);
+    return ctx.p++, NaN;
+  }
+  if (c === 48) {
+    if (++ctx.p >= ctx.s.length || isEndOfValue(c = ctx.s.charCodeAt(ctx.p), endChr))
+      return ctx.bi === true ? 0n : 0;
+    if (!sign) {
+      if (c === 120)
+        return parseIntegerBaseN(ctx, startPtr, 16, endChr);
+      else if (c === 98)
+        return parseIntegerBaseN(ctx, startPtr, 2, endChr);
+      else if (c === 111)
+        return parseIntegerBaseN(ctx, startPtr, 8, endChr);
+    }
+    if (c === 46)
+      state = 2;
+    else if (c === 101 || c === 69)
+      state = 4;
+    else
+      TomlError.x("illegal leading zero", ctx, startPtr);
+  } else if (!isDigit(c))
+    TomlError.x("invalid value", ctx, startPtr);
+  while (++ctx.p < ctx.s.length && (c = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c, endChr))) {
+    if (!state)
+      state = 1;
+    if (c === 95) {
+      if (!(state & 1))
+        TomlError.x("illegal underscore", ctx);
+      state += 11;
+      hasUnderscores = true;
+    } else if (state === 1 && c === 46)
+      state = 2;
+    else if ((state === 1 || state === 3) && (c === 101 || c === 69))
+      state = 4;
+    else if (state === 4 && (c === 43 || c === 45)) {
+      state = 6;
+    } else if (!isDigit(c))
+      TomlError.x(`illegal character in numeric literal`, ctx);
+    else if (state > 9)
+      state -= 11;
+    else if (!(state & 1))
+      state++;
+  }
+  if (!state) {
+    let val = (startChr - 48) * (sign || 1);
+    return ctx.bi === true ? BigInt(val) : val;
+  }
+  if (!(state & 1))
+    TomlError.x("unfinished numeric value", ctx, startPtr);
+  let str3 = ctx.s.slice(startPtr, ctx.p);
+  if (hasUnderscores)
+    str3 = str3.replaceAll("_", "");
+  return state > 1 ? parseFloat(str3) : parseInteger(ctx, str3, 10, startPtr);
+}
+function parseIntegerBaseN(ctx, startPtr, base, endChr) {
+  let c, underscore = 1;
+  while (++ctx.p < ctx.s.length && (c = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c, endChr))) {
+    if (c === 95) {
+      if (underscore & 1)
+        TomlError.x("illegal underscore", ctx);
+      underscore = 3;
+    } else if (!isDigit(c, base))
+      TomlError.x(`illegal character in numeric literal`, ctx);
+    else if (underscore & 1)
+      underscore--;
+  }
+  if (underscore & 1)
+    TomlError.x("unfinished numeric value", ctx);
+  let str3 = ctx.s.slice(startPtr + 2, ctx.p);
+  if (underscore)
+    str3 = str3.replaceAll("_", "");
+  return parseInteger(ctx, str3, base, startPtr);
+}
+function parseInteger(ctx, str3, base, startPtr) {
+  if (ctx.bi !== true)
+    int: {
+      let val = parseInt(str3, base);
+      if (!Number.isSafeInteger(val)) {
+        if (ctx.bi)
+          break int;
+        TomlError.x("integer value cannot be represented losslessly", ctx, startPtr);
+      }
+      return val;
+    }
+  return base === 10 ? BigInt(str3) : BigInt((base === 2 ? "0b" : base === 8 ? "0o" : "0x") + str3);
+}
+function parseDate(ctx, c, endChr) {
+  let startPtr = ctx.p++, unsafeSeparator;
+  if (!isDigit(c) || !isDigit(ctx.s.charCodeAt(ctx.p++)) || !isDigit(ctx.s.charCodeAt(ctx.p++)) || !isDigit(ctx.s.charCodeAt(ctx.p++))) {
+    return parseNumber(ctx, ctx.p = startPtr, c, 0, endChr);
+  }
+  ctx.p += 5;
+  if (!isDigit(ctx.s.charCodeAt(ctx.p++)))
+    TomlError.x("invalid date-time: date part is malformed", ctx, startPtr);
+  if (ctx.p >= ctx.s.length || ((c = ctx.s.charCodeAt(ctx.p)) !== 32 || (unsafeSeparator = true, !isDigit(ctx.s.charCodeAt(ctx.p + 1)))) && c !== 84 && c !== 116) {
+    let t2 = ctx.s.slice(startPtr, ctx.p);
+    return readDate(ctx, t2, 3, false, startPtr);
+  }
+  if (ctx.s.charCodeAt(ctx.p += 3) !== 58)
+    TomlError.x("invalid date-time: time part is malformed", ctx, startPtr);
+  if (ctx.s.charCodeAt(ctx.p += 3) === 58)
+    ctx.p += 3;
+  if (ctx.s.charCodeAt(ctx.p) === 46)
+    while (isDigit(ctx.s.charCodeAt(++ctx.p)))
+      ;
+  if (c = ctx.s.charCodeAt(ctx.p)) {
+    if (c === 90 || c === 122) {
+      let t2 = ctx.s.slice(startPtr, ++ctx.p);
+      return readDate(ctx, t2, 1, unsafeSeparator, startPtr, "[+00:00]");
+    }
+    if (c === 43 || c === 45) {
+      let t2 = ctx.s.slice(startPtr, ctx.p += 6);
+      return readDate(ctx, t2, 1, unsafeSeparator, startPtr, !ctx.ld && "[" + ctx.s.slice(ctx.p - 6, ctx.p) + "]");
+    }
+  }
+  let t = ctx.s.slice(startPtr, ctx.p);
+  return readDate(ctx, t, 2, unsafeSeparator, startPtr);
+}
+function parseTime(ctx, c, endChr) {
+  let start = ctx.p;
+  if (!isDigit(c) || !isDigit(ctx.s.charCodeAt(++ctx.p))) {
+    return parseNumber(ctx, --ctx.p, c, 0, endChr);
+  }
+  if (ctx.s.charCodeAt(ctx.p += 4) === 58)
+    ctx.p += 3;
+  if (ctx.s.charCodeAt(ctx.p) === 46)
+    while (isDigit(ctx.s.charCodeAt(++ctx.p)))
+      ;
+  let t = ctx.s.slice(start, ctx.p);
+  return readDate(ctx, t, 4, false, start);
+}
+function readDate(ctx, str3, type, unsafeDelim, errPtr, temporalSuffix) {
+  if (ctx.ld) {
+    let date = new TomlDate(str3, type, unsafeDelim);
+    if (!date.isValid())
+      TomlError.x("invalid date", ctx, errPtr);
+    return date;
+  }
+  try {
+    if (temporalSuffix)
+      str3 += temporalSuffix;
+    switch (type) {
+      case 1:
+        return Temporal.ZonedDateTime.from(str3);
+      case 2:
+        return Temporal.PlainDateTime.from(str3);
+      case 3:
+        return Temporal.PlainDate.from(str3);
+      case 4:
+        return Temporal.PlainTime.from(str3);
+    }
+  } catch (e) {
+    TomlError.x(e instanceof Error ? e.message : "" + e, ctx, errPtr);
+  }
+}
+
+// node_modules/smol-toml/dist/util.js
+function skipComment(ctx) {
+  for (; ctx.p < ctx.s.length; ctx.p++) {
+    let c = ctx.s.charCodeAt(ctx.p);
+    if (c === 10)
+      break;
+    if (c === 13 && ctx.s.charCodeAt(ctx.p + 1) === 10) {
+      ctx.p++;
+      break;
+    }
+    if (c < 32 && c !== 9 || c === 127) {
+      TomlError.x("control characters are not allowed in comments", ctx);
+    }
+  }
+}
+function skipVoid(ctx, banNewLines, banComments) {
+  let c;
+  while (ctx.p < ctx.s.length) {
+    while (ctx.p < ctx.s.length && ((c = ctx.s.charCodeAt(ctx.p)) === 32 || c === 9 || !banNewLines && (c === 10 || c === 13 && ctx.s.charCodeAt(ctx.p + 1) === 10)))
+      ctx.p++;
+    if (banComments || c !== 35)
+      break;
+    skipComment(ctx);
+  }
+}
+
+// node_modules/smol-toml/dist/struct.js
+function parseKey(ctx, end = 61) {
+  let startPtr;
+  let state = 0;
+  let parsed = [];
+  let sliceStart;
+  let c = ctx.s.charCodeAt(startPtr = ctx.p);
+  do {
+    if (c === end) {
+      if (!state)
+        TomlError.x("unexpected end of key", ctx);
+      if (state === 1)
+        parsed.push(ctx.s.slice(sliceStart, ctx.p));
+      return ctx.p++, parsed;
+    } else if (c === 46) {
+      if (!state)
+        TomlError.x("illegal empty bare key", ctx);
+      if (state === 1)
+        parsed.push(ctx.s.slice(sliceStart, ctx.p));
+      state = 0;
+    } else if (!state && (c === 34 || c === 39)) {
+      if (c === ctx.s.charCodeAt(ctx.p + 1) && c === ctx.s.charCodeAt(ctx.p + 2))
+        TomlError.x("illegal quoted key: multiline strings are not allowed", ctx);
+      parsed.push(parseString(ctx));
+      state = 2;
+      ctx.p--;
+    } else if (c === 32 || c === 9) {
+      if (state === 1) {
+        parsed.push(ctx.s.slice(sliceStart, ctx.p));
+        state = 2;
+      }
+    } else if (state === 2 || c < 48 && c !== 45 || c > 57 && c < 65 || c > 90 && c < 97 && c !== 95 || c > 122) {
+      TomlError.x("illegal character in key", ctx);
+    } else if (!state) {
+      state = 1;
+      sliceStart = ctx.p;
+    }
+  } while (c = ctx.s.charCodeAt(++ctx.p));
+  TomlError.x("incomplete key-value: cannot find end of key", ctx, startPtr);
+}
+function parseInlineTable(ctx) {
+  let startPtr = ctx.p++;
+  let res = /* @__PURE__ */ Object.create(null);
+  let seen = /* @__PURE__ */ new Set();
+  let c;
+  while (ctx.p < ctx.s.length) {
+    skipVoid(ctx);
+    if ((c = ctx.s.charCodeAt(ctx.p)) === 125) {
+      ctx.p++;
+      return res;
+    }
+    let k;
+    let t = res;
+    let hasOwn = false;
+    let errPtr = ctx.p;
+    let key = parseKey(ctx);
+    for (let i = 0; i < key.length; i++) {
+      if (i)
+        t = hasOwn ? t[k] : t[k] = /* @__PURE__ */ Object.create(null);
+      k = key[i];
+      if ((hasOwn = Object.hasOwn(t, k)) && (typeof t[k] !== "object" || seen.has(t[k]))) {
+        TomlError.x("trying to redefine an already defined value", ctx, errPtr);
+      }
+      let unsafe = k === "__proto__";
+      if (ctx.uk && (unsafe || k === "constructor")) {
+        t = ctx.uk !== 1 && TomlError.x("document contains an unsafe property", ctx, errPtr);
+        break;
+      }
+      if (!hasOwn && unsafe) {
+        Object.defineProperty(t, k, { enumerable: true, configurable: true, writable: true });
+      }
+    }
+    if (hasOwn) {
+      TomlError.x("trying to redefine an already defined value", ctx, errPtr);
+    }
+    skipVoid(ctx, true, true);
+    let value = extractValue(
+      ctx,
+      125
+      /* } */
+    );
+    if (t && typeof (t[k] = value) === "object")
+      seen.add(value);
+    skipVoid(ctx);
+    if ((c = ctx.s.charCodeAt(ctx.p++)) === 125) {
+      return res;
+    }
+    if (c !== 44)
+      TomlError.x("expected comma or end of structure", ctx, ctx.p - 1);
+  }
+  TomlError.x("unfinished table", ctx, startPtr);
+}
+function parseArray(ctx) {
+  let startPtr = ctx.p++;
+  let res = [];
+  let c;
+  while (ctx.p < ctx.s.length) {
+    skipVoid(ctx);
+    if ((c = ctx.s.charCodeAt(ctx.p)) === 93) {
+      ctx.p++;
+      return res;
+    }
+    res.push(extractValue(
+      ctx,
+      93
+      /* ] */
+    ));
+    skipVoid(ctx);
+    if ((c = ctx.s.charCodeAt(ctx.p++)) === 93) {
+      return res;
+    }
+    if (c !== 44)
+      TomlError.x("expected comma or end of structure", ctx, ctx.p - 1);
+  }
+  TomlError.x("unfinished array", ctx, startPtr);
+}
+
+// node_modules/smol-toml/dist/parse.js
+function peekTable(ctx, key, table, meta, type) {
+  let t = table;
+  let m = meta;
+  let k;
+  let hasOwn = false;
+  let state;
+  for (let i = 0; i < key.length; i++) {
+    if (i) {
+      t = hasOwn ? t[k] : t[k] = /* @__PURE__ */ Object.create(null);
+      m = (state = m[k]).c;
+      if (type === 0 && (state.t === 1 || state.t === 2)) {
+        return null;
+      }
+      if (state.t === 2) {
+        let l = t.length - 1;
+        t = t[l];
+        m = m[l].c;
+      }
+    }
+    k = key[i];
+    if ((hasOwn = Object.hasOwn(t, k)) && m[k]?.t === 0 && m[k]?.d) {
+      return null;
+    }
+    if (!hasOwn) {
+      let unsafe = k === "__proto__";
+      if (ctx.uk && (unsafe || k === "constructor"))
+        return false;
+      if (unsafe) {
+        Object.defineProperty(t, k, { enumerable: true, configurable: true, writable: true });
+        Object.defineProperty(m, k, { enumerable: true, configurable: true, writable: true });
+      }
+      m[k] = {
+        t: i < key.length - 1 && type === 2 ? 3 : type,
+        d: false,
+        i: 0,
+        c: /* @__PURE__ */ Object.create(null)
+      };
+    }
+  }
+  state = m[k];
+  if (state.t !== type && !(type === 1 && state.t === 3)) {
+    return null;
+  }
+  if (type === 2) {
+    if (!state.d) {
+      state.d = true;
+      t[k] = [];
+    }
+    t[k].push(t = /* @__PURE__ */ Object.create(null));
+    state.c[state.i++] = state = { t: 1, d: false, i: 0, c: /* @__PURE__ */ Object.create(null) };
+  }
+  if (state.d) {
+    return null;
+  }
+  state.d = true;
+  if (type === 1) {
+    t = hasOwn ? t[k] : t[k] = /* @__PURE__ */ Object.create(null);
+  } else if (type === 0 && hasOwn) {
+    return null;
+  }
+  return [k, t, state.c];
+}
+function validateTablePeek(ctx, peek, ptr) {
+  if (peek === null || ctx.uk === 2)
+    TomlError.x(peek === null ? "trying to redefine an already defined table or value" : "document contains an unsafe property", ctx, ptr);
+}
+function parse(toml, options = {}) {
+  let ctx = {
+    s: toml,
+    p: 0,
+    d: options.maxDepth ?? 1e3,
+    bi: options.integersAsBigInt ?? false,
+    ld: options.useLegacyDate ?? true,
+    uk: options.unsafeKeyBehaviour === "throw" ? 2 : options.unsafeKeyBehaviour === "drop" ? 1 : 0
+  };
+  let res = /* @__PURE__ */ Object.create(null);
+  let meta = /* @__PURE__ */ Object.create(null);
+  let tmp;
+  let skipping = false;
+  let tbl = res;
+  let m = meta;
+  if (toml.charCodeAt(0) === 65279)
+    ctx.p++;
+  skipVoid(ctx);
+  while (ctx.p < toml.length) {
+    if (toml.charCodeAt(ctx.p) === 91) {
+      let isTableArray = toml.charCodeAt(++ctx.p) === 91;
+      tmp = ctx.p += +isTableArray;
+      skipping = false;
+      let k = parseKey(
+        ctx,
+        93
+        /* ] */
+      );
+      if (isTableArray) {
+        if (toml.charCodeAt(ctx.p) !== 93) {
+          TomlError.x("expected end of table array declaration", ctx);
+        }
+        ctx.p++;
+      }
+      let p = peekTable(
+        ctx,
+        k,
+        res,
+        meta,
+        isTableArray ? 2 : 1
+        /* Type.EXPLICIT */
+      );
+      if (!p) {
+        validateTablePeek(ctx, p, tmp);
+        skipping = true;
+      } else {
+        m = p[2];
+        tbl = p[1];
+      }
+    } else {
+      tmp = ctx.p;
+      let k = parseKey(ctx);
+      let p = peekTable(
+        ctx,
+        k,
+        tbl,
+        m,
+        0
+        /* Type.DOTTED */
+      );
+      if (!p && !skipping)
+        validateTablePeek(ctx, p, tmp);
+      skipVoid(ctx, true, true);
+      let v = extractValue(ctx, void 0);
+      if (p && !skipping)
+        p[1][p[0]] = v;
+    }
+    skipVoid(ctx, true);
+    if (ctx.p < toml.length && (tmp = toml.charCodeAt(ctx.p)) !== 10 && (tmp !== 13 || toml.charCodeAt(ctx.p + 1) !== 10)) {
+      TomlError.x("each key-value declaration must be followed by an end-of-line", ctx);
+    }
+    skipVoid(ctx);
+  }
+  return res;
+}
+
+// node_modules/smol-toml/dist/stringify.js
+var HAS_WELLFORMED = !!"".isWellFormed;
+
+// src/scan/config.ts
+var DEFAULT_CONFIG_NAME = ".jit-gpg.toml";
+var SEVERITIES = ["critical", "high", "medium", "low"];
+var ConfigError = class extends Error {
+  name = "ConfigError";
+  file;
+  line;
+  field;
+  constructor(message, file, line, field) {
+    super(message);
+    this.file = file;
+    this.line = line;
+    this.field = field;
+  }
+};
+function fieldName(path) {
+  let out = "";
+  for (const p of path) {
+    if (typeof p === "number") out += `[${p}]`;
+    else out += out ? `.${/^[A-Za-z0-9_-]+$/.test(p) ? p : JSON.stringify(p)}` : p;
+  }
+  return out;
+}
+var pathKey = (path) => path.map(String).join("\0");
+function splitKey(key) {
+  const parts = [];
+  const re = /\s*("(?:[^"\\]|\\.)*"|'[^']*'|[^.\s"']+)\s*(?:\.|$)/gy;
+  let m = re.exec(key);
+  while (m && m[0] !== "") {
+    const raw = m[1];
+    parts.push(raw.startsWith('"') || raw.startsWith("'") ? raw.slice(1, -1) : raw);
+    if (re.lastIndex >= key.length) break;
+    m = re.exec(key);
+  }
+  return parts;
+}
+var KeyLines = class {
+  lines = /* @__PURE__ */ new Map();
+  constructor(text) {
+    const src = text.split(/\r?\n/);
+    let header2 = [];
+    const arrayCounts = /* @__PURE__ */ new Map();
+    let inMulti;
+    for (let i = 0; i < src.length; i++) {
+      const raw = src[i];
+      if (inMulti) {
+        if (raw.includes(inMulti)) inMulti = void 0;
+        continue;
+      }
+      const t = raw.trim();
+      if (!t || t.startsWith("#")) continue;
+      let m = /^\[\[\s*(.+?)\s*\]\]/.exec(t);
+      if (m) {
+        const name2 = splitKey(m[1]);
+        const k = pathKey(name2);
+        const n = arrayCounts.get(k) ?? 0;
+        arrayCounts.set(k, n + 1);
+        header2 = [...name2, n];
+        this.add(name2, i + 1);
+        this.add(header2, i + 1);
+        continue;
+      }
+      m = /^\[\s*(.+?)\s*\]/.exec(t);
+      if (m) {
+        header2 = splitKey(m[1]);
+        this.add(header2, i + 1);
+        continue;
+      }
+      m = /^((?:"(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_-]+)(?:\s*\.\s*(?:"(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_-]+))*)\s*=/.exec(
+        t
+      );
+      if (m) {
+        const key = splitKey(m[1]);
+        for (let j = 1; j <= key.length; j++) this.add([...header2, ...key.slice(0, j)], i + 1);
+        const rest = t.slice(m[0].length);
+        for (const q of ['"""', "'''"]) {
+          const at = rest.indexOf(q);
+          if (at >= 0 && rest.indexOf(q, at + 3) < 0) inMulti = q;
+        }
+      }
+    }
+  }
+  add(path, line) {
+    const k = pathKey(path);
+    if (!this.lines.has(k)) this.lines.set(k, line);
+  }
+  /** The line of the key, else of its nearest located parent, else 1. */
+  line(path) {
+    for (let n = path.length; n > 0; n--) {
+      const l = this.lines.get(pathKey(path.slice(0, n)));
+      if (l) return l;
+    }
+    return 1;
+  }
+};
+function levenshtein(a, b) {
+  const d = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = d[0];
+    d[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = d[j];
+      d[j] = Math.min(d[j] + 1, d[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return d[b.length];
+}
+function suggest(word, options) {
+  let best;
+  let bestD = Infinity;
+  for (const o of options) {
+    const dist = levenshtein(word.toLowerCase(), o.toLowerCase());
+    if (dist < bestD) {
+      bestD = dist;
+      best = o;
+    }
+  }
+  return best !== void 0 && bestD <= Math.max(2, Math.floor(word.length / 3)) ? `; did you mean "${best}"?` : "";
+}
+function regexErrorKind(e) {
+  const message = e instanceof Error ? e.message : String(e);
+  const colon = message.indexOf(": ");
+  return colon < 0 ? excerpt(message) : `${message.slice(0, colon)} (at ${excerpt(message.slice(colon + 2))})`;
+}
+function typeName(v) {
+  if (Array.isArray(v)) return "an array";
+  if (v === null || v === void 0) return "nothing";
+  if (typeof v === "object") return v instanceof Date ? "a date" : "a table";
+  if (typeof v === "string") return `the string ${excerpt(v)}`;
+  if (typeof v === "number") return `the number ${String(v).length <= 4 ? String(v) : excerpt(String(v))}`;
+  return typeof v === "boolean" ? `the boolean ${v}` : typeof v;
+}
+var isTable = (v) => typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Date);
+function parseSize(v) {
+  if (typeof v === "number") return Number.isInteger(v) && v > 0 ? v : void 0;
+  if (typeof v !== "string") return void 0;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?\s*$/i.exec(v);
+  if (!m) return void 0;
+  const unit = (m[2] ?? "b").toLowerCase();
+  const mult = unit === "b" ? 1 : unit.startsWith("k") ? 1024 : unit.startsWith("m") ? 1024 * 1024 : 1024 * 1024 * 1024;
+  const n = Math.round(Number(m[1]) * mult);
+  return n > 0 ? n : void 0;
+}
+function countGroups(pattern) {
+  let n = 0;
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === "\\") {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === "]") inClass = false;
+      continue;
+    }
+    if (c === "[") {
+      inClass = true;
+      if (pattern[i + 1] === "^") i++;
+      if (pattern[i + 1] === "]") i++;
+      continue;
+    }
+    if (c === "(") {
+      if (pattern[i + 1] !== "?") n++;
+      else if (pattern.startsWith("(?P<", i) || pattern.startsWith("(?<", i) && !/^\(\?<[=!]/.test(pattern.slice(i)))
+        n++;
+    }
+  }
+  return n;
+}
+function exampleHits(rule, example, maxFileSize) {
+  const policy = { rules: [rule], ignorePaths: [], allowRegexes: [], stopwords: [], maxFileSize };
+  return scanBuffer(Buffer.from(example, "utf8"), "example", policy).filter((f) => f.ruleId === rule.id).length;
+}
+var TOP_KEYS = ["rules", "allow", "max-file-size"];
+var OVERRIDE_KEYS = ["enabled", "severity", "entropy"];
+var CUSTOM_KEYS = [
+  "id",
+  "title",
+  "severity",
+  "keywords",
+  "pattern",
+  "secret-group",
+  "entropy",
+  "case-insensitive",
+  "fallback",
+  "help",
+  "tp",
+  "fp"
+];
+var ALLOW_KEYS = ["paths", "regexes", "stopwords"];
+function parseConfig(text, file, options = {}) {
+  let doc;
+  try {
+    doc = parse(text);
+  } catch (e) {
+    if (e instanceof TomlError) {
+      const reason = e.message.split("\n")[0].replace(/^Invalid TOML document:\s*/, "");
+      throw new ConfigError(
+        `${file}:${e.line}:${e.column}: invalid TOML: ${reason}; fix the syntax at that position`,
+        file,
+        e.line
+      );
+    }
+    throw e;
+  }
+  const base = options.base ?? defaultPolicy();
+  const engine = options.engine ?? loadRegexEngine();
+  const lines = new KeyLines(text);
+  const fail = (path, message) => {
+    const line = lines.line(path);
+    throw new ConfigError(`${file}:${line}: ${fieldName(path)}: ${message}`, file, line, fieldName(path));
+  };
+  const checkKeys = (table, at, allowed, what) => {
+    for (const k of Object.keys(table)) {
+      if (!allowed.includes(k)) {
+        fail([...at, k], `unknown key in ${what}${suggest(k, allowed)} (expected one of: ${allowed.join(", ")})`);
+      }
+    }
+  };
+  const str3 = (v, path, what = "a string") => {
+    if (typeof v !== "string" || v === "") fail(path, `expected ${what}, got ${typeName(v)}`);
+    return v;
+  };
+  const strList = (v, path, what) => {
+    if (!Array.isArray(v)) fail(path, `expected an array of ${what}, got ${typeName(v)}`);
+    return v.map((item, i) => str3(item, [...path, i], `a non-empty string (${what})`));
+  };
+  const severity = (v, path) => {
+    if (typeof v !== "string" || !SEVERITIES.includes(v)) {
+      fail(path, `expected one of ${SEVERITIES.map((s) => `"${s}"`).join(", ")}, got ${typeName(v)}`);
+    }
+    return v;
+  };
+  const entropy = (v, path) => {
+    if (typeof v !== "number" || !Number.isFinite(v) || v < 0 || v > 8) {
+      fail(path, `expected a number of bits per character between 0 and 8 (e.g. 3.5), got ${typeName(v)}`);
+    }
+    return v;
+  };
+  const compile = (source, path, who, caseInsensitive = false) => {
+    try {
+      return engine.compile(source, { caseInsensitive });
+    } catch (e) {
+      return fail(
+        path,
+        `RE2 rejected the pattern of ${who}: ${regexErrorKind(e)} (RE2 has no lookaround or backreferences; rewrite the pattern without them)`
+      );
+    }
+  };
+  checkKeys(doc, [], TOP_KEYS, "the top level");
+  const policy = {
+    rules: base.rules.slice(),
+    ignorePaths: base.ignorePaths.slice(),
+    allowRegexes: base.allowRegexes.slice(),
+    stopwords: base.stopwords.slice(),
+    maxFileSize: base.maxFileSize
+  };
+  if (doc["max-file-size"] !== void 0) {
+    const size = parseSize(doc["max-file-size"]);
+    if (size === void 0) {
+      fail(
+        ["max-file-size"],
+        `expected a positive size in bytes or a string with a unit like "10 MiB" or "500 KB", got ${typeName(doc["max-file-size"])}`
+      );
+    }
+    policy.maxFileSize = size;
+  }
+  const rules = doc.rules;
+  if (rules !== void 0) {
+    if (!isTable(rules)) fail(["rules"], `expected a table ([rules.<id>] or [[rules.custom]]), got ${typeName(rules)}`);
+    const builtinIds = base.rules.map((r) => r.id);
+    for (const [id, value] of Object.entries(rules)) {
+      if (id === "custom") continue;
+      const at = ["rules", id];
+      const idx = policy.rules.findIndex((r) => r.id === id);
+      if (idx < 0) {
+        fail(
+          at,
+          `there is no built-in rule "${id}"${suggest(id, builtinIds)} (to add your own rule use a [[rules.custom]] table; \`jit-gpg scan --help\` lists where rule ids are documented)`
+        );
+      }
+      if (!isTable(value))
+        fail(at, `expected a table of overrides (enabled, severity, entropy), got ${typeName(value)}`);
+      const t = value;
+      checkKeys(t, at, OVERRIDE_KEYS, `[rules.${id}]`);
+      const rule = { ...policy.rules[idx] };
+      if (t.enabled !== void 0 && typeof t.enabled !== "boolean") {
+        fail([...at, "enabled"], `expected true or false, got ${typeName(t.enabled)}`);
+      }
+      if (t.severity !== void 0) rule.severity = severity(t.severity, [...at, "severity"]);
+      if (t.entropy !== void 0) rule.entropy = entropy(t.entropy, [...at, "entropy"]);
+      policy.rules[idx] = rule;
+      if (t.enabled === false) policy.rules.splice(idx, 1);
+    }
+    const custom = rules.custom;
+    if (custom !== void 0) {
+      if (!Array.isArray(custom)) {
+        fail(["rules", "custom"], `expected an array of tables ([[rules.custom]]), got ${typeName(custom)}`);
+      }
+      const seen = /* @__PURE__ */ new Set();
+      custom.forEach((value, i) => {
+        const at = ["rules", "custom", i];
+        if (!isTable(value)) fail(at, `expected a table ([[rules.custom]]), got ${typeName(value)}`);
+        const t = value;
+        checkKeys(t, at, CUSTOM_KEYS, "[[rules.custom]]");
+        const id = str3(t.id, [...at, "id"], 'a rule id string (lowercase letters, digits, "-", "_" or ".")');
+        if (!/^[a-z0-9][a-z0-9._-]*$/.test(id)) {
+          fail([...at, "id"], `${excerpt(id)} is not a valid rule id; use lowercase letters, digits, "-", "_" or "."`);
+        }
+        if (builtinIds.includes(id)) {
+          fail([...at, "id"], `"${id}" is a built-in rule; choose another id, or change it under [rules.${id}]`);
+        }
+        if (seen.has(id))
+          fail([...at, "id"], `${excerpt(id)} is defined twice in [[rules.custom]]; ids must be unique`);
+        seen.add(id);
+        const who = "this custom rule";
+        if (t.pattern === void 0) fail([...at, "pattern"], `${who} needs a pattern (an RE2 regular expression)`);
+        if (t.keywords === void 0) {
+          fail([...at, "keywords"], `${who} needs keywords: literal strings, one of which every match contains`);
+        }
+        const keywords = strList(t.keywords, [...at, "keywords"], "keyword strings");
+        if (keywords.length === 0) fail([...at, "keywords"], `${who} needs at least one keyword`);
+        keywords.forEach((k, j) => {
+          if (!/^[\x20-\x7e]+$/.test(k)) fail([...at, "keywords", j], "keywords must be printable ASCII literals");
+        });
+        const caseInsensitive = t["case-insensitive"];
+        if (caseInsensitive !== void 0 && typeof caseInsensitive !== "boolean") {
+          fail([...at, "case-insensitive"], `expected true or false, got ${typeName(caseInsensitive)}`);
+        }
+        const pattern = str3(t.pattern, [...at, "pattern"], "an RE2 pattern string");
+        compile(pattern, [...at, "pattern"], who, caseInsensitive === true);
+        const groups = countGroups(pattern);
+        const rule = {
+          id,
+          title: t.title === void 0 ? id : str3(t.title, [...at, "title"], "a title string"),
+          severity: t.severity === void 0 ? "high" : severity(t.severity, [...at, "severity"]),
+          keywords: keywords.map((k) => k.toLowerCase()),
+          pattern,
+          help: t.help === void 0 ? `Custom rule \`${id}\` from ${file}. Rotate the secret, then remove it from the code.` : str3(t.help, [...at, "help"], "a help string (Markdown)"),
+          examples: { tp: [], fp: [] }
+        };
+        if (caseInsensitive === true) rule.caseInsensitive = true;
+        if (t["secret-group"] !== void 0) {
+          const g = t["secret-group"];
+          if (typeof g !== "number" || !Number.isInteger(g) || g < 0) {
+            fail([...at, "secret-group"], `expected a capture group number (0 = whole match), got ${typeName(g)}`);
+          }
+          if (g > groups) {
+            fail(
+              [...at, "secret-group"],
+              `${who}: the pattern has ${groups} capture group${groups === 1 ? "" : "s"}, so secret-group ${g} does not exist`
+            );
+          }
+          rule.secretGroup = g;
+        }
+        if (t.entropy !== void 0) rule.entropy = entropy(t.entropy, [...at, "entropy"]);
+        if (t.fallback !== void 0) {
+          if (typeof t.fallback !== "boolean") {
+            fail([...at, "fallback"], `expected true or false, got ${typeName(t.fallback)}`);
+          }
+          if (t.fallback === true) rule.fallback = true;
+        }
+        if (t.tp !== void 0) rule.examples.tp = strList(t.tp, [...at, "tp"], "true-positive examples");
+        if (t.fp !== void 0) rule.examples.fp = strList(t.fp, [...at, "fp"], "false-positive examples");
+        rule.examples.tp.forEach((ex, j) => {
+          if (exampleHits(rule, ex, policy.maxFileSize) === 0) {
+            fail(
+              [...at, "tp", j],
+              `${who} finds nothing in its true-positive example ${j + 1} (check the pattern, the keywords \u2014 every match must contain one \u2014 the entropy floor, and that the example is not a placeholder)`
+            );
+          }
+        });
+        rule.examples.fp.forEach((ex, j) => {
+          if (exampleHits(rule, ex, policy.maxFileSize) > 0) {
+            fail(
+              [...at, "fp", j],
+              `${who} reports a finding in its false-positive example ${j + 1}; tighten the pattern`
+            );
+          }
+        });
+        policy.rules.push(rule);
+      });
+    }
+  }
+  const allow = doc.allow;
+  if (allow !== void 0) {
+    if (!isTable(allow)) fail(["allow"], `expected a table ([allow]), got ${typeName(allow)}`);
+    const t = allow;
+    checkKeys(t, ["allow"], ALLOW_KEYS, "[allow]");
+    if (t.paths !== void 0) policy.ignorePaths.push(...strList(t.paths, ["allow", "paths"], "path globs"));
+    if (t.regexes !== void 0) {
+      const regexes = strList(t.regexes, ["allow", "regexes"], "RE2 patterns");
+      regexes.forEach((r, i) => {
+        compile(r, ["allow", "regexes", i], `allow regex ${i + 1}`);
+      });
+      policy.allowRegexes.push(...regexes);
+    }
+    if (t.stopwords !== void 0) {
+      policy.stopwords.push(...strList(t.stopwords, ["allow", "stopwords"], "stopwords").map((w) => w.toLowerCase()));
+    }
+  }
+  return policy;
+}
+function display(cwd, abs) {
+  const rel = (0, import_node_path5.relative)(cwd, abs);
+  return rel && !rel.startsWith("..") && !(0, import_node_path5.isAbsolute)(rel) ? rel : abs;
+}
+var MAX_CONFIG_BYTES = 1024 * 1024;
+async function readConfigFile(source, abs, name2, asGiven) {
+  try {
+    return await source.read(abs, { maxBytes: MAX_CONFIG_BYTES, what: "config file" }, { asGiven });
+  } catch (e) {
+    if (e instanceof FileReadError || e instanceof ConfigSourceError) throw new ConfigError(e.message, name2);
+    throw e;
+  }
+}
+async function loadConfig(opts) {
+  const source = opts.source ?? worktreeSource(opts.cwd);
+  if (opts.path !== void 0 && opts.path !== "") {
+    const abs = (0, import_node_path5.resolve)(opts.cwd, opts.path);
+    const name2 = display(opts.cwd, abs);
+    const bytes = await readConfigFile(source, abs, name2, (0, import_node_path5.isAbsolute)(opts.path));
+    if (bytes === void 0) {
+      if (source.files.some((f) => f.name === name2)) return { policy: opts.base ?? defaultPolicy() };
+      throw new ConfigError(
+        `${displayPath(opts.path)}: config file not found; create it or point to an existing file`,
+        opts.path,
+        void 0
+      );
+    }
+    return { policy: parseConfig(configText(bytes), name2, { base: opts.base }), path: abs };
+  }
+  for (const dir of opts.searchDirs ?? [opts.cwd]) {
+    const abs = (0, import_node_path5.join)((0, import_node_path5.resolve)(opts.cwd, dir), DEFAULT_CONFIG_NAME);
+    const name2 = display(opts.cwd, abs);
+    const bytes = await readConfigFile(source, abs, name2, false);
+    if (bytes !== void 0) {
+      return { policy: parseConfig(configText(bytes), name2, { base: opts.base }), path: abs };
+    }
+  }
+  return { policy: opts.base ?? defaultPolicy() };
+}
+
+// src/scan/report/redact.ts
+var MASK = "****";
+var PREVIEW_CHARS = 4;
+var SEVERITIES2 = ["critical", "high", "medium", "low"];
+function safePreview(preview2) {
+  if (typeof preview2 !== "string") return MASK;
+  const chars = [...preview2];
+  let end = chars.length;
+  while (end > 0 && chars[end - 1] === "*") end--;
+  return `${chars.slice(0, Math.min(end, PREVIEW_CHARS)).join("")}${MASK}`;
+}
+function str(v, fallback = "") {
+  return typeof v === "string" ? v : fallback;
+}
+function posInt(v, fallback = 1) {
+  return typeof v === "number" && Number.isInteger(v) && v >= 1 ? v : fallback;
+}
+function redactFinding(f) {
+  const line = posInt(f.line);
+  const out = {
+    ruleId: str(f.ruleId, "unknown"),
+    title: str(f.title, str(f.ruleId, "unknown")),
+    severity: SEVERITIES2.includes(f.severity) ? f.severity : "high",
+    validated: f.validated === true,
+    file: str(f.file, "-"),
+    line,
+    column: posInt(f.column),
+    endLine: Math.max(line, posInt(f.endLine, line)),
+    endColumn: posInt(f.endColumn),
+    fingerprint: str(f.fingerprint),
+    preview: safePreview(f.preview)
+  };
+  if (typeof f.commit === "string") out.commit = f.commit;
+  if (typeof f.author === "string") out.author = f.author;
+  if (typeof f.date === "string") out.date = f.date;
+  if (typeof f.decoded === "string") out.decoded = f.decoded;
+  if (Array.isArray(f.locations) && f.locations.length > 0) out.locations = f.locations.map(redactLocation);
+  if (f.inlineAllowed === true) out.inlineAllowed = true;
+  const log = logLocation(f.log);
+  if (log) out.log = log;
+  const revocation = revocationRecord(f.revocation);
+  if (revocation) out.revocation = revocation;
+  return out;
+}
+function redactLocation(l) {
+  const line = posInt(l.line);
+  const out = {
+    file: str(l.file, "-"),
+    line,
+    column: posInt(l.column),
+    endLine: Math.max(line, posInt(l.endLine, line)),
+    endColumn: posInt(l.endColumn)
+  };
+  if (typeof l.commit === "string") out.commit = l.commit;
+  if (typeof l.author === "string") out.author = l.author;
+  if (typeof l.date === "string") out.date = l.date;
+  if (typeof l.decoded === "string") out.decoded = l.decoded;
+  const log = logLocation(l.log);
+  if (log) out.log = log;
+  return out;
+}
+function logLocation(v) {
+  if (!v || typeof v !== "object") return void 0;
+  const l = v;
+  if (typeof l.job !== "string" || typeof l.url !== "string" || !Number.isSafeInteger(l.jobId)) return void 0;
+  const out = { job: l.job, jobId: l.jobId, url: l.url };
+  if (typeof l.step === "string") out.step = l.step;
+  if (Number.isSafeInteger(l.stepNumber)) out.stepNumber = l.stepNumber;
+  return out;
+}
+function revocationRecord(v) {
+  if (!v || typeof v !== "object") return void 0;
+  const r = v;
+  if (typeof r.submitted !== "boolean" || typeof r.answer !== "string") return void 0;
+  const out = { submitted: r.submitted, answer: r.answer };
+  if (Number.isSafeInteger(r.status)) out.status = r.status;
+  return out;
+}
+function redactFindings(findings) {
+  return findings.map(redactFinding);
+}
+
+// src/shared/http.ts
+var import_node_http = __toESM(require_node_http(), 1);
+var import_node_https = __toESM(require_node_https(), 1);
+var import_node_net2 = __toESM(require_node_net(), 1);
+var import_node_tls = __toESM(require_node_tls(), 1);
+var DEFAULT_TIMEOUT_MS = 1e4;
+var DEFAULT_MAX_BYTES = 1024 * 1024;
+var TRANSIENT_CODES = /* @__PURE__ */ new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "ECONNABORTED",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EAI_AGAIN",
+  "ENETUNREACH",
+  "EHOSTUNREACH",
+  "ENETDOWN",
+  "UND_ERR_SOCKET",
+  "TIMEOUT"
+]);
+var TLS_CODES = /* @__PURE__ */ new Set([
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "CERT_HAS_EXPIRED",
+  "CERT_NOT_YET_VALID",
+  "CERT_UNTRUSTED",
+  "CERT_SIGNATURE_FAILURE",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+  "EPROTO"
+]);
+var HttpError = class extends Error {
+  name = "HttpError";
+  /** Node's error code (ECONNRESET, ...), or TIMEOUT, TOO_LARGE, TLS. */
+  code;
+  retryable;
+  /** The TLS verification code when code is TLS. */
+  tlsCode;
+  constructor(message, code21, retryable, tlsCode) {
+    super(message);
+    this.code = code21;
+    this.retryable = retryable;
+    if (tlsCode) this.tlsCode = tlsCode;
+  }
+};
+function safeUrl(url) {
+  try {
+    const u = new URL(String(url));
+    return `${u.origin}${u.pathname}`;
+  } catch {
+    return "(invalid URL)";
+  }
+}
+function isTransientStatus(status) {
+  return status >= 500 || status === 429 || status === 408;
+}
+function retryAfterMs(headers, now = Date.now()) {
+  const raw = headers["retry-after"];
+  if (typeof raw !== "string" || raw.trim() === "") return void 0;
+  if (/^\d+$/.test(raw.trim())) return Number(raw.trim()) * 1e3;
+  const at = Date.parse(raw);
+  return Number.isNaN(at) ? void 0 : Math.max(0, at - now);
+}
+function describeNetworkError(err, where) {
+  const code21 = err.code ?? "UNKNOWN";
+  if (TLS_CODES.has(code21) || /certificate|self[- ]signed|SSL|TLS/i.test(err.message)) {
+    return new HttpError(`TLS verification failed for ${where} (${code21}): ${err.message}`, "TLS", false, code21);
+  }
+  const what = {
+    ECONNRESET: "connection reset",
+    ECONNREFUSED: "connection refused",
+    ETIMEDOUT: "connection timed out",
+    EPIPE: "connection closed while sending",
+    EAI_AGAIN: "DNS lookup failed temporarily",
+    ENOTFOUND: "host not found"
+  };
+  const text = what[code21] ?? err.message;
+  return new HttpError(`${text} (${code21}) at ${where}`, code21, TRANSIENT_CODES.has(code21));
+}
+function envValue(env5, lower) {
+  return (env5[lower] || env5[lower.toUpperCase()] || "").trim();
+}
+var bareHost = (host) => host.toLowerCase().replace(/^\[|\]$/g, "").replace(/\.$/, "");
+function isLoopbackHost(hostname) {
+  const h = bareHost(hostname);
+  if (h === "localhost" || h.endsWith(".localhost")) return true;
+  if ((0, import_node_net2.isIP)(h) === 4) return h.startsWith("127.");
+  if ((0, import_node_net2.isIP)(h) === 6) return h === "::1" || /^(0{1,4}:){7}0{0,3}1$/.test(h) || h === "0:0:0:0:0:0:0:1";
+  return false;
+}
+function defaultPort(u) {
+  return u.port ? Number(u.port) : u.protocol === "https:" ? 443 : 80;
+}
+function splitEntry(entry) {
+  const v6 = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
+  if (v6) return v6[2] ? { host: v6[1], port: Number(v6[2]) } : { host: v6[1] };
+  if ((0, import_node_net2.isIP)(entry.split("/")[0]) === 6) return { host: entry };
+  const m = /^(.*):(\d+)$/.exec(entry);
+  return m ? { host: m[1], port: Number(m[2]) } : { host: entry };
+}
+function bypassedBy(entry, host, port) {
+  if (entry === "*") return true;
+  const { host: raw, port: entryPort } = splitEntry(entry);
+  if (entryPort !== void 0 && entryPort !== port) return false;
+  const e = bareHost(raw).replace(/^\*?\./, "");
+  if (!e) return false;
+  const family = (0, import_node_net2.isIP)(host);
+  const cidr = /^(.+)\/(\d{1,3})$/.exec(e);
+  if (cidr && (0, import_node_net2.isIP)(cidr[1])) {
+    if (!family) return false;
+    const entryFamily = (0, import_node_net2.isIP)(cidr[1]) === 4 ? "ipv4" : "ipv6";
+    const bits = Number(cidr[2]);
+    if (bits > (entryFamily === "ipv4" ? 32 : 128)) return false;
+    const list = new import_node_net2.BlockList();
+    list.addSubnet(cidr[1], bits, entryFamily);
+    return list.check(host, family === 4 ? "ipv4" : "ipv6");
+  }
+  if ((0, import_node_net2.isIP)(e)) {
+    if (!family) return false;
+    const list = new import_node_net2.BlockList();
+    list.addAddress(e, (0, import_node_net2.isIP)(e) === 4 ? "ipv4" : "ipv6");
+    return list.check(host, family === 4 ? "ipv4" : "ipv6");
+  }
+  if (family) return false;
+  return host === e || host.endsWith(`.${e}`);
+}
+function proxyFor(url, env5 = process.env) {
+  let u;
+  try {
+    u = new URL(String(url));
+  } catch {
+    return void 0;
+  }
+  if (u.protocol !== "https:" && u.protocol !== "http:") return void 0;
+  const value = envValue(env5, u.protocol === "https:" ? "https_proxy" : "http_proxy");
+  if (!value) return void 0;
+  const host = bareHost(u.hostname);
+  if (!host || isLoopbackHost(host)) return void 0;
+  const port = defaultPort(u);
+  const noProxy = envValue(env5, "no_proxy");
+  for (const entry of noProxy.split(/[\s,]+/)) {
+    if (entry && bypassedBy(entry.toLowerCase(), host, port)) return void 0;
+  }
+  const proxy = parseProxyUrl(value, u.protocol === "https:" ? "HTTPS_PROXY" : "HTTP_PROXY");
+  return proxy;
+}
+function parseProxyUrl(value, variable) {
+  let proxy;
+  try {
+    proxy = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
+  } catch {
+    throw new HttpError(`${variable} is not a valid proxy URL (expected http://host:port)`, "EINVAL", false);
+  }
+  if (proxy.protocol !== "http:" && proxy.protocol !== "https:") {
+    throw new HttpError(
+      `${variable}: proxy scheme ${proxy.protocol} is not supported (use an http:// or https:// proxy)`,
+      "EINVAL",
+      false
+    );
+  }
+  return proxy;
+}
+function safeProxy(proxy) {
+  return proxy.origin;
+}
+function proxyAuthorization(proxy) {
+  if (!proxy.username && !proxy.password) return void 0;
+  const decode = (s) => {
+    try {
+      return decodeURIComponent(s);
+    } catch {
+      return s;
+    }
+  };
+  return `Basic ${Buffer.from(`${decode(proxy.username)}:${decode(proxy.password)}`).toString("base64")}`;
+}
+function proxyStatusError(status, proxy, where) {
+  const fix = status === 407 ? proxy.username ? ": the proxy refused the credentials in the proxy URL; check the user and password in HTTPS_PROXY/HTTP_PROXY" : ": the proxy wants credentials; put them in the proxy URL (http://user:password@proxy:port)" : status === 403 ? ": the proxy does not allow this destination; ask for it to be allowed or add the host to NO_PROXY" : "";
+  return new HttpError(
+    `proxy ${safeProxy(proxy)} answered HTTP ${status} for ${where}${fix}`,
+    status === 407 ? "PROXY_AUTH" : `PROXY_${status}`,
+    isTransientStatus(status)
+  );
+}
+function createHttpClient(options = {}) {
+  return (request) => send(request, options.env ?? process.env);
+}
+var httpRequest = (request) => send(request, process.env);
+function send(request, env5) {
+  let url;
+  try {
+    url = new URL(String(request.url));
+  } catch {
+    return Promise.reject(new HttpError("invalid URL (expected https://host[:port]/path)", "EINVAL", false));
+  }
+  const where = safeUrl(url);
+  const timeoutMs = request.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const maxBytes = request.maxBytes ?? DEFAULT_MAX_BYTES;
+  const headers = { ...request.headers };
+  if (request.body !== void 0) headers["content-length"] = String(Buffer.byteLength(request.body));
+  const isHttps = url.protocol === "https:";
+  if (!isHttps && url.protocol !== "http:") {
+    return Promise.reject(
+      new HttpError(`unsupported URL scheme ${url.protocol} (use https:// or http://)`, "EINVAL", false)
+    );
+  }
+  let proxy;
+  try {
+    proxy = proxyFor(url, env5);
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  const method = request.method ?? "GET";
+  return new Promise((resolve4, reject) => {
+    let settled = false;
+    const live = [];
+    const fail = (err) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      for (const r of live) r.destroy();
+      reject(err);
+    };
+    const timer = setTimeout(
+      () => fail(
+        new HttpError(
+          `no answer from ${where}${proxy ? ` through proxy ${safeProxy(proxy)}` : ""} within ${timeoutMs / 1e3} s`,
+          "TIMEOUT",
+          true
+        )
+      ),
+      timeoutMs
+    );
+    const onResponse = (res) => {
+      live.push(res);
+      if (proxy && !isHttps && res.statusCode === 407) {
+        fail(proxyStatusError(407, proxy, where));
+        return;
+      }
+      const declared = Number(res.headers["content-length"] ?? "0");
+      if (declared > maxBytes) {
+        fail(new HttpError(`response from ${where} is larger than ${maxBytes} bytes`, "TOO_LARGE", false));
+        return;
+      }
+      const chunks = [];
+      let size = 0;
+      res.on("data", (chunk) => {
+        size += chunk.length;
+        if (size > maxBytes) {
+          fail(new HttpError(`response from ${where} is larger than ${maxBytes} bytes`, "TOO_LARGE", false));
+          return;
+        }
+        chunks.push(chunk);
+      });
+      res.on("error", (err) => fail(describeNetworkError(err, where)));
+      res.on("aborted", () => fail(new HttpError(`connection reset (ECONNRESET) at ${where}`, "ECONNRESET", true)));
+      res.on("end", () => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        const data = Buffer.concat(chunks, size);
+        resolve4(
+          request.binary ? { status: res.statusCode ?? 0, headers: res.headers, body: "", data } : { status: res.statusCode ?? 0, headers: res.headers, body: data.toString("utf8") }
+        );
+      });
+    };
+    const start = (req, at) => {
+      live.push(req);
+      req.on("error", (err) => fail(describeNetworkError(err, at)));
+      if (request.body !== void 0) req.write(request.body);
+      req.end();
+    };
+    if (!proxy) {
+      const options = { method, headers, agent: false };
+      if (isHttps && request.ca) options.ca = request.ca;
+      start((isHttps ? import_node_https.default : import_node_http.default).request(url, options, onResponse), where);
+      return;
+    }
+    const viaProxy = `proxy ${safeProxy(proxy)} (for ${where})`;
+    const proxyModule = proxy.protocol === "https:" ? import_node_https.default : import_node_http.default;
+    const proxyTarget = { host: bareHost(proxy.hostname), port: defaultPort(proxy), agent: false };
+    const auth = proxyAuthorization(proxy);
+    if (!isHttps) {
+      const proxied = { ...headers, host: url.host };
+      if (auth) proxied["proxy-authorization"] = auth;
+      start(proxyModule.request({ ...proxyTarget, method, path: url.href, headers: proxied }, onResponse), viaProxy);
+      return;
+    }
+    const authority = `${url.hostname}:${defaultPort(url)}`;
+    const connectHeaders = { host: authority };
+    if (auth) connectHeaders["proxy-authorization"] = auth;
+    const connect = proxyModule.request({
+      ...proxyTarget,
+      method: "CONNECT",
+      path: authority,
+      headers: connectHeaders
+    });
+    connect.on("connect", (res, socket, head) => {
+      live.push(socket);
+      if (res.statusCode !== 200) {
+        fail(proxyStatusError(res.statusCode ?? 0, proxy, where));
+        return;
+      }
+      if (settled) return;
+      if (head.length) socket.unshift(head);
+      const host = bareHost(url.hostname);
+      const tlsOptions = { socket, host };
+      if (!(0, import_node_net2.isIP)(host)) tlsOptions.servername = host;
+      if (request.ca) tlsOptions.ca = request.ca;
+      const createConnection = () => {
+        const t = import_node_tls.default.connect(tlsOptions);
+        live.push(t);
+        return t;
+      };
+      start(import_node_https.default.request(url, { method, headers, createConnection }, onResponse), where);
+    });
+    live.push(connect);
+    connect.on("error", (err) => fail(describeNetworkError(err, viaProxy)));
+    connect.end();
+  });
+}
+
+// src/scan/job.ts
+var import_node_fs10 = __toESM(require_node_fs(), 1);
+var import_node_path7 = __toESM(require_node_path(), 1);
+
+// src/scan/baseline.ts
+var BaselineError = class extends Error {
+  name = "BaselineError";
+};
+var FINGERPRINT = /^[0-9a-f]{64}$/;
+function describe(v) {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "an array";
+  if (typeof v === "object") return "an object";
+  if (typeof v === "string") return `the string ${excerpt(v)}`;
+  return `${typeof v} ${String(v).length <= 4 ? String(v) : excerpt(String(v))}`;
+}
+function parseBaseline(text, path) {
+  let doc;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    const at = /line \d+ column \d+|position \d+/.exec(e.message)?.[0];
+    throw new BaselineError(
+      `baseline ${path}: not valid JSON${at ? ` (at ${at})` : ""}; expected a report written by \`jit-gpg scan --format json\``
+    );
+  }
+  if (typeof doc !== "object" || doc === null || Array.isArray(doc)) {
+    throw new BaselineError(`baseline ${path}: expected a JSON object (a jit-gpg JSON report), got ${describe(doc)}`);
+  }
+  const obj = doc;
+  if ("runs" in obj && !("findings" in obj)) {
+    throw new BaselineError(
+      `baseline ${path}: this is a SARIF file; a baseline is the JSON report (\`jit-gpg scan --format json\`, or the action's \`report\` output)`
+    );
+  }
+  const entries = /* @__PURE__ */ new Map();
+  for (const key of ["findings", "baselined"]) {
+    const list = obj[key];
+    if (list === void 0 && key === "baselined") continue;
+    if (!Array.isArray(list)) {
+      throw new BaselineError(
+        `baseline ${path}: \`${key}\` must be an array of findings, got ${list === void 0 ? "nothing" : describe(list)}`
+      );
+    }
+    list.forEach((item, i) => {
+      const where = `baseline ${path}: ${key}[${i}]`;
+      if (typeof item !== "object" || item === null || Array.isArray(item)) {
+        throw new BaselineError(`${where}: expected a finding object, got ${describe(item)}`);
+      }
+      const f = item;
+      if (typeof f.fingerprint !== "string" || !FINGERPRINT.test(f.fingerprint)) {
+        throw new BaselineError(
+          `${where}.fingerprint: expected 64 lowercase hex characters (sha256), got ${describe(f.fingerprint)}`
+        );
+      }
+      if (typeof f.ruleId !== "string" || f.ruleId === "") {
+        throw new BaselineError(`${where}.ruleId: expected a rule id string, got ${describe(f.ruleId)}`);
+      }
+      if (!entries.has(f.fingerprint)) {
+        const entry = { fingerprint: f.fingerprint, ruleId: f.ruleId };
+        if (typeof f.file === "string") entry.file = f.file;
+        if (typeof f.line === "number") entry.line = f.line;
+        entries.set(f.fingerprint, entry);
+      }
+    });
+  }
+  return { path, entries };
+}
+var MAX_BASELINE_BYTES = 64 * 1024 * 1024;
+async function loadBaseline(path, opts = {}) {
+  const source = opts.source ?? worktreeSource(process.cwd());
+  const name2 = displayPath(opts.name ?? path);
+  let bytes;
+  try {
+    bytes = await source.read(
+      path,
+      { maxBytes: MAX_BASELINE_BYTES, what: "baseline" },
+      { asGiven: opts.asGiven ?? false }
+    );
+  } catch (e) {
+    if (e instanceof FileReadError || e instanceof ConfigSourceError) throw new BaselineError(e.message);
+    throw e;
+  }
+  if (bytes === void 0) {
+    const addedByPr = source.files.some((f) => f.origin.startsWith("absent at base"));
+    throw new BaselineError(
+      addedByPr ? `baseline ${name2}: not in the base commit (the pull request adds it, and its copy is not trusted); merge it first, or pass a baseline from outside the repository` : `baseline ${name2}: file not found; pass a JSON report written by an earlier scan`
+    );
+  }
+  return parseBaseline(configText(bytes), name2);
+}
+function applyBaseline(findings, baseline) {
+  if (!baseline) return { findings: [...findings], accepted: [], stale: [] };
+  const seen = /* @__PURE__ */ new Set();
+  const out = { findings: [], accepted: [], stale: [] };
+  for (const f of findings) {
+    if (baseline.entries.has(f.fingerprint)) {
+      out.accepted.push(f);
+      seen.add(f.fingerprint);
+    } else {
+      out.findings.push(f);
+    }
+  }
+  for (const entry of baseline.entries.values()) {
+    if (!seen.has(entry.fingerprint)) out.stale.push({ ...entry });
+  }
+  return out;
+}
+
+// src/scan/gitleaks.ts
+var import_node_fs8 = __toESM(require_node_fs(), 1);
+var import_node_path6 = __toESM(require_node_path(), 1);
+var GitleaksConfigError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "ConfigError";
+  }
+};
+var KNOWN_TOP = /* @__PURE__ */ new Set(["title", "description", "extend", "rules", "allowlist", "allowlists", "minVersion"]);
+var KNOWN_RULE = /* @__PURE__ */ new Set([
+  "id",
+  "description",
+  "regex",
+  "secretGroup",
+  "entropy",
+  "keywords",
+  "path",
+  "tags",
+  "allowlist",
+  "allowlists"
+]);
+var KNOWN_ALLOW = /* @__PURE__ */ new Set([
+  "description",
+  "paths",
+  "regexes",
+  "stopwords",
+  "commits",
+  "regexTarget",
+  "condition",
+  "targetRules"
+]);
+var MAX_GITLEAKS_BYTES = 1024 * 1024;
+async function loadGitleaksConfig(root, source = worktreeSource(root)) {
+  const file = (0, import_node_path6.join)(root, ".gitleaks.toml");
+  let bytes;
+  try {
+    bytes = await source.read(file, { maxBytes: MAX_GITLEAKS_BYTES, what: "gitleaks config" });
+  } catch (e) {
+    if (e instanceof FileReadError || e instanceof ConfigSourceError) throw new GitleaksConfigError(e.message);
+    throw e;
+  }
+  return bytes === void 0 ? void 0 : parseGitleaksConfig(configText(bytes), file);
+}
+function parseGitleaksConfig(text, file = ".gitleaks.toml") {
+  let doc;
+  try {
+    doc = parse(text);
+  } catch (err) {
+    if (err instanceof TomlError)
+      throw new GitleaksConfigError(`${file}:${err.line}:${err.column}: ${err.message.split("\n")[0]}`);
+    throw err;
+  }
+  const re = loadRegexEngine();
+  const warnings = [];
+  const warn = (field, why) => {
+    warnings.push(`${file}: ${field}: ${why}`);
+  };
+  for (const key of Object.keys(doc)) if (!KNOWN_TOP.has(key)) warn(key, "unknown field, ignored");
+  const compile = (src, field) => {
+    if (typeof src !== "string") {
+      warn(field, "not a string, ignored");
+      return void 0;
+    }
+    try {
+      return re.compile(src);
+    } catch (err) {
+      warn(field, `RE2 cannot compile it (${regexErrorKind(err)}), ignored`);
+      return void 0;
+    }
+  };
+  const strings = (v, field) => {
+    if (v === void 0) return [];
+    if (!Array.isArray(v) || v.some((x) => typeof x !== "string")) {
+      warn(field, "expected an array of strings, ignored");
+      return [];
+    }
+    return v;
+  };
+  const readAllowlist = (t, where, ruleLevel) => {
+    if (t === null || typeof t !== "object" || Array.isArray(t)) {
+      warn(where, "expected a table, ignored");
+      return void 0;
+    }
+    const a = t;
+    for (const k of Object.keys(a)) if (!KNOWN_ALLOW.has(k)) warn(`${where}.${k}`, "unknown field, ignored");
+    const regexSources = strings(a.regexes, `${where}.regexes`);
+    const out = {
+      where,
+      paths: strings(a.paths, `${where}.paths`).flatMap((p, i) => compile(p, `${where}.paths[${i}]`) ?? []),
+      regexes: regexSources.flatMap((p, i) => compile(p, `${where}.regexes[${i}]`) ?? []),
+      regexSources,
+      stopwords: strings(a.stopwords, `${where}.stopwords`).map((s) => s.toLowerCase()),
+      commits: new Set(strings(a.commits, `${where}.commits`))
+    };
+    const target = a.regexTarget;
+    if (target !== void 0 && target !== "secret" && target !== "match") {
+      warn(
+        `${where}.regexTarget`,
+        `${excerpt(String(target))} is not supported (secret and match are); regexes are tested on the match`
+      );
+    }
+    if (a.condition !== void 0 && String(a.condition).toUpperCase() === "AND") {
+      const kinds = [out.paths.length, out.regexes.length + out.stopwords.length, out.commits.size].filter(
+        (n) => n > 0
+      ).length;
+      if (kinds > 1)
+        warn(
+          `${where}.condition`,
+          '"AND" across paths/regexes/commits is not supported; each criterion allows on its own (OR)'
+        );
+    }
+    if (a.targetRules !== void 0) {
+      if (ruleLevel) warn(`${where}.targetRules`, "only meaningful in a global [[allowlists]], ignored");
+      else out.targetRules = strings(a.targetRules, `${where}.targetRules`);
+    }
+    return out;
+  };
+  const extend = doc.extend;
+  if (extend && typeof extend === "object") {
+    if (extend.useDefault === true)
+      warn("extend.useDefault", "gitleaks' default rules are replaced by jit-gpg's built-in rules");
+    if (extend.path !== void 0)
+      warn("extend.path", "extending another config file is not supported; merge it into this one");
+    if (extend.url !== void 0) warn("extend.url", "extending a remote config is not supported");
+    if (extend.disabledRules !== void 0) {
+      warn(
+        "extend.disabledRules",
+        "gitleaks' rule ids do not exist here; disable jit-gpg rules in .jit-gpg.toml instead"
+      );
+    }
+  }
+  const globals = [];
+  if (doc.allowlist !== void 0) {
+    const a = readAllowlist(doc.allowlist, "allowlist", false);
+    if (a) globals.push(a);
+  }
+  if (doc.allowlists !== void 0) {
+    if (!Array.isArray(doc.allowlists)) warn("allowlists", "expected [[allowlists]] tables, ignored");
+    else
+      doc.allowlists.forEach((t, i) => {
+        const a = readAllowlist(t, `allowlists[${i}]`, false);
+        if (a) globals.push(a);
+      });
+  }
+  const rules = [];
+  const ruleAllow = /* @__PURE__ */ new Map();
+  const rulePath = /* @__PURE__ */ new Map();
+  const rawRules = doc.rules ?? [];
+  if (!Array.isArray(rawRules)) throw new GitleaksConfigError(`${file}: rules: expected [[rules]] tables`);
+  const ids = /* @__PURE__ */ new Set();
+  rawRules.forEach((t, i) => {
+    const where = `rules[${i}]`;
+    if (t === null || typeof t !== "object") {
+      warn(where, "expected a table, ignored");
+      return;
+    }
+    const r = t;
+    for (const k of Object.keys(r)) if (!KNOWN_RULE.has(k)) warn(`${where}.${k}`, "unknown field, ignored");
+    const id = typeof r.id === "string" && r.id !== "" ? r.id : void 0;
+    if (!id) {
+      warn(`${where}.id`, "missing, rule ignored");
+      return;
+    }
+    const w = `${where} (${id})`;
+    if (ids.has(id)) warn(`${w}.id`, "duplicate id; the later rule wins");
+    ids.add(id);
+    if (r.regex === void 0) {
+      warn(`${w}.regex`, "missing: path-only rules (flagging a file by its name) are not supported, rule ignored");
+      return;
+    }
+    const pattern = compile(r.regex, `${w}.regex`);
+    if (!pattern) return;
+    const allows = [];
+    if (r.allowlist !== void 0) {
+      const a = readAllowlist(r.allowlist, `${w}.allowlist`, true);
+      if (a) allows.push(a);
+    }
+    if (r.allowlists !== void 0) {
+      if (!Array.isArray(r.allowlists)) warn(`${w}.allowlists`, "expected [[rules.allowlists]] tables, ignored");
+      else
+        r.allowlists.forEach((x, k) => {
+          const a = readAllowlist(x, `${w}.allowlists[${k}]`, true);
+          if (a) allows.push(a);
+        });
+    }
+    let secretGroup;
+    if (r.secretGroup !== void 0) {
+      if (typeof r.secretGroup === "number" && Number.isInteger(r.secretGroup) && r.secretGroup >= 0)
+        secretGroup = r.secretGroup;
+      else warn(`${w}.secretGroup`, "expected a non-negative integer, ignored");
+    }
+    let entropy;
+    if (r.entropy !== void 0) {
+      if (typeof r.entropy === "number" && r.entropy >= 0) entropy = r.entropy;
+      else warn(`${w}.entropy`, "expected a non-negative number, ignored");
+    }
+    if (r.path !== void 0) {
+      const p = compile(r.path, `${w}.path`);
+      if (p) rulePath.set(id, p);
+    }
+    const keywords = strings(r.keywords, `${w}.keywords`).map((k) => k.toLowerCase()).filter((k) => k !== "");
+    const rule = {
+      id,
+      title: typeof r.description === "string" && r.description !== "" ? r.description : id,
+      severity: "high",
+      keywords: keywords.length > 0 && keywordsInPattern(String(r.regex), keywords) ? keywords : [],
+      pattern: String(r.regex),
+      ...secretGroup !== void 0 ? { secretGroup } : {},
+      ...entropy !== void 0 ? { entropy } : {},
+      help: `Custom rule imported from ${file}${typeof r.description === "string" ? `: ${r.description}` : ""}.`,
+      examples: { tp: [], fp: [] }
+    };
+    if (keywords.length > 0 && rule.keywords.length === 0) {
+      warn(
+        `${w}.keywords`,
+        "not every match is sure to contain a keyword, so the rule runs on every line (slower, never misses)"
+      );
+    }
+    const contentAllows = allows.filter((a) => a.regexes.length > 0 || a.stopwords.length > 0);
+    if (contentAllows.length > 0) {
+      rule.validate = (secret, match) => {
+        const s = Buffer.from(secret);
+        const m = Buffer.from(match);
+        for (const a of contentAllows) {
+          if (a.regexes.some((p) => p.matchAll(s).length > 0 || p.matchAll(m).length > 0)) return "invalid";
+          const lower = secret.toLowerCase();
+          if (a.stopwords.some((sw) => lower.includes(sw))) return "invalid";
+        }
+        return "unknown";
+      };
+      warn(`${w}.allowlist`, "rule-level regexes/stopwords need a validator closure: this policy scans on one thread");
+    }
+    const pathCommit = allows.filter((a) => a.paths.length > 0 || a.commits.size > 0);
+    if (pathCommit.length > 0) ruleAllow.set(id, pathCommit);
+    const existing = rules.findIndex((x) => x.id === id);
+    if (existing >= 0) rules.splice(existing, 1);
+    rules.push(rule);
+  });
+  const allowRegexes = [];
+  const stopwords = [];
+  for (const a of globals) {
+    if (a.targetRules) {
+      if (a.regexSources.length || a.stopwords.length) {
+        warn(`${a.where}.targetRules`, "regexes/stopwords limited to some rules are applied to every rule");
+      }
+    }
+    allowRegexes.push(...a.regexSources.filter((src) => compiles(src)));
+    stopwords.push(...a.stopwords);
+  }
+  const filterFindings = (findings) => findings.filter((f) => {
+    const forms = [f.file, ...f.file.includes("!") ? f.file.split("!") : []].map((x) => Buffer.from(x));
+    const test = (p) => forms.some((x) => p.matchAll(x).length > 0);
+    const onPath = (a) => a.paths.some(test);
+    const onCommit = (a) => f.commit !== void 0 && a.commits.has(f.commit);
+    for (const a of globals) {
+      if (a.targetRules && !a.targetRules.includes(f.ruleId)) continue;
+      if (onPath(a) || onCommit(a)) return false;
+    }
+    for (const a of ruleAllow.get(f.ruleId) ?? []) if (onPath(a) || onCommit(a)) return false;
+    const scope = rulePath.get(f.ruleId);
+    if (scope && !test(scope)) return false;
+    return true;
+  });
+  return {
+    rules,
+    allowRegexes,
+    stopwords,
+    filterFindings,
+    warnings,
+    summary: {
+      rules: rules.length,
+      allowPaths: globals.reduce((n, a) => n + a.paths.length, 0),
+      allowRegexes: allowRegexes.length,
+      stopwords: stopwords.length,
+      commits: globals.reduce((n, a) => n + a.commits.size, 0)
+    }
+  };
+  function compiles(src) {
+    try {
+      re.compile(src);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+function keywordsInPattern(source, keywords) {
+  const pattern = source.replace(/\((?:\?:)?([A-Za-z0-9_-]+)\)(?![?*{])/g, "$1");
+  if (hasTopLevelAlternation(pattern)) return false;
+  if (/[|?*]/.test(pattern.replace(/\\./g, ""))) {
+    const prefix = pattern.replace(/^\(\?i\)/, "").split(/[|?*([{]/)[0] ?? "";
+    return keywords.some((k) => prefix.toLowerCase().includes(k));
+  }
+  const lit = pattern.toLowerCase().replace(/\\/g, "");
+  return keywords.some((k) => lit.includes(k));
+}
+function mergeGitleaks(policy, imp) {
+  const ids = new Set(imp.rules.map((r) => r.id));
+  return {
+    ...policy,
+    rules: [...policy.rules.filter((r) => !ids.has(r.id)), ...imp.rules],
+    allowRegexes: [...policy.allowRegexes, ...imp.allowRegexes],
+    stopwords: [...policy.stopwords, ...imp.stopwords]
+  };
+}
+function hasTopLevelAlternation(p) {
+  let depth = 0;
+  let inClass = false;
+  for (let i = 0; i < p.length; i++) {
+    const c = p[i];
+    if (c === "\\") {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === "]") inClass = false;
+      continue;
+    }
+    if (c === "[") inClass = true;
+    else if (c === "(") depth++;
+    else if (c === ")") depth--;
+    else if (c === "|" && depth === 0) return true;
+  }
+  return false;
+}
+
+// src/scan/sources/event.ts
+var import_node_fs9 = __toESM(require_node_fs(), 1);
+var ZERO_SHA = /^0+$/;
+function get(obj, ...path) {
+  let cur = obj;
+  for (const key of path) {
+    if (cur === null || typeof cur !== "object") return void 0;
+    cur = cur[key];
+  }
+  return cur;
+}
+function str2(obj, ...path) {
+  const v = get(obj, ...path);
+  return typeof v === "string" && v !== "" ? v : void 0;
+}
+function readEvent(env5 = process.env) {
+  const name2 = env5.GITHUB_EVENT_NAME;
+  if (!name2) return void 0;
+  const path = env5.GITHUB_EVENT_PATH;
+  if (!path) return { name: name2, payload: {} };
+  let text;
+  try {
+    text = (0, import_node_fs9.readFileSync)(path, "utf8");
+  } catch (err) {
+    throw new Error(`cannot read the event payload at GITHUB_EVENT_PATH=${path}: ${err.message}`);
+  }
+  try {
+    const payload = JSON.parse(text);
+    return {
+      name: name2,
+      payload: payload !== null && typeof payload === "object" ? payload : {}
+    };
+  } catch (err) {
+    throw new Error(`the event payload at ${path} is not JSON: ${err.message}`);
+  }
+}
+function planScan(event, env5 = {}) {
+  const fallback = env5.fallbackMode ?? "worktree";
+  const remote = env5.remote ?? "origin";
+  if (!event) return { mode: fallback, notice: `no GitHub event: scanning the ${fallback}` };
+  const p = event.payload;
+  switch (event.name) {
+    case "pull_request":
+    case "pull_request_target": {
+      const base = str2(p, "pull_request", "base", "sha");
+      const head = str2(p, "pull_request", "head", "sha");
+      if (!base || !head) {
+        throw new Error(
+          `${event.name} event without pull_request.base.sha/head.sha: cannot tell which commits to scan`
+        );
+      }
+      if (base === head) return { mode: "none", base, head, notice: `pull request has no commits (${short(base)})` };
+      const num3 = get(p, "pull_request", "number") ?? get(p, "number");
+      return {
+        mode: "diff",
+        base,
+        head,
+        notice: `pull request${typeof num3 === "number" ? ` #${num3}` : ""}: scanning lines added in ${short(base)}..${short(head)}`
+      };
+    }
+    case "push": {
+      const before = str2(p, "before");
+      const after = str2(p, "after");
+      if (!after || ZERO_SHA.test(after)) {
+        return { mode: "none", notice: `push deleted ${str2(p, "ref") ?? "a ref"}: nothing to scan` };
+      }
+      if (before === after)
+        return { mode: "none", base: before, head: after, notice: `push with no new commits (${short(after)})` };
+      if (!before || ZERO_SHA.test(before)) {
+        const def2 = str2(p, "repository", "default_branch");
+        const ref = str2(p, "ref");
+        if (!def2 || ref === `refs/heads/${def2}`) {
+          return {
+            mode: "history",
+            head: after,
+            notice: `first push of ${ref ?? "the default branch"}: scanning all of its commits`
+          };
+        }
+        return {
+          mode: "diff",
+          head: after,
+          exclude: [`refs/remotes/${remote}/${def2}`, `refs/heads/${def2}`],
+          notice: `new branch ${ref ?? ""}: scanning commits not on ${def2}`.replace("  ", " ")
+        };
+      }
+      const forced = get(p, "forced") === true;
+      const def = str2(p, "repository", "default_branch");
+      return {
+        mode: "diff",
+        base: before,
+        head: after,
+        ...def ? { fallbackExclude: [`refs/remotes/${remote}/${def}`, `refs/heads/${def}`] } : {},
+        notice: `push${forced ? " (forced)" : ""}: scanning lines added in ${short(before)}..${short(after)}`
+      };
+    }
+    case "merge_group": {
+      const base = str2(p, "merge_group", "base_sha");
+      const head = str2(p, "merge_group", "head_sha");
+      if (!base || !head) throw new Error("merge_group event without merge_group.base_sha/head_sha");
+      if (base === head) return { mode: "none", base, head, notice: `merge group has no commits (${short(base)})` };
+      return {
+        mode: "diff",
+        base,
+        head,
+        notice: `merge group: scanning lines added in ${short(base)}..${short(head)}`
+      };
+    }
+    default:
+      return { mode: fallback, notice: `${event.name} event: scanning the ${fallback}` };
+  }
+}
+function short(sha) {
+  return sha ? sha.slice(0, 12) : "?";
+}
+var PULL_REQUEST_EVENTS = ["pull_request", "pull_request_target", "merge_group"];
+function isPullRequestEvent(name2) {
+  return name2 !== void 0 && PULL_REQUEST_EVENTS.includes(name2);
+}
+function trustedBaseSha(event) {
+  if (!event || !isPullRequestEvent(event.name)) return void 0;
+  const base = event.name === "merge_group" ? str2(event.payload, "merge_group", "base_sha") : str2(event.payload, "pull_request", "base", "sha");
+  if (!base || !/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(base)) {
+    throw new Error(`${event.name} event without a base commit SHA: cannot read the trusted config from the base`);
+  }
+  return base;
+}
+
+// src/shared/retry.ts
+var defaultSleep = (ms) => new Promise((resolve4) => setTimeout(resolve4, ms));
+function backoffDelay(attempt, baseMs, maxMs, random = Math.random) {
+  const step = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(step / 2 + random() * (step / 2));
+}
+function formatSeconds(ms) {
+  return `${(ms / 1e3).toFixed(1)} s`;
+}
+function errorMessage(error) {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+function retryAfterOf(error) {
+  if (error && typeof error === "object" && "retryAfterMs" in error) {
+    const v = error.retryAfterMs;
+    if (typeof v === "number" && Number.isFinite(v) && v >= 0) return v;
+  }
+  return void 0;
+}
+async function retry(fn, options = {}) {
+  const attempts = Math.max(1, Math.floor(options.attempts ?? 5));
+  const baseMs = options.baseMs ?? 500;
+  const maxMs = options.maxMs ?? 1e4;
+  const isRetryable = options.isRetryable ?? (() => true);
+  const sleep = options.sleep ?? defaultSleep;
+  const random = options.random ?? Math.random;
+  const prefix = options.label ? `${options.label}: ` : "";
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn(attempt);
+    } catch (error) {
+      if (attempt >= attempts || !isRetryable(error)) throw error;
+      let delayMs = backoffDelay(attempt, baseMs, maxMs, random);
+      const hinted = retryAfterOf(error);
+      if (hinted !== void 0) delayMs = Math.min(maxMs, Math.max(delayMs, hinted));
+      const message = `${prefix}attempt ${attempt} of ${attempts} failed: ${errorMessage(error)}; retrying in ${formatSeconds(delayMs)}`;
+      options.onRetry?.({ attempt, attempts, error, delayMs, message });
+      await sleep(delayMs);
+    }
+  }
+}
+
+// src/shared/github.ts
+var GITHUB_API_VERSION = "2022-11-28";
+var REVOKE_BATCH_SIZE = 1e3;
+var MAX_PAGES = 100;
+var PAGE_BYTES = 16 * 1024 * 1024;
+var DEFAULT_MAX_LOG_BYTES = 512 * 1024 * 1024;
+var MAX_NAME = 512;
+var GitHubApiError = class extends Error {
+  name = "GitHubApiError";
+  status;
+  retryable;
+  retryAfterMs;
+  constructor(message, status, retryable, retryAfter) {
+    super(message);
+    this.status = status;
+    this.retryable = retryable;
+    if (retryAfter !== void 0) this.retryAfterMs = retryAfter;
+  }
+};
+function isGitHubCloud(apiUrl) {
+  try {
+    const host = new URL(apiUrl).hostname.toLowerCase();
+    return host === "api.github.com" || /^api\.[a-z0-9-]+\.ghe\.com$/.test(host);
+  } catch {
+    return false;
+  }
+}
+function nextLink(link) {
+  const text = Array.isArray(link) ? link.join(",") : link ?? "";
+  for (const part of text.split(",")) {
+    const m = /^\s*<([^>]*)>\s*;(.*)$/.exec(part);
+    if (m && /(?:^|;)\s*rel="?(?:[^";]*\s)?next(?:\s[^";]*)?"?\s*(?:;|$)/.test(m[2])) return m[1];
+  }
+  return void 0;
+}
+function apiMessage(res) {
+  try {
+    const text = res.body || (res.data ? res.data.toString("utf8", 0, 64 * 1024) : "");
+    const m = JSON.parse(text).message;
+    if (typeof m === "string" && m.trim()) {
+      const line = m.replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ").trim();
+      return line.length > 200 ? `${line.slice(0, 200)}\u2026` : line;
+    }
+  } catch {
+  }
+  return "";
+}
+function header(res, name2) {
+  const v = res.headers[name2];
+  return Array.isArray(v) ? v[0] : v;
+}
+function isoMs(v) {
+  if (typeof v !== "string") return void 0;
+  const t = Date.parse(v);
+  return Number.isNaN(t) ? void 0 : t;
+}
+function boundedName(v, what) {
+  if (typeof v !== "string") throw new Error(`${what} has no name`);
+  return v.length > MAX_NAME ? `${v.slice(0, MAX_NAME)}\u2026` : v;
+}
+var isId = (v) => typeof v === "number" && Number.isSafeInteger(v) && v > 0;
+function parseJob(raw) {
+  if (!raw || typeof raw !== "object") throw new Error("a job is not an object");
+  const j = raw;
+  if (!isId(j.id)) throw new Error("a job has no numeric id");
+  const job = {
+    id: j.id,
+    name: boundedName(j.name, `job ${j.id}`),
+    status: typeof j.status === "string" ? j.status : "unknown",
+    conclusion: typeof j.conclusion === "string" ? j.conclusion : null,
+    steps: []
+  };
+  const started = isoMs(j.started_at);
+  const completed = isoMs(j.completed_at);
+  if (started !== void 0) job.startedAt = started;
+  if (completed !== void 0) job.completedAt = completed;
+  if (isId(j.run_attempt)) job.runAttempt = j.run_attempt;
+  const steps = Array.isArray(j.steps) ? j.steps : [];
+  for (const s of steps.slice(0, 1e3)) {
+    if (!s || typeof s !== "object") continue;
+    const r = s;
+    if (!isId(r.number)) continue;
+    const step = {
+      number: r.number,
+      name: boundedName(r.name, `step ${r.number} of job ${j.id}`),
+      status: typeof r.status === "string" ? r.status : "unknown",
+      conclusion: typeof r.conclusion === "string" ? r.conclusion : null
+    };
+    const ss = isoMs(r.started_at);
+    const sc = isoMs(r.completed_at);
+    if (ss !== void 0) step.startedAt = ss;
+    if (sc !== void 0) step.completedAt = sc;
+    job.steps.push(step);
+  }
+  job.steps.sort((a, b) => a.number - b.number);
+  return job;
+}
+var ACTIONS_READ = "the token needs `actions: read` (add `permissions: actions: read` to the job, or pass a token that can read this repository\u2019s Actions)";
+function createGitHubClient(options) {
+  const api = new URL(options.apiUrl.replace(/\/+$/, ""));
+  if (api.protocol !== "https:" && api.protocol !== "http:") {
+    throw new Error(`GITHUB_API_URL must be an http(s) URL (got ${api.protocol})`);
+  }
+  const base = api.href.replace(/\/+$/, "");
+  const http2 = options.http ?? httpRequest;
+  const sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+  const now = options.now ?? Date.now;
+  const maxWaitMs = options.maxWaitMs ?? 6e4;
+  const notice = options.onNotice ?? (() => {
+  });
+  const limit = { resetAt: 0 };
+  const observe = (res) => {
+    const remaining = header(res, "x-ratelimit-remaining");
+    const reset = header(res, "x-ratelimit-reset");
+    if (remaining !== void 0 && /^\d+$/.test(remaining)) limit.remaining = Number(remaining);
+    if (reset !== void 0 && /^\d+$/.test(reset)) limit.resetAt = Number(reset) * 1e3;
+  };
+  const resetText = () => new Date(limit.resetAt).toISOString().replace(/\.\d+Z$/, "Z");
+  const waitForLimit = async (label) => {
+    if (limit.remaining !== 0) return;
+    const wait = limit.resetAt - now();
+    if (wait <= 0) return;
+    if (wait > maxWaitMs) {
+      throw new GitHubApiError(
+        `${label}: the API rate limit is exhausted until ${resetText()}; re-run the job after that`,
+        429,
+        false
+      );
+    }
+    notice(`${label}: API rate limit exhausted; waiting ${Math.ceil(wait / 1e3)} s for it to reset`);
+    await sleep(wait + 250);
+    limit.remaining = void 0;
+  };
+  const failure = (res, label, hint) => {
+    const said = apiMessage(res);
+    const status = res.status;
+    let retryAfter = retryAfterMs(res.headers, now());
+    const limited = (status === 403 || status === 429) && (header(res, "x-ratelimit-remaining") === "0" || retryAfter !== void 0);
+    if (limited && retryAfter === void 0 && limit.resetAt > now()) retryAfter = limit.resetAt - now() + 250;
+    if (limited) {
+      const tooLong = retryAfter === void 0 || retryAfter > maxWaitMs;
+      const when = header(res, "x-ratelimit-remaining") === "0" && limit.resetAt ? ` until ${resetText()}` : "";
+      return new GitHubApiError(
+        `${label}: rate limited (HTTP ${status}${said ? `: ${said}` : ""})${when}${tooLong ? "; re-run the job later" : ""}`,
+        status,
+        !tooLong,
+        tooLong ? void 0 : retryAfter
+      );
+    }
+    const extra = hint?.(status);
+    return new GitHubApiError(
+      `${label}: HTTP ${status}${said ? ` (${said})` : ""}${extra ? `; ${extra}` : ""}`,
+      status,
+      isTransientStatus(status),
+      retryAfter
+    );
+  };
+  const retrying = (label, fn) => retry(fn, {
+    attempts: options.attempts ?? 5,
+    maxMs: maxWaitMs,
+    isRetryable: (e) => (e instanceof GitHubApiError || e instanceof HttpError) && e.retryable,
+    // API errors already start with the label ("attempt 2 of 5 failed: downloading the log of job 7: HTTP 502");
+    // a network error names only the URL, so the label goes first.
+    onRetry: (i) => notice(i.error instanceof GitHubApiError ? i.message : `${label}: ${i.message}`),
+    ...options.sleep ? { sleep: options.sleep } : {},
+    ...options.random ? { random: options.random } : {}
+  });
+  const apiHeaders = (authenticated) => {
+    const h = {
+      accept: "application/vnd.github+json",
+      "x-github-api-version": GITHUB_API_VERSION,
+      "user-agent": "jit-gpg"
+    };
+    if (authenticated && options.token) h.authorization = `Bearer ${options.token}`;
+    return h;
+  };
+  const sameOrigin = (url) => url.origin === api.origin;
+  const path = (...parts) => parts.map((p) => encodeURIComponent(String(p))).join("/");
+  return {
+    apiUrl: base,
+    async listRunJobs(owner, repo, runId) {
+      const jobs = [];
+      let url = new URL(`${base}/repos/${path(owner, repo)}/actions/runs/${runId}/jobs`);
+      url.searchParams.set("per_page", "100");
+      url.searchParams.set("filter", "latest");
+      const label = `listing the jobs of run ${runId} in ${owner}/${repo}`;
+      for (let page = 1; url; page++) {
+        if (page > MAX_PAGES) throw new Error(`${label}: more than ${MAX_PAGES} pages of jobs`);
+        const target = url;
+        const res = await retrying(label, async () => {
+          await waitForLimit(label);
+          const r = await http2({ url: target, headers: apiHeaders(true), maxBytes: PAGE_BYTES, timeoutMs: 3e4 });
+          observe(r);
+          if (r.status !== 200) {
+            throw failure(
+              r,
+              label,
+              (s) => s === 401 || s === 403 ? ACTIONS_READ : s === 404 ? `no run ${runId} in ${owner}/${repo} that this token can see; check \`run-id\`, and that ${ACTIONS_READ}` : void 0
+            );
+          }
+          return r;
+        });
+        let body;
+        try {
+          body = JSON.parse(res.body);
+        } catch {
+          throw new Error(`${label}: the answer is not JSON`);
+        }
+        if (!body || !Array.isArray(body.jobs)) throw new Error(`${label}: the answer has no \`jobs\` list`);
+        for (const raw of body.jobs) {
+          try {
+            jobs.push(parseJob(raw));
+          } catch (e) {
+            throw new Error(`${label}: unexpected answer (${e.message})`);
+          }
+        }
+        const next = nextLink(res.headers.link);
+        url = void 0;
+        if (next) {
+          let u;
+          try {
+            u = new URL(next, base);
+          } catch {
+            throw new Error(`${label}: the next-page link is not a URL`);
+          }
+          if (!sameOrigin(u)) throw new Error(`${label}: the next-page link points away from ${api.origin}`);
+          url = u;
+        }
+      }
+      const seen = /* @__PURE__ */ new Set();
+      return jobs.filter((j) => !seen.has(j.id) && seen.add(j.id));
+    },
+    async downloadJobLog(owner, repo, jobId, opts = {}) {
+      const maxBytes = opts.maxBytes ?? DEFAULT_MAX_LOG_BYTES;
+      const label = `downloading the log of job ${jobId}`;
+      const endpoint = `${base}/repos/${path(owner, repo)}/actions/jobs/${jobId}/logs`;
+      return retrying(label, async () => {
+        await waitForLimit(label);
+        const r = await http2({ url: endpoint, headers: apiHeaders(true), maxBytes, binary: true, timeoutMs: 3e4 });
+        observe(r);
+        if (r.status === 200) return r.data ?? Buffer.alloc(0);
+        if (r.status !== 301 && r.status !== 302 && r.status !== 303 && r.status !== 307) {
+          throw failure(
+            r,
+            label,
+            (s) => s === 401 || s === 403 ? ACTIONS_READ : s === 404 || s === 410 ? "the log is gone (deleted, expired, or the job never ran)" : void 0
+          );
+        }
+        const location = header(r, "location");
+        let target;
+        try {
+          target = new URL(location ?? "", endpoint);
+        } catch {
+          throw new GitHubApiError(`${label}: the redirect has no valid Location`, r.status, false);
+        }
+        if (!location || target.protocol !== "https:" && !(target.protocol === "http:" && api.protocol === "http:")) {
+          throw new GitHubApiError(`${label}: the redirect does not lead to an https URL`, r.status, false);
+        }
+        const d = await http2({
+          url: target,
+          headers: sameOrigin(target) ? apiHeaders(true) : { "user-agent": "jit-gpg" },
+          maxBytes,
+          binary: true,
+          timeoutMs: 12e4
+        });
+        if (d.status !== 200) {
+          throw new GitHubApiError(
+            `${label}: the download answered HTTP ${d.status}`,
+            d.status,
+            isTransientStatus(d.status) || d.status === 403 || d.status === 404
+          );
+        }
+        return d.data ?? Buffer.alloc(0);
+      }).catch((e) => {
+        if (e instanceof HttpError && e.code === "TOO_LARGE") {
+          throw new GitHubApiError(`${label}: the log is larger than ${Math.round(maxBytes / 1048576)} MiB`, 0, false);
+        }
+        throw e;
+      });
+    },
+    async revokeCredentials(credentials, opts) {
+      if (credentials.length === 0) return { status: 202 };
+      if (credentials.length > REVOKE_BATCH_SIZE) {
+        throw new Error(`at most ${REVOKE_BATCH_SIZE} credentials per revocation request`);
+      }
+      const label = `submitting ${credentials.length} credential${credentials.length === 1 ? "" : "s"} for revocation`;
+      const body = JSON.stringify({ credentials });
+      return retrying(label, async () => {
+        await waitForLimit(label);
+        const headers = { ...apiHeaders(opts.authenticated), "content-type": "application/json" };
+        const r = await http2({ url: `${base}/credentials/revoke`, method: "POST", headers, body, timeoutMs: 3e4 });
+        observe(r);
+        if (r.status === 202 || r.status === 200 || r.status === 204) return { status: r.status };
+        throw failure(
+          r,
+          label,
+          (s) => s === 422 ? "GitHub refused the batch (validation failed, or the endpoint is throttled)" : s === 403 && opts.authenticated ? "this server does not accept the token for revocation" : void 0
+        );
+      });
+    }
+  };
+}
+
+// src/scan/revoke.ts
+var REVOCABLE = {
+  "github-pat-classic": "ghp_",
+  "github-fine-grained-pat": "github_pat_",
+  "github-oauth-token": "gho_",
+  "github-user-to-server-token": "ghu_",
+  "github-refresh-token": "ghr_"
+};
+var REVOCABLE_RULE_IDS = Object.keys(REVOCABLE);
+var MAX_REVOKE_REQUESTS = 60;
+var plural = (n, one) => `${n} ${one}${n === 1 ? "" : "s"}`;
+async function revokeFindings(findings, secrets, opts) {
+  const records = /* @__PURE__ */ new Map();
+  const bySecret = /* @__PURE__ */ new Map();
+  for (const f of findings) {
+    const prefix = REVOCABLE[f.ruleId];
+    if (prefix === void 0) continue;
+    const secret = f.validated ? secrets?.get(f.fingerprint) : void 0;
+    if (!f.validated) {
+      records.set(f, { submitted: false, answer: "not submitted: its checksum or structure is not proven" });
+    } else if (!secret?.startsWith(prefix)) {
+      records.set(f, { submitted: false, answer: "not submitted: not a token type the endpoint accepts" });
+    } else {
+      const list = bySecret.get(secret) ?? [];
+      list.push(f);
+      bySecret.set(secret, list);
+    }
+  }
+  const batchSize = Math.max(1, Math.min(REVOKE_BATCH_SIZE, opts.batchSize ?? REVOKE_BATCH_SIZE));
+  const all = [...bySecret.keys()];
+  let accepted = 0;
+  let failure;
+  for (let i = 0, request = 0; i < all.length; i += batchSize, request++) {
+    const batch = all.slice(i, i + batchSize);
+    const mark = (r) => {
+      for (const s of batch) for (const f of bySecret.get(s)) records.set(f, r);
+    };
+    if (failure !== void 0) {
+      mark({ submitted: false, answer: "not submitted: an earlier revocation request failed" });
+      continue;
+    }
+    if (request >= MAX_REVOKE_REQUESTS) {
+      failure = `more than ${MAX_REVOKE_REQUESTS * batchSize} tokens: GitHub accepts ${MAX_REVOKE_REQUESTS} revocation requests an hour`;
+      mark({ submitted: false, answer: "not submitted: over the endpoint\u2019s hourly limit" });
+      continue;
+    }
+    try {
+      const { status } = await opts.client.revokeCredentials(batch, { authenticated: opts.authenticated });
+      accepted += batch.length;
+      mark({ submitted: true, status, answer: `accepted (HTTP ${status})` });
+      opts.onNotice?.(`revocation: ${plural(batch.length, "token")} submitted, HTTP ${status}`);
+    } catch (e) {
+      const status = e instanceof GitHubApiError && e.status > 0 ? e.status : void 0;
+      const why = e.message;
+      failure = why;
+      mark({
+        submitted: true,
+        ...status !== void 0 ? { status } : {},
+        answer: status !== void 0 ? `refused (HTTP ${status})` : "failed (no answer)"
+      });
+    }
+  }
+  const out = findings.map((f) => {
+    const r = records.get(f);
+    return r ? { ...f, revocation: r } : f;
+  });
+  const result = { findings: out, accepted, candidates: all.length };
+  if (failure !== void 0) {
+    const left = all.length - accepted;
+    result.failure = `revocation of ${plural(left, "GitHub token")} failed (${failure}); ${left === 1 ? "it is" : "they are"} still live. Revoke by hand now: find each one at the location the annotations and the job summary give (findings whose revocation was not accepted), then have its owner delete it (Settings \u2192 Developer settings \u2192 Personal access tokens), or submit it yourself with POST /credentials/revoke ({"credentials": ["<token>"]}; on GitHub.com without an Authorization header).`;
+  }
+  return result;
+}
+
+// src/scan/sources/logs.ts
+var CONCURRENCY = 4;
+var D = (b) => b >= 48 && b <= 57;
+var num2 = (buf, from, len) => {
+  let n = 0;
+  for (let i = from; i < from + len; i++) n = n * 10 + (buf[i] - 48);
+  return n;
+};
+function timestampPrefix(buf, at, end, out) {
+  if (end - at < 20) return 0;
+  const b = (i2) => buf[at + i2];
+  if (!(D(b(0)) && D(b(1)) && D(b(2)) && D(b(3)) && b(4) === 45 && D(b(5)) && D(b(6)) && b(7) === 45) || !(D(b(8)) && D(b(9)) && b(10) === 84 && D(b(11)) && D(b(12)) && b(13) === 58 && D(b(14)) && D(b(15))) || !(b(16) === 58 && D(b(17)) && D(b(18)))) {
+    return 0;
+  }
+  let i = 19;
+  if (b(i) === 46) {
+    i++;
+    const start = i;
+    while (at + i < end && i - start < 9 && D(b(i))) i++;
+    if (i === start) return 0;
+  }
+  if (at + i >= end || b(i) !== 90) return 0;
+  i++;
+  if (at + i < end) {
+    if (b(i) !== 32) return 0;
+    i++;
+  }
+  const ms = Date.UTC(
+    num2(buf, at, 4),
+    num2(buf, at + 5, 2) - 1,
+    num2(buf, at + 8, 2),
+    num2(buf, at + 11, 2),
+    num2(buf, at + 14, 2),
+    num2(buf, at + 17, 2)
+  );
+  out.sec = Math.floor(ms / 1e3);
+  return i;
+}
+function sameSecond(buf, at, last) {
+  for (let i = 18; i >= 0; i--) if (buf[at + i] !== last[i]) return false;
+  return true;
+}
+function prefixTail(buf, at, end) {
+  let i = at + 19;
+  if (buf[i] === 46) {
+    const start = ++i;
+    while (i < end && i - start < 9 && D(buf[i])) i++;
+    if (i === start) return 0;
+  }
+  if (i >= end || buf[i] !== 90) return 0;
+  i++;
+  if (i < end) {
+    if (buf[i] !== 32) return 0;
+    i++;
+  }
+  return i - at;
+}
+var GROUP = Buffer.from("##[group]");
+function prepareLog(raw, steps) {
+  const span = steps.map((s) => ({
+    from: s.startedAt === void 0 ? Number.NaN : Math.floor(s.startedAt / 1e3),
+    to: s.completedAt === void 0 ? Number.POSITIVE_INFINITY : Math.floor(s.completedAt / 1e3)
+  }));
+  const encloses = (k, t) => span[k].from <= t && t <= span[k].to;
+  const runLine = [];
+  const runStep = [];
+  const firstLine = /* @__PURE__ */ new Map();
+  let read = raw.length >= 3 && raw[0] === 239 && raw[1] === 187 && raw[2] === 191 ? 3 : 0;
+  let write = 0;
+  let line = 0;
+  let cur = -1;
+  let assigned = -1;
+  const ts = { sec: 0 };
+  const last = Buffer.alloc(19);
+  let lastCut = 0;
+  while (read < raw.length) {
+    line++;
+    const nl = raw.indexOf(10, read);
+    const end = nl < 0 ? raw.length : nl;
+    let cut = 0;
+    if (lastCut > 0 && end - read >= lastCut && sameSecond(raw, read, last)) {
+      cut = prefixTail(raw, read, end);
+    }
+    if (cut === 0) {
+      cut = timestampPrefix(raw, read, end, ts);
+      if (cut > 0) raw.copy(last, 0, read, read + 19);
+    }
+    lastCut = cut;
+    const contentStart = read + cut;
+    if (cut > 0 && steps.length > 0) {
+      const t = ts.sec;
+      let next = -1;
+      if (cur >= 0 && encloses(cur, t)) {
+        next = cur;
+        const opensGroup = contentStart + GROUP.length <= end && raw.compare(GROUP, 0, GROUP.length, contentStart, contentStart + GROUP.length) === 0;
+        if (opensGroup && cur + 1 < span.length && encloses(cur + 1, t)) next = cur + 1;
+      } else {
+        for (let k = cur + 1; k < span.length && next < 0; k++) if (encloses(k, t)) next = k;
+        for (let k = 0; k <= cur && next < 0; k++) if (encloses(k, t)) next = k;
+      }
+      if (next >= 0) cur = next;
+      if (next !== assigned || runLine.length === 0) {
+        runLine.push(line);
+        runStep.push(next);
+        assigned = next;
+      }
+      if (next >= 0 && !firstLine.has(next)) firstLine.set(next, line);
+    }
+    const stop = nl < 0 ? raw.length : nl + 1;
+    if (write !== contentStart) raw.copyWithin(write, contentStart, stop);
+    write += stop - contentStart;
+    read = stop;
+  }
+  const lines = line;
+  return {
+    data: raw.subarray(0, write),
+    lines,
+    firstLine,
+    stepOf(l) {
+      let lo = 0;
+      let hi = runLine.length;
+      while (lo < hi) {
+        const mid = lo + hi >> 1;
+        if (runLine[mid] <= l) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo === 0 ? -1 : runStep[lo - 1];
+    }
+  };
+}
+function logPath(name2) {
+  const safe = name2.replace(/[/\\\u0000-\u001f\u007f-\u009f]/g, "_");
+  return `logs/${safe}.log`;
+}
+async function openLogsSource(opts) {
+  const all = await opts.client.listRunJobs(opts.owner, opts.repo, opts.runId);
+  const skipped = [];
+  const scanned = [];
+  const byPath = /* @__PURE__ */ new Map();
+  for (const job of all) {
+    if (job.status !== "completed") {
+      skipped.push({
+        job: job.name,
+        why: `${job.status}: its log is not complete yet (the scanning job's own log never is)`
+      });
+      continue;
+    }
+    if (job.conclusion === "skipped" || job.steps.length === 0 && job.conclusion === "cancelled") {
+      skipped.push({ job: job.name, why: `${job.conclusion}: it never ran, so it has no log` });
+      continue;
+    }
+    let path = logPath(job.name);
+    for (let n = 1; byPath.has(path); n++) path = logPath(`${job.name} (${job.id}${n > 1 ? `-${n}` : ""})`);
+    const entry = { job, path };
+    byPath.set(path, entry);
+    scanned.push(entry);
+  }
+  for (const s of skipped) opts.onNotice?.(`job ${JSON.stringify(s.job)} not scanned: ${s.why}`);
+  let failed = 0;
+  const server = opts.serverUrl.replace(/\/+$/, "");
+  const runUrl = `${server}/${encodeURIComponent(opts.owner)}/${encodeURIComponent(opts.repo)}/actions/runs/${opts.runId}`;
+  async function fetchOne(entry) {
+    try {
+      const raw = await opts.client.downloadJobLog(opts.owner, opts.repo, entry.job.id, {
+        ...opts.maxLogBytes ? { maxBytes: opts.maxLogBytes } : {}
+      });
+      const prepared = prepareLog(raw, entry.job.steps);
+      entry.log = { stepOf: prepared.stepOf, firstLine: prepared.firstLine, lines: prepared.lines };
+      return { path: entry.path, source: { kind: "bytes", data: prepared.data } };
+    } catch (e) {
+      failed++;
+      opts.onWarning?.(`${entry.path}: log not scanned: ${e.message}`);
+      return void 0;
+    }
+  }
+  return {
+    describe: `logs of ${scanned.length} completed job${scanned.length === 1 ? "" : "s"} of run ${opts.runId} in ${opts.owner}/${opts.repo}`,
+    get failed() {
+      return failed;
+    },
+    skipped,
+    jobs: scanned.length,
+    items: async function* () {
+      const queue = scanned.slice();
+      const running = /* @__PURE__ */ new Map();
+      let next = 0;
+      const start = () => {
+        const entry = queue.shift();
+        if (!entry) return;
+        const id = next++;
+        running.set(
+          id,
+          fetchOne(entry).then((item) => ({ id, item }))
+        );
+      };
+      for (let i = 0; i < CONCURRENCY; i++) start();
+      while (running.size > 0) {
+        const { id, item } = await Promise.race(running.values());
+        running.delete(id);
+        start();
+        if (item) yield item;
+      }
+    },
+    locate(f) {
+      const entry = byPath.get(f.file);
+      if (!entry) return void 0;
+      const { job } = entry;
+      const loc = { job: job.name, jobId: job.id, url: `${runUrl}/job/${job.id}` };
+      const k = entry.log?.stepOf(f.line) ?? -1;
+      const step = k >= 0 ? job.steps[k] : void 0;
+      if (step) {
+        loc.step = step.name;
+        loc.stepNumber = step.number;
+        const first = entry.log?.firstLine.get(k) ?? f.line;
+        loc.url += `#step:${step.number}:${f.line - first + 1}`;
+      }
+      return loc;
+    }
+  };
+}
+
+// src/scan/job.ts
+var SCAN_MODES = ["auto", "worktree", "diff", "history", "logs"];
+var FAIL_ON = ["any", "validated", "none"];
+var REVOKE = ["none", "github"];
+var ModeError = class extends Error {
+  name = "ModeError";
+};
+function selectSource(opts) {
+  if (opts.items) return { kind: "items", ...opts.items };
+  if ((opts.stdin || opts.file) && (opts.mode === "diff" || opts.mode === "history")) {
+    throw new ModeError(`--mode ${opts.mode} scans a git repository, not ${opts.stdin ? "stdin" : "a single file"}`);
+  }
+  if ((opts.stdin || opts.file) && opts.mode === "logs") {
+    throw new ModeError(
+      `--mode logs fetches a workflow run's logs, not ${opts.stdin ? "stdin" : "a single file"} (\`jit-gpg scan -\` scans a log piped in)`
+    );
+  }
+  if (opts.stdin) return { kind: "stdin", stream: opts.stdin };
+  if (opts.file) {
+    const abs = (0, import_node_path7.resolve)(opts.root, opts.file);
+    const st = (0, import_node_fs10.statSync)(abs);
+    if (!st.isFile()) return { kind: "named", absPath: abs, name: opts.file };
+    const size = st.size;
+    const path = opts.file;
+    return {
+      kind: "items",
+      describe: `file ${path}`,
+      items: async function* () {
+        yield { path, source: { kind: "file", absPath: abs, size } };
+      }
+    };
+  }
+  switch (opts.mode) {
+    case "worktree":
+      return { kind: "worktree" };
+    case "auto": {
+      let plan;
+      try {
+        plan = planScan(readEvent(opts.env));
+      } catch (e) {
+        throw new ModeError(e.message);
+      }
+      return plan.mode === "worktree" ? { kind: "worktree" } : { kind: "git", plan };
+    }
+    case "diff":
+      if (!opts.base)
+        throw new ModeError("mode diff needs a base revision (--base, input `base`); head defaults to HEAD");
+      return { kind: "git", plan: { mode: "diff", base: opts.base, head: opts.head ?? "HEAD" } };
+    case "history":
+      return { kind: "git", plan: { mode: "history", ...opts.head ? { head: opts.head } : {} } };
+    case "logs":
+      return { kind: "logs" };
+    default:
+      throw new ModeError(`unknown mode "${String(opts.mode)}"; expected one of ${SCAN_MODES.join(", ")}`);
+  }
+}
+async function runScanJob(opts) {
+  const plan = selectSource(opts);
+  if (plan.kind === "worktree" && (opts.base || opts.head) && opts.mode !== "diff") {
+    opts.onWarning(`base/head are only used by mode diff; mode ${opts.mode} scans the work tree and ignores them`);
+  }
+  const source = await configSource(opts);
+  const { policy: ownPolicy, path: configFile } = await loadConfig({
+    path: opts.configPath,
+    cwd: opts.cwd,
+    searchDirs: opts.configSearch,
+    source
+  });
+  let policy = ownPolicy;
+  let gitleaks;
+  gitleaks = opts.stdin ? void 0 : await loadGitleaksConfig(opts.root, source);
+  if (gitleaks) {
+    policy = mergeGitleaks(policy, gitleaks);
+    for (const w of gitleaks.warnings) opts.onWarning(w);
+    const s = gitleaks.summary;
+    opts.onNotice?.(
+      `.gitleaks.toml: ${s.rules} custom rules, ${s.allowPaths} allowed paths, ${s.allowRegexes} allow regexes, ${s.stopwords} stopwords, ${s.commits} allowed commits`
+    );
+  }
+  if (opts.maxFileSize !== void 0) policy.maxFileSize = opts.maxFileSize;
+  if (configFile && !source.files.some((f) => f.changed && (0, import_node_path7.resolve)(opts.cwd, f.name) === configFile)) {
+    const rel = (0, import_node_path7.relative)(opts.root, configFile);
+    if (rel && !rel.startsWith("..") && !(0, import_node_path7.isAbsolute)(rel)) policy.ignorePaths.push(rel.split(import_node_path7.sep).join("/"));
+  }
+  const baseline = opts.baselinePath ? await loadBaseline((0, import_node_path7.resolve)(opts.cwd, opts.baselinePath), {
+    source,
+    asGiven: (0, import_node_path7.isAbsolute)(opts.baselinePath),
+    name: opts.baselinePath
+  }) : void 0;
+  if (source.base !== void 0 && plan.kind === "git") policy.inlineAllow = "report";
+  const revoke = opts.revoke === "github";
+  let client;
+  if (plan.kind === "logs" || revoke) {
+    if (!opts.github?.apiUrl) throw new ModeError("the GitHub API URL is not set (GITHUB_API_URL)");
+    client = createGitHubClient({ ...opts.github, ...opts.onNotice ? { onNotice: opts.onNotice } : {} });
+  }
+  if (revoke) policy.retainSecrets = [...REVOCABLE_RULE_IDS];
+  let raw;
+  let logs;
+  let git2;
+  let gitSource;
+  if (plan.kind === "git") {
+    ({ result: raw, git: git2, source: gitSource } = await runGitPlan(plan.plan, opts, policy, configFile));
+  } else if (plan.kind === "logs") {
+    logs = await openLogs(opts, client);
+    policy.maxFileSize = Number.MAX_SAFE_INTEGER;
+    raw = await scan({
+      root: opts.root,
+      policy,
+      threads: opts.threads,
+      onWarning: opts.onWarning,
+      onProgress: opts.onProgress,
+      items: logs.items()
+    });
+    raw.stats.failed += logs.failed;
+    const fetched = logs;
+    const located = (place) => {
+      const at = fetched.locate(place);
+      return at ? { ...place, log: at } : place;
+    };
+    raw.findings = raw.findings.map((f) => {
+      const out = located(f);
+      return f.locations ? { ...out, locations: f.locations.map(located) } : out;
+    });
+  } else {
+    raw = await scan({
+      root: opts.root,
+      policy,
+      threads: opts.threads,
+      onWarning: opts.onWarning,
+      onProgress: opts.onProgress,
+      ...plan.kind === "stdin" ? { stdin: plan.stream } : {},
+      ...plan.kind === "named" ? { stdin: await openNamedInput(plan.absPath, plan.name), stdinName: plan.name } : {},
+      ...plan.kind === "items" ? { items: plan.items() } : {}
+    });
+  }
+  if (gitleaks) raw.findings = gitleaks.filterFindings(raw.findings);
+  const markerSuppressed = raw.findings.filter((f) => f.inlineAllowed);
+  const outcome = applyBaseline(
+    raw.findings.filter((f) => !f.inlineAllowed),
+    baseline
+  );
+  const { secrets, ...kept } = raw;
+  const result = {
+    ...kept,
+    findings: outcome.findings,
+    staleBaseline: outcome.stale.map((s) => s.fingerprint)
+  };
+  let revocation;
+  if (revoke) {
+    const r = await revokeFindings(result.findings, secrets, {
+      client,
+      authenticated: !isGitHubCloud(client.apiUrl),
+      ...opts.onNotice ? { onNotice: opts.onNotice } : {}
+    });
+    const { findings, ...rest } = r;
+    result.findings = findings;
+    revocation = rest;
+  }
+  const sourceWords = gitSource ?? (plan.kind === "named" ? `${plan.name} (read like stdin)` : plan.kind === "stdin" ? "stdin" : plan.kind === "items" ? plan.describe : plan.kind === "logs" ? logs.describe : `work tree ${opts.root}`);
+  const job = {
+    result,
+    accepted: outcome.accepted,
+    stale: outcome.stale,
+    policy,
+    source: sourceWords,
+    config: source,
+    markerSuppressed
+  };
+  if (git2) job.git = git2;
+  if (logs) job.logs = { jobs: logs.jobs, skipped: logs.skipped, failed: logs.failed };
+  if (revocation) job.revocation = revocation;
+  if (configFile) job.configFile = configFile;
+  if (baseline) job.baseline = baseline;
+  return job;
+}
+async function openLogs(opts, client) {
+  const where = opts.logs;
+  const m = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(where?.repo ?? "");
+  if (!where || !m) {
+    throw new ModeError("mode logs needs the repository as OWNER/REPO (--repo, or GITHUB_REPOSITORY on a runner)");
+  }
+  if (!Number.isSafeInteger(where.runId) || where.runId < 1) {
+    throw new ModeError("mode logs needs the run id, a positive integer (--run-id, input `run-id`, or GITHUB_RUN_ID)");
+  }
+  return openLogsSource({
+    client,
+    owner: m[1],
+    repo: m[2],
+    runId: where.runId,
+    serverUrl: where.serverUrl,
+    ...opts.onNotice ? { onNotice: opts.onNotice } : {},
+    onWarning: opts.onWarning
+  });
+}
+async function configSource(opts) {
+  if (opts.configFrom !== "base") return worktreeSource(opts.cwd);
+  let base;
+  try {
+    base = trustedBaseSha(readEvent(opts.env));
+  } catch (e) {
+    throw new ConfigError(e.message, "");
+  }
+  if (base === void 0) return worktreeSource(opts.cwd);
+  try {
+    return await baseSource({ root: opts.root, cwd: opts.cwd, base, onNotice: opts.onNotice });
+  } catch (e) {
+    if (e instanceof ConfigSourceError) throw new ConfigError(e.message, "");
+    throw e;
+  }
+}
+async function runGitPlan(p, opts, policy, configFile) {
+  if (p.notice) opts.onNotice?.(p.notice);
+  if (p.mode !== "diff" && p.mode !== "history") {
+    const stats = {
+      files: 0,
+      bytes: 0,
+      skippedBinary: 0,
+      skippedLarge: 0,
+      unreadable: 0,
+      failed: 0,
+      durationMs: 0,
+      engine: "none"
+    };
+    return { result: { findings: [], stats, warnings: [], staleBaseline: [] }, source: p.notice ?? "nothing to scan" };
+  }
+  const skipCommits = opts.restoreGitCache ? await opts.restoreGitCache(p.mode, policy, configFile) : void 0;
+  try {
+    const { git: git2, ...result } = await scanGit({
+      root: opts.root,
+      mode: p.mode,
+      base: p.base,
+      head: p.head,
+      exclude: p.exclude,
+      fallbackExclude: p.fallbackExclude,
+      policy,
+      threads: opts.threads,
+      skipCommits,
+      onWarning: opts.onWarning,
+      onNotice: opts.onNotice,
+      onProgressLine: opts.onNotice
+    });
+    const range = p.mode === "history" ? "history" : `commits ${p.base ? `${p.base.slice(0, 12)}..` : ""}${(p.head ?? "HEAD").slice(0, 12)}`;
+    return { result, git: git2, source: `${range} (${git2.stats.commits} commits) of ${opts.root}` };
+  } catch (e) {
+    if (e instanceof GitRangeError) throw new ModeError(e.message);
+    throw e;
+  }
+}
+function failing(findings, failOn) {
+  if (failOn === "none") return [];
+  if (failOn === "validated") return findings.filter((f) => f.validated);
+  return [...findings];
+}
+
+export {
+  require_node_child_process,
+  require_node_url,
+  require_picomatch2 as require_picomatch,
+  require_node_net,
+  parseSize,
+  redactFindings,
+  HttpError,
+  safeUrl,
+  isTransientStatus,
+  retryAfterMs,
+  isLoopbackHost,
+  createHttpClient,
+  httpRequest,
+  errorMessage,
+  retry,
+  SCAN_MODES,
+  FAIL_ON,
+  REVOKE,
+  runScanJob,
+  failing
+};

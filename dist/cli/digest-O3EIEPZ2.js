@@ -1,0 +1,57 @@
+import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);
+import {
+  digestFiles,
+  formatNamed,
+  writePublicFile
+} from "./chunk-GGBLOXZB.js";
+import "./chunk-TD757TII.js";
+import {
+  parseFlags,
+  require_node_path
+} from "./chunk-NIQBKPZI.js";
+import {
+  EXIT,
+  UsageError,
+  __toESM
+} from "./chunk-SXZQZ56Z.js";
+
+// src/cli/digest.ts
+var import_node_path = __toESM(require_node_path(), 1);
+var DIGEST_USAGE = `Usage: jit-gpg digest FILES... [--output NAME.sha256sums]
+
+Writes one sha256sum line per file (names as given, relative to the current directory; names with a backslash
+or a line break in sha256sum's escaped form), sorted, for a fan-in job to merge and sign once with
+\`jit-gpg sign --checksums SHA256SUMS --checksums-merge 'GLOB'\` (or the action's checksums-merge input).
+
+Options:
+  -o, --output FILE    write the fragment here (mode 0644) instead of stdout
+  -h, --help
+`;
+async function digestCommand(argv, io) {
+  const { values: f, positionals } = parseFlags("digest", argv, {
+    output: { type: "string", short: "o" },
+    help: { type: "boolean", short: "h" }
+  });
+  if (f.help) {
+    io.stdout.write(DIGEST_USAGE);
+    return EXIT.ok;
+  }
+  if (positionals.length === 0) throw new UsageError("digest: name at least one file");
+  const output = f.output === void 0 ? void 0 : (0, import_node_path.resolve)(io.cwd, f.output);
+  if (output !== void 0 && positionals.some((p) => (0, import_node_path.resolve)(io.cwd, p) === output)) {
+    throw new UsageError("digest: the --output file is also one of the FILES; write the fragment elsewhere");
+  }
+  let text;
+  try {
+    text = formatNamed(await digestFiles(positionals, io.cwd));
+  } catch (e) {
+    throw new UsageError(`digest: ${e.message}`);
+  }
+  if (output === void 0) io.stdout.write(text);
+  else await writePublicFile(output, text);
+  return EXIT.ok;
+}
+export {
+  DIGEST_USAGE,
+  digestCommand
+};
