@@ -4,6 +4,7 @@ import { statSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { applyBaseline, type Baseline, loadBaseline } from './baseline.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { prepareRegexEngine } from './regex/index.ts';
 import { baseSource, type ConfigSource, ConfigSourceError, worktreeSource } from './config-source.ts';
 import { type GitleaksImport, loadGitleaksConfig, mergeGitleaks } from './gitleaks.ts';
 import { scan } from './index.ts';
@@ -169,6 +170,7 @@ export function selectSource(
 }
 
 export async function runScanJob(opts: ScanJobOptions): Promise<ScanJob> {
+  await prepareRegexEngine();
   const plan = selectSource(opts);
   if (plan.kind === 'worktree' && (opts.base || opts.head) && opts.mode !== 'diff') {
     opts.onWarning(`base/head are only used by mode diff; mode ${opts.mode} scans the work tree and ignores them`);

@@ -3,10 +3,13 @@
 // naming it, never its contents.
 import { parentPort, workerData } from 'node:worker_threads';
 import { type EngineOptions, emptyEngineStats, ScanEngine } from './engine.ts';
-import { type ItemPolicy, pathMatcher, scanItem } from './item.ts';
+import { globMatcher } from './glob.ts';
+import { type ItemPolicy, scanItem } from './item.ts';
+import { prepareRegexEngine } from './regex/index.ts';
 import { type PoolInit, rulesFromWire, type WireBatch, type WireItem, type WireResult } from './pool.ts';
 import type { ScanItem } from './sources/types.ts';
 
+await prepareRegexEngine();
 const init = workerData as PoolInit;
 const initWarnings: string[] = [];
 const options: EngineOptions = { ...init.engine, onWarning: (m) => initWarnings.push(m) };
@@ -23,7 +26,7 @@ const itemPolicy: ItemPolicy = {
   archives: init.items.archives,
   limits: init.items.limits,
   maxFileSize: init.items.maxFileSize,
-  ignore: pathMatcher(init.items.ignorePaths),
+  ignore: await globMatcher(init.items.ignorePaths),
 };
 parentPort!.postMessage({ type: 'ready', engine: engine.name, warnings: initWarnings });
 
