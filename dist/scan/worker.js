@@ -58,56 +58,12 @@ var require_node_worker_threads = __commonJS({
   }
 });
 
-// builtin:node:fs
-var require_node_fs = __commonJS({
-  "builtin:node:fs"(exports) {
-    var loaded;
-    var load = () => loaded ??= __require("node:fs");
-    for (const name2 of ["Dir", "Dirent", "FileReadStream", "FileWriteStream", "ReadStream", "Stats", "Utf8Stream", "WriteStream", "_toUnixTimestamp", "access", "accessSync", "appendFile", "appendFileSync", "chmod", "chmodSync", "chown", "chownSync", "close", "closeSync", "constants", "copyFile", "copyFileSync", "cp", "cpSync", "createReadStream", "createWriteStream", "exists", "existsSync", "fchmod", "fchmodSync", "fchown", "fchownSync", "fdatasync", "fdatasyncSync", "fstat", "fstatSync", "fsync", "fsyncSync", "ftruncate", "ftruncateSync", "futimes", "futimesSync", "glob", "globSync", "lchmod", "lchmodSync", "lchown", "lchownSync", "link", "linkSync", "lstat", "lstatSync", "lutimes", "lutimesSync", "mkdir", "mkdirSync", "mkdtemp", "mkdtempDisposableSync", "mkdtempSync", "open", "openAsBlob", "openSync", "opendir", "opendirSync", "promises", "read", "readFile", "readFileSync", "readSync", "readdir", "readdirSync", "readlink", "readlinkSync", "readv", "readvSync", "realpath", "realpathSync", "rename", "renameSync", "rm", "rmSync", "rmdir", "rmdirSync", "stat", "statSync", "statfs", "statfsSync", "symlink", "symlinkSync", "truncate", "truncateSync", "unlink", "unlinkSync", "unwatchFile", "utimes", "utimesSync", "watch", "watchFile", "write", "writeFile", "writeFileSync", "writeSync", "writev", "writevSync"]) {
-      Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
-    }
-  }
-});
-
-// builtin:node:buffer
-var require_node_buffer = __commonJS({
-  "builtin:node:buffer"(exports) {
-    var loaded;
-    var load = () => loaded ??= __require("node:buffer");
-    for (const name2 of ["Blob", "Buffer", "File", "INSPECT_MAX_BYTES", "SlowBuffer", "atob", "btoa", "constants", "isAscii", "isUtf8", "kMaxLength", "kStringMaxLength", "resolveObjectURL", "transcode"]) {
-      Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
-    }
-  }
-});
-
 // builtin:node:crypto
 var require_node_crypto = __commonJS({
   "builtin:node:crypto"(exports) {
     var loaded;
     var load = () => loaded ??= __require("node:crypto");
     for (const name2 of ["Certificate", "Cipheriv", "Decipheriv", "DiffieHellman", "DiffieHellmanGroup", "ECDH", "Hash", "Hmac", "KeyObject", "Sign", "Verify", "X509Certificate", "argon2", "argon2Sync", "checkPrime", "checkPrimeSync", "constants", "createCipheriv", "createDecipheriv", "createDiffieHellman", "createDiffieHellmanGroup", "createECDH", "createHash", "createHmac", "createPrivateKey", "createPublicKey", "createSecretKey", "createSign", "createVerify", "decapsulate", "diffieHellman", "encapsulate", "generateKey", "generateKeyPair", "generateKeyPairSync", "generateKeySync", "generatePrime", "generatePrimeSync", "getCipherInfo", "getCiphers", "getCurves", "getDiffieHellman", "getFips", "getHashes", "getRandomValues", "hash", "hkdf", "hkdfSync", "pbkdf2", "pbkdf2Sync", "privateDecrypt", "privateEncrypt", "publicDecrypt", "publicEncrypt", "randomBytes", "randomFill", "randomFillSync", "randomInt", "randomUUID", "randomUUIDv7", "scrypt", "scryptSync", "secureHeapUsed", "setEngine", "setFips", "sign", "subtle", "timingSafeEqual", "verify", "webcrypto"]) {
-      Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
-    }
-  }
-});
-
-// builtin:node:path
-var require_node_path = __commonJS({
-  "builtin:node:path"(exports) {
-    var loaded;
-    var load = () => loaded ??= __require("node:path");
-    for (const name2 of ["_makeLong", "basename", "delimiter", "dirname", "extname", "format", "isAbsolute", "join", "matchesGlob", "normalize", "parse", "posix", "relative", "resolve", "sep", "toNamespacedPath", "win32"]) {
-      Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
-    }
-  }
-});
-
-// builtin:node:url
-var require_node_url = __commonJS({
-  "builtin:node:url"(exports) {
-    var loaded;
-    var load = () => loaded ??= __require("node:url");
-    for (const name2 of ["URL", "URLPattern", "URLSearchParams", "Url", "domainToASCII", "domainToUnicode", "fileURLToPath", "fileURLToPathBuffer", "format", "parse", "pathToFileURL", "resolve", "resolveObject", "urlToHttpOptions"]) {
       Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
     }
   }
@@ -8625,17 +8581,6 @@ var require_picomatch2 = __commonJS({
   }
 });
 
-// builtin:node:fs/promises
-var require_promises = __commonJS({
-  "builtin:node:fs/promises"(exports) {
-    var loaded;
-    var load = () => loaded ??= __require("node:fs/promises");
-    for (const name2 of ["access", "appendFile", "chmod", "chown", "constants", "copyFile", "cp", "glob", "lchmod", "lchown", "link", "lstat", "lutimes", "mkdir", "mkdtemp", "mkdtempDisposable", "open", "opendir", "readFile", "readdir", "readlink", "realpath", "rename", "rm", "rmdir", "stat", "statfs", "symlink", "truncate", "unlink", "utimes", "watch", "writeFile"]) {
-      Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
-    }
-  }
-});
-
 // builtin:node:zlib
 var require_node_zlib = __commonJS({
   "builtin:node:zlib"(exports) {
@@ -8647,25 +8592,14 @@ var require_node_zlib = __commonJS({
   }
 });
 
-// builtin:node:os
-var require_node_os = __commonJS({
-  "builtin:node:os"(exports) {
-    var loaded;
-    var load = () => loaded ??= __require("node:os");
-    for (const name2 of ["EOL", "arch", "availableParallelism", "constants", "cpus", "devNull", "endianness", "freemem", "getPriority", "homedir", "hostname", "loadavg", "machine", "networkInterfaces", "platform", "release", "setPriority", "tmpdir", "totalmem", "type", "uptime", "userInfo", "version"]) {
-      Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
-    }
-  }
-});
-
 // src/scan/worker.ts
 var import_node_worker_threads2 = __toESM(require_node_worker_threads(), 1);
 
 // src/scan/engine.ts
-var import_node_fs2 = __toESM(require_node_fs(), 1);
+import { closeSync as closeSync2, openSync as openSync2, readFileSync, readSync as readSync2 } from "node:fs";
 
 // src/scan/decode.ts
-var import_node_buffer = __toESM(require_node_buffer(), 1);
+import { isUtf8 } from "node:buffer";
 var DEFAULT_DECODE_LIMITS = {
   maxDepth: 2,
   maxSegment: 256 * 1024,
@@ -8693,7 +8627,7 @@ function isTextual(buf) {
     if (b >= 48 && b <= 57 || (b | 32) >= 97 && (b | 32) <= 122) alnum++;
   }
   if (alnum * 2 < buf.length) return false;
-  return (0, import_node_buffer.isUtf8)(buf);
+  return isUtf8(buf);
 }
 function decodeBase64(span) {
   let s = span.toString("latin1");
@@ -9142,49 +9076,55 @@ var KeywordPrefilter = class {
   // Built with flat typed arrays only (no Map or array per state): this runs once per process and per worker,
   // before the JIT has warmed up, so it is start-up time.
   constructor(keywords) {
-    this.keywords = keywords.map((k) => Buffer.from(k.toLowerCase(), "utf8"));
+    const lower = keywords.map((k) => k.toLowerCase());
+    const bytes = Buffer.from(lower.join(""), "utf8");
+    const ends = new Int32Array(lower.length + 1);
+    for (let i = 0; i < lower.length; i++) ends[i + 1] = ends[i] + Buffer.byteLength(lower[i], "utf8");
+    this.keywords = lower.map((_, i) => bytes.subarray(ends[i], ends[i + 1]));
     const classOf = new Uint8Array(256);
     let classes = 1;
-    let maxStates = 1;
-    for (const kw of this.keywords) {
-      maxStates += kw.length;
-      for (const b of kw) if (classOf[b] === 0) classOf[b] = classes++;
-    }
+    for (let i = 0; i < bytes.length; i++) if (classOf[bytes[i]] === 0) classOf[bytes[i]] = classes++;
     for (let b = 65; b <= 90; b++) classOf[b] = classOf[b + 32];
-    let delta = new Int32Array(maxStates * classes);
+    const maxStates = bytes.length + 1;
+    const firstChild = new Int32Array(maxStates).fill(-1);
+    const nextSibling = new Int32Array(maxStates).fill(-1);
+    const edgeClass = new Int32Array(maxStates);
     const own = new Int32Array(maxStates).fill(-1);
     let n = 1;
-    this.keywords.forEach((kw, id) => {
-      if (kw.length === 0) return;
-      let row = 0;
-      for (const b of kw) {
-        const at = row + classOf[b];
-        if (delta[at] === 0) delta[at] = n++ * classes;
-        row = delta[at];
+    for (let id = 0; id < lower.length; id++) {
+      if (ends[id] === ends[id + 1]) continue;
+      let s = 0;
+      for (let i = ends[id]; i < ends[id + 1]; i++) {
+        const c = classOf[bytes[i]];
+        let child = firstChild[s];
+        while (child >= 0 && edgeClass[child] !== c) child = nextSibling[child];
+        if (child < 0) {
+          child = n++;
+          edgeClass[child] = c;
+          nextSibling[child] = firstChild[s];
+          firstChild[s] = child;
+        }
+        s = child;
       }
-      if (own[row / classes] === -1) own[row / classes] = id;
-    });
-    delta = delta.slice(0, n * classes);
+      if (own[s] === -1) own[s] = id;
+    }
+    const delta = new Int32Array(n * classes);
     const fail = new Int32Array(n);
-    const ends = new Uint8Array(n);
+    const endsKeyword = new Uint8Array(n);
     const order = new Int32Array(n);
     let tail = 1;
     for (let head = 0; head < tail; head++) {
       const s = order[head];
       const row = s * classes;
       const failRow = fail[s] * classes;
-      for (let c = 0; c < classes; c++) {
-        const child = delta[row + c];
-        if (child === 0) {
-          if (s !== 0) delta[row + c] = delta[failRow + c];
-          continue;
-        }
-        const g = child / classes;
+      if (s !== 0) delta.copyWithin(row, failRow, failRow + classes);
+      for (let g = firstChild[s]; g >= 0; g = nextSibling[g]) {
+        const c = edgeClass[g];
         const f = s === 0 ? 0 : Math.abs(delta[failRow + c]) / classes;
         fail[g] = f;
-        ends[g] = own[g] >= 0 || ends[f] ? 1 : 0;
+        endsKeyword[g] = own[g] >= 0 || endsKeyword[f] ? 1 : 0;
         order[tail++] = g;
-        if (ends[g]) delta[row + c] = -child;
+        delta[row + c] = endsKeyword[g] ? -(g * classes) : g * classes;
       }
     }
     const count = new Int32Array(n);
@@ -9383,10 +9323,10 @@ var WasmScanner = class _WasmScanner {
 };
 
 // src/scan/regex/native.ts
-var import_node_fs = __toESM(require_node_fs(), 1);
-var import_node_path = __toESM(require_node_path(), 1);
-var import_node_url = __toESM(require_node_url(), 1);
+import { closeSync, existsSync, openSync, readSync } from "node:fs";
 import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 function nativeAddonName(platform = process.platform, arch = process.arch, abi = process.versions.modules, libc = detectLibc()) {
   return `re2-${platform}-${arch}${libc ? `-${libc}` : ""}-abi${abi}.node`;
 }
@@ -9401,9 +9341,9 @@ function detectLibc() {
 function elfInterpreter(path) {
   let fd;
   try {
-    fd = (0, import_node_fs.openSync)(path, "r");
+    fd = openSync(path, "r");
     const head = Buffer.alloc(4096);
-    const got = (0, import_node_fs.readSync)(fd, head, 0, head.length, 0);
+    const got = readSync(fd, head, 0, head.length, 0);
     if (got < 64 || head.readUInt32BE(0) !== 2135247942 || head[4] !== 2 || head[5] !== 1) return void 0;
     const phoff = Number(head.readBigUInt64LE(32));
     const phentsize = head.readUInt16LE(54);
@@ -9415,31 +9355,31 @@ function elfInterpreter(path) {
       const offset = Number(head.readBigUInt64LE(at + 8));
       const size = Math.min(Number(head.readBigUInt64LE(at + 32)), 256);
       const name2 = Buffer.alloc(size);
-      (0, import_node_fs.readSync)(fd, name2, 0, size, offset);
+      readSync(fd, name2, 0, size, offset);
       return name2.toString("latin1").replace(/\0.*$/s, "");
     }
     return void 0;
   } catch {
     return void 0;
   } finally {
-    if (fd !== void 0) (0, import_node_fs.closeSync)(fd);
+    if (fd !== void 0) closeSync(fd);
   }
 }
 function addonCandidates(fromDir, name2) {
   const out = [];
   let dir = fromDir;
   for (let i = 0; i < 4; i++) {
-    out.push((0, import_node_path.join)(dir, "native", name2), (0, import_node_path.join)(dir, "dist", "native", name2));
-    dir = (0, import_node_path.dirname)(dir);
+    out.push(join(dir, "native", name2), join(dir, "dist", "native", name2));
+    dir = dirname(dir);
   }
   return out;
 }
 function loadNativeRE2() {
   const require2 = createRequire(import.meta.url);
-  const here = (0, import_node_path.dirname)((0, import_node_url.fileURLToPath)(import.meta.url));
+  const here = dirname(fileURLToPath(import.meta.url));
   const errors = [];
   const explicit = process.env.JIT_GPG_RE2_ADDON;
-  const paths = explicit ? [explicit] : addonCandidates(here, nativeAddonName()).filter((p) => (0, import_node_fs.existsSync)(p));
+  const paths = explicit ? [explicit] : addonCandidates(here, nativeAddonName()).filter((p) => existsSync(p));
   for (const path of paths) {
     try {
       return { ctor: require2(path), from: path };
@@ -17046,11 +16986,11 @@ var ScanEngine = class {
   }
   /** Reads and scans a file chunk by chunk into one reused buffer. Throws when the file cannot be opened or read. */
   scanFile(absPath, meta, stats = emptyEngineStats()) {
-    const fd = (0, import_node_fs2.openSync)(typeof absPath === "string" ? absPath : Buffer.from(absPath), "r");
+    const fd = openSync2(typeof absPath === "string" ? absPath : Buffer.from(absPath), "r");
     try {
       const bom = Buffer.alloc(2);
-      if ((0, import_node_fs2.readSync)(fd, bom, 0, 2, 0) === 2 && utf16ToUtf8(bom) !== void 0) {
-        return this.scanBytes((0, import_node_fs2.readFileSync)(fd), meta, stats);
+      if (readSync2(fd, bom, 0, 2, 0) === 2 && utf16ToUtf8(bom) !== void 0) {
+        return this.scanBytes(readFileSync(fd), meta, stats);
       }
       const buf = this.work;
       const cap = buf.length;
@@ -17061,7 +17001,7 @@ var ScanEngine = class {
         let filled = carry;
         while (filled < cap) {
           const want = cap - filled;
-          const n = (0, import_node_fs2.readSync)(fd, buf, filled, want, null);
+          const n = readSync2(fd, buf, filled, want, null);
           filled += n;
           if (n < want) break;
         }
@@ -17078,7 +17018,7 @@ var ScanEngine = class {
       countItem(stats, item.binary, total);
       return item.findings;
     } finally {
-      (0, import_node_fs2.closeSync)(fd);
+      closeSync2(fd);
     }
   }
   /** A push-style scan for streams (stdin): write chunks, then end() for the findings. */
@@ -17518,11 +17458,11 @@ async function globMatcher(globs) {
 }
 
 // src/scan/item.ts
-var import_node_fs3 = __toESM(require_node_fs(), 1);
+import { closeSync as closeSync3, fstatSync, openSync as openSync3, readSync as readSync3 } from "node:fs";
 
 // src/scan/archive.ts
-var import_promises = __toESM(require_promises(), 1);
 var import_node_zlib = __toESM(require_node_zlib(), 1);
+import { readFile } from "node:fs/promises";
 var DEFAULT_ARCHIVE_LIMITS = {
   maxDepth: 3,
   maxEntries: 1e4,
@@ -17848,19 +17788,19 @@ function maxTotal(limits) {
   return limits.maxTotal ?? DEFAULT_ARCHIVE_LIMITS.maxTotal;
 }
 function readBounded(absPath, cap) {
-  const fd = (0, import_node_fs3.openSync)(absPath, "r");
+  const fd = openSync3(absPath, "r");
   try {
-    const size = Math.min((0, import_node_fs3.fstatSync)(fd).size, cap);
+    const size = Math.min(fstatSync(fd).size, cap);
     const buf = Buffer.allocUnsafe(size);
     let filled = 0;
     while (filled < size) {
-      const n = (0, import_node_fs3.readSync)(fd, buf, filled, size - filled, null);
+      const n = readSync3(fd, buf, filled, size - filled, null);
       if (n === 0) break;
       filled += n;
     }
     return filled === size ? buf : buf.subarray(0, filled);
   } finally {
-    (0, import_node_fs3.closeSync)(fd);
+    closeSync3(fd);
   }
 }
 function metaOf(item) {
@@ -17902,10 +17842,10 @@ function scanItem(engine2, item, policy, stats, warn) {
 }
 
 // src/scan/pool.ts
-var import_node_fs4 = __toESM(require_node_fs(), 1);
-var import_node_os = __toESM(require_node_os(), 1);
-var import_node_url2 = __toESM(require_node_url(), 1);
 var import_node_worker_threads = __toESM(require_node_worker_threads(), 1);
+import { existsSync as existsSync2 } from "node:fs";
+import { availableParallelism } from "node:os";
+import { fileURLToPath as fileURLToPath2 } from "node:url";
 var builtinById = new Map(builtinRules.map((r) => [r.id, r]));
 function rulesFromWire(rules) {
   return rules.map(({ builtinValidator, ...data }) => {
