@@ -5,7 +5,7 @@ import {
   UsageError,
   processIO,
   writeLine
-} from "./cli/chunk-U4TGE65U.js";
+} from "./cli/chunk-KGMFTVT7.js";
 import {
   VERSION
 } from "./cli/chunk-EEVXPQ6T.js";
@@ -49,11 +49,11 @@ Exit codes: 0 clean/ok, 1 findings or failed verification, 2 usage or configurat
 Run \`jit-gpg COMMAND --help\` for a command's options.
 `;
 var commands = {
-  scan: async () => (await import("./cli/scan-TI6DODKZ.js")).scanCommand,
-  sign: async () => (await import("./cli/sign-5RMWVSLE.js")).signCommand,
-  verify: async () => (await import("./cli/verify-2D2E3GD5.js")).verifyCommand,
-  digest: async () => (await import("./cli/digest-YRNB6FPB.js")).digestCommand,
-  key: async () => (await import("./cli/key-H3MH6ON4.js")).keyCommand
+  scan: async () => (await import("./cli/scan-NWUALNSZ.js")).scanCommand,
+  sign: async () => (await import("./cli/sign-ECPSJBQ3.js")).signCommand,
+  verify: async () => (await import("./cli/verify-E5OVDRSX.js")).verifyCommand,
+  digest: async () => (await import("./cli/digest-OCHYMX5T.js")).digestCommand,
+  key: async () => (await import("./cli/key-UTPGPVLX.js")).keyCommand
 };
 async function runCli(argv, io) {
   const [first, ...rest] = argv;

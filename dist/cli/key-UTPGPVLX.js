@@ -6,7 +6,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-JTAPGKZU.js";
+} from "./chunk-YZGGAEU5.js";
 import {
   writePublicFile
 } from "./chunk-AIRTLEJH.js";
@@ -15,11 +15,11 @@ import "./chunk-OCLRRPSL.js";
 import "./chunk-T2PBLHEF.js";
 import {
   parseFlags
-} from "./chunk-IZTGAZ2Z.js";
+} from "./chunk-CKACYC46.js";
 import {
   EXIT,
   UsageError
-} from "./chunk-U4TGE65U.js";
+} from "./chunk-KGMFTVT7.js";
 import "./chunk-GAVDEJJF.js";
 import "./chunk-ALTSCR6P.js";
 import {

@@ -1,7 +1,7 @@
 import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);
 import {
   UsageError
-} from "./chunk-U4TGE65U.js";
+} from "./chunk-KGMFTVT7.js";
 import {
   require_node_util
 } from "./chunk-ALTSCR6P.js";

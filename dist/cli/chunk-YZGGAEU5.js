@@ -47,11 +47,11 @@ import {
 } from "./chunk-T2PBLHEF.js";
 import {
   parseFlags
-} from "./chunk-IZTGAZ2Z.js";
+} from "./chunk-CKACYC46.js";
 import {
   EXIT,
   UsageError
-} from "./chunk-U4TGE65U.js";
+} from "./chunk-KGMFTVT7.js";
 import {
   require_node_child_process
 } from "./chunk-GAVDEJJF.js";

@@ -2,12 +2,12 @@ import { createRequire as __jitCreateRequire } from 'node:module'; const require
 import {
   oneOf,
   parseFlags
-} from "./chunk-IZTGAZ2Z.js";
+} from "./chunk-CKACYC46.js";
 import {
   EXIT,
   UsageError,
   writeLine
-} from "./chunk-U4TGE65U.js";
+} from "./chunk-KGMFTVT7.js";
 import {
   FAIL_ON,
   REVOKE,

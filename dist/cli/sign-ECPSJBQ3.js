@@ -5,13 +5,13 @@ import {
   buildProvider,
   cliJwt,
   signCommand
-} from "./chunk-JTAPGKZU.js";
+} from "./chunk-YZGGAEU5.js";
 import "./chunk-AIRTLEJH.js";
 import "./chunk-W57IYGYO.js";
 import "./chunk-OCLRRPSL.js";
 import "./chunk-T2PBLHEF.js";
-import "./chunk-IZTGAZ2Z.js";
-import "./chunk-U4TGE65U.js";
+import "./chunk-CKACYC46.js";
+import "./chunk-KGMFTVT7.js";
 import "./chunk-GAVDEJJF.js";
 import "./chunk-ALTSCR6P.js";
 import "./chunk-4WL4QE57.js";

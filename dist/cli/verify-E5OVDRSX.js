@@ -6,11 +6,11 @@ import {
 } from "./chunk-W57IYGYO.js";
 import {
   parseFlags
-} from "./chunk-IZTGAZ2Z.js";
+} from "./chunk-CKACYC46.js";
 import {
   EXIT,
   UsageError
-} from "./chunk-U4TGE65U.js";
+} from "./chunk-KGMFTVT7.js";
 import {
   FileReadError,
   readRegularFile

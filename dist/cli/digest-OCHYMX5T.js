@@ -7,11 +7,11 @@ import {
 import "./chunk-W57IYGYO.js";
 import {
   parseFlags
-} from "./chunk-IZTGAZ2Z.js";
+} from "./chunk-CKACYC46.js";
 import {
   EXIT,
   UsageError
-} from "./chunk-U4TGE65U.js";
+} from "./chunk-KGMFTVT7.js";
 import "./chunk-ALTSCR6P.js";
 import "./chunk-4WL4QE57.js";
 import "./chunk-UB53VF2P.js";
