@@ -80,6 +80,14 @@ export function rulesFromWire(rules: readonly WireRule[]): Rule[] {
   });
 }
 
+/**
+ * A worker's V8 heap. Its young generation is small: a worker's allocations die young (per-window candidates,
+ * per-item findings) and it holds little (the compiled policy), so a small nursery costs no more collecting, while
+ * V8's default (16 MiB semi-spaces) is resident memory in every worker and lets dead buffers (inflated archive
+ * entries not freed at once, zlib's chunks) wait for a collection that only comes when the nursery fills.
+ */
+export const WORKER_RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 4 } as const;
+
 /** Default pool size: the available cores, at most 8. */
 export function defaultThreads(): number {
   return Math.max(1, Math.min(8, availableParallelism()));
@@ -156,7 +164,12 @@ export class ScanPool {
 
   private spawn(): Promise<string> {
     return new Promise((resolve, reject) => {
-      const worker = new Worker(this.script, { workerData: this.init, stdout: false, stderr: false });
+      const worker = new Worker(this.script, {
+        workerData: this.init,
+        stdout: false,
+        stderr: false,
+        resourceLimits: WORKER_RESOURCE_LIMITS,
+      });
       const slot: Slot = { worker, inFlight: new Map() };
       let started = false;
       worker.on('message', (msg: { type: 'ready'; engine: string; warnings: string[] } | WireResult) => {

@@ -6,7 +6,14 @@ import { pathToFileURL } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { scan } from '../../src/scan/index.ts';
 import { defaultPolicy, type ScanPolicy } from '../../src/scan/policy.ts';
-import { defaultThreads, resolveWorkerScript, rulesFromWire, rulesToWire, ScanPool } from '../../src/scan/pool.ts';
+import {
+  defaultThreads,
+  resolveWorkerScript,
+  rulesFromWire,
+  rulesToWire,
+  ScanPool,
+  WORKER_RESOURCE_LIMITS,
+} from '../../src/scan/pool.ts';
 import { builtinRules } from '../../src/scan/rules/index.ts';
 import type { ScanItem } from '../../src/scan/sources/types.ts';
 import type { Rule } from '../../src/scan/types.ts';
@@ -207,6 +214,33 @@ parentPort.on('message', (b) => parentPort.postMessage({ type: 'result', id: b.i
     assert.ok(r.findings.length > 0);
     assert.equal(r.stats.files, 40);
     assert.match(r.warnings.join('\n'), /scan worker did not start.*scanning in one thread/);
+  });
+
+  it('starts each worker with a small young generation (resident memory per worker)', async () => {
+    // A stand-in worker that reports the limits it runs under as its engine name.
+    const script = join(tmp, 'limits-worker.mjs');
+    writeFileSync(
+      script,
+      `import { parentPort, resourceLimits } from 'node:worker_threads';
+parentPort.postMessage({ type: 'ready', engine: JSON.stringify(resourceLimits), warnings: [] });`,
+    );
+    const pool = new ScanPool(
+      pathToFileURL(script),
+      1,
+      {
+        rules: [],
+        allowRegexes: [],
+        stopwords: [],
+        items: { archives: true, limits: {}, maxFileSize: 1 << 20, ignorePaths: [] },
+        engine: {},
+      },
+      () => {},
+    );
+    await pool.start();
+    await pool.close();
+    const limits = JSON.parse(pool.engineName) as { maxYoungGenerationSizeMb: number };
+    assert.equal(limits.maxYoungGenerationSizeMb, WORKER_RESOURCE_LIMITS.maxYoungGenerationSizeMb);
+    assert.ok(limits.maxYoungGenerationSizeMb <= 8, 'V8 defaults to 3 x 16 MiB semi-spaces');
   });
 
   it('rejects start() when the worker cannot load', async () => {
