@@ -5,7 +5,14 @@ import { groupOccurrences } from './occurrences.ts';
 import type { ScanPolicy } from './policy.ts';
 import { type ItemPolicy, mayBeArchive, pathMatcher, scanItem } from './item.ts';
 import { RetainedSecrets } from './retained.ts';
-import { defaultThreads, type PoolInit, resolveWorkerScript, rulesToWire, ScanPool } from './pool.ts';
+import {
+  defaultThreads,
+  discardSpareWorkers,
+  type PoolInit,
+  resolveWorkerScript,
+  rulesToWire,
+  ScanPool,
+} from './pool.ts';
 import { stdinChunks } from './sources/stdin.ts';
 import type { ScanItem } from './sources/types.ts';
 import { worktreeItems } from './sources/worktree.ts';
@@ -304,6 +311,8 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     // Also when a source fails midway: no worker outlives the scan.
     if (poolStarting) await poolStarting.catch(() => {});
     await (pool as ScanPool | undefined)?.close();
+    // Workers started ahead of this scan that it did not need (it ran inline).
+    await discardSpareWorkers();
   }
 
   if (opts.stdin) {

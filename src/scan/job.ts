@@ -8,6 +8,7 @@ import { baseSource, type ConfigSource, ConfigSourceError, worktreeSource } from
 import { type GitleaksImport, loadGitleaksConfig, mergeGitleaks } from './gitleaks.ts';
 import { scan } from './index.ts';
 import type { ScanPolicy } from './policy.ts';
+import { defaultThreads, discardSpareWorkers, prestartScanWorkers } from './workers.ts';
 import type { StaleEntry } from './report/json.ts';
 import { planScan, readEvent, type ScanPlan, trustedBaseSha } from './sources/event.ts';
 import { GitRangeError, type GitScanResult, scanGit } from './sources/git.ts';
@@ -170,6 +171,17 @@ export function selectSource(
 
 export async function runScanJob(opts: ScanJobOptions): Promise<ScanJob> {
   const plan = selectSource(opts);
+  // A work tree or a git range is usually worth the workers: they start loading now, beside the config, the git
+  // calls and the listing, instead of after them (workers.ts). A scan that turns out small ends them unused.
+  if (plan.kind === 'worktree' || plan.kind === 'git') prestartScanWorkers(opts.threads ?? defaultThreads());
+  try {
+    return await runPlan(plan, opts);
+  } finally {
+    await discardSpareWorkers();
+  }
+}
+
+async function runPlan(plan: SourcePlan, opts: ScanJobOptions): Promise<ScanJob> {
   if (plan.kind === 'worktree' && (opts.base || opts.head) && opts.mode !== 'diff') {
     opts.onWarning(`base/head are only used by mode diff; mode ${opts.mode} scans the work tree and ignores them`);
   }

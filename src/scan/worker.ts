@@ -1,31 +1,37 @@
 // A scan worker: compiles the policy once, then reads and scans the files (or transferred bytes) of each batch it
 // is sent, opening archives itself (item.ts). Returns findings without secrets; a file that fails becomes a warning
-// naming it, never its contents.
+// naming it, never its contents. The policy comes as workerData, or, for a worker started ahead of its scan
+// (pool.ts prestartWorkers), as the first message.
 import { parentPort, workerData } from 'node:worker_threads';
 import { type EngineOptions, emptyEngineStats, ScanEngine } from './engine.ts';
 import { type ItemPolicy, pathMatcher, scanItem } from './item.ts';
-import { type PoolInit, rulesFromWire, type WireBatch, type WireItem, type WireResult } from './pool.ts';
+import { type PoolInit, rulesFromWire, type WireBatch, type WireInit, type WireItem, type WireResult } from './pool.ts';
 import type { ScanItem } from './sources/types.ts';
 
-const init = workerData as PoolInit;
-const initWarnings: string[] = [];
-const options: EngineOptions = { ...init.engine, onWarning: (m) => initWarnings.push(m) };
-const engine = new ScanEngine(
-  {
-    rules: rulesFromWire(init.rules),
-    allowRegexes: init.allowRegexes,
-    stopwords: init.stopwords,
-    ...(init.retainSecrets ? { retainSecrets: init.retainSecrets } : {}),
-  },
-  options,
-);
-const itemPolicy: ItemPolicy = {
-  archives: init.items.archives,
-  limits: init.items.limits,
-  maxFileSize: init.items.maxFileSize,
-  ignore: pathMatcher(init.items.ignorePaths),
-};
-parentPort!.postMessage({ type: 'ready', engine: engine.name, warnings: initWarnings });
+function start(init: PoolInit): void {
+  const initWarnings: string[] = [];
+  const options: EngineOptions = { ...init.engine, onWarning: (m) => initWarnings.push(m) };
+  const engine = new ScanEngine(
+    {
+      rules: rulesFromWire(init.rules),
+      allowRegexes: init.allowRegexes,
+      stopwords: init.stopwords,
+      ...(init.retainSecrets ? { retainSecrets: init.retainSecrets } : {}),
+    },
+    options,
+  );
+  const itemPolicy: ItemPolicy = {
+    archives: init.items.archives,
+    limits: init.items.limits,
+    maxFileSize: init.items.maxFileSize,
+    ignore: pathMatcher(init.items.ignorePaths),
+  };
+  parentPort!.on('message', (batch: WireBatch) => parentPort!.postMessage(scanBatch(engine, itemPolicy, batch)));
+  parentPort!.postMessage({ type: 'ready', engine: engine.name, warnings: initWarnings });
+}
+
+if (workerData) start(workerData as PoolInit);
+else parentPort!.once('message', (m: WireInit) => start(m.init));
 
 function fromWire(w: WireItem): ScanItem {
   const source: ScanItem['source'] =
@@ -45,7 +51,7 @@ function fromWire(w: WireItem): ScanItem {
   return item;
 }
 
-parentPort!.on('message', (batch: WireBatch) => {
+function scanBatch(engine: ScanEngine, itemPolicy: ItemPolicy, batch: WireBatch): WireResult {
   const stats = emptyEngineStats();
   const result: WireResult = { type: 'result', id: batch.id, findings: [], stats, warnings: [] };
   const warn = (m: string) => result.warnings.push(m);
@@ -60,8 +66,8 @@ parentPort!.on('message', (batch: WireBatch) => {
   }
   const retained = engine.takeRetained();
   if (retained.length > 0) result.retained = retained;
-  parentPort!.postMessage(result);
-});
+  return result;
+}
 
 function describeFailure(path: string, e: unknown): string {
   const err = e as NodeJS.ErrnoException;
